@@ -1,0 +1,41 @@
+# Doorkeep developer and CI entry points.
+#
+#   make run    start a development server on http://127.0.0.1:8080 with the demo realm
+#   make test   system packages, venv, lint, type check, then the whole pytest suite
+#   make lint   ruff + mypy only
+#   make bench  run the benchmarks
+
+VENV := .venv
+BIN  := $(VENV)/bin
+
+.PHONY: venv run test lint bench
+
+# Internal: (re)install the project into .venv only when pyproject.toml changed.
+venv: $(VENV)/.stamp
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.stamp: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+run: venv
+	$(BIN)/doorkeep start-dev --http-host 127.0.0.1 --http-port 8080 --import-realm examples/demo-realm.json
+
+# System packages come first, then the venv; a plain `venv` prerequisite could be
+# built before the script under `make -j`, so both are run from the recipe in order.
+# pytest's exit code 5 ("no tests collected") fails the target like any other failure.
+test:
+	bash scripts/ensure-system-deps.sh
+	@$(MAKE) --no-print-directory venv
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/pytest --cov=doorkeep --cov-report=term:skip-covered
+
+lint: venv
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python bench/run.py

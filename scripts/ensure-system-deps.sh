@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, but only those that are missing.
+# Idempotent and silent when everything is already present. Runs as root (CI does);
+# as another user it falls back to sudo.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+missing=()
+
+have_postgres() {
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1
+}
+
+have_postgres || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+    if command -v sudo >/dev/null 2>&1; then
+        sudo=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+    else
+        echo "ensure-system-deps: missing ${missing[*]} and not root (no sudo either)" >&2
+        exit 1
+    fi
+fi
+
+echo "ensure-system-deps: installing ${missing[*]}" >&2
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,214 @@
+"""The domain as frozen dataclasses. Storage returns these; the protocol core consumes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Realm:
+    """A realm and every setting the protocol reads (KEYCLOAK.md §5.1 defaults)."""
+
+    id: str
+    name: str
+    enabled: bool = True
+    display_name: str | None = None
+    ssl_required: str = "external"
+    default_signature_algorithm: str = "RS256"
+    access_token_lifespan: int = 300
+    access_token_lifespan_for_implicit_flow: int = 900
+    access_code_lifespan: int = 60
+    access_code_lifespan_user_action: int = 300
+    access_code_lifespan_login: int = 1800
+    sso_session_idle_timeout: int = 1800
+    sso_session_max_lifespan: int = 36000
+    sso_session_idle_timeout_remember_me: int = 0
+    sso_session_max_lifespan_remember_me: int = 0
+    offline_session_idle_timeout: int = 2592000
+    offline_session_max_lifespan_enabled: bool = False
+    offline_session_max_lifespan: int = 5184000
+    client_session_idle_timeout: int = 0
+    client_session_max_lifespan: int = 0
+    client_offline_session_idle_timeout: int = 0
+    client_offline_session_max_lifespan: int = 0
+    revoke_refresh_token: bool = False
+    refresh_token_max_reuse: int = 0
+    not_before: int = 0
+    remember_me: bool = False
+    events_enabled: bool = False
+    registration_allowed: bool = False
+    login_with_email_allowed: bool = True
+    duplicate_emails_allowed: bool = False
+    reset_password_allowed: bool = False
+    verify_email: bool = False
+    edit_username_allowed: bool = False
+    brute_force_protected: bool = False
+    attributes: JSON = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Client:
+    """An OIDC client. ``attributes`` holds Keycloak's string-valued client attributes."""
+
+    id: str
+    realm_id: str
+    client_id: str
+    name: str | None = None
+    description: str | None = None
+    enabled: bool = True
+    secret: str | None = None
+    public_client: bool = False
+    bearer_only: bool = False
+    protocol: str = "openid-connect"
+    root_url: str | None = None
+    base_url: str | None = None
+    admin_url: str | None = None
+    redirect_uris: tuple[str, ...] = ()
+    web_origins: tuple[str, ...] = ()
+    standard_flow_enabled: bool = True
+    implicit_flow_enabled: bool = False
+    direct_access_grants_enabled: bool = False
+    service_accounts_enabled: bool = False
+    consent_required: bool = False
+    full_scope_allowed: bool = True
+    always_display_in_console: bool = False
+    frontchannel_logout: bool = True
+    not_before: int = 0
+    attributes: JSON = field(default_factory=dict)
+
+    def attr(self, key: str, default: str = "") -> str:
+        value = self.attributes.get(key)
+        return default if value is None else str(value)
+
+    def attr_bool(self, key: str, default: bool = False) -> bool:
+        value = self.attributes.get(key)
+        if value is None or value == "":
+            return default
+        return str(value).lower() == "true"
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    realm_id: str
+    name: str
+    client_id: str | None = None  # the owning client's UUID for a client role
+    description: str | None = None
+    composite: bool = False
+    attributes: JSON = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClientScope:
+    id: str
+    realm_id: str
+    name: str
+    description: str | None = None
+    protocol: str = "openid-connect"
+    attributes: JSON = field(default_factory=dict)
+    protocol_mappers: tuple[JSON, ...] = ()
+
+    @property
+    def include_in_token_scope(self) -> bool:
+        return str(self.attributes.get("include.in.token.scope", "true")).lower() == "true"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    realm_id: str
+    username: str
+    enabled: bool = True
+    email: str | None = None
+    email_verified: bool = False
+    first_name: str | None = None
+    last_name: str | None = None
+    created_timestamp: int = 0  # ms
+    not_before: int = 0
+    service_account_client_id: str | None = None
+    attributes: JSON = field(default_factory=dict)
+    required_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Credential:
+    id: str
+    user_id: str
+    type: str
+    secret_data: JSON
+    credential_data: JSON
+    created_date: int  # ms
+    user_label: str | None = None
+
+
+@dataclass(frozen=True)
+class UserSession:
+    """An online or offline user session; an offline one shares the id of the online one it came from."""
+
+    id: str
+    realm_id: str
+    user_id: str
+    offline: bool
+    login_username: str
+    ip_address: str
+    auth_method: str
+    remember_me: bool
+    started: int
+    last_session_refresh: int
+    broker_session_id: str | None = None
+    notes: JSON = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClientSession:
+    """One client's part of a user session (online or offline)."""
+
+    user_session_id: str
+    offline: bool
+    client_id: str  # the client's UUID
+    started: int
+    timestamp: int
+    redirect_uri: str | None = None
+    notes: JSON = field(default_factory=dict)
+
+    @property
+    def scope_param(self) -> str:
+        return str(self.notes.get("scope", ""))
+
+
+@dataclass(frozen=True)
+class RefreshFamily:
+    """Rotation bookkeeping of one ``reuse_id`` family inside a client session (KEYCLOAK.md §6.3)."""
+
+    reuse_key: str
+    current_jti: str | None
+    use_count: int
+    last_refresh: int
+    latest_jti: str | None
+
+
+@dataclass(frozen=True)
+class Consent:
+    user_id: str
+    client_id: str  # the client's UUID
+    granted_scopes: tuple[str, ...]  # client scope ids
+    created_date: int  # ms
+    last_updated_date: int  # ms
+
+
+@dataclass(frozen=True)
+class RealmKey:
+    """A signing key of a realm. ``private`` never leaves the server."""
+
+    kid: str
+    realm_id: str
+    algorithm: str
+    use: str
+    status: str  # "active" or "passive"
+    public_pem: str | None
+    private: str  # PEM for asymmetric keys, base64url secret for HMAC
+    created: int
+    priority: int = 100

@@ -1,0 +1,245 @@
+"""Pure lifetime and rotation rules, exactly as Keycloak computes them (KEYCLOAK.md §3.2, §5.3, §6.3).
+
+Every function takes the realm, client and session values it needs and returns epoch seconds
+(or -1 for "never"). Keycloak computes in milliseconds and truncates; in whole seconds the result
+is the same. Idle skew is 0: sessions are persistent (Keycloak 26 default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from doorkeep.model import Client, Realm
+
+DEFAULT_SSO_IDLE = 1800
+DEFAULT_SSO_MAX = 36000
+DEFAULT_OFFLINE_IDLE = 2592000
+DEFAULT_OFFLINE_MAX = 5184000
+IDLE_SKEW = 0
+NEVER = -1
+
+
+def _or_default(value: int, default: int) -> int:
+    return value if value > 0 else default
+
+
+def client_attr_timeout(client: Client | None, key: str) -> int:
+    """A client timeout attribute when a positive integer, else -1 (blank or junk means unset)."""
+    if client is None:
+        return -1
+    raw = client.attributes.get(key)
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return -1
+    return value if value > 0 else -1
+
+
+def sso_idle(realm: Realm, remember_me: bool = False) -> int:
+    idle = _or_default(realm.sso_session_idle_timeout, DEFAULT_SSO_IDLE)
+    if remember_me:
+        idle = max(idle, realm.sso_session_idle_timeout_remember_me)
+    return idle
+
+
+def sso_max(realm: Realm, remember_me: bool = False) -> int:
+    lifespan = _or_default(realm.sso_session_max_lifespan, DEFAULT_SSO_MAX)
+    if remember_me:
+        lifespan = max(lifespan, realm.sso_session_max_lifespan_remember_me)
+    return lifespan
+
+
+def offline_idle(realm: Realm) -> int:
+    return _or_default(realm.offline_session_idle_timeout, DEFAULT_OFFLINE_IDLE)
+
+
+def offline_max(realm: Realm) -> int:
+    return _or_default(realm.offline_session_max_lifespan, DEFAULT_OFFLINE_MAX)
+
+
+def user_session_max(realm: Realm, offline: bool, remember_me: bool, started: int) -> int:
+    """When the user session reaches its maximum lifespan, or -1 if it has none."""
+    if offline:
+        return started + offline_max(realm) if realm.offline_session_max_lifespan_enabled else NEVER
+    return started + sso_max(realm, remember_me)
+
+
+def user_session_idle(realm: Realm, offline: bool, remember_me: bool, last_refresh: int) -> int:
+    """When the user session goes idle if not refreshed."""
+    if offline:
+        return last_refresh + offline_idle(realm)
+    return last_refresh + sso_idle(realm, remember_me)
+
+
+def client_session_max(
+    realm: Realm, client: Client | None, offline: bool, remember_me: bool, cs_started: int, us_started: int
+) -> int:
+    """When the client session reaches its maximum lifespan, or -1 if it has none."""
+    if offline:
+        attr = client_attr_timeout(client, "client.offline.session.max.lifespan")
+        if not (realm.offline_session_max_lifespan_enabled or attr > 0):
+            return NEVER
+        if attr > 0:
+            lifespan = attr
+        elif realm.client_offline_session_max_lifespan > 0:
+            lifespan = realm.client_offline_session_max_lifespan
+        else:
+            lifespan = offline_max(realm)
+        ts = cs_started + lifespan
+        us_max = user_session_max(realm, True, remember_me, us_started)
+        return min(ts, us_max) if us_max > 0 else ts
+    attr = client_attr_timeout(client, "client.session.max.lifespan")
+    if attr > 0:
+        lifespan = attr
+    elif realm.client_session_max_lifespan > 0:
+        lifespan = realm.client_session_max_lifespan
+    else:
+        lifespan = sso_max(realm, remember_me)
+    return min(cs_started + lifespan, user_session_max(realm, False, remember_me, us_started))
+
+
+def client_session_idle(
+    realm: Realm, client: Client | None, offline: bool, remember_me: bool, cs_timestamp: int
+) -> int:
+    """When the client session goes idle if not refreshed."""
+    if offline:
+        attr = client_attr_timeout(client, "client.offline.session.idle.timeout")
+        if attr > 0:
+            return cs_timestamp + attr
+        if realm.client_offline_session_idle_timeout > 0:
+            return cs_timestamp + realm.client_offline_session_idle_timeout
+        return cs_timestamp + offline_idle(realm)
+    attr = client_attr_timeout(client, "client.session.idle.timeout")
+    if attr > 0:
+        return cs_timestamp + attr
+    if realm.client_session_idle_timeout > 0:
+        return cs_timestamp + realm.client_session_idle_timeout
+    return cs_timestamp + sso_idle(realm, remember_me)
+
+
+def is_valid(idle_ts: int, max_ts: int, now: int) -> bool:
+    """Keycloak's isSessionValid: idle not passed (skew 0) and max not reached."""
+    return idle_ts > now - IDLE_SKEW and (max_ts == NEVER or max_ts > now)
+
+
+def user_session_valid(
+    realm: Realm, offline: bool, remember_me: bool, started: int, last_refresh: int, now: int
+) -> bool:
+    if remember_me and not realm.remember_me:
+        return False
+    return is_valid(
+        user_session_idle(realm, offline, remember_me, last_refresh),
+        user_session_max(realm, offline, remember_me, started),
+        now,
+    )
+
+
+def client_session_valid(
+    realm: Realm,
+    client: Client | None,
+    offline: bool,
+    remember_me: bool,
+    cs_started: int,
+    cs_timestamp: int,
+    us_started: int,
+    now: int,
+) -> bool:
+    return is_valid(
+        client_session_idle(realm, client, offline, remember_me, cs_timestamp),
+        client_session_max(realm, client, offline, remember_me, cs_started, us_started),
+        now,
+    )
+
+
+def refresh_token_exp(
+    realm: Realm,
+    client: Client | None,
+    offline: bool,
+    remember_me: bool,
+    cs_started: int,
+    cs_timestamp: int,
+    us_started: int,
+) -> int | None:
+    """The refresh token's ``exp`` (S2 getExpiration), or None when the token carries no exp.
+
+    Offline tokens carry an exp only when the realm's Offline Session Max Limited is on.
+    """
+    if offline and not realm.offline_session_max_lifespan_enabled:
+        return None
+    idle = client_session_idle(realm, client, offline, remember_me, cs_timestamp)
+    cap = client_session_max(realm, client, offline, remember_me, cs_started, us_started)
+    return min(idle, cap) if cap > 0 else idle
+
+
+def access_token_exp(
+    realm: Realm,
+    client: Client,
+    offline: bool,
+    remember_me: bool,
+    now: int,
+    cs_started: int,
+    us_started: int,
+) -> int:
+    """The access token's ``exp`` (S1 getTokenExpiration), capped by the client session's max."""
+    lifespan = client_attr_timeout(client, "access.token.lifespan")
+    raw = client.attributes.get("access.token.lifespan")
+    if lifespan < 0 and str(raw).strip() == "-1":
+        exp = us_started + sso_max(realm, remember_me)
+    else:
+        exp = now + (lifespan if lifespan > 0 else realm.access_token_lifespan)
+    cap = client_session_max(realm, client, offline, remember_me, cs_started, us_started)
+    return min(exp, cap) if cap > 0 else exp
+
+
+def effective_not_before(realm: Realm, client: Client | None, user_not_before: int = 0) -> int:
+    return max(realm.not_before, client.not_before if client else 0, user_not_before)
+
+
+def revoke_refresh_token(realm: Realm, client: Client | None) -> bool:
+    """Whether rotation is in force: the client override (blank = inherit) or the realm setting."""
+    if client is not None:
+        raw = str(client.attributes.get("revoke.refresh.token", "")).strip().lower()
+        if raw in ("true", "false"):
+            return raw == "true"
+    return realm.revoke_refresh_token
+
+
+def refresh_token_max_reuse(realm: Realm, client: Client | None) -> int:
+    if client is not None:
+        raw = str(client.attributes.get("refresh.token.max.reuse", "")).strip()
+        if raw.isdigit():
+            return int(raw)
+    return realm.refresh_token_max_reuse
+
+
+@dataclass(frozen=True)
+class ReuseVerdict:
+    """The outcome of the rotation check: an error description, or the family's new state."""
+
+    error: str | None
+    current_jti: str | None
+    use_count: int
+
+
+def reuse_verdict(
+    token_jti: str,
+    token_iat: int,
+    current_jti: str | None,
+    latest_jti: str | None,
+    last_refresh: int,
+    use_count: int,
+    max_reuse: int,
+) -> ReuseVerdict:
+    """Keycloak's validateTokenReuse (KEYCLOAK.md §6.3) as a pure function."""
+    stale = ReuseVerdict("Stale token", current_jti, use_count)
+    if current_jti is not None and token_jti != current_jti:
+        if latest_jti is not None:
+            if token_jti != latest_jti and token_iat <= last_refresh:
+                return stale
+        elif token_iat < last_refresh:
+            return stale
+    if token_jti != current_jti:
+        current_jti, use_count = token_jti, 0
+    if use_count > max_reuse:
+        return ReuseVerdict("Maximum allowed refresh token reuse exceeded", current_jti, use_count)
+    return ReuseVerdict(None, current_jti, use_count + 1)

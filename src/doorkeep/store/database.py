@@ -1,0 +1,96 @@
+"""The engine, migrations and the one-transaction-per-request unit of work."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from doorkeep.store.tx import Tx
+
+log = logging.getLogger("doorkeep.store")
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def async_url(db_url: str) -> str:
+    """Accept Keycloak-ish and plain URLs and pick the async driver."""
+    url = db_url.removeprefix("jdbc:")
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    return url
+
+
+class Database:
+    """One engine per process. ``transaction()`` is the unit of work the web layer opens per request."""
+
+    def __init__(self, db_url: str, *, pool_size: int = 10) -> None:
+        self.url = async_url(db_url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        kwargs: dict[str, Any] = {}
+        if not self.is_sqlite:
+            kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+
+    async def migrate(self) -> None:
+        """Apply Alembic migrations up to head (serialised across processes on PostgreSQL)."""
+        async with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                await conn.exec_driver_sql("SELECT pg_advisory_lock(727274)")
+            try:
+                await conn.run_sync(_upgrade)
+                await conn.commit()
+            finally:
+                if not self.is_sqlite:
+                    await conn.exec_driver_sql("SELECT pg_advisory_unlock(727274)")
+                    await conn.commit()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[Tx]:
+        """Commit on success, roll back on any exception (the caller decides what is an answer)."""
+        async with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = await conn.execution_options(doorkeep_write=write)
+            async with conn.begin():
+                yield Tx(conn, self.is_sqlite)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE for writing transactions: SQLite's write lock is our row lock."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("doorkeep_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,194 @@
+"""Realm, client-scope and client repositories."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import Client, ClientScope, Realm
+from doorkeep.store.rows import from_row, to_config
+from doorkeep.store.tables import client_scope_links, client_scopes, clients, realm_default_scopes, realms
+
+REALM_COLS = ("id", "name", "enabled")
+CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
+SCOPE_COLS = ("id", "realm_id", "name")
+
+
+class RealmRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def get(self, realm_id: str) -> Realm | None:
+        row = (await self._c.execute(select(realms).where(realms.c.id == realm_id))).first()
+        return from_row(Realm, row, REALM_COLS) if row else None
+
+    async def get_by_name(self, name: str) -> Realm | None:
+        row = (await self._c.execute(select(realms).where(realms.c.name == name))).first()
+        return from_row(Realm, row, REALM_COLS) if row else None
+
+    async def list(self) -> list[Realm]:
+        rows = await self._c.execute(select(realms).order_by(realms.c.name))
+        return [from_row(Realm, r, REALM_COLS) for r in rows]
+
+    async def create(self, realm: Realm) -> None:
+        await self._c.execute(
+            insert(realms).values(
+                id=realm.id, name=realm.name, enabled=realm.enabled, config=to_config(realm, REALM_COLS)
+            )
+        )
+
+    async def update(self, realm: Realm) -> None:
+        await self._c.execute(
+            update(realms)
+            .where(realms.c.id == realm.id)
+            .values(name=realm.name, enabled=realm.enabled, config=to_config(realm, REALM_COLS))
+        )
+
+    async def delete(self, realm_id: str) -> None:
+        await self._c.execute(delete(realms).where(realms.c.id == realm_id))
+
+    async def default_scopes(self, realm_id: str) -> list[tuple[ClientScope, bool]]:
+        """The realm's default client scopes (True) and default optional ones (False)."""
+        rows = await self._c.execute(
+            select(client_scopes, realm_default_scopes.c.default_scope)
+            .join(realm_default_scopes, realm_default_scopes.c.scope_id == client_scopes.c.id)
+            .where(realm_default_scopes.c.realm_id == realm_id)
+            .order_by(client_scopes.c.name)
+        )
+        return [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
+
+    async def set_default_scope(self, realm_id: str, scope_id: str, default: bool) -> None:
+        await self.remove_default_scope(realm_id, scope_id)
+        await self._c.execute(
+            insert(realm_default_scopes).values(realm_id=realm_id, scope_id=scope_id, default_scope=default)
+        )
+
+    async def remove_default_scope(self, realm_id: str, scope_id: str) -> None:
+        await self._c.execute(
+            delete(realm_default_scopes).where(
+                realm_default_scopes.c.realm_id == realm_id, realm_default_scopes.c.scope_id == scope_id
+            )
+        )
+
+
+class ClientScopeRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def get(self, scope_id: str) -> ClientScope | None:
+        row = (await self._c.execute(select(client_scopes).where(client_scopes.c.id == scope_id))).first()
+        return from_row(ClientScope, row, SCOPE_COLS) if row else None
+
+    async def get_by_name(self, realm_id: str, name: str) -> ClientScope | None:
+        row = (
+            await self._c.execute(
+                select(client_scopes).where(client_scopes.c.realm_id == realm_id, client_scopes.c.name == name)
+            )
+        ).first()
+        return from_row(ClientScope, row, SCOPE_COLS) if row else None
+
+    async def list(self, realm_id: str) -> list[ClientScope]:
+        rows = await self._c.execute(
+            select(client_scopes).where(client_scopes.c.realm_id == realm_id).order_by(client_scopes.c.name)
+        )
+        return [from_row(ClientScope, r, SCOPE_COLS) for r in rows]
+
+    async def create(self, scope: ClientScope) -> None:
+        await self._c.execute(
+            insert(client_scopes).values(
+                id=scope.id, realm_id=scope.realm_id, name=scope.name, config=to_config(scope, SCOPE_COLS)
+            )
+        )
+
+    async def update(self, scope: ClientScope) -> None:
+        await self._c.execute(
+            update(client_scopes)
+            .where(client_scopes.c.id == scope.id)
+            .values(name=scope.name, config=to_config(scope, SCOPE_COLS))
+        )
+
+    async def delete(self, scope_id: str) -> None:
+        await self._c.execute(delete(client_scopes).where(client_scopes.c.id == scope_id))
+
+
+class ClientRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def get(self, client_uuid: str) -> Client | None:
+        row = (await self._c.execute(select(clients).where(clients.c.id == client_uuid))).first()
+        return self._client(row) if row else None
+
+    async def get_by_client_id(self, realm_id: str, client_id: str) -> Client | None:
+        row = (
+            await self._c.execute(
+                select(clients).where(clients.c.realm_id == realm_id, clients.c.client_id == client_id)
+            )
+        ).first()
+        return self._client(row) if row else None
+
+    async def list(
+        self, realm_id: str, *, client_id: str | None = None, search: bool = False, first: int = 0,
+        max_results: int | None = None,
+    ) -> list[Client]:
+        query = select(clients).where(clients.c.realm_id == realm_id)
+        if client_id is not None:
+            if search:
+                query = query.where(func.lower(clients.c.client_id).contains(client_id.lower()))
+            else:
+                query = query.where(clients.c.client_id == client_id)
+        query = query.order_by(clients.c.client_id).offset(max(first, 0))
+        if max_results is not None and max_results >= 0:
+            query = query.limit(max_results)
+        return [self._client(r) for r in await self._c.execute(query)]
+
+    async def create(self, client: Client) -> None:
+        await self._c.execute(
+            insert(clients).values(
+                id=client.id,
+                realm_id=client.realm_id,
+                client_id=client.client_id,
+                enabled=client.enabled,
+                config=to_config(client, CLIENT_COLS),
+            )
+        )
+
+    async def update(self, client: Client) -> None:
+        await self._c.execute(
+            update(clients)
+            .where(clients.c.id == client.id)
+            .values(client_id=client.client_id, enabled=client.enabled, config=to_config(client, CLIENT_COLS))
+        )
+
+    async def delete(self, client_uuid: str) -> None:
+        await self._c.execute(delete(clients).where(clients.c.id == client_uuid))
+
+    async def scopes(self, client_uuid: str) -> list[tuple[ClientScope, bool]]:
+        """The client's default (True) and optional (False) client scopes."""
+        rows = await self._c.execute(
+            select(client_scopes, client_scope_links.c.default_scope)
+            .join(client_scope_links, client_scope_links.c.scope_id == client_scopes.c.id)
+            .where(client_scope_links.c.client_id == client_uuid)
+            .order_by(client_scopes.c.name)
+        )
+        return [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
+
+    async def link_scope(self, client_uuid: str, scope_id: str, default: bool) -> None:
+        await self.unlink_scope(client_uuid, scope_id)
+        await self._c.execute(
+            insert(client_scope_links).values(client_id=client_uuid, scope_id=scope_id, default_scope=default)
+        )
+
+    async def unlink_scope(self, client_uuid: str, scope_id: str) -> None:
+        await self._c.execute(
+            delete(client_scope_links).where(
+                client_scope_links.c.client_id == client_uuid, client_scope_links.c.scope_id == scope_id
+            )
+        )
+
+    @staticmethod
+    def _client(row: object) -> Client:
+        client = from_row(Client, row, CLIENT_COLS)
+        return dataclasses.replace(client, attributes=dict(client.attributes))

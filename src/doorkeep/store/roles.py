@@ -1,0 +1,157 @@
+"""Roles, composites and scope mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import Role
+from doorkeep.store.tables import role_composites, roles, scope_role_mappings
+
+
+def _role(row: object) -> Role:
+    m = row._mapping  # type: ignore[attr-defined]
+    return Role(
+        id=m["id"],
+        realm_id=m["realm_id"],
+        name=m["name"],
+        client_id=m["client_id"],
+        description=m["description"],
+        composite=bool(m.get("composite", False)),
+        attributes=dict(m["attributes"] or {}),
+    )
+
+
+class RoleRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    def _select(self):  # type: ignore[no-untyped-def]
+        has_children = (
+            select(role_composites.c.parent_id).where(role_composites.c.parent_id == roles.c.id).exists()
+        )
+        return select(roles, has_children.label("composite"))
+
+    async def get(self, role_id: str) -> Role | None:
+        row = (await self._c.execute(self._select().where(roles.c.id == role_id))).first()
+        return _role(row) if row else None
+
+    async def get_many(self, role_ids: Iterable[str]) -> list[Role]:
+        ids = list(role_ids)
+        if not ids:
+            return []
+        rows = await self._c.execute(self._select().where(roles.c.id.in_(ids)).order_by(roles.c.name))
+        return [_role(r) for r in rows]
+
+    async def get_realm_role(self, realm_id: str, name: str) -> Role | None:
+        row = (
+            await self._c.execute(
+                self._select().where(roles.c.realm_id == realm_id, roles.c.client_id.is_(None), roles.c.name == name)
+            )
+        ).first()
+        return _role(row) if row else None
+
+    async def get_client_role(self, client_uuid: str, name: str) -> Role | None:
+        row = (
+            await self._c.execute(self._select().where(roles.c.client_id == client_uuid, roles.c.name == name))
+        ).first()
+        return _role(row) if row else None
+
+    async def list_realm_roles(self, realm_id: str) -> list[Role]:
+        rows = await self._c.execute(
+            self._select().where(roles.c.realm_id == realm_id, roles.c.client_id.is_(None)).order_by(roles.c.name)
+        )
+        return [_role(r) for r in rows]
+
+    async def list_client_roles(self, client_uuid: str) -> list[Role]:
+        rows = await self._c.execute(self._select().where(roles.c.client_id == client_uuid).order_by(roles.c.name))
+        return [_role(r) for r in rows]
+
+    async def list_all(self, realm_id: str) -> list[Role]:
+        rows = await self._c.execute(self._select().where(roles.c.realm_id == realm_id))
+        return [_role(r) for r in rows]
+
+    async def create(self, role: Role) -> None:
+        await self._c.execute(
+            insert(roles).values(
+                id=role.id,
+                realm_id=role.realm_id,
+                client_id=role.client_id,
+                name=role.name,
+                description=role.description,
+                attributes=role.attributes,
+            )
+        )
+
+    async def update(self, role: Role) -> None:
+        await self._c.execute(
+            update(roles)
+            .where(roles.c.id == role.id)
+            .values(name=role.name, description=role.description, attributes=role.attributes)
+        )
+
+    async def delete(self, role_id: str) -> None:
+        await self._c.execute(delete(scope_role_mappings).where(scope_role_mappings.c.role_id == role_id))
+        await self._c.execute(delete(roles).where(roles.c.id == role_id))
+
+    async def composites(self, role_id: str) -> list[Role]:
+        rows = await self._c.execute(select(role_composites.c.child_id).where(role_composites.c.parent_id == role_id))
+        return await self.get_many(r.child_id for r in rows)
+
+    async def add_composites(self, parent_id: str, child_ids: Iterable[str]) -> None:
+        existing = {r.id for r in await self.composites(parent_id)}
+        for child in dict.fromkeys(child_ids):
+            if child not in existing and child != parent_id:
+                await self._c.execute(insert(role_composites).values(parent_id=parent_id, child_id=child))
+
+    async def remove_composites(self, parent_id: str, child_ids: Iterable[str]) -> None:
+        ids = list(child_ids)
+        await self._c.execute(
+            delete(role_composites).where(role_composites.c.parent_id == parent_id, role_composites.c.child_id.in_(ids))
+        )
+
+    async def expand(self, role_ids: Iterable[str]) -> set[str]:
+        """The ids of the given roles and every role they contain, transitively."""
+        seen: set[str] = set(role_ids)
+        frontier = list(seen)
+        while frontier:
+            rows = await self._c.execute(
+                select(role_composites.c.child_id).where(role_composites.c.parent_id.in_(frontier))
+            )
+            frontier = [r.child_id for r in rows if r.child_id not in seen]
+            seen.update(frontier)
+        return seen
+
+    async def scope_mappings(self, owner_id: str) -> list[Role]:
+        """Roles mapped into the scope of a client or client scope."""
+        rows = await self._c.execute(
+            select(scope_role_mappings.c.role_id).where(scope_role_mappings.c.owner_id == owner_id)
+        )
+        return await self.get_many(r.role_id for r in rows)
+
+    async def scope_mapping_ids(self, owner_ids: Iterable[str]) -> set[str]:
+        ids = list(owner_ids)
+        if not ids:
+            return set()
+        rows = await self._c.execute(
+            select(scope_role_mappings.c.role_id).where(scope_role_mappings.c.owner_id.in_(ids))
+        )
+        return {r.role_id for r in rows}
+
+    async def add_scope_mappings(self, owner_id: str, role_ids: Iterable[str]) -> None:
+        existing = {r.id for r in await self.scope_mappings(owner_id)}
+        for role_id in dict.fromkeys(role_ids):
+            if role_id not in existing:
+                await self._c.execute(insert(scope_role_mappings).values(owner_id=owner_id, role_id=role_id))
+
+    async def remove_scope_mappings(self, owner_id: str, role_ids: Iterable[str]) -> None:
+        await self._c.execute(
+            delete(scope_role_mappings).where(
+                scope_role_mappings.c.owner_id == owner_id, scope_role_mappings.c.role_id.in_(list(role_ids))
+            )
+        )
+
+    async def delete_scope_mappings_of(self, owner_id: str) -> None:
+        await self._c.execute(delete(scope_role_mappings).where(scope_role_mappings.c.owner_id == owner_id))

@@ -1,0 +1,291 @@
+"""User sessions, client sessions, rotation families and consents (online and offline alike)."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
+from doorkeep.store.tables import clients, client_sessions, consents, refresh_families, user_sessions
+
+US = user_sessions.c
+CS = client_sessions.c
+RF = refresh_families.c
+
+
+def _us(row: object) -> UserSession:
+    m = row._mapping  # type: ignore[attr-defined]
+    return UserSession(
+        id=m["id"],
+        realm_id=m["realm_id"],
+        user_id=m["user_id"],
+        offline=bool(m["offline"]),
+        login_username=m["login_username"],
+        ip_address=m["ip_address"],
+        auth_method=m["auth_method"],
+        remember_me=bool(m["remember_me"]),
+        started=int(m["started"]),
+        last_session_refresh=int(m["last_session_refresh"]),
+        broker_session_id=m["broker_session_id"],
+        notes=dict(m["notes"] or {}),
+    )
+
+
+def _cs(row: object) -> ClientSession:
+    m = row._mapping  # type: ignore[attr-defined]
+    return ClientSession(
+        user_session_id=m["user_session_id"],
+        offline=bool(m["offline"]),
+        client_id=m["client_id"],
+        started=int(m["started"]),
+        timestamp=int(m["timestamp"]),
+        redirect_uri=m["redirect_uri"],
+        notes=dict(m["notes"] or {}),
+    )
+
+
+class SessionRepo:
+    """Sessions are rows: the database is the source of truth and the authority for rotation."""
+
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
+        self._c = conn
+        self._sqlite = is_sqlite
+
+    # --- user sessions -----------------------------------------------------------------------
+    async def create_user_session(self, s: UserSession) -> None:
+        await self._c.execute(insert(user_sessions).values(**s.__dict__))
+
+    async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
+        row = (
+            await self._c.execute(select(user_sessions).where(US.id == session_id, US.offline == offline))
+        ).first()
+        return _us(row) if row else None
+
+    async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
+        await self._c.execute(
+            update(user_sessions)
+            .where(US.id == session_id, US.offline == offline)
+            .values(last_session_refresh=last_refresh)
+        )
+
+    async def delete_user_session(self, session_id: str, offline: bool) -> bool:
+        result = await self._c.execute(
+            delete(user_sessions).where(US.id == session_id, US.offline == offline)
+        )
+        return bool(result.rowcount)
+
+    async def user_sessions_of(self, user_id: str, offline: bool) -> list[UserSession]:
+        rows = await self._c.execute(
+            select(user_sessions).where(US.user_id == user_id, US.offline == offline).order_by(US.started)
+        )
+        return [_us(r) for r in rows]
+
+    async def delete_user_sessions_of(self, user_id: str, offline: bool) -> list[str]:
+        ids = [s.id for s in await self.user_sessions_of(user_id, offline)]
+        await self._c.execute(delete(user_sessions).where(US.user_id == user_id, US.offline == offline))
+        return ids
+
+    async def delete_realm_sessions(self, realm_id: str, offline: bool) -> int:
+        result = await self._c.execute(
+            delete(user_sessions).where(US.realm_id == realm_id, US.offline == offline)
+        )
+        return int(result.rowcount or 0)
+
+    async def delete_if_empty(self, session_id: str, offline: bool) -> bool:
+        """Remove a user session left with no client sessions; True if it was removed."""
+        remaining = await self._c.execute(
+            select(func.count())
+            .select_from(client_sessions)
+            .where(CS.user_session_id == session_id, CS.offline == offline)
+        )
+        if int(remaining.scalar_one()) == 0:
+            return await self.delete_user_session(session_id, offline)
+        return False
+
+    # --- client sessions ---------------------------------------------------------------------
+    async def create_client_session(self, cs: ClientSession) -> None:
+        await self._c.execute(insert(client_sessions).values(**cs.__dict__))
+
+    async def get_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
+        row = (
+            await self._c.execute(
+                select(client_sessions).where(
+                    CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid
+                )
+            )
+        ).first()
+        return _cs(row) if row else None
+
+    async def lock_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
+        """Read the client session under a row lock (SQLite: the transaction already holds the write lock)."""
+        query = select(client_sessions).where(
+            CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid
+        )
+        if not self._sqlite:
+            query = query.with_for_update()
+        row = (await self._c.execute(query)).first()
+        return _cs(row) if row else None
+
+    async def client_sessions(self, session_id: str, offline: bool) -> list[ClientSession]:
+        rows = await self._c.execute(
+            select(client_sessions).where(CS.user_session_id == session_id, CS.offline == offline)
+        )
+        return [_cs(r) for r in rows]
+
+    async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
+        await self._c.execute(
+            update(client_sessions)
+            .where(CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid)
+            .values(timestamp=timestamp)
+        )
+
+    async def update_client_session_notes(
+        self, session_id: str, offline: bool, client_uuid: str, notes: dict[str, object]
+    ) -> None:
+        await self._c.execute(
+            update(client_sessions)
+            .where(CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid)
+            .values(notes=notes)
+        )
+
+    async def detach_client_session(self, session_id: str, offline: bool, client_uuid: str) -> bool:
+        """Remove one client from a user session (its rotation families go with it)."""
+        await self._c.execute(
+            delete(refresh_families).where(
+                RF.user_session_id == session_id, RF.offline == offline, RF.client_id == client_uuid
+            )
+        )
+        result = await self._c.execute(
+            delete(client_sessions).where(
+                CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid
+            )
+        )
+        return bool(result.rowcount)
+
+    async def sessions_with_client(
+        self, client_uuid: str, offline: bool, first: int = 0, max_results: int = 100
+    ) -> list[tuple[UserSession, ClientSession]]:
+        query = (
+            select(user_sessions, client_sessions.c.started.label("cs_started"),
+                   client_sessions.c.timestamp.label("cs_timestamp"), client_sessions.c.redirect_uri,
+                   client_sessions.c.notes.label("cs_notes"))
+            .join(client_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
+            .where(CS.client_id == client_uuid, CS.offline == offline)
+            .order_by(US.started, US.id)
+            .offset(max(first, 0))
+        )
+        if max_results >= 0:
+            query = query.limit(max_results)
+        out = []
+        for r in await self._c.execute(query):
+            m = r._mapping
+            cs = ClientSession(m["id"], offline, client_uuid, int(m["cs_started"]), int(m["cs_timestamp"]),
+                               m["redirect_uri"], dict(m["cs_notes"] or {}))
+            out.append((_us(r), cs))
+        return out
+
+    async def count_with_client(self, client_uuid: str, offline: bool) -> int:
+        result = await self._c.execute(
+            select(func.count()).select_from(client_sessions).where(CS.client_id == client_uuid, CS.offline == offline)
+        )
+        return int(result.scalar_one())
+
+    async def client_stats(self, realm_id: str) -> list[tuple[str, str, int, int]]:
+        """(client uuid, clientId, online count, offline count) for clients that have sessions."""
+        rows = await self._c.execute(
+            select(clients.c.id, clients.c.client_id, CS.offline, func.count())
+            .join(client_sessions, CS.client_id == clients.c.id)
+            .where(clients.c.realm_id == realm_id)
+            .group_by(clients.c.id, clients.c.client_id, CS.offline)
+        )
+        stats: dict[str, list[object]] = {}
+        for cid, client_id, offline, n in rows:
+            entry = stats.setdefault(cid, [client_id, 0, 0])
+            entry[2 if offline else 1] = int(n)
+        return [(cid, str(v[0]), int(v[1]), int(v[2])) for cid, v in stats.items()]  # type: ignore[call-overload]
+
+    async def user_client_pairs(self, user_id: str, offline: bool) -> list[tuple[str, str]]:
+        """(user session id, client uuid) for every client session of the user."""
+        rows = await self._c.execute(
+            select(CS.user_session_id, CS.client_id)
+            .join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
+            .where(US.user_id == user_id, US.offline == offline)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def delete_expired(self, realm_id: str, offline: bool, idle_before: int, limit: int) -> int:
+        """Delete up to ``limit`` sessions last refreshed before ``idle_before``."""
+        ids = [
+            r[0]
+            for r in await self._c.execute(
+                select(US.id).where(
+                    US.realm_id == realm_id, US.offline == offline, US.last_session_refresh < idle_before
+                ).limit(limit)
+            )
+        ]
+        if ids:
+            await self._c.execute(delete(user_sessions).where(US.id.in_(ids), US.offline == offline))
+        return len(ids)
+
+    # --- rotation families -------------------------------------------------------------------
+    async def get_family(self, session_id: str, offline: bool, client_uuid: str, key: str) -> RefreshFamily | None:
+        row = (
+            await self._c.execute(
+                select(refresh_families).where(
+                    RF.user_session_id == session_id, RF.offline == offline,
+                    RF.client_id == client_uuid, RF.reuse_key == key,
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return RefreshFamily(m["reuse_key"], m["current_jti"], int(m["use_count"]), int(m["last_refresh"]),
+                             m["latest_jti"])
+
+    async def save_family(self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> None:
+        where = (RF.user_session_id == session_id, RF.offline == offline, RF.client_id == client_uuid,
+                 RF.reuse_key == fam.reuse_key)
+        values = {"current_jti": fam.current_jti, "use_count": fam.use_count,
+                  "last_refresh": fam.last_refresh, "latest_jti": fam.latest_jti}
+        result = await self._c.execute(update(refresh_families).where(*where).values(**values))
+        if not result.rowcount:
+            await self._c.execute(
+                insert(refresh_families).values(user_session_id=session_id, offline=offline,
+                                                client_id=client_uuid, reuse_key=fam.reuse_key, **values)
+            )
+
+    # --- consents ----------------------------------------------------------------------------
+    async def get_consent(self, user_id: str, client_uuid: str) -> Consent | None:
+        row = (
+            await self._c.execute(
+                select(consents).where(consents.c.user_id == user_id, consents.c.client_id == client_uuid)
+            )
+        ).first()
+        return _consent(row) if row else None
+
+    async def consents_of(self, user_id: str) -> list[Consent]:
+        rows = await self._c.execute(select(consents).where(consents.c.user_id == user_id))
+        return [_consent(r) for r in rows]
+
+    async def save_consent(self, consent: Consent) -> None:
+        await self.delete_consent(consent.user_id, consent.client_id)
+        await self._c.execute(
+            insert(consents).values(
+                user_id=consent.user_id, client_id=consent.client_id,
+                granted_scopes=list(consent.granted_scopes), created_date=consent.created_date,
+                last_updated_date=consent.last_updated_date,
+            )
+        )
+
+    async def delete_consent(self, user_id: str, client_uuid: str) -> bool:
+        result = await self._c.execute(
+            delete(consents).where(consents.c.user_id == user_id, consents.c.client_id == client_uuid)
+        )
+        return bool(result.rowcount)
+
+
+def _consent(row: object) -> Consent:
+    m = row._mapping  # type: ignore[attr-defined]
+    return Consent(m["user_id"], m["client_id"], tuple(m["granted_scopes"] or ()), int(m["created_date"]),
+                   int(m["last_updated_date"]))

@@ -1,0 +1,222 @@
+"""The schema. Alembic migrations under ``migrations/`` create and evolve it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = 36  # UUID text
+
+realms = Table(
+    "realms",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("config", JSON, nullable=False),
+)
+
+realm_default_scopes = Table(
+    "realm_default_scopes",
+    metadata,
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True),
+    Column("scope_id", String(ID), ForeignKey("client_scopes.id", ondelete="CASCADE"), primary_key=True),
+    Column("default_scope", Boolean, nullable=False),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(255), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("config", JSON, nullable=False),
+    UniqueConstraint("realm_id", "client_id", name="uq_clients_realm_client_id"),
+)
+
+client_scopes = Table(
+    "client_scopes",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("config", JSON, nullable=False),
+    UniqueConstraint("realm_id", "name", name="uq_client_scopes_realm_name"),
+)
+
+client_scope_links = Table(
+    "client_scope_links",
+    metadata,
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
+    Column("scope_id", String(ID), ForeignKey("client_scopes.id", ondelete="CASCADE"), primary_key=True),
+    Column("default_scope", Boolean, nullable=False),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("description", Text, nullable=True),
+    Column("attributes", JSON, nullable=False),
+    UniqueConstraint("realm_id", "client_id", "name", name="uq_roles_realm_client_name"),
+)
+
+role_composites = Table(
+    "role_composites",
+    metadata,
+    Column("parent_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("child_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Role scope mappings of a client (used when fullScopeAllowed is false) or of a client scope.
+scope_role_mappings = Table(
+    "scope_role_mappings",
+    metadata,
+    Column("owner_id", String(ID), primary_key=True),  # a client id or a client scope id
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("username", String(255), nullable=False),
+    Column("email", String(255), nullable=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("service_account_client_id", String(ID), nullable=True),
+    Column("not_before", BigInteger, nullable=False),
+    Column("config", JSON, nullable=False),
+    UniqueConstraint("realm_id", "username", name="uq_users_realm_username"),
+    Index("ix_users_realm_email", "realm_id", "email"),
+)
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("type", String(64), nullable=False),
+    Column("secret_data", JSON, nullable=False),
+    Column("credential_data", JSON, nullable=False),
+    Column("created_date", BigInteger, nullable=False),
+    Column("user_label", String(255), nullable=True),
+)
+
+user_role_mappings = Table(
+    "user_role_mappings",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("offline", Boolean, primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("login_username", String(255), nullable=False),
+    Column("ip_address", String(64), nullable=False),
+    Column("auth_method", String(64), nullable=False),
+    Column("remember_me", Boolean, nullable=False),
+    Column("started", BigInteger, nullable=False),
+    Column("last_session_refresh", BigInteger, nullable=False),
+    Column("broker_session_id", String(255), nullable=True),
+    Column("notes", JSON, nullable=False),
+    Index("ix_user_sessions_user", "user_id", "offline"),
+    Index("ix_user_sessions_realm_refresh", "realm_id", "offline", "last_session_refresh"),
+)
+
+client_sessions = Table(
+    "client_sessions",
+    metadata,
+    Column("user_session_id", String(ID), primary_key=True),
+    Column("offline", Boolean, primary_key=True),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
+    Column("started", BigInteger, nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("redirect_uri", Text, nullable=True),
+    Column("notes", JSON, nullable=False),
+    ForeignKeyConstraint(
+        ["user_session_id", "offline"], ["user_sessions.id", "user_sessions.offline"], ondelete="CASCADE"
+    ),
+    Index("ix_client_sessions_client", "client_id", "offline"),
+)
+
+# Rotation state per reuse_id family of a client session (KEYCLOAK.md §6.3).
+refresh_families = Table(
+    "refresh_families",
+    metadata,
+    Column("user_session_id", String(ID), primary_key=True),
+    Column("offline", Boolean, primary_key=True),
+    Column("client_id", String(ID), primary_key=True),
+    Column("reuse_key", String(64), primary_key=True),
+    Column("current_jti", String(64), nullable=True),
+    Column("use_count", Integer, nullable=False),
+    Column("last_refresh", BigInteger, nullable=False),
+    Column("latest_jti", String(64), nullable=True),
+    ForeignKeyConstraint(
+        ["user_session_id", "offline", "client_id"],
+        ["client_sessions.user_session_id", "client_sessions.offline", "client_sessions.client_id"],
+        ondelete="CASCADE",
+    ),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
+    Column("granted_scopes", JSON, nullable=False),
+    Column("created_date", BigInteger, nullable=False),
+    Column("last_updated_date", BigInteger, nullable=False),
+)
+
+realm_keys = Table(
+    "realm_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("algorithm", String(16), nullable=False),
+    Column("use", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("public_pem", Text, nullable=True),
+    Column("private", Text, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("priority", Integer, nullable=False),
+)
+
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("jti", String(128), primary_key=True),
+    Column("expires", BigInteger, nullable=False, index=True),
+)

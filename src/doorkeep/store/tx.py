@@ -1,0 +1,27 @@
+"""The unit of work handed to the core: one connection, one transaction, narrow repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
+from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
+from doorkeep.store.roles import RoleRepo
+from doorkeep.store.sessions import SessionRepo
+from doorkeep.store.users import UserRepo
+
+
+class Tx:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
+        self.realms = RealmRepo(conn)
+        self.clients = ClientRepo(conn)
+        self.scopes = ClientScopeRepo(conn)
+        self.roles = RoleRepo(conn)
+        self.users = UserRepo(conn)
+        self.sessions = SessionRepo(conn, is_sqlite)
+        self.keys = KeyRepo(conn)
+        self.revoked = RevokedTokenRepo(conn)
+        # Actions to run once the transaction has committed (cache invalidation, notifications).
+        self.after_commit: list[Callable[[], None]] = []

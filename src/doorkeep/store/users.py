@@ -1,0 +1,170 @@
+"""Users, their credentials and role mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import Credential, User
+from doorkeep.store.rows import from_row, to_config
+from doorkeep.store.tables import credentials, user_role_mappings, users
+
+USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
+
+
+class UserRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def get(self, user_id: str) -> User | None:
+        row = (await self._c.execute(select(users).where(users.c.id == user_id))).first()
+        return from_row(User, row, USER_COLS) if row else None
+
+    async def get_by_username(self, realm_id: str, username: str) -> User | None:
+        row = (
+            await self._c.execute(
+                select(users).where(users.c.realm_id == realm_id, users.c.username == username.lower())
+            )
+        ).first()
+        return from_row(User, row, USER_COLS) if row else None
+
+    async def get_by_email(self, realm_id: str, email: str) -> User | None:
+        rows = (
+            await self._c.execute(
+                select(users).where(users.c.realm_id == realm_id, func.lower(users.c.email) == email.lower())
+            )
+        ).all()
+        return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
+
+    async def get_service_account(self, client_uuid: str) -> User | None:
+        row = (
+            await self._c.execute(select(users).where(users.c.service_account_client_id == client_uuid))
+        ).first()
+        return from_row(User, row, USER_COLS) if row else None
+
+    def _search(
+        self,
+        query: Select,  # type: ignore[type-arg]
+        realm_id: str,
+        *,
+        username: str | None = None,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        search: str | None = None,
+        exact: bool = False,
+    ) -> tuple[Select, dict[str, str]]:  # type: ignore[type-arg]
+        query = query.where(users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None))
+        if username is not None:
+            query = query.where(
+                users.c.username == username.lower()
+                if exact
+                else users.c.username.contains(username.lower(), autoescape=True)
+            )
+        if email is not None:
+            low = func.lower(users.c.email)
+            query = query.where(low == email.lower() if exact else low.contains(email.lower(), autoescape=True))
+        if search is not None and search.strip() not in ("", "*"):
+            term = search.strip().strip("*").lower()
+            query = query.where(
+                or_(
+                    users.c.username.contains(term, autoescape=True),
+                    func.lower(users.c.email).contains(term, autoescape=True),
+                )
+            )
+        rest = {"first_name": first_name, "last_name": last_name}
+        return query, {k: v for k, v in rest.items() if v is not None}
+
+    async def search(
+        self,
+        realm_id: str,
+        *,
+        first: int = 0,
+        max_results: int = 100,
+        exact: bool = False,
+        **filters: str | None,
+    ) -> list[User]:
+        query, post = self._search(select(users), realm_id, exact=exact, **filters)
+        found = [from_row(User, r, USER_COLS) for r in await self._c.execute(query.order_by(users.c.username))]
+        for key, value in post.items():
+            low = value.lower()
+            found = [
+                u for u in found
+                if (getattr(u, key) or "").lower() == low or (not exact and low in (getattr(u, key) or "").lower())
+            ]
+        start = max(first, 0)
+        return found[start : start + max_results] if max_results >= 0 else found[start:]
+
+    async def count(self, realm_id: str) -> int:
+        query = select(func.count()).select_from(users).where(
+            users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None)
+        )
+        return int((await self._c.execute(query)).scalar_one())
+
+    async def create(self, user: User) -> None:
+        await self._c.execute(insert(users).values(**self._values(user)))
+
+    async def update(self, user: User) -> None:
+        await self._c.execute(update(users).where(users.c.id == user.id).values(**self._values(user)))
+
+    async def delete(self, user_id: str) -> None:
+        await self._c.execute(delete(users).where(users.c.id == user_id))
+
+    @staticmethod
+    def _values(user: User) -> dict[str, object]:
+        return {
+            "id": user.id,
+            "realm_id": user.realm_id,
+            "username": user.username.lower(),
+            "email": user.email,
+            "enabled": user.enabled,
+            "service_account_client_id": user.service_account_client_id,
+            "not_before": user.not_before,
+            "config": to_config(user, USER_COLS),
+        }
+
+    # --- credentials -------------------------------------------------------------------------
+    async def credentials(self, user_id: str) -> list[Credential]:
+        rows = await self._c.execute(select(credentials).where(credentials.c.user_id == user_id))
+        return [Credential(**dict(r._mapping)) for r in rows]
+
+    async def password(self, user_id: str) -> Credential | None:
+        for cred in await self.credentials(user_id):
+            if cred.type == "password":
+                return cred
+        return None
+
+    async def set_password(self, cred: Credential) -> None:
+        """Replace the user's password credential."""
+        await self._c.execute(
+            delete(credentials).where(credentials.c.user_id == cred.user_id, credentials.c.type == "password")
+        )
+        await self._c.execute(insert(credentials).values(**cred.__dict__))
+
+    async def delete_credential(self, user_id: str, credential_id: str) -> bool:
+        result = await self._c.execute(
+            delete(credentials).where(credentials.c.user_id == user_id, credentials.c.id == credential_id)
+        )
+        return bool(result.rowcount)
+
+    # --- role mappings -----------------------------------------------------------------------
+    async def role_ids(self, user_id: str) -> set[str]:
+        rows = await self._c.execute(
+            select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == user_id)
+        )
+        return {r.role_id for r in rows}
+
+    async def grant_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
+        have = await self.role_ids(user_id)
+        for role_id in dict.fromkeys(role_ids):
+            if role_id not in have:
+                await self._c.execute(insert(user_role_mappings).values(user_id=user_id, role_id=role_id))
+
+    async def revoke_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
+        await self._c.execute(
+            delete(user_role_mappings).where(
+                user_role_mappings.c.user_id == user_id, user_role_mappings.c.role_id.in_(list(role_ids))
+            )
+        )

@@ -1,0 +1,258 @@
+"""A throwaway PostgreSQL server for tests.
+
+The server lives in a fresh directory under /tmp, listens on a free port on 127.0.0.1
+only, trusts every connection and runs with fsync off. PostgreSQL refuses to run as
+root, so the cluster belongs to the ``postgres`` system user and every server-side
+command goes through ``runuser``; that makes root a requirement (as on CI).
+
+    pg = ThrowawayPostgres()
+    pg.start()
+    try:
+        pg.create_database("app")
+        url = pg.url("app")  # postgresql://postgres@127.0.0.1:<port>/app
+    finally:
+        pg.stop()
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+__all__ = ["ThrowawayPostgres"]
+
+_OS_USER = "postgres"
+_DB_USER = "postgres"
+_HOST = "127.0.0.1"
+_DB_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_START_ATTEMPTS = 3
+
+
+def _find_bin_dir() -> Path:
+    """The directory holding ``initdb`` and ``pg_ctl``, newest Debian install first."""
+
+    def version(path: str) -> tuple[int, ...]:
+        name = Path(path).parent.parent.name
+        return tuple(int(part) for part in name.split(".") if part.isdigit())
+
+    for initdb in sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=version, reverse=True):
+        bin_dir = Path(initdb).parent
+        if (bin_dir / "pg_ctl").is_file():
+            return bin_dir
+    initdb_on_path = shutil.which("initdb")
+    pg_ctl_on_path = shutil.which("pg_ctl")
+    if initdb_on_path is None or pg_ctl_on_path is None:
+        raise RuntimeError(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin "
+            "or on PATH; run scripts/ensure-system-deps.sh"
+        )
+    # Debian's /usr/local/bin or /usr/bin entries may be symlinks into the real bin dir.
+    return Path(os.path.realpath(initdb_on_path)).parent
+
+
+def _find_runuser() -> str:
+    found = shutil.which("runuser") or next(
+        (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.access(p, os.X_OK)), None
+    )
+    if found is None:
+        raise RuntimeError("ThrowawayPostgres needs `runuser` (util-linux) to run PostgreSQL as postgres")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((_HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment minus libpq's PG* variables, pinned to a locale every Debian has."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    env["LC_ALL"] = "C.UTF-8"
+    return env
+
+
+class ThrowawayPostgres:
+    """One disposable PostgreSQL cluster; ``start()`` it, ``stop()`` it (or use ``with``)."""
+
+    def __init__(self) -> None:
+        self._bin_dir: Path | None = None
+        self._runuser: str | None = None
+        self._root: Path | None = None
+        self._port: int | None = None
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._port is not None:
+            raise RuntimeError("ThrowawayPostgres is already running")
+        if os.geteuid() != 0:
+            raise RuntimeError(
+                "ThrowawayPostgres must run as root: it starts PostgreSQL as the `postgres` user via runuser"
+            )
+        self._runuser = _find_runuser()
+        try:
+            owner = pwd.getpwnam(_OS_USER)
+        except KeyError:
+            raise RuntimeError(
+                f"no `{_OS_USER}` system user; install PostgreSQL (scripts/ensure-system-deps.sh)"
+            ) from None
+        self._bin_dir = _find_bin_dir()
+
+        root = Path(tempfile.mkdtemp(prefix="doorkeep-pg-", dir="/tmp"))
+        self._root = root
+        try:
+            os.chown(root, owner.pw_uid, owner.pw_gid)
+            self._as_postgres(
+                str(self._bin_dir / "initdb"),
+                "-D",
+                str(self._data_dir),
+                "-U",
+                _DB_USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            )
+            self._start_server()
+        except BaseException:
+            self._remove_root()
+            raise
+
+    def stop(self) -> None:
+        """Stop the server at once (no checkpoint) and delete its files. Safe to call twice."""
+        try:
+            if self._port is not None and self._bin_dir is not None and self._root is not None:
+                self._as_postgres(
+                    str(self._bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self._data_dir),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                    check=False,
+                )
+        finally:
+            self._port = None
+            self._remove_root()
+
+    def __enter__(self) -> ThrowawayPostgres:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- use -----------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("ThrowawayPostgres is not running")
+        return self._port
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://{_DB_USER}@{_HOST}:{self.port}/{dbname}"
+
+    def create_database(self, name: str) -> None:
+        if not _DB_NAME.fullmatch(name):
+            raise ValueError(f"database name must be a plain identifier of at most 63 chars: {name!r}")
+        assert self._bin_dir is not None
+        self._run(
+            [
+                str(self._bin_dir / "createdb"),
+                "--host",
+                _HOST,
+                "--port",
+                str(self.port),
+                "--username",
+                _DB_USER,
+                "--no-password",
+                name,
+            ]
+        )
+
+    # -- internals -------------------------------------------------------------------
+
+    @property
+    def _data_dir(self) -> Path:
+        assert self._root is not None
+        return self._root / "data"
+
+    @property
+    def _log_file(self) -> Path:
+        assert self._root is not None
+        return self._root / "server.log"
+
+    def _start_server(self) -> None:
+        assert self._bin_dir is not None and self._root is not None
+        last_error: RuntimeError | None = None
+        # The free port may be taken between choosing and binding it: try a few.
+        for _ in range(_START_ATTEMPTS):
+            port = _free_port()
+            options = (
+                f"-p {port} -k {self._root} -c listen_addresses={_HOST} -c fsync=off -c max_connections=200"
+            )
+            try:
+                # -l sends the server's output to a file: without it the server would keep
+                # our stdout/stderr pipes open and subprocess.run would never return.
+                self._as_postgres(
+                    str(self._bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self._data_dir),
+                    "-l",
+                    str(self._log_file),
+                    "-o",
+                    options,
+                    "-w",
+                    "start",
+                )
+            except RuntimeError as error:
+                last_error = error
+                continue
+            self._port = port
+            return
+        assert last_error is not None
+        raise last_error
+
+    def _as_postgres(self, *command: str, check: bool = True) -> None:
+        assert self._runuser is not None
+        self._run([self._runuser, "-u", _OS_USER, "--", *command], check=check)
+
+    def _run(self, command: list[str], check: bool = True) -> None:
+        result = subprocess.run(
+            command,
+            cwd=self._root or "/tmp",  # postgres cannot read the caller's directory
+            env=_clean_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            message = f"{' '.join(command)} exited with {result.returncode}\n{result.stdout}{result.stderr}"
+            if self._root is not None and self._log_file.exists():
+                message += "\n--- server log ---\n" + self._log_file.read_text(errors="replace")[-4000:]
+            raise RuntimeError(message)
+
+    def _remove_root(self) -> None:
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
