@@ -180,13 +180,20 @@ def access_token_exp(
     cs_started: int,
     us_started: int,
 ) -> int:
-    """The access token's ``exp`` (S1 getTokenExpiration), capped by the client session's max."""
-    lifespan = client_attr_timeout(client, "access.token.lifespan")
-    raw = client.attributes.get("access.token.lifespan")
-    if lifespan < 0 and str(raw).strip() == "-1":
+    """The access token's ``exp`` (S1 getTokenExpiration), capped by the client session's max.
+
+    The lifespan is the client's ``access.token.lifespan`` when set, else the realm's; -1 means
+    "until the SSO session max".
+    """
+    raw = str(client.attributes.get("access.token.lifespan", "")).strip()
+    if raw == "-1" or (raw.isdecimal() and int(raw) > 0):
+        lifespan = int(raw)
+    else:
+        lifespan = realm.access_token_lifespan
+    if lifespan == -1:
         exp = us_started + sso_max(realm, remember_me)
     else:
-        exp = now + (lifespan if lifespan > 0 else realm.access_token_lifespan)
+        exp = now + lifespan
     cap = client_session_max(realm, client, offline, remember_me, cs_started, us_started)
     return min(exp, cap) if cap > 0 else exp
 
@@ -207,7 +214,7 @@ def revoke_refresh_token(realm: Realm, client: Client | None) -> bool:
 def refresh_token_max_reuse(realm: Realm, client: Client | None) -> int:
     if client is not None:
         raw = str(client.attributes.get("refresh.token.max.reuse", "")).strip()
-        if raw.isdigit():
+        if raw.isdecimal() and raw.isascii():
             return int(raw)
     return realm.refresh_token_max_reuse
 

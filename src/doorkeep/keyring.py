@@ -1,0 +1,63 @@
+"""The per-process cache of parsed realm keys, loaded from the store on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from doorkeep import keys
+from doorkeep.keys import HMAC_ALG, LoadedKey
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+@dataclass
+class RealmKeys:
+    by_kid: dict[str, LoadedKey] = field(default_factory=dict)
+
+    def active(self, alg: str) -> LoadedKey | None:
+        fam = keys.family(alg)
+        for key in self.by_kid.values():
+            if key.status == "active" and keys.family(key.algorithm) == fam:
+                return key
+        return None
+
+
+class KeyRing:
+    """Parsed keys per realm. Parsing a PEM is slow; verifying with a parsed key is fast."""
+
+    def __init__(self, clock_now: object = None) -> None:
+        self._realms: dict[str, RealmKeys] = {}
+
+    async def _load(self, tx: Tx, realm_id: str) -> RealmKeys:
+        loaded = RealmKeys({k.kid: keys.load(k) for k in await tx.keys.list(realm_id) if k.status != "disabled"})
+        self._realms[realm_id] = loaded
+        return loaded
+
+    async def signing_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey:
+        """The active key for ``alg``, created on first need (e.g. a client asking for ES256)."""
+        realm_keys = self._realms.get(realm_id) or await self._load(tx, realm_id)
+        key = realm_keys.active(alg)
+        if key is None:
+            realm_keys = await self._load(tx, realm_id)
+            key = realm_keys.active(alg)
+        if key is None:
+            new = keys.generate(realm_id, alg, now)
+            await tx.keys.add(new)
+            key = keys.load(new)
+            realm_keys.by_kid[key.kid] = key
+        return key
+
+    async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
+        realm_keys = self._realms.get(realm_id)
+        if realm_keys is None or kid not in realm_keys.by_kid:
+            realm_keys = await self._load(tx, realm_id)
+        return realm_keys.by_kid.get(kid)
+
+    async def public_keys(self, tx: Tx, realm_id: str) -> list[LoadedKey]:
+        realm_keys = self._realms.get(realm_id) or await self._load(tx, realm_id)
+        return [k for k in realm_keys.by_kid.values() if k.algorithm != HMAC_ALG]
+
+    def forget(self, realm_id: str) -> None:
+        self._realms.pop(realm_id, None)

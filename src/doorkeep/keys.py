@@ -1,0 +1,99 @@
+"""Per-realm signing keys: RSA for access and ID tokens, HMAC for refresh tokens, JWKS.
+
+Keys live in the database; ``KeyRing`` caches the parsed key objects per process. Rotation adds
+a new active key and marks the old one passive, so tokens it signed still verify.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from doorkeep.model import RealmKey
+
+HMAC_ALG = "HS512"
+ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+_CURVES = {"ES256": ec.SECP256R1(), "ES384": ec.SECP384R1(), "ES512": ec.SECP521R1()}
+
+
+def _b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _kid() -> str:
+    return _b64u(uuid.uuid4().bytes + os.urandom(8))
+
+
+def family(alg: str) -> str:
+    """Key material shared by algorithms: RSA keys serve RS* and PS*."""
+    if alg.startswith(("RS", "PS")):
+        return "RSA"
+    return alg
+
+
+def generate(realm_id: str, alg: str, now: int) -> RealmKey:
+    """A new active key for ``alg`` (RS256 also covers PS*/RS* families)."""
+    if alg == HMAC_ALG:
+        return RealmKey(_kid(), realm_id, HMAC_ALG, "sig", "active", None, _b64u(os.urandom(64)), now)
+    private: Any
+    if family(alg) == "RSA":
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        alg = "RS256"
+    elif alg in _CURVES:
+        private = ec.generate_private_key(_CURVES[alg])
+    else:
+        raise ValueError(f"unsupported algorithm {alg}")
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return RealmKey(_kid(), realm_id, alg, "sig", "active", public, pem, now)
+
+
+@dataclass(frozen=True)
+class LoadedKey:
+    kid: str
+    algorithm: str
+    status: str
+    signing: Any  # private key object or HMAC secret bytes
+    verifying: Any  # public key object or HMAC secret bytes
+
+
+def load(key: RealmKey) -> LoadedKey:
+    if key.algorithm == HMAC_ALG:
+        secret = base64.urlsafe_b64decode(key.private + "=" * (-len(key.private) % 4))
+        return LoadedKey(key.kid, key.algorithm, key.status, secret, secret)
+    private = serialization.load_pem_private_key(key.private.encode(), password=None)
+    return LoadedKey(key.kid, key.algorithm, key.status, private, private.public_key())
+
+
+def jwk(key: LoadedKey, alg: str | None = None) -> dict[str, Any]:
+    """The public JWK of an asymmetric key (never the private part)."""
+    pub = key.verifying
+    base: dict[str, Any] = {"kid": key.kid, "use": "sig", "alg": alg or key.algorithm}
+    if isinstance(pub, rsa.RSAPublicKey):
+        numbers = pub.public_numbers()
+        size = (numbers.n.bit_length() + 7) // 8
+        base.update(kty="RSA", n=_b64u(numbers.n.to_bytes(size, "big")), e=_b64u(numbers.e.to_bytes(3, "big")))
+        return base
+    if isinstance(pub, ec.EllipticCurvePublicKey):
+        numbers = pub.public_numbers()
+        size = (pub.curve.key_size + 7) // 8
+        crv = {256: "P-256", 384: "P-384", 521: "P-521"}[pub.curve.key_size]
+        base.update(kty="EC", crv=crv, x=_b64u(numbers.x.to_bytes(size, "big")), y=_b64u(numbers.y.to_bytes(size, "big")))
+        return base
+    raise ValueError("not an asymmetric key")
+
+
+def public_key_b64(key: LoadedKey) -> str:
+    """The DER SubjectPublicKeyInfo, base64, as Keycloak's realm info ``public_key``."""
+    der = key.verifying.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(der).decode()

@@ -1,0 +1,62 @@
+"""What every protocol function receives: injected services and the parsed request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from doorkeep.clock import Clock
+from doorkeep.keyring import KeyRing
+from doorkeep.model import Realm
+from doorkeep.tokens import TokenCodec
+
+
+@dataclass(frozen=True)
+class Services:
+    """Per-process dependencies, built once in the composition root."""
+
+    clock: Clock
+    keyring: KeyRing
+    codec: TokenCodec
+
+
+class Form:
+    """Form parameters with repeated keys kept, so duplicates can be refused."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._values: dict[str, list[str]] = {}
+        for key, value in pairs:
+            self._values.setdefault(key, []).append(value)
+
+    @classmethod
+    def parse(cls, body: bytes) -> Form:
+        """Parse ``application/x-www-form-urlencoded`` (invalid UTF-8 raises ValueError)."""
+        text = body.decode("utf-8")
+        return cls(parse_qsl(text, keep_blank_values=True, strict_parsing=False))
+
+    def get(self, key: str) -> str | None:
+        values = self._values.get(key)
+        return values[0] if values else None
+
+    def non_empty(self, key: str) -> str | None:
+        value = self.get(key)
+        return value if value else None
+
+    def has_duplicates(self) -> bool:
+        return any(len(v) > 1 for v in self._values.values())
+
+    def keys(self) -> list[str]:
+        return list(self._values)
+
+
+@dataclass(frozen=True)
+class OAuthRequest:
+    """A protocol request as the core sees it."""
+
+    realm: Realm
+    issuer: str
+    form: Form
+    authorization: str | None = None
+    ip_address: str = "127.0.0.1"
+    user_agent: str = ""
+    headers: dict[str, str] = field(default_factory=dict)

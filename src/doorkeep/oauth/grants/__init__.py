@@ -1,0 +1,1 @@
+"""One module per grant type: validate, then write, then issue."""

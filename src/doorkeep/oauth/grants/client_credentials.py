@@ -1,0 +1,57 @@
+"""Client credentials for service accounts (RFC 6749 §4.4; KEYCLOAK.md §2.4).
+
+Without ``client_credentials.use_refresh_token=true`` the session is transient: nothing is stored,
+the access token has no ``sid`` and the response has no refresh token or session_state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.errors import CC_BEARER_ONLY, CC_DISABLED, CC_NO_USER, CC_PUBLIC, CC_USER_DISABLED, OAuthError
+from doorkeep.model import Client
+from doorkeep.oauth import issue
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.roles import effective_roles
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.store.tx import Tx
+
+GRANT_TYPE = "client_credentials"
+
+
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+    realm = req.realm
+    if client.bearer_only:
+        raise OAuthError("unauthorized_client", CC_BEARER_ONLY, 401)
+    if client.public_client:
+        raise OAuthError("unauthorized_client", CC_PUBLIC, 401)
+    if not client.service_accounts_enabled:
+        raise OAuthError("unauthorized_client", CC_DISABLED, 401)
+    user = await tx.users.get_service_account(client.id)
+    if user is None:
+        raise OAuthError("invalid_request", CC_NO_USER, 401)
+    if not user.enabled:
+        raise OAuthError("invalid_request", CC_USER_DISABLED.format(user.username), 401)
+    scope_param = req.form.get("scope") or ""
+    granted = await scope_rules.resolve(tx, client, scope_param)
+    roles = await effective_roles(tx, user, client, granted.scopes)
+    use_refresh = client.attr_bool("client_credentials.use_refresh_token", False) and client.attr_bool(
+        "use.refresh.tokens", True
+    )
+    if not use_refresh:
+        ctx = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
+        return await issue.build_response(tx, services, req, ctx, None)
+    if granted.offline:
+        require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))
+    us, cs = await service.start_online(
+        tx, realm, user, client, scope_param=scope_param, now=services.clock.now(), ip_address=req.ip_address,
+        auth_method="openid-connect", notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true"},
+    )
+    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
+    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=True,
+                                          remove_online_when_offline=True)

@@ -1,0 +1,77 @@
+"""Resource Owner Password Credentials, Keycloak's Direct Access Grant (RFC 6749 §4.3; KEYCLOAK.md §2.3).
+
+An offline token from this grant always removes the online session it came from (S7).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import passwords
+from doorkeep.errors import (
+    ACCOUNT_NOT_SET_UP,
+    CONSENT_REQUIRED,
+    INVALID_USER_CREDENTIALS,
+    NO_DIRECT_GRANTS,
+    OAuthError,
+)
+from doorkeep.model import Client, User
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.roles import effective_roles
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.store.tx import Tx
+
+GRANT_TYPE = "password"
+
+
+async def find_user(tx: Tx, realm_id: str, username: str, login_with_email: bool) -> User | None:
+    user = await tx.users.get_by_username(realm_id, username)
+    if user is None and login_with_email and "@" in username:
+        user = await tx.users.get_by_email(realm_id, username)
+    return user
+
+
+async def check_password(tx: Tx, user: User | None, password: str) -> bool:
+    """Verify off the event loop; an unknown user costs the same time as a known one."""
+    cred = await tx.users.password(user.id) if user else None
+    if cred is None:
+        await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
+        return False
+    return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
+
+
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+    realm = req.realm
+    if not client.direct_access_grants_enabled:
+        raise OAuthError("unauthorized_client", NO_DIRECT_GRANTS)
+    if client.consent_required:
+        raise OAuthError("invalid_client", CONSENT_REQUIRED)
+    scope_param = req.form.get("scope") or ""
+    granted = await scope_rules.resolve(tx, client, scope_param)
+    username = req.form.get("username") or ""
+    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    if not await check_password(tx, user, req.form.get("password") or "") or user is None:
+        raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401)
+    if not user.enabled:
+        raise OAuthError("invalid_grant", "Account disabled")
+    if user.required_actions:
+        raise OAuthError("invalid_grant", ACCOUNT_NOT_SET_UP)
+    roles = await effective_roles(tx, user, client, granted.scopes)
+    use_refresh = client.attr_bool("use.refresh.tokens", True)
+    probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
+    if use_refresh and granted.offline:
+        require_offline_allowed(probe)  # validate before writing anything
+    now = services.clock.now()
+    us, cs = await service.start_online(
+        tx, realm, user, client, scope_param=scope_param, now=now, ip_address=req.ip_address,
+        login_username=username, notes={"grant_type": GRANT_TYPE},
+    )
+    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
+    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=use_refresh,
+                                          remove_online_when_offline=True)

@@ -1,0 +1,31 @@
+"""Effective roles of a user for a client (Keycloak's TokenManager.getAccess)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, ClientScope, Role, User
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+OFFLINE_ACCESS_ROLE = "offline_access"
+
+
+async def user_roles(tx: Tx, user: User) -> set[str]:
+    """Every role the user has, composites expanded."""
+    return await tx.roles.expand(await tx.users.role_ids(user.id))
+
+
+async def effective_roles(tx: Tx, user: User, client: Client, scopes: tuple[ClientScope, ...]) -> list[Role]:
+    """User roles ∩ roles in the client's scope (all of them when full scope is allowed)."""
+    mine = await user_roles(tx, user)
+    if not client.full_scope_allowed:
+        in_scope = {r.id for r in await tx.roles.list_client_roles(client.id)}
+        in_scope |= await tx.roles.scope_mapping_ids([client.id, *(s.id for s in scopes)])
+        mine &= await tx.roles.expand(in_scope)
+    return await tx.roles.get_many(mine)
+
+
+def has_offline_access(roles: list[Role]) -> bool:
+    return any(r.name == OFFLINE_ACCESS_ROLE and r.client_id is None for r in roles)

@@ -1,0 +1,85 @@
+"""Requested scopes → granted client scopes (KEYCLOAK.md §2.1 #7, §3.3, §6.1 #9).
+
+A client always gets its default client scopes; an optional one only when requested. ``openid``
+is not a client scope but is echoed. Anything else unknown makes the request invalid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep.errors import INVALID_SCOPES, OAuthError
+from doorkeep.model import Client, ClientScope
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+OPENID = "openid"
+OFFLINE_ACCESS = "offline_access"
+
+
+def split(scope_param: str | None) -> list[str]:
+    return [s for s in (scope_param or "").split(" ") if s]
+
+
+@dataclass(frozen=True)
+class GrantedScopes:
+    """The client scopes granted to one client session, plus whether ``openid`` was asked for."""
+
+    scopes: tuple[ClientScope, ...]
+    openid: bool
+
+    @property
+    def names(self) -> set[str]:
+        return {s.name for s in self.scopes}
+
+    @property
+    def offline(self) -> bool:
+        return OFFLINE_ACCESS in self.names
+
+    def token_scope(self) -> str:
+        """The ``scope`` claim of access tokens and responses: only include-in-token-scope scopes."""
+        names = sorted(s.name for s in self.scopes if s.include_in_token_scope)
+        return " ".join(([OPENID] if self.openid else []) + names)
+
+    def full_scope(self) -> str:
+        """The ``scope`` claim of refresh tokens: every granted scope (S1 getScopeString(true))."""
+        names = sorted(s.name for s in self.scopes)
+        return " ".join(([OPENID] if self.openid else []) + names)
+
+
+async def client_scopes(tx: Tx, client: Client) -> list[tuple[ClientScope, bool]]:
+    return await tx.clients.scopes(client.id)
+
+
+async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedScopes:
+    """Grant the client's default scopes plus the requested optional ones, or raise invalid_scope."""
+    requested = split(scope_param)
+    linked = await client_scopes(tx, client)
+    by_name = {scope.name: (scope, default) for scope, default in linked}
+    unknown = [name for name in requested if name != OPENID and name not in by_name]
+    if unknown:
+        raise OAuthError("invalid_scope", INVALID_SCOPES.format(scope_param or ""))
+    granted = [scope for scope, default in linked if default or scope.name in requested]
+    return GrantedScopes(tuple(granted), OPENID in requested)
+
+
+async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: str) -> GrantedScopes:
+    """Scope narrowing on refresh: keep requested scopes of the original grant, plus the defaults."""
+    requested = set(split(scope_param))
+    linked = await client_scopes(tx, client)
+    names = {scope.name for scope, _ in linked} & original.names
+    unknown = [name for name in requested if name != OPENID and name not in names]
+    if unknown:
+        raise OAuthError("invalid_scope", INVALID_SCOPES.format(scope_param))
+    defaults = {scope.name for scope, default in linked if default}
+    kept = tuple(s for s in original.scopes if s.name in requested or s.name in defaults)
+    return GrantedScopes(kept, original.openid and OPENID in requested)
+
+
+async def from_names(tx: Tx, client: Client, full_scope: str) -> GrantedScopes:
+    """Rebuild granted scopes from a refresh token's ``scope`` claim, against the client's current scopes."""
+    names = set(split(full_scope))
+    linked = await client_scopes(tx, client)
+    return GrantedScopes(tuple(s for s, _ in linked if s.name in names), OPENID in names)

@@ -1,0 +1,49 @@
+"""The token endpoint (RFC 6749 §3.2): the common checks of KEYCLOAK.md §2.1, then the grant."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import errors as e
+from doorkeep.errors import OAuthError, invalid_request
+from doorkeep.model import Client
+from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.grants import client_credentials, password, refresh_token
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.store.tx import Tx
+
+Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[dict[str, Any]]]
+
+GRANTS: dict[str, Grant] = {
+    password.GRANT_TYPE: password.grant,
+    client_credentials.GRANT_TYPE: client_credentials.grant,
+    refresh_token.GRANT_TYPE: refresh_token.grant,
+}
+SUPPORTED_GRANT_TYPES = (
+    "authorization_code", "client_credentials", "implicit", "password", "refresh_token",
+)
+
+
+def check_realm(req: OAuthRequest) -> None:
+    if not req.realm.enabled:
+        raise OAuthError("access_denied", e.REALM_NOT_ENABLED, 403)
+
+
+async def token(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
+    """Handle one token request; raises OAuthError with Keycloak's code, text and status."""
+    check_realm(req)
+    grant_type = req.form.get("grant_type")
+    if grant_type is None:
+        raise invalid_request(e.MISSING_GRANT_TYPE)
+    grant = GRANTS.get(grant_type)
+    if grant is None:
+        raise OAuthError("unsupported_grant_type", e.UNSUPPORTED_GRANT_TYPE)
+    client = await authenticate_client(tx, req)
+    if client.bearer_only:
+        raise OAuthError("invalid_client", e.BEARER_ONLY)
+    if req.form.has_duplicates():
+        raise invalid_request(e.DUPLICATED_PARAMETER)
+    return await grant(tx, services, req, client)

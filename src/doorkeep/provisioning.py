@@ -1,0 +1,173 @@
+"""Creating realms, clients and users with Keycloak's built-in defaults (KEYCLOAK.md §5.1, §7)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import keys
+from doorkeep.model import Client, ClientScope, Realm, Role, User
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+ACCOUNT_ROLES = {
+    "manage-account": ["manage-account-links"],
+    "view-profile": [],
+    "manage-account-links": [],
+    "view-applications": [],
+    "view-consent": [],
+    "manage-consent": ["view-consent"],
+    "delete-account": [],
+    "view-groups": [],
+}
+MANAGEMENT_ROLES = {
+    "view-realm": [], "manage-realm": [], "view-users": ["query-users", "query-groups"], "manage-users": [],
+    "query-users": [], "query-groups": [], "view-clients": ["query-clients"], "manage-clients": [],
+    "query-clients": [], "query-realms": [], "create-client": [], "view-events": [], "manage-events": [],
+    "view-identity-providers": [], "manage-identity-providers": [], "view-authorization": [],
+    "manage-authorization": [], "impersonation": [],
+}
+# name -> (default scope?, include.in.token.scope, consent text, description)
+BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
+    "acr": (True, False, "", "OpenID Connect scope for add acr (authentication context class reference) to the token"),
+    "basic": (True, False, "", "OpenID Connect scope for add all basic claims to the token"),
+    "email": (True, True, "${emailScopeConsentText}", "OpenID Connect built-in scope: email"),
+    "profile": (True, True, "${profileScopeConsentText}", "OpenID Connect built-in scope: profile"),
+    "roles": (True, False, "${rolesScopeConsentText}", "OpenID Connect scope for add user roles to the access token"),
+    "web-origins": (True, False, "", "OpenID Connect scope for add allowed web origins to the access token"),
+    "offline_access": (False, True, "${offlineAccessScopeConsentText}", "OpenID Connect built-in scope: offline_access"),
+    "address": (False, True, "${addressScopeConsentText}", "OpenID Connect built-in scope: address"),
+    "phone": (False, True, "${phoneScopeConsentText}", "OpenID Connect built-in scope: phone"),
+    "microprofile-jwt": (False, True, "", "Microprofile - JWT built-in scope"),
+}
+BUILTIN_CLIENTS = ("account", "account-console", "admin-cli", "broker", "realm-management", "security-admin-console")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def create_realm(tx: Tx, name: str, now: int, *, builtin_scopes: bool = True, **settings: Any) -> Realm:
+    """A realm as Keycloak creates it: roles, built-in clients and scopes, and fresh keys."""
+    realm = Realm(id=settings.pop("id", None) or new_id(), name=name, **settings)
+    await tx.realms.create(realm)
+    for alg in ("RS256", keys.HMAC_ALG):
+        await tx.keys.add(keys.generate(realm.id, alg, now))
+    offline = await add_role(tx, realm.id, "offline_access", "${role_offline-access}")
+    uma = await add_role(tx, realm.id, "uma_authorization", "${role_uma_authorization}")
+    default_roles = await add_role(tx, realm.id, f"default-roles-{name}", "${role_default-roles}")
+    await tx.roles.add_composites(default_roles.id, [offline.id, uma.id])
+    if builtin_scopes:
+        await create_builtin_scopes(tx, realm.id, offline.id)
+    await create_builtin_clients(tx, realm, default_roles.id)
+    if name == "master":
+        admin = await add_role(tx, realm.id, "admin", "${role_admin}")
+        create_realm_role = await add_role(tx, realm.id, "create-realm", "${role_create-realm}")
+        await tx.roles.add_composites(admin.id, [create_realm_role.id])
+    return realm
+
+
+async def add_role(tx: Tx, realm_id: str, name: str, description: str | None = None,
+                   client_uuid: str | None = None) -> Role:
+    role = Role(id=new_id(), realm_id=realm_id, name=name, client_id=client_uuid, description=description)
+    await tx.roles.create(role)
+    return role
+
+
+async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | None) -> None:
+    for name, (default, in_token, consent_text, description) in BUILTIN_SCOPES.items():
+        attributes = {
+            "include.in.token.scope": "true" if in_token else "false",
+            "display.on.consent.screen": "true" if consent_text else "false",
+        }
+        if consent_text:
+            attributes["consent.screen.text"] = consent_text
+        scope = ClientScope(id=new_id(), realm_id=realm_id, name=name, description=description,
+                            attributes=attributes)
+        await tx.scopes.create(scope)
+        if default is not None:
+            await tx.realms.set_default_scope(realm_id, scope.id, default)
+        if name == "offline_access" and offline_role_id:
+            await tx.roles.add_scope_mappings(scope.id, [offline_role_id])
+
+
+async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str) -> None:
+    base = f"/realms/{realm.name}/account/"
+    specs: dict[str, dict[str, Any]] = {
+        "account": {"public_client": True, "base_url": base, "root_url": "${authBaseUrl}",
+                    "redirect_uris": (f"/realms/{realm.name}/account/*",), "name": "${client_account}"},
+        "account-console": {"public_client": True, "base_url": base, "root_url": "${authBaseUrl}",
+                            "redirect_uris": (f"/realms/{realm.name}/account/*",),
+                            "name": "${client_account-console}",
+                            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"}},
+        "admin-cli": {"public_client": True, "direct_access_grants_enabled": True, "standard_flow_enabled": False,
+                      "name": "${client_admin-cli}"},
+        "broker": {"bearer_only": True, "secret": None, "name": "${client_broker}"},
+        "realm-management": {"bearer_only": True, "name": "${client_realm-management}"},
+        "security-admin-console": {"public_client": True, "root_url": "${authAdminUrl}",
+                                   "base_url": f"/admin/{realm.name}/console/",
+                                   "redirect_uris": (f"/admin/{realm.name}/console/*",), "web_origins": ("+",),
+                                   "name": "${client_security-admin-console}",
+                                   "attributes": {"pkce.code.challenge.method": "S256",
+                                                  "post.logout.redirect.uris": "+"}},
+    }
+    for client_id, spec in specs.items():
+        client = await create_client(tx, realm, Client(id=new_id(), realm_id=realm.id, client_id=client_id, **spec))
+        if client_id == "account":
+            roles = await add_client_roles(tx, realm.id, client.id, ACCOUNT_ROLES)
+            await tx.roles.add_composites(default_roles_id, [roles["view-profile"], roles["manage-account"]])
+        elif client_id == "realm-management":
+            roles = await add_client_roles(tx, realm.id, client.id, MANAGEMENT_ROLES)
+            admin = await add_role(tx, realm.id, "realm-admin", "${role_realm-admin}", client.id)
+            await tx.roles.add_composites(admin.id, roles.values())
+
+
+async def add_client_roles(tx: Tx, realm_id: str, client_uuid: str, spec: dict[str, list[str]]) -> dict[str, str]:
+    ids = {name: (await add_role(tx, realm_id, name, f"${{role_{name}}}", client_uuid)).id for name in spec}
+    for name, children in spec.items():
+        if children:
+            await tx.roles.add_composites(ids[name], [ids[c] for c in children])
+    return ids
+
+
+async def create_client(tx: Tx, realm: Realm, client: Client, *, link_default_scopes: bool = True) -> Client:
+    """Store a client with the realm's default and optional client scopes (as Keycloak links them)."""
+    if not client.public_client and not client.bearer_only and not client.secret:
+        client = dataclasses.replace(client, secret=new_secret())
+    await tx.clients.create(client)
+    if link_default_scopes:
+        for scope, default in await tx.realms.default_scopes(realm.id):
+            await tx.clients.link_scope(client.id, scope.id, default)
+    if client.service_accounts_enabled:
+        await ensure_service_account(tx, realm, client)
+    return client
+
+
+async def ensure_service_account(tx: Tx, realm: Realm, client: Client) -> User:
+    existing = await tx.users.get_service_account(client.id)
+    if existing:
+        return existing
+    user = User(id=new_id(), realm_id=realm.id, username=f"service-account-{client.client_id}".lower(),
+                enabled=True, service_account_client_id=client.id)
+    await tx.users.create(user)
+    default_roles = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+    if default_roles:
+        await tx.users.grant_roles(user.id, [default_roles.id])
+    return user
+
+
+async def create_user(tx: Tx, realm: Realm, user: User, *, default_roles: bool = True) -> User:
+    await tx.users.create(user)
+    if default_roles:
+        role = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+        if role:
+            await tx.users.grant_roles(user.id, [role.id])
+    return user
+
+
+def new_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,1 @@
+"""Session lifecycle: online and offline user sessions and their client sessions."""

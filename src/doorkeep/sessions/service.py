@@ -1,0 +1,106 @@
+"""Creating, copying, refreshing and removing sessions (KEYCLOAK.md §4).
+
+An offline user session is created from the online one with the **same id**; each client adds
+an offline client session. Removal helpers delete a user session once no client remains.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, ClientSession, Realm, User, UserSession
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+FIRST_OFFLINE_ACCESS = "first.offline.access"
+
+
+async def start_online(
+    tx: Tx,
+    realm: Realm,
+    user: User,
+    client: Client,
+    *,
+    scope_param: str,
+    now: int,
+    ip_address: str,
+    auth_method: str = "openid-connect",
+    login_username: str | None = None,
+    remember_me: bool = False,
+    redirect_uri: str | None = None,
+    notes: dict[str, object] | None = None,
+) -> tuple[UserSession, ClientSession]:
+    """A new online user session with this client's session in it."""
+    session = UserSession(
+        id=str(uuid.uuid4()), realm_id=realm.id, user_id=user.id, offline=False,
+        login_username=login_username or user.username, ip_address=ip_address, auth_method=auth_method,
+        remember_me=remember_me, started=now, last_session_refresh=now,
+    )
+    await tx.sessions.create_user_session(session)
+    client_session = await add_client(tx, session, client, scope_param=scope_param, now=now,
+                                      redirect_uri=redirect_uri, notes=notes)
+    return session, client_session
+
+
+async def add_client(
+    tx: Tx, session: UserSession, client: Client, *, scope_param: str, now: int,
+    redirect_uri: str | None = None, notes: dict[str, object] | None = None,
+) -> ClientSession:
+    """Attach (or re-attach, replacing) a client session to a user session."""
+    await tx.sessions.detach_client_session(session.id, session.offline, client.id)
+    cs = ClientSession(
+        user_session_id=session.id, offline=session.offline, client_id=client.id, started=now, timestamp=now,
+        redirect_uri=redirect_uri, notes={"scope": scope_param, **(notes or {})},
+    )
+    await tx.sessions.create_client_session(cs)
+    return cs
+
+
+async def create_or_update_offline(
+    tx: Tx, online: UserSession, online_cs: ClientSession, now: int
+) -> tuple[UserSession, ClientSession]:
+    """Copy the online session to an offline one with the same id (or bump it), and add this client."""
+    offline = await tx.sessions.get_user_session(online.id, True)
+    if offline is None:
+        offline = dataclasses.replace(online, offline=True, last_session_refresh=now)
+        await tx.sessions.create_user_session(offline)
+    else:
+        offline = dataclasses.replace(offline, last_session_refresh=now)
+        await tx.sessions.touch_user_session(offline.id, True, now)
+    offline_cs = await tx.sessions.get_client_session(online.id, True, online_cs.client_id)
+    if offline_cs is None:
+        notes = {k: v for k, v in online_cs.notes.items() if k != FIRST_OFFLINE_ACCESS}
+        offline_cs = dataclasses.replace(online_cs, offline=True, timestamp=now, notes=notes)
+        await tx.sessions.create_client_session(offline_cs)
+    return offline, offline_cs
+
+
+async def remove(tx: Tx, session_id: str, offline: bool) -> bool:
+    """Remove a user session with all its client sessions."""
+    return await tx.sessions.delete_user_session(session_id, offline)
+
+
+async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
+    """Remove one client from a user session, and the user session if that was its last client."""
+    await tx.sessions.detach_client_session(session_id, offline, client_uuid)
+    await tx.sessions.delete_if_empty(session_id, offline)
+
+
+async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str) -> int:
+    """Remove this client from every offline session of the user (consent revocation); returns how many."""
+    count = 0
+    for session_id, cid in await tx.sessions.user_client_pairs(user_id, True):
+        if cid == client_uuid:
+            await detach(tx, session_id, True, client_uuid)
+            count += 1
+    return count
+
+
+async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
+    """Backchannel-log the user out of one client: drop that client from every online session."""
+    for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
+        if cid == client_uuid:
+            await detach(tx, session_id, False, client_uuid)

@@ -1,0 +1,125 @@
+"""JWS encoding and verification of access, ID, refresh and offline tokens (KEYCLOAK.md §3).
+
+Signature and type checks live here; session checks live in the grants.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import jwt
+from jwt.exceptions import InvalidTokenError
+
+from doorkeep.keyring import KeyRing
+from doorkeep.keys import HMAC_ALG
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+TYPE_BEARER = "Bearer"
+TYPE_REFRESH = "Refresh"
+TYPE_OFFLINE = "Offline"
+TYPE_ID = "ID"
+
+# jti prefixes (Keycloak 26.2+ AccessTokenContext): session type, token type, grant type.
+GRANT_SHORTCUTS = {
+    "authorization_code": "ac",
+    "password": "ro",
+    "client_credentials": "cc",
+    "refresh_token": "rt",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def access_jti(offline: bool | None, grant_type: str) -> str:
+    """``<ss><tt><gg>:<uuid>``: on/of/tr session type, rt regular token, the grant shortcut."""
+    session = "tr" if offline is None else ("of" if offline else "on")
+    return f"{session}rt{GRANT_SHORTCUTS.get(grant_type, 'na')}:{new_id()}"
+
+
+def jti_session_type(jti: str) -> str | None:
+    """'online', 'offline', 'transient' from a prefixed jti, or None when unprefixed."""
+    if ":" not in jti:
+        return None
+    return {"on": "online", "of": "offline", "tr": "transient", "nt": "online", "ft": "offline"}.get(jti[:2])
+
+
+def random_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _b64decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Header and claims of a compact JWS without checking anything, or None if it is not one."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header = json.loads(_b64decode(parts[0]))
+        claims = json.loads(_b64decode(parts[1]))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return None
+    return header, claims
+
+
+class TokenCodec:
+    """Signs and verifies a realm's tokens with keys from the key ring."""
+
+    def __init__(self, keyring: KeyRing) -> None:
+        self.keyring = keyring
+
+    async def sign(self, tx: Tx, realm_id: str, claims: dict[str, Any], alg: str, now: int) -> str:
+        key = await self.keyring.signing_key(tx, realm_id, alg, now)
+        return jwt.encode(claims, key.signing, algorithm=alg, headers={"kid": key.kid, "typ": "JWT"})
+
+    async def sign_internal(self, tx: Tx, realm_id: str, claims: dict[str, Any], now: int) -> str:
+        """Refresh and offline tokens: HS512 with the realm's HMAC key."""
+        return await self.sign(tx, realm_id, claims, HMAC_ALG, now)
+
+    async def verify(self, tx: Tx, realm_id: str, token: str, *, internal: bool) -> dict[str, Any] | None:
+        """The claims if the signature checks out with a key of this realm, else None.
+
+        ``internal`` selects HMAC-signed (refresh/offline) or asymmetric (access/ID) tokens;
+        ``alg: none`` and algorithm confusion are refused because the key decides the algorithm.
+        """
+        parsed = unverified(token)
+        if parsed is None:
+            return None
+        header, _ = parsed
+        kid, alg = header.get("kid"), header.get("alg")
+        if not isinstance(kid, str) or not isinstance(alg, str):
+            return None
+        key = await self.keyring.verification_key(tx, realm_id, kid)
+        if key is None or (key.algorithm == HMAC_ALG) != internal:
+            return None
+        if key.algorithm == HMAC_ALG:
+            allowed = [HMAC_ALG]
+        elif key.algorithm.startswith(("RS", "PS")):
+            allowed = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+        else:
+            allowed = [key.algorithm]
+        if alg not in allowed:
+            return None
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.verifying,
+                algorithms=[alg],
+                options={"verify_signature": True, "verify_exp": False, "verify_nbf": False,
+                         "verify_iat": False, "verify_aud": False, "verify_iss": False},
+            )
+        except InvalidTokenError:
+            return None
+        return claims
