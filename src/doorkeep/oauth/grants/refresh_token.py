@@ -52,7 +52,7 @@ def check_expiry(claims: dict[str, Any], req: OAuthRequest, client: Client, now:
 
 
 async def load_sessions(
-    tx: Tx, req: OAuthRequest, client: Client, claims: dict[str, Any], now: int, *, lock: bool
+    tx: Tx, req: OAuthRequest, client: Client, claims: dict[str, Any], now: int, *, lock: bool, write: bool = True
 ) -> tuple[UserSession, ClientSession, User]:
     """Keycloak's validateToken: the session, user and client-session checks, in order."""
     realm = req.realm
@@ -63,12 +63,13 @@ async def load_sessions(
         if us is None:
             raise invalid_grant(e.OFFLINE_SESSION_NOT_FOUND)
         if not policy.user_session_valid(realm, True, us.remember_me, us.started, us.last_session_refresh, now):
-            await service.remove(tx, us.id, True)
+            if write:
+                await service.remove(tx, us.id, True)
             raise invalid_grant(e.OFFLINE_SESSION_NOT_ACTIVE)
     elif us is None or not policy.user_session_valid(
         realm, False, us.remember_me, us.started, us.last_session_refresh, now
     ):
-        if us is not None:
+        if us is not None and write:
             await service.remove(tx, us.id, False)
         raise invalid_grant(e.SESSION_NOT_ACTIVE)
     user = await tx.users.get(str(claims.get("sub")))
@@ -86,7 +87,8 @@ async def load_sessions(
         raise invalid_grant(e.SESSION_MISSING_CLIENT)
     if not policy.client_session_valid(realm, client, offline, us.remember_me, cs.started, cs.timestamp,
                                        us.started, now):
-        await tx.sessions.detach_client_session(us.id, offline, client.id)
+        if write:
+            await tx.sessions.detach_client_session(us.id, offline, client.id)
         raise invalid_grant(e.CLIENT_SESSION_NOT_ACTIVE)
     if claims["iat"] + 1 < cs.started:
         raise invalid_grant(e.ISSUED_BEFORE_CLIENT_SESSION)

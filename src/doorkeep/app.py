@@ -1,0 +1,69 @@
+"""The composition root: settings → database, clock, keys → the ASGI application."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep import bootstrap
+from doorkeep.clock import Clock, SystemClock
+from doorkeep.keyring import KeyRing
+from doorkeep.oauth.context import Services
+from doorkeep.settings import Settings
+from doorkeep.store.database import Database
+from doorkeep.tokens import TokenCodec
+from doorkeep.web.http import AppState, json_response
+from doorkeep.web.routes import routes
+
+log = logging.getLogger("doorkeep")
+
+
+def build_services(clock: Clock) -> Services:
+    keyring = KeyRing()
+    return Services(clock=clock, keyring=keyring, codec=TokenCodec(keyring))
+
+
+async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
+    """Migrate, bootstrap the master realm and import realms: run once before serving."""
+    await db.migrate()
+    async with db.transaction() as tx:
+        created = await bootstrap.ensure_master(
+            tx, clock.now(), settings.bootstrap_admin_username, settings.bootstrap_admin_password
+        )
+    if created:
+        log.info("created the master realm and bootstrap admin %r", settings.bootstrap_admin_username)
+    if settings.import_realms:
+        from doorkeep import realm_io
+
+        for path in settings.import_realms:
+            await realm_io.import_file(db, path, clock, skip_existing=True)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return json_response({"error": "unknown_error", "error_description": "For more on this error consult the server log."}, 500)
+
+
+def create_app(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
+               run_prepare: bool = False) -> Starlette:
+    """Build the ASGI app. ``run_prepare`` migrates and bootstraps at startup (single-process use)."""
+    clock = clock or SystemClock()
+    database = db or Database(settings.db_url)
+    services = build_services(clock)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if run_prepare:
+            await prepare(settings, database, clock)
+        yield
+        if db is None:
+            await database.dispose()
+
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error})
+    app.state.doorkeep = AppState(settings=settings, db=database, services=services)
+    return app

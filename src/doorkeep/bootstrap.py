@@ -1,0 +1,53 @@
+"""First start: the master realm, its admin-cli client and the bootstrap admin user."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from doorkeep import passwords, provisioning
+from doorkeep.model import Credential, User
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+log = logging.getLogger("doorkeep.bootstrap")
+
+
+class BootstrapError(Exception):
+    """The server cannot create its first admin."""
+
+
+async def ensure_master(tx: Tx, now: int, username: str | None, password: str | None) -> bool:
+    """Create the master realm and admin if missing; True when created now."""
+    if await tx.realms.get_by_name("master") is not None:
+        return False
+    if not username or not password:
+        raise BootstrapError(
+            "first start needs DOORKEEP_BOOTSTRAP_ADMIN_USERNAME and DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
+        )
+    realm = await provisioning.create_realm(tx, "master", now, access_token_lifespan=60,
+                                            display_name="Keycloak")
+    admin = await provisioning.create_user(
+        tx, realm, User(id=str(uuid.uuid4()), realm_id=realm.id, username=username, enabled=True,
+                        created_timestamp=now * 1000),
+    )
+    await set_password(tx, admin, password, now)
+    role = await tx.roles.get_realm_role(realm.id, "admin")
+    assert role is not None
+    await tx.users.grant_roles(admin.id, [role.id])
+    return True
+
+
+async def set_password(tx: Tx, user: User, password: str, now: int, *, temporary: bool = False) -> None:
+    """Hash off the event loop and store Keycloak's credential shape."""
+    secret, cred = await asyncio.to_thread(passwords.hash_password, password)
+    await tx.users.set_password(
+        Credential(id=str(uuid.uuid4()), user_id=user.id, type="password", secret_data=secret,
+                   credential_data=cred, created_date=now * 1000)
+    )
+    if temporary and "UPDATE_PASSWORD" not in user.required_actions:
+        await tx.users.update(dataclasses.replace(user, required_actions=(*user.required_actions, "UPDATE_PASSWORD")))

@@ -1,0 +1,227 @@
+"""The ``doorkeep`` command: start-dev, start, import, export.
+
+Every option can also be given as a ``DOORKEEP_*`` environment variable (``--http-port`` ⇔
+``DOORKEEP_HTTP_PORT``), using Keycloak's option names where Keycloak has the same option.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import ipaddress
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from doorkeep.settings import Settings
+
+log = logging.getLogger("doorkeep")
+SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
+
+
+def _opt(*names: str, **kwargs: Any) -> Any:
+    """A click option whose environment variable is DOORKEEP_ + the flag in upper snake case."""
+    flag = names[0].lstrip("-")
+    kwargs.setdefault("envvar", "DOORKEEP_" + flag.upper().replace("-", "_"))
+    kwargs.setdefault("show_envvar", True)
+    return click.option(*names, **kwargs)
+
+
+def server_options(func: Any) -> Any:
+    for option in reversed([
+        _opt("--db-url", default=None, help="Database URL: sqlite:///path or postgresql://user:pw@host/db."),
+        _opt("--http-host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+        _opt("--http-port", default=8080, show_default=True, type=int, help="Port to listen on."),
+        _opt("--http-enabled", default=None, type=bool,
+             help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS)."),
+        _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
+        _opt("--proxy-headers", type=click.Choice(["forwarded", "xforwarded"]), default=None,
+             help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy."),
+        _opt("--https-certificate-file", default=None, help="PEM certificate for HTTPS."),
+        _opt("--https-certificate-key-file", default=None, help="PEM private key for HTTPS."),
+        _opt("--workers", default=1, show_default=True, type=int, help="Worker processes (PostgreSQL only)."),
+        _opt("--import-realm", "import_realms", multiple=True, type=click.Path(dir_okay=False),
+             help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped."),
+        _opt("--cache-embedded-offline-sessions-max-count", default=10000, show_default=True, type=int,
+             help="Offline sessions kept in each process's cache."),
+        _opt("--cache-embedded-offline-client-sessions-max-count", default=10000, show_default=True, type=int,
+             help="Offline client sessions kept in each process's cache."),
+        _opt("--cache-embedded-sessions-max-count", default=10000, show_default=True, type=int,
+             help="Online sessions kept in each process's cache."),
+        _opt("--cache-embedded-client-sessions-max-count", default=10000, show_default=True, type=int,
+             help="Online client sessions kept in each process's cache."),
+        _opt("--log-level", default="info", show_default=True, help="Log level."),
+    ]):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
+
+
+def _settings(dev: bool, **opts: Any) -> Settings:
+    db_url = opts.pop("db_url") or _dev_db_url()
+    http_enabled = opts.pop("http_enabled")
+    return Settings(
+        db_url=db_url,
+        http_enabled=True if http_enabled is None else http_enabled,
+        http_host=opts["http_host"], http_port=opts["http_port"], hostname=opts["hostname"],
+        proxy_headers=opts["proxy_headers"], https_certificate_file=opts["https_certificate_file"],
+        https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
+        import_realms=tuple(opts["import_realms"]),
+        bootstrap_admin_username=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME") or ("admin" if dev else None),
+        bootstrap_admin_password=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD") or ("admin" if dev else None),
+        dev_mode=dev,
+        cache_offline_sessions_max_count=opts["cache_embedded_offline_sessions_max_count"],
+        cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
+        cache_sessions_max_count=opts["cache_embedded_sessions_max_count"],
+        cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
+        log_level=opts["log_level"],
+    )
+
+
+def _dev_db_url() -> str:
+    data = Path.cwd() / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data / 'doorkeep.db'}"
+
+
+@main.command("start-dev")
+@server_options
+def start_dev(**opts: Any) -> None:
+    """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
+    if not os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"):
+        click.secho("WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
+                    "the admin user admin/admin. Development only!", fg="yellow", err=True)
+    _serve(_settings(True, **opts))
+
+
+@main.command("start")
+@server_options
+def start(**opts: Any) -> None:
+    """Production mode: checks TLS and the bootstrap admin; PostgreSQL for more than one process."""
+    settings = _settings(False, **opts)
+    if settings.workers > 1 and settings.db_url.startswith("sqlite"):
+        raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
+    tls = settings.https_certificate_file and settings.https_certificate_key_file
+    if not tls and not _loopback(settings.http_host) and opts.get("http_enabled") is not True:
+        raise click.UsageError("plain HTTP on a non-loopback address: give --https-certificate-file and "
+                               "--https-certificate-key-file, or --http-enabled true behind a TLS proxy")
+    _serve(settings)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from doorkeep.app import prepare
+    from doorkeep.bootstrap import BootstrapError
+    from doorkeep.clock import SystemClock
+    from doorkeep.store.database import Database
+
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def _prepare() -> None:
+        db = Database(settings.db_url)
+        try:
+            await prepare(settings, db, SystemClock())
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(_prepare())
+    except BootstrapError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a clear message, not a traceback, for start-up failures
+        from doorkeep.realm_io import ImportError_
+
+        if isinstance(exc, ImportError_):
+            raise click.ClickException(str(exc)) from None
+        raise
+    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
+               f"{settings.http_host}:{settings.http_port}", err=True)
+    uvicorn.run(
+        "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
+        workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
+        ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
+        log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False,
+    )
+
+
+def app_factory() -> Any:
+    """Build the app in each worker from the settings the parent process prepared."""
+    from doorkeep.app import create_app
+
+    raw = json.loads(os.environ[SETTINGS_ENV])
+    raw["import_realms"] = tuple(raw["import_realms"])
+    return create_app(Settings(**raw))
+
+
+@main.command("import")
+@click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
+@_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
+@click.option("--override/--no-override", default=True, show_default=True, help="Replace an existing realm.")
+def import_cmd(path: str, db_url: str | None, override: bool) -> None:
+    """Import a Keycloak realm-export JSON file offline."""
+    from doorkeep import realm_io
+    from doorkeep.clock import SystemClock
+    from doorkeep.store.database import Database
+
+    async def run() -> list[str]:
+        db = Database(db_url or _dev_db_url())
+        try:
+            await db.migrate()
+            return await realm_io.import_file(db, path, SystemClock(), skip_existing=not override)
+        finally:
+            await db.dispose()
+
+    try:
+        names = asyncio.run(run())
+    except realm_io.ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"imported {', '.join(names) or 'nothing'}")
+
+
+@main.command("export")
+@click.option("--realm", required=True, help="Realm to export.")
+@click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
+@_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
+def export_cmd(realm: str, path: str, db_url: str | None) -> None:
+    """Export a realm as Keycloak realm JSON (users and credentials included)."""
+    from doorkeep import realm_io
+    from doorkeep.store.database import Database
+
+    async def run() -> dict[str, Any]:
+        db = Database(db_url or _dev_db_url())
+        try:
+            await db.migrate()
+            return await realm_io.export_realm(db, realm)
+        finally:
+            await db.dispose()
+
+    try:
+        data = asyncio.run(run())
+    except realm_io.ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    Path(path).write_text(json.dumps(data, indent=2))
+    click.echo(f"exported {realm} to {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

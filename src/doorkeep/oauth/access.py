@@ -1,0 +1,80 @@
+"""Validating a bearer access token as userinfo, introspection and the REST APIs need it.
+
+An access token is good while its signature, issuer and ``exp`` hold, its ``jti`` is not revoked,
+it is not older than the not-before policy, its user is enabled, and (unless transient) its
+session still holds a client session for ``azp`` (online or offline per the jti prefix).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import policy
+from doorkeep.model import Client, User, UserSession
+from doorkeep.tokens import TYPE_BEARER, jti_session_type
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+
+@dataclass(frozen=True)
+class ValidAccess:
+    claims: dict[str, Any]
+    user: User
+    client: Client
+    session: UserSession | None
+
+
+class InvalidAccess(Exception):
+    """Why a token failed; the caller maps it to its endpoint's error."""
+
+
+async def validate(tx: Tx, services: Services, realm_id: str, issuer: str, token: str) -> ValidAccess:
+    now = services.clock.now()
+    claims = await services.codec.verify(tx, realm_id, token, internal=False)
+    if claims is None:
+        raise InvalidAccess("signature")
+    if claims.get("typ") != TYPE_BEARER or claims.get("iss") != issuer:
+        raise InvalidAccess("type or issuer")
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, int) or exp <= now or not isinstance(iat, int):
+        raise InvalidAccess("expired")
+    jti = str(claims.get("jti", ""))
+    if await tx.revoked.is_revoked(jti):
+        raise InvalidAccess("revoked")
+    realm = await tx.realms.get(realm_id)
+    client = await tx.clients.get_by_client_id(realm_id, str(claims.get("azp", "")))
+    user = await tx.users.get(str(claims.get("sub", "")))
+    if realm is None or client is None or not client.enabled or user is None or not user.enabled:
+        raise InvalidAccess("client or user")
+    if iat < policy.effective_not_before(realm, client, user.not_before):
+        raise InvalidAccess("stale")
+    sid = claims.get("sid")
+    if sid is None:
+        return ValidAccess(claims, user, client, None)
+    kind = jti_session_type(jti)
+    candidates = [False, True] if kind is None else [kind == "offline"]
+    for offline in candidates:
+        session = await tx.sessions.get_user_session(str(sid), offline)
+        if session is None or session.user_id != user.id:
+            continue
+        if not policy.user_session_valid(realm, offline, session.remember_me, session.started,
+                                         session.last_session_refresh, now):
+            continue
+        cs = await tx.sessions.get_client_session(session.id, offline, client.id)
+        if cs is None or not policy.client_session_valid(realm, client, offline, session.remember_me, cs.started,
+                                                         cs.timestamp, session.started, now):
+            continue
+        if iat + 1 < cs.started:
+            continue
+        return ValidAccess(claims, user, client, session)
+    raise InvalidAccess("session")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if authorization and authorization[:7].lower() == "bearer ":
+        token = authorization[7:].strip()
+        return token or None
+    return None

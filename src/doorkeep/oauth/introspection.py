@@ -1,0 +1,70 @@
+"""Token introspection (RFC 7662) of access, refresh and offline tokens (KEYCLOAK.md §6.3, S18)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import errors as e
+from doorkeep import policy
+from doorkeep.errors import OAuthError, invalid_request
+from doorkeep.oauth import access
+from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.grants import refresh_token as refresh
+from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH, unverified
+
+if TYPE_CHECKING:
+    from doorkeep.model import Client
+    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.store.tx import Tx
+
+INACTIVE: dict[str, Any] = {"active": False}
+
+
+async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
+    client = await authenticate_client(tx, req)
+    if client.public_client:
+        raise OAuthError("invalid_request", "Client not allowed.", 403)
+    if req.form.has_duplicates():
+        raise invalid_request(e.DUPLICATED_PARAMETER)
+    token = req.form.get("token")
+    if not token:
+        raise invalid_request("Token not provided.")
+    parsed = unverified(token)
+    if parsed is None:
+        return INACTIVE
+    typ = parsed[1].get("typ")
+    if typ in (TYPE_REFRESH, TYPE_OFFLINE):
+        return await _refresh(tx, services, req, client, token)
+    try:
+        valid = await access.validate(tx, services, req.realm.id, req.issuer, token)
+    except access.InvalidAccess:
+        return INACTIVE
+    out = dict(valid.claims)
+    out.update(client_id=valid.client.client_id, username=valid.user.username, token_type="Bearer", active=True)
+    return out
+
+
+async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client, token: str) -> dict[str, Any]:
+    now = services.clock.now()
+    try:
+        claims = await refresh.decode(tx, services, req, token)
+        client = await tx.clients.get_by_client_id(req.realm.id, str(claims.get("azp", "")))
+        if client is None or not client.enabled:
+            return INACTIVE
+        refresh.check_expiry(claims, req, client, now)
+        us, _, user = await refresh.load_sessions(tx, req, client, claims, now, lock=False, write=False)
+        if policy.revoke_refresh_token(req.realm, client):
+            key = str(claims.get("reuse_id") or "")
+            fam = await tx.sessions.get_family(us.id, us.offline, client.id, key)
+            if fam is not None:
+                verdict = policy.reuse_verdict(
+                    str(claims.get("jti")), int(claims["iat"]), fam.current_jti, fam.latest_jti,
+                    fam.last_refresh, fam.use_count, policy.refresh_token_max_reuse(req.realm, client),
+                )
+                if verdict.error is not None:
+                    return INACTIVE
+    except OAuthError:
+        return INACTIVE
+    out = dict(claims)
+    out.update(client_id=client.client_id, username=user.username, token_type=claims["typ"], active=True)
+    return out

@@ -1,0 +1,45 @@
+"""Non-browser logout with a refresh token (KEYCLOAK.md §8.3; S17 logoutToken).
+
+An expired refresh token is still accepted. An offline token revokes the whole offline session and
+the same-id online one; an online refresh token ends the online session only. Success is 204.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from doorkeep import errors as e
+from doorkeep.errors import OAuthError, invalid_grant, invalid_request
+from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.grants import refresh_token as refresh
+from doorkeep.sessions import service
+from doorkeep.tokens import TYPE_OFFLINE
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.store.tx import Tx
+
+
+async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthRequest) -> None:
+    client = await authenticate_client(tx, req)
+    if client.bearer_only:
+        raise OAuthError("invalid_client", e.BEARER_ONLY)
+    token = req.form.get("refresh_token")
+    if not token:
+        raise invalid_request(e.NO_REFRESH_TOKEN)
+    if req.form.has_duplicates():
+        raise invalid_request(e.DUPLICATED_PARAMETER)
+    claims = await refresh.decode(tx, services, req, token)
+    if claims["iat"] < max(req.realm.not_before, client.not_before):
+        raise invalid_grant(e.STALE_TOKEN)
+    if claims.get("azp") != client.client_id:
+        raise invalid_grant(e.CLIENT_MISMATCH)
+    offline = claims["typ"] == TYPE_OFFLINE
+    session = await tx.sessions.get_user_session(claims["sid"], offline)
+    if session is None:
+        return
+    if claims["iat"] + 1 < session.started:
+        raise invalid_grant(e.ISSUED_BEFORE_SESSION_LOGOUT)
+    await service.remove(tx, session.id, offline)
+    if offline:
+        await service.remove(tx, session.id, False)

@@ -1,0 +1,1 @@
+"""ASGI adapters only: parse, call one core function, render."""

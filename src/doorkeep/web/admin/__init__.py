@@ -1,0 +1,1 @@
+"""Keycloak's Admin REST API (the subset Doorkeep serves), under /admin/realms."""

@@ -1,0 +1,180 @@
+"""Request and response plumbing shared by every route: bodies, issuer, errors, the unit of work."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from doorkeep.errors import HTTPS_REQUIRED, AdminError, BearerError, OAuthError
+from doorkeep.model import Realm
+from doorkeep.oauth.context import Form, OAuthRequest, Services
+from doorkeep.settings import Settings
+
+if TYPE_CHECKING:
+    from doorkeep.store.database import Database
+    from doorkeep.store.tx import Tx
+
+log = logging.getLogger("doorkeep.web")
+T = TypeVar("T")
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@dataclass
+class AppState:
+    """What the composition root hands every route."""
+
+    settings: Settings
+    db: Database
+    services: Services
+
+
+def state(request: Request) -> AppState:
+    st: AppState = request.app.state.doorkeep
+    return st
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, separators=(",", ":")), status_code=status, headers=headers,
+                    media_type="application/json")
+
+
+def oauth_error(err: OAuthError, *, no_store: bool = False) -> Response:
+    return json_response(err.body(), err.status, NO_STORE if no_store else None)
+
+
+def admin_error(err: AdminError) -> Response:
+    return json_response(err.body(), err.status)
+
+
+def bearer_error(err: BearerError, realm: str) -> Response:
+    challenge = f'Bearer realm="{realm}", error="{err.error}", error_description="{err.description}"'
+    return json_response({"error": err.error, "error_description": err.description}, err.status,
+                         {"WWW-Authenticate": challenge})
+
+
+async def read_body(request: Request) -> bytes:
+    limit = state(request).settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_form(request: Request) -> Form:
+    """The form body (or, for GET, the query string). Malformed input raises OAuthError."""
+    if request.method == "GET":
+        return Form(list(request.query_params.multi_items()))
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        raise OAuthError("invalid_request", "Request entity too large", 413) from None
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if body and ctype != "application/x-www-form-urlencoded":
+        raise OAuthError("invalid_request", "Unsupported Media Type", 415)
+    try:
+        return Form.parse(body)
+    except (UnicodeDecodeError, ValueError):
+        raise OAuthError("invalid_request", "Malformed form body") from None
+
+
+async def read_json(request: Request) -> Any:
+    """A JSON body for the REST APIs; malformed or oversized input is an AdminError."""
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        raise AdminError(413, "Request entity too large", key="error") from None
+    try:
+        return json.loads(body) if body else None
+    except (UnicodeDecodeError, ValueError):
+        raise AdminError(400, "unknown_error", key="error") from None
+
+
+def base_url(request: Request) -> str:
+    """``scheme://host[:port]`` from --hostname, trusted proxy headers, or the request."""
+    settings = state(request).settings
+    if settings.hostname:
+        host = settings.hostname.rstrip("/")
+        return host if "://" in host else f"https://{host}"
+    scheme = request.url.scheme
+    host = request.headers.get("host") or f"{settings.http_host}:{settings.http_port}"
+    if settings.proxy_headers == "xforwarded":
+        scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
+        host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
+    elif settings.proxy_headers == "forwarded":
+        for part in request.headers.get("forwarded", "").split(",")[0].split(";"):
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "proto" and value:
+                scheme = value.strip('"')
+            elif key.lower() == "host" and value:
+                host = value.strip('"')
+    return f"{scheme}://{host}"
+
+
+def issuer(request: Request, realm_name: str) -> str:
+    return f"{base_url(request)}/realms/{realm_name}"
+
+
+def client_ip(request: Request) -> str:
+    settings = state(request).settings
+    if settings.proxy_headers == "xforwarded" and request.headers.get("x-forwarded-for"):
+        return request.headers["x-forwarded-for"].split(",")[0].strip()
+    return request.client.host if request.client else "127.0.0.1"
+
+
+def is_secure(request: Request, realm: Realm) -> bool:
+    """Keycloak's sslRequired: none, external (loopback and private addresses exempt), all."""
+    if base_url(request).startswith("https://") or realm.ssl_required == "none":
+        return True
+    if realm.ssl_required == "all":
+        return False
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
+def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
+    return OAuthRequest(
+        realm=realm, issuer=issuer(request, realm.name), form=form,
+        authorization=request.headers.get("authorization"), ip_address=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
+async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
+    """Run ``work`` in one transaction. OAuth and admin errors are answers: they commit too."""
+    answer: Exception | None = None
+    result: T | None = None
+    async with state(request).db.transaction(write=write) as tx:
+        try:
+            result = await work(tx)
+        except (OAuthError, AdminError, BearerError) as err:
+            answer = err
+    for action in tx.after_commit:
+        action()
+    if answer is not None:
+        raise answer
+    return result  # type: ignore[return-value]
+
+
+def not_found_realm() -> Response:
+    return json_response({"error": "Realm does not exist"}, 404)

@@ -1,0 +1,198 @@
+"""Keycloak's JSON representations ⇄ the domain dataclasses (RealmRepresentation, ClientRepresentation, …).
+
+Used by the admin API and by realm import/export alike. ``*_from_json`` applies a (partial)
+representation onto an existing object: absent or null fields keep their value, as Keycloak's
+partial updates do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from doorkeep.model import Client, ClientScope, Realm, Role, User
+
+# RealmRepresentation field -> Realm attribute
+REALM_FIELDS: dict[str, str] = {
+    "displayName": "display_name",
+    "enabled": "enabled",
+    "sslRequired": "ssl_required",
+    "defaultSignatureAlgorithm": "default_signature_algorithm",
+    "accessTokenLifespan": "access_token_lifespan",
+    "accessTokenLifespanForImplicitFlow": "access_token_lifespan_for_implicit_flow",
+    "accessCodeLifespan": "access_code_lifespan",
+    "accessCodeLifespanUserAction": "access_code_lifespan_user_action",
+    "accessCodeLifespanLogin": "access_code_lifespan_login",
+    "ssoSessionIdleTimeout": "sso_session_idle_timeout",
+    "ssoSessionMaxLifespan": "sso_session_max_lifespan",
+    "ssoSessionIdleTimeoutRememberMe": "sso_session_idle_timeout_remember_me",
+    "ssoSessionMaxLifespanRememberMe": "sso_session_max_lifespan_remember_me",
+    "offlineSessionIdleTimeout": "offline_session_idle_timeout",
+    "offlineSessionMaxLifespanEnabled": "offline_session_max_lifespan_enabled",
+    "offlineSessionMaxLifespan": "offline_session_max_lifespan",
+    "clientSessionIdleTimeout": "client_session_idle_timeout",
+    "clientSessionMaxLifespan": "client_session_max_lifespan",
+    "clientOfflineSessionIdleTimeout": "client_offline_session_idle_timeout",
+    "clientOfflineSessionMaxLifespan": "client_offline_session_max_lifespan",
+    "revokeRefreshToken": "revoke_refresh_token",
+    "refreshTokenMaxReuse": "refresh_token_max_reuse",
+    "notBefore": "not_before",
+    "rememberMe": "remember_me",
+    "eventsEnabled": "events_enabled",
+    "registrationAllowed": "registration_allowed",
+    "loginWithEmailAllowed": "login_with_email_allowed",
+    "duplicateEmailsAllowed": "duplicate_emails_allowed",
+    "resetPasswordAllowed": "reset_password_allowed",
+    "verifyEmail": "verify_email",
+    "editUsernameAllowed": "edit_username_allowed",
+    "bruteForceProtected": "brute_force_protected",
+    "attributes": "attributes",
+}
+CLIENT_FIELDS: dict[str, str] = {
+    "clientId": "client_id",
+    "name": "name",
+    "description": "description",
+    "enabled": "enabled",
+    "secret": "secret",
+    "publicClient": "public_client",
+    "bearerOnly": "bearer_only",
+    "protocol": "protocol",
+    "rootUrl": "root_url",
+    "baseUrl": "base_url",
+    "adminUrl": "admin_url",
+    "redirectUris": "redirect_uris",
+    "webOrigins": "web_origins",
+    "standardFlowEnabled": "standard_flow_enabled",
+    "implicitFlowEnabled": "implicit_flow_enabled",
+    "directAccessGrantsEnabled": "direct_access_grants_enabled",
+    "serviceAccountsEnabled": "service_accounts_enabled",
+    "consentRequired": "consent_required",
+    "fullScopeAllowed": "full_scope_allowed",
+    "alwaysDisplayInConsole": "always_display_in_console",
+    "frontchannelLogout": "frontchannel_logout",
+    "notBefore": "not_before",
+    "attributes": "attributes",
+}
+USER_FIELDS: dict[str, str] = {
+    "username": "username",
+    "enabled": "enabled",
+    "email": "email",
+    "emailVerified": "email_verified",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "createdTimestamp": "created_timestamp",
+    "notBefore": "not_before",
+    "attributes": "attributes",
+    "requiredActions": "required_actions",
+}
+_INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type == "int"} | {"not_before", "created_timestamp"}
+
+
+class RepresentationError(ValueError):
+    """A field has the wrong JSON type; the message names it."""
+
+
+def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
+    current = getattr(obj, attr)
+    if isinstance(current, bool) or attr in ("enabled",):
+        if not isinstance(value, bool):
+            raise RepresentationError(f"{where}: expected true or false")
+        return value
+    if isinstance(current, int) or attr in _INT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and value.lstrip("-").isdigit():
+                return int(value)
+            raise RepresentationError(f"{where}: expected a number")
+        return value
+    if isinstance(current, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise RepresentationError(f"{where}: expected a list of strings")
+        return tuple(value)
+    if isinstance(current, dict):
+        if not isinstance(value, dict):
+            raise RepresentationError(f"{where}: expected an object")
+        return {str(k): v for k, v in value.items()}
+    if not isinstance(value, str):
+        raise RepresentationError(f"{where}: expected a string")
+    return value
+
+
+def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = "") -> Any:
+    """Return ``obj`` updated from the representation's non-null known fields."""
+    changes: dict[str, Any] = {}
+    for key, attr in fields.items():
+        if key in rep and rep[key] is not None:
+            changes[attr] = _coerce(obj, attr, rep[key], f"{where}{key}")
+    return dataclasses.replace(obj, **changes)
+
+
+def unknown_fields(rep: dict[str, Any], known: set[str]) -> list[str]:
+    return sorted(k for k in rep if k not in known)
+
+
+def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, attr in fields.items():
+        value = getattr(obj, attr)
+        if value is None:
+            continue
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def realm_to_json(realm: Realm) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": realm.id, "realm": realm.name}
+    out.update(_out(realm, REALM_FIELDS))
+    out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
+    return out
+
+
+def client_to_json(client: Client, default_scopes: list[str], optional_scopes: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": client.id}
+    out.update(_out(client, CLIENT_FIELDS))
+    if client.public_client or client.bearer_only:
+        out.pop("secret", None)
+    out["clientAuthenticatorType"] = "client-secret"
+    out["surrogateAuthRequired"] = False
+    out["nodeReRegistrationTimeout"] = -1
+    out["defaultClientScopes"] = sorted(default_scopes)
+    out["optionalClientScopes"] = sorted(optional_scopes)
+    out["attributes"] = {k: str(v) for k, v in client.attributes.items()}
+    out["access"] = {"view": True, "configure": True, "manage": True}
+    return out
+
+
+def scope_to_json(scope: ClientScope) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": scope.id, "name": scope.name, "protocol": scope.protocol,
+                           "attributes": dict(scope.attributes)}
+    if scope.description is not None:
+        out["description"] = scope.description
+    if scope.protocol_mappers:
+        out["protocolMappers"] = list(scope.protocol_mappers)
+    return out
+
+
+def role_to_json(role: Role, container_id: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": role.id, "name": role.name}
+    if role.description is not None:
+        out["description"] = role.description
+    out.update(composite=role.composite, clientRole=role.client_id is not None, containerId=container_id,
+               attributes=role.attributes)
+    return out
+
+
+def user_to_json(user: User) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": user.id}
+    out.update(_out(user, USER_FIELDS))
+    out.setdefault("emailVerified", user.email_verified)
+    if user.service_account_client_id:
+        out["serviceAccountClientId"] = user.service_account_client_id
+    out["attributes"] = user.attributes or None
+    if out["attributes"] is None:
+        del out["attributes"]
+    out["totp"] = False
+    out["disableableCredentialTypes"] = []
+    out["federationLink"] = None
+    del out["federationLink"]
+    out["access"] = {"manage": True}
+    return out
