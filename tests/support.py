@@ -1,0 +1,138 @@
+"""Test helpers: seed realms, clients and users straight through the store, and talk to the app."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Any
+
+import httpx
+
+from doorkeep import provisioning
+from doorkeep.bootstrap import set_password
+from doorkeep.clock import FakeClock
+from doorkeep.model import Client, Realm, User
+from doorkeep.store.database import Database
+
+
+async def seed_realm(db: Database, clock: FakeClock, name: str = "test", **settings: Any) -> Realm:
+    async with db.transaction() as tx:
+        return await provisioning.create_realm(tx, name, clock.now(), **settings)
+
+
+async def update_realm(db: Database, name: str, **changes: Any) -> Realm:
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(name)
+        assert realm is not None
+        realm = dataclasses.replace(realm, **changes)
+        await tx.realms.update(realm)
+        return realm
+
+
+async def seed_client(
+    db: Database, realm_name: str, client_id: str, *, secret: str | None = "secret", public: bool = False,
+    direct: bool = True, service_accounts: bool = False, attributes: dict[str, str] | None = None, **kw: Any,
+) -> Client:
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        client = Client(
+            id=str(uuid.uuid4()), realm_id=realm.id, client_id=client_id, secret=None if public else secret,
+            public_client=public, direct_access_grants_enabled=direct, service_accounts_enabled=service_accounts,
+            attributes=dict(attributes or {}), **kw,
+        )
+        return await provisioning.create_client(tx, realm, client)
+
+
+async def update_client(db: Database, realm_name: str, client_id: str, **changes: Any) -> Client:
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        assert client is not None
+        client = dataclasses.replace(client, **changes)
+        await tx.clients.update(client)
+        return client
+
+
+async def seed_user(
+    db: Database, clock: FakeClock, realm_name: str, username: str, password: str = "password", *,
+    realm_roles: tuple[str, ...] = (), default_roles: bool = True, **kw: Any,
+) -> User:
+    kw.setdefault("email", f"{username}@example.com")
+    kw.setdefault("first_name", username.title())
+    kw.setdefault("last_name", "Tester")
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        user = User(id=str(uuid.uuid4()), realm_id=realm.id, username=username, created_timestamp=clock.now() * 1000,
+                    **kw)
+        await provisioning.create_user(tx, realm, user, default_roles=default_roles)
+        await set_password(tx, user, password, clock.now())
+        for name in realm_roles:
+            role = await tx.roles.get_realm_role(realm.id, name)
+            assert role is not None, name
+            await tx.users.grant_roles(user.id, [role.id])
+        return user
+
+
+async def update_user(db: Database, realm_name: str, username: str, **changes: Any) -> User:
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        user = await tx.users.get_by_username(realm.id, username)
+        assert user is not None
+        user = dataclasses.replace(user, **changes)
+        await tx.users.update(user)
+        return user
+
+
+def token_url(realm: str, path: str = "token") -> str:
+    return f"/realms/{realm}/protocol/openid-connect/{path}"
+
+
+async def password_grant(
+    http: httpx.AsyncClient, realm: str, client_id: str, username: str = "user1", password: str = "password",
+    *, secret: str | None = "secret", scope: str | None = None, **extra: str,
+) -> httpx.Response:
+    form = {"grant_type": "password", "client_id": client_id, "username": username, "password": password, **extra}
+    if secret is not None:
+        form["client_secret"] = secret
+    if scope is not None:
+        form["scope"] = scope
+    return await http.post(token_url(realm), data=form)
+
+
+async def refresh(
+    http: httpx.AsyncClient, realm: str, client_id: str, refresh_token: str, *, secret: str | None = "secret",
+    **extra: str,
+) -> httpx.Response:
+    form = {"grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token, **extra}
+    if secret is not None:
+        form["client_secret"] = secret
+    return await http.post(token_url(realm), data=form)
+
+
+def claims(token: str) -> dict[str, Any]:
+    """The payload of a JWS, unverified (tests check signatures elsewhere)."""
+    import base64
+    import json
+
+    part = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
+
+
+def header(token: str) -> dict[str, Any]:
+    import base64
+    import json
+
+    part = token.split(".")[0]
+    return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
+
+
+def assert_error(response: httpx.Response, status: int, error: str, description: str | None = None) -> None:
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert body["error"] == error, body
+    if description is not None:
+        assert body["error_description"] == description, body

@@ -1,0 +1,43 @@
+"""The wire-test environment: the real ASGI app over httpx, a real database, and a fake clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from doorkeep.app import create_app, prepare
+from doorkeep.clock import FakeClock
+from doorkeep.settings import Settings
+from doorkeep.store.database import Database
+
+
+@dataclass
+class Env:
+    http: httpx.AsyncClient
+    clock: FakeClock
+    db: Database
+    settings: Settings
+
+    async def admin_token(self) -> str:
+        response = await self.http.post(
+            "/realms/master/protocol/openid-connect/token",
+            data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    async def admin_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.admin_token()}"}
+
+
+async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, Database]:
+    clock = FakeClock()
+    settings = settings or Settings(db_url=db_url, bootstrap_admin_username="admin", bootstrap_admin_password="admin",
+                                    max_body_bytes=65536)
+    db = Database(db_url)
+    await prepare(settings, db, clock)
+    app = create_app(settings, db=db, clock=clock)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
+    http = httpx.AsyncClient(transport=transport, base_url="http://localhost")
+    return Env(http, clock, db, settings), db
