@@ -1,0 +1,81 @@
+"""Who is calling the admin API, and may they do this?
+
+A bearer token from any realm is accepted if valid there. The master realm's ``admin`` role
+administers every realm; otherwise a user administers their own realm through the
+``realm-management`` client roles (``realm-admin`` contains them all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+
+from doorkeep.errors import AdminError
+from doorkeep.model import Realm, User
+from doorkeep.oauth import access
+from doorkeep.web.http import issuer, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
+FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
+# Roles that imply others, as realm-management composites do.
+IMPLIED = {
+    "view-users": {"query-users", "query-groups"},
+    "view-clients": {"query-clients"},
+    "manage-users": {"view-users", "query-users", "query-groups"},
+    "manage-clients": {"view-clients", "query-clients"},
+    "manage-realm": {"view-realm"},
+}
+
+
+@dataclass(frozen=True)
+class AdminIdentity:
+    user: User
+    realm: Realm  # the realm the token came from
+    master_admin: bool
+    management_roles: frozenset[str]  # realm-management roles held in ``realm``
+
+    def can(self, realm: Realm, role: str) -> bool:
+        if self.master_admin:
+            return True
+        if realm.id != self.realm.id:
+            return False
+        held = set(self.management_roles)
+        for name in list(held):
+            held |= IMPLIED.get(name, set())
+        return role in held
+
+    def require(self, realm: Realm, role: str) -> None:
+        """Raise 403 unless the caller holds ``role`` (a realm-management role name) for ``realm``."""
+        if not self.can(realm, role):
+            raise FORBIDDEN
+
+
+async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
+    """Validate the bearer token against the realm named in its ``iss``; 401 if anything is off."""
+    token = access.bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise UNAUTHORIZED
+    from doorkeep.tokens import unverified
+
+    parsed = unverified(token)
+    if parsed is None:
+        raise UNAUTHORIZED
+    iss = str(parsed[1].get("iss", ""))
+    realm_name = iss.rsplit("/realms/", 1)[-1] if "/realms/" in iss else ""
+    realm = await tx.realms.get_by_name(realm_name) if realm_name else None
+    if realm is None or not realm.enabled:
+        raise UNAUTHORIZED
+    try:
+        valid = await access.validate(tx, state(request).services, realm.id, issuer(request, realm.name), token)
+    except access.InvalidAccess:
+        raise UNAUTHORIZED from None
+    roles = await tx.roles.get_many(await tx.roles.expand(await tx.users.role_ids(valid.user.id)))
+    master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
+    management = await tx.clients.get_by_client_id(realm.id, "realm-management")
+    held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
+    return AdminIdentity(valid.user, realm, master_admin, held)
