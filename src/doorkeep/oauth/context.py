@@ -32,7 +32,7 @@ class Form:
     def parse(cls, body: bytes) -> Form:
         """Parse ``application/x-www-form-urlencoded`` (invalid UTF-8 raises ValueError)."""
         text = body.decode("utf-8")
-        return cls(parse_qsl(text, keep_blank_values=True, strict_parsing=False))
+        return cls(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
 
     def get(self, key: str) -> str | None:
         values = self._values.get(key)
