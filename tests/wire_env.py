@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -31,12 +35,33 @@ class Env:
         return {"Authorization": f"Bearer {await self.admin_token()}"}
 
 
+_TEMPLATE: dict[str, Path] = {}
+
+
+async def _sqlite_from_template(db_url: str, settings: Settings, clock: FakeClock) -> bool:
+    """Copy a once-prepared SQLite file (migrated, master realm bootstrapped) instead of preparing again."""
+    target = Path(db_url.removeprefix("sqlite:///"))
+    if settings.import_realms or target.exists():
+        return False
+    template = _TEMPLATE.get("sqlite")
+    if template is None:
+        folder = Path(tempfile.mkdtemp(prefix="doorkeep-template-"))
+        template = folder / "template.db"
+        db = Database(f"sqlite:///{template}")
+        await prepare(dataclasses.replace(settings, db_url=f"sqlite:///{template}"), db, FakeClock())
+        await db.dispose()
+        _TEMPLATE["sqlite"] = template
+    shutil.copyfile(template, target)
+    return True
+
+
 async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, Database]:
     clock = FakeClock()
     settings = settings or Settings(db_url=db_url, bootstrap_admin_username="admin", bootstrap_admin_password="admin",
                                     max_body_bytes=65536)
     db = Database(db_url)
-    await prepare(settings, db, clock)
+    if not (db_url.startswith("sqlite:///") and await _sqlite_from_template(db_url, settings, clock)):
+        await prepare(settings, db, clock)
     app = create_app(settings, db=db, clock=clock)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     http = httpx.AsyncClient(transport=transport, base_url="http://localhost")

@@ -46,7 +46,8 @@ async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return json_response({"error": "unknown_error", "error_description": "For more on this error consult the server log."}, 500)
+    body = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
+    return json_response(body, 500)
 
 
 def create_app(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,

@@ -13,8 +13,9 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -22,14 +23,16 @@ from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
 SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _opt(*names: str, **kwargs: Any) -> Any:
+def _opt(*names: str, **kwargs: Any) -> Callable[[F], F]:
     """A click option whose environment variable is DOORKEEP_ + the flag in upper snake case."""
     flag = names[0].lstrip("-")
     kwargs.setdefault("envvar", "DOORKEEP_" + flag.upper().replace("-", "_"))
     kwargs.setdefault("show_envvar", True)
-    return click.option(*names, **kwargs)
+    option: Callable[[F], F] = click.option(*names, **kwargs)
+    return option
 
 
 def server_options(func: Any) -> Any:

@@ -85,10 +85,10 @@ def jwk(key: LoadedKey, alg: str | None = None) -> dict[str, Any]:
         base.update(kty="RSA", n=_b64u(numbers.n.to_bytes(size, "big")), e=_b64u(numbers.e.to_bytes(3, "big")))
         return base
     if isinstance(pub, ec.EllipticCurvePublicKey):
-        numbers = pub.public_numbers()
+        point = pub.public_numbers()
         size = (pub.curve.key_size + 7) // 8
         crv = {256: "P-256", 384: "P-384", 521: "P-521"}[pub.curve.key_size]
-        base.update(kty="EC", crv=crv, x=_b64u(numbers.x.to_bytes(size, "big")), y=_b64u(numbers.y.to_bytes(size, "big")))
+        base.update(kty="EC", crv=crv, x=_b64u(point.x.to_bytes(size, "big")), y=_b64u(point.y.to_bytes(size, "big")))
         return base
     raise ValueError("not an asymmetric key")
 

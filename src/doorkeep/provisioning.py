@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import keys
@@ -37,7 +38,9 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     "profile": (True, True, "${profileScopeConsentText}", "OpenID Connect built-in scope: profile"),
     "roles": (True, False, "${rolesScopeConsentText}", "OpenID Connect scope for add user roles to the access token"),
     "web-origins": (True, False, "", "OpenID Connect scope for add allowed web origins to the access token"),
-    "offline_access": (False, True, "${offlineAccessScopeConsentText}", "OpenID Connect built-in scope: offline_access"),
+    "offline_access": (
+        False, True, "${offlineAccessScopeConsentText}", "OpenID Connect built-in scope: offline_access"
+    ),
     "address": (False, True, "${addressScopeConsentText}", "OpenID Connect built-in scope: address"),
     "phone": (False, True, "${phoneScopeConsentText}", "OpenID Connect built-in scope: phone"),
     "microprofile-jwt": (False, True, "", "Microprofile - JWT built-in scope"),
@@ -76,8 +79,11 @@ async def add_role(tx: Tx, realm_id: str, name: str, description: str | None = N
     return role
 
 
-async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | None) -> None:
+async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | None,
+                                skip: Collection[str] = ()) -> None:
     for name, (default, in_token, consent_text, description) in BUILTIN_SCOPES.items():
+        if name in skip:  # realm import: the file defines this scope itself
+            continue
         attributes = {
             "include.in.token.scope": "true" if in_token else "false",
             "display.on.consent.screen": "true" if consent_text else "false",
@@ -93,7 +99,7 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
             await tx.roles.add_scope_mappings(scope.id, [offline_role_id])
 
 
-async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str) -> None:
+async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str, skip: Collection[str] = ()) -> None:
     base = f"/realms/{realm.name}/account/"
     specs: dict[str, dict[str, Any]] = {
         "account": {"public_client": True, "base_url": base, "root_url": "${authBaseUrl}",
@@ -114,6 +120,8 @@ async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str) ->
                                                   "post.logout.redirect.uris": "+"}},
     }
     for client_id, spec in specs.items():
+        if client_id in skip:  # realm import: the file defines this client itself
+            continue
         client = await create_client(tx, realm, Client(id=new_id(), realm_id=realm.id, client_id=client_id, **spec))
         if client_id == "account":
             roles = await add_client_roles(tx, realm.id, client.id, ACCOUNT_ROLES)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _basic(header: str | None) -> tuple[str, str] | None:
-    if not header or not header[:6].lower() == "basic ":
+    if not header or header[:6].lower() != "basic ":
         return None
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -13,7 +15,7 @@ class KeyRepo:
     def __init__(self, conn: AsyncConnection) -> None:
         self._c = conn
 
-    async def list(self, realm_id: str) -> list[RealmKey]:
+    async def list(self, realm_id: str) -> builtins.list[RealmKey]:
         rows = await self._c.execute(
             select(realm_keys).where(realm_keys.c.realm_id == realm_id).order_by(realm_keys.c.created)
         )

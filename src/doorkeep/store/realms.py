@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 
 from sqlalchemy import delete, func, insert, select, update
@@ -28,7 +29,7 @@ class RealmRepo:
         row = (await self._c.execute(select(realms).where(realms.c.name == name))).first()
         return from_row(Realm, row, REALM_COLS) if row else None
 
-    async def list(self) -> list[Realm]:
+    async def list(self) -> builtins.list[Realm]:
         rows = await self._c.execute(select(realms).order_by(realms.c.name))
         return [from_row(Realm, r, REALM_COLS) for r in rows]
 
@@ -49,7 +50,7 @@ class RealmRepo:
     async def delete(self, realm_id: str) -> None:
         await self._c.execute(delete(realms).where(realms.c.id == realm_id))
 
-    async def default_scopes(self, realm_id: str) -> list[tuple[ClientScope, bool]]:
+    async def default_scopes(self, realm_id: str) -> builtins.list[tuple[ClientScope, bool]]:
         """The realm's default client scopes (True) and default optional ones (False)."""
         rows = await self._c.execute(
             select(client_scopes, realm_default_scopes.c.default_scope)
@@ -89,7 +90,7 @@ class ClientScopeRepo:
         ).first()
         return from_row(ClientScope, row, SCOPE_COLS) if row else None
 
-    async def list(self, realm_id: str) -> list[ClientScope]:
+    async def list(self, realm_id: str) -> builtins.list[ClientScope]:
         rows = await self._c.execute(
             select(client_scopes).where(client_scopes.c.realm_id == realm_id).order_by(client_scopes.c.name)
         )
@@ -132,7 +133,7 @@ class ClientRepo:
     async def list(
         self, realm_id: str, *, client_id: str | None = None, search: bool = False, first: int = 0,
         max_results: int | None = None,
-    ) -> list[Client]:
+    ) -> builtins.list[Client]:
         query = select(clients).where(clients.c.realm_id == realm_id)
         if client_id is not None:
             if search:
@@ -165,7 +166,7 @@ class ClientRepo:
     async def delete(self, client_uuid: str) -> None:
         await self._c.execute(delete(clients).where(clients.c.id == client_uuid))
 
-    async def scopes(self, client_uuid: str) -> list[tuple[ClientScope, bool]]:
+    async def scopes(self, client_uuid: str) -> builtins.list[tuple[ClientScope, bool]]:
         """The client's default (True) and optional (False) client scopes."""
         rows = await self._c.execute(
             select(client_scopes, client_scope_links.c.default_scope)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Role
@@ -28,7 +29,7 @@ class RoleRepo:
     def __init__(self, conn: AsyncConnection) -> None:
         self._c = conn
 
-    def _select(self):  # type: ignore[no-untyped-def]
+    def _select(self) -> Select[Any]:
         has_children = (
             select(role_composites.c.parent_id).where(role_composites.c.parent_id == roles.c.id).exists()
         )

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from doorkeep.errors import HTTPS_REQUIRED, AdminError, BearerError, OAuthError
+from doorkeep.errors import AdminError, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,6 +12,7 @@ from doorkeep import keys
 from doorkeep.errors import HTTPS_REQUIRED, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
+from doorkeep.oauth.context import OAuthRequest
 from doorkeep.web.http import (
     NO_STORE,
     bearer_error,
@@ -27,6 +29,8 @@ from doorkeep.web.http import (
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+T = TypeVar("T")
 
 
 async def _realm(request: Request) -> Realm | None:
@@ -75,76 +79,60 @@ async def certs(request: Request) -> Response:
     return json_response({"keys": await in_transaction(request, work, write=False)})
 
 
-async def _form_endpoint(request: Request, *, no_store: bool) -> tuple[Realm, Response | None, object]:
+async def _protocol(
+    request: Request,
+    run: Callable[[Tx, OAuthRequest], Awaitable[T]],
+    render: Callable[[T], Response],
+    *,
+    no_store: bool = False,
+    write: bool = True,
+) -> Response:
+    """Realm lookup, the HTTPS rule, the form, one transaction, then render or answer the OAuth error."""
     realm = await _realm(request)
     if realm is None:
-        return None, not_found_realm(), None  # type: ignore[return-value]
+        return not_found_realm()
     if not is_secure(request, realm):
-        return realm, oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store), None
+        return oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store)
     try:
-        form = await read_form(request)
-    except OAuthError as err:
-        return realm, oauth_error(err, no_store=no_store), None
-    return realm, None, oauth_request(request, realm, form)
-
-
-async def token(request: Request) -> Response:
-    realm, early, req = await _form_endpoint(request, no_store=True)
-    if early is not None:
-        return early
-    services = state(request).services
-    try:
-        body = await in_transaction(request, lambda tx: token_endpoint.token(tx, services, req))  # type: ignore[arg-type]
-    except OAuthError as err:
-        return oauth_error(err, no_store=True)
-    return json_response(body, 200, NO_STORE)
-
-
-async def introspect(request: Request) -> Response:
-    realm, early, req = await _form_endpoint(request, no_store=False)
-    if early is not None:
-        return early
-    services = state(request).services
-    try:
-        body = await in_transaction(request, lambda tx: introspection.introspect(tx, services, req))  # type: ignore[arg-type]
-    except OAuthError as err:
-        return oauth_error(err)
-    return json_response(body)
-
-
-async def revoke(request: Request) -> Response:
-    realm, early, req = await _form_endpoint(request, no_store=False)
-    if early is not None:
-        return early
-    services = state(request).services
-    try:
-        await in_transaction(request, lambda tx: revocation.revoke(tx, services, req))  # type: ignore[arg-type]
-    except OAuthError as err:
-        return oauth_error(err)
-    return Response(status_code=200)
-
-
-async def logout_endpoint(request: Request) -> Response:
-    realm, early, req = await _form_endpoint(request, no_store=False)
-    if early is not None:
-        return early
-    services = state(request).services
-    try:
-        await in_transaction(request, lambda tx: logout.logout_with_refresh_token(tx, services, req))  # type: ignore[arg-type]
-    except OAuthError as err:
-        return oauth_error(err)
-    return Response(status_code=204)
-
-
-async def userinfo_endpoint(request: Request) -> Response:
-    realm, early, req = await _form_endpoint(request, no_store=False)
-    if early is not None:
-        return early
-    services = state(request).services
-    try:
-        body = await in_transaction(request, lambda tx: userinfo.userinfo(tx, services, req), write=False)  # type: ignore[arg-type]
+        req = oauth_request(request, realm, await read_form(request))
+        result = await in_transaction(request, lambda tx: run(tx, req), write=write)
     except BearerError as err:
         return bearer_error(err, realm.name)
     except OAuthError as err:
-        return oauth_error(err)
-    return json_response(body)
+        return oauth_error(err, no_store=no_store)
+    return render(result)
+
+
+async def token(request: Request) -> Response:
+    services = state(request).services
+    return await _protocol(
+        request, lambda tx, req: token_endpoint.token(tx, services, req),
+        lambda body: json_response(body, 200, NO_STORE), no_store=True,
+    )
+
+
+async def introspect(request: Request) -> Response:
+    services = state(request).services
+    return await _protocol(request, lambda tx, req: introspection.introspect(tx, services, req), json_response)
+
+
+async def revoke(request: Request) -> Response:
+    services = state(request).services
+    return await _protocol(
+        request, lambda tx, req: revocation.revoke(tx, services, req), lambda _: Response(status_code=200)
+    )
+
+
+async def logout_endpoint(request: Request) -> Response:
+    services = state(request).services
+    return await _protocol(
+        request, lambda tx, req: logout.logout_with_refresh_token(tx, services, req),
+        lambda _: Response(status_code=204),
+    )
+
+
+async def userinfo_endpoint(request: Request) -> Response:
+    services = state(request).services
+    return await _protocol(
+        request, lambda tx, req: userinfo.userinfo(tx, services, req), json_response, write=False
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 
 from doorkeep.web import protocol
+from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin.routes import admin_routes
 
 OIDC = "/realms/{realm}/protocol/openid-connect"
@@ -20,5 +21,6 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/userinfo", protocol.userinfo_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/revoke", protocol.revoke, methods=["POST"]),
         Route(f"{OIDC}/logout", protocol.logout_endpoint, methods=["POST"]),
-        Mount("/admin/realms", routes=admin_routes()),
+        Route("/admin/realms", admin_realms.root, methods=["GET", "POST"]),
+        *admin_routes(),
     ]

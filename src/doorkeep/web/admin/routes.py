@@ -1,11 +1,12 @@
-"""The admin URL map: each resource module contributes its ``ROUTES``."""
+"""The admin URL map: each resource module contributes its ``ROUTES`` relative to /admin/realms."""
 
 from __future__ import annotations
 
 import importlib
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
+PREFIX = "/admin/realms"
 MODULES = ("realms", "clients", "scopes", "roles", "users", "sessions")
 
 
@@ -18,5 +19,8 @@ def admin_routes() -> list[BaseRoute]:
             if exc.name != f"doorkeep.web.admin.{name}":
                 raise
             continue
-        out.extend(module.ROUTES)
+        for route in module.ROUTES:
+            assert isinstance(route, Route)
+            methods = sorted(route.methods - {"HEAD"}) if route.methods else None
+            out.append(Route(PREFIX + route.path, route.endpoint, methods=methods, name=route.name))
     return out
