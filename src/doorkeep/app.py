@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from doorkeep import bootstrap
 from doorkeep.clock import Clock, SystemClock
 from doorkeep.keyring import KeyRing
 from doorkeep.oauth.context import Services
+from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
@@ -61,7 +63,12 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if run_prepare:
             await prepare(settings, database, clock)
+        cleaner = None
+        if settings.session_cleaner_interval > 0 and db is None:
+            cleaner = asyncio.create_task(run_forever(database, clock, settings.session_cleaner_interval))
         yield
+        if cleaner is not None:
+            cleaner.cancel()
         if db is None:
             await database.dispose()
 

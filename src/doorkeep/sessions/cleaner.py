@@ -1,0 +1,58 @@
+"""The periodic cleaner: deletes expired sessions in bounded batches (DESIGN §3).
+
+It only removes what can no longer be used; validity is always decided again at refresh time,
+so a late or missed run never lets an expired session through. Like Keycloak's cleaner it
+waits an extra window (180 s) past the idle timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from doorkeep import policy
+from doorkeep.clock import Clock
+
+if TYPE_CHECKING:
+    from doorkeep.store.database import Database
+
+log = logging.getLogger("doorkeep.cleaner")
+CLEANER_WINDOW = 180
+BATCH = 500
+
+
+async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
+    """Delete expired online and offline sessions of every realm; returns how many went."""
+    async with db.transaction(write=False) as tx:
+        realms = await tx.realms.list()
+    removed = 0
+    for realm in realms:
+        online_idle = max(policy.sso_idle(realm), policy.sso_idle(realm, True))
+        online_max = max(policy.sso_max(realm), policy.sso_max(realm, True))
+        plans = [
+            (False, now - online_idle - CLEANER_WINDOW, now - online_max),
+            (True, now - policy.offline_idle(realm) - CLEANER_WINDOW,
+             now - policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None),
+        ]
+        for offline, idle_before, started_before in plans:
+            while True:
+                async with db.transaction() as tx:
+                    n = await tx.sessions.delete_expired(realm.id, offline, idle_before, batch, started_before)
+                removed += n
+                if n < batch:
+                    break
+                await asyncio.sleep(0)
+    return removed
+
+
+async def run_forever(db: Database, clock: Clock, interval: int) -> None:
+    """The background loop started by the app; errors are logged, never fatal."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            removed = await clean_once(db, clock.now())
+            if removed:
+                log.info("removed %d expired sessions", removed)
+        except Exception:  # keep serving; the next run tries again
+            log.exception("session cleaner run failed")
