@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
-from doorkeep.store.tables import clients, client_sessions, consents, refresh_families, user_sessions
+from doorkeep.store.tables import client_sessions, clients, consents, refresh_families, user_sessions
 
 US = user_sessions.c
 CS = client_sessions.c
@@ -213,14 +213,18 @@ class SessionRepo:
         )
         return [(r[0], r[1]) for r in rows]
 
-    async def delete_expired(self, realm_id: str, offline: bool, idle_before: int, limit: int) -> int:
-        """Delete up to ``limit`` sessions last refreshed before ``idle_before``."""
+    async def delete_expired(
+        self, realm_id: str, offline: bool, idle_before: int, limit: int, started_before: int | None = None
+    ) -> int:
+        """Delete up to ``limit`` sessions last refreshed before ``idle_before`` (or started before
+        ``started_before`` when given)."""
+        expired = US.last_session_refresh < idle_before
+        if started_before is not None:
+            expired = or_(expired, US.started < started_before)
         ids = [
             r[0]
             for r in await self._c.execute(
-                select(US.id).where(
-                    US.realm_id == realm_id, US.offline == offline, US.last_session_refresh < idle_before
-                ).limit(limit)
+                select(US.id).where(US.realm_id == realm_id, US.offline == offline, expired).limit(limit)
             )
         ]
         if ids:
