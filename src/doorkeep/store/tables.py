@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -85,6 +86,11 @@ roles = Table(
     Column("description", Text, nullable=True),
     Column("attributes", JSON, nullable=False),
     UniqueConstraint("realm_id", "client_id", "name", name="uq_roles_realm_client_name"),
+    # NULLs are distinct in unique constraints, so realm roles (client_id NULL) need their own index.
+    Index(
+        "uq_roles_realm_role_name", "realm_id", "name", unique=True,
+        sqlite_where=text("client_id IS NULL"), postgresql_where=text("client_id IS NULL"),
+    ),
 )
 
 role_composites = Table(
@@ -219,4 +225,30 @@ revoked_tokens = Table(
     metadata,
     Column("jti", String(128), primary_key=True),
     Column("expires", BigInteger, nullable=False, index=True),
+)
+
+# A browser login in progress: the validated authorization request, bound to a cookie.
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("form_token", String(64), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("user_id", String(ID), nullable=True),  # set once credentials checked (e.g. waiting for consent)
+    Column("expires", BigInteger, nullable=False, index=True),
+)
+
+# Authorization codes, stored by SHA-256 hash; ``used`` makes them single-use.
+auth_codes = Table(
+    "auth_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("user_session_id", String(ID), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("expires", BigInteger, nullable=False, index=True),
+    Column("used", Boolean, nullable=False),
 )

@@ -1,0 +1,69 @@
+"""Browser-login state: authentication sessions and single-use authorization codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.store.tables import auth_codes, auth_sessions
+
+
+@dataclass(frozen=True)
+class AuthSession:
+    id: str
+    realm_id: str
+    client_id: str
+    form_token: str
+    request: dict[str, Any]
+    user_id: str | None
+    expires: int
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    realm_id: str
+    client_id: str
+    user_session_id: str
+    data: dict[str, Any]
+    expires: int
+    used: bool
+
+
+class FlowRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def create_auth_session(self, s: AuthSession) -> None:
+        await self._c.execute(insert(auth_sessions).values(**s.__dict__))
+
+    async def get_auth_session(self, session_id: str) -> AuthSession | None:
+        row = (await self._c.execute(select(auth_sessions).where(auth_sessions.c.id == session_id))).first()
+        return AuthSession(**dict(row._mapping)) if row else None
+
+    async def set_auth_session_user(self, session_id: str, user_id: str | None) -> None:
+        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id).values(user_id=user_id))
+
+    async def delete_auth_session(self, session_id: str) -> None:
+        await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))
+
+    async def save_code(self, code_hash: str, code: StoredCode) -> None:
+        await self._c.execute(insert(auth_codes).values(code_hash=code_hash, **code.__dict__))
+
+    async def claim_code(self, code_hash: str) -> tuple[StoredCode | None, bool]:
+        """The code and whether this call consumed it (False: unknown or already used)."""
+        row = (await self._c.execute(select(auth_codes).where(auth_codes.c.code_hash == code_hash))).first()
+        if row is None:
+            return None, False
+        m = dict(row._mapping)
+        m.pop("code_hash")
+        result = await self._c.execute(
+            update(auth_codes).where(auth_codes.c.code_hash == code_hash, auth_codes.c.used.is_(False)).values(used=True)
+        )
+        return StoredCode(**m), bool(result.rowcount)
+
+    async def purge(self, now: int) -> None:
+        await self._c.execute(delete(auth_sessions).where(auth_sessions.c.expires < now))
+        await self._c.execute(delete(auth_codes).where(auth_codes.c.expires < now - 3600))
