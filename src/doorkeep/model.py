@@ -212,3 +212,28 @@ class RealmKey:
     private: str  # PEM for asymmetric keys, base64url secret for HMAC
     created: int
     priority: int = 100
+
+
+@dataclass(frozen=True)
+class AuthSession:
+    """A browser login in progress, bound to the AUTH_SESSION_ID cookie."""
+
+    id: str
+    realm_id: str
+    client_id: str
+    form_token: str
+    request: JSON
+    user_id: str | None
+    expires: int
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    """An authorization code as stored (by hash); ``used`` makes it single-use."""
+
+    realm_id: str
+    client_id: str
+    user_session_id: str
+    data: JSON
+    expires: int
+    used: bool

@@ -9,7 +9,7 @@ from doorkeep import errors as e
 from doorkeep.errors import OAuthError, invalid_request
 from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authenticate_client
-from doorkeep.oauth.grants import client_credentials, password, refresh_token
+from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[dict[str, Any]]]
 
 GRANTS: dict[str, Grant] = {
+    authorization_code.GRANT_TYPE: authorization_code.grant,
     password.GRANT_TYPE: password.grant,
     client_credentials.GRANT_TYPE: client_credentials.grant,
     refresh_token.GRANT_TYPE: refresh_token.grant,

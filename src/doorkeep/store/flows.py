@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from doorkeep.model import AuthSession, StoredCode
 from doorkeep.store.tables import auth_codes, auth_sessions
-
-
-@dataclass(frozen=True)
-class AuthSession:
-    id: str
-    realm_id: str
-    client_id: str
-    form_token: str
-    request: dict[str, Any]
-    user_id: str | None
-    expires: int
-
-
-@dataclass(frozen=True)
-class StoredCode:
-    realm_id: str
-    client_id: str
-    user_session_id: str
-    data: dict[str, Any]
-    expires: int
-    used: bool
 
 
 class FlowRepo:
@@ -59,9 +36,8 @@ class FlowRepo:
             return None, False
         m = dict(row._mapping)
         m.pop("code_hash")
-        result = await self._c.execute(
-            update(auth_codes).where(auth_codes.c.code_hash == code_hash, auth_codes.c.used.is_(False)).values(used=True)
-        )
+        unused = (auth_codes.c.code_hash == code_hash, auth_codes.c.used.is_(False))
+        result = await self._c.execute(update(auth_codes).where(*unused).values(used=True))
         return StoredCode(**m), bool(result.rowcount)
 
     async def purge(self, now: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from doorkeep.web import protocol
+from doorkeep.web import browser_session, login, protocol
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin.routes import admin_routes
 
@@ -20,7 +20,15 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/token/introspect", protocol.introspect, methods=["POST"]),
         Route(f"{OIDC}/userinfo", protocol.userinfo_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/revoke", protocol.revoke, methods=["POST"]),
-        Route(f"{OIDC}/logout", protocol.logout_endpoint, methods=["POST"]),
+        Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
+        Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),
+        Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
+        Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
+        Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
+        Route(f"{OIDC}/login-status-iframe.html", browser_session.status_iframe, methods=["GET"]),
+        Route(f"{OIDC}/login-status-iframe.html/init", browser_session.status_iframe_init, methods=["GET"]),
+        Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),
+        Route(f"{OIDC}/3p-cookies/step2.html", browser_session.third_party_step2, methods=["GET"]),
         Route("/admin/realms", admin_realms.root, methods=["GET", "POST"]),
         *admin_routes(),
     ]

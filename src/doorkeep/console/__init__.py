@@ -1,0 +1,1 @@
+"""Server-rendered pages: login, consent, logout, errors, and the session iframes."""

@@ -1,0 +1,176 @@
+"""The authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2) and issuing the code (§4.1.2).
+
+Errors about the client or the redirect URI are shown to the user (never redirected, RFC 6749
+§4.1.2.1); every other error goes back to the client's redirect URI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.errors import INVALID_SCOPES, OAuthError
+from doorkeep.model import Client, Realm, StoredCode, User, UserSession
+from doorkeep.oauth import pkce, redirect_uris
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.context import Form
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+RESPONSE_MODES = ("query", "fragment", "form_post")
+
+
+class AuthorizeError(Exception):
+    """An authorization error; ``redirect`` says whether it may go back to the client."""
+
+    def __init__(self, error: str, description: str, *, redirect: bool) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.redirect = redirect
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """A validated authorization request, kept in the authentication session while the user logs in."""
+
+    client_id: str
+    redirect_uri: str
+    response_type: str
+    response_mode: str
+    scope: str
+    state: str | None = None
+    nonce: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    prompt: str | None = None
+    login_hint: str | None = None
+    max_age: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AuthRequest:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class EarlyRedirect:
+    """What an error needs to be sent back to the client even before a full AuthRequest exists."""
+
+    redirect_uri: str
+    response_mode: str
+    state: str | None
+
+
+async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[Client, AuthRequest]:
+    """Check the request in Keycloak's order. Raises AuthorizeError (with ``redirect`` set)."""
+    client_id = params.get("client_id")
+    if not client_id:
+        raise AuthorizeError("invalid_request", "Missing parameter: client_id", redirect=False)
+    client = await tx.clients.get_by_client_id(realm.id, client_id)
+    if client is None:
+        raise AuthorizeError("invalid_client", "Client not found.", redirect=False)
+    if not client.enabled:
+        raise AuthorizeError("invalid_client", "Client disabled.", redirect=False)
+    if client.bearer_only:
+        raise AuthorizeError("invalid_client", "Bearer-only clients are not allowed to initiate browser login.",
+                             redirect=False)
+    redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url)
+    if redirect_uri is None:
+        raise AuthorizeError("invalid_request", "Invalid parameter: redirect_uri", redirect=False)
+    if params.has_duplicates():
+        raise AuthorizeError("invalid_request", "duplicated parameter", redirect=False)
+    response_mode = params.get("response_mode") or "query"
+    if response_mode not in RESPONSE_MODES:
+        raise AuthorizeError("invalid_request", "Invalid parameter: response_mode", redirect=False)
+    response_type = params.get("response_type")
+    early = (redirect_uri, response_mode, params.get("state"))
+    if not response_type:
+        raise _redirecting("invalid_request", "Missing parameter: response_type", early)
+    if response_type != "code":
+        raise _redirecting("unsupported_response_type",
+                           "Client is not allowed to initiate browser login with given response_type. "
+                           "Implicit flow is disabled for the client.", early)
+    if not client.standard_flow_enabled:
+        raise _redirecting("unauthorized_client",
+                           "Client is not allowed to initiate browser login with given response_type. "
+                           "Standard flow is disabled for the client.", early)
+    scope = params.get("scope") or ""
+    try:
+        await scope_rules.resolve(tx, client, scope)
+    except OAuthError:
+        raise _redirecting("invalid_scope", INVALID_SCOPES.format(scope), early) from None
+    challenge, method = _pkce(client, params, early)
+    max_age = params.get("max_age")
+    return client, AuthRequest(
+        client_id=client.client_id, redirect_uri=redirect_uri, response_type=response_type,
+        response_mode=response_mode, scope=scope, state=params.get("state"), nonce=params.get("nonce"),
+        code_challenge=challenge, code_challenge_method=method, prompt=params.get("prompt"),
+        login_hint=params.get("login_hint"), max_age=int(max_age) if max_age and max_age.isdigit() else None,
+    )
+
+
+class RedirectingError(AuthorizeError):
+    def __init__(self, error: str, description: str, target: EarlyRedirect) -> None:
+        super().__init__(error, description, redirect=True)
+        self.target = target
+
+
+def _redirecting(error: str, description: str, early: tuple[str, str, str | None]) -> RedirectingError:
+    return RedirectingError(error, description, EarlyRedirect(*early))
+
+
+def _pkce(client: Client, params: Form, early: tuple[str, str, str | None]) -> tuple[str | None, str | None]:
+    challenge = params.get("code_challenge")
+    method = params.get("code_challenge_method")
+    required = client.attr("pkce.code.challenge.method")
+    if method and method not in pkce.METHODS:
+        raise _redirecting("invalid_request", "Invalid parameter: code_challenge_method", early)
+    if required and not challenge:
+        raise _redirecting("invalid_request", "Missing parameter: code_challenge", early)
+    if required and (method or "plain") != required:
+        raise _redirecting("invalid_request", "Invalid parameter: code challenge method is not configured one",
+                           early)
+    if challenge and not pkce.VERIFIER.match(challenge):
+        raise _redirecting("invalid_request", "Invalid parameter: code_challenge", early)
+    if challenge and not method:
+        method = "plain"
+    return challenge, method
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+async def issue_code(
+    tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest, *, now: int, ip_address: str,
+    session: UserSession | None, fresh_login: bool, remember_me: bool = False,
+) -> tuple[UserSession, str]:
+    """Create (or join) the user session, attach the client, and store a single-use code."""
+    created = session is None
+    if session is None:
+        session, _ = await service.start_online(
+            tx, realm, user, client, scope_param=request.scope, now=now, ip_address=ip_address,
+            remember_me=remember_me, redirect_uri=request.redirect_uri,
+        )
+        had_clients = False
+    else:
+        had_clients = bool(await tx.sessions.client_sessions(session.id, False))
+    notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
+    if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
+        notes[service.FIRST_OFFLINE_ACCESS] = "true"
+    await service.add_client(tx, session, client, scope_param=request.scope, now=now,
+                             redirect_uri=request.redirect_uri, notes=notes)
+    code = secrets.token_urlsafe(32)
+    data = {"redirect_uri": request.redirect_uri, "scope": request.scope, "nonce": request.nonce,
+            "code_challenge": request.code_challenge, "code_challenge_method": request.code_challenge_method,
+            "acr": "1" if fresh_login else "0", "user_id": user.id}
+    await tx.flows.save_code(code_hash(code), StoredCode(realm.id, client.id, session.id, data,
+                                                         now + max(realm.access_code_lifespan, 1), False))
+    return session, code

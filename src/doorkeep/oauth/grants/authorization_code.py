@@ -1,0 +1,83 @@
+"""The authorization_code grant (RFC 6749 §4.1.3, RFC 7636; KEYCLOAK.md §2.2).
+
+A code works once. A second use is refused and also detaches the client session the first
+exchange created (RFC 6749 §4.1.2: revoke tokens issued from a reused code).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import policy
+from doorkeep.errors import OAuthError, invalid_grant, invalid_request
+from doorkeep.model import Client
+from doorkeep.oauth import pkce
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.authorize import code_hash
+from doorkeep.oauth.grants.common import issue_new_session_tokens
+from doorkeep.oauth.grants.refresh_token import check_consent
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.roles import effective_roles
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.store.tx import Tx
+
+GRANT_TYPE = "authorization_code"
+
+
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+    code = req.form.get("code")
+    if not code:
+        raise invalid_request("Missing parameter: code")
+    now = services.clock.now()
+    stored, claimed = await tx.flows.claim_code(code_hash(code))
+    if stored is None or stored.realm_id != req.realm.id:
+        raise invalid_grant("Code not valid")
+    if not claimed:
+        await tx.sessions.detach_client_session(stored.user_session_id, False, stored.client_id)
+        raise invalid_grant("Code not valid")
+    if stored.expires <= now:
+        raise invalid_grant("Code is expired")
+    data = stored.data
+    us = await tx.sessions.get_user_session(stored.user_session_id, False)
+    if us is None:
+        raise invalid_grant("User session not found")
+    user = await tx.users.get(us.user_id)
+    if user is None:
+        raise invalid_grant("User not found")
+    if not user.enabled:
+        raise invalid_grant("User disabled")
+    if req.form.get("redirect_uri") != data.get("redirect_uri"):
+        raise invalid_grant("Incorrect redirect_uri")
+    if stored.client_id != client.id:
+        raise invalid_grant("Auth error: Found different client_id in clientSession")
+    if not client.standard_flow_enabled:
+        raise invalid_grant("Client not allowed to exchange code")
+    if not policy.user_session_valid(req.realm, False, us.remember_me, us.started, us.last_session_refresh, now):
+        raise invalid_grant("Session not active")
+    cs = await tx.sessions.get_client_session(us.id, False, client.id)
+    if cs is None:
+        raise invalid_grant("Session not active")
+    pkce.verify(data.get("code_challenge"), data.get("code_challenge_method"), req.form.get("code_verifier"),
+                client.attr("pkce.code.challenge.method") or None)
+    scope_param = str(data.get("scope") or "")
+    try:
+        granted = await scope_rules.resolve(tx, client, scope_param)
+    except OAuthError:
+        raise OAuthError("invalid_scope", "Client no longer has requested consent from user") from None
+    await check_consent(tx, client, user, granted)
+    roles = await effective_roles(tx, user, client, granted.scopes)
+    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE,
+                       nonce=data.get("nonce"), acr=str(data.get("acr") or "1"))
+    use_refresh = client.attr_bool("use.refresh.tokens", True)
+    remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
+    if remove_online:
+        await tx.sessions.update_client_session_notes(
+            us.id, False, client.id, {k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS})
+        cs = dataclasses.replace(cs, notes={k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS})
+        ctx = dataclasses.replace(ctx, client_session=cs)
+    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=use_refresh,
+                                          remove_online_when_offline=remove_online)

@@ -1,0 +1,159 @@
+"""The browser login as a small state machine: credentials, required actions, consent, then a code.
+
+Each step returns an outcome the web layer renders (a page, or a redirect to the client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep import passwords
+from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
+from doorkeep.oauth import authorize
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.grants.password import check_password, find_user
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+INVALID_CREDENTIALS = "Invalid username or password."
+ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
+SUPPORTED_ACTIONS = {"UPDATE_PASSWORD"}
+
+
+@dataclass(frozen=True)
+class Done:
+    session: UserSession
+    code: str
+
+
+@dataclass(frozen=True)
+class NeedLogin:
+    error: str | None = None
+    username: str = ""
+
+
+@dataclass(frozen=True)
+class NeedPasswordUpdate:
+    user_id: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class NeedConsent:
+    user_id: str
+    scopes: tuple[ClientScope, ...]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An error that goes back to the client's redirect URI."""
+
+    error: str
+    description: str
+
+
+Outcome = Done | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed
+
+
+def _consent_scopes(granted: scope_rules.GrantedScopes) -> tuple[ClientScope, ...]:
+    return tuple(s for s in granted.scopes
+                 if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true")
+
+
+async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ClientScope, ...]:
+    """The consent-screen scopes the user has not yet granted this client."""
+    if not client.consent_required:
+        return ()
+    granted = await scope_rules.resolve(tx, client, request.scope)
+    consent = await tx.sessions.get_consent(user.id, client.id)
+    have = set(consent.granted_scopes) if consent else set()
+    return tuple(s for s in _consent_scopes(granted) if s.id not in have)
+
+
+async def begin(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest,
+    sso: tuple[UserSession, User] | None, ip_address: str,
+) -> Outcome:
+    """The authorization endpoint's decision: reuse the SSO session, or ask for credentials."""
+    now = services.clock.now()
+    if sso is not None and request.prompt != "login":
+        session, user = sso
+        if request.max_age is None or now - session.started <= request.max_age:
+            if request.prompt == "none" and await missing_consent(tx, client, user, request):
+                return Failed("consent_required", "")
+            return await finish(tx, services, realm, client, request, user, session, fresh=False, ip_address=ip_address)
+    if request.prompt == "none":
+        return Failed("login_required", "")
+    return NeedLogin(username=request.login_hint or "")
+
+
+async def authenticate(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, username: str, password: str,
+    ip_address: str, remember_me: bool = False,
+) -> Outcome:
+    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    if not await check_password(tx, user, password) or user is None:
+        return NeedLogin(INVALID_CREDENTIALS, username)
+    if not user.enabled:
+        return NeedLogin(ACCOUNT_DISABLED, username)
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address,
+                        remember_me=remember_me)
+
+
+async def finish(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
+    session: UserSession | None, *, fresh: bool, ip_address: str, remember_me: bool = False,
+) -> Outcome:
+    """Required actions, then consent, then the code."""
+    if "UPDATE_PASSWORD" in user.required_actions:
+        return NeedPasswordUpdate(user.id)
+    if set(user.required_actions) - SUPPORTED_ACTIONS:
+        return NeedLogin("Account is not fully set up")
+    missing = await missing_consent(tx, client, user, request)
+    if missing:
+        return NeedConsent(user.id, missing)
+    session, code = await authorize.issue_code(
+        tx, realm, client, user, request, now=services.clock.now(), ip_address=ip_address, session=session,
+        fresh_login=fresh, remember_me=remember_me and realm.remember_me,
+    )
+    return Done(session, code)
+
+
+async def update_password(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
+    new: str, confirm: str, ip_address: str,
+) -> Outcome:
+    from doorkeep.bootstrap import set_password
+
+    if not new:
+        return NeedPasswordUpdate(user.id, "Please specify password.")
+    if new != confirm:
+        return NeedPasswordUpdate(user.id, "Passwords don't match.")
+    cred = await tx.users.password(user.id)
+    reused = False
+    if cred is not None:
+        reused = await asyncio.to_thread(passwords.verify, new, cred.secret_data, cred.credential_data)
+    if reused:
+        return NeedPasswordUpdate(user.id, "Invalid password: must not be equal to any of last 1 passwords.")
+    await set_password(tx, user, new, services.clock.now())
+    user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != "UPDATE_PASSWORD"))
+    await tx.users.update(user)
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address)
+
+
+async def grant_consent(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, ip_address: str,
+) -> Outcome:
+    now_ms = services.clock.now() * 1000
+    granted = await scope_rules.resolve(tx, client, request.scope)
+    existing = await tx.sessions.get_consent(user.id, client.id)
+    ids = set(existing.granted_scopes if existing else ()) | {s.id for s in _consent_scopes(granted)}
+    await tx.sessions.save_consent(Consent(user.id, client.id, tuple(sorted(ids)),
+                                           existing.created_date if existing else now_ms, now_ms))
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address)

@@ -1,0 +1,251 @@
+"""Admin REST: online and offline sessions, consents and logouts (KEYCLOAK.md §9.3, §8.1, §4.4).
+
+Keycloak's ClientResource (``clients/{uuid}/…sessions``), UserResource (``users/{id}/sessions``,
+``consents``, ``logout``) and RealmAdminResource (``sessions/{id}``, ``logout-all``,
+``client-session-stats``, ``push-revocation``).
+
+``logout-all`` does what Keycloak's ``ResourceAdminManager.logoutAll`` does: it deletes the realm's
+online sessions, keeps the offline ones stored, and sets the realm's ``notBefore`` to now, so every
+refresh and offline token issued earlier fails with "Stale token". Doorkeep pushes nothing to client
+admin URLs, so ``logout-all`` and ``push-revocation`` answer an empty GlobalRequestResult ``{}``
+(Jackson drops the null ``successRequests`` / ``failedRequests`` lists).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.model import Client, User, UserSession
+from doorkeep.sessions import service
+from doorkeep.web.admin import users_ops as ops
+from doorkeep.web.http import json_response, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+OFFLINE_TOKEN = "Offline Token"
+NO_CONTENT = 204
+
+
+class _Renderer:
+    """UserSessionRepresentation, with the users and clients it names loaded once per request."""
+
+    def __init__(self, tx: Tx) -> None:
+        self._tx = tx
+        self._users: dict[str, User | None] = {}
+        self._clients: dict[str, Client | None] = {}
+
+    async def client(self, client_uuid: str) -> Client | None:
+        if client_uuid not in self._clients:
+            self._clients[client_uuid] = await self._tx.clients.get(client_uuid)
+        return self._clients[client_uuid]
+
+    async def session(self, us: UserSession, last_access: int | None = None) -> dict[str, Any]:
+        """``lastAccess`` is the user session's last refresh unless a client session's timestamp is given."""
+        if us.user_id not in self._users:
+            self._users[us.user_id] = await self._tx.users.get(us.user_id)
+        user = self._users[us.user_id]
+        clients: dict[str, str] = {}
+        for cs in await self._tx.sessions.client_sessions(us.id, us.offline):
+            client = await self.client(cs.client_id)
+            if client is not None:
+                clients[client.id] = client.client_id
+        return {
+            "id": us.id, "username": user.username if user else us.login_username, "userId": us.user_id,
+            "ipAddress": us.ip_address, "start": us.started * 1000,
+            "lastAccess": (us.last_session_refresh if last_access is None else last_access) * 1000,
+            "rememberMe": us.remember_me, "clients": clients, "transientUser": False,
+        }
+
+
+def _client_sessions(*, offline: bool) -> ops.Endpoint:
+    """``clients/{uuid}/user-sessions`` and ``offline-sessions`` (offline: lastAccess = client-session time)."""
+
+    async def endpoint(request: Request) -> Response:
+        async def work(tx: Tx) -> Response:
+            realm = await ops.admin_realm(request, tx, "view-clients")
+            client = await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            first, max_results = ops.int_param(request, "first", 0), ops.int_param(request, "max", 100)
+            render = _Renderer(tx)
+            pairs = await tx.sessions.sessions_with_client(client.id, offline, first, max_results)
+            return json_response([await render.session(us, cs.timestamp if offline else None) for us, cs in pairs])
+
+        return await ops.answer(request, work, write=False)
+
+    return endpoint
+
+
+def _client_session_count(*, offline: bool) -> ops.Endpoint:
+    async def endpoint(request: Request) -> Response:
+        async def work(tx: Tx) -> Response:
+            realm = await ops.admin_realm(request, tx, "view-clients")
+            client = await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            return json_response({"count": await tx.sessions.count_with_client(client.id, offline)})
+
+        return await ops.answer(request, work, write=False)
+
+    return endpoint
+
+
+async def client_session_stats(request: Request) -> Response:
+    """Only clients that have sessions; the counts are strings, as Keycloak sends them."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-realm")
+        stats = sorted(await tx.sessions.client_stats(realm.id), key=lambda s: s[1])
+        return json_response([{"id": cid, "clientId": client_id, "active": str(online), "offline": str(offline)}
+                              for cid, client_id, online, offline in stats])
+
+    return await ops.answer(request, work, write=False)
+
+
+async def user_sessions(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        render = _Renderer(tx)
+        return json_response([await render.session(us) for us in await tx.sessions.user_sessions_of(user.id, False)])
+
+    return await ops.answer(request, work, write=False)
+
+
+async def user_offline_sessions(request: Request) -> Response:
+    """The user's offline sessions holding this client; lastAccess is that client session's timestamp."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        client = await ops.client_of(tx, realm, request.path_params["client"])
+        render, out = _Renderer(tx), []
+        for us in await tx.sessions.user_sessions_of(user.id, True):
+            cs = await tx.sessions.get_client_session(us.id, True, client.id)
+            if cs is not None:
+                out.append(await render.session(us, cs.timestamp))
+        return json_response(out)
+
+    return await ops.answer(request, work, write=False)
+
+
+async def _consents(tx: Tx, user: User) -> list[dict[str, Any]]:
+    """Stored consents, then clients with offline tokens but no consent; "Offline Token" comes from sessions."""
+    render = _Renderer(tx)
+    offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True)}
+    out: list[dict[str, Any]] = []
+    for consent in await tx.sessions.consents_of(user.id):
+        client = await render.client(consent.client_id)
+        if client is None:
+            continue
+        scopes = [s.name for s in [await tx.scopes.get(sid) for sid in consent.granted_scopes] if s is not None]
+        out.append({"clientId": client.client_id, "grantedClientScopes": scopes, "createdDate": consent.created_date,
+                    "lastUpdatedDate": consent.last_updated_date,
+                    "additionalGrants": [{"client": client.id, "key": OFFLINE_TOKEN}] if client.id in offline else []})
+    consented = {item["clientId"] for item in out}
+    for client_uuid in offline:
+        client = await render.client(client_uuid)
+        if client is not None and client.client_id not in consented:
+            out.append({"clientId": client.client_id, "grantedClientScopes": [], "createdDate": None,
+                        "lastUpdatedDate": None, "additionalGrants": [{"client": client.id, "key": OFFLINE_TOKEN}]})
+    return sorted(out, key=lambda item: (item["createdDate"] is None, item["clientId"]))
+
+
+async def user_consents(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        return json_response(await _consents(tx, await ops.user_of(tx, realm, request.path_params["id"])))
+
+    return await ops.answer(request, work, write=False)
+
+
+async def revoke_consent(request: Request) -> Response:
+    """By **clientId**: the consent, this client in every offline session of the user, and its online sessions."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
+        if client is None:
+            raise ops.not_found("Client not found")
+        revoked_consent = await tx.sessions.delete_consent(user.id, client.id)
+        revoked_offline = await service.revoke_offline_for_client(tx, user.id, client.id) > 0
+        if not (revoked_consent or revoked_offline):
+            raise ops.not_found("Consent nor offline token not found")
+        await service.logout_client_online(tx, user.id, client.id)
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer(request, work)
+
+
+async def logout_user(request: Request) -> Response:
+    """User notBefore = now (earlier offline tokens turn stale); online sessions removed, offline ones kept."""
+    now = state(request).services.clock.now()
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        await tx.users.update(dataclasses.replace(user, not_before=now))
+        await tx.sessions.delete_user_sessions_of(user.id, False)
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer(request, work)
+
+
+async def delete_session(request: Request) -> Response:
+    """``isOffline=true`` revokes the offline session and the same-id online one; otherwise the online one only."""
+    offline = request.query_params.get("isOffline", "false").lower() == "true"
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        session = await tx.sessions.get_user_session(request.path_params["session"], offline)
+        if session is None or session.realm_id != realm.id:
+            raise ops.not_found("Sesssion not found")  # sic, as Keycloak spells it
+        await service.remove(tx, session.id, offline)
+        if offline:
+            await service.remove(tx, session.id, False)
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer(request, work)
+
+
+async def logout_all(request: Request) -> Response:
+    now = state(request).services.clock.now()
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        await tx.sessions.delete_realm_sessions(realm.id, False)
+        await tx.realms.update(dataclasses.replace(realm, not_before=now))
+        return json_response({})
+
+    return await ops.answer(request, work)
+
+
+async def push_revocation(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        await ops.admin_realm(request, tx, "manage-realm")
+        return json_response({})
+
+    return await ops.answer(request, work, write=False)
+
+
+CLIENT = "/{realm}/clients/{uuid}"
+USER = "/{realm}/users/{id}"
+
+ROUTES: list[Route] = [
+    Route(f"{CLIENT}/offline-sessions", _client_sessions(offline=True), methods=["GET"]),
+    Route(f"{CLIENT}/offline-session-count", _client_session_count(offline=True), methods=["GET"]),
+    Route(f"{CLIENT}/user-sessions", _client_sessions(offline=False), methods=["GET"]),
+    Route(f"{CLIENT}/session-count", _client_session_count(offline=False), methods=["GET"]),
+    Route("/{realm}/client-session-stats", client_session_stats, methods=["GET"]),
+    Route(f"{USER}/sessions", user_sessions, methods=["GET"]),
+    Route(f"{USER}/offline-sessions/{{client}}", user_offline_sessions, methods=["GET"]),
+    Route(f"{USER}/consents", user_consents, methods=["GET"]),
+    Route(f"{USER}/consents/{{client_id}}", revoke_consent, methods=["DELETE"]),
+    Route(f"{USER}/logout", logout_user, methods=["POST"]),
+    Route("/{realm}/sessions/{session}", delete_session, methods=["DELETE"]),
+    Route("/{realm}/logout-all", logout_all, methods=["POST"]),
+    Route("/{realm}/push-revocation", push_revocation, methods=["POST"]),
+]

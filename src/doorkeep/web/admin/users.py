@@ -1,0 +1,162 @@
+"""Admin REST: users, passwords and role mappings under ``/admin/realms/{realm}/users`` (KEYCLOAK.md §9.2).
+
+Reads need ``view-users``; writes, password resets and role-mapping changes need ``manage-users``.
+Handlers parse, call ``users_ops`` and render.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.web.admin import users_ops as ops
+from doorkeep.web.http import base_url, json_response, state
+from doorkeep.web.representations import user_to_json
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+NO_CONTENT = 204
+
+
+async def list_users(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        first, max_results = ops.int_param(request, "first", 0), ops.int_param(request, "max", 100)
+        found = await ops.list_users(tx, realm, dict(request.query_params), first, max_results)
+        return json_response([user_to_json(u) for u in found])
+
+    return await ops.answer(request, work, write=False)
+
+
+async def count_users(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        return json_response(len(await ops.list_users(tx, realm, dict(request.query_params), 0, -1)))
+
+    return await ops.answer(request, work, write=False)
+
+
+async def create_user(request: Request) -> Response:
+    now = state(request).services.clock.now()
+
+    async def work(tx: Tx, body: Any) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.create_user(tx, realm, body, now)
+        location = f"{base_url(request)}/admin/realms/{realm.name}/users/{user.id}"
+        return Response(status_code=201, headers={"Location": location})
+
+    return await ops.answer_with_body(request, work)
+
+
+async def get_user(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        return json_response(user_to_json(await ops.user_of(tx, realm, request.path_params["id"])))
+
+    return await ops.answer(request, work, write=False)
+
+
+async def update_user(request: Request) -> Response:
+    now = state(request).services.clock.now()
+
+    async def work(tx: Tx, body: Any) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        await ops.update_user(tx, realm, user, body, now)
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer_with_body(request, work)
+
+
+async def delete_user(request: Request) -> Response:
+    """Sessions, consents, credentials and role mappings go with the user (foreign-key cascade)."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        await tx.users.delete(user.id)
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer(request, work)
+
+
+async def reset_password(request: Request) -> Response:
+    now = state(request).services.clock.now()
+
+    async def work(tx: Tx, body: Any) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        await ops.reset_password(tx, user, body, now)
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer_with_body(request, work)
+
+
+async def role_mappings(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "view-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        return json_response(await ops.role_mappings(tx, realm, user))
+
+    return await ops.answer(request, work, write=False)
+
+
+def _role_list(kind: str, *, per_client: bool) -> ops.Endpoint:
+    """GET realm (or one client's) roles: mapped directly, effective (``composite``) or ``available``."""
+
+    async def endpoint(request: Request) -> Response:
+        async def work(tx: Tx) -> Response:
+            realm = await ops.admin_realm(request, tx, "view-users")
+            user = await ops.user_of(tx, realm, request.path_params["id"])
+            client = await ops.client_of(tx, realm, request.path_params["client"]) if per_client else None
+            return json_response(await ops.role_list(tx, realm, user, client, kind))
+
+        return await ops.answer(request, work, write=False)
+
+    return endpoint
+
+
+def _role_change(*, grant: bool, per_client: bool) -> ops.Endpoint:
+    """POST (grant) or DELETE (revoke) a list of RoleRepresentations; 204."""
+
+    async def endpoint(request: Request) -> Response:
+        async def work(tx: Tx, body: Any) -> Response:
+            realm = await ops.admin_realm(request, tx, "manage-users")
+            user = await ops.user_of(tx, realm, request.path_params["id"])
+            client = await ops.client_of(tx, realm, request.path_params["client"]) if per_client else None
+            await ops.change_mappings(tx, realm, user, client, body, grant)
+            return Response(status_code=NO_CONTENT)
+
+        return await ops.answer_with_body(request, work)
+
+    return endpoint
+
+
+USER = "/{realm}/users/{id}"
+REALM_MAPPINGS = f"{USER}/role-mappings/realm"
+CLIENT_MAPPINGS = f"{USER}/role-mappings/clients/{{client}}"
+
+ROUTES: list[Route] = [
+    Route("/{realm}/users", list_users, methods=["GET"]),
+    Route("/{realm}/users", create_user, methods=["POST"]),
+    Route("/{realm}/users/count", count_users, methods=["GET"]),
+    Route(USER, get_user, methods=["GET"]),
+    Route(USER, update_user, methods=["PUT"]),
+    Route(USER, delete_user, methods=["DELETE"]),
+    Route(f"{USER}/reset-password", reset_password, methods=["PUT"]),
+    Route(f"{USER}/role-mappings", role_mappings, methods=["GET"]),
+    Route(REALM_MAPPINGS, _role_list("direct", per_client=False), methods=["GET"]),
+    Route(REALM_MAPPINGS, _role_change(grant=True, per_client=False), methods=["POST"]),
+    Route(REALM_MAPPINGS, _role_change(grant=False, per_client=False), methods=["DELETE"]),
+    Route(f"{REALM_MAPPINGS}/composite", _role_list("composite", per_client=False), methods=["GET"]),
+    Route(f"{REALM_MAPPINGS}/available", _role_list("available", per_client=False), methods=["GET"]),
+    Route(CLIENT_MAPPINGS, _role_list("direct", per_client=True), methods=["GET"]),
+    Route(CLIENT_MAPPINGS, _role_change(grant=True, per_client=True), methods=["POST"]),
+    Route(CLIENT_MAPPINGS, _role_change(grant=False, per_client=True), methods=["DELETE"]),
+    Route(f"{CLIENT_MAPPINGS}/composite", _role_list("composite", per_client=True), methods=["GET"]),
+    Route(f"{CLIENT_MAPPINGS}/available", _role_list("available", per_client=True), methods=["GET"]),
+]

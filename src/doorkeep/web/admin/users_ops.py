@@ -1,0 +1,297 @@
+"""Admin operations on users and their role mappings (KEYCLOAK.md §9.2; Keycloak's UsersResource,
+UserResource, RoleMapperResource and ClientRoleMappingsResource).
+
+Also the small plumbing the users and sessions admin modules share: run one transaction and turn an
+``AdminError`` into Keycloak's admin error JSON, authenticate and load the realm, find a user or a
+client of that realm.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep import provisioning
+from doorkeep.bootstrap import set_password
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, Realm, Role, User
+from doorkeep.web.admin.auth import authenticate
+from doorkeep.web.http import admin_error, in_transaction, read_json
+from doorkeep.web.representations import USER_FIELDS, RepresentationError, apply, role_to_json
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+UPDATE_PASSWORD = "UPDATE_PASSWORD"
+# Keycloak ignores required actions no provider knows about.
+KNOWN_ACTIONS = frozenset({
+    "CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD", "UPDATE_PROFILE", "VERIFY_EMAIL",
+    "VERIFY_PROFILE", "UPDATE_EMAIL", "CONFIGURE_RECOVERY_AUTHN_CODES", "delete_account", "delete_credential",
+    "update_user_locale", "webauthn-register", "webauthn-register-passwordless", "idp_link",
+})
+# What a UserRepresentation may change on create; an update also leaves createdTimestamp alone.
+CREATE_FIELDS = {k: v for k, v in USER_FIELDS.items() if k not in ("username", "notBefore")}
+UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "createdTimestamp"}
+
+
+def not_found(message: str) -> AdminError:
+    """Keycloak's NotFoundException body: ``{"error": message}``."""
+    return AdminError(404, message, key="error")
+
+
+def bad_request(message: str = "unknown_error") -> AdminError:
+    """Keycloak's BadRequestException body; ``unknown_error`` for a body of the wrong shape."""
+    return AdminError(400, message, key="error")
+
+
+async def answer(request: Request, work: Callable[[Tx], Awaitable[Response]], *, write: bool = True) -> Response:
+    """Run ``work`` in one transaction; admin errors become their JSON answer."""
+    try:
+        return await in_transaction(request, work, write=write)
+    except AdminError as err:
+        return admin_error(err)
+
+
+async def answer_with_body(request: Request, work: Callable[[Tx, Any], Awaitable[Response]]) -> Response:
+    """Read the JSON body before the (writing) transaction starts, then run ``work(tx, body)``."""
+    try:
+        body = await read_json(request)
+    except AdminError as err:
+        return admin_error(err)
+    return await answer(request, lambda tx: work(tx, body))
+
+
+async def admin_realm(request: Request, tx: Tx, role: str) -> Realm:
+    """Authenticate (401), load the realm of the path (404), then require a realm-management role (403)."""
+    identity = await authenticate(request, tx)
+    realm = await tx.realms.get_by_name(request.path_params["realm"])
+    if realm is None:
+        raise not_found("Realm not found.")
+    identity.require(realm, role)
+    return realm
+
+
+async def user_of(tx: Tx, realm: Realm, user_id: str) -> User:
+    """The user with this id in this realm, or 404 "User not found"."""
+    user = await tx.users.get(user_id)
+    if user is None or user.realm_id != realm.id:
+        raise not_found("User not found")
+    return user
+
+
+async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Client not found") -> Client:
+    """The client with this UUID in this realm, or 404 with Keycloak's wording for the endpoint."""
+    client = await tx.clients.get(client_uuid)
+    if client is None or client.realm_id != realm.id:
+        raise not_found(message)
+    return client
+
+
+def int_param(request: Request, name: str, default: int) -> int:
+    """An integer query parameter (``first``, ``max``); absent or malformed gives the default."""
+    raw = request.query_params.get(name)
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+# --- users -------------------------------------------------------------------------------------
+def _search_term(term: str) -> Callable[[str], bool]:
+    """Keycloak's ``search`` term: prefix match, ``*`` a wildcard, ``"x"`` an exact match."""
+    term = term.lower()
+    if len(term) >= 2 and term[0] == term[-1] == '"':
+        exact = term[1:-1]
+        return lambda value: value == exact
+    pattern = re.compile(".*".join(re.escape(part) for part in term.split("*")))
+    return lambda value: pattern.match(value) is not None
+
+
+async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, max_results: int) -> list[User]:
+    """``GET /users``: ``search`` over username, email, first and last name, or per-field filters."""
+    search = params.get("search")
+    if search is not None and search.startswith("id:"):
+        user = await tx.users.get(search[3:].strip())
+        found = [user] if user and user.realm_id == realm.id and not user.service_account_client_id else []
+    elif search is not None:
+        found = await tx.users.search(realm.id, max_results=-1)
+        for term in search.split():
+            match = _search_term(term)
+            found = [u for u in found if any(match((v or "").lower())
+                                             for v in (u.username, u.email, u.first_name, u.last_name))]
+    else:
+        found = await tx.users.search(
+            realm.id, max_results=-1, exact=params.get("exact", "").lower() == "true",
+            username=params.get("username"), email=params.get("email"),
+            first_name=params.get("firstName"), last_name=params.get("lastName"),
+        )
+    start = max(first, 0)
+    return found[start: start + max_results] if max_results >= 0 else found[start:]
+
+
+def _representation(user: User, rep: dict[str, Any], fields: dict[str, str]) -> User:
+    try:
+        user = apply(user, rep, fields)
+    except RepresentationError:
+        raise bad_request() from None
+    email = user.email.strip().lower() if user.email and user.email.strip() else None
+    actions = tuple(a for a in dict.fromkeys(user.required_actions) if a in KNOWN_ACTIONS)
+    return dataclasses.replace(user, email=email, required_actions=actions)
+
+
+async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user_id: str | None) -> None:
+    if email and not realm.duplicate_emails_allowed:
+        holder = await tx.users.get_by_email(realm.id, email)
+        if holder is not None and holder.id != user_id:
+            raise AdminError(409, "User exists with same email")
+
+
+def _credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
+    """The representation's ``credentials`` list, checked before anything is written (errors commit)."""
+    creds = rep.get("credentials")
+    if creds is None:
+        return []
+    if not isinstance(creds, list) or not all(isinstance(c, dict) for c in creds):
+        raise bad_request()
+    return creds
+
+
+async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int) -> User:
+    """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password."""
+    for cred in creds:
+        value = cred.get("value")
+        if cred.get("type") == "password" and isinstance(value, str) and value:
+            await set_password(tx, user, value, now)
+            if cred.get("temporary") is True:
+                user = dataclasses.replace(user, required_actions=(*user.required_actions, UPDATE_PASSWORD))
+    actions = tuple(dict.fromkeys(user.required_actions))
+    return dataclasses.replace(user, required_actions=actions)
+
+
+async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
+    """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles."""
+    if not isinstance(rep, dict):
+        raise bad_request()
+    username = rep.get("username")
+    if not isinstance(username, str) or not username.strip():
+        raise AdminError(400, "User name is missing")
+    if await tx.users.get_by_username(realm.id, username.strip()) is not None:
+        raise AdminError(409, "User exists with same username")
+    user = User(id=provisioning.new_id(), realm_id=realm.id, username=username.strip().lower(), enabled=False,
+                created_timestamp=now * 1000)
+    user = _representation(user, rep, CREATE_FIELDS)
+    creds = _credentials(rep)
+    await _check_email_free(tx, realm, user.email, None)
+    await provisioning.create_user(tx, realm, user)
+    updated = await _apply_credentials(tx, user, creds, now)
+    if updated != user:
+        await tx.users.update(updated)
+    return updated
+
+
+async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
+    """``PUT /users/{id}``: a partial update; absent or null fields keep their value."""
+    if not isinstance(rep, dict):
+        raise bad_request()
+    username = rep.get("username")
+    if isinstance(username, str) and username.strip() and username.strip().lower() != user.username:
+        if await tx.users.get_by_username(realm.id, username.strip()) is not None:
+            raise AdminError(409, "User exists with same username")
+        user = dataclasses.replace(user, username=username.strip().lower())
+    updated = _representation(user, rep, UPDATE_FIELDS)
+    creds = _credentials(rep)
+    await _check_email_free(tx, realm, updated.email, user.id)
+    updated = await _apply_credentials(tx, updated, creds, now)
+    await tx.users.update(updated)
+
+
+async def reset_password(tx: Tx, user: User, rep: Any, now: int) -> None:
+    """``PUT /users/{id}/reset-password``: a temporary password adds UPDATE_PASSWORD, a permanent one drops it."""
+    value = rep.get("value") if isinstance(rep, dict) else None
+    if value is None:
+        raise bad_request("No password provided")
+    if not isinstance(value, str):
+        raise bad_request()
+    if not value.strip():
+        raise bad_request("Empty password not allowed")
+    await set_password(tx, user, value, now)
+    actions = tuple(a for a in user.required_actions if a != UPDATE_PASSWORD)
+    if rep.get("temporary") is True:
+        actions = (*actions, UPDATE_PASSWORD)
+    if actions != user.required_actions:
+        await tx.users.update(dataclasses.replace(user, required_actions=actions))
+
+
+# --- role mappings -----------------------------------------------------------------------------
+async def role_mappings(tx: Tx, realm: Realm, user: User) -> dict[str, Any]:
+    """MappingsRepresentation: direct realm roles and, per clientId, direct client roles (empty parts omitted)."""
+    realm_roles: list[dict[str, Any]] = []
+    by_client: dict[str, dict[str, Any]] = {}
+    for role in await tx.roles.get_many(await tx.users.role_ids(user.id)):
+        if role.client_id is None:
+            realm_roles.append(role_to_json(role, realm.id))
+            continue
+        client = await tx.clients.get(role.client_id)
+        if client is None:
+            continue
+        entry = by_client.setdefault(client.client_id, {"id": client.id, "client": client.client_id, "mappings": []})
+        entry["mappings"].append(role_to_json(role, client.id))
+    out: dict[str, Any] = {}
+    if realm_roles:
+        out["realmMappings"] = realm_roles
+    if by_client:
+        out["clientMappings"] = by_client
+    return out
+
+
+async def role_list(tx: Tx, realm: Realm, user: User, client: Client | None, kind: str) -> list[dict[str, Any]]:
+    """Realm roles (or one client's roles) that are mapped directly, effective (composites expanded), or available."""
+    direct = await tx.users.role_ids(user.id)
+    pool = await (tx.roles.list_client_roles(client.id) if client else tx.roles.list_realm_roles(realm.id))
+    if kind == "composite":
+        effective = await tx.roles.expand(direct)
+        chosen = [r for r in pool if r.id in effective]
+    elif kind == "available":
+        chosen = [r for r in pool if r.id not in direct]
+    else:
+        chosen = [r for r in pool if r.id in direct]
+    container = client.id if client else realm.id
+    return [role_to_json(r, container) for r in chosen]
+
+
+async def _resolve_role(tx: Tx, realm: Realm, client: Client | None, rep: dict[str, Any]) -> Role:
+    """A RoleRepresentation by name (its id, when given, must agree) or by id; 404 "Role not found"."""
+    name, role_id = rep.get("name"), rep.get("id")
+    role: Role | None = None
+    if isinstance(name, str):
+        role = await (tx.roles.get_client_role(client.id, name) if client else tx.roles.get_realm_role(realm.id, name))
+        if role is not None and role_id is not None and role.id != role_id:
+            role = None
+    elif isinstance(role_id, str):
+        role = await tx.roles.get(role_id)
+        if role is not None and (role.realm_id != realm.id or role.client_id != (client.id if client else None)):
+            role = None
+    if role is None:
+        raise not_found("Role not found")
+    return role
+
+
+async def change_mappings(tx: Tx, realm: Realm, user: User, client: Client | None, body: Any, grant: bool) -> None:
+    """POST grants the listed roles; DELETE revokes them, or every mapping of that kind when the body is empty."""
+    if body is None and not grant:
+        chosen = [r["id"] for r in await role_list(tx, realm, user, client, "direct")]
+        await tx.users.revoke_roles(user.id, chosen)
+        return
+    if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
+        raise bad_request()
+    roles = [await _resolve_role(tx, realm, client, rep) for rep in body]
+    if grant:
+        await tx.users.grant_roles(user.id, [r.id for r in roles])
+    else:
+        await tx.users.revoke_roles(user.id, [r.id for r in roles])

@@ -1,0 +1,169 @@
+"""Browser-side session endpoints: RP-initiated logout, the login-status iframe, third-party cookie check."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from doorkeep.console import pages
+from doorkeep.errors import OAuthError
+from doorkeep.model import Client, Realm
+from doorkeep.oauth import claims as claimset
+from doorkeep.oauth import redirect_uris
+from doorkeep.sessions import service, sso
+from doorkeep.web import protocol
+from doorkeep.web.http import base_url, in_transaction, issuer, read_form, state
+from doorkeep.web.login import cookie_path, display, html
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+LOGOUT_CSRF = "DOORKEEP_LOGOUT_CSRF"
+
+
+def post_logout_allowed(uri: str, client: Client, base: str) -> bool:
+    """``post.logout.redirect.uris`` (``+`` = the redirect URIs), Keycloak's ``##``-separated list."""
+    raw = client.attr("post.logout.redirect.uris")
+    patterns = [p for p in raw.split("##") if p]
+    if (not patterns or "+" in patterns) and redirect_uris.matches(uri, client, base):
+        return True
+    others = [p for p in patterns if p != "+"]
+    if not others:
+        return False
+    import dataclasses
+
+    return redirect_uris.matches(uri, dataclasses.replace(client, redirect_uris=tuple(others)), base)
+
+
+async def logout(request: Request) -> Response:
+    if request.method == "POST":
+        body = await request.body()
+        if b"refresh_token=" in body:
+            return await protocol.logout_endpoint(request)
+    realm = await protocol._realm(request)
+    if realm is None:
+        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    try:
+        form = await read_form(request)
+    except OAuthError as err:
+        return html(pages.error(display(realm), err.description), 400)
+    services = state(request).services
+    iss = issuer(request, realm.name)
+
+    async def work(tx: Tx) -> Response:
+        hint = form.get("id_token_hint")
+        client: Client | None = None
+        sid: str | None = None
+        if hint:
+            claims = await services.codec.verify(tx, realm.id, hint, internal=False)
+            if claims is None or claims.get("iss") != iss or claims.get("typ") != "ID":
+                return html(pages.error(display(realm), "Invalid IDToken"), 400)
+            client = await tx.clients.get_by_client_id(realm.id, str(claims.get("azp", "")))
+            sid = str(claims.get("sid")) if claims.get("sid") else None
+        client_id = form.get("client_id")
+        if client_id:
+            by_id = await tx.clients.get_by_client_id(realm.id, client_id)
+            if by_id is None or (client is not None and client.id != by_id.id):
+                return html(pages.error(display(realm), "Invalid parameter: client_id"), 400)
+            client = by_id
+        target = form.get("post_logout_redirect_uri")
+        if target and (client is None or not post_logout_allowed(target, client, base_url(request))):
+            return html(pages.error(display(realm), "Invalid redirect uri"), 400)
+        if not hint and form.get("confirm") != "true":
+            return _confirm_page(realm, request, form)
+        if not hint and not _csrf_ok(request, form):
+            return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
+        current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
+        for session_id in {s for s in (sid, current[0].id if current else None) if s}:
+            await service.remove(tx, session_id, False)
+        response: Response
+        if target:
+            given_state = form.get("state")
+            suffix = (("&" if "?" in target else "?") + urlencode({"state": given_state})) if given_state else ""
+            response = RedirectResponse(target + suffix, 302)
+        else:
+            response = html(pages.info(display(realm), "You are logged out", "You are logged out."))
+        for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE):
+            response.delete_cookie(name, path=cookie_path(realm))
+        return response
+
+    return await in_transaction(request, work)
+
+
+def _confirm_page(realm: Realm, request: Request, form: object) -> Response:
+    token = secrets.token_urlsafe(24)
+    hidden = {k: v for k in ("client_id", "post_logout_redirect_uri", "state")
+              if (v := form.get(k))}  # type: ignore[attr-defined]
+    response = html(pages.logout_confirm(display(realm), f"/realms/{realm.name}/protocol/openid-connect/logout",
+                                         token, hidden))
+    response.set_cookie(LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, samesite="lax")
+    return response
+
+
+def _csrf_ok(request: Request, form: object) -> bool:
+    given = (form.get("session_code") or "").encode()  # type: ignore[attr-defined]
+    expected = request.cookies.get(LOGOUT_CSRF, "").encode()
+    return bool(expected) and hmac.compare_digest(given, expected)
+
+
+STATUS_IFRAME = """<!DOCTYPE html><html><head><title>Login status</title></head><body><script>
+var init;
+function cookie(name){var m=document.cookie.match(new RegExp('(?:^|; )'+name+'=([^;]*)'));return m?m[1]:null;}
+window.addEventListener('message',function(e){
+  var parts=(e.data||'').split(' ');if(parts.length!==2){return;}
+  var origin=e.origin,clientId=parts[0],sessionState=parts[1];
+  function reply(){var s=cookie('KEYCLOAK_SESSION');
+    e.source.postMessage(s===sessionState?'unchanged':'changed',origin);}
+  if(init&&init.clientId===clientId&&init.origin===origin){reply();return;}
+  var req=new XMLHttpRequest();
+  req.open('GET','login-status-iframe.html/init?client_id='+encodeURIComponent(clientId)+'&origin='+encodeURIComponent(origin),true);
+  req.onreadystatechange=function(){if(req.readyState!==4){return;}
+    if(req.status===204||req.status===1223){init={clientId:clientId,origin:origin};reply();}
+    else{e.source.postMessage('error',origin);}};
+  req.send();
+},false);
+</script></body></html>"""
+
+STEP1 = """<!DOCTYPE html><html><body><script>
+document.cookie='KEYCLOAK_3P_COOKIE_SAMESITE=supported; max-age=60; samesite=none; secure';
+document.cookie='KEYCLOAK_3P_COOKIE=supported; max-age=60';
+window.location.href='step2.html';
+</script></body></html>"""
+
+STEP2 = """<!DOCTYPE html><html><body><script>
+var ok=document.cookie.indexOf('KEYCLOAK_3P_COOKIE')!==-1;
+document.cookie='KEYCLOAK_3P_COOKIE_SAMESITE=; max-age=0; samesite=none; secure';
+document.cookie='KEYCLOAK_3P_COOKIE=; max-age=0';
+window.parent.postMessage(ok?'supported':'unsupported','*');
+</script></body></html>"""
+
+
+async def status_iframe(request: Request) -> Response:
+    return HTMLResponse(STATUS_IFRAME, headers={"Cache-Control": "no-cache"})
+
+
+async def status_iframe_init(request: Request) -> Response:
+    realm = await protocol._realm(request)
+    if realm is None:
+        return Response(status_code=404)
+    client_id = request.query_params.get("client_id", "")
+    origin = request.query_params.get("origin", "")
+
+    async def work(tx: Tx) -> bool:
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        return client is not None and (origin in claimset.allowed_origins(client) or "*" in client.web_origins)
+
+    return Response(status_code=204 if await in_transaction(request, work, write=False) else 403)
+
+
+async def third_party_step1(request: Request) -> Response:
+    return HTMLResponse(STEP1)
+
+
+async def third_party_step2(request: Request) -> Response:
+    return HTMLResponse(STEP2)

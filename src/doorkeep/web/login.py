@@ -1,0 +1,209 @@
+"""Browser endpoints: the authorization endpoint, the login-action forms, and browser logout.
+
+Cross-site request forgery: every form carries a random ``session_code`` that must match the
+authentication session named by the HttpOnly, SameSite=Lax ``AUTH_SESSION_ID`` cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from doorkeep.console import pages
+from doorkeep.errors import OAuthError
+from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.oauth import authorize, login_flow
+from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
+from doorkeep.sessions import sso
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+PAGE_HEADERS = {"Cache-Control": "no-store, must-revalidate, max-age=0", "X-Frame-Options": "SAMEORIGIN",
+                "Content-Security-Policy": "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
+                "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+
+
+def display(realm: Realm) -> str:
+    return realm.display_name or realm.name
+
+
+def cookie_path(realm: Realm) -> str:
+    return f"/realms/{realm.name}/"
+
+
+def secure(request: Request) -> bool:
+    return base_url(request).startswith("https://")
+
+
+def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
+    """Send the authorization response (or error) in the requested response mode."""
+    if mode == "form_post":
+        return HTMLResponse(pages.form_post(target, params), headers={"Cache-Control": "no-store"})
+    sep = "#" if mode == "fragment" else ("&" if "?" in target else "?")
+    return RedirectResponse(target + sep + urlencode(params), status_code=302)
+
+
+def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Response:
+    params = {"error": err.error}
+    if err.description:
+        params["error_description"] = err.description
+    if err.target.state is not None:
+        params["state"] = err.target.state
+    params["iss"] = issuer(request, realm.name)
+    return client_redirect(err.target.redirect_uri, err.target.response_mode, params)
+
+
+async def _realm(request: Request) -> Realm | None:
+    async def load(tx: Tx) -> Realm | None:
+        return await tx.realms.get_by_name(request.path_params["realm"])
+
+    return await in_transaction(request, load, write=False)
+
+
+def action_url(request: Request, realm: Realm, action: str) -> str:
+    return f"/realms/{realm.name}/login-actions/{action}"
+
+
+async def authorize_endpoint(request: Request) -> Response:
+    realm = await _realm(request)
+    if realm is None:
+        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    try:
+        params = await read_form(request)
+    except OAuthError as err:
+        return html(pages.error(display(realm), err.description), 400)
+    services = state(request).services
+    iss = issuer(request, realm.name)
+
+    async def work(tx: Tx) -> Response:
+        try:
+            client, auth_request = await authorize.validate(tx, realm, params, base_url(request))
+        except RedirectingError as err:
+            return error_redirect(request, realm, err)
+        except AuthorizeError as err:
+            return html(pages.error(display(realm), err.description), 400)
+        current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
+        outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, client_ip(request))
+        return await render(request, tx, realm, client, auth_request, outcome, None)
+
+    return await in_transaction(request, work)
+
+
+async def render(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest,
+    outcome: login_flow.Outcome, auth_session: AuthSession | None,
+) -> Response:
+    """Turn a login outcome into a page (creating the authentication session) or a redirect."""
+    services = state(request).services
+    now = services.clock.now()
+    if isinstance(outcome, login_flow.Done):
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        params = {"code": outcome.code}
+        if auth_request.state is not None:
+            params["state"] = auth_request.state
+        params["session_state"] = outcome.session.id
+        params["iss"] = issuer(request, realm.name)
+        response = client_redirect(auth_request.redirect_uri, auth_request.response_mode, params)
+        token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), outcome.session)
+        lifespan = None if not outcome.session.remember_me else realm.sso_session_max_lifespan
+        response.set_cookie(sso.IDENTITY_COOKIE, token, path=cookie_path(realm), httponly=True,
+                            secure=secure(request), samesite="lax", max_age=lifespan)
+        response.set_cookie(sso.SESSION_COOKIE, outcome.session.id, path=cookie_path(realm), httponly=False,
+                            secure=secure(request), samesite="lax", max_age=lifespan)
+        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm))
+        return response
+    if isinstance(outcome, login_flow.Failed):
+        err = RedirectingError(outcome.error, outcome.description, authorize.EarlyRedirect(
+            auth_request.redirect_uri, auth_request.response_mode, auth_request.state))
+        return error_redirect(request, realm, err)
+    if auth_session is None:
+        auth_session = AuthSession(secrets.token_urlsafe(24), realm.id, client.id, secrets.token_urlsafe(24),
+                                   auth_request.to_json(), None, now + realm.access_code_lifespan_login)
+        await tx.flows.create_auth_session(auth_session)
+    user_id = getattr(outcome, "user_id", None)
+    if user_id != auth_session.user_id:
+        await tx.flows.set_auth_session_user(auth_session.id, user_id)
+    token = auth_session.form_token
+    if isinstance(outcome, login_flow.NeedLogin):
+        body = pages.login(display(realm), action_url(request, realm, "authenticate"), token,
+                           username=outcome.username, error=outcome.error, remember_me=realm.remember_me)
+    elif isinstance(outcome, login_flow.NeedPasswordUpdate):
+        body = pages.update_password(display(realm), action_url(request, realm, "required-action"), token,
+                                     outcome.error)
+    else:
+        texts = [str(s.attributes.get("consent.screen.text") or s.name) for s in outcome.scopes]
+        body = pages.consent(display(realm), action_url(request, realm, "consent"), token,
+                             client.name or client.client_id, texts)
+    response = html(body, 200)
+    response.set_cookie(sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True,
+                        secure=secure(request), samesite="lax")
+    return response
+
+
+async def _action(request: Request, step: str) -> Response:
+    """The POST target of the login, required-action and consent forms."""
+    realm = await _realm(request)
+    if realm is None:
+        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    try:
+        form = await read_form(request)
+    except OAuthError as err:
+        return html(pages.error(display(realm), err.description), 400)
+    services = state(request).services
+    ip = client_ip(request)
+
+    async def work(tx: Tx) -> Response:
+        auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+        given = form.get("session_code") or ""
+        if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
+            timed_out = "Your login attempt timed out. Login will start from the beginning."
+            return html(pages.error(display(realm), timed_out), 400)
+        if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
+            return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
+        client = await tx.clients.get(auth_session.client_id)
+        if client is None or not client.enabled:
+            return html(pages.error(display(realm), "Client not found."), 400)
+        auth_request = AuthRequest.from_json(auth_session.request)
+        user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
+        outcome: login_flow.Outcome
+        if step == "authenticate":
+            outcome = await login_flow.authenticate(
+                tx, services, realm, client, auth_request, form.get("username") or "", form.get("password") or "",
+                ip, remember_me=form.get("rememberMe") in ("on", "true"))
+        elif user is None or not user.enabled:
+            outcome = login_flow.NeedLogin()
+        elif step == "required-action":
+            outcome = await login_flow.update_password(
+                tx, services, realm, client, auth_request, user, form.get("password-new") or "",
+                form.get("password-confirm") or "", ip)
+        elif form.get("accept"):
+            outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, ip)
+        else:
+            outcome = login_flow.Failed("access_denied", "")  # the user said no
+        return await render(request, tx, realm, client, auth_request, outcome, auth_session)
+
+    return await in_transaction(request, work)
+
+
+async def authenticate_action(request: Request) -> Response:
+    return await _action(request, "authenticate")
+
+
+async def required_action(request: Request) -> Response:
+    return await _action(request, "required-action")
+
+
+async def consent_action(request: Request) -> Response:
+    return await _action(request, "consent")

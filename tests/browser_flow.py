@@ -1,0 +1,57 @@
+"""Drive the browser login over plain HTTP (no browser): the page, its form, the redirect with the code."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+REDIRECT = "http://127.0.0.1:9999/callback"
+
+
+def form_fields(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def form_action(page: str) -> str:
+    match = re.search(r'<form[^>]*action="([^"]+)"', page)
+    assert match, page
+    return match.group(1).replace("&amp;", "&")
+
+
+async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: str) -> httpx.Response:
+    query = {"client_id": client_id, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid",
+             "state": "st4te", **params}
+    return await http.get(f"/realms/{realm}/protocol/openid-connect/auth", params=query)
+
+
+async def submit(http: httpx.AsyncClient, page: httpx.Response, **fields: str) -> httpx.Response:
+    data = {**form_fields(page.text), **fields}
+    return await http.post(form_action(page.text), data=data)
+
+
+def code_from(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 302, (response.status_code, response.text[:500])
+    location = response.headers["location"]
+    parts = urlsplit(location)
+    query = parts.fragment if "#" in location else parts.query
+    return {k: v[0] for k, v in parse_qs(query).items()}
+
+
+async def login(http: httpx.AsyncClient, realm: str, client_id: str, username: str = "user1",
+                password: str = "password", **params: str) -> dict[str, str]:
+    page = await start(http, realm, client_id, **params)
+    if page.status_code == 302:  # an SSO session answered without a login page
+        return code_from(page)
+    assert page.status_code == 200, page.text[:500]
+    return code_from(await submit(http, page, username=username, password=password))
+
+
+async def exchange(http: httpx.AsyncClient, realm: str, client_id: str, code: str, secret: str | None = "secret",
+                   **extra: str) -> httpx.Response:
+    data = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "redirect_uri": REDIRECT,
+            **extra}
+    if secret:
+        data["client_secret"] = secret
+    return await http.post(f"/realms/{realm}/protocol/openid-connect/token", data=data)

@@ -1,0 +1,187 @@
+"""The authorization code flow over HTTP: login page, SSO, consent, PKCE, offline access, logout."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_flow import REDIRECT, code_from, exchange, login, start, submit
+from doorkeep.oauth.pkce import s256
+from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, update_client, update_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(env.db, env.clock, "test", "user1")
+    return env
+
+
+async def counts(env: Env, sid: str) -> tuple[int, int]:
+    async with env.db.transaction() as tx:
+        return (int(await tx.sessions.get_user_session(sid, False) is not None),
+                int(await tx.sessions.get_user_session(sid, True) is not None))
+
+
+async def test_login_page_then_code_then_tokens(realm: Env) -> None:
+    page = await start(realm.http, "test", "app", nonce="n0nce")
+    assert page.status_code == 200
+    assert 'name="username"' in page.text and "AUTH_SESSION_ID" in page.headers["set-cookie"]
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    params = code_from(await submit(realm.http, page, username="user1", password="password"))
+    assert params["state"] == "st4te" and params["iss"] == "http://localhost/realms/test"
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["session_state"] == params["session_state"]
+    id_token = claims(body["id_token"])
+    assert id_token["nonce"] == "n0nce" and id_token["acr"] == "1"
+    assert claims(body["access_token"])["jti"].startswith("onrtac:")
+
+
+async def test_wrong_password_shows_the_form_again(realm: Env) -> None:
+    page = await start(realm.http, "test", "app")
+    again = await submit(realm.http, page, username="user1", password="nope")
+    assert again.status_code == 200
+    assert "Invalid username or password." in again.text
+
+
+async def test_login_form_without_the_session_code_is_refused(realm: Env) -> None:
+    page = await start(realm.http, "test", "app")
+    response = await submit(realm.http, page, username="user1", password="password", session_code="forged")
+    assert response.status_code == 400
+
+
+async def test_sso_session_skips_the_login_page(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    second = code_from(await start(realm.http, "test", "app"))
+    body = (await exchange(realm.http, "test", "app", second["code"])).json()
+    assert claims(body["id_token"])["acr"] == "0"
+
+
+async def test_prompt_none_without_session_is_login_required(realm: Env) -> None:
+    params = code_from(await start(realm.http, "test", "app", prompt="none"))
+    assert params["error"] == "login_required"
+
+
+async def test_invalid_redirect_uri_is_not_redirected(realm: Env) -> None:
+    response = await start(realm.http, "test", "app", redirect_uri="https://evil.example/cb")
+    assert response.status_code == 400
+    assert "Invalid parameter: redirect_uri" in response.text
+
+
+async def test_invalid_scope_is_redirected_to_the_client(realm: Env) -> None:
+    params = code_from(await start(realm.http, "test", "app", scope="openid bogus"))
+    assert params["error"] == "invalid_scope"
+    assert params["error_description"] == "Invalid scopes: openid bogus"
+
+
+async def test_a_code_works_once_and_reuse_detaches_the_client_session(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    first = (await exchange(realm.http, "test", "app", params["code"])).json()
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
+    assert_error(await refresh(realm.http, "test", "app", first["refresh_token"]), 400, "invalid_grant",
+                 "Session doesn't have required client")
+
+
+async def test_expired_code_is_refused(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    realm.clock.advance(61)
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code is expired")
+
+
+async def test_redirect_uri_must_match(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "test", "app", params["code"], redirect_uri="http://127.0.0.1:9999/other")
+    assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")
+
+
+async def test_pkce_s256(realm: Env) -> None:
+    verifier = "v" * 50
+    params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant",
+                 "PKCE code verifier not specified")
+    params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
+    assert_error(await exchange(realm.http, "test", "app", params["code"], code_verifier="w" * 50), 400,
+                 "invalid_grant", "PKCE verification failed: Code mismatch")
+    params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
+    assert (await exchange(realm.http, "test", "app", params["code"], code_verifier=verifier)).status_code == 200
+
+
+async def test_client_requiring_pkce_refuses_requests_without_a_challenge(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", attributes={"pkce.code.challenge.method": "S256"})
+    params = code_from(await start(realm.http, "test", "app"))
+    assert params["error"] == "invalid_request"
+    assert params["error_description"] == "Missing parameter: code_challenge"
+
+
+async def test_fresh_login_with_offline_access_leaves_only_the_offline_session(realm: Env) -> None:
+    params = await login(realm.http, "test", "app", scope="openid offline_access")
+    body = (await exchange(realm.http, "test", "app", params["code"])).json()
+    assert claims(body["refresh_token"])["typ"] == "Offline"
+    assert await counts(realm, body["session_state"]) == (0, 1)
+
+
+async def test_existing_sso_session_asking_for_offline_keeps_both(realm: Env) -> None:
+    first = await login(realm.http, "test", "app")
+    await exchange(realm.http, "test", "app", first["code"])
+    second = code_from(await start(realm.http, "test", "app", scope="openid offline_access"))
+    body = (await exchange(realm.http, "test", "app", second["code"])).json()
+    assert body["session_state"] == first["session_state"]
+    assert await counts(realm, body["session_state"]) == (1, 1)
+
+
+async def test_consent_page_then_offline_token(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", consent_required=True)
+    page = await start(realm.http, "test", "app", scope="openid offline_access")
+    consent = await submit(realm.http, page, username="user1", password="password")
+    assert consent.status_code == 200 and "Offline Access" in consent.text
+    params = code_from(await submit(realm.http, consent, accept="yes"))
+    body = (await exchange(realm.http, "test", "app", params["code"])).json()
+    assert claims(body["refresh_token"])["typ"] == "Offline"
+
+
+async def test_denying_consent_returns_access_denied(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", consent_required=True)
+    page = await start(realm.http, "test", "app")
+    consent = await submit(realm.http, page, username="user1", password="password")
+    params = code_from(await submit(realm.http, consent, cancel="no"))
+    assert params["error"] == "access_denied"
+
+
+async def test_update_password_required_action(realm: Env) -> None:
+    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
+    page = await start(realm.http, "test", "app")
+    update = await submit(realm.http, page, username="user1", password="password")
+    assert "Update password" in update.text
+    mismatch = await submit(realm.http, update, **{"password-new": "a", "password-confirm": "b"})
+    assert "Passwords don&#x27;t match." in mismatch.text
+    done = await submit(realm.http, mismatch, **{"password-new": "n3w", "password-confirm": "n3w"})
+    assert "code" in code_from(done)
+
+
+async def test_browser_logout_with_id_token_hint_ends_the_session_but_not_offline(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", attributes={"post.logout.redirect.uris": "+"})
+    offline = await login(realm.http, "test", "app", scope="openid offline_access")
+    offline_body = (await exchange(realm.http, "test", "app", offline["code"])).json()
+    params = await login(realm.http, "test", "app", prompt="login")
+    body = (await exchange(realm.http, "test", "app", params["code"])).json()
+    response = await realm.http.get("/realms/test/protocol/openid-connect/logout", params={
+        "id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT, "state": "bye"})
+    assert response.status_code == 302
+    assert response.headers["location"] == REDIRECT + "?state=bye"
+    assert await counts(realm, body["session_state"]) == (0, 0)
+    assert (await refresh(realm.http, "test", "app", offline_body["refresh_token"])).status_code == 200
+    relogin = await start(realm.http, "test", "app")
+    assert relogin.status_code == 200 and 'name="password"' in relogin.text
+
+
+async def test_logout_without_hint_asks_for_confirmation(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await realm.http.get("/realms/test/protocol/openid-connect/logout")
+    assert page.status_code == 200 and "Do you want to log out?" in page.text
+    done = await submit(realm.http, page)
+    assert done.status_code == 200 and "You are logged out" in done.text
