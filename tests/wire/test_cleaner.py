@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from support import password_grant, refresh, seed_client, seed_realm, seed_user, update_realm
-from wire_env import Env
 
 from doorkeep.sessions.cleaner import clean_once
+from support import password_grant, refresh, seed_client, seed_realm, seed_user, update_realm
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 DAY = 86400

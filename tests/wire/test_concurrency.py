@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from support import password_grant, refresh, seed_client, seed_realm, seed_user
 from wire_env import Env, make_env
 

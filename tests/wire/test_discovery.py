@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 import pytest
+
 from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+from doorkeep.store.database import Database
 from support import (
     assert_error,
     claims,
@@ -15,8 +17,6 @@ from support import (
     update_realm,
 )
 from wire_env import Env
-
-from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from support import assert_error, claims, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
 from wire_env import Env
 

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from support import assert_error, claims, password_grant, refresh, seed_client, seed_realm, seed_user, update_client, update_realm
+
+from support import (
+    assert_error,
+    claims,
+    password_grant,
+    refresh,
+    seed_client,
+    seed_realm,
+    seed_user,
+    update_client,
+    update_realm,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from wire_env import Env
+
 from support import claims, password_grant, seed_client, seed_realm, seed_user
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
