@@ -185,3 +185,25 @@ async def test_logout_without_hint_asks_for_confirmation(realm: Env) -> None:
     assert page.status_code == 200 and "Do you want to log out?" in page.text
     done = await submit(realm.http, page)
     assert done.status_code == 200 and "You are logged out" in done.text
+
+
+async def test_token_endpoint_allows_the_clients_web_origin(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", web_origins=("+",))
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert "access-control-allow-origin" not in response.headers
+    params = await login(realm.http, "test", "app")
+    data = {"grant_type": "authorization_code", "code": params["code"], "client_id": "app",
+            "client_secret": "secret", "redirect_uri": REDIRECT}
+    allowed = await realm.http.post("/realms/test/protocol/openid-connect/token", data=data,
+                                    headers={"Origin": "http://127.0.0.1:9999"})
+    assert allowed.headers["access-control-allow-origin"] == "http://127.0.0.1:9999"
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    refused = await realm.http.post("/realms/test/protocol/openid-connect/token", data=data,
+                                    headers={"Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in refused.headers
+    preflight = await realm.http.options("/realms/test/protocol/openid-connect/userinfo",
+                                         headers={"Origin": "http://127.0.0.1:9999",
+                                                  "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 200
+    assert "Authorization" in preflight.headers["access-control-allow-headers"]

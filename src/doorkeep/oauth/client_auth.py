@@ -34,6 +34,12 @@ def _basic(header: str | None) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
+def basic_client_id(header: str | None) -> str | None:
+    """The client id named by a Basic header, if any (for CORS decisions, not authentication)."""
+    basic = _basic(header)
+    return basic[0] if basic else None
+
+
 async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
     """The authenticated client, or the OAuth error Keycloak gives."""
     basic = _basic(req.authorization)

@@ -13,6 +13,7 @@ from doorkeep.errors import HTTPS_REQUIRED, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
 from doorkeep.oauth.context import OAuthRequest
+from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_STORE,
     bearer_error,
@@ -93,14 +94,16 @@ async def _protocol(
         return not_found_realm()
     if not is_secure(request, realm):
         return oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store)
+    req: OAuthRequest | None = None
     try:
         req = oauth_request(request, realm, await read_form(request))
         result = await in_transaction(request, lambda tx: run(tx, req), write=write)
+        response = render(result)
     except BearerError as err:
-        return bearer_error(err, realm.name)
+        response = bearer_error(err, realm.name)
     except OAuthError as err:
-        return oauth_error(err, no_store=no_store)
-    return render(result)
+        response = oauth_error(err, no_store=no_store)
+    return await cors.apply(request, realm, req, response)
 
 
 async def token(request: Request) -> Response:
