@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -10,13 +13,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-DOORKEEP = Path(sys.prefix) / "bin" / "doorkeep"
+from doorkeep import provisioning
+from doorkeep.bootstrap import set_password
+from doorkeep.clock import SystemClock
+from doorkeep.model import Client, User
+from doorkeep.store.database import Database
+
+DOORKEEP = Path(sys.executable).parent / "doorkeep"  # .venv/bin/doorkeep next to .venv/bin/python
+DEMO_REALM = Path(__file__).resolve().parents[2] / "examples" / "demo-realm.json"
 ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "admin"  # noqa: S105 - the throwaway bootstrap admin of a test server
+ADMIN_PASSWORD = "admin"
 
 
 def free_port() -> int:
@@ -74,6 +85,7 @@ class DoorkeepProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOORKEEP_")}
         env["DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"] = ADMIN_USERNAME
         env["DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+        env["PYTHONUNBUFFERED"] = "1"  # nothing lost in a buffer when the process is killed
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self._log.write(f"--- {' '.join(self.command())}\n".encode())
@@ -110,11 +122,11 @@ class DoorkeepProcess:
         if self._process is None:
             return 0
         if self._process.poll() is None:
-            os.kill(self._process.pid, signal.SIGTERM)
+            self._signal(signal.SIGTERM)
             try:
                 self._process.wait(timeout)
             except subprocess.TimeoutExpired:
-                os.kill(self._process.pid, signal.SIGKILL)
+                self._signal(signal.SIGKILL)
                 self._process.wait()
         return self._finish()
 
@@ -123,9 +135,14 @@ class DoorkeepProcess:
         if self._process is None:
             return 0
         if self._process.poll() is None:
-            os.kill(self._process.pid, signal.SIGKILL)
+            self._signal(signal.SIGKILL)
             self._process.wait()
         return self._finish()
+
+    def _signal(self, signum: signal.Signals) -> None:
+        assert self._process is not None
+        with contextlib.suppress(ProcessLookupError):  # it may have exited on its own meanwhile
+            os.kill(self._process.pid, signum)
 
     def _finish(self) -> int:
         assert self._process is not None
@@ -141,3 +158,76 @@ class DoorkeepProcess:
         if self._log is not None:
             self._log.flush()
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@dataclass(frozen=True)
+class SeedRealm:
+    """A realm written straight into a data directory before the server starts (no admin API needed).
+
+    ``app`` is a confidential client with direct access grants; ``service`` a confidential client with a
+    service account. The user has first/last name and email, so no required action blocks the password grant.
+    """
+
+    name: str = "interop"
+    client_id: str = "interop-app"
+    client_secret: str = "interop-app-secret"
+    service_client_id: str = "interop-service"
+    service_client_secret: str = "interop-service-secret"
+    username: str = "alice"
+    password: str = "alice-password"
+    email: str = "alice@example.com"
+    first_name: str = "Alice"
+    last_name: str = "Liddell"
+    email_verified: bool = True
+    revoke_refresh_token: bool = False
+
+    @classmethod
+    def from_realm_json(cls, path: Path) -> SeedRealm:
+        """Describe a realm-export file's realm: its first confidential direct-grant client, first password user."""
+        data = json.loads(path.read_text())
+        client = next(c for c in data["clients"] if c.get("secret") and c.get("directAccessGrantsEnabled"))
+        user = next(u for u in data["users"] if any(c.get("type") == "password" for c in u.get("credentials", [])))
+        password = next(c["value"] for c in user["credentials"] if c.get("type") == "password")
+        return cls(
+            name=data["realm"], client_id=client["clientId"], client_secret=client["secret"],
+            service_client_id="", service_client_secret="", username=user["username"], password=password,
+            email=user["email"], first_name=user["firstName"], last_name=user["lastName"],
+            email_verified=bool(user.get("emailVerified", False)),
+            revoke_refresh_token=bool(data.get("revokeRefreshToken", False)),
+        )
+
+
+def seed_database(db_path: Path, seed: SeedRealm) -> None:
+    """Migrate the SQLite database at ``db_path`` and create ``seed``'s realm, clients and user in it."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    asyncio.run(_seed(f"sqlite:///{db_path}", seed))
+
+
+async def _seed(db_url: str, seed: SeedRealm) -> None:
+    now = SystemClock().now()
+    db = Database(db_url)
+    try:
+        await db.migrate()
+        async with db.transaction() as tx:
+            realm = await provisioning.create_realm(tx, seed.name, now,
+                                                    revoke_refresh_token=seed.revoke_refresh_token)
+            await provisioning.create_client(tx, realm, Client(
+                id=provisioning.new_id(), realm_id=realm.id, client_id=seed.client_id, secret=seed.client_secret,
+                direct_access_grants_enabled=True,
+            ))
+            await provisioning.create_client(tx, realm, Client(
+                id=provisioning.new_id(), realm_id=realm.id, client_id=seed.service_client_id,
+                secret=seed.service_client_secret, service_accounts_enabled=True, standard_flow_enabled=False,
+            ))
+            user = await provisioning.create_user(tx, realm, User(
+                id=provisioning.new_id(), realm_id=realm.id, username=seed.username, email=seed.email,
+                email_verified=seed.email_verified, first_name=seed.first_name, last_name=seed.last_name,
+                created_timestamp=now * 1000,
+            ))
+            await set_password(tx, user, seed.password, now)
+    finally:
+        await db.dispose()
+
+
+StartServer = Callable[..., DoorkeepProcess]
+"""The ``start_server`` fixture: ``start_server(seed=SeedRealm(...), import_realms=[...])``."""

@@ -1,0 +1,56 @@
+"""Interop fixtures: real ``doorkeep start-dev`` processes, always stopped at teardown, their log shown on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from interop.server import DoorkeepProcess, SeedRealm, StartServer, seed_database
+
+_SERVERS = pytest.StashKey[list[DoorkeepProcess]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None],
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the output of every server the test started to its failure report."""
+    report = yield
+    servers: list[DoorkeepProcess] = item.stash.get(_SERVERS, [])
+    if report.failed:
+        for number, server in enumerate(servers, 1):
+            report.sections.append((f"doorkeep server {number} ({server.log_path})", server.output()[-20000:]))
+    return report
+
+
+@pytest.fixture
+def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StartServer]:
+    """Start a server in a fresh directory under tmp_path, optionally seeded first; all are stopped at teardown."""
+    started: list[DoorkeepProcess] = []
+    request.node.stash[_SERVERS] = started
+
+    def start(*, seed: SeedRealm | None = None, import_realms: Sequence[Path] = ()) -> DoorkeepProcess:
+        workdir = tmp_path / f"server{len(started) + 1}"
+        if seed is not None:
+            seed_database(workdir / "data" / "doorkeep.db", seed)
+        server = DoorkeepProcess(workdir, import_realms=import_realms)
+        started.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def seed() -> SeedRealm:
+    return SeedRealm()
+
+
+@pytest.fixture
+def seeded_server(start_server: StartServer, seed: SeedRealm) -> DoorkeepProcess:
+    """A server whose data directory holds the ``seed`` realm before it starts."""
+    return start_server(seed=seed)
