@@ -8,7 +8,7 @@
 VENV := .venv
 BIN  := $(VENV)/bin
 
-.PHONY: venv run test lint bench
+.PHONY: venv node run test lint bench
 
 # Internal: (re)install the project into .venv only when pyproject.toml changed.
 venv: $(VENV)/.stamp
@@ -28,10 +28,17 @@ run: venv
 # pytest's exit code 5 ("no tests collected") fails the target like any other failure.
 test:
 	bash scripts/ensure-system-deps.sh
-	@$(MAKE) --no-print-directory venv
+	@$(MAKE) --no-print-directory venv node
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest --cov=doorkeep --cov-report=term:skip-covered
+
+# keycloak-js for the browser tests, from npm (the version is pinned in package-lock.json).
+node: tests/browser/node_modules/.stamp
+
+tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
 
 lint: venv
 	$(BIN)/ruff check src tests

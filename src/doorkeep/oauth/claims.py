@@ -75,10 +75,25 @@ def allowed_origins(client: Client) -> list[str]:
     out: list[str] = []
     for entry in client.web_origins:
         if entry == "+":
-            out.extend(o for o in (origin(u) for u in client.redirect_uris) if o)
+            out.extend(o for o in (origin(u) for u in client.redirect_uris) if o and "*" not in o)
         elif entry:
             out.append(entry)
     return sorted(dict.fromkeys(out))
+
+
+def origin_allowed(client: Client, candidate: str) -> bool:
+    """Whether a browser origin may call us for this client: its web origins, ``*``, or ``+`` (the
+    redirect URIs' origins, a trailing ``*`` in a redirect URI matching any port or path)."""
+    for entry in client.web_origins:
+        if entry in ("*", candidate):
+            return True
+        if entry == "+":
+            for uri in client.redirect_uris:
+                if uri.endswith("*") and (candidate + "/").startswith(uri[:-1]):
+                    return True
+                if origin(uri) == candidate:
+                    return True
+    return False
 
 
 def service_account_claims(client: Client, ip_address: str) -> dict[str, Any]:

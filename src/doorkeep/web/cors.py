@@ -61,7 +61,7 @@ async def apply(request: Request, realm: Realm, req: OAuthRequest | None, respon
 
     async def allowed(tx: Tx) -> bool:
         client = await tx.clients.get_by_client_id(realm.id, client_id)
-        return client is not None and ("*" in client.web_origins or origin in claimset.allowed_origins(client))
+        return client is not None and claimset.origin_allowed(client, origin)
 
     if await in_transaction(request, allowed, write=False):
         response.headers["Access-Control-Allow-Origin"] = origin

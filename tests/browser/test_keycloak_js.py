@@ -1,0 +1,113 @@
+"""keycloak-js (the npm package, unmodified) in headless Chromium against a real Doorkeep server.
+
+The app is served from http://127.0.0.1:<port>, Doorkeep from http://localhost:<port>: two origins,
+both secure contexts, so PKCE and CORS are exercised as in production.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, sync_playwright
+from server import DoorkeepProcess, free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.interop]
+HERE = Path(__file__).parent
+DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
+KEYCLOAK_JS = HERE / "node_modules" / "keycloak-js" / "lib" / "keycloak.js"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+APP = """<!DOCTYPE html><html><head><title>loading</title></head><body><pre id="out"></pre>
+<script type="module">
+import Keycloak from './keycloak.js';
+const kc = new Keycloak({url: '%(server)s', realm: 'demo', clientId: 'offline-access-spa'});
+window.kc = kc;
+kc.init({onLoad: 'login-required', scope: 'openid offline_access', pkceMethod: 'S256'})
+  .then((ok) => { document.title = ok ? 'ready' : 'anonymous'; })
+  .catch((e) => { document.title = 'error'; document.getElementById('out').textContent = String(e); });
+</script></body></html>"""
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
+    if not KEYCLOAK_JS.exists():
+        pytest.fail(f"{KEYCLOAK_JS} is missing: `make test` installs it with npm")
+    process = DoorkeepProcess(tmp_path / "server", import_realms=[DEMO])
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def app(tmp_path: Path, server: DoorkeepProcess) -> Iterator[str]:
+    root = tmp_path / "app"
+    root.mkdir()
+    shutil.copy(KEYCLOAK_JS, root / "keycloak.js")
+    (root / "index.html").write_text(APP % {"server": f"http://localhost:{server.port}"})
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def sign_in(page: Page, app: str) -> None:
+    page.goto(app)
+    page.wait_for_selector("#username", timeout=15000)
+    page.fill("#username", "user1")
+    page.fill("#password", "password")
+    page.click("#kc-login")
+    page.wait_for_function("document.title !== 'loading'", timeout=15000)
+    assert page.title() == "ready", page.inner_text("#out")
+
+
+def test_keycloak_js_logs_in_with_pkce_and_gets_an_offline_token(page: Page, app: str, server: DoorkeepProcess) -> None:
+    sign_in(page, app)
+    assert page.evaluate("kc.tokenParsed.preferred_username") == "user1"
+    assert page.evaluate("kc.refreshTokenParsed.typ") == "Offline"
+    assert "offline_access" in page.evaluate("kc.tokenParsed.scope").split()
+    old = page.evaluate("kc.token")
+    assert page.evaluate("kc.updateToken(-1)") is True
+    assert page.evaluate("kc.token") != old
+    assert page.evaluate("kc.refreshTokenParsed.typ") == "Offline"
+
+
+def test_offline_token_outlives_the_browser_logout(page: Page, app: str, server: DoorkeepProcess) -> None:
+    sign_in(page, app)
+    offline = page.evaluate("kc.refreshToken")
+    page.evaluate("kc.logout({redirectUri: location.href})")
+    page.wait_for_selector("#username", timeout=15000)  # logged out: login-required shows the form again
+    response = requests.post(
+        f"http://localhost:{server.port}/realms/demo/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "client_id": "offline-access-spa", "refresh_token": offline},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["refresh_expires_in"] == 0
