@@ -1,0 +1,200 @@
+"""What the admin API does to realms, clients, roles and client scopes, inside one transaction.
+
+These functions take domain objects already parsed from Keycloak's representations and raise
+``AdminError`` with Keycloak's texts (409 on duplicates). They validate before they write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from doorkeep import provisioning
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, ClientScope, Realm, Role
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+MASTER = "master"
+# Built-in clients whose URLs carry the realm name (Keycloak's RepresentationToModel.renameRealm).
+RENAMED_URL_PARTS = {"security-admin-console": "/admin/{}/", "account": "/realms/{}/",
+                     "account-console": "/realms/{}/"}
+
+
+# --- realms ------------------------------------------------------------------------------------
+async def create_realm(tx: Tx, realm: Realm, now: int) -> Realm:
+    """Create ``realm`` (its settings already applied) with Keycloak's roles, clients and scopes."""
+    if await tx.realms.get_by_name(realm.name) is not None or await tx.realms.get(realm.id) is not None:
+        raise AdminError(409, "Conflict detected. See logs for details")
+    settings = {f.name: getattr(realm, f.name) for f in dataclasses.fields(realm) if f.name != "name"}
+    return await provisioning.create_realm(tx, realm.name, now, **settings)
+
+
+async def update_realm(tx: Tx, old: Realm, new: Realm) -> Realm:
+    """Store ``new``; a new name also renames what carries the old one."""
+    if new.name != old.name:
+        if old.name == MASTER:
+            raise AdminError(400, "Can't rename master realm")
+        if await tx.realms.get_by_name(new.name) is not None:
+            raise AdminError(409, "Realm with same name exists")
+        await _rename_realm_parts(tx, old, new.name)
+    await tx.realms.update(new)
+    return new
+
+
+async def _rename_realm_parts(tx: Tx, realm: Realm, name: str) -> None:
+    for client_id, pattern in RENAMED_URL_PARTS.items():
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        if client is None:
+            continue
+        before, after = pattern.format(realm.name), pattern.format(name)
+
+        def fix(url: str | None, before: str = before, after: str = after) -> str | None:
+            return None if url is None else url.replace(before, after)
+
+        await tx.clients.update(dataclasses.replace(
+            client, base_url=fix(client.base_url), redirect_uris=tuple(str(fix(u)) for u in client.redirect_uris)))
+    # Doorkeep finds the default role by name, so it follows the realm's name.
+    default_role = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+    if default_role is not None:
+        await tx.roles.update(dataclasses.replace(default_role, name=f"default-roles-{name}"))
+
+
+async def delete_realm(tx: Tx, realm: Realm) -> None:
+    """Delete a realm and, by cascade, everything in it."""
+    if realm.name == MASTER:
+        raise AdminError(400, "Can't delete master realm")
+    for client in await tx.clients.list(realm.id):
+        await tx.roles.delete_scope_mappings_of(client.id)
+    for scope in await tx.scopes.list(realm.id):
+        await tx.roles.delete_scope_mappings_of(scope.id)
+    await tx.realms.delete(realm.id)
+
+
+async def default_role(tx: Tx, realm: Realm) -> Role | None:
+    return await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
+
+
+# --- clients -----------------------------------------------------------------------------------
+async def create_client(
+    tx: Tx, realm: Realm, client: Client, default_scopes: Sequence[str] | None,
+    optional_scopes: Sequence[str] | None,
+) -> Client:
+    """Create a client. Named scopes replace the realm's defaults when either list is given."""
+    if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
+        raise AdminError(409, f"Client {client.client_id} already exists")
+    explicit = default_scopes is not None or optional_scopes is not None
+    client = await provisioning.create_client(tx, realm, client, link_default_scopes=not explicit)
+    linked: set[str] = set()
+    for names, default in ((default_scopes or (), True), (optional_scopes or (), False)):
+        for name in names:
+            scope = await tx.scopes.get_by_name(realm.id, name)
+            # Keycloak skips unknown names and scopes of another protocol.
+            if scope is not None and scope.protocol == client.protocol and scope.id not in linked:
+                await tx.clients.link_scope(client.id, scope.id, default)
+                linked.add(scope.id)
+    return client
+
+
+async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Client:
+    """Store ``new``. A new clientId renames the service account; enabling service accounts creates one."""
+    if new.client_id != old.client_id:
+        if await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
+            raise AdminError(409, "Client already exists")
+        account = await tx.users.get_service_account(old.id)
+        if account is not None:
+            await tx.users.update(dataclasses.replace(account, username=f"service-account-{new.client_id}".lower()))
+    if not new.public_client and not new.bearer_only and not new.secret:
+        new = dataclasses.replace(new, secret=provisioning.new_secret())
+    await tx.clients.update(new)
+    if new.service_accounts_enabled:
+        await provisioning.ensure_service_account(tx, realm, new)
+    return new
+
+
+async def delete_client(tx: Tx, client: Client) -> None:
+    """Delete a client with its service-account user; its roles, sessions and consents go by cascade."""
+    account = await tx.users.get_service_account(client.id)
+    if account is not None:
+        await tx.users.delete(account.id)
+    await tx.roles.delete_scope_mappings_of(client.id)
+    await tx.clients.delete(client.id)
+
+
+async def regenerate_secret(tx: Tx, client: Client) -> Client:
+    client = dataclasses.replace(client, secret=provisioning.new_secret())
+    await tx.clients.update(client)
+    return client
+
+
+async def client_scope_names(tx: Tx, client: Client) -> tuple[list[str], list[str]]:
+    """The names of the client's default and optional client scopes."""
+    links = await tx.clients.scopes(client.id)
+    return [s.name for s, d in links if d], [s.name for s, d in links if not d]
+
+
+# --- roles -------------------------------------------------------------------------------------
+async def create_role(tx: Tx, role: Role) -> Role:
+    if await _role_named(tx, role.realm_id, role.client_id, role.name) is not None:
+        raise AdminError(409, f"Role with name {role.name} already exists")
+    await tx.roles.create(role)
+    return role
+
+
+async def update_role(tx: Tx, old: Role, new: Role) -> Role:
+    if new.name != old.name and await _role_named(tx, new.realm_id, new.client_id, new.name) is not None:
+        raise AdminError(409, f"Role with name {new.name} already exists")
+    await tx.roles.update(new)
+    return new
+
+
+async def delete_role(tx: Tx, realm: Realm, role: Role) -> None:
+    default = await default_role(tx, realm)
+    if default is not None and default.id == role.id:
+        raise AdminError(400, f"{role.name} is default role of the realm and cannot be removed.")
+    await tx.roles.delete(role.id)
+
+
+async def _role_named(tx: Tx, realm_id: str, client_uuid: str | None, name: str) -> Role | None:
+    if client_uuid is None:
+        return await tx.roles.get_realm_role(realm_id, name)
+    return await tx.roles.get_client_role(client_uuid, name)
+
+
+async def resolve_roles(tx: Tx, realm: Realm, refs: Iterable[tuple[str | None, str | None]],
+                        missing: AdminError) -> list[Role]:
+    """Roles named by (id, name) pairs: by id (any role of the realm) or else by realm-role name."""
+    found: list[Role] = []
+    for role_id, name in refs:
+        role = None
+        if role_id is not None:
+            role = await tx.roles.get(role_id)
+        elif name is not None:
+            role = await tx.roles.get_realm_role(realm.id, name)
+        if role is None or role.realm_id != realm.id:
+            raise missing
+        found.append(role)
+    return found
+
+
+# --- client scopes -----------------------------------------------------------------------------
+async def create_scope(tx: Tx, scope: ClientScope) -> ClientScope:
+    if await tx.scopes.get_by_name(scope.realm_id, scope.name) or await tx.scopes.get(scope.id):
+        raise AdminError(409, f"Client Scope {scope.name} already exists")
+    await tx.scopes.create(scope)
+    return scope
+
+
+async def update_scope(tx: Tx, old: ClientScope, new: ClientScope) -> ClientScope:
+    if new.name != old.name and await tx.scopes.get_by_name(new.realm_id, new.name) is not None:
+        raise AdminError(409, f"Client Scope {new.name} already exists")
+    await tx.scopes.update(new)
+    return new
+
+
+async def delete_scope(tx: Tx, scope: ClientScope) -> None:
+    """Delete a client scope; its links to clients and realm defaults go by cascade."""
+    await tx.roles.delete_scope_mappings_of(scope.id)
+    await tx.scopes.delete(scope.id)

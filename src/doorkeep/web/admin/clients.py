@@ -1,0 +1,192 @@
+"""Admin REST: clients of a realm (Keycloak's ClientsResource and ClientResource).
+
+view-clients reads, manage-clients changes. Unknown client ids answer 404 "Could not find client"
+(403 to callers who may not even list clients). Client roles live in ``roles.py`` and client
+scope mappings in ``scopes.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep import admin_ops, provisioning
+from doorkeep.errors import AdminError
+from doorkeep.model import Client
+from doorkeep.web.admin import parse
+from doorkeep.web.admin.common import (
+    RealmCall,
+    created,
+    no_content,
+    not_found,
+    ok,
+    page,
+    query_bool,
+    query_int,
+    read_object,
+    run_realm,
+)
+from doorkeep.web.representations import client_to_json, user_to_json
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+SCOPE_NOT_FOUND = not_found("Client scope not found")
+BASE = "/{realm}/clients"
+ONE = BASE + "/{id}"
+
+
+async def client_json(call: RealmCall, client: Client) -> dict[str, Any]:
+    default, optional = await admin_ops.client_scope_names(call.tx, client)
+    return client_to_json(client, default, optional)
+
+
+def secret_json(client: Client) -> dict[str, Any]:
+    """A CredentialRepresentation of the secret (no value for a client without one)."""
+    out: dict[str, Any] = {"type": "secret"}
+    if client.secret is not None:
+        out["value"] = client.secret
+    return out
+
+
+async def list_clients(request: Request) -> Response:
+    client_id = request.query_params.get("clientId") or None
+    search = query_bool(request, "search", False)
+    first, max_results = query_int(request, "first"), query_int(request, "max")
+
+    async def work(call: RealmCall) -> Response:
+        call.require("query-clients")
+        if not call.can("view-clients"):  # Keycloak lists nothing it may not show in full
+            return ok([])
+        found = await call.tx.clients.list(call.realm.id, client_id=client_id, search=search)
+        if client_id is not None and not search:
+            found = found[:1]
+        return ok([await client_json(call, c) for c in page(found, first, max_results)])
+
+    return await run_realm(request, work, write=False)
+
+
+async def create_client(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-clients")
+        rep = await read_object(request)
+        client = parse.new_client(call.realm, rep)
+        defaults = parse.scope_names(rep, "defaultClientScopes")
+        optionals = parse.scope_names(rep, "optionalClientScopes")
+        client = await admin_ops.create_client(call.tx, call.realm, client, defaults, optionals)
+        return created(call.url(call.realm.name, "clients", client.id))
+
+    return await run_realm(request, work)
+
+
+async def get_client(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("view-clients")
+        return ok(await client_json(call, client))
+
+    return await run_realm(request, work, write=False)
+
+
+async def update_client(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("manage-clients")
+        new = parse.updated_client(client, await read_object(request))
+        await admin_ops.update_client(call.tx, call.realm, client, new)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def delete_client(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("manage-clients")
+        await admin_ops.delete_client(call.tx, client)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def get_secret(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("view-clients")
+        return ok(secret_json(client))
+
+    return await run_realm(request, work, write=False)
+
+
+async def regenerate_secret(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("manage-clients")
+        return ok(secret_json(await admin_ops.regenerate_secret(call.tx, client)))
+
+    return await run_realm(request, work)
+
+
+async def service_account_user(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("view-clients")
+        user = await call.tx.users.get_service_account(client.id)
+        if user is None:
+            if not client.service_accounts_enabled:
+                raise AdminError(400, f"Service account not enabled for the client '{client.client_id}'", key="error")
+            user = await provisioning.ensure_service_account(call.tx, call.realm, client)
+        return ok(user_to_json(user))
+
+    return await run_realm(request, work)
+
+
+def scope_links(default: bool) -> tuple[Endpoint, Endpoint]:
+    """The GET and PUT/DELETE handlers of ``default-client-scopes`` (or ``optional-…``)."""
+
+    async def listing(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            client = await call.client(request.path_params["id"])
+            call.require("view-clients")
+            links = await call.tx.clients.scopes(client.id)
+            return ok([{"id": s.id, "name": s.name} for s, is_default in links if is_default == default])
+
+        return await run_realm(request, work, write=False)
+
+    async def change(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            client = await call.client(request.path_params["id"])
+            call.require("manage-clients")
+            scope = await call.tx.scopes.get(request.path_params["scope_id"])
+            if scope is None or scope.realm_id != call.realm.id:
+                raise SCOPE_NOT_FOUND
+            if request.method == "PUT":
+                await call.tx.clients.link_scope(client.id, scope.id, default)
+            else:  # Keycloak unlinks the scope whichever kind of link it was
+                await call.tx.clients.unlink_scope(client.id, scope.id)
+            return no_content()
+
+        return await run_realm(request, work)
+
+    return listing, change
+
+
+_defaults, _change_default = scope_links(True)
+_optionals, _change_optional = scope_links(False)
+
+ROUTES = [
+    Route(BASE, list_clients, methods=["GET"]),
+    Route(BASE, create_client, methods=["POST"]),
+    Route(ONE, get_client, methods=["GET"]),
+    Route(ONE, update_client, methods=["PUT"]),
+    Route(ONE, delete_client, methods=["DELETE"]),
+    Route(ONE + "/client-secret", get_secret, methods=["GET"]),
+    Route(ONE + "/client-secret", regenerate_secret, methods=["POST"]),
+    Route(ONE + "/service-account-user", service_account_user, methods=["GET"]),
+    Route(ONE + "/default-client-scopes", _defaults, methods=["GET"]),
+    Route(ONE + "/default-client-scopes/{scope_id}", _change_default, methods=["PUT", "DELETE"]),
+    Route(ONE + "/optional-client-scopes", _optionals, methods=["GET"]),
+    Route(ONE + "/optional-client-scopes/{scope_id}", _change_optional, methods=["PUT", "DELETE"]),
+]

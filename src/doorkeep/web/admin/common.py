@@ -1,0 +1,210 @@
+"""What the admin resources share: one transaction per call, the caller, the realm, bodies and errors.
+
+Order of checks, as Keycloak's AdminRoot and RealmsAdminResource do them: the bearer token (401),
+then the realm named in the path (404 "Realm not found."), then whether the caller may touch that
+realm at all (403), then the resource's own role check (403). Errors roll the transaction back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, Realm, Role
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate
+from doorkeep.web.http import BodyTooLarge, admin_error, base_url, json_response, read_body, state
+from doorkeep.web.representations import RepresentationError, role_to_json
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+NO_CONTENT = 204
+
+
+class RestError(AdminError):
+    """An error Keycloak renders as ``{"error": code, "error_description": text}``."""
+
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(status, error, key="error")
+        self.description = description
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.message, "error_description": self.description}
+
+
+def not_found(message: str) -> AdminError:
+    """Keycloak's ``NotFoundException(message)``: ``{"error": message}``."""
+    return AdminError(404, message, key="error")
+
+
+def invalid_input(description: str) -> RestError:
+    return RestError(400, "invalid_input", description)
+
+
+REALM_NOT_FOUND = not_found("Realm not found.")
+CLIENT_NOT_FOUND = not_found("Could not find client")
+CANNOT_PARSE = "Cannot parse the JSON"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One admin request: the HTTP request, its transaction and the authenticated caller."""
+
+    request: Request
+    tx: Tx
+    identity: AdminIdentity
+    now: int
+
+    def url(self, *segments: str) -> str:
+        """An absolute admin URL, e.g. for a Location header; segments are percent-encoded."""
+        path = "/".join(quote(s, safe="") for s in segments)
+        return f"{base_url(self.request)}/admin/realms/{path}"
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        self.tx.after_commit.append(action)
+
+
+@dataclass(frozen=True)
+class RealmCall(Call):
+    """An admin request under ``/admin/realms/{realm}``."""
+
+    realm: Realm
+
+    def require(self, role: str) -> None:
+        """403 unless the caller holds the realm-management ``role`` (or one implying it) here."""
+        self.identity.require(self.realm, role)
+
+    def can(self, role: str) -> bool:
+        return self.identity.can(self.realm, role)
+
+    async def client(self, client_uuid: str) -> Client:
+        """The realm's client with this UUID. Unknown: 404 to those who may list clients, else 403
+        (Keycloak's guard against probing for ids)."""
+        client = await self.tx.clients.get(client_uuid)
+        if client is None or client.realm_id != self.realm.id:
+            raise CLIENT_NOT_FOUND if self.can("query-clients") else FORBIDDEN
+        return client
+
+
+async def run(request: Request, work: Callable[[Call], Awaitable[Response]], *, write: bool = True) -> Response:
+    """Authenticate, run ``work`` in one transaction, and render admin errors."""
+
+    async def with_caller(tx: Tx) -> Response:
+        identity = await authenticate(request, tx)
+        return await work(Call(request, tx, identity, state(request).services.clock.now()))
+
+    return await _transaction(request, with_caller, write)
+
+
+async def run_realm(
+    request: Request, work: Callable[[RealmCall], Awaitable[Response]], *, write: bool = True
+) -> Response:
+    """As ``run``, for a route under ``/{realm}``: the realm must exist and be the caller's to see."""
+
+    async def with_realm(tx: Tx) -> Response:
+        identity = await authenticate(request, tx)
+        realm = await tx.realms.get_by_name(request.path_params["realm"])
+        if realm is None:
+            raise REALM_NOT_FOUND
+        if not identity.master_admin and identity.realm.id != realm.id:
+            raise FORBIDDEN
+        call = RealmCall(request, tx, identity, state(request).services.clock.now(), realm)
+        return await work(call)
+
+    return await _transaction(request, with_realm, write)
+
+
+async def _transaction(request: Request, work: Callable[[Tx], Awaitable[Response]], write: bool) -> Response:
+    try:
+        async with state(request).db.transaction(write=write) as tx:
+            response = await work(tx)
+    except AdminError as err:
+        return admin_error(err)
+    except RepresentationError as err:
+        return admin_error(RestError(400, "invalid_request", f"{CANNOT_PARSE}: {err}"))
+    for action in tx.after_commit:
+        action()
+    return response
+
+
+def no_content() -> Response:
+    return Response(status_code=NO_CONTENT)
+
+
+def created(location: str) -> Response:
+    return Response(status_code=201, headers={"Location": location})
+
+
+def ok(body: Any) -> Response:
+    return json_response(body)
+
+
+async def read_json(request: Request) -> Any:
+    """The JSON body (None when empty); malformed JSON is Keycloak's 400 "Cannot parse the JSON"."""
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        raise AdminError(413, "Request entity too large", key="error") from None
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise RestError(400, "invalid_request", CANNOT_PARSE) from None
+
+
+async def read_object(request: Request) -> dict[str, Any]:
+    """A JSON object body, e.g. a RealmRepresentation; anything else is a 400."""
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise RestError(400, "invalid_request", f"{CANNOT_PARSE}: expected a JSON object")
+    return body
+
+
+async def read_objects(request: Request, *, allow_empty: bool = False) -> list[dict[str, Any]] | None:
+    """A JSON array of objects, e.g. ``[RoleRepresentation]``; an empty body is None when allowed."""
+    body = await read_json(request)
+    if body is None and allow_empty:
+        return None
+    if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+        raise RestError(400, "invalid_request", f"{CANNOT_PARSE}: expected a JSON array of objects")
+    return body
+
+
+def query_int(request: Request, name: str) -> int | None:
+    """An integer query parameter (absent → None; not a number → 400, as JAX-RS refuses it)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise not_found("HTTP 404 Not Found") from None
+
+
+def query_bool(request: Request, name: str, default: bool) -> bool:
+    raw = request.query_params.get(name)
+    return default if raw is None else raw.strip().lower() == "true"
+
+
+def page(items: list[Any], first: int | None, max_results: int | None) -> list[Any]:
+    """Keycloak's first/max paging: negative or absent means no bound."""
+    start = first if first is not None and first > 0 else 0
+    if max_results is None or max_results < 0:
+        return items[start:]
+    return items[start : start + max_results]
+
+
+def role_json(role: Role, *, brief: bool = False) -> dict[str, Any]:
+    """A RoleRepresentation; ``brief`` is Keycloak's ``toBriefRepresentation`` (no attributes)."""
+    out = role_to_json(role, role.client_id or role.realm_id)
+    if brief:
+        out.pop("attributes", None)
+    return out

@@ -1,0 +1,171 @@
+"""Keycloak representations → domain objects for the admin API, with Keycloak's input rules.
+
+Builds on ``web.representations`` (partial updates: absent or null fields keep their value) and
+adds what the admin API needs on top: realm names, client attribute merging and validation,
+roles, client scopes, and role references in request bodies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, ClientScope, Realm, Role
+from doorkeep.provisioning import new_id
+from doorkeep.web.admin.common import invalid_input
+from doorkeep.web.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
+
+RESERVED_NAME_CHARS = '/\\<>;%?&#"'
+MAX_REUSE = "refresh.token.max.reuse"
+CLIENT_SCALARS = {k: v for k, v in CLIENT_FIELDS.items() if k != "attributes"}
+
+
+def _str(rep: dict[str, Any], key: str) -> str | None:
+    value = rep.get(key)
+    if value is not None and not isinstance(value, str):
+        raise RepresentationError(f"{key}: expected a string")
+    return value
+
+
+def _name(value: str | None, what: str) -> str:
+    if value is None or not value.strip():
+        raise AdminError(400, f"{what} name cannot be empty")
+    for char in RESERVED_NAME_CHARS:
+        if char in value:
+            raise AdminError(400, f"Character '{char}' not allowed.")
+    return value
+
+
+# --- realms ------------------------------------------------------------------------------------
+def new_realm(rep: dict[str, Any]) -> Realm:
+    """A RealmRepresentation for creation. As in Keycloak, ``enabled`` is false unless given."""
+    name = _name(_str(rep, "realm"), "Realm")
+    base = Realm(id=_str(rep, "id") or new_id(), name=name, enabled=False)
+    realm: Realm = apply(base, rep, REALM_FIELDS)
+    return realm
+
+
+def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
+    """A partial RealmRepresentation applied to ``realm``; ``realm`` (the name) may rename it."""
+    name = _str(rep, "realm")
+    updated: Realm = apply(realm, rep, REALM_FIELDS)
+    if name is not None and name != realm.name:
+        updated = dataclasses.replace(updated, name=_name(name, "Realm"))
+    return updated
+
+
+# --- clients -----------------------------------------------------------------------------------
+def new_client(realm: Realm, rep: dict[str, Any]) -> Client:
+    client_id = _str(rep, "clientId")
+    if not client_id:
+        raise invalid_input("Client ID is required")
+    base = Client(id=_str(rep, "id") or new_id(), realm_id=realm.id, client_id=client_id)
+    return _with_attributes(apply(base, rep, CLIENT_SCALARS), rep.get("attributes"))
+
+
+def updated_client(client: Client, rep: dict[str, Any]) -> Client:
+    if rep.get("clientId") == "":
+        raise invalid_input("Client ID is required")
+    return _with_attributes(apply(client, rep, CLIENT_SCALARS), rep.get("attributes"))
+
+
+def _with_attributes(client: Client, raw: Any) -> Client:
+    """Merge attributes as Keycloak does: given keys are set, null or blank values removed."""
+    attributes = _merge_attributes(client.attributes, raw)
+    reuse = attributes.get(MAX_REUSE, "").strip()
+    # The per-client rotation override (KEYCLOAK.md §5.2): blank inherits, otherwise a count ≥ 0.
+    if reuse and not (reuse.isascii() and reuse.isdecimal()):
+        raise invalid_input(f"Invalid value for {MAX_REUSE}: expected a non-negative number")
+    return dataclasses.replace(client, attributes=attributes)
+
+
+def _merge_attributes(current: dict[str, Any], raw: Any) -> dict[str, Any]:
+    if raw is None:
+        return dict(current)
+    if not isinstance(raw, dict):
+        raise RepresentationError("attributes: expected an object")
+    merged = dict(current)
+    for key, value in raw.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            merged.pop(key, None)
+        elif isinstance(value, bool):
+            merged[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            merged[key] = str(value)
+        else:
+            raise RepresentationError(f"attributes.{key}: expected a string")
+    return merged
+
+
+def scope_names(rep: dict[str, Any], key: str) -> list[str] | None:
+    """``defaultClientScopes`` / ``optionalClientScopes``: a list of scope names, or None."""
+    value = rep.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RepresentationError(f"{key}: expected a list of strings")
+    return value
+
+
+# --- roles -------------------------------------------------------------------------------------
+def new_role(realm_id: str, client_uuid: str | None, rep: dict[str, Any]) -> Role:
+    name = _str(rep, "name")
+    if not name:
+        raise AdminError(400, "HTTP 400 Bad Request", key="error")  # Keycloak's bare BadRequestException
+    return Role(id=new_id(), realm_id=realm_id, name=name, client_id=client_uuid,
+                description=_str(rep, "description"), attributes=_role_attributes(rep) or {})
+
+
+def updated_role(role: Role, rep: dict[str, Any]) -> Role:
+    """A partial RoleRepresentation: absent or null fields keep their value."""
+    name, description, attributes = _str(rep, "name"), _str(rep, "description"), _role_attributes(rep)
+    return dataclasses.replace(
+        role, name=name or role.name, description=role.description if description is None else description,
+        attributes=role.attributes if attributes is None else attributes)
+
+
+def _role_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
+    raw = rep.get("attributes")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in raw.values()
+    ):
+        raise RepresentationError("attributes: expected an object of string lists")
+    return {str(k): list(v) for k, v in raw.items()}
+
+
+def role_refs(reps: list[dict[str, Any]]) -> list[tuple[str | None, str | None]]:
+    """(id, name) of each RoleRepresentation in a request body."""
+    return [(_str(rep, "id"), _str(rep, "name")) for rep in reps]
+
+
+# --- client scopes -----------------------------------------------------------------------------
+def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
+    name = _scope_name(_str(rep, "name"))
+    mappers = rep.get("protocolMappers") or []
+    if not isinstance(mappers, list) or not all(isinstance(m, dict) for m in mappers):
+        raise RepresentationError("protocolMappers: expected a list of objects")
+    return ClientScope(
+        id=_str(rep, "id") or new_id(), realm_id=realm_id, name=name, description=_str(rep, "description"),
+        protocol=_str(rep, "protocol") or "openid-connect", attributes=_merge_attributes({}, rep.get("attributes")),
+        protocol_mappers=tuple({**m, "id": m.get("id") or new_id()} for m in mappers),
+    )
+
+
+def updated_scope(scope: ClientScope, rep: dict[str, Any]) -> ClientScope:
+    name, description, protocol = _str(rep, "name"), _str(rep, "description"), _str(rep, "protocol")
+    return dataclasses.replace(
+        scope, name=scope.name if name is None else _scope_name(name),
+        description=scope.description if description is None else description,
+        protocol=protocol or scope.protocol, attributes=_merge_attributes(scope.attributes, rep.get("attributes")),
+    )
+
+
+def _scope_name(name: str | None) -> str:
+    """A scope name is a token in the OAuth ``scope`` parameter: it cannot hold a space."""
+    name = _name(name, "Client scope")
+    if " " in name:
+        raise AdminError(400, f"Unexpected name \"{name}\" for ClientScope")
+    return name

@@ -1,0 +1,131 @@
+"""Admin REST: realms (Keycloak's RealmsAdminResource and RealmAdminResource).
+
+``GET /admin/realms`` lists what the caller may see, ``POST`` creates a realm (master ``admin``
+only), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one
+(view-realm to read, manage-realm to change).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep import admin_ops
+from doorkeep.model import Realm
+from doorkeep.web.admin import parse
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
+from doorkeep.web.admin.common import (
+    Call,
+    RealmCall,
+    created,
+    no_content,
+    ok,
+    query_bool,
+    read_object,
+    role_json,
+    run,
+    run_realm,
+)
+from doorkeep.web.http import state
+from doorkeep.web.representations import realm_to_json
+
+
+async def realm_json(call: Call, realm: Realm) -> dict[str, Any]:
+    """The full RealmRepresentation, with the realm's default role."""
+    out = realm_to_json(realm)
+    default_role = await admin_ops.default_role(call.tx, realm)
+    if default_role is not None:
+        out["defaultRole"] = role_json(default_role, brief=True)
+    return out
+
+
+def brief_realm(realm: Realm) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": realm.id, "realm": realm.name}
+    if realm.display_name is not None:
+        out["displayName"] = realm.display_name
+    out["enabled"] = realm.enabled
+    return out
+
+
+def administers(identity: AdminIdentity, realm: Realm) -> bool:
+    """Holds any realm-management role there: enough to learn the realm's name."""
+    return identity.master_admin or (identity.realm.id == realm.id and bool(identity.management_roles))
+
+
+async def list_realms(request: Request) -> Response:
+    brief = query_bool(request, "briefRepresentation", False)
+
+    async def work(call: Call) -> Response:
+        out: list[dict[str, Any]] = []
+        for realm in await call.tx.realms.list():
+            if call.identity.can(realm, "view-realm"):
+                out.append(brief_realm(realm) if brief else await realm_json(call, realm))
+            elif administers(call.identity, realm):
+                out.append({"realm": realm.name})
+        if not out:
+            raise FORBIDDEN
+        return ok(out)
+
+    return await run(request, work, write=False)
+
+
+async def create_realm(request: Request) -> Response:
+    async def work(call: Call) -> Response:
+        if not call.identity.master_admin:  # Keycloak's create-realm, held through master's admin role
+            raise FORBIDDEN
+        realm = parse.new_realm(await read_object(request))
+        realm = await admin_ops.create_realm(call.tx, realm, call.now)
+        return created(call.url(realm.name))
+
+    return await run(request, work)
+
+
+async def get_realm(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        if call.can("view-realm"):
+            return ok(await realm_json(call, call.realm))
+        if administers(call.identity, call.realm):
+            return ok({"realm": call.realm.name})
+        raise FORBIDDEN
+
+    return await run_realm(request, work, write=False)
+
+
+async def update_realm(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        new = parse.updated_realm(call.realm, await read_object(request))
+        await admin_ops.update_realm(call.tx, call.realm, new)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def delete_realm(request: Request) -> Response:
+    keyring = state(request).services.keyring
+
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        await admin_ops.delete_realm(call.tx, call.realm)
+        realm_id = call.realm.id
+        call.after_commit(lambda: keyring.forget(realm_id))
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def root(request: Request) -> Response:
+    """``/admin/realms`` itself: Starlette's Mount only sees paths below it, so the URL map routes
+    this one explicitly (web/routes.py) as well as with a trailing slash (below)."""
+    return await (create_realm(request) if request.method == "POST" else list_realms(request))
+
+
+ROUTES = [
+    Route("/", root, methods=["GET", "POST"]),
+    Route("/{realm}", get_realm, methods=["GET"]),
+    Route("/{realm}", update_realm, methods=["PUT"]),
+    Route("/{realm}", delete_realm, methods=["DELETE"]),
+]
