@@ -88,11 +88,15 @@ class BearerError(Exception):
 class AdminError(Exception):
     """An admin or account REST error, rendered in Keycloak's admin shape."""
 
-    def __init__(self, status: int, message: str, *, key: str = "errorMessage") -> None:
+    def __init__(self, status: int, message: str, *, key: str = "errorMessage", description: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.key = key  # "errorMessage", or "error" for the responses Keycloak shapes that way
+        self.description = description
 
     def body(self) -> dict[str, str]:
-        return {self.key: self.message}
+        out = {self.key: self.message}
+        if self.description is not None:
+            out["error_description"] = self.description
+        return out

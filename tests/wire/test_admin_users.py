@@ -117,7 +117,7 @@ async def test_a_missing_username_or_malformed_credentials_are_a_400_and_create_
     response = await env.http.post(USERS, json={"email": "x@example.com"}, headers=headers)
     assert response.status_code == 400 and response.json() == {"errorMessage": "User name is missing"}
     malformed = await env.http.post(USERS, json={"username": "x", "credentials": "pw"}, headers=headers)
-    assert malformed.status_code == 400 and malformed.json() == {"error": "unknown_error"}
+    assert malformed.status_code == 400 and malformed.json() == {"error": "invalid_request", "error_description": "Cannot parse the JSON"}
     assert (await env.http.get(f"{USERS}/count", headers=headers)).json() == 0
 
 

@@ -104,7 +104,7 @@ async def read_json(request: Request) -> Any:
     try:
         return json.loads(body) if body else None
     except (UnicodeDecodeError, ValueError):
-        raise AdminError(400, "unknown_error", key="error") from None
+        raise AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON") from None
 
 
 def base_url(request: Request) -> str:

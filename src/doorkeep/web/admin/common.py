@@ -32,11 +32,7 @@ class RestError(AdminError):
     """An error Keycloak renders as ``{"error": code, "error_description": text}``."""
 
     def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(status, error, key="error")
-        self.description = description
-
-    def body(self) -> dict[str, str]:
-        return {"error": self.message, "error_description": self.description}
+        super().__init__(status, error, key="error", description=description)
 
 
 def not_found(message: str) -> AdminError:

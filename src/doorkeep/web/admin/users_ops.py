@@ -45,8 +45,10 @@ def not_found(message: str) -> AdminError:
     return AdminError(404, message, key="error")
 
 
-def bad_request(message: str = "unknown_error") -> AdminError:
-    """Keycloak's BadRequestException body; ``unknown_error`` for a body of the wrong shape."""
+def bad_request(message: str | None = None) -> AdminError:
+    """Keycloak's BadRequestException body; a body of the wrong shape is "Cannot parse the JSON"."""
+    if message is None:
+        return AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON")
     return AdminError(400, message, key="error")
 
 
