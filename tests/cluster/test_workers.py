@@ -1,0 +1,62 @@
+"""Several worker processes on one PostgreSQL: any process serves any refresh, and rotation holds
+across processes because the database, not a Python lock, authorises each refresh."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from server import DoorkeepProcess, SeedRealm, _seed
+
+pytestmark = [pytest.mark.interop, pytest.mark.postgres]
+
+
+class WorkersProcess(DoorkeepProcess):
+    """``doorkeep start --workers 2`` against PostgreSQL."""
+
+    def command(self) -> list[str]:
+        return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
+                "--db-url", str(self.db_url), "--workers", "2"]
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, postgres_url: str) -> Iterator[tuple[DoorkeepProcess, SeedRealm]]:
+    seed = SeedRealm(revoke_refresh_token=True)
+    asyncio.run(_seed(postgres_url, seed))
+    server = WorkersProcess(tmp_path / "server", db_url=postgres_url)
+    server.start()
+    yield server, seed
+    server.stop()
+
+
+def token_url(server: DoorkeepProcess, seed: SeedRealm) -> str:
+    return f"{server.base_url}/realms/{seed.name}/protocol/openid-connect/token"
+
+
+def test_rotation_holds_across_worker_processes(cluster: tuple[DoorkeepProcess, SeedRealm]) -> None:
+    server, seed = cluster
+    client = {"client_id": seed.client_id, "client_secret": seed.client_secret}
+    login = requests.post(token_url(server, seed), data={
+        "grant_type": "password", "username": seed.username, "password": seed.password,
+        "scope": "offline_access", **client}, timeout=10)
+    assert login.status_code == 200, login.text
+    token = login.json()["refresh_token"]
+    # A chain of rotations, each request free to land on either worker.
+    for _ in range(6):
+        response = requests.post(token_url(server, seed), data={
+            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
+        assert response.status_code == 200, response.text
+        token = response.json()["refresh_token"]
+
+    def use(_: int) -> int:
+        return requests.post(token_url(server, seed), data={
+            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=20).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(use, range(8)))
+    assert statuses.count(200) == 1, statuses
+    assert statuses.count(400) == 7, statuses
