@@ -63,7 +63,8 @@ async def test_logout_accepts_an_expired_refresh_token(realm: Env) -> None:
 
 
 async def test_logout_without_refresh_token_is_invalid_request(realm: Env) -> None:
-    response = await realm.http.post(token_url("test", "logout"), data={"client_id": "app", "client_secret": "secret"})
+    response = await realm.http.post(token_url("test", "logout"),
+                                     data={"client_id": "app", "client_secret": "secret", "refresh_token": ""})
     assert_error(response, 400, "invalid_request", "No refresh token")
 
 

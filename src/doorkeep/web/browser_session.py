@@ -41,17 +41,18 @@ def post_logout_allowed(uri: str, client: Client, base: str) -> bool:
 
 
 async def logout(request: Request) -> Response:
-    if request.method == "POST":
-        body = await request.body()
-        if b"refresh_token=" in body:
-            return await protocol.logout_endpoint(request)
+    """RP-initiated logout; a POST carrying ``refresh_token`` is the non-browser logout (as in Keycloak)."""
+    try:
+        form = await read_form(request)
+    except OAuthError:
+        form = None
+    if request.method == "POST" and (form is None or "refresh_token" in form.keys()):
+        return await protocol.logout_endpoint(request)
     realm = await protocol._realm(request)
     if realm is None:
         return html(pages.error("Doorkeep", "Realm does not exist."), 404)
-    try:
-        form = await read_form(request)
-    except OAuthError as err:
-        return html(pages.error(display(realm), err.description), 400)
+    if form is None:
+        return html(pages.error(display(realm), "Invalid request"), 400)
     services = state(request).services
     iss = issuer(request, realm.name)
 

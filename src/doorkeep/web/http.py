@@ -75,7 +75,9 @@ async def read_body(request: Request) -> bytes:
         if size > limit:
             raise BodyTooLarge()
         chunks.append(chunk)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    request._body = body  # Starlette replays a cached body to later readers of the same request
+    return body
 
 
 async def read_form(request: Request) -> Form:

@@ -1,0 +1,128 @@
+"""A realm as Keycloak's realm-export JSON, the shape ``kc.sh export`` writes.
+
+Secrets are included (client secrets; hashed passwords with ``secretData`` / ``credentialData`` as
+JSON strings, as Keycloak writes them) so the file re-imports to the same realm. Ids are kept.
+Signing keys are not exported: an imported realm gets fresh keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.model import Credential, Realm, Role, User
+from doorkeep.web.representations import client_to_json, realm_to_json, role_to_json, scope_to_json, user_to_json
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+# role id -> (owning clientId or None, role name)
+RoleNames = dict[str, tuple[str | None, str]]
+
+
+def _split(role_ids: Iterable[str], names: RoleNames) -> dict[str, Any]:
+    """Role ids as Keycloak names them: {"realm": [names], "client": {clientId: [names]}}, empty parts left out."""
+    realm: list[str] = []
+    client: dict[str, list[str]] = {}
+    for role_id in role_ids:
+        owner, name = names[role_id]
+        if owner is None:
+            realm.append(name)
+        else:
+            client.setdefault(owner, []).append(name)
+    out: dict[str, Any] = {}
+    if realm:
+        out["realm"] = sorted(realm)
+    if client:
+        out["client"] = {owner: sorted(n) for owner, n in sorted(client.items())}
+    return out
+
+
+def _by_name(roles: Iterable[Role]) -> list[Role]:
+    return sorted(roles, key=lambda r: r.name)
+
+
+def _credential(cred: Credential) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": cred.id, "type": cred.type}
+    if cred.user_label is not None:
+        out["userLabel"] = cred.user_label
+    out["createdDate"] = cred.created_date
+    out["secretData"] = json.dumps(cred.secret_data, separators=(",", ":"))
+    out["credentialData"] = json.dumps(cred.credential_data, separators=(",", ":"))
+    return out
+
+
+async def realm_representation(tx: Tx, realm: Realm) -> dict[str, Any]:
+    """Everything import reads back: settings, roles, scopes, clients, users and their mappings."""
+    out = realm_to_json(realm)
+    clients = await tx.clients.list(realm.id)
+    client_ids = {c.id: c.client_id for c in clients}
+    roles = await tx.roles.list_all(realm.id)
+    names: RoleNames = {r.id: (client_ids[r.client_id] if r.client_id else None, r.name) for r in roles}
+
+    async def role_json(role: Role) -> dict[str, Any]:
+        rep = role_to_json(role, role.client_id or realm.id)
+        if role.composite:
+            rep["composites"] = _split((r.id for r in await tx.roles.composites(role.id)), names)
+        return rep
+
+    out["roles"] = {
+        "realm": [await role_json(r) for r in _by_name(r for r in roles if r.client_id is None)],
+        "client": {c.client_id: [await role_json(r) for r in _by_name(r for r in roles if r.client_id == c.id)]
+                   for c in clients},
+    }
+    default = next((r for r in roles if r.client_id is None and r.name == f"default-roles-{realm.name}"), None)
+    if default is not None:
+        out["defaultRole"] = {k: v for k, v in role_to_json(default, realm.id).items() if k != "attributes"}
+
+    scopes = await tx.scopes.list(realm.id)
+    out["clientScopes"] = [scope_to_json(s) for s in scopes]
+    realm_defaults = await tx.realms.default_scopes(realm.id)
+    out["defaultDefaultClientScopes"] = [s.name for s, default_scope in realm_defaults if default_scope]
+    out["defaultOptionalClientScopes"] = [s.name for s, default_scope in realm_defaults if not default_scope]
+    out["scopeMappings"], out["clientScopeMappings"] = await _scope_mappings(tx, scopes, clients, names)
+
+    out["clients"] = []
+    for client in clients:
+        links = await tx.clients.scopes(client.id)
+        rep = client_to_json(client, [s.name for s, d in links if d], [s.name for s, d in links if not d])
+        rep.pop("access", None)
+        out["clients"].append(rep)
+
+    users = await tx.users.search(realm.id, max_results=-1)
+    for client in clients:
+        service_account = await tx.users.get_service_account(client.id)
+        if service_account is not None:
+            users.append(service_account)
+    out["users"] = [await _user(tx, u, names, client_ids) for u in sorted(users, key=lambda u: u.username)]
+    return out
+
+
+async def _scope_mappings(tx: Tx, scopes: Iterable[Any], clients: Iterable[Any],
+                          names: RoleNames) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Realm roles in ``scopeMappings``; client roles in ``clientScopeMappings`` under the role's client."""
+    realm_roles: list[dict[str, Any]] = []
+    client_roles: dict[str, list[dict[str, Any]]] = {}
+    owners = [("clientScope", s.id, s.name) for s in scopes] + [("client", c.id, c.client_id) for c in clients]
+    for kind, owner_id, owner_name in owners:
+        mapped = _split((r.id for r in await tx.roles.scope_mappings(owner_id)), names)
+        if mapped.get("realm"):
+            realm_roles.append({kind: owner_name, "roles": mapped["realm"]})
+        for role_client, role_names in mapped.get("client", {}).items():
+            client_roles.setdefault(role_client, []).append({kind: owner_name, "roles": role_names})
+    return realm_roles, dict(sorted(client_roles.items()))
+
+
+async def _user(tx: Tx, user: User, names: RoleNames, client_ids: dict[str, str]) -> dict[str, Any]:
+    rep = user_to_json(user)
+    rep.pop("access", None)
+    rep.pop("serviceAccountClientId", None)
+    if user.service_account_client_id in client_ids:
+        rep["serviceAccountClientId"] = client_ids[user.service_account_client_id]  # the clientId, as in exports
+    rep["credentials"] = [_credential(c) for c in await tx.users.credentials(user.id)]
+    roles = _split(await tx.users.role_ids(user.id), names)
+    rep["realmRoles"] = roles.get("realm", [])
+    if roles.get("client"):
+        rep["clientRoles"] = roles["client"]
+    return rep

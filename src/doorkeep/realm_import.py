@@ -1,0 +1,192 @@
+"""Writing a validated realm-import plan, merging Keycloak's built-ins by name.
+
+``realm_parse`` turns the JSON into a ``RealmPlan`` (and rejects a bad file before anything is
+written); this module stores the plan inside the caller's transaction. What the file does not list
+is created as ``provisioning.create_realm`` does: the ``offline_access`` / ``uma_authorization``
+roles, the ``default-roles-<realm>`` composite, the built-in clients and client scopes
+(Keycloak's RealmManager.importRealm). Ids from the file are kept (users keep their ``sub``) unless
+the database already uses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import keys, passwords, provisioning
+from doorkeep.model import Client, Credential, Realm
+from doorkeep.realm_plan import PasswordPlan, RealmPlan, RolePlan, builtin_realm_roles
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+async def hash_passwords(plan: RealmPlan) -> None:
+    """Hash plain passwords with argon2 in worker threads (CPU-bound, off the event loop)."""
+    pending = [u.password for u in plan.users if u.password is not None and u.password.plain is not None]
+    slots = asyncio.Semaphore(os.cpu_count() or 2)  # argon2 takes ~7 MiB per hash in flight
+
+    async def one(pw: PasswordPlan) -> None:
+        assert pw.plain is not None
+        async with slots:
+            pw.secret_data, pw.credential_data = await asyncio.to_thread(passwords.hash_password, pw.plain)
+        pw.plain = None
+
+    await asyncio.gather(*(one(pw) for pw in pending))
+
+
+async def write_realm(tx: Tx, plan: RealmPlan, now: int) -> Realm:
+    """Store a validated plan as a new realm (the caller removed any realm of that name)."""
+    writer = _Writer(tx, plan, now)
+    await writer.run()
+    return writer.realm
+
+
+class _Writer:
+    def __init__(self, tx: Tx, plan: RealmPlan, now: int) -> None:
+        self.tx, self.plan, self.now = tx, plan, now
+        self.realm = plan.realm
+        self.taken: set[str] = set()
+        self.roles: dict[tuple[str | None, str], str] = {}  # (clientId, name) -> role id
+        self.clients: dict[str, Client] = {}
+        self.scopes: dict[str, str] = {}  # name -> scope id
+
+    async def _id(self, wanted: str, exists: Callable[[str], Awaitable[Any]]) -> str:
+        """Keep the file's id unless it is unusable or already taken in this database."""
+        if wanted and len(wanted) <= 36 and wanted not in self.taken and await exists(wanted) is None:
+            chosen = wanted
+        else:
+            chosen = provisioning.new_id()
+        self.taken.add(chosen)
+        return chosen
+
+    async def run(self) -> None:
+        self.realm = dataclasses.replace(self.plan.realm, id=await self._id(self.plan.realm.id, self.tx.realms.get))
+        await self.tx.realms.create(self.realm)
+        for alg in ("RS256", keys.HMAC_ALG):
+            await self.tx.keys.add(keys.generate(self.realm.id, alg, self.now))
+        default_role = await self._realm_roles()
+        await self._scopes()
+        await self._clients(default_role)
+        for rp in self.plan.roles:
+            if rp.composites:
+                parent = self.roles[(rp.client, rp.role.name)]
+                await self.tx.roles.add_composites(parent, [self.roles[(c, n)] for c, n, _ in rp.composites])
+        for mapping in self.plan.scope_mappings:
+            owner = self.clients[mapping.client].id if mapping.client else self.scopes[mapping.scope or ""]
+            await self.tx.roles.add_scope_mappings(owner, [self.roles[(c, n)] for c, n, _ in mapping.roles])
+        await self._users()
+
+    async def _role(self, rp: RolePlan, client_uuid: str | None) -> None:
+        role = dataclasses.replace(rp.role, id=await self._id(rp.role.id, self.tx.roles.get),
+                                   realm_id=self.realm.id, client_id=client_uuid)
+        await self.tx.roles.create(role)
+        self.roles[(rp.client, role.name)] = role.id
+
+    async def _realm_roles(self) -> str:
+        for rp in self.plan.roles:
+            if rp.client is None:
+                await self._role(rp, None)
+        created: set[str] = set()
+        for name, description in builtin_realm_roles(self.realm.name).items():
+            if (None, name) not in self.roles:
+                self.roles[(None, name)] = (await provisioning.add_role(self.tx, self.realm.id, name, description)).id
+                created.add(name)
+        default = self.plan.default_role
+        # A default role or offline/uma role we had to create gets Keycloak's default composites.
+        for name in ("offline_access", "uma_authorization"):
+            if name in created or default in created:
+                await self.tx.roles.add_composites(self.roles[(None, default)], [self.roles[(None, name)]])
+        if "admin" in created or "create-realm" in created:
+            await self.tx.roles.add_composites(self.roles[(None, "admin")], [self.roles[(None, "create-realm")]])
+        return self.roles[(None, default)]
+
+    async def _scopes(self) -> None:
+        for scope in self.plan.scopes:
+            scope = dataclasses.replace(scope, id=await self._id(scope.id, self.tx.scopes.get), realm_id=self.realm.id)
+            await self.tx.scopes.create(scope)
+        await provisioning.create_builtin_scopes(self.tx, self.realm.id, self.roles[(None, "offline_access")],
+                                                 skip={s.name for s in self.plan.scopes})
+        self.scopes = {s.name: s.id for s in await self.tx.scopes.list(self.realm.id)}
+        defaults = self._realm_default_scopes()
+        for name, scope_id in self.scopes.items():
+            if name in defaults:
+                await self.tx.realms.set_default_scope(self.realm.id, scope_id, defaults[name])
+            else:
+                await self.tx.realms.remove_default_scope(self.realm.id, scope_id)
+
+    def _realm_default_scopes(self) -> dict[str, bool]:
+        """The file's default / optional lists; Keycloak's built-in choice for a list the file lacks."""
+        builtin = {name: spec[0] for name, spec in provisioning.BUILTIN_SCOPES.items() if spec[0] is not None}
+        out: dict[str, bool] = {}
+        if self.plan.default_scopes is None:
+            out |= {name: True for name, default in builtin.items() if default}
+        else:
+            out |= dict.fromkeys(self.plan.default_scopes, True)
+        if self.plan.optional_scopes is None:
+            for name, default in builtin.items():
+                if not default:
+                    out.setdefault(name, False)
+        else:
+            out |= dict.fromkeys(self.plan.optional_scopes, False)
+        return out
+
+    async def _clients(self, default_role: str) -> None:
+        realm_defaults = await self.tx.realms.default_scopes(self.realm.id)
+        for cp in self.plan.clients:
+            client = dataclasses.replace(cp.client, id=await self._id(cp.client.id, self.tx.clients.get),
+                                         realm_id=self.realm.id)
+            if not client.public_client and not client.bearer_only and not client.secret:
+                client = dataclasses.replace(client, secret=provisioning.new_secret())
+            await self.tx.clients.create(client)
+            self.clients[client.client_id] = client
+            if cp.default_scopes is None and cp.optional_scopes is None:
+                links = [(scope.name, default) for scope, default in realm_defaults]
+            else:
+                links = [(n, True) for n in cp.default_scopes or []] + [(n, False) for n in cp.optional_scopes or []]
+            for name, default in links:
+                await self.tx.clients.link_scope(client.id, self.scopes[name], default)
+        await provisioning.create_builtin_clients(self.tx, self.realm, default_role, skip=set(self.clients))
+        for client in await self.tx.clients.list(self.realm.id):
+            if client.client_id not in self.clients:
+                self.clients[client.client_id] = client
+                for role in await self.tx.roles.list_client_roles(client.id):
+                    self.roles[(client.client_id, role.name)] = role.id
+        for rp in self.plan.roles:
+            # Roles of a built-in client the file does not list merge by name with the built-in ones.
+            if rp.client is not None and (rp.client, rp.role.name) not in self.roles:
+                await self._role(rp, self.clients[rp.client].id)
+
+    async def _users(self) -> None:
+        linked: set[str] = set()
+        for up in self.plan.users:
+            sa_client = self.clients[up.service_account_of].id if up.service_account_of else None
+            user = dataclasses.replace(
+                up.user, id=await self._id(up.user.id, self.tx.users.get), realm_id=self.realm.id,
+                service_account_client_id=sa_client, created_timestamp=up.user.created_timestamp or self.now * 1000,
+            )
+            await self.tx.users.create(user)
+            if up.service_account_of:
+                linked.add(up.service_account_of)
+            pw = up.password
+            if pw is not None:
+                assert pw.secret_data is not None and pw.credential_data is not None, "hash_passwords first"
+                kept = pw.id if pw.id and user.id == up.user.id else ""
+                cred_id = await self._id(kept or "", _nothing)
+                await self.tx.users.set_password(Credential(
+                    id=cred_id, user_id=user.id, type="password", secret_data=pw.secret_data,
+                    credential_data=pw.credential_data, created_date=pw.created_date or self.now * 1000,
+                    user_label=pw.user_label,
+                ))
+            await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
+        for cp in self.plan.clients:
+            if cp.client.service_accounts_enabled and cp.client.client_id not in linked:
+                await provisioning.ensure_service_account(self.tx, self.realm, self.clients[cp.client.client_id])
+
+
+async def _nothing(_id: str) -> None:
+    """Credential ids: kept with their user's id (a new user id means a new credential id)."""
+    return None

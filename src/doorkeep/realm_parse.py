@@ -1,0 +1,354 @@
+"""Reading Keycloak's realm-export JSON into a ``RealmPlan``, before anything is written.
+
+The whole representation is checked: JSON types, required names, duplicates, and that every role,
+client and client scope it names exists in the file or among Keycloak's built-ins. The first
+problem is an ``ImportError_`` naming its place (``users[3].credentials[0].value: expected a
+string``). Fields Doorkeep does not model are collected, indices collapsed, for one warning line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from doorkeep import provisioning
+from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.realm_plan import (
+    ClientPlan,
+    ImportError_,
+    PasswordPlan,
+    RealmPlan,
+    RolePlan,
+    RoleRef,
+    ScopeMappingPlan,
+    UserPlan,
+    as_list,
+    at,
+    builtin_client_roles,
+    builtin_realm_roles,
+    check_hash,
+    fail,
+    get_list,
+    get_obj,
+    is_empty,
+    json_field,
+    list_map,
+    obj,
+    opt_int,
+    opt_str,
+    req_str,
+    str_list,
+    string_map,
+)
+from doorkeep.web.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
+
+REALM_KEYS = {"id", "realm", *REALM_FIELDS, "roles", "defaultRole", "defaultRoles", "clientScopes",
+              "defaultDefaultClientScopes", "defaultOptionalClientScopes", "scopeMappings", "clientScopeMappings",
+              "clients", "users"}
+# Derived fields Keycloak exports (composite, clientRole, containerId, access, ...) are read as known.
+ROLE_KEYS = {"id", "name", "description", "composite", "composites", "clientRole", "containerId", "attributes"}
+SCOPE_KEYS = {"id", "name", "description", "protocol", "attributes", "protocolMappers"}
+CLIENT_KEYS = {"id", *CLIENT_FIELDS, "defaultClientScopes", "optionalClientScopes", "access", "surrogateAuthRequired",
+               "nodeReRegistrationTimeout", "clientAuthenticatorType"}
+USER_KEYS = {"id", *USER_FIELDS, "credentials", "realmRoles", "clientRoles", "serviceAccountClientId", "totp",
+             "disableableCredentialTypes", "access"}
+CREDENTIAL_KEYS = {"id", "type", "value", "temporary", "secretData", "credentialData", "userLabel", "createdDate",
+                   "priority", "hashedSaltedValue", "salt", "hashIterations", "algorithm"}
+SSL_REQUIRED = ("all", "external", "none")
+
+
+class _Parser:
+    """Reads one realm representation into a ``RealmPlan``, collecting references to check at the end."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base  # "" for a one-realm file, "[2]" for the third realm of a list
+        self.unknown: set[str] = set()
+        self.role_refs: list[RoleRef] = []
+        self.scope_refs: list[tuple[str, str]] = []
+        self.client_refs: list[tuple[str, str]] = []
+        self.alias: dict[str, str] = {}  # the file's default-role name -> ours
+
+    def fields(self, rep: dict[str, Any], known: set[str], pattern: str) -> None:
+        self.unknown.update(pattern + key for key, value in rep.items() if key not in known and not is_empty(value))
+
+    def realm(self, data: Any) -> RealmPlan:
+        b = self.base
+        rep = obj(data, b or "top level")
+        name = rep.get("realm")
+        if not isinstance(name, str) or not name.strip():
+            fail(at(b, "realm"), "missing realm name" if name is None else "expected a non-empty string")
+        self.fields(rep, REALM_KEYS, "")
+        # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
+        realm = apply(Realm(id=opt_str(rep, "id", b) or "", name=name, enabled=False), rep, REALM_FIELDS, at(b, ""))
+        ssl = realm.ssl_required.lower()
+        if ssl not in SSL_REQUIRED:
+            fail(at(b, "sslRequired"), f"expected one of {', '.join(SSL_REQUIRED)}")
+        attributes = string_map(realm.attributes, at(b, "attributes"))
+        realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
+        default_role = f"default-roles-{name}"
+        roles = self.roles(rep, default_role)
+        scopes = self.scopes(rep)
+        realm_defaults = self.scope_names(rep, "defaultDefaultClientScopes", b)
+        realm_optional = self.scope_names(rep, "defaultOptionalClientScopes", b)
+        clients = self.clients(rep)
+        mappings = self.scope_mappings(rep)
+        users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
+        self.check_users(realm, users, clients)
+        self.check_refs(name, roles, scopes, clients)
+        return RealmPlan(realm, default_role, roles, scopes, realm_defaults, realm_optional, clients, mappings, users,
+                         self.unknown)
+
+    # --- roles -----------------------------------------------------------------------------
+    def roles(self, rep: dict[str, Any], default_role: str) -> list[RolePlan]:
+        b = self.base
+        default_rep = None if rep.get("defaultRole") is None else obj(rep["defaultRole"], at(b, "defaultRole"))
+        if default_rep is not None:
+            file_name = req_str(default_rep, "name", at(b, "defaultRole"))
+            if file_name != default_role:
+                self.alias[file_name] = default_role
+        roles_rep = get_obj(rep, "roles", b)
+        self.fields(roles_rep, {"realm", "client"}, "roles.")
+        out: list[RolePlan] = []
+        seen: set[tuple[str | None, str]] = set()
+
+        def add(plan: RolePlan, where: str) -> None:
+            if (plan.client, plan.role.name) in seen:
+                fail(at(where, "name"), f"duplicate role '{plan.role.name}'")
+            seen.add((plan.client, plan.role.name))
+            out.append(plan)
+
+        base = at(b, "roles")
+        for i, role in enumerate(get_list(roles_rep, "realm", base)):
+            add(self.role(role, f"{base}.realm[{i}]", "roles.realm[].", None), f"{base}.realm[{i}]")
+        for client_id, listed in get_obj(roles_rep, "client", base).items():
+            where = f"{base}.client.{client_id}"
+            self.client_refs.append((client_id, where))
+            for i, role in enumerate(as_list(listed, where)):
+                add(self.role(role, f"{where}[{i}]", "roles.client.*[].", client_id), f"{where}[{i}]")
+        if default_rep is not None and (None, default_role) not in seen:
+            add(self.role(default_rep, at(b, "defaultRole"), "defaultRole.", None), at(b, "defaultRole"))
+        legacy = str_list(rep.get("defaultRoles"), at(b, "defaultRoles"))  # Keycloak < 13
+        if legacy:
+            plan = next((p for p in out if p.client is None and p.role.name == default_role), None)
+            if plan is None:
+                plan = RolePlan(Role(id="", realm_id="", name=default_role, description="${role_default-roles}"), None)
+                add(plan, at(b, "defaultRoles"))
+            plan.composites += self.refs(legacy, at(b, "defaultRoles"), None, "")
+        return out
+
+    def role(self, value: Any, where: str, pattern: str, client: str | None) -> RolePlan:
+        rep = obj(value, where)
+        self.fields(rep, ROLE_KEYS, pattern)
+        name = req_str(rep, "name", where)
+        if client is None:
+            name = self.alias.get(name, name)
+        composites: list[RoleRef] = []
+        if rep.get("composites") is not None:
+            comp = obj(rep["composites"], at(where, "composites"))
+            self.fields(comp, {"realm", "client"}, pattern + "composites.")
+            cw = at(where, "composites")
+            composites = self.refs(comp.get("realm"), at(cw, "realm"), comp.get("client"), at(cw, "client"))
+        role = Role(id=opt_str(rep, "id", where) or "", realm_id="", name=name,
+                    description=opt_str(rep, "description", where),
+                    attributes=list_map(rep.get("attributes"), at(where, "attributes")))
+        return RolePlan(role, client, composites)
+
+    def refs(self, realm_names: Any, realm_where: str, client_map: Any, client_where: str) -> list[RoleRef]:
+        """Role references as Keycloak writes them: realm role names, and {clientId: [names]}."""
+        out: list[RoleRef] = [(None, self.alias.get(n, n), f"{realm_where}[{i}]")
+                              for i, n in enumerate(str_list(realm_names, realm_where))]
+        for client_id, names in ({} if client_map is None else obj(client_map, client_where)).items():
+            where = at(client_where, client_id)
+            self.client_refs.append((client_id, where))
+            out += [(client_id, n, f"{where}[{i}]") for i, n in enumerate(str_list(names, where))]
+        self.role_refs += out
+        return out
+
+    # --- client scopes and clients ---------------------------------------------------------
+    def scopes(self, rep: dict[str, Any]) -> list[ClientScope]:
+        out: list[ClientScope] = []
+        for i, value in enumerate(get_list(rep, "clientScopes", self.base)):
+            where = f"{at(self.base, 'clientScopes')}[{i}]"
+            s = obj(value, where)
+            self.fields(s, SCOPE_KEYS, "clientScopes[].")
+            name = req_str(s, "name", where)
+            if any(scope.name == name for scope in out):
+                fail(at(where, "name"), f"duplicate client scope '{name}'")
+            mappers = [obj(m, f"{at(where, 'protocolMappers')}[{j}]")
+                       for j, m in enumerate(get_list(s, "protocolMappers", where))]
+            out.append(ClientScope(
+                id=opt_str(s, "id", where) or "", realm_id="", name=name,
+                description=opt_str(s, "description", where),
+                protocol=opt_str(s, "protocol", where) or "openid-connect",
+                attributes=string_map(s.get("attributes"), at(where, "attributes")), protocol_mappers=tuple(mappers),
+            ))
+        return out
+
+    def scope_names(self, rep: dict[str, Any], key: str, base: str) -> list[str] | None:
+        if rep.get(key) is None:
+            return None
+        names = str_list(rep[key], at(base, key))
+        self.scope_refs += [(n, f"{at(base, key)}[{i}]") for i, n in enumerate(names)]
+        return names
+
+    def clients(self, rep: dict[str, Any]) -> list[ClientPlan]:
+        out: list[ClientPlan] = []
+        for i, value in enumerate(get_list(rep, "clients", self.base)):
+            where = f"{at(self.base, 'clients')}[{i}]"
+            c = obj(value, where)
+            self.fields(c, CLIENT_KEYS, "clients[].")
+            client_id = req_str(c, "clientId", where)
+            if any(p.client.client_id == client_id for p in out):
+                fail(at(where, "clientId"), f"duplicate clientId '{client_id}'")
+            if c.get("clientAuthenticatorType") not in (None, "client-secret"):
+                self.unknown.add(f"clients[].clientAuthenticatorType={c['clientAuthenticatorType']}")
+            client = apply(Client(id=opt_str(c, "id", where) or "", realm_id="", client_id=client_id), c,
+                           CLIENT_FIELDS, where + ".")
+            attributes = string_map(client.attributes, at(where, "attributes"))
+            out.append(ClientPlan(dataclasses.replace(client, attributes=attributes),
+                                  self.scope_names(c, "defaultClientScopes", where),
+                                  self.scope_names(c, "optionalClientScopes", where)))
+        return out
+
+    def scope_mappings(self, rep: dict[str, Any]) -> list[ScopeMappingPlan]:
+        """``scopeMappings`` (realm roles) and ``clientScopeMappings`` ({role's clientId: [...]})."""
+        out: list[ScopeMappingPlan] = []
+        base = at(self.base, "scopeMappings")
+        for i, value in enumerate(get_list(rep, "scopeMappings", self.base)):
+            out.append(self.mapping(value, f"{base}[{i}]", "scopeMappings[].", None))
+        for client_id, listed in get_obj(rep, "clientScopeMappings", self.base).items():
+            where = f"{at(self.base, 'clientScopeMappings')}.{client_id}"
+            self.client_refs.append((client_id, where))
+            for i, value in enumerate(as_list(listed, where)):
+                out.append(self.mapping(value, f"{where}[{i}]", "clientScopeMappings.*[].", client_id))
+        return out
+
+    def mapping(self, value: Any, where: str, pattern: str, role_client: str | None) -> ScopeMappingPlan:
+        m = obj(value, where)
+        self.fields(m, {"client", "clientScope", "roles"}, pattern)
+        client, scope = opt_str(m, "client", where), opt_str(m, "clientScope", where)
+        if (client is None) == (scope is None):
+            fail(where, 'expected exactly one of "client" and "clientScope"')
+        if client is not None:
+            self.client_refs.append((client, at(where, "client")))
+        if scope is not None:
+            self.scope_refs.append((scope, at(where, "clientScope")))
+        rw = at(where, "roles")
+        if role_client is None:
+            refs = self.refs(m.get("roles"), rw, None, "")
+        else:
+            refs = [(role_client, n, f"{rw}[{i}]") for i, n in enumerate(str_list(m.get("roles"), rw))]
+            self.role_refs += refs
+        return ScopeMappingPlan(client, scope, refs)
+
+    # --- users -------------------------------------------------------------------------------
+    def user(self, value: Any, where: str) -> UserPlan:
+        u = obj(value, where)
+        self.fields(u, USER_KEYS, "users[].")
+        username = req_str(u, "username", where).lower()
+        user = apply(User(id=opt_str(u, "id", where) or "", realm_id="", username=username, enabled=False),
+                     u, USER_FIELDS, where + ".")
+        user = dataclasses.replace(user, username=username, email=user.email.lower() if user.email else user.email,
+                                   attributes=list_map(user.attributes, at(where, "attributes")))
+        service_account_of = opt_str(u, "serviceAccountClientId", where)
+        if service_account_of is not None:
+            self.client_refs.append((service_account_of, at(where, "serviceAccountClientId")))
+        roles = self.refs(u.get("realmRoles"), at(where, "realmRoles"),
+                          u.get("clientRoles"), at(where, "clientRoles"))
+        password: PasswordPlan | None = None
+        for j, item in enumerate(get_list(u, "credentials", where)):
+            cw = f"{at(where, 'credentials')}[{j}]"
+            cred = obj(item, cw)
+            self.fields(cred, CREDENTIAL_KEYS, "users[].credentials[].")
+            kind = opt_str(cred, "type", cw) or "password"
+            if kind != "password":
+                self.unknown.add(f"users[].credentials[type={kind}]")
+                continue
+            if password is not None:
+                fail(cw, "a user has at most one password credential")
+            password = self.password(cred, cw)
+            if cred.get("temporary") not in (None, True, False):
+                fail(at(cw, "temporary"), "expected true or false")
+            if cred.get("temporary") and "UPDATE_PASSWORD" not in user.required_actions:
+                user = dataclasses.replace(user, required_actions=(*user.required_actions, "UPDATE_PASSWORD"))
+        return UserPlan(user, service_account_of, roles, password)
+
+    def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:
+        plan = PasswordPlan(id=opt_str(cred, "id", cw), created_date=opt_int(cred, "createdDate", cw),
+                            user_label=opt_str(cred, "userLabel", cw))
+        if cred.get("value") is not None:
+            plan.plain = req_str(cred, "value", cw)
+            return plan
+        if cred.get("secretData") is not None or cred.get("credentialData") is not None:
+            secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
+        elif cred.get("hashedSaltedValue") is not None:  # Keycloak < 12 exports
+            secret = {"value": req_str(cred, "hashedSaltedValue", cw), "salt": opt_str(cred, "salt", cw) or ""}
+            data = {"hashIterations": opt_int(cred, "hashIterations", cw) or 27500,
+                    "algorithm": opt_str(cred, "algorithm", cw) or "pbkdf2-sha256"}
+        else:
+            fail(cw, 'a password credential needs "value", or "secretData" and "credentialData"')
+        check_hash(secret, data, cw)
+        plan.secret_data, plan.credential_data = secret, data
+        return plan
+
+    def check_users(self, realm: Realm, users: list[UserPlan], clients: list[ClientPlan]) -> None:
+        usernames: dict[str, int] = {}
+        emails: dict[str, int] = {}
+        linked: dict[str, int] = {}
+        users_base = at(self.base, "users")
+        for i, up in enumerate(users):
+            where = f"{users_base}[{i}]"
+            name = up.user.username
+            if name in usernames:
+                fail(at(where, "username"), f"duplicate username '{name}' (also users[{usernames[name]}])")
+            usernames[name] = i
+            email = (up.user.email or "").lower()
+            if email and not realm.duplicate_emails_allowed:
+                if email in emails:
+                    fail(at(where, "email"), f"duplicate email '{up.user.email}' (also users[{emails[email]}])")
+                emails[email] = i
+            owner = up.service_account_of
+            if owner is not None:
+                if owner in linked:
+                    fail(at(where, "serviceAccountClientId"),
+                          f"client '{owner}' already has a service account (users[{linked[owner]}])")
+                linked[owner] = i
+        for cp in clients:
+            reserved = f"service-account-{cp.client.client_id}".lower()
+            if cp.client.service_accounts_enabled and cp.client.client_id not in linked and reserved in usernames:
+                fail(f"{users_base}[{usernames[reserved]}].username",
+                      f"'{reserved}' is the service account of client '{cp.client.client_id}' "
+                      "but has no serviceAccountClientId")
+
+    def check_refs(self, realm_name: str, roles: list[RolePlan], scopes: list[ClientScope],
+                   clients: list[ClientPlan]) -> None:
+        """Every role, client and scope the file names exists in the file or among the built-ins."""
+        realm_roles = {r.role.name for r in roles if r.client is None} | set(builtin_realm_roles(realm_name))
+        client_roles = {c.client.client_id: set[str]() for c in clients}
+        for client_id, names in builtin_client_roles().items():
+            client_roles.setdefault(client_id, names)
+        for client_id, where in self.client_refs:
+            if client_id not in client_roles:
+                fail(where, f"no client '{client_id}'")
+        for r in roles:
+            if r.client is not None:
+                client_roles[r.client].add(r.role.name)
+        for client, name, where in self.role_refs:
+            if client is None and name not in realm_roles:
+                fail(where, f"no realm role '{name}'")
+            if client is not None and name not in client_roles[client]:
+                fail(where, f"client '{client}' has no role '{name}'")
+        scope_names = {s.name for s in scopes} | set(provisioning.BUILTIN_SCOPES)
+        for name, where in self.scope_refs:
+            if name not in scope_names:
+                fail(where, f"no client scope '{name}'")
+
+
+def parse_realm(data: Any, base: str = "") -> RealmPlan:
+    """Validate one realm representation; raise ImportError_ naming the first problem's place."""
+    try:
+        return _Parser(base).realm(data)
+    except RepresentationError as exc:
+        raise ImportError_(str(exc)) from None
+
+

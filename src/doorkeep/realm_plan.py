@@ -1,0 +1,215 @@
+"""The realm-import plan: a validated realm file in model terms, and the typed JSON readers.
+
+``realm_parse`` reads Keycloak's realm JSON into a ``RealmPlan`` with these readers, failing with
+an ``ImportError_`` that names the place in the file; ``realm_import`` writes the plan.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from doorkeep import passwords, provisioning
+from doorkeep.model import JSON, Client, ClientScope, Realm, Role, User
+
+# (owning clientId or None for a realm role, role name, place in the file)
+RoleRef = tuple[str | None, str, str]
+
+
+@dataclass
+class RolePlan:
+    role: Role  # id is the file's id or ""; realm and client ids are filled in when written
+    client: str | None  # the owning clientId, None for a realm role
+    composites: list[RoleRef] = field(default_factory=list)
+
+
+@dataclass
+class ClientPlan:
+    client: Client
+    default_scopes: list[str] | None  # None (both): the realm's default scopes, as Keycloak links them
+    optional_scopes: list[str] | None
+
+
+@dataclass
+class PasswordPlan:
+    """A password credential: Keycloak's stored form, or a plain value still to be hashed."""
+
+    id: str | None
+    created_date: int | None
+    user_label: str | None
+    secret_data: JSON | None = field(default=None, repr=False)
+    credential_data: JSON | None = None
+    plain: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class UserPlan:
+    user: User
+    service_account_of: str | None  # clientId
+    roles: list[RoleRef]
+    password: PasswordPlan | None
+
+
+@dataclass
+class ScopeMappingPlan:
+    client: str | None  # the owner: a clientId ...
+    scope: str | None  # ... or a client scope name
+    roles: list[RoleRef]
+
+
+@dataclass
+class RealmPlan:
+    realm: Realm
+    default_role: str
+    roles: list[RolePlan]
+    scopes: list[ClientScope]
+    default_scopes: list[str] | None  # defaultDefaultClientScopes; None: Keycloak's built-in choice
+    optional_scopes: list[str] | None  # defaultOptionalClientScopes
+    clients: list[ClientPlan]
+    scope_mappings: list[ScopeMappingPlan]
+    users: list[UserPlan]
+    unknown: set[str]  # fields skipped, indices collapsed ("clients[].protocolMappers")
+
+
+def builtin_realm_roles(realm_name: str) -> dict[str, str]:
+    """Realm roles every realm has (name -> description), as provisioning.create_realm makes them."""
+    roles = {"offline_access": "${role_offline-access}", "uma_authorization": "${role_uma_authorization}",
+             f"default-roles-{realm_name}": "${role_default-roles}"}
+    if realm_name == "master":
+        roles |= {"admin": "${role_admin}", "create-realm": "${role_create-realm}"}
+    return roles
+
+
+def builtin_client_roles() -> dict[str, set[str]]:
+    """Roles of the built-in clients, for clients the file does not list."""
+    out: dict[str, set[str]] = {client_id: set() for client_id in provisioning.BUILTIN_CLIENTS}
+    out["account"] = set(provisioning.ACCOUNT_ROLES)
+    out["realm-management"] = {*provisioning.MANAGEMENT_ROLES, "realm-admin"}
+    return out
+
+
+class ImportError_(Exception):
+    """A realm file that cannot be imported; the message names the place in the file."""
+
+
+def fail(where: str, message: str) -> NoReturn:
+    raise ImportError_(f"{where}: {message}")
+
+
+def at(base: str, key: str) -> str:
+    return f"{base}.{key}" if base else key
+
+
+def is_empty(value: Any) -> bool:
+    """An unknown field with this value carries nothing worth a warning."""
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def obj(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        fail(where, "expected an object")
+    return value
+
+
+def as_list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        fail(where, "expected a list")
+    return value
+
+
+def get_obj(rep: dict[str, Any], key: str, base: str) -> dict[str, Any]:
+    return {} if rep.get(key) is None else obj(rep[key], at(base, key))
+
+
+def get_list(rep: dict[str, Any], key: str, base: str) -> list[Any]:
+    return [] if rep.get(key) is None else as_list(rep[key], at(base, key))
+
+
+def opt_str(rep: dict[str, Any], key: str, base: str) -> str | None:
+    value = rep.get(key)
+    if value is not None and not isinstance(value, str):
+        fail(at(base, key), "expected a string")
+    return value
+
+
+def req_str(rep: dict[str, Any], key: str, base: str) -> str:
+    value = opt_str(rep, key, base)
+    if not value:
+        fail(at(base, key), "missing" if value is None else "expected a non-empty string")
+    return value
+
+
+def opt_int(rep: dict[str, Any], key: str, base: str) -> int | None:
+    value = rep.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        fail(at(base, key), "expected a number")
+    return value
+
+
+def str_list(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        fail(where, "expected a list of strings")
+    return value
+
+
+def string_map(value: Any, where: str) -> dict[str, str]:
+    """Keycloak's Map<String, String> attributes (scalars are read as their string form)."""
+    out: dict[str, str] = {}
+    for key, item in obj(value or {}, where).items():
+        if isinstance(item, dict | list):
+            fail(at(where, key), "expected a string")
+        if item is not None:
+            out[key] = ("true" if item else "false") if isinstance(item, bool) else str(item)
+    return out
+
+
+def list_map(value: Any, where: str) -> dict[str, list[str]]:
+    """Keycloak's Map<String, List<String>> attributes (a single string counts as a list of one)."""
+    out: dict[str, list[str]] = {}
+    for key, item in obj(value or {}, where).items():
+        out[key] = [item] if isinstance(item, str) else str_list(item, at(where, key))
+    return out
+
+
+def _b64(value: Any, where: str) -> None:
+    try:
+        base64.b64decode(str(value) + "=" * (-len(str(value)) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        fail(where, "expected base64")
+
+
+def json_field(cred: dict[str, Any], key: str, cw: str) -> dict[str, Any]:
+    """Keycloak writes secretData and credentialData as JSON text inside a JSON string."""
+    raw = cred.get(key)
+    if not isinstance(raw, str):
+        fail(at(cw, key), "expected a string holding a JSON object")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        fail(at(cw, key), f"invalid JSON at column {exc.colno}: {exc.msg}")
+    return obj(value, at(cw, key))
+
+
+def check_hash(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:
+    if not isinstance(secret.get("value"), str) or not secret["value"]:
+        fail(at(cw, "secretData.value"), "expected a string")
+    _b64(secret["value"], at(cw, "secretData.value"))
+    if not isinstance(secret.get("salt", ""), str):
+        fail(at(cw, "secretData.salt"), "expected a string")
+    _b64(secret.get("salt", ""), at(cw, "secretData.salt"))
+    algorithm = data.get("algorithm")
+    if not isinstance(algorithm, str):
+        fail(at(cw, "credentialData.algorithm"), "expected a string")
+    if not passwords.supported(data):
+        fail(at(cw, "credentialData.algorithm"),
+              f"unsupported password hash '{algorithm}' (argon2, pbkdf2-sha256, pbkdf2-sha512 or pbkdf2)")
+    iterations = data.get("hashIterations")
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+        fail(at(cw, "credentialData.hashIterations"), "expected a positive number")
+
+

@@ -1,0 +1,163 @@
+"""Realm export to Keycloak's realm-export JSON, the round trip, and the import/export commands."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from realm_files import (
+    ALICE_ID,
+    DEMO,
+    ENGINES,
+    databases,
+    demo,
+    import_data,
+    realm_roles_of,
+    rich_realm,
+    url_factory,
+    write,
+)
+
+from doorkeep import passwords, realm_io
+from doorkeep.cli import main
+from doorkeep.store.database import Database
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=ENGINES)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    return url_factory(request, tmp_path)
+
+
+@pytest.fixture
+async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
+    async with databases(fresh_url) as open_database:
+        yield open_database
+
+
+async def test_an_export_reimports_into_a_fresh_database_as_the_same_realm(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    first = await new_db()
+    await import_data(first, rich_realm())
+    exported = await realm_io.export_realm(first, "demo")
+    second = await new_db()
+    async with second.transaction() as tx:
+        assert await realm_io.import_realm(tx, copy.deepcopy(exported), 1_800_000_000, skip_existing=True) == "demo"
+    assert await realm_io.export_realm(second, "demo") == exported
+
+    async with second.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        alice = await tx.users.get(ALICE_ID)  # ids survive, so tokens' "sub" stays the same
+        assert alice is not None and alice.username == "alice" and not alice.enabled
+        stored = await tx.users.password(ALICE_ID)
+        assert stored is not None and passwords.verify("alice-pw", stored.secret_data, stored.credential_data)
+        reports = (await tx.clients.list(realm.id, client_id="reports"))[0]
+        service_account = await tx.users.get_service_account(reports.id)
+        assert service_account is not None and service_account.username == "service-account-reports"
+
+
+async def test_the_export_uses_keycloaks_shapes(new_db: Callable[[], Awaitable[Database]]) -> None:
+    db = await new_db()
+    await import_data(db, rich_realm())
+    exported = await realm_io.export_realm(db, "demo")
+    assert exported["realm"] == "demo" and exported["revokeRefreshToken"] is True
+    assert exported["refreshTokenMaxReuse"] == 2 and exported["notBefore"] == 1_650_000_000
+    assert exported["offlineSessionMaxLifespanEnabled"] is True and exported["sslRequired"] == "none"
+    assert exported["defaultRole"]["name"] == "default-roles-demo"
+    admin = next(r for r in exported["roles"]["realm"] if r["name"] == "admin")
+    assert admin["composites"] == {"realm": ["user"], "client": {"reports": ["read"]}}
+    assert [r["name"] for r in exported["roles"]["client"]["reports"]] == ["read", "write"]
+    assert exported["scopeMappings"] == [{"clientScope": "offline_access", "roles": ["offline_access"]},
+                                         {"client": "offline-access-spa", "roles": ["user"]}]
+    assert exported["clientScopeMappings"] == {"reports": [{"clientScope": "reports", "roles": ["read"]}]}
+    assert "reports" in exported["defaultOptionalClientScopes"]
+    clients = {c["clientId"]: c for c in exported["clients"]}
+    assert clients["reports"]["secret"] == "reports-secret" and "secret" not in clients["offline-access-spa"]
+    assert clients["reports"]["defaultClientScopes"] == ["profile", "reports"]
+    users = {u["username"]: u for u in exported["users"]}
+    assert users["service-account-reports"]["serviceAccountClientId"] == "reports"
+    assert users["service-account-reports"]["clientRoles"] == {"reports": ["write"]}
+    alice = users["alice"]
+    assert alice["id"] == ALICE_ID and alice["attributes"] == {"team": ["red", "blue"]}
+    assert alice["realmRoles"] == ["admin"]
+    assert alice["clientRoles"] == {"account": ["manage-account"], "reports": ["read"]}
+    [credential] = alice["credentials"]
+    assert credential["type"] == "password" and credential["userLabel"] == "My password"
+    assert isinstance(credential["secretData"], str) and isinstance(credential["credentialData"], str)
+    assert json.loads(credential["credentialData"])["algorithm"] == "pbkdf2-sha256"
+
+
+async def test_a_client_with_service_accounts_gets_its_user_when_the_file_has_none(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    data = demo()
+    data["clients"].append({"clientId": "Worker", "secret": "s", "serviceAccountsEnabled": True})
+    await import_data(db, data)
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        worker = (await tx.clients.list(realm.id, client_id="Worker"))[0]
+        user = await tx.users.get_service_account(worker.id)
+        assert user is not None and user.username == "service-account-worker"
+        assert await realm_roles_of(tx, "demo", "service-account-worker") == {"default-roles-demo"}
+
+
+
+async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_taken(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    await import_data(db, rich_realm())
+    copy_of = await realm_io.export_realm(db, "demo")
+    copy_of["realm"] = "demo-copy"  # its default role keeps the old name and is renamed on import
+    await import_data(db, copy_of)
+    original, copied = await realm_io.export_realm(db, "demo"), await realm_io.export_realm(db, "demo-copy")
+    assert copied["id"] != original["id"]
+    assert {u["id"] for u in copied["users"]}.isdisjoint(u["id"] for u in original["users"])
+    assert {c["id"] for c in copied["clients"]}.isdisjoint(c["id"] for c in original["clients"])
+    assert [r["name"] for r in copied["roles"]["realm"]] == [
+        "admin", "default-roles-demo-copy", "offline_access", "uma_authorization", "user"]
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo-copy")
+        assert realm is not None
+        alice = await tx.users.get_by_username(realm.id, "alice")
+        assert alice is not None and alice.id != ALICE_ID
+        stored = await tx.users.password(alice.id)
+        assert stored is not None and passwords.verify("alice-pw", stored.secret_data, stored.credential_data)
+        assert await realm_roles_of(tx, "demo-copy", "user1") == {"default-roles-demo-copy", "offline_access", "user"}
+
+
+
+# --- the command line ----------------------------------------------------------------------------------
+
+def test_the_cli_imports_and_exports_realm_files(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", "--file", str(DEMO), "--db-url", url])
+    assert result.exit_code == 0, result.output
+    assert "imported demo" in result.output
+    out = tmp_path / "demo-export.json"
+    result = runner.invoke(main, ["export", "--realm", "demo", "--file", str(out), "--db-url", url])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(out.read_text())
+    assert exported["realm"] == "demo"
+    assert {c["clientId"]: c.get("secret") for c in exported["clients"]}["offline-access-portal"] == "password"
+    result = runner.invoke(main, ["import", "--file", str(out), "--db-url", f"sqlite:///{tmp_path / 'copy.db'}"])
+    assert result.exit_code == 0, result.output
+
+    bad = write(tmp_path, {"realm": "demo", "users": [{"username": 5}]}, "bad.json")
+    result = runner.invoke(main, ["import", "--file", bad, "--db-url", url])
+    assert result.exit_code == 1
+    assert f"Error: {bad}: users[0].username: expected a string" in result.output
+    result = runner.invoke(main, ["export", "--realm", "nowhere", "--file", str(out), "--db-url", url])
+    assert result.exit_code == 1 and "Error: realm 'nowhere' not found" in result.output
+
+

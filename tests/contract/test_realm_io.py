@@ -1,0 +1,313 @@
+"""Realm import from Keycloak's realm-export JSON, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from realm_files import (
+    BUILTIN_CLIENTS,
+    BUILTIN_SCOPES,
+    DEMO,
+    ENGINES,
+    argon2_credential,
+    databases,
+    demo,
+    import_data,
+    pbkdf2_credential,
+    realm_roles_of,
+    url_factory,
+    write,
+)
+
+from doorkeep import passwords, realm_io
+from doorkeep.clock import FakeClock
+from doorkeep.settings import Settings
+from doorkeep.store.database import Database
+from support import claims, password_grant
+from wire_env import make_env
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=ENGINES)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    return url_factory(request, tmp_path)
+
+
+@pytest.fixture
+async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
+    async with databases(fresh_url) as open_database:
+        yield open_database
+
+
+# --- the demo realm ----------------------------------------------------------------------------------
+
+async def test_the_demo_realm_imported_at_start_gives_user1_an_offline_token(fresh_url: Callable[[], str]) -> None:
+    url = fresh_url()
+    settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin",
+                        import_realms=(str(DEMO),))
+    env, db = await make_env(url, settings)
+    try:
+        response = await password_grant(env.http, "demo", "offline-access-portal", "user1", "password",
+                                        secret="password", scope="offline_access")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert claims(body["refresh_token"])["typ"] == "Offline"
+        assert "offline_access" in body["scope"].split()
+        access = claims(body["access_token"])
+        assert {"offline_access", "user", "default-roles-demo"} <= set(access["realm_access"]["roles"])
+        assert access["email"] == "user1@example.com" and access["given_name"] == "User"
+    finally:
+        await env.http.aclose()
+        await db.dispose()
+
+
+async def test_the_demo_realm_gets_keycloaks_builtins_exactly_once(new_db: Callable[[], Awaitable[Database]]) -> None:
+    db = await new_db()
+    assert await realm_io.import_file(db, str(DEMO), FakeClock(), skip_existing=True) == ["demo"]
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        clients = {c.client_id: c for c in await tx.clients.list(realm.id)}
+        assert sorted(clients) == sorted([*BUILTIN_CLIENTS, "offline-access-portal", "offline-access-spa"])
+        assert [s.name for s in await tx.scopes.list(realm.id)] == BUILTIN_SCOPES
+        portal = clients["offline-access-portal"]
+        assert portal.secret == "password" and not portal.public_client
+        assert portal.direct_access_grants_enabled and portal.standard_flow_enabled
+        assert portal.redirect_uris == ("http://localhost:*", "http://127.0.0.1:*") and portal.web_origins == ("+",)
+        links = {s.name: default for s, default in await tx.clients.scopes(portal.id)}
+        assert links["offline_access"] is False and links["profile"] is True
+        spa = clients["offline-access-spa"]
+        assert spa.public_client and spa.attributes["pkce.code.challenge.method"] == "S256"
+        default_role = await tx.roles.get_realm_role(realm.id, "default-roles-demo")
+        assert default_role is not None
+        composites = {(r.client_id and clients["account"].id, r.name) for r in await tx.roles.composites(default_role.id)}
+        assert composites == {(None, "offline_access"), (None, "uma_authorization"),
+                              (clients["account"].id, "view-profile"), (clients["account"].id, "manage-account")}
+        offline_scope = await tx.scopes.get_by_name(realm.id, "offline_access")
+        assert offline_scope is not None
+        assert [r.name for r in await tx.roles.scope_mappings(offline_scope.id)] == ["offline_access"]
+        assert await realm_roles_of(tx, "demo", "user1") == {"default-roles-demo", "offline_access", "user"}
+        user = await tx.users.get_by_username(realm.id, "user1")
+        assert user is not None and user.enabled and user.first_name == "User" and user.last_name == "One"
+        credential = await tx.users.password(user.id)
+        assert credential is not None and credential.credential_data["algorithm"] == "argon2"
+        assert passwords.verify("password", credential.secret_data, credential.credential_data)
+
+
+async def test_a_file_listing_builtin_scopes_and_clients_merges_them_by_name(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    data = demo()
+    data["clientScopes"] = [{"name": "email", "description": "Mail, my way", "protocol": "openid-connect",
+                             "attributes": {"include.in.token.scope": "true"},
+                             "protocolMappers": [{"name": "email", "protocolMapper": "oidc-usermodel-property-mapper",
+                                                  "config": {"user.attribute": "email"}}]}]
+    data["clients"].append({"clientId": "admin-cli", "publicClient": True, "directAccessGrantsEnabled": False})
+    await import_data(db, data)
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        assert [s.name for s in await tx.scopes.list(realm.id)] == BUILTIN_SCOPES
+        email = await tx.scopes.get_by_name(realm.id, "email")
+        assert email is not None and email.description == "Mail, my way"
+        assert email.protocol_mappers[0]["config"] == {"user.attribute": "email"}
+        assert (email.name, True) in [(s.name, d) for s, d in await tx.realms.default_scopes(realm.id)]
+        admin_cli = await tx.clients.list(realm.id, client_id="admin-cli")
+        assert len(admin_cli) == 1 and admin_cli[0].direct_access_grants_enabled is False
+
+
+# --- hashed credentials ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make_credential", [
+    pytest.param(lambda pw: pbkdf2_credential(pw, "pbkdf2-sha256"), id="pbkdf2-sha256"),
+    pytest.param(lambda pw: pbkdf2_credential(pw, "pbkdf2-sha512", 210000), id="pbkdf2-sha512"),
+    pytest.param(argon2_credential, id="argon2"),
+])
+async def test_keycloak_hashed_passwords_import_unchanged_and_verify(
+    new_db: Callable[[], Awaitable[Database]], make_credential: Callable[[str], dict[str, Any]],
+) -> None:
+    db = await new_db()
+    data = demo()
+    credential = make_credential("s3cret!")
+    data["users"][0]["credentials"] = [credential]
+    await import_data(db, data)
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        user = await tx.users.get_by_username(realm.id, "user1")
+        assert user is not None
+        stored = await tx.users.password(user.id)
+    assert stored is not None
+    assert stored.secret_data == json.loads(credential["secretData"])
+    assert stored.credential_data == json.loads(credential["credentialData"])
+    assert stored.created_date == 1_600_000_000_000
+    assert passwords.verify("s3cret!", stored.secret_data, stored.credential_data)
+    assert not passwords.verify("password", stored.secret_data, stored.credential_data)
+
+
+async def test_a_temporary_plain_password_adds_the_update_password_action(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    data = demo()
+    data["users"][0]["credentials"] = [{"type": "password", "value": "changeme", "temporary": True}]
+    await import_data(db, data)
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        user = await tx.users.get_by_username(realm.id, "user1")
+        assert user is not None and user.required_actions == ("UPDATE_PASSWORD",)
+        stored = await tx.users.password(user.id)
+        assert stored is not None and passwords.verify("changeme", stored.secret_data, stored.credential_data)
+
+
+# --- malformed files ---------------------------------------------------------------------------------
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+    return change
+
+
+_DELETE = object()
+GHOST_ROLE = {"name": "auditor", "composite": True, "composites": {"realm": ["ghost"]}}
+DUPLICATE_USER = {"username": "USER1", "enabled": True}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_set(["realm"], _DELETE), "realm: missing realm name"),
+    (_set(["realm"], 7), "realm: expected a non-empty string"),
+    (_set(["users", 0, "credentials", 0, "value"], 1234), "users[0].credentials[0].value: expected a string"),
+    (_set(["users", 1], DUPLICATE_USER), "users[1].username: duplicate username 'user1' (also users[0])"),
+    (_set(["users", 0, "realmRoles", 2], "ghost"), "users[0].realmRoles[2]: no realm role 'ghost'"),
+    (_set(["users", 0, "clientRoles"], {"nope": ["x"]}), "users[0].clientRoles.nope: no client 'nope'"),
+    (_set(["users", 0, "clientRoles"], {"account": ["x"]}), "users[0].clientRoles.account[0]: client 'account' has no role 'x'"),
+    (_set(["roles", "realm", 0], GHOST_ROLE), "roles.realm[0].composites.realm[0]: no realm role 'ghost'"),
+    (_set(["clients"], {}), "clients: expected a list"),
+    (_set(["clients", 0, "redirectUris"], "http://localhost:*"), "clients[0].redirectUris: expected a list of strings"),
+    (_set(["clients", 1, "clientId"], "offline-access-portal"),
+     "clients[1].clientId: duplicate clientId 'offline-access-portal'"),
+    (_set(["accessTokenLifespan"], "soon"), "accessTokenLifespan: expected a number"),
+    (_set(["revokeRefreshToken"], "yes"), "revokeRefreshToken: expected true or false"),
+    (_set(["sslRequired"], "sometimes"), "sslRequired: expected one of all, external, none"),
+    (_set(["defaultDefaultClientScopes"], ["profile", "ghost"]), "defaultDefaultClientScopes[1]: no client scope 'ghost'"),
+    (_set(["users", 0, "credentials", 0], {"type": "password", "secretData": "{not json", "credentialData": "{}"}),
+     "users[0].credentials[0].secretData: invalid JSON at column 2: Expecting property name enclosed in double quotes"),
+    (_set(["users", 0, "credentials", 0], {
+        "type": "password", "secretData": json.dumps({"value": "AAAA", "salt": "AAAA"}),
+        "credentialData": json.dumps({"algorithm": "bcrypt", "hashIterations": 10})}),
+     "users[0].credentials[0].credentialData.algorithm: unsupported password hash 'bcrypt' "
+     "(argon2, pbkdf2-sha256, pbkdf2-sha512 or pbkdf2)"),
+])
+async def test_a_malformed_file_names_the_place_and_writes_nothing(
+    new_db: Callable[[], Awaitable[Database]], tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str,
+) -> None:
+    db = await new_db()
+    await realm_io.import_file(db, str(DEMO), FakeClock(), skip_existing=False)
+    before = await realm_io.export_realm(db, "demo")
+    data = demo()
+    data["users"].append({"username": "user2", "enabled": True})
+    change(data)
+    path = write(tmp_path, data)
+    with pytest.raises(realm_io.ImportError_) as raised:
+        await realm_io.import_file(db, path, FakeClock(), skip_existing=False)
+    assert str(raised.value) == f"{path}: {message}"
+    assert await realm_io.export_realm(db, "demo") == before
+
+
+async def test_a_json_syntax_error_names_its_line_and_column(
+    new_db: Callable[[], Awaitable[Database]], tmp_path: Path,
+) -> None:
+    db = await new_db()
+    path = write(tmp_path, '{\n  "realm": "demo",\n  "enabled": true,,\n}\n')
+    with pytest.raises(realm_io.ImportError_) as raised:
+        await realm_io.import_file(db, path, FakeClock(), skip_existing=False)
+    assert str(raised.value) == f"{path}: invalid JSON at line 3 column 19: Expecting property name enclosed in double quotes"
+    async with db.transaction() as tx:
+        assert await tx.realms.get_by_name("demo") is None
+
+
+async def test_a_list_of_realms_is_imported_all_or_nothing(
+    new_db: Callable[[], Awaitable[Database]], tmp_path: Path,
+) -> None:
+    db = await new_db()
+    second = {"realm": "second", "users": [{"username": "bob", "realmRoles": ["ghost"]}]}
+    path = write(tmp_path, [demo(), second])
+    with pytest.raises(realm_io.ImportError_) as raised:
+        await realm_io.import_file(db, path, FakeClock(), skip_existing=False)
+    assert str(raised.value) == f"{path}: [1].users[0].realmRoles[0]: no realm role 'ghost'"
+    async with db.transaction() as tx:
+        assert [r.name for r in await tx.realms.list()] == []
+    second["users"][0]["realmRoles"] = ["offline_access"]  # type: ignore[index]
+    path = write(tmp_path, [demo(), second])
+    assert await realm_io.import_file(db, path, FakeClock(), skip_existing=False) == ["demo", "second"]
+
+
+async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
+    new_db: Callable[[], Awaitable[Database]], caplog: pytest.LogCaptureFixture,
+) -> None:
+    db = await new_db()
+    data = demo()
+    data.update(authenticationFlows=[{"alias": "browser"}], smtpServer={"host": "mail"}, groups=[],
+                permanentLockout=False)
+    data["clients"][0]["protocolMappers"] = [{"name": "aud"}]
+    data["users"][0]["credentials"].append({"type": "otp", "secretData": "{}", "credentialData": "{}"})
+    data["users"][0]["groups"] = []
+    with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
+        await import_data(db, data)
+    warnings = [r for r in caplog.records if r.name == "doorkeep.import" and r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in warnings] == [
+        "realm 'demo': skipped fields Doorkeep does not support: authenticationFlows, clients[].protocolMappers, "
+        "smtpServer, users[].credentials[type=otp]"
+    ]
+
+
+# --- existing realms -----------------------------------------------------------------------------------
+
+async def test_skip_existing_leaves_a_realm_alone_and_override_replaces_it(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    await import_data(db, demo())
+    changed = demo()
+    changed["accessTokenLifespan"] = 120
+    changed["users"] = [{"username": "carol", "enabled": True}]
+    assert await import_data(db, changed, skip_existing=True) is None
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None and realm.access_token_lifespan == 300
+        assert await tx.users.get_by_username(realm.id, "user1") is not None
+    assert await import_data(db, changed, skip_existing=False) == "demo"
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None and realm.access_token_lifespan == 120
+        assert await tx.users.get_by_username(realm.id, "user1") is None
+        assert await tx.users.get_by_username(realm.id, "carol") is not None
+
+
+
+async def test_a_realm_or_user_the_file_does_not_enable_is_disabled_as_in_keycloak(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    await import_data(db, {"realm": "quiet", "users": [{"username": "dave"}]})
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("quiet")
+        assert realm is not None and realm.enabled is False
+        user = await tx.users.get_by_username(realm.id, "dave")
+        assert user is not None and user.enabled is False
+        assert await tx.users.role_ids(user.id) == set()
+        assert sorted(c.client_id for c in await tx.clients.list(realm.id)) == BUILTIN_CLIENTS
