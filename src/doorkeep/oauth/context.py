@@ -48,6 +48,9 @@ class Form:
     def keys(self) -> list[str]:
         return list(self._values)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
 
 @dataclass(frozen=True)
 class OAuthRequest:

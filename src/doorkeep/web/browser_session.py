@@ -46,7 +46,7 @@ async def logout(request: Request) -> Response:
         form = await read_form(request)
     except OAuthError:
         form = None
-    if request.method == "POST" and (form is None or "refresh_token" in form.keys()):
+    if request.method == "POST" and (form is None or "refresh_token" in form):
         return await protocol.logout_endpoint(request)
     realm = await protocol._realm(request)
     if realm is None:
