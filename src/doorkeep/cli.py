@@ -138,6 +138,7 @@ def _serve(settings: Settings) -> None:
     from doorkeep.store.database import Database
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
 
     async def _prepare() -> None:
         db = Database(settings.db_url)
