@@ -187,12 +187,9 @@ def user_to_json(user: User) -> dict[str, Any]:
     out.setdefault("emailVerified", user.email_verified)
     if user.service_account_client_id:
         out["serviceAccountClientId"] = user.service_account_client_id
-    out["attributes"] = user.attributes or None
-    if out["attributes"] is None:
-        del out["attributes"]
+    if not user.attributes:
+        out.pop("attributes", None)
     out["totp"] = False
     out["disableableCredentialTypes"] = []
-    out["federationLink"] = None
-    del out["federationLink"]
     out["access"] = {"manage": True}
     return out
