@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from doorkeep.web import browser_session, cors, login, protocol
+from doorkeep.web import account, browser_session, cors, login, protocol
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin.routes import admin_routes
 
@@ -33,4 +33,5 @@ def routes() -> list[BaseRoute]:
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
           for path in ("token", "token/introspect", "userinfo", "revoke", "logout")),
         *admin_routes(),
+        *account.ROUTES,
     ]

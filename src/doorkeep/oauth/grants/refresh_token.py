@@ -126,10 +126,10 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     claims = await decode(tx, services, req, token)
     check_expiry(claims, req, client, now)
     rotation = policy.revoke_refresh_token(req.realm, client)
-    us, cs, user = await load_sessions(tx, req, client, claims, now, lock=True)
     original = await scope_rules.from_names(tx, client, str(claims.get("scope", "")))
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
+    us, cs, user = await load_sessions(tx, req, client, claims, now, lock=True)
     granted = dataclasses.replace(granted, openid=scope_rules.OPENID in scope_rules.split(cs.scope_param))
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
