@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from support import seed_client, seed_realm, seed_user
 from wire_env import Env, make_env
 
 
@@ -18,3 +19,12 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
     finally:
         await e.http.aclose()
         await db.dispose()
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    """Realm ``test`` with the confidential client ``app`` (secret ``secret``) and ``user1`` / ``password``."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    return env

@@ -11,7 +11,6 @@ from support import (
     refresh,
     seed_client,
     seed_realm,
-    seed_user,
     update_client,
     update_realm,
     update_user,
@@ -23,12 +22,10 @@ DAY = 86400
 
 
 @pytest.fixture
-async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    await seed_client(env.db, "test", "other")
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
+async def realm(realm: Env) -> Env:
+    """The shared ``test`` realm plus a second confidential client, ``other``."""
+    await seed_client(realm.db, "test", "other")
+    return realm
 
 
 async def offline_token(env: Env, client: str = "app", scope: str = "offline_access") -> str:

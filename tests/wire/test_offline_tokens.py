@@ -11,7 +11,6 @@ from support import (
     password_grant,
     refresh,
     seed_client,
-    seed_realm,
     seed_user,
     token_url,
     update_realm,
@@ -19,14 +18,6 @@ from support import (
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
 
 
 async def session_counts(db: Database, sid: str) -> tuple[int, int]:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from support import assert_error, claims, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
+from support import assert_error, claims, password_grant, refresh, seed_client, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    await seed_client(env.db, "test", "other")
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
+async def realm(realm: Env) -> Env:
+    """The shared ``test`` realm plus a second confidential client, ``other``."""
+    await seed_client(realm.db, "test", "other")
+    return realm
 
 
 async def logout(env: Env, token: str, client: str = "app", secret: str | None = "secret") -> int:

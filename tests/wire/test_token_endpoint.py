@@ -11,8 +11,6 @@ from support import (
     claims,
     password_grant,
     seed_client,
-    seed_realm,
-    seed_user,
     token_url,
     update_client,
     update_realm,
@@ -21,14 +19,6 @@ from support import (
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app")
-    await seed_user(env.db, env.clock, "test", "user1")
-    return env
 
 
 async def test_missing_grant_type_is_invalid_request(realm: Env) -> None:
