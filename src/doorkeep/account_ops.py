@@ -1,0 +1,330 @@
+"""Keycloak's Account REST API (KEYCLOAK.md §10): where users see their applications, consents and
+sessions, and revoke offline tokens.
+
+Keycloak's AccountLoader, AccountRestService and account/SessionResource. The caller is a bearer
+access token of the realm that is valid (``oauth.access.validate``), carries the ``account``
+audience (else 401, "Invalid audience for client account") and is not a service account; each
+operation then requires one of the user's effective ``account`` client roles (403).
+Operations take a ``Tx`` and return Keycloak's JSON (nulls omitted, times in seconds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import policy
+from doorkeep.console.pages import CONSENT_TEXTS
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
+from doorkeep.oauth import access
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+ACCOUNT_CLIENT = "account"
+MANAGE_ACCOUNT, VIEW_PROFILE = "manage-account", "view-profile"
+VIEW_APPLICATIONS, VIEW_CONSENT, MANAGE_CONSENT = "view-applications", "view-consent", "manage-consent"
+UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
+FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
+UNKNOWN, OTHER = "Unknown", "Other"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated account user: realm, user, the token's ``sid`` and effective account roles."""
+
+    realm: Realm
+    user: User
+    session_id: str | None
+    roles: frozenset[str]
+    base_url: str
+    now: int
+
+    def require_one_of(self, *roles: str) -> None:
+        if not self.roles.intersection(roles):
+            raise FORBIDDEN
+
+
+async def authenticate(
+    tx: Tx, services: Services, realm_name: str, base_url: str, token: str | None
+) -> Caller:
+    """The realm (404), its enabled ``account`` client (404), then the bearer token (401)."""
+    realm = await tx.realms.get_by_name(realm_name)
+    if realm is None:
+        raise AdminError(404, "Realm does not exist", key="error")
+    account = await tx.clients.get_by_client_id(realm.id, ACCOUNT_CLIENT)
+    if account is None or not account.enabled:
+        raise AdminError(404, "account management not enabled", key="error")
+    if token is None or not realm.enabled:
+        raise UNAUTHORIZED
+    try:
+        valid = await access.validate(tx, services, realm.id, f"{base_url}/realms/{realm.name}", token)
+    except access.InvalidAccess:
+        raise UNAUTHORIZED from None
+    aud = valid.claims.get("aud")
+    if ACCOUNT_CLIENT not in (aud if isinstance(aud, list) else [aud]):
+        raise UNAUTHORIZED
+    if valid.user.service_account_client_id is not None:
+        raise UNAUTHORIZED  # "Service accounts are not allowed to access this service"
+    effective = await tx.roles.get_many(await tx.roles.expand(await tx.users.role_ids(valid.user.id)))
+    roles = frozenset(r.name for r in effective if r.client_id == account.id)
+    sid = valid.claims.get("sid")
+    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now())
+
+
+def _compact(body: dict[str, Any]) -> dict[str, Any]:
+    """Jackson's NON_NULL: null fields are left out."""
+    return {k: v for k, v in body.items() if v is not None}
+
+
+# --- the profile -------------------------------------------------------------------------------
+def profile(caller: Caller) -> dict[str, Any]:
+    """``GET /account``: the account UserRepresentation (view-profile or manage-account)."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    u = caller.user
+    return _compact({"id": u.id, "username": u.username, "firstName": u.first_name, "lastName": u.last_name,
+                     "email": u.email, "emailVerified": u.email_verified})
+
+
+async def update_profile(tx: Tx, caller: Caller, body: dict[str, Any]) -> None:
+    """``POST /account``: firstName, lastName and email when present; a new email is unverified."""
+    caller.require_one_of(MANAGE_ACCOUNT)
+    user = caller.user
+    changes: dict[str, Any] = {}
+    for key, attr in (("firstName", "first_name"), ("lastName", "last_name"), ("email", "email")):
+        if key in body and (body[key] is None or isinstance(body[key], str)):
+            changes[attr] = body[key] or None
+    email = changes.get("email", user.email)
+    if email != user.email:
+        other = await tx.users.get_by_email(caller.realm.id, email) if email else None
+        if other is not None and other.id != user.id and not caller.realm.duplicate_emails_allowed:
+            error = {"field": "email", "errorMessage": "emailExistsMessage", "params": ["email"]}
+            raise _FieldError(409, error)
+        changes["email_verified"] = False
+    await tx.users.update(dataclasses.replace(user, **changes))
+
+
+class _FieldError(AdminError):
+    """A user-profile validation error, as Keycloak's ErrorResponse.errors(..., shrink=false) renders it."""
+
+    def __init__(self, status: int, error: dict[str, Any]) -> None:
+        super().__init__(status, str(error["errorMessage"]))
+        self.error = error
+
+    def body(self) -> dict[str, Any]:
+        return {**self.error, "errors": [self.error]}
+
+
+# --- applications and consents -----------------------------------------------------------------
+def _effective_url(client: Client, base_url: str) -> str | None:
+    """Keycloak's ResolveRelative: a relative base URL joins the root URL (or the server's base URL)."""
+    url = client.base_url
+    if url is None or not url.startswith("/"):
+        return url
+    root = client.root_url
+    if root is None:
+        return base_url + url
+    for placeholder in ("${authBaseUrl}", "${authAdminUrl}"):
+        if root.startswith(placeholder):
+            root = base_url + root[len(placeholder):]
+    return root.rstrip("/") + url
+
+
+def _scope_json(scope_id: str, name: str, consent_text: str | None) -> dict[str, Any]:
+    """ConsentScopeRepresentation; ``displayText`` is the consent-screen text in English (Keycloak also
+    echoes it as the deprecated ``displayTest``)."""
+    text = CONSENT_TEXTS.get(consent_text, consent_text) if consent_text else name
+    return {"id": scope_id, "name": name, "displayText": text, "displayTest": text}
+
+
+async def _consent_json(tx: Tx, client: Client, consent: Consent) -> dict[str, Any]:
+    """ConsentRepresentation (brief): granted scopes, created and last-updated dates (ms)."""
+    scopes: list[dict[str, Any]] = []
+    for scope_id in consent.granted_scopes:
+        if scope_id == client.id:  # a consent-required client is itself a grantable "scope"
+            scopes.append(_scope_json(client.id, client.client_id, client.attr("consent.screen.text") or None))
+            continue
+        scope = await tx.scopes.get(scope_id)
+        if scope is not None:
+            scopes.append(_scope_json(scope.id, scope.name, _consent_text(scope)))
+    return {"grantedScopes": scopes, "createdDate": consent.created_date,
+            "lastUpdatedDate": consent.last_updated_date}
+
+
+def _consent_text(scope: ClientScope) -> str | None:
+    text = scope.attributes.get("consent.screen.text")
+    return str(text) if text else None
+
+
+async def applications(tx: Tx, caller: Caller, name: str | None) -> list[dict[str, Any]]:
+    """Clients with an online session (inUse), an offline one (offlineAccess) or a consent, plus the
+    always-displayed ones; bearer-only clients left out; ``name`` filters on the client's name."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_APPLICATIONS)
+    user, realm = caller.user, caller.realm
+    in_use = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, False)}
+    offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True)}
+    consents = {c.client_id: c for c in await tx.sessions.consents_of(user.id)}
+    found: dict[str, Client] = {}
+    for client_uuid in in_use | offline | set(consents):
+        client = await tx.clients.get(client_uuid)
+        if client is not None and client.realm_id == realm.id:
+            found[client.id] = client
+    for client in await tx.clients.list(realm.id):
+        if client.always_display_in_console:
+            found[client.id] = client
+    out = []
+    for client in sorted(found.values(), key=lambda c: c.client_id):
+        if client.bearer_only or not client.client_id:
+            continue
+        if name is not None and (client.name is None or name.lower() not in client.name.lower()):
+            continue
+        item: dict[str, Any] = {
+            "clientId": client.client_id, "clientName": client.name, "description": client.description,
+            "userConsentRequired": client.consent_required, "inUse": client.id in in_use,
+            "offlineAccess": client.id in offline, "rootUrl": client.root_url, "baseUrl": client.base_url,
+            "effectiveUrl": _effective_url(client, caller.base_url),
+        }
+        consent = consents.get(client.id)
+        if consent is not None:
+            item["consent"] = await _consent_json(tx, client, consent)
+            item.update(logoUri=client.attributes.get("logoUri"), policyUri=client.attributes.get("policyUri"),
+                        tosUri=client.attributes.get("tosUri"))
+        out.append(_compact(item))
+    return out
+
+
+async def _client(tx: Tx, caller: Caller, client_id: str) -> Client:
+    client = await tx.clients.get_by_client_id(caller.realm.id, client_id)
+    if client is None:
+        raise AdminError(404, f"No client with clientId: {client_id} found.")
+    return client
+
+
+async def get_consent(tx: Tx, caller: Caller, client_id: str) -> dict[str, Any] | None:
+    """The user's consent to this client, or None (the route answers 204)."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_CONSENT, MANAGE_CONSENT)
+    client = await _client(tx, caller, client_id)
+    consent = await tx.sessions.get_consent(caller.user.id, client.id)
+    return None if consent is None else await _consent_json(tx, client, consent)
+
+
+async def upsert_consent(tx: Tx, caller: Caller, client_id: str, body: Any) -> dict[str, Any]:
+    """Create or replace the consent with the given scopes (each ``{"id": …}``, or ``{"name": …}``)."""
+    caller.require_one_of(MANAGE_ACCOUNT, MANAGE_CONSENT)
+    client = await _client(tx, caller, client_id)
+    requested = body.get("grantedScopes") if isinstance(body, dict) else None
+    if not isinstance(requested, list):
+        requested = []
+    realm_scopes = await tx.scopes.list(caller.realm.id)
+    available = {s.id for s in realm_scopes} | ({client.id} if client.consent_required else set())
+    by_name = {s.name: s.id for s in realm_scopes}
+    granted: list[str] = []
+    for item in requested:
+        fields = item if isinstance(item, dict) else {}
+        if fields.get("id") is not None:
+            ident = str(fields["id"])
+            scope_id = ident if ident in available else None
+        else:
+            ident = str(fields.get("name"))
+            scope_id = by_name.get(ident)
+        if scope_id is None:
+            raise AdminError(400, f"Scope id {ident} does not exist for client {client.name or client.client_id}.")
+        if scope_id not in granted:
+            granted.append(scope_id)
+    now_ms = caller.now * 1000
+    existing = await tx.sessions.get_consent(caller.user.id, client.id)
+    consent = Consent(caller.user.id, client.id, tuple(granted),
+                      existing.created_date if existing else now_ms, now_ms)
+    await tx.sessions.save_consent(consent)
+    return await _consent_json(tx, client, consent)
+
+
+async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
+    """Keycloak's UserConsentManager.revokeConsentToClient: the consent, then this client in every
+    offline session of the user (its offline tokens die); if a consent was removed, the client's
+    online sessions are logged out too."""
+    caller.require_one_of(MANAGE_ACCOUNT, MANAGE_CONSENT)
+    client = await _client(tx, caller, client_id)
+    revoked_consent = await tx.sessions.delete_consent(caller.user.id, client.id)
+    await service.revoke_offline_for_client(tx, caller.user.id, client.id)
+    if revoked_consent:
+        await service.logout_client_online(tx, caller.user.id, client.id)
+
+
+# --- sessions and devices ----------------------------------------------------------------------
+async def _online_sessions(tx: Tx, caller: Caller) -> list[UserSession]:
+    """The user's live online sessions (expired rows awaiting the cleaner are not shown)."""
+    realm, now = caller.realm, caller.now
+    return [s for s in await tx.sessions.user_sessions_of(caller.user.id, False)
+            if policy.user_session_valid(realm, False, s.remember_me, s.started, s.last_session_refresh, now)]
+
+
+def _device(session: UserSession) -> dict[str, str]:
+    """What the session's notes say about the device; Keycloak's "unknown device" otherwise."""
+    notes = session.notes
+
+    def note(key: str, default: str) -> str:
+        value = notes.get(key)
+        return str(value) if value else default
+
+    return {"os": note("os", OTHER), "osVersion": note("os.version", UNKNOWN), "device": note("device", OTHER),
+            "browser": note("browser", f"{OTHER}/{UNKNOWN}")}
+
+
+async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[str, Any]:
+    """SessionRepresentation: times in seconds; ``expires`` = started + SSO Session Max."""
+    clients = []
+    for cs in await tx.sessions.client_sessions(session.id, False):
+        client = await tx.clients.get(cs.client_id)
+        if client is not None:
+            clients.append(_compact({"clientId": client.client_id, "clientName": client.name,
+                                     "userConsentRequired": False, "inUse": False, "offlineAccess": False}))
+    return _compact({
+        "id": session.id, "ipAddress": session.ip_address, "started": session.started,
+        "lastAccess": session.last_session_refresh,
+        "expires": session.started + policy.sso_max(caller.realm, session.remember_me),
+        "clients": clients, "browser": _device(session)["browser"],
+        "current": True if session.id == caller.session_id else None,
+    })
+
+
+async def sessions(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
+    """``GET /account/sessions``: online sessions only; offline sessions are never listed."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    return [await _session_json(tx, caller, s) for s in await _online_sessions(tx, caller)]
+
+
+async def devices(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
+    """``GET /account/sessions/devices``: online sessions grouped by operating system and version."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    grouped: dict[str, dict[str, Any]] = {}
+    for session in await _online_sessions(tx, caller):
+        device = _device(session)
+        rep = grouped.setdefault(device["os"] + device["osVersion"], {
+            "os": device["os"], "osVersion": device["osVersion"], "device": device["device"],
+            "lastAccess": 0, "mobile": False, "sessions": []})
+        if session.id == caller.session_id:
+            rep["current"] = True
+        rep["lastAccess"] = max(rep["lastAccess"], session.last_session_refresh)
+        rep["sessions"].append(await _session_json(tx, caller, session))
+    return list(grouped.values())
+
+
+async def logout_sessions(tx: Tx, caller: Caller, *, include_current: bool) -> None:
+    """``DELETE /account/sessions``: every online session (the current one only if asked); offline kept."""
+    caller.require_one_of(MANAGE_ACCOUNT)
+    for session in await tx.sessions.user_sessions_of(caller.user.id, False):
+        if include_current or session.id != caller.session_id:
+            await service.remove(tx, session.id, False)
+
+
+async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
+    """``DELETE /account/sessions/{id}``: that online session if it is the caller's; 204 either way."""
+    caller.require_one_of(MANAGE_ACCOUNT)
+    session = await tx.sessions.get_user_session(session_id, False)
+    if session is not None and session.user_id == caller.user.id:
+        await service.remove(tx, session.id, False)

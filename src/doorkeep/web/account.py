@@ -1,0 +1,142 @@
+"""Account REST routes under ``/realms/{realm}/account`` (KEYCLOAK.md §10): parse, call ``account_ops``, render.
+
+Errors keep Keycloak's shapes: ``{"error": "HTTP 401 Unauthorized"}``, ``{"error": "HTTP 403 Forbidden"}``,
+``{"errorMessage": "No client with clientId: x found."}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep import account_ops as ops
+from doorkeep.errors import AdminError
+from doorkeep.oauth import access
+from doorkeep.web.http import admin_error, base_url, in_transaction, json_response, read_json, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+Work = Callable[["Tx", ops.Caller], Awaitable[Response]]
+NO_CACHE = {"Cache-Control": "no-cache"}
+
+
+def _ok(body: Any) -> Response:
+    return json_response(body, headers=NO_CACHE)
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+async def _answer(request: Request, work: Work, *, write: bool = True) -> Response:
+    """Authenticate the bearer token for the path's realm, then run ``work`` in one transaction."""
+    services = state(request).services
+    token = access.bearer_token(request.headers.get("authorization"))
+
+    async def run(tx: Tx) -> Response:
+        caller = await ops.authenticate(tx, services, request.path_params["realm"], base_url(request), token)
+        return await work(tx, caller)
+
+    try:
+        return await in_transaction(request, run, write=write)
+    except AdminError as err:
+        return admin_error(err)
+
+
+async def account(request: Request) -> Response:
+    if request.method == "GET":
+        async def show(tx: Tx, caller: ops.Caller) -> Response:
+            return _ok(ops.profile(caller))
+
+        return await _answer(request, show, write=False)
+    try:
+        body = await read_json(request)
+    except AdminError as err:
+        return admin_error(err)
+
+    async def update(tx: Tx, caller: ops.Caller) -> Response:
+        await ops.update_profile(tx, caller, body if isinstance(body, dict) else {})
+        return _no_content()
+
+    return await _answer(request, update)
+
+
+async def applications(request: Request) -> Response:
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return _ok(await ops.applications(tx, caller, request.query_params.get("name")))
+
+    return await _answer(request, work, write=False)
+
+
+async def consent(request: Request) -> Response:
+    """GET (204 when none), POST/PUT (upsert, 200 with the consent), DELETE (revoke, 204)."""
+    client_id = request.path_params["client_id"]
+    if request.method == "GET":
+        async def show(tx: Tx, caller: ops.Caller) -> Response:
+            found = await ops.get_consent(tx, caller, client_id)
+            return _no_content() if found is None else _ok(found)
+
+        return await _answer(request, show, write=False)
+    if request.method == "DELETE":
+        async def revoke(tx: Tx, caller: ops.Caller) -> Response:
+            await ops.revoke_consent(tx, caller, client_id)
+            return _no_content()
+
+        return await _answer(request, revoke)
+    try:
+        body = await read_json(request)
+    except AdminError as err:
+        return admin_error(err)
+
+    async def upsert(tx: Tx, caller: ops.Caller) -> Response:
+        return json_response(await ops.upsert_consent(tx, caller, client_id, body))
+
+    return await _answer(request, upsert)
+
+
+async def sessions(request: Request) -> Response:
+    if request.method == "DELETE":
+        include_current = request.query_params.get("current", "false").strip().lower() == "true"
+
+        async def logout(tx: Tx, caller: ops.Caller) -> Response:
+            await ops.logout_sessions(tx, caller, include_current=include_current)
+            return _no_content()
+
+        return await _answer(request, logout)
+
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return _ok(await ops.sessions(tx, caller))
+
+    return await _answer(request, work, write=False)
+
+
+async def devices(request: Request) -> Response:
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return _ok(await ops.devices(tx, caller))
+
+    return await _answer(request, work, write=False)
+
+
+async def session(request: Request) -> Response:
+    async def logout(tx: Tx, caller: ops.Caller) -> Response:
+        await ops.logout_session(tx, caller, request.path_params["session"])
+        return _no_content()
+
+    return await _answer(request, logout)
+
+
+BASE = "/realms/{realm}/account"
+
+ROUTES: list[Route] = [
+    Route(BASE, account, methods=["GET", "POST"]),
+    Route(f"{BASE}/applications", applications, methods=["GET"]),
+    Route(f"{BASE}/applications/{{client_id}}/consent", consent, methods=["GET", "POST", "PUT", "DELETE"]),
+    Route(f"{BASE}/sessions", sessions, methods=["GET", "DELETE"]),
+    Route(f"{BASE}/sessions/devices", devices, methods=["GET"]),
+    Route(f"{BASE}/sessions/{{session}}", session, methods=["DELETE"]),
+]
