@@ -1,0 +1,90 @@
+"""Bad input gets Keycloak's error, never a 500 (a table of hostile requests against every endpoint)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from support import password_grant
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+OIDC = "/realms/test/protocol/openid-connect"
+
+
+def b64(data: object) -> str:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+WEIRD_TOKENS = [
+    "", ".", "..", "a.b.c", "a.b", "%%%", "x" * 5000,
+    f"{b64([1, 2])}.{b64({'typ': 'Offline'})}.sig",
+    f"{b64({'alg': 'HS512', 'kid': 5})}.{b64({'typ': 'Offline'})}.sig",
+    f"{b64({'alg': 'HS512', 'kid': 'nope'})}.{b64({'typ': 'Offline', 'iat': 'soon', 'sid': []})}.sig",
+    f"{b64({'alg': 'none'})}.{b64('just a string')}.",
+    b64(b"\xff\xfe") + "." + b64(b"\x00") + ".x",
+]
+
+
+@pytest.mark.parametrize("token", WEIRD_TOKENS)
+async def test_weird_tokens_never_crash_any_endpoint(realm: Env, token: str) -> None:
+    creds = {"client_id": "app", "client_secret": "secret"}
+    calls = [
+        ("token", {"grant_type": "refresh_token", "refresh_token": token, **creds}),
+        ("token", {"grant_type": "authorization_code", "code": token, "redirect_uri": "http://x", **creds}),
+        ("token/introspect", {"token": token, **creds}),
+        ("revoke", {"token": token, **creds}),
+        ("logout", {"refresh_token": token, **creds}),
+        ("userinfo", {"access_token": token}),
+    ]
+    for path, form in calls:
+        response = await realm.http.post(f"{OIDC}/{path}", data=form)
+        assert response.status_code < 500, (path, response.status_code, response.text)
+        assert response.headers["content-type"].startswith("application/json") or response.status_code in (200, 204)
+    for headers in ({"Authorization": f"Bearer {token}"}, {"Authorization": token}):
+        for url in (f"{OIDC}/userinfo", "/admin/realms/test/users", "/realms/test/account/applications"):
+            response = await realm.http.get(url, headers=headers)
+            assert response.status_code in (400, 401, 403), (url, response.status_code, response.text)
+
+
+@pytest.mark.parametrize("authorization", ["Basic", "Basic !!!", "Basic " + base64.b64encode(b"\xff\xfe").decode(),
+                                           "Basic " + base64.b64encode(b"nocolon").decode(), "Bearer", "Digest x"])
+async def test_broken_authorization_headers_are_client_errors(realm: Env, authorization: str) -> None:
+    response = await realm.http.post(f"{OIDC}/token", data={"grant_type": "client_credentials"},
+                                     headers={"Authorization": authorization})
+    assert 400 <= response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize("body", [b"=", b"&&&", b"a=%zz", b"grant_type", b"\x00\x01", "grant_type=pässword".encode()])
+async def test_odd_form_bodies_are_client_errors(realm: Env, body: bytes) -> None:
+    response = await realm.http.post(f"{OIDC}/token", content=body,
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert 400 <= response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b"42", b'"x"', b'{"realm": 5}', b'{"realm": ""}',
+                                  b'{"realm": "ok", "accessTokenLifespan": "forever"}', b"\xff"])
+async def test_odd_admin_json_is_a_client_error(realm: Env, body: bytes) -> None:
+    headers = {**await realm.admin_headers(), "Content-Type": "application/json"}
+    for url in ("/admin/realms", "/admin/realms/test/clients", "/admin/realms/test/users", "/admin/realms/test/roles"):
+        response = await realm.http.post(url, content=body, headers=headers)
+        assert 400 <= response.status_code < 500, (url, body, response.status_code, response.text)
+    response = await realm.http.put("/admin/realms/test", content=body, headers=headers)
+    assert 400 <= response.status_code < 500 or response.status_code == 204, (body, response.text)
+
+
+async def test_huge_scope_and_long_values_are_refused_cleanly(realm: Env) -> None:
+    response = await password_grant(realm.http, "test", "app", scope="openid " + "x" * 20000)
+    assert response.status_code == 400
+    response = await password_grant(realm.http, "test", "app", username="u" * 20000)
+    assert response.status_code == 401
+
+
+async def test_authorization_endpoint_with_odd_parameters(realm: Env) -> None:
+    for params in ({}, {"client_id": ""}, {"client_id": "app", "redirect_uri": "javascript:alert(1)"},
+                   {"client_id": "app", "response_type": "code", "max_age": "-5"},
+                   {"client_id": "x" * 3000}):
+        response = await realm.http.get(f"{OIDC}/auth", params=params)
+        assert response.status_code < 500, (params, response.text)
