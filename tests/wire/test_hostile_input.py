@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+
 from support import password_grant
 from wire_env import Env
 
