@@ -116,13 +116,19 @@ class RoleRepo:
     async def expand(self, role_ids: Iterable[str]) -> set[str]:
         """The ids of the given roles and every role they contain, transitively."""
         seen: set[str] = set(role_ids)
-        frontier = list(seen)
-        while frontier:
-            rows = await self._c.execute(
-                select(role_composites.c.child_id).where(role_composites.c.parent_id.in_(frontier))
-            )
-            frontier = [r.child_id for r in rows if r.child_id not in seen]
-            seen.update(frontier)
+        if not seen:
+            return seen
+        # One recursive query; UNION (not UNION ALL) drops repeats, so cycles end.
+        closure = (
+            select(role_composites.c.child_id.label("id"))
+            .where(role_composites.c.parent_id.in_(list(seen)))
+            .cte("closure", recursive=True)
+        )
+        closure = closure.union(
+            select(role_composites.c.child_id).join(closure, role_composites.c.parent_id == closure.c.id)
+        )
+        rows = await self._c.execute(select(closure.c.id))
+        seen.update(r.id for r in rows)
         return seen
 
     async def scope_mappings(self, owner_id: str) -> list[Role]:
