@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from doorkeep.store.tx import Tx
 
 log = logging.getLogger("doorkeep.store")
 MIGRATIONS = Path(__file__).parent / "migrations"
+_holding_write_lock: ContextVar[bool] = ContextVar("doorkeep_sqlite_write_lock", default=False)
 
 
 def async_url(db_url: str) -> str:
@@ -38,6 +41,7 @@ class Database:
         if not self.is_sqlite:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        self._write_lock = asyncio.Lock()
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
@@ -56,7 +60,26 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[Tx]:
-        """Commit on success, roll back on any exception (the caller decides what is an answer)."""
+        """Commit on success, roll back on any exception (the caller decides what is an answer).
+
+        On SQLite, writers of this process queue on an asyncio lock before ``BEGIN IMMEDIATE``:
+        SQLite still serialises them (and authorises), but they no longer spin in its busy handler,
+        whose retry sleeps grow to 100 ms.
+        """
+        if self.is_sqlite and write and not _holding_write_lock.get():
+            async with self._write_lock:
+                token = _holding_write_lock.set(True)
+                try:
+                    async with self._begin(write) as tx:
+                        yield tx
+                finally:
+                    _holding_write_lock.reset(token)
+        else:
+            async with self._begin(write) as tx:
+                yield tx
+
+    @contextlib.asynccontextmanager
+    async def _begin(self, write: bool) -> AsyncIterator[Tx]:
         async with self.engine.connect() as conn:
             if self.is_sqlite:
                 conn = await conn.execution_options(doorkeep_write=write)

@@ -97,7 +97,8 @@ async def _protocol(
     req: OAuthRequest | None = None
     try:
         req = oauth_request(request, realm, await read_form(request))
-        result = await in_transaction(request, lambda tx: run(tx, req), write=write)
+        # Endpoints that only read still write their user event when the realm keeps events.
+        result = await in_transaction(request, lambda tx: run(tx, req), write=write or realm.events_enabled)
         response = render(result)
     except BearerError as err:
         response = bearer_error(err, realm.name)
@@ -116,7 +117,9 @@ async def token(request: Request) -> Response:
 
 async def introspect(request: Request) -> Response:
     services = state(request).services
-    return await _protocol(request, lambda tx, req: introspection.introspect(tx, services, req), json_response)
+    return await _protocol(
+        request, lambda tx, req: introspection.introspect(tx, services, req), json_response, write=False
+    )
 
 
 async def revoke(request: Request) -> Response:
