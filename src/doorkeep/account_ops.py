@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import policy
+from doorkeep import events, policy
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
@@ -253,6 +253,8 @@ async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
     await service.revoke_offline_for_client(tx, caller.user.id, client.id)
     if revoked_consent:
         await service.logout_client_online(tx, caller.user.id, client.id)
+    await events.record(tx, caller.realm, "REVOKE_GRANT", now=caller.now, user_id=caller.user.id,
+                        session_id=caller.session_id, details={"revoked_client": client.client_id})
 
 
 # --- sessions and devices ----------------------------------------------------------------------

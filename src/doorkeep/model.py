@@ -39,6 +39,11 @@ class Realm:
     not_before: int = 0
     remember_me: bool = False
     events_enabled: bool = False
+    events_expiration: int = 0  # seconds; 0 keeps events forever
+    enabled_event_types: tuple[str, ...] = ()  # empty: Keycloak's saved-by-default types
+    events_listeners: tuple[str, ...] = ("jboss-logging",)
+    admin_events_enabled: bool = False
+    admin_events_details_enabled: bool = False
     registration_allowed: bool = False
     login_with_email_allowed: bool = True
     duplicate_emails_allowed: bool = False
@@ -237,3 +242,19 @@ class StoredCode:
     data: JSON
     expires: int
     used: bool
+
+
+@dataclass(frozen=True)
+class Event:
+    """A user event (Keycloak's Event): what happened, when (ms), through which client, to whom."""
+
+    id: str
+    realm_id: str
+    time: int  # ms
+    type: str
+    client_id: str | None = None  # the clientId, not the UUID
+    user_id: str | None = None
+    session_id: str | None = None
+    ip_address: str | None = None
+    error: str | None = None
+    details: dict[str, str] = field(default_factory=dict)

@@ -63,3 +63,6 @@ class OAuthRequest:
     ip_address: str = "127.0.0.1"
     user_agent: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    # (credential id, matches) from checking the password before the writing transaction began;
+    # argon2 then runs outside SQLite's write lock. Re-checked against the credential id inside.
+    password_verdict: tuple[str, bool] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep import policy
+from doorkeep import events, policy
 from doorkeep.errors import OAuthError, invalid_request
 from doorkeep.oauth import access
 from doorkeep.oauth.client_auth import authenticate_client
@@ -41,6 +41,7 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         return INACTIVE
     out = dict(valid.claims)
     out.update(client_id=valid.client.client_id, username=valid.user.username, token_type="Bearer", active=True)
+    await _record(tx, services, req, client, out)
     return out
 
 
@@ -67,4 +68,11 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client
         return INACTIVE
     out = dict(claims)
     out.update(client_id=client.client_id, username=user.username, token_type=claims["typ"], active=True)
+    await _record(tx, services, req, caller, out)
     return out
+
+
+async def _record(tx: Tx, services: Services, req: OAuthRequest, caller: Client, active: dict[str, Any]) -> None:
+    """INTROSPECT_TOKEN, by the calling client, about the token's user and session."""
+    await events.record(tx, req.realm, "INTROSPECT_TOKEN", now=services.clock.now(), client_id=caller.client_id,
+                        user_id=active.get("sub"), session_id=active.get("sid"), ip=req.ip_address)

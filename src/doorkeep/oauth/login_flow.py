@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep import passwords
+from doorkeep import events, passwords
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
 from doorkeep.oauth import authorize
 from doorkeep.oauth import scopes as scope_rules
@@ -99,8 +99,11 @@ async def authenticate(
 ) -> Outcome:
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     if not await check_password(tx, user, password) or user is None:
+        error = "invalid_user_credentials" if user else "user_not_found"
+        await _login_event(tx, services, realm, client, request, user, username, ip_address, error=error)
         return NeedLogin(INVALID_CREDENTIALS, username)
     if not user.enabled:
+        await _login_event(tx, services, realm, client, request, user, username, ip_address, error="user_disabled")
         return NeedLogin(ACCOUNT_DISABLED, username)
     return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address,
                         remember_me=remember_me)
@@ -122,7 +125,23 @@ async def finish(
         tx, realm, client, user, request, now=services.clock.now(), ip_address=ip_address, session=session,
         fresh_login=fresh, remember_me=remember_me and realm.remember_me,
     )
+    await _login_event(tx, services, realm, client, request, user, session.login_username, ip_address,
+                       session_id=session.id, remember_me=session.remember_me)
     return Done(session, code)
+
+
+async def _login_event(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User | None,
+    username: str, ip_address: str, *, error: str | None = None, session_id: str | None = None,
+    remember_me: bool = False,
+) -> None:
+    """LOGIN when the code is issued, LOGIN_ERROR when the credentials are refused."""
+    details = {"auth_method": "openid-connect", "auth_type": "code", "response_type": request.response_type,
+               "response_mode": request.response_mode, "redirect_uri": request.redirect_uri,
+               "code_id": session_id, "username": username or None, "remember_me": "true" if remember_me else None}
+    await events.record(tx, realm, "LOGIN_ERROR" if error else "LOGIN", now=services.clock.now(),
+                        client_id=client.client_id, user_id=user.id if user else None, session_id=session_id,
+                        ip=ip_address, error=error, details=details)
 
 
 async def update_password(

@@ -1,7 +1,9 @@
-"""Non-browser logout with a refresh token (KEYCLOAK.md §8.3; S17 logoutToken).
+"""Non-browser logout with a refresh token (KEYCLOAK.md §8.3; S17 logoutToken), and the session
+side of the browser's RP-initiated logout.
 
 An expired refresh token is still accepted. An offline token revokes the whole offline session and
 the same-id online one; an online refresh token ends the online session only. Success is 204.
+Each ended session is a LOGOUT event.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
+from doorkeep import events
 from doorkeep.errors import OAuthError, invalid_grant, invalid_request
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants import refresh_token as refresh
@@ -16,6 +19,9 @@ from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_OFFLINE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from doorkeep.model import Realm
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
@@ -43,3 +49,18 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     await service.remove(tx, session.id, offline)
     if offline:
         await service.remove(tx, session.id, False)
+    await events.record(tx, req.realm, "LOGOUT", now=services.clock.now(), client_id=client.client_id,
+                        user_id=session.user_id, session_id=session.id, ip=req.ip_address)
+
+
+async def end_browser_sessions(
+    tx: Tx, realm: Realm, session_ids: Iterable[str], *, now: int, client_id: str | None, ip: str,
+    redirect_uri: str | None = None,
+) -> None:
+    """RP-initiated logout: remove these online sessions, a LOGOUT event for each that existed."""
+    for session_id in session_ids:
+        session = await tx.sessions.get_user_session(session_id, False)
+        await service.remove(tx, session_id, False)
+        if session is not None:
+            await events.record(tx, realm, "LOGOUT", now=now, client_id=client_id, user_id=session.user_id,
+                                session_id=session.id, ip=ip, details={"redirect_uri": redirect_uri})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
+from doorkeep import events
 from doorkeep.errors import OAuthError, invalid_request
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.sessions import service
@@ -65,8 +66,12 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         if offline:
             await service.detach(tx, sid, True, client.id)
         await service.detach(tx, sid, False, client.id)
-        return
-    exp = claims.get("exp")
-    now = services.clock.now()
-    expires = max(int(exp) if isinstance(exp, int) else now, now + MIN_REVOKED_LIFETIME)
-    await tx.revoked.add(str(claims.get("jti", "")), expires)
+        details = {"revoked_client": client.client_id, "refresh_token_id": claims.get("jti"), "refresh_token_type": typ}
+    else:
+        exp = claims.get("exp")
+        now = services.clock.now()
+        expires = max(int(exp) if isinstance(exp, int) else now, now + MIN_REVOKED_LIFETIME)
+        await tx.revoked.add(str(claims.get("jti", "")), expires)
+        details, sid = {"token_id": claims.get("jti")}, None
+    await events.record(tx, req.realm, "REVOKE_GRANT", now=services.clock.now(), client_id=client.client_id,
+                        user_id=user.id, session_id=sid, ip=req.ip_address, details=details)

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep import events
 from doorkeep.errors import OAuthError, invalid_request
 from doorkeep.model import Client
-from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.client_auth import authenticate_client, basic_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
 
 if TYPE_CHECKING:
@@ -42,9 +43,17 @@ async def token(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]
     grant = GRANTS.get(grant_type)
     if grant is None:
         raise OAuthError("unsupported_grant_type", e.UNSUPPORTED_GRANT_TYPE)
-    client = await authenticate_client(tx, req)
-    if client.bearer_only:
-        raise OAuthError("invalid_client", e.BEARER_ONLY)
-    if req.form.has_duplicates():
-        raise invalid_request(e.DUPLICATED_PARAMETER)
-    return await grant(tx, services, req, client)
+    client: Client | None = None
+    try:
+        client = await authenticate_client(tx, req)
+        if client.bearer_only:
+            raise OAuthError("invalid_client", e.BEARER_ONLY)
+        if req.form.has_duplicates():
+            raise invalid_request(e.DUPLICATED_PARAMETER)
+        body = await grant(tx, services, req, client)
+    except OAuthError as err:  # the *_ERROR event commits with the answer
+        given = basic_client_id(req.authorization) or req.form.get("client_id")
+        await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
+        raise
+    await events.token_issued(tx, req, grant_type, client, body, services.clock.now())
+    return body

@@ -252,3 +252,20 @@ auth_codes = Table(
     Column("expires", BigInteger, nullable=False, index=True),
     Column("used", Boolean, nullable=False),
 )
+
+# User events (Keycloak's EVENT_ENTITY); ``time`` in ms, ``client_id`` the clientId string.
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("time", BigInteger, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("client_id", String(255), nullable=True),
+    Column("user_id", String(ID), nullable=True),
+    Column("session_id", String(ID), nullable=True),
+    Column("ip_address", String(255), nullable=True),
+    Column("error", String(255), nullable=True),
+    Column("details", JSON, nullable=False),
+    Index("ix_events_realm_time", "realm_id", "time"),
+)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
@@ -25,5 +26,6 @@ class Tx:
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)
         self.flows = FlowRepo(conn)
+        self.events = EventRepo(conn)
         # Actions to run once the transaction has committed (cache invalidation, notifications).
         self.after_commit: list[Callable[[], None]] = []

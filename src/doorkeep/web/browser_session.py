@@ -15,9 +15,10 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import redirect_uris
-from doorkeep.sessions import service, sso
+from doorkeep.oauth.logout import end_browser_sessions
+from doorkeep.sessions import sso
 from doorkeep.web import protocol
-from doorkeep.web.http import base_url, in_transaction, issuer, read_form, state
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
 from doorkeep.web.login import cookie_path, display, html
 
 if TYPE_CHECKING:
@@ -80,8 +81,9 @@ async def logout(request: Request) -> Response:
         if not hint and not _csrf_ok(request, form):
             return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
-        for session_id in {s for s in (sid, current[0].id if current else None) if s}:
-            await service.remove(tx, session_id, False)
+        await end_browser_sessions(tx, realm, {s for s in (sid, current[0].id if current else None) if s},
+                                   now=services.clock.now(), client_id=client.client_id if client else None,
+                                   ip=client_ip(request), redirect_uri=target)
         response: Response
         if target:
             given_state = form.get("state")

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import keys
+from doorkeep import events, keys
 from doorkeep.errors import HTTPS_REQUIRED, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
 from doorkeep.oauth.context import OAuthRequest
+from doorkeep.oauth.grants import password
 from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_STORE,
@@ -87,8 +88,14 @@ async def _protocol(
     *,
     no_store: bool = False,
     write: bool = True,
+    event: str | None = None,
+    prepare: Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]] | None = None,
 ) -> Response:
-    """Realm lookup, the HTTPS rule, the form, one transaction, then render or answer the OAuth error."""
+    """Realm lookup, the HTTPS rule, the form, one transaction, then render or answer the OAuth error.
+
+    ``event`` is the user event a reading endpoint records: it writes only when the realm keeps it.
+    ``prepare`` runs first in a reading transaction (slow checks that need no write lock).
+    """
     realm = await _realm(request)
     if realm is None:
         return not_found_realm()
@@ -97,8 +104,11 @@ async def _protocol(
     req: OAuthRequest | None = None
     try:
         req = oauth_request(request, realm, await read_form(request))
-        # Endpoints that only read still write their user event when the realm keeps events.
-        result = await in_transaction(request, lambda tx: run(tx, req), write=write or realm.events_enabled)
+        if prepare is not None:
+            first = req
+            req = await in_transaction(request, lambda tx: prepare(tx, first), write=False)
+        writes = write or (event is not None and events.saved(realm, event))
+        result = await in_transaction(request, lambda tx: run(tx, req), write=writes)
         response = render(result)
     except BearerError as err:
         response = bearer_error(err, realm.name)
@@ -111,14 +121,15 @@ async def token(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
         request, lambda tx, req: token_endpoint.token(tx, services, req),
-        lambda body: json_response(body, 200, NO_STORE), no_store=True,
+        lambda body: json_response(body, 200, NO_STORE), no_store=True, prepare=password.precheck,
     )
 
 
 async def introspect(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
-        request, lambda tx, req: introspection.introspect(tx, services, req), json_response, write=False
+        request, lambda tx, req: introspection.introspect(tx, services, req), json_response, write=False,
+        event="INTROSPECT_TOKEN",
     )
 
 
@@ -140,5 +151,6 @@ async def logout_endpoint(request: Request) -> Response:
 async def userinfo_endpoint(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
-        request, lambda tx, req: userinfo.userinfo(tx, services, req), json_response, write=False
+        request, lambda tx, req: userinfo.userinfo(tx, services, req), json_response, write=False,
+        event="USER_INFO_REQUEST",
     )

@@ -39,6 +39,11 @@ REALM_FIELDS: dict[str, str] = {
     "notBefore": "not_before",
     "rememberMe": "remember_me",
     "eventsEnabled": "events_enabled",
+    "eventsExpiration": "events_expiration",
+    "enabledEventTypes": "enabled_event_types",
+    "eventsListeners": "events_listeners",
+    "adminEventsEnabled": "admin_events_enabled",
+    "adminEventsDetailsEnabled": "admin_events_details_enabled",
     "registrationAllowed": "registration_allowed",
     "loginWithEmailAllowed": "login_with_email_allowed",
     "duplicateEmailsAllowed": "duplicate_emails_allowed",
@@ -143,6 +148,8 @@ def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
 def realm_to_json(realm: Realm) -> dict[str, Any]:
     out: dict[str, Any] = {"id": realm.id, "realm": realm.name}
     out.update(_out(realm, REALM_FIELDS))
+    if not realm.events_expiration:  # Keycloak sends it only when set
+        del out["eventsExpiration"]
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
     return out
 

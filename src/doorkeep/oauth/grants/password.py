@@ -18,6 +18,7 @@ from doorkeep.errors import (
 )
 from doorkeep.model import Client, User
 from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.roles import effective_roles
@@ -37,13 +38,42 @@ async def find_user(tx: Tx, realm_id: str, username: str, login_with_email: bool
     return user
 
 
-async def check_password(tx: Tx, user: User | None, password: str) -> bool:
-    """Verify off the event loop; an unknown user costs the same time as a known one."""
+NO_CREDENTIAL = ""
+
+
+async def check_password(tx: Tx, user: User | None, password: str, verdict: tuple[str, bool] | None = None) -> bool:
+    """Verify off the event loop; an unknown user costs the same time as a known one.
+
+    ``verdict`` is an earlier check of the same password (see ``precheck``): reused only when it was
+    made against the credential the user has now.
+    """
     cred = await tx.users.password(user.id) if user else None
     if cred is None:
-        await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
+        if verdict is None or verdict[0] != NO_CREDENTIAL:
+            await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
         return False
+    if verdict is not None and verdict[0] == cred.id:
+        return verdict[1]
     return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
+
+
+async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
+    """Check a password grant's password in a reading transaction, before the writing one opens."""
+    import dataclasses
+
+    if req.form.get("grant_type") != GRANT_TYPE or req.form.has_duplicates():
+        return req
+    try:  # only an authenticated client that may use this grant gets a password hashed
+        client = await authenticate_client(tx, req)
+    except OAuthError:
+        return req
+    if not client.direct_access_grants_enabled or client.consent_required or client.bearer_only:
+        return req
+    username = req.form.get("username") or ""
+    user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
+    cred = await tx.users.password(user.id) if user else None
+    ok = await check_password(tx, user, req.form.get("password") or "")
+    return dataclasses.replace(req, password_verdict=(cred.id if cred else NO_CREDENTIAL, ok))
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
@@ -56,7 +86,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     granted = await scope_rules.resolve(tx, client, scope_param)
     username = req.form.get("username") or ""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
-    if not await check_password(tx, user, req.form.get("password") or "") or user is None:
+    if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
         raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401)
     if not user.enabled:
         raise OAuthError("invalid_grant", "Account disabled")

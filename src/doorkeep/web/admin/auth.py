@@ -29,6 +29,7 @@ IMPLIED = {
     "manage-users": {"view-users", "query-users", "query-groups"},
     "manage-clients": {"view-clients", "query-clients"},
     "manage-realm": {"view-realm"},
+    "manage-events": {"view-events"},
 }
 
 

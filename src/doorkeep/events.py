@@ -1,0 +1,165 @@
+"""User events: what Keycloak's EventBuilder records, and which of them its event store keeps.
+
+An event is saved when the realm's ``eventsEnabled`` is on and its type is in ``enabledEventTypes``
+or, when that list is empty, is one Keycloak saves by default (REFRESH_TOKEN, INTROSPECT_TOKEN and
+USER_INFO_REQUEST are not). Events are written in the request's transaction; OAuth errors commit
+it too, so the ``*_ERROR`` events of failed requests stick. Error strings are the values of
+Keycloak's ``org.keycloak.events.Errors``, detail keys those of its ``Details``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import errors as e
+from doorkeep.errors import OAuthError
+from doorkeep.model import Client, Event, Realm
+from doorkeep.oauth.grants.password import find_user
+from doorkeep.tokens import unverified
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import OAuthRequest
+    from doorkeep.store.tx import Tx
+
+
+def _with_errors(names: str) -> tuple[str, ...]:
+    return tuple(t for name in names.split() for t in (name, f"{name}_ERROR"))
+
+
+# Keycloak's EventType values saved when enabledEventTypes is empty, in declaration order: what
+# GET events/config reports then. Three types are saved by default but their errors are not.
+SAVED_BY_DEFAULT: tuple[str, ...] = (
+    *_with_errors("""LOGIN REGISTER LOGOUT CODE_TO_TOKEN CLIENT_LOGIN FEDERATED_IDENTITY_LINK
+        REMOVE_FEDERATED_IDENTITY UPDATE_EMAIL UPDATE_PROFILE UPDATE_PASSWORD UPDATE_TOTP VERIFY_EMAIL
+        VERIFY_PROFILE REMOVE_TOTP GRANT_CONSENT UPDATE_CONSENT REVOKE_GRANT SEND_VERIFY_EMAIL SEND_RESET_PASSWORD
+        SEND_IDENTITY_PROVIDER_LINK RESET_PASSWORD RESTART_AUTHENTICATION IDENTITY_PROVIDER_LINK_ACCOUNT
+        IDENTITY_PROVIDER_FIRST_LOGIN IDENTITY_PROVIDER_POST_LOGIN IMPERSONATE CUSTOM_REQUIRED_ACTION
+        EXECUTE_ACTIONS EXECUTE_ACTION_TOKEN CLIENT_REGISTER CLIENT_UPDATE CLIENT_DELETE
+        CLIENT_INITIATED_ACCOUNT_LINKING TOKEN_EXCHANGE OAUTH2_DEVICE_AUTH OAUTH2_DEVICE_VERIFY_USER_CODE
+        OAUTH2_DEVICE_CODE_TO_TOKEN AUTHREQID_TO_TOKEN"""),
+    "PERMISSION_TOKEN", *_with_errors("DELETE_ACCOUNT"),
+    "USER_DISABLED_BY_PERMANENT_LOCKOUT", "USER_DISABLED_BY_TEMPORARY_LOCKOUT",
+    *_with_errors("OAUTH2_EXTENSION_GRANT JWT_BEARER"),
+)
+NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
+    *_with_errors("""REFRESH_TOKEN VALIDATE_ACCESS_TOKEN INTROSPECT_TOKEN INVALID_SIGNATURE REGISTER_NODE
+        UNREGISTER_NODE USER_INFO_REQUEST IDENTITY_PROVIDER_LOGIN IDENTITY_PROVIDER_RESPONSE
+        IDENTITY_PROVIDER_RETRIEVE_TOKEN CLIENT_INFO PUSHED_AUTHORIZATION_REQUEST"""),
+    "PERMISSION_TOKEN_ERROR", "USER_DISABLED_BY_PERMANENT_LOCKOUT_ERROR", "USER_DISABLED_BY_TEMPORARY_LOCKOUT_ERROR",
+)
+EVENT_TYPES = frozenset(SAVED_BY_DEFAULT + NOT_SAVED_BY_DEFAULT)
+_DEFAULT = frozenset(SAVED_BY_DEFAULT)
+
+# The token endpoint's event per grant type, and the Errors value for each failure description.
+TOKEN_EVENTS = {"password": "LOGIN", "client_credentials": "CLIENT_LOGIN",
+                "authorization_code": "CODE_TO_TOKEN", "refresh_token": "REFRESH_TOKEN"}
+TOKEN_ERRORS = {
+    e.INVALID_CLIENT_CREDENTIALS: "invalid_client_credentials", "Missing client_id parameter": "invalid_client",
+    e.BEARER_ONLY: "invalid_client", e.DUPLICATED_PARAMETER: "invalid_request",
+    e.NO_DIRECT_GRANTS: "not_allowed", e.CONSENT_REQUIRED: "consent_denied",
+    e.INVALID_USER_CREDENTIALS: "invalid_user_credentials", e.ACCOUNT_DISABLED: "user_disabled",
+    e.ACCOUNT_NOT_SET_UP: "resolve_required_actions", e.OFFLINE_NOT_ALLOWED: "not_allowed",
+    e.CC_BEARER_ONLY: "invalid_client", e.CC_PUBLIC: "invalid_client", e.CC_DISABLED: "invalid_client",
+    e.CC_NO_USER: "user_not_found", "Missing parameter: code": "invalid_code", "Code not valid": "invalid_code",
+    "Code is expired": "expired_code", "User session not found": "user_session_not_found",
+    e.USER_NOT_FOUND: "user_not_found", e.USER_DISABLED: "user_disabled", "Incorrect redirect_uri": "invalid_code",
+    "Auth error: Found different client_id in clientSession": "invalid_code",
+    "Client not allowed to exchange code": "not_allowed", e.SESSION_NOT_ACTIVE: "user_session_not_found",
+    "PKCE code verifier not specified": "code_verifier_missing",
+    "PKCE code verifier specified but challenge not present in authorization": "invalid_code_verifier",
+    "PKCE verification failed: Invalid code verifier": "invalid_code_verifier",
+    "PKCE verification failed: Code mismatch": "pkce_verification_failed",
+    "PKCE verification failed: Unsupported algorithm specified": "invalid_code_challenge_method",
+    e.CONSENT_NO_LONGER: "not_allowed",
+}
+_BEFORE_GRANT = (e.BEARER_ONLY, e.DUPLICATED_PARAMETER)
+CLIENT_AUTH_METHOD = "client-secret"  # Keycloak's ClientIdAndSecretAuthenticator, public clients included
+MAX_TEXT = 255
+
+
+def saved(realm: Realm, type: str) -> bool:
+    """Whether the realm's event store keeps an event of this type."""
+    if not realm.events_enabled:
+        return False
+    return type in realm.enabled_event_types if realm.enabled_event_types else type in _DEFAULT
+
+
+def _clip(value: object) -> str | None:
+    return None if value is None else str(value)[:MAX_TEXT]
+
+
+async def record(
+    tx: Tx, realm: Realm, type: str, *, now: int, client_id: str | None = None, user_id: str | None = None,
+    session_id: str | None = None, ip: str | None = None, error: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms)."""
+    if not saved(realm, type):
+        return
+    kept = {k: str(v)[:MAX_TEXT] for k, v in (details or {}).items() if v is not None}
+    await tx.events.add(Event(
+        id=str(uuid.uuid4()), realm_id=realm.id, time=now * 1000, type=type, client_id=_clip(client_id),
+        user_id=_clip(user_id), session_id=_clip(session_id), ip_address=_clip(ip), error=_clip(error),
+        details=kept,
+    ))
+
+
+def _claims(token: Any) -> dict[str, Any]:
+    parsed = unverified(token) if isinstance(token, str) else None
+    return parsed[1] if parsed else {}
+
+
+async def token_issued(
+    tx: Tx, req: OAuthRequest, grant_type: str, client: Client, body: dict[str, Any], now: int
+) -> None:
+    """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built."""
+    type = TOKEN_EVENTS[grant_type]
+    if not saved(req.realm, type):
+        return
+    access, refresh = _claims(body.get("access_token")), _claims(body.get("refresh_token"))
+    user_id, sid = access.get("sub"), access.get("sid")
+    details: dict[str, Any] = {"grant_type": grant_type}
+    if grant_type == "password":
+        details.update(auth_method="openid-connect", username=req.form.get("username"))
+    elif grant_type == "client_credentials":
+        user = await tx.users.get(str(user_id))
+        details["username"] = user.username if user else None
+    elif grant_type == "authorization_code":
+        details["code_id"] = sid
+    details.update(token_id=access.get("jti"), scope=body.get("scope"), client_auth_method=CLIENT_AUTH_METHOD)
+    if grant_type == "refresh_token":
+        old = _claims(req.form.get("refresh_token"))
+        details.update(refresh_token_id=old.get("jti"), refresh_token_type=old.get("typ"),
+                       updated_refresh_token_id=refresh.get("jti"))
+    elif refresh:
+        details.update(refresh_token_id=refresh.get("jti"), refresh_token_type=refresh.get("typ"))
+    await record(tx, req.realm, type, now=now, client_id=client.client_id, user_id=user_id, session_id=sid,
+                 ip=req.ip_address, details=details)
+
+
+async def token_failed(
+    tx: Tx, req: OAuthRequest, grant_type: str, client: Client | None, client_id: str | None, err: OAuthError,
+    now: int,
+) -> None:
+    """The ``*_ERROR`` event of a failed token request. ``client`` is None if client authentication failed."""
+    type = TOKEN_EVENTS[grant_type] + "_ERROR"
+    if not saved(req.realm, type):
+        return
+    error = TOKEN_ERRORS.get(err.description, err.error)
+    if client is None and err.error == "invalid_client" and err.description == e.INVALID_CLIENT_CREDENTIALS:
+        known = await tx.clients.get_by_client_id(req.realm.id, client_id or "")
+        error = "client_not_found" if known is None else "client_disabled"
+    elif client is not None and grant_type == "refresh_token" and err.description not in _BEFORE_GRANT:
+        error = "invalid_token"  # every failure of the refresh itself (KEYCLOAK.md §2.5, §6.1)
+    details: dict[str, Any] = {"grant_type": grant_type}
+    user_id = None
+    if grant_type == "password":
+        username = req.form.get("username") or ""
+        details.update(auth_method="openid-connect", username=username or None)
+        user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
+        user_id = user.id if user else None
+        if error == "invalid_user_credentials" and user is None:
+            error = "user_not_found"
+    await record(tx, req.realm, type, now=now, client_id=client.client_id if client else client_id,
+                 user_id=user_id, ip=req.ip_address, error=error, details=details)
