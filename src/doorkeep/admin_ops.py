@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import provisioning
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, ClientScope, Realm, Role
+from doorkeep.model import Client, ClientScope, Realm, Role, User
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -177,6 +177,40 @@ async def resolve_roles(tx: Tx, realm: Realm, refs: Iterable[tuple[str | None, s
             raise missing
         found.append(role)
     return found
+
+
+async def client_roles_named(tx: Tx, client_uuid: str, refs: Iterable[tuple[str | None, str | None]],
+                             missing: AdminError) -> list[Role]:
+    """A client's roles named in (id, name) pairs: by name, as Keycloak's client-role endpoints look them up."""
+    found: list[Role] = []
+    for _, name in refs:
+        role = await tx.roles.get_client_role(client_uuid, name) if name is not None else None
+        if role is None:
+            raise missing
+        found.append(role)
+    return found
+
+
+async def role_members(tx: Tx, realm: Realm, role: Role) -> list[User]:
+    """Users holding ``role`` directly (not through a composite), service accounts included, by username.
+
+    One role-mapping read per user: the user repository has no "users with this role" query yet.
+    """
+    users = await realm_users(tx, realm, service_accounts=True)
+    return [u for u in users if role.id in await tx.users.role_ids(u.id)]
+
+
+# --- users -------------------------------------------------------------------------------------
+async def realm_users(tx: Tx, realm: Realm, *, service_accounts: bool) -> list[User]:
+    """Every user of the realm by username; service-account users only when asked (Keycloak lists them
+    for field queries and role members, not for a plain listing or a ``search``)."""
+    found = await tx.users.search(realm.id, max_results=-1)  # never returns service accounts
+    if service_accounts:
+        for client in await tx.clients.list(realm.id):  # the account outlives serviceAccountsEnabled=false
+            account = await tx.users.get_service_account(client.id)
+            if account is not None:
+                found.append(account)
+    return sorted(found, key=lambda u: u.username)
 
 
 # --- client scopes -----------------------------------------------------------------------------

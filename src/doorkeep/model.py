@@ -51,6 +51,7 @@ class Realm:
     verify_email: bool = False
     edit_username_allowed: bool = False
     brute_force_protected: bool = False
+    config_version: int = 0  # bumped by the store on every client, scope or role change
     attributes: JSON = field(default_factory=dict)
 
 

@@ -45,7 +45,7 @@ async def validate(tx: Tx, services: Services, realm_id: str, issuer: str, token
     if await tx.revoked.is_revoked(jti):
         raise InvalidAccess("revoked")
     realm = await tx.realms.get(realm_id)
-    client = await tx.clients.get_by_client_id(realm_id, str(claims.get("azp", "")))
+    client = await tx.config.client(realm_id, str(claims.get("azp", "")))
     user = await tx.users.get(str(claims.get("sub", "")))
     if realm is None or client is None or not client.enabled or user is None or not user.enabled:
         raise InvalidAccess("client or user")

@@ -51,7 +51,7 @@ async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
         secret_given = req.form.get("client_secret")
     if not client_id:
         raise OAuthError("invalid_client", "Missing client_id parameter", 400)
-    client = await tx.clients.get_by_client_id(req.realm.id, client_id)
+    client = await tx.config.client(req.realm.id, client_id)
     if client is None or not client.enabled:
         raise OAuthError("invalid_client", INVALID_CLIENT_CREDENTIALS, 401)
     if client.public_client:

@@ -49,7 +49,7 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client
     now = services.clock.now()
     try:
         claims = await refresh.decode(tx, services, req, token)
-        client = await tx.clients.get_by_client_id(req.realm.id, str(claims.get("azp", "")))
+        client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
         if client is None or not client.enabled:
             return INACTIVE
         refresh.check_expiry(claims, req, client, now)

@@ -57,11 +57,11 @@ def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
     return client.attr(attribute) or realm.default_signature_algorithm or "RS256"
 
 
-async def _client_ids(tx: Tx, roles: list[Role]) -> dict[str, str]:
+async def _client_ids(tx: Tx, realm_id: str, roles: list[Role]) -> dict[str, str]:
     out: dict[str, str] = {}
     for client_uuid in {r.client_id for r in roles if r.client_id}:
         assert client_uuid is not None
-        client = await tx.clients.get(client_uuid)
+        client = await tx.config.client_by_uuid(realm_id, client_uuid)
         if client:
             out[client_uuid] = client.client_id
     return out
@@ -83,7 +83,7 @@ async def access_claims(tx: Tx, req: OAuthRequest, ctx: GrantContext, now: int) 
     }
     if "basic" in names and us is not None:
         claims["auth_time"] = us.started
-    roles = claimset.role_claims(ctx.roles, await _client_ids(tx, ctx.roles), ctx.client.client_id) \
+    roles = claimset.role_claims(ctx.roles, await _client_ids(tx, ctx.realm.id, ctx.roles), ctx.client.client_id) \
         if "roles" in names else {}
     if "aud" in roles:
         claims["aud"] = roles.pop("aud")

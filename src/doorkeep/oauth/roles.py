@@ -14,17 +14,17 @@ OFFLINE_ACCESS_ROLE = "offline_access"
 
 async def user_roles(tx: Tx, user: User) -> set[str]:
     """Every role the user has, composites expanded."""
-    return await tx.roles.expand(await tx.users.role_ids(user.id))
+    return await tx.config.expand(user.realm_id, await tx.users.role_ids(user.id))
 
 
 async def effective_roles(tx: Tx, user: User, client: Client, scopes: tuple[ClientScope, ...]) -> list[Role]:
     """User roles ∩ roles in the client's scope (all of them when full scope is allowed)."""
     mine = await user_roles(tx, user)
     if not client.full_scope_allowed:
-        in_scope = {r.id for r in await tx.roles.list_client_roles(client.id)}
-        in_scope |= await tx.roles.scope_mapping_ids([client.id, *(s.id for s in scopes)])
-        mine &= await tx.roles.expand(in_scope)
-    return await tx.roles.get_many(mine)
+        in_scope = await tx.config.client_role_ids(client.realm_id, client.id)
+        in_scope |= await tx.config.scope_role_ids(client.realm_id, [client.id, *(s.id for s in scopes)])
+        mine &= await tx.config.expand(client.realm_id, in_scope)
+    return await tx.config.roles(client.realm_id, mine)
 
 
 def has_offline_access(roles: list[Role]) -> bool:

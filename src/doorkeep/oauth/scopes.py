@@ -50,7 +50,7 @@ class GrantedScopes:
 
 
 async def client_scopes(tx: Tx, client: Client) -> list[tuple[ClientScope, bool]]:
-    return await tx.clients.scopes(client.id)
+    return await tx.config.client_scopes(client)
 
 
 async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedScopes:

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from doorkeep.store.config_cache import ConfigCache
 from doorkeep.store.tx import Tx
 
 log = logging.getLogger("doorkeep.store")
@@ -42,6 +43,7 @@ class Database:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         self._write_lock = asyncio.Lock()
+        self.config_cache = ConfigCache()
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
@@ -84,7 +86,7 @@ class Database:
             if self.is_sqlite:
                 conn = await conn.execution_options(doorkeep_write=write)
             async with conn.begin():
-                yield Tx(conn, self.is_sqlite)
+                yield Tx(conn, self.is_sqlite, self.config_cache)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

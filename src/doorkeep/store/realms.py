@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,7 +13,24 @@ from doorkeep.model import Client, ClientScope, Realm
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import client_scope_links, client_scopes, clients, realm_default_scopes, realms
 
-REALM_COLS = ("id", "name", "enabled")
+REALM_COLS = ("id", "name", "enabled", "config_version")
+
+
+async def bump(conn: AsyncConnection, realm_id: Any) -> None:
+    """Advance the realm's config version (``realm_id`` may be a scalar subquery)."""
+    await conn.execute(
+        update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1)
+    )
+
+
+def realm_of_client(client_uuid: str) -> Any:
+    return select(clients.c.realm_id).where(clients.c.id == client_uuid).scalar_subquery()
+
+
+def realm_of_scope(scope_id: str) -> Any:
+    return select(client_scopes.c.realm_id).where(client_scopes.c.id == scope_id).scalar_subquery()
+
+
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
 
@@ -44,7 +62,8 @@ class RealmRepo:
         await self._c.execute(
             update(realms)
             .where(realms.c.id == realm.id)
-            .values(name=realm.name, enabled=realm.enabled, config=to_config(realm, REALM_COLS))
+            .values(name=realm.name, enabled=realm.enabled, config=to_config(realm, REALM_COLS),
+                    config_version=realms.c.config_version + 1)
         )
 
     async def delete(self, realm_id: str) -> None:
@@ -97,6 +116,7 @@ class ClientScopeRepo:
         return [from_row(ClientScope, r, SCOPE_COLS) for r in rows]
 
     async def create(self, scope: ClientScope) -> None:
+        await bump(self._c, scope.realm_id)
         await self._c.execute(
             insert(client_scopes).values(
                 id=scope.id, realm_id=scope.realm_id, name=scope.name, config=to_config(scope, SCOPE_COLS)
@@ -104,6 +124,7 @@ class ClientScopeRepo:
         )
 
     async def update(self, scope: ClientScope) -> None:
+        await bump(self._c, scope.realm_id)
         await self._c.execute(
             update(client_scopes)
             .where(client_scopes.c.id == scope.id)
@@ -111,6 +132,7 @@ class ClientScopeRepo:
         )
 
     async def delete(self, scope_id: str) -> None:
+        await bump(self._c, realm_of_scope(scope_id))
         await self._c.execute(delete(client_scopes).where(client_scopes.c.id == scope_id))
 
 
@@ -146,6 +168,7 @@ class ClientRepo:
         return [self._client(r) for r in await self._c.execute(query)]
 
     async def create(self, client: Client) -> None:
+        await bump(self._c, client.realm_id)
         await self._c.execute(
             insert(clients).values(
                 id=client.id,
@@ -157,6 +180,7 @@ class ClientRepo:
         )
 
     async def update(self, client: Client) -> None:
+        await bump(self._c, client.realm_id)
         await self._c.execute(
             update(clients)
             .where(clients.c.id == client.id)
@@ -164,6 +188,7 @@ class ClientRepo:
         )
 
     async def delete(self, client_uuid: str) -> None:
+        await bump(self._c, realm_of_client(client_uuid))
         await self._c.execute(delete(clients).where(clients.c.id == client_uuid))
 
     async def scopes(self, client_uuid: str) -> builtins.list[tuple[ClientScope, bool]]:
@@ -177,12 +202,13 @@ class ClientRepo:
         return [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
 
     async def link_scope(self, client_uuid: str, scope_id: str, default: bool) -> None:
-        await self.unlink_scope(client_uuid, scope_id)
+        await self.unlink_scope(client_uuid, scope_id)  # bumps the version
         await self._c.execute(
             insert(client_scope_links).values(client_id=client_uuid, scope_id=scope_id, default_scope=default)
         )
 
     async def unlink_scope(self, client_uuid: str, scope_id: str) -> None:
+        await bump(self._c, realm_of_client(client_uuid))
         await self._c.execute(
             delete(client_scope_links).where(
                 client_scope_links.c.client_id == client_uuid, client_scope_links.c.scope_id == scope_id

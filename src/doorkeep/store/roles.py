@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Role
+from doorkeep.store.realms import bump, realm_of_client, realm_of_scope
 from doorkeep.store.tables import role_composites, roles, scope_role_mappings
 
 
@@ -74,7 +75,15 @@ class RoleRepo:
         rows = await self._c.execute(self._select().where(roles.c.realm_id == realm_id))
         return [_role(r) for r in rows]
 
+    async def _bump_for_role(self, role_id: str) -> None:
+        await bump(self._c, select(roles.c.realm_id).where(roles.c.id == role_id).scalar_subquery())
+
+    async def _bump_for_owner(self, owner_id: str) -> None:
+        """Scope mappings belong to a client or a client scope."""
+        await bump(self._c, func.coalesce(realm_of_client(owner_id), realm_of_scope(owner_id)))
+
     async def create(self, role: Role) -> None:
+        await bump(self._c, role.realm_id)
         await self._c.execute(
             insert(roles).values(
                 id=role.id,
@@ -87,6 +96,7 @@ class RoleRepo:
         )
 
     async def update(self, role: Role) -> None:
+        await bump(self._c, role.realm_id)
         await self._c.execute(
             update(roles)
             .where(roles.c.id == role.id)
@@ -94,6 +104,7 @@ class RoleRepo:
         )
 
     async def delete(self, role_id: str) -> None:
+        await self._bump_for_role(role_id)
         await self._c.execute(delete(scope_role_mappings).where(scope_role_mappings.c.role_id == role_id))
         await self._c.execute(delete(roles).where(roles.c.id == role_id))
 
@@ -102,12 +113,14 @@ class RoleRepo:
         return await self.get_many(r.child_id for r in rows)
 
     async def add_composites(self, parent_id: str, child_ids: Iterable[str]) -> None:
+        await self._bump_for_role(parent_id)
         existing = {r.id for r in await self.composites(parent_id)}
         for child in dict.fromkeys(child_ids):
             if child not in existing and child != parent_id:
                 await self._c.execute(insert(role_composites).values(parent_id=parent_id, child_id=child))
 
     async def remove_composites(self, parent_id: str, child_ids: Iterable[str]) -> None:
+        await self._bump_for_role(parent_id)
         ids = list(child_ids)
         await self._c.execute(
             delete(role_composites).where(role_composites.c.parent_id == parent_id, role_composites.c.child_id.in_(ids))
@@ -131,6 +144,16 @@ class RoleRepo:
         seen.update(r.id for r in rows)
         return seen
 
+    async def realm_graph(self, realm_id: str) -> tuple[list[Role], list[tuple[str, str]]]:
+        """Every role of the realm and every (parent, child) composite edge among them."""
+        all_roles = await self.list_all(realm_id)
+        rows = await self._c.execute(
+            select(role_composites.c.parent_id, role_composites.c.child_id)
+            .join(roles, roles.c.id == role_composites.c.parent_id)
+            .where(roles.c.realm_id == realm_id)
+        )
+        return all_roles, [(r.parent_id, r.child_id) for r in rows]
+
     async def scope_mappings(self, owner_id: str) -> list[Role]:
         """Roles mapped into the scope of a client or client scope."""
         rows = await self._c.execute(
@@ -148,12 +171,14 @@ class RoleRepo:
         return {r.role_id for r in rows}
 
     async def add_scope_mappings(self, owner_id: str, role_ids: Iterable[str]) -> None:
+        await self._bump_for_owner(owner_id)
         existing = {r.id for r in await self.scope_mappings(owner_id)}
         for role_id in dict.fromkeys(role_ids):
             if role_id not in existing:
                 await self._c.execute(insert(scope_role_mappings).values(owner_id=owner_id, role_id=role_id))
 
     async def remove_scope_mappings(self, owner_id: str, role_ids: Iterable[str]) -> None:
+        await self._bump_for_owner(owner_id)
         await self._c.execute(
             delete(scope_role_mappings).where(
                 scope_role_mappings.c.owner_id == owner_id, scope_role_mappings.c.role_id.in_(list(role_ids))
@@ -161,4 +186,5 @@ class RoleRepo:
         )
 
     async def delete_scope_mappings_of(self, owner_id: str) -> None:
+        await self._bump_for_owner(owner_id)
         await self._c.execute(delete(scope_role_mappings).where(scope_role_mappings.c.owner_id == owner_id))

@@ -37,6 +37,8 @@ realms = Table(
     Column("name", String(255), nullable=False, unique=True),
     Column("enabled", Boolean, nullable=False),
     Column("config", JSON, nullable=False),
+    # Bumped by every write to the realm's clients, client scopes and roles (see store/config_cache.py).
+    Column("config_version", BigInteger, nullable=False, server_default="0"),
 )
 
 realm_default_scopes = Table(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
@@ -16,7 +17,7 @@ from doorkeep.store.users import UserRepo
 
 
 class Tx:
-    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool, cache: ConfigCache | None = None) -> None:
         self.realms = RealmRepo(conn)
         self.clients = ClientRepo(conn)
         self.scopes = ClientScopeRepo(conn)
@@ -26,6 +27,7 @@ class Tx:
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)
         self.flows = FlowRepo(conn)
+        self.config = CachedConfig(cache or ConfigCache(), self)
         self.events = EventRepo(conn)
         # Actions to run once the transaction has committed (cache invalidation, notifications).
         self.after_commit: list[Callable[[], None]] = []

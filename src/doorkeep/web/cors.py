@@ -60,7 +60,8 @@ async def apply(request: Request, realm: Realm, req: OAuthRequest | None, respon
         return response
 
     async def allowed(tx: Tx) -> bool:
-        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        tx.config.bind(realm)
+        client = await tx.config.client(realm.id, client_id)
         return client is not None and claimset.origin_allowed(client, origin)
 
     if await in_transaction(request, allowed, write=False):

@@ -87,6 +87,7 @@ async def authorize_endpoint(request: Request) -> Response:
     iss = issuer(request, realm.name)
 
     async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
         try:
             client, auth_request = await authorize.validate(tx, realm, params, base_url(request))
         except RedirectingError as err:
@@ -165,6 +166,7 @@ async def _action(request: Request, step: str) -> Response:
     ip = client_ip(request)
 
     async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
         given = form.get("session_code") or ""
         if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():

@@ -108,13 +108,19 @@ async def _protocol(
             first = req
             req = await in_transaction(request, lambda tx: prepare(tx, first), write=False)
         writes = write or (event is not None and events.saved(realm, event))
-        result = await in_transaction(request, lambda tx: run(tx, req), write=writes)
+        result = await in_transaction(request, lambda tx: _bound(tx, realm, run, req), write=writes)
         response = render(result)
     except BearerError as err:
         response = bearer_error(err, realm.name)
     except OAuthError as err:
         response = oauth_error(err, no_store=no_store)
     return await cors.apply(request, realm, req, response)
+
+
+async def _bound(tx: Tx, realm: Realm, run: Callable[[Tx, OAuthRequest], Awaitable[T]], req: OAuthRequest) -> T:
+    """Let this transaction use the process's cached configuration of the request's realm."""
+    tx.config.bind(realm)
+    return await run(tx, req)
 
 
 async def token(request: Request) -> Response:

@@ -92,7 +92,7 @@ async def load_sessions(
         raise invalid_grant(e.CLIENT_SESSION_NOT_ACTIVE)
     if claims["iat"] + 1 < cs.started:
         raise invalid_grant(e.ISSUED_BEFORE_CLIENT_SESSION)
-    if offline and scope_rules.OFFLINE_ACCESS not in {s.name for s, _ in await tx.clients.scopes(client.id)}:
+    if offline and scope_rules.OFFLINE_ACCESS not in {s.name for s, _ in await tx.config.client_scopes(client)}:
         raise invalid_grant(e.OFFLINE_NOT_GRANTED)
     if claims["iat"] < policy.effective_not_before(realm, client, user.not_before):
         raise invalid_grant(e.STALE_TOKEN)

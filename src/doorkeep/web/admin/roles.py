@@ -1,12 +1,15 @@
-"""Admin REST: realm roles, client roles, roles by id, and composites (Keycloak's RoleContainerResource).
+"""Admin REST: realm roles, client roles, roles by id, composites and role members
+(Keycloak's RoleContainerResource and RoleByIdResource).
 
 A realm's roles need view-realm / manage-realm; a client's roles view-clients / manage-clients.
-``/{realm}/roles/...`` and ``/{realm}/clients/{id}/roles/...`` share every handler here.
+``/{realm}/roles/{role-name}/...``, ``/{realm}/clients/{id}/roles/{role-name}/...`` and
+``/{realm}/roles-by-id/{role-id}/...`` share every handler here: ``target`` finds the role either way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,9 +32,12 @@ from doorkeep.web.admin.common import (
     role_json,
     run_realm,
 )
+from doorkeep.web.representations import user_to_json
 
 ROLE_NOT_FOUND = not_found("Could not find role")
+ROLE_ID_NOT_FOUND = not_found("Could not find role with id")
 COMPOSITE_NOT_FOUND = not_found("Could not find composite role")
+MEMBERS_MAX = 100  # Keycloak's Constants.DEFAULT_MAX_RESULTS
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,27 @@ async def container(call: RealmCall, request: Request) -> Container:
     return Container(await call.client(client_uuid) if client_uuid else None)
 
 
+async def target(call: RealmCall, request: Request, *, manage: bool) -> Role:
+    """The role a path names, by id or by container and name, once the caller may view (or manage) it.
+
+    By name, the container's permission comes first (403 before 404); by id, Keycloak first looks the
+    role up (404 "Could not find role with id") and then checks its container's permission.
+    """
+    role_id = request.path_params.get("role_id")
+    if role_id is None:
+        owner = await container(call, request)
+        call.require(owner.manage if manage else owner.view)
+        return await owner.role(call, request.path_params["role_name"])
+    role = await call.tx.roles.get(role_id)
+    if role is None or role.realm_id != call.realm.id:
+        raise ROLE_ID_NOT_FOUND
+    if role.client_id:
+        call.require("manage-clients" if manage else "view-clients")
+    else:
+        call.require("manage-realm" if manage else "view-realm")
+    return role
+
+
 async def list_roles(request: Request) -> Response:
     search = (request.query_params.get("search") or "").strip().lower()
     first, max_results = query_int(request, "first"), query_int(request, "max")
@@ -103,18 +130,15 @@ async def create_role(request: Request) -> Response:
 
 async def get_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        owner = await container(call, request)
-        call.require(owner.view)
-        return ok(role_json(await owner.role(call, request.path_params["role_name"])))
+        role = await target(call, request, manage=False)
+        return ok(role_json(role))
 
     return await run_realm(request, work, write=False)
 
 
 async def update_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        owner = await container(call, request)
-        call.require(owner.manage)
-        role = await owner.role(call, request.path_params["role_name"])
+        role = await target(call, request, manage=True)
         await admin_ops.update_role(call.tx, role, parse.updated_role(role, await read_object(request)))
         return no_content()
 
@@ -123,24 +147,26 @@ async def update_role(request: Request) -> Response:
 
 async def delete_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
-        owner = await container(call, request)
-        call.require(owner.manage)
-        await admin_ops.delete_role(call.tx, call.realm, await owner.role(call, request.path_params["role_name"]))
+        role = await target(call, request, manage=True)
+        await admin_ops.delete_role(call.tx, call.realm, role)
         return no_content()
 
     return await run_realm(request, work)
 
 
 async def composites(request: Request) -> Response:
-    """GET, POST and DELETE of ``…/roles/{role-name}/composites``: the role's direct children."""
+    """GET (``search``, ``first``, ``max``), POST and DELETE of ``…/composites``: the role's direct children."""
     write = request.method != "GET"
+    search = (request.query_params.get("search") or "").strip().lower()
+    first, max_results = query_int(request, "first"), query_int(request, "max")
 
     async def work(call: RealmCall) -> Response:
-        owner = await container(call, request)
-        call.require(owner.manage if write else owner.view)
-        role = await owner.role(call, request.path_params["role_name"])
+        role = await target(call, request, manage=write)
         if not write:
-            return ok([role_json(r, brief=True) for r in await call.tx.roles.composites(role.id)])
+            children = await call.tx.roles.composites(role.id)
+            if search:
+                children = [r for r in children if search in r.name.lower()]
+            return ok([role_json(r, brief=True) for r in page(children, first, max_results)])
         refs = parse.role_refs(await read_objects(request) or [])
         children = await admin_ops.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)
         if request.method == "POST":
@@ -156,24 +182,54 @@ async def realm_composites(request: Request) -> Response:
     """The realm roles among the role's direct composites."""
 
     async def work(call: RealmCall) -> Response:
-        owner = await container(call, request)
-        call.require(owner.view)
-        role = await owner.role(call, request.path_params["role_name"])
+        role = await target(call, request, manage=False)
         children = await call.tx.roles.composites(role.id)
         return ok([role_json(r, brief=True) for r in children if r.client_id is None])
 
     return await run_realm(request, work, write=False)
 
 
-async def role_by_id(request: Request) -> Response:
+async def client_composites(request: Request) -> Response:
+    """``…/composites/clients/{client}``: the roles of that client (by UUID) among the role's direct composites."""
+
     async def work(call: RealmCall) -> Response:
-        role = await call.tx.roles.get(request.path_params["role_id"])
-        if role is None or role.realm_id != call.realm.id:
-            raise not_found("Could not find role with id")
-        call.require("view-clients" if role.client_id else "view-realm")
-        return ok(role_json(role))
+        role = await target(call, request, manage=False)
+        client = await call.client(request.path_params["client"])
+        children = await call.tx.roles.composites(role.id)
+        return ok([role_json(r, brief=True) for r in children if r.client_id == client.id])
 
     return await run_realm(request, work, write=False)
+
+
+async def members(request: Request) -> Response:
+    """``…/roles/{role-name}/users``: users holding the role directly, by username, first/max paged."""
+    first, max_results = query_int(request, "first"), query_int(request, "max")
+    brief = query_bool(request, "briefRepresentation", False)
+
+    async def work(call: RealmCall) -> Response:
+        role = await target(call, request, manage=False)
+        found = await admin_ops.role_members(call.tx, call.realm, role)
+        chosen = page(found, first, MEMBERS_MAX if max_results is None else max_results)
+        return ok([_brief_user(user_to_json(u)) if brief else user_to_json(u) for u in chosen])
+
+    return await run_realm(request, work, write=False)
+
+
+def _brief_user(rep: dict[str, Any]) -> dict[str, Any]:
+    """Keycloak's ``toBriefRepresentation`` of a user."""
+    keep = ("id", "username", "firstName", "lastName", "email", "emailVerified", "enabled", "createdTimestamp")
+    return {k: rep[k] for k in keep if k in rep}
+
+
+def _one_role_routes(one: str) -> list[Route]:
+    return [
+        Route(one, get_role, methods=["GET"]),
+        Route(one, update_role, methods=["PUT"]),
+        Route(one, delete_role, methods=["DELETE"]),
+        Route(one + "/composites", composites, methods=["GET", "POST", "DELETE"]),
+        Route(one + "/composites/realm", realm_composites, methods=["GET"]),
+        Route(one + "/composites/clients/{client}", client_composites, methods=["GET"]),
+    ]
 
 
 def _container_routes(base: str) -> list[Route]:
@@ -181,16 +237,13 @@ def _container_routes(base: str) -> list[Route]:
     return [
         Route(base, list_roles, methods=["GET"]),
         Route(base, create_role, methods=["POST"]),
-        Route(one, get_role, methods=["GET"]),
-        Route(one, update_role, methods=["PUT"]),
-        Route(one, delete_role, methods=["DELETE"]),
-        Route(one + "/composites", composites, methods=["GET", "POST", "DELETE"]),
-        Route(one + "/composites/realm", realm_composites, methods=["GET"]),
+        *_one_role_routes(one),
+        Route(one + "/users", members, methods=["GET"]),
     ]
 
 
 ROUTES = [
     *_container_routes("/{realm}/roles"),
     *_container_routes("/{realm}/clients/{id}/roles"),
-    Route("/{realm}/roles-by-id/{role_id}", role_by_id, methods=["GET"]),
+    *_one_role_routes("/{realm}/roles-by-id/{role_id}"),
 ]

@@ -1,21 +1,23 @@
-"""Admin REST: client scopes, the realm's default client scopes, and realm-role scope mappings.
+"""Admin REST: client scopes, the realm's default client scopes, and scope mappings.
 
 Keycloak guards client scopes with the client roles: view-clients reads, manage-clients changes
 (ClientPermissions.canViewClientScopes / canManageClientScopes). Scope mappings of a client scope
-(``/client-scopes/{id}/scope-mappings/realm``) and of a client (``/clients/{id}/scope-mappings/realm``)
-share one implementation, as Keycloak's ScopeMappedResource does.
+(``/client-scopes/{id}/scope-mappings/...``) and of a client (``/clients/{id}/scope-mappings/...``), to
+realm roles (``…/realm``) or to one client's roles (``…/clients/{client}``), share one implementation, as
+Keycloak's ScopeMappedResource and ScopeMappedClientResource do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep import admin_ops
-from doorkeep.model import ClientScope
+from doorkeep.model import ClientScope, Role
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -119,27 +121,37 @@ def realm_defaults(default: bool) -> tuple[Endpoint, Endpoint]:
     return listing, change
 
 
-def realm_scope_mappings(of_client_scope: bool) -> Endpoint:
-    """GET, POST and DELETE of ``…/scope-mappings/realm`` (a body of RoleRepresentations) for a
-    client scope or a client."""
+async def _mapping_owner(call: RealmCall, request: Request, of_client_scope: bool) -> str:
+    """The id of the client scope or client whose scope mappings the path names."""
+    if of_client_scope:
+        return (await load_scope(call, request.path_params["id"])).id
+    return (await call.client(request.path_params["id"])).id
+
+
+def scope_mappings(of_client_scope: bool) -> Endpoint:
+    """GET, POST and DELETE of ``…/scope-mappings/realm`` and ``…/scope-mappings/clients/{client}`` (a body
+    of RoleRepresentations) for a client scope or a client. Realm roles are named by id (or name), a
+    client's roles by name, as Keycloak's ScopeMappedResource and ScopeMappedClientResource do."""
 
     async def endpoint(request: Request) -> Response:
         write = request.method != "GET"
 
         async def work(call: RealmCall) -> Response:
-            if of_client_scope:
-                owner = (await load_scope(call, request.path_params["id"])).id
-            else:
-                owner = (await call.client(request.path_params["id"])).id
+            owner = await _mapping_owner(call, request, of_client_scope)
             call.require("manage-clients" if write else "view-clients")
-            mapped = [r for r in await call.tx.roles.scope_mappings(owner) if r.client_id is None]
+            scoped = request.path_params.get("client")
+            scoped_id = (await call.client(scoped)).id if scoped else None
+            mapped = [r for r in await call.tx.roles.scope_mappings(owner) if r.client_id == scoped_id]
             if not write:
                 return ok([role_json(r, brief=True) for r in mapped])
             body = await read_objects(request, allow_empty=request.method == "DELETE")
-            if body is None:  # Keycloak: DELETE without a body removes every realm-role mapping
+            if body is None:  # Keycloak: DELETE without a body removes every mapping of that kind
                 await call.tx.roles.remove_scope_mappings(owner, [r.id for r in mapped])
                 return no_content()
-            roles = await admin_ops.resolve_roles(call.tx, call.realm, parse.role_refs(body), ROLE_NOT_FOUND)
+            if scoped_id is None:
+                roles = await admin_ops.resolve_roles(call.tx, call.realm, parse.role_refs(body), ROLE_NOT_FOUND)
+            else:
+                roles = await admin_ops.client_roles_named(call.tx, scoped_id, parse.role_refs(body), ROLE_NOT_FOUND)
             if request.method == "POST":
                 await call.tx.roles.add_scope_mappings(owner, [r.id for r in roles])
             else:
@@ -151,9 +163,49 @@ def realm_scope_mappings(of_client_scope: bool) -> Endpoint:
     return endpoint
 
 
+async def _mappings_json(call: RealmCall, roles: list[Role]) -> dict[str, Any]:
+    """A MappingsRepresentation: ``realmMappings`` and, per clientId, ``{id, client, mappings}``."""
+    out: dict[str, Any] = {}
+    realm_roles = [role_json(r, brief=True) for r in roles if r.client_id is None]
+    if realm_roles:
+        out["realmMappings"] = realm_roles
+    by_client: dict[str, dict[str, Any]] = {}
+    for role in roles:
+        client = await call.tx.clients.get(role.client_id) if role.client_id else None
+        if client is not None:
+            entry = {"id": client.id, "client": client.client_id, "mappings": []}
+            by_client.setdefault(client.client_id, entry)["mappings"].append(role_json(role, brief=True))
+    if by_client:
+        out["clientMappings"] = by_client
+    return out
+
+
+def all_scope_mappings(of_client_scope: bool) -> Endpoint:
+    """GET ``…/scope-mappings``: a MappingsRepresentation (empty parts left out)."""
+
+    async def endpoint(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            owner = await _mapping_owner(call, request, of_client_scope)
+            call.require("view-clients")
+            return ok(await _mappings_json(call, await call.tx.roles.scope_mappings(owner)))
+
+        return await run_realm(request, work, write=False)
+
+    return endpoint
+
+
 _default_defaults, _change_default_default = realm_defaults(True)
 _default_optionals, _change_default_optional = realm_defaults(False)
 MAPPING_METHODS = ["GET", "POST", "DELETE"]
+
+
+def _mapping_routes(base: str, of_client_scope: bool) -> list[Route]:
+    return [
+        Route(base + "/scope-mappings", all_scope_mappings(of_client_scope), methods=["GET"]),
+        Route(base + "/scope-mappings/realm", scope_mappings(of_client_scope), methods=MAPPING_METHODS),
+        Route(base + "/scope-mappings/clients/{client}", scope_mappings(of_client_scope), methods=MAPPING_METHODS),
+    ]
+
 
 ROUTES = [
     Route(BASE, list_scopes, methods=["GET"]),
@@ -161,8 +213,8 @@ ROUTES = [
     Route(ONE, get_scope, methods=["GET"]),
     Route(ONE, update_scope, methods=["PUT"]),
     Route(ONE, delete_scope, methods=["DELETE"]),
-    Route(ONE + "/scope-mappings/realm", realm_scope_mappings(True), methods=MAPPING_METHODS),
-    Route("/{realm}/clients/{id}/scope-mappings/realm", realm_scope_mappings(False), methods=MAPPING_METHODS),
+    *_mapping_routes(ONE, of_client_scope=True),
+    *_mapping_routes("/{realm}/clients/{id}", of_client_scope=False),
     Route("/{realm}/default-default-client-scopes", _default_defaults, methods=["GET"]),
     Route("/{realm}/default-default-client-scopes/{id}", _change_default_default, methods=["PUT", "DELETE"]),
     Route("/{realm}/default-optional-client-scopes", _default_optionals, methods=["GET"]),

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.web.admin import user_search
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.http import base_url, json_response, state
 from doorkeep.web.representations import user_to_json
@@ -26,7 +27,7 @@ async def list_users(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
         first, max_results = ops.int_param(request, "first", 0), ops.int_param(request, "max", 100)
-        found = await ops.list_users(tx, realm, dict(request.query_params), first, max_results)
+        found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
         return json_response([user_to_json(u) for u in found])
 
     return await ops.answer(request, work, write=False)
@@ -35,7 +36,7 @@ async def list_users(request: Request) -> Response:
 async def count_users(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
-        return json_response(len(await ops.list_users(tx, realm, dict(request.query_params), 0, -1)))
+        return json_response(len(await user_search.list_users(tx, realm, dict(request.query_params), 0, -1)))
 
     return await ops.answer(request, work, write=False)
 
@@ -96,6 +97,28 @@ async def reset_password(request: Request) -> Response:
     return await ops.answer_with_body(request, work)
 
 
+async def list_credentials(request: Request) -> Response:
+    """The user's stored credentials without their secret data (Keycloak requires manage-users here)."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        return json_response([ops.credential_json(c) for c in await tx.users.credentials(user.id)])
+
+    return await ops.answer(request, work, write=False)
+
+
+async def delete_credential(request: Request) -> Response:
+    async def work(tx: Tx) -> Response:
+        realm = await ops.admin_realm(request, tx, "manage-users")
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        if not await tx.users.delete_credential(user.id, request.path_params["credential"]):
+            raise ops.not_found("Credential not found")
+        return Response(status_code=NO_CONTENT)
+
+    return await ops.answer(request, work)
+
+
 async def role_mappings(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
@@ -148,6 +171,8 @@ ROUTES: list[Route] = [
     Route(USER, update_user, methods=["PUT"]),
     Route(USER, delete_user, methods=["DELETE"]),
     Route(f"{USER}/reset-password", reset_password, methods=["PUT"]),
+    Route(f"{USER}/credentials", list_credentials, methods=["GET"]),
+    Route(f"{USER}/credentials/{{credential}}", delete_credential, methods=["DELETE"]),
     Route(f"{USER}/role-mappings", role_mappings, methods=["GET"]),
     Route(REALM_MAPPINGS, _role_list("direct", per_client=False), methods=["GET"]),
     Route(REALM_MAPPINGS, _role_change(grant=True, per_client=False), methods=["POST"]),

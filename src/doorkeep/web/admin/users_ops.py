@@ -9,7 +9,7 @@ client of that realm.
 from __future__ import annotations
 
 import dataclasses
-import re
+import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from starlette.responses import Response
 from doorkeep import provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm, Role, User
+from doorkeep.model import Client, Credential, Realm, Role, User
 from doorkeep.web.admin.auth import authenticate
 from doorkeep.web.http import admin_error, in_transaction, read_json
 from doorkeep.web.representations import USER_FIELDS, RepresentationError, apply, role_to_json
@@ -105,38 +105,6 @@ def int_param(request: Request, name: str, default: int) -> int:
 
 
 # --- users -------------------------------------------------------------------------------------
-def _search_term(term: str) -> Callable[[str], bool]:
-    """Keycloak's ``search`` term: prefix match, ``*`` a wildcard, ``"x"`` an exact match."""
-    term = term.lower()
-    if len(term) >= 2 and term[0] == term[-1] == '"':
-        exact = term[1:-1]
-        return lambda value: value == exact
-    pattern = re.compile(".*".join(re.escape(part) for part in term.split("*")))
-    return lambda value: pattern.match(value) is not None
-
-
-async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, max_results: int) -> list[User]:
-    """``GET /users``: ``search`` over username, email, first and last name, or per-field filters."""
-    search = params.get("search")
-    if search is not None and search.startswith("id:"):
-        user = await tx.users.get(search[3:].strip())
-        found = [user] if user and user.realm_id == realm.id and not user.service_account_client_id else []
-    elif search is not None:
-        found = await tx.users.search(realm.id, max_results=-1)
-        for term in search.split():
-            match = _search_term(term)
-            found = [u for u in found if any(match((v or "").lower())
-                                             for v in (u.username, u.email, u.first_name, u.last_name))]
-    else:
-        found = await tx.users.search(
-            realm.id, max_results=-1, exact=params.get("exact", "").lower() == "true",
-            username=params.get("username"), email=params.get("email"),
-            first_name=params.get("firstName"), last_name=params.get("lastName"),
-        )
-    start = max(first, 0)
-    return found[start: start + max_results] if max_results >= 0 else found[start:]
-
-
 def _representation(user: User, rep: dict[str, Any], fields: dict[str, str]) -> User:
     try:
         user = apply(user, rep, fields)
@@ -211,6 +179,16 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
     await tx.users.update(updated)
+
+
+def credential_json(cred: Credential) -> dict[str, Any]:
+    """A CredentialRepresentation without ``secretData``; ``credentialData`` is a JSON string, as Keycloak sends it."""
+    out: dict[str, Any] = {"id": cred.id, "type": cred.type}
+    if cred.user_label is not None:
+        out["userLabel"] = cred.user_label
+    out["createdDate"] = cred.created_date
+    out["credentialData"] = json.dumps(cred.credential_data, separators=(",", ":"))
+    return out
 
 
 async def reset_password(tx: Tx, user: User, rep: Any, now: int) -> None:

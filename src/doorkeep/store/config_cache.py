@@ -1,0 +1,164 @@
+"""Per-process cache of a realm's clients, client scopes and role graph, keyed by its config version.
+
+Every write to that configuration bumps ``realms.config_version`` in the same transaction
+(store/realms.py, store/roles.py). Requests read the realm row anyway, so a process notices a
+change, its own or another process's, at its next request: no invalidation messages, no TTL.
+The cache only accelerates lookups that the protocol makes on every request; admin code reads
+the tables directly.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, ClientScope, Realm, Role
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+MAX_REALMS = 256
+MAX_CLIENTS = 10000
+
+
+@dataclass
+class _RealmView:
+    version: int
+    clients: OrderedDict[str, Client | None] = field(default_factory=OrderedDict)  # by clientId
+    by_uuid: dict[str, Client] = field(default_factory=dict)
+    scopes: dict[str, list[tuple[ClientScope, bool]]] = field(default_factory=dict)  # by client uuid
+    roles: dict[str, Role] | None = None
+    children: dict[str, set[str]] | None = None
+    closures: dict[str, frozenset[str]] = field(default_factory=dict)
+    scope_roles: dict[str, frozenset[str]] = field(default_factory=dict)  # by client or scope id
+
+
+class ConfigCache:
+    """Shared by every transaction of one process (one asyncio loop; no locking needed)."""
+
+    def __init__(self) -> None:
+        self._realms: OrderedDict[str, _RealmView] = OrderedDict()
+
+    def view(self, realm: Realm) -> _RealmView:
+        current = self._realms.get(realm.id)
+        if current is None or current.version != realm.config_version:
+            current = _RealmView(realm.config_version)
+            self._realms[realm.id] = current
+            while len(self._realms) > MAX_REALMS:
+                self._realms.popitem(last=False)
+        return current
+
+
+class CachedConfig:
+    """The cache as one transaction sees it. Bound to the request's realm with ``bind``; unbound
+    (admin code, tests) every lookup goes straight to the repositories."""
+
+    def __init__(self, cache: ConfigCache, tx: Tx) -> None:
+        self._cache = cache
+        self._tx = tx
+        self._realm: Realm | None = None
+
+    def bind(self, realm: Realm) -> None:
+        self._realm = realm
+
+    def _view(self, realm_id: str) -> _RealmView | None:
+        if self._realm is None or self._realm.id != realm_id:
+            return None
+        return self._cache.view(self._realm)
+
+    async def client(self, realm_id: str, client_id: str) -> Client | None:
+        view = self._view(realm_id)
+        if view is None:
+            return await self._tx.clients.get_by_client_id(realm_id, client_id)
+        if client_id in view.clients:
+            view.clients.move_to_end(client_id)
+            return view.clients[client_id]
+        client = await self._tx.clients.get_by_client_id(realm_id, client_id)
+        view.clients[client_id] = client
+        if client is not None:
+            view.by_uuid[client.id] = client
+        while len(view.clients) > MAX_CLIENTS:
+            _, dropped = view.clients.popitem(last=False)
+            if dropped is not None:
+                view.by_uuid.pop(dropped.id, None)
+        return client
+
+    async def client_by_uuid(self, realm_id: str, client_uuid: str) -> Client | None:
+        view = self._view(realm_id)
+        found = view.by_uuid.get(client_uuid) if view is not None else None
+        if found is None:
+            found = await self._tx.clients.get(client_uuid)
+            if view is not None and found is not None and found.realm_id == realm_id:
+                view.by_uuid[found.id] = found
+        return found
+
+    async def client_scopes(self, client: Client) -> list[tuple[ClientScope, bool]]:
+        view = self._view(client.realm_id)
+        if view is None:
+            return await self._tx.clients.scopes(client.id)
+        scopes = view.scopes.get(client.id)
+        if scopes is None:
+            scopes = await self._tx.clients.scopes(client.id)
+            view.scopes[client.id] = scopes
+        return scopes
+
+    async def _graph(self, view: _RealmView, realm_id: str) -> _RealmView:
+        if view.roles is None or view.children is None:
+            roles, edges = await self._tx.roles.realm_graph(realm_id)
+            children: dict[str, set[str]] = {}
+            for parent, child in edges:
+                children.setdefault(parent, set()).add(child)
+            view.roles, view.children = {r.id: r for r in roles}, children
+        return view
+
+    async def expand(self, realm_id: str, role_ids: set[str]) -> set[str]:
+        """The roles and everything they contain, transitively (cycles end)."""
+        view = self._view(realm_id)
+        if view is None:
+            return await self._tx.roles.expand(role_ids)
+        await self._graph(view, realm_id)
+        assert view.children is not None
+        out: set[str] = set()
+        for role_id in role_ids:
+            closure = view.closures.get(role_id)
+            if closure is None:
+                seen, stack = {role_id}, [role_id]
+                while stack:
+                    for child in view.children.get(stack.pop(), ()):
+                        if child not in seen:
+                            seen.add(child)
+                            stack.append(child)
+                closure = frozenset(seen)
+                view.closures[role_id] = closure
+            out |= closure
+        return out
+
+    async def roles(self, realm_id: str, role_ids: set[str]) -> list[Role]:
+        view = self._view(realm_id)
+        if view is None:
+            return await self._tx.roles.get_many(role_ids)
+        await self._graph(view, realm_id)
+        assert view.roles is not None
+        return sorted((view.roles[r] for r in role_ids if r in view.roles), key=lambda r: r.name)
+
+    async def scope_role_ids(self, realm_id: str, owner_ids: list[str]) -> set[str]:
+        view = self._view(realm_id)
+        if view is None:
+            return await self._tx.roles.scope_mapping_ids(owner_ids)
+        out: set[str] = set()
+        for owner in owner_ids:
+            ids = view.scope_roles.get(owner)
+            if ids is None:
+                ids = frozenset(await self._tx.roles.scope_mapping_ids([owner]))
+                view.scope_roles[owner] = ids
+            out |= ids
+        return out
+
+    async def client_role_ids(self, realm_id: str, client_uuid: str) -> set[str]:
+        view = self._view(realm_id)
+        if view is None:
+            return {r.id for r in await self._tx.roles.list_client_roles(client_uuid)}
+        await self._graph(view, realm_id)
+        assert view.roles is not None
+        return {r.id for r in view.roles.values() if r.client_id == client_uuid}

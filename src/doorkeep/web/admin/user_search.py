@@ -1,0 +1,96 @@
+"""``GET /admin/realms/{realm}/users`` and ``/users/count``: which users a query selects, as Keycloak 26's
+UsersResource decides it.
+
+``search=id:…`` finds one user; ``search`` (optionally with ``enabled``) matches username, email, first
+and last name by prefix, ``*`` a wildcard, ``"…"`` exact; any field parameter (``username``, ``email``,
+``firstName``, ``lastName``, ``emailVerified``, ``enabled``, ``exact``, ``idpAlias``, ``idpUserId``,
+``q``) makes a field query, which also finds service-account users; no parameter lists everyone else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from doorkeep import admin_ops
+from doorkeep.model import Realm, User
+from doorkeep.web.representations import USER_FIELDS
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+# The query parameters that make ``GET /users`` a field query (Keycloak 26's UsersResource.getUsers).
+FIELD_QUERY = ("lastName", "firstName", "email", "username", "emailVerified", "idpAlias", "idpUserId", "enabled",
+               "exact", "q")
+QUERY_PAIR = re.compile(r'\s*(?:"((?:\\.|[^\\"])+)"|([^": ][^: ]*)):(?:"((?:\\.|[^\\"])+)"|([^" ][^ ]*))\s*')
+
+
+def _search_term(term: str) -> Callable[[str], bool]:
+    """Keycloak's ``search`` term: prefix match, ``*`` a wildcard, ``"x"`` an exact match."""
+    term = term.lower()
+    if len(term) >= 2 and term[0] == term[-1] == '"':
+        exact = term[1:-1]
+        return lambda value: value == exact
+    pattern = re.compile(".*".join(re.escape(part) for part in term.split("*")))
+    return lambda value: pattern.match(value) is not None
+
+
+def _flag(params: dict[str, str], name: str) -> bool | None:
+    """A Boolean query parameter as JAX-RS reads it: absent None, "true" in any case true, else false."""
+    raw = params.get(name)
+    return None if raw is None else raw.strip().lower() == "true"
+
+
+def _query_fields(q: str) -> dict[str, str]:
+    """Keycloak's ``q`` (SearchQueryUtils): ``key:value`` pairs, either side optionally double-quoted."""
+    def unescape(text: str) -> str:
+        return re.sub(r"\\(.)", r"\1", text)
+
+    return {name or unescape(quoted_name): value or unescape(quoted_value)
+            for quoted_name, name, quoted_value, value in QUERY_PAIR.findall(q)}
+
+
+def _matches_fields(user: User, params: dict[str, str]) -> bool:
+    """Keycloak's attribute search: each given field contains the value (equals it with ``exact=true``),
+    case-insensitively; flags compare exactly; each ``q`` attribute has a value equal to the one given."""
+    exact = _flag(params, "exact") is True
+    for param, value in ((p, params.get(p)) for p in ("username", "email", "firstName", "lastName")):
+        have = (getattr(user, USER_FIELDS[param]) or "").lower()
+        if value is not None and not (have == value.lower() if exact else value.lower() in have):
+            return False
+    for param, flag in (("enabled", _flag(params, "enabled")), ("emailVerified", _flag(params, "emailVerified"))):
+        if flag is not None and getattr(user, USER_FIELDS[param]) != flag:
+            return False
+    for key, wanted in _query_fields(params.get("q", "")).items():
+        values = user.attributes.get(key)
+        values = values if isinstance(values, list) else [values]
+        if not any(isinstance(v, str) and v.lower() == wanted.lower() for v in values):
+            return False
+    return True
+
+
+async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, max_results: int) -> list[User]:
+    """``GET /users`` as Keycloak 26's UsersResource: ``search:id:…``; ``search`` (with ``enabled``) over
+    username, email, first and last name; field queries (service accounts included); else everyone."""
+    search = params.get("search")
+    enabled = _flag(params, "enabled")
+    if search is not None and search.startswith("id:"):
+        user = await tx.users.get(search[3:].strip())
+        found = [user] if user and user.realm_id == realm.id and not user.service_account_client_id else []
+    elif search is not None:
+        found = await tx.users.search(realm.id, max_results=-1)
+        for term in search.split():
+            match = _search_term(term)
+            found = [u for u in found if any(match((v or "").lower())
+                                             for v in (u.username, u.email, u.first_name, u.last_name))]
+        found = [u for u in found if enabled is None or u.enabled == enabled]
+    elif any(name in params for name in FIELD_QUERY):
+        # No identity providers exist here, so a query by IdP link matches nobody.
+        idp = "idpAlias" in params or "idpUserId" in params
+        everyone = await admin_ops.realm_users(tx, realm, service_accounts=True)
+        found = [] if idp else [u for u in everyone if _matches_fields(u, params)]
+    else:
+        found = await tx.users.search(realm.id, max_results=-1)
+    start = max(first, 0)
+    return found[start: start + max_results] if max_results >= 0 else found[start:]
