@@ -289,3 +289,18 @@ async def test_online_session_past_sso_max_is_not_active(realm: Env) -> None:
     realm.clock.advance(60)
     assert_error(await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant",
                  "Session not active")
+
+
+async def test_a_client_timeout_set_after_issuance_applies_at_the_next_refresh(realm: Env) -> None:
+    token = await offline_token(realm)
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200  # warms the config cache
+    await update_client(realm.db, "test", "app", attributes={"client.offline.session.idle.timeout": "600"})
+    realm.clock.advance(601)
+    assert_error(await refresh(realm.http, "test", "app", token), 400, "invalid_grant", "Client session not active")
+
+
+async def test_disabling_a_client_after_a_cached_refresh_takes_effect_at_once(realm: Env) -> None:
+    token = await offline_token(realm)
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
+    await update_client(realm.db, "test", "app", enabled=False)
+    assert_error(await refresh(realm.http, "test", "app", token), 401, "invalid_client")
