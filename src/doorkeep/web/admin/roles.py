@@ -208,6 +208,7 @@ async def members(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         role = await target(call, request, manage=False)
+        call.require("query-users")  # Keycloak asks for both: view the role's container, query users
         found = await admin_ops.role_members(call.tx, call.realm, role)
         chosen = page(found, first, MEMBERS_MAX if max_results is None else max_results)
         return ok([_brief_user(user_to_json(u)) if brief else user_to_json(u) for u in chosen])
