@@ -72,7 +72,7 @@ async def _realm(request: Request) -> Realm | None:
 
 
 def action_url(request: Request, realm: Realm, action: str) -> str:
-    return f"/realms/{realm.name}/login-actions/{action}"
+    return f"{base_url(request)}/realms/{realm.name}/login-actions/{action}"
 
 
 async def authorize_endpoint(request: Request) -> Response:
