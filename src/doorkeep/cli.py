@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from doorkeep.settings import Settings
 log = logging.getLogger("doorkeep")
 SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _opt(*names: str, **kwargs: Any) -> Callable[[F], F]:
@@ -177,6 +178,25 @@ def app_factory() -> Any:
     return create_app(Settings(**raw))
 
 
+def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run ``work(db)`` against a migrated database without a server; import errors become CLI errors."""
+    from doorkeep import realm_io
+    from doorkeep.store.database import Database
+
+    async def run() -> T:
+        db = Database(db_url or _dev_db_url())
+        try:
+            await db.migrate()
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(run())
+    except realm_io.ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.command("import")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
 @_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
@@ -185,20 +205,8 @@ def import_cmd(path: str, db_url: str | None, override: bool) -> None:
     """Import a Keycloak realm-export JSON file offline."""
     from doorkeep import realm_io
     from doorkeep.clock import SystemClock
-    from doorkeep.store.database import Database
 
-    async def run() -> list[str]:
-        db = Database(db_url or _dev_db_url())
-        try:
-            await db.migrate()
-            return await realm_io.import_file(db, path, SystemClock(), skip_existing=not override)
-        finally:
-            await db.dispose()
-
-    try:
-        names = asyncio.run(run())
-    except realm_io.ImportError_ as exc:
-        raise click.ClickException(str(exc)) from None
+    names = _offline(db_url, lambda db: realm_io.import_file(db, path, SystemClock(), skip_existing=not override))
     click.echo(f"imported {', '.join(names) or 'nothing'}")
 
 
@@ -209,20 +217,8 @@ def import_cmd(path: str, db_url: str | None, override: bool) -> None:
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
     from doorkeep import realm_io
-    from doorkeep.store.database import Database
 
-    async def run() -> dict[str, Any]:
-        db = Database(db_url or _dev_db_url())
-        try:
-            await db.migrate()
-            return await realm_io.export_realm(db, realm)
-        finally:
-            await db.dispose()
-
-    try:
-        data = asyncio.run(run())
-    except realm_io.ImportError_ as exc:
-        raise click.ClickException(str(exc)) from None
+    data = _offline(db_url, lambda db: realm_io.export_realm(db, realm))
     Path(path).write_text(json.dumps(data, indent=2))
     click.echo(f"exported {realm} to {path}")
 

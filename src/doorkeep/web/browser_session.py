@@ -102,8 +102,8 @@ def _confirm_page(realm: Realm, request: Request, form: object) -> Response:
     token = secrets.token_urlsafe(24)
     hidden = {k: v for k in ("client_id", "post_logout_redirect_uri", "state")
               if (v := form.get(k))}  # type: ignore[attr-defined]
-    response = html(pages.logout_confirm(display(realm), f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout",
-                                         token, hidden))
+    action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
+    response = html(pages.logout_confirm(display(realm), action, token, hidden))
     response.set_cookie(LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, samesite="lax")
     return response
 
