@@ -1,7 +1,8 @@
 # Doorkeep developer and CI entry points.
 #
 #   make run    start a development server on http://127.0.0.1:8080 with the demo realm
-#   make test   system packages, venv, lint, type check, then the whole pytest suite
+#   make test   system packages, venv, lint, type check, the whole pytest suite (SQLite), then the
+#               wire suite again on a throwaway PostgreSQL
 #   make lint   ruff + mypy only
 #   make bench  run the benchmarks
 
@@ -32,6 +33,7 @@ test:
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest --cov=doorkeep --cov-report=term:skip-covered
+	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest tests/wire -q -p no:cacheprovider
 
 # keycloak-js for the browser tests, from npm (the version is pinned in package-lock.json).
 node: tests/browser/node_modules/.stamp

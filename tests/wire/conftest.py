@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,8 +13,13 @@ from wire_env import Env, make_env
 
 
 @pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    e, db = await make_env(f"sqlite:///{tmp_path / 'doorkeep.db'}")
+async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
+    """The app on SQLite; with DOORKEEP_WIRE_ENGINE=postgresql the same tests run on PostgreSQL."""
+    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'doorkeep.db'}"
+    e, db = await make_env(url)
     try:
         yield e
     finally:
