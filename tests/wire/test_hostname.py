@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from support import seed_realm
-from wire_env import Env, make_env
 
 from doorkeep.settings import Settings
+from support import seed_realm
+from wire_env import Env, make_env
 
 pytestmark = pytest.mark.anyio
 DISCOVERY = "/realms/test/.well-known/openid-configuration"
@@ -26,7 +26,7 @@ async def env_with(tmp_path: Path, **settings: object) -> tuple[Env, object]:
 
 @pytest.fixture
 async def fixed(tmp_path: Path) -> AsyncIterator[Env]:
-    env, db = await env_with(tmp_path, hostname="https://id.example.com")
+    env, _ = await env_with(tmp_path, hostname="https://id.example.com")
     yield env
     await env.http.aclose()
     await env.db.dispose()
@@ -34,7 +34,7 @@ async def fixed(tmp_path: Path) -> AsyncIterator[Env]:
 
 @pytest.fixture
 async def proxied(tmp_path: Path) -> AsyncIterator[Env]:
-    env, db = await env_with(tmp_path, proxy_headers="xforwarded")
+    env, _ = await env_with(tmp_path, proxy_headers="xforwarded")
     yield env
     await env.http.aclose()
     await env.db.dispose()
