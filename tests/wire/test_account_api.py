@@ -356,3 +356,15 @@ async def test_deleting_one_session_ends_only_the_callers_own(env: Env) -> None:
     assert (await env.http.delete(f"{ACCOUNT}/sessions/{mine_sid}", headers=_bearer(tokens))).status_code == 204
     assert_error(await refresh(env.http, "test", "app", mine["refresh_token"]), 400, "invalid_grant")
     assert (await env.http.delete(f"{ACCOUNT}/sessions/no-such-session", headers=_bearer(tokens))).status_code == 204
+
+
+async def test_sessions_show_the_browser_the_session_was_started_from(realm: Env) -> None:
+    firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", headers={"User-Agent": firefox},
+                                     data={"grant_type": "password", "client_id": "app", "client_secret": "secret",
+                                           "username": "user1", "password": "password"})
+    tokens = response.json()
+    sessions = await _get(realm, "/sessions", tokens)
+    assert [s["browser"] for s in sessions] == ["Firefox/121.0"]
+    devices = await _get(realm, "/sessions/devices", tokens)
+    assert devices[0]["os"] == "Windows" and devices[0]["osVersion"] == "10.0"

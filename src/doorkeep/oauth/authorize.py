@@ -150,14 +150,14 @@ def code_hash(code: str) -> str:
 
 async def issue_code(
     tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest, *, now: int, ip_address: str,
-    session: UserSession | None, fresh_login: bool, remember_me: bool = False,
+    session: UserSession | None, fresh_login: bool, remember_me: bool = False, user_agent: str = "",
 ) -> tuple[UserSession, str]:
     """Create (or join) the user session, attach the client, and store a single-use code."""
     created = session is None
     if session is None:
         session, _ = await service.start_online(
             tx, realm, user, client, scope_param=request.scope, now=now, ip_address=ip_address,
-            remember_me=remember_me, redirect_uri=request.redirect_uri,
+            remember_me=remember_me, redirect_uri=request.redirect_uri, user_agent=user_agent,
         )
         had_clients = False
     else:

@@ -11,6 +11,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
+from doorkeep.sessions import device
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -32,12 +33,13 @@ async def start_online(
     remember_me: bool = False,
     redirect_uri: str | None = None,
     notes: dict[str, object] | None = None,
+    user_agent: str = "",
 ) -> tuple[UserSession, ClientSession]:
     """A new online user session with this client's session in it."""
     session = UserSession(
         id=str(uuid.uuid4()), realm_id=realm.id, user_id=user.id, offline=False,
         login_username=login_username or user.username, ip_address=ip_address, auth_method=auth_method,
-        remember_me=remember_me, started=now, last_session_refresh=now,
+        remember_me=remember_me, started=now, last_session_refresh=now, notes=dict(device.notes_for(user_agent)),
     )
     await tx.sessions.create_user_session(session)
     client_session = await add_client(tx, session, client, scope_param=scope_param, now=now,

@@ -19,7 +19,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import authorize, login_flow
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
-from doorkeep.sessions import sso
+from doorkeep.sessions import device, sso
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
 
 if TYPE_CHECKING:
@@ -111,6 +111,10 @@ async def render(
     if isinstance(outcome, login_flow.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
+        if not outcome.session.notes:  # a session born in this request: remember its device
+            notes = device.notes_for(request.headers.get("user-agent", ""))
+            if notes:
+                await tx.sessions.set_user_session_notes(outcome.session.id, False, dict(notes))
         params = {"code": outcome.code}
         if auth_request.state is not None:
             params["state"] = auth_request.state

@@ -100,7 +100,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     now = services.clock.now()
     us, cs = await service.start_online(
         tx, realm, user, client, scope_param=scope_param, now=now, ip_address=req.ip_address,
-        login_username=username, notes={"grant_type": GRANT_TYPE},
+        login_username=username, notes={"grant_type": GRANT_TYPE}, user_agent=req.user_agent,
     )
     ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
     return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=use_refresh,
