@@ -362,3 +362,14 @@ async def test_reading_events_needs_view_events_and_changing_them_manage_events(
     assert (await realm.http.put(f"{REALM}/events/config", json={"eventsEnabled": True},
                                  headers=manager)).status_code == 204
     assert (await realm.http.get(f"{REALM}/events")).status_code == 401
+
+
+async def test_events_of_the_same_second_list_newest_first(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    config = {"eventsEnabled": True, "enabledEventTypes": ["LOGIN", "LOGIN_ERROR", "REFRESH_TOKEN", "LOGOUT"]}
+    assert (await realm.http.put("/admin/realms/test/events/config", json=config, headers=headers)).status_code == 204
+    body = (await password_grant(realm.http, "test", "app")).json()
+    await password_grant(realm.http, "test", "app", password="wrong")
+    await refresh(realm.http, "test", "app", body["refresh_token"])
+    events = (await realm.http.get("/admin/realms/test/events", headers=headers)).json()
+    assert [e["type"] for e in events] == ["REFRESH_TOKEN", "LOGIN_ERROR", "LOGIN"]
