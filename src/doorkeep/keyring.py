@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,23 @@ class RealmKeys:
 class KeyRing:
     """Parsed keys per realm. Parsing a PEM is slow; verifying with a parsed key is fast."""
 
-    def __init__(self, clock_now: object = None) -> None:
+    def __init__(self) -> None:
         self._realms: dict[str, RealmKeys] = {}
 
     async def _load(self, tx: Tx, realm_id: str) -> RealmKeys:
-        loaded = RealmKeys({k.kid: keys.load(k) for k in await tx.keys.list(realm_id) if k.status != "disabled"})
+        """Re-read the realm's key rows; parse only keys not parsed before (a PEM parse costs milliseconds,
+        and a token with an unknown ``kid`` must not make every request pay it again)."""
+        known = self._realms.get(realm_id, RealmKeys()).by_kid
+        loaded = RealmKeys()
+        for row in await tx.keys.list(realm_id):
+            if row.status == "disabled":
+                continue
+            parsed = known.get(row.kid)
+            if parsed is None:
+                parsed = keys.load(row)
+            elif parsed.status != row.status:
+                parsed = dataclasses.replace(parsed, status=row.status)
+            loaded.by_kid[row.kid] = parsed
         self._realms[realm_id] = loaded
         return loaded
 

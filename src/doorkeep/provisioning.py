@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 import uuid
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -176,6 +177,5 @@ async def create_user(tx: Tx, realm: Realm, user: User, *, default_roles: bool =
 
 
 def new_secret() -> str:
-    import secrets
-
+    """A client secret, as random as Keycloak's (32 URL-safe characters)."""
     return secrets.token_urlsafe(24)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -49,10 +48,6 @@ def jti_session_type(jti: str) -> str | None:
     if ":" not in jti:
         return None
     return {"on": "online", "of": "offline", "tr": "transient", "nt": "online", "ft": "offline"}.get(jti[:2])
-
-
-def random_secret() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def _b64decode(part: str) -> bytes:
