@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from doorkeep.sessions.cleaner import clean_once
-from support import password_grant, refresh, seed_client, seed_realm, seed_user, update_realm
+from support import password_grant, refresh, seed_client, seed_realm, seed_user, update_client, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -53,3 +53,30 @@ async def test_cleaner_removes_online_sessions_past_sso_idle(env: Env) -> None:
     assert await clean_once(env.db, env.clock.now()) >= 1
     async with env.db.transaction() as tx:
         assert await tx.sessions.get_user_session(body["session_state"], False) is None
+
+
+async def test_cleaner_drops_abandoned_logins_old_codes_and_expired_revocations(realm: Env) -> None:
+    from sqlalchemy import func, select
+
+    from browser_flow import start
+    from doorkeep.store.tables import auth_codes, auth_sessions, revoked_tokens
+
+    await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    for _ in range(3):
+        assert (await start(realm.http, "test", "app")).status_code == 200  # login pages nobody submits
+    body = (await password_grant(realm.http, "test", "app")).json()
+    await realm.http.post("/realms/test/protocol/openid-connect/revoke",
+                          data={"client_id": "app", "client_secret": "secret", "token": body["access_token"]})
+
+    async def counts() -> tuple[int, int, int]:
+        async with realm.db.engine.connect() as conn:
+            found = [int((await conn.execute(select(func.count()).select_from(t))).scalar_one())
+                     for t in (auth_sessions, auth_codes, revoked_tokens)]
+        return found[0], found[1], found[2]
+
+    assert (await counts())[0] == 3 and (await counts())[2] == 1
+    await clean_once(realm.db, realm.clock.now())
+    assert await counts() == (3, 0, 1)  # nothing expired yet
+    realm.clock.advance(1801)
+    await clean_once(realm.db, realm.clock.now())
+    assert await counts() == (0, 0, 0)

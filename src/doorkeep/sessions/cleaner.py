@@ -24,7 +24,15 @@ BATCH = 500
 
 
 async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
-    """Delete expired online and offline sessions of every realm; returns how many went."""
+    """Delete expired online and offline sessions of every realm; returns how many went.
+
+    Also drops what only lives for minutes: abandoned logins, used or expired authorization codes
+    (kept an hour past expiry so a replayed code still detaches its session), and revoked-token
+    entries whose token has expired.
+    """
+    async with db.transaction() as tx:
+        await tx.flows.purge(now)
+        await tx.revoked.purge(now)
     async with db.transaction(write=False) as tx:
         realms = await tx.realms.list()
     removed = 0
