@@ -62,7 +62,7 @@ async def authenticate(
     if token is None or not realm.enabled:
         raise UNAUTHORIZED
     try:
-        valid = await access.validate(tx, services, realm.id, f"{base_url}/realms/{realm.name}", token)
+        valid = await access.validate(tx, services, realm, f"{base_url}/realms/{realm.name}", token)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
     aud = valid.claims.get("aud")

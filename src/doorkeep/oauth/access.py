@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
-from doorkeep.model import Client, User, UserSession
+from doorkeep.model import Client, Realm, User, UserSession
 from doorkeep.tokens import TYPE_BEARER, jti_session_type
 
 if TYPE_CHECKING:
@@ -31,9 +31,9 @@ class InvalidAccess(Exception):
     """Why a token failed; the caller maps it to its endpoint's error."""
 
 
-async def validate(tx: Tx, services: Services, realm_id: str, issuer: str, token: str) -> ValidAccess:
+async def validate(tx: Tx, services: Services, realm: Realm, issuer: str, token: str) -> ValidAccess:
     now = services.clock.now()
-    claims = await services.codec.verify(tx, realm_id, token, internal=False)
+    claims = await services.codec.verify(tx, realm.id, token, internal=False)
     if claims is None:
         raise InvalidAccess("signature")
     if claims.get("typ") != TYPE_BEARER or claims.get("iss") != issuer:
@@ -44,10 +44,9 @@ async def validate(tx: Tx, services: Services, realm_id: str, issuer: str, token
     jti = str(claims.get("jti", ""))
     if await tx.revoked.is_revoked(jti):
         raise InvalidAccess("revoked")
-    realm = await tx.realms.get(realm_id)
-    client = await tx.config.client(realm_id, str(claims.get("azp", "")))
+    client = await tx.config.client(realm.id, str(claims.get("azp", "")))
     user = await tx.users.get(str(claims.get("sub", "")))
-    if realm is None or client is None or not client.enabled or user is None or not user.enabled:
+    if client is None or not client.enabled or user is None or not user.enabled:
         raise InvalidAccess("client or user")
     if iat < policy.effective_not_before(realm, client, user.not_before):
         raise InvalidAccess("stale")

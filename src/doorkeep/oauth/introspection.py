@@ -36,7 +36,7 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
     if typ in (TYPE_REFRESH, TYPE_OFFLINE):
         return await _refresh(tx, services, req, client, token)
     try:
-        valid = await access.validate(tx, services, req.realm.id, req.issuer, token)
+        valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess:
         return INACTIVE
     out = dict(valid.claims)

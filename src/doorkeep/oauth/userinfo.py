@@ -18,7 +18,7 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
     if not token:
         raise BearerError("invalid_request", "Token not provided", 401)
     try:
-        valid = await access.validate(tx, services, req.realm.id, req.issuer, token)
+        valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess as exc:
         raise BearerError("invalid_token", "Token verification failed") from exc
     await events.record(tx, req.realm, "USER_INFO_REQUEST", now=services.clock.now(), client_id=valid.client.client_id,

@@ -72,7 +72,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     if realm is None or not realm.enabled:
         raise UNAUTHORIZED
     try:
-        valid = await access.validate(tx, state(request).services, realm.id, issuer(request, realm.name), token)
+        valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
     roles = await tx.roles.get_many(await tx.roles.expand(await tx.users.role_ids(valid.user.id)))
