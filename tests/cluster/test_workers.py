@@ -60,3 +60,29 @@ def test_rotation_holds_across_worker_processes(cluster: tuple[DoorkeepProcess, 
         statuses = list(pool.map(use, range(8)))
     assert statuses.count(200) == 1, statuses
     assert statuses.count(400) == 7, statuses
+
+
+def test_an_admin_change_on_one_worker_is_seen_by_every_worker_at_once(
+    cluster: tuple[DoorkeepProcess, SeedRealm],
+) -> None:
+    server, seed = cluster
+    client = {"client_id": seed.client_id, "client_secret": seed.client_secret}
+    token = requests.post(token_url(server, seed), data={
+        "grant_type": "password", "username": seed.username, "password": seed.password, **client},
+        timeout=10).json()["refresh_token"]
+    for _ in range(6):  # warm the configuration cache of both workers
+        response = requests.post(token_url(server, seed), data={
+            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
+        assert response.status_code == 200, response.text
+        token = response.json()["refresh_token"]
+    admin = requests.post(f"{server.base_url}/realms/master/protocol/openid-connect/token", data={
+        "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+        timeout=10).json()["access_token"]
+    headers = {"Authorization": f"Bearer {admin}"}
+    clients = f"{server.base_url}/admin/realms/{seed.name}/clients"
+    uuid = requests.get(clients, params={"clientId": seed.client_id}, headers=headers, timeout=10).json()[0]["id"]
+    assert requests.put(f"{clients}/{uuid}", json={"enabled": False}, headers=headers, timeout=10).status_code == 204
+    for _ in range(6):
+        response = requests.post(token_url(server, seed), data={
+            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
+        assert response.status_code == 401 and response.json()["error"] == "invalid_client", response.text

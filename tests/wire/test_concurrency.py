@@ -53,3 +53,18 @@ async def test_parallel_refreshes_without_rotation_all_succeed(engine_env: Env) 
     token = (await password_grant(env.http, "test", "app", scope="offline_access")).json()["refresh_token"]
     responses = await asyncio.gather(*(refresh(env.http, "test", "app", token) for _ in range(8)))
     assert [r.status_code for r in responses] == [200] * 8
+
+
+async def test_one_code_exchanged_in_parallel_gives_exactly_one_token_response(engine_env: Env) -> None:
+    from browser_flow import exchange, login
+    from support import update_client
+
+    env = engine_env
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await update_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(env.db, env.clock, "test", "user1")
+    code = (await login(env.http, "test", "app", scope="openid offline_access"))["code"]
+    responses = await asyncio.gather(*(exchange(env.http, "test", "app", code) for _ in range(5)))
+    assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400], [r.text for r in responses]
+    assert {r.json()["error_description"] for r in responses if r.status_code == 400} == {"Code not valid"}
