@@ -244,15 +244,10 @@ async def upsert_consent(tx: Tx, caller: Caller, client_id: str, body: Any) -> d
 
 
 async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
-    """Keycloak's UserConsentManager.revokeConsentToClient: the consent, then this client in every
-    offline session of the user (its offline tokens die); if a consent was removed, the client's
-    online sessions are logged out too."""
+    """``DELETE /account/applications/{clientId}/consent``: ``service.revoke_grant``, then REVOKE_GRANT."""
     caller.require_one_of(MANAGE_ACCOUNT, MANAGE_CONSENT)
     client = await _client(tx, caller, client_id)
-    revoked_consent = await tx.sessions.delete_consent(caller.user.id, client.id)
-    await service.revoke_offline_for_client(tx, caller.user.id, client.id)
-    if revoked_consent:
-        await service.logout_client_online(tx, caller.user.id, client.id)
+    await service.revoke_grant(tx, caller.user.id, client.id)
     await events.record(tx, caller.realm, "REVOKE_GRANT", now=caller.now, user_id=caller.user.id,
                         session_id=caller.session_id, details={"revoked_client": client.client_id})
 

@@ -205,6 +205,10 @@ async def test_revoking_consent_keeps_other_clients_and_logs_out_the_client_onli
     online = await _online_grant(env)
     kept = await _offline_grant(env, client_id="other")
     await _offline_grant(env)
+    async with env.db.transaction() as tx:  # the online logout follows a removed consent, as in Keycloak
+        app = await tx.clients.get_by_client_id(user.realm_id, "app")
+        assert app is not None
+        await tx.sessions.save_consent(Consent(user.id, app.id, (), 1000, 1000))
     assert (await env.http.delete(f"{REALM}/users/{user.id}/consents/app", headers=headers)).status_code == 204
     assert (await refresh(env.http, "test", "other", kept["refresh_token"])).status_code == 200
     assert_error(await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant",

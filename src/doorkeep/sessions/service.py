@@ -101,6 +101,17 @@ async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str) -> i
     return count
 
 
+async def revoke_grant(tx: Tx, user_id: str, client_uuid: str) -> bool:
+    """Keycloak's UserConsentManager.revokeConsentToClient, shared by the admin and account APIs: remove
+    the consent and this client from every offline session of the user (its offline tokens die); when a
+    consent was removed, also log the user out of the client's online sessions. True if anything went."""
+    revoked_consent = await tx.sessions.delete_consent(user_id, client_uuid)
+    revoked_offline = await revoke_offline_for_client(tx, user_id, client_uuid) > 0
+    if revoked_consent:
+        await logout_client_online(tx, user_id, client_uuid)
+    return revoked_consent or revoked_offline
+
+
 async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
     """Backchannel-log the user out of one client: drop that client from every online session."""
     for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):

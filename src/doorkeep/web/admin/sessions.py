@@ -170,11 +170,8 @@ async def revoke_consent(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
         if client is None:
             raise ops.not_found("Client not found")
-        revoked_consent = await tx.sessions.delete_consent(user.id, client.id)
-        revoked_offline = await service.revoke_offline_for_client(tx, user.id, client.id) > 0
-        if not (revoked_consent or revoked_offline):
+        if not await service.revoke_grant(tx, user.id, client.id):
             raise ops.not_found("Consent nor offline token not found")
-        await service.logout_client_online(tx, user.id, client.id)
         return Response(status_code=NO_CONTENT)
 
     return await ops.answer(request, work)
