@@ -53,7 +53,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-async def create_realm(tx: Tx, name: str, now: int, *, builtin_scopes: bool = True, **settings: Any) -> Realm:
+async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     """A realm as Keycloak creates it: roles, built-in clients and scopes, and fresh keys."""
     realm = Realm(id=settings.pop("id", None) or new_id(), name=name, **settings)
     await tx.realms.create(realm)
@@ -63,8 +63,7 @@ async def create_realm(tx: Tx, name: str, now: int, *, builtin_scopes: bool = Tr
     uma = await add_role(tx, realm.id, "uma_authorization", "${role_uma_authorization}")
     default_roles = await add_role(tx, realm.id, f"default-roles-{name}", "${role_default-roles}")
     await tx.roles.add_composites(default_roles.id, [offline.id, uma.id])
-    if builtin_scopes:
-        await create_builtin_scopes(tx, realm.id, offline.id)
+    await create_builtin_scopes(tx, realm.id, offline.id)
     await create_builtin_clients(tx, realm, default_roles.id)
     if name == "master":
         admin = await add_role(tx, realm.id, "admin", "${role_admin}")

@@ -131,10 +131,6 @@ def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = ""
     return dataclasses.replace(obj, **changes)
 
 
-def unknown_fields(rep: dict[str, Any], known: set[str]) -> list[str]:
-    return sorted(k for k in rep if k not in known)
-
-
 def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, attr in fields.items():

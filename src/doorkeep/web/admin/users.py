@@ -7,6 +7,7 @@ Handlers parse, call ``users_ops`` and render.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,6 +15,7 @@ from starlette.routing import Route
 
 from doorkeep.web.admin import user_search
 from doorkeep.web.admin import users_ops as ops
+from doorkeep.web.admin.common import created
 from doorkeep.web.http import base_url, json_response, state
 from doorkeep.web.representations import user_to_json
 
@@ -36,6 +38,8 @@ async def list_users(request: Request) -> Response:
 async def count_users(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
+        if not request.query_params:  # the plain count needs no user rows
+            return json_response(await tx.users.count(realm.id))
         return json_response(len(await user_search.list_users(tx, realm, dict(request.query_params), 0, -1)))
 
     return await ops.answer(request, work, write=False)
@@ -47,8 +51,8 @@ async def create_user(request: Request) -> Response:
     async def work(tx: Tx, body: Any) -> Response:
         realm = await ops.admin_realm(request, tx, "manage-users")
         user = await ops.create_user(tx, realm, body, now)
-        location = f"{base_url(request)}/admin/realms/{realm.name}/users/{user.id}"
-        return Response(status_code=201, headers={"Location": location})
+        location = f"{base_url(request)}/admin/realms/{quote(realm.name, safe='')}/users/{user.id}"
+        return created(location)
 
     return await ops.answer_with_body(request, work)
 

@@ -20,6 +20,7 @@ from doorkeep import provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Credential, Realm, Role, User
+from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import authenticate
 from doorkeep.web.http import admin_error, in_transaction, read_json
 from doorkeep.web.representations import USER_FIELDS, RepresentationError, apply, role_to_json
@@ -40,9 +41,7 @@ CREATE_FIELDS = {k: v for k, v in USER_FIELDS.items() if k not in ("username", "
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "createdTimestamp"}
 
 
-def not_found(message: str) -> AdminError:
-    """Keycloak's NotFoundException body: ``{"error": message}``."""
-    return AdminError(404, message, key="error")
+not_found = common.not_found  # one definition, shared with the other admin modules
 
 
 def bad_request(message: str | None = None) -> AdminError:
