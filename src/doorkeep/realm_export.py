@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Credential, Realm, Role, User
-from doorkeep.web.representations import client_to_json, realm_to_json, role_to_json, scope_to_json, user_to_json
+from doorkeep.representations import client_to_json, realm_to_json, role_to_json, scope_to_json, user_to_json
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

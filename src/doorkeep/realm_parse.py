@@ -40,7 +40,7 @@ from doorkeep.realm_plan import (
     str_list,
     string_map,
 )
-from doorkeep.web.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
+from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 
 REALM_KEYS = {"id", "realm", *REALM_FIELDS, "roles", "defaultRole", "defaultRoles", "clientScopes",
               "defaultDefaultClientScopes", "defaultOptionalClientScopes", "scopeMappings", "clientScopeMappings",

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from doorkeep import admin_ops, provisioning
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.representations import client_to_json, user_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -30,7 +31,6 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
-from doorkeep.web.representations import client_to_json, user_to_json
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SCOPE_NOT_FOUND = not_found("Client scope not found")

@@ -18,9 +18,9 @@ from starlette.responses import Response
 
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
+from doorkeep.representations import RepresentationError, role_to_json
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate
 from doorkeep.web.http import BodyTooLarge, admin_error, base_url, json_response, read_body, state
-from doorkeep.web.representations import RepresentationError, role_to_json
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

@@ -21,8 +21,8 @@ from starlette.routing import Route
 from doorkeep import events
 from doorkeep.errors import AdminError
 from doorkeep.model import Event, Realm
+from doorkeep.representations import REALM_FIELDS, apply
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, read_object, run_realm
-from doorkeep.web.representations import REALM_FIELDS, apply
 
 DEFAULT_MAX = 100
 EPOCH_MS, ISO_DAY = re.compile(r"\+?[0-9]+"), re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

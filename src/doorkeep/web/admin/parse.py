@@ -1,6 +1,6 @@
 """Keycloak representations → domain objects for the admin API, with Keycloak's input rules.
 
-Builds on ``web.representations`` (partial updates: absent or null fields keep their value) and
+Builds on ``doorkeep.representations`` (partial updates: absent or null fields keep their value) and
 adds what the admin API needs on top: realm names, client attribute merging and validation,
 roles, client scopes, and role references in request bodies.
 """
@@ -13,8 +13,8 @@ from typing import Any
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.provisioning import new_id
+from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
 from doorkeep.web.admin.common import invalid_input
-from doorkeep.web.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
 
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'
 MAX_REUSE = "refresh.token.max.reuse"

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from doorkeep import admin_ops
 from doorkeep.model import Realm
+from doorkeep.representations import realm_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import (
@@ -30,7 +31,6 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.http import state
-from doorkeep.web.representations import realm_to_json
 
 
 async def realm_json(call: Call, realm: Realm) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from doorkeep import admin_ops
 from doorkeep.model import Client, Role
+from doorkeep.representations import user_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -32,7 +33,6 @@ from doorkeep.web.admin.common import (
     role_json,
     run_realm,
 )
-from doorkeep.web.representations import user_to_json
 
 ROLE_NOT_FOUND = not_found("Could not find role")
 ROLE_ID_NOT_FOUND = not_found("Could not find role with id")

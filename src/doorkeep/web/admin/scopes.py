@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from doorkeep import admin_ops
 from doorkeep.model import ClientScope, Role
+from doorkeep.representations import scope_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -30,7 +31,6 @@ from doorkeep.web.admin.common import (
     role_json,
     run_realm,
 )
-from doorkeep.web.representations import scope_to_json
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SCOPE_NOT_FOUND = not_found("Could not find client scope")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import admin_ops
 from doorkeep.model import Realm, User
-from doorkeep.web.representations import USER_FIELDS
+from doorkeep.representations import USER_FIELDS
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.representations import user_to_json
 from doorkeep.web.admin import user_search
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.common import created
 from doorkeep.web.http import base_url, json_response, state
-from doorkeep.web.representations import user_to_json
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

@@ -20,10 +20,10 @@ from doorkeep import provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Credential, Realm, Role, User
+from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import authenticate
 from doorkeep.web.http import admin_error, in_transaction, read_json
-from doorkeep.web.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
