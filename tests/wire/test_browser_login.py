@@ -207,3 +207,13 @@ async def test_token_endpoint_allows_the_clients_web_origin(realm: Env) -> None:
                                                   "Access-Control-Request-Method": "GET"})
     assert preflight.status_code == 200
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
+
+
+async def test_a_browser_login_records_the_device_on_the_session(realm: Env) -> None:
+    realm.http.headers["User-Agent"] = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                        "Chrome/120.0.6099.71 Safari/537.36")
+    params = await login(realm.http, "test", "app", scope="openid offline_access")
+    body = (await exchange(realm.http, "test", "app", params["code"])).json()
+    async with realm.db.transaction(write=False) as tx:
+        offline = await tx.sessions.get_user_session(body["session_state"], True)
+    assert offline is not None and offline.notes["browser"] == "Chrome/120.0.6099.71"

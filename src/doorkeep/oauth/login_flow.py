@@ -27,6 +27,14 @@ SUPPORTED_ACTIONS = {"UPDATE_PASSWORD"}
 
 
 @dataclass(frozen=True)
+class Browser:
+    """Where the login comes from: recorded on the session (device notes) and in events."""
+
+    ip_address: str
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
 class Done:
     session: UserSession
     code: str
@@ -78,7 +86,7 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
 
 async def begin(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest,
-    sso: tuple[UserSession, User] | None, ip_address: str,
+    sso: tuple[UserSession, User] | None, browser: Browser,
 ) -> Outcome:
     """The authorization endpoint's decision: reuse the SSO session, or ask for credentials."""
     now = services.clock.now()
@@ -87,7 +95,7 @@ async def begin(
         if request.max_age is None or now - session.started <= request.max_age:
             if request.prompt == "none" and await missing_consent(tx, client, user, request):
                 return Failed("consent_required", "")
-            return await finish(tx, services, realm, client, request, user, session, fresh=False, ip_address=ip_address)
+            return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
     if request.prompt == "none":
         return Failed("login_required", "")
     return NeedLogin(username=request.login_hint or "")
@@ -95,23 +103,24 @@ async def begin(
 
 async def authenticate(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, username: str, password: str,
-    ip_address: str, remember_me: bool = False,
+    browser: Browser, remember_me: bool = False,
 ) -> Outcome:
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     if not await check_password(tx, user, password) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
-        await _login_event(tx, services, realm, client, request, user, username, ip_address, error=error)
+        await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
         return NeedLogin(INVALID_CREDENTIALS, username)
     if not user.enabled:
-        await _login_event(tx, services, realm, client, request, user, username, ip_address, error="user_disabled")
+        await _login_event(tx, services, realm, client, request, user, username, browser.ip_address,
+                           error="user_disabled")
         return NeedLogin(ACCOUNT_DISABLED, username)
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address,
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser,
                         remember_me=remember_me)
 
 
 async def finish(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
-    session: UserSession | None, *, fresh: bool, ip_address: str, remember_me: bool = False,
+    session: UserSession | None, *, fresh: bool, browser: Browser, remember_me: bool = False,
 ) -> Outcome:
     """Required actions, then consent, then the code."""
     if "UPDATE_PASSWORD" in user.required_actions:
@@ -122,10 +131,10 @@ async def finish(
     if missing:
         return NeedConsent(user.id, missing)
     session, code = await authorize.issue_code(
-        tx, realm, client, user, request, now=services.clock.now(), ip_address=ip_address, session=session,
-        fresh_login=fresh, remember_me=remember_me and realm.remember_me,
+        tx, realm, client, user, request, now=services.clock.now(), ip_address=browser.ip_address, session=session,
+        fresh_login=fresh, remember_me=remember_me and realm.remember_me, user_agent=browser.user_agent,
     )
-    await _login_event(tx, services, realm, client, request, user, session.login_username, ip_address,
+    await _login_event(tx, services, realm, client, request, user, session.login_username, browser.ip_address,
                        session_id=session.id, remember_me=session.remember_me)
     return Done(session, code)
 
@@ -146,7 +155,7 @@ async def _login_event(
 
 async def update_password(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
-    new: str, confirm: str, ip_address: str,
+    new: str, confirm: str, browser: Browser,
 ) -> Outcome:
     from doorkeep.bootstrap import set_password
 
@@ -163,11 +172,11 @@ async def update_password(
     await set_password(tx, user, new, services.clock.now())
     user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != "UPDATE_PASSWORD"))
     await tx.users.update(user)
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address)
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)
 
 
 async def grant_consent(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, ip_address: str,
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser,
 ) -> Outcome:
     now_ms = services.clock.now() * 1000
     granted = await scope_rules.resolve(tx, client, request.scope)
@@ -175,4 +184,4 @@ async def grant_consent(
     ids = set(existing.granted_scopes if existing else ()) | {s.id for s in _consent_scopes(granted)}
     await tx.sessions.save_consent(Consent(user.id, client.id, tuple(sorted(ids)),
                                            existing.created_date if existing else now_ms, now_ms))
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, ip_address=ip_address)
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)

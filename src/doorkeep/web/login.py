@@ -19,7 +19,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import authorize, login_flow
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
-from doorkeep.sessions import device, sso
+from doorkeep.sessions import sso
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
 
 if TYPE_CHECKING:
@@ -32,6 +32,10 @@ PAGE_HEADERS = {"Cache-Control": "no-store, must-revalidate, max-age=0", "X-Fram
 
 def html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+
+
+def browser(request: Request) -> login_flow.Browser:
+    return login_flow.Browser(client_ip(request), request.headers.get("user-agent", ""))
 
 
 def display(realm: Realm) -> str:
@@ -95,7 +99,7 @@ async def authorize_endpoint(request: Request) -> Response:
         except AuthorizeError as err:
             return html(pages.error(display(realm), err.description), 400)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
-        outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, client_ip(request))
+        outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, browser(request))
         return await render(request, tx, realm, client, auth_request, outcome, None)
 
     return await in_transaction(request, work)
@@ -111,10 +115,6 @@ async def render(
     if isinstance(outcome, login_flow.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        if not outcome.session.notes:  # a session born in this request: remember its device
-            notes = device.notes_for(request.headers.get("user-agent", ""))
-            if notes:
-                await tx.sessions.set_user_session_notes(outcome.session.id, False, dict(notes))
         params = {"code": outcome.code}
         if auth_request.state is not None:
             params["state"] = auth_request.state
@@ -167,7 +167,7 @@ async def _action(request: Request, step: str) -> Response:
     except OAuthError as err:
         return html(pages.error(display(realm), err.description), 400)
     services = state(request).services
-    ip = client_ip(request)
+    origin = browser(request)
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
@@ -187,15 +187,15 @@ async def _action(request: Request, step: str) -> Response:
         if step == "authenticate":
             outcome = await login_flow.authenticate(
                 tx, services, realm, client, auth_request, form.get("username") or "", form.get("password") or "",
-                ip, remember_me=form.get("rememberMe") in ("on", "true"))
+                origin, remember_me=form.get("rememberMe") in ("on", "true"))
         elif user is None or not user.enabled:
             outcome = login_flow.NeedLogin()
         elif step == "required-action":
             outcome = await login_flow.update_password(
                 tx, services, realm, client, auth_request, user, form.get("password-new") or "",
-                form.get("password-confirm") or "", ip)
+                form.get("password-confirm") or "", origin)
         elif form.get("accept"):
-            outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, ip)
+            outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin)
         else:
             outcome = login_flow.Failed("access_denied", "")  # the user said no
         return await render(request, tx, realm, client, auth_request, outcome, auth_session)
