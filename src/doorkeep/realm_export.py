@@ -7,12 +7,18 @@ Signing keys are not exported: an imported realm gets fresh keys.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import Credential, Realm, Role, User
-from doorkeep.representations import client_to_json, realm_to_json, role_to_json, scope_to_json, user_to_json
+from doorkeep.model import Realm, Role, User
+from doorkeep.representations import (
+    client_to_json,
+    credential_to_json,
+    realm_to_json,
+    role_to_json,
+    scope_to_json,
+    user_to_json,
+)
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -41,16 +47,6 @@ def _split(role_ids: Iterable[str], names: RoleNames) -> dict[str, Any]:
 
 def _by_name(roles: Iterable[Role]) -> list[Role]:
     return sorted(roles, key=lambda r: r.name)
-
-
-def _credential(cred: Credential) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": cred.id, "type": cred.type}
-    if cred.user_label is not None:
-        out["userLabel"] = cred.user_label
-    out["createdDate"] = cred.created_date
-    out["secretData"] = json.dumps(cred.secret_data, separators=(",", ":"))
-    out["credentialData"] = json.dumps(cred.credential_data, separators=(",", ":"))
-    return out
 
 
 async def realm_representation(tx: Tx, realm: Realm) -> dict[str, Any]:
@@ -120,7 +116,7 @@ async def _user(tx: Tx, user: User, names: RoleNames, client_ids: dict[str, str]
     rep.pop("serviceAccountClientId", None)
     if user.service_account_client_id in client_ids:
         rep["serviceAccountClientId"] = client_ids[user.service_account_client_id]  # the clientId, as in exports
-    rep["credentials"] = [_credential(c) for c in await tx.users.credentials(user.id)]
+    rep["credentials"] = [credential_to_json(c, with_secret=True) for c in await tx.users.credentials(user.id)]
     roles = _split(await tx.users.role_ids(user.id), names)
     rep["realmRoles"] = roles.get("realm", [])
     if roles.get("client"):

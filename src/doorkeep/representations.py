@@ -8,9 +8,10 @@ partial updates do.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
-from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
@@ -195,4 +196,17 @@ def user_to_json(user: User) -> dict[str, Any]:
     out["totp"] = False
     out["disableableCredentialTypes"] = []
     out["access"] = {"manage": True}
+    return out
+
+
+def credential_to_json(cred: Credential, *, with_secret: bool = False) -> dict[str, Any]:
+    """A CredentialRepresentation; ``credentialData`` (and, for export only, ``secretData``) are JSON
+    strings, as Keycloak sends them. The admin API never includes the secret."""
+    out: dict[str, Any] = {"id": cred.id, "type": cred.type}
+    if cred.user_label is not None:
+        out["userLabel"] = cred.user_label
+    out["createdDate"] = cred.created_date
+    if with_secret:
+        out["secretData"] = json.dumps(cred.secret_data, separators=(",", ":"))
+    out["credentialData"] = json.dumps(cred.credential_data, separators=(",", ":"))
     return out

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.representations import user_to_json
+from doorkeep.representations import credential_to_json, user_to_json
 from doorkeep.web.admin import user_search
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.common import created
@@ -107,7 +107,7 @@ async def list_credentials(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "manage-users")
         user = await ops.user_of(tx, realm, request.path_params["id"])
-        return json_response([ops.credential_json(c) for c in await tx.users.credentials(user.id)])
+        return json_response([credential_to_json(c) for c in await tx.users.credentials(user.id)])
 
     return await ops.answer(request, work, write=False)
 

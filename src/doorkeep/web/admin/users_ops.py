@@ -9,7 +9,6 @@ client of that realm.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from starlette.responses import Response
 from doorkeep import provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Credential, Realm, Role, User
+from doorkeep.model import Client, Realm, Role, User
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import authenticate
@@ -178,16 +177,6 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
     await tx.users.update(updated)
-
-
-def credential_json(cred: Credential) -> dict[str, Any]:
-    """A CredentialRepresentation without ``secretData``; ``credentialData`` is a JSON string, as Keycloak sends it."""
-    out: dict[str, Any] = {"id": cred.id, "type": cred.type}
-    if cred.user_label is not None:
-        out["userLabel"] = cred.user_label
-    out["createdDate"] = cred.created_date
-    out["credentialData"] = json.dumps(cred.credential_data, separators=(",", ":"))
-    return out
 
 
 async def reset_password(tx: Tx, user: User, rep: Any, now: int) -> None:
