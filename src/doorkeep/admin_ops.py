@@ -192,12 +192,8 @@ async def client_roles_named(tx: Tx, client_uuid: str, refs: Iterable[tuple[str 
 
 
 async def role_members(tx: Tx, realm: Realm, role: Role) -> list[User]:
-    """Users holding ``role`` directly (not through a composite), service accounts included, by username.
-
-    One role-mapping read per user: the user repository has no "users with this role" query yet.
-    """
-    users = await realm_users(tx, realm, service_accounts=True)
-    return [u for u in users if role.id in await tx.users.role_ids(u.id)]
+    """Users holding ``role`` directly (not through a composite), service accounts included, by username."""
+    return [u for u in await tx.users.holding_role(role.id) if u.realm_id == realm.id]
 
 
 # --- users -------------------------------------------------------------------------------------

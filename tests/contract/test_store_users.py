@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -218,3 +219,29 @@ async def test_deleting_a_user_leaves_the_other_users_alone(db: Database) -> Non
     async with db.transaction() as tx:
         assert await tx.users.get(alice.id) is None
         assert await tx.users.search(realm.id) == [bob]
+
+
+async def test_holding_role_lists_direct_holders_by_username_service_accounts_included(db: Database) -> None:
+    from doorkeep import provisioning
+    from doorkeep.clock import FakeClock
+    from doorkeep.model import Client
+
+    async with db.transaction() as tx:
+        realm = await provisioning.create_realm(tx, "holders", FakeClock().now())
+        role = await provisioning.add_role(tx, realm.id, "r")
+        outer = await provisioning.add_role(tx, realm.id, "outer")
+        await tx.roles.add_composites(outer.id, [role.id])
+        svc = await provisioning.create_client(tx, realm, Client(str(uuid.uuid4()), realm.id, "svc", secret="s",
+                                                                 service_accounts_enabled=True))
+        account = await tx.users.get_service_account(svc.id)
+        assert account is not None
+        names = ["zoe", "adam", "via-composite-only"]
+        made = {}
+        for name in names:
+            made[name] = User(str(uuid.uuid4()), realm.id, name)
+            await tx.users.create(made[name])
+        await tx.users.grant_roles(made["zoe"].id, [role.id])
+        await tx.users.grant_roles(made["adam"].id, [role.id])
+        await tx.users.grant_roles(made["via-composite-only"].id, [outer.id])
+        await tx.users.grant_roles(account.id, [role.id])
+        assert [u.username for u in await tx.users.holding_role(role.id)] == ["adam", "service-account-svc", "zoe"]

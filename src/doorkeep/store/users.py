@@ -156,6 +156,16 @@ class UserRepo:
         )
         return {r.role_id for r in rows}
 
+    async def holding_role(self, role_id: str) -> list[User]:
+        """Users mapped to the role directly (service accounts included), by username."""
+        rows = await self._c.execute(
+            select(users)
+            .join(user_role_mappings, user_role_mappings.c.user_id == users.c.id)
+            .where(user_role_mappings.c.role_id == role_id)
+            .order_by(users.c.username)
+        )
+        return [from_row(User, r, USER_COLS) for r in rows]
+
     async def grant_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
         have = await self.role_ids(user_id)
         for role_id in dict.fromkeys(role_ids):
