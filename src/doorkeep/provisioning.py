@@ -46,6 +46,9 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     "phone": (False, True, "${phoneScopeConsentText}", "OpenID Connect built-in scope: phone"),
     "microprofile-jwt": (False, True, "", "Microprofile - JWT built-in scope"),
 }
+# Composite realm roles every realm starts with ("{realm}" is the realm name).
+BUILTIN_COMPOSITES = {"default-roles-{realm}": ("offline_access", "uma_authorization"), "admin": ("create-realm",)}
+REALM_ADMIN = "realm-admin"  # the realm-management role that holds all the others
 BUILTIN_CLIENTS = ("account", "account-console", "admin-cli", "broker", "realm-management", "security-admin-console")
 
 
@@ -59,17 +62,23 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     await tx.realms.create(realm)
     for alg in ("RS256", keys.HMAC_ALG):
         await tx.keys.add(keys.generate(realm.id, alg, now))
-    offline = await add_role(tx, realm.id, "offline_access", "${role_offline-access}")
-    uma = await add_role(tx, realm.id, "uma_authorization", "${role_uma_authorization}")
-    default_roles = await add_role(tx, realm.id, f"default-roles-{name}", "${role_default-roles}")
-    await tx.roles.add_composites(default_roles.id, [offline.id, uma.id])
-    await create_builtin_scopes(tx, realm.id, offline.id)
-    await create_builtin_clients(tx, realm, default_roles.id)
-    if name == "master":
-        admin = await add_role(tx, realm.id, "admin", "${role_admin}")
-        create_realm_role = await add_role(tx, realm.id, "create-realm", "${role_create-realm}")
-        await tx.roles.add_composites(admin.id, [create_realm_role.id])
+    roles = {role: (await add_role(tx, realm.id, role, text)).id for role, text in builtin_realm_roles(name).items()}
+    default_roles = roles[f"default-roles-{name}"]
+    for parent, children in BUILTIN_COMPOSITES.items():
+        if parent.format(realm=name) in roles:
+            await tx.roles.add_composites(roles[parent.format(realm=name)], [roles[c] for c in children])
+    await create_builtin_scopes(tx, realm.id, roles["offline_access"])
+    await create_builtin_clients(tx, realm, default_roles)
     return realm
+
+
+def builtin_realm_roles(realm_name: str) -> dict[str, str]:
+    """The realm roles every realm has (name -> description); the master realm adds its admin roles."""
+    roles = {"offline_access": "${role_offline-access}", "uma_authorization": "${role_uma_authorization}",
+             f"default-roles-{realm_name}": "${role_default-roles}"}
+    if realm_name == "master":
+        roles |= {"admin": "${role_admin}", "create-realm": "${role_create-realm}"}
+    return roles
 
 
 async def add_role(tx: Tx, realm_id: str, name: str, description: str | None = None,
@@ -128,7 +137,7 @@ async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str, sk
             await tx.roles.add_composites(default_roles_id, [roles["view-profile"], roles["manage-account"]])
         elif client_id == "realm-management":
             roles = await add_client_roles(tx, realm.id, client.id, MANAGEMENT_ROLES)
-            admin = await add_role(tx, realm.id, "realm-admin", "${role_realm-admin}", client.id)
+            admin = await add_role(tx, realm.id, REALM_ADMIN, f"${{role_{REALM_ADMIN}}}", client.id)
             await tx.roles.add_composites(admin.id, roles.values())
 
 

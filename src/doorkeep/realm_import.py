@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import keys, passwords, provisioning
 from doorkeep.model import Client, Credential, Realm
-from doorkeep.realm_plan import PasswordPlan, RealmPlan, RolePlan, builtin_realm_roles
+from doorkeep.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
+from doorkeep.realm_plan import PasswordPlan, RealmPlan, RolePlan
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -96,12 +97,12 @@ class _Writer:
                 self.roles[(None, name)] = (await provisioning.add_role(self.tx, self.realm.id, name, description)).id
                 created.add(name)
         default = self.plan.default_role
-        # A default role or offline/uma role we had to create gets Keycloak's default composites.
-        for name in ("offline_access", "uma_authorization"):
-            if name in created or default in created:
-                await self.tx.roles.add_composites(self.roles[(None, default)], [self.roles[(None, name)]])
-        if "admin" in created or "create-realm" in created:
-            await self.tx.roles.add_composites(self.roles[(None, "admin")], [self.roles[(None, "create-realm")]])
+        # A built-in composite we had to create, or whose parts we created, gets Keycloak's composites.
+        for pattern, children in BUILTIN_COMPOSITES.items():
+            parent = default if pattern == "default-roles-{realm}" else pattern
+            for child in children:
+                if (None, parent) in self.roles and (parent in created or child in created):
+                    await self.tx.roles.add_composites(self.roles[(None, parent)], [self.roles[(None, child)]])
         return self.roles[(None, default)]
 
     async def _scopes(self) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from doorkeep import provisioning
 from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.provisioning import builtin_realm_roles
 from doorkeep.realm_plan import (
     ClientPlan,
     ImportError_,
@@ -25,7 +26,6 @@ from doorkeep.realm_plan import (
     as_list,
     at,
     builtin_client_roles,
-    builtin_realm_roles,
     check_hash,
     fail,
     get_list,

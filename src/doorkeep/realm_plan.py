@@ -74,20 +74,11 @@ class RealmPlan:
     unknown: set[str]  # fields skipped, indices collapsed ("clients[].protocolMappers")
 
 
-def builtin_realm_roles(realm_name: str) -> dict[str, str]:
-    """Realm roles every realm has (name -> description), as provisioning.create_realm makes them."""
-    roles = {"offline_access": "${role_offline-access}", "uma_authorization": "${role_uma_authorization}",
-             f"default-roles-{realm_name}": "${role_default-roles}"}
-    if realm_name == "master":
-        roles |= {"admin": "${role_admin}", "create-realm": "${role_create-realm}"}
-    return roles
-
-
 def builtin_client_roles() -> dict[str, set[str]]:
     """Roles of the built-in clients, for clients the file does not list."""
     out: dict[str, set[str]] = {client_id: set() for client_id in provisioning.BUILTIN_CLIENTS}
     out["account"] = set(provisioning.ACCOUNT_ROLES)
-    out["realm-management"] = {*provisioning.MANAGEMENT_ROLES, "realm-admin"}
+    out["realm-management"] = {*provisioning.MANAGEMENT_ROLES, provisioning.REALM_ADMIN}
     return out
 
 
