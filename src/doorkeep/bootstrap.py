@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import uuid
 from typing import TYPE_CHECKING
 
 from doorkeep import passwords, provisioning
-from doorkeep.model import Credential, User
+from doorkeep.model import UPDATE_PASSWORD, Credential, User, with_password_update
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -49,5 +48,5 @@ async def set_password(tx: Tx, user: User, password: str, now: int, *, temporary
         Credential(id=str(uuid.uuid4()), user_id=user.id, type="password", secret_data=secret,
                    credential_data=cred, created_date=now * 1000)
     )
-    if temporary and "UPDATE_PASSWORD" not in user.required_actions:
-        await tx.users.update(dataclasses.replace(user, required_actions=(*user.required_actions, "UPDATE_PASSWORD")))
+    if temporary and UPDATE_PASSWORD not in user.required_actions:
+        await tx.users.update(with_password_update(user, True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +138,16 @@ class User:
     service_account_client_id: str | None = None
     attributes: JSON = field(default_factory=dict)
     required_actions: tuple[str, ...] = ()
+
+
+UPDATE_PASSWORD = "UPDATE_PASSWORD"
+
+
+def with_password_update(user: User, required: bool) -> User:
+    """The user with the UPDATE_PASSWORD required action added (a temporary password) or removed."""
+    others = tuple(a for a in user.required_actions if a != UPDATE_PASSWORD)
+    actions = (*others, UPDATE_PASSWORD) if required else others
+    return user if actions == user.required_actions else dataclasses.replace(user, required_actions=actions)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import dataclasses
 from typing import Any
 
 from doorkeep import provisioning
-from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
 from doorkeep.provisioning import builtin_realm_roles
 from doorkeep.realm_plan import (
     ClientPlan,
@@ -269,8 +269,8 @@ class _Parser:
             password = self.password(cred, cw)
             if cred.get("temporary") not in (None, True, False):
                 fail(at(cw, "temporary"), "expected true or false")
-            if cred.get("temporary") and "UPDATE_PASSWORD" not in user.required_actions:
-                user = dataclasses.replace(user, required_actions=(*user.required_actions, "UPDATE_PASSWORD"))
+            if cred.get("temporary") and UPDATE_PASSWORD not in user.required_actions:
+                user = with_password_update(user, True)
         return UserPlan(user, service_account_of, roles, password)
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:

@@ -6,12 +6,11 @@ Each step returns an outcome the web layer renders (a page, or a redirect to the
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import events, passwords
-from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
+from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm, User, UserSession, with_password_update
 from doorkeep.oauth import authorize
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 
 INVALID_CREDENTIALS = "Invalid username or password."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
-SUPPORTED_ACTIONS = {"UPDATE_PASSWORD"}
+SUPPORTED_ACTIONS = {UPDATE_PASSWORD}
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ async def finish(
     session: UserSession | None, *, fresh: bool, browser: Browser, remember_me: bool = False,
 ) -> Outcome:
     """Required actions, then consent, then the code."""
-    if "UPDATE_PASSWORD" in user.required_actions:
+    if UPDATE_PASSWORD in user.required_actions:
         return NeedPasswordUpdate(user.id)
     if set(user.required_actions) - SUPPORTED_ACTIONS:
         return NeedLogin("Account is not fully set up")
@@ -170,7 +169,7 @@ async def update_password(
     if reused:
         return NeedPasswordUpdate(user.id, "Invalid password: must not be equal to any of last 1 passwords.")
     await set_password(tx, user, new, services.clock.now())
-    user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != "UPDATE_PASSWORD"))
+    user = with_password_update(user, False)
     await tx.users.update(user)
     return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)
 

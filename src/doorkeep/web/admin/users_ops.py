@@ -18,7 +18,7 @@ from starlette.responses import Response
 from doorkeep import provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm, Role, User
+from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import authenticate
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-UPDATE_PASSWORD = "UPDATE_PASSWORD"
 # Keycloak ignores required actions no provider knows about.
 KNOWN_ACTIONS = frozenset({
     "CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD", "UPDATE_PROFILE", "VERIFY_EMAIL",
@@ -137,7 +136,7 @@ async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], no
         if cred.get("type") == "password" and isinstance(value, str) and value:
             await set_password(tx, user, value, now)
             if cred.get("temporary") is True:
-                user = dataclasses.replace(user, required_actions=(*user.required_actions, UPDATE_PASSWORD))
+                user = with_password_update(user, True)
     actions = tuple(dict.fromkeys(user.required_actions))
     return dataclasses.replace(user, required_actions=actions)
 
@@ -189,11 +188,9 @@ async def reset_password(tx: Tx, user: User, rep: Any, now: int) -> None:
     if not value.strip():
         raise bad_request("Empty password not allowed")
     await set_password(tx, user, value, now)
-    actions = tuple(a for a in user.required_actions if a != UPDATE_PASSWORD)
-    if rep.get("temporary") is True:
-        actions = (*actions, UPDATE_PASSWORD)
-    if actions != user.required_actions:
-        await tx.users.update(dataclasses.replace(user, required_actions=actions))
+    updated = with_password_update(user, rep.get("temporary") is True)
+    if updated != user:
+        await tx.users.update(updated)
 
 
 # --- role mappings -----------------------------------------------------------------------------
