@@ -103,8 +103,10 @@ async def read_json(request: Request) -> Any:
         body = await read_body(request)
     except BodyTooLarge:
         raise AdminError(413, "Request entity too large", key="error") from None
+    if not body.strip():
+        return None
     try:
-        return json.loads(body) if body else None
+        return json.loads(body)
     except (UnicodeDecodeError, ValueError):
         raise AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON") from None
 

@@ -7,7 +7,6 @@ realm at all (403), then the resource's own role check (403). Errors roll the tr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
 from doorkeep.representations import RepresentationError, role_to_json
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate
-from doorkeep.web.http import BodyTooLarge, admin_error, base_url, json_response, read_body, state
+from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -140,20 +139,6 @@ def created(location: str) -> Response:
 
 def ok(body: Any) -> Response:
     return json_response(body)
-
-
-async def read_json(request: Request) -> Any:
-    """The JSON body (None when empty); malformed JSON is Keycloak's 400 "Cannot parse the JSON"."""
-    try:
-        body = await read_body(request)
-    except BodyTooLarge:
-        raise AdminError(413, "Request entity too large", key="error") from None
-    if not body.strip():
-        return None
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise RestError(400, "invalid_request", CANNOT_PARSE) from None
 
 
 async def read_object(request: Request) -> dict[str, Any]:
