@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
+from doorkeep.admin_roles import Grantor, may_grant
 from doorkeep.errors import AdminError
-from doorkeep.model import Realm, User
+from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.web.http import issuer, state
 
@@ -39,6 +40,12 @@ class AdminIdentity:
     realm: Realm  # the realm the token came from
     master_admin: bool
     management_roles: frozenset[str]  # realm-management roles held in ``realm``
+    role_ids: frozenset[str] = frozenset()  # every role the caller holds, composites expanded
+
+    @property
+    def grantor(self) -> Grantor:
+        """The caller as the admin-role rule sees them (doorkeep.admin_roles)."""
+        return Grantor(self.realm.id, self.master_admin, self.role_ids, self.management_roles)
 
     def can(self, realm: Realm, role: str) -> bool:
         if self.master_admin:
@@ -53,6 +60,15 @@ class AdminIdentity:
     def require(self, realm: Realm, role: str) -> None:
         """Raise 403 unless the caller holds ``role`` (a realm-management role name) for ``realm``."""
         if not self.can(realm, role):
+            raise FORBIDDEN
+
+    async def may_map(self, tx: Tx, realm: Realm, role: Role) -> bool:
+        """Keycloak's canMapRole: manage-users here, and every admin role in ``role`` is the caller's to hand out."""
+        return self.can(realm, "manage-users") and await may_grant(tx, self.grantor, role)
+
+    async def require_grant(self, tx: Tx, role: Role) -> None:
+        """403 unless the caller may hand out ``role`` with all it contains (requireMapRole / requireMapComposite)."""
+        if not await may_grant(tx, self.grantor, role):
             raise FORBIDDEN
 
 
@@ -75,8 +91,9 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
-    roles = await tx.roles.get_many(await tx.roles.expand(await tx.users.role_ids(valid.user.id)))
+    role_ids = await tx.roles.expand(await tx.users.role_ids(valid.user.id))
+    roles = await tx.roles.get_many(role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.clients.get_by_client_id(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
-    return AdminIdentity(valid.user, realm, master_admin, held)
+    return AdminIdentity(valid.user, realm, master_admin, held, frozenset(role_ids))

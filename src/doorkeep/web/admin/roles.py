@@ -168,14 +168,25 @@ async def composites(request: Request) -> Response:
                 children = [r for r in children if search in r.name.lower()]
             return ok([role_json(r, brief=True) for r in page(children, first, max_results)])
         refs = parse.role_refs(await read_objects(request) or [])
-        children = await admin_ops.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)
         if request.method == "POST":
+            children = [await _mappable_composite(call, ref) for ref in refs]
             await call.tx.roles.add_composites(role.id, [c.id for c in children])
         else:
+            children = await admin_ops.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)
             await call.tx.roles.remove_composites(role.id, [c.id for c in children])
         return no_content()
 
     return await run_realm(request, work, write=write)
+
+
+async def _mappable_composite(call: RealmCall, ref: tuple[str | None, str | None]) -> Role:
+    """A role to nest, found (404) and then checked as Keycloak's requireMapComposite does (403): the caller
+    manages roles of its kind (manage-realm for a realm role, manage-clients for a client role) and may hand
+    out every admin role it contains (doorkeep.admin_roles)."""
+    [child] = await admin_ops.resolve_roles(call.tx, call.realm, [ref], COMPOSITE_NOT_FOUND)
+    call.require("manage-clients" if child.client_id else "manage-realm")
+    await call.identity.require_grant(call.tx, child)
+    return child
 
 
 async def realm_composites(request: Request) -> Response:

@@ -137,10 +137,10 @@ def _role_list(kind: str, *, per_client: bool) -> ops.Endpoint:
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
-            realm = await ops.admin_realm(request, tx, "view-users")
+            caller, realm = await ops.admin_caller(request, tx, "view-users")
             user = await ops.user_of(tx, realm, request.path_params["id"])
             client = await ops.client_of(tx, realm, request.path_params["client"]) if per_client else None
-            return json_response(await ops.role_list(tx, realm, user, client, kind))
+            return json_response(await ops.role_list(tx, realm, user, client, kind, caller))
 
         return await ops.answer(request, work, write=False)
 
@@ -152,10 +152,10 @@ def _role_change(*, grant: bool, per_client: bool) -> ops.Endpoint:
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx, body: Any) -> Response:
-            realm = await ops.admin_realm(request, tx, "manage-users")
+            caller, realm = await ops.admin_caller(request, tx, "manage-users")
             user = await ops.user_of(tx, realm, request.path_params["id"])
             client = await ops.client_of(tx, realm, request.path_params["client"]) if per_client else None
-            await ops.change_mappings(tx, realm, user, client, body, grant)
+            await ops.change_mappings(tx, realm, user, client, body, grant, caller)
             return Response(status_code=NO_CONTENT)
 
         return await ops.answer_with_body(request, work)

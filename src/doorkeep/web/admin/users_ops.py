@@ -21,7 +21,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.web.admin import common
-from doorkeep.web.admin.auth import authenticate
+from doorkeep.web.admin.auth import AdminIdentity, authenticate
 from doorkeep.web.http import admin_error, in_transaction, read_json
 
 if TYPE_CHECKING:
@@ -68,12 +68,17 @@ async def answer_with_body(request: Request, work: Callable[[Tx, Any], Awaitable
 
 async def admin_realm(request: Request, tx: Tx, role: str) -> Realm:
     """Authenticate (401), load the realm of the path (404), then require a realm-management role (403)."""
+    return (await admin_caller(request, tx, role))[1]
+
+
+async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdentity, Realm]:
+    """As ``admin_realm``, also answering who the caller is."""
     identity = await authenticate(request, tx)
     realm = await tx.realms.get_by_name(request.path_params["realm"])
     if realm is None:
         raise not_found("Realm not found.")
     identity.require(realm, role)
-    return realm
+    return identity, realm
 
 
 async def user_of(tx: Tx, realm: Realm, user_id: str) -> User:
@@ -215,15 +220,18 @@ async def role_mappings(tx: Tx, realm: Realm, user: User) -> dict[str, Any]:
     return out
 
 
-async def role_list(tx: Tx, realm: Realm, user: User, client: Client | None, kind: str) -> list[dict[str, Any]]:
-    """Realm roles (or one client's roles) that are mapped directly, effective (composites expanded), or available."""
+async def role_list(tx: Tx, realm: Realm, user: User, client: Client | None, kind: str,
+                    caller: AdminIdentity | None = None) -> list[dict[str, Any]]:
+    """Realm roles (or one client's roles) that are mapped directly, effective (composites expanded), or
+    available (not mapped, and the ``caller`` may map them, as Keycloak filters with canMapRole)."""
     direct = await tx.users.role_ids(user.id)
     pool = await (tx.roles.list_client_roles(client.id) if client else tx.roles.list_realm_roles(realm.id))
     if kind == "composite":
         effective = await tx.roles.expand(direct)
         chosen = [r for r in pool if r.id in effective]
     elif kind == "available":
-        chosen = [r for r in pool if r.id not in direct]
+        chosen = [r for r in pool
+                  if r.id not in direct and caller is not None and await caller.may_map(tx, realm, r)]
     else:
         chosen = [r for r in pool if r.id in direct]
     container = client.id if client else realm.id
@@ -247,15 +255,26 @@ async def _resolve_role(tx: Tx, realm: Realm, client: Client | None, rep: dict[s
     return role
 
 
-async def change_mappings(tx: Tx, realm: Realm, user: User, client: Client | None, body: Any, grant: bool) -> None:
-    """POST grants the listed roles; DELETE revokes them, or every mapping of that kind when the body is empty."""
+async def change_mappings(tx: Tx, realm: Realm, user: User, client: Client | None, body: Any, grant: bool,
+                          caller: AdminIdentity) -> None:
+    """POST grants the listed roles; DELETE revokes them, or every mapping of that kind when the body is empty.
+
+    Both ways, each role must be the caller's to hand out (Keycloak's requireMapRole): 403 otherwise.
+    """
     if body is None and not grant:
-        chosen = [r["id"] for r in await role_list(tx, realm, user, client, "direct")]
-        await tx.users.revoke_roles(user.id, chosen)
+        owner = client.id if client else None
+        mapped = [r for r in await tx.roles.get_many(await tx.users.role_ids(user.id)) if r.client_id == owner]
+        for role in mapped:
+            await caller.require_grant(tx, role)
+        await tx.users.revoke_roles(user.id, [r.id for r in mapped])
         return
     if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
         raise bad_request()
-    roles = [await _resolve_role(tx, realm, client, rep) for rep in body]
+    roles: list[Role] = []
+    for rep in body:  # Keycloak checks each role as it finds it: 404 or 403 in the order given
+        role = await _resolve_role(tx, realm, client, rep)
+        await caller.require_grant(tx, role)
+        roles.append(role)
     if grant:
         await tx.users.grant_roles(user.id, [r.id for r in roles])
     else:

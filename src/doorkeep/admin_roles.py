@@ -1,0 +1,122 @@
+"""Who may hand out an admin role (Keycloak's ``RolePermissions.checkAdminRoles``).
+
+Mapping a role to a user (``requireMapRole``, on grant and on revoke) or nesting it into another
+role (``requireMapComposite``) hands out every role it contains. An *admin role* may only be handed
+out by an admin who holds it, directly or through composites. Admin roles are the roles of a
+``realm-management`` client, the master realm's ``admin`` and ``create-realm`` (and any master
+realm role with an admin role's name), and the roles of master's ``<realm>-realm`` clients.
+
+Keycloak looks only at the role itself; Doorkeep also looks inside it, so a custom composite that
+wraps ``realm-admin`` (or ``default-roles-<realm>`` after someone nested an admin role into it) is
+an admin role too. As in Keycloak, a few realm-management roles may be handed out by an admin who
+can do what they allow without holding them (``view-users`` by a ``manage-users`` holder, the
+``query-*`` roles by anyone who may map roles), and the master ``admin`` may hand out everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Role
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+MASTER = "master"
+REALM_MANAGEMENT = "realm-management"
+MASTER_ADMIN_CLIENT_SUFFIX = "-realm"  # master's per-realm management clients (Keycloak's AdminRoles.APP_SUFFIX)
+# Keycloak's AdminRoles.ALL_ROLES: the names that make a master realm role an admin role.
+ADMIN_ROLE_NAMES = frozenset({
+    "admin", "create-realm", "realm-admin", "impersonation", "create-client",
+    "view-realm", "view-users", "view-clients", "view-events", "view-identity-providers", "view-authorization",
+    "manage-realm", "manage-users", "manage-clients", "manage-events", "manage-identity-providers",
+    "manage-authorization", "query-users", "query-clients", "query-realms", "query-groups",
+})
+# Realm-management roles any admin who may map roles may hand out.
+QUERY_ROLES = frozenset({"query-users", "query-clients", "query-realms", "query-groups"})
+# Realm-management roles an admin may hand out without holding them, when holding one of these.
+ALLOWED_BY = {
+    "view-users": frozenset({"manage-users"}),
+    "view-clients": frozenset({"manage-clients"}),
+    "create-client": frozenset({"manage-clients"}),
+    "view-realm": frozenset({"manage-realm"}),
+    "view-events": frozenset({"manage-events"}),
+    "view-identity-providers": frozenset({"manage-identity-providers"}),
+    "view-authorization": frozenset({"manage-authorization"}),
+}
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    """What the rule needs to know of one role: its id and name, and whose role it is."""
+
+    id: str
+    name: str
+    realm_id: str
+    in_master: bool  # the role belongs to the master realm
+    client_id: str | None  # the clientId (not the UUID) of the owning client; None for a realm role
+
+
+@dataclass(frozen=True)
+class Grantor:
+    """The admin who asks: their effective roles and the realm-management role names they hold."""
+
+    realm_id: str  # the realm the admin belongs to
+    master_admin: bool  # holds the master realm's ``admin`` role
+    held: frozenset[str]  # ids of every role the admin holds, composites expanded
+    management: frozenset[str]  # names of the realm-management roles they hold in their realm
+
+
+def is_admin_role(role: RoleFacts) -> bool:
+    """An admin role by itself (not looking inside it)."""
+    if role.client_id == REALM_MANAGEMENT:
+        return True
+    if not role.in_master:
+        return False
+    if role.client_id is None:
+        return role.name in ADMIN_ROLE_NAMES
+    return role.client_id.endswith(MASTER_ADMIN_CLIENT_SUFFIX)
+
+
+def may_hand_out(grantor: Grantor, closure: Iterable[RoleFacts]) -> bool:
+    """May ``grantor`` map (or nest) a role whose composite closure, the role itself included, is ``closure``?"""
+    if grantor.master_admin:
+        return True
+    return all(_may_hand_out_one(grantor, role) for role in closure if is_admin_role(role))
+
+
+def _may_hand_out_one(grantor: Grantor, role: RoleFacts) -> bool:
+    if role.id in grantor.held:
+        return True
+    if role.client_id != REALM_MANAGEMENT or role.realm_id != grantor.realm_id:
+        return False
+    return role.name in QUERY_ROLES or bool(ALLOWED_BY.get(role.name, frozenset()) & grantor.management)
+
+
+async def closure_facts(tx: Tx, role: Role) -> list[RoleFacts]:
+    """The facts of ``role`` and of every role it contains, transitively."""
+    roles = await tx.roles.get_many(await tx.roles.expand([role.id]))
+    realm_names: dict[str, str | None] = {}
+    client_ids: dict[str, str] = {}
+    out: list[RoleFacts] = []
+    for each in roles:
+        if each.realm_id not in realm_names:
+            realm = await tx.realms.get(each.realm_id)
+            realm_names[each.realm_id] = realm.name if realm else None
+        client_id: str | None = None
+        if each.client_id is not None:
+            if each.client_id not in client_ids:
+                client = await tx.clients.get(each.client_id)
+                client_ids[each.client_id] = client.client_id if client else ""
+            client_id = client_ids[each.client_id]
+        out.append(RoleFacts(each.id, each.name, each.realm_id, realm_names[each.realm_id] == MASTER, client_id))
+    return out
+
+
+async def may_grant(tx: Tx, grantor: Grantor, role: Role) -> bool:
+    """``may_hand_out`` for a stored role, its composites read from the store."""
+    if grantor.master_admin:
+        return True
+    return may_hand_out(grantor, await closure_facts(tx, role))
