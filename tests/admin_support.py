@@ -1,0 +1,82 @@
+"""Helpers for the admin-role tests: admins holding chosen realm-management roles, role ids, mappings."""
+
+from __future__ import annotations
+
+import httpx
+
+from support import password_grant, seed_realm, seed_user
+from wire_env import Env
+
+FORBIDDEN_BODY = {"error": "HTTP 403 Forbidden"}
+DEMO = "/admin/realms/demo"
+MASTER = "/admin/realms/master"
+
+
+async def role_ref(env: Env, realm: str, name: str, client_id: str | None = None) -> dict[str, str]:
+    """``{"id", "name"}`` of a realm role, or of a role of the client with this clientId."""
+    async with env.db.transaction() as tx:
+        found = await tx.realms.get_by_name(realm)
+        assert found is not None
+        if client_id is None:
+            found_role = await tx.roles.get_realm_role(found.id, name)
+        else:
+            client = await tx.clients.get_by_client_id(found.id, client_id)
+            assert client is not None
+            found_role = await tx.roles.get_client_role(client.id, name)
+        assert found_role is not None, name
+        return {"id": found_role.id, "name": found_role.name}
+
+
+async def client_uuid(env: Env, realm: str, client_id: str) -> str:
+    async with env.db.transaction() as tx:
+        found = await tx.realms.get_by_name(realm)
+        assert found is not None
+        client = await tx.clients.get_by_client_id(found.id, client_id)
+        assert client is not None
+        return client.id
+
+
+async def make_admin(env: Env, realm: str, username: str, *management: str,
+                 realm_roles: tuple[str, ...] = (), default_roles: bool = True) -> tuple[str, dict[str, str]]:
+    """A user of ``realm`` holding these realm-management roles (and realm roles): their id and bearer header."""
+    user = await seed_user(env.db, env.clock, realm, username, realm_roles=realm_roles, default_roles=default_roles)
+    async with env.db.transaction() as tx:
+        found = await tx.realms.get_by_name(realm)
+        assert found is not None
+        management_client = await tx.clients.get_by_client_id(found.id, "realm-management")
+        assert management_client is not None
+        for name in management:
+            role = await tx.roles.get_client_role(management_client.id, name)
+            assert role is not None, name
+            await tx.users.grant_roles(user.id, [role.id])
+    return user.id, await login(env, realm, username)
+
+
+async def login(env: Env, realm: str, username: str) -> dict[str, str]:
+    response = await password_grant(env.http, realm, "admin-cli", username, secret=None)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def mapped(env: Env, realm: str, user_id: str) -> set[str]:
+    """Names of the user's direct role mappings, realm and client roles alike, read as the master admin."""
+    body = (await env.http.get(f"/admin/realms/{realm}/users/{user_id}/role-mappings",
+                               headers=await env.admin_headers())).json()
+    names = {r["name"] for r in body.get("realmMappings", [])}
+    for client in body.get("clientMappings", {}).values():
+        names |= {r["name"] for r in client["mappings"]}
+    return names
+
+
+def forbidden(response: httpx.Response) -> None:
+    assert response.status_code == 403, response.text
+    assert response.json() == FORBIDDEN_BODY
+
+
+async def demo_realm(env: Env) -> None:
+    await seed_realm(env.db, env.clock, "demo")
+
+
+def mappings_url(realm: str, user_id: str, client_uuid: str | None = None) -> str:
+    base = f"/admin/realms/{realm}/users/{user_id}/role-mappings"
+    return f"{base}/clients/{client_uuid}" if client_uuid else f"{base}/realm"
