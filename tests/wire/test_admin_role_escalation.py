@@ -23,7 +23,7 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 # --- the review's four reproductions ---------------------------------------------------------------
-async def test_manage_users_cannot_grant_itself_realmmake_admin(env: Env) -> None:
+async def test_manage_users_cannot_grant_itself_realm_admin(env: Env) -> None:
     await demo_realm(env)
     me, headers = await make_admin(env, "demo", "helpdesk", "manage-users")
     rm = await client_uuid(env, "demo", "realm-management")
@@ -58,7 +58,7 @@ async def test_manage_realm_cannot_nest_realm_admin_into_the_default_roles(env: 
     forbidden(await env.http.get(f"{DEMO}/users", headers=await login(env, "demo", "user1")))
 
 
-async def test_manage_clients_cannot_nest_realm_admin_into_a_clientrole_ref(env: Env) -> None:
+async def test_manage_clients_cannot_nest_realm_admin_into_a_client_role(env: Env) -> None:
     await demo_realm(env)
     _, headers = await make_admin(env, "demo", "clientmgr", "manage-clients")
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
