@@ -16,7 +16,7 @@ can do what they allow without holding them (``view-users`` by a ``manage-users`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Role
@@ -95,9 +95,29 @@ def _may_hand_out_one(grantor: Grantor, role: RoleFacts) -> bool:
     return role.name in QUERY_ROLES or bool(ALLOWED_BY.get(role.name, frozenset()) & grantor.management)
 
 
+def may_rename(grantor: Grantor, role: RoleFacts, new_name: str) -> bool:
+    """May ``grantor`` rename ``role`` to ``new_name``?
+
+    What an admin role allows follows its name, so renaming one (or renaming a role into an admin
+    role's place) changes what its holders may do: renaming ``manage-clients`` to ``manage-users``
+    would hand out ``manage-users``. Only the master admin, or a holder of the realm's ``realm-admin``
+    for realm-management roles, may do that. Keycloak has no such check; Doorkeep closes the gap.
+    """
+    if new_name == role.name or grantor.master_admin:
+        return True
+    if not is_admin_role(role) and not is_admin_role(replace(role, name=new_name)):
+        return True
+    return role.client_id == REALM_MANAGEMENT and role.realm_id == grantor.realm_id and (
+        "realm-admin" in grantor.management)
+
+
 async def closure_facts(tx: Tx, role: Role) -> list[RoleFacts]:
     """The facts of ``role`` and of every role it contains, transitively."""
-    roles = await tx.roles.get_many(await tx.roles.expand([role.id]))
+    return await facts(tx, await tx.roles.get_many(await tx.roles.expand([role.id])))
+
+
+async def facts(tx: Tx, roles: Iterable[Role]) -> list[RoleFacts]:
+    """What the rule needs to know of these roles, read from the store."""
     realm_names: dict[str, str | None] = {}
     client_ids: dict[str, str] = {}
     out: list[RoleFacts] = []

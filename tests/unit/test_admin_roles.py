@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from doorkeep.admin_roles import Grantor, RoleFacts, is_admin_role, may_hand_out
+from doorkeep.admin_roles import Grantor, RoleFacts, is_admin_role, may_hand_out, may_rename
 
 DEMO, MASTER = "demo-id", "master-id"
 
@@ -121,3 +121,28 @@ def test_management_roles_of_another_realm_are_never_implied() -> None:
     helpdesk = admin("manage-users")
     assert not may_hand_out(helpdesk, [rm("view-users", MASTER)])
     assert not may_hand_out(helpdesk, [rm("query-users", MASTER)])
+
+
+def test_renaming_an_admin_role_is_refused_to_those_below_realm_admin() -> None:
+    clientmgr = admin("manage-clients")
+    assert not may_rename(clientmgr, rm("manage-clients"), "manage-users")
+    assert not may_rename(clientmgr, rm("manage-users"), "retired")
+    assert may_rename(clientmgr, rm("manage-users"), "manage-users")  # the name is kept: description, attributes
+    assert may_rename(admin("realm-admin"), rm("manage-users"), "retired")
+    assert not may_rename(admin("realm-admin", realm=MASTER), realm_role("admin", MASTER), "retired")
+    assert may_rename(admin(realm=MASTER, master_admin=True), realm_role("admin", MASTER), "retired")
+
+
+def test_renaming_a_role_into_an_admin_role_s_place_is_refused() -> None:
+    realmmgr = admin("manage-realm", realm=MASTER)
+    assert not may_rename(realmmgr, realm_role("boss", MASTER), "admin")
+    assert not may_rename(realmmgr, realm_role("boss", MASTER), "create-realm")
+    assert may_rename(realmmgr, realm_role("boss", MASTER), "chief")
+    assert not may_rename(admin("manage-clients", realm=MASTER), client_role("demo-realm", "x", MASTER), "y")
+    assert may_rename(admin("manage-clients", realm=MASTER), client_role("app", "x", MASTER), "y")
+    assert may_rename(admin("manage-realm"), realm_role("boss"), "admin")  # "admin" means nothing outside master
+
+
+def test_ordinary_roles_are_renamed_freely() -> None:
+    assert may_rename(admin("manage-clients"), client_role("account", "manage-account"), "manage-users")
+    assert may_rename(admin("manage-realm"), realm_role("default-roles-demo"), "staff")

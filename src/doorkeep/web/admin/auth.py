@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from doorkeep.admin_roles import Grantor, may_grant
+from doorkeep.admin_roles import Grantor, facts, may_grant, may_rename
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
@@ -69,6 +69,12 @@ class AdminIdentity:
     async def require_grant(self, tx: Tx, role: Role) -> None:
         """403 unless the caller may hand out ``role`` with all it contains (requireMapRole / requireMapComposite)."""
         if not await may_grant(tx, self.grantor, role):
+            raise FORBIDDEN
+
+    async def require_rename(self, tx: Tx, role: Role, name: str) -> None:
+        """403 unless the caller may give ``role`` this new name (doorkeep.admin_roles.may_rename)."""
+        [current] = await facts(tx, [role])
+        if not may_rename(self.grantor, current, name):
             raise FORBIDDEN
 
 

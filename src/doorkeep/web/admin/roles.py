@@ -139,7 +139,9 @@ async def get_role(request: Request) -> Response:
 async def update_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         role = await target(call, request, manage=True)
-        await admin_ops.update_role(call.tx, role, parse.updated_role(role, await read_object(request)))
+        updated = parse.updated_role(role, await read_object(request))
+        await call.identity.require_rename(call.tx, role, updated.name)
+        await admin_ops.update_role(call.tx, role, updated)
         return no_content()
 
     return await run_realm(request, work)
