@@ -95,20 +95,26 @@ def _may_hand_out_one(grantor: Grantor, role: RoleFacts) -> bool:
     return role.name in QUERY_ROLES or bool(ALLOWED_BY.get(role.name, frozenset()) & grantor.management)
 
 
-def may_rename(grantor: Grantor, role: RoleFacts, new_name: str) -> bool:
-    """May ``grantor`` rename ``role`` to ``new_name``?
+def may_redefine(grantor: Grantor, role: RoleFacts) -> bool:
+    """May ``grantor`` change what ``role`` is, by renaming or deleting it?
 
-    What an admin role allows follows its name, so renaming one (or renaming a role into an admin
-    role's place) changes what its holders may do: renaming ``manage-clients`` to ``manage-users``
-    would hand out ``manage-users``. Only the master admin, or a holder of the realm's ``realm-admin``
-    for realm-management roles, may do that. Keycloak has no such check; Doorkeep closes the gap.
+    What an admin role allows follows its name (Doorkeep, like Keycloak, looks the management roles
+    and master's ``admin`` up by name), so renaming ``manage-clients`` to ``manage-users`` would hand
+    out ``manage-users``, and deleting ``admin`` locks every global admin out. Only the master admin,
+    or a holder of the realm's ``realm-admin`` for realm-management roles, may redefine an admin role.
+    Keycloak has no such check; Doorkeep closes the gap.
     """
-    if new_name == role.name or grantor.master_admin:
-        return True
-    if not is_admin_role(role) and not is_admin_role(replace(role, name=new_name)):
+    if grantor.master_admin or not is_admin_role(role):
         return True
     return role.client_id == REALM_MANAGEMENT and role.realm_id == grantor.realm_id and (
         "realm-admin" in grantor.management)
+
+
+def may_rename(grantor: Grantor, role: RoleFacts, new_name: str) -> bool:
+    """May ``grantor`` rename ``role`` to ``new_name``: out of an admin role's place, or into one?"""
+    if new_name == role.name:
+        return True
+    return may_redefine(grantor, role) and may_redefine(grantor, replace(role, name=new_name))
 
 
 async def closure_facts(tx: Tx, role: Role) -> list[RoleFacts]:

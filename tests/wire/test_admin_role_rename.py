@@ -49,3 +49,18 @@ async def test_a_realm_admin_may_rename_its_realm_s_management_roles(env: Env) -
     renamed = await env.http.put(f"{DEMO}/clients/{rm}/roles/impersonation", json={"name": "act-as"},
                                  headers=headers)
     assert renamed.status_code == 204
+
+
+async def test_admin_roles_are_deleted_only_by_realm_admin_or_the_master_admin(env: Env) -> None:
+    await demo_realm(env)
+    _, clientmgr = await make_admin(env, "demo", "clientmgr", "manage-clients")
+    rm = await client_uuid(env, "demo", "realm-management")
+    impersonation = await role_ref(env, "demo", "impersonation", "realm-management")
+    forbidden(await env.http.delete(f"{DEMO}/clients/{rm}/roles/impersonation", headers=clientmgr))
+    forbidden(await env.http.delete(f"{DEMO}/roles-by-id/{impersonation['id']}", headers=clientmgr))
+    _, m_realmmgr = await make_admin(env, "master", "m-realmmgr", "manage-realm")
+    for name in ("admin", "create-realm"):
+        forbidden(await env.http.delete(f"{MASTER}/roles/{name}", headers=m_realmmgr))
+    assert (await env.http.get(f"{MASTER}/users", headers=await env.admin_headers())).status_code == 200
+    _, boss = await make_admin(env, "demo", "boss", "realm-admin")
+    assert (await env.http.delete(f"{DEMO}/clients/{rm}/roles/impersonation", headers=boss)).status_code == 204

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from doorkeep.admin_roles import Grantor, facts, may_grant, may_rename
+from doorkeep.admin_roles import Grantor, facts, may_grant, may_redefine, may_rename
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
@@ -71,10 +71,13 @@ class AdminIdentity:
         if not await may_grant(tx, self.grantor, role):
             raise FORBIDDEN
 
-    async def require_rename(self, tx: Tx, role: Role, name: str) -> None:
-        """403 unless the caller may give ``role`` this new name (doorkeep.admin_roles.may_rename)."""
+    async def require_redefine(self, tx: Tx, role: Role, new_name: str | None = None) -> None:
+        """403 unless the caller may rename ``role`` to ``new_name``, or delete it when no name is given
+        (doorkeep.admin_roles.may_rename / may_redefine)."""
         [current] = await facts(tx, [role])
-        if not may_rename(self.grantor, current, name):
+        allowed = may_redefine(self.grantor, current) if new_name is None else (
+            may_rename(self.grantor, current, new_name))
+        if not allowed:
             raise FORBIDDEN
 
 

@@ -140,7 +140,7 @@ async def update_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         role = await target(call, request, manage=True)
         updated = parse.updated_role(role, await read_object(request))
-        await call.identity.require_rename(call.tx, role, updated.name)
+        await call.identity.require_redefine(call.tx, role, updated.name)
         await admin_ops.update_role(call.tx, role, updated)
         return no_content()
 
@@ -150,6 +150,7 @@ async def update_role(request: Request) -> Response:
 async def delete_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         role = await target(call, request, manage=True)
+        await call.identity.require_redefine(call.tx, role)
         await admin_ops.delete_role(call.tx, call.realm, role)
         return no_content()
 

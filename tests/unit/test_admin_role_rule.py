@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from doorkeep.admin_roles import Grantor, RoleFacts, is_admin_role, may_hand_out, may_rename
+from doorkeep.admin_roles import Grantor, RoleFacts, is_admin_role, may_hand_out, may_redefine, may_rename
 
 DEMO, MASTER = "demo-id", "master-id"
 
@@ -146,3 +146,13 @@ def test_renaming_a_role_into_an_admin_role_s_place_is_refused() -> None:
 def test_ordinary_roles_are_renamed_freely() -> None:
     assert may_rename(admin("manage-clients"), client_role("account", "manage-account"), "manage-users")
     assert may_rename(admin("manage-realm"), realm_role("default-roles-demo"), "staff")
+
+
+def test_deleting_an_admin_role_needs_realm_admin_or_the_master_admin() -> None:
+    assert not may_redefine(admin("manage-clients"), rm("manage-users"))
+    assert not may_redefine(admin("manage-realm", realm=MASTER), realm_role("admin", MASTER))
+    assert not may_redefine(admin("realm-admin", realm=MASTER), realm_role("create-realm", MASTER))
+    assert may_redefine(admin("realm-admin"), rm("impersonation"))
+    assert not may_redefine(admin("realm-admin"), rm("impersonation", MASTER))
+    assert may_redefine(admin(realm=MASTER, master_admin=True), realm_role("admin", MASTER))
+    assert may_redefine(admin("manage-realm"), realm_role("editor"))
