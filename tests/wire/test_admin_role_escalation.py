@@ -38,8 +38,8 @@ async def test_manage_users_cannot_grant_itself_realm_admin(env: Env) -> None:
 async def test_master_manage_users_cannot_grant_admin_or_create_realm(env: Env) -> None:
     me, headers = await make_admin(env, "master", "m-helpdesk", "manage-users")
     for name in ("admin", "create-realm"):
-        forbidden(await env.http.post(mappings_url("master", me), json=[await role_ref(env, "master", name)],
-                                       headers=headers))
+        for body in ([await role_ref(env, "master", name)], [{"name": name}]):
+            forbidden(await env.http.post(mappings_url("master", me), json=body, headers=headers))
     assert await mapped(env, "master", me) == {"default-roles-master", "manage-users"}
     headers = await login(env, "master", "m-helpdesk")
     forbidden(await env.http.post("/admin/realms", json={"realm": "mine"}, headers=headers))
@@ -162,9 +162,9 @@ async def test_a_service_account_gets_no_admin_role_from_manage_users(env: Env) 
 async def test_manage_realm_cannot_nest_admin_into_master_default_roles(env: Env) -> None:
     _, headers = await make_admin(env, "master", "m-realmmgr", "manage-realm")
     for name in ("admin", "create-realm"):
-        role = await role_ref(env, "master", name)
-        forbidden(await env.http.post(f"{MASTER}/roles/default-roles-master/composites", json=[role],
-                                       headers=headers))
+        for body in ([await role_ref(env, "master", name)], [{"name": name}]):
+            forbidden(await env.http.post(f"{MASTER}/roles/default-roles-master/composites", json=body,
+                                          headers=headers))
 
 
 async def test_manage_realm_cannot_nest_a_client_role_without_manage_clients(env: Env) -> None:
