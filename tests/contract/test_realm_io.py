@@ -79,7 +79,7 @@ async def test_the_demo_realm_gets_keycloaks_builtins_exactly_once(new_db: Calla
         portal = clients["offline-access-portal"]
         assert portal.secret == "password" and not portal.public_client
         assert portal.direct_access_grants_enabled and portal.standard_flow_enabled
-        assert portal.redirect_uris == ("http://localhost:*", "http://127.0.0.1:*") and portal.web_origins == ("+",)
+        assert portal.redirect_uris == ("http://localhost/*", "http://127.0.0.1/*") and portal.web_origins == ("+",)
         links = {s.name: default for s, default in await tx.clients.scopes(portal.id)}
         assert links["offline_access"] is False and links["profile"] is True
         spa = clients["offline-access-spa"]
