@@ -158,8 +158,14 @@ def test_loopback_redirects_may_use_any_port(uri: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(("uri", "patterns", "expected"), [
-    ("http://example.com:80/cb", ["http://example.com/cb"], False),   # compared as written, as Keycloak does
-    ("http://example.com/cb", ["http://example.com:80/cb"], False),
+    ("http://example.com:80/cb", ["http://example.com/cb"], True),    # browsers drop default ports
+    ("http://example.com/cb", ["http://example.com:80/cb"], True),
+    ("https://example.com:443/cb", ["https://example.com/*"], True),
+    ("https://example.com:/cb", ["https://example.com/*"], True),
+    ("https://example.com/cb", ["https://example.com:443/*"], True),
+    ("https://example.com:80/cb", ["https://example.com/*"], False),
+    ("http://example.com:443/cb", ["http://example.com/*"], False),
+    ("https://example.com:8443/cb", ["https://example.com/*"], False),
     ("http://EXAMPLE.com/cb", ["http://example.com/cb"], True),        # hosts compare case-insensitively
     ("http://example.com/CB", ["http://example.com/cb"], False),       # paths do not
     ("http://example.com/cb", ["http://Example.COM/cb"], True),

@@ -16,7 +16,8 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
 * an ``http`` loopback URI (``localhost``, ``127.0.0.1``, ``[::1]``) that matches nothing is tried again
   without its port (RFC 8252 §7.3: native apps pick the port at run time).
 
-Schemes and hosts compare case-insensitively (browsers lower-case them); paths compare exactly.
+Schemes and hosts compare case-insensitively and default ports are left out (browsers do both);
+paths compare exactly.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote
 
 from doorkeep.model import Client
-from doorkeep.oauth.uri_syntax import SPECIAL, Uri, parse
+from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
 
 NEVER = frozenset({"javascript", "data", "vbscript"})
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
@@ -46,11 +47,15 @@ def _resolve(pattern: str, root_url: str | None, base_url: str) -> str:
 
 
 def _lower_prefix(pattern: str) -> str:
-    """A registered pattern with its scheme and authority lower-cased."""
+    """A registered pattern with its scheme and authority lower-cased and a default port left out."""
     match = _SCHEME_PREFIX.match(pattern)
     if not match:
         return pattern
-    return pattern[:match.end()].lower() + pattern[match.end():]
+    head = pattern[:match.end()].lower()
+    default = DEFAULT_PORTS.get(match.group(1)[:-1].lower())
+    if match.group(2) and default and (head.endswith(":" + default) or head.endswith(":")):
+        head = head[:head.rindex(":")]
+    return head + pattern[match.end():]
 
 
 def has_dot_segment(path: str) -> bool:

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 SPECIAL = frozenset({"http", "https"})
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _BAD_ASCII = frozenset('"<>\\^`{|}')
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -42,14 +43,15 @@ class Uri:
         return self.scheme is not None
 
     def normalised(self, *, drop_port: bool = False) -> str:
-        """The URI with its scheme and authority lower-cased (what browsers do), for comparison."""
+        """The URI with its scheme and authority lower-cased and a default (or empty) port left out, as
+        browsers do, for comparison."""
         out = f"{self.scheme}:" if self.scheme else ""
         if self.authority is not None:
             out += "//"
             if self.userinfo is not None:
                 out += self.userinfo + "@"
             out += self.host or ""
-            if self.port is not None and not drop_port:
+            if self.port and not drop_port and DEFAULT_PORTS.get(self.scheme or "") != self.port:
                 out += ":" + self.port
         out += self.path
         if self.query is not None:
