@@ -101,6 +101,7 @@ def test_a_wildcard_pattern_with_a_query_is_compared_exactly() -> None:
 def test_userinfo_is_accepted_only_when_registered_exactly() -> None:
     assert verify("https://u@app.example/cb", ["https://u@app.example/cb"], None, BASE) == "https://u@app.example/cb"
     assert verify("https://u@app.example/cb", ["https://u@app.example/*"], None, BASE) is None
+    assert verify("https://U@app.example/cb", ["https://U@App.example/cb"], None, BASE) == "https://U@app.example/cb"
 
 
 @pytest.mark.parametrize("uri", [
@@ -242,4 +243,4 @@ def test_the_parser_lowercases_scheme_and_host_only() -> None:
     assert uri is not None
     assert (uri.scheme, uri.userinfo, uri.host, uri.port, uri.path, uri.query, uri.fragment) == (
         "https", "User", "app.example", "8443", "/Path", "Q=1", "F")
-    assert uri.normalised() == "https://User@app.example:8443/Path?Q=1#F"
+    assert uri.normalised() == "https://user@app.example:8443/Path?Q=1#F"

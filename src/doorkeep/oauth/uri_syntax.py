@@ -43,13 +43,13 @@ class Uri:
         return self.scheme is not None
 
     def normalised(self, *, drop_port: bool = False) -> str:
-        """The URI with its scheme and authority lower-cased and a default (or empty) port left out, as
-        browsers do, for comparison."""
+        """The URI with its scheme and authority lower-cased and a default (or empty) port left out (as
+        browsers do for the host and port), for comparison."""
         out = f"{self.scheme}:" if self.scheme else ""
         if self.authority is not None:
             out += "//"
             if self.userinfo is not None:
-                out += self.userinfo + "@"
+                out += self.userinfo.lower() + "@"  # registered patterns are lower-cased up to the path
             out += self.host or ""
             if self.port and not drop_port and DEFAULT_PORTS.get(self.scheme or "") != self.port:
                 out += ":" + self.port
