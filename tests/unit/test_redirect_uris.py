@@ -209,6 +209,9 @@ def test_the_authorization_endpoint_refuses_fragments_and_defaults_only_to_a_saf
     assert redirect_uris.resolve(None, client(("https://app.example/cb",)), BASE) == "https://app.example/cb"
     assert redirect_uris.resolve(None, client(("javascript:alert(1)",)), BASE) is None
     assert redirect_uris.resolve(None, client(("https://app.example/a b",)), BASE) is None
+    assert redirect_uris.matches("https://app.example/cb", app, BASE)
+    assert not redirect_uris.matches("https://app.example/cb#x", app, BASE)
+    assert not redirect_uris.matches("https://app.example@evil.example/", app, BASE)
 
 
 @pytest.mark.parametrize(("attribute", "uri", "expected"), [

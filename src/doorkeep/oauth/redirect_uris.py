@@ -130,6 +130,11 @@ def resolve(requested: str | None, client: Client, base_url: str) -> str | None:
     return None
 
 
+def matches(uri: str, client: Client, base_url: str) -> bool:
+    """Whether ``uri`` is allowed as one of the client's redirect URIs (no fragment)."""
+    return verify(uri, client.redirect_uris, client.root_url, base_url, allow_fragment=False) is not None
+
+
 def post_logout_patterns(client: Client) -> list[str]:
     """``post.logout.redirect.uris`` (``##``-separated; ``+`` = the redirect URIs; unset = the redirect URIs)."""
     listed = [p for p in client.attr(POST_LOGOUT).split("##") if p]
