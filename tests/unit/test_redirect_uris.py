@@ -205,8 +205,12 @@ def test_the_authorization_endpoint_refuses_fragments_and_defaults_only_to_a_saf
     app = client(("https://app.example/*",))
     assert redirect_uris.resolve("https://app.example/cb#x", app, BASE) is None
     assert redirect_uris.resolve("https://app.example/cb", app, BASE) == "https://app.example/cb"
-    assert redirect_uris.resolve(None, app, BASE) is None
+    assert redirect_uris.resolve(None, app, BASE) == "https://app.example"  # Keycloak cuts "/*" off
+    assert redirect_uris.resolve(None, app, BASE, required=True) is None
     assert redirect_uris.resolve(None, client(("https://app.example/cb",)), BASE) == "https://app.example/cb"
+    assert redirect_uris.resolve(None, client(("https://app.example/cb", "https://app.example/x")), BASE) is None
+    assert redirect_uris.resolve(None, client(("https://app.example*",)), BASE) is None
+    assert redirect_uris.resolve(None, client(("/cb",)), BASE) == "http://127.0.0.1:8080/cb"
     assert redirect_uris.resolve(None, client(("javascript:alert(1)",)), BASE) is None
     assert redirect_uris.resolve(None, client(("https://app.example/a b",)), BASE) is None
     assert redirect_uris.matches("https://app.example/cb", app, BASE)

@@ -12,6 +12,7 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
+AUTH = "/realms/test/protocol/openid-connect/auth"
 LOGOUT = "/realms/test/protocol/openid-connect/logout"
 CLIENTS = "/admin/realms/test/clients"
 LOOSE = ("http://localhost:*", "http://127.0.0.1:*")  # what the demo realm used to register
@@ -162,3 +163,14 @@ async def test_the_builtin_clients_can_still_be_updated(env: Env) -> None:
     for client in (await env.http.get(CLIENTS, headers=headers)).json():
         response = await env.http.put(f"{CLIENTS}/{client['id']}", headers=headers, json={"description": "x"})
         assert response.status_code == 204, (client["clientId"], response.text)
+
+
+async def test_an_openid_request_needs_a_redirect_uri_and_plain_oauth_may_default_to_the_only_one(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", redirect_uris=("http://localhost:3000/cb",))
+    query = {"client_id": "app", "response_type": "code", "state": "s"}
+    refused = await realm.http.get(AUTH, params={**query, "scope": "openid"})
+    assert_refused_page(refused, "Invalid parameter: redirect_uri")
+    page = await realm.http.get(AUTH, params={**query, "scope": "profile"})
+    assert page.status_code == 200 and 'name="password"' in page.text
+    await update_client(realm.db, "test", "app", redirect_uris=("javascript:alert(1)",))
+    assert_refused_page(await realm.http.get(AUTH, params=query), "Invalid parameter: redirect_uri")

@@ -116,18 +116,23 @@ def registered(client: Client, base_url: str) -> list[str]:
     return [_resolve(p, client.root_url, base_url) for p in client.redirect_uris if p and p != SAME_AS_REDIRECTS]
 
 
-def resolve(requested: str | None, client: Client, base_url: str) -> str | None:
+def resolve(requested: str | None, client: Client, base_url: str, *, required: bool = False) -> str | None:
     """The authorization endpoint's ``redirect_uri``, or None when it is not allowed.
 
-    A fragment is refused (RFC 6749 §3.1.2). Without a requested URI the client must have exactly
-    one registered URI without wildcards, and it must itself be a URI this validator would accept.
+    A fragment is refused (RFC 6749 §3.1.2). Without a requested URI (allowed only when not
+    ``required``: Keycloak requires it for OpenID requests) the client must have exactly one
+    registered URI; as in Keycloak, a ``/*`` and what follows is cut off. The result must itself be a
+    URI this validator accepts.
     """
     if requested:
         return verify(requested, client.redirect_uris, client.root_url, base_url, allow_fragment=False)
     candidates = registered(client, base_url)
-    if len(candidates) == 1 and "*" not in candidates[0]:
-        return verify(candidates[0], candidates, None, base_url, allow_fragment=False)
-    return None
+    if required or len(candidates) != 1:
+        return None
+    only = candidates[0].split("/*", 1)[0]
+    if "*" in only:
+        return None
+    return verify(only, [only], None, base_url, allow_fragment=False)
 
 
 def matches(uri: str, client: Client, base_url: str) -> bool:
