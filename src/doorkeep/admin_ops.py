@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from doorkeep import provisioning
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.oauth import client_urls
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -85,6 +86,7 @@ async def create_client(
     """Create a client. Named scopes replace the realm's defaults when either list is given."""
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise AdminError(409, f"Client {client.client_id} already exists")
+    check_urls(client)
     explicit = default_scopes is not None or optional_scopes is not None
     client = await provisioning.create_client(tx, realm, client, link_default_scopes=not explicit)
     linked: set[str] = set()
@@ -100,9 +102,11 @@ async def create_client(
 
 async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Client:
     """Store ``new``. A new clientId renames the service account; enabling service accounts creates one."""
-    if new.client_id != old.client_id:
-        if await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
-            raise AdminError(409, "Client already exists")
+    renamed = new.client_id != old.client_id
+    if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
+        raise AdminError(409, "Client already exists")
+    check_urls(new)
+    if renamed:
         account = await tx.users.get_service_account(old.id)
         if account is not None:
             await tx.users.update(dataclasses.replace(account, username=f"service-account-{new.client_id}".lower()))
@@ -112,6 +116,13 @@ async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Clien
     if new.service_accounts_enabled:
         await provisioning.ensure_service_account(tx, realm, new)
     return new
+
+
+def check_urls(client: Client) -> None:
+    """Keycloak's ValidationUtil.validateClient for URLs: 400 ``invalid_input``, the messages joined by "; "."""
+    errors = client_urls.url_errors(client)
+    if errors:
+        raise AdminError(400, "invalid_input", key="error", description=client_urls.message(errors))
 
 
 async def delete_client(tx: Tx, client: Client) -> None:

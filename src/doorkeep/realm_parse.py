@@ -13,6 +13,7 @@ from typing import Any
 
 from doorkeep import provisioning
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
+from doorkeep.oauth import client_urls
 from doorkeep.provisioning import builtin_realm_roles
 from doorkeep.realm_plan import (
     ClientPlan,
@@ -204,8 +205,10 @@ class _Parser:
                 self.unknown.add(f"clients[].clientAuthenticatorType={c['clientAuthenticatorType']}")
             client = apply(Client(id=opt_str(c, "id", where) or "", realm_id="", client_id=client_id), c,
                            CLIENT_FIELDS, where + ".")
-            attributes = string_map(client.attributes, at(where, "attributes"))
-            out.append(ClientPlan(dataclasses.replace(client, attributes=attributes),
+            client = dataclasses.replace(client, attributes=string_map(client.attributes, at(where, "attributes")))
+            for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
+                fail(at(where, error.place), f"{error.message} (client '{client_id}')")
+            out.append(ClientPlan(client,
                                   self.scope_names(c, "defaultClientScopes", where),
                                   self.scope_names(c, "optionalClientScopes", where)))
         return out

@@ -7,6 +7,7 @@ both secure contexts, so PKCE and CORS are exercised as in production.
 from __future__ import annotations
 
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -37,17 +38,27 @@ kc.init({onLoad: 'login-required', scope: 'openid offline_access', pkceMethod: '
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
+def app_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def server(tmp_path: Path, app_port: int) -> Iterator[DoorkeepProcess]:
     if not KEYCLOAK_JS.exists():
         pytest.fail(f"{KEYCLOAK_JS} is missing: `make test` installs it with npm")
-    process = DoorkeepProcess(tmp_path / "server", import_realms=[DEMO])
+    # The demo SPA allows any loopback port for redirects (RFC 8252); CORS needs the app's exact origin.
+    realm = json.loads(DEMO.read_text())
+    spa = next(c for c in realm["clients"] if c["clientId"] == "offline-access-spa")
+    spa["webOrigins"] = ["+", f"http://127.0.0.1:{app_port}"]
+    (tmp_path / "demo-realm.json").write_text(json.dumps(realm))
+    process = DoorkeepProcess(tmp_path / "server", import_realms=[tmp_path / "demo-realm.json"])
     process.start()
     yield process
     process.stop()
 
 
 @pytest.fixture
-def app(tmp_path: Path, server: DoorkeepProcess) -> Iterator[str]:
+def app(tmp_path: Path, server: DoorkeepProcess, app_port: int) -> Iterator[str]:
     root = tmp_path / "app"
     root.mkdir()
     shutil.copy(KEYCLOAK_JS, root / "keycloak.js")
@@ -60,7 +71,7 @@ def app(tmp_path: Path, server: DoorkeepProcess) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Quiet)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", app_port), Quiet)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html"

@@ -79,7 +79,7 @@ async def test_the_demo_realm_gets_keycloaks_builtins_exactly_once(new_db: Calla
         portal = clients["offline-access-portal"]
         assert portal.secret == "password" and not portal.public_client
         assert portal.direct_access_grants_enabled and portal.standard_flow_enabled
-        assert portal.redirect_uris == ("http://localhost:*", "http://127.0.0.1:*") and portal.web_origins == ("+",)
+        assert portal.redirect_uris == ("http://localhost/*", "http://127.0.0.1/*") and portal.web_origins == ("+",)
         links = {s.name: default for s, default in await tx.clients.scopes(portal.id)}
         assert links["offline_access"] is False and links["profile"] is True
         spa = clients["offline-access-spa"]
@@ -200,6 +200,21 @@ DUPLICATE_USER = {"username": "USER1", "enabled": True}
     (_set(["clients", 0, "redirectUris"], "http://localhost:*"), "clients[0].redirectUris: expected a list of strings"),
     (_set(["clients", 1, "clientId"], "offline-access-portal"),
      "clients[1].clientId: duplicate clientId 'offline-access-portal'"),
+    (_set(["clients", 0, "redirectUris", 1], "javascript:alert(document.domain)//"),
+     "clients[0].redirectUris[1]: A redirect URI uses an illegal scheme (client 'offline-access-portal')"),
+    (_set(["clients", 1, "redirectUris", 0], "http://localhost:3000/a b"),
+     "clients[1].redirectUris[0]: A redirect URI is not a valid URI (client 'offline-access-spa')"),
+    (_set(["clients", 1, "redirectUris", 0], "http://localhost/cb#x"),
+     "clients[1].redirectUris[0]: Redirect URIs must not contain an URI fragment (client 'offline-access-spa')"),
+    (_set(["clients", 0, "rootUrl"], "JavaScript:alert(1)"),
+     "clients[0].rootUrl: Root URL uses an illegal scheme (client 'offline-access-portal')"),
+    (_set(["clients", 0, "baseUrl"], "data:text/html,x"),
+     "clients[0].baseUrl: Base URL uses an illegal scheme (client 'offline-access-portal')"),
+    (_set(["clients", 0, "adminUrl"], "http://[bad/"),
+     "clients[0].adminUrl: Admin URL is not a valid URL (client 'offline-access-portal')"),
+    (_set(["clients", 0, "attributes", "post.logout.redirect.uris"], "+##vbscript:msgbox(1)"),
+     "clients[0].attributes.post.logout.redirect.uris[1]: A post logout redirect URI uses an illegal scheme "
+     "(client 'offline-access-portal')"),
     (_set(["accessTokenLifespan"], "soon"), "accessTokenLifespan: expected a number"),
     (_set(["revokeRefreshToken"], "yes"), "revokeRefreshToken: expected true or false"),
     (_set(["sslRequired"], "sometimes"), "sslRequired: expected one of all, external, none"),

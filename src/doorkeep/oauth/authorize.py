@@ -81,7 +81,9 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
     if client.bearer_only:
         raise AuthorizeError("invalid_client", "Bearer-only clients are not allowed to initiate browser login.",
                              redirect=False)
-    redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url)
+    # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
+    openid = "openid" in (params.get("scope") or "").split()
+    redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
     if redirect_uri is None:
         raise AuthorizeError("invalid_request", "Invalid parameter: redirect_uri", redirect=False)
     if params.has_duplicates():

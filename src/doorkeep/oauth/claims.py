@@ -87,13 +87,20 @@ def origin_allowed(client: Client, candidate: str) -> bool:
     for entry in client.web_origins:
         if entry in ("*", candidate):
             return True
-        if entry == "+":
-            for uri in client.redirect_uris:
-                if uri.endswith("*") and (candidate + "/").startswith(uri[:-1]):
-                    return True
-                if origin(uri) == candidate:
-                    return True
+        if entry == "+" and any(_redirect_origin(uri, candidate) for uri in client.redirect_uris):
+            return True
     return False
+
+
+def _redirect_origin(pattern: str, candidate: str) -> bool:
+    """Whether ``candidate`` is the origin of a redirect URI pattern: ``scheme://host[:port]`` ending at
+    the pattern's first ``/``, or any port for a port wildcard (``http://localhost:*``). A wildcard inside
+    the host (``https://app.example*``) matches no origin."""
+    prefix = pattern[:-1] if pattern.endswith("*") else None
+    if prefix is not None and prefix.endswith(":") and "//" in prefix and "/" not in prefix.split("//", 1)[1]:
+        port = candidate[len(prefix):]
+        return candidate.startswith(prefix) and port.isascii() and port.isdecimal()
+    return origin(pattern) == candidate and "*" not in candidate
 
 
 def service_account_claims(client: Client, ip_address: str) -> dict[str, Any]:

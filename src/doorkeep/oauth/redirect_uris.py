@@ -1,56 +1,153 @@
-"""Redirect URI validation as Keycloak does it: exact match, or a trailing ``*`` wildcard.
+"""Redirect URI validation: Keycloak 26's ``RedirectUtils.verifyRedirectUri``, the one rule for every redirect.
 
-Relative registered URIs are resolved against the client's root URL (or the server base URL).
+It serves ``redirect_uri`` at the authorization endpoint (and so the code exchange, which compares
+against what was accepted there) and ``post_logout_redirect_uri`` at logout. In Keycloak's order:
+
+* the requested URI must parse (``uri_syntax``); ``javascript:``, ``data:`` and ``vbscript:`` are never
+  honoured, whatever is registered;
+* relative registered URIs (``/path``) are resolved against the client's root URL (or the server's);
+* a registered ``*`` matches any URI; a trailing ``*`` is a prefix match, ignoring the query (or the
+  fragment), and also matches the prefix without its trailing ``/``. Prefix wildcards are off when
+  the requested URI has userinfo (``http://localhost:@evil``) or a ``..`` segment in any spelling
+  (``/../``, ``%2e%2E``, ``%2f..%2f``, ``\\..\\``, a trailing ``/..``), so a prefix cannot be escaped;
+  otherwise the URI must equal a registered one;
+* a match is accepted for ``http``/``https``; another scheme only when the matched pattern starts with
+  that exact scheme (``myapp:*`` allows ``myapp://cb``; ``*`` does not);
+* an ``http`` loopback URI (``localhost``, ``127.0.0.1``, ``[::1]``) that matches nothing is tried again
+  without its port (RFC 8252 §7.3: native apps pick the port at run time).
+
+Schemes and hosts compare case-insensitively and default ports are left out (browsers do both);
+paths compare exactly.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote
 
 from doorkeep.model import Client
+from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
+
+NEVER = frozenset({"javascript", "data", "vbscript"})
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
+SAME_AS_REDIRECTS = "+"
+POST_LOGOUT = "post.logout.redirect.uris"
+# Keycloak's UNSAFE_PATH_PATTERN, plus ";" (``/..;/`` is a parent directory to Tomcat and others).
+_DOT_SEGMENT = re.compile(r"(^|/|%2f|%5c|\\)(%2e|\.){2}(/|%2f|%5c|\\|;|%3b|$)", re.IGNORECASE)
+_SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:)(//[^/?#]*)?")
 
 
-def _resolve(pattern: str, client: Client, base_url: str) -> str:
+def _resolve(pattern: str, root_url: str | None, base_url: str) -> str:
     if pattern.startswith("/"):
-        root = client.root_url or base_url
+        root = root_url or base_url
         root = root.replace("${authBaseUrl}", base_url).replace("${authAdminUrl}", base_url)
         return root.rstrip("/") + pattern
     return pattern
 
 
-def _normalise(uri: str) -> str:
-    parts = urlsplit(uri)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+def _lower_prefix(pattern: str) -> str:
+    """A registered pattern with its scheme and authority lower-cased and a default port left out."""
+    match = _SCHEME_PREFIX.match(pattern)
+    if not match:
+        return pattern
+    head = pattern[:match.end()].lower()
+    default = DEFAULT_PORTS.get(match.group(1)[:-1].lower())
+    if match.group(2) and default and (head.endswith(":" + default) or head.endswith(":")):
+        head = head[:head.rindex(":")]
+    return head + pattern[match.end():]
 
 
-def registered(client: Client, base_url: str) -> list[str]:
-    return [_resolve(p, client, base_url) for p in client.redirect_uris if p and p != "+"]
-
-
-def matches(uri: str, client: Client, base_url: str) -> bool:
-    if "#" in uri:
-        return False
-    target = _normalise(uri)
-    for pattern in registered(client, base_url):
-        if pattern == "*":
+def has_dot_segment(path: str) -> bool:
+    """Whether a raw path holds a ``..`` segment, percent-encoded (even twice) or not."""
+    for _ in range(5):
+        if _DOT_SEGMENT.search(path):
             return True
-        if pattern.endswith("*"):
-            prefix = pattern[:-1]
-            if uri.startswith(prefix) or target.startswith(_normalise(prefix) if "://" in prefix else prefix):
-                return True
-        elif _normalise(pattern) == target:
+        decoded = unquote(path)
+        if decoded == path:
+            return False
+        path = decoded
+    return True
+
+
+def wildcards_allowed(uri: Uri) -> bool:
+    """Keycloak's areWildcardsAllowed: no userinfo and no dot-segment in the path."""
+    return uri.userinfo is None and not has_dot_segment(uri.path)
+
+
+def _matches(pattern: str, target: str, wildcards: bool) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.endswith("*") and "?" not in pattern and wildcards:
+        cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+        stem, prefix = target[:cut], pattern[:-1]
+        if stem.startswith(prefix):
+            return True
+        return len(prefix) > 1 and prefix.endswith("/") and prefix[:-1] == stem
+    return pattern == target
+
+
+def _accepted(uri: Uri, target: str, patterns: list[str]) -> bool:
+    wildcards = wildcards_allowed(uri)
+    for pattern in patterns:
+        if not _matches(pattern, target, wildcards):
+            continue
+        if uri.scheme is None or uri.scheme in SPECIAL or pattern.lower().startswith(uri.scheme + ":"):
             return True
     return False
 
 
-def resolve(requested: str | None, client: Client, base_url: str) -> str | None:
-    """The redirect URI to use, or None when it is not allowed.
+def verify(requested: str, patterns: Iterable[str], root_url: str | None, base_url: str, *,
+           allow_fragment: bool = True) -> str | None:
+    """The URI to redirect to (``requested``, made absolute if relative), or None when it is not allowed."""
+    uri = parse(requested)
+    if uri is None or uri.scheme in NEVER or (uri.fragment is not None and not allow_fragment):
+        return None
+    resolved = [_lower_prefix(_resolve(p, root_url, base_url)) for p in patterns if p and p != SAME_AS_REDIRECTS]
+    ok = _accepted(uri, uri.normalised(), resolved)
+    if not ok and uri.scheme == "http" and uri.host in LOOPBACK and uri.port is not None:
+        ok = _accepted(uri, uri.normalised(drop_port=True), resolved)
+    if not ok:
+        return None
+    return requested if uri.absolute else _resolve(requested, root_url, base_url)
 
-    Without a requested URI the client must have exactly one registered URI without wildcards.
+
+def registered(client: Client, base_url: str) -> list[str]:
+    return [_resolve(p, client.root_url, base_url) for p in client.redirect_uris if p and p != SAME_AS_REDIRECTS]
+
+
+def resolve(requested: str | None, client: Client, base_url: str, *, required: bool = False) -> str | None:
+    """The authorization endpoint's ``redirect_uri``, or None when it is not allowed.
+
+    A fragment is refused (RFC 6749 §3.1.2). Without a requested URI (allowed only when not
+    ``required``: Keycloak requires it for OpenID requests) the client must have exactly one
+    registered URI; as in Keycloak, a ``/*`` and what follows is cut off. The result must itself be a
+    URI this validator accepts.
     """
     if requested:
-        return requested if matches(requested, client, base_url) else None
+        return verify(requested, client.redirect_uris, client.root_url, base_url, allow_fragment=False)
     candidates = registered(client, base_url)
-    if len(candidates) == 1 and "*" not in candidates[0]:
-        return candidates[0]
-    return None
+    if required or len(candidates) != 1:
+        return None
+    only = candidates[0].split("/*", 1)[0]
+    if "*" in only:
+        return None
+    return verify(only, [only], None, base_url, allow_fragment=False)
+
+
+def matches(uri: str, client: Client, base_url: str) -> bool:
+    """Whether ``uri`` is allowed as one of the client's redirect URIs (no fragment)."""
+    return verify(uri, client.redirect_uris, client.root_url, base_url, allow_fragment=False) is not None
+
+
+def post_logout_patterns(client: Client) -> list[str]:
+    """``post.logout.redirect.uris`` (``##``-separated; ``+`` = the redirect URIs; unset = the redirect URIs)."""
+    listed = [p for p in client.attr(POST_LOGOUT).split("##") if p]
+    if not listed or SAME_AS_REDIRECTS in listed:
+        return [*client.redirect_uris, *(p for p in listed if p != SAME_AS_REDIRECTS)]
+    return listed
+
+
+def post_logout(requested: str, client: Client, base_url: str) -> str | None:
+    """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed."""
+    return verify(requested, post_logout_patterns(client), client.root_url, base_url)

@@ -28,17 +28,8 @@ LOGOUT_CSRF = "DOORKEEP_LOGOUT_CSRF"
 
 
 def post_logout_allowed(uri: str, client: Client, base: str) -> bool:
-    """``post.logout.redirect.uris`` (``+`` = the redirect URIs), Keycloak's ``##``-separated list."""
-    raw = client.attr("post.logout.redirect.uris")
-    patterns = [p for p in raw.split("##") if p]
-    if (not patterns or "+" in patterns) and redirect_uris.matches(uri, client, base):
-        return True
-    others = [p for p in patterns if p != "+"]
-    if not others:
-        return False
-    import dataclasses
-
-    return redirect_uris.matches(uri, dataclasses.replace(client, redirect_uris=tuple(others)), base)
+    """``post.logout.redirect.uris`` (``+`` = the redirect URIs), checked by the one redirect validator."""
+    return redirect_uris.post_logout(uri, client, base) is not None
 
 
 async def logout(request: Request) -> Response:

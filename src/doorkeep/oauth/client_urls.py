@@ -1,0 +1,107 @@
+"""Client URL validation, as Keycloak's ``DefaultClientValidationProvider.validateUrls`` does it.
+
+Used on admin create and update and on realm import. Each URL must parse (``uri_syntax``); the
+``javascript:``, ``data:`` and ``vbscript:`` schemes are illegal (Keycloak checks the first two,
+case-sensitively; here any case); root and redirect URIs must not carry a fragment; root, base and
+admin URLs must be absolute URLs of a scheme Java can open. Relative URLs resolve as Keycloak's
+``ResolveRelative`` does, against a placeholder server URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from doorkeep.model import Client
+from doorkeep.oauth.redirect_uris import NEVER, POST_LOGOUT, SAME_AS_REDIRECTS
+from doorkeep.oauth.uri_syntax import parse
+
+AUTH_SERVER = "https://localhost/auth"  # Keycloak validates relative URLs against this fake server URL
+URL_SCHEMES = frozenset({"http", "https", "ftp", "file", "jar", "mailto"})  # what java.net.URL opens
+
+
+@dataclass(frozen=True)
+class Field:
+    """One client field's Keycloak messages."""
+
+    name: str
+    invalid: str
+    scheme: str
+    fragment: str | None = None
+
+
+ROOT_URL = Field("rootUrl", "Root URL is not a valid URL", "Root URL uses an illegal scheme",
+                 "Root URL must not contain an URL fragment")
+BASE_URL = Field("baseUrl", "Base URL is not a valid URL", "Base URL uses an illegal scheme")
+ADMIN_URL = Field("adminUrl", "Admin URL is not a valid URL", "Admin URL uses an illegal scheme")
+REDIRECT_URIS = Field("redirectUris", "A redirect URI is not a valid URI", "A redirect URI uses an illegal scheme",
+                      "Redirect URIs must not contain an URI fragment")
+POST_LOGOUT_URIS = Field(f"attributes.{POST_LOGOUT}", "A post logout redirect URI is not a valid URI",
+                         "A post logout redirect URI uses an illegal scheme")
+
+
+@dataclass(frozen=True)
+class UrlError:
+    place: str  # "rootUrl", "redirectUris[2]", "attributes.post.logout.redirect.uris[0]"
+    message: str
+
+
+def _resolve_root(root: str | None) -> str | None:
+    if not root:
+        return root
+    return root.replace("${authBaseUrl}", AUTH_SERVER).replace("${authAdminUrl}", AUTH_SERVER)
+
+
+def _relative(url: str | None, root: str | None) -> str | None:
+    if url is None or not url.startswith("/"):
+        return url
+    return (root or AUTH_SERVER) + url
+
+
+def check(field: Field, url: str | None, *, place: str | None = None, must_be_url: bool) -> Iterator[UrlError]:
+    """The problems of one URL (nothing for a missing or empty one)."""
+    if not url:
+        return
+    where = place or field.name
+    uri = parse(url)
+    if uri is None:
+        yield UrlError(where, field.invalid)
+        return
+    bad = False
+    if uri.scheme in NEVER:
+        bad = True
+        yield UrlError(where, field.scheme)
+    if field.fragment and uri.fragment is not None:
+        bad = True
+        yield UrlError(where, field.fragment)
+    if must_be_url and not bad and uri.scheme not in URL_SCHEMES:
+        yield UrlError(where, field.invalid)
+
+
+def _pattern(url: str) -> str:
+    """A redirect pattern as a URL: the trailing wildcard (``*``, ``/*``, ``:*``) is not part of the syntax."""
+    return url[:-1] if url.endswith("*") else url
+
+
+def url_errors(client: Client) -> list[UrlError]:
+    """Every invalid URL of the client, in Keycloak's order (root, base, redirect URIs), then admin and
+    post-logout redirect URIs."""
+    root = _resolve_root(client.root_url)
+    found = [*check(ROOT_URL, root, must_be_url=True),
+             *check(BASE_URL, _relative(_resolve_root(client.base_url), AUTH_SERVER), must_be_url=True)]
+    for i, uri in enumerate(client.redirect_uris):
+        if uri == SAME_AS_REDIRECTS:  # meaningless here, and skipped at run time
+            continue
+        found += check(REDIRECT_URIS, _relative(_pattern(uri), root), place=f"redirectUris[{i}]", must_be_url=False)
+    found += check(ADMIN_URL, _relative(_resolve_root(client.admin_url), root), must_be_url=True)
+    listed = client.attr(POST_LOGOUT).split("##")
+    for i, uri in enumerate(p for p in listed if p):
+        if uri != SAME_AS_REDIRECTS:
+            found += check(POST_LOGOUT_URIS, _relative(_pattern(uri), root), place=f"{POST_LOGOUT_URIS.name}[{i}]",
+                           must_be_url=False)
+    return found
+
+
+def message(errors: list[UrlError]) -> str:
+    """Keycloak's error description: the distinct messages joined by ``; ``."""
+    return "; ".join(dict.fromkeys(e.message for e in errors))
