@@ -12,6 +12,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any, TypeVar
 
 import click
 
+from doorkeep import logs
+from doorkeep.logs import LEVELS, UVICORN_NAMES
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
@@ -44,6 +47,9 @@ def server_options(func: Any) -> Any:
         _opt("--http-enabled", default=None, type=bool,
              help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS)."),
         _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
+        _opt("--hostname-strict", default=None, type=bool,
+             help="Require --hostname (default: true for start, false for start-dev); false takes the base URL "
+                  "from each request's Host header."),
         _opt("--proxy-headers", type=click.Choice(["forwarded", "xforwarded"]), default=None,
              help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy."),
         _opt("--https-certificate-file", default=None, help="PEM certificate for HTTPS."),
@@ -59,7 +65,8 @@ def server_options(func: Any) -> Any:
              help="Online sessions kept in each process's cache."),
         _opt("--cache-embedded-client-sessions-max-count", default=10000, show_default=True, type=int,
              help="Online client sessions kept in each process's cache."),
-        _opt("--log-level", default="info", show_default=True, help="Log level."),
+        _opt("--log-level", default="info", show_default=True, type=click.Choice(list(LEVELS), case_sensitive=False),
+             help="Level of Doorkeep's and uvicorn's logs; database drivers stay at warning."),
     ]):
         func = option(func)
     return func
@@ -87,13 +94,23 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
         cache_sessions_max_count=opts["cache_embedded_sessions_max_count"],
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
-        log_level=opts["log_level"],
+        log_level=UVICORN_NAMES.get(opts["log_level"].lower(), opts["log_level"].lower()),
     )
+
+
+HOSTNAME_NOT_CONFIGURED = "hostname is not configured; either configure hostname, or set hostname-strict to false"
+
+
+def _check_hostname(dev: bool, opts: dict[str, Any]) -> None:
+    """Keycloak's hostname-strict: without a fixed hostname the issuer would come from the Host header."""
+    strict = opts["hostname_strict"]
+    if (not dev if strict is None else strict) and not opts["hostname"]:
+        raise click.ClickException(HOSTNAME_NOT_CONFIGURED)
 
 
 def _dev_db_url() -> str:
     data = Path.cwd() / "data"
-    data.mkdir(parents=True, exist_ok=True)
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database holds keys and secrets (I1)
     return f"sqlite:///{data / 'doorkeep.db'}"
 
 
@@ -101,6 +118,7 @@ def _dev_db_url() -> str:
 @server_options
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
+    _check_hostname(True, opts)
     if not os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"):
         click.secho("WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
                     "the admin user admin/admin. Development only!", fg="yellow", err=True)
@@ -110,7 +128,8 @@ def start_dev(**opts: Any) -> None:
 @main.command("start")
 @server_options
 def start(**opts: Any) -> None:
-    """Production mode: checks TLS and the bootstrap admin; PostgreSQL for more than one process."""
+    """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
+    _check_hostname(False, opts)
     settings = _settings(False, **opts)
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
@@ -138,8 +157,8 @@ def _serve(settings: Settings) -> None:
     from doorkeep.clock import SystemClock
     from doorkeep.store.database import Database
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    logs.configure(settings.log_level)
+    log.debug("settings: %s", json.dumps(_public_settings(settings)))
 
     async def _prepare() -> None:
         db = Database(settings.db_url)
@@ -158,15 +177,32 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise
-    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    os.environ[SETTINGS_ENV] = worker_settings_json(settings)
     click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
                f"{settings.http_host}:{settings.http_port}", err=True)
     uvicorn.run(
         "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
         workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
         ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
-        log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False,
+        log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False, server_header=False,
     )
+
+
+def worker_settings_json(settings: Settings) -> str:
+    """The settings workers build their app from: without the bootstrap admin password (only the parent bootstraps).
+
+    The JSON travels in an environment variable, readable in each worker's ``/proc/<pid>/environ``.
+    """
+    raw = dataclasses.asdict(settings)
+    raw["bootstrap_admin_password"] = None
+    return json.dumps(raw)
+
+
+def _public_settings(settings: Settings) -> dict[str, Any]:
+    """The settings as a debug line may show them: no bootstrap password, no database password."""
+    raw = json.loads(worker_settings_json(settings))
+    raw["db_url"] = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", raw["db_url"])
+    return dict(raw)
 
 
 def app_factory() -> Any:
@@ -175,7 +211,9 @@ def app_factory() -> Any:
 
     raw = json.loads(os.environ[SETTINGS_ENV])
     raw["import_realms"] = tuple(raw["import_realms"])
-    return create_app(Settings(**raw))
+    settings = Settings(**raw)
+    logs.configure(settings.log_level)  # a spawned worker starts with logging unconfigured
+    return create_app(settings)
 
 
 def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
@@ -219,8 +257,16 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     from doorkeep import realm_io
 
     data = _offline(db_url, lambda db: realm_io.export_realm(db, realm))
-    Path(path).write_text(json.dumps(data, indent=2))
+    write_private(Path(path), json.dumps(data, indent=2))
     click.echo(f"exported {realm} to {path}")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600): exports hold password hashes and secrets."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT, so set it explicitly
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ class WorkersProcess(DoorkeepProcess):
 
     def command(self) -> list[str]:
         return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
-                "--db-url", str(self.db_url), "--workers", "2"]
+                "--db-url", str(self.db_url), "--workers", "2", "--hostname-strict", "false"]
 
 
 @pytest.fixture
