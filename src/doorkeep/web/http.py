@@ -159,7 +159,7 @@ def is_secure(request: Request, realm: Realm) -> bool:
 def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
     return OAuthRequest(
         realm=realm, issuer=issuer(request, realm.name), form=form,
-        authorization=request.headers.get("authorization"), ip_address=client_ip(request),
+        authorization=request.headers.get("authorization"), method=request.method, ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     )
 
