@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from support import password_grant, token_url
@@ -17,10 +18,9 @@ async def access_token(env: Env) -> str:
     return str(response.json()["access_token"])
 
 
-def assert_not_cached(response: object) -> None:
-    headers = getattr(response, "headers")
+def assert_not_cached(response: httpx.Response) -> None:
     for name, value in NO_STORE.items():
-        assert headers.get(name) == value, (name, dict(headers))
+        assert response.headers.get(name) == value, (name, dict(response.headers))
 
 
 async def test_userinfo_ignores_an_access_token_in_the_get_query_string(realm: Env) -> None:
