@@ -32,11 +32,14 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,4}")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S)
 _HASH = re.compile(r"\$(?:argon2(?:id|i|d)|pbkdf2[\w-]*|2[abxy]|scrypt|sha(?:256|512)?)\$[^\s'\"`;)}\]]+")
 _KEY = (r"[\w.-]*?(?:password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key"
-        r"|code[_-]?verifier|session[_-]?code|hint|api[_-]?key)[\w.-]*|code|key")
-# key=value, key: value, "key": "value", 'key': 'value', Authorization: Bearer xyz
+        r"|code[_-]?verifier|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key)[\w.-]*|code|key")
+_QUOTED = r"b?\"(?:[^\"\\]|\\.)*\"|b?'(?:[^'\\]|\\.)*'"
+# key=value, key: value, "key": "value", 'key': 'value', Authorization: Bearer xyz, and header tuples
+# as uvicorn's trace log prints them: (b'authorization', b'Bearer xyz').
 _PAIR = re.compile(
-    r"(?P<key>(?P<q>[\"']?)(?<![\w.-])(?:" + _KEY + r")(?P=q))(?P<sep>\s*[:=]\s*)"
-    r"(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|(?:bearer|basic|dpop)\s+[^\s\"',&;]+|[^\s\"',&;)}\]]+)",
+    r"(?P<key>b?(?P<q>[\"'])(?<![\w.-])(?:" + _KEY + r")(?P=q)|(?<![\w.-])(?:" + _KEY + r"))"
+    r"(?P<sep>\s*[:=]\s*|(?(q),\s*|(?!)))"
+    r"(?P<value>" + _QUOTED + r"|(?:bearer|basic|dpop)\s+[^\s\"',&;]+|[^\s\"',&;)}\]]+)",
     re.I,
 )
 
@@ -45,7 +48,9 @@ def _mask_pair(match: re.Match[str]) -> str:
     value = match["value"]
     if value in ("null", "None", "true", "false", "True", "False", '""', "''"):
         return match[0]  # nothing secret to hide
-    if value[:1] in "\"'":
+    if value[:1] == "b" and value[1:2] in ("'", '"'):
+        masked = "b" + value[1] + MASK + value[1]
+    elif value[:1] in "\"'":
         masked = value[0] + MASK + value[0]
     elif " " in value:  # an Authorization scheme: keep the scheme, drop the credential
         masked = value.split(None, 1)[0] + " " + MASK

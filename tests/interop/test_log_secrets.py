@@ -21,11 +21,13 @@ pytestmark = pytest.mark.interop
 REDIRECT = "http://127.0.0.1:9999/callback"
 
 
-class DebugProcess(DoorkeepProcess):
-    """``doorkeep start-dev --log-level debug``."""
+class VerboseProcess(DoorkeepProcess):
+    """``doorkeep start-dev --log-level debug`` (or ``trace``: uvicorn then logs every ASGI scope and message)."""
+
+    level = "debug"
 
     def command(self) -> list[str]:
-        return [*super().command(), "--log-level", "debug"]
+        return [*super().command(), "--log-level", self.level]
 
 
 def form(page: str) -> tuple[str, dict[str, str]]:
@@ -81,6 +83,7 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
 
         bearer = {"Authorization": f"Bearer {exchanged['access_token']}"}
         assert http.get(f"{oidc}/userinfo", headers=bearer).status_code == 200
+        assert http.get(f"{oidc}/userinfo", params={"access_token": exchanged["access_token"]}).status_code == 401
         assert http.post(f"{oidc}/token/introspect", data={"token": exchanged["access_token"], **client}).json()[
             "active"]
         assert http.post(f"{oidc}/revoke", data={"token": exchanged["refresh_token"], **client}).status_code == 200
@@ -104,11 +107,13 @@ def stored_secrets(db_path: Path) -> list[str]:
     return found + clients
 
 
-def test_debug_log_holds_no_token_code_key_hash_or_secret(tmp_path: Path) -> None:
+@pytest.mark.parametrize("level", ["debug", "trace"])
+def test_a_verbose_log_holds_no_token_code_key_hash_or_secret(tmp_path: Path, level: str) -> None:
     seed = SeedRealm()
     workdir = tmp_path / "server"
     seed_database(workdir / "data" / "doorkeep.db", seed)
-    server = DebugProcess(workdir)
+    server = VerboseProcess(workdir)
+    server.level = level
     server.start()
     try:
         handed_out = exercise(server.base_url, seed)
@@ -118,6 +123,8 @@ def test_debug_log_holds_no_token_code_key_hash_or_secret(tmp_path: Path) -> Non
 
     assert re.search(r" DEBUG doorkeep[.:]", log), "the server did not log at debug level: the test proves nothing"
     assert "INFO uvicorn" in log
+    if level == "trace":
+        assert "TRACE uvicorn.asgi" in log and "query_string" in log  # every request's scope was logged
     secrets = handed_out + stored_secrets(workdir / "data" / "doorkeep.db")
     secrets += [seed.client_secret, seed.service_client_secret, seed.password]
     assert len(handed_out) >= 12

@@ -46,6 +46,12 @@ PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAg
     ("salt=c2FsdHNhbHQ=", "c2FsdHNhbHQ="),
     ("private_key: abcdefgh", "abcdefgh"),
     ('"refresh_token": "ey-not-jwt-opaque"', "ey-not-jwt-opaque"),
+    ("[(b'host', b'x'), (b'authorization', b'Basic YWRtaW46YWRtaW4=')]", "YWRtaW46YWRtaW4="),  # uvicorn trace
+    ("(b'cookie', b'AUTH_SESSION_ID=abc.node1; KEYCLOAK_SESSION=realm/user/sid')", "abc.node1"),
+    ("Cookie: AUTH_SESSION_ID=abc.node1; KEYCLOAK_IDENTITY=opaque", "opaque"),
+    ("'query_string': b'session_code=sc-123&execution=e&client_id=app'", "sc-123"),
+    ("('code', 'abc-code-value')", "abc-code-value"),
+    ("DOORKEEP_LOGOUT_CSRF=csrf-value", "csrf-value"),
 ])
 def test_redact_masks_every_kind_of_secret(text: str, secret: str) -> None:
     clean = redact(text)
