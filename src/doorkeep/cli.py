@@ -52,6 +52,8 @@ def server_options(func: Any) -> Any:
                   "from each request's Host header."),
         _opt("--proxy-headers", type=click.Choice(["forwarded", "xforwarded"]), default=None,
              help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy."),
+        _opt("--proxy-trusted-addresses", default=None,
+             help="Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's."),
         _opt("--https-certificate-file", default=None, help="PEM certificate for HTTPS."),
         _opt("--https-certificate-key-file", default=None, help="PEM private key for HTTPS."),
         _opt("--workers", default=1, show_default=True, type=int, help="Worker processes (PostgreSQL only)."),
@@ -84,7 +86,8 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         db_url=db_url,
         http_enabled=True if http_enabled is None else http_enabled,
         http_host=opts["http_host"], http_port=opts["http_port"], hostname=opts["hostname"],
-        proxy_headers=opts["proxy_headers"], https_certificate_file=opts["https_certificate_file"],
+        proxy_headers=opts["proxy_headers"], proxy_trusted_addresses=_addresses(opts["proxy_trusted_addresses"]),
+        https_certificate_file=opts["https_certificate_file"],
         https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
         import_realms=tuple(opts["import_realms"]),
         bootstrap_admin_username=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME") or ("admin" if dev else None),
@@ -96,6 +99,18 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=UVICORN_NAMES.get(opts["log_level"].lower(), opts["log_level"].lower()),
     )
+
+
+def _addresses(text: str | None) -> tuple[str, ...]:
+    """``--proxy-trusted-addresses``: each entry an IP address or a CIDR network, as Keycloak accepts."""
+    found = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+    for part in found:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise click.BadParameter(f"{part!r} is not an IP address or CIDR network",
+                                     param_hint="--proxy-trusted-addresses") from None
+    return found
 
 
 HOSTNAME_NOT_CONFIGURED = "hostname is not configured; either configure hostname, or set hostname-strict to false"
@@ -211,6 +226,7 @@ def app_factory() -> Any:
 
     raw = json.loads(os.environ[SETTINGS_ENV])
     raw["import_realms"] = tuple(raw["import_realms"])
+    raw["proxy_trusted_addresses"] = tuple(raw["proxy_trusted_addresses"])
     settings = Settings(**raw)
     logs.configure(settings.log_level)  # a spawned worker starts with logging unconfigured
     return create_app(settings)

@@ -187,3 +187,19 @@ def test_the_default_data_directory_is_owner_only(tmp_path: Path, monkeypatch: p
     assert code == 0, out
     assert _mode(tmp_path / "data") == 0o700
     assert _mode(tmp_path / "data" / "doorkeep.db") == 0o600
+
+
+def test_proxy_trusted_addresses_must_be_addresses_or_networks(tmp_path: Path) -> None:
+    code, out = run("start-dev", "--proxy-headers", "xforwarded", "--proxy-trusted-addresses", "10.0.0.0/8,proxy.lan",
+                    "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 2
+    assert "proxy.lan" in out and "--proxy-trusted-addresses" in out
+
+
+def test_proxy_trusted_addresses_reach_the_workers() -> None:
+    from doorkeep.cli import _addresses
+
+    trusted = _addresses(" 10.0.0.1, 192.168.0.0/16 ,::1,")
+    assert trusted == ("10.0.0.1", "192.168.0.0/16", "::1")
+    raw = json.loads(worker_settings_json(Settings(proxy_trusted_addresses=trusted)))
+    assert raw["proxy_trusted_addresses"] == list(trusted)
