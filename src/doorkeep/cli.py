@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
 SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
+BOOTSTRAP_PASSWORD_ENV = "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
@@ -91,7 +92,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
         import_realms=tuple(opts["import_realms"]),
         bootstrap_admin_username=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME") or ("admin" if dev else None),
-        bootstrap_admin_password=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD") or ("admin" if dev else None),
+        bootstrap_admin_password=os.environ.get(BOOTSTRAP_PASSWORD_ENV) or ("admin" if dev else None),
         dev_mode=dev,
         cache_offline_sessions_max_count=opts["cache_embedded_offline_sessions_max_count"],
         cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
@@ -192,7 +193,7 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise
-    os.environ[SETTINGS_ENV] = worker_settings_json(settings)
+    prepare_worker_environment(settings, os.environ)
     click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
                f"{settings.http_host}:{settings.http_port}", err=True)
     uvicorn.run(
@@ -201,6 +202,15 @@ def _serve(settings: Settings) -> None:
         ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
         log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False, server_header=False,
     )
+
+
+def prepare_worker_environment(settings: Settings, environ: MutableMapping[str, str]) -> None:
+    """Put the settings where workers read them; leave out the bootstrap password (only the parent bootstraps).
+
+    uvicorn's workers inherit this process's environment, so the password variable goes too.
+    """
+    environ[SETTINGS_ENV] = worker_settings_json(settings)
+    environ.pop(BOOTSTRAP_PASSWORD_ENV, None)
 
 
 def worker_settings_json(settings: Settings) -> str:

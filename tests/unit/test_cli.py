@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from doorkeep import logs
-from doorkeep.cli import SETTINGS_ENV, main, worker_settings_json
+from doorkeep.cli import SETTINGS_ENV, main, prepare_worker_environment, worker_settings_json
 from doorkeep.settings import Settings
 
 
@@ -126,6 +126,18 @@ def test_workers_environment_carries_no_bootstrap_password() -> None:
     assert raw["db_url"] == "postgresql://dk:dbpw@db/dk"  # workers connect to the database themselves
     raw["import_realms"] = tuple(raw["import_realms"])
     assert Settings(**raw) == Settings(**{**raw, "bootstrap_admin_password": None})
+
+
+def test_the_worker_environment_drops_the_bootstrap_password_variable_too() -> None:
+    environ = {"DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin", "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "b00tstrap-pw",
+               "DOORKEEP_DB_URL": "postgresql://dk:dbpw@db/dk", "PATH": "/usr/bin"}
+    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
+                        bootstrap_admin_password="b00tstrap-pw", workers=2)
+    prepare_worker_environment(settings, environ)
+    assert not any("b00tstrap-pw" in value for value in environ.values())
+    assert "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD" not in environ
+    assert environ["PATH"] == "/usr/bin" and environ["DOORKEEP_DB_URL"] == "postgresql://dk:dbpw@db/dk"
+    assert json.loads(environ[SETTINGS_ENV])["bootstrap_admin_username"] == "admin"
 
 
 def test_a_worker_builds_its_app_from_the_copied_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
