@@ -31,13 +31,15 @@ UVICORN_NAMES = {"warn": "warning", "fatal": "critical"}
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,4}")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S)
 _HASH = re.compile(r"\$(?:argon2(?:id|i|d)|pbkdf2[\w-]*|2[abxy]|scrypt|sha(?:256|512)?)\$[^\s'\"`;)}\]]+")
-_KEY = (r"[\w.-]*?(?:password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key"
-        r"|code[_-]?verifier|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key)[\w.-]*|code|key")
+_WORDS = (r"password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key|code[_-]?verifier"
+          r"|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key")
+# A whole word (never backtracked into: linear time on any input) that contains one of _WORDS, or is code/key.
+_KEY = r"(?<![\w.-])(?:(?=[\w.-]*?(?:" + _WORDS + r"))[\w.-]++|(?:code|key)(?![\w.-]))"
 _QUOTED = r"b?\"(?:[^\"\\]|\\.)*\"|b?'(?:[^'\\]|\\.)*'"
 # key=value, key: value, "key": "value", 'key': 'value', Authorization: Bearer xyz, and header tuples
 # as uvicorn's trace log prints them: (b'authorization', b'Bearer xyz').
 _PAIR = re.compile(
-    r"(?P<key>b?(?P<q>[\"'])(?<![\w.-])(?:" + _KEY + r")(?P=q)|(?<![\w.-])(?:" + _KEY + r"))"
+    r"(?P<key>b?(?P<q>[\"'])" + _KEY + r"(?P=q)|" + _KEY + r")"
     r"(?P<sep>\s*[:=]\s*|(?(q),\s*|(?!)))"
     r"(?P<value>" + _QUOTED + r"|(?:bearer|basic|dpop)\s+[^\s\"',&;]+|[^\s\"',&;)}\]]+)",
     re.I,

@@ -135,3 +135,13 @@ def test_configuring_twice_installs_one_redacting_handler(capsys: pytest.Capture
     logging.getLogger("doorkeep.x").info("client_secret=abc-123 issued %s", JWT)
     err = capsys.readouterr().err
     assert "client_secret=***" in err and "abc-123" not in err and JWT not in err
+
+
+@pytest.mark.parametrize("text", [
+    "token" * 20000, "password=" * 20000, "a." * 50000, '"a",' * 30000, "-----BEGIN " + "A " * 50000,
+    "x" * 50000 + "secret" + "y" * 50000,
+])
+def test_redact_runs_in_linear_time_on_hostile_lines(text: str) -> None:
+    """These took minutes with a backtracking key pattern (each would hang the suite if that came back)."""
+    clean = redact(text)
+    assert len(clean) <= len(text) + 8
