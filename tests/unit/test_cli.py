@@ -215,3 +215,12 @@ def test_proxy_trusted_addresses_reach_the_workers() -> None:
     assert trusted == ("10.0.0.1", "192.168.0.0/16", "::1")
     raw = json.loads(worker_settings_json(Settings(proxy_trusted_addresses=trusted)))
     assert raw["proxy_trusted_addresses"] == list(trusted)
+
+
+def test_the_settings_debug_line_shows_no_password() -> None:
+    from doorkeep.cli import _public_settings
+
+    shown = json.dumps(_public_settings(Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk",
+                                                 bootstrap_admin_password="b00tstrap-pw")))
+    assert "s3cr3t-db" not in shown and "b00tstrap-pw" not in shown
+    assert "postgresql://dk:***@db:5432/dk" in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,24 @@ def test_redact_runs_in_linear_time_on_hostile_lines(text: str) -> None:
     """These took minutes with a backtracking key pattern (each would hang the suite if that came back)."""
     clean = redact(text)
     assert len(clean) <= len(text) + 8
+
+
+@pytest.mark.anyio
+async def test_sql_errors_never_carry_bind_parameters(tmp_path: Path) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from doorkeep import provisioning
+    from doorkeep.store.database import Database
+
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        await db.migrate()
+        async with db.transaction() as tx:
+            await provisioning.create_realm(tx, "realm-name-param", 1)
+        with pytest.raises(IntegrityError) as caught:
+            async with db.transaction() as tx:
+                await provisioning.create_realm(tx, "realm-name-param", 1)
+    finally:
+        await db.dispose()
+    assert "realm-name-param" not in str(caught.value)
+    assert "parameters hidden" in str(caught.value)
