@@ -7,26 +7,22 @@ Every option can also be given as a ``DOORKEEP_*`` environment variable (``--htt
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import ipaddress
 import json
 import logging
 import os
-import re
 import sys
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from doorkeep import logs
+from doorkeep import logs, workers
 from doorkeep.logs import LEVELS, UVICORN_NAMES
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
-SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
-BOOTSTRAP_PASSWORD_ENV = "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
@@ -92,7 +88,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
         import_realms=tuple(opts["import_realms"]),
         bootstrap_admin_username=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME") or ("admin" if dev else None),
-        bootstrap_admin_password=os.environ.get(BOOTSTRAP_PASSWORD_ENV) or ("admin" if dev else None),
+        bootstrap_admin_password=os.environ.get(workers.BOOTSTRAP_PASSWORD_ENV) or ("admin" if dev else None),
         dev_mode=dev,
         cache_offline_sessions_max_count=opts["cache_embedded_offline_sessions_max_count"],
         cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
@@ -174,7 +170,7 @@ def _serve(settings: Settings) -> None:
     from doorkeep.store.database import Database
 
     logs.configure(settings.log_level)
-    log.debug("settings: %s", json.dumps(_public_settings(settings)))
+    log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
 
     async def _prepare() -> None:
         db = Database(settings.db_url)
@@ -193,7 +189,7 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise
-    prepare_worker_environment(settings, os.environ)
+    workers.prepare_environment(settings, os.environ)
     click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
                f"{settings.http_host}:{settings.http_port}", err=True)
     uvicorn.run(
@@ -204,40 +200,11 @@ def _serve(settings: Settings) -> None:
     )
 
 
-def prepare_worker_environment(settings: Settings, environ: MutableMapping[str, str]) -> None:
-    """Put the settings where workers read them; leave out the bootstrap password (only the parent bootstraps).
-
-    uvicorn's workers inherit this process's environment, so the password variable goes too.
-    """
-    environ[SETTINGS_ENV] = worker_settings_json(settings)
-    environ.pop(BOOTSTRAP_PASSWORD_ENV, None)
-
-
-def worker_settings_json(settings: Settings) -> str:
-    """The settings workers build their app from: without the bootstrap admin password (only the parent bootstraps).
-
-    The JSON travels in an environment variable, readable in each worker's ``/proc/<pid>/environ``.
-    """
-    raw = dataclasses.asdict(settings)
-    raw["bootstrap_admin_password"] = None
-    return json.dumps(raw)
-
-
-def _public_settings(settings: Settings) -> dict[str, Any]:
-    """The settings as a debug line may show them: no bootstrap password, no database password."""
-    raw = json.loads(worker_settings_json(settings))
-    raw["db_url"] = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", raw["db_url"])
-    return dict(raw)
-
-
 def app_factory() -> Any:
     """Build the app in each worker from the settings the parent process prepared."""
     from doorkeep.app import create_app
 
-    raw = json.loads(os.environ[SETTINGS_ENV])
-    raw["import_realms"] = tuple(raw["import_realms"])
-    raw["proxy_trusted_addresses"] = tuple(raw["proxy_trusted_addresses"])
-    settings = Settings(**raw)
+    settings = workers.settings_from(os.environ)
     logs.configure(settings.log_level)  # a spawned worker starts with logging unconfigured
     return create_app(settings)
 

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from doorkeep import logs
-from doorkeep.cli import SETTINGS_ENV, main, prepare_worker_environment, worker_settings_json
+from doorkeep.cli import main
 from doorkeep.settings import Settings
+from doorkeep.workers import SETTINGS_ENV, prepare_environment, public_settings, settings_from, settings_json
 
 
 @pytest.fixture(autouse=True)
@@ -119,7 +120,7 @@ def test_an_unknown_log_level_is_refused() -> None:
 def test_workers_environment_carries_no_bootstrap_password() -> None:
     settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
                         bootstrap_admin_password="b00tstrap-pw", workers=4, import_realms=("a.json",))
-    text = worker_settings_json(settings)
+    text = settings_json(settings)
     assert "b00tstrap-pw" not in text
     raw = json.loads(text)
     assert raw["bootstrap_admin_password"] is None
@@ -133,7 +134,7 @@ def test_the_worker_environment_drops_the_bootstrap_password_variable_too() -> N
                "DOORKEEP_DB_URL": "postgresql://dk:dbpw@db/dk", "PATH": "/usr/bin"}
     settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
                         bootstrap_admin_password="b00tstrap-pw", workers=2)
-    prepare_worker_environment(settings, environ)
+    prepare_environment(settings, environ)
     assert not any("b00tstrap-pw" in value for value in environ.values())
     assert "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD" not in environ
     assert environ["PATH"] == "/usr/bin" and environ["DOORKEEP_DB_URL"] == "postgresql://dk:dbpw@db/dk"
@@ -144,7 +145,7 @@ def test_a_worker_builds_its_app_from_the_copied_settings(monkeypatch: pytest.Mo
     from doorkeep.cli import app_factory
 
     settings = Settings(db_url=f"sqlite:///{tmp_path}/w.db", bootstrap_admin_password="pw", log_level="warning")
-    monkeypatch.setenv(SETTINGS_ENV, worker_settings_json(settings))
+    monkeypatch.setenv(SETTINGS_ENV, settings_json(settings))
     app = app_factory()
     assert app.state.doorkeep.settings.bootstrap_admin_password is None
     assert app.state.doorkeep.settings.db_url == settings.db_url
@@ -213,14 +214,13 @@ def test_proxy_trusted_addresses_reach_the_workers() -> None:
 
     trusted = _addresses(" 10.0.0.1, 192.168.0.0/16 ,::1,")
     assert trusted == ("10.0.0.1", "192.168.0.0/16", "::1")
-    raw = json.loads(worker_settings_json(Settings(proxy_trusted_addresses=trusted)))
-    assert raw["proxy_trusted_addresses"] == list(trusted)
+    environ: dict[str, str] = {}
+    prepare_environment(Settings(proxy_trusted_addresses=trusted), environ)
+    assert settings_from(environ).proxy_trusted_addresses == trusted
 
 
 def test_the_settings_debug_line_shows_no_password() -> None:
-    from doorkeep.cli import _public_settings
-
-    shown = json.dumps(_public_settings(Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk",
+    shown = json.dumps(public_settings(Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk",
                                                  bootstrap_admin_password="b00tstrap-pw")))
     assert "s3cr3t-db" not in shown and "b00tstrap-pw" not in shown
     assert "postgresql://dk:***@db:5432/dk" in shown
