@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 import click
 
 from doorkeep import logs, workers
-from doorkeep.logs import LEVELS, UVICORN_NAMES
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
@@ -34,6 +33,15 @@ def _opt(*names: str, **kwargs: Any) -> Callable[[F], F]:
     kwargs.setdefault("show_envvar", True)
     option: Callable[[F], F] = click.option(*names, **kwargs)
     return option
+
+
+def _log_level(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check Keycloak's ``--log-level`` syntax at the command line; keep the spec for each process to apply."""
+    try:
+        logs.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value.strip()
 
 
 def server_options(func: Any) -> Any:
@@ -64,8 +72,9 @@ def server_options(func: Any) -> Any:
              help="Online sessions kept in each process's cache."),
         _opt("--cache-embedded-client-sessions-max-count", default=10000, show_default=True, type=int,
              help="Online client sessions kept in each process's cache."),
-        _opt("--log-level", default="info", show_default=True, type=click.Choice(list(LEVELS), case_sensitive=False),
-             help="Level of Doorkeep's and uvicorn's logs; database drivers stay at warning."),
+        _opt("--log-level", default="info", show_default=True, callback=_log_level,
+             help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
+                  "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning."),
     ]):
         func = option(func)
     return func
@@ -94,7 +103,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
         cache_sessions_max_count=opts["cache_embedded_sessions_max_count"],
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
-        log_level=UVICORN_NAMES.get(opts["log_level"].lower(), opts["log_level"].lower()),
+        log_level=opts["log_level"],
     )
 
 
@@ -196,7 +205,8 @@ def _serve(settings: Settings) -> None:
         "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
         workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
         ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
-        log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False, server_header=False,
+        log_level=logs.parse(settings.log_level)[0], log_config=None, access_log=False, proxy_headers=False,
+        server_header=False,
     )
 
 
@@ -205,7 +215,8 @@ def app_factory() -> Any:
     from doorkeep.app import create_app
 
     settings = workers.settings_from(os.environ)
-    logs.configure(settings.log_level)  # a spawned worker starts with logging unconfigured
+    if not logs.installed():  # a spawned worker starts with logging unconfigured
+        logs.configure(settings.log_level)
     return create_app(settings)
 
 

@@ -100,8 +100,40 @@ class _DoorkeepHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
-def configure(level: str) -> None:
-    """Send every log record to stderr through the redaction filter; only ours and uvicorn's follow ``level``."""
+def parse(spec: str) -> tuple[str, dict[str, str]]:
+    """Keycloak's ``--log-level`` syntax: ``info`` or ``info,doorkeep.web:debug``: the root level, then categories.
+
+    Returns uvicorn's name for the root level and the categories' levels; raises ValueError on a bad entry.
+    """
+    root, categories = "info", {}
+    for entry in (part.strip() for part in spec.split(",")):
+        name, _, level = entry.rpartition(":")
+        level = level.strip().lower()
+        if level not in LEVELS or (entry.count(":") and not name.strip()):
+            raise ValueError(f"invalid log level {entry!r}")
+        level = UVICORN_NAMES.get(level, level)
+        if name:
+            categories[name.strip()] = level
+        else:
+            root = level
+    return root, categories
+
+
+def _pinned(name: str) -> bool:
+    return any(name == pinned or name.startswith(pinned + ".") for pinned in PINNED_AT_WARNING)
+
+
+def installed() -> bool:
+    """Whether this process already logs through Doorkeep's handler."""
+    return any(isinstance(h, _DoorkeepHandler) for h in logging.getLogger().handlers)
+
+
+def configure(spec: str) -> None:
+    """Send every log record to stderr through the redaction filter; only ours and uvicorn's follow the level.
+
+    A category names its own level (``doorkeep.store:debug``), except the pinned database loggers.
+    """
+    level, categories = parse(spec)
     numeric = LEVELS[level]
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _DoorkeepHandler)]:
@@ -115,3 +147,8 @@ def configure(level: str) -> None:
         logging.getLogger(name).setLevel(numeric)
     for name in PINNED_AT_WARNING:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name, category_level in categories.items():
+        if _pinned(name):
+            logging.getLogger("doorkeep").warning("log category %s stays at WARNING: it prints secrets", name)
+        else:
+            logging.getLogger(name).setLevel(LEVELS[category_level])

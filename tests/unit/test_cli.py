@@ -111,8 +111,9 @@ def test_start_help_documents_hostname_strict() -> None:
     assert "--hostname-strict" in out and "DOORKEEP_HOSTNAME_STRICT" in out
 
 
-def test_an_unknown_log_level_is_refused() -> None:
-    code, out = run("start-dev", "--log-level", "verbose")
+@pytest.mark.parametrize("level", ["verbose", "info,doorkeep:loud"])
+def test_an_unknown_log_level_is_refused(level: str) -> None:
+    code, out = run("start-dev", "--log-level", level)
     assert code == 2
     assert "--log-level" in out
 

@@ -107,7 +107,7 @@ def test_a_bad_format_string_does_not_print_its_arguments(captured: tuple[loggin
 @pytest.fixture
 def clean_logging() -> Iterator[None]:
     root = logging.getLogger()
-    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING)
+    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING, "sqlalchemy.engine", "doorkeep.store")
     saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
     yield
     root.handlers[:] = saved[0]
@@ -167,3 +167,28 @@ async def test_sql_errors_never_carry_bind_parameters(tmp_path: Path) -> None:
         await db.dispose()
     assert "realm-name-param" not in str(caught.value)
     assert "parameters hidden" in str(caught.value)
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ("info", ("info", {})), ("DEBUG", ("debug", {})), ("warn", ("warning", {})), ("fatal", ("critical", {})),
+    ("info,doorkeep.web:debug", ("info", {"doorkeep.web": "debug"})),
+    ("doorkeep.store:trace,error", ("error", {"doorkeep.store": "trace"})),
+    ("INFO,org.keycloak.events:DEBUG", ("info", {"org.keycloak.events": "debug"})),
+])
+def test_keycloak_log_level_syntax_is_understood(spec: str, expected: tuple[str, dict[str, str]]) -> None:
+    assert logs.parse(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["verbose", "", "info,", ":debug", "info,doorkeep:loud"])
+def test_a_bad_log_level_is_refused(spec: str) -> None:
+    with pytest.raises(ValueError):
+        logs.parse(spec)
+
+
+@pytest.mark.usefixtures("clean_logging")
+def test_a_category_cannot_lift_a_database_driver_above_warning() -> None:
+    logs.configure("info,sqlalchemy.engine:debug,aiosqlite:trace,doorkeep.store:debug")
+    assert not logging.getLogger("sqlalchemy.engine").isEnabledFor(logging.INFO)
+    assert not logging.getLogger("aiosqlite").isEnabledFor(logging.INFO)
+    assert logging.getLogger("doorkeep.store").isEnabledFor(logging.DEBUG)
+    assert not logging.getLogger("doorkeep.web").isEnabledFor(logging.DEBUG)
