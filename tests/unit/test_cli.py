@@ -15,8 +15,6 @@ from click.testing import CliRunner
 
 from doorkeep import logs
 from doorkeep.cli import main
-from doorkeep.settings import Settings
-from doorkeep.workers import SETTINGS_ENV, prepare_environment, public_settings, settings_from, settings_json
 
 
 @pytest.fixture(autouse=True)
@@ -118,40 +116,6 @@ def test_an_unknown_log_level_is_refused(level: str) -> None:
     assert "--log-level" in out
 
 
-def test_workers_environment_carries_no_bootstrap_password() -> None:
-    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
-                        bootstrap_admin_password="b00tstrap-pw", workers=4, import_realms=("a.json",))
-    text = settings_json(settings)
-    assert "b00tstrap-pw" not in text
-    raw = json.loads(text)
-    assert raw["bootstrap_admin_password"] is None
-    assert raw["db_url"] == "postgresql://dk:dbpw@db/dk"  # workers connect to the database themselves
-    raw["import_realms"] = tuple(raw["import_realms"])
-    assert Settings(**raw) == Settings(**{**raw, "bootstrap_admin_password": None})
-
-
-def test_the_worker_environment_drops_the_bootstrap_password_variable_too() -> None:
-    environ = {"DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin", "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "b00tstrap-pw",
-               "DOORKEEP_DB_URL": "postgresql://dk:dbpw@db/dk", "PATH": "/usr/bin"}
-    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
-                        bootstrap_admin_password="b00tstrap-pw", workers=2)
-    prepare_environment(settings, environ)
-    assert not any("b00tstrap-pw" in value for value in environ.values())
-    assert "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD" not in environ
-    assert environ["PATH"] == "/usr/bin" and environ["DOORKEEP_DB_URL"] == "postgresql://dk:dbpw@db/dk"
-    assert json.loads(environ[SETTINGS_ENV])["bootstrap_admin_username"] == "admin"
-
-
-def test_a_worker_builds_its_app_from_the_copied_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from doorkeep.cli import app_factory
-
-    settings = Settings(db_url=f"sqlite:///{tmp_path}/w.db", bootstrap_admin_password="pw", log_level="warning")
-    monkeypatch.setenv(SETTINGS_ENV, settings_json(settings))
-    app = app_factory()
-    assert app.state.doorkeep.settings.bootstrap_admin_password is None
-    assert app.state.doorkeep.settings.db_url == settings.db_url
-
-
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -208,20 +172,3 @@ def test_proxy_trusted_addresses_must_be_addresses_or_networks(tmp_path: Path) -
                     "--db-url", f"sqlite:///{tmp_path}/x.db")
     assert code == 2
     assert "proxy.lan" in out and "--proxy-trusted-addresses" in out
-
-
-def test_proxy_trusted_addresses_reach_the_workers() -> None:
-    from doorkeep.cli import _addresses
-
-    trusted = _addresses(" 10.0.0.1, 192.168.0.0/16 ,::1,")
-    assert trusted == ("10.0.0.1", "192.168.0.0/16", "::1")
-    environ: dict[str, str] = {}
-    prepare_environment(Settings(proxy_trusted_addresses=trusted), environ)
-    assert settings_from(environ).proxy_trusted_addresses == trusted
-
-
-def test_the_settings_debug_line_shows_no_password() -> None:
-    shown = json.dumps(public_settings(Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk",
-                                                 bootstrap_admin_password="b00tstrap-pw")))
-    assert "s3cr3t-db" not in shown and "b00tstrap-pw" not in shown
-    assert "postgresql://dk:***@db:5432/dk" in shown
