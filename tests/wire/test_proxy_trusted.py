@@ -87,3 +87,16 @@ async def test_forwarded_header_also_needs_a_trusted_peer(start: Start) -> None:
     async with start(proxy_headers="forwarded", proxy_trusted_addresses=("127.0.0.1",)) as env:
         doc = (await env.http.get(DISCOVERY, headers=headers)).json()
     assert doc["issuer"] == "https://id.example.com/realms/test"
+
+
+@pytest.mark.parametrize("forwarded", ["for=8.8.8.8", 'for="8.8.8.8:4711";proto=http', 'for="[2001:4860::8888]"',
+                                       "for=8.8.8.8, for=10.0.0.1"])
+async def test_forwarded_for_is_the_client_address_behind_a_trusted_proxy(start: Start, forwarded: str) -> None:
+    form = {"grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1",
+            "password": "password"}
+    async with start(proxy_headers="forwarded", proxy_trusted_addresses=("127.0.0.1",)) as env:
+        public = await env.http.post(TOKEN, headers={"Forwarded": forwarded}, data=form)
+    async with start(proxy_headers="forwarded", proxy_trusted_addresses=("10.0.0.0/8",)) as env:
+        untrusted = await env.http.post(TOKEN, headers={"Forwarded": forwarded}, data=form)
+    assert public.status_code == 403  # a public client over plain HTTP: sslRequired=external refuses
+    assert untrusted.status_code == 200  # the header of an untrusted peer is ignored: loopback

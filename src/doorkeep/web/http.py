@@ -158,10 +158,25 @@ def _from_trusted_proxy(request: Request, settings: Settings) -> bool:
 
 def client_ip(request: Request) -> str:
     settings = state(request).settings
-    if (settings.proxy_headers == "xforwarded" and request.headers.get("x-forwarded-for")
-            and _from_trusted_proxy(request, settings)):
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
+    if _from_trusted_proxy(request, settings):
+        if settings.proxy_headers == "xforwarded" and request.headers.get("x-forwarded-for"):
+            return request.headers["x-forwarded-for"].split(",")[0].strip()
+        forwarded_for = _forwarded_for(request.headers.get("forwarded", ""))
+        if settings.proxy_headers == "forwarded" and forwarded_for:
+            return forwarded_for
     return request.client.host if request.client else "127.0.0.1"
+
+
+def _forwarded_for(header: str) -> str | None:
+    """The ``for=`` of the first ``Forwarded`` element (RFC 7239): ``1.2.3.4``, ``"[2001:db8::1]:4711"``."""
+    for part in header.split(",")[0].split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "for" and value:
+            value = value.strip().strip('"')
+            if value.startswith("["):
+                return value[1:].split("]")[0]
+            return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+    return None
 
 
 def is_secure(request: Request, realm: Realm) -> bool:
