@@ -7,7 +7,6 @@ Every option can also be given as a ``DOORKEEP_*`` environment variable (``--htt
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import ipaddress
 import json
 import logging
@@ -19,10 +18,10 @@ from typing import Any, TypeVar
 
 import click
 
+from doorkeep import logs, workers
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
-SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
@@ -36,6 +35,15 @@ def _opt(*names: str, **kwargs: Any) -> Callable[[F], F]:
     return option
 
 
+def _log_level(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check Keycloak's ``--log-level`` syntax at the command line; keep the spec for each process to apply."""
+    try:
+        logs.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value.strip()
+
+
 def server_options(func: Any) -> Any:
     for option in reversed([
         _opt("--db-url", default=None, help="Database URL: sqlite:///path or postgresql://user:pw@host/db."),
@@ -44,8 +52,13 @@ def server_options(func: Any) -> Any:
         _opt("--http-enabled", default=None, type=bool,
              help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS)."),
         _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
+        _opt("--hostname-strict", default=None, type=bool,
+             help="Require --hostname (default: true for start, false for start-dev); false takes the base URL "
+                  "from each request's Host header."),
         _opt("--proxy-headers", type=click.Choice(["forwarded", "xforwarded"]), default=None,
              help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy."),
+        _opt("--proxy-trusted-addresses", default=None,
+             help="Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's."),
         _opt("--https-certificate-file", default=None, help="PEM certificate for HTTPS."),
         _opt("--https-certificate-key-file", default=None, help="PEM private key for HTTPS."),
         _opt("--workers", default=1, show_default=True, type=int, help="Worker processes (PostgreSQL only)."),
@@ -59,7 +72,9 @@ def server_options(func: Any) -> Any:
              help="Online sessions kept in each process's cache."),
         _opt("--cache-embedded-client-sessions-max-count", default=10000, show_default=True, type=int,
              help="Online client sessions kept in each process's cache."),
-        _opt("--log-level", default="info", show_default=True, help="Log level."),
+        _opt("--log-level", default="info", show_default=True, callback=_log_level,
+             help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
+                  "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning."),
     ]):
         func = option(func)
     return func
@@ -77,11 +92,12 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         db_url=db_url,
         http_enabled=True if http_enabled is None else http_enabled,
         http_host=opts["http_host"], http_port=opts["http_port"], hostname=opts["hostname"],
-        proxy_headers=opts["proxy_headers"], https_certificate_file=opts["https_certificate_file"],
+        proxy_headers=opts["proxy_headers"], proxy_trusted_addresses=_addresses(opts["proxy_trusted_addresses"]),
+        https_certificate_file=opts["https_certificate_file"],
         https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
         import_realms=tuple(opts["import_realms"]),
         bootstrap_admin_username=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME") or ("admin" if dev else None),
-        bootstrap_admin_password=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD") or ("admin" if dev else None),
+        bootstrap_admin_password=os.environ.get(workers.BOOTSTRAP_PASSWORD_ENV) or ("admin" if dev else None),
         dev_mode=dev,
         cache_offline_sessions_max_count=opts["cache_embedded_offline_sessions_max_count"],
         cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
@@ -91,9 +107,31 @@ def _settings(dev: bool, **opts: Any) -> Settings:
     )
 
 
+def _addresses(text: str | None) -> tuple[str, ...]:
+    """``--proxy-trusted-addresses``: each entry an IP address or a CIDR network, as Keycloak accepts."""
+    found = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+    for part in found:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise click.BadParameter(f"{part!r} is not an IP address or CIDR network",
+                                     param_hint="--proxy-trusted-addresses") from None
+    return found
+
+
+HOSTNAME_NOT_CONFIGURED = "hostname is not configured; either configure hostname, or set hostname-strict to false"
+
+
+def _check_hostname(dev: bool, opts: dict[str, Any]) -> None:
+    """Keycloak's hostname-strict: without a fixed hostname the issuer would come from the Host header."""
+    strict = opts["hostname_strict"]
+    if (not dev if strict is None else strict) and not opts["hostname"]:
+        raise click.ClickException(HOSTNAME_NOT_CONFIGURED)
+
+
 def _dev_db_url() -> str:
     data = Path.cwd() / "data"
-    data.mkdir(parents=True, exist_ok=True)
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database holds keys and secrets (I1)
     return f"sqlite:///{data / 'doorkeep.db'}"
 
 
@@ -101,6 +139,7 @@ def _dev_db_url() -> str:
 @server_options
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
+    _check_hostname(True, opts)
     if not os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"):
         click.secho("WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
                     "the admin user admin/admin. Development only!", fg="yellow", err=True)
@@ -110,7 +149,8 @@ def start_dev(**opts: Any) -> None:
 @main.command("start")
 @server_options
 def start(**opts: Any) -> None:
-    """Production mode: checks TLS and the bootstrap admin; PostgreSQL for more than one process."""
+    """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
+    _check_hostname(False, opts)
     settings = _settings(False, **opts)
     if settings.workers > 1 and settings.db_url.startswith("sqlite"):
         raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
@@ -138,8 +178,8 @@ def _serve(settings: Settings) -> None:
     from doorkeep.clock import SystemClock
     from doorkeep.store.database import Database
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    logs.configure(settings.log_level)
+    log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
 
     async def _prepare() -> None:
         db = Database(settings.db_url)
@@ -158,14 +198,15 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise
-    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    workers.prepare_environment(settings, os.environ)
     click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
                f"{settings.http_host}:{settings.http_port}", err=True)
     uvicorn.run(
         "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
         workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
         ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
-        log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False,
+        log_level=logs.parse(settings.log_level)[0], log_config=None, access_log=False, proxy_headers=False,
+        server_header=False,
     )
 
 
@@ -173,9 +214,10 @@ def app_factory() -> Any:
     """Build the app in each worker from the settings the parent process prepared."""
     from doorkeep.app import create_app
 
-    raw = json.loads(os.environ[SETTINGS_ENV])
-    raw["import_realms"] = tuple(raw["import_realms"])
-    return create_app(Settings(**raw))
+    settings = workers.settings_from(os.environ)
+    if not logs.installed():  # a spawned worker starts with logging unconfigured
+        logs.configure(settings.log_level)
+    return create_app(settings)
 
 
 def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
@@ -219,8 +261,16 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     from doorkeep import realm_io
 
     data = _offline(db_url, lambda db: realm_io.export_realm(db, realm))
-    Path(path).write_text(json.dumps(data, indent=2))
+    write_private(Path(path), json.dumps(data, indent=2))
     click.echo(f"exported {realm} to {path}")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600): exports hold password hashes and secrets."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT, so set it explicitly
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,6 +15,7 @@ class Settings:
     http_enabled: bool = True
     hostname: str | None = None  # fixed issuer base, e.g. https://id.example.com
     proxy_headers: str | None = None  # "forwarded" or "xforwarded"
+    proxy_trusted_addresses: tuple[str, ...] = ()  # peers whose proxy headers count (IPs or CIDRs); empty = all
     https_certificate_file: str | None = None
     https_certificate_key_file: str | None = None
     workers: int = 1

@@ -20,7 +20,7 @@ class WorkersProcess(DoorkeepProcess):
 
     def command(self) -> list[str]:
         return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
-                "--db-url", str(self.db_url), "--workers", "2"]
+                "--db-url", str(self.db_url), "--workers", "2", "--hostname-strict", "false"]
 
 
 @pytest.fixture
@@ -86,3 +86,25 @@ def test_an_admin_change_on_one_worker_is_seen_by_every_worker_at_once(
         response = requests.post(token_url(server, seed), data={
             "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
         assert response.status_code == 401 and response.json()["error"] == "invalid_client", response.text
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def test_worker_processes_hold_no_bootstrap_password_in_their_environment(
+    cluster: tuple[DoorkeepProcess, SeedRealm],
+) -> None:
+    server, _ = cluster
+    assert server._process is not None
+    workers = _descendants(server._process.pid)
+    assert len(workers) >= 2, workers  # uvicorn's workers (and any helper process)
+    for pid in workers:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert not any(item.startswith(b"DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD=") for item in environ), pid
+        settings = next((item for item in environ if item.startswith(b"DOORKEEP__SETTINGS_JSON=")), b"")
+        assert b'"bootstrap_admin_password": null' in settings or not settings, pid

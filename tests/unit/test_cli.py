@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from doorkeep import logs
 from doorkeep.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """A command that reaches ``_serve`` configures logging for this process; undo it after each test."""
+    root = logging.getLogger()
+    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING)
+    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    for name, level in saved[2].items():
+        logging.getLogger(name).setLevel(level)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -32,18 +52,123 @@ def test_server_help_documents_options_and_their_environment_variables(command: 
 
 
 def test_start_refuses_workers_on_sqlite(tmp_path: Path) -> None:
-    code, out = run("start", "--db-url", f"sqlite:///{tmp_path}/x.db", "--workers", "2")
+    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--workers", "2")
     assert code != 0
     assert "PostgreSQL" in out
 
 
 def test_start_refuses_plain_http_off_loopback(tmp_path: Path) -> None:
-    code, out = run("start", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-host", "0.0.0.0")
+    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-host", "0.0.0.0")
     assert code != 0
     assert "--http-enabled true" in out
 
 
 def test_start_refuses_a_first_start_without_a_bootstrap_admin(tmp_path: Path) -> None:
-    code, out = run("start", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1")
+    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1")
     assert code != 0
     assert "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME" in out
+
+
+def test_start_refuses_to_run_without_a_hostname_as_keycloak_does(tmp_path: Path) -> None:
+    code, out = run("start", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1")
+    assert code != 0
+    assert "hostname is not configured; either configure hostname, or set hostname-strict to false" in out
+    assert not (tmp_path / "x.db").exists()  # refused before touching the database
+
+
+@pytest.mark.parametrize("env", [{}, {"DOORKEEP_HOSTNAME_STRICT": "true"}])
+def test_start_refuses_an_empty_hostname(tmp_path: Path, env: dict[str, str]) -> None:
+    code, out = run("start", "--hostname", "", "--db-url", f"sqlite:///{tmp_path}/x.db", env=env)
+    assert code != 0
+    assert "hostname is not configured" in out
+
+
+@pytest.mark.parametrize("args, env", [
+    (["--hostname-strict", "false"], {}),
+    ([], {"DOORKEEP_HOSTNAME_STRICT": "false"}),
+    ([], {"DOORKEEP_HOSTNAME": "https://id.example"}),
+])
+def test_start_accepts_a_hostname_or_an_explicit_non_strict_hostname(
+    tmp_path: Path, args: list[str], env: dict[str, str],
+) -> None:
+    code, out = run("start", *args, "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1", env=env)
+    assert code != 0
+    assert "hostname is not configured" not in out
+    assert "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME" in out  # it got past the hostname check to the next one
+
+
+def test_start_dev_needs_no_hostname_unless_strict_is_asked_for(tmp_path: Path) -> None:
+    code, out = run("start-dev", "--hostname-strict", "true", "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code != 0
+    assert "hostname is not configured" in out
+
+
+def test_start_help_documents_hostname_strict() -> None:
+    code, out = run("start", "--help")
+    assert code == 0
+    assert "--hostname-strict" in out and "DOORKEEP_HOSTNAME_STRICT" in out
+
+
+@pytest.mark.parametrize("level", ["verbose", "info,doorkeep:loud"])
+def test_an_unknown_log_level_is_refused(level: str) -> None:
+    code, out = run("start-dev", "--log-level", level)
+    assert code == 2
+    assert "--log-level" in out
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_export_writes_its_file_readable_by_the_owner_only(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    target = tmp_path / "demo.json"
+    target.write_text("old")
+    os.chmod(target, 0o644)  # an existing file is tightened too
+    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
+                    "--db-url", db)
+    assert code == 0, out
+    code, out = run("export", "--realm", "demo", "--file", str(target), "--db-url", db)
+    assert code == 0, out
+    assert _mode(target) == 0o600
+    assert json.loads(target.read_text())["realm"] == "demo"
+    fresh = tmp_path / "fresh.json"
+    assert run("export", "--realm", "demo", "--file", str(fresh), "--db-url", db)[0] == 0
+    assert _mode(fresh) == 0o600
+
+
+def test_the_sqlite_database_and_its_wal_are_created_owner_only(tmp_path: Path) -> None:
+    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
+                    "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 0, out
+    assert _mode(tmp_path / "x.db") == 0o600
+    with sqlite3.connect(tmp_path / "x.db") as conn:  # open in WAL mode: SQLite creates -wal and -shm
+        conn.execute("SELECT count(*) FROM realms").fetchone()
+        for suffix in ("-wal", "-shm"):
+            extra = tmp_path / f"x.db{suffix}"
+            assert extra.exists() and _mode(extra) == 0o600, suffix
+
+
+def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    db.touch()
+    os.chmod(db, 0o644)
+    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
+                    "--db-url", f"sqlite:///{db}")
+    assert code == 0, out
+    assert _mode(db) == 0o600
+
+
+def test_the_default_data_directory_is_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"))
+    assert code == 0, out
+    assert _mode(tmp_path / "data") == 0o700
+    assert _mode(tmp_path / "data" / "doorkeep.db") == 0o600
+
+
+def test_proxy_trusted_addresses_must_be_addresses_or_networks(tmp_path: Path) -> None:
+    code, out = run("start-dev", "--proxy-headers", "xforwarded", "--proxy-trusted-addresses", "10.0.0.0/8,proxy.lan",
+                    "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 2
+    assert "proxy.lan" in out and "--proxy-trusted-addresses" in out

@@ -38,6 +38,9 @@ class Form:
         values = self._values.get(key)
         return values[0] if values else None
 
+    def all(self, key: str) -> list[str]:
+        return list(self._values.get(key, ()))
+
     def non_empty(self, key: str) -> str | None:
         value = self.get(key)
         return value if value else None
@@ -60,6 +63,7 @@ class OAuthRequest:
     issuer: str
     form: Form
     authorization: str | None = None
+    method: str = "POST"  # GET carries its parameters in the query string, POST in the form body
     ip_address: str = "127.0.0.1"
     user_agent: str = ""
     headers: dict[str, str] = field(default_factory=dict)

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from doorkeep import keys
 from doorkeep.model import ClientScope
+from doorkeep.oauth import authorize, pkce, token_endpoint
 
-SIGNING_ALGS = ["PS384", "RS384", "EdDSA", "ES384", "HS256", "HS512", "ES256", "RS256", "HS384", "ES512",
-                "PS256", "PS512", "RS512"]
-ASYM_ALGS = ["PS384", "RS384", "EdDSA", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512"]
-AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "tls_client_auth",
-                "client_secret_jwt"]
+# Keycloak's order, less what Doorkeep does not sign with (EdDSA).
+ID_TOKEN_ALGS = [alg for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
+                 if alg in keys.ASYMMETRIC]
+RESPONSE_TYPES = ["code"]  # authorize.py refuses every other response_type (no implicit or hybrid flow)
+AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # client_auth.py; no JWT or mTLS client auth
 
 
 def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
+    """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
+
+    Keycloak also lists PAR, CIBA, dynamic registration, JWT and mTLS client authentication, request
+    objects (with ``none``), signed userinfo, JARM, pairwise subjects and the implicit and hybrid flows.
+    A client library may pick any advertised option, so only what works here is listed; ``false`` is
+    said explicitly where OIDC Discovery's default is ``true`` (``request_uri_parameter_supported``).
+    """
     oidc = f"{issuer}/protocol/openid-connect"
     scope_names = ["openid"] + [
         s.name for s in scopes if str(s.attributes.get("include.in.openid.provider.metadata", "true")) == "true"
@@ -25,53 +34,34 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "introspection_endpoint": f"{oidc}/token/introspect",
         "userinfo_endpoint": f"{oidc}/userinfo",
         "end_session_endpoint": f"{oidc}/logout",
-        "frontchannel_logout_session_supported": True,
-        "frontchannel_logout_supported": True,
+        "frontchannel_logout_session_supported": False,
+        "frontchannel_logout_supported": False,
         "jwks_uri": f"{oidc}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
-        "grant_types_supported": ["authorization_code", "client_credentials", "implicit", "password",
-                                  "refresh_token"],
+        "grant_types_supported": sorted(token_endpoint.GRANTS),
         "acr_values_supported": ["0", "1"],
-        "response_types_supported": ["code", "none", "id_token", "token", "id_token token", "code id_token",
-                                     "code token", "code id_token token"],
-        "subject_types_supported": ["public", "pairwise"],
+        "response_types_supported": RESPONSE_TYPES,
+        "subject_types_supported": ["public"],
         "prompt_values_supported": ["none", "login", "consent"],
-        "id_token_signing_alg_values_supported": ASYM_ALGS,
-        "userinfo_signing_alg_values_supported": [*ASYM_ALGS, "none"],
-        "request_object_signing_alg_values_supported": [*SIGNING_ALGS, "none"],
-        "response_modes_supported": ["query", "fragment", "form_post", "query.jwt", "fragment.jwt",
-                                     "form_post.jwt", "jwt"],
-        "registration_endpoint": f"{issuer}/clients-registrations/openid-connect",
+        "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
+        "response_modes_supported": list(authorize.RESPONSE_MODES),
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
-        "token_endpoint_auth_signing_alg_values_supported": SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
-        "introspection_endpoint_auth_signing_alg_values_supported": SIGNING_ALGS,
-        "authorization_signing_alg_values_supported": SIGNING_ALGS,
         "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "name", "given_name", "family_name",
                              "preferred_username", "email", "acr", "azp", "nonce"],
         "claim_types_supported": ["normal"],
-        "claims_parameter_supported": True,
+        "claims_parameter_supported": False,
         "scopes_supported": scope_names,
-        "request_parameter_supported": True,
-        "request_uri_parameter_supported": True,
-        "require_request_uri_registration": True,
-        "code_challenge_methods_supported": ["plain", "S256"],
-        "tls_client_certificate_bound_access_tokens": True,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "code_challenge_methods_supported": list(pkce.METHODS),
+        "tls_client_certificate_bound_access_tokens": False,
         "revocation_endpoint": f"{oidc}/revoke",
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
-        "revocation_endpoint_auth_signing_alg_values_supported": SIGNING_ALGS,
-        "backchannel_logout_supported": True,
-        "backchannel_logout_session_supported": True,
+        "backchannel_logout_supported": False,
+        "backchannel_logout_session_supported": False,
         "require_pushed_authorization_requests": False,
-        "pushed_authorization_request_endpoint": f"{oidc}/ext/par/request",
-        "backchannel_authentication_endpoint": f"{oidc}/ext/ciba/auth",
         "authorization_response_iss_parameter_supported": True,
-        "mtls_endpoint_aliases": {
-            "token_endpoint": f"{oidc}/token",
-            "revocation_endpoint": f"{oidc}/revoke",
-            "introspection_endpoint": f"{oidc}/token/introspect",
-            "userinfo_endpoint": f"{oidc}/userinfo",
-        },
     }
 
 

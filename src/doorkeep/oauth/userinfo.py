@@ -1,4 +1,9 @@
-"""The UserInfo endpoint (OIDC Core §5.3)."""
+"""The UserInfo endpoint (OIDC Core §5.3).
+
+The access token comes from the ``Authorization`` header or, on POST only, the form body (RFC 6750 §2.1-2.2),
+never from a query string, where it would land in access logs and ``Referer`` headers. As Keycloak's
+``UserInfoEndpoint``: one method at a time, and one ``access_token`` parameter.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,21 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+def presented_token(req: OAuthRequest) -> str | None:
+    """The token from the header, or from a POST body; both at once, or two in the body, are refused."""
+    header = access.bearer_token(req.authorization)
+    if req.method != "POST":
+        return header
+    body = req.form.all("access_token")
+    if len(body) > 1:
+        raise BearerError("invalid_request", "Duplicate parameter", 400)
+    if body and header:
+        raise BearerError("invalid_request", "More than one method used for including an access token", 400)
+    return header or (body[0] if body else None)
+
+
 async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
-    token = access.bearer_token(req.authorization) or req.form.get("access_token")
+    token = presented_token(req)
     if not token:
         raise BearerError("invalid_request", "Token not provided", 401)
     try:

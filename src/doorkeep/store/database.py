@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -41,7 +42,10 @@ class Database:
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
-        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        elif self.url.startswith("sqlite+aiosqlite:///"):
+            _create_private(self.url.removeprefix("sqlite+aiosqlite:///"))
+        # Bind parameters (keys, secrets, password hashes) never appear in SQL error messages or echo.
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **kwargs)
         self._write_lock = asyncio.Lock()
         self.config_cache = ConfigCache()
         if self.is_sqlite:
@@ -100,6 +104,20 @@ def _upgrade(connection: Connection) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
+
+
+def _create_private(path: str) -> None:
+    """Create the SQLite file 0600 before SQLite opens it; its -wal and -shm files then get the same mode."""
+    if not path or path == ":memory:" or "?" in path or not os.path.isdir(os.path.dirname(path) or "."):
+        return  # in memory, URI options, or no directory: SQLite itself decides (and reports)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):  # left over from an earlier run with a looser mode
+        if os.path.exists(path + suffix):
+            os.chmod(path + suffix, 0o600)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -119,10 +120,11 @@ def base_url(request: Request) -> str:
         return host if "://" in host else f"https://{host}"
     scheme = request.url.scheme
     host = request.headers.get("host") or f"{settings.http_host}:{settings.http_port}"
-    if settings.proxy_headers == "xforwarded":
+    proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None
+    if proxy == "xforwarded":
         scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
         host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
-    elif settings.proxy_headers == "forwarded":
+    elif proxy == "forwarded":
         for part in request.headers.get("forwarded", "").split(",")[0].split(";"):
             key, _, value = part.strip().partition("=")
             if key.lower() == "proto" and value:
@@ -136,11 +138,45 @@ def issuer(request: Request, realm_name: str) -> str:
     return f"{base_url(request)}/realms/{realm_name}"
 
 
+@functools.lru_cache(maxsize=16)
+def _networks(addresses: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(a, strict=False) for a in addresses)
+
+
+def _from_trusted_proxy(request: Request, settings: Settings) -> bool:
+    """Proxy headers count only with --proxy-headers, and only from --proxy-trusted-addresses when given."""
+    if not settings.proxy_headers:
+        return False
+    if not settings.proxy_trusted_addresses:
+        return True
+    try:
+        peer = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    return any(peer in network for network in _networks(tuple(settings.proxy_trusted_addresses)))
+
+
 def client_ip(request: Request) -> str:
     settings = state(request).settings
-    if settings.proxy_headers == "xforwarded" and request.headers.get("x-forwarded-for"):
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
+    if _from_trusted_proxy(request, settings):
+        if settings.proxy_headers == "xforwarded" and request.headers.get("x-forwarded-for"):
+            return request.headers["x-forwarded-for"].split(",")[0].strip()
+        forwarded_for = _forwarded_for(request.headers.get("forwarded", ""))
+        if settings.proxy_headers == "forwarded" and forwarded_for:
+            return forwarded_for
     return request.client.host if request.client else "127.0.0.1"
+
+
+def _forwarded_for(header: str) -> str | None:
+    """The ``for=`` of the first ``Forwarded`` element (RFC 7239): ``1.2.3.4``, ``"[2001:db8::1]:4711"``."""
+    for part in header.split(",")[0].split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "for" and value:
+            value = value.strip().strip('"')
+            if value.startswith("["):
+                return value[1:].split("]")[0]
+            return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+    return None
 
 
 def is_secure(request: Request, realm: Realm) -> bool:
@@ -159,7 +195,7 @@ def is_secure(request: Request, realm: Realm) -> bool:
 def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
     return OAuthRequest(
         realm=realm, issuer=issuer(request, realm.name), form=form,
-        authorization=request.headers.get("authorization"), ip_address=client_ip(request),
+        authorization=request.headers.get("authorization"), method=request.method, ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     )
 

@@ -114,6 +114,7 @@ async def _protocol(
         response = bearer_error(err, realm.name)
     except OAuthError as err:
         response = oauth_error(err, no_store=no_store)
+    response.headers.update(NO_STORE)  # tokens and user data, answers and errors alike (RFC 6749 §5.1)
     return await cors.apply(request, realm, req, response)
 
 

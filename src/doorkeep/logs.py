@@ -1,0 +1,154 @@
+"""Logging set-up: which loggers follow ``--log-level``, and a redaction filter as the backstop.
+
+Only Doorkeep's own loggers (``doorkeep.*``) and uvicorn's follow the level the operator asks for.
+Database drivers log every statement with its bind parameters at DEBUG (realm private keys, HMAC
+keys, client secrets, password hashes), so they stay at WARNING whatever the level. Keycloak does the
+same: its debug logging does not print bind parameters. Whatever still reaches a handler passes
+through ``RedactingFilter``, which masks tokens, private keys, password hashes and the values of
+secret-looking keys (DESIGN §4: nothing logs a token, a password, a secret or a code).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+MASK = "***"
+FOLLOW_LEVEL = ("doorkeep", "uvicorn")
+# Loggers that print SQL with parameters, or request bodies, when set to DEBUG or INFO.
+PINNED_AT_WARNING = ("aiosqlite", "sqlalchemy", "asyncpg", "alembic", "multipart", "python_multipart",
+                     "httpx", "httpcore", "asyncio")
+
+TRACE = 5  # uvicorn's extra level below DEBUG
+# uvicorn's level names, plus Keycloak's spellings of the same levels.
+LEVELS = {"trace": TRACE, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
+          "warn": logging.WARNING, "error": logging.ERROR, "critical": logging.CRITICAL,
+          "fatal": logging.CRITICAL}
+UVICORN_NAMES = {"warn": "warning", "fatal": "critical"}
+
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,4}")
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S)
+_HASH = re.compile(r"\$(?:argon2(?:id|i|d)|pbkdf2[\w-]*|2[abxy]|scrypt|sha(?:256|512)?)\$[^\s'\"`;)}\]]+")
+_WORDS = (r"password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key|code[_-]?verifier"
+          r"|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key")
+# A whole word (never backtracked into: linear time on any input) that contains one of _WORDS, or is code/key.
+_KEY = r"(?<![\w.-])(?:(?=[\w.-]*?(?:" + _WORDS + r"))[\w.-]++|(?:code|key)(?![\w.-]))"
+_QUOTED = r"b?\"(?:[^\"\\]|\\.)*\"|b?'(?:[^'\\]|\\.)*'"
+# key=value, key: value, "key": "value", 'key': 'value', Authorization: Bearer xyz, and header tuples
+# as uvicorn's trace log prints them: (b'authorization', b'Bearer xyz').
+_PAIR = re.compile(
+    r"(?P<key>b?(?P<q>[\"'])" + _KEY + r"(?P=q)|" + _KEY + r")"
+    r"(?P<sep>\s*[:=]\s*|(?(q),\s*|(?!)))"
+    r"(?P<value>" + _QUOTED + r"|(?:bearer|basic|dpop)\s+[^\s\"',&;]+|[^\s\"',&;)}\]]+)",
+    re.I,
+)
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    value = match["value"]
+    if value in ("null", "None", "true", "false", "True", "False", '""', "''"):
+        return match[0]  # nothing secret to hide
+    if value[:1] == "b" and value[1:2] in ("'", '"'):
+        masked = "b" + value[1] + MASK + value[1]
+    elif value[:1] in "\"'":
+        masked = value[0] + MASK + value[0]
+    elif " " in value:  # an Authorization scheme: keep the scheme, drop the credential
+        masked = value.split(None, 1)[0] + " " + MASK
+    else:
+        masked = MASK
+    return match["key"] + match["sep"] + masked
+
+
+def redact(text: str) -> str:
+    """Mask private keys, JWTs, password hashes and the values of secret-looking keys in ``text``."""
+    text = _PEM.sub("[private key " + MASK + "]", text)
+    text = _JWT.sub(MASK, text)
+    text = _HASH.sub(MASK, text)
+    return _PAIR.sub(_mask_pair, text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrite each record's message, traceback and stack text through ``redact`` before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: show the template, never the arguments
+            message, record.args = str(record.msg), None
+        clean = redact(message)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class _DoorkeepHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The one handler Doorkeep installs on the root logger (recognised so set-up can run twice).
+
+    It writes to whatever ``sys.stderr`` is when a record arrives, as ``logging.lastResort`` does.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def parse(spec: str) -> tuple[str, dict[str, str]]:
+    """Keycloak's ``--log-level`` syntax: ``info`` or ``info,doorkeep.web:debug``: the root level, then categories.
+
+    Returns uvicorn's name for the root level and the categories' levels; raises ValueError on a bad entry.
+    """
+    root, categories = "info", {}
+    for entry in (part.strip() for part in spec.split(",")):
+        name, _, level = entry.rpartition(":")
+        level = level.strip().lower()
+        if level not in LEVELS or (entry.count(":") and not name.strip()):
+            raise ValueError(f"invalid log level {entry!r}")
+        level = UVICORN_NAMES.get(level, level)
+        if name:
+            categories[name.strip()] = level
+        else:
+            root = level
+    return root, categories
+
+
+def _pinned(name: str) -> bool:
+    return any(name == pinned or name.startswith(pinned + ".") for pinned in PINNED_AT_WARNING)
+
+
+def installed() -> bool:
+    """Whether this process already logs through Doorkeep's handler."""
+    return any(isinstance(h, _DoorkeepHandler) for h in logging.getLogger().handlers)
+
+
+def configure(spec: str) -> None:
+    """Send every log record to stderr through the redaction filter; only ours and uvicorn's follow the level.
+
+    A category names its own level (``doorkeep.store:debug``), except the pinned database loggers.
+    """
+    level, categories = parse(spec)
+    numeric = LEVELS[level]
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _DoorkeepHandler)]:
+        root.removeHandler(old)
+    handler = _DoorkeepHandler()
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(RedactingFilter())
+    root.addHandler(handler)
+    root.setLevel(max(numeric, logging.WARNING))
+    for name in FOLLOW_LEVEL:
+        logging.getLogger(name).setLevel(numeric)
+    for name in PINNED_AT_WARNING:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, category_level in categories.items():
+        if _pinned(name):
+            logging.getLogger("doorkeep").warning("log category %s stays at WARNING: it prints secrets", name)
+        else:
+            logging.getLogger(name).setLevel(LEVELS[category_level])

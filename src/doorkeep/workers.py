@@ -1,0 +1,48 @@
+"""What the parent process hands uvicorn's workers: the settings, through the environment, minus secrets.
+
+The parent migrates and bootstraps before serving; workers only build the app. Their environment is
+readable in ``/proc/<pid>/environ``, so the bootstrap admin password (which only the parent needs) is
+left out of both the settings JSON and the inherited variables (review I4). Workers still need the
+database URL, password included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from doorkeep.settings import Settings
+
+SETTINGS_ENV = "DOORKEEP__SETTINGS_JSON"
+BOOTSTRAP_PASSWORD_ENV = "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
+
+
+def settings_json(settings: Settings) -> str:
+    """The settings as JSON, without the bootstrap admin password."""
+    raw = dataclasses.asdict(settings)
+    raw["bootstrap_admin_password"] = None
+    return json.dumps(raw)
+
+
+def prepare_environment(settings: Settings, environ: MutableMapping[str, str]) -> None:
+    """Put the settings where workers read them, and drop the password variable they would inherit."""
+    environ[SETTINGS_ENV] = settings_json(settings)
+    environ.pop(BOOTSTRAP_PASSWORD_ENV, None)
+
+
+def settings_from(environ: Mapping[str, str]) -> Settings:
+    """A worker's settings, as ``prepare_environment`` left them."""
+    raw = json.loads(environ[SETTINGS_ENV])
+    raw["import_realms"] = tuple(raw["import_realms"])
+    raw["proxy_trusted_addresses"] = tuple(raw["proxy_trusted_addresses"])
+    return Settings(**raw)
+
+
+def public_settings(settings: Settings) -> dict[str, Any]:
+    """The settings as a debug line may show them: no bootstrap password, no database password."""
+    raw = json.loads(settings_json(settings))
+    raw["db_url"] = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", raw["db_url"])
+    return dict(raw)

@@ -1,0 +1,77 @@
+"""What the parent process hands uvicorn's workers: settings without the bootstrap password (review I4)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from doorkeep import logs
+from doorkeep.cli import _addresses
+from doorkeep.settings import Settings
+from doorkeep.workers import SETTINGS_ENV, prepare_environment, public_settings, settings_from, settings_json
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """``app_factory`` configures logging for this process; undo it after each test."""
+    root = logging.getLogger()
+    names = (*logs.FOLLOW_LEVEL, *logs.PINNED_AT_WARNING)
+    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in names})
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    for name, level in saved[2].items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_workers_environment_carries_no_bootstrap_password() -> None:
+    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
+                        bootstrap_admin_password="b00tstrap-pw", workers=4, import_realms=("a.json",))
+    text = settings_json(settings)
+    assert "b00tstrap-pw" not in text
+    raw = json.loads(text)
+    assert raw["bootstrap_admin_password"] is None
+    assert raw["db_url"] == "postgresql://dk:dbpw@db/dk"  # workers connect to the database themselves
+    raw["import_realms"] = tuple(raw["import_realms"])
+    assert Settings(**raw) == Settings(**{**raw, "bootstrap_admin_password": None})
+
+
+def test_the_worker_environment_drops_the_bootstrap_password_variable_too() -> None:
+    environ = {"DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin", "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "b00tstrap-pw",
+               "DOORKEEP_DB_URL": "postgresql://dk:dbpw@db/dk", "PATH": "/usr/bin"}
+    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
+                        bootstrap_admin_password="b00tstrap-pw", workers=2)
+    prepare_environment(settings, environ)
+    assert not any("b00tstrap-pw" in value for value in environ.values())
+    assert "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD" not in environ
+    assert environ["PATH"] == "/usr/bin" and environ["DOORKEEP_DB_URL"] == "postgresql://dk:dbpw@db/dk"
+    assert json.loads(environ[SETTINGS_ENV])["bootstrap_admin_username"] == "admin"
+
+
+def test_a_worker_builds_its_app_from_the_copied_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from doorkeep.cli import app_factory
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/w.db", bootstrap_admin_password="pw", log_level="warning")
+    monkeypatch.setenv(SETTINGS_ENV, settings_json(settings))
+    app = app_factory()
+    assert app.state.doorkeep.settings.bootstrap_admin_password is None
+    assert app.state.doorkeep.settings.db_url == settings.db_url
+
+
+def test_proxy_trusted_addresses_reach_the_workers() -> None:
+    trusted = _addresses(" 10.0.0.1, 192.168.0.0/16 ,::1,")
+    assert trusted == ("10.0.0.1", "192.168.0.0/16", "::1")
+    environ: dict[str, str] = {}
+    prepare_environment(Settings(proxy_trusted_addresses=trusted), environ)
+    assert settings_from(environ).proxy_trusted_addresses == trusted
+
+
+def test_the_settings_debug_line_shows_no_password() -> None:
+    shown = json.dumps(public_settings(Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk",
+                                                 bootstrap_admin_password="b00tstrap-pw")))
+    assert "s3cr3t-db" not in shown and "b00tstrap-pw" not in shown
+    assert "postgresql://dk:***@db:5432/dk" in shown
