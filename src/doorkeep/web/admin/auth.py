@@ -57,6 +57,12 @@ class AdminIdentity:
             raise FORBIDDEN
 
 
+def require_https(request: Request, realm: Realm) -> None:
+    """The realm's sslRequired: 403 ``invalid_request`` "HTTPS required" over plain HTTP where it applies."""
+    if not is_secure(request, realm):
+        raise SSL_REQUIRED
+
+
 async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     """Validate the bearer token against the realm named in its ``iss``; 401 if anything is off."""
     token = access.bearer_token(request.headers.get("authorization"))
@@ -72,8 +78,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     realm = await tx.realms.get_by_name(realm_name) if realm_name else None
     if realm is None or not realm.enabled:
         raise UNAUTHORIZED
-    if not is_secure(request, realm):  # the sslRequired of the realm the admin logged in to
-        raise SSL_REQUIRED
+    require_https(request, realm)  # the sslRequired of the realm the admin logged in to
     try:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
 from doorkeep.representations import RepresentationError, role_to_json
-from doorkeep.web.admin.auth import FORBIDDEN, SSL_REQUIRED, AdminIdentity, authenticate
-from doorkeep.web.http import admin_error, base_url, is_secure, json_response, read_json, state
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate, require_https
+from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -110,8 +110,7 @@ async def run_realm(
             raise REALM_NOT_FOUND
         if not identity.master_admin and identity.realm.id != realm.id:
             raise FORBIDDEN
-        if not is_secure(request, realm):  # and the sslRequired of the realm administered
-            raise SSL_REQUIRED
+        require_https(request, realm)  # and the sslRequired of the realm administered
         call = RealmCall(request, tx, identity, state(request).services.clock.now(), realm)
         return await work(call)
 

@@ -21,7 +21,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.web.admin import common
-from doorkeep.web.admin.auth import authenticate
+from doorkeep.web.admin.auth import authenticate, require_https
 from doorkeep.web.http import admin_error, in_transaction, read_json
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ async def admin_realm(request: Request, tx: Tx, role: str) -> Realm:
     realm = await tx.realms.get_by_name(request.path_params["realm"])
     if realm is None:
         raise not_found("Realm not found.")
+    require_https(request, realm)
     identity.require(realm, role)
     return realm
 
