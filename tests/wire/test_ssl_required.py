@@ -13,9 +13,8 @@ import httpx
 import pytest
 
 from browser_flow import REDIRECT, start, submit
-from doorkeep.app import create_app
 from support import assert_error, seed_client, seed_realm, seed_user, token_url, update_realm
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 PUBLIC = "203.0.113.7"
@@ -35,13 +34,6 @@ async def realm(env: Env) -> Env:
 async def remote(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
     async with client_at(realm, PUBLIC) as http:
         yield http
-
-
-def client_at(env: Env, ip: str, scheme: str = "http") -> httpx.AsyncClient:
-    """Another browser on the same app and database, connecting from ``ip``."""
-    app = create_app(env.settings, db=env.db, clock=env.clock)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 50000))
-    return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://localhost")
 
 
 def https_required_page(response: httpx.Response) -> bool:
