@@ -130,3 +130,11 @@ async def test_consent_code_cannot_be_replayed_after_consent(realm: Env) -> None
     consent = await submit(realm.http, page, username="user1", password="password")
     assert "code" in code_from(await submit(realm.http, consent, accept="yes"))
     assert (await submit(realm.http, consent, accept="yes")).status_code == 400
+
+
+async def test_a_denied_consent_ends_the_login(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", consent_required=True)
+    page = await start(realm.http, "test", "app")
+    consent = await submit(realm.http, page, username="user1", password="password")
+    assert code_from(await submit(realm.http, consent, cancel="no"))["error"] == "access_denied"
+    assert (await submit(realm.http, consent, accept="yes")).status_code == 400

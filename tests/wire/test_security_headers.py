@@ -15,7 +15,8 @@ from support import seed_client, seed_realm, seed_user, token_url, update_client
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
-PAGE = {"x-frame-options": "SAMEORIGIN", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
+PAGE = {"x-frame-options": "SAMEORIGIN", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
+        "x-robots-tag": "none"}
 HSTS = "max-age=31536000; includeSubDomains"
 
 

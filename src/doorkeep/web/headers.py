@@ -22,7 +22,7 @@ from doorkeep.web.http import base_url
 
 PAGE_HEADERS = {"Cache-Control": "no-store, must-revalidate, max-age=0", "X-Frame-Options": "SAMEORIGIN",
                 "Content-Security-Policy": "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
-                "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+                "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "X-Robots-Tag": "none"}
 FRAMING = ("X-Frame-Options", "Content-Security-Policy")
 # Pages other origins must be able to frame (keycloak-js loads them in an iframe), as Keycloak's
 # allowAnyFrameAncestor does for them.

@@ -146,10 +146,14 @@ async def render(
                             secure=secure(request), samesite="lax", max_age=lifespan)
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
-    if isinstance(outcome, login_flow.Failed):
+    if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
         err = RedirectingError(outcome.error, outcome.description, authorize.EarlyRedirect(
             auth_request.redirect_uri, auth_request.response_mode, auth_request.state))
-        return error_redirect(request, realm, err)
+        response = error_redirect(request, realm, err)
+        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+        return response
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     if auth_session is None:
