@@ -66,3 +66,10 @@ async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     http = httpx.AsyncClient(transport=transport, base_url="http://localhost")
     return Env(http, clock, db, settings), db
+
+
+def client_at(env: Env, ip: str, scheme: str = "http") -> httpx.AsyncClient:
+    """Another browser on the same app and database, connecting from ``ip`` over ``scheme``."""
+    app = create_app(env.settings, db=env.db, clock=env.clock)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 50000))
+    return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://localhost")

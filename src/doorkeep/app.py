@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,6 +20,7 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
+from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState, json_response
 from doorkeep.web.routes import routes
 
@@ -72,6 +74,7 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         if db is None:
             await database.dispose()
 
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error})
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
+                    middleware=[Middleware(SecurityHeaders)])
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
     return app

@@ -242,6 +242,7 @@ class AuthSession:
     request: JSON
     user_id: str | None
     expires: int
+    step: str = "authenticate"  # what the flow accepts next: authenticate, UPDATE_PASSWORD or consent
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,10 @@ class FlowRepo:
         row = (await self._c.execute(select(auth_sessions).where(auth_sessions.c.id == session_id))).first()
         return AuthSession(**dict(row._mapping)) if row else None
 
-    async def set_auth_session_user(self, session_id: str, user_id: str | None) -> None:
-        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id).values(user_id=user_id))
+    async def advance_auth_session(self, session_id: str, user_id: str | None, step: str, form_token: str) -> None:
+        """Record the next step and who is logging in, with a fresh form token (the old one is burnt)."""
+        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id)
+                              .values(user_id=user_id, step=step, form_token=form_token))
 
     async def delete_auth_session(self, session_id: str) -> None:
         await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))

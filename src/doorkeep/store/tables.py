@@ -240,6 +240,7 @@ auth_sessions = Table(
     Column("request", JSON, nullable=False),
     Column("user_id", String(ID), nullable=True),  # set once credentials checked (e.g. waiting for consent)
     Column("expires", BigInteger, nullable=False, index=True),
+    Column("step", String(32), nullable=False, server_default="authenticate"),  # the one step accepted next
 )
 
 # Authorization codes, stored by SHA-256 hash; ``used`` makes them single-use.

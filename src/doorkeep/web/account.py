@@ -14,9 +14,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep import account_ops as ops
-from doorkeep.errors import AdminError
+from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
-from doorkeep.web.http import admin_error, base_url, in_transaction, json_response, read_json, state
+from doorkeep.web.http import admin_error, base_url, in_transaction, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -39,6 +39,9 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
     token = access.bearer_token(request.headers.get("authorization"))
 
     async def run(tx: Tx) -> Response:
+        realm = await tx.realms.get_by_name(request.path_params["realm"])
+        if realm is not None and not is_secure(request, realm):  # Keycloak's checkSsl: 403 before the token
+            raise AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
         caller = await ops.authenticate(tx, services, request.path_params["realm"], base_url(request), token)
         return await work(tx, caller)
 

@@ -1,4 +1,9 @@
-"""Browser-side session endpoints: RP-initiated logout, the login-status iframe, third-party cookie check."""
+"""Browser-side session endpoints: RP-initiated logout, the login-status iframe, third-party cookie check.
+
+Logout CSRF: without an ``id_token_hint``, or when the hint names another session than the
+browser's own (Keycloak's ``forcedConfirmation``), the browser's session ends only after the user
+confirms on a page whose form carries a token bound to the ``DOORKEEP_LOGOUT_CSRF`` cookie.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.sessions import sso
 from doorkeep.web import protocol
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
-from doorkeep.web.login import cookie_path, display, html
+from doorkeep.web.login import cookie_path, display, html, open_realm, secure
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -40,9 +45,9 @@ async def logout(request: Request) -> Response:
         form = None
     if request.method == "POST" and (form is None or "refresh_token" in form):
         return await protocol.logout_endpoint(request)
-    realm = await protocol._realm(request)
-    if realm is None:
-        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
     if form is None:
         return html(pages.error(display(realm), "Invalid request"), 400)
     services = state(request).services
@@ -67,12 +72,15 @@ async def logout(request: Request) -> Response:
         target = form.get("post_logout_redirect_uri")
         if target and (client is None or not post_logout_allowed(target, client, base_url(request))):
             return html(pages.error(display(realm), "Invalid redirect uri"), 400)
-        if not hint and form.get("confirm") != "true":
-            return _confirm_page(realm, request, form)
-        if not hint and not _csrf_ok(request, form):
-            return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
-        await end_browser_sessions(tx, realm, {s for s in (sid, current[0].id if current else None) if s},
+        current_id = current[0].id if current else None
+        # No hint, or a hint for another session than this browser's: the user must confirm (CSRF-checked).
+        confirm = not hint or (current_id is not None and current_id != sid)
+        if confirm and form.get("confirm") != "true":
+            return _confirm_page(realm, request, form)
+        if confirm and not _csrf_ok(request, form):
+            return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
+        await end_browser_sessions(tx, realm, {s for s in (sid, current_id) if s},
                                    now=services.clock.now(), client_id=client.client_id if client else None,
                                    ip=client_ip(request), redirect_uri=target)
         response: Response
@@ -82,8 +90,8 @@ async def logout(request: Request) -> Response:
             response = RedirectResponse(target + suffix, 302)
         else:
             response = html(pages.info(display(realm), "You are logged out", "You are logged out."))
-        for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE):
-            response.delete_cookie(name, path=cookie_path(realm))
+        for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE, LOGOUT_CSRF):
+            response.delete_cookie(name, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
 
     return await in_transaction(request, work)
@@ -91,11 +99,12 @@ async def logout(request: Request) -> Response:
 
 def _confirm_page(realm: Realm, request: Request, form: object) -> Response:
     token = secrets.token_urlsafe(24)
-    hidden = {k: v for k in ("client_id", "post_logout_redirect_uri", "state")
+    hidden = {k: v for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
               if (v := form.get(k))}  # type: ignore[attr-defined]
     action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
     response = html(pages.logout_confirm(display(realm), action, token, hidden))
-    response.set_cookie(LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, samesite="lax")
+    response.set_cookie(LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, secure=secure(request),
+                        samesite="lax")
     return response
 
 

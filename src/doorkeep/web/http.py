@@ -185,11 +185,25 @@ def is_secure(request: Request, realm: Realm) -> bool:
         return True
     if realm.ssl_required == "all":
         return False
+    return local_address(client_ip(request))
+
+
+SITE_LOCAL = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def local_address(ip: str) -> bool:
+    """Keycloak's ``SslRequired.isLocal``: any-local, loopback or site-local (not every non-global range)."""
     try:
-        address = ipaddress.ip_address(client_ip(request))
+        address = ipaddress.ip_address(ip.strip("[]"))
     except ValueError:
         return False
-    return address.is_loopback or address.is_private
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback or address.is_unspecified:
+        return True
+    if isinstance(address, ipaddress.IPv6Address):
+        return address.is_site_local
+    return any(address in net for net in SITE_LOCAL)
 
 
 def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:

@@ -1,11 +1,14 @@
 """Browser endpoints: the authorization endpoint, the login-action forms, and browser logout.
 
 Cross-site request forgery: every form carries a random ``session_code`` that must match the
-authentication session named by the HttpOnly, SameSite=Lax ``AUTH_SESSION_ID`` cookie.
+authentication session named by the HttpOnly, SameSite=Lax ``AUTH_SESSION_ID`` cookie. The code
+changes at every step (a failed login too), and each form is accepted only when its step is the one
+the authentication session is waiting for (Keycloak's SessionCodeChecks).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import secrets
 from typing import TYPE_CHECKING
@@ -16,22 +19,27 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
-from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm
 from doorkeep.oauth import authorize, login_flow
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.sessions import sso
-from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.headers import form_post_headers
+from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-PAGE_HEADERS = {"Cache-Control": "no-store, must-revalidate, max-age=0", "X-Frame-Options": "SAMEORIGIN",
-                "Content-Security-Policy": "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
-                "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+AUTHENTICATE = "authenticate"
+CONSENT = "consent"
+# The step each login-actions form posts, as recorded on the authentication session.
+FORM_STEPS = {"authenticate": AUTHENTICATE, "required-action": UPDATE_PASSWORD, "consent": CONSENT}
+EXPIRED_CODE = "Login timeout. Please sign in again."
+BAD_CODE = "Invalid request: the form has expired. Please try again."
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+    """A themed page; the security headers are added by ``headers.SecurityHeaders``."""
+    return HTMLResponse(body, status_code=status)
 
 
 def browser(request: Request) -> login_flow.Browser:
@@ -53,7 +61,7 @@ def secure(request: Request) -> bool:
 def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
     """Send the authorization response (or error) in the requested response mode."""
     if mode == "form_post":
-        return HTMLResponse(pages.form_post(target, params), headers={"Cache-Control": "no-store"})
+        return HTMLResponse(pages.form_post(target, params), headers=form_post_headers(target))
     sep = "#" if mode == "fragment" else ("&" if "?" in target else "?")
     return RedirectResponse(target + sep + urlencode(params), status_code=302)
 
@@ -68,11 +76,20 @@ def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Res
     return client_redirect(err.target.redirect_uri, err.target.response_mode, params)
 
 
-async def _realm(request: Request) -> Realm | None:
+async def open_realm(request: Request) -> Realm | Response:
+    """The path's realm, or the error page: unknown (404), then Keycloak's checkSsl and checkRealm (400)."""
+
     async def load(tx: Tx) -> Realm | None:
         return await tx.realms.get_by_name(request.path_params["realm"])
 
-    return await in_transaction(request, load, write=False)
+    realm = await in_transaction(request, load, write=False)
+    if realm is None:
+        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    if not is_secure(request, realm):
+        return html(pages.error(display(realm), "HTTPS required"), 400)
+    if not realm.enabled:
+        return html(pages.error(display(realm), "Realm not enabled."), 400)
+    return realm
 
 
 def action_url(request: Request, realm: Realm, action: str) -> str:
@@ -80,9 +97,9 @@ def action_url(request: Request, realm: Realm, action: str) -> str:
 
 
 async def authorize_endpoint(request: Request) -> Response:
-    realm = await _realm(request)
-    if realm is None:
-        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
     try:
         params = await read_form(request)
     except OAuthError as err:
@@ -127,19 +144,26 @@ async def render(
                             secure=secure(request), samesite="lax", max_age=lifespan)
         response.set_cookie(sso.SESSION_COOKIE, outcome.session.id, path=cookie_path(realm), httponly=False,
                             secure=secure(request), samesite="lax", max_age=lifespan)
-        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm))
+        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
-    if isinstance(outcome, login_flow.Failed):
+    if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
         err = RedirectingError(outcome.error, outcome.description, authorize.EarlyRedirect(
             auth_request.redirect_uri, auth_request.response_mode, auth_request.state))
-        return error_redirect(request, realm, err)
+        response = error_redirect(request, realm, err)
+        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+        return response
+    user_id = getattr(outcome, "user_id", None)
+    step = pending_step(outcome)
     if auth_session is None:
         auth_session = AuthSession(secrets.token_urlsafe(24), realm.id, client.id, secrets.token_urlsafe(24),
-                                   auth_request.to_json(), None, now + realm.access_code_lifespan_login)
+                                   auth_request.to_json(), user_id, now + realm.access_code_lifespan_login, step)
         await tx.flows.create_auth_session(auth_session)
-    user_id = getattr(outcome, "user_id", None)
-    if user_id != auth_session.user_id:
-        await tx.flows.set_auth_session_user(auth_session.id, user_id)
+    else:  # every step (a failed login too) burns the form's code
+        auth_session = dataclasses.replace(auth_session, user_id=user_id, step=step,
+                                           form_token=secrets.token_urlsafe(24))
+        await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token)
     token = auth_session.form_token
     if isinstance(outcome, login_flow.NeedLogin):
         body = pages.login(display(realm), action_url(request, realm, "authenticate"), token,
@@ -157,11 +181,20 @@ async def render(
     return response
 
 
+def pending_step(outcome: login_flow.Outcome) -> str:
+    """The step a page rendered for this outcome waits for."""
+    if isinstance(outcome, login_flow.NeedPasswordUpdate):
+        return UPDATE_PASSWORD
+    if isinstance(outcome, login_flow.NeedConsent):
+        return CONSENT
+    return AUTHENTICATE
+
+
 async def _action(request: Request, step: str) -> Response:
     """The POST target of the login, required-action and consent forms."""
-    realm = await _realm(request)
-    if realm is None:
-        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
     try:
         form = await read_form(request)
     except OAuthError as err:
@@ -177,14 +210,16 @@ async def _action(request: Request, step: str) -> Response:
             timed_out = "Your login attempt timed out. Login will start from the beginning."
             return html(pages.error(display(realm), timed_out), 400)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
-            return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
+            return html(pages.error(display(realm), BAD_CODE), 400)
+        if auth_session.step != FORM_STEPS[step]:  # only the pending step: no skipping to another form
+            return html(pages.error(display(realm), EXPIRED_CODE), 400)
         client = await tx.clients.get(auth_session.client_id)
         if client is None or not client.enabled:
             return html(pages.error(display(realm), "Client not found."), 400)
         auth_request = AuthRequest.from_json(auth_session.request)
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
         outcome: login_flow.Outcome
-        if step == "authenticate":
+        if step == "authenticate":  # only while credentials are pending (checked above)
             outcome = await login_flow.authenticate(
                 tx, services, realm, client, auth_request, form.get("username") or "", form.get("password") or "",
                 origin, remember_me=form.get("rememberMe") in ("on", "true"))

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import events, keys
-from doorkeep.errors import HTTPS_REQUIRED, BearerError, OAuthError
+from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
 from doorkeep.oauth.context import OAuthRequest
@@ -91,7 +91,8 @@ async def _protocol(
     event: str | None = None,
     prepare: Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]] | None = None,
 ) -> Response:
-    """Realm lookup, the HTTPS rule, the form, one transaction, then render or answer the OAuth error.
+    """Realm lookup, the HTTPS rule, the realm's enabled flag, the form, one transaction, then render
+    or answer the OAuth error (Keycloak's checkSsl and checkRealm: 403 for both).
 
     ``event`` is the user event a reading endpoint records: it writes only when the realm keeps it.
     ``prepare`` runs first in a reading transaction (slow checks that need no write lock).
@@ -101,6 +102,8 @@ async def _protocol(
         return not_found_realm()
     if not is_secure(request, realm):
         return oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store)
+    if not realm.enabled:
+        return oauth_error(OAuthError("access_denied", REALM_NOT_ENABLED, 403), no_store=no_store)
     req: OAuthRequest | None = None
     try:
         req = oauth_request(request, realm, await read_form(request))

@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from doorkeep.admin_roles import Grantor, facts, may_grant, may_redefine, may_rename
-from doorkeep.errors import AdminError
+from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
-from doorkeep.web.http import issuer, state
+from doorkeep.web.http import is_secure, issuer, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
+SSL_REQUIRED = AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
 # Roles that imply others, as realm-management composites do.
 IMPLIED = {
     "view-users": {"query-users", "query-groups"},
@@ -81,6 +82,12 @@ class AdminIdentity:
             raise FORBIDDEN
 
 
+def require_https(request: Request, realm: Realm) -> None:
+    """The realm's sslRequired: 403 ``invalid_request`` "HTTPS required" over plain HTTP where it applies."""
+    if not is_secure(request, realm):
+        raise SSL_REQUIRED
+
+
 async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     """Validate the bearer token against the realm named in its ``iss``; 401 if anything is off."""
     token = access.bearer_token(request.headers.get("authorization"))
@@ -96,6 +103,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     realm = await tx.realms.get_by_name(realm_name) if realm_name else None
     if realm is None or not realm.enabled:
         raise UNAUTHORIZED
+    require_https(request, realm)  # the sslRequired of the realm the admin logged in to
     try:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:

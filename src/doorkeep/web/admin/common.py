@@ -18,7 +18,7 @@ from starlette.responses import Response
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
 from doorkeep.representations import RepresentationError, role_to_json
-from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ async def run_realm(
             raise REALM_NOT_FOUND
         if not identity.master_admin and identity.realm.id != realm.id:
             raise FORBIDDEN
+        require_https(request, realm)  # and the sslRequired of the realm administered
         call = RealmCall(request, tx, identity, state(request).services.clock.now(), realm)
         return await work(call)
 

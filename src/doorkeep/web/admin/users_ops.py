@@ -21,7 +21,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.web.admin import common
-from doorkeep.web.admin.auth import AdminIdentity, authenticate
+from doorkeep.web.admin.auth import AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, in_transaction, read_json
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdenti
     realm = await tx.realms.get_by_name(request.path_params["realm"])
     if realm is None:
         raise not_found("Realm not found.")
+    require_https(request, realm)
     identity.require(realm, role)
     return identity, realm
 

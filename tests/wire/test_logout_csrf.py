@@ -1,0 +1,140 @@
+"""Logout CSRF (M2): an id_token_hint for another session than the browser's asks for confirmation first."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from browser_flow import REDIRECT, code_from, form_fields, login, start, submit
+from support import password_grant, seed_client, seed_realm, seed_user, update_client
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+LOGOUT = "/realms/test/protocol/openid-connect/logout"
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",),
+                      attributes={"post.logout.redirect.uris": "+"})
+    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_user(env.db, env.clock, "test", "attacker")
+    return env
+
+
+async def id_token(env: Env, username: str = "attacker", realm: str = "test") -> str:
+    response = await password_grant(env.http, realm, "app", username, scope="openid")
+    assert response.status_code == 200, response.text
+    return str(response.json()["id_token"])
+
+
+async def still_logged_in(env: Env) -> bool:
+    return (await start(env.http, "test", "app")).status_code == 302
+
+
+async def logout(env: Env, hint: str, **extra: str) -> httpx.Response:
+    return await env.http.get(LOGOUT, params={"id_token_hint": hint, "post_logout_redirect_uri": REDIRECT,
+                                              "state": "s", **extra})
+
+
+async def test_another_users_hint_shows_the_confirmation_instead_of_logging_out(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await logout(realm, await id_token(realm))
+    assert page.status_code == 200 and "Do you want to log out?" in page.text
+    assert "DOORKEEP_LOGOUT_CSRF" in page.headers["set-cookie"]
+    assert form_fields(page.text)["session_code"]
+    assert await still_logged_in(realm)
+
+
+async def test_the_browser_session_ends_only_after_the_user_confirms(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await logout(realm, await id_token(realm))
+    done = await submit(realm.http, page)
+    assert done.status_code == 302 and done.headers["location"] == REDIRECT + "?state=s"
+    assert not await still_logged_in(realm)
+
+
+async def test_the_same_users_other_session_also_needs_confirmation(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    assert (await logout(realm, await id_token(realm, "user1"))).status_code == 200
+    assert await still_logged_in(realm)
+
+
+async def test_a_forged_confirmation_is_refused(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    hint = await id_token(realm)
+    forged = await realm.http.post(LOGOUT, data={"id_token_hint": hint, "confirm": "true", "session_code": "x"})
+    assert forged.status_code == 400
+    guessed = await logout(realm, hint, confirm="true", session_code="")
+    assert guessed.status_code == 400
+    assert await still_logged_in(realm)
+
+
+async def test_a_confirmation_token_without_its_cookie_is_refused(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await logout(realm, await id_token(realm))
+    realm.http.cookies.delete("DOORKEEP_LOGOUT_CSRF")
+    assert (await submit(realm.http, page)).status_code == 400
+    assert await still_logged_in(realm)
+
+
+async def test_post_with_another_sessions_hint_also_asks(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await realm.http.post(LOGOUT, data={"id_token_hint": await id_token(realm)})
+    assert page.status_code == 200 and "Do you want to log out?" in page.text
+    assert await still_logged_in(realm)
+
+
+async def test_a_hint_from_another_realm_is_refused(realm: Env) -> None:
+    await seed_realm(realm.db, realm.clock, "other")
+    await seed_client(realm.db, "other", "app")
+    await seed_user(realm.db, realm.clock, "other", "attacker")
+    await login(realm.http, "test", "app")
+    response = await logout(realm, await id_token(realm, realm="other"))
+    assert response.status_code == 400 and "Invalid IDToken" in response.text
+    assert await still_logged_in(realm)
+
+
+@pytest.mark.parametrize("hint", ["garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJ0eXAiOiJJRCJ9.", "x" * 3000])
+async def test_a_malformed_hint_is_refused(realm: Env, hint: str) -> None:
+    await login(realm.http, "test", "app")
+    response = await logout(realm, hint)
+    assert response.status_code == 400 and "Invalid IDToken" in response.text
+    assert await still_logged_in(realm)
+
+
+async def test_an_access_token_as_hint_is_refused(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    access = (await password_grant(realm.http, "test", "app", "attacker", scope="openid")).json()["access_token"]
+    assert (await logout(realm, access)).status_code == 400
+    assert await still_logged_in(realm)
+
+
+async def test_the_browsers_own_hint_logs_out_without_confirmation(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    body = (await realm.http.post("/realms/test/protocol/openid-connect/token", data={
+        "grant_type": "authorization_code", "code": params["code"], "client_id": "app", "client_secret": "secret",
+        "redirect_uri": REDIRECT})).json()
+    response = await logout(realm, body["id_token"])
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
+    assert not await still_logged_in(realm)
+
+
+async def test_a_hint_without_a_browser_session_ends_the_hinted_session(realm: Env) -> None:
+    response = await password_grant(realm.http, "test", "app", "attacker", scope="openid")
+    body = response.json()
+    assert (await logout(realm, body["id_token"])).status_code == 302
+    refreshed = await realm.http.post("/realms/test/protocol/openid-connect/token", data={
+        "grant_type": "refresh_token", "refresh_token": body["refresh_token"], "client_id": "app",
+        "client_secret": "secret"})
+    assert refreshed.status_code == 400
+
+
+async def test_the_confirmation_keeps_the_validated_redirect(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", attributes={"post.logout.redirect.uris": "+"})
+    await login(realm.http, "test", "app")
+    page = await logout(realm, await id_token(realm))
+    fields = form_fields(page.text)
+    assert fields["post_logout_redirect_uri"] == REDIRECT and fields["state"] == "s"
+    assert code_from(await submit(realm.http, page))["state"] == "s"
