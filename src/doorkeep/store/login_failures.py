@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -23,11 +23,11 @@ class LoginFailureRepo:
         self._c = conn
         self._sqlite = is_sqlite
 
-    def _where(self, realm_id: str, user_id: str) -> tuple[object, object]:
-        return login_failures.c.realm_id == realm_id, login_failures.c.user_id == user_id
+    def _where(self, realm_id: str, user_id: str) -> ColumnElement[bool]:
+        return and_(login_failures.c.realm_id == realm_id, login_failures.c.user_id == user_id)
 
     async def get(self, realm_id: str, user_id: str) -> LoginFailure | None:
-        row = (await self._c.execute(select(login_failures).where(*self._where(realm_id, user_id)))).first()
+        row = (await self._c.execute(select(login_failures).where(self._where(realm_id, user_id)))).first()
         return _failure(row) if row else None
 
     async def lock(self, realm_id: str, user_id: str) -> LoginFailure:
@@ -38,7 +38,7 @@ class LoginFailureRepo:
         values = dataclasses.asdict(LoginFailure(realm_id, user_id))
         dialect = sqlite if self._sqlite else postgresql
         await self._c.execute(dialect.insert(login_failures).values(**values).on_conflict_do_nothing())
-        query = select(login_failures).where(*self._where(realm_id, user_id))
+        query = select(login_failures).where(self._where(realm_id, user_id))
         row = (await self._c.execute(query if self._sqlite else query.with_for_update())).one()
         return _failure(row)
 
@@ -46,17 +46,17 @@ class LoginFailureRepo:
         """Store a record taken with ``lock``."""
         changes = {k: v for k, v in dataclasses.asdict(failure).items() if k not in _KEY}
         await self._c.execute(
-            update(login_failures).where(*self._where(failure.realm_id, failure.user_id)).values(**changes)
+            update(login_failures).where(self._where(failure.realm_id, failure.user_id)).values(**changes)
         )
 
     async def reset(self, realm_id: str, user_id: str) -> None:
         """Keycloak's ``clearFailures`` after a successful login: an existing record is emptied."""
         empty = {k: v for k, v in dataclasses.asdict(LoginFailure(realm_id, user_id)).items() if k not in _KEY}
-        await self._c.execute(update(login_failures).where(*self._where(realm_id, user_id)).values(**empty))
+        await self._c.execute(update(login_failures).where(self._where(realm_id, user_id)).values(**empty))
 
     async def remove(self, realm_id: str, user_id: str) -> bool:
         """Forget one user's failures (an administrator releasing a temporary lockout)."""
-        result = await self._c.execute(delete(login_failures).where(*self._where(realm_id, user_id)))
+        result = await self._c.execute(delete(login_failures).where(self._where(realm_id, user_id)))
         return bool(result.rowcount)
 
     async def remove_all(self, realm_id: str) -> int:
