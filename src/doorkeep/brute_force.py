@@ -151,3 +151,31 @@ async def successful_login(tx: Tx, realm: Realm, user: User) -> None:
     """A correct password clears the user's failures."""
     if realm.brute_force_protected:
         await tx.login_failures.reset(realm.id, user.id)
+
+
+async def enabled_by_admin(tx: Tx, realm: Realm, before: User, after: User, now: int) -> User:
+    """An administrator sets ``enabled: true`` (Keycloak's UserResource.updateUser): a disabled or
+    temporarily locked user's failures are cleared, and a permanent lockout's reason is dropped."""
+    if not before.enabled or temporarily_locked(await tx.login_failures.get(realm.id, before.id), now):
+        await tx.login_failures.reset(realm.id, before.id)
+    return without_lockout_reason(after) if permanently_locked(before) else after
+
+
+# --- the admin view (Keycloak's AttackDetectionResource) ------------------------------------------
+
+LOCKED_FOREVER = 2**63 - 1  # Keycloak's Long.MAX_VALUE for a permanent lockout
+
+
+def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, now: int) -> dict[str, object]:
+    """``GET attack-detection/brute-force/users/{id}``: what the detector knows about one user."""
+    data: dict[str, object] = {"disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0,
+                               "lastIPFailure": "n/a", "failedLoginNotBefore": 0}
+    if not realm.brute_force_protected or failure is None:
+        return data
+    temporary = temporarily_locked(failure, now)
+    if temporary or (user is not None and permanently_locked(user)):
+        data["disabled"] = True
+        data["failedLoginNotBefore"] = failure.failed_login_not_before if temporary else LOCKED_FOREVER
+    data.update(numFailures=failure.num_failures, numTemporaryLockouts=failure.num_temporary_lockouts,
+                lastFailure=failure.last_failure, lastIPFailure=failure.last_ip_failure)
+    return data
