@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from doorkeep.model import LoginFailure, Realm, User
@@ -138,12 +139,22 @@ async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
 
 async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms: int) -> FailureVerdict | None:
     """Count a wrong password of ``user``: the one deliberate write on a failure path (it commits)."""
+    from doorkeep import events  # events needs the password grant, which needs this module
+
     if not realm.brute_force_protected:
         return None
     verdict = record_failure(realm, await tx.login_failures.lock(realm.id, user.id), ip, now_ms)
-    await tx.login_failures.save(verdict.failure)
+    failure = verdict.failure
+    await tx.login_failures.save(failure)
+    details = {"reason": "brute_force_attack detected", "num_failures": failure.num_failures}
+    if verdict.locked_temporarily:
+        until = datetime.fromtimestamp(failure.failed_login_not_before, UTC).replace(tzinfo=None).isoformat()
+        await events.record(tx, realm, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", now=now_ms // 1000, user_id=user.id,
+                            ip=ip, details={**details, "not_before": until})
     if verdict.lock_permanently and user.enabled:
         await tx.users.update(locked_out_user(user))
+        await events.record(tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id,
+                            ip=ip, details=details)
     return verdict
 
 

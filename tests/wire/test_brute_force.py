@@ -211,3 +211,37 @@ async def test_the_login_form_records_a_login_error_event_for_a_locked_user(real
         assert test is not None
         found = await tx.events.find(test.id, types=["LOGIN_ERROR"])
     assert [e.error for e in found][:4] == ["user_temporarily_disabled", *["invalid_user_credentials"] * 3]
+
+
+# --- events --------------------------------------------------------------------------------------
+
+async def _events(env: Env, type: str) -> list[Any]:
+    async with env.db.transaction(write=False) as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        return await tx.events.find(test.id, types=[type])
+
+
+async def test_a_locked_password_grant_is_a_login_error_user_temporarily_disabled(realm: Env) -> None:
+    await protect(realm, events_enabled=True)
+    await fail_grant(realm, 3)
+    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    errors = [e.error for e in await _events(realm, "LOGIN_ERROR")]
+    assert errors == ["user_temporarily_disabled", *["invalid_user_credentials"] * 3]
+
+
+async def test_a_temporary_lockout_is_an_event(realm: Env) -> None:
+    await protect(realm, events_enabled=True)
+    await fail_grant(realm, 3)
+    [event] = await _events(realm, "USER_DISABLED_BY_TEMPORARY_LOCKOUT")
+    assert event.details["reason"] == "brute_force_attack detected" and event.details["num_failures"] == "3"
+    assert event.user_id == (await _user(realm)).id and event.details["not_before"]
+
+
+async def test_a_permanent_lockout_is_an_event_and_later_attempts_are_user_disabled(realm: Env) -> None:
+    await protect(realm, events_enabled=True, permanent_lockout=True)
+    await fail_grant(realm, 3)
+    [event] = await _events(realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT")
+    assert event.details["num_failures"] == "3"
+    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert (await _events(realm, "LOGIN_ERROR"))[0].error == "user_disabled"

@@ -87,8 +87,9 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     username = req.form.get("username") or ""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     now = services.clock.now()
-    if user is not None and await brute_force.refusal(tx, realm, user, now):
-        raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401)  # locked: even the right password
+    refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
+    if refused is not None:  # locked: refused even with the right password
+        raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401, detail=refused)
     if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
         if user is not None and user.enabled:
             await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms())
