@@ -245,3 +245,16 @@ async def test_a_permanent_lockout_is_an_event_and_later_attempts_are_user_disab
     assert event.details["num_failures"] == "3"
     assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
     assert (await _events(realm, "LOGIN_ERROR"))[0].error == "user_disabled"
+
+
+async def test_an_empty_form_password_is_not_counted_but_an_empty_grant_password_is(realm: Env) -> None:
+    await protect(realm)
+    for _ in range(3):
+        realm.clock.advance(5)
+        page = await start(realm.http, "test", "app")
+        await submit(realm.http, page, username="user1", password="")
+    assert await record(realm) is None
+    realm.clock.advance(5)
+    assert_error(await password_grant(realm.http, "test", "app", password=""), 401, *INVALID)
+    failure = await record(realm)
+    assert failure is not None and failure.num_failures == 1

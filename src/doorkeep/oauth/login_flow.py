@@ -136,7 +136,7 @@ async def authenticate(
             return NeedLogin(INVALID_CREDENTIALS, username)
     if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
-        if user is not None and user.enabled:
+        if user is not None and user.enabled and password:  # Keycloak counts no empty form password
             await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
         return NeedLogin(INVALID_CREDENTIALS, username)
