@@ -131,10 +131,13 @@ def without_lockout_reason(user: User) -> User:
 # --- the detector in a transaction --------------------------------------------------------------
 
 async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
-    """Read-only: the event error if the detector refuses ``user`` now (see ``lock_error``)."""
+    """The event error if the detector refuses ``user`` now (see ``lock_error``), in the writing
+    transaction: later attempts on the same user wait for this one's outcome."""
     if not realm.brute_force_protected:
         return None
-    return lock_error(realm, user, await tx.login_failures.get(realm.id, user.id), now)
+    await tx.login_failures.serialize(realm.id, user.id)
+    current = await tx.users.get(user.id) or user  # as the attempt before this one left it
+    return lock_error(realm, current, await tx.login_failures.get(realm.id, user.id), now)
 
 
 async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms: int) -> FailureVerdict | None:
@@ -151,8 +154,9 @@ async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms:
         until = datetime.fromtimestamp(failure.failed_login_not_before, UTC).replace(tzinfo=None).isoformat()
         await events.record(tx, realm, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", now=now_ms // 1000, user_id=user.id,
                             ip=ip, details={**details, "not_before": until})
-    if verdict.lock_permanently and user.enabled:
-        await tx.users.update(locked_out_user(user))
+    current = await tx.users.get(user.id) if verdict.lock_permanently else None
+    if current is not None and current.enabled:
+        await tx.users.update(locked_out_user(current))
         await events.record(tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id,
                             ip=ip, details=details)
     return verdict

@@ -98,3 +98,26 @@ async def test_concurrent_failures_of_one_user_are_all_counted(db: Database) -> 
     async with db.transaction(write=False) as tx:
         record = await tx.login_failures.get(realm.id, user.id)
         assert record is not None and record.num_failures == 5
+
+
+async def test_serialize_queues_attempts_on_one_user_until_the_first_transaction_ends(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        user = await add_user(tx, realm)
+        other = await add_user(tx, realm, "bob")
+    order: list[str] = []
+
+    async def attempt(name: str, who: str, hold: float) -> None:
+        async with db.transaction() as tx:
+            await tx.login_failures.serialize(realm.id, who)
+            order.append(f"{name} in")
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    first = asyncio.create_task(attempt("first", user.id, 0.2))
+    await asyncio.sleep(0.05)
+    await asyncio.gather(first, attempt("second", user.id, 0))
+    assert order == ["first in", "first out", "second in", "second out"]
+    async with db.transaction() as tx:  # no row is created by queueing
+        await tx.login_failures.serialize(realm.id, other.id)
+        assert await tx.login_failures.get(realm.id, other.id) is None

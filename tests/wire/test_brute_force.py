@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -107,6 +108,22 @@ async def test_unknown_users_and_unprotected_realms_record_nothing(realm: Env) -
 async def test_email_login_counts_against_the_same_user(realm: Env) -> None:
     await protect(realm)
     await fail_grant(realm, 3, username="user1@example.com")
+    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+
+
+async def test_another_spelling_of_the_username_counts_against_the_same_user(realm: Env) -> None:
+    await protect(realm)
+    await fail_grant(realm, 3, username="USER1")
+    assert_error(await password_grant(realm.http, "test", "app", "User1"), 401, *INVALID)
+
+
+async def test_parallel_guesses_stop_at_the_failure_factor(realm: Env) -> None:
+    await protect(realm, quick_login_check_milli_seconds=0)
+    answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}")
+                                     for i in range(8)))
+    assert {a.status_code for a in answers} == {401}
+    failure = await record(realm)
+    assert failure is not None and failure.num_failures == 3  # later guesses met the lock, uncounted
     assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
 
 
@@ -258,3 +275,14 @@ async def test_an_empty_form_password_is_not_counted_but_an_empty_grant_password
     assert_error(await password_grant(realm.http, "test", "app", password=""), 401, *INVALID)
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 1
+
+
+async def test_parallel_guesses_cannot_outrun_a_permanent_lockout(realm: Env) -> None:
+    await protect(realm, permanent_lockout=True, quick_login_check_milli_seconds=0)
+    answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}")
+                                     for i in range(8)))
+    assert {a.status_code for a in answers} == {401}
+    failure = await record(realm)
+    assert failure is not None and failure.num_failures == 3  # the guesses after the lockout were refused
+    assert not (await _user(realm)).enabled
+    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)

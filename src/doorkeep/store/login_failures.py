@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import ColumnElement, and_, delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,6 +29,18 @@ class LoginFailureRepo:
     async def get(self, realm_id: str, user_id: str) -> LoginFailure | None:
         row = (await self._c.execute(select(login_failures).where(self._where(realm_id, user_id)))).first()
         return _failure(row) if row else None
+
+    async def serialize(self, realm_id: str, user_id: str) -> None:
+        """Queue this transaction behind any other login attempt on the same user until it ends.
+
+        The lockout check and the failure it may record are then one step, so parallel guesses cannot
+        all pass the check before the first failure lands. SQLite writers are serial already; on
+        PostgreSQL a transaction-scoped advisory lock does it without creating a row.
+        """
+        if self._sqlite:
+            return
+        key = func.hashtextextended(f"doorkeep.login_failures:{realm_id}:{user_id}", 0)
+        await self._c.execute(select(func.pg_advisory_xact_lock(key)))
 
     async def lock(self, realm_id: str, user_id: str) -> LoginFailure:
         """The user's record, created empty if missing and row-locked until the transaction ends.
