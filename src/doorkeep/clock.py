@@ -37,10 +37,10 @@ class FakeClock:
         return self._ms
 
     def advance(self, seconds: int) -> None:
-        self._ms += seconds * 1000
+        self._ms += int(seconds * 1000)
 
     def advance_ms(self, ms: int) -> None:
         self._ms += ms
 
     def set(self, epoch: int) -> None:
-        self._ms = epoch * 1000
+        self._ms = int(epoch * 1000)
