@@ -121,3 +121,14 @@ async def test_serialize_queues_attempts_on_one_user_until_the_first_transaction
     async with db.transaction() as tx:  # no row is created by queueing
         await tx.login_failures.serialize(realm.id, other.id)
         assert await tx.login_failures.get(realm.id, other.id) is None
+
+
+async def test_deleting_the_realm_deletes_its_records_only(db: Database) -> None:
+    async with db.transaction() as tx:
+        doomed, bystander = await add_realm(tx), await add_realm(tx, "bystander")
+        alice, bob = await add_user(tx, doomed), await add_user(tx, bystander, "bob")
+        await tx.login_failures.lock(doomed.id, alice.id)
+        await tx.login_failures.lock(bystander.id, bob.id)
+        await tx.realms.delete(doomed.id)
+        assert await tx.login_failures.get(doomed.id, alice.id) is None
+        assert await tx.login_failures.get(bystander.id, bob.id) is not None
