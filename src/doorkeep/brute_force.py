@@ -48,10 +48,19 @@ def permanently_locked(user: User) -> bool:
     return not user.enabled and PERMANENT_LOCKOUT in values
 
 
+def live(realm: Realm, failure: LoginFailure | None, now: int) -> LoginFailure | None:
+    """The record, unless its last failure is more than ``maxDeltaTimeSeconds`` old: Keycloak lets
+    such records expire (except with permanent lockout alone, where failures are kept)."""
+    if failure is None or _only_permanent(realm) or failure.last_failure <= 0:
+        return failure
+    return None if now * 1000 - failure.last_failure > realm.max_delta_time_seconds * 1000 else failure
+
+
 def lock_error(realm: Realm, user: User, failure: LoginFailure | None, now: int) -> str | None:
     """The event error when the detector refuses this user before any password check; None lets it on."""
     if not realm.brute_force_protected:
         return None
+    failure = live(realm, failure, now)
     if permanently_locked(user):
         return USER_DISABLED
     if temporarily_locked(failure, now):
@@ -185,6 +194,7 @@ def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, n
     """``GET attack-detection/brute-force/users/{id}``: what the detector knows about one user."""
     data: dict[str, object] = {"disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0,
                                "lastIPFailure": "n/a", "failedLoginNotBefore": 0}
+    failure = live(realm, failure, now)
     if not realm.brute_force_protected or failure is None:
         return data
     temporary = temporarily_locked(failure, now)

@@ -219,3 +219,29 @@ def test_without_lockout_reason_drops_only_that_attribute() -> None:
     assert bf.without_lockout_reason(user).attributes == {"dept": ["x"]}
     plain = User(id="u", realm_id="r", username="alice")
     assert bf.without_lockout_reason(plain) is plain
+
+
+def test_a_record_expires_max_delta_after_its_last_failure() -> None:
+    r = realm(max_delta_time_seconds=600)
+    record = LoginFailure("r", "u", num_failures=2, last_failure=1_000_000_000, failed_login_not_before=1_000_000_700)
+    assert bf.live(r, record, 1_000_000 + 600) == record
+    assert bf.live(r, record, 1_000_000 + 601) is None
+    user = User(id="u", realm_id="r", username="alice")
+    assert bf.lock_error(r, user, record, 1_000_000 + 599) == bf.USER_TEMPORARILY_DISABLED
+    assert bf.lock_error(r, user, record, 1_000_000 + 601) is None  # the lock went with the record
+
+
+def test_with_permanent_lockout_alone_records_never_expire() -> None:
+    r = realm(permanent_lockout=True, max_delta_time_seconds=600)
+    record = LoginFailure("r", "u", num_failures=2, last_failure=1_000_000_000)
+    assert bf.live(r, record, 10_000_000) == record
+    assert bf.live(r, None, 0) is None
+
+
+def test_the_status_of_an_expired_record_is_empty() -> None:
+    r = realm(max_delta_time_seconds=600)
+    record = LoginFailure("r", "u", num_failures=2, last_failure=1_000_000_000, last_ip_failure=IP)
+    assert bf.status_json(r, None, record, 1_000_000)["numFailures"] == 2
+    assert bf.status_json(r, None, record, 1_000_601) == {
+        "disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0, "lastIPFailure": "n/a",
+        "failedLoginNotBefore": 0}

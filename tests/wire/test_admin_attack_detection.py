@@ -216,3 +216,20 @@ async def test_another_realms_admin_cannot_clear_this_realms_failures(realm: Env
     headers = await _realm_admin(realm, "manager", "manage-users")
     assert (await realm.http.delete("/admin/realms/other/attack-detection/brute-force/users",
                                     headers=headers)).status_code == 403
+
+
+async def test_turning_detection_off_forgets_every_failure(realm: Env) -> None:
+    await update_realm(realm.db, "test", brute_force_protected=True, failure_factor=2)
+    headers = await realm.admin_headers()
+    await _fail(realm, 2)
+    assert (await realm.http.put(REALM, json={"bruteForceProtected": False}, headers=headers)).status_code == 204
+    assert (await realm.http.put(REALM, json={"bruteForceProtected": True}, headers=headers)).status_code == 204
+    assert (await password_grant(realm.http, "test", "app")).status_code == 200
+
+
+async def test_a_settings_change_with_detection_on_keeps_the_failures(realm: Env) -> None:
+    await update_realm(realm.db, "test", brute_force_protected=True, failure_factor=2)
+    headers = await realm.admin_headers()
+    await _fail(realm, 2)
+    assert (await realm.http.put(REALM, json={"failureFactor": 5}, headers=headers)).status_code == 204
+    assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")
