@@ -13,7 +13,8 @@ user is refused even with the right password, and an attempt refused that way is
   lockouts when that is above 0) the user is disabled with the attribute
   ``disabledReason = permanentLockout``.
 - A successful login clears the record; so does an administrator (attack-detection endpoints, or
-  re-enabling the user).
+  re-enabling the user). A record expires ``maxDeltaTimeSeconds`` after its last failure, and
+  turning detection off forgets every record of the realm.
 """
 
 from __future__ import annotations
