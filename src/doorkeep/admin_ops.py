@@ -42,6 +42,8 @@ async def update_realm(tx: Tx, old: Realm, new: Realm) -> Realm:
             raise AdminError(409, "Realm with same name exists")
         await _rename_realm_parts(tx, old, new.name)
     await tx.realms.update(new)
+    if not new.brute_force_protected:  # as Keycloak: with detection off, every failure is forgotten
+        await tx.login_failures.remove_all(new.id)
     return new
 
 

@@ -158,6 +158,8 @@ async def token_failed(
     if not saved(req.realm, type):
         return
     error = TOKEN_ERRORS.get(err.description, err.error)
+    if err.detail in ("user_disabled", "user_temporarily_disabled"):  # refused by Brute Force Detection
+        error = err.detail
     if client is None and err.error == "invalid_client" and err.description == e.INVALID_CLIENT_CREDENTIALS:
         known = await tx.clients.get_by_client_id(req.realm.id, client_id or "")
         error = "client_not_found" if known is None else "client_disabled"

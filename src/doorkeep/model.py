@@ -52,6 +52,16 @@ class Realm:
     verify_email: bool = False
     edit_username_allowed: bool = False
     brute_force_protected: bool = False
+    # Brute Force Detection (Keycloak's RealmRepresentation names and defaults; see brute_force.py).
+    permanent_lockout: bool = False
+    max_temporary_lockouts: int = 0
+    brute_force_strategy: str = "MULTIPLE"  # or "LINEAR"
+    max_failure_wait_seconds: int = 900
+    minimum_quick_login_wait_seconds: int = 60
+    wait_increment_seconds: int = 60
+    quick_login_check_milli_seconds: int = 1000
+    max_delta_time_seconds: int = 43200
+    failure_factor: int = 30
     config_version: int = 0  # bumped by the store on every client, scope or role change
     attributes: JSON = field(default_factory=dict)
 
@@ -138,6 +148,19 @@ class User:
     service_account_client_id: str | None = None
     attributes: JSON = field(default_factory=dict)
     required_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoginFailure:
+    """Keycloak's UserLoginFailure: one user's recent failed logins (``last_failure`` in ms)."""
+
+    realm_id: str
+    user_id: str
+    num_failures: int = 0
+    num_temporary_lockouts: int = 0
+    last_failure: int = 0
+    last_ip_failure: str | None = None
+    failed_login_not_before: int = 0  # epoch seconds; locked until then
 
 
 UPDATE_PASSWORD = "UPDATE_PASSWORD"

@@ -52,6 +52,15 @@ REALM_FIELDS: dict[str, str] = {
     "verifyEmail": "verify_email",
     "editUsernameAllowed": "edit_username_allowed",
     "bruteForceProtected": "brute_force_protected",
+    "permanentLockout": "permanent_lockout",
+    "maxTemporaryLockouts": "max_temporary_lockouts",
+    "bruteForceStrategy": "brute_force_strategy",
+    "maxFailureWaitSeconds": "max_failure_wait_seconds",
+    "minimumQuickLoginWaitSeconds": "minimum_quick_login_wait_seconds",
+    "waitIncrementSeconds": "wait_increment_seconds",
+    "quickLoginCheckMilliSeconds": "quick_login_check_milli_seconds",
+    "maxDeltaTimeSeconds": "max_delta_time_seconds",
+    "failureFactor": "failure_factor",
     "attributes": "attributes",
 }
 CLIENT_FIELDS: dict[str, str] = {
@@ -92,6 +101,8 @@ USER_FIELDS: dict[str, str] = {
     "requiredActions": "required_actions",
 }
 _INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type == "int"} | {"not_before", "created_timestamp"}
+# String fields that are Java enums in Keycloak's representations: any other value is refused.
+_ENUMS = {"brute_force_strategy": ("LINEAR", "MULTIPLE")}
 
 
 class RepresentationError(ValueError):
@@ -120,6 +131,8 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
         return {str(k): v for k, v in value.items()}
     if not isinstance(value, str):
         raise RepresentationError(f"{where}: expected a string")
+    if attr in _ENUMS and value not in _ENUMS[attr]:
+        raise RepresentationError(f"{where}: expected one of {', '.join(_ENUMS[attr])}")
     return value
 
 

@@ -6,15 +6,16 @@ Each step returns an outcome the web layer renders (a page, or a redirect to the
 from __future__ import annotations
 
 import asyncio
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep import events, passwords
+from doorkeep import brute_force, events, passwords
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm, User, UserSession, with_password_update
 from doorkeep.oauth import authorize
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.grants.password import check_password, find_user
+from doorkeep.oauth.grants.password import NO_CREDENTIAL, check_password, find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -100,19 +101,50 @@ async def begin(
     return NeedLogin(username=request.login_hint or "")
 
 
+async def precheck(
+    tx: Tx, realm: Realm, auth_session_id: str, session_code: str, username: str, password: str, now: int,
+) -> tuple[str, bool] | None:
+    """Check the login form's password in a reading transaction, before the writing one opens.
+
+    Argon2 then never runs under the write lock (SQLite's is global). Only a form of a live
+    authentication session gets a password hashed. The verdict names the credential it was made
+    against; ``authenticate`` reuses it only if that is still the user's credential.
+    """
+    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
+        return None
+    if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
+        return None
+    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    cred = await tx.users.password(user.id) if user else None
+    ok = await check_password(tx, user, password)
+    return (cred.id if cred else NO_CREDENTIAL, ok)
+
+
 async def authenticate(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, username: str, password: str,
-    browser: Browser, remember_me: bool = False,
+    browser: Browser, remember_me: bool = False, verdict: tuple[str, bool] | None = None,
 ) -> Outcome:
+    """The username and password form. Brute Force Detection is asked first: a locked user gets the
+    wrong-password answer even with the right password, and that attempt is not counted."""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
-    if not await check_password(tx, user, password) or user is None:
+    if user is not None:
+        refused = await brute_force.refusal(tx, realm, user, services.clock.now())
+        if refused is not None:
+            await _login_event(tx, services, realm, client, request, user, username, browser.ip_address,
+                               error=refused)
+            return NeedLogin(INVALID_CREDENTIALS, username)
+    if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
+        if user is not None and user.enabled and password:  # Keycloak counts no empty form password
+            await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
         return NeedLogin(INVALID_CREDENTIALS, username)
     if not user.enabled:
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address,
                            error="user_disabled")
         return NeedLogin(ACCOUNT_DISABLED, username)
+    await brute_force.successful_login(tx, realm, user)
     return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser,
                         remember_me=remember_me)
 

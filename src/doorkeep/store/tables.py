@@ -272,3 +272,16 @@ events = Table(
     Column("details", JSON, nullable=False),
     Index("ix_events_realm_time", "realm_id", "time"),
 )
+
+# Brute Force Detection: Keycloak's UserLoginFailure, one row per user with recent failed logins.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("num_failures", Integer, nullable=False),
+    Column("num_temporary_lockouts", Integer, nullable=False),
+    Column("last_failure", BigInteger, nullable=False),  # ms
+    Column("last_ip_failure", String(255), nullable=True),
+    Column("failed_login_not_before", BigInteger, nullable=False),  # epoch seconds
+)

@@ -10,6 +10,7 @@ from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
+from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.sessions import SessionRepo
@@ -29,5 +30,6 @@ class Tx:
         self.flows = FlowRepo(conn)
         self.config = CachedConfig(cache or ConfigCache(), self)
         self.events = EventRepo(conn)
+        self.login_failures = LoginFailureRepo(conn, is_sqlite)
         # Actions to run once the transaction has committed (cache invalidation, notifications).
         self.after_commit: list[Callable[[], None]] = []

@@ -201,6 +201,11 @@ async def _action(request: Request, step: str) -> Response:
         return html(pages.error(display(realm), err.description), 400)
     services = state(request).services
     origin = browser(request)
+    verdict = None
+    if step == "authenticate":  # the password is hashed outside the write transaction (L5)
+        verdict = await in_transaction(request, lambda tx: login_flow.precheck(
+            tx, realm, request.cookies.get(sso.AUTH_COOKIE, ""), form.get("session_code") or "",
+            form.get("username") or "", form.get("password") or "", services.clock.now()), write=False)
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
@@ -222,7 +227,7 @@ async def _action(request: Request, step: str) -> Response:
         if step == "authenticate":  # only while credentials are pending (checked above)
             outcome = await login_flow.authenticate(
                 tx, services, realm, client, auth_request, form.get("username") or "", form.get("password") or "",
-                origin, remember_me=form.get("rememberMe") in ("on", "true"))
+                origin, remember_me=form.get("rememberMe") in ("on", "true"), verdict=verdict)
         elif user is None or not user.enabled:
             outcome = login_flow.NeedLogin()
         elif step == "required-action":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import passwords
+from doorkeep import brute_force, passwords
 from doorkeep.errors import (
     ACCOUNT_NOT_SET_UP,
     CONSENT_REQUIRED,
@@ -86,10 +86,17 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     granted = await scope_rules.resolve(tx, client, scope_param)
     username = req.form.get("username") or ""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    now = services.clock.now()
+    refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
+    if refused is not None:  # locked: refused even with the right password
+        raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401, detail=refused)
     if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
+        if user is not None and user.enabled:
+            await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms())
         raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401)
     if not user.enabled:
         raise OAuthError("invalid_grant", "Account disabled")
+    await brute_force.successful_login(tx, realm, user)
     if user.required_actions:
         raise OAuthError("invalid_grant", ACCOUNT_NOT_SET_UP)
     roles = await effective_roles(tx, user, client, granted.scopes)
@@ -97,7 +104,6 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
     if use_refresh and granted.offline:
         require_offline_allowed(probe)  # validate before writing anything
-    now = services.clock.now()
     us, cs = await service.start_online(
         tx, realm, user, client, scope_param=scope_param, now=now, ip_address=req.ip_address,
         login_username=username, notes={"grant_type": GRANT_TYPE}, user_agent=req.user_agent,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import provisioning
+from doorkeep import brute_force, provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
@@ -181,6 +181,8 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     creds = _credentials(rep)
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
+    if rep.get("enabled") is True:  # re-enabling releases a brute-force lockout
+        updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
 
 

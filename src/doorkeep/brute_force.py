@@ -1,0 +1,207 @@
+"""Brute Force Detection, as Keycloak 26's DefaultBruteForceProtector does it.
+
+The rules are pure functions over a ``LoginFailure`` record (counted per user, in the database, so
+every worker and node agrees). The detector is consulted *before* the password is checked: a locked
+user is refused even with the right password, and an attempt refused that way is not counted.
+
+- A wrong password of an existing user records a failure (unknown users record nothing). More than
+  ``maxDeltaTimeSeconds`` after the previous failure the count starts again.
+- Temporary lockout: ``waitIncrementSeconds`` × (failures ÷ ``failureFactor``) with the ``MULTIPLE``
+  strategy, × (1 + failures − ``failureFactor``) with ``LINEAR``, capped at ``maxFailureWaitSeconds``.
+  Two failures closer than ``quickLoginCheckMilliSeconds`` lock for ``minimumQuickLoginWaitSeconds``.
+- Permanent lockout: after ``failureFactor`` failures (or after ``maxTemporaryLockouts`` temporary
+  lockouts when that is above 0) the user is disabled with the attribute
+  ``disabledReason = permanentLockout``.
+- A successful login clears the record; so does an administrator (attack-detection endpoints, or
+  re-enabling the user). A record expires ``maxDeltaTimeSeconds`` after its last failure, and
+  turning detection off forgets every record of the realm.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from doorkeep.model import LoginFailure, Realm, User
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+DISABLED_REASON = "disabledReason"
+PERMANENT_LOCKOUT = "permanentLockout"
+# Event errors (Keycloak's Errors.USER_DISABLED / USER_TEMPORARILY_DISABLED).
+USER_DISABLED = "user_disabled"
+USER_TEMPORARILY_DISABLED = "user_temporarily_disabled"
+MAX_NOT_BEFORE = 2**31 - 1  # Keycloak keeps failedLoginNotBefore in a Java int
+
+
+def temporarily_locked(failure: LoginFailure | None, now: int) -> bool:
+    """Locked until ``failed_login_not_before`` (epoch seconds)."""
+    return failure is not None and now < failure.failed_login_not_before
+
+
+def permanently_locked(user: User) -> bool:
+    """Disabled by the detector (not by an administrator)."""
+    reason = user.attributes.get(DISABLED_REASON)
+    values = reason if isinstance(reason, list) else [reason]
+    return not user.enabled and PERMANENT_LOCKOUT in values
+
+
+def live(realm: Realm, failure: LoginFailure | None, now: int) -> LoginFailure | None:
+    """The record, unless its last failure is more than ``maxDeltaTimeSeconds`` old: Keycloak lets
+    such records expire (except with permanent lockout alone, where failures are kept)."""
+    if failure is None or _only_permanent(realm) or failure.last_failure <= 0:
+        return failure
+    return None if now * 1000 - failure.last_failure > realm.max_delta_time_seconds * 1000 else failure
+
+
+def lock_error(realm: Realm, user: User, failure: LoginFailure | None, now: int) -> str | None:
+    """The event error when the detector refuses this user before any password check; None lets it on."""
+    if not realm.brute_force_protected:
+        return None
+    failure = live(realm, failure, now)
+    if permanently_locked(user):
+        return USER_DISABLED
+    if temporarily_locked(failure, now):
+        return USER_TEMPORARILY_DISABLED
+    return None
+
+
+@dataclass(frozen=True)
+class FailureVerdict:
+    failure: LoginFailure  # the record to store
+    lock_permanently: bool  # disable the user now
+    locked_temporarily: bool  # this failure started a (new) temporary lockout
+
+
+def _only_permanent(realm: Realm) -> bool:
+    return realm.permanent_lockout and realm.max_temporary_lockouts == 0
+
+
+def _wait_seconds(realm: Realm, num_failures: int) -> int:
+    factor = realm.failure_factor
+    if _only_permanent(realm) or factor <= 0:
+        return 0
+    if realm.brute_force_strategy == "LINEAR":
+        return realm.wait_increment_seconds * (1 + num_failures - factor)
+    return realm.wait_increment_seconds * (num_failures // factor)
+
+
+def record_failure(realm: Realm, previous: LoginFailure, ip: str | None, now_ms: int) -> FailureVerdict:
+    """The record after one more failed login at ``now_ms`` from ``ip`` (Keycloak's ``failure``)."""
+    last = previous.last_failure
+    delta = now_ms - last if last > 0 else 0
+    current = previous
+    if not _only_permanent(realm) and delta > realm.max_delta_time_seconds * 1000:
+        current = cleared(previous)  # the previous failures are too old to count
+    num = current.num_failures + 1
+    lockouts = current.num_temporary_lockouts
+    not_before = current.failed_login_not_before
+    wait = _wait_seconds(realm, num)
+    quick = False
+    if wait <= 0 and last > 0 and delta < realm.quick_login_check_milli_seconds:
+        wait, quick = realm.minimum_quick_login_wait_seconds, True
+    locked_temporarily = False
+    if wait > 0:
+        if not _only_permanent(realm):
+            wait = min(realm.max_failure_wait_seconds, wait)
+        if not quick:
+            lockouts += 1
+        if quick or not realm.permanent_lockout or lockouts <= realm.max_temporary_lockouts:
+            not_before = min(now_ms // 1000 + wait, MAX_NOT_BEFORE)
+            locked_temporarily = True
+    permanent = realm.permanent_lockout and (
+        lockouts > realm.max_temporary_lockouts or (realm.max_temporary_lockouts == 0 and num >= realm.failure_factor)
+    )
+    failure = dataclasses.replace(current, num_failures=num, num_temporary_lockouts=lockouts, last_failure=now_ms,
+                                  last_ip_failure=ip, failed_login_not_before=not_before)
+    return FailureVerdict(failure, permanent, locked_temporarily)
+
+
+def cleared(failure: LoginFailure) -> LoginFailure:
+    """Keycloak's ``clearFailures``: the record stays, with nothing in it."""
+    return LoginFailure(failure.realm_id, failure.user_id)
+
+
+def locked_out_user(user: User) -> User:
+    """The user disabled by a permanent lockout."""
+    return dataclasses.replace(user, enabled=False,
+                               attributes={**user.attributes, DISABLED_REASON: [PERMANENT_LOCKOUT]})
+
+
+def without_lockout_reason(user: User) -> User:
+    """Keycloak's ``cleanUpPermanentLockout``: drop the reason once an administrator re-enables the user."""
+    if DISABLED_REASON not in user.attributes:
+        return user
+    return dataclasses.replace(user, attributes={k: v for k, v in user.attributes.items() if k != DISABLED_REASON})
+
+
+# --- the detector in a transaction --------------------------------------------------------------
+
+async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
+    """The event error if the detector refuses ``user`` now (see ``lock_error``), in the writing
+    transaction: later attempts on the same user wait for this one's outcome."""
+    if not realm.brute_force_protected:
+        return None
+    await tx.login_failures.serialize(realm.id, user.id)
+    current = await tx.users.get(user.id) or user  # as the attempt before this one left it
+    return lock_error(realm, current, await tx.login_failures.get(realm.id, user.id), now)
+
+
+async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms: int) -> FailureVerdict | None:
+    """Count a wrong password of ``user``: the one deliberate write on a failure path (it commits)."""
+    from doorkeep import events  # events needs the password grant, which needs this module
+
+    if not realm.brute_force_protected:
+        return None
+    verdict = record_failure(realm, await tx.login_failures.lock(realm.id, user.id), ip, now_ms)
+    failure = verdict.failure
+    await tx.login_failures.save(failure)
+    details = {"reason": "brute_force_attack detected", "num_failures": failure.num_failures}
+    if verdict.locked_temporarily:
+        until = datetime.fromtimestamp(failure.failed_login_not_before, UTC).replace(tzinfo=None).isoformat()
+        await events.record(tx, realm, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", now=now_ms // 1000, user_id=user.id,
+                            ip=ip, details={**details, "not_before": until})
+    current = await tx.users.get(user.id) if verdict.lock_permanently else None
+    if current is not None and current.enabled:
+        await tx.users.update(locked_out_user(current))
+        await events.record(tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id,
+                            ip=ip, details=details)
+    return verdict
+
+
+async def successful_login(tx: Tx, realm: Realm, user: User) -> None:
+    """A correct password clears the user's failures."""
+    if realm.brute_force_protected:
+        await tx.login_failures.reset(realm.id, user.id)
+
+
+async def enabled_by_admin(tx: Tx, realm: Realm, before: User, after: User, now: int) -> User:
+    """An administrator sets ``enabled: true`` (Keycloak's UserResource.updateUser): a disabled or
+    temporarily locked user's failures are cleared, and a permanent lockout's reason is dropped."""
+    if not before.enabled or temporarily_locked(await tx.login_failures.get(realm.id, before.id), now):
+        await tx.login_failures.reset(realm.id, before.id)
+    return without_lockout_reason(after) if permanently_locked(before) else after
+
+
+# --- the admin view (Keycloak's AttackDetectionResource) ------------------------------------------
+
+LOCKED_FOREVER = 2**63 - 1  # Keycloak's Long.MAX_VALUE for a permanent lockout
+
+
+def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, now: int) -> dict[str, object]:
+    """``GET attack-detection/brute-force/users/{id}``: what the detector knows about one user."""
+    data: dict[str, object] = {"disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0,
+                               "lastIPFailure": "n/a", "failedLoginNotBefore": 0}
+    failure = live(realm, failure, now)
+    if not realm.brute_force_protected or failure is None:
+        return data
+    temporary = temporarily_locked(failure, now)
+    if temporary or (user is not None and permanently_locked(user)):
+        data["disabled"] = True
+        data["failedLoginNotBefore"] = failure.failed_login_not_before if temporary else LOCKED_FOREVER
+    data.update(numFailures=failure.num_failures, numTemporaryLockouts=failure.num_temporary_lockouts,
+                lastFailure=failure.last_failure, lastIPFailure=failure.last_ip_failure)
+    return data

@@ -1,0 +1,89 @@
+"""L5: argon2 never runs while this process holds SQLite's write lock (a login must not stall token writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from browser_flow import code_from, start, submit
+from doorkeep import passwords
+from doorkeep.store import database
+from support import password_grant, seed_client, seed_realm, seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(env.db, env.clock, "test", "user1")
+    return env
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For every password check: whether it ran under the write lock (the flag travels into the thread)."""
+    seen: list[bool] = []
+    verify = passwords.verify
+
+    def spy(*args: Any) -> bool:
+        seen.append(database._holding_write_lock.get())
+        return bool(verify(*args))
+
+    monkeypatch.setattr(passwords, "verify", spy)
+    return seen
+
+
+@pytest.mark.parametrize("password", ["password", "wrong"])
+async def test_the_login_form_checks_the_password_outside_the_write_lock(
+    realm: Env, hashes: list[bool], password: str,
+) -> None:
+    page = await start(realm.http, "test", "app")
+    answer = await submit(realm.http, page, username="user1", password=password)
+    if password == "password":
+        code_from(answer)
+    assert hashes == [False]
+
+
+async def test_an_unknown_user_on_the_login_form_costs_one_hash_outside_the_lock(
+    realm: Env, hashes: list[bool],
+) -> None:
+    page = await start(realm.http, "test", "app")
+    await submit(realm.http, page, username="ghost", password="x")
+    assert hashes == [False]
+
+
+async def test_a_forged_form_gets_no_password_hashed(realm: Env, hashes: list[bool]) -> None:
+    page = await start(realm.http, "test", "app")
+    refused = await submit(realm.http, page, username="user1", password="password", session_code="forged")
+    assert refused.status_code == 400 and hashes == []
+
+
+async def test_the_password_grant_checks_the_password_outside_the_write_lock(realm: Env, hashes: list[bool]) -> None:
+    assert (await password_grant(realm.http, "test", "app")).status_code == 200
+    assert hashes == [False]
+
+
+async def test_a_password_changed_between_the_check_and_the_login_is_checked_again(
+    realm: Env, hashes: list[bool], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from doorkeep.bootstrap import set_password
+    from doorkeep.oauth import login_flow
+
+    precheck = login_flow.precheck
+
+    async def precheck_then_change(tx: Any, test: Any, *args: Any) -> Any:
+        verdict = await precheck(tx, test, *args)
+        async with realm.db.transaction() as other:  # another request changes the password meanwhile
+            user = await other.users.get_by_username(test.id, "user1")
+            assert user is not None
+            await set_password(other, user, "changed", realm.clock.now())
+        return verdict
+
+    monkeypatch.setattr(login_flow, "precheck", precheck_then_change)
+    page = await start(realm.http, "test", "app")
+    refused = await submit(realm.http, page, username="user1", password="password")
+    assert "Invalid username or password." in refused.text  # the old password's verdict was not reused
