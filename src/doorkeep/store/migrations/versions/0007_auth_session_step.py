@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_auth_session_step"
-down_revision = "0005"
+down_revision = "0006_brute_force"
 branch_labels = None
 depends_on = None
 
