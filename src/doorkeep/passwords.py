@@ -85,7 +85,7 @@ def verify(password: str, secret_data: dict[str, Any], credential_data: dict[str
             actual = hashlib.pbkdf2_hmac(name, password.encode(), salt, iterations, len(expected))
         else:
             return False
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError):
         return False
     return hmac.compare_digest(actual, expected)
 

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
+from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
 
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
@@ -92,6 +93,7 @@ USER_FIELDS: dict[str, str] = {
     "requiredActions": "required_actions",
 }
 _INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type == "int"} | {"not_before", "created_timestamp"}
+_LONG_FIELDS = {"created_timestamp"}  # milliseconds
 
 
 class RepresentationError(ValueError):
@@ -105,11 +107,12 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
             raise RepresentationError(f"{where}: expected true or false")
         return value
     if isinstance(current, int) or attr in _INT_FIELDS:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.lstrip("-").isdigit():
-                return int(value)
-            raise RepresentationError(f"{where}: expected a number")
-        return value
+        # Keycloak's fields are Java ints (timestamps longs); Jackson also reads "300" as 300.
+        low, high = (LONG_MIN, LONG_MAX) if attr in _LONG_FIELDS else (INT_MIN, INT_MAX)
+        number = parse_int(value, low, high) if isinstance(value, (int, str)) else None
+        if number is None:
+            raise RepresentationError(f"{where}: expected a number between {low} and {high}")
+        return number
     if isinstance(current, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise RepresentationError(f"{where}: expected a list of strings")

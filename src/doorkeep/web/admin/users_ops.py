@@ -93,12 +93,9 @@ async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Clie
 
 
 def int_param(request: Request, name: str, default: int) -> int:
-    """An integer query parameter (``first``, ``max``); absent or malformed gives the default."""
-    raw = request.query_params.get(name)
-    try:
-        return int(raw) if raw is not None else default
-    except ValueError:
-        return default
+    """An integer query parameter (``first``, ``max``); absent gives the default, malformed a 404 (JAX-RS)."""
+    value = common.query_int(request, name)
+    return default if value is None else value
 
 
 # --- users -------------------------------------------------------------------------------------
