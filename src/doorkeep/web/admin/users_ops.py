@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import provisioning
+from doorkeep import provisioning, user_profile
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
@@ -138,6 +138,11 @@ async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], no
     return dataclasses.replace(user, required_actions=actions)
 
 
+def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
+    """The user-profile attributes of a UserRepresentation that Keycloak validates."""
+    return {k: rep.get(k) for k in ("email", "firstName", "lastName")}
+
+
 async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
     """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles."""
     if not isinstance(rep, dict):
@@ -151,6 +156,7 @@ async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
                 created_timestamp=now * 1000)
     user = _representation(user, rep, CREATE_FIELDS)
     creds = _credentials(rep)
+    user_profile.require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
     await provisioning.create_user(tx, realm, user)
     updated = await _apply_credentials(tx, user, creds, now)
@@ -164,12 +170,15 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     if not isinstance(rep, dict):
         raise bad_request()
     username = rep.get("username")
-    if isinstance(username, str) and username.strip() and username.strip().lower() != user.username:
+    changes_username = isinstance(username, str) and username.strip() and username.strip().lower() != user.username
+    if isinstance(username, str) and changes_username:
         if await tx.users.get_by_username(realm.id, username.strip()) is not None:
             raise AdminError(409, "User exists with same username")
         user = dataclasses.replace(user, username=username.strip().lower())
     updated = _representation(user, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
+    user_profile.require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})},
+                               shrink=True)
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
     await tx.users.update(updated)
