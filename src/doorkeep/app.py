@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +22,7 @@ from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
 from doorkeep.web.http import AppState, json_response
 from doorkeep.web.routes import routes
+from doorkeep.web.server_errors import CatchServerErrors
 
 log = logging.getLogger("doorkeep")
 
@@ -72,6 +74,7 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         if db is None:
             await database.dispose()
 
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error})
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
+                    middleware=[Middleware(CatchServerErrors)])
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
     return app
