@@ -194,3 +194,27 @@ async def test_a_huge_content_length_header_is_not_a_500(env: Env) -> None:
                                             "Content-Length": "9" * 30})
     assert response.status_code < 500
     assert REDIRECT
+
+
+async def test_nul_bytes_and_overlong_names_are_client_errors_on_every_engine(env: Env) -> None:
+    """PostgreSQL refuses NUL bytes in text and strings longer than their column; SQLite does not.
+    Either way the answer is a 4xx (a 400 "Invalid input" where the database refused it)."""
+    headers = await _setup(env)
+    calls: list[tuple[str, str, dict[str, object] | None]] = [
+        ("GET", "/admin/realms/%00", None), ("GET", f"{ADMIN}/users/%00", None), ("GET", f"{ADMIN}/roles/a%00b", None),
+        ("GET", f"{ADMIN}/clients/%00/roles", None), ("POST", "/admin/realms", {"realm": "y" * 300}),
+        ("POST", f"{ADMIN}/clients", {"clientId": "c" * 300}), ("POST", f"{ADMIN}/roles", {"name": "r" * 300}),
+        ("POST", f"{ADMIN}/clients", {"clientId": "nul\u0000id"}), ("POST", f"{ADMIN}/roles", {"name": "n\u0000"}),
+        ("POST", f"{ADMIN}/users", {"username": "nul\u0000user"}),
+    ]
+    for method, url, body in calls:
+        response = await env.http.request(method, url, json=body, headers=headers)
+        assert 400 <= response.status_code < 500 or response.status_code == 201, (method, url, response.text)
+        if response.status_code == 400 and response.json().get("error_description") == "Invalid input":
+            assert response.json() == {"error": "invalid_request", "error_description": "Invalid input"}
+    for username in ("nul\u0000user", "u" * 300):
+        response = await password_grant(env.http, "test", "app", username)
+        assert response.status_code in (400, 401), response.text
+    page = await env.http.get("/realms/test/protocol/openid-connect/auth", params={
+        "client_id": "app\u0000", "redirect_uri": REDIRECT, "response_type": "code"})
+    assert 400 <= page.status_code < 500
