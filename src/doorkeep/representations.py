@@ -111,7 +111,10 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
         low, high = (LONG_MIN, LONG_MAX) if attr in _LONG_FIELDS else (INT_MIN, INT_MAX)
         number = parse_int(value, low, high) if isinstance(value, (int, str)) else None
         if number is None:
-            raise RepresentationError(f"{where}: expected a number between {low} and {high}")
+            digits = value.lstrip("+-") if isinstance(value, str) else ""
+            whole = digits.isascii() and digits.isdecimal()
+            whole = whole or (isinstance(value, int) and not isinstance(value, bool))
+            raise RepresentationError(f"{where}: number out of range" if whole else f"{where}: expected a number")
         return number
     if isinstance(current, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
