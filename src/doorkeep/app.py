@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -74,7 +73,7 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         if db is None:
             await database.dispose()
 
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
-                    middleware=[Middleware(CatchServerErrors)])
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error})
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
+    app.add_middleware(CatchServerErrors)  # answers what escapes a route, instead of Starlette re-raising it
     return app

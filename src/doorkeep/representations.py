@@ -93,7 +93,6 @@ USER_FIELDS: dict[str, str] = {
     "requiredActions": "required_actions",
 }
 _INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type == "int"} | {"not_before", "created_timestamp"}
-_LONG_FIELDS = {"created_timestamp"}  # milliseconds
 
 
 class RepresentationError(ValueError):
@@ -108,7 +107,8 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
         return value
     if isinstance(current, int) or attr in _INT_FIELDS:
         # Keycloak's fields are Java ints (timestamps longs); Jackson also reads "300" as 300.
-        low, high = (LONG_MIN, LONG_MAX) if attr in _LONG_FIELDS else (INT_MIN, INT_MAX)
+        long_field = attr in ("created_timestamp", "quick_login_check_milli_seconds")  # Java longs
+        low, high = (LONG_MIN, LONG_MAX) if long_field else (INT_MIN, INT_MAX)
         number = parse_int(value, low, high) if isinstance(value, (int, str)) else None
         if number is None:
             digits = value.lstrip("+-") if isinstance(value, str) else ""

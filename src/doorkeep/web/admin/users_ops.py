@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import provisioning, user_profile
+from doorkeep import provisioning
 from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
+from doorkeep.user_profile import require_valid
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import authenticate
 from doorkeep.web.http import admin_error, in_transaction, read_json
@@ -156,7 +157,7 @@ async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
                 created_timestamp=now * 1000)
     user = _representation(user, rep, CREATE_FIELDS)
     creds = _credentials(rep)
-    user_profile.require_valid({**_profile_values(rep), "username": username}, shrink=True)
+    require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
     await provisioning.create_user(tx, realm, user)
     updated = await _apply_credentials(tx, user, creds, now)
@@ -177,7 +178,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         user = dataclasses.replace(user, username=username.strip().lower())
     updated = _representation(user, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
-    user_profile.require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})},
+    require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})},
                                shrink=True)
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
