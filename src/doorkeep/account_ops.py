@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import events, policy
+from doorkeep import events, policy, user_profile
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
@@ -95,6 +95,7 @@ async def update_profile(tx: Tx, caller: Caller, body: dict[str, Any]) -> None:
     caller.require_one_of(MANAGE_ACCOUNT)
     user = caller.user
     changes: dict[str, Any] = {}
+    user_profile.require_valid({k: body.get(k) for k in ("firstName", "lastName", "email")}, shrink=False)
     for key, attr in (("firstName", "first_name"), ("lastName", "last_name"), ("email", "email")):
         if key in body and (body[key] is None or isinstance(body[key], str)):
             changes[attr] = body[key] or None

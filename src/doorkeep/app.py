@@ -23,6 +23,7 @@ from doorkeep.tokens import TokenCodec
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState, json_response
 from doorkeep.web.routes import routes
+from doorkeep.web.server_errors import CatchServerErrors
 
 log = logging.getLogger("doorkeep")
 
@@ -77,4 +78,5 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
     app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
                     middleware=[Middleware(SecurityHeaders)])
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
+    app.add_middleware(CatchServerErrors)  # answers what escapes a route, instead of Starlette re-raising it
     return app

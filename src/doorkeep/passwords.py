@@ -11,6 +11,7 @@ import hmac
 import os
 from typing import Any
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 
 # Keycloak 24+ defaults for argon2 (Argon2PasswordHashProviderFactory).
@@ -85,7 +86,7 @@ def verify(password: str, secret_data: dict[str, Any], credential_data: dict[str
             actual = hashlib.pbkdf2_hmac(name, password.encode(), salt, iterations, len(expected))
         else:
             return False
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError, HashingError):  # junk parameters from an import
         return False
     return hmac.compare_digest(actual, expected)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from doorkeep.model import Client, Realm
+from doorkeep.numbers import INT_MAX, parse_int
 
 DEFAULT_SSO_IDLE = 1800
 DEFAULT_SSO_MAX = 36000
@@ -27,12 +28,8 @@ def client_attr_timeout(client: Client | None, key: str) -> int:
     """A client timeout attribute when a positive integer, else -1 (blank or junk means unset)."""
     if client is None:
         return -1
-    raw = client.attributes.get(key)
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return -1
-    return value if value > 0 else -1
+    value = parse_int(str(client.attributes.get(key)).strip(), 1, INT_MAX)
+    return value if value is not None else -1
 
 
 def sso_idle(realm: Realm, remember_me: bool = False) -> int:
@@ -186,10 +183,7 @@ def access_token_exp(
     "until the SSO session max".
     """
     raw = str(client.attributes.get("access.token.lifespan", "")).strip()
-    if raw == "-1" or (raw.isdecimal() and int(raw) > 0):
-        lifespan = int(raw)
-    else:
-        lifespan = realm.access_token_lifespan
+    lifespan = -1 if raw == "-1" else parse_int(raw, 1, INT_MAX) or realm.access_token_lifespan
     if lifespan == -1:
         exp = us_started + sso_max(realm, remember_me)
     else:
@@ -213,9 +207,9 @@ def revoke_refresh_token(realm: Realm, client: Client | None) -> bool:
 
 def refresh_token_max_reuse(realm: Realm, client: Client | None) -> int:
     if client is not None:
-        raw = str(client.attributes.get("refresh.token.max.reuse", "")).strip()
-        if raw.isdecimal() and raw.isascii():
-            return int(raw)
+        reuse = parse_int(str(client.attributes.get("refresh.token.max.reuse", "")).strip(), 0, INT_MAX)
+        if reuse is not None:
+            return reuse
     return realm.refresh_token_max_reuse
 
 

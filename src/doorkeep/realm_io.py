@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import realm_export
+from doorkeep import numbers, realm_export
 from doorkeep.clock import Clock
 from doorkeep.realm_import import hash_passwords, write_realm
 from doorkeep.realm_parse import parse_realm
@@ -58,9 +58,11 @@ def _load(path: str) -> list[RealmPlan]:
     except UnicodeDecodeError:
         raise ImportError_("not UTF-8 text") from None
     try:
-        data = json.loads(text)
+        data = numbers.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportError_(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise ImportError_(str(exc)) from None
     if not isinstance(data, list):  # one realm, or a list of realms as a whole-server export writes
         return [parse_realm(data)]
     plans = [parse_realm(item, f"[{i}]") for i, item in enumerate(data)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from doorkeep import provisioning
+from doorkeep import numbers, provisioning
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
 from doorkeep.oauth import client_urls
 from doorkeep.provisioning import builtin_realm_roles
@@ -286,7 +286,7 @@ class _Parser:
             secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
         elif cred.get("hashedSaltedValue") is not None:  # Keycloak < 12 exports
             secret = {"value": req_str(cred, "hashedSaltedValue", cw), "salt": opt_str(cred, "salt", cw) or ""}
-            data = {"hashIterations": opt_int(cred, "hashIterations", cw) or 27500,
+            data = {"hashIterations": opt_int(cred, "hashIterations", cw, 0, numbers.INT_MAX) or 27500,
                     "algorithm": opt_str(cred, "algorithm", cw) or "pbkdf2-sha256"}
         else:
             fail(cw, 'a password credential needs "value", or "secretData" and "credentialData"')

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from doorkeep import passwords, provisioning
+from doorkeep import numbers, passwords, provisioning
 from doorkeep.model import JSON, Client, ClientScope, Realm, Role, User
 
 # (owning clientId or None for a realm role, role name, place in the file)
@@ -133,10 +133,12 @@ def req_str(rep: dict[str, Any], key: str, base: str) -> str:
     return value
 
 
-def opt_int(rep: dict[str, Any], key: str, base: str) -> int | None:
+def opt_int(rep: dict[str, Any], key: str, base: str, low: int = numbers.LONG_MIN,
+            high: int = numbers.LONG_MAX) -> int | None:
     value = rep.get(key)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        fail(at(base, key), "expected a number")
+    if value is not None and (not isinstance(value, int) or numbers.parse_int(value, low, high) is None):
+        fail(at(base, key), "expected a number" if not isinstance(value, int) or isinstance(value, bool)
+             else "number out of range")
     return value
 
 
@@ -180,9 +182,11 @@ def json_field(cred: dict[str, Any], key: str, cw: str) -> dict[str, Any]:
     if not isinstance(raw, str):
         fail(at(cw, key), "expected a string holding a JSON object")
     try:
-        value = json.loads(raw)
+        value = numbers.loads(raw)
     except json.JSONDecodeError as exc:
         fail(at(cw, key), f"invalid JSON at column {exc.colno}: {exc.msg}")
+    except ValueError as exc:
+        fail(at(cw, key), str(exc))
     return obj(value, at(cw, key))
 
 

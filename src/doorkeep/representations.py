@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
+from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
 
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
@@ -116,11 +117,16 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
             raise RepresentationError(f"{where}: expected true or false")
         return value
     if isinstance(current, int) or attr in _INT_FIELDS:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.lstrip("-").isdigit():
-                return int(value)
-            raise RepresentationError(f"{where}: expected a number")
-        return value
+        # Keycloak's fields are Java ints (timestamps longs); Jackson also reads "300" as 300.
+        long_field = attr in ("created_timestamp", "quick_login_check_milli_seconds")  # Java longs
+        low, high = (LONG_MIN, LONG_MAX) if long_field else (INT_MIN, INT_MAX)
+        number = parse_int(value, low, high) if isinstance(value, (int, str)) else None
+        if number is None:
+            digits = value.lstrip("+-") if isinstance(value, str) else ""
+            whole = digits.isascii() and digits.isdecimal()
+            whole = whole or (isinstance(value, int) and not isinstance(value, bool))
+            raise RepresentationError(f"{where}: number out of range" if whole else f"{where}: expected a number")
+        return number
     if isinstance(current, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise RepresentationError(f"{where}: expected a list of strings")

@@ -6,13 +6,13 @@ Signature and type checks live here; session checks live in the grants.
 from __future__ import annotations
 
 import base64
-import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import jwt
 from jwt.exceptions import InvalidTokenError
 
+from doorkeep import numbers
 from doorkeep.keyring import KeyRing
 from doorkeep.keys import HMAC_ALG
 
@@ -60,8 +60,8 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     if len(parts) != 3:
         return None
     try:
-        header = json.loads(_b64decode(parts[0]))
-        claims = json.loads(_b64decode(parts[1]))
+        header = numbers.loads(_b64decode(parts[0]))
+        claims = numbers.loads(_b64decode(parts[1]))
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(header, dict) or not isinstance(claims, dict):

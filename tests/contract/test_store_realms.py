@@ -204,6 +204,22 @@ async def test_clients_are_listed_by_client_id_searched_and_paged(db: Database) 
         assert await tx.clients.list(realm.id, max_results=0) == []
 
 
+async def test_client_search_takes_percent_underscore_and_backslash_literally(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        for name in ("plain", "with_underscore", "with%percent", "back\\slash", "aXb"):
+            await add_client(tx, realm, name)
+    async with db.transaction() as tx:
+        async def search(term: str) -> list[str]:
+            return [c.client_id for c in await tx.clients.list(realm.id, client_id=term, search=True)]
+
+        assert await search("%") == ["with%percent"]
+        assert await search("_") == ["with_underscore"]
+        assert await search("a_b") == []
+        assert await search("\\") == ["back\\slash"]
+        assert await search("h%p") == ["with%percent"]
+
+
 async def test_a_duplicate_client_id_in_a_realm_raises_and_writes_nothing(db: Database) -> None:
     async with db.transaction() as tx:
         realm = await add_realm(tx)

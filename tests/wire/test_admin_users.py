@@ -108,8 +108,8 @@ async def test_duplicate_username_or_email_is_a_409_conflict(env: Env) -> None:
 async def test_duplicate_email_is_accepted_when_the_realm_allows_it(env: Env) -> None:
     headers = await _setup(env)
     await update_realm(env.db, "test", duplicate_emails_allowed=True)
-    await _create(env, headers, username="f1", email="same@example.com")
-    await _create(env, headers, username="f2", email="same@example.com")
+    await _create(env, headers, username="ff1", email="same@example.com")
+    await _create(env, headers, username="ff2", email="same@example.com")
 
 
 async def test_a_missing_username_or_malformed_credentials_are_a_400_and_create_nothing(env: Env) -> None:
@@ -135,8 +135,8 @@ async def test_update_is_partial_and_keeps_fields_not_sent(env: Env) -> None:
 
 async def test_update_to_an_email_another_user_holds_is_a_409(env: Env) -> None:
     headers = await _setup(env)
-    await _create(env, headers, username="h1", email="h1@example.com")
-    second = await _create(env, headers, username="h2", email="h2@example.com")
+    await _create(env, headers, username="hh1", email="h1@example.com")
+    second = await _create(env, headers, username="hh2", email="h2@example.com")
     response = await env.http.put(f"{USERS}/{second}", json={"email": "h1@example.com"}, headers=headers)
     assert response.status_code == 409
     assert response.json() == {"errorMessage": "User exists with same email"}

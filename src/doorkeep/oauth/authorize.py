@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.errors import INVALID_SCOPES, OAuthError
 from doorkeep.model import Client, Realm, StoredCode, User, UserSession
+from doorkeep.numbers import parse_int
 from doorkeep.oauth import pkce, redirect_uris
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.context import Form
@@ -88,6 +89,7 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         raise AuthorizeError("invalid_request", "Invalid parameter: redirect_uri", redirect=False)
     if params.has_duplicates():
         raise AuthorizeError("invalid_request", "duplicated parameter", redirect=False)
+    max_age = _max_age(params.get("max_age"))
     response_mode = params.get("response_mode") or "query"
     if response_mode not in RESPONSE_MODES:
         raise AuthorizeError("invalid_request", "Invalid parameter: response_mode", redirect=False)
@@ -109,13 +111,22 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
     except OAuthError:
         raise _redirecting("invalid_scope", INVALID_SCOPES.format(scope), early) from None
     challenge, method = _pkce(client, params, early)
-    max_age = params.get("max_age")
     return client, AuthRequest(
         client_id=client.client_id, redirect_uri=redirect_uri, response_type=response_type,
         response_mode=response_mode, scope=scope, state=params.get("state"), nonce=params.get("nonce"),
         code_challenge=challenge, code_challenge_method=method, prompt=params.get("prompt"),
-        login_hint=params.get("login_hint"), max_age=int(max_age) if max_age and max_age.isdigit() else None,
+        login_hint=params.get("login_hint"), max_age=max_age,
     )
+
+
+def _max_age(raw: str | None) -> int | None:
+    """``max_age`` as Keycloak's parser reads it (a Java int, else its "Invalid Request" page); negative ignored."""
+    if raw is None or raw == "":
+        return None
+    value = parse_int(raw)
+    if value is None:
+        raise AuthorizeError("invalid_request", "Invalid Request", redirect=False)
+    return value if value >= 0 else None
 
 
 class RedirectingError(AuthorizeError):

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from doorkeep.store.config_cache import ConfigCache
@@ -94,6 +95,17 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def is_data_error(exc: BaseException) -> bool:
+    """Whether the database refused a value itself: SQLSTATE class 22 ("data exception": a string longer
+    than its column, a NUL byte in text, a number out of range). That is bad input, not a server fault."""
+    if isinstance(exc, DataError):
+        return True
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlstate", None)
+        return isinstance(code, str) and code.startswith("22")
+    return isinstance(exc, OverflowError)  # sqlite3 refusing to bind an int beyond 64 bits
 
 
 def _upgrade(connection: Connection) -> None:

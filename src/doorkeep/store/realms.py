@@ -159,7 +159,7 @@ class ClientRepo:
         query = select(clients).where(clients.c.realm_id == realm_id)
         if client_id is not None:
             if search:
-                query = query.where(func.lower(clients.c.client_id).contains(client_id.lower()))
+                query = query.where(func.lower(clients.c.client_id).contains(client_id.lower(), autoescape=True))
             else:
                 query = query.where(clients.c.client_id == client_id)
         query = query.order_by(clients.c.client_id).offset(max(first, 0))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep import numbers
 from doorkeep.errors import AdminError, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form, OAuthRequest, Services
@@ -67,7 +68,8 @@ def bearer_error(err: BearerError, realm: str) -> Response:
 async def read_body(request: Request) -> bytes:
     limit = state(request).settings.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    size_hint = numbers.parse_int(declared, 0, numbers.LONG_MAX) if declared is not None else None
+    if size_hint is not None and size_hint > limit:
         raise BodyTooLarge()
     chunks: list[bytes] = []
     size = 0
@@ -107,7 +109,7 @@ async def read_json(request: Request) -> Any:
     if not body.strip():
         return None
     try:
-        return json.loads(body)
+        return numbers.loads(body)  # bounded nesting: deep input is a 400, never a RecursionError
     except (UnicodeDecodeError, ValueError):
         raise AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON") from None
 

@@ -54,9 +54,9 @@ def secret_json(client: Client) -> dict[str, Any]:
 async def list_clients(request: Request) -> Response:
     client_id = request.query_params.get("clientId") or None
     search = query_bool(request, "search", False)
-    first, max_results = query_int(request, "first"), query_int(request, "max")
 
     async def work(call: RealmCall) -> Response:
+        first, max_results = query_int(request, "first"), query_int(request, "max")
         call.require("query-clients")
         if not call.can("view-clients"):  # Keycloak lists nothing it may not show in full
             return ok([])

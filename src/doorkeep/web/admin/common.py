@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
+from doorkeep.numbers import parse_int
 from doorkeep.representations import RepresentationError, role_to_json
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
@@ -161,14 +162,16 @@ async def read_objects(request: Request, *, allow_empty: bool = False) -> list[d
 
 
 def query_int(request: Request, name: str) -> int | None:
-    """An integer query parameter (absent → None; not a number → 400, as JAX-RS refuses it)."""
+    """An ``Integer`` query parameter as JAX-RS converts it: absent → None; anything ``Integer.valueOf``
+    refuses (not ASCII digits, out of the 32-bit range) → 404 "HTTP 404 Not Found". Call it inside the
+    handler's transaction so the error is an answer, after the token and realm checks."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise not_found("HTTP 404 Not Found") from None
+    value = parse_int(raw)
+    if value is None:
+        raise not_found("HTTP 404 Not Found")
+    return value
 
 
 def query_bool(request: Request, name: str, default: bool) -> bool:

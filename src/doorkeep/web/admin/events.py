@@ -21,11 +21,12 @@ from starlette.routing import Route
 from doorkeep import events
 from doorkeep.errors import AdminError
 from doorkeep.model import Event, Realm
+from doorkeep.numbers import parse_int
 from doorkeep.representations import REALM_FIELDS, apply
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, read_object, run_realm
 
 DEFAULT_MAX = 100
-EPOCH_MS, ISO_DAY = re.compile(r"\+?[0-9]+"), re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 EPOCH, DAY_MS, MAX_LONG = datetime.date(1970, 1, 1), 86_400_000, 2**63 - 1
 LISTENERS = ("jboss-logging", "email")  # Keycloak's built-in realm event listeners
 CONFIG_FIELDS = {key: REALM_FIELDS[key] for key in (
@@ -68,8 +69,9 @@ def _date(request: Request, name: str, *, end_of_day: bool) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if "-" not in raw and EPOCH_MS.fullmatch(raw) and int(raw) <= MAX_LONG:
-        return int(raw)
+    epoch_ms = parse_int(raw, 0, MAX_LONG)
+    if epoch_ms is not None:
+        return epoch_ms
     try:
         day = datetime.date.fromisoformat(raw) if ISO_DAY.fullmatch(raw) else None
     except ValueError:

@@ -12,6 +12,7 @@ from typing import Any
 
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
+from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.provisioning import new_id
 from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
 from doorkeep.web.admin.common import invalid_input
@@ -75,7 +76,7 @@ def _with_attributes(client: Client, raw: Any) -> Client:
     attributes = _merge_attributes(client.attributes, raw)
     reuse = attributes.get(MAX_REUSE, "").strip()
     # The per-client rotation override (KEYCLOAK.md §5.2): blank inherits, otherwise a count ≥ 0.
-    if reuse and not (reuse.isascii() and reuse.isdecimal()):
+    if reuse and parse_int(reuse, 0, INT_MAX) is None:
         raise invalid_input(f"Invalid value for {MAX_REUSE}: expected a non-negative number")
     return dataclasses.replace(client, attributes=attributes)
 

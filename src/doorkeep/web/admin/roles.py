@@ -102,10 +102,10 @@ async def target(call: RealmCall, request: Request, *, manage: bool) -> Role:
 
 async def list_roles(request: Request) -> Response:
     search = (request.query_params.get("search") or "").strip().lower()
-    first, max_results = query_int(request, "first"), query_int(request, "max")
     brief = query_bool(request, "briefRepresentation", True)
 
     async def work(call: RealmCall) -> Response:
+        first, max_results = query_int(request, "first"), query_int(request, "max")
         owner = await container(call, request)
         call.require(owner.view)
         roles = await owner.roles(call)
@@ -161,9 +161,9 @@ async def composites(request: Request) -> Response:
     """GET (``search``, ``first``, ``max``), POST and DELETE of ``…/composites``: the role's direct children."""
     write = request.method != "GET"
     search = (request.query_params.get("search") or "").strip().lower()
-    first, max_results = query_int(request, "first"), query_int(request, "max")
 
     async def work(call: RealmCall) -> Response:
+        first, max_results = query_int(request, "first"), query_int(request, "max")
         role = await target(call, request, manage=write)
         if not write:
             children = await call.tx.roles.composites(role.id)
@@ -217,10 +217,10 @@ async def client_composites(request: Request) -> Response:
 
 async def members(request: Request) -> Response:
     """``…/roles/{role-name}/users``: users holding the role directly, by username, first/max paged."""
-    first, max_results = query_int(request, "first"), query_int(request, "max")
     brief = query_bool(request, "briefRepresentation", False)
 
     async def work(call: RealmCall) -> Response:
+        first, max_results = query_int(request, "first"), query_int(request, "max")
         role = await target(call, request, manage=False)
         call.require("query-users")  # Keycloak asks for both: view the role's container, query users
         found = await admin_ops.role_members(call.tx, call.realm, role)

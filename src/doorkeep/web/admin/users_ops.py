@@ -20,6 +20,7 @@ from doorkeep.bootstrap import set_password
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
+from doorkeep.user_profile import require_valid
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, in_transaction, read_json
@@ -99,12 +100,9 @@ async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Clie
 
 
 def int_param(request: Request, name: str, default: int) -> int:
-    """An integer query parameter (``first``, ``max``); absent or malformed gives the default."""
-    raw = request.query_params.get(name)
-    try:
-        return int(raw) if raw is not None else default
-    except ValueError:
-        return default
+    """An integer query parameter (``first``, ``max``); absent gives the default, malformed a 404 (JAX-RS)."""
+    value = common.query_int(request, name)
+    return default if value is None else value
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -147,6 +145,11 @@ async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], no
     return dataclasses.replace(user, required_actions=actions)
 
 
+def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
+    """The user-profile attributes of a UserRepresentation that Keycloak validates."""
+    return {k: rep.get(k) for k in ("email", "firstName", "lastName")}
+
+
 async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
     """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles."""
     if not isinstance(rep, dict):
@@ -160,6 +163,7 @@ async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
                 created_timestamp=now * 1000)
     user = _representation(user, rep, CREATE_FIELDS)
     creds = _credentials(rep)
+    require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
     await provisioning.create_user(tx, realm, user)
     updated = await _apply_credentials(tx, user, creds, now)
@@ -173,12 +177,15 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     if not isinstance(rep, dict):
         raise bad_request()
     username = rep.get("username")
-    if isinstance(username, str) and username.strip() and username.strip().lower() != user.username:
+    changes_username = isinstance(username, str) and username.strip() and username.strip().lower() != user.username
+    if isinstance(username, str) and changes_username:
         if await tx.users.get_by_username(realm.id, username.strip()) is not None:
             raise AdminError(409, "User exists with same username")
         user = dataclasses.replace(user, username=username.strip().lower())
     updated = _representation(user, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
+    require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})},
+                               shrink=True)
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
     if rep.get("enabled") is True:  # re-enabling releases a brute-force lockout

@@ -1,0 +1,50 @@
+"""The last line of defence: an unexpected exception becomes Keycloak's generic 500, logged in one line;
+a value the database itself refuses (SQLSTATE class 22) is a 400.
+
+Starlette's own handler re-raises after answering, so uvicorn would log a full traceback (with
+whatever the frames hold) and drop the keep-alive connection. This ASGI wrapper answers and stops
+there; the log line names only the exception type, the method and the path.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from doorkeep.store.database import is_data_error
+from doorkeep.web.http import json_response
+
+log = logging.getLogger("doorkeep")
+BODY = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
+BAD_INPUT = {"error": "invalid_request", "error_description": "Invalid input"}
+
+
+class CatchServerErrors:
+    """Wraps the app: an exception escaping a route is answered with 500 ``unknown_error`` JSON."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if is_data_error(exc) and not started:  # e.g. a NUL byte or an over-long name PostgreSQL refuses
+                log.info("input refused by the database on %s %s", scope.get("method"), scope.get("path"))
+                await json_response(BAD_INPUT, 400)(scope, receive, send)
+                return
+            log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
+            if started:  # too late for an answer: the server must abort the half-sent response
+                raise
+            await json_response(BODY, 500)(scope, receive, send)

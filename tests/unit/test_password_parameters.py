@@ -1,0 +1,33 @@
+"""Imported credentials with junk hashing parameters fail the check instead of raising (L1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from doorkeep import passwords
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("memory", ["1"]), ("memory", ["abc"]), ("memory", ["99999999999999"]), ("memory", ["²"]),
+    ("parallelism", ["0"]), ("parallelism", ["-1"]),
+])
+def test_junk_argon2_parameters_make_the_password_wrong_not_a_crash(key: str, value: list[str]) -> None:
+    secret, cred = passwords.hash_password("pw")
+    broken: dict[str, Any] = {**cred, "additionalParameters": {**cred["additionalParameters"], key: value}}
+    assert passwords.verify("pw", secret, broken) is False
+
+
+@pytest.mark.parametrize("iterations", ["x", "²", None, [], 10**30])
+def test_junk_iterations_make_the_password_wrong_not_a_crash(iterations: object) -> None:
+    secret, cred = passwords.hash_password("pw")
+    assert passwords.verify("pw", secret, {**cred, "algorithm": "pbkdf2-sha256", "hashIterations": iterations}) is False
+
+
+def test_the_password_still_verifies_with_its_own_parameters() -> None:
+    secret, cred = passwords.hash_password("pw")
+    assert passwords.verify("pw", secret, cred) is True
+    # hashLength is not read back (the stored hash's length decides), so junk there changes nothing.
+    junk_length = {**cred, "additionalParameters": {**cred["additionalParameters"], "hashLength": ["x"]}}
+    assert passwords.verify("pw", secret, junk_length) is True
