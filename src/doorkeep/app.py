@@ -76,7 +76,8 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
             await database.dispose()
 
     app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
-                    middleware=[Middleware(SecurityHeaders)])
+                    # CatchServerErrors answers what escapes a route (instead of Starlette re-raising it);
+                    # inside SecurityHeaders, so those answers carry the headers too
+                    middleware=[Middleware(SecurityHeaders), Middleware(CatchServerErrors)])
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
-    app.add_middleware(CatchServerErrors)  # answers what escapes a route, instead of Starlette re-raising it
     return app
