@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from doorkeep.model import ClientSession, UserSession
 from support import password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
 from wire_env import Env
 
@@ -72,7 +73,7 @@ async def test_sessions_past_the_realm_idle_are_neither_listed_nor_counted(env: 
 
 
 async def test_offline_max_hides_sessions_only_when_the_realm_limits_it(env: Env) -> None:
-    app, short, user = await _setup(env, offline_session_idle_timeout=30 * DAY, offline_session_max_lifespan=DAY)
+    app, _short, user = await _setup(env, offline_session_idle_timeout=30 * DAY, offline_session_max_lifespan=DAY)
     tokens = await _grant(env, "app", "offline_access")
     env.clock.advance(DAY + 1)
     form = {"grant_type": "refresh_token", "client_id": "app", "client_secret": "secret",
@@ -104,12 +105,11 @@ async def test_client_level_max_inside_one_user_session_leaves_the_other_clients
     app, short, user = await _setup(env)
     async with env.db.transaction() as tx:
         # One browser session holding both clients, as an SSO login would leave it.
-        from doorkeep.model import ClientSession, UserSession
-
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
         now = env.clock.now()
         await tx.sessions.create_user_session(UserSession(
-            id="sso-1", realm_id=(await tx.realms.get_by_name("test")).id,  # type: ignore[union-attr]
-            user_id=user, offline=False, login_username="user1", ip_address="127.0.0.1",
+            id="sso-1", realm_id=test.id, user_id=user, offline=False, login_username="user1", ip_address="127.0.0.1",
             auth_method="openid-connect", remember_me=False, started=now, last_session_refresh=now,
             broker_session_id=None, notes={}))
         for cid in (app, short):
@@ -142,3 +142,18 @@ async def test_introspection_of_an_access_token_from_an_expired_session_is_inact
     assert (await env.http.post(url, data=form)).json()["active"] is True
     env.clock.advance(100)
     assert (await env.http.post(url, data=form)).json() == {"active": False}
+
+
+async def test_revoking_an_offline_grant_whose_session_expired_finds_nothing(env: Env) -> None:
+    await _setup(env, offline_session_idle_timeout=1000)
+    await _grant(env, "app", "offline_access")
+    env.clock.advance(1000)
+    response = await env.http.delete(f"{REALM}/users/{await _user_id(env)}/consents/app",
+                                     headers=await env.admin_headers())
+    assert response.status_code == 404, response.text
+    assert response.json() == {"error": "Consent nor offline token not found"}
+
+
+async def _user_id(env: Env) -> str:
+    users = await _get(env, "/users?username=user1&exact=true")
+    return str(users[0]["id"])

@@ -188,7 +188,7 @@ async def revoke_consent(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
         if client is None:
             raise ops.not_found("Client not found")
-        if not await service.revoke_grant(tx, user.id, client.id):
+        if not await service.revoke_grant(tx, user.id, client.id, (await _filters(request, tx, realm))[True]):
             raise ops.not_found("Consent nor offline token not found")
         return Response(status_code=NO_CONTENT)
 
