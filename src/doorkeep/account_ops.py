@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import events, policy, user_profile
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
+from doorkeep.liveness import realm_filter
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
 from doorkeep.oauth import access
 from doorkeep.sessions import service
@@ -166,8 +167,10 @@ async def applications(tx: Tx, caller: Caller, name: str | None) -> list[dict[st
     always-displayed ones; bearer-only clients left out; ``name`` filters on the client's name."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_APPLICATIONS)
     user, realm = caller.user, caller.realm
-    in_use = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, False)}
-    offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True)}
+    online_live = await realm_filter(tx, realm, False, caller.now)
+    offline_live = await realm_filter(tx, realm, True, caller.now)
+    in_use = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, False, online_live)}
+    offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True, offline_live)}
     consents = {c.client_id: c for c in await tx.sessions.consents_of(user.id)}
     found: dict[str, Client] = {}
     for client_uuid in in_use | offline | set(consents):
@@ -256,9 +259,8 @@ async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
 # --- sessions and devices ----------------------------------------------------------------------
 async def _online_sessions(tx: Tx, caller: Caller) -> list[UserSession]:
     """The user's live online sessions (expired rows awaiting the cleaner are not shown)."""
-    realm, now = caller.realm, caller.now
-    return [s for s in await tx.sessions.user_sessions_of(caller.user.id, False)
-            if policy.user_session_valid(realm, False, s.remember_me, s.started, s.last_session_refresh, now)]
+    live = await realm_filter(tx, caller.realm, False, caller.now)
+    return await tx.sessions.user_sessions_of(caller.user.id, False, live)
 
 
 def _device(session: UserSession) -> dict[str, str]:
@@ -275,8 +277,8 @@ def _device(session: UserSession) -> dict[str, str]:
 
 async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[str, Any]:
     """SessionRepresentation: times in seconds; ``expires`` = started + SSO Session Max."""
-    clients = []
-    for cs in await tx.sessions.client_sessions(session.id, False):
+    clients, live = [], await realm_filter(tx, caller.realm, False, caller.now)
+    for cs in await tx.sessions.client_sessions(session.id, False, live):
         client = await tx.clients.get(cs.client_id)
         if client is not None:
             clients.append(_compact({"clientId": client.client_id, "clientName": client.name,

@@ -39,6 +39,10 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess:
         return INACTIVE
+    if valid.session is not None and valid.session.offline and not await refresh.offline_access_granted(
+        tx, valid.client
+    ):
+        return INACTIVE  # "Offline session invalid because offline access not granted anymore"
     out = dict(valid.claims)
     out.update(client_id=valid.client.client_id, username=valid.user.username, token_type="Bearer", active=True)
     await _record(tx, services, req, client, out)

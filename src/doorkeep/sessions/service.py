@@ -14,6 +14,7 @@ from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.sessions import device
 
 if TYPE_CHECKING:
+    from doorkeep.liveness import LiveFilter
     from doorkeep.store.tx import Tx
 
 FIRST_OFFLINE_ACCESS = "first.offline.access"
@@ -91,22 +92,24 @@ async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> No
     await tx.sessions.delete_if_empty(session_id, offline)
 
 
-async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str) -> int:
-    """Remove this client from every offline session of the user (consent revocation); returns how many."""
+async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str, live: LiveFilter | None = None) -> int:
+    """Remove this client from every offline session of the user (consent revocation); returns how many
+    of them were live (an expired one is removed too, but was already gone for Keycloak)."""
+    alive = None if live is None else set(await tx.sessions.user_client_pairs(user_id, True, live))
     count = 0
     for session_id, cid in await tx.sessions.user_client_pairs(user_id, True):
         if cid == client_uuid:
             await detach(tx, session_id, True, client_uuid)
-            count += 1
+            count += alive is None or (session_id, cid) in alive
     return count
 
 
-async def revoke_grant(tx: Tx, user_id: str, client_uuid: str) -> bool:
+async def revoke_grant(tx: Tx, user_id: str, client_uuid: str, live: LiveFilter | None = None) -> bool:
     """Keycloak's UserConsentManager.revokeConsentToClient, shared by the admin and account APIs: remove
     the consent and this client from every offline session of the user (its offline tokens die); when a
     consent was removed, also log the user out of the client's online sessions. True if anything went."""
     revoked_consent = await tx.sessions.delete_consent(user_id, client_uuid)
-    revoked_offline = await revoke_offline_for_client(tx, user_id, client_uuid) > 0
+    revoked_offline = await revoke_offline_for_client(tx, user_id, client_uuid, live) > 0
     if revoked_consent:
         await logout_client_online(tx, user_id, client_uuid)
     return revoked_consent or revoked_offline

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from doorkeep.liveness import LiveFilter
 from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
+from doorkeep.store.live_sql import client_live, user_live
 from doorkeep.store.tables import client_sessions, clients, consents, refresh_families, user_sessions
 
 US = user_sessions.c
@@ -74,11 +76,14 @@ class SessionRepo:
         )
         return bool(result.rowcount)
 
-    async def user_sessions_of(self, user_id: str, offline: bool) -> list[UserSession]:
-        rows = await self._c.execute(
-            select(user_sessions).where(US.user_id == user_id, US.offline == offline).order_by(US.started)
-        )
-        return [_us(r) for r in rows]
+    async def user_sessions_of(
+        self, user_id: str, offline: bool, live: LiveFilter | None = None
+    ) -> list[UserSession]:
+        """The user's sessions; with ``live``, only those not yet expired."""
+        query = select(user_sessions).where(US.user_id == user_id, US.offline == offline)
+        if live is not None:
+            query = query.where(user_live(live))
+        return [_us(r) for r in await self._c.execute(query.order_by(US.started))]
 
     async def delete_user_sessions_of(self, user_id: str, offline: bool) -> list[str]:
         ids = [s.id for s in await self.user_sessions_of(user_id, offline)]
@@ -126,11 +131,15 @@ class SessionRepo:
         row = (await self._c.execute(query)).first()
         return _cs(row) if row else None
 
-    async def client_sessions(self, session_id: str, offline: bool) -> list[ClientSession]:
-        rows = await self._c.execute(
-            select(client_sessions).where(CS.user_session_id == session_id, CS.offline == offline)
-        )
-        return [_cs(r) for r in rows]
+    async def client_sessions(
+        self, session_id: str, offline: bool, live: LiveFilter | None = None
+    ) -> list[ClientSession]:
+        """The session's client sessions; with ``live``, only those not yet expired."""
+        query = select(client_sessions).where(CS.user_session_id == session_id, CS.offline == offline)
+        if live is not None:
+            query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
+                client_live(live))
+        return [_cs(r) for r in await self._c.execute(query)]
 
     async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
         await self._c.execute(
@@ -163,7 +172,7 @@ class SessionRepo:
         return bool(result.rowcount)
 
     async def sessions_with_client(
-        self, client_uuid: str, offline: bool, first: int = 0, max_results: int = 100
+        self, client_uuid: str, offline: bool, first: int = 0, max_results: int = 100, live: LiveFilter | None = None
     ) -> list[tuple[UserSession, ClientSession]]:
         query = (
             select(user_sessions, client_sessions.c.started.label("cs_started"),
@@ -174,6 +183,8 @@ class SessionRepo:
             .order_by(US.started, US.id)
             .offset(max(first, 0))
         )
+        if live is not None:
+            query = query.where(client_live(live))
         if max_results >= 0:
             query = query.limit(max_results)
         out = []
@@ -184,33 +195,47 @@ class SessionRepo:
             out.append((_us(r), cs))
         return out
 
-    async def count_with_client(self, client_uuid: str, offline: bool) -> int:
-        result = await self._c.execute(
-            select(func.count()).select_from(client_sessions).where(CS.client_id == client_uuid, CS.offline == offline)
-        )
-        return int(result.scalar_one())
+    async def count_with_client(self, client_uuid: str, offline: bool, live: LiveFilter | None = None) -> int:
+        query = select(func.count()).select_from(client_sessions).where(
+            CS.client_id == client_uuid, CS.offline == offline)
+        if live is not None:
+            query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
+                client_live(live))
+        return int((await self._c.execute(query)).scalar_one())
 
-    async def client_stats(self, realm_id: str) -> list[tuple[str, str, int, int]]:
-        """(client uuid, clientId, online count, offline count) for clients that have sessions."""
-        rows = await self._c.execute(
+    async def client_stats(
+        self, realm_id: str, online: LiveFilter | None = None, offline: LiveFilter | None = None
+    ) -> list[tuple[str, str, int, int]]:
+        """(client uuid, clientId, online count, offline count) for clients that have (live) sessions."""
+        query = (
             select(clients.c.id, clients.c.client_id, CS.offline, func.count())
             .join(client_sessions, CS.client_id == clients.c.id)
+            .join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
             .where(clients.c.realm_id == realm_id)
             .group_by(clients.c.id, clients.c.client_id, CS.offline)
         )
+        if online is not None and offline is not None:
+            query = query.where(or_(and_(not_(CS.offline), client_live(online)),
+                                    and_(CS.offline, client_live(offline))))
+        rows = await self._c.execute(query)
         stats: dict[str, list[object]] = {}
         for cid, client_id, offline, n in rows:
             entry = stats.setdefault(cid, [client_id, 0, 0])
             entry[2 if offline else 1] = int(n)
         return [(cid, str(v[0]), int(v[1]), int(v[2])) for cid, v in stats.items()]  # type: ignore[call-overload]
 
-    async def user_client_pairs(self, user_id: str, offline: bool) -> list[tuple[str, str]]:
-        """(user session id, client uuid) for every client session of the user."""
-        rows = await self._c.execute(
+    async def user_client_pairs(
+        self, user_id: str, offline: bool, live: LiveFilter | None = None
+    ) -> list[tuple[str, str]]:
+        """(user session id, client uuid) for every (live) client session of the user."""
+        query = (
             select(CS.user_session_id, CS.client_id)
             .join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
             .where(US.user_id == user_id, US.offline == offline)
         )
+        if live is not None:
+            query = query.where(client_live(live))
+        rows = await self._c.execute(query)
         return [(r[0], r[1]) for r in rows]
 
     async def delete_expired(

@@ -92,11 +92,16 @@ async def load_sessions(
         raise invalid_grant(e.CLIENT_SESSION_NOT_ACTIVE)
     if claims["iat"] + 1 < cs.started:
         raise invalid_grant(e.ISSUED_BEFORE_CLIENT_SESSION)
-    if offline and scope_rules.OFFLINE_ACCESS not in {s.name for s, _ in await tx.config.client_scopes(client)}:
+    if offline and not await offline_access_granted(tx, client):
         raise invalid_grant(e.OFFLINE_NOT_GRANTED)
     if claims["iat"] < policy.effective_not_before(realm, client, user.not_before):
         raise invalid_grant(e.STALE_TOKEN)
     return us, cs, user
+
+
+async def offline_access_granted(tx: Tx, client: Client) -> bool:
+    """Keycloak's UserSessionUtil.isOfflineAccessGranted: the client still holds the offline_access scope."""
+    return scope_rules.OFFLINE_ACCESS in {s.name for s, _ in await tx.config.client_scopes(client)}
 
 
 async def check_rotation(
@@ -140,7 +145,11 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         return await issue.build_response(tx, services, req, ctx, None)
     offline = claims["typ"] == TYPE_OFFLINE
     if offline:
-        require_offline_allowed(ctx)
+        # The permission follows the offline grant (the token's own scope), not a narrower
+        # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
+        grant_roles = roles if granted.scopes == original.scopes else await effective_roles(
+            tx, user, client, original.scopes)
+        require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
     reuse_id = claims.get("reuse_id") if rotation else None
     plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")))
     return await issue.build_response(tx, services, req, ctx, plan)

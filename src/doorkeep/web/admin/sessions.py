@@ -20,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.model import Client, User, UserSession
+from doorkeep.liveness import LiveFilter, live_filter
+from doorkeep.model import Client, Realm, User, UserSession
 from doorkeep.sessions import service
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.http import json_response, state
@@ -33,10 +34,14 @@ NO_CONTENT = 204
 
 
 class _Renderer:
-    """UserSessionRepresentation, with the users and clients it names loaded once per request."""
+    """UserSessionRepresentation, with the users and clients it names loaded once per request.
 
-    def __init__(self, tx: Tx) -> None:
+    ``clients`` lists only the live client sessions (an expired one is already gone, as in Keycloak).
+    """
+
+    def __init__(self, tx: Tx, live: dict[bool, LiveFilter]) -> None:
         self._tx = tx
+        self._live = live
         self._users: dict[str, User | None] = {}
         self._clients: dict[str, Client | None] = {}
 
@@ -51,7 +56,7 @@ class _Renderer:
             self._users[us.user_id] = await self._tx.users.get(us.user_id)
         user = self._users[us.user_id]
         clients: dict[str, str] = {}
-        for cs in await self._tx.sessions.client_sessions(us.id, us.offline):
+        for cs in await self._tx.sessions.client_sessions(us.id, us.offline, self._live[us.offline]):
             client = await self.client(cs.client_id)
             if client is not None:
                 clients[client.id] = client.client_id
@@ -71,8 +76,9 @@ def _client_sessions(*, offline: bool) -> ops.Endpoint:
             realm = await ops.admin_realm(request, tx, "view-clients")
             client = await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
             first, max_results = ops.int_param(request, "first", 0), ops.int_param(request, "max", 100)
-            render = _Renderer(tx)
-            pairs = await tx.sessions.sessions_with_client(client.id, offline, first, max_results)
+            live = await _filters(request, tx, realm)
+            render = _Renderer(tx, live)
+            pairs = await tx.sessions.sessions_with_client(client.id, offline, first, max_results, live[offline])
             return json_response([await render.session(us, cs.timestamp if offline else None) for us, cs in pairs])
 
         return await ops.answer(request, work, write=False)
@@ -85,7 +91,8 @@ def _client_session_count(*, offline: bool) -> ops.Endpoint:
         async def work(tx: Tx) -> Response:
             realm = await ops.admin_realm(request, tx, "view-clients")
             client = await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
-            return json_response({"count": await tx.sessions.count_with_client(client.id, offline)})
+            live = await _filters(request, tx, realm)
+            return json_response({"count": await tx.sessions.count_with_client(client.id, offline, live[offline])})
 
         return await ops.answer(request, work, write=False)
 
@@ -97,7 +104,8 @@ async def client_session_stats(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-realm")
-        stats = sorted(await tx.sessions.client_stats(realm.id), key=lambda s: s[1])
+        live = await _filters(request, tx, realm)
+        stats = sorted(await tx.sessions.client_stats(realm.id, live[False], live[True]), key=lambda s: s[1])
         return json_response([{"id": cid, "clientId": client_id, "active": str(online), "offline": str(offline)}
                               for cid, client_id, online, offline in stats])
 
@@ -108,8 +116,10 @@ async def user_sessions(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
         user = await ops.user_of(tx, realm, request.path_params["id"])
-        render = _Renderer(tx)
-        return json_response([await render.session(us) for us in await tx.sessions.user_sessions_of(user.id, False)])
+        live = await _filters(request, tx, realm)
+        render = _Renderer(tx, live)
+        sessions = await tx.sessions.user_sessions_of(user.id, False, live[False])
+        return json_response([await render.session(us) for us in sessions])
 
     return await ops.answer(request, work, write=False)
 
@@ -121,20 +131,27 @@ async def user_offline_sessions(request: Request) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
         user = await ops.user_of(tx, realm, request.path_params["id"])
         client = await ops.client_of(tx, realm, request.path_params["client"])
-        render, out = _Renderer(tx), []
-        for us in await tx.sessions.user_sessions_of(user.id, True):
-            cs = await tx.sessions.get_client_session(us.id, True, client.id)
-            if cs is not None:
-                out.append(await render.session(us, cs.timestamp))
+        live = await _filters(request, tx, realm)
+        render, out = _Renderer(tx, live), []
+        for us in await tx.sessions.user_sessions_of(user.id, True, live[True]):
+            for cs in await tx.sessions.client_sessions(us.id, True, live[True]):
+                if cs.client_id == client.id:
+                    out.append(await render.session(us, cs.timestamp))
         return json_response(out)
 
     return await ops.answer(request, work, write=False)
 
 
-async def _consents(tx: Tx, user: User) -> list[dict[str, Any]]:
-    """Stored consents, then clients with offline tokens but no consent; "Offline Token" comes from sessions."""
-    render = _Renderer(tx)
-    offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True)}
+async def _filters(request: Request, tx: Tx, realm: Realm) -> dict[bool, LiveFilter]:
+    """The realm's liveness filters, online (False) and offline (True), at the request's clock."""
+    now, clients = state(request).services.clock.now(), await tx.clients.list(realm.id)
+    return {offline: live_filter(realm, clients, offline, now) for offline in (False, True)}
+
+
+async def _consents(tx: Tx, user: User, live: dict[bool, LiveFilter]) -> list[dict[str, Any]]:
+    """Stored consents, then clients with live offline sessions but no consent ("Offline Token")."""
+    render = _Renderer(tx, live)
+    offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True, live[True])}
     out: list[dict[str, Any]] = []
     for consent in await tx.sessions.consents_of(user.id):
         client = await render.client(consent.client_id)
@@ -156,7 +173,8 @@ async def _consents(tx: Tx, user: User) -> list[dict[str, Any]]:
 async def user_consents(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await ops.admin_realm(request, tx, "view-users")
-        return json_response(await _consents(tx, await ops.user_of(tx, realm, request.path_params["id"])))
+        user = await ops.user_of(tx, realm, request.path_params["id"])
+        return json_response(await _consents(tx, user, await _filters(request, tx, realm)))
 
     return await ops.answer(request, work, write=False)
 
@@ -170,7 +188,7 @@ async def revoke_consent(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
         if client is None:
             raise ops.not_found("Client not found")
-        if not await service.revoke_grant(tx, user.id, client.id):
+        if not await service.revoke_grant(tx, user.id, client.id, (await _filters(request, tx, realm))[True]):
             raise ops.not_found("Consent nor offline token not found")
         return Response(status_code=NO_CONTENT)
 
