@@ -7,12 +7,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from sqlalchemy import exc as sa_exc
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import bootstrap
+from doorkeep import bootstrap, observe
 from doorkeep.clock import Clock, SystemClock
 from doorkeep.keyring import KeyRing
 from doorkeep.oauth.context import Services
@@ -23,6 +24,7 @@ from doorkeep.tokens import TokenCodec
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState, json_response
 from doorkeep.web.routes import routes
+from doorkeep.web.unavailable import database_unavailable, unavailable_response
 
 log = logging.getLogger("doorkeep")
 
@@ -49,6 +51,9 @@ async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return unavailable_response(request)
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
     body = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
     return json_response(body, 500)
@@ -74,7 +79,17 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         if db is None:
             await database.dispose()
 
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
-                    middleware=[Middleware(SecurityHeaders)])
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.metrics_enabled:
+        from doorkeep.web.metrics import PrometheusObserver, RequestMetrics
+
+        observer = PrometheusObserver()
+        observer.watch_pool(database)
+        observe.install(observer)
+        middleware.insert(0, Middleware(RequestMetrics, observer=observer))
+    # Database errors are handled inside the exception middleware (not Starlette's last-resort 500 one),
+    # so an outage is answered 503 and nothing is re-raised into the server.
+    handlers = {Exception: _server_error, OSError: _server_error, sa_exc.SQLAlchemyError: _server_error}
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers=handlers, middleware=middleware)
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
     return app
