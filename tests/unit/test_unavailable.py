@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 from sqlalchemy import exc as sa_exc
@@ -28,7 +27,7 @@ def test_sqlite_locked_missing_or_broken_file_is_unavailable() -> None:
 def test_connection_refused_reset_and_timeouts_are_unavailable() -> None:
     assert database_unavailable(ConnectionRefusedError(111, "Connect call failed"))
     assert database_unavailable(OSError("Multiple exceptions: connection refused"))
-    assert database_unavailable(asyncio.TimeoutError())
+    assert database_unavailable(TimeoutError())
     assert database_unavailable(sa_exc.TimeoutError("QueuePool limit reached"))
     assert database_unavailable(sa_exc.DisconnectionError("gone"))
     assert database_unavailable(sa_exc.InterfaceError("SELECT", None, Exception("connection is closed")))

@@ -34,6 +34,7 @@ from doorkeep import observe
 from doorkeep.store import tables
 from doorkeep.store.database import Database
 from doorkeep.web.http import state
+from doorkeep.web.unavailable import database_unavailable
 
 SESSION_GAUGE_SECONDS = 30.0
 GRANTS = frozenset({"password", "authorization_code", "refresh_token", "client_credentials",
@@ -179,5 +180,9 @@ async def endpoint(request: Request) -> Response:
     st = state(request)
     if not st.settings.metrics_enabled or not isinstance(observer, PrometheusObserver):
         return Response("Not Found", 404, media_type="text/plain")
-    await observer.refresh_sessions(st.db)
+    try:
+        await observer.refresh_sessions(st.db)
+    except Exception as exc:  # the counters live in memory: an outage leaves the last session count
+        if not database_unavailable(exc):
+            raise
     return Response(observer.exposition(), media_type=CONTENT_TYPE_LATEST)
