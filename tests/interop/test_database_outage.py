@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from server import DoorkeepProcess
 
 from pg import ThrowawayPostgres
-from server import DoorkeepProcess
 
 pytestmark = [pytest.mark.postgres, pytest.mark.interop]
 PORT = 18610
@@ -84,5 +84,27 @@ def test_outage_answers_503_and_recovers_when_postgresql_returns(pg: ThrowawayPo
         assert 'status="503"' in metrics and "doorkeep_db_transaction_seconds_count" in metrics
         assert server.running
         assert "Traceback" not in server.output()
+    finally:
+        server.stop()
+
+
+class TwoWorkers(MetricsServer):
+    def command(self) -> list[str]:
+        return [*super().command(), "--workers", "2"]
+
+
+def test_two_workers_share_one_metrics_view(pg: ThrowawayPostgres, tmp_path: Path) -> None:
+    """prometheus_client's multiprocess mode: whichever worker answers the scrape counts every worker's work."""
+    server = TwoWorkers(tmp_path, port=PORT + 1, db_url=pg.url("outage"))
+    server.start()
+    try:
+        base = server.base_url
+        for _ in range(8):
+            assert admin_token(base)[0] == 200
+        for _ in range(4):  # each scrape lands on either worker; all of them see the 8 tokens
+            text = call(f"{base}/metrics")[2].decode()
+            line = next(x for x in text.splitlines()
+                        if x.startswith("doorkeep_tokens_issued_total{") and 'token_type="access"' in x)
+            assert float(line.rsplit(" ", 1)[1]) == 8.0
     finally:
         server.stop()
