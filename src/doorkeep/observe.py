@@ -16,7 +16,7 @@ class Observer:
     def transaction(self, write: bool, seconds: float) -> None:
         """A unit of work (one database transaction) lasted ``seconds``."""
 
-    def token_answer(self, form_body: bytes, status: int, body: bytes) -> None:
+    def token_answer(self, form_body: bytes, status: int, body: bytes | memoryview) -> None:
         """The token endpoint answered ``status`` with ``body`` to the form ``form_body``."""
 
 

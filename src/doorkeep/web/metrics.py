@@ -86,9 +86,10 @@ class PrometheusObserver(observe.Observer):
         event.listen(pool, "checkout", lambda *_: self.pool_checked_out.inc())
         event.listen(pool, "checkin", lambda *_: self.pool_checked_out.dec())
 
-    def token_answer(self, form_body: bytes, status: int, body: bytes) -> None:
+    def token_answer(self, form_body: bytes, status: int, body: bytes | memoryview) -> None:
         """Count what a token-endpoint answer issued, or why a refresh failed."""
         grant_type = _grant(form_body)
+        body = bytes(body)
         if status == 200:
             answer = json.loads(body)
             self.tokens.labels(grant_type, "access").inc()

@@ -133,7 +133,7 @@ async def token(request: Request) -> Response:
         request, lambda tx, req: token_endpoint.token(tx, services, req),
         lambda body: json_response(body, 200, NO_STORE), no_store=True, prepare=password.precheck,
     )
-    observe.current().token_answer(getattr(request, "_body", b""), response.status_code, bytes(response.body))
+    observe.current().token_answer(getattr(request, "_body", b""), response.status_code, response.body)
     return response
 
 
