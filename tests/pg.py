@@ -147,6 +147,20 @@ class ThrowawayPostgres:
             self._port = None
             self._remove_root()
 
+    def pause(self) -> None:
+        """Shut the server down (``-m fast``: clients are disconnected), keeping its files and port."""
+        assert self._bin_dir is not None and self._port is not None
+        self._as_postgres(str(self._bin_dir / "pg_ctl"), "-D", str(self._data_dir), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port."""
+        assert self._bin_dir is not None and self._root is not None and self._port is not None
+        options = (
+            f"-p {self._port} -k {self._root} -c listen_addresses={_HOST} -c fsync=off -c max_connections=200"
+        )
+        self._as_postgres(str(self._bin_dir / "pg_ctl"), "-D", str(self._data_dir), "-l", str(self._log_file),
+                          "-o", options, "-w", "start")
+
     def __enter__(self) -> ThrowawayPostgres:
         self.start()
         return self

@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import bootstrap
+from doorkeep import bootstrap, observe
 from doorkeep.clock import Clock, SystemClock
 from doorkeep.keyring import KeyRing
 from doorkeep.oauth.context import Services
@@ -21,9 +21,9 @@ from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
 from doorkeep.web.headers import SecurityHeaders
-from doorkeep.web.http import AppState, json_response
+from doorkeep.web.http import AppState
 from doorkeep.web.routes import routes
-from doorkeep.web.server_errors import CatchServerErrors
+from doorkeep.web.server_errors import CatchServerErrors, answer
 
 log = logging.getLogger("doorkeep")
 
@@ -50,9 +50,7 @@ async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    body = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
-    return json_response(body, 500)
+    return answer(request, exc)  # only reached when CatchServerErrors is bypassed (it is the outermost handler)
 
 
 def create_app(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
@@ -75,9 +73,18 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         if db is None:
             await database.dispose()
 
+    # CatchServerErrors answers what escapes a route (an outage 503, a value the database refuses 400,
+    # anything else 500) instead of Starlette re-raising it; inside SecurityHeaders, so those answers
+    # carry the headers too.
+    middleware = [Middleware(SecurityHeaders), Middleware(CatchServerErrors)]
+    if settings.metrics_enabled:
+        from doorkeep.web.metrics import PrometheusObserver, RequestMetrics
+
+        observer = PrometheusObserver()
+        observer.watch_pool(database)
+        observe.install(observer)
+        middleware.insert(0, Middleware(RequestMetrics, observer=observer))
     app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
-                    # CatchServerErrors answers what escapes a route (instead of Starlette re-raising it);
-                    # inside SecurityHeaders, so those answers carry the headers too
-                    middleware=[Middleware(SecurityHeaders), Middleware(CatchServerErrors)])
+                    middleware=middleware)
     app.state.doorkeep = AppState(settings=settings, db=database, services=services)
     return app

@@ -11,7 +11,9 @@ import ipaddress
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,6 +74,8 @@ def server_options(func: Any) -> Any:
              help="Online sessions kept in each process's cache."),
         _opt("--cache-embedded-client-sessions-max-count", default=10000, show_default=True, type=int,
              help="Online client sessions kept in each process's cache."),
+        _opt("--metrics-enabled", default=False, show_default=True, type=bool,
+             help="Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode)."),
         _opt("--log-level", default="info", show_default=True, callback=_log_level,
              help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
                   "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning."),
@@ -104,6 +108,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_sessions_max_count=opts["cache_embedded_sessions_max_count"],
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=opts["log_level"],
+        metrics_enabled=opts["metrics_enabled"],
     )
 
 
@@ -199,6 +204,7 @@ def _serve(settings: Settings) -> None:
             raise click.ClickException(str(exc)) from None
         raise
     workers.prepare_environment(settings, os.environ)
+    metrics_dir = _metrics_multiprocess_dir(settings)
     click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
                f"{settings.http_host}:{settings.http_port}", err=True)
     uvicorn.run(
@@ -208,6 +214,17 @@ def _serve(settings: Settings) -> None:
         log_level=logs.parse(settings.log_level)[0], log_config=None, access_log=False, proxy_headers=False,
         server_header=False,
     )
+    if metrics_dir is not None:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_multiprocess_dir(settings: Settings) -> str | None:
+    """With several workers, prometheus_client's multiprocess mode: a fresh directory they all write to."""
+    if not settings.metrics_enabled or settings.workers < 2 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return None
+    folder = tempfile.mkdtemp(prefix="doorkeep-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
 
 
 def app_factory() -> Any:

@@ -9,10 +9,13 @@ import base64
 import hashlib
 import hmac
 import os
+import time
 from typing import Any
 
 from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
+
+from doorkeep import observe
 
 # Keycloak 24+ defaults for argon2 (Argon2PasswordHashProviderFactory).
 ARGON2_MEMORY_KIB = 7168
@@ -51,8 +54,11 @@ def hash_password(password: str, salt: bytes | None = None) -> tuple[dict[str, A
 
 
 def _argon2(password: str, salt: bytes, t: int, m: int, p: int, length: int, kind: Type, version: int) -> bytes:
-    return hash_secret_raw(password.encode(), salt, time_cost=t, memory_cost=m, parallelism=p,
-                           hash_len=length, type=kind, version=version)
+    started = time.perf_counter()
+    digest = hash_secret_raw(password.encode(), salt, time_cost=t, memory_cost=m, parallelism=p,
+                             hash_len=length, type=kind, version=version)
+    observe.current().password_hashed("argon2", time.perf_counter() - started)
+    return digest
 
 
 def _param(params: dict[str, Any], key: str, default: str) -> str:
@@ -83,7 +89,9 @@ def verify(password: str, secret_data: dict[str, Any], credential_data: dict[str
             )
         elif algorithm in ("pbkdf2-sha256", "pbkdf2-sha512", "pbkdf2"):
             name = {"pbkdf2-sha256": "sha256", "pbkdf2-sha512": "sha512", "pbkdf2": "sha1"}[algorithm]
+            started = time.perf_counter()
             actual = hashlib.pbkdf2_hmac(name, password.encode(), salt, iterations, len(expected))
+            observe.current().password_hashed(algorithm, time.perf_counter() - started)
         else:
             return False
     except (KeyError, ValueError, TypeError, OverflowError, HashingError):  # junk parameters from an import

@@ -32,4 +32,5 @@ class Settings:
     offline_client_session_cache_lifespan_override: int | None = None
     session_cleaner_interval: int = 900
     log_level: str = "info"
+    metrics_enabled: bool = False  # --metrics-enabled: Prometheus exposition at /metrics
     extra: dict[str, str] = field(default_factory=dict)

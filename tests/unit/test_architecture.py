@@ -14,9 +14,10 @@ CORE = [
     *(SRC / name for name in ("policy.py", "model.py", "tokens.py", "keys.py", "keyring.py", "passwords.py",
                               "clock.py", "errors.py", "provisioning.py", "bootstrap.py", "events.py", "account_ops.py",
                               "representations.py", "realm_parse.py", "realm_plan.py", "realm_export.py", "admin_roles.py",
-                              "brute_force.py")),
+                              "brute_force.py", "observe.py")),
 ]
-FORBIDDEN = ("starlette", "sqlalchemy", "uvicorn", "doorkeep.web", "doorkeep.store", "asyncpg", "aiosqlite")
+FORBIDDEN = ("starlette", "sqlalchemy", "uvicorn", "doorkeep.web", "doorkeep.store", "asyncpg", "aiosqlite",
+             "prometheus_client")
 
 
 def runtime_imports(path: Path) -> list[str]:

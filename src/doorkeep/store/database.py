@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from doorkeep import observe
 from doorkeep.store.config_cache import ConfigCache
 from doorkeep.store.tx import Tx
 
@@ -87,11 +89,15 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def _begin(self, write: bool) -> AsyncIterator[Tx]:
-        async with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = await conn.execution_options(doorkeep_write=write)
-            async with conn.begin():
-                yield Tx(conn, self.is_sqlite, self.config_cache)
+        started = time.perf_counter()
+        try:
+            async with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn = await conn.execution_options(doorkeep_write=write)
+                async with conn.begin():
+                    yield Tx(conn, self.is_sqlite, self.config_cache)
+        finally:
+            observe.current().transaction(write, time.perf_counter() - started)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

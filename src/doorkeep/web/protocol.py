@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import events, keys
+from doorkeep import events, keys, observe
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, BearerError, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
@@ -129,10 +129,12 @@ async def _bound(tx: Tx, realm: Realm, run: Callable[[Tx, OAuthRequest], Awaitab
 
 async def token(request: Request) -> Response:
     services = state(request).services
-    return await _protocol(
+    response = await _protocol(
         request, lambda tx, req: token_endpoint.token(tx, services, req),
         lambda body: json_response(body, 200, NO_STORE), no_store=True, prepare=password.precheck,
     )
+    observe.current().token_answer(getattr(request, "_body", b""), response.status_code, response.body)
+    return response
 
 
 async def introspect(request: Request) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from doorkeep.web import account, browser_session, cors, health, login, protocol
+from doorkeep.web import account, browser_session, cors, health, login, metrics, protocol
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin.routes import admin_routes
 
@@ -17,6 +17,8 @@ def routes() -> list[BaseRoute]:
         Route("/health", health.ready, methods=["GET"]),
         Route("/health/live", health.live, methods=["GET"]),
         Route("/health/ready", health.ready, methods=["GET"]),
+        Route("/health/started", health.started, methods=["GET"]),
+        Route("/metrics", metrics.endpoint, methods=["GET"]),
         Route("/realms/{realm}", protocol.realm_info, methods=["GET"]),
         Route("/realms/{realm}/.well-known/openid-configuration", protocol.well_known, methods=["GET"]),
         Route(f"{OIDC}/certs", protocol.certs, methods=["GET"]),

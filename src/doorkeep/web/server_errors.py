@@ -1,5 +1,6 @@
 """The last line of defence: an unexpected exception becomes Keycloak's generic 500, logged in one line;
-a value the database itself refuses (SQLSTATE class 22) is a 400.
+a value the database itself refuses (SQLSTATE class 22) is a 400; a database outage is a 503 with
+``Retry-After`` (web/unavailable.py).
 
 Starlette's own handler re-raises after answering, so uvicorn would log a full traceback (with
 whatever the frames hold) and drop the keep-alive connection. This ASGI wrapper answers and stops
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import logging
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.store.database import is_data_error
 from doorkeep.web.http import json_response
+from doorkeep.web.unavailable import database_unavailable, unavailable_response
 
 log = logging.getLogger("doorkeep")
 BODY = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
@@ -40,11 +44,19 @@ class CatchServerErrors:
         try:
             await self.app(scope, receive, tracked)
         except Exception as exc:
-            if is_data_error(exc) and not started:  # e.g. a NUL byte or an over-long name PostgreSQL refuses
-                log.info("input refused by the database on %s %s", scope.get("method"), scope.get("path"))
-                await json_response(BAD_INPUT, 400)(scope, receive, send)
-                return
-            log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
             if started:  # too late for an answer: the server must abort the half-sent response
+                log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
                 raise
-            await json_response(BODY, 500)(scope, receive, send)
+            await answer(Request(scope), exc)(scope, receive, send)
+
+
+def answer(request: Request, exc: Exception) -> Response:
+    """The answer to an exception no route handled, logged in one line without its message."""
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return unavailable_response(request)
+    if is_data_error(exc):  # e.g. a NUL byte or an over-long name PostgreSQL refuses
+        log.info("input refused by the database on %s %s", request.method, request.url.path)
+        return json_response(BAD_INPUT, 400)
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return json_response(BODY, 500)
