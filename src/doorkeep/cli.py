@@ -242,13 +242,19 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
 @main.command("import")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
 @_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
-@click.option("--override/--no-override", default=True, show_default=True, help="Replace an existing realm.")
-def import_cmd(path: str, db_url: str | None, override: bool) -> None:
+@click.option("--override", type=bool, default=None, metavar="true|false",
+              help="Replace an existing realm (default: yes, unless it has sessions); "
+                   "true also when that ends its sessions, false skips existing realms.")
+def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
     from doorkeep import realm_io
     from doorkeep.clock import SystemClock
 
-    names = _offline(db_url, lambda db: realm_io.import_file(db, path, SystemClock(), skip_existing=not override))
+    ended: dict[str, tuple[int, int]] = {}
+    names = _offline(db_url, lambda db: realm_io.import_file(
+        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended))
+    for name, (online, offline) in ended.items():
+        click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
     click.echo(f"imported {', '.join(names) or 'nothing'}")
 
 

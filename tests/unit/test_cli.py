@@ -172,3 +172,56 @@ def test_proxy_trusted_addresses_must_be_addresses_or_networks(tmp_path: Path) -
                     "--db-url", f"sqlite:///{tmp_path}/x.db")
     assert code == 2
     assert "proxy.lan" in out and "--proxy-trusted-addresses" in out
+
+
+DEMO_FILE = str(Path(__file__).parents[2] / "examples" / "demo-realm.json")
+
+
+def _add_sessions(db: Path, online: int, offline: int) -> None:
+    """Sessions of the demo realm, written as a running server would have left them."""
+    with sqlite3.connect(db) as conn:
+        realm_id, = conn.execute("SELECT id FROM realms WHERE name = 'demo'").fetchone()
+        user_id, = conn.execute("SELECT id FROM users WHERE realm_id = ?", (realm_id,)).fetchone()
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(user_sessions)")]
+        for i, is_offline in enumerate([False] * online + [True] * offline):
+            values = {"id": f"s{i}", "realm_id": realm_id, "user_id": user_id, "offline": is_offline}
+            row = {c: values.get(c, 0) for c in columns}
+            conn.execute(f"INSERT INTO user_sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                         list(row.values()))
+
+
+def _sessions(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM user_sessions").fetchone()[0])
+
+
+def test_reimporting_a_realm_with_sessions_is_refused_unless_override_true(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    assert run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}")[0] == 0
+    _add_sessions(db, online=2, offline=3)
+
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}")
+    assert code == 1
+    assert "realm 'demo' has 2 online and 3 offline sessions" in out and "--override true" in out
+    assert "Traceback" not in out and _sessions(db) == 5  # nothing replaced
+
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}", "--override", "false")
+    assert code == 0 and "imported nothing" in out and _sessions(db) == 5
+
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}", "--override", "true")
+    assert code == 0, out
+    assert "ended 2 online and 3 offline sessions of realm 'demo'" in out and "imported demo" in out
+    assert _sessions(db) == 0
+
+
+def test_reimporting_a_realm_without_sessions_replaces_it_as_keycloak_does(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    assert run("import", "--file", DEMO_FILE, "--db-url", db)[0] == 0
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", db)
+    assert code == 0 and out.strip() == "imported demo"
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_override_takes_true_or_false(tmp_path: Path, value: str) -> None:
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{tmp_path}/x.db", "--override", value)
+    assert code == 2 and "--override" in out
