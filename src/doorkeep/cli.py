@@ -255,8 +255,9 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise click.ClickException(f"cannot start: {serving.describe(exc)}") from None
+    sock = serving.bind(settings)  # a taken port is one clear line, not uvicorn's shutdown sequence
     workers.prepare_environment(settings, os.environ)
-    serving.run(settings, logs.parse(settings.log_level)[0])
+    serving.run(settings, logs.parse(settings.log_level)[0], sock)
 
 
 def app_factory() -> Any:

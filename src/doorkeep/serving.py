@@ -30,7 +30,28 @@ class _AnnouncingServer(uvicorn.Server):
             _announce(self._settings)
 
 
-def run(settings: Settings, log_level: str) -> None:
+def bind(settings: Settings) -> socket.socket:
+    """Bind and listen on the configured address now, so a taken port is one clear line before anything else."""
+    host, port = settings.http_host, settings.http_port
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, _, _, _, address = infos[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
+    """Serve on ``sock`` (from ``bind``); "listening" is printed once the server accepts connections."""
     config = uvicorn.Config(
         "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
         workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
@@ -39,16 +60,17 @@ def run(settings: Settings, log_level: str) -> None:
     )
     try:
         if settings.workers > 1:
-            sock = config.bind_socket()  # bound here, before the workers start
-            _announce(settings)
+            _announce(settings)  # bound and listening: the workers accept from this socket
             Multiprocess(config, sockets=[sock]).run()
         else:
-            _AnnouncingServer(config, settings).run()
-    except SystemExit as exc:  # uvicorn exits 3 when the port cannot be bound; it logged why
+            _AnnouncingServer(config, settings).run(sockets=[sock])
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot start; it logged why
         if exc.code:
-            click.echo(f"Error: cannot listen on {settings.http_host}:{settings.http_port}", err=True)
+            click.echo(f"Error: cannot serve on {settings.http_host}:{settings.http_port}", err=True)
             sys.exit(1)
         raise
+    finally:
+        sock.close()
 
 
 def describe(exc: BaseException) -> str:
