@@ -287,11 +287,15 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except realm_io.ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # the database unreachable, and the like: one line, not a traceback
+        from doorkeep import serving
+
+        raise click.ClickException(f"cannot open the database: {serving.describe(exc)}") from None
 
 
 @main.command("import")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
-@_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
+@_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
 @click.option("--override", type=bool, default=None, metavar="true|false",
               help="Replace an existing realm (default: yes, unless it has sessions); "
                    "true also when that ends its sessions, false skips existing realms.")
@@ -311,7 +315,7 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
 @main.command("export")
 @click.option("--realm", required=True, help="Realm to export.")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
-@_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
+@_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
     from doorkeep import realm_io

@@ -350,3 +350,12 @@ def test_database_urls_are_shown_without_their_password(url: str, shown: str) ->
     from doorkeep.cli_groups import mask_url
 
     assert mask_url(url) == shown
+
+
+@pytest.mark.parametrize("command", [["import", "--file", DEMO_FILE], ["export", "--realm", "demo", "--file", "x.json"]])
+def test_offline_commands_refuse_bad_database_urls_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    code, out = run(*command, "--db-url", "mysql://u:p@h/db")
+    assert code == 2 and "--db-url" in out and "Traceback" not in out
+    code, out = run(*command, "--db-url", "postgresql://u:hunter2@127.0.0.1:1/db")
+    assert code == 1 and "Error: cannot open the database" in out and "hunter2" not in out
+    assert "Traceback" not in out and out.count("\n") == 1
