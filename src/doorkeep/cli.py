@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 import click
 
-from doorkeep import logs, workers
+from doorkeep import __version__, logs, workers
+from doorkeep.cli_groups import GroupedCommand
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
@@ -46,11 +47,32 @@ def _log_level(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value.strip()
 
 
+_READABLE = click.Path(exists=True, dir_okay=False, readable=True)
+
+
+def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--db-url``: a URL of SQLite or PostgreSQL, refused at the command line otherwise."""
+    if value is None:
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(value).get_backend_name()
+    except ArgumentError:
+        raise click.BadParameter("not a database URL; expected sqlite:///path or "
+                                 "postgresql://user:password@host/database") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise click.BadParameter(f"unsupported database '{backend}'; use sqlite or postgresql")
+    return value
+
+
 def server_options(func: Any) -> Any:
     for option in reversed([
-        _opt("--db-url", default=None, help="Database URL: sqlite:///path or postgresql://user:pw@host/db."),
+        _opt("--db-url", default=None, callback=_db_url,
+             help="Database URL: sqlite:///path or postgresql://user:pw@host/db."),
         _opt("--http-host", default="127.0.0.1", show_default=True, help="Address to listen on."),
-        _opt("--http-port", default=8080, show_default=True, type=int, help="Port to listen on."),
+        _opt("--http-port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."),
         _opt("--http-enabled", default=None, type=bool,
              help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS)."),
         _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
@@ -61,10 +83,11 @@ def server_options(func: Any) -> Any:
              help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy."),
         _opt("--proxy-trusted-addresses", default=None,
              help="Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's."),
-        _opt("--https-certificate-file", default=None, help="PEM certificate for HTTPS."),
-        _opt("--https-certificate-key-file", default=None, help="PEM private key for HTTPS."),
-        _opt("--workers", default=1, show_default=True, type=int, help="Worker processes (PostgreSQL only)."),
-        _opt("--import-realm", "import_realms", multiple=True, type=click.Path(dir_okay=False),
+        _opt("--https-certificate-file", default=None, type=_READABLE, help="PEM certificate for HTTPS."),
+        _opt("--https-certificate-key-file", default=None, type=_READABLE, help="PEM private key for HTTPS."),
+        _opt("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+             help="Worker processes (PostgreSQL only)."),
+        _opt("--import-realm", "import_realms", multiple=True, type=_READABLE,
              help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped."),
         _opt("--cache-embedded-offline-sessions-max-count", default=10000, show_default=True, type=int,
              help="Offline sessions kept in each process's cache."),
@@ -79,12 +102,17 @@ def server_options(func: Any) -> Any:
         _opt("--log-level", default="info", show_default=True, callback=_log_level,
              help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
                   "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning."),
+        _opt("--bootstrap-admin-username", default=None,
+             help="Username of the master realm's first admin, created on the first start (start-dev: admin)."),
+        _opt("--bootstrap-admin-password", default=None,
+             help="Its password (start-dev: admin); prefer the environment variable to the command line."),
     ]):
         func = option(func)
     return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="Doorkeep", message="%(prog)s %(version)s")
 def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
 
@@ -100,8 +128,8 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         https_certificate_file=opts["https_certificate_file"],
         https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
         import_realms=tuple(opts["import_realms"]),
-        bootstrap_admin_username=os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME") or ("admin" if dev else None),
-        bootstrap_admin_password=os.environ.get(workers.BOOTSTRAP_PASSWORD_ENV) or ("admin" if dev else None),
+        bootstrap_admin_username=opts["bootstrap_admin_username"] or ("admin" if dev else None),
+        bootstrap_admin_password=opts["bootstrap_admin_password"] or ("admin" if dev else None),
         dev_mode=dev,
         cache_offline_sessions_max_count=opts["cache_embedded_offline_sessions_max_count"],
         cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
@@ -140,30 +168,60 @@ def _dev_db_url() -> str:
     return f"sqlite:///{data / 'doorkeep.db'}"
 
 
-@main.command("start-dev")
+@main.command("start-dev", cls=GroupedCommand)
 @server_options
 def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
     _check_hostname(True, opts)
-    if not os.environ.get("DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"):
+    if not opts["bootstrap_admin_username"]:
         click.secho("WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
                     "the admin user admin/admin. Development only!", fg="yellow", err=True)
-    _serve(_settings(True, **opts))
+    settings = _settings(True, **opts)
+    _check_common(settings)
+    _serve(settings)
 
 
-@main.command("start")
+def _check_common(settings: Settings) -> None:
+    """Refusals shared by start and start-dev, before anything touches the database."""
+    if settings.workers > 1 and settings.db_url.startswith("sqlite"):
+        raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
+    if bool(settings.https_certificate_file) != bool(settings.https_certificate_key_file):
+        raise click.UsageError("HTTPS needs both --https-certificate-file and --https-certificate-key-file")
+
+
+@main.command("start", cls=GroupedCommand)
 @server_options
 def start(**opts: Any) -> None:
     """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
     _check_hostname(False, opts)
     settings = _settings(False, **opts)
-    if settings.workers > 1 and settings.db_url.startswith("sqlite"):
-        raise click.UsageError("--workers > 1 needs PostgreSQL (--db-url postgresql://...): SQLite serves one process")
+    _check_common(settings)
     tls = settings.https_certificate_file and settings.https_certificate_key_file
     if not tls and not _loopback(settings.http_host) and opts.get("http_enabled") is not True:
         raise click.UsageError("plain HTTP on a non-loopback address: give --https-certificate-file and "
                                "--https-certificate-key-file, or --http-enabled true behind a TLS proxy")
     _serve(settings)
+
+
+@main.command("show-config", cls=GroupedCommand)
+@click.option("--dev", is_flag=True, help="Show what start-dev would use instead of start.")
+@server_options
+def show_config(dev: bool, **opts: Any) -> None:
+    """Print the effective configuration (options, environment, defaults) with secrets masked."""
+    from doorkeep import cli_groups
+
+    ctx = click.get_current_context()
+    effective: dict[str, Any] = {
+        "db_url": opts["db_url"] or f"sqlite:///{Path.cwd() / 'data' / 'doorkeep.db'}",
+        "http_enabled": True if opts["http_enabled"] is None else opts["http_enabled"],
+        "hostname_strict": (not dev) if opts["hostname_strict"] is None else opts["hostname_strict"],
+        "bootstrap_admin_username": opts["bootstrap_admin_username"] or ("admin" if dev else None),
+        "bootstrap_admin_password": opts["bootstrap_admin_password"] or ("admin" if dev else None),
+    }
+    click.echo(f"Current Mode: {'development' if dev else 'production'}")
+    click.echo("Current Configuration:")
+    for line in cli_groups.show(ctx, {k: v for k, v in opts.items()}, effective):
+        click.echo(line)
 
 
 def _loopback(host: str) -> bool:
@@ -176,8 +234,7 @@ def _loopback(host: str) -> bool:
 
 
 def _serve(settings: Settings) -> None:
-    import uvicorn
-
+    from doorkeep import serving
     from doorkeep.app import prepare
     from doorkeep.bootstrap import BootstrapError
     from doorkeep.clock import SystemClock
@@ -202,20 +259,15 @@ def _serve(settings: Settings) -> None:
 
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
-        raise
+        raise click.ClickException(f"cannot start: {serving.describe(exc)}") from None
+    sock = serving.bind(settings)  # a taken port is one clear line, not uvicorn's shutdown sequence
     workers.prepare_environment(settings, os.environ)
     metrics_dir = _metrics_multiprocess_dir(settings)
-    click.echo(f"Doorkeep listening on http{'s' if settings.https_certificate_file else ''}://"
-               f"{settings.http_host}:{settings.http_port}", err=True)
-    uvicorn.run(
-        "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
-        workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
-        ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
-        log_level=logs.parse(settings.log_level)[0], log_config=None, access_log=False, proxy_headers=False,
-        server_header=False,
-    )
-    if metrics_dir is not None:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+    try:
+        serving.run(settings, logs.parse(settings.log_level)[0], sock)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _metrics_multiprocess_dir(settings: Settings) -> str | None:
@@ -254,25 +306,35 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except realm_io.ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # the database unreachable, and the like: one line, not a traceback
+        from doorkeep import serving
+
+        raise click.ClickException(f"cannot open the database: {serving.describe(exc)}") from None
 
 
 @main.command("import")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
-@_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
-@click.option("--override/--no-override", default=True, show_default=True, help="Replace an existing realm.")
-def import_cmd(path: str, db_url: str | None, override: bool) -> None:
+@_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
+@click.option("--override", type=bool, default=None, metavar="true|false",
+              help="Replace an existing realm (default: yes, unless it has sessions); "
+                   "true also when that ends its sessions, false skips existing realms.")
+def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
     from doorkeep import realm_io
     from doorkeep.clock import SystemClock
 
-    names = _offline(db_url, lambda db: realm_io.import_file(db, path, SystemClock(), skip_existing=not override))
+    ended: dict[str, tuple[int, int]] = {}
+    names = _offline(db_url, lambda db: realm_io.import_file(
+        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended))
+    for name, (online, offline) in ended.items():
+        click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
     click.echo(f"imported {', '.join(names) or 'nothing'}")
 
 
 @main.command("export")
 @click.option("--realm", required=True, help="Realm to export.")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
-@_opt("--db-url", default=None, help="Database URL (default: ./data/doorkeep.db).")
+@_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
     from doorkeep import realm_io

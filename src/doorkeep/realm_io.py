@@ -72,14 +72,42 @@ def _load(path: str) -> list[RealmPlan]:
     return plans
 
 
-async def import_file(db: Database, path: str, clock: Clock, *, skip_existing: bool) -> list[str]:
-    """Import every realm of a file in one transaction; the names of the realms imported."""
+class SessionsWouldEnd(ImportError_):
+    """Replacing a realm would end its sessions, and the caller did not ask for that explicitly."""
+
+
+async def import_file(
+    db: Database, path: str, clock: Clock, *, skip_existing: bool, keep_sessions: bool = False,
+    ended: dict[str, tuple[int, int]] | None = None,
+) -> list[str]:
+    """Import every realm of a file in one transaction; the names of the realms imported.
+
+    With ``keep_sessions`` a realm that would be replaced while it has sessions stops the import
+    (``SessionsWouldEnd``, nothing written). ``ended`` receives, per replaced realm with sessions,
+    the numbers of online and offline sessions that ended with it.
+    """
     try:
         plans = _load(path)
     except ImportError_ as exc:
         raise ImportError_(f"{path}: {exc}") from None
+    counts: dict[str, tuple[int, int]] = {}
     async with db.transaction(write=False) as tx:
-        existing = {p.realm.name for p in plans if await tx.realms.get_by_name(p.realm.name) is not None}
+        existing: set[str] = set()
+        for p in plans:
+            realm = await tx.realms.get_by_name(p.realm.name)
+            if realm is None:
+                continue
+            existing.add(p.realm.name)
+            online = await tx.sessions.count_realm_sessions(realm.id, False)
+            offline = await tx.sessions.count_realm_sessions(realm.id, True)
+            if online or offline:
+                counts[p.realm.name] = (online, offline)
+    if not skip_existing and keep_sessions and counts:
+        busy, (online, offline) = next(iter(counts.items()))
+        raise SessionsWouldEnd(f"realm '{busy}' has {online} online and {offline} offline sessions; "
+                               "importing would end them: run again with --override true to replace it")
+    if ended is not None and not skip_existing:
+        ended.update(counts)
     for plan in plans:  # hash before the writing transaction opens
         if not (skip_existing and plan.realm.name in existing):
             await hash_passwords(plan)

@@ -75,13 +75,15 @@ async def test_the_demo_realm_gets_keycloaks_builtins_exactly_once(new_db: Calla
         assert realm is not None
         clients = {c.client_id: c for c in await tx.clients.list(realm.id)}
         assert sorted(clients) == sorted([*BUILTIN_CLIENTS, "offline-access-portal", "offline-access-spa"])
-        assert [s.name for s in await tx.scopes.list(realm.id)] == BUILTIN_SCOPES
+        assert [s.name for s in await tx.scopes.list(realm.id)] == sorted([*BUILTIN_SCOPES, "info"])
         portal = clients["offline-access-portal"]
         assert portal.secret == "password" and not portal.public_client
         assert portal.direct_access_grants_enabled and portal.standard_flow_enabled
         assert portal.redirect_uris == ("http://localhost/*", "http://127.0.0.1/*") and portal.web_origins == ("+",)
         links = {s.name: default for s, default in await tx.clients.scopes(portal.id)}
         assert links["offline_access"] is False and links["profile"] is True
+        assert links["info"] is False  # the article's scope=openid info offline_access
+        assert realm.revoke_refresh_token  # as the article recommends
         spa = clients["offline-access-spa"]
         assert spa.public_client and spa.attributes["pkce.code.challenge.method"] == "S256"
         default_role = await tx.roles.get_realm_role(realm.id, "default-roles-demo")
@@ -105,7 +107,7 @@ async def test_a_file_listing_builtin_scopes_and_clients_merges_them_by_name(
 ) -> None:
     db = await new_db()
     data = demo()
-    data["clientScopes"] = [{"name": "email", "description": "Mail, my way", "protocol": "openid-connect",
+    data["clientScopes"] = [*data.get("clientScopes", []), {"name": "email", "description": "Mail, my way", "protocol": "openid-connect",
                              "attributes": {"include.in.token.scope": "true"},
                              "protocolMappers": [{"name": "email", "protocolMapper": "oidc-usermodel-property-mapper",
                                                   "config": {"user.attribute": "email"}}]}]
@@ -114,7 +116,7 @@ async def test_a_file_listing_builtin_scopes_and_clients_merges_them_by_name(
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name("demo")
         assert realm is not None
-        assert [s.name for s in await tx.scopes.list(realm.id)] == BUILTIN_SCOPES
+        assert [s.name for s in await tx.scopes.list(realm.id)] == sorted([*BUILTIN_SCOPES, "info"])
         email = await tx.scopes.get_by_name(realm.id, "email")
         assert email is not None and email.description == "Mail, my way"
         assert email.protocol_mappers[0]["config"] == {"user.attribute": "email"}

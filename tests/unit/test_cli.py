@@ -172,3 +172,189 @@ def test_proxy_trusted_addresses_must_be_addresses_or_networks(tmp_path: Path) -
                     "--db-url", f"sqlite:///{tmp_path}/x.db")
     assert code == 2
     assert "proxy.lan" in out and "--proxy-trusted-addresses" in out
+
+
+DEMO_FILE = str(Path(__file__).parents[2] / "examples" / "demo-realm.json")
+
+
+def _add_sessions(db: Path, online: int, offline: int) -> None:
+    """Sessions of the demo realm, written as a running server would have left them."""
+    with sqlite3.connect(db) as conn:
+        realm_id, = conn.execute("SELECT id FROM realms WHERE name = 'demo'").fetchone()
+        user_id, = conn.execute("SELECT id FROM users WHERE realm_id = ?", (realm_id,)).fetchone()
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(user_sessions)")]
+        for i, is_offline in enumerate([False] * online + [True] * offline):
+            values = {"id": f"s{i}", "realm_id": realm_id, "user_id": user_id, "offline": is_offline}
+            row = {c: values.get(c, 0) for c in columns}
+            conn.execute(f"INSERT INTO user_sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                         list(row.values()))
+
+
+def _sessions(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM user_sessions").fetchone()[0])
+
+
+def test_reimporting_a_realm_with_sessions_is_refused_unless_override_true(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    assert run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}")[0] == 0
+    _add_sessions(db, online=2, offline=3)
+
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}")
+    assert code == 1
+    assert "realm 'demo' has 2 online and 3 offline sessions" in out and "--override true" in out
+    assert "Traceback" not in out and _sessions(db) == 5  # nothing replaced
+
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}", "--override", "false")
+    assert code == 0 and "imported nothing" in out and _sessions(db) == 5
+
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{db}", "--override", "true")
+    assert code == 0, out
+    assert "ended 2 online and 3 offline sessions of realm 'demo'" in out and "imported demo" in out
+    assert _sessions(db) == 0
+
+
+def test_reimporting_a_realm_without_sessions_replaces_it_as_keycloak_does(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/x.db"
+    assert run("import", "--file", DEMO_FILE, "--db-url", db)[0] == 0
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", db)
+    assert code == 0 and out.strip() == "imported demo"
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_override_takes_true_or_false(tmp_path: Path, value: str) -> None:
+    code, out = run("import", "--file", DEMO_FILE, "--db-url", f"sqlite:///{tmp_path}/x.db", "--override", value)
+    assert code == 2 and "--override" in out
+
+
+# --- start-up that explains itself (issue 9 item 10) -----------------------------------------------
+
+def test_version() -> None:
+    from doorkeep import __version__
+
+    for flag in ("--version", "-V"):
+        code, out = run(flag)
+        assert code == 0 and out.strip() == f"Doorkeep {__version__}"
+
+
+@pytest.mark.parametrize("command", ["start-dev", "start"])
+@pytest.mark.parametrize("args, named", [
+    (["--http-port", "0"], "--http-port"),
+    (["--http-port", "65536"], "--http-port"),
+    (["--http-port", "-1"], "--http-port"),
+    (["--http-port", "http"], "--http-port"),
+    (["--workers", "0"], "--workers"),
+    (["--db-url", "mysql://u:p@h/db"], "--db-url"),
+    (["--db-url", "not a url"], "--db-url"),
+    (["--db-url", "://"], "--db-url"),
+    (["--https-certificate-file", "/nonexistent/cert.pem"], "--https-certificate-file"),
+    (["--https-certificate-key-file", "/nonexistent/key.pem"], "--https-certificate-key-file"),
+    (["--import-realm", "/nonexistent/realm.json"], "--import-realm"),
+    (["--log-level", "loud"], "--log-level"),
+])
+def test_invalid_options_fail_with_one_clear_line(
+    tmp_path: Path, command: str, args: list[str], named: str,
+) -> None:
+    result = CliRunner().invoke(main, [command, "--hostname", "https://id.example", *args], env={})
+    assert result.exit_code == 2
+    assert named in result.output and "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_unreadable_import_file_is_refused(tmp_path: Path) -> None:
+    realm = tmp_path / "realm.json"
+    realm.write_text("{}")
+    os.chmod(realm, 0)
+    if os.access(realm, os.R_OK):  # root reads anything; the check still names a directory
+        realm = tmp_path
+    code, out = run("start-dev", "--import-realm", str(realm), "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 2 and "--import-realm" in out
+    code, out = run("import", "--file", str(realm), "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code != 0 and "Traceback" not in out
+
+
+@pytest.mark.parametrize("command", ["start-dev", "start"])
+def test_more_workers_than_one_need_postgresql_in_both_modes(tmp_path: Path, command: str) -> None:
+    code, out = run(command, "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db",
+                    "--workers", "2")
+    assert code == 2 and "PostgreSQL" in out and "Traceback" not in out
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_certificate_without_its_key_is_refused(tmp_path: Path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("x")
+    code, out = run("start-dev", "--https-certificate-file", str(cert), "--db-url", f"sqlite:///{tmp_path}/x.db")
+    assert code == 2 and "--https-certificate-key-file" in out
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    code, out = run("start-dev", "--db-url", "postgresql://u:hunter2@127.0.0.1:1/db", "--http-port", "18601")
+    assert code == 1
+    assert out.count("\n") <= 2 and "Error: cannot start" in out and "Traceback" not in out
+    assert "hunter2" not in out
+
+
+@pytest.mark.parametrize("command", ["start-dev", "start", "show-config"])
+def test_help_groups_options_as_keycloak_does(command: str) -> None:
+    code, out = run(command, "--help")
+    assert code == 0
+    headings = [line.rstrip(":") for line in out.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert headings == ["Cache", "Database", "Hostname", "HTTP(S)", "Metrics", "Proxy", "Logging", "Import",
+                        "Bootstrap Admin", "Other"]
+    http = out.index("HTTP(S):")
+    assert http < out.index("--http-port") < out.index("Proxy:")
+    assert out.index("Database:") < out.index("--db-url") < out.index("Hostname:")
+
+
+def test_show_config_prints_the_effective_configuration_with_secrets_masked(tmp_path: Path) -> None:
+    code, out = run("show-config", "--db-url", "postgresql://doorkeep:p@ss/w0rd@db.example/doorkeep",
+                    "--http-port", "9443", env={"DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "hunter2",
+                                                "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "root"})
+    assert code == 0, out
+    assert "Current Mode: production" in out
+    assert "http-port = 9443 (command line)" in out and "http-host = 127.0.0.1 (default)" in out
+    assert "bootstrap-admin-username = root (environment)" in out
+    assert "bootstrap-admin-password = ******* (environment)" in out
+    assert "hostname-strict = true (default)" in out
+    assert "hunter2" not in out and "p@ss" not in out and "w0rd" not in out
+    assert not (tmp_path / "data").exists()
+
+
+def test_show_config_in_development_mode_shows_the_dev_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = run("show-config", "--dev")
+    assert code == 0, out
+    assert "Current Mode: development" in out and "hostname-strict = false" in out
+    assert f"db-url = sqlite:///{tmp_path}/data/doorkeep.db" in out
+    assert "bootstrap-admin-password = *******" in out and "= admin (default)" in out
+    assert not (tmp_path / "data").exists()  # showing changes nothing
+
+
+def test_the_bootstrap_admin_can_be_given_as_options(tmp_path: Path) -> None:
+    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db",
+                    "--http-port", "1", "--bootstrap-admin-username", "root")
+    assert code != 0 and "DOORKEEP_BOOTSTRAP_ADMIN" in out  # a username alone is not enough
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://u:pw@h/db", "postgresql://u:*******@h/db"),
+    ("postgresql://u:p@s/s:w@h:5432/db", "postgresql://u:*******@h:5432/db"),
+    ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ("postgresql://h/db?user=u&password=pw&sslmode=require", "postgresql://h/db?user=u&password=*******&sslmode=require"),
+    ("sqlite:///data/doorkeep.db", "sqlite:///data/doorkeep.db"),
+])
+def test_database_urls_are_shown_without_their_password(url: str, shown: str) -> None:
+    from doorkeep.cli_groups import mask_url
+
+    assert mask_url(url) == shown
+
+
+@pytest.mark.parametrize("command", [["import", "--file", DEMO_FILE], ["export", "--realm", "demo", "--file", "x.json"]])
+def test_offline_commands_refuse_bad_database_urls_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    code, out = run(*command, "--db-url", "mysql://u:p@h/db")
+    assert code == 2 and "--db-url" in out and "Traceback" not in out
+    code, out = run(*command, "--db-url", "postgresql://u:hunter2@127.0.0.1:1/db")
+    assert code == 1 and "Error: cannot open the database" in out and "hunter2" not in out
+    assert "Traceback" not in out and out.count("\n") == 1

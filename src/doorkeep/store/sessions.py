@@ -96,6 +96,12 @@ class SessionRepo:
         )
         return int(result.rowcount or 0)
 
+    async def count_realm_sessions(self, realm_id: str, offline: bool) -> int:
+        result = await self._c.execute(
+            select(func.count()).select_from(user_sessions).where(US.realm_id == realm_id, US.offline == offline)
+        )
+        return int(result.scalar_one())
+
     async def delete_if_empty(self, session_id: str, offline: bool) -> bool:
         """Remove a user session left with no client sessions; True if it was removed."""
         remaining = await self._c.execute(

@@ -1,0 +1,88 @@
+"""``--help`` of the server commands with options grouped as Keycloak groups them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+
+# Keycloak's option categories, in its order; an option not listed here falls under "Other".
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Cache", ("cache_embedded_offline_sessions_max_count", "cache_embedded_offline_client_sessions_max_count",
+               "cache_embedded_sessions_max_count", "cache_embedded_client_sessions_max_count")),
+    ("Database", ("db_url",)),
+    ("Hostname", ("hostname", "hostname_strict")),
+    ("HTTP(S)", ("http_host", "http_port", "http_enabled", "https_certificate_file", "https_certificate_key_file",
+                 "workers")),
+    ("Health", ("health_enabled",)),
+    ("Metrics", ("metrics_enabled",)),
+    ("Proxy", ("proxy_headers", "proxy_trusted_addresses")),
+    ("Logging", ("log_level",)),
+    ("Import", ("import_realms",)),
+    ("Bootstrap Admin", ("bootstrap_admin_username", "bootstrap_admin_password")),
+)
+
+
+def group_of(name: str | None) -> str:
+    return next((group for group, names in GROUPS if name in names), "Other")
+
+
+class GroupedCommand(click.Command):
+    """A command whose --help lists its options under Keycloak's headings (HTTP(S), Hostname, Database, ...)."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                sections.setdefault(group_of(param.name), []).append(record)
+        order = [group for group, _ in GROUPS] + ["Other"]
+        for group in sorted(sections, key=order.index):
+            with formatter.section(group):
+                formatter.write_dl(sections[group])
+
+
+SECRET_OPTIONS = ("bootstrap_admin_password",)
+MASK = "*******"
+_SOURCES = {
+    click.core.ParameterSource.COMMANDLINE: "command line",
+    click.core.ParameterSource.ENVIRONMENT: "environment",
+    click.core.ParameterSource.DEFAULT: "default",
+}
+
+
+def mask_url(url: str) -> str:
+    """A database URL with its password (user info, or a ``password=`` query parameter) replaced by the mask."""
+    url = re.sub(r"(?i)([?&]password=)[^&]*", rf"\1{MASK}", url)
+    head, sep, rest = url.partition("://")
+    end = rest.rfind("@", 0, rest.find("?") if "?" in rest else len(rest))
+    user, colon, _password = rest[:max(end, 0)].partition(":")
+    if not sep or end < 0 or not colon:
+        return url
+    return f"{head}://{user}:{MASK}{rest[end:]}"
+
+
+def show(ctx: click.Context, params: dict[str, Any], effective: dict[str, Any]) -> list[str]:
+    """``show-config`` lines: each option as ``--flag = value (source)``, secrets masked, by Keycloak's groups."""
+    lines: list[str] = []
+    command = ctx.command
+    by_group: dict[str, list[str]] = {}
+    for param in command.get_params(ctx):
+        if not isinstance(param, click.Option) or param.name is None or param.name not in params:
+            continue
+        value = effective.get(param.name, params[param.name])
+        if isinstance(value, (tuple, list)):
+            value = ",".join(str(v) for v in value)
+        if value is not None and param.name in SECRET_OPTIONS:
+            value = MASK
+        elif isinstance(value, str) and param.name == "db_url":
+            value = mask_url(value)
+        source = ctx.get_parameter_source(param.name)
+        origin = _SOURCES.get(source, "default") if source is not None else "default"
+        text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        by_group.setdefault(group_of(param.name), []).append(f"    {param.opts[0].lstrip('-')} = {text} ({origin})")
+    order = [group for group, _ in GROUPS] + ["Other"]
+    for group in sorted(by_group, key=order.index):
+        lines += [f"  {group}:", *by_group[group]]
+    return lines

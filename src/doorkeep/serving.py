@@ -1,0 +1,79 @@
+"""Running uvicorn so that "listening" is printed only once the port is bound."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import click
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from doorkeep.settings import Settings
+
+
+def _announce(settings: Settings) -> None:
+    scheme = "https" if settings.https_certificate_file else "http"
+    click.echo(f"Doorkeep listening on {scheme}://{settings.http_host}:{settings.http_port}", err=True)
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that says "listening" after its sockets are bound, not before."""
+
+    def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
+        super().__init__(config)
+        self._settings = settings
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            _announce(self._settings)
+
+
+def bind(settings: Settings) -> socket.socket:
+    """Bind and listen on the configured address now, so a taken port is one clear line before anything else."""
+    host, port = settings.http_host, settings.http_port
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, _, _, _, address = infos[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
+    """Serve on ``sock`` (from ``bind``); "listening" is printed once the server accepts connections."""
+    config = uvicorn.Config(
+        "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
+        workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
+        ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
+        log_level=log_level, log_config=None, access_log=False, proxy_headers=False, server_header=False,
+    )
+    try:
+        if settings.workers > 1:
+            _announce(settings)  # bound and listening: the workers accept from this socket
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            _AnnouncingServer(config, settings).run(sockets=[sock])
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot start; it logged why
+        if exc.code:
+            click.echo(f"Error: cannot serve on {settings.http_host}:{settings.http_port}", err=True)
+            sys.exit(1)
+        raise
+    finally:
+        sock.close()
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a start-up failure: the exception's message without a traceback."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
