@@ -134,12 +134,22 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     if isinstance(current, dict):
         if not isinstance(value, dict):
             raise RepresentationError(f"{where}: expected an object")
+        if isinstance(obj, User):  # Keycloak's Map<String, List<String>>: a single string is a list of one
+            return {str(k): _string_list(v, f"{where}.{k}") for k, v in value.items() if v is not None}
         return {str(k): v for k, v in value.items()}
     if not isinstance(value, str):
         raise RepresentationError(f"{where}: expected a string")
     if attr in _ENUMS and value not in _ENUMS[attr]:
         raise RepresentationError(f"{where}: expected one of {', '.join(_ENUMS[attr])}")
     return value
+
+
+def _string_list(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RepresentationError(f"{where}: expected a list of strings")
+    return list(value)
 
 
 def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = "") -> Any:

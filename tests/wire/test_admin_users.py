@@ -398,3 +398,16 @@ async def test_manage_users_may_create_users_in_its_own_realm_only(env: Env) -> 
     other = await env.http.post("/admin/realms/other/users", json={"username": "new"}, headers=headers)
     assert other.status_code == 403
 
+
+
+async def test_user_attributes_are_lists_of_strings_on_create_and_update(env: Env) -> None:
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="attrs", attributes={"a": "b", "c": ["d"]})
+    assert (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"] == {"a": ["b"], "c": ["d"]}
+    for bad in ([[["x"]]], [1], {"k": "v"}, 7):
+        created = await env.http.post(USERS, json={"username": "nested", "attributes": {"a": bad}}, headers=headers)
+        assert created.status_code == 400, created.text
+        assert created.json()["error_description"].startswith("Cannot parse the JSON")
+        updated = await env.http.put(f"{USERS}/{user_id}", json={"attributes": {"a": bad}}, headers=headers)
+        assert updated.status_code == 400, updated.text
+    assert (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()["attributes"] == {"a": ["b"], "c": ["d"]}

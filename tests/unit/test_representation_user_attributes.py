@@ -1,0 +1,27 @@
+"""User attributes are Keycloak's Map<String, List<String>>: nested or non-string values are refused (red team)."""
+
+from __future__ import annotations
+
+import pytest
+
+from doorkeep.model import User
+from doorkeep.representations import USER_FIELDS, RepresentationError, apply
+
+
+def _user(attributes: object) -> User:
+    result: User = apply(User(id="u", realm_id="r", username="u"), {"attributes": attributes}, USER_FIELDS)
+    return result
+
+
+def test_a_single_string_is_a_list_of_one() -> None:
+    assert _user({"a": "b", "c": ["d", "e"]}).attributes == {"a": ["b"], "c": ["d", "e"]}
+
+
+def test_null_values_are_dropped() -> None:
+    assert _user({"a": None}).attributes == {}
+
+
+@pytest.mark.parametrize("value", [[[["x"]]], [1], 1, True, {"k": "v"}, ["a", None], [{"a": "b"}]])
+def test_nested_or_non_string_values_are_refused(value: object) -> None:
+    with pytest.raises(RepresentationError, match=r"attributes\.a: expected a list of strings"):
+        _user({"a": value})
