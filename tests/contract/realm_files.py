@@ -131,7 +131,7 @@ def rich_realm() -> dict[str, Any]:
     data["roles"]["client"] = {"reports": [
         {"name": "read"}, {"name": "write", "composite": True, "composites": {"client": {"reports": ["read"]}}},
     ]}
-    data["clientScopes"] = [{
+    data["clientScopes"] = [*data.get("clientScopes", []), {
         "name": "reports", "description": "Reports API", "protocol": "openid-connect",
         "attributes": {"include.in.token.scope": "true", "display.on.consent.screen": "false"},
         "protocolMappers": [{"name": "reports-audience", "protocol": "openid-connect",
