@@ -6,9 +6,9 @@ Keycloak's ClientResource (``clients/{uuid}/…sessions``), UserResource (``user
 
 ``logout-all`` does what Keycloak's ``ResourceAdminManager.logoutAll`` does: it deletes the realm's
 online sessions, keeps the offline ones stored, and sets the realm's ``notBefore`` to now, so every
-refresh and offline token issued earlier fails with "Stale token". Doorkeep pushes nothing to client
-admin URLs, so ``logout-all`` and ``push-revocation`` answer an empty GlobalRequestResult ``{}``
-(Jackson drops the null ``successRequests`` / ``failedRequests`` lists).
+refresh and offline token issued earlier fails with "Stale token"; it answers an empty GlobalRequestResult
+``{}`` (Jackson drops the null ``successRequests`` / ``failedRequests`` lists). ``push-revocation`` sends
+``k_push_not_before`` to each client admin URL (web/backchannel.py) and lists them in those two lists.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from starlette.routing import Route
 
 from doorkeep.liveness import LiveFilter, live_filter
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.sessions import service
+from doorkeep.sessions import ended, service
 from doorkeep.web.admin import users_ops as ops
-from doorkeep.web.http import json_response, state
+from doorkeep.web.http import base_url, json_response, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -203,6 +203,7 @@ async def logout_user(request: Request) -> Response:
         realm = await ops.admin_realm(request, tx, "manage-users")
         user = await ops.user_of(tx, realm, request.path_params["id"])
         await tx.users.update(dataclasses.replace(user, not_before=now))
+        await ended.announce_user(tx, user.id, False)
         await tx.sessions.delete_user_sessions_of(user.id, False)
         return Response(status_code=NO_CONTENT)
 
@@ -218,9 +219,9 @@ async def delete_session(request: Request) -> Response:
         session = await tx.sessions.get_user_session(request.path_params["session"], offline)
         if session is None or session.realm_id != realm.id:
             raise ops.not_found("Sesssion not found")  # sic, as Keycloak spells it
-        await service.remove(tx, session.id, offline)
+        await service.end(tx, session.id, offline)
         if offline:
-            await service.remove(tx, session.id, False)
+            await service.end(tx, session.id, False)
         return Response(status_code=NO_CONTENT)
 
     return await ops.answer(request, work)
@@ -238,12 +239,31 @@ async def logout_all(request: Request) -> Response:
     return await ops.answer(request, work)
 
 
-async def push_revocation(request: Request) -> Response:
-    async def work(tx: Tx) -> Response:
-        await ops.admin_realm(request, tx, "manage-realm")
-        return json_response({})
+def _push_revocation(*, one_client: bool) -> ops.Endpoint:
+    """Keycloak's ``pushRevocation``: ``k_push_not_before`` to the admin URL of the realm's clients (or of
+    one client), after the read transaction; answers the GlobalRequestResult."""
 
-    return await ops.answer(request, work, write=False)
+    async def endpoint(request: Request) -> Response:
+        found: list[tuple[Realm, list[Client]]] = []
+
+        async def work(tx: Tx) -> Response:
+            if one_client:
+                realm = await ops.admin_realm(request, tx, "manage-clients")
+                clients = [await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")]
+            else:
+                realm = await ops.admin_realm(request, tx, "manage-realm")
+                clients = await tx.clients.list(realm.id)
+            found.append((realm, clients))
+            return Response(status_code=NO_CONTENT)
+
+        response = await ops.answer(request, work, write=False)
+        if not found:
+            return response
+        realm, clients = found[0]
+        notifier = state(request).notifier
+        return json_response(await notifier.push_not_before(base_url(request), realm.id, clients, realm.not_before))
+
+    return endpoint
 
 
 CLIENT = "/{realm}/clients/{uuid}"
@@ -262,5 +282,6 @@ ROUTES: list[Route] = [
     Route(f"{USER}/logout", logout_user, methods=["POST"]),
     Route("/{realm}/sessions/{session}", delete_session, methods=["DELETE"]),
     Route("/{realm}/logout-all", logout_all, methods=["POST"]),
-    Route("/{realm}/push-revocation", push_revocation, methods=["POST"]),
+    Route("/{realm}/push-revocation", _push_revocation(one_client=False), methods=["POST"]),
+    Route(f"{CLIENT}/push-revocation", _push_revocation(one_client=True), methods=["POST"]),
 ]
