@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 import jwt
 import pytest
 
+from browser_flow import REDIRECT, exchange, login
 from doorkeep.model import Consent
 from receiver import Receiver, closed_port, receiver
 from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url, update_client
@@ -190,3 +191,17 @@ async def realm(env: Env) -> Env:
     await seed_client(env.db, "test", "app")
     await seed_user(env.db, env.clock, "test", "user1", realm_roles=("offline_access",))
     return env
+
+
+async def test_rp_initiated_browser_logout_tells_the_client(realm: Env) -> None:
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",),
+                            attributes={BC: got.url, "post.logout.redirect.uris": "+"})
+        params = await login(realm.http, "test", "app")
+        body = (await exchange(realm.http, "test", "app", params["code"])).json()
+        response = await realm.http.get(token_url("test", "logout"), params={
+            "id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT})
+        assert response.status_code == 302
+        token = await verified(realm, got)
+    assert token["sid"] == body["session_state"] == params["session_state"]
+    assert token["sub"] == claims(body["id_token"])["sub"]

@@ -113,7 +113,6 @@ class Notifier:
                 return await self._post(http, client.client_id, bc.push_target(mgmt), content=token)
 
             outcomes = await asyncio.gather(*(one(*job) for job in jobs))
-        result: dict[str, list[str]] = {}
-        for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True):
-            result.setdefault("successRequests" if ok else "failedRequests", []).append(mgmt)
-        return result
+        success = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if ok]
+        failed = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if not ok]
+        return {k: v for k, v in (("successRequests", success), ("failedRequests", failed)) if v}
