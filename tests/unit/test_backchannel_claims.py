@@ -47,9 +47,10 @@ def test_only_http_urls_are_posted_to(url: str, deliverable: bool) -> None:
     assert (bc.logout_url(client(attributes={"backchannel.logout.url": url})) is not None) is deliverable
 
 
-def test_push_not_before_is_keycloaks_admin_action() -> None:
-    assert bc.push_not_before_claims(client(), 50, 100, "j") == {
-        "id": "j", "expiration": 130, "resource": "app", "action": "PUSH_NOT_BEFORE", "notBefore": 50}
+@pytest.mark.parametrize("action", ["PUSH_NOT_BEFORE", "LOGOUT"])
+def test_admin_actions_are_keycloaks(action: str) -> None:
+    assert bc.admin_action_claims(client(), action, 50, 100, "j") == {
+        "id": "j", "expiration": 130, "resource": "app", "action": action, "notBefore": 50}
 
 
 @pytest.mark.parametrize(("kw", "expected"), [
@@ -64,6 +65,9 @@ def test_management_url_resolves_like_keycloak(kw: dict[str, Any], expected: str
     assert bc.management_url(client(**kw), "https://id.example") == expected
 
 
-def test_push_target_appends_k_push_not_before() -> None:
-    assert bc.push_target("https://app.example/admin/") == "https://app.example/admin/k_push_not_before"
-    assert bc.push_target("https://app.example/admin") == "https://app.example/admin/k_push_not_before"
+def test_admin_action_targets_are_keycloaks_adapter_endpoints() -> None:
+    assert bc.action_target("https://app.example/admin/", bc.PUSH_NOT_BEFORE) == \
+        "https://app.example/admin/k_push_not_before"
+    assert bc.action_target("https://app.example/admin", bc.PUSH_NOT_BEFORE) == \
+        "https://app.example/admin/k_push_not_before"
+    assert bc.action_target("https://app.example/admin", bc.LOGOUT) == "https://app.example/admin/k_logout"

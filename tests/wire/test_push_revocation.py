@@ -96,3 +96,19 @@ async def test_push_requires_an_admin(realm: Env) -> None:
     assert (await realm.http.post(f"{REALM}/push-revocation")).status_code == 401
     uuid = await client_uuid(realm, "app")
     assert (await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation")).status_code == 401
+
+
+async def test_logout_all_sends_k_logout_to_enabled_clients_after_removing_the_sessions(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    with receiver() as got, receiver() as disabled:
+        await update_client(realm.db, "test", "app", admin_url=got.url)
+        await seed_client(realm.db, "test", "off", admin_url=disabled.url, enabled=False)
+        response = await realm.http.post(f"{REALM}/logout-all", headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"successRequests": [got.url]}
+        assert disabled.requests == []
+        request = got.requests[0]
+    assert request.path == "/k_logout"
+    action = await verified(realm, request.body)
+    assert action["action"] == "LOGOUT" and action["resource"] == "app"
+    assert action["notBefore"] == realm.clock.now()  # the realm's new notBefore

@@ -1,5 +1,5 @@
-"""OIDC Back-Channel Logout 1.0 logout tokens and Keycloak's ``k_push_not_before`` admin action:
-the claims only (Keycloak's TokenManager.initLogoutToken, PushNotBeforeAction); signing happens
+"""OIDC Back-Channel Logout 1.0 logout tokens and Keycloak's ``k_push_not_before`` / ``k_logout`` admin
+actions: the claims only (Keycloak's TokenManager.initLogoutToken, PushNotBeforeAction, LogoutAction); signing happens
 with the realm's keys and delivery in the web layer (web/backchannel.py).
 """
 
@@ -18,7 +18,9 @@ LOGOUT_TYP = "Logout"
 LOGOUT_HEADER_TYP = "logout+jwt"
 LOGOUT_LIFESPAN = 120  # Keycloak: two minutes
 ADMIN_ACTION_LIFESPAN = 30  # Keycloak: Time.currentTime() + 30
-PUSH_NOT_BEFORE = "k_push_not_before"
+PUSH_NOT_BEFORE = "PUSH_NOT_BEFORE"
+LOGOUT = "LOGOUT"
+ENDPOINTS = {PUSH_NOT_BEFORE: "k_push_not_before", LOGOUT: "k_logout"}
 DELIVERABLE = ("http://", "https://")
 
 
@@ -41,10 +43,11 @@ def logout_url(client: Client) -> str | None:
     return url if url.lower().startswith(DELIVERABLE) else None
 
 
-def push_not_before_claims(client: Client, not_before: int, now: int, jti: str) -> dict[str, Any]:
-    """Keycloak's PushNotBeforeAction (an AdminAction): posted as a JWS to ``{adminUrl}/k_push_not_before``."""
+def admin_action_claims(client: Client, action: str, not_before: int, now: int, jti: str) -> dict[str, Any]:
+    """Keycloak's AdminAction (PushNotBeforeAction, or LogoutAction without adapter session ids): posted as
+    a JWS to ``{adminUrl}/k_push_not_before`` or ``{adminUrl}/k_logout``."""
     return {"id": jti, "expiration": now + ADMIN_ACTION_LIFESPAN, "resource": client.client_id,
-            "action": "PUSH_NOT_BEFORE", "notBefore": not_before}
+            "action": action, "notBefore": not_before}
 
 
 def management_url(client: Client, server: str) -> str | None:
@@ -60,5 +63,5 @@ def management_url(client: Client, server: str) -> str | None:
     return url
 
 
-def push_target(management: str) -> str:
-    return management.rstrip("/") + "/" + PUSH_NOT_BEFORE
+def action_target(management: str, action: str) -> str:
+    return management.rstrip("/") + "/" + ENDPOINTS[action]

@@ -88,10 +88,10 @@ class Notifier:
             return False
         return True
 
-    async def push_not_before(self, server: str, realm_id: str, clients: list[Client],
-                              realm_not_before: int) -> dict[str, list[str]]:
-        """Keycloak's pushRevocationPolicy for each client with an admin URL; its GlobalRequestResult
-        (a list that stays empty is left out, as Jackson drops nulls)."""
+    async def admin_action(self, server: str, realm_id: str, clients: list[Client], realm_not_before: int,
+                           action: str) -> dict[str, list[str]]:
+        """Keycloak's pushRevocationPolicy (``PUSH_NOT_BEFORE``) or logoutClient (``LOGOUT``) for each client
+        with an admin URL; its GlobalRequestResult (an empty list is left out, as Jackson drops nulls)."""
         now = self._services.clock.now()
         jobs: list[tuple[Client, str, str | None]] = []
         async with self._db.transaction(write=False) as tx:
@@ -104,13 +104,13 @@ class Notifier:
                 if not mgmt.lower().startswith(bc.DELIVERABLE):
                     jobs.append((client, mgmt, None))
                     continue
-                claims = bc.push_not_before_claims(client, max(realm_not_before, client.not_before), now, new_id())
+                claims = bc.admin_action_claims(client, action, max(realm_not_before, client.not_before), now, new_id())
                 jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
         async with httpx.AsyncClient(timeout=self._timeout) as http:
             async def one(client: Client, mgmt: str, token: str | None) -> bool:
                 if token is None:
                     return False
-                return await self._post(http, client.client_id, bc.push_target(mgmt), content=token)
+                return await self._post(http, client.client_id, bc.action_target(mgmt, action), content=token)
 
             outcomes = await asyncio.gather(*(one(*job) for job in jobs))
         success = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if ok]

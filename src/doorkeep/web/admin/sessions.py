@@ -6,9 +6,10 @@ Keycloak's ClientResource (``clients/{uuid}/…sessions``), UserResource (``user
 
 ``logout-all`` does what Keycloak's ``ResourceAdminManager.logoutAll`` does: it deletes the realm's
 online sessions, keeps the offline ones stored, and sets the realm's ``notBefore`` to now, so every
-refresh and offline token issued earlier fails with "Stale token"; it answers an empty GlobalRequestResult
-``{}`` (Jackson drops the null ``successRequests`` / ``failedRequests`` lists). ``push-revocation`` sends
-``k_push_not_before`` to each client admin URL (web/backchannel.py) and lists them in those two lists.
+refresh and offline token issued earlier fails with "Stale token", then sends ``k_logout`` to each enabled
+client's admin URL. ``push-revocation`` sends ``k_push_not_before`` to them. Both answer a GlobalRequestResult
+listing the admin URLs in ``successRequests`` / ``failedRequests`` (an empty list is left out, as Jackson
+drops nulls: ``{}`` when no client has an admin URL).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.routing import Route
 
 from doorkeep.liveness import LiveFilter, live_filter
 from doorkeep.model import Client, Realm, User, UserSession
+from doorkeep.oauth import backchannel
 from doorkeep.sessions import ended, service
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.http import base_url, json_response, state
@@ -227,41 +229,39 @@ async def delete_session(request: Request) -> Response:
     return await ops.answer(request, work)
 
 
-async def logout_all(request: Request) -> Response:
-    now = state(request).services.clock.now()
-
-    async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        await tx.sessions.delete_realm_sessions(realm.id, False)
-        await tx.realms.update(dataclasses.replace(realm, not_before=now))
-        return json_response({})
-
-    return await ops.answer(request, work)
-
-
-def _push_revocation(*, one_client: bool) -> ops.Endpoint:
-    """Keycloak's ``pushRevocation``: ``k_push_not_before`` to the admin URL of the realm's clients (or of
-    one client), after the read transaction; answers the GlobalRequestResult."""
+def _admin_action(*, action: str, one_client: bool = False) -> ops.Endpoint:
+    """``push-revocation`` (realm or client): ``k_push_not_before`` to the clients' admin URLs; ``logout-all``:
+    the realm's online sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL of each
+    enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
+    is the GlobalRequestResult."""
+    logout = action == backchannel.LOGOUT
 
     async def endpoint(request: Request) -> Response:
         found: list[tuple[Realm, list[Client]]] = []
+        now = state(request).services.clock.now()
 
         async def work(tx: Tx) -> Response:
             if one_client:
                 realm = await ops.admin_realm(request, tx, "manage-clients")
                 clients = [await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")]
             else:
-                realm = await ops.admin_realm(request, tx, "manage-realm")
+                realm = await ops.admin_realm(request, tx, "manage-users" if logout else "manage-realm")
                 clients = await tx.clients.list(realm.id)
+            if logout:
+                await tx.sessions.delete_realm_sessions(realm.id, False)
+                realm = dataclasses.replace(realm, not_before=now)
+                await tx.realms.update(realm)
+                clients = [c for c in clients if c.enabled]
             found.append((realm, clients))
             return Response(status_code=NO_CONTENT)
 
-        response = await ops.answer(request, work, write=False)
+        response = await ops.answer(request, work, write=logout)
         if not found:
             return response
         realm, clients = found[0]
         notifier = state(request).notifier
-        return json_response(await notifier.push_not_before(base_url(request), realm.id, clients, realm.not_before))
+        return json_response(await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before,
+                                                         action))
 
     return endpoint
 
@@ -281,7 +281,8 @@ ROUTES: list[Route] = [
     Route(f"{USER}/consents/{{client_id}}", revoke_consent, methods=["DELETE"]),
     Route(f"{USER}/logout", logout_user, methods=["POST"]),
     Route("/{realm}/sessions/{session}", delete_session, methods=["DELETE"]),
-    Route("/{realm}/logout-all", logout_all, methods=["POST"]),
-    Route("/{realm}/push-revocation", _push_revocation(one_client=False), methods=["POST"]),
-    Route(f"{CLIENT}/push-revocation", _push_revocation(one_client=True), methods=["POST"]),
+    Route("/{realm}/logout-all", _admin_action(action=backchannel.LOGOUT), methods=["POST"]),
+    Route("/{realm}/push-revocation", _admin_action(action=backchannel.PUSH_NOT_BEFORE), methods=["POST"]),
+    Route(f"{CLIENT}/push-revocation", _admin_action(action=backchannel.PUSH_NOT_BEFORE, one_client=True),
+          methods=["POST"]),
 ]
