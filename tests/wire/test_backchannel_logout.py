@@ -13,7 +13,16 @@ import pytest
 from browser_flow import REDIRECT, exchange, login
 from doorkeep.model import Consent
 from receiver import Receiver, closed_port, receiver
-from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url, update_client
+from support import (
+    claims,
+    password_grant,
+    seed_client,
+    seed_realm,
+    seed_user,
+    token_url,
+    update_client,
+    update_realm,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -205,3 +214,33 @@ async def test_rp_initiated_browser_logout_tells_the_client(realm: Env) -> None:
         token = await verified(realm, got)
     assert token["sid"] == body["session_state"] == params["session_state"]
     assert token["sub"] == claims(body["id_token"])["sub"]
+
+
+async def test_refreshing_on_an_expired_online_session_logs_the_client_out(realm: Env) -> None:
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        body = await grant(realm)
+        await update_realm(realm.db, "test", sso_session_idle_timeout=10)  # the token outlives the session
+        realm.clock.advance(100)
+        response = await realm.http.post(token_url("test"), data={
+            "grant_type": "refresh_token", "client_id": "app", "client_secret": "secret",
+            "refresh_token": body["refresh_token"]})
+        assert response.status_code == 400
+        assert (await verified(realm, got))["sid"] == body["session_state"]
+
+
+async def test_a_client_created_through_the_admin_api_gets_its_logout_token(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    with receiver() as got:
+        response = await realm.http.post("/admin/realms/test/clients", headers=headers, json={
+            "clientId": "bc-app", "secret": "s3cret", "directAccessGrantsEnabled": True, "frontchannelLogout": False,
+            "attributes": {BC: f"{got.url}/logout", "backchannel.logout.session.required": "true"}})
+        assert response.status_code == 201, response.text
+        body = (await password_grant(realm.http, "test", "bc-app", secret="s3cret")).json()
+        response = await realm.http.post(token_url("test", "logout"), data={
+            "client_id": "bc-app", "client_secret": "s3cret", "refresh_token": body["refresh_token"]})
+        assert response.status_code == 204
+        request = (await got.wait_for())[0]
+    assert request.path == "/logout"
+    token = jwt.decode(parse_qs(request.body)["logout_token"][0], options={"verify_signature": False})
+    assert token["aud"] == "bc-app" and token["sid"] == body["session_state"]
