@@ -53,6 +53,12 @@ class Notifier:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _logout(self, server: str, batch: list[SessionEnded]) -> None:
+        try:
+            await self._send_logout_tokens(server, batch)
+        except Exception as exc:  # a background task: nobody else would see it
+            log.warning("backchannel logout of %d client session(s) failed: %s", len(batch), type(exc).__name__)
+
+    async def _send_logout_tokens(self, server: str, batch: list[SessionEnded]) -> None:
         now = self._services.clock.now()
         posts: list[tuple[str, str, str]] = []
         async with self._db.transaction(write=False) as tx:
