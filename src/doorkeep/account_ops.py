@@ -319,7 +319,7 @@ async def logout_sessions(tx: Tx, caller: Caller, *, include_current: bool) -> N
     caller.require_one_of(MANAGE_ACCOUNT)
     for session in await tx.sessions.user_sessions_of(caller.user.id, False):
         if include_current or session.id != caller.session_id:
-            await service.remove(tx, session.id, False)
+            await service.end(tx, session.id, False)
 
 
 async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
@@ -327,4 +327,4 @@ async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
     caller.require_one_of(MANAGE_ACCOUNT)
     session = await tx.sessions.get_user_session(session_id, False)
     if session is not None and session.user_id == caller.user.id:
-        await service.remove(tx, session.id, False)
+        await service.end(tx, session.id, False)

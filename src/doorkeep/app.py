@@ -20,6 +20,7 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
+from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
 from doorkeep.web.routes import routes
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
     clock = clock or SystemClock()
     database = db or Database(settings.db_url)
     services = build_services(clock)
+    notifier = Notifier(database, services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,6 +70,7 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         if settings.session_cleaner_interval > 0 and db is None:
             cleaner = asyncio.create_task(run_forever(database, clock, settings.session_cleaner_interval))
         yield
+        await notifier.drain()
         if cleaner is not None:
             cleaner.cancel()
         if db is None:
@@ -86,5 +89,6 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))
     app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
                     middleware=middleware)
-    app.state.doorkeep = AppState(settings=settings, db=database, services=services)
+    app.state.doorkeep = AppState(settings=settings, db=database, services=services,
+                                   notifier=notifier)
     return app

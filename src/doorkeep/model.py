@@ -294,3 +294,13 @@ class Event:
     ip_address: str | None = None
     error: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    """A client of a user session that ended and has a backchannel logout URL (told after commit)."""
+
+    realm_id: str
+    user_id: str
+    session_id: str
+    client: Client

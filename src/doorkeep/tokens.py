@@ -75,9 +75,9 @@ class TokenCodec:
     def __init__(self, keyring: KeyRing) -> None:
         self.keyring = keyring
 
-    async def sign(self, tx: Tx, realm_id: str, claims: dict[str, Any], alg: str, now: int) -> str:
+    async def sign(self, tx: Tx, realm_id: str, claims: dict[str, Any], alg: str, now: int, typ: str = "JWT") -> str:
         key = await self.keyring.signing_key(tx, realm_id, alg, now)
-        return jwt.encode(claims, key.signing, algorithm=alg, headers={"kid": key.kid, "typ": "JWT"})
+        return jwt.encode(claims, key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
 
     async def sign_internal(self, tx: Tx, realm_id: str, claims: dict[str, Any], now: int) -> str:
         """Refresh and offline tokens: HS512 with the realm's HMAC key."""

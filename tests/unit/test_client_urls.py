@@ -60,3 +60,25 @@ def test_the_message_joins_distinct_messages_as_keycloak_does() -> None:
     errors = url_errors(client(redirect_uris=("javascript:a", "data:b"), base_url="javascript:c"))
     assert message(errors) == "Base URL uses an illegal scheme; A redirect URI uses an illegal scheme"
 
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("javascript:alert(1)", "Backchannel logout URL uses an illegal scheme"),
+    ("DATA:text/html,x", "Backchannel logout URL uses an illegal scheme"),
+    ("https://app.example/a b", "Backchannel logout URL is not a valid URL"),
+    ("myapp://logout", "Backchannel logout URL is not a valid URL"),
+    ("not a url", "Backchannel logout URL is not a valid URL"),
+])
+def test_an_invalid_backchannel_logout_url_is_refused(url: str, expected: str) -> None:
+    errors = url_errors(client(attributes={"backchannel.logout.url": url}))
+    assert errors == [UrlError("attributes.backchannel.logout.url", expected)]
+
+
+@pytest.mark.parametrize("kw", [
+    {"attributes": {"backchannel.logout.url": "https://app.example/logout"}},
+    {"attributes": {"backchannel.logout.url": "http://127.0.0.1:8081/bc"}},
+    {"root_url": "https://app.example", "attributes": {"backchannel.logout.url": "/logout"}},
+    {"attributes": {"backchannel.logout.url": ""}},
+])
+def test_a_valid_backchannel_logout_url_passes(kw: dict[str, Any]) -> None:
+    assert url_errors(client(**kw)) == []

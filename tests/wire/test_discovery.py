@@ -110,9 +110,11 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     assert all(not str(a).startswith("HS") for a in algs)
     # OIDC Discovery defaults request_uri_parameter_supported to true: say false explicitly.
     for field in ("request_parameter_supported", "request_uri_parameter_supported", "claims_parameter_supported",
-                  "tls_client_certificate_bound_access_tokens", "backchannel_logout_supported",
-                  "frontchannel_logout_supported"):
+                  "tls_client_certificate_bound_access_tokens", "frontchannel_logout_supported"):
         assert doc[field] is False, field
+    # web/backchannel.py sends logout tokens, with sid by default (Keycloak's values)
+    assert doc["backchannel_logout_supported"] is True
+    assert doc["backchannel_logout_session_supported"] is True
     assert doc["authorization_response_iss_parameter_supported"] is True
 
 

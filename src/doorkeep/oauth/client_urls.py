@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from doorkeep.model import Client
 from doorkeep.oauth.redirect_uris import NEVER, POST_LOGOUT, SAME_AS_REDIRECTS
 from doorkeep.oauth.uri_syntax import parse
+from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 AUTH_SERVER = "https://localhost/auth"  # Keycloak validates relative URLs against this fake server URL
 URL_SCHEMES = frozenset({"http", "https", "ftp", "file", "jar", "mailto"})  # what java.net.URL opens
@@ -36,6 +37,8 @@ BASE_URL = Field("baseUrl", "Base URL is not a valid URL", "Base URL uses an ill
 ADMIN_URL = Field("adminUrl", "Admin URL is not a valid URL", "Admin URL uses an illegal scheme")
 REDIRECT_URIS = Field("redirectUris", "A redirect URI is not a valid URI", "A redirect URI uses an illegal scheme",
                       "Redirect URIs must not contain an URI fragment")
+BACKCHANNEL_LOGOUT_URL = Field(f"attributes.{BACKCHANNEL_URL}", "Backchannel logout URL is not a valid URL",
+                               "Backchannel logout URL uses an illegal scheme")
 POST_LOGOUT_URIS = Field(f"attributes.{POST_LOGOUT}", "A post logout redirect URI is not a valid URI",
                          "A post logout redirect URI uses an illegal scheme")
 
@@ -84,8 +87,8 @@ def _pattern(url: str) -> str:
 
 
 def url_errors(client: Client) -> list[UrlError]:
-    """Every invalid URL of the client, in Keycloak's order (root, base, redirect URIs), then admin and
-    post-logout redirect URIs."""
+    """Every invalid URL of the client, in Keycloak's order (root, base, redirect URIs), then the admin URL,
+    the backchannel logout URL and post-logout redirect URIs."""
     root = _resolve_root(client.root_url)
     found = [*check(ROOT_URL, root, must_be_url=True),
              *check(BASE_URL, _relative(_resolve_root(client.base_url), AUTH_SERVER), must_be_url=True)]
@@ -94,6 +97,8 @@ def url_errors(client: Client) -> list[UrlError]:
             continue
         found += check(REDIRECT_URIS, _relative(_pattern(uri), root), place=f"redirectUris[{i}]", must_be_url=False)
     found += check(ADMIN_URL, _relative(_resolve_root(client.admin_url), root), must_be_url=True)
+    found += check(BACKCHANNEL_LOGOUT_URL, _relative(_resolve_root(client.attr(BACKCHANNEL_URL)), root),
+                   must_be_url=True)
     listed = client.attr(POST_LOGOUT).split("##")
     for i, uri in enumerate(p for p in listed if p):
         if uri != SAME_AS_REDIRECTS:

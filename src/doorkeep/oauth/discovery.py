@@ -58,8 +58,8 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "tls_client_certificate_bound_access_tokens": False,
         "revocation_endpoint": f"{oidc}/revoke",
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
-        "backchannel_logout_supported": False,
-        "backchannel_logout_session_supported": False,
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
         "require_pushed_authorization_requests": False,
         "authorization_response_iss_parameter_supported": True,
     }

@@ -46,9 +46,9 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
         return
     if claims["iat"] + 1 < session.started:
         raise invalid_grant(e.ISSUED_BEFORE_SESSION_LOGOUT)
-    await service.remove(tx, session.id, offline)
+    await service.end(tx, session.id, offline)
     if offline:
-        await service.remove(tx, session.id, False)
+        await service.end(tx, session.id, False)
     await events.record(tx, req.realm, "LOGOUT", now=services.clock.now(), client_id=client.client_id,
                         user_id=session.user_id, session_id=session.id, ip=req.ip_address)
 
@@ -60,7 +60,7 @@ async def end_browser_sessions(
     """RP-initiated logout: remove these online sessions, a LOGOUT event for each that existed."""
     for session_id in session_ids:
         session = await tx.sessions.get_user_session(session_id, False)
-        await service.remove(tx, session_id, False)
+        await service.end(tx, session_id, False)
         if session is not None:
             await events.record(tx, realm, "LOGOUT", now=now, client_id=client_id, user_id=session.user_id,
                                 session_id=session.id, ip=ip, details={"redirect_uri": redirect_uri})

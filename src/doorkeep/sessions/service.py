@@ -11,7 +11,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
-from doorkeep.sessions import device
+from doorkeep.sessions import device, ended
 
 if TYPE_CHECKING:
     from doorkeep.liveness import LiveFilter
@@ -86,6 +86,12 @@ async def remove(tx: Tx, session_id: str, offline: bool) -> bool:
     return await tx.sessions.delete_user_session(session_id, offline)
 
 
+async def end(tx: Tx, session_id: str, offline: bool) -> bool:
+    """A logout: note the clients to tell by backchannel logout, then remove the session."""
+    await ended.announce(tx, session_id, offline)
+    return await remove(tx, session_id, offline)
+
+
 async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
     """Remove one client from a user session, and the user session if that was its last client."""
     await tx.sessions.detach_client_session(session_id, offline, client_uuid)
@@ -119,4 +125,5 @@ async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
     """Backchannel-log the user out of one client: drop that client from every online session."""
     for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
         if cid == client_uuid:
+            await ended.announce(tx, session_id, False, only_client=client_uuid)
             await detach(tx, session_id, False, client_uuid)

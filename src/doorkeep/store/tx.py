@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from doorkeep.model import SessionEnded
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
@@ -33,3 +34,5 @@ class Tx:
         self.login_failures = LoginFailureRepo(conn, is_sqlite)
         # Actions to run once the transaction has committed (cache invalidation, notifications).
         self.after_commit: list[Callable[[], None]] = []
+        # Client sessions ended by a logout, for backchannel logout once committed (sessions/ended.py).
+        self.ended: list[SessionEnded] = []

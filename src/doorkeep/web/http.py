@@ -22,6 +22,7 @@ from doorkeep.settings import Settings
 if TYPE_CHECKING:
     from doorkeep.store.database import Database
     from doorkeep.store.tx import Tx
+    from doorkeep.web.backchannel import Notifier
 
 log = logging.getLogger("doorkeep.web")
 T = TypeVar("T")
@@ -35,6 +36,7 @@ class AppState:
     settings: Settings
     db: Database
     services: Services
+    notifier: Notifier
 
 
 def state(request: Request) -> AppState:
@@ -227,6 +229,8 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
             answer = err
     for action in tx.after_commit:
         action()
+    if tx.ended:
+        state(request).notifier.sessions_ended(base_url(request), tx.ended)
     if answer is not None:
         raise answer
     return result  # type: ignore[return-value]

@@ -70,7 +70,7 @@ async def load_sessions(
         realm, False, us.remember_me, us.started, us.last_session_refresh, now
     ):
         if us is not None and write:
-            await service.remove(tx, us.id, False)
+            await service.end(tx, us.id, False)  # Keycloak backchannel-logs-out an expired online session
         raise invalid_grant(e.SESSION_NOT_ACTIVE)
     user = await tx.users.get(str(claims.get("sub")))
     if user is None or user.id != us.user_id:

@@ -128,6 +128,8 @@ async def _transaction(request: Request, work: Callable[[Tx], Awaitable[Response
         return admin_error(RestError(400, "invalid_request", f"{CANNOT_PARSE}: {err}"))
     for action in tx.after_commit:
         action()
+    if tx.ended:
+        state(request).notifier.sessions_ended(base_url(request), tx.ended)
     return response
 
 

@@ -6,9 +6,10 @@ Keycloak's ClientResource (``clients/{uuid}/…sessions``), UserResource (``user
 
 ``logout-all`` does what Keycloak's ``ResourceAdminManager.logoutAll`` does: it deletes the realm's
 online sessions, keeps the offline ones stored, and sets the realm's ``notBefore`` to now, so every
-refresh and offline token issued earlier fails with "Stale token". Doorkeep pushes nothing to client
-admin URLs, so ``logout-all`` and ``push-revocation`` answer an empty GlobalRequestResult ``{}``
-(Jackson drops the null ``successRequests`` / ``failedRequests`` lists).
+refresh and offline token issued earlier fails with "Stale token", then sends ``k_logout`` to each enabled
+client's admin URL. ``push-revocation`` sends ``k_push_not_before`` to them. Both answer a GlobalRequestResult
+listing the admin URLs in ``successRequests`` / ``failedRequests`` (an empty list is left out, as Jackson
+drops nulls: ``{}`` when no client has an admin URL).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from starlette.routing import Route
 
 from doorkeep.liveness import LiveFilter, live_filter
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.sessions import service
+from doorkeep.oauth import backchannel
+from doorkeep.sessions import ended, service
 from doorkeep.web.admin import users_ops as ops
-from doorkeep.web.http import json_response, state
+from doorkeep.web.http import base_url, json_response, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -203,6 +205,7 @@ async def logout_user(request: Request) -> Response:
         realm = await ops.admin_realm(request, tx, "manage-users")
         user = await ops.user_of(tx, realm, request.path_params["id"])
         await tx.users.update(dataclasses.replace(user, not_before=now))
+        await ended.announce_user(tx, user.id, False)
         await tx.sessions.delete_user_sessions_of(user.id, False)
         return Response(status_code=NO_CONTENT)
 
@@ -218,32 +221,49 @@ async def delete_session(request: Request) -> Response:
         session = await tx.sessions.get_user_session(request.path_params["session"], offline)
         if session is None or session.realm_id != realm.id:
             raise ops.not_found("Sesssion not found")  # sic, as Keycloak spells it
-        await service.remove(tx, session.id, offline)
+        await service.end(tx, session.id, offline)
         if offline:
-            await service.remove(tx, session.id, False)
+            await service.end(tx, session.id, False)
         return Response(status_code=NO_CONTENT)
 
     return await ops.answer(request, work)
 
 
-async def logout_all(request: Request) -> Response:
-    now = state(request).services.clock.now()
+def _admin_action(*, action: str, one_client: bool = False) -> ops.Endpoint:
+    """``push-revocation`` (realm or client): ``k_push_not_before`` to the clients' admin URLs; ``logout-all``:
+    the realm's online sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL of each
+    enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
+    is the GlobalRequestResult."""
+    logout = action == backchannel.LOGOUT
 
-    async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        await tx.sessions.delete_realm_sessions(realm.id, False)
-        await tx.realms.update(dataclasses.replace(realm, not_before=now))
-        return json_response({})
+    async def endpoint(request: Request) -> Response:
+        found: list[tuple[Realm, list[Client]]] = []
+        now = state(request).services.clock.now()
 
-    return await ops.answer(request, work)
+        async def work(tx: Tx) -> Response:
+            if one_client:
+                realm = await ops.admin_realm(request, tx, "manage-clients")
+                clients = [await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")]
+            else:
+                realm = await ops.admin_realm(request, tx, "manage-users" if logout else "manage-realm")
+                clients = await tx.clients.list(realm.id)
+            if logout:
+                await tx.sessions.delete_realm_sessions(realm.id, False)
+                realm = dataclasses.replace(realm, not_before=now)
+                await tx.realms.update(realm)
+                clients = [c for c in clients if c.enabled]
+            found.append((realm, clients))
+            return Response(status_code=NO_CONTENT)
 
+        response = await ops.answer(request, work, write=logout)
+        if not found:
+            return response
+        realm, clients = found[0]
+        notifier = state(request).notifier
+        return json_response(await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before,
+                                                         action))
 
-async def push_revocation(request: Request) -> Response:
-    async def work(tx: Tx) -> Response:
-        await ops.admin_realm(request, tx, "manage-realm")
-        return json_response({})
-
-    return await ops.answer(request, work, write=False)
+    return endpoint
 
 
 CLIENT = "/{realm}/clients/{uuid}"
@@ -261,6 +281,8 @@ ROUTES: list[Route] = [
     Route(f"{USER}/consents/{{client_id}}", revoke_consent, methods=["DELETE"]),
     Route(f"{USER}/logout", logout_user, methods=["POST"]),
     Route("/{realm}/sessions/{session}", delete_session, methods=["DELETE"]),
-    Route("/{realm}/logout-all", logout_all, methods=["POST"]),
-    Route("/{realm}/push-revocation", push_revocation, methods=["POST"]),
+    Route("/{realm}/logout-all", _admin_action(action=backchannel.LOGOUT), methods=["POST"]),
+    Route("/{realm}/push-revocation", _admin_action(action=backchannel.PUSH_NOT_BEFORE), methods=["POST"]),
+    Route(f"{CLIENT}/push-revocation", _admin_action(action=backchannel.PUSH_NOT_BEFORE, one_client=True),
+          methods=["POST"]),
 ]

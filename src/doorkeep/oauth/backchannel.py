@@ -1,0 +1,67 @@
+"""OIDC Back-Channel Logout 1.0 logout tokens and Keycloak's ``k_push_not_before`` / ``k_logout`` admin
+actions: the claims only (Keycloak's TokenManager.initLogoutToken, PushNotBeforeAction, LogoutAction); signing happens
+with the realm's keys and delivery in the web layer (web/backchannel.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doorkeep.model import Client, SessionEnded
+from doorkeep.sessions.ended import BACKCHANNEL_URL
+
+EVENT = "http://schemas.openid.net/event/backchannel-logout"
+REVOKE_OFFLINE_EVENT = "revoke_offline_access"
+SESSION_REQUIRED = "backchannel.logout.session.required"
+REVOKE_OFFLINE = "backchannel.logout.revoke.offline.tokens"
+LOGOUT_TYP = "Logout"
+LOGOUT_HEADER_TYP = "logout+jwt"
+LOGOUT_LIFESPAN = 120  # Keycloak: two minutes
+ADMIN_ACTION_LIFESPAN = 30  # Keycloak: Time.currentTime() + 30
+PUSH_NOT_BEFORE = "PUSH_NOT_BEFORE"
+LOGOUT = "LOGOUT"
+ENDPOINTS = {PUSH_NOT_BEFORE: "k_push_not_before", LOGOUT: "k_logout"}
+DELIVERABLE = ("http://", "https://")
+
+
+def logout_claims(ended: SessionEnded, issuer: str, now: int, jti: str) -> dict[str, Any]:
+    """The logout token for one client session; ``sid`` unless the client turned it off (default on)."""
+    client = ended.client
+    events: dict[str, Any] = {EVENT: {}}
+    if client.attr_bool(REVOKE_OFFLINE):
+        events[REVOKE_OFFLINE_EVENT] = True
+    claims: dict[str, Any] = {"iat": now, "exp": now + LOGOUT_LIFESPAN, "jti": jti, "iss": issuer,
+                              "aud": client.client_id, "sub": ended.user_id, "typ": LOGOUT_TYP, "events": events}
+    if client.attr_bool(SESSION_REQUIRED, True):
+        claims["sid"] = ended.session_id
+    return claims
+
+
+def logout_url(client: Client) -> str | None:
+    """The backchannel logout URL, if it is one Doorkeep posts to (http or https)."""
+    url = client.attr(BACKCHANNEL_URL)
+    return url if url.lower().startswith(DELIVERABLE) else None
+
+
+def admin_action_claims(client: Client, action: str, not_before: int, now: int, jti: str) -> dict[str, Any]:
+    """Keycloak's AdminAction (PushNotBeforeAction, or LogoutAction without adapter session ids): posted as
+    a JWS to ``{adminUrl}/k_push_not_before`` or ``{adminUrl}/k_logout``."""
+    return {"id": jti, "expiration": now + ADMIN_ACTION_LIFESPAN, "resource": client.client_id,
+            "action": action, "notBefore": not_before}
+
+
+def management_url(client: Client, server: str) -> str | None:
+    """The client's admin URL as Keycloak's ResourceAdminManager.getManagementUrl resolves it: placeholders
+    replaced by the server URL, a relative URL against the root URL."""
+    url = client.admin_url
+    if not url:
+        return None
+    root = (client.root_url or "").replace("${authBaseUrl}", server).replace("${authAdminUrl}", server)
+    url = url.replace("${authBaseUrl}", server).replace("${authAdminUrl}", server)
+    if url.startswith("/"):
+        url = (root or server) + url
+    return url
+
+
+def action_target(management: str, action: str) -> str:
+    return management.rstrip("/") + "/" + ENDPOINTS[action]

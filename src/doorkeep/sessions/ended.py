@@ -1,0 +1,39 @@
+"""Which clients must hear that a user session ended: Keycloak's backchannel logout of each client
+session (AuthenticationManager.backchannelLogout → OIDCLoginProtocol.backchannelLogout).
+
+The core only notes, before the rows go, "this session ended for these clients" on the unit of work
+(``tx.ended``); the web layer delivers the logout tokens once the transaction has committed.
+Only clients with a ``backchannel.logout.url`` are noted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from doorkeep.model import SessionEnded
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+BACKCHANNEL_URL = "backchannel.logout.url"
+
+
+async def announce(tx: Tx, session_id: str, offline: bool, *, only_client: str | None = None) -> None:
+    """Note every client of this session (or only ``only_client``) that has a backchannel logout URL."""
+    session = await tx.sessions.get_user_session(session_id, offline)
+    if session is None:
+        return
+    for cs in await tx.sessions.client_sessions(session_id, offline):
+        if only_client is not None and cs.client_id != only_client:
+            continue
+        if any(e.session_id == session_id and e.client.id == cs.client_id for e in tx.ended):
+            continue  # the same-id online and offline sessions are one logout for the client
+        client = await tx.clients.get(cs.client_id)
+        if client is not None and client.attr(BACKCHANNEL_URL):
+            tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client))
+
+
+async def announce_user(tx: Tx, user_id: str, offline: bool) -> None:
+    """Note every session of the user (admin user logout)."""
+    for session in await tx.sessions.user_sessions_of(user_id, offline):
+        await announce(tx, session.id, offline)

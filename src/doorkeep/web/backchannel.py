@@ -1,0 +1,124 @@
+"""Delivering backchannel logout tokens and ``k_push_not_before`` to clients (Keycloak's
+ResourceAdminManager), outside the request that caused them.
+
+Logout tokens go out after the transaction committed, as background tasks, concurrently (at most
+``PARALLEL`` at once) and with a short timeout, so a slow or dead client never holds up a logout.
+Nothing here logs a token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import httpx
+
+from doorkeep.model import Client, Realm, SessionEnded
+from doorkeep.oauth import backchannel as bc
+from doorkeep.tokens import new_id
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.database import Database
+
+log = logging.getLogger("doorkeep.backchannel")
+TIMEOUT = 3.0  # seconds for connect, read and write
+PARALLEL = 8
+
+
+class Notifier:
+    """Sends to clients; one per process, built in the composition root."""
+
+    def __init__(self, db: Database, services: Services, timeout: float = TIMEOUT) -> None:
+        self._db = db
+        self._services = services
+        self._timeout = timeout
+        self._limit = asyncio.Semaphore(PARALLEL)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def sessions_ended(self, server: str, ended: Iterable[SessionEnded]) -> None:
+        """Schedule the logout tokens for these client sessions (call after commit; returns at once)."""
+        batch = [e for e in ended if bc.logout_url(e.client)]
+        if not batch:
+            return
+        task = asyncio.get_running_loop().create_task(self._logout(server, batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the deliveries under way (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _logout(self, server: str, batch: list[SessionEnded]) -> None:
+        try:
+            await self._send_logout_tokens(server, batch)
+        except Exception as exc:  # a background task: nobody else would see it
+            log.warning("backchannel logout of %d client session(s) failed: %s", len(batch), type(exc).__name__)
+
+    async def _send_logout_tokens(self, server: str, batch: list[SessionEnded]) -> None:
+        now = self._services.clock.now()
+        posts: list[tuple[str, str, str]] = []
+        async with self._db.transaction(write=False) as tx:
+            realms: dict[str, Realm | None] = {}
+            for ended in batch:
+                if ended.realm_id not in realms:
+                    realms[ended.realm_id] = await tx.realms.get(ended.realm_id)
+                realm = realms[ended.realm_id]
+                url = bc.logout_url(ended.client)
+                if realm is None or url is None:
+                    continue
+                alg = realm.default_signature_algorithm or "RS256"
+                claims = bc.logout_claims(ended, f"{server}/realms/{realm.name}", now, new_id())
+                token = await self._services.codec.sign(tx, ended.realm_id, claims, alg, now, typ=bc.LOGOUT_HEADER_TYP)
+                posts.append((ended.client.client_id, url, token))
+        async with httpx.AsyncClient(timeout=self._timeout) as http:
+            await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
+
+    async def _post(self, http: httpx.AsyncClient, client_id: str, url: str, *, data: dict[str, str] | None = None,
+                    content: str | None = None) -> bool:
+        """One POST; true on 200 or 204 as Keycloak counts it. Failures are logged without the token."""
+        async with self._limit:
+            try:
+                if data is not None:
+                    response = await http.post(url, data=data)
+                else:
+                    response = await http.post(url, content=content, headers={"Content-Type": "text/plain"})
+            except httpx.HTTPError as exc:
+                log.warning("backchannel request to client %r failed: %s", client_id, type(exc).__name__)
+                return False
+        if response.status_code not in (200, 204):
+            log.warning("backchannel request to client %r answered %d", client_id, response.status_code)
+            return False
+        return True
+
+    async def admin_action(self, server: str, realm_id: str, clients: list[Client], realm_not_before: int,
+                           action: str) -> dict[str, list[str]]:
+        """Keycloak's pushRevocationPolicy (``PUSH_NOT_BEFORE``) or logoutClient (``LOGOUT``) for each client
+        with an admin URL; its GlobalRequestResult (an empty list is left out, as Jackson drops nulls)."""
+        now = self._services.clock.now()
+        jobs: list[tuple[Client, str, str | None]] = []
+        async with self._db.transaction(write=False) as tx:
+            realm = await tx.realms.get(realm_id)
+            alg = (realm.default_signature_algorithm if realm else None) or "RS256"
+            for client in clients:
+                mgmt = bc.management_url(client, server)
+                if not mgmt:
+                    continue
+                if not mgmt.lower().startswith(bc.DELIVERABLE):
+                    jobs.append((client, mgmt, None))
+                    continue
+                claims = bc.admin_action_claims(client, action, max(realm_not_before, client.not_before), now, new_id())
+                jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
+        async with httpx.AsyncClient(timeout=self._timeout) as http:
+            async def one(client: Client, mgmt: str, token: str | None) -> bool:
+                if token is None:
+                    return False
+                return await self._post(http, client.client_id, bc.action_target(mgmt, action), content=token)
+
+            outcomes = await asyncio.gather(*(one(*job) for job in jobs))
+        success = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if ok]
+        failed = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if not ok]
+        return {k: v for k, v in (("successRequests", success), ("failedRequests", failed)) if v}

@@ -1,0 +1,114 @@
+"""``POST push-revocation`` (realm and client): Keycloak's ``k_push_not_before`` admin action, a JWS posted
+to each client admin URL, answered with a GlobalRequestResult."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+import pytest
+
+from receiver import closed_port, receiver
+from support import seed_client, seed_realm, update_client, update_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+REALM = "/admin/realms/test"
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    return env
+
+
+async def verified(env: Env, token: str) -> dict[str, Any]:
+    jwks = jwt.PyJWKSet.from_dict((await env.http.get("/realms/test/protocol/openid-connect/certs")).json())
+    head = jwt.get_unverified_header(token)
+    key = next(k for k in jwks.keys if k.key_id == head["kid"])
+    return dict(jwt.decode(token, key.key, algorithms=[head["alg"]]))
+
+
+async def client_uuid(env: Env, client_id: str) -> str:
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        assert client is not None
+        return client.id
+
+
+async def test_realm_push_sends_not_before_to_every_admin_url(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    await update_realm(realm.db, "test", not_before=1500)
+    dead = f"http://127.0.0.1:{closed_port()}/admin"
+    await seed_client(realm.db, "test", "gone", admin_url=dead)
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", admin_url=f"{got.url}/app", not_before=2000)
+        response = await realm.http.post(f"{REALM}/push-revocation", headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"successRequests": [f"{got.url}/app"], "failedRequests": [dead]}
+        request = got.requests[0]
+    assert request.path == "/app/k_push_not_before"
+    assert request.content_type.startswith("text/plain")
+    action = await verified(realm, request.body)
+    assert action["action"] == "PUSH_NOT_BEFORE" and action["resource"] == "app"
+    assert action["notBefore"] == 2000  # the later of the realm's and the client's
+    assert action["expiration"] == realm.clock.now() + 30 and action["id"]
+
+
+async def test_realm_push_without_admin_urls_answers_an_empty_result(realm: Env) -> None:
+    response = await realm.http.post(f"{REALM}/push-revocation", headers=await realm.admin_headers())
+    assert response.status_code == 200
+    assert response.json() == {}
+
+
+async def test_client_push_sends_only_to_that_client(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    with receiver() as got, receiver() as other:
+        await update_client(realm.db, "test", "app", admin_url=got.url)
+        await seed_client(realm.db, "test", "other", admin_url=other.url)
+        uuid = await client_uuid(realm, "app")
+        response = await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation", headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"successRequests": [got.url]}
+        assert len(got.requests) == 1 and other.requests == []
+    assert (await verified(realm, got.requests[0].body))["notBefore"] == 0
+
+
+async def test_a_client_answering_an_error_counts_as_failed(realm: Env) -> None:
+    with receiver(status=500) as got:
+        await update_client(realm.db, "test", "app", admin_url=got.url)
+        uuid = await client_uuid(realm, "app")
+        response = await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation",
+                                         headers=await realm.admin_headers())
+    assert response.json() == {"failedRequests": [got.url]}
+
+
+async def test_client_push_of_an_unknown_client_is_a_404(realm: Env) -> None:
+    response = await realm.http.post(f"{REALM}/clients/nope/push-revocation", headers=await realm.admin_headers())
+    assert response.status_code == 404
+    assert response.json() == {"error": "Could not find client"}
+
+
+async def test_push_requires_an_admin(realm: Env) -> None:
+    assert (await realm.http.post(f"{REALM}/push-revocation")).status_code == 401
+    uuid = await client_uuid(realm, "app")
+    assert (await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation")).status_code == 401
+
+
+async def test_logout_all_sends_k_logout_to_enabled_clients_after_removing_the_sessions(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    with receiver() as got, receiver() as disabled:
+        await update_client(realm.db, "test", "app", admin_url=got.url)
+        await seed_client(realm.db, "test", "off", admin_url=disabled.url, enabled=False)
+        response = await realm.http.post(f"{REALM}/logout-all", headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"successRequests": [got.url]}
+        assert disabled.requests == []
+        request = got.requests[0]
+    assert request.path == "/k_logout"
+    action = await verified(realm, request.body)
+    assert action["action"] == "LOGOUT" and action["resource"] == "app"
+    assert action["notBefore"] == realm.clock.now()  # the realm's new notBefore
