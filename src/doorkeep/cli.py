@@ -67,6 +67,15 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    from doorkeep.durations import parse_duration
+
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def server_options(func: Any) -> Any:
     for option in reversed([
         _opt("--db-url", default=None, callback=_db_url,
@@ -87,6 +96,10 @@ def server_options(func: Any) -> Any:
         _opt("--https-certificate-key-file", default=None, type=_READABLE, help="PEM private key for HTTPS."),
         _opt("--workers", default=1, show_default=True, type=click.IntRange(min=1),
              help="Worker processes (PostgreSQL only)."),
+        _opt("--shutdown-delay", default="1s", show_default=True, callback=_duration,
+             help="After SIGTERM, keep serving this long (readiness reports DOWN) before closing the listener."),
+        _opt("--shutdown-timeout", default="1s", show_default=True, callback=_duration,
+             help="After the listener closes, how long in-flight requests get to finish before the process exits."),
         _opt("--import-realm", "import_realms", multiple=True, type=_READABLE,
              help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped."),
         _opt("--cache-embedded-offline-sessions-max-count", default=10000, show_default=True, type=int,
@@ -137,6 +150,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=opts["log_level"],
         metrics_enabled=opts["metrics_enabled"],
+        shutdown_delay=opts["shutdown_delay"], shutdown_timeout=opts["shutdown_timeout"],
     )
 
 
