@@ -334,15 +334,21 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
                    "true also when that ends its sessions, false skips existing realms.")
 def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
-    from doorkeep import realm_io
+    import time
+
+    from doorkeep import cli_progress, realm_io
     from doorkeep.clock import SystemClock
 
+    started = time.monotonic()
     ended: dict[str, tuple[int, int]] = {}
+    counts: dict[str, tuple[int, int]] = {}
     names = _offline(db_url, lambda db: realm_io.import_file(
-        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended))
+        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended,
+        progress=cli_progress.for_terminal(), counts=counts))
     for name, (online, offline) in ended.items():
         click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
-    click.echo(f"imported {', '.join(names) or 'nothing'}")
+    what = ", ".join(f"{n} ({counts[n][0]} users, {counts[n][1]} clients)" for n in names) or "nothing"
+    click.echo(f"imported {what} in {cli_progress.seconds(time.monotonic() - started)}")
 
 
 @main.command("export")
@@ -351,11 +357,15 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
 @_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
-    from doorkeep import realm_io
+    import time
 
-    data = _offline(db_url, lambda db: realm_io.export_realm(db, realm))
+    from doorkeep import cli_progress, realm_io
+
+    started = time.monotonic()
+    data = _offline(db_url, lambda db: realm_io.export_realm(db, realm, cli_progress.for_terminal()))
     write_private(Path(path), json.dumps(data, indent=2))
-    click.echo(f"exported {realm} to {path}")
+    click.echo(f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
+               f"to {path} in {cli_progress.seconds(time.monotonic() - started)}")
 
 
 def write_private(path: Path, text: str) -> None:
