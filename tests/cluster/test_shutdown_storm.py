@@ -25,20 +25,21 @@ from server import DoorkeepProcess, SeedRealm, _seed
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
 CLIENTS = 6
-PORTS = {1: 18620, 2: 18621}  # this test's ports
+PORTS = {1: 18620, 2: 18621}  # this test's ports (18620-18629)
+DELAYED_PORT = 18623
 
 
 class PostgresServer(DoorkeepProcess):
     """``doorkeep start`` on PostgreSQL with ``workers`` processes."""
 
-    def __init__(self, workdir: Path, db_url: str, workers: int) -> None:
-        super().__init__(workdir, port=PORTS[workers], db_url=db_url)
-        self.workers = workers
+    def __init__(self, workdir: Path, db_url: str, workers: int, delay: str = "0", port: int | None = None) -> None:
+        super().__init__(workdir, port=port or PORTS[workers], db_url=db_url)
+        self.workers, self.delay = workers, delay
 
     def command(self) -> list[str]:
         return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
                 "--db-url", str(self.db_url), "--workers", str(self.workers), "--hostname-strict", "false",
-                "--shutdown-delay", "0", "--shutdown-timeout", "10s"]
+                "--shutdown-delay", self.delay, "--shutdown-timeout", "10s"]
 
 
 class Storm:
@@ -157,4 +158,22 @@ def test_sigterm_of_one_worker_loses_no_rotated_token(
             storm.wait_for(10)
         assert sorted(_children(server._process.pid)) != []
     check_every_client_still_refreshes(storm)
+    assert "Traceback" not in server.output()
+
+
+def test_the_worker_supervisor_keeps_serving_through_the_delay_then_stops(
+    tmp_path: Path, postgres_url: str, servers: list[DoorkeepProcess],
+) -> None:
+    server = PostgresServer(tmp_path / "server", postgres_url, workers=2, delay="3s", port=DELAYED_PORT)
+    servers.append(server)
+    server.start()
+    assert server._process is not None
+    signalled = time.monotonic()
+    server._process.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    for _ in range(4):  # whichever worker answers, it still serves
+        assert requests.get(f"{server.base_url}/realms/master", timeout=5).status_code == 200
+    code = server._process.wait(30)
+    assert code in (0, -signal.SIGTERM), server.output()
+    assert 2.5 <= time.monotonic() - signalled < 20
     assert "Traceback" not in server.output()
