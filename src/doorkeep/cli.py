@@ -67,13 +67,15 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return value
 
 
-def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check a Keycloak duration now (one clear line); keep the text as given, for show-config."""
     from doorkeep.durations import parse_duration
 
     try:
-        return parse_duration(value)
+        parse_duration(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    return value
 
 
 def server_options(func: Any) -> Any:
@@ -131,6 +133,8 @@ def main() -> None:
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
+    from doorkeep.durations import parse_duration
+
     db_url = opts.pop("db_url") or _dev_db_url()
     http_enabled = opts.pop("http_enabled")
     return Settings(
@@ -150,7 +154,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=opts["log_level"],
         metrics_enabled=opts["metrics_enabled"],
-        shutdown_delay=opts["shutdown_delay"], shutdown_timeout=opts["shutdown_timeout"],
+        shutdown_delay=parse_duration(opts["shutdown_delay"]), shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
     )
 
 

@@ -16,13 +16,13 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 def test_defaults_are_keycloaks_one_second() -> None:
     code, out = run("show-config")
     assert code == 0, out
-    assert "shutdown-delay = 1.0 (default)" in out and "shutdown-timeout = 1.0 (default)" in out
+    assert "shutdown-delay = 1s (default)" in out and "shutdown-timeout = 1s (default)" in out
 
 
 def test_values_from_the_command_line_and_the_environment() -> None:
     code, out = run("show-config", "--shutdown-timeout", "30s", env={"DOORKEEP_SHUTDOWN_DELAY": "PT5S"})
     assert code == 0, out
-    assert "shutdown-timeout = 30.0 (command line)" in out and "shutdown-delay = 5.0 (environment)" in out
+    assert "shutdown-timeout = 30s (command line)" in out and "shutdown-delay = PT5S (environment)" in out
 
 
 @pytest.mark.parametrize("option", ["--shutdown-delay", "--shutdown-timeout"])
@@ -38,3 +38,17 @@ def test_help_lists_them_under_http() -> None:
     code, out = run("start", "--help")
     assert code == 0
     assert out.index("HTTP(S):") < out.index("--shutdown-delay") < out.index("--shutdown-timeout") < out.index("Metrics:")
+
+
+def test_the_settings_hold_seconds() -> None:
+    from doorkeep.cli import _settings
+
+    opts: dict[str, object] = {name: None for name in ("http_enabled", "hostname", "proxy_headers", "proxy_trusted_addresses",
+                                    "https_certificate_file", "https_certificate_key_file", "bootstrap_admin_username",
+                                    "bootstrap_admin_password")}
+    settings = _settings(False, **opts, db_url="sqlite:///x.db", http_host="127.0.0.1", http_port=8080, workers=1,
+                         import_realms=(), cache_embedded_offline_sessions_max_count=1,
+                         cache_embedded_offline_client_sessions_max_count=1, cache_embedded_sessions_max_count=1,
+                         cache_embedded_client_sessions_max_count=1, log_level="info", metrics_enabled=False,
+                         shutdown_delay="500ms", shutdown_timeout="PT1M")
+    assert (settings.shutdown_delay, settings.shutdown_timeout) == (0.5, 60.0)
