@@ -154,7 +154,8 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=opts["log_level"],
         metrics_enabled=opts["metrics_enabled"],
-        shutdown_delay=parse_duration(opts["shutdown_delay"]), shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
+        shutdown_delay=parse_duration(opts["shutdown_delay"]),
+        shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
     )
 
 
