@@ -67,6 +67,17 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check a Keycloak duration now (one clear line); keep the text as given, for show-config."""
+    from doorkeep.durations import parse_duration
+
+    try:
+        parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 def server_options(func: Any) -> Any:
     for option in reversed([
         _opt("--db-url", default=None, callback=_db_url,
@@ -87,6 +98,10 @@ def server_options(func: Any) -> Any:
         _opt("--https-certificate-key-file", default=None, type=_READABLE, help="PEM private key for HTTPS."),
         _opt("--workers", default=1, show_default=True, type=click.IntRange(min=1),
              help="Worker processes (PostgreSQL only)."),
+        _opt("--shutdown-delay", default="1s", show_default=True, callback=_duration,
+             help="After SIGTERM, keep serving this long (readiness reports DOWN) before closing the listener."),
+        _opt("--shutdown-timeout", default="1s", show_default=True, callback=_duration,
+             help="After the listener closes, how long in-flight requests get to finish before the process exits."),
         _opt("--import-realm", "import_realms", multiple=True, type=_READABLE,
              help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped."),
         _opt("--cache-embedded-offline-sessions-max-count", default=10000, show_default=True, type=int,
@@ -118,6 +133,8 @@ def main() -> None:
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
+    from doorkeep.durations import parse_duration
+
     db_url = opts.pop("db_url") or _dev_db_url()
     http_enabled = opts.pop("http_enabled")
     return Settings(
@@ -137,6 +154,8 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=opts["log_level"],
         metrics_enabled=opts["metrics_enabled"],
+        shutdown_delay=parse_duration(opts["shutdown_delay"]),
+        shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
     )
 
 
@@ -320,15 +339,21 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
                    "true also when that ends its sessions, false skips existing realms.")
 def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
-    from doorkeep import realm_io
+    import time
+
+    from doorkeep import cli_progress, realm_io
     from doorkeep.clock import SystemClock
 
+    started = time.monotonic()
     ended: dict[str, tuple[int, int]] = {}
+    counts: dict[str, tuple[int, int]] = {}
     names = _offline(db_url, lambda db: realm_io.import_file(
-        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended))
+        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended,
+        progress=cli_progress.for_terminal(), counts=counts))
     for name, (online, offline) in ended.items():
         click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
-    click.echo(f"imported {', '.join(names) or 'nothing'}")
+    what = ", ".join(f"{n} ({counts[n][0]} users, {counts[n][1]} clients)" for n in names) or "nothing"
+    click.echo(f"imported {what} in {cli_progress.seconds(time.monotonic() - started)}")
 
 
 @main.command("export")
@@ -337,11 +362,15 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
 @_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
-    from doorkeep import realm_io
+    import time
 
-    data = _offline(db_url, lambda db: realm_io.export_realm(db, realm))
+    from doorkeep import cli_progress, realm_io
+
+    started = time.monotonic()
+    data = _offline(db_url, lambda db: realm_io.export_realm(db, realm, cli_progress.for_terminal()))
     write_private(Path(path), json.dumps(data, indent=2))
-    click.echo(f"exported {realm} to {path}")
+    click.echo(f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
+               f"to {path} in {cli_progress.seconds(time.monotonic() - started)}")
 
 
 def write_private(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Database", ("db_url",)),
     ("Hostname", ("hostname", "hostname_strict")),
     ("HTTP(S)", ("http_host", "http_port", "http_enabled", "https_certificate_file", "https_certificate_key_file",
-                 "workers")),
+                 "workers", "shutdown_delay", "shutdown_timeout")),
     ("Health", ("health_enabled",)),
     ("Metrics", ("metrics_enabled",)),
     ("Proxy", ("proxy_headers", "proxy_trusted_addresses")),

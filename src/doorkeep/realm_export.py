@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Realm, Role, User
+from doorkeep.progress import SILENT, Progress
 from doorkeep.representations import (
     client_to_json,
     credential_to_json,
@@ -49,7 +50,7 @@ def _by_name(roles: Iterable[Role]) -> list[Role]:
     return sorted(roles, key=lambda r: r.name)
 
 
-async def realm_representation(tx: Tx, realm: Realm) -> dict[str, Any]:
+async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT) -> dict[str, Any]:
     """Everything import reads back: settings, roles, scopes, clients, users and their mappings."""
     out = realm_to_json(realm)
     clients = await tx.clients.list(realm.id)
@@ -91,7 +92,12 @@ async def realm_representation(tx: Tx, realm: Realm) -> dict[str, Any]:
         service_account = await tx.users.get_service_account(client.id)
         if service_account is not None:
             users.append(service_account)
-    out["users"] = [await _user(tx, u, names, client_ids) for u in sorted(users, key=lambda u: u.username)]
+    progress.begin(f"{realm.name}: reading users", len(users))
+    out["users"] = []
+    for user in sorted(users, key=lambda u: u.username):
+        out["users"].append(await _user(tx, user, names, client_ids))
+        progress.advance()
+    progress.end()
     return out
 
 

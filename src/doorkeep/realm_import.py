@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import keys, passwords, provisioning
 from doorkeep.model import Client, Credential, Realm
+from doorkeep.progress import SILENT, Progress
 from doorkeep.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
 from doorkeep.realm_plan import PasswordPlan, RealmPlan, RolePlan
 
@@ -25,9 +26,11 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
-async def hash_passwords(plan: RealmPlan) -> None:
+async def hash_passwords(plan: RealmPlan, progress: Progress = SILENT) -> None:
     """Hash plain passwords with argon2 in worker threads (CPU-bound, off the event loop)."""
     pending = [u.password for u in plan.users if u.password is not None and u.password.plain is not None]
+    if not pending:
+        return
     slots = asyncio.Semaphore(os.cpu_count() or 2)  # argon2 takes ~7 MiB per hash in flight
 
     async def one(pw: PasswordPlan) -> None:
@@ -35,20 +38,23 @@ async def hash_passwords(plan: RealmPlan) -> None:
         async with slots:
             pw.secret_data, pw.credential_data = await asyncio.to_thread(passwords.hash_password, pw.plain)
         pw.plain = None
+        progress.advance()
 
+    progress.begin(f"{plan.realm.name}: hashing passwords", len(pending))
     await asyncio.gather(*(one(pw) for pw in pending))
+    progress.end()
 
 
-async def write_realm(tx: Tx, plan: RealmPlan, now: int) -> Realm:
+async def write_realm(tx: Tx, plan: RealmPlan, now: int, progress: Progress = SILENT) -> Realm:
     """Store a validated plan as a new realm (the caller removed any realm of that name)."""
-    writer = _Writer(tx, plan, now)
+    writer = _Writer(tx, plan, now, progress)
     await writer.run()
     return writer.realm
 
 
 class _Writer:
-    def __init__(self, tx: Tx, plan: RealmPlan, now: int) -> None:
-        self.tx, self.plan, self.now = tx, plan, now
+    def __init__(self, tx: Tx, plan: RealmPlan, now: int, progress: Progress) -> None:
+        self.tx, self.plan, self.now, self.progress = tx, plan, now, progress
         self.realm = plan.realm
         self.taken: set[str] = set()
         self.roles: dict[tuple[str | None, str], str] = {}  # (clientId, name) -> role id
@@ -163,6 +169,7 @@ class _Writer:
 
     async def _users(self) -> None:
         linked: set[str] = set()
+        self.progress.begin(f"{self.realm.name}: writing users", len(self.plan.users))
         for up in self.plan.users:
             sa_client = self.clients[up.service_account_of].id if up.service_account_of else None
             user = dataclasses.replace(
@@ -183,6 +190,8 @@ class _Writer:
                     user_label=pw.user_label,
                 ))
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
+            self.progress.advance()
+        self.progress.end()
         for cp in self.plan.clients:
             if cp.client.service_accounts_enabled and cp.client.client_id not in linked:
                 await provisioning.ensure_service_account(self.tx, self.realm, self.clients[cp.client.client_id])

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers, realm_export
 from doorkeep.clock import Clock
+from doorkeep.progress import SILENT, Progress
 from doorkeep.realm_import import hash_passwords, write_realm
 from doorkeep.realm_parse import parse_realm
 from doorkeep.realm_plan import ImportError_ as ImportError_
@@ -34,7 +35,9 @@ async def import_realm(tx: Tx, data: dict[str, Any], now: int, *, skip_existing:
     return await _import_plan(tx, parse_realm(data), now, skip_existing=skip_existing)
 
 
-async def _import_plan(tx: Tx, plan: RealmPlan, now: int, *, skip_existing: bool) -> str | None:
+async def _import_plan(
+    tx: Tx, plan: RealmPlan, now: int, *, skip_existing: bool, progress: Progress = SILENT,
+) -> str | None:
     name = plan.realm.name
     existing = await tx.realms.get_by_name(name)
     if existing is not None:
@@ -44,8 +47,8 @@ async def _import_plan(tx: Tx, plan: RealmPlan, now: int, *, skip_existing: bool
         await tx.realms.delete(existing.id)
     if plan.unknown:
         log.warning("realm %r: skipped fields Doorkeep does not support: %s", name, ", ".join(sorted(plan.unknown)))
-    await hash_passwords(plan)
-    await write_realm(tx, plan, now)
+    await hash_passwords(plan, progress)
+    await write_realm(tx, plan, now, progress)
     log.info("imported realm %r (%d users, %d clients)", name, len(plan.users), len(plan.clients))
     return name
 
@@ -78,19 +81,21 @@ class SessionsWouldEnd(ImportError_):
 
 async def import_file(
     db: Database, path: str, clock: Clock, *, skip_existing: bool, keep_sessions: bool = False,
-    ended: dict[str, tuple[int, int]] | None = None,
+    ended: dict[str, tuple[int, int]] | None = None, progress: Progress = SILENT,
+    counts: dict[str, tuple[int, int]] | None = None,
 ) -> list[str]:
     """Import every realm of a file in one transaction; the names of the realms imported.
 
     With ``keep_sessions`` a realm that would be replaced while it has sessions stops the import
     (``SessionsWouldEnd``, nothing written). ``ended`` receives, per replaced realm with sessions,
-    the numbers of online and offline sessions that ended with it.
+    the numbers of online and offline sessions that ended with it; ``counts`` the numbers of users and
+    clients of each realm imported. ``progress`` hears of password hashing and user writing.
     """
     try:
         plans = _load(path)
     except ImportError_ as exc:
         raise ImportError_(f"{path}: {exc}") from None
-    counts: dict[str, tuple[int, int]] = {}
+    sessions: dict[str, tuple[int, int]] = {}
     async with db.transaction(write=False) as tx:
         existing: set[str] = set()
         for p in plans:
@@ -101,29 +106,31 @@ async def import_file(
             online = await tx.sessions.count_realm_sessions(realm.id, False)
             offline = await tx.sessions.count_realm_sessions(realm.id, True)
             if online or offline:
-                counts[p.realm.name] = (online, offline)
-    if not skip_existing and keep_sessions and counts:
-        busy, (online, offline) = next(iter(counts.items()))
+                sessions[p.realm.name] = (online, offline)
+    if not skip_existing and keep_sessions and sessions:
+        busy, (online, offline) = next(iter(sessions.items()))
         raise SessionsWouldEnd(f"realm '{busy}' has {online} online and {offline} offline sessions; "
                                "importing would end them: run again with --override true to replace it")
     if ended is not None and not skip_existing:
-        ended.update(counts)
+        ended.update(sessions)
     for plan in plans:  # hash before the writing transaction opens
         if not (skip_existing and plan.realm.name in existing):
-            await hash_passwords(plan)
+            await hash_passwords(plan, progress)
     imported: list[str] = []
     async with db.transaction() as tx:
         for plan in plans:
-            name = await _import_plan(tx, plan, clock.now(), skip_existing=skip_existing)
+            name = await _import_plan(tx, plan, clock.now(), skip_existing=skip_existing, progress=progress)
             if name is not None:
                 imported.append(name)
+                if counts is not None:
+                    counts[name] = (len(plan.users), len(plan.clients))
     return imported
 
 
-async def export_realm(db: Database, realm_name: str) -> dict[str, Any]:
+async def export_realm(db: Database, realm_name: str, progress: Progress = SILENT) -> dict[str, Any]:
     """The realm as Keycloak's realm-export JSON, users and hashed credentials included."""
     async with db.transaction(write=False) as tx:
         realm = await tx.realms.get_by_name(realm_name)
         if realm is None:
             raise ImportError_(f"realm '{realm_name}' not found")
-        return await realm_export.realm_representation(tx, realm)
+        return await realm_export.realm_representation(tx, realm, progress)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
+import threading
+from types import FrameType
 
 import click
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from doorkeep import draining
 from doorkeep.settings import Settings
 
 
@@ -28,6 +32,31 @@ class _AnnouncingServer(uvicorn.Server):
         await super().startup(sockets)
         if self.started:
             _announce(self._settings)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """SIGTERM: keep serving for ``--shutdown-delay`` (readiness DOWN), then uvicorn's graceful shutdown."""
+        delay = self._settings.shutdown_delay
+        if sig != signal.SIGTERM or delay <= 0 or draining.active() or self.should_exit:
+            super().handle_exit(sig, frame)
+            return
+        draining.start()
+        timer = threading.Timer(delay, super().handle_exit, (sig, frame))
+        timer.daemon = True
+        timer.start()
+
+
+class _DelayingSupervisor(Multiprocess):
+    """The worker supervisor: on SIGTERM it waits ``--shutdown-delay``, then stops the workers, each of
+    which finishes its in-flight requests within ``--shutdown-timeout``."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket, delay: float) -> None:
+        super().__init__(config, sockets=[sock])
+        self._delay = delay
+
+    def handle_term(self) -> None:
+        if self._delay > 0 and not self.should_exit.is_set():
+            self.should_exit.wait(self._delay)  # a second signal does not shorten it; the workers keep serving
+        super().handle_term()
 
 
 def bind(settings: Settings) -> socket.socket:
@@ -57,11 +86,13 @@ def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
         workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
         ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
         log_level=log_level, log_config=None, access_log=False, proxy_headers=False, server_header=False,
+        # uvicorn waits forever for a falsy timeout; it only hands the number to asyncio.wait_for
+        timeout_graceful_shutdown=settings.shutdown_timeout or 0.001,  # type: ignore[arg-type]
     )
     try:
         if settings.workers > 1:
             _announce(settings)  # bound and listening: the workers accept from this socket
-            Multiprocess(config, sockets=[sock]).run()
+            _DelayingSupervisor(config, sock, settings.shutdown_delay).run()
         else:
             _AnnouncingServer(config, settings).run(sockets=[sock])
     except SystemExit as exc:  # uvicorn exits 3 when it cannot start; it logged why

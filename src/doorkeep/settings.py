@@ -33,4 +33,6 @@ class Settings:
     session_cleaner_interval: int = 900
     log_level: str = "info"
     metrics_enabled: bool = False  # --metrics-enabled: Prometheus exposition at /metrics
+    shutdown_delay: float = 1.0  # --shutdown-delay: seconds between SIGTERM and closing the listener
+    shutdown_timeout: float = 1.0  # --shutdown-timeout: seconds in-flight requests get to finish
     extra: dict[str, str] = field(default_factory=dict)

@@ -218,7 +218,7 @@ def test_reimporting_a_realm_without_sessions_replaces_it_as_keycloak_does(tmp_p
     db = f"sqlite:///{tmp_path}/x.db"
     assert run("import", "--file", DEMO_FILE, "--db-url", db)[0] == 0
     code, out = run("import", "--file", DEMO_FILE, "--db-url", db)
-    assert code == 0 and out.strip() == "imported demo"
+    assert code == 0 and out.startswith("imported demo (") and len(out.splitlines()) == 1
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from doorkeep import draining
 from doorkeep.web.http import NO_STORE, json_response, state
 
 if TYPE_CHECKING:
@@ -32,7 +33,13 @@ async def live(request: Request) -> Response:
 
 
 async def ready(request: Request) -> Response:
-    """UP when the database answers within ``PING_TIMEOUT_SECONDS``; 503 DOWN (with Retry-After) otherwise."""
+    """UP when the database answers within ``PING_TIMEOUT_SECONDS``; 503 DOWN (with Retry-After) otherwise.
+
+    During ``--shutdown-delay`` after SIGTERM it is DOWN with Quarkus's "Graceful Shutdown" check.
+    """
+    if draining.active():
+        body = {"status": "DOWN", "checks": [{"name": draining.CHECK_NAME, "status": "DOWN"}]}
+        return json_response(body, 503, NO_STORE)
     try:
         await asyncio.wait_for(_ping_database(request), PING_TIMEOUT_SECONDS)
     except Exception:  # any failure to reach the database means "not ready"
