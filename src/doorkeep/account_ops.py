@@ -91,14 +91,24 @@ def profile(caller: Caller) -> dict[str, Any]:
                      "email": u.email, "emailVerified": u.email_verified})
 
 
-async def update_profile(tx: Tx, caller: Caller, body: dict[str, Any]) -> None:
-    """``POST /account``: firstName, lastName and email when present; a new email is unverified."""
+PROFILE_FIELDS = ("firstName", "lastName", "email")
+CANNOT_PARSE = AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON")
+
+
+async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
+    """``POST /account``: firstName, lastName and email when present; a new email is unverified.
+
+    The body is a UserRepresentation: anything but an object, or a profile field that is neither a
+    string nor null, is refused as the admin API refuses it ("Cannot parse the JSON"), never ignored.
+    """
     caller.require_one_of(MANAGE_ACCOUNT)
+    if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
+        raise CANNOT_PARSE
     user = caller.user
     changes: dict[str, Any] = {}
-    user_profile.require_valid({k: body.get(k) for k in ("firstName", "lastName", "email")}, shrink=False)
+    user_profile.require_valid({k: body.get(k) for k in PROFILE_FIELDS}, shrink=False)
     for key, attr in (("firstName", "first_name"), ("lastName", "last_name"), ("email", "email")):
-        if key in body and (body[key] is None or isinstance(body[key], str)):
+        if key in body:
             changes[attr] = body[key] or None
     email = changes.get("email", user.email)
     if email != user.email:

@@ -81,12 +81,18 @@ def _only_permanent(realm: Realm) -> bool:
 
 
 def _wait_seconds(realm: Realm, num_failures: int) -> int:
+    """Keycloak's arithmetic, for any stored settings (Keycloak validates none of them): Java's integer
+    division truncates toward zero, so negative factors and increments give the waits Keycloak gives.
+    A factor of 0 with ``MULTIPLE`` throws in Keycloak's job; here it only drops the factor's wait."""
     factor = realm.failure_factor
-    if _only_permanent(realm) or factor <= 0:
+    if _only_permanent(realm):
         return 0
     if realm.brute_force_strategy == "LINEAR":
         return realm.wait_increment_seconds * (1 + num_failures - factor)
-    return realm.wait_increment_seconds * (num_failures // factor)
+    if factor == 0:
+        return 0
+    quotient = abs(num_failures) // abs(factor)
+    return realm.wait_increment_seconds * (quotient if (num_failures >= 0) == (factor > 0) else -quotient)
 
 
 def record_failure(realm: Realm, previous: LoginFailure, ip: str | None, now_ms: int) -> FailureVerdict:

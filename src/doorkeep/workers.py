@@ -44,5 +44,6 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
 def public_settings(settings: Settings) -> dict[str, Any]:
     """The settings as a debug line may show them: no bootstrap password, no database password."""
     raw = json.loads(settings_json(settings))
-    raw["db_url"] = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", raw["db_url"])
+    # SQLAlchemy's own URL syntax: the password runs from the first ':' to the first '@' (it may hold '/').
+    raw["db_url"] = re.sub(r"(://[^:/@?#]*:)[^@]*@", r"\1***@", raw["db_url"], count=1)
     return dict(raw)

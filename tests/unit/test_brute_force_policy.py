@@ -85,6 +85,28 @@ def test_linear_strategy_adds_one_increment_per_failure_from_the_factor() -> Non
     assert waits == [0, 0, 30, 60, 90, 120]
 
 
+def waits(r: Realm, count: int) -> list[int]:
+    a = Attacker(r)
+    out = []
+    for _ in range(count):
+        a.fail(after_seconds=1000)
+        out.append(a.wait() if a.locked() else 0)
+    return out
+
+
+def test_negative_settings_follow_keycloaks_java_arithmetic() -> None:
+    # MULTIPLE: increment × (failures / factor), Java's division truncating toward zero.
+    assert waits(realm(failure_factor=-1, wait_increment_seconds=60), 3) == [0, 0, 0]
+    assert waits(realm(failure_factor=-1, wait_increment_seconds=-60), 3) == [60, 120, 180]
+    assert waits(realm(failure_factor=-3, wait_increment_seconds=-60), 4) == [0, 0, 60, 60]  # floor would give 60 at 1
+    assert waits(realm(failure_factor=3, wait_increment_seconds=-1), 6) == [0, 0, 0, 0, 0, 0]
+    # LINEAR: increment × (1 + failures − factor), whatever the factor's sign.
+    assert waits(realm(failure_factor=-1, wait_increment_seconds=30, brute_force_strategy="LINEAR"), 3) == [90, 120, 150]
+    assert waits(realm(failure_factor=0, wait_increment_seconds=30, brute_force_strategy="LINEAR"), 2) == [60, 90]
+    # A factor of 0 never divides: only the quick-login wait can lock.
+    assert waits(realm(failure_factor=0), 3) == [0, 0, 0]
+
+
 def test_the_wait_never_exceeds_the_maximum() -> None:
     a = Attacker(realm(failure_factor=1, wait_increment_seconds=400, max_failure_wait_seconds=900))
     for expected in (400, 800, 900, 900):

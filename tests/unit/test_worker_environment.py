@@ -75,3 +75,18 @@ def test_the_settings_debug_line_shows_no_password() -> None:
                                                  bootstrap_admin_password="b00tstrap-pw")))
     assert "s3cr3t-db" not in shown and "b00tstrap-pw" not in shown
     assert "postgresql://dk:***@db:5432/dk" in shown
+
+
+@pytest.mark.parametrize("password", ["pa/ss", "a:b/c", "x?y#z", "/lead", "p%40ss"])
+def test_the_settings_debug_line_hides_passwords_sqlalchemy_accepts(password: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = f"postgresql+asyncpg://dk:{password}@db:5432/dk"
+    assert make_url(url).password is not None
+    shown = public_settings(Settings(db_url=url))["db_url"]
+    assert shown == "postgresql+asyncpg://dk:***@db:5432/dk"
+
+
+def test_the_settings_debug_line_keeps_a_url_without_password() -> None:
+    assert public_settings(Settings(db_url="postgresql://db:5432/dk"))["db_url"] == "postgresql://db:5432/dk"
+    assert public_settings(Settings(db_url="postgresql://dk@db/dk"))["db_url"] == "postgresql://dk@db/dk"

@@ -92,7 +92,7 @@ async def test_a_hint_from_another_realm_is_refused(realm: Env) -> None:
     await seed_user(realm.db, realm.clock, "other", "attacker")
     await login(realm.http, "test", "app")
     response = await logout(realm, await id_token(realm, realm="other"))
-    assert response.status_code == 400 and "Invalid IDToken" in response.text
+    assert response.status_code == 400 and "Invalid parameter: id_token_hint" in response.text
     assert await still_logged_in(realm)
 
 
@@ -100,7 +100,7 @@ async def test_a_hint_from_another_realm_is_refused(realm: Env) -> None:
 async def test_a_malformed_hint_is_refused(realm: Env, hint: str) -> None:
     await login(realm.http, "test", "app")
     response = await logout(realm, hint)
-    assert response.status_code == 400 and "Invalid IDToken" in response.text
+    assert response.status_code == 400 and "Invalid parameter: id_token_hint" in response.text
     assert await still_logged_in(realm)
 
 
@@ -138,3 +138,65 @@ async def test_the_confirmation_keeps_the_validated_redirect(realm: Env) -> None
     fields = form_fields(page.text)
     assert fields["post_logout_redirect_uri"] == REDIRECT and fields["state"] == "s"
     assert code_from(await submit(realm.http, page))["state"] == "s"
+
+
+# Keycloak 26's LogoutEndpoint parameter rules (status, page text, confirmation or not).
+
+async def test_a_redirect_without_hint_or_client_id_is_a_missing_parameter(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    for value in (REDIRECT, "", "http://evil.example/"):
+        response = await realm.http.get(LOGOUT, params={"post_logout_redirect_uri": value})
+        assert response.status_code == 400 and "Missing parameters: id_token_hint" in response.text
+    assert await still_logged_in(realm)
+
+
+async def test_an_empty_hint_is_an_invalid_hint(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    response = await realm.http.get(LOGOUT, params={"id_token_hint": ""})
+    assert response.status_code == 400 and "Invalid parameter: id_token_hint" in response.text
+    assert await still_logged_in(realm)
+
+
+async def test_a_hint_for_another_client_than_client_id_is_refused(realm: Env) -> None:
+    await seed_client(realm.db, "test", "other-app", redirect_uris=("http://127.0.0.1:9999/*",),
+                      attributes={"post.logout.redirect.uris": "+"})
+    await login(realm.http, "test", "app")
+    for method in ("GET", "POST"):
+        hint = await id_token(realm)
+        fields = {"id_token_hint": hint, "client_id": "other-app", "post_logout_redirect_uri": REDIRECT}
+        response = await (realm.http.get(LOGOUT, params=fields) if method == "GET"
+                          else realm.http.post(LOGOUT, data=fields))
+        assert response.status_code == 400 and "Invalid parameter: id_token_hint" in response.text
+    assert await still_logged_in(realm)
+
+
+async def test_an_unknown_client_id_asks_and_never_redirects(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await realm.http.get(LOGOUT, params={"client_id": "nobody"})
+    assert page.status_code == 200 and "Do you want to log out?" in page.text
+    response = await realm.http.get(LOGOUT, params={"client_id": "nobody", "post_logout_redirect_uri": REDIRECT})
+    assert response.status_code == 400 and "Invalid redirect uri" in response.text
+    assert await still_logged_in(realm)
+
+
+async def test_client_id_alone_asks_while_the_browser_is_logged_in(realm: Env) -> None:
+    await login(realm.http, "test", "app")
+    page = await realm.http.get(LOGOUT, params={"client_id": "app", "post_logout_redirect_uri": REDIRECT})
+    assert page.status_code == 200 and "Do you want to log out?" in page.text
+    assert await still_logged_in(realm)
+
+
+async def test_client_id_alone_without_a_browser_session_goes_straight_back(realm: Env) -> None:
+    response = await realm.http.get(LOGOUT, params={"client_id": "app", "post_logout_redirect_uri": REDIRECT,
+                                                    "state": "s"})
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
+
+
+async def test_a_matching_client_id_and_hint_log_out_without_confirmation(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    body = (await realm.http.post("/realms/test/protocol/openid-connect/token", data={
+        "grant_type": "authorization_code", "code": params["code"], "client_id": "app", "client_secret": "secret",
+        "redirect_uri": REDIRECT})).json()
+    response = await logout(realm, body["id_token"], client_id="app")
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
+    assert not await still_logged_in(realm)

@@ -45,6 +45,19 @@ async def test_account_profile_refuses_bad_email_and_overlong_or_scripted_names(
     assert profile["email"] == "user1@example.com" and profile["firstName"] == "User1" and profile["lastName"] == "Tester"
 
 
+@pytest.mark.parametrize("body", [
+    [], "text", 1, None, {"firstName": ["x"]}, {"lastName": {"a": 1}}, {"email": ["a@example.com"]},
+    {"firstName": True}, {"email": 5}, {"firstName": "ok", "lastName": ["x", "y"]},
+])
+async def test_account_profile_refuses_a_body_of_the_wrong_shape(env: Env, body: Any) -> None:
+    headers = await _user_headers(env)
+    response = await env.http.post(ACCOUNT, json=body, headers=headers)
+    assert response.status_code == 400, (body, response.text)
+    assert response.json() == {"error": "invalid_request", "error_description": "Cannot parse the JSON"}
+    profile = (await env.http.get(ACCOUNT, headers=headers)).json()
+    assert profile["firstName"] == "User1" and profile["lastName"] == "Tester" and profile["email"] == "user1@example.com"
+
+
 async def test_account_profile_accepts_ordinary_names_and_addresses(env: Env) -> None:
     headers = await _user_headers(env)
     body = {"firstName": "José-María", "lastName": "O'Neil van der Berg", "email": "jm.oneil+id@example.org"}

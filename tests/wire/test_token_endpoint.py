@@ -137,6 +137,25 @@ async def test_disabled_user_cannot_log_in(realm: Env) -> None:
     assert_error(response, 400, "invalid_grant", "Account disabled")
 
 
+@pytest.mark.parametrize("password", ["wrong", "", "password"])
+async def test_a_disabled_user_is_refused_before_the_password_is_checked(realm: Env, password: str) -> None:
+    # Keycloak's direct grant flow: ValidateUsername (disabled -> 400) runs before ValidatePassword.
+    await update_user(realm.db, "test", "user1", enabled=False)
+    response = await password_grant(realm.http, "test", "app", password=password)
+    assert_error(response, 400, "invalid_grant", "Account disabled")
+
+
+async def test_a_missing_username_is_a_missing_parameter(realm: Env) -> None:
+    response = await realm.http.post(token_url("test"), data={
+        "grant_type": "password", "client_id": "app", "client_secret": "secret", "password": "password"})
+    assert_error(response, 401, "invalid_request", "Missing parameter: username")
+
+
+async def test_an_empty_username_is_invalid_user_credentials(realm: Env) -> None:
+    response = await password_grant(realm.http, "test", "app", username="")
+    assert_error(response, 401, "invalid_grant", "Invalid user credentials")
+
+
 async def test_pending_required_action_blocks_direct_grant(realm: Env) -> None:
     await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
     response = await password_grant(realm.http, "test", "app")

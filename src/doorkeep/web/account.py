@@ -63,7 +63,7 @@ async def account(request: Request) -> Response:
         return admin_error(err)
 
     async def update(tx: Tx, caller: ops.Caller) -> Response:
-        await ops.update_profile(tx, caller, body if isinstance(body, dict) else {})
+        await ops.update_profile(tx, caller, body)
         return _no_content()
 
     return await _answer(request, update)

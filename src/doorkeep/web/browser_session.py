@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 LOGOUT_CSRF = "DOORKEEP_LOGOUT_CSRF"
+BAD_HINT = "Invalid parameter: id_token_hint"  # Keycloak's invalidParameterMessage
 
 
 def post_logout_allowed(uri: str, client: Client, base: str) -> bool:
@@ -54,28 +55,37 @@ async def logout(request: Request) -> Response:
     iss = issuer(request, realm.name)
 
     async def work(tx: Tx) -> Response:
-        hint = form.get("id_token_hint")
-        client: Client | None = None
+        # Keycloak's LogoutEndpoint, in its order: a parameter that is present but empty still counts.
+        hint, client_id = form.get("id_token_hint"), form.get("client_id")
+        target = form.get("post_logout_redirect_uri")
+        if target is not None and hint is None and client_id is None:
+            return html(pages.error(display(realm), "Missing parameters: id_token_hint"), 400)
+        client = await tx.clients.get_by_client_id(realm.id, client_id) if client_id is not None else None
+        forced = client_id is not None and client is None  # an unknown client_id: always ask
+        needed = True  # a confirmation, unless the hint names an existing client (and agrees with client_id)
         sid: str | None = None
-        if hint:
+        if hint is not None:
             claims = await services.codec.verify(tx, realm.id, hint, internal=False)
             if claims is None or claims.get("iss") != iss or claims.get("typ") != "ID":
-                return html(pages.error(display(realm), "Invalid IDToken"), 400)
-            client = await tx.clients.get_by_client_id(realm.id, str(claims.get("azp", "")))
+                return html(pages.error(display(realm), BAD_HINT), 400)
             sid = str(claims.get("sid")) if claims.get("sid") else None
-        client_id = form.get("client_id")
-        if client_id:
-            by_id = await tx.clients.get_by_client_id(realm.id, client_id)
-            if by_id is None or (client is not None and client.id != by_id.id):
-                return html(pages.error(display(realm), "Invalid parameter: client_id"), 400)
-            client = by_id
-        target = form.get("post_logout_redirect_uri")
-        if target and (client is None or not post_logout_allowed(target, client, base_url(request))):
+            azp = claims.get("azp")
+            if client_id is None:
+                client = await tx.clients.get_by_client_id(realm.id, str(azp)) if azp else None
+                needed = client is None
+            elif azp is not None:
+                if azp != client_id:
+                    return html(pages.error(display(realm), BAD_HINT), 400)
+                needed = False
+        if target is not None and (client is None or not post_logout_allowed(target, client, base_url(request))):
             return html(pages.error(display(realm), "Invalid redirect uri"), 400)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
         current_id = current[0].id if current else None
-        # No hint, or a hint for another session than this browser's: the user must confirm (CSRF-checked).
-        confirm = not hint or (current_id is not None and current_id != sid)
+        if current_id is not None:  # a hint for another session than this browser's: the user must confirm
+            forced = forced or (sid is not None and sid != current_id)
+        elif hint is None and client is not None and target is not None:
+            needed = False  # nothing to log out here: straight back to the client
+        confirm = needed or forced
         if confirm and form.get("confirm") != "true":
             return _confirm_page(realm, request, form)
         if confirm and not _csrf_ok(request, form):
@@ -84,7 +94,7 @@ async def logout(request: Request) -> Response:
                                    now=services.clock.now(), client_id=client.client_id if client else None,
                                    ip=client_ip(request), redirect_uri=target)
         response: Response
-        if target:
+        if target is not None:
             given_state = form.get("state")
             suffix = (("&" if "?" in target else "?") + urlencode({"state": given_state})) if given_state else ""
             response = RedirectResponse(target + suffix, 302)
@@ -100,7 +110,7 @@ async def logout(request: Request) -> Response:
 def _confirm_page(realm: Realm, request: Request, form: object) -> Response:
     token = secrets.token_urlsafe(24)
     hidden = {k: v for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
-              if (v := form.get(k))}  # type: ignore[attr-defined]
+              if (v := form.get(k)) is not None}  # type: ignore[attr-defined]
     action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
     response = html(pages.logout_confirm(display(realm), action, token, hidden))
     response.set_cookie(LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, secure=secure(request),

@@ -84,18 +84,21 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise OAuthError("invalid_client", CONSENT_REQUIRED)
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
+    # Keycloak's direct grant flow: ValidateUsername (missing, unknown, locked, disabled), then ValidatePassword.
+    if req.form.get("username") is None:
+        raise OAuthError("invalid_request", "Missing parameter: username", 401)
     username = req.form.get("username") or ""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     now = services.clock.now()
     refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
     if refused is not None:  # locked: refused even with the right password
         raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401, detail=refused)
+    if user is not None and not user.enabled:  # before the password, as Keycloak's ValidateUsername
+        raise OAuthError("invalid_grant", "Account disabled")
     if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
-        if user is not None and user.enabled:
+        if user is not None:
             await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms())
         raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401)
-    if not user.enabled:
-        raise OAuthError("invalid_grant", "Account disabled")
     await brute_force.successful_login(tx, realm, user)
     if user.required_actions:
         raise OAuthError("invalid_grant", ACCOUNT_NOT_SET_UP)
