@@ -3,40 +3,23 @@ cookie, CSRF and origin checks, flash messages, sign-out through the end-session
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from browser_flow import form_action, form_fields
+from console_support import HTML, csrf
+from console_support import sign_in as sign_in_at
 from support import claims, password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-HTML = {"Accept": "text/html,application/xhtml+xml"}
 ACCOUNT = "/realms/test/account"
 
 
-def csrf(page: httpx.Response) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, page.text[:500]
-    return match.group(1)
-
-
 async def sign_in(env: Env, path: str = f"{ACCOUNT}/") -> httpx.Response:
-    """Open ``path`` signed out, go through the login page, and return the page finally shown."""
-    start = await env.http.get(path, headers=HTML)
-    assert start.status_code == 302, start.text
-    login = await env.http.get(start.headers["location"])
-    assert login.status_code == 200
-    done = await env.http.post(form_action(login.text), data={**form_fields(login.text), "username": "user1",
-                                                              "password": "password"})
-    assert done.status_code == 302, done.text[:300]
-    callback = await env.http.get(done.headers["location"])
-    assert callback.status_code == 302, callback.text[:300]
-    return await env.http.get(callback.headers["location"], headers=HTML)
+    return await sign_in_at(env.http, path)
 
 
 async def test_a_console_page_without_a_session_redirects_to_the_login_with_pkce_state_and_nonce(realm: Env) -> None:
