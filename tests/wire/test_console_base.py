@@ -43,6 +43,7 @@ async def test_signing_in_shows_the_page_asked_for_with_the_user_and_no_token_in
     assert "eyJ" not in page.text  # no JWT rendered
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "same-origin"  # so Chromium sends a real Origin with forms
 
 
 async def test_the_session_cookie_is_sealed_so_no_token_travels_in_clear(realm: Env) -> None:
