@@ -16,7 +16,8 @@ from doorkeep import account_ops as ops
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
 from doorkeep.web import account as rest
-from doorkeep.web.console.base import Console, NavItem, Page, negotiate
+from doorkeep.web.console.base import Console, NavItem, Page
+from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.console.signin import Spec
 from doorkeep.web.http import base_url, in_transaction, state
 
@@ -53,7 +54,7 @@ async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *,
         raise Refused(err) from None
 
 
-@CONSOLE.page("/")
+@CONSOLE.page("/", json=rest.account)
 async def personal_info(page: Page) -> Response:
     try:
         profile = await as_user(page, lambda tx, caller: _profile(caller))
@@ -66,7 +67,7 @@ async def _profile(caller: ops.Caller) -> dict[str, object]:
     return {**ops.profile(caller), "editable": ops.MANAGE_ACCOUNT in caller.roles}
 
 
-@CONSOLE.action("/")
+@CONSOLE.action("/", json=rest.account)
 async def save_personal_info(page: Page) -> Response:
     body = {k: (page.form.get(k) or "").strip() for k in ("firstName", "lastName", "email")}
     try:

@@ -24,6 +24,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form
 from doorkeep.web.console import cookies, signin
+from doorkeep.web.console.negotiate import Endpoint, is_form, negotiate
 from doorkeep.web.console.signin import Session, Spec
 from doorkeep.web.http import base_url, read_form, state
 from doorkeep.web.login import display, open_realm
@@ -111,18 +112,6 @@ class Page:
 
 
 Handler = Callable[[Page], Awaitable[Response]]
-Endpoint = Callable[[Request], Awaitable[Response]]
-
-
-def wants_html(request: Request) -> bool:
-    """Keycloak's AccountLoader: the console when the Accept header names text/html, REST otherwise."""
-    return "text/html" in request.headers.get("accept", "").lower()
-
-
-def negotiate(html: Endpoint, other: Endpoint) -> Endpoint:
-    async def endpoint(request: Request) -> Response:
-        return await (html if wants_html(request) else other)(request)
-    return endpoint
 
 
 class Console:
@@ -149,10 +138,16 @@ class Console:
             return handler
         return register
 
-    def action(self, path: str) -> Callable[[Handler], Handler]:
-        """Declare a POST action at ``base + path``: signed in, same origin and a valid CSRF token."""
+    def action(self, path: str, *, json: Endpoint | None = None) -> Callable[[Handler], Handler]:
+        """Declare a POST action at ``base + path``: signed in, same origin and a valid CSRF token.
+
+        With ``json``, a POST that is not a form (a REST call) goes to that endpoint instead.
+        """
         def register(handler: Handler) -> Handler:
-            self._routes.append(Route(self.spec.base + path, self._wrap(handler, post=True), methods=["POST"]))
+            endpoint = self._wrap(handler, post=True)
+            if json is not None:
+                endpoint = negotiate(endpoint, json, html=is_form)
+            self._routes.append(Route(self.spec.base + path, endpoint, methods=["POST"]))
             return handler
         return register
 
