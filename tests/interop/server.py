@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from doorkeep import provisioning
-from doorkeep.bootstrap import set_password
 from doorkeep.clock import SystemClock
 from doorkeep.model import Client, User
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
 
 DOORKEEP = Path(sys.executable).parent / "doorkeep"  # .venv/bin/doorkeep next to .venv/bin/python
