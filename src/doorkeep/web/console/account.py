@@ -1,6 +1,6 @@
 """The Account Console at ``/realms/{realm}/account/`` (Keycloak's ``account-console`` client): personal
 info, applications (with Remove access), devices and sessions. Thin handlers: each calls one function of
-``console.account`` or ``account_ops`` with the signed-in user's token, then renders or redirects.
+``console.account`` or ``users.account`` with the signed-in user's token, then renders or redirects.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from doorkeep import account_ops as ops
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
+from doorkeep.users import account as ops
 from doorkeep.web import account as rest
 from doorkeep.web.console.base import Console, NavItem, Page
 from doorkeep.web.console.negotiate import negotiate
