@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute, Route
 from doorkeep.web import account, browser_session, cors, health, login, metrics, protocol
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin.routes import admin_routes
+from doorkeep.web.admin_console.routes import routes as admin_console_routes
 
 OIDC = "/realms/{realm}/protocol/openid-connect"
 
@@ -39,5 +40,6 @@ def routes() -> list[BaseRoute]:
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
           for path in ("token", "token/introspect", "userinfo", "revoke", "logout")),
         *admin_routes(),
+        *admin_console_routes(),
         *account.ROUTES,
     ]

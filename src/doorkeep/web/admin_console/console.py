@@ -52,11 +52,18 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
             console = await console_for(tx, identity, target, now)
             response = await work(console)
     except (Refused, Missing) as err:
-        return page.error(str(err), err.status)
+        return _same_origin_referrer(page.error(str(err), err.status))
     for action in tx.after_commit:
         action()
     if tx.ended:
         state(request).notifier.sessions_ended(base_url(request), tx.ended)
+    return _same_origin_referrer(response)
+
+
+def _same_origin_referrer(response: Response) -> Response:
+    """``Referrer-Policy: same-origin`` on console pages: under the site-wide ``no-referrer`` a browser posts
+    their forms with ``Origin: null``, which the base's same-origin CSRF check must refuse."""
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
@@ -74,6 +81,11 @@ async def render(page: Page, c: Console, template: str, *, title: str, section: 
 
     return page.render(template, title=title, status=status, target=c.realm.name, realms=realms,
                        sections=sections, link=link, can=c.can, now=c.now, **context)
+
+
+def fields(page: Page) -> dict[str, str]:
+    """The posted form as a plain mapping (the first value of each field)."""
+    return {key: page.form.get(key) or "" for key in page.form.keys()}  # noqa: SIM118 - Form is not a dict
 
 
 def confirmed(page: Page) -> bool:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import Response
 
 from doorkeep.model import Client
 from doorkeep.web.admin_console import views_clients as views
-from doorkeep.web.admin_console.console import ADMIN, render, run
+from doorkeep.web.admin_console.console import ADMIN, fields, render, run
 from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_sessions import client_sessions
@@ -35,7 +36,7 @@ def _path(c: Console, cl: Client, tab: str = "") -> str:
 
 
 async def _tab(page: Page, c: Console, cl: Client, tab: str, template: str, status: int = 200,
-               **context: object) -> Response:
+               **context: Any) -> Response:
     return await render(page, c, template, title=f"Client {cl.client_id}", section="Clients", status=status,
                         client=cl, tabs=[(label, _path(c, cl, p)) for label, p in TABS], tab=tab, **context)
 
@@ -64,11 +65,12 @@ async def save_settings(page: Page) -> Response:
     async def work(c: Console) -> Response:
         cl = await views.client(c, page.request.path_params["id"])
         c.require("manage-clients")
-        new = views.read_settings(cl, page.form)
+        new = views.read_settings(cl, fields(page))
         try:
             await views.save(c, cl, new)
         except FormErrors as err:
-            return await _settings(page, c, cl, FormState(views.settings_form(new).values, err.state.errors), status=400)
+            state_ = FormState(views.settings_form(new).values, err.state.errors)
+            return await _settings(page, c, cl, state_, status=400)
         return page.redirect(_path(c, cl), flash="Client settings saved.")
 
     return await run(page, work, write=True)
@@ -121,7 +123,7 @@ async def save_advanced(page: Page) -> Response:
         cl = await views.client(c, page.request.path_params["id"])
         c.require("manage-clients")
         try:
-            await views.save(c, cl, views.read_advanced(cl, page.form))
+            await views.save(c, cl, views.read_advanced(cl, fields(page)))
         except FormErrors as err:
             return await _tab(page, c, cl, "Advanced", "admin/client_advanced.html", 400, form=err.state,
                               fields=views.ADVANCED, editable=True)

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from doorkeep.model import Client
 from doorkeep.oauth import backchannel
 from doorkeep.web.admin_console import views_realm as views
-from doorkeep.web.admin_console.console import ADMIN, confirmed, render, run
+from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_sessions import realm_counts
@@ -37,7 +37,8 @@ async def overview(page: Page) -> Response:
 async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int = 200) -> Response:
     template = "admin/realm_sessions_tab.html" if tab == "Sessions" else "admin/realm_tokens_tab.html"
     return await render(page, c, template, title="Realm settings", section="Realm settings", status=status,
-                        tabs=TABS, tab=tab, form=state_, fields=views.SESSIONS, access=views.ACCESS_TOKEN,
+                        tabs=[(label, f"/{quote(c.realm.name, safe='')}{path}") for label, path in TABS], tab=tab,
+                        form=state_, fields=views.SESSIONS, access=views.ACCESS_TOKEN,
                         editable=c.can("manage-realm"))
 
 
@@ -67,7 +68,7 @@ def _save(tab: str) -> None:
         async def work(c: Console) -> Response:
             c.require("manage-realm")
             try:
-                await views.save(c, read(c.realm, page.form))
+                await views.save(c, read(c.realm, fields(page)))
             except FormErrors as err:
                 return await _show(page, c, tab, err.state, 400)
             return page.redirect(f"/{quote(c.realm.name, safe='')}{path}", flash=f"{tab} settings saved.")
@@ -116,7 +117,8 @@ def _revocation_action(kind: str) -> None:
                 push.append((here, c.realm.id, await c.tx.clients.list(c.realm.id), c.realm.not_before))
                 return page.redirect(here)
             realm = await views.set_not_before(c, c.now if kind == "set-to-now" else 0)
-            text = "Not-before set to now: earlier tokens no longer work." if realm.not_before else "Not-before cleared."
+            text = ("Not-before set to now: earlier tokens no longer work." if realm.not_before
+                    else "Not-before cleared.")
             return page.redirect(here, flash=text)
 
         response = await run(page, work, write=kind != "push")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import Response
@@ -31,7 +32,7 @@ def _path(c: Console, u: User, tab: str = "") -> str:
     return f"/{quote(c.realm.name, safe='')}/users/{quote(u.id, safe='')}{tab}"
 
 
-async def _tab(page: Page, c: Console, u: User, tab: str, template: str, **context: object) -> Response:
+async def _tab(page: Page, c: Console, u: User, tab: str, template: str, **context: Any) -> Response:
     return await render(page, c, template, title=f"User {u.username}", section="Users", user_=u,
                         tabs=[(label, _path(c, u, p)) for label, p in TABS], tab=tab, **context)
 
