@@ -106,6 +106,10 @@ def test_the_sessions_tab_changes_offline_session_idle_and_the_next_refresh_obey
     expect(idle).to_have_value("30")
     expect(page.get_by_label("Offline Session Idle unit", exact=True)).to_have_value("days")
     shot(page, "02-realm-settings-sessions")
+    expect(page.get_by_label("Offline Session Max", exact=True)).to_be_hidden()  # only matters when limited
+    page.get_by_label("Offline Session Max Limited").check()
+    expect(page.get_by_label("Offline Session Max", exact=True)).to_have_value("60")
+    page.get_by_label("Offline Session Max Limited").uncheck()
     idle.fill("")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("Offline Session Idle is required.")
