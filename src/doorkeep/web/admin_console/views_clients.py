@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from doorkeep import admin_ops
+from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from doorkeep.liveness import LiveFilter, live_filter
 from doorkeep.model import Client, User, UserSession
 from doorkeep.sessions import ended, service
+from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 
 
