@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from playwright.sync_api import Page
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 DEMO = REPO / "examples" / "demo-realm.json"
-OUTPUT = Path(os.environ.get("DOORKEEP_TEST_OUTPUT", REPO / "test-output")) / "admin-console"
+OUTPUT = HERE.parent / "artifacts" / "screenshots" / "admin-console"  # the browser tests' output folder
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

@@ -3,40 +3,23 @@ cookie, CSRF and origin checks, flash messages, sign-out through the end-session
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from browser_flow import form_action, form_fields
+from console_support import HTML, csrf
+from console_support import sign_in as sign_in_at
 from support import claims, password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-HTML = {"Accept": "text/html,application/xhtml+xml"}
 ACCOUNT = "/realms/test/account"
 
 
-def csrf(page: httpx.Response) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, page.text[:500]
-    return match.group(1)
-
-
 async def sign_in(env: Env, path: str = f"{ACCOUNT}/") -> httpx.Response:
-    """Open ``path`` signed out, go through the login page, and return the page finally shown."""
-    start = await env.http.get(path, headers=HTML)
-    assert start.status_code == 302, start.text
-    login = await env.http.get(start.headers["location"])
-    assert login.status_code == 200
-    done = await env.http.post(form_action(login.text), data={**form_fields(login.text), "username": "user1",
-                                                              "password": "password"})
-    assert done.status_code == 302, done.text[:300]
-    callback = await env.http.get(done.headers["location"])
-    assert callback.status_code == 302, callback.text[:300]
-    return await env.http.get(callback.headers["location"], headers=HTML)
+    return await sign_in_at(env.http, path)
 
 
 async def test_a_console_page_without_a_session_redirects_to_the_login_with_pkce_state_and_nonce(realm: Env) -> None:
@@ -60,6 +43,7 @@ async def test_signing_in_shows_the_page_asked_for_with_the_user_and_no_token_in
     assert "eyJ" not in page.text  # no JWT rendered
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "same-origin"  # so Chromium sends a real Origin with forms
 
 
 async def test_the_session_cookie_is_sealed_so_no_token_travels_in_clear(realm: Env) -> None:
@@ -135,6 +119,10 @@ async def test_json_callers_still_get_the_account_rest_api_at_the_same_urls(real
     assert (await realm.http.get(ACCOUNT, headers=bearer)).json()["username"] == "user1"
     assert isinstance((await realm.http.get(f"{ACCOUNT}/applications", headers=bearer)).json(), list)
     assert (await realm.http.get(ACCOUNT)).status_code == 401
+    assert (await realm.http.get(f"{ACCOUNT}/", headers=bearer)).json()["username"] == "user1"
+    update = await realm.http.post(f"{ACCOUNT}/", json={"firstName": "Rest"}, headers=bearer)
+    assert update.status_code == 204
+    assert (await realm.http.get(ACCOUNT, headers=bearer)).json()["firstName"] == "Rest"
 
 
 async def test_a_browser_at_the_account_url_without_slash_is_sent_to_the_console(realm: Env) -> None:

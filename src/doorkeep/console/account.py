@@ -1,10 +1,10 @@
-"""What the Account Console shows, without HTTP: the Account REST operations (``account_ops``) plus the
+"""What the Account Console shows, without HTTP: the Account REST operations (``users.account``) plus the
 details a person needs to judge an offline grant (when granted and last used, from which device and IP,
 with which scopes), and Keycloak's English messages for profile errors.
 
 Every change goes through the same core functions as the Account REST API: removing an application's
-access is ``account_ops.revoke_consent`` (its offline tokens stop working at once), signing a session out
-is ``account_ops.logout_session`` for an online one and ``sessions.service.end`` for an offline one.
+access is ``users.account.revoke_consent`` (its offline tokens stop working at once), signing a session out
+is ``users.account.logout_session`` for an online one and ``sessions.service.end`` for an offline one.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import account_ops as ops
 from doorkeep.errors import AdminError
-from doorkeep.liveness import realm_filter
 from doorkeep.model import UserSession
 from doorkeep.sessions import service
-from doorkeep.user_profile import ProfileError
+from doorkeep.sessions.liveness import realm_filter
+from doorkeep.users import account as ops
+from doorkeep.users.profile import ProfileError
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -40,7 +40,7 @@ def field_errors(err: AdminError) -> dict[str, str]:
     if isinstance(err, ProfileError):
         errors = err.errors
     elif isinstance(getattr(err, "error", None), dict):
-        errors = [getattr(err, "error")]  # noqa: B009 - account_ops._FieldError carries one
+        errors = [getattr(err, "error")]  # noqa: B009 - users.account._FieldError carries one
     out: dict[str, str] = {}
     for error in errors:
         field = str(error.get("field", ""))

@@ -25,12 +25,28 @@ def _when(epoch: int | float | None) -> str:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+# Keycloak's English names of the built-in clients (messages_en.properties), shown where a name is "${key}".
+MESSAGES = {
+    "${client_account}": "Account", "${client_account-console}": "Account Console",
+    "${client_admin-cli}": "Admin CLI", "${client_broker}": "Broker",
+    "${client_realm-management}": "Realm Management", "${client_security-admin-console}": "Security Admin Console",
+}
+
+
+def _localize(text: str | None) -> str:
+    """A ``${key}`` display text in English; anything else unchanged."""
+    if not text:
+        return ""
+    return MESSAGES.get(text, text[2:-1] if text.startswith("${") and text.endswith("}") else text)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
     env.filters["when"] = _when
+    env.filters["localize"] = _localize
     return env
 
 

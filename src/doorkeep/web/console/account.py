@@ -1,6 +1,6 @@
 """The Account Console at ``/realms/{realm}/account/`` (Keycloak's ``account-console`` client): personal
 info, applications (with Remove access), devices and sessions. Thin handlers: each calls one function of
-``console.account`` or ``account_ops`` with the signed-in user's token, then renders or redirects.
+``console.account`` or ``users.account`` with the signed-in user's token, then renders or redirects.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from doorkeep import account_ops as ops
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
+from doorkeep.users import account as ops
 from doorkeep.web import account as rest
-from doorkeep.web.console.base import Console, NavItem, Page, negotiate
+from doorkeep.web.console.base import Console, NavItem, Page
+from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.console.signin import Spec
 from doorkeep.web.http import base_url, in_transaction, state
 
@@ -53,7 +54,7 @@ async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *,
         raise Refused(err) from None
 
 
-@CONSOLE.page("/")
+@CONSOLE.page("/", json=rest.account)
 async def personal_info(page: Page) -> Response:
     try:
         profile = await as_user(page, lambda tx, caller: _profile(caller))
@@ -66,7 +67,7 @@ async def _profile(caller: ops.Caller) -> dict[str, object]:
     return {**ops.profile(caller), "editable": ops.MANAGE_ACCOUNT in caller.roles}
 
 
-@CONSOLE.action("/")
+@CONSOLE.action("/", json=rest.account)
 async def save_personal_info(page: Page) -> Response:
     body = {k: (page.form.get(k) or "").strip() for k in ("firstName", "lastName", "email")}
     try:

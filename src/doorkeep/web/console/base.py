@@ -24,10 +24,14 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form
 from doorkeep.web.console import cookies, signin
+from doorkeep.web.console.negotiate import Endpoint, is_form, negotiate
 from doorkeep.web.console.signin import Session, Spec
 from doorkeep.web.http import base_url, read_form, state
 from doorkeep.web.login import display, open_realm
 
+# Chromium sends "Origin: null" with a form POST from a no-referrer page; same-origin keeps the Origin check
+# possible while still sending no referrer to any other site.
+PAGE_HEADERS = {"Referrer-Policy": "same-origin"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 STATIC = "/resources/console"
@@ -84,7 +88,7 @@ class Page:
         body = render(template, title=title, console_title=self.console.title, realm_display=display(self.realm),
                       user=user, nav=nav, csrf_token=self.session.csrf, flash=self.flash, base=self.base,
                       url=self.url, static=STATIC, **context)
-        return HTMLResponse(body, status, headers={"Content-Security-Policy": CSP})
+        return HTMLResponse(body, status, headers={"Content-Security-Policy": CSP, **PAGE_HEADERS})
 
     def _current(self, item: NavItem) -> bool:
         path = self.request.url.path.rstrip("/")
@@ -108,18 +112,6 @@ class Page:
 
 
 Handler = Callable[[Page], Awaitable[Response]]
-Endpoint = Callable[[Request], Awaitable[Response]]
-
-
-def wants_html(request: Request) -> bool:
-    """Keycloak's AccountLoader: the console when the Accept header names text/html, REST otherwise."""
-    return "text/html" in request.headers.get("accept", "").lower()
-
-
-def negotiate(html: Endpoint, other: Endpoint) -> Endpoint:
-    async def endpoint(request: Request) -> Response:
-        return await (html if wants_html(request) else other)(request)
-    return endpoint
 
 
 class Console:
@@ -146,10 +138,16 @@ class Console:
             return handler
         return register
 
-    def action(self, path: str) -> Callable[[Handler], Handler]:
-        """Declare a POST action at ``base + path``: signed in, same origin and a valid CSRF token."""
+    def action(self, path: str, *, json: Endpoint | None = None) -> Callable[[Handler], Handler]:
+        """Declare a POST action at ``base + path``: signed in, same origin and a valid CSRF token.
+
+        With ``json``, a POST that is not a form (a REST call) goes to that endpoint instead.
+        """
         def register(handler: Handler) -> Handler:
-            self._routes.append(Route(self.spec.base + path, self._wrap(handler, post=True), methods=["POST"]))
+            endpoint = self._wrap(handler, post=True)
+            if json is not None:
+                endpoint = negotiate(endpoint, json, html=is_form)
+            self._routes.append(Route(self.spec.base + path, endpoint, methods=["POST"]))
             return handler
         return register
 
@@ -195,7 +193,7 @@ class Console:
         except signin.SignInFailed as failed:
             body = render("console/signin_failed.html", title="Sign-in failed", message=str(failed),
                           realm_display=display(realm), console_title=self.title, base=base, static=STATIC)
-            return HTMLResponse(body, 400, headers={"Content-Security-Policy": CSP})
+            return HTMLResponse(body, 400, headers={"Content-Security-Policy": CSP, **PAGE_HEADERS})
         target = return_to if return_to.startswith(base + "/") else base + "/"
         response = RedirectResponse(target, 302)
         await signin.save(request, response, realm, self.spec, session)

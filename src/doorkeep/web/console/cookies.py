@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.console.sealing import Sealer
-from doorkeep.keys import HMAC_ALG
+from doorkeep.keys.material import HMAC_ALG
 from doorkeep.model import Realm
 from doorkeep.web.http import base_url, in_transaction, state
 
