@@ -52,18 +52,11 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
             console = await console_for(tx, identity, target, now)
             response = await work(console)
     except (Refused, Missing) as err:
-        return _same_origin_referrer(page.error(str(err), err.status))
+        return page.error(str(err), err.status)
     for action in tx.after_commit:
         action()
     if tx.ended:
         state(request).notifier.sessions_ended(base_url(request), tx.ended)
-    return _same_origin_referrer(response)
-
-
-def _same_origin_referrer(response: Response) -> Response:
-    """``Referrer-Policy: same-origin`` on console pages: under the site-wide ``no-referrer`` a browser posts
-    their forms with ``Origin: null``, which the base's same-origin CSRF check must refuse."""
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
