@@ -4,6 +4,7 @@ CSRF on every form, realms kept apart, paging."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 
@@ -203,3 +204,37 @@ async def test_offline_sessions_are_paged_twenty_at_a_time(realm: Env, admin: ht
     assert second.text.count('class="badge offline"') == 3 and "Next page" not in second.text
     sessions = await admin.get(f"{BASE}/test/sessions", headers=HTML, params={"type": "offline", "max": "10"})
     assert sessions.text.count('class="badge offline"') == 10 and "Offline (23)" in sessions.text
+
+
+async def test_events_are_filtered_and_a_bad_date_is_refused_in_words(realm: Env, admin: httpx.AsyncClient) -> None:
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        await tx.realms.update(dataclasses.replace(found, events_enabled=True))
+    await offline(realm)
+    logins = await admin.get(f"{BASE}/test/events", headers=HTML, params={"type": "LOGIN", "client": "app"})
+    assert logins.status_code == 200 and logins.text.count(">LOGIN</td>") == 1
+    bad = await admin.get(f"{BASE}/test/events", headers=HTML, params={"dateFrom": "yesterday", "type": "NOPE"})
+    assert bad.status_code == 400
+    assert "From must be a date such as 2026-01-31." in bad.text and "Unknown event type &#39;NOPE&#39;." in bad.text
+
+
+async def test_signing_a_user_out_everywhere_is_confirmed_and_keeps_offline_sessions(
+        realm: Env, admin: httpx.AsyncClient) -> None:
+    token = await offline(realm)
+    online = await password_grant(realm.http, "test", "app")  # and a plain online session
+    assert online.status_code == 200, online.text
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None
+        user = await tx.users.get_by_username(found.id, "user1")
+        assert user is not None
+    tab = await admin.get(f"{BASE}/test/users/{user.id}/sessions", headers=HTML)
+    assert "Sessions (1)" in tab.text and "Offline sessions (1)" in tab.text
+    realm.clock.advance(1)  # tokens issued before the sign-out second turn stale (iat < notBefore)
+    confirm = await post(admin, f"{BASE}/test/users/{user.id}/sign-out", tab)
+    assert "Sign user1 out of every browser session?" in confirm.text
+    done = await post(admin, f"{BASE}/test/users/{user.id}/sign-out", confirm, **form_fields(confirm.text))
+    shown = await admin.get(done.headers["location"], headers=HTML)
+    assert "Sessions (0)" in shown.text and "Offline sessions (1)" in shown.text
+    assert_error(await refresh(realm.http, "test", "app", token), 400, "invalid_grant", "Stale token")
