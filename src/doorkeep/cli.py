@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from doorkeep import __version__, logs, workers
+from doorkeep.admincli import commands as admincli_commands
 from doorkeep.cli_groups import GroupedCommand
 from doorkeep.settings import Settings
 
@@ -130,6 +131,9 @@ def server_options(func: Any) -> Any:
 @click.version_option(__version__, "-V", "--version", prog_name="Doorkeep", message="%(prog)s %(version)s")
 def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
+
+
+main.add_command(admincli_commands.admin)  # doorkeep admin …: the kcadm-style client (HTTP only)
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
