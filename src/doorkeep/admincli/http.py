@@ -46,7 +46,7 @@ def server_message(response: httpx.Response) -> str | None:
     if body.get("errorMessage"):
         return str(body["errorMessage"])
     if body.get("error"):
-        return f"{body.get('error_description')} [{body['error']}]"
+        return f"{body['error_description']} [{body['error']}]" if body.get("error_description") else str(body["error"])
     return None
 
 
