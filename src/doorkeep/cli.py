@@ -23,6 +23,7 @@ import click
 from doorkeep import __version__, logs, workers
 from doorkeep.admincli import commands as admincli_commands
 from doorkeep.cli_groups import GroupedCommand
+from doorkeep.cli_keycloak import KeycloakAwareGroup
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
@@ -127,7 +128,7 @@ def server_options(func: Any) -> Any:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KeycloakAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="Doorkeep", message="%(prog)s %(version)s")
 def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
