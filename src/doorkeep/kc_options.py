@@ -162,9 +162,8 @@ def translate(args: list[str], environ: Mapping[str, str], known: Mapping[str, K
         elif name == "import-realm" and server:
             if value is None:
                 import_flag = True
-            else:
-                found = import_files(Path(value)) if Path(value).is_dir() else [value]
-                out.args += [part for path in found for part in ("--import-realm", path)]
+            else:  # the file form of Doorkeep: the path is click's to check
+                out.args += ["--import-realm", value]
         elif name == "https-port" and server and value is not None:
             https_port.append(value)
         elif name in DEFAULTS_OK and (value or "").lower() in DEFAULTS_OK[name]:
