@@ -34,7 +34,7 @@ class KeycloakAwareGroup(click.Group):
         if "db-url" not in known:
             return super().parse_args(ctx, args)
         try:
-            done = kc_options.translate(args[index + 1:], os.environ, known, Path.cwd(), server="http-port" in known)
+            done = kc_options.translate(args[index + 1 :], os.environ, known, Path.cwd(), server="http-port" in known)
         except kc_options.KeycloakConfigError as exc:
             raise click.ClickException(str(exc)) from None
         if done.defaults:
@@ -42,8 +42,11 @@ class KeycloakAwareGroup(click.Group):
             defaults[args[index]] = {**defaults.get(args[index], {}), **done.defaults}
             ctx.default_map = defaults
         if done.ignored:
-            click.secho("WARNING: Keycloak options Doorkeep does not implement, ignored: " + ", ".join(done.ignored),
-                        fg="yellow", err=True)
+            click.secho(
+                "WARNING: Keycloak options Doorkeep does not implement, ignored: " + ", ".join(done.ignored),
+                fg="yellow",
+                err=True,
+            )
         for note in done.notes:
             click.echo(f"NOTE: {note}", err=True)
-        return super().parse_args(ctx, [*args[:index + 1], *done.args])
+        return super().parse_args(ctx, [*args[: index + 1], *done.args])

@@ -19,19 +19,54 @@ from urllib.parse import parse_qsl, quote, urlencode
 IMPORT_DIR_ENV = "DOORKEEP_IMPORT_DIR"
 DEFAULT_IMPORT_DIR = Path("data") / "import"
 
-DB_OPTIONS = ("db", "db-url", "db-username", "db-password", "db-url-host", "db-url-port", "db-url-database",
-              "db-url-properties")
+DB_OPTIONS = (
+    "db",
+    "db-url",
+    "db-username",
+    "db-password",
+    "db-url-host",
+    "db-url-port",
+    "db-url-database",
+    "db-url-properties",
+)
 # Keycloak options with a meaning in Doorkeep but another spelling or form; handled one by one below.
 SPECIAL = (*DB_OPTIONS, "https-port", "health-enabled", "import-realm")
 # Keycloak's values that Doorkeep already behaves like: accepted without a word.
 DEFAULTS_OK: dict[str, frozenset[str]] = {
-    "health-enabled": frozenset({"true"}), "log": frozenset({"console"}), "http-relative-path": frozenset({"/"}),
-    "db-schema": frozenset({"public"}), "cache": frozenset({"local"}), "db": frozenset({"dev-file"}),
+    "health-enabled": frozenset({"true"}),
+    "log": frozenset({"console"}),
+    "http-relative-path": frozenset({"/"}),
+    "db-schema": frozenset({"public"}),
+    "cache": frozenset({"local"}),
+    "db": frozenset({"dev-file"}),
 }
 # Option families of Keycloak: an unknown --name in one of them is Keycloak's, so warned about, not refused.
-KEYCLOAK_PREFIXES = ("db", "http", "https", "hostname", "proxy", "log", "cache", "spi-", "features", "health",
-                     "metrics", "transaction", "vault", "tracing", "truststore", "bootstrap-admin", "config-",
-                     "tls-", "optimized", "verbose", "import-realm", "management", "event-metrics", "telemetry")
+KEYCLOAK_PREFIXES = (
+    "db",
+    "http",
+    "https",
+    "hostname",
+    "proxy",
+    "log",
+    "cache",
+    "spi-",
+    "features",
+    "health",
+    "metrics",
+    "transaction",
+    "vault",
+    "tracing",
+    "truststore",
+    "bootstrap-admin",
+    "config-",
+    "tls-",
+    "optimized",
+    "verbose",
+    "import-realm",
+    "management",
+    "event-metrics",
+    "telemetry",
+)
 IGNORED_ENV = frozenset({"KC_RUN_IN_CONTAINER", "KC_HOME_DIR"})  # set by Keycloak's image, not options
 SUPPORTED_DB = {"postgres": "postgresql", "dev-file": "sqlite"}
 
@@ -86,8 +121,10 @@ def database_url(parts: Mapping[str, str], ignored: list[str]) -> str | None:
     vendor = parts.get("db")
     url = parts.get("db-url")
     if vendor is not None and vendor not in SUPPORTED_DB and vendor != "dev-mem":
-        raise KeycloakConfigError(f"database vendor '{vendor}' (--db / KC_DB) is not supported: "
-                                  "Doorkeep runs on PostgreSQL (postgres) or SQLite (dev-file)")
+        raise KeycloakConfigError(
+            f"database vendor '{vendor}' (--db / KC_DB) is not supported: "
+            "Doorkeep runs on PostgreSQL (postgres) or SQLite (dev-file)"
+        )
     if vendor == "dev-mem":
         ignored.append("db=dev-mem (Doorkeep has no in-memory database; the dev-file SQLite database is used)")
         return None
@@ -98,8 +135,10 @@ def database_url(parts: Mapping[str, str], ignored: list[str]) -> str | None:
         return None
     if url is None:
         props = parts.get("db-url-properties", "")
-        url = (f"jdbc:postgresql://{parts.get('db-url-host', 'localhost')}:{parts.get('db-url-port', '5432')}/"
-               f"{parts.get('db-url-database', 'keycloak')}{props}")
+        url = (
+            f"jdbc:postgresql://{parts.get('db-url-host', 'localhost')}:{parts.get('db-url-port', '5432')}/"
+            f"{parts.get('db-url-database', 'keycloak')}{props}"
+        )
     if url.startswith("jdbc:"):
         return jdbc_to_url(url, user, password, ignored)
     if user and "://" in url and "@" not in url.split("://", 1)[1].split("/", 1)[0]:
@@ -132,8 +171,9 @@ class Known:
     multiple: bool = False
 
 
-def translate(args: list[str], environ: Mapping[str, str], known: Mapping[str, Known], cwd: Path, *,
-              server: bool = True) -> Translated:
+def translate(
+    args: list[str], environ: Mapping[str, str], known: Mapping[str, Known], cwd: Path, *, server: bool = True
+) -> Translated:
     """Keycloak's spellings in ``args`` and ``KC_*`` in ``environ`` onto the command's own options.
 
     ``known`` maps the command's long option names (without dashes) to their parameters. ``server``
@@ -187,8 +227,9 @@ def translate(args: list[str], environ: Mapping[str, str], known: Mapping[str, K
     return out
 
 
-def _environment(environ: Mapping[str, str], known: Mapping[str, Known], out: Translated,
-                 https_port: list[str], server: bool) -> dict[str, str]:
+def _environment(
+    environ: Mapping[str, str], known: Mapping[str, Known], out: Translated, https_port: list[str], server: bool
+) -> dict[str, str]:
     db_env: dict[str, str] = {}
     for key in sorted(environ):
         if not key.startswith("KC_") or key in IGNORED_ENV:
@@ -225,9 +266,11 @@ def _database(db_cli: dict[str, str], db_env: dict[str, str], environ: Mapping[s
 def _https_port(port: str, args: list[str], environ: Mapping[str, str], out: Translated) -> None:
     """Doorkeep serves HTTPS on --http-port: Keycloak's https-port becomes it when TLS files are given."""
     tls = any(a.startswith("--https-certificate-file") for a in args) or any(
-        k in environ for k in ("DOORKEEP_HTTPS_CERTIFICATE_FILE", "KC_HTTPS_CERTIFICATE_FILE"))
-    given = any(a.startswith("--http-port") for a in args) or "http_port" in out.defaults or \
-        "DOORKEEP_HTTP_PORT" in environ
+        k in environ for k in ("DOORKEEP_HTTPS_CERTIFICATE_FILE", "KC_HTTPS_CERTIFICATE_FILE")
+    )
+    given = (
+        any(a.startswith("--http-port") for a in args) or "http_port" in out.defaults or "DOORKEEP_HTTP_PORT" in environ
+    )
     if tls and not given:
         out.defaults["http_port"] = port
     elif not tls:

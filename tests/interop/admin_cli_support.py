@@ -36,8 +36,15 @@ class Cli:
     def __call__(self, *args: str, stdin: str | None = None) -> Run:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DOORKEEP_", "KC_"))}
         env["DOORKEEP_ADMIN_CONFIG"] = str(self.config)
-        done = subprocess.run([str(DOORKEEP), "admin", *args], input=stdin, capture_output=True, text=True,
-                              env=env, timeout=60, check=False)
+        done = subprocess.run(
+            [str(DOORKEEP), "admin", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
         assert "Traceback" not in done.stderr, done.stderr
         return Run(done.returncode, done.stdout, done.stderr)
 
@@ -56,8 +63,17 @@ class Cli:
 
     def log_in(self, server: str) -> Run:
         return self.ok(
-            "config", "credentials", "--server", server, "--realm", "master", "--user", ADMIN_USERNAME,
-            "--password", ADMIN_PASSWORD)
+            "config",
+            "credentials",
+            "--server",
+            server,
+            "--realm",
+            "master",
+            "--user",
+            ADMIN_USERNAME,
+            "--password",
+            ADMIN_PASSWORD,
+        )
 
     def stored(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.config.read_text())
@@ -76,13 +92,19 @@ class Cli:
 
 def offline_login(base: str) -> dict[str, Any]:
     """user1's password grant with offline_access on the demo realm's portal client."""
-    response = httpx.post(f"{base}/realms/demo/protocol/openid-connect/token", timeout=10, data={
-        **PORTAL, **USER1, "grant_type": "password", "scope": "openid offline_access"})
+    response = httpx.post(
+        f"{base}/realms/demo/protocol/openid-connect/token",
+        timeout=10,
+        data={**PORTAL, **USER1, "grant_type": "password", "scope": "openid offline_access"},
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
 
 
 def refresh(base: str, token: str) -> httpx.Response:
-    return httpx.post(f"{base}/realms/demo/protocol/openid-connect/token", timeout=10, data={
-        **PORTAL, "grant_type": "refresh_token", "refresh_token": token})
+    return httpx.post(
+        f"{base}/realms/demo/protocol/openid-connect/token",
+        timeout=10,
+        data={**PORTAL, "grant_type": "refresh_token", "refresh_token": token},
+    )

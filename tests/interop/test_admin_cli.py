@@ -52,8 +52,7 @@ def test_the_seed_kcadm_scenario_counts_lists_and_revokes_offline_sessions(serve
         assert entry["clients"] == {uuid: "offline-access-portal"}
 
     table = cli.ok("offline-sessions", "-r", "demo", "--client", "offline-access-portal").out.splitlines()
-    assert table[0].split() == ["USER", "SESSION", "ID", "IP", "ADDRESS", "STARTED", "(UTC)", "LAST", "ACCESS",
-                                "(UTC)"]
+    assert table[0].split() == ["USER", "SESSION", "ID", "IP", "ADDRESS", "STARTED", "(UTC)", "LAST", "ACCESS", "(UTC)"]
     assert sorted(line.split()[1] for line in table[1:]) == sorted(s["id"] for s in sessions)
     assert cli.ok("offline-session-count", "-r", "demo", "--client", "offline-access-portal").out.strip() == "2"
     consents = cli.ok("consents", "-r", "demo", "--user", "user1").out.splitlines()
@@ -73,13 +72,25 @@ def test_offline_sessions_page_with_first_and_max(shared: DoorkeepProcess, cli: 
     for _ in range(3):
         offline_login(shared.base_url)
     everything = cli.ok("offline-sessions", "-r", "demo", "--client", "offline-access-portal", "--format", "json")
-    page = cli.ok("offline-sessions", "-r", "demo", "--client", "offline-access-portal", "--first", "1", "--max", "1",
-                  "--format", "json").json()
+    page = cli.ok(
+        "offline-sessions",
+        "-r",
+        "demo",
+        "--client",
+        "offline-access-portal",
+        "--first",
+        "1",
+        "--max",
+        "1",
+        "--format",
+        "json",
+    ).json()
     assert len(everything.json()) >= 3 and len(page) == 1 and page[0]["id"] == everything.json()[1]["id"]
 
 
 def test_config_credentials_keeps_the_tokens_in_a_private_file_and_prints_no_secret(
-        shared: DoorkeepProcess, cli: Cli) -> None:
+    shared: DoorkeepProcess, cli: Cli
+) -> None:
     run = cli.log_in(shared.base_url)
     assert run.err.strip() == f"Logging into {shared.base_url} as user admin of realm master"
     assert stat.S_IMODE(cli.config.stat().st_mode) == 0o600
@@ -94,17 +105,38 @@ def test_config_credentials_keeps_the_tokens_in_a_private_file_and_prints_no_sec
 
 
 def test_a_password_is_prompted_for_when_not_given_and_never_printed(
-        server: DoorkeepProcess, cli: Cli, tmp_path: Path) -> None:
+    server: DoorkeepProcess, cli: Cli, tmp_path: Path
+) -> None:
     cli.log_in(server.base_url)
     ops = cli.ok("create", "users", "-r", "master", "-s", "username=ops", "-s", "enabled=true", "-i").out.strip()
-    cli.ok("update", f"users/{ops}/reset-password", "-r", "master", "-s", "type=password",
-           "-s", "value=Ops-Pa55word!", "-s", "temporary=false", "--no-merge")
+    cli.ok(
+        "update",
+        f"users/{ops}/reset-password",
+        "-r",
+        "master",
+        "-s",
+        "type=password",
+        "-s",
+        "value=Ops-Pa55word!",
+        "-s",
+        "temporary=false",
+        "--no-merge",
+    )
     admin_role = cli.ok("get", "roles/admin", "-r", "master").json()
     cli.ok("create", f"users/{ops}/role-mappings/realm", "-r", "master", "-f", "-", stdin=f"[{json.dumps(admin_role)}]")
 
     other = Cli(tmp_path / "ops.config")
-    run = other.ok("config", "credentials", "--server", server.base_url, "--realm", "master", "--user", "ops",
-                   stdin="Ops-Pa55word!\n")
+    run = other.ok(
+        "config",
+        "credentials",
+        "--server",
+        server.base_url,
+        "--realm",
+        "master",
+        "--user",
+        "ops",
+        stdin="Ops-Pa55word!\n",
+    )
     assert "Enter password" in run.err and "Ops-Pa55word!" not in run.out + run.err
     assert other.ok("get", "realms/demo", "--fields", "realm").json() == {"realm": "demo"}
 
@@ -141,32 +173,53 @@ def test_a_refresh_token_the_server_refuses_asks_to_log_in_again(server: Doorkee
 
 def test_create_update_and_delete_work_as_kcadm(server: DoorkeepProcess, cli: Cli, tmp_path: Path) -> None:
     cli.log_in(server.base_url)
-    created = cli.ok("create", "clients", "-r", "demo", "-s", "clientId=cli-app", "-s",
-                     'redirectUris=["https://app.example/*"]', "-s", "attributes.\"pkce.code.challenge.method\"=S256")
+    created = cli.ok(
+        "create",
+        "clients",
+        "-r",
+        "demo",
+        "-s",
+        "clientId=cli-app",
+        "-s",
+        'redirectUris=["https://app.example/*"]',
+        "-s",
+        'attributes."pkce.code.challenge.method"=S256',
+    )
     uuid = created.err.strip().removeprefix("Created new client with id '").removesuffix("'")
     assert created.out == "" and len(uuid) == 36, created.err
     client = cli.ok("get", f"clients/{uuid}", "-r", "demo").json()
     assert client["redirectUris"] == ["https://app.example/*"]
     assert client["attributes"]["pkce.code.challenge.method"] == "S256"
 
-    updated = cli.ok("update", f"clients/{uuid}", "-r", "demo", "-s", "enabled=false", "-o",
-                     "--fields", "clientId,enabled,redirectUris").json()
+    updated = cli.ok(
+        "update",
+        f"clients/{uuid}",
+        "-r",
+        "demo",
+        "-s",
+        "enabled=false",
+        "-o",
+        "--fields",
+        "clientId,enabled,redirectUris",
+    ).json()
     assert updated == {"clientId": "cli-app", "enabled": False, "redirectUris": ["https://app.example/*"]}
 
     document = tmp_path / "user.json"
     document.write_text('{"username": "carol", "enabled": true}')
     user_id = cli.ok("create", "users", "-r", "demo", "-f", str(document), "-i").out.strip()
     assert cli.ok("get", f"users/{user_id}", "-r", "demo", "--fields", "username").json() == {"username": "carol"}
-    from_stdin = cli.ok("create", "users", "-r", "demo", "-f", "-", "-s", "enabled=true", "-i",
-                        stdin='{"username": "dave"}').out.strip()
+    from_stdin = cli.ok(
+        "create", "users", "-r", "demo", "-f", "-", "-s", "enabled=true", "-i", stdin='{"username": "dave"}'
+    ).out.strip()
     cli.ok("delete", f"users/{from_stdin}", "-r", "demo")
     assert cli.fails("get", f"users/{from_stdin}", "-r", "demo").startswith("Resource not found for url: ")
-    assert cli.ok("create", "realms", "-s", "realm=cli-realm", "-s", "enabled=true").err.strip() == \
-        "Created new realm with id 'cli-realm'"
+    assert (
+        cli.ok("create", "realms", "-s", "realm=cli-realm", "-s", "enabled=true").err.strip()
+        == "Created new realm with id 'cli-realm'"
+    )
 
 
-def test_not_before_set_now_refuses_older_tokens_and_clear_lets_them_refresh(
-        server: DoorkeepProcess, cli: Cli) -> None:
+def test_not_before_set_now_refuses_older_tokens_and_clear_lets_them_refresh(server: DoorkeepProcess, cli: Cli) -> None:
     cli.log_in(server.base_url)
     token = offline_login(server.base_url)["refresh_token"]
     time.sleep(1.1)  # notBefore has a resolution of one second
@@ -176,24 +229,59 @@ def test_not_before_set_now_refuses_older_tokens_and_clear_lets_them_refresh(
     assert refresh(server.base_url, token).status_code == 200
     assert cli.ok("get", "realms/demo", "--fields", "notBefore").json() == {"notBefore": 0}
     cli.ok("not-before", "set-now", "-r", "demo", "--client", "offline-access-portal")
-    assert cli.ok("get", "clients", "-r", "demo", "-q", "clientId=offline-access-portal",
-                  "--fields", "notBefore").json()[0]["notBefore"] > 0
+    assert (
+        cli.ok("get", "clients", "-r", "demo", "-q", "clientId=offline-access-portal", "--fields", "notBefore").json()[
+            0
+        ]["notBefore"]
+        > 0
+    )
     assert "Pushed the not-before of realm 'demo' to 0 admin URL(s)" in cli.ok("not-before", "push", "-r", "demo").out
 
 
 def test_a_service_account_logs_in_with_its_secret_and_again_when_its_token_expires(
-        server: DoorkeepProcess, cli: Cli, tmp_path: Path) -> None:
+    server: DoorkeepProcess, cli: Cli, tmp_path: Path
+) -> None:
     cli.log_in(server.base_url)
-    uuid = cli.ok("create", "clients", "-r", "master", "-s", "clientId=automation", "-s", "publicClient=false",
-                  "-s", "secret=automation-secret", "-s", "serviceAccountsEnabled=true", "-i").out.strip()
+    uuid = cli.ok(
+        "create",
+        "clients",
+        "-r",
+        "master",
+        "-s",
+        "clientId=automation",
+        "-s",
+        "publicClient=false",
+        "-s",
+        "secret=automation-secret",
+        "-s",
+        "serviceAccountsEnabled=true",
+        "-i",
+    ).out.strip()
     account = cli.ok("get", f"clients/{uuid}/service-account-user", "-r", "master").json()
     admin_role = cli.ok("get", "roles/admin", "-r", "master").json()
-    cli.ok("create", f"users/{account['id']}/role-mappings/realm", "-r", "master", "-f", "-",
-           stdin=f'[{{"id": "{admin_role["id"]}", "name": "admin"}}]')
+    cli.ok(
+        "create",
+        f"users/{account['id']}/role-mappings/realm",
+        "-r",
+        "master",
+        "-f",
+        "-",
+        stdin=f'[{{"id": "{admin_role["id"]}", "name": "admin"}}]',
+    )
 
     robot = Cli(tmp_path / "robot.config")
-    run = robot.ok("config", "credentials", "--server", server.base_url, "--realm", "master", "--client", "automation",
-                   "--secret", "automation-secret")
+    run = robot.ok(
+        "config",
+        "credentials",
+        "--server",
+        server.base_url,
+        "--realm",
+        "master",
+        "--client",
+        "automation",
+        "--secret",
+        "automation-secret",
+    )
     assert "automation-secret" not in run.out + run.err and "service-account-automation" in run.err
     assert robot.ok("get", "realms/demo", "--fields", "realm").json() == {"realm": "demo"}
     robot.edit_login(expiresAt=1)
@@ -201,25 +289,47 @@ def test_a_service_account_logs_in_with_its_secret_and_again_when_its_token_expi
     assert robot.login_entry()["expiresAt"] > 1
 
 
-@pytest.mark.parametrize(("args", "stdin", "expected"), [
-    (("get", "no-such-thing", "-r", "demo"), None, "Resource not found for url: {base}/admin/realms/demo/no-such-thing"),
-    (("get", "clients", "-r", "no-such-realm"), None, "Resource not found for url: {base}/admin/realms/no-such-realm/clients"),
-    (("create", "clients", "-r", "demo", "-f", "-"), "{not json", "Not a valid JSON document - "),
-    (("create", "clients", "-r", "demo", "-f", "/nonexistent/x.json"), None, "File not found: /nonexistent/x.json"),
-    (("create", "clients", "-r", "demo", "-s", "noequals"), None, "Invalid key=value parameter: [noequals]"),
-    (("create", "clients", "-r", "demo", "-s", "clientId=account"), None, "Client account already exists"),
-    (("offline-sessions", "-r", "demo", "--client", "nobody"), None, "Client not found: nobody (realm demo)"),
-    (("consents", "-r", "demo", "--user", "nobody"), None, "User not found: nobody (realm demo)"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "expected"),
+    [
+        (
+            ("get", "no-such-thing", "-r", "demo"),
+            None,
+            "Resource not found for url: {base}/admin/realms/demo/no-such-thing",
+        ),
+        (
+            ("get", "clients", "-r", "no-such-realm"),
+            None,
+            "Resource not found for url: {base}/admin/realms/no-such-realm/clients",
+        ),
+        (("create", "clients", "-r", "demo", "-f", "-"), "{not json", "Not a valid JSON document - "),
+        (("create", "clients", "-r", "demo", "-f", "/nonexistent/x.json"), None, "File not found: /nonexistent/x.json"),
+        (("create", "clients", "-r", "demo", "-s", "noequals"), None, "Invalid key=value parameter: [noequals]"),
+        (("create", "clients", "-r", "demo", "-s", "clientId=account"), None, "Client account already exists"),
+        (("offline-sessions", "-r", "demo", "--client", "nobody"), None, "Client not found: nobody (realm demo)"),
+        (("consents", "-r", "demo", "--user", "nobody"), None, "User not found: nobody (realm demo)"),
+    ],
+)
 def test_bad_input_prints_one_clear_line_and_exits_non_zero(
-        shared: DoorkeepProcess, cli: Cli, args: tuple[str, ...], stdin: str | None, expected: str) -> None:
+    shared: DoorkeepProcess, cli: Cli, args: tuple[str, ...], stdin: str | None, expected: str
+) -> None:
     cli.log_in(shared.base_url)
     assert cli.fails(*args, stdin=stdin).startswith(expected.format(base=shared.base_url))
 
 
 def test_wrong_credentials_print_the_servers_message(shared: DoorkeepProcess, cli: Cli) -> None:
-    line = cli.fails("config", "credentials", "--server", shared.base_url, "--realm", "master", "--user", "admin",
-                     "--password", "wrong")
+    line = cli.fails(
+        "config",
+        "credentials",
+        "--server",
+        shared.base_url,
+        "--realm",
+        "master",
+        "--user",
+        "admin",
+        "--password",
+        "wrong",
+    )
     assert line == "Invalid user credentials [invalid_grant]"
     assert not cli.config.exists()
 

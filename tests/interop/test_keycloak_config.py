@@ -22,10 +22,16 @@ class KeycloakStyleServer(DoorkeepProcess):
 
     def __init__(self, workdir: Path, kc_env: dict[str, str]) -> None:
         super().__init__(workdir, port=free_port())
-        self.kc_env = {"KC_HTTP_PORT": str(self.port), "KC_HTTP_HOST": "127.0.0.1",
-                       "KC_HOSTNAME": f"http://127.0.0.1:{self.port}", "KC_BOOTSTRAP_ADMIN_USERNAME": "boss",
-                       "KC_BOOTSTRAP_ADMIN_PASSWORD": "boss-password", "KC_HEALTH_ENABLED": "true",
-                       "KC_FEATURES": "token-exchange", **kc_env}
+        self.kc_env = {
+            "KC_HTTP_PORT": str(self.port),
+            "KC_HTTP_HOST": "127.0.0.1",
+            "KC_HOSTNAME": f"http://127.0.0.1:{self.port}",
+            "KC_BOOTSTRAP_ADMIN_USERNAME": "boss",
+            "KC_BOOTSTRAP_ADMIN_PASSWORD": "boss-password",
+            "KC_HEALTH_ENABLED": "true",
+            "KC_FEATURES": "token-exchange",
+            **kc_env,
+        }
 
     def command(self) -> list[str]:
         return [str(DOORKEEP), "start", "--import-realm"]
@@ -37,8 +43,14 @@ class KeycloakStyleServer(DoorkeepProcess):
         import_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(DEMO_REALM, import_dir / "demo-realm.json")
         self._log = self.log_path.open("ab")
-        self._process = subprocess.Popen(self.command(), cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
-                                         stdout=self._log, stderr=subprocess.STDOUT)
+        self._process = subprocess.Popen(
+            self.command(),
+            cwd=self.workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             self._wait_until_ready()
         except BaseException:
@@ -52,8 +64,9 @@ def _check_keycloak_configured_server(server: KeycloakStyleServer, tmp_path: Pat
     discovery = httpx.get(f"{base}/realms/demo/.well-known/openid-configuration", timeout=10).json()
     assert discovery["issuer"] == f"{base}/realms/demo"  # the realm came from data/import/, the URL from KC_HOSTNAME
     cli = Cli(tmp_path / "admin.config")
-    cli.ok("config", "credentials", "--server", base, "--realm", "master", "--user", "boss",
-           "--password", "boss-password")
+    cli.ok(
+        "config", "credentials", "--server", base, "--realm", "master", "--user", "boss", "--password", "boss-password"
+    )
     offline_login(base)
     assert cli.ok("offline-session-count", "-r", "demo", "--client", "offline-access-portal").out.strip() == "1"
     assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
@@ -71,12 +84,19 @@ def test_a_server_configured_only_by_kc_variables_runs_on_sqlite(tmp_path: Path)
 
 @pytest.mark.postgres
 def test_a_server_configured_only_by_kc_variables_runs_on_postgresql_from_a_jdbc_url(
-        postgres_url: str, tmp_path: Path) -> None:
+    postgres_url: str, tmp_path: Path
+) -> None:
     database = postgres_url.rsplit("/", 1)[1]
     host_port = postgres_url.split("@", 1)[1].split("/", 1)[0]
-    server = KeycloakStyleServer(tmp_path / "server", {
-        "KC_DB": "postgres", "KC_DB_URL": f"jdbc:postgresql://{host_port}/{database}",
-        "KC_DB_USERNAME": "postgres", "KC_DB_PASSWORD": "not-checked-by-trust-auth"})
+    server = KeycloakStyleServer(
+        tmp_path / "server",
+        {
+            "KC_DB": "postgres",
+            "KC_DB_URL": f"jdbc:postgresql://{host_port}/{database}",
+            "KC_DB_USERNAME": "postgres",
+            "KC_DB_PASSWORD": "not-checked-by-trust-auth",
+        },
+    )
     server.start()
     try:
         _check_keycloak_configured_server(server, tmp_path)

@@ -13,14 +13,17 @@ from doorkeep.admincli.errors import AdminCliError
 SERVER = "http://localhost:8080"
 
 
-@pytest.mark.parametrize(("path", "url"), [
-    ("realms", f"{SERVER}/admin/realms"),
-    ("realms/demo/clients", f"{SERVER}/admin/realms/demo/clients"),
-    ("clients", f"{SERVER}/admin/realms/demo/clients"),
-    ("/users/42/consents", f"{SERVER}/admin/realms/demo/users/42/consents"),
-    ("serverinfo", f"{SERVER}/admin/serverinfo"),
-    ("https://other/admin/realms/x", "https://other/admin/realms/x"),
-])
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        ("realms", f"{SERVER}/admin/realms"),
+        ("realms/demo/clients", f"{SERVER}/admin/realms/demo/clients"),
+        ("clients", f"{SERVER}/admin/realms/demo/clients"),
+        ("/users/42/consents", f"{SERVER}/admin/realms/demo/users/42/consents"),
+        ("serverinfo", f"{SERVER}/admin/serverinfo"),
+        ("https://other/admin/realms/x", "https://other/admin/realms/x"),
+    ],
+)
 def test_paths_resolve_as_kcadm_resolves_them(path: str, url: str) -> None:
     assert paths.resource_url(SERVER + "/", "demo", path) == url
 
@@ -42,18 +45,25 @@ def edit(*sets: str, document: dict[str, object] | None = None) -> dict[str, obj
 
 def test_set_values_are_json_when_they_parse_and_strings_otherwise() -> None:
     assert edit("enabled=true", "count=3", "name=demo app", "quoted='x'", "empty=") == {
-        "enabled": True, "count": 3, "name": "demo app", "quoted": "x", "empty": ""}
+        "enabled": True,
+        "count": 3,
+        "name": "demo app",
+        "quoted": "x",
+        "empty": "",
+    }
 
 
 def test_set_takes_a_json_array_and_nested_attribute_keys() -> None:
     assert edit('redirectUris=["https://a/*","https://b/*"]', "attributes.pkce.code.challenge.method=S256") == {
         "redirectUris": ["https://a/*", "https://b/*"],
-        "attributes": {"pkce": {"code": {"challenge": {"method": "S256"}}}}}
+        "attributes": {"pkce": {"code": {"challenge": {"method": "S256"}}}},
+    }
 
 
 def test_a_quoted_key_component_keeps_its_dots() -> None:
     assert edit('attributes."pkce.code.challenge.method"=S256') == {
-        "attributes": {"pkce.code.challenge.method": "S256"}}
+        "attributes": {"pkce.code.challenge.method": "S256"}
+    }
 
 
 def test_plus_appends_and_an_index_sets_one_item() -> None:
@@ -63,17 +73,22 @@ def test_plus_appends_and_an_index_sets_one_item() -> None:
 def test_delete_removes_an_attribute_or_an_array_item() -> None:
     ops = [attributes.parse_delete("attributes.a"), attributes.parse_delete("uris[0]")]
     assert attributes.apply({"attributes": {"a": "1", "b": "2"}, "uris": ["x", "y"]}, ops) == {
-        "attributes": {"b": "2"}, "uris": ["y"]}
+        "attributes": {"b": "2"},
+        "uris": ["y"],
+    }
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("noequals", "Invalid key=value parameter: [noequals]"),
-    ("=value", "Invalid key=value parameter: [=value]"),
-    (".a=1", "Invalid attribute key: .a (at position 1)"),
-    ("a.=1", "Invalid attribute key: a. (at position 2)"),
-    ("a[x]=1", "Invalid attribute key: a[x] (Invalid array index: '[x]')"),
-    ('"a=1', 'Invalid attribute key: "a (at position 2)'),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("noequals", "Invalid key=value parameter: [noequals]"),
+        ("=value", "Invalid key=value parameter: [=value]"),
+        (".a=1", "Invalid attribute key: .a (at position 1)"),
+        ("a.=1", "Invalid attribute key: a. (at position 2)"),
+        ("a[x]=1", "Invalid attribute key: a[x] (Invalid array index: '[x]')"),
+        ('"a=1', 'Invalid attribute key: "a (at position 2)'),
+    ],
+)
 def test_a_malformed_set_names_the_problem(text: str, message: str) -> None:
     with pytest.raises(AdminCliError) as caught:
         attributes.parse_set(text)
@@ -84,7 +99,11 @@ def test_update_merges_local_over_remote_deeply_and_replaces_arrays() -> None:
     remote = {"clientId": "app", "attributes": {"a": "1", "b": "2"}, "redirectUris": ["x"], "enabled": True}
     local = {"attributes": {"b": "3"}, "redirectUris": ["y", "z"], "enabled": False}
     assert attributes.merge(local, remote) == {
-        "clientId": "app", "attributes": {"a": "1", "b": "3"}, "redirectUris": ["y", "z"], "enabled": False}
+        "clientId": "app",
+        "attributes": {"a": "1", "b": "3"},
+        "redirectUris": ["y", "z"],
+        "enabled": False,
+    }
 
 
 def test_merging_a_scalar_over_an_object_is_refused() -> None:

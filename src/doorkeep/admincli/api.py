@@ -27,8 +27,9 @@ class Api:
 
     def send(self, method: str, url: str, body: Any = None) -> httpx.Response:
         """One request; a non-2xx answer becomes kcadm's one-line error."""
-        response = transport.send(self.http, method, url, headers=self._headers,
-                                  **({} if body is None else {"json": body}))
+        response = transport.send(
+            self.http, method, url, headers=self._headers, **({} if body is None else {"json": body})
+        )
         transport.check(url.split("?", 1)[0], response)
         return response
 

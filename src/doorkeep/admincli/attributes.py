@@ -39,7 +39,7 @@ def split_key_value(text: str) -> tuple[str, str]:
     pos = text.find("=")
     if pos <= 0:
         raise AdminCliError(f"Invalid key=value parameter: [{text}]")
-    return text[:pos], text[pos + 1:]
+    return text[:pos], text[pos + 1 :]
 
 
 def parse_set(text: str) -> Operation:
@@ -90,7 +90,7 @@ def _component(name: str) -> Component:
     pos = name.rfind("[")
     if pos == -1:
         raise AdminCliError(f"Invalid attribute key: {name} (']' not allowed here)")
-    index = name[pos + 1:-1]
+    index = name[pos + 1 : -1]
     if not index.isdigit():
         raise AdminCliError(f"Invalid attribute key: {name} (Invalid array index: '[{index}]')")
     return Component(name[:pos], int(index))
@@ -121,8 +121,11 @@ def apply(document: dict[str, Any], operations: list[Operation]) -> dict[str, An
                 if child is None:
                     child = [] if comp.is_array else {}
                     node[comp.name] = child
-                node = child[comp.index] if comp.is_array and isinstance(child, list) and comp.index < len(child) \
+                node = (
+                    child[comp.index]
+                    if comp.is_array and isinstance(child, list) and comp.index < len(child)
                     else child
+                )
                 continue
             _apply_last(node, comp, op)
     return document

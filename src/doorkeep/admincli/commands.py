@@ -39,10 +39,22 @@ def config_group() -> None:
 @click.option("--password", default=None, help="The user's password; prompted for when omitted.")
 @click.option("--client", "client_id", default="admin-cli", show_default=True, help="Client to log in with.")
 @click.option("--secret", default=None, help="The client's secret (a confidential client or service account).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Credentials file (default: ~/.doorkeep/admin.config).")
-def credentials(server: str, realm: str, user: str | None, password: str | None, client_id: str,
-                secret: str | None, config_file: Path | None) -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Credentials file (default: ~/.doorkeep/admin.config).",
+)
+def credentials(
+    server: str,
+    realm: str,
+    user: str | None,
+    password: str | None,
+    client_id: str,
+    secret: str | None,
+    config_file: Path | None,
+) -> None:
     """Log in and keep the tokens (file mode 0600) for the commands that follow."""
     server = server.rstrip("/")
     if not server.startswith(("http://", "https://")):
@@ -75,8 +87,17 @@ def _queries(values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--noquotes", is_flag=True, help="CSV without quotes.")
 @click.option("--offset", type=click.IntRange(min=0), default=None, help="Index of the first result (first=).")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Most results to return (max=).")
-def get(path: str, realm: str | None, config_file: Path | None, queries: tuple[str, ...], fields: str | None,
-        fmt: str, noquotes: bool, offset: int | None, limit: int | None) -> None:
+def get(
+    path: str,
+    realm: str | None,
+    config_file: Path | None,
+    queries: tuple[str, ...],
+    fields: str | None,
+    fmt: str,
+    noquotes: bool,
+    offset: int | None,
+    limit: int | None,
+) -> None:
     """GET a resource and print it."""
     selected = output.parse_fields(fields) if fields else None
     query = _queries(queries) + [(k, str(v)) for k, v in (("first", offset), ("max", limit)) if v is not None]
@@ -113,13 +134,21 @@ def _body(document: Any, operations: list[attributes.Operation]) -> Any:
 
 
 def body_options(func: F) -> F:
-    for decorator in reversed([
-        click.option("-s", "--set", "sets", multiple=True, metavar="NAME=VALUE",
-                     help="Set an attribute: name=value, nested a.b=c, JSON values, name+=item appends."),
-        click.option("-f", "--file", "file", default=None, metavar="FILE", help="JSON document; - reads stdin."),
-        click.option("-o", "--output", "print_result", is_flag=True, help="Print the resulting resource."),
-        click.option("--fields", default=None, help="With -o: fields to print."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option(
+                "-s",
+                "--set",
+                "sets",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="Set an attribute: name=value, nested a.b=c, JSON values, name+=item appends.",
+            ),
+            click.option("-f", "--file", "file", default=None, metavar="FILE", help="JSON document; - reads stdin."),
+            click.option("-o", "--output", "print_result", is_flag=True, help="Print the resulting resource."),
+            click.option("--fields", default=None, help="With -o: fields to print."),
+        ]
+    ):
         func = decorator(func)
     return func
 
@@ -129,8 +158,16 @@ def body_options(func: F) -> F:
 @common
 @body_options
 @click.option("-i", "--id", "return_id", is_flag=True, help="Print only the id of the new resource.")
-def create(path: str, realm: str | None, config_file: Path | None, sets: tuple[str, ...], file: str | None,
-           print_result: bool, fields: str | None, return_id: bool) -> None:
+def create(
+    path: str,
+    realm: str | None,
+    config_file: Path | None,
+    sets: tuple[str, ...],
+    file: str | None,
+    print_result: bool,
+    fields: str | None,
+    return_id: bool,
+) -> None:
     """POST a new resource built from -f and -s."""
     if print_result and return_id:
         raise AdminCliError("Options -o and -i are mutually exclusive")
@@ -151,8 +188,11 @@ def create(path: str, realm: str | None, config_file: Path | None, sets: tuple[s
 
 def _print_result(api: Api, url: str, response: httpx.Response, fields: str | None) -> None:
     """kcadm's ``-o``: the resource as the server now has it."""
-    value = api.get(url) if response.status_code == 204 or response.headers.get("Location") \
+    value = (
+        api.get(url)
+        if response.status_code == 204 or response.headers.get("Location")
         else http.json_body(url, response)
+    )
     click.echo(output.render(output.select(value, output.parse_fields(fields) if fields else None), "json"))
 
 
@@ -163,9 +203,18 @@ def _print_result(api: Api, url: str, response: httpx.Response, fields: str | No
 @click.option("-d", "--delete", "deletes", multiple=True, metavar="NAME", help="Remove an attribute.")
 @click.option("--merge", "merge_mode", is_flag=True, help="GET, merge -f/-s over it, then PUT.")
 @click.option("--no-merge", is_flag=True, help="PUT exactly -f/-s, without reading the resource first.")
-def update(path: str, realm: str | None, config_file: Path | None, sets: tuple[str, ...], file: str | None,
-           print_result: bool, fields: str | None, deletes: tuple[str, ...], merge_mode: bool,
-           no_merge: bool) -> None:
+def update(
+    path: str,
+    realm: str | None,
+    config_file: Path | None,
+    sets: tuple[str, ...],
+    file: str | None,
+    print_result: bool,
+    fields: str | None,
+    deletes: tuple[str, ...],
+    merge_mode: bool,
+    no_merge: bool,
+) -> None:
     """PUT a resource: by default the server's copy with -s/-d applied."""
     if merge_mode and no_merge:
         raise AdminCliError("Options --merge and --no-merge are mutually exclusive")

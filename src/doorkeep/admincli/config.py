@@ -36,16 +36,26 @@ class Login:
     secret: str | None = None  # a confidential client's secret, to refresh or log in again
 
     def to_json(self) -> dict[str, Any]:
-        out = {"clientId": self.client_id, "token": self.token, "expiresAt": self.expires_at,
-               "refreshToken": self.refresh_token, "refreshExpiresAt": self.refresh_expires_at,
-               "secret": self.secret}
+        out = {
+            "clientId": self.client_id,
+            "token": self.token,
+            "expiresAt": self.expires_at,
+            "refreshToken": self.refresh_token,
+            "refreshExpiresAt": self.refresh_expires_at,
+            "secret": self.secret,
+        }
         return {k: v for k, v in out.items() if v is not None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Login:
-        return cls(client_id=str(data.get("clientId", "admin-cli")), token=str(data["token"]),
-                   expires_at=int(data.get("expiresAt", 0)), refresh_token=data.get("refreshToken"),
-                   refresh_expires_at=int(data.get("refreshExpiresAt", 0)), secret=data.get("secret"))
+        return cls(
+            client_id=str(data.get("clientId", "admin-cli")),
+            token=str(data["token"]),
+            expires_at=int(data.get("expiresAt", 0)),
+            refresh_token=data.get("refreshToken"),
+            refresh_expires_at=int(data.get("refreshExpiresAt", 0)),
+            secret=data.get("secret"),
+        )
 
 
 @dataclass
@@ -78,8 +88,9 @@ def load(path: Path) -> Config:
         data = json.loads(text) if text.strip() else {}
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        return Config(server_url=data.get("serverUrl"), realm=data.get("realm"),
-                      endpoints=dict(data.get("endpoints") or {}))
+        return Config(
+            server_url=data.get("serverUrl"), realm=data.get("realm"), endpoints=dict(data.get("endpoints") or {})
+        )
     except (ValueError, TypeError) as exc:
         raise AdminCliError(f"Failed to load configuration from {path}: {exc}") from None
 
@@ -101,4 +112,3 @@ def save(path: Path, config: Config) -> None:
             raise
     except OSError as exc:
         raise AdminCliError(f"Failed to save configuration to {path}: {exc.strerror}") from None
-

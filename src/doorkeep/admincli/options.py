@@ -16,10 +16,20 @@ FORMATS = click.Choice(["json", "table", "csv"])
 
 def common(func: F) -> F:
     """``--config FILE`` and ``-r/--target-realm REALM``."""
-    func = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Credentials file (default: ~/.doorkeep/admin.config, or $DOORKEEP_ADMIN_CONFIG).")(func)
-    return click.option("-r", "--target-realm", "realm", default=None,
-                        help="Realm a relative path refers to (default: the realm logged into).")(func)
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Credentials file (default: ~/.doorkeep/admin.config, or $DOORKEEP_ADMIN_CONFIG).",
+    )(func)
+    return click.option(
+        "-r",
+        "--target-realm",
+        "realm",
+        default=None,
+        help="Realm a relative path refers to (default: the realm logged into).",
+    )(func)
 
 
 def config_path(value: Path | None) -> Path:

@@ -81,8 +81,7 @@ def table(header: list[str], cells: list[list[str]]) -> str:
     """Columns padded to their widest cell, separated by two spaces."""
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(header)]
     lines = [header, *cells]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
-                     for line in lines)
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines)
 
 
 def _columns(rows: list[Any]) -> list[str]:

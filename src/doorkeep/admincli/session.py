@@ -31,8 +31,16 @@ def token_url(server: str, realm: str) -> str:
     return f"{server.rstrip('/')}/realms/{realm}/protocol/openid-connect/token"
 
 
-def log_in(http: httpx.Client, server: str, realm: str, client_id: str, *, user: str | None,
-           password: str | None, secret: str | None) -> cfg.Login:
+def log_in(
+    http: httpx.Client,
+    server: str,
+    realm: str,
+    client_id: str,
+    *,
+    user: str | None,
+    password: str | None,
+    secret: str | None,
+) -> cfg.Login:
     """Password grant for a user (admin-cli, public), client credentials for a service account."""
     form = {"client_id": client_id}
     if user is not None:
@@ -43,15 +51,15 @@ def log_in(http: httpx.Client, server: str, realm: str, client_id: str, *, user:
     return _login_from(_token(http, server, realm, form, auth), client_id, secret)
 
 
-def _token(http: httpx.Client, server: str, realm: str, form: dict[str, str],
-           auth: tuple[str, str] | None) -> dict[str, Any]:
+def _token(
+    http: httpx.Client, server: str, realm: str, form: dict[str, str], auth: tuple[str, str] | None
+) -> dict[str, Any]:
     url = token_url(server, realm)
     response = send(http, "POST", url, data=form, auth=auth, headers={"Accept": "application/json"})
     if response.status_code == 404:
         raise AdminCliError(f"Resource not found for url: {url} (no realm '{realm}' on {server}?)")
     if not response.is_success:
-        raise AdminCliError(server_message(response) or f"HTTP error - {response.status_code} "
-                                                        f"{response.reason_phrase}")
+        raise AdminCliError(server_message(response) or f"HTTP error - {response.status_code} {response.reason_phrase}")
     try:
         body = response.json()
         if not isinstance(body, dict) or "access_token" not in body:
@@ -66,8 +74,12 @@ def _login_from(body: dict[str, Any], client_id: str, secret: str | None) -> cfg
     refresh = body.get("refresh_token")
     lifespan = int(body.get("refresh_expires_in") or 0)  # 0: an offline token, no expiry of its own
     return cfg.Login(
-        client_id=client_id, token=str(body["access_token"]), expires_at=now + int(body.get("expires_in", 60)) * 1000,
-        refresh_token=refresh, refresh_expires_at=now + lifespan * 1000 if refresh and lifespan else 0, secret=secret,
+        client_id=client_id,
+        token=str(body["access_token"]),
+        expires_at=now + int(body.get("expires_in", 60)) * 1000,
+        refresh_token=refresh,
+        refresh_expires_at=now + lifespan * 1000 if refresh and lifespan else 0,
+        secret=secret,
     )
 
 

@@ -59,14 +59,23 @@ def _emit(value: Any, fmt: str, header: list[str], rows: list[list[str]]) -> Non
 @click.option("--first", type=click.IntRange(min=0), default=None, help="Index of the first session.")
 @click.option("--max", "max_results", type=click.IntRange(min=0), default=None, help="Most sessions to list.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-def offline_sessions(realm: str | None, config_file: Path | None, client_id: str, first: int | None,
-                     max_results: int | None, fmt: str) -> None:
+def offline_sessions(
+    realm: str | None, config_file: Path | None, client_id: str, first: int | None, max_results: int | None, fmt: str
+) -> None:
     """List a client's offline sessions: user, session id, IP address, started, last access (UTC)."""
     page = [(k, str(v)) for k, v in (("first", first), ("max", max_results)) if v is not None]
     with connect(config_path(config_file), realm) as api:
         sessions = api.get(f"clients/{client_uuid(api, client_id)}/offline-sessions", page) or []
-    rows = [[str(s.get("username", "")), str(s.get("id", "")), str(s.get("ipAddress", "")), when(s.get("start")),
-             when(s.get("lastAccess"))] for s in sessions]
+    rows = [
+        [
+            str(s.get("username", "")),
+            str(s.get("id", "")),
+            str(s.get("ipAddress", "")),
+            when(s.get("start")),
+            when(s.get("lastAccess")),
+        ]
+        for s in sessions
+    ]
     _emit(sessions, fmt, ["USER", "SESSION ID", "IP ADDRESS", "STARTED (UTC)", "LAST ACCESS (UTC)"], rows)
 
 
@@ -89,9 +98,16 @@ def consents(realm: str | None, config_file: Path | None, username: str, fmt: st
     """List a user's consents and offline tokens, per client."""
     with connect(config_path(config_file), realm) as api:
         found = api.get(f"users/{user_id(api, username)}/consents") or []
-    rows = [[str(c.get("clientId", "")), ",".join(c.get("grantedClientScopes") or []),
-             "yes" if any(g.get("key") == OFFLINE_TOKEN for g in c.get("additionalGrants") or []) else "no",
-             when(c.get("createdDate")), when(c.get("lastUpdatedDate"))] for c in found]
+    rows = [
+        [
+            str(c.get("clientId", "")),
+            ",".join(c.get("grantedClientScopes") or []),
+            "yes" if any(g.get("key") == OFFLINE_TOKEN for g in c.get("additionalGrants") or []) else "no",
+            when(c.get("createdDate")),
+            when(c.get("lastUpdatedDate")),
+        ]
+        for c in found
+    ]
     _emit(found, fmt, ["CLIENT", "GRANTED SCOPES", "OFFLINE TOKEN", "CREATED (UTC)", "LAST UPDATED (UTC)"], rows)
 
 
@@ -103,8 +119,10 @@ def revoke_offline(realm: str | None, config_file: Path | None, username: str, c
     """Revoke a user's consent to a client and with it the client's offline tokens (users/{id}/consents/{client})."""
     with connect(config_path(config_file), realm) as api:
         api.send("DELETE", api.url(f"users/{user_id(api, username)}/consents/{client_id}"))
-        click.echo(f"Revoked the consent and offline tokens of user '{username}' for client '{client_id}' "
-                   f"in realm '{api.realm}'")
+        click.echo(
+            f"Revoked the consent and offline tokens of user '{username}' for client '{client_id}' "
+            f"in realm '{api.realm}'"
+        )
 
 
 @click.command("not-before")
@@ -119,8 +137,10 @@ def not_before(action: str, realm: str | None, config_file: Path | None, client_
         if action == "push":
             result = api.send("POST", api.url(f"{target}/push-revocation")).json() or {}
             done, failed = result.get("successRequests") or [], result.get("failedRequests") or []
-            click.echo(f"Pushed the not-before of {name} to {len(done)} admin URL(s)"
-                       + (f"; failed: {', '.join(failed)}" if failed else ""))
+            click.echo(
+                f"Pushed the not-before of {name} to {len(done)} admin URL(s)"
+                + (f"; failed: {', '.join(failed)}" if failed else "")
+            )
             return
         stamp = int(time.time()) if action == "set-now" else 0
         body = api.get(target) if client_id else {"realm": api.realm}
