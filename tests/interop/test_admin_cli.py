@@ -14,6 +14,8 @@ import pytest
 from interop.admin_cli_support import Cli, offline_login, refresh
 from interop.server import DEMO_REALM, DoorkeepProcess, StartServer, free_port
 
+pytestmark = pytest.mark.interop
+
 
 @pytest.fixture
 def server(start_server: StartServer) -> DoorkeepProcess:

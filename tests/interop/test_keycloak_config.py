@@ -16,6 +16,8 @@ import pytest
 from interop.admin_cli_support import Cli, offline_login
 from interop.server import DEMO_REALM, DOORKEEP, DoorkeepProcess, free_port
 
+pytestmark = pytest.mark.interop
+
 
 class KeycloakStyleServer(DoorkeepProcess):
     """``doorkeep start --import-realm`` with nothing but ``KC_*`` in its environment."""
