@@ -197,8 +197,11 @@ def translate(
         if not name or (name in known and name not in DB_OPTIONS and name != "import-realm"):
             out.args.append(token)
             consumed = 0
-        elif name in DB_OPTIONS and value is not None:
-            db_cli[name] = value
+        elif name in DB_OPTIONS or (name in SPECIAL and value is None and name != "import-realm"):
+            if value is None:  # click says the option needs a value
+                out.args.append(token)
+            else:
+                db_cli[name] = value
         elif name == "import-realm" and server:
             if value is None:
                 import_flag = True

@@ -162,3 +162,9 @@ def test_an_unsupported_database_vendor_is_one_line_and_exit_one() -> None:
         "Error: database vendor 'oracle' (--db / KC_DB) is not supported: Doorkeep runs on PostgreSQL (postgres) "
         "or SQLite (dev-file)"
     ]
+
+
+def test_a_database_option_without_its_value_is_left_for_click_to_refuse() -> None:
+    assert run(["--db-url"], {}).args == ["--db-url"]
+    result = CliRunner().invoke(main, ["start-dev", "--db-url"])
+    assert result.exit_code == 2 and "'--db-url' requires an argument" in result.output
