@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doorkeep import kc_options
 from doorkeep.cli import main
-from doorkeep.cli_keycloak import known_options
-from doorkeep.kc_options import KeycloakConfigError, database_url, jdbc_to_url, translate
+from doorkeep.server import keycloak_options as kc_options
+from doorkeep.server.keycloak_group import known_options
+from doorkeep.server.keycloak_options import KeycloakConfigError, database_url, jdbc_to_url, translate
 
 KNOWN = known_options(main.commands["start"])
 

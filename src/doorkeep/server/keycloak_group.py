@@ -1,4 +1,4 @@
-"""The click side of :mod:`doorkeep.kc_options`: a group that translates Keycloak's spellings before parsing."""
+"""The click side of :mod:`doorkeep.server.keycloak_options`: a group translating Keycloak spellings first."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from doorkeep import kc_options
+from doorkeep.server import keycloak_options as kc_options
 
 
 def known_options(command: click.Command) -> dict[str, kc_options.Known]:
