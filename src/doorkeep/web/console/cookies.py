@@ -59,15 +59,16 @@ def read(request: Request, name: str) -> str | None:
 
 def write(request: Request, response: Response, name: str, value: str, path: str, max_age: int | None) -> None:
     """Set ``name`` (chunked as needed) and delete chunks left over from a longer earlier value."""
-    chunks = [value[i:i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
+    chunks = [value[i : i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
     if len(chunks) > MAX_CHUNKS:
         raise ValueError("console cookie too large")
     secure = base_url(request).startswith("https://")
     for i in range(MAX_CHUNKS):
         chunk_name = name if i == 0 else f"{name}.{i}"
         if i < len(chunks):
-            response.set_cookie(chunk_name, chunks[i], max_age=max_age, path=path, secure=secure, httponly=True,
-                                samesite="lax")
+            response.set_cookie(
+                chunk_name, chunks[i], max_age=max_age, path=path, secure=secure, httponly=True, samesite="lax"
+            )
         elif chunk_name in request.cookies:
             response.delete_cookie(chunk_name, path=path, secure=secure, httponly=True, samesite="lax")
 
