@@ -6,9 +6,8 @@ ago and last refreshed up to 1 day ago (all live under the default 30-day offlin
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
-
 from seed import Seeded
+from sqlalchemy import create_engine, text
 
 CHUNK = 200_000
 
