@@ -49,7 +49,10 @@ class _Renderer:
         self._client_sessions: dict[tuple[str, bool], list[ClientSession]] = {}
 
     async def prefetch(self, sessions: list[UserSession]) -> None:
-        """Load the client sessions of all these user sessions at once (not one query per session)."""
+        """Load the users and client sessions of all these user sessions at once (not one query each)."""
+        missing = sorted({us.user_id for us in sessions} - self._users.keys())
+        users = await self._tx.users.get_many(missing)
+        self._users.update({user_id: users.get(user_id) for user_id in missing})
         for offline in {us.offline for us in sessions}:
             found = await self._tx.sessions.client_sessions_of_many(
                 [us.id for us in sessions if us.offline == offline], offline, self._live[offline])
