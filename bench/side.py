@@ -21,9 +21,9 @@ import seed as seeding
 import wrk_runner
 from harness import Server
 
-from doorkeep import provisioning
-from doorkeep.bootstrap import set_password
 from doorkeep.model import Client, User
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
 
 CC_CLIENT, CC_SECRET = "bench-cc", "bench-cc-secret"

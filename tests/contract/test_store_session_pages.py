@@ -13,8 +13,8 @@ import anyio
 import pytest
 from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
-from doorkeep.liveness import live_filter
 from doorkeep.model import Client, Realm, User
+from doorkeep.sessions.liveness import live_filter
 from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from doorkeep import provisioning
+from doorkeep.realms import provisioning
 from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 

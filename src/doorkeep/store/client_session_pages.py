@@ -5,7 +5,7 @@ Three facts make these reads independent of how many sessions are stored:
 * **A maintained counter.** ``session_counts`` holds, per (client, kind), the number of stored client
   sessions; triggers on ``client_sessions`` keep it exact in the writing transaction itself (migration
   0010_perf), on PostgreSQL spread over 16 slots so that concurrent logins do not queue on one row.
-* **The dead set is small and indexed.** Admin reads show only live sessions (doorkeep.liveness). A
+* **The dead set is small and indexed.** Admin reads show only live sessions (doorkeep.sessions.liveness). A
   stored session that is not live has its last activity or its start at or below one of the window
   bounds, so the rows below the largest bound (plus every remember-me row when the realm has no
   remember-me window) are a superset of the dead ones, found through range scans of indexes; the
@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import Select, and_, false, func, not_, select, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.liveness import LiveFilter, Window
+from doorkeep.sessions.liveness import LiveFilter, Window
 from doorkeep.store.live_sql import client_live
 from doorkeep.store.tables import client_sessions, clients, session_counts, user_sessions
 

@@ -58,7 +58,7 @@ def _env(flag: str) -> str:
 
 
 def cache_options() -> list[Callable[[Any], Any]]:
-    """The click options, in ``--help`` order (grouped under "Cache" by cli_groups)."""
+    """The click options, in ``--help`` order (grouped under "Cache" by server.option_groups)."""
     options: list[Callable[[Any], Any]] = []
     for flag, _field, what in _SIZES:
         options.append(click.option(flag, default=10000, show_default=True, type=click.IntRange(min=-1),
