@@ -111,11 +111,11 @@ def _row(name: str, results: list[wrk_runner.WrkResult], reference: float | None
     p50 = statistics.median(r.p50_ms for r in results)
     p99 = max(r.p99_ms for r in results)
     ratio = f"{rate / reference:6.2f}  {label}" if reference else ""
-    print(f"{name:<52} {rate:>9.0f} {p50:>7.1f} {p99:>7.1f} {errors:>6}   {ratio}", flush=True)
+    print(f"{name:<60} {rate:>9.0f} {p50:>7.1f} {p99:>7.1f} {errors:>6}   {ratio}", flush=True)
     return rate
 
 
-HEADER = f"{'scenario':<52} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non200':>6}   ratio"
+HEADER = f"{'scenario':<60} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non200':>6}   ratio"
 
 
 def _alternate(plan: Plan, runs: list[Callable[[], wrk_runner.WrkResult]]) -> list[list[wrk_runner.WrkResult]]:
