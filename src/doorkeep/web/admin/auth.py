@@ -16,6 +16,7 @@ from doorkeep.admin_roles import Grantor, facts, may_grant, may_redefine, may_re
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
+from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.web.http import is_secure, issuer, state
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
-    role_ids = await tx.roles.expand(await tx.users.role_ids(valid.user.id))
+    role_ids = await tx.roles.expand(await direct_and_group_role_ids(tx, valid.user))  # groups count too
     roles = await tx.roles.get_many(role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.clients.get_by_client_id(realm.id, "realm-management")

@@ -11,6 +11,7 @@ import dataclasses
 from typing import Any
 
 from doorkeep.errors import AdminError
+from doorkeep.group_mapper_json import mappers_from_json
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.provisioning import new_id
@@ -145,13 +146,11 @@ def role_refs(reps: list[dict[str, Any]]) -> list[tuple[str | None, str | None]]
 # --- client scopes -----------------------------------------------------------------------------
 def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
     name = _scope_name(_str(rep, "name"))
-    mappers = rep.get("protocolMappers") or []
-    if not isinstance(mappers, list) or not all(isinstance(m, dict) for m in mappers):
-        raise RepresentationError("protocolMappers: expected a list of objects")
+    mappers = mappers_from_json(rep.get("protocolMappers"), "protocolMappers")
     return ClientScope(
         id=_str(rep, "id") or new_id(), realm_id=realm_id, name=name, description=_str(rep, "description"),
         protocol=_str(rep, "protocol") or "openid-connect", attributes=_merge_attributes({}, rep.get("attributes")),
-        protocol_mappers=tuple({**m, "id": m.get("id") or new_id()} for m in mappers),
+        protocol_mappers=mappers,
     )
 
 
