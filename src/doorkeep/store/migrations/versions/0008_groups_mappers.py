@@ -93,7 +93,8 @@ def _row(rep: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     if not mapper_id or mapper_id in taken:
         mapper_id = str(uuid.uuid4())
     taken.add(mapper_id)
-    config = rep.get("config") if isinstance(rep.get("config"), dict) else {}
+    raw = rep.get("config")
+    config: dict[str, Any] = raw if isinstance(raw, dict) else {}
     return {"id": mapper_id, "name": str(rep["name"]), "protocol": str(rep.get("protocol") or "openid-connect"),
             "mapper": str(rep["protocolMapper"]), "config": {str(k): str(v) for k, v in config.items()}}
 
