@@ -18,8 +18,8 @@ from starlette.routing import Route
 from doorkeep.model import Client, Group, Role
 from doorkeep.representations import role_to_json
 from doorkeep.web.admin.common import CLIENT_NOT_FOUND, RealmCall, no_content, not_found, ok, run_realm
-from doorkeep.web.http import read_json
 from doorkeep.web.admin.groups import load_group
+from doorkeep.web.http import read_json
 
 ROLE_NOT_FOUND = not_found("Role not found")
 Endpoint = Callable[[Request], Awaitable[Response]]
