@@ -38,7 +38,20 @@ class MapperInput:
     origins: list[str] = field(default_factory=list)
 
 
+# Mapper types that do not implement every token interface (Keycloak's OIDCIDTokenMapper,
+# UserInfoTokenMapper, ...): they never feed the tokens missing here, whatever their config says.
+ONLY = {
+    "oidc-acr-mapper": {ACCESS, ID, INTROSPECTION},
+    "oidc-sub-mapper": {ACCESS, INTROSPECTION},
+    "oidc-allowed-origins-mapper": {ACCESS, INTROSPECTION},
+    "oidc-audience-resolve-mapper": {ACCESS, INTROSPECTION},
+    "oidc-audience-mapper": {ACCESS, ID, INTROSPECTION},
+}
+
+
 def applies(mapper: ProtocolMapper, token: str) -> bool:
+    if token not in ONLY.get(mapper.mapper, {token}):
+        return False
     value = mapper.config.get(_FLAGS[token])
     if value is None and token == USERINFO:
         return mapper.config.get(_FLAGS[ID]) == "true"

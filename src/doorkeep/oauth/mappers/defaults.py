@@ -73,7 +73,8 @@ _SPECS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "basic": [
         ("sub", "oidc-sub-mapper", _flags(ACCESS)),
         ("auth_time", "oidc-usersessionmodel-note-mapper", {
-            **_flags(("id.token.claim", *ACCESS)), "user.session.note": "AUTH_TIME", "claim.name": "auth_time",
+            **_flags(("id.token.claim", *ACCESS)), "userinfo.token.claim": "false",
+            "user.session.note": "AUTH_TIME", "claim.name": "auth_time",
             "jsonType.label": "long"}),
     ],
 }
