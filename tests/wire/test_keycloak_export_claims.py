@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import assert_error, claims, password_grant, token_url
-from wire_env import Env
 
 from doorkeep import realm_io
+from support import assert_error, claims, password_grant, token_url
+from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 EXPORT = Path(__file__).parent / "data" / "keycloak26-acme-realm.json"
