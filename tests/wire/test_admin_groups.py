@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from admin_support import DEMO, demo_realm, role_ref
 from support import assert_error, claims, password_grant, seed_client, seed_user
 from wire_env import Env

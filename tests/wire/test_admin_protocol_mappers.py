@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from admin_support import DEMO, client_uuid, demo_realm
 from support import claims, password_grant, seed_client, seed_user
 from wire_env import Env
