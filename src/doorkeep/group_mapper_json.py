@@ -26,7 +26,11 @@ def mapper_from_json(rep: Any, where: str = "") -> ProtocolMapper:
         raise RepresentationError(f"{prefix}protocolMapper: expected a non-empty string")
     protocol = rep.get("protocol") or "openid-connect"
     config = rep.get("config") or {}
-    if not isinstance(protocol, str) or not isinstance(config, dict):
+    if len(name) > 255 or len(kind) > 255:
+        raise RepresentationError(f"{prefix}name: at most 255 characters")
+    if not isinstance(protocol, str) or len(protocol) > 64:
+        raise RepresentationError(f"{prefix}protocol: expected a protocol name")
+    if not isinstance(config, dict):
         raise RepresentationError(f"{prefix}config: expected an object of strings")
     if any(isinstance(v, (dict, list)) for v in config.values()):
         raise RepresentationError(f"{prefix}config: expected an object of strings")

@@ -67,6 +67,8 @@ def _name(rep: dict[str, Any]) -> str:
         raise AdminError(400, "Group name is missing")
     if "/" in name:
         raise AdminError(400, "Group name cannot contain '/'")  # it would break paths
+    if len(name.strip()) > 255:
+        raise AdminError(400, "Group name is too long")
     return name.strip()
 
 

@@ -27,8 +27,8 @@ def _level(value: Any, where: str, parent: str | None, refs: Refs, out: list[Gro
         gw = f"{where}[{i}]"
         g = obj(item, gw)
         name = req_str(g, "name", gw)
-        if "/" in name:
-            fail(at(gw, "name"), "a group name cannot contain '/'")
+        if "/" in name or len(name) > 255:
+            fail(at(gw, "name"), "a group name has at most 255 characters and no '/'")
         if name in names:
             fail(at(gw, "name"), f"duplicate group '{name}'")
         names.add(name)

@@ -51,9 +51,12 @@ def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
     return mapper
 
 
-def _parse(rep: object) -> ProtocolMapper:
+def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
+    """A mapper from the body; a new one always gets a fresh id."""
     from doorkeep.representations import RepresentationError
 
+    if isinstance(rep, dict) and not keep_id:
+        rep = {k: v for k, v in rep.items() if k != "id"}
     try:
         return _valid(mapper_from_json(rep))
     except RepresentationError as exc:
@@ -117,7 +120,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             rep = await read_object(request)
             # Keycloak's updateMapper changes the config (and name) only; the type and protocol stay.
             merged = {**mapper_to_json(found), **{k: v for k, v in rep.items() if k in ("name", "config")}}
-            changed = _parse({**merged, "id": found.id})
+            changed = _parse({**merged, "id": found.id}, keep_id=True)
             if any(m.name == changed.name and m.id != found.id for m in mappers):
                 raise AdminError(409, DUPLICATE)
             await call.tx.mappers.update(call.realm.id, changed)
