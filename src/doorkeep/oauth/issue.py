@@ -176,7 +176,7 @@ async def _id_token(
     mapped = mappings.apply(*mapped_input, mappings.ID)
     claims: dict[str, Any] = {"exp": access["exp"], "iat": now}
     claims.update({"jti": str(uuid.uuid4()), "iss": req.issuer,
-                   "aud": _audience([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]),
+                   "aud": _audience(list(dict.fromkeys([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]))),
                    "sub": ctx.user.id, "typ": TYPE_ID, "azp": ctx.client.client_id})
     mapped.pop("sub", None)
     if ctx.nonce:
