@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from doorkeep import realm_io
+from doorkeep.realms.exportimport import files as realm_io
 from support import assert_error, claims, password_grant, token_url
 from wire_env import Env
 

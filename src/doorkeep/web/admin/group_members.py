@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.group_mapper_json import group_to_json
+from doorkeep.admin.group_mapper_json import group_to_json
+from doorkeep.admin.representations import user_to_json
 from doorkeep.model import User
-from doorkeep.representations import user_to_json
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
 

@@ -3,7 +3,7 @@
 ``groups/{id}/role-mappings`` (all), ``…/realm`` and ``…/clients/{client}`` (GET, POST grants, DELETE
 revokes), each with ``/composite`` (effective: the group's, its ancestors', composites expanded) and
 ``/available``. view-users reads; manage-users plus the right to hand out each role
-(doorkeep.admin_roles) changes, as for users.
+(doorkeep.admin.permissions) changes, as for users.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin.representations import role_to_json
 from doorkeep.model import Client, Group, Role
-from doorkeep.representations import role_to_json
 from doorkeep.web.admin.common import CLIENT_NOT_FOUND, RealmCall, no_content, not_found, ok, run_realm
 from doorkeep.web.admin.groups import load_group
 from doorkeep.web.http import read_json
@@ -125,7 +125,7 @@ def change(grant: bool) -> Endpoint:
                          if r.client_id == owner]
             else:
                 if not isinstance(body, list):
-                    from doorkeep.representations import RepresentationError
+                    from doorkeep.admin.representations import RepresentationError
 
                     raise RepresentationError("expected a JSON array of objects")
                 roles = [await _resolve(call, client, rep) for rep in body]

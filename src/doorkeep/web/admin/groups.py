@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import group_ops
-from doorkeep.group_mapper_json import group_to_json
+from doorkeep.admin import groups as group_ops
+from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.model import Group
-from doorkeep.provisioning import new_id
+from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin.common import (
     RealmCall,
     created,

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
-from doorkeep.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.model import ProtocolMapper
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -53,7 +53,7 @@ def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
 
 def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
     """A mapper from the body; a new one always gets a fresh id."""
-    from doorkeep.representations import RepresentationError
+    from doorkeep.admin.representations import RepresentationError
 
     if isinstance(rep, dict) and not keep_id:
         rep = {k: v for k, v in rep.items() if k != "id"}

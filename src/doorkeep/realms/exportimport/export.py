@@ -10,10 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import ClientScope, Realm, Role, User
-from doorkeep.progress import SILENT, Progress
-from doorkeep.provisioning import BUILTIN_SCOPES
-from doorkeep.representations import (
+from doorkeep.admin.representations import (
     client_to_json,
     credential_to_json,
     realm_to_json,
@@ -21,6 +18,9 @@ from doorkeep.representations import (
     scope_to_json,
     user_to_json,
 )
+from doorkeep.model import ClientScope, Realm, Role, User
+from doorkeep.realms.exportimport.progress import SILENT, Progress
+from doorkeep.realms.provisioning import BUILTIN_SCOPES
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

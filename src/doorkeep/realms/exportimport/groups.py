@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.group_mapper_json import group_attributes
-from doorkeep.realm_plan import GroupPlan, RoleRef, as_list, at, fail, obj, opt_str, req_str
+from doorkeep.admin.group_mapper_json import group_attributes
+from doorkeep.realms.exportimport.plan import GroupPlan, RoleRef, as_list, at, fail, obj, opt_str, req_str
 
 Refs = Callable[[Any, str, Any, str], list[RoleRef]]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from doorkeep.admin.representations import RepresentationError
 from doorkeep.model import Group, ProtocolMapper
-from doorkeep.representations import RepresentationError
 
 
 def mapper_to_json(mapper: ProtocolMapper) -> dict[str, Any]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from doorkeep import numbers, provisioning
-from doorkeep.group_mapper_json import mappers_from_json
+from doorkeep import numbers
+from doorkeep.admin.group_mapper_json import mappers_from_json
+from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.mappers.defaults import builtin_mappers
-from doorkeep.provisioning import builtin_realm_roles
-from doorkeep.realm_groups import check_group_paths, parse_groups
-from doorkeep.realm_plan import (
+from doorkeep.realms import provisioning
+from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
+from doorkeep.realms.exportimport.plan import (
     ClientPlan,
     ImportError_,
     PasswordPlan,
@@ -44,7 +45,7 @@ from doorkeep.realm_plan import (
     str_list,
     string_map,
 )
-from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
+from doorkeep.realms.provisioning import builtin_realm_roles
 
 REALM_KEYS = {"id", "realm", *REALM_FIELDS, "roles", "defaultRole", "defaultRoles", "clientScopes",
               "defaultDefaultClientScopes", "defaultOptionalClientScopes", "scopeMappings", "clientScopeMappings",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
+from doorkeep.admin.representations import RepresentationError
 from doorkeep.errors import AdminError
-from doorkeep.group_mapper_json import group_attributes, group_to_json
 from doorkeep.model import Group
-from doorkeep.representations import RepresentationError
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
