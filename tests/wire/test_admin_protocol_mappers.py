@@ -70,3 +70,5 @@ async def test_removing_the_profile_scope_mappers_removes_their_claims(env: Env)
     assert after["login"] == "user1" and after["given_name"] == "User1"
     bad = await env.http.post(models, json={"name": "x"}, headers=h)
     assert bad.status_code == 400
+    unknown = await env.http.post(models, json={"name": "x", "protocolMapper": "no-such-mapper"}, headers=h)
+    assert unknown.status_code == 404 and unknown.json() == {"error": "ProtocolMapper provider not found"}

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
+from doorkeep.oauth.mappers.types import HANDLERS
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -33,6 +34,13 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 MODEL_NOT_FOUND = not_found("Model not found")
 DUPLICATE = "Protocol mapper exists with same name"
 PROTOCOLS = ("openid-connect", "saml")
+PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
+# Keycloak 26 mapper types Doorkeep stores and exports but does not apply to tokens.
+STORED_ONLY = frozenset({
+    "oidc-hardcoded-role-mapper", "oidc-role-name-mapper", "oidc-claims-param-token-mapper",
+    "oidc-nonce-backwards-compatible-mapper", "oidc-organization-membership-mapper", "oidc-amr-mapper",
+    "oidc-sha256-pairwise-sub-mapper", "oidc-session-state-mapper",
+})
 
 
 async def _owner(call: RealmCall, request: Request, of_scope: bool) -> tuple[str, tuple[ProtocolMapper, ...]]:
@@ -46,8 +54,11 @@ async def _owner(call: RealmCall, request: Request, of_scope: bool) -> tuple[str
 
 
 def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
+    """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise)."""
     if mapper.protocol not in PROTOCOLS:
         raise invalid_input(f"Unknown protocol '{mapper.protocol}'")
+    if mapper.mapper not in HANDLERS and mapper.mapper not in STORED_ONLY and not mapper.mapper.startswith("saml-"):
+        raise PROVIDER_NOT_FOUND
     return mapper
 
 
