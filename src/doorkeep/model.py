@@ -67,6 +67,30 @@ class Realm:
 
 
 @dataclass(frozen=True)
+class ProtocolMapper:
+    """A protocol mapper of a client or client scope (Keycloak's ProtocolMapperModel)."""
+
+    id: str
+    name: str
+    mapper: str  # the type, Keycloak's ``protocolMapper`` (e.g. ``oidc-audience-mapper``)
+    protocol: str = "openid-connect"
+    config: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group; ``path`` is ``/parent/child`` (Keycloak's ``ModelToRepresentation.buildGroupPath``)."""
+
+    id: str
+    realm_id: str
+    name: str
+    parent_id: str | None = None
+    path: str = ""
+    description: str | None = None
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Client:
     """An OIDC client. ``attributes`` holds Keycloak's string-valued client attributes."""
 
@@ -95,6 +119,7 @@ class Client:
     frontchannel_logout: bool = True
     not_before: int = 0
     attributes: JSON = field(default_factory=dict)
+    protocol_mappers: tuple[ProtocolMapper, ...] = ()  # stored in their own table
 
     def attr(self, key: str, default: str = "") -> str:
         value = self.attributes.get(key)
@@ -126,7 +151,7 @@ class ClientScope:
     description: str | None = None
     protocol: str = "openid-connect"
     attributes: JSON = field(default_factory=dict)
-    protocol_mappers: tuple[JSON, ...] = ()
+    protocol_mappers: tuple[ProtocolMapper, ...] = ()  # stored in their own table
 
     @property
     def include_in_token_scope(self) -> bool:

@@ -120,7 +120,7 @@ async def test_a_file_listing_builtin_scopes_and_clients_merges_them_by_name(
         assert [s.name for s in await tx.scopes.list(realm.id)] == sorted([*BUILTIN_SCOPES, "info"])
         email = await tx.scopes.get_by_name(realm.id, "email")
         assert email is not None and email.description == "Mail, my way"
-        assert email.protocol_mappers[0]["config"] == {"user.attribute": "email"}
+        assert email.protocol_mappers[0].config == {"user.attribute": "email"}
         assert (email.name, True) in [(s.name, d) for s, d in await tx.realms.default_scopes(realm.id)]
         admin_cli = await tx.clients.list(realm.id, client_id="admin-cli")
         assert len(admin_cli) == 1 and admin_cli[0].direct_access_grants_enabled is False
@@ -281,14 +281,14 @@ async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
     data = demo()
     data.update(authenticationFlows=[{"alias": "browser"}], smtpServer={"host": "mail"}, groups=[],
                 permanentLockout=False)
-    data["clients"][0]["protocolMappers"] = [{"name": "aud"}]
+    data["clients"][0]["webAuthnPolicy"] = {"rpEntityName": "demo"}
     data["users"][0]["credentials"].append({"type": "otp", "secretData": "{}", "credentialData": "{}"})
     data["users"][0]["groups"] = []
     with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
         await import_data(db, data)
     warnings = [r for r in caplog.records if r.name == "doorkeep.import" and r.levelno == logging.WARNING]
     assert [r.getMessage() for r in warnings] == [
-        "realm 'demo': skipped fields Doorkeep does not support: authenticationFlows, clients[].protocolMappers, "
+        "realm 'demo': skipped fields Doorkeep does not support: authenticationFlows, clients[].webAuthnPolicy, "
         "smtpServer, users[].credentials[type=otp]"
     ]
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from store_factories import add_client, add_realm, new_id
 
-from doorkeep.model import Client, ClientScope, Realm
+from doorkeep.model import Client, ClientScope, ProtocolMapper, Realm
 from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio
@@ -92,12 +92,13 @@ async def test_a_duplicate_realm_name_raises_and_the_transaction_writes_nothing(
 
 
 async def test_a_client_scope_round_trips_attributes_and_protocol_mappers_as_a_tuple(db: Database) -> None:
-    mapper = {"name": "email", "protocolMapper": "oidc-usermodel-property-mapper", "config": {"claim.name": "email"}}
+    mapper = ProtocolMapper(id=new_id(), name="email", mapper="oidc-usermodel-property-mapper",
+                            config={"claim.name": "email"})
     async with db.transaction() as tx:
         realm = await add_realm(tx)
         scope = ClientScope(id=new_id(), realm_id=realm.id, name="email", description="Email address",
                             protocol="openid-connect", attributes={"include.in.token.scope": "false"},
-                            protocol_mappers=(mapper, {"name": "verified", "config": {}}))
+                            protocol_mappers=(mapper, ProtocolMapper(id=new_id(), name="verified", mapper="x")))
         await tx.scopes.create(scope)
     async with db.transaction() as tx:
         stored = await tx.scopes.get(scope.id)
@@ -116,7 +117,7 @@ async def test_client_scopes_are_updated_listed_by_name_and_deleted(db: Database
         email = ClientScope(id=new_id(), realm_id=realm.id, name="email")
         for scope in (profile, email, ClientScope(id=new_id(), realm_id=other.id, name="roles")):
             await tx.scopes.create(scope)
-    renamed = dataclasses.replace(profile, name="zprofile", description="now last", protocol_mappers=({"a": 1},))
+    renamed = dataclasses.replace(profile, name="zprofile", description="now last")
     async with db.transaction() as tx:
         await tx.scopes.update(renamed)
         assert await tx.scopes.list(realm.id) == [email, renamed]

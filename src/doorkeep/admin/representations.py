@@ -191,6 +191,10 @@ def client_to_json(client: Client, default_scopes: list[str], optional_scopes: l
     out["defaultClientScopes"] = sorted(default_scopes)
     out["optionalClientScopes"] = sorted(optional_scopes)
     out["attributes"] = {k: str(v) for k, v in client.attributes.items()}
+    if client.protocol_mappers:
+        from doorkeep.admin.group_mapper_json import mapper_to_json
+
+        out["protocolMappers"] = [mapper_to_json(m) for m in client.protocol_mappers]
     out["access"] = {"view": True, "configure": True, "manage": True}
     return out
 
@@ -201,7 +205,9 @@ def scope_to_json(scope: ClientScope) -> dict[str, Any]:
     if scope.description is not None:
         out["description"] = scope.description
     if scope.protocol_mappers:
-        out["protocolMappers"] = list(scope.protocol_mappers)
+        from doorkeep.admin.group_mapper_json import mapper_to_json
+
+        out["protocolMappers"] = [mapper_to_json(m) for m in scope.protocol_mappers]
     return out
 
 

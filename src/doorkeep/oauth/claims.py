@@ -1,8 +1,6 @@
-"""Claim sets of access, ID and userinfo responses, from the granted client scopes (KEYCLOAK.md §3).
+"""Web origins of a client (the ``allowed-origins`` claim and CORS) and service-account claims.
 
-Keycloak computes claims with protocol mappers attached to client scopes; Doorkeep implements the
-built-in scopes' mappers by scope name: ``basic`` (sub, auth_time), ``profile``, ``email``,
-``roles`` (realm_access, resource_access, audience), ``web-origins`` (allowed-origins), ``acr``.
+Every other claim comes from protocol mappers (``oauth/mappers/``), as in Keycloak.
 """
 
 from __future__ import annotations
@@ -10,57 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from doorkeep.model import Client, Role, User
-
-
-def profile_claims(user: User) -> dict[str, Any]:
-    claims: dict[str, Any] = {}
-    name = " ".join(p for p in (user.first_name, user.last_name) if p)
-    if name:
-        claims["name"] = name
-    claims["preferred_username"] = user.username
-    if user.first_name:
-        claims["given_name"] = user.first_name
-    if user.last_name:
-        claims["family_name"] = user.last_name
-    return claims
-
-
-def email_claims(user: User) -> dict[str, Any]:
-    claims: dict[str, Any] = {"email_verified": user.email_verified}
-    if user.email:
-        claims["email"] = user.email
-    return claims
-
-
-def user_claims(user: User, scope_names: set[str]) -> dict[str, Any]:
-    """Profile and e-mail claims, shared by access tokens, ID tokens and userinfo."""
-    claims: dict[str, Any] = {}
-    if "email" in scope_names:
-        claims.update(email_claims(user))
-    if "profile" in scope_names:
-        claims.update(profile_claims(user))
-    return claims
-
-
-def role_claims(roles: list[Role], client_ids: dict[str, str], own_client_id: str) -> dict[str, Any]:
-    """realm_access, resource_access and the audience of clients whose roles the token carries."""
-    claims: dict[str, Any] = {}
-    realm_roles = sorted(r.name for r in roles if r.client_id is None)
-    if realm_roles:
-        claims["realm_access"] = {"roles": realm_roles}
-    resource: dict[str, dict[str, list[str]]] = {}
-    for role in roles:
-        if role.client_id is not None and role.client_id in client_ids:
-            resource.setdefault(client_ids[role.client_id], {"roles": []})["roles"].append(role.name)
-    for entry in resource.values():
-        entry["roles"].sort()
-    if resource:
-        claims["resource_access"] = dict(sorted(resource.items()))
-    audience = sorted(cid for cid in resource if cid != own_client_id)
-    if audience:
-        claims["aud"] = audience[0] if len(audience) == 1 else audience
-    return claims
+from doorkeep.model import Client
 
 
 def origin(uri: str) -> str | None:

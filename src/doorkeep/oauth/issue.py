@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
-from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, Role, User, UserSession
+from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
 from doorkeep.oauth import claims as claimset
+from doorkeep.oauth.mappers import claims as mappings
+from doorkeep.oauth.mappers.claims import MapperInput
+from doorkeep.oauth.mappers.context import mapper_input, token_mappers
 from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
 
@@ -57,53 +60,56 @@ def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
     return client.attr(attribute) or realm.default_signature_algorithm or "RS256"
 
 
-async def _client_ids(tx: Tx, realm_id: str, roles: list[Role]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for client_uuid in {r.client_id for r in roles if r.client_id}:
-        assert client_uuid is not None
-        client = await tx.config.client_by_uuid(realm_id, client_uuid)
-        if client:
-            out[client_uuid] = client.client_id
-    return out
+# The claims Keycloak's AccessToken / IDToken classes declare, in their JSON order; mapped claims that
+# are not among them follow (Keycloak's "other claims").
+ACCESS_ORDER = ("exp", "iat", "auth_time", "jti", "iss", "aud", "sub", "typ", "azp", "nonce", "sid", "acr",
+                "allowed-origins", "realm_access", "resource_access", "scope")
 
 
-async def access_claims(tx: Tx, req: OAuthRequest, ctx: GrantContext, now: int) -> dict[str, Any]:
+def _audience(values: list[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else values
+
+
+def _ordered(claims: dict[str, Any]) -> dict[str, Any]:
+    first = {k: claims[k] for k in ACCESS_ORDER if k in claims}
+    return first | {k: v for k, v in claims.items() if k not in first}
+
+
+async def token_input(tx: Tx, ctx: GrantContext) -> tuple[list[ProtocolMapper], MapperInput]:
+    """The mappers of this grant (client and granted scopes) and what they read, gathered once."""
+    mappers = token_mappers(ctx.client, ctx.scopes.scopes)
+    return mappers, await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr)
+
+
+async def access_claims(tx: Tx, req: OAuthRequest, ctx: GrantContext, now: int,
+                        mapped_input: tuple[list[ProtocolMapper], MapperInput] | None = None) -> dict[str, Any]:
     us, cs = ctx.user_session, ctx.client_session
-    names = ctx.scopes.names
     if us is not None and cs is not None:
         exp = policy.access_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, now, cs.started, us.started)
     else:
         lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
+    mappers, data = mapped_input or await token_input(tx, ctx)
+    mapped = mappings.apply(mappers, data, mappings.ACCESS)
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,
         "jti": access_jti(None if us is None else us.offline, ctx.grant_type),
         "iss": req.issuer,
     }
-    if "basic" in names and us is not None:
-        claims["auth_time"] = us.started
-    roles = claimset.role_claims(ctx.roles, await _client_ids(tx, ctx.realm.id, ctx.roles), ctx.client.client_id) \
-        if "roles" in names else {}
-    if "aud" in roles:
-        claims["aud"] = roles.pop("aud")
-    claims["sub"] = ctx.user.id
+    audience = mapped.pop(mappings.AUDIENCE, [])
+    if audience:
+        claims["aud"] = _audience(audience)
+    claims["sub"] = mapped.pop("sub", ctx.user.id)
     claims["typ"] = TYPE_BEARER
     claims["azp"] = ctx.client.client_id
     if us is not None:
         claims["sid"] = us.id
-    if "acr" in names:
-        claims["acr"] = ctx.acr
-    if "web-origins" in names:
-        origins = claimset.allowed_origins(ctx.client)
-        if origins:
-            claims["allowed-origins"] = origins
-    claims.update(roles)
     claims["scope"] = ctx.scopes.token_scope()
-    claims.update(claimset.user_claims(ctx.user, names))
+    claims.update({k: v for k, v in mapped.items() if k not in claims})
     if ctx.user.service_account_client_id == ctx.client.id:
         claims.update(claimset.service_account_claims(ctx.client, req.ip_address))
-    return claims
+    return _ordered(claims)
 
 
 async def build_response(
@@ -112,7 +118,8 @@ async def build_response(
     """Mint the tokens and assemble Keycloak's AccessTokenResponse."""
     now = services.clock.now()
     realm, client = ctx.realm, ctx.client
-    access = await access_claims(tx, req, ctx, now)
+    mapped_input = await token_input(tx, ctx)
+    access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
     access_token = await services.codec.sign(tx, realm.id, access, access_alg, now)
     body: dict[str, Any] = {"access_token": access_token, "expires_in": access["exp"] - now,
@@ -125,7 +132,7 @@ async def build_response(
     bearer = "bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer"
     body["token_type"] = bearer
     if ctx.scopes.openid:
-        body["id_token"] = await _id_token(tx, services, req, ctx, access, access_token, now)
+        body["id_token"] = await _id_token(tx, services, req, ctx, access, access_token, now, mapped_input)
     body["not-before-policy"] = policy.effective_not_before(realm, client, ctx.user.not_before)
     if us is not None:
         body["session_state"] = us.id
@@ -163,23 +170,22 @@ async def _refresh_token(
 
 async def _id_token(
     tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, access: dict[str, Any],
-    access_token: str, now: int,
+    access_token: str, now: int, mapped_input: tuple[list[ProtocolMapper], MapperInput],
 ) -> str:
     alg = signature_alg(ctx.realm, ctx.client, "id.token.signed.response.alg")
+    mapped = mappings.apply(*mapped_input, mappings.ID)
     claims: dict[str, Any] = {"exp": access["exp"], "iat": now}
-    if "auth_time" in access:
-        claims["auth_time"] = access["auth_time"]
-    claims.update({"jti": str(uuid.uuid4()), "iss": req.issuer, "aud": ctx.client.client_id,
+    claims.update({"jti": str(uuid.uuid4()), "iss": req.issuer,
+                   "aud": _audience(list(dict.fromkeys([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]))),
                    "sub": ctx.user.id, "typ": TYPE_ID, "azp": ctx.client.client_id})
+    mapped.pop("sub", None)
     if ctx.nonce:
         claims["nonce"] = ctx.nonce
     if "sid" in access:
         claims["sid"] = access["sid"]
     claims["at_hash"] = _at_hash(access_token, alg)
-    if "acr" in access:
-        claims["acr"] = access["acr"]
-    claims.update(claimset.user_claims(ctx.user, ctx.scopes.names))
-    return await services.codec.sign(tx, ctx.realm.id, claims, alg, now)
+    claims.update({k: v for k, v in mapped.items() if k not in claims})
+    return await services.codec.sign(tx, ctx.realm.id, _ordered(claims), alg, now)
 
 
 def new_family_plan(ctx: GrantContext, offline: bool) -> RefreshPlan:

@@ -13,8 +13,17 @@ OFFLINE_ACCESS_ROLE = "offline_access"
 
 
 async def user_roles(tx: Tx, user: User) -> set[str]:
-    """Every role the user has, composites expanded."""
-    return await tx.config.expand(user.realm_id, await tx.users.role_ids(user.id))
+    """Every role the user has, directly or through their groups and the groups above them, composites
+    expanded (Keycloak's RoleUtils.getDeepUserRoleMappings)."""
+    return await tx.config.expand(user.realm_id, await direct_and_group_role_ids(tx, user))
+
+
+async def direct_and_group_role_ids(tx: Tx, user: User) -> set[str]:
+    """The roles mapped to the user and to their groups (and ancestors), not expanded."""
+    ids = await tx.users.role_ids(user.id)
+    if await tx.config.has_groups(user.realm_id):
+        ids |= await tx.groups.inherited_role_ids(user.id)
+    return ids
 
 
 async def effective_roles(tx: Tx, user: User, client: Client, scopes: tuple[ClientScope, ...]) -> list[Role]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
+from doorkeep.oauth.mappers.defaults import builtin_mappers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -100,7 +101,7 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
         if consent_text:
             attributes["consent.screen.text"] = consent_text
         scope = ClientScope(id=new_id(), realm_id=realm_id, name=name, description=description,
-                            attributes=attributes)
+                            attributes=attributes, protocol_mappers=builtin_mappers(name))
         await tx.scopes.create(scope)
         if default is not None:
             await tx.realms.set_default_scope(realm_id, scope.id, default)
@@ -172,7 +173,14 @@ async def ensure_service_account(tx: Tx, realm: Realm, client: Client) -> User:
     default_roles = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
     if default_roles:
         await tx.users.grant_roles(user.id, [default_roles.id])
+    await join_default_groups(tx, realm, user)
     return user
+
+
+async def join_default_groups(tx: Tx, realm: Realm, user: User) -> None:
+    """A new user joins the realm's default groups, as Keycloak's addUser does with the default role."""
+    for group_id in await tx.groups.default_ids(realm.id):
+        await tx.groups.join(user.id, group_id)
 
 
 async def create_user(tx: Tx, realm: Realm, user: User, *, default_roles: bool = True) -> User:
@@ -181,6 +189,7 @@ async def create_user(tx: Tx, realm: Realm, user: User, *, default_roles: bool =
         role = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
         if role:
             await tx.users.grant_roles(user.id, [role.id])
+        await join_default_groups(tx, realm, user)
     return user
 
 

@@ -32,6 +32,7 @@ class _RealmView:
     children: dict[str, set[str]] | None = None
     closures: dict[str, frozenset[str]] = field(default_factory=dict)
     scope_roles: dict[str, frozenset[str]] = field(default_factory=dict)  # by client or scope id
+    has_groups: bool | None = None
 
 
 class ConfigCache:
@@ -162,3 +163,13 @@ class CachedConfig:
         await self._graph(view, realm_id)
         assert view.roles is not None
         return {r.id for r in view.roles.values() if r.client_id == client_uuid}
+
+    async def has_groups(self, realm_id: str) -> bool:
+        """Whether the realm has any group (most have none: then no membership query is needed)."""
+        view = self._view(realm_id)
+        if view is not None and view.has_groups is not None:
+            return view.has_groups
+        found = await self._tx.groups.count(realm_id, top=True) > 0
+        if view is not None:
+            view.has_groups = found
+        return found

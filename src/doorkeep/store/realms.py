@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Client, ClientScope, Realm
+from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import client_scope_links, client_scopes, clients, realm_default_scopes, realms
 
@@ -33,6 +34,13 @@ def realm_of_scope(scope_id: str) -> Any:
 
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
+NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
+
+
+async def _with_mappers(conn: AsyncConnection, pairs: builtins.list[tuple[ClientScope, bool]]
+                        ) -> builtins.list[tuple[ClientScope, bool]]:
+    scopes = await MapperRepo(conn).attach([scope for scope, _ in pairs])
+    return [(scope, default) for scope, (_, default) in zip(scopes, pairs, strict=True)]
 
 
 class RealmRepo:
@@ -77,7 +85,8 @@ class RealmRepo:
             .where(realm_default_scopes.c.realm_id == realm_id)
             .order_by(client_scopes.c.name)
         )
-        return [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
+        return await _with_mappers(self._c, [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope))
+                                             for r in rows])
 
     async def set_default_scope(self, realm_id: str, scope_id: str, default: bool) -> None:
         await self.remove_default_scope(realm_id, scope_id)
@@ -99,7 +108,10 @@ class ClientScopeRepo:
 
     async def get(self, scope_id: str) -> ClientScope | None:
         row = (await self._c.execute(select(client_scopes).where(client_scopes.c.id == scope_id))).first()
-        return from_row(ClientScope, row, SCOPE_COLS) if row else None
+        return (await self._mappers([from_row(ClientScope, row, SCOPE_COLS)]))[0] if row else None
+
+    async def _mappers(self, scopes: builtins.list[ClientScope]) -> builtins.list[ClientScope]:
+        return await MapperRepo(self._c).attach(scopes)
 
     async def get_by_name(self, realm_id: str, name: str) -> ClientScope | None:
         row = (
@@ -107,28 +119,31 @@ class ClientScopeRepo:
                 select(client_scopes).where(client_scopes.c.realm_id == realm_id, client_scopes.c.name == name)
             )
         ).first()
-        return from_row(ClientScope, row, SCOPE_COLS) if row else None
+        return (await self._mappers([from_row(ClientScope, row, SCOPE_COLS)]))[0] if row else None
 
     async def list(self, realm_id: str) -> builtins.list[ClientScope]:
         rows = await self._c.execute(
             select(client_scopes).where(client_scopes.c.realm_id == realm_id).order_by(client_scopes.c.name)
         )
-        return [from_row(ClientScope, r, SCOPE_COLS) for r in rows]
+        return await self._mappers([from_row(ClientScope, r, SCOPE_COLS) for r in rows])
 
     async def create(self, scope: ClientScope) -> None:
         await bump(self._c, scope.realm_id)
         await self._c.execute(
             insert(client_scopes).values(
-                id=scope.id, realm_id=scope.realm_id, name=scope.name, config=to_config(scope, SCOPE_COLS)
+                id=scope.id, realm_id=scope.realm_id, name=scope.name,
+                config=to_config(scope, SCOPE_COLS + NOT_CONFIG),
             )
         )
+        for mapper in scope.protocol_mappers:
+            await MapperRepo(self._c).add(scope.realm_id, scope.id, mapper, client=False)
 
     async def update(self, scope: ClientScope) -> None:
         await bump(self._c, scope.realm_id)
         await self._c.execute(
             update(client_scopes)
             .where(client_scopes.c.id == scope.id)
-            .values(name=scope.name, config=to_config(scope, SCOPE_COLS))
+            .values(name=scope.name, config=to_config(scope, SCOPE_COLS + NOT_CONFIG))
         )
 
     async def delete(self, scope_id: str) -> None:
@@ -142,7 +157,10 @@ class ClientRepo:
 
     async def get(self, client_uuid: str) -> Client | None:
         row = (await self._c.execute(select(clients).where(clients.c.id == client_uuid))).first()
-        return self._client(row) if row else None
+        return (await self._mappers([self._client(row)]))[0] if row else None
+
+    async def _mappers(self, found: builtins.list[Client]) -> builtins.list[Client]:
+        return await MapperRepo(self._c).attach(found)
 
     async def get_by_client_id(self, realm_id: str, client_id: str) -> Client | None:
         row = (
@@ -150,7 +168,7 @@ class ClientRepo:
                 select(clients).where(clients.c.realm_id == realm_id, clients.c.client_id == client_id)
             )
         ).first()
-        return self._client(row) if row else None
+        return (await self._mappers([self._client(row)]))[0] if row else None
 
     async def list(
         self, realm_id: str, *, client_id: str | None = None, search: bool = False, first: int = 0,
@@ -165,7 +183,7 @@ class ClientRepo:
         query = query.order_by(clients.c.client_id).offset(max(first, 0))
         if max_results is not None and max_results >= 0:
             query = query.limit(max_results)
-        return [self._client(r) for r in await self._c.execute(query)]
+        return await self._mappers([self._client(r) for r in await self._c.execute(query)])
 
     async def create(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
@@ -175,16 +193,19 @@ class ClientRepo:
                 realm_id=client.realm_id,
                 client_id=client.client_id,
                 enabled=client.enabled,
-                config=to_config(client, CLIENT_COLS),
+                config=to_config(client, CLIENT_COLS + NOT_CONFIG),
             )
         )
+        for mapper in client.protocol_mappers:
+            await MapperRepo(self._c).add(client.realm_id, client.id, mapper, client=True)
 
     async def update(self, client: Client) -> None:
         await bump(self._c, client.realm_id)
         await self._c.execute(
             update(clients)
             .where(clients.c.id == client.id)
-            .values(client_id=client.client_id, enabled=client.enabled, config=to_config(client, CLIENT_COLS))
+            .values(client_id=client.client_id, enabled=client.enabled,
+                    config=to_config(client, CLIENT_COLS + NOT_CONFIG))
         )
 
     async def delete(self, client_uuid: str) -> None:
@@ -199,7 +220,8 @@ class ClientRepo:
             .where(client_scope_links.c.client_id == client_uuid)
             .order_by(client_scopes.c.name)
         )
-        return [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
+        return await _with_mappers(self._c, [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope))
+                                             for r in rows])
 
     async def link_scope(self, client_uuid: str, scope_id: str, default: bool) -> None:
         await self.unlink_scope(client_uuid, scope_id)  # bumps the version
@@ -218,4 +240,4 @@ class ClientRepo:
     @staticmethod
     def _client(row: object) -> Client:
         client = from_row(Client, row, CLIENT_COLS)
-        return dataclasses.replace(client, attributes=dict(client.attributes))
+        return dataclasses.replace(client, attributes=dict(client.attributes), protocol_mappers=())

@@ -303,3 +303,51 @@ login_failures = Table(
     Column("last_ip_failure", String(255), nullable=True),
     Column("failed_login_not_before", BigInteger, nullable=False),  # epoch seconds
 )
+
+# Groups (Keycloak's KEYCLOAK_GROUP): a tree per realm; ``config`` holds description and attributes.
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", String(ID), ForeignKey("groups.id", ondelete="CASCADE"), nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("config", JSON, nullable=False),
+    Index("ix_groups_realm_parent", "realm_id", "parent_id"),
+)
+
+group_role_mappings = Table(
+    "group_role_mappings",
+    metadata,
+    Column("group_id", String(ID), ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+user_groups = Table(
+    "user_groups",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", String(ID), ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_user_groups_group", "group_id"),
+)
+
+realm_default_groups = Table(
+    "realm_default_groups",
+    metadata,
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", String(ID), ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Protocol mappers of a client or of a client scope (exactly one of the two owners is set).
+protocol_mappers = Table(
+    "protocol_mappers",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("scope_id", String(ID), ForeignKey("client_scopes.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("name", String(255), nullable=False),
+    Column("protocol", String(64), nullable=False),
+    Column("mapper", String(255), nullable=False),
+    Column("config", JSON, nullable=False),
+)

@@ -10,8 +10,10 @@ from doorkeep.model import SessionEnded
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
+from doorkeep.store.groups import GroupRepo
 from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
 from doorkeep.store.login_failures import LoginFailureRepo
+from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.sessions import SessionRepo
@@ -25,6 +27,8 @@ class Tx:
         self.scopes = ClientScopeRepo(conn)
         self.roles = RoleRepo(conn)
         self.users = UserRepo(conn)
+        self.groups = GroupRepo(conn)
+        self.mappers = MapperRepo(conn)
         self.sessions = SessionRepo(conn, is_sqlite)
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)

@@ -19,6 +19,7 @@ from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
 from doorkeep.oauth import access
+from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.sessions import service
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import profile as user_profile
@@ -72,7 +73,7 @@ async def authenticate(
         raise UNAUTHORIZED
     if valid.user.service_account_client_id is not None:
         raise UNAUTHORIZED  # "Service accounts are not allowed to access this service"
-    effective = await tx.roles.get_many(await tx.roles.expand(await tx.users.role_ids(valid.user.id)))
+    effective = await tx.roles.get_many(await tx.roles.expand(await direct_and_group_role_ids(tx, valid.user)))
     roles = frozenset(r.name for r in effective if r.client_id == account.id)
     sid = valid.claims.get("sid")
     return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now())

@@ -18,8 +18,9 @@ from doorkeep.admin.representations import (
     scope_to_json,
     user_to_json,
 )
-from doorkeep.model import Realm, Role, User
+from doorkeep.model import ClientScope, Realm, Role, User
 from doorkeep.realms.exportimport.progress import SILENT, Progress
+from doorkeep.realms.provisioning import BUILTIN_SCOPES
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -74,7 +75,7 @@ async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT
         out["defaultRole"] = {k: v for k, v in role_to_json(default, realm.id).items() if k != "attributes"}
 
     scopes = await tx.scopes.list(realm.id)
-    out["clientScopes"] = [scope_to_json(s) for s in scopes]
+    out["clientScopes"] = [_scope(s) for s in scopes]
     realm_defaults = await tx.realms.default_scopes(realm.id)
     out["defaultDefaultClientScopes"] = [s.name for s, default_scope in realm_defaults if default_scope]
     out["defaultOptionalClientScopes"] = [s.name for s, default_scope in realm_defaults if not default_scope]
@@ -86,6 +87,9 @@ async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT
         rep = client_to_json(client, [s.name for s, d in links if d], [s.name for s, d in links if not d])
         rep.pop("access", None)
         out["clients"].append(rep)
+
+    out["groups"], paths = await export_groups(tx, realm, names)
+    out["defaultGroups"] = [paths[g] for g in await tx.groups.default_ids(realm.id) if g in paths]
 
     users = await tx.users.search(realm.id, max_results=-1)
     for client in clients:
@@ -127,4 +131,34 @@ async def _user(tx: Tx, user: User, names: RoleNames, client_ids: dict[str, str]
     rep["realmRoles"] = roles.get("realm", [])
     if roles.get("client"):
         rep["clientRoles"] = roles["client"]
+    groups = [g.path for g in await tx.groups.of_user(user.id)]
+    if groups:
+        rep["groups"] = groups
     return rep
+
+
+def _scope(scope: ClientScope) -> dict[str, Any]:
+    """A built-in scope without mappers says so (``[]``): import gives Keycloak's defaults to one that
+    does not list any."""
+    rep = scope_to_json(scope)
+    if scope.name in BUILTIN_SCOPES:
+        rep.setdefault("protocolMappers", [])
+    return rep
+
+
+async def export_groups(tx: Tx, realm: Realm, names: RoleNames) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The group tree as Keycloak exports it (``subGroups`` nested), and each group's path by id."""
+    groups = await tx.groups.realm_groups(realm.id)
+    reps: dict[str, dict[str, Any]] = {}
+    top: list[dict[str, Any]] = []
+    for group in groups:  # by path: parents first
+        roles = _split(await tx.groups.role_ids(group.id), names)
+        rep: dict[str, Any] = {"id": group.id, "name": group.name, "path": group.path}
+        if group.description is not None:
+            rep["description"] = group.description
+        rep.update(subGroups=[], attributes={k: list(v) for k, v in group.attributes.items()},
+                   realmRoles=roles.get("realm", []), clientRoles=roles.get("client", {}))
+        reps[group.id] = rep
+        parent = reps.get(group.parent_id) if group.parent_id else None
+        (parent["subGroups"] if parent is not None else top).append(rep)
+    return top, {g.id: g.path for g in groups}

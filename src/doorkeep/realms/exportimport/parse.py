@@ -12,10 +12,13 @@ import dataclasses
 from typing import Any
 
 from doorkeep import numbers
+from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
 from doorkeep.oauth import client_urls
+from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import provisioning
+from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.plan import (
     ClientPlan,
     ImportError_,
@@ -46,14 +49,14 @@ from doorkeep.realms.provisioning import builtin_realm_roles
 
 REALM_KEYS = {"id", "realm", *REALM_FIELDS, "roles", "defaultRole", "defaultRoles", "clientScopes",
               "defaultDefaultClientScopes", "defaultOptionalClientScopes", "scopeMappings", "clientScopeMappings",
-              "clients", "users"}
+              "clients", "users", "groups", "defaultGroups"}
 # Derived fields Keycloak exports (composite, clientRole, containerId, access, ...) are read as known.
 ROLE_KEYS = {"id", "name", "description", "composite", "composites", "clientRole", "containerId", "attributes"}
 SCOPE_KEYS = {"id", "name", "description", "protocol", "attributes", "protocolMappers"}
 CLIENT_KEYS = {"id", *CLIENT_FIELDS, "defaultClientScopes", "optionalClientScopes", "access", "surrogateAuthRequired",
-               "nodeReRegistrationTimeout", "clientAuthenticatorType"}
+               "nodeReRegistrationTimeout", "clientAuthenticatorType", "protocolMappers"}
 USER_KEYS = {"id", *USER_FIELDS, "credentials", "realmRoles", "clientRoles", "serviceAccountClientId", "totp",
-             "disableableCredentialTypes", "access"}
+             "disableableCredentialTypes", "access", "groups"}
 CREDENTIAL_KEYS = {"id", "type", "value", "temporary", "secretData", "credentialData", "userLabel", "createdDate",
                    "priority", "hashedSaltedValue", "salt", "hashIterations", "algorithm"}
 SSL_REQUIRED = ("all", "external", "none")
@@ -96,9 +99,13 @@ class _Parser:
         mappings = self.scope_mappings(rep)
         users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
         self.check_users(realm, users, clients)
+        groups = parse_groups(rep, b, self.refs)
+        default_groups = str_list(rep.get("defaultGroups"), at(b, "defaultGroups")) if rep.get("defaultGroups") else []
+        check_group_paths(groups, default_groups, at(b, "defaultGroups"),
+                          [(up.groups, f"{at(b, 'users')}[{i}].groups") for i, up in enumerate(users)])
         self.check_refs(name, roles, scopes, clients)
         return RealmPlan(realm, default_role, roles, scopes, realm_defaults, realm_optional, clients, mappings, users,
-                         self.unknown)
+                         self.unknown, groups, default_groups)
 
     # --- roles -----------------------------------------------------------------------------
     def roles(self, rep: dict[str, Any], default_role: str) -> list[RolePlan]:
@@ -176,8 +183,9 @@ class _Parser:
             name = req_str(s, "name", where)
             if any(scope.name == name for scope in out):
                 fail(at(where, "name"), f"duplicate client scope '{name}'")
-            mappers = [obj(m, f"{at(where, 'protocolMappers')}[{j}]")
-                       for j, m in enumerate(get_list(s, "protocolMappers", where))]
+            # A built-in scope written without "protocolMappers" keeps Keycloak's default mappers.
+            mappers = builtin_mappers(name) if s.get("protocolMappers") is None else mappers_from_json(
+                s["protocolMappers"], at(where, "protocolMappers"))
             out.append(ClientScope(
                 id=opt_str(s, "id", where) or "", realm_id="", name=name,
                 description=opt_str(s, "description", where),
@@ -206,7 +214,9 @@ class _Parser:
                 self.unknown.add(f"clients[].clientAuthenticatorType={c['clientAuthenticatorType']}")
             client = apply(Client(id=opt_str(c, "id", where) or "", realm_id="", client_id=client_id), c,
                            CLIENT_FIELDS, where + ".")
-            client = dataclasses.replace(client, attributes=string_map(client.attributes, at(where, "attributes")))
+            client = dataclasses.replace(client, attributes=string_map(client.attributes, at(where, "attributes")),
+                                         protocol_mappers=mappers_from_json(c.get("protocolMappers"),
+                                                                            at(where, "protocolMappers")))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
             out.append(ClientPlan(client,
@@ -275,7 +285,8 @@ class _Parser:
                 fail(at(cw, "temporary"), "expected true or false")
             if cred.get("temporary") and UPDATE_PASSWORD not in user.required_actions:
                 user = with_password_update(user, True)
-        return UserPlan(user, service_account_of, roles, password)
+        groups = str_list(u.get("groups"), at(where, "groups")) if u.get("groups") else []
+        return UserPlan(user, service_account_of, roles, password, groups)
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:
         plan = PasswordPlan(id=opt_str(cred, "id", cw), created_date=opt_int(cred, "createdDate", cw),

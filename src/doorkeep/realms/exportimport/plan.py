@@ -53,6 +53,20 @@ class UserPlan:
     service_account_of: str | None  # clientId
     roles: list[RoleRef]
     password: PasswordPlan | None
+    groups: list[str] = field(default_factory=list)  # group paths (``/a/b``)
+
+
+@dataclass
+class GroupPlan:
+    """A group of the file; parents come before their subgroups."""
+
+    id: str
+    name: str
+    path: str
+    parent_path: str | None
+    description: str | None
+    attributes: dict[str, list[str]]
+    roles: list[RoleRef]
 
 
 @dataclass
@@ -74,6 +88,8 @@ class RealmPlan:
     scope_mappings: list[ScopeMappingPlan]
     users: list[UserPlan]
     unknown: set[str]  # fields skipped, indices collapsed ("clients[].protocolMappers")
+    groups: list[GroupPlan] = field(default_factory=list)
+    default_groups: list[str] = field(default_factory=list)  # paths
 
 
 def builtin_client_roles() -> dict[str, set[str]]:

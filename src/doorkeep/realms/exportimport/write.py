@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.keys import material
-from doorkeep.model import Client, Credential, Realm
+from doorkeep.model import Client, Credential, Group, ProtocolMapper, Realm
 from doorkeep.realms import provisioning
 from doorkeep.realms.exportimport.plan import PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
@@ -62,6 +62,7 @@ class _Writer:
         self.roles: dict[tuple[str | None, str], str] = {}  # (clientId, name) -> role id
         self.clients: dict[str, Client] = {}
         self.scopes: dict[str, str] = {}  # name -> scope id
+        self.groups: dict[str, str] = {}  # path -> group id
 
     async def _id(self, wanted: str, exists: Callable[[str], Awaitable[Any]]) -> str:
         """Keep the file's id unless it is unusable or already taken in this database."""
@@ -87,7 +88,24 @@ class _Writer:
         for mapping in self.plan.scope_mappings:
             owner = self.clients[mapping.client].id if mapping.client else self.scopes[mapping.scope or ""]
             await self.tx.roles.add_scope_mappings(owner, [self.roles[(c, n)] for c, n, _ in mapping.roles])
+        await self._groups()
         await self._users()
+
+    async def _mappers(self, mappers: tuple[ProtocolMapper, ...]) -> tuple[ProtocolMapper, ...]:
+        return tuple([dataclasses.replace(m, id=await self._id(m.id, self.tx.mappers.get)) for m in mappers])
+
+    async def _groups(self) -> None:
+        """The file's group tree, its role mappings and the realm's default groups (by path)."""
+        for gp in self.plan.groups:
+            parent = self.groups[gp.parent_path] if gp.parent_path else None
+            group = Group(id=await self._id(gp.id, self.tx.groups.get), realm_id=self.realm.id, name=gp.name,
+                          parent_id=parent, path=gp.path, description=gp.description, attributes=gp.attributes)
+            await self.tx.groups.create(group)
+            self.groups[gp.path] = group.id
+            if gp.roles:
+                await self.tx.groups.grant_roles(group, [self.roles[(c, n)] for c, n, _ in gp.roles])
+        for path in self.plan.default_groups:
+            await self.tx.groups.add_default(self.realm.id, self.groups[_path(path)])
 
     async def _role(self, rp: RolePlan, client_uuid: str | None) -> None:
         role = dataclasses.replace(rp.role, id=await self._id(rp.role.id, self.tx.roles.get),
@@ -115,7 +133,8 @@ class _Writer:
 
     async def _scopes(self) -> None:
         for scope in self.plan.scopes:
-            scope = dataclasses.replace(scope, id=await self._id(scope.id, self.tx.scopes.get), realm_id=self.realm.id)
+            scope = dataclasses.replace(scope, id=await self._id(scope.id, self.tx.scopes.get), realm_id=self.realm.id,
+                                        protocol_mappers=await self._mappers(scope.protocol_mappers))
             await self.tx.scopes.create(scope)
         await provisioning.create_builtin_scopes(self.tx, self.realm.id, self.roles[(None, "offline_access")],
                                                  skip={s.name for s in self.plan.scopes})
@@ -147,7 +166,8 @@ class _Writer:
         realm_defaults = await self.tx.realms.default_scopes(self.realm.id)
         for cp in self.plan.clients:
             client = dataclasses.replace(cp.client, id=await self._id(cp.client.id, self.tx.clients.get),
-                                         realm_id=self.realm.id)
+                                         realm_id=self.realm.id,
+                                         protocol_mappers=await self._mappers(cp.client.protocol_mappers))
             if not client.public_client and not client.bearer_only and not client.secret:
                 client = dataclasses.replace(client, secret=provisioning.new_secret())
             await self.tx.clients.create(client)
@@ -192,11 +212,17 @@ class _Writer:
                     user_label=pw.user_label,
                 ))
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
+            for path in up.groups:
+                await self.tx.groups.join(user.id, self.groups[_path(path)])
             self.progress.advance()
         self.progress.end()
         for cp in self.plan.clients:
             if cp.client.service_accounts_enabled and cp.client.client_id not in linked:
                 await provisioning.ensure_service_account(self.tx, self.realm, self.clients[cp.client.client_id])
+
+
+def _path(path: str) -> str:
+    return path if path.startswith("/") else "/" + path
 
 
 async def _nothing(_id: str) -> None:

@@ -16,6 +16,7 @@ from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, 
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
+from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.web.http import is_secure, issuer, state
 
 if TYPE_CHECKING:
@@ -112,8 +113,8 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
 
 
 async def identity_of(tx: Tx, user: User, realm: Realm) -> AdminIdentity:
-    """What ``user`` of ``realm`` may administer: their roles, composites expanded (the API and the console)."""
-    role_ids = await tx.roles.expand(await tx.users.role_ids(user.id))
+    """What ``user`` of ``realm`` may administer: their roles (groups count too), composites expanded."""
+    role_ids = await tx.roles.expand(await direct_and_group_role_ids(tx, user))
     roles = await tx.roles.get_many(role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.clients.get_by_client_id(realm.id, "realm-management")

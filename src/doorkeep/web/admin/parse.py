@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
@@ -145,13 +146,11 @@ def role_refs(reps: list[dict[str, Any]]) -> list[tuple[str | None, str | None]]
 # --- client scopes -----------------------------------------------------------------------------
 def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
     name = _scope_name(_str(rep, "name"))
-    mappers = rep.get("protocolMappers") or []
-    if not isinstance(mappers, list) or not all(isinstance(m, dict) for m in mappers):
-        raise RepresentationError("protocolMappers: expected a list of objects")
+    mappers = mappers_from_json(rep.get("protocolMappers"), "protocolMappers")
     return ClientScope(
         id=_str(rep, "id") or new_id(), realm_id=realm_id, name=name, description=_str(rep, "description"),
         protocol=_str(rep, "protocol") or "openid-connect", attributes=_merge_attributes({}, rep.get("attributes")),
-        protocol_mappers=tuple({**m, "id": m.get("id") or new_id()} for m in mappers),
+        protocol_mappers=mappers,
     )
 
 

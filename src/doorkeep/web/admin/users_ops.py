@@ -18,6 +18,7 @@ from starlette.responses import Response
 from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
+from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.users import brute_force
@@ -238,7 +239,7 @@ async def role_list(tx: Tx, realm: Realm, user: User, client: Client | None, kin
     direct = await tx.users.role_ids(user.id)
     pool = await (tx.roles.list_client_roles(client.id) if client else tx.roles.list_realm_roles(realm.id))
     if kind == "composite":
-        effective = await tx.roles.expand(direct)
+        effective = await tx.roles.expand(await direct_and_group_role_ids(tx, user))
         chosen = [r for r in pool if r.id in effective]
     elif kind == "available":
         chosen = [r for r in pool

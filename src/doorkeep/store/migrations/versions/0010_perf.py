@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_perf"
-down_revision = "0007_auth_session_step"
+down_revision = "0008_groups_mappers"
 branch_labels = None
 depends_on = None
 

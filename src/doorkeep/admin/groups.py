@@ -1,0 +1,121 @@
+"""What the groups Admin REST does, without HTTP: the tree as Keycloak shows it, creating and moving
+groups under Keycloak's sibling-name rule, and GroupRepresentations with their role names."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.admin.group_mapper_json import group_attributes, group_to_json
+from doorkeep.admin.representations import RepresentationError
+from doorkeep.errors import AdminError
+from doorkeep.model import Group
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+def children_of(groups: list[Group]) -> dict[str | None, list[Group]]:
+    """The tree: each parent id (None for the top) to its subgroups, by name."""
+    out: dict[str | None, list[Group]] = {}
+    for group in sorted(groups, key=lambda g: g.name):
+        out.setdefault(group.parent_id, []).append(group)
+    return out
+
+
+def matches(group: Group, search: str | None, exact: bool) -> bool:
+    if search is None:
+        return True
+    return group.name == search if exact else search.lower() in group.name.lower()
+
+
+def searched_tree(tree: dict[str | None, list[Group]], parent: str | None, search: str,
+                  exact: bool) -> list[tuple[Group, list[Any]]]:
+    """Groups under ``parent`` that match or hold a match, each with its matching subtree
+    (Keycloak's search with ``populateHierarchy``)."""
+    out: list[tuple[Group, list[Any]]] = []
+    for group in tree.get(parent, []):
+        below = searched_tree(tree, group.id, search, exact)
+        if below or matches(group, search, exact):
+            out.append((group, below))
+    return out
+
+
+async def role_names(tx: Tx, group: Group) -> tuple[list[str], dict[str, list[str]]]:
+    """The names of the realm roles and, per clientId, client roles mapped to the group."""
+    realm_roles: list[str] = []
+    client_roles: dict[str, list[str]] = {}
+    for role in await tx.roles.get_many(await tx.groups.role_ids(group.id)):
+        if role.client_id is None:
+            realm_roles.append(role.name)
+            continue
+        client = await tx.clients.get(role.client_id)
+        if client is not None:
+            client_roles.setdefault(client.client_id, []).append(role.name)
+    return realm_roles, client_roles
+
+
+async def full_json(tx: Tx, group: Group, sub_count: int) -> dict[str, Any]:
+    out = group_to_json(group, brief=False, sub_count=sub_count)
+    out["realmRoles"], out["clientRoles"] = await role_names(tx, group)
+    return out
+
+
+def _name(rep: dict[str, Any]) -> str:
+    name = rep.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise AdminError(400, "Group name is missing")
+    if "/" in name:
+        raise AdminError(400, "Group name cannot contain '/'")  # it would break paths
+    if len(name.strip()) > 255:
+        raise AdminError(400, "Group name is too long")
+    return name.strip()
+
+
+def _description(rep: dict[str, Any], current: str | None) -> str | None:
+    value = rep.get("description", current)
+    if value is not None and not isinstance(value, str):
+        raise RepresentationError("description: expected a string")
+    return value
+
+
+async def _check_sibling(tx: Tx, realm_id: str, parent_id: str | None, name: str, own_id: str | None) -> None:
+    siblings = [g for g in await tx.groups.realm_groups(realm_id) if g.parent_id == parent_id and g.id != own_id]
+    if any(g.name == name for g in siblings):
+        raise AdminError(409, f"Top level group named '{name}' already exists." if parent_id is None
+                         else f"Sibling group named '{name}' already exists.")
+
+
+async def create_or_move(tx: Tx, realm_id: str, parent: Group | None, rep: dict[str, Any],
+                         new_id: str) -> tuple[Group, bool]:
+    """Keycloak's POST to ``groups`` or ``groups/{id}/children``: a representation with the id of an
+    existing group moves it here (False); otherwise a new group is created (True)."""
+    parent_id = parent.id if parent else None
+    rep_id = rep.get("id")
+    if isinstance(rep_id, str) and rep_id:
+        existing = await tx.groups.get(rep_id)
+        if existing is None or existing.realm_id != realm_id:
+            raise AdminError(404, "Could not find child by id", key="error")
+        if parent is not None and (parent.id == existing.id or parent.path.startswith(existing.path + "/")):
+            raise AdminError(409, "Cannot move group into itself or one of its subgroups")
+        await _check_sibling(tx, realm_id, parent_id, existing.name, existing.id)
+        moved = dataclasses.replace(existing, parent_id=parent_id)
+        await tx.groups.update(moved)
+        return moved, False
+    name = _name(rep)
+    await _check_sibling(tx, realm_id, parent_id, name, None)
+    group = Group(id=new_id, realm_id=realm_id, name=name, parent_id=parent_id,
+                  path=f"{parent.path if parent else ''}/{name}", description=_description(rep, None),
+                  attributes=group_attributes(rep.get("attributes")))
+    await tx.groups.create(group)
+    return group, True
+
+
+async def update(tx: Tx, group: Group, rep: dict[str, Any]) -> None:
+    """PUT: name, description and attributes (attributes replaced when given)."""
+    name = _name(rep) if rep.get("name") is not None else group.name
+    if name != group.name:
+        await _check_sibling(tx, group.realm_id, group.parent_id, name, group.id)
+    attributes = group.attributes if rep.get("attributes") is None else group_attributes(rep.get("attributes"))
+    await tx.groups.update(dataclasses.replace(group, name=name, description=_description(rep, group.description),
+                                               attributes=attributes))

@@ -1,0 +1,47 @@
+"""Gathering what a token's protocol mappers read: the client's and the granted scopes' mappers,
+the roles' clients, and the user's groups when a mapper looks at them (one query, none when the
+realm has no groups). Mappers themselves come from the cached client and client scopes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, ClientScope, Group, ProtocolMapper, Role, User, UserSession
+from doorkeep.oauth.claims import allowed_origins
+from doorkeep.oauth.mappers.claims import MapperInput
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+READS_GROUPS = frozenset({"oidc-group-membership-mapper", "oidc-usermodel-attribute-mapper", "oidc-address-mapper"})
+
+
+def token_mappers(client: Client, scopes: tuple[ClientScope, ...]) -> list[ProtocolMapper]:
+    """The mappers of the granted client scopes, then the client's own (its dedicated scope)."""
+    out: list[ProtocolMapper] = []
+    for scope in scopes:
+        out.extend(scope.protocol_mappers)
+    out.extend(client.protocol_mappers)
+    return out
+
+
+async def role_clients(tx: Tx, realm_id: str, roles: list[Role]) -> dict[str, str]:
+    """clientId of every client owning one of the roles, by client UUID."""
+    out: dict[str, str] = {}
+    for client_uuid in sorted({r.client_id for r in roles if r.client_id}):
+        client = await tx.config.client_by_uuid(realm_id, client_uuid)
+        if client:
+            out[client_uuid] = client.client_id
+    return out
+
+
+async def mapper_input(tx: Tx, client: Client, user: User, session: UserSession | None, roles: list[Role],
+                       mappers: list[ProtocolMapper], acr: str = "1") -> MapperInput:
+    groups: tuple[Group, ...] = ()
+    ancestors: dict[str, Group] = {}
+    if any(m.mapper in READS_GROUPS for m in mappers) and await tx.config.has_groups(user.realm_id):
+        found = await tx.groups.of_user(user.id)
+        groups, ancestors = tuple(found), await tx.groups.ancestors(found)
+    return MapperInput(client=client, user=user, session=session, roles=roles,
+                       role_clients=await role_clients(tx, user.realm_id, roles), groups=groups,
+                       ancestors=ancestors, acr=acr, origins=allowed_origins(client))

@@ -1,0 +1,179 @@
+"""The protocol mapper types Doorkeep applies, each as Keycloak's mapper class of that id does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from doorkeep.model import Group, ProtocolMapper, User
+from doorkeep.oauth.mappers.helper import AUDIENCE, MapperInput, map_claim
+
+USER_PROPERTIES = {"username": "username", "email": "email", "firstName": "first_name", "lastName": "last_name",
+                   "emailVerified": "email_verified", "enabled": "enabled", "id": "id",
+                   "createdTimestamp": "created_timestamp"}
+
+
+def user_property(user: User, name: str) -> str | None:
+    """ProtocolMapperUtils.getUserModelValue: the property as a string (booleans ``true``/``false``)."""
+    attr = USER_PROPERTIES.get(name)
+    value = getattr(user, attr) if attr else None
+    if value is None:
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _values(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    return [str(v) for v in raw] if isinstance(raw, (list, tuple)) else [str(raw)]
+
+
+def user_attribute(data: MapperInput, name: str, aggregate: bool = False) -> list[str]:
+    """KeycloakModelUtils.resolveAttribute: the user's values, else (or also, aggregated) those of
+    their groups, a group without the attribute inheriting its parent's."""
+    user = data.user
+    if name in ("username", "email", "firstName", "lastName"):
+        own = _values(user_property(user, name))
+    else:
+        own = _values(user.attributes.get(name))
+    if own and not aggregate:
+        return own
+    found = list(own)
+    for group in data.groups:
+        values = _group_attribute(data, group, name)
+        if values and not aggregate:
+            return values
+        found.extend(v for v in values if v not in found)
+    return found
+
+
+def _group_attribute(data: MapperInput, group: Group | None, name: str) -> list[str]:
+    seen: set[str] = set()
+    while group is not None and group.id not in seen:
+        seen.add(group.id)
+        values = _values(group.attributes.get(name))
+        if values:
+            return values
+        group = data.ancestors.get(group.parent_id) if group.parent_id else None
+    return []
+
+
+def _attribute(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    values = user_attribute(data, m.config.get("user.attribute", ""), m.config.get("aggregate.attrs") == "true")
+    map_claim(claims, m.config, values)
+
+
+def _property(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    map_claim(claims, m.config, user_property(data.user, m.config.get("user.attribute", "")))
+
+
+def _hardcoded(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    map_claim(claims, m.config, m.config.get("claim.value"))
+
+
+def _full_name(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    parts = [p for p in (data.user.first_name, data.user.last_name) if p]
+    if parts:
+        claims["name"] = " ".join(parts)
+
+
+def _realm_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    prefix = m.config.get("usermodel.realmRoleMapping.rolePrefix") or ""
+    names = sorted(prefix + r.name for r in data.roles if r.client_id is None)
+    _role_claim(claims, m.config, names, m.config.get("claim.name"))
+
+
+def _client_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    only = m.config.get("usermodel.clientRoleMapping.clientId") or None
+    prefix = m.config.get("usermodel.clientRoleMapping.rolePrefix") or ""
+    by_client: dict[str, list[str]] = {}
+    for role in data.roles:
+        client_id = data.role_clients.get(role.client_id) if role.client_id else None
+        if client_id is not None and (only is None or client_id == only):
+            by_client.setdefault(client_id, []).append(prefix + role.name)
+    name = m.config.get("claim.name")
+    for client_id, names in sorted(by_client.items()):
+        _role_claim(claims, m.config, sorted(names), name.replace("${client_id}", client_id) if name else None)
+
+
+def _role_claim(claims: dict[str, Any], config: dict[str, str], names: list[str], claim: str | None) -> None:
+    """AbstractUserRoleMappingMapper.setClaim: a list, or its Java toString when not multivalued."""
+    if not names or not claim:
+        return
+    value: Any = names if config.get("multivalued") == "true" else "[" + ", ".join(names) + "]"
+    map_claim(claims, config, value, claim)
+
+
+def _groups(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    full = m.config.get("full.path", "true") == "true"
+    membership = [g.path if full else g.name for g in data.groups]
+    map_claim(claims, {**m.config, "multivalued": "true"}, membership)
+
+
+def _audience(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    value = m.config.get("included.client.audience") or m.config.get("included.custom.audience")
+    if value:
+        _add_audience(claims, value)
+
+
+def _audience_resolve(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    clients = sorted({data.role_clients[r.client_id] for r in data.roles if r.client_id in data.role_clients})
+    for client_id in clients:
+        if client_id != data.client.client_id:
+            _add_audience(claims, client_id)
+
+
+def _add_audience(claims: dict[str, Any], value: str) -> None:
+    audience = claims.setdefault(AUDIENCE, [])
+    if value not in audience:
+        audience.append(value)
+
+
+def _session_note(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    note = m.config.get("user.session.note", "")
+    if data.session is None:
+        return
+    value = str(data.session.started) if note == "AUTH_TIME" else data.session.notes.get(note)
+    map_claim(claims, m.config, value)
+
+
+def _sub(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    claims["sub"] = data.user.id
+
+
+def _acr(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    claims["acr"] = data.acr
+
+
+def _origins(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    if data.origins:
+        claims["allowed-origins"] = list(data.origins)
+
+
+def _address(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    address: dict[str, str] = {}
+    for part in ("formatted", "street", "locality", "region", "postal_code", "country"):
+        values = user_attribute(data, m.config.get(f"user.attribute.{part}", part))
+        if values:
+            address["street_address" if part == "street" else part] = values[0]
+    if address:
+        claims["address"] = address
+
+
+Handler = Callable[[dict[str, Any], ProtocolMapper, MapperInput], None]
+HANDLERS: dict[str, Handler] = {
+    "oidc-usermodel-attribute-mapper": _attribute,
+    "oidc-usermodel-property-mapper": _property,
+    "oidc-hardcoded-claim-mapper": _hardcoded,
+    "oidc-full-name-mapper": _full_name,
+    "oidc-usermodel-realm-role-mapper": _realm_roles,
+    "oidc-usermodel-client-role-mapper": _client_roles,
+    "oidc-group-membership-mapper": _groups,
+    "oidc-audience-mapper": _audience,
+    "oidc-audience-resolve-mapper": _audience_resolve,
+    "oidc-usersessionmodel-note-mapper": _session_note,
+    "oidc-sub-mapper": _sub,
+    "oidc-acr-mapper": _acr,
+    "oidc-allowed-origins-mapper": _origins,
+    "oidc-address-mapper": _address,
+}

@@ -1,0 +1,100 @@
+"""Admin REST: group membership and default groups.
+
+``groups/{id}/members``; ``users/{id}/groups`` (+ ``/count``) and ``users/{id}/groups/{groupId}``
+(PUT joins, DELETE leaves); ``default-groups`` and ``default-groups/{groupId}``. view-users reads,
+manage-users changes (Keycloak's canManageGroupMembership and canManage for default groups).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.group_mapper_json import group_to_json
+from doorkeep.admin.representations import user_to_json
+from doorkeep.model import User
+from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
+from doorkeep.web.admin.groups import load_group
+
+USER_NOT_FOUND = not_found("User not found")
+
+
+async def _user(call: RealmCall, user_id: str) -> User:
+    user = await call.tx.users.get(user_id)
+    if user is None or user.realm_id != call.realm.id:
+        raise USER_NOT_FOUND
+    return user
+
+
+async def members(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        group = await load_group(call, request.path_params["id"])
+        call.require("view-users")
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        found = await call.tx.groups.members(group.id, first or 0, 100 if max_results is None else max_results)
+        return ok([user_to_json(u) for u in found])
+
+    return await run_realm(request, work, write=False)
+
+
+async def user_groups(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        user = await _user(call, request.path_params["id"])
+        call.require("view-users")
+        search = (request.query_params.get("search") or "").lower()
+        groups = [g for g in await call.tx.groups.of_user(user.id) if search in g.name.lower()]
+        if request.url.path.endswith("/count"):
+            return ok({"count": len(groups)})
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        brief = query_bool(request, "briefRepresentation", True)
+        return ok([group_to_json(g, brief=brief) for g in page(groups, first, max_results)])
+
+    return await run_realm(request, work, write=False)
+
+
+async def membership(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        user = await _user(call, request.path_params["id"])
+        call.require("manage-users")
+        group = await load_group(call, request.path_params["group"])
+        if request.method == "PUT":
+            await call.tx.groups.join(user.id, group.id)
+        else:
+            await call.tx.groups.leave(user.id, group.id)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def default_groups(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        ids = set(await call.tx.groups.default_ids(call.realm.id))
+        groups = [g for g in await call.tx.groups.realm_groups(call.realm.id) if g.id in ids]
+        return ok([group_to_json(g, brief=True) for g in groups])
+
+    return await run_realm(request, work, write=False)
+
+
+async def change_default(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        group = await load_group(call, request.path_params["group"])
+        if request.method == "PUT":
+            await call.tx.groups.add_default(call.realm.id, group.id)
+        else:
+            await call.tx.groups.remove_default(call.realm.id, group.id)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+ROUTES = [
+    Route("/{realm}/groups/{id}/members", members, methods=["GET"]),
+    Route("/{realm}/users/{id}/groups", user_groups, methods=["GET"]),
+    Route("/{realm}/users/{id}/groups/count", user_groups, methods=["GET"]),
+    Route("/{realm}/users/{id}/groups/{group}", membership, methods=["PUT", "DELETE"]),
+    Route("/{realm}/default-groups", default_groups, methods=["GET"]),
+    Route("/{realm}/default-groups/{group}", change_default, methods=["PUT", "DELETE"]),
+]

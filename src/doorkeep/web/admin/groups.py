@@ -1,0 +1,161 @@
+"""Admin REST: groups (Keycloak's GroupsResource and GroupResource).
+
+``groups`` lists the top level (or a search through the tree) and creates; ``groups/count``;
+``groups/{id}`` reads, updates and deletes; ``groups/{id}/children`` lists and creates subgroups;
+``group-by-path/{path}``. view-users (or query-groups, for listing) reads, manage-users changes.
+Members, role mappings and default groups are in ``group_members`` and ``group_roles``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin import groups as group_ops
+from doorkeep.admin.group_mapper_json import group_to_json
+from doorkeep.model import Group
+from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin.common import (
+    RealmCall,
+    created,
+    no_content,
+    not_found,
+    ok,
+    page,
+    query_bool,
+    query_int,
+    read_object,
+    run_realm,
+)
+from doorkeep.web.http import json_response
+
+GROUP_NOT_FOUND = not_found("Could not find group by id")
+
+
+async def load_group(call: RealmCall, group_id: str) -> Group:
+    group = await call.tx.groups.get(group_id)
+    if group is None or group.realm_id != call.realm.id:
+        raise GROUP_NOT_FOUND
+    return group
+
+
+def _json(group: Group, tree: dict[str | None, list[Group]], brief: bool, below: list[Any] | None = None
+          ) -> dict[str, Any]:
+    out = group_to_json(group, brief=brief, sub_count=len(tree.get(group.id, [])))
+    if below:
+        out["subGroups"] = [_json(g, tree, brief, b) for g, b in below]
+    return out
+
+
+async def list_groups(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        if not (call.can("query-groups") or call.can("view-users")):
+            call.require("query-groups")
+        q = request.query_params
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        brief = query_bool(request, "briefRepresentation", True)
+        tree = group_ops.children_of(await call.tx.groups.realm_groups(call.realm.id))
+        search = q.get("search") or None
+        top: list[tuple[Group, list[Any]]]
+        if search is None:
+            top = [(g, []) for g in tree.get(None, [])]
+        else:
+            top = group_ops.searched_tree(tree, None, search, query_bool(request, "exact", False))
+            if not query_bool(request, "populateHierarchy", True):
+                top = [(g, []) for g, _ in top]
+        return ok([_json(g, tree, brief, below) for g, below in page(top, first, max_results)])
+
+    return await run_realm(request, work, write=False)
+
+
+async def count_groups(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        if not (call.can("query-groups") or call.can("view-users")):
+            call.require("query-groups")
+        search = request.query_params.get("search") or None
+        groups = await call.tx.groups.realm_groups(call.realm.id)
+        if search is not None:
+            count = sum(1 for g in groups if group_ops.matches(g, search, False))
+        elif query_bool(request, "top", False):
+            count = sum(1 for g in groups if g.parent_id is None)
+        else:
+            count = len(groups)
+        return ok({"count": count})
+
+    return await run_realm(request, work, write=False)
+
+
+async def create_group(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-users")
+        group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, None, await read_object(request),
+                                                        new_id())
+        return created(call.url(call.realm.name, "groups", group.id)) if is_new else no_content()
+
+    return await run_realm(request, work)
+
+
+async def one_group(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        group = await load_group(call, request.path_params["id"])
+        if request.method == "GET":
+            call.require("view-users")
+            subs = [g for g in await call.tx.groups.realm_groups(call.realm.id) if g.parent_id == group.id]
+            return ok(await group_ops.full_json(call.tx, group, len(subs)))
+        call.require("manage-users")
+        if request.method == "PUT":
+            await group_ops.update(call.tx, group, await read_object(request))
+        else:
+            await call.tx.groups.delete(group)
+        return no_content()
+
+    return await run_realm(request, work, write=request.method != "GET")
+
+
+async def children(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        parent = await load_group(call, request.path_params["id"])
+        if request.method == "POST":
+            call.require("manage-users")
+            group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, parent,
+                                                            await read_object(request), new_id())
+            if not is_new:
+                return no_content()
+            body = group_to_json(group, brief=False, sub_count=0)
+            return json_response(body, status=201,
+                                 headers={"Location": call.url(call.realm.name, "groups", group.id)})
+        call.require("view-users")
+        tree = group_ops.children_of(await call.tx.groups.realm_groups(call.realm.id))
+        search, exact = request.query_params.get("search") or None, query_bool(request, "exact", False)
+        subs = [g for g in tree.get(parent.id, []) if group_ops.matches(g, search, exact)]
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        chosen = page(subs, first, 10 if max_results is None else max_results)
+        return ok([_json(g, tree, query_bool(request, "briefRepresentation", False)) for g in chosen])
+
+    return await run_realm(request, work, write=request.method == "POST")
+
+
+async def group_by_path(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("view-users")
+        path = "/" + request.path_params["path"].strip("/")
+        groups = await call.tx.groups.realm_groups(call.realm.id)
+        found = next((g for g in groups if g.path == path), None)
+        if found is None:
+            raise not_found("Group path does not exist")
+        return ok(await group_ops.full_json(call.tx, found, sum(1 for g in groups if g.parent_id == found.id)))
+
+    return await run_realm(request, work, write=False)
+
+
+ROUTES = [
+    Route("/{realm}/groups", list_groups, methods=["GET"]),
+    Route("/{realm}/groups", create_group, methods=["POST"]),
+    Route("/{realm}/groups/count", count_groups, methods=["GET"]),
+    Route("/{realm}/groups/{id}", one_group, methods=["GET", "PUT", "DELETE"]),
+    Route("/{realm}/groups/{id}/children", children, methods=["GET", "POST"]),
+    Route("/{realm}/group-by-path/{path:path}", group_by_path, methods=["GET"]),
+]

@@ -1,0 +1,152 @@
+"""Admin REST: protocol mappers of a client or a client scope (Keycloak's ProtocolMappersResource).
+
+``…/protocol-mappers/models`` lists and creates, ``…/add-models`` creates several, ``…/models/{id}``
+reads, replaces and deletes, ``…/protocol/{protocol}`` lists one protocol's. view-clients reads,
+manage-clients changes, for clients and client scopes alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
+from doorkeep.errors import AdminError
+from doorkeep.model import ProtocolMapper
+from doorkeep.oauth.mappers.types import HANDLERS
+from doorkeep.web.admin.common import (
+    RealmCall,
+    created,
+    invalid_input,
+    no_content,
+    not_found,
+    ok,
+    read_object,
+    read_objects,
+    run_realm,
+)
+from doorkeep.web.admin.scopes import load_scope
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+MODEL_NOT_FOUND = not_found("Model not found")
+DUPLICATE = "Protocol mapper exists with same name"
+PROTOCOLS = ("openid-connect", "saml")
+PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
+# Keycloak 26 mapper types Doorkeep stores and exports but does not apply to tokens.
+STORED_ONLY = frozenset({
+    "oidc-hardcoded-role-mapper", "oidc-role-name-mapper", "oidc-claims-param-token-mapper",
+    "oidc-nonce-backwards-compatible-mapper", "oidc-organization-membership-mapper", "oidc-amr-mapper",
+    "oidc-sha256-pairwise-sub-mapper", "oidc-session-state-mapper",
+})
+
+
+async def _owner(call: RealmCall, request: Request, of_scope: bool) -> tuple[str, tuple[ProtocolMapper, ...]]:
+    """The client's or client scope's id and its current mappers (404/403 as the owner's own routes)."""
+    owner_id = request.path_params["id"]
+    if of_scope:
+        scope = await load_scope(call, owner_id)
+        return scope.id, scope.protocol_mappers
+    client = await call.client(owner_id)
+    return client.id, client.protocol_mappers
+
+
+def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
+    """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise)."""
+    if mapper.protocol not in PROTOCOLS:
+        raise invalid_input(f"Unknown protocol '{mapper.protocol}'")
+    if mapper.mapper not in HANDLERS and mapper.mapper not in STORED_ONLY and not mapper.mapper.startswith("saml-"):
+        raise PROVIDER_NOT_FOUND
+    return mapper
+
+
+def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
+    """A mapper from the body; a new one always gets a fresh id."""
+    from doorkeep.admin.representations import RepresentationError
+
+    if isinstance(rep, dict) and not keep_id:
+        rep = {k: v for k, v in rep.items() if k != "id"}
+    try:
+        return _valid(mapper_from_json(rep))
+    except RepresentationError as exc:
+        raise invalid_input(str(exc)) from None
+
+
+async def _add(call: RealmCall, owner_id: str, mappers: tuple[ProtocolMapper, ...], new: ProtocolMapper,
+               of_scope: bool) -> None:
+    if any(m.name == new.name and m.protocol == new.protocol for m in mappers):
+        raise AdminError(409, DUPLICATE)
+    if await call.tx.mappers.get(new.id) is not None:
+        raise AdminError(409, DUPLICATE)
+    await call.tx.mappers.add(call.realm.id, owner_id, new, client=not of_scope)
+
+
+def routes_for(base: str, of_scope: bool) -> list[Route]:
+    async def listing(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            _, mappers = await _owner(call, request, of_scope)
+            call.require("view-clients")
+            wanted = request.path_params.get("protocol")
+            return ok([mapper_to_json(m) for m in mappers if wanted is None or m.protocol == wanted])
+
+        return await run_realm(request, work, write=False)
+
+    async def create(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            owner_id, mappers = await _owner(call, request, of_scope)
+            call.require("manage-clients")
+            new = _parse(await read_object(request))
+            await _add(call, owner_id, mappers, new, of_scope)
+            kind = "client-scopes" if of_scope else "clients"
+            return created(call.url(call.realm.name, kind, owner_id, "protocol-mappers", "models", new.id))
+
+        return await run_realm(request, work)
+
+    async def add_models(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            owner_id, mappers = await _owner(call, request, of_scope)
+            call.require("manage-clients")
+            for rep in await read_objects(request) or []:
+                new = _parse(rep)
+                await _add(call, owner_id, mappers, new, of_scope)
+                mappers = (*mappers, new)
+            return no_content()
+
+        return await run_realm(request, work)
+
+    async def one(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            _, mappers = await _owner(call, request, of_scope)
+            call.require("view-clients" if request.method == "GET" else "manage-clients")
+            found = next((m for m in mappers if m.id == request.path_params["mid"]), None)
+            if found is None:
+                raise MODEL_NOT_FOUND
+            if request.method == "GET":
+                return ok(mapper_to_json(found))
+            if request.method == "DELETE":
+                await call.tx.mappers.delete(call.realm.id, found.id)
+                return no_content()
+            rep = await read_object(request)
+            # Keycloak's updateMapper changes the config (and name) only; the type and protocol stay.
+            merged = {**mapper_to_json(found), **{k: v for k, v in rep.items() if k in ("name", "config")}}
+            changed = _parse({**merged, "id": found.id}, keep_id=True)
+            if any(m.name == changed.name and m.id != found.id for m in mappers):
+                raise AdminError(409, DUPLICATE)
+            await call.tx.mappers.update(call.realm.id, changed)
+            return no_content()
+
+        return await run_realm(request, work, write=request.method != "GET")
+
+    path = base + "/{id}/protocol-mappers"
+    return [
+        Route(path + "/models", listing, methods=["GET"]),
+        Route(path + "/models", create, methods=["POST"]),
+        Route(path + "/add-models", add_models, methods=["POST"]),
+        Route(path + "/models/{mid}", one, methods=["GET", "PUT", "DELETE"]),
+        Route(path + "/protocol/{protocol}", listing, methods=["GET"]),
+    ]
+
+
+ROUTES = [*routes_for("/{realm}/clients", False), *routes_for("/{realm}/client-scopes", True)]

@@ -1,0 +1,80 @@
+"""Keycloak's claim mapping rules (OIDCAttributeMapperHelper), applied without a server."""
+
+from __future__ import annotations
+
+from doorkeep.model import Client, Group, ProtocolMapper, Role, User
+from doorkeep.oauth.mappers import claims as m
+from doorkeep.oauth.mappers.defaults import builtin_mappers
+
+
+def _input(**user: object) -> m.MapperInput:
+    parent = Group(id="p", realm_id="r", name="org", path="/org", attributes={"site": ["paris"], "tier": ["a"]})
+    child = Group(id="c", realm_id="r", name="team", parent_id="p", path="/org/team", attributes={"tier": ["b"]})
+    return m.MapperInput(
+        client=Client(id="cid", realm_id="r", client_id="app"),
+        user=User(id="u", realm_id="r", username="ann", first_name="Ann", email_verified=True,
+                  attributes={"tier": ["own"]}, **user),  # type: ignore[arg-type]
+        session=None, roles=[Role(id="1", realm_id="r", name="reader", client_id="api-uuid")],
+        role_clients={"api-uuid": "api"}, groups=(child,), ancestors={"p": parent})
+
+
+def _mapper(kind: str, **config: str) -> ProtocolMapper:
+    return ProtocolMapper(id=kind, name=kind, mapper=kind, config=config)
+
+
+def test_dotted_claim_names_nest_and_escaped_dots_stay_in_the_name() -> None:
+    claims: dict[str, object] = {}
+    m.map_claim(claims, {"claim.name": "a.b.c"}, "x")
+    m.map_claim(claims, {"claim.name": "a.b.d"}, "y")
+    m.map_claim(claims, {"claim.name": r"k\.v"}, "z")
+    assert claims == {"a": {"b": {"c": "x", "d": "y"}}, "k.v": "z"}
+
+
+def test_json_types_convert_and_a_value_that_does_not_convert_is_kept() -> None:
+    assert m.map_value({"jsonType.label": "long"}, "42") == 42
+    assert m.map_value({"jsonType.label": "boolean"}, "TRUE") is True
+    assert m.map_value({"jsonType.label": "int"}, "forty") == "forty"
+    assert m.map_value({"jsonType.label": "JSON"}, '{"a": [1]}') == {"a": [1]}
+    assert m.map_value({}, []) is None
+    assert m.map_value({"multivalued": "true"}, ["a", "b"]) == ["a", "b"]
+    assert m.map_value({}, ["a", "b"]) == "a"
+
+
+def test_multivalued_claims_merge_into_an_existing_list() -> None:
+    claims: dict[str, object] = {"roles": ["a"]}
+    m.map_claim(claims, {"claim.name": "roles", "multivalued": "true"}, ["a", "b"])
+    assert claims == {"roles": ["a", "b"]}
+
+
+def test_user_attributes_fall_back_to_groups_and_their_parents_or_aggregate_them() -> None:
+    data = _input()
+    assert m.user_attribute(data, "site") == ["paris"]
+    assert m.user_attribute(data, "tier") == ["own"]
+    assert m.user_attribute(data, "tier", aggregate=True) == ["own", "b"]
+    assert m.user_attribute(data, "firstName") == ["Ann"]
+
+
+def test_userinfo_follows_the_id_token_flag_and_introspection_the_access_token_flag_when_unset() -> None:
+    hard = _mapper("oidc-hardcoded-claim-mapper", **{"claim.name": "x", "claim.value": "1", "id.token.claim": "true"})
+    data = _input()
+    assert m.apply([hard], data, m.USERINFO) == {"x": "1"}
+    assert m.apply([hard], data, m.ACCESS) == {}
+    acr = _mapper("oidc-acr-mapper", **{"userinfo.token.claim": "true"})
+    assert m.apply([acr], data, m.USERINFO) == {}  # Keycloak's acr mapper never feeds userinfo
+
+
+def test_keycloaks_default_scopes_produce_the_standard_claims() -> None:
+    mappers = [*builtin_mappers("profile"), *builtin_mappers("email"), *builtin_mappers("roles")]
+    out = m.apply(mappers, _input(last_name="Lee", email="ann@example.com"), m.ACCESS)
+    assert out == {"name": "Ann Lee", "given_name": "Ann", "family_name": "Lee", "preferred_username": "ann",
+                   "email": "ann@example.com", "email_verified": True,
+                   "resource_access": {"api": {"roles": ["reader"]}}, "aud": ["api"]}
+
+
+def test_group_membership_gives_full_paths_or_names() -> None:
+    data = _input()
+    assert m.apply([_mapper("oidc-group-membership-mapper", **{"claim.name": "g", "access.token.claim": "true"})],
+                   data, m.ACCESS) == {"g": ["/org/team"]}
+    short = _mapper("oidc-group-membership-mapper", **{"claim.name": "g", "full.path": "false",
+                                                       "access.token.claim": "true"})
+    assert m.apply([short], data, m.ACCESS) == {"g": ["team"]}
