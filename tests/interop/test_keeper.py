@@ -1,0 +1,201 @@
+"""doorkeep-keeper against a real Doorkeep (demo realm: rotation on, max reuse 0): races, crashes, lost answers."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from doorkeep_keeper import ConsentRequired, FileStore, Keeper, RefreshAnswerLost, ServerUnavailable, TokenKey
+
+from interop.server import DEMO_REALM, DoorkeepProcess, StartServer
+from keeper_support import lossy_proxy
+
+pytestmark = pytest.mark.interop
+WORKER = Path(__file__).parents[1] / "keeper_worker.py"
+CLIENT, SECRET = "offline-access-portal", "password"
+TOKEN = "/realms/demo/protocol/openid-connect/token"
+
+
+@pytest.fixture
+def server(start_server: StartServer) -> DoorkeepProcess:
+    return start_server(import_realms=[DEMO_REALM])
+
+
+def issuer(server: DoorkeepProcess) -> str:
+    return f"{server.base_url}/realms/demo"
+
+
+def offline_login(server: DoorkeepProcess) -> dict[str, object]:
+    """user1 grants offline access (password grant with scope offline_access)."""
+    response = httpx.post(server.base_url + TOKEN, data={
+        "grant_type": "password", "client_id": CLIENT, "client_secret": SECRET, "username": "user1",
+        "password": "password", "scope": "openid offline_access"})
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def works(server: DoorkeepProcess, access_token: str) -> bool:
+    """Doorkeep accepts this access token (userinfo answers 200)."""
+    response = httpx.get(f"{issuer(server)}/protocol/openid-connect/userinfo",
+                         headers={"Authorization": f"Bearer {access_token}"})
+    return response.status_code == 200
+
+
+def refresh_directly(server: DoorkeepProcess, token: str) -> httpx.Response:
+    return httpx.post(server.base_url + TOKEN, data={
+        "grant_type": "refresh_token", "client_id": CLIENT, "client_secret": SECRET, "refresh_token": token})
+
+
+@pytest.fixture
+def key(server: DoorkeepProcess) -> TokenKey:
+    return TokenKey(issuer(server), CLIENT, "user1")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FileStore:
+    return FileStore(tmp_path / "tokens")
+
+
+def keeper_for(store: FileStore, base_url: str, **options: object) -> Keeper:
+    return Keeper(store, token_endpoint=base_url + TOKEN, client_id=CLIENT, client_secret=SECRET,
+                  retry_delays=(0.05, 0.1), **options)  # type: ignore[arg-type]
+
+
+def stored_without_access_token(keeper: Keeper, key: TokenKey, body: dict[str, object]) -> None:
+    """Keep the offline token only, so the next access_token() must refresh."""
+    keeper.keep(key, {k: v for k, v in body.items() if k != "access_token"})
+
+
+@pytest.fixture
+def keeper(store: FileStore, server: DoorkeepProcess) -> Iterator[Keeper]:
+    with keeper_for(store, server.base_url) as keeper:
+        yield keeper
+
+
+def test_a_refresh_stores_the_rotated_offline_token_before_handing_out_the_access_token(
+    server: DoorkeepProcess, keeper: Keeper, key: TokenKey,
+) -> None:
+    body = offline_login(server)
+    stored_without_access_token(keeper, key, body)
+    access = keeper.access_token(key)
+    held = keeper.holding(key)
+    assert held is not None and works(server, access)
+    assert held.refresh_token != body["refresh_token"] and held.refresh_count == 1 and held.refreshing_since is None
+    assert keeper.access_token(key) == access  # still valid: no second refresh
+    assert refresh_directly(server, str(body["refresh_token"])).json()["error"] == "invalid_grant"  # rotated away
+
+
+def test_a_revoked_grant_raises_consent_required_and_forgets_the_token(
+    server: DoorkeepProcess, keeper: Keeper, key: TokenKey,
+) -> None:
+    body = offline_login(server)
+    stored_without_access_token(keeper, key, body)
+    logout = httpx.post(f"{issuer(server)}/protocol/openid-connect/logout", data={
+        "client_id": CLIENT, "client_secret": SECRET, "refresh_token": body["refresh_token"]})
+    assert logout.status_code == 204
+    with pytest.raises(ConsentRequired) as raised:
+        keeper.access_token(key)
+    assert not isinstance(raised.value, RefreshAnswerLost) and raised.value.error == "invalid_grant"
+    assert keeper.holding(key) is None
+
+
+def test_an_unreachable_server_is_transient_and_keeps_the_token(
+    server: DoorkeepProcess, store: FileStore, key: TokenKey,
+) -> None:
+    body = offline_login(server)
+    server.stop()
+    with keeper_for(store, server.base_url, retry_window=1.0) as keeper:
+        stored_without_access_token(keeper, key, body)
+        with pytest.raises(ServerUnavailable):
+            keeper.access_token(key)
+        held = keeper.holding(key)
+        assert held is not None and held.refresh_token == body["refresh_token"]
+        server.start()
+        assert works(server, keeper.access_token(key))  # the connection was refused: nothing was sent
+
+
+def test_a_lost_refresh_answer_is_retried_and_without_a_grace_window_ends_in_consent_required(
+    server: DoorkeepProcess, store: FileStore, key: TokenKey,
+) -> None:
+    body = offline_login(server)
+    with lossy_proxy(server.base_url) as (url, proxy), keeper_for(store, url) as keeper:
+        stored_without_access_token(keeper, key, body)
+        proxy.drop_next_answers = 1
+        with pytest.raises(RefreshAnswerLost):
+            keeper.access_token(key)
+    # Doorkeep rotated the token (200), the answer was dropped, the retry with the same token was reuse (400).
+    assert proxy.answers_from_server == [200, 400]
+    assert keeper.holding(key) is None
+
+
+def test_a_lost_refresh_answer_is_recovered_by_the_retry_inside_a_server_grace_window(
+    server: DoorkeepProcess, store: FileStore, key: TokenKey,
+) -> None:
+    body = offline_login(server)
+    with lossy_proxy(server.base_url) as (url, proxy), keeper_for(store, url) as keeper:
+        proxy.grace = True  # the proxy answers a retried token with the answer already given, as a grace window will
+        stored_without_access_token(keeper, key, body)
+        proxy.drop_next_answers = 1
+        access = keeper.access_token(key)
+    held = keeper.holding(key)
+    assert proxy.answers_from_server == [200] and proxy.replayed == 1
+    assert works(server, access) and held is not None and held.refresh_count == 1
+    assert refresh_directly(server, held.refresh_token).status_code == 200  # the stored successor is alive
+
+
+def run_worker(store: FileStore, endpoint: str, key: TokenKey, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, str(WORKER), str(store.directory), endpoint, key.issuer, key.subject,
+                             *extra], stdout=subprocess.PIPE, text=True)
+
+
+def test_two_processes_racing_on_one_token_refresh_once_and_both_get_a_valid_access_token(
+    server: DoorkeepProcess, store: FileStore, key: TokenKey, keeper: Keeper, tmp_path: Path,
+) -> None:
+    stored_without_access_token(keeper, key, offline_login(server))
+    go = tmp_path / "go"
+    with lossy_proxy(server.base_url) as (url, proxy):
+        proxy.delay = 0.5  # a slow token endpoint: without the lock both would refresh and one would be reuse
+        workers = [run_worker(store, url + TOKEN, key, "--go", str(go)) for _ in range(2)]
+        go.touch()
+        results = [json.loads(worker.communicate(timeout=60)[0]) for worker in workers]
+    assert proxy.token_requests == 1
+    assert all("access_token" in result for result in results), results
+    assert all(works(server, result["access_token"]) for result in results)
+
+
+def test_a_process_killed_between_receiving_and_storing_a_token_leaves_the_old_one_marked(
+    server: DoorkeepProcess, store: FileStore, key: TokenKey, keeper: Keeper,
+) -> None:
+    body = offline_login(server)
+    stored_without_access_token(keeper, key, body)
+    worker = run_worker(store, server.base_url + TOKEN, key, "--die-before-store")
+    worker.communicate(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+    held = keeper.holding(key)  # what is kept: the previous token, whole, marked as "a refresh was in flight"
+    assert held is not None and held.refresh_token == body["refresh_token"] and held.refreshing_since is not None
+    with pytest.raises(RefreshAnswerLost):  # documented recovery without a grace window: log in again
+        keeper.access_token(key)
+    stored_without_access_token(keeper, key, offline_login(server))
+    assert works(server, keeper.access_token(key))
+
+
+def test_a_process_killed_before_storing_recovers_its_successor_inside_a_server_grace_window(
+    server: DoorkeepProcess, store: FileStore, key: TokenKey, keeper: Keeper,
+) -> None:
+    stored_without_access_token(keeper, key, offline_login(server))
+    with lossy_proxy(server.base_url) as (url, proxy):
+        proxy.grace = True
+        worker = run_worker(store, url + TOKEN, key, "--die-before-store")
+        worker.communicate(timeout=60)
+        with keeper_for(store, url) as recovering:
+            access = recovering.access_token(key)
+    assert worker.returncode == -signal.SIGKILL and proxy.replayed == 1
+    held = keeper.holding(key)
+    assert works(server, access) and held is not None and held.refreshing_since is None
