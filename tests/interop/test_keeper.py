@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from doorkeep_keeper import ConsentRequired, FileStore, Keeper, RefreshAnswerLost, ServerUnavailable, TokenKey
 
+from doorkeep_keeper import ConsentRequired, FileStore, Keeper, RefreshAnswerLost, ServerUnavailable, TokenKey
 from interop.server import DEMO_REALM, DoorkeepProcess, StartServer
 from keeper_support import lossy_proxy
 
