@@ -5,11 +5,12 @@
 #               wire suite again on a throwaway PostgreSQL
 #   make lint   ruff + mypy only
 #   make bench  run the benchmarks
+#   make demo   the offline-access demo: Doorkeep, the portal and its backup service on 127.0.0.1
 
 VENV := .venv
 BIN  := $(VENV)/bin
 
-.PHONY: venv node run test lint bench
+.PHONY: venv node run test lint bench demo
 
 # Internal: (re)install the project into .venv only when pyproject.toml changed.
 venv: $(VENV)/.stamp
@@ -45,6 +46,9 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 lint: venv
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+demo: venv
+	$(BIN)/python examples/offline-access-portal/run_demo.py
 
 bench: venv
 	$(BIN)/python bench/run.py

@@ -24,7 +24,8 @@ class Outcome:
 
 async def run_backup(keeper: Keeper, key: TokenKey, http: httpx.AsyncClient, backup_url: str) -> Outcome:
     try:
-        access = await run_in_threadpool(keeper.access_token, key)  # blocking: file lock and sync HTTP
+        # fresh: prove the grant is alive now (a revoked grant fails at once); blocking: file lock, sync HTTP
+        access = await run_in_threadpool(lambda: keeper.access_token(key, fresh=True))
     except ConsentRequired:
         return Outcome(False, REVOKED)
     except ServerUnavailable:

@@ -77,14 +77,18 @@ class Keeper:
         with exclusive(self.store.lock_path(key)):
             self.store.delete(key)
 
-    def access_token(self, key: TokenKey) -> str:
-        """A valid access token: the stored one if it lives ``min_validity`` more seconds, else a refreshed one."""
+    def access_token(self, key: TokenKey, *, fresh: bool = False) -> str:
+        """A valid access token: the stored one if it lives ``min_validity`` more seconds, else a refreshed one.
+
+        ``fresh=True`` always refreshes: a job that must know the grant is still alive (not revoked) before
+        it acts, since an access token already issued stays valid until it expires.
+        """
         with exclusive(self.store.lock_path(key)):
             grant = self.store.load(key)
             if grant is None:
                 raise ConsentRequired("no offline token is stored: the user must log in with offline access")
             now = int(self.clock())
-            if grant.access_token and grant.access_expires_at - self.min_validity > now:
+            if not fresh and grant.access_token and grant.access_expires_at - self.min_validity > now:
                 return grant.access_token
             if grant.refresh_expires_at is not None and grant.refresh_expires_at <= now:
                 self.store.delete(key)
