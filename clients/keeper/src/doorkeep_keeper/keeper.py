@@ -102,10 +102,10 @@ class Keeper:
                 if not answer_lost:  # a definite answer: the token was not consumed
                     self.store.save(dataclasses.replace(grant, refreshing_since=None))
                 raise
-            fresh = grant.after_refresh(body, int(self.clock()))
-            self.store.save(fresh)  # persisted before the access token leaves this function
-            assert fresh.access_token is not None
-            return fresh.access_token
+            renewed = grant.after_refresh(body, int(self.clock()))
+            self.store.save(renewed)  # persisted before the access token leaves this function
+            assert renewed.access_token is not None
+            return renewed.access_token
 
     def _refresh(self, key: TokenKey, token: str, answer_lost: bool) -> dict[str, Any]:
         data = {"grant_type": "refresh_token", "refresh_token": token, "client_id": self.client_id}
