@@ -13,6 +13,7 @@ import contextlib
 import datetime
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import httpx
 from starlette.applications import Starlette
@@ -84,8 +85,8 @@ async def callback(request: Request) -> Response:
 
 async def backup(request: Request) -> Response:
     session = request.app.state.sessions.of(request)
-    form = await request.form()
-    if not session.csrf_ok(form.get("csrf")):
+    form = parse_qs((await request.body()).decode(errors="replace"))  # Starlette's form() needs python-multipart
+    if not session.csrf_ok(form.get("csrf", [""])[0]):
         return _page(request, session, Outcome(False, "The form expired; please try again."), 403)
     key = _key(request, session)
     if key is None:
