@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import http.server
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import httpx
 
+from doorkeep_keeper import FileStore, Keeper, TokenKey
+from interop.server import DoorkeepProcess
+
 TOKEN_PATH = "/protocol/openid-connect/token"
+TOKEN = "/realms/demo" + TOKEN_PATH
+CLIENT, SECRET = "offline-access-portal", "password"
+WORKER = Path(__file__).parent / "keeper_worker.py"
 
 
 @dataclass
@@ -101,3 +110,44 @@ def lossy_proxy(upstream: str) -> Iterator[tuple[str, ProxyState]]:
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+def issuer(server: DoorkeepProcess) -> str:
+    return f"{server.base_url}/realms/demo"
+
+
+def offline_login(server: DoorkeepProcess) -> dict[str, object]:
+    """user1 grants offline access (password grant with scope offline_access)."""
+    response = httpx.post(server.base_url + TOKEN, data={
+        "grant_type": "password", "client_id": CLIENT, "client_secret": SECRET, "username": "user1",
+        "password": "password", "scope": "openid offline_access"})
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def works(server: DoorkeepProcess, access_token: str) -> bool:
+    """Doorkeep accepts this access token (userinfo answers 200)."""
+    response = httpx.get(f"{issuer(server)}/protocol/openid-connect/userinfo",
+                         headers={"Authorization": f"Bearer {access_token}"})
+    return response.status_code == 200
+
+
+def refresh_directly(server: DoorkeepProcess, token: str) -> httpx.Response:
+    return httpx.post(server.base_url + TOKEN, data={
+        "grant_type": "refresh_token", "client_id": CLIENT, "client_secret": SECRET, "refresh_token": token})
+
+
+def keeper_for(store: FileStore, base_url: str, **options: object) -> Keeper:
+    return Keeper(store, token_endpoint=base_url + TOKEN, client_id=CLIENT, client_secret=SECRET,
+                  retry_delays=(0.05, 0.1), **options)  # type: ignore[arg-type]
+
+
+def stored_without_access_token(keeper: Keeper, key: TokenKey, body: dict[str, object]) -> None:
+    """Keep the offline token only, so the next access_token() must refresh."""
+    keeper.keep(key, {k: v for k, v in body.items() if k != "access_token"})
+
+
+def run_worker(store: FileStore, endpoint: str, key: TokenKey, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, str(WORKER), str(store.directory), endpoint, key.issuer, key.subject,
+                             *extra], stdout=subprocess.PIPE, text=True)

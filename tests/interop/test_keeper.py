@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,43 +12,26 @@ import pytest
 
 from doorkeep_keeper import ConsentRequired, FileStore, Keeper, RefreshAnswerLost, ServerUnavailable, TokenKey
 from interop.server import DEMO_REALM, DoorkeepProcess, StartServer
-from keeper_support import lossy_proxy
+from keeper_support import (
+    CLIENT,
+    SECRET,
+    TOKEN,
+    issuer,
+    keeper_for,
+    lossy_proxy,
+    offline_login,
+    refresh_directly,
+    run_worker,
+    stored_without_access_token,
+    works,
+)
 
 pytestmark = pytest.mark.interop
-WORKER = Path(__file__).parents[1] / "keeper_worker.py"
-CLIENT, SECRET = "offline-access-portal", "password"
-TOKEN = "/realms/demo/protocol/openid-connect/token"
 
 
 @pytest.fixture
 def server(start_server: StartServer) -> DoorkeepProcess:
     return start_server(import_realms=[DEMO_REALM])
-
-
-def issuer(server: DoorkeepProcess) -> str:
-    return f"{server.base_url}/realms/demo"
-
-
-def offline_login(server: DoorkeepProcess) -> dict[str, object]:
-    """user1 grants offline access (password grant with scope offline_access)."""
-    response = httpx.post(server.base_url + TOKEN, data={
-        "grant_type": "password", "client_id": CLIENT, "client_secret": SECRET, "username": "user1",
-        "password": "password", "scope": "openid offline_access"})
-    assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
-    return body
-
-
-def works(server: DoorkeepProcess, access_token: str) -> bool:
-    """Doorkeep accepts this access token (userinfo answers 200)."""
-    response = httpx.get(f"{issuer(server)}/protocol/openid-connect/userinfo",
-                         headers={"Authorization": f"Bearer {access_token}"})
-    return response.status_code == 200
-
-
-def refresh_directly(server: DoorkeepProcess, token: str) -> httpx.Response:
-    return httpx.post(server.base_url + TOKEN, data={
-        "grant_type": "refresh_token", "client_id": CLIENT, "client_secret": SECRET, "refresh_token": token})
 
 
 @pytest.fixture
@@ -61,16 +42,6 @@ def key(server: DoorkeepProcess) -> TokenKey:
 @pytest.fixture
 def store(tmp_path: Path) -> FileStore:
     return FileStore(tmp_path / "tokens")
-
-
-def keeper_for(store: FileStore, base_url: str, **options: object) -> Keeper:
-    return Keeper(store, token_endpoint=base_url + TOKEN, client_id=CLIENT, client_secret=SECRET,
-                  retry_delays=(0.05, 0.1), **options)  # type: ignore[arg-type]
-
-
-def stored_without_access_token(keeper: Keeper, key: TokenKey, body: dict[str, object]) -> None:
-    """Keep the offline token only, so the next access_token() must refresh."""
-    keeper.keep(key, {k: v for k, v in body.items() if k != "access_token"})
 
 
 @pytest.fixture
@@ -148,11 +119,6 @@ def test_a_lost_refresh_answer_is_recovered_by_the_retry_inside_a_server_grace_w
     assert proxy.answers_from_server == [200] and proxy.replayed == 1
     assert works(server, access) and held is not None and held.refresh_count == 1
     assert refresh_directly(server, held.refresh_token).status_code == 200  # the stored successor is alive
-
-
-def run_worker(store: FileStore, endpoint: str, key: TokenKey, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(WORKER), str(store.directory), endpoint, key.issuer, key.subject,
-                             *extra], stdout=subprocess.PIPE, text=True)
 
 
 def test_two_processes_racing_on_one_token_refresh_once_and_both_get_a_valid_access_token(
