@@ -31,7 +31,7 @@ run: venv
 test:
 	bash scripts/ensure-system-deps.sh
 	@$(MAKE) --no-print-directory venv node
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests clients examples
 	$(BIN)/mypy
 	$(BIN)/pytest --cov=doorkeep --cov-report=term:skip-covered
 	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest tests/wire -q -p no:cacheprovider
@@ -44,7 +44,7 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	touch $@
 
 lint: venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests clients examples
 	$(BIN)/mypy
 
 demo: venv

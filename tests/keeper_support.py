@@ -10,6 +10,7 @@ a server-side refresh grace window (issue #13 item 1) will do.
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import subprocess
 import sys
@@ -29,6 +30,7 @@ TOKEN_PATH = "/protocol/openid-connect/token"
 TOKEN = "/realms/demo" + TOKEN_PATH
 CLIENT, SECRET = "offline-access-portal", "password"
 WORKER = Path(__file__).parent / "keeper_worker.py"
+KEEPER_SRC = Path(__file__).parents[1] / "clients" / "keeper" / "src"
 
 
 @dataclass
@@ -148,6 +150,11 @@ def stored_without_access_token(keeper: Keeper, key: TokenKey, body: dict[str, o
     keeper.keep(key, {k: v for k, v in body.items() if k != "access_token"})
 
 
+def keeper_env() -> dict[str, str]:
+    """The environment of a child process that imports doorkeep_keeper from this checkout (not installed)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(KEEPER_SRC), os.environ.get("PYTHONPATH"))))}
+
+
 def run_worker(store: FileStore, endpoint: str, key: TokenKey, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, str(WORKER), str(store.directory), endpoint, key.issuer, key.subject,
-                             *extra], stdout=subprocess.PIPE, text=True)
+                             *extra], stdout=subprocess.PIPE, text=True, env=keeper_env())

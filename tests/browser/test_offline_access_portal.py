@@ -6,6 +6,7 @@ with the same commands as ``make demo``. Screenshots go to ``test-output/offline
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +76,14 @@ def run_backup(page: Page) -> str:
     return page.inner_text("#outcome")
 
 
+def assert_no_token_shown(page: Page, store: Path) -> None:
+    """The page and the portal's cookies carry none of the tokens the portal holds."""
+    [record] = [json.loads(p.read_text()) for p in store.glob("*.json")]
+    shown = page.content() + json.dumps(page.context.cookies())
+    for token in (record["refresh_token"], record["access_token"]):
+        assert token and token not in shown and token.split(".")[1] not in shown
+
+
 def revoke_in_account_rest(doorkeep: DoorkeepProcess) -> None:
     """The user removes the portal's access with their own token (Account REST, as the Account Console does)."""
     realm = f"{doorkeep.base_url}/realms/demo"
@@ -87,7 +96,7 @@ def revoke_in_account_rest(doorkeep: DoorkeepProcess) -> None:
 
 
 def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_access_is_revoked(
-    page: Page, portal: str, doorkeep: DoorkeepProcess,
+    page: Page, portal: str, doorkeep: DoorkeepProcess, tmp_path: Path,
 ) -> None:
     page.goto(portal + "/")
     shot(page, "01-portal")
@@ -103,6 +112,7 @@ def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_acc
     assert "an offline token (no expiry)" in page.inner_text("#held")
     assert "offline_access" in page.inner_text("#scopes").split()
     shot(page, "03-holding-offline-access")
+    assert_no_token_shown(page, tmp_path / "tokens")
 
     page.get_by_role("link", name="Log out of Doorkeep").click()
     page.wait_for_selector("#logged-out")
@@ -111,6 +121,7 @@ def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_acc
     assert first == "Backup #1 of user1 done.", first
     assert page.inner_text("#refresh-count").startswith("1 time")
     shot(page, "05-backup-after-logout")
+    assert_no_token_shown(page, tmp_path / "tokens")
 
     doorkeep.stop()
     doorkeep.start()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from doorkeep_keeper import FileStore, SqliteStore, StoredGrant, TokenKey
 from doorkeep_keeper.locking import exclusive
+from keeper_support import keeper_env
 
 KEY = TokenKey("http://127.0.0.1:8080/realms/demo", "offline-access-portal", "user1")
 
@@ -80,7 +81,7 @@ KILLED_BEFORE_RENAME = textwrap.dedent("""
 def test_a_writer_killed_before_the_rename_leaves_the_previous_record_and_the_next_save_cleans_up(tmp_path: Path) -> None:
     store = FileStore(tmp_path)
     store.save(grant("old"))
-    writer = subprocess.run([sys.executable, "-c", KILLED_BEFORE_RENAME, str(tmp_path)], check=False)
+    writer = subprocess.run([sys.executable, "-c", KILLED_BEFORE_RENAME, str(tmp_path)], check=False, env=keeper_env())
     assert writer.returncode == -signal.SIGKILL
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) == 1 and mode(leftovers[0]) == 0o600
