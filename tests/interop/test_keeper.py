@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 import signal
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
-from doorkeep_keeper import ConsentRequired, FileStore, Keeper, RefreshAnswerLost, ServerUnavailable, TokenKey
+from doorkeep_keeper import (
+    ConsentRequired,
+    FileStore,
+    Keeper,
+    RefreshAnswerLost,
+    ServerUnavailable,
+    SqliteStore,
+    TokenKey,
+)
 from interop.server import DEMO_REALM, DoorkeepProcess, StartServer
 from keeper_support import (
     CLIENT,
@@ -165,3 +174,18 @@ def test_a_process_killed_before_storing_recovers_its_successor_inside_a_server_
     assert worker.returncode == -signal.SIGKILL and proxy.replayed == 1
     held = keeper.holding(key)
     assert works(server, access) and held is not None and held.refreshing_since is None
+
+
+def test_threads_of_one_process_sharing_a_sqlite_store_refresh_once(server: DoorkeepProcess, tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "keeper.db")
+    key = TokenKey(issuer(server), CLIENT, "user1")
+    with lossy_proxy(server.base_url) as (url, proxy):
+        proxy.delay = 0.5
+        keepers = [Keeper(store, token_endpoint=url + TOKEN, client_id=CLIENT, client_secret=SECRET)
+                   for _ in range(3)]  # separate Keeper objects: the lock is per process, not per object
+        stored_without_access_token(keepers[0], key, offline_login(server))
+        with ThreadPoolExecutor(3) as pool:
+            tokens = list(pool.map(lambda keeper: keeper.access_token(key), keepers))
+        for keeper in keepers:
+            keeper.close()
+    assert proxy.token_requests == 1 and len(set(tokens)) == 1 and works(server, tokens[0])
