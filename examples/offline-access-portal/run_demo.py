@@ -44,6 +44,7 @@ def main(doorkeep_port: int, portal_port: int, backup_port: int, data_dir: Path)
         click.echo(f"Backup service  {backup}")
         click.echo(f"Open            http://127.0.0.1:{portal_port}/   (Ctrl-C stops all three; log: {log.name})")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         click.echo("a process of the demo exited; stopping the others (see the log)", err=True)
