@@ -138,3 +138,25 @@ def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_acc
 
     page.get_by_role("link", name="Log in with offline access").first.click()
     page.wait_for_selector("#username")  # the Doorkeep SSO session really ended at the logout
+
+
+def test_stop_backups_revokes_the_portals_offline_access_after_a_confirmation(
+    page: Page, portal: str, doorkeep: DoorkeepProcess, tmp_path: Path,
+) -> None:
+    page.goto(portal + "/")
+    page.get_by_role("link", name="Log in with offline access").click()
+    page.fill("#username", "user1")
+    page.fill("#password", "password")
+    page.click("#kc-login")
+    page.wait_for_selector("#held")
+    [record] = [json.loads(p.read_text()) for p in (tmp_path / "tokens").glob("*.json")]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Stop backups (revoke offline access)").click()
+    page.wait_for_selector("#outcome")
+    assert page.inner_text("#outcome") == "Backups stopped: the portal revoked its offline access and forgot the token."
+    assert page.inner_text("#held") == "The portal holds no offline token for you."
+    refused = httpx.post(f"{doorkeep.base_url}/realms/demo/protocol/openid-connect/token", data={
+        "grant_type": "refresh_token", "client_id": "offline-access-portal", "client_secret": "password",
+        "refresh_token": record["refresh_token"]})
+    assert refused.json()["error"] == "invalid_grant"
+    shot(page, "07-backups-stopped")

@@ -189,3 +189,13 @@ def test_threads_of_one_process_sharing_a_sqlite_store_refresh_once(server: Door
         for keeper in keepers:
             keeper.close()
     assert proxy.token_requests == 1 and len(set(tokens)) == 1 and works(server, tokens[0])
+
+
+def test_revoke_ends_the_offline_grant_at_the_server_and_drops_the_record(
+    server: DoorkeepProcess, keeper: Keeper, key: TokenKey,
+) -> None:
+    keeper.keep(key, offline_login(server))
+    held = keeper.holding(key)
+    assert held is not None and keeper.revoke(key) is True
+    assert keeper.holding(key) is None and keeper.revoke(key) is False
+    assert refresh_directly(server, held.refresh_token).json()["error"] == "invalid_grant"

@@ -4,6 +4,7 @@
     GET  /login       "Log in with offline access": to Doorkeep with scope=offline_access, PKCE, state, nonce
     GET  /callback    the code comes back; the offline token goes into doorkeep-keeper's store
     POST /backup      "Run backup now" (CSRF-protected): works after you have logged out of Doorkeep
+    POST /stop        "Stop backups" (CSRF-protected): revokes the offline token at Doorkeep and forgets it
     GET  /logout      "Log out of Doorkeep": ends the SSO session, keeps the offline token
 """
 
@@ -25,7 +26,7 @@ from starlette.templating import Jinja2Templates
 
 from doorkeep_keeper import FileStore, Keeper, TokenKey
 from offline_portal import oidc
-from offline_portal.backup import Outcome, run_backup
+from offline_portal.backup import Outcome, run_backup, stop_backups
 from offline_portal.browser_sessions import BrowserSession, SessionBook
 from offline_portal.settings import Settings
 
@@ -83,17 +84,33 @@ async def callback(request: Request) -> Response:
     return SessionBook.attach(RedirectResponse("/", 303), session)
 
 
-async def backup(request: Request) -> Response:
-    session = request.app.state.sessions.of(request)
+async def _checked_form(request: Request, session: BrowserSession) -> Response | TokenKey:
+    """The signed-in user's key if the POST carries this session's CSRF token, else the page to answer."""
     form = parse_qs((await request.body()).decode(errors="replace"))  # Starlette's form() needs python-multipart
     if not session.csrf_ok(form.get("csrf", [""])[0]):
         return _page(request, session, Outcome(False, "The form expired; please try again."), 403)
     key = _key(request, session)
     if key is None:
         return _page(request, session, Outcome(False, "Log in with offline access first."), 400)
+    return key
+
+
+async def backup(request: Request) -> Response:
+    session = request.app.state.sessions.of(request)
+    key = await _checked_form(request, session)
+    if isinstance(key, Response):
+        return key
     settings: Settings = request.app.state.settings
     outcome = await run_backup(request.app.state.keeper, key, request.app.state.http, settings.backup_url)
     return _page(request, session, outcome)
+
+
+async def stop(request: Request) -> Response:
+    session = request.app.state.sessions.of(request)
+    key = await _checked_form(request, session)
+    if isinstance(key, Response):
+        return key
+    return _page(request, session, await stop_backups(request.app.state.keeper, key))
 
 
 async def logout(request: Request) -> Response:
@@ -113,7 +130,7 @@ def create_app(settings: Settings) -> Starlette:
 
     app = Starlette(routes=[
         Route("/", home), Route("/login", login), Route("/callback", callback),
-        Route("/backup", backup, methods=["POST"]), Route("/logout", logout),
+        Route("/backup", backup, methods=["POST"]), Route("/stop", stop, methods=["POST"]), Route("/logout", logout),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], lifespan=lifespan)
     app.state.settings, app.state.sessions = settings, SessionBook()

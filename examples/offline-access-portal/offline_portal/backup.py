@@ -41,3 +41,16 @@ async def run_backup(keeper: Keeper, key: TokenKey, http: httpx.AsyncClient, bac
         return Outcome(False, f"Backup failed: the backup service refused the token ({reason}).")
     record = response.json()
     return Outcome(True, f"Backup #{record['number']} of {record['user']} done.")
+
+
+async def stop_backups(keeper: Keeper, key: TokenKey) -> Outcome:
+    """Revoke the offline token at Doorkeep (its offline session ends) and forget it."""
+    try:
+        revoked = await run_in_threadpool(keeper.revoke, key)
+    except ServerUnavailable:
+        return Outcome(False, "Doorkeep could not be reached; offline access is kept. Try again later.")
+    except KeeperError as exc:
+        return Outcome(False, f"Doorkeep refused the revocation ({exc}).")
+    if not revoked:
+        return Outcome(True, "The portal held no offline token for you.")
+    return Outcome(True, "Backups stopped: the portal revoked its offline access and forgot the token.")

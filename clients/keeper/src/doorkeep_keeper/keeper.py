@@ -38,10 +38,11 @@ class Keeper:
         self, store: TokenStore, *, token_endpoint: str, client_id: str, client_secret: str | None = None,
         http: httpx.Client | None = None, clock: Callable[[], float] = time.time,
         retry_window: float = 20.0, retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 4.0),
-        min_validity: int = 30,
+        min_validity: int = 30, revocation_endpoint: str | None = None,
     ) -> None:
         self.store = store
         self.token_endpoint = token_endpoint
+        self.revocation_endpoint = revocation_endpoint or token_endpoint.removesuffix("/token") + "/revoke"
         self.client_id = client_id
         self.client_secret = client_secret
         self._owns_http = http is None
@@ -74,8 +75,34 @@ class Keeper:
         return self.store.load(key)
 
     def forget(self, key: TokenKey) -> None:
+        """Drop the stored record without telling the server (the offline session lives on there)."""
         with exclusive(self.store.lock_path(key)):
             self.store.delete(key)
+
+    def revoke(self, key: TokenKey) -> bool:
+        """End the offline grant at the server (RFC 7009) and drop the record; False if nothing was stored.
+
+        The record is dropped only once the server has answered 200, so a failed call can be repeated.
+        """
+        with exclusive(self.store.lock_path(key)):
+            grant = self.store.load(key)
+            if grant is None:
+                return False
+            data = {"token": grant.refresh_token, "token_type_hint": "refresh_token", **self._client()}
+            try:
+                response = self.http.post(self.revocation_endpoint, data=data)
+            except httpx.TransportError as exc:
+                raise ServerUnavailable(f"revocation endpoint unreachable ({type(exc).__name__})") from None
+            if response.status_code != 200:
+                raise RefreshRejected(*_error_of(response), response.status_code)
+            self.store.delete(key)
+            return True
+
+    def _client(self) -> dict[str, str]:
+        client = {"client_id": self.client_id}
+        if self.client_secret is not None:
+            client["client_secret"] = self.client_secret
+        return client
 
     def access_token(self, key: TokenKey, *, fresh: bool = False) -> str:
         """A valid access token: the stored one if it lives ``min_validity`` more seconds, else a refreshed one.
@@ -108,9 +135,7 @@ class Keeper:
             return renewed.access_token
 
     def _refresh(self, key: TokenKey, token: str, answer_lost: bool) -> dict[str, Any]:
-        data = {"grant_type": "refresh_token", "refresh_token": token, "client_id": self.client_id}
-        if self.client_secret is not None:
-            data["client_secret"] = self.client_secret
+        data = {"grant_type": "refresh_token", "refresh_token": token, **self._client()}
         started = time.monotonic()
         delays = iter(self.retry_delays)
         while True:
@@ -132,12 +157,7 @@ class Keeper:
             time.sleep(delay)
 
     def _refused(self, key: TokenKey, response: httpx.Response, answer_lost: bool) -> None:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        error = str(body.get("error") or "unknown_error")
-        description = body.get("error_description")
+        error, description = _error_of(response)
         if error != "invalid_grant":
             raise RefreshRejected(error, description, response.status_code)
         self.store.delete(key)  # the grant is gone: nothing left to refresh
@@ -147,3 +167,15 @@ class Keeper:
                 f"({description}): the user must log in again", error=error, description=description)
         raise ConsentRequired(f"the offline grant is gone ({description}): the user must log in again",
                               error=error, description=description)
+
+
+def _error_of(response: httpx.Response) -> tuple[str, str | None]:
+    """The OAuth ``error`` and ``error_description`` of a refusal (RFC 6749 §5.2), whatever its body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    description = body.get("error_description")
+    return str(body.get("error") or "unknown_error"), str(description) if description is not None else None
