@@ -16,6 +16,7 @@ from starlette.responses import Response
 from offline_portal.oidc import PendingLogin
 
 COOKIE = "portal_session"
+MAX_SESSIONS = 10_000  # a demo keeps sessions in memory; the oldest go first
 
 
 @dataclass
@@ -40,9 +41,15 @@ class SessionBook:
     def of(self, request: Request) -> BrowserSession:
         found = self._sessions.get(request.cookies.get(COOKIE, ""))
         if found is None:
-            found = BrowserSession()
-            self._sessions[found.id] = found
+            found = self._add()
         return found
+
+    def _add(self) -> BrowserSession:
+        while len(self._sessions) >= MAX_SESSIONS:
+            self._sessions.pop(next(iter(self._sessions)))
+        fresh = BrowserSession()
+        self._sessions[fresh.id] = fresh
+        return fresh
 
     @staticmethod
     def attach(response: Response, session: BrowserSession) -> Response:
@@ -52,6 +59,4 @@ class SessionBook:
     def renew(self, old: BrowserSession) -> BrowserSession:
         """A fresh session id after sign-in (no session fixation); the old one is dropped."""
         self._sessions.pop(old.id, None)
-        fresh = BrowserSession()
-        self._sessions[fresh.id] = fresh
-        return fresh
+        return self._add()
