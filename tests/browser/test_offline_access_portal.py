@@ -1,7 +1,7 @@
 """The documents' offline-access demo, end to end in headless Chromium against real processes.
 
 Doorkeep (demo realm), the backup service and the portal each run as their own process on 127.0.0.1, started
-with the same commands as ``make demo``. Screenshots go to ``test-output/offline-access-portal/``.
+with the same commands as ``make demo``. Screenshots go to ``tests/artifacts/screenshots/offline-access-portal/``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.interop]
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "offline-access-portal"
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots" / "offline-access-portal"
 
 
 @pytest.fixture
