@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 from server import DEMO_REALM, DoorkeepProcess, free_port
 
 from offline_portal import launch
@@ -84,15 +84,19 @@ def assert_no_token_shown(page: Page, store: Path) -> None:
         assert token and token not in shown and token.split(".")[1] not in shown
 
 
-def revoke_in_account_rest(doorkeep: DoorkeepProcess) -> None:
-    """The user removes the portal's access with their own token (Account REST, as the Account Console does)."""
-    realm = f"{doorkeep.base_url}/realms/demo"
-    token = httpx.post(f"{realm}/protocol/openid-connect/token", data={
-        "grant_type": "password", "client_id": "offline-access-portal", "client_secret": "password",
-        "username": "user1", "password": "password"}).json()["access_token"]
-    response = httpx.delete(f"{realm}/account/applications/offline-access-portal/consent",
-                            headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 204, response.text
+def remove_access_in_account_console(page: Page, doorkeep: DoorkeepProcess) -> None:
+    """The user signs in to the Account Console and removes the portal's access (applications, Remove access)."""
+    page.goto(f"http://localhost:{doorkeep.port}/realms/demo/account/applications")
+    page.wait_for_selector("#username", timeout=15000)
+    page.fill("#username", "user1")
+    page.fill("#password", "password")
+    page.click("#kc-login")
+    card = page.locator("section.application", has_text="offline-access-portal")
+    expect(card.get_by_text("Offline access", exact=True).first).to_be_visible(timeout=15000)
+    shot(page, "06a-account-console-applications")
+    card.get_by_role("link", name="Remove access of Offline Access Portal").click()
+    page.get_by_role("button", name="Remove access").click()
+    expect(page.get_by_role("status")).to_have_text("Access of offline-access-portal removed.")
 
 
 def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_access_is_revoked(
@@ -129,7 +133,8 @@ def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_acc
     assert second == "Backup #2 of user1 done.", second
     assert page.inner_text("#refresh-count").startswith("2 times")
 
-    revoke_in_account_rest(doorkeep)
+    remove_access_in_account_console(page, doorkeep)
+    page.goto(portal + "/")
     third = run_backup(page)
     assert third == "Backup failed: offline access was revoked — log in again.", third
     assert page.inner_text("#held") == "The portal holds no offline token for you."
