@@ -18,15 +18,17 @@ def csrf(page: httpx.Response) -> str:
     return match.group(1)
 
 
-async def sign_in(http: httpx.AsyncClient, path: str, username: str = "user1",
-                  password: str = "password") -> httpx.Response:
+async def sign_in(
+    http: httpx.AsyncClient, path: str, username: str = "user1", password: str = "password"
+) -> httpx.Response:
     """Open ``path`` signed out, go through the login page, and return the page finally shown."""
     start = await http.get(path, headers=HTML)
     assert start.status_code == 302, start.text
     login = await http.get(start.headers["location"])
     if login.status_code == 200:  # no SSO session yet: the login form
-        login = await http.post(form_action(login.text), data={**form_fields(login.text), "username": username,
-                                                              "password": password})
+        login = await http.post(
+            form_action(login.text), data={**form_fields(login.text), "username": username, "password": password}
+        )
     assert login.status_code == 302, login.text[:300]
     callback = await http.get(login.headers["location"])
     assert callback.status_code == 302, callback.text[:300]

@@ -19,8 +19,14 @@ CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)
 
 
 async def offline_token(env: Env) -> str:
-    form = {"grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1",
-            "password": "password", "scope": "openid offline_access"}
+    form = {
+        "grant_type": "password",
+        "client_id": "app",
+        "client_secret": "secret",
+        "username": "user1",
+        "password": "password",
+        "scope": "openid offline_access",
+    }
     response = await env.http.post(token_url("test"), data=form, headers={"User-Agent": CHROME})
     assert response.status_code == 200, response.text
     return str(response.json()["refresh_token"])
@@ -30,7 +36,7 @@ async def test_applications_show_the_offline_grant_with_device_ip_dates_and_scop
     await offline_token(realm)
     page = await sign_in(realm.http, f"{ACCOUNT}/applications")
     assert page.status_code == 200
-    card = page.text[page.text.index("<dd>app</dd>") - 400:]
+    card = page.text[page.text.index("<dd>app</dd>") - 400 :]
     assert "Offline access</span>" in card
     assert "<dt>IP address</dt><dd>127.0.0.1</dd>" in card
     assert re.search(r"<dt>Device</dt><dd>Chrome/[0-9.]+ on Linux", card), card[:1500]
@@ -66,8 +72,7 @@ async def test_devices_list_online_and_offline_sessions_and_sign_one_out(realm: 
     assert "This session</span>" in page.text
     assert page.text.count("/online/") == 1  # the other session can be signed out; this one cannot
     assert page.text.count("/offline/") == 1
-    link = re.search(r'href="(/realms/test/account/account-security/device-activity/online/[^"]+/sign-out)"',
-                     page.text)
+    link = re.search(r'href="(/realms/test/account/account-security/device-activity/online/[^"]+/sign-out)"', page.text)
     assert link
     confirm = await realm.http.get(link.group(1), headers=HTML)
     assert "Sign out this session?" in confirm.text
@@ -79,8 +84,9 @@ async def test_devices_list_online_and_offline_sessions_and_sign_one_out(realm: 
 async def test_revoking_an_offline_session_on_the_devices_page_kills_its_token(realm: Env) -> None:
     token = await offline_token(realm)
     page = await sign_in(realm.http, DEVICES)
-    link = re.search(r'href="(/realms/test/account/account-security/device-activity/offline/[^"]+/sign-out)"',
-                     page.text)
+    link = re.search(
+        r'href="(/realms/test/account/account-security/device-activity/offline/[^"]+/sign-out)"', page.text
+    )
     assert link
     done = await act(realm.http, page, link.group(1))
     assert "Offline session revoked." in (await realm.http.get(done.headers["location"], headers=HTML)).text

@@ -69,24 +69,30 @@ async def test_an_expired_access_token_is_refreshed_and_the_page_still_shows(rea
 
 async def test_an_action_without_the_csrf_token_is_refused(realm: Env) -> None:
     await sign_in(realm)
-    response = await realm.http.post(f"{ACCOUNT}/", data={"firstName": "Mallory"},
-                                     headers={"Origin": "http://localhost"})
+    response = await realm.http.post(
+        f"{ACCOUNT}/", data={"firstName": "Mallory"}, headers={"Origin": "http://localhost"}
+    )
     assert response.status_code == 403
     assert "This form has expired or did not come from this page" in response.text
 
 
 async def test_an_action_from_another_origin_is_refused_even_with_the_token(realm: Env) -> None:
     page = await sign_in(realm)
-    response = await realm.http.post(f"{ACCOUNT}/", data={"csrf_token": csrf(page), "firstName": "Mallory"},
-                                     headers={"Origin": "https://evil.example"})
+    response = await realm.http.post(
+        f"{ACCOUNT}/",
+        data={"csrf_token": csrf(page), "firstName": "Mallory"},
+        headers={"Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
 
 
 async def test_an_action_with_token_and_origin_runs_and_flashes_its_result_once(realm: Env) -> None:
     page = await sign_in(realm)
-    response = await realm.http.post(f"{ACCOUNT}/", data={"csrf_token": csrf(page), "firstName": "Ada",
-                                                          "lastName": "Lovelace", "email": "ada@example.com"},
-                                     headers={"Origin": "http://localhost"})
+    response = await realm.http.post(
+        f"{ACCOUNT}/",
+        data={"csrf_token": csrf(page), "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"},
+        headers={"Origin": "http://localhost"},
+    )
     assert response.status_code == 303 and response.headers["location"] == f"{ACCOUNT}/"
     shown = await realm.http.get(f"{ACCOUNT}/", headers=HTML)
     assert "Your account has been updated." in shown.text and 'value="Ada"' in shown.text
@@ -97,8 +103,9 @@ async def test_an_action_with_token_and_origin_runs_and_flashes_its_result_once(
 async def test_signing_out_goes_through_the_end_session_endpoint_and_ends_the_session(realm: Env) -> None:
     page = await sign_in(realm)
     sid = None
-    response = await realm.http.post(f"{ACCOUNT}/sign-out", data={"csrf_token": csrf(page)},
-                                     headers={"Origin": "http://localhost"})
+    response = await realm.http.post(
+        f"{ACCOUNT}/sign-out", data={"csrf_token": csrf(page)}, headers={"Origin": "http://localhost"}
+    )
     assert response.status_code == 303
     target = urlsplit(response.headers["location"])
     assert target.path == "/realms/test/protocol/openid-connect/logout"

@@ -68,7 +68,8 @@ def device_text(session: UserSession) -> str:
     """``Chrome/120.0 on Linux`` from the session's notes; Keycloak's "Other/Unknown" when absent."""
     device = ops._device(session)
     return f"{device['browser']} on {device['os']}" + (
-        "" if device["osVersion"] == ops.UNKNOWN else f" {device['osVersion']}")
+        "" if device["osVersion"] == ops.UNKNOWN else f" {device['osVersion']}"
+    )
 
 
 async def sessions_of(tx: Tx, caller: ops.Caller, offline: bool) -> list[tuple[UserSession, list[Grant]]]:
@@ -82,9 +83,18 @@ async def sessions_of(tx: Tx, caller: ops.Caller, offline: bool) -> list[tuple[U
             client = await tx.clients.get(cs.client_id)
             if client is None:
                 continue
-            grants.append(Grant(client.client_id, offline, session.id, cs.started,
-                                max(cs.timestamp, cs.started), session.ip_address, device_text(session),
-                                tuple(s for s in cs.scope_param.split() if s)))
+            grants.append(
+                Grant(
+                    client.client_id,
+                    offline,
+                    session.id,
+                    cs.started,
+                    max(cs.timestamp, cs.started),
+                    session.ip_address,
+                    device_text(session),
+                    tuple(s for s in cs.scope_param.split() if s),
+                )
+            )
         out.append((session, grants))
     out.sort(key=lambda item: item[0].started, reverse=True)
     return out

@@ -16,21 +16,48 @@ CONSENT_TEXTS = {
 }
 
 
-def login(realm_display: str, action: str, form_token: str, *, username: str = "", error: str | None = None,
-          remember_me: bool = False) -> str:
-    return render("login/login.html", title="Sign in", realm_display=realm_display, action=action,
-                  form_token=form_token, username=username, error=error, remember_me=remember_me)
+def login(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    *,
+    username: str = "",
+    error: str | None = None,
+    remember_me: bool = False,
+) -> str:
+    return render(
+        "login/login.html",
+        title="Sign in",
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        username=username,
+        error=error,
+        remember_me=remember_me,
+    )
 
 
 def update_password(realm_display: str, action: str, form_token: str, error: str | None = None) -> str:
-    return render("login/update_password.html", title="Update password", realm_display=realm_display,
-                  action=action, form_token=form_token, error=error)
+    return render(
+        "login/update_password.html",
+        title="Update password",
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        error=error,
+    )
 
 
 def consent(realm_display: str, action: str, form_token: str, client_name: str, scope_texts: list[str]) -> str:
-    return render("login/consent.html", title="Grant access", realm_display=realm_display, action=action,
-                  form_token=form_token, client_name=client_name,
-                  scope_texts=[CONSENT_TEXTS.get(t, t) for t in scope_texts])
+    return render(
+        "login/consent.html",
+        title="Grant access",
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        client_name=client_name,
+        scope_texts=[CONSENT_TEXTS.get(t, t) for t in scope_texts],
+    )
 
 
 def error(realm_display: str, text: str) -> str:
@@ -42,8 +69,14 @@ def info(realm_display: str, title: str, text: str) -> str:
 
 
 def logout_confirm(realm_display: str, action: str, form_token: str, hidden: dict[str, str]) -> str:
-    return render("login/logout_confirm.html", title="Logging out", realm_display=realm_display, action=action,
-                  form_token=form_token, hidden=hidden)
+    return render(
+        "login/logout_confirm.html",
+        title="Logging out",
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        hidden=hidden,
+    )
 
 
 # The form_post page's only script; its CSP allows exactly this text (by hash).

@@ -2,9 +2,9 @@
 HMAC-SHA256), with a time-to-live.
 
 The key is derived (HKDF-SHA256) from the realm's HMAC signing keys and a purpose label, so every
-worker and node derives the same key from the database with no new secret to distribute, a realm key
-rotation retires old cookies, and a cookie sealed for one purpose (a console session, the PKCE
-verifier of a sign-in, a flash message) cannot be replayed as another.
+worker and node derives the same key from the database with no new secret to distribute, disabling
+or deleting a realm key retires the cookies it sealed, and a cookie sealed for one purpose (a console
+session, the PKCE verifier of a sign-in, a flash message) cannot be replayed as another.
 """
 
 from __future__ import annotations

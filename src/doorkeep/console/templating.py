@@ -27,9 +27,12 @@ def _when(epoch: int | float | None) -> str:
 
 # Keycloak's English names of the built-in clients (messages_en.properties), shown where a name is "${key}".
 MESSAGES = {
-    "${client_account}": "Account", "${client_account-console}": "Account Console",
-    "${client_admin-cli}": "Admin CLI", "${client_broker}": "Broker",
-    "${client_realm-management}": "Realm Management", "${client_security-admin-console}": "Security Admin Console",
+    "${client_account}": "Account",
+    "${client_account-console}": "Account Console",
+    "${client_admin-cli}": "Admin CLI",
+    "${client_broker}": "Broker",
+    "${client_realm-management}": "Realm Management",
+    "${client_security-admin-console}": "Security Admin Console",
 }
 
 
@@ -42,8 +45,11 @@ def _localize(text: str | None) -> str:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
     )
     env.filters["when"] = _when
     env.filters["localize"] = _localize

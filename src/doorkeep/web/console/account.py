@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DEVICES = "/account-security/device-activity"
-CONSOLE = Console(Spec("account-console", "/realms/{realm}/account"), title="Account Console", nav=[
-    NavItem("Personal info", "/"), NavItem("Applications", "/applications"), NavItem("Devices", DEVICES)])
+CONSOLE = Console(
+    Spec("account-console", "/realms/{realm}/account"),
+    title="Account Console",
+    nav=[NavItem("Personal info", "/"), NavItem("Applications", "/applications"), NavItem("Devices", DEVICES)],
+)
 NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."
 
 
@@ -75,8 +78,13 @@ async def save_personal_info(page: Page) -> Response:
     except Refused as refused:
         profile = await as_user(page, lambda tx, caller: _profile(caller))
         errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": refused.text}
-        return page.render("console/account/personal_info.html", title="Personal info", status=400,
-                           profile={**profile, **body}, errors=errors)
+        return page.render(
+            "console/account/personal_info.html",
+            title="Personal info",
+            status=400,
+            profile={**profile, **body},
+            errors=errors,
+        )
     return page.redirect("/", flash="Your account has been updated.")
 
 
@@ -92,10 +100,14 @@ async def applications(page: Page) -> Response:
 @CONSOLE.page("/applications/{client_id}/remove")
 async def confirm_remove(page: Page) -> Response:
     client_id = page.request.path_params["client_id"]
-    return page.confirm(title="Remove access", button="Remove access", cancel="/applications",
-                        action=f"/applications/{client_id}/remove",
-                        question=f"Remove the access of {client_id}? It will have to ask you again, and its "
-                                 "offline tokens stop working at once.")
+    return page.confirm(
+        title="Remove access",
+        button="Remove access",
+        cancel="/applications",
+        action=f"/applications/{client_id}/remove",
+        question=f"Remove the access of {client_id}? It will have to ask you again, and its "
+        "offline tokens stop working at once.",
+    )
 
 
 @CONSOLE.action("/applications/{client_id}/remove")
@@ -111,8 +123,11 @@ async def remove(page: Page) -> Response:
 @CONSOLE.page(DEVICES)
 async def devices(page: Page) -> Response:
     async def both(tx: Tx, caller: ops.Caller) -> dict[str, object]:
-        return {"online": await view.sessions_of(tx, caller, False),
-                "offline": await view.sessions_of(tx, caller, True), "current": caller.session_id}
+        return {
+            "online": await view.sessions_of(tx, caller, False),
+            "offline": await view.sessions_of(tx, caller, True),
+            "current": caller.session_id,
+        }
 
     try:
         found = await as_user(page, both)
@@ -124,18 +139,27 @@ async def devices(page: Page) -> Response:
 @CONSOLE.page(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
 async def confirm_sign_out(page: Page) -> Response:
     kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
-    question = ("Revoke this offline session? The applications holding its offline tokens lose access."
-                if kind == "offline" else "Sign out this session?")
-    return page.confirm(title="Sign out", button="Sign out", cancel=DEVICES, question=question,
-                        action=f"{DEVICES}/{kind}/{session_id}/sign-out")
+    question = (
+        "Revoke this offline session? The applications holding its offline tokens lose access."
+        if kind == "offline"
+        else "Sign out this session?"
+    )
+    return page.confirm(
+        title="Sign out",
+        button="Sign out",
+        cancel=DEVICES,
+        question=question,
+        action=f"{DEVICES}/{kind}/{session_id}/sign-out",
+    )
 
 
 @CONSOLE.action(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
 async def sign_out_session(page: Page) -> Response:
     kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
     try:
-        done = await as_user(page, lambda tx, c: view.sign_out_session(tx, c, session_id, kind == "offline"),
-                             write=True)
+        done = await as_user(
+            page, lambda tx, c: view.sign_out_session(tx, c, session_id, kind == "offline"), write=True
+        )
     except Refused as refused:
         return page.redirect(DEVICES, flash=refused.text, kind="error")
     if not done:
@@ -145,10 +169,14 @@ async def sign_out_session(page: Page) -> Response:
 
 @CONSOLE.page(DEVICES + "/sign-out-others")
 async def confirm_sign_out_others(page: Page) -> Response:
-    return page.confirm(title="Sign out everywhere else", button="Sign out everywhere else", cancel=DEVICES,
-                        action=f"{DEVICES}/sign-out-others",
-                        question="Sign out every other browser session? This one stays signed in; "
-                                 "offline access of applications is kept (remove it under Applications).")
+    return page.confirm(
+        title="Sign out everywhere else",
+        button="Sign out everywhere else",
+        cancel=DEVICES,
+        action=f"{DEVICES}/sign-out-others",
+        question="Sign out every other browser session? This one stays signed in; "
+        "offline access of applications is kept (remove it under Applications).",
+    )
 
 
 @CONSOLE.action(DEVICES + "/sign-out-others")

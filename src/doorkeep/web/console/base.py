@@ -32,8 +32,10 @@ from doorkeep.web.login import display, open_realm
 # Chromium sends "Origin: null" with a form POST from a no-referrer page; same-origin keeps the Origin check
 # possible while still sending no referrer to any other site.
 PAGE_HEADERS = {"Referrer-Policy": "same-origin"}
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 STATIC = "/resources/console"
 FLASH_TTL = 120
 CSRF_REFUSED = "This form has expired or did not come from this page. Reload the page and try again."
@@ -85,9 +87,20 @@ class Page:
         claims = self.claims
         user = str(claims.get("preferred_username") or claims.get("name") or "")
         nav = [(item, self.url(item.path), self._current(item)) for item in self.console.nav]
-        body = render(template, title=title, console_title=self.console.title, realm_display=display(self.realm),
-                      user=user, nav=nav, csrf_token=self.session.csrf, flash=self.flash, base=self.base,
-                      url=self.url, static=STATIC, **context)
+        body = render(
+            template,
+            title=title,
+            console_title=self.console.title,
+            realm_display=display(self.realm),
+            user=user,
+            nav=nav,
+            csrf_token=self.session.csrf,
+            flash=self.flash,
+            base=self.base,
+            url=self.url,
+            static=STATIC,
+            **context,
+        )
         return HTMLResponse(body, status, headers={"Content-Security-Policy": CSP, **PAGE_HEADERS})
 
     def _current(self, item: NavItem) -> bool:
@@ -101,11 +114,26 @@ class Page:
             self.new_flash = {"kind": kind, "text": flash}
         return RedirectResponse(self.url(path), 303)
 
-    def confirm(self, *, title: str, question: str, action: str, button: str, cancel: str = "/",
-                fields: dict[str, str] | None = None) -> Response:
+    def confirm(
+        self,
+        *,
+        title: str,
+        question: str,
+        action: str,
+        button: str,
+        cancel: str = "/",
+        fields: dict[str, str] | None = None,
+    ) -> Response:
         """The confirm step of a destructive action: a page whose form posts to ``action``."""
-        return self.render("console/confirm.html", title=title, question=question, action=self.url(action),
-                           button=button, cancel=self.url(cancel), fields=fields or {})
+        return self.render(
+            "console/confirm.html",
+            title=title,
+            question=question,
+            action=self.url(action),
+            button=button,
+            cancel=self.url(cancel),
+            fields=fields or {},
+        )
 
     def error(self, message: str, status: int = 400) -> Response:
         return self.render("console/error.html", title="Error", message=message, status=status)
@@ -130,12 +158,14 @@ class Console:
         With ``json``, a request that does not ask for ``text/html`` goes to that endpoint instead (a
         REST resource at the same URL, as Keycloak's AccountLoader negotiates).
         """
+
         def register(handler: Handler) -> Handler:
             endpoint = self._wrap(handler, post=False)
             if json is not None:
                 endpoint = negotiate(endpoint, json)
             self._routes.append(Route(self.spec.base + path, endpoint, methods=["GET"]))
             return handler
+
         return register
 
     def action(self, path: str, *, json: Endpoint | None = None) -> Callable[[Handler], Handler]:
@@ -143,12 +173,14 @@ class Console:
 
         With ``json``, a POST that is not a form (a REST call) goes to that endpoint instead.
         """
+
         def register(handler: Handler) -> Handler:
             endpoint = self._wrap(handler, post=True)
             if json is not None:
                 endpoint = negotiate(endpoint, json, html=is_form)
             self._routes.append(Route(self.spec.base + path, endpoint, methods=["POST"]))
             return handler
+
         return register
 
     def routes(self) -> list[Route]:
@@ -181,6 +213,7 @@ class Console:
                 sealed = (await cookies.sealer(request, realm, self.spec.cookie("FLASH"))).seal(page.new_flash, now)
                 cookies.write(request, response, self.spec.cookie("FLASH"), sealed, page.base + "/", FLASH_TTL)
             return response
+
         return endpoint
 
     async def _callback(self, request: Request) -> Response:
@@ -191,8 +224,15 @@ class Console:
         try:
             session, return_to = await signin.finish(request, realm, self.spec)
         except signin.SignInFailed as failed:
-            body = render("console/signin_failed.html", title="Sign-in failed", message=str(failed),
-                          realm_display=display(realm), console_title=self.title, base=base, static=STATIC)
+            body = render(
+                "console/signin_failed.html",
+                title="Sign-in failed",
+                message=str(failed),
+                realm_display=display(realm),
+                console_title=self.title,
+                base=base,
+                static=STATIC,
+            )
             return HTMLResponse(body, 400, headers={"Content-Security-Policy": CSP, **PAGE_HEADERS})
         target = return_to if return_to.startswith(base + "/") else base + "/"
         response = RedirectResponse(target, 302)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.console.sealing import Sealer
+from doorkeep.keys import material
 from doorkeep.keys.material import HMAC_ALG
 from doorkeep.model import Realm
 from doorkeep.web.http import base_url, in_transaction, state
@@ -22,15 +23,24 @@ MAX_CHUNKS = 4
 
 
 async def sealer(request: Request, realm: Realm, purpose: str) -> Sealer:
-    """A sealer keyed by the realm's active HMAC key (shared by every process through the database)."""
-    services = state(request).services
+    """A sealer keyed by the realm's HMAC keys (shared by every process through the database): the active
+    key seals, passive ones still open, so a key rotation does not sign console users out at once."""
 
-    async def load(tx: Tx) -> bytes:
-        key = await services.keyring.signing_key(tx, realm.id, HMAC_ALG, services.clock.now())
-        secret: bytes = key.signing
-        return secret
+    async def load(tx: Tx) -> list[bytes]:
+        rows = [r for r in await tx.keys.list(realm.id) if r.algorithm == HMAC_ALG and r.status != "disabled"]
+        rows.sort(key=lambda r: r.status != "active")
+        return [material.load(r).signing for r in rows]
 
-    return Sealer([await in_transaction(request, load)], purpose)
+    secrets = await in_transaction(request, load, write=False)
+    if not secrets:  # a realm always has one; create it the way token signing does
+        services = state(request).services
+
+        async def create(tx: Tx) -> list[bytes]:
+            key = await services.keyring.signing_key(tx, realm.id, HMAC_ALG, services.clock.now())
+            return [key.signing]
+
+        secrets = await in_transaction(request, create)
+    return Sealer(secrets, purpose)
 
 
 def read(request: Request, name: str) -> str | None:
@@ -49,15 +59,16 @@ def read(request: Request, name: str) -> str | None:
 
 def write(request: Request, response: Response, name: str, value: str, path: str, max_age: int | None) -> None:
     """Set ``name`` (chunked as needed) and delete chunks left over from a longer earlier value."""
-    chunks = [value[i:i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
+    chunks = [value[i : i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
     if len(chunks) > MAX_CHUNKS:
         raise ValueError("console cookie too large")
     secure = base_url(request).startswith("https://")
     for i in range(MAX_CHUNKS):
         chunk_name = name if i == 0 else f"{name}.{i}"
         if i < len(chunks):
-            response.set_cookie(chunk_name, chunks[i], max_age=max_age, path=path, secure=secure, httponly=True,
-                                samesite="lax")
+            response.set_cookie(
+                chunk_name, chunks[i], max_age=max_age, path=path, secure=secure, httponly=True, samesite="lax"
+            )
         elif chunk_name in request.cookies:
             response.delete_cookie(chunk_name, path=path, secure=secure, httponly=True, samesite="lax")
 

@@ -22,6 +22,8 @@ def is_form(request: Request) -> bool:
 
 def negotiate(page: Endpoint, other: Endpoint, *, html: Callable[[Request], bool] = wants_html) -> Endpoint:
     """``page`` when ``html(request)`` (a browser), else ``other`` (a REST caller at the same URL)."""
+
     async def endpoint(request: Request) -> Response:
         return await (page if html(request) else other)(request)
+
     return endpoint

@@ -79,15 +79,28 @@ def _challenge(verifier: str) -> str:
 async def start(request: Request, realm: Realm, spec: Spec, return_to: str) -> Response:
     """Redirect to the authorization endpoint, remembering state, nonce and verifier in a sealed cookie."""
     now = state(request).services.clock.now()
-    flow = {"state": secrets.token_urlsafe(24), "nonce": secrets.token_urlsafe(24),
-            "verifier": secrets.token_urlsafe(48), "return_to": return_to}
-    query = {"client_id": spec.client_id, "redirect_uri": spec.redirect_uri(request, realm.name),
-             "response_type": "code", "response_mode": "query", "scope": "openid", "state": flow["state"],
-             "nonce": flow["nonce"], "code_challenge": _challenge(flow["verifier"]), "code_challenge_method": "S256"}
+    flow = {
+        "state": secrets.token_urlsafe(24),
+        "nonce": secrets.token_urlsafe(24),
+        "verifier": secrets.token_urlsafe(48),
+        "return_to": return_to,
+    }
+    query = {
+        "client_id": spec.client_id,
+        "redirect_uri": spec.redirect_uri(request, realm.name),
+        "response_type": "code",
+        "response_mode": "query",
+        "scope": "openid",
+        "state": flow["state"],
+        "nonce": flow["nonce"],
+        "code_challenge": _challenge(flow["verifier"]),
+        "code_challenge_method": "S256",
+    }
     response = RedirectResponse(f"{issuer(request, realm.name)}/protocol/openid-connect/auth?{urlencode(query)}", 302)
     sealed = (await cookies.sealer(request, realm, spec.cookie("FLOW"))).seal(flow, now)
-    cookies.write(request, response, spec.cookie("FLOW"), sealed, spec.path(realm.name) + "/",
-                  realm.access_code_lifespan_login)
+    cookies.write(
+        request, response, spec.cookie("FLOW"), sealed, spec.path(realm.name) + "/", realm.access_code_lifespan_login
+    )
     return response
 
 
@@ -101,27 +114,40 @@ async def finish(request: Request, realm: Realm, spec: Spec) -> tuple[Session, s
     flow_sealer = await cookies.sealer(request, realm, spec.cookie("FLOW"))
     flow = flow_sealer.open(cookies.read(request, spec.cookie("FLOW")), realm.access_code_lifespan_login, now)
     given_state = request.query_params.get("state", "")
-    if not isinstance(flow, dict) or not hmac.compare_digest(str(flow.get("state", "")).encode(),
-                                                            given_state.encode()):
+    if not isinstance(flow, dict) or not hmac.compare_digest(str(flow.get("state", "")).encode(), given_state.encode()):
         raise SignInFailed("The sign-in has expired or was started elsewhere. Please sign in again.")
     if "error" in request.query_params:
         raise SignInFailed(request.query_params.get("error_description") or request.query_params["error"])
     code = request.query_params.get("code")
     if not code:
         raise SignInFailed("The sign-in did not return a code. Please sign in again.")
-    body = await _token(request, realm, [
-        ("grant_type", "authorization_code"), ("code", code), ("client_id", spec.client_id),
-        ("redirect_uri", spec.redirect_uri(request, realm.name)), ("code_verifier", str(flow["verifier"]))])
+    body = await _token(
+        request,
+        realm,
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("client_id", spec.client_id),
+            ("redirect_uri", spec.redirect_uri(request, realm.name)),
+            ("code_verifier", str(flow["verifier"])),
+        ],
+    )
     id_claims = unverified(str(body.get("id_token", "")))
-    if id_claims is None or not hmac.compare_digest(str(id_claims[1].get("nonce", "")).encode(),
-                                                    str(flow["nonce"]).encode()):
+    if id_claims is None or not hmac.compare_digest(
+        str(id_claims[1].get("nonce", "")).encode(), str(flow["nonce"]).encode()
+    ):
         raise SignInFailed("The sign-in could not be verified. Please sign in again.")
     return _session(body, now, secrets.token_urlsafe(32)), str(flow["return_to"])
 
 
 def _session(body: dict[str, Any], now: int, csrf: str, previous_id_token: str = "") -> Session:
-    return Session(str(body["access_token"]), str(body.get("refresh_token", "")),
-                   str(body.get("id_token") or previous_id_token), now + int(body.get("expires_in", 60)), csrf)
+    return Session(
+        str(body["access_token"]),
+        str(body.get("refresh_token", "")),
+        str(body.get("id_token") or previous_id_token),
+        now + int(body.get("expires_in", 60)),
+        csrf,
+    )
 
 
 async def _token(request: Request, realm: Realm, pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -156,8 +182,15 @@ async def load(request: Request, realm: Realm, spec: Spec) -> tuple[Session | No
     changed = False
     if session.expires_at - REFRESH_MARGIN <= now:
         try:
-            body = await _token(request, realm, [("grant_type", "refresh_token"), ("client_id", spec.client_id),
-                                                 ("refresh_token", session.refresh_token)])
+            body = await _token(
+                request,
+                realm,
+                [
+                    ("grant_type", "refresh_token"),
+                    ("client_id", spec.client_id),
+                    ("refresh_token", session.refresh_token),
+                ],
+            )
         except SignInFailed:
             return None, False
         session, changed = _session(body, now, session.csrf, session.id_token), True
@@ -188,8 +221,11 @@ async def save(request: Request, response: Response, realm: Realm, spec: Spec, s
 
 def end_session_url(request: Request, realm: Realm, spec: Spec, session: Session) -> str:
     """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) back to the console's start page."""
-    query = {"client_id": spec.client_id, "id_token_hint": session.id_token,
-             "post_logout_redirect_uri": f"{base_url(request)}{spec.path(realm.name)}/"}
+    query = {
+        "client_id": spec.client_id,
+        "id_token_hint": session.id_token,
+        "post_logout_redirect_uri": f"{base_url(request)}{spec.path(realm.name)}/",
+    }
     return f"{issuer(request, realm.name)}/protocol/openid-connect/logout?{urlencode(query)}"
 
 

@@ -12,8 +12,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.console.templating import STATIC
 
-HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "none",
-           "Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "same-origin"}
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "none",
+    "Cache-Control": "public, max-age=3600",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
 
 
 class _WithHeaders:

@@ -23,8 +23,14 @@ HERE = Path(__file__).parent
 DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 SHOTS = HERE.parent / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PORTAL = "offline-access-portal"
 
 
@@ -63,16 +69,29 @@ def token_url(server: DoorkeepProcess) -> str:
 
 
 def password_grant(server: DoorkeepProcess, scope: str = "openid") -> dict[str, str]:
-    response = requests.post(token_url(server), timeout=10, data={
-        "grant_type": "password", "client_id": PORTAL, "client_secret": "password", "username": "user1",
-        "password": "password", "scope": scope}, headers={"User-Agent": "backup-job/1.0 (X11; Linux x86_64)"})
+    response = requests.post(
+        token_url(server),
+        timeout=10,
+        data={
+            "grant_type": "password",
+            "client_id": PORTAL,
+            "client_secret": "password",
+            "username": "user1",
+            "password": "password",
+            "scope": scope,
+        },
+        headers={"User-Agent": "backup-job/1.0 (X11; Linux x86_64)"},
+    )
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
 def refresh(server: DoorkeepProcess, token: str) -> requests.Response:
-    return requests.post(token_url(server), timeout=10, data={
-        "grant_type": "refresh_token", "client_id": PORTAL, "client_secret": "password", "refresh_token": token})
+    return requests.post(
+        token_url(server),
+        timeout=10,
+        data={"grant_type": "refresh_token", "client_id": PORTAL, "client_secret": "password", "refresh_token": token},
+    )
 
 
 def shot(page: Page, name: str) -> None:
@@ -91,7 +110,8 @@ def sign_in(page: Page, server: DoorkeepProcess, path: str) -> None:
 
 
 def test_a_user_sees_an_offline_grant_removes_it_and_the_token_stops_refreshing(
-        page: Page, server: DoorkeepProcess) -> None:
+    page: Page, server: DoorkeepProcess
+) -> None:
     offline = password_grant(server, "openid offline_access")["refresh_token"]
     sign_in(page, server, "/applications")
     expect(page.get_by_role("heading", name="Applications", level=1)).to_be_visible()
@@ -144,8 +164,12 @@ def test_personal_info_shows_keycloaks_validation_error_in_words(page: Page, ser
 def test_an_action_without_its_csrf_token_is_refused(page: Page, server: DoorkeepProcess) -> None:
     sign_in(page, server, "/")
     base = f"http://localhost:{server.port}"
-    response = page.request.post(f"{base}/realms/demo/account/applications/{PORTAL}/remove",
-                                 form={"confirm": "yes"}, headers={"Origin": base}, max_redirects=0)
+    response = page.request.post(
+        f"{base}/realms/demo/account/applications/{PORTAL}/remove",
+        form={"confirm": "yes"},
+        headers={"Origin": base},
+        max_redirects=0,
+    )
     assert response.status == 403
     assert "did not come from this page" in response.text()
 
