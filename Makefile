@@ -5,13 +5,14 @@
 #               wire suite again on a throwaway PostgreSQL
 #   make lint   ruff + mypy only
 #   make bench  run the benchmarks
+#   make demo   the offline-access demo: Doorkeep, the portal and its backup service on 127.0.0.1
 
 VENV := .venv
 BIN  := $(VENV)/bin
 # Two pytest workers (one per core); a file's tests stay on one worker, so module fixtures hold.
 XDIST := -n 2 --dist loadfile
 
-.PHONY: venv node run test lint bench
+.PHONY: venv node run test lint bench demo
 
 # Internal: (re)install the project into .venv only when pyproject.toml changed.
 venv: $(VENV)/.stamp
@@ -32,7 +33,7 @@ run: venv
 test:
 	bash scripts/ensure-system-deps.sh
 	@$(MAKE) --no-print-directory venv node
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests clients examples
 	$(BIN)/mypy
 	$(BIN)/pytest $(XDIST) --cov=doorkeep --cov-report=term:skip-covered
 	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) tests/wire -q -p no:cacheprovider
@@ -45,8 +46,11 @@ tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/pack
 	touch $@
 
 lint: venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests clients examples
 	$(BIN)/mypy
+
+demo: venv
+	$(BIN)/python examples/offline-access-portal/run_demo.py
 
 bench: venv
 	$(BIN)/python bench/run.py
