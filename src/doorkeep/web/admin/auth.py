@@ -42,6 +42,7 @@ class AdminIdentity:
     master_admin: bool
     management_roles: frozenset[str]  # realm-management roles held in ``realm``
     role_ids: frozenset[str] = frozenset()  # every role the caller holds, composites expanded
+    client_uuid: str = ""  # the client the token was issued to (admin events' authDetails.clientId)
 
     @property
     def grantor(self) -> Grantor:
@@ -113,4 +114,4 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.clients.get_by_client_id(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
-    return AdminIdentity(valid.user, realm, master_admin, held, frozenset(role_ids))
+    return AdminIdentity(valid.user, realm, master_admin, held, frozenset(role_ids), valid.client.id)

@@ -7,7 +7,7 @@ import importlib
 from starlette.routing import BaseRoute, Route
 
 PREFIX = "/admin/realms"
-MODULES = ("realms", "clients", "scopes", "roles", "users", "sessions", "events", "attack_detection")
+MODULES = ("realms", "clients", "scopes", "roles", "users", "sessions", "events", "admin_events", "attack_detection")
 
 
 def admin_routes() -> list[BaseRoute]:
