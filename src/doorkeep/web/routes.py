@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute, Route
 
 from doorkeep.web import account, browser_session, cors, health, login, metrics, protocol
 from doorkeep.web.admin import realms as admin_realms
+from doorkeep.web.admin import server as admin_server
 from doorkeep.web.admin.routes import admin_routes
 
 OIDC = "/realms/{realm}/protocol/openid-connect"
@@ -36,6 +37,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step2.html", browser_session.third_party_step2, methods=["GET"]),
         Route("/admin/realms", admin_realms.root, methods=["GET", "POST"]),
+        Route("/admin/serverinfo", admin_server.serverinfo, methods=["GET"]),
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
           for path in ("token", "token/introspect", "userinfo", "revoke", "logout")),
         *admin_routes(),

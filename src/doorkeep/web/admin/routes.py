@@ -7,7 +7,8 @@ import importlib
 from starlette.routing import BaseRoute, Route
 
 PREFIX = "/admin/realms"
-MODULES = ("realms", "clients", "scopes", "roles", "users", "sessions", "events", "admin_events", "attack_detection")
+MODULES = ("realms", "clients", "scopes", "roles", "users", "sessions", "events", "admin_events", "attack_detection",
+           "server")
 
 
 def admin_routes() -> list[BaseRoute]:

@@ -1,0 +1,1 @@
+"""What the admin endpoints that tools call first answer, without HTTP: server info, realm keys."""
