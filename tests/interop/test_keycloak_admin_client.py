@@ -25,15 +25,21 @@ def run_scenario(server: DoorkeepProcess, seed: SeedRealm) -> dict[str, Any]:
     node = shutil.which("node")
     assert node is not None, "node is needed: `make node` installs the npm packages, Debian's nodejs the runtime"
     assert (SCENARIO.parent / "node_modules" / "@keycloak" / "keycloak-admin-client").is_dir(), "run `make node`"
-    done = subprocess.run([node, str(SCENARIO), server.base_url, seed.name, seed.client_id, seed.username],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [node, str(SCENARIO), server.base_url, seed.name, seed.client_id, seed.username],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
 def test_keycloak_admin_client_administers_offline_access_end_to_end(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
     offline = [oidc.token(seed.username, seed.password, scope="openid offline_access") for _ in range(2)]
@@ -63,12 +69,21 @@ def test_keycloak_admin_client_administers_offline_access_end_to_end(
 
     admin_events = out["findAdminEvents"]["value"]
     seen = {(e["op"], e["type"]) for e in admin_events}
-    assert {("UPDATE", "CLIENT"), ("CREATE", "USER"), ("ACTION", "USER"), ("ACTION", "REALM"),
-            ("UPDATE", "REALM"), ("ACTION", "CLIENT")} <= seen
+    assert {
+        ("UPDATE", "CLIENT"),
+        ("CREATE", "USER"),
+        ("ACTION", "USER"),
+        ("ACTION", "REALM"),
+        ("UPDATE", "REALM"),
+        ("ACTION", "CLIENT"),
+    } <= seen
     assert all(e["auth"]["ipAddress"] == "127.0.0.1" for e in admin_events)
     assert "node-secret-pw" not in json.dumps(admin_events)
     assert any(path.endswith("/reset-password") for path in out["findAdminEventsFiltered"]["value"])
     assert out["adminEventsAfterClear"]["value"] == []
     assert out["findEvents"]["value"] == []  # events were turned on after the two logins
-    assert out["groupsNotImplemented"] == {"ok": False, "status": 501,
-                                           "message": out["groupsNotImplemented"]["message"]}
+    assert out["groupsNotImplemented"] == {
+        "ok": False,
+        "status": 501,
+        "message": out["groupsNotImplemented"]["message"],
+    }

@@ -13,25 +13,36 @@ pytestmark = pytest.mark.interop
 
 
 def test_admin_events_are_turned_on_recorded_and_filtered_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, seed.name)
     assert admin.get_admin_events() == []
     admin.set_events({"adminEventsEnabled": True, "adminEventsDetailsEnabled": True, "eventsEnabled": True})
-    user_id = admin.create_user({"username": "bob-the-builder", "enabled": True,
-                                 "credentials": [{"type": "password", "value": "bob-pw-123", "temporary": False}]})
+    user_id = admin.create_user(
+        {
+            "username": "bob-the-builder",
+            "enabled": True,
+            "credentials": [{"type": "password", "value": "bob-pw-123", "temporary": False}],
+        }
+    )
     admin.set_user_password(user_id, "bob-pw-456", temporary=False)
     admin.update_user(user_id, {"firstName": "Bob"})
 
     events = admin.get_admin_events()
     assert [(e["operationType"], e["resourceType"]) for e in events] == [
-        ("UPDATE", "USER"), ("ACTION", "USER"), ("CREATE", "USER"), ("UPDATE", "REALM")]
+        ("UPDATE", "USER"),
+        ("ACTION", "USER"),
+        ("CREATE", "USER"),
+        ("UPDATE", "REALM"),
+    ]
     assert events[2]["resourcePath"] == f"users/{user_id}"
     assert "bob-pw" not in str(events)
     master_admin = admin_of(seeded_server).get_user_id("admin")
     assert all(e["authDetails"]["userId"] == master_admin for e in events)
     assert [e["resourcePath"] for e in admin.get_admin_events({"operationTypes": "ACTION"})] == [
-        f"users/{user_id}/reset-password"]
+        f"users/{user_id}/reset-password"
+    ]
     assert len(admin.get_admin_events({"resourcePath": "users/*", "first": 1, "max": 5})) == 2
     assert len(admin.get_admin_events({"resourceTypes": "REALM"})) == 1
 
@@ -40,7 +51,9 @@ def test_admin_events_are_turned_on_recorded_and_filtered_through_python_keycloa
     assert bad.value.response_code == 400
 
 
-def test_serverinfo_and_keys_answer_what_python_keycloak_returns(seeded_server: DoorkeepProcess, seed: SeedRealm) -> None:
+def test_serverinfo_and_keys_answer_what_python_keycloak_returns(
+    seeded_server: DoorkeepProcess, seed: SeedRealm
+) -> None:
     admin = admin_of(seeded_server, seed.name)
     info = admin.get_server_info()
     assert info["systemInfo"]["version"].startswith("26.")
@@ -52,7 +65,8 @@ def test_serverinfo_and_keys_answer_what_python_keycloak_returns(seeded_server: 
 
 
 def test_users_count_and_role_members_take_keycloak_query_parameters(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, seed.name)
     for name in ("carol", "carla", "dave"):
