@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, select
 
-from doorkeep import provisioning
-from doorkeep.bootstrap import set_password
-from doorkeep.keyring import KeyRing
+from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Client, User
 from doorkeep.oauth import scopes as scope_rules
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
 from doorkeep.store.tables import client_sessions, user_sessions
 from doorkeep.tokens import TYPE_OFFLINE, TokenCodec, new_id

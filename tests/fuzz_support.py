@@ -20,7 +20,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS
+from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS
 
 T = TypeVar("T")
 

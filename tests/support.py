@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 
-from doorkeep import provisioning
-from doorkeep.bootstrap import set_password
 from doorkeep.clock import FakeClock
 from doorkeep.model import Client, Realm, User
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
 
 

@@ -12,10 +12,11 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import bootstrap, observe
+from doorkeep import observe
 from doorkeep.clock import Clock, SystemClock
-from doorkeep.keyring import KeyRing
+from doorkeep.keys.ring import KeyRing
 from doorkeep.oauth.context import Services
+from doorkeep.realms import bootstrap
 from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
@@ -45,10 +46,10 @@ async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
     if created:
         log.info("created the master realm and bootstrap admin %r", settings.bootstrap_admin_username)
     if settings.import_realms:
-        from doorkeep import realm_io
+        from doorkeep.realms.exportimport import files
 
         for path in settings.import_realms:
-            await realm_io.import_file(db, path, clock, skip_existing=True)
+            await files.import_file(db, path, clock, skip_existing=True)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

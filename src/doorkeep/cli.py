@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 import click
 
-from doorkeep import __version__, logs, workers
-from doorkeep.cli_groups import GroupedCommand
+from doorkeep import __version__
+from doorkeep.server import logs, workers
+from doorkeep.server.option_groups import GroupedCommand
 from doorkeep.settings import Settings
 
 log = logging.getLogger("doorkeep")
@@ -69,7 +70,7 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 
 def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """Check a Keycloak duration now (one clear line); keep the text as given, for show-config."""
-    from doorkeep.durations import parse_duration
+    from doorkeep.server.durations import parse_duration
 
     try:
         parse_duration(value)
@@ -133,7 +134,7 @@ def main() -> None:
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
-    from doorkeep.durations import parse_duration
+    from doorkeep.server.durations import parse_duration
 
     db_url = opts.pop("db_url") or _dev_db_url()
     http_enabled = opts.pop("http_enabled")
@@ -227,7 +228,7 @@ def start(**opts: Any) -> None:
 @server_options
 def show_config(dev: bool, **opts: Any) -> None:
     """Print the effective configuration (options, environment, defaults) with secrets masked."""
-    from doorkeep import cli_groups
+    from doorkeep.server import option_groups
 
     ctx = click.get_current_context()
     effective: dict[str, Any] = {
@@ -239,7 +240,7 @@ def show_config(dev: bool, **opts: Any) -> None:
     }
     click.echo(f"Current Mode: {'development' if dev else 'production'}")
     click.echo("Current Configuration:")
-    for line in cli_groups.show(ctx, {k: v for k, v in opts.items()}, effective):
+    for line in option_groups.show(ctx, {k: v for k, v in opts.items()}, effective):
         click.echo(line)
 
 
@@ -253,10 +254,10 @@ def _loopback(host: str) -> bool:
 
 
 def _serve(settings: Settings) -> None:
-    from doorkeep import serving
     from doorkeep.app import prepare
-    from doorkeep.bootstrap import BootstrapError
     from doorkeep.clock import SystemClock
+    from doorkeep.realms.bootstrap import BootstrapError
+    from doorkeep.server import serving
     from doorkeep.store.database import Database
 
     logs.configure(settings.log_level)
@@ -274,7 +275,7 @@ def _serve(settings: Settings) -> None:
     except BootstrapError as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # a clear message, not a traceback, for start-up failures
-        from doorkeep.realm_io import ImportError_
+        from doorkeep.realms.exportimport.files import ImportError_
 
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
@@ -310,7 +311,7 @@ def app_factory() -> Any:
 
 def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``work(db)`` against a migrated database without a server; import errors become CLI errors."""
-    from doorkeep import realm_io
+    from doorkeep.realms.exportimport import files
     from doorkeep.store.database import Database
 
     async def run() -> T:
@@ -323,10 +324,10 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(run())
-    except realm_io.ImportError_ as exc:
+    except files.ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:  # the database unreachable, and the like: one line, not a traceback
-        from doorkeep import serving
+        from doorkeep.server import serving
 
         raise click.ClickException(f"cannot open the database: {serving.describe(exc)}") from None
 
@@ -341,19 +342,20 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
     import time
 
-    from doorkeep import cli_progress, realm_io
     from doorkeep.clock import SystemClock
+    from doorkeep.realms.exportimport import files
+    from doorkeep.server import progress_bar
 
     started = time.monotonic()
     ended: dict[str, tuple[int, int]] = {}
     counts: dict[str, tuple[int, int]] = {}
-    names = _offline(db_url, lambda db: realm_io.import_file(
+    names = _offline(db_url, lambda db: files.import_file(
         db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended,
-        progress=cli_progress.for_terminal(), counts=counts))
+        progress=progress_bar.for_terminal(), counts=counts))
     for name, (online, offline) in ended.items():
         click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
     what = ", ".join(f"{n} ({counts[n][0]} users, {counts[n][1]} clients)" for n in names) or "nothing"
-    click.echo(f"imported {what} in {cli_progress.seconds(time.monotonic() - started)}")
+    click.echo(f"imported {what} in {progress_bar.seconds(time.monotonic() - started)}")
 
 
 @main.command("export")
@@ -364,13 +366,14 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
     import time
 
-    from doorkeep import cli_progress, realm_io
+    from doorkeep.realms.exportimport import files
+    from doorkeep.server import progress_bar
 
     started = time.monotonic()
-    data = _offline(db_url, lambda db: realm_io.export_realm(db, realm, cli_progress.for_terminal()))
+    data = _offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
     write_private(Path(path), json.dumps(data, indent=2))
     click.echo(f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
-               f"to {path} in {cli_progress.seconds(time.monotonic() - started)}")
+               f"to {path} in {progress_bar.seconds(time.monotonic() - started)}")
 
 
 def write_private(path: Path, text: str) -> None:

@@ -52,7 +52,7 @@ class Realm:
     verify_email: bool = False
     edit_username_allowed: bool = False
     brute_force_protected: bool = False
-    # Brute Force Detection (Keycloak's RealmRepresentation names and defaults; see brute_force.py).
+    # Brute Force Detection (Keycloak's RealmRepresentation names and defaults; see users/brute_force.py).
     permanent_lockout: bool = False
     max_temporary_lockouts: int = 0
     brute_force_strategy: str = "MULTIPLE"  # or "LINEAR"

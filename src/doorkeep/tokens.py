@@ -13,8 +13,8 @@ import jwt
 from jwt.exceptions import InvalidTokenError
 
 from doorkeep import numbers
-from doorkeep.keyring import KeyRing
-from doorkeep.keys import HMAC_ALG
+from doorkeep.keys.material import HMAC_ALG
+from doorkeep.keys.ring import KeyRing
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from argon2.low_level import Type, hash_secret_raw
 
-from doorkeep import realm_io
+from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
 
@@ -74,7 +74,7 @@ def write(tmp_path: Path, data: Any, name: str = "realm.json") -> str:
 
 async def import_data(db: Database, data: dict[str, Any], *, skip_existing: bool = False) -> str | None:
     async with db.transaction() as tx:
-        return await realm_io.import_realm(tx, data, 1_700_000_000, skip_existing=skip_existing)
+        return await files.import_realm(tx, data, 1_700_000_000, skip_existing=skip_existing)
 
 
 def b64(data: bytes) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from realm_files import ENGINES, databases, demo, import_data, url_factory
 
-from doorkeep import realm_io
+from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio
@@ -44,7 +44,7 @@ async def test_imported_settings_are_stored_and_exported(new_db: Callable[[], Aw
         realm = await tx.realms.get_by_name("demo")
         assert realm is not None
         assert (realm.failure_factor, realm.brute_force_strategy, realm.max_temporary_lockouts) == (5, "LINEAR", 2)
-    exported = await realm_io.export_realm(db, "demo")
+    exported = await files.export_realm(db, "demo")
     assert {k: exported[k] for k in SETTINGS} == SETTINGS
 
 
@@ -52,7 +52,7 @@ async def test_a_file_without_the_settings_gets_keycloaks_defaults(new_db: Calla
     db = await new_db()
     data = {k: v for k, v in demo().items() if k not in SETTINGS}
     await import_data(db, data)
-    exported = await realm_io.export_realm(db, "demo")
+    exported = await files.export_realm(db, "demo")
     assert {k: exported[k] for k in DEFAULTS} == DEFAULTS
 
 
@@ -64,5 +64,5 @@ async def test_a_malformed_setting_refuses_the_file(
     new_db: Callable[[], Awaitable[Database]], field: str, value: Any,
 ) -> None:
     db = await new_db()
-    with pytest.raises(realm_io.ImportError_, match=field):
+    with pytest.raises(files.ImportError_, match=field):
         await import_data(db, {**demo(), field: value})

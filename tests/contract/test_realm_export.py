@@ -22,9 +22,10 @@ from realm_files import (
     write,
 )
 
-from doorkeep import passwords, realm_io
 from doorkeep.cli import main
+from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
+from doorkeep.users import passwords
 
 pytestmark = pytest.mark.anyio
 
@@ -45,11 +46,11 @@ async def test_an_export_reimports_into_a_fresh_database_as_the_same_realm(
 ) -> None:
     first = await new_db()
     await import_data(first, rich_realm())
-    exported = await realm_io.export_realm(first, "demo")
+    exported = await files.export_realm(first, "demo")
     second = await new_db()
     async with second.transaction() as tx:
-        assert await realm_io.import_realm(tx, copy.deepcopy(exported), 1_800_000_000, skip_existing=True) == "demo"
-    assert await realm_io.export_realm(second, "demo") == exported
+        assert await files.import_realm(tx, copy.deepcopy(exported), 1_800_000_000, skip_existing=True) == "demo"
+    assert await files.export_realm(second, "demo") == exported
 
     async with second.transaction() as tx:
         realm = await tx.realms.get_by_name("demo")
@@ -66,7 +67,7 @@ async def test_an_export_reimports_into_a_fresh_database_as_the_same_realm(
 async def test_the_export_uses_keycloaks_shapes(new_db: Callable[[], Awaitable[Database]]) -> None:
     db = await new_db()
     await import_data(db, rich_realm())
-    exported = await realm_io.export_realm(db, "demo")
+    exported = await files.export_realm(db, "demo")
     assert exported["realm"] == "demo" and exported["revokeRefreshToken"] is True
     assert exported["refreshTokenMaxReuse"] == 2 and exported["notBefore"] == 1_650_000_000
     assert exported["offlineSessionMaxLifespanEnabled"] is True and exported["sslRequired"] == "none"
@@ -116,10 +117,10 @@ async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_tak
 ) -> None:
     db = await new_db()
     await import_data(db, rich_realm())
-    copy_of = await realm_io.export_realm(db, "demo")
+    copy_of = await files.export_realm(db, "demo")
     copy_of["realm"] = "demo-copy"  # its default role keeps the old name and is renamed on import
     await import_data(db, copy_of)
-    original, copied = await realm_io.export_realm(db, "demo"), await realm_io.export_realm(db, "demo-copy")
+    original, copied = await files.export_realm(db, "demo"), await files.export_realm(db, "demo-copy")
     assert copied["id"] != original["id"]
     assert {u["id"] for u in copied["users"]}.isdisjoint(u["id"] for u in original["users"])
     assert {c["id"] for c in copied["clients"]}.isdisjoint(c["id"] for c in original["clients"])

@@ -24,10 +24,11 @@ from realm_files import (
     write,
 )
 
-from doorkeep import passwords, realm_io
 from doorkeep.clock import FakeClock
+from doorkeep.realms.exportimport import files
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
+from doorkeep.users import passwords
 from support import claims, password_grant
 from wire_env import make_env
 
@@ -69,7 +70,7 @@ async def test_the_demo_realm_imported_at_start_gives_user1_an_offline_token(fre
 
 async def test_the_demo_realm_gets_keycloaks_builtins_exactly_once(new_db: Callable[[], Awaitable[Database]]) -> None:
     db = await new_db()
-    assert await realm_io.import_file(db, str(DEMO), FakeClock(), skip_existing=True) == ["demo"]
+    assert await files.import_file(db, str(DEMO), FakeClock(), skip_existing=True) == ["demo"]
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name("demo")
         assert realm is not None
@@ -233,16 +234,16 @@ async def test_a_malformed_file_names_the_place_and_writes_nothing(
     new_db: Callable[[], Awaitable[Database]], tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str,
 ) -> None:
     db = await new_db()
-    await realm_io.import_file(db, str(DEMO), FakeClock(), skip_existing=False)
-    before = await realm_io.export_realm(db, "demo")
+    await files.import_file(db, str(DEMO), FakeClock(), skip_existing=False)
+    before = await files.export_realm(db, "demo")
     data = demo()
     data["users"].append({"username": "user2", "enabled": True})
     change(data)
     path = write(tmp_path, data)
-    with pytest.raises(realm_io.ImportError_) as raised:
-        await realm_io.import_file(db, path, FakeClock(), skip_existing=False)
+    with pytest.raises(files.ImportError_) as raised:
+        await files.import_file(db, path, FakeClock(), skip_existing=False)
     assert str(raised.value) == f"{path}: {message}"
-    assert await realm_io.export_realm(db, "demo") == before
+    assert await files.export_realm(db, "demo") == before
 
 
 async def test_a_json_syntax_error_names_its_line_and_column(
@@ -250,8 +251,8 @@ async def test_a_json_syntax_error_names_its_line_and_column(
 ) -> None:
     db = await new_db()
     path = write(tmp_path, '{\n  "realm": "demo",\n  "enabled": true,,\n}\n')
-    with pytest.raises(realm_io.ImportError_) as raised:
-        await realm_io.import_file(db, path, FakeClock(), skip_existing=False)
+    with pytest.raises(files.ImportError_) as raised:
+        await files.import_file(db, path, FakeClock(), skip_existing=False)
     assert str(raised.value) == f"{path}: invalid JSON at line 3 column 19: Expecting property name enclosed in double quotes"
     async with db.transaction() as tx:
         assert await tx.realms.get_by_name("demo") is None
@@ -263,14 +264,14 @@ async def test_a_list_of_realms_is_imported_all_or_nothing(
     db = await new_db()
     second = {"realm": "second", "users": [{"username": "bob", "realmRoles": ["ghost"]}]}
     path = write(tmp_path, [demo(), second])
-    with pytest.raises(realm_io.ImportError_) as raised:
-        await realm_io.import_file(db, path, FakeClock(), skip_existing=False)
+    with pytest.raises(files.ImportError_) as raised:
+        await files.import_file(db, path, FakeClock(), skip_existing=False)
     assert str(raised.value) == f"{path}: [1].users[0].realmRoles[0]: no realm role 'ghost'"
     async with db.transaction() as tx:
         assert [r.name for r in await tx.realms.list()] == []
     second["users"][0]["realmRoles"] = ["offline_access"]  # type: ignore[index]
     path = write(tmp_path, [demo(), second])
-    assert await realm_io.import_file(db, path, FakeClock(), skip_existing=False) == ["demo", "second"]
+    assert await files.import_file(db, path, FakeClock(), skip_existing=False) == ["demo", "second"]
 
 
 async def test_unknown_fields_are_skipped_with_one_warning_listing_them(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from store_factories import add_realm, new_id
 
-from doorkeep.adminevents.model import AdminEvent, AdminEventQuery
+from doorkeep.admin.admin_events import AdminEvent, AdminEventQuery
 from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio

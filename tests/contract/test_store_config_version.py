@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from doorkeep import provisioning
 from doorkeep.clock import FakeClock
 from doorkeep.model import Client
+from doorkeep.realms import provisioning
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
 

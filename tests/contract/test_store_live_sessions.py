@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
-from doorkeep.liveness import live_filter
+from doorkeep.sessions.liveness import live_filter
 from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio

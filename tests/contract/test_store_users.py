@@ -222,9 +222,9 @@ async def test_deleting_a_user_leaves_the_other_users_alone(db: Database) -> Non
 
 
 async def test_holding_role_lists_direct_holders_by_username_service_accounts_included(db: Database) -> None:
-    from doorkeep import provisioning
     from doorkeep.clock import FakeClock
     from doorkeep.model import Client
+    from doorkeep.realms import provisioning
 
     async with db.transaction() as tx:
         realm = await provisioning.create_realm(tx, "holders", FakeClock().now())

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from doorkeep import provisioning
-from doorkeep.bootstrap import set_password
 from doorkeep.clock import SystemClock
 from doorkeep.model import Client, User
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
 
 DOORKEEP = Path(sys.executable).parent / "doorkeep"  # .venv/bin/doorkeep next to .venv/bin/python
@@ -51,7 +51,7 @@ class DoorkeepProcess:
 
     def __init__(
         self, workdir: Path, *, port: int | None = None, db_url: str | None = None,
-        import_realms: Sequence[Path] = (), startup_timeout: float = 30.0,
+        import_realms: Sequence[Path] = (), startup_timeout: float = 60.0,
     ) -> None:
         self.workdir = workdir
         self.port = port or free_port()

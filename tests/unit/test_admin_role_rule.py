@@ -1,10 +1,10 @@
-"""The admin-role rule (doorkeep.admin_roles): who may hand out which role, composites included."""
+"""The admin-role rule (doorkeep.admin.permissions): who may hand out which role, composites included."""
 
 from __future__ import annotations
 
 import pytest
 
-from doorkeep.admin_roles import Grantor, RoleFacts, is_admin_role, may_hand_out, may_redefine, may_rename
+from doorkeep.admin.permissions import Grantor, RoleFacts, is_admin_role, may_hand_out, may_redefine, may_rename
 
 DEMO, MASTER = "demo-id", "master-id"
 

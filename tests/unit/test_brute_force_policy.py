@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from doorkeep import brute_force as bf
 from doorkeep.clock import FakeClock
 from doorkeep.model import LoginFailure, Realm, User
+from doorkeep.users import brute_force as bf
 
 IP = "203.0.113.9"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doorkeep import logs
 from doorkeep.cli import main
+from doorkeep.server import logs
 
 
 @pytest.fixture(autouse=True)
@@ -346,7 +346,7 @@ def test_the_bootstrap_admin_can_be_given_as_options(tmp_path: Path) -> None:
     ("sqlite:///data/doorkeep.db", "sqlite:///data/doorkeep.db"),
 ])
 def test_database_urls_are_shown_without_their_password(url: str, shown: str) -> None:
-    from doorkeep.cli_groups import mask_url
+    from doorkeep.server.option_groups import mask_url
 
     assert mask_url(url) == shown
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from doorkeep import cli_progress
 from doorkeep.cli import main
-from doorkeep.progress import SILENT
+from doorkeep.realms.exportimport.progress import SILENT
+from doorkeep.server import progress_bar
 
 USERS = 3000
 SUMMARY_IMPORT = re.compile(r"^imported big \(3000 users, 1 clients\) in \d+\.\d s$")
@@ -69,9 +69,9 @@ def test_import_of_nothing_new_still_says_so_with_the_time(tmp_path: Path) -> No
 
 
 def test_a_bar_is_drawn_only_on_a_terminal() -> None:
-    assert cli_progress.for_terminal(io.StringIO()) is SILENT
+    assert progress_bar.for_terminal(io.StringIO()) is SILENT
     screen = Terminal()
-    progress = cli_progress.for_terminal(screen)
+    progress = progress_bar.for_terminal(screen)
     assert progress is not SILENT
     progress.begin("big: writing users", 4)
     for _ in range(4):
@@ -85,7 +85,7 @@ def test_a_bar_is_drawn_only_on_a_terminal() -> None:
 
 def test_every_phase_reaches_the_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     screen = Terminal()
-    monkeypatch.setattr(cli_progress, "for_terminal", lambda out=None: cli_progress.TerminalProgress(screen))
+    monkeypatch.setattr(progress_bar, "for_terminal", lambda out=None: progress_bar.TerminalProgress(screen))
     db = f"sqlite:///{tmp_path}/x.db"
     code, out = run("import", "--file", str(big_realm(tmp_path / "small.json", 20)), "--db-url", db)
     assert code == 0, out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from doorkeep.durations import parse_duration
+from doorkeep.server.durations import parse_duration
 
 
 @pytest.mark.parametrize(("text", "seconds"), [

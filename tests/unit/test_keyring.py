@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from doorkeep import keys
-from doorkeep.keyring import KeyRing
+from doorkeep.keys import material
+from doorkeep.keys.ring import KeyRing
 from doorkeep.model import RealmKey
 
 pytestmark = pytest.mark.anyio
@@ -30,7 +30,7 @@ class FakeTx:
 
 
 async def test_unknown_kids_reread_the_rows_but_never_reparse_known_keys() -> None:
-    rsa = keys.generate("r", "RS256", 0)
+    rsa = material.generate("r", "RS256", 0)
     tx: Any = FakeTx([rsa])
     ring = KeyRing()
     first = await ring.verification_key(tx, "r", rsa.kid)
@@ -42,11 +42,11 @@ async def test_unknown_kids_reread_the_rows_but_never_reparse_known_keys() -> No
 
 
 async def test_a_key_added_elsewhere_is_found_and_a_status_change_is_seen() -> None:
-    rsa = keys.generate("r", "RS256", 0)
+    rsa = material.generate("r", "RS256", 0)
     tx: Any = FakeTx([rsa])
     ring = KeyRing()
     assert (await ring.signing_key(tx, "r", "RS256", 0)).kid == rsa.kid
-    newer = keys.generate("r", "RS256", 1)
+    newer = material.generate("r", "RS256", 1)
     tx.keys.rows = [dataclasses.replace(rsa, status="passive"), newer]
     assert (await ring.verification_key(tx, "r", newer.kid)) is not None
     assert (await ring.signing_key(tx, "r", "RS256", 1)).kid == newer.kid

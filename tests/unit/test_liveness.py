@@ -1,4 +1,4 @@
-"""The SQL cut-offs of doorkeep.liveness agree with policy.py's validity rules at every boundary."""
+"""The SQL cut-offs of doorkeep.sessions.liveness agree with policy.py's validity rules at every boundary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import itertools
 import pytest
 
 from doorkeep import policy
-from doorkeep.liveness import Liveness, Window, has_overrides, live_filter, liveness
 from doorkeep.model import Client, Realm
+from doorkeep.sessions.liveness import Liveness, Window, has_overrides, live_filter, liveness
 
 NOW = 1_000_000
 

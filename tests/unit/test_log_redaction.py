@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from doorkeep import logs
-from doorkeep.logs import RedactingFilter, redact
+from doorkeep.server import logs
+from doorkeep.server.logs import RedactingFilter, redact
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlLXBhcnQtaGVyZQ"
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----"
@@ -152,7 +152,7 @@ def test_redact_runs_in_linear_time_on_hostile_lines(text: str) -> None:
 async def test_sql_errors_never_carry_bind_parameters(tmp_path: Path) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from doorkeep import provisioning
+    from doorkeep.realms import provisioning
     from doorkeep.store.database import Database
 
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from doorkeep.adminapi.openapi import PREFIXES, document, rule_for
+from doorkeep.admin.openapi import PREFIXES, document, rule_for
 from doorkeep.web.routes import routes
 
 

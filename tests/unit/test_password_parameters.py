@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from doorkeep import passwords
+from doorkeep.users import passwords
 
 
 @pytest.mark.parametrize(("key", "value"), [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from doorkeep.admin.representations import REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 from doorkeep.model import Realm, User
-from doorkeep.representations import REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 
 
 def _realm(**rep: object) -> Realm:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply
 from doorkeep.model import User
-from doorkeep.representations import USER_FIELDS, RepresentationError, apply
 
 
 def _user(attributes: object) -> User:

@@ -1,10 +1,10 @@
-"""Keycloak 26's default user-profile validators (doorkeep.user_profile)."""
+"""Keycloak 26's default user-profile validators (doorkeep.users.profile)."""
 
 from __future__ import annotations
 
 import pytest
 
-from doorkeep.user_profile import ProfileError, require_valid, valid_email, validate
+from doorkeep.users.profile import ProfileError, require_valid, valid_email, validate
 
 
 @pytest.mark.parametrize("email", [

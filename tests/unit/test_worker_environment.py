@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from doorkeep import logs
 from doorkeep.cli import _addresses
+from doorkeep.server import logs
+from doorkeep.server.workers import SETTINGS_ENV, prepare_environment, public_settings, settings_from, settings_json
 from doorkeep.settings import Settings
-from doorkeep.workers import SETTINGS_ENV, prepare_environment, public_settings, settings_from, settings_json
 
 
 @pytest.fixture(autouse=True)

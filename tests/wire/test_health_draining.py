@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from doorkeep import draining
+from doorkeep.server import draining
 from support import password_grant
 from wire_env import Env
 

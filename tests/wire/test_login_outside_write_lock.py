@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from browser_flow import code_from, start, submit
-from doorkeep import passwords
 from doorkeep.store import database
+from doorkeep.users import passwords
 from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
@@ -70,8 +70,8 @@ async def test_the_password_grant_checks_the_password_outside_the_write_lock(rea
 async def test_a_password_changed_between_the_check_and_the_login_is_checked_again(
     realm: Env, hashes: list[bool], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from doorkeep.bootstrap import set_password
     from doorkeep.oauth import login_flow
+    from doorkeep.realms.bootstrap import set_password
 
     precheck = login_flow.precheck
 

@@ -66,7 +66,7 @@ async def test_offline_access_role_through_a_composite_is_enough(realm: Env) -> 
         test = await tx.realms.get_by_name("test")
         assert test is not None
         offline = await tx.roles.get_realm_role(test.id, "offline_access")
-        from doorkeep import provisioning
+        from doorkeep.realms import provisioning
 
         outer = await provisioning.add_role(tx, test.id, "power")
         assert offline is not None

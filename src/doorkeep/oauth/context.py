@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from doorkeep.clock import Clock
-from doorkeep.keyring import KeyRing
+from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Realm
 from doorkeep.tokens import TokenCodec
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep import keys
+from doorkeep.keys import material
 from doorkeep.model import ClientScope
 from doorkeep.oauth import authorize, pkce, token_endpoint
 
 # Keycloak's order, less what Doorkeep does not sign with (EdDSA).
 ID_TOKEN_ALGS = [alg for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
-                 if alg in keys.ASYMMETRIC]
+                 if alg in material.ASYMMETRIC]
 RESPONSE_TYPES = ["code"]  # authorize.py refuses every other response_type (no implicit or hybrid flow)
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # client_auth.py; no JWT or mTLS client auth
 

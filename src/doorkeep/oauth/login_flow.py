@@ -10,12 +10,13 @@ import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep import brute_force, events, passwords
+from doorkeep import events
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm, User, UserSession, with_password_update
 from doorkeep.oauth import authorize
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.grants.password import NO_CREDENTIAL, check_password, find_user
+from doorkeep.users import brute_force, passwords
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -188,7 +189,7 @@ async def update_password(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
     new: str, confirm: str, browser: Browser,
 ) -> Outcome:
-    from doorkeep.bootstrap import set_password
+    from doorkeep.realms.bootstrap import set_password
 
     if not new:
         return NeedPasswordUpdate(user.id, "Please specify password.")

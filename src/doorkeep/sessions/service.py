@@ -14,7 +14,7 @@ from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.sessions import device, ended
 
 if TYPE_CHECKING:
-    from doorkeep.liveness import LiveFilter
+    from doorkeep.sessions.liveness import LiveFilter
     from doorkeep.store.tx import Tx
 
 FIRST_OFFLINE_ACCESS = "first.offline.access"

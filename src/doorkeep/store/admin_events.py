@@ -8,7 +8,7 @@ import dataclasses
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.adminevents.model import AdminEvent, AdminEventQuery
+from doorkeep.admin.admin_events import AdminEvent, AdminEventQuery
 from doorkeep.store.tables import admin_events as t
 
 

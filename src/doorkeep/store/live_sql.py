@@ -1,10 +1,10 @@
-"""The liveness windows (doorkeep.liveness) as SQL conditions on user_sessions ⋈ client_sessions."""
+"""The liveness windows (doorkeep.sessions.liveness) as SQL conditions on user_sessions ⋈ client_sessions."""
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_
 
-from doorkeep.liveness import LiveFilter, Liveness, Window
+from doorkeep.sessions.liveness import LiveFilter, Liveness, Window
 from doorkeep.store.tables import client_sessions, user_sessions
 
 US = user_sessions.c

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, func, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.liveness import LiveFilter
 from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
+from doorkeep.sessions.liveness import LiveFilter
 from doorkeep.store.live_sql import client_live, user_live
 from doorkeep.store.tables import client_sessions, clients, consents, refresh_families, user_sessions
 

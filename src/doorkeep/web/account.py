@@ -1,4 +1,4 @@
-"""Account REST routes under ``/realms/{realm}/account`` (KEYCLOAK.md §10): parse, call ``account_ops``, render.
+"""Account REST routes under ``/realms/{realm}/account`` (KEYCLOAK.md §10): parse, call ``users.account``, render.
 
 Errors keep Keycloak's shapes: ``{"error": "HTTP 401 Unauthorized"}``, ``{"error": "HTTP 403 Forbidden"}``,
 ``{"errorMessage": "No client with clientId: x found."}``.
@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import account_ops as ops
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
+from doorkeep.users import account as ops
 from doorkeep.web.http import admin_error, base_url, in_transaction, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:

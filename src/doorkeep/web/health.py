@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from doorkeep import draining
+from doorkeep.server import draining
 from doorkeep.web.http import NO_STORE, json_response, state
 
 if TYPE_CHECKING:

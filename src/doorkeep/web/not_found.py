@@ -3,7 +3,7 @@
 An unknown path is 404 ``Unable to find matching target resource method`` (Keycloak's RESTEasy
 answer); a known path with the wrong method is 405; an Admin REST path that Keycloak serves and
 Doorkeep does not implement is a deliberate 501, so a tool knows the feature is missing rather
-than mistyped (doorkeep.adminapi.keycloak_paths).
+than mistyped (doorkeep.admin.keycloak_paths).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.adminapi.keycloak_paths import served_by_keycloak
+from doorkeep.admin.keycloak_paths import served_by_keycloak
 from doorkeep.web.http import json_response
 
 SEE_LOG = "For more on this error consult the server log at the debug level."

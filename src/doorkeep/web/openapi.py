@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
-from doorkeep.adminapi.openapi import document
+from doorkeep.admin.openapi import document
 from doorkeep.web.http import base_url
 
 PAGE = """<!doctype html>

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import events, keys, observe
+from doorkeep import events, observe
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, BearerError, OAuthError
+from doorkeep.keys import material
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
 from doorkeep.oauth.context import OAuthRequest
@@ -52,7 +53,7 @@ async def realm_info(request: Request) -> Response:
 
     async def work(tx: Tx) -> str:
         key = await services.keyring.signing_key(tx, realm.id, "RS256", services.clock.now())
-        return keys.public_key_b64(key)
+        return material.public_key_b64(key)
 
     public = await in_transaction(request, work)
     return json_response(discovery.realm_info(issuer(request, realm.name), realm.name, public, realm.not_before))
@@ -76,7 +77,7 @@ async def certs(request: Request) -> Response:
     keyring = state(request).services.keyring
 
     async def work(tx: Tx) -> list[dict[str, object]]:
-        return [keys.jwk(k) for k in await keyring.public_keys(tx, realm.id)]
+        return [material.jwk(k) for k in await keyring.public_keys(tx, realm.id)]
 
     return json_response({"keys": await in_transaction(request, work, write=False)})
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import brute_force, passwords
 from doorkeep.errors import (
     ACCOUNT_NOT_SET_UP,
     CONSENT_REQUIRED,
@@ -23,6 +22,7 @@ from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offli
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
+from doorkeep.users import brute_force, passwords
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.adminevents.model import OPERATION_TYPES, RESOURCE_TYPES, AdminEvent, AdminEventQuery
+from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES, AdminEvent, AdminEventQuery
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, run_realm
 from doorkeep.web.admin.events import DEFAULT_MAX, _date, bad_request
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import brute_force
+from doorkeep.users import brute_force
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.http import json_response, state
 

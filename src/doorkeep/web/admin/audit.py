@@ -3,7 +3,7 @@
 The admin transaction wrappers (``common.run_realm`` and ``users_ops.answer``) call ``record`` inside
 the request's transaction once the handler has answered, so the event row commits or rolls back
 with the change itself; the caller and realm are those the wrapper's checks stashed with
-``caller``. What is recorded follows ``doorkeep.adminevents.rules``; the realm is read again so
+``caller``. What is recorded follows ``doorkeep.admin.admin_event_rules``; the realm is read again so
 that a PUT turning admin events on (or off) is itself governed by the new setting, as Keycloak
 checks the realm when the event is sent.
 """
@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import events
-from doorkeep.adminevents import rules
-from doorkeep.adminevents.model import AdminEvent
+from doorkeep.admin import admin_event_rules as rules
+from doorkeep.admin.admin_events import AdminEvent
 from doorkeep.model import Realm
 from doorkeep.numbers import loads
 from doorkeep.web.http import client_ip

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from doorkeep.admin_roles import Grantor, facts, may_grant, may_redefine, may_rename
+from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.model import Realm, Role, User
 from doorkeep.oauth import access
@@ -46,7 +46,7 @@ class AdminIdentity:
 
     @property
     def grantor(self) -> Grantor:
-        """The caller as the admin-role rule sees them (doorkeep.admin_roles)."""
+        """The caller as the admin-role rule sees them (doorkeep.admin.permissions)."""
         return Grantor(self.realm.id, self.master_admin, self.role_ids, self.management_roles)
 
     def can(self, realm: Realm, role: str) -> bool:
@@ -75,7 +75,7 @@ class AdminIdentity:
 
     async def require_redefine(self, tx: Tx, role: Role, new_name: str | None = None) -> None:
         """403 unless the caller may rename ``role`` to ``new_name``, or delete it when no name is given
-        (doorkeep.admin_roles.may_rename / may_redefine)."""
+        (doorkeep.admin.permissions.may_rename / may_redefine)."""
         [current] = await facts(tx, [role])
         allowed = may_redefine(self.grantor, current) if new_name is None else (
             may_rename(self.grantor, current, new_name))

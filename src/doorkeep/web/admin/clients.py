@@ -14,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import admin_ops, provisioning
+from doorkeep.admin import operations
+from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
-from doorkeep.representations import client_to_json, user_to_json
+from doorkeep.realms import provisioning
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -39,7 +40,7 @@ ONE = BASE + "/{id}"
 
 
 async def client_json(call: RealmCall, client: Client) -> dict[str, Any]:
-    default, optional = await admin_ops.client_scope_names(call.tx, client)
+    default, optional = await operations.client_scope_names(call.tx, client)
     return client_to_json(client, default, optional)
 
 
@@ -75,7 +76,7 @@ async def create_client(request: Request) -> Response:
         client = parse.new_client(call.realm, rep)
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
-        client = await admin_ops.create_client(call.tx, call.realm, client, defaults, optionals)
+        client = await operations.create_client(call.tx, call.realm, client, defaults, optionals)
         return created(call.url(call.realm.name, "clients", client.id))
 
     return await run_realm(request, work)
@@ -95,7 +96,7 @@ async def update_client(request: Request) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
         new = parse.updated_client(client, await read_object(request))
-        await admin_ops.update_client(call.tx, call.realm, client, new)
+        await operations.update_client(call.tx, call.realm, client, new)
         return no_content()
 
     return await run_realm(request, work)
@@ -105,7 +106,7 @@ async def delete_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
-        await admin_ops.delete_client(call.tx, client)
+        await operations.delete_client(call.tx, client)
         return no_content()
 
     return await run_realm(request, work)
@@ -124,7 +125,7 @@ async def regenerate_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
-        return ok(secret_json(await admin_ops.regenerate_secret(call.tx, client)))
+        return ok(secret_json(await operations.regenerate_secret(call.tx, client)))
 
     return await run_realm(request, work)
 

@@ -15,10 +15,10 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep.admin.representations import RepresentationError, role_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
 from doorkeep.numbers import parse_int
-from doorkeep.representations import RepresentationError, role_to_json
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, base_url, json_response, read_json, state

@@ -19,10 +19,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep import events
+from doorkeep.admin.representations import REALM_FIELDS, apply
 from doorkeep.errors import AdminError
 from doorkeep.model import Event, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.representations import REALM_FIELDS, apply
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, read_object, run_realm
 
 DEFAULT_MAX = 100

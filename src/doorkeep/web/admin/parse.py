@@ -1,6 +1,6 @@
 """Keycloak representations → domain objects for the admin API, with Keycloak's input rules.
 
-Builds on ``doorkeep.representations`` (partial updates: absent or null fields keep their value) and
+Builds on ``doorkeep.admin.representations`` (partial updates: absent or null fields keep their value) and
 adds what the admin API needs on top: realm names, client attribute merging and validation,
 roles, client scopes, and role references in request bodies.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
-from doorkeep.provisioning import new_id
-from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
+from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin.common import invalid_input
 
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'

@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import admin_ops
+from doorkeep.admin import operations
+from doorkeep.admin.representations import realm_to_json
 from doorkeep.model import Realm
-from doorkeep.representations import realm_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import (
@@ -36,7 +36,7 @@ from doorkeep.web.http import state
 async def realm_json(call: Call, realm: Realm) -> dict[str, Any]:
     """The full RealmRepresentation, with the realm's default role."""
     out = realm_to_json(realm)
-    default_role = await admin_ops.default_role(call.tx, realm)
+    default_role = await operations.default_role(call.tx, realm)
     if default_role is not None:
         out["defaultRole"] = role_json(default_role, brief=True)
     return out
@@ -77,7 +77,7 @@ async def create_realm(request: Request) -> Response:
         if not call.identity.master_admin:  # Keycloak's create-realm, held through master's admin role
             raise FORBIDDEN
         realm = parse.new_realm(await read_object(request))
-        realm = await admin_ops.create_realm(call.tx, realm, call.now)
+        realm = await operations.create_realm(call.tx, realm, call.now)
         return created(call.url(realm.name))
 
     return await run(request, work)
@@ -98,7 +98,7 @@ async def update_realm(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         new = parse.updated_realm(call.realm, await read_object(request))
-        await admin_ops.update_realm(call.tx, call.realm, new)
+        await operations.update_realm(call.tx, call.realm, new)
         return no_content()
 
     return await run_realm(request, work)
@@ -109,7 +109,7 @@ async def delete_realm(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
-        await admin_ops.delete_realm(call.tx, call.realm)
+        await operations.delete_realm(call.tx, call.realm)
         realm_id = call.realm.id
         call.after_commit(lambda: keyring.forget(realm_id))
         return no_content()

@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import admin_ops
+from doorkeep.admin import operations
+from doorkeep.admin.representations import user_to_json
 from doorkeep.model import Client, Role
-from doorkeep.representations import user_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -122,7 +122,7 @@ async def create_role(request: Request) -> Response:
         call.require(owner.manage)
         rep = await read_object(request)
         role = parse.new_role(call.realm.id, owner.client.id if owner.client else None, rep)
-        await admin_ops.create_role(call.tx, role)
+        await operations.create_role(call.tx, role)
         return created(owner.url(call, role.name))
 
     return await run_realm(request, work)
@@ -141,7 +141,7 @@ async def update_role(request: Request) -> Response:
         role = await target(call, request, manage=True)
         updated = parse.updated_role(role, await read_object(request))
         await call.identity.require_redefine(call.tx, role, updated.name)
-        await admin_ops.update_role(call.tx, role, updated)
+        await operations.update_role(call.tx, role, updated)
         return no_content()
 
     return await run_realm(request, work)
@@ -151,7 +151,7 @@ async def delete_role(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         role = await target(call, request, manage=True)
         await call.identity.require_redefine(call.tx, role)
-        await admin_ops.delete_role(call.tx, call.realm, role)
+        await operations.delete_role(call.tx, call.realm, role)
         return no_content()
 
     return await run_realm(request, work)
@@ -175,7 +175,7 @@ async def composites(request: Request) -> Response:
             children = [await _mappable_composite(call, ref) for ref in refs]
             await call.tx.roles.add_composites(role.id, [c.id for c in children])
         else:
-            children = await admin_ops.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)
+            children = await operations.resolve_roles(call.tx, call.realm, refs, COMPOSITE_NOT_FOUND)
             await call.tx.roles.remove_composites(role.id, [c.id for c in children])
         return no_content()
 
@@ -185,8 +185,8 @@ async def composites(request: Request) -> Response:
 async def _mappable_composite(call: RealmCall, ref: tuple[str | None, str | None]) -> Role:
     """A role to nest, found (404) and then checked as Keycloak's requireMapComposite does (403): the caller
     manages roles of its kind (manage-realm for a realm role, manage-clients for a client role) and may hand
-    out every admin role it contains (doorkeep.admin_roles)."""
-    [child] = await admin_ops.resolve_roles(call.tx, call.realm, [ref], COMPOSITE_NOT_FOUND)
+    out every admin role it contains (doorkeep.admin.permissions)."""
+    [child] = await operations.resolve_roles(call.tx, call.realm, [ref], COMPOSITE_NOT_FOUND)
     call.require("manage-clients" if child.client_id else "manage-realm")
     await call.identity.require_grant(call.tx, child)
     return child
@@ -223,7 +223,7 @@ async def members(request: Request) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         role = await target(call, request, manage=False)
         call.require("query-users")  # Keycloak asks for both: view the role's container, query users
-        found = await admin_ops.role_members(call.tx, call.realm, role)
+        found = await operations.role_members(call.tx, call.realm, role)
         chosen = page(found, first, MEMBERS_MAX if max_results is None else max_results)
         return ok([_brief_user(user_to_json(u)) if brief else user_to_json(u) for u in chosen])
 

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import admin_ops
+from doorkeep.admin import operations
+from doorkeep.admin.representations import scope_to_json
 from doorkeep.model import ClientScope, Role
-from doorkeep.representations import scope_to_json
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -60,7 +60,7 @@ async def list_scopes(request: Request) -> Response:
 async def create_scope(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
-        scope = await admin_ops.create_scope(call.tx, parse.new_scope(call.realm.id, await read_object(request)))
+        scope = await operations.create_scope(call.tx, parse.new_scope(call.realm.id, await read_object(request)))
         return created(call.url(call.realm.name, "client-scopes", scope.id))
 
     return await run_realm(request, work)
@@ -79,7 +79,7 @@ async def update_scope(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         scope = await load_scope(call, request.path_params["id"])
         call.require("manage-clients")
-        await admin_ops.update_scope(call.tx, scope, parse.updated_scope(scope, await read_object(request)))
+        await operations.update_scope(call.tx, scope, parse.updated_scope(scope, await read_object(request)))
         return no_content()
 
     return await run_realm(request, work)
@@ -89,7 +89,7 @@ async def delete_scope(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         scope = await load_scope(call, request.path_params["id"])
         call.require("manage-clients")
-        await admin_ops.delete_scope(call.tx, scope)
+        await operations.delete_scope(call.tx, scope)
         return no_content()
 
     return await run_realm(request, work)
@@ -149,9 +149,9 @@ def scope_mappings(of_client_scope: bool) -> Endpoint:
                 await call.tx.roles.remove_scope_mappings(owner, [r.id for r in mapped])
                 return no_content()
             if scoped_id is None:
-                roles = await admin_ops.resolve_roles(call.tx, call.realm, parse.role_refs(body), ROLE_NOT_FOUND)
+                roles = await operations.resolve_roles(call.tx, call.realm, parse.role_refs(body), ROLE_NOT_FOUND)
             else:
-                roles = await admin_ops.client_roles_named(call.tx, scoped_id, parse.role_refs(body), ROLE_NOT_FOUND)
+                roles = await operations.client_roles_named(call.tx, scoped_id, parse.role_refs(body), ROLE_NOT_FOUND)
             if request.method == "POST":
                 await call.tx.roles.add_scope_mappings(owner, [r.id for r in roles])
             else:

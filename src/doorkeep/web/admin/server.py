@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.adminapi.keys_metadata import keys_metadata
-from doorkeep.adminapi.serverinfo import server_info
+from doorkeep.admin.keys_metadata import keys_metadata
+from doorkeep.admin.serverinfo import server_info
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import Call, RealmCall, ok, run, run_realm
 from doorkeep.web.http import state

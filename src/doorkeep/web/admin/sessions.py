@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.liveness import LiveFilter, live_filter
 from doorkeep.model import Client, Realm, User, UserSession
 from doorkeep.oauth import backchannel
 from doorkeep.sessions import ended, service
+from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.http import base_url, json_response, state
 

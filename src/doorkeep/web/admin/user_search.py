@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from doorkeep import admin_ops
+from doorkeep.admin import operations
+from doorkeep.admin.representations import USER_FIELDS
 from doorkeep.model import Realm, User
-from doorkeep.representations import USER_FIELDS
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -125,7 +125,7 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
     elif any(name in params for name in FIELD_QUERY):
         # No identity providers exist here, so a query by IdP link matches nobody.
         idp = "idpAlias" in params or "idpUserId" in params
-        everyone = await admin_ops.realm_users(tx, realm, service_accounts=True)
+        everyone = await operations.realm_users(tx, realm, service_accounts=True)
         found = [] if idp else [u for u in everyone if _matches_fields(u, params)]
     else:
         found = await tx.users.search(realm.id, max_results=-1)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.representations import credential_to_json, user_to_json
+from doorkeep.admin.representations import credential_to_json, user_to_json
 from doorkeep.web.admin import user_search
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.common import created

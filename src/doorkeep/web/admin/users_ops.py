@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import brute_force, provisioning
-from doorkeep.bootstrap import set_password
+from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
-from doorkeep.representations import USER_FIELDS, RepresentationError, apply, role_to_json
-from doorkeep.user_profile import require_valid
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
+from doorkeep.users import brute_force
+from doorkeep.users.profile import require_valid
 from doorkeep.web.admin import audit, common
 from doorkeep.web.admin.auth import AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, in_transaction, read_json, state

@@ -1,7 +1,7 @@
 """The realm-import plan: a validated realm file in model terms, and the typed JSON readers.
 
-``realm_parse`` reads Keycloak's realm JSON into a ``RealmPlan`` with these readers, failing with
-an ``ImportError_`` that names the place in the file; ``realm_import`` writes the plan.
+``parse`` reads Keycloak's realm JSON into a ``RealmPlan`` with these readers, failing with
+an ``ImportError_`` that names the place in the file; ``write`` writes the plan.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from doorkeep import numbers, passwords, provisioning
+from doorkeep import numbers
 from doorkeep.model import JSON, Client, ClientScope, Realm, Role, User
+from doorkeep.realms import provisioning
+from doorkeep.users import passwords
 
 # (owning clientId or None for a realm role, role name, place in the file)
 RoleRef = tuple[str | None, str, str]

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from doorkeep.keys import HMAC_ALG
+from doorkeep.keys.material import HMAC_ALG
 from doorkeep.model import RealmKey
 
 CERT_YEARS = 10  # Keycloak's generated certificates are valid for ten years

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from doorkeep.progress import SILENT, Progress
+from doorkeep.realms.exportimport.progress import SILENT, Progress
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar

@@ -4,7 +4,7 @@ Every route the app serves under ``/admin`` and ``/realms/{realm}/account`` beco
 its path and methods come from the routes themselves (so the document cannot list an endpoint the
 server lacks, nor miss one), its path parameters from the path template, and its request and
 response schemas from ``RULES`` below, keyed by the path's shape and naming the representations of
-``doorkeep.adminapi.schemas`` (derived from the same field tables the handlers use). A route no
+``doorkeep.admin.openapi_schemas`` (derived from the same field tables the handlers use). A route no
 rule covers is still documented, with an open schema; a unit test keeps that list empty.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from doorkeep import __version__
-from doorkeep.adminapi.schemas import BOOLEAN, INTEGER, OBJECT, STRING, array_of, component_schemas, ref
+from doorkeep.admin.openapi_schemas import BOOLEAN, INTEGER, OBJECT, STRING, array_of, component_schemas, ref
 
 PREFIXES = ("/admin/realms", "/admin/serverinfo", "/realms/{realm}/account")
 ANY: dict[str, Any] = {}

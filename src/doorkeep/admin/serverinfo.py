@@ -15,8 +15,9 @@ import platform
 import sys
 from typing import Any
 
-from doorkeep import __version__, events, keys
-from doorkeep.adminevents.model import OPERATION_TYPES, RESOURCE_TYPES
+from doorkeep import __version__, events
+from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
+from doorkeep.keys import material as keys
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
 KEYCLOAK_VERSION = "26.0.0"

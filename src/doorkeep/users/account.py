@@ -14,13 +14,14 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import events, policy, user_profile
+from doorkeep import events, policy
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
-from doorkeep.liveness import realm_filter
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
 from doorkeep.oauth import access
 from doorkeep.sessions import service
+from doorkeep.sessions.liveness import realm_filter
+from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services

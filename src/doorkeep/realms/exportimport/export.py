@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import Realm, Role, User
-from doorkeep.progress import SILENT, Progress
-from doorkeep.representations import (
+from doorkeep.admin.representations import (
     client_to_json,
     credential_to_json,
     realm_to_json,
@@ -20,6 +18,8 @@ from doorkeep.representations import (
     scope_to_json,
     user_to_json,
 )
+from doorkeep.model import Realm, Role, User
+from doorkeep.realms.exportimport.progress import SILENT, Progress
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

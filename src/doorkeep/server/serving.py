@@ -12,7 +12,7 @@ import click
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-from doorkeep import draining
+from doorkeep.server import draining
 from doorkeep.settings import Settings
 
 

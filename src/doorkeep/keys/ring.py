@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from doorkeep import keys
-from doorkeep.keys import HMAC_ALG, LoadedKey
+from doorkeep.keys import material
+from doorkeep.keys.material import HMAC_ALG, LoadedKey
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -18,9 +18,9 @@ class RealmKeys:
     by_kid: dict[str, LoadedKey] = field(default_factory=dict)
 
     def active(self, alg: str) -> LoadedKey | None:
-        fam = keys.family(alg)
+        fam = material.family(alg)
         for key in self.by_kid.values():
-            if key.status == "active" and keys.family(key.algorithm) == fam:
+            if key.status == "active" and material.family(key.algorithm) == fam:
                 return key
         return None
 
@@ -41,7 +41,7 @@ class KeyRing:
                 continue
             parsed = known.get(row.kid)
             if parsed is None:
-                parsed = keys.load(row)
+                parsed = material.load(row)
             elif parsed.status != row.status:
                 parsed = dataclasses.replace(parsed, status=row.status)
             loaded.by_kid[row.kid] = parsed
@@ -56,9 +56,9 @@ class KeyRing:
             realm_keys = await self._load(tx, realm_id)
             key = realm_keys.active(alg)
         if key is None:
-            new = keys.generate(realm_id, alg, now)
+            new = material.generate(realm_id, alg, now)
             await tx.keys.add(new)
-            key = keys.load(new)
+            key = material.load(new)
             realm_keys.by_kid[key.kid] = key
         return key
 

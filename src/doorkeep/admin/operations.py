@@ -10,10 +10,10 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from doorkeep import provisioning
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
+from doorkeep.realms import provisioning
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

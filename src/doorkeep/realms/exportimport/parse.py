@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from doorkeep import numbers, provisioning
+from doorkeep import numbers
+from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
 from doorkeep.oauth import client_urls
-from doorkeep.provisioning import builtin_realm_roles
-from doorkeep.realm_plan import (
+from doorkeep.realms import provisioning
+from doorkeep.realms.exportimport.plan import (
     ClientPlan,
     ImportError_,
     PasswordPlan,
@@ -41,7 +42,7 @@ from doorkeep.realm_plan import (
     str_list,
     string_map,
 )
-from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
+from doorkeep.realms.provisioning import builtin_realm_roles
 
 REALM_KEYS = {"id", "realm", *REALM_FIELDS, "roles", "defaultRole", "defaultRoles", "clientScopes",
               "defaultDefaultClientScopes", "defaultOptionalClientScopes", "scopeMappings", "clientScopeMappings",

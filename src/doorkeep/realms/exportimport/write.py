@@ -1,6 +1,6 @@
 """Writing a validated realm-import plan, merging Keycloak's built-ins by name.
 
-``realm_parse`` turns the JSON into a ``RealmPlan`` (and rejects a bad file before anything is
+``parse`` turns the JSON into a ``RealmPlan`` (and rejects a bad file before anything is
 written); this module stores the plan inside the caller's transaction. What the file does not list
 is created as ``provisioning.create_realm`` does: the ``offline_access`` / ``uma_authorization``
 roles, the ``default-roles-<realm>`` composite, the built-in clients and client scopes
@@ -16,11 +16,13 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import keys, passwords, provisioning
+from doorkeep.keys import material
 from doorkeep.model import Client, Credential, Realm
-from doorkeep.progress import SILENT, Progress
-from doorkeep.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
-from doorkeep.realm_plan import PasswordPlan, RealmPlan, RolePlan
+from doorkeep.realms import provisioning
+from doorkeep.realms.exportimport.plan import PasswordPlan, RealmPlan, RolePlan
+from doorkeep.realms.exportimport.progress import SILENT, Progress
+from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
+from doorkeep.users import passwords
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -73,8 +75,8 @@ class _Writer:
     async def run(self) -> None:
         self.realm = dataclasses.replace(self.plan.realm, id=await self._id(self.plan.realm.id, self.tx.realms.get))
         await self.tx.realms.create(self.realm)
-        for alg in ("RS256", keys.HMAC_ALG):
-            await self.tx.keys.add(keys.generate(self.realm.id, alg, self.now))
+        for alg in ("RS256", material.HMAC_ALG):
+            await self.tx.keys.add(material.generate(self.realm.id, alg, self.now))
         default_role = await self._realm_roles()
         await self._scopes()
         await self._clients(default_role)

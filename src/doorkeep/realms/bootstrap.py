@@ -7,8 +7,9 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
-from doorkeep import passwords, provisioning
 from doorkeep.model import UPDATE_PASSWORD, Credential, User, with_password_update
+from doorkeep.realms import provisioning
+from doorkeep.users import passwords
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

@@ -1,6 +1,6 @@
 """Realm import and export in Keycloak's realm-export JSON (``kc.sh export`` / ``--import-realm``).
 
-Import validates the whole file before writing (``realm_parse``): a problem is an ``ImportError_``
+Import validates the whole file before writing (``parse``): a problem is an ``ImportError_``
 naming its place (``users[3].credentials[0].value: expected a string``) and nothing is stored.
 Then one transaction replaces the realm of that name, or leaves it alone with ``skip_existing``
 (server start). Fields Doorkeep does not model are skipped with one warning line (logger
@@ -15,16 +15,17 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import numbers, realm_export
+from doorkeep import numbers
 from doorkeep.clock import Clock
-from doorkeep.progress import SILENT, Progress
-from doorkeep.realm_import import hash_passwords, write_realm
-from doorkeep.realm_parse import parse_realm
-from doorkeep.realm_plan import ImportError_ as ImportError_
-from doorkeep.realm_plan import RealmPlan, fail
-from doorkeep.store.database import Database
+from doorkeep.realms.exportimport import export
+from doorkeep.realms.exportimport.parse import parse_realm
+from doorkeep.realms.exportimport.plan import ImportError_ as ImportError_
+from doorkeep.realms.exportimport.plan import RealmPlan, fail
+from doorkeep.realms.exportimport.progress import SILENT, Progress
+from doorkeep.realms.exportimport.write import hash_passwords, write_realm
 
 if TYPE_CHECKING:
+    from doorkeep.store.database import Database
     from doorkeep.store.tx import Tx
 
 log = logging.getLogger("doorkeep.import")
@@ -133,4 +134,4 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
         realm = await tx.realms.get_by_name(realm_name)
         if realm is None:
             raise ImportError_(f"realm '{realm_name}' not found")
-        return await realm_export.realm_representation(tx, realm, progress)
+        return await export.realm_representation(tx, realm, progress)

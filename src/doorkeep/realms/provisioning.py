@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import keys
+from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     """A realm as Keycloak creates it: roles, built-in clients and scopes, and fresh keys."""
     realm = Realm(id=settings.pop("id", None) or new_id(), name=name, **settings)
     await tx.realms.create(realm)
-    for alg in ("RS256", keys.HMAC_ALG):
-        await tx.keys.add(keys.generate(realm.id, alg, now))
+    for alg in ("RS256", material.HMAC_ALG):
+        await tx.keys.add(material.generate(realm.id, alg, now))
     roles = {role: (await add_role(tx, realm.id, role, text)).id for role, text in builtin_realm_roles(name).items()}
     default_roles = roles[f"default-roles-{name}"]
     for parent, children in BUILTIN_COMPOSITES.items():

@@ -1,7 +1,7 @@
 """JSON Schemas of the Keycloak representations the Admin and Account REST APIs exchange.
 
 Realm, client and user schemas are derived from the field tables the code itself reads and writes
-(``doorkeep.representations``'s ``*_FIELDS`` and the model dataclasses' annotations), so adding a
+(``doorkeep.admin.representations``'s ``*_FIELDS`` and the model dataclasses' annotations), so adding a
 field there adds it here. The others are small tables of the fields Doorkeep renders. Keycloak's
 representations are open: every schema allows properties it does not name.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS
 from doorkeep.model import Client, Realm, User
-from doorkeep.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 OBJECT: dict[str, Any] = {"type": "object"}

@@ -1,1 +1,0 @@
-"""Admin events: what Keycloak's AdminEventBuilder records for each change made through the admin API."""

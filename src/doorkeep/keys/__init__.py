@@ -1,0 +1,1 @@
+"""Per-realm signing keys: the key material (RSA, EC, HMAC, JWKS) and the per-process key ring."""

@@ -1,0 +1,1 @@
+"""The server runtime around the app: uvicorn, workers, draining, logging, option parsing and help."""
