@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -69,8 +70,9 @@ class Server:
     """``doorkeep start-dev`` in ``workdir`` on a fixed port; restartable on the same port and database."""
 
     def __init__(self, workdir: Path, db_url: str, *, port: int | None = None, workers: int = 1,
-                 startup_timeout: float = 120.0) -> None:
+                 startup_timeout: float = 120.0, core: str | None = None) -> None:
         self.workdir = workdir
+        self.core = core  # pin the server (and its workers) to this CPU with taskset
         self.db_url = db_url
         self.port = port or free_port()
         self.workers = workers
@@ -94,6 +96,8 @@ class Server:
                "--db-url", self.db_url, "--log-level", "warning"]
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]
+        if self.core is not None and shutil.which("taskset"):
+            cmd = ["taskset", "-c", self.core, *cmd]
         return cmd
 
     def start(self) -> float:

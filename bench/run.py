@@ -24,8 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import admin_reads
 import load as loadgen
 import seed as seeding
+import side
 from harness import Server, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +155,7 @@ def scale(levels: list[int], refreshes: int, engine: str) -> None:
     print(f"{'stored':>9} {'db MiB':>7} {'insert s':>8} {'start s':>11} {'RSS start':>9} {'RSS after':>9}"
           f" {'errs':>5} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'other':>6}", flush=True)
     rng = random.Random(7)
+    reads: list[str] = []
     with tempfile.TemporaryDirectory(prefix="doorkeep-bench-scale-") as tmp:
         db_path = Path(tmp) / "bench.db"
         db_url = f"sqlite:///{db_path}"
@@ -179,6 +182,7 @@ def scale(levels: list[int], refreshes: int, engine: str) -> None:
                 result = loadgen.run("refresh", server.base_url, _refresh_of(tokens),
                                      loadgen.Load(len(tokens), 1, 300.0, engine), server.cpu_seconds)
                 rss_after = server.rss_kib()
+                reads.append(admin_reads.measure(server, seeded, stored))
             finally:
                 server.stop()
             size = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 2**20
@@ -189,6 +193,9 @@ def scale(levels: list[int], refreshes: int, engine: str) -> None:
                   f" {max(result.latencies_ms, default=float('nan')):>7.1f} {100 * other:>5.0f}%", flush=True)
             if result.errors:
                 print(f"    statuses: {dict(result.statuses)}\n{server.log_tail(1500)}")
+    print("\nAdmin REST reads at each level (offline sessions of bench-app; a user holding stored/1000 of them):")
+    print(admin_reads.HEADER)
+    print("\n".join(reads), flush=True)
 
 
 def _refresh_of(tokens: list[str]) -> Callable[[int], loadgen.Request]:
@@ -206,7 +213,9 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true",
                         help="also run the throughput scenarios on a throwaway PostgreSQL (needs root)")
     parser.add_argument("--workers", type=int, default=2, help="server workers for --postgres (default 2)")
-    parser.add_argument("--only", choices=["throughput", "scale"], help="run one benchmark only")
+    parser.add_argument("--only", choices=["side", "throughput", "scale"], help="run one benchmark only")
+    parser.add_argument("--seconds", type=float, help="seconds per wrk run in the side-by-side benchmark")
+    parser.add_argument("--rounds", type=int, help="wrk runs per scenario in the side-by-side benchmark")
     parser.add_argument("--engine", choices=loadgen.ENGINES, default="requests",
                         help="load generator: a thread pool with requests (default; loads the server harder here) "
                              "or asyncio + httpx")
@@ -229,6 +238,9 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           "(other work on the machine skews every figure; see the 'other' CPU column)")
+    if args.only in (None, "side"):
+        side.side_by_side(side.Plan(args.seconds or (4.0 if args.quick else 15.0), args.rounds or
+                                    (1 if args.quick else 3), 8), args.postgres)
     if args.only in (None, "throughput"):
         throughput_sqlite(load)
         if args.postgres:

@@ -7,6 +7,7 @@ Every option can also be given as a ``DOORKEEP_*`` environment variable (``--htt
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import json
 import logging
@@ -21,7 +22,11 @@ from typing import Any, TypeVar
 import click
 
 from doorkeep import __version__
+from doorkeep.admincli import commands as admincli_commands
 from doorkeep.server import logs, workers
+from doorkeep.server.cache_options import cache_options as _cache_options
+from doorkeep.server.cache_options import cache_settings
+from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
 from doorkeep.settings import Settings
 
@@ -105,14 +110,7 @@ def server_options(func: Any) -> Any:
              help="After the listener closes, how long in-flight requests get to finish before the process exits."),
         _opt("--import-realm", "import_realms", multiple=True, type=_READABLE,
              help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped."),
-        _opt("--cache-embedded-offline-sessions-max-count", default=10000, show_default=True, type=int,
-             help="Offline sessions kept in each process's cache."),
-        _opt("--cache-embedded-offline-client-sessions-max-count", default=10000, show_default=True, type=int,
-             help="Offline client sessions kept in each process's cache."),
-        _opt("--cache-embedded-sessions-max-count", default=10000, show_default=True, type=int,
-             help="Online sessions kept in each process's cache."),
-        _opt("--cache-embedded-client-sessions-max-count", default=10000, show_default=True, type=int,
-             help="Online client sessions kept in each process's cache."),
+        *_cache_options(),
         _opt("--metrics-enabled", default=False, show_default=True, type=bool,
              help="Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode)."),
         _opt("--log-level", default="info", show_default=True, callback=_log_level,
@@ -127,10 +125,13 @@ def server_options(func: Any) -> Any:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KeycloakAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="Doorkeep", message="%(prog)s %(version)s")
 def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
+
+
+main.add_command(admincli_commands.admin)  # doorkeep admin …: the kcadm-style client (HTTP only)
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
@@ -138,7 +139,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
 
     db_url = opts.pop("db_url") or _dev_db_url()
     http_enabled = opts.pop("http_enabled")
-    return Settings(
+    settings = Settings(
         db_url=db_url,
         http_enabled=True if http_enabled is None else http_enabled,
         http_host=opts["http_host"], http_port=opts["http_port"], hostname=opts["hostname"],
@@ -149,15 +150,12 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         bootstrap_admin_username=opts["bootstrap_admin_username"] or ("admin" if dev else None),
         bootstrap_admin_password=opts["bootstrap_admin_password"] or ("admin" if dev else None),
         dev_mode=dev,
-        cache_offline_sessions_max_count=opts["cache_embedded_offline_sessions_max_count"],
-        cache_offline_client_sessions_max_count=opts["cache_embedded_offline_client_sessions_max_count"],
-        cache_sessions_max_count=opts["cache_embedded_sessions_max_count"],
-        cache_client_sessions_max_count=opts["cache_embedded_client_sessions_max_count"],
         log_level=opts["log_level"],
         metrics_enabled=opts["metrics_enabled"],
         shutdown_delay=parse_duration(opts["shutdown_delay"]),
         shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
     )
+    return dataclasses.replace(settings, **cache_settings(opts))
 
 
 def _addresses(text: str | None) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from doorkeep.store.database import Database
 pytestmark = pytest.mark.anyio
 
 
-async def test_sessions_with_client_lists_pairs_oldest_first_and_pages(db: Database) -> None:
+async def test_sessions_with_client_lists_pairs_in_session_id_order_as_keycloak_and_pages(db: Database) -> None:
     async with db.transaction() as tx:
         realm = await add_realm(tx)
         app, other = await add_client(tx, realm), await add_client(tx, realm, "other")
@@ -22,7 +22,7 @@ async def test_sessions_with_client_lists_pairs_oldest_first_and_pages(db: Datab
         await add_client_session(tx, await add_user_session(tx, user, offline=True), other)
         online = await add_user_session(tx, user, started=50)
         online_pair = (online, await add_client_session(tx, online, app))
-    expected = sorted(pairs, key=lambda p: (p[0].started, p[0].id))
+    expected = sorted(pairs, key=lambda p: p[0].id)  # Keycloak: ORDER BY sess.userSessionId
     async with db.transaction() as tx:
         assert await tx.sessions.sessions_with_client(app.id, True) == expected
         assert await tx.sessions.sessions_with_client(app.id, True, first=1, max_results=2) == expected[1:3]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
 from doorkeep.admin.openapi import PREFIXES, document, rule_for
+from doorkeep.web.openapi import rest_routes
 from doorkeep.web.routes import routes
 
 
 def served() -> list[tuple[str, frozenset[str]]]:
-    return [(r.path, frozenset(r.methods or ())) for r in routes() if isinstance(r, Route)]
+    return rest_routes(routes())
 
 
 def test_every_admin_and_account_route_is_an_operation_of_the_document() -> None:

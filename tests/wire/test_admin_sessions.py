@@ -86,12 +86,13 @@ async def test_online_sessions_of_a_client_are_listed_and_counted(env: Env) -> N
     assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 0}
 
 
-async def test_offline_sessions_paginate_by_start_time(env: Env) -> None:
+async def test_offline_sessions_paginate_in_session_id_order_as_keycloak(env: Env) -> None:
     headers, client, _ = await _setup(env)
     ids = []
     for _ in range(3):
         ids.append((await _offline_grant(env))["session_state"])
         env.clock.advance(10)
+    ids.sort()  # Keycloak's findUserSessionsByClientId: ORDER BY sess.userSessionId
     page = await _json(env, f"/clients/{client.id}/offline-sessions", headers, first="1", max="1")
     assert [s["id"] for s in page] == [ids[1]]
     rest = await _json(env, f"/clients/{client.id}/offline-sessions", headers, first="1")

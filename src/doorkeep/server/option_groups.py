@@ -10,7 +10,10 @@ import click
 # Keycloak's option categories, in its order; an option not listed here falls under "Other".
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Cache", ("cache_embedded_offline_sessions_max_count", "cache_embedded_offline_client_sessions_max_count",
-               "cache_embedded_sessions_max_count", "cache_embedded_client_sessions_max_count")),
+               "cache_embedded_sessions_max_count", "cache_embedded_client_sessions_max_count",
+               "cache_embedded_realms_max_count", "cache_embedded_users_max_count", "cache_embedded_keys_max_count",
+               "cache_embedded_authorization_max_count", "cache_embedded_crl_max_count",
+               "offline_session_cache_lifespan_override", "offline_client_session_cache_lifespan_override")),
     ("Database", ("db_url",)),
     ("Hostname", ("hostname", "hostname_strict")),
     ("HTTP(S)", ("http_host", "http_port", "http_enabled", "https_certificate_file", "https_certificate_key_file",
@@ -49,6 +52,7 @@ _SOURCES = {
     click.core.ParameterSource.COMMANDLINE: "command line",
     click.core.ParameterSource.ENVIRONMENT: "environment",
     click.core.ParameterSource.DEFAULT: "default",
+    click.core.ParameterSource.DEFAULT_MAP: "environment, KC_*",  # doorkeep.server.keycloak_options
 }
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, not_, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
 from doorkeep.sessions.liveness import LiveFilter
+from doorkeep.store import client_session_pages as pages
 from doorkeep.store.live_sql import client_live, user_live
-from doorkeep.store.tables import client_sessions, clients, consents, refresh_families, user_sessions
+from doorkeep.store.tables import client_sessions, clients, consents, refresh_families, session_counts, user_sessions
 
 US = user_sessions.c
 CS = client_sessions.c
@@ -102,6 +103,23 @@ class SessionRepo:
         )
         return int(result.scalar_one())
 
+    async def realm_sessions_page(
+        self, realm_id: str, offline: bool, first: int, max_results: int, live: LiveFilter | None = None
+    ) -> list[UserSession]:
+        """One page of the realm's (live) sessions, most recently active first (the admin console's list;
+        ``ix_user_sessions_realm_refresh`` serves the order, so a page costs ``first + max`` index rows)."""
+        query = select(user_sessions).where(US.realm_id == realm_id, US.offline == offline)
+        if live is not None:
+            query = query.where(user_live(live))
+        query = query.order_by(US.last_session_refresh.desc(), US.id).offset(max(first, 0)).limit(max_results)
+        return [_us(r) for r in await self._c.execute(query)]
+
+    async def count_realm_live(self, realm_id: str, offline: bool, live: LiveFilter) -> int:
+        """How many of the realm's sessions of this kind are live."""
+        query = select(func.count()).select_from(user_sessions).where(
+            US.realm_id == realm_id, US.offline == offline, user_live(live))
+        return int((await self._c.execute(query)).scalar_one())
+
     async def delete_if_empty(self, session_id: str, offline: bool) -> bool:
         """Remove a user session left with no client sessions; True if it was removed."""
         remaining = await self._c.execute(
@@ -147,6 +165,22 @@ class SessionRepo:
                 client_live(live))
         return [_cs(r) for r in await self._c.execute(query)]
 
+    async def client_sessions_of_many(
+        self, session_ids: list[str], offline: bool, live: LiveFilter | None = None
+    ) -> dict[str, list[ClientSession]]:
+        """The (live) client sessions of many user sessions, in a few statements rather than one each."""
+        out: dict[str, list[ClientSession]] = {sid: [] for sid in session_ids}
+        for at in range(0, len(session_ids), 500):
+            query = select(client_sessions).where(CS.user_session_id.in_(session_ids[at:at + 500]),
+                                                  CS.offline == offline)
+            if live is not None:
+                query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
+                    client_live(live))
+            for row in await self._c.execute(query):
+                cs = _cs(row)
+                out[cs.user_session_id].append(cs)
+        return out
+
     async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
         await self._c.execute(
             update(client_sessions)
@@ -180,19 +214,18 @@ class SessionRepo:
     async def sessions_with_client(
         self, client_uuid: str, offline: bool, first: int = 0, max_results: int = 100, live: LiveFilter | None = None
     ) -> list[tuple[UserSession, ClientSession]]:
+        """Keycloak's page ``first``/``max`` of the client's (live) sessions, in session-id order."""
+        ids = await pages.page_ids(self._c, client_uuid, offline, first, max_results, live)
+        if not ids:
+            return []
         query = (
             select(user_sessions, client_sessions.c.started.label("cs_started"),
                    client_sessions.c.timestamp.label("cs_timestamp"), client_sessions.c.redirect_uri,
                    client_sessions.c.notes.label("cs_notes"))
             .join(client_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
-            .where(CS.client_id == client_uuid, CS.offline == offline)
-            .order_by(US.started, US.id)
-            .offset(max(first, 0))
+            .where(CS.client_id == client_uuid, CS.offline == offline, CS.user_session_id.in_(ids))
+            .order_by(US.id)
         )
-        if live is not None:
-            query = query.where(client_live(live))
-        if max_results >= 0:
-            query = query.limit(max_results)
         out = []
         for r in await self._c.execute(query):
             m = r._mapping
@@ -202,33 +235,26 @@ class SessionRepo:
         return out
 
     async def count_with_client(self, client_uuid: str, offline: bool, live: LiveFilter | None = None) -> int:
-        query = select(func.count()).select_from(client_sessions).where(
-            CS.client_id == client_uuid, CS.offline == offline)
-        if live is not None:
-            query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
-                client_live(live))
-        return int((await self._c.execute(query)).scalar_one())
+        return await pages.live_count(self._c, client_uuid, offline, live)
 
     async def client_stats(
         self, realm_id: str, online: LiveFilter | None = None, offline: LiveFilter | None = None
     ) -> list[tuple[str, str, int, int]]:
         """(client uuid, clientId, online count, offline count) for clients that have (live) sessions."""
         query = (
-            select(clients.c.id, clients.c.client_id, CS.offline, func.count())
-            .join(client_sessions, CS.client_id == clients.c.id)
-            .join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
+            select(clients.c.id, clients.c.client_id)
+            .join(session_counts, session_counts.c.client_id == clients.c.id)
             .where(clients.c.realm_id == realm_id)
-            .group_by(clients.c.id, clients.c.client_id, CS.offline)
+            .group_by(clients.c.id, clients.c.client_id)
+            .having(func.sum(session_counts.c.n) > 0)
         )
-        if online is not None and offline is not None:
-            query = query.where(or_(and_(not_(CS.offline), client_live(online)),
-                                    and_(CS.offline, client_live(offline))))
-        rows = await self._c.execute(query)
-        stats: dict[str, list[object]] = {}
-        for cid, client_id, offline, n in rows:
-            entry = stats.setdefault(cid, [client_id, 0, 0])
-            entry[2 if offline else 1] = int(n)
-        return [(cid, str(v[0]), int(v[1]), int(v[2])) for cid, v in stats.items()]  # type: ignore[call-overload]
+        stats = []
+        for cid, client_id in (await self._c.execute(query)).all():
+            kinds = ((False, online), (True, offline))
+            counts = [await pages.live_count(self._c, cid, kind, live) for kind, live in kinds]
+            if any(counts):
+                stats.append((cid, client_id, counts[0], counts[1]))
+        return stats
 
     async def user_client_pairs(
         self, user_id: str, offline: bool, live: LiveFilter | None = None

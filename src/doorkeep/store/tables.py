@@ -161,6 +161,10 @@ user_sessions = Table(
     Column("notes", JSON, nullable=False),
     Index("ix_user_sessions_user", "user_id", "offline"),
     Index("ix_user_sessions_realm_refresh", "realm_id", "offline", "last_session_refresh"),
+    # 0010_perf: the dead-session scans of store/client_session_pages.py
+    Index("ix_user_sessions_realm_started", "realm_id", "offline", "started"),
+    Index("ix_user_sessions_remember_me", "realm_id", "offline",
+          sqlite_where=text("remember_me = 1"), postgresql_where=text("remember_me = true")),
 )
 
 client_sessions = Table(
@@ -176,7 +180,21 @@ client_sessions = Table(
     ForeignKeyConstraint(
         ["user_session_id", "offline"], ["user_sessions.id", "user_sessions.offline"], ondelete="CASCADE"
     ),
-    Index("ix_client_sessions_client", "client_id", "offline"),
+    # 0010_perf: pages in Keycloak's order (session id) and the dead-session scans
+    Index("ix_client_sessions_client_session", "client_id", "offline", "user_session_id"),
+    Index("ix_client_sessions_client_timestamp", "client_id", "offline", "timestamp"),
+    Index("ix_client_sessions_client_started", "client_id", "offline", "started"),
+)
+
+# 0010_perf: stored client sessions per (client, kind), kept exact by triggers on client_sessions;
+# PostgreSQL spreads each count over 16 slots (hash of the session id) so logins do not queue on one row.
+session_counts = Table(
+    "session_counts",
+    metadata,
+    Column("client_id", String(ID), primary_key=True),
+    Column("offline", Boolean, primary_key=True),
+    Column("slot", Integer, primary_key=True),
+    Column("n", BigInteger, nullable=False),
 )
 
 # Rotation state per reuse_id family of a client session (KEYCLOAK.md §6.3).

@@ -27,8 +27,18 @@ PAGE = """<!doctype html>
 START = 'window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#swagger-ui", deepLinking: true});\n'
 
 
+# The modules whose routes are the two REST APIs (the consoles' HTML pages share their URL space).
+REST_MODULES = ("doorkeep.web.admin.", "doorkeep.web.account")
+
+
+def rest_routes(routes: list[BaseRoute]) -> list[tuple[str, frozenset[str]]]:
+    """``(path, methods)`` of the routes served by the Admin and Account REST handlers."""
+    return [(r.path, frozenset(r.methods or ())) for r in routes
+            if isinstance(r, Route) and getattr(r.endpoint, "__module__", "").startswith(REST_MODULES)]
+
+
 def _routes(request: Request) -> list[tuple[str, frozenset[str]]]:
-    return [(r.path, frozenset(r.methods or ())) for r in request.app.routes if isinstance(r, Route)]
+    return rest_routes(request.app.routes)
 
 
 async def openapi_json(request: Request) -> Response:

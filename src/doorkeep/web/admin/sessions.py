@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.model import Client, Realm, User, UserSession
+from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.oauth import backchannel
 from doorkeep.sessions import ended, service
 from doorkeep.sessions.liveness import LiveFilter, live_filter
@@ -46,6 +46,24 @@ class _Renderer:
         self._live = live
         self._users: dict[str, User | None] = {}
         self._clients: dict[str, Client | None] = {}
+        self._client_sessions: dict[tuple[str, bool], list[ClientSession]] = {}
+
+    async def prefetch(self, sessions: list[UserSession]) -> None:
+        """Load the users and client sessions of all these user sessions at once (not one query each)."""
+        missing = sorted({us.user_id for us in sessions} - self._users.keys())
+        users = await self._tx.users.get_many(missing)
+        self._users.update({user_id: users.get(user_id) for user_id in missing})
+        for offline in {us.offline for us in sessions}:
+            found = await self._tx.sessions.client_sessions_of_many(
+                [us.id for us in sessions if us.offline == offline], offline, self._live[offline])
+            self._client_sessions.update({(sid, offline): listed for sid, listed in found.items()})
+
+    async def client_sessions(self, us: UserSession) -> list[ClientSession]:
+        key = (us.id, us.offline)
+        if key not in self._client_sessions:
+            self._client_sessions[key] = await self._tx.sessions.client_sessions(us.id, us.offline,
+                                                                                 self._live[us.offline])
+        return self._client_sessions[key]
 
     async def client(self, client_uuid: str) -> Client | None:
         if client_uuid not in self._clients:
@@ -58,7 +76,7 @@ class _Renderer:
             self._users[us.user_id] = await self._tx.users.get(us.user_id)
         user = self._users[us.user_id]
         clients: dict[str, str] = {}
-        for cs in await self._tx.sessions.client_sessions(us.id, us.offline, self._live[us.offline]):
+        for cs in await self.client_sessions(us):
             client = await self.client(cs.client_id)
             if client is not None:
                 clients[client.id] = client.client_id
@@ -81,6 +99,7 @@ def _client_sessions(*, offline: bool) -> ops.Endpoint:
             live = await _filters(request, tx, realm)
             render = _Renderer(tx, live)
             pairs = await tx.sessions.sessions_with_client(client.id, offline, first, max_results, live[offline])
+            await render.prefetch([us for us, _ in pairs])
             return json_response([await render.session(us, cs.timestamp if offline else None) for us, cs in pairs])
 
         return await ops.answer(request, work, write=False)
@@ -121,6 +140,7 @@ async def user_sessions(request: Request) -> Response:
         live = await _filters(request, tx, realm)
         render = _Renderer(tx, live)
         sessions = await tx.sessions.user_sessions_of(user.id, False, live[False])
+        await render.prefetch(sessions)
         return json_response([await render.session(us) for us in sessions])
 
     return await ops.answer(request, work, write=False)
@@ -135,8 +155,10 @@ async def user_offline_sessions(request: Request) -> Response:
         client = await ops.client_of(tx, realm, request.path_params["client"])
         live = await _filters(request, tx, realm)
         render, out = _Renderer(tx, live), []
-        for us in await tx.sessions.user_sessions_of(user.id, True, live[True]):
-            for cs in await tx.sessions.client_sessions(us.id, True, live[True]):
+        sessions = await tx.sessions.user_sessions_of(user.id, True, live[True])
+        await render.prefetch(sessions)
+        for us in sessions:
+            for cs in await render.client_sessions(us):
                 if cs.client_id == client.id:
                     out.append(await render.session(us, cs.timestamp))
         return json_response(out)

@@ -1,0 +1,218 @@
+"""Side-by-side throughput with wrk: Doorkeep against node-oidc-provider, and against the crypto floor.
+
+Doorkeep (and the peer) run pinned to core 0, wrk to core 1, keep-alive, the same Lua scripts for both.
+Rates are taken in alternating runs, so that the ratios compare figures from the same minutes of a
+shared machine. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import statistics
+import tempfile
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+import floor
+import peer
+import seed as seeding
+import wrk_runner
+from harness import Server
+
+from doorkeep.model import Client, User
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
+from doorkeep.store.database import Database
+
+CC_CLIENT, CC_SECRET = "bench-cc", "bench-cc-secret"
+ROTATE_CLIENT, ROTATE_SECRET = "bench-rotate", "bench-rotate-secret"
+ES_REALM = "bench-es"
+SERVER_CORE, LOAD_CORE = "0", "1"
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    seconds: float
+    rounds: int
+    connections: int
+
+
+async def seed_more(db_url: str) -> None:
+    """Next to seed.seed's realm: a client_credentials client without refresh tokens, a client with
+    rotation (Revoke Refresh Token, max reuse 0), and an ES256 realm with the same client and user."""
+    import time
+
+    now = int(time.time())
+    db = Database(db_url)
+    try:
+        async with db.transaction() as tx:
+            realm = await tx.realms.get_by_name(seeding.REALM)
+            assert realm is not None
+            await provisioning.create_client(tx, realm, Client(
+                id=provisioning.new_id(), realm_id=realm.id, client_id=CC_CLIENT, secret=CC_SECRET,
+                service_accounts_enabled=True, standard_flow_enabled=False))
+            await provisioning.create_client(tx, realm, Client(
+                id=provisioning.new_id(), realm_id=realm.id, client_id=ROTATE_CLIENT, secret=ROTATE_SECRET,
+                direct_access_grants_enabled=True,
+                attributes={"revoke.refresh.token": "true", "refresh.token.max.reuse": "0"}))
+            es = await provisioning.create_realm(tx, ES_REALM, now, default_signature_algorithm="ES256")
+            await provisioning.create_client(tx, es, Client(
+                id=provisioning.new_id(), realm_id=es.id, client_id=seeding.CLIENT_ID, secret=seeding.CLIENT_SECRET,
+                direct_access_grants_enabled=True))
+            user = await provisioning.create_user(tx, es, User(
+                id=provisioning.new_id(), realm_id=es.id, username=seeding.USERNAME, email_verified=True,
+                email=f"{seeding.USERNAME}@example.com", first_name="Bench", last_name="User",
+                created_timestamp=now * 1000))
+            await set_password(tx, user, seeding.PASSWORD, now)
+    finally:
+        await db.dispose()
+
+
+def _form(**fields: str) -> str:
+    return urllib.parse.urlencode(fields)
+
+
+def _offline_tokens(server: Server, realm: str, client: str, secret: str, count: int) -> list[str]:
+    import httpx
+
+    tokens = []
+    with httpx.Client(base_url=server.base_url, timeout=60) as http:
+        for _ in range(count):
+            response = http.post(f"/realms/{realm}/protocol/openid-connect/token", data={
+                "grant_type": "password", "username": seeding.USERNAME, "password": seeding.PASSWORD,
+                "client_id": client, "client_secret": secret, "scope": "openid offline_access"})
+            response.raise_for_status()
+            tokens.append(str(response.json()["refresh_token"]))
+    return tokens
+
+
+def _token_url(base: str, realm: str) -> str:
+    return f"{base}/realms/{realm}/protocol/openid-connect/token"
+
+
+def _fixed(url: str, body: str, plan: Plan) -> wrk_runner.WrkResult:
+    return wrk_runner.run(url, "form.lua", {"BENCH_BODY": body}, seconds=plan.seconds,
+                          connections=plan.connections, threads=1, core=LOAD_CORE)
+
+
+def _rotating(url: str, body: str, tokens: list[str], plan: Plan, workdir: Path) -> wrk_runner.WrkResult:
+    path = workdir / "tokens.txt"
+    path.write_text("\n".join(tokens) + "\n")
+    return wrk_runner.run(url, "rotate.lua", {"BENCH_BODY": body, "BENCH_TOKENS": str(path)},
+                          seconds=plan.seconds, connections=plan.connections, threads=plan.connections,
+                          core=LOAD_CORE)
+
+
+def _row(name: str, results: list[wrk_runner.WrkResult], reference: float | None = None, label: str = "") -> float:
+    rate = statistics.median(r.rate for r in results)
+    errors = sum(r.non_200 for r in results)
+    p50 = statistics.median(r.p50_ms for r in results)
+    p99 = max(r.p99_ms for r in results)
+    ratio = f"{rate / reference:6.2f}  {label}" if reference else ""
+    print(f"{name:<60} {rate:>9.0f} {p50:>7.1f} {p99:>7.1f} {errors:>6}   {ratio}", flush=True)
+    return rate
+
+
+HEADER = f"{'scenario':<60} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'non200':>6}   ratio"
+
+
+def _alternate(plan: Plan, runs: list[Callable[[], wrk_runner.WrkResult]]) -> list[list[wrk_runner.WrkResult]]:
+    """Each run ``plan.rounds`` times, interleaved (A B A B ...)."""
+    results: list[list[wrk_runner.WrkResult]] = [[] for _ in runs]
+    for _ in range(plan.rounds):
+        for slot, run in enumerate(runs):
+            results[slot].append(run())
+    return results
+
+
+def client_credentials_vs_peer(server: Server, plan: Plan) -> None:
+    body = _form(grant_type="client_credentials", client_id=CC_CLIENT, client_secret=CC_SECRET)
+    other = peer.Peer(CC_CLIENT, CC_SECRET, SERVER_CORE)
+    try:
+        ours, theirs = _alternate(plan, [lambda: _fixed(_token_url(server.base_url, seeding.REALM), body, plan),
+                                         lambda: _fixed(f"{other.base_url}/token", body, plan)])
+    finally:
+        other.stop()
+    peer_rate = _row(f"node-oidc-provider {peer.version()} client_credentials", theirs)
+    _row("Doorkeep client_credentials (RS256, no refresh token)", ours, peer_rate, "× node-oidc-provider")
+
+
+def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, float], label: str) -> None:
+    """Offline refresh, scope openid offline_access: rotation off (one token, reused) and on (chains)."""
+    url = _token_url(server.base_url, seeding.REALM)
+    fixed_token = _offline_tokens(server, seeding.REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
+    off_body = _form(grant_type="refresh_token", refresh_token=fixed_token, client_id=seeding.CLIENT_ID,
+                     client_secret=seeding.CLIENT_SECRET)
+    on_body = _form(grant_type="refresh_token", client_id=ROTATE_CLIENT, client_secret=ROTATE_SECRET)
+    floor_rate = 1 / floor.refresh_floor(primitives, "RS256")
+    off = [_fixed(url, off_body, plan) for _ in range(plan.rounds)]
+    _row(f"{label} refresh, rotation off", off, floor_rate, "of the RS256 floor")
+    on = []
+    for _ in range(plan.rounds):
+        chains = _offline_tokens(server, seeding.REALM, ROTATE_CLIENT, ROTATE_SECRET, plan.connections)
+        on.append(_rotating(url, on_body, chains, plan, workdir))
+    _row(f"{label} refresh, rotation on (max reuse 0)", on, floor_rate, "of the RS256 floor")
+
+
+def es256_refresh(server: Server, plan: Plan, primitives: dict[str, float]) -> None:
+    token = _offline_tokens(server, ES_REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
+    body = _form(grant_type="refresh_token", refresh_token=token, client_id=seeding.CLIENT_ID,
+                 client_secret=seeding.CLIENT_SECRET)
+    results = [_fixed(_token_url(server.base_url, ES_REALM), body, plan) for _ in range(plan.rounds)]
+    _row("SQLite ES256 realm refresh, rotation off", results, 1 / floor.refresh_floor(primitives, "ES256"),
+         "of the ES256 floor")
+
+
+def print_floor(primitives: dict[str, float]) -> None:
+    parts = ", ".join(f"{name} {seconds * 1e6:.0f} µs" for name, seconds in primitives.items())
+    print(f"crypto floor, timed in this process just now: {parts}")
+    for alg in ("RS256", "ES256"):
+        seconds = floor.refresh_floor(primitives, alg)
+        print(f"  refresh with {alg} (2 {alg} signs + HS512 sign + HS512 verify): {seconds * 1e6:.0f} µs "
+              f"= {1 / seconds:.0f} req/s on one core")
+    print(f"  client_credentials (1 RS256 sign): {floor.client_credentials_floor(primitives) * 1e6:.0f} µs")
+
+
+def side_by_side(plan: Plan, postgres: bool) -> None:
+    print(f"\n== Side by side with wrk (server on core {SERVER_CORE}, wrk on core {LOAD_CORE}, "
+          f"{plan.connections} keep-alive connections, {plan.rounds} × {plan.seconds:.0f} s each, median) ==")
+    primitives = floor.primitives()
+    print_floor(primitives)
+    print(HEADER, flush=True)
+    with tempfile.TemporaryDirectory(prefix="doorkeep-bench-side-") as tmp:
+        db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        asyncio.run(seeding.seed(db_url))
+        asyncio.run(seed_more(db_url))
+        server = Server(Path(tmp), db_url, core=SERVER_CORE)
+        server.start()
+        try:
+            client_credentials_vs_peer(server, plan)
+            refreshes(server, plan, Path(tmp), primitives, "SQLite, 1 process,")
+            es256_refresh(server, plan, primitives)
+        finally:
+            server.stop()
+    if postgres:
+        for workers in (1, 2):
+            _postgres(plan, primitives, workers)
+
+
+def _postgres(plan: Plan, primitives: dict[str, float], workers: int) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from pg import ThrowawayPostgres
+
+    with ThrowawayPostgres() as pg, tempfile.TemporaryDirectory(prefix="doorkeep-bench-side-pg-") as tmp:
+        pg.create_database("bench")
+        db_url = pg.url("bench")
+        asyncio.run(seeding.seed(db_url))
+        asyncio.run(seed_more(db_url))
+        # One worker shares core 0 with nothing; two workers get both cores (PostgreSQL is not pinned).
+        server = Server(Path(tmp), db_url, workers=workers, core=SERVER_CORE if workers == 1 else None)
+        server.start()
+        try:
+            refreshes(server, plan, Path(tmp), primitives, f"PostgreSQL, --workers {workers},")
+        finally:
+            server.stop()
