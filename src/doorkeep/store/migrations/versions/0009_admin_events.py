@@ -1,7 +1,7 @@
 """admin events (Keycloak's ADMIN_EVENT_ENTITY)
 
 Revision ID: 0009_admin_events
-Revises: 0007_auth_session_step (the lead chains this at merge)
+Revises: 0010_perf (chained after main's 0010_perf when main was merged in)
 Create Date: 2026-11-29 08:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_admin_events"
-down_revision = "0007_auth_session_step"
+down_revision = "0010_perf"
 branch_labels = None
 depends_on = None
 
