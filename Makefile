@@ -38,11 +38,16 @@ test:
 	$(BIN)/pytest $(XDIST) --cov=doorkeep --cov-report=term:skip-covered
 	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) tests/wire -q -p no:cacheprovider
 
-# keycloak-js for the browser tests, from npm (the version is pinned in package-lock.json).
-node: tests/browser/node_modules/.stamp
+# keycloak-js for the browser tests and @keycloak/keycloak-admin-client for the admin interop
+# tests, from npm (the versions are pinned in each package-lock.json).
+node: tests/browser/node_modules/.stamp tests/admin_client/node_modules/.stamp
 
 tests/browser/node_modules/.stamp: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
+tests/admin_client/node_modules/.stamp: tests/admin_client/package.json tests/admin_client/package-lock.json
+	cd tests/admin_client && npm ci --no-audit --no-fund --silent
 	touch $@
 
 lint: venv

@@ -21,6 +21,7 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
+from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
@@ -55,6 +56,9 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return answer(request, exc)  # only reached when CatchServerErrors is bypassed (it is the outermost handler)
 
 
+# Unrouted paths and methods answer Keycloak's JSON errors (doorkeep.web.not_found), not plain text.
+HANDLERS = {Exception: _server_error, 404: not_found.no_route, 405: not_found.no_route}
+
 def create_app(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
                run_prepare: bool = False) -> Starlette:
     """Build the ASGI app. ``run_prepare`` migrates and bootstraps at startup (single-process use)."""
@@ -88,8 +92,8 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         observer.watch_pool(database)
         observe.install(observer)
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _server_error},
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers=HANDLERS,
                     middleware=middleware)
     app.state.doorkeep = AppState(settings=settings, db=database, services=services,
-                                   notifier=notifier)
+                                   notifier=notifier, started=clock.now())
     return app

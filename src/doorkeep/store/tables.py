@@ -291,6 +291,25 @@ events = Table(
     Index("ix_events_realm_time", "realm_id", "time"),
 )
 
+# Admin events (Keycloak's ADMIN_EVENT_ENTITY); ``time`` in ms, ``auth_client_id`` the client's UUID.
+admin_events = Table(
+    "admin_events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("time", BigInteger, nullable=False),
+    Column("operation_type", String(32), nullable=False),
+    Column("resource_type", String(64), nullable=False),
+    Column("resource_path", String(2550), nullable=True),
+    Column("auth_realm_id", String(ID), nullable=False),
+    Column("auth_client_id", String(ID), nullable=False),
+    Column("auth_user_id", String(ID), nullable=False),
+    Column("auth_ip_address", String(255), nullable=False),
+    Column("representation", Text, nullable=True),
+    Column("error", String(255), nullable=True),
+    Index("ix_admin_events_realm_time", "realm_id", "time"),
+)
+
 # Brute Force Detection: Keycloak's UserLoginFailure, one row per user with recent failed logins.
 login_failures = Table(
     "login_failures",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import SessionEnded
+from doorkeep.store.admin_events import AdminEventRepo
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
@@ -35,6 +36,7 @@ class Tx:
         self.flows = FlowRepo(conn)
         self.config = CachedConfig(cache or ConfigCache(), self)
         self.events = EventRepo(conn)
+        self.admin_events = AdminEventRepo(conn)
         self.login_failures = LoginFailureRepo(conn, is_sqlite)
         # Actions to run once the transaction has committed (cache invalidation, notifications).
         self.after_commit: list[Callable[[], None]] = []

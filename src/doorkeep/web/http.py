@@ -37,6 +37,7 @@ class AppState:
     db: Database
     services: Services
     notifier: Notifier
+    started: int = 0  # when this process started serving, epoch seconds (serverinfo's uptime)
 
 
 def state(request: Request) -> AppState:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from doorkeep.web import account, browser_session, cors, health, login, metrics, protocol
+from doorkeep.web import account, browser_session, cors, health, login, metrics, openapi, protocol
 from doorkeep.web.admin import realms as admin_realms
+from doorkeep.web.admin import server as admin_server
 from doorkeep.web.admin.routes import admin_routes
 from doorkeep.web.admin_console.routes import routes as admin_console_routes
 from doorkeep.web.console import account as account_console
@@ -39,6 +40,8 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step2.html", browser_session.third_party_step2, methods=["GET"]),
         Route("/admin/realms", admin_realms.root, methods=["GET", "POST"]),
+        Route("/admin/serverinfo", admin_server.serverinfo, methods=["GET"]),
+        *openapi.ROUTES,
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
           for path in ("token", "token/introspect", "userinfo", "revoke", "logout")),
         *admin_routes(),

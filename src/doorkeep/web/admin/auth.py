@@ -43,6 +43,7 @@ class AdminIdentity:
     master_admin: bool
     management_roles: frozenset[str]  # realm-management roles held in ``realm``
     role_ids: frozenset[str] = frozenset()  # every role the caller holds, composites expanded
+    client_uuid: str = ""  # the client the token was issued to (admin events' authDetails.clientId)
 
     @property
     def grantor(self) -> Grantor:
@@ -109,14 +110,14 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
-    return await identity_of(tx, valid.user, realm)
+    return await identity_of(tx, valid.user, realm, valid.client.id)
 
 
-async def identity_of(tx: Tx, user: User, realm: Realm) -> AdminIdentity:
+async def identity_of(tx: Tx, user: User, realm: Realm, client_uuid: str = "") -> AdminIdentity:
     """What ``user`` of ``realm`` may administer: their roles (groups count too), composites expanded."""
     role_ids = await tx.roles.expand(await direct_and_group_role_ids(tx, user))
     roles = await tx.roles.get_many(role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.clients.get_by_client_id(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
-    return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids))
+    return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids), client_uuid)

@@ -19,6 +19,7 @@ from doorkeep.admin.representations import RepresentationError, role_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role
 from doorkeep.numbers import parse_int
+from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate, require_https
 from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
 
@@ -113,7 +114,10 @@ async def run_realm(
             raise FORBIDDEN
         require_https(request, realm)  # and the sslRequired of the realm administered
         call = RealmCall(request, tx, identity, state(request).services.clock.now(), realm)
-        return await work(call)
+        audit.caller(request, identity, realm)
+        response = await work(call)
+        await audit.record(request, tx, response, call.now)  # the admin event, in the change's transaction
+        return response
 
     return await _transaction(request, with_realm, write)
 

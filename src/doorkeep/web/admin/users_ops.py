@@ -23,9 +23,9 @@ from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.users import brute_force
 from doorkeep.users.profile import require_valid
-from doorkeep.web.admin import common
+from doorkeep.web.admin import audit, common
 from doorkeep.web.admin.auth import AdminIdentity, authenticate, require_https
-from doorkeep.web.http import admin_error, in_transaction, read_json
+from doorkeep.web.http import admin_error, in_transaction, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -53,9 +53,15 @@ def bad_request(message: str | None = None) -> AdminError:
 
 
 async def answer(request: Request, work: Callable[[Tx], Awaitable[Response]], *, write: bool = True) -> Response:
-    """Run ``work`` in one transaction; admin errors become their JSON answer."""
+    """Run ``work`` in one transaction, with its admin event; admin errors become their JSON answer."""
+
+    async def audited(tx: Tx) -> Response:
+        response = await work(tx)
+        await audit.record(request, tx, response, state(request).services.clock.now())
+        return response
+
     try:
-        return await in_transaction(request, work, write=write)
+        return await in_transaction(request, audited, write=write)
     except AdminError as err:
         return admin_error(err)
 
@@ -82,6 +88,7 @@ async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdenti
         raise not_found("Realm not found.")
     require_https(request, realm)
     identity.require(realm, role)
+    audit.caller(request, identity, realm)
     return identity, realm
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_perf"
-down_revision = "0008_groups_mappers"
+down_revision = "0009_admin_events"
 branch_labels = None
 depends_on = None
 

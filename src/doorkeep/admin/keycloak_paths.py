@@ -1,0 +1,121 @@
+"""The Admin REST resources Keycloak 26 serves, to tell "not implemented here" from "no such path".
+
+A path Doorkeep does not route is answered 501 when Keycloak serves it (a tool reached for a
+Keycloak feature Doorkeep lacks) and 404 otherwise (Keycloak would not know it either). The tables
+name Keycloak's resources by their path segments; paths Doorkeep routes never get here.
+"""
+
+from __future__ import annotations
+
+# Realm sub-resources of Keycloak's RealmAdminResource (first segment after the realm name).
+REALM_RESOURCES = frozenset(
+    {
+        "attack-detection",
+        "authentication",
+        "client-description-converter",
+        "client-policies",
+        "client-registration-policy",
+        "client-scopes",
+        "client-templates",
+        "client-types",
+        "clients",
+        "clients-initial-access",
+        "components",
+        "credential-registrators",
+        "default-default-client-scopes",
+        "default-groups",
+        "default-optional-client-scopes",
+        "events",
+        "admin-events",
+        "group-by-path",
+        "groups",
+        "identity-provider",
+        "keys",
+        "ldap-server-capabilities",
+        "localization",
+        "logout-all",
+        "organizations",
+        "partial-export",
+        "partialImport",
+        "push-revocation",
+        "roles",
+        "roles-by-id",
+        "sessions",
+        "testSMTPConnection",
+        "users",
+        "users-management-permissions",
+        "client-session-stats",
+        "workflows",
+    }
+)
+# Sub-resources of one client, one user, one client scope, one role (segment after the id or name).
+CHILDREN = {
+    "clients": frozenset(
+        {
+            "authz",
+            "certificates",
+            "client-secret",
+            "default-client-scopes",
+            "evaluate-scopes",
+            "installation",
+            "management",
+            "nodes",
+            "offline-session-count",
+            "offline-sessions",
+            "optional-client-scopes",
+            "protocol-mappers",
+            "push-revocation",
+            "registration-access-token",
+            "roles",
+            "scope-mappings",
+            "service-account-user",
+            "session-count",
+            "test-nodes-available",
+            "user-sessions",
+        }
+    ),
+    "users": frozenset(
+        {
+            "configured-user-storage-credential-types",
+            "consents",
+            "credentials",
+            "disable-credential-types",
+            "execute-actions-email",
+            "federated-identity",
+            "groups",
+            "impersonation",
+            "logout",
+            "offline-sessions",
+            "reset-password",
+            "reset-password-email",
+            "role-mappings",
+            "send-verify-email",
+            "sessions",
+            "unmanagedAttributes",
+        }
+    ),
+    "client-scopes": frozenset({"protocol-mappers", "scope-mappings"}),
+    "groups": frozenset({"children", "management", "members", "role-mappings"}),
+    "roles": frozenset({"composites", "groups", "management", "users"}),
+    "roles-by-id": frozenset({"composites", "management"}),
+}
+# Realm-level resources whose second segment is a fixed word, not an id.
+USERS_WORDS = frozenset({"count", "profile"})
+
+
+def served_by_keycloak(path: str) -> bool:
+    """Whether Keycloak 26 serves this path (decoded, without query), under /admin."""
+    segments = [s for s in path.split("/") if s]
+    if segments[:2] == ["admin", "serverinfo"]:
+        return len(segments) == 2
+    if segments[:2] != ["admin", "realms"] or len(segments) < 4:
+        return False
+    resource, rest = segments[3], segments[4:]
+    if resource not in REALM_RESOURCES:
+        return False
+    children = CHILDREN.get(resource)
+    if children is None or len(rest) < 2:
+        return True  # the collection, one member, or a realm action
+    if resource == "users" and rest[0] in USERS_WORDS:
+        return True
+    return rest[1] in children

@@ -1,0 +1,202 @@
+"""The OpenAPI 3.1 document of the Admin REST and Account REST APIs, generated from the route table.
+
+Every route the app serves under ``/admin`` and ``/realms/{realm}/account`` becomes an operation:
+its path and methods come from the routes themselves (so the document cannot list an endpoint the
+server lacks, nor miss one), its path parameters from the path template, and its request and
+response schemas from ``RULES`` below, keyed by the path's shape and naming the representations of
+``doorkeep.admin.openapi_schemas`` (derived from the same field tables the handlers use). A route no
+rule covers is still documented, with an open schema; a unit test keeps that list empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from doorkeep import __version__
+from doorkeep.admin.openapi_schemas import BOOLEAN, INTEGER, OBJECT, STRING, array_of, component_schemas, ref
+
+PREFIXES = ("/admin/realms", "/admin/serverinfo", "/realms/{realm}/account")
+ANY: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How operations whose ``METHOD path`` matches ``pattern`` answer and what body they take."""
+
+    pattern: str  # a regular expression over "METHOD /path/{param}"
+    response: dict[str, Any] | None  # the success body's schema; None: no body
+    request: dict[str, Any] | None = None
+    status: str = "2XX"
+
+
+def _rule(
+    pattern: str, response: dict[str, Any] | None, request: dict[str, Any] | None = None, status: str = "2XX"
+) -> Rule:
+    return Rule(pattern, response, request, status)
+
+
+ROLES, USERS, SESSIONS = (
+    array_of("RoleRepresentation"),
+    array_of("UserRepresentation"),
+    array_of("UserSessionRepresentation"),
+)
+MAPPINGS = {"type": "object", "properties": {"realmMappings": ROLES, "clientMappings": OBJECT}}
+RULES: tuple[Rule, ...] = (
+    # reads, most specific first
+    _rule(r"GET /admin/serverinfo$", ref("ServerInfoRepresentation")),
+    _rule(r"GET /admin/realms/?$", array_of("RealmRepresentation")),
+    _rule(r"GET /admin/realms/\{realm\}$", ref("RealmRepresentation")),
+    _rule(r"GET .*/(offline-session-count|session-count)$", ref("Count")),
+    _rule(r"GET .*/users/count$", INTEGER),
+    _rule(r"GET .*/(role-mappings|scope-mappings)$", MAPPINGS),
+    _rule(r"GET .*/(composites|role-mappings|scope-mappings)(/.*)?$", ROLES),
+    _rule(r"GET .*/(roles|roles-by-id)/\{role_(name|id)\}/users$", USERS),
+    _rule(r"GET .*/(roles|roles-by-id)/\{role_(name|id)\}$", ref("RoleRepresentation")),
+    _rule(r"GET .*/roles$", ROLES),
+    _rule(r"GET .*/client-secret$", ref("CredentialRepresentation")),
+    _rule(r"GET .*/service-account-user$", ref("UserRepresentation")),
+    _rule(r"GET .*/(default|optional)-client-scopes$", array_of("ClientScopeRepresentation")),
+    _rule(r"GET .*/(default-default|default-optional)-client-scopes$", array_of("ClientScopeRepresentation")),
+    _rule(r"GET .*/(offline-sessions|user-sessions|sessions)(/\{client\})?$", SESSIONS),
+    _rule(r"GET .*/client-session-stats$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET .*/users/\{id\}/consents$", array_of("UserConsentRepresentation")),
+    _rule(r"GET .*/users/\{id\}/credentials$", array_of("CredentialRepresentation")),
+    _rule(r"GET /admin/realms/\{realm\}/events/config$", ref("RealmEventsConfigRepresentation")),
+    _rule(r"GET /admin/realms/\{realm\}/events$", array_of("EventRepresentation")),
+    _rule(r"GET /admin/realms/\{realm\}/admin-events$", array_of("AdminEventRepresentation")),
+    _rule(r"GET /admin/realms/\{realm\}/keys$", ref("KeysMetadataRepresentation")),
+    _rule(r"GET .*/attack-detection/.*$", OBJECT),
+    _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),
+    _rule(r"GET .*/clients$", array_of("ClientRepresentation")),
+    _rule(r"GET .*/client-scopes/\{id\}$", ref("ClientScopeRepresentation")),
+    _rule(r"GET .*/client-scopes$", array_of("ClientScopeRepresentation")),
+    _rule(r"GET .*/users/\{id\}$", ref("UserRepresentation")),
+    _rule(r"GET .*/users$", USERS),
+    _rule(r"GET /realms/\{realm\}/account(/applications/\{client_id\}/consent)?$", OBJECT),
+    _rule(r"GET /realms/\{realm\}/account/.*$", {"type": "array", "items": OBJECT}),
+    # writes
+    _rule(r"POST /admin/realms/?$", None, ref("RealmRepresentation"), "201"),
+    _rule(r"PUT /admin/realms/\{realm\}$", None, ref("RealmRepresentation")),
+    _rule(r"(POST|DELETE) .*/(composites|role-mappings/.*|scope-mappings/.*)$", None, ROLES),
+    _rule(r"POST .*/client-secret$", ref("CredentialRepresentation")),
+    _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
+    _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
+    _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
+    _rule(r"POST .*/client-scopes$", None, ref("ClientScopeRepresentation"), "201"),
+    _rule(r"PUT .*/client-scopes/\{id\}$", None, ref("ClientScopeRepresentation")),
+    _rule(r"POST .*/roles$", None, ref("RoleRepresentation"), "201"),
+    _rule(r"PUT .*/(roles|roles-by-id)/\{role_(name|id)\}$", None, ref("RoleRepresentation")),
+    _rule(r"POST .*/users$", None, ref("UserRepresentation"), "201"),
+    _rule(r"PUT .*/users/\{id\}$", None, ref("UserRepresentation")),
+    _rule(r"PUT .*/reset-password$", None, ref("CredentialRepresentation")),
+    _rule(r"PUT .*/events/config$", None, ref("RealmEventsConfigRepresentation")),
+    _rule(r"(POST|PUT) /realms/\{realm\}/account.*$", None, OBJECT),
+    _rule(r"(PUT|POST|DELETE) .*$", None),  # 204 and the like: no body to describe
+)
+# Query parameters Keycloak's resources take, by the path's last segment.
+_PAGING = {"first": INTEGER, "max": INTEGER}
+_USER_SEARCH = {
+    "search": STRING,
+    "username": STRING,
+    "email": STRING,
+    "firstName": STRING,
+    "lastName": STRING,
+    "exact": BOOLEAN,
+    "enabled": BOOLEAN,
+    "emailVerified": BOOLEAN,
+    "q": STRING,
+}
+QUERY: dict[str, dict[str, dict[str, Any]]] = {
+    "GET users": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
+    "GET count": _USER_SEARCH,
+    "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
+    "GET roles": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},
+    "GET events": {
+        "type": {"type": "array", "items": STRING},
+        "client": STRING,
+        "user": STRING,
+        "dateFrom": STRING,
+        "dateTo": STRING,
+        "ipAddress": STRING,
+        **_PAGING,
+    },
+    "GET admin-events": {
+        "operationTypes": {"type": "array", "items": STRING},
+        "resourceTypes": {"type": "array", "items": STRING},
+        "resourcePath": STRING,
+        "authRealm": STRING,
+        "authClient": STRING,
+        "authUser": STRING,
+        "authIpAddress": STRING,
+        "dateFrom": STRING,
+        "dateTo": STRING,
+        "direction": {"enum": ["asc", "desc"]},
+        **_PAGING,
+    },
+    "GET offline-sessions": _PAGING,
+    "GET user-sessions": _PAGING,
+    "DELETE {session}": {"isOffline": BOOLEAN},
+}
+_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
+
+
+def rule_for(method: str, path: str) -> Rule | None:
+    key = f"{method} {path}"
+    return next((rule for rule in RULES if re.match(rule.pattern, key)), None)
+
+
+def _operation(method: str, path: str) -> dict[str, Any]:
+    rule = rule_for(method, path)
+    segments = [s for s in path.split("/") if s]
+    params: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": STRING} for name in _PARAM.findall(path)
+    ]
+    for name, schema in QUERY.get(f"{method} {segments[-1]}", {}).items():
+        params.append({"name": name, "in": "query", "required": False, "schema": schema})
+    response = rule.response if rule else ANY
+    success: dict[str, Any] = {"description": "Success"}
+    if response is not None:
+        success["content"] = {"application/json": {"schema": response}}
+    error = {
+        "description": "Keycloak's error body",
+        "content": {"application/json": {"schema": ref("ErrorRepresentation")}},
+    }
+    op: dict[str, Any] = {
+        "operationId": f"{method.lower()}{re.sub(r'[^A-Za-z0-9]+', '_', path)}",
+        "tags": ["Account" if "/account" in path else (segments[3] if len(segments) > 3 else "Realms")],
+        "parameters": params,
+        "responses": {rule.status if rule else "2XX": success, "default": error},
+    }
+    if rule is not None and rule.request is not None:
+        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": rule.request}}}
+    return op
+
+
+def document(routes: list[tuple[str, frozenset[str]]], server_url: str = "/") -> dict[str, Any]:
+    """The OpenAPI 3.1 document for these ``(path, methods)`` routes (those outside the two APIs are left out)."""
+    paths: dict[str, dict[str, Any]] = {}
+    for path, methods in routes:
+        if not path.startswith(PREFIXES) or (path.endswith("/") and path != "/"):
+            continue
+        template = _PARAM.sub(lambda m: "{" + m.group(1) + "}", path)
+        entry = paths.setdefault(template, {})
+        for method in sorted(methods - {"HEAD"}):
+            entry[method.lower()] = _operation(method, template)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Doorkeep Admin REST and Account REST APIs",
+            "version": __version__,
+            "description": "Keycloak 26's Admin REST API (/admin) and Account REST API (/realms/{realm}/account), "
+            "as Doorkeep serves them. Generated from the server's route table.",
+        },
+        "servers": [{"url": server_url}],
+        "security": [{"bearer": []}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": component_schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }

@@ -1,0 +1,164 @@
+"""``GET /admin/serverinfo``: the part of Keycloak's ServerInfoRepresentation that tools read.
+
+python-keycloak, @keycloak/keycloak-admin-client, the Terraform provider and keycloak-config-cli
+read ``systemInfo.version`` (feature gates), ``themes`` (to validate theme names),
+``providers``, ``protocolMapperTypes``/``builtinProtocolMappers`` (mapper ids), ``componentTypes``
+(key providers), ``passwordPolicies``, ``cryptoInfo`` and ``enums``. Everything listed is something
+Doorkeep has: one built-in theme, the OpenID Connect protocol, generated RSA/EC/HMAC keys, the
+built-in claims of the default client scopes, and no password policies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import sys
+from typing import Any
+
+from doorkeep import __version__, events
+from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
+from doorkeep.keys import material as keys
+
+# The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
+KEYCLOAK_VERSION = "26.0.0"
+OIDC = "openid-connect"
+THEME_TYPES = ("account", "admin", "common", "email", "login", "welcome")
+# (mapper type id, display name, help text), as Keycloak's OIDC mapper providers name them.
+MAPPER_TYPES = (
+    ("oidc-usermodel-property-mapper", "User Property", "Map a built in user property to a token claim."),
+    ("oidc-usermodel-attribute-mapper", "User Attribute", "Map a custom user attribute to a token claim."),
+    ("oidc-full-name-mapper", "User's full name", "Maps the user's first and last name to the 'name' claim."),
+    ("oidc-usermodel-realm-role-mapper", "User Realm Role", "Map a user realm role to a token claim."),
+    ("oidc-usermodel-client-role-mapper", "User Client Role", "Map a user client role to a token claim."),
+    ("oidc-audience-resolve-mapper", "Audience Resolve", "Adds the clients of the user's client roles to 'aud'."),
+    ("oidc-audience-mapper", "Audience", "Add specified audience to the audience (aud) field of token."),
+    ("oidc-hardcoded-claim-mapper", "Hardcoded claim", "Hardcode a claim into the token."),
+    ("oidc-allowed-origins-mapper", "Allowed Web Origins", "Adds allowed web origins to the token."),
+    ("oidc-acr-mapper", "Authentication Context Class Reference (ACR)", "Maps the achieved LoA to 'acr'."),
+    ("oidc-sub-mapper", "Subject (sub)", "Adds the 'sub' claim."),
+    ("oidc-usersessionmodel-note-mapper", "User Session Note", "Map a custom user session note to a token claim."),
+)
+# The built-in mappers of the default client scopes: (name, mapper type, claim, user property or attribute).
+BUILTIN_MAPPERS = (
+    ("username", "oidc-usermodel-attribute-mapper", "preferred_username", "username"),
+    ("email", "oidc-usermodel-attribute-mapper", "email", "email"),
+    ("email verified", "oidc-usermodel-property-mapper", "email_verified", "emailVerified"),
+    ("given name", "oidc-usermodel-attribute-mapper", "given_name", "firstName"),
+    ("family name", "oidc-usermodel-attribute-mapper", "family_name", "lastName"),
+    ("full name", "oidc-full-name-mapper", None, None),
+    ("realm roles", "oidc-usermodel-realm-role-mapper", "realm_access.roles", None),
+    ("client roles", "oidc-usermodel-client-role-mapper", "resource_access.${client_id}.roles", None),
+    ("audience resolve", "oidc-audience-resolve-mapper", None, None),
+    ("allowed web origins", "oidc-allowed-origins-mapper", None, None),
+    ("acr loa level", "oidc-acr-mapper", None, None),
+    ("sub", "oidc-sub-mapper", None, None),
+    ("auth_time", "oidc-usersessionmodel-note-mapper", "auth_time", None),
+)
+KEY_PROVIDERS = (
+    ("rsa-generated", "Generates RSA keys and creates a self-signed certificate"),
+    ("ecdsa-generated", "Generates ECDSA keys"),
+    ("hmac-generated", "Generates HMAC secret key"),
+)
+
+
+def _providers(*ids: str) -> dict[str, Any]:
+    return {"internal": True, "providers": {pid: {"order": 0} for pid in ids}}
+
+
+def _mapper(name: str, mapper: str, claim: str | None, attribute: str | None) -> dict[str, Any]:
+    config = {
+        "introspection.token.claim": "true",
+        "userinfo.token.claim": "true",
+        "id.token.claim": "true",
+        "access.token.claim": "true",
+    }
+    if claim is not None:
+        config["claim.name"] = claim
+    if attribute is not None:
+        config["user.attribute"] = attribute
+    return {"name": name, "protocol": OIDC, "protocolMapper": mapper, "consentRequired": False, "config": config}
+
+
+def _uptime(seconds: int) -> str:
+    """Keycloak's uptime text, e.g. ``0 days, 1 hour, 2 minutes, 3 seconds``."""
+    days, rest = divmod(max(seconds, 0), 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second")]
+    return ", ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts)
+
+
+def system_info(now: int, started: int) -> dict[str, Any]:
+    """SystemInfoRepresentation: Keycloak's fields where Doorkeep has a true value (no Java here)."""
+    moment = datetime.datetime.fromtimestamp(now, datetime.UTC)
+    return {
+        "version": KEYCLOAK_VERSION,
+        "serverTime": moment.strftime("%a %b %d %H:%M:%S UTC %Y"),
+        "uptime": _uptime(now - started),
+        "uptimeMillis": max(now - started, 0) * 1000,
+        "osName": platform.system(),
+        "osArchitecture": platform.machine(),
+        "osVersion": platform.release(),
+        "fileEncoding": sys.getfilesystemencoding().upper().replace("UTF8", "UTF-8"),
+        "userTimezone": "UTC",
+        "userLocale": "en",
+        "productName": "Doorkeep",
+        "productVersion": __version__,
+    }
+
+
+def server_info(now: int, started: int) -> dict[str, Any]:
+    """The ServerInfoRepresentation Doorkeep serves."""
+    theme = [{"name": "keycloak", "locales": ["en"]}]
+    mapper_ids = [m[0] for m in MAPPER_TYPES]
+    return {
+        "systemInfo": system_info(now, started),
+        "profileInfo": {"name": "community", "disabledFeatures": [], "previewFeatures": [], "experimentalFeatures": []},
+        "features": [],
+        "cryptoInfo": {
+            "cryptoProvider": "cryptography (Python)",
+            "supportedKeystoreTypes": [],
+            "clientSignatureSymmetricAlgorithms": ["HS256", "HS384", "HS512"],
+            "clientSignatureAsymmetricAlgorithms": sorted(keys.ASYMMETRIC),
+        },
+        "themes": {kind: theme for kind in THEME_TYPES},
+        "socialProviders": [],
+        "identityProviders": [],
+        "clientImporters": [],
+        "providers": {
+            "login-protocol": _providers(OIDC),
+            "eventsListener": _providers("jboss-logging", "email"),
+            "eventsStore": _providers("jpa"),
+            "keys": _providers(*(p[0] for p in KEY_PROVIDERS)),
+            "password-hashing": _providers("argon2"),
+            "client-authenticator": _providers("client-secret"),
+            "protocol-mapper": _providers(*mapper_ids),
+        },
+        "protocolMapperTypes": {
+            OIDC: [
+                {
+                    "id": mid,
+                    "name": name,
+                    "category": "Token mapper",
+                    "helpText": help_text,
+                    "priority": 0,
+                    "properties": [],
+                }
+                for mid, name, help_text in MAPPER_TYPES
+            ]
+        },
+        "builtinProtocolMappers": {OIDC: [_mapper(*m) for m in BUILTIN_MAPPERS]},
+        "clientInstallations": {OIDC: []},
+        "componentTypes": {
+            "org.keycloak.keys.KeyProvider": [
+                {"id": pid, "helpText": text, "properties": [], "metadata": {}} for pid, text in KEY_PROVIDERS
+            ]
+        },
+        "passwordPolicies": [],
+        "enums": {
+            "sslRequired": ["all", "external", "none"],
+            "eventType": sorted(events.EVENT_TYPES),
+            "operationType": list(OPERATION_TYPES),
+            "resourceType": list(RESOURCE_TYPES),
+        },
+    }

@@ -1,0 +1,52 @@
+"""The admin-event store (Keycloak's ADMIN_EVENT_ENTITY): append, query newest first, clear."""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.admin.admin_events import AdminEvent, AdminEventQuery
+from doorkeep.store.tables import admin_events as t
+
+
+class AdminEventRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def add(self, event: AdminEvent) -> None:
+        await self._c.execute(insert(t).values(**dataclasses.asdict(event)))
+
+    async def find(self, realm_id: str, q: AdminEventQuery) -> builtins.list[AdminEvent]:
+        """Events matching every given filter, newest first unless ``q.ascending``; ties broken by id."""
+        query = select(t).where(t.c.realm_id == realm_id)
+        if q.operation_types:
+            query = query.where(t.c.operation_type.in_(q.operation_types))
+        if q.resource_types:
+            query = query.where(t.c.resource_type.in_(q.resource_types))
+        if q.resource_path is not None:  # Keycloak's JPA query: '*' becomes the LIKE wildcard
+            query = query.where(t.c.resource_path.like(q.resource_path.replace("*", "%")))
+        for column, value in (
+            (t.c.auth_realm_id, q.auth_realm),
+            (t.c.auth_client_id, q.auth_client),
+            (t.c.auth_user_id, q.auth_user),
+            (t.c.auth_ip_address, q.auth_ip_address),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if q.date_from is not None:
+            query = query.where(t.c.time >= q.date_from)
+        if q.date_to is not None:
+            query = query.where(t.c.time <= q.date_to)
+        order = (t.c.time.asc(), t.c.id.asc()) if q.ascending else (t.c.time.desc(), t.c.id.desc())
+        query = query.order_by(*order)
+        if q.first is not None and q.first > 0:
+            query = query.offset(q.first)
+        if q.max is not None and q.max >= 0:
+            query = query.limit(q.max)
+        return [AdminEvent(**dict(row._mapping)) for row in await self._c.execute(query)]
+
+    async def clear(self, realm_id: str) -> None:
+        await self._c.execute(delete(t).where(t.c.realm_id == realm_id))

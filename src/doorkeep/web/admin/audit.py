@@ -1,0 +1,88 @@
+"""Records an admin event for every successful write under ``/admin/realms/{realm}``, in one place.
+
+The admin transaction wrappers (``common.run_realm`` and ``users_ops.answer``) call ``record`` inside
+the request's transaction once the handler has answered, so the event row commits or rolls back
+with the change itself; the caller and realm are those the wrapper's checks stashed with
+``caller``. What is recorded follows ``doorkeep.admin.admin_event_rules``; the realm is read again so
+that a PUT turning admin events on (or off) is itself governed by the new setting, as Keycloak
+checks the realm when the event is sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep import events
+from doorkeep.admin import admin_event_rules as rules
+from doorkeep.admin.admin_events import AdminEvent
+from doorkeep.model import Realm
+from doorkeep.numbers import loads
+from doorkeep.web.http import client_ip
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+    from doorkeep.web.admin.auth import AdminIdentity
+
+WRITES = frozenset({"POST", "PUT", "DELETE"})
+SCOPE_KEY = "doorkeep.admin_caller"
+
+
+def caller(request: Request, identity: AdminIdentity, realm: Realm) -> None:
+    """Remember who administers which realm in this request, for ``record``."""
+    request.scope[SCOPE_KEY] = (identity, realm)
+
+
+def _relative(path: str, realm_name: str) -> list[str]:
+    """The decoded segments after ``/admin/realms/{realm}``."""
+    prefix = f"/admin/realms/{realm_name}"
+    rest = path[len(prefix) :] if path.startswith(prefix) else ""
+    return [segment for segment in rest.split("/") if segment]
+
+
+def _body(request: Request) -> object:
+    raw = getattr(request, "_body", None)  # cached by read_body; never read the stream twice
+    if not raw or not isinstance(raw, bytes):
+        return None
+    try:
+        return loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+async def record(request: Request, tx: Tx, response: Response, now: int) -> None:
+    """Store the admin event of this call if it changed something and the realm keeps admin events."""
+    stashed = request.scope.get(SCOPE_KEY)
+    if stashed is None or request.method not in WRITES or response.status_code >= 400:
+        return
+    identity, administered = stashed
+    realm = await tx.realms.get(administered.id)
+    if realm is None or not realm.admin_events_enabled:
+        return
+    segments = _relative(request.scope["path"], administered.name)
+    operation = rules.operation_type(request.method, segments)
+    if operation is None:
+        return
+    location = response.headers.get("location")
+    if operation == "CREATE" and location:  # the path of what was created, as Keycloak records it
+        created = _relative(unquote(urlsplit(location).path), administered.name)
+        segments = created or segments
+    detail = rules.representation(_body(request)) if realm.admin_events_details_enabled else None
+    await tx.admin_events.add(
+        AdminEvent(
+            id=events.event_id(),
+            realm_id=realm.id,
+            time=now * 1000,
+            operation_type=operation,
+            resource_type=rules.resource_type(segments),
+            resource_path="/".join(segments) or None,
+            auth_realm_id=identity.realm.id,
+            auth_client_id=identity.client_uuid,
+            auth_user_id=identity.user.id,
+            auth_ip_address=client_ip(request),
+            representation=detail,
+        )
+    )

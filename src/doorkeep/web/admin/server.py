@@ -1,0 +1,37 @@
+"""Admin REST: ``GET /admin/serverinfo`` and ``GET /admin/realms/{realm}/keys``.
+
+Server info is for administrators: a token holding any realm-management role (or the master
+``admin`` role) reads it; anyone else gets 403. Keys need ``view-realm`` on the realm.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.keys_metadata import keys_metadata
+from doorkeep.admin.serverinfo import server_info
+from doorkeep.web.admin.auth import FORBIDDEN
+from doorkeep.web.admin.common import Call, RealmCall, ok, run, run_realm
+from doorkeep.web.http import state
+
+
+async def serverinfo(request: Request) -> Response:
+    async def work(call: Call) -> Response:
+        if not (call.identity.master_admin or call.identity.management_roles):
+            raise FORBIDDEN
+        return ok(server_info(call.now, state(request).started or call.now))
+
+    return await run(request, work, write=False)
+
+
+async def realm_keys(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        return ok(keys_metadata(await call.tx.keys.list(call.realm.id), call.realm.name))
+
+    return await run_realm(request, work, write=False)
+
+
+ROUTES = [Route("/{realm}/keys", realm_keys, methods=["GET"])]

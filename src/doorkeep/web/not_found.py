@@ -1,0 +1,34 @@
+"""Answers for requests no route takes, in Keycloak's JSON error shape rather than plain text.
+
+An unknown path is 404 ``Unable to find matching target resource method`` (Keycloak's RESTEasy
+answer); a known path with the wrong method is 405; an Admin REST path that Keycloak serves and
+Doorkeep does not implement is a deliberate 501, so a tool knows the feature is missing rather
+than mistyped (doorkeep.admin.keycloak_paths).
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep.admin.keycloak_paths import served_by_keycloak
+from doorkeep.web.http import json_response
+
+SEE_LOG = "For more on this error consult the server log at the debug level."
+NO_METHOD = "Unable to find matching target resource method"
+
+
+async def no_route(request: Request, exc: Exception) -> Response:
+    """The app's handler for 404 and 405 raised by Starlette's router."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    path = request.scope.get("path", "")
+    if status == 405:
+        return json_response({"error": "HTTP 405 Method Not Allowed", "error_description": SEE_LOG}, 405, headers)
+    if status == 404 and served_by_keycloak(path):
+        description = f"Doorkeep does not implement {request.method} {path}"
+        return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
+    if status == 404:
+        return json_response({"error": NO_METHOD, "error_description": SEE_LOG}, 404)
+    return json_response({"error": f"HTTP {status}"}, status, headers)

@@ -1,0 +1,89 @@
+"""Keycloak's own npm ``@keycloak/keycloak-admin-client`` (26.x, tests/admin_client) under Node against
+``doorkeep start-dev``: clients, users, consents, offline sessions, session counts, revocation,
+events, admin events, serverinfo and keys, each call as the library makes it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keycloak import KeycloakPostError
+
+from interop.python_keycloak_support import openid
+from interop.server import DoorkeepProcess, SeedRealm
+
+pytestmark = pytest.mark.interop
+
+SCENARIO = Path(__file__).resolve().parents[1] / "admin_client" / "scenario.mjs"
+
+
+def run_scenario(server: DoorkeepProcess, seed: SeedRealm) -> dict[str, Any]:
+    node = shutil.which("node")
+    assert node is not None, "node is needed: `make node` installs the npm packages, Debian's nodejs the runtime"
+    assert (SCENARIO.parent / "node_modules" / "@keycloak" / "keycloak-admin-client").is_dir(), "run `make node`"
+    done = subprocess.run(
+        [node, str(SCENARIO), server.base_url, seed.name, seed.client_id, seed.username],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_keycloak_admin_client_administers_offline_access_end_to_end(
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
+) -> None:
+    oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
+    offline = [oidc.token(seed.username, seed.password, scope="openid offline_access") for _ in range(2)]
+
+    out = run_scenario(seeded_server, seed)
+    failed = {name: step for name, step in out.items() if not step["ok"] and name != "groupsNotImplemented"}
+    assert failed == {}
+
+    info = out["serverInfo"]["value"]
+    assert info["version"].startswith("26.") and "keycloak" in info["loginThemes"]
+    assert "oidc-audience-mapper" in info["mapperTypes"]
+    assert out["getConfigEvents"]["value"]["adminEventsEnabled"] is True
+    assert "RSA/RS256/ACTIVE" in out["getKeys"]["value"]["kinds"] and "RS256" in out["getKeys"]["value"]["active"]
+    assert out["getOfflineSessionCount"]["value"] == {"count": 2}
+    sessions = out["listOfflineSessions"]["value"]
+    assert len(sessions) == 2 and {s["username"] for s in sessions} == {seed.username}
+    assert set(out["getSessionCount"]["value"]) == {"count"}
+    assert out["countUsers"]["value"] == 1
+    assert len(out["userOfflineSessions"]["value"]) == 2
+    (consent,) = out["listConsents"]["value"]
+    assert consent["clientId"] == seed.client_id and "Offline Token" in consent["additionalGrants"][0]["key"]
+    assert seed.username in out["findUsersWithRole"]["value"]
+    assert out["offlineCountAfterRevoke"]["value"] == {"count": 0}
+    for token in offline:  # revoked through the consent: the offline tokens refuse to refresh
+        with pytest.raises(KeycloakPostError):
+            oidc.refresh_token(token["refresh_token"])
+
+    admin_events = out["findAdminEvents"]["value"]
+    seen = {(e["op"], e["type"]) for e in admin_events}
+    assert {
+        ("UPDATE", "CLIENT"),
+        ("CREATE", "USER"),
+        ("ACTION", "USER"),
+        ("ACTION", "REALM"),
+        ("UPDATE", "REALM"),
+        ("ACTION", "CLIENT"),
+    } <= seen
+    assert all(e["auth"]["ipAddress"] == "127.0.0.1" for e in admin_events)
+    assert "node-secret-pw" not in json.dumps(admin_events)
+    assert any(path.endswith("/reset-password") for path in out["findAdminEventsFiltered"]["value"])
+    assert out["adminEventsAfterClear"]["value"] == []
+    assert out["findEvents"]["value"] == []  # events were turned on after the two logins
+    assert out["groupsNotImplemented"] == {
+        "ok": False,
+        "status": 501,
+        "message": out["groupsNotImplemented"]["message"],
+    }
