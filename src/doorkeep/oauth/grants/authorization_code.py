@@ -15,7 +15,7 @@ from doorkeep.model import Client
 from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
-from doorkeep.oauth.grants.common import issue_new_session_tokens
+from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.grants.refresh_token import check_consent
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.roles import effective_roles
@@ -73,6 +73,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE,
                        nonce=data.get("nonce"), acr=str(data.get("acr") or "1"))
     use_refresh = client.attr_bool("use.refresh.tokens", True)
+    if use_refresh and granted.offline:
+        require_offline_allowed(ctx)  # the last check: nothing below may refuse
     remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
     if remove_online:
         await tx.sessions.update_client_session_notes(

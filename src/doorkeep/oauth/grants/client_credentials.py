@@ -45,7 +45,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     )
     if not use_refresh:
         ctx = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
-        return await issue.build_response(tx, services, req, ctx, None)
+        return (await issue.mint(tx, services, req, ctx, None)).body
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))
     us, cs = await service.start_online(

@@ -1,8 +1,9 @@
 """The refresh_token grant, online and offline (RFC 6749 §6; KEYCLOAK.md §6).
 
-The ordered checks of Keycloak's verifyRefreshToken / validateToken, then rotation under the
-client-session row lock, then a new token of the same type. Two failures deliberately write and
-still commit: an expired session is deleted, and a reused token detaches its client session.
+The ordered checks of Keycloak's verifyRefreshToken / validateToken, the offline permission, then
+rotation under the client-session row lock; then a new token of the same type is minted and the
+refresh recorded in one place. Only Keycloak's deliberate failures write and still commit: an
+expired session is deleted, and an expired or reused token's client session is detached.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.errors import OAuthError, invalid_grant, invalid_request
-from doorkeep.model import Client, ClientSession, RefreshFamily, User, UserSession
+from doorkeep.model import Client, ClientSession, User, UserSession
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_allowed
 from doorkeep.oauth.issue import GrantContext, RefreshPlan
 from doorkeep.oauth.roles import effective_roles
-from doorkeep.sessions import service
+from doorkeep.sessions import rotation, service
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH
 
 if TYPE_CHECKING:
@@ -104,33 +105,19 @@ async def offline_access_granted(tx: Tx, client: Client) -> bool:
     return scope_rules.OFFLINE_ACCESS in {s.name for s, _ in await tx.config.client_scopes(client)}
 
 
-async def check_rotation(
-    tx: Tx, req: OAuthRequest, client: Client, us: UserSession, claims: dict[str, Any]
-) -> None:
-    """Rotation (§6.3): on any violation the client session is detached, and that sticks."""
-    key = str(claims.get("reuse_id") or "")
-    fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
-    verdict = policy.reuse_verdict(
-        str(claims.get("jti")), int(claims["iat"]), fam.current_jti, fam.latest_jti, fam.last_refresh,
-        fam.use_count, policy.refresh_token_max_reuse(req.realm, client),
-    )
-    if verdict.error is not None:
-        await tx.sessions.detach_client_session(us.id, us.offline, client.id)
-        raise invalid_grant(verdict.error)
-    await tx.sessions.save_family(
-        us.id, us.offline, client.id, dataclasses.replace(fam, current_jti=verdict.current_jti,
-                                                          use_count=verdict.use_count),
-    )
-
-
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+    """Refresh an online or offline token: validate, then mint, then record (KEYCLOAK.md §6.1, §6.3).
+
+    Nothing is written before the last check except Keycloak's deliberate failure writes (an
+    expired session removed, a client session detached, a reused token's client session detached).
+    """
     token = req.form.get("refresh_token")
     if token is None:
         raise invalid_request(e.NO_REFRESH_TOKEN)
     now = services.clock.now()
     claims = await decode(tx, services, req, token)
     check_expiry(claims, req, client, now)
-    rotation = policy.revoke_refresh_token(req.realm, client)
+    rotating = policy.revoke_refresh_token(req.realm, client)
     original = await scope_rules.from_names(tx, client, str(claims.get("scope", "")))
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
@@ -139,20 +126,26 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE)
-    if rotation:
-        await check_rotation(tx, req, client, us, claims)
-    if not client.attr_bool("use.refresh.tokens", True):
-        return await issue.build_response(tx, services, req, ctx, None)
+    use_refresh = client.attr_bool("use.refresh.tokens", True)
     offline = claims["typ"] == TYPE_OFFLINE
-    if offline:
+    if offline and use_refresh:
         # The permission follows the offline grant (the token's own scope), not a narrower
         # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
         grant_roles = roles if granted.scopes == original.scopes else await effective_roles(
             tx, user, client, original.scopes)
         require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
-    reuse_id = claims.get("reuse_id") if rotation else None
-    plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")))
-    return await issue.build_response(tx, services, req, ctx, plan)
+    family = None
+    if rotating:  # the last check; a violation detaches the client session (deliberate, it sticks)
+        family = await rotation.check(tx, req.realm, client, us, str(claims.get("jti")), int(claims["iat"]),
+                                      str(claims["reuse_id"]) if claims.get("reuse_id") else None)
+    # ---- validated: from here on mint, then write once ----
+    plan = None
+    if use_refresh:
+        reuse_id = claims.get("reuse_id") if rotating else None
+        plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")))
+    minted = await issue.mint(tx, services, req, ctx, plan)
+    await rotation.record_refresh(tx, us, client, family, minted.refresh_jti, now)
+    return minted.body
 
 
 async def check_consent(tx: Tx, client: Client, user: User, granted: scope_rules.GrantedScopes) -> None:
