@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Event, Realm
-from doorkeep.oauth.grants.password import find_user
 from doorkeep.tokens import unverified
+from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest

@@ -24,6 +24,8 @@ GRANTS: dict[str, Grant] = {
     client_credentials.GRANT_TYPE: client_credentials.grant,
     refresh_token.GRANT_TYPE: refresh_token.grant,
 }
+# The one grant with a step before the writing transaction opens: the argon2 check of a password.
+prepare = password.precheck
 SUPPORTED_GRANT_TYPES = (
     "authorization_code", "client_credentials", "implicit", "password", "refresh_token",
 )

@@ -19,14 +19,27 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+async def _verdict(
+    tx: Tx, realm: Realm, client: Client, us: UserSession, token_jti: str, token_iat: int, reuse_id: str | None,
+) -> tuple[RefreshFamily, policy.ReuseVerdict]:
+    key = reuse_id or ""
+    fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
+    return fam, policy.reuse_verdict(token_jti, token_iat, fam.current_jti, fam.latest_jti, fam.last_refresh,
+                                     fam.use_count, policy.refresh_token_max_reuse(realm, client))
+
+
+async def refused(
+    tx: Tx, realm: Realm, client: Client, us: UserSession, token_jti: str, token_iat: int, reuse_id: str | None,
+) -> bool:
+    """Whether a refresh with this token would now be refused as stale or reused (introspection; no write)."""
+    return (await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id))[1].error is not None
+
+
 async def check(
     tx: Tx, realm: Realm, client: Client, us: UserSession, token_jti: str, token_iat: int, reuse_id: str | None,
 ) -> RefreshFamily:
     """Keycloak's validateTokenReuseForRefresh: the family as it will be after this refresh (not written)."""
-    key = reuse_id or ""
-    fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
-    verdict = policy.reuse_verdict(token_jti, token_iat, fam.current_jti, fam.latest_jti, fam.last_refresh,
-                                   fam.use_count, policy.refresh_token_max_reuse(realm, client))
+    fam, verdict = await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id)
     if verdict.error is not None:
         await tx.sessions.detach_client_session(us.id, us.offline, client.id)
         raise invalid_grant(verdict.error)
