@@ -8,6 +8,8 @@
 
 VENV := .venv
 BIN  := $(VENV)/bin
+# Two pytest workers (one per core); a file's tests stay on one worker, so module fixtures hold.
+XDIST := -n 2 --dist loadfile
 
 .PHONY: venv node run test lint bench
 
@@ -32,8 +34,8 @@ test:
 	@$(MAKE) --no-print-directory venv node
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	$(BIN)/pytest --cov=doorkeep --cov-report=term:skip-covered
-	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest tests/wire -q -p no:cacheprovider
+	$(BIN)/pytest $(XDIST) --cov=doorkeep --cov-report=term:skip-covered
+	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) tests/wire -q -p no:cacheprovider
 
 # keycloak-js for the browser tests, from npm (the version is pinned in package-lock.json).
 node: tests/browser/node_modules/.stamp

@@ -52,6 +52,11 @@ async def make_admin(env: Env, realm: str, username: str, *management: str,
     return user.id, await login(env, realm, username)
 
 
+async def realm_admin(env: Env, username: str, *management: str, realm: str = "test") -> dict[str, str]:
+    """The bearer header of a new user of ``realm`` holding these realm-management roles."""
+    return (await make_admin(env, realm, username, *management))[1]
+
+
 async def login(env: Env, realm: str, username: str) -> dict[str, str]:
     response = await password_grant(env.http, realm, "admin-cli", username, secret=None)
     assert response.status_code == 200, response.text

@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 import click
 
 from doorkeep import __version__
+from doorkeep.admincli import commands as admincli_commands
 from doorkeep.server import logs, workers
+from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
 from doorkeep.settings import Settings
 
@@ -127,10 +129,13 @@ def server_options(func: Any) -> Any:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KeycloakAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="Doorkeep", message="%(prog)s %(version)s")
 def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
+
+
+main.add_command(admincli_commands.admin)  # doorkeep admin …: the kcadm-style client (HTTP only)
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:

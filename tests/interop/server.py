@@ -51,7 +51,7 @@ class DoorkeepProcess:
 
     def __init__(
         self, workdir: Path, *, port: int | None = None, db_url: str | None = None,
-        import_realms: Sequence[Path] = (), startup_timeout: float = 30.0,
+        import_realms: Sequence[Path] = (), startup_timeout: float = 60.0,
     ) -> None:
         self.workdir = workdir
         self.port = port or free_port()

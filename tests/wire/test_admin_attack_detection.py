@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from admin_support import realm_admin
 from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
@@ -39,22 +40,6 @@ async def _fail(env: Env, times: int, username: str = "user1") -> None:
     for _ in range(times):
         env.clock.advance(5)
         assert_error(await password_grant(env.http, "test", "app", username, "wrong"), 401, "invalid_grant")
-
-
-async def _realm_admin(env: Env, username: str, *roles: str) -> dict[str, str]:
-    user = await seed_user(env.db, env.clock, "test", username)
-    async with env.db.transaction() as tx:
-        test = await tx.realms.get_by_name("test")
-        assert test is not None
-        management = await tx.clients.get_by_client_id(test.id, "realm-management")
-        assert management is not None
-        for name in roles:
-            role = await tx.roles.get_client_role(management.id, name)
-            assert role is not None
-            await tx.users.grant_roles(user.id, [role.id])
-    response = await password_grant(env.http, "test", "admin-cli", username, secret=None)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -192,9 +177,9 @@ async def test_an_unrelated_user_update_keeps_the_lockout(realm: Env) -> None:
 
 
 async def test_view_users_reads_the_status_and_manage_users_clears_it(realm: Env) -> None:
-    viewer = await _realm_admin(realm, "viewer", "view-users")
-    manager = await _realm_admin(realm, "manager", "manage-users")
-    nobody = await _realm_admin(realm, "nobody")
+    viewer = await realm_admin(realm, "viewer", "view-users")
+    manager = await realm_admin(realm, "manager", "manage-users")
+    nobody = await realm_admin(realm, "nobody")
     user_id = await _user_id(realm, manager)
     assert (await realm.http.get(f"{ATTACK}/{user_id}", headers=viewer)).status_code == 200
     assert (await realm.http.get(f"{ATTACK}/{user_id}", headers=nobody)).status_code == 403
@@ -213,7 +198,7 @@ async def test_without_a_token_the_endpoints_answer_401(realm: Env) -> None:
 
 async def test_another_realms_admin_cannot_clear_this_realms_failures(realm: Env) -> None:
     await seed_realm(realm.db, realm.clock, "other")
-    headers = await _realm_admin(realm, "manager", "manage-users")
+    headers = await realm_admin(realm, "manager", "manage-users")
     assert (await realm.http.delete("/admin/realms/other/attack-detection/brute-force/users",
                                     headers=headers)).status_code == 403
 

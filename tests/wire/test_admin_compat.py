@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from admin_support import realm_admin
 from support import claims, password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
@@ -46,22 +47,6 @@ async def _client(env: Env, headers: dict[str, str], client_id: str, **rep: Any)
 
 def _names(items: list[dict[str, Any]]) -> list[str]:
     return [str(item["name"]) for item in items]
-
-
-async def _realm_admin(env: Env, username: str, *roles: str) -> dict[str, str]:
-    user = await seed_user(env.db, env.clock, "test", username)
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        management = await tx.clients.get_by_client_id(realm.id, "realm-management")
-        assert management is not None
-        for name in roles:
-            role = await tx.roles.get_client_role(management.id, name)
-            assert role is not None
-            await tx.users.grant_roles(user.id, [role.id])
-    response = await password_grant(env.http, "test", "admin-cli", username, secret=None)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 # --- roles by id and default roles -------------------------------------------------------------
@@ -128,7 +113,7 @@ async def test_client_composites_of_a_role_need_a_known_client(env: Env) -> None
 async def test_roles_by_id_need_manage_realm_to_change_a_realm_role(env: Env) -> None:
     headers = await _setup(env)
     role = await _role(env, headers, "member")
-    viewer = await _realm_admin(env, "viewer", "view-realm")
+    viewer = await realm_admin(env, "viewer", "view-realm")
     assert (await env.http.get(f"{REALM}/roles-by-id/{role['id']}/composites", headers=viewer)).status_code == 200
     refused = await env.http.put(f"{REALM}/roles-by-id/{role['id']}", headers=viewer, json={"description": "x"})
     assert (refused.status_code, refused.json()) == (403, {"error": "HTTP 403 Forbidden"})
@@ -163,10 +148,10 @@ async def test_role_members_are_the_users_holding_the_role_directly_service_acco
 async def test_role_members_need_view_realm_and_query_users(env: Env) -> None:
     headers = await _setup(env)
     await _role(env, headers, "operator")
-    realm_viewer = await _realm_admin(env, "viewer", "view-realm")
+    realm_viewer = await realm_admin(env, "viewer", "view-realm")
     refused = await env.http.get(f"{REALM}/roles/operator/users", headers=realm_viewer)
     assert (refused.status_code, refused.json()) == (403, {"error": "HTTP 403 Forbidden"})
-    both = await _realm_admin(env, "both", "view-realm", "query-users")
+    both = await realm_admin(env, "both", "view-realm", "query-users")
     assert (await env.http.get(f"{REALM}/roles/operator/users", headers=both)).status_code == 200
 
 
@@ -283,6 +268,6 @@ async def test_a_users_credentials_are_listed_without_secret_data_and_deleted(en
 async def test_credentials_need_manage_users(env: Env) -> None:
     await _setup(env)
     user = await seed_user(env.db, env.clock, "test", "user1")
-    viewer = await _realm_admin(env, "viewer", "view-users")
+    viewer = await realm_admin(env, "viewer", "view-users")
     response = await env.http.get(f"{REALM}/users/{user.id}/credentials", headers=viewer)
     assert (response.status_code, response.json()) == (403, {"error": "HTTP 403 Forbidden"})

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from admin_support import realm_admin
 from doorkeep.model import Client, Consent, User
 from doorkeep.sessions import service
 from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user
@@ -52,22 +53,6 @@ async def _json(env: Env, path: str, headers: dict[str, str], **params: str) -> 
     response = await env.http.get(f"{REALM}{path}", params=params, headers=headers)
     assert response.status_code == 200, (path, response.status_code, response.text)
     return response.json()
-
-
-async def _realm_admin(env: Env, username: str, *roles: str) -> dict[str, str]:
-    user = await seed_user(env.db, env.clock, "test", username)
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        management = await tx.clients.get_by_client_id(realm.id, "realm-management")
-        assert management is not None
-        for name in roles:
-            role = await tx.roles.get_client_role(management.id, name)
-            assert role is not None
-            await tx.users.grant_roles(user.id, [role.id])
-    response = await password_grant(env.http, "test", "admin-cli", username, secret=None)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 # --- client sessions --------------------------------------------------------------------------------
@@ -318,7 +303,7 @@ async def test_session_endpoints_need_a_token(env: Env) -> None:
 
 async def test_view_users_reads_sessions_but_cannot_log_out_or_see_client_sessions(env: Env) -> None:
     _, client, user = await _setup(env)
-    headers = await _realm_admin(env, "viewer", "view-users")
+    headers = await realm_admin(env, "viewer", "view-users")
     assert (await env.http.get(f"{REALM}/users/{user.id}/sessions", headers=headers)).status_code == 200
     assert (await env.http.get(f"{REALM}/users/{user.id}/consents", headers=headers)).status_code == 200
     for method, path in [("POST", f"/users/{user.id}/logout"), ("DELETE", f"/users/{user.id}/consents/app"),
@@ -330,13 +315,13 @@ async def test_view_users_reads_sessions_but_cannot_log_out_or_see_client_sessio
 
 async def test_view_clients_and_view_realm_open_client_sessions_and_stats(env: Env) -> None:
     _, client, _ = await _setup(env)
-    headers = await _realm_admin(env, "auditor", "view-clients", "view-realm")
+    headers = await realm_admin(env, "auditor", "view-clients", "view-realm")
     assert (await env.http.get(f"{REALM}/clients/{client.id}/offline-sessions", headers=headers)).status_code == 200
     assert (await env.http.get(f"{REALM}/client-session-stats", headers=headers)).status_code == 200
 
 
 async def test_manage_users_may_log_users_out(env: Env) -> None:
     _, _, user = await _setup(env)
-    headers = await _realm_admin(env, "manager", "manage-users")
+    headers = await realm_admin(env, "manager", "manage-users")
     assert (await env.http.post(f"{REALM}/users/{user.id}/logout", headers=headers)).status_code == 204
     assert (await env.http.post(f"{REALM}/logout-all", headers=headers)).status_code == 200

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from admin_support import realm_admin
 from doorkeep.realms import provisioning
 from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
@@ -24,23 +25,6 @@ async def _create(env: Env, headers: dict[str, str], **rep: Any) -> str:
     response = await env.http.post(USERS, json={"enabled": True, **rep}, headers=headers)
     assert response.status_code == 201, response.text
     return response.headers["location"].rsplit("/", 1)[-1]
-
-
-async def _realm_admin(env: Env, username: str, *roles: str) -> dict[str, str]:
-    """A user of realm ``test`` holding the given realm-management roles, and their bearer header."""
-    user = await seed_user(env.db, env.clock, "test", username)
-    async with env.db.transaction() as tx:
-        realm = await tx.realms.get_by_name("test")
-        assert realm is not None
-        management = await tx.clients.get_by_client_id(realm.id, "realm-management")
-        assert management is not None
-        for name in roles:
-            role = await tx.roles.get_client_role(management.id, name)
-            assert role is not None
-            await tx.users.grant_roles(user.id, [role.id])
-    response = await password_grant(env.http, "test", "admin-cli", username, secret=None)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def _names(roles: list[dict[str, Any]]) -> set[str]:
@@ -374,14 +358,14 @@ async def test_an_unknown_realm_is_a_404(env: Env) -> None:
 
 async def test_a_user_without_management_roles_is_forbidden(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    headers = await _realm_admin(env, "nobody")
+    headers = await realm_admin(env, "nobody")
     response = await env.http.get(USERS, headers=headers)
     assert response.status_code == 403 and response.json() == {"error": "HTTP 403 Forbidden"}
 
 
 async def test_view_users_may_read_but_not_write(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    headers = await _realm_admin(env, "viewer", "view-users")
+    headers = await realm_admin(env, "viewer", "view-users")
     assert (await env.http.get(USERS, headers=headers)).status_code == 200
     assert (await env.http.post(USERS, json={"username": "x"}, headers=headers)).status_code == 403
     found = await env.http.get(USERS, params={"username": "viewer", "exact": "true"}, headers=headers)
@@ -393,7 +377,7 @@ async def test_view_users_may_read_but_not_write(env: Env) -> None:
 async def test_manage_users_may_create_users_in_its_own_realm_only(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     await seed_realm(env.db, env.clock, "other")
-    headers = await _realm_admin(env, "manager", "manage-users")
+    headers = await realm_admin(env, "manager", "manage-users")
     assert (await env.http.post(USERS, json={"username": "new"}, headers=headers)).status_code == 201
     other = await env.http.post("/admin/realms/other/users", json={"username": "new"}, headers=headers)
     assert other.status_code == 403

@@ -158,7 +158,7 @@ async def test_update_password_required_action(realm: Env) -> None:
     update = await submit(realm.http, page, username="user1", password="password")
     assert "Update password" in update.text
     mismatch = await submit(realm.http, update, **{"password-new": "a", "password-confirm": "b"})
-    assert "Passwords don&#x27;t match." in mismatch.text
+    assert "Passwords don&#39;t match." in mismatch.text
     done = await submit(realm.http, mismatch, **{"password-new": "n3w", "password-confirm": "n3w"})
     assert "code" in code_from(done)
 

@@ -49,6 +49,7 @@ _SOURCES = {
     click.core.ParameterSource.COMMANDLINE: "command line",
     click.core.ParameterSource.ENVIRONMENT: "environment",
     click.core.ParameterSource.DEFAULT: "default",
+    click.core.ParameterSource.DEFAULT_MAP: "environment, KC_*",  # doorkeep.server.keycloak_options
 }
 
 

@@ -102,6 +102,23 @@ class SessionRepo:
         )
         return int(result.scalar_one())
 
+    async def realm_sessions_page(
+        self, realm_id: str, offline: bool, first: int, max_results: int, live: LiveFilter | None = None
+    ) -> list[UserSession]:
+        """One page of the realm's (live) sessions, most recently active first (the admin console's list;
+        ``ix_user_sessions_realm_refresh`` serves the order, so a page costs ``first + max`` index rows)."""
+        query = select(user_sessions).where(US.realm_id == realm_id, US.offline == offline)
+        if live is not None:
+            query = query.where(user_live(live))
+        query = query.order_by(US.last_session_refresh.desc(), US.id).offset(max(first, 0)).limit(max_results)
+        return [_us(r) for r in await self._c.execute(query)]
+
+    async def count_realm_live(self, realm_id: str, offline: bool, live: LiveFilter) -> int:
+        """How many of the realm's sessions of this kind are live."""
+        query = select(func.count()).select_from(user_sessions).where(
+            US.realm_id == realm_id, US.offline == offline, user_live(live))
+        return int((await self._c.execute(query)).scalar_one())
+
     async def delete_if_empty(self, session_id: str, offline: bool) -> bool:
         """Remove a user session left with no client sessions; True if it was removed."""
         remaining = await self._c.execute(

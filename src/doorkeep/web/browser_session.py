@@ -124,36 +124,9 @@ def _csrf_ok(request: Request, form: object) -> bool:
     return bool(expected) and hmac.compare_digest(given, expected)
 
 
-STATUS_IFRAME = """<!DOCTYPE html><html><head><title>Login status</title></head><body><script>
-var init;
-function cookie(name){var m=document.cookie.match(new RegExp('(?:^|; )'+name+'=([^;]*)'));return m?m[1]:null;}
-window.addEventListener('message',function(e){
-  var parts=(e.data||'').split(' ');if(parts.length!==2){return;}
-  var origin=e.origin,clientId=parts[0],sessionState=parts[1];
-  function reply(){var s=cookie('KEYCLOAK_SESSION');
-    e.source.postMessage(s===sessionState?'unchanged':'changed',origin);}
-  if(init&&init.clientId===clientId&&init.origin===origin){reply();return;}
-  var req=new XMLHttpRequest();
-  req.open('GET','login-status-iframe.html/init?client_id='+encodeURIComponent(clientId)+'&origin='+encodeURIComponent(origin),true);
-  req.onreadystatechange=function(){if(req.readyState!==4){return;}
-    if(req.status===204||req.status===1223){init={clientId:clientId,origin:origin};reply();}
-    else{e.source.postMessage('error',origin);}};
-  req.send();
-},false);
-</script></body></html>"""
-
-STEP1 = """<!DOCTYPE html><html><body><script>
-document.cookie='KEYCLOAK_3P_COOKIE_SAMESITE=supported; max-age=60; samesite=none; secure';
-document.cookie='KEYCLOAK_3P_COOKIE=supported; max-age=60';
-window.location.href='step2.html';
-</script></body></html>"""
-
-STEP2 = """<!DOCTYPE html><html><body><script>
-var ok=document.cookie.indexOf('KEYCLOAK_3P_COOKIE')!==-1;
-document.cookie='KEYCLOAK_3P_COOKIE_SAMESITE=; max-age=0; samesite=none; secure';
-document.cookie='KEYCLOAK_3P_COOKIE=; max-age=0';
-window.parent.postMessage(ok?'supported':'unsupported','*');
-</script></body></html>"""
+STATUS_IFRAME = pages.static_page("login_status_iframe.html")
+STEP1 = pages.static_page("3p_cookies_step1.html")
+STEP2 = pages.static_page("3p_cookies_step2.html")
 
 
 async def status_iframe(request: Request) -> Response:

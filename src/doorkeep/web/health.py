@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from doorkeep.console import pages
 from doorkeep.server import draining
 from doorkeep.web.http import NO_STORE, json_response, state
 
@@ -58,8 +59,4 @@ async def _ping(tx: Tx) -> None:
 
 
 async def root(request: Request) -> Response:
-    return HTMLResponse(
-        "<!DOCTYPE html><html><head><title>Doorkeep</title></head><body>"
-        "<h1>Doorkeep</h1><p>OpenID Connect realms live under <code>/realms/{realm}</code>; "
-        "discovery at <code>/realms/{realm}/.well-known/openid-configuration</code>.</p></body></html>"
-    )
+    return HTMLResponse(pages.static_page("root.html"))

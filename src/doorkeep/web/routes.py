@@ -7,6 +7,9 @@ from starlette.routing import BaseRoute, Route
 from doorkeep.web import account, browser_session, cors, health, login, metrics, protocol
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin.routes import admin_routes
+from doorkeep.web.admin_console.routes import routes as admin_console_routes
+from doorkeep.web.console import account as account_console
+from doorkeep.web.console import static as console_static
 
 OIDC = "/realms/{realm}/protocol/openid-connect"
 
@@ -39,5 +42,8 @@ def routes() -> list[BaseRoute]:
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
           for path in ("token", "token/introspect", "userinfo", "revoke", "logout")),
         *admin_routes(),
+        *admin_console_routes(),
+        *account_console.ROUTES,  # before the Account REST: same URLs, chosen by the Accept header
         *account.ROUTES,
+        console_static.MOUNT,
     ]

@@ -108,9 +108,14 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
-    role_ids = await tx.roles.expand(await tx.users.role_ids(valid.user.id))
+    return await identity_of(tx, valid.user, realm)
+
+
+async def identity_of(tx: Tx, user: User, realm: Realm) -> AdminIdentity:
+    """What ``user`` of ``realm`` may administer: their roles, composites expanded (the API and the console)."""
+    role_ids = await tx.roles.expand(await tx.users.role_ids(user.id))
     roles = await tx.roles.get_many(role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.clients.get_by_client_id(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
-    return AdminIdentity(valid.user, realm, master_admin, held, frozenset(role_ids))
+    return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids))

@@ -1,0 +1,74 @@
+"""HTTP for the admin CLI: one httpx client, and kcadm's one-line messages for every failure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from doorkeep.admincli.errors import AdminCliError
+
+TIMEOUT = 30.0
+
+
+def client() -> httpx.Client:
+    return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "doorkeep-admin"})
+
+
+def send(http: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """The response, or one line naming why no response came (the server down, a bad URL, a timeout)."""
+    try:
+        return http.request(method, url, **kwargs)
+    except httpx.InvalidURL as exc:
+        raise AdminCliError(f"Invalid URL: {url} ({exc})") from None
+    except httpx.UnsupportedProtocol:
+        raise AdminCliError(f"Invalid URL: {url} (expected http:// or https://)") from None
+    except httpx.TimeoutException:
+        raise AdminCliError(f"Failed to send request - timed out after {TIMEOUT:g} s: {method} {url}") from None
+    except httpx.HTTPError as exc:
+        raise AdminCliError(f"Failed to send request - {_reason(exc)}: {method} {url}") from None
+
+
+def _reason(exc: httpx.HTTPError) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text
+
+
+def server_message(response: httpx.Response) -> str | None:
+    """kcadm's reading of an error body: ``errorMessage``, else ``error_description [error]``."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    if body.get("errorMessage"):
+        return str(body["errorMessage"])
+    if body.get("error"):
+        return f"{body['error_description']} [{body['error']}]" if body.get("error_description") else str(body["error"])
+    return None
+
+
+def check(url: str, response: httpx.Response) -> None:
+    """Raise kcadm's message for a non-2xx answer: the server's own words when it gave some."""
+    if response.is_success:
+        return
+    message = server_message(response)
+    if response.status_code == 404:
+        raise AdminCliError(f"Resource not found for url: {url}" + (f" ({message})" if message else ""))
+    raise AdminCliError(message or f"HTTP error - {response.status_code} {response.reason_phrase}")
+
+
+def json_body(url: str, response: httpx.Response) -> Any:
+    check(url, response)
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise AdminCliError(f"The server answered {url} with something that is not JSON") from None
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,113 @@
+"""What the Account Console shows, without HTTP: the Account REST operations (``users.account``) plus the
+details a person needs to judge an offline grant (when granted and last used, from which device and IP,
+with which scopes), and Keycloak's English messages for profile errors.
+
+Every change goes through the same core functions as the Account REST API: removing an application's
+access is ``users.account.revoke_consent`` (its offline tokens stop working at once), signing a session out
+is ``users.account.logout_session`` for an online one and ``sessions.service.end`` for an offline one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.errors import AdminError
+from doorkeep.model import UserSession
+from doorkeep.sessions import service
+from doorkeep.sessions.liveness import realm_filter
+from doorkeep.users import account as ops
+from doorkeep.users.profile import ProfileError
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+# Keycloak's messages_en.properties, with the attribute's display name for {0}.
+FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
+MESSAGES = {
+    "error-invalid-email": "Invalid email address.",
+    "error-invalid-length": "Attribute {0} must have a length between {1} and {2}.",
+    "error-invalid-length-too-long": "Attribute {0} must have a maximum length of {2}.",
+    "error-person-name-invalid-character": "{0} contains invalid character.",
+    "error-username-invalid-character": "{0} contains invalid character.",
+    "emailExistsMessage": "Email already exists.",
+}
+
+
+def field_errors(err: AdminError) -> dict[str, str]:
+    """``{field: message in words}`` for a profile error; ``{"": message}`` for anything else."""
+    errors: list[dict[str, Any]] = []
+    if isinstance(err, ProfileError):
+        errors = err.errors
+    elif isinstance(getattr(err, "error", None), dict):
+        errors = [getattr(err, "error")]  # noqa: B009 - users.account._FieldError carries one
+    out: dict[str, str] = {}
+    for error in errors:
+        field = str(error.get("field", ""))
+        params = [FIELD_NAMES.get(field, field), *(error.get("params") or [])[1:]]
+        template = MESSAGES.get(str(error.get("errorMessage")), str(error.get("errorMessage")))
+        out.setdefault(field, template.format(*(str(p) for p in params + [""] * 3)))
+    return out or {"": err.message}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One client session of the user (online or offline), as the Applications and Devices pages show it."""
+
+    client_id: str
+    offline: bool
+    session_id: str
+    granted: int
+    last_used: int
+    ip_address: str
+    device: str
+    scopes: tuple[str, ...]
+
+
+def device_text(session: UserSession) -> str:
+    """``Chrome/120.0 on Linux`` from the session's notes; Keycloak's "Other/Unknown" when absent."""
+    device = ops._device(session)
+    return f"{device['browser']} on {device['os']}" + (
+        "" if device["osVersion"] == ops.UNKNOWN else f" {device['osVersion']}")
+
+
+async def sessions_of(tx: Tx, caller: ops.Caller, offline: bool) -> list[tuple[UserSession, list[Grant]]]:
+    """The user's live sessions of one kind, each with its client sessions (newest session first)."""
+    caller.require_one_of(ops.MANAGE_ACCOUNT, ops.VIEW_PROFILE)
+    live = await realm_filter(tx, caller.realm, offline, caller.now)
+    out = []
+    for session in await tx.sessions.user_sessions_of(caller.user.id, offline, live):
+        grants = []
+        for cs in await tx.sessions.client_sessions(session.id, offline, live):
+            client = await tx.clients.get(cs.client_id)
+            if client is None:
+                continue
+            grants.append(Grant(client.client_id, offline, session.id, cs.started,
+                                max(cs.timestamp, cs.started), session.ip_address, device_text(session),
+                                tuple(s for s in cs.scope_param.split() if s)))
+        out.append((session, grants))
+    out.sort(key=lambda item: item[0].started, reverse=True)
+    return out
+
+
+async def applications(tx: Tx, caller: ops.Caller) -> list[tuple[dict[str, Any], list[Grant]]]:
+    """The Account REST's applications, each with its offline grants (device, IP, dates, scopes)."""
+    apps = await ops.applications(tx, caller, None)
+    offline: dict[str, list[Grant]] = {}
+    for _, grants in await sessions_of(tx, caller, True):
+        for grant in grants:
+            offline.setdefault(grant.client_id, []).append(grant)
+    return [(app, offline.get(str(app["clientId"]), [])) for app in apps]
+
+
+async def sign_out_session(tx: Tx, caller: ops.Caller, session_id: str, offline: bool) -> bool:
+    """End one of the user's sessions: online as ``DELETE /account/sessions/{id}``; offline revoked."""
+    if not offline:
+        found = await tx.sessions.get_user_session(session_id, False)
+        await ops.logout_session(tx, caller, session_id)
+        return found is not None and found.user_id == caller.user.id
+    caller.require_one_of(ops.MANAGE_ACCOUNT)
+    session = await tx.sessions.get_user_session(session_id, True)
+    if session is None or session.user_id != caller.user.id:
+        return False
+    return await service.end(tx, session.id, True)

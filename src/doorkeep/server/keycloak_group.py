@@ -1,0 +1,52 @@
+"""The click side of :mod:`doorkeep.server.keycloak_options`: a group translating Keycloak spellings first."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from doorkeep.server import keycloak_options as kc_options
+
+
+def known_options(command: click.Command) -> dict[str, kc_options.Known]:
+    """The command's long options by name without dashes (``http-port``)."""
+    found: dict[str, kc_options.Known] = {}
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name:
+            envvar = param.envvar if isinstance(param.envvar, str) else None
+            for opt in param.opts:
+                if opt.startswith("--"):
+                    found[opt[2:]] = kc_options.Known(param.name, envvar, param.multiple)
+    return found
+
+
+class KeycloakAwareGroup(click.Group):
+    """Keycloak's ``KC_*`` variables and option spellings understood by the commands that take ``--db-url``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        index = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+        command = self.get_command(ctx, args[index]) if index is not None else None
+        if index is None or command is None:
+            return super().parse_args(ctx, args)
+        known = known_options(command)
+        if "db-url" not in known:
+            return super().parse_args(ctx, args)
+        try:
+            done = kc_options.translate(args[index + 1 :], os.environ, known, Path.cwd(), server="http-port" in known)
+        except kc_options.KeycloakConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        if done.defaults:
+            defaults = dict(ctx.default_map or {})
+            defaults[args[index]] = {**defaults.get(args[index], {}), **done.defaults}
+            ctx.default_map = defaults
+        if done.ignored:
+            click.secho(
+                "WARNING: Keycloak options Doorkeep does not implement, ignored: " + ", ".join(done.ignored),
+                fg="yellow",
+                err=True,
+            )
+        for note in done.notes:
+            click.echo(f"NOTE: {note}", err=True)
+        return super().parse_args(ctx, [*args[: index + 1], *done.args])

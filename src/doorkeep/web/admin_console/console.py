@@ -1,0 +1,86 @@
+"""The Admin Console on the shared console base: its OIDC client, its URL space, and one transaction per page.
+
+``/admin/{realm}/console/`` signs in to ``{realm}`` as ``security-admin-console`` (the base does the
+code + PKCE sign-in, CSRF, confirm step and flash). Pages live under ``/{target}/…``: the realm they
+administer, the sign-in realm for a realm administrator, any realm for the master admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from starlette.responses import Response
+
+from doorkeep.web.admin.auth import identity_of
+from doorkeep.web.admin_console.context import Console, Missing, Refused, console_for, realms_of
+from doorkeep.web.console.base import Console as Base
+from doorkeep.web.console.base import NavItem, Page
+from doorkeep.web.console.signin import Spec
+from doorkeep.web.http import base_url, state
+
+CLIENT_ID = "security-admin-console"
+ADMIN = Base(Spec(CLIENT_ID, "/admin/{realm}/console"), title="Admin Console", nav=[NavItem("Realms", "/")])
+NOT_ADMIN = ("You are signed in as {user}, who holds no administration roles in realm {realm}. "
+             "Ask an administrator for realm-management roles, or sign out and sign in as another user.")
+# The console's sections, in the order of its navigation: (label, path under /{target}, role to see it).
+SECTIONS = (
+    ("Realm settings", "/realm-settings/sessions", "view-realm"),
+    ("Revocation", "/revocation", "view-realm"),
+    ("Clients", "/clients", "view-clients"),
+    ("Users", "/users", "view-users"),
+    ("Sessions", "/sessions", "view-realm"),
+    ("Events", "/events", "view-events"),
+)
+Work = Callable[[Console], Awaitable[Response]]
+
+
+async def run(page: Page, work: Work, *, write: bool = False) -> Response:
+    """Load the administrator and the realm of the URL, run ``work`` in one transaction, render refusals."""
+    request = page.request
+    now = state(request).services.clock.now()
+    try:
+        async with state(request).db.transaction(write=write) as tx:
+            user = await tx.users.get(str(page.claims.get("sub", "")))
+            if user is None or user.realm_id != page.realm.id or not user.enabled:
+                raise Refused("Your account is no longer active. Sign out and sign in again.")
+            identity = await identity_of(tx, user, page.realm)
+            if not identity.master_admin and not identity.management_roles:
+                raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
+            target = request.path_params.get("target", page.realm.name)
+            console = await console_for(tx, identity, target, now)
+            response = await work(console)
+    except (Refused, Missing) as err:
+        return page.error(str(err), err.status)
+    for action in tx.after_commit:
+        action()
+    if tx.ended:
+        state(request).notifier.sessions_ended(base_url(request), tx.ended)
+    return response
+
+
+async def render(page: Page, c: Console, template: str, *, title: str, section: str, status: int = 200,
+                 **context: Any) -> Response:
+    """A console page with the realm switcher and the sections the caller's roles allow."""
+    prefix = "/" + quote(c.realm.name, safe="")
+    sections = [(label, page.url(prefix + path), label == section) for label, path, role in SECTIONS if c.can(role)]
+    realms = [r.name for r in await realms_of(c.tx, c.identity)]
+
+    def link(path: str = "", **query: object) -> str:
+        """A URL of this realm's console; empty query values are left out."""
+        params = {k: v for k, v in query.items() if v not in (None, "")}
+        return page.url(prefix + path) + ("?" + urlencode(params) if params else "")
+
+    return page.render(template, title=title, status=status, target=c.realm.name, realms=realms,
+                       sections=sections, link=link, can=c.can, now=c.now, **context)
+
+
+def fields(page: Page) -> dict[str, str]:
+    """The posted form as a plain mapping (the first value of each field)."""
+    return {key: page.form.get(key) or "" for key in page.form.keys()}  # noqa: SIM118 - Form is not a dict
+
+
+def confirmed(page: Page) -> bool:
+    """The confirm step's second post carries ``confirmed=yes``."""
+    return page.form.get("confirmed") == "yes"

@@ -1,0 +1,14 @@
+"""The Admin Console's URL map: importing the page modules declares their routes on the console."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from doorkeep.web.admin_console import pages_clients, pages_realm, pages_sessions, pages_users
+from doorkeep.web.admin_console.console import ADMIN
+
+PAGES = (pages_realm, pages_clients, pages_users, pages_sessions)
+
+
+def routes() -> list[BaseRoute]:
+    return list(ADMIN.routes())

@@ -1,0 +1,129 @@
+"""Clients: list and search, a client's settings, its Advanced tab and its secret.
+
+Reads need query-clients and view-clients (Keycloak lists nothing it may not show in full), changes
+manage-clients, as the Admin REST's ``clients`` resource. Saving goes through ``admin_ops.update_client``
+(URL validation included), the function behind ``PUT clients/{id}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from doorkeep.admin import operations as admin_ops
+from doorkeep.errors import AdminError
+from doorkeep.model import Client
+from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
+from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
+from doorkeep.web.admin_console.timefields import FieldError, whole_number
+
+ADVANCED = (
+    TimeField("client.session.idle.timeout", "Client Session Idle", "client.session.idle.timeout",
+              "Overrides the realm's Client Session Idle for this client; empty inherits."),
+    TimeField("client.session.max.lifespan", "Client Session Max", "client.session.max.lifespan",
+              "Overrides the realm's Client Session Max for this client; empty inherits."),
+    TimeField("client.offline.session.idle.timeout", "Client Offline Session Idle",
+              "client.offline.session.idle.timeout",
+              "Overrides the realm's offline idle time for this client's offline tokens; empty inherits."),
+    TimeField("client.offline.session.max.lifespan", "Client Offline Session Max",
+              "client.offline.session.max.lifespan",
+              "Overrides the realm's offline maximum for this client's offline tokens; empty inherits."),
+)
+REVOKE = "revoke.refresh.token"  # "" inherits the realm's Revoke Refresh Token, else "true"/"false"
+MAX_REUSE = "refresh.token.max.reuse"  # "" inherits the realm's Refresh Token Max Reuse
+LINES = ("redirectUris", "webOrigins")
+
+
+async def list_clients(c: Console, search: str, first: int, size: int) -> Page[Client]:
+    """Clients by clientId, filtered by a case-insensitive substring, as ``GET clients?clientId=&search=true``."""
+    c.require("query-clients")
+    if not c.can("view-clients"):
+        return page_of([], first, size)
+    found = await c.tx.clients.list(c.realm.id, client_id=search or None, search=True, first=first,
+                                    max_results=size + 1)
+    return page_of(found, first, size)
+
+
+async def client(c: Console, uuid: str) -> Client:
+    """The realm's client with this id (404 to those who may list clients, else refused, as the REST API)."""
+    found = await c.tx.clients.get(uuid)
+    if found is None or found.realm_id != c.realm.id:
+        if c.can("query-clients"):
+            raise Missing("Could not find client")
+        raise Refused("You may not see this realm's clients.")
+    c.require("view-clients")
+    return found
+
+
+def settings_form(cl: Client) -> FormState:
+    return FormState({"name": cl.name or "", "description": cl.description or "", "enabled": cl.enabled,
+                      "consentRequired": cl.consent_required, "standardFlowEnabled": cl.standard_flow_enabled,
+                      "directAccessGrantsEnabled": cl.direct_access_grants_enabled,
+                      "redirectUris": "\n".join(cl.redirect_uris), "webOrigins": "\n".join(cl.web_origins)})
+
+
+def read_settings(cl: Client, form: Mapping[str, str]) -> Client:
+    def lines(name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(x.strip() for x in form.get(name, "").splitlines() if x.strip()))
+
+    return dataclasses.replace(
+        cl, name=form.get("name", "").strip() or None, description=form.get("description", "").strip() or None,
+        enabled=checkbox(form, "enabled"), consent_required=checkbox(form, "consentRequired"),
+        standard_flow_enabled=checkbox(form, "standardFlowEnabled"),
+        direct_access_grants_enabled=checkbox(form, "directAccessGrantsEnabled"),
+        redirect_uris=lines("redirectUris"), web_origins=lines("webOrigins"))
+
+
+def advanced_form(cl: Client) -> FormState:
+    state = FormState()
+    for spec in ADVANCED:
+        raw = cl.attr(spec.attr).strip()
+        state.values[spec.name] = shown(int(raw) if raw.isdigit() and len(raw) <= 10 else 0)
+    state.values[REVOKE] = cl.attr(REVOKE).strip().lower() if cl.attr(REVOKE).strip().lower() in (
+        "true", "false") else ""
+    state.values[MAX_REUSE] = cl.attr(MAX_REUSE).strip()
+    return state
+
+
+def read_advanced(cl: Client, form: Mapping[str, str]) -> Client:
+    """The client with the Advanced tab's overrides; empty fields inherit the realm's values."""
+    state, attributes = FormState(), dict(cl.attributes)
+    for spec in ADVANCED:
+        seconds = read_time(form, spec, state)
+        if seconds:
+            attributes[spec.attr] = str(seconds)
+        else:
+            attributes.pop(spec.attr, None)
+    revoke = form.get(REVOKE, "")
+    state.values[REVOKE] = revoke
+    if revoke not in ("", "true", "false"):
+        state.errors[REVOKE] = "Revoke Refresh Token: choose Inherit, On or Off."
+    state.values[MAX_REUSE] = form.get(MAX_REUSE, "").strip()
+    try:
+        reuse = whole_number(MAX_REUSE, "Refresh Token Max Reuse", form.get(MAX_REUSE), allow_empty=True)
+    except FieldError as err:
+        state.errors[err.field] = str(err)
+        reuse = None
+    if state.errors:
+        raise FormErrors(state)
+    for key, value in ((REVOKE, revoke), (MAX_REUSE, "" if reuse is None else str(reuse))):
+        if value:
+            attributes[key] = value
+        else:
+            attributes.pop(key, None)
+    return dataclasses.replace(cl, attributes=attributes)
+
+
+async def save(c: Console, old: Client, new: Client) -> Client:
+    """Store the client as ``PUT clients/{id}`` does; a refused URL becomes a form error in words."""
+    c.require("manage-clients")
+    try:
+        return await admin_ops.update_client(c.tx, c.realm, old, new)
+    except AdminError as err:
+        raise FormErrors(FormState(errors={"form": err.description or err.message})) from None
+
+
+async def secret(c: Console, cl: Client) -> str | None:
+    """The client secret, on request only (view-clients, as ``GET clients/{id}/client-secret``)."""
+    c.require("view-clients")
+    return None if cl.public_client or cl.bearer_only else cl.secret

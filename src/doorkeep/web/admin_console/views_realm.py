@@ -1,0 +1,98 @@
+"""Realm settings: the Sessions and Tokens tabs, and Revocation (not-before), as Keycloak's console shows them.
+
+Reading needs view-realm, saving manage-realm, as ``GET``/``PUT /admin/realms/{realm}``. Saving goes
+through ``admin_ops.update_realm``, the function behind that PUT.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from doorkeep.admin import operations as admin_ops
+from doorkeep.model import Realm
+from doorkeep.web.admin_console.context import Console
+from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
+from doorkeep.web.admin_console.timefields import FieldError, whole_number
+
+SESSIONS = (
+    TimeField("ssoSessionIdleTimeout", "SSO Session Idle", "sso_session_idle_timeout",
+              "How long a browser session may sit unused before the user must sign in again.", required=True,
+              minimum=1),
+    TimeField("ssoSessionMaxLifespan", "SSO Session Max", "sso_session_max_lifespan",
+              "The longest a browser session lasts, however active.", required=True, minimum=1),
+    TimeField("clientSessionIdleTimeout", "Client Session Idle", "client_session_idle_timeout",
+              "Idle time of one client's session; empty uses SSO Session Idle."),
+    TimeField("clientSessionMaxLifespan", "Client Session Max", "client_session_max_lifespan",
+              "Maximum time of one client's session; empty uses SSO Session Max."),
+    TimeField("offlineSessionIdleTimeout", "Offline Session Idle", "offline_session_idle_timeout",
+              "An offline token unused this long stops working.", required=True, minimum=1),
+    TimeField("offlineSessionMaxLifespan", "Offline Session Max", "offline_session_max_lifespan",
+              "With Offline Session Max Limited on: the longest an offline session lasts, however used.",
+              minimum=1),
+    TimeField("clientOfflineSessionIdleTimeout", "Client Offline Session Idle",
+              "client_offline_session_idle_timeout", "Idle time of one client's offline session; empty uses "
+              "Offline Session Idle."),
+    TimeField("clientOfflineSessionMaxLifespan", "Client Offline Session Max", "client_offline_session_max_lifespan",
+              "Maximum time of one client's offline session; empty uses Offline Session Max."),
+)
+MAX_LIMITED = "offlineSessionMaxLifespanEnabled"
+ACCESS_TOKEN = TimeField("accessTokenLifespan", "Access Token Lifespan", "access_token_lifespan",
+                         "How long an access token is valid.", required=True, minimum=1)
+REVOKE = "revokeRefreshToken"
+MAX_REUSE = "refreshTokenMaxReuse"
+
+
+def sessions_form(realm: Realm) -> FormState:
+    state = FormState({spec.name: shown(getattr(realm, spec.attr)) for spec in SESSIONS})
+    state.values[MAX_LIMITED] = realm.offline_session_max_lifespan_enabled
+    return state
+
+
+def tokens_form(realm: Realm) -> FormState:
+    return FormState({ACCESS_TOKEN.name: shown(realm.access_token_lifespan), REVOKE: realm.revoke_refresh_token,
+                      MAX_REUSE: str(realm.refresh_token_max_reuse)})
+
+
+def read_sessions(realm: Realm, form: Mapping[str, str]) -> Realm:
+    """The realm with the Sessions tab's values; ``FormErrors`` naming each refused field."""
+    state, changes = FormState(), dict[str, Any]()
+    limited = checkbox(form, MAX_LIMITED)
+    state.values[MAX_LIMITED] = limited
+    for spec in SESSIONS:
+        if spec.name == "offlineSessionMaxLifespan" and not limited:
+            state.values[spec.name] = shown(realm.offline_session_max_lifespan)  # hidden, kept as stored
+            continue
+        required = spec.required or spec.name == "offlineSessionMaxLifespan"
+        seconds = read_time(form, dataclasses.replace(spec, required=required), state)
+        if seconds is not None:
+            changes[spec.attr] = seconds
+    if state.errors:
+        raise FormErrors(state)
+    return dataclasses.replace(realm, offline_session_max_lifespan_enabled=limited, **changes)
+
+
+def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
+    state = FormState({REVOKE: checkbox(form, REVOKE), MAX_REUSE: form.get(MAX_REUSE, "").strip()})
+    lifespan = read_time(form, ACCESS_TOKEN, state)
+    reuse: int | None = None
+    try:
+        reuse = whole_number(MAX_REUSE, "Refresh Token Max Reuse", form.get(MAX_REUSE))
+    except FieldError as err:
+        state.errors[err.field] = str(err)
+    if state.errors or lifespan is None or reuse is None:
+        raise FormErrors(state)
+    return dataclasses.replace(realm, access_token_lifespan=lifespan, revoke_refresh_token=bool(state.values[REVOKE]),
+                               refresh_token_max_reuse=reuse)
+
+
+async def save(c: Console, new: Realm) -> Realm:
+    """Store the changed realm as ``PUT /admin/realms/{realm}`` does (manage-realm)."""
+    c.require("manage-realm")
+    return await admin_ops.update_realm(c.tx, c.realm, new)
+
+
+async def set_not_before(c: Console, value: int) -> Realm:
+    """Revocation: "Set to now" (``value`` = now) or "Clear" (0): tokens issued before it are refused."""
+    return await save(c, dataclasses.replace(c.realm, not_before=value))

@@ -1,0 +1,1 @@
+"""The consoles' web layer: the shared base (sign-in, CSRF, layout) and each console's pages."""

@@ -1,0 +1,170 @@
+"""The Account Console at ``/realms/{realm}/account/`` (Keycloak's ``account-console`` client): personal
+info, applications (with Remove access), devices and sessions. Thin handlers: each calls one function of
+``console.account`` or ``users.account`` with the signed-in user's token, then renders or redirects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from doorkeep.console import account as view
+from doorkeep.errors import AdminError
+from doorkeep.users import account as ops
+from doorkeep.web import account as rest
+from doorkeep.web.console.base import Console, NavItem, Page
+from doorkeep.web.console.negotiate import negotiate
+from doorkeep.web.console.signin import Spec
+from doorkeep.web.http import base_url, in_transaction, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+T = TypeVar("T")
+DEVICES = "/account-security/device-activity"
+CONSOLE = Console(Spec("account-console", "/realms/{realm}/account"), title="Account Console", nav=[
+    NavItem("Personal info", "/"), NavItem("Applications", "/applications"), NavItem("Devices", DEVICES)])
+NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."
+
+
+class Refused(Exception):
+    """An account operation refused; ``text`` says why in words."""
+
+    def __init__(self, err: AdminError) -> None:
+        super().__init__(err.message)
+        self.err = err
+        self.text = NOT_ALLOWED if err.status == 403 else err.message
+
+
+async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *, write: bool = False) -> T:
+    """Run ``work`` as the signed-in user (the Account REST's own authentication of the console's token)."""
+    services = state(page.request).services
+
+    async def run(tx: Tx) -> T:
+        caller = await ops.authenticate(tx, services, page.realm.name, base_url(page.request), page.access_token)
+        return await work(tx, caller)
+
+    try:
+        return await in_transaction(page.request, run, write=write)
+    except AdminError as err:
+        raise Refused(err) from None
+
+
+@CONSOLE.page("/", json=rest.account)
+async def personal_info(page: Page) -> Response:
+    try:
+        profile = await as_user(page, lambda tx, caller: _profile(caller))
+    except Refused as refused:
+        return page.error(refused.text, refused.err.status)
+    return page.render("console/account/personal_info.html", title="Personal info", profile=profile, errors={})
+
+
+async def _profile(caller: ops.Caller) -> dict[str, object]:
+    return {**ops.profile(caller), "editable": ops.MANAGE_ACCOUNT in caller.roles}
+
+
+@CONSOLE.action("/", json=rest.account)
+async def save_personal_info(page: Page) -> Response:
+    body = {k: (page.form.get(k) or "").strip() for k in ("firstName", "lastName", "email")}
+    try:
+        await as_user(page, lambda tx, caller: ops.update_profile(tx, caller, body), write=True)
+    except Refused as refused:
+        profile = await as_user(page, lambda tx, caller: _profile(caller))
+        errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": refused.text}
+        return page.render("console/account/personal_info.html", title="Personal info", status=400,
+                           profile={**profile, **body}, errors=errors)
+    return page.redirect("/", flash="Your account has been updated.")
+
+
+@CONSOLE.page("/applications", json=rest.applications)
+async def applications(page: Page) -> Response:
+    try:
+        apps = await as_user(page, view.applications)
+    except Refused as refused:
+        return page.error(refused.text, refused.err.status)
+    return page.render("console/account/applications.html", title="Applications", apps=apps)
+
+
+@CONSOLE.page("/applications/{client_id}/remove")
+async def confirm_remove(page: Page) -> Response:
+    client_id = page.request.path_params["client_id"]
+    return page.confirm(title="Remove access", button="Remove access", cancel="/applications",
+                        action=f"/applications/{client_id}/remove",
+                        question=f"Remove the access of {client_id}? It will have to ask you again, and its "
+                                 "offline tokens stop working at once.")
+
+
+@CONSOLE.action("/applications/{client_id}/remove")
+async def remove(page: Page) -> Response:
+    client_id = page.request.path_params["client_id"]
+    try:
+        await as_user(page, lambda tx, caller: ops.revoke_consent(tx, caller, client_id), write=True)
+    except Refused as refused:
+        return page.redirect("/applications", flash=refused.text, kind="error")
+    return page.redirect("/applications", flash=f"Access of {client_id} removed.")
+
+
+@CONSOLE.page(DEVICES)
+async def devices(page: Page) -> Response:
+    async def both(tx: Tx, caller: ops.Caller) -> dict[str, object]:
+        return {"online": await view.sessions_of(tx, caller, False),
+                "offline": await view.sessions_of(tx, caller, True), "current": caller.session_id}
+
+    try:
+        found = await as_user(page, both)
+    except Refused as refused:
+        return page.error(refused.text, refused.err.status)
+    return page.render("console/account/devices.html", title="Devices", devices_path=DEVICES, found=found)
+
+
+@CONSOLE.page(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
+async def confirm_sign_out(page: Page) -> Response:
+    kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
+    question = ("Revoke this offline session? The applications holding its offline tokens lose access."
+                if kind == "offline" else "Sign out this session?")
+    return page.confirm(title="Sign out", button="Sign out", cancel=DEVICES, question=question,
+                        action=f"{DEVICES}/{kind}/{session_id}/sign-out")
+
+
+@CONSOLE.action(DEVICES + "/{kind:str}/{session_id:str}/sign-out")
+async def sign_out_session(page: Page) -> Response:
+    kind, session_id = page.request.path_params["kind"], page.request.path_params["session_id"]
+    try:
+        done = await as_user(page, lambda tx, c: view.sign_out_session(tx, c, session_id, kind == "offline"),
+                             write=True)
+    except Refused as refused:
+        return page.redirect(DEVICES, flash=refused.text, kind="error")
+    if not done:
+        return page.redirect(DEVICES, flash="That session has already ended.", kind="error")
+    return page.redirect(DEVICES, flash="Signed out." if kind != "offline" else "Offline session revoked.")
+
+
+@CONSOLE.page(DEVICES + "/sign-out-others")
+async def confirm_sign_out_others(page: Page) -> Response:
+    return page.confirm(title="Sign out everywhere else", button="Sign out everywhere else", cancel=DEVICES,
+                        action=f"{DEVICES}/sign-out-others",
+                        question="Sign out every other browser session? This one stays signed in; "
+                                 "offline access of applications is kept (remove it under Applications).")
+
+
+@CONSOLE.action(DEVICES + "/sign-out-others")
+async def sign_out_others(page: Page) -> Response:
+    try:
+        await as_user(page, lambda tx, caller: ops.logout_sessions(tx, caller, include_current=False), write=True)
+    except Refused as refused:
+        return page.redirect(DEVICES, flash=refused.text, kind="error")
+    return page.redirect(DEVICES, flash="Signed out of every other session.")
+
+
+async def _to_console(request: Request) -> Response:
+    return RedirectResponse(f"/realms/{request.path_params['realm']}/account/", 302)
+
+
+ROUTES: list[Route] = [
+    Route("/realms/{realm}/account", negotiate(_to_console, rest.account), methods=["GET"]),
+    *CONSOLE.routes(),
+]
