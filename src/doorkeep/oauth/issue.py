@@ -54,10 +54,14 @@ class RefreshPlan:
 
 @dataclass(frozen=True)
 class Minted:
-    """Keycloak's AccessTokenResponse, and the id of the refresh token in it (None: no refresh token)."""
+    """Keycloak's AccessTokenResponse (``body``) and what the grant's event needs to know of it."""
 
     body: dict[str, Any]
-    refresh_jti: str | None
+    user_id: str
+    session_id: str | None
+    access_jti: str
+    refresh_jti: str | None = None  # None: no refresh token in the response
+    refresh_type: str | None = None
 
 
 def _at_hash(token: str, alg: str) -> str:
@@ -131,8 +135,10 @@ async def mint(
                             "refresh_expires_in": 0}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
+    refresh_type: str | None = None
     if refresh is not None and us is not None and cs is not None:
         token, exp, refresh_jti = await _refresh_token(tx, services, req, ctx, refresh, now)
+        refresh_type = TYPE_OFFLINE if refresh.offline else TYPE_REFRESH
         body["refresh_token"] = token
         body["refresh_expires_in"] = 0 if exp is None else exp - now
     bearer = "bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer"
@@ -143,7 +149,7 @@ async def mint(
     if us is not None:
         body["session_state"] = us.id
     body["scope"] = ctx.scopes.token_scope()
-    return Minted(body, refresh_jti)
+    return Minted(body, ctx.user.id, None if us is None else us.id, access["jti"], refresh_jti, refresh_type)
 
 
 async def _refresh_token(

@@ -7,7 +7,7 @@ exchange created (RFC 6749 §4.1.2: revoke tokens issued from a reused code).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep import policy
 from doorkeep.errors import OAuthError, invalid_grant, invalid_request
@@ -16,7 +16,7 @@ from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.sessions.resume import check_consent
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 GRANT_TYPE = "authorization_code"
 
 
-async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     code = req.form.get("code")
     if not code:
         raise invalid_request("Missing parameter: code")

@@ -7,12 +7,12 @@ a grant calls ``issue_new_session_tokens`` only once nothing is left to refuse.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep import policy
 from doorkeep.errors import OFFLINE_NOT_ALLOWED, OAuthError
 from doorkeep.oauth import issue
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import has_offline_access
 from doorkeep.sessions import rotation, service
 
@@ -30,7 +30,7 @@ def require_offline_allowed(ctx: GrantContext) -> None:
 async def issue_new_session_tokens(
     tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, *, use_refresh: bool,
     remove_online_when_offline: bool,
-) -> dict[str, Any]:
+) -> Minted:
     """Tokens for a freshly created online session; an offline copy when offline_access was granted.
 
     The caller has already checked ``require_offline_allowed``: from here on the grant only writes
@@ -50,4 +50,4 @@ async def issue_new_session_tokens(
     if minted.refresh_jti is not None and plan is not None and ctx.user_session is not None:
         family = rotation.new_family(plan.reuse_id) if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
         await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted.refresh_jti, now)
-    return minted.body
+    return minted

@@ -5,7 +5,7 @@ An offline token from this grant always removes the online session it came from 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep.errors import (
     ACCOUNT_NOT_SET_UP,
@@ -18,7 +18,7 @@ from doorkeep.model import Client
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.users import brute_force
@@ -50,7 +50,7 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     return dataclasses.replace(req, password_verdict=(cred.id if cred else NO_CREDENTIAL, ok))
 
 
-async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     realm = req.realm
     if not client.direct_access_grants_enabled:
         raise OAuthError("unauthorized_client", NO_DIRECT_GRANTS)

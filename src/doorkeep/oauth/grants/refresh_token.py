@@ -9,7 +9,7 @@ expired session is deleted, and an expired or reused token's client session is d
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
@@ -18,7 +18,7 @@ from doorkeep.model import Client
 from doorkeep.oauth import issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, RefreshPlan
+from doorkeep.oauth.issue import GrantContext, Minted, RefreshPlan
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import resume, rotation
 from doorkeep.tokens import TYPE_OFFLINE
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 GRANT_TYPE = "refresh_token"
 
 
-async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     """Refresh an online or offline token: validate, then mint, then record (KEYCLOAK.md §6.1, §6.3).
 
     Nothing is written before the last check except Keycloak's deliberate failure writes (an
@@ -70,4 +70,4 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")))
     minted = await issue.mint(tx, services, req, ctx, plan)
     await rotation.record_refresh(tx, us, client, family, minted.refresh_jti, now)
-    return minted.body
+    return minted
