@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Event, Realm
-from doorkeep.oauth.grants.password import find_user
 from doorkeep.tokens import unverified
+from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
+    from doorkeep.oauth.issue import Minted
     from doorkeep.store.tx import Tx
 
 
@@ -123,29 +124,29 @@ def _claims(token: Any) -> dict[str, Any]:
 
 
 async def token_issued(
-    tx: Tx, req: OAuthRequest, grant_type: str, client: Client, body: dict[str, Any], now: int
+    tx: Tx, req: OAuthRequest, grant_type: str, client: Client, minted: Minted, now: int
 ) -> None:
-    """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built."""
+    """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built (from what
+    the minting reports, without decoding the tokens again)."""
     type = TOKEN_EVENTS[grant_type]
     if not saved(req.realm, type):
         return
-    access, refresh = _claims(body.get("access_token")), _claims(body.get("refresh_token"))
-    user_id, sid = access.get("sub"), access.get("sid")
+    user_id, sid = minted.user_id, minted.session_id
     details: dict[str, Any] = {"grant_type": grant_type}
     if grant_type == "password":
         details.update(auth_method="openid-connect", username=req.form.get("username"))
     elif grant_type == "client_credentials":
-        user = await tx.users.get(str(user_id))
+        user = await tx.users.get(user_id)
         details["username"] = user.username if user else None
     elif grant_type == "authorization_code":
         details["code_id"] = sid
-    details.update(token_id=access.get("jti"), scope=body.get("scope"), client_auth_method=CLIENT_AUTH_METHOD)
+    details.update(token_id=minted.access_jti, scope=minted.body.get("scope"), client_auth_method=CLIENT_AUTH_METHOD)
     if grant_type == "refresh_token":
         old = _claims(req.form.get("refresh_token"))
         details.update(refresh_token_id=old.get("jti"), refresh_token_type=old.get("typ"),
-                       updated_refresh_token_id=refresh.get("jti"))
-    elif refresh:
-        details.update(refresh_token_id=refresh.get("jti"), refresh_token_type=refresh.get("typ"))
+                       updated_refresh_token_id=minted.refresh_jti)
+    elif minted.refresh_jti is not None:
+        details.update(refresh_token_id=minted.refresh_jti, refresh_token_type=minted.refresh_type)
     await record(tx, req.realm, type, now=now, client_id=client.client_id, user_id=user_id, session_id=sid,
                  ip=req.ip_address, details=details)
 

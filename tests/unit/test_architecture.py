@@ -51,3 +51,13 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import sqlalchemy\nimport starlette\n")
     assert runtime_imports(sample) == ["typing", "starlette"]
+
+
+def test_only_the_token_endpoint_imports_a_grant() -> None:
+    """A grant is a leaf (Fosite, node-oidc-provider): shared steps live in oauth/, sessions/ or users/."""
+    grants = SRC / "oauth" / "grants"
+    importers = sorted(
+        str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+        if grants not in p.parents and any(m.startswith("doorkeep.oauth.grants") for m in runtime_imports(p))
+    )
+    assert importers == ["oauth/token_endpoint.py"]

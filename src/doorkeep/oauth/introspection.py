@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import events, policy
 from doorkeep.errors import OAuthError, invalid_request
-from doorkeep.oauth import access
+from doorkeep.oauth import access, refresh_tokens
 from doorkeep.oauth.client_auth import authenticate_client
-from doorkeep.oauth.grants import refresh_token as refresh
+from doorkeep.sessions import resume, rotation
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH, unverified
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess:
         return INACTIVE
-    if valid.session is not None and valid.session.offline and not await refresh.offline_access_granted(
+    if valid.session is not None and valid.session.offline and not await resume.offline_access_granted(
         tx, valid.client
     ):
         return INACTIVE  # "Offline session invalid because offline access not granted anymore"
@@ -52,22 +52,17 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
 async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client, token: str) -> dict[str, Any]:
     now = services.clock.now()
     try:
-        claims = await refresh.decode(tx, services, req, token)
+        claims = await refresh_tokens.decode(tx, services, req, token)
         client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
         if client is None or not client.enabled:
             return INACTIVE
-        refresh.check_expiry(claims, req, client, now)
-        us, _, user = await refresh.load_sessions(tx, req, client, claims, now, lock=False, write=False)
-        if policy.revoke_refresh_token(req.realm, client):
-            key = str(claims.get("reuse_id") or "")
-            fam = await tx.sessions.get_family(us.id, us.offline, client.id, key)
-            if fam is not None:
-                verdict = policy.reuse_verdict(
-                    str(claims.get("jti")), int(claims["iat"]), fam.current_jti, fam.latest_jti,
-                    fam.last_refresh, fam.use_count, policy.refresh_token_max_reuse(req.realm, client),
-                )
-                if verdict.error is not None:
-                    return INACTIVE
+        refresh_tokens.check_binding(claims, req, client, now)
+        us, _, user = await resume.resume(tx, req.realm, client, claims, now, lock=False, write=False)
+        reuse_id = str(claims["reuse_id"]) if claims.get("reuse_id") else None
+        if policy.revoke_refresh_token(req.realm, client) and await rotation.refused(
+            tx, req.realm, client, us, str(claims.get("jti")), int(claims["iat"]), reuse_id
+        ):
+            return INACTIVE
     except OAuthError:
         return INACTIVE
     out = dict(claims)

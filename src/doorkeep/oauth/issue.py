@@ -1,4 +1,8 @@
-"""Minting the access, refresh/offline and ID tokens of one grant, and the token response (§2.6, §3)."""
+"""Minting the access, refresh/offline and ID tokens of one grant, and the token response (§2.6, §3).
+
+Minting signs and reads (keys, clients for role claims); it never writes. The session and
+rotation writes of a grant happen afterwards, once, in ``sessions.rotation.record_refresh``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
-from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
+from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, Role, User, UserSession
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -49,6 +53,18 @@ class RefreshPlan:
     offline: bool
     reuse_id: str | None
     full_scope: str
+
+
+@dataclass(frozen=True)
+class Minted:
+    """Keycloak's AccessTokenResponse (``body``) and what the grant's event needs to know of it."""
+
+    body: dict[str, Any]
+    user_id: str
+    session_id: str | None
+    access_jti: str
+    refresh_jti: str | None = None  # None: no refresh token in the response
+    refresh_type: str | None = None
 
 
 def _at_hash(token: str, alg: str) -> str:
@@ -112,10 +128,10 @@ async def access_claims(tx: Tx, req: OAuthRequest, ctx: GrantContext, now: int,
     return _ordered(claims)
 
 
-async def build_response(
+async def mint(
     tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, refresh: RefreshPlan | None
-) -> dict[str, Any]:
-    """Mint the tokens and assemble Keycloak's AccessTokenResponse."""
+) -> Minted:
+    """Sign the tokens and assemble Keycloak's AccessTokenResponse; writes nothing."""
     now = services.clock.now()
     realm, client = ctx.realm, ctx.client
     mapped_input = await token_input(tx, ctx)
@@ -125,8 +141,11 @@ async def build_response(
     body: dict[str, Any] = {"access_token": access_token, "expires_in": access["exp"] - now,
                             "refresh_expires_in": 0}
     us, cs = ctx.user_session, ctx.client_session
+    refresh_jti: str | None = None
+    refresh_type: str | None = None
     if refresh is not None and us is not None and cs is not None:
-        token, exp = await _refresh_token(tx, services, req, ctx, refresh, now)
+        token, exp, refresh_jti = await _refresh_token(tx, services, req, ctx, refresh, now)
+        refresh_type = TYPE_OFFLINE if refresh.offline else TYPE_REFRESH
         body["refresh_token"] = token
         body["refresh_expires_in"] = 0 if exp is None else exp - now
     bearer = "bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer"
@@ -137,12 +156,12 @@ async def build_response(
     if us is not None:
         body["session_state"] = us.id
     body["scope"] = ctx.scopes.token_scope()
-    return body
+    return Minted(body, ctx.user.id, None if us is None else us.id, access["jti"], refresh_jti, refresh_type)
 
 
 async def _refresh_token(
     tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int
-) -> tuple[str, int | None]:
+) -> tuple[str, int | None, str]:
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
     exp = policy.refresh_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, cs.started, now, us.started)
@@ -156,16 +175,7 @@ async def _refresh_token(
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
     token = await services.codec.sign_internal(tx, ctx.realm.id, claims, now)
-    # The client session's timestamp is the newest refresh token's iat (S2).
-    await tx.sessions.touch_client_session(us.id, us.offline, ctx.client.id, now)
-    await tx.sessions.touch_user_session(us.id, us.offline, now)
-    if policy.revoke_refresh_token(ctx.realm, ctx.client):
-        key = plan.reuse_id or ""
-        fam = await tx.sessions.get_family(us.id, us.offline, ctx.client.id, key)
-        current = fam.current_jti if fam else None
-        count = fam.use_count if fam else 0
-        await tx.sessions.save_family(us.id, us.offline, ctx.client.id, RefreshFamily(key, current, count, now, jti))
-    return token, exp
+    return token, exp, jti
 
 
 async def _id_token(

@@ -15,8 +15,8 @@ from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm,
 from doorkeep.oauth import authorize
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.grants.password import NO_CREDENTIAL, check_password, find_user
 from doorkeep.users import brute_force, passwords
+from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError, invalid_grant, invalid_request
+from doorkeep.oauth import refresh_tokens
 from doorkeep.oauth.client_auth import authenticate_client
-from doorkeep.oauth.grants import refresh_token as refresh
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_OFFLINE
 
@@ -35,20 +35,15 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
         raise invalid_request(e.NO_REFRESH_TOKEN)
     if req.form.has_duplicates():
         raise invalid_request(e.DUPLICATED_PARAMETER)
-    claims = await refresh.decode(tx, services, req, token)
-    if claims["iat"] < max(req.realm.not_before, client.not_before):
-        raise invalid_grant(e.STALE_TOKEN)
-    if claims.get("azp") != client.client_id:
-        raise invalid_grant(e.CLIENT_MISMATCH)
+    claims = await refresh_tokens.decode(tx, services, req, token)
+    refresh_tokens.check_binding(claims, req, client, services.clock.now(), expiry=False)  # expired is fine
     offline = claims["typ"] == TYPE_OFFLINE
     session = await tx.sessions.get_user_session(claims["sid"], offline)
     if session is None:
         return
     if claims["iat"] + 1 < session.started:
         raise invalid_grant(e.ISSUED_BEFORE_SESSION_LOGOUT)
-    await service.end(tx, session.id, offline)
-    if offline:
-        await service.end(tx, session.id, False)
+    await service.end_with_online(tx, session.id, offline)
     await events.record(tx, req.realm, "LOGOUT", now=services.clock.now(), client_id=client.client_id,
                         user_id=session.user_id, session_id=session.id, ip=req.ip_address)
 

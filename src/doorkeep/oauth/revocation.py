@@ -63,9 +63,7 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         session = await tx.sessions.get_user_session(sid, offline)
         if session is None:
             raise InvalidToken()
-        if offline:
-            await service.detach(tx, sid, True, client.id)
-        await service.detach(tx, sid, False, client.id)
+        await service.detach_with_online(tx, sid, offline, client.id)
         details = {"revoked_client": client.client_id, "refresh_token_id": claims.get("jti"), "refresh_token_type": typ}
     else:
         exp = claims.get("exp")

@@ -11,12 +11,13 @@ from doorkeep.errors import OAuthError, invalid_request
 from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authenticate_client, basic_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
+from doorkeep.oauth.issue import Minted
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
-Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[dict[str, Any]]]
+Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[Minted]]
 
 GRANTS: dict[str, Grant] = {
     authorization_code.GRANT_TYPE: authorization_code.grant,
@@ -24,6 +25,8 @@ GRANTS: dict[str, Grant] = {
     client_credentials.GRANT_TYPE: client_credentials.grant,
     refresh_token.GRANT_TYPE: refresh_token.grant,
 }
+# The one grant with a step before the writing transaction opens: the argon2 check of a password.
+prepare = password.precheck
 SUPPORTED_GRANT_TYPES = (
     "authorization_code", "client_credentials", "implicit", "password", "refresh_token",
 )
@@ -50,10 +53,10 @@ async def token(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]
             raise OAuthError("invalid_client", e.BEARER_ONLY)
         if req.form.has_duplicates():
             raise invalid_request(e.DUPLICATED_PARAMETER)
-        body = await grant(tx, services, req, client)
+        minted = await grant(tx, services, req, client)
     except OAuthError as err:  # the *_ERROR event commits with the answer
         given = basic_client_id(req.authorization) or req.form.get("client_id")
         await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise
-    await events.token_issued(tx, req, grant_type, client, body, services.clock.now())
-    return body
+    await events.token_issued(tx, req, grant_type, client, minted, services.clock.now())
+    return minted.body

@@ -92,6 +92,22 @@ async def end(tx: Tx, session_id: str, offline: bool) -> bool:
     return await remove(tx, session_id, offline)
 
 
+async def end_with_online(tx: Tx, session_id: str, offline: bool) -> bool:
+    """End a session; an offline one takes the online session of the same id with it (Keycloak's logout
+    with an offline token, and the admin API's ``isOffline=true`` delete). True if the session existed."""
+    existed = await end(tx, session_id, offline)
+    if offline:
+        await end(tx, session_id, False)
+    return existed
+
+
+async def detach_with_online(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
+    """Remove one client from a session; from an offline one, also from the same-id online one (revocation)."""
+    if offline:
+        await detach(tx, session_id, True, client_uuid)
+    await detach(tx, session_id, False, client_uuid)
+
+
 async def detach(tx: Tx, session_id: str, offline: bool, client_uuid: str) -> None:
     """Remove one client from a user session, and the user session if that was its last client."""
     await tx.sessions.detach_client_session(session_id, offline, client_uuid)

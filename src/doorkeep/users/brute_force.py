@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from doorkeep import events
 from doorkeep.model import LoginFailure, Realm, User
 
 if TYPE_CHECKING:
@@ -158,8 +159,6 @@ async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
 
 async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms: int) -> FailureVerdict | None:
     """Count a wrong password of ``user``: the one deliberate write on a failure path (it commits)."""
-    from doorkeep import events  # events needs the password grant, which needs this module
-
     if not realm.brute_force_protected:
         return None
     verdict = record_failure(realm, await tx.login_failures.lock(realm.id, user.id), ip, now_ms)

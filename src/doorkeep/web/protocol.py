@@ -14,7 +14,6 @@ from doorkeep.keys import material
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
 from doorkeep.oauth.context import OAuthRequest
-from doorkeep.oauth.grants import password
 from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_STORE,
@@ -132,7 +131,7 @@ async def token(request: Request) -> Response:
     services = state(request).services
     response = await _protocol(
         request, lambda tx, req: token_endpoint.token(tx, services, req),
-        lambda body: json_response(body, 200, NO_STORE), no_store=True, prepare=password.precheck,
+        lambda body: json_response(body, 200, NO_STORE), no_store=True, prepare=token_endpoint.prepare,
     )
     observe.current().token_answer(getattr(request, "_body", b""), response.status_code, response.body)
     return response

@@ -7,7 +7,7 @@ exchange created (RFC 6749 §4.1.2: revoke tokens issued from a reused code).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep import policy
 from doorkeep.errors import OAuthError, invalid_grant, invalid_request
@@ -15,11 +15,11 @@ from doorkeep.model import Client
 from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
-from doorkeep.oauth.grants.common import issue_new_session_tokens
-from doorkeep.oauth.grants.refresh_token import check_consent
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
+from doorkeep.sessions.resume import check_consent
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 GRANT_TYPE = "authorization_code"
 
 
-async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     code = req.form.get("code")
     if not code:
         raise invalid_request("Missing parameter: code")
@@ -73,6 +73,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE,
                        nonce=data.get("nonce"), acr=str(data.get("acr") or "1"))
     use_refresh = client.attr_bool("use.refresh.tokens", True)
+    if use_refresh and granted.offline:
+        require_offline_allowed(ctx)  # the last check: nothing below may refuse
     remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
     if remove_online:
         await tx.sessions.update_client_session_notes(

@@ -6,14 +6,14 @@ the access token has no ``sid`` and the response has no refresh token or session
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep.errors import CC_BEARER_ONLY, CC_DISABLED, CC_NO_USER, CC_PUBLIC, CC_USER_DISABLED, OAuthError
 from doorkeep.model import Client
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 GRANT_TYPE = "client_credentials"
 
 
-async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     realm = req.realm
     if client.bearer_only:
         raise OAuthError("unauthorized_client", CC_BEARER_ONLY, 401)
@@ -45,7 +45,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     )
     if not use_refresh:
         ctx = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
-        return await issue.build_response(tx, services, req, ctx, None)
+        return await issue.mint(tx, services, req, ctx, None)
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))
     us, cs = await service.start_online(

@@ -1,15 +1,20 @@
-"""Steps shared by grants: offline-session creation and the offline permission check."""
+"""Steps shared by grants: the offline permission check, and the write → issue half of a new session.
+
+Every grant validates first (``require_offline_allowed`` included), then writes, then mints:
+a grant calls ``issue_new_session_tokens`` only once nothing is left to refuse.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from doorkeep import policy
 from doorkeep.errors import OFFLINE_NOT_ALLOWED, OAuthError
 from doorkeep.oauth import issue
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import has_offline_access
-from doorkeep.sessions import service
+from doorkeep.sessions import rotation, service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -25,12 +30,15 @@ def require_offline_allowed(ctx: GrantContext) -> None:
 async def issue_new_session_tokens(
     tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, *, use_refresh: bool,
     remove_online_when_offline: bool,
-) -> dict[str, Any]:
-    """Tokens for a freshly created online session; an offline copy when offline_access was granted."""
+) -> Minted:
+    """Tokens for a freshly created online session; an offline copy when offline_access was granted.
+
+    The caller has already checked ``require_offline_allowed``: from here on the grant only writes
+    (the offline copy, the online session's removal), mints, and records the refresh token.
+    """
     now = services.clock.now()
     offline = use_refresh and ctx.scopes.offline
     if offline:
-        require_offline_allowed(ctx)
         assert ctx.user_session is not None and ctx.client_session is not None
         online_id = ctx.user_session.id
         us, cs = await service.create_or_update_offline(tx, ctx.user_session, ctx.client_session, now)
@@ -38,4 +46,8 @@ async def issue_new_session_tokens(
         if remove_online_when_offline:
             await service.remove(tx, online_id, offline=False)
     plan = issue.new_family_plan(ctx, offline) if use_refresh else None
-    return await issue.build_response(tx, services, req, ctx, plan)
+    minted = await issue.mint(tx, services, req, ctx, plan)
+    if minted.refresh_jti is not None and plan is not None and ctx.user_session is not None:
+        family = rotation.new_family(plan.reuse_id) if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
+        await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted.refresh_jti, now)
+    return minted

@@ -5,8 +5,7 @@ An offline token from this grant always removes the online session it came from 
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep.errors import (
     ACCOUNT_NOT_SET_UP,
@@ -15,46 +14,21 @@ from doorkeep.errors import (
     NO_DIRECT_GRANTS,
     OAuthError,
 )
-from doorkeep.model import Client, User
+from doorkeep.model import Client
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
-from doorkeep.users import brute_force, passwords
+from doorkeep.users import brute_force
+from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
 GRANT_TYPE = "password"
-
-
-async def find_user(tx: Tx, realm_id: str, username: str, login_with_email: bool) -> User | None:
-    user = await tx.users.get_by_username(realm_id, username)
-    if user is None and login_with_email and "@" in username:
-        user = await tx.users.get_by_email(realm_id, username)
-    return user
-
-
-NO_CREDENTIAL = ""
-
-
-async def check_password(tx: Tx, user: User | None, password: str, verdict: tuple[str, bool] | None = None) -> bool:
-    """Verify off the event loop; an unknown user costs the same time as a known one.
-
-    ``verdict`` is an earlier check of the same password (see ``precheck``): reused only when it was
-    made against the credential the user has now.
-    """
-    cred = await tx.users.password(user.id) if user else None
-    if cred is None:
-        if verdict is None or verdict[0] != NO_CREDENTIAL:
-            await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
-        return False
-    if verdict is not None and verdict[0] == cred.id:
-        return verdict[1]
-    return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
 
 
 async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
@@ -76,7 +50,7 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     return dataclasses.replace(req, password_verdict=(cred.id if cred else NO_CREDENTIAL, ok))
 
 
-async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any]:
+async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     realm = req.realm
     if not client.direct_access_grants_enabled:
         raise OAuthError("unauthorized_client", NO_DIRECT_GRANTS)

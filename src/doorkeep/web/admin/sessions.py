@@ -243,9 +243,7 @@ async def delete_session(request: Request) -> Response:
         session = await tx.sessions.get_user_session(request.path_params["session"], offline)
         if session is None or session.realm_id != realm.id:
             raise ops.not_found("Sesssion not found")  # sic, as Keycloak spells it
-        await service.end(tx, session.id, offline)
-        if offline:
-            await service.end(tx, session.id, False)
+        await service.end_with_online(tx, session.id, offline)
         return Response(status_code=NO_CONTENT)
 
     return await ops.answer(request, work)

@@ -1,0 +1,39 @@
+"""Finding a user by what they type and checking their password (Keycloak's ValidateUsername /
+ValidatePassword), shared by the password grant, the browser login and the events of both."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from doorkeep.model import User
+from doorkeep.users import passwords
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+async def find_user(tx: Tx, realm_id: str, username: str, login_with_email: bool) -> User | None:
+    user = await tx.users.get_by_username(realm_id, username)
+    if user is None and login_with_email and "@" in username:
+        user = await tx.users.get_by_email(realm_id, username)
+    return user
+
+
+NO_CREDENTIAL = ""
+
+
+async def check_password(tx: Tx, user: User | None, password: str, verdict: tuple[str, bool] | None = None) -> bool:
+    """Verify off the event loop; an unknown user costs the same time as a known one.
+
+    ``verdict`` is an earlier check of the same password (the password grant's ``precheck``): reused only when it was
+    made against the credential the user has now.
+    """
+    cred = await tx.users.password(user.id) if user else None
+    if cred is None:
+        if verdict is None or verdict[0] != NO_CREDENTIAL:
+            await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
+        return False
+    if verdict is not None and verdict[0] == cred.id:
+        return verdict[1]
+    return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
