@@ -4,6 +4,7 @@ Keycloak stores an RSA key as base64 DER (``privateKey`` PKCS#8, ``certificate``
 it by ``base64url(sha256(SubjectPublicKeyInfo))``; an HMAC key as a base64url ``secret`` with its own
 ``kid``. Keeping the material and the ``kid`` is what lets tokens Keycloak signed verify here. The
 highest-priority enabled, active key of each kind signs; the others only verify (passive).
+
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def realm_keys(realm_id: str, components: list[dict[str, Any]], config_rows: lis
     found.sort(key=lambda pk: -pk[0])
     out: list[RealmKey] = []
     signing: set[str] = set()
-    for _, key in found:
+    for rank, (_, key) in enumerate(found):
+        # ``created`` orders the keys by priority (the ring signs with the first active one), and is
+        # the same on every run: the migration is idempotent.
+        key = RealmKey(**{**key.__dict__, "created": rank})
         fam = material.family(key.algorithm)
         if key.status == "active" and fam in signing:
             key = RealmKey(**{**key.__dict__, "status": "passive"})
