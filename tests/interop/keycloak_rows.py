@@ -3,7 +3,7 @@
 ``fill`` creates the schema (``keycloak_schema.sql``) and the rows of realm ``shop``: a confidential client
 ``portal``, the roles and client scopes a Keycloak realm has for offline access, a user ``alice``
 with a pbkdf2-sha512 password, an RSA (``rsa-generated``) and an HMAC (``hmac-generated``, HS512) key
-provider, a consent, a group, and two offline sessions (one live, one idle for 31 days) with the
+provider, a consent, a group, and three offline sessions (live, idle for 31 days, and one with rotation notes) with the
 DATA JSON and notes Keycloak 26 stores. ``mint_offline`` / ``mint_access`` sign tokens as Keycloak
 does with those keys (HS512 ``typ: Offline``; RS256 with Keycloak's ``kid``).
 """
@@ -31,6 +31,8 @@ SCHEMA = Path(__file__).with_name("keycloak_schema.sql")
 PASSWORD = "alice-password"
 CLIENT_SECRET = "portal-secret"
 DAY = 86400
+ROTATED_REUSE_ID = "5f0f3c2e-8a1b-4c55-9d1e-2b7f4a6c9e01"
+ROTATED_CURRENT_JTI = "8d3e1f0a-77c2-4b9e-a0d4-3c5b6e7f8a90"
 
 
 def _b64u(data: bytes) -> str:
@@ -47,16 +49,19 @@ class KeycloakRealm:
     alice: str
     live_session: str
     idle_session: str
+    rotated_session: str
     hmac_kid: str
     hmac_secret: bytes
     rsa_kid: str
     rsa_key: rsa.RSAPrivateKey
     now: int
 
-    def mint_offline(self, issuer: str, sid: str, iat: int) -> str:
+    def mint_offline(self, issuer: str, sid: str, iat: int, jti: str = "", reuse_id: str = "") -> str:
         """An offline token as Keycloak 26 signs it: HS512, realm HMAC kid, no exp by default."""
-        claims = {"iat": iat, "jti": _id(), "iss": issuer, "aud": issuer, "sub": self.alice, "typ": "Offline",
+        claims: dict[str, Any] = {"iat": iat, "jti": jti or _id(), "iss": issuer, "aud": issuer, "sub": self.alice, "typ": "Offline",
                   "azp": "portal", "sid": sid, "scope": "openid profile email offline_access"}
+        if reuse_id:
+            claims["reuse_id"] = reuse_id
         return jwt.encode(claims, self.hmac_secret, algorithm="HS512", headers={"kid": self.hmac_kid, "typ": "JWT"})
 
     def mint_access(self, issuer: str) -> str:
@@ -103,8 +108,8 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
     role = {n: _id() for n in ("offline_access", "uma_authorization", "default-roles-shop", "shopper")}
     await conn.execute(
         "INSERT INTO realm (id, name, enabled, ssl_required, access_token_lifespan, sso_idle_timeout, "
-        "sso_max_lifespan, offline_session_idle_timeout, not_before, default_role) "
-        "VALUES ($1, 'shop', TRUE, 'external', 300, 1800, 36000, 2592000, 0, $2)", realm, role["default-roles-shop"])
+        "sso_max_lifespan, offline_session_idle_timeout, not_before, default_role, revoke_refresh_token, "
+        "refresh_token_max_reuse) VALUES ($1, 'shop', TRUE, 'external', 300, 1800, 36000, 2592000, 0, $2, TRUE, 1)", realm, role["default-roles-shop"])
     for name, value in (("displayName", "Shop"), ("offlineSessionMaxLifespanEnabled", "false"),
                         ("offlineSessionMaxLifespan", "5184000"), ("clientOfflineSessionIdleTimeout", "0")):
         await conn.execute("INSERT INTO realm_attribute VALUES ($1, $2, $3)", name, realm, value)
@@ -151,10 +156,16 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
                                                      "kid": hmac_kid, "algorithm": "HS512", "secretSize": "64"})
     await _component(conn, realm, "aes-generated", {"priority": "100", "secret": _b64u(os.urandom(16)),
                                                     "kid": _id(), "secretSize": "16"})
-    live, idle = _id(), _id()
+    live, idle, rotated = _id(), _id(), _id()
     await _offline_session(conn, realm, portal, alice, live, now - 10 * DAY, now - 3600)
     await _offline_session(conn, realm, portal, alice, idle, now - 40 * DAY, now - 31 * DAY)
-    return KeycloakRealm(realm, alice, live, idle, hmac_kid, hmac_secret, rsa_kid, rsa_key, now)
+    # Refresh-token rotation state Keycloak keeps as client-session notes, per reuse_id.
+    await _offline_session(conn, realm, portal, alice, rotated, now - 5 * DAY, now - 600, {
+        "refreshTokenPrefix" + ROTATED_REUSE_ID: ROTATED_CURRENT_JTI,
+        "refreshTokenUsePrefix" + ROTATED_REUSE_ID: "1",  # Keycloak already accepted it once
+        "refreshTokenLastRefreshPrefix" + ROTATED_REUSE_ID: str(now - 600),
+    })
+    return KeycloakRealm(realm, alice, live, idle, rotated, hmac_kid, hmac_secret, rsa_kid, rsa_key, now)
 
 
 async def _component(conn: asyncpg.Connection, realm: str, provider: str, config: dict[str, str]) -> None:
@@ -166,7 +177,7 @@ async def _component(conn: asyncpg.Connection, realm: str, provider: str, config
 
 
 async def _offline_session(conn: asyncpg.Connection, realm: str, client: str, user: str, sid: str,
-                           started: int, last: int) -> None:
+                           started: int, last: int, rotation: dict[str, str] | None = None) -> None:
     """One offline user session with its client session, DATA and notes as Keycloak 26 persists them."""
     user_data: dict[str, Any] = {
         "brokerSessionId": None, "brokerUserId": None, "ipAddress": "10.0.0.7", "authMethod": "openid-connect",
@@ -183,7 +194,8 @@ async def _offline_session(conn: asyncpg.Connection, realm: str, client: str, us
         "roles": None, "action": "AUTHENTICATE",
         "notes": {"clientId": client, "iss": "https://sso.shop.example/realms/shop", "startedAt": str(started),
                   "userSessionStartedAt": str(started), "level-of-authentication": "-1", "SSO_AUTH": "false",
-                  "scope": "openid offline_access", "response_type": "code", "redirect_uri": "https://portal.example/cb"},
+                  "scope": "openid offline_access", "response_type": "code", "redirect_uri": "https://portal.example/cb",
+                  **(rotation or {})},
     }
     await conn.execute("INSERT INTO offline_client_session (user_session_id, client_id, offline_flag, timestamp, "
                        "data, version) VALUES ($1, $2, '1', $3, $4, 1)", sid, client, last, json.dumps(client_data))

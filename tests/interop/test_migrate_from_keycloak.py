@@ -111,12 +111,14 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     issuer = f"http://127.0.0.1:{port}/realms/shop"
     live_token = kc.mint_offline(issuer, kc.live_session, now - 3600)
     idle_token = kc.mint_offline(issuer, kc.idle_session, now - 31 * rows.DAY)
+    current_token = kc.mint_offline(issuer, kc.rotated_session, now - 600, rows.ROTATED_CURRENT_JTI,
+                                    rows.ROTATED_REUSE_ID)
     keycloak_before = asyncio.run(_keycloak_snapshot(source))
     workdir = tmp_path / "server"
 
     dry = _migrate(workdir, source, db_url, "--dry-run")
     assert "realm 'shop': would carry 1 clients" in dry
-    assert "1 users, 1 password credentials, 1 consents, 2 keys, 2 offline sessions, 2 offline client sessions" in dry
+    assert "1 users, 1 password credentials, 1 consents, 2 keys, 3 offline sessions, 3 offline client sessions" in dry
     assert "cannot carry 1 groups: this Doorkeep has no group storage" in dry
     assert "cannot carry key 'aes-generated' (aes-generated)" in dry
     assert asyncio.run(_doorkeep_snapshot(db_url))["realm"] == [], "a dry run wrote the realm"
@@ -142,6 +144,15 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
         status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": idle_token, **client})
         assert (status, body["error"], body["error_description"]) == (
             400, "invalid_grant", "Offline session not active")
+
+        # Keycloak's rotation state came along (max reuse 1, already used once on Keycloak): the
+        # current token of the family works once more here, and the next reuse is one too many.
+        status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": current_token, **client})
+        assert status == 200, body
+        assert jwt.decode(body["refresh_token"], options={"verify_signature": False})["reuse_id"] == (
+            rows.ROTATED_REUSE_ID)
+        status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": current_token, **client})
+        assert (status, body["error_description"]) == (400, "Maximum allowed refresh token reuse exceeded")
 
         status, body = _post(token_url, {"grant_type": "password", "username": "alice",
                                          "password": rows.PASSWORD, **client})
