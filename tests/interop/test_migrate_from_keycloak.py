@@ -165,3 +165,27 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
         assert claims["sid"] == kc.live_session
     finally:
         server.stop()
+
+
+def test_a_realm_keycloak_does_not_have_is_a_clear_error_and_nothing_is_written(
+    postgres_server: ThrowawayPostgres, tmp_path: Path,
+) -> None:
+    name = f"kc_missing_{int(time.time() * 1000) % 10**9}"
+    postgres_server.create_database(name)
+    asyncio.run(rows.fill(postgres_server.url(name), int(time.time())))
+    (tmp_path / "data").mkdir()
+    db_url = f"sqlite:///{tmp_path / 'data' / 'doorkeep.db'}"
+    done = subprocess.run([str(DOORKEEP), "migrate-from-keycloak", "--source-db-url", postgres_server.url(name),
+                           "--realm", "shop", "--realm", "nope", "--db-url", db_url], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr.strip()) == (
+        1, "Error: realm 'nope' not found in the Keycloak database")
+    assert asyncio.run(_doorkeep_snapshot(db_url))["realm"] == []
+
+
+def test_a_keycloak_database_that_is_not_postgresql_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    done = subprocess.run([str(DOORKEEP), "migrate-from-keycloak", "--source-db-url", "sqlite:///kc.db",
+                           "--realm", "shop"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr.strip()) == (
+        1, "Error: the Keycloak database must be a postgresql:// URL")

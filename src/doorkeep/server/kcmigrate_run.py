@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from doorkeep.clock import SystemClock
 from doorkeep.realms.exportimport.plan import ImportError_
 from doorkeep.realms.kcmigrate import migrate
-from doorkeep.server import progress_bar
+from doorkeep.server import progress_bar, serving
 from doorkeep.store.keycloak_source import open_read_only
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ async def run(db: Database, source_url: str, realms: tuple[str, ...], *, dry_run
         raise
     except ValueError as exc:
         raise ImportError_(str(exc)) from None
+    except Exception as exc:  # unreachable, refused, not a Keycloak schema: one line naming the source
+        raise ImportError_(f"cannot read the Keycloak database: {serving.describe(exc)}") from None
     lines: list[str] = []
     for m in migrations:
         if not dry_run:
