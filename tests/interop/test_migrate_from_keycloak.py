@@ -39,6 +39,8 @@ def _migrate(workdir: Path, source: str, db_url: str, *extra: str) -> str:
                            "--db-url", db_url, *extra], cwd=workdir, capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr + done.stdout
+    for secret in (rows.CLIENT_SECRET, "PRIVATE KEY", "pbkdf2", '"secret"'):
+        assert secret not in done.stdout + done.stderr, f"the migration printed {secret!r}"
     return done.stdout
 
 
