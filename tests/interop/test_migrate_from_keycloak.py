@@ -29,15 +29,40 @@ from interop import keycloak_rows as rows
 from interop.server import DOORKEEP, DoorkeepProcess, free_port
 from pg import ThrowawayPostgres
 
-KEYCLOAK_TABLES = ("realm", "realm_attribute", "client", "user_entity", "credential", "component",
-                   "component_config", "offline_user_session", "offline_client_session", "user_consent")
+KEYCLOAK_TABLES = (
+    "realm",
+    "realm_attribute",
+    "client",
+    "user_entity",
+    "credential",
+    "component",
+    "component_config",
+    "offline_user_session",
+    "offline_client_session",
+    "user_consent",
+)
 
 
 def _migrate(workdir: Path, source: str, db_url: str, *extra: str) -> str:
     (workdir / "data").mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([str(DOORKEEP), "migrate-from-keycloak", "--source-db-url", source, "--realm", "shop",
-                           "--db-url", db_url, *extra], cwd=workdir, capture_output=True, text=True, timeout=120,
-                          check=False)
+    done = subprocess.run(
+        [
+            str(DOORKEEP),
+            "migrate-from-keycloak",
+            "--source-db-url",
+            source,
+            "--realm",
+            "shop",
+            "--db-url",
+            db_url,
+            *extra,
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     for secret in (rows.CLIENT_SECRET, "PRIVATE KEY", "pbkdf2", '"secret"'):
         assert secret not in done.stdout + done.stderr, f"the migration printed {secret!r}"
@@ -55,13 +80,13 @@ async def _keycloak_snapshot(url: str) -> dict[str, list[str]]:
 _DOORKEEP_QUERIES = {
     "realm": "SELECT id, name, enabled FROM realms WHERE name = 'shop'",
     "users": "SELECT u.id, u.username, u.email, u.enabled, u.config FROM users u JOIN realms r ON r.id = u.realm_id "
-             "WHERE r.name = 'shop'",
+    "WHERE r.name = 'shop'",
     "credentials": "SELECT c.* FROM credentials c JOIN users u ON u.id = c.user_id JOIN realms r "
-                   "ON r.id = u.realm_id WHERE r.name = 'shop'",
+    "ON r.id = u.realm_id WHERE r.name = 'shop'",
     "clients": "SELECT c.id, c.client_id FROM clients c JOIN realms r ON r.id = c.realm_id "
-               "WHERE r.name = 'shop' AND c.client_id = 'portal'",
+    "WHERE r.name = 'shop' AND c.client_id = 'portal'",
     "realm roles": "SELECT o.id, o.name FROM roles o JOIN realms r ON r.id = o.realm_id "
-                   "WHERE r.name = 'shop' AND o.client_id IS NULL",
+    "WHERE r.name = 'shop' AND o.client_id IS NULL",
     "keys": "SELECT k.* FROM realm_keys k JOIN realms r ON r.id = k.realm_id WHERE r.name = 'shop'",
     "user sessions": "SELECT s.* FROM user_sessions s JOIN realms r ON r.id = s.realm_id WHERE r.name = 'shop'",
     "client sessions": "SELECT * FROM client_sessions",
@@ -74,8 +99,10 @@ async def _doorkeep_snapshot(db_url: str) -> dict[str, list[str]]:
     engine = create_async_engine(async_url(db_url))
     try:
         async with engine.connect() as conn:
-            return {name: sorted(str(dict(r._mapping)) for r in await conn.execute(text(q)))
-                    for name, q in _DOORKEEP_QUERIES.items()}
+            return {
+                name: sorted(str(dict(r._mapping)) for r in await conn.execute(text(q)))
+                for name, q in _DOORKEEP_QUERIES.items()
+            }
     finally:
         await engine.dispose()
 
@@ -97,7 +124,9 @@ def _get(url: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("target", ["sqlite", "postgresql"])
 def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
-    postgres_server: ThrowawayPostgres, tmp_path: Path, target: str,
+    postgres_server: ThrowawayPostgres,
+    tmp_path: Path,
+    target: str,
 ) -> None:
     name = f"kc_{target}_{int(time.time() * 1000) % 10**9}"
     postgres_server.create_database(name)
@@ -113,8 +142,9 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     issuer = f"http://127.0.0.1:{port}/realms/shop"
     live_token = kc.mint_offline(issuer, kc.live_session, now - 3600)
     idle_token = kc.mint_offline(issuer, kc.idle_session, now - 31 * rows.DAY)
-    current_token = kc.mint_offline(issuer, kc.rotated_session, now - 600, rows.ROTATED_CURRENT_JTI,
-                                    rows.ROTATED_REUSE_ID)
+    current_token = kc.mint_offline(
+        issuer, kc.rotated_session, now - 600, rows.ROTATED_CURRENT_JTI, rows.ROTATED_REUSE_ID
+    )
     keycloak_before = asyncio.run(_keycloak_snapshot(source))
     workdir = tmp_path / "server"
 
@@ -145,19 +175,24 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
 
         status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": idle_token, **client})
         assert (status, body["error"], body["error_description"]) == (
-            400, "invalid_grant", "Offline session not active")
+            400,
+            "invalid_grant",
+            "Offline session not active",
+        )
 
         # Keycloak's rotation state came along (max reuse 1, already used once on Keycloak): the
         # current token of the family works once more here, and the next reuse is one too many.
         status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": current_token, **client})
         assert status == 200, body
         assert jwt.decode(body["refresh_token"], options={"verify_signature": False})["reuse_id"] == (
-            rows.ROTATED_REUSE_ID)
+            rows.ROTATED_REUSE_ID
+        )
         status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": current_token, **client})
         assert (status, body["error_description"]) == (400, "Maximum allowed refresh token reuse exceeded")
 
-        status, body = _post(token_url, {"grant_type": "password", "username": "alice",
-                                         "password": rows.PASSWORD, **client})
+        status, body = _post(
+            token_url, {"grant_type": "password", "username": "alice", "password": rows.PASSWORD, **client}
+        )
         assert status == 200, body
 
         jwks = _get(f"{issuer}/protocol/openid-connect/certs")
@@ -170,24 +205,45 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
 
 
 def test_a_realm_keycloak_does_not_have_is_a_clear_error_and_nothing_is_written(
-    postgres_server: ThrowawayPostgres, tmp_path: Path,
+    postgres_server: ThrowawayPostgres,
+    tmp_path: Path,
 ) -> None:
     name = f"kc_missing_{int(time.time() * 1000) % 10**9}"
     postgres_server.create_database(name)
     asyncio.run(rows.fill(postgres_server.url(name), int(time.time())))
     (tmp_path / "data").mkdir()
     db_url = f"sqlite:///{tmp_path / 'data' / 'doorkeep.db'}"
-    done = subprocess.run([str(DOORKEEP), "migrate-from-keycloak", "--source-db-url", postgres_server.url(name),
-                           "--realm", "shop", "--realm", "nope", "--db-url", db_url], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert (done.returncode, done.stderr.strip()) == (
-        1, "Error: realm 'nope' not found in the Keycloak database")
+    done = subprocess.run(
+        [
+            str(DOORKEEP),
+            "migrate-from-keycloak",
+            "--source-db-url",
+            postgres_server.url(name),
+            "--realm",
+            "shop",
+            "--realm",
+            "nope",
+            "--db-url",
+            db_url,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stderr.strip()) == (1, "Error: realm 'nope' not found in the Keycloak database")
     assert asyncio.run(_doorkeep_snapshot(db_url))["realm"] == []
 
 
 def test_a_keycloak_database_that_is_not_postgresql_is_refused(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
-    done = subprocess.run([str(DOORKEEP), "migrate-from-keycloak", "--source-db-url", "sqlite:///kc.db",
-                           "--realm", "shop"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
-    assert (done.returncode, done.stderr.strip()) == (
-        1, "Error: the Keycloak database must be a postgresql:// URL")
+    done = subprocess.run(
+        [str(DOORKEEP), "migrate-from-keycloak", "--source-db-url", "sqlite:///kc.db", "--realm", "shop"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stderr.strip()) == (1, "Error: the Keycloak database must be a postgresql:// URL")

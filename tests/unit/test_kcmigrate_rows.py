@@ -26,18 +26,34 @@ def test_the_highest_priority_active_key_signs_and_the_others_only_verify() -> N
 def test_a_key_provider_doorkeep_has_no_use_for_is_reported_with_its_reason() -> None:
     report = Report("r")
     realm_keys("r", [{"id": "x", "name": "aes", "provider_id": "aes-generated"}], [], 0, report)
-    assert report.cannot_carry == [("key 'aes' (aes-generated)",
-                                    "Doorkeep encrypts no tokens, so the AES key has no use here")]
+    assert report.cannot_carry == [
+        ("key 'aes' (aes-generated)", "Doorkeep encrypts no tokens, so the AES key has no use here")
+    ]
 
 
 def test_rotation_notes_become_the_refresh_family_of_their_reuse_id() -> None:
-    user_row = {"user_session_id": "s1", "user_id": "u1", "created_on": 100, "last_session_refresh": 150,
-                "remember_me": False, "broker_session_id": None,
-                "data": json.dumps({"ipAddress": "10.0.0.1", "authMethod": "openid-connect", "notes": {}})}
-    notes = {"scope": "openid offline_access", "refreshTokenPrefixR": "jti-1", "refreshTokenUsePrefixR": "2",
-             "refreshTokenLastRefreshPrefixR": "140"}
-    client_row = {"user_session_id": "s1", "client_id": "c1", "timestamp": 140,
-                  "client_storage_provider": "local", "data": json.dumps({"notes": notes})}
+    user_row = {
+        "user_session_id": "s1",
+        "user_id": "u1",
+        "created_on": 100,
+        "last_session_refresh": 150,
+        "remember_me": False,
+        "broker_session_id": None,
+        "data": json.dumps({"ipAddress": "10.0.0.1", "authMethod": "openid-connect", "notes": {}}),
+    }
+    notes = {
+        "scope": "openid offline_access",
+        "refreshTokenPrefixR": "jti-1",
+        "refreshTokenUsePrefixR": "2",
+        "refreshTokenLastRefreshPrefixR": "140",
+    }
+    client_row = {
+        "user_session_id": "s1",
+        "client_id": "c1",
+        "timestamp": 140,
+        "client_storage_provider": "local",
+        "data": json.dumps({"notes": notes}),
+    }
     [session] = offline_sessions("r", {"u1": "alice"}, {"c1"}, [user_row], [client_row], Report("r"))
     assert (session.user_session.started, session.user_session.last_session_refresh) == (100, 150)
     [(client_session, families)] = session.clients

@@ -24,46 +24,45 @@ _BY_REALM: dict[str, str] = {
     "realm_attribute": "SELECT name, value FROM realm_attribute WHERE realm_id = :realm",
     "client": "SELECT * FROM client WHERE realm_id = :realm ORDER BY client_id",
     "client_attributes": "SELECT a.client_id, a.name, a.value FROM client_attributes a "
-                         "JOIN client c ON c.id = a.client_id WHERE c.realm_id = :realm",
+    "JOIN client c ON c.id = a.client_id WHERE c.realm_id = :realm",
     "redirect_uris": "SELECT r.client_id, r.value FROM redirect_uris r JOIN client c ON c.id = r.client_id "
-                     "WHERE c.realm_id = :realm",
+    "WHERE c.realm_id = :realm",
     "web_origins": "SELECT w.client_id, w.value FROM web_origins w JOIN client c ON c.id = w.client_id "
-                   "WHERE c.realm_id = :realm",
+    "WHERE c.realm_id = :realm",
     "client_scope": "SELECT * FROM client_scope WHERE realm_id = :realm ORDER BY name",
     "client_scope_attributes": "SELECT a.scope_id, a.name, a.value FROM client_scope_attributes a "
-                               "JOIN client_scope s ON s.id = a.scope_id WHERE s.realm_id = :realm",
+    "JOIN client_scope s ON s.id = a.scope_id WHERE s.realm_id = :realm",
     "client_scope_client": "SELECT l.client_id, l.scope_id, l.default_scope FROM client_scope_client l "
-                           "JOIN client c ON c.id = l.client_id WHERE c.realm_id = :realm",
+    "JOIN client c ON c.id = l.client_id WHERE c.realm_id = :realm",
     "default_client_scope": "SELECT scope_id, default_scope FROM default_client_scope WHERE realm_id = :realm",
     "keycloak_role": "SELECT * FROM keycloak_role WHERE realm_id = :realm OR client IN "
-                     "(SELECT id FROM client WHERE realm_id = :realm) ORDER BY name",
+    "(SELECT id FROM client WHERE realm_id = :realm) ORDER BY name",
     "composite_role": "SELECT composite, child_role FROM composite_role WHERE composite IN "
-                      "(SELECT id FROM keycloak_role WHERE realm_id = :realm OR client IN "
-                      "(SELECT id FROM client WHERE realm_id = :realm))",
+    "(SELECT id FROM keycloak_role WHERE realm_id = :realm OR client IN "
+    "(SELECT id FROM client WHERE realm_id = :realm))",
     "user_entity": "SELECT * FROM user_entity WHERE realm_id = :realm ORDER BY username",
     "user_attribute": "SELECT a.user_id, a.name, a.value FROM user_attribute a "
-                      "JOIN user_entity u ON u.id = a.user_id WHERE u.realm_id = :realm",
+    "JOIN user_entity u ON u.id = a.user_id WHERE u.realm_id = :realm",
     "user_required_action": "SELECT a.user_id, a.required_action FROM user_required_action a "
-                            "JOIN user_entity u ON u.id = a.user_id WHERE u.realm_id = :realm",
+    "JOIN user_entity u ON u.id = a.user_id WHERE u.realm_id = :realm",
     "credential": "SELECT c.* FROM credential c JOIN user_entity u ON u.id = c.user_id "
-                  "WHERE u.realm_id = :realm ORDER BY c.priority",
+    "WHERE u.realm_id = :realm ORDER BY c.priority",
     "user_role_mapping": "SELECT m.user_id, m.role_id FROM user_role_mapping m "
-                         "JOIN user_entity u ON u.id = m.user_id WHERE u.realm_id = :realm",
-    "user_consent": "SELECT c.* FROM user_consent c JOIN user_entity u ON u.id = c.user_id "
-                    "WHERE u.realm_id = :realm",
+    "JOIN user_entity u ON u.id = m.user_id WHERE u.realm_id = :realm",
+    "user_consent": "SELECT c.* FROM user_consent c JOIN user_entity u ON u.id = c.user_id WHERE u.realm_id = :realm",
     "user_consent_client_scope": "SELECT s.user_consent_id, s.scope_id FROM user_consent_client_scope s "
-                                 "JOIN user_consent c ON c.id = s.user_consent_id "
-                                 "JOIN user_entity u ON u.id = c.user_id WHERE u.realm_id = :realm",
+    "JOIN user_consent c ON c.id = s.user_consent_id "
+    "JOIN user_entity u ON u.id = c.user_id WHERE u.realm_id = :realm",
     "keycloak_group": "SELECT id FROM keycloak_group WHERE realm_id = :realm",
     "component": "SELECT * FROM component WHERE realm_id = :realm AND provider_type = 'org.keycloak.keys.KeyProvider'",
     "component_config": "SELECT f.component_id, f.name, f.value FROM component_config f "
-                        "JOIN component c ON c.id = f.component_id "
-                        "WHERE c.realm_id = :realm AND c.provider_type = 'org.keycloak.keys.KeyProvider'",
+    "JOIN component c ON c.id = f.component_id "
+    "WHERE c.realm_id = :realm AND c.provider_type = 'org.keycloak.keys.KeyProvider'",
     "offline_user_session": "SELECT * FROM offline_user_session WHERE realm_id = :realm AND offline_flag = '1' "
-                            "ORDER BY user_session_id",
+    "ORDER BY user_session_id",
     "offline_client_session": "SELECT s.* FROM offline_client_session s JOIN offline_user_session u "
-                              "ON u.user_session_id = s.user_session_id AND u.offline_flag = s.offline_flag "
-                              "WHERE u.realm_id = :realm AND s.offline_flag = '1'",
+    "ON u.user_session_id = s.user_session_id AND u.offline_flag = s.offline_flag "
+    "WHERE u.realm_id = :realm AND s.offline_flag = '1'",
 }
 
 

@@ -22,8 +22,10 @@ from doorkeep.realms.kcmigrate.report import Report
 
 _RSA = {"rsa-generated", "rsa", "java-keystore"}
 _HMAC = {"hmac-generated"}
-_NOT_USED = {"aes-generated": "Doorkeep encrypts no tokens, so the AES key has no use here",
-             "rsa-enc-generated": "Doorkeep encrypts no tokens (RSA-OAEP keys have no use here)"}
+_NOT_USED = {
+    "aes-generated": "Doorkeep encrypts no tokens, so the AES key has no use here",
+    "rsa-enc-generated": "Doorkeep encrypts no tokens (RSA-OAEP keys have no use here)",
+}
 
 
 def _b64u(data: bytes) -> str:
@@ -35,8 +37,9 @@ def _first(config: dict[str, list[str]], name: str, default: str = "") -> str:
     return values[0]
 
 
-def realm_keys(realm_id: str, components: list[dict[str, Any]], config_rows: list[dict[str, Any]],
-               now: int, report: Report) -> list[RealmKey]:
+def realm_keys(
+    realm_id: str, components: list[dict[str, Any]], config_rows: list[dict[str, Any]], now: int, report: Report
+) -> list[RealmKey]:
     config: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in config_rows:
         config[row["component_id"]][row["name"]].append(row["value"] or "")
@@ -50,11 +53,21 @@ def realm_keys(realm_id: str, components: list[dict[str, Any]], config_rows: lis
         if provider in _RSA and _first(cfg, "privateKey"):
             key = _rsa(realm_id, cfg, status, now, priority)
         elif provider in _HMAC and _first(cfg, "secret"):
-            key = RealmKey(_first(cfg, "kid"), realm_id, _first(cfg, "algorithm", material.HMAC_ALG), "sig",
-                           status, None, _first(cfg, "secret"), now, priority)
+            key = RealmKey(
+                _first(cfg, "kid"),
+                realm_id,
+                _first(cfg, "algorithm", material.HMAC_ALG),
+                "sig",
+                status,
+                None,
+                _first(cfg, "secret"),
+                now,
+                priority,
+            )
             if key.algorithm != material.HMAC_ALG:
-                report.cannot(f"key '{comp['name']}' ({key.algorithm})",
-                              "Doorkeep signs refresh tokens with HS512 only")
+                report.cannot(
+                    f"key '{comp['name']}' ({key.algorithm})", "Doorkeep signs refresh tokens with HS512 only"
+                )
                 continue
         else:
             why = _NOT_USED.get(provider, "Doorkeep does not support this key provider")
@@ -80,12 +93,17 @@ def realm_keys(realm_id: str, components: list[dict[str, Any]], config_rows: lis
 def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int) -> RealmKey:
     der = base64.b64decode(_first(cfg, "privateKey"))
     private: Any = serialization.load_der_private_key(der, password=None)
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    spki = private.public_key().public_bytes(serialization.Encoding.DER,
-                                             serialization.PublicFormat.SubjectPublicKeyInfo)
-    public = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    spki = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    public = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     kid = _first(cfg, "kid") or _b64u(hashlib.sha256(spki).digest())
     algorithm = _first(cfg, "algorithm", "RS256")
     return RealmKey(kid, realm_id, algorithm, "sig", status, public, pem, now, priority)

@@ -45,19 +45,32 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
     keys = realm_keys(realm["id"], tables["component"], tables["component_config"], now, report)
     if not any(k.status == "active" and k.algorithm == "HS512" for k in keys):
         report.cannot("offline tokens' verification", "the realm has no active HS512 key; Doorkeep makes a new one")
-    sessions = offline_sessions(realm["id"], usernames, client_ids, tables["offline_user_session"],
-                                tables["offline_client_session"], report)
+    sessions = offline_sessions(
+        realm["id"], usernames, client_ids, tables["offline_user_session"], tables["offline_client_session"], report
+    )
     scopes_of: dict[str, list[str]] = {}
     for row in tables["user_consent_client_scope"]:
         scopes_of.setdefault(row["user_consent_id"], []).append(row["scope_id"])
-    consents = [Consent(c["user_id"], c["client_id"], tuple(sorted(scopes_of.get(c["id"], []))),
-                        int(c.get("created_date") or 0), int(c.get("last_updated_date") or 0))
-                for c in tables["user_consent"] if c["user_id"] in usernames and c["client_id"] in client_ids]
+    consents = [
+        Consent(
+            c["user_id"],
+            c["client_id"],
+            tuple(sorted(scopes_of.get(c["id"], []))),
+            int(c.get("created_date") or 0),
+            int(c.get("last_updated_date") or 0),
+        )
+        for c in tables["user_consent"]
+        if c["user_id"] in usernames and c["client_id"] in client_ids
+    ]
     report.counts = {
-        "clients": len(realm_plan.clients), "client scopes": len(realm_plan.scopes), "roles": len(realm_plan.roles),
+        "clients": len(realm_plan.clients),
+        "client scopes": len(realm_plan.scopes),
+        "roles": len(realm_plan.roles),
         "users": len(realm_plan.users),
         "password credentials": sum(1 for u in realm_plan.users if u.password is not None),
-        "consents": len(consents), "keys": len(keys), "offline sessions": len(sessions),
+        "consents": len(consents),
+        "keys": len(keys),
+        "offline sessions": len(sessions),
         "offline client sessions": sum(len(s.clients) for s in sessions),
     }
     return Migration(realm_plan, keys, sessions, consents, report)
@@ -86,7 +99,8 @@ async def write(tx: Tx, migration: Migration, now: int, progress: Progress = SIL
     for session in migration.sessions:
         us = session.user_session
         await tx.sessions.create_user_session(
-            type(us)(**{**us.__dict__, "realm_id": realm.id, "user_id": user_of[us.user_id]}))
+            type(us)(**{**us.__dict__, "realm_id": realm.id, "user_id": user_of[us.user_id]})
+        )
         for cs, families in session.clients:
             client_uuid = client_of[cs.client_id]
             await tx.sessions.create_client_session(type(cs)(**{**cs.__dict__, "client_id": client_uuid}))
@@ -95,6 +109,12 @@ async def write(tx: Tx, migration: Migration, now: int, progress: Progress = SIL
         progress.advance()
     progress.end()
     for consent in migration.consents:
-        await tx.sessions.save_consent(Consent(user_of[consent.user_id], client_of[consent.client_id],
-                                               consent.granted_scopes, consent.created_date,
-                                               consent.last_updated_date))
+        await tx.sessions.save_consent(
+            Consent(
+                user_of[consent.user_id],
+                client_of[consent.client_id],
+                consent.granted_scopes,
+                consent.created_date,
+                consent.last_updated_date,
+            )
+        )

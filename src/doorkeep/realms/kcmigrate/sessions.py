@@ -41,9 +41,14 @@ def _int(value: Any, default: int = 0) -> int:
         return default
 
 
-def offline_sessions(realm_id: str, usernames: dict[str, str], client_ids: set[str],
-                     user_rows: list[dict[str, Any]], client_rows: list[dict[str, Any]],
-                     report: Report) -> list[OfflineSession]:
+def offline_sessions(
+    realm_id: str,
+    usernames: dict[str, str],
+    client_ids: set[str],
+    user_rows: list[dict[str, Any]],
+    client_rows: list[dict[str, Any]],
+    report: Report,
+) -> list[OfflineSession]:
     """``usernames``: user id -> username of the users carried; ``client_ids``: client UUIDs carried."""
     by_id: dict[str, OfflineSession] = {}
     orphans = 0
@@ -55,12 +60,22 @@ def offline_sessions(realm_id: str, usernames: dict[str, str], client_ids: set[s
         started = _int(row.get("created_on")) or _int(data.get("started"))
         remember = bool(row.get("remember_me")) if row.get("remember_me") is not None else bool(data.get("rememberMe"))
         notes = {k: str(v) for k, v in (data.get("notes") or {}).items()}
-        by_id[row["user_session_id"]] = OfflineSession(UserSession(
-            id=row["user_session_id"], realm_id=realm_id, user_id=row["user_id"], offline=True,
-            login_username=usernames[row["user_id"]], ip_address=str(data.get("ipAddress") or ""),
-            auth_method=str(data.get("authMethod") or "openid-connect"), remember_me=remember, started=started,
-            last_session_refresh=_int(row.get("last_session_refresh"), started),
-            broker_session_id=row.get("broker_session_id") or data.get("brokerSessionId"), notes=notes))
+        by_id[row["user_session_id"]] = OfflineSession(
+            UserSession(
+                id=row["user_session_id"],
+                realm_id=realm_id,
+                user_id=row["user_id"],
+                offline=True,
+                login_username=usernames[row["user_id"]],
+                ip_address=str(data.get("ipAddress") or ""),
+                auth_method=str(data.get("authMethod") or "openid-connect"),
+                remember_me=remember,
+                started=started,
+                last_session_refresh=_int(row.get("last_session_refresh"), started),
+                broker_session_id=row.get("broker_session_id") or data.get("brokerSessionId"),
+                notes=notes,
+            )
+        )
     external = 0
     for row in client_rows:
         session = by_id.get(row["user_session_id"])
@@ -73,10 +88,20 @@ def offline_sessions(realm_id: str, usernames: dict[str, str], client_ids: set[s
         notes = {k: str(v) for k, v in (data.get("notes") or {}).items()}
         families = _families(notes)
         us = session.user_session
-        session.clients.append((ClientSession(
-            user_session_id=us.id, offline=True, client_id=row["client_id"],
-            started=_int(notes.get("startedAt"), us.started), timestamp=_int(row.get("timestamp"), us.started),
-            redirect_uri=data.get("redirectUri"), notes=notes), families))
+        session.clients.append(
+            (
+                ClientSession(
+                    user_session_id=us.id,
+                    offline=True,
+                    client_id=row["client_id"],
+                    started=_int(notes.get("startedAt"), us.started),
+                    timestamp=_int(row.get("timestamp"), us.started),
+                    redirect_uri=data.get("redirectUri"),
+                    notes=notes,
+                ),
+                families,
+            )
+        )
     if orphans:
         report.cannot(f"{orphans} offline sessions", "their users are not carried (federated or missing)")
     if external:
@@ -86,13 +111,20 @@ def offline_sessions(realm_id: str, usernames: dict[str, str], client_ids: set[s
 
 def _families(notes: dict[str, str]) -> list[RefreshFamily]:
     """Pop Keycloak's rotation notes off ``notes`` into rotation families keyed by reuse_id."""
-    keys = {k[len(CURRENT):] for k in notes if k.startswith(CURRENT)}
-    keys |= {k[len(USES):] for k in notes if k.startswith(USES)}
+    keys = {k[len(CURRENT) :] for k in notes if k.startswith(CURRENT)}
+    keys |= {k[len(USES) :] for k in notes if k.startswith(USES)}
     out = []
     for reuse in sorted(keys):
         current = notes.pop(CURRENT + reuse, None)
-        out.append(RefreshFamily(reuse_key=reuse, current_jti=current, use_count=_int(notes.pop(USES + reuse, None)),
-                                 last_refresh=_int(notes.pop(LAST + reuse, None)), latest_jti=None))
+        out.append(
+            RefreshFamily(
+                reuse_key=reuse,
+                current_jti=current,
+                use_count=_int(notes.pop(USES + reuse, None)),
+                last_refresh=_int(notes.pop(LAST + reuse, None)),
+                latest_jti=None,
+            )
+        )
     for k in [k for k in notes if k.startswith(LAST)]:
         notes.pop(k)
     return out
