@@ -356,6 +356,19 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     click.echo(f"imported {what} in {progress_bar.seconds(time.monotonic() - started)}")
 
 
+@main.command("migrate-from-keycloak")
+@click.option("--source-db-url", required=True, help="Keycloak's PostgreSQL database (postgresql://…); read only.")
+@click.option("--realm", "realms", required=True, multiple=True, help="Realm to migrate (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Report what would be carried and what cannot; write nothing.")
+@_opt("--db-url", default=None, callback=_db_url, help="Doorkeep's database (default: ./data/doorkeep.db).")
+def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_run: bool, db_url: str | None) -> None:
+    """Bring Keycloak realms over: settings, clients, roles, users, keys and offline sessions."""
+    from doorkeep.server import kcmigrate_run
+
+    for line in _offline(db_url, lambda db: kcmigrate_run.run(db, source_db_url, realms, dry_run=dry_run)):
+        click.echo(line)
+
+
 @main.command("export")
 @click.option("--realm", required=True, help="Realm to export.")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")

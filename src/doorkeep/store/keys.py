@@ -24,6 +24,10 @@ class KeyRepo:
     async def add(self, key: RealmKey) -> None:
         await self._c.execute(insert(realm_keys).values(**key.__dict__))
 
+    async def remove_realm_keys(self, realm_id: str) -> None:
+        """Forget every key of a realm (a migration replaces them with the keys it brings)."""
+        await self._c.execute(delete(realm_keys).where(realm_keys.c.realm_id == realm_id))
+
     async def set_status(self, kid: str, status: str) -> None:
         await self._c.execute(update(realm_keys).where(realm_keys.c.kid == kid).values(status=status))
 

@@ -1,0 +1,109 @@
+"""A Keycloak realm's key providers (COMPONENT / COMPONENT_CONFIG rows) as Doorkeep realm keys.
+
+Keycloak stores an RSA key as base64 DER (``privateKey`` PKCS#8, ``certificate`` X.509) and names
+it by ``base64url(sha256(SubjectPublicKeyInfo))``; an HMAC key as a base64url ``secret`` with its own
+``kid``. Keeping the material and the ``kid`` is what lets tokens Keycloak signed verify here. The
+highest-priority enabled, active key of each kind signs; the others only verify (passive).
+
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import defaultdict
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+
+from doorkeep.keys import material
+from doorkeep.model import RealmKey
+from doorkeep.realms.kcmigrate.report import Report
+
+_RSA = {"rsa-generated", "rsa", "java-keystore"}
+_HMAC = {"hmac-generated"}
+_NOT_USED = {
+    "aes-generated": "Doorkeep encrypts no tokens, so the AES key has no use here",
+    "rsa-enc-generated": "Doorkeep encrypts no tokens (RSA-OAEP keys have no use here)",
+}
+
+
+def _b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _first(config: dict[str, list[str]], name: str, default: str = "") -> str:
+    values = config.get(name) or [default]
+    return values[0]
+
+
+def realm_keys(
+    realm_id: str, components: list[dict[str, Any]], config_rows: list[dict[str, Any]], now: int, report: Report
+) -> list[RealmKey]:
+    config: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in config_rows:
+        config[row["component_id"]][row["name"]].append(row["value"] or "")
+    found: list[tuple[int, RealmKey]] = []
+    for comp in components:
+        cfg, provider = config[comp["id"]], comp["provider_id"]
+        if _first(cfg, "enabled", "true") != "true":
+            continue
+        priority = int(_first(cfg, "priority", "0") or 0)
+        status = "active" if _first(cfg, "active", "true") == "true" else "passive"
+        if provider in _RSA and _first(cfg, "privateKey"):
+            key = _rsa(realm_id, cfg, status, now, priority)
+        elif provider in _HMAC and _first(cfg, "secret"):
+            key = RealmKey(
+                _first(cfg, "kid"),
+                realm_id,
+                _first(cfg, "algorithm", material.HMAC_ALG),
+                "sig",
+                status,
+                None,
+                _first(cfg, "secret"),
+                now,
+                priority,
+            )
+            if key.algorithm != material.HMAC_ALG:
+                report.cannot(
+                    f"key '{comp['name']}' ({key.algorithm})", "Doorkeep signs refresh tokens with HS512 only"
+                )
+                continue
+        else:
+            why = _NOT_USED.get(provider, "Doorkeep does not support this key provider")
+            report.cannot(f"key '{comp['name']}' ({provider})", why)
+            continue
+        found.append((priority, key))
+    found.sort(key=lambda pk: -pk[0])
+    out: list[RealmKey] = []
+    signing: set[str] = set()
+    for rank, (_, key) in enumerate(found):
+        # ``created`` orders the keys by priority (the ring signs with the first active one), and is
+        # the same on every run: the migration is idempotent.
+        key = RealmKey(**{**key.__dict__, "created": rank})
+        fam = material.family(key.algorithm)
+        if key.status == "active" and fam in signing:
+            key = RealmKey(**{**key.__dict__, "status": "passive"})
+        if key.status == "active":
+            signing.add(fam)
+        out.append(key)
+    return out
+
+
+def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int) -> RealmKey:
+    der = base64.b64decode(_first(cfg, "privateKey"))
+    private: Any = serialization.load_der_private_key(der, password=None)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    spki = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    public = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    kid = _first(cfg, "kid") or _b64u(hashlib.sha256(spki).digest())
+    algorithm = _first(cfg, "algorithm", "RS256")
+    return RealmKey(kid, realm_id, algorithm, "sig", status, public, pem, now, priority)

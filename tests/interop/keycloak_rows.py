@@ -1,0 +1,329 @@
+"""A Keycloak 26 database for migration tests: one realm's rows, shaped as Keycloak writes them.
+
+``fill`` creates the schema (``keycloak_schema.sql``) and the rows of realm ``shop``: a confidential client
+``portal``, the roles and client scopes a Keycloak realm has for offline access, a user ``alice``
+with a pbkdf2-sha512 password, an RSA (``rsa-generated``) and an HMAC (``hmac-generated``, HS512) key
+provider, a consent, a group, and three offline sessions (live, idle for 31 days, and one with rotation notes) with the
+DATA JSON and notes Keycloak 26 stores. ``mint_offline`` / ``mint_access`` sign tokens as Keycloak
+does with those keys (HS512 ``typ: Offline``; RS256 with Keycloak's ``kid``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+SCHEMA = Path(__file__).with_name("keycloak_schema.sql")
+PASSWORD = "alice-password"
+CLIENT_SECRET = "portal-secret"
+DAY = 86400
+ROTATED_REUSE_ID = "5f0f3c2e-8a1b-4c55-9d1e-2b7f4a6c9e01"
+ROTATED_CURRENT_JTI = "8d3e1f0a-77c2-4b9e-a0d4-3c5b6e7f8a90"
+
+
+def _b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class KeycloakRealm:
+    realm_id: str
+    alice: str
+    live_session: str
+    idle_session: str
+    rotated_session: str
+    hmac_kid: str
+    hmac_secret: bytes
+    rsa_kid: str
+    rsa_key: rsa.RSAPrivateKey
+    now: int
+
+    def mint_offline(self, issuer: str, sid: str, iat: int, jti: str = "", reuse_id: str = "") -> str:
+        """An offline token as Keycloak 26 signs it: HS512, realm HMAC kid, no exp by default."""
+        claims: dict[str, Any] = {
+            "iat": iat,
+            "jti": jti or _id(),
+            "iss": issuer,
+            "aud": issuer,
+            "sub": self.alice,
+            "typ": "Offline",
+            "azp": "portal",
+            "sid": sid,
+            "scope": "openid profile email offline_access",
+        }
+        if reuse_id:
+            claims["reuse_id"] = reuse_id
+        return jwt.encode(claims, self.hmac_secret, algorithm="HS512", headers={"kid": self.hmac_kid, "typ": "JWT"})
+
+    def mint_access(self, issuer: str) -> str:
+        claims = {
+            "exp": self.now + 300,
+            "iat": self.now,
+            "jti": "ofrt" + _id(),
+            "iss": issuer,
+            "aud": "account",
+            "sub": self.alice,
+            "typ": "Bearer",
+            "azp": "portal",
+            "sid": self.live_session,
+            "scope": "openid profile email offline_access",
+            "preferred_username": "alice",
+        }
+        return jwt.encode(claims, self.rsa_key, algorithm="RS256", headers={"kid": self.rsa_kid, "typ": "JWT"})
+
+
+def _rsa_provider() -> tuple[rsa.RSAPrivateKey, str, str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "shop")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    private = base64.b64encode(
+        key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    ).decode()
+    certificate = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+    spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key, private, certificate, _b64u(hashlib.sha256(spki).digest())
+
+
+def _pbkdf2(password: str) -> tuple[str, str]:
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 210000, 64)
+    secret = {
+        "value": base64.b64encode(digest).decode(),
+        "salt": base64.b64encode(salt).decode(),
+        "additionalParameters": {},
+    }
+    data = {"hashIterations": 210000, "algorithm": "pbkdf2-sha512", "additionalParameters": {}}
+    return json.dumps(secret), json.dumps(data)
+
+
+async def fill(url: str, now: int) -> KeycloakRealm:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(SCHEMA.read_text())
+        return await _rows(conn, now)
+    finally:
+        await conn.close()
+
+
+async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
+    realm, portal, alice = _id(), _id(), _id()
+    role = {n: _id() for n in ("offline_access", "uma_authorization", "default-roles-shop", "shopper")}
+    await conn.execute(
+        "INSERT INTO realm (id, name, enabled, ssl_required, access_token_lifespan, sso_idle_timeout, "
+        "sso_max_lifespan, offline_session_idle_timeout, not_before, default_role, revoke_refresh_token, "
+        "refresh_token_max_reuse) VALUES ($1, 'shop', TRUE, 'external', 300, 1800, 36000, 2592000, 0, $2, TRUE, 1)",
+        realm,
+        role["default-roles-shop"],
+    )
+    for name, value in (
+        ("displayName", "Shop"),
+        ("offlineSessionMaxLifespanEnabled", "false"),
+        ("offlineSessionMaxLifespan", "5184000"),
+        ("clientOfflineSessionIdleTimeout", "0"),
+    ):
+        await conn.execute("INSERT INTO realm_attribute VALUES ($1, $2, $3)", name, realm, value)
+    for name, rid in role.items():
+        await conn.execute(
+            "INSERT INTO keycloak_role (id, client_realm_constraint, client_role, name, realm_id, realm) "
+            "VALUES ($1, $2, FALSE, $3, $2, $2)",
+            rid,
+            realm,
+            name,
+        )
+    for child in ("offline_access", "uma_authorization"):
+        await conn.execute("INSERT INTO composite_role VALUES ($1, $2)", role["default-roles-shop"], role[child])
+    await conn.execute(
+        "INSERT INTO client (id, enabled, full_scope_allowed, client_id, public_client, secret, realm_id, protocol, "
+        "client_authenticator_type, standard_flow_enabled, direct_access_grants_enabled, name) "
+        "VALUES ($1, TRUE, TRUE, 'portal', FALSE, $2, $3, 'openid-connect', 'client-secret', TRUE, TRUE, 'Portal')",
+        portal,
+        CLIENT_SECRET,
+        realm,
+    )
+    await conn.execute("INSERT INTO client_attributes VALUES ($1, 'post.logout.redirect.uris', '+')", portal)
+    await conn.execute("INSERT INTO redirect_uris VALUES ($1, 'https://portal.example/*')", portal)
+    scopes = {n: _id() for n in ("offline_access", "profile", "email")}
+    for name, sid in scopes.items():
+        await conn.execute("INSERT INTO client_scope VALUES ($1, $2, $3, NULL, 'openid-connect')", sid, name, realm)
+        await conn.execute("INSERT INTO client_scope_attributes VALUES ($1, 'true', 'include.in.token.scope')", sid)
+        default = name != "offline_access"
+        await conn.execute("INSERT INTO default_client_scope VALUES ($1, $2, $3)", realm, sid, default)
+        await conn.execute("INSERT INTO client_scope_client VALUES ($1, $2, $3)", portal, sid, default)
+    await conn.execute(
+        "INSERT INTO user_entity (id, email, email_constraint, email_verified, enabled, first_name, realm_id, "
+        "username, created_timestamp) VALUES ($1, 'alice@shop.example', 'alice@shop.example', TRUE, TRUE, 'Alice', "
+        "$2, 'alice', $3)",
+        alice,
+        realm,
+        (now - 90 * DAY) * 1000,
+    )
+    secret, data = _pbkdf2(PASSWORD)
+    await conn.execute(
+        "INSERT INTO credential (id, type, user_id, created_date, secret_data, credential_data, "
+        "priority) VALUES ($1, 'password', $2, $3, $4, $5, 10)",
+        _id(),
+        alice,
+        (now - 90 * DAY) * 1000,
+        secret,
+        data,
+    )
+    for name in ("default-roles-shop", "shopper"):
+        await conn.execute("INSERT INTO user_role_mapping VALUES ($1, $2)", role[name], alice)
+    consent = _id()
+    await conn.execute(
+        "INSERT INTO user_consent (id, client_id, user_id, created_date, last_updated_date) "
+        "VALUES ($1, $2, $3, $4, $4)",
+        consent,
+        portal,
+        alice,
+        (now - 10 * DAY) * 1000,
+    )
+    await conn.execute("INSERT INTO user_consent_client_scope VALUES ($1, $2)", consent, scopes["offline_access"])
+    await conn.execute(
+        "INSERT INTO keycloak_group (id, name, parent_group, realm_id) VALUES ($1, 'staff', ' ', $2)", _id(), realm
+    )
+    rsa_key, private, certificate, rsa_kid = _rsa_provider()
+    hmac_secret, hmac_kid = os.urandom(64), _id()
+    await _component(
+        conn,
+        realm,
+        "rsa-generated",
+        {"priority": "100", "privateKey": private, "certificate": certificate, "algorithm": "RS256"},
+    )
+    await _component(
+        conn,
+        realm,
+        "hmac-generated",
+        {"priority": "100", "secret": _b64u(hmac_secret), "kid": hmac_kid, "algorithm": "HS512", "secretSize": "64"},
+    )
+    await _component(
+        conn,
+        realm,
+        "aes-generated",
+        {"priority": "100", "secret": _b64u(os.urandom(16)), "kid": _id(), "secretSize": "16"},
+    )
+    live, idle, rotated = _id(), _id(), _id()
+    await _offline_session(conn, realm, portal, alice, live, now - 10 * DAY, now - 3600)
+    await _offline_session(conn, realm, portal, alice, idle, now - 40 * DAY, now - 31 * DAY)
+    # Refresh-token rotation state Keycloak keeps as client-session notes, per reuse_id.
+    await _offline_session(
+        conn,
+        realm,
+        portal,
+        alice,
+        rotated,
+        now - 5 * DAY,
+        now - 600,
+        {
+            "refreshTokenPrefix" + ROTATED_REUSE_ID: ROTATED_CURRENT_JTI,
+            "refreshTokenUsePrefix" + ROTATED_REUSE_ID: "1",  # Keycloak already accepted it once
+            "refreshTokenLastRefreshPrefix" + ROTATED_REUSE_ID: str(now - 600),
+        },
+    )
+    return KeycloakRealm(realm, alice, live, idle, rotated, hmac_kid, hmac_secret, rsa_kid, rsa_key, now)
+
+
+async def _component(conn: asyncpg.Connection, realm: str, provider: str, config: dict[str, str]) -> None:
+    cid = _id()
+    await conn.execute(
+        "INSERT INTO component VALUES ($1, $2, $3, $4, 'org.keycloak.keys.KeyProvider', $3, NULL)",
+        cid,
+        f"{provider}",
+        realm,
+        provider,
+    )
+    for name, value in {"enabled": "true", "active": "true", **config}.items():
+        await conn.execute("INSERT INTO component_config VALUES ($1, $2, $3, $4)", _id(), cid, name, value)
+
+
+async def _offline_session(
+    conn: asyncpg.Connection,
+    realm: str,
+    client: str,
+    user: str,
+    sid: str,
+    started: int,
+    last: int,
+    rotation: dict[str, str] | None = None,
+) -> None:
+    """One offline user session with its client session, DATA and notes as Keycloak 26 persists them."""
+    user_data: dict[str, Any] = {
+        "brokerSessionId": None,
+        "brokerUserId": None,
+        "ipAddress": "10.0.0.7",
+        "authMethod": "openid-connect",
+        "rememberMe": False,
+        "started": 0,
+        "state": "LOGGED_IN",
+        "notes": {
+            "AUTH_TIME": str(started),
+            "KC_DEVICE_NOTE": _b64u(b'{"os":"Linux","browser":"Firefox/133"}'),
+            "authenticators-completed": json.dumps({"auth-username-password-form": started}),
+        },
+    }
+    await conn.execute(
+        "INSERT INTO offline_user_session (user_session_id, user_id, realm_id, created_on, "
+        "offline_flag, data, last_session_refresh, broker_session_id, version, remember_me) "
+        "VALUES ($1, $2, $3, $4, '1', $5, $6, NULL, 1, FALSE)",
+        sid,
+        user,
+        realm,
+        started,
+        json.dumps(user_data),
+        last,
+    )
+    client_data = {
+        "authMethod": "openid-connect",
+        "redirectUri": "https://portal.example/callback",
+        "protocolMappers": None,
+        "roles": None,
+        "action": "AUTHENTICATE",
+        "notes": {
+            "clientId": client,
+            "iss": "https://sso.shop.example/realms/shop",
+            "startedAt": str(started),
+            "userSessionStartedAt": str(started),
+            "level-of-authentication": "-1",
+            "SSO_AUTH": "false",
+            "scope": "openid offline_access",
+            "response_type": "code",
+            "redirect_uri": "https://portal.example/cb",
+            **(rotation or {}),
+        },
+    }
+    await conn.execute(
+        "INSERT INTO offline_client_session (user_session_id, client_id, offline_flag, timestamp, "
+        "data, version) VALUES ($1, $2, '1', $3, $4, 1)",
+        sid,
+        client,
+        last,
+        json.dumps(client_data),
+    )

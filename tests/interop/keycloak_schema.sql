@@ -1,0 +1,95 @@
+-- The part of Keycloak 26's PostgreSQL schema that `doorkeep migrate-from-keycloak` reads.
+-- Written from the table and column definitions of Keycloak's Liquibase changelogs
+-- (jpa-changelog-*.xml); unquoted names, so PostgreSQL folds them to lower case as Keycloak's do.
+CREATE TABLE realm (
+    id VARCHAR(36) PRIMARY KEY, name VARCHAR(255) UNIQUE, enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    ssl_required VARCHAR(255), access_token_lifespan INTEGER, access_token_life_implicit INTEGER,
+    access_code_lifespan INTEGER, access_code_lifespan_user_action INTEGER, access_code_lifespan_login INTEGER,
+    sso_idle_timeout INTEGER, sso_max_lifespan INTEGER, sso_idle_timeout_remember_me INTEGER,
+    sso_max_lifespan_remember_me INTEGER, offline_session_idle_timeout INTEGER,
+    revoke_refresh_token BOOLEAN NOT NULL DEFAULT FALSE, refresh_token_max_reuse INTEGER DEFAULT 0,
+    not_before INTEGER, remember_me BOOLEAN NOT NULL DEFAULT FALSE, events_enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    events_expiration BIGINT, admin_events_enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    admin_events_details_enabled BOOLEAN NOT NULL DEFAULT FALSE, login_theme VARCHAR(255),
+    default_role VARCHAR(255)
+);
+CREATE TABLE realm_attribute (name VARCHAR(255) NOT NULL, realm_id VARCHAR(36) NOT NULL REFERENCES realm (id),
+                              value TEXT, PRIMARY KEY (name, realm_id));
+CREATE TABLE client (
+    id VARCHAR(36) PRIMARY KEY, enabled BOOLEAN NOT NULL DEFAULT FALSE, full_scope_allowed BOOLEAN NOT NULL DEFAULT FALSE,
+    client_id VARCHAR(255), not_before INTEGER, public_client BOOLEAN NOT NULL DEFAULT FALSE, secret VARCHAR(255),
+    base_url VARCHAR(255), bearer_only BOOLEAN NOT NULL DEFAULT FALSE, management_url VARCHAR(255),
+    surrogate_auth_required BOOLEAN NOT NULL DEFAULT FALSE, realm_id VARCHAR(36), protocol VARCHAR(255),
+    node_rereg_timeout INTEGER DEFAULT 0, frontchannel_logout BOOLEAN DEFAULT FALSE,
+    consent_required BOOLEAN NOT NULL DEFAULT FALSE, name VARCHAR(255),
+    service_accounts_enabled BOOLEAN NOT NULL DEFAULT FALSE, client_authenticator_type VARCHAR(255),
+    root_url VARCHAR(255), description VARCHAR(255), registration_token VARCHAR(255),
+    standard_flow_enabled BOOLEAN NOT NULL DEFAULT TRUE, implicit_flow_enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    direct_access_grants_enabled BOOLEAN NOT NULL DEFAULT FALSE, always_display_in_console BOOLEAN NOT NULL DEFAULT FALSE,
+    UNIQUE (realm_id, client_id)
+);
+CREATE TABLE client_attributes (client_id VARCHAR(36) NOT NULL REFERENCES client (id), name VARCHAR(255) NOT NULL,
+                                value TEXT, PRIMARY KEY (client_id, name));
+CREATE TABLE redirect_uris (client_id VARCHAR(36) NOT NULL REFERENCES client (id), value VARCHAR(255) NOT NULL,
+                            PRIMARY KEY (client_id, value));
+CREATE TABLE web_origins (client_id VARCHAR(36) NOT NULL REFERENCES client (id), value VARCHAR(255) NOT NULL,
+                          PRIMARY KEY (client_id, value));
+CREATE TABLE client_scope (id VARCHAR(36) PRIMARY KEY, name VARCHAR(255), realm_id VARCHAR(36),
+                           description VARCHAR(255), protocol VARCHAR(255));
+CREATE TABLE client_scope_attributes (scope_id VARCHAR(36) NOT NULL REFERENCES client_scope (id), value VARCHAR(2048),
+                                      name VARCHAR(255) NOT NULL, PRIMARY KEY (scope_id, name));
+CREATE TABLE client_scope_client (client_id VARCHAR(255) NOT NULL, scope_id VARCHAR(255) NOT NULL,
+                                  default_scope BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (client_id, scope_id));
+CREATE TABLE default_client_scope (realm_id VARCHAR(36) NOT NULL, scope_id VARCHAR(36) NOT NULL,
+                                   default_scope BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (realm_id, scope_id));
+CREATE TABLE keycloak_role (
+    id VARCHAR(36) PRIMARY KEY, client_realm_constraint VARCHAR(255), client_role BOOLEAN DEFAULT FALSE,
+    description VARCHAR(255), name VARCHAR(255), realm_id VARCHAR(255), client VARCHAR(36), realm VARCHAR(36),
+    UNIQUE (name, client_realm_constraint)
+);
+CREATE TABLE composite_role (composite VARCHAR(36) NOT NULL REFERENCES keycloak_role (id),
+                             child_role VARCHAR(36) NOT NULL REFERENCES keycloak_role (id),
+                             PRIMARY KEY (composite, child_role));
+CREATE TABLE user_entity (
+    id VARCHAR(36) PRIMARY KEY, email VARCHAR(255), email_constraint VARCHAR(255),
+    email_verified BOOLEAN NOT NULL DEFAULT FALSE, enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    federation_link VARCHAR(255), first_name VARCHAR(255), last_name VARCHAR(255), realm_id VARCHAR(255),
+    username VARCHAR(255), created_timestamp BIGINT, service_account_client_link VARCHAR(255),
+    not_before INTEGER NOT NULL DEFAULT 0, UNIQUE (realm_id, username)
+);
+CREATE TABLE user_attribute (name VARCHAR(255) NOT NULL, value VARCHAR(255), user_id VARCHAR(36) NOT NULL,
+                             id VARCHAR(36) PRIMARY KEY);
+CREATE TABLE user_required_action (user_id VARCHAR(36) NOT NULL, required_action VARCHAR(255) NOT NULL,
+                                   PRIMARY KEY (required_action, user_id));
+CREATE TABLE credential (
+    id VARCHAR(36) PRIMARY KEY, salt BYTEA, type VARCHAR(255), user_id VARCHAR(36) REFERENCES user_entity (id),
+    created_date BIGINT, user_label VARCHAR(255), secret_data TEXT, credential_data TEXT, priority INTEGER
+);
+CREATE TABLE user_role_mapping (role_id VARCHAR(255) NOT NULL, user_id VARCHAR(36) NOT NULL,
+                                PRIMARY KEY (role_id, user_id));
+CREATE TABLE user_consent (
+    id VARCHAR(36) PRIMARY KEY, client_id VARCHAR(255), user_id VARCHAR(36) NOT NULL, created_date BIGINT,
+    last_updated_date BIGINT, client_storage_provider VARCHAR(36), external_client_id VARCHAR(255)
+);
+CREATE TABLE user_consent_client_scope (user_consent_id VARCHAR(36) NOT NULL, scope_id VARCHAR(36) NOT NULL,
+                                        PRIMARY KEY (user_consent_id, scope_id));
+CREATE TABLE keycloak_group (id VARCHAR(36) PRIMARY KEY, name VARCHAR(255), parent_group VARCHAR(36) NOT NULL,
+                             realm_id VARCHAR(36), type INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE component (
+    id VARCHAR(36) PRIMARY KEY, name VARCHAR(255), parent_id VARCHAR(36), provider_id VARCHAR(36),
+    provider_type VARCHAR(255), realm_id VARCHAR(36) REFERENCES realm (id), sub_type VARCHAR(255)
+);
+CREATE TABLE component_config (id VARCHAR(36) PRIMARY KEY, component_id VARCHAR(36) NOT NULL REFERENCES component (id),
+                               name VARCHAR(255) NOT NULL, value TEXT);
+CREATE TABLE offline_user_session (
+    user_session_id VARCHAR(36) NOT NULL, user_id VARCHAR(255) NOT NULL, realm_id VARCHAR(36) NOT NULL,
+    created_on INTEGER NOT NULL, offline_flag VARCHAR(4) NOT NULL, data TEXT, last_session_refresh INTEGER NOT NULL DEFAULT 0,
+    broker_session_id VARCHAR(1024), version INTEGER DEFAULT 0, remember_me BOOLEAN,
+    PRIMARY KEY (user_session_id, offline_flag)
+);
+CREATE TABLE offline_client_session (
+    user_session_id VARCHAR(36) NOT NULL, client_id VARCHAR(255) NOT NULL, offline_flag VARCHAR(4) NOT NULL,
+    timestamp INTEGER, data TEXT, client_storage_provider VARCHAR(36) NOT NULL DEFAULT 'local',
+    external_client_id VARCHAR(255) NOT NULL DEFAULT 'local', version INTEGER DEFAULT 0,
+    PRIMARY KEY (user_session_id, client_id, client_storage_provider, external_client_id, offline_flag)
+);

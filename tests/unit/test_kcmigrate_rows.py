@@ -1,0 +1,62 @@
+"""Keycloak's rows to Doorkeep's model (realms.kcmigrate), without a database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from doorkeep.model import RefreshFamily
+from doorkeep.realms.kcmigrate.keys import realm_keys
+from doorkeep.realms.kcmigrate.report import Report
+from doorkeep.realms.kcmigrate.sessions import offline_sessions
+
+
+def _hmac(cid: str, kid: str, priority: str, **extra: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    component = {"id": cid, "name": cid, "provider_id": "hmac-generated"}
+    config = {"kid": kid, "secret": "c2VjcmV0", "priority": priority, "algorithm": "HS512", **extra}
+    return component, [{"component_id": cid, "name": k, "value": v} for k, v in config.items()]
+
+
+def test_the_highest_priority_active_key_signs_and_the_others_only_verify() -> None:
+    rows = [_hmac("a", "low", "10"), _hmac("b", "high", "100"), _hmac("c", "off", "500", enabled="false")]
+    keys = realm_keys("r", [c for c, _ in rows], [x for _, cfg in rows for x in cfg], 0, Report("r"))
+    assert [(k.kid, k.status, k.priority) for k in keys] == [("high", "active", 100), ("low", "passive", 10)]
+
+
+def test_a_key_provider_doorkeep_has_no_use_for_is_reported_with_its_reason() -> None:
+    report = Report("r")
+    realm_keys("r", [{"id": "x", "name": "aes", "provider_id": "aes-generated"}], [], 0, report)
+    assert report.cannot_carry == [
+        ("key 'aes' (aes-generated)", "Doorkeep encrypts no tokens, so the AES key has no use here")
+    ]
+
+
+def test_rotation_notes_become_the_refresh_family_of_their_reuse_id() -> None:
+    user_row = {
+        "user_session_id": "s1",
+        "user_id": "u1",
+        "created_on": 100,
+        "last_session_refresh": 150,
+        "remember_me": False,
+        "broker_session_id": None,
+        "data": json.dumps({"ipAddress": "10.0.0.1", "authMethod": "openid-connect", "notes": {}}),
+    }
+    notes = {
+        "scope": "openid offline_access",
+        "refreshTokenPrefixR": "jti-1",
+        "refreshTokenUsePrefixR": "2",
+        "refreshTokenLastRefreshPrefixR": "140",
+    }
+    client_row = {
+        "user_session_id": "s1",
+        "client_id": "c1",
+        "timestamp": 140,
+        "client_storage_provider": "local",
+        "data": json.dumps({"notes": notes}),
+    }
+    [session] = offline_sessions("r", {"u1": "alice"}, {"c1"}, [user_row], [client_row], Report("r"))
+    assert (session.user_session.started, session.user_session.last_session_refresh) == (100, 150)
+    [(client_session, families)] = session.clients
+    assert client_session.notes == {"scope": "openid offline_access"}
+    assert client_session.started == 100  # no startedAt note: the user session's start, as Keycloak falls back
+    assert families == [RefreshFamily("R", "jti-1", 2, 140, None)]
