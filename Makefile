@@ -3,7 +3,7 @@
 #   make run    start a development server on http://127.0.0.1:8080 with the demo realm
 #   make test   system packages, venv, lint, type check, the whole pytest suite (SQLite), then the
 #               wire suite again on a throwaway PostgreSQL
-#   make lint   ruff + mypy only
+#   make lint   ruff (check and format) + mypy only
 #   make bench  run the benchmarks
 #   make demo   the offline-access demo: Doorkeep, the portal and its backup service on 127.0.0.1
 
@@ -34,6 +34,7 @@ test:
 	bash scripts/ensure-system-deps.sh
 	@$(MAKE) --no-print-directory venv node
 	$(BIN)/ruff check src tests clients examples
+	$(BIN)/ruff format --check src tests clients examples
 	$(BIN)/mypy
 	$(BIN)/pytest $(XDIST) --cov=doorkeep --cov-report=term:skip-covered
 	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) tests/wire -q -p no:cacheprovider
@@ -52,6 +53,7 @@ tests/admin_client/node_modules/.stamp: tests/admin_client/package.json tests/ad
 
 lint: venv
 	$(BIN)/ruff check src tests clients examples
+	$(BIN)/ruff format --check src tests clients examples
 	$(BIN)/mypy
 
 demo: venv

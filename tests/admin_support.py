@@ -36,8 +36,9 @@ async def client_uuid(env: Env, realm: str, client_id: str) -> str:
         return client.id
 
 
-async def make_admin(env: Env, realm: str, username: str, *management: str,
-                 realm_roles: tuple[str, ...] = (), default_roles: bool = True) -> tuple[str, dict[str, str]]:
+async def make_admin(
+    env: Env, realm: str, username: str, *management: str, realm_roles: tuple[str, ...] = (), default_roles: bool = True
+) -> tuple[str, dict[str, str]]:
     """A user of ``realm`` holding these realm-management roles (and realm roles): their id and bearer header."""
     user = await seed_user(env.db, env.clock, realm, username, realm_roles=realm_roles, default_roles=default_roles)
     async with env.db.transaction() as tx:
@@ -65,8 +66,9 @@ async def login(env: Env, realm: str, username: str) -> dict[str, str]:
 
 async def mapped(env: Env, realm: str, user_id: str) -> set[str]:
     """Names of the user's direct role mappings, realm and client roles alike, read as the master admin."""
-    body = (await env.http.get(f"/admin/realms/{realm}/users/{user_id}/role-mappings",
-                               headers=await env.admin_headers())).json()
+    body = (
+        await env.http.get(f"/admin/realms/{realm}/users/{user_id}/role-mappings", headers=await env.admin_headers())
+    ).json()
     names = {r["name"] for r in body.get("realmMappings", [])}
     for client in body.get("clientMappings", {}).values():
         names |= {r["name"] for r in client["mappings"]}

@@ -21,8 +21,14 @@ def form_action(page: str) -> str:
 
 
 async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: str) -> httpx.Response:
-    query = {"client_id": client_id, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid",
-             "state": "st4te", **params}
+    query = {
+        "client_id": client_id,
+        "redirect_uri": REDIRECT,
+        "response_type": "code",
+        "scope": "openid",
+        "state": "st4te",
+        **params,
+    }
     return await http.get(f"/realms/{realm}/protocol/openid-connect/auth", params=query)
 
 
@@ -39,8 +45,14 @@ def code_from(response: httpx.Response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(query).items()}
 
 
-async def login(http: httpx.AsyncClient, realm: str, client_id: str, username: str = "user1",
-                password: str = "password", **params: str) -> dict[str, str]:
+async def login(
+    http: httpx.AsyncClient,
+    realm: str,
+    client_id: str,
+    username: str = "user1",
+    password: str = "password",
+    **params: str,
+) -> dict[str, str]:
     page = await start(http, realm, client_id, **params)
     if page.status_code == 302:  # an SSO session answered without a login page
         return code_from(page)
@@ -48,10 +60,10 @@ async def login(http: httpx.AsyncClient, realm: str, client_id: str, username: s
     return code_from(await submit(http, page, username=username, password=password))
 
 
-async def exchange(http: httpx.AsyncClient, realm: str, client_id: str, code: str, secret: str | None = "secret",
-                   **extra: str) -> httpx.Response:
-    data = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "redirect_uri": REDIRECT,
-            **extra}
+async def exchange(
+    http: httpx.AsyncClient, realm: str, client_id: str, code: str, secret: str | None = "secret", **extra: str
+) -> httpx.Response:
+    data = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "redirect_uri": REDIRECT, **extra}
     if secret:
         data["client_secret"] = secret
     return await http.post(f"/realms/{realm}/protocol/openid-connect/token", data=data)

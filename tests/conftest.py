@@ -22,9 +22,7 @@ _GC_FINALISERS = r"Exception ignored in. <function (Connection|_SelectorTranspor
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        config.addinivalue_line(
-            "filterwarnings", f"ignore:{_GC_FINALISERS}:pytest.PytestUnraisableExceptionWarning"
-        )
+        config.addinivalue_line("filterwarnings", f"ignore:{_GC_FINALISERS}:pytest.PytestUnraisableExceptionWarning")
 
 
 @pytest.fixture

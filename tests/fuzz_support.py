@@ -25,34 +25,139 @@ from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIE
 T = TypeVar("T")
 
 NASTY_STRINGS = [
-    "", " ", "0", "-1", "+1", "²", "٣", "१२", "１２", "1e3", "1.5", "0x10", "9" * 30, "-" + "9" * 30, "2147483648",
-    "-2147483649", "9223372036854775808", "null", "true", "false", "*", "**", "%", "_", "a*b*c*d*e", '"x"', '"',
-    "id:", "id:x", "../..", "%2e%2e", "%00", "\x00", "\n", "\r\n", "<b>x</b>", "javascript:alert(1)", "a" * 300,
-    "é", "😀", "\ud7ff", "x:y", 'a:"b', "\\", "[]", "{}", "[[[[", "app", "account", "admin-cli", "test", "master",
-    "user1", "openid", "offline_access", "S256", "plain", "code", "form_post", "fragment", "none", "login",
+    "",
+    " ",
+    "0",
+    "-1",
+    "+1",
+    "²",
+    "٣",
+    "१२",
+    "１２",
+    "1e3",
+    "1.5",
+    "0x10",
+    "9" * 30,
+    "-" + "9" * 30,
+    "2147483648",
+    "-2147483649",
+    "9223372036854775808",
+    "null",
+    "true",
+    "false",
+    "*",
+    "**",
+    "%",
+    "_",
+    "a*b*c*d*e",
+    '"x"',
+    '"',
+    "id:",
+    "id:x",
+    "../..",
+    "%2e%2e",
+    "%00",
+    "\x00",
+    "\n",
+    "\r\n",
+    "<b>x</b>",
+    "javascript:alert(1)",
+    "a" * 300,
+    "é",
+    "😀",
+    "\ud7ff",
+    "x:y",
+    'a:"b',
+    "\\",
+    "[]",
+    "{}",
+    "[[[[",
+    "app",
+    "account",
+    "admin-cli",
+    "test",
+    "master",
+    "user1",
+    "openid",
+    "offline_access",
+    "S256",
+    "plain",
+    "code",
+    "form_post",
+    "fragment",
+    "none",
+    "login",
 ]
 NASTY_INTS = [0, 1, -1, 2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 2**63, -(2**63) - 1, 10**23, 10**300]
-REP_KEYS = sorted({*REALM_FIELDS, *CLIENT_FIELDS, *USER_FIELDS, "realm", "id", "name", "type", "value", "temporary",
-                   "credentials", "composite", "composites", "clientRole", "containerId", "defaultClientScopes",
-                   "optionalClientScopes", "protocolMappers", "config", "grantedScopes", "realmRoles", "clientRoles",
-                   "clients", "users", "roles", "clientScopes", "defaultRole", "serviceAccountClientId", "q",
-                   "access.token.lifespan", "client.session.idle.timeout", "refresh.token.max.reuse"})
+REP_KEYS = sorted(
+    {
+        *REALM_FIELDS,
+        *CLIENT_FIELDS,
+        *USER_FIELDS,
+        "realm",
+        "id",
+        "name",
+        "type",
+        "value",
+        "temporary",
+        "credentials",
+        "composite",
+        "composites",
+        "clientRole",
+        "containerId",
+        "defaultClientScopes",
+        "optionalClientScopes",
+        "protocolMappers",
+        "config",
+        "grantedScopes",
+        "realmRoles",
+        "clientRoles",
+        "clients",
+        "users",
+        "roles",
+        "clientScopes",
+        "defaultRole",
+        "serviceAccountClientId",
+        "q",
+        "access.token.lifespan",
+        "client.session.idle.timeout",
+        "refresh.token.max.reuse",
+    }
+)
 
 text = st.one_of(st.sampled_from(NASTY_STRINGS), st.text(max_size=12))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.sampled_from(NASTY_INTS), st.floats(), text)
 keys = st.one_of(st.sampled_from(REP_KEYS), st.text(max_size=8))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
-                           max_leaves=12)
-RAW_BODIES = [b"", b"{", b"[", b"\xff\xfe", b"[" * 5000, b"[" * 2000 + b"]" * 2000, b'{"a":' * 100 + b"1" + b"}" * 100,
-              b"1" * 5000, b'{"realm": ' + b"9" * 4400 + b"}", b"NaN", b'"x"', b"null", b"[{}]", b"[null]"]
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5), max_leaves=12
+)
+RAW_BODIES = [
+    b"",
+    b"{",
+    b"[",
+    b"\xff\xfe",
+    b"[" * 5000,
+    b"[" * 2000 + b"]" * 2000,
+    b'{"a":' * 100 + b"1" + b"}" * 100,
+    b"1" * 5000,
+    b'{"realm": ' + b"9" * 4400 + b"}",
+    b"NaN",
+    b'"x"',
+    b"null",
+    b"[{}]",
+    b"[null]",
+]
 
 
 def json_body() -> st.SearchStrategy[bytes]:
     """A request body: a JSON object of representation fields, a list of them, any JSON, or raw bytes."""
     objects = st.dictionaries(keys, json_values, max_size=6)
     return st.one_of(
-        objects.map(_dump), st.lists(objects, max_size=3).map(_dump), json_values.map(_dump),
-        st.sampled_from(RAW_BODIES), st.binary(max_size=40),
+        objects.map(_dump),
+        st.lists(objects, max_size=3).map(_dump),
+        json_values.map(_dump),
+        st.sampled_from(RAW_BODIES),
+        st.binary(max_size=40),
     )
 
 
@@ -85,8 +190,14 @@ def assert_no_server_error(response: httpx.Response, what: object) -> None:
 async def fuzz(strategy: st.SearchStrategy[T], check: Callable[[T], Awaitable[None]], *, examples: int) -> None:
     """Run ``check`` on ``examples`` generated values (shrinking any failure), on the caller's event loop."""
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None, print_blob=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def property_holds(value: T) -> None:
         anyio.from_thread.run(check, value)

@@ -120,9 +120,17 @@ def issuer(server: DoorkeepProcess) -> str:
 
 def offline_login(server: DoorkeepProcess) -> dict[str, object]:
     """user1 grants offline access (password grant with scope offline_access)."""
-    response = httpx.post(server.base_url + TOKEN, data={
-        "grant_type": "password", "client_id": CLIENT, "client_secret": SECRET, "username": "user1",
-        "password": "password", "scope": "openid offline_access"})
+    response = httpx.post(
+        server.base_url + TOKEN,
+        data={
+            "grant_type": "password",
+            "client_id": CLIENT,
+            "client_secret": SECRET,
+            "username": "user1",
+            "password": "password",
+            "scope": "openid offline_access",
+        },
+    )
     assert response.status_code == 200, response.text
     body: dict[str, object] = response.json()
     return body
@@ -130,19 +138,28 @@ def offline_login(server: DoorkeepProcess) -> dict[str, object]:
 
 def works(server: DoorkeepProcess, access_token: str) -> bool:
     """Doorkeep accepts this access token (userinfo answers 200)."""
-    response = httpx.get(f"{issuer(server)}/protocol/openid-connect/userinfo",
-                         headers={"Authorization": f"Bearer {access_token}"})
+    response = httpx.get(
+        f"{issuer(server)}/protocol/openid-connect/userinfo", headers={"Authorization": f"Bearer {access_token}"}
+    )
     return response.status_code == 200
 
 
 def refresh_directly(server: DoorkeepProcess, token: str) -> httpx.Response:
-    return httpx.post(server.base_url + TOKEN, data={
-        "grant_type": "refresh_token", "client_id": CLIENT, "client_secret": SECRET, "refresh_token": token})
+    return httpx.post(
+        server.base_url + TOKEN,
+        data={"grant_type": "refresh_token", "client_id": CLIENT, "client_secret": SECRET, "refresh_token": token},
+    )
 
 
 def keeper_for(store: FileStore, base_url: str, **options: object) -> Keeper:
-    return Keeper(store, token_endpoint=base_url + TOKEN, client_id=CLIENT, client_secret=SECRET,
-                  retry_delays=(0.05, 0.1), **options)  # type: ignore[arg-type]
+    return Keeper(
+        store,
+        token_endpoint=base_url + TOKEN,
+        client_id=CLIENT,
+        client_secret=SECRET,
+        retry_delays=(0.05, 0.1),
+        **options,
+    )  # type: ignore[arg-type]
 
 
 def stored_without_access_token(keeper: Keeper, key: TokenKey, body: dict[str, object]) -> None:
@@ -156,5 +173,9 @@ def keeper_env() -> dict[str, str]:
 
 
 def run_worker(store: FileStore, endpoint: str, key: TokenKey, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(WORKER), str(store.directory), endpoint, key.issuer, key.subject,
-                             *extra], stdout=subprocess.PIPE, text=True, env=keeper_env())
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(store.directory), endpoint, key.issuer, key.subject, *extra],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=keeper_env(),
+    )

@@ -155,11 +155,18 @@ class ThrowawayPostgres:
     def resume(self) -> None:
         """Start a paused server again on the same port."""
         assert self._bin_dir is not None and self._root is not None and self._port is not None
-        options = (
-            f"-p {self._port} -k {self._root} -c listen_addresses={_HOST} -c fsync=off -c max_connections=200"
+        options = f"-p {self._port} -k {self._root} -c listen_addresses={_HOST} -c fsync=off -c max_connections=200"
+        self._as_postgres(
+            str(self._bin_dir / "pg_ctl"),
+            "-D",
+            str(self._data_dir),
+            "-l",
+            str(self._log_file),
+            "-o",
+            options,
+            "-w",
+            "start",
         )
-        self._as_postgres(str(self._bin_dir / "pg_ctl"), "-D", str(self._data_dir), "-l", str(self._log_file),
-                          "-o", options, "-w", "start")
 
     def __enter__(self) -> ThrowawayPostgres:
         self.start()
@@ -220,9 +227,7 @@ class ThrowawayPostgres:
         # The free port may be taken between choosing and binding it: try a few.
         for _ in range(_START_ATTEMPTS):
             port = _free_port()
-            options = (
-                f"-p {port} -k {self._root} -c listen_addresses={_HOST} -c fsync=off -c max_connections=200"
-            )
+            options = f"-p {port} -k {self._root} -c listen_addresses={_HOST} -c fsync=off -c max_connections=200"
             try:
                 # -l sends the server's output to a file: without it the server would keep
                 # our stdout/stderr pipes open and subprocess.run would never return.

@@ -30,16 +30,30 @@ async def update_realm(db: Database, name: str, **changes: Any) -> Realm:
 
 
 async def seed_client(
-    db: Database, realm_name: str, client_id: str, *, secret: str | None = "secret", public: bool = False,
-    direct: bool = True, service_accounts: bool = False, attributes: dict[str, str] | None = None, **kw: Any,
+    db: Database,
+    realm_name: str,
+    client_id: str,
+    *,
+    secret: str | None = "secret",
+    public: bool = False,
+    direct: bool = True,
+    service_accounts: bool = False,
+    attributes: dict[str, str] | None = None,
+    **kw: Any,
 ) -> Client:
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name(realm_name)
         assert realm is not None
         client = Client(
-            id=str(uuid.uuid4()), realm_id=realm.id, client_id=client_id, secret=None if public else secret,
-            public_client=public, direct_access_grants_enabled=direct, service_accounts_enabled=service_accounts,
-            attributes=dict(attributes or {}), **kw,
+            id=str(uuid.uuid4()),
+            realm_id=realm.id,
+            client_id=client_id,
+            secret=None if public else secret,
+            public_client=public,
+            direct_access_grants_enabled=direct,
+            service_accounts_enabled=service_accounts,
+            attributes=dict(attributes or {}),
+            **kw,
         )
         return await provisioning.create_client(tx, realm, client)
 
@@ -56,8 +70,15 @@ async def update_client(db: Database, realm_name: str, client_id: str, **changes
 
 
 async def seed_user(
-    db: Database, clock: FakeClock, realm_name: str, username: str, password: str = "password", *,
-    realm_roles: tuple[str, ...] = (), default_roles: bool = True, **kw: Any,
+    db: Database,
+    clock: FakeClock,
+    realm_name: str,
+    username: str,
+    password: str = "password",
+    *,
+    realm_roles: tuple[str, ...] = (),
+    default_roles: bool = True,
+    **kw: Any,
 ) -> User:
     kw.setdefault("email", f"{username}@example.com")
     kw.setdefault("first_name", username.title())
@@ -65,8 +86,9 @@ async def seed_user(
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name(realm_name)
         assert realm is not None
-        user = User(id=str(uuid.uuid4()), realm_id=realm.id, username=username, created_timestamp=clock.now() * 1000,
-                    **kw)
+        user = User(
+            id=str(uuid.uuid4()), realm_id=realm.id, username=username, created_timestamp=clock.now() * 1000, **kw
+        )
         await provisioning.create_user(tx, realm, user, default_roles=default_roles)
         await set_password(tx, user, password, clock.now())
         for name in realm_roles:
@@ -92,8 +114,15 @@ def token_url(realm: str, path: str = "token") -> str:
 
 
 async def password_grant(
-    http: httpx.AsyncClient, realm: str, client_id: str, username: str = "user1", password: str = "password",
-    *, secret: str | None = "secret", scope: str | None = None, **extra: str,
+    http: httpx.AsyncClient,
+    realm: str,
+    client_id: str,
+    username: str = "user1",
+    password: str = "password",
+    *,
+    secret: str | None = "secret",
+    scope: str | None = None,
+    **extra: str,
 ) -> httpx.Response:
     form = {"grant_type": "password", "client_id": client_id, "username": username, "password": password, **extra}
     if secret is not None:
@@ -104,7 +133,12 @@ async def password_grant(
 
 
 async def refresh(
-    http: httpx.AsyncClient, realm: str, client_id: str, refresh_token: str, *, secret: str | None = "secret",
+    http: httpx.AsyncClient,
+    realm: str,
+    client_id: str,
+    refresh_token: str,
+    *,
+    secret: str | None = "secret",
     **extra: str,
 ) -> httpx.Response:
     form = {"grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token, **extra}

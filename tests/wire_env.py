@@ -57,8 +57,9 @@ async def _sqlite_from_template(db_url: str, settings: Settings, clock: FakeCloc
 
 async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, Database]:
     clock = FakeClock()
-    settings = settings or Settings(db_url=db_url, bootstrap_admin_username="admin", bootstrap_admin_password="admin",
-                                    max_body_bytes=65536)
+    settings = settings or Settings(
+        db_url=db_url, bootstrap_admin_username="admin", bootstrap_admin_password="admin", max_body_bytes=65536
+    )
     db = Database(db_url)
     if not (db_url.startswith("sqlite:///") and await _sqlite_from_template(db_url, settings, clock)):
         await prepare(settings, db, clock)

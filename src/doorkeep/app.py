@@ -59,8 +59,10 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 # Unrouted paths and methods answer Keycloak's JSON errors (doorkeep.web.not_found), not plain text.
 HANDLERS = {Exception: _server_error, 404: not_found.no_route, 405: not_found.no_route}
 
-def create_app(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
-               run_prepare: bool = False) -> Starlette:
+
+def create_app(
+    settings: Settings, *, db: Database | None = None, clock: Clock | None = None, run_prepare: bool = False
+) -> Starlette:
     """Build the ASGI app. ``run_prepare`` migrates and bootstraps at startup (single-process use)."""
     clock = clock or SystemClock()
     database = db or Database(settings.db_url)
@@ -92,8 +94,8 @@ def create_app(settings: Settings, *, db: Database | None = None, clock: Clock |
         observer.watch_pool(database)
         observe.install(observer)
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers=HANDLERS,
-                    middleware=middleware)
-    app.state.doorkeep = AppState(settings=settings, db=database, services=services,
-                                   notifier=notifier, started=clock.now())
+    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)
+    app.state.doorkeep = AppState(
+        settings=settings, db=database, services=services, notifier=notifier, started=clock.now()
+    )
     return app

@@ -66,8 +66,9 @@ def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     try:
         backend = make_url(value).get_backend_name()
     except ArgumentError:
-        raise click.BadParameter("not a database URL; expected sqlite:///path or "
-                                 "postgresql://user:password@host/database") from None
+        raise click.BadParameter(
+            "not a database URL; expected sqlite:///path or postgresql://user:password@host/database"
+        ) from None
     if backend not in ("sqlite", "postgresql"):
         raise click.BadParameter(f"unsupported database '{backend}'; use sqlite or postgresql")
     return value
@@ -85,42 +86,101 @@ def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 
 def server_options(func: Any) -> Any:
-    for option in reversed([
-        _opt("--db-url", default=None, callback=_db_url,
-             help="Database URL: sqlite:///path or postgresql://user:pw@host/db."),
-        _opt("--http-host", default="127.0.0.1", show_default=True, help="Address to listen on."),
-        _opt("--http-port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."),
-        _opt("--http-enabled", default=None, type=bool,
-             help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS)."),
-        _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
-        _opt("--hostname-strict", default=None, type=bool,
-             help="Require --hostname (default: true for start, false for start-dev); false takes the base URL "
-                  "from each request's Host header."),
-        _opt("--proxy-headers", type=click.Choice(["forwarded", "xforwarded"]), default=None,
-             help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy."),
-        _opt("--proxy-trusted-addresses", default=None,
-             help="Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's."),
-        _opt("--https-certificate-file", default=None, type=_READABLE, help="PEM certificate for HTTPS."),
-        _opt("--https-certificate-key-file", default=None, type=_READABLE, help="PEM private key for HTTPS."),
-        _opt("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-             help="Worker processes (PostgreSQL only)."),
-        _opt("--shutdown-delay", default="1s", show_default=True, callback=_duration,
-             help="After SIGTERM, keep serving this long (readiness reports DOWN) before closing the listener."),
-        _opt("--shutdown-timeout", default="1s", show_default=True, callback=_duration,
-             help="After the listener closes, how long in-flight requests get to finish before the process exits."),
-        _opt("--import-realm", "import_realms", multiple=True, type=_READABLE,
-             help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped."),
-        *_cache_options(),
-        _opt("--metrics-enabled", default=False, show_default=True, type=bool,
-             help="Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode)."),
-        _opt("--log-level", default="info", show_default=True, callback=_log_level,
-             help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
-                  "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning."),
-        _opt("--bootstrap-admin-username", default=None,
-             help="Username of the master realm's first admin, created on the first start (start-dev: admin)."),
-        _opt("--bootstrap-admin-password", default=None,
-             help="Its password (start-dev: admin); prefer the environment variable to the command line."),
-    ]):
+    for option in reversed(
+        [
+            _opt(
+                "--db-url",
+                default=None,
+                callback=_db_url,
+                help="Database URL: sqlite:///path or postgresql://user:pw@host/db.",
+            ),
+            _opt("--http-host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+            _opt(
+                "--http-port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+            ),
+            _opt(
+                "--http-enabled",
+                default=None,
+                type=bool,
+                help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS).",
+            ),
+            _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
+            _opt(
+                "--hostname-strict",
+                default=None,
+                type=bool,
+                help="Require --hostname (default: true for start, false for start-dev); false takes the base URL "
+                "from each request's Host header.",
+            ),
+            _opt(
+                "--proxy-headers",
+                type=click.Choice(["forwarded", "xforwarded"]),
+                default=None,
+                help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy.",
+            ),
+            _opt(
+                "--proxy-trusted-addresses",
+                default=None,
+                help="Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's.",
+            ),
+            _opt("--https-certificate-file", default=None, type=_READABLE, help="PEM certificate for HTTPS."),
+            _opt("--https-certificate-key-file", default=None, type=_READABLE, help="PEM private key for HTTPS."),
+            _opt(
+                "--workers",
+                default=1,
+                show_default=True,
+                type=click.IntRange(min=1),
+                help="Worker processes (PostgreSQL only).",
+            ),
+            _opt(
+                "--shutdown-delay",
+                default="1s",
+                show_default=True,
+                callback=_duration,
+                help="After SIGTERM, keep serving this long (readiness reports DOWN) before closing the listener.",
+            ),
+            _opt(
+                "--shutdown-timeout",
+                default="1s",
+                show_default=True,
+                callback=_duration,
+                help="After the listener closes, how long in-flight requests get to finish before the process exits.",
+            ),
+            _opt(
+                "--import-realm",
+                "import_realms",
+                multiple=True,
+                type=_READABLE,
+                help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped.",
+            ),
+            *_cache_options(),
+            _opt(
+                "--metrics-enabled",
+                default=False,
+                show_default=True,
+                type=bool,
+                help="Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode).",
+            ),
+            _opt(
+                "--log-level",
+                default="info",
+                show_default=True,
+                callback=_log_level,
+                help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
+                "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning.",
+            ),
+            _opt(
+                "--bootstrap-admin-username",
+                default=None,
+                help="Username of the master realm's first admin, created on the first start (start-dev: admin).",
+            ),
+            _opt(
+                "--bootstrap-admin-password",
+                default=None,
+                help="Its password (start-dev: admin); prefer the environment variable to the command line.",
+            ),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -142,10 +202,14 @@ def _settings(dev: bool, **opts: Any) -> Settings:
     settings = Settings(
         db_url=db_url,
         http_enabled=True if http_enabled is None else http_enabled,
-        http_host=opts["http_host"], http_port=opts["http_port"], hostname=opts["hostname"],
-        proxy_headers=opts["proxy_headers"], proxy_trusted_addresses=_addresses(opts["proxy_trusted_addresses"]),
+        http_host=opts["http_host"],
+        http_port=opts["http_port"],
+        hostname=opts["hostname"],
+        proxy_headers=opts["proxy_headers"],
+        proxy_trusted_addresses=_addresses(opts["proxy_trusted_addresses"]),
         https_certificate_file=opts["https_certificate_file"],
-        https_certificate_key_file=opts["https_certificate_key_file"], workers=opts["workers"],
+        https_certificate_key_file=opts["https_certificate_key_file"],
+        workers=opts["workers"],
         import_realms=tuple(opts["import_realms"]),
         bootstrap_admin_username=opts["bootstrap_admin_username"] or ("admin" if dev else None),
         bootstrap_admin_password=opts["bootstrap_admin_password"] or ("admin" if dev else None),
@@ -165,8 +229,9 @@ def _addresses(text: str | None) -> tuple[str, ...]:
         try:
             ipaddress.ip_network(part, strict=False)
         except ValueError:
-            raise click.BadParameter(f"{part!r} is not an IP address or CIDR network",
-                                     param_hint="--proxy-trusted-addresses") from None
+            raise click.BadParameter(
+                f"{part!r} is not an IP address or CIDR network", param_hint="--proxy-trusted-addresses"
+            ) from None
     return found
 
 
@@ -192,8 +257,12 @@ def start_dev(**opts: Any) -> None:
     """Development mode: SQLite under ./data/, plain HTTP, admin/admin unless told otherwise."""
     _check_hostname(True, opts)
     if not opts["bootstrap_admin_username"]:
-        click.secho("WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
-                    "the admin user admin/admin. Development only!", fg="yellow", err=True)
+        click.secho(
+            "WARNING: no DOORKEEP_BOOTSTRAP_ADMIN_USERNAME/PASSWORD set; a new master realm gets "
+            "the admin user admin/admin. Development only!",
+            fg="yellow",
+            err=True,
+        )
     settings = _settings(True, **opts)
     _check_common(settings)
     _serve(settings)
@@ -216,8 +285,10 @@ def start(**opts: Any) -> None:
     _check_common(settings)
     tls = settings.https_certificate_file and settings.https_certificate_key_file
     if not tls and not _loopback(settings.http_host) and opts.get("http_enabled") is not True:
-        raise click.UsageError("plain HTTP on a non-loopback address: give --https-certificate-file and "
-                               "--https-certificate-key-file, or --http-enabled true behind a TLS proxy")
+        raise click.UsageError(
+            "plain HTTP on a non-loopback address: give --https-certificate-file and "
+            "--https-certificate-key-file, or --http-enabled true behind a TLS proxy"
+        )
     _serve(settings)
 
 
@@ -333,9 +404,14 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
 @main.command("import")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
 @_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
-@click.option("--override", type=bool, default=None, metavar="true|false",
-              help="Replace an existing realm (default: yes, unless it has sessions); "
-                   "true also when that ends its sessions, false skips existing realms.")
+@click.option(
+    "--override",
+    type=bool,
+    default=None,
+    metavar="true|false",
+    help="Replace an existing realm (default: yes, unless it has sessions); "
+    "true also when that ends its sessions, false skips existing realms.",
+)
 def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     """Import a Keycloak realm-export JSON file offline."""
     import time
@@ -347,9 +423,19 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
     started = time.monotonic()
     ended: dict[str, tuple[int, int]] = {}
     counts: dict[str, tuple[int, int]] = {}
-    names = _offline(db_url, lambda db: files.import_file(
-        db, path, SystemClock(), skip_existing=override is False, keep_sessions=override is None, ended=ended,
-        progress=progress_bar.for_terminal(), counts=counts))
+    names = _offline(
+        db_url,
+        lambda db: files.import_file(
+            db,
+            path,
+            SystemClock(),
+            skip_existing=override is False,
+            keep_sessions=override is None,
+            ended=ended,
+            progress=progress_bar.for_terminal(),
+            counts=counts,
+        ),
+    )
     for name, (online, offline) in ended.items():
         click.echo(f"ended {online} online and {offline} offline sessions of realm '{name}'")
     what = ", ".join(f"{n} ({counts[n][0]} users, {counts[n][1]} clients)" for n in names) or "nothing"
@@ -383,8 +469,10 @@ def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     started = time.monotonic()
     data = _offline(db_url, lambda db: files.export_realm(db, realm, progress_bar.for_terminal()))
     write_private(Path(path), json.dumps(data, indent=2))
-    click.echo(f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
-               f"to {path} in {progress_bar.seconds(time.monotonic() - started)}")
+    click.echo(
+        f"exported {realm} ({len(data.get('users', []))} users, {len(data.get('clients', []))} clients) "
+        f"to {path} in {progress_bar.seconds(time.monotonic() - started)}"
+    )
 
 
 def write_private(path: Path, text: str) -> None:

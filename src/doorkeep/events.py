@@ -50,35 +50,56 @@ SAVED_BY_DEFAULT: tuple[str, ...] = (
         EXECUTE_ACTIONS EXECUTE_ACTION_TOKEN CLIENT_REGISTER CLIENT_UPDATE CLIENT_DELETE
         CLIENT_INITIATED_ACCOUNT_LINKING TOKEN_EXCHANGE OAUTH2_DEVICE_AUTH OAUTH2_DEVICE_VERIFY_USER_CODE
         OAUTH2_DEVICE_CODE_TO_TOKEN AUTHREQID_TO_TOKEN"""),
-    "PERMISSION_TOKEN", *_with_errors("DELETE_ACCOUNT"),
-    "USER_DISABLED_BY_PERMANENT_LOCKOUT", "USER_DISABLED_BY_TEMPORARY_LOCKOUT",
+    "PERMISSION_TOKEN",
+    *_with_errors("DELETE_ACCOUNT"),
+    "USER_DISABLED_BY_PERMANENT_LOCKOUT",
+    "USER_DISABLED_BY_TEMPORARY_LOCKOUT",
     *_with_errors("OAUTH2_EXTENSION_GRANT JWT_BEARER"),
 )
 NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("""REFRESH_TOKEN VALIDATE_ACCESS_TOKEN INTROSPECT_TOKEN INVALID_SIGNATURE REGISTER_NODE
         UNREGISTER_NODE USER_INFO_REQUEST IDENTITY_PROVIDER_LOGIN IDENTITY_PROVIDER_RESPONSE
         IDENTITY_PROVIDER_RETRIEVE_TOKEN CLIENT_INFO PUSHED_AUTHORIZATION_REQUEST"""),
-    "PERMISSION_TOKEN_ERROR", "USER_DISABLED_BY_PERMANENT_LOCKOUT_ERROR", "USER_DISABLED_BY_TEMPORARY_LOCKOUT_ERROR",
+    "PERMISSION_TOKEN_ERROR",
+    "USER_DISABLED_BY_PERMANENT_LOCKOUT_ERROR",
+    "USER_DISABLED_BY_TEMPORARY_LOCKOUT_ERROR",
 )
 EVENT_TYPES = frozenset(SAVED_BY_DEFAULT + NOT_SAVED_BY_DEFAULT)
 _DEFAULT = frozenset(SAVED_BY_DEFAULT)
 
 # The token endpoint's event per grant type, and the Errors value for each failure description.
-TOKEN_EVENTS = {"password": "LOGIN", "client_credentials": "CLIENT_LOGIN",
-                "authorization_code": "CODE_TO_TOKEN", "refresh_token": "REFRESH_TOKEN"}
+TOKEN_EVENTS = {
+    "password": "LOGIN",
+    "client_credentials": "CLIENT_LOGIN",
+    "authorization_code": "CODE_TO_TOKEN",
+    "refresh_token": "REFRESH_TOKEN",
+}
 TOKEN_ERRORS = {
-    e.INVALID_CLIENT_CREDENTIALS: "invalid_client_credentials", "Missing client_id parameter": "invalid_client",
-    e.BEARER_ONLY: "invalid_client", e.DUPLICATED_PARAMETER: "invalid_request",
-    e.NO_DIRECT_GRANTS: "not_allowed", e.CONSENT_REQUIRED: "consent_denied",
-    e.INVALID_USER_CREDENTIALS: "invalid_user_credentials", e.ACCOUNT_DISABLED: "user_disabled",
-    e.ACCOUNT_NOT_SET_UP: "resolve_required_actions", e.OFFLINE_NOT_ALLOWED: "not_allowed",
-    e.CC_BEARER_ONLY: "invalid_client", e.CC_PUBLIC: "invalid_client", e.CC_DISABLED: "invalid_client",
-    e.CC_NO_USER: "user_not_found", "Missing parameter: code": "invalid_code",
-    "Missing parameter: username": "user_not_found", "Code not valid": "invalid_code",
-    "Code is expired": "expired_code", "User session not found": "user_session_not_found",
-    e.USER_NOT_FOUND: "user_not_found", e.USER_DISABLED: "user_disabled", "Incorrect redirect_uri": "invalid_code",
+    e.INVALID_CLIENT_CREDENTIALS: "invalid_client_credentials",
+    "Missing client_id parameter": "invalid_client",
+    e.BEARER_ONLY: "invalid_client",
+    e.DUPLICATED_PARAMETER: "invalid_request",
+    e.NO_DIRECT_GRANTS: "not_allowed",
+    e.CONSENT_REQUIRED: "consent_denied",
+    e.INVALID_USER_CREDENTIALS: "invalid_user_credentials",
+    e.ACCOUNT_DISABLED: "user_disabled",
+    e.ACCOUNT_NOT_SET_UP: "resolve_required_actions",
+    e.OFFLINE_NOT_ALLOWED: "not_allowed",
+    e.CC_BEARER_ONLY: "invalid_client",
+    e.CC_PUBLIC: "invalid_client",
+    e.CC_DISABLED: "invalid_client",
+    e.CC_NO_USER: "user_not_found",
+    "Missing parameter: code": "invalid_code",
+    "Missing parameter: username": "user_not_found",
+    "Code not valid": "invalid_code",
+    "Code is expired": "expired_code",
+    "User session not found": "user_session_not_found",
+    e.USER_NOT_FOUND: "user_not_found",
+    e.USER_DISABLED: "user_disabled",
+    "Incorrect redirect_uri": "invalid_code",
     "Auth error: Found different client_id in clientSession": "invalid_code",
-    "Client not allowed to exchange code": "not_allowed", e.SESSION_NOT_ACTIVE: "user_session_not_found",
+    "Client not allowed to exchange code": "not_allowed",
+    e.SESSION_NOT_ACTIVE: "user_session_not_found",
     "PKCE code verifier not specified": "code_verifier_missing",
     "PKCE code verifier specified but challenge not present in authorization": "invalid_code_verifier",
     "PKCE verification failed: Invalid code verifier": "invalid_code_verifier",
@@ -103,19 +124,36 @@ def _clip(value: object) -> str | None:
 
 
 async def record(
-    tx: Tx, realm: Realm, type: str, *, now: int, client_id: str | None = None, user_id: str | None = None,
-    session_id: str | None = None, ip: str | None = None, error: str | None = None,
+    tx: Tx,
+    realm: Realm,
+    type: str,
+    *,
+    now: int,
+    client_id: str | None = None,
+    user_id: str | None = None,
+    session_id: str | None = None,
+    ip: str | None = None,
+    error: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
     """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms)."""
     if not saved(realm, type):
         return
     kept = {k: str(v)[:MAX_TEXT] for k, v in (details or {}).items() if v is not None}
-    await tx.events.add(Event(
-        id=event_id(), realm_id=realm.id, time=now * 1000, type=type, client_id=_clip(client_id),
-        user_id=_clip(user_id), session_id=_clip(session_id), ip_address=_clip(ip), error=_clip(error),
-        details=kept,
-    ))
+    await tx.events.add(
+        Event(
+            id=event_id(),
+            realm_id=realm.id,
+            time=now * 1000,
+            type=type,
+            client_id=_clip(client_id),
+            user_id=_clip(user_id),
+            session_id=_clip(session_id),
+            ip_address=_clip(ip),
+            error=_clip(error),
+            details=kept,
+        )
+    )
 
 
 def _claims(token: Any) -> dict[str, Any]:
@@ -123,9 +161,7 @@ def _claims(token: Any) -> dict[str, Any]:
     return parsed[1] if parsed else {}
 
 
-async def token_issued(
-    tx: Tx, req: OAuthRequest, grant_type: str, client: Client, minted: Minted, now: int
-) -> None:
+async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Client, minted: Minted, now: int) -> None:
     """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built (from what
     the minting reports, without decoding the tokens again)."""
     type = TOKEN_EVENTS[grant_type]
@@ -143,16 +179,33 @@ async def token_issued(
     details.update(token_id=minted.access_jti, scope=minted.body.get("scope"), client_auth_method=CLIENT_AUTH_METHOD)
     if grant_type == "refresh_token":
         old = _claims(req.form.get("refresh_token"))
-        details.update(refresh_token_id=old.get("jti"), refresh_token_type=old.get("typ"),
-                       updated_refresh_token_id=minted.refresh_jti)
+        details.update(
+            refresh_token_id=old.get("jti"),
+            refresh_token_type=old.get("typ"),
+            updated_refresh_token_id=minted.refresh_jti,
+        )
     elif minted.refresh_jti is not None:
         details.update(refresh_token_id=minted.refresh_jti, refresh_token_type=minted.refresh_type)
-    await record(tx, req.realm, type, now=now, client_id=client.client_id, user_id=user_id, session_id=sid,
-                 ip=req.ip_address, details=details)
+    await record(
+        tx,
+        req.realm,
+        type,
+        now=now,
+        client_id=client.client_id,
+        user_id=user_id,
+        session_id=sid,
+        ip=req.ip_address,
+        details=details,
+    )
 
 
 async def token_failed(
-    tx: Tx, req: OAuthRequest, grant_type: str, client: Client | None, client_id: str | None, err: OAuthError,
+    tx: Tx,
+    req: OAuthRequest,
+    grant_type: str,
+    client: Client | None,
+    client_id: str | None,
+    err: OAuthError,
     now: int,
 ) -> None:
     """The ``*_ERROR`` event of a failed token request. ``client`` is None if client authentication failed."""
@@ -176,5 +229,14 @@ async def token_failed(
         user_id = user.id if user else None
         if error == "invalid_user_credentials" and user is None:
             error = "user_not_found"
-    await record(tx, req.realm, type, now=now, client_id=client.client_id if client else client_id,
-                 user_id=user_id, ip=req.ip_address, error=error, details=details)
+    await record(
+        tx,
+        req.realm,
+        type,
+        now=now,
+        client_id=client.client_id if client else client_id,
+        user_id=user_id,
+        ip=req.ip_address,
+        error=error,
+        details=details,
+    )

@@ -112,8 +112,14 @@ class TokenCodec:
                 token,
                 key.verifying,
                 algorithms=[alg],
-                options={"verify_signature": True, "verify_exp": False, "verify_nbf": False,
-                         "verify_iat": False, "verify_aud": False, "verify_iss": False},
+                options={
+                    "verify_signature": True,
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                },
             )
         except InvalidTokenError:
             return None

@@ -16,8 +16,14 @@ REPO = HERE.parents[1]
 DEMO = REPO / "examples" / "demo-realm.json"
 OUTPUT = HERE.parent / "artifacts" / "screenshots" / "admin-console"  # the browser tests' output folder
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PORTAL, PORTAL_SECRET = "offline-access-portal", "password"
 PASSWORD = "Secret-Pass-1"
 OTHER_CLIENT = "other-realm-secret-app"
@@ -26,8 +32,12 @@ OTHER_CLIENT = "other-realm-secret-app"
 def person(username: str, management: list[str] | None = None) -> dict[str, Any]:
     """A user of the realm file with a password and, optionally, realm-management roles."""
     out: dict[str, Any] = {
-        "username": username, "enabled": True, "email": f"{username}@example.com", "emailVerified": True,
-        "firstName": username.capitalize(), "lastName": "Tester",
+        "username": username,
+        "enabled": True,
+        "email": f"{username}@example.com",
+        "emailVerified": True,
+        "firstName": username.capitalize(),
+        "lastName": "Tester",
         "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
         "realmRoles": ["default-roles-{realm}"],
     }
@@ -40,11 +50,18 @@ def realm_files(tmp_path: Path) -> list[Path]:
     """The demo realm with events on and three console users, and a second realm with its own admin."""
     demo = json.loads(DEMO.read_text())
     demo["eventsEnabled"] = True
-    demo["users"] = [*demo["users"], person("realmadmin", ["realm-admin"]),
-                     person("viewer", ["view-realm", "view-clients", "view-users", "view-events"]), person("nobody")]
-    other = {"realm": "other", "enabled": True, "clients": [
-        {"clientId": OTHER_CLIENT, "secret": "other-secret", "directAccessGrantsEnabled": True}],
-        "users": [person("otheradmin", ["realm-admin"])]}
+    demo["users"] = [
+        *demo["users"],
+        person("realmadmin", ["realm-admin"]),
+        person("viewer", ["view-realm", "view-clients", "view-users", "view-events"]),
+        person("nobody"),
+    ]
+    other = {
+        "realm": "other",
+        "enabled": True,
+        "clients": [{"clientId": OTHER_CLIENT, "secret": "other-secret", "directAccessGrantsEnabled": True}],
+        "users": [person("otheradmin", ["realm-admin"])],
+    }
     paths = []
     for realm in (demo, other):
         realm = copy.deepcopy(realm)
@@ -76,13 +93,30 @@ def sign_in(page: Page, server: str, realm: str, username: str, password: str = 
 
 def offline_token(server: str, username: str = "user1", password: str = "password") -> str:
     """An offline token of the demo portal for ``username`` (direct grant, as the seeds' curl does)."""
-    response = requests.post(f"{server}/realms/demo/protocol/openid-connect/token", timeout=10, data={
-        "grant_type": "password", "client_id": PORTAL, "client_secret": PORTAL_SECRET, "username": username,
-        "password": password, "scope": "openid offline_access"})
+    response = requests.post(
+        f"{server}/realms/demo/protocol/openid-connect/token",
+        timeout=10,
+        data={
+            "grant_type": "password",
+            "client_id": PORTAL,
+            "client_secret": PORTAL_SECRET,
+            "username": username,
+            "password": password,
+            "scope": "openid offline_access",
+        },
+    )
     assert response.status_code == 200, response.text
     return str(response.json()["refresh_token"])
 
 
 def refresh(server: str, token: str) -> requests.Response:
-    return requests.post(f"{server}/realms/demo/protocol/openid-connect/token", timeout=10, data={
-        "grant_type": "refresh_token", "client_id": PORTAL, "client_secret": PORTAL_SECRET, "refresh_token": token})
+    return requests.post(
+        f"{server}/realms/demo/protocol/openid-connect/token",
+        timeout=10,
+        data={
+            "grant_type": "refresh_token",
+            "client_id": PORTAL,
+            "client_secret": PORTAL_SECRET,
+            "refresh_token": token,
+        },
+    )

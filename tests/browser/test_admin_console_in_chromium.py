@@ -72,8 +72,9 @@ def test_an_administrator_revokes_an_offline_session_in_the_client_offline_acces
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant", answer.text
 
 
-def test_an_administrator_sees_the_offline_token_in_the_user_consents_tab_and_revokes_it(server: str,
-                                                                                        page: Page) -> None:
+def test_an_administrator_sees_the_offline_token_in_the_user_consents_tab_and_revokes_it(
+    server: str, page: Page
+) -> None:
     token = offline_token(server)
     sign_in(page, server, "demo", "realmadmin")
     open_portal_offline_access(page)
@@ -230,11 +231,14 @@ def test_a_view_only_administrator_sees_read_only_forms_and_cannot_submit(server
     expect(page.get_by_role("button", name="Save")).to_have_count(0)
     shot(page, "19-view-only-realm-settings")
     csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    status = page.evaluate("""async (csrf) => {
+    status = page.evaluate(
+        """async (csrf) => {
         const body = new URLSearchParams({csrf_token: csrf, "offlineSessionIdleTimeout": "1",
                                           "offlineSessionIdleTimeout.unit": "seconds"});
         const r = await fetch(location.pathname, {method: "POST", body});
-        return r.status; }""", csrf)
+        return r.status; }""",
+        csrf,
+    )
     assert status == 403
     page.reload()
     expect(page.get_by_label("Offline Session Idle", exact=True)).to_have_value("30")

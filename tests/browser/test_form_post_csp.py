@@ -24,8 +24,14 @@ from server import DoorkeepProcess, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
@@ -73,11 +79,26 @@ def receivers() -> Iterator[tuple[Receiver, Receiver]]:
 def server(tmp_path: Path, receivers: tuple[Receiver, Receiver]) -> Iterator[DoorkeepProcess]:
     app, _ = receivers
     realm = {
-        "realm": "csp", "enabled": True, "sslRequired": "external",
-        "clients": [{"clientId": "rp", "enabled": True, "publicClient": True, "standardFlowEnabled": True,
-                     "redirectUris": [app.url]}],
-        "users": [{"username": "user1", "enabled": True, "email": "user1@example.com",
-                   "credentials": [{"type": "password", "value": "password", "temporary": False}]}],
+        "realm": "csp",
+        "enabled": True,
+        "sslRequired": "external",
+        "clients": [
+            {
+                "clientId": "rp",
+                "enabled": True,
+                "publicClient": True,
+                "standardFlowEnabled": True,
+                "redirectUris": [app.url],
+            }
+        ],
+        "users": [
+            {
+                "username": "user1",
+                "enabled": True,
+                "email": "user1@example.com",
+                "credentials": [{"type": "password", "value": "password", "temporary": False}],
+            }
+        ],
     }
     path = tmp_path / "csp-realm.json"
     path.write_text(json.dumps(realm))
@@ -98,8 +119,16 @@ def page() -> Iterator[Page]:
 
 
 def sign_in_with_form_post(page: Page, server: DoorkeepProcess, redirect_uri: str) -> None:
-    query = urlencode({"client_id": "rp", "redirect_uri": redirect_uri, "response_type": "code",
-                       "response_mode": "form_post", "scope": "openid", "state": "st4te"})
+    query = urlencode(
+        {
+            "client_id": "rp",
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "response_mode": "form_post",
+            "scope": "openid",
+            "state": "st4te",
+        }
+    )
     page.goto(f"http://localhost:{server.port}/realms/csp/protocol/openid-connect/auth?{query}")
     page.wait_for_selector("#username", timeout=15000)
     page.fill("#username", "user1")
@@ -113,7 +142,9 @@ def wait_for(condition: Callable[[], object], seconds: float = 10.0) -> None:
 
 
 def test_the_form_post_page_posts_the_code_to_the_redirect_uri(
-    page: Page, server: DoorkeepProcess, receivers: tuple[Receiver, Receiver],
+    page: Page,
+    server: DoorkeepProcess,
+    receivers: tuple[Receiver, Receiver],
 ) -> None:
     app, _ = receivers
     sign_in_with_form_post(page, server, app.url)
@@ -129,13 +160,17 @@ def test_the_form_post_page_posts_the_code_to_the_redirect_uri(
 
 
 def test_the_csp_stops_the_form_from_posting_to_another_origin(
-    page: Page, server: DoorkeepProcess, receivers: tuple[Receiver, Receiver],
+    page: Page,
+    server: DoorkeepProcess,
+    receivers: tuple[Receiver, Receiver],
 ) -> None:
     app, evil = receivers
     # Init scripts run outside the page's CSP: record the violations the page reports.
-    page.add_init_script("window.__violations = [];"
-                         "document.addEventListener('securitypolicyviolation', e =>"
-                         " window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI));")
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI));"
+    )
 
     def point_form_elsewhere(route: Route) -> None:
         # The real answer, headers (and CSP) untouched; only the form's target is changed, as an

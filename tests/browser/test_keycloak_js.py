@@ -23,8 +23,14 @@ HERE = Path(__file__).parent
 DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 KEYCLOAK_JS = HERE / "node_modules" / "keycloak-js" / "lib" / "keycloak.js"
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 APP = """<!DOCTYPE html><html><head><title>loading</title></head><body><pre id="out"></pre>
 <script type="module">

@@ -20,8 +20,14 @@ from offline_portal import launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots" / "offline-access-portal"
 
 
@@ -42,12 +48,21 @@ def portal(tmp_path: Path, doorkeep: DoorkeepProcess) -> Iterator[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with (SHOTS / "apps.log").open("wb") as log:
         try:
-            processes.append(launch.start(launch.app_command("backup_service.app:from_environment", backup_port),
-                                          launch.backup_env(doorkeep.base_url), log))
+            processes.append(
+                launch.start(
+                    launch.app_command("backup_service.app:from_environment", backup_port),
+                    launch.backup_env(doorkeep.base_url),
+                    log,
+                )
+            )
             launch.wait_until_up(f"{backup_url}/backups", processes[-1])
-            processes.append(launch.start(
-                launch.app_command("offline_portal.app:from_environment", portal_port),
-                launch.portal_env(doorkeep.base_url, portal_port, backup_url, tmp_path / "tokens"), log))
+            processes.append(
+                launch.start(
+                    launch.app_command("offline_portal.app:from_environment", portal_port),
+                    launch.portal_env(doorkeep.base_url, portal_port, backup_url, tmp_path / "tokens"),
+                    log,
+                )
+            )
             launch.wait_until_up(f"http://127.0.0.1:{portal_port}/", processes[-1])
             yield f"http://127.0.0.1:{portal_port}"
         finally:
@@ -100,7 +115,10 @@ def remove_access_in_account_console(page: Page, doorkeep: DoorkeepProcess) -> N
 
 
 def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_access_is_revoked(
-    page: Page, portal: str, doorkeep: DoorkeepProcess, tmp_path: Path,
+    page: Page,
+    portal: str,
+    doorkeep: DoorkeepProcess,
+    tmp_path: Path,
 ) -> None:
     page.goto(portal + "/")
     shot(page, "01-portal")
@@ -146,7 +164,10 @@ def test_the_portal_backs_up_after_logout_and_restart_and_fails_clearly_once_acc
 
 
 def test_stop_backups_revokes_the_portals_offline_access_after_a_confirmation(
-    page: Page, portal: str, doorkeep: DoorkeepProcess, tmp_path: Path,
+    page: Page,
+    portal: str,
+    doorkeep: DoorkeepProcess,
+    tmp_path: Path,
 ) -> None:
     page.goto(portal + "/")
     page.get_by_role("link", name="Log in with offline access").click()
@@ -160,8 +181,14 @@ def test_stop_backups_revokes_the_portals_offline_access_after_a_confirmation(
     page.wait_for_selector("#outcome")
     assert page.inner_text("#outcome") == "Backups stopped: the portal revoked its offline access and forgot the token."
     assert page.inner_text("#held") == "The portal holds no offline token for you."
-    refused = httpx.post(f"{doorkeep.base_url}/realms/demo/protocol/openid-connect/token", data={
-        "grant_type": "refresh_token", "client_id": "offline-access-portal", "client_secret": "password",
-        "refresh_token": record["refresh_token"]})
+    refused = httpx.post(
+        f"{doorkeep.base_url}/realms/demo/protocol/openid-connect/token",
+        data={
+            "grant_type": "refresh_token",
+            "client_id": "offline-access-portal",
+            "client_secret": "password",
+            "refresh_token": record["refresh_token"],
+        },
+    )
     assert refused.json()["error"] == "invalid_grant"
     shot(page, "07-backups-stopped")

@@ -34,9 +34,22 @@ class DemoWorkers(DoorkeepProcess):
     """``doorkeep start --workers 2`` on PostgreSQL with the demo realm imported."""
 
     def command(self) -> list[str]:
-        return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
-                "--db-url", str(self.db_url), "--workers", "2", "--hostname-strict", "false",
-                "--import-realm", str(DEMO_REALM)]
+        return [
+            *super().command()[:1],
+            "start",
+            "--http-host",
+            "127.0.0.1",
+            "--http-port",
+            str(self.port),
+            "--db-url",
+            str(self.db_url),
+            "--workers",
+            "2",
+            "--hostname-strict",
+            "false",
+            "--import-realm",
+            str(DEMO_REALM),
+        ]
 
 
 @pytest.fixture
@@ -53,7 +66,9 @@ def key(server: DoorkeepProcess) -> TokenKey:
 
 
 def test_four_keeper_processes_racing_on_two_server_workers_leave_one_live_chain(
-    server: DoorkeepProcess, key: TokenKey, tmp_path: Path,
+    server: DoorkeepProcess,
+    key: TokenKey,
+    tmp_path: Path,
 ) -> None:
     store = FileStore(tmp_path / "tokens")
     with keeper_for(store, server.base_url) as keeper:
@@ -71,7 +86,9 @@ def test_four_keeper_processes_racing_on_two_server_workers_leave_one_live_chain
 
 
 def test_a_lost_answer_on_postgresql_ends_in_refresh_answer_lost_and_no_live_token(
-    server: DoorkeepProcess, key: TokenKey, tmp_path: Path,
+    server: DoorkeepProcess,
+    key: TokenKey,
+    tmp_path: Path,
 ) -> None:
     store = FileStore(tmp_path / "tokens")
     body = offline_login(server)

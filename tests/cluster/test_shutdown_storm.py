@@ -37,9 +37,24 @@ class PostgresServer(DoorkeepProcess):
         self.workers, self.delay = workers, delay
 
     def command(self) -> list[str]:
-        return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
-                "--db-url", str(self.db_url), "--workers", str(self.workers), "--hostname-strict", "false",
-                "--shutdown-delay", self.delay, "--shutdown-timeout", "10s"]
+        return [
+            *super().command()[:1],
+            "start",
+            "--http-host",
+            "127.0.0.1",
+            "--http-port",
+            str(self.port),
+            "--db-url",
+            str(self.db_url),
+            "--workers",
+            str(self.workers),
+            "--hostname-strict",
+            "false",
+            "--shutdown-delay",
+            self.delay,
+            "--shutdown-timeout",
+            "10s",
+        ]
 
 
 class Storm:
@@ -56,15 +71,24 @@ class Storm:
         self.threads = [threading.Thread(target=self._loop, args=(i,)) for i in range(CLIENTS)]
 
     def _login(self, seed: SeedRealm) -> str:
-        response = requests.post(self.url, timeout=20, data={
-            "grant_type": "password", "username": seed.username, "password": seed.password,
-            "scope": "offline_access", **self.client})
+        response = requests.post(
+            self.url,
+            timeout=20,
+            data={
+                "grant_type": "password",
+                "username": seed.username,
+                "password": seed.password,
+                "scope": "offline_access",
+                **self.client,
+            },
+        )
         assert response.status_code == 200, response.text
         return str(response.json()["refresh_token"])
 
     def refresh(self, i: int) -> requests.Response:
-        return requests.post(self.url, timeout=30, data={
-            "grant_type": "refresh_token", "refresh_token": self.tokens[i], **self.client})
+        return requests.post(
+            self.url, timeout=30, data={"grant_type": "refresh_token", "refresh_token": self.tokens[i], **self.client}
+        )
 
     def _loop(self, i: int) -> None:
         while not self.stop.is_set():
@@ -127,7 +151,10 @@ def check_every_client_still_refreshes(storm: Storm) -> None:
 
 
 def test_sigterm_and_restart_of_the_server_lose_no_rotated_token(
-    tmp_path: Path, postgres_url: str, seed: SeedRealm, servers: list[DoorkeepProcess],
+    tmp_path: Path,
+    postgres_url: str,
+    seed: SeedRealm,
+    servers: list[DoorkeepProcess],
 ) -> None:
     server = PostgresServer(tmp_path / "server", postgres_url, workers=1)
     servers.append(server)
@@ -144,7 +171,10 @@ def test_sigterm_and_restart_of_the_server_lose_no_rotated_token(
 
 
 def test_sigterm_of_one_worker_loses_no_rotated_token(
-    tmp_path: Path, postgres_url: str, seed: SeedRealm, servers: list[DoorkeepProcess],
+    tmp_path: Path,
+    postgres_url: str,
+    seed: SeedRealm,
+    servers: list[DoorkeepProcess],
 ) -> None:
     server = PostgresServer(tmp_path / "server", postgres_url, workers=2)
     servers.append(server)
@@ -162,7 +192,9 @@ def test_sigterm_of_one_worker_loses_no_rotated_token(
 
 
 def test_the_worker_supervisor_keeps_serving_through_the_delay_then_stops(
-    tmp_path: Path, postgres_url: str, servers: list[DoorkeepProcess],
+    tmp_path: Path,
+    postgres_url: str,
+    servers: list[DoorkeepProcess],
 ) -> None:
     server = PostgresServer(tmp_path / "server", postgres_url, workers=2, delay="3s", port=DELAYED_PORT)
     servers.append(server)

@@ -19,8 +19,20 @@ class WorkersProcess(DoorkeepProcess):
     """``doorkeep start --workers 2`` against PostgreSQL."""
 
     def command(self) -> list[str]:
-        return [*super().command()[:1], "start", "--http-host", "127.0.0.1", "--http-port", str(self.port),
-                "--db-url", str(self.db_url), "--workers", "2", "--hostname-strict", "false"]
+        return [
+            *super().command()[:1],
+            "start",
+            "--http-host",
+            "127.0.0.1",
+            "--http-port",
+            str(self.port),
+            "--db-url",
+            str(self.db_url),
+            "--workers",
+            "2",
+            "--hostname-strict",
+            "false",
+        ]
 
 
 @pytest.fixture
@@ -40,21 +52,31 @@ def token_url(server: DoorkeepProcess, seed: SeedRealm) -> str:
 def test_rotation_holds_across_worker_processes(cluster: tuple[DoorkeepProcess, SeedRealm]) -> None:
     server, seed = cluster
     client = {"client_id": seed.client_id, "client_secret": seed.client_secret}
-    login = requests.post(token_url(server, seed), data={
-        "grant_type": "password", "username": seed.username, "password": seed.password,
-        "scope": "offline_access", **client}, timeout=10)
+    login = requests.post(
+        token_url(server, seed),
+        data={
+            "grant_type": "password",
+            "username": seed.username,
+            "password": seed.password,
+            "scope": "offline_access",
+            **client,
+        },
+        timeout=10,
+    )
     assert login.status_code == 200, login.text
     token = login.json()["refresh_token"]
     # A chain of rotations, each request free to land on either worker.
     for _ in range(6):
-        response = requests.post(token_url(server, seed), data={
-            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
+        response = requests.post(
+            token_url(server, seed), data={"grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10
+        )
         assert response.status_code == 200, response.text
         token = response.json()["refresh_token"]
 
     def use(_: int) -> int:
-        return requests.post(token_url(server, seed), data={
-            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=20).status_code
+        return requests.post(
+            token_url(server, seed), data={"grant_type": "refresh_token", "refresh_token": token, **client}, timeout=20
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(use, range(8)))
@@ -67,24 +89,30 @@ def test_an_admin_change_on_one_worker_is_seen_by_every_worker_at_once(
 ) -> None:
     server, seed = cluster
     client = {"client_id": seed.client_id, "client_secret": seed.client_secret}
-    token = requests.post(token_url(server, seed), data={
-        "grant_type": "password", "username": seed.username, "password": seed.password, **client},
-        timeout=10).json()["refresh_token"]
+    token = requests.post(
+        token_url(server, seed),
+        data={"grant_type": "password", "username": seed.username, "password": seed.password, **client},
+        timeout=10,
+    ).json()["refresh_token"]
     for _ in range(6):  # warm the configuration cache of both workers
-        response = requests.post(token_url(server, seed), data={
-            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
+        response = requests.post(
+            token_url(server, seed), data={"grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10
+        )
         assert response.status_code == 200, response.text
         token = response.json()["refresh_token"]
-    admin = requests.post(f"{server.base_url}/realms/master/protocol/openid-connect/token", data={
-        "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-        timeout=10).json()["access_token"]
+    admin = requests.post(
+        f"{server.base_url}/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+        timeout=10,
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {admin}"}
     clients = f"{server.base_url}/admin/realms/{seed.name}/clients"
     uuid = requests.get(clients, params={"clientId": seed.client_id}, headers=headers, timeout=10).json()[0]["id"]
     assert requests.put(f"{clients}/{uuid}", json={"enabled": False}, headers=headers, timeout=10).status_code == 204
     for _ in range(6):
-        response = requests.post(token_url(server, seed), data={
-            "grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10)
+        response = requests.post(
+            token_url(server, seed), data={"grant_type": "refresh_token", "refresh_token": token, **client}, timeout=10
+        )
         assert response.status_code == 401 and response.json()["error"] == "invalid_client", response.text
 
 

@@ -28,9 +28,11 @@ def two_workers(tmp_path: Path, postgres_url: str) -> Iterator[tuple[DoorkeepPro
 
 
 def _admin(server: DoorkeepProcess, seed: SeedRealm) -> tuple[dict[str, str], str]:
-    admin = requests.post(f"{server.base_url}/realms/master/protocol/openid-connect/token", data={
-        "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-        timeout=10).json()["access_token"]
+    admin = requests.post(
+        f"{server.base_url}/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+        timeout=10,
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {admin}"}
     clients = f"{server.base_url}/admin/realms/{seed.name}/clients"
     uuid = requests.get(clients, params={"clientId": seed.client_id}, headers=headers, timeout=10).json()[0]["id"]
@@ -50,22 +52,37 @@ def test_a_session_touched_by_one_worker_is_seen_by_the_other_in_admin_reads(
 ) -> None:
     server, seed = two_workers
     client = {"client_id": seed.client_id, "client_secret": seed.client_secret}
-    login = requests.post(token_url(server, seed), data={
-        "grant_type": "password", "username": seed.username, "password": seed.password,
-        "scope": "offline_access", **client}, timeout=10).json()
+    login = requests.post(
+        token_url(server, seed),
+        data={
+            "grant_type": "password",
+            "username": seed.username,
+            "password": seed.password,
+            "scope": "offline_access",
+            **client,
+        },
+        timeout=10,
+    ).json()
     headers, client_url = _admin(server, seed)
     assert [_fresh_get(f"{client_url}/offline-session-count", headers) for _ in range(READS)] == [{"count": 1}] * READS
     time.sleep(1.2)  # lastAccess has second resolution
     refreshed_at = int(time.time())
-    response = requests.post(token_url(server, seed), data={
-        "grant_type": "refresh_token", "refresh_token": login["refresh_token"], **client}, timeout=10)
+    response = requests.post(
+        token_url(server, seed),
+        data={"grant_type": "refresh_token", "refresh_token": login["refresh_token"], **client},
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     for _ in range(READS):
         sessions = _fresh_get(f"{client_url}/offline-sessions", headers)
         assert isinstance(sessions, list) and [s["id"] for s in sessions] == [login["session_state"]]
         assert sessions[0]["lastAccess"] >= refreshed_at * 1000
-    revoked = requests.delete(f"{server.base_url}/admin/realms/{seed.name}/sessions/{login['session_state']}",
-                              params={"isOffline": "true"}, headers=headers, timeout=10)
+    revoked = requests.delete(
+        f"{server.base_url}/admin/realms/{seed.name}/sessions/{login['session_state']}",
+        params={"isOffline": "true"},
+        headers=headers,
+        timeout=10,
+    )
     assert revoked.status_code == 204, revoked.text
     assert [_fresh_get(f"{client_url}/offline-session-count", headers) for _ in range(READS)] == [{"count": 0}] * READS
     assert all(_fresh_get(f"{client_url}/offline-sessions", headers) == [] for _ in range(READS))

@@ -32,13 +32,25 @@ async def add_user(tx: Tx, realm: Realm, username: str = "alice", **settings: An
 
 
 async def add_user_session(
-    tx: Tx, user: User, *, offline: bool = False, session_id: str | None = None, started: int = 1000,
+    tx: Tx,
+    user: User,
+    *,
+    offline: bool = False,
+    session_id: str | None = None,
+    started: int = 1000,
     last_refresh: int | None = None,
 ) -> UserSession:
     session = UserSession(
-        id=session_id or new_id(), realm_id=user.realm_id, user_id=user.id, offline=offline,
-        login_username=user.username, ip_address="127.0.0.1", auth_method="openid-connect", remember_me=False,
-        started=started, last_session_refresh=started if last_refresh is None else last_refresh,
+        id=session_id or new_id(),
+        realm_id=user.realm_id,
+        user_id=user.id,
+        offline=offline,
+        login_username=user.username,
+        ip_address="127.0.0.1",
+        auth_method="openid-connect",
+        remember_me=False,
+        started=started,
+        last_session_refresh=started if last_refresh is None else last_refresh,
     )
     await tx.sessions.create_user_session(session)
     return session
@@ -46,15 +58,21 @@ async def add_user_session(
 
 async def add_client_session(tx: Tx, session: UserSession, client: Client, *, started: int = 1000) -> ClientSession:
     cs = ClientSession(
-        user_session_id=session.id, offline=session.offline, client_id=client.id, started=started,
-        timestamp=started, redirect_uri="https://app.example/cb", notes={"scope": "openid"},
+        user_session_id=session.id,
+        offline=session.offline,
+        client_id=client.id,
+        started=started,
+        timestamp=started,
+        redirect_uri="https://app.example/cb",
+        notes={"scope": "openid"},
     )
     await tx.sessions.create_client_session(cs)
     return cs
 
 
 async def add_family(tx: Tx, cs: ClientSession, key: str = "family-1", use_count: int = 0) -> RefreshFamily:
-    family = RefreshFamily(reuse_key=key, current_jti="jti-0", use_count=use_count, last_refresh=cs.started,
-                           latest_jti="jti-0")
+    family = RefreshFamily(
+        reuse_key=key, current_jti="jti-0", use_count=use_count, last_refresh=cs.started, latest_jti="jti-0"
+    )
     await tx.sessions.save_family(cs.user_session_id, cs.offline, cs.client_id, family)
     return family

@@ -24,14 +24,22 @@ def test_scope_mappers_move_to_their_table_and_builtin_scopes_get_keycloaks_defa
     try:
         with engine.begin() as conn:
             command.upgrade(_config(conn), "0007_auth_session_step")
-            conn.execute(sa.text("INSERT INTO realms (id, name, enabled, config, config_version) "
-                                 "VALUES ('r', 'demo', 1, '{}', 0)"))
-            conn.execute(sa.text(
-                "INSERT INTO client_scopes (id, realm_id, name, config) VALUES "
-                "('s1', 'r', 'profile', '{\"description\": \"p\"}'), "
-                "('s2', 'r', 'reports', :custom), ('s3', 'r', 'plain', '{}')"),
-                {"custom": '{"protocol_mappers": [{"id": "m1", "name": "aud", "protocolMapper": '
-                           '"oidc-audience-mapper", "config": {"included.client.audience": "reports"}}]}'})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO realms (id, name, enabled, config, config_version) VALUES ('r', 'demo', 1, '{}', 0)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO client_scopes (id, realm_id, name, config) VALUES "
+                    "('s1', 'r', 'profile', '{\"description\": \"p\"}'), "
+                    "('s2', 'r', 'reports', :custom), ('s3', 'r', 'plain', '{}')"
+                ),
+                {
+                    "custom": '{"protocol_mappers": [{"id": "m1", "name": "aud", "protocolMapper": '
+                    '"oidc-audience-mapper", "config": {"included.client.audience": "reports"}}]}'
+                },
+            )
         with engine.begin() as conn:
             command.upgrade(_config(conn), "head")
             rows = conn.execute(sa.text("SELECT scope_id, name, mapper FROM protocol_mappers")).all()

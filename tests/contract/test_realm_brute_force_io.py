@@ -15,14 +15,28 @@ from doorkeep.store.database import Database
 pytestmark = pytest.mark.anyio
 
 SETTINGS: dict[str, Any] = {
-    "bruteForceProtected": True, "permanentLockout": True, "maxTemporaryLockouts": 2, "bruteForceStrategy": "LINEAR",
-    "maxFailureWaitSeconds": 600, "minimumQuickLoginWaitSeconds": 30, "waitIncrementSeconds": 45,
-    "quickLoginCheckMilliSeconds": 500, "maxDeltaTimeSeconds": 3600, "failureFactor": 5,
+    "bruteForceProtected": True,
+    "permanentLockout": True,
+    "maxTemporaryLockouts": 2,
+    "bruteForceStrategy": "LINEAR",
+    "maxFailureWaitSeconds": 600,
+    "minimumQuickLoginWaitSeconds": 30,
+    "waitIncrementSeconds": 45,
+    "quickLoginCheckMilliSeconds": 500,
+    "maxDeltaTimeSeconds": 3600,
+    "failureFactor": 5,
 }
 DEFAULTS: dict[str, Any] = {
-    "bruteForceProtected": False, "permanentLockout": False, "maxTemporaryLockouts": 0, "bruteForceStrategy": "MULTIPLE",
-    "maxFailureWaitSeconds": 900, "minimumQuickLoginWaitSeconds": 60, "waitIncrementSeconds": 60,
-    "quickLoginCheckMilliSeconds": 1000, "maxDeltaTimeSeconds": 43200, "failureFactor": 30,
+    "bruteForceProtected": False,
+    "permanentLockout": False,
+    "maxTemporaryLockouts": 0,
+    "bruteForceStrategy": "MULTIPLE",
+    "maxFailureWaitSeconds": 900,
+    "minimumQuickLoginWaitSeconds": 60,
+    "waitIncrementSeconds": 60,
+    "quickLoginCheckMilliSeconds": 1000,
+    "maxDeltaTimeSeconds": 43200,
+    "failureFactor": 30,
 }
 
 
@@ -56,12 +70,20 @@ async def test_a_file_without_the_settings_gets_keycloaks_defaults(new_db: Calla
     assert {k: exported[k] for k in DEFAULTS} == DEFAULTS
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("bruteForceStrategy", "EXPONENTIAL"), ("bruteForceStrategy", 1), ("failureFactor", "many"),
-    ("permanentLockout", "yes"), ("quickLoginCheckMilliSeconds", [1]),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("bruteForceStrategy", "EXPONENTIAL"),
+        ("bruteForceStrategy", 1),
+        ("failureFactor", "many"),
+        ("permanentLockout", "yes"),
+        ("quickLoginCheckMilliSeconds", [1]),
+    ],
+)
 async def test_a_malformed_setting_refuses_the_file(
-    new_db: Callable[[], Awaitable[Database]], field: str, value: Any,
+    new_db: Callable[[], Awaitable[Database]],
+    field: str,
+    value: Any,
 ) -> None:
     db = await new_db()
     with pytest.raises(files.ImportError_, match=field):

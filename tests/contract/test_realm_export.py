@@ -75,8 +75,10 @@ async def test_the_export_uses_keycloaks_shapes(new_db: Callable[[], Awaitable[D
     admin = next(r for r in exported["roles"]["realm"] if r["name"] == "admin")
     assert admin["composites"] == {"realm": ["user"], "client": {"reports": ["read"]}}
     assert [r["name"] for r in exported["roles"]["client"]["reports"]] == ["read", "write"]
-    assert exported["scopeMappings"] == [{"clientScope": "offline_access", "roles": ["offline_access"]},
-                                         {"client": "offline-access-spa", "roles": ["user"]}]
+    assert exported["scopeMappings"] == [
+        {"clientScope": "offline_access", "roles": ["offline_access"]},
+        {"client": "offline-access-spa", "roles": ["user"]},
+    ]
     assert exported["clientScopeMappings"] == {"reports": [{"clientScope": "reports", "roles": ["read"]}]}
     assert "reports" in exported["defaultOptionalClientScopes"]
     clients = {c["clientId"]: c for c in exported["clients"]}
@@ -111,7 +113,6 @@ async def test_a_client_with_service_accounts_gets_its_user_when_the_file_has_no
         assert await realm_roles_of(tx, "demo", "service-account-worker") == {"default-roles-demo"}
 
 
-
 async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_taken(
     new_db: Callable[[], Awaitable[Database]],
 ) -> None:
@@ -125,7 +126,12 @@ async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_tak
     assert {u["id"] for u in copied["users"]}.isdisjoint(u["id"] for u in original["users"])
     assert {c["id"] for c in copied["clients"]}.isdisjoint(c["id"] for c in original["clients"])
     assert [r["name"] for r in copied["roles"]["realm"]] == [
-        "admin", "default-roles-demo-copy", "offline_access", "uma_authorization", "user"]
+        "admin",
+        "default-roles-demo-copy",
+        "offline_access",
+        "uma_authorization",
+        "user",
+    ]
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name("demo-copy")
         assert realm is not None
@@ -136,8 +142,8 @@ async def test_a_copy_under_another_name_gets_new_ids_where_the_old_ones_are_tak
         assert await realm_roles_of(tx, "demo-copy", "user1") == {"default-roles-demo-copy", "offline_access", "user"}
 
 
-
 # --- the command line ----------------------------------------------------------------------------------
+
 
 def test_the_cli_imports_and_exports_realm_files(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -160,5 +166,3 @@ def test_the_cli_imports_and_exports_realm_files(tmp_path: Path) -> None:
     assert f"Error: {bad}: users[0].username: expected a string" in result.output
     result = runner.invoke(main, ["export", "--realm", "nowhere", "--file", str(out), "--db-url", url])
     assert result.exit_code == 1 and "Error: realm 'nowhere' not found" in result.output
-
-

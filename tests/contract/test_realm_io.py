@@ -48,14 +48,17 @@ async def new_db(fresh_url: Callable[[], str]) -> AsyncIterator[Callable[[], Awa
 
 # --- the demo realm ----------------------------------------------------------------------------------
 
+
 async def test_the_demo_realm_imported_at_start_gives_user1_an_offline_token(fresh_url: Callable[[], str]) -> None:
     url = fresh_url()
-    settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin",
-                        import_realms=(str(DEMO),))
+    settings = Settings(
+        db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin", import_realms=(str(DEMO),)
+    )
     env, db = await make_env(url, settings)
     try:
-        response = await password_grant(env.http, "demo", "offline-access-portal", "user1", "password",
-                                        secret="password", scope="offline_access")
+        response = await password_grant(
+            env.http, "demo", "offline-access-portal", "user1", "password", secret="password", scope="offline_access"
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert claims(body["refresh_token"])["typ"] == "Offline"
@@ -89,9 +92,15 @@ async def test_the_demo_realm_gets_keycloaks_builtins_exactly_once(new_db: Calla
         assert spa.public_client and spa.attributes["pkce.code.challenge.method"] == "S256"
         default_role = await tx.roles.get_realm_role(realm.id, "default-roles-demo")
         assert default_role is not None
-        composites = {(r.client_id and clients["account"].id, r.name) for r in await tx.roles.composites(default_role.id)}
-        assert composites == {(None, "offline_access"), (None, "uma_authorization"),
-                              (clients["account"].id, "view-profile"), (clients["account"].id, "manage-account")}
+        composites = {
+            (r.client_id and clients["account"].id, r.name) for r in await tx.roles.composites(default_role.id)
+        }
+        assert composites == {
+            (None, "offline_access"),
+            (None, "uma_authorization"),
+            (clients["account"].id, "view-profile"),
+            (clients["account"].id, "manage-account"),
+        }
         offline_scope = await tx.scopes.get_by_name(realm.id, "offline_access")
         assert offline_scope is not None
         assert [r.name for r in await tx.roles.scope_mappings(offline_scope.id)] == ["offline_access"]
@@ -108,10 +117,22 @@ async def test_a_file_listing_builtin_scopes_and_clients_merges_them_by_name(
 ) -> None:
     db = await new_db()
     data = demo()
-    data["clientScopes"] = [*data.get("clientScopes", []), {"name": "email", "description": "Mail, my way", "protocol": "openid-connect",
-                             "attributes": {"include.in.token.scope": "true"},
-                             "protocolMappers": [{"name": "email", "protocolMapper": "oidc-usermodel-property-mapper",
-                                                  "config": {"user.attribute": "email"}}]}]
+    data["clientScopes"] = [
+        *data.get("clientScopes", []),
+        {
+            "name": "email",
+            "description": "Mail, my way",
+            "protocol": "openid-connect",
+            "attributes": {"include.in.token.scope": "true"},
+            "protocolMappers": [
+                {
+                    "name": "email",
+                    "protocolMapper": "oidc-usermodel-property-mapper",
+                    "config": {"user.attribute": "email"},
+                }
+            ],
+        },
+    ]
     data["clients"].append({"clientId": "admin-cli", "publicClient": True, "directAccessGrantsEnabled": False})
     await import_data(db, data)
     async with db.transaction() as tx:
@@ -128,13 +149,18 @@ async def test_a_file_listing_builtin_scopes_and_clients_merges_them_by_name(
 
 # --- hashed credentials ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make_credential", [
-    pytest.param(lambda pw: pbkdf2_credential(pw, "pbkdf2-sha256"), id="pbkdf2-sha256"),
-    pytest.param(lambda pw: pbkdf2_credential(pw, "pbkdf2-sha512", 210000), id="pbkdf2-sha512"),
-    pytest.param(argon2_credential, id="argon2"),
-])
+
+@pytest.mark.parametrize(
+    "make_credential",
+    [
+        pytest.param(lambda pw: pbkdf2_credential(pw, "pbkdf2-sha256"), id="pbkdf2-sha256"),
+        pytest.param(lambda pw: pbkdf2_credential(pw, "pbkdf2-sha512", 210000), id="pbkdf2-sha512"),
+        pytest.param(argon2_credential, id="argon2"),
+    ],
+)
 async def test_keycloak_hashed_passwords_import_unchanged_and_verify(
-    new_db: Callable[[], Awaitable[Database]], make_credential: Callable[[str], dict[str, Any]],
+    new_db: Callable[[], Awaitable[Database]],
+    make_credential: Callable[[str], dict[str, Any]],
 ) -> None:
     db = await new_db()
     data = demo()
@@ -173,6 +199,7 @@ async def test_a_temporary_plain_password_adds_the_update_password_action(
 
 # --- malformed files ---------------------------------------------------------------------------------
 
+
 def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
     def change(data: dict[str, Any]) -> None:
         target: Any = data
@@ -182,6 +209,7 @@ def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
             del target[path[-1]]
         else:
             target[path[-1]] = value
+
     return change
 
 
@@ -190,48 +218,90 @@ GHOST_ROLE = {"name": "auditor", "composite": True, "composites": {"realm": ["gh
 DUPLICATE_USER = {"username": "USER1", "enabled": True}
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (_set(["realm"], _DELETE), "realm: missing realm name"),
-    (_set(["realm"], 7), "realm: expected a non-empty string"),
-    (_set(["users", 0, "credentials", 0, "value"], 1234), "users[0].credentials[0].value: expected a string"),
-    (_set(["users", 1], DUPLICATE_USER), "users[1].username: duplicate username 'user1' (also users[0])"),
-    (_set(["users", 0, "realmRoles", 2], "ghost"), "users[0].realmRoles[2]: no realm role 'ghost'"),
-    (_set(["users", 0, "clientRoles"], {"nope": ["x"]}), "users[0].clientRoles.nope: no client 'nope'"),
-    (_set(["users", 0, "clientRoles"], {"account": ["x"]}), "users[0].clientRoles.account[0]: client 'account' has no role 'x'"),
-    (_set(["roles", "realm", 0], GHOST_ROLE), "roles.realm[0].composites.realm[0]: no realm role 'ghost'"),
-    (_set(["clients"], {}), "clients: expected a list"),
-    (_set(["clients", 0, "redirectUris"], "http://localhost:*"), "clients[0].redirectUris: expected a list of strings"),
-    (_set(["clients", 1, "clientId"], "offline-access-portal"),
-     "clients[1].clientId: duplicate clientId 'offline-access-portal'"),
-    (_set(["clients", 0, "redirectUris", 1], "javascript:alert(document.domain)//"),
-     "clients[0].redirectUris[1]: A redirect URI uses an illegal scheme (client 'offline-access-portal')"),
-    (_set(["clients", 1, "redirectUris", 0], "http://localhost:3000/a b"),
-     "clients[1].redirectUris[0]: A redirect URI is not a valid URI (client 'offline-access-spa')"),
-    (_set(["clients", 1, "redirectUris", 0], "http://localhost/cb#x"),
-     "clients[1].redirectUris[0]: Redirect URIs must not contain an URI fragment (client 'offline-access-spa')"),
-    (_set(["clients", 0, "rootUrl"], "JavaScript:alert(1)"),
-     "clients[0].rootUrl: Root URL uses an illegal scheme (client 'offline-access-portal')"),
-    (_set(["clients", 0, "baseUrl"], "data:text/html,x"),
-     "clients[0].baseUrl: Base URL uses an illegal scheme (client 'offline-access-portal')"),
-    (_set(["clients", 0, "adminUrl"], "http://[bad/"),
-     "clients[0].adminUrl: Admin URL is not a valid URL (client 'offline-access-portal')"),
-    (_set(["clients", 0, "attributes", "post.logout.redirect.uris"], "+##vbscript:msgbox(1)"),
-     "clients[0].attributes.post.logout.redirect.uris[1]: A post logout redirect URI uses an illegal scheme "
-     "(client 'offline-access-portal')"),
-    (_set(["accessTokenLifespan"], "soon"), "accessTokenLifespan: expected a number"),
-    (_set(["revokeRefreshToken"], "yes"), "revokeRefreshToken: expected true or false"),
-    (_set(["sslRequired"], "sometimes"), "sslRequired: expected one of all, external, none"),
-    (_set(["defaultDefaultClientScopes"], ["profile", "ghost"]), "defaultDefaultClientScopes[1]: no client scope 'ghost'"),
-    (_set(["users", 0, "credentials", 0], {"type": "password", "secretData": "{not json", "credentialData": "{}"}),
-     "users[0].credentials[0].secretData: invalid JSON at column 2: Expecting property name enclosed in double quotes"),
-    (_set(["users", 0, "credentials", 0], {
-        "type": "password", "secretData": json.dumps({"value": "AAAA", "salt": "AAAA"}),
-        "credentialData": json.dumps({"algorithm": "bcrypt", "hashIterations": 10})}),
-     "users[0].credentials[0].credentialData.algorithm: unsupported password hash 'bcrypt' "
-     "(argon2, pbkdf2-sha256, pbkdf2-sha512 or pbkdf2)"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set(["realm"], _DELETE), "realm: missing realm name"),
+        (_set(["realm"], 7), "realm: expected a non-empty string"),
+        (_set(["users", 0, "credentials", 0, "value"], 1234), "users[0].credentials[0].value: expected a string"),
+        (_set(["users", 1], DUPLICATE_USER), "users[1].username: duplicate username 'user1' (also users[0])"),
+        (_set(["users", 0, "realmRoles", 2], "ghost"), "users[0].realmRoles[2]: no realm role 'ghost'"),
+        (_set(["users", 0, "clientRoles"], {"nope": ["x"]}), "users[0].clientRoles.nope: no client 'nope'"),
+        (
+            _set(["users", 0, "clientRoles"], {"account": ["x"]}),
+            "users[0].clientRoles.account[0]: client 'account' has no role 'x'",
+        ),
+        (_set(["roles", "realm", 0], GHOST_ROLE), "roles.realm[0].composites.realm[0]: no realm role 'ghost'"),
+        (_set(["clients"], {}), "clients: expected a list"),
+        (
+            _set(["clients", 0, "redirectUris"], "http://localhost:*"),
+            "clients[0].redirectUris: expected a list of strings",
+        ),
+        (
+            _set(["clients", 1, "clientId"], "offline-access-portal"),
+            "clients[1].clientId: duplicate clientId 'offline-access-portal'",
+        ),
+        (
+            _set(["clients", 0, "redirectUris", 1], "javascript:alert(document.domain)//"),
+            "clients[0].redirectUris[1]: A redirect URI uses an illegal scheme (client 'offline-access-portal')",
+        ),
+        (
+            _set(["clients", 1, "redirectUris", 0], "http://localhost:3000/a b"),
+            "clients[1].redirectUris[0]: A redirect URI is not a valid URI (client 'offline-access-spa')",
+        ),
+        (
+            _set(["clients", 1, "redirectUris", 0], "http://localhost/cb#x"),
+            "clients[1].redirectUris[0]: Redirect URIs must not contain an URI fragment (client 'offline-access-spa')",
+        ),
+        (
+            _set(["clients", 0, "rootUrl"], "JavaScript:alert(1)"),
+            "clients[0].rootUrl: Root URL uses an illegal scheme (client 'offline-access-portal')",
+        ),
+        (
+            _set(["clients", 0, "baseUrl"], "data:text/html,x"),
+            "clients[0].baseUrl: Base URL uses an illegal scheme (client 'offline-access-portal')",
+        ),
+        (
+            _set(["clients", 0, "adminUrl"], "http://[bad/"),
+            "clients[0].adminUrl: Admin URL is not a valid URL (client 'offline-access-portal')",
+        ),
+        (
+            _set(["clients", 0, "attributes", "post.logout.redirect.uris"], "+##vbscript:msgbox(1)"),
+            "clients[0].attributes.post.logout.redirect.uris[1]: A post logout redirect URI uses an illegal scheme "
+            "(client 'offline-access-portal')",
+        ),
+        (_set(["accessTokenLifespan"], "soon"), "accessTokenLifespan: expected a number"),
+        (_set(["revokeRefreshToken"], "yes"), "revokeRefreshToken: expected true or false"),
+        (_set(["sslRequired"], "sometimes"), "sslRequired: expected one of all, external, none"),
+        (
+            _set(["defaultDefaultClientScopes"], ["profile", "ghost"]),
+            "defaultDefaultClientScopes[1]: no client scope 'ghost'",
+        ),
+        (
+            _set(
+                ["users", 0, "credentials", 0], {"type": "password", "secretData": "{not json", "credentialData": "{}"}
+            ),
+            "users[0].credentials[0].secretData: invalid JSON at column 2: Expecting property name enclosed in double quotes",
+        ),
+        (
+            _set(
+                ["users", 0, "credentials", 0],
+                {
+                    "type": "password",
+                    "secretData": json.dumps({"value": "AAAA", "salt": "AAAA"}),
+                    "credentialData": json.dumps({"algorithm": "bcrypt", "hashIterations": 10}),
+                },
+            ),
+            "users[0].credentials[0].credentialData.algorithm: unsupported password hash 'bcrypt' "
+            "(argon2, pbkdf2-sha256, pbkdf2-sha512 or pbkdf2)",
+        ),
+    ],
+)
 async def test_a_malformed_file_names_the_place_and_writes_nothing(
-    new_db: Callable[[], Awaitable[Database]], tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str,
+    new_db: Callable[[], Awaitable[Database]],
+    tmp_path: Path,
+    change: Callable[[dict[str, Any]], None],
+    message: str,
 ) -> None:
     db = await new_db()
     await files.import_file(db, str(DEMO), FakeClock(), skip_existing=False)
@@ -247,19 +317,24 @@ async def test_a_malformed_file_names_the_place_and_writes_nothing(
 
 
 async def test_a_json_syntax_error_names_its_line_and_column(
-    new_db: Callable[[], Awaitable[Database]], tmp_path: Path,
+    new_db: Callable[[], Awaitable[Database]],
+    tmp_path: Path,
 ) -> None:
     db = await new_db()
     path = write(tmp_path, '{\n  "realm": "demo",\n  "enabled": true,,\n}\n')
     with pytest.raises(files.ImportError_) as raised:
         await files.import_file(db, path, FakeClock(), skip_existing=False)
-    assert str(raised.value) == f"{path}: invalid JSON at line 3 column 19: Expecting property name enclosed in double quotes"
+    assert (
+        str(raised.value)
+        == f"{path}: invalid JSON at line 3 column 19: Expecting property name enclosed in double quotes"
+    )
     async with db.transaction() as tx:
         assert await tx.realms.get_by_name("demo") is None
 
 
 async def test_a_list_of_realms_is_imported_all_or_nothing(
-    new_db: Callable[[], Awaitable[Database]], tmp_path: Path,
+    new_db: Callable[[], Awaitable[Database]],
+    tmp_path: Path,
 ) -> None:
     db = await new_db()
     second = {"realm": "second", "users": [{"username": "bob", "realmRoles": ["ghost"]}]}
@@ -275,12 +350,14 @@ async def test_a_list_of_realms_is_imported_all_or_nothing(
 
 
 async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
-    new_db: Callable[[], Awaitable[Database]], caplog: pytest.LogCaptureFixture,
+    new_db: Callable[[], Awaitable[Database]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     db = await new_db()
     data = demo()
-    data.update(authenticationFlows=[{"alias": "browser"}], smtpServer={"host": "mail"}, groups=[],
-                permanentLockout=False)
+    data.update(
+        authenticationFlows=[{"alias": "browser"}], smtpServer={"host": "mail"}, groups=[], permanentLockout=False
+    )
     data["clients"][0]["webAuthnPolicy"] = {"rpEntityName": "demo"}
     data["users"][0]["credentials"].append({"type": "otp", "secretData": "{}", "credentialData": "{}"})
     data["users"][0]["groups"] = []
@@ -294,6 +371,7 @@ async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
 
 
 # --- existing realms -----------------------------------------------------------------------------------
+
 
 async def test_skip_existing_leaves_a_realm_alone_and_override_replaces_it(
     new_db: Callable[[], Awaitable[Database]],
@@ -314,7 +392,6 @@ async def test_skip_existing_leaves_a_realm_alone_and_override_replaces_it(
         assert realm is not None and realm.access_token_lifespan == 120
         assert await tx.users.get_by_username(realm.id, "user1") is None
         assert await tx.users.get_by_username(realm.id, "carol") is not None
-
 
 
 async def test_a_realm_or_user_the_file_does_not_enable_is_disabled_as_in_keycloak(

@@ -70,8 +70,21 @@ async def build_world(tx: Tx, name: str) -> World:
     consent = Consent(user.id, client.id, (scope.id,), 1, 1)
     await tx.sessions.save_consent(consent)
     await tx.keys.add(RealmKey(new_id(), realm.id, "HS512", "sig", "active", None, "c2VjcmV0", 1))
-    return World(realm, client, scope, user, realm_role, client_role, online, offline, online_cs, offline_cs,
-                 family, consent, credential)
+    return World(
+        realm,
+        client,
+        scope,
+        user,
+        realm_role,
+        client_role,
+        online,
+        offline,
+        online_cs,
+        offline_cs,
+        family,
+        consent,
+        credential,
+    )
 
 
 async def assert_intact(tx: Tx, w: World) -> None:

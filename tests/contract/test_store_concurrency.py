@@ -31,8 +31,9 @@ async def test_concurrent_locked_increments_of_a_family_use_count_are_never_lost
             fam = await tx.sessions.get_family(session.id, True, client.id, family.reuse_key)
             assert fam is not None
             await anyio.sleep(0.01)  # widen the window a lost update would need
-            await tx.sessions.save_family(session.id, True, client.id,
-                                          dataclasses.replace(fam, use_count=fam.use_count + 1))
+            await tx.sessions.save_family(
+                session.id, True, client.id, dataclasses.replace(fam, use_count=fam.use_count + 1)
+            )
 
     async with anyio.create_task_group() as tg:
         for _ in range(TASKS):

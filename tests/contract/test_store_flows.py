@@ -16,8 +16,9 @@ async def test_advancing_an_auth_session_records_the_step_and_replaces_the_form_
         realm = await add_realm(tx)
         client = await add_client(tx, realm)
         user = await add_user(tx, realm)
-        await tx.flows.create_auth_session(AuthSession("as1", realm.id, client.id, "t0", {"scope": "openid"}, None,
-                                                       10_000))
+        await tx.flows.create_auth_session(
+            AuthSession("as1", realm.id, client.id, "t0", {"scope": "openid"}, None, 10_000)
+        )
     async with db.transaction(write=False) as tx:
         fresh = await tx.flows.get_auth_session("as1")
     assert fresh is not None and fresh.step == "authenticate" and fresh.user_id is None
@@ -26,5 +27,9 @@ async def test_advancing_an_auth_session_records_the_step_and_replaces_the_form_
     async with db.transaction(write=False) as tx:
         moved = await tx.flows.get_auth_session("as1")
     assert moved is not None
-    assert (moved.step, moved.user_id, moved.form_token, moved.request) == ("UPDATE_PASSWORD", user.id, "t1",
-                                                                            {"scope": "openid"})
+    assert (moved.step, moved.user_id, moved.form_token, moved.request) == (
+        "UPDATE_PASSWORD",
+        user.id,
+        "t1",
+        {"scope": "openid"},
+    )

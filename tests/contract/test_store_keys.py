@@ -13,10 +13,17 @@ pytestmark = pytest.mark.anyio
 
 
 def rsa_key(realm: Realm, kid: str, created: int, status: str = "active") -> RealmKey:
-    return RealmKey(kid=kid, realm_id=realm.id, algorithm="RS256", use="sig", status=status,
-                    public_pem="-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
-                    private="-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n",
-                    created=created, priority=100)
+    return RealmKey(
+        kid=kid,
+        realm_id=realm.id,
+        algorithm="RS256",
+        use="sig",
+        status=status,
+        public_pem="-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+        private="-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n",
+        created=created,
+        priority=100,
+    )
 
 
 async def test_keys_round_trip_and_are_listed_oldest_first_per_realm(db: Database) -> None:
@@ -25,8 +32,17 @@ async def test_keys_round_trip_and_are_listed_oldest_first_per_realm(db: Databas
         other = await add_realm(tx, "other")
         newer = rsa_key(realm, "kid-new", 200)
         older = rsa_key(realm, "kid-old", 100, status="passive")
-        hmac = RealmKey(kid="kid-hmac", realm_id=realm.id, algorithm="HS512", use="sig", status="active",
-                        public_pem=None, private="c2VjcmV0", created=150, priority=200)
+        hmac = RealmKey(
+            kid="kid-hmac",
+            realm_id=realm.id,
+            algorithm="HS512",
+            use="sig",
+            status="active",
+            public_pem=None,
+            private="c2VjcmV0",
+            created=150,
+            priority=200,
+        )
         for key in (newer, older, hmac):
             await tx.keys.add(key)
         await tx.keys.add(rsa_key(other, "kid-other", 50))
@@ -77,5 +93,8 @@ async def test_purge_forgets_only_revocations_that_expired_before_now(db: Databa
         assert await tx.revoked.purge(500) == 0
     async with db.transaction() as tx:
         assert [await tx.revoked.is_revoked(j) for j in ("old-1", "old-2", "edge", "live")] == [
-            False, False, True, True,
+            False,
+            False,
+            True,
+            True,
         ]

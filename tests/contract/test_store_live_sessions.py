@@ -17,8 +17,13 @@ OVERRIDE = {"client.session.max.lifespan": "500", "client.offline.session.idle.t
 
 async def test_expired_user_and_client_sessions_are_filtered_out_of_every_listing_and_count(db: Database) -> None:
     async with db.transaction() as tx:
-        realm = await add_realm(tx, sso_session_idle_timeout=1000, sso_session_max_lifespan=5000,
-                                offline_session_idle_timeout=2000, offline_session_max_lifespan=3000)
+        realm = await add_realm(
+            tx,
+            sso_session_idle_timeout=1000,
+            sso_session_max_lifespan=5000,
+            offline_session_idle_timeout=2000,
+            offline_session_max_lifespan=3000,
+        )
         app = await add_client(tx, realm)
         short = await add_client(tx, realm, "short", attributes=OVERRIDE)
         user = await add_user(tx, realm)

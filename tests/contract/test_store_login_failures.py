@@ -27,12 +27,20 @@ async def test_lock_creates_an_empty_record_and_save_stores_it(db: Database) -> 
         user = await add_user(tx, realm)
         record = await tx.login_failures.lock(realm.id, user.id)
         assert record == LoginFailure(realm.id, user.id)
-        await tx.login_failures.save(dataclasses.replace(
-            record, num_failures=3, num_temporary_lockouts=1, last_failure=1_700_000_000_123,
-            last_ip_failure="10.0.0.7", failed_login_not_before=1_700_000_060))
+        await tx.login_failures.save(
+            dataclasses.replace(
+                record,
+                num_failures=3,
+                num_temporary_lockouts=1,
+                last_failure=1_700_000_000_123,
+                last_ip_failure="10.0.0.7",
+                failed_login_not_before=1_700_000_060,
+            )
+        )
     async with db.transaction(write=False) as tx:
         assert await tx.login_failures.get(realm.id, user.id) == LoginFailure(
-            realm.id, user.id, 3, 1, 1_700_000_000_123, "10.0.0.7", 1_700_000_060)
+            realm.id, user.id, 3, 1, 1_700_000_000_123, "10.0.0.7", 1_700_000_060
+        )
 
 
 async def test_lock_returns_the_existing_record_unchanged(db: Database) -> None:

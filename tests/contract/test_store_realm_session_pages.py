@@ -33,5 +33,6 @@ async def test_a_page_of_realm_sessions_is_ordered_by_last_access_and_skips_expi
         assert [s.id for s in first + second + last] == [s.id for s in fresh]
         assert await tx.sessions.count_realm_live(realm.id, False, online_live) == 5
         assert [s.id for s in await tx.sessions.realm_sessions_page(realm.id, True, 0, 10, offline_live)] == [
-            offline.id]
+            offline.id
+        ]
         assert await tx.sessions.count_realm_live(realm.id, True, offline_live) == 1

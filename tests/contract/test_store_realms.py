@@ -17,30 +17,70 @@ pytestmark = pytest.mark.anyio
 def full_realm() -> Realm:
     """A realm where no field keeps its default, so a dropped field shows."""
     return Realm(
-        id=new_id(), name="full", enabled=False, display_name="Full Realm", ssl_required="all",
-        default_signature_algorithm="ES256", access_token_lifespan=301, access_token_lifespan_for_implicit_flow=902,
-        access_code_lifespan=63, access_code_lifespan_user_action=304, access_code_lifespan_login=1805,
-        sso_session_idle_timeout=1806, sso_session_max_lifespan=36007, sso_session_idle_timeout_remember_me=8,
-        sso_session_max_lifespan_remember_me=9, offline_session_idle_timeout=2592010,
-        offline_session_max_lifespan_enabled=True, offline_session_max_lifespan=5184011,
-        client_session_idle_timeout=12, client_session_max_lifespan=13, client_offline_session_idle_timeout=14,
-        client_offline_session_max_lifespan=15, revoke_refresh_token=True, refresh_token_max_reuse=2,
-        not_before=1700000000, remember_me=True, events_enabled=True, registration_allowed=True,
-        login_with_email_allowed=False, duplicate_emails_allowed=True, reset_password_allowed=True,
-        verify_email=True, edit_username_allowed=True, brute_force_protected=True,
+        id=new_id(),
+        name="full",
+        enabled=False,
+        display_name="Full Realm",
+        ssl_required="all",
+        default_signature_algorithm="ES256",
+        access_token_lifespan=301,
+        access_token_lifespan_for_implicit_flow=902,
+        access_code_lifespan=63,
+        access_code_lifespan_user_action=304,
+        access_code_lifespan_login=1805,
+        sso_session_idle_timeout=1806,
+        sso_session_max_lifespan=36007,
+        sso_session_idle_timeout_remember_me=8,
+        sso_session_max_lifespan_remember_me=9,
+        offline_session_idle_timeout=2592010,
+        offline_session_max_lifespan_enabled=True,
+        offline_session_max_lifespan=5184011,
+        client_session_idle_timeout=12,
+        client_session_max_lifespan=13,
+        client_offline_session_idle_timeout=14,
+        client_offline_session_max_lifespan=15,
+        revoke_refresh_token=True,
+        refresh_token_max_reuse=2,
+        not_before=1700000000,
+        remember_me=True,
+        events_enabled=True,
+        registration_allowed=True,
+        login_with_email_allowed=False,
+        duplicate_emails_allowed=True,
+        reset_password_allowed=True,
+        verify_email=True,
+        edit_username_allowed=True,
+        brute_force_protected=True,
         attributes={"frontendUrl": "https://id.example", "nested": {"list": [1, "two", None], "flag": True}},
     )
 
 
 def full_client(realm: Realm) -> Client:
     return Client(
-        id=new_id(), realm_id=realm.id, client_id="full-app", name="Full App", description="every field set",
-        enabled=False, secret="s3cret", public_client=True, bearer_only=True, protocol="openid-connect",
-        root_url="https://app.example", base_url="/home", admin_url="https://app.example/admin",
-        redirect_uris=("https://app.example/cb", "https://app.example/*"), web_origins=("+", "https://x.example"),
-        standard_flow_enabled=False, implicit_flow_enabled=True, direct_access_grants_enabled=True,
-        service_accounts_enabled=True, consent_required=True, full_scope_allowed=False,
-        always_display_in_console=True, frontchannel_logout=False, not_before=42,
+        id=new_id(),
+        realm_id=realm.id,
+        client_id="full-app",
+        name="Full App",
+        description="every field set",
+        enabled=False,
+        secret="s3cret",
+        public_client=True,
+        bearer_only=True,
+        protocol="openid-connect",
+        root_url="https://app.example",
+        base_url="/home",
+        admin_url="https://app.example/admin",
+        redirect_uris=("https://app.example/cb", "https://app.example/*"),
+        web_origins=("+", "https://x.example"),
+        standard_flow_enabled=False,
+        implicit_flow_enabled=True,
+        direct_access_grants_enabled=True,
+        service_accounts_enabled=True,
+        consent_required=True,
+        full_scope_allowed=False,
+        always_display_in_console=True,
+        frontchannel_logout=False,
+        not_before=42,
         attributes={"pkce.code.challenge.method": "S256", "client.offline.session.idle.timeout": "60"},
     )
 
@@ -92,13 +132,20 @@ async def test_a_duplicate_realm_name_raises_and_the_transaction_writes_nothing(
 
 
 async def test_a_client_scope_round_trips_attributes_and_protocol_mappers_as_a_tuple(db: Database) -> None:
-    mapper = ProtocolMapper(id=new_id(), name="email", mapper="oidc-usermodel-property-mapper",
-                            config={"claim.name": "email"})
+    mapper = ProtocolMapper(
+        id=new_id(), name="email", mapper="oidc-usermodel-property-mapper", config={"claim.name": "email"}
+    )
     async with db.transaction() as tx:
         realm = await add_realm(tx)
-        scope = ClientScope(id=new_id(), realm_id=realm.id, name="email", description="Email address",
-                            protocol="openid-connect", attributes={"include.in.token.scope": "false"},
-                            protocol_mappers=(mapper, ProtocolMapper(id=new_id(), name="verified", mapper="x")))
+        scope = ClientScope(
+            id=new_id(),
+            realm_id=realm.id,
+            name="email",
+            description="Email address",
+            protocol="openid-connect",
+            attributes={"include.in.token.scope": "false"},
+            protocol_mappers=(mapper, ProtocolMapper(id=new_id(), name="verified", mapper="x")),
+        )
         await tx.scopes.create(scope)
     async with db.transaction() as tx:
         stored = await tx.scopes.get(scope.id)
@@ -211,6 +258,7 @@ async def test_client_search_takes_percent_underscore_and_backslash_literally(db
         for name in ("plain", "with_underscore", "with%percent", "back\\slash", "aXb"):
             await add_client(tx, realm, name)
     async with db.transaction() as tx:
+
         async def search(term: str) -> list[str]:
             return [c.client_id for c in await tx.clients.list(realm.id, client_id=term, search=True)]
 

@@ -25,8 +25,9 @@ async def add_role(tx: Tx, realm: Realm, name: str, client_uuid: str | None = No
 async def test_a_realm_role_round_trips_description_and_attributes(db: Database) -> None:
     async with db.transaction() as tx:
         realm = await add_realm(tx)
-        role = await add_role(tx, realm, "admin", description="Administrators",
-                              attributes={"level": ["high"], "nested": {"a": 1}})
+        role = await add_role(
+            tx, realm, "admin", description="Administrators", attributes={"level": ["high"], "nested": {"a": 1}}
+        )
     async with db.transaction() as tx:
         assert await tx.roles.get(role.id) == role
         assert await tx.roles.get_realm_role(realm.id, "admin") == role
@@ -130,8 +131,11 @@ async def test_expand_follows_composites_transitively(db: Database) -> None:
         realm = await add_realm(tx)
         client = await add_client(tx, realm)
         top, mid, leaf, client_leaf, lonely = (
-            await add_role(tx, realm, "top"), await add_role(tx, realm, "mid"), await add_role(tx, realm, "leaf"),
-            await add_role(tx, realm, "cl", client.id), await add_role(tx, realm, "lonely"),
+            await add_role(tx, realm, "top"),
+            await add_role(tx, realm, "mid"),
+            await add_role(tx, realm, "leaf"),
+            await add_role(tx, realm, "cl", client.id),
+            await add_role(tx, realm, "lonely"),
         )
         await tx.roles.add_composites(top.id, [mid.id])
         await tx.roles.add_composites(mid.id, [leaf.id, client_leaf.id])

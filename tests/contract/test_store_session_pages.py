@@ -19,8 +19,11 @@ from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio
 NOW = 100_000
-REALM = {"offline_session_idle_timeout": 2000, "offline_session_max_lifespan_enabled": True,
-         "offline_session_max_lifespan": 5000}
+REALM = {
+    "offline_session_idle_timeout": 2000,
+    "offline_session_max_lifespan_enabled": True,
+    "offline_session_max_lifespan": 5000,
+}
 
 
 async def _seed(db: Database, count: int, **realm_settings: object) -> tuple[Realm, Client, User, list[str]]:
@@ -47,7 +50,7 @@ async def test_every_page_at_every_edge_is_the_slice_of_the_session_id_order(db:
     realm, app, _, ids = await _seed(db, 9)
     for first in range(0, 12):
         for max_results in (-1, 0, 1, 2, 3, 4, 8, 9, 10, 100):
-            expected = ids[first:] if max_results < 0 else ids[first:first + max_results]
+            expected = ids[first:] if max_results < 0 else ids[first : first + max_results]
             assert await _page(db, realm, app, first, max_results) == expected, (first, max_results)
 
 
@@ -86,7 +89,7 @@ async def test_expired_sessions_are_neither_counted_nor_paged_from_either_end(db
         assert await tx.sessions.count_with_client(app.id, True) == 11  # stored
         assert await tx.sessions.count_with_client(app.id, True, live) == 8
     for first, max_results in ((0, 3), (5, 3), (7, 1), (6, 100), (8, 1)):
-        assert await _page(db, realm, app, first, max_results) == ids[first:first + max_results]
+        assert await _page(db, realm, app, first, max_results) == ids[first : first + max_results]
 
 
 async def test_remember_me_sessions_are_dead_when_the_realm_has_no_remember_me(db: Database) -> None:
@@ -126,8 +129,10 @@ async def test_counts_stay_exact_under_concurrent_logins_and_revocations(db: Dat
         listed = [us.id for us, _ in await tx.sessions.sessions_with_client(app.id, True, 0, -1, live)]
         assert await tx.sessions.count_with_client(app.id, True, live) == len(listed) == 12
         stats = await tx.sessions.client_stats(realm.id, live_filter(realm, [app], False, NOW), live)
-        assert sorted((client_id, online, offline) for _, client_id, online, offline in stats) == [("app", 0, 12),
-                                                                                             ("other", 0, 1)]
+        assert sorted((client_id, online, offline) for _, client_id, online, offline in stats) == [
+            ("app", 0, 12),
+            ("other", 0, 1),
+        ]
 
 
 async def test_cascading_deletes_keep_the_counts_exact(db: Database) -> None:

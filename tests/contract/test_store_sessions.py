@@ -19,9 +19,17 @@ async def test_a_user_session_round_trips_every_field(db: Database) -> None:
         realm = await add_realm(tx)
         user = await add_user(tx, realm)
         session = UserSession(
-            id=new_id(), realm_id=realm.id, user_id=user.id, offline=True, login_username="Alice",
-            ip_address="2001:db8::1", auth_method="openid-connect", remember_me=True, started=1700000000,
-            last_session_refresh=1700000500, broker_session_id="broker-1",
+            id=new_id(),
+            realm_id=realm.id,
+            user_id=user.id,
+            offline=True,
+            login_username="Alice",
+            ip_address="2001:db8::1",
+            auth_method="openid-connect",
+            remember_me=True,
+            started=1700000000,
+            last_session_refresh=1700000500,
+            broker_session_id="broker-1",
             notes={"KC_DEVICE_NOTE": "x", "nested": {"list": [1, 2], "ok": True}},
         )
         await tx.sessions.create_user_session(session)
@@ -128,8 +136,15 @@ async def test_a_client_session_round_trips_and_is_read_plain_or_locked(db: Data
         client = await add_client(tx, realm)
         user = await add_user(tx, realm)
         session = await add_user_session(tx, user, offline=True)
-        cs = ClientSession(user_session_id=session.id, offline=True, client_id=client.id, started=10, timestamp=20,
-                           redirect_uri=None, notes={"scope": "openid offline_access", "n": {"x": [1]}})
+        cs = ClientSession(
+            user_session_id=session.id,
+            offline=True,
+            client_id=client.id,
+            started=10,
+            timestamp=20,
+            redirect_uri=None,
+            notes={"scope": "openid offline_access", "n": {"x": [1]}},
+        )
         await tx.sessions.create_client_session(cs)
     async with db.transaction() as tx:
         assert await tx.sessions.get_client_session(session.id, True, client.id) == cs

@@ -17,9 +17,13 @@ pytestmark = pytest.mark.anyio
 
 def password(user: User, label: str | None = None, created: int = 1) -> Credential:
     return Credential(
-        id=new_id(), user_id=user.id, type="password",
-        secret_data={"value": "hash", "salt": ""}, credential_data={"algorithm": "argon2", "hashIterations": 3},
-        created_date=created, user_label=label,
+        id=new_id(),
+        user_id=user.id,
+        type="password",
+        secret_data={"value": "hash", "salt": ""},
+        credential_data={"algorithm": "argon2", "hashIterations": 3},
+        created_date=created,
+        user_label=label,
     )
 
 
@@ -28,10 +32,19 @@ async def test_a_user_round_trips_every_field_with_tuples_and_attributes(db: Dat
         realm = await add_realm(tx)
         client = await add_client(tx, realm)
         user = User(
-            id=new_id(), realm_id=realm.id, username="alice", enabled=False, email="Alice@Example.com",
-            email_verified=True, first_name="Alice", last_name="Liddell", created_timestamp=1700000000123,
-            not_before=1700000001, service_account_client_id=client.id,
-            attributes={"locale": ["en"], "deep": {"x": [1, 2]}}, required_actions=("VERIFY_EMAIL", "UPDATE_PASSWORD"),
+            id=new_id(),
+            realm_id=realm.id,
+            username="alice",
+            enabled=False,
+            email="Alice@Example.com",
+            email_verified=True,
+            first_name="Alice",
+            last_name="Liddell",
+            created_timestamp=1700000000123,
+            not_before=1700000001,
+            service_account_client_id=client.id,
+            attributes={"locale": ["en"], "deep": {"x": [1, 2]}},
+            required_actions=("VERIFY_EMAIL", "UPDATE_PASSWORD"),
         )
         await tx.users.create(user)
     async with db.transaction() as tx:
@@ -56,8 +69,16 @@ async def test_a_user_update_replaces_every_field(db: Database) -> None:
         realm = await add_realm(tx)
         user = await add_user(tx, realm, "bob")
     changed = dataclasses.replace(
-        user, username="robert", email="rob@example.com", enabled=False, email_verified=True, first_name="Rob",
-        last_name="Smith", not_before=5, attributes={"a": ["b"]}, required_actions=("CONFIGURE_TOTP",),
+        user,
+        username="robert",
+        email="rob@example.com",
+        enabled=False,
+        email_verified=True,
+        first_name="Rob",
+        last_name="Smith",
+        not_before=5,
+        attributes={"a": ["b"]},
+        required_actions=("CONFIGURE_TOTP",),
     )
     async with db.transaction() as tx:
         await tx.users.update(changed)
@@ -231,8 +252,9 @@ async def test_holding_role_lists_direct_holders_by_username_service_accounts_in
         role = await provisioning.add_role(tx, realm.id, "r")
         outer = await provisioning.add_role(tx, realm.id, "outer")
         await tx.roles.add_composites(outer.id, [role.id])
-        svc = await provisioning.create_client(tx, realm, Client(str(uuid.uuid4()), realm.id, "svc", secret="s",
-                                                                 service_accounts_enabled=True))
+        svc = await provisioning.create_client(
+            tx, realm, Client(str(uuid.uuid4()), realm.id, "svc", secret="s", service_accounts_enabled=True)
+        )
         account = await tx.users.get_service_account(svc.id)
         assert account is not None
         names = ["zoe", "adam", "via-composite-only"]

@@ -14,7 +14,8 @@ _SERVERS = pytest.StashKey[list[DoorkeepProcess]]()
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None],
+    item: pytest.Item,
+    call: pytest.CallInfo[None],
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the output of every server the test started to its failure report."""
     report = yield

@@ -12,15 +12,19 @@ from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
 
 def admin_of(server: DoorkeepProcess, realm: str = "master") -> KeycloakAdmin:
     """The master admin, working on ``realm``."""
-    admin = KeycloakAdmin(server_url=server.base_url, username=ADMIN_USERNAME, password=ADMIN_PASSWORD,
-                          realm_name="master", user_realm_name="master")
+    admin = KeycloakAdmin(
+        server_url=server.base_url,
+        username=ADMIN_USERNAME,
+        password=ADMIN_PASSWORD,
+        realm_name="master",
+        user_realm_name="master",
+    )
     admin.change_current_realm(realm)
     return admin
 
 
 def openid(server: DoorkeepProcess, realm: str, client_id: str, secret: str | None) -> KeycloakOpenID:
-    return KeycloakOpenID(server_url=server.base_url, realm_name=realm, client_id=client_id,
-                          client_secret_key=secret)
+    return KeycloakOpenID(server_url=server.base_url, realm_name=realm, client_id=client_id, client_secret_key=secret)
 
 
 def body_of(error: KeycloakError) -> dict[str, Any]:

@@ -50,8 +50,13 @@ class DoorkeepProcess:
     """
 
     def __init__(
-        self, workdir: Path, *, port: int | None = None, db_url: str | None = None,
-        import_realms: Sequence[Path] = (), startup_timeout: float = 60.0,
+        self,
+        workdir: Path,
+        *,
+        port: int | None = None,
+        db_url: str | None = None,
+        import_realms: Sequence[Path] = (),
+        startup_timeout: float = 60.0,
     ) -> None:
         self.workdir = workdir
         self.port = port or free_port()
@@ -91,7 +96,11 @@ class DoorkeepProcess:
         self._log.write(f"--- {' '.join(self.command())}\n".encode())
         self._log.flush()
         self._process = subprocess.Popen(
-            self.command(), cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=self._log,
+            self.command(),
+            cwd=self.workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
         try:
@@ -189,9 +198,16 @@ class SeedRealm:
         user = next(u for u in data["users"] if any(c.get("type") == "password" for c in u.get("credentials", [])))
         password = next(c["value"] for c in user["credentials"] if c.get("type") == "password")
         return cls(
-            name=data["realm"], client_id=client["clientId"], client_secret=client["secret"],
-            service_client_id="", service_client_secret="", username=user["username"], password=password,
-            email=user["email"], first_name=user["firstName"], last_name=user["lastName"],
+            name=data["realm"],
+            client_id=client["clientId"],
+            client_secret=client["secret"],
+            service_client_id="",
+            service_client_secret="",
+            username=user["username"],
+            password=password,
+            email=user["email"],
+            first_name=user["firstName"],
+            last_name=user["lastName"],
             email_verified=bool(user.get("emailVerified", False)),
             revoke_refresh_token=bool(data.get("revokeRefreshToken", False)),
         )
@@ -209,21 +225,44 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
     try:
         await db.migrate()
         async with db.transaction() as tx:
-            realm = await provisioning.create_realm(tx, seed.name, now,
-                                                    revoke_refresh_token=seed.revoke_refresh_token)
-            await provisioning.create_client(tx, realm, Client(
-                id=provisioning.new_id(), realm_id=realm.id, client_id=seed.client_id, secret=seed.client_secret,
-                direct_access_grants_enabled=True,
-            ))
-            await provisioning.create_client(tx, realm, Client(
-                id=provisioning.new_id(), realm_id=realm.id, client_id=seed.service_client_id,
-                secret=seed.service_client_secret, service_accounts_enabled=True, standard_flow_enabled=False,
-            ))
-            user = await provisioning.create_user(tx, realm, User(
-                id=provisioning.new_id(), realm_id=realm.id, username=seed.username, email=seed.email,
-                email_verified=seed.email_verified, first_name=seed.first_name, last_name=seed.last_name,
-                created_timestamp=now * 1000,
-            ))
+            realm = await provisioning.create_realm(tx, seed.name, now, revoke_refresh_token=seed.revoke_refresh_token)
+            await provisioning.create_client(
+                tx,
+                realm,
+                Client(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    client_id=seed.client_id,
+                    secret=seed.client_secret,
+                    direct_access_grants_enabled=True,
+                ),
+            )
+            await provisioning.create_client(
+                tx,
+                realm,
+                Client(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    client_id=seed.service_client_id,
+                    secret=seed.service_client_secret,
+                    service_accounts_enabled=True,
+                    standard_flow_enabled=False,
+                ),
+            )
+            user = await provisioning.create_user(
+                tx,
+                realm,
+                User(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    username=seed.username,
+                    email=seed.email,
+                    email_verified=seed.email_verified,
+                    first_name=seed.first_name,
+                    last_name=seed.last_name,
+                    created_timestamp=now * 1000,
+                ),
+            )
             await set_password(tx, user, seed.password, now)
     finally:
         await db.dispose()

@@ -38,13 +38,16 @@ def key_set(keys: dict[str, Any]) -> KeySet:
 
 @pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post"])
 def test_client_credentials_token_from_authlib_verifies_with_joserfc_against_the_discovered_jwks(
-    seeded_server: DoorkeepProcess, seed: SeedRealm, auth_method: str,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
+    auth_method: str,
 ) -> None:
     discovery = discover(seeded_server, seed.name)
     issuer = f"{seeded_server.base_url}/realms/{seed.name}"
     assert discovery["issuer"] == issuer
-    with OAuth2Session(seed.service_client_id, seed.service_client_secret,
-                       token_endpoint_auth_method=auth_method) as session:
+    with OAuth2Session(
+        seed.service_client_id, seed.service_client_secret, token_endpoint_auth_method=auth_method
+    ) as session:
         token = session.fetch_token(discovery["token_endpoint"], grant_type="client_credentials")
     assert token["token_type"] == "Bearer"
     assert token["expires_in"] == 300
@@ -58,8 +61,11 @@ def test_client_credentials_token_from_authlib_verifies_with_joserfc_against_the
     assert decoded.header["alg"] == "RS256"
     assert decoded.header["kid"] in {key["kid"] for key in keys["keys"]}
     jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": issuer}, azp={"essential": True, "value": seed.service_client_id},
-        typ={"essential": True, "value": "Bearer"}, exp={"essential": True}, iat={"essential": True},
+        iss={"essential": True, "value": issuer},
+        azp={"essential": True, "value": seed.service_client_id},
+        typ={"essential": True, "value": "Bearer"},
+        exp={"essential": True},
+        iat={"essential": True},
     ).validate(decoded.claims)  # also checks exp/iat/nbf against the clock
     assert decoded.claims["preferred_username"] == f"service-account-{seed.service_client_id}"
     assert "sid" not in decoded.claims
@@ -71,7 +77,9 @@ def test_client_credentials_token_from_authlib_verifies_with_joserfc_against_the
 
 
 def test_discovery_document_is_valid_provider_metadata_for_authlib(
-    seeded_server: DoorkeepProcess, seed: SeedRealm, monkeypatch: pytest.MonkeyPatch,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the test server speaks plain HTTP on loopback
     discovery = discover(seeded_server, seed.name)
@@ -89,12 +97,15 @@ def test_the_token_endpoints_named_in_discovery_answer_authlib(seeded_server: Do
 
     missing_grant = requests.post(discovery["token_endpoint"], data={}, auth=credentials, timeout=10)
     assert missing_grant.status_code == 400
-    assert missing_grant.json() == {"error": "invalid_request",
-                                    "error_description": "Missing form parameter: grant_type"}
+    assert missing_grant.json() == {
+        "error": "invalid_request",
+        "error_description": "Missing form parameter: grant_type",
+    }
 
     with OAuth2Session(seed.client_id, seed.client_secret, scope="openid") as session:
-        token = session.fetch_token(discovery["token_endpoint"], grant_type="password", username=seed.username,
-                                    password=seed.password)
+        token = session.fetch_token(
+            discovery["token_endpoint"], grant_type="password", username=seed.username, password=seed.password
+        )
         assert "id_token" in token
 
         userinfo = session.get(discovery["userinfo_endpoint"], timeout=10)
@@ -106,17 +117,24 @@ def test_the_token_endpoints_named_in_discovery_answer_authlib(seeded_server: Do
         assert introspection.json()["active"] is True
         assert introspection.json()["username"] == seed.username
 
-        revocation = session.revoke_token(discovery["revocation_endpoint"], token=token["refresh_token"],
-                                          token_type_hint="refresh_token")
+        revocation = session.revoke_token(
+            discovery["revocation_endpoint"], token=token["refresh_token"], token_type_hint="refresh_token"
+        )
         assert revocation.status_code == 200, revocation.text
         with pytest.raises(OAuthError) as failed:
             session.refresh_token(discovery["token_endpoint"], refresh_token=token["refresh_token"])
         assert failed.value.error == "invalid_grant"
 
-        second = session.fetch_token(discovery["token_endpoint"], grant_type="password", username=seed.username,
-                                     password=seed.password)
-        logout = session.post(discovery["end_session_endpoint"], withhold_token=True, auth=credentials,
-                              data={"refresh_token": second["refresh_token"]}, timeout=10)
+        second = session.fetch_token(
+            discovery["token_endpoint"], grant_type="password", username=seed.username, password=seed.password
+        )
+        logout = session.post(
+            discovery["end_session_endpoint"],
+            withhold_token=True,
+            auth=credentials,
+            data={"refresh_token": second["refresh_token"]},
+            timeout=10,
+        )
         assert logout.status_code == 204, logout.text
         after_logout = session.introspect_token(discovery["introspection_endpoint"], token=second["access_token"])
         assert after_logout.json() == {"active": False}

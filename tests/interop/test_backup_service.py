@@ -29,8 +29,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess
 
 
 def password_grant(base_url: str, client_id: str, secret: str | None = None) -> dict[str, str]:
-    data = {"grant_type": "password", "client_id": client_id, "username": "user1", "password": "password",
-            "scope": "openid"}
+    data = {
+        "grant_type": "password",
+        "client_id": client_id,
+        "username": "user1",
+        "password": "password",
+        "scope": "openid",
+    }
     if secret:
         data["client_secret"] = secret
     response = httpx.post(f"{base_url}/realms/demo/protocol/openid-connect/token", data=data)
@@ -46,11 +51,14 @@ def portal_tokens(server: DoorkeepProcess) -> dict[str, str]:
 @contextlib.asynccontextmanager
 async def service(server: DoorkeepProcess, clock: Callable[[], float] = time.time) -> AsyncIterator[httpx.AsyncClient]:
     """The backup service in-process (its lifespan running), fetching keys from the real server."""
-    policy = Policy(issuer=f"{server.base_url}/realms/demo", audience="backup-service",
-                    allowed_azp=("offline-access-portal",))
+    policy = Policy(
+        issuer=f"{server.base_url}/realms/demo", audience="backup-service", allowed_azp=("offline-access-portal",)
+    )
     app = create_app(policy, clock=clock)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://backup") as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://backup") as client,
+    ):
         yield client
 
 
@@ -71,8 +79,9 @@ async def test_a_valid_access_token_of_the_portal_runs_a_backup_for_its_user(ser
         response = await backup(client, portal_tokens(server)["access_token"])
         assert response.status_code == 201, response.text
         assert response.json()["user"] == "user1" and response.json()["client"] == "offline-access-portal"
-        assert (await client.get("/backups", headers={"Authorization": f"Bearer {portal_tokens(server)['access_token']}"}
-                                 )).json()[0]["number"] == 1
+        assert (
+            await client.get("/backups", headers={"Authorization": f"Bearer {portal_tokens(server)['access_token']}"})
+        ).json()[0]["number"] == 1
 
 
 async def test_no_bearer_token_is_refused(server: DoorkeepProcess) -> None:
@@ -92,18 +101,24 @@ async def test_a_token_signed_by_another_key_under_doorkeeps_key_id_is_refused(s
     real = portal_tokens(server)["access_token"]
     claims = jwt.decode(real, options={"verify_signature": False})
     kid = jwt.get_unverified_header(real)["kid"]
-    forged = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048), "RS256",
-                        headers={"kid": kid})
+    forged = jwt.encode(
+        claims, rsa.generate_private_key(public_exponent=65537, key_size=2048), "RS256", headers={"kid": kid}
+    )
     async with service(server) as client:
         assert refused_because(await backup(client, forged)) == "bad signature"
 
 
 async def test_an_unsigned_token_is_refused(server: DoorkeepProcess) -> None:
     claims = jwt.decode(portal_tokens(server)["access_token"], options={"verify_signature": False})
+
     def part(value: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
     async with service(server) as client:
-        assert refused_because(await backup(client, f"{part({'alg': 'none'})}.{part(claims)}.")) == "algorithm not allowed: none"
+        assert (
+            refused_because(await backup(client, f"{part({'alg': 'none'})}.{part(claims)}."))
+            == "algorithm not allowed: none"
+        )
 
 
 async def test_a_token_of_another_issuer_is_refused(server: DoorkeepProcess) -> None:
@@ -130,5 +145,3 @@ async def test_an_id_token_or_a_refresh_token_is_not_an_access_token(server: Doo
     async with service(server) as client:
         assert refused_because(await backup(client, tokens["id_token"])) == "not an access token"
         assert refused_because(await backup(client, tokens["refresh_token"])).startswith("algorithm not allowed")
-
-

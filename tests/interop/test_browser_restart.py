@@ -15,9 +15,16 @@ REDIRECT = "http://127.0.0.1:9999/callback"
 
 
 def authorize(http: httpx.Client, base: str) -> httpx.Response:
-    return http.get(f"{base}/realms/demo/protocol/openid-connect/auth", params={
-        "client_id": "offline-access-portal", "redirect_uri": REDIRECT, "response_type": "code",
-        "scope": "openid offline_access", "state": "s"})
+    return http.get(
+        f"{base}/realms/demo/protocol/openid-connect/auth",
+        params={
+            "client_id": "offline-access-portal",
+            "redirect_uri": REDIRECT,
+            "response_type": "code",
+            "scope": "openid offline_access",
+            "state": "s",
+        },
+    )
 
 
 def code_of(response: httpx.Response) -> str:
@@ -33,15 +40,24 @@ def test_sso_and_a_half_finished_login_survive_a_restart(start_server: StartServ
         server.kill9()
         server.start()
         # the login form shown before the crash still works after it
-        done = browser.post(form_action(page.text),  # an absolute URL, as Keycloak's forms have
-                            data={**form_fields(page.text), "username": "user1", "password": "password"})
+        done = browser.post(
+            form_action(page.text),  # an absolute URL, as Keycloak's forms have
+            data={**form_fields(page.text), "username": "user1", "password": "password"},
+        )
         first = code_of(done)
         server.stop()
         server.start()
         # the SSO cookie names a session that is still in the database: no login page this time
         second = code_of(authorize(browser, server.base_url))
-    token = httpx.post(f"{server.base_url}/realms/demo/protocol/openid-connect/token", data={
-        "grant_type": "authorization_code", "code": second, "redirect_uri": REDIRECT,
-        "client_id": "offline-access-portal", "client_secret": "password"})
+    token = httpx.post(
+        f"{server.base_url}/realms/demo/protocol/openid-connect/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": second,
+            "redirect_uri": REDIRECT,
+            "client_id": "offline-access-portal",
+            "client_secret": "password",
+        },
+    )
     assert token.status_code == 200, token.text
     assert first != second

@@ -18,7 +18,8 @@ KEYCLOAK_CACHE_OPTIONS = [
     "--spi-user-sessions-infinispan-offline-session-cache-entry-lifespan-override=86400",
     "--spi-user-sessions-infinispan-offline-client-session-cache-entry-lifespan-override=3600",
     "--cache-embedded-offline-sessions-max-count=50000",
-    "--cache-embedded-offline-client-sessions-max-count", "50000",
+    "--cache-embedded-offline-client-sessions-max-count",
+    "50000",
     "--cache-embedded-sessions-max-count=20000",
     "--cache-embedded-client-sessions-max-count=20000",
     "--cache-embedded-users-max-count=5000",
@@ -40,12 +41,29 @@ def _ready(base_url: str, process: subprocess.Popen[str], deadline: float) -> in
 def test_a_keycloak_start_command_with_the_cache_options_starts_doorkeep(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOORKEEP_")}
-    env |= {"DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin", "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "admin",
-            "DOORKEEP_CACHE_EMBEDDED_KEYS_MAX_COUNT": "10"}
-    command = [str(DOORKEEP), "start-dev", "--http-host", "127.0.0.1", "--http-port", str(port),
-               *KEYCLOAK_CACHE_OPTIONS]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    env |= {
+        "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin",
+        "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "admin",
+        "DOORKEEP_CACHE_EMBEDDED_KEYS_MAX_COUNT": "10",
+    }
+    command = [
+        str(DOORKEEP),
+        "start-dev",
+        "--http-host",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        *KEYCLOAK_CACHE_OPTIONS,
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert _ready(f"http://127.0.0.1:{port}", process, time.monotonic() + 60) == 200
     finally:
@@ -54,9 +72,15 @@ def test_a_keycloak_start_command_with_the_cache_options_starts_doorkeep(tmp_pat
 
 
 def test_the_new_spi_spelling_of_the_lifespan_overrides_is_accepted_too() -> None:
-    result = CliRunner().invoke(main, [
-        "start-dev", "--spi-user-sessions--infinispan--offline-session-cache-entry-lifespan-override=60",
-        "--spi-user-sessions--infinispan--offline-client-session-cache-entry-lifespan-override=60", "--help"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "start-dev",
+            "--spi-user-sessions--infinispan--offline-session-cache-entry-lifespan-override=60",
+            "--spi-user-sessions--infinispan--offline-client-session-cache-entry-lifespan-override=60",
+            "--help",
+        ],
+    )
     assert result.exit_code == 0
 
 

@@ -46,8 +46,10 @@ def call(url: str, form: dict[str, str] | None = None) -> tuple[int, dict[str, s
 
 
 def admin_token(base: str) -> tuple[int, dict[str, str], bytes]:
-    return call(f"{base}/realms/master/protocol/openid-connect/token",
-                {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"})
+    return call(
+        f"{base}/realms/master/protocol/openid-connect/token",
+        {"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+    )
 
 
 def test_outage_answers_503_and_recovers_when_postgresql_returns(pg: ThrowawayPostgres, tmp_path: Path) -> None:
@@ -103,8 +105,11 @@ def test_two_workers_share_one_metrics_view(pg: ThrowawayPostgres, tmp_path: Pat
             assert admin_token(base)[0] == 200
         for _ in range(4):  # each scrape lands on either worker; all of them see the 8 tokens
             text = call(f"{base}/metrics")[2].decode()
-            line = next(x for x in text.splitlines()
-                        if x.startswith("doorkeep_tokens_issued_total{") and 'token_type="access"' in x)
+            line = next(
+                x
+                for x in text.splitlines()
+                if x.startswith("doorkeep_tokens_issued_total{") and 'token_type="access"' in x
+            )
             assert float(line.rsplit(" ", 1)[1]) == 8.0
     finally:
         server.stop()

@@ -60,7 +60,9 @@ def keeper(store: FileStore, server: DoorkeepProcess) -> Iterator[Keeper]:
 
 
 def test_a_refresh_stores_the_rotated_offline_token_before_handing_out_the_access_token(
-    server: DoorkeepProcess, keeper: Keeper, key: TokenKey,
+    server: DoorkeepProcess,
+    keeper: Keeper,
+    key: TokenKey,
 ) -> None:
     body = offline_login(server)
     stored_without_access_token(keeper, key, body)
@@ -73,12 +75,16 @@ def test_a_refresh_stores_the_rotated_offline_token_before_handing_out_the_acces
 
 
 def test_a_revoked_grant_raises_consent_required_and_forgets_the_token(
-    server: DoorkeepProcess, keeper: Keeper, key: TokenKey,
+    server: DoorkeepProcess,
+    keeper: Keeper,
+    key: TokenKey,
 ) -> None:
     body = offline_login(server)
     stored_without_access_token(keeper, key, body)
-    logout = httpx.post(f"{issuer(server)}/protocol/openid-connect/logout", data={
-        "client_id": CLIENT, "client_secret": SECRET, "refresh_token": body["refresh_token"]})
+    logout = httpx.post(
+        f"{issuer(server)}/protocol/openid-connect/logout",
+        data={"client_id": CLIENT, "client_secret": SECRET, "refresh_token": body["refresh_token"]},
+    )
     assert logout.status_code == 204
     with pytest.raises(ConsentRequired) as raised:
         keeper.access_token(key)
@@ -87,7 +93,9 @@ def test_a_revoked_grant_raises_consent_required_and_forgets_the_token(
 
 
 def test_an_unreachable_server_is_transient_and_keeps_the_token(
-    server: DoorkeepProcess, store: FileStore, key: TokenKey,
+    server: DoorkeepProcess,
+    store: FileStore,
+    key: TokenKey,
 ) -> None:
     body = offline_login(server)
     server.stop()
@@ -102,7 +110,9 @@ def test_an_unreachable_server_is_transient_and_keeps_the_token(
 
 
 def test_a_lost_refresh_answer_is_retried_and_without_a_grace_window_ends_in_consent_required(
-    server: DoorkeepProcess, store: FileStore, key: TokenKey,
+    server: DoorkeepProcess,
+    store: FileStore,
+    key: TokenKey,
 ) -> None:
     body = offline_login(server)
     with lossy_proxy(server.base_url) as (url, proxy), keeper_for(store, url) as keeper:
@@ -116,7 +126,9 @@ def test_a_lost_refresh_answer_is_retried_and_without_a_grace_window_ends_in_con
 
 
 def test_a_lost_refresh_answer_is_recovered_by_the_retry_inside_a_server_grace_window(
-    server: DoorkeepProcess, store: FileStore, key: TokenKey,
+    server: DoorkeepProcess,
+    store: FileStore,
+    key: TokenKey,
 ) -> None:
     body = offline_login(server)
     with lossy_proxy(server.base_url) as (url, proxy), keeper_for(store, url) as keeper:
@@ -131,7 +143,11 @@ def test_a_lost_refresh_answer_is_recovered_by_the_retry_inside_a_server_grace_w
 
 
 def test_two_processes_racing_on_one_token_refresh_once_and_both_get_a_valid_access_token(
-    server: DoorkeepProcess, store: FileStore, key: TokenKey, keeper: Keeper, tmp_path: Path,
+    server: DoorkeepProcess,
+    store: FileStore,
+    key: TokenKey,
+    keeper: Keeper,
+    tmp_path: Path,
 ) -> None:
     stored_without_access_token(keeper, key, offline_login(server))
     go = tmp_path / "go"
@@ -146,7 +162,10 @@ def test_two_processes_racing_on_one_token_refresh_once_and_both_get_a_valid_acc
 
 
 def test_a_process_killed_between_receiving_and_storing_a_token_leaves_the_old_one_marked(
-    server: DoorkeepProcess, store: FileStore, key: TokenKey, keeper: Keeper,
+    server: DoorkeepProcess,
+    store: FileStore,
+    key: TokenKey,
+    keeper: Keeper,
 ) -> None:
     body = offline_login(server)
     stored_without_access_token(keeper, key, body)
@@ -162,7 +181,10 @@ def test_a_process_killed_between_receiving_and_storing_a_token_leaves_the_old_o
 
 
 def test_a_process_killed_before_storing_recovers_its_successor_inside_a_server_grace_window(
-    server: DoorkeepProcess, store: FileStore, key: TokenKey, keeper: Keeper,
+    server: DoorkeepProcess,
+    store: FileStore,
+    key: TokenKey,
+    keeper: Keeper,
 ) -> None:
     stored_without_access_token(keeper, key, offline_login(server))
     with lossy_proxy(server.base_url) as (url, proxy):
@@ -181,8 +203,9 @@ def test_threads_of_one_process_sharing_a_sqlite_store_refresh_once(server: Door
     key = TokenKey(issuer(server), CLIENT, "user1")
     with lossy_proxy(server.base_url) as (url, proxy):
         proxy.delay = 0.5
-        keepers = [Keeper(store, token_endpoint=url + TOKEN, client_id=CLIENT, client_secret=SECRET)
-                   for _ in range(3)]  # separate Keeper objects: the lock is per process, not per object
+        keepers = [
+            Keeper(store, token_endpoint=url + TOKEN, client_id=CLIENT, client_secret=SECRET) for _ in range(3)
+        ]  # separate Keeper objects: the lock is per process, not per object
         stored_without_access_token(keepers[0], key, offline_login(server))
         with ThreadPoolExecutor(3) as pool:
             tokens = list(pool.map(lambda keeper: keeper.access_token(key), keepers))
@@ -192,7 +215,9 @@ def test_threads_of_one_process_sharing_a_sqlite_store_refresh_once(server: Door
 
 
 def test_revoke_ends_the_offline_grant_at_the_server_and_drops_the_record(
-    server: DoorkeepProcess, keeper: Keeper, key: TokenKey,
+    server: DoorkeepProcess,
+    keeper: Keeper,
+    key: TokenKey,
 ) -> None:
     keeper.keep(key, offline_login(server))
     held = keeper.holding(key)

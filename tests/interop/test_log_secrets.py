@@ -33,8 +33,9 @@ class VerboseProcess(DoorkeepProcess):
 def form(page: str) -> tuple[str, dict[str, str]]:
     action = re.search(r'<form[^>]*action="([^"]+)"', page)
     assert action, page
-    return action[1].replace("&amp;", "&"), dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
-                                                            page))
+    return action[1].replace("&amp;", "&"), dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    )
 
 
 def exercise(base: str, seed: SeedRealm) -> list[str]:
@@ -42,13 +43,22 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
     got: list[str] = []
     oidc = f"{base}/realms/{seed.name}/protocol/openid-connect"
     with httpx.Client(base_url=base, timeout=20) as http:
-        admin = http.post("/realms/master/protocol/openid-connect/token", data={
-            "grant_type": "password", "client_id": "admin-cli", "username": ADMIN_USERNAME,
-            "password": ADMIN_PASSWORD}).json()
+        admin = http.post(
+            "/realms/master/protocol/openid-connect/token",
+            data={
+                "grant_type": "password",
+                "client_id": "admin-cli",
+                "username": ADMIN_USERNAME,
+                "password": ADMIN_PASSWORD,
+            },
+        ).json()
         got += [admin["access_token"], admin["refresh_token"]]
         headers = {"Authorization": f"Bearer {admin['access_token']}"}
-        created = http.post(f"/admin/realms/{seed.name}/clients", headers=headers, json={
-            "clientId": "log-probe", "redirectUris": [REDIRECT], "directAccessGrantsEnabled": True})
+        created = http.post(
+            f"/admin/realms/{seed.name}/clients",
+            headers=headers,
+            json={"clientId": "log-probe", "redirectUris": [REDIRECT], "directAccessGrantsEnabled": True},
+        )
         assert created.status_code == 201, created.text
         uuid = created.headers["location"].rsplit("/", 1)[1]
         regenerated = http.post(f"/admin/realms/{seed.name}/clients/{uuid}/client-secret", headers=headers)
@@ -57,17 +67,36 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
         got.append(secret)
         client = {"client_id": "log-probe", "client_secret": secret}
 
-        tokens = http.post(f"{oidc}/token", data={"grant_type": "password", "username": seed.username,
-                                                  "password": seed.password, "scope": "openid", **client}).json()
-        refreshed = http.post(f"{oidc}/token", data={"grant_type": "refresh_token",
-                                                     "refresh_token": tokens["refresh_token"], **client}).json()
+        tokens = http.post(
+            f"{oidc}/token",
+            data={
+                "grant_type": "password",
+                "username": seed.username,
+                "password": seed.password,
+                "scope": "openid",
+                **client,
+            },
+        ).json()
+        refreshed = http.post(
+            f"{oidc}/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], **client}
+        ).json()
         assert "access_token" in refreshed, refreshed
-        wrong = http.post(f"{oidc}/token", data={"grant_type": "password", "username": seed.username,
-                                                 "password": "not-" + seed.password, **client})
+        wrong = http.post(
+            f"{oidc}/token",
+            data={"grant_type": "password", "username": seed.username, "password": "not-" + seed.password, **client},
+        )
         assert wrong.status_code == 401
 
-        page = http.get(f"{oidc}/auth", params={"client_id": "log-probe", "redirect_uri": REDIRECT,
-                                                "response_type": "code", "scope": "openid", "state": "s"})
+        page = http.get(
+            f"{oidc}/auth",
+            params={
+                "client_id": "log-probe",
+                "redirect_uri": REDIRECT,
+                "response_type": "code",
+                "scope": "openid",
+                "state": "s",
+            },
+        )
         assert page.status_code == 200, page.text[:300]
         action, fields = form(page.text)
         got += [v for k, v in fields.items() if k in ("session_code", "execution", "tab_id")]
@@ -76,8 +105,9 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
         assert done.status_code == 302, done.text[:300]
         code = parse_qs(urlsplit(done.headers["location"]).query)["code"][0]
         got += [code, *[c for c in http.cookies.values() if len(c) >= 16]]
-        exchanged = http.post(f"{oidc}/token", data={"grant_type": "authorization_code", "code": code,
-                                                     "redirect_uri": REDIRECT, **client}).json()
+        exchanged = http.post(
+            f"{oidc}/token", data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, **client}
+        ).json()
         for bundle in (tokens, refreshed, exchanged):
             got += [bundle[k] for k in ("access_token", "refresh_token", "id_token") if k in bundle]
 
@@ -85,7 +115,8 @@ def exercise(base: str, seed: SeedRealm) -> list[str]:
         assert http.get(f"{oidc}/userinfo", headers=bearer).status_code == 200
         assert http.get(f"{oidc}/userinfo", params={"access_token": exchanged["access_token"]}).status_code == 401
         assert http.post(f"{oidc}/token/introspect", data={"token": exchanged["access_token"], **client}).json()[
-            "active"]
+            "active"
+        ]
         assert http.post(f"{oidc}/revoke", data={"token": exchanged["refresh_token"], **client}).status_code == 200
         http.get(f"{oidc}/logout", params={"id_token_hint": exchanged["id_token"]})
     return got

@@ -23,8 +23,7 @@ def realm_server(request: pytest.FixtureRequest, start_server: StartServer) -> t
 
 
 def openid(server: DoorkeepProcess, realm: str, client_id: str, secret: str) -> KeycloakOpenID:
-    return KeycloakOpenID(server_url=server.base_url, realm_name=realm, client_id=client_id,
-                          client_secret_key=secret)
+    return KeycloakOpenID(server_url=server.base_url, realm_name=realm, client_id=client_id, client_secret_key=secret)
 
 
 def unverified(oidc: KeycloakOpenID, token: str) -> dict[str, Any]:
@@ -44,16 +43,35 @@ def userinfo(oidc: KeycloakOpenID, access_token: str) -> dict[str, Any]:
 
 def test_admin_api_sets_up_a_realm_that_python_keycloak_then_logs_into(start_server: StartServer) -> None:
     server = start_server()
-    admin = KeycloakAdmin(server_url=server.base_url, username=ADMIN_USERNAME, password=ADMIN_PASSWORD,
-                          realm_name="master", user_realm_name="master")
+    admin = KeycloakAdmin(
+        server_url=server.base_url,
+        username=ADMIN_USERNAME,
+        password=ADMIN_PASSWORD,
+        realm_name="master",
+        user_realm_name="master",
+    )
     admin.create_realm({"realm": "pykc", "enabled": True})
     admin.change_current_realm("pykc")
-    client_uuid = admin.create_client({
-        "clientId": "pykc-app", "secret": "pykc-secret", "publicClient": False, "directAccessGrantsEnabled": True,
-        "standardFlowEnabled": True, "redirectUris": ["http://127.0.0.1/callback"],
-    })
-    user_id = admin.create_user({"username": "bob", "enabled": True, "email": "bob@example.com",
-                                 "emailVerified": True, "firstName": "Bob", "lastName": "Builder"})
+    client_uuid = admin.create_client(
+        {
+            "clientId": "pykc-app",
+            "secret": "pykc-secret",
+            "publicClient": False,
+            "directAccessGrantsEnabled": True,
+            "standardFlowEnabled": True,
+            "redirectUris": ["http://127.0.0.1/callback"],
+        }
+    )
+    user_id = admin.create_user(
+        {
+            "username": "bob",
+            "enabled": True,
+            "email": "bob@example.com",
+            "emailVerified": True,
+            "firstName": "Bob",
+            "lastName": "Builder",
+        }
+    )
     admin.set_user_password(user_id, "bob-password", temporary=False)
     assert admin.create_realm_role({"name": "reader"}) == "reader"
     admin.assign_realm_roles(user_id, [admin.get_realm_role("reader")])
@@ -110,8 +128,12 @@ def test_password_grant_refresh_introspection_userinfo_certs_and_logout_work_thr
     assert info["token_type"] == "Bearer"
 
     assert userinfo(oidc, refreshed["access_token"]) == {
-        "sub": access["sub"], "email_verified": seed.email_verified, "name": f"{seed.first_name} {seed.last_name}",
-        "preferred_username": seed.username, "given_name": seed.first_name, "family_name": seed.last_name,
+        "sub": access["sub"],
+        "email_verified": seed.email_verified,
+        "name": f"{seed.first_name} {seed.last_name}",
+        "preferred_username": seed.username,
+        "given_name": seed.first_name,
+        "family_name": seed.last_name,
         "email": seed.email,
     }
 
@@ -156,5 +178,6 @@ def test_offline_token_from_python_keycloak_refreshes_introspects_and_dies_with_
             oidc.refresh_token(spent)
         assert failed.value.response_code == 400
         assert error_body(failed.value) == {
-            "error": "invalid_grant", "error_description": "Offline user session not found",
+            "error": "invalid_grant",
+            "error_description": "Offline user session not found",
         }

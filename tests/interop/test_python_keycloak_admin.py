@@ -35,11 +35,20 @@ def test_realms_are_listed_read_updated_and_deleted_through_python_keycloak(seed
     assert realm["revokeRefreshToken"] is False
     assert realm["defaultRole"]["name"] == "default-roles-scratch"
 
-    assert admin.update_realm("scratch", {
-        "offlineSessionIdleTimeout": 86400, "offlineSessionMaxLifespanEnabled": True,
-        "offlineSessionMaxLifespan": 604800, "revokeRefreshToken": True, "refreshTokenMaxReuse": 2,
-        "displayName": "Scratch realm",
-    }) == {}
+    assert (
+        admin.update_realm(
+            "scratch",
+            {
+                "offlineSessionIdleTimeout": 86400,
+                "offlineSessionMaxLifespanEnabled": True,
+                "offlineSessionMaxLifespan": 604800,
+                "revokeRefreshToken": True,
+                "refreshTokenMaxReuse": 2,
+                "displayName": "Scratch realm",
+            },
+        )
+        == {}
+    )
     updated = admin.get_realm("scratch")
     assert updated["offlineSessionIdleTimeout"] == 86400
     assert updated["offlineSessionMaxLifespanEnabled"] is True
@@ -62,11 +71,17 @@ def test_a_confidential_service_account_client_is_created_read_and_updated_throu
     seeded_server: DoorkeepProcess,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
-    uuid = admin.create_client({
-        "clientId": "reports", "secret": "reports-secret", "publicClient": False, "serviceAccountsEnabled": True,
-        "standardFlowEnabled": False, "directAccessGrantsEnabled": True,
-        "attributes": {"client.offline.session.idle.timeout": "3600", "use.refresh.tokens": "true"},
-    })
+    uuid = admin.create_client(
+        {
+            "clientId": "reports",
+            "secret": "reports-secret",
+            "publicClient": False,
+            "serviceAccountsEnabled": True,
+            "standardFlowEnabled": False,
+            "directAccessGrantsEnabled": True,
+            "attributes": {"client.offline.session.idle.timeout": "3600", "use.refresh.tokens": "true"},
+        }
+    )
     assert admin.get_client_id("reports") == uuid
     assert admin.get_client_id("no-such-client") is None
     assert "reports" in {c["clientId"] for c in admin.get_clients()}
@@ -79,9 +94,16 @@ def test_a_confidential_service_account_client_is_created_read_and_updated_throu
     assert client["attributes"]["client.offline.session.idle.timeout"] == "3600"
     assert "offline_access" in client["optionalClientScopes"]
 
-    assert admin.update_client(uuid, {
-        "description": "Nightly reports", "attributes": {"client.offline.session.max.lifespan": "7200"},
-    }) == {}
+    assert (
+        admin.update_client(
+            uuid,
+            {
+                "description": "Nightly reports",
+                "attributes": {"client.offline.session.max.lifespan": "7200"},
+            },
+        )
+        == {}
+    )
     updated = admin.get_client(uuid)
     assert updated["description"] == "Nightly reports"
     assert updated["attributes"]["client.offline.session.max.lifespan"] == "7200"
@@ -122,9 +144,18 @@ def test_client_scopes_are_linked_and_unlinked_through_python_keycloak(seeded_se
 
     assert admin.delete_client_optional_client_scope(uuid, offline["id"]) == {}
     assert "offline_access" not in names(admin.get_client_optional_client_scopes(uuid))
-    assert admin.add_client_default_client_scope(uuid, offline["id"], {
-        "realm": "interop", "client": uuid, "clientScopeId": offline["id"],
-    }) == {}
+    assert (
+        admin.add_client_default_client_scope(
+            uuid,
+            offline["id"],
+            {
+                "realm": "interop",
+                "client": uuid,
+                "clientScopeId": offline["id"],
+            },
+        )
+        == {}
+    )
     assert "offline_access" in names(admin.get_client_default_client_scopes(uuid))
     assert "offline_access" in admin.get_client(uuid)["defaultClientScopes"]
 
@@ -140,10 +171,14 @@ def test_client_scopes_and_realm_default_scopes_are_managed_through_python_keycl
     seeded_server: DoorkeepProcess,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
-    scope_id = admin.create_client_scope({
-        "name": "reports", "protocol": "openid-connect", "description": "Report access",
-        "attributes": {"include.in.token.scope": "true", "display.on.consent.screen": "true"},
-    })
+    scope_id = admin.create_client_scope(
+        {
+            "name": "reports",
+            "protocol": "openid-connect",
+            "description": "Report access",
+            "attributes": {"include.in.token.scope": "true", "display.on.consent.screen": "true"},
+        }
+    )
     assert admin.create_client_scope({"name": "reports"}, skip_exists=True) == scope_id
     scope = admin.get_client_scope(scope_id)
     assert (scope["name"], scope["description"], scope["protocol"]) == ("reports", "Report access", "openid-connect")
@@ -186,7 +221,8 @@ def test_realm_roles_and_composites_are_managed_through_python_keycloak(seeded_s
     assert admin.create_realm_role({"name": "reader", "description": "Reads"}) == "reader"
     assert admin.create_realm_role({"name": "writer"}) == "writer"
     assert {"reader", "writer", "offline_access", "uma_authorization", "default-roles-interop"} <= names(
-        admin.get_realm_roles())
+        admin.get_realm_roles()
+    )
     assert names(admin.get_realm_roles(search_text="read")) == {"reader"}
 
     reader = admin.get_realm_role("reader")
@@ -210,7 +246,8 @@ def test_realm_roles_and_composites_are_managed_through_python_keycloak(seeded_s
 
 
 def test_realm_and_client_roles_are_mapped_to_users_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     user_id = admin.get_user_id(seed.username)
@@ -226,7 +263,8 @@ def test_realm_and_client_roles_are_mapped_to_users_through_python_keycloak(
     assert names(admin.get_realm_roles_of_user(user_id)) >= {"senior-auditor", "default-roles-interop"}
     assert "auditor" not in names(admin.get_realm_roles_of_user(user_id))
     assert {"senior-auditor", "auditor", "offline_access", "uma_authorization"} <= names(
-        admin.get_composite_realm_roles_of_user(user_id))
+        admin.get_composite_realm_roles_of_user(user_id)
+    )
     assert "senior-auditor" not in names(admin.get_available_realm_roles_of_user(user_id))
 
     assert admin.assign_client_role(user_id, client_uuid, [admin.get_client_role(client_uuid, "editor")]) == {}
@@ -248,7 +286,8 @@ def test_realm_and_client_roles_are_mapped_to_users_through_python_keycloak(
 
 
 def test_default_roles_and_roles_by_id_are_managed_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     admin.create_realm_role({"name": "member"})
@@ -309,7 +348,8 @@ def test_role_members_are_listed_through_python_keycloak(seeded_server: Doorkeep
 
 
 def test_client_role_scope_mappings_are_managed_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     api = admin.create_client({"clientId": "api", "bearerOnly": True})

@@ -14,15 +14,24 @@ pytestmark = pytest.mark.interop
 
 def test_a_lockout_is_seen_and_cleared_through_python_keycloak(seeded_server: DoorkeepProcess, seed: SeedRealm) -> None:
     admin = admin_of(seeded_server, seed.name)
-    assert admin.update_realm(seed.name, {"bruteForceProtected": True, "failureFactor": 2,
-                                          "quickLoginCheckMilliSeconds": 0}) == {}
+    assert (
+        admin.update_realm(
+            seed.name, {"bruteForceProtected": True, "failureFactor": 2, "quickLoginCheckMilliSeconds": 0}
+        )
+        == {}
+    )
     realm = admin.get_realm(seed.name)
     assert (realm["bruteForceProtected"], realm["failureFactor"], realm["bruteForceStrategy"]) == (True, 2, "MULTIPLE")
     user_id = admin.get_user_id(seed.username)
     assert user_id is not None
     assert admin.get_bruteforce_detection_status(user_id) == {
-        "disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0, "lastIPFailure": "n/a",
-        "failedLoginNotBefore": 0}
+        "disabled": False,
+        "numFailures": 0,
+        "numTemporaryLockouts": 0,
+        "lastFailure": 0,
+        "lastIPFailure": "n/a",
+        "failedLoginNotBefore": 0,
+    }
 
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
     for _ in range(2):

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.interop
 
 
 def test_groups_and_mappers_set_up_through_python_keycloak_shape_alices_tokens(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, seed.name)
     org = admin.create_group({"name": "org", "attributes": {"department": ["ops"]}})
@@ -39,16 +40,29 @@ def test_groups_and_mappers_set_up_through_python_keycloak_shape_alices_tokens(
 
     client = admin.get_client_id(seed.client_id)
     assert client is not None
-    admin.add_mapper_to_client(client, {
-        "name": "groups", "protocol": "openid-connect", "protocolMapper": "oidc-group-membership-mapper",
-        "config": {"claim.name": "groups", "full.path": "true", "access.token.claim": "true"}})
-    admin.add_mapper_to_client(client, {
-        "name": "department", "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
-        "config": {"user.attribute": "department", "claim.name": "dept", "access.token.claim": "true"}})
+    admin.add_mapper_to_client(
+        client,
+        {
+            "name": "groups",
+            "protocol": "openid-connect",
+            "protocolMapper": "oidc-group-membership-mapper",
+            "config": {"claim.name": "groups", "full.path": "true", "access.token.claim": "true"},
+        },
+    )
+    admin.add_mapper_to_client(
+        client,
+        {
+            "name": "department",
+            "protocol": "openid-connect",
+            "protocolMapper": "oidc-usermodel-attribute-mapper",
+            "config": {"user.attribute": "department", "claim.name": "dept", "access.token.claim": "true"},
+        },
+    )
     assert {m["name"] for m in admin.get_mappers_from_client(client)} == {"groups", "department"}
 
     token = openid(seeded_server, seed.name, seed.client_id, seed.client_secret).token(
-        seed.username, seed.password, scope="openid offline_access")
+        seed.username, seed.password, scope="openid offline_access"
+    )
     access = jwt.decode(token["access_token"], options={"verify_signature": False})
     assert access["groups"] == ["/org/backup"]
     assert access["dept"] == "ops"  # the parent group's attribute

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.interop
 
 # --- sessions, consents and offline access ------------------------------------------------------
 def test_sessions_appear_in_python_keycloak_and_user_logout_ends_them(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
@@ -60,7 +61,8 @@ def test_sessions_appear_in_python_keycloak_and_user_logout_ends_them(
 
 
 def test_revoking_consent_through_python_keycloak_kills_the_offline_token(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
@@ -70,10 +72,15 @@ def test_revoking_consent_through_python_keycloak_kills_the_offline_token(
     offline = oidc.token(seed.username, seed.password, scope="openid offline_access")
     assert oidc.refresh_token(offline["refresh_token"])["refresh_expires_in"] == 0
 
-    assert admin.user_consents(user_id) == [{
-        "clientId": seed.client_id, "grantedClientScopes": [], "createdDate": None, "lastUpdatedDate": None,
-        "additionalGrants": [{"client": client_uuid, "key": "Offline Token"}],
-    }]
+    assert admin.user_consents(user_id) == [
+        {
+            "clientId": seed.client_id,
+            "grantedClientScopes": [],
+            "createdDate": None,
+            "lastUpdatedDate": None,
+            "additionalGrants": [{"client": client_uuid, "key": "Offline Token"}],
+        }
+    ]
     assert admin.revoke_consent(user_id, seed.client_id) == {}
     assert admin.user_consents(user_id) == []
     assert raw_json(admin, f"clients/{client_uuid}/offline-session-count") == {"count": 0}
@@ -91,7 +98,8 @@ def test_revoking_consent_through_python_keycloak_kills_the_offline_token(
 
 # --- events -------------------------------------------------------------------------------------
 def test_events_are_switched_on_and_read_back_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     assert admin.set_events({"eventsEnabled": True, "enabledEventTypes": ["LOGIN", "LOGIN_ERROR", "LOGOUT"]}) == {}
@@ -123,7 +131,8 @@ def test_events_are_switched_on_and_read_back_through_python_keycloak(
 
 # --- KeycloakOpenID -----------------------------------------------------------------------------
 def test_discovery_keys_and_authorization_url_come_from_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
     issuer = f"{seeded_server.base_url}/realms/{seed.name}"
@@ -137,18 +146,22 @@ def test_discovery_keys_and_authorization_url_come_from_python_keycloak(
     public_key = oidc.public_key()
     assert public_key.startswith("MII")
 
-    url = oidc.auth_url(redirect_uri="http://127.0.0.1/callback", scope="openid offline_access", state="s1",
-                        nonce="n1")
+    url = oidc.auth_url(redirect_uri="http://127.0.0.1/callback", scope="openid offline_access", state="s1", nonce="n1")
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == well_known["authorization_endpoint"]
     assert parse_qs(parts.query) == {
-        "client_id": [seed.client_id], "response_type": ["code"], "redirect_uri": ["http://127.0.0.1/callback"],
-        "scope": ["openid offline_access"], "state": ["s1"], "nonce": ["n1"],
+        "client_id": [seed.client_id],
+        "response_type": ["code"],
+        "redirect_uri": ["http://127.0.0.1/callback"],
+        "scope": ["openid offline_access"],
+        "state": ["s1"],
+        "nonce": ["n1"],
     }
 
 
 def test_an_authorization_url_from_python_keycloak_leads_through_the_login_page_to_an_offline_token(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
     client_uuid = admin.get_client_id(seed.client_id)
@@ -157,20 +170,29 @@ def test_an_authorization_url_from_python_keycloak_leads_through_the_login_page_
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
     verifier = generate_code_verifier()
     challenge, method = generate_code_challenge(verifier)
-    url = oidc.auth_url(redirect_uri=REDIRECT, scope="openid offline_access", state="st4te", nonce="n0nce",
-                        code_challenge=challenge, code_challenge_method=method)
+    url = oidc.auth_url(
+        redirect_uri=REDIRECT,
+        scope="openid offline_access",
+        state="st4te",
+        nonce="n0nce",
+        code_challenge=challenge,
+        code_challenge_method=method,
+    )
 
     with httpx.Client() as browser:  # what the user's browser does with that URL
         page = browser.get(url)
         assert page.status_code == 200, page.text[:300]
-        answer = browser.post(urljoin(str(page.url), form_action(page.text)), data={
-            **form_fields(page.text), "username": seed.username, "password": seed.password})
+        answer = browser.post(
+            urljoin(str(page.url), form_action(page.text)),
+            data={**form_fields(page.text), "username": seed.username, "password": seed.password},
+        )
     redirect = code_from(answer)
     assert redirect["state"] == "st4te"
     assert redirect["iss"] == f"{seeded_server.base_url}/realms/{seed.name}"
 
-    token = oidc.token(grant_type="authorization_code", code=redirect["code"], redirect_uri=REDIRECT,
-                       code_verifier=verifier)
+    token = oidc.token(
+        grant_type="authorization_code", code=redirect["code"], redirect_uri=REDIRECT, code_verifier=verifier
+    )
     assert oidc.decode_token(token["id_token"], validate=True)["nonce"] == "n0nce"
     assert oidc.decode_token(token["refresh_token"], validate=False)["typ"] == "Offline"
     assert set(token["scope"].split()) >= {"openid", "offline_access"}
@@ -179,8 +201,9 @@ def test_an_authorization_url_from_python_keycloak_leads_through_the_login_page_
     assert admin.get_sessions(user_id) == []  # a first login asking for offline access keeps no online session
     assert raw_json(admin, f"users/{user_id}/offline-sessions/{client_uuid}")[0]["id"] == token["session_state"]
     with pytest.raises(KeycloakPostError) as reused:
-        oidc.token(grant_type="authorization_code", code=redirect["code"], redirect_uri=REDIRECT,
-                   code_verifier=verifier)
+        oidc.token(
+            grant_type="authorization_code", code=redirect["code"], redirect_uri=REDIRECT, code_verifier=verifier
+        )
     assert reused.value.response_code == 400
     assert body_of(reused.value) == {"error": "invalid_grant", "error_description": "Code not valid"}
 
@@ -207,7 +230,8 @@ def test_python_keycloaks_admin_connection_outlives_its_access_token_and_its_ses
 
 
 def test_client_credentials_userinfo_introspection_refresh_and_logout_work_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     service = openid(seeded_server, seed.name, seed.service_client_id, seed.service_client_secret)
     token = service.token(grant_type="client_credentials")

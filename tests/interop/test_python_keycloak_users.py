@@ -17,16 +17,24 @@ pytestmark = pytest.mark.interop
 
 # --- users --------------------------------------------------------------------------------------
 def test_users_are_created_found_counted_updated_and_deleted_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
-    bob = admin.create_user({
-        "username": "Bob", "email": "bob@example.com", "firstName": "Bob", "lastName": "Builder",
-        "enabled": True, "emailVerified": True,
-        "credentials": [{"type": "password", "value": "bob-password", "temporary": False}],
-    })
-    carol = admin.create_user({"username": "carol", "email": "carol@example.org", "firstName": "Carol",
-                               "lastName": "Singer", "enabled": True})
+    bob = admin.create_user(
+        {
+            "username": "Bob",
+            "email": "bob@example.com",
+            "firstName": "Bob",
+            "lastName": "Builder",
+            "enabled": True,
+            "emailVerified": True,
+            "credentials": [{"type": "password", "value": "bob-password", "temporary": False}],
+        }
+    )
+    carol = admin.create_user(
+        {"username": "carol", "email": "carol@example.org", "firstName": "Carol", "lastName": "Singer", "enabled": True}
+    )
     assert admin.create_user({"username": "bob"}, exist_ok=True) == bob
 
     assert admin.get_user_id("bob") == bob
@@ -44,7 +52,11 @@ def test_users_are_created_found_counted_updated_and_deleted_through_python_keyc
 
     user = admin.get_user(bob)
     assert (user["username"], user["email"], user["firstName"], user["enabled"]) == (
-        "bob", "bob@example.com", "Bob", True)
+        "bob",
+        "bob@example.com",
+        "Bob",
+        True,
+    )
     oidc = openid(seeded_server, seed.name, seed.client_id, seed.client_secret)
     assert oidc.token("bob", "bob-password")["token_type"] == "Bearer"
 
@@ -70,11 +82,18 @@ def test_users_are_created_found_counted_updated_and_deleted_through_python_keyc
 
 
 def test_user_filters_and_credentials_behave_as_keycloak_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     admin = admin_of(seeded_server, "interop")
-    dora = admin.create_user({"username": "dora", "email": "dora@example.org", "enabled": False,
-                              "attributes": {"team": ["Blue"], "site": ["oslo"]}})
+    dora = admin.create_user(
+        {
+            "username": "dora",
+            "email": "dora@example.org",
+            "enabled": False,
+            "attributes": {"team": ["Blue"], "site": ["oslo"]},
+        }
+    )
     alice = admin.get_user_id(seed.username)
     assert alice is not None
     assert [u["username"] for u in admin.get_users({"enabled": False})] == ["dora"]
@@ -85,8 +104,10 @@ def test_user_filters_and_credentials_behave_as_keycloak_through_python_keycloak
     assert [u["username"] for u in admin.get_users({"search": "dora", "enabled": True})] == []
     assert admin.users_count({"enabled": False}) == 1
     robot = f"service-account-{seed.service_client_id}"
-    assert admin.get_user_id(robot) == admin.get_client_service_account_user(
-        str(admin.get_client_id(seed.service_client_id)))["id"]  # a field query finds service accounts
+    assert (
+        admin.get_user_id(robot)
+        == admin.get_client_service_account_user(str(admin.get_client_id(seed.service_client_id)))["id"]
+    )  # a field query finds service accounts
     assert robot not in {u["username"] for u in admin.get_users()}  # a plain listing does not
 
     credentials = admin.get_credentials(alice)
@@ -106,19 +127,29 @@ def test_user_filters_and_credentials_behave_as_keycloak_through_python_keycloak
 
 
 def test_a_service_account_with_realm_management_roles_administers_its_realm_through_python_keycloak(
-    seeded_server: DoorkeepProcess, seed: SeedRealm,
+    seeded_server: DoorkeepProcess,
+    seed: SeedRealm,
 ) -> None:
     master = admin_of(seeded_server, "interop")
     service_uuid = master.get_client_id(seed.service_client_id)
     management = master.get_client_id("realm-management")
     assert service_uuid is not None and management is not None
     robot = master.get_client_service_account_user(service_uuid)
-    master.assign_client_role(robot["id"], management, [
-        master.get_client_role(management, "manage-users"), master.get_client_role(management, "view-clients"),
-    ])
+    master.assign_client_role(
+        robot["id"],
+        management,
+        [
+            master.get_client_role(management, "manage-users"),
+            master.get_client_role(management, "view-clients"),
+        ],
+    )
 
-    admin = KeycloakAdmin(server_url=seeded_server.base_url, realm_name=seed.name, client_id=seed.service_client_id,
-                          client_secret_key=seed.service_client_secret)
+    admin = KeycloakAdmin(
+        server_url=seeded_server.base_url,
+        realm_name=seed.name,
+        client_id=seed.service_client_id,
+        client_secret_key=seed.service_client_secret,
+    )
     created = admin.create_user({"username": "hired", "enabled": True})
     assert admin.get_user(created)["username"] == "hired"
     assert seed.client_id in {c["clientId"] for c in admin.get_clients()}

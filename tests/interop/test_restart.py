@@ -23,10 +23,18 @@ def token_url(server: DoorkeepProcess, seed: SeedRealm) -> str:
 
 
 def offline_grant(server: DoorkeepProcess, seed: SeedRealm) -> dict[str, Any]:
-    response = requests.post(token_url(server, seed), timeout=10, data={
-        "grant_type": "password", "client_id": seed.client_id, "client_secret": seed.client_secret,
-        "username": seed.username, "password": seed.password, "scope": "offline_access",
-    })
+    response = requests.post(
+        token_url(server, seed),
+        timeout=10,
+        data={
+            "grant_type": "password",
+            "client_id": seed.client_id,
+            "client_secret": seed.client_secret,
+            "username": seed.username,
+            "password": seed.password,
+            "scope": "offline_access",
+        },
+    )
     assert response.status_code == 200, response.text
     body = dict(response.json())
     assert payload(body["refresh_token"])["typ"] == "Offline"
@@ -34,10 +42,16 @@ def offline_grant(server: DoorkeepProcess, seed: SeedRealm) -> dict[str, Any]:
 
 
 def refresh(server: DoorkeepProcess, seed: SeedRealm, refresh_token: str) -> requests.Response:
-    return requests.post(token_url(server, seed), timeout=10, data={
-        "grant_type": "refresh_token", "client_id": seed.client_id, "client_secret": seed.client_secret,
-        "refresh_token": refresh_token,
-    })
+    return requests.post(
+        token_url(server, seed),
+        timeout=10,
+        data={
+            "grant_type": "refresh_token",
+            "client_id": seed.client_id,
+            "client_secret": seed.client_secret,
+            "refresh_token": refresh_token,
+        },
+    )
 
 
 def refreshed(server: DoorkeepProcess, seed: SeedRealm, refresh_token: str) -> dict[str, Any]:
@@ -62,7 +76,9 @@ def shut_down(server: DoorkeepProcess, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 def test_an_offline_token_still_refreshes_after_the_server_restarts(
-    start_server: StartServer, seed: SeedRealm, how: str,
+    start_server: StartServer,
+    seed: SeedRealm,
+    how: str,
 ) -> None:
     server = start_server(seed=seed)
     first = offline_grant(server, seed)

@@ -28,9 +28,16 @@ def _token(base: str, **form: str) -> httpx.Response:
 
 
 def _admin(base: str) -> httpx.Client:
-    token = httpx.post(f"{base}/realms/master/protocol/openid-connect/token", timeout=10, data={
-        "client_id": "admin-cli", "grant_type": "password", "username": ADMIN_USERNAME, "password": ADMIN_PASSWORD,
-    }).json()["access_token"]
+    token = httpx.post(
+        f"{base}/realms/master/protocol/openid-connect/token",
+        timeout=10,
+        data={
+            "client_id": "admin-cli",
+            "grant_type": "password",
+            "username": ADMIN_USERNAME,
+            "password": ADMIN_PASSWORD,
+        },
+    ).json()["access_token"]
     return httpx.Client(base_url=f"{base}/admin/realms/demo", headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 

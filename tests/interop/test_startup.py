@@ -15,8 +15,11 @@ PORT = 18602
 
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOORKEEP_")}
-    env |= {"DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin", "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "admin",
-            "PYTHONUNBUFFERED": "1"}
+    env |= {
+        "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin",
+        "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "admin",
+        "PYTHONUNBUFFERED": "1",
+    }
     return env
 
 
@@ -25,8 +28,15 @@ def _command(port: int) -> list[str]:
 
 
 def test_listening_is_printed_only_once_the_port_accepts_connections(tmp_path: Path) -> None:
-    process = subprocess.Popen(_command(PORT), cwd=tmp_path, env=_env(), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        _command(PORT),
+        cwd=tmp_path,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 60
@@ -48,8 +58,16 @@ def test_a_port_in_use_fails_with_one_clear_line_and_no_listening(tmp_path: Path
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
         taken.bind(("127.0.0.1", PORT + 1))
         taken.listen()
-        result = subprocess.run(_command(PORT + 1), cwd=tmp_path, env=_env(), stdin=subprocess.DEVNULL,
-                                capture_output=True, text=True, timeout=120, check=False)
+        result = subprocess.run(
+            _command(PORT + 1),
+            cwd=tmp_path,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert "listening" not in output.lower().replace("cannot listen", "")

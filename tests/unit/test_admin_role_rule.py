@@ -22,36 +22,65 @@ def client_role(client: str, name: str, realm: str = DEMO) -> RoleFacts:
     return RoleFacts(f"{realm}/{client}/{name}", name, realm, realm == MASTER, client)
 
 
-def admin(*management: str, realm: str = DEMO, extra: tuple[RoleFacts, ...] = (),
-          master_admin: bool = False) -> Grantor:
+def admin(
+    *management: str, realm: str = DEMO, extra: tuple[RoleFacts, ...] = (), master_admin: bool = False
+) -> Grantor:
     """An admin of ``realm`` holding these realm-management roles (and ``extra`` roles)."""
     held = frozenset({rm(n, realm).id for n in management} | {r.id for r in extra})
     return Grantor(realm, master_admin, held, frozenset(management))
 
 
-@pytest.mark.parametrize("role", [
-    rm("realm-admin"), rm("manage-users"), rm("query-users"), rm("custom-role-someone-added"),
-    realm_role("admin", MASTER), realm_role("create-realm", MASTER), realm_role("manage-users", MASTER),
-    client_role("demo-realm", "manage-users", MASTER), client_role("other-realm", "anything", MASTER),
-    rm("realm-admin", MASTER),
-])
+@pytest.mark.parametrize(
+    "role",
+    [
+        rm("realm-admin"),
+        rm("manage-users"),
+        rm("query-users"),
+        rm("custom-role-someone-added"),
+        realm_role("admin", MASTER),
+        realm_role("create-realm", MASTER),
+        realm_role("manage-users", MASTER),
+        client_role("demo-realm", "manage-users", MASTER),
+        client_role("other-realm", "anything", MASTER),
+        rm("realm-admin", MASTER),
+    ],
+)
 def test_these_roles_are_admin_roles(role: RoleFacts) -> None:
     assert is_admin_role(role)
 
 
-@pytest.mark.parametrize("role", [
-    realm_role("admin"), realm_role("create-realm"), realm_role("offline_access"), realm_role("default-roles-demo"),
-    client_role("account", "manage-account"), client_role("demo-realm", "manage-users"),
-    client_role("app", "realm-admin"), realm_role("offline_access", MASTER), client_role("app", "x", MASTER),
-])
+@pytest.mark.parametrize(
+    "role",
+    [
+        realm_role("admin"),
+        realm_role("create-realm"),
+        realm_role("offline_access"),
+        realm_role("default-roles-demo"),
+        client_role("account", "manage-account"),
+        client_role("demo-realm", "manage-users"),
+        client_role("app", "realm-admin"),
+        realm_role("offline_access", MASTER),
+        client_role("app", "x", MASTER),
+    ],
+)
 def test_these_roles_are_not_admin_roles_by_themselves(role: RoleFacts) -> None:
     assert not is_admin_role(role)
 
 
 def test_manage_users_alone_cannot_hand_out_realm_admin_or_other_management_roles() -> None:
     helpdesk = admin("manage-users")
-    for name in ("realm-admin", "manage-realm", "manage-clients", "view-clients", "view-realm", "impersonation",
-                 "create-client", "manage-events", "view-events", "manage-authorization"):
+    for name in (
+        "realm-admin",
+        "manage-realm",
+        "manage-clients",
+        "view-clients",
+        "view-realm",
+        "impersonation",
+        "create-client",
+        "manage-events",
+        "view-events",
+        "manage-authorization",
+    ):
         assert not may_hand_out(helpdesk, [rm(name)]), name
 
 
@@ -62,10 +91,14 @@ def test_manage_users_hands_out_what_it_holds_or_implies_and_the_query_roles() -
 
 
 def test_a_manage_role_implies_handing_out_its_view_role() -> None:
-    for manage, view in (("manage-clients", "view-clients"), ("manage-clients", "create-client"),
-                         ("manage-realm", "view-realm"), ("manage-events", "view-events"),
-                         ("manage-identity-providers", "view-identity-providers"),
-                         ("manage-authorization", "view-authorization")):
+    for manage, view in (
+        ("manage-clients", "view-clients"),
+        ("manage-clients", "create-client"),
+        ("manage-realm", "view-realm"),
+        ("manage-events", "view-events"),
+        ("manage-identity-providers", "view-identity-providers"),
+        ("manage-authorization", "view-authorization"),
+    ):
         assert may_hand_out(admin("manage-users", manage), [rm(view)]), view
         assert not may_hand_out(admin("manage-users"), [rm(view)]), view
 

@@ -11,8 +11,16 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "doorkeep"
 # The adapters and the composition root; every other module is core, present or future.
 OUTSIDE_CORE = ("web", "store", "server", "app.py", "cli.py")
 CORE = sorted(p for p in SRC.rglob("*.py") if p.relative_to(SRC).parts[0] not in OUTSIDE_CORE)
-FORBIDDEN = ("starlette", "sqlalchemy", "uvicorn", "doorkeep.web", "doorkeep.store", "asyncpg", "aiosqlite",
-             "prometheus_client")
+FORBIDDEN = (
+    "starlette",
+    "sqlalchemy",
+    "uvicorn",
+    "doorkeep.web",
+    "doorkeep.store",
+    "asyncpg",
+    "aiosqlite",
+    "prometheus_client",
+)
 
 
 def runtime_imports(path: Path) -> list[str]:
@@ -57,7 +65,8 @@ def test_only_the_token_endpoint_imports_a_grant() -> None:
     """A grant is a leaf (Fosite, node-oidc-provider): shared steps live in oauth/, sessions/ or users/."""
     grants = SRC / "oauth" / "grants"
     importers = sorted(
-        str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
         if grants not in p.parents and any(m.startswith("doorkeep.oauth.grants") for m in runtime_imports(p))
     )
     assert importers == ["oauth/token_endpoint.py"]

@@ -22,8 +22,17 @@ def ended(**attributes: str) -> SessionEnded:
 
 def test_the_logout_token_names_the_client_user_and_session() -> None:
     claims = bc.logout_claims(ended(**{"backchannel.logout.url": "https://a/x"}), "https://id/realms/r", 100, "j")
-    assert claims == {"iat": 100, "exp": 220, "jti": "j", "iss": "https://id/realms/r", "aud": "app",
-                      "sub": "user-1", "typ": "Logout", "sid": "session-1", "events": {EVENT: {}}}
+    assert claims == {
+        "iat": 100,
+        "exp": 220,
+        "jti": "j",
+        "iss": "https://id/realms/r",
+        "aud": "app",
+        "sub": "user-1",
+        "typ": "Logout",
+        "sid": "session-1",
+        "events": {EVENT: {}},
+    }
 
 
 @pytest.mark.parametrize(("value", "has_sid"), [("true", True), ("TRUE", True), ("false", False), ("", True)])
@@ -39,10 +48,17 @@ def test_revoke_offline_tokens_adds_keycloaks_event(value: str, revoke: bool) ->
     assert claims["events"][EVENT] == {}
 
 
-@pytest.mark.parametrize(("url", "deliverable"), [
-    ("https://app.example/bc", True), ("HTTP://127.0.0.1:1/bc", True), ("ftp://app.example/bc", False),
-    ("file:///etc/passwd", False), ("", False), ("/relative", False),
-])
+@pytest.mark.parametrize(
+    ("url", "deliverable"),
+    [
+        ("https://app.example/bc", True),
+        ("HTTP://127.0.0.1:1/bc", True),
+        ("ftp://app.example/bc", False),
+        ("file:///etc/passwd", False),
+        ("", False),
+        ("/relative", False),
+    ],
+)
 def test_only_http_urls_are_posted_to(url: str, deliverable: bool) -> None:
     assert (bc.logout_url(client(attributes={"backchannel.logout.url": url})) is not None) is deliverable
 
@@ -50,24 +66,36 @@ def test_only_http_urls_are_posted_to(url: str, deliverable: bool) -> None:
 @pytest.mark.parametrize("action", ["PUSH_NOT_BEFORE", "LOGOUT"])
 def test_admin_actions_are_keycloaks(action: str) -> None:
     assert bc.admin_action_claims(client(), action, 50, 100, "j") == {
-        "id": "j", "expiration": 130, "resource": "app", "action": action, "notBefore": 50}
+        "id": "j",
+        "expiration": 130,
+        "resource": "app",
+        "action": action,
+        "notBefore": 50,
+    }
 
 
-@pytest.mark.parametrize(("kw", "expected"), [
-    ({}, None),
-    ({"admin_url": "https://app.example/admin"}, "https://app.example/admin"),
-    ({"root_url": "https://app.example", "admin_url": "/admin"}, "https://app.example/admin"),
-    ({"admin_url": "/admin"}, "https://id.example/admin"),
-    ({"root_url": "${authBaseUrl}", "admin_url": "/x"}, "https://id.example/x"),
-    ({"admin_url": "${authAdminUrl}"}, "https://id.example"),
-])
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        ({}, None),
+        ({"admin_url": "https://app.example/admin"}, "https://app.example/admin"),
+        ({"root_url": "https://app.example", "admin_url": "/admin"}, "https://app.example/admin"),
+        ({"admin_url": "/admin"}, "https://id.example/admin"),
+        ({"root_url": "${authBaseUrl}", "admin_url": "/x"}, "https://id.example/x"),
+        ({"admin_url": "${authAdminUrl}"}, "https://id.example"),
+    ],
+)
 def test_management_url_resolves_like_keycloak(kw: dict[str, Any], expected: str | None) -> None:
     assert bc.management_url(client(**kw), "https://id.example") == expected
 
 
 def test_admin_action_targets_are_keycloaks_adapter_endpoints() -> None:
-    assert bc.action_target("https://app.example/admin/", bc.PUSH_NOT_BEFORE) == \
-        "https://app.example/admin/k_push_not_before"
-    assert bc.action_target("https://app.example/admin", bc.PUSH_NOT_BEFORE) == \
-        "https://app.example/admin/k_push_not_before"
+    assert (
+        bc.action_target("https://app.example/admin/", bc.PUSH_NOT_BEFORE)
+        == "https://app.example/admin/k_push_not_before"
+    )
+    assert (
+        bc.action_target("https://app.example/admin", bc.PUSH_NOT_BEFORE)
+        == "https://app.example/admin/k_push_not_before"
+    )
     assert bc.action_target("https://app.example/admin", bc.LOGOUT) == "https://app.example/admin/k_logout"

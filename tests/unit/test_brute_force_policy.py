@@ -13,9 +13,15 @@ IP = "203.0.113.9"
 
 
 def realm(**settings: Any) -> Realm:
-    base: dict[str, Any] = dict(brute_force_protected=True, failure_factor=3, wait_increment_seconds=60,
-                                max_failure_wait_seconds=900, quick_login_check_milli_seconds=1000,
-                                minimum_quick_login_wait_seconds=60, max_delta_time_seconds=43200)
+    base: dict[str, Any] = dict(
+        brute_force_protected=True,
+        failure_factor=3,
+        wait_increment_seconds=60,
+        max_failure_wait_seconds=900,
+        quick_login_check_milli_seconds=1000,
+        minimum_quick_login_wait_seconds=60,
+        max_delta_time_seconds=43200,
+    )
     return Realm(id="r", name="r", **{**base, **settings})
 
 
@@ -43,9 +49,19 @@ class Attacker:
 def test_the_defaults_are_keycloaks() -> None:
     r = Realm(id="r", name="r")
     assert (r.brute_force_protected, r.permanent_lockout, r.max_temporary_lockouts, r.brute_force_strategy) == (
-        False, False, 0, "MULTIPLE")
-    assert (r.failure_factor, r.wait_increment_seconds, r.max_failure_wait_seconds, r.quick_login_check_milli_seconds,
-            r.minimum_quick_login_wait_seconds, r.max_delta_time_seconds) == (30, 60, 900, 1000, 60, 43200)
+        False,
+        False,
+        0,
+        "MULTIPLE",
+    )
+    assert (
+        r.failure_factor,
+        r.wait_increment_seconds,
+        r.max_failure_wait_seconds,
+        r.quick_login_check_milli_seconds,
+        r.minimum_quick_login_wait_seconds,
+        r.max_delta_time_seconds,
+    ) == (30, 60, 900, 1000, 60, 43200)
 
 
 def test_failures_below_the_factor_do_not_lock() -> None:
@@ -101,7 +117,11 @@ def test_negative_settings_follow_keycloaks_java_arithmetic() -> None:
     assert waits(realm(failure_factor=-3, wait_increment_seconds=-60), 4) == [0, 0, 60, 60]  # floor would give 60 at 1
     assert waits(realm(failure_factor=3, wait_increment_seconds=-1), 6) == [0, 0, 0, 0, 0, 0]
     # LINEAR: increment × (1 + failures − factor), whatever the factor's sign.
-    assert waits(realm(failure_factor=-1, wait_increment_seconds=30, brute_force_strategy="LINEAR"), 3) == [90, 120, 150]
+    assert waits(realm(failure_factor=-1, wait_increment_seconds=30, brute_force_strategy="LINEAR"), 3) == [
+        90,
+        120,
+        150,
+    ]
     assert waits(realm(failure_factor=0, wait_increment_seconds=30, brute_force_strategy="LINEAR"), 2) == [60, 90]
     # A factor of 0 never divides: only the quick-login wait can lock.
     assert waits(realm(failure_factor=0), 3) == [0, 0, 0]
@@ -190,8 +210,15 @@ def test_max_temporary_lockouts_then_permanent() -> None:
 
 
 def test_max_temporary_lockouts_caps_the_wait_at_the_maximum() -> None:
-    a = Attacker(realm(permanent_lockout=True, max_temporary_lockouts=5, failure_factor=1,
-                       wait_increment_seconds=600, max_failure_wait_seconds=900))
+    a = Attacker(
+        realm(
+            permanent_lockout=True,
+            max_temporary_lockouts=5,
+            failure_factor=1,
+            wait_increment_seconds=600,
+            max_failure_wait_seconds=900,
+        )
+    )
     a.fail(after_seconds=1000), a.fail(after_seconds=1000)
     assert a.wait() == 900
 
@@ -265,5 +292,10 @@ def test_the_status_of_an_expired_record_is_empty() -> None:
     record = LoginFailure("r", "u", num_failures=2, last_failure=1_000_000_000, last_ip_failure=IP)
     assert bf.status_json(r, None, record, 1_000_000)["numFailures"] == 2
     assert bf.status_json(r, None, record, 1_000_601) == {
-        "disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0, "lastIPFailure": "n/a",
-        "failedLoginNotBefore": 0}
+        "disabled": False,
+        "numFailures": 0,
+        "numTemporaryLockouts": 0,
+        "lastFailure": 0,
+        "lastIPFailure": "n/a",
+        "failedLoginNotBefore": 0,
+    }

@@ -46,25 +46,35 @@ def test_help_lists_every_command() -> None:
 def test_server_help_documents_options_and_their_environment_variables(command: str) -> None:
     code, out = run(command, "--help")
     assert code == 0
-    for flag, env in [("--http-port", "DOORKEEP_HTTP_PORT"), ("--http-host", "DOORKEEP_HTTP_HOST"),
-                      ("--db-url", "DOORKEEP_DB_URL"), ("--import-realm", "DOORKEEP_IMPORT_REALM")]:
+    for flag, env in [
+        ("--http-port", "DOORKEEP_HTTP_PORT"),
+        ("--http-host", "DOORKEEP_HTTP_HOST"),
+        ("--db-url", "DOORKEEP_DB_URL"),
+        ("--import-realm", "DOORKEEP_IMPORT_REALM"),
+    ]:
         assert flag in out and env in out
 
 
 def test_start_refuses_workers_on_sqlite(tmp_path: Path) -> None:
-    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--workers", "2")
+    code, out = run(
+        "start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--workers", "2"
+    )
     assert code != 0
     assert "PostgreSQL" in out
 
 
 def test_start_refuses_plain_http_off_loopback(tmp_path: Path) -> None:
-    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-host", "0.0.0.0")
+    code, out = run(
+        "start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-host", "0.0.0.0"
+    )
     assert code != 0
     assert "--http-enabled true" in out
 
 
 def test_start_refuses_a_first_start_without_a_bootstrap_admin(tmp_path: Path) -> None:
-    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1")
+    code, out = run(
+        "start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1"
+    )
     assert code != 0
     assert "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME" in out
 
@@ -83,13 +93,18 @@ def test_start_refuses_an_empty_hostname(tmp_path: Path, env: dict[str, str]) ->
     assert "hostname is not configured" in out
 
 
-@pytest.mark.parametrize("args, env", [
-    (["--hostname-strict", "false"], {}),
-    ([], {"DOORKEEP_HOSTNAME_STRICT": "false"}),
-    ([], {"DOORKEEP_HOSTNAME": "https://id.example"}),
-])
+@pytest.mark.parametrize(
+    "args, env",
+    [
+        (["--hostname-strict", "false"], {}),
+        ([], {"DOORKEEP_HOSTNAME_STRICT": "false"}),
+        ([], {"DOORKEEP_HOSTNAME": "https://id.example"}),
+    ],
+)
 def test_start_accepts_a_hostname_or_an_explicit_non_strict_hostname(
-    tmp_path: Path, args: list[str], env: dict[str, str],
+    tmp_path: Path,
+    args: list[str],
+    env: dict[str, str],
 ) -> None:
     code, out = run("start", *args, "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1", env=env)
     assert code != 0
@@ -125,8 +140,7 @@ def test_export_writes_its_file_readable_by_the_owner_only(tmp_path: Path) -> No
     target = tmp_path / "demo.json"
     target.write_text("old")
     os.chmod(target, 0o644)  # an existing file is tightened too
-    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
-                    "--db-url", db)
+    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"), "--db-url", db)
     assert code == 0, out
     code, out = run("export", "--realm", "demo", "--file", str(target), "--db-url", db)
     assert code == 0, out
@@ -138,8 +152,13 @@ def test_export_writes_its_file_readable_by_the_owner_only(tmp_path: Path) -> No
 
 
 def test_the_sqlite_database_and_its_wal_are_created_owner_only(tmp_path: Path) -> None:
-    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
-                    "--db-url", f"sqlite:///{tmp_path}/x.db")
+    code, out = run(
+        "import",
+        "--file",
+        str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
+        "--db-url",
+        f"sqlite:///{tmp_path}/x.db",
+    )
     assert code == 0, out
     assert _mode(tmp_path / "x.db") == 0o600
     with sqlite3.connect(tmp_path / "x.db") as conn:  # open in WAL mode: SQLite creates -wal and -shm
@@ -153,8 +172,13 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> Non
     db = tmp_path / "x.db"
     db.touch()
     os.chmod(db, 0o644)
-    code, out = run("import", "--file", str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
-                    "--db-url", f"sqlite:///{db}")
+    code, out = run(
+        "import",
+        "--file",
+        str(Path(__file__).parents[2] / "examples" / "demo-realm.json"),
+        "--db-url",
+        f"sqlite:///{db}",
+    )
     assert code == 0, out
     assert _mode(db) == 0o600
 
@@ -168,8 +192,15 @@ def test_the_default_data_directory_is_owner_only(tmp_path: Path, monkeypatch: p
 
 
 def test_proxy_trusted_addresses_must_be_addresses_or_networks(tmp_path: Path) -> None:
-    code, out = run("start-dev", "--proxy-headers", "xforwarded", "--proxy-trusted-addresses", "10.0.0.0/8,proxy.lan",
-                    "--db-url", f"sqlite:///{tmp_path}/x.db")
+    code, out = run(
+        "start-dev",
+        "--proxy-headers",
+        "xforwarded",
+        "--proxy-trusted-addresses",
+        "10.0.0.0/8,proxy.lan",
+        "--db-url",
+        f"sqlite:///{tmp_path}/x.db",
+    )
     assert code == 2
     assert "proxy.lan" in out and "--proxy-trusted-addresses" in out
 
@@ -180,14 +211,15 @@ DEMO_FILE = str(Path(__file__).parents[2] / "examples" / "demo-realm.json")
 def _add_sessions(db: Path, online: int, offline: int) -> None:
     """Sessions of the demo realm, written as a running server would have left them."""
     with sqlite3.connect(db) as conn:
-        realm_id, = conn.execute("SELECT id FROM realms WHERE name = 'demo'").fetchone()
-        user_id, = conn.execute("SELECT id FROM users WHERE realm_id = ?", (realm_id,)).fetchone()
+        (realm_id,) = conn.execute("SELECT id FROM realms WHERE name = 'demo'").fetchone()
+        (user_id,) = conn.execute("SELECT id FROM users WHERE realm_id = ?", (realm_id,)).fetchone()
         columns = [row[1] for row in conn.execute("PRAGMA table_info(user_sessions)")]
         for i, is_offline in enumerate([False] * online + [True] * offline):
             values = {"id": f"s{i}", "realm_id": realm_id, "user_id": user_id, "offline": is_offline}
             row = {c: values.get(c, 0) for c in columns}
-            conn.execute(f"INSERT INTO user_sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                         list(row.values()))
+            conn.execute(
+                f"INSERT INTO user_sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+            )
 
 
 def _sessions(db: Path) -> int:
@@ -229,6 +261,7 @@ def test_override_takes_true_or_false(tmp_path: Path, value: str) -> None:
 
 # --- start-up that explains itself (issue 9 item 10) -----------------------------------------------
 
+
 def test_version() -> None:
     from doorkeep import __version__
 
@@ -238,22 +271,28 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("command", ["start-dev", "start"])
-@pytest.mark.parametrize("args, named", [
-    (["--http-port", "0"], "--http-port"),
-    (["--http-port", "65536"], "--http-port"),
-    (["--http-port", "-1"], "--http-port"),
-    (["--http-port", "http"], "--http-port"),
-    (["--workers", "0"], "--workers"),
-    (["--db-url", "mysql://u:p@h/db"], "--db-url"),
-    (["--db-url", "not a url"], "--db-url"),
-    (["--db-url", "://"], "--db-url"),
-    (["--https-certificate-file", "/nonexistent/cert.pem"], "--https-certificate-file"),
-    (["--https-certificate-key-file", "/nonexistent/key.pem"], "--https-certificate-key-file"),
-    (["--import-realm", "/nonexistent/realm.json"], "--import-realm"),
-    (["--log-level", "loud"], "--log-level"),
-])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--http-port", "0"], "--http-port"),
+        (["--http-port", "65536"], "--http-port"),
+        (["--http-port", "-1"], "--http-port"),
+        (["--http-port", "http"], "--http-port"),
+        (["--workers", "0"], "--workers"),
+        (["--db-url", "mysql://u:p@h/db"], "--db-url"),
+        (["--db-url", "not a url"], "--db-url"),
+        (["--db-url", "://"], "--db-url"),
+        (["--https-certificate-file", "/nonexistent/cert.pem"], "--https-certificate-file"),
+        (["--https-certificate-key-file", "/nonexistent/key.pem"], "--https-certificate-key-file"),
+        (["--import-realm", "/nonexistent/realm.json"], "--import-realm"),
+        (["--log-level", "loud"], "--log-level"),
+    ],
+)
 def test_invalid_options_fail_with_one_clear_line(
-    tmp_path: Path, command: str, args: list[str], named: str,
+    tmp_path: Path,
+    command: str,
+    args: list[str],
+    named: str,
 ) -> None:
     result = CliRunner().invoke(main, [command, "--hostname", "https://id.example", *args], env={})
     assert result.exit_code == 2
@@ -276,8 +315,9 @@ def test_an_unreadable_import_file_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["start-dev", "start"])
 def test_more_workers_than_one_need_postgresql_in_both_modes(tmp_path: Path, command: str) -> None:
-    code, out = run(command, "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db",
-                    "--workers", "2")
+    code, out = run(
+        command, "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--workers", "2"
+    )
     assert code == 2 and "PostgreSQL" in out and "Traceback" not in out
     assert not (tmp_path / "x.db").exists()
 
@@ -301,17 +341,32 @@ def test_help_groups_options_as_keycloak_does(command: str) -> None:
     code, out = run(command, "--help")
     assert code == 0
     headings = [line.rstrip(":") for line in out.splitlines() if line.endswith(":") and not line.startswith(" ")]
-    assert headings == ["Cache", "Database", "Hostname", "HTTP(S)", "Metrics", "Proxy", "Logging", "Import",
-                        "Bootstrap Admin", "Other"]
+    assert headings == [
+        "Cache",
+        "Database",
+        "Hostname",
+        "HTTP(S)",
+        "Metrics",
+        "Proxy",
+        "Logging",
+        "Import",
+        "Bootstrap Admin",
+        "Other",
+    ]
     http = out.index("HTTP(S):")
     assert http < out.index("--http-port") < out.index("Proxy:")
     assert out.index("Database:") < out.index("--db-url") < out.index("Hostname:")
 
 
 def test_show_config_prints_the_effective_configuration_with_secrets_masked(tmp_path: Path) -> None:
-    code, out = run("show-config", "--db-url", "postgresql://doorkeep:p@ss/w0rd@db.example/doorkeep",
-                    "--http-port", "9443", env={"DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "hunter2",
-                                                "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "root"})
+    code, out = run(
+        "show-config",
+        "--db-url",
+        "postgresql://doorkeep:p@ss/w0rd@db.example/doorkeep",
+        "--http-port",
+        "9443",
+        env={"DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "hunter2", "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "root"},
+    )
     assert code == 0, out
     assert "Current Mode: production" in out
     assert "http-port = 9443 (command line)" in out and "http-host = 127.0.0.1 (default)" in out
@@ -322,7 +377,9 @@ def test_show_config_prints_the_effective_configuration_with_secrets_masked(tmp_
     assert not (tmp_path / "data").exists()
 
 
-def test_show_config_in_development_mode_shows_the_dev_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_show_config_in_development_mode_shows_the_dev_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, out = run("show-config", "--dev")
     assert code == 0, out
@@ -333,25 +390,42 @@ def test_show_config_in_development_mode_shows_the_dev_defaults(tmp_path: Path, 
 
 
 def test_the_bootstrap_admin_can_be_given_as_options(tmp_path: Path) -> None:
-    code, out = run("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db",
-                    "--http-port", "1", "--bootstrap-admin-username", "root")
+    code, out = run(
+        "start",
+        "--hostname",
+        "https://id.example",
+        "--db-url",
+        f"sqlite:///{tmp_path}/x.db",
+        "--http-port",
+        "1",
+        "--bootstrap-admin-username",
+        "root",
+    )
     assert code != 0 and "DOORKEEP_BOOTSTRAP_ADMIN" in out  # a username alone is not enough
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("postgresql://u:pw@h/db", "postgresql://u:*******@h/db"),
-    ("postgresql://u:p@s/s:w@h:5432/db", "postgresql://u:*******@h:5432/db"),
-    ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
-    ("postgresql://h/db?user=u&password=pw&sslmode=require", "postgresql://h/db?user=u&password=*******&sslmode=require"),
-    ("sqlite:///data/doorkeep.db", "sqlite:///data/doorkeep.db"),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("postgresql://u:pw@h/db", "postgresql://u:*******@h/db"),
+        ("postgresql://u:p@s/s:w@h:5432/db", "postgresql://u:*******@h:5432/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        (
+            "postgresql://h/db?user=u&password=pw&sslmode=require",
+            "postgresql://h/db?user=u&password=*******&sslmode=require",
+        ),
+        ("sqlite:///data/doorkeep.db", "sqlite:///data/doorkeep.db"),
+    ],
+)
 def test_database_urls_are_shown_without_their_password(url: str, shown: str) -> None:
     from doorkeep.server.option_groups import mask_url
 
     assert mask_url(url) == shown
 
 
-@pytest.mark.parametrize("command", [["import", "--file", DEMO_FILE], ["export", "--realm", "demo", "--file", "x.json"]])
+@pytest.mark.parametrize(
+    "command", [["import", "--file", DEMO_FILE], ["export", "--realm", "demo", "--file", "x.json"]]
+)
 def test_offline_commands_refuse_bad_database_urls_in_one_line(tmp_path: Path, command: list[str]) -> None:
     code, out = run(*command, "--db-url", "mysql://u:p@h/db")
     assert code == 2 and "--db-url" in out and "Traceback" not in out

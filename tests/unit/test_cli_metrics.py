@@ -17,14 +17,20 @@ def test_help_shows_the_metrics_option() -> None:
     assert result.exit_code == 0 and "--metrics-enabled" in result.output
 
 
-@pytest.mark.parametrize(("args", "env", "expected"), [
-    ((), {}, False),
-    (("--metrics-enabled", "true"), {}, True),
-    ((), {"DOORKEEP_METRICS_ENABLED": "true"}, True),
-    (("--metrics-enabled", "false"), {"DOORKEEP_METRICS_ENABLED": "true"}, False),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        ((), {}, False),
+        (("--metrics-enabled", "true"), {}, True),
+        ((), {"DOORKEEP_METRICS_ENABLED": "true"}, True),
+        (("--metrics-enabled", "false"), {"DOORKEEP_METRICS_ENABLED": "true"}, False),
+    ],
+)
 def test_metrics_option_reaches_the_settings(
-    args: tuple[str, ...], env: dict[str, str], expected: bool, monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    expected: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[Settings] = []
     monkeypatch.setattr(cli, "_serve", seen.append)

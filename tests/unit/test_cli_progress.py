@@ -27,11 +27,16 @@ class Terminal(io.StringIO):
 
 def big_realm(path: Path, count: int = USERS) -> Path:
     users: list[dict[str, Any]] = [
-        {"username": f"user{i:05d}", "enabled": True, "email": f"user{i:05d}@example.com"} for i in range(count)]
+        {"username": f"user{i:05d}", "enabled": True, "email": f"user{i:05d}@example.com"} for i in range(count)
+    ]
     for user in users[:3]:  # a few plain passwords: the hashing phase runs too, without taking minutes
         user["credentials"] = [{"type": "password", "value": "secret-pw"}]
-    realm = {"realm": "big", "enabled": True, "users": users,
-             "clients": [{"clientId": "app", "secret": "app-secret", "directAccessGrantsEnabled": True}]}
+    realm = {
+        "realm": "big",
+        "enabled": True,
+        "users": users,
+        "clients": [{"clientId": "app", "secret": "app-secret", "directAccessGrantsEnabled": True}],
+    }
     path.write_text(json.dumps(realm))
     return path
 

@@ -37,18 +37,42 @@ def test_a_bad_duration_is_one_clear_line(option: str, value: str) -> None:
 def test_help_lists_them_under_http() -> None:
     code, out = run("start", "--help")
     assert code == 0
-    assert out.index("HTTP(S):") < out.index("--shutdown-delay") < out.index("--shutdown-timeout") < out.index("Metrics:")
+    assert (
+        out.index("HTTP(S):") < out.index("--shutdown-delay") < out.index("--shutdown-timeout") < out.index("Metrics:")
+    )
 
 
 def test_the_settings_hold_seconds() -> None:
     from doorkeep.cli import _settings
 
-    opts: dict[str, object] = {name: None for name in ("http_enabled", "hostname", "proxy_headers", "proxy_trusted_addresses",
-                                    "https_certificate_file", "https_certificate_key_file", "bootstrap_admin_username",
-                                    "bootstrap_admin_password")}
-    settings = _settings(False, **opts, db_url="sqlite:///x.db", http_host="127.0.0.1", http_port=8080, workers=1,
-                         import_realms=(), cache_embedded_offline_sessions_max_count=1,
-                         cache_embedded_offline_client_sessions_max_count=1, cache_embedded_sessions_max_count=1,
-                         cache_embedded_client_sessions_max_count=1, log_level="info", metrics_enabled=False,
-                         shutdown_delay="500ms", shutdown_timeout="PT1M")
+    opts: dict[str, object] = {
+        name: None
+        for name in (
+            "http_enabled",
+            "hostname",
+            "proxy_headers",
+            "proxy_trusted_addresses",
+            "https_certificate_file",
+            "https_certificate_key_file",
+            "bootstrap_admin_username",
+            "bootstrap_admin_password",
+        )
+    }
+    settings = _settings(
+        False,
+        **opts,
+        db_url="sqlite:///x.db",
+        http_host="127.0.0.1",
+        http_port=8080,
+        workers=1,
+        import_realms=(),
+        cache_embedded_offline_sessions_max_count=1,
+        cache_embedded_offline_client_sessions_max_count=1,
+        cache_embedded_sessions_max_count=1,
+        cache_embedded_client_sessions_max_count=1,
+        log_level="info",
+        metrics_enabled=False,
+        shutdown_delay="500ms",
+        shutdown_timeout="PT1M",
+    )
     assert (settings.shutdown_delay, settings.shutdown_timeout) == (0.5, 60.0)

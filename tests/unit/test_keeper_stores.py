@@ -78,7 +78,9 @@ KILLED_BEFORE_RENAME = textwrap.dedent("""
 """)
 
 
-def test_a_writer_killed_before_the_rename_leaves_the_previous_record_and_the_next_save_cleans_up(tmp_path: Path) -> None:
+def test_a_writer_killed_before_the_rename_leaves_the_previous_record_and_the_next_save_cleans_up(
+    tmp_path: Path,
+) -> None:
     store = FileStore(tmp_path)
     store.save(grant("old"))
     writer = subprocess.run([sys.executable, "-c", KILLED_BEFORE_RENAME, str(tmp_path)], check=False, env=keeper_env())
@@ -92,9 +94,23 @@ def test_a_writer_killed_before_the_rename_leaves_the_previous_record_and_the_ne
 
 
 def test_a_stored_grant_round_trips_through_json_and_a_refresh_answer_replaces_the_token() -> None:
-    first = StoredGrant.from_token_response(KEY, {"refresh_token": "r1", "access_token": "a1", "expires_in": 300,
-                                                  "refresh_expires_in": 0, "scope": "openid offline_access"}, 100)
+    first = StoredGrant.from_token_response(
+        KEY,
+        {
+            "refresh_token": "r1",
+            "access_token": "a1",
+            "expires_in": 300,
+            "refresh_expires_in": 0,
+            "scope": "openid offline_access",
+        },
+        100,
+    )
     assert first.offline and first.refresh_expires_at is None and first.access_expires_at == 400
     assert StoredGrant.from_json(first.to_json()) == first
     second = first.after_refresh({"refresh_token": "r2", "access_token": "a2", "expires_in": 60}, 200)
-    assert (second.refresh_token, second.access_token, second.refresh_count, second.refreshed_at) == ("r2", "a2", 1, 200)
+    assert (second.refresh_token, second.access_token, second.refresh_count, second.refreshed_at) == (
+        "r2",
+        "a2",
+        1,
+        200,
+    )

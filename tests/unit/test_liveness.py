@@ -20,31 +20,95 @@ def in_window(w: Window | None, active: int, started: int) -> bool:
 
 
 REALMS = [
-    Realm(id="r", name="plain", sso_session_idle_timeout=100, sso_session_max_lifespan=300,
-          offline_session_idle_timeout=200, offline_session_max_lifespan=400),
-    Realm(id="r", name="limited", sso_session_idle_timeout=100, sso_session_max_lifespan=300,
-          offline_session_idle_timeout=200, offline_session_max_lifespan=400,
-          offline_session_max_lifespan_enabled=True, client_session_idle_timeout=50,
-          client_session_max_lifespan=150, client_offline_session_idle_timeout=70,
-          client_offline_session_max_lifespan=250),
-    Realm(id="r", name="remember", sso_session_idle_timeout=100, sso_session_max_lifespan=300,
-          sso_session_idle_timeout_remember_me=180, sso_session_max_lifespan_remember_me=500,
-          remember_me=True, offline_session_idle_timeout=200, offline_session_max_lifespan=400),
+    Realm(
+        id="r",
+        name="plain",
+        sso_session_idle_timeout=100,
+        sso_session_max_lifespan=300,
+        offline_session_idle_timeout=200,
+        offline_session_max_lifespan=400,
+    ),
+    Realm(
+        id="r",
+        name="limited",
+        sso_session_idle_timeout=100,
+        sso_session_max_lifespan=300,
+        offline_session_idle_timeout=200,
+        offline_session_max_lifespan=400,
+        offline_session_max_lifespan_enabled=True,
+        client_session_idle_timeout=50,
+        client_session_max_lifespan=150,
+        client_offline_session_idle_timeout=70,
+        client_offline_session_max_lifespan=250,
+    ),
+    Realm(
+        id="r",
+        name="remember",
+        sso_session_idle_timeout=100,
+        sso_session_max_lifespan=300,
+        sso_session_idle_timeout_remember_me=180,
+        sso_session_max_lifespan_remember_me=500,
+        remember_me=True,
+        offline_session_idle_timeout=200,
+        offline_session_max_lifespan=400,
+    ),
 ]
 CLIENTS = [
     None,
-    Client(id="c", realm_id="r", client_id="c", attributes={
-        "client.session.idle.timeout": "40", "client.session.max.lifespan": "120",
-        "client.offline.session.idle.timeout": "60", "client.offline.session.max.lifespan": "90"}),
-    Client(id="c", realm_id="r", client_id="c", attributes={"client.offline.session.max.lifespan": "90",
-                                                             "client.session.idle.timeout": " junk "}),
+    Client(
+        id="c",
+        realm_id="r",
+        client_id="c",
+        attributes={
+            "client.session.idle.timeout": "40",
+            "client.session.max.lifespan": "120",
+            "client.offline.session.idle.timeout": "60",
+            "client.offline.session.max.lifespan": "90",
+        },
+    ),
+    Client(
+        id="c",
+        realm_id="r",
+        client_id="c",
+        attributes={"client.offline.session.max.lifespan": "90", "client.session.idle.timeout": " junk "},
+    ),
 ]
-AGES = [0, 39, 40, 41, 59, 60, 89, 90, 99, 100, 101, 119, 120, 150, 179, 180, 199, 200, 249, 250, 299, 300,
-        399, 400, 401, 499, 500, 501]
+AGES = [
+    0,
+    39,
+    40,
+    41,
+    59,
+    60,
+    89,
+    90,
+    99,
+    100,
+    101,
+    119,
+    120,
+    150,
+    179,
+    180,
+    199,
+    200,
+    249,
+    250,
+    299,
+    300,
+    399,
+    400,
+    401,
+    499,
+    500,
+    501,
+]
 
 
-@pytest.mark.parametrize(("realm", "client", "offline", "remember_me"),
-                         list(itertools.product(REALMS, CLIENTS, (False, True), (False, True))))
+@pytest.mark.parametrize(
+    ("realm", "client", "offline", "remember_me"),
+    list(itertools.product(REALMS, CLIENTS, (False, True), (False, True))),
+)
 def test_windows_agree_with_policy_for_every_age(
     realm: Realm, client: Client | None, offline: bool, remember_me: bool
 ) -> None:
@@ -57,10 +121,12 @@ def test_windows_agree_with_policy_for_every_age(
         assert in_window(live.user[remember_me], last, started) == expected, (us_age, idle_age)
         for cs_age in (a for a in AGES if a <= us_age):
             cs_started, cs_ts = NOW - cs_age, max(NOW - cs_age, last)
-            both = expected and policy.client_session_valid(realm, client, offline, remember_me, cs_started,
-                                                            cs_ts, started, NOW)
+            both = expected and policy.client_session_valid(
+                realm, client, offline, remember_me, cs_started, cs_ts, started, NOW
+            )
             got = in_window(live.user[remember_me], last, started) and in_window(
-                live.client[remember_me], cs_ts, cs_started)
+                live.client[remember_me], cs_ts, cs_started
+            )
             assert got == both, (us_age, idle_age, cs_age)
 
 

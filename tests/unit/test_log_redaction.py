@@ -16,56 +16,62 @@ JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlLXBhcnQtaGVyZQ"
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----"
 
 
-@pytest.mark.parametrize("text, secret", [
-    (f"token {JWT} issued", JWT),
-    (f"refresh {JWT[:30]}", JWT[:30]),  # a truncated JWT
-    ("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..iv.ct.tag", "eyJhbGciOiJkaXIi"),  # JWE
-    (f"key={PEM}", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
-    (f"('k1', 'RS256', {PEM!r})", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),  # repr'd with \\n escapes
-    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtruncated", "MIIEowIBAAKCAQEAtruncated"),
-    ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI\n-----END EC PRIVATE KEY-----", "MHcCAQEEI"),
-    ("hash $argon2id$v=19$m=7168,t=5,p=1$c2FsdA$aGFzaA stored", "c2FsdA$aGFzaA"),
-    ("hash $pbkdf2-sha256$27500$c2FsdA$aGFzaA", "c2FsdA$aGFzaA"),
-    ("password=hunter2&username=bob", "hunter2"),
-    ("client_secret=s3cr3t-value grant_type=password", "s3cr3t-value"),
-    ("refresh_token=abc.def.ghi", "abc.def.ghi"),
-    ("access_token=opaque-123", "opaque-123"),
-    ("code=4f1c0a5e.b6f2.4e1a&state=x", "4f1c0a5e.b6f2.4e1a"),
-    ("GET /cb?session_code=AbCdEf123&tab_id=1", "AbCdEf123"),
-    ("id_token_hint=hint-value-xyz", "hint-value-xyz"),
-    ("code_verifier=verifier-abcdef", "verifier-abcdef"),
-    ('{"secret": "password"}', '"password"'),
-    ('{"client_secret":"s3cr3t"}', "s3cr3t"),
-    ('{"value": "x", "secretData": "{\\"value\\":\\"aGFzaA==\\"}"}', "aGFzaA=="),
-    ("{'password': 'hunter2', 'user': 'bob'}", "hunter2"),
-    ('{"Password" : "Hunter2"}', "Hunter2"),
-    ("Authorization: Bearer opaque-bearer-token", "opaque-bearer-token"),
-    ("authorization=Basic YWRtaW46YWRtaW4=", "YWRtaW46YWRtaW4="),
-    ("headers={'authorization': 'Bearer abc123'}", "abc123"),
-    ("password-new=NewPass1! password-confirm=NewPass1!", "NewPass1!"),
-    ("DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD=topsecret", "topsecret"),
-    ("salt=c2FsdHNhbHQ=", "c2FsdHNhbHQ="),
-    ("private_key: abcdefgh", "abcdefgh"),
-    ('"refresh_token": "ey-not-jwt-opaque"', "ey-not-jwt-opaque"),
-    ("[(b'host', b'x'), (b'authorization', b'Basic YWRtaW46YWRtaW4=')]", "YWRtaW46YWRtaW4="),  # uvicorn trace
-    ("(b'cookie', b'AUTH_SESSION_ID=abc.node1; KEYCLOAK_SESSION=realm/user/sid')", "abc.node1"),
-    ("Cookie: AUTH_SESSION_ID=abc.node1; KEYCLOAK_IDENTITY=opaque", "opaque"),
-    ("'query_string': b'session_code=sc-123&execution=e&client_id=app'", "sc-123"),
-    ("('code', 'abc-code-value')", "abc-code-value"),
-    ("DOORKEEP_LOGOUT_CSRF=csrf-value", "csrf-value"),
-])
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        (f"token {JWT} issued", JWT),
+        (f"refresh {JWT[:30]}", JWT[:30]),  # a truncated JWT
+        ("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..iv.ct.tag", "eyJhbGciOiJkaXIi"),  # JWE
+        (f"key={PEM}", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+        (f"('k1', 'RS256', {PEM!r})", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),  # repr'd with \\n escapes
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtruncated", "MIIEowIBAAKCAQEAtruncated"),
+        ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI\n-----END EC PRIVATE KEY-----", "MHcCAQEEI"),
+        ("hash $argon2id$v=19$m=7168,t=5,p=1$c2FsdA$aGFzaA stored", "c2FsdA$aGFzaA"),
+        ("hash $pbkdf2-sha256$27500$c2FsdA$aGFzaA", "c2FsdA$aGFzaA"),
+        ("password=hunter2&username=bob", "hunter2"),
+        ("client_secret=s3cr3t-value grant_type=password", "s3cr3t-value"),
+        ("refresh_token=abc.def.ghi", "abc.def.ghi"),
+        ("access_token=opaque-123", "opaque-123"),
+        ("code=4f1c0a5e.b6f2.4e1a&state=x", "4f1c0a5e.b6f2.4e1a"),
+        ("GET /cb?session_code=AbCdEf123&tab_id=1", "AbCdEf123"),
+        ("id_token_hint=hint-value-xyz", "hint-value-xyz"),
+        ("code_verifier=verifier-abcdef", "verifier-abcdef"),
+        ('{"secret": "password"}', '"password"'),
+        ('{"client_secret":"s3cr3t"}', "s3cr3t"),
+        ('{"value": "x", "secretData": "{\\"value\\":\\"aGFzaA==\\"}"}', "aGFzaA=="),
+        ("{'password': 'hunter2', 'user': 'bob'}", "hunter2"),
+        ('{"Password" : "Hunter2"}', "Hunter2"),
+        ("Authorization: Bearer opaque-bearer-token", "opaque-bearer-token"),
+        ("authorization=Basic YWRtaW46YWRtaW4=", "YWRtaW46YWRtaW4="),
+        ("headers={'authorization': 'Bearer abc123'}", "abc123"),
+        ("password-new=NewPass1! password-confirm=NewPass1!", "NewPass1!"),
+        ("DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD=topsecret", "topsecret"),
+        ("salt=c2FsdHNhbHQ=", "c2FsdHNhbHQ="),
+        ("private_key: abcdefgh", "abcdefgh"),
+        ('"refresh_token": "ey-not-jwt-opaque"', "ey-not-jwt-opaque"),
+        ("[(b'host', b'x'), (b'authorization', b'Basic YWRtaW46YWRtaW4=')]", "YWRtaW46YWRtaW4="),  # uvicorn trace
+        ("(b'cookie', b'AUTH_SESSION_ID=abc.node1; KEYCLOAK_SESSION=realm/user/sid')", "abc.node1"),
+        ("Cookie: AUTH_SESSION_ID=abc.node1; KEYCLOAK_IDENTITY=opaque", "opaque"),
+        ("'query_string': b'session_code=sc-123&execution=e&client_id=app'", "sc-123"),
+        ("('code', 'abc-code-value')", "abc-code-value"),
+        ("DOORKEEP_LOGOUT_CSRF=csrf-value", "csrf-value"),
+    ],
+)
 def test_redact_masks_every_kind_of_secret(text: str, secret: str) -> None:
     clean = redact(text)
     assert secret not in clean, clean
     assert logs.MASK in clean or "[private key" in clean
 
 
-@pytest.mark.parametrize("text", [
-    "imported realm 'demo' (1 users, 2 clients)",
-    "GET /realms/demo/protocol/openid-connect/token -> 200",
-    "removed 3 expired sessions",
-    '{"bootstrap_admin_password": null, "workers": 1}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "imported realm 'demo' (1 users, 2 clients)",
+        "GET /realms/demo/protocol/openid-connect/token -> 200",
+        "removed 3 expired sessions",
+        '{"bootstrap_admin_password": null, "workers": 1}',
+    ],
+)
 def test_redact_leaves_ordinary_lines_alone(text: str) -> None:
     assert redact(text) == text
 
@@ -138,10 +144,17 @@ def test_configuring_twice_installs_one_redacting_handler(capsys: pytest.Capture
     assert "client_secret=***" in err and "abc-123" not in err and JWT not in err
 
 
-@pytest.mark.parametrize("text", [
-    "token" * 20000, "password=" * 20000, "a." * 50000, '"a",' * 30000, "-----BEGIN " + "A " * 50000,
-    "x" * 50000 + "secret" + "y" * 50000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token" * 20000,
+        "password=" * 20000,
+        "a." * 50000,
+        '"a",' * 30000,
+        "-----BEGIN " + "A " * 50000,
+        "x" * 50000 + "secret" + "y" * 50000,
+    ],
+)
 def test_redact_runs_in_linear_time_on_hostile_lines(text: str) -> None:
     """These took minutes with a backtracking key pattern (each would hang the suite if that came back)."""
     clean = redact(text)
@@ -169,12 +182,18 @@ async def test_sql_errors_never_carry_bind_parameters(tmp_path: Path) -> None:
     assert "parameters hidden" in str(caught.value)
 
 
-@pytest.mark.parametrize("spec, expected", [
-    ("info", ("info", {})), ("DEBUG", ("debug", {})), ("warn", ("warning", {})), ("fatal", ("critical", {})),
-    ("info,doorkeep.web:debug", ("info", {"doorkeep.web": "debug"})),
-    ("doorkeep.store:trace,error", ("error", {"doorkeep.store": "trace"})),
-    ("INFO,org.keycloak.events:DEBUG", ("info", {"org.keycloak.events": "debug"})),
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ("info", ("info", {})),
+        ("DEBUG", ("debug", {})),
+        ("warn", ("warning", {})),
+        ("fatal", ("critical", {})),
+        ("info,doorkeep.web:debug", ("info", {"doorkeep.web": "debug"})),
+        ("doorkeep.store:trace,error", ("error", {"doorkeep.store": "trace"})),
+        ("INFO,org.keycloak.events:DEBUG", ("info", {"org.keycloak.events": "debug"})),
+    ],
+)
 def test_keycloak_log_level_syntax_is_understood(spec: str, expected: tuple[str, dict[str, str]]) -> None:
     assert logs.parse(spec) == expected
 

@@ -12,10 +12,21 @@ def _input(**user: object) -> m.MapperInput:
     child = Group(id="c", realm_id="r", name="team", parent_id="p", path="/org/team", attributes={"tier": ["b"]})
     return m.MapperInput(
         client=Client(id="cid", realm_id="r", client_id="app"),
-        user=User(id="u", realm_id="r", username="ann", first_name="Ann", email_verified=True,
-                  attributes={"tier": ["own"]}, **user),  # type: ignore[arg-type]
-        session=None, roles=[Role(id="1", realm_id="r", name="reader", client_id="api-uuid")],
-        role_clients={"api-uuid": "api"}, groups=(child,), ancestors={"p": parent})
+        user=User(
+            id="u",
+            realm_id="r",
+            username="ann",
+            first_name="Ann",
+            email_verified=True,
+            attributes={"tier": ["own"]},
+            **user,
+        ),  # type: ignore[arg-type]
+        session=None,
+        roles=[Role(id="1", realm_id="r", name="reader", client_id="api-uuid")],
+        role_clients={"api-uuid": "api"},
+        groups=(child,),
+        ancestors={"p": parent},
+    )
 
 
 def _mapper(kind: str, **config: str) -> ProtocolMapper:
@@ -66,15 +77,24 @@ def test_userinfo_follows_the_id_token_flag_and_introspection_the_access_token_f
 def test_keycloaks_default_scopes_produce_the_standard_claims() -> None:
     mappers = [*builtin_mappers("profile"), *builtin_mappers("email"), *builtin_mappers("roles")]
     out = m.apply(mappers, _input(last_name="Lee", email="ann@example.com"), m.ACCESS)
-    assert out == {"name": "Ann Lee", "given_name": "Ann", "family_name": "Lee", "preferred_username": "ann",
-                   "email": "ann@example.com", "email_verified": True,
-                   "resource_access": {"api": {"roles": ["reader"]}}, "aud": ["api"]}
+    assert out == {
+        "name": "Ann Lee",
+        "given_name": "Ann",
+        "family_name": "Lee",
+        "preferred_username": "ann",
+        "email": "ann@example.com",
+        "email_verified": True,
+        "resource_access": {"api": {"roles": ["reader"]}},
+        "aud": ["api"],
+    }
 
 
 def test_group_membership_gives_full_paths_or_names() -> None:
     data = _input()
-    assert m.apply([_mapper("oidc-group-membership-mapper", **{"claim.name": "g", "access.token.claim": "true"})],
-                   data, m.ACCESS) == {"g": ["/org/team"]}
-    short = _mapper("oidc-group-membership-mapper", **{"claim.name": "g", "full.path": "false",
-                                                       "access.token.claim": "true"})
+    assert m.apply(
+        [_mapper("oidc-group-membership-mapper", **{"claim.name": "g", "access.token.claim": "true"})], data, m.ACCESS
+    ) == {"g": ["/org/team"]}
+    short = _mapper(
+        "oidc-group-membership-mapper", **{"claim.name": "g", "full.path": "false", "access.token.claim": "true"}
+    )
     assert m.apply([short], data, m.ACCESS) == {"g": ["team"]}

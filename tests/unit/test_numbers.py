@@ -9,18 +9,58 @@ import pytest
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, MAX_JSON_DEPTH, JSONTooDeep, loads, parse_int
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("0", 0), ("42", 42), ("-1", -1), ("+7", 7), ("007", 7), (str(INT_MAX), INT_MAX), (str(INT_MIN), INT_MIN),
-    (5, 5), (-5, -5), ("0" * 50 + "1", 1),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0", 0),
+        ("42", 42),
+        ("-1", -1),
+        ("+7", 7),
+        ("007", 7),
+        (str(INT_MAX), INT_MAX),
+        (str(INT_MIN), INT_MIN),
+        (5, 5),
+        (-5, -5),
+        ("0" * 50 + "1", 1),
+    ],
+)
 def test_plain_ascii_integers_in_the_java_int_range_are_read(raw: object, expected: int) -> None:
     assert parse_int(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [
-    "", "-", "+", "x", "1x", " 1", "1 ", "1.0", "1e3", "0x10", "1_000", "²", "٣", "१२", "１２", "--1", "+-1",
-    str(INT_MAX + 1), str(INT_MIN - 1), "9" * 30, "9" * 5000, 10**23, True, False, None, 1.0, [1], {"a": 1},
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "-",
+        "+",
+        "x",
+        "1x",
+        " 1",
+        "1 ",
+        "1.0",
+        "1e3",
+        "0x10",
+        "1_000",
+        "²",
+        "٣",
+        "१२",
+        "１２",
+        "--1",
+        "+-1",
+        str(INT_MAX + 1),
+        str(INT_MIN - 1),
+        "9" * 30,
+        "9" * 5000,
+        10**23,
+        True,
+        False,
+        None,
+        1.0,
+        [1],
+        {"a": 1},
+    ],
+)
 def test_anything_else_is_refused_without_raising(raw: object) -> None:
     assert parse_int(raw) is None
 
@@ -37,13 +77,16 @@ def test_json_nested_up_to_the_limit_is_read() -> None:
     assert loads(b'{"a": {"b": [1, 2, {"c": null}]}}') == {"a": {"b": [1, 2, {"c": None}]}}
 
 
-@pytest.mark.parametrize("text", [
-    "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),
-    '{"a":' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1),
-    "[" * 200_000,  # deeper than the interpreter's recursion limit, and unterminated
-    "[" * 100_000 + "]" * 100_000,
-    '{"x": ' + "[" * 5000 + "]" * 5000 + "}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),
+        '{"a":' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1),
+        "[" * 200_000,  # deeper than the interpreter's recursion limit, and unterminated
+        "[" * 100_000 + "]" * 100_000,
+        '{"x": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+)
 def test_json_nested_deeper_is_a_value_error_never_a_recursion_error(text: str) -> None:
     with pytest.raises(ValueError):
         loads(text)

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.anyio
 @contextlib.asynccontextmanager
 async def portal(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(Settings(store_dir=tmp_path / "tokens"))
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8081") as client,
+    ):
         yield client
 
 
@@ -50,6 +52,7 @@ async def test_a_callback_with_an_unknown_state_is_refused_without_calling_doork
 async def test_an_error_from_doorkeep_on_the_callback_is_shown_in_words(tmp_path: Path) -> None:
     async with portal(tmp_path) as client:
         state = httpx.URL((await client.get("/login")).headers["location"]).params["state"]
-        response = await client.get("/callback", params={"state": state, "error": "access_denied",
-                                                         "error_description": "User denied consent"})
+        response = await client.get(
+            "/callback", params={"state": state, "error": "access_denied", "error_description": "User denied consent"}
+        )
     assert response.status_code == 400 and "Login failed: User denied consent" in response.text

@@ -9,10 +9,17 @@ import pytest
 from doorkeep.users import passwords
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("memory", ["1"]), ("memory", ["abc"]), ("memory", ["99999999999999"]), ("memory", ["²"]),
-    ("parallelism", ["0"]), ("parallelism", ["-1"]),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("memory", ["1"]),
+        ("memory", ["abc"]),
+        ("memory", ["99999999999999"]),
+        ("memory", ["²"]),
+        ("parallelism", ["0"]),
+        ("parallelism", ["-1"]),
+    ],
+)
 def test_junk_argon2_parameters_make_the_password_wrong_not_a_crash(key: str, value: list[str]) -> None:
     secret, cred = passwords.hash_password("pw")
     broken: dict[str, Any] = {**cred, "additionalParameters": {**cred["additionalParameters"], key: value}}

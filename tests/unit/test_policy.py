@@ -30,9 +30,7 @@ def make_realm(**settings: Any) -> Realm:
 
 
 def make_client(attributes: dict[str, Any] | None = None, **settings: Any) -> Client:
-    return Client(
-        id="client-uuid", realm_id="realm-id", client_id="app", attributes=attributes or {}, **settings
-    )
+    return Client(id="client-uuid", realm_id="realm-id", client_id="app", attributes=attributes or {}, **settings)
 
 
 def offline_limited(**settings: Any) -> Realm:
@@ -117,9 +115,7 @@ def test_positive_realm_timeouts_are_used_as_configured(helper: Any, field: str,
 def test_remember_me_idle_is_the_larger_of_the_normal_and_remember_me_idle(
     normal: int, remember_me_value: int, remember_me: bool, expected: int
 ) -> None:
-    realm = make_realm(
-        sso_session_idle_timeout=normal, sso_session_idle_timeout_remember_me=remember_me_value
-    )
+    realm = make_realm(sso_session_idle_timeout=normal, sso_session_idle_timeout_remember_me=remember_me_value)
     assert policy.sso_idle(realm, remember_me) == expected
 
 
@@ -137,16 +133,12 @@ def test_remember_me_idle_is_the_larger_of_the_normal_and_remember_me_idle(
 def test_remember_me_max_is_the_larger_of_the_normal_and_remember_me_max(
     normal: int, remember_me_value: int, remember_me: bool, expected: int
 ) -> None:
-    realm = make_realm(
-        sso_session_max_lifespan=normal, sso_session_max_lifespan_remember_me=remember_me_value
-    )
+    realm = make_realm(sso_session_max_lifespan=normal, sso_session_max_lifespan_remember_me=remember_me_value)
     assert policy.sso_max(realm, remember_me) == expected
 
 
 def test_remember_me_values_do_not_touch_offline_timeouts() -> None:
-    realm = make_realm(
-        sso_session_idle_timeout_remember_me=99 * DAY, sso_session_max_lifespan_remember_me=99 * DAY
-    )
+    realm = make_realm(sso_session_idle_timeout_remember_me=99 * DAY, sso_session_max_lifespan_remember_me=99 * DAY)
     assert policy.user_session_idle(realm, True, True, T0) == T0 + 30 * DAY
     assert policy.user_session_max(realm, True, True, T0) == policy.NEVER
 
@@ -169,9 +161,7 @@ def test_remember_me_values_do_not_touch_offline_timeouts() -> None:
         (None, -1),
     ],
 )
-def test_a_client_timeout_attribute_counts_only_when_it_is_a_positive_integer(
-    raw: Any, expected: int
-) -> None:
+def test_a_client_timeout_attribute_counts_only_when_it_is_a_positive_integer(raw: Any, expected: int) -> None:
     client = make_client({CLIENT_IDLE: raw})
     assert policy.client_attr_timeout(client, CLIENT_IDLE) == expected
 
@@ -693,9 +683,7 @@ def test_an_online_refresh_token_exp_is_the_earlier_of_client_idle_and_client_ma
     "attributes",
     [{}, {CLIENT_OFFLINE_MAX: "1000"}, {CLIENT_OFFLINE_IDLE: "1000"}],
 )
-def test_an_offline_token_has_no_exp_unless_max_limited_is_on(
-    realm: Realm, attributes: dict[str, str]
-) -> None:
+def test_an_offline_token_has_no_exp_unless_max_limited_is_on(realm: Realm, attributes: dict[str, str]) -> None:
     assert policy.refresh_token_exp(realm, make_client(attributes), True, False, T0, T0, T0) is None
 
 
@@ -724,9 +712,7 @@ def test_an_offline_token_exp_is_capped_by_the_offline_max_when_idle_is_longer()
 def test_offline_max_3600_idle_7200_client_max_1000_gives_1000_at_issue_and_400_after_600_seconds(
     realm_settings: dict[str, int], attributes: dict[str, str]
 ) -> None:
-    realm = offline_limited(
-        offline_session_max_lifespan=3600, offline_session_idle_timeout=7200, **realm_settings
-    )
+    realm = offline_limited(offline_session_max_lifespan=3600, offline_session_idle_timeout=7200, **realm_settings)
     client = make_client(attributes)
     clock = FakeClock(T0)
     us_started = cs_started = clock.now()

@@ -69,33 +69,60 @@ def test_a_hostile_uri_never_matches_a_wildcard_pattern(uri: str) -> None:
     assert verify(uri, LOOSE, None, BASE) is None
 
 
-@pytest.mark.parametrize("uri", [
-    "http://localhost:3000/cb", "http://localhost:3000", "http://127.0.0.1:9999/callback?x=1",
-    "http://localhost:3000/cb?next=http://evil.example/../x", "http://localhost:3000/a/./b", "http://localhost:3000/a..b/",
-    "http://localhost:3000/...", "http://localhost:3000/cb#fragment",
-])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://localhost:3000/cb",
+        "http://localhost:3000",
+        "http://127.0.0.1:9999/callback?x=1",
+        "http://localhost:3000/cb?next=http://evil.example/../x",
+        "http://localhost:3000/a/./b",
+        "http://localhost:3000/a..b/",
+        "http://localhost:3000/...",
+        "http://localhost:3000/cb#fragment",
+    ],
+)
 def test_honest_uris_match_a_wildcard_pattern(uri: str) -> None:
     assert verify(uri, LOOSE, None, BASE) == uri
 
 
-@pytest.mark.parametrize("uri", [
-    "https://app.example/cb/../admin", "https://app.example/cb/%2e%2e/admin", "https://app.example/cb%2f..%2fadmin",
-    "https://app.example/cbx", "https://app.example/c", "https://user@app.example/cb/x", "http://app.example/cb/x",
-    "https://app.example.evil.example/cb/x", "https://app.example:443@evil.example/cb/x",
-])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://app.example/cb/../admin",
+        "https://app.example/cb/%2e%2e/admin",
+        "https://app.example/cb%2f..%2fadmin",
+        "https://app.example/cbx",
+        "https://app.example/c",
+        "https://user@app.example/cb/x",
+        "http://app.example/cb/x",
+        "https://app.example.evil.example/cb/x",
+        "https://app.example:443@evil.example/cb/x",
+    ],
+)
 def test_a_path_wildcard_cannot_be_escaped(uri: str) -> None:
     assert verify(uri, APP, None, BASE) is None
 
 
-@pytest.mark.parametrize("uri", ["https://app.example/cb", "https://app.example/cb/", "https://app.example/cb/x/y?q=1",
-                                 "https://APP.example/cb/x", "HTTPS://app.example/cb/x"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://app.example/cb",
+        "https://app.example/cb/",
+        "https://app.example/cb/x/y?q=1",
+        "https://APP.example/cb/x",
+        "HTTPS://app.example/cb/x",
+    ],
+)
 def test_a_path_wildcard_matches_its_prefix_ignoring_the_query(uri: str) -> None:
     assert verify(uri, APP, None, BASE) == uri
 
 
 def test_a_wildcard_pattern_with_a_query_is_compared_exactly() -> None:
     assert verify("https://app.example/cb?x=1", ["https://app.example/cb?x=*"], None, BASE) is None
-    assert verify("https://app.example/cb?x=*", ["https://app.example/cb?x=*"], None, BASE) == "https://app.example/cb?x=*"
+    assert (
+        verify("https://app.example/cb?x=*", ["https://app.example/cb?x=*"], None, BASE) == "https://app.example/cb?x=*"
+    )
 
 
 def test_userinfo_is_accepted_only_when_registered_exactly() -> None:
@@ -104,75 +131,114 @@ def test_userinfo_is_accepted_only_when_registered_exactly() -> None:
     assert verify("https://U@app.example/cb", ["https://U@App.example/cb"], None, BASE) == "https://U@app.example/cb"
 
 
-@pytest.mark.parametrize("uri", [
-    "javascript:alert(document.domain)//", "JaVaScRiPt:alert(1)", "javascript://localhost:3000/%0aalert(1)",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "DATA:text/html,x", "vbscript:msgbox(1)",
-    "\tjavascript:alert(1)", "\njavascript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-    "java\nscript:alert(1)", "\x00javascript:alert(1)",
-])
-@pytest.mark.parametrize("patterns", [["*"], ["javascript:*"], ["data:*"], ["vbscript:*"], ["JaVaScRiPt:*"], ["*", "javascript:alert(1)"]])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "javascript:alert(document.domain)//",
+        "JaVaScRiPt:alert(1)",
+        "javascript://localhost:3000/%0aalert(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "DATA:text/html,x",
+        "vbscript:msgbox(1)",
+        "\tjavascript:alert(1)",
+        "\njavascript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "\x00javascript:alert(1)",
+    ],
+)
+@pytest.mark.parametrize(
+    "patterns", [["*"], ["javascript:*"], ["data:*"], ["vbscript:*"], ["JaVaScRiPt:*"], ["*", "javascript:alert(1)"]]
+)
 def test_script_schemes_are_never_honoured_even_if_registered(uri: str, patterns: list[str]) -> None:
     assert verify(uri, patterns, None, BASE) is None
     assert verify(uri, [*patterns, uri], None, BASE) is None
 
 
-@pytest.mark.parametrize(("uri", "patterns", "expected"), [
-    ("myapp://cb", ["*"], False),                 # "*" is a full wildcard for http(s) only
-    ("myapp://cb", ["myapp:*"], True),
-    ("myapp://cb", ["myapp://*"], True),
-    ("myapp://cb", ["myapp://cb"], True),
-    ("myapp://cb", ["other:*", "*"], False),
-    ("myapp://cb", ["myapp:*", "*"], True),
-    ("MyApp://cb", ["myapp:*"], True),             # schemes are case-insensitive
-    ("myappx://cb", ["myapp:*"], False),
-    ("com.example.app:/oauth2redirect", ["com.example.app:/oauth2redirect"], True),
-    ("com.example.app:/oauth2redirect", ["*"], False),
-    ("myapp:///cb", ["myapp:*"], True),
-    ("ftp://files.example/x", ["*"], False),
-    ("file:///etc/passwd", ["*"], False),
-    ("https://any.example/x", ["*"], True),
-    ("http://any.example/x?y#z", ["*"], True),
-    ("https://user:pw@any.example/x", ["*"], True),  # Keycloak: "*" matches even where prefix wildcards are off
-])
+@pytest.mark.parametrize(
+    ("uri", "patterns", "expected"),
+    [
+        ("myapp://cb", ["*"], False),  # "*" is a full wildcard for http(s) only
+        ("myapp://cb", ["myapp:*"], True),
+        ("myapp://cb", ["myapp://*"], True),
+        ("myapp://cb", ["myapp://cb"], True),
+        ("myapp://cb", ["other:*", "*"], False),
+        ("myapp://cb", ["myapp:*", "*"], True),
+        ("MyApp://cb", ["myapp:*"], True),  # schemes are case-insensitive
+        ("myappx://cb", ["myapp:*"], False),
+        ("com.example.app:/oauth2redirect", ["com.example.app:/oauth2redirect"], True),
+        ("com.example.app:/oauth2redirect", ["*"], False),
+        ("myapp:///cb", ["myapp:*"], True),
+        ("ftp://files.example/x", ["*"], False),
+        ("file:///etc/passwd", ["*"], False),
+        ("https://any.example/x", ["*"], True),
+        ("http://any.example/x?y#z", ["*"], True),
+        ("https://user:pw@any.example/x", ["*"], True),  # Keycloak: "*" matches even where prefix wildcards are off
+    ],
+)
 def test_another_scheme_needs_a_pattern_starting_with_it(uri: str, patterns: list[str], expected: bool) -> None:
     assert (verify(uri, patterns, None, BASE) == uri) is expected
 
 
-@pytest.mark.parametrize(("uri", "expected"), [
-    ("http://[::1]:3000/cb", True), ("http://[::1]/cb", True), ("http://[::1%25eth0]:3000/cb", False),
-    ("http://[::g]:3000/cb", False), ("http://[v1.x]/cb", False), ("http://[::1]x/cb", False),
-])
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("http://[::1]:3000/cb", True),
+        ("http://[::1]/cb", True),
+        ("http://[::1%25eth0]:3000/cb", False),
+        ("http://[::g]:3000/cb", False),
+        ("http://[v1.x]/cb", False),
+        ("http://[::1]x/cb", False),
+    ],
+)
 def test_ipv6_hosts(uri: str, expected: bool) -> None:
     assert (verify(uri, ["http://[::1]/*"], None, BASE) == uri) is expected
 
 
-@pytest.mark.parametrize(("uri", "expected"), [
-    ("http://localhost:3000/cb", True), ("http://127.0.0.1:53124/cb", True), ("http://[::1]:8/cb", True),
-    ("http://localhost/cb", True), ("https://localhost:3000/cb", False), ("http://app.example:3000/cb", False),
-    ("http://localhost:3000@evil.example/cb", False), ("http://localhost:3000/other", False),
-])
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("http://localhost:3000/cb", True),
+        ("http://127.0.0.1:53124/cb", True),
+        ("http://[::1]:8/cb", True),
+        ("http://localhost/cb", True),
+        ("https://localhost:3000/cb", False),
+        ("http://app.example:3000/cb", False),
+        ("http://localhost:3000@evil.example/cb", False),
+        ("http://localhost:3000/other", False),
+    ],
+)
 def test_loopback_redirects_may_use_any_port(uri: str, expected: bool) -> None:
     """RFC 8252 §7.3, as Keycloak 26 does for http loopback hosts."""
-    patterns = ["http://localhost/cb", "http://127.0.0.1/cb", "http://[::1]/cb", "https://localhost/cb",
-                "http://app.example/cb"]
+    patterns = [
+        "http://localhost/cb",
+        "http://127.0.0.1/cb",
+        "http://[::1]/cb",
+        "https://localhost/cb",
+        "http://app.example/cb",
+    ]
     assert (verify(uri, patterns, None, BASE) == uri) is expected
 
 
-@pytest.mark.parametrize(("uri", "patterns", "expected"), [
-    ("http://example.com:80/cb", ["http://example.com/cb"], True),    # browsers drop default ports
-    ("http://example.com/cb", ["http://example.com:80/cb"], True),
-    ("https://example.com:443/cb", ["https://example.com/*"], True),
-    ("https://example.com:/cb", ["https://example.com/*"], True),
-    ("https://example.com/cb", ["https://example.com:443/*"], True),
-    ("https://example.com:80/cb", ["https://example.com/*"], False),
-    ("http://example.com:443/cb", ["http://example.com/*"], False),
-    ("https://example.com:8443/cb", ["https://example.com/*"], False),
-    ("http://EXAMPLE.com/cb", ["http://example.com/cb"], True),        # hosts compare case-insensitively
-    ("http://example.com/CB", ["http://example.com/cb"], False),       # paths do not
-    ("http://example.com/cb", ["http://Example.COM/cb"], True),
-    ("http://example.com/cb/", ["http://example.com/cb"], False),
-    ("http://example.com/%63b", ["http://example.com/cb"], False),
-])
+@pytest.mark.parametrize(
+    ("uri", "patterns", "expected"),
+    [
+        ("http://example.com:80/cb", ["http://example.com/cb"], True),  # browsers drop default ports
+        ("http://example.com/cb", ["http://example.com:80/cb"], True),
+        ("https://example.com:443/cb", ["https://example.com/*"], True),
+        ("https://example.com:/cb", ["https://example.com/*"], True),
+        ("https://example.com/cb", ["https://example.com:443/*"], True),
+        ("https://example.com:80/cb", ["https://example.com/*"], False),
+        ("http://example.com:443/cb", ["http://example.com/*"], False),
+        ("https://example.com:8443/cb", ["https://example.com/*"], False),
+        ("http://EXAMPLE.com/cb", ["http://example.com/cb"], True),  # hosts compare case-insensitively
+        ("http://example.com/CB", ["http://example.com/cb"], False),  # paths do not
+        ("http://example.com/cb", ["http://Example.COM/cb"], True),
+        ("http://example.com/cb/", ["http://example.com/cb"], False),
+        ("http://example.com/%63b", ["http://example.com/cb"], False),
+    ],
+)
 def test_exact_patterns(uri: str, patterns: list[str], expected: bool) -> None:
     assert (verify(uri, patterns, None, BASE) == uri) is expected
 
@@ -218,29 +284,45 @@ def test_the_authorization_endpoint_refuses_fragments_and_defaults_only_to_a_saf
     assert not redirect_uris.matches("https://app.example@evil.example/", app, BASE)
 
 
-@pytest.mark.parametrize(("attribute", "uri", "expected"), [
-    ("", "https://app.example/cb", True),                    # unset: the redirect URIs
-    ("+", "https://app.example/cb", True),
-    ("+", "https://app.example:@evil.example/", False),
-    ("https://other.example/bye", "https://app.example/cb", False),
-    ("https://other.example/bye", "https://other.example/bye", True),
-    ("+##https://other.example/*", "https://other.example/x", True),
-    ("+##https://other.example/*", "https://other.example/x/../../y", False),
-    ("https://other.example/*", "https://other.example@evil.example/", False),
-    ("*", "javascript:alert(1)", False),
-    ("*", "myapp://x", False),
-    ("myapp:*", "myapp://x", True),
-])
+@pytest.mark.parametrize(
+    ("attribute", "uri", "expected"),
+    [
+        ("", "https://app.example/cb", True),  # unset: the redirect URIs
+        ("+", "https://app.example/cb", True),
+        ("+", "https://app.example:@evil.example/", False),
+        ("https://other.example/bye", "https://app.example/cb", False),
+        ("https://other.example/bye", "https://other.example/bye", True),
+        ("+##https://other.example/*", "https://other.example/x", True),
+        ("+##https://other.example/*", "https://other.example/x/../../y", False),
+        ("https://other.example/*", "https://other.example@evil.example/", False),
+        ("*", "javascript:alert(1)", False),
+        ("*", "myapp://x", False),
+        ("myapp:*", "myapp://x", True),
+    ],
+)
 def test_post_logout_redirect_uris(attribute: str, uri: str, expected: bool) -> None:
     app = client(("https://app.example/*",), **({"post.logout.redirect.uris": attribute} if attribute else {}))
     assert (redirect_uris.post_logout(uri, app, BASE) == uri) is expected
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("/a/../b", True), ("/..", True), ("..", True), ("/a/%2e%2e/b", True), ("/a%2F%2E%2E%2Fb", True), ("/a\\..\\b", True),
-    ("/a/..;x", True), ("/a/%25%32%65%25%32%65/b", True), ("/a/.../b", False), ("/a..b", False), ("/a/./b", False),
-    ("/a/..b", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/a/../b", True),
+        ("/..", True),
+        ("..", True),
+        ("/a/%2e%2e/b", True),
+        ("/a%2F%2E%2E%2Fb", True),
+        ("/a\\..\\b", True),
+        ("/a/..;x", True),
+        ("/a/%25%32%65%25%32%65/b", True),
+        ("/a/.../b", False),
+        ("/a..b", False),
+        ("/a/./b", False),
+        ("/a/..b", False),
+        ("", False),
+    ],
+)
 def test_dot_segments_in_every_spelling(path: str, expected: bool) -> None:
     assert has_dot_segment(path) is expected
 
@@ -249,5 +331,12 @@ def test_the_parser_lowercases_scheme_and_host_only() -> None:
     uri = parse("HTTPS://User@App.Example:8443/Path?Q=1#F")
     assert uri is not None
     assert (uri.scheme, uri.userinfo, uri.host, uri.port, uri.path, uri.query, uri.fragment) == (
-        "https", "User", "app.example", "8443", "/Path", "Q=1", "F")
+        "https",
+        "User",
+        "app.example",
+        "8443",
+        "/Path",
+        "Q=1",
+        "F",
+    )
     assert uri.normalised() == "https://user@app.example:8443/Path?Q=1#F"

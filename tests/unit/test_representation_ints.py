@@ -13,8 +13,9 @@ def _realm(**rep: object) -> Realm:
     return result
 
 
-@pytest.mark.parametrize(("value", "expected"), [(300, 300), ("300", 300), ("+5", 5), (-1, -1), (2**31 - 1, 2**31 - 1),
-                                                 (-(2**31), -(2**31))])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(300, 300), ("300", 300), ("+5", 5), (-1, -1), (2**31 - 1, 2**31 - 1), (-(2**31), -(2**31))]
+)
 def test_ints_and_decimal_strings_in_range_are_read(value: object, expected: int) -> None:
     assert _realm(accessTokenLifespan=value).access_token_lifespan == expected
 

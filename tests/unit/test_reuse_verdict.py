@@ -259,9 +259,7 @@ def test_with_max_reuse_2_the_reuse_budget_restarts_for_each_new_token() -> None
 
 
 @pytest.mark.parametrize(("max_reuse", "successes"), [(0, 1), (1, 2), (2, 3), (5, 6)])
-def test_serialized_refreshes_of_one_token_succeed_max_reuse_plus_one_times(
-    max_reuse: int, successes: int
-) -> None:
+def test_serialized_refreshes_of_one_token_succeed_max_reuse_plus_one_times(max_reuse: int, successes: int) -> None:
     # five parallel refreshes serialised by the refresh lock (§6.1 #8): 1 success with 0, 3 with 2
     clock = FakeClock(T0)
     session = RotatingClientSession(clock, max_reuse=max_reuse)

@@ -33,8 +33,9 @@ async def _late_boom(request: Request) -> Response:
 
 
 def _client() -> httpx.AsyncClient:
-    app = Starlette(routes=[Route("/boom", _boom), Route("/late", _late_boom)],
-                    middleware=[Middleware(CatchServerErrors)])
+    app = Starlette(
+        routes=[Route("/boom", _boom), Route("/late", _late_boom)], middleware=[Middleware(CatchServerErrors)]
+    )
     # raise_app_exceptions=True: the test fails if the exception escapes the app as it did before.
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
@@ -44,8 +45,10 @@ async def test_an_unhandled_exception_is_a_clean_500_json_and_does_not_escape(ca
         with caplog.at_level(logging.ERROR, logger="doorkeep"):
             response = await http.get("/boom")
     assert response.status_code == 500
-    assert response.json() == {"error": "unknown_error",
-                               "error_description": "For more on this error consult the server log."}
+    assert response.json() == {
+        "error": "unknown_error",
+        "error_description": "For more on this error consult the server log.",
+    }
     assert "secret-looking" not in response.text
     records = [r for r in caplog.records if r.name == "doorkeep"]
     assert [r.getMessage() for r in records] == ["unhandled RuntimeError on GET /boom"]
@@ -53,7 +56,8 @@ async def test_an_unhandled_exception_is_a_clean_500_json_and_does_not_escape(ca
 
 
 async def test_an_exception_after_the_headers_went_out_is_reraised_so_the_server_aborts(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async with _client() as http:
         with caplog.at_level(logging.ERROR, logger="doorkeep"), pytest.raises(RuntimeError, match="after the headers"):
             await http.get("/late")

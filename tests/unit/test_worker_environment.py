@@ -29,8 +29,13 @@ def _restore_logging() -> Iterator[None]:
 
 
 def test_workers_environment_carries_no_bootstrap_password() -> None:
-    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
-                        bootstrap_admin_password="b00tstrap-pw", workers=4, import_realms=("a.json",))
+    settings = Settings(
+        db_url="postgresql://dk:dbpw@db/dk",
+        bootstrap_admin_username="admin",
+        bootstrap_admin_password="b00tstrap-pw",
+        workers=4,
+        import_realms=("a.json",),
+    )
     text = settings_json(settings)
     assert "b00tstrap-pw" not in text
     raw = json.loads(text)
@@ -41,10 +46,18 @@ def test_workers_environment_carries_no_bootstrap_password() -> None:
 
 
 def test_the_worker_environment_drops_the_bootstrap_password_variable_too() -> None:
-    environ = {"DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin", "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "b00tstrap-pw",
-               "DOORKEEP_DB_URL": "postgresql://dk:dbpw@db/dk", "PATH": "/usr/bin"}
-    settings = Settings(db_url="postgresql://dk:dbpw@db/dk", bootstrap_admin_username="admin",
-                        bootstrap_admin_password="b00tstrap-pw", workers=2)
+    environ = {
+        "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME": "admin",
+        "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD": "b00tstrap-pw",
+        "DOORKEEP_DB_URL": "postgresql://dk:dbpw@db/dk",
+        "PATH": "/usr/bin",
+    }
+    settings = Settings(
+        db_url="postgresql://dk:dbpw@db/dk",
+        bootstrap_admin_username="admin",
+        bootstrap_admin_password="b00tstrap-pw",
+        workers=2,
+    )
     prepare_environment(settings, environ)
     assert not any("b00tstrap-pw" in value for value in environ.values())
     assert "DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD" not in environ
@@ -71,8 +84,11 @@ def test_proxy_trusted_addresses_reach_the_workers() -> None:
 
 
 def test_the_settings_debug_line_shows_no_password() -> None:
-    shown = json.dumps(public_settings(Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk",
-                                                 bootstrap_admin_password="b00tstrap-pw")))
+    shown = json.dumps(
+        public_settings(
+            Settings(db_url="postgresql://dk:s3cr3t-db@db:5432/dk", bootstrap_admin_password="b00tstrap-pw")
+        )
+    )
     assert "s3cr3t-db" not in shown and "b00tstrap-pw" not in shown
     assert "postgresql://dk:***@db:5432/dk" in shown
 

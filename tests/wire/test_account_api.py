@@ -78,8 +78,9 @@ async def test_a_token_of_another_realm_is_refused_with_401(env: Env) -> None:
 async def test_a_token_whose_session_was_logged_out_is_refused_with_401(env: Env) -> None:
     await _setup(env)
     tokens = await _grant(env)
-    assert (await env.http.delete(f"{ACCOUNT}/sessions", params={"current": "true"},
-                                  headers=_bearer(tokens))).status_code == 204
+    assert (
+        await env.http.delete(f"{ACCOUNT}/sessions", params={"current": "true"}, headers=_bearer(tokens))
+    ).status_code == 204
     response = await env.http.get(f"{ACCOUNT}/sessions", headers=_bearer(tokens))
     assert (response.status_code, response.json()) == (401, UNAUTHORIZED)
 
@@ -100,9 +101,14 @@ async def test_a_user_with_only_view_profile_may_read_the_profile_but_gets_403_e
     headers = _bearer(await _grant(env, username="viewer"))
     assert (await env.http.get(ACCOUNT, headers=headers)).status_code == 200
     assert (await env.http.get(f"{ACCOUNT}/sessions", headers=headers)).status_code == 200
-    for method, path in (("GET", "/applications"), ("GET", "/applications/app/consent"),
-                         ("DELETE", "/applications/app/consent"), ("DELETE", "/sessions"),
-                         ("DELETE", "/sessions/some-id"), ("POST", "")):
+    for method, path in (
+        ("GET", "/applications"),
+        ("GET", "/applications/app/consent"),
+        ("DELETE", "/applications/app/consent"),
+        ("DELETE", "/sessions"),
+        ("DELETE", "/sessions/some-id"),
+        ("POST", ""),
+    ):
         response = await env.http.request(method, f"{ACCOUNT}{path}", headers=headers, json={})
         assert (response.status_code, response.json()) == (403, FORBIDDEN), (method, path)
 
@@ -127,9 +133,14 @@ async def test_an_unknown_realm_is_404(env: Env) -> None:
 async def test_the_profile_shows_the_user_and_a_partial_update_changes_only_given_fields(env: Env) -> None:
     _, user = await _setup(env)
     tokens = await _grant(env)
-    assert await _get(env, "", tokens) == {"id": user.id, "username": "user1", "firstName": "User1",
-                                           "lastName": "Tester", "email": "user1@example.com",
-                                           "emailVerified": False}
+    assert await _get(env, "", tokens) == {
+        "id": user.id,
+        "username": "user1",
+        "firstName": "User1",
+        "lastName": "Tester",
+        "email": "user1@example.com",
+        "emailVerified": False,
+    }
     response = await env.http.post(ACCOUNT, headers=_bearer(tokens), json={"firstName": "Ada"})
     assert response.status_code == 204, response.text
     assert (await _get(env, "", tokens))["firstName"] == "Ada"
@@ -159,13 +170,27 @@ async def test_an_offline_login_shows_the_application_with_offline_access(env: E
 
 async def test_applications_list_always_displayed_clients_but_never_bearer_only_ones(env: Env) -> None:
     await _setup(env)
-    await seed_client(env.db, "test", "shown", name="Shown App", always_display_in_console=True,
-                      root_url="https://shown.example", base_url="/home")
+    await seed_client(
+        env.db,
+        "test",
+        "shown",
+        name="Shown App",
+        always_display_in_console=True,
+        root_url="https://shown.example",
+        base_url="/home",
+    )
     await seed_client(env.db, "test", "api", bearer_only=True, always_display_in_console=True)
     tokens = await _grant(env)
-    shown = {"clientId": "shown", "clientName": "Shown App", "userConsentRequired": False, "inUse": False,
-             "offlineAccess": False, "rootUrl": "https://shown.example", "baseUrl": "/home",
-             "effectiveUrl": "https://shown.example/home"}
+    shown = {
+        "clientId": "shown",
+        "clientName": "Shown App",
+        "userConsentRequired": False,
+        "inUse": False,
+        "offlineAccess": False,
+        "rootUrl": "https://shown.example",
+        "baseUrl": "/home",
+        "effectiveUrl": "https://shown.example/home",
+    }
     assert await _get(env, "/applications", tokens) == [APP_ONLINE, shown]
     assert await _get(env, "/applications", tokens, name="SHOWN") == [shown]
     assert await _get(env, "/applications", tokens, name="nothing") == []
@@ -189,25 +214,31 @@ async def test_consent_is_204_when_absent_and_404_for_an_unknown_client(env: Env
     headers = _bearer(await _grant(env))
     assert (await env.http.get(f"{ACCOUNT}/applications/app/consent", headers=headers)).status_code == 204
     for method in ("GET", "POST", "PUT", "DELETE"):
-        response = await env.http.request(method, f"{ACCOUNT}/applications/nope/consent", headers=headers,
-                                          json={"grantedScopes": []})
-        assert (response.status_code, response.json()) == (404, {"errorMessage": "No client with clientId: nope found."})
+        response = await env.http.request(
+            method, f"{ACCOUNT}/applications/nope/consent", headers=headers, json={"grantedScopes": []}
+        )
+        assert (response.status_code, response.json()) == (
+            404,
+            {"errorMessage": "No client with clientId: nope found."},
+        )
 
 
 async def test_consent_upsert_creates_then_replaces_the_granted_scopes(env: Env) -> None:
     await _setup(env)
     headers = _bearer(await _grant(env))
     profile_id, email_id = await _scope_ids(env, "profile", "email")
-    created = await env.http.post(f"{ACCOUNT}/applications/app/consent", headers=headers,
-                                  json={"grantedScopes": [{"id": profile_id}]})
+    created = await env.http.post(
+        f"{ACCOUNT}/applications/app/consent", headers=headers, json={"grantedScopes": [{"id": profile_id}]}
+    )
     assert created.status_code == 200, created.text
     first = env.clock.now() * 1000
     assert created.json()["createdDate"] == created.json()["lastUpdatedDate"] == first
     [scope] = created.json()["grantedScopes"]
     assert scope == {"id": profile_id, "name": "profile", "displayText": "User profile", "displayTest": "User profile"}
     env.clock.advance(60)
-    updated = await env.http.put(f"{ACCOUNT}/applications/app/consent", headers=headers,
-                                 json={"grantedScopes": [{"name": "email"}]})
+    updated = await env.http.put(
+        f"{ACCOUNT}/applications/app/consent", headers=headers, json={"grantedScopes": [{"name": "email"}]}
+    )
     assert updated.status_code == 200, updated.text
     assert [s["id"] for s in updated.json()["grantedScopes"]] == [email_id]
     assert (updated.json()["createdDate"], updated.json()["lastUpdatedDate"]) == (first, first + 60_000)
@@ -217,9 +248,15 @@ async def test_consent_upsert_creates_then_replaces_the_granted_scopes(env: Env)
 
 async def test_consent_with_an_unknown_scope_is_a_400(env: Env) -> None:
     await _setup(env)
-    response = await env.http.post(f"{ACCOUNT}/applications/app/consent", headers=_bearer(await _grant(env)),
-                                   json={"grantedScopes": [{"id": "no-such-scope"}]})
-    assert (response.status_code, response.json()) == (400, {"errorMessage": "Scope id no-such-scope does not exist for client app."})
+    response = await env.http.post(
+        f"{ACCOUNT}/applications/app/consent",
+        headers=_bearer(await _grant(env)),
+        json={"grantedScopes": [{"id": "no-such-scope"}]},
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errorMessage": "Scope id no-such-scope does not exist for client app."},
+    )
 
 
 async def test_an_application_with_consent_shows_the_consent_and_its_links(env: Env) -> None:
@@ -227,7 +264,9 @@ async def test_an_application_with_consent_shows_the_consent_and_its_links(env: 
     await seed_client(env.db, "test", "shop", attributes={"logoUri": "https://shop.example/logo.png"})
     headers = _bearer(await _grant(env))
     [email_id] = await _scope_ids(env, "email")
-    await env.http.post(f"{ACCOUNT}/applications/shop/consent", headers=headers, json={"grantedScopes": [{"id": email_id}]})
+    await env.http.post(
+        f"{ACCOUNT}/applications/shop/consent", headers=headers, json={"grantedScopes": [{"id": email_id}]}
+    )
     apps = await env.http.get(f"{ACCOUNT}/applications", headers=headers)
     shop = next(a for a in apps.json() if a["clientId"] == "shop")
     assert shop["inUse"] is False and shop["offlineAccess"] is False
@@ -275,11 +314,18 @@ async def test_sessions_lists_online_sessions_only_with_times_in_seconds(env: En
     tokens = await _grant(env)
     now = env.clock.now()
     sid = claims(tokens["access_token"])["sid"]
-    assert await _get(env, "/sessions", tokens) == [{
-        "id": sid, "ipAddress": "127.0.0.1", "started": now, "lastAccess": now, "expires": now + 36000,
-        "clients": [{"clientId": "app", "userConsentRequired": False, "inUse": False, "offlineAccess": False}],
-        "browser": "Other/Unknown", "current": True,
-    }]
+    assert await _get(env, "/sessions", tokens) == [
+        {
+            "id": sid,
+            "ipAddress": "127.0.0.1",
+            "started": now,
+            "lastAccess": now,
+            "expires": now + 36000,
+            "clients": [{"clientId": "app", "userConsentRequired": False, "inUse": False, "offlineAccess": False}],
+            "browser": "Other/Unknown",
+            "current": True,
+        }
+    ]
     assert claims(offline["access_token"])["sid"] != sid
 
 
@@ -300,8 +346,9 @@ async def test_expires_uses_the_remember_me_maximum_for_remember_me_sessions(env
         realm = await tx.realms.get_by_name("test")
         app = await tx.clients.get_by_client_id(user.realm_id, "app")
         assert realm is not None and app is not None
-        remembered, _ = await service.start_online(tx, realm, user, app, scope_param="openid", now=env.clock.now(),
-                                                   ip_address="10.0.0.9", remember_me=True)
+        remembered, _ = await service.start_online(
+            tx, realm, user, app, scope_param="openid", now=env.clock.now(), ip_address="10.0.0.9", remember_me=True
+        )
     by_id = {s["id"]: s for s in await _get(env, "/sessions", tokens)}
     assert by_id[remembered.id]["expires"] == env.clock.now() + 72000
     assert by_id[remembered.id]["ipAddress"] == "10.0.0.9"
@@ -315,10 +362,17 @@ async def test_devices_group_the_online_sessions(env: Env) -> None:
     tokens = await _grant(env, "portal")
     [device] = await _get(env, "/sessions/devices", tokens)
     assert {k: v for k, v in device.items() if k != "sessions"} == {
-        "os": "Other", "osVersion": "Unknown", "device": "Other", "lastAccess": env.clock.now(), "mobile": False,
-        "current": True}
-    assert {s["id"] for s in device["sessions"]} == {claims(first["access_token"])["sid"],
-                                                     claims(tokens["access_token"])["sid"]}
+        "os": "Other",
+        "osVersion": "Unknown",
+        "device": "Other",
+        "lastAccess": env.clock.now(),
+        "mobile": False,
+        "current": True,
+    }
+    assert {s["id"] for s in device["sessions"]} == {
+        claims(first["access_token"])["sid"],
+        claims(tokens["access_token"])["sid"],
+    }
 
 
 async def test_logging_out_other_sessions_keeps_the_current_one_and_offline_tokens(env: Env) -> None:
@@ -340,8 +394,10 @@ async def test_logging_out_with_current_true_ends_every_online_session_but_no_of
     assert response.status_code == 204
     assert_error(await refresh(env.http, "test", "portal", tokens["refresh_token"]), 400, "invalid_grant")
     assert (await refresh(env.http, "test", "app", offline["refresh_token"])).status_code == 200
-    assert await _get(env, "/applications", await _grant(env, "portal")) == [APP_OFFLINE, {
-        "clientId": "portal", "userConsentRequired": False, "inUse": True, "offlineAccess": False}]
+    assert await _get(env, "/applications", await _grant(env, "portal")) == [
+        APP_OFFLINE,
+        {"clientId": "portal", "userConsentRequired": False, "inUse": True, "offlineAccess": False},
+    ]
 
 
 async def test_deleting_one_session_ends_only_the_callers_own(env: Env) -> None:
@@ -360,9 +416,17 @@ async def test_deleting_one_session_ends_only_the_callers_own(env: Env) -> None:
 
 async def test_sessions_show_the_browser_the_session_was_started_from(realm: Env) -> None:
     firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
-    response = await realm.http.post("/realms/test/protocol/openid-connect/token", headers={"User-Agent": firefox},
-                                     data={"grant_type": "password", "client_id": "app", "client_secret": "secret",
-                                           "username": "user1", "password": "password"})
+    response = await realm.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        headers={"User-Agent": firefox},
+        data={
+            "grant_type": "password",
+            "client_id": "app",
+            "client_secret": "secret",
+            "username": "user1",
+            "password": "password",
+        },
+    )
     tokens = response.json()
     sessions = await _get(realm, "/sessions", tokens)
     assert [s["browser"] for s in sessions] == ["Firefox/121.0"]

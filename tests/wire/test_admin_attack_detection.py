@@ -15,12 +15,25 @@ pytestmark = pytest.mark.anyio
 REALM = "/admin/realms/test"
 ATTACK = f"{REALM}/attack-detection/brute-force/users"
 SETTINGS: dict[str, Any] = {
-    "bruteForceProtected": True, "permanentLockout": False, "maxTemporaryLockouts": 3, "bruteForceStrategy": "LINEAR",
-    "maxFailureWaitSeconds": 600, "minimumQuickLoginWaitSeconds": 30, "waitIncrementSeconds": 45,
-    "quickLoginCheckMilliSeconds": 500, "maxDeltaTimeSeconds": 3600, "failureFactor": 2,
+    "bruteForceProtected": True,
+    "permanentLockout": False,
+    "maxTemporaryLockouts": 3,
+    "bruteForceStrategy": "LINEAR",
+    "maxFailureWaitSeconds": 600,
+    "minimumQuickLoginWaitSeconds": 30,
+    "waitIncrementSeconds": 45,
+    "quickLoginCheckMilliSeconds": 500,
+    "maxDeltaTimeSeconds": 3600,
+    "failureFactor": 2,
 }
-EMPTY = {"disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0, "lastIPFailure": "n/a",
-         "failedLoginNotBefore": 0}
+EMPTY = {
+    "disabled": False,
+    "numFailures": 0,
+    "numTemporaryLockouts": 0,
+    "lastFailure": 0,
+    "lastIPFailure": "n/a",
+    "failedLoginNotBefore": 0,
+}
 
 
 @pytest.fixture
@@ -44,13 +57,21 @@ async def _fail(env: Env, times: int, username: str = "user1") -> None:
 
 # --- settings ------------------------------------------------------------------------------------
 
+
 async def test_a_new_realm_shows_keycloaks_brute_force_defaults(realm: Env) -> None:
     body = (await realm.http.get(REALM, headers=await realm.admin_headers())).json()
     assert {k: body[k] for k in SETTINGS} == {
-        "bruteForceProtected": False, "permanentLockout": False, "maxTemporaryLockouts": 0,
-        "bruteForceStrategy": "MULTIPLE", "maxFailureWaitSeconds": 900, "minimumQuickLoginWaitSeconds": 60,
-        "waitIncrementSeconds": 60, "quickLoginCheckMilliSeconds": 1000, "maxDeltaTimeSeconds": 43200,
-        "failureFactor": 30}
+        "bruteForceProtected": False,
+        "permanentLockout": False,
+        "maxTemporaryLockouts": 0,
+        "bruteForceStrategy": "MULTIPLE",
+        "maxFailureWaitSeconds": 900,
+        "minimumQuickLoginWaitSeconds": 60,
+        "waitIncrementSeconds": 60,
+        "quickLoginCheckMilliSeconds": 1000,
+        "maxDeltaTimeSeconds": 43200,
+        "failureFactor": 30,
+    }
 
 
 async def test_the_settings_round_trip_through_the_admin_api(realm: Env) -> None:
@@ -71,10 +92,17 @@ async def test_a_realm_created_with_the_settings_uses_them(env: Env) -> None:
     assert {k: body[k] for k in SETTINGS} == SETTINGS
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("bruteForceStrategy", "EXPONENTIAL"), ("bruteForceStrategy", "multiple"), ("failureFactor", "many"),
-    ("permanentLockout", "true"), ("waitIncrementSeconds", 1.5), ("maxTemporaryLockouts", {}),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("bruteForceStrategy", "EXPONENTIAL"),
+        ("bruteForceStrategy", "multiple"),
+        ("failureFactor", "many"),
+        ("permanentLockout", "true"),
+        ("waitIncrementSeconds", 1.5),
+        ("maxTemporaryLockouts", {}),
+    ],
+)
 async def test_a_malformed_setting_answers_400(realm: Env, field: str, value: Any) -> None:
     headers = await realm.admin_headers()
     response = await realm.http.put(REALM, json={field: value}, headers=headers)
@@ -83,6 +111,7 @@ async def test_a_malformed_setting_answers_400(realm: Env, field: str, value: An
 
 
 # --- attack-detection endpoints ------------------------------------------------------------------
+
 
 async def test_the_status_of_a_user_without_failures(realm: Env) -> None:
     headers = await realm.admin_headers()
@@ -152,7 +181,9 @@ async def test_a_permanent_lockout_shows_as_disabled_forever_until_the_user_is_e
     assert status["disabled"] is True and status["failedLoginNotBefore"] == 2**63 - 1
     assert (await realm.http.delete(f"{ATTACK}/{user_id}", headers=headers)).status_code == 204
     assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")  # still disabled
-    assert (await realm.http.put(f"{REALM}/users/{user_id}", json={"enabled": True}, headers=headers)).status_code == 204
+    assert (
+        await realm.http.put(f"{REALM}/users/{user_id}", json={"enabled": True}, headers=headers)
+    ).status_code == 204
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
     user = (await realm.http.get(f"{REALM}/users/{user_id}", headers=headers)).json()
     assert "disabledReason" not in user.get("attributes", {})
@@ -163,7 +194,9 @@ async def test_enabling_a_temporarily_locked_user_clears_its_failures(realm: Env
     headers = await realm.admin_headers()
     user_id = await _user_id(realm, headers)
     await _fail(realm, 2)
-    assert (await realm.http.put(f"{REALM}/users/{user_id}", json={"enabled": True}, headers=headers)).status_code == 204
+    assert (
+        await realm.http.put(f"{REALM}/users/{user_id}", json={"enabled": True}, headers=headers)
+    ).status_code == 204
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
 
 
@@ -172,7 +205,9 @@ async def test_an_unrelated_user_update_keeps_the_lockout(realm: Env) -> None:
     headers = await realm.admin_headers()
     user_id = await _user_id(realm, headers)
     await _fail(realm, 2)
-    assert (await realm.http.put(f"{REALM}/users/{user_id}", json={"firstName": "X"}, headers=headers)).status_code == 204
+    assert (
+        await realm.http.put(f"{REALM}/users/{user_id}", json={"firstName": "X"}, headers=headers)
+    ).status_code == 204
     assert_error(await password_grant(realm.http, "test", "app"), 401, "invalid_grant")
 
 
@@ -199,8 +234,9 @@ async def test_without_a_token_the_endpoints_answer_401(realm: Env) -> None:
 async def test_another_realms_admin_cannot_clear_this_realms_failures(realm: Env) -> None:
     await seed_realm(realm.db, realm.clock, "other")
     headers = await realm_admin(realm, "manager", "manage-users")
-    assert (await realm.http.delete("/admin/realms/other/attack-detection/brute-force/users",
-                                    headers=headers)).status_code == 403
+    assert (
+        await realm.http.delete("/admin/realms/other/attack-detection/brute-force/users", headers=headers)
+    ).status_code == 403
 
 
 async def test_turning_detection_off_forgets_every_failure(realm: Env) -> None:

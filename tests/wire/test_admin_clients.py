@@ -40,10 +40,18 @@ async def _scope_id(env: Env, headers: dict[str, str], name: str) -> str:
 # --- create, read, update, delete --------------------------------------------------------------
 async def test_creating_a_client_answers_201_with_its_uuid_location(env: Env) -> None:
     headers = await _setup(env)
-    response = await env.http.post(CLIENTS, headers=headers, json={
-        "clientId": "shop", "secret": "s3cret", "redirectUris": ["https://shop.example/*"],
-        "directAccessGrantsEnabled": True, "attributes": {"use.refresh.tokens": "true"}, "unknownField": 1,
-    })
+    response = await env.http.post(
+        CLIENTS,
+        headers=headers,
+        json={
+            "clientId": "shop",
+            "secret": "s3cret",
+            "redirectUris": ["https://shop.example/*"],
+            "directAccessGrantsEnabled": True,
+            "attributes": {"use.refresh.tokens": "true"},
+            "unknownField": 1,
+        },
+    )
     assert response.status_code == 201, response.text
     uuid = response.headers["location"].rsplit("/", 1)[-1]
     assert response.headers["location"] == f"http://localhost{CLIENTS}/{uuid}"
@@ -94,11 +102,22 @@ async def test_finding_clients_by_client_id_exactly_or_by_search_with_paging(env
 
 async def test_updating_a_client_changes_only_the_fields_given_and_merges_attributes(env: Env) -> None:
     headers = await _setup(env)
-    uuid = await _create(env, headers, clientId="app", redirectUris=["https://a/*"],
-                         attributes={"use.refresh.tokens": "false", "access.token.lifespan": "60"})
-    response = await env.http.put(f"{CLIENTS}/{uuid}", headers=headers, json={
-        "consentRequired": True, "redirectUris": None, "attributes": {"access.token.lifespan": "", "x": "1"},
-    })
+    uuid = await _create(
+        env,
+        headers,
+        clientId="app",
+        redirectUris=["https://a/*"],
+        attributes={"use.refresh.tokens": "false", "access.token.lifespan": "60"},
+    )
+    response = await env.http.put(
+        f"{CLIENTS}/{uuid}",
+        headers=headers,
+        json={
+            "consentRequired": True,
+            "redirectUris": None,
+            "attributes": {"access.token.lifespan": "", "x": "1"},
+        },
+    )
     assert response.status_code == 204, response.text
     body = (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()
     assert body["consentRequired"] is True and body["redirectUris"] == ["https://a/*"]
@@ -108,27 +127,33 @@ async def test_updating_a_client_changes_only_the_fields_given_and_merges_attrib
 async def test_the_refresh_token_max_reuse_override_must_be_a_non_negative_number(env: Env) -> None:
     headers = await _setup(env)
     for bad in ("-1", "many", "1.5"):
-        response = await env.http.post(CLIENTS, headers=headers,
-                                       json={"clientId": f"c{bad}", "attributes": {"refresh.token.max.reuse": bad}})
+        response = await env.http.post(
+            CLIENTS, headers=headers, json={"clientId": f"c{bad}", "attributes": {"refresh.token.max.reuse": bad}}
+        )
         assert response.status_code == 400, bad
         assert response.json()["error"] == "invalid_input"
     uuid = await _create(env, headers, clientId="app", attributes={"refresh.token.max.reuse": "2"})
-    bad_update = await env.http.put(f"{CLIENTS}/{uuid}", headers=headers,
-                                    json={"attributes": {"refresh.token.max.reuse": "-3"}})
+    bad_update = await env.http.put(
+        f"{CLIENTS}/{uuid}", headers=headers, json={"attributes": {"refresh.token.max.reuse": "-3"}}
+    )
     assert bad_update.status_code == 400
-    blank = await env.http.put(f"{CLIENTS}/{uuid}", headers=headers,
-                               json={"attributes": {"refresh.token.max.reuse": ""}})
+    blank = await env.http.put(
+        f"{CLIENTS}/{uuid}", headers=headers, json={"attributes": {"refresh.token.max.reuse": ""}}
+    )
     assert blank.status_code == 204  # blank means "inherit from the realm"
-    assert "refresh.token.max.reuse" not in (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()[
-        "attributes"]
+    assert (
+        "refresh.token.max.reuse" not in (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()["attributes"]
+    )
 
 
 async def test_wrong_json_types_in_a_client_answer_400(env: Env) -> None:
     headers = await _setup(env)
     response = await env.http.post(CLIENTS, headers=headers, json={"clientId": "app", "redirectUris": "https://a"})
     assert response.status_code == 400
-    assert response.json() == {"error": "invalid_request",
-                               "error_description": "Cannot parse the JSON: redirectUris: expected a list of strings"}
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "Cannot parse the JSON: redirectUris: expected a list of strings",
+    }
 
 
 async def test_renaming_a_client_onto_a_taken_client_id_answers_409(env: Env) -> None:
@@ -141,8 +166,9 @@ async def test_renaming_a_client_onto_a_taken_client_id_answers_409(env: Env) ->
 
 async def test_deleting_a_client_removes_it_its_service_account_and_its_sessions(env: Env) -> None:
     headers = await _setup(env)
-    uuid = await _create(env, headers, clientId="app", secret="secret", directAccessGrantsEnabled=True,
-                         serviceAccountsEnabled=True)
+    uuid = await _create(
+        env, headers, clientId="app", secret="secret", directAccessGrantsEnabled=True, serviceAccountsEnabled=True
+    )
     await seed_user(env.db, env.clock, "test", "user1")
     assert (await password_grant(env.http, "test", "app")).status_code == 200
     account = (await env.http.get(f"{CLIENTS}/{uuid}/service-account-user", headers=headers)).json()
@@ -162,8 +188,14 @@ async def test_deleting_a_client_removes_it_its_service_account_and_its_sessions
 
 async def test_an_unknown_client_answers_404_could_not_find_client(env: Env) -> None:
     headers = await _setup(env)
-    for method, suffix in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("GET", "/client-secret"),
-                           ("GET", "/default-client-scopes"), ("GET", "/roles")):
+    for method, suffix in (
+        ("GET", ""),
+        ("PUT", ""),
+        ("DELETE", ""),
+        ("GET", "/client-secret"),
+        ("GET", "/default-client-scopes"),
+        ("GET", "/roles"),
+    ):
         response = await env.http.request(method, f"{CLIENTS}/no-such-id{suffix}", headers=headers, json={})
         assert response.status_code == 404, (method, suffix)
         assert response.json() == {"error": "Could not find client"}
@@ -174,7 +206,9 @@ async def test_regenerating_the_secret_returns_a_new_one_and_the_old_one_stops_w
     headers = await _setup(env)
     uuid = await _create(env, headers, clientId="app", secret="secret", directAccessGrantsEnabled=True)
     assert (await env.http.get(f"{CLIENTS}/{uuid}/client-secret", headers=headers)).json() == {
-        "type": "secret", "value": "secret"}
+        "type": "secret",
+        "value": "secret",
+    }
     response = await env.http.post(f"{CLIENTS}/{uuid}/client-secret", headers=headers)
     assert response.status_code == 200
     new = response.json()
@@ -203,8 +237,10 @@ async def test_turning_service_accounts_on_later_creates_the_service_account_use
     await env.http.put(f"{CLIENTS}/{uuid}", headers=headers, json={"serviceAccountsEnabled": True})
     response = await env.http.get(f"{CLIENTS}/{uuid}/service-account-user", headers=headers)
     assert response.json()["username"] == "service-account-robot"
-    token = await env.http.post("/realms/test/protocol/openid-connect/token", data={
-        "grant_type": "client_credentials", "client_id": "robot", "client_secret": "secret"})
+    token = await env.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "client_credentials", "client_id": "robot", "client_secret": "secret"},
+    )
     assert token.status_code == 200, token.text
 
 
@@ -222,8 +258,13 @@ async def test_a_new_client_gets_the_realm_default_and_optional_scopes(env: Env)
 
 async def test_named_scopes_on_create_replace_the_realm_defaults(env: Env) -> None:
     headers = await _setup(env)
-    uuid = await _create(env, headers, clientId="app", defaultClientScopes=["profile", "no-such-scope"],
-                         optionalClientScopes=["offline_access"])
+    uuid = await _create(
+        env,
+        headers,
+        clientId="app",
+        defaultClientScopes=["profile", "no-such-scope"],
+        optionalClientScopes=["offline_access"],
+    )
     defaults = (await env.http.get(f"{CLIENTS}/{uuid}/default-client-scopes", headers=headers)).json()
     optionals = (await env.http.get(f"{CLIENTS}/{uuid}/optional-client-scopes", headers=headers)).json()
     assert _names(defaults) == {"profile"} and _names(optionals) == {"offline_access"}
@@ -231,8 +272,15 @@ async def test_named_scopes_on_create_replace_the_realm_defaults(env: Env) -> No
 
 async def test_linking_and_unlinking_client_scopes_of_a_client(env: Env) -> None:
     headers = await _setup(env)
-    uuid = await _create(env, headers, clientId="app", secret="secret", directAccessGrantsEnabled=True,
-                         defaultClientScopes=["profile"], optionalClientScopes=[])
+    uuid = await _create(
+        env,
+        headers,
+        clientId="app",
+        secret="secret",
+        directAccessGrantsEnabled=True,
+        defaultClientScopes=["profile"],
+        optionalClientScopes=[],
+    )
     await seed_user(env.db, env.clock, "test", "user1")
     refused = await password_grant(env.http, "test", "app", scope="offline_access")
     assert refused.json()["error"] == "invalid_scope"
@@ -251,15 +299,27 @@ async def test_linking_and_unlinking_client_scopes_of_a_client(env: Env) -> None
 # --- client scopes -----------------------------------------------------------------------------
 async def test_client_scopes_are_created_read_updated_and_deleted(env: Env) -> None:
     headers = await _setup(env)
-    response = await env.http.post(SCOPES, headers=headers, json={
-        "name": "orders", "description": "Order access", "protocol": "openid-connect",
-        "attributes": {"include.in.token.scope": "true"}})
+    response = await env.http.post(
+        SCOPES,
+        headers=headers,
+        json={
+            "name": "orders",
+            "description": "Order access",
+            "protocol": "openid-connect",
+            "attributes": {"include.in.token.scope": "true"},
+        },
+    )
     assert response.status_code == 201, response.text
     scope_id = response.headers["location"].rsplit("/", 1)[-1]
     assert response.headers["location"] == f"http://localhost{SCOPES}/{scope_id}"
     body = (await env.http.get(f"{SCOPES}/{scope_id}", headers=headers)).json()
-    assert body == {"id": scope_id, "name": "orders", "description": "Order access", "protocol": "openid-connect",
-                    "attributes": {"include.in.token.scope": "true"}}
+    assert body == {
+        "id": scope_id,
+        "name": "orders",
+        "description": "Order access",
+        "protocol": "openid-connect",
+        "attributes": {"include.in.token.scope": "true"},
+    }
     update = await env.http.put(f"{SCOPES}/{scope_id}", headers=headers, json={"description": "Orders"})
     assert update.status_code == 204
     body = (await env.http.get(f"{SCOPES}/{scope_id}", headers=headers)).json()
@@ -283,7 +343,7 @@ async def test_a_deleted_client_scope_leaves_clients_and_realm_defaults(env: Env
     assert (await env.http.delete(f"{SCOPES}/{phone}", headers=headers)).status_code == 204
     optionals = (await env.http.get(f"{CLIENTS}/{uuid}/optional-client-scopes", headers=headers)).json()
     assert "phone" not in _names(optionals)
-    realm_optionals = (await env.http.get("/admin/realms/test/default-optional-client-scopes", headers=headers))
+    realm_optionals = await env.http.get("/admin/realms/test/default-optional-client-scopes", headers=headers)
     assert "phone" not in _names(realm_optionals.json())
 
 
@@ -341,8 +401,13 @@ async def test_client_endpoints_need_view_clients_or_manage_clients(env: Env) ->
     viewer_headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     assert (await env.http.get(f"{CLIENTS}/{uuid}", headers=viewer_headers)).status_code == 200
     assert (await env.http.get(SCOPES, headers=viewer_headers)).status_code == 200
-    for method, url in (("PUT", f"{CLIENTS}/{uuid}"), ("POST", CLIENTS), ("DELETE", f"{CLIENTS}/{uuid}"),
-                        ("POST", f"{CLIENTS}/{uuid}/client-secret"), ("POST", SCOPES)):
+    for method, url in (
+        ("PUT", f"{CLIENTS}/{uuid}"),
+        ("POST", CLIENTS),
+        ("DELETE", f"{CLIENTS}/{uuid}"),
+        ("POST", f"{CLIENTS}/{uuid}/client-secret"),
+        ("POST", SCOPES),
+    ):
         response = await env.http.request(method, url, headers=viewer_headers, json={"clientId": "x", "name": "x"})
         assert response.status_code == 403, (method, url)
     assert (await env.http.get(CLIENTS, headers={})).status_code == 401

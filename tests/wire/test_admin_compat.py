@@ -75,12 +75,15 @@ async def test_default_roles_are_read_and_changed_through_the_default_roles_comp
     member = await _role(env, headers, "member")
     default_id = (await _get(env, "", headers))["defaultRole"]["id"]
     assert sorted(_names(await _get(env, f"/roles-by-id/{default_id}/composites/realm", headers))) == [
-        "offline_access", "uma_authorization"]
+        "offline_access",
+        "uma_authorization",
+    ]
     account = (await _get(env, "/clients", headers, clientId="account"))[0]["id"]
     client_children = await _get(env, f"/roles-by-id/{default_id}/composites/clients/{account}", headers)
     assert sorted(_names(client_children)) == ["manage-account", "view-profile"]
-    assert all(set(r) == {"id", "name", "description", "composite", "clientRole", "containerId"}
-               for r in client_children)
+    assert all(
+        set(r) == {"id", "name", "description", "composite", "clientRole", "containerId"} for r in client_children
+    )
 
     await _send(env, "POST", f"/roles-by-id/{default_id}/composites", headers, [{"id": member["id"]}])
     assert "member" in _names(await _get(env, f"/roles-by-id/{default_id}/composites/realm", headers))
@@ -137,11 +140,19 @@ async def test_role_members_are_the_users_holding_the_role_directly_service_acco
     assert members[0]["id"] == amy.id
     assert members[0]["email"] == "amy@example.com"
     assert [m["username"] for m in await _get(env, "/roles/operator/users", headers, first="1", max="1")] == [
-        "service-account-robot"]
+        "service-account-robot"
+    ]
     brief = (await _get(env, "/roles/operator/users", headers, briefRepresentation="true"))[0]
-    assert brief == {"id": amy.id, "username": "amy", "firstName": "Amy", "lastName": "Tester",
-                     "email": "amy@example.com", "emailVerified": False, "enabled": True,
-                     "createdTimestamp": amy.created_timestamp}
+    assert brief == {
+        "id": amy.id,
+        "username": "amy",
+        "firstName": "Amy",
+        "lastName": "Tester",
+        "email": "amy@example.com",
+        "emailVerified": False,
+        "enabled": True,
+        "createdTimestamp": amy.created_timestamp,
+    }
     assert await _get(env, "/roles/offline_access/users", headers) == []  # held through the default role only
 
 
@@ -182,8 +193,11 @@ async def test_a_clients_scope_mapping_to_another_clients_role_limits_its_tokens
     assert _names(await _get(env, f"/clients/{app}/scope-mappings/clients/{api}", headers)) == ["read"]
     token = (await password_grant(env.http, "test", "app")).json()["access_token"]
     assert claims(token)["resource_access"]["api"] == {"roles": ["read"]}
-    assert await _get(env, f"/clients/{app}/scope-mappings", headers) == {"clientMappings": {"api": {
-        "id": api, "client": "api", "mappings": [{k: v for k, v in read.items() if k != "attributes"}]}}}
+    assert await _get(env, f"/clients/{app}/scope-mappings", headers) == {
+        "clientMappings": {
+            "api": {"id": api, "client": "api", "mappings": [{k: v for k, v in read.items() if k != "attributes"}]}
+        }
+    }
 
     await _send(env, "DELETE", f"/clients/{app}/scope-mappings/clients/{api}", headers)  # no body: all of them
     assert await _get(env, f"/clients/{app}/scope-mappings/clients/{api}", headers) == []
@@ -210,8 +224,9 @@ async def test_client_role_scope_mappings_refuse_unknown_clients_and_roles(env: 
     headers = await _setup(env)
     scope = (await _get(env, "/client-scopes", headers))[0]["id"]
     api = await _client(env, headers, "api", bearerOnly=True)
-    unknown_role = await env.http.post(f"{REALM}/client-scopes/{scope}/scope-mappings/clients/{api}",
-                                       headers=headers, json=[{"name": "nope"}])
+    unknown_role = await env.http.post(
+        f"{REALM}/client-scopes/{scope}/scope-mappings/clients/{api}", headers=headers, json=[{"name": "nope"}]
+    )
     assert (unknown_role.status_code, unknown_role.json()) == (404, {"error": "Role not found"})
     unknown_client = await env.http.get(f"{REALM}/client-scopes/{scope}/scope-mappings/clients/nope", headers=headers)
     assert (unknown_client.status_code, unknown_client.json()) == (404, {"error": "Could not find client"})
@@ -221,8 +236,9 @@ async def test_client_role_scope_mappings_refuse_unknown_clients_and_roles(env: 
 async def test_field_queries_filter_on_enabled_email_verified_and_attributes(env: Env) -> None:
     headers = await _setup(env)
     await seed_user(env.db, env.clock, "test", "alice", email_verified=True)
-    dora = await seed_user(env.db, env.clock, "test", "dora", enabled=False,
-                           attributes={"team": ["Blue"], "site": ["oslo"]})
+    dora = await seed_user(
+        env.db, env.clock, "test", "dora", enabled=False, attributes={"team": ["Blue"], "site": ["oslo"]}
+    )
     assert [u["username"] for u in await _get(env, "/users", headers, enabled="false")] == ["dora"]
     assert [u["username"] for u in await _get(env, "/users", headers, emailVerified="true")] == ["alice"]
     assert [u["id"] for u in await _get(env, "/users", headers, q="team:blue")] == [dora.id]
@@ -254,8 +270,12 @@ async def test_a_users_credentials_are_listed_without_secret_data_and_deleted(en
     credentials = await _get(env, f"/users/{user.id}/credentials", headers)
     assert len(credentials) == 1
     password = credentials[0]
-    assert password == {"id": password["id"], "type": "password", "createdDate": env.clock.now() * 1000,
-                        "credentialData": password["credentialData"]}
+    assert password == {
+        "id": password["id"],
+        "type": "password",
+        "createdDate": env.clock.now() * 1000,
+        "credentialData": password["credentialData"],
+    }
     assert json.loads(password["credentialData"])["algorithm"] == "argon2"
 
     await _send(env, "DELETE", f"/users/{user.id}/credentials/{password['id']}", headers)

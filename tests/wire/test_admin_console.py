@@ -33,8 +33,9 @@ async def sign_in(http: httpx.AsyncClient, username: str, realm: str = "test") -
     start = await http.get(f"/admin/{realm}/console/", headers=HTML)
     assert start.status_code == 302, start.text
     login = await http.get(start.headers["location"])
-    done = await http.post(form_action(login.text), data={**form_fields(login.text), "username": username,
-                                                          "password": "password"})
+    done = await http.post(
+        form_action(login.text), data={**form_fields(login.text), "username": username, "password": "password"}
+    )
     assert done.status_code == 302, done.text[:300]
     callback = await http.get(done.headers["location"])
     assert callback.status_code == 302, callback.text[:300]
@@ -64,7 +65,8 @@ async def offline(env: Env) -> str:
 
 
 async def test_an_admin_revokes_an_offline_session_from_the_offline_access_tab_after_confirming(
-        realm: Env, admin: httpx.AsyncClient) -> None:
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     token = await offline(realm)
     app = await client_uuid(realm, "test", "app")
     tab = await admin.get(f"{BASE}/test/clients/{app}/offline-access", headers=HTML)
@@ -82,8 +84,9 @@ async def test_an_admin_revokes_an_offline_session_from_the_offline_access_tab_a
     assert_error(await refresh(realm.http, "test", "app", token), 400, "invalid_grant")
 
 
-async def test_the_consents_tab_shows_the_offline_token_grant_and_revoke_kills_it(realm: Env,
-                                                                                 admin: httpx.AsyncClient) -> None:
+async def test_the_consents_tab_shows_the_offline_token_grant_and_revoke_kills_it(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     token = await offline(realm)
     async with realm.db.transaction() as tx:
         found = await tx.realms.get_by_name("test")
@@ -102,42 +105,65 @@ async def test_the_consents_tab_shows_the_offline_token_grant_and_revoke_kills_i
 
 
 async def test_the_sessions_tab_sets_offline_session_idle_in_hours_and_the_next_refresh_obeys_it(
-        realm: Env, admin: httpx.AsyncClient) -> None:
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     token = await offline(realm)
     tab = await admin.get(f"{BASE}/test/realm-settings/sessions", headers=HTML)
     fields = dict(re.findall(r'<input type="number"[^>]*name="([^"]+)"\s+value="([^"]*)"', tab.text))
-    units = dict(re.findall(r'<select name="([^"]+)\.unit"[^>]*>(?:(?!</select>).)*?<option value="(\w+)" selected',
-                            tab.text, re.S))
+    units = dict(
+        re.findall(
+            r'<select name="([^"]+)\.unit"[^>]*>(?:(?!</select>).)*?<option value="(\w+)" selected', tab.text, re.S
+        )
+    )
     form = {**fields, **{f"{k}.unit": v for k, v in units.items()}}
     assert form["offlineSessionIdleTimeout"] == "30" and form["offlineSessionIdleTimeout.unit"] == "days"
-    saved = await post(admin, f"{BASE}/test/realm-settings/sessions", tab,
-                       **{**form, "offlineSessionIdleTimeout": "2", "offlineSessionIdleTimeout.unit": "hours"})
+    saved = await post(
+        admin,
+        f"{BASE}/test/realm-settings/sessions",
+        tab,
+        **{**form, "offlineSessionIdleTimeout": "2", "offlineSessionIdleTimeout.unit": "hours"},
+    )
     assert saved.status_code == 303, saved.text[:500]
     realm.clock.advance(3600)
     answer = await refresh(realm.http, "test", "app", token)
     assert answer.status_code == 200, answer.text
     realm.clock.advance(2 * 3600 + 1)
-    assert_error(await refresh(realm.http, "test", "app", answer.json()["refresh_token"]), 400, "invalid_grant",
-                 "Offline session not active")
+    assert_error(
+        await refresh(realm.http, "test", "app", answer.json()["refresh_token"]),
+        400,
+        "invalid_grant",
+        "Offline session not active",
+    )
 
 
-async def test_a_refused_value_comes_back_as_a_sentence_and_nothing_is_saved(realm: Env,
-                                                                            admin: httpx.AsyncClient) -> None:
+async def test_a_refused_value_comes_back_as_a_sentence_and_nothing_is_saved(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     tab = await admin.get(f"{BASE}/test/realm-settings/tokens", headers=HTML)
-    refused = await post(admin, f"{BASE}/test/realm-settings/tokens", tab, accessTokenLifespan="1.5",
-                         **{"accessTokenLifespan.unit": "minutes"}, refreshTokenMaxReuse="lots")
+    refused = await post(
+        admin,
+        f"{BASE}/test/realm-settings/tokens",
+        tab,
+        accessTokenLifespan="1.5",
+        **{"accessTokenLifespan.unit": "minutes"},
+        refreshTokenMaxReuse="lots",
+    )
     assert refused.status_code == 400
     assert "Access Token Lifespan must be a whole number of minutes." in refused.text
     assert "Refresh Token Max Reuse must be a whole number, 0 or more." in refused.text
     assert "Traceback" not in refused.text
 
 
-async def test_a_form_without_the_csrf_token_or_from_another_origin_is_refused(realm: Env,
-                                                                              admin: httpx.AsyncClient) -> None:
+async def test_a_form_without_the_csrf_token_or_from_another_origin_is_refused(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     tab = await admin.get(f"{BASE}/test/revocation", headers=HTML)
     missing = await admin.post(f"{BASE}/test/revocation/set-to-now", data={"confirmed": "yes"}, headers=ORIGIN)
-    elsewhere = await admin.post(f"{BASE}/test/revocation/set-to-now", data={"csrf_token": csrf(tab),
-                                 "confirmed": "yes"}, headers={"Origin": "http://evil.example"})
+    elsewhere = await admin.post(
+        f"{BASE}/test/revocation/set-to-now",
+        data={"csrf_token": csrf(tab), "confirmed": "yes"},
+        headers={"Origin": "http://evil.example"},
+    )
     assert missing.status_code == elsewhere.status_code == 403
     async with realm.db.transaction() as tx:
         found = await tx.realms.get_by_name("test")
@@ -154,8 +180,10 @@ async def test_a_realm_administrator_sees_nothing_of_another_realm(realm: Env, a
     probe = await admin.get(f"{BASE}/test/clients/{other_app}", headers=HTML)
     assert probe.status_code == 404 and "Could not find client" in probe.text
     listing = await admin.get(f"{BASE}/test/clients", headers=HTML, params={"search": "other"})
-    assert "other-secret-app" not in listing.text and ">other<" not in (await admin.get(f"{BASE}/test/",
-                                                                                         headers=HTML)).text
+    assert (
+        "other-secret-app" not in listing.text
+        and ">other<" not in (await admin.get(f"{BASE}/test/", headers=HTML)).text
+    )
 
 
 async def test_a_user_without_admin_roles_gets_a_refusal_page(realm: Env) -> None:
@@ -171,8 +199,13 @@ async def test_a_view_only_administrator_gets_read_only_forms_and_a_refused_post
         await sign_in(http, "watcher")
         tab = await http.get(f"{BASE}/test/realm-settings/sessions", headers=HTML)
         assert tab.status_code == 200 and "<fieldset disabled>" in tab.text and ">Save</button>" not in tab.text
-        refused = await post(http, f"{BASE}/test/realm-settings/sessions", tab, offlineSessionIdleTimeout="1",
-                             **{"offlineSessionIdleTimeout.unit": "seconds"})
+        refused = await post(
+            http,
+            f"{BASE}/test/realm-settings/sessions",
+            tab,
+            offlineSessionIdleTimeout="1",
+            **{"offlineSessionIdleTimeout.unit": "seconds"},
+        )
         assert refused.status_code == 403 and "manage-realm" in refused.text
         events = await http.get(f"{BASE}/test/events", headers=HTML)
         assert events.status_code == 403  # view-events is not among the roles
@@ -181,8 +214,9 @@ async def test_a_view_only_administrator_gets_read_only_forms_and_a_refused_post
         assert found is not None and found.offline_session_idle_timeout == 2592000
 
 
-async def test_the_client_secret_is_shown_only_on_request_and_never_cached(realm: Env,
-                                                                          admin: httpx.AsyncClient) -> None:
+async def test_the_client_secret_is_shown_only_on_request_and_never_cached(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     app = await client_uuid(realm, "test", "app")
     settings = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
     assert settings.status_code == 200 and 'value="secret"' not in settings.text
@@ -220,7 +254,8 @@ async def test_events_are_filtered_and_a_bad_date_is_refused_in_words(realm: Env
 
 
 async def test_signing_a_user_out_everywhere_is_confirmed_and_keeps_offline_sessions(
-        realm: Env, admin: httpx.AsyncClient) -> None:
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
     token = await offline(realm)
     online = await password_grant(realm.http, "test", "app")  # and a plain online session
     assert online.status_code == 200, online.text

@@ -30,7 +30,8 @@ async def test_groups_are_created_nested_listed_counted_renamed_and_deleted(env:
     assert duplicate.status_code == 409
     assert duplicate.json() == {"errorMessage": "Sibling group named 'backup' already exists."}
     assert (await _create(env, h, f"{DEMO}/groups", {"name": "org"})).json() == {
-        "errorMessage": "Top level group named 'org' already exists."}
+        "errorMessage": "Top level group named 'org' already exists."
+    }
 
     listed = (await env.http.get(f"{DEMO}/groups", headers=h)).json()
     assert [(g["name"], g["path"], g["subGroupCount"]) for g in listed] == [("org", "/org", 1)]
@@ -64,8 +65,9 @@ async def test_a_role_of_a_parent_group_reaches_tokens_and_grants_offline_access
 
     org = (await _create(env, h, f"{DEMO}/groups", {"name": "org"})).headers["location"].rsplit("/", 1)[1]
     team = (await _create(env, h, f"{DEMO}/groups/{org}/children", {"name": "team"})).json()["id"]
-    granted = await env.http.post(f"{DEMO}/groups/{org}/role-mappings/realm",
-                                  json=[await role_ref(env, "demo", "offline_access")], headers=h)
+    granted = await env.http.post(
+        f"{DEMO}/groups/{org}/role-mappings/realm", json=[await role_ref(env, "demo", "offline_access")], headers=h
+    )
     assert granted.status_code == 204
     assert (await env.http.put(f"{DEMO}/users/{user.id}/groups/{team}", headers=h)).status_code == 204
     mine = (await env.http.get(f"{DEMO}/users/{user.id}/groups", headers=h)).json()
@@ -92,18 +94,22 @@ async def test_new_users_join_the_default_groups_and_group_admin_roles_count(env
     await demo_realm(env)
     h = await env.admin_headers()
     admins = (await _create(env, h, f"{DEMO}/groups", {"name": "admins"})).headers["location"].rsplit("/", 1)[1]
-    management = (await env.http.get(f"{DEMO}/clients", params={"clientId": "realm-management"},
-                                     headers=h)).json()[0]["id"]
+    management = (await env.http.get(f"{DEMO}/clients", params={"clientId": "realm-management"}, headers=h)).json()[0][
+        "id"
+    ]
     view_users = await role_ref(env, "demo", "view-users", "realm-management")
-    mapped = await env.http.post(f"{DEMO}/groups/{admins}/role-mappings/clients/{management}", json=[view_users],
-                                 headers=h)
+    mapped = await env.http.post(
+        f"{DEMO}/groups/{admins}/role-mappings/clients/{management}", json=[view_users], headers=h
+    )
     assert mapped.status_code == 204
     assert (await env.http.put(f"{DEMO}/default-groups/{admins}", headers=h)).status_code == 204
     assert [g["path"] for g in (await env.http.get(f"{DEMO}/default-groups", headers=h)).json()] == ["/admins"]
 
-    created = await env.http.post(f"{DEMO}/users", json={"username": "dora", "enabled": True,
-                                                         "credentials": [{"type": "password", "value": "pw"}]},
-                                  headers=h)
+    created = await env.http.post(
+        f"{DEMO}/users",
+        json={"username": "dora", "enabled": True, "credentials": [{"type": "password", "value": "pw"}]},
+        headers=h,
+    )
     assert created.status_code == 201, created.text
     token = await password_grant(env.http, "demo", "admin-cli", "dora", "pw", secret=None)
     assert token.status_code == 200, token.text

@@ -10,9 +10,18 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-HARDCODED = {"name": "tenant", "protocol": "openid-connect", "protocolMapper": "oidc-hardcoded-claim-mapper",
-             "config": {"claim.name": "org.tenant", "claim.value": "42", "jsonType.label": "long",
-                        "access.token.claim": "true", "id.token.claim": "false"}}
+HARDCODED = {
+    "name": "tenant",
+    "protocol": "openid-connect",
+    "protocolMapper": "oidc-hardcoded-claim-mapper",
+    "config": {
+        "claim.name": "org.tenant",
+        "claim.value": "42",
+        "jsonType.label": "long",
+        "access.token.claim": "true",
+        "id.token.claim": "false",
+    },
+}
 
 
 async def test_a_client_mapper_is_created_read_updated_and_deleted_and_tokens_follow(env: Env) -> None:
@@ -25,7 +34,8 @@ async def test_a_client_mapper_is_created_read_updated_and_deleted_and_tokens_fo
     assert created.status_code == 201, created.text
     mapper_id = created.headers["location"].rsplit("/", 1)[1]
     assert (await env.http.post(models, json=HARDCODED, headers=h)).json() == {
-        "errorMessage": "Protocol mapper exists with same name"}
+        "errorMessage": "Protocol mapper exists with same name"
+    }
     one = (await env.http.get(f"{models}/{mapper_id}", headers=h)).json()
     assert one == {"id": mapper_id, "consentRequired": False, **HARDCODED}
     assert [m["name"] for m in (await env.http.get(models, headers=h)).json()] == ["tenant"]
@@ -51,8 +61,7 @@ async def test_removing_the_profile_scope_mappers_removes_their_claims(env: Env)
     await seed_client(env.db, "demo", "app")
     await seed_user(env.db, env.clock, "demo", "user1")
     h = await env.admin_headers()
-    profile = next(s for s in (await env.http.get(f"{DEMO}/client-scopes", headers=h)).json()
-                   if s["name"] == "profile")
+    profile = next(s for s in (await env.http.get(f"{DEMO}/client-scopes", headers=h)).json() if s["name"] == "profile")
     models = f"{DEMO}/client-scopes/{profile['id']}/protocol-mappers/models"
     listed = (await env.http.get(models, headers=h)).json()
     assert {"full name", "username", "given name", "family name"} <= {m["name"] for m in listed}
@@ -61,9 +70,18 @@ async def test_removing_the_profile_scope_mappers_removes_their_claims(env: Env)
     for mapper in listed:
         if mapper["name"] in ("full name", "username"):
             assert (await env.http.delete(f"{models}/{mapper['id']}", headers=h)).status_code == 204
-    added = await env.http.post(f"{models.rsplit('/', 1)[0]}/add-models", headers=h, json=[
-        {"name": "login", "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-property-mapper",
-         "config": {"user.attribute": "username", "claim.name": "login", "access.token.claim": "true"}}])
+    added = await env.http.post(
+        f"{models.rsplit('/', 1)[0]}/add-models",
+        headers=h,
+        json=[
+            {
+                "name": "login",
+                "protocol": "openid-connect",
+                "protocolMapper": "oidc-usermodel-property-mapper",
+                "config": {"user.attribute": "username", "claim.name": "login", "access.token.claim": "true"},
+            }
+        ],
+    )
     assert added.status_code == 204
     after = claims((await password_grant(env.http, "demo", "app", scope="openid")).json()["access_token"])
     assert "name" not in after and "preferred_username" not in after

@@ -11,11 +11,21 @@ pytestmark = pytest.mark.anyio
 
 REALMS = "/admin/realms"
 TIMEOUTS = {
-    "accessTokenLifespan": 300, "accessTokenLifespanForImplicitFlow": 900, "accessCodeLifespan": 60,
-    "ssoSessionIdleTimeout": 1800, "ssoSessionMaxLifespan": 36000, "offlineSessionIdleTimeout": 2592000,
-    "offlineSessionMaxLifespanEnabled": False, "offlineSessionMaxLifespan": 5184000,
-    "clientSessionIdleTimeout": 0, "clientSessionMaxLifespan": 0, "clientOfflineSessionIdleTimeout": 0,
-    "clientOfflineSessionMaxLifespan": 0, "revokeRefreshToken": False, "refreshTokenMaxReuse": 0, "notBefore": 0,
+    "accessTokenLifespan": 300,
+    "accessTokenLifespanForImplicitFlow": 900,
+    "accessCodeLifespan": 60,
+    "ssoSessionIdleTimeout": 1800,
+    "ssoSessionMaxLifespan": 36000,
+    "offlineSessionIdleTimeout": 2592000,
+    "offlineSessionMaxLifespanEnabled": False,
+    "offlineSessionMaxLifespan": 5184000,
+    "clientSessionIdleTimeout": 0,
+    "clientSessionMaxLifespan": 0,
+    "clientOfflineSessionIdleTimeout": 0,
+    "clientOfflineSessionMaxLifespan": 0,
+    "revokeRefreshToken": False,
+    "refreshTokenMaxReuse": 0,
+    "notBefore": 0,
 }
 
 
@@ -62,10 +72,19 @@ async def test_a_created_realm_has_the_built_in_clients_scopes_and_roles(env: En
 
 async def test_creating_a_realm_applies_the_given_settings(env: Env) -> None:
     headers = await env.admin_headers()
-    response = await env.http.post(REALMS, headers=headers, json={
-        "realm": "short", "enabled": True, "offlineSessionIdleTimeout": 600, "revokeRefreshToken": True,
-        "refreshTokenMaxReuse": 1, "displayName": "Short lived", "someFutureField": {"ignored": True},
-    })
+    response = await env.http.post(
+        REALMS,
+        headers=headers,
+        json={
+            "realm": "short",
+            "enabled": True,
+            "offlineSessionIdleTimeout": 600,
+            "revokeRefreshToken": True,
+            "refreshTokenMaxReuse": 1,
+            "displayName": "Short lived",
+            "someFutureField": {"ignored": True},
+        },
+    )
     assert response.status_code == 201, response.text
     body = (await env.http.get(f"{REALMS}/short", headers=headers)).json()
     assert body["offlineSessionIdleTimeout"] == 600 and body["revokeRefreshToken"] is True
@@ -120,8 +139,9 @@ async def test_listing_realms_shows_every_realm_to_the_master_admin(env: Env) ->
     assert response.status_code == 200
     assert [r["realm"] for r in response.json()] == ["master", "test"]
     assert response.json()[1]["accessTokenLifespan"] == 300
-    brief = (await env.http.get(REALMS, params={"briefRepresentation": "true"},
-                                headers=await env.admin_headers())).json()
+    brief = (
+        await env.http.get(REALMS, params={"briefRepresentation": "true"}, headers=await env.admin_headers())
+    ).json()
     assert brief[1] == {"id": response.json()[1]["id"], "realm": "test", "enabled": True}
 
 
@@ -144,10 +164,16 @@ async def test_listing_realms_is_forbidden_to_a_user_who_administers_nothing(env
 async def test_updating_a_realm_changes_only_the_fields_given(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     headers = await env.admin_headers()
-    response = await env.http.put(f"{REALMS}/test", headers=headers, json={
-        "offlineSessionMaxLifespanEnabled": True, "offlineSessionMaxLifespan": 3600, "ssoSessionIdleTimeout": None,
-        "notBefore": 1_700_000_500,
-    })
+    response = await env.http.put(
+        f"{REALMS}/test",
+        headers=headers,
+        json={
+            "offlineSessionMaxLifespanEnabled": True,
+            "offlineSessionMaxLifespan": 3600,
+            "ssoSessionIdleTimeout": None,
+            "notBefore": 1_700_000_500,
+        },
+    )
     assert response.status_code == 204, response.text
     body = (await env.http.get(f"{REALMS}/test", headers=headers)).json()
     assert body["offlineSessionMaxLifespanEnabled"] is True and body["offlineSessionMaxLifespan"] == 3600
@@ -171,8 +197,9 @@ async def test_renaming_a_realm_moves_it_to_its_new_name(env: Env) -> None:
     assert (await env.http.get(f"{REALMS}/test", headers=headers)).status_code == 404
     body = (await env.http.get(f"{REALMS}/renamed", headers=headers)).json()
     assert body["realm"] == "renamed" and body["defaultRole"]["name"] == "default-roles-renamed"
-    account = (await env.http.get(f"{REALMS}/renamed/clients", params={"clientId": "account"},
-                                  headers=headers)).json()[0]
+    account = (await env.http.get(f"{REALMS}/renamed/clients", params={"clientId": "account"}, headers=headers)).json()[
+        0
+    ]
     assert account["redirectUris"] == ["/realms/renamed/account/*"]
     await seed_user(env.db, env.clock, "renamed", "user1")
     token = await password_grant(env.http, "renamed", "admin-cli", secret=None)
@@ -244,9 +271,14 @@ async def test_a_realm_admin_manages_their_own_realm_but_not_master(env: Env) ->
     assert (await env.http.get(f"{REALMS}/test", headers=headers)).json()["accessTokenLifespan"] == 120
     created = await env.http.post(f"{REALMS}/test/roles", headers=headers, json={"name": "editor"})
     assert created.status_code == 201
-    for method, url in (("GET", f"{REALMS}/master"), ("PUT", f"{REALMS}/master"),
-                        ("GET", f"{REALMS}/master/clients"), ("GET", f"{REALMS}/master/roles"),
-                        ("POST", f"{REALMS}/master/roles"), ("DELETE", f"{REALMS}/master")):
+    for method, url in (
+        ("GET", f"{REALMS}/master"),
+        ("PUT", f"{REALMS}/master"),
+        ("GET", f"{REALMS}/master/clients"),
+        ("GET", f"{REALMS}/master/roles"),
+        ("POST", f"{REALMS}/master/roles"),
+        ("DELETE", f"{REALMS}/master"),
+    ):
         response = await env.http.request(method, url, headers=headers, json={"name": "x"})
         assert response.status_code == 403, (method, url, response.text)
     assert (await env.http.post(REALMS, headers=headers, json={"realm": "mine"})).status_code == 403

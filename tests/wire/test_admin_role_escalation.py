@@ -22,6 +22,7 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
+
 # --- the review's four reproductions ---------------------------------------------------------------
 async def test_manage_users_cannot_grant_itself_realm_admin(env: Env) -> None:
     await demo_realm(env)
@@ -64,8 +65,10 @@ async def test_manage_clients_cannot_nest_realm_admin_into_a_client_role(env: En
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
     account = await client_uuid(env, "demo", "account")
     manage_account = await role_ref(env, "demo", "manage-account", "account")
-    for url in (f"{DEMO}/clients/{account}/roles/manage-account/composites",
-                f"{DEMO}/roles-by-id/{manage_account['id']}/composites"):
+    for url in (
+        f"{DEMO}/clients/{account}/roles/manage-account/composites",
+        f"{DEMO}/roles-by-id/{manage_account['id']}/composites",
+    ):
         forbidden(await env.http.post(url, json=[realm_admin], headers=headers))
     # nor any other management role it does not hold, nor into a role of a client it created
     app = await seed_client(env.db, "demo", "app")
@@ -73,8 +76,7 @@ async def test_manage_clients_cannot_nest_realm_admin_into_a_client_role(env: En
     assert created.status_code == 201
     for name in ("manage-users", "manage-realm", "impersonation", "realm-admin"):
         child = await role_ref(env, "demo", name, "realm-management")
-        forbidden(await env.http.post(f"{DEMO}/clients/{app.id}/roles/ops/composites", json=[child],
-                                       headers=headers))
+        forbidden(await env.http.post(f"{DEMO}/clients/{app.id}/roles/ops/composites", json=[child], headers=headers))
     listed = await env.http.get(f"{DEMO}/clients/{app.id}/roles/ops/composites", headers=headers)
     assert listed.json() == []
 
@@ -87,7 +89,9 @@ async def test_a_custom_composite_wrapping_realm_admin_is_refused_too(env: Env) 
     assert (await env.http.post(f"{DEMO}/roles", json={"name": "outer"}, headers=root)).status_code == 201
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
     wrapper, outer = await role_ref(env, "demo", "wrapper"), await role_ref(env, "demo", "outer")
-    assert (await env.http.post(f"{DEMO}/roles/wrapper/composites", json=[realm_admin], headers=root)).status_code == 204
+    assert (
+        await env.http.post(f"{DEMO}/roles/wrapper/composites", json=[realm_admin], headers=root)
+    ).status_code == 204
     assert (await env.http.post(f"{DEMO}/roles/outer/composites", json=[wrapper], headers=root)).status_code == 204
     me, helpdesk = await make_admin(env, "demo", "helpdesk", "manage-users")
     for role in (wrapper, outer):
@@ -105,8 +109,7 @@ async def test_nothing_is_granted_when_one_role_of_the_list_is_refused(env: Env)
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
     forbidden(await env.http.post(mappings_url("demo", me, rm), json=[view_users, realm_admin], headers=headers))
     # a refused role comes before an unknown one: 403, as Keycloak checks each role in turn
-    forbidden(await env.http.post(mappings_url("demo", me, rm), json=[realm_admin, {"name": "ghost"}],
-                                   headers=headers))
+    forbidden(await env.http.post(mappings_url("demo", me, rm), json=[realm_admin, {"name": "ghost"}], headers=headers))
     assert await mapped(env, "demo", me) == {"default-roles-demo", "manage-users"}
 
 
@@ -142,8 +145,11 @@ async def test_revoking_every_master_realm_mapping_of_an_admin_is_refused_to_man
         root = await tx.users.get_by_username(master.id, "admin")
         assert root is not None
     forbidden(await env.http.delete(mappings_url("master", root.id), headers=headers))
-    forbidden(await env.http.request("DELETE", mappings_url("master", root.id),
-                                      json=[await role_ref(env, "master", "admin")], headers=headers))
+    forbidden(
+        await env.http.request(
+            "DELETE", mappings_url("master", root.id), json=[await role_ref(env, "master", "admin")], headers=headers
+        )
+    )
     assert "admin" in await mapped(env, "master", root.id)
 
 
@@ -163,8 +169,9 @@ async def test_manage_realm_cannot_nest_admin_into_master_default_roles(env: Env
     _, headers = await make_admin(env, "master", "m-realmmgr", "manage-realm")
     for name in ("admin", "create-realm"):
         for body in ([await role_ref(env, "master", name)], [{"name": name}]):
-            forbidden(await env.http.post(f"{MASTER}/roles/default-roles-master/composites", json=body,
-                                          headers=headers))
+            forbidden(
+                await env.http.post(f"{MASTER}/roles/default-roles-master/composites", json=body, headers=headers)
+            )
 
 
 async def test_manage_realm_cannot_nest_a_client_role_without_manage_clients(env: Env) -> None:

@@ -29,8 +29,11 @@ async def test_a_realm_admin_grants_realm_admin_and_manage_users(env: Env) -> No
     user = await seed_user(env.db, env.clock, "demo", "deputy")
     rm = await client_uuid(env, "demo", "realm-management")
     for name in ("realm-admin", "manage-users", "impersonation"):
-        granted = await env.http.post(mappings_url("demo", user.id, rm),
-                                      json=[await role_ref(env, "demo", name, "realm-management")], headers=headers)
+        granted = await env.http.post(
+            mappings_url("demo", user.id, rm),
+            json=[await role_ref(env, "demo", name, "realm-management")],
+            headers=headers,
+        )
         assert granted.status_code == 204, name
     assert {"realm-admin", "manage-users", "impersonation"} <= await mapped(env, "demo", user.id)
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
@@ -53,15 +56,20 @@ async def test_manage_users_grants_ordinary_realm_and_client_roles(env: Env) -> 
     root = await env.admin_headers()
     assert (await env.http.post(f"{DEMO}/roles", json={"name": "editor"}, headers=root)).status_code == 201
     app = await seed_client(env.db, "demo", "app")
-    assert (await env.http.post(f"{DEMO}/clients/{app.id}/roles", json={"name": "reader"},
-                                headers=root)).status_code == 201
+    assert (
+        await env.http.post(f"{DEMO}/clients/{app.id}/roles", json={"name": "reader"}, headers=root)
+    ).status_code == 201
     _, headers = await make_admin(env, "demo", "helpdesk", "manage-users")
     user = await seed_user(env.db, env.clock, "demo", "user1")
-    for url, body in ((mappings_url("demo", user.id), [await role_ref(env, "demo", "editor")]),
-                      (mappings_url("demo", user.id), [{"name": "offline_access"}]),
-                      (mappings_url("demo", user.id, app.id), [await role_ref(env, "demo", "reader", "app")]),
-                      (mappings_url("demo", user.id, await client_uuid(env, "demo", "account")),
-                       [await role_ref(env, "demo", "manage-account", "account")])):
+    for url, body in (
+        (mappings_url("demo", user.id), [await role_ref(env, "demo", "editor")]),
+        (mappings_url("demo", user.id), [{"name": "offline_access"}]),
+        (mappings_url("demo", user.id, app.id), [await role_ref(env, "demo", "reader", "app")]),
+        (
+            mappings_url("demo", user.id, await client_uuid(env, "demo", "account")),
+            [await role_ref(env, "demo", "manage-account", "account")],
+        ),
+    ):
         assert (await env.http.post(url, json=body, headers=headers)).status_code == 204, body
     assert {"editor", "offline_access", "reader", "manage-account"} <= await mapped(env, "demo", user.id)
     assert (await env.http.delete(mappings_url("demo", user.id, app.id), headers=headers)).status_code == 204
@@ -113,11 +121,14 @@ async def test_manage_clients_nests_ordinary_and_client_viewing_roles_into_its_c
     await demo_realm(env)
     _, headers = await make_admin(env, "demo", "clientmgr", "manage-clients")
     app = await seed_client(env.db, "demo", "app")
-    assert (await env.http.post(f"{DEMO}/clients/{app.id}/roles", json={"name": "ops"},
-                                headers=headers)).status_code == 201
-    children = [await role_ref(env, "demo", "view-profile", "account"),
-                await role_ref(env, "demo", "view-clients", "realm-management"),
-                await role_ref(env, "demo", "query-clients", "realm-management")]
+    assert (
+        await env.http.post(f"{DEMO}/clients/{app.id}/roles", json={"name": "ops"}, headers=headers)
+    ).status_code == 201
+    children = [
+        await role_ref(env, "demo", "view-profile", "account"),
+        await role_ref(env, "demo", "view-clients", "realm-management"),
+        await role_ref(env, "demo", "query-clients", "realm-management"),
+    ]
     nested = await env.http.post(f"{DEMO}/clients/{app.id}/roles/ops/composites", json=children, headers=headers)
     assert nested.status_code == 204
     listed = await env.http.get(f"{DEMO}/clients/{app.id}/roles/ops/composites", headers=headers)
@@ -130,14 +141,12 @@ async def test_the_master_admin_grants_and_nests_anything(env: Env) -> None:
     user = await seed_user(env.db, env.clock, "demo", "deputy")
     rm = await client_uuid(env, "demo", "realm-management")
     realm_admin = await role_ref(env, "demo", "realm-admin", "realm-management")
-    assert (await env.http.post(mappings_url("demo", user.id, rm), json=[realm_admin],
-                                headers=root)).status_code == 204
+    assert (await env.http.post(mappings_url("demo", user.id, rm), json=[realm_admin], headers=root)).status_code == 204
     nested = await env.http.post(f"{DEMO}/roles/default-roles-demo/composites", json=[realm_admin], headers=root)
     assert nested.status_code == 204
     second = await seed_user(env.db, env.clock, "master", "second-root")
     admin_role = await role_ref(env, "master", "admin")
-    assert (await env.http.post(mappings_url("master", second.id), json=[admin_role],
-                                headers=root)).status_code == 204
+    assert (await env.http.post(mappings_url("master", second.id), json=[admin_role], headers=root)).status_code == 204
     assert "admin" in await mapped(env, "master", second.id)
     new_root = await login(env, "master", "second-root")
     assert (await env.http.get(f"{MASTER}/users", headers=new_root)).status_code == 200
@@ -147,7 +156,11 @@ async def test_a_master_admin_holding_create_realm_may_grant_it_but_not_admin(en
     _, headers = await make_admin(env, "master", "creator", "manage-users", realm_roles=("create-realm",))
     user = await seed_user(env.db, env.clock, "master", "someone")
     create_realm = await role_ref(env, "master", "create-realm")
-    assert (await env.http.post(mappings_url("master", user.id), json=[create_realm],
-                                headers=headers)).status_code == 204
-    forbidden(await env.http.post(mappings_url("master", user.id), json=[await role_ref(env, "master", "admin")],
-                                  headers=headers))
+    assert (
+        await env.http.post(mappings_url("master", user.id), json=[create_realm], headers=headers)
+    ).status_code == 204
+    forbidden(
+        await env.http.post(
+            mappings_url("master", user.id), json=[await role_ref(env, "master", "admin")], headers=headers
+        )
+    )

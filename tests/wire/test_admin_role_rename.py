@@ -16,19 +16,22 @@ async def test_manage_clients_cannot_rename_management_roles(env: Env) -> None:
     _, headers = await make_admin(env, "demo", "clientmgr", "manage-clients")
     rm = await client_uuid(env, "demo", "realm-management")
     manage_users = await role_ref(env, "demo", "manage-users", "realm-management")
-    forbidden(await env.http.put(f"{DEMO}/clients/{rm}/roles/manage-users", json={"name": "retired"},
-                                 headers=headers))
-    forbidden(await env.http.put(f"{DEMO}/roles-by-id/{manage_users['id']}", json={"name": "retired"},
-                                 headers=headers))
-    forbidden(await env.http.put(f"{DEMO}/clients/{rm}/roles/manage-clients", json={"name": "realm-admin2"},
-                                 headers=headers))
+    forbidden(await env.http.put(f"{DEMO}/clients/{rm}/roles/manage-users", json={"name": "retired"}, headers=headers))
+    forbidden(await env.http.put(f"{DEMO}/roles-by-id/{manage_users['id']}", json={"name": "retired"}, headers=headers))
+    forbidden(
+        await env.http.put(f"{DEMO}/clients/{rm}/roles/manage-clients", json={"name": "realm-admin2"}, headers=headers)
+    )
     assert (await role_ref(env, "demo", "manage-users", "realm-management"))["id"] == manage_users["id"]
-    kept = await env.http.put(f"{DEMO}/clients/{rm}/roles/manage-users",
-                              json={"name": "manage-users", "description": "Helpdesk"}, headers=headers)
+    kept = await env.http.put(
+        f"{DEMO}/clients/{rm}/roles/manage-users",
+        json={"name": "manage-users", "description": "Helpdesk"},
+        headers=headers,
+    )
     assert kept.status_code == 204
     app = await seed_client(env.db, "demo", "app")
-    assert (await env.http.post(f"{DEMO}/clients/{app.id}/roles", json={"name": "ops"},
-                                headers=headers)).status_code == 201
+    assert (
+        await env.http.post(f"{DEMO}/clients/{app.id}/roles", json={"name": "ops"}, headers=headers)
+    ).status_code == 201
     renamed = await env.http.put(f"{DEMO}/clients/{app.id}/roles/ops", json={"name": "manage-users"}, headers=headers)
     assert renamed.status_code == 204  # an ordinary client's role may carry any name
 
@@ -36,8 +39,13 @@ async def test_manage_clients_cannot_rename_management_roles(env: Env) -> None:
 async def test_master_manage_realm_cannot_rename_admin_roles_or_take_their_name(env: Env) -> None:
     _, headers = await make_admin(env, "master", "m-realmmgr", "manage-realm")
     assert (await env.http.post(f"{MASTER}/roles", json={"name": "boss"}, headers=headers)).status_code == 201
-    for old, new in (("admin", "retired"), ("create-realm", "retired"), ("boss", "admin"), ("boss", "create-realm"),
-                     ("boss", "manage-users")):
+    for old, new in (
+        ("admin", "retired"),
+        ("create-realm", "retired"),
+        ("boss", "admin"),
+        ("boss", "create-realm"),
+        ("boss", "manage-users"),
+    ):
         forbidden(await env.http.put(f"{MASTER}/roles/{old}", json={"name": new}, headers=headers))
     assert (await env.http.put(f"{MASTER}/roles/boss", json={"name": "chief"}, headers=headers)).status_code == 204
 
@@ -46,8 +54,7 @@ async def test_a_realm_admin_may_rename_its_realm_s_management_roles(env: Env) -
     await demo_realm(env)
     _, headers = await make_admin(env, "demo", "boss", "realm-admin")
     rm = await client_uuid(env, "demo", "realm-management")
-    renamed = await env.http.put(f"{DEMO}/clients/{rm}/roles/impersonation", json={"name": "act-as"},
-                                 headers=headers)
+    renamed = await env.http.put(f"{DEMO}/clients/{rm}/roles/impersonation", json={"name": "act-as"}, headers=headers)
     assert renamed.status_code == 204
 
 

@@ -48,13 +48,23 @@ async def _realm_id(env: Env) -> str:
 # --- realm roles -------------------------------------------------------------------------------
 async def test_creating_a_realm_role_answers_201_with_its_name_location(env: Env) -> None:
     headers = await _setup(env)
-    response = await env.http.post(ROLES, headers=headers, json={
-        "name": "shop admin", "description": "Runs the shop", "attributes": {"level": ["3"]}})
+    response = await env.http.post(
+        ROLES,
+        headers=headers,
+        json={"name": "shop admin", "description": "Runs the shop", "attributes": {"level": ["3"]}},
+    )
     assert response.status_code == 201, response.text
     assert response.headers["location"] == "http://localhost/admin/realms/test/roles/shop%20admin"
     body = (await env.http.get(f"{ROLES}/shop admin", headers=headers)).json()
-    assert body == {"id": body["id"], "name": "shop admin", "description": "Runs the shop", "composite": False,
-                    "clientRole": False, "containerId": await _realm_id(env), "attributes": {"level": ["3"]}}
+    assert body == {
+        "id": body["id"],
+        "name": "shop admin",
+        "description": "Runs the shop",
+        "composite": False,
+        "clientRole": False,
+        "containerId": await _realm_id(env),
+        "attributes": {"level": ["3"]},
+    }
 
 
 async def test_listing_realm_roles_is_brief_unless_asked_and_searchable(env: Env) -> None:
@@ -117,8 +127,14 @@ async def test_the_realm_default_role_cannot_be_deleted(env: Env) -> None:
 
 async def test_an_unknown_role_answers_404_could_not_find_role(env: Env) -> None:
     headers = await _setup(env)
-    for method, suffix in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("GET", "/composites"),
-                           ("POST", "/composites"), ("GET", "/composites/realm")):
+    for method, suffix in (
+        ("GET", ""),
+        ("PUT", ""),
+        ("DELETE", ""),
+        ("GET", "/composites"),
+        ("POST", "/composites"),
+        ("GET", "/composites/realm"),
+    ):
         response = await env.http.request(method, f"{ROLES}/ghost{suffix}", headers=headers, json=[])
         assert response.status_code == 404, (method, suffix)
         assert response.json() == {"error": "Could not find role"}
@@ -139,8 +155,9 @@ async def test_a_user_holding_a_composite_role_gets_its_inner_roles_in_the_token
     reader = await _role(env, headers, "reader")
     await _role(env, headers, "writer")
     await _role(env, headers, "staff")
-    added = await env.http.post(f"{ROLES}/staff/composites", headers=headers,
-                                json=[{"id": reader["id"]}, {"name": "writer"}])
+    added = await env.http.post(
+        f"{ROLES}/staff/composites", headers=headers, json=[{"id": reader["id"]}, {"name": "writer"}]
+    )
     assert added.status_code == 204, added.text
     assert (await env.http.get(f"{ROLES}/staff", headers=headers)).json()["composite"] is True
     await seed_user(env.db, env.clock, "test", "user1", realm_roles=("staff",), default_roles=False)
@@ -224,8 +241,12 @@ async def test_realm_roles_need_view_realm_to_read_and_manage_realm_to_change(en
     token = await password_grant(env.http, "test", "admin-cli", "viewer", secret=None)
     viewer_headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     assert (await env.http.get(f"{ROLES}/editor", headers=viewer_headers)).status_code == 200
-    for method, url in (("POST", ROLES), ("PUT", f"{ROLES}/editor"), ("DELETE", f"{ROLES}/editor"),
-                        ("POST", f"{ROLES}/editor/composites")):
+    for method, url in (
+        ("POST", ROLES),
+        ("PUT", f"{ROLES}/editor"),
+        ("DELETE", f"{ROLES}/editor"),
+        ("POST", f"{ROLES}/editor/composites"),
+    ):
         response = await env.http.request(method, url, headers=viewer_headers, json={"name": "x"})
         assert response.status_code == 403, (method, url)
         assert response.json() == {"error": "HTTP 403 Forbidden"}

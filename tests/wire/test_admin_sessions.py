@@ -43,8 +43,9 @@ async def _online_and_offline(env: Env, user: User, client: Client) -> str:
     async with env.db.transaction() as tx:
         realm = await tx.realms.get_by_name("test")
         assert realm is not None
-        us, cs = await service.start_online(tx, realm, user, client, scope_param="openid offline_access",
-                                            now=env.clock.now(), ip_address="10.0.0.7")
+        us, cs = await service.start_online(
+            tx, realm, user, client, scope_param="openid offline_access", now=env.clock.now(), ip_address="10.0.0.7"
+        )
         await service.create_or_update_offline(tx, us, cs, env.clock.now())
         return us.id
 
@@ -63,11 +64,19 @@ async def test_offline_sessions_of_a_client_have_keycloak_shape_and_client_sessi
     async with env.db.transaction() as tx:
         await tx.sessions.touch_client_session(tokens["session_state"], True, client.id, started + 50)
     body = await _json(env, f"/clients/{client.id}/offline-sessions", headers)
-    assert body == [{
-        "id": tokens["session_state"], "username": "user1", "userId": user.id, "ipAddress": "127.0.0.1",
-        "start": started * 1000, "lastAccess": (started + 50) * 1000, "rememberMe": False,
-        "clients": {client.id: "app"}, "transientUser": False,
-    }]
+    assert body == [
+        {
+            "id": tokens["session_state"],
+            "username": "user1",
+            "userId": user.id,
+            "ipAddress": "127.0.0.1",
+            "start": started * 1000,
+            "lastAccess": (started + 50) * 1000,
+            "rememberMe": False,
+            "clients": {client.id: "app"},
+            "transientUser": False,
+        }
+    ]
     assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 1}
     assert await _json(env, f"/clients/{client.id}/user-sessions", headers) == []
     assert await _json(env, f"/clients/{client.id}/session-count", headers) == {"count": 0}
@@ -149,10 +158,15 @@ async def test_user_offline_sessions_for_a_client_hold_that_client_only(env: Env
 async def test_an_offline_token_without_stored_consent_appears_as_an_offline_token_grant(env: Env) -> None:
     headers, client, user = await _setup(env)
     await _offline_grant(env)
-    assert await _json(env, f"/users/{user.id}/consents", headers) == [{
-        "clientId": "app", "grantedClientScopes": [], "createdDate": None, "lastUpdatedDate": None,
-        "additionalGrants": [{"client": client.id, "key": "Offline Token"}],
-    }]
+    assert await _json(env, f"/users/{user.id}/consents", headers) == [
+        {
+            "clientId": "app",
+            "grantedClientScopes": [],
+            "createdDate": None,
+            "lastUpdatedDate": None,
+            "additionalGrants": [{"client": client.id, "key": "Offline Token"}],
+        }
+    ]
 
 
 async def test_a_stored_consent_lists_scope_names_and_dates(env: Env) -> None:
@@ -165,10 +179,20 @@ async def test_a_stored_consent_lists_scope_names_and_dates(env: Env) -> None:
     await _offline_grant(env)
     body = await _json(env, f"/users/{user.id}/consents", headers)
     assert body == [
-        {"clientId": "app", "grantedClientScopes": ["profile", "email"], "createdDate": 1000, "lastUpdatedDate": 2000,
-         "additionalGrants": [{"client": client.id, "key": "Offline Token"}]},
-        {"clientId": "other", "grantedClientScopes": ["profile", "email"], "createdDate": 1000,
-         "lastUpdatedDate": 2000, "additionalGrants": []},
+        {
+            "clientId": "app",
+            "grantedClientScopes": ["profile", "email"],
+            "createdDate": 1000,
+            "lastUpdatedDate": 2000,
+            "additionalGrants": [{"client": client.id, "key": "Offline Token"}],
+        },
+        {
+            "clientId": "other",
+            "grantedClientScopes": ["profile", "email"],
+            "createdDate": 1000,
+            "lastUpdatedDate": 2000,
+            "additionalGrants": [],
+        },
     ]
 
 
@@ -179,8 +203,12 @@ async def test_revoking_consent_kills_the_offline_tokens_of_that_client(env: Env
     response = await env.http.delete(f"{REALM}/users/{user.id}/consents/app", headers=headers)
     assert response.status_code == 204
     for tokens in (first, second):
-        assert_error(await refresh(env.http, "test", "app", tokens["refresh_token"]), 400, "invalid_grant",
-                     "Offline user session not found")
+        assert_error(
+            await refresh(env.http, "test", "app", tokens["refresh_token"]),
+            400,
+            "invalid_grant",
+            "Offline user session not found",
+        )
     assert await _json(env, f"/users/{user.id}/consents", headers) == []
     assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 0}
 
@@ -197,8 +225,9 @@ async def test_revoking_consent_keeps_other_clients_and_logs_out_the_client_onli
         await tx.sessions.save_consent(Consent(user.id, app.id, (), 1000, 1000))
     assert (await env.http.delete(f"{REALM}/users/{user.id}/consents/app", headers=headers)).status_code == 204
     assert (await refresh(env.http, "test", "other", kept["refresh_token"])).status_code == 200
-    assert_error(await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant",
-                 "Session not active")
+    assert_error(
+        await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant", "Session not active"
+    )
     assert [c["clientId"] for c in await _json(env, f"/users/{user.id}/consents", headers)] == ["other"]
 
 
@@ -228,10 +257,10 @@ async def test_user_logout_makes_older_offline_tokens_stale_but_keeps_the_sessio
     assert await _json(env, f"/users/{user.id}/sessions", headers) == []
     listed = await _json(env, f"/clients/{client.id}/offline-sessions", headers)
     assert [s["id"] for s in listed] == [offline["session_state"]]
-    assert_error(await refresh(env.http, "test", "app", offline["refresh_token"]), 400, "invalid_grant",
-                 "Stale token")
-    assert_error(await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant",
-                 "Session not active")
+    assert_error(await refresh(env.http, "test", "app", offline["refresh_token"]), 400, "invalid_grant", "Stale token")
+    assert_error(
+        await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant", "Session not active"
+    )
     assert (await env.http.get(f"{REALM}/users/{user.id}", headers=headers)).json()["notBefore"] == env.clock.now()
     fresh = await _offline_grant(env)
     assert (await refresh(env.http, "test", "app", fresh["refresh_token"])).status_code == 200
@@ -279,10 +308,8 @@ async def test_logout_all_removes_online_sessions_keeps_offline_ones_and_sets_re
     assert response.status_code == 200 and response.json() == {}
     assert await _json(env, f"/clients/{client.id}/session-count", headers) == {"count": 0}
     assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 1}
-    assert_error(await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant",
-                 "Stale token")
-    assert_error(await refresh(env.http, "test", "app", offline["refresh_token"]), 400, "invalid_grant",
-                 "Stale token")
+    assert_error(await refresh(env.http, "test", "app", online["refresh_token"]), 400, "invalid_grant", "Stale token")
+    assert_error(await refresh(env.http, "test", "app", offline["refresh_token"]), 400, "invalid_grant", "Stale token")
     assert (await _offline_grant(env))["not-before-policy"] == env.clock.now()
 
 
@@ -295,9 +322,14 @@ async def test_push_revocation_answers_an_empty_global_request_result(env: Env) 
 # --- authentication and authorisation ------------------------------------------------------------------
 async def test_session_endpoints_need_a_token(env: Env) -> None:
     _, client, user = await _setup(env)
-    for method, path in [("GET", f"/clients/{client.id}/offline-sessions"), ("GET", "/client-session-stats"),
-                         ("GET", f"/users/{user.id}/consents"), ("POST", f"/users/{user.id}/logout"),
-                         ("DELETE", "/sessions/x"), ("POST", "/logout-all")]:
+    for method, path in [
+        ("GET", f"/clients/{client.id}/offline-sessions"),
+        ("GET", "/client-session-stats"),
+        ("GET", f"/users/{user.id}/consents"),
+        ("POST", f"/users/{user.id}/logout"),
+        ("DELETE", "/sessions/x"),
+        ("POST", "/logout-all"),
+    ]:
         response = await env.http.request(method, f"{REALM}{path}")
         assert response.status_code == 401 and response.json() == {"error": "HTTP 401 Unauthorized"}, path
 
@@ -307,9 +339,15 @@ async def test_view_users_reads_sessions_but_cannot_log_out_or_see_client_sessio
     headers = await realm_admin(env, "viewer", "view-users")
     assert (await env.http.get(f"{REALM}/users/{user.id}/sessions", headers=headers)).status_code == 200
     assert (await env.http.get(f"{REALM}/users/{user.id}/consents", headers=headers)).status_code == 200
-    for method, path in [("POST", f"/users/{user.id}/logout"), ("DELETE", f"/users/{user.id}/consents/app"),
-                         ("DELETE", "/sessions/x"), ("POST", "/logout-all"), ("POST", "/push-revocation"),
-                         ("GET", f"/clients/{client.id}/offline-sessions"), ("GET", "/client-session-stats")]:
+    for method, path in [
+        ("POST", f"/users/{user.id}/logout"),
+        ("DELETE", f"/users/{user.id}/consents/app"),
+        ("DELETE", "/sessions/x"),
+        ("POST", "/logout-all"),
+        ("POST", "/push-revocation"),
+        ("GET", f"/clients/{client.id}/offline-sessions"),
+        ("GET", "/client-session-stats"),
+    ]:
         response = await env.http.request(method, f"{REALM}{path}", headers=headers)
         assert response.status_code == 403 and response.json() == {"error": "HTTP 403 Forbidden"}, path
 

@@ -34,10 +34,19 @@ def _names(roles: list[dict[str, Any]]) -> set[str]:
 # --- create, read, update, delete ----------------------------------------------------------------
 async def test_created_user_answers_201_with_location_and_reads_back_as_keycloak_shapes_it(env: Env) -> None:
     headers = await _setup(env)
-    response = await env.http.post(USERS, headers=headers, json={
-        "username": "Alice", "enabled": True, "email": "Alice@Example.com", "firstName": "Alice",
-        "lastName": "Liddell", "emailVerified": True, "attributes": {"team": ["blue"]},
-    })
+    response = await env.http.post(
+        USERS,
+        headers=headers,
+        json={
+            "username": "Alice",
+            "enabled": True,
+            "email": "Alice@Example.com",
+            "firstName": "Alice",
+            "lastName": "Liddell",
+            "emailVerified": True,
+            "attributes": {"team": ["blue"]},
+        },
+    )
     assert response.status_code == 201, response.text
     user_id = response.headers["location"].rsplit("/", 1)[-1]
     assert response.headers["location"] == f"http://localhost/admin/realms/test/users/{user_id}"
@@ -63,17 +72,29 @@ async def test_created_user_is_disabled_unless_enabled_and_gets_the_default_role
 async def test_created_user_with_password_credential_can_log_in(env: Env) -> None:
     headers = await _setup(env)
     await seed_client(env.db, "test", "app")
-    await _create(env, headers, username="carol", email="carol@example.com", firstName="C", lastName="D",
-                  credentials=[{"type": "password", "value": "s3cret", "temporary": False}])
+    await _create(
+        env,
+        headers,
+        username="carol",
+        email="carol@example.com",
+        firstName="C",
+        lastName="D",
+        credentials=[{"type": "password", "value": "s3cret", "temporary": False}],
+    )
     assert (await password_grant(env.http, "test", "app", "carol", "s3cret")).status_code == 200
-    assert_error(await password_grant(env.http, "test", "app", "carol", "wrong"), 401, "invalid_grant",
-                 "Invalid user credentials")
+    assert_error(
+        await password_grant(env.http, "test", "app", "carol", "wrong"),
+        401,
+        "invalid_grant",
+        "Invalid user credentials",
+    )
 
 
 async def test_temporary_credential_on_create_adds_update_password(env: Env) -> None:
     headers = await _setup(env)
-    user_id = await _create(env, headers, username="dave",
-                            credentials=[{"type": "password", "value": "pw", "temporary": True}])
+    user_id = await _create(
+        env, headers, username="dave", credentials=[{"type": "password", "value": "pw", "temporary": True}]
+    )
     body = (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()
     assert body["requiredActions"] == ["UPDATE_PASSWORD"]
 
@@ -101,15 +122,19 @@ async def test_a_missing_username_or_malformed_credentials_are_a_400_and_create_
     response = await env.http.post(USERS, json={"email": "x@example.com"}, headers=headers)
     assert response.status_code == 400 and response.json() == {"errorMessage": "User name is missing"}
     malformed = await env.http.post(USERS, json={"username": "x", "credentials": "pw"}, headers=headers)
-    assert malformed.status_code == 400 and malformed.json() == {"error": "invalid_request", "error_description": "Cannot parse the JSON"}
+    assert malformed.status_code == 400 and malformed.json() == {
+        "error": "invalid_request",
+        "error_description": "Cannot parse the JSON",
+    }
     assert (await env.http.get(f"{USERS}/count", headers=headers)).json() == 0
 
 
 async def test_update_is_partial_and_keeps_fields_not_sent(env: Env) -> None:
     headers = await _setup(env)
     user_id = await _create(env, headers, username="gina", email="gina@example.com", firstName="Gina", lastName="G")
-    response = await env.http.put(f"{USERS}/{user_id}", headers=headers,
-                                  json={"firstName": "Georgina", "requiredActions": ["VERIFY_EMAIL"]})
+    response = await env.http.put(
+        f"{USERS}/{user_id}", headers=headers, json={"firstName": "Georgina", "requiredActions": ["VERIFY_EMAIL"]}
+    )
     assert response.status_code == 204, response.text
     body = (await env.http.get(f"{USERS}/{user_id}", headers=headers)).json()
     assert body["firstName"] == "Georgina" and body["lastName"] == "G"
@@ -141,8 +166,13 @@ async def test_deleting_a_user_removes_it_and_its_offline_sessions(env: Env) -> 
 
 async def test_unknown_user_is_404_for_every_user_endpoint(env: Env) -> None:
     headers = await _setup(env)
-    for method, path in [("GET", ""), ("PUT", ""), ("PUT", "/reset-password"), ("GET", "/role-mappings"),
-                         ("GET", "/role-mappings/realm/composite")]:
+    for method, path in [
+        ("GET", ""),
+        ("PUT", ""),
+        ("PUT", "/reset-password"),
+        ("GET", "/role-mappings"),
+        ("GET", "/role-mappings/realm/composite"),
+    ]:
         response = await env.http.request(method, f"{USERS}/nope{path}", json={"value": "x"}, headers=headers)
         assert response.status_code == 404, (method, path)
         assert response.json() == {"error": "User not found"}
@@ -205,8 +235,11 @@ async def test_reset_password_replaces_the_password(env: Env) -> None:
     headers = await _setup(env)
     await seed_client(env.db, "test", "app")
     user = await seed_user(env.db, env.clock, "test", "user1")
-    response = await env.http.put(f"{USERS}/{user.id}/reset-password", headers=headers,
-                                  json={"type": "password", "value": "n3w", "temporary": False})
+    response = await env.http.put(
+        f"{USERS}/{user.id}/reset-password",
+        headers=headers,
+        json={"type": "password", "value": "n3w", "temporary": False},
+    )
     assert response.status_code == 204
     assert (await password_grant(env.http, "test", "app", "user1", "n3w")).status_code == 200
     assert (await password_grant(env.http, "test", "app", "user1", "password")).status_code == 401
@@ -219,8 +252,12 @@ async def test_temporary_reset_requires_update_password_and_a_permanent_one_clea
     url = f"{USERS}/{user.id}/reset-password"
     await env.http.put(url, json={"type": "password", "value": "tmp", "temporary": True}, headers=headers)
     assert (await env.http.get(f"{USERS}/{user.id}", headers=headers)).json()["requiredActions"] == ["UPDATE_PASSWORD"]
-    assert_error(await password_grant(env.http, "test", "app", "user1", "tmp"), 400, "invalid_grant",
-                 "Account is not fully set up")
+    assert_error(
+        await password_grant(env.http, "test", "app", "user1", "tmp"),
+        400,
+        "invalid_grant",
+        "Account is not fully set up",
+    )
     await env.http.put(url, json={"type": "password", "value": "final", "temporary": False}, headers=headers)
     assert (await env.http.get(f"{USERS}/{user.id}", headers=headers)).json()["requiredActions"] == []
     assert (await password_grant(env.http, "test", "app", "user1", "final")).status_code == 200
@@ -257,11 +294,30 @@ async def test_role_mappings_group_realm_roles_and_client_roles_by_client_id(env
     body = (await env.http.get(base, headers=headers)).json()
     assert _names(body["realmMappings"]) == {"default-roles-test", "editor"}
     editor_json = next(r for r in body["realmMappings"] if r["name"] == "editor")
-    assert editor_json == {"id": editor["id"], "name": "editor", "composite": False, "clientRole": False,
-                           "containerId": user.realm_id, "attributes": {}}
-    assert body["clientMappings"] == {"app": {"id": client.id, "client": "app", "mappings": [
-        {"id": reader["id"], "name": "reader", "composite": False, "clientRole": True, "containerId": client.id,
-         "attributes": {}}]}}
+    assert editor_json == {
+        "id": editor["id"],
+        "name": "editor",
+        "composite": False,
+        "clientRole": False,
+        "containerId": user.realm_id,
+        "attributes": {},
+    }
+    assert body["clientMappings"] == {
+        "app": {
+            "id": client.id,
+            "client": "app",
+            "mappings": [
+                {
+                    "id": reader["id"],
+                    "name": "reader",
+                    "composite": False,
+                    "clientRole": True,
+                    "containerId": client.id,
+                    "attributes": {},
+                }
+            ],
+        }
+    }
 
 
 async def test_realm_composite_mappings_expand_the_default_roles(env: Env) -> None:
@@ -338,8 +394,9 @@ async def test_a_realm_role_cannot_be_mapped_as_a_client_role(env: Env) -> None:
     client = await seed_client(env.db, "test", "app")
     editor = await _role(env, "editor")
     user = await seed_user(env.db, env.clock, "test", "user1")
-    response = await env.http.post(f"{USERS}/{user.id}/role-mappings/clients/{client.id}", json=[editor],
-                                   headers=headers)
+    response = await env.http.post(
+        f"{USERS}/{user.id}/role-mappings/clients/{client.id}", json=[editor], headers=headers
+    )
     assert response.status_code == 404
 
 
@@ -381,7 +438,6 @@ async def test_manage_users_may_create_users_in_its_own_realm_only(env: Env) -> 
     assert (await env.http.post(USERS, json={"username": "new"}, headers=headers)).status_code == 201
     other = await env.http.post("/admin/realms/other/users", json={"username": "new"}, headers=headers)
     assert other.status_code == 403
-
 
 
 async def test_user_attributes_are_lists_of_strings_on_create_and_update(env: Env) -> None:

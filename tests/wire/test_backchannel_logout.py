@@ -31,8 +31,10 @@ BC = "backchannel.logout.url"
 
 
 async def logout(env: Env, refresh_token: str) -> int:
-    response = await env.http.post(token_url("test", "logout"), data={
-        "client_id": "app", "client_secret": "secret", "refresh_token": refresh_token})
+    response = await env.http.post(
+        token_url("test", "logout"),
+        data={"client_id": "app", "client_secret": "secret", "refresh_token": refresh_token},
+    )
     return response.status_code
 
 
@@ -45,8 +47,7 @@ async def verified(env: Env, got: Receiver, index: int = 0) -> dict[str, Any]:
     head = jwt.get_unverified_header(token)
     assert head["typ"] == "logout+jwt"
     key = next(k for k in jwks.keys if k.key_id == head["kid"])
-    return dict(jwt.decode(token, key.key, algorithms=[head["alg"]], audience="app",
-                           options={"verify_exp": False}))
+    return dict(jwt.decode(token, key.key, algorithms=[head["alg"]], audience="app", options={"verify_exp": False}))
 
 
 async def grant(env: Env, scope: str | None = None) -> dict[str, Any]:
@@ -73,8 +74,9 @@ async def test_logout_with_a_refresh_token_posts_a_signed_logout_token(realm: En
 
 async def test_session_required_false_leaves_out_sid(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={
-            BC: got.url, "backchannel.logout.session.required": "false"})
+        await update_client(
+            realm.db, "test", "app", attributes={BC: got.url, "backchannel.logout.session.required": "false"}
+        )
         assert await logout(realm, (await grant(realm))["refresh_token"]) == 204
         token = await verified(realm, got)
     assert "sid" not in token and token["sub"]
@@ -82,8 +84,9 @@ async def test_session_required_false_leaves_out_sid(realm: Env) -> None:
 
 async def test_revoke_offline_tokens_is_announced_in_the_token(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={
-            BC: got.url, "backchannel.logout.revoke.offline.tokens": "true"})
+        await update_client(
+            realm.db, "test", "app", attributes={BC: got.url, "backchannel.logout.revoke.offline.tokens": "true"}
+        )
         assert await logout(realm, (await grant(realm))["refresh_token"]) == 204
         token = await verified(realm, got)
     assert token["events"] == {EVENT: {}, "revoke_offline_access": True}
@@ -91,8 +94,9 @@ async def test_revoke_offline_tokens_is_announced_in_the_token(realm: Env) -> No
 
 async def test_logout_with_an_offline_token_ends_the_offline_session_and_tells_the_client(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={
-            BC: got.url, "backchannel.logout.revoke.offline.tokens": "true"})
+        await update_client(
+            realm.db, "test", "app", attributes={BC: got.url, "backchannel.logout.revoke.offline.tokens": "true"}
+        )
         body = await grant(realm, "openid offline_access")
         assert await logout(realm, body["refresh_token"]) == 204
         token = await verified(realm, got)
@@ -107,8 +111,10 @@ async def test_a_client_without_a_backchannel_url_gets_nothing_others_still_do(r
     with receiver() as got:
         await update_client(realm.db, "test", "app", attributes={BC: got.url})
         other = await password_grant(realm.http, "test", "other")
-        response = await realm.http.post(token_url("test", "logout"), data={
-            "client_id": "other", "client_secret": "secret", "refresh_token": other.json()["refresh_token"]})
+        response = await realm.http.post(
+            token_url("test", "logout"),
+            data={"client_id": "other", "client_secret": "secret", "refresh_token": other.json()["refresh_token"]},
+        )
         assert response.status_code == 204
         assert await logout(realm, (await grant(realm))["refresh_token"]) == 204
         await got.wait_for(1)
@@ -129,8 +135,9 @@ async def test_admin_session_delete_and_user_logout_tell_the_client(realm: Env) 
         assert response.status_code == 204
         assert (await verified(realm, got, 1))["sid"] == second["session_state"]
         offline = await grant(realm, "openid offline_access")
-        response = await realm.http.delete(f"/admin/realms/test/sessions/{offline['session_state']}",
-                                           params={"isOffline": "true"}, headers=headers)
+        response = await realm.http.delete(
+            f"/admin/realms/test/sessions/{offline['session_state']}", params={"isOffline": "true"}, headers=headers
+        )
         assert response.status_code == 204
         assert (await verified(realm, got, 2))["sid"] == offline["session_state"]
 
@@ -153,12 +160,15 @@ async def test_account_sign_out_tells_the_client(realm: Env) -> None:
         await update_client(realm.db, "test", "app", attributes={BC: got.url})
         other = await grant(realm)
         caller = await grant(realm)
-        response = await realm.http.delete("/realms/test/account/sessions",
-                                           headers={"Authorization": f"Bearer {caller['access_token']}"})
+        response = await realm.http.delete(
+            "/realms/test/account/sessions", headers={"Authorization": f"Bearer {caller['access_token']}"}
+        )
         assert response.status_code == 204, response.text
         assert (await verified(realm, got))["sid"] == other["session_state"]
-        response = await realm.http.delete(f"/realms/test/account/sessions/{caller['session_state']}",
-                                           headers={"Authorization": f"Bearer {caller['access_token']}"})
+        response = await realm.http.delete(
+            f"/realms/test/account/sessions/{caller['session_state']}",
+            headers={"Authorization": f"Bearer {caller['access_token']}"},
+        )
         assert response.status_code == 204, response.text
         assert (await verified(realm, got, 1))["sid"] == caller["session_state"]
 
@@ -183,13 +193,19 @@ async def test_an_unreachable_client_does_not_break_the_logout(realm: Env) -> No
         assert await tx.sessions.get_user_session(body["session_state"], False) is None
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("javascript:alert(1)", "Backchannel logout URL uses an illegal scheme"),
-    ("https://app.example/a b", "Backchannel logout URL is not a valid URL"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("javascript:alert(1)", "Backchannel logout URL uses an illegal scheme"),
+        ("https://app.example/a b", "Backchannel logout URL is not a valid URL"),
+    ],
+)
 async def test_an_invalid_backchannel_url_is_refused_by_the_admin_api(realm: Env, url: str, message: str) -> None:
-    response = await realm.http.post("/admin/realms/test/clients", headers=await realm.admin_headers(),
-                                     json={"clientId": "bad", "attributes": {BC: url}})
+    response = await realm.http.post(
+        "/admin/realms/test/clients",
+        headers=await realm.admin_headers(),
+        json={"clientId": "bad", "attributes": {BC: url}},
+    )
     assert response.status_code == 400, response.text
     assert message in response.text
 
@@ -204,12 +220,19 @@ async def realm(env: Env) -> Env:
 
 async def test_rp_initiated_browser_logout_tells_the_client(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",),
-                            attributes={BC: got.url, "post.logout.redirect.uris": "+"})
+        await update_client(
+            realm.db,
+            "test",
+            "app",
+            redirect_uris=("http://127.0.0.1:9999/*",),
+            attributes={BC: got.url, "post.logout.redirect.uris": "+"},
+        )
         params = await login(realm.http, "test", "app")
         body = (await exchange(realm.http, "test", "app", params["code"])).json()
-        response = await realm.http.get(token_url("test", "logout"), params={
-            "id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT})
+        response = await realm.http.get(
+            token_url("test", "logout"),
+            params={"id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT},
+        )
         assert response.status_code == 302
         token = await verified(realm, got)
     assert token["sid"] == body["session_state"] == params["session_state"]
@@ -222,9 +245,15 @@ async def test_refreshing_on_an_expired_online_session_logs_the_client_out(realm
         body = await grant(realm)
         await update_realm(realm.db, "test", sso_session_idle_timeout=10)  # the token outlives the session
         realm.clock.advance(100)
-        response = await realm.http.post(token_url("test"), data={
-            "grant_type": "refresh_token", "client_id": "app", "client_secret": "secret",
-            "refresh_token": body["refresh_token"]})
+        response = await realm.http.post(
+            token_url("test"),
+            data={
+                "grant_type": "refresh_token",
+                "client_id": "app",
+                "client_secret": "secret",
+                "refresh_token": body["refresh_token"],
+            },
+        )
         assert response.status_code == 400
         assert (await verified(realm, got))["sid"] == body["session_state"]
 
@@ -232,13 +261,23 @@ async def test_refreshing_on_an_expired_online_session_logs_the_client_out(realm
 async def test_a_client_created_through_the_admin_api_gets_its_logout_token(realm: Env) -> None:
     headers = await realm.admin_headers()
     with receiver() as got:
-        response = await realm.http.post("/admin/realms/test/clients", headers=headers, json={
-            "clientId": "bc-app", "secret": "s3cret", "directAccessGrantsEnabled": True, "frontchannelLogout": False,
-            "attributes": {BC: f"{got.url}/logout", "backchannel.logout.session.required": "true"}})
+        response = await realm.http.post(
+            "/admin/realms/test/clients",
+            headers=headers,
+            json={
+                "clientId": "bc-app",
+                "secret": "s3cret",
+                "directAccessGrantsEnabled": True,
+                "frontchannelLogout": False,
+                "attributes": {BC: f"{got.url}/logout", "backchannel.logout.session.required": "true"},
+            },
+        )
         assert response.status_code == 201, response.text
         body = (await password_grant(realm.http, "test", "bc-app", secret="s3cret")).json()
-        response = await realm.http.post(token_url("test", "logout"), data={
-            "client_id": "bc-app", "client_secret": "s3cret", "refresh_token": body["refresh_token"]})
+        response = await realm.http.post(
+            token_url("test", "logout"),
+            data={"client_id": "bc-app", "client_secret": "s3cret", "refresh_token": body["refresh_token"]},
+        )
         assert response.status_code == 204
         request = (await got.wait_for())[0]
     assert request.path == "/logout"

@@ -32,9 +32,15 @@ async def _list_urls(env: Env, headers: dict[str, str]) -> list[str]:
     clients = (await env.http.get(f"{ADMIN}/clients", params={"clientId": "app"}, headers=headers)).json()
     app = clients[0]["id"]
     return [
-        f"{ADMIN}/clients", f"{ADMIN}/roles", f"{ADMIN}/clients/{app}/roles", f"{ADMIN}/roles/viewer/users",
-        f"{ADMIN}/roles/viewer/composites", f"{ADMIN}/users", f"{ADMIN}/events",
-        f"{ADMIN}/clients/{app}/offline-sessions", f"{ADMIN}/clients/{app}/user-sessions",
+        f"{ADMIN}/clients",
+        f"{ADMIN}/roles",
+        f"{ADMIN}/clients/{app}/roles",
+        f"{ADMIN}/roles/viewer/users",
+        f"{ADMIN}/roles/viewer/composites",
+        f"{ADMIN}/users",
+        f"{ADMIN}/events",
+        f"{ADMIN}/clients/{app}/offline-sessions",
+        f"{ADMIN}/clients/{app}/user-sessions",
     ]
 
 
@@ -58,8 +64,12 @@ async def test_bad_first_or_max_on_every_admin_list_is_keycloaks_404(env: Env) -
 async def test_first_and_max_at_the_ends_of_the_int_range_page_normally(env: Env) -> None:
     headers = await _setup(env)
     for url in await _list_urls(env, headers):
-        for params in ({"first": "2147483647"}, {"max": "2147483647"}, {"first": "-2147483648", "max": "-1"},
-                       {"first": "+0", "max": "0"}):
+        for params in (
+            {"first": "2147483647"},
+            {"max": "2147483647"},
+            {"first": "-2147483648", "max": "-1"},
+            {"first": "+0", "max": "0"},
+        ):
             response = await env.http.get(url, params=params, headers=headers)
             assert response.status_code == 200, (url, params, response.text)
             assert isinstance(response.json(), list)
@@ -91,11 +101,19 @@ async def test_a_max_age_that_is_an_int_starts_the_login(env: Env) -> None:
 async def test_realm_integers_outside_java_int_are_a_400_and_not_stored(env: Env) -> None:
     headers = await _setup(env)
     before = (await env.http.get(ADMIN, headers=headers)).json()
-    for field in ("accessCodeLifespanLogin", "accessTokenLifespan", "ssoSessionMaxLifespan",
-                  "offlineSessionIdleTimeout", "notBefore", "eventsExpiration", "refreshTokenMaxReuse"):
+    for field in (
+        "accessCodeLifespanLogin",
+        "accessTokenLifespan",
+        "ssoSessionMaxLifespan",
+        "offlineSessionIdleTimeout",
+        "notBefore",
+        "eventsExpiration",
+        "refreshTokenMaxReuse",
+    ):
         for value in (10**23, 2**31, -(2**31) - 1, "²", "٣", "1e3", 1.5, True, [1], {"a": 1}):
-            response = await env.http.put(ADMIN, content=json.dumps({field: value}), headers={
-                **headers, "Content-Type": "application/json"})
+            response = await env.http.put(
+                ADMIN, content=json.dumps({field: value}), headers={**headers, "Content-Type": "application/json"}
+            )
             assert response.status_code == 400, (field, value, response.status_code, response.text)
     after = (await env.http.get(ADMIN, headers=headers)).json()
     assert after == before
@@ -114,9 +132,16 @@ async def test_a_huge_login_lifespan_cannot_break_the_realms_login(env: Env) -> 
 async def test_the_largest_int_lifespans_are_stored_and_the_login_still_works(env: Env) -> None:
     headers = await _setup(env)
     big = 2**31 - 1
-    response = await env.http.put(ADMIN, json={"accessCodeLifespanLogin": big, "ssoSessionMaxLifespan": big,
-                                               "ssoSessionIdleTimeout": big, "accessTokenLifespan": "300"},
-                                  headers=headers)
+    response = await env.http.put(
+        ADMIN,
+        json={
+            "accessCodeLifespanLogin": big,
+            "ssoSessionMaxLifespan": big,
+            "ssoSessionIdleTimeout": big,
+            "accessTokenLifespan": "300",
+        },
+        headers=headers,
+    )
     assert response.status_code == 204, response.text
     realm = (await env.http.get(ADMIN, headers=headers)).json()
     assert realm["accessCodeLifespanLogin"] == big and realm["accessTokenLifespan"] == 300
@@ -125,9 +150,11 @@ async def test_the_largest_int_lifespans_are_stored_and_the_login_still_works(en
 
 async def test_client_and_user_integers_out_of_range_are_a_400(env: Env) -> None:
     headers = {**await _setup(env), "Content-Type": "application/json"}
-    for url, rep in ((f"{ADMIN}/users", {"username": "someone", "createdTimestamp": 10**30}),
-                     (f"{ADMIN}/clients", {"clientId": "someone", "notBefore": 10**30}),
-                     (f"{ADMIN}/clients", {"clientId": "someone", "notBefore": "²"})):
+    for url, rep in (
+        (f"{ADMIN}/users", {"username": "someone", "createdTimestamp": 10**30}),
+        (f"{ADMIN}/clients", {"clientId": "someone", "notBefore": 10**30}),
+        (f"{ADMIN}/clients", {"clientId": "someone", "notBefore": "²"}),
+    ):
         response = await env.http.post(url, content=json.dumps(rep), headers=headers)
         assert response.status_code == 400, (url, rep, response.text)
 
@@ -135,15 +162,27 @@ async def test_client_and_user_integers_out_of_range_are_a_400(env: Env) -> None
 async def test_junk_or_huge_client_timeout_attributes_are_ignored_not_a_500(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     await seed_user(env.db, env.clock, "test", "user1")
-    attributes = ("client.session.idle.timeout", "client.session.max.lifespan", "client.offline.session.idle.timeout",
-                  "client.offline.session.max.lifespan", "access.token.lifespan", "refresh.token.max.reuse")
+    attributes = (
+        "client.session.idle.timeout",
+        "client.session.max.lifespan",
+        "client.offline.session.idle.timeout",
+        "client.offline.session.max.lifespan",
+        "access.token.lifespan",
+        "refresh.token.max.reuse",
+    )
     for n, value in enumerate(("99999999999999999999999", "²", "٣", "-99999999999999999999", "9" * 5000)):
         await seed_client(env.db, "test", f"app{n}", attributes=dict.fromkeys(attributes, value))
         response = await password_grant(env.http, "test", f"app{n}", "user1", scope="offline_access")
         assert response.status_code == 200, (value[:30], response.text)
-        refreshed = await env.http.post("/realms/test/protocol/openid-connect/token", data={
-            "grant_type": "refresh_token", "refresh_token": response.json()["refresh_token"],
-            "client_id": f"app{n}", "client_secret": "secret"})
+        refreshed = await env.http.post(
+            "/realms/test/protocol/openid-connect/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": response.json()["refresh_token"],
+                "client_id": f"app{n}",
+                "client_secret": "secret",
+            },
+        )
         assert refreshed.status_code == 200, (value[:30], refreshed.text)
 
 
@@ -152,9 +191,14 @@ async def test_deeply_nested_json_is_a_400_on_admin_and_account(env: Env) -> Non
     tokens = (await password_grant(env.http, "test", "app", "user1")).json()
     user = {"Authorization": f"Bearer {tokens['access_token']}", "Content-Type": "application/json"}
     calls = [
-        ("PUT", ADMIN, headers), ("POST", f"{ADMIN}/users", headers), ("POST", f"{ADMIN}/clients", headers),
-        ("POST", "/admin/realms", headers), ("POST", f"{ADMIN}/roles", headers), ("PUT", f"{ADMIN}/events/config", headers),
-        ("POST", "/realms/test/account", user), ("POST", "/realms/test/account/applications/app/consent", user),
+        ("PUT", ADMIN, headers),
+        ("POST", f"{ADMIN}/users", headers),
+        ("POST", f"{ADMIN}/clients", headers),
+        ("POST", "/admin/realms", headers),
+        ("POST", f"{ADMIN}/roles", headers),
+        ("PUT", f"{ADMIN}/events/config", headers),
+        ("POST", "/realms/test/account", user),
+        ("POST", "/realms/test/account/applications/app/consent", user),
     ]
     for nested in (DEEP, "[" * 60_000, '{"a":' * 65 + "1" + "}" * 65, '{"attributes": ' + "[" * 5000):
         for method, url, hdrs in calls:
@@ -180,18 +224,23 @@ async def test_tokens_with_deeply_nested_json_parts_are_refused_not_a_500(env: E
             response = await env.http.get(url, headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 401, (url, response.status_code, response.text)
         form = {"client_id": "app", "client_secret": "secret"}
-        for path, extra in (("token", {"grant_type": "refresh_token", "refresh_token": token}),
-                            ("token/introspect", {"token": token}), ("revoke", {"token": token}),
-                            ("logout", {"refresh_token": token})):
+        for path, extra in (
+            ("token", {"grant_type": "refresh_token", "refresh_token": token}),
+            ("token/introspect", {"token": token}),
+            ("revoke", {"token": token}),
+            ("logout", {"refresh_token": token}),
+        ):
             response = await env.http.post(f"/realms/test/protocol/openid-connect/{path}", data={**form, **extra})
             assert response.status_code < 500, (path, response.status_code, response.text)
 
 
 async def test_a_huge_content_length_header_is_not_a_500(env: Env) -> None:
     await _setup(env)
-    response = await env.http.post("/realms/test/protocol/openid-connect/token", content=b"grant_type=password",
-                                   headers={"Content-Type": "application/x-www-form-urlencoded",
-                                            "Content-Length": "9" * 30})
+    response = await env.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        content=b"grant_type=password",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "9" * 30},
+    )
     assert response.status_code < 500
     assert REDIRECT
 
@@ -201,10 +250,15 @@ async def test_nul_bytes_and_overlong_names_are_client_errors_on_every_engine(en
     Either way the answer is a 4xx (a 400 "Invalid input" where the database refused it)."""
     headers = await _setup(env)
     calls: list[tuple[str, str, dict[str, object] | None]] = [
-        ("GET", "/admin/realms/%00", None), ("GET", f"{ADMIN}/users/%00", None), ("GET", f"{ADMIN}/roles/a%00b", None),
-        ("GET", f"{ADMIN}/clients/%00/roles", None), ("POST", "/admin/realms", {"realm": "y" * 300}),
-        ("POST", f"{ADMIN}/clients", {"clientId": "c" * 300}), ("POST", f"{ADMIN}/roles", {"name": "r" * 300}),
-        ("POST", f"{ADMIN}/clients", {"clientId": "nul\u0000id"}), ("POST", f"{ADMIN}/roles", {"name": "n\u0000"}),
+        ("GET", "/admin/realms/%00", None),
+        ("GET", f"{ADMIN}/users/%00", None),
+        ("GET", f"{ADMIN}/roles/a%00b", None),
+        ("GET", f"{ADMIN}/clients/%00/roles", None),
+        ("POST", "/admin/realms", {"realm": "y" * 300}),
+        ("POST", f"{ADMIN}/clients", {"clientId": "c" * 300}),
+        ("POST", f"{ADMIN}/roles", {"name": "r" * 300}),
+        ("POST", f"{ADMIN}/clients", {"clientId": "nul\u0000id"}),
+        ("POST", f"{ADMIN}/roles", {"name": "n\u0000"}),
         ("POST", f"{ADMIN}/users", {"username": "nul\u0000user"}),
     ]
     for method, url, body in calls:
@@ -215,8 +269,10 @@ async def test_nul_bytes_and_overlong_names_are_client_errors_on_every_engine(en
     for username in ("nul\u0000user", "u" * 300):
         response = await password_grant(env.http, "test", "app", username)
         assert response.status_code in (400, 401), response.text
-    page = await env.http.get("/realms/test/protocol/openid-connect/auth", params={
-        "client_id": "app\u0000", "redirect_uri": REDIRECT, "response_type": "code"})
+    page = await env.http.get(
+        "/realms/test/protocol/openid-connect/auth",
+        params={"client_id": "app\u0000", "redirect_uri": REDIRECT, "response_type": "code"},
+    )
     assert 400 <= page.status_code < 500
 
 

@@ -22,8 +22,10 @@ async def realm(env: Env) -> Env:
 
 async def counts(env: Env, sid: str) -> tuple[int, int]:
     async with env.db.transaction() as tx:
-        return (int(await tx.sessions.get_user_session(sid, False) is not None),
-                int(await tx.sessions.get_user_session(sid, True) is not None))
+        return (
+            int(await tx.sessions.get_user_session(sid, False) is not None),
+            int(await tx.sessions.get_user_session(sid, True) is not None),
+        )
 
 
 async def test_login_page_then_code_then_tokens(realm: Env) -> None:
@@ -83,8 +85,12 @@ async def test_a_code_works_once_and_reuse_detaches_the_client_session(realm: En
     params = await login(realm.http, "test", "app")
     first = (await exchange(realm.http, "test", "app", params["code"])).json()
     assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
-    assert_error(await refresh(realm.http, "test", "app", first["refresh_token"]), 400, "invalid_grant",
-                 "Session doesn't have required client")
+    assert_error(
+        await refresh(realm.http, "test", "app", first["refresh_token"]),
+        400,
+        "invalid_grant",
+        "Session doesn't have required client",
+    )
 
 
 async def test_expired_code_is_refused(realm: Env) -> None:
@@ -102,11 +108,19 @@ async def test_redirect_uri_must_match(realm: Env) -> None:
 async def test_pkce_s256(realm: Env) -> None:
     verifier = "v" * 50
     params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
-    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant",
-                 "PKCE code verifier not specified")
+    assert_error(
+        await exchange(realm.http, "test", "app", params["code"]),
+        400,
+        "invalid_grant",
+        "PKCE code verifier not specified",
+    )
     params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
-    assert_error(await exchange(realm.http, "test", "app", params["code"], code_verifier="w" * 50), 400,
-                 "invalid_grant", "PKCE verification failed: Code mismatch")
+    assert_error(
+        await exchange(realm.http, "test", "app", params["code"], code_verifier="w" * 50),
+        400,
+        "invalid_grant",
+        "PKCE verification failed: Code mismatch",
+    )
     params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
     assert (await exchange(realm.http, "test", "app", params["code"], code_verifier=verifier)).status_code == 200
 
@@ -169,8 +183,10 @@ async def test_browser_logout_with_id_token_hint_ends_the_session_but_not_offlin
     offline_body = (await exchange(realm.http, "test", "app", offline["code"])).json()
     params = await login(realm.http, "test", "app", prompt="login")
     body = (await exchange(realm.http, "test", "app", params["code"])).json()
-    response = await realm.http.get("/realms/test/protocol/openid-connect/logout", params={
-        "id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT, "state": "bye"})
+    response = await realm.http.get(
+        "/realms/test/protocol/openid-connect/logout",
+        params={"id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT, "state": "bye"},
+    )
     assert response.status_code == 302
     assert response.headers["location"] == REDIRECT + "?state=bye"
     assert await counts(realm, body["session_state"]) == (0, 0)
@@ -193,25 +209,34 @@ async def test_token_endpoint_allows_the_clients_web_origin(realm: Env) -> None:
     response = await exchange(realm.http, "test", "app", params["code"])
     assert "access-control-allow-origin" not in response.headers
     params = await login(realm.http, "test", "app")
-    data = {"grant_type": "authorization_code", "code": params["code"], "client_id": "app",
-            "client_secret": "secret", "redirect_uri": REDIRECT}
-    allowed = await realm.http.post("/realms/test/protocol/openid-connect/token", data=data,
-                                    headers={"Origin": "http://127.0.0.1:9999"})
+    data = {
+        "grant_type": "authorization_code",
+        "code": params["code"],
+        "client_id": "app",
+        "client_secret": "secret",
+        "redirect_uri": REDIRECT,
+    }
+    allowed = await realm.http.post(
+        "/realms/test/protocol/openid-connect/token", data=data, headers={"Origin": "http://127.0.0.1:9999"}
+    )
     assert allowed.headers["access-control-allow-origin"] == "http://127.0.0.1:9999"
     assert allowed.headers["access-control-allow-credentials"] == "true"
-    refused = await realm.http.post("/realms/test/protocol/openid-connect/token", data=data,
-                                    headers={"Origin": "http://evil.example"})
+    refused = await realm.http.post(
+        "/realms/test/protocol/openid-connect/token", data=data, headers={"Origin": "http://evil.example"}
+    )
     assert "access-control-allow-origin" not in refused.headers
-    preflight = await realm.http.options("/realms/test/protocol/openid-connect/userinfo",
-                                         headers={"Origin": "http://127.0.0.1:9999",
-                                                  "Access-Control-Request-Method": "GET"})
+    preflight = await realm.http.options(
+        "/realms/test/protocol/openid-connect/userinfo",
+        headers={"Origin": "http://127.0.0.1:9999", "Access-Control-Request-Method": "GET"},
+    )
     assert preflight.status_code == 200
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
 
 
 async def test_a_browser_login_records_the_device_on_the_session(realm: Env) -> None:
-    realm.http.headers["User-Agent"] = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                                        "Chrome/120.0.6099.71 Safari/537.36")
+    realm.http.headers["User-Agent"] = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36"
+    )
     params = await login(realm.http, "test", "app", scope="openid offline_access")
     body = (await exchange(realm.http, "test", "app", params["code"])).json()
     async with realm.db.transaction(write=False) as tx:

@@ -14,9 +14,15 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-SETTINGS: dict[str, Any] = dict(brute_force_protected=True, failure_factor=3, wait_increment_seconds=60,
-                                max_failure_wait_seconds=900, quick_login_check_milli_seconds=1000,
-                                minimum_quick_login_wait_seconds=60, max_delta_time_seconds=43200)
+SETTINGS: dict[str, Any] = dict(
+    brute_force_protected=True,
+    failure_factor=3,
+    wait_increment_seconds=60,
+    max_failure_wait_seconds=900,
+    quick_login_check_milli_seconds=1000,
+    minimum_quick_login_wait_seconds=60,
+    max_delta_time_seconds=43200,
+)
 INVALID = ("invalid_grant", "Invalid user credentials")
 
 
@@ -42,6 +48,7 @@ async def record(env: Env, username: str = "user1") -> LoginFailure | None:
 
 
 # --- password grant ------------------------------------------------------------------------------
+
 
 async def test_a_locked_user_is_refused_even_with_the_right_password(realm: Env) -> None:
     await protect(realm)
@@ -88,8 +95,7 @@ async def test_the_failure_records_ip_time_and_count(realm: Env) -> None:
     await fail_grant(realm, 1)
     failure = await record(realm)
     assert failure is not None
-    assert (failure.num_failures, failure.last_failure, failure.failed_login_not_before) == (
-        1, realm.clock.now_ms(), 0)
+    assert (failure.num_failures, failure.last_failure, failure.failed_login_not_before) == (1, realm.clock.now_ms(), 0)
     assert failure.last_ip_failure
 
 
@@ -119,8 +125,7 @@ async def test_another_spelling_of_the_username_counts_against_the_same_user(rea
 
 async def test_parallel_guesses_stop_at_the_failure_factor(realm: Env) -> None:
     await protect(realm, quick_login_check_milli_seconds=0)
-    answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}")
-                                     for i in range(8)))
+    answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}") for i in range(8)))
     assert {a.status_code for a in answers} == {401}
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 3  # later guesses met the lock, uncounted
@@ -170,6 +175,7 @@ async def _user(env: Env, username: str = "user1") -> Any:
 
 
 # --- login form ----------------------------------------------------------------------------------
+
 
 async def fail_form(env: Env, times: int) -> None:
     for _ in range(times):
@@ -232,6 +238,7 @@ async def test_the_login_form_records_a_login_error_event_for_a_locked_user(real
 
 # --- events --------------------------------------------------------------------------------------
 
+
 async def _events(env: Env, type: str) -> list[Any]:
     async with env.db.transaction(write=False) as tx:
         test = await tx.realms.get_by_name("test")
@@ -279,8 +286,7 @@ async def test_an_empty_form_password_is_not_counted_but_an_empty_grant_password
 
 async def test_parallel_guesses_cannot_outrun_a_permanent_lockout(realm: Env) -> None:
     await protect(realm, permanent_lockout=True, quick_login_check_milli_seconds=0)
-    answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}")
-                                     for i in range(8)))
+    answers = await asyncio.gather(*(password_grant(realm.http, "test", "app", password=f"guess{i}") for i in range(8)))
     assert {a.status_code for a in answers} == {401}
     failure = await record(realm)
     assert failure is not None and failure.num_failures == 3  # the guesses after the lockout were refused

@@ -65,13 +65,17 @@ async def test_cleaner_drops_abandoned_logins_old_codes_and_expired_revocations(
     for _ in range(3):
         assert (await start(realm.http, "test", "app")).status_code == 200  # login pages nobody submits
     body = (await password_grant(realm.http, "test", "app")).json()
-    await realm.http.post("/realms/test/protocol/openid-connect/revoke",
-                          data={"client_id": "app", "client_secret": "secret", "token": body["access_token"]})
+    await realm.http.post(
+        "/realms/test/protocol/openid-connect/revoke",
+        data={"client_id": "app", "client_secret": "secret", "token": body["access_token"]},
+    )
 
     async def counts() -> tuple[int, int, int]:
         async with realm.db.engine.connect() as conn:
-            found = [int((await conn.execute(select(func.count()).select_from(t))).scalar_one())
-                     for t in (auth_sessions, auth_codes, revoked_tokens)]
+            found = [
+                int((await conn.execute(select(func.count()).select_from(t))).scalar_one())
+                for t in (auth_sessions, auth_codes, revoked_tokens)
+            ]
         return found[0], found[1], found[2]
 
     assert (await counts())[0] == 3 and (await counts())[2] == 1

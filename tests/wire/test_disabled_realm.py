@@ -63,23 +63,36 @@ async def test_userinfo_and_introspection_refuse_valid_tokens(realm: Env) -> Non
     body = await tokens(realm)
     await disable(realm)
     bearer = {"Authorization": f"Bearer {body['access_token']}"}
-    assert_error(await realm.http.get(token_url("test", "userinfo"), headers=bearer), 403, "access_denied",
-                 "Realm not enabled")
-    assert_error(await realm.http.post(token_url("test", "userinfo"), headers=bearer), 403, "access_denied",
-                 "Realm not enabled")
+    assert_error(
+        await realm.http.get(token_url("test", "userinfo"), headers=bearer), 403, "access_denied", "Realm not enabled"
+    )
+    assert_error(
+        await realm.http.post(token_url("test", "userinfo"), headers=bearer), 403, "access_denied", "Realm not enabled"
+    )
     form = {"client_id": "app", "client_secret": "secret", "token": body["access_token"]}
-    assert_error(await realm.http.post(token_url("test", "token/introspect"), data=form), 403, "access_denied",
-                 "Realm not enabled")
+    assert_error(
+        await realm.http.post(token_url("test", "token/introspect"), data=form),
+        403,
+        "access_denied",
+        "Realm not enabled",
+    )
 
 
 async def test_revoke_logout_and_refresh_refuse(realm: Env) -> None:
     body = await tokens(realm)
     await disable(realm)
     form = {"client_id": "app", "client_secret": "secret"}
-    for path, extra in (("revoke", {"token": body["refresh_token"]}), ("logout", {"refresh_token": body["refresh_token"]}),
-                        ("token", {"grant_type": "refresh_token", "refresh_token": body["refresh_token"]})):
-        assert_error(await realm.http.post(token_url("test", path), data={**form, **extra}), 403, "access_denied",
-                     "Realm not enabled")
+    for path, extra in (
+        ("revoke", {"token": body["refresh_token"]}),
+        ("logout", {"refresh_token": body["refresh_token"]}),
+        ("token", {"grant_type": "refresh_token", "refresh_token": body["refresh_token"]}),
+    ):
+        assert_error(
+            await realm.http.post(token_url("test", path), data={**form, **extra}),
+            403,
+            "access_denied",
+            "Realm not enabled",
+        )
 
 
 async def test_browser_logout_shows_realm_not_enabled(realm: Env) -> None:

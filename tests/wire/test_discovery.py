@@ -30,8 +30,9 @@ async def test_discovery_names_keycloak_urls(env: Env) -> None:
 
 async def test_issuer_follows_the_host_header(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    response = await env.http.get("/realms/test/.well-known/openid-configuration",
-                                  headers={"Host": "id.example.com:8443"})
+    response = await env.http.get(
+        "/realms/test/.well-known/openid-configuration", headers={"Host": "id.example.com:8443"}
+    )
     assert response.json()["issuer"] == "http://id.example.com:8443/realms/test"
 
 
@@ -72,17 +73,25 @@ async def test_es256_access_tokens_when_the_client_asks(env: Env) -> None:
     assert jwt.get_unverified_header(token)["alg"] == "ES256"
     keys = (await env.http.get("/realms/test/protocol/openid-connect/certs")).json()["keys"]
     assert any(k["kty"] == "EC" for k in keys)
-    userinfo = await env.http.get("/realms/test/protocol/openid-connect/userinfo",
-                                  headers={"Authorization": f"Bearer {token}"})
+    userinfo = await env.http.get(
+        "/realms/test/protocol/openid-connect/userinfo", headers={"Authorization": f"Bearer {token}"}
+    )
     assert userinfo.status_code == 200
 
 
 NOT_SERVED_FIELDS = (
-    "registration_endpoint", "pushed_authorization_request_endpoint", "backchannel_authentication_endpoint",
-    "device_authorization_endpoint", "mtls_endpoint_aliases", "request_object_signing_alg_values_supported",
-    "userinfo_signing_alg_values_supported", "authorization_signing_alg_values_supported",
-    "token_endpoint_auth_signing_alg_values_supported", "introspection_endpoint_auth_signing_alg_values_supported",
-    "revocation_endpoint_auth_signing_alg_values_supported", "require_request_uri_registration",
+    "registration_endpoint",
+    "pushed_authorization_request_endpoint",
+    "backchannel_authentication_endpoint",
+    "device_authorization_endpoint",
+    "mtls_endpoint_aliases",
+    "request_object_signing_alg_values_supported",
+    "userinfo_signing_alg_values_supported",
+    "authorization_signing_alg_values_supported",
+    "token_endpoint_auth_signing_alg_values_supported",
+    "introspection_endpoint_auth_signing_alg_values_supported",
+    "revocation_endpoint_auth_signing_alg_values_supported",
+    "require_request_uri_registration",
 )
 
 
@@ -102,15 +111,23 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
     assert doc["subject_types_supported"] == ["public"]
     methods = ["client_secret_basic", "client_secret_post"]
-    for field in ("token_endpoint_auth_methods_supported", "introspection_endpoint_auth_methods_supported",
-                  "revocation_endpoint_auth_methods_supported"):
+    for field in (
+        "token_endpoint_auth_methods_supported",
+        "introspection_endpoint_auth_methods_supported",
+        "revocation_endpoint_auth_methods_supported",
+    ):
         assert doc[field] == methods, field
     algs = doc["id_token_signing_alg_values_supported"]
     assert isinstance(algs, list) and "RS256" in algs and "none" not in algs and "EdDSA" not in algs
     assert all(not str(a).startswith("HS") for a in algs)
     # OIDC Discovery defaults request_uri_parameter_supported to true: say false explicitly.
-    for field in ("request_parameter_supported", "request_uri_parameter_supported", "claims_parameter_supported",
-                  "tls_client_certificate_bound_access_tokens", "frontchannel_logout_supported"):
+    for field in (
+        "request_parameter_supported",
+        "request_uri_parameter_supported",
+        "claims_parameter_supported",
+        "tls_client_certificate_bound_access_tokens",
+        "frontchannel_logout_supported",
+    ):
         assert doc[field] is False, field
     # web/backchannel.py sends logout tokens, with sid by default (Keycloak's values)
     assert doc["backchannel_logout_supported"] is True
@@ -125,28 +142,46 @@ async def test_no_value_none_is_advertised_anywhere(env: Env) -> None:
             assert "none" not in value, field  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("response_type", ["token", "id_token", "id_token token", "code id_token", "code token",
-                                           "code id_token token", "none"])
+@pytest.mark.parametrize(
+    "response_type",
+    ["token", "id_token", "id_token token", "code id_token", "code token", "code id_token token", "none"],
+)
 async def test_response_types_discovery_leaves_out_are_refused_at_the_authorization_endpoint(
-    env: Env, response_type: str,
+    env: Env,
+    response_type: str,
 ) -> None:
     await discovered(env)
     await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/cb",))
-    response = await env.http.get("/realms/test/protocol/openid-connect/auth", params={
-        "client_id": "app", "redirect_uri": "http://127.0.0.1:9999/cb", "response_type": response_type,
-        "scope": "openid", "state": "s"})
+    response = await env.http.get(
+        "/realms/test/protocol/openid-connect/auth",
+        params={
+            "client_id": "app",
+            "redirect_uri": "http://127.0.0.1:9999/cb",
+            "response_type": response_type,
+            "scope": "openid",
+            "state": "s",
+        },
+    )
     assert response.status_code == 302, response.text
     assert "error=unsupported_response_type" in response.headers["location"]
 
 
-@pytest.mark.parametrize("grant_type", ["implicit", "urn:ietf:params:oauth:grant-type:device_code",
-                                        "urn:openid:params:grant-type:ciba",
-                                        "urn:ietf:params:oauth:grant-type:token-exchange"])
+@pytest.mark.parametrize(
+    "grant_type",
+    [
+        "implicit",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:openid:params:grant-type:ciba",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+    ],
+)
 async def test_grant_types_discovery_leaves_out_are_refused_at_the_token_endpoint(env: Env, grant_type: str) -> None:
     doc = await discovered(env)
     assert grant_type not in doc["grant_types_supported"]  # type: ignore[operator]
     await seed_client(env.db, "test", "app")
-    response = await env.http.post("/realms/test/protocol/openid-connect/token", data={
-        "grant_type": grant_type, "client_id": "app", "client_secret": "secret"})
+    response = await env.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": grant_type, "client_id": "app", "client_secret": "secret"},
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"

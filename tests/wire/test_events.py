@@ -18,8 +18,18 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
-TOKEN_TYPES = ["LOGIN", "LOGIN_ERROR", "CLIENT_LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN", "REFRESH_TOKEN_ERROR",
-               "LOGOUT", "REVOKE_GRANT", "INTROSPECT_TOKEN", "USER_INFO_REQUEST"]
+TOKEN_TYPES = [
+    "LOGIN",
+    "LOGIN_ERROR",
+    "CLIENT_LOGIN",
+    "CODE_TO_TOKEN",
+    "REFRESH_TOKEN",
+    "REFRESH_TOKEN_ERROR",
+    "LOGOUT",
+    "REVOKE_GRANT",
+    "INTROSPECT_TOKEN",
+    "USER_INFO_REQUEST",
+]
 
 
 async def configure(env: Env, **config: Any) -> None:
@@ -54,9 +64,13 @@ async def test_events_are_off_by_default_and_nothing_is_recorded(realm: Env) -> 
     assert (await password_grant(realm.http, "test", "app", password="wrong")).status_code == 401
     assert await events_of(realm) == []
     config = (await realm.http.get(f"{REALM}/events/config", headers=await realm.admin_headers())).json()
-    assert config == {"eventsEnabled": False, "eventsListeners": ["jboss-logging"],
-                      "enabledEventTypes": list(events.SAVED_BY_DEFAULT), "adminEventsEnabled": False,
-                      "adminEventsDetailsEnabled": False}
+    assert config == {
+        "eventsEnabled": False,
+        "eventsListeners": ["jboss-logging"],
+        "enabledEventTypes": list(events.SAVED_BY_DEFAULT),
+        "adminEventsEnabled": False,
+        "adminEventsDetailsEnabled": False,
+    }
     assert config["enabledEventTypes"][:4] == ["LOGIN", "LOGIN_ERROR", "REGISTER", "REGISTER_ERROR"]
     assert "REFRESH_TOKEN" not in config["enabledEventTypes"]
 
@@ -68,12 +82,24 @@ async def test_a_password_login_is_a_login_event_with_keycloak_details(realm: En
     (event,) = await events_of(realm)
     assert uuid.UUID(event["id"])
     assert event == {
-        "id": event["id"], "time": realm.clock.now() * 1000, "type": "LOGIN",
-        "realmId": await realm_id(realm), "clientId": "app", "userId": access["sub"],
-        "sessionId": body["session_state"], "ipAddress": "127.0.0.1",
-        "details": {"grant_type": "password", "auth_method": "openid-connect", "username": "user1",
-                    "token_id": access["jti"], "scope": body["scope"], "client_auth_method": "client-secret",
-                    "refresh_token_id": refresh_claims["jti"], "refresh_token_type": "Refresh"},
+        "id": event["id"],
+        "time": realm.clock.now() * 1000,
+        "type": "LOGIN",
+        "realmId": await realm_id(realm),
+        "clientId": "app",
+        "userId": access["sub"],
+        "sessionId": body["session_state"],
+        "ipAddress": "127.0.0.1",
+        "details": {
+            "grant_type": "password",
+            "auth_method": "openid-connect",
+            "username": "user1",
+            "token_id": access["jti"],
+            "scope": body["scope"],
+            "client_auth_method": "client-secret",
+            "refresh_token_id": refresh_claims["jti"],
+            "refresh_token_type": "Refresh",
+        },
     }
 
 
@@ -117,9 +143,12 @@ async def test_an_offline_refresh_records_the_old_and_new_refresh_token_ids(real
     assert event["type"] == "REFRESH_TOKEN" and event["time"] == realm.clock.now() * 1000
     assert event["userId"] == claims(body["access_token"])["sub"] and event["sessionId"] == body["session_state"]
     assert event["details"] == {
-        "grant_type": "refresh_token", "token_id": claims(renewed["access_token"])["jti"],
-        "scope": renewed["scope"], "client_auth_method": "client-secret",
-        "refresh_token_id": claims(body["refresh_token"])["jti"], "refresh_token_type": "Offline",
+        "grant_type": "refresh_token",
+        "token_id": claims(renewed["access_token"])["jti"],
+        "scope": renewed["scope"],
+        "client_auth_method": "client-secret",
+        "refresh_token_id": claims(body["refresh_token"])["jti"],
+        "refresh_token_type": "Offline",
         "updated_refresh_token_id": claims(renewed["refresh_token"])["jti"],
     }
 
@@ -129,8 +158,9 @@ async def test_a_refresh_after_the_session_was_revoked_is_a_refresh_error_with_i
     body = await tokens(realm)
     deleted = await realm.http.delete(f"{REALM}/sessions/{body['session_state']}", headers=await realm.admin_headers())
     assert deleted.status_code == 204
-    assert_error(await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant",
-                 "Session not active")
+    assert_error(
+        await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant", "Session not active"
+    )
     (event,) = await events_of(realm, type="REFRESH_TOKEN_ERROR")
     assert (event["clientId"], event["error"]) == ("app", "invalid_token")
     assert event["details"] == {"grant_type": "refresh_token"} and "userId" not in event
@@ -144,20 +174,32 @@ async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: 
     logout = await realm.http.post(token_url("test", "logout"), data={**form, "refresh_token": first["refresh_token"]})
     revoke = await realm.http.post(token_url("test", "revoke"), data={**form, "token": second["refresh_token"]})
     third = await tokens(realm)
-    introspect = await realm.http.post(token_url("test", "token/introspect"),
-                                       data={**form, "token": third["access_token"]})
-    userinfo = await realm.http.get(token_url("test", "userinfo"),
-                                    headers={"Authorization": f"Bearer {third['access_token']}"})
-    assert (logout.status_code, revoke.status_code, introspect.status_code, userinfo.status_code) == (204, 200, 200, 200)
-    found = {e["type"]: e for e in await events_of(realm, type=["LOGOUT", "REVOKE_GRANT", "INTROSPECT_TOKEN",
-                                                                "USER_INFO_REQUEST"])}
+    introspect = await realm.http.post(
+        token_url("test", "token/introspect"), data={**form, "token": third["access_token"]}
+    )
+    userinfo = await realm.http.get(
+        token_url("test", "userinfo"), headers={"Authorization": f"Bearer {third['access_token']}"}
+    )
+    assert (logout.status_code, revoke.status_code, introspect.status_code, userinfo.status_code) == (
+        204,
+        200,
+        200,
+        200,
+    )
+    found = {
+        e["type"]: e
+        for e in await events_of(realm, type=["LOGOUT", "REVOKE_GRANT", "INTROSPECT_TOKEN", "USER_INFO_REQUEST"])
+    }
     assert set(found) == {"LOGOUT", "REVOKE_GRANT", "INTROSPECT_TOKEN", "USER_INFO_REQUEST"}
     for event in found.values():
         assert (event["clientId"], event["userId"], event["ipAddress"]) == ("app", user_id, "127.0.0.1")
     assert found["LOGOUT"]["sessionId"] == first["session_state"] and "details" not in found["LOGOUT"]
     assert found["REVOKE_GRANT"]["sessionId"] == second["session_state"]
-    assert found["REVOKE_GRANT"]["details"] == {"revoked_client": "app", "refresh_token_type": "Refresh",
-                                                "refresh_token_id": claims(second["refresh_token"])["jti"]}
+    assert found["REVOKE_GRANT"]["details"] == {
+        "revoked_client": "app",
+        "refresh_token_type": "Refresh",
+        "refresh_token_id": claims(second["refresh_token"])["jti"],
+    }
     assert found["INTROSPECT_TOKEN"]["sessionId"] == third["session_state"]
     assert found["USER_INFO_REQUEST"]["sessionId"] == third["session_state"]
     assert found["USER_INFO_REQUEST"]["details"] == {"auth_method": "validate_access_token"}
@@ -166,8 +208,9 @@ async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: 
 async def test_revoking_an_access_token_records_its_token_id(realm: Env) -> None:
     await configure(realm, eventsEnabled=True)
     body = await tokens(realm)
-    response = await realm.http.post(token_url("test", "revoke"), data={
-        "client_id": "app", "client_secret": "secret", "token": body["access_token"]})
+    response = await realm.http.post(
+        token_url("test", "revoke"), data={"client_id": "app", "client_secret": "secret", "token": body["access_token"]}
+    )
     assert response.status_code == 200
     event = (await events_of(realm, type="REVOKE_GRANT"))[0]
     assert event["details"] == {"token_id": claims(body["access_token"])["jti"]} and "sessionId" not in event
@@ -176,21 +219,31 @@ async def test_revoking_an_access_token_records_its_token_id(realm: Env) -> None
 async def test_client_credentials_is_a_client_login_of_the_service_account(realm: Env) -> None:
     await seed_client(realm.db, "test", "svc", service_accounts=True)
     await configure(realm, eventsEnabled=True)
-    response = await realm.http.post(token_url("test"), data={
-        "grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret"})
+    response = await realm.http.post(
+        token_url("test"), data={"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret"}
+    )
     assert response.status_code == 200, response.text
     event = (await events_of(realm))[0]
     access = claims(response.json()["access_token"])
     assert (event["type"], event["clientId"], event["userId"]) == ("CLIENT_LOGIN", "svc", access["sub"])
     assert "sessionId" not in event
-    assert event["details"] == {"grant_type": "client_credentials", "username": "service-account-svc",
-                                "token_id": access["jti"], "scope": response.json()["scope"],
-                                "client_auth_method": "client-secret"}
+    assert event["details"] == {
+        "grant_type": "client_credentials",
+        "username": "service-account-svc",
+        "token_id": access["jti"],
+        "scope": response.json()["scope"],
+        "client_auth_method": "client-secret",
+    }
 
 
 async def test_the_browser_login_code_exchange_and_logout_are_recorded(realm: Env) -> None:
-    await update_client(realm.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",),
-                        attributes={"post.logout.redirect.uris": "+"})
+    await update_client(
+        realm.db,
+        "test",
+        "app",
+        redirect_uris=("http://127.0.0.1:9999/*",),
+        attributes={"post.logout.redirect.uris": "+"},
+    )
     await configure(realm, eventsEnabled=True)
     page = await start(realm.http, "test", "app")
     assert (await submit(realm.http, page, username="user1", password="wrong")).status_code == 200
@@ -199,27 +252,44 @@ async def test_the_browser_login_code_exchange_and_logout_are_recorded(realm: En
     realm.clock.advance(1)
     body = (await exchange(realm.http, "test", "app", params["code"])).json()
     realm.clock.advance(1)
-    response = await realm.http.get(token_url("test", "logout"), params={
-        "id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT})
+    response = await realm.http.get(
+        token_url("test", "logout"), params={"id_token_hint": body["id_token"], "post_logout_redirect_uri": REDIRECT}
+    )
     assert response.status_code == 302
     logout, exchanged, logged_in, refused = await events_of(realm)
     user_id, sid = claims(body["access_token"])["sub"], params["session_state"]
-    assert (refused["type"], refused["error"], refused["userId"]) == ("LOGIN_ERROR", "invalid_user_credentials", user_id)
+    assert (refused["type"], refused["error"], refused["userId"]) == (
+        "LOGIN_ERROR",
+        "invalid_user_credentials",
+        user_id,
+    )
     assert (logged_in["type"], logged_in["userId"], logged_in["sessionId"]) == ("LOGIN", user_id, sid)
-    assert logged_in["details"] == {"auth_method": "openid-connect", "auth_type": "code", "response_type": "code",
-                                    "response_mode": "query", "redirect_uri": REDIRECT, "code_id": sid,
-                                    "username": "user1"}
+    assert logged_in["details"] == {
+        "auth_method": "openid-connect",
+        "auth_type": "code",
+        "response_type": "code",
+        "response_mode": "query",
+        "redirect_uri": REDIRECT,
+        "code_id": sid,
+        "username": "user1",
+    }
     assert (exchanged["type"], exchanged["sessionId"]) == ("CODE_TO_TOKEN", sid)
     assert exchanged["details"]["code_id"] == sid and exchanged["details"]["grant_type"] == "authorization_code"
-    assert (logout["type"], logout["clientId"], logout["userId"], logout["sessionId"]) == ("LOGOUT", "app", user_id, sid)
+    assert (logout["type"], logout["clientId"], logout["userId"], logout["sessionId"]) == (
+        "LOGOUT",
+        "app",
+        user_id,
+        sid,
+    )
     assert logout["details"] == {"redirect_uri": REDIRECT}
 
 
 async def test_revoking_consent_in_the_account_api_is_a_revoke_grant(realm: Env) -> None:
     await configure(realm, eventsEnabled=True, enabledEventTypes=["REVOKE_GRANT"])
     body = await tokens(realm, scope="offline_access")
-    response = await realm.http.delete("/realms/test/account/applications/app/consent",
-                                       headers={"Authorization": f"Bearer {body['access_token']}"})
+    response = await realm.http.delete(
+        "/realms/test/account/applications/app/consent", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert response.status_code == 204
     (event,) = await events_of(realm)
     assert (event["type"], event["userId"]) == ("REVOKE_GRANT", claims(body["access_token"])["sub"])
@@ -235,8 +305,11 @@ async def test_enabled_event_types_limit_what_is_kept(realm: Env) -> None:
 
 
 async def test_events_enabled_through_the_realm_representation_are_honoured(realm: Env) -> None:
-    response = await realm.http.put(REALM, json={"eventsEnabled": True, "eventsExpiration": 600,
-                                                 "enabledEventTypes": ["LOGIN"]}, headers=await realm.admin_headers())
+    response = await realm.http.put(
+        REALM,
+        json={"eventsEnabled": True, "eventsExpiration": 600, "enabledEventTypes": ["LOGIN"]},
+        headers=await realm.admin_headers(),
+    )
     assert response.status_code == 204
     rep = (await realm.http.get(REALM, headers=await realm.admin_headers())).json()
     assert (rep["eventsEnabled"], rep["eventsExpiration"], rep["enabledEventTypes"]) == (True, 600, ["LOGIN"])
@@ -250,9 +323,17 @@ async def seed_events(env: Env, count: int, **fields: Any) -> None:
     rid = await realm_id(env)
     async with env.db.transaction() as tx:
         for i in range(count):
-            await tx.events.add(Event(id=str(uuid.uuid4()), realm_id=rid, time=fields.get("time", i * 1000),
-                                      type=fields.get("type", "LOGIN"), client_id=fields.get("client_id", "app"),
-                                      user_id=fields.get("user_id"), ip_address=fields.get("ip", "10.0.0.1")))
+            await tx.events.add(
+                Event(
+                    id=str(uuid.uuid4()),
+                    realm_id=rid,
+                    time=fields.get("time", i * 1000),
+                    type=fields.get("type", "LOGIN"),
+                    client_id=fields.get("client_id", "app"),
+                    user_id=fields.get("user_id"),
+                    ip_address=fields.get("ip", "10.0.0.1"),
+                )
+            )
 
 
 async def test_events_can_be_filtered_by_type_client_user_date_and_address(realm: Env) -> None:
@@ -287,8 +368,11 @@ async def test_a_bad_date_or_type_is_a_400(realm: Env) -> None:
     response = await realm.http.get(f"{REALM}/events", params={"dateFrom": "yesterday"}, headers=headers)
     assert response.status_code == 400
     assert response.json() == {
-        "error": "Invalid value for 'dateFrom', expected format is yyyy-MM-dd or an Epoch timestamp"}
-    assert (await realm.http.get(f"{REALM}/events", params={"dateTo": "2024-13-01"}, headers=headers)).status_code == 400
+        "error": "Invalid value for 'dateFrom', expected format is yyyy-MM-dd or an Epoch timestamp"
+    }
+    assert (
+        await realm.http.get(f"{REALM}/events", params={"dateTo": "2024-13-01"}, headers=headers)
+    ).status_code == 400
     assert (await realm.http.get(f"{REALM}/events", params={"type": "NOPE"}, headers=headers)).status_code == 400
 
 
@@ -312,15 +396,25 @@ async def test_the_cleaner_purges_events_older_than_the_realm_expiration(realm: 
 # --- the configuration --------------------------------------------------------------------------
 async def test_the_events_config_round_trips(realm: Env) -> None:
     headers = await realm.admin_headers()
-    config = {"eventsEnabled": True, "eventsExpiration": 3600, "eventsListeners": ["jboss-logging", "email"],
-              "enabledEventTypes": ["LOGIN", "LOGOUT"], "adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
+    config = {
+        "eventsEnabled": True,
+        "eventsExpiration": 3600,
+        "eventsListeners": ["jboss-logging", "email"],
+        "enabledEventTypes": ["LOGIN", "LOGOUT"],
+        "adminEventsEnabled": True,
+        "adminEventsDetailsEnabled": True,
+    }
     assert (await realm.http.put(f"{REALM}/events/config", json=config, headers=headers)).status_code == 204
     assert (await realm.http.get(f"{REALM}/events/config", headers=headers)).json() == config
     # Keycloak's primitives: an omitted eventsEnabled is false, an omitted expiration 0; lists are kept.
     assert (await realm.http.put(f"{REALM}/events/config", json={}, headers=headers)).status_code == 204
     assert (await realm.http.get(f"{REALM}/events/config", headers=headers)).json() == {
-        "eventsEnabled": False, "eventsListeners": ["jboss-logging", "email"], "enabledEventTypes": ["LOGIN", "LOGOUT"],
-        "adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
+        "eventsEnabled": False,
+        "eventsListeners": ["jboss-logging", "email"],
+        "enabledEventTypes": ["LOGIN", "LOGOUT"],
+        "adminEventsEnabled": True,
+        "adminEventsDetailsEnabled": True,
+    }
 
 
 async def test_an_unknown_listener_or_a_malformed_config_is_refused(realm: Env) -> None:
@@ -359,8 +453,9 @@ async def test_reading_events_needs_view_events_and_changing_them_manage_events(
     assert (await realm.http.delete(f"{REALM}/events", headers=viewer)).status_code == 403
     assert (await realm.http.put(f"{REALM}/events/config", json={}, headers=viewer)).status_code == 403
     assert (await realm.http.delete(f"{REALM}/events", headers=manager)).status_code == 204
-    assert (await realm.http.put(f"{REALM}/events/config", json={"eventsEnabled": True},
-                                 headers=manager)).status_code == 204
+    assert (
+        await realm.http.put(f"{REALM}/events/config", json={"eventsEnabled": True}, headers=manager)
+    ).status_code == 204
     assert (await realm.http.get(f"{REALM}/events")).status_code == 401
 
 

@@ -20,8 +20,12 @@ async def _setup(env: Env, **realm: Any) -> tuple[str, str, str]:
     """Realm ``test`` with clients ``app`` and ``short`` and user1; returns their uuids and the user id."""
     await seed_realm(env.db, env.clock, **realm)
     app = await seed_client(env.db, "test", "app")
-    short = await seed_client(env.db, "test", "short", attributes={
-        "client.session.max.lifespan": "600", "client.offline.session.max.lifespan": "600"})
+    short = await seed_client(
+        env.db,
+        "test",
+        "short",
+        attributes={"client.session.max.lifespan": "600", "client.offline.session.max.lifespan": "600"},
+    )
     user = await seed_user(env.db, env.clock, "test", "user1")
     return app.id, short.id, user.id
 
@@ -49,8 +53,9 @@ async def _admin_view(env: Env, app: str, short: str, user: str) -> dict[str, An
         "stats": {s["clientId"]: (s["active"], s["offline"]) for s in await _get(env, "/client-session-stats")},
         "user_sessions": [sorted(s["clients"].values()) for s in await _get(env, f"/users/{user}/sessions")],
         "user_offline_app": len(await _get(env, f"/users/{user}/offline-sessions/{app}")),
-        "consents": {c["clientId"]: [g["key"] for g in c["additionalGrants"]]
-                     for c in await _get(env, f"/users/{user}/consents")},
+        "consents": {
+            c["clientId"]: [g["key"] for g in c["additionalGrants"]] for c in await _get(env, f"/users/{user}/consents")
+        },
     }
 
 
@@ -76,8 +81,12 @@ async def test_offline_max_hides_sessions_only_when_the_realm_limits_it(env: Env
     app, _short, user = await _setup(env, offline_session_idle_timeout=30 * DAY, offline_session_max_lifespan=DAY)
     tokens = await _grant(env, "app", "offline_access")
     env.clock.advance(DAY + 1)
-    form = {"grant_type": "refresh_token", "client_id": "app", "client_secret": "secret",
-            "refresh_token": tokens["refresh_token"]}
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": "app",
+        "client_secret": "secret",
+        "refresh_token": tokens["refresh_token"],
+    }
     assert (await env.http.post(token_url("test"), data=form)).status_code == 200  # not limited: still live
     assert (await _get(env, f"/clients/{app}/offline-session-count"))["count"] == 1
     await update_realm(env.db, "test", offline_session_max_lifespan_enabled=True)
@@ -108,10 +117,22 @@ async def test_client_level_max_inside_one_user_session_leaves_the_other_clients
         test = await tx.realms.get_by_name("test")
         assert test is not None
         now = env.clock.now()
-        await tx.sessions.create_user_session(UserSession(
-            id="sso-1", realm_id=test.id, user_id=user, offline=False, login_username="user1", ip_address="127.0.0.1",
-            auth_method="openid-connect", remember_me=False, started=now, last_session_refresh=now,
-            broker_session_id=None, notes={}))
+        await tx.sessions.create_user_session(
+            UserSession(
+                id="sso-1",
+                realm_id=test.id,
+                user_id=user,
+                offline=False,
+                login_username="user1",
+                ip_address="127.0.0.1",
+                auth_method="openid-connect",
+                remember_me=False,
+                started=now,
+                last_session_refresh=now,
+                broker_session_id=None,
+                notes={},
+            )
+        )
         for cid in (app, short):
             await tx.sessions.create_client_session(ClientSession("sso-1", False, cid, now, now, None, {}))
     env.clock.advance(601)
@@ -148,8 +169,9 @@ async def test_revoking_an_offline_grant_whose_session_expired_finds_nothing(env
     await _setup(env, offline_session_idle_timeout=1000)
     await _grant(env, "app", "offline_access")
     env.clock.advance(1000)
-    response = await env.http.delete(f"{REALM}/users/{await _user_id(env)}/consents/app",
-                                     headers=await env.admin_headers())
+    response = await env.http.delete(
+        f"{REALM}/users/{await _user_id(env)}/consents/app", headers=await env.admin_headers()
+    )
     assert response.status_code == 404, response.text
     assert response.json() == {"error": "Consent nor offline token not found"}
 

@@ -18,18 +18,62 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 OIDC = "/realms/test/protocol/openid-connect"
 FORM_KEYS = [
-    "grant_type", "client_id", "client_secret", "code", "redirect_uri", "refresh_token", "username", "password",
-    "scope", "token", "token_type_hint", "code_verifier", "client_assertion", "client_assertion_type", "audience",
-    "subject_token", "requested_token_type", "access_token", "id_token_hint", "post_logout_redirect_uri", "state",
-    "ui_locales", "logout_hint",
+    "grant_type",
+    "client_id",
+    "client_secret",
+    "code",
+    "redirect_uri",
+    "refresh_token",
+    "username",
+    "password",
+    "scope",
+    "token",
+    "token_type_hint",
+    "code_verifier",
+    "client_assertion",
+    "client_assertion_type",
+    "audience",
+    "subject_token",
+    "requested_token_type",
+    "access_token",
+    "id_token_hint",
+    "post_logout_redirect_uri",
+    "state",
+    "ui_locales",
+    "logout_hint",
 ]
 AUTH_KEYS = [
-    "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "prompt", "max_age",
-    "login_hint", "code_challenge", "code_challenge_method", "ui_locales", "acr_values", "claims", "request",
-    "request_uri", "id_token_hint", "display", "kc_idp_hint",
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "response_mode",
+    "scope",
+    "state",
+    "nonce",
+    "prompt",
+    "max_age",
+    "login_hint",
+    "code_challenge",
+    "code_challenge_method",
+    "ui_locales",
+    "acr_values",
+    "claims",
+    "request",
+    "request_uri",
+    "id_token_hint",
+    "display",
+    "kc_idp_hint",
 ]
-GRANTS = ["password", "authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:"
-          "token-exchange", "urn:ietf:params:oauth:grant-type:device_code", "implicit", ""]
+GRANTS = [
+    "password",
+    "authorization_code",
+    "refresh_token",
+    "client_credentials",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "implicit",
+    "",
+]
 
 
 async def _setup(env: Env) -> list[str]:
@@ -44,8 +88,13 @@ async def _setup(env: Env) -> list[str]:
 
 def _authorization(tokens: list[str]) -> st.SearchStrategy[dict[str, str]]:
     basic = st.tuples(text, text).map(lambda p: "Basic " + base64.b64encode(f"{p[0]}:{p[1]}".encode()).decode())
-    values = st.one_of(basic, st.sampled_from([f"Bearer {t}" for t in tokens]), text.map(lambda t: f"Bearer {t}"),
-                       st.just("Basic YXBwOnNlY3JldA=="), text)
+    values = st.one_of(
+        basic,
+        st.sampled_from([f"Bearer {t}" for t in tokens]),
+        text.map(lambda t: f"Bearer {t}"),
+        st.just("Basic YXBwOnNlY3JldA=="),
+        text,
+    )
     return st.one_of(st.just({}), values.map(lambda v: {"Authorization": v}))
 
 
@@ -64,8 +113,9 @@ async def test_token_introspect_revoke_userinfo_and_logout_never_answer_5xx(env:
         if method == "GET":
             response = await env.http.get(url, params=fields, headers=headers(auth))
         else:
-            response = await env.http.post(url, data={**grant_type, **fields},
-                                           headers=headers({**auth, "Content-Type": ctype} if ctype else auth))
+            response = await env.http.post(
+                url, data={**grant_type, **fields}, headers=headers({**auth, "Content-Type": ctype} if ctype else auth)
+            )
         assert_no_server_error(response, case)
 
     await fuzz(request, check, examples=150)
@@ -73,10 +123,15 @@ async def test_token_introspect_revoke_userinfo_and_logout_never_answer_5xx(env:
 
 async def test_the_authorization_endpoint_never_answers_5xx(env: Env) -> None:
     await _setup(env)
-    fixed = st.fixed_dictionaries({}, optional={
-        "client_id": st.sampled_from(["app", "spa", "account", "nope"]), "redirect_uri": st.just(REDIRECT),
-        "response_type": st.sampled_from(["code", "token", "code id_token"]), "scope": st.just("openid"),
-    })
+    fixed = st.fixed_dictionaries(
+        {},
+        optional={
+            "client_id": st.sampled_from(["app", "spa", "account", "nope"]),
+            "redirect_uri": st.just(REDIRECT),
+            "response_type": st.sampled_from(["code", "token", "code id_token"]),
+            "scope": st.just("openid"),
+        },
+    )
     request = st.tuples(st.sampled_from(["GET", "POST"]), fixed, params(AUTH_KEYS))
 
     async def check(case: tuple[str, dict[str, str], dict[str, str]]) -> None:
@@ -97,8 +152,21 @@ async def test_login_actions_never_answer_5xx_whatever_the_form(env: Env) -> Non
     page = await start(env.http, "test", "app")
     assert page.status_code == 200, page.text[:300]
     real = {**form_fields(page.text), "action_url": form_action(page.text)}
-    keys = ["session_code", "execution", "client_id", "tab_id", "username", "password", "password-new",
-            "password-confirm", "accept", "cancel", "rememberMe", "credentialId", "login"]
+    keys = [
+        "session_code",
+        "execution",
+        "client_id",
+        "tab_id",
+        "username",
+        "password",
+        "password-new",
+        "password-confirm",
+        "accept",
+        "cancel",
+        "rememberMe",
+        "credentialId",
+        "login",
+    ]
     request = st.tuples(
         st.sampled_from(["authenticate", "required-action", "consent"]),
         st.dictionaries(st.sampled_from(keys), st.one_of(text, st.sampled_from(list(real.values()))), max_size=6),
@@ -118,13 +186,23 @@ async def test_login_actions_never_answer_5xx_whatever_the_form(env: Env) -> Non
 
 async def test_realm_paths_and_discovery_never_answer_5xx(env: Env) -> None:
     await _setup(env)
-    tails = ["", "/.well-known/openid-configuration", "/protocol/openid-connect/certs",
-             "/protocol/openid-connect/login-status-iframe.html", "/protocol/openid-connect/login-status-iframe.html/init",
-             "/protocol/openid-connect/3p-cookies/step1.html", "/account", "/login-actions/authenticate"]
-    request = st.tuples(segment(["test", "master"]), st.sampled_from(tails), params(["client_id", "origin"]),
-                        st.sampled_from(["GET", "POST", "OPTIONS"]),
-                        st.dictionaries(st.sampled_from(["Origin", "Host", "X-Forwarded-Host", "Accept"]), text,
-                                        max_size=2))
+    tails = [
+        "",
+        "/.well-known/openid-configuration",
+        "/protocol/openid-connect/certs",
+        "/protocol/openid-connect/login-status-iframe.html",
+        "/protocol/openid-connect/login-status-iframe.html/init",
+        "/protocol/openid-connect/3p-cookies/step1.html",
+        "/account",
+        "/login-actions/authenticate",
+    ]
+    request = st.tuples(
+        segment(["test", "master"]),
+        st.sampled_from(tails),
+        params(["client_id", "origin"]),
+        st.sampled_from(["GET", "POST", "OPTIONS"]),
+        st.dictionaries(st.sampled_from(["Origin", "Host", "X-Forwarded-Host", "Accept"]), text, max_size=2),
+    )
 
     async def check(case: tuple[str, str, dict[str, str], str, dict[str, str]]) -> None:
         realm, tail, query, method, extra = case

@@ -21,9 +21,34 @@ from support import password_grant, seed_client, seed_realm, seed_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-QUERY_KEYS = ["first", "max", "search", "briefRepresentation", "q", "username", "email", "firstName", "lastName",
-              "exact", "enabled", "emailVerified", "idpAlias", "clientId", "viewableOnly", "type", "client", "user",
-              "dateFrom", "dateTo", "ipAddress", "isOffline", "current", "name", "global", "populateHierarchy"]
+QUERY_KEYS = [
+    "first",
+    "max",
+    "search",
+    "briefRepresentation",
+    "q",
+    "username",
+    "email",
+    "firstName",
+    "lastName",
+    "exact",
+    "enabled",
+    "emailVerified",
+    "idpAlias",
+    "clientId",
+    "viewableOnly",
+    "type",
+    "client",
+    "user",
+    "dateFrom",
+    "dateTo",
+    "ipAddress",
+    "isOffline",
+    "current",
+    "name",
+    "global",
+    "populateHierarchy",
+]
 PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 
 
@@ -49,16 +74,29 @@ async def _ids(env: Env) -> dict[str, list[str]]:
     assert role is not None
     scope_ids = [s.id for s in scopes][:3] or ["none"]
     session_ids = [us.id for us, _ in sessions] or ["none"]
-    return {"realm": ["test"], "users": [user.id], "clients": [app.id], "client-scopes": scope_ids,
-            "default-default-client-scopes": scope_ids, "default-optional-client-scopes": scope_ids,
-            "uuid": [app.id], "client": [app.id], "client_id": ["app"], "role_name": ["offline_access", "uma_authorization"],
-            "role_id": [role.id], "scope_id": scope_ids, "session": session_ids, "credential": ["none"]}
+    return {
+        "realm": ["test"],
+        "users": [user.id],
+        "clients": [app.id],
+        "client-scopes": scope_ids,
+        "default-default-client-scopes": scope_ids,
+        "default-optional-client-scopes": scope_ids,
+        "uuid": [app.id],
+        "client": [app.id],
+        "client_id": ["app"],
+        "role_name": ["offline_access", "uma_authorization"],
+        "role_id": [role.id],
+        "scope_id": scope_ids,
+        "session": session_ids,
+        "credential": ["none"],
+    }
 
 
 def _request(endpoints: list[tuple[str, str]], ids: dict[str, list[str]]) -> st.SearchStrategy[Any]:
     @st.composite
     def build(draw: st.DrawFn) -> tuple[str, str, dict[str, str], bytes]:
         method, template = draw(st.sampled_from(endpoints))
+
         def fill(match: re.Match[str]) -> str:  # {id} takes its values from the collection before it
             before = template[: match.start()].rstrip("/").rsplit("/", 1)[-1]
             return draw(segment(ids.get(match.group(1)) or ids.get(before) or ["x"]))
@@ -93,8 +131,9 @@ async def _run(env: Env, endpoints: list[tuple[str, str]], headers: dict[str, st
         body = _harmless(method, path, raw)
         if body is None:
             return
-        response = await env.http.request(method, path, params=query, content=body,
-                                          headers={**headers, "Content-Type": "application/json"})
+        response = await env.http.request(
+            method, path, params=query, content=body, headers={**headers, "Content-Type": "application/json"}
+        )
         assert_no_server_error(response, case)
 
     await fuzz(_request(endpoints, ids), check, examples=examples)

@@ -49,16 +49,21 @@ def _assert_unavailable_json(response: object) -> None:
 async def test_outage_answers_503_with_retry_after_everywhere_then_recovers(realm: Env) -> None:
     saved = _break(realm)
     _assert_unavailable_json(await password_grant(realm.http, "test", "app"))
-    _assert_unavailable_json(await realm.http.post(token_url("test", "token/introspect"),
-                                                   data={"token": "x", "client_id": "app", "client_secret": "secret"}))
+    _assert_unavailable_json(
+        await realm.http.post(
+            token_url("test", "token/introspect"), data={"token": "x", "client_id": "app", "client_secret": "secret"}
+        )
+    )
     _assert_unavailable_json(await realm.http.get(token_url("test", "certs")))
     _assert_unavailable_json(await realm.http.get("/realms/test/.well-known/openid-configuration"))
-    _assert_unavailable_json(await realm.http.get(token_url("test", "userinfo"),
-                                                  headers={"Authorization": "Bearer x.y.z"}))
+    _assert_unavailable_json(
+        await realm.http.get(token_url("test", "userinfo"), headers={"Authorization": "Bearer x.y.z"})
+    )
     _assert_unavailable_json(await realm.http.get("/admin/realms/test", headers={"Authorization": "Bearer x.y.z"}))
     _assert_unavailable_json(await realm.http.get("/realms/test/account", headers={"Authorization": "Bearer x"}))
-    _assert_unavailable_json(await realm.http.post(token_url("test", "logout"),
-                                                   data={"client_id": "app", "refresh_token": "x"}))
+    _assert_unavailable_json(
+        await realm.http.post(token_url("test", "logout"), data={"client_id": "app", "refresh_token": "x"})
+    )
     page = await realm.http.get(token_url("test", "auth"), params={"client_id": "app", "response_type": "code"})
     assert page.status_code == 503 and page.headers["retry-after"].isdigit()
     assert page.headers["content-type"].startswith("text/html")

@@ -20,7 +20,13 @@ def b64(data: object) -> str:
 
 
 WEIRD_TOKENS = [
-    "", ".", "..", "a.b.c", "a.b", "%%%", "x" * 5000,
+    "",
+    ".",
+    "..",
+    "a.b.c",
+    "a.b",
+    "%%%",
+    "x" * 5000,
     f"{b64([1, 2])}.{b64({'typ': 'Offline'})}.sig",
     f"{b64({'alg': 'HS512', 'kid': 5})}.{b64({'typ': 'Offline'})}.sig",
     f"{b64({'alg': 'HS512', 'kid': 'nope'})}.{b64({'typ': 'Offline', 'iat': 'soon', 'sid': []})}.sig",
@@ -50,23 +56,46 @@ async def test_weird_tokens_never_crash_any_endpoint(realm: Env, token: str) -> 
             assert response.status_code in (400, 401, 403), (url, response.status_code, response.text)
 
 
-@pytest.mark.parametrize("authorization", ["Basic", "Basic !!!", "Basic " + base64.b64encode(b"\xff\xfe").decode(),
-                                           "Basic " + base64.b64encode(b"nocolon").decode(), "Bearer", "Digest x"])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Basic",
+        "Basic !!!",
+        "Basic " + base64.b64encode(b"\xff\xfe").decode(),
+        "Basic " + base64.b64encode(b"nocolon").decode(),
+        "Bearer",
+        "Digest x",
+    ],
+)
 async def test_broken_authorization_headers_are_client_errors(realm: Env, authorization: str) -> None:
-    response = await realm.http.post(f"{OIDC}/token", data={"grant_type": "client_credentials"},
-                                     headers={"Authorization": authorization})
+    response = await realm.http.post(
+        f"{OIDC}/token", data={"grant_type": "client_credentials"}, headers={"Authorization": authorization}
+    )
     assert 400 <= response.status_code < 500, response.text
 
 
 @pytest.mark.parametrize("body", [b"=", b"&&&", b"a=%zz", b"grant_type", b"\x00\x01", "grant_type=pässword".encode()])
 async def test_odd_form_bodies_are_client_errors(realm: Env, body: bytes) -> None:
-    response = await realm.http.post(f"{OIDC}/token", content=body,
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = await realm.http.post(
+        f"{OIDC}/token", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert 400 <= response.status_code < 500, response.text
 
 
-@pytest.mark.parametrize("body", [b"{", b"[]", b"null", b"42", b'"x"', b'{"realm": 5}', b'{"realm": ""}',
-                                  b'{"realm": "ok", "accessTokenLifespan": "forever"}', b"\xff"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b"[]",
+        b"null",
+        b"42",
+        b'"x"',
+        b'{"realm": 5}',
+        b'{"realm": ""}',
+        b'{"realm": "ok", "accessTokenLifespan": "forever"}',
+        b"\xff",
+    ],
+)
 async def test_odd_admin_json_is_a_client_error(realm: Env, body: bytes) -> None:
     headers = {**await realm.admin_headers(), "Content-Type": "application/json"}
     for url in ("/admin/realms", "/admin/realms/test/clients", "/admin/realms/test/users", "/admin/realms/test/roles"):
@@ -84,8 +113,12 @@ async def test_huge_scope_and_long_values_are_refused_cleanly(realm: Env) -> Non
 
 
 async def test_authorization_endpoint_with_odd_parameters(realm: Env) -> None:
-    for params in ({}, {"client_id": ""}, {"client_id": "app", "redirect_uri": "javascript:alert(1)"},
-                   {"client_id": "app", "response_type": "code", "max_age": "-5"},
-                   {"client_id": "x" * 3000}):
+    for params in (
+        {},
+        {"client_id": ""},
+        {"client_id": "app", "redirect_uri": "javascript:alert(1)"},
+        {"client_id": "app", "response_type": "code", "max_age": "-5"},
+        {"client_id": "x" * 3000},
+    ):
         response = await realm.http.get(f"{OIDC}/auth", params=params)
         assert response.status_code < 500, (params, response.text)

@@ -48,12 +48,14 @@ async def test_hostname_fixes_the_issuer_whatever_the_host_header(fixed: Env) ->
 
 async def test_forwarded_headers_are_ignored_unless_trusted(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    doc = (await env.http.get(DISCOVERY, headers={"X-Forwarded-Host": "evil.example",
-                                                  "X-Forwarded-Proto": "https"})).json()
+    doc = (
+        await env.http.get(DISCOVERY, headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"})
+    ).json()
     assert doc["issuer"] == "http://localhost/realms/test"
 
 
 async def test_trusted_forwarded_headers_set_scheme_and_host(proxied: Env) -> None:
-    doc = (await proxied.http.get(DISCOVERY, headers={"X-Forwarded-Host": "id.example.com",
-                                                      "X-Forwarded-Proto": "https"})).json()
+    doc = (
+        await proxied.http.get(DISCOVERY, headers={"X-Forwarded-Host": "id.example.com", "X-Forwarded-Proto": "https"})
+    ).json()
     assert doc["issuer"] == "https://id.example.com/realms/test"

@@ -33,25 +33,38 @@ def _stable(token_claims: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-PROFILE = {"name": "Alice Liddell", "preferred_username": "alice", "given_name": "Alice", "family_name": "Liddell",
-           "email": "alice@acme.test", "email_verified": True}
+PROFILE = {
+    "name": "Alice Liddell",
+    "preferred_username": "alice",
+    "given_name": "Alice",
+    "family_name": "Liddell",
+    "email": "alice@acme.test",
+    "email_verified": True,
+}
 GROUPS = ["/auditors", "/org/backup/nightly"]
 REALM_ROLES = ["default-roles-acme", "employee", "offline_access", "staff", "uma_authorization"]
 
 
 async def test_a_keycloak_26_export_gives_alice_the_claims_keycloak_would(env: Env) -> None:
     await _import(env)
-    response = await password_grant(env.http, "acme", "backup-agent", "alice", secret=SECRET,
-                                    scope="openid offline_access")
+    response = await password_grant(
+        env.http, "acme", "backup-agent", "alice", secret=SECRET, scope="openid offline_access"
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     issuer = "http://localhost/realms/acme"
     access = claims(body["access_token"])
     assert _stable(access) == {
-        "iss": issuer, "aud": ["account", "reports-api"], "typ": "Bearer", "azp": "backup-agent", "acr": "1",
+        "iss": issuer,
+        "aud": ["account", "reports-api"],
+        "typ": "Bearer",
+        "azp": "backup-agent",
+        "acr": "1",
         "realm_access": {"roles": REALM_ROLES},  # offline_access through /org/backup, staff through /auditors
-        "resource_access": {"account": {"roles": ["manage-account", "manage-account-links", "view-profile"]},
-                            "reports-api": {"roles": ["read"]}},
+        "resource_access": {
+            "account": {"roles": ["manage-account", "manage-account-links", "view-profile"]},
+            "reports-api": {"roles": ["read"]},
+        },
         "scope": "openid backup email offline_access profile",
         **PROFILE,
         "backup": {"allowed": True},  # hardcoded boolean, nested by the dot in backup.allowed
@@ -66,32 +79,46 @@ async def test_a_keycloak_26_export_gives_alice_the_claims_keycloak_would(env: E
     assert access["auth_time"] == access["iat"] and access["sub"] and access["sid"] == body["session_state"]
     idt = claims(body["id_token"])
     assert _stable(idt) == {
-        "iss": issuer, "aud": "backup-agent", "typ": "ID", "azp": "backup-agent", "acr": "1", **PROFILE,
-        "tenant": {"id": "acme-eu"}, "employee_id": "E-1001", "groups": GROUPS,
+        "iss": issuer,
+        "aud": "backup-agent",
+        "typ": "ID",
+        "azp": "backup-agent",
+        "acr": "1",
+        **PROFILE,
+        "tenant": {"id": "acme-eu"},
+        "employee_id": "E-1001",
+        "groups": GROUPS,
         "roles": ["realm:" + r for r in REALM_ROLES],
     }
     assert claims(body["refresh_token"])["typ"] == "Offline"
 
-    info = await env.http.get(token_url("acme", "userinfo"),
-                              headers={"Authorization": f"Bearer {body['access_token']}"})
+    info = await env.http.get(
+        token_url("acme", "userinfo"), headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert info.status_code == 200, info.text
     assert {k: v for k, v in info.json().items() if k != "sub"} == {
-        **PROFILE, "tenant": {"id": "acme-eu"}, "employee_id": "E-1001", "groups": GROUPS,
+        **PROFILE,
+        "tenant": {"id": "acme-eu"},
+        "employee_id": "E-1001",
+        "groups": GROUPS,
         "roles": ["realm:" + r for r in REALM_ROLES],  # no userinfo.token.claim: follows id.token.claim
         "login": "alice",
     }
     assert info.json()["sub"] == access["sub"]
 
-    introspected = await env.http.post(token_url("acme", "token/introspect"), data={
-        "token": body["access_token"], "client_id": "backup-agent", "client_secret": SECRET})
+    introspected = await env.http.post(
+        token_url("acme", "token/introspect"),
+        data={"token": body["access_token"], "client_id": "backup-agent", "client_secret": SECRET},
+    )
     assert introspected.json()["active"] is True
     assert introspected.json()["tenant"] == {"id": "acme-eu"} and introspected.json()["groups"] == GROUPS
 
 
 async def test_bob_without_the_group_may_not_have_an_offline_token(env: Env) -> None:
     await _import(env)
-    response = await password_grant(env.http, "acme", "backup-agent", "bob", secret=SECRET,
-                                    scope="openid offline_access")
+    response = await password_grant(
+        env.http, "acme", "backup-agent", "bob", secret=SECRET, scope="openid offline_access"
+    )
     assert_error(response, 400, "not_allowed", "Offline tokens not allowed for the user or client")
     online = await password_grant(env.http, "acme", "backup-agent", "bob", secret=SECRET, scope="openid")
     access = claims(online.json()["access_token"])
@@ -108,7 +135,10 @@ async def test_the_export_round_trips_groups_default_groups_and_mappers(env: Env
     assert org["attributes"] == {"department": ["engineering"]} and org["realmRoles"] == ["employee"]
     backup = org["subGroups"][0]
     assert (backup["path"], backup["realmRoles"], backup["clientRoles"]) == (
-        "/org/backup", ["offline_access"], {"reports-api": ["read"]})
+        "/org/backup",
+        ["offline_access"],
+        {"reports-api": ["read"]},
+    )
     alice = next(u for u in exported["users"] if u["username"] == "alice")
     assert alice["groups"] == GROUPS
     agent = next(c for c in exported["clients"] if c["clientId"] == "backup-agent")

@@ -39,7 +39,9 @@ def hashes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 @pytest.mark.parametrize("password", ["password", "wrong"])
 async def test_the_login_form_checks_the_password_outside_the_write_lock(
-    realm: Env, hashes: list[bool], password: str,
+    realm: Env,
+    hashes: list[bool],
+    password: str,
 ) -> None:
     page = await start(realm.http, "test", "app")
     answer = await submit(realm.http, page, username="user1", password=password)
@@ -49,7 +51,8 @@ async def test_the_login_form_checks_the_password_outside_the_write_lock(
 
 
 async def test_an_unknown_user_on_the_login_form_costs_one_hash_outside_the_lock(
-    realm: Env, hashes: list[bool],
+    realm: Env,
+    hashes: list[bool],
 ) -> None:
     page = await start(realm.http, "test", "app")
     await submit(realm.http, page, username="ghost", password="x")
@@ -68,7 +71,9 @@ async def test_the_password_grant_checks_the_password_outside_the_write_lock(rea
 
 
 async def test_a_password_changed_between_the_check_and_the_login_is_checked_again(
-    realm: Env, hashes: list[bool], monkeypatch: pytest.MonkeyPatch,
+    realm: Env,
+    hashes: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from doorkeep.oauth import login_flow
     from doorkeep.realms.bootstrap import set_password

@@ -16,8 +16,9 @@ LOGOUT = "/realms/test/protocol/openid-connect/logout"
 @pytest.fixture
 async def realm(env: Env) -> Env:
     await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",),
-                      attributes={"post.logout.redirect.uris": "+"})
+    await seed_client(
+        env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",), attributes={"post.logout.redirect.uris": "+"}
+    )
     await seed_user(env.db, env.clock, "test", "user1")
     await seed_user(env.db, env.clock, "test", "attacker")
     return env
@@ -34,8 +35,9 @@ async def still_logged_in(env: Env) -> bool:
 
 
 async def logout(env: Env, hint: str, **extra: str) -> httpx.Response:
-    return await env.http.get(LOGOUT, params={"id_token_hint": hint, "post_logout_redirect_uri": REDIRECT,
-                                              "state": "s", **extra})
+    return await env.http.get(
+        LOGOUT, params={"id_token_hint": hint, "post_logout_redirect_uri": REDIRECT, "state": "s", **extra}
+    )
 
 
 async def test_another_users_hint_shows_the_confirmation_instead_of_logging_out(realm: Env) -> None:
@@ -113,9 +115,18 @@ async def test_an_access_token_as_hint_is_refused(realm: Env) -> None:
 
 async def test_the_browsers_own_hint_logs_out_without_confirmation(realm: Env) -> None:
     params = await login(realm.http, "test", "app")
-    body = (await realm.http.post("/realms/test/protocol/openid-connect/token", data={
-        "grant_type": "authorization_code", "code": params["code"], "client_id": "app", "client_secret": "secret",
-        "redirect_uri": REDIRECT})).json()
+    body = (
+        await realm.http.post(
+            "/realms/test/protocol/openid-connect/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": params["code"],
+                "client_id": "app",
+                "client_secret": "secret",
+                "redirect_uri": REDIRECT,
+            },
+        )
+    ).json()
     response = await logout(realm, body["id_token"])
     assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
     assert not await still_logged_in(realm)
@@ -125,9 +136,15 @@ async def test_a_hint_without_a_browser_session_ends_the_hinted_session(realm: E
     response = await password_grant(realm.http, "test", "app", "attacker", scope="openid")
     body = response.json()
     assert (await logout(realm, body["id_token"])).status_code == 302
-    refreshed = await realm.http.post("/realms/test/protocol/openid-connect/token", data={
-        "grant_type": "refresh_token", "refresh_token": body["refresh_token"], "client_id": "app",
-        "client_secret": "secret"})
+    refreshed = await realm.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": body["refresh_token"],
+            "client_id": "app",
+            "client_secret": "secret",
+        },
+    )
     assert refreshed.status_code == 400
 
 
@@ -141,6 +158,7 @@ async def test_the_confirmation_keeps_the_validated_redirect(realm: Env) -> None
 
 
 # Keycloak 26's LogoutEndpoint parameter rules (status, page text, confirmation or not).
+
 
 async def test_a_redirect_without_hint_or_client_id_is_a_missing_parameter(realm: Env) -> None:
     await login(realm.http, "test", "app")
@@ -158,14 +176,20 @@ async def test_an_empty_hint_is_an_invalid_hint(realm: Env) -> None:
 
 
 async def test_a_hint_for_another_client_than_client_id_is_refused(realm: Env) -> None:
-    await seed_client(realm.db, "test", "other-app", redirect_uris=("http://127.0.0.1:9999/*",),
-                      attributes={"post.logout.redirect.uris": "+"})
+    await seed_client(
+        realm.db,
+        "test",
+        "other-app",
+        redirect_uris=("http://127.0.0.1:9999/*",),
+        attributes={"post.logout.redirect.uris": "+"},
+    )
     await login(realm.http, "test", "app")
     for method in ("GET", "POST"):
         hint = await id_token(realm)
         fields = {"id_token_hint": hint, "client_id": "other-app", "post_logout_redirect_uri": REDIRECT}
-        response = await (realm.http.get(LOGOUT, params=fields) if method == "GET"
-                          else realm.http.post(LOGOUT, data=fields))
+        response = await (
+            realm.http.get(LOGOUT, params=fields) if method == "GET" else realm.http.post(LOGOUT, data=fields)
+        )
         assert response.status_code == 400 and "Invalid parameter: id_token_hint" in response.text
     assert await still_logged_in(realm)
 
@@ -187,16 +211,26 @@ async def test_client_id_alone_asks_while_the_browser_is_logged_in(realm: Env) -
 
 
 async def test_client_id_alone_without_a_browser_session_goes_straight_back(realm: Env) -> None:
-    response = await realm.http.get(LOGOUT, params={"client_id": "app", "post_logout_redirect_uri": REDIRECT,
-                                                    "state": "s"})
+    response = await realm.http.get(
+        LOGOUT, params={"client_id": "app", "post_logout_redirect_uri": REDIRECT, "state": "s"}
+    )
     assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
 
 
 async def test_a_matching_client_id_and_hint_log_out_without_confirmation(realm: Env) -> None:
     params = await login(realm.http, "test", "app")
-    body = (await realm.http.post("/realms/test/protocol/openid-connect/token", data={
-        "grant_type": "authorization_code", "code": params["code"], "client_id": "app", "client_secret": "secret",
-        "redirect_uri": REDIRECT})).json()
+    body = (
+        await realm.http.post(
+            "/realms/test/protocol/openid-connect/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": params["code"],
+                "client_id": "app",
+                "client_secret": "secret",
+                "redirect_uri": REDIRECT,
+            },
+        )
+    ).json()
     response = await logout(realm, body["id_token"], client_id="app")
     assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
     assert not await still_logged_in(realm)

@@ -21,8 +21,9 @@ TOKEN_URI = "/realms/{realm}/protocol/openid-connect/token"
 @pytest.fixture
 async def menv(tmp_path: Path) -> AsyncIterator[Env]:
     url = f"sqlite:///{tmp_path / 'doorkeep.db'}"
-    settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin",
-                        metrics_enabled=True)
+    settings = Settings(
+        db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin", metrics_enabled=True
+    )
     e, db = await make_env(url, settings)
     await seed_realm(e.db, e.clock)
     await seed_client(e.db, "test", "app")
@@ -76,10 +77,14 @@ async def test_scrape_counts_requests_tokens_refresh_failures_and_sessions(menv:
     ok = {"method": "POST", "uri": TOKEN_URI, "status": "200", "outcome": "SUCCESS"}
     assert moved("http_server_requests_seconds_count", **ok) == 3
     assert moved("http_server_requests_seconds_bucket", **ok, le="+Inf") == 3
-    assert moved("http_server_requests_seconds_count", method="POST", uri=TOKEN_URI, status="400",
-                 outcome="CLIENT_ERROR") == 1
-    assert moved("http_server_requests_seconds_count", method="GET", uri="NOT_FOUND", status="404",
-                 outcome="CLIENT_ERROR") == 1
+    assert (
+        moved("http_server_requests_seconds_count", method="POST", uri=TOKEN_URI, status="400", outcome="CLIENT_ERROR")
+        == 1
+    )
+    assert (
+        moved("http_server_requests_seconds_count", method="GET", uri="NOT_FOUND", status="404", outcome="CLIENT_ERROR")
+        == 1
+    )
     assert moved("doorkeep_tokens_issued_total", grant_type="password", token_type="access") == 2
     assert moved("doorkeep_tokens_issued_total", grant_type="password", token_type="refresh") == 1
     assert moved("doorkeep_tokens_issued_total", grant_type="password", token_type="offline") == 1

@@ -99,8 +99,13 @@ async def test_lowering_the_realm_max_takes_effect_at_the_next_refresh(realm: En
 
 
 async def test_max_3600_idle_6000_works_at_1800_and_fails_at_3660(realm: Env) -> None:
-    await update_realm(realm.db, "test", offline_session_max_lifespan_enabled=True,
-                       offline_session_max_lifespan=3600, offline_session_idle_timeout=6000)
+    await update_realm(
+        realm.db,
+        "test",
+        offline_session_max_lifespan_enabled=True,
+        offline_session_max_lifespan=3600,
+        offline_session_idle_timeout=6000,
+    )
     token = await offline_token(realm)
     realm.clock.advance(1800)
     response = await refresh(realm.http, "test", "app", token)
@@ -111,8 +116,13 @@ async def test_max_3600_idle_6000_works_at_1800_and_fails_at_3660(realm: Env) ->
 
 
 async def test_client_offline_max_expires_only_the_client_session(realm: Env) -> None:
-    await update_realm(realm.db, "test", offline_session_max_lifespan_enabled=True,
-                       offline_session_max_lifespan=3600, offline_session_idle_timeout=7200)
+    await update_realm(
+        realm.db,
+        "test",
+        offline_session_max_lifespan_enabled=True,
+        offline_session_max_lifespan=3600,
+        offline_session_idle_timeout=7200,
+    )
     await update_client(realm.db, "test", "app", attributes={"client.offline.session.max.lifespan": "1000"})
     body = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
     assert body["refresh_expires_in"] == 1000
@@ -171,14 +181,16 @@ async def test_alg_none_token_is_refused(realm: Env) -> None:
     token = await offline_token(realm)
     payload = token.split(".")[1]
     header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(b"=").decode()
-    assert_error(await refresh(realm.http, "test", "app", f"{header}.{payload}."), 400, "invalid_grant",
-                 "Invalid refresh token")
+    assert_error(
+        await refresh(realm.http, "test", "app", f"{header}.{payload}."), 400, "invalid_grant", "Invalid refresh token"
+    )
 
 
 async def test_access_token_is_not_a_refresh_token(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
-    assert_error(await refresh(realm.http, "test", "app", body["access_token"]), 400, "invalid_grant",
-                 "Invalid refresh token")
+    assert_error(
+        await refresh(realm.http, "test", "app", body["access_token"]), 400, "invalid_grant", "Invalid refresh token"
+    )
 
 
 async def test_token_of_another_realm_is_refused(realm: Env) -> None:
@@ -191,13 +203,16 @@ async def test_token_of_another_realm_is_refused(realm: Env) -> None:
 async def test_token_of_another_client_is_refused(realm: Env) -> None:
     token = await offline_token(realm)
     response = await refresh(realm.http, "test", "other", token)
-    assert_error(response, 400, "invalid_grant",
-                 "Invalid refresh token. Token client and authorized client don't match")
+    assert_error(
+        response, 400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match"
+    )
 
 
 async def test_missing_refresh_token_is_invalid_request(realm: Env) -> None:
-    response = await realm.http.post("/realms/test/protocol/openid-connect/token",
-                                      data={"grant_type": "refresh_token", "client_id": "app", "client_secret": "secret"})
+    response = await realm.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "client_id": "app", "client_secret": "secret"},
+    )
     assert_error(response, 400, "invalid_request", "No refresh token")
 
 
@@ -213,7 +228,9 @@ async def test_deleted_user_loses_offline_sessions(realm: Env) -> None:
         user = await tx.users.get(claims(token)["sub"])
         assert user is not None
         await tx.users.delete(user.id)
-    assert_error(await refresh(realm.http, "test", "app", token), 400, "invalid_grant", "Offline user session not found")
+    assert_error(
+        await refresh(realm.http, "test", "app", token), 400, "invalid_grant", "Offline user session not found"
+    )
 
 
 async def test_disabled_client_cannot_refresh(realm: Env) -> None:
@@ -253,8 +270,12 @@ async def test_client_losing_the_offline_access_scope_invalidates_the_session(re
         scope = await tx.scopes.get_by_name(test.id, "offline_access")
         assert client is not None and scope is not None
         await tx.clients.unlink_scope(client.id, scope.id)
-    assert_error(await refresh(realm.http, "test", "app", token), 400, "invalid_grant",
-                 "Offline session invalid because offline access not granted anymore")
+    assert_error(
+        await refresh(realm.http, "test", "app", token),
+        400,
+        "invalid_grant",
+        "Offline session invalid because offline access not granted anymore",
+    )
 
 
 @pytest.mark.parametrize("level", ["realm", "client", "user"])
@@ -277,8 +298,9 @@ async def test_online_refresh_token_expires_with_sso_idle(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app")).json()
     assert body["refresh_expires_in"] == 1800
     realm.clock.advance(1801)
-    assert_error(await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant",
-                 "Token is not active")
+    assert_error(
+        await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant", "Token is not active"
+    )
 
 
 async def test_online_session_past_sso_max_is_not_active(realm: Env) -> None:
@@ -287,8 +309,9 @@ async def test_online_session_past_sso_max_is_not_active(realm: Env) -> None:
     assert body["refresh_expires_in"] == 100
     await update_realm(realm.db, "test", sso_session_max_lifespan=50)
     realm.clock.advance(60)
-    assert_error(await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant",
-                 "Session not active")
+    assert_error(
+        await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant", "Session not active"
+    )
 
 
 async def test_a_client_timeout_set_after_issuance_applies_at_the_next_refresh(realm: Env) -> None:

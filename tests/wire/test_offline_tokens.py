@@ -107,10 +107,15 @@ async def test_each_login_creates_a_new_offline_session(realm: Env) -> None:
 
 
 async def test_client_credentials_offline_token_for_service_account(realm: Env) -> None:
-    await seed_client(realm.db, "test", "svc", service_accounts=True,
-                      attributes={"client_credentials.use_refresh_token": "true"})
-    form = {"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret",
-            "scope": "offline_access"}
+    await seed_client(
+        realm.db, "test", "svc", service_accounts=True, attributes={"client_credentials.use_refresh_token": "true"}
+    )
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "svc",
+        "client_secret": "secret",
+        "scope": "offline_access",
+    }
     first = (await realm.http.post(token_url("test"), data=form)).json()
     second = (await realm.http.post(token_url("test"), data=form)).json()
     assert claims(first["refresh_token"])["typ"] == "Offline"
@@ -121,8 +126,9 @@ async def test_client_credentials_offline_token_for_service_account(realm: Env) 
 
 
 async def test_client_credentials_with_refresh_tokens_gets_an_online_refresh_token(realm: Env) -> None:
-    await seed_client(realm.db, "test", "svc", service_accounts=True,
-                      attributes={"client_credentials.use_refresh_token": "true"})
+    await seed_client(
+        realm.db, "test", "svc", service_accounts=True, attributes={"client_credentials.use_refresh_token": "true"}
+    )
     form = {"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret"}
     body = (await realm.http.post(token_url("test"), data=form)).json()
     assert claims(body["refresh_token"])["typ"] == "Refresh"

@@ -28,11 +28,18 @@ async def _user_headers(env: Env) -> dict[str, str]:
 async def test_account_profile_refuses_bad_email_and_overlong_or_scripted_names(env: Env) -> None:
     headers = await _user_headers(env)
     cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
-        ({"email": "<b>x</b>"}, {"field": "email", "errorMessage": "error-invalid-email", "params": ["email", "<b>x</b>"]}),
-        ({"firstName": "A" * 100_00}, {"field": "firstName", "errorMessage": "error-invalid-length-too-long",
-                                       "params": ["firstName", None, 255]}),
-        ({"lastName": "<script>alert(1)</script>"}, {"field": "lastName", "params": ["lastName"],
-                                                     "errorMessage": "error-person-name-invalid-character"}),
+        (
+            {"email": "<b>x</b>"},
+            {"field": "email", "errorMessage": "error-invalid-email", "params": ["email", "<b>x</b>"]},
+        ),
+        (
+            {"firstName": "A" * 100_00},
+            {"field": "firstName", "errorMessage": "error-invalid-length-too-long", "params": ["firstName", None, 255]},
+        ),
+        (
+            {"lastName": "<script>alert(1)</script>"},
+            {"field": "lastName", "params": ["lastName"], "errorMessage": "error-person-name-invalid-character"},
+        ),
     ]
     for body, error in cases:
         response = await env.http.post(ACCOUNT, json=body, headers=headers)
@@ -42,20 +49,35 @@ async def test_account_profile_refuses_bad_email_and_overlong_or_scripted_names(
     assert several.status_code == 400
     assert [e["field"] for e in several.json()["errors"]] == ["email", "firstName"] and "field" not in several.json()
     profile = (await env.http.get(ACCOUNT, headers=headers)).json()
-    assert profile["email"] == "user1@example.com" and profile["firstName"] == "User1" and profile["lastName"] == "Tester"
+    assert (
+        profile["email"] == "user1@example.com" and profile["firstName"] == "User1" and profile["lastName"] == "Tester"
+    )
 
 
-@pytest.mark.parametrize("body", [
-    [], "text", 1, None, {"firstName": ["x"]}, {"lastName": {"a": 1}}, {"email": ["a@example.com"]},
-    {"firstName": True}, {"email": 5}, {"firstName": "ok", "lastName": ["x", "y"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "text",
+        1,
+        None,
+        {"firstName": ["x"]},
+        {"lastName": {"a": 1}},
+        {"email": ["a@example.com"]},
+        {"firstName": True},
+        {"email": 5},
+        {"firstName": "ok", "lastName": ["x", "y"]},
+    ],
+)
 async def test_account_profile_refuses_a_body_of_the_wrong_shape(env: Env, body: Any) -> None:
     headers = await _user_headers(env)
     response = await env.http.post(ACCOUNT, json=body, headers=headers)
     assert response.status_code == 400, (body, response.text)
     assert response.json() == {"error": "invalid_request", "error_description": "Cannot parse the JSON"}
     profile = (await env.http.get(ACCOUNT, headers=headers)).json()
-    assert profile["firstName"] == "User1" and profile["lastName"] == "Tester" and profile["email"] == "user1@example.com"
+    assert (
+        profile["firstName"] == "User1" and profile["lastName"] == "Tester" and profile["email"] == "user1@example.com"
+    )
 
 
 async def test_account_profile_accepts_ordinary_names_and_addresses(env: Env) -> None:
@@ -71,19 +93,34 @@ async def test_admin_user_create_and_update_validate_the_profile_with_keycloaks_
     await seed_realm(env.db, env.clock)
     headers = await env.admin_headers()
     refused = [
-        ({"username": "ab"}, {"field": "username", "errorMessage": "error-invalid-length", "params": ["username", 3, 255]}),
-        ({"username": "a" * 256}, {"field": "username", "errorMessage": "error-invalid-length",
-                                   "params": ["username", 3, 255]}),
-        ({"username": "bad<name>"}, {"field": "username", "errorMessage": "error-username-invalid-character",
-                                     "params": ["username"]}),
-        ({"username": "has space"}, {"field": "username", "errorMessage": "error-username-invalid-character",
-                                     "params": ["username"]}),
-        ({"username": "okay", "email": "a@@b"}, {"field": "email", "errorMessage": "error-invalid-email",
-                                                  "params": ["email", "a@@b"]}),
-        ({"username": "okay", "firstName": "x" * 256}, {"field": "firstName", "params": ["firstName", None, 255],
-                                                         "errorMessage": "error-invalid-length-too-long"}),
-        ({"username": "okay", "lastName": "a;b"}, {"field": "lastName", "params": ["lastName"],
-                                                   "errorMessage": "error-person-name-invalid-character"}),
+        (
+            {"username": "ab"},
+            {"field": "username", "errorMessage": "error-invalid-length", "params": ["username", 3, 255]},
+        ),
+        (
+            {"username": "a" * 256},
+            {"field": "username", "errorMessage": "error-invalid-length", "params": ["username", 3, 255]},
+        ),
+        (
+            {"username": "bad<name>"},
+            {"field": "username", "errorMessage": "error-username-invalid-character", "params": ["username"]},
+        ),
+        (
+            {"username": "has space"},
+            {"field": "username", "errorMessage": "error-username-invalid-character", "params": ["username"]},
+        ),
+        (
+            {"username": "okay", "email": "a@@b"},
+            {"field": "email", "errorMessage": "error-invalid-email", "params": ["email", "a@@b"]},
+        ),
+        (
+            {"username": "okay", "firstName": "x" * 256},
+            {"field": "firstName", "params": ["firstName", None, 255], "errorMessage": "error-invalid-length-too-long"},
+        ),
+        (
+            {"username": "okay", "lastName": "a;b"},
+            {"field": "lastName", "params": ["lastName"], "errorMessage": "error-person-name-invalid-character"},
+        ),
     ]
     for rep, error in refused:
         response = await env.http.post(USERS, json=rep, headers=headers)
@@ -93,8 +130,11 @@ async def test_admin_user_create_and_update_validate_the_profile_with_keycloaks_
     created = await env.http.post(USERS, json={"username": "okay", "email": "okay@example.com"}, headers=headers)
     assert created.status_code == 201, created.text
     user_id = created.headers["location"].rsplit("/", 1)[-1]
-    for rep, field in (({"email": "not-an-email"}, "email"), ({"firstName": "<b>"}, "firstName"),
-                       ({"username": "x"}, "username")):
+    for rep, field in (
+        ({"email": "not-an-email"}, "email"),
+        ({"firstName": "<b>"}, "firstName"),
+        ({"username": "x"}, "username"),
+    ):
         response = await env.http.put(f"{USERS}/{user_id}", json=rep, headers=headers)
         assert response.status_code == 400 and response.json()["field"] == field, (rep, response.text)
     unchanged = await env.http.put(f"{USERS}/{user_id}", json={"username": "okay", "lastName": "Fine"}, headers=headers)
@@ -103,8 +143,9 @@ async def test_admin_user_create_and_update_validate_the_profile_with_keycloaks_
 
 async def _create_users(env: Env, headers: dict[str, str], *names: tuple[str, str]) -> None:
     for username, first in names:
-        response = await env.http.post(USERS, json={"username": username, "firstName": first, "enabled": True},
-                                       headers=headers)
+        response = await env.http.post(
+            USERS, json={"username": username, "firstName": first, "enabled": True}, headers=headers
+        )
         assert response.status_code == 201, response.text
 
 
@@ -118,8 +159,9 @@ async def test_user_search_wildcards_match_as_keycloaks_like_pattern(env: Env) -
     await seed_realm(env.db, env.clock)
     headers = await env.admin_headers()
     long_name = "a" * 250
-    await _create_users(env, headers, ("alpha", "Ann"), ("albert", "Bert"), ("bob.a", "Abe"), ("a_b", "X"),
-                        (long_name, "Long"))
+    await _create_users(
+        env, headers, ("alpha", "Ann"), ("albert", "Bert"), ("bob.a", "Abe"), ("a_b", "X"), (long_name, "Long")
+    )
     await seed_user(env.db, env.clock, "test", "a%b", email=None, first_name=None, last_name=None)  # as an import may
     assert await _search(env, headers, "al") == ["albert", "alpha"]
     assert await _search(env, headers, "a*t") == ["albert"]
@@ -139,12 +181,21 @@ async def test_user_search_wildcards_match_as_keycloaks_like_pattern(env: Env) -
 async def test_user_q_search_parses_pairs_in_one_pass(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     headers = await env.admin_headers()
-    response = await env.http.post(USERS, headers=headers, json={
-        "username": "tagged", "enabled": True, "attributes": {"team": ["blue"], "my key": ["a b"]}})
+    response = await env.http.post(
+        USERS,
+        headers=headers,
+        json={"username": "tagged", "enabled": True, "attributes": {"team": ["blue"], "my key": ["a b"]}},
+    )
     assert response.status_code == 201, response.text
-    for q, found in (("team:blue", ["tagged"]), ('"my key":"a b"', ["tagged"]), ("team:red", []),
-                     ("team:blue " + "x" * 20000, ["tagged"]), ("a" * 20000, ["tagged"]),
-                     ('a:"' + "\\\"" * 5000, ["tagged"]), ('team:"blue', ["tagged"])):
+    for q, found in (
+        ("team:blue", ["tagged"]),
+        ('"my key":"a b"', ["tagged"]),
+        ("team:red", []),
+        ("team:blue " + "x" * 20000, ["tagged"]),
+        ("a" * 20000, ["tagged"]),
+        ('a:"' + '\\"' * 5000, ["tagged"]),
+        ('team:"blue', ["tagged"]),
+    ):
         response = await env.http.get(USERS, params={"q": q}, headers=headers)
         assert response.status_code == 200, response.text
         assert sorted(u["username"] for u in response.json()) == found, q[:40]

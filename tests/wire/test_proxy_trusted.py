@@ -48,14 +48,23 @@ def start(tmp_path: Path) -> Start:
 
 async def issuer_and_token_status(env: Env) -> tuple[str, int]:
     doc = (await env.http.get(DISCOVERY, headers=FORWARDED)).json()
-    token = await env.http.post(TOKEN, headers={"X-Forwarded-For": "8.8.8.8"}, data={
-        "grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1",
-        "password": "password"})
+    token = await env.http.post(
+        TOKEN,
+        headers={"X-Forwarded-For": "8.8.8.8"},
+        data={
+            "grant_type": "password",
+            "client_id": "app",
+            "client_secret": "secret",
+            "username": "user1",
+            "password": "password",
+        },
+    )
     return str(doc["issuer"]), token.status_code
 
 
-@pytest.mark.parametrize("trusted", [(), ("127.0.0.1",), ("127.0.0.0/8",), ("10.0.0.1", "127.0.0.1/32"),
-                                     ("::1", "127.0.0.1")])
+@pytest.mark.parametrize(
+    "trusted", [(), ("127.0.0.1",), ("127.0.0.0/8",), ("10.0.0.1", "127.0.0.1/32"), ("::1", "127.0.0.1")]
+)
 async def test_headers_from_a_trusted_peer_count(start: Start, trusted: tuple[str, ...]) -> None:
     async with start(proxy_headers="xforwarded", proxy_trusted_addresses=trusted) as env:
         issuer, status = await issuer_and_token_status(env)
@@ -73,9 +82,17 @@ async def test_headers_from_any_other_peer_are_ignored(start: Start, trusted: tu
 
 async def test_a_trusted_proxy_forwarding_https_for_a_public_client_is_served(start: Start) -> None:
     async with start(proxy_headers="xforwarded", proxy_trusted_addresses=("127.0.0.1",)) as env:
-        response = await env.http.post(TOKEN, headers=FORWARDED, data={
-            "grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1",
-            "password": "password"})
+        response = await env.http.post(
+            TOKEN,
+            headers=FORWARDED,
+            data={
+                "grant_type": "password",
+                "client_id": "app",
+                "client_secret": "secret",
+                "username": "user1",
+                "password": "password",
+            },
+        )
     assert response.status_code == 200, response.text
 
 
@@ -89,11 +106,18 @@ async def test_forwarded_header_also_needs_a_trusted_peer(start: Start) -> None:
     assert doc["issuer"] == "https://id.example.com/realms/test"
 
 
-@pytest.mark.parametrize("forwarded", ["for=8.8.8.8", 'for="8.8.8.8:4711";proto=http', 'for="[2001:4860::8888]"',
-                                       "for=8.8.8.8, for=10.0.0.1"])
+@pytest.mark.parametrize(
+    "forwarded",
+    ["for=8.8.8.8", 'for="8.8.8.8:4711";proto=http', 'for="[2001:4860::8888]"', "for=8.8.8.8, for=10.0.0.1"],
+)
 async def test_forwarded_for_is_the_client_address_behind_a_trusted_proxy(start: Start, forwarded: str) -> None:
-    form = {"grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1",
-            "password": "password"}
+    form = {
+        "grant_type": "password",
+        "client_id": "app",
+        "client_secret": "secret",
+        "username": "user1",
+        "password": "password",
+    }
     async with start(proxy_headers="forwarded", proxy_trusted_addresses=("127.0.0.1",)) as env:
         public = await env.http.post(TOKEN, headers={"Forwarded": forwarded}, data=form)
     async with start(proxy_headers="forwarded", proxy_trusted_addresses=("10.0.0.0/8",)) as env:

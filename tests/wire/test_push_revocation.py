@@ -81,8 +81,7 @@ async def test_a_client_answering_an_error_counts_as_failed(realm: Env) -> None:
     with receiver(status=500) as got:
         await update_client(realm.db, "test", "app", admin_url=got.url)
         uuid = await client_uuid(realm, "app")
-        response = await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation",
-                                         headers=await realm.admin_headers())
+        response = await realm.http.post(f"{REALM}/clients/{uuid}/push-revocation", headers=await realm.admin_headers())
     assert response.json() == {"failedRequests": [got.url]}
 
 

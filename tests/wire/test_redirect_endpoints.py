@@ -17,13 +17,26 @@ LOGOUT = "/realms/test/protocol/openid-connect/logout"
 CLIENTS = "/admin/realms/test/clients"
 LOOSE = ("http://localhost:*", "http://127.0.0.1:*")  # what the demo realm used to register
 HOSTILE = [
-    "http://localhost:@evil.example/cb", "http://localhost:x@evil.example/", "http://localhost:8080@evil.example/",
-    "http://127.0.0.1:@evil.example/", "http://localhost:8080/../../evil", "http://localhost:8080/%2e%2e/%2e%2e/x",
-    "http://localhost:8080/a%2f..%2fb", "http://localhost:8080/a/..", "http://localhost:3000\\..\\x",
-    "http://localhost:3000%2f@evil.example/", "http://localhost:3000/a b", "http://localhost:3000/%zz",
-    "http://localhost:3000.evil.example/", "http:///localhost:3000", "\thttp://localhost:3000/",
-    "http://localhost:3000/cb#frag", "javascript:alert(document.domain)//", "JaVaScRiPt:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+    "http://localhost:@evil.example/cb",
+    "http://localhost:x@evil.example/",
+    "http://localhost:8080@evil.example/",
+    "http://127.0.0.1:@evil.example/",
+    "http://localhost:8080/../../evil",
+    "http://localhost:8080/%2e%2e/%2e%2e/x",
+    "http://localhost:8080/a%2f..%2fb",
+    "http://localhost:8080/a/..",
+    "http://localhost:3000\\..\\x",
+    "http://localhost:3000%2f@evil.example/",
+    "http://localhost:3000/a b",
+    "http://localhost:3000/%zz",
+    "http://localhost:3000.evil.example/",
+    "http:///localhost:3000",
+    "\thttp://localhost:3000/",
+    "http://localhost:3000/cb#frag",
+    "javascript:alert(document.domain)//",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
 ]
 
 
@@ -57,11 +70,21 @@ async def test_auth_accepts_an_honest_uri_under_a_port_wildcard(realm: Env) -> N
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("uri", ["javascript:alert(document.domain)//", "data:text/html,x", "vbscript:x",
-                                 "myapp://cb", "JAVASCRIPT:alert(1)", "java\tscript:alert(1)"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "javascript:alert(document.domain)//",
+        "data:text/html,x",
+        "vbscript:x",
+        "myapp://cb",
+        "JAVASCRIPT:alert(1)",
+        "java\tscript:alert(1)",
+    ],
+)
 async def test_a_star_client_never_sends_a_non_http_scheme_even_unauthenticated(realm: Env, uri: str) -> None:
-    response = await start(realm.http, "test", "star", redirect_uri=uri, response_type="token",
-                           response_mode="form_post")
+    response = await start(
+        realm.http, "test", "star", redirect_uri=uri, response_type="token", response_mode="form_post"
+    )
     assert_refused_page(response, "Invalid parameter: redirect_uri")
     assert "document.forms" not in response.text
 
@@ -81,9 +104,17 @@ async def test_a_star_client_still_accepts_https(realm: Env) -> None:
 
 async def test_the_code_exchange_requires_the_exact_uri_of_the_authorization_request(realm: Env) -> None:
     accepted = "http://localhost:3000/cb"
-    variants = ["http://localhost:@evil.example/cb", "http://LOCALHOST:3000/cb", "http://localhost:3000/cb/",
-                "http://localhost:3000/x/../cb", "http://localhost:3000/%63b", "http://localhost:3000/cb?x",
-                "http://localhost:3001/cb", "javascript:alert(1)", ""]
+    variants = [
+        "http://localhost:@evil.example/cb",
+        "http://LOCALHOST:3000/cb",
+        "http://localhost:3000/cb/",
+        "http://localhost:3000/x/../cb",
+        "http://localhost:3000/%63b",
+        "http://localhost:3000/cb?x",
+        "http://localhost:3001/cb",
+        "javascript:alert(1)",
+        "",
+    ]
     for variant in variants:
         params = await login(realm.http, "test", "app", redirect_uri=accepted)
         response = await exchange(realm.http, "test", "app", params["code"], redirect_uri=variant)
@@ -94,19 +125,22 @@ async def test_logout_refuses_a_hostile_post_logout_redirect_uri_and_keeps_the_s
     params = await login(realm.http, "test", "app", redirect_uri="http://localhost:3000/cb")
     body = (await exchange(realm.http, "test", "app", params["code"], redirect_uri="http://localhost:3000/cb")).json()
     for uri in [u for u in HOSTILE if "#" not in u]:
-        response = await realm.http.get(LOGOUT, params={"id_token_hint": body["id_token"],
-                                                        "post_logout_redirect_uri": uri, "state": "s"})
+        response = await realm.http.get(
+            LOGOUT, params={"id_token_hint": body["id_token"], "post_logout_redirect_uri": uri, "state": "s"}
+        )
         assert_refused_page(response, "Invalid redirect uri")
     again = await start(realm.http, "test", "app", redirect_uri="http://localhost:3000/cb")
     assert again.status_code == 302  # still logged in
-    done = await realm.http.get(LOGOUT, params={"id_token_hint": body["id_token"],
-                                                "post_logout_redirect_uri": "http://localhost:3000/bye"})
+    done = await realm.http.get(
+        LOGOUT, params={"id_token_hint": body["id_token"], "post_logout_redirect_uri": "http://localhost:3000/bye"}
+    )
     assert done.status_code == 302 and done.headers["location"] == "http://localhost:3000/bye"
 
 
 async def test_logout_confirmation_refuses_a_hostile_uri_before_asking(realm: Env) -> None:
-    response = await realm.http.get(LOGOUT, params={"client_id": "app",
-                                                    "post_logout_redirect_uri": "http://localhost:@evil.example/"})
+    response = await realm.http.get(
+        LOGOUT, params={"client_id": "app", "post_logout_redirect_uri": "http://localhost:@evil.example/"}
+    )
     assert_refused_page(response, "Invalid redirect uri")
 
 
@@ -132,10 +166,18 @@ BAD_CLIENT_URLS: list[tuple[dict[str, Any], str]] = [
     ({"baseUrl": "javascript:alert(1)"}, "Base URL uses an illegal scheme"),
     ({"baseUrl": "https://ok.example:99999/"}, "Base URL is not a valid URL"),
     ({"adminUrl": "data:text/html,x"}, "Admin URL uses an illegal scheme"),
-    ({"attributes": {"post.logout.redirect.uris": "+##javascript:alert(1)"}},
-     "A post logout redirect URI uses an illegal scheme"),
-    ({"attributes": {"post.logout.redirect.uris": "https://ok.example/%zz"}}, "A post logout redirect URI is not a valid URI"),
-    ({"rootUrl": "javascript:x", "baseUrl": "data:x"}, "Root URL uses an illegal scheme; Base URL uses an illegal scheme"),
+    (
+        {"attributes": {"post.logout.redirect.uris": "+##javascript:alert(1)"}},
+        "A post logout redirect URI uses an illegal scheme",
+    ),
+    (
+        {"attributes": {"post.logout.redirect.uris": "https://ok.example/%zz"}},
+        "A post logout redirect URI is not a valid URI",
+    ),
+    (
+        {"rootUrl": "javascript:x", "baseUrl": "data:x"},
+        "Root URL uses an illegal scheme; Base URL uses an illegal scheme",
+    ),
 ]
 
 
@@ -147,14 +189,25 @@ async def test_admin_create_and_update_refuse_invalid_client_urls(env: Env, rep:
     assert response.status_code == 400 and response.json() == {"error": "invalid_input", "error_description": message}
     listed = await env.http.get(CLIENTS, headers=headers, params={"clientId": "bad"})
     assert listed.json() == []
-    created = await env.http.post(CLIENTS, headers=headers, json={"clientId": "good", "rootUrl": "https://ok.example",
-                                                                  "redirectUris": ["https://ok.example/cb/*", "myapp:*", "*"]})
+    created = await env.http.post(
+        CLIENTS,
+        headers=headers,
+        json={
+            "clientId": "good",
+            "rootUrl": "https://ok.example",
+            "redirectUris": ["https://ok.example/cb/*", "myapp:*", "*"],
+        },
+    )
     assert created.status_code == 201, created.text
     uuid = created.headers["location"].rsplit("/", 1)[-1]
     response = await env.http.put(f"{CLIENTS}/{uuid}", headers=headers, json=rep)
     assert response.status_code == 400 and response.json() == {"error": "invalid_input", "error_description": message}
     stored = (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()
-    assert stored["rootUrl"] == "https://ok.example" and stored["redirectUris"] == ["https://ok.example/cb/*", "myapp:*", "*"]
+    assert stored["rootUrl"] == "https://ok.example" and stored["redirectUris"] == [
+        "https://ok.example/cb/*",
+        "myapp:*",
+        "*",
+    ]
 
 
 async def test_the_builtin_clients_can_still_be_updated(env: Env) -> None:

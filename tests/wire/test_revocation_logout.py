@@ -33,24 +33,31 @@ async def revoke(env: Env, token: str, client: str = "app", **extra: str) -> tup
 
 async def sessions(env: Env, sid: str) -> tuple[bool, bool]:
     async with env.db.transaction() as tx:
-        return (await tx.sessions.get_user_session(sid, False) is not None,
-                await tx.sessions.get_user_session(sid, True) is not None)
+        return (
+            await tx.sessions.get_user_session(sid, False) is not None,
+            await tx.sessions.get_user_session(sid, True) is not None,
+        )
 
 
 async def test_logout_with_an_offline_token_revokes_the_offline_session(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
     assert await logout(realm, body["refresh_token"]) == 204
     assert await sessions(realm, body["session_state"]) == (False, False)
-    assert_error(await refresh(realm.http, "test", "app", body["refresh_token"]), 400, "invalid_grant",
-                 "Offline user session not found")
+    assert_error(
+        await refresh(realm.http, "test", "app", body["refresh_token"]),
+        400,
+        "invalid_grant",
+        "Offline user session not found",
+    )
 
 
 async def test_logout_with_an_online_token_leaves_offline_sessions_alone(realm: Env) -> None:
     offline = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
     online = (await password_grant(realm.http, "test", "app")).json()
     assert await logout(realm, online["refresh_token"]) == 204
-    assert_error(await refresh(realm.http, "test", "app", online["refresh_token"]), 400, "invalid_grant",
-                 "Session not active")
+    assert_error(
+        await refresh(realm.http, "test", "app", online["refresh_token"]), 400, "invalid_grant", "Session not active"
+    )
     assert (await refresh(realm.http, "test", "app", offline["refresh_token"])).status_code == 200
 
 
@@ -61,22 +68,29 @@ async def test_logout_accepts_an_expired_refresh_token(realm: Env) -> None:
 
 
 async def test_logout_without_refresh_token_is_invalid_request(realm: Env) -> None:
-    response = await realm.http.post(token_url("test", "logout"),
-                                     data={"client_id": "app", "client_secret": "secret", "refresh_token": ""})
+    response = await realm.http.post(
+        token_url("test", "logout"), data={"client_id": "app", "client_secret": "secret", "refresh_token": ""}
+    )
     assert_error(response, 400, "invalid_request", "No refresh token")
 
 
 async def test_logout_by_another_client_is_refused(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
-    response = await realm.http.post(token_url("test", "logout"), data={
-        "client_id": "other", "client_secret": "secret", "refresh_token": body["refresh_token"]})
-    assert_error(response, 400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match")
+    response = await realm.http.post(
+        token_url("test", "logout"),
+        data={"client_id": "other", "client_secret": "secret", "refresh_token": body["refresh_token"]},
+    )
+    assert_error(
+        response, 400, "invalid_grant", "Invalid refresh token. Token client and authorized client don't match"
+    )
 
 
 async def test_logout_requires_client_authentication(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app")).json()
-    response = await realm.http.post(token_url("test", "logout"), data={
-        "client_id": "app", "client_secret": "wrong", "refresh_token": body["refresh_token"]})
+    response = await realm.http.post(
+        token_url("test", "logout"),
+        data={"client_id": "app", "client_secret": "wrong", "refresh_token": body["refresh_token"]},
+    )
     assert_error(response, 401, "unauthorized_client")
 
 
@@ -91,8 +105,9 @@ async def test_revoking_an_offline_token_removes_the_client_from_the_offline_ses
 async def test_revoking_an_access_token_makes_it_inactive(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app")).json()
     assert (await revoke(realm, body["access_token"]))[0] == 200
-    response = await realm.http.get(token_url("test", "userinfo"),
-                                    headers={"Authorization": f"Bearer {body['access_token']}"})
+    response = await realm.http.get(
+        token_url("test", "userinfo"), headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert response.status_code == 401
     # the session itself is untouched
     assert (await refresh(realm.http, "test", "app", body["refresh_token"])).status_code == 200
@@ -104,8 +119,10 @@ async def test_revoke_errors(realm: Env) -> None:
     assert_error(response, 400, "invalid_request", "Token not provided")
     status, text = await revoke(realm, "garbage")
     assert status == 200 and '"invalid_token"' in text
-    response = await realm.http.post(token_url("test", "revoke"), data={
-        "client_id": "other", "client_secret": "secret", "token": body["refresh_token"]})
+    response = await realm.http.post(
+        token_url("test", "revoke"),
+        data={"client_id": "other", "client_secret": "secret", "token": body["refresh_token"]},
+    )
     assert_error(response, 400, "invalid_request", "Unmatching clients")
 
 
@@ -113,8 +130,9 @@ async def test_introspection_of_offline_tokens_follows_the_session(realm: Env) -
     body = (await password_grant(realm.http, "test", "app", scope="offline_access")).json()
 
     async def introspect(token: str) -> dict[str, object]:
-        response = await realm.http.post(token_url("test", "token/introspect"),
-                                         data={"client_id": "app", "client_secret": "secret", "token": token})
+        response = await realm.http.post(
+            token_url("test", "token/introspect"), data={"client_id": "app", "client_secret": "secret", "token": token}
+        )
         assert response.status_code == 200, response.text
         return dict(response.json())
 
@@ -136,8 +154,9 @@ async def test_introspection_requires_a_confidential_client(realm: Env) -> None:
 
 async def test_userinfo_returns_profile_claims(realm: Env) -> None:
     body = (await password_grant(realm.http, "test", "app", scope="openid offline_access")).json()
-    response = await realm.http.get(token_url("test", "userinfo"),
-                                    headers={"Authorization": f"Bearer {body['access_token']}"})
+    response = await realm.http.get(
+        token_url("test", "userinfo"), headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert response.status_code == 200, response.text
     info = response.json()
     assert info["sub"] == claims(body["access_token"])["sub"]

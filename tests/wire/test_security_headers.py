@@ -15,16 +15,21 @@ from support import seed_client, seed_realm, seed_user, token_url, update_client
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
-PAGE = {"x-frame-options": "SAMEORIGIN", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
-        "x-robots-tag": "none"}
+PAGE = {
+    "x-frame-options": "SAMEORIGIN",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-robots-tag": "none",
+}
 HSTS = "max-age=31536000; includeSubDomains"
 
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
     await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",),
-                      attributes={"post.logout.redirect.uris": "+"})
+    await seed_client(
+        env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",), attributes={"post.logout.redirect.uris": "+"}
+    )
     await seed_user(env.db, env.clock, "test", "user1")
     return env
 
@@ -47,12 +52,16 @@ async def test_every_html_page_carries_the_security_headers(realm: Env) -> None:
     http = realm.http
     login_page = await start(http, "test", "app")
     failed = await submit(http, login_page, username="user1", password="wrong")
-    pages = [login_page, failed, await http.get("/"),
-             await http.get("/realms/nowhere/protocol/openid-connect/auth"),
-             await start(http, "test", "app", redirect_uri="https://evil.example/cb"),
-             await submit(http, login_page, username="user1", password="password"),  # burnt code: error page
-             await http.get(token_url("test", "logout")),
-             await http.get(token_url("test", "logout"), params={"id_token_hint": "garbage"})]
+    pages = [
+        login_page,
+        failed,
+        await http.get("/"),
+        await http.get("/realms/nowhere/protocol/openid-connect/auth"),
+        await start(http, "test", "app", redirect_uri="https://evil.example/cb"),
+        await submit(http, login_page, username="user1", password="password"),  # burnt code: error page
+        await http.get(token_url("test", "logout")),
+        await http.get(token_url("test", "logout"), params={"id_token_hint": "garbage"}),
+    ]
     await update_client(realm.db, "test", "app", consent_required=True)
     await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
     update = await submit(http, failed, username="user1", password="password")
@@ -104,9 +113,12 @@ async def test_no_hsts_and_no_secure_cookies_over_plain_http(realm: Env) -> None
 
 
 async def test_https_answers_carry_hsts(secure: httpx.AsyncClient) -> None:
-    for response in (await start(secure, "test", "app"), await secure.get("/"),
-                     await secure.get("/realms/test/.well-known/openid-configuration"),
-                     await secure.get("/realms/nowhere/protocol/openid-connect/auth")):
+    for response in (
+        await start(secure, "test", "app"),
+        await secure.get("/"),
+        await secure.get("/realms/test/.well-known/openid-configuration"),
+        await secure.get("/realms/nowhere/protocol/openid-connect/auth"),
+    ):
         assert response.headers["strict-transport-security"] == HSTS
 
 

@@ -40,8 +40,9 @@ def https_required_page(response: httpx.Response) -> bool:
     return response.status_code == 400 and "HTTPS required" in response.text
 
 
-async def test_the_authorization_endpoint_refuses_plain_http_from_a_public_address(realm: Env,
-                                                                                   remote: httpx.AsyncClient) -> None:
+async def test_the_authorization_endpoint_refuses_plain_http_from_a_public_address(
+    realm: Env, remote: httpx.AsyncClient
+) -> None:
     response = await remote.get(AUTH, params=QUERY)
     assert https_required_page(response)
     assert "AUTH_SESSION_ID" not in response.headers.get("set-cookie", "")
@@ -49,8 +50,10 @@ async def test_the_authorization_endpoint_refuses_plain_http_from_a_public_addre
 
 async def test_the_login_actions_and_browser_logout_refuse_plain_http(remote: httpx.AsyncClient) -> None:
     for step in ("authenticate", "required-action", "consent"):
-        response = await remote.post(f"/realms/test/login-actions/{step}",
-                                     data={"session_code": "x", "username": "user1", "password": "password"})
+        response = await remote.post(
+            f"/realms/test/login-actions/{step}",
+            data={"session_code": "x", "username": "user1", "password": "password"},
+        )
         assert https_required_page(response), step
     assert https_required_page(await remote.get(token_url("test", "logout")))
     assert https_required_page(await remote.post(token_url("test", "logout"), data={"confirm": "true"}))
@@ -84,17 +87,25 @@ async def test_ssl_required_all_refuses_even_loopback(realm: Env) -> None:
 
 
 async def test_the_account_api_refuses_plain_http(realm: Env, remote: httpx.AsyncClient) -> None:
-    token = (await realm.http.post(token_url("test"), data={
-        "grant_type": "password", "client_id": "app", "client_secret": "secret", "username": "user1",
-        "password": "password"})).json()["access_token"]
+    token = (
+        await realm.http.post(
+            token_url("test"),
+            data={
+                "grant_type": "password",
+                "client_id": "app",
+                "client_secret": "secret",
+                "username": "user1",
+                "password": "password",
+            },
+        )
+    ).json()["access_token"]
     for path in ("/realms/test/account", "/realms/test/account/sessions"):
         response = await remote.get(path, headers={"Authorization": f"Bearer {token}"})
         assert_error(response, 403, "invalid_request", "HTTPS required")
     assert_error(await remote.get("/realms/test/account"), 403, "invalid_request", "HTTPS required")
 
 
-async def test_the_admin_api_refuses_plain_http_from_a_public_address(realm: Env,
-                                                                      remote: httpx.AsyncClient) -> None:
+async def test_the_admin_api_refuses_plain_http_from_a_public_address(realm: Env, remote: httpx.AsyncClient) -> None:
     headers = await realm.admin_headers()  # master's sslRequired is external: loopback may log in
     for path in ("/admin/realms", "/admin/realms/test", "/admin/realms/test/users"):
         assert_error(await remote.get(path, headers=headers), 403, "invalid_request", "HTTPS required")
@@ -104,6 +115,7 @@ async def test_the_admin_api_refuses_plain_http_from_a_public_address(realm: Env
 async def test_the_admin_api_follows_the_administered_realms_setting(realm: Env) -> None:
     headers = await realm.admin_headers()
     await update_realm(realm.db, "test", ssl_required="all")
-    assert_error(await realm.http.get("/admin/realms/test/users", headers=headers), 403, "invalid_request",
-                 "HTTPS required")
+    assert_error(
+        await realm.http.get("/admin/realms/test/users", headers=headers), 403, "invalid_request", "HTTPS required"
+    )
     assert (await realm.http.get("/admin/realms/master/users", headers=headers)).status_code == 200

@@ -115,7 +115,8 @@ async def test_json_body_is_unsupported_media_type(realm: Env) -> None:
 
 async def test_oversized_body_is_refused_without_reading_it_all(realm: Env) -> None:
     response = await realm.http.post(
-        token_url("test"), content=b"a=" + b"x" * 100_000,
+        token_url("test"),
+        content=b"a=" + b"x" * 100_000,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413
@@ -146,8 +147,10 @@ async def test_a_disabled_user_is_refused_before_the_password_is_checked(realm: 
 
 
 async def test_a_missing_username_is_a_missing_parameter(realm: Env) -> None:
-    response = await realm.http.post(token_url("test"), data={
-        "grant_type": "password", "client_id": "app", "client_secret": "secret", "password": "password"})
+    response = await realm.http.post(
+        token_url("test"),
+        data={"grant_type": "password", "client_id": "app", "client_secret": "secret", "password": "password"},
+    )
     assert_error(response, 401, "invalid_request", "Missing parameter: username")
 
 
@@ -231,13 +234,18 @@ async def test_client_credentials_without_refresh_token_is_transient(realm: Env)
 @pytest.mark.parametrize(
     ("changes", "status", "error", "description"),
     [
-        ({"service_accounts_enabled": False}, 401, "unauthorized_client",
-         "Client not enabled to retrieve service account"),
+        (
+            {"service_accounts_enabled": False},
+            401,
+            "unauthorized_client",
+            "Client not enabled to retrieve service account",
+        ),
         ({"public_client": True}, 401, "unauthorized_client", "Public client not allowed to retrieve service account"),
     ],
 )
-async def test_client_credentials_errors(realm: Env, changes: dict[str, bool], status: int, error: str,
-                                         description: str) -> None:
+async def test_client_credentials_errors(
+    realm: Env, changes: dict[str, bool], status: int, error: str, description: str
+) -> None:
     await seed_client(realm.db, "test", "svc", service_accounts=True)
     await update_client(realm.db, "test", "svc", **changes)
     response = await realm.http.post(

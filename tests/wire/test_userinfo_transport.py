@@ -42,9 +42,11 @@ async def test_userinfo_ignores_an_access_token_in_the_post_query_string(realm: 
 async def test_userinfo_accepts_the_header_on_get_and_post_and_the_form_body_on_post(realm: Env) -> None:
     token = await access_token(realm)
     bearer = {"Authorization": f"Bearer {token}"}
-    for response in (await realm.http.get(token_url("test", "userinfo"), headers=bearer),
-                     await realm.http.post(token_url("test", "userinfo"), headers=bearer),
-                     await realm.http.post(token_url("test", "userinfo"), data={"access_token": token})):
+    for response in (
+        await realm.http.get(token_url("test", "userinfo"), headers=bearer),
+        await realm.http.post(token_url("test", "userinfo"), headers=bearer),
+        await realm.http.post(token_url("test", "userinfo"), data={"access_token": token}),
+    ):
         assert response.status_code == 200, response.text
         assert response.json()["preferred_username"] == "user1"
         assert_not_cached(response)
@@ -52,25 +54,33 @@ async def test_userinfo_accepts_the_header_on_get_and_post_and_the_form_body_on_
 
 async def test_userinfo_refuses_a_token_in_both_the_header_and_the_body(realm: Env) -> None:
     token = await access_token(realm)
-    response = await realm.http.post(token_url("test", "userinfo"), data={"access_token": token},
-                                     headers={"Authorization": f"Bearer {token}"})
+    response = await realm.http.post(
+        token_url("test", "userinfo"), data={"access_token": token}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 400, response.text
-    assert response.json() == {"error": "invalid_request",
-                               "error_description": "More than one method used for including an access token"}
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "More than one method used for including an access token",
+    }
     assert_not_cached(response)
 
 
 async def test_userinfo_refuses_two_access_token_parameters(realm: Env) -> None:
     token = await access_token(realm)
-    response = await realm.http.post(token_url("test", "userinfo"), content=f"access_token={token}&access_token={token}",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = await realm.http.post(
+        token_url("test", "userinfo"),
+        content=f"access_token={token}&access_token={token}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 400, response.text
     assert response.json()["error_description"] == "Duplicate parameter"
 
 
 async def test_userinfo_errors_are_not_cached(realm: Env) -> None:
-    for response in (await realm.http.get(token_url("test", "userinfo")),
-                     await realm.http.get(token_url("test", "userinfo"), headers={"Authorization": "Bearer x.y.z"})):
+    for response in (
+        await realm.http.get(token_url("test", "userinfo")),
+        await realm.http.get(token_url("test", "userinfo"), headers={"Authorization": "Bearer x.y.z"}),
+    ):
         assert response.status_code == 401
         assert_not_cached(response)
 
@@ -86,8 +96,9 @@ async def test_token_introspection_and_revocation_answers_are_not_cached(realm: 
         await realm.http.post(token_url("test", "revoke"), data={"token": body["refresh_token"], **creds}),
         await realm.http.post(token_url("test", "revoke"), data=creds),
         await realm.http.post(token_url("test", "token"), data={"grant_type": "password", **creds}),
-        await realm.http.post(token_url("test", "token"), data={"grant_type": "refresh_token",
-                                                                "refresh_token": "junk", **creds}),
+        await realm.http.post(
+            token_url("test", "token"), data={"grant_type": "refresh_token", "refresh_token": "junk", **creds}
+        ),
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 400, 401, 400]
     for answer in answers:

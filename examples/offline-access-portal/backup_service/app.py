@@ -26,8 +26,9 @@ from backup_service.verify import InvalidToken, Policy, TokenVerifier
 
 def _refuse(reason: str) -> Response:
     header = f'Bearer error="invalid_token", error_description="{reason}"'
-    return JSONResponse({"error": "invalid_token", "error_description": reason}, 401,
-                        headers={"WWW-Authenticate": header})
+    return JSONResponse(
+        {"error": "invalid_token", "error_description": reason}, 401, headers={"WWW-Authenticate": header}
+    )
 
 
 async def _caller(request: Request) -> dict[str, Any] | Response:
@@ -47,8 +48,12 @@ async def run_backup(request: Request) -> Response:
         return claims
     backups: dict[str, list[dict[str, Any]]] = request.app.state.backups
     mine = backups.setdefault(str(claims["sub"]), [])
-    record = {"number": len(mine) + 1, "user": claims.get("preferred_username", claims["sub"]),
-              "client": claims.get("azp"), "at": int(request.app.state.clock())}
+    record = {
+        "number": len(mine) + 1,
+        "user": claims.get("preferred_username", claims["sub"]),
+        "client": claims.get("azp"),
+        "at": int(request.app.state.clock()),
+    }
     mine.append(record)
     return JSONResponse(record, 201)
 
@@ -60,8 +65,9 @@ async def list_backups(request: Request) -> Response:
     return JSONResponse(request.app.state.backups.get(str(claims["sub"]), []))
 
 
-def create_app(policy: Policy, clock: Callable[[], float] = time.time,
-               transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
+def create_app(
+    policy: Policy, clock: Callable[[], float] = time.time, transport: httpx.AsyncBaseTransport | None = None
+) -> Starlette:
     """The service for ``policy``; ``clock`` decides expiry; ``transport`` lets tests reach Doorkeep in-process."""
 
     @contextlib.asynccontextmanager
@@ -70,8 +76,10 @@ def create_app(policy: Policy, clock: Callable[[], float] = time.time,
             app.state.verifier = TokenVerifier(policy, http, clock)
             yield
 
-    app = Starlette(routes=[Route("/backups", run_backup, methods=["POST"]),
-                            Route("/backups", list_backups, methods=["GET"])], lifespan=lifespan)
+    app = Starlette(
+        routes=[Route("/backups", run_backup, methods=["POST"]), Route("/backups", list_backups, methods=["GET"])],
+        lifespan=lifespan,
+    )
     app.state.backups = {}
     app.state.clock = clock
     return app
@@ -79,8 +87,10 @@ def create_app(policy: Policy, clock: Callable[[], float] = time.time,
 
 def from_environment() -> Starlette:
     """``uvicorn backup_service.app:from_environment --factory``; BACKUP_ISSUER, BACKUP_AUDIENCE, BACKUP_ALLOWED_AZP."""
-    return create_app(Policy(
-        issuer=os.environ.get("BACKUP_ISSUER", "http://127.0.0.1:8080/realms/demo"),
-        audience=os.environ.get("BACKUP_AUDIENCE", "backup-service"),
-        allowed_azp=tuple(os.environ.get("BACKUP_ALLOWED_AZP", "offline-access-portal").split(",")),
-    ))
+    return create_app(
+        Policy(
+            issuer=os.environ.get("BACKUP_ISSUER", "http://127.0.0.1:8080/realms/demo"),
+            audience=os.environ.get("BACKUP_AUDIENCE", "backup-service"),
+            allowed_azp=tuple(os.environ.get("BACKUP_ALLOWED_AZP", "offline-access-portal").split(",")),
+        )
+    )

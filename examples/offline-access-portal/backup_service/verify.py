@@ -44,8 +44,11 @@ class TokenVerifier:
         if kid not in self._keys:
             response = await self.http.get(self.jwks_url)
             response.raise_for_status()
-            self._keys = {k["kid"]: jwt.PyJWK(k) for k in response.json()["keys"]
-                          if k.get("use", "sig") == "sig" and k.get("alg") in ALGORITHMS and "kid" in k}
+            self._keys = {
+                k["kid"]: jwt.PyJWK(k)
+                for k in response.json()["keys"]
+                if k.get("use", "sig") == "sig" and k.get("alg") in ALGORITHMS and "kid" in k
+            }
         if kid not in self._keys:
             raise InvalidToken("unknown signing key")
         return self._keys[kid]
@@ -63,9 +66,19 @@ class TokenVerifier:
         if key.algorithm_name != alg:
             raise InvalidToken("algorithm does not match the key")
         try:
-            claims: dict[str, Any] = jwt.decode(token, key, algorithms=[alg], options={
-                "verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False,
-                "verify_iss": False, "require": ["exp", "iss"]})
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[alg],
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                    "require": ["exp", "iss"],
+                },
+            )
         except jwt.InvalidSignatureError:
             raise InvalidToken("bad signature") from None
         except jwt.PyJWTError as exc:

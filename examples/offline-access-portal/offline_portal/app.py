@@ -1,11 +1,11 @@
 """The offline-access portal: log in with offline access, keep the offline token, run backups later.
 
-    GET  /            what the portal holds for you (never the token itself)
-    GET  /login       "Log in with offline access": to Doorkeep with scope=offline_access, PKCE, state, nonce
-    GET  /callback    the code comes back; the offline token goes into doorkeep-keeper's store
-    POST /backup      "Run backup now" (CSRF-protected): works after you have logged out of Doorkeep
-    POST /stop        "Stop backups" (CSRF-protected): revokes the offline token at Doorkeep and forgets it
-    GET  /logout      "Log out of Doorkeep": ends the SSO session, keeps the offline token
+GET  /            what the portal holds for you (never the token itself)
+GET  /login       "Log in with offline access": to Doorkeep with scope=offline_access, PKCE, state, nonce
+GET  /callback    the code comes back; the offline token goes into doorkeep-keeper's store
+POST /backup      "Run backup now" (CSRF-protected): works after you have logged out of Doorkeep
+POST /stop        "Stop backups" (CSRF-protected): revokes the offline token at Doorkeep and forgets it
+GET  /logout      "Log out of Doorkeep": ends the SSO session, keeps the offline token
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from offline_portal.settings import Settings
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.filters["when"] = lambda ts: datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime(
-    "%Y-%m-%d %H:%M:%S UTC") if ts else "never"
+templates.env.filters["when"] = lambda ts: (
+    datetime.datetime.fromtimestamp(ts, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if ts else "never"
+)
 
 
 def _key(request: Request, session: BrowserSession) -> TokenKey | None:
@@ -44,8 +45,12 @@ def _key(request: Request, session: BrowserSession) -> TokenKey | None:
 def _page(request: Request, session: BrowserSession, outcome: Outcome | None = None, status: int = 200) -> Response:
     key = _key(request, session)
     held = request.app.state.keeper.holding(key) if key else None
-    context = {"session": session, "held": held, "outcome": outcome,
-               "logged_out": request.query_params.get("logged_out") == "1"}
+    context = {
+        "session": session,
+        "held": held,
+        "outcome": outcome,
+        "logged_out": request.query_params.get("logged_out") == "1",
+    }
     return SessionBook.attach(templates.TemplateResponse(request, "home.html", context, status_code=status), session)
 
 
@@ -123,16 +128,27 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with httpx.AsyncClient(timeout=15.0) as http:
-            with Keeper(FileStore(settings.store_dir), token_endpoint=f"{settings.oidc}/token",
-                        client_id=settings.client_id, client_secret=settings.client_secret) as keeper:
+            with Keeper(
+                FileStore(settings.store_dir),
+                token_endpoint=f"{settings.oidc}/token",
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+            ) as keeper:
                 app.state.http, app.state.keeper = http, keeper
                 yield
 
-    app = Starlette(routes=[
-        Route("/", home), Route("/login", login), Route("/callback", callback),
-        Route("/backup", backup, methods=["POST"]), Route("/stop", stop, methods=["POST"]), Route("/logout", logout),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-    ], lifespan=lifespan)
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/login", login),
+            Route("/callback", callback),
+            Route("/backup", backup, methods=["POST"]),
+            Route("/stop", stop, methods=["POST"]),
+            Route("/logout", logout),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        lifespan=lifespan,
+    )
     app.state.settings, app.state.sessions = settings, SessionBook()
     return app
 

@@ -1,4 +1,4 @@
-""""Run backup now": trade the stored offline token for an access token, call the backup service with it.
+""" "Run backup now": trade the stored offline token for an access token, call the backup service with it.
 
 Works whether or not the user is still signed in to Doorkeep: only the offline token is used.
 """

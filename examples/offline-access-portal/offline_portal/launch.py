@@ -28,24 +28,41 @@ def python_path() -> str:
 
 
 def app_command(factory: str, port: int) -> list[str]:
-    return [str(BIN / "uvicorn"), factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-            "--no-access-log", "--log-level", "warning"]
+    return [
+        str(BIN / "uvicorn"),
+        factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
 
 
 def portal_env(doorkeep_url: str, port: int, backup_url: str, store: Path) -> dict[str, str]:
-    return {"PORTAL_DOORKEEP_URL": doorkeep_url, "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "PORTAL_BACKUP_URL": backup_url, "PORTAL_STORE": str(store)}
+    return {
+        "PORTAL_DOORKEEP_URL": doorkeep_url,
+        "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "PORTAL_BACKUP_URL": backup_url,
+        "PORTAL_STORE": str(store),
+    }
 
 
 def backup_env(doorkeep_url: str) -> dict[str, str]:
     return {"BACKUP_ISSUER": f"{doorkeep_url}/realms/demo"}
 
 
-def start(command: list[str], extra_env: Mapping[str, str], log: IO[bytes], cwd: Path | None = None,
-          ) -> subprocess.Popen[bytes]:
+def start(
+    command: list[str],
+    extra_env: Mapping[str, str],
+    log: IO[bytes],
+    cwd: Path | None = None,
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": python_path(), "PYTHONUNBUFFERED": "1", **extra_env}
-    return subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:

@@ -35,9 +35,16 @@ class PendingLogin:
 
     def authorization_url(self, settings: Settings) -> str:
         challenge = base64.urlsafe_b64encode(hashlib.sha256(self.verifier.encode()).digest()).rstrip(b"=").decode()
-        query = {"client_id": settings.client_id, "response_type": "code", "scope": SCOPE,
-                 "redirect_uri": settings.redirect_uri, "state": self.state, "nonce": self.nonce,
-                 "code_challenge": challenge, "code_challenge_method": "S256"}
+        query = {
+            "client_id": settings.client_id,
+            "response_type": "code",
+            "scope": SCOPE,
+            "redirect_uri": settings.redirect_uri,
+            "state": self.state,
+            "nonce": self.nonce,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
         return f"{settings.oidc}/auth?{urlencode(query)}"
 
 
@@ -47,9 +54,17 @@ class LoginFailed(Exception):
 
 async def exchange(http: httpx.AsyncClient, settings: Settings, login: PendingLogin, code: str) -> dict[str, Any]:
     """Trade the code for tokens and check the ID token's issuer, audience and nonce."""
-    response = await http.post(f"{settings.oidc}/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": settings.redirect_uri,
-        "code_verifier": login.verifier, "client_id": settings.client_id, "client_secret": settings.client_secret})
+    response = await http.post(
+        f"{settings.oidc}/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": settings.redirect_uri,
+            "code_verifier": login.verifier,
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret,
+        },
+    )
     if response.status_code != 200:
         reason = response.json().get("error_description", response.status_code)
         raise LoginFailed(f"Doorkeep refused the code: {reason}")

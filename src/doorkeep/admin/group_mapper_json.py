@@ -10,8 +10,14 @@ from doorkeep.model import Group, ProtocolMapper
 
 
 def mapper_to_json(mapper: ProtocolMapper) -> dict[str, Any]:
-    return {"id": mapper.id, "name": mapper.name, "protocol": mapper.protocol, "protocolMapper": mapper.mapper,
-            "consentRequired": False, "config": dict(mapper.config)}
+    return {
+        "id": mapper.id,
+        "name": mapper.name,
+        "protocol": mapper.protocol,
+        "protocolMapper": mapper.mapper,
+        "consentRequired": False,
+        "config": dict(mapper.config),
+    }
 
 
 def mapper_from_json(rep: Any, where: str = "") -> ProtocolMapper:
@@ -36,8 +42,13 @@ def mapper_from_json(rep: Any, where: str = "") -> ProtocolMapper:
         raise RepresentationError(f"{prefix}config: expected an object of strings")
     values = {str(k): (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in config.items() if v is not None}
     mapper_id = rep.get("id")
-    return ProtocolMapper(id=mapper_id if isinstance(mapper_id, str) and mapper_id else str(uuid.uuid4()),
-                          name=name, mapper=kind, protocol=protocol, config=values)
+    return ProtocolMapper(
+        id=mapper_id if isinstance(mapper_id, str) and mapper_id else str(uuid.uuid4()),
+        name=name,
+        mapper=kind,
+        protocol=protocol,
+        config=values,
+    )
 
 
 def mappers_from_json(reps: Any, where: str) -> tuple[ProtocolMapper, ...]:
@@ -62,8 +73,7 @@ def group_to_json(group: Group, *, brief: bool, sub_count: int | None = None) ->
         out["attributes"] = {k: list(v) for k, v in group.attributes.items()}
         out["realmRoles"] = []
         out["clientRoles"] = {}
-    out["access"] = {"view": True, "viewMembers": True, "manageMembers": True, "manage": True,
-                     "manageMembership": True}
+    out["access"] = {"view": True, "viewMembers": True, "manageMembers": True, "manage": True, "manageMembership": True}
     return out
 
 

@@ -29,8 +29,9 @@ def matches(group: Group, search: str | None, exact: bool) -> bool:
     return group.name == search if exact else search.lower() in group.name.lower()
 
 
-def searched_tree(tree: dict[str | None, list[Group]], parent: str | None, search: str,
-                  exact: bool) -> list[tuple[Group, list[Any]]]:
+def searched_tree(
+    tree: dict[str | None, list[Group]], parent: str | None, search: str, exact: bool
+) -> list[tuple[Group, list[Any]]]:
     """Groups under ``parent`` that match or hold a match, each with its matching subtree
     (Keycloak's search with ``populateHierarchy``)."""
     out: list[tuple[Group, list[Any]]] = []
@@ -82,12 +83,17 @@ def _description(rep: dict[str, Any], current: str | None) -> str | None:
 async def _check_sibling(tx: Tx, realm_id: str, parent_id: str | None, name: str, own_id: str | None) -> None:
     siblings = [g for g in await tx.groups.realm_groups(realm_id) if g.parent_id == parent_id and g.id != own_id]
     if any(g.name == name for g in siblings):
-        raise AdminError(409, f"Top level group named '{name}' already exists." if parent_id is None
-                         else f"Sibling group named '{name}' already exists.")
+        raise AdminError(
+            409,
+            f"Top level group named '{name}' already exists."
+            if parent_id is None
+            else f"Sibling group named '{name}' already exists.",
+        )
 
 
-async def create_or_move(tx: Tx, realm_id: str, parent: Group | None, rep: dict[str, Any],
-                         new_id: str) -> tuple[Group, bool]:
+async def create_or_move(
+    tx: Tx, realm_id: str, parent: Group | None, rep: dict[str, Any], new_id: str
+) -> tuple[Group, bool]:
     """Keycloak's POST to ``groups`` or ``groups/{id}/children``: a representation with the id of an
     existing group moves it here (False); otherwise a new group is created (True)."""
     parent_id = parent.id if parent else None
@@ -104,9 +110,15 @@ async def create_or_move(tx: Tx, realm_id: str, parent: Group | None, rep: dict[
         return moved, False
     name = _name(rep)
     await _check_sibling(tx, realm_id, parent_id, name, None)
-    group = Group(id=new_id, realm_id=realm_id, name=name, parent_id=parent_id,
-                  path=f"{parent.path if parent else ''}/{name}", description=_description(rep, None),
-                  attributes=group_attributes(rep.get("attributes")))
+    group = Group(
+        id=new_id,
+        realm_id=realm_id,
+        name=name,
+        parent_id=parent_id,
+        path=f"{parent.path if parent else ''}/{name}",
+        description=_description(rep, None),
+        attributes=group_attributes(rep.get("attributes")),
+    )
     await tx.groups.create(group)
     return group, True
 
@@ -117,5 +129,6 @@ async def update(tx: Tx, group: Group, rep: dict[str, Any]) -> None:
     if name != group.name:
         await _check_sibling(tx, group.realm_id, group.parent_id, name, group.id)
     attributes = group.attributes if rep.get("attributes") is None else group_attributes(rep.get("attributes"))
-    await tx.groups.update(dataclasses.replace(group, name=name, description=_description(rep, group.description),
-                                               attributes=attributes))
+    await tx.groups.update(
+        dataclasses.replace(group, name=name, description=_description(rep, group.description), attributes=attributes)
+    )

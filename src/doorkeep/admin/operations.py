@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 
 MASTER = "master"
 # Built-in clients whose URLs carry the realm name (Keycloak's RepresentationToModel.renameRealm).
-RENAMED_URL_PARTS = {"security-admin-console": "/admin/{}/", "account": "/realms/{}/",
-                     "account-console": "/realms/{}/"}
+RENAMED_URL_PARTS = {"security-admin-console": "/admin/{}/", "account": "/realms/{}/", "account-console": "/realms/{}/"}
 
 
 # --- realms ------------------------------------------------------------------------------------
@@ -57,8 +56,11 @@ async def _rename_realm_parts(tx: Tx, realm: Realm, name: str) -> None:
         def fix(url: str | None, before: str = before, after: str = after) -> str | None:
             return None if url is None else url.replace(before, after)
 
-        await tx.clients.update(dataclasses.replace(
-            client, base_url=fix(client.base_url), redirect_uris=tuple(str(fix(u)) for u in client.redirect_uris)))
+        await tx.clients.update(
+            dataclasses.replace(
+                client, base_url=fix(client.base_url), redirect_uris=tuple(str(fix(u)) for u in client.redirect_uris)
+            )
+        )
     # Doorkeep finds the default role by name, so it follows the realm's name.
     default_role = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
     if default_role is not None:
@@ -82,7 +84,10 @@ async def default_role(tx: Tx, realm: Realm) -> Role | None:
 
 # --- clients -----------------------------------------------------------------------------------
 async def create_client(
-    tx: Tx, realm: Realm, client: Client, default_scopes: Sequence[str] | None,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    default_scopes: Sequence[str] | None,
     optional_scopes: Sequence[str] | None,
 ) -> Client:
     """Create a client. Named scopes replace the realm's defaults when either list is given."""
@@ -176,8 +181,9 @@ async def _role_named(tx: Tx, realm_id: str, client_uuid: str | None, name: str)
     return await tx.roles.get_client_role(client_uuid, name)
 
 
-async def resolve_roles(tx: Tx, realm: Realm, refs: Iterable[tuple[str | None, str | None]],
-                        missing: AdminError) -> list[Role]:
+async def resolve_roles(
+    tx: Tx, realm: Realm, refs: Iterable[tuple[str | None, str | None]], missing: AdminError
+) -> list[Role]:
     """Roles named by (id, name) pairs: by id (any role of the realm) or else by realm-role name."""
     found: list[Role] = []
     for role_id, name in refs:
@@ -192,8 +198,9 @@ async def resolve_roles(tx: Tx, realm: Realm, refs: Iterable[tuple[str | None, s
     return found
 
 
-async def client_roles_named(tx: Tx, client_uuid: str, refs: Iterable[tuple[str | None, str | None]],
-                             missing: AdminError) -> list[Role]:
+async def client_roles_named(
+    tx: Tx, client_uuid: str, refs: Iterable[tuple[str | None, str | None]], missing: AdminError
+) -> list[Role]:
     """A client's roles named in (id, name) pairs: by name, as Keycloak's client-role endpoints look them up."""
     found: list[Role] = []
     for _, name in refs:

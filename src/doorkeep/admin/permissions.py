@@ -28,12 +28,31 @@ MASTER = "master"
 REALM_MANAGEMENT = "realm-management"
 MASTER_ADMIN_CLIENT_SUFFIX = "-realm"  # master's per-realm management clients (Keycloak's AdminRoles.APP_SUFFIX)
 # Keycloak's AdminRoles.ALL_ROLES: the names that make a master realm role an admin role.
-ADMIN_ROLE_NAMES = frozenset({
-    "admin", "create-realm", "realm-admin", "impersonation", "create-client",
-    "view-realm", "view-users", "view-clients", "view-events", "view-identity-providers", "view-authorization",
-    "manage-realm", "manage-users", "manage-clients", "manage-events", "manage-identity-providers",
-    "manage-authorization", "query-users", "query-clients", "query-realms", "query-groups",
-})
+ADMIN_ROLE_NAMES = frozenset(
+    {
+        "admin",
+        "create-realm",
+        "realm-admin",
+        "impersonation",
+        "create-client",
+        "view-realm",
+        "view-users",
+        "view-clients",
+        "view-events",
+        "view-identity-providers",
+        "view-authorization",
+        "manage-realm",
+        "manage-users",
+        "manage-clients",
+        "manage-events",
+        "manage-identity-providers",
+        "manage-authorization",
+        "query-users",
+        "query-clients",
+        "query-realms",
+        "query-groups",
+    }
+)
 # Realm-management roles any admin who may map roles may hand out.
 QUERY_ROLES = frozenset({"query-users", "query-clients", "query-realms", "query-groups"})
 # Realm-management roles an admin may hand out without holding them, when holding one of these.
@@ -106,8 +125,11 @@ def may_redefine(grantor: Grantor, role: RoleFacts) -> bool:
     """
     if grantor.master_admin or not is_admin_role(role):
         return True
-    return role.client_id == REALM_MANAGEMENT and role.realm_id == grantor.realm_id and (
-        "realm-admin" in grantor.management)
+    return (
+        role.client_id == REALM_MANAGEMENT
+        and role.realm_id == grantor.realm_id
+        and ("realm-admin" in grantor.management)
+    )
 
 
 def may_rename(grantor: Grantor, role: RoleFacts, new_name: str) -> bool:

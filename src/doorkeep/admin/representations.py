@@ -200,8 +200,12 @@ def client_to_json(client: Client, default_scopes: list[str], optional_scopes: l
 
 
 def scope_to_json(scope: ClientScope) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": scope.id, "name": scope.name, "protocol": scope.protocol,
-                           "attributes": dict(scope.attributes)}
+    out: dict[str, Any] = {
+        "id": scope.id,
+        "name": scope.name,
+        "protocol": scope.protocol,
+        "attributes": dict(scope.attributes),
+    }
     if scope.description is not None:
         out["description"] = scope.description
     if scope.protocol_mappers:
@@ -215,8 +219,12 @@ def role_to_json(role: Role, container_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": role.id, "name": role.name}
     if role.description is not None:
         out["description"] = role.description
-    out.update(composite=role.composite, clientRole=role.client_id is not None, containerId=container_id,
-               attributes=role.attributes)
+    out.update(
+        composite=role.composite,
+        clientRole=role.client_id is not None,
+        containerId=container_id,
+        attributes=role.attributes,
+    )
     return out
 
 

@@ -59,12 +59,14 @@ async def validate(tx: Tx, services: Services, realm: Realm, issuer: str, token:
         session = await tx.sessions.get_user_session(str(sid), offline)
         if session is None or session.user_id != user.id:
             continue
-        if not policy.user_session_valid(realm, offline, session.remember_me, session.started,
-                                         session.last_session_refresh, now):
+        if not policy.user_session_valid(
+            realm, offline, session.remember_me, session.started, session.last_session_refresh, now
+        ):
             continue
         cs = await tx.sessions.get_client_session(session.id, offline, client.id)
-        if cs is None or not policy.client_session_valid(realm, client, offline, session.remember_me, cs.started,
-                                                         cs.timestamp, session.started, now):
+        if cs is None or not policy.client_session_valid(
+            realm, client, offline, session.remember_me, cs.started, cs.timestamp, session.started, now
+        ):
             continue
         if iat + 1 < cs.started:
             continue

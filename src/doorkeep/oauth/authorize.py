@@ -80,8 +80,9 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
     if not client.enabled:
         raise AuthorizeError("invalid_client", "Client disabled.", redirect=False)
     if client.bearer_only:
-        raise AuthorizeError("invalid_client", "Bearer-only clients are not allowed to initiate browser login.",
-                             redirect=False)
+        raise AuthorizeError(
+            "invalid_client", "Bearer-only clients are not allowed to initiate browser login.", redirect=False
+        )
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
     redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
@@ -98,13 +99,19 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
     if not response_type:
         raise _redirecting("invalid_request", "Missing parameter: response_type", early)
     if response_type != "code":
-        raise _redirecting("unsupported_response_type",
-                           "Client is not allowed to initiate browser login with given response_type. "
-                           "Implicit flow is disabled for the client.", early)
+        raise _redirecting(
+            "unsupported_response_type",
+            "Client is not allowed to initiate browser login with given response_type. "
+            "Implicit flow is disabled for the client.",
+            early,
+        )
     if not client.standard_flow_enabled:
-        raise _redirecting("unauthorized_client",
-                           "Client is not allowed to initiate browser login with given response_type. "
-                           "Standard flow is disabled for the client.", early)
+        raise _redirecting(
+            "unauthorized_client",
+            "Client is not allowed to initiate browser login with given response_type. "
+            "Standard flow is disabled for the client.",
+            early,
+        )
     scope = params.get("scope") or ""
     try:
         await scope_rules.resolve(tx, client, scope)
@@ -112,10 +119,18 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         raise _redirecting("invalid_scope", INVALID_SCOPES.format(scope), early) from None
     challenge, method = _pkce(client, params, early)
     return client, AuthRequest(
-        client_id=client.client_id, redirect_uri=redirect_uri, response_type=response_type,
-        response_mode=response_mode, scope=scope, state=params.get("state"), nonce=params.get("nonce"),
-        code_challenge=challenge, code_challenge_method=method, prompt=params.get("prompt"),
-        login_hint=params.get("login_hint"), max_age=max_age,
+        client_id=client.client_id,
+        redirect_uri=redirect_uri,
+        response_type=response_type,
+        response_mode=response_mode,
+        scope=scope,
+        state=params.get("state"),
+        nonce=params.get("nonce"),
+        code_challenge=challenge,
+        code_challenge_method=method,
+        prompt=params.get("prompt"),
+        login_hint=params.get("login_hint"),
+        max_age=max_age,
     )
 
 
@@ -148,8 +163,7 @@ def _pkce(client: Client, params: Form, early: tuple[str, str, str | None]) -> t
     if required and not challenge:
         raise _redirecting("invalid_request", "Missing parameter: code_challenge", early)
     if required and (method or "plain") != required:
-        raise _redirecting("invalid_request", "Invalid parameter: code challenge method is not configured one",
-                           early)
+        raise _redirecting("invalid_request", "Invalid parameter: code challenge method is not configured one", early)
     if challenge and not pkce.VERIFIER.match(challenge):
         raise _redirecting("invalid_request", "Invalid parameter: code_challenge", early)
     if challenge and not method:
@@ -162,15 +176,33 @@ def code_hash(code: str) -> str:
 
 
 async def issue_code(
-    tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest, *, now: int, ip_address: str,
-    session: UserSession | None, fresh_login: bool, remember_me: bool = False, user_agent: str = "",
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    request: AuthRequest,
+    *,
+    now: int,
+    ip_address: str,
+    session: UserSession | None,
+    fresh_login: bool,
+    remember_me: bool = False,
+    user_agent: str = "",
 ) -> tuple[UserSession, str]:
     """Create (or join) the user session, attach the client, and store a single-use code."""
     created = session is None
     if session is None:
         session, _ = await service.start_online(
-            tx, realm, user, client, scope_param=request.scope, now=now, ip_address=ip_address,
-            remember_me=remember_me, redirect_uri=request.redirect_uri, user_agent=user_agent,
+            tx,
+            realm,
+            user,
+            client,
+            scope_param=request.scope,
+            now=now,
+            ip_address=ip_address,
+            remember_me=remember_me,
+            redirect_uri=request.redirect_uri,
+            user_agent=user_agent,
         )
         had_clients = False
     else:
@@ -178,12 +210,21 @@ async def issue_code(
     notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
     if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
         notes[service.FIRST_OFFLINE_ACCESS] = "true"
-    await service.add_client(tx, session, client, scope_param=request.scope, now=now,
-                             redirect_uri=request.redirect_uri, notes=notes)
+    await service.add_client(
+        tx, session, client, scope_param=request.scope, now=now, redirect_uri=request.redirect_uri, notes=notes
+    )
     code = secrets.token_urlsafe(32)
-    data = {"redirect_uri": request.redirect_uri, "scope": request.scope, "nonce": request.nonce,
-            "code_challenge": request.code_challenge, "code_challenge_method": request.code_challenge_method,
-            "acr": "1" if fresh_login else "0", "user_id": user.id}
-    await tx.flows.save_code(code_hash(code), StoredCode(realm.id, client.id, session.id, data,
-                                                         now + max(realm.access_code_lifespan, 1), False))
+    data = {
+        "redirect_uri": request.redirect_uri,
+        "scope": request.scope,
+        "nonce": request.nonce,
+        "code_challenge": request.code_challenge,
+        "code_challenge_method": request.code_challenge_method,
+        "acr": "1" if fresh_login else "0",
+        "user_id": user.id,
+    }
+    await tx.flows.save_code(
+        code_hash(code),
+        StoredCode(realm.id, client.id, session.id, data, now + max(realm.access_code_lifespan, 1), False),
+    )
     return session, code

@@ -30,8 +30,16 @@ def logout_claims(ended: SessionEnded, issuer: str, now: int, jti: str) -> dict[
     events: dict[str, Any] = {EVENT: {}}
     if client.attr_bool(REVOKE_OFFLINE):
         events[REVOKE_OFFLINE_EVENT] = True
-    claims: dict[str, Any] = {"iat": now, "exp": now + LOGOUT_LIFESPAN, "jti": jti, "iss": issuer,
-                              "aud": client.client_id, "sub": ended.user_id, "typ": LOGOUT_TYP, "events": events}
+    claims: dict[str, Any] = {
+        "iat": now,
+        "exp": now + LOGOUT_LIFESPAN,
+        "jti": jti,
+        "iss": issuer,
+        "aud": client.client_id,
+        "sub": ended.user_id,
+        "typ": LOGOUT_TYP,
+        "events": events,
+    }
     if client.attr_bool(SESSION_REQUIRED, True):
         claims["sid"] = ended.session_id
     return claims
@@ -46,8 +54,13 @@ def logout_url(client: Client) -> str | None:
 def admin_action_claims(client: Client, action: str, not_before: int, now: int, jti: str) -> dict[str, Any]:
     """Keycloak's AdminAction (PushNotBeforeAction, or LogoutAction without adapter session ids): posted as
     a JWS to ``{adminUrl}/k_push_not_before`` or ``{adminUrl}/k_logout``."""
-    return {"id": jti, "expiration": now + ADMIN_ACTION_LIFESPAN, "resource": client.client_id,
-            "action": action, "notBefore": not_before}
+    return {
+        "id": jti,
+        "expiration": now + ADMIN_ACTION_LIFESPAN,
+        "resource": client.client_id,
+        "action": action,
+        "notBefore": not_before,
+    }
 
 
 def management_url(client: Client, server: str) -> str | None:

@@ -46,7 +46,7 @@ def _redirect_origin(pattern: str, candidate: str) -> bool:
     the host (``https://app.example*``) matches no origin."""
     prefix = pattern[:-1] if pattern.endswith("*") else None
     if prefix is not None and prefix.endswith(":") and "//" in prefix and "/" not in prefix.split("//", 1)[1]:
-        port = candidate[len(prefix):]
+        port = candidate[len(prefix) :]
         return candidate.startswith(prefix) and port.isascii() and port.isdecimal()
     return origin(pattern) == candidate and "*" not in candidate
 

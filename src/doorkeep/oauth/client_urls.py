@@ -31,16 +31,30 @@ class Field:
     fragment: str | None = None
 
 
-ROOT_URL = Field("rootUrl", "Root URL is not a valid URL", "Root URL uses an illegal scheme",
-                 "Root URL must not contain an URL fragment")
+ROOT_URL = Field(
+    "rootUrl",
+    "Root URL is not a valid URL",
+    "Root URL uses an illegal scheme",
+    "Root URL must not contain an URL fragment",
+)
 BASE_URL = Field("baseUrl", "Base URL is not a valid URL", "Base URL uses an illegal scheme")
 ADMIN_URL = Field("adminUrl", "Admin URL is not a valid URL", "Admin URL uses an illegal scheme")
-REDIRECT_URIS = Field("redirectUris", "A redirect URI is not a valid URI", "A redirect URI uses an illegal scheme",
-                      "Redirect URIs must not contain an URI fragment")
-BACKCHANNEL_LOGOUT_URL = Field(f"attributes.{BACKCHANNEL_URL}", "Backchannel logout URL is not a valid URL",
-                               "Backchannel logout URL uses an illegal scheme")
-POST_LOGOUT_URIS = Field(f"attributes.{POST_LOGOUT}", "A post logout redirect URI is not a valid URI",
-                         "A post logout redirect URI uses an illegal scheme")
+REDIRECT_URIS = Field(
+    "redirectUris",
+    "A redirect URI is not a valid URI",
+    "A redirect URI uses an illegal scheme",
+    "Redirect URIs must not contain an URI fragment",
+)
+BACKCHANNEL_LOGOUT_URL = Field(
+    f"attributes.{BACKCHANNEL_URL}",
+    "Backchannel logout URL is not a valid URL",
+    "Backchannel logout URL uses an illegal scheme",
+)
+POST_LOGOUT_URIS = Field(
+    f"attributes.{POST_LOGOUT}",
+    "A post logout redirect URI is not a valid URI",
+    "A post logout redirect URI uses an illegal scheme",
+)
 
 
 @dataclass(frozen=True)
@@ -90,20 +104,27 @@ def url_errors(client: Client) -> list[UrlError]:
     """Every invalid URL of the client, in Keycloak's order (root, base, redirect URIs), then the admin URL,
     the backchannel logout URL and post-logout redirect URIs."""
     root = _resolve_root(client.root_url)
-    found = [*check(ROOT_URL, root, must_be_url=True),
-             *check(BASE_URL, _relative(_resolve_root(client.base_url), AUTH_SERVER), must_be_url=True)]
+    found = [
+        *check(ROOT_URL, root, must_be_url=True),
+        *check(BASE_URL, _relative(_resolve_root(client.base_url), AUTH_SERVER), must_be_url=True),
+    ]
     for i, uri in enumerate(client.redirect_uris):
         if uri == SAME_AS_REDIRECTS:  # meaningless here, and skipped at run time
             continue
         found += check(REDIRECT_URIS, _relative(_pattern(uri), root), place=f"redirectUris[{i}]", must_be_url=False)
     found += check(ADMIN_URL, _relative(_resolve_root(client.admin_url), root), must_be_url=True)
-    found += check(BACKCHANNEL_LOGOUT_URL, _relative(_resolve_root(client.attr(BACKCHANNEL_URL)), root),
-                   must_be_url=True)
+    found += check(
+        BACKCHANNEL_LOGOUT_URL, _relative(_resolve_root(client.attr(BACKCHANNEL_URL)), root), must_be_url=True
+    )
     listed = client.attr(POST_LOGOUT).split("##")
     for i, uri in enumerate(p for p in listed if p):
         if uri != SAME_AS_REDIRECTS:
-            found += check(POST_LOGOUT_URIS, _relative(_pattern(uri), root), place=f"{POST_LOGOUT_URIS.name}[{i}]",
-                           must_be_url=False)
+            found += check(
+                POST_LOGOUT_URIS,
+                _relative(_pattern(uri), root),
+                place=f"{POST_LOGOUT_URIS.name}[{i}]",
+                must_be_url=False,
+            )
     return found
 
 

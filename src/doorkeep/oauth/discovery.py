@@ -9,8 +9,11 @@ from doorkeep.model import ClientScope
 from doorkeep.oauth import authorize, pkce, token_endpoint
 
 # Keycloak's order, less what Doorkeep does not sign with (EdDSA).
-ID_TOKEN_ALGS = [alg for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
-                 if alg in material.ASYMMETRIC]
+ID_TOKEN_ALGS = [
+    alg
+    for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
+    if alg in material.ASYMMETRIC
+]
 RESPONSE_TYPES = ["code"]  # authorize.py refuses every other response_type (no implicit or hybrid flow)
 AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # client_auth.py; no JWT or mTLS client auth
 
@@ -47,8 +50,22 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
-        "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "name", "given_name", "family_name",
-                             "preferred_username", "email", "acr", "azp", "nonce"],
+        "claims_supported": [
+            "iss",
+            "sub",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "name",
+            "given_name",
+            "family_name",
+            "preferred_username",
+            "email",
+            "acr",
+            "azp",
+            "nonce",
+        ],
         "claim_types_supported": ["normal"],
         "claims_parameter_supported": False,
         "scopes_supported": scope_names,

@@ -39,8 +39,10 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess:
         return INACTIVE
-    if valid.session is not None and valid.session.offline and not await resume.offline_access_granted(
-        tx, valid.client
+    if (
+        valid.session is not None
+        and valid.session.offline
+        and not await resume.offline_access_granted(tx, valid.client)
     ):
         return INACTIVE  # "Offline session invalid because offline access not granted anymore"
     out = dict(valid.claims)
@@ -73,5 +75,13 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client
 
 async def _record(tx: Tx, services: Services, req: OAuthRequest, caller: Client, active: dict[str, Any]) -> None:
     """INTROSPECT_TOKEN, by the calling client, about the token's user and session."""
-    await events.record(tx, req.realm, "INTROSPECT_TOKEN", now=services.clock.now(), client_id=caller.client_id,
-                        user_id=active.get("sub"), session_id=active.get("sid"), ip=req.ip_address)
+    await events.record(
+        tx,
+        req.realm,
+        "INTROSPECT_TOKEN",
+        now=services.clock.now(),
+        client_id=caller.client_id,
+        user_id=active.get("sub"),
+        session_id=active.get("sid"),
+        ip=req.ip_address,
+    )

@@ -78,8 +78,24 @@ def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
 
 # The claims Keycloak's AccessToken / IDToken classes declare, in their JSON order; mapped claims that
 # are not among them follow (Keycloak's "other claims").
-ACCESS_ORDER = ("exp", "iat", "auth_time", "jti", "iss", "aud", "sub", "typ", "azp", "nonce", "sid", "acr",
-                "allowed-origins", "realm_access", "resource_access", "scope")
+ACCESS_ORDER = (
+    "exp",
+    "iat",
+    "auth_time",
+    "jti",
+    "iss",
+    "aud",
+    "sub",
+    "typ",
+    "azp",
+    "nonce",
+    "sid",
+    "acr",
+    "allowed-origins",
+    "realm_access",
+    "resource_access",
+    "scope",
+)
 
 
 def _audience(values: list[str]) -> str | list[str]:
@@ -97,8 +113,13 @@ async def token_input(tx: Tx, ctx: GrantContext) -> tuple[list[ProtocolMapper], 
     return mappers, await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr)
 
 
-async def access_claims(tx: Tx, req: OAuthRequest, ctx: GrantContext, now: int,
-                        mapped_input: tuple[list[ProtocolMapper], MapperInput] | None = None) -> dict[str, Any]:
+async def access_claims(
+    tx: Tx,
+    req: OAuthRequest,
+    ctx: GrantContext,
+    now: int,
+    mapped_input: tuple[list[ProtocolMapper], MapperInput] | None = None,
+) -> dict[str, Any]:
     us, cs = ctx.user_session, ctx.client_session
     if us is not None and cs is not None:
         exp = policy.access_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, now, cs.started, us.started)
@@ -128,9 +149,7 @@ async def access_claims(tx: Tx, req: OAuthRequest, ctx: GrantContext, now: int,
     return _ordered(claims)
 
 
-async def mint(
-    tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, refresh: RefreshPlan | None
-) -> Minted:
+async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, refresh: RefreshPlan | None) -> Minted:
     """Sign the tokens and assemble Keycloak's AccessTokenResponse; writes nothing."""
     now = services.clock.now()
     realm, client = ctx.realm, ctx.client
@@ -138,8 +157,7 @@ async def mint(
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
     access_token = await services.codec.sign(tx, realm.id, access, access_alg, now)
-    body: dict[str, Any] = {"access_token": access_token, "expires_in": access["exp"] - now,
-                            "refresh_expires_in": 0}
+    body: dict[str, Any] = {"access_token": access_token, "expires_in": access["exp"] - now, "refresh_expires_in": 0}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
     refresh_type: str | None = None
@@ -169,9 +187,19 @@ async def _refresh_token(
     claims: dict[str, Any] = {}
     if exp is not None:
         claims["exp"] = exp
-    claims.update({"iat": now, "jti": jti, "iss": req.issuer, "aud": req.issuer, "sub": ctx.user.id,
-                   "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH, "azp": ctx.client.client_id,
-                   "sid": us.id, "scope": plan.full_scope})
+    claims.update(
+        {
+            "iat": now,
+            "jti": jti,
+            "iss": req.issuer,
+            "aud": req.issuer,
+            "sub": ctx.user.id,
+            "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH,
+            "azp": ctx.client.client_id,
+            "sid": us.id,
+            "scope": plan.full_scope,
+        }
+    )
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
     token = await services.codec.sign_internal(tx, ctx.realm.id, claims, now)
@@ -179,15 +207,28 @@ async def _refresh_token(
 
 
 async def _id_token(
-    tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, access: dict[str, Any],
-    access_token: str, now: int, mapped_input: tuple[list[ProtocolMapper], MapperInput],
+    tx: Tx,
+    services: Services,
+    req: OAuthRequest,
+    ctx: GrantContext,
+    access: dict[str, Any],
+    access_token: str,
+    now: int,
+    mapped_input: tuple[list[ProtocolMapper], MapperInput],
 ) -> str:
     alg = signature_alg(ctx.realm, ctx.client, "id.token.signed.response.alg")
     mapped = mappings.apply(*mapped_input, mappings.ID)
     claims: dict[str, Any] = {"exp": access["exp"], "iat": now}
-    claims.update({"jti": str(uuid.uuid4()), "iss": req.issuer,
-                   "aud": _audience(list(dict.fromkeys([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]))),
-                   "sub": ctx.user.id, "typ": TYPE_ID, "azp": ctx.client.client_id})
+    claims.update(
+        {
+            "jti": str(uuid.uuid4()),
+            "iss": req.issuer,
+            "aud": _audience(list(dict.fromkeys([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]))),
+            "sub": ctx.user.id,
+            "typ": TYPE_ID,
+            "azp": ctx.client.client_id,
+        }
+    )
     mapped.pop("sub", None)
     if ctx.nonce:
         claims["nonce"] = ctx.nonce

@@ -71,8 +71,9 @@ Outcome = Done | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed
 
 
 def _consent_scopes(granted: scope_rules.GrantedScopes) -> tuple[ClientScope, ...]:
-    return tuple(s for s in granted.scopes
-                 if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true")
+    return tuple(
+        s for s in granted.scopes if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true"
+    )
 
 
 async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ClientScope, ...]:
@@ -86,8 +87,13 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
 
 
 async def begin(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest,
-    sso: tuple[UserSession, User] | None, browser: Browser,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    sso: tuple[UserSession, User] | None,
+    browser: Browser,
 ) -> Outcome:
     """The authorization endpoint's decision: reuse the SSO session, or ask for credentials."""
     now = services.clock.now()
@@ -103,7 +109,13 @@ async def begin(
 
 
 async def precheck(
-    tx: Tx, realm: Realm, auth_session_id: str, session_code: str, username: str, password: str, now: int,
+    tx: Tx,
+    realm: Realm,
+    auth_session_id: str,
+    session_code: str,
+    username: str,
+    password: str,
+    now: int,
 ) -> tuple[str, bool] | None:
     """Check the login form's password in a reading transaction, before the writing one opens.
 
@@ -123,8 +135,16 @@ async def precheck(
 
 
 async def authenticate(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, username: str, password: str,
-    browser: Browser, remember_me: bool = False, verdict: tuple[str, bool] | None = None,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    username: str,
+    password: str,
+    browser: Browser,
+    remember_me: bool = False,
+    verdict: tuple[str, bool] | None = None,
 ) -> Outcome:
     """The username and password form. Brute Force Detection is asked first: a locked user gets the
     wrong-password answer even with the right password, and that attempt is not counted."""
@@ -132,8 +152,7 @@ async def authenticate(
     if user is not None:
         refused = await brute_force.refusal(tx, realm, user, services.clock.now())
         if refused is not None:
-            await _login_event(tx, services, realm, client, request, user, username, browser.ip_address,
-                               error=refused)
+            await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=refused)
             return NeedLogin(INVALID_CREDENTIALS, username)
     if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
@@ -142,17 +161,28 @@ async def authenticate(
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
         return NeedLogin(INVALID_CREDENTIALS, username)
     if not user.enabled:
-        await _login_event(tx, services, realm, client, request, user, username, browser.ip_address,
-                           error="user_disabled")
+        await _login_event(
+            tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
+        )
         return NeedLogin(ACCOUNT_DISABLED, username)
     await brute_force.successful_login(tx, realm, user)
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser,
-                        remember_me=remember_me)
+    return await finish(
+        tx, services, realm, client, request, user, None, fresh=True, browser=browser, remember_me=remember_me
+    )
 
 
 async def finish(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
-    session: UserSession | None, *, fresh: bool, browser: Browser, remember_me: bool = False,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    session: UserSession | None,
+    *,
+    fresh: bool,
+    browser: Browser,
+    remember_me: bool = False,
 ) -> Outcome:
     """Required actions, then consent, then the code."""
     if UPDATE_PASSWORD in user.required_actions:
@@ -163,31 +193,82 @@ async def finish(
     if missing:
         return NeedConsent(user.id, missing)
     session, code = await authorize.issue_code(
-        tx, realm, client, user, request, now=services.clock.now(), ip_address=browser.ip_address, session=session,
-        fresh_login=fresh, remember_me=remember_me and realm.remember_me, user_agent=browser.user_agent,
+        tx,
+        realm,
+        client,
+        user,
+        request,
+        now=services.clock.now(),
+        ip_address=browser.ip_address,
+        session=session,
+        fresh_login=fresh,
+        remember_me=remember_me and realm.remember_me,
+        user_agent=browser.user_agent,
     )
-    await _login_event(tx, services, realm, client, request, user, session.login_username, browser.ip_address,
-                       session_id=session.id, remember_me=session.remember_me)
+    await _login_event(
+        tx,
+        services,
+        realm,
+        client,
+        request,
+        user,
+        session.login_username,
+        browser.ip_address,
+        session_id=session.id,
+        remember_me=session.remember_me,
+    )
     return Done(session, code)
 
 
 async def _login_event(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User | None,
-    username: str, ip_address: str, *, error: str | None = None, session_id: str | None = None,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User | None,
+    username: str,
+    ip_address: str,
+    *,
+    error: str | None = None,
+    session_id: str | None = None,
     remember_me: bool = False,
 ) -> None:
     """LOGIN when the code is issued, LOGIN_ERROR when the credentials are refused."""
-    details = {"auth_method": "openid-connect", "auth_type": "code", "response_type": request.response_type,
-               "response_mode": request.response_mode, "redirect_uri": request.redirect_uri,
-               "code_id": session_id, "username": username or None, "remember_me": "true" if remember_me else None}
-    await events.record(tx, realm, "LOGIN_ERROR" if error else "LOGIN", now=services.clock.now(),
-                        client_id=client.client_id, user_id=user.id if user else None, session_id=session_id,
-                        ip=ip_address, error=error, details=details)
+    details = {
+        "auth_method": "openid-connect",
+        "auth_type": "code",
+        "response_type": request.response_type,
+        "response_mode": request.response_mode,
+        "redirect_uri": request.redirect_uri,
+        "code_id": session_id,
+        "username": username or None,
+        "remember_me": "true" if remember_me else None,
+    }
+    await events.record(
+        tx,
+        realm,
+        "LOGIN_ERROR" if error else "LOGIN",
+        now=services.clock.now(),
+        client_id=client.client_id,
+        user_id=user.id if user else None,
+        session_id=session_id,
+        ip=ip_address,
+        error=error,
+        details=details,
+    )
 
 
 async def update_password(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User,
-    new: str, confirm: str, browser: Browser,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    new: str,
+    confirm: str,
+    browser: Browser,
 ) -> Outcome:
     from doorkeep.realms.bootstrap import set_password
 
@@ -208,12 +289,19 @@ async def update_password(
 
 
 async def grant_consent(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    browser: Browser,
 ) -> Outcome:
     now_ms = services.clock.now() * 1000
     granted = await scope_rules.resolve(tx, client, request.scope)
     existing = await tx.sessions.get_consent(user.id, client.id)
     ids = set(existing.granted_scopes if existing else ()) | {s.id for s in _consent_scopes(granted)}
-    await tx.sessions.save_consent(Consent(user.id, client.id, tuple(sorted(ids)),
-                                           existing.created_date if existing else now_ms, now_ms))
+    await tx.sessions.save_consent(
+        Consent(user.id, client.id, tuple(sorted(ids)), existing.created_date if existing else now_ms, now_ms)
+    )
     return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)

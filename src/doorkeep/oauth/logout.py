@@ -44,12 +44,26 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     if claims["iat"] + 1 < session.started:
         raise invalid_grant(e.ISSUED_BEFORE_SESSION_LOGOUT)
     await service.end_with_online(tx, session.id, offline)
-    await events.record(tx, req.realm, "LOGOUT", now=services.clock.now(), client_id=client.client_id,
-                        user_id=session.user_id, session_id=session.id, ip=req.ip_address)
+    await events.record(
+        tx,
+        req.realm,
+        "LOGOUT",
+        now=services.clock.now(),
+        client_id=client.client_id,
+        user_id=session.user_id,
+        session_id=session.id,
+        ip=req.ip_address,
+    )
 
 
 async def end_browser_sessions(
-    tx: Tx, realm: Realm, session_ids: Iterable[str], *, now: int, client_id: str | None, ip: str,
+    tx: Tx,
+    realm: Realm,
+    session_ids: Iterable[str],
+    *,
+    now: int,
+    client_id: str | None,
+    ip: str,
     redirect_uri: str | None = None,
 ) -> None:
     """RP-initiated logout: remove these online sessions, a LOGOUT event for each that existed."""
@@ -57,5 +71,14 @@ async def end_browser_sessions(
         session = await tx.sessions.get_user_session(session_id, False)
         await service.end(tx, session_id, False)
         if session is not None:
-            await events.record(tx, realm, "LOGOUT", now=now, client_id=client_id, user_id=session.user_id,
-                                session_id=session.id, ip=ip, details={"redirect_uri": redirect_uri})
+            await events.record(
+                tx,
+                realm,
+                "LOGOUT",
+                now=now,
+                client_id=client_id,
+                user_id=session.user_id,
+                session_id=session.id,
+                ip=ip,
+                details={"redirect_uri": redirect_uri},
+            )

@@ -51,11 +51,11 @@ def _lower_prefix(pattern: str) -> str:
     match = _SCHEME_PREFIX.match(pattern)
     if not match:
         return pattern
-    head = pattern[:match.end()].lower()
+    head = pattern[: match.end()].lower()
     default = DEFAULT_PORTS.get(match.group(1)[:-1].lower())
     if match.group(2) and default and (head.endswith(":" + default) or head.endswith(":")):
-        head = head[:head.rindex(":")]
-    return head + pattern[match.end():]
+        head = head[: head.rindex(":")]
+    return head + pattern[match.end() :]
 
 
 def has_dot_segment(path: str) -> bool:
@@ -97,8 +97,9 @@ def _accepted(uri: Uri, target: str, patterns: list[str]) -> bool:
     return False
 
 
-def verify(requested: str, patterns: Iterable[str], root_url: str | None, base_url: str, *,
-           allow_fragment: bool = True) -> str | None:
+def verify(
+    requested: str, patterns: Iterable[str], root_url: str | None, base_url: str, *, allow_fragment: bool = True
+) -> str | None:
     """The URI to redirect to (``requested``, made absolute if relative), or None when it is not allowed."""
     uri = parse(requested)
     if uri is None or uri.scheme in NEVER or (uri.fragment is not None and not allow_fragment):

@@ -71,5 +71,14 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         expires = max(int(exp) if isinstance(exp, int) else now, now + MIN_REVOKED_LIFETIME)
         await tx.revoked.add(str(claims.get("jti", "")), expires)
         details, sid = {"token_id": claims.get("jti")}, None
-    await events.record(tx, req.realm, "REVOKE_GRANT", now=services.clock.now(), client_id=client.client_id,
-                        user_id=user.id, session_id=sid, ip=req.ip_address, details=details)
+    await events.record(
+        tx,
+        req.realm,
+        "REVOKE_GRANT",
+        now=services.clock.now(),
+        client_id=client.client_id,
+        user_id=user.id,
+        session_id=sid,
+        ip=req.ip_address,
+        details=details,
+    )

@@ -28,7 +28,11 @@ GRANTS: dict[str, Grant] = {
 # The one grant with a step before the writing transaction opens: the argon2 check of a password.
 prepare = password.precheck
 SUPPORTED_GRANT_TYPES = (
-    "authorization_code", "client_credentials", "implicit", "password", "refresh_token",
+    "authorization_code",
+    "client_credentials",
+    "implicit",
+    "password",
+    "refresh_token",
 )
 
 

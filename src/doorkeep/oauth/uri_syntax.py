@@ -98,7 +98,7 @@ def _authority(text: str) -> tuple[str | None, str, str | None] | None:
     closing = text.rfind("]")
     colon = text.rfind(":")
     if colon > closing:
-        text, port = text[:colon], text[colon + 1:]
+        text, port = text[:colon], text[colon + 1 :]
         if not port.isascii() or not (port == "" or (port.isdecimal() and int(port) <= 65535)):
             return None
     if text == "":
@@ -117,7 +117,7 @@ def parse(raw: str) -> Uri | None:
     match = _SCHEME.match(rest)
     scheme = match.group(1).lower() if match else None
     if match:
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     rest, question, query = rest.partition("?")
     authority = userinfo = host = port = None
     if rest.startswith("//"):
@@ -133,5 +133,14 @@ def parse(raw: str) -> Uri | None:
         return None  # "http:evil", "http:/evil", "http:///evil" all reach "evil" in a browser
     if scheme is None and not rest.startswith("/"):
         return None
-    return Uri(raw=raw, scheme=scheme, authority=authority, userinfo=userinfo, host=host, port=port, path=rest,
-               query=query if question else None, fragment=fragment if hash_ else None)
+    return Uri(
+        raw=raw,
+        scheme=scheme,
+        authority=authority,
+        userinfo=userinfo,
+        host=host,
+        port=port,
+        path=rest,
+        query=query if question else None,
+        fragment=fragment if hash_ else None,
+    )

@@ -42,17 +42,26 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
         valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess as exc:
         raise BearerError("invalid_token", "Token verification failed") from exc
-    await events.record(tx, req.realm, "USER_INFO_REQUEST", now=services.clock.now(), client_id=valid.client.client_id,
-                        user_id=valid.user.id, session_id=valid.claims.get("sid"), ip=req.ip_address,
-                        details={"auth_method": "validate_access_token"})
+    await events.record(
+        tx,
+        req.realm,
+        "USER_INFO_REQUEST",
+        now=services.clock.now(),
+        client_id=valid.client.client_id,
+        user_id=valid.user.id,
+        session_id=valid.claims.get("sid"),
+        ip=req.ip_address,
+        details={"auth_method": "validate_access_token"},
+    )
     # Keycloak rebuilds the client session context from the token's scope: the client's default scopes
     # plus the optional ones named, then runs the mappers that feed userinfo.
     names = set(scopes.split(str(valid.claims.get("scope", ""))))
     granted = tuple(s for s, default in await scopes.client_scopes(tx, valid.client) if default or s.name in names)
     roles = await effective_roles(tx, valid.user, valid.client, granted)
     mappers = token_mappers(valid.client, granted)
-    data = await mapper_input(tx, valid.client, valid.user, valid.session, roles, mappers,
-                              str(valid.claims.get("acr", "1")))
+    data = await mapper_input(
+        tx, valid.client, valid.user, valid.session, roles, mappers, str(valid.claims.get("acr", "1"))
+    )
     mapped = mappings.apply(mappers, data, mappings.USERINFO)
     mapped.pop(mappings.AUDIENCE, None)
     out: dict[str, Any] = {"sub": valid.user.id}

@@ -29,11 +29,11 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
         raise BootstrapError(
             "first start needs DOORKEEP_BOOTSTRAP_ADMIN_USERNAME and DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
         )
-    realm = await provisioning.create_realm(tx, "master", now, access_token_lifespan=60,
-                                            display_name="Keycloak")
+    realm = await provisioning.create_realm(tx, "master", now, access_token_lifespan=60, display_name="Keycloak")
     admin = await provisioning.create_user(
-        tx, realm, User(id=str(uuid.uuid4()), realm_id=realm.id, username=username, enabled=True,
-                        created_timestamp=now * 1000),
+        tx,
+        realm,
+        User(id=str(uuid.uuid4()), realm_id=realm.id, username=username, enabled=True, created_timestamp=now * 1000),
     )
     await set_password(tx, admin, password, now)
     role = await tx.roles.get_realm_role(realm.id, "admin")
@@ -46,8 +46,14 @@ async def set_password(tx: Tx, user: User, password: str, now: int, *, temporary
     """Hash off the event loop and store Keycloak's credential shape."""
     secret, cred = await asyncio.to_thread(passwords.hash_password, password)
     await tx.users.set_password(
-        Credential(id=str(uuid.uuid4()), user_id=user.id, type="password", secret_data=secret,
-                   credential_data=cred, created_date=now * 1000)
+        Credential(
+            id=str(uuid.uuid4()),
+            user_id=user.id,
+            type="password",
+            secret_data=secret,
+            credential_data=cred,
+            created_date=now * 1000,
+        )
     )
     if temporary and UPDATE_PASSWORD not in user.required_actions:
         await tx.users.update(with_password_update(user, True))

@@ -26,11 +26,24 @@ ACCOUNT_ROLES = {
     "view-groups": [],
 }
 MANAGEMENT_ROLES = {
-    "view-realm": [], "manage-realm": [], "view-users": ["query-users", "query-groups"], "manage-users": [],
-    "query-users": [], "query-groups": [], "view-clients": ["query-clients"], "manage-clients": [],
-    "query-clients": [], "query-realms": [], "create-client": [], "view-events": [], "manage-events": [],
-    "view-identity-providers": [], "manage-identity-providers": [], "view-authorization": [],
-    "manage-authorization": [], "impersonation": [],
+    "view-realm": [],
+    "manage-realm": [],
+    "view-users": ["query-users", "query-groups"],
+    "manage-users": [],
+    "query-users": [],
+    "query-groups": [],
+    "view-clients": ["query-clients"],
+    "manage-clients": [],
+    "query-clients": [],
+    "query-realms": [],
+    "create-client": [],
+    "view-events": [],
+    "manage-events": [],
+    "view-identity-providers": [],
+    "manage-identity-providers": [],
+    "view-authorization": [],
+    "manage-authorization": [],
+    "impersonation": [],
 }
 # name -> (default scope?, include.in.token.scope, consent text, description)
 BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
@@ -41,7 +54,10 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     "roles": (True, False, "${rolesScopeConsentText}", "OpenID Connect scope for add user roles to the access token"),
     "web-origins": (True, False, "", "OpenID Connect scope for add allowed web origins to the access token"),
     "offline_access": (
-        False, True, "${offlineAccessScopeConsentText}", "OpenID Connect built-in scope: offline_access"
+        False,
+        True,
+        "${offlineAccessScopeConsentText}",
+        "OpenID Connect built-in scope: offline_access",
     ),
     "address": (False, True, "${addressScopeConsentText}", "OpenID Connect built-in scope: address"),
     "phone": (False, True, "${phoneScopeConsentText}", "OpenID Connect built-in scope: phone"),
@@ -75,22 +91,25 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
 
 def builtin_realm_roles(realm_name: str) -> dict[str, str]:
     """The realm roles every realm has (name -> description); the master realm adds its admin roles."""
-    roles = {"offline_access": "${role_offline-access}", "uma_authorization": "${role_uma_authorization}",
-             f"default-roles-{realm_name}": "${role_default-roles}"}
+    roles = {
+        "offline_access": "${role_offline-access}",
+        "uma_authorization": "${role_uma_authorization}",
+        f"default-roles-{realm_name}": "${role_default-roles}",
+    }
     if realm_name == "master":
         roles |= {"admin": "${role_admin}", "create-realm": "${role_create-realm}"}
     return roles
 
 
-async def add_role(tx: Tx, realm_id: str, name: str, description: str | None = None,
-                   client_uuid: str | None = None) -> Role:
+async def add_role(
+    tx: Tx, realm_id: str, name: str, description: str | None = None, client_uuid: str | None = None
+) -> Role:
     role = Role(id=new_id(), realm_id=realm_id, name=name, client_id=client_uuid, description=description)
     await tx.roles.create(role)
     return role
 
 
-async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | None,
-                                skip: Collection[str] = ()) -> None:
+async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | None, skip: Collection[str] = ()) -> None:
     for name, (default, in_token, consent_text, description) in BUILTIN_SCOPES.items():
         if name in skip:  # realm import: the file defines this scope itself
             continue
@@ -100,8 +119,14 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
         }
         if consent_text:
             attributes["consent.screen.text"] = consent_text
-        scope = ClientScope(id=new_id(), realm_id=realm_id, name=name, description=description,
-                            attributes=attributes, protocol_mappers=builtin_mappers(name))
+        scope = ClientScope(
+            id=new_id(),
+            realm_id=realm_id,
+            name=name,
+            description=description,
+            attributes=attributes,
+            protocol_mappers=builtin_mappers(name),
+        )
         await tx.scopes.create(scope)
         if default is not None:
             await tx.realms.set_default_scope(realm_id, scope.id, default)
@@ -112,22 +137,38 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
 async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str, skip: Collection[str] = ()) -> None:
     base = f"/realms/{realm.name}/account/"
     specs: dict[str, dict[str, Any]] = {
-        "account": {"public_client": True, "base_url": base, "root_url": "${authBaseUrl}",
-                    "redirect_uris": (f"/realms/{realm.name}/account/*",), "name": "${client_account}"},
-        "account-console": {"public_client": True, "base_url": base, "root_url": "${authBaseUrl}",
-                            "redirect_uris": (f"/realms/{realm.name}/account/*",),
-                            "name": "${client_account-console}",
-                            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"}},
-        "admin-cli": {"public_client": True, "direct_access_grants_enabled": True, "standard_flow_enabled": False,
-                      "name": "${client_admin-cli}"},
+        "account": {
+            "public_client": True,
+            "base_url": base,
+            "root_url": "${authBaseUrl}",
+            "redirect_uris": (f"/realms/{realm.name}/account/*",),
+            "name": "${client_account}",
+        },
+        "account-console": {
+            "public_client": True,
+            "base_url": base,
+            "root_url": "${authBaseUrl}",
+            "redirect_uris": (f"/realms/{realm.name}/account/*",),
+            "name": "${client_account-console}",
+            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
+        },
+        "admin-cli": {
+            "public_client": True,
+            "direct_access_grants_enabled": True,
+            "standard_flow_enabled": False,
+            "name": "${client_admin-cli}",
+        },
         "broker": {"bearer_only": True, "secret": None, "name": "${client_broker}"},
         "realm-management": {"bearer_only": True, "name": "${client_realm-management}"},
-        "security-admin-console": {"public_client": True, "root_url": "${authAdminUrl}",
-                                   "base_url": f"/admin/{realm.name}/console/",
-                                   "redirect_uris": (f"/admin/{realm.name}/console/*",), "web_origins": ("+",),
-                                   "name": "${client_security-admin-console}",
-                                   "attributes": {"pkce.code.challenge.method": "S256",
-                                                  "post.logout.redirect.uris": "+"}},
+        "security-admin-console": {
+            "public_client": True,
+            "root_url": "${authAdminUrl}",
+            "base_url": f"/admin/{realm.name}/console/",
+            "redirect_uris": (f"/admin/{realm.name}/console/*",),
+            "web_origins": ("+",),
+            "name": "${client_security-admin-console}",
+            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
+        },
     }
     for client_id, spec in specs.items():
         if client_id in skip:  # realm import: the file defines this client itself
@@ -167,8 +208,13 @@ async def ensure_service_account(tx: Tx, realm: Realm, client: Client) -> User:
     existing = await tx.users.get_service_account(client.id)
     if existing:
         return existing
-    user = User(id=new_id(), realm_id=realm.id, username=f"service-account-{client.client_id}".lower(),
-                enabled=True, service_account_client_id=client.id)
+    user = User(
+        id=new_id(),
+        realm_id=realm.id,
+        username=f"service-account-{client.client_id}".lower(),
+        enabled=True,
+        service_account_client_id=client.id,
+    )
     await tx.users.create(user)
     default_roles = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")
     if default_roles:

@@ -15,19 +15,32 @@ from typing import Any
 
 import click
 
-NO_CACHE = "Accepted for Keycloak compatibility; no effect: Doorkeep keeps no session cache, every request reads " \
-           "the database."
+NO_CACHE = (
+    "Accepted for Keycloak compatibility; no effect: Doorkeep keeps no session cache, every request reads the database."
+)
 
 # (flag, alias flags, settings field, default, what Keycloak's option does)
 _SIZES = (
-    ("--cache-embedded-offline-sessions-max-count", "cache_offline_sessions_max_count",
-     "Keycloak: offline user sessions kept in each node's memory."),
-    ("--cache-embedded-offline-client-sessions-max-count", "cache_offline_client_sessions_max_count",
-     "Keycloak: offline client sessions kept in each node's memory."),
-    ("--cache-embedded-sessions-max-count", "cache_sessions_max_count",
-     "Keycloak: online user sessions kept in each node's memory."),
-    ("--cache-embedded-client-sessions-max-count", "cache_client_sessions_max_count",
-     "Keycloak: online client sessions kept in each node's memory."),
+    (
+        "--cache-embedded-offline-sessions-max-count",
+        "cache_offline_sessions_max_count",
+        "Keycloak: offline user sessions kept in each node's memory.",
+    ),
+    (
+        "--cache-embedded-offline-client-sessions-max-count",
+        "cache_offline_client_sessions_max_count",
+        "Keycloak: offline client sessions kept in each node's memory.",
+    ),
+    (
+        "--cache-embedded-sessions-max-count",
+        "cache_sessions_max_count",
+        "Keycloak: online user sessions kept in each node's memory.",
+    ),
+    (
+        "--cache-embedded-client-sessions-max-count",
+        "cache_client_sessions_max_count",
+        "Keycloak: online client sessions kept in each node's memory.",
+    ),
 )
 # Keycloak's other local caches; Doorkeep's configuration cache (store/config_cache.py) is per realm,
 # invalidated by version stamp and not bounded by count.
@@ -40,16 +53,24 @@ _OTHER_SIZES = (
 )
 OTHER_NO_EFFECT = "Accepted for Keycloak compatibility; no effect."
 _LIFESPANS = (
-    ("--spi-user-sessions-infinispan-offline-session-cache-entry-lifespan-override",
-     ("--spi-user-sessions--infinispan--offline-session-cache-entry-lifespan-override",
-      "--offline-session-cache-lifespan-override"),
-     "offline_session_cache_lifespan_override",
-     "Keycloak: seconds an imported offline session stays in memory."),
-    ("--spi-user-sessions-infinispan-offline-client-session-cache-entry-lifespan-override",
-     ("--spi-user-sessions--infinispan--offline-client-session-cache-entry-lifespan-override",
-      "--offline-client-session-cache-lifespan-override"),
-     "offline_client_session_cache_lifespan_override",
-     "Keycloak: seconds an imported offline client session stays in memory."),
+    (
+        "--spi-user-sessions-infinispan-offline-session-cache-entry-lifespan-override",
+        (
+            "--spi-user-sessions--infinispan--offline-session-cache-entry-lifespan-override",
+            "--offline-session-cache-lifespan-override",
+        ),
+        "offline_session_cache_lifespan_override",
+        "Keycloak: seconds an imported offline session stays in memory.",
+    ),
+    (
+        "--spi-user-sessions-infinispan-offline-client-session-cache-entry-lifespan-override",
+        (
+            "--spi-user-sessions--infinispan--offline-client-session-cache-entry-lifespan-override",
+            "--offline-client-session-cache-lifespan-override",
+        ),
+        "offline_client_session_cache_lifespan_override",
+        "Keycloak: seconds an imported offline client session stays in memory.",
+    ),
 )
 
 
@@ -61,14 +82,41 @@ def cache_options() -> list[Callable[[Any], Any]]:
     """The click options, in ``--help`` order (grouped under "Cache" by server.option_groups)."""
     options: list[Callable[[Any], Any]] = []
     for flag, _field, what in _SIZES:
-        options.append(click.option(flag, default=10000, show_default=True, type=click.IntRange(min=-1),
-                                    envvar=_env(flag), show_envvar=True, help=f"{what} {NO_CACHE}"))
+        options.append(
+            click.option(
+                flag,
+                default=10000,
+                show_default=True,
+                type=click.IntRange(min=-1),
+                envvar=_env(flag),
+                show_envvar=True,
+                help=f"{what} {NO_CACHE}",
+            )
+        )
     for flag, what in _OTHER_SIZES:
-        options.append(click.option(flag, default=None, type=click.IntRange(min=-1), envvar=_env(flag),
-                                    show_envvar=True, help=f"{what} {OTHER_NO_EFFECT}"))
+        options.append(
+            click.option(
+                flag,
+                default=None,
+                type=click.IntRange(min=-1),
+                envvar=_env(flag),
+                show_envvar=True,
+                help=f"{what} {OTHER_NO_EFFECT}",
+            )
+        )
     for flag, aliases, field, what in _LIFESPANS:
-        options.append(click.option(flag, *aliases, field, default=None, type=click.IntRange(min=-1),
-                                    envvar=_env(flag), show_envvar=True, help=f"{what} {NO_CACHE}"))
+        options.append(
+            click.option(
+                flag,
+                *aliases,
+                field,
+                default=None,
+                type=click.IntRange(min=-1),
+                envvar=_env(flag),
+                show_envvar=True,
+                help=f"{what} {NO_CACHE}",
+            )
+        )
     return options
 
 

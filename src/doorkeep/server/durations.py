@@ -23,5 +23,7 @@ def parse_duration(text: str) -> float:
     if iso and value.upper() not in ("P", "PT") and not value.upper().endswith("T"):
         days, hours, minutes, seconds = (float(g) if g else 0.0 for g in iso.groups())
         return days * 86400 + hours * 3600 + minutes * 60 + seconds
-    raise ValueError(f"'{text}' is not a duration: use an integer number of seconds, an integer followed "
-                     "by one of ms, s, m, h, d (e.g. 30s), or an ISO 8601 duration (e.g. PT30S)")
+    raise ValueError(
+        f"'{text}' is not a duration: use an integer number of seconds, an integer followed "
+        "by one of ms, s, m, h, d (e.g. 30s), or an ISO 8601 duration (e.g. PT30S)"
+    )

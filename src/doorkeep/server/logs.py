@@ -18,21 +18,39 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "***"
 FOLLOW_LEVEL = ("doorkeep", "uvicorn")
 # Loggers that print SQL with parameters, or request bodies, when set to DEBUG or INFO.
-PINNED_AT_WARNING = ("aiosqlite", "sqlalchemy", "asyncpg", "alembic", "multipart", "python_multipart",
-                     "httpx", "httpcore", "asyncio")
+PINNED_AT_WARNING = (
+    "aiosqlite",
+    "sqlalchemy",
+    "asyncpg",
+    "alembic",
+    "multipart",
+    "python_multipart",
+    "httpx",
+    "httpcore",
+    "asyncio",
+)
 
 TRACE = 5  # uvicorn's extra level below DEBUG
 # uvicorn's level names, plus Keycloak's spellings of the same levels.
-LEVELS = {"trace": TRACE, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
-          "warn": logging.WARNING, "error": logging.ERROR, "critical": logging.CRITICAL,
-          "fatal": logging.CRITICAL}
+LEVELS = {
+    "trace": TRACE,
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "warn": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "fatal": logging.CRITICAL,
+}
 UVICORN_NAMES = {"warn": "warning", "fatal": "critical"}
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){0,4}")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S)
 _HASH = re.compile(r"\$(?:argon2(?:id|i|d)|pbkdf2[\w-]*|2[abxy]|scrypt|sha(?:256|512)?)\$[^\s'\"`;)}\]]+")
-_WORDS = (r"password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key|code[_-]?verifier"
-          r"|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key")
+_WORDS = (
+    r"password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key|code[_-]?verifier"
+    r"|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key"
+)
 # A whole word (never backtracked into: linear time on any input) that contains one of _WORDS, or is code/key.
 _KEY = r"(?<![\w.-])(?:(?=[\w.-]*?(?:" + _WORDS + r"))[\w.-]++|(?:code|key)(?![\w.-]))"
 _QUOTED = r"b?\"(?:[^\"\\]|\\.)*\"|b?'(?:[^'\\]|\\.)*'"

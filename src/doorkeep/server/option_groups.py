@@ -9,15 +9,37 @@ import click
 
 # Keycloak's option categories, in its order; an option not listed here falls under "Other".
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Cache", ("cache_embedded_offline_sessions_max_count", "cache_embedded_offline_client_sessions_max_count",
-               "cache_embedded_sessions_max_count", "cache_embedded_client_sessions_max_count",
-               "cache_embedded_realms_max_count", "cache_embedded_users_max_count", "cache_embedded_keys_max_count",
-               "cache_embedded_authorization_max_count", "cache_embedded_crl_max_count",
-               "offline_session_cache_lifespan_override", "offline_client_session_cache_lifespan_override")),
+    (
+        "Cache",
+        (
+            "cache_embedded_offline_sessions_max_count",
+            "cache_embedded_offline_client_sessions_max_count",
+            "cache_embedded_sessions_max_count",
+            "cache_embedded_client_sessions_max_count",
+            "cache_embedded_realms_max_count",
+            "cache_embedded_users_max_count",
+            "cache_embedded_keys_max_count",
+            "cache_embedded_authorization_max_count",
+            "cache_embedded_crl_max_count",
+            "offline_session_cache_lifespan_override",
+            "offline_client_session_cache_lifespan_override",
+        ),
+    ),
     ("Database", ("db_url",)),
     ("Hostname", ("hostname", "hostname_strict")),
-    ("HTTP(S)", ("http_host", "http_port", "http_enabled", "https_certificate_file", "https_certificate_key_file",
-                 "workers", "shutdown_delay", "shutdown_timeout")),
+    (
+        "HTTP(S)",
+        (
+            "http_host",
+            "http_port",
+            "http_enabled",
+            "https_certificate_file",
+            "https_certificate_key_file",
+            "workers",
+            "shutdown_delay",
+            "shutdown_timeout",
+        ),
+    ),
     ("Health", ("health_enabled",)),
     ("Metrics", ("metrics_enabled",)),
     ("Proxy", ("proxy_headers", "proxy_trusted_addresses")),
@@ -61,7 +83,7 @@ def mask_url(url: str) -> str:
     url = re.sub(r"(?i)([?&]password=)[^&]*", rf"\1{MASK}", url)
     head, sep, rest = url.partition("://")
     end = rest.rfind("@", 0, rest.find("?") if "?" in rest else len(rest))
-    user, colon, _password = rest[:max(end, 0)].partition(":")
+    user, colon, _password = rest[: max(end, 0)].partition(":")
     if not sep or end < 0 or not colon:
         return url
     return f"{head}://{user}:{MASK}{rest[end:]}"

@@ -22,8 +22,7 @@ class TerminalProgress:
 
     def begin(self, label: str, total: int) -> None:
         self.end()
-        self._bar = click.progressbar(length=max(total, 1), label=label, file=self._out, show_pos=True,
-                                      show_eta=True)
+        self._bar = click.progressbar(length=max(total, 1), label=label, file=self._out, show_pos=True, show_eta=True)
         self._bar.__enter__()
 
     def advance(self, units: int = 1) -> None:

@@ -82,10 +82,20 @@ def bind(settings: Settings) -> socket.socket:
 def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
     """Serve on ``sock`` (from ``bind``); "listening" is printed once the server accepts connections."""
     config = uvicorn.Config(
-        "doorkeep.cli:app_factory", factory=True, host=settings.http_host, port=settings.http_port,
-        workers=settings.workers if settings.workers > 1 else None, loop="uvloop", http="httptools",
-        ssl_certfile=settings.https_certificate_file, ssl_keyfile=settings.https_certificate_key_file,
-        log_level=log_level, log_config=None, access_log=False, proxy_headers=False, server_header=False,
+        "doorkeep.cli:app_factory",
+        factory=True,
+        host=settings.http_host,
+        port=settings.http_port,
+        workers=settings.workers if settings.workers > 1 else None,
+        loop="uvloop",
+        http="httptools",
+        ssl_certfile=settings.https_certificate_file,
+        ssl_keyfile=settings.https_certificate_key_file,
+        log_level=log_level,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
         # uvicorn waits forever for a falsy timeout; it only hands the number to asyncio.wait_for
         timeout_graceful_shutdown=settings.shutdown_timeout or 0.001,  # type: ignore[arg-type]
     )

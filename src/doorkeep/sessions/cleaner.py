@@ -41,8 +41,11 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
         online_max = max(policy.sso_max(realm), policy.sso_max(realm, True))
         plans = [
             (False, now - online_idle - CLEANER_WINDOW, now - online_max),
-            (True, now - policy.offline_idle(realm) - CLEANER_WINDOW,
-             now - policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None),
+            (
+                True,
+                now - policy.offline_idle(realm) - CLEANER_WINDOW,
+                now - policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None,
+            ),
         ]
         for offline, idle_before, started_before in plans:
             while True:

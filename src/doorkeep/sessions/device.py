@@ -9,10 +9,20 @@ import re
 
 OTHER = "Other"
 UNKNOWN = "Unknown"
-_BROWSERS = [("Edge", r"Edg(?:e|A|iOS)?/([\d.]+)"), ("Opera", r"OPR/([\d.]+)"), ("Firefox", r"Firefox/([\d.]+)"),
-             ("Chrome", r"(?:Chrome|CriOS|HeadlessChrome)/([\d.]+)"), ("Safari", r"Version/([\d.]+).*Safari/")]
-_SYSTEMS = [("Windows", r"Windows NT ([\d.]+)"), ("iOS", r"(?:iPhone|iPad).*OS (\d+[_\d]*)"),
-            ("Android", r"Android ([\d.]+)"), ("Mac OS X", r"Mac OS X (\d+[_.\d]*)"), ("Linux", r"Linux()")]
+_BROWSERS = [
+    ("Edge", r"Edg(?:e|A|iOS)?/([\d.]+)"),
+    ("Opera", r"OPR/([\d.]+)"),
+    ("Firefox", r"Firefox/([\d.]+)"),
+    ("Chrome", r"(?:Chrome|CriOS|HeadlessChrome)/([\d.]+)"),
+    ("Safari", r"Version/([\d.]+).*Safari/"),
+]
+_SYSTEMS = [
+    ("Windows", r"Windows NT ([\d.]+)"),
+    ("iOS", r"(?:iPhone|iPad).*OS (\d+[_\d]*)"),
+    ("Android", r"Android ([\d.]+)"),
+    ("Mac OS X", r"Mac OS X (\d+[_.\d]*)"),
+    ("Linux", r"Linux()"),
+]
 
 
 def notes_for(user_agent: str) -> dict[str, str]:

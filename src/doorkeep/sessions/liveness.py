@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 OVERRIDE_ATTRS = (
-    "client.session.idle.timeout", "client.session.max.lifespan",
-    "client.offline.session.idle.timeout", "client.offline.session.max.lifespan",
+    "client.session.idle.timeout",
+    "client.session.max.lifespan",
+    "client.offline.session.idle.timeout",
+    "client.offline.session.max.lifespan",
 )
 
 
@@ -66,13 +68,17 @@ def liveness(realm: Realm, client: Client | None, offline: bool, now: int) -> Li
             users.append(None)
             clients.append(None)
             continue
-        users.append(_window(policy.user_session_idle(realm, offline, remember_me, 0),
-                             policy.user_session_max(realm, offline, remember_me, 0), now))
+        users.append(
+            _window(
+                policy.user_session_idle(realm, offline, remember_me, 0),
+                policy.user_session_max(realm, offline, remember_me, 0),
+                now,
+            )
+        )
         # A very large user-session start keeps the user-session cap out of the client window.
         far = 1 << 60
         cs_max = policy.client_session_max(realm, client, offline, remember_me, 0, far)
-        clients.append(_window(policy.client_session_idle(realm, client, offline, remember_me, 0),
-                               cs_max, now))
+        clients.append(_window(policy.client_session_idle(realm, client, offline, remember_me, 0), cs_max, now))
     return Liveness((users[0], users[1]), (clients[0], clients[1]))
 
 
@@ -82,8 +88,11 @@ def has_overrides(client: Client) -> bool:
 
 def live_filter(realm: Realm, clients: list[Client], offline: bool, now: int) -> LiveFilter:
     """The filter for a realm; ``clients`` are the realm's clients (only overriding ones are kept)."""
-    return LiveFilter(offline, liveness(realm, None, offline, now),
-                      {c.id: liveness(realm, c, offline, now) for c in clients if has_overrides(c)})
+    return LiveFilter(
+        offline,
+        liveness(realm, None, offline, now),
+        {c.id: liveness(realm, c, offline, now) for c in clients if has_overrides(c)},
+    )
 
 
 async def realm_filter(tx: Tx, realm: Realm, offline: bool, now: int) -> LiveFilter:

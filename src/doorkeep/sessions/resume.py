@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from doorkeep.oauth.scopes import GrantedScopes
     from doorkeep.store.tx import Tx
 
+
 async def resume(
     tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], now: int, *, lock: bool, write: bool = True
 ) -> tuple[UserSession, ClientSession, User]:
@@ -59,8 +60,9 @@ async def resume(
         cs = await tx.sessions.get_client_session(us.id, offline, client.id)
     if cs is None:
         raise invalid_grant(e.SESSION_MISSING_CLIENT)
-    if not policy.client_session_valid(realm, client, offline, us.remember_me, cs.started, cs.timestamp,
-                                       us.started, now):
+    if not policy.client_session_valid(
+        realm, client, offline, us.remember_me, cs.started, cs.timestamp, us.started, now
+    ):
         if write:
             await tx.sessions.detach_client_session(us.id, offline, client.id)
         raise invalid_grant(e.CLIENT_SESSION_NOT_ACTIVE)
@@ -83,7 +85,8 @@ async def check_consent(tx: Tx, client: Client, user: User, granted: GrantedScop
     if not client.consent_required:
         return
     consent = await tx.sessions.get_consent(user.id, client.id)
-    needed = {s.id for s in granted.scopes
-              if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true"}
+    needed = {
+        s.id for s in granted.scopes if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true"
+    }
     if consent is None or not needed <= set(consent.granted_scopes):
         raise OAuthError("invalid_scope", e.CONSENT_NO_LONGER)

@@ -20,23 +20,48 @@ if TYPE_CHECKING:
 
 
 async def _verdict(
-    tx: Tx, realm: Realm, client: Client, us: UserSession, token_jti: str, token_iat: int, reuse_id: str | None,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    us: UserSession,
+    token_jti: str,
+    token_iat: int,
+    reuse_id: str | None,
 ) -> tuple[RefreshFamily, policy.ReuseVerdict]:
     key = reuse_id or ""
     fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
-    return fam, policy.reuse_verdict(token_jti, token_iat, fam.current_jti, fam.latest_jti, fam.last_refresh,
-                                     fam.use_count, policy.refresh_token_max_reuse(realm, client))
+    return fam, policy.reuse_verdict(
+        token_jti,
+        token_iat,
+        fam.current_jti,
+        fam.latest_jti,
+        fam.last_refresh,
+        fam.use_count,
+        policy.refresh_token_max_reuse(realm, client),
+    )
 
 
 async def refused(
-    tx: Tx, realm: Realm, client: Client, us: UserSession, token_jti: str, token_iat: int, reuse_id: str | None,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    us: UserSession,
+    token_jti: str,
+    token_iat: int,
+    reuse_id: str | None,
 ) -> bool:
     """Whether a refresh with this token would now be refused as stale or reused (introspection; no write)."""
     return (await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id))[1].error is not None
 
 
 async def check(
-    tx: Tx, realm: Realm, client: Client, us: UserSession, token_jti: str, token_iat: int, reuse_id: str | None,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    us: UserSession,
+    token_jti: str,
+    token_iat: int,
+    reuse_id: str | None,
 ) -> RefreshFamily:
     """Keycloak's validateTokenReuseForRefresh: the family as it will be after this refresh (not written)."""
     fam, verdict = await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id)
@@ -52,7 +77,12 @@ def new_family(reuse_id: str | None) -> RefreshFamily:
 
 
 async def record_refresh(
-    tx: Tx, us: UserSession, client: Client, family: RefreshFamily | None, refresh_jti: str | None, now: int,
+    tx: Tx,
+    us: UserSession,
+    client: Client,
+    family: RefreshFamily | None,
+    refresh_jti: str | None,
+    now: int,
 ) -> None:
     """The writes of a successful grant, after every check and after minting.
 

@@ -38,25 +38,45 @@ async def start_online(
 ) -> tuple[UserSession, ClientSession]:
     """A new online user session with this client's session in it."""
     session = UserSession(
-        id=str(uuid.uuid4()), realm_id=realm.id, user_id=user.id, offline=False,
-        login_username=login_username or user.username, ip_address=ip_address, auth_method=auth_method,
-        remember_me=remember_me, started=now, last_session_refresh=now, notes=dict(device.notes_for(user_agent)),
+        id=str(uuid.uuid4()),
+        realm_id=realm.id,
+        user_id=user.id,
+        offline=False,
+        login_username=login_username or user.username,
+        ip_address=ip_address,
+        auth_method=auth_method,
+        remember_me=remember_me,
+        started=now,
+        last_session_refresh=now,
+        notes=dict(device.notes_for(user_agent)),
     )
     await tx.sessions.create_user_session(session)
-    client_session = await add_client(tx, session, client, scope_param=scope_param, now=now,
-                                      redirect_uri=redirect_uri, notes=notes)
+    client_session = await add_client(
+        tx, session, client, scope_param=scope_param, now=now, redirect_uri=redirect_uri, notes=notes
+    )
     return session, client_session
 
 
 async def add_client(
-    tx: Tx, session: UserSession, client: Client, *, scope_param: str, now: int,
-    redirect_uri: str | None = None, notes: dict[str, object] | None = None,
+    tx: Tx,
+    session: UserSession,
+    client: Client,
+    *,
+    scope_param: str,
+    now: int,
+    redirect_uri: str | None = None,
+    notes: dict[str, object] | None = None,
 ) -> ClientSession:
     """Attach (or re-attach, replacing) a client session to a user session."""
     await tx.sessions.detach_client_session(session.id, session.offline, client.id)
     cs = ClientSession(
-        user_session_id=session.id, offline=session.offline, client_id=client.id, started=now, timestamp=now,
-        redirect_uri=redirect_uri, notes={"scope": scope_param, **(notes or {})},
+        user_session_id=session.id,
+        offline=session.offline,
+        client_id=client.id,
+        started=now,
+        timestamp=now,
+        redirect_uri=redirect_uri,
+        notes={"scope": scope_param, **(notes or {})},
     )
     await tx.sessions.create_client_session(cs)
     return cs

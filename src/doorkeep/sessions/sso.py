@@ -40,8 +40,9 @@ async def current_session(
     if session is None or session.user_id != claims.get("sub"):
         return None
     now = services.clock.now()
-    if not policy.user_session_valid(realm, False, session.remember_me, session.started,
-                                     session.last_session_refresh, now):
+    if not policy.user_session_valid(
+        realm, False, session.remember_me, session.started, session.last_session_refresh, now
+    ):
         return None
     user = await tx.users.get(session.user_id)
     if user is None or not user.enabled:

@@ -82,7 +82,12 @@ async def live_count(conn: AsyncConnection, client_uuid: str, offline: bool, liv
 
 
 async def page_ids(
-    conn: AsyncConnection, client_uuid: str, offline: bool, first: int, max_results: int, live: LiveFilter | None,
+    conn: AsyncConnection,
+    client_uuid: str,
+    offline: bool,
+    first: int,
+    max_results: int,
+    live: LiveFilter | None,
 ) -> list[str]:
     """Session ids of Keycloak's page ``first``/``max`` (max < 0: all from ``first``), in id order."""
     first = max(first, 0)
@@ -99,4 +104,3 @@ async def page_ids(
         return [row[0] for row in await conn.execute(query)][::-1]
     query = query.order_by(CS.user_session_id).offset(first).limit(size)
     return [row[0] for row in await conn.execute(query)]
-

@@ -20,9 +20,16 @@ class EventRepo:
         await self._c.execute(insert(events).values(**{**event.__dict__, "details": dict(event.details)}))
 
     async def find(
-        self, realm_id: str, types: Sequence[str] = (), client: str | None = None, user: str | None = None,
-        date_from: int | None = None, date_to: int | None = None, ip: str | None = None,
-        first: int | None = None, max: int | None = None,  # Keycloak's parameter names
+        self,
+        realm_id: str,
+        types: Sequence[str] = (),
+        client: str | None = None,
+        user: str | None = None,
+        date_from: int | None = None,
+        date_to: int | None = None,
+        ip: str | None = None,
+        first: int | None = None,
+        max: int | None = None,  # Keycloak's parameter names
     ) -> builtins.list[Event]:
         """Events matching every given filter (dates in ms, inclusive), newest first.
 

@@ -22,8 +22,11 @@ class FlowRepo:
 
     async def advance_auth_session(self, session_id: str, user_id: str | None, step: str, form_token: str) -> None:
         """Record the next step and who is logging in, with a fresh form token (the old one is burnt)."""
-        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id)
-                              .values(user_id=user_id, step=step, form_token=form_token))
+        await self._c.execute(
+            update(auth_sessions)
+            .where(auth_sessions.c.id == session_id)
+            .values(user_id=user_id, step=step, form_token=form_token)
+        )
 
     async def delete_auth_session(self, session_id: str) -> None:
         await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))

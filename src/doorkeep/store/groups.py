@@ -18,10 +18,19 @@ from doorkeep.store.users import USER_COLS
 
 def _group(row: Any, path: str = "") -> Group:
     config = row.config or {}
-    attributes = {str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
-                  for k, vs in (config.get("attributes") or {}).items()}
-    return Group(id=row.id, realm_id=row.realm_id, name=row.name, parent_id=row.parent_id, path=path,
-                 description=config.get("description"), attributes=attributes)
+    attributes = {
+        str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
+        for k, vs in (config.get("attributes") or {}).items()
+    }
+    return Group(
+        id=row.id,
+        realm_id=row.realm_id,
+        name=row.name,
+        parent_id=row.parent_id,
+        path=path,
+        description=config.get("description"),
+        attributes=attributes,
+    )
 
 
 def with_paths(found: Iterable[Group], ancestors: dict[str, Group]) -> builtins.list[Group]:
@@ -33,8 +42,17 @@ def with_paths(found: Iterable[Group], ancestors: dict[str, Group]) -> builtins.
             seen.add(at)
             names.append(ancestors[at].name)
             at = ancestors[at].parent_id
-        out.append(Group(group.id, group.realm_id, group.name, group.parent_id, "/" + "/".join(reversed(names)),
-                         group.description, group.attributes))
+        out.append(
+            Group(
+                group.id,
+                group.realm_id,
+                group.name,
+                group.parent_id,
+                "/" + "/".join(reversed(names)),
+                group.description,
+                group.attributes,
+            )
+        )
     return out
 
 
@@ -77,15 +95,27 @@ class GroupRepo:
 
     async def create(self, group: Group) -> None:
         await bump(self._c, group.realm_id)
-        await self._c.execute(insert(groups).values(
-            id=group.id, realm_id=group.realm_id, parent_id=group.parent_id, name=group.name,
-            config={"description": group.description, "attributes": group.attributes}))
+        await self._c.execute(
+            insert(groups).values(
+                id=group.id,
+                realm_id=group.realm_id,
+                parent_id=group.parent_id,
+                name=group.name,
+                config={"description": group.description, "attributes": group.attributes},
+            )
+        )
 
     async def update(self, group: Group) -> None:
         await bump(self._c, group.realm_id)
-        await self._c.execute(update(groups).where(groups.c.id == group.id).values(
-            name=group.name, parent_id=group.parent_id,
-            config={"description": group.description, "attributes": group.attributes}))
+        await self._c.execute(
+            update(groups)
+            .where(groups.c.id == group.id)
+            .values(
+                name=group.name,
+                parent_id=group.parent_id,
+                config={"description": group.description, "attributes": group.attributes},
+            )
+        )
 
     async def delete(self, group: Group) -> None:
         """Delete the group; its subgroups, memberships and role mappings go with it (cascade)."""
@@ -95,7 +125,8 @@ class GroupRepo:
     # --- role mappings ---------------------------------------------------------------------------
     async def role_ids(self, group_id: str) -> set[str]:
         rows = await self._c.execute(
-            select(group_role_mappings.c.role_id).where(group_role_mappings.c.group_id == group_id))
+            select(group_role_mappings.c.role_id).where(group_role_mappings.c.group_id == group_id)
+        )
         return {r.role_id for r in rows}
 
     async def grant_roles(self, group: Group, role_ids: Iterable[str]) -> None:
@@ -107,15 +138,20 @@ class GroupRepo:
 
     async def revoke_roles(self, group: Group, role_ids: Iterable[str]) -> None:
         await bump(self._c, group.realm_id)
-        await self._c.execute(delete(group_role_mappings).where(
-            group_role_mappings.c.group_id == group.id, group_role_mappings.c.role_id.in_(list(role_ids))))
+        await self._c.execute(
+            delete(group_role_mappings).where(
+                group_role_mappings.c.group_id == group.id, group_role_mappings.c.role_id.in_(list(role_ids))
+            )
+        )
 
     # --- members ---------------------------------------------------------------------------------
     async def of_user(self, user_id: str) -> builtins.list[Group]:
         """The user's direct groups, with paths, ordered by path."""
         rows = await self._c.execute(
-            select(groups).join(user_groups, user_groups.c.group_id == groups.c.id)
-            .where(user_groups.c.user_id == user_id))
+            select(groups)
+            .join(user_groups, user_groups.c.group_id == groups.c.id)
+            .where(user_groups.c.user_id == user_id)
+        )
         found = [_group(r) for r in rows]
         return sorted(with_paths(found, await self.ancestors(found)), key=lambda g: g.path)
 
@@ -126,33 +162,44 @@ class GroupRepo:
             return set()
         ids = [g.id for g in direct] + list(await self.ancestors(direct))
         rows = await self._c.execute(
-            select(group_role_mappings.c.role_id).where(group_role_mappings.c.group_id.in_(ids)))
+            select(group_role_mappings.c.role_id).where(group_role_mappings.c.group_id.in_(ids))
+        )
         return {r.role_id for r in rows}
 
     async def members(self, group_id: str, first: int = 0, max_results: int = 100) -> builtins.list[User]:
-        query = (select(users).join(user_groups, user_groups.c.user_id == users.c.id)
-                 .where(user_groups.c.group_id == group_id).order_by(users.c.username).offset(max(first, 0)))
+        query = (
+            select(users)
+            .join(user_groups, user_groups.c.user_id == users.c.id)
+            .where(user_groups.c.group_id == group_id)
+            .order_by(users.c.username)
+            .offset(max(first, 0))
+        )
         if max_results >= 0:
             query = query.limit(max_results)
         return [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
 
     async def join(self, user_id: str, group_id: str) -> bool:
         """Add the membership; False if the user was already a member."""
-        exists = (await self._c.execute(select(user_groups).where(
-            user_groups.c.user_id == user_id, user_groups.c.group_id == group_id))).first()
+        exists = (
+            await self._c.execute(
+                select(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group_id == group_id)
+            )
+        ).first()
         if exists:
             return False
         await self._c.execute(insert(user_groups).values(user_id=user_id, group_id=group_id))
         return True
 
     async def leave(self, user_id: str, group_id: str) -> None:
-        await self._c.execute(delete(user_groups).where(
-            user_groups.c.user_id == user_id, user_groups.c.group_id == group_id))
+        await self._c.execute(
+            delete(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group_id == group_id)
+        )
 
     # --- default groups --------------------------------------------------------------------------
     async def default_ids(self, realm_id: str) -> builtins.list[str]:
         rows = await self._c.execute(
-            select(realm_default_groups.c.group_id).where(realm_default_groups.c.realm_id == realm_id))
+            select(realm_default_groups.c.group_id).where(realm_default_groups.c.realm_id == realm_id)
+        )
         return [r.group_id for r in rows]
 
     async def add_default(self, realm_id: str, group_id: str) -> None:
@@ -160,5 +207,8 @@ class GroupRepo:
             await self._c.execute(insert(realm_default_groups).values(realm_id=realm_id, group_id=group_id))
 
     async def remove_default(self, realm_id: str, group_id: str) -> None:
-        await self._c.execute(delete(realm_default_groups).where(
-            realm_default_groups.c.realm_id == realm_id, realm_default_groups.c.group_id == group_id))
+        await self._c.execute(
+            delete(realm_default_groups).where(
+                realm_default_groups.c.realm_id == realm_id, realm_default_groups.c.group_id == group_id
+            )
+        )

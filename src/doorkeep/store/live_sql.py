@@ -25,8 +25,9 @@ def _by_remember_me(pair: tuple[ColumnElement[bool], ColumnElement[bool]]) -> Co
 def user_live(live: LiveFilter) -> ColumnElement[bool]:
     """The user session (a user_sessions row) is live."""
     w = live.default.user
-    return _by_remember_me((_window(US.last_session_refresh, US.started, w[0]),
-                            _window(US.last_session_refresh, US.started, w[1])))
+    return _by_remember_me(
+        (_window(US.last_session_refresh, US.started, w[0]), _window(US.last_session_refresh, US.started, w[1]))
+    )
 
 
 def _client(live: Liveness) -> ColumnElement[bool]:
@@ -39,6 +40,8 @@ def client_live(live: LiveFilter) -> ColumnElement[bool]:
     if not live.overrides:
         clause = _client(live.default)
     else:
-        clause = or_(and_(CS.client_id.not_in(list(live.overrides)), _client(live.default)),
-                     *(and_(CS.client_id == cid, _client(w)) for cid, w in live.overrides.items()))
+        clause = or_(
+            and_(CS.client_id.not_in(list(live.overrides)), _client(live.default)),
+            *(and_(CS.client_id == cid, _client(w)) for cid, w in live.overrides.items()),
+        )
     return and_(user_live(live), clause)

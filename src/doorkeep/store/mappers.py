@@ -16,8 +16,13 @@ T = TypeVar("T", Client, ClientScope)
 
 
 def _mapper(row: Any) -> ProtocolMapper:
-    return ProtocolMapper(id=row.id, name=row.name, mapper=row.mapper, protocol=row.protocol,
-                          config={str(k): str(v) for k, v in (row.config or {}).items()})
+    return ProtocolMapper(
+        id=row.id,
+        name=row.name,
+        mapper=row.mapper,
+        protocol=row.protocol,
+        config={str(k): str(v) for k, v in (row.config or {}).items()},
+    )
 
 
 class MapperRepo:
@@ -51,18 +56,28 @@ class MapperRepo:
         from doorkeep.store.realms import bump
 
         await bump(self._c, realm_id)
-        await self._c.execute(insert(pm).values(
-            id=mapper.id, realm_id=realm_id, client_id=owner_id if client else None,
-            scope_id=None if client else owner_id, name=mapper.name, protocol=mapper.protocol,
-            mapper=mapper.mapper, config=dict(mapper.config),
-        ))
+        await self._c.execute(
+            insert(pm).values(
+                id=mapper.id,
+                realm_id=realm_id,
+                client_id=owner_id if client else None,
+                scope_id=None if client else owner_id,
+                name=mapper.name,
+                protocol=mapper.protocol,
+                mapper=mapper.mapper,
+                config=dict(mapper.config),
+            )
+        )
 
     async def update(self, realm_id: str, mapper: ProtocolMapper) -> None:
         from doorkeep.store.realms import bump
 
         await bump(self._c, realm_id)
-        await self._c.execute(update(pm).where(pm.c.id == mapper.id).values(
-            name=mapper.name, protocol=mapper.protocol, mapper=mapper.mapper, config=dict(mapper.config)))
+        await self._c.execute(
+            update(pm)
+            .where(pm.c.id == mapper.id)
+            .values(name=mapper.name, protocol=mapper.protocol, mapper=mapper.mapper, config=dict(mapper.config))
+        )
 
     async def delete(self, realm_id: str, mapper_id: str) -> None:
         from doorkeep.store.realms import bump

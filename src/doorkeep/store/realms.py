@@ -19,9 +19,7 @@ REALM_COLS = ("id", "name", "enabled", "config_version")
 
 async def bump(conn: AsyncConnection, realm_id: Any) -> None:
     """Advance the realm's config version (``realm_id`` may be a scalar subquery)."""
-    await conn.execute(
-        update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1)
-    )
+    await conn.execute(update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1))
 
 
 def realm_of_client(client_uuid: str) -> Any:
@@ -37,8 +35,9 @@ SCOPE_COLS = ("id", "realm_id", "name")
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
 
 
-async def _with_mappers(conn: AsyncConnection, pairs: builtins.list[tuple[ClientScope, bool]]
-                        ) -> builtins.list[tuple[ClientScope, bool]]:
+async def _with_mappers(
+    conn: AsyncConnection, pairs: builtins.list[tuple[ClientScope, bool]]
+) -> builtins.list[tuple[ClientScope, bool]]:
     scopes = await MapperRepo(conn).attach([scope for scope, _ in pairs])
     return [(scope, default) for scope, (_, default) in zip(scopes, pairs, strict=True)]
 
@@ -70,8 +69,12 @@ class RealmRepo:
         await self._c.execute(
             update(realms)
             .where(realms.c.id == realm.id)
-            .values(name=realm.name, enabled=realm.enabled, config=to_config(realm, REALM_COLS),
-                    config_version=realms.c.config_version + 1)
+            .values(
+                name=realm.name,
+                enabled=realm.enabled,
+                config=to_config(realm, REALM_COLS),
+                config_version=realms.c.config_version + 1,
+            )
         )
 
     async def delete(self, realm_id: str) -> None:
@@ -85,8 +88,9 @@ class RealmRepo:
             .where(realm_default_scopes.c.realm_id == realm_id)
             .order_by(client_scopes.c.name)
         )
-        return await _with_mappers(self._c, [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope))
-                                             for r in rows])
+        return await _with_mappers(
+            self._c, [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
+        )
 
     async def set_default_scope(self, realm_id: str, scope_id: str, default: bool) -> None:
         await self.remove_default_scope(realm_id, scope_id)
@@ -131,7 +135,9 @@ class ClientScopeRepo:
         await bump(self._c, scope.realm_id)
         await self._c.execute(
             insert(client_scopes).values(
-                id=scope.id, realm_id=scope.realm_id, name=scope.name,
+                id=scope.id,
+                realm_id=scope.realm_id,
+                name=scope.name,
                 config=to_config(scope, SCOPE_COLS + NOT_CONFIG),
             )
         )
@@ -171,7 +177,12 @@ class ClientRepo:
         return (await self._mappers([self._client(row)]))[0] if row else None
 
     async def list(
-        self, realm_id: str, *, client_id: str | None = None, search: bool = False, first: int = 0,
+        self,
+        realm_id: str,
+        *,
+        client_id: str | None = None,
+        search: bool = False,
+        first: int = 0,
         max_results: int | None = None,
     ) -> builtins.list[Client]:
         query = select(clients).where(clients.c.realm_id == realm_id)
@@ -204,8 +215,9 @@ class ClientRepo:
         await self._c.execute(
             update(clients)
             .where(clients.c.id == client.id)
-            .values(client_id=client.client_id, enabled=client.enabled,
-                    config=to_config(client, CLIENT_COLS + NOT_CONFIG))
+            .values(
+                client_id=client.client_id, enabled=client.enabled, config=to_config(client, CLIENT_COLS + NOT_CONFIG)
+            )
         )
 
     async def delete(self, client_uuid: str) -> None:
@@ -220,8 +232,9 @@ class ClientRepo:
             .where(client_scope_links.c.client_id == client_uuid)
             .order_by(client_scopes.c.name)
         )
-        return await _with_mappers(self._c, [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope))
-                                             for r in rows])
+        return await _with_mappers(
+            self._c, [(from_row(ClientScope, r, SCOPE_COLS), bool(r.default_scope)) for r in rows]
+        )
 
     async def link_scope(self, client_uuid: str, scope_id: str, default: bool) -> None:
         await self.unlink_scope(client_uuid, scope_id)  # bumps the version

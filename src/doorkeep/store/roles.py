@@ -31,9 +31,7 @@ class RoleRepo:
         self._c = conn
 
     def _select(self) -> Select[Any]:
-        has_children = (
-            select(role_composites.c.parent_id).where(role_composites.c.parent_id == roles.c.id).exists()
-        )
+        has_children = select(role_composites.c.parent_id).where(role_composites.c.parent_id == roles.c.id).exists()
         return select(roles, has_children.label("composite"))
 
     async def get(self, role_id: str) -> Role | None:

@@ -59,9 +59,7 @@ class SessionRepo:
         await self._c.execute(insert(user_sessions).values(**s.__dict__))
 
     async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
-        row = (
-            await self._c.execute(select(user_sessions).where(US.id == session_id, US.offline == offline))
-        ).first()
+        row = (await self._c.execute(select(user_sessions).where(US.id == session_id, US.offline == offline))).first()
         return _us(row) if row else None
 
     async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
@@ -72,14 +70,10 @@ class SessionRepo:
         )
 
     async def delete_user_session(self, session_id: str, offline: bool) -> bool:
-        result = await self._c.execute(
-            delete(user_sessions).where(US.id == session_id, US.offline == offline)
-        )
+        result = await self._c.execute(delete(user_sessions).where(US.id == session_id, US.offline == offline))
         return bool(result.rowcount)
 
-    async def user_sessions_of(
-        self, user_id: str, offline: bool, live: LiveFilter | None = None
-    ) -> list[UserSession]:
+    async def user_sessions_of(self, user_id: str, offline: bool, live: LiveFilter | None = None) -> list[UserSession]:
         """The user's sessions; with ``live``, only those not yet expired."""
         query = select(user_sessions).where(US.user_id == user_id, US.offline == offline)
         if live is not None:
@@ -92,9 +86,7 @@ class SessionRepo:
         return ids
 
     async def delete_realm_sessions(self, realm_id: str, offline: bool) -> int:
-        result = await self._c.execute(
-            delete(user_sessions).where(US.realm_id == realm_id, US.offline == offline)
-        )
+        result = await self._c.execute(delete(user_sessions).where(US.realm_id == realm_id, US.offline == offline))
         return int(result.rowcount or 0)
 
     async def count_realm_sessions(self, realm_id: str, offline: bool) -> int:
@@ -116,8 +108,11 @@ class SessionRepo:
 
     async def count_realm_live(self, realm_id: str, offline: bool, live: LiveFilter) -> int:
         """How many of the realm's sessions of this kind are live."""
-        query = select(func.count()).select_from(user_sessions).where(
-            US.realm_id == realm_id, US.offline == offline, user_live(live))
+        query = (
+            select(func.count())
+            .select_from(user_sessions)
+            .where(US.realm_id == realm_id, US.offline == offline, user_live(live))
+        )
         return int((await self._c.execute(query)).scalar_one())
 
     async def delete_if_empty(self, session_id: str, offline: bool) -> bool:
@@ -162,7 +157,8 @@ class SessionRepo:
         query = select(client_sessions).where(CS.user_session_id == session_id, CS.offline == offline)
         if live is not None:
             query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
-                client_live(live))
+                client_live(live)
+            )
         return [_cs(r) for r in await self._c.execute(query)]
 
     async def client_sessions_of_many(
@@ -171,11 +167,13 @@ class SessionRepo:
         """The (live) client sessions of many user sessions, in a few statements rather than one each."""
         out: dict[str, list[ClientSession]] = {sid: [] for sid in session_ids}
         for at in range(0, len(session_ids), 500):
-            query = select(client_sessions).where(CS.user_session_id.in_(session_ids[at:at + 500]),
-                                                  CS.offline == offline)
+            query = select(client_sessions).where(
+                CS.user_session_id.in_(session_ids[at : at + 500]), CS.offline == offline
+            )
             if live is not None:
                 query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
-                    client_live(live))
+                    client_live(live)
+                )
             for row in await self._c.execute(query):
                 cs = _cs(row)
                 out[cs.user_session_id].append(cs)
@@ -219,9 +217,13 @@ class SessionRepo:
         if not ids:
             return []
         query = (
-            select(user_sessions, client_sessions.c.started.label("cs_started"),
-                   client_sessions.c.timestamp.label("cs_timestamp"), client_sessions.c.redirect_uri,
-                   client_sessions.c.notes.label("cs_notes"))
+            select(
+                user_sessions,
+                client_sessions.c.started.label("cs_started"),
+                client_sessions.c.timestamp.label("cs_timestamp"),
+                client_sessions.c.redirect_uri,
+                client_sessions.c.notes.label("cs_notes"),
+            )
             .join(client_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline))
             .where(CS.client_id == client_uuid, CS.offline == offline, CS.user_session_id.in_(ids))
             .order_by(US.id)
@@ -229,8 +231,15 @@ class SessionRepo:
         out = []
         for r in await self._c.execute(query):
             m = r._mapping
-            cs = ClientSession(m["id"], offline, client_uuid, int(m["cs_started"]), int(m["cs_timestamp"]),
-                               m["redirect_uri"], dict(m["cs_notes"] or {}))
+            cs = ClientSession(
+                m["id"],
+                offline,
+                client_uuid,
+                int(m["cs_started"]),
+                int(m["cs_timestamp"]),
+                m["redirect_uri"],
+                dict(m["cs_notes"] or {}),
+            )
             out.append((_us(r), cs))
         return out
 
@@ -293,27 +302,43 @@ class SessionRepo:
         row = (
             await self._c.execute(
                 select(refresh_families).where(
-                    RF.user_session_id == session_id, RF.offline == offline,
-                    RF.client_id == client_uuid, RF.reuse_key == key,
+                    RF.user_session_id == session_id,
+                    RF.offline == offline,
+                    RF.client_id == client_uuid,
+                    RF.reuse_key == key,
                 )
             )
         ).first()
         if row is None:
             return None
         m = row._mapping
-        return RefreshFamily(m["reuse_key"], m["current_jti"], int(m["use_count"]), int(m["last_refresh"]),
-                             m["latest_jti"])
+        return RefreshFamily(
+            m["reuse_key"], m["current_jti"], int(m["use_count"]), int(m["last_refresh"]), m["latest_jti"]
+        )
 
     async def save_family(self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> None:
-        where = (RF.user_session_id == session_id, RF.offline == offline, RF.client_id == client_uuid,
-                 RF.reuse_key == fam.reuse_key)
-        values = {"current_jti": fam.current_jti, "use_count": fam.use_count,
-                  "last_refresh": fam.last_refresh, "latest_jti": fam.latest_jti}
+        where = (
+            RF.user_session_id == session_id,
+            RF.offline == offline,
+            RF.client_id == client_uuid,
+            RF.reuse_key == fam.reuse_key,
+        )
+        values = {
+            "current_jti": fam.current_jti,
+            "use_count": fam.use_count,
+            "last_refresh": fam.last_refresh,
+            "latest_jti": fam.latest_jti,
+        }
         result = await self._c.execute(update(refresh_families).where(*where).values(**values))
         if not result.rowcount:
             await self._c.execute(
-                insert(refresh_families).values(user_session_id=session_id, offline=offline,
-                                                client_id=client_uuid, reuse_key=fam.reuse_key, **values)
+                insert(refresh_families).values(
+                    user_session_id=session_id,
+                    offline=offline,
+                    client_id=client_uuid,
+                    reuse_key=fam.reuse_key,
+                    **values,
+                )
             )
 
     # --- consents ----------------------------------------------------------------------------
@@ -333,8 +358,10 @@ class SessionRepo:
         await self.delete_consent(consent.user_id, consent.client_id)
         await self._c.execute(
             insert(consents).values(
-                user_id=consent.user_id, client_id=consent.client_id,
-                granted_scopes=list(consent.granted_scopes), created_date=consent.created_date,
+                user_id=consent.user_id,
+                client_id=consent.client_id,
+                granted_scopes=list(consent.granted_scopes),
+                created_date=consent.created_date,
                 last_updated_date=consent.last_updated_date,
             )
         )
@@ -348,5 +375,10 @@ class SessionRepo:
 
 def _consent(row: object) -> Consent:
     m = row._mapping  # type: ignore[attr-defined]
-    return Consent(m["user_id"], m["client_id"], tuple(m["granted_scopes"] or ()), int(m["created_date"]),
-                   int(m["last_updated_date"]))
+    return Consent(
+        m["user_id"],
+        m["client_id"],
+        tuple(m["granted_scopes"] or ()),
+        int(m["created_date"]),
+        int(m["last_updated_date"]),
+    )

@@ -90,8 +90,12 @@ roles = Table(
     UniqueConstraint("realm_id", "client_id", "name", name="uq_roles_realm_client_name"),
     # NULLs are distinct in unique constraints, so realm roles (client_id NULL) need their own index.
     Index(
-        "uq_roles_realm_role_name", "realm_id", "name", unique=True,
-        sqlite_where=text("client_id IS NULL"), postgresql_where=text("client_id IS NULL"),
+        "uq_roles_realm_role_name",
+        "realm_id",
+        "name",
+        unique=True,
+        sqlite_where=text("client_id IS NULL"),
+        postgresql_where=text("client_id IS NULL"),
     ),
 )
 
@@ -163,8 +167,13 @@ user_sessions = Table(
     Index("ix_user_sessions_realm_refresh", "realm_id", "offline", "last_session_refresh"),
     # 0010_perf: the dead-session scans of store/client_session_pages.py
     Index("ix_user_sessions_realm_started", "realm_id", "offline", "started"),
-    Index("ix_user_sessions_remember_me", "realm_id", "offline",
-          sqlite_where=text("remember_me = 1"), postgresql_where=text("remember_me = true")),
+    Index(
+        "ix_user_sessions_remember_me",
+        "realm_id",
+        "offline",
+        sqlite_where=text("remember_me = 1"),
+        postgresql_where=text("remember_me = true"),
+    ),
 )
 
 client_sessions = Table(

@@ -26,7 +26,7 @@ class UserRepo:
         """The users with these ids (absent ones left out), in a few statements."""
         found: dict[str, User] = {}
         for at in range(0, len(user_ids), 500):
-            for row in await self._c.execute(select(users).where(users.c.id.in_(user_ids[at:at + 500]))):
+            for row in await self._c.execute(select(users).where(users.c.id.in_(user_ids[at : at + 500]))):
                 user = from_row(User, row, USER_COLS)
                 found[user.id] = user
         return found
@@ -48,9 +48,7 @@ class UserRepo:
         return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
 
     async def get_service_account(self, client_uuid: str) -> User | None:
-        row = (
-            await self._c.execute(select(users).where(users.c.service_account_client_id == client_uuid))
-        ).first()
+        row = (await self._c.execute(select(users).where(users.c.service_account_client_id == client_uuid))).first()
         return from_row(User, row, USER_COLS) if row else None
 
     def _search(
@@ -100,15 +98,18 @@ class UserRepo:
         for key, value in post.items():
             low = value.lower()
             found = [
-                u for u in found
+                u
+                for u in found
                 if (getattr(u, key) or "").lower() == low or (not exact and low in (getattr(u, key) or "").lower())
             ]
         start = max(first, 0)
         return found[start : start + max_results] if max_results >= 0 else found[start:]
 
     async def count(self, realm_id: str) -> int:
-        query = select(func.count()).select_from(users).where(
-            users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None)
+        query = (
+            select(func.count())
+            .select_from(users)
+            .where(users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None))
         )
         return int((await self._c.execute(query)).scalar_one())
 

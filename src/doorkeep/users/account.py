@@ -52,9 +52,7 @@ class Caller:
             raise FORBIDDEN
 
 
-async def authenticate(
-    tx: Tx, services: Services, realm_name: str, base_url: str, token: str | None
-) -> Caller:
+async def authenticate(tx: Tx, services: Services, realm_name: str, base_url: str, token: str | None) -> Caller:
     """The realm (404), its enabled ``account`` client (404), then the bearer token (401)."""
     realm = await tx.realms.get_by_name(realm_name)
     if realm is None:
@@ -89,8 +87,16 @@ def profile(caller: Caller) -> dict[str, Any]:
     """``GET /account``: the account UserRepresentation (view-profile or manage-account)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     u = caller.user
-    return _compact({"id": u.id, "username": u.username, "firstName": u.first_name, "lastName": u.last_name,
-                     "email": u.email, "emailVerified": u.email_verified})
+    return _compact(
+        {
+            "id": u.id,
+            "username": u.username,
+            "firstName": u.first_name,
+            "lastName": u.last_name,
+            "email": u.email,
+            "emailVerified": u.email_verified,
+        }
+    )
 
 
 PROFILE_FIELDS = ("firstName", "lastName", "email")
@@ -144,7 +150,7 @@ def _effective_url(client: Client, base_url: str) -> str | None:
         return base_url + url
     for placeholder in ("${authBaseUrl}", "${authAdminUrl}"):
         if root.startswith(placeholder):
-            root = base_url + root[len(placeholder):]
+            root = base_url + root[len(placeholder) :]
     return root.rstrip("/") + url
 
 
@@ -165,8 +171,7 @@ async def _consent_json(tx: Tx, client: Client, consent: Consent) -> dict[str, A
         scope = await tx.scopes.get(scope_id)
         if scope is not None:
             scopes.append(_scope_json(scope.id, scope.name, _consent_text(scope)))
-    return {"grantedScopes": scopes, "createdDate": consent.created_date,
-            "lastUpdatedDate": consent.last_updated_date}
+    return {"grantedScopes": scopes, "createdDate": consent.created_date, "lastUpdatedDate": consent.last_updated_date}
 
 
 def _consent_text(scope: ClientScope) -> str | None:
@@ -199,16 +204,24 @@ async def applications(tx: Tx, caller: Caller, name: str | None) -> list[dict[st
         if name is not None and (client.name is None or name.lower() not in client.name.lower()):
             continue
         item: dict[str, Any] = {
-            "clientId": client.client_id, "clientName": client.name, "description": client.description,
-            "userConsentRequired": client.consent_required, "inUse": client.id in in_use,
-            "offlineAccess": client.id in offline, "rootUrl": client.root_url, "baseUrl": client.base_url,
+            "clientId": client.client_id,
+            "clientName": client.name,
+            "description": client.description,
+            "userConsentRequired": client.consent_required,
+            "inUse": client.id in in_use,
+            "offlineAccess": client.id in offline,
+            "rootUrl": client.root_url,
+            "baseUrl": client.base_url,
             "effectiveUrl": _effective_url(client, caller.base_url),
         }
         consent = consents.get(client.id)
         if consent is not None:
             item["consent"] = await _consent_json(tx, client, consent)
-            item.update(logoUri=client.attributes.get("logoUri"), policyUri=client.attributes.get("policyUri"),
-                        tosUri=client.attributes.get("tosUri"))
+            item.update(
+                logoUri=client.attributes.get("logoUri"),
+                policyUri=client.attributes.get("policyUri"),
+                tosUri=client.attributes.get("tosUri"),
+            )
         out.append(_compact(item))
     return out
 
@@ -253,8 +266,7 @@ async def upsert_consent(tx: Tx, caller: Caller, client_id: str, body: Any) -> d
             granted.append(scope_id)
     now_ms = caller.now * 1000
     existing = await tx.sessions.get_consent(caller.user.id, client.id)
-    consent = Consent(caller.user.id, client.id, tuple(granted),
-                      existing.created_date if existing else now_ms, now_ms)
+    consent = Consent(caller.user.id, client.id, tuple(granted), existing.created_date if existing else now_ms, now_ms)
     await tx.sessions.save_consent(consent)
     return await _consent_json(tx, client, consent)
 
@@ -264,8 +276,15 @@ async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
     caller.require_one_of(MANAGE_ACCOUNT, MANAGE_CONSENT)
     client = await _client(tx, caller, client_id)
     await service.revoke_grant(tx, caller.user.id, client.id)
-    await events.record(tx, caller.realm, "REVOKE_GRANT", now=caller.now, user_id=caller.user.id,
-                        session_id=caller.session_id, details={"revoked_client": client.client_id})
+    await events.record(
+        tx,
+        caller.realm,
+        "REVOKE_GRANT",
+        now=caller.now,
+        user_id=caller.user.id,
+        session_id=caller.session_id,
+        details={"revoked_client": client.client_id},
+    )
 
 
 # --- sessions and devices ----------------------------------------------------------------------
@@ -283,8 +302,12 @@ def _device(session: UserSession) -> dict[str, str]:
         value = notes.get(key)
         return str(value) if value else default
 
-    return {"os": note("os", OTHER), "osVersion": note("os.version", UNKNOWN), "device": note("device", OTHER),
-            "browser": note("browser", f"{OTHER}/{UNKNOWN}")}
+    return {
+        "os": note("os", OTHER),
+        "osVersion": note("os.version", UNKNOWN),
+        "device": note("device", OTHER),
+        "browser": note("browser", f"{OTHER}/{UNKNOWN}"),
+    }
 
 
 async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[str, Any]:
@@ -293,15 +316,29 @@ async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[st
     for cs in await tx.sessions.client_sessions(session.id, False, live):
         client = await tx.clients.get(cs.client_id)
         if client is not None:
-            clients.append(_compact({"clientId": client.client_id, "clientName": client.name,
-                                     "userConsentRequired": False, "inUse": False, "offlineAccess": False}))
-    return _compact({
-        "id": session.id, "ipAddress": session.ip_address, "started": session.started,
-        "lastAccess": session.last_session_refresh,
-        "expires": session.started + policy.sso_max(caller.realm, session.remember_me),
-        "clients": clients, "browser": _device(session)["browser"],
-        "current": True if session.id == caller.session_id else None,
-    })
+            clients.append(
+                _compact(
+                    {
+                        "clientId": client.client_id,
+                        "clientName": client.name,
+                        "userConsentRequired": False,
+                        "inUse": False,
+                        "offlineAccess": False,
+                    }
+                )
+            )
+    return _compact(
+        {
+            "id": session.id,
+            "ipAddress": session.ip_address,
+            "started": session.started,
+            "lastAccess": session.last_session_refresh,
+            "expires": session.started + policy.sso_max(caller.realm, session.remember_me),
+            "clients": clients,
+            "browser": _device(session)["browser"],
+            "current": True if session.id == caller.session_id else None,
+        }
+    )
 
 
 async def sessions(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
@@ -316,9 +353,17 @@ async def devices(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
     grouped: dict[str, dict[str, Any]] = {}
     for session in await _online_sessions(tx, caller):
         device = _device(session)
-        rep = grouped.setdefault(device["os"] + device["osVersion"], {
-            "os": device["os"], "osVersion": device["osVersion"], "device": device["device"],
-            "lastAccess": 0, "mobile": False, "sessions": []})
+        rep = grouped.setdefault(
+            device["os"] + device["osVersion"],
+            {
+                "os": device["os"],
+                "osVersion": device["osVersion"],
+                "device": device["device"],
+                "lastAccess": 0,
+                "mobile": False,
+                "sessions": [],
+            },
+        )
         if session.id == caller.session_id:
             rep["current"] = True
         rep["lastAccess"] = max(rep["lastAccess"], session.last_session_refresh)

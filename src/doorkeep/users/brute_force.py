@@ -122,8 +122,14 @@ def record_failure(realm: Realm, previous: LoginFailure, ip: str | None, now_ms:
     permanent = realm.permanent_lockout and (
         lockouts > realm.max_temporary_lockouts or (realm.max_temporary_lockouts == 0 and num >= realm.failure_factor)
     )
-    failure = dataclasses.replace(current, num_failures=num, num_temporary_lockouts=lockouts, last_failure=now_ms,
-                                  last_ip_failure=ip, failed_login_not_before=not_before)
+    failure = dataclasses.replace(
+        current,
+        num_failures=num,
+        num_temporary_lockouts=lockouts,
+        last_failure=now_ms,
+        last_ip_failure=ip,
+        failed_login_not_before=not_before,
+    )
     return FailureVerdict(failure, permanent, locked_temporarily)
 
 
@@ -134,8 +140,9 @@ def cleared(failure: LoginFailure) -> LoginFailure:
 
 def locked_out_user(user: User) -> User:
     """The user disabled by a permanent lockout."""
-    return dataclasses.replace(user, enabled=False,
-                               attributes={**user.attributes, DISABLED_REASON: [PERMANENT_LOCKOUT]})
+    return dataclasses.replace(
+        user, enabled=False, attributes={**user.attributes, DISABLED_REASON: [PERMANENT_LOCKOUT]}
+    )
 
 
 def without_lockout_reason(user: User) -> User:
@@ -146,6 +153,7 @@ def without_lockout_reason(user: User) -> User:
 
 
 # --- the detector in a transaction --------------------------------------------------------------
+
 
 async def refusal(tx: Tx, realm: Realm, user: User, now: int) -> str | None:
     """The event error if the detector refuses ``user`` now (see ``lock_error``), in the writing
@@ -167,13 +175,21 @@ async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms:
     details = {"reason": "brute_force_attack detected", "num_failures": failure.num_failures}
     if verdict.locked_temporarily:
         until = datetime.fromtimestamp(failure.failed_login_not_before, UTC).replace(tzinfo=None).isoformat()
-        await events.record(tx, realm, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", now=now_ms // 1000, user_id=user.id,
-                            ip=ip, details={**details, "not_before": until})
+        await events.record(
+            tx,
+            realm,
+            "USER_DISABLED_BY_TEMPORARY_LOCKOUT",
+            now=now_ms // 1000,
+            user_id=user.id,
+            ip=ip,
+            details={**details, "not_before": until},
+        )
     current = await tx.users.get(user.id) if verdict.lock_permanently else None
     if current is not None and current.enabled:
         await tx.users.update(locked_out_user(current))
-        await events.record(tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id,
-                            ip=ip, details=details)
+        await events.record(
+            tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id, ip=ip, details=details
+        )
     return verdict
 
 
@@ -198,8 +214,14 @@ LOCKED_FOREVER = 2**63 - 1  # Keycloak's Long.MAX_VALUE for a permanent lockout
 
 def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, now: int) -> dict[str, object]:
     """``GET attack-detection/brute-force/users/{id}``: what the detector knows about one user."""
-    data: dict[str, object] = {"disabled": False, "numFailures": 0, "numTemporaryLockouts": 0, "lastFailure": 0,
-                               "lastIPFailure": "n/a", "failedLoginNotBefore": 0}
+    data: dict[str, object] = {
+        "disabled": False,
+        "numFailures": 0,
+        "numTemporaryLockouts": 0,
+        "lastFailure": 0,
+        "lastIPFailure": "n/a",
+        "failedLoginNotBefore": 0,
+    }
     failure = live(realm, failure, now)
     if not realm.brute_force_protected or failure is None:
         return data
@@ -207,6 +229,10 @@ def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, n
     if temporary or (user is not None and permanently_locked(user)):
         data["disabled"] = True
         data["failedLoginNotBefore"] = failure.failed_login_not_before if temporary else LOCKED_FOREVER
-    data.update(numFailures=failure.num_failures, numTemporaryLockouts=failure.num_temporary_lockouts,
-                lastFailure=failure.last_failure, lastIPFailure=failure.last_ip_failure)
+    data.update(
+        numFailures=failure.num_failures,
+        numTemporaryLockouts=failure.num_temporary_lockouts,
+        lastFailure=failure.last_failure,
+        lastIPFailure=failure.last_ip_failure,
+    )
     return data

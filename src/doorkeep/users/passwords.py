@@ -36,8 +36,9 @@ def _unb64(text: str) -> bytes:
 def hash_password(password: str, salt: bytes | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (secret_data, credential_data) as Keycloak stores an argon2id password."""
     salt = salt or os.urandom(SALT_LENGTH)
-    digest = _argon2(password, salt, ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM,
-                     ARGON2_HASH_LENGTH, Type.ID, 0x13)
+    digest = _argon2(
+        password, salt, ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, ARGON2_HASH_LENGTH, Type.ID, 0x13
+    )
     secret = {"value": _b64(digest), "salt": _b64(salt), "additionalParameters": {}}
     cred = {
         "hashIterations": ARGON2_ITERATIONS,
@@ -55,8 +56,9 @@ def hash_password(password: str, salt: bytes | None = None) -> tuple[dict[str, A
 
 def _argon2(password: str, salt: bytes, t: int, m: int, p: int, length: int, kind: Type, version: int) -> bytes:
     started = time.perf_counter()
-    digest = hash_secret_raw(password.encode(), salt, time_cost=t, memory_cost=m, parallelism=p,
-                             hash_len=length, type=kind, version=version)
+    digest = hash_secret_raw(
+        password.encode(), salt, time_cost=t, memory_cost=m, parallelism=p, hash_len=length, type=kind, version=version
+    )
     observe.current().password_hashed("argon2", time.perf_counter() - started)
     return digest
 
@@ -82,10 +84,14 @@ def verify(password: str, secret_data: dict[str, Any], credential_data: dict[str
             kinds = {"id": Type.ID, "i": Type.I, "d": Type.D}
             version = 0x10 if _param(params, "version", "1.3") == "1.0" else 0x13
             actual = _argon2(
-                password, salt, iterations or ARGON2_ITERATIONS,
+                password,
+                salt,
+                iterations or ARGON2_ITERATIONS,
                 int(_param(params, "memory", str(ARGON2_MEMORY_KIB))),
                 int(_param(params, "parallelism", str(ARGON2_PARALLELISM))),
-                len(expected), kinds.get(_param(params, "type", "id"), Type.ID), version,
+                len(expected),
+                kinds.get(_param(params, "type", "id"), Type.ID),
+                version,
             )
         elif algorithm in ("pbkdf2-sha256", "pbkdf2-sha512", "pbkdf2"):
             name = {"pbkdf2-sha256": "sha256", "pbkdf2-sha512": "sha512", "pbkdf2": "sha1"}[algorithm]

@@ -22,8 +22,9 @@ _CONTROLS = {chr(c) for c in range(0x20)} | {"\x7f"}
 _VERTICAL = set("\n\x0b\x0c\r\x85\u2028\u2029")
 _HORIZONTAL = set(" \t\xa0\u1680\u180e\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200B)}
 PERSON_NAME_PROHIBITED = frozenset('<>&"$%!#?§;*~/\\|^=[]{}()') | _CONTROLS | _VERTICAL
-USERNAME_PROHIBITED = (frozenset("<>&\"'$%!#?§,;:*~/\\|^=[]{}()`") | _CONTROLS | _VERTICAL | _HORIZONTAL
-                       | frozenset(" \t\n\x0b\x0c\r"))
+USERNAME_PROHIBITED = (
+    frozenset("<>&\"'$%!#?§,;:*~/\\|^=[]{}()`") | _CONTROLS | _VERTICAL | _HORIZONTAL | frozenset(" \t\n\x0b\x0c\r")
+)
 _ATOM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-")
 
 INVALID_LENGTH = "error-invalid-length"
@@ -51,8 +52,7 @@ def _domain_ok(domain: str) -> bool:
         return len(octets) == 4 and all(0 < len(o) <= 3 and o.isascii() and o.isdecimal() for o in octets)
     labels = domain.split(".")
     return all(
-        0 < len(label) <= 63 and label[0] != "-" and label[-1] != "-"
-        and all(ch.isalnum() or ch == "-" for ch in label)
+        0 < len(label) <= 63 and label[0] != "-" and label[-1] != "-" and all(ch.isalnum() or ch == "-" for ch in label)
         for label in labels
     )
 

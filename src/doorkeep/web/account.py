@@ -53,6 +53,7 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
 
 async def account(request: Request) -> Response:
     if request.method == "GET":
+
         async def show(tx: Tx, caller: ops.Caller) -> Response:
             return _ok(ops.profile(caller))
 
@@ -80,12 +81,14 @@ async def consent(request: Request) -> Response:
     """GET (204 when none), POST/PUT (upsert, 200 with the consent), DELETE (revoke, 204)."""
     client_id = request.path_params["client_id"]
     if request.method == "GET":
+
         async def show(tx: Tx, caller: ops.Caller) -> Response:
             found = await ops.get_consent(tx, caller, client_id)
             return _no_content() if found is None else _ok(found)
 
         return await _answer(request, show, write=False)
     if request.method == "DELETE":
+
         async def revoke(tx: Tx, caller: ops.Caller) -> Response:
             await ops.revoke_consent(tx, caller, client_id)
             return _no_content()

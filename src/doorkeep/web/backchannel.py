@@ -77,8 +77,15 @@ class Notifier:
         async with httpx.AsyncClient(timeout=self._timeout) as http:
             await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
 
-    async def _post(self, http: httpx.AsyncClient, client_id: str, url: str, *, data: dict[str, str] | None = None,
-                    content: str | None = None) -> bool:
+    async def _post(
+        self,
+        http: httpx.AsyncClient,
+        client_id: str,
+        url: str,
+        *,
+        data: dict[str, str] | None = None,
+        content: str | None = None,
+    ) -> bool:
         """One POST; true on 200 or 204 as Keycloak counts it. Failures are logged without the token."""
         async with self._limit:
             try:
@@ -94,8 +101,9 @@ class Notifier:
             return False
         return True
 
-    async def admin_action(self, server: str, realm_id: str, clients: list[Client], realm_not_before: int,
-                           action: str) -> dict[str, list[str]]:
+    async def admin_action(
+        self, server: str, realm_id: str, clients: list[Client], realm_not_before: int, action: str
+    ) -> dict[str, list[str]]:
         """Keycloak's pushRevocationPolicy (``PUSH_NOT_BEFORE``) or logoutClient (``LOGOUT``) for each client
         with an admin URL; its GlobalRequestResult (an empty list is left out, as Jackson drops nulls)."""
         now = self._services.clock.now()
@@ -113,6 +121,7 @@ class Notifier:
                 claims = bc.admin_action_claims(client, action, max(realm_not_before, client.not_before), now, new_id())
                 jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
         async with httpx.AsyncClient(timeout=self._timeout) as http:
+
             async def one(client: Client, mgmt: str, token: str | None) -> bool:
                 if token is None:
                     return False

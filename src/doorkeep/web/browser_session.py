@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -90,9 +91,15 @@ async def logout(request: Request) -> Response:
             return _confirm_page(realm, request, form)
         if confirm and not _csrf_ok(request, form):
             return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
-        await end_browser_sessions(tx, realm, {s for s in (sid, current_id) if s},
-                                   now=services.clock.now(), client_id=client.client_id if client else None,
-                                   ip=client_ip(request), redirect_uri=target)
+        await end_browser_sessions(
+            tx,
+            realm,
+            {s for s in (sid, current_id) if s},
+            now=services.clock.now(),
+            client_id=client.client_id if client else None,
+            ip=client_ip(request),
+            redirect_uri=target,
+        )
         response: Response
         if target is not None:
             given_state = form.get("state")
@@ -107,14 +114,18 @@ async def logout(request: Request) -> Response:
     return await in_transaction(request, work)
 
 
-def _confirm_page(realm: Realm, request: Request, form: object) -> Response:
+def _confirm_page(realm: Realm, request: Request, form: Mapping[str, Any]) -> Response:
     token = secrets.token_urlsafe(24)
-    hidden = {k: v for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
-              if (v := form.get(k)) is not None}  # type: ignore[attr-defined]
+    hidden = {
+        k: v
+        for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
+        if (v := form.get(k)) is not None
+    }
     action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
     response = html(pages.logout_confirm(display(realm), action, token, hidden))
-    response.set_cookie(LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, secure=secure(request),
-                        samesite="lax")
+    response.set_cookie(
+        LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
+    )
     return response
 
 

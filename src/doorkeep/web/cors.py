@@ -23,21 +23,25 @@ from doorkeep.web.http import in_transaction
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-ALLOW_HEADERS = ("Origin, Accept, X-Requested-With, Content-Type, Access-Control-Request-Method, "
-                 "Access-Control-Request-Headers, DPoP, Authorization")
+ALLOW_HEADERS = (
+    "Origin, Accept, X-Requested-With, Content-Type, Access-Control-Request-Method, "
+    "Access-Control-Request-Headers, DPoP, Authorization"
+)
 
 
 async def preflight(request: Request) -> Response:
     origin = request.headers.get("origin")
     response = Response(status_code=200)
     if origin:
-        response.headers.update({
-            "Access-Control-Allow-Origin": origin,
-            "Access-Control-Allow-Credentials": "true",
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": ALLOW_HEADERS,
-            "Access-Control-Max-Age": "3600",
-        })
+        response.headers.update(
+            {
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Credentials": "true",
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": ALLOW_HEADERS,
+                "Access-Control-Max-Age": "3600",
+            }
+        )
     return response
 
 

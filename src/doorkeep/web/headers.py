@@ -20,9 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from doorkeep.console.pages import FORM_POST_SCRIPT
 from doorkeep.web.http import base_url
 
-PAGE_HEADERS = {"Cache-Control": "no-store, must-revalidate, max-age=0", "X-Frame-Options": "SAMEORIGIN",
-                "Content-Security-Policy": "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
-                "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "X-Robots-Tag": "none"}
+PAGE_HEADERS = {
+    "Cache-Control": "no-store, must-revalidate, max-age=0",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "none",
+}
 FRAMING = ("X-Frame-Options", "Content-Security-Policy")
 # Pages other origins must be able to frame (keycloak-js loads them in an iframe), as Keycloak's
 # allowAnyFrameAncestor does for them.
@@ -51,10 +56,15 @@ def form_action_source(redirect_uri: str) -> str:
 
 def form_post_headers(redirect_uri: str) -> dict[str, str]:
     """The form_post page's own headers; the page headers are added by the middleware below."""
-    csp = (f"default-src 'none'; script-src {SCRIPT_HASH}; form-action {form_action_source(redirect_uri)}; "
-           "frame-ancestors 'none'; base-uri 'none'")
-    return {"Cache-Control": "no-store, must-revalidate, max-age=0", "Content-Security-Policy": csp,
-            "X-Frame-Options": "DENY"}
+    csp = (
+        f"default-src 'none'; script-src {SCRIPT_HASH}; form-action {form_action_source(redirect_uri)}; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+    return {
+        "Cache-Control": "no-store, must-revalidate, max-age=0",
+        "Content-Security-Policy": csp,
+        "X-Frame-Options": "DENY",
+    }
 
 
 class SecurityHeaders:

@@ -50,8 +50,9 @@ class BodyTooLarge(Exception):
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body, separators=(",", ":")), status_code=status, headers=headers,
-                    media_type="application/json")
+    return Response(
+        json.dumps(body, separators=(",", ":")), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def oauth_error(err: OAuthError, *, no_store: bool = False) -> Response:
@@ -64,8 +65,9 @@ def admin_error(err: AdminError) -> Response:
 
 def bearer_error(err: BearerError, realm: str) -> Response:
     challenge = f'Bearer realm="{realm}", error="{err.error}", error_description="{err.description}"'
-    return json_response({"error": err.error, "error_description": err.description}, err.status,
-                         {"WWW-Authenticate": challenge})
+    return json_response(
+        {"error": err.error, "error_description": err.description}, err.status, {"WWW-Authenticate": challenge}
+    )
 
 
 async def read_body(request: Request) -> bytes:
@@ -213,8 +215,12 @@ def local_address(ip: str) -> bool:
 
 def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
     return OAuthRequest(
-        realm=realm, issuer=issuer(request, realm.name), form=form,
-        authorization=request.headers.get("authorization"), method=request.method, ip_address=client_ip(request),
+        realm=realm,
+        issuer=issuer(request, realm.name),
+        form=form,
+        authorization=request.headers.get("authorization"),
+        method=request.method,
+        ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     )
 

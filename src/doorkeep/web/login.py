@@ -123,8 +123,13 @@ async def authorize_endpoint(request: Request) -> Response:
 
 
 async def render(
-    request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest,
-    outcome: login_flow.Outcome, auth_session: AuthSession | None,
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    outcome: login_flow.Outcome,
+    auth_session: AuthSession | None,
 ) -> Response:
     """Turn a login outcome into a page (creating the authentication session) or a redirect."""
     services = state(request).services
@@ -140,44 +145,79 @@ async def render(
         response = client_redirect(auth_request.redirect_uri, auth_request.response_mode, params)
         token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), outcome.session)
         lifespan = None if not outcome.session.remember_me else realm.sso_session_max_lifespan
-        response.set_cookie(sso.IDENTITY_COOKIE, token, path=cookie_path(realm), httponly=True,
-                            secure=secure(request), samesite="lax", max_age=lifespan)
-        response.set_cookie(sso.SESSION_COOKIE, outcome.session.id, path=cookie_path(realm), httponly=False,
-                            secure=secure(request), samesite="lax", max_age=lifespan)
+        response.set_cookie(
+            sso.IDENTITY_COOKIE,
+            token,
+            path=cookie_path(realm),
+            httponly=True,
+            secure=secure(request),
+            samesite="lax",
+            max_age=lifespan,
+        )
+        response.set_cookie(
+            sso.SESSION_COOKIE,
+            outcome.session.id,
+            path=cookie_path(realm),
+            httponly=False,
+            secure=secure(request),
+            samesite="lax",
+            max_age=lifespan,
+        )
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
     if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        err = RedirectingError(outcome.error, outcome.description, authorize.EarlyRedirect(
-            auth_request.redirect_uri, auth_request.response_mode, auth_request.state))
+        err = RedirectingError(
+            outcome.error,
+            outcome.description,
+            authorize.EarlyRedirect(auth_request.redirect_uri, auth_request.response_mode, auth_request.state),
+        )
         response = error_redirect(request, realm, err)
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     if auth_session is None:
-        auth_session = AuthSession(secrets.token_urlsafe(24), realm.id, client.id, secrets.token_urlsafe(24),
-                                   auth_request.to_json(), user_id, now + realm.access_code_lifespan_login, step)
+        auth_session = AuthSession(
+            secrets.token_urlsafe(24),
+            realm.id,
+            client.id,
+            secrets.token_urlsafe(24),
+            auth_request.to_json(),
+            user_id,
+            now + realm.access_code_lifespan_login,
+            step,
+        )
         await tx.flows.create_auth_session(auth_session)
     else:  # every step (a failed login too) burns the form's code
-        auth_session = dataclasses.replace(auth_session, user_id=user_id, step=step,
-                                           form_token=secrets.token_urlsafe(24))
+        auth_session = dataclasses.replace(
+            auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24)
+        )
         await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token)
     token = auth_session.form_token
     if isinstance(outcome, login_flow.NeedLogin):
-        body = pages.login(display(realm), action_url(request, realm, "authenticate"), token,
-                           username=outcome.username, error=outcome.error, remember_me=realm.remember_me)
+        body = pages.login(
+            display(realm),
+            action_url(request, realm, "authenticate"),
+            token,
+            username=outcome.username,
+            error=outcome.error,
+            remember_me=realm.remember_me,
+        )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
-        body = pages.update_password(display(realm), action_url(request, realm, "required-action"), token,
-                                     outcome.error)
+        body = pages.update_password(
+            display(realm), action_url(request, realm, "required-action"), token, outcome.error
+        )
     else:
         texts = [str(s.attributes.get("consent.screen.text") or s.name) for s in outcome.scopes]
-        body = pages.consent(display(realm), action_url(request, realm, "consent"), token,
-                             client.name or client.client_id, texts)
+        body = pages.consent(
+            display(realm), action_url(request, realm, "consent"), token, client.name or client.client_id, texts
+        )
     response = html(body, 200)
-    response.set_cookie(sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True,
-                        secure=secure(request), samesite="lax")
+    response.set_cookie(
+        sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
+    )
     return response
 
 
@@ -203,9 +243,19 @@ async def _action(request: Request, step: str) -> Response:
     origin = browser(request)
     verdict = None
     if step == "authenticate":  # the password is hashed outside the write transaction (L5)
-        verdict = await in_transaction(request, lambda tx: login_flow.precheck(
-            tx, realm, request.cookies.get(sso.AUTH_COOKIE, ""), form.get("session_code") or "",
-            form.get("username") or "", form.get("password") or "", services.clock.now()), write=False)
+        verdict = await in_transaction(
+            request,
+            lambda tx: login_flow.precheck(
+                tx,
+                realm,
+                request.cookies.get(sso.AUTH_COOKIE, ""),
+                form.get("session_code") or "",
+                form.get("username") or "",
+                form.get("password") or "",
+                services.clock.now(),
+            ),
+            write=False,
+        )
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
@@ -226,14 +276,31 @@ async def _action(request: Request, step: str) -> Response:
         outcome: login_flow.Outcome
         if step == "authenticate":  # only while credentials are pending (checked above)
             outcome = await login_flow.authenticate(
-                tx, services, realm, client, auth_request, form.get("username") or "", form.get("password") or "",
-                origin, remember_me=form.get("rememberMe") in ("on", "true"), verdict=verdict)
+                tx,
+                services,
+                realm,
+                client,
+                auth_request,
+                form.get("username") or "",
+                form.get("password") or "",
+                origin,
+                remember_me=form.get("rememberMe") in ("on", "true"),
+                verdict=verdict,
+            )
         elif user is None or not user.enabled:
             outcome = login_flow.NeedLogin()
         elif step == "required-action":
             outcome = await login_flow.update_password(
-                tx, services, realm, client, auth_request, user, form.get("password-new") or "",
-                form.get("password-confirm") or "", origin)
+                tx,
+                services,
+                realm,
+                client,
+                auth_request,
+                user,
+                form.get("password-new") or "",
+                form.get("password-confirm") or "",
+                origin,
+            )
         elif form.get("accept"):
             outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin)
         else:

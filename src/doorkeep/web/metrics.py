@@ -37,9 +37,18 @@ from doorkeep.web.http import state
 from doorkeep.web.unavailable import database_unavailable
 
 SESSION_GAUGE_SECONDS = 30.0
-GRANTS = frozenset({"password", "authorization_code", "refresh_token", "client_credentials",
-                    "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:device_code",
-                    "urn:openid:params:grant-type:ciba", "urn:ietf:params:oauth:grant-type:uma-ticket"})
+GRANTS = frozenset(
+    {
+        "password",
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:openid:params:grant-type:ciba",
+        "urn:ietf:params:oauth:grant-type:uma-ticket",
+    }
+)
 FAST = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -54,22 +63,44 @@ class PrometheusObserver(observe.Observer):
         self.registry = CollectorRegistry(auto_describe=True)
         reg = self.registry
         self.requests = Histogram(
-            "http_server_requests_seconds", "HTTP requests by method, route template and status (Keycloak's name)",
-            ["method", "uri", "status", "outcome"], buckets=FAST, registry=reg)
-        self.tokens = Counter("doorkeep_tokens_issued", "Tokens issued by the token endpoint",
-                              ["grant_type", "token_type"], registry=reg)
-        self.refresh_failures = Counter("doorkeep_refresh_failures", "Failed refresh_token grants",
-                                        ["error", "reason"], registry=reg)
-        self.sessions = Gauge("doorkeep_sessions", "User sessions stored, by kind (online, offline)",
-                              ["kind"], multiprocess_mode="mostrecent", registry=reg)
-        self.pool_checked_out = Gauge("doorkeep_db_pool_checked_out", "Database connections in use",
-                                      multiprocess_mode="livesum", registry=reg)
-        self.pool_size = Gauge("doorkeep_db_pool_size", "Database connections the pool keeps (per process)",
-                               multiprocess_mode="livesum", registry=reg)
-        self.transactions = Histogram("doorkeep_db_transaction_seconds", "Duration of one unit of work",
-                                      ["mode"], buckets=FAST, registry=reg)
-        self.password_hash = Histogram("doorkeep_password_hash_seconds", "Time to hash or verify a password",
-                                       ["algorithm"], buckets=FAST, registry=reg)
+            "http_server_requests_seconds",
+            "HTTP requests by method, route template and status (Keycloak's name)",
+            ["method", "uri", "status", "outcome"],
+            buckets=FAST,
+            registry=reg,
+        )
+        self.tokens = Counter(
+            "doorkeep_tokens_issued", "Tokens issued by the token endpoint", ["grant_type", "token_type"], registry=reg
+        )
+        self.refresh_failures = Counter(
+            "doorkeep_refresh_failures", "Failed refresh_token grants", ["error", "reason"], registry=reg
+        )
+        self.sessions = Gauge(
+            "doorkeep_sessions",
+            "User sessions stored, by kind (online, offline)",
+            ["kind"],
+            multiprocess_mode="mostrecent",
+            registry=reg,
+        )
+        self.pool_checked_out = Gauge(
+            "doorkeep_db_pool_checked_out", "Database connections in use", multiprocess_mode="livesum", registry=reg
+        )
+        self.pool_size = Gauge(
+            "doorkeep_db_pool_size",
+            "Database connections the pool keeps (per process)",
+            multiprocess_mode="livesum",
+            registry=reg,
+        )
+        self.transactions = Histogram(
+            "doorkeep_db_transaction_seconds", "Duration of one unit of work", ["mode"], buckets=FAST, registry=reg
+        )
+        self.password_hash = Histogram(
+            "doorkeep_password_hash_seconds",
+            "Time to hash or verify a password",
+            ["algorithm"],
+            buckets=FAST,
+            registry=reg,
+        )
         self._sessions_at = -SESSION_GAUGE_SECONDS
 
     def password_hashed(self, algorithm: str, seconds: float) -> None:
@@ -172,7 +203,8 @@ class RequestMetrics:
             if 300 <= status < 400:
                 outcome = "REDIRECTION"
             self.observer.requests.labels(scope["method"], uri, str(status), outcome).observe(
-                time.perf_counter() - started)
+                time.perf_counter() - started
+            )
 
 
 async def endpoint(request: Request) -> Response:

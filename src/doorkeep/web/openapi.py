@@ -33,8 +33,11 @@ REST_MODULES = ("doorkeep.web.admin.", "doorkeep.web.account")
 
 def rest_routes(routes: list[BaseRoute]) -> list[tuple[str, frozenset[str]]]:
     """``(path, methods)`` of the routes served by the Admin and Account REST handlers."""
-    return [(r.path, frozenset(r.methods or ())) for r in routes
-            if isinstance(r, Route) and getattr(r.endpoint, "__module__", "").startswith(REST_MODULES)]
+    return [
+        (r.path, frozenset(r.methods or ()))
+        for r in routes
+        if isinstance(r, Route) and getattr(r.endpoint, "__module__", "").startswith(REST_MODULES)
+    ]
 
 
 def _routes(request: Request) -> list[tuple[str, frozenset[str]]]:

@@ -130,8 +130,11 @@ async def _bound(tx: Tx, realm: Realm, run: Callable[[Tx, OAuthRequest], Awaitab
 async def token(request: Request) -> Response:
     services = state(request).services
     response = await _protocol(
-        request, lambda tx, req: token_endpoint.token(tx, services, req),
-        lambda body: json_response(body, 200, NO_STORE), no_store=True, prepare=token_endpoint.prepare,
+        request,
+        lambda tx, req: token_endpoint.token(tx, services, req),
+        lambda body: json_response(body, 200, NO_STORE),
+        no_store=True,
+        prepare=token_endpoint.prepare,
     )
     observe.current().token_answer(getattr(request, "_body", b""), response.status_code, response.body)
     return response
@@ -140,7 +143,10 @@ async def token(request: Request) -> Response:
 async def introspect(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
-        request, lambda tx, req: introspection.introspect(tx, services, req), json_response, write=False,
+        request,
+        lambda tx, req: introspection.introspect(tx, services, req),
+        json_response,
+        write=False,
         event="INTROSPECT_TOKEN",
     )
 
@@ -155,7 +161,8 @@ async def revoke(request: Request) -> Response:
 async def logout_endpoint(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
-        request, lambda tx, req: logout.logout_with_refresh_token(tx, services, req),
+        request,
+        lambda tx, req: logout.logout_with_refresh_token(tx, services, req),
         lambda _: Response(status_code=204),
     )
 
@@ -163,6 +170,9 @@ async def logout_endpoint(request: Request) -> Response:
 async def userinfo_endpoint(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
-        request, lambda tx, req: userinfo.userinfo(tx, services, req), json_response, write=False,
+        request,
+        lambda tx, req: userinfo.userinfo(tx, services, req),
+        json_response,
+        write=False,
         event="USER_INFO_REQUEST",
     )

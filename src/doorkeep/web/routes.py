@@ -42,8 +42,10 @@ def routes() -> list[BaseRoute]:
         Route("/admin/realms", admin_realms.root, methods=["GET", "POST"]),
         Route("/admin/serverinfo", admin_server.serverinfo, methods=["GET"]),
         *openapi.ROUTES,
-        *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
-          for path in ("token", "token/introspect", "userinfo", "revoke", "logout")),
+        *(
+            Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
+            for path in ("token", "token/introspect", "userinfo", "revoke", "logout")
+        ),
         *admin_routes(),
         *admin_console_routes(),
         *account_console.ROUTES,  # before the Account REST: same URLs, chosen by the Accept header

@@ -22,8 +22,13 @@ DESCRIPTION = "The server is temporarily unable to reach its database; retry lat
 # SQLSTATE classes of a lost or refused connection: 08 (connection exception), 57P01-57P03 (shutdown,
 # crash shutdown, cannot connect now), 53300 (too many connections).
 _SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
-_BROWSER = ("/protocol/openid-connect/auth", "/login-actions/", "/protocol/openid-connect/logout",
-            "/protocol/openid-connect/login-status-iframe.html", "/protocol/openid-connect/3p-cookies/")
+_BROWSER = (
+    "/protocol/openid-connect/auth",
+    "/login-actions/",
+    "/protocol/openid-connect/logout",
+    "/protocol/openid-connect/login-status-iframe.html",
+    "/protocol/openid-connect/3p-cookies/",
+)
 
 
 def database_unavailable(exc: BaseException) -> bool:

@@ -1,6 +1,6 @@
 """doorkeep-keeper: keep an application's offline tokens, refresh them once at a time, never lose one.
 
-    from doorkeep_keeper import Keeper, FileStore, TokenKey, ConsentRequired
+from doorkeep_keeper import Keeper, FileStore, TokenKey, ConsentRequired
 """
 
 from doorkeep_keeper.errors import (

@@ -35,10 +35,18 @@ class Keeper:
     """Offline tokens of one client at one token endpoint, kept in ``store``."""
 
     def __init__(
-        self, store: TokenStore, *, token_endpoint: str, client_id: str, client_secret: str | None = None,
-        http: httpx.Client | None = None, clock: Callable[[], float] = time.time,
-        retry_window: float = 20.0, retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 4.0),
-        min_validity: int = 30, revocation_endpoint: str | None = None,
+        self,
+        store: TokenStore,
+        *,
+        token_endpoint: str,
+        client_id: str,
+        client_secret: str | None = None,
+        http: httpx.Client | None = None,
+        clock: Callable[[], float] = time.time,
+        retry_window: float = 20.0,
+        retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 4.0),
+        min_validity: int = 30,
+        revocation_endpoint: str | None = None,
     ) -> None:
         self.store = store
         self.token_endpoint = token_endpoint
@@ -164,9 +172,15 @@ class Keeper:
         if answer_lost:
             raise RefreshAnswerLost(
                 "a refresh answer was lost and the server no longer accepts the previous offline token "
-                f"({description}): the user must log in again", error=error, description=description)
-        raise ConsentRequired(f"the offline grant is gone ({description}): the user must log in again",
-                              error=error, description=description)
+                f"({description}): the user must log in again",
+                error=error,
+                description=description,
+            )
+        raise ConsentRequired(
+            f"the offline grant is gone ({description}): the user must log in again",
+            error=error,
+            description=description,
+        )
 
 
 def _error_of(response: httpx.Response) -> tuple[str, str | None]:

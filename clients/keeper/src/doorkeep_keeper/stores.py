@@ -49,7 +49,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -125,8 +125,11 @@ class SqliteStore:
 
     def save(self, grant: StoredGrant) -> None:
         with self._connect() as db:
-            db.execute("INSERT INTO offline_tokens (key, record) VALUES (?, ?) "
-                       "ON CONFLICT (key) DO UPDATE SET record = excluded.record", (grant.key.id, grant.to_json()))
+            db.execute(
+                "INSERT INTO offline_tokens (key, record) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET record = excluded.record",
+                (grant.key.id, grant.to_json()),
+            )
 
     def delete(self, key: TokenKey) -> None:
         with self._connect() as db:

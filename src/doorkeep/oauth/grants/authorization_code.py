@@ -61,8 +61,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     cs = await tx.sessions.get_client_session(us.id, False, client.id)
     if cs is None:
         raise invalid_grant("Session not active")
-    pkce.verify(data.get("code_challenge"), data.get("code_challenge_method"), req.form.get("code_verifier"),
-                client.attr("pkce.code.challenge.method") or None)
+    pkce.verify(
+        data.get("code_challenge"),
+        data.get("code_challenge_method"),
+        req.form.get("code_verifier"),
+        client.attr("pkce.code.challenge.method") or None,
+    )
     scope_param = str(data.get("scope") or "")
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)
@@ -70,16 +74,28 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise OAuthError("invalid_scope", "Client no longer has requested consent from user") from None
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
-    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE,
-                       nonce=data.get("nonce"), acr=str(data.get("acr") or "1"))
+    ctx = GrantContext(
+        req.realm,
+        client,
+        user,
+        us,
+        cs,
+        granted,
+        roles,
+        GRANT_TYPE,
+        nonce=data.get("nonce"),
+        acr=str(data.get("acr") or "1"),
+    )
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     if use_refresh and granted.offline:
         require_offline_allowed(ctx)  # the last check: nothing below may refuse
     remove_online = cs.notes.get(service.FIRST_OFFLINE_ACCESS) == "true"
     if remove_online:
         await tx.sessions.update_client_session_notes(
-            us.id, False, client.id, {k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS})
+            us.id, False, client.id, {k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS}
+        )
         cs = dataclasses.replace(cs, notes={k: v for k, v in cs.notes.items() if k != service.FIRST_OFFLINE_ACCESS})
         ctx = dataclasses.replace(ctx, client_session=cs)
-    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=use_refresh,
-                                          remove_online_when_offline=remove_online)
+    return await issue_new_session_tokens(
+        tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=remove_online
+    )

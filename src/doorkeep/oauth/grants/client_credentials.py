@@ -49,9 +49,15 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))
     us, cs = await service.start_online(
-        tx, realm, user, client, scope_param=scope_param, now=services.clock.now(), ip_address=req.ip_address,
-        auth_method="openid-connect", notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true"},
+        tx,
+        realm,
+        user,
+        client,
+        scope_param=scope_param,
+        now=services.clock.now(),
+        ip_address=req.ip_address,
+        auth_method="openid-connect",
+        notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true"},
     )
     ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
-    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=True,
-                                          remove_online_when_offline=True)
+    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=True, remove_online_when_offline=True)

@@ -28,7 +28,12 @@ def require_offline_allowed(ctx: GrantContext) -> None:
 
 
 async def issue_new_session_tokens(
-    tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, *, use_refresh: bool,
+    tx: Tx,
+    services: Services,
+    req: OAuthRequest,
+    ctx: GrantContext,
+    *,
+    use_refresh: bool,
     remove_online_when_offline: bool,
 ) -> Minted:
     """Tokens for a freshly created online session; an offline copy when offline_access was granted.

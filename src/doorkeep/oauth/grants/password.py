@@ -82,9 +82,18 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if use_refresh and granted.offline:
         require_offline_allowed(probe)  # validate before writing anything
     us, cs = await service.start_online(
-        tx, realm, user, client, scope_param=scope_param, now=now, ip_address=req.ip_address,
-        login_username=username, notes={"grant_type": GRANT_TYPE}, user_agent=req.user_agent,
+        tx,
+        realm,
+        user,
+        client,
+        scope_param=scope_param,
+        now=now,
+        ip_address=req.ip_address,
+        login_username=username,
+        notes={"grant_type": GRANT_TYPE},
+        user_agent=req.user_agent,
     )
     ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
-    return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=use_refresh,
-                                          remove_online_when_offline=True)
+    return await issue_new_session_tokens(
+        tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=True
+    )

@@ -56,13 +56,21 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if offline and use_refresh:
         # The permission follows the offline grant (the token's own scope), not a narrower
         # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
-        grant_roles = roles if granted.scopes == original.scopes else await effective_roles(
-            tx, user, client, original.scopes)
+        grant_roles = (
+            roles if granted.scopes == original.scopes else await effective_roles(tx, user, client, original.scopes)
+        )
         require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
     family = None
     if rotating:  # the last check; a violation detaches the client session (deliberate, it sticks)
-        family = await rotation.check(tx, req.realm, client, us, str(claims.get("jti")), int(claims["iat"]),
-                                      str(claims["reuse_id"]) if claims.get("reuse_id") else None)
+        family = await rotation.check(
+            tx,
+            req.realm,
+            client,
+            us,
+            str(claims.get("jti")),
+            int(claims["iat"]),
+            str(claims["reuse_id"]) if claims.get("reuse_id") else None,
+        )
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:

@@ -26,8 +26,21 @@ from doorkeep.oauth.mappers.helper import (
 )
 from doorkeep.oauth.mappers.types import HANDLERS, user_attribute, user_property
 
-__all__ = ["ACCESS", "AUDIENCE", "ID", "INTROSPECTION", "USERINFO", "MapperInput", "applies", "apply", "map_claim",
-           "map_value", "split_claim_path", "user_attribute", "user_property"]
+__all__ = [
+    "ACCESS",
+    "AUDIENCE",
+    "ID",
+    "INTROSPECTION",
+    "USERINFO",
+    "MapperInput",
+    "applies",
+    "apply",
+    "map_claim",
+    "map_value",
+    "split_claim_path",
+    "user_attribute",
+    "user_property",
+]
 
 ONLY = {
     "oidc-acr-mapper": {ACCESS, ID, INTROSPECTION},

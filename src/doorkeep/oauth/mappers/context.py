@@ -35,13 +35,28 @@ async def role_clients(tx: Tx, realm_id: str, roles: list[Role]) -> dict[str, st
     return out
 
 
-async def mapper_input(tx: Tx, client: Client, user: User, session: UserSession | None, roles: list[Role],
-                       mappers: list[ProtocolMapper], acr: str = "1") -> MapperInput:
+async def mapper_input(
+    tx: Tx,
+    client: Client,
+    user: User,
+    session: UserSession | None,
+    roles: list[Role],
+    mappers: list[ProtocolMapper],
+    acr: str = "1",
+) -> MapperInput:
     groups: tuple[Group, ...] = ()
     ancestors: dict[str, Group] = {}
     if any(m.mapper in READS_GROUPS for m in mappers) and await tx.config.has_groups(user.realm_id):
         found = await tx.groups.of_user(user.id)
         groups, ancestors = tuple(found), await tx.groups.ancestors(found)
-    return MapperInput(client=client, user=user, session=session, roles=roles,
-                       role_clients=await role_clients(tx, user.realm_id, roles), groups=groups,
-                       ancestors=ancestors, acr=acr, origins=allowed_origins(client))
+    return MapperInput(
+        client=client,
+        user=user,
+        session=session,
+        roles=roles,
+        role_clients=await role_clients(tx, user.realm_id, roles),
+        groups=groups,
+        ancestors=ancestors,
+        acr=acr,
+        origins=allowed_origins(client),
+    )

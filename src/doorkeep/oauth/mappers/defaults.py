@@ -18,10 +18,10 @@ def _flags(on: tuple[str, ...]) -> dict[str, str]:
     return {key: "true" for key in on}
 
 
-def _attribute(name: str, attribute: str, claim: str, json_type: str = "String",
-               mapper: str = "oidc-usermodel-attribute-mapper") -> tuple[str, str, dict[str, str]]:
-    return name, mapper, {**_flags(ALL), "user.attribute": attribute, "claim.name": claim,
-                          "jsonType.label": json_type}
+def _attribute(
+    name: str, attribute: str, claim: str, json_type: str = "String", mapper: str = "oidc-usermodel-attribute-mapper"
+) -> tuple[str, str, dict[str, str]]:
+    return name, mapper, {**_flags(ALL), "user.attribute": attribute, "claim.name": claim, "jsonType.label": json_type}
 
 
 _SPECS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
@@ -45,42 +45,86 @@ _SPECS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         _attribute("email", "email", "email"),
         _attribute("email verified", "emailVerified", "email_verified", "boolean", "oidc-usermodel-property-mapper"),
     ],
-    "address": [("address", "oidc-address-mapper", {
-        **_flags(ALL), "user.attribute.formatted": "formatted", "user.attribute.street": "street",
-        "user.attribute.locality": "locality", "user.attribute.region": "region",
-        "user.attribute.postal_code": "postal_code", "user.attribute.country": "country"})],
+    "address": [
+        (
+            "address",
+            "oidc-address-mapper",
+            {
+                **_flags(ALL),
+                "user.attribute.formatted": "formatted",
+                "user.attribute.street": "street",
+                "user.attribute.locality": "locality",
+                "user.attribute.region": "region",
+                "user.attribute.postal_code": "postal_code",
+                "user.attribute.country": "country",
+            },
+        )
+    ],
     "phone": [
         _attribute("phone number", "phoneNumber", "phone_number"),
         _attribute("phone number verified", "phoneNumberVerified", "phone_number_verified", "boolean"),
     ],
     "roles": [
-        ("realm roles", "oidc-usermodel-realm-role-mapper", {
-            **_flags(ACCESS), "user.attribute": "foo", "claim.name": "realm_access.roles",
-            "jsonType.label": "String", "multivalued": "true"}),
-        ("client roles", "oidc-usermodel-client-role-mapper", {
-            **_flags(ACCESS), "user.attribute": "foo", "claim.name": "resource_access.${client_id}.roles",
-            "jsonType.label": "String", "multivalued": "true"}),
+        (
+            "realm roles",
+            "oidc-usermodel-realm-role-mapper",
+            {
+                **_flags(ACCESS),
+                "user.attribute": "foo",
+                "claim.name": "realm_access.roles",
+                "jsonType.label": "String",
+                "multivalued": "true",
+            },
+        ),
+        (
+            "client roles",
+            "oidc-usermodel-client-role-mapper",
+            {
+                **_flags(ACCESS),
+                "user.attribute": "foo",
+                "claim.name": "resource_access.${client_id}.roles",
+                "jsonType.label": "String",
+                "multivalued": "true",
+            },
+        ),
         ("audience resolve", "oidc-audience-resolve-mapper", _flags(ACCESS)),
     ],
     "web-origins": [("allowed web origins", "oidc-allowed-origins-mapper", _flags(ACCESS))],
     "microprofile-jwt": [
         _attribute("upn", "username", "upn", mapper="oidc-usermodel-property-mapper"),
-        ("groups", "oidc-usermodel-realm-role-mapper", {
-            **_flags(ALL), "user.attribute": "foo", "claim.name": "groups", "jsonType.label": "String",
-            "multivalued": "true"}),
+        (
+            "groups",
+            "oidc-usermodel-realm-role-mapper",
+            {
+                **_flags(ALL),
+                "user.attribute": "foo",
+                "claim.name": "groups",
+                "jsonType.label": "String",
+                "multivalued": "true",
+            },
+        ),
     ],
     "acr": [("acr loa level", "oidc-acr-mapper", _flags(("id.token.claim", *ACCESS)))],
     "basic": [
         ("sub", "oidc-sub-mapper", _flags(ACCESS)),
-        ("auth_time", "oidc-usersessionmodel-note-mapper", {
-            **_flags(("id.token.claim", *ACCESS)), "userinfo.token.claim": "false",
-            "user.session.note": "AUTH_TIME", "claim.name": "auth_time",
-            "jsonType.label": "long"}),
+        (
+            "auth_time",
+            "oidc-usersessionmodel-note-mapper",
+            {
+                **_flags(("id.token.claim", *ACCESS)),
+                "userinfo.token.claim": "false",
+                "user.session.note": "AUTH_TIME",
+                "claim.name": "auth_time",
+                "jsonType.label": "long",
+            },
+        ),
     ],
 }
 
 
 def builtin_mappers(scope_name: str) -> tuple[ProtocolMapper, ...]:
     """Fresh copies (new ids) of the default mappers of a built-in scope; () for any other name."""
-    return tuple(ProtocolMapper(id=str(uuid.uuid4()), name=name, mapper=kind, config=dict(config))
-                 for name, kind, config in _SPECS.get(scope_name, []))
+    return tuple(
+        ProtocolMapper(id=str(uuid.uuid4()), name=name, mapper=kind, config=dict(config))
+        for name, kind, config in _SPECS.get(scope_name, [])
+    )

@@ -11,8 +11,12 @@ from typing import Any
 from doorkeep.model import Client, Group, Role, User, UserSession
 
 ACCESS, ID, USERINFO, INTROSPECTION = "access", "id", "userinfo", "introspection"
-FLAGS = {ACCESS: "access.token.claim", ID: "id.token.claim", USERINFO: "userinfo.token.claim",
-          INTROSPECTION: "introspection.token.claim"}
+FLAGS = {
+    ACCESS: "access.token.claim",
+    ID: "id.token.claim",
+    USERINFO: "userinfo.token.claim",
+    INTROSPECTION: "introspection.token.claim",
+}
 AUDIENCE = "aud"  # the mapped audiences, a list the caller merges into the token's ``aud``
 
 

@@ -8,9 +8,16 @@ from typing import Any
 from doorkeep.model import Group, ProtocolMapper, User
 from doorkeep.oauth.mappers.helper import AUDIENCE, MapperInput, map_claim
 
-USER_PROPERTIES = {"username": "username", "email": "email", "firstName": "first_name", "lastName": "last_name",
-                   "emailVerified": "email_verified", "enabled": "enabled", "id": "id",
-                   "createdTimestamp": "created_timestamp"}
+USER_PROPERTIES = {
+    "username": "username",
+    "email": "email",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "emailVerified": "email_verified",
+    "enabled": "enabled",
+    "id": "id",
+    "createdTimestamp": "created_timestamp",
+}
 
 
 def user_property(user: User, name: str) -> str | None:

@@ -67,8 +67,10 @@ async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT
 
     out["roles"] = {
         "realm": [await role_json(r) for r in _by_name(r for r in roles if r.client_id is None)],
-        "client": {c.client_id: [await role_json(r) for r in _by_name(r for r in roles if r.client_id == c.id)]
-                   for c in clients},
+        "client": {
+            c.client_id: [await role_json(r) for r in _by_name(r for r in roles if r.client_id == c.id)]
+            for c in clients
+        },
     }
     default = next((r for r in roles if r.client_id is None and r.name == f"default-roles-{realm.name}"), None)
     if default is not None:
@@ -105,8 +107,9 @@ async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT
     return out
 
 
-async def _scope_mappings(tx: Tx, scopes: Iterable[Any], clients: Iterable[Any],
-                          names: RoleNames) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+async def _scope_mappings(
+    tx: Tx, scopes: Iterable[Any], clients: Iterable[Any], names: RoleNames
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """Realm roles in ``scopeMappings``; client roles in ``clientScopeMappings`` under the role's client."""
     realm_roles: list[dict[str, Any]] = []
     client_roles: dict[str, list[dict[str, Any]]] = {}
@@ -156,8 +159,12 @@ async def export_groups(tx: Tx, realm: Realm, names: RoleNames) -> tuple[list[di
         rep: dict[str, Any] = {"id": group.id, "name": group.name, "path": group.path}
         if group.description is not None:
             rep["description"] = group.description
-        rep.update(subGroups=[], attributes={k: list(v) for k, v in group.attributes.items()},
-                   realmRoles=roles.get("realm", []), clientRoles=roles.get("client", {}))
+        rep.update(
+            subGroups=[],
+            attributes={k: list(v) for k, v in group.attributes.items()},
+            realmRoles=roles.get("realm", []),
+            clientRoles=roles.get("client", {}),
+        )
         reps[group.id] = rep
         parent = reps.get(group.parent_id) if group.parent_id else None
         (parent["subGroups"] if parent is not None else top).append(rep)

@@ -37,7 +37,12 @@ async def import_realm(tx: Tx, data: dict[str, Any], now: int, *, skip_existing:
 
 
 async def _import_plan(
-    tx: Tx, plan: RealmPlan, now: int, *, skip_existing: bool, progress: Progress = SILENT,
+    tx: Tx,
+    plan: RealmPlan,
+    now: int,
+    *,
+    skip_existing: bool,
+    progress: Progress = SILENT,
 ) -> str | None:
     name = plan.realm.name
     existing = await tx.realms.get_by_name(name)
@@ -81,8 +86,14 @@ class SessionsWouldEnd(ImportError_):
 
 
 async def import_file(
-    db: Database, path: str, clock: Clock, *, skip_existing: bool, keep_sessions: bool = False,
-    ended: dict[str, tuple[int, int]] | None = None, progress: Progress = SILENT,
+    db: Database,
+    path: str,
+    clock: Clock,
+    *,
+    skip_existing: bool,
+    keep_sessions: bool = False,
+    ended: dict[str, tuple[int, int]] | None = None,
+    progress: Progress = SILENT,
     counts: dict[str, tuple[int, int]] | None = None,
 ) -> list[str]:
     """Import every realm of a file in one transaction; the names of the realms imported.
@@ -110,8 +121,10 @@ async def import_file(
                 sessions[p.realm.name] = (online, offline)
     if not skip_existing and keep_sessions and sessions:
         busy, (online, offline) = next(iter(sessions.items()))
-        raise SessionsWouldEnd(f"realm '{busy}' has {online} online and {offline} offline sessions; "
-                               "importing would end them: run again with --override true to replace it")
+        raise SessionsWouldEnd(
+            f"realm '{busy}' has {online} online and {offline} offline sessions; "
+            "importing would end them: run again with --override true to replace it"
+        )
     if ended is not None and not skip_existing:
         ended.update(sessions)
     for plan in plans:  # hash before the writing transaction opens

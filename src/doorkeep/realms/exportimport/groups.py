@@ -34,14 +34,23 @@ def _level(value: Any, where: str, parent: str | None, refs: Refs, out: list[Gro
         names.add(name)
         path = f"{parent or ''}/{name}"
         roles = refs(g.get("realmRoles"), at(gw, "realmRoles"), g.get("clientRoles"), at(gw, "clientRoles"))
-        out.append(GroupPlan(id=opt_str(g, "id", gw) or "", name=name, path=path, parent_path=parent,
-                             description=opt_str(g, "description", gw),
-                             attributes=group_attributes(g.get("attributes"), at(gw, "attributes")), roles=roles))
+        out.append(
+            GroupPlan(
+                id=opt_str(g, "id", gw) or "",
+                name=name,
+                path=path,
+                parent_path=parent,
+                description=opt_str(g, "description", gw),
+                attributes=group_attributes(g.get("attributes"), at(gw, "attributes")),
+                roles=roles,
+            )
+        )
         _level(g.get("subGroups"), at(gw, "subGroups"), path, refs, out)
 
 
-def check_group_paths(groups: list[GroupPlan], defaults: list[str], defaults_where: str,
-                      members: list[tuple[list[str], str]]) -> None:
+def check_group_paths(
+    groups: list[GroupPlan], defaults: list[str], defaults_where: str, members: list[tuple[list[str], str]]
+) -> None:
     """Every path named by ``defaultGroups`` and users' ``groups`` is a group of the file."""
     paths = {g.path for g in groups}
     for i, path in enumerate(defaults):

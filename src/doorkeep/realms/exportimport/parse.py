@@ -47,18 +47,64 @@ from doorkeep.realms.exportimport.plan import (
 )
 from doorkeep.realms.provisioning import builtin_realm_roles
 
-REALM_KEYS = {"id", "realm", *REALM_FIELDS, "roles", "defaultRole", "defaultRoles", "clientScopes",
-              "defaultDefaultClientScopes", "defaultOptionalClientScopes", "scopeMappings", "clientScopeMappings",
-              "clients", "users", "groups", "defaultGroups"}
+REALM_KEYS = {
+    "id",
+    "realm",
+    *REALM_FIELDS,
+    "roles",
+    "defaultRole",
+    "defaultRoles",
+    "clientScopes",
+    "defaultDefaultClientScopes",
+    "defaultOptionalClientScopes",
+    "scopeMappings",
+    "clientScopeMappings",
+    "clients",
+    "users",
+    "groups",
+    "defaultGroups",
+}
 # Derived fields Keycloak exports (composite, clientRole, containerId, access, ...) are read as known.
 ROLE_KEYS = {"id", "name", "description", "composite", "composites", "clientRole", "containerId", "attributes"}
 SCOPE_KEYS = {"id", "name", "description", "protocol", "attributes", "protocolMappers"}
-CLIENT_KEYS = {"id", *CLIENT_FIELDS, "defaultClientScopes", "optionalClientScopes", "access", "surrogateAuthRequired",
-               "nodeReRegistrationTimeout", "clientAuthenticatorType", "protocolMappers"}
-USER_KEYS = {"id", *USER_FIELDS, "credentials", "realmRoles", "clientRoles", "serviceAccountClientId", "totp",
-             "disableableCredentialTypes", "access", "groups"}
-CREDENTIAL_KEYS = {"id", "type", "value", "temporary", "secretData", "credentialData", "userLabel", "createdDate",
-                   "priority", "hashedSaltedValue", "salt", "hashIterations", "algorithm"}
+CLIENT_KEYS = {
+    "id",
+    *CLIENT_FIELDS,
+    "defaultClientScopes",
+    "optionalClientScopes",
+    "access",
+    "surrogateAuthRequired",
+    "nodeReRegistrationTimeout",
+    "clientAuthenticatorType",
+    "protocolMappers",
+}
+USER_KEYS = {
+    "id",
+    *USER_FIELDS,
+    "credentials",
+    "realmRoles",
+    "clientRoles",
+    "serviceAccountClientId",
+    "totp",
+    "disableableCredentialTypes",
+    "access",
+    "groups",
+}
+CREDENTIAL_KEYS = {
+    "id",
+    "type",
+    "value",
+    "temporary",
+    "secretData",
+    "credentialData",
+    "userLabel",
+    "createdDate",
+    "priority",
+    "hashedSaltedValue",
+    "salt",
+    "hashIterations",
+    "algorithm",
+}
 SSL_REQUIRED = ("all", "external", "none")
 
 
@@ -101,11 +147,27 @@ class _Parser:
         self.check_users(realm, users, clients)
         groups = parse_groups(rep, b, self.refs)
         default_groups = str_list(rep.get("defaultGroups"), at(b, "defaultGroups")) if rep.get("defaultGroups") else []
-        check_group_paths(groups, default_groups, at(b, "defaultGroups"),
-                          [(up.groups, f"{at(b, 'users')}[{i}].groups") for i, up in enumerate(users)])
+        check_group_paths(
+            groups,
+            default_groups,
+            at(b, "defaultGroups"),
+            [(up.groups, f"{at(b, 'users')}[{i}].groups") for i, up in enumerate(users)],
+        )
         self.check_refs(name, roles, scopes, clients)
-        return RealmPlan(realm, default_role, roles, scopes, realm_defaults, realm_optional, clients, mappings, users,
-                         self.unknown, groups, default_groups)
+        return RealmPlan(
+            realm,
+            default_role,
+            roles,
+            scopes,
+            realm_defaults,
+            realm_optional,
+            clients,
+            mappings,
+            users,
+            self.unknown,
+            groups,
+            default_groups,
+        )
 
     # --- roles -----------------------------------------------------------------------------
     def roles(self, rep: dict[str, Any], default_role: str) -> list[RolePlan]:
@@ -157,15 +219,21 @@ class _Parser:
             self.fields(comp, {"realm", "client"}, pattern + "composites.")
             cw = at(where, "composites")
             composites = self.refs(comp.get("realm"), at(cw, "realm"), comp.get("client"), at(cw, "client"))
-        role = Role(id=opt_str(rep, "id", where) or "", realm_id="", name=name,
-                    description=opt_str(rep, "description", where),
-                    attributes=list_map(rep.get("attributes"), at(where, "attributes")))
+        role = Role(
+            id=opt_str(rep, "id", where) or "",
+            realm_id="",
+            name=name,
+            description=opt_str(rep, "description", where),
+            attributes=list_map(rep.get("attributes"), at(where, "attributes")),
+        )
         return RolePlan(role, client, composites)
 
     def refs(self, realm_names: Any, realm_where: str, client_map: Any, client_where: str) -> list[RoleRef]:
         """Role references as Keycloak writes them: realm role names, and {clientId: [names]}."""
-        out: list[RoleRef] = [(None, self.alias.get(n, n), f"{realm_where}[{i}]")
-                              for i, n in enumerate(str_list(realm_names, realm_where))]
+        out: list[RoleRef] = [
+            (None, self.alias.get(n, n), f"{realm_where}[{i}]")
+            for i, n in enumerate(str_list(realm_names, realm_where))
+        ]
         for client_id, names in ({} if client_map is None else obj(client_map, client_where)).items():
             where = at(client_where, client_id)
             self.client_refs.append((client_id, where))
@@ -184,14 +252,22 @@ class _Parser:
             if any(scope.name == name for scope in out):
                 fail(at(where, "name"), f"duplicate client scope '{name}'")
             # A built-in scope written without "protocolMappers" keeps Keycloak's default mappers.
-            mappers = builtin_mappers(name) if s.get("protocolMappers") is None else mappers_from_json(
-                s["protocolMappers"], at(where, "protocolMappers"))
-            out.append(ClientScope(
-                id=opt_str(s, "id", where) or "", realm_id="", name=name,
-                description=opt_str(s, "description", where),
-                protocol=opt_str(s, "protocol", where) or "openid-connect",
-                attributes=string_map(s.get("attributes"), at(where, "attributes")), protocol_mappers=tuple(mappers),
-            ))
+            mappers = (
+                builtin_mappers(name)
+                if s.get("protocolMappers") is None
+                else mappers_from_json(s["protocolMappers"], at(where, "protocolMappers"))
+            )
+            out.append(
+                ClientScope(
+                    id=opt_str(s, "id", where) or "",
+                    realm_id="",
+                    name=name,
+                    description=opt_str(s, "description", where),
+                    protocol=opt_str(s, "protocol", where) or "openid-connect",
+                    attributes=string_map(s.get("attributes"), at(where, "attributes")),
+                    protocol_mappers=tuple(mappers),
+                )
+            )
         return out
 
     def scope_names(self, rep: dict[str, Any], key: str, base: str) -> list[str] | None:
@@ -212,16 +288,26 @@ class _Parser:
                 fail(at(where, "clientId"), f"duplicate clientId '{client_id}'")
             if c.get("clientAuthenticatorType") not in (None, "client-secret"):
                 self.unknown.add(f"clients[].clientAuthenticatorType={c['clientAuthenticatorType']}")
-            client = apply(Client(id=opt_str(c, "id", where) or "", realm_id="", client_id=client_id), c,
-                           CLIENT_FIELDS, where + ".")
-            client = dataclasses.replace(client, attributes=string_map(client.attributes, at(where, "attributes")),
-                                         protocol_mappers=mappers_from_json(c.get("protocolMappers"),
-                                                                            at(where, "protocolMappers")))
+            client = apply(
+                Client(id=opt_str(c, "id", where) or "", realm_id="", client_id=client_id),
+                c,
+                CLIENT_FIELDS,
+                where + ".",
+            )
+            client = dataclasses.replace(
+                client,
+                attributes=string_map(client.attributes, at(where, "attributes")),
+                protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
+            )
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
-            out.append(ClientPlan(client,
-                                  self.scope_names(c, "defaultClientScopes", where),
-                                  self.scope_names(c, "optionalClientScopes", where)))
+            out.append(
+                ClientPlan(
+                    client,
+                    self.scope_names(c, "defaultClientScopes", where),
+                    self.scope_names(c, "optionalClientScopes", where),
+                )
+            )
         return out
 
     def scope_mappings(self, rep: dict[str, Any]) -> list[ScopeMappingPlan]:
@@ -260,15 +346,22 @@ class _Parser:
         u = obj(value, where)
         self.fields(u, USER_KEYS, "users[].")
         username = req_str(u, "username", where).lower()
-        user = apply(User(id=opt_str(u, "id", where) or "", realm_id="", username=username, enabled=False),
-                     u, USER_FIELDS, where + ".")
-        user = dataclasses.replace(user, username=username, email=user.email.lower() if user.email else user.email,
-                                   attributes=list_map(user.attributes, at(where, "attributes")))
+        user = apply(
+            User(id=opt_str(u, "id", where) or "", realm_id="", username=username, enabled=False),
+            u,
+            USER_FIELDS,
+            where + ".",
+        )
+        user = dataclasses.replace(
+            user,
+            username=username,
+            email=user.email.lower() if user.email else user.email,
+            attributes=list_map(user.attributes, at(where, "attributes")),
+        )
         service_account_of = opt_str(u, "serviceAccountClientId", where)
         if service_account_of is not None:
             self.client_refs.append((service_account_of, at(where, "serviceAccountClientId")))
-        roles = self.refs(u.get("realmRoles"), at(where, "realmRoles"),
-                          u.get("clientRoles"), at(where, "clientRoles"))
+        roles = self.refs(u.get("realmRoles"), at(where, "realmRoles"), u.get("clientRoles"), at(where, "clientRoles"))
         password: PasswordPlan | None = None
         for j, item in enumerate(get_list(u, "credentials", where)):
             cw = f"{at(where, 'credentials')}[{j}]"
@@ -289,8 +382,11 @@ class _Parser:
         return UserPlan(user, service_account_of, roles, password, groups)
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:
-        plan = PasswordPlan(id=opt_str(cred, "id", cw), created_date=opt_int(cred, "createdDate", cw),
-                            user_label=opt_str(cred, "userLabel", cw))
+        plan = PasswordPlan(
+            id=opt_str(cred, "id", cw),
+            created_date=opt_int(cred, "createdDate", cw),
+            user_label=opt_str(cred, "userLabel", cw),
+        )
         if cred.get("value") is not None:
             plan.plain = req_str(cred, "value", cw)
             return plan
@@ -298,8 +394,10 @@ class _Parser:
             secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
         elif cred.get("hashedSaltedValue") is not None:  # Keycloak < 12 exports
             secret = {"value": req_str(cred, "hashedSaltedValue", cw), "salt": opt_str(cred, "salt", cw) or ""}
-            data = {"hashIterations": opt_int(cred, "hashIterations", cw, 0, numbers.INT_MAX) or 27500,
-                    "algorithm": opt_str(cred, "algorithm", cw) or "pbkdf2-sha256"}
+            data = {
+                "hashIterations": opt_int(cred, "hashIterations", cw, 0, numbers.INT_MAX) or 27500,
+                "algorithm": opt_str(cred, "algorithm", cw) or "pbkdf2-sha256",
+            }
         else:
             fail(cw, 'a password credential needs "value", or "secretData" and "credentialData"')
         check_hash(secret, data, cw)
@@ -325,18 +423,23 @@ class _Parser:
             owner = up.service_account_of
             if owner is not None:
                 if owner in linked:
-                    fail(at(where, "serviceAccountClientId"),
-                          f"client '{owner}' already has a service account (users[{linked[owner]}])")
+                    fail(
+                        at(where, "serviceAccountClientId"),
+                        f"client '{owner}' already has a service account (users[{linked[owner]}])",
+                    )
                 linked[owner] = i
         for cp in clients:
             reserved = f"service-account-{cp.client.client_id}".lower()
             if cp.client.service_accounts_enabled and cp.client.client_id not in linked and reserved in usernames:
-                fail(f"{users_base}[{usernames[reserved]}].username",
-                      f"'{reserved}' is the service account of client '{cp.client.client_id}' "
-                      "but has no serviceAccountClientId")
+                fail(
+                    f"{users_base}[{usernames[reserved]}].username",
+                    f"'{reserved}' is the service account of client '{cp.client.client_id}' "
+                    "but has no serviceAccountClientId",
+                )
 
-    def check_refs(self, realm_name: str, roles: list[RolePlan], scopes: list[ClientScope],
-                   clients: list[ClientPlan]) -> None:
+    def check_refs(
+        self, realm_name: str, roles: list[RolePlan], scopes: list[ClientScope], clients: list[ClientPlan]
+    ) -> None:
         """Every role, client and scope the file names exists in the file or among the built-ins."""
         realm_roles = {r.role.name for r in roles if r.client is None} | set(builtin_realm_roles(realm_name))
         client_roles = {c.client.client_id: set[str]() for c in clients}
@@ -365,5 +468,3 @@ def parse_realm(data: Any, base: str = "") -> RealmPlan:
         return _Parser(base).realm(data)
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
-
-

@@ -151,12 +151,15 @@ def req_str(rep: dict[str, Any], key: str, base: str) -> str:
     return value
 
 
-def opt_int(rep: dict[str, Any], key: str, base: str, low: int = numbers.LONG_MIN,
-            high: int = numbers.LONG_MAX) -> int | None:
+def opt_int(
+    rep: dict[str, Any], key: str, base: str, low: int = numbers.LONG_MIN, high: int = numbers.LONG_MAX
+) -> int | None:
     value = rep.get(key)
     if value is not None and (not isinstance(value, int) or numbers.parse_int(value, low, high) is None):
-        fail(at(base, key), "expected a number" if not isinstance(value, int) or isinstance(value, bool)
-             else "number out of range")
+        fail(
+            at(base, key),
+            "expected a number" if not isinstance(value, int) or isinstance(value, bool) else "number out of range",
+        )
     return value
 
 
@@ -219,10 +222,10 @@ def check_hash(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:
     if not isinstance(algorithm, str):
         fail(at(cw, "credentialData.algorithm"), "expected a string")
     if not passwords.supported(data):
-        fail(at(cw, "credentialData.algorithm"),
-              f"unsupported password hash '{algorithm}' (argon2, pbkdf2-sha256, pbkdf2-sha512 or pbkdf2)")
+        fail(
+            at(cw, "credentialData.algorithm"),
+            f"unsupported password hash '{algorithm}' (argon2, pbkdf2-sha256, pbkdf2-sha512 or pbkdf2)",
+        )
     iterations = data.get("hashIterations")
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
         fail(at(cw, "credentialData.hashIterations"), "expected a positive number")
-
-

@@ -98,8 +98,15 @@ class _Writer:
         """The file's group tree, its role mappings and the realm's default groups (by path)."""
         for gp in self.plan.groups:
             parent = self.groups[gp.parent_path] if gp.parent_path else None
-            group = Group(id=await self._id(gp.id, self.tx.groups.get), realm_id=self.realm.id, name=gp.name,
-                          parent_id=parent, path=gp.path, description=gp.description, attributes=gp.attributes)
+            group = Group(
+                id=await self._id(gp.id, self.tx.groups.get),
+                realm_id=self.realm.id,
+                name=gp.name,
+                parent_id=parent,
+                path=gp.path,
+                description=gp.description,
+                attributes=gp.attributes,
+            )
             await self.tx.groups.create(group)
             self.groups[gp.path] = group.id
             if gp.roles:
@@ -108,8 +115,9 @@ class _Writer:
             await self.tx.groups.add_default(self.realm.id, self.groups[_path(path)])
 
     async def _role(self, rp: RolePlan, client_uuid: str | None) -> None:
-        role = dataclasses.replace(rp.role, id=await self._id(rp.role.id, self.tx.roles.get),
-                                   realm_id=self.realm.id, client_id=client_uuid)
+        role = dataclasses.replace(
+            rp.role, id=await self._id(rp.role.id, self.tx.roles.get), realm_id=self.realm.id, client_id=client_uuid
+        )
         await self.tx.roles.create(role)
         self.roles[(rp.client, role.name)] = role.id
 
@@ -133,11 +141,16 @@ class _Writer:
 
     async def _scopes(self) -> None:
         for scope in self.plan.scopes:
-            scope = dataclasses.replace(scope, id=await self._id(scope.id, self.tx.scopes.get), realm_id=self.realm.id,
-                                        protocol_mappers=await self._mappers(scope.protocol_mappers))
+            scope = dataclasses.replace(
+                scope,
+                id=await self._id(scope.id, self.tx.scopes.get),
+                realm_id=self.realm.id,
+                protocol_mappers=await self._mappers(scope.protocol_mappers),
+            )
             await self.tx.scopes.create(scope)
-        await provisioning.create_builtin_scopes(self.tx, self.realm.id, self.roles[(None, "offline_access")],
-                                                 skip={s.name for s in self.plan.scopes})
+        await provisioning.create_builtin_scopes(
+            self.tx, self.realm.id, self.roles[(None, "offline_access")], skip={s.name for s in self.plan.scopes}
+        )
         self.scopes = {s.name: s.id for s in await self.tx.scopes.list(self.realm.id)}
         defaults = self._realm_default_scopes()
         for name, scope_id in self.scopes.items():
@@ -165,9 +178,12 @@ class _Writer:
     async def _clients(self, default_role: str) -> None:
         realm_defaults = await self.tx.realms.default_scopes(self.realm.id)
         for cp in self.plan.clients:
-            client = dataclasses.replace(cp.client, id=await self._id(cp.client.id, self.tx.clients.get),
-                                         realm_id=self.realm.id,
-                                         protocol_mappers=await self._mappers(cp.client.protocol_mappers))
+            client = dataclasses.replace(
+                cp.client,
+                id=await self._id(cp.client.id, self.tx.clients.get),
+                realm_id=self.realm.id,
+                protocol_mappers=await self._mappers(cp.client.protocol_mappers),
+            )
             if not client.public_client and not client.bearer_only and not client.secret:
                 client = dataclasses.replace(client, secret=provisioning.new_secret())
             await self.tx.clients.create(client)
@@ -195,8 +211,11 @@ class _Writer:
         for up in self.plan.users:
             sa_client = self.clients[up.service_account_of].id if up.service_account_of else None
             user = dataclasses.replace(
-                up.user, id=await self._id(up.user.id, self.tx.users.get), realm_id=self.realm.id,
-                service_account_client_id=sa_client, created_timestamp=up.user.created_timestamp or self.now * 1000,
+                up.user,
+                id=await self._id(up.user.id, self.tx.users.get),
+                realm_id=self.realm.id,
+                service_account_client_id=sa_client,
+                created_timestamp=up.user.created_timestamp or self.now * 1000,
             )
             await self.tx.users.create(user)
             if up.service_account_of:
@@ -206,11 +225,17 @@ class _Writer:
                 assert pw.secret_data is not None and pw.credential_data is not None, "hash_passwords first"
                 kept = pw.id if pw.id and user.id == up.user.id else ""
                 cred_id = await self._id(kept or "", _nothing)
-                await self.tx.users.set_password(Credential(
-                    id=cred_id, user_id=user.id, type="password", secret_data=pw.secret_data,
-                    credential_data=pw.credential_data, created_date=pw.created_date or self.now * 1000,
-                    user_label=pw.user_label,
-                ))
+                await self.tx.users.set_password(
+                    Credential(
+                        id=cred_id,
+                        user_id=user.id,
+                        type="password",
+                        secret_data=pw.secret_data,
+                        credential_data=pw.credential_data,
+                        created_date=pw.created_date or self.now * 1000,
+                        user_label=pw.user_label,
+                    )
+                )
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
             for path in up.groups:
                 await self.tx.groups.join(user.id, self.groups[_path(path)])

@@ -78,8 +78,9 @@ class AdminIdentity:
         """403 unless the caller may rename ``role`` to ``new_name``, or delete it when no name is given
         (doorkeep.admin.permissions.may_rename / may_redefine)."""
         [current] = await facts(tx, [role])
-        allowed = may_redefine(self.grantor, current) if new_name is None else (
-            may_rename(self.grantor, current, new_name))
+        allowed = (
+            may_redefine(self.grantor, current) if new_name is None else (may_rename(self.grantor, current, new_name))
+        )
         if not allowed:
             raise FORBIDDEN
 

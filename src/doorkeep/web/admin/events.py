@@ -29,10 +29,17 @@ DEFAULT_MAX = 100
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 EPOCH, DAY_MS, MAX_LONG = datetime.date(1970, 1, 1), 86_400_000, 2**63 - 1
 LISTENERS = ("jboss-logging", "email")  # Keycloak's built-in realm event listeners
-CONFIG_FIELDS = {key: REALM_FIELDS[key] for key in (
-    "eventsEnabled", "eventsExpiration", "eventsListeners", "enabledEventTypes", "adminEventsEnabled",
-    "adminEventsDetailsEnabled",
-)}
+CONFIG_FIELDS = {
+    key: REALM_FIELDS[key]
+    for key in (
+        "eventsEnabled",
+        "eventsExpiration",
+        "eventsListeners",
+        "enabledEventTypes",
+        "adminEventsEnabled",
+        "adminEventsDetailsEnabled",
+    )
+}
 
 
 def bad_request(message: str) -> AdminError:
@@ -43,8 +50,13 @@ def bad_request(message: str) -> AdminError:
 def event_json(event: Event) -> dict[str, Any]:
     """EventRepresentation; null fields and empty details are left out, as Keycloak's store does."""
     out: dict[str, Any] = {"id": event.id, "time": event.time, "type": event.type, "realmId": event.realm_id}
-    for key, value in (("clientId", event.client_id), ("userId", event.user_id), ("sessionId", event.session_id),
-                       ("ipAddress", event.ip_address), ("error", event.error)):
+    for key, value in (
+        ("clientId", event.client_id),
+        ("userId", event.user_id),
+        ("sessionId", event.session_id),
+        ("ipAddress", event.ip_address),
+        ("error", event.error),
+    ):
         if value is not None:
             out[key] = value
     if event.details:
@@ -93,8 +105,14 @@ async def list_events(request: Request) -> Response:
         if unknown:
             raise bad_request(f"Invalid value for 'type': {unknown[0]}")
         found = await call.tx.events.find(
-            call.realm.id, types, request.query_params.get("client"), request.query_params.get("user"),
-            date_from, date_to, request.query_params.get("ipAddress"), first,
+            call.realm.id,
+            types,
+            request.query_params.get("client"),
+            request.query_params.get("user"),
+            date_from,
+            date_to,
+            request.query_params.get("ipAddress"),
+            first,
             DEFAULT_MAX if max_results is None else max_results,
         )
         return ok([event_json(e) for e in found])
@@ -128,8 +146,11 @@ async def update_config(request: Request) -> Response:
         realm: Realm = apply(call.realm, rep, CONFIG_FIELDS)
         if any(name not in LISTENERS for name in realm.events_listeners):
             raise bad_request("Unknown event listener")
-        realm = dataclasses.replace(realm, events_listeners=tuple(dict.fromkeys(realm.events_listeners)),
-                                    enabled_event_types=tuple(dict.fromkeys(realm.enabled_event_types)))
+        realm = dataclasses.replace(
+            realm,
+            events_listeners=tuple(dict.fromkeys(realm.events_listeners)),
+            enabled_event_types=tuple(dict.fromkeys(realm.enabled_event_types)),
+        )
         await call.tx.realms.update(realm)
         return no_content()
 

@@ -54,8 +54,9 @@ async def all_mappings(request: Request) -> Response:
                 continue
             client = await call.tx.clients.get(role.client_id)
             if client is not None:
-                entry = by_client.setdefault(client.client_id,
-                                             {"id": client.id, "client": client.client_id, "mappings": []})
+                entry = by_client.setdefault(
+                    client.client_id, {"id": client.id, "client": client.client_id, "mappings": []}
+                )
                 entry["mappings"].append(role_to_json(role, client.id))
         out: dict[str, Any] = {}
         if realm_roles:
@@ -73,15 +74,15 @@ def listing(kind: str) -> Endpoint:
             group = await load_group(call, request.path_params["id"])
             call.require("view-users")
             client = await _client(call, request)
-            pool = await (call.tx.roles.list_client_roles(client.id) if client
-                          else call.tx.roles.list_realm_roles(call.realm.id))
+            pool = await (
+                call.tx.roles.list_client_roles(client.id) if client else call.tx.roles.list_realm_roles(call.realm.id)
+            )
             direct = await call.tx.groups.role_ids(group.id)
             if kind == "composite":
                 effective = await _effective(call, group)
                 chosen = [r for r in pool if r.id in effective]
             elif kind == "available":
-                chosen = [r for r in pool if r.id not in direct
-                          and await call.identity.may_map(call.tx, call.realm, r)]
+                chosen = [r for r in pool if r.id not in direct and await call.identity.may_map(call.tx, call.realm, r)]
             else:
                 chosen = [r for r in pool if r.id in direct]
             container = client.id if client else call.realm.id
@@ -99,8 +100,11 @@ async def _resolve(call: RealmCall, client: Client | None, rep: Any) -> Role:
     name, role_id = rep.get("name"), rep.get("id")
     role: Role | None = None
     if isinstance(name, str):
-        role = await (call.tx.roles.get_client_role(client.id, name) if client
-                      else call.tx.roles.get_realm_role(call.realm.id, name))
+        role = await (
+            call.tx.roles.get_client_role(client.id, name)
+            if client
+            else call.tx.roles.get_realm_role(call.realm.id, name)
+        )
         if role is not None and role_id is not None and role.id != role_id:
             role = None
     elif isinstance(role_id, str):
@@ -121,8 +125,11 @@ def change(grant: bool) -> Endpoint:
             body = await read_json(request)
             if body is None and not grant:  # an empty DELETE removes every mapping of that kind
                 owner = client.id if client else None
-                roles = [r for r in await call.tx.roles.get_many(await call.tx.groups.role_ids(group.id))
-                         if r.client_id == owner]
+                roles = [
+                    r
+                    for r in await call.tx.roles.get_many(await call.tx.groups.role_ids(group.id))
+                    if r.client_id == owner
+                ]
             else:
                 if not isinstance(body, list):
                     from doorkeep.admin.representations import RepresentationError

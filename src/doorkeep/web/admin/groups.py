@@ -42,8 +42,9 @@ async def load_group(call: RealmCall, group_id: str) -> Group:
     return group
 
 
-def _json(group: Group, tree: dict[str | None, list[Group]], brief: bool, below: list[Any] | None = None
-          ) -> dict[str, Any]:
+def _json(
+    group: Group, tree: dict[str | None, list[Group]], brief: bool, below: list[Any] | None = None
+) -> dict[str, Any]:
     out = group_to_json(group, brief=brief, sub_count=len(tree.get(group.id, [])))
     if below:
         out["subGroups"] = [_json(g, tree, brief, b) for g, b in below]
@@ -91,8 +92,9 @@ async def count_groups(request: Request) -> Response:
 async def create_group(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-users")
-        group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, None, await read_object(request),
-                                                        new_id())
+        group, is_new = await group_ops.create_or_move(
+            call.tx, call.realm.id, None, await read_object(request), new_id()
+        )
         return created(call.url(call.realm.name, "groups", group.id)) if is_new else no_content()
 
     return await run_realm(request, work)
@@ -120,13 +122,13 @@ async def children(request: Request) -> Response:
         parent = await load_group(call, request.path_params["id"])
         if request.method == "POST":
             call.require("manage-users")
-            group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, parent,
-                                                            await read_object(request), new_id())
+            group, is_new = await group_ops.create_or_move(
+                call.tx, call.realm.id, parent, await read_object(request), new_id()
+            )
             if not is_new:
                 return no_content()
             body = group_to_json(group, brief=False, sub_count=0)
-            return json_response(body, status=201,
-                                 headers={"Location": call.url(call.realm.name, "groups", group.id)})
+            return json_response(body, status=201, headers={"Location": call.url(call.realm.name, "groups", group.id)})
         call.require("view-users")
         tree = group_ops.children_of(await call.tx.groups.realm_groups(call.realm.id))
         search, exact = request.query_params.get("search") or None, query_bool(request, "exact", False)

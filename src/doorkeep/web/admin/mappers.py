@@ -36,11 +36,18 @@ DUPLICATE = "Protocol mapper exists with same name"
 PROTOCOLS = ("openid-connect", "saml")
 PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
 # Keycloak 26 mapper types Doorkeep stores and exports but does not apply to tokens.
-STORED_ONLY = frozenset({
-    "oidc-hardcoded-role-mapper", "oidc-role-name-mapper", "oidc-claims-param-token-mapper",
-    "oidc-nonce-backwards-compatible-mapper", "oidc-organization-membership-mapper", "oidc-amr-mapper",
-    "oidc-sha256-pairwise-sub-mapper", "oidc-session-state-mapper",
-})
+STORED_ONLY = frozenset(
+    {
+        "oidc-hardcoded-role-mapper",
+        "oidc-role-name-mapper",
+        "oidc-claims-param-token-mapper",
+        "oidc-nonce-backwards-compatible-mapper",
+        "oidc-organization-membership-mapper",
+        "oidc-amr-mapper",
+        "oidc-sha256-pairwise-sub-mapper",
+        "oidc-session-state-mapper",
+    }
+)
 
 
 async def _owner(call: RealmCall, request: Request, of_scope: bool) -> tuple[str, tuple[ProtocolMapper, ...]]:
@@ -74,8 +81,9 @@ def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
         raise invalid_input(str(exc)) from None
 
 
-async def _add(call: RealmCall, owner_id: str, mappers: tuple[ProtocolMapper, ...], new: ProtocolMapper,
-               of_scope: bool) -> None:
+async def _add(
+    call: RealmCall, owner_id: str, mappers: tuple[ProtocolMapper, ...], new: ProtocolMapper, of_scope: bool
+) -> None:
     if any(m.name == new.name and m.protocol == new.protocol for m in mappers):
         raise AdminError(409, DUPLICATE)
     if await call.tx.mappers.get(new.id) is not None:

@@ -115,16 +115,25 @@ def new_role(realm_id: str, client_uuid: str | None, rep: dict[str, Any]) -> Rol
     name = _str(rep, "name")
     if not name:
         raise AdminError(400, "HTTP 400 Bad Request", key="error")  # Keycloak's bare BadRequestException
-    return Role(id=new_id(), realm_id=realm_id, name=name, client_id=client_uuid,
-                description=_str(rep, "description"), attributes=_role_attributes(rep) or {})
+    return Role(
+        id=new_id(),
+        realm_id=realm_id,
+        name=name,
+        client_id=client_uuid,
+        description=_str(rep, "description"),
+        attributes=_role_attributes(rep) or {},
+    )
 
 
 def updated_role(role: Role, rep: dict[str, Any]) -> Role:
     """A partial RoleRepresentation: absent or null fields keep their value."""
     name, description, attributes = _str(rep, "name"), _str(rep, "description"), _role_attributes(rep)
     return dataclasses.replace(
-        role, name=name or role.name, description=role.description if description is None else description,
-        attributes=role.attributes if attributes is None else attributes)
+        role,
+        name=name or role.name,
+        description=role.description if description is None else description,
+        attributes=role.attributes if attributes is None else attributes,
+    )
 
 
 def _role_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
@@ -148,8 +157,12 @@ def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
     name = _scope_name(_str(rep, "name"))
     mappers = mappers_from_json(rep.get("protocolMappers"), "protocolMappers")
     return ClientScope(
-        id=_str(rep, "id") or new_id(), realm_id=realm_id, name=name, description=_str(rep, "description"),
-        protocol=_str(rep, "protocol") or "openid-connect", attributes=_merge_attributes({}, rep.get("attributes")),
+        id=_str(rep, "id") or new_id(),
+        realm_id=realm_id,
+        name=name,
+        description=_str(rep, "description"),
+        protocol=_str(rep, "protocol") or "openid-connect",
+        attributes=_merge_attributes({}, rep.get("attributes")),
         protocol_mappers=mappers,
     )
 
@@ -157,9 +170,11 @@ def new_scope(realm_id: str, rep: dict[str, Any]) -> ClientScope:
 def updated_scope(scope: ClientScope, rep: dict[str, Any]) -> ClientScope:
     name, description, protocol = _str(rep, "name"), _str(rep, "description"), _str(rep, "protocol")
     return dataclasses.replace(
-        scope, name=scope.name if name is None else _scope_name(name),
+        scope,
+        name=scope.name if name is None else _scope_name(name),
         description=scope.description if description is None else description,
-        protocol=protocol or scope.protocol, attributes=_merge_attributes(scope.attributes, rep.get("attributes")),
+        protocol=protocol or scope.protocol,
+        attributes=_merge_attributes(scope.attributes, rep.get("attributes")),
     )
 
 
@@ -167,5 +182,5 @@ def _scope_name(name: str | None) -> str:
     """A scope name is a token in the OAuth ``scope`` parameter: it cannot hold a space."""
     name = _name(name, "Client scope")
     if " " in name:
-        raise AdminError(400, f"Unexpected name \"{name}\" for ClientScope")
+        raise AdminError(400, f'Unexpected name "{name}" for ClientScope')
     return name

@@ -7,8 +7,22 @@ import importlib
 from starlette.routing import BaseRoute, Route
 
 PREFIX = "/admin/realms"
-MODULES = ("realms", "clients", "scopes", "roles", "users", "sessions", "events", "admin_events", "attack_detection",
-           "mappers", "groups", "group_members", "group_roles", "server")
+MODULES = (
+    "realms",
+    "clients",
+    "scopes",
+    "roles",
+    "users",
+    "sessions",
+    "events",
+    "admin_events",
+    "attack_detection",
+    "mappers",
+    "groups",
+    "group_members",
+    "group_roles",
+    "server",
+)
 
 
 def admin_routes() -> list[BaseRoute]:

@@ -55,14 +55,16 @@ class _Renderer:
         self._users.update({user_id: users.get(user_id) for user_id in missing})
         for offline in {us.offline for us in sessions}:
             found = await self._tx.sessions.client_sessions_of_many(
-                [us.id for us in sessions if us.offline == offline], offline, self._live[offline])
+                [us.id for us in sessions if us.offline == offline], offline, self._live[offline]
+            )
             self._client_sessions.update({(sid, offline): listed for sid, listed in found.items()})
 
     async def client_sessions(self, us: UserSession) -> list[ClientSession]:
         key = (us.id, us.offline)
         if key not in self._client_sessions:
-            self._client_sessions[key] = await self._tx.sessions.client_sessions(us.id, us.offline,
-                                                                                 self._live[us.offline])
+            self._client_sessions[key] = await self._tx.sessions.client_sessions(
+                us.id, us.offline, self._live[us.offline]
+            )
         return self._client_sessions[key]
 
     async def client(self, client_uuid: str) -> Client | None:
@@ -81,10 +83,15 @@ class _Renderer:
             if client is not None:
                 clients[client.id] = client.client_id
         return {
-            "id": us.id, "username": user.username if user else us.login_username, "userId": us.user_id,
-            "ipAddress": us.ip_address, "start": us.started * 1000,
+            "id": us.id,
+            "username": user.username if user else us.login_username,
+            "userId": us.user_id,
+            "ipAddress": us.ip_address,
+            "start": us.started * 1000,
             "lastAccess": (us.last_session_refresh if last_access is None else last_access) * 1000,
-            "rememberMe": us.remember_me, "clients": clients, "transientUser": False,
+            "rememberMe": us.remember_me,
+            "clients": clients,
+            "transientUser": False,
         }
 
 
@@ -127,8 +134,12 @@ async def client_session_stats(request: Request) -> Response:
         realm = await ops.admin_realm(request, tx, "view-realm")
         live = await _filters(request, tx, realm)
         stats = sorted(await tx.sessions.client_stats(realm.id, live[False], live[True]), key=lambda s: s[1])
-        return json_response([{"id": cid, "clientId": client_id, "active": str(online), "offline": str(offline)}
-                              for cid, client_id, online, offline in stats])
+        return json_response(
+            [
+                {"id": cid, "clientId": client_id, "active": str(online), "offline": str(offline)}
+                for cid, client_id, online, offline in stats
+            ]
+        )
 
     return await ops.answer(request, work, write=False)
 
@@ -182,15 +193,28 @@ async def _consents(tx: Tx, user: User, live: dict[bool, LiveFilter]) -> list[di
         if client is None:
             continue
         scopes = [s.name for s in [await tx.scopes.get(sid) for sid in consent.granted_scopes] if s is not None]
-        out.append({"clientId": client.client_id, "grantedClientScopes": scopes, "createdDate": consent.created_date,
-                    "lastUpdatedDate": consent.last_updated_date,
-                    "additionalGrants": [{"client": client.id, "key": OFFLINE_TOKEN}] if client.id in offline else []})
+        out.append(
+            {
+                "clientId": client.client_id,
+                "grantedClientScopes": scopes,
+                "createdDate": consent.created_date,
+                "lastUpdatedDate": consent.last_updated_date,
+                "additionalGrants": [{"client": client.id, "key": OFFLINE_TOKEN}] if client.id in offline else [],
+            }
+        )
     consented = {item["clientId"] for item in out}
     for client_uuid in offline:
         client = await render.client(client_uuid)
         if client is not None and client.client_id not in consented:
-            out.append({"clientId": client.client_id, "grantedClientScopes": [], "createdDate": None,
-                        "lastUpdatedDate": None, "additionalGrants": [{"client": client.id, "key": OFFLINE_TOKEN}]})
+            out.append(
+                {
+                    "clientId": client.client_id,
+                    "grantedClientScopes": [],
+                    "createdDate": None,
+                    "lastUpdatedDate": None,
+                    "additionalGrants": [{"client": client.id, "key": OFFLINE_TOKEN}],
+                }
+            )
     return sorted(out, key=lambda item: (item["createdDate"] is None, item["clientId"]))
 
 
@@ -280,8 +304,9 @@ def _admin_action(*, action: str, one_client: bool = False) -> ops.Endpoint:
             return response
         realm, clients = found[0]
         notifier = state(request).notifier
-        return json_response(await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before,
-                                                         action))
+        return json_response(
+            await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before, action)
+        )
 
     return endpoint
 
@@ -303,6 +328,9 @@ ROUTES: list[Route] = [
     Route("/{realm}/sessions/{session}", delete_session, methods=["DELETE"]),
     Route("/{realm}/logout-all", _admin_action(action=backchannel.LOGOUT), methods=["POST"]),
     Route("/{realm}/push-revocation", _admin_action(action=backchannel.PUSH_NOT_BEFORE), methods=["POST"]),
-    Route(f"{CLIENT}/push-revocation", _admin_action(action=backchannel.PUSH_NOT_BEFORE, one_client=True),
-          methods=["POST"]),
+    Route(
+        f"{CLIENT}/push-revocation",
+        _admin_action(action=backchannel.PUSH_NOT_BEFORE, one_client=True),
+        methods=["POST"],
+    ),
 ]

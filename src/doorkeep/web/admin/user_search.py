@@ -20,8 +20,18 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 # The query parameters that make ``GET /users`` a field query (Keycloak 26's UsersResource.getUsers).
-FIELD_QUERY = ("lastName", "firstName", "email", "username", "emailVerified", "idpAlias", "idpUserId", "enabled",
-               "exact", "q")
+FIELD_QUERY = (
+    "lastName",
+    "firstName",
+    "email",
+    "username",
+    "emailVerified",
+    "idpAlias",
+    "idpUserId",
+    "enabled",
+    "exact",
+    "q",
+)
 
 
 def _search_term(term: str) -> Callable[[str], bool]:
@@ -119,8 +129,11 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
         found = await tx.users.search(realm.id, max_results=-1)
         for term in search.split():
             match = _search_term(term)
-            found = [u for u in found if any(match((v or "").lower())
-                                             for v in (u.username, u.email, u.first_name, u.last_name))]
+            found = [
+                u
+                for u in found
+                if any(match((v or "").lower()) for v in (u.username, u.email, u.first_name, u.last_name))
+            ]
         found = [u for u in found if enabled is None or u.enabled == enabled]
     elif any(name in params for name in FIELD_QUERY):
         # No identity providers exist here, so a query by IdP link matches nobody.
@@ -130,4 +143,4 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
     else:
         found = await tx.users.search(realm.id, max_results=-1)
     start = max(first, 0)
-    return found[start: start + max_results] if max_results >= 0 else found[start:]
+    return found[start : start + max_results] if max_results >= 0 else found[start:]

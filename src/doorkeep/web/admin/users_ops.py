@@ -32,11 +32,24 @@ if TYPE_CHECKING:
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 # Keycloak ignores required actions no provider knows about.
-KNOWN_ACTIONS = frozenset({
-    "CONFIGURE_TOTP", "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD", "UPDATE_PROFILE", "VERIFY_EMAIL",
-    "VERIFY_PROFILE", "UPDATE_EMAIL", "CONFIGURE_RECOVERY_AUTHN_CODES", "delete_account", "delete_credential",
-    "update_user_locale", "webauthn-register", "webauthn-register-passwordless", "idp_link",
-})
+KNOWN_ACTIONS = frozenset(
+    {
+        "CONFIGURE_TOTP",
+        "TERMS_AND_CONDITIONS",
+        "UPDATE_PASSWORD",
+        "UPDATE_PROFILE",
+        "VERIFY_EMAIL",
+        "VERIFY_PROFILE",
+        "UPDATE_EMAIL",
+        "CONFIGURE_RECOVERY_AUTHN_CODES",
+        "delete_account",
+        "delete_credential",
+        "update_user_locale",
+        "webauthn-register",
+        "webauthn-register-passwordless",
+        "idp_link",
+    }
+)
 # What a UserRepresentation may change on create; an update also leaves createdTimestamp alone.
 CREATE_FIELDS = {k: v for k, v in USER_FIELDS.items() if k not in ("username", "notBefore")}
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "createdTimestamp"}
@@ -168,8 +181,13 @@ async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
         raise AdminError(400, "User name is missing")
     if await tx.users.get_by_username(realm.id, username.strip()) is not None:
         raise AdminError(409, "User exists with same username")
-    user = User(id=provisioning.new_id(), realm_id=realm.id, username=username.strip().lower(), enabled=False,
-                created_timestamp=now * 1000)
+    user = User(
+        id=provisioning.new_id(),
+        realm_id=realm.id,
+        username=username.strip().lower(),
+        enabled=False,
+        created_timestamp=now * 1000,
+    )
     user = _representation(user, rep, CREATE_FIELDS)
     creds = _credentials(rep)
     require_valid({**_profile_values(rep), "username": username}, shrink=True)
@@ -193,8 +211,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         user = dataclasses.replace(user, username=username.strip().lower())
     updated = _representation(user, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
-    require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})},
-                               shrink=True)
+    require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})}, shrink=True)
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
     if rep.get("enabled") is True:  # re-enabling releases a brute-force lockout
@@ -239,8 +256,9 @@ async def role_mappings(tx: Tx, realm: Realm, user: User) -> dict[str, Any]:
     return out
 
 
-async def role_list(tx: Tx, realm: Realm, user: User, client: Client | None, kind: str,
-                    caller: AdminIdentity | None = None) -> list[dict[str, Any]]:
+async def role_list(
+    tx: Tx, realm: Realm, user: User, client: Client | None, kind: str, caller: AdminIdentity | None = None
+) -> list[dict[str, Any]]:
     """Realm roles (or one client's roles) that are mapped directly, effective (composites expanded), or
     available (not mapped, and the ``caller`` may map them, as Keycloak filters with canMapRole)."""
     direct = await tx.users.role_ids(user.id)
@@ -249,8 +267,7 @@ async def role_list(tx: Tx, realm: Realm, user: User, client: Client | None, kin
         effective = await tx.roles.expand(await direct_and_group_role_ids(tx, user))
         chosen = [r for r in pool if r.id in effective]
     elif kind == "available":
-        chosen = [r for r in pool
-                  if r.id not in direct and caller is not None and await caller.may_map(tx, realm, r)]
+        chosen = [r for r in pool if r.id not in direct and caller is not None and await caller.may_map(tx, realm, r)]
     else:
         chosen = [r for r in pool if r.id in direct]
     container = client.id if client else realm.id
@@ -274,8 +291,9 @@ async def _resolve_role(tx: Tx, realm: Realm, client: Client | None, rep: dict[s
     return role
 
 
-async def change_mappings(tx: Tx, realm: Realm, user: User, client: Client | None, body: Any, grant: bool,
-                          caller: AdminIdentity) -> None:
+async def change_mappings(
+    tx: Tx, realm: Realm, user: User, client: Client | None, body: Any, grant: bool, caller: AdminIdentity
+) -> None:
     """POST grants the listed roles; DELETE revokes them, or every mapping of that kind when the body is empty.
 
     Both ways, each role must be the caller's to hand out (Keycloak's requireMapRole): 403 otherwise.

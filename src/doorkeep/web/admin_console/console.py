@@ -22,8 +22,10 @@ from doorkeep.web.http import base_url, state
 
 CLIENT_ID = "security-admin-console"
 ADMIN = Base(Spec(CLIENT_ID, "/admin/{realm}/console"), title="Admin Console", nav=[NavItem("Realms", "/")])
-NOT_ADMIN = ("You are signed in as {user}, who holds no administration roles in realm {realm}. "
-             "Ask an administrator for realm-management roles, or sign out and sign in as another user.")
+NOT_ADMIN = (
+    "You are signed in as {user}, who holds no administration roles in realm {realm}. "
+    "Ask an administrator for realm-management roles, or sign out and sign in as another user."
+)
 # The console's sections, in the order of its navigation: (label, path under /{target}, role to see it).
 SECTIONS = (
     ("Realm settings", "/realm-settings/sessions", "view-realm"),
@@ -60,8 +62,9 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
     return response
 
 
-async def render(page: Page, c: Console, template: str, *, title: str, section: str, status: int = 200,
-                 **context: Any) -> Response:
+async def render(
+    page: Page, c: Console, template: str, *, title: str, section: str, status: int = 200, **context: Any
+) -> Response:
     """A console page with the realm switcher and the sections the caller's roles allow."""
     prefix = "/" + quote(c.realm.name, safe="")
     sections = [(label, page.url(prefix + path), label == section) for label, path, role in SECTIONS if c.can(role)]
@@ -72,8 +75,18 @@ async def render(page: Page, c: Console, template: str, *, title: str, section: 
         params = {k: v for k, v in query.items() if v not in (None, "")}
         return page.url(prefix + path) + ("?" + urlencode(params) if params else "")
 
-    return page.render(template, title=title, status=status, target=c.realm.name, realms=realms,
-                       sections=sections, link=link, can=c.can, now=c.now, **context)
+    return page.render(
+        template,
+        title=title,
+        status=status,
+        target=c.realm.name,
+        realms=realms,
+        sections=sections,
+        link=link,
+        can=c.can,
+        now=c.now,
+        **context,
+    )
 
 
 def fields(page: Page) -> dict[str, str]:

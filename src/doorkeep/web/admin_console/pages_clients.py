@@ -25,8 +25,16 @@ async def clients(page: Page) -> Response:
         search = page.request.query_params.get("search", "").strip()[:255]
         first, size = paging(page.request.query_params)
         found = await views.list_clients(c, search, first, size)
-        return await render(page, c, "admin/clients.html", title="Clients", section="Clients", page_=found,
-                            search=search, may_list=c.can("view-clients"))
+        return await render(
+            page,
+            c,
+            "admin/clients.html",
+            title="Clients",
+            section="Clients",
+            page_=found,
+            search=search,
+            may_list=c.can("view-clients"),
+        )
 
     return await run(page, work)
 
@@ -35,17 +43,38 @@ def _path(c: Console, cl: Client, tab: str = "") -> str:
     return f"/{quote(c.realm.name, safe='')}/clients/{quote(cl.id, safe='')}{tab}"
 
 
-async def _tab(page: Page, c: Console, cl: Client, tab: str, template: str, status: int = 200,
-               **context: Any) -> Response:
-    return await render(page, c, template, title=f"Client {cl.client_id}", section="Clients", status=status,
-                        client=cl, tabs=[(label, _path(c, cl, p)) for label, p in TABS], tab=tab, **context)
+async def _tab(
+    page: Page, c: Console, cl: Client, tab: str, template: str, status: int = 200, **context: Any
+) -> Response:
+    return await render(
+        page,
+        c,
+        template,
+        title=f"Client {cl.client_id}",
+        section="Clients",
+        status=status,
+        client=cl,
+        tabs=[(label, _path(c, cl, p)) for label, p in TABS],
+        tab=tab,
+        **context,
+    )
 
 
-async def _settings(page: Page, c: Console, cl: Client, form: FormState, *, secret: str | None = None,
-                    status: int = 200) -> Response:
-    response = await _tab(page, c, cl, "Settings", "admin/client_settings.html", status, form=form,
-                          editable=c.can("manage-clients"), secret=secret,
-                          has_secret=not (cl.public_client or cl.bearer_only))
+async def _settings(
+    page: Page, c: Console, cl: Client, form: FormState, *, secret: str | None = None, status: int = 200
+) -> Response:
+    response = await _tab(
+        page,
+        c,
+        cl,
+        "Settings",
+        "admin/client_settings.html",
+        status,
+        form=form,
+        editable=c.can("manage-clients"),
+        secret=secret,
+        has_secret=not (cl.public_client or cl.bearer_only),
+    )
     if secret is not None:
         response.headers.update(NO_STORE)
     return response
@@ -95,8 +124,17 @@ def _sessions_tab(label: str, offline: bool) -> None:
             cl = await views.client(c, page.request.path_params["id"])
             first, size = paging(page.request.query_params)
             found = await client_sessions(c, cl, offline, first, size)
-            return await _tab(page, c, cl, label, "admin/client_sessions.html", page_=found, offline=offline,
-                              here=_path(c, cl, path), may_sign_out=c.can("manage-users"))
+            return await _tab(
+                page,
+                c,
+                cl,
+                label,
+                "admin/client_sessions.html",
+                page_=found,
+                offline=offline,
+                here=_path(c, cl, path),
+                may_sign_out=c.can("manage-users"),
+            )
 
         return await run(page, work)
 
@@ -111,8 +149,16 @@ _sessions_tab("Offline Access", True)
 async def advanced(page: Page) -> Response:
     async def work(c: Console) -> Response:
         cl = await views.client(c, page.request.path_params["id"])
-        return await _tab(page, c, cl, "Advanced", "admin/client_advanced.html", form=views.advanced_form(cl),
-                          fields=views.ADVANCED, editable=c.can("manage-clients"))
+        return await _tab(
+            page,
+            c,
+            cl,
+            "Advanced",
+            "admin/client_advanced.html",
+            form=views.advanced_form(cl),
+            fields=views.ADVANCED,
+            editable=c.can("manage-clients"),
+        )
 
     return await run(page, work)
 
@@ -125,8 +171,17 @@ async def save_advanced(page: Page) -> Response:
         try:
             await views.save(c, cl, views.read_advanced(cl, fields(page)))
         except FormErrors as err:
-            return await _tab(page, c, cl, "Advanced", "admin/client_advanced.html", 400, form=err.state,
-                              fields=views.ADVANCED, editable=True)
+            return await _tab(
+                page,
+                c,
+                cl,
+                "Advanced",
+                "admin/client_advanced.html",
+                400,
+                form=err.state,
+                fields=views.ADVANCED,
+                editable=True,
+            )
         return page.redirect(_path(c, cl, "/advanced"), flash="Advanced settings saved.")
 
     return await run(page, work, write=True)

@@ -28,18 +28,29 @@ async def start(page: Page) -> Response:
 async def overview(page: Page) -> Response:
     async def work(c: Console) -> Response:
         counts = await realm_counts(c) if c.can("view-realm") else None
-        return await render(page, c, "admin/overview.html", title=c.realm.display_name or c.realm.name,
-                            section="", counts=counts)
+        return await render(
+            page, c, "admin/overview.html", title=c.realm.display_name or c.realm.name, section="", counts=counts
+        )
 
     return await run(page, work)
 
 
 async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int = 200) -> Response:
     template = "admin/realm_sessions_tab.html" if tab == "Sessions" else "admin/realm_tokens_tab.html"
-    return await render(page, c, template, title="Realm settings", section="Realm settings", status=status,
-                        tabs=[(label, f"/{quote(c.realm.name, safe='')}{path}") for label, path in TABS], tab=tab,
-                        form=state_, fields=views.SESSIONS, access=views.ACCESS_TOKEN,
-                        editable=c.can("manage-realm"))
+    return await render(
+        page,
+        c,
+        template,
+        title="Realm settings",
+        section="Realm settings",
+        status=status,
+        tabs=[(label, f"/{quote(c.realm.name, safe='')}{path}") for label, path in TABS],
+        tab=tab,
+        form=state_,
+        fields=views.SESSIONS,
+        access=views.ACCESS_TOKEN,
+        editable=c.can("manage-realm"),
+    )
 
 
 @ADMIN.page("/{target}/realm-settings/sessions")
@@ -86,19 +97,36 @@ _save("Tokens")
 async def revocation(page: Page) -> Response:
     async def work(c: Console) -> Response:
         c.require("view-realm")
-        return await render(page, c, "admin/revocation.html", title="Revocation", section="Revocation",
-                            not_before=c.realm.not_before, editable=c.can("manage-realm"))
+        return await render(
+            page,
+            c,
+            "admin/revocation.html",
+            title="Revocation",
+            section="Revocation",
+            not_before=c.realm.not_before,
+            editable=c.can("manage-realm"),
+        )
 
     return await run(page, work)
 
 
 QUESTIONS = {
-    "set-to-now": ("Set not-before to now?", "Every token issued before now stops working: access, refresh "
-                   "and offline tokens of every user of this realm. Users must sign in again.", "Set to now"),
-    "clear": ("Clear not-before?", "Tokens issued before the current not-before time are accepted again, "
-              "unless they have expired.", "Clear"),
-    "push": ("Push the not-before policy?", "Each client with an admin URL is sent this realm's not-before "
-             "time.", "Push"),
+    "set-to-now": (
+        "Set not-before to now?",
+        "Every token issued before now stops working: access, refresh "
+        "and offline tokens of every user of this realm. Users must sign in again.",
+        "Set to now",
+    ),
+    "clear": (
+        "Clear not-before?",
+        "Tokens issued before the current not-before time are accepted again, unless they have expired.",
+        "Clear",
+    ),
+    "push": (
+        "Push the not-before policy?",
+        "Each client with an admin URL is sent this realm's not-before time.",
+        "Push",
+    ),
 }
 
 
@@ -111,14 +139,21 @@ def _revocation_action(kind: str) -> None:
             here = f"/{quote(c.realm.name, safe='')}/revocation"
             if not confirmed(page):
                 title, question, button = QUESTIONS[kind]
-                return page.confirm(title=title, question=question, action=f"{here}/{kind}", button=button,
-                                    cancel=here, fields={"confirmed": "yes"})
+                return page.confirm(
+                    title=title,
+                    question=question,
+                    action=f"{here}/{kind}",
+                    button=button,
+                    cancel=here,
+                    fields={"confirmed": "yes"},
+                )
             if kind == "push":  # sent after this read-only transaction, as the REST endpoint does
                 push.append((here, c.realm.id, await c.tx.clients.list(c.realm.id), c.realm.not_before))
                 return page.redirect(here)
             realm = await views.set_not_before(c, c.now if kind == "set-to-now" else 0)
-            text = ("Not-before set to now: earlier tokens no longer work." if realm.not_before
-                    else "Not-before cleared.")
+            text = (
+                "Not-before set to now: earlier tokens no longer work." if realm.not_before else "Not-before cleared."
+            )
             return page.redirect(here, flash=text)
 
         response = await run(page, work, write=kind != "push")
@@ -126,7 +161,8 @@ def _revocation_action(kind: str) -> None:
             return response
         here, realm_id, clients, not_before = push[0]
         result = await state(page.request).notifier.admin_action(
-            base_url(page.request), realm_id, clients, not_before, backchannel.PUSH_NOT_BEFORE)
+            base_url(page.request), realm_id, clients, not_before, backchannel.PUSH_NOT_BEFORE
+        )
         sent, failed = result.get("successRequests", []), result.get("failedRequests", [])
         if not sent and not failed:
             return page.redirect(here, flash="No client has an admin URL: there was nothing to push.", kind="info")

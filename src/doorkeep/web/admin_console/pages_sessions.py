@@ -21,8 +21,18 @@ async def sessions(page: Page) -> Response:
         counts = await realm_counts(c)
         found = await realm_sessions(c, offline, first, size)
         here = f"/{quote(c.realm.name, safe='')}/sessions" + ("?type=offline" if offline else "")
-        return await render(page, c, "admin/sessions.html", title="Sessions", section="Sessions", counts=counts,
-                            page_=found, offline=offline, here=here, may_sign_out=c.can("manage-users"))
+        return await render(
+            page,
+            c,
+            "admin/sessions.html",
+            title="Sessions",
+            section="Sessions",
+            counts=counts,
+            page_=found,
+            offline=offline,
+            here=here,
+            may_sign_out=c.can("manage-users"),
+        )
 
     return await run(page, work)
 
@@ -40,10 +50,14 @@ async def sign_out_session(page: Page) -> Response:
         sid = page.request.path_params["sid"]
         if not confirmed(page):
             what = "offline session (its offline tokens stop working)" if offline else "session"
-            return page.confirm(title="Sign out?", button="Sign out" if not offline else "Revoke",
-                                question=f"End this {what}?", action=f"{prefix}sessions/{quote(sid, safe='')}/sign-out",
-                                cancel=back, fields={"offline": "true" if offline else "false", "back": back,
-                                                     "confirmed": "yes"})
+            return page.confirm(
+                title="Sign out?",
+                button="Sign out" if not offline else "Revoke",
+                question=f"End this {what}?",
+                action=f"{prefix}sessions/{quote(sid, safe='')}/sign-out",
+                cancel=back,
+                fields={"offline": "true" if offline else "false", "back": back, "confirmed": "yes"},
+            )
         row = await sign_out(c, sid, offline)
         kind = "Offline session" if offline else "Session"
         return page.redirect(back, flash=f"{kind} of {row.username} ended.")
@@ -56,8 +70,16 @@ async def events(page: Page) -> Response:
     async def work(c: Console) -> Response:
         first, size = paging(page.request.query_params)
         filters, found = await views_events.user_events(c, page.request.query_params, first, size)
-        return await render(page, c, "admin/events.html", title="Events", section="Events", filters=filters,
-                            page_=found, types=views_events.event_types(),
-                            status=400 if filters.errors else 200)
+        return await render(
+            page,
+            c,
+            "admin/events.html",
+            title="Events",
+            section="Events",
+            filters=filters,
+            page_=found,
+            types=views_events.event_types(),
+            status=400 if filters.errors else 200,
+        )
 
     return await run(page, work)

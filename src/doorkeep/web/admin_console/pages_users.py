@@ -33,8 +33,17 @@ def _path(c: Console, u: User, tab: str = "") -> str:
 
 
 async def _tab(page: Page, c: Console, u: User, tab: str, template: str, **context: Any) -> Response:
-    return await render(page, c, template, title=f"User {u.username}", section="Users", user_=u,
-                        tabs=[(label, _path(c, u, p)) for label, p in TABS], tab=tab, **context)
+    return await render(
+        page,
+        c,
+        template,
+        title=f"User {u.username}",
+        section="Users",
+        user_=u,
+        tabs=[(label, _path(c, u, p)) for label, p in TABS],
+        tab=tab,
+        **context,
+    )
 
 
 @ADMIN.page("/{target}/users/{id}")
@@ -50,8 +59,16 @@ async def user(page: Page) -> Response:
 async def consents(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
-        return await _tab(page, c, u, "Consents", "admin/user_consents.html", consents=await views.consents(c, u),
-                          may_revoke=c.can("manage-users"), revoke=_path(c, u, "/consents/revoke"))
+        return await _tab(
+            page,
+            c,
+            u,
+            "Consents",
+            "admin/user_consents.html",
+            consents=await views.consents(c, u),
+            may_revoke=c.can("manage-users"),
+            revoke=_path(c, u, "/consents/revoke"),
+        )
 
     return await run(page, work)
 
@@ -64,9 +81,14 @@ async def revoke(page: Page) -> Response:
         back = _path(c, u, "/consents")
         if not confirmed(page):
             return page.confirm(
-                title="Revoke consent?", button="Revoke", action=_path(c, u, "/consents/revoke"), cancel=back,
+                title="Revoke consent?",
+                button="Revoke",
+                action=_path(c, u, "/consents/revoke"),
+                cancel=back,
                 question=f"Revoke {u.username}'s consent to {client_id}? Its offline tokens stop working at once "
-                         "and the user is signed out of it.", fields={"client": client_id, "confirmed": "yes"})
+                "and the user is signed out of it.",
+                fields={"client": client_id, "confirmed": "yes"},
+            )
         await views.revoke(c, u, client_id)
         return page.redirect(back, flash=f"Revoked {client_id}: its consent and offline tokens are gone.")
 
@@ -78,9 +100,18 @@ async def sessions(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
         online, offline = await user_sessions(c, u)
-        return await _tab(page, c, u, "Sessions", "admin/user_sessions.html", online=online, offline=offline,
-                          here=_path(c, u, "/sessions"), may_sign_out=c.can("manage-users"),
-                          sign_out_all=_path(c, u, "/sign-out"))
+        return await _tab(
+            page,
+            c,
+            u,
+            "Sessions",
+            "admin/user_sessions.html",
+            online=online,
+            offline=offline,
+            here=_path(c, u, "/sessions"),
+            may_sign_out=c.can("manage-users"),
+            sign_out_all=_path(c, u, "/sign-out"),
+        )
 
     return await run(page, work)
 
@@ -92,10 +123,14 @@ async def sign_out_all(page: Page) -> Response:
         back = _path(c, u, "/sessions")
         if not confirmed(page):
             return page.confirm(
-                title="Sign out everywhere?", button="Sign out", action=_path(c, u, "/sign-out"), cancel=back,
+                title="Sign out everywhere?",
+                button="Sign out",
+                action=_path(c, u, "/sign-out"),
+                cancel=back,
                 question=f"Sign {u.username} out of every browser session? Refresh and offline tokens issued "
-                         "until now stop working; offline sessions stay listed until they expire.",
-                fields={"confirmed": "yes"})
+                "until now stop working; offline sessions stay listed until they expire.",
+                fields={"confirmed": "yes"},
+            )
         await sign_out_user(c, u)
         return page.redirect(back, flash=f"{u.username} is signed out of every session.")
 

@@ -39,8 +39,9 @@ class FieldError(ValueError):
         self.field = field
 
 
-def from_form(field: str, label: str, amount: str | None, unit: str | None, *, allow_empty: bool = True,
-              minimum: int = 0) -> int:
+def from_form(
+    field: str, label: str, amount: str | None, unit: str | None, *, allow_empty: bool = True, minimum: int = 0
+) -> int:
     """Seconds from a number and a unit; empty means 0 (unset) where ``allow_empty``."""
     text = (amount or "").strip()
     if unit not in UNITS:

@@ -18,16 +18,30 @@ from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, c
 from doorkeep.web.admin_console.timefields import FieldError, whole_number
 
 ADVANCED = (
-    TimeField("client.session.idle.timeout", "Client Session Idle", "client.session.idle.timeout",
-              "Overrides the realm's Client Session Idle for this client; empty inherits."),
-    TimeField("client.session.max.lifespan", "Client Session Max", "client.session.max.lifespan",
-              "Overrides the realm's Client Session Max for this client; empty inherits."),
-    TimeField("client.offline.session.idle.timeout", "Client Offline Session Idle",
-              "client.offline.session.idle.timeout",
-              "Overrides the realm's offline idle time for this client's offline tokens; empty inherits."),
-    TimeField("client.offline.session.max.lifespan", "Client Offline Session Max",
-              "client.offline.session.max.lifespan",
-              "Overrides the realm's offline maximum for this client's offline tokens; empty inherits."),
+    TimeField(
+        "client.session.idle.timeout",
+        "Client Session Idle",
+        "client.session.idle.timeout",
+        "Overrides the realm's Client Session Idle for this client; empty inherits.",
+    ),
+    TimeField(
+        "client.session.max.lifespan",
+        "Client Session Max",
+        "client.session.max.lifespan",
+        "Overrides the realm's Client Session Max for this client; empty inherits.",
+    ),
+    TimeField(
+        "client.offline.session.idle.timeout",
+        "Client Offline Session Idle",
+        "client.offline.session.idle.timeout",
+        "Overrides the realm's offline idle time for this client's offline tokens; empty inherits.",
+    ),
+    TimeField(
+        "client.offline.session.max.lifespan",
+        "Client Offline Session Max",
+        "client.offline.session.max.lifespan",
+        "Overrides the realm's offline maximum for this client's offline tokens; empty inherits.",
+    ),
 )
 REVOKE = "revoke.refresh.token"  # "" inherits the realm's Revoke Refresh Token, else "true"/"false"
 MAX_REUSE = "refresh.token.max.reuse"  # "" inherits the realm's Refresh Token Max Reuse
@@ -39,8 +53,9 @@ async def list_clients(c: Console, search: str, first: int, size: int) -> Page[C
     c.require("query-clients")
     if not c.can("view-clients"):
         return page_of([], first, size)
-    found = await c.tx.clients.list(c.realm.id, client_id=search or None, search=True, first=first,
-                                    max_results=size + 1)
+    found = await c.tx.clients.list(
+        c.realm.id, client_id=search or None, search=True, first=first, max_results=size + 1
+    )
     return page_of(found, first, size)
 
 
@@ -56,10 +71,18 @@ async def client(c: Console, uuid: str) -> Client:
 
 
 def settings_form(cl: Client) -> FormState:
-    return FormState({"name": cl.name or "", "description": cl.description or "", "enabled": cl.enabled,
-                      "consentRequired": cl.consent_required, "standardFlowEnabled": cl.standard_flow_enabled,
-                      "directAccessGrantsEnabled": cl.direct_access_grants_enabled,
-                      "redirectUris": "\n".join(cl.redirect_uris), "webOrigins": "\n".join(cl.web_origins)})
+    return FormState(
+        {
+            "name": cl.name or "",
+            "description": cl.description or "",
+            "enabled": cl.enabled,
+            "consentRequired": cl.consent_required,
+            "standardFlowEnabled": cl.standard_flow_enabled,
+            "directAccessGrantsEnabled": cl.direct_access_grants_enabled,
+            "redirectUris": "\n".join(cl.redirect_uris),
+            "webOrigins": "\n".join(cl.web_origins),
+        }
+    )
 
 
 def read_settings(cl: Client, form: Mapping[str, str]) -> Client:
@@ -67,11 +90,16 @@ def read_settings(cl: Client, form: Mapping[str, str]) -> Client:
         return tuple(dict.fromkeys(x.strip() for x in form.get(name, "").splitlines() if x.strip()))
 
     return dataclasses.replace(
-        cl, name=form.get("name", "").strip() or None, description=form.get("description", "").strip() or None,
-        enabled=checkbox(form, "enabled"), consent_required=checkbox(form, "consentRequired"),
+        cl,
+        name=form.get("name", "").strip() or None,
+        description=form.get("description", "").strip() or None,
+        enabled=checkbox(form, "enabled"),
+        consent_required=checkbox(form, "consentRequired"),
         standard_flow_enabled=checkbox(form, "standardFlowEnabled"),
         direct_access_grants_enabled=checkbox(form, "directAccessGrantsEnabled"),
-        redirect_uris=lines("redirectUris"), web_origins=lines("webOrigins"))
+        redirect_uris=lines("redirectUris"),
+        web_origins=lines("webOrigins"),
+    )
 
 
 def advanced_form(cl: Client) -> FormState:
@@ -79,8 +107,9 @@ def advanced_form(cl: Client) -> FormState:
     for spec in ADVANCED:
         raw = cl.attr(spec.attr).strip()
         state.values[spec.name] = shown(int(raw) if raw.isdigit() and len(raw) <= 10 else 0)
-    state.values[REVOKE] = cl.attr(REVOKE).strip().lower() if cl.attr(REVOKE).strip().lower() in (
-        "true", "false") else ""
+    state.values[REVOKE] = (
+        cl.attr(REVOKE).strip().lower() if cl.attr(REVOKE).strip().lower() in ("true", "false") else ""
+    )
     state.values[MAX_REUSE] = cl.attr(MAX_REUSE).strip()
     return state
 

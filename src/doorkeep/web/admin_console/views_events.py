@@ -38,8 +38,7 @@ def _day(raw: str, name: str, label: str, errors: dict[str, str], *, end: bool) 
     return start + DAY_MS - 1 if end else start
 
 
-async def user_events(c: Console, params: Mapping[str, str], first: int, size: int) -> tuple[EventFilter,
-                                                                                                   Page[Event]]:
+async def user_events(c: Console, params: Mapping[str, str], first: int, size: int) -> tuple[EventFilter, Page[Event]]:
     c.require("view-events")
     values = {name: params.get(name, "").strip()[:200] for name in FILTERS}
     errors: dict[str, str] = {}
@@ -50,8 +49,16 @@ async def user_events(c: Console, params: Mapping[str, str], first: int, size: i
     if errors:
         return EventFilter(values, errors), page_of([], first, size)
     found = await c.tx.events.find(
-        c.realm.id, [values["type"]] if values["type"] else [], values["client"] or None, values["user"] or None,
-        date_from, date_to, values["ipAddress"] or None, first, size + 1)
+        c.realm.id,
+        [values["type"]] if values["type"] else [],
+        values["client"] or None,
+        values["user"] or None,
+        date_from,
+        date_to,
+        values["ipAddress"] or None,
+        first,
+        size + 1,
+    )
     return EventFilter(values), page_of(found, first, size)
 
 

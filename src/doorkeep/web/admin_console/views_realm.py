@@ -17,29 +17,71 @@ from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, c
 from doorkeep.web.admin_console.timefields import FieldError, whole_number
 
 SESSIONS = (
-    TimeField("ssoSessionIdleTimeout", "SSO Session Idle", "sso_session_idle_timeout",
-              "How long a browser session may sit unused before the user must sign in again.", required=True,
-              minimum=1),
-    TimeField("ssoSessionMaxLifespan", "SSO Session Max", "sso_session_max_lifespan",
-              "The longest a browser session lasts, however active.", required=True, minimum=1),
-    TimeField("clientSessionIdleTimeout", "Client Session Idle", "client_session_idle_timeout",
-              "Idle time of one client's session; empty uses SSO Session Idle."),
-    TimeField("clientSessionMaxLifespan", "Client Session Max", "client_session_max_lifespan",
-              "Maximum time of one client's session; empty uses SSO Session Max."),
-    TimeField("offlineSessionIdleTimeout", "Offline Session Idle", "offline_session_idle_timeout",
-              "An offline token unused this long stops working.", required=True, minimum=1),
-    TimeField("offlineSessionMaxLifespan", "Offline Session Max", "offline_session_max_lifespan",
-              "With Offline Session Max Limited on: the longest an offline session lasts, however used.",
-              minimum=1),
-    TimeField("clientOfflineSessionIdleTimeout", "Client Offline Session Idle",
-              "client_offline_session_idle_timeout", "Idle time of one client's offline session; empty uses "
-              "Offline Session Idle."),
-    TimeField("clientOfflineSessionMaxLifespan", "Client Offline Session Max", "client_offline_session_max_lifespan",
-              "Maximum time of one client's offline session; empty uses Offline Session Max."),
+    TimeField(
+        "ssoSessionIdleTimeout",
+        "SSO Session Idle",
+        "sso_session_idle_timeout",
+        "How long a browser session may sit unused before the user must sign in again.",
+        required=True,
+        minimum=1,
+    ),
+    TimeField(
+        "ssoSessionMaxLifespan",
+        "SSO Session Max",
+        "sso_session_max_lifespan",
+        "The longest a browser session lasts, however active.",
+        required=True,
+        minimum=1,
+    ),
+    TimeField(
+        "clientSessionIdleTimeout",
+        "Client Session Idle",
+        "client_session_idle_timeout",
+        "Idle time of one client's session; empty uses SSO Session Idle.",
+    ),
+    TimeField(
+        "clientSessionMaxLifespan",
+        "Client Session Max",
+        "client_session_max_lifespan",
+        "Maximum time of one client's session; empty uses SSO Session Max.",
+    ),
+    TimeField(
+        "offlineSessionIdleTimeout",
+        "Offline Session Idle",
+        "offline_session_idle_timeout",
+        "An offline token unused this long stops working.",
+        required=True,
+        minimum=1,
+    ),
+    TimeField(
+        "offlineSessionMaxLifespan",
+        "Offline Session Max",
+        "offline_session_max_lifespan",
+        "With Offline Session Max Limited on: the longest an offline session lasts, however used.",
+        minimum=1,
+    ),
+    TimeField(
+        "clientOfflineSessionIdleTimeout",
+        "Client Offline Session Idle",
+        "client_offline_session_idle_timeout",
+        "Idle time of one client's offline session; empty uses Offline Session Idle.",
+    ),
+    TimeField(
+        "clientOfflineSessionMaxLifespan",
+        "Client Offline Session Max",
+        "client_offline_session_max_lifespan",
+        "Maximum time of one client's offline session; empty uses Offline Session Max.",
+    ),
 )
 MAX_LIMITED = "offlineSessionMaxLifespanEnabled"
-ACCESS_TOKEN = TimeField("accessTokenLifespan", "Access Token Lifespan", "access_token_lifespan",
-                         "How long an access token is valid.", required=True, minimum=1)
+ACCESS_TOKEN = TimeField(
+    "accessTokenLifespan",
+    "Access Token Lifespan",
+    "access_token_lifespan",
+    "How long an access token is valid.",
+    required=True,
+    minimum=1,
+)
 REVOKE = "revokeRefreshToken"
 MAX_REUSE = "refreshTokenMaxReuse"
 
@@ -51,8 +93,13 @@ def sessions_form(realm: Realm) -> FormState:
 
 
 def tokens_form(realm: Realm) -> FormState:
-    return FormState({ACCESS_TOKEN.name: shown(realm.access_token_lifespan), REVOKE: realm.revoke_refresh_token,
-                      MAX_REUSE: str(realm.refresh_token_max_reuse)})
+    return FormState(
+        {
+            ACCESS_TOKEN.name: shown(realm.access_token_lifespan),
+            REVOKE: realm.revoke_refresh_token,
+            MAX_REUSE: str(realm.refresh_token_max_reuse),
+        }
+    )
 
 
 def read_sessions(realm: Realm, form: Mapping[str, str]) -> Realm:
@@ -83,8 +130,12 @@ def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
         state.errors[err.field] = str(err)
     if state.errors or lifespan is None or reuse is None:
         raise FormErrors(state)
-    return dataclasses.replace(realm, access_token_lifespan=lifespan, revoke_refresh_token=bool(state.values[REVOKE]),
-                               refresh_token_max_reuse=reuse)
+    return dataclasses.replace(
+        realm,
+        access_token_lifespan=lifespan,
+        revoke_refresh_token=bool(state.values[REVOKE]),
+        refresh_token_max_reuse=reuse,
+    )
 
 
 async def save(c: Console, new: Realm) -> Realm:

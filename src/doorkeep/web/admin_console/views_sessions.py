@@ -62,15 +62,24 @@ class _Rows:
             client = self._clients[cs.client_id]
             if client is not None:
                 names.append(client.client_id)
-        return SessionRow(us.id, us.offline, user.username if user else us.login_username, us.user_id,
-                          us.ip_address, us.started, us.last_session_refresh if last_access is None else last_access,
-                          tuple(sorted(names)))
+        return SessionRow(
+            us.id,
+            us.offline,
+            user.username if user else us.login_username,
+            us.user_id,
+            us.ip_address,
+            us.started,
+            us.last_session_refresh if last_access is None else last_access,
+            tuple(sorted(names)),
+        )
 
 
 async def realm_counts(c: Console) -> Counts:
     c.require("view-realm")
-    return Counts(await c.tx.sessions.count_realm_live(c.realm.id, False, await live(c, False)),
-                  await c.tx.sessions.count_realm_live(c.realm.id, True, await live(c, True)))
+    return Counts(
+        await c.tx.sessions.count_realm_live(c.realm.id, False, await live(c, False)),
+        await c.tx.sessions.count_realm_live(c.realm.id, True, await live(c, True)),
+    )
 
 
 async def realm_sessions(c: Console, offline: bool, first: int, size: int) -> Page[SessionRow]:
@@ -119,7 +128,7 @@ async def sign_out(c: Console, session_id: str, offline: bool) -> SessionRow:
 
 
 async def sign_out_user(c: Console, user: User) -> None:
-    """"Sign out" of all the user's sessions, as ``POST users/{id}/logout``: online sessions end, the user's
+    """ "Sign out" of all the user's sessions, as ``POST users/{id}/logout``: online sessions end, the user's
     not-before moves to now (earlier offline tokens turn stale); offline sessions stay listed."""
     c.require("manage-users")
     await c.tx.users.update(dataclasses.replace(user, not_before=c.now))

@@ -49,8 +49,16 @@ async def consents(c: Console, u: User) -> list[ConsentRow]:
     c.require("view-users")
     filters = {False: await live(c, False), True: await live(c, True)}
     items = await admin_sessions._consents(c.tx, u, filters)  # the REST listing itself
-    return [ConsentRow(str(i["clientId"]), tuple(i["grantedClientScopes"]), i["createdDate"], i["lastUpdatedDate"],
-                       any(g["key"] == OFFLINE_TOKEN for g in i["additionalGrants"])) for i in items]
+    return [
+        ConsentRow(
+            str(i["clientId"]),
+            tuple(i["grantedClientScopes"]),
+            i["createdDate"],
+            i["lastUpdatedDate"],
+            any(g["key"] == OFFLINE_TOKEN for g in i["additionalGrants"]),
+        )
+        for i in items
+    ]
 
 
 async def revoke(c: Console, u: User, client_id: str) -> None:

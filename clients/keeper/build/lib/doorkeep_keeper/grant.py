@@ -60,15 +60,26 @@ class StoredGrant:
         refresh = body.get("refresh_token")
         if not isinstance(refresh, str) or not refresh:
             raise ValueError("the token response carries no refresh_token")
-        return cls(key=key, refresh_token=refresh, scope=str(body.get("scope", "")), obtained_at=now,
-                   label=label, **_lifetimes(body, now))
+        return cls(
+            key=key,
+            refresh_token=refresh,
+            scope=str(body.get("scope", "")),
+            obtained_at=now,
+            label=label,
+            **_lifetimes(body, now),
+        )
 
     def after_refresh(self, body: Mapping[str, Any], now: int) -> StoredGrant:
         """This record once the server answered a refresh: the new token replaces the old one."""
         refresh = body.get("refresh_token") or self.refresh_token  # no rotation: the same token goes on
         return dataclasses.replace(
-            self, refresh_token=str(refresh), scope=str(body.get("scope", self.scope)), refreshed_at=now,
-            refresh_count=self.refresh_count + 1, refreshing_since=None, **_lifetimes(body, now),
+            self,
+            refresh_token=str(refresh),
+            scope=str(body.get("scope", self.scope)),
+            refreshed_at=now,
+            refresh_count=self.refresh_count + 1,
+            refreshing_since=None,
+            **_lifetimes(body, now),
         )
 
 

@@ -35,9 +35,16 @@ class Keeper:
     """Offline tokens of one client at one token endpoint, kept in ``store``."""
 
     def __init__(
-        self, store: TokenStore, *, token_endpoint: str, client_id: str, client_secret: str | None = None,
-        http: httpx.Client | None = None, clock: Callable[[], float] = time.time,
-        retry_window: float = 20.0, retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 4.0),
+        self,
+        store: TokenStore,
+        *,
+        token_endpoint: str,
+        client_id: str,
+        client_secret: str | None = None,
+        http: httpx.Client | None = None,
+        clock: Callable[[], float] = time.time,
+        retry_window: float = 20.0,
+        retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 4.0),
         min_validity: int = 30,
     ) -> None:
         self.store = store
@@ -144,6 +151,12 @@ class Keeper:
         if answer_lost:
             raise RefreshAnswerLost(
                 "a refresh answer was lost and the server no longer accepts the previous offline token "
-                f"({description}): the user must log in again", error=error, description=description)
-        raise ConsentRequired(f"the offline grant is gone ({description}): the user must log in again",
-                              error=error, description=description)
+                f"({description}): the user must log in again",
+                error=error,
+                description=description,
+            )
+        raise ConsentRequired(
+            f"the offline grant is gone ({description}): the user must log in again",
+            error=error,
+            description=description,
+        )

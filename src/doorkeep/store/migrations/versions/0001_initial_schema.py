@@ -90,9 +90,7 @@ def upgrade() -> None:
         sa.Column("service_account_client_id", sa.String(length=36), nullable=True),
         sa.Column("not_before", sa.BigInteger(), nullable=False),
         sa.Column("config", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["realm_id"], ["realms.id"], name=op.f("fk_users_realm_id_realms"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_users_realm_id_realms"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("realm_id", "username", name="uq_users_realm_username"),
     )
@@ -128,9 +126,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_consents_client_id_clients"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_consents_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_consents_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "client_id", name=op.f("pk_consents")),
     )
     op.create_table(
@@ -180,9 +176,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_roles_client_id_clients"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["realm_id"], ["realms.id"], name=op.f("fk_roles_realm_id_realms"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_roles_realm_id_realms"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_roles")),
         sa.UniqueConstraint("realm_id", "client_id", "name", name="uq_roles_realm_client_name"),
     )

@@ -22,8 +22,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("roles", schema=None) as batch_op:
         batch_op.create_index(
-            "uq_roles_realm_role_name", ["realm_id", "name"], unique=True,
-            sqlite_where=sa.text("client_id IS NULL"), postgresql_where=sa.text("client_id IS NULL"),
+            "uq_roles_realm_role_name",
+            ["realm_id", "name"],
+            unique=True,
+            sqlite_where=sa.text("client_id IS NULL"),
+            postgresql_where=sa.text("client_id IS NULL"),
         )
 
 

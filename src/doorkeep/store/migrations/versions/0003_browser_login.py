@@ -26,10 +26,12 @@ def upgrade() -> None:
         sa.Column("request", sa.JSON(), nullable=False),
         sa.Column("user_id", sa.String(length=36), nullable=True),
         sa.Column("expires", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(["client_id"], ["clients.id"], name=op.f("fk_auth_sessions_client_id_clients"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_auth_sessions_realm_id_realms"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_auth_sessions_client_id_clients"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["realm_id"], ["realms.id"], name=op.f("fk_auth_sessions_realm_id_realms"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_sessions")),
     )
     op.create_index(op.f("ix_auth_sessions_expires"), "auth_sessions", ["expires"], unique=False)
@@ -42,10 +44,12 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("expires", sa.BigInteger(), nullable=False),
         sa.Column("used", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["client_id"], ["clients.id"], name=op.f("fk_auth_codes_client_id_clients"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_auth_codes_realm_id_realms"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["client_id"], ["clients.id"], name=op.f("fk_auth_codes_client_id_clients"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["realm_id"], ["realms.id"], name=op.f("fk_auth_codes_realm_id_realms"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_auth_codes")),
     )
     op.create_index(op.f("ix_auth_codes_expires"), "auth_codes", ["expires"], unique=False)

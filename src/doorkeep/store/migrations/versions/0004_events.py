@@ -29,8 +29,9 @@ def upgrade() -> None:
         sa.Column("ip_address", sa.String(length=255), nullable=True),
         sa.Column("error", sa.String(length=255), nullable=True),
         sa.Column("details", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name=op.f("fk_events_realm_id_realms"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["realm_id"], ["realms.id"], name=op.f("fk_events_realm_id_realms"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     op.create_index("ix_events_realm_time", "events", ["realm_id", "time"], unique=False)

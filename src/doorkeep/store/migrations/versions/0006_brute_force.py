@@ -26,10 +26,10 @@ def upgrade() -> None:
         sa.Column("last_failure", sa.BigInteger(), nullable=False),
         sa.Column("last_ip_failure", sa.String(255), nullable=True),
         sa.Column("failed_login_not_before", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(["realm_id"], ["realms.id"], name="fk_login_failures_realm_id_realms",
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_login_failures_user_id_users",
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["realm_id"], ["realms.id"], name="fk_login_failures_realm_id_realms", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_login_failures_user_id_users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("realm_id", "user_id", name="pk_login_failures"),
     )
 

@@ -72,8 +72,13 @@ def upgrade() -> None:
 
 
 def _move_scope_mappers(mappers: sa.Table) -> None:
-    scopes = sa.table("client_scopes", sa.column("id", sa.String), sa.column("realm_id", sa.String),
-                      sa.column("name", sa.String), sa.column("config", sa.JSON))
+    scopes = sa.table(
+        "client_scopes",
+        sa.column("id", sa.String),
+        sa.column("realm_id", sa.String),
+        sa.column("name", sa.String),
+        sa.column("config", sa.JSON),
+    )
     bind = op.get_bind()
     taken: set[str] = set()
     for row in bind.execute(sa.select(scopes)).all():
@@ -81,8 +86,10 @@ def _move_scope_mappers(mappers: sa.Table) -> None:
         stored = config.pop("protocol_mappers", None) or []
         rows = [_row(m, taken) for m in stored if isinstance(m, dict) and m.get("name") and m.get("protocolMapper")]
         if not rows:
-            rows = [{"id": m.id, "name": m.name, "protocol": m.protocol, "mapper": m.mapper, "config": m.config}
-                    for m in builtin_mappers(row.name)]
+            rows = [
+                {"id": m.id, "name": m.name, "protocol": m.protocol, "mapper": m.mapper, "config": m.config}
+                for m in builtin_mappers(row.name)
+            ]
         for values in rows:
             bind.execute(sa.insert(mappers).values(realm_id=row.realm_id, scope_id=row.id, client_id=None, **values))
         bind.execute(sa.update(scopes).where(scopes.c.id == row.id).values(config=config))
@@ -95,8 +102,13 @@ def _row(rep: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     taken.add(mapper_id)
     raw = rep.get("config")
     config: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    return {"id": mapper_id, "name": str(rep["name"]), "protocol": str(rep.get("protocol") or "openid-connect"),
-            "mapper": str(rep["protocolMapper"]), "config": {str(k): str(v) for k, v in config.items()}}
+    return {
+        "id": mapper_id,
+        "name": str(rep["name"]),
+        "protocol": str(rep.get("protocol") or "openid-connect"),
+        "mapper": str(rep["protocolMapper"]),
+        "config": {str(k): str(v) for k, v in config.items()},
+    }
 
 
 def downgrade() -> None:

@@ -33,8 +33,10 @@ BEGIN
     RETURN NULL;
 END $$
 """
-PG_TRIGGER = ("CREATE TRIGGER tr_client_sessions_count AFTER INSERT OR DELETE ON client_sessions "
-              "FOR EACH ROW EXECUTE FUNCTION doorkeep_count_client_sessions()")
+PG_TRIGGER = (
+    "CREATE TRIGGER tr_client_sessions_count AFTER INSERT OR DELETE ON client_sessions "
+    "FOR EACH ROW EXECUTE FUNCTION doorkeep_count_client_sessions()"
+)
 SQLITE_TRIGGERS = (
     """CREATE TRIGGER tr_client_sessions_count_insert AFTER INSERT ON client_sessions BEGIN
         INSERT INTO session_counts (client_id, offline, slot, n) VALUES (NEW.client_id, NEW.offline, 0, 1)
@@ -59,8 +61,13 @@ def upgrade() -> None:
     op.create_index("ix_client_sessions_client_started", "client_sessions", ["client_id", "offline", "started"])
     op.drop_index("ix_client_sessions_client", table_name="client_sessions")
     op.create_index("ix_user_sessions_realm_started", "user_sessions", ["realm_id", "offline", "started"])
-    op.create_index("ix_user_sessions_remember_me", "user_sessions", ["realm_id", "offline"],
-                    sqlite_where=sa.text("remember_me = 1"), postgresql_where=sa.text("remember_me = true"))
+    op.create_index(
+        "ix_user_sessions_remember_me",
+        "user_sessions",
+        ["realm_id", "offline"],
+        sqlite_where=sa.text("remember_me = 1"),
+        postgresql_where=sa.text("remember_me = true"),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
         op.execute(PG_TRIGGER)
@@ -69,9 +76,11 @@ def upgrade() -> None:
         for trigger in SQLITE_TRIGGERS:
             op.execute(trigger)
         slot = "0"
-    op.execute(f"INSERT INTO session_counts (client_id, offline, slot, n) SELECT client_id, offline, slot, count(*) "
-               f"FROM (SELECT client_id, offline, {slot} AS slot FROM client_sessions) AS s "
-               "GROUP BY client_id, offline, slot")
+    op.execute(
+        f"INSERT INTO session_counts (client_id, offline, slot, n) SELECT client_id, offline, slot, count(*) "
+        f"FROM (SELECT client_id, offline, {slot} AS slot FROM client_sessions) AS s "
+        "GROUP BY client_id, offline, slot"
+    )
 
 
 def downgrade() -> None:
