@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -21,6 +20,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import redirect_uris
+from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.sessions import sso
 from doorkeep.web import protocol
@@ -114,7 +114,7 @@ async def logout(request: Request) -> Response:
     return await in_transaction(request, work)
 
 
-def _confirm_page(realm: Realm, request: Request, form: Mapping[str, Any]) -> Response:
+def _confirm_page(realm: Realm, request: Request, form: Form) -> Response:
     token = secrets.token_urlsafe(24)
     hidden = {
         k: v
