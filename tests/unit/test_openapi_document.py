@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from doorkeep.admin.openapi import PREFIXES, document, rule_for
 from doorkeep.web.openapi import rest_routes
 from doorkeep.web.routes import routes
@@ -17,7 +19,8 @@ def test_every_admin_and_account_route_is_an_operation_of_the_document() -> None
     for path, methods in served():
         if path.startswith(PREFIXES) and not path.endswith("/"):
             for method in methods - {"HEAD"}:
-                assert (method, path) in operations, (method, path)
+                plain = re.sub(r"\{([^}:]+):[^}]*\}", r"{\1}", path)  # OpenAPI has no {name:converter}
+                assert (method, plain) in operations, (method, path)
     assert ("GET", "/admin/realms/{realm}/admin-events") in operations
     assert ("GET", "/realms/{realm}/account/applications") in operations
     assert not any(path.startswith("/realms/{realm}/protocol") for _, path in operations)
