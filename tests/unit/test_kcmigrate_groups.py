@@ -42,11 +42,16 @@ def test_groups_nest_under_their_parent_with_paths_attributes_and_roles() -> Non
     assert user_groups(t, paths) == {"u1": ["/staff/night"]}
 
 
-def test_organization_groups_are_reported_and_left_out() -> None:
+def test_organization_groups_and_their_subgroups_are_reported_and_left_out() -> None:
     report = Report("r")
-    t = _tables(keycloak_group=[{"id": "o", "name": "acme", "parent_group": " ", "type": 1}])
+    t = _tables(
+        keycloak_group=[
+            {"id": "o", "name": "acme", "parent_group": " ", "type": 1},
+            {"id": "o2", "name": "team", "parent_group": "o", "type": 0},
+        ]
+    )
     assert group_tree(t, _refs, report)[0] == []
-    assert report.cannot_carry == [("1 organization groups", "Doorkeep has no organizations")]
+    assert report.cannot_carry == [("2 organization groups", "Doorkeep has no organizations")]
 
 
 def test_mappers_keep_keycloaks_id_type_and_config_under_their_owner() -> None:

@@ -25,14 +25,10 @@ TOP = (" ", "", None)  # Keycloak 23+ writes ' ' for a top-level group; older ro
 
 def group_tree(t: dict[str, Rows], refs: Refs, report: Report) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """``groups`` as Keycloak exports them, and each carried group's path by id."""
-    groups = {g["id"]: g for g in t["keycloak_group"] if not g.get("type")}
-    organizations = len(t["keycloak_group"]) - len(groups)
-    if organizations:
-        report.cannot(f"{organizations} organization groups", "Doorkeep has no organizations")
     children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-    for g in sorted(groups.values(), key=lambda g: g["name"] or ""):
-        parent = None if g["parent_group"] in TOP else g["parent_group"]
-        children[parent if parent in groups else None].append(g)
+    for g in sorted(t["keycloak_group"], key=lambda g: g["name"] or ""):
+        if not g.get("type"):  # TYPE 1: an organization's group (Keycloak 26), and what lies below it
+            children[None if g["parent_group"] in TOP else g["parent_group"]].append(g)
     attrs, roles = _by(t["group_attribute"], "group_id"), _by(t["group_role_mapping"], "group_id")
     paths: dict[str, str] = {}
 
@@ -53,7 +49,10 @@ def group_tree(t: dict[str, Rows], refs: Refs, report: Report) -> tuple[list[dic
             out.append(item)
         return out
 
-    return level(None, ""), paths
+    tree = level(None, "")
+    if len(paths) < len(t["keycloak_group"]):
+        report.cannot(f"{len(t['keycloak_group']) - len(paths)} organization groups", "Doorkeep has no organizations")
+    return tree, paths
 
 
 def user_groups(t: dict[str, Rows], paths: dict[str, str]) -> dict[str, list[str]]:
