@@ -3,7 +3,9 @@
 ``fill`` creates the schema (``keycloak_schema.sql``) and the rows of realm ``shop``: a confidential client
 ``portal``, the roles and client scopes a Keycloak realm has for offline access, a user ``alice``
 with a pbkdf2-sha512 password, an RSA (``rsa-generated``) and an HMAC (``hmac-generated``, HS512) key
-provider, a consent, a group, and three offline sessions (live, idle for 31 days, and one with rotation notes) with the
+provider, a consent, groups ``/staff/night-shift`` (alice's only grant of ``offline_access``; ``staff``
+is the default group), protocol mappers (an audience mapper on ``portal``, a hardcoded claim on scope
+``tenant``, the realm-roles and username mappers of ``roles`` and ``profile``), scope mappings, and three offline sessions (live, idle for 31 days, and one with rotation notes) with the
 DATA JSON and notes Keycloak 26 stores. ``mint_offline`` / ``mint_access`` sign tokens as Keycloak
 does with those keys (HS512 ``typ: Offline``; RS256 with Keycloak's ``kid``).
 """
@@ -67,7 +69,8 @@ class KeycloakRealm:
             "typ": "Offline",
             "azp": "portal",
             "sid": sid,
-            "scope": "openid profile email offline_access",
+            # A refresh token names every granted scope (include.in.token.scope or not).
+            "scope": "openid profile email roles tenant offline_access",
         }
         if reuse_id:
             claims["reuse_id"] = reuse_id
@@ -135,7 +138,7 @@ async def fill(url: str, now: int) -> KeycloakRealm:
 
 async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
     realm, portal, alice = _id(), _id(), _id()
-    role = {n: _id() for n in ("offline_access", "uma_authorization", "default-roles-shop", "shopper")}
+    role = {n: _id() for n in ("offline_access", "uma_authorization", "default-roles-shop", "shopper", "staff-member")}
     await conn.execute(
         "INSERT INTO realm (id, name, enabled, ssl_required, access_token_lifespan, sso_idle_timeout, "
         "sso_max_lifespan, offline_session_idle_timeout, not_before, default_role, revoke_refresh_token, "
@@ -158,7 +161,8 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
             realm,
             name,
         )
-    for child in ("offline_access", "uma_authorization"):
+    # offline_access is not in the default role here: alice holds it only through her group.
+    for child in ("uma_authorization",):
         await conn.execute("INSERT INTO composite_role VALUES ($1, $2)", role["default-roles-shop"], role[child])
     await conn.execute(
         "INSERT INTO client (id, enabled, full_scope_allowed, client_id, public_client, secret, realm_id, protocol, "
@@ -170,7 +174,7 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
     )
     await conn.execute("INSERT INTO client_attributes VALUES ($1, 'post.logout.redirect.uris', '+')", portal)
     await conn.execute("INSERT INTO redirect_uris VALUES ($1, 'https://portal.example/*')", portal)
-    scopes = {n: _id() for n in ("offline_access", "profile", "email")}
+    scopes = {n: _id() for n in ("offline_access", "profile", "email", "roles", "tenant")}
     for name, sid in scopes.items():
         await conn.execute("INSERT INTO client_scope VALUES ($1, $2, $3, NULL, 'openid-connect')", sid, name, realm)
         await conn.execute("INSERT INTO client_scope_attributes VALUES ($1, 'true', 'include.in.token.scope')", sid)
@@ -207,9 +211,7 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
         (now - 10 * DAY) * 1000,
     )
     await conn.execute("INSERT INTO user_consent_client_scope VALUES ($1, $2)", consent, scopes["offline_access"])
-    await conn.execute(
-        "INSERT INTO keycloak_group (id, name, parent_group, realm_id) VALUES ($1, 'staff', ' ', $2)", _id(), realm
-    )
+    await _groups_and_mappers(conn, realm, portal, alice, role, scopes)
     rsa_key, private, certificate, rsa_kid = _rsa_provider()
     hmac_secret, hmac_kid = os.urandom(64), _id()
     await _component(
@@ -249,6 +251,67 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
         },
     )
     return KeycloakRealm(realm, alice, live, idle, rotated, hmac_kid, hmac_secret, rsa_kid, rsa_key, now)
+
+
+async def _groups_and_mappers(
+    conn: asyncpg.Connection, realm: str, portal: str, alice: str, role: dict[str, str], scopes: dict[str, str]
+) -> None:
+    staff, night = _id(), _id()
+    await conn.execute("INSERT INTO keycloak_group VALUES ($1, 'staff', ' ', $2, 0)", staff, realm)
+    await conn.execute("INSERT INTO keycloak_group VALUES ($1, 'night-shift', $2, $3, 0)", night, staff, realm)
+    await conn.execute("INSERT INTO group_attribute VALUES ($1, 'department', 'ops', $2)", _id(), staff)
+    await conn.execute("INSERT INTO group_role_mapping VALUES ($1, $2)", role["staff-member"], staff)
+    await conn.execute("INSERT INTO group_role_mapping VALUES ($1, $2)", role["offline_access"], night)
+    await conn.execute("INSERT INTO user_group_membership VALUES ($1, $2, 'UNMANAGED')", night, alice)
+    await conn.execute("INSERT INTO realm_default_groups VALUES ($1, $2)", realm, staff)
+    await conn.execute("INSERT INTO scope_mapping VALUES ($1, $2)", portal, role["shopper"])
+    await conn.execute(
+        "INSERT INTO client_scope_role_mapping VALUES ($1, $2)", scopes["offline_access"], role["offline_access"]
+    )
+    token = {"access.token.claim": "true", "id.token.claim": "true", "userinfo.token.claim": "true"}
+    mappers: list[tuple[str | None, str | None, str, str, dict[str, str]]] = [
+        (
+            portal,
+            None,
+            "shop-api audience",
+            "oidc-audience-mapper",
+            {"included.custom.audience": "shop-api", "access.token.claim": "true", "id.token.claim": "false"},
+        ),
+        (
+            None,
+            scopes["tenant"],
+            "tenant",
+            "oidc-hardcoded-claim-mapper",
+            {**token, "claim.name": "tenant", "claim.value": "shop", "jsonType.label": "String"},
+        ),
+        (
+            None,
+            scopes["roles"],
+            "realm roles",
+            "oidc-usermodel-realm-role-mapper",
+            {
+                "user.attribute": "foo",
+                "access.token.claim": "true",
+                "claim.name": "realm_access.roles",
+                "jsonType.label": "String",
+                "multivalued": "true",
+            },
+        ),
+        (
+            None,
+            scopes["profile"],
+            "username",
+            "oidc-usermodel-attribute-mapper",
+            {**token, "user.attribute": "username", "claim.name": "preferred_username", "jsonType.label": "String"},
+        ),
+    ]
+    for client, scope, name, kind, config in mappers:
+        mid = _id()
+        await conn.execute(
+            "INSERT INTO protocol_mapper VALUES ($1, $2, 'openid-connect', $3, $4, $5)", mid, name, kind, client, scope
+        )
+        for key, value in config.items():
+            await conn.execute("INSERT INTO protocol_mapper_config VALUES ($1, $2, $3)", mid, value, key)
 
 
 async def _component(conn: asyncpg.Connection, realm: str, provider: str, config: dict[str, str]) -> None:

@@ -93,3 +93,20 @@ CREATE TABLE offline_client_session (
     external_client_id VARCHAR(255) NOT NULL DEFAULT 'local', version INTEGER DEFAULT 0,
     PRIMARY KEY (user_session_id, client_id, client_storage_provider, external_client_id, offline_flag)
 );
+CREATE TABLE group_attribute (id VARCHAR(36) PRIMARY KEY, name VARCHAR(255) NOT NULL, value VARCHAR(255),
+                              group_id VARCHAR(36) NOT NULL);
+CREATE TABLE group_role_mapping (role_id VARCHAR(36) NOT NULL, group_id VARCHAR(36) NOT NULL,
+                                 PRIMARY KEY (role_id, group_id));
+CREATE TABLE user_group_membership (group_id VARCHAR(36) NOT NULL, user_id VARCHAR(36) NOT NULL,
+                                    membership_type VARCHAR(255) NOT NULL, PRIMARY KEY (group_id, user_id));
+CREATE TABLE realm_default_groups (realm_id VARCHAR(36) NOT NULL REFERENCES realm (id), group_id VARCHAR(36) NOT NULL,
+                                   PRIMARY KEY (realm_id, group_id), UNIQUE (group_id));
+CREATE TABLE protocol_mapper (id VARCHAR(36) PRIMARY KEY, name VARCHAR(255) NOT NULL, protocol VARCHAR(255) NOT NULL,
+                              protocol_mapper_name VARCHAR(255) NOT NULL, client_id VARCHAR(36) REFERENCES client (id),
+                              client_scope_id VARCHAR(36) REFERENCES client_scope (id));
+CREATE TABLE protocol_mapper_config (protocol_mapper_id VARCHAR(36) NOT NULL REFERENCES protocol_mapper (id),
+                                     value TEXT, name VARCHAR(255) NOT NULL, PRIMARY KEY (protocol_mapper_id, name));
+CREATE TABLE scope_mapping (client_id VARCHAR(36) NOT NULL REFERENCES client (id), role_id VARCHAR(36) NOT NULL,
+                            PRIMARY KEY (client_id, role_id));
+CREATE TABLE client_scope_role_mapping (scope_id VARCHAR(36) NOT NULL REFERENCES client_scope (id),
+                                       role_id VARCHAR(36) NOT NULL, PRIMARY KEY (scope_id, role_id));

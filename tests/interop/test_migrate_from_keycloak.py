@@ -40,6 +40,10 @@ KEYCLOAK_TABLES = (
     "offline_user_session",
     "offline_client_session",
     "user_consent",
+    "keycloak_group",
+    "user_group_membership",
+    "protocol_mapper",
+    "protocol_mapper_config",
 )
 
 
@@ -92,6 +96,15 @@ _DOORKEEP_QUERIES = {
     "client sessions": "SELECT * FROM client_sessions",
     "refresh families": "SELECT * FROM refresh_families",
     "consents": "SELECT * FROM consents",
+    "groups": "SELECT g.id, g.parent_id, g.name, g.config FROM groups g JOIN realms r ON r.id = g.realm_id "
+    "WHERE r.name = 'shop'",
+    "group roles": "SELECT * FROM group_role_mappings",
+    "members": "SELECT * FROM user_groups",
+    "default groups": "SELECT d.group_id FROM realm_default_groups d JOIN realms r ON r.id = d.realm_id "
+    "WHERE r.name = 'shop'",
+    # Built-in scopes Keycloak lacked get fresh mappers on each run: only Keycloak's own are compared.
+    "mappers": "SELECT m.id, m.client_id, m.scope_id, m.name, m.mapper, m.config FROM protocol_mappers m "
+    "WHERE m.name IN ('shop-api audience', 'tenant', 'realm roles', 'username')",
 }
 
 
@@ -149,9 +162,10 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
     workdir = tmp_path / "server"
 
     dry = _migrate(workdir, source, db_url, "--dry-run")
-    assert "realm 'shop': would carry 1 clients" in dry
-    assert "1 users, 1 password credentials, 1 consents, 2 keys, 3 offline sessions, 3 offline client sessions" in dry
-    assert "cannot carry 1 groups: this Doorkeep has no group storage" in dry
+    assert "realm 'shop': would carry 1 clients, 5 client scopes" in dry
+    assert "2 groups, 4 protocol mappers, 2 scope mappings, 1 users, 1 group memberships" in dry
+    assert "1 password credentials, 1 consents, 2 keys, 3 offline sessions, 3 offline client sessions" in dry
+    assert "cannot carry" not in dry.replace("cannot carry key 'aes-generated'", "")
     assert "cannot carry key 'aes-generated' (aes-generated)" in dry
     assert asyncio.run(_doorkeep_snapshot(db_url))["realm"] == [], "a dry run wrote the realm"
 
@@ -172,6 +186,12 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
         assert refreshed["sid"] == kc.live_session
         assert refreshed["typ"] == "Offline"
         assert body["session_state"] == kc.live_session
+        # offline_access came through alice's group /staff/night-shift, staff-member from /staff above
+        # it; the audience (client) and hardcoded-claim (scope) mappers came along.
+        access = jwt.decode(body["access_token"], options={"verify_signature": False})
+        assert {"offline_access", "staff-member", "shopper"} <= set(access["realm_access"]["roles"])
+        assert "shop-api" in ([access["aud"]] if isinstance(access["aud"], str) else access["aud"])
+        assert (access["tenant"], access["preferred_username"]) == ("shop", "alice")
 
         status, body = _post(token_url, {"grant_type": "refresh_token", "refresh_token": idle_token, **client})
         assert (status, body["error"], body["error_description"]) == (

@@ -53,7 +53,25 @@ _BY_REALM: dict[str, str] = {
     "user_consent_client_scope": "SELECT s.user_consent_id, s.scope_id FROM user_consent_client_scope s "
     "JOIN user_consent c ON c.id = s.user_consent_id "
     "JOIN user_entity u ON u.id = c.user_id WHERE u.realm_id = :realm",
-    "keycloak_group": "SELECT id FROM keycloak_group WHERE realm_id = :realm",
+    "keycloak_group": "SELECT * FROM keycloak_group WHERE realm_id = :realm ORDER BY name",
+    "group_attribute": "SELECT a.group_id, a.name, a.value FROM group_attribute a "
+    "JOIN keycloak_group g ON g.id = a.group_id WHERE g.realm_id = :realm ORDER BY a.name, a.id",
+    "group_role_mapping": "SELECT m.group_id, m.role_id FROM group_role_mapping m "
+    "JOIN keycloak_group g ON g.id = m.group_id WHERE g.realm_id = :realm",
+    "user_group_membership": "SELECT m.group_id, m.user_id FROM user_group_membership m "
+    "JOIN user_entity u ON u.id = m.user_id WHERE u.realm_id = :realm",
+    "realm_default_groups": "SELECT group_id FROM realm_default_groups WHERE realm_id = :realm",
+    "protocol_mapper": "SELECT * FROM protocol_mapper WHERE client_id IN "
+    "(SELECT id FROM client WHERE realm_id = :realm) OR client_scope_id IN "
+    "(SELECT id FROM client_scope WHERE realm_id = :realm)",
+    "protocol_mapper_config": "SELECT f.protocol_mapper_id, f.name, f.value FROM protocol_mapper_config f "
+    "JOIN protocol_mapper m ON m.id = f.protocol_mapper_id WHERE m.client_id IN "
+    "(SELECT id FROM client WHERE realm_id = :realm) OR m.client_scope_id IN "
+    "(SELECT id FROM client_scope WHERE realm_id = :realm)",
+    "scope_mapping": "SELECT s.client_id, s.role_id FROM scope_mapping s JOIN client c ON c.id = s.client_id "
+    "WHERE c.realm_id = :realm",
+    "client_scope_role_mapping": "SELECT m.scope_id, m.role_id FROM client_scope_role_mapping m "
+    "JOIN client_scope s ON s.id = m.scope_id WHERE s.realm_id = :realm",
     "component": "SELECT * FROM component WHERE realm_id = :realm AND provider_type = 'org.keycloak.keys.KeyProvider'",
     "component_config": "SELECT f.component_id, f.name, f.value FROM component_config f "
     "JOIN component c ON c.id = f.component_id "

@@ -66,7 +66,12 @@ def plan(realm: dict[str, Any], tables: dict[str, list[dict[str, Any]]], now: in
         "clients": len(realm_plan.clients),
         "client scopes": len(realm_plan.scopes),
         "roles": len(realm_plan.roles),
+        "groups": len(realm_plan.groups),
+        "protocol mappers": sum(len(c.client.protocol_mappers) for c in realm_plan.clients)
+        + sum(len(s.protocol_mappers) for s in realm_plan.scopes),
+        "scope mappings": sum(len(m.roles) for m in realm_plan.scope_mappings),
         "users": len(realm_plan.users),
+        "group memberships": sum(len(u.groups) for u in realm_plan.users),
         "password credentials": sum(1 for u in realm_plan.users if u.password is not None),
         "consents": len(consents),
         "keys": len(keys),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from doorkeep.realms.kcmigrate import groups as kcgroups
+from doorkeep.realms.kcmigrate.groups import role_names as _refs
 from doorkeep.realms.kcmigrate.report import Report
 
 Rows = list[dict[str, Any]]
@@ -102,7 +104,11 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     clients = {c["id"]: c for c in t["client"]}
     scopes = {s["id"]: s for s in t["client_scope"]}
     roles = {r["id"]: r for r in t["keycloak_role"]}
-    rep["clientScopes"] = _scopes(t, scopes)
+
+    def refs(role_ids: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+        return _refs(role_ids, roles, clients)
+
+    rep["clientScopes"] = _scopes(t, scopes, kcgroups.mappers_of(t, "client_scope_id"))
     rep["defaultDefaultClientScopes"] = sorted(
         scopes[d["scope_id"]]["name"]
         for d in t["default_client_scope"]
@@ -114,19 +120,25 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
         if not d["default_scope"] and d["scope_id"] in scopes
     )
     rep["clients"] = _clients(t, clients, scopes, report)
+    client_mappers = kcgroups.mappers_of(t, "client_id")
+    for item in rep["clients"]:
+        item["protocolMappers"] = client_mappers.get(item["id"], [])
+    rep["scopeMappings"], rep["clientScopeMappings"] = kcgroups.scope_mappings(t, refs, clients, scopes)
     rep["roles"] = _roles(t, roles, clients)
     if realm.get("default_role") in roles:
         rep["defaultRole"] = {"name": roles[realm["default_role"]]["name"]}
+    rep["groups"], paths = kcgroups.group_tree(t, refs, report)
+    rep["defaultGroups"] = kcgroups.default_groups(t, paths)
     rep["users"] = _users(t, roles, clients, report)
-    if t["keycloak_group"]:
-        report.cannot(
-            f"{len(t['keycloak_group'])} groups",
-            "this Doorkeep has no group storage; group role mappings are not carried",
-        )
+    members = kcgroups.user_groups(t, paths)
+    for user in rep["users"]:
+        user["groups"] = members.get(user["id"], [])
     return rep
 
 
-def _scopes(t: dict[str, Rows], scopes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _scopes(
+    t: dict[str, Rows], scopes: dict[str, dict[str, Any]], mappers: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     attrs = _group(t["client_scope_attributes"], "scope_id")
     out = []
     for sid, s in scopes.items():
@@ -135,6 +147,8 @@ def _scopes(t: dict[str, Rows], scopes: dict[str, dict[str, Any]]) -> list[dict[
             "name": s["name"],
             "protocol": s.get("protocol") or "openid-connect",
             "attributes": {a["name"]: a["value"] or "" for a in attrs.get(sid, [])},
+            # Keycloak's rows are the truth: a built-in scope without mapper rows had them removed.
+            "protocolMappers": mappers.get(sid, []),
         }
         if s.get("description"):
             item["description"] = s["description"]
@@ -171,22 +185,6 @@ def _clients(
         )
         out.append(item)
     return out
-
-
-def _refs(
-    role_ids: list[str], roles: dict[str, dict[str, Any]], clients: dict[str, dict[str, Any]]
-) -> tuple[list[str], dict[str, list[str]]]:
-    realm_names: list[str] = []
-    client_names: dict[str, list[str]] = defaultdict(list)
-    for rid in role_ids:
-        role = roles.get(rid)
-        if role is None:
-            continue
-        if role["client_role"]:
-            client_names[clients[role["client"]]["client_id"]].append(role["name"])
-        else:
-            realm_names.append(role["name"])
-    return sorted(realm_names), {k: sorted(v) for k, v in sorted(client_names.items())}
 
 
 def _roles(t: dict[str, Rows], roles: dict[str, dict[str, Any]], clients: dict[str, dict[str, Any]]) -> dict[str, Any]:
