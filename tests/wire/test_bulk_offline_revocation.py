@@ -68,6 +68,7 @@ async def test_each_criterion_alone_ends_only_the_offline_sessions_it_matches(en
     cut = env.clock.now()
     env.clock.advance(DAY)
     fresh = await _offline(env, bob, app, "172.16.0.1")
+    headers = await env.admin_headers()  # the first admin token has expired meanwhile
 
     assert await _post(env, headers, {"startedBefore": cut - DAY}) == {"count": 1}
     assert await _alive(env, old) == [] and await _alive(env, old, offline=False) == []
@@ -129,6 +130,7 @@ async def test_expired_offline_sessions_are_not_counted(env: Env) -> None:
     headers, app, _, alice, _ = await _setup(env)
     await _offline(env, alice, app)
     env.clock.advance(31 * DAY)  # past the default offline idle timeout of 30 days
+    headers = await env.admin_headers()
     assert await _post(env, headers, {"clientId": "app", "dryRun": True}) == {"count": 0, "sample": []}
     assert await _post(env, headers, {"clientId": "app"}) == {"count": 0}
 
