@@ -61,7 +61,8 @@ async def _matching(tx: Tx, target: Target, live: LiveFilter, after: str) -> tup
 async def _preview(request: Request, criteria: Criteria) -> Response:
     async def work(tx: Tx) -> Response:
         target, live = await _target(request, tx, criteria, "manage-users")
-        count, sample, cursor = 0, [], ""
+        count, sample = 0, list[str]()
+        cursor: str | None = ""
         while cursor is not None:
             ids, cursor = await _matching(tx, target, live, cursor)
             count += len(ids)
