@@ -14,6 +14,8 @@ from typing import Any
 
 BATCH = 500  # offline sessions ended per transaction
 SAMPLE = 20  # sessions shown by a dry run
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: larger is no time, and would overflow a BIGINT
+MAX_TEXT = 255
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -56,7 +58,7 @@ def _text(body: dict[str, Any], key: str) -> str | None:
     value = body.get(key)
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT or "\x00" in value:
         raise CriteriaError(f"{key} must be a non-empty string")
     return value.strip()
 
@@ -65,7 +67,7 @@ def _epoch(body: dict[str, Any], key: str) -> int | None:
     value = body.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_EPOCH:
         raise CriteriaError(f"{key} must be epoch seconds")
     return value
 
