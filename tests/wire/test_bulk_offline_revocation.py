@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from admin_support import realm_admin
-from doorkeep.admin.bulk_revoke import BATCH
 from doorkeep.model import Client, User
 from doorkeep.sessions import service
+from doorkeep.web.admin import bulk_revoke
 from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user
 from wire_env import Env
 
@@ -117,12 +117,14 @@ async def test_a_dry_run_counts_and_samples_in_the_offline_sessions_shape_and_ch
     assert await _alive(env, ids) == ids and await _alive(env, ids, offline=False) == ids
 
 
-async def test_more_sessions_than_one_batch_are_all_ended(env: Env) -> None:
+async def test_more_sessions_than_one_batch_are_all_ended(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch size (500) made small, so three batches and a last partial page run in a short test."""
+    monkeypatch.setattr(bulk_revoke, "BATCH", 3)
     headers, app, _, alice, _ = await _setup(env)
-    ids = await _offline(env, alice, app, count=BATCH + 7)
-    assert (await _post(env, headers, {"clientId": "app", "dryRun": True}))["count"] == BATCH + 7
-    assert await _post(env, headers, {"clientId": "app"}) == {"count": BATCH + 7}
-    assert await _alive(env, ids) == []
+    ids = await _offline(env, alice, app, count=3 * 3 + 2)
+    assert (await _post(env, headers, {"clientId": "app", "dryRun": True}))["count"] == 11
+    assert await _post(env, headers, {"clientId": "app"}) == {"count": 11}
+    assert await _alive(env, ids) == [] and await _alive(env, ids, offline=False) == []
     assert await _post(env, headers, {"clientId": "app"}) == {"count": 0}
 
 
