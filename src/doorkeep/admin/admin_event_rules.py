@@ -45,6 +45,7 @@ ACTIONS = frozenset(
         "clear-user-cache",
         "clear-keys-cache",
         "impersonation",
+        "revoke",  # offline-sessions/revoke, the bulk revocation (a Doorkeep extension)
     }
 )
 # Calls that change nothing Keycloak records: clearing the event stores, reading through POST.
@@ -63,6 +64,7 @@ TOP = {
     "groups": "GROUP",
     "default-groups": "GROUP",
     "sessions": "USER_SESSION",
+    "offline-sessions": "USER_SESSION",
     "components": "COMPONENT",
     "identity-provider": "IDENTITY_PROVIDER",
     "authentication": "AUTH_FLOW",

@@ -16,7 +16,7 @@ from typing import Any
 import click
 import httpx
 
-from doorkeep.admincli import attributes, config, http, output, paths, session, shortcuts
+from doorkeep.admincli import attributes, bulk, config, http, output, paths, session, shortcuts
 from doorkeep.admincli.api import Api, connect
 from doorkeep.admincli.errors import AdminCliError
 from doorkeep.admincli.options import FORMATS, F, common, config_path
@@ -244,5 +244,5 @@ def delete(path: str, realm: str | None, config_file: Path | None, queries: tupl
         api.send("DELETE", api.url(path, _queries(queries)))
 
 
-for _command in shortcuts.COMMANDS:
+for _command in [*shortcuts.COMMANDS, bulk.revoke_offline_sessions]:
     admin.add_command(_command)

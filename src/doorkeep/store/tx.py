@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import SessionEnded
 from doorkeep.store.admin_events import AdminEventRepo
+from doorkeep.store.bulk_sessions import BulkSessionRepo
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
@@ -31,6 +32,7 @@ class Tx:
         self.groups = GroupRepo(conn)
         self.mappers = MapperRepo(conn)
         self.sessions = SessionRepo(conn, is_sqlite)
+        self.bulk = BulkSessionRepo(conn)  # bulk offline-session revocation (issue #13)
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)
         self.flows = FlowRepo(conn)

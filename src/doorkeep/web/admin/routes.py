@@ -14,6 +14,7 @@ MODULES = (
     "roles",
     "users",
     "sessions",
+    "bulk_revoke",
     "events",
     "admin_events",
     "attack_detection",
