@@ -12,11 +12,12 @@ import httpx
 import pytest
 
 from admin_support import make_admin
-from test_admin_console import BASE, HTML, post, sign_in
+from console_support import HTML, act, sign_in
 from support import seed_realm
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
+BASE = "/admin/test/console"
 TAB = f"{BASE}/test/events/admin-events"
 SECRET = "very-secret-s3cr3t-9f2c"
 
@@ -26,7 +27,7 @@ async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
     """A realm administrator of ``test`` (realm-admin), signed in to its console."""
     await make_admin(realm, "test", "boss", "realm-admin")
     async with client_at(realm, "127.0.0.2") as http:
-        await sign_in(http, "boss")
+        await sign_in(http, f"{BASE}/", "boss")
         yield http
 
 
@@ -55,7 +56,7 @@ async def test_the_settings_turn_admin_events_on_and_a_change_appears_with_its_t
 ) -> None:
     tab = await admin.get(TAB, headers=HTML)
     assert "No admin events" in tab.text and 'aria-current="page">Admin events<' in tab.text
-    saved = await post(admin, TAB + "/settings", tab, adminEventsEnabled="on", adminEventsDetailsEnabled="on")
+    saved = await act(admin, tab, TAB + "/settings", adminEventsEnabled="on", adminEventsDetailsEnabled="on")
     assert saved.status_code == 303 and saved.headers["location"].endswith("/test/events/admin-events")
     async with realm.db.transaction() as tx:
         found = await tx.realms.get_by_name("test")
@@ -98,7 +99,7 @@ async def test_the_filters_narrow_the_list_and_the_pager_keeps_them(realm: Env) 
     kept = [await create_user(realm, f"user{i:02}") for i in range(11)]
     await make_admin(realm, "test", "boss", "realm-admin")
     async with client_at(realm, "127.0.0.2") as admin:
-        await sign_in(admin, "boss")
+        await sign_in(admin, f"{BASE}/", "boss")
         await search_filters(realm, admin, gone, kept)
 
 
@@ -136,11 +137,11 @@ async def test_a_view_events_administrator_sees_the_events_but_cannot_change_the
     user_id = await create_user(realm, "user2")
     await make_admin(realm, "test", "watcher", "view-events")
     async with client_at(realm, "127.0.0.4") as http:
-        await sign_in(http, "watcher")
+        await sign_in(http, f"{BASE}/", "watcher")
         tab = await http.get(TAB, headers=HTML)
         assert f"users/{user_id}" in tab.text and "needs the manage-events role" in tab.text
         assert "<fieldset disabled>" in tab.text and ">Save</button>" not in tab.text
-        refused = await post(http, TAB + "/settings", tab)
+        refused = await act(http, tab, TAB + "/settings")
         assert refused.status_code == 403 and "manage-events" in refused.text
     async with realm.db.transaction() as tx:
         found = await tx.realms.get_by_name("test")
@@ -150,7 +151,7 @@ async def test_a_view_events_administrator_sees_the_events_but_cannot_change_the
 async def test_an_administrator_without_view_events_is_refused_the_tab(realm: Env) -> None:
     await make_admin(realm, "test", "clerk", "view-users")
     async with client_at(realm, "127.0.0.5") as http:
-        await sign_in(http, "clerk")
+        await sign_in(http, f"{BASE}/", "clerk")
         page = await http.get(TAB, headers=HTML)
         assert page.status_code == 403 and "view-events" in page.text
 

@@ -7,9 +7,9 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from doorkeep.web.admin_console import views_events
-from doorkeep.web.admin_console.pages_admin_events import event_tabs
 from doorkeep.web.admin_console.console import ADMIN, confirmed, render, run
 from doorkeep.web.admin_console.context import Console, paging
+from doorkeep.web.admin_console.pages_admin_events import event_tabs
 from doorkeep.web.admin_console.views_sessions import realm_counts, realm_sessions, sign_out
 from doorkeep.web.console.base import Page
 
