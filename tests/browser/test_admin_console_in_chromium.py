@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from admin_console_support import (
     CHROMIUM,
     FLAGS,
     OTHER_CLIENT,
+    PASSWORD,
     PORTAL,
     offline_token,
     realm_files,
@@ -267,3 +269,30 @@ def test_the_console_reads_on_a_phone(server: str, page: Page, tmp_path: Path) -
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page is {width}px wide on a 390px screen"
     shot(page, "21-phone-offline-access")
+
+
+def test_admin_events_are_switched_on_and_a_rest_change_shows_with_its_representation(server: str, page: Page) -> None:
+    sign_in(page, server, "demo", "realmadmin")
+    page.get_by_role("link", name="Events", exact=True).click()
+    page.get_by_role("link", name="Admin events", exact=True).click()
+    page.get_by_label("Save events").check()
+    page.get_by_label("Include representation").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Admin events settings saved.")).to_be_visible()
+    token = requests.post(
+        f"{server}/realms/demo/protocol/openid-connect/token",
+        timeout=10,
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "realmadmin", "password": PASSWORD},
+    )
+    assert token.status_code == 200, token.text
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    created = requests.post(
+        f"{server}/admin/realms/demo/users", json={"username": "newbie"}, headers=headers, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    page.reload()
+    row = page.get_by_role("row").filter(has_text="CREATE")
+    expect(row.get_by_text("users/", exact=False)).to_be_visible()
+    row.get_by_text("Show representation").click()
+    expect(row.get_by_text('"username": "newbie"')).to_be_visible()
+    shot(page, "admin-console-admin-events")

@@ -73,7 +73,7 @@ async def render(
     def link(path: str = "", **query: object) -> str:
         """A URL of this realm's console; empty query values are left out."""
         params = {k: v for k, v in query.items() if v not in (None, "")}
-        return page.url(prefix + path) + ("?" + urlencode(params) if params else "")
+        return page.url(prefix + path) + ("?" + urlencode(params, doseq=True) if params else "")
 
     return page.render(
         template,

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from doorkeep.web.admin_console import views_events
 from doorkeep.web.admin_console.console import ADMIN, confirmed, render, run
 from doorkeep.web.admin_console.context import Console, paging
+from doorkeep.web.admin_console.pages_admin_events import event_tabs
 from doorkeep.web.admin_console.views_sessions import realm_counts, realm_sessions, sign_out
 from doorkeep.web.console.base import Page
 
@@ -76,6 +77,8 @@ async def events(page: Page) -> Response:
             "admin/events.html",
             title="Events",
             section="Events",
+            tabs=event_tabs(c),
+            tab="User events",
             filters=filters,
             page_=found,
             types=views_events.event_types(),

@@ -1,7 +1,7 @@
 """Events: the realm's stored user events with Keycloak's filters (type, client, user, IP, date range), paged.
 
 Needs view-events, as ``GET /admin/realms/{realm}/events``; the same store query serves both. Admin
-events are listed by the Admin REST once it stores them; this page shows user events.
+events have their own tab (views_admin_events).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class EventFilter:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _day(raw: str, name: str, label: str, errors: dict[str, str], *, end: bool) -> int | None:
+def parse_day(raw: str, name: str, label: str, errors: dict[str, str], *, end: bool) -> int | None:
     if not raw:
         return None
     try:
@@ -44,8 +44,8 @@ async def user_events(c: Console, params: Mapping[str, str], first: int, size: i
     errors: dict[str, str] = {}
     if values["type"] and values["type"] not in events.EVENT_TYPES:
         errors["type"] = f"Unknown event type {values['type']!r}."
-    date_from = _day(values["dateFrom"], "dateFrom", "From", errors, end=False)
-    date_to = _day(values["dateTo"], "dateTo", "To", errors, end=True)
+    date_from = parse_day(values["dateFrom"], "dateFrom", "From", errors, end=False)
+    date_to = parse_day(values["dateTo"], "dateTo", "To", errors, end=True)
     if errors:
         return EventFilter(values, errors), page_of([], first, size)
     found = await c.tx.events.find(
