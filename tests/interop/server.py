@@ -102,6 +102,7 @@ class DoorkeepProcess:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a SIGKILL reaches the worker processes too
         )
         try:
             self._wait_until_ready()
@@ -135,7 +136,7 @@ class DoorkeepProcess:
             try:
                 self._process.wait(timeout)
             except subprocess.TimeoutExpired:
-                self._signal(signal.SIGKILL)
+                self._kill_group()
                 self._process.wait()
         return self._finish()
 
@@ -144,9 +145,16 @@ class DoorkeepProcess:
         if self._process is None:
             return 0
         if self._process.poll() is None:
-            self._signal(signal.SIGKILL)
+            self._kill_group()
             self._process.wait()
         return self._finish()
+
+    def _kill_group(self) -> None:
+        """SIGKILL the server and every process it started (uvicorn's workers would outlive it and keep
+        its port)."""
+        assert self._process is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGKILL)
 
     def _signal(self, signum: signal.Signals) -> None:
         assert self._process is not None
