@@ -13,7 +13,7 @@ import jwt
 from jwt.exceptions import InvalidTokenError
 
 from doorkeep import numbers
-from doorkeep.keys.material import HMAC_ALG
+from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.keys.ring import KeyRing
 
 if TYPE_CHECKING:
@@ -69,6 +69,11 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return header, claims
 
 
+def encode(key: LoadedKey, claims: dict[str, Any], alg: str, typ: str = "JWT") -> str:
+    """Sign ``claims`` with a key already loaded (no database access: callable after a commit)."""
+    return jwt.encode(claims, key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
+
+
 class TokenCodec:
     """Signs and verifies a realm's tokens with keys from the key ring."""
 
@@ -77,7 +82,7 @@ class TokenCodec:
 
     async def sign(self, tx: Tx, realm_id: str, claims: dict[str, Any], alg: str, now: int, typ: str = "JWT") -> str:
         key = await self.keyring.signing_key(tx, realm_id, alg, now)
-        return jwt.encode(claims, key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
+        return encode(key, claims, alg, typ)
 
     async def sign_internal(self, tx: Tx, realm_id: str, claims: dict[str, Any], now: int) -> str:
         """Refresh and offline tokens: HS512 with the realm's HMAC key."""

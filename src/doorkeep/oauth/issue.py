@@ -1,7 +1,9 @@
 """Minting the access, refresh/offline and ID tokens of one grant, and the token response (§2.6, §3).
 
-Minting signs and reads (keys, clients for role claims); it never writes. The session and
-rotation writes of a grant happen afterwards, once, in ``sessions.rotation.record_refresh``.
+Minting reads (keys, clients for role claims); it never writes. The session and rotation writes
+of a grant happen afterwards, once, in ``sessions.rotation.record_refresh``. The signatures are
+made last, by ``Minted.response()``, after the grant's transaction has committed (issue #8: no
+signing while SQLite's write lock is held).
 """
 
 from __future__ import annotations
@@ -9,17 +11,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
+from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, Role, User, UserSession
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
 from doorkeep.oauth.scopes import GrantedScopes
-from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
+from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, encode, new_id
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -56,8 +59,18 @@ class RefreshPlan:
 
 
 @dataclass(frozen=True)
+class Unsigned:
+    """One token of the response: its claims and the key (loaded in the transaction) that signs it."""
+
+    claims: dict[str, Any]
+    key: LoadedKey
+    alg: str
+
+
+@dataclass(frozen=True)
 class Minted:
-    """Keycloak's AccessTokenResponse (``body``) and what the grant's event needs to know of it."""
+    """Keycloak's AccessTokenResponse (``body``, its token fields still empty: ``unsigned``) and what
+    the grant's event needs to know of it."""
 
     body: dict[str, Any]
     user_id: str
@@ -65,6 +78,17 @@ class Minted:
     access_jti: str
     refresh_jti: str | None = None  # None: no refresh token in the response
     refresh_type: str | None = None
+    unsigned: dict[str, Unsigned] = field(default_factory=dict)  # by response field, in signing order
+
+    def response(self) -> dict[str, Any]:
+        """Sign the tokens (no database access) and return the AccessTokenResponse."""
+        body = dict(self.body)
+        for name, token in self.unsigned.items():
+            claims = token.claims
+            if "at_hash" in claims:  # the ID token hashes the access token signed just before it
+                claims = claims | {"at_hash": _at_hash(body["access_token"], token.alg)}
+            body[name] = encode(token.key, claims, token.alg)
+        return body
 
 
 def _at_hash(token: str, alg: str) -> str:
@@ -156,30 +180,36 @@ async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext,
     mapped_input = await token_input(tx, ctx)
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
-    access_token = await services.codec.sign(tx, realm.id, access, access_alg, now)
-    body: dict[str, Any] = {"access_token": access_token, "expires_in": access["exp"] - now, "refresh_expires_in": 0}
+    unsigned = {"access_token": Unsigned(access, await _key(tx, services, realm, access_alg, now), access_alg)}
+    body: dict[str, Any] = {"access_token": None, "expires_in": access["exp"] - now, "refresh_expires_in": 0}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
     refresh_type: str | None = None
     if refresh is not None and us is not None and cs is not None:
-        token, exp, refresh_jti = await _refresh_token(tx, services, req, ctx, refresh, now)
+        unsigned["refresh_token"], exp, refresh_jti = await _refresh_token(tx, services, req, ctx, refresh, now)
         refresh_type = TYPE_OFFLINE if refresh.offline else TYPE_REFRESH
-        body["refresh_token"] = token
+        body["refresh_token"] = None
         body["refresh_expires_in"] = 0 if exp is None else exp - now
     bearer = "bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer"
     body["token_type"] = bearer
     if ctx.scopes.openid:
-        body["id_token"] = await _id_token(tx, services, req, ctx, access, access_token, now, mapped_input)
+        unsigned["id_token"] = await _id_token(tx, services, req, ctx, access, now, mapped_input)
+        body["id_token"] = None
     body["not-before-policy"] = policy.effective_not_before(realm, client, ctx.user.not_before)
     if us is not None:
         body["session_state"] = us.id
     body["scope"] = ctx.scopes.token_scope()
-    return Minted(body, ctx.user.id, None if us is None else us.id, access["jti"], refresh_jti, refresh_type)
+    session_id = None if us is None else us.id
+    return Minted(body, ctx.user.id, session_id, access["jti"], refresh_jti, refresh_type, unsigned)
+
+
+async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> LoadedKey:
+    return await services.keyring.signing_key(tx, realm.id, alg, now)
 
 
 async def _refresh_token(
     tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int
-) -> tuple[str, int | None, str]:
+) -> tuple[Unsigned, int | None, str]:
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
     exp = policy.refresh_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, cs.started, now, us.started)
@@ -202,8 +232,7 @@ async def _refresh_token(
     )
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
-    token = await services.codec.sign_internal(tx, ctx.realm.id, claims, now)
-    return token, exp, jti
+    return Unsigned(claims, await _key(tx, services, ctx.realm, HMAC_ALG, now), HMAC_ALG), exp, jti
 
 
 async def _id_token(
@@ -212,10 +241,9 @@ async def _id_token(
     req: OAuthRequest,
     ctx: GrantContext,
     access: dict[str, Any],
-    access_token: str,
     now: int,
     mapped_input: tuple[list[ProtocolMapper], MapperInput],
-) -> str:
+) -> Unsigned:
     alg = signature_alg(ctx.realm, ctx.client, "id.token.signed.response.alg")
     mapped = mappings.apply(*mapped_input, mappings.ID)
     claims: dict[str, Any] = {"exp": access["exp"], "iat": now}
@@ -234,9 +262,9 @@ async def _id_token(
         claims["nonce"] = ctx.nonce
     if "sid" in access:
         claims["sid"] = access["sid"]
-    claims["at_hash"] = _at_hash(access_token, alg)
+    claims["at_hash"] = ""  # its place in the claims; the value once the access token is signed
     claims.update({k: v for k, v in mapped.items() if k not in claims})
-    return await services.codec.sign(tx, ctx.realm.id, _ordered(claims), alg, now)
+    return Unsigned(_ordered(claims), await _key(tx, services, ctx.realm, alg, now), alg)
 
 
 def new_family_plan(ctx: GrantContext, offline: bool) -> RefreshPlan:

@@ -14,7 +14,7 @@ from doorkeep.oauth.grants import authorization_code, client_credentials, passwo
 from doorkeep.oauth.issue import Minted
 
 if TYPE_CHECKING:
-    from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.oauth.context import Form, OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
 Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[Minted]]
@@ -25,8 +25,16 @@ GRANTS: dict[str, Grant] = {
     client_credentials.GRANT_TYPE: client_credentials.grant,
     refresh_token.GRANT_TYPE: refresh_token.grant,
 }
-# The one grant with a step before the writing transaction opens: the argon2 check of a password.
-prepare = password.precheck
+
+
+def prepare(form: Form) -> Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]] | None:
+    """The one grant with a step before the writing transaction opens: the argon2 check of a password.
+    Every other grant runs in one transaction."""
+    if form.get("grant_type") != password.GRANT_TYPE or form.has_duplicates():
+        return None
+    return password.precheck
+
+
 SUPPORTED_GRANT_TYPES = (
     "authorization_code",
     "client_credentials",
@@ -42,7 +50,13 @@ def check_realm(req: OAuthRequest) -> None:
 
 
 async def token(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
-    """Handle one token request; raises OAuthError with Keycloak's code, text and status."""
+    """Handle one token request and sign its tokens at once (callers inside a larger transaction)."""
+    return (await grant_tokens(tx, services, req)).response()
+
+
+async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
+    """Handle one token request; raises OAuthError with Keycloak's code, text and status.
+    The tokens are signed by ``Minted.response()``, once the transaction has committed."""
     check_realm(req)
     grant_type = req.form.get("grant_type")
     if grant_type is None:
@@ -63,4 +77,4 @@ async def token(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]
         await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise
     await events.token_issued(tx, req, grant_type, client, minted, services.clock.now())
-    return minted.body
+    return minted

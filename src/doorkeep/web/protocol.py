@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from starlette.requests import Request
@@ -13,7 +14,7 @@ from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, BearerError, OAut
 from doorkeep.keys import material
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
-from doorkeep.oauth.context import OAuthRequest
+from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_STORE,
@@ -81,6 +82,40 @@ async def certs(request: Request) -> Response:
     return json_response({"keys": await in_transaction(request, work, write=False)})
 
 
+Step = Callable[["Tx", OAuthRequest], Awaitable[OAuthRequest]]
+
+
+@dataclass
+class _Opened:
+    """What the request's first transaction found: the realm and the parsed request (for CORS and errors)."""
+
+    realm: Realm | None = None
+    req: OAuthRequest | None = None
+
+
+class _Refused(Exception):
+    """An answer given before the OAuth request exists (no realm, HTTPS required, realm disabled)."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+async def _open(tx: Tx, request: Request, opened: _Opened, form: Form | OAuthError, no_store: bool) -> OAuthRequest:
+    """The realm lookup, in the request's first transaction, then the HTTPS rule, the enabled flag, the form."""
+    realm = opened.realm or await tx.realms.get_by_name(request.path_params["realm"])
+    if realm is None:
+        raise _Refused(not_found_realm())
+    if not is_secure(request, realm):
+        raise _Refused(oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store))
+    if not realm.enabled:
+        raise _Refused(oauth_error(OAuthError("access_denied", REALM_NOT_ENABLED, 403), no_store=no_store))
+    opened.realm = realm
+    if isinstance(form, OAuthError):
+        raise form
+    opened.req = oauth_request(request, realm, form)
+    return opened.req
+
+
 async def _protocol(
     request: Request,
     run: Callable[[Tx, OAuthRequest], Awaitable[T]],
@@ -89,36 +124,59 @@ async def _protocol(
     no_store: bool = False,
     write: bool = True,
     event: str | None = None,
-    prepare: Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]] | None = None,
+    prepare: Callable[[Form], Step | None] | None = None,
 ) -> Response:
     """Realm lookup, the HTTPS rule, the realm's enabled flag, the form, one transaction, then render
     or answer the OAuth error (Keycloak's checkSsl and checkRealm: 403 for both).
 
-    ``event`` is the user event a reading endpoint records: it writes only when the realm keeps it.
-    ``prepare`` runs first in a reading transaction (slow checks that need no write lock).
+    The realm is read in the request's one transaction (the token endpoint's cost, issue #8), except
+    where ``event`` is given: a reading endpoint writes only when the realm keeps that user event, so
+    its realm is looked up first. ``prepare`` picks a step that runs first in a reading transaction
+    (slow checks that need no write lock); then the realm comes from that transaction.
     """
-    realm = await _realm(request)
-    if realm is None:
-        return not_found_realm()
-    if not is_secure(request, realm):
-        return oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store)
-    if not realm.enabled:
-        return oauth_error(OAuthError("access_denied", REALM_NOT_ENABLED, 403), no_store=no_store)
-    req: OAuthRequest | None = None
+    opened = _Opened()
+    writes = write
+    if event is not None:
+        opened.realm = await _realm(request)
+        if opened.realm is None:
+            return not_found_realm()
+        writes = write or events.saved(opened.realm, event)
+    form: Form | OAuthError
+    try:  # read before the transaction opens; a malformed body is answered after the realm checks
+        form = await read_form(request)
+    except OAuthError as err:
+        form = err
+    step = prepare(form) if prepare is not None and isinstance(form, Form) else None
     try:
-        req = oauth_request(request, realm, await read_form(request))
-        if prepare is not None:
-            first = req
-            req = await in_transaction(request, lambda tx: prepare(tx, first), write=False)
-        writes = write or (event is not None and events.saved(realm, event))
-        result = await in_transaction(request, lambda tx: _bound(tx, realm, run, req), write=writes)
+        if step is not None:
+            chosen = step
+
+            async def first(tx: Tx) -> OAuthRequest:
+                return await chosen(tx, await _open(tx, request, opened, form, no_store))
+
+            req = opened.req = await in_transaction(request, first, write=False)
+            assert opened.realm is not None
+            realm = opened.realm
+            result = await in_transaction(request, lambda tx: _bound(tx, realm, run, req), write=writes)
+        else:
+
+            async def only(tx: Tx) -> T:
+                req = await _open(tx, request, opened, form, no_store)
+                assert opened.realm is not None
+                return await _bound(tx, opened.realm, run, req)
+
+            result = await in_transaction(request, only, write=writes)
         response = render(result)
+    except _Refused as refused:
+        return refused.response
     except BearerError as err:
-        response = bearer_error(err, realm.name)
+        assert opened.realm is not None
+        response = bearer_error(err, opened.realm.name)
     except OAuthError as err:
         response = oauth_error(err, no_store=no_store)
+    assert opened.realm is not None
     response.headers.update(NO_STORE)  # tokens and user data, answers and errors alike (RFC 6749 §5.1)
-    return await cors.apply(request, realm, req, response)
+    return await cors.apply(request, opened.realm, opened.req, response)
 
 
 async def _bound(tx: Tx, realm: Realm, run: Callable[[Tx, OAuthRequest], Awaitable[T]], req: OAuthRequest) -> T:
@@ -131,8 +189,8 @@ async def token(request: Request) -> Response:
     services = state(request).services
     response = await _protocol(
         request,
-        lambda tx, req: token_endpoint.token(tx, services, req),
-        lambda body: json_response(body, 200, NO_STORE),
+        lambda tx, req: token_endpoint.grant_tokens(tx, services, req),
+        lambda minted: json_response(minted.response(), 200, NO_STORE),  # signed after the commit
         no_store=True,
         prepare=token_endpoint.prepare,
     )
