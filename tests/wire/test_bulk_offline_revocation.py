@@ -113,6 +113,7 @@ async def test_a_dry_run_counts_and_samples_in_the_offline_sessions_shape_and_ch
         "rememberMe": False,
         "clients": {app.id: "app"},
         "transientUser": False,
+        "deviceLabel": "Other/Unknown on Other",
     }
     assert await _alive(env, ids) == ids and await _alive(env, ids, offline=False) == ids
 
