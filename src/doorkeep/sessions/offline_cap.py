@@ -11,6 +11,7 @@ and records a ``REVOKE_GRANT`` event with ``reason=offline_session_cap``. docs/o
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING
 
 from doorkeep import events
@@ -29,7 +30,7 @@ CAP_REASON = "offline_session_cap"
 def cap_error(value: object) -> str | None:
     """Why an attribute value is not a cap (the admin API's 400), or None: "" or 0..``MAX_CAP``."""
     text = "" if value is None else str(value).strip()
-    if text == "" or (text.isdigit() and len(text) <= 4 and int(text) <= MAX_CAP):
+    if text == "" or (re.fullmatch(r"[0-9]{1,4}", text) and int(text) <= MAX_CAP):
         return None
     return f"Invalid value for {CAP_ATTR}: must be an integer from 0 to {MAX_CAP}"
 
