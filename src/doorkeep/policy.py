@@ -249,6 +249,7 @@ def grace_replay(token_jti: str, family: RefreshFamily, grace: int, now: int) ->
         and family.latest_jti is not None
         and family.latest_iat is not None
         and family.latest_iat <= now <= family.latest_iat + grace
+        and (family.latest_exp is None or family.latest_exp > now)  # never hand out an expired token
     )
 
 
