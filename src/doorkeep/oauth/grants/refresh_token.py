@@ -61,7 +61,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         )
         require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
     turn = None
-    if rotating:  # the last check; a violation detaches the client session (deliberate, it sticks)
+    if rotating:  # the last check; a violation detaches the client session, or with a grace period ends its chain
         turn = await rotation.check(
             tx,
             req.realm,
