@@ -69,6 +69,11 @@ class SessionRepo:
             .values(last_session_refresh=last_refresh)
         )
 
+    async def update_user_session_notes(self, session_id: str, offline: bool, notes: dict[str, object]) -> None:
+        await self._c.execute(
+            update(user_sessions).where(US.id == session_id, US.offline == offline).values(notes=notes)
+        )
+
     async def delete_user_session(self, session_id: str, offline: bool) -> bool:
         result = await self._c.execute(delete(user_sessions).where(US.id == session_id, US.offline == offline))
         return bool(result.rowcount)

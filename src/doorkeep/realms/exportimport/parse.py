@@ -46,6 +46,7 @@ from doorkeep.realms.exportimport.plan import (
     string_map,
 )
 from doorkeep.realms.provisioning import builtin_realm_roles
+from doorkeep.sessions import offline_cap
 
 REALM_KEYS = {
     "id",
@@ -303,6 +304,8 @@ class _Parser:
             _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
+            if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):
+                fail(at(where, "attributes"), f"{cap_problem} (client '{client_id}')")
             out.append(
                 ClientPlan(
                     client,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.web.admin_console import cap_field
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
 from doorkeep.web.admin_console.timefields import FieldError, grace_seconds, whole_number
@@ -113,6 +114,7 @@ def advanced_form(cl: Client) -> FormState:
     )
     state.values[MAX_REUSE] = cl.attr(MAX_REUSE).strip()
     state.values[GRACE] = cl.attr(GRACE).strip()
+    cap_field.show(cl.attributes, state)
     return state
 
 
@@ -140,6 +142,7 @@ def read_advanced(cl: Client, form: Mapping[str, str]) -> Client:
         grace = grace_seconds(GRACE, form.get(GRACE), allow_empty=True)
     except FieldError as err:
         state.errors[err.field] = str(err)
+    cap_field.read(form, state, attributes)
     if state.errors:
         raise FormErrors(state)
     for key, value in ((REVOKE, revoke), (MAX_REUSE, "" if reuse is None else str(reuse)), (GRACE, grace)):
