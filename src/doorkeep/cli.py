@@ -170,6 +170,23 @@ def server_options(func: Any) -> Any:
                 "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning.",
             ),
             _opt(
+                "--log-format",
+                "--log-console-output",
+                "log_format",
+                default="text",
+                show_default=True,
+                type=click.Choice(["text", "json", "default"]),
+                help="Format of every log line, Doorkeep's and uvicorn's: text, or json (one JSON object per line); "
+                "--log-console-output is Keycloak's spelling (default = text).",
+            ),
+            _opt(
+                "--http-access-log-enabled",
+                default=False,
+                show_default=True,
+                type=bool,
+                help="Log one line per HTTP request (uvicorn's access log, query values masked).",
+            ),
+            _opt(
                 "--bootstrap-admin-username",
                 default=None,
                 help="Username of the master realm's first admin, created on the first start (start-dev: admin).",
@@ -215,6 +232,8 @@ def _settings(dev: bool, **opts: Any) -> Settings:
         bootstrap_admin_password=opts["bootstrap_admin_password"] or ("admin" if dev else None),
         dev_mode=dev,
         log_level=opts["log_level"],
+        log_format=logs.FORMAT_NAMES[opts["log_format"]],
+        http_access_log_enabled=opts["http_access_log_enabled"],
         metrics_enabled=opts["metrics_enabled"],
         shutdown_delay=parse_duration(opts["shutdown_delay"]),
         shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
@@ -329,7 +348,7 @@ def _serve(settings: Settings) -> None:
     from doorkeep.server import serving
     from doorkeep.store.database import Database
 
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
 
     async def _prepare() -> None:
@@ -374,7 +393,7 @@ def app_factory() -> Any:
 
     settings = workers.settings_from(os.environ)
     if not logs.installed():  # a spawned worker starts with logging unconfigured
-        logs.configure(settings.log_level)
+        logs.configure(settings.log_level, settings.log_format)
     return create_app(settings)
 
 

@@ -32,6 +32,8 @@ class Settings:
     offline_client_session_cache_lifespan_override: int | None = None
     session_cleaner_interval: int = 900
     log_level: str = "info"
+    log_format: str = "text"  # --log-format / Keycloak's --log-console-output: text (Keycloak: default) or json
+    http_access_log_enabled: bool = False  # --http-access-log-enabled: one log line per request, as Keycloak's
     metrics_enabled: bool = False  # --metrics-enabled: Prometheus exposition at /metrics
     shutdown_delay: float = 1.0  # --shutdown-delay: seconds between SIGTERM and closing the listener
     shutdown_timeout: float = 1.0  # --shutdown-timeout: seconds in-flight requests get to finish

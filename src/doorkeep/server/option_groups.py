@@ -35,6 +35,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "http_enabled",
             "https_certificate_file",
             "https_certificate_key_file",
+            "http_access_log_enabled",
             "workers",
             "shutdown_delay",
             "shutdown_timeout",
@@ -43,7 +44,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Health", ("health_enabled",)),
     ("Metrics", ("metrics_enabled",)),
     ("Proxy", ("proxy_headers", "proxy_trusted_addresses")),
-    ("Logging", ("log_level",)),
+    ("Logging", ("log_level", "log_format")),
     ("Import", ("import_realms",)),
     ("Bootstrap Admin", ("bootstrap_admin_username", "bootstrap_admin_password")),
 )
