@@ -24,24 +24,13 @@ import click
 from doorkeep import __version__
 from doorkeep.admincli import commands as admincli_commands
 from doorkeep.server import logs, workers
-from doorkeep.server.cache_options import cache_options as _cache_options
-from doorkeep.server.cache_options import cache_settings
 from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
-from doorkeep.settings import Settings
+from doorkeep.settings import FIELD_OF, OPTIONS, Option, Settings, option
 
 log = logging.getLogger("doorkeep")
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-
-def _opt(*names: str, **kwargs: Any) -> Callable[[F], F]:
-    """A click option whose environment variable is DOORKEEP_ + the flag in upper snake case."""
-    flag = names[0].lstrip("-")
-    kwargs.setdefault("envvar", "DOORKEEP_" + flag.upper().replace("-", "_"))
-    kwargs.setdefault("show_envvar", True)
-    option: Callable[[F], F] = click.option(*names, **kwargs)
-    return option
 
 
 def _log_level(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -85,103 +74,46 @@ def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
+def _click_type(option: Option) -> Any:
+    """The click type of a declared option's ``kind`` (settings.Option)."""
+    return {
+        "port": click.IntRange(1, 65535),
+        "count": click.IntRange(min=1),
+        "size": click.IntRange(min=-1),
+        "bool": bool,
+        "file": _READABLE,
+        "files": _READABLE,
+        "choice": click.Choice(list(option.choices)),
+    }.get(option.kind)
+
+
+_CALLBACKS: dict[str, Callable[..., Any]] = {"db_url": _db_url, "duration": _duration, "log_level": _log_level}
+
+
+def _click_option(option: Option, **override: Any) -> Callable[[F], F]:
+    """The click option generated from its declaration: flag, aliases, environment variable, help, default."""
+    names = [option.flag, *option.aliases, option.name]
+    declared: dict[str, Any] = {
+        "default": option.default,
+        "help": option.help,
+        "envvar": option.env,
+        "show_envvar": True,
+        "type": _click_type(option),
+        "callback": _CALLBACKS.get(option.kind),
+        "multiple": option.kind == "files",
+    }
+    if option.show_default:
+        declared["show_default"] = True
+    if option.kind == "files":  # a repeatable option's default is click's own empty tuple
+        del declared["default"]
+    made: Callable[[F], F] = click.option(*names, **{**declared, **override})
+    return made
+
+
 def server_options(func: Any) -> Any:
-    for option in reversed(
-        [
-            _opt(
-                "--db-url",
-                default=None,
-                callback=_db_url,
-                help="Database URL: sqlite:///path or postgresql://user:pw@host/db.",
-            ),
-            _opt("--http-host", default="127.0.0.1", show_default=True, help="Address to listen on."),
-            _opt(
-                "--http-port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
-            ),
-            _opt(
-                "--http-enabled",
-                default=None,
-                type=bool,
-                help="Allow plain HTTP on a non-loopback address (a proxy terminates TLS).",
-            ),
-            _opt("--hostname", default=None, help="Fixed public base URL; otherwise taken from each request."),
-            _opt(
-                "--hostname-strict",
-                default=None,
-                type=bool,
-                help="Require --hostname (default: true for start, false for start-dev); false takes the base URL "
-                "from each request's Host header.",
-            ),
-            _opt(
-                "--proxy-headers",
-                type=click.Choice(["forwarded", "xforwarded"]),
-                default=None,
-                help="Trust Forwarded or X-Forwarded-* headers from a reverse proxy.",
-            ),
-            _opt(
-                "--proxy-trusted-addresses",
-                default=None,
-                help="Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's.",
-            ),
-            _opt("--https-certificate-file", default=None, type=_READABLE, help="PEM certificate for HTTPS."),
-            _opt("--https-certificate-key-file", default=None, type=_READABLE, help="PEM private key for HTTPS."),
-            _opt(
-                "--workers",
-                default=1,
-                show_default=True,
-                type=click.IntRange(min=1),
-                help="Worker processes (PostgreSQL only).",
-            ),
-            _opt(
-                "--shutdown-delay",
-                default="1s",
-                show_default=True,
-                callback=_duration,
-                help="After SIGTERM, keep serving this long (readiness reports DOWN) before closing the listener.",
-            ),
-            _opt(
-                "--shutdown-timeout",
-                default="1s",
-                show_default=True,
-                callback=_duration,
-                help="After the listener closes, how long in-flight requests get to finish before the process exits.",
-            ),
-            _opt(
-                "--import-realm",
-                "import_realms",
-                multiple=True,
-                type=_READABLE,
-                help="Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped.",
-            ),
-            *_cache_options(),
-            _opt(
-                "--metrics-enabled",
-                default=False,
-                show_default=True,
-                type=bool,
-                help="Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode).",
-            ),
-            _opt(
-                "--log-level",
-                default="info",
-                show_default=True,
-                callback=_log_level,
-                help="Level of Doorkeep's and uvicorn's logs (trace, debug, info, warn, error, fatal), optionally "
-                "with categories as Keycloak: info,doorkeep.web:debug. Database drivers stay at warning.",
-            ),
-            _opt(
-                "--bootstrap-admin-username",
-                default=None,
-                help="Username of the master realm's first admin, created on the first start (start-dev: admin).",
-            ),
-            _opt(
-                "--bootstrap-admin-password",
-                default=None,
-                help="Its password (start-dev: admin); prefer the environment variable to the command line.",
-            ),
-        ]
-    ):
-        func = option(func)
+    """Every option of settings.OPTIONS, in declaration order (``--help`` groups them by heading)."""
+    for declared in reversed(OPTIONS):
+        func = _click_option(declared)(func)
     return func
 
 
@@ -195,31 +127,31 @@ main.add_command(admincli_commands.admin)  # doorkeep admin …: the kcadm-style
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:
+    """The Settings of a server command's options: each declared option's value, read as its kind says."""
     from doorkeep.server.durations import parse_duration
 
-    db_url = opts.pop("db_url") or _dev_db_url()
-    http_enabled = opts.pop("http_enabled")
-    settings = Settings(
-        db_url=db_url,
-        http_enabled=True if http_enabled is None else http_enabled,
-        http_host=opts["http_host"],
-        http_port=opts["http_port"],
-        hostname=opts["hostname"],
-        proxy_headers=opts["proxy_headers"],
-        proxy_trusted_addresses=_addresses(opts["proxy_trusted_addresses"]),
-        https_certificate_file=opts["https_certificate_file"],
-        https_certificate_key_file=opts["https_certificate_key_file"],
-        workers=opts["workers"],
-        import_realms=tuple(opts["import_realms"]),
-        bootstrap_admin_username=opts["bootstrap_admin_username"] or ("admin" if dev else None),
-        bootstrap_admin_password=opts["bootstrap_admin_password"] or ("admin" if dev else None),
-        dev_mode=dev,
-        log_level=opts["log_level"],
-        metrics_enabled=opts["metrics_enabled"],
-        shutdown_delay=parse_duration(opts["shutdown_delay"]),
-        shutdown_timeout=parse_duration(opts["shutdown_timeout"]),
-    )
-    return dataclasses.replace(settings, **cache_settings(opts))
+    values: dict[str, Any] = {}
+    for name, field_name in FIELD_OF.items():
+        value, kind = opts.get(name), option(name).kind
+        if kind == "duration":
+            value = parse_duration(value if value is not None else option(name).default)
+        elif kind == "files":
+            value = tuple(value or ())
+        elif name == "proxy_trusted_addresses":
+            value = _addresses(value)
+        elif name == "log_format":
+            value = logs.FORMAT_NAMES[value or "text"]
+        if value is not None or field_name in _NULLABLE:
+            values[field_name] = value
+    values["db_url"] = opts.get("db_url") or _dev_db_url()
+    values["http_enabled"] = True if opts.get("http_enabled") is None else opts["http_enabled"]
+    values["hostname_strict"] = (not dev) if opts.get("hostname_strict") is None else opts["hostname_strict"]
+    for who in ("bootstrap_admin_username", "bootstrap_admin_password"):  # start-dev alone falls back to admin
+        values[who] = opts.get(who) or ("admin" if dev else None)
+    return Settings(dev_mode=dev, **values)
+
+
+_NULLABLE = frozenset(f.name for f in dataclasses.fields(Settings) if f.default is None)
 
 
 def _addresses(text: str | None) -> tuple[str, ...]:
@@ -329,7 +261,7 @@ def _serve(settings: Settings) -> None:
     from doorkeep.server import serving
     from doorkeep.store.database import Database
 
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     log.debug("settings: %s", json.dumps(workers.public_settings(settings)))
 
     async def _prepare() -> None:
@@ -374,7 +306,7 @@ def app_factory() -> Any:
 
     settings = workers.settings_from(os.environ)
     if not logs.installed():  # a spawned worker starts with logging unconfigured
-        logs.configure(settings.log_level)
+        logs.configure(settings.log_level, settings.log_format)
     return create_app(settings)
 
 
@@ -403,7 +335,7 @@ def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
 
 @main.command("import")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Realm JSON file.")
-@_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
+@_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 @click.option(
     "--override",
     type=bool,
@@ -446,7 +378,7 @@ def import_cmd(path: str, db_url: str | None, override: bool | None) -> None:
 @click.option("--source-db-url", required=True, help="Keycloak's PostgreSQL database (postgresql://…); read only.")
 @click.option("--realm", "realms", required=True, multiple=True, help="Realm to migrate (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Report what would be carried and what cannot; write nothing.")
-@_opt("--db-url", default=None, callback=_db_url, help="Doorkeep's database (default: ./data/doorkeep.db).")
+@_click_option(option("db_url"), help="Doorkeep's database (default: ./data/doorkeep.db).")
 def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_run: bool, db_url: str | None) -> None:
     """Bring Keycloak realms over: settings, clients, roles, users, keys and offline sessions."""
     from doorkeep.server import kcmigrate_run
@@ -458,7 +390,7 @@ def migrate_from_keycloak_cmd(source_db_url: str, realms: tuple[str, ...], dry_r
 @main.command("export")
 @click.option("--realm", required=True, help="Realm to export.")
 @click.option("--file", "path", required=True, type=click.Path(dir_okay=False), help="Output JSON file.")
-@_opt("--db-url", default=None, callback=_db_url, help="Database URL (default: ./data/doorkeep.db).")
+@_click_option(option("db_url"), help="Database URL (default: ./data/doorkeep.db).")
 def export_cmd(realm: str, path: str, db_url: str | None) -> None:
     """Export a realm as Keycloak realm JSON (users and credentials included)."""
     import time

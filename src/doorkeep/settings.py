@@ -1,38 +1,280 @@
-"""Every option: its flag, its ``DOORKEEP_*`` environment name, its default, in one place."""
+"""Every server option, declared once: its flag, its documentation, its ``DOORKEEP_*`` environment variable,
+its Keycloak spelling, its default and its ``--help`` heading.
+
+``Settings`` is what the running server reads. Each field that an operator sets carries its ``Option`` in
+the field's metadata; ``OPTIONS`` lists them with the options Keycloak has and Doorkeep only accepts
+(``ACCEPTED_ONLY``). ``doorkeep.cli`` generates the click options (and so ``--help`` and the environment
+variables) from this table, ``server.option_groups`` its headings, and ``server.keycloak_options`` maps
+``KC_*`` variables and Keycloak's spellings onto the options it generated. This module stays free of
+click: it is data.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+# The --help headings, in Keycloak's order; an option without one falls under "Other".
+GROUPS: tuple[str, ...] = ("Cache", "Database", "Hostname", "HTTP(S)", "Health", "Metrics", "Proxy", "Logging")
+GROUPS += ("Import", "Bootstrap Admin")
+NO_CACHE = (
+    "Accepted for Keycloak compatibility; no effect: Doorkeep keeps no session cache, every request reads the database."
+)
+OTHER_NO_EFFECT = "Accepted for Keycloak compatibility; no effect."
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option of the server commands.
+
+    ``kind`` names how the command line reads it (see ``doorkeep.cli``): ``text``, ``port``, ``count`` (an
+    integer from 1), ``size`` (an integer from -1), ``bool``, ``choice``, ``file`` (a readable file),
+    ``files`` (repeatable), ``duration`` (Keycloak's ``1s``, ``PT1M``), ``db_url``, ``log_level``.
+    ``keycloak`` is false for an option Keycloak does not have (its ``KC_*`` variable is still read).
+    """
+
+    flag: str
+    help: str
+    kind: str = "text"
+    default: Any = None  # the command line's default, as --help shows it
+    group: str = "Other"
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    param: str = ""  # the click parameter name when it is not the flag's (``--import-realm`` → import_realms)
+    keycloak: bool = True
+    secret: bool = False
+    show_default: bool = False
+
+    @property
+    def name(self) -> str:
+        """The click parameter name: ``--http-port`` → ``http_port``."""
+        return self.param or self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def env(self) -> str:
+        """``DOORKEEP_`` + the flag in upper snake case: ``--http-port`` → ``DOORKEEP_HTTP_PORT``."""
+        return "DOORKEEP_" + self.flag.lstrip("-").upper().replace("-", "_")
+
+    @property
+    def keycloak_env(self) -> str | None:
+        """Keycloak's variable for the same option (``KC_HTTP_PORT``), when Keycloak has it."""
+        return "KC_" + self.flag.lstrip("-").upper().replace("-", "_") if self.keycloak else None
+
+
+def _option(value: Any, flag: str, help: str, **declared: Any) -> Any:
+    """A Settings field (default ``value``) with its option; the command line's default is ``value`` unless
+    ``default=`` says otherwise (None: the command decides, e.g. start-dev's database under ./data/)."""
+    declared.setdefault("default", value)
+    return field(default=value, metadata={"option": Option(flag, help, **declared)})
+
+
+def _cache_size(flag: str, what: str) -> Any:
+    return _option(
+        10000,
+        flag,
+        f"Keycloak: {what} kept in each node's memory. {NO_CACHE}",
+        kind="size",
+        group="Cache",
+        show_default=True,
+    )
+
+
+def _lifespan(what: str) -> Any:
+    flag = f"--spi-user-sessions-infinispan-offline-{what}-cache-entry-lifespan-override"
+    aliases = (flag.replace("-infinispan-", "--infinispan--"), f"--offline-{what}-cache-lifespan-override")
+    help = f"Keycloak: seconds an imported offline {what.replace('-', ' ')} stays in memory. {NO_CACHE}"
+    return _option(
+        None,
+        flag,
+        help,
+        kind="size",
+        group="Cache",
+        aliases=aliases,
+        param=f"offline_{what.replace('-', '_')}_cache_lifespan_override",
+    )
 
 
 @dataclass(frozen=True)
 class Settings:
     """Server settings. Flag names follow Keycloak's (``--http-port`` ⇔ ``DOORKEEP_HTTP_PORT``)."""
 
-    db_url: str = "sqlite:///data/doorkeep.db"
-    http_host: str = "127.0.0.1"
-    http_port: int = 8080
-    http_enabled: bool = True
-    hostname: str | None = None  # fixed issuer base, e.g. https://id.example.com
-    proxy_headers: str | None = None  # "forwarded" or "xforwarded"
-    proxy_trusted_addresses: tuple[str, ...] = ()  # peers whose proxy headers count (IPs or CIDRs); empty = all
-    https_certificate_file: str | None = None
-    https_certificate_key_file: str | None = None
-    workers: int = 1
-    import_realms: tuple[str, ...] = ()
-    bootstrap_admin_username: str | None = None
-    bootstrap_admin_password: str | None = None
+    cache_offline_sessions_max_count: int = _cache_size(
+        "--cache-embedded-offline-sessions-max-count", "offline user sessions"
+    )
+    cache_offline_client_sessions_max_count: int = _cache_size(
+        "--cache-embedded-offline-client-sessions-max-count", "offline client sessions"
+    )
+    cache_sessions_max_count: int = _cache_size("--cache-embedded-sessions-max-count", "online user sessions")
+    cache_client_sessions_max_count: int = _cache_size(
+        "--cache-embedded-client-sessions-max-count", "online client sessions"
+    )
+    offline_session_cache_lifespan_override: int | None = _lifespan("session")
+    offline_client_session_cache_lifespan_override: int | None = _lifespan("client-session")
+    db_url: str = _option(
+        "sqlite:///data/doorkeep.db",
+        "--db-url",
+        "Database URL: sqlite:///path or postgresql://user:pw@host/db.",
+        kind="db_url",
+        default=None,
+        group="Database",
+    )
+    hostname: str | None = _option(
+        None, "--hostname", "Fixed public base URL; otherwise taken from each request.", group="Hostname"
+    )
+    hostname_strict: bool | None = _option(
+        None,
+        "--hostname-strict",
+        "Require --hostname (default: true for start, "
+        "false for start-dev); false takes the base URL from each request's Host "
+        "header.",
+        kind="bool",
+        group="Hostname",
+    )
+    http_host: str = _option("127.0.0.1", "--http-host", "Address to listen on.", group="HTTP(S)", show_default=True)
+    http_port: int = _option(8080, "--http-port", "Port to listen on.", kind="port", group="HTTP(S)", show_default=True)
+    http_enabled: bool = _option(
+        True,
+        "--http-enabled",
+        "Allow plain HTTP on a non-loopback address (a proxy terminates TLS).",
+        kind="bool",
+        default=None,
+        group="HTTP(S)",
+    )
+    https_certificate_file: str | None = _option(
+        None, "--https-certificate-file", "PEM certificate for HTTPS.", kind="file", group="HTTP(S)"
+    )
+    https_certificate_key_file: str | None = _option(
+        None, "--https-certificate-key-file", "PEM private key for HTTPS.", kind="file", group="HTTP(S)"
+    )
+    http_access_log_enabled: bool = _option(
+        False,
+        "--http-access-log-enabled",
+        "Log one line per HTTP request (uvicorn's access log, query values masked).",
+        kind="bool",
+        group="HTTP(S)",
+        show_default=True,
+    )
+    workers: int = _option(
+        1,
+        "--workers",
+        "Worker processes (PostgreSQL only).",
+        kind="count",
+        group="HTTP(S)",
+        keycloak=False,
+        show_default=True,
+    )
+    shutdown_delay: float = _option(
+        1.0,
+        "--shutdown-delay",
+        "After SIGTERM, keep serving this long (readiness reports DOWN) before closing the listener.",
+        kind="duration",
+        default="1s",
+        group="HTTP(S)",
+        show_default=True,
+    )
+    shutdown_timeout: float = _option(
+        1.0,
+        "--shutdown-timeout",
+        "After the listener closes, how long in-flight requests get to finish before the process exits.",
+        kind="duration",
+        default="1s",
+        group="HTTP(S)",
+        show_default=True,
+    )
+    metrics_enabled: bool = _option(
+        False,
+        "--metrics-enabled",
+        "Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode).",
+        kind="bool",
+        group="Metrics",
+        show_default=True,
+    )
+    proxy_headers: str | None = _option(
+        None,
+        "--proxy-headers",
+        "Trust Forwarded or X-Forwarded-* headers from a reverse proxy.",
+        kind="choice",
+        choices=("forwarded", "xforwarded"),
+        group="Proxy",
+    )
+    proxy_trusted_addresses: tuple[str, ...] = _option(
+        (),
+        "--proxy-trusted-addresses",
+        "Comma-separated IPs or CIDRs of the proxies whose headers count; by default every peer's.",
+        default=None,
+        group="Proxy",
+    )
+    log_level: str = _option(
+        "info",
+        "--log-level",
+        "Level of Doorkeep's and uvicorn's logs (trace, debug, info, "
+        "warn, error, fatal), optionally with categories as Keycloak: info,doorkeep.web:debug. "
+        "Database drivers stay at warning.",
+        kind="log_level",
+        group="Logging",
+        show_default=True,
+    )
+    log_format: str = _option(
+        "text",
+        "--log-format",
+        "Format of every log line, Doorkeep's and uvicorn's: text, or "
+        "json (one JSON object per line); --log-console-output is Keycloak's spelling (default "
+        "= text).",
+        kind="choice",
+        choices=("text", "json", "default"),
+        group="Logging",
+        aliases=("--log-console-output",),
+        keycloak=False,
+        show_default=True,
+    )
+    import_realms: tuple[str, ...] = _option(
+        (),
+        "--import-realm",
+        "Import a Keycloak realm JSON file at start (repeatable); existing realms are skipped.",
+        kind="files",
+        param="import_realms",
+        default=None,
+        group="Import",
+    )
+    bootstrap_admin_username: str | None = _option(
+        None,
+        "--bootstrap-admin-username",
+        "Username of the master realm's first admin, created on the first start (start-dev: admin).",
+        group="Bootstrap Admin",
+    )
+    bootstrap_admin_password: str | None = _option(
+        None,
+        "--bootstrap-admin-password",
+        "Its password (start-dev: admin); prefer the environment variable to the command line.",
+        group="Bootstrap Admin",
+        secret=True,
+    )
+    # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576
-    cache_sessions_max_count: int = 10000
-    cache_client_sessions_max_count: int = 10000
-    cache_offline_sessions_max_count: int = 10000
-    cache_offline_client_sessions_max_count: int = 10000
-    offline_session_cache_lifespan_override: int | None = None
-    offline_client_session_cache_lifespan_override: int | None = None
     session_cleaner_interval: int = 900
-    log_level: str = "info"
-    metrics_enabled: bool = False  # --metrics-enabled: Prometheus exposition at /metrics
-    shutdown_delay: float = 1.0  # --shutdown-delay: seconds between SIGTERM and closing the listener
-    shutdown_timeout: float = 1.0  # --shutdown-timeout: seconds in-flight requests get to finish
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def _other_size(flag: str, what: str) -> Option:
+    return Option(flag, f"Keycloak: {what} kept in memory. {OTHER_NO_EFFECT}", kind="size", group="Cache")
+
+
+# Keycloak's other local caches: accepted so a Keycloak start command starts Doorkeep; they set nothing.
+# (Doorkeep's configuration cache, store/config_cache.py, is per realm and invalidated by version stamp.)
+ACCEPTED_ONLY = (
+    _other_size("--cache-embedded-realms-max-count", "realms, clients, roles and groups"),
+    _other_size("--cache-embedded-users-max-count", "users"),
+    _other_size("--cache-embedded-keys-max-count", "external public keys"),
+    _other_size("--cache-embedded-authorization-max-count", "authorization-services entries"),
+    _other_size("--cache-embedded-crl-max-count", "X.509 revocation lists"),
+)
+# Which Settings field each option sets (the cache sizes' flags are Keycloak's, the fields shorter).
+FIELD_OF = {f.metadata["option"].name: f.name for f in fields(Settings) if "option" in f.metadata}
+_SETTINGS_OPTIONS = tuple(f.metadata["option"] for f in fields(Settings) if "option" in f.metadata)
+OPTIONS: tuple[Option, ...] = (*_SETTINGS_OPTIONS[:4], *ACCEPTED_ONLY, *_SETTINGS_OPTIONS[4:])
+
+
+def option(name: str) -> Option:
+    """The option whose click parameter is ``name``."""
+    return next(o for o in OPTIONS if o.name == name)

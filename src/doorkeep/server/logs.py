@@ -1,4 +1,9 @@
-"""Logging set-up: which loggers follow ``--log-level``, and a redaction filter as the backstop.
+"""Logging, configured in one place: one handler on the root logger for Doorkeep and uvicorn alike, in one
+format (text, or JSON lines with ``--log-format json``), behind one redaction filter.
+
+uvicorn's error and access loggers propagate to that handler (uvicorn is started with ``log_config=None``),
+so ``--http-access-log-enabled true`` lines share the format and the filter; the access line's query
+string keeps its parameter names and loses every value (``?code=***&state=***``).
 
 Only Doorkeep's own loggers (``doorkeep.*``) and uvicorn's follow the level the operator asks for.
 Database drivers log every statement with its bind parameters at DEBUG (realm private keys, HMAC
@@ -10,11 +15,17 @@ secret-looking keys (DESIGN §4: nothing logs a token, a password, a secret or a
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+FORMATS = ("text", "json")
+# Keycloak's --log-console-output values, and Doorkeep's own.
+FORMAT_NAMES = {"default": "text", "text": "text", "json": "json"}
+ACCESS_LOGGER = "uvicorn.access"
 MASK = "***"
 FOLLOW_LEVEL = ("doorkeep", "uvicorn")
 # Loggers that print SQL with parameters, or request bodies, when set to DEBUG or INFO.
@@ -79,6 +90,15 @@ def _mask_pair(match: re.Match[str]) -> str:
     return match["key"] + match["sep"] + masked
 
 
+_QUERY_VALUE = re.compile(r"([?&][^=&\s\"#]*=)[^&\s\"#]*")
+
+
+def redact_query(path: str) -> str:
+    """A request path with every query parameter's value masked: ``/cb?code=***&state=***``."""
+    head, sep, query = path.partition("?")
+    return head + sep + _QUERY_VALUE.sub(lambda m: m[1] + MASK, "?" + query)[1:] if sep else path
+
+
 def redact(text: str) -> str:
     """Mask private keys, JWTs, password hashes and the values of secret-looking keys in ``text``."""
     text = _PEM.sub("[private key " + MASK + "]", text)
@@ -91,6 +111,9 @@ class RedactingFilter(logging.Filter):
     """Rewrite each record's message, traceback and stack text through ``redact`` before it is written."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == ACCESS_LOGGER and isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], redact_query(args[2]), *args[3:])  # uvicorn's full_path
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: show the template, never the arguments
@@ -116,6 +139,30 @@ class _DoorkeepHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def emit(self, record: logging.LogRecord) -> None:
         self.stream = sys.stderr
         super().emit(record)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the field names of Keycloak's ``--log-console-output=json``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "loggerName": record.name,
+            "message": record.getMessage(),
+            "processId": record.process,
+            "threadName": record.threadName,
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["stackTrace"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+def formatter(name: str) -> logging.Formatter:
+    """The formatter of ``--log-format`` (``text``, ``json``, or Keycloak's ``default``)."""
+    return JsonFormatter() if FORMAT_NAMES.get(name, name) == "json" else logging.Formatter(FORMAT)
 
 
 def parse(spec: str) -> tuple[str, dict[str, str]]:
@@ -146,8 +193,9 @@ def installed() -> bool:
     return any(isinstance(h, _DoorkeepHandler) for h in logging.getLogger().handlers)
 
 
-def configure(spec: str) -> None:
-    """Send every log record to stderr through the redaction filter; only ours and uvicorn's follow the level.
+def configure(spec: str, output: str = "text") -> None:
+    """Send every log record to stderr through the redaction filter, in the ``output`` format (text or json);
+    only ours and uvicorn's follow the level.
 
     A category names its own level (``doorkeep.store:debug``), except the pinned database loggers.
     """
@@ -157,7 +205,7 @@ def configure(spec: str) -> None:
     for old in [h for h in root.handlers if isinstance(h, _DoorkeepHandler)]:
         root.removeHandler(old)
     handler = _DoorkeepHandler()
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(formatter(output))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     root.setLevel(max(numeric, logging.WARNING))

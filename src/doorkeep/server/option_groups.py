@@ -1,4 +1,4 @@
-"""``--help`` of the server commands with options grouped as Keycloak groups them."""
+"""``--help`` and ``show-config`` of the server commands, with options under Keycloak's headings (from settings)."""
 
 from __future__ import annotations
 
@@ -7,45 +7,13 @@ from typing import Any
 
 import click
 
-# Keycloak's option categories, in its order; an option not listed here falls under "Other".
-GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "Cache",
-        (
-            "cache_embedded_offline_sessions_max_count",
-            "cache_embedded_offline_client_sessions_max_count",
-            "cache_embedded_sessions_max_count",
-            "cache_embedded_client_sessions_max_count",
-            "cache_embedded_realms_max_count",
-            "cache_embedded_users_max_count",
-            "cache_embedded_keys_max_count",
-            "cache_embedded_authorization_max_count",
-            "cache_embedded_crl_max_count",
-            "offline_session_cache_lifespan_override",
-            "offline_client_session_cache_lifespan_override",
-        ),
-    ),
-    ("Database", ("db_url",)),
-    ("Hostname", ("hostname", "hostname_strict")),
-    (
-        "HTTP(S)",
-        (
-            "http_host",
-            "http_port",
-            "http_enabled",
-            "https_certificate_file",
-            "https_certificate_key_file",
-            "workers",
-            "shutdown_delay",
-            "shutdown_timeout",
-        ),
-    ),
-    ("Health", ("health_enabled",)),
-    ("Metrics", ("metrics_enabled",)),
-    ("Proxy", ("proxy_headers", "proxy_trusted_addresses")),
-    ("Logging", ("log_level",)),
-    ("Import", ("import_realms",)),
-    ("Bootstrap Admin", ("bootstrap_admin_username", "bootstrap_admin_password")),
+from doorkeep.settings import GROUPS as HEADINGS
+from doorkeep.settings import OPTIONS
+
+# Keycloak's option categories, in its order, each with its options as settings.OPTIONS declares them;
+# an option without a heading falls under "Other".
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (group, tuple(o.name for o in OPTIONS if o.group == group)) for group in HEADINGS
 )
 
 
@@ -68,7 +36,7 @@ class GroupedCommand(click.Command):
                 formatter.write_dl(sections[group])
 
 
-SECRET_OPTIONS = ("bootstrap_admin_password",)
+SECRET_OPTIONS = tuple(o.name for o in OPTIONS if o.secret)
 MASK = "*******"
 _SOURCES = {
     click.core.ParameterSource.COMMANDLINE: "command line",

@@ -93,7 +93,7 @@ def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
         ssl_keyfile=settings.https_certificate_key_file,
         log_level=log_level,
         log_config=None,
-        access_log=False,
+        access_log=settings.http_access_log_enabled,
         proxy_headers=False,
         server_header=False,
         # uvicorn waits forever for a falsy timeout; it only hands the number to asyncio.wait_for

@@ -16,7 +16,8 @@ from starlette.routing import Route
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
 from doorkeep.users import account as ops
-from doorkeep.web.http import admin_error, base_url, in_transaction, is_secure, json_response, read_json, state
+from doorkeep.web import handlers
+from doorkeep.web.http import admin_error, base_url, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -34,7 +35,8 @@ def _no_content() -> Response:
 
 
 async def _answer(request: Request, work: Work, *, write: bool = True) -> Response:
-    """Authenticate the bearer token for the path's realm, then run ``work`` in one transaction."""
+    """Authenticate the bearer token for the path's realm, then run ``work`` as ``handlers.answer`` does:
+    one transaction, committed only if the call succeeds."""
     services = state(request).services
     token = access.bearer_token(request.headers.get("authorization"))
 
@@ -45,10 +47,7 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
         caller = await ops.authenticate(tx, services, request.path_params["realm"], base_url(request), token)
         return await work(tx, caller)
 
-    try:
-        return await in_transaction(request, run, write=write)
-    except AdminError as err:
-        return admin_error(err)
+    return await handlers.answer(request, run, write=write)
 
 
 async def account(request: Request) -> Response:

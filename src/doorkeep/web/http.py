@@ -234,13 +234,18 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
             result = await work(tx)
         except (OAuthError, AdminError, BearerError) as err:
             answer = err
+    finish(request, tx)
+    if answer is not None:
+        raise answer
+    return result  # type: ignore[return-value]
+
+
+def finish(request: Request, tx: Tx) -> None:
+    """After a commit: run the transaction's after-commit actions and announce the sessions it ended."""
     for action in tx.after_commit:
         action()
     if tx.ended:
         state(request).notifier.sessions_ended(base_url(request), tx.ended)
-    if answer is not None:
-        raise answer
-    return result  # type: ignore[return-value]
 
 
 def not_found_realm() -> Response:

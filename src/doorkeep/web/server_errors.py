@@ -2,15 +2,17 @@
 a value the database itself refuses (SQLSTATE class 22) is a 400; a database outage is a 503 with
 ``Retry-After`` (web/unavailable.py).
 
-Starlette's own handler re-raises after answering, so uvicorn would log a full traceback (with
-whatever the frames hold) and drop the keep-alive connection. This ASGI wrapper answers and stops
-there; the log line names only the exception type, the method and the path.
+Starlette's own handler re-raises after answering, so uvicorn would log the traceback a second time
+and drop the keep-alive connection. This ASGI wrapper answers and stops there. The server log gets the
+traceback (through the redaction filter of server/logs.py, with SQL bind parameters hidden); the client
+gets Keycloak's generic body and never a trace.
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import StatementError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,7 +47,7 @@ class CatchServerErrors:
             await self.app(scope, receive, tracked)
         except Exception as exc:
             if started:  # too late for an answer: the server must abort the half-sent response
-                log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
+                unexpected(exc, scope.get("method"), scope.get("path"))
                 raise
             await answer(Request(scope), exc)(scope, receive, send)
 
@@ -58,5 +60,17 @@ def answer(request: Request, exc: Exception) -> Response:
     if is_data_error(exc):  # e.g. a NUL byte or an over-long name PostgreSQL refuses
         log.info("input refused by the database on %s %s", request.method, request.url.path)
         return json_response(BAD_INPUT, 400)
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    unexpected(exc, request.method, request.url.path)
     return json_response(BODY, 500)
+
+
+def unexpected(exc: BaseException, method: object, path: object) -> None:
+    """Log an unexpected error with its traceback; a SQL error's bind parameters (secrets) are hidden."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, StatementError):
+            link.hide_parameters = True
+        link = link.__cause__ or link.__context__
+    log.error("unhandled %s on %s %s", type(exc).__name__, method, path, exc_info=exc)

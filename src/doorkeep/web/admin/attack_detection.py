@@ -11,7 +11,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.users import brute_force
-from doorkeep.web.admin import users_ops as ops
+from doorkeep.web import handlers
+from doorkeep.web.admin import common
 from doorkeep.web.http import json_response, state
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ async def user_status(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
+        realm = await common.admin_realm(request, tx, "view-users")
         user_id = request.path_params["id"]
         user = await tx.users.get(user_id)
         if user is not None and user.realm_id != realm.id:
@@ -32,27 +33,27 @@ async def user_status(request: Request) -> Response:
         failure = await tx.login_failures.get(realm.id, user_id)
         return json_response(brute_force.status_json(realm, user, failure, now))
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def clear_user(request: Request) -> Response:
     """Releases a temporary lockout (a permanent one needs the user re-enabled). 204 even if nothing was there."""
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
+        realm = await common.admin_realm(request, tx, "manage-users")
         await tx.login_failures.remove(realm.id, request.path_params["id"])
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 async def clear_all(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
+        realm = await common.admin_realm(request, tx, "manage-users")
         await tx.login_failures.remove_all(realm.id)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 USERS = "/{realm}/attack-detection/brute-force/users"

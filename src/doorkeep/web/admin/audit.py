@@ -1,6 +1,6 @@
 """Records an admin event for every successful write under ``/admin/realms/{realm}``, in one place.
 
-The admin transaction wrappers (``common.run_realm`` and ``users_ops.answer``) call ``record`` inside
+The one REST unit of work (``web.handlers.answer``, behind ``common.run_realm`` too) calls ``record`` inside
 the request's transaction once the handler has answered, so the event row commits or rolls back
 with the change itself; the caller and realm are those the wrapper's checks stashed with
 ``caller``. What is recorded follows ``doorkeep.admin.admin_event_rules``; the realm is read again so

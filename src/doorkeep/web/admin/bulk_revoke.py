@@ -23,9 +23,11 @@ from doorkeep.model import Realm
 from doorkeep.sessions import service
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.store.bulk_sessions import Target
+from doorkeep.web import handlers
+from doorkeep.web.admin import common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.sessions import _Renderer
-from doorkeep.web.http import admin_error, in_transaction, json_response, read_json, state
+from doorkeep.web.http import admin_error, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 async def _target(request: Request, tx: Tx, criteria: Criteria, role: str) -> tuple[Target, LiveFilter]:
     """Authorise, then ``resolve``."""
-    realm = await ops.admin_realm(request, tx, role)
+    realm = await common.admin_realm(request, tx, role)
     return await resolve(tx, realm, criteria, state(request).services.clock.now())
 
 
@@ -44,15 +46,15 @@ async def resolve(tx: Tx, realm: Realm, criteria: Criteria, now: int) -> tuple[T
     if criteria.client_id is not None:
         client = await tx.clients.get_by_client_id(realm.id, criteria.client_id)
         if client is None:
-            raise ops.not_found("Client not found")
+            raise common.not_found("Client not found")
         client_uuid = client.id
     if criteria.username is not None:
         user = await tx.users.get_by_username(realm.id, criteria.username.lower())
         if user is None:
-            raise ops.not_found("User not found")
+            raise common.not_found("User not found")
         user_id = user.id
     elif criteria.user_id is not None:
-        user_id = (await ops.user_of(tx, realm, criteria.user_id)).id
+        user_id = (await common.user_of(tx, realm, criteria.user_id)).id
     clients = await tx.clients.list(realm.id)
     return Target(realm.id, criteria, client_uuid, user_id), live_filter(realm, clients, True, now)
 
@@ -85,7 +87,7 @@ async def _preview(request: Request, criteria: Criteria) -> Response:
         await render.prefetch(sessions)
         return json_response({"count": count, "sample": [await render.session(us) for us in sessions]})
 
-    return await in_transaction(request, work, write=False)
+    return await handlers.unit_of_work(request, work, write=False)
 
 
 async def _revoke(request: Request, criteria: Criteria) -> Response:
@@ -102,13 +104,13 @@ async def _revoke(request: Request, criteria: Criteria) -> Response:
     next_cursor: str | None = cursor
     while next_cursor is not None:
         cursor = next_cursor
-        next_cursor = await in_transaction(request, batch)
+        next_cursor = await handlers.unit_of_work(request, batch)
 
     async def done(tx: Tx) -> Response:
-        await ops.admin_realm(request, tx, "manage-users")
+        await common.admin_realm(request, tx, "manage-users")
         return json_response({"count": ended})
 
-    return await ops.answer(request, done)
+    return await handlers.answer(request, done)
 
 
 async def revoke_offline_sessions(request: Request) -> Response:

@@ -2,26 +2,29 @@
 
 Order of checks, as Keycloak's AdminRoot and RealmsAdminResource do them: the bearer token (401),
 then the realm named in the path (404 "Realm not found."), then whether the caller may touch that
-realm at all (403), then the resource's own role check (403). Errors roll the transaction back.
+realm at all (403), then the resource's own role check (403). The transaction rule (errors roll
+back everything), the error rendering and the admin-event hook live in ``web.handlers``, shared with
+the Account REST API; this module adds what only the admin resources need.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.admin.representations import RepresentationError, role_to_json
+from doorkeep.admin.representations import role_to_json
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm, Role
+from doorkeep.model import Client, Realm, Role, User
 from doorkeep.numbers import parse_int
+from doorkeep.web import handlers
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity, authenticate, require_https
-from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
+from doorkeep.web.http import base_url, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -47,7 +50,7 @@ def invalid_input(description: str) -> RestError:
 
 REALM_NOT_FOUND = not_found("Realm not found.")
 CLIENT_NOT_FOUND = not_found("Could not find client")
-CANNOT_PARSE = "Cannot parse the JSON"
+CANNOT_PARSE = handlers.CANNOT_PARSE
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,13 @@ class RealmCall(Call):
 
 
 async def run(request: Request, work: Callable[[Call], Awaitable[Response]], *, write: bool = True) -> Response:
-    """Authenticate, run ``work`` in one transaction, and render admin errors."""
+    """Authenticate, then run ``work`` as ``handlers.answer`` does (one transaction, errors rendered)."""
 
     async def with_caller(tx: Tx) -> Response:
         identity = await authenticate(request, tx)
         return await work(Call(request, tx, identity, state(request).services.clock.now()))
 
-    return await _transaction(request, with_caller, write)
+    return await handlers.answer(request, with_caller, write=write)
 
 
 async def run_realm(
@@ -113,28 +116,44 @@ async def run_realm(
         if not identity.master_admin and identity.realm.id != realm.id:
             raise FORBIDDEN
         require_https(request, realm)  # and the sslRequired of the realm administered
-        call = RealmCall(request, tx, identity, state(request).services.clock.now(), realm)
         audit.caller(request, identity, realm)
-        response = await work(call)
-        await audit.record(request, tx, response, call.now)  # the admin event, in the change's transaction
-        return response
+        return await work(RealmCall(request, tx, identity, state(request).services.clock.now(), realm))
 
-    return await _transaction(request, with_realm, write)
+    return await handlers.answer(request, with_realm, write=write)
 
 
-async def _transaction(request: Request, work: Callable[[Tx], Awaitable[Response]], write: bool) -> Response:
-    try:
-        async with state(request).db.transaction(write=write) as tx:
-            response = await work(tx)
-    except AdminError as err:
-        return admin_error(err)
-    except RepresentationError as err:
-        return admin_error(RestError(400, "invalid_request", f"{CANNOT_PARSE}: {err}"))
-    for action in tx.after_commit:
-        action()
-    if tx.ended:
-        state(request).notifier.sessions_ended(base_url(request), tx.ended)
-    return response
+async def admin_realm(request: Request, tx: Tx, role: str) -> Realm:
+    """For handlers run by ``handlers.answer``: authenticate (401), load the realm of the path (404), then
+    require a realm-management role (403)."""
+    return (await admin_caller(request, tx, role))[1]
+
+
+async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdentity, Realm]:
+    """As ``admin_realm``, also answering who the caller is."""
+    identity = await authenticate(request, tx)
+    realm = await tx.realms.get_by_name(request.path_params["realm"])
+    if realm is None:
+        raise REALM_NOT_FOUND
+    require_https(request, realm)
+    identity.require(realm, role)
+    audit.caller(request, identity, realm)
+    return identity, realm
+
+
+async def user_of(tx: Tx, realm: Realm, user_id: str) -> User:
+    """The user with this id in this realm, or 404 "User not found"."""
+    user = await tx.users.get(user_id)
+    if user is None or user.realm_id != realm.id:
+        raise not_found("User not found")
+    return user
+
+
+async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Client not found") -> Client:
+    """The client with this UUID in this realm, or 404 with Keycloak's wording for the endpoint."""
+    client = await tx.clients.get(client_uuid)
+    if client is None or client.realm_id != realm.id:
+        raise not_found(message)
+    return client
 
 
 def no_content() -> Response:
@@ -167,13 +186,17 @@ async def read_objects(request: Request, *, allow_empty: bool = False) -> list[d
     return body
 
 
-def query_int(request: Request, name: str) -> int | None:
-    """An ``Integer`` query parameter as JAX-RS converts it: absent → None; anything ``Integer.valueOf``
+@overload
+def query_int(request: Request, name: str) -> int | None: ...
+@overload
+def query_int(request: Request, name: str, default: int) -> int: ...
+def query_int(request: Request, name: str, default: int | None = None) -> int | None:
+    """An ``Integer`` query parameter as JAX-RS converts it: absent → ``default``; anything ``Integer.valueOf``
     refuses (not ASCII digits, out of the 32-bit range) → 404 "HTTP 404 Not Found". Call it inside the
     handler's transaction so the error is an answer, after the token and realm checks."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
-        return None
+        return default
     value = parse_int(raw)
     if value is None:
         raise not_found("HTTP 404 Not Found")

@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import offline_devices
-from doorkeep.web.admin import users_ops as ops
+from doorkeep.web import handlers
+from doorkeep.web.admin import common
 from doorkeep.web.admin.sessions import NO_CONTENT, _Renderer
 from doorkeep.web.http import json_response, state
 
@@ -30,8 +31,8 @@ async def user_offline_sessions(request: Request) -> Response:
         return await _end_others(request)
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "view-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         live = await realm_filter(tx, realm, True, state(request).services.clock.now())
         sessions = await tx.sessions.user_sessions_of(user.id, True, live)
         sessions.sort(key=lambda us: (-us.last_session_refresh, us.id))
@@ -39,19 +40,19 @@ async def user_offline_sessions(request: Request) -> Response:
         await render.prefetch(sessions)
         return json_response([await render.session(us) for us in sessions])
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def _end_others(request: Request) -> Response:
     keep = request.query_params.get("keep") or None
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         await offline_devices.end_other_offline(tx, user.id, keep)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 ROUTES: list[Route] = [

@@ -25,7 +25,8 @@ from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.oauth import backchannel
 from doorkeep.sessions import device, ended, service
 from doorkeep.sessions.liveness import LiveFilter, live_filter
-from doorkeep.web.admin import users_ops as ops
+from doorkeep.web import handlers
+from doorkeep.web.admin import common
 from doorkeep.web.http import base_url, json_response, state
 
 if TYPE_CHECKING:
@@ -97,34 +98,34 @@ class _Renderer:
         return rep | ({"deviceLabel": device.label_of(us.notes)} if us.offline else {})
 
 
-def _client_sessions(*, offline: bool) -> ops.Endpoint:
+def _client_sessions(*, offline: bool) -> handlers.Endpoint:
     """``clients/{uuid}/user-sessions`` and ``offline-sessions`` (offline: lastAccess = client-session time)."""
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
-            realm = await ops.admin_realm(request, tx, "view-clients")
-            client = await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
-            first, max_results = ops.int_param(request, "first", 0), ops.int_param(request, "max", 100)
+            realm = await common.admin_realm(request, tx, "view-clients")
+            client = await common.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
             live = await _filters(request, tx, realm)
             render = _Renderer(tx, live)
             pairs = await tx.sessions.sessions_with_client(client.id, offline, first, max_results, live[offline])
             await render.prefetch([us for us, _ in pairs])
             return json_response([await render.session(us, cs.timestamp if offline else None) for us, cs in pairs])
 
-        return await ops.answer(request, work, write=False)
+        return await handlers.answer(request, work, write=False)
 
     return endpoint
 
 
-def _client_session_count(*, offline: bool) -> ops.Endpoint:
+def _client_session_count(*, offline: bool) -> handlers.Endpoint:
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
-            realm = await ops.admin_realm(request, tx, "view-clients")
-            client = await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            realm = await common.admin_realm(request, tx, "view-clients")
+            client = await common.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
             live = await _filters(request, tx, realm)
             return json_response({"count": await tx.sessions.count_with_client(client.id, offline, live[offline])})
 
-        return await ops.answer(request, work, write=False)
+        return await handlers.answer(request, work, write=False)
 
     return endpoint
 
@@ -133,7 +134,7 @@ async def client_session_stats(request: Request) -> Response:
     """Only clients that have sessions; the counts are strings, as Keycloak sends them."""
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-realm")
+        realm = await common.admin_realm(request, tx, "view-realm")
         live = await _filters(request, tx, realm)
         stats = sorted(await tx.sessions.client_stats(realm.id, live[False], live[True]), key=lambda s: s[1])
         return json_response(
@@ -143,29 +144,29 @@ async def client_session_stats(request: Request) -> Response:
             ]
         )
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def user_sessions(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "view-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         live = await _filters(request, tx, realm)
         render = _Renderer(tx, live)
         sessions = await tx.sessions.user_sessions_of(user.id, False, live[False])
         await render.prefetch(sessions)
         return json_response([await render.session(us) for us in sessions])
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def user_offline_sessions(request: Request) -> Response:
     """The user's offline sessions holding this client; lastAccess is that client session's timestamp."""
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
-        client = await ops.client_of(tx, realm, request.path_params["client"])
+        realm = await common.admin_realm(request, tx, "view-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
+        client = await common.client_of(tx, realm, request.path_params["client"])
         live = await _filters(request, tx, realm)
         render, out = _Renderer(tx, live), []
         sessions = await tx.sessions.user_sessions_of(user.id, True, live[True])
@@ -176,7 +177,7 @@ async def user_offline_sessions(request: Request) -> Response:
                     out.append(await render.session(us, cs.timestamp))
         return json_response(out)
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def _filters(request: Request, tx: Tx, realm: Realm) -> dict[bool, LiveFilter]:
@@ -222,27 +223,27 @@ async def _consents(tx: Tx, user: User, live: dict[bool, LiveFilter]) -> list[di
 
 async def user_consents(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "view-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         return json_response(await _consents(tx, user, await _filters(request, tx, realm)))
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def revoke_consent(request: Request) -> Response:
     """By **clientId**: the consent, this client in every offline session of the user, and its online sessions."""
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
         if client is None:
-            raise ops.not_found("Client not found")
+            raise common.not_found("Client not found")
         if not await service.revoke_grant(tx, user.id, client.id, (await _filters(request, tx, realm))[True]):
-            raise ops.not_found("Consent nor offline token not found")
+            raise common.not_found("Consent nor offline token not found")
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 async def logout_user(request: Request) -> Response:
@@ -250,14 +251,14 @@ async def logout_user(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         await tx.users.update(dataclasses.replace(user, not_before=now))
         await ended.announce_user(tx, user.id, False)
         await tx.sessions.delete_user_sessions_of(user.id, False)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 async def delete_session(request: Request) -> Response:
@@ -265,17 +266,17 @@ async def delete_session(request: Request) -> Response:
     offline = request.query_params.get("isOffline", "false").lower() == "true"
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
+        realm = await common.admin_realm(request, tx, "manage-users")
         session = await tx.sessions.get_user_session(request.path_params["session"], offline)
         if session is None or session.realm_id != realm.id:
-            raise ops.not_found("Sesssion not found")  # sic, as Keycloak spells it
+            raise common.not_found("Sesssion not found")  # sic, as Keycloak spells it
         await service.end_with_online(tx, session.id, offline)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
-def _admin_action(*, action: str, one_client: bool = False) -> ops.Endpoint:
+def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint:
     """``push-revocation`` (realm or client): ``k_push_not_before`` to the clients' admin URLs; ``logout-all``:
     the realm's online sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL of each
     enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
@@ -288,10 +289,10 @@ def _admin_action(*, action: str, one_client: bool = False) -> ops.Endpoint:
 
         async def work(tx: Tx) -> Response:
             if one_client:
-                realm = await ops.admin_realm(request, tx, "manage-clients")
-                clients = [await ops.client_of(tx, realm, request.path_params["uuid"], "Could not find client")]
+                realm = await common.admin_realm(request, tx, "manage-clients")
+                clients = [await common.client_of(tx, realm, request.path_params["uuid"], "Could not find client")]
             else:
-                realm = await ops.admin_realm(request, tx, "manage-users" if logout else "manage-realm")
+                realm = await common.admin_realm(request, tx, "manage-users" if logout else "manage-realm")
                 clients = await tx.clients.list(realm.id)
             if logout:
                 await tx.sessions.delete_realm_sessions(realm.id, False)
@@ -301,7 +302,7 @@ def _admin_action(*, action: str, one_client: bool = False) -> ops.Endpoint:
             found.append((realm, clients))
             return Response(status_code=NO_CONTENT)
 
-        response = await ops.answer(request, work, write=logout)
+        response = await handlers.answer(request, work, write=logout)
         if not found:
             return response
         realm, clients = found[0]

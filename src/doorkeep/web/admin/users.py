@@ -14,7 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.representations import credential_to_json, user_to_json
-from doorkeep.web.admin import user_search
+from doorkeep.web import handlers
+from doorkeep.web.admin import common, user_search
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.common import created
 from doorkeep.web.http import base_url, json_response, state
@@ -27,138 +28,138 @@ NO_CONTENT = 204
 
 async def list_users(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        first, max_results = ops.int_param(request, "first", 0), ops.int_param(request, "max", 100)
+        realm = await common.admin_realm(request, tx, "view-users")
+        first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
         return json_response([user_to_json(u) for u in found])
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def count_users(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
+        realm = await common.admin_realm(request, tx, "view-users")
         if not request.query_params:  # the plain count needs no user rows
             return json_response(await tx.users.count(realm.id))
         return json_response(len(await user_search.list_users(tx, realm, dict(request.query_params), 0, -1)))
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def create_user(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
+        realm = await common.admin_realm(request, tx, "manage-users")
         user = await ops.create_user(tx, realm, body, now)
         location = f"{base_url(request)}/admin/realms/{quote(realm.name, safe='')}/users/{user.id}"
         return created(location)
 
-    return await ops.answer_with_body(request, work)
+    return await handlers.answer_with_body(request, work)
 
 
 async def get_user(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        return json_response(user_to_json(await ops.user_of(tx, realm, request.path_params["id"])))
+        realm = await common.admin_realm(request, tx, "view-users")
+        return json_response(user_to_json(await common.user_of(tx, realm, request.path_params["id"])))
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def update_user(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         await ops.update_user(tx, realm, user, body, now)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer_with_body(request, work)
+    return await handlers.answer_with_body(request, work)
 
 
 async def delete_user(request: Request) -> Response:
     """Sessions, consents, credentials and role mappings go with the user (foreign-key cascade)."""
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         await tx.users.delete(user.id)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 async def reset_password(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         await ops.reset_password(tx, user, body, now)
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer_with_body(request, work)
+    return await handlers.answer_with_body(request, work)
 
 
 async def list_credentials(request: Request) -> Response:
     """The user's stored credentials without their secret data (Keycloak requires manage-users here)."""
 
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         return json_response([credential_to_json(c) for c in await tx.users.credentials(user.id)])
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
 async def delete_credential(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "manage-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         if not await tx.users.delete_credential(user.id, request.path_params["credential"]):
             raise ops.not_found("Credential not found")
         return Response(status_code=NO_CONTENT)
 
-    return await ops.answer(request, work)
+    return await handlers.answer(request, work)
 
 
 async def role_mappings(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
-        realm = await ops.admin_realm(request, tx, "view-users")
-        user = await ops.user_of(tx, realm, request.path_params["id"])
+        realm = await common.admin_realm(request, tx, "view-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
         return json_response(await ops.role_mappings(tx, realm, user))
 
-    return await ops.answer(request, work, write=False)
+    return await handlers.answer(request, work, write=False)
 
 
-def _role_list(kind: str, *, per_client: bool) -> ops.Endpoint:
+def _role_list(kind: str, *, per_client: bool) -> handlers.Endpoint:
     """GET realm (or one client's) roles: mapped directly, effective (``composite``) or ``available``."""
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
-            caller, realm = await ops.admin_caller(request, tx, "view-users")
-            user = await ops.user_of(tx, realm, request.path_params["id"])
-            client = await ops.client_of(tx, realm, request.path_params["client"]) if per_client else None
+            caller, realm = await common.admin_caller(request, tx, "view-users")
+            user = await common.user_of(tx, realm, request.path_params["id"])
+            client = await common.client_of(tx, realm, request.path_params["client"]) if per_client else None
             return json_response(await ops.role_list(tx, realm, user, client, kind, caller))
 
-        return await ops.answer(request, work, write=False)
+        return await handlers.answer(request, work, write=False)
 
     return endpoint
 
 
-def _role_change(*, grant: bool, per_client: bool) -> ops.Endpoint:
+def _role_change(*, grant: bool, per_client: bool) -> handlers.Endpoint:
     """POST (grant) or DELETE (revoke) a list of RoleRepresentations; 204."""
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx, body: Any) -> Response:
-            caller, realm = await ops.admin_caller(request, tx, "manage-users")
-            user = await ops.user_of(tx, realm, request.path_params["id"])
-            client = await ops.client_of(tx, realm, request.path_params["client"]) if per_client else None
+            caller, realm = await common.admin_caller(request, tx, "manage-users")
+            user = await common.user_of(tx, realm, request.path_params["id"])
+            client = await common.client_of(tx, realm, request.path_params["client"]) if per_client else None
             await ops.change_mappings(tx, realm, user, client, body, grant, caller)
             return Response(status_code=NO_CONTENT)
 
-        return await ops.answer_with_body(request, work)
+        return await handlers.answer_with_body(request, work)
 
     return endpoint
 

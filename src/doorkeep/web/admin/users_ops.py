@@ -1,19 +1,14 @@
 """Admin operations on users and their role mappings (KEYCLOAK.md §9.2; Keycloak's UsersResource,
 UserResource, RoleMapperResource and ClientRoleMappingsResource).
 
-Also the small plumbing the users and sessions admin modules share: run one transaction and turn an
-``AdminError`` into Keycloak's admin error JSON, authenticate and load the realm, find a user or a
-client of that realm.
+Operations only: the request plumbing (the transaction, the caller, the realm, errors) is
+``web.handlers`` and ``web.admin.common``, shared with every admin resource and the Account API.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
-
-from starlette.requests import Request
-from starlette.responses import Response
 
 from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, role_to_json
 from doorkeep.errors import AdminError
@@ -23,14 +18,12 @@ from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.users import brute_force
 from doorkeep.users.profile import require_valid
-from doorkeep.web.admin import audit, common
-from doorkeep.web.admin.auth import AdminIdentity, authenticate, require_https
-from doorkeep.web.http import admin_error, in_transaction, read_json, state
+from doorkeep.web.admin import common
+from doorkeep.web.admin.auth import AdminIdentity
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 # Keycloak ignores required actions no provider knows about.
 KNOWN_ACTIONS = frozenset(
     {
@@ -65,68 +58,6 @@ def bad_request(message: str | None = None) -> AdminError:
     return AdminError(400, message, key="error")
 
 
-async def answer(request: Request, work: Callable[[Tx], Awaitable[Response]], *, write: bool = True) -> Response:
-    """Run ``work`` in one transaction, with its admin event; admin errors become their JSON answer."""
-
-    async def audited(tx: Tx) -> Response:
-        response = await work(tx)
-        await audit.record(request, tx, response, state(request).services.clock.now())
-        return response
-
-    try:
-        return await in_transaction(request, audited, write=write)
-    except AdminError as err:
-        return admin_error(err)
-
-
-async def answer_with_body(request: Request, work: Callable[[Tx, Any], Awaitable[Response]]) -> Response:
-    """Read the JSON body before the (writing) transaction starts, then run ``work(tx, body)``."""
-    try:
-        body = await read_json(request)
-    except AdminError as err:
-        return admin_error(err)
-    return await answer(request, lambda tx: work(tx, body))
-
-
-async def admin_realm(request: Request, tx: Tx, role: str) -> Realm:
-    """Authenticate (401), load the realm of the path (404), then require a realm-management role (403)."""
-    return (await admin_caller(request, tx, role))[1]
-
-
-async def admin_caller(request: Request, tx: Tx, role: str) -> tuple[AdminIdentity, Realm]:
-    """As ``admin_realm``, also answering who the caller is."""
-    identity = await authenticate(request, tx)
-    realm = await tx.realms.get_by_name(request.path_params["realm"])
-    if realm is None:
-        raise not_found("Realm not found.")
-    require_https(request, realm)
-    identity.require(realm, role)
-    audit.caller(request, identity, realm)
-    return identity, realm
-
-
-async def user_of(tx: Tx, realm: Realm, user_id: str) -> User:
-    """The user with this id in this realm, or 404 "User not found"."""
-    user = await tx.users.get(user_id)
-    if user is None or user.realm_id != realm.id:
-        raise not_found("User not found")
-    return user
-
-
-async def client_of(tx: Tx, realm: Realm, client_uuid: str, message: str = "Client not found") -> Client:
-    """The client with this UUID in this realm, or 404 with Keycloak's wording for the endpoint."""
-    client = await tx.clients.get(client_uuid)
-    if client is None or client.realm_id != realm.id:
-        raise not_found(message)
-    return client
-
-
-def int_param(request: Request, name: str, default: int) -> int:
-    """An integer query parameter (``first``, ``max``); absent gives the default, malformed a 404 (JAX-RS)."""
-    value = common.query_int(request, name)
-    return default if value is None else value
-
-
 # --- users -------------------------------------------------------------------------------------
 def _representation(user: User, rep: dict[str, Any], fields: dict[str, str]) -> User:
     try:
@@ -146,7 +77,7 @@ async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user_id: st
 
 
 def _credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
-    """The representation's ``credentials`` list, checked before anything is written (errors commit)."""
+    """The representation's ``credentials`` list, checked before anything is written."""
     creds = rep.get("credentials")
     if creds is None:
         return []

@@ -8,17 +8,21 @@ administer, the sign-in realm for a realm administrator, any realm for the maste
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from starlette.responses import Response
 
+from doorkeep.web import handlers
 from doorkeep.web.admin.auth import identity_of
 from doorkeep.web.admin_console.context import Console, Missing, Refused, console_for, realms_of
 from doorkeep.web.console.base import Console as Base
 from doorkeep.web.console.base import NavItem, Page
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import base_url, state
+from doorkeep.web.http import state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 CLIENT_ID = "security-admin-console"
 ADMIN = Base(Spec(CLIENT_ID, "/admin/{realm}/console"), title="Admin Console", nav=[NavItem("Realms", "/")])
@@ -42,24 +46,21 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
     """Load the administrator and the realm of the URL, run ``work`` in one transaction, render refusals."""
     request = page.request
     now = state(request).services.clock.now()
-    try:
-        async with state(request).db.transaction(write=write) as tx:
-            user = await tx.users.get(str(page.claims.get("sub", "")))
-            if user is None or user.realm_id != page.realm.id or not user.enabled:
-                raise Refused("Your account is no longer active. Sign out and sign in again.")
-            identity = await identity_of(tx, user, page.realm)
-            if not identity.master_admin and not identity.management_roles:
-                raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
-            target = request.path_params.get("target", page.realm.name)
-            console = await console_for(tx, identity, target, now)
-            response = await work(console)
+
+    async def load(tx: Tx) -> Response:
+        user = await tx.users.get(str(page.claims.get("sub", "")))
+        if user is None or user.realm_id != page.realm.id or not user.enabled:
+            raise Refused("Your account is no longer active. Sign out and sign in again.")
+        identity = await identity_of(tx, user, page.realm)
+        if not identity.master_admin and not identity.management_roles:
+            raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
+        target = request.path_params.get("target", page.realm.name)
+        return await work(await console_for(tx, identity, target, now))
+
+    try:  # the REST APIs' one rule (web/handlers.py): a refusal rolls back whatever the page wrote
+        return await handlers.unit_of_work(request, load, write=write)
     except (Refused, Missing) as err:
         return page.error(str(err), err.status)
-    for action in tx.after_commit:
-        action()
-    if tx.ended:
-        state(request).notifier.sessions_ended(base_url(request), tx.ended)
-    return response
 
 
 async def render(

@@ -17,10 +17,11 @@ from doorkeep.errors import AdminError
 from doorkeep.users import account as ops
 from doorkeep.users import offline_devices
 from doorkeep.web import account as rest
+from doorkeep.web import handlers
 from doorkeep.web.console.base import Console, NavItem, Page
 from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import base_url, in_transaction, state
+from doorkeep.web.http import base_url, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -53,7 +54,7 @@ async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *,
         return await work(tx, caller)
 
     try:
-        return await in_transaction(page.request, run, write=write)
+        return await handlers.unit_of_work(page.request, run, write=write)
     except AdminError as err:
         raise Refused(err) from None
 
