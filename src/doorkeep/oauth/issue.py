@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
@@ -26,6 +27,7 @@ from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, ac
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.oauth.refresh_tokens import RefreshClaims
     from doorkeep.store.tx import Tx
 
 
@@ -58,36 +60,88 @@ class RefreshPlan:
     full_scope: str
 
 
+class RefreshTokenClaims(TypedDict):
+    """The claims of a refresh or offline token Doorkeep mints, in Keycloak's JSON order."""
+
+    exp: NotRequired[int]  # absent: an offline token without a max lifespan never expires
+    iat: int
+    jti: str
+    iss: str
+    aud: str
+    sub: str
+    typ: str
+    azp: str
+    sid: str
+    scope: str
+    reuse_id: NotRequired[str]  # the rotation family, while rotation is in force
+
+
+# Keycloak's AccessTokenResponse, in its JSON order (a hyphenated field, hence this form).
+TokenResponse = TypedDict(
+    "TokenResponse",
+    {
+        "access_token": str,
+        "expires_in": int,
+        "refresh_expires_in": int,
+        "refresh_token": NotRequired[str],
+        "token_type": str,
+        "id_token": NotRequired[str],
+        "not-before-policy": int,
+        "session_state": NotRequired[str],
+        "scope": str,
+    },
+)
+
+
 @dataclass(frozen=True)
 class Unsigned:
     """One token of the response: its claims and the key (loaded in the transaction) that signs it."""
 
-    claims: dict[str, Any]
+    claims: Mapping[str, Any]
     key: LoadedKey
     alg: str
 
 
 @dataclass(frozen=True)
 class Minted:
-    """Keycloak's AccessTokenResponse (``body``, its token fields still empty: ``unsigned``) and what
-    the grant's event needs to know of it."""
+    """A token response still to sign (``unsigned``, by response field in signing order), and what
+    the grant's event needs to know of it, so that nothing decodes the tokens again."""
 
-    body: dict[str, Any]
     user_id: str
     session_id: str | None
     access_jti: str
+    expires_in: int
+    token_type: str
+    not_before_policy: int
+    scope: str
+    unsigned: dict[str, Unsigned]
     refresh_jti: str | None = None  # None: no refresh token in the response
     refresh_type: str | None = None
-    unsigned: dict[str, Unsigned] = field(default_factory=dict)  # by response field, in signing order
+    refresh_expires_in: int = 0
+    refreshed: RefreshClaims | None = None  # the refresh grant: the token this response replaces
 
-    def response(self) -> dict[str, Any]:
+    def response(self) -> TokenResponse:
         """Sign the tokens (no database access) and return the AccessTokenResponse."""
-        body = dict(self.body)
+        signed: dict[str, str] = {}
         for name, token in self.unsigned.items():
             claims = token.claims
             if "at_hash" in claims:  # the ID token hashes the access token signed just before it
-                claims = claims | {"at_hash": _at_hash(body["access_token"], token.alg)}
-            body[name] = encode(token.key, claims, token.alg)
+                claims = {**claims, "at_hash": _at_hash(signed["access_token"], token.alg)}
+            signed[name] = encode(token.key, claims, token.alg)
+        body: TokenResponse = {
+            "access_token": signed["access_token"],
+            "expires_in": self.expires_in,
+            "refresh_expires_in": self.refresh_expires_in,
+        }  # type: ignore[typeddict-item]  # completed below, in Keycloak's field order
+        if "refresh_token" in signed:
+            body["refresh_token"] = signed["refresh_token"]
+        body["token_type"] = self.token_type
+        if "id_token" in signed:
+            body["id_token"] = signed["id_token"]
+        body["not-before-policy"] = self.not_before_policy
+        if self.session_id is not None:
+            body["session_state"] = self.session_id
+        body["scope"] = self.scope
         return body
 
 
@@ -181,58 +235,56 @@ async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext,
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
     unsigned = {"access_token": Unsigned(access, await _key(tx, services, realm, access_alg, now), access_alg)}
-    body: dict[str, Any] = {"access_token": None, "expires_in": access["exp"] - now, "refresh_expires_in": 0}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
     refresh_type: str | None = None
+    refresh_expires_in = 0
     if refresh is not None and us is not None and cs is not None:
-        unsigned["refresh_token"], exp, refresh_jti = await _refresh_token(tx, services, req, ctx, refresh, now)
-        refresh_type = TYPE_OFFLINE if refresh.offline else TYPE_REFRESH
-        body["refresh_token"] = None
-        body["refresh_expires_in"] = 0 if exp is None else exp - now
-    bearer = "bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer"
-    body["token_type"] = bearer
+        refresh_claims = _refresh_claims(req, ctx, refresh, now)
+        unsigned["refresh_token"] = Unsigned(refresh_claims, await _key(tx, services, realm, HMAC_ALG, now), HMAC_ALG)
+        refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
+        refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0
     if ctx.scopes.openid:
         unsigned["id_token"] = await _id_token(tx, services, req, ctx, access, now, mapped_input)
-        body["id_token"] = None
-    body["not-before-policy"] = policy.effective_not_before(realm, client, ctx.user.not_before)
-    if us is not None:
-        body["session_state"] = us.id
-    body["scope"] = ctx.scopes.token_scope()
-    session_id = None if us is None else us.id
-    return Minted(body, ctx.user.id, session_id, access["jti"], refresh_jti, refresh_type, unsigned)
+    return Minted(
+        user_id=ctx.user.id,
+        session_id=None if us is None else us.id,
+        access_jti=access["jti"],
+        expires_in=access["exp"] - now,
+        token_type="bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer",
+        not_before_policy=policy.effective_not_before(realm, client, ctx.user.not_before),
+        scope=ctx.scopes.token_scope(),
+        unsigned=unsigned,
+        refresh_jti=refresh_jti,
+        refresh_type=refresh_type,
+        refresh_expires_in=refresh_expires_in,
+    )
 
 
 async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> LoadedKey:
     return await services.keyring.signing_key(tx, realm.id, alg, now)
 
 
-async def _refresh_token(
-    tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int
-) -> tuple[Unsigned, int | None, str]:
+def _refresh_claims(req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int) -> RefreshTokenClaims:
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
     exp = policy.refresh_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, cs.started, now, us.started)
-    jti = new_id()
-    claims: dict[str, Any] = {}
-    if exp is not None:
-        claims["exp"] = exp
-    claims.update(
-        {
-            "iat": now,
-            "jti": jti,
-            "iss": req.issuer,
-            "aud": req.issuer,
-            "sub": ctx.user.id,
-            "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH,
-            "azp": ctx.client.client_id,
-            "sid": us.id,
-            "scope": plan.full_scope,
-        }
-    )
+    claims: RefreshTokenClaims = {
+        "iat": now,
+        "jti": new_id(),
+        "iss": req.issuer,
+        "aud": req.issuer,
+        "sub": ctx.user.id,
+        "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH,
+        "azp": ctx.client.client_id,
+        "sid": us.id,
+        "scope": plan.full_scope,
+    }
+    if exp is not None:  # first, as in Keycloak's JSON
+        claims = {"exp": exp, **claims}
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
-    return Unsigned(claims, await _key(tx, services, ctx.realm, HMAC_ALG, now), HMAC_ALG), exp, jti
+    return claims
 
 
 async def _id_token(

@@ -12,7 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep import policy
-from doorkeep.errors import invalid_grant
+from doorkeep.errors import InvalidGrant
 from doorkeep.model import Client, Realm, RefreshFamily, UserSession
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ async def check(
     fam, verdict = await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id)
     if verdict.error is not None:
         await tx.sessions.detach_client_session(us.id, us.offline, client.id)
-        raise invalid_grant(verdict.error)
+        raise InvalidGrant(verdict.error)
     return dataclasses.replace(fam, current_jti=verdict.current_jti, use_count=verdict.use_count)
 
 
