@@ -15,7 +15,6 @@ REALM_NOT_ENABLED = "Realm not enabled"
 MISSING_GRANT_TYPE = "Missing form parameter: grant_type"
 UNSUPPORTED_GRANT_TYPE = "Unsupported grant_type"
 INVALID_CLIENT_CREDENTIALS = "Invalid client or Invalid client credentials"
-INVALID_CLIENT_CREDENTIALS_SHORT = "Invalid client credentials"
 BEARER_ONLY = "Bearer-only not allowed"
 DUPLICATED_PARAMETER = "duplicated parameter"
 INVALID_SCOPES = "Invalid scopes: {}"
@@ -69,6 +68,25 @@ CODE_CLIENT_MISMATCH = "Auth error: Found different client_id in clientSession"
 CODE_EXCHANGE_NOT_ALLOWED = "Client not allowed to exchange code"
 INTROSPECTION_NOT_ALLOWED = "Client not allowed."
 INTROSPECTION_NO_TOKEN = "Token not provided."
+DUPLICATE_PARAMETER = "Duplicate parameter"
+TOKEN_METHODS = "More than one method used for including an access token"
+TOKEN_VERIFICATION_FAILED = "Token verification failed"
+AUTHZ_MISSING_CLIENT_ID = "Missing parameter: client_id"
+AUTHZ_CLIENT_NOT_FOUND = "Client not found."
+AUTHZ_CLIENT_DISABLED = "Client disabled."
+AUTHZ_BEARER_ONLY = "Bearer-only clients are not allowed to initiate browser login."
+AUTHZ_INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
+AUTHZ_INVALID_RESPONSE_MODE = "Invalid parameter: response_mode"
+AUTHZ_MISSING_RESPONSE_TYPE = "Missing parameter: response_type"
+AUTHZ_IMPLICIT_DISABLED = (
+    "Client is not allowed to initiate browser login with given response_type. "
+    "Implicit flow is disabled for the client."
+)
+AUTHZ_STANDARD_DISABLED = (
+    "Client is not allowed to initiate browser login with given response_type. "
+    "Standard flow is disabled for the client."
+)
+AUTHZ_INVALID_REQUEST = "Invalid Request"
 
 
 class OAuthError(Exception):

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import errors as e
 from doorkeep.errors import (
     INVALID_SCOPES,
     FatalRequest,
@@ -77,43 +78,37 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
     RedirectingError (back to the client)."""
     client_id = params.get("client_id")
     if not client_id:
-        raise FatalRequest("Missing parameter: client_id")
+        raise FatalRequest(e.AUTHZ_MISSING_CLIENT_ID)
     client = await tx.clients.get_by_client_id(realm.id, client_id)
     if client is None:
-        raise InvalidClient("Client not found.", status=400)
+        raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400)
     if not client.enabled:
-        raise InvalidClient("Client disabled.", status=400)
+        raise InvalidClient(e.AUTHZ_CLIENT_DISABLED, status=400)
     if client.bearer_only:
-        raise InvalidClient("Bearer-only clients are not allowed to initiate browser login.", status=400)
+        raise InvalidClient(e.AUTHZ_BEARER_ONLY, status=400)
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
     redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
     if redirect_uri is None:
-        raise FatalRequest("Invalid parameter: redirect_uri")
+        raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
     if params.has_duplicates():
-        raise FatalRequest("duplicated parameter")
+        raise FatalRequest(e.DUPLICATED_PARAMETER)
     max_age = _max_age(params.get("max_age"))
     response_mode = params.get("response_mode") or "query"
     if response_mode not in RESPONSE_MODES:
-        raise FatalRequest("Invalid parameter: response_mode")
+        raise FatalRequest(e.AUTHZ_INVALID_RESPONSE_MODE)
     response_type = params.get("response_type")
     early = (redirect_uri, response_mode, params.get("state"))
     if not response_type:
-        raise _redirecting(InvalidRequest("Missing parameter: response_type"), early)
+        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_RESPONSE_TYPE), early)
     if response_type != "code":
         raise _redirecting(
-            UnsupportedResponseType(
-                "Client is not allowed to initiate browser login with given response_type. "
-                "Implicit flow is disabled for the client."
-            ),
+            UnsupportedResponseType(e.AUTHZ_IMPLICIT_DISABLED),
             early,
         )
     if not client.standard_flow_enabled:
         raise _redirecting(
-            UnauthorizedClient(
-                "Client is not allowed to initiate browser login with given response_type. "
-                "Standard flow is disabled for the client."
-            ),
+            UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED),
             early,
         )
     scope = params.get("scope") or ""
@@ -144,7 +139,7 @@ def _max_age(raw: str | None) -> int | None:
         return None
     value = parse_int(raw)
     if value is None:
-        raise FatalRequest("Invalid Request")
+        raise FatalRequest(e.AUTHZ_INVALID_REQUEST)
     return value if value >= 0 else None
 
 

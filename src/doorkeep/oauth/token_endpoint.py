@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from doorkeep.oauth.issue import Minted, TokenResponse
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form, OAuthRequest, Services
     from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
 
 Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[Minted]]
 
@@ -81,6 +84,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             err.event_error = FAILURE_EVENT_ERRORS.get(grant_type, err.event_error)
             raise
     except OAuthError as err:  # the *_ERROR event commits with the answer
+        log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
         given = basic_client_id(req.authorization) or req.form.get("client_id")
         await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise
