@@ -19,7 +19,7 @@ from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
-    from doorkeep.oauth.issue import Minted
+    from doorkeep.oauth.minted import Minted
     from doorkeep.store.tx import Tx
 
 

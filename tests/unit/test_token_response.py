@@ -8,7 +8,7 @@ import hashlib
 import jwt
 
 from doorkeep.keys.material import HMAC_ALG, generate, load
-from doorkeep.oauth.issue import Minted, Unsigned
+from doorkeep.oauth.minted import Minted, Unsigned
 
 KEY = load(generate("realm", HMAC_ALG, 0))
 

@@ -12,7 +12,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authenticate_client, basic_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
-from doorkeep.oauth.issue import Minted, TokenResponse
+from doorkeep.oauth.minted import Minted, TokenResponse
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form, OAuthRequest, Services

@@ -16,7 +16,8 @@ from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.sessions.resume import check_consent

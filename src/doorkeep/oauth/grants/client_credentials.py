@@ -21,7 +21,8 @@ from doorkeep.model import Client
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 

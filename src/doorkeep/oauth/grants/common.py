@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from doorkeep import policy
 from doorkeep.errors import OFFLINE_NOT_ALLOWED, NotAllowed
 from doorkeep.oauth import issue
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import has_offline_access
 from doorkeep.sessions import rotation, service
 

@@ -17,7 +17,8 @@ from doorkeep.model import Client
 from doorkeep.oauth import issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted, RefreshPlan
+from doorkeep.oauth.issue import GrantContext, RefreshPlan
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import resume, rotation
 

@@ -29,7 +29,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import access, token_endpoint
 from doorkeep.oauth.context import Form
-from doorkeep.oauth.issue import TokenResponse
+from doorkeep.oauth.minted import TokenResponse
 from doorkeep.tokens import unverified
 from doorkeep.web.console import cookies
 from doorkeep.web.http import base_url, in_transaction, issuer, oauth_request, state
