@@ -7,13 +7,14 @@ reuse, an expired session deleted) sticks.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 # Keycloak's exact descriptions, kept in one place (KEYCLOAK.md §2, §6.4, §8).
 HTTPS_REQUIRED = "HTTPS required"
 REALM_NOT_ENABLED = "Realm not enabled"
 MISSING_GRANT_TYPE = "Missing form parameter: grant_type"
 UNSUPPORTED_GRANT_TYPE = "Unsupported grant_type"
 INVALID_CLIENT_CREDENTIALS = "Invalid client or Invalid client credentials"
-INVALID_CLIENT_CREDENTIALS_SHORT = "Invalid client credentials"
 BEARER_ONLY = "Bearer-only not allowed"
 DUPLICATED_PARAMETER = "duplicated parameter"
 INVALID_SCOPES = "Invalid scopes: {}"
@@ -51,38 +52,156 @@ OFFLINE_NOT_ALLOWED = "Offline tokens not allowed for the user or client"
 TOKEN_NOT_PROVIDED = "Token not provided"
 INVALID_TOKEN = "Invalid token"
 UNSUPPORTED_TOKEN_TYPE = "Unsupported token type"
+PKCE_VERIFIER_MISSING = "PKCE code verifier not specified"
+PKCE_NO_CHALLENGE = "PKCE code verifier specified but challenge not present in authorization"
+PKCE_INVALID_VERIFIER = "PKCE verification failed: Invalid code verifier"
+PKCE_UNSUPPORTED_METHOD = "PKCE verification failed: Unsupported algorithm specified"
+PKCE_MISMATCH = "PKCE verification failed: Code mismatch"
+MISSING_CODE = "Missing parameter: code"
+MISSING_USERNAME = "Missing parameter: username"
+MISSING_CLIENT_ID = "Missing client_id parameter"
+CODE_NOT_VALID = "Code not valid"
+CODE_EXPIRED = "Code is expired"
+USER_SESSION_NOT_FOUND = "User session not found"
+INCORRECT_REDIRECT_URI = "Incorrect redirect_uri"
+CODE_CLIENT_MISMATCH = "Auth error: Found different client_id in clientSession"
+CODE_EXCHANGE_NOT_ALLOWED = "Client not allowed to exchange code"
+INTROSPECTION_NOT_ALLOWED = "Client not allowed."
+INTROSPECTION_NO_TOKEN = "Token not provided."
+DUPLICATE_PARAMETER = "Duplicate parameter"
+TOKEN_METHODS = "More than one method used for including an access token"
+TOKEN_VERIFICATION_FAILED = "Token verification failed"
+AUTHZ_MISSING_CLIENT_ID = "Missing parameter: client_id"
+AUTHZ_CLIENT_NOT_FOUND = "Client not found."
+AUTHZ_CLIENT_DISABLED = "Client disabled."
+AUTHZ_BEARER_ONLY = "Bearer-only clients are not allowed to initiate browser login."
+AUTHZ_INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
+AUTHZ_INVALID_RESPONSE_MODE = "Invalid parameter: response_mode"
+AUTHZ_MISSING_RESPONSE_TYPE = "Missing parameter: response_type"
+AUTHZ_IMPLICIT_DISABLED = (
+    "Client is not allowed to initiate browser login with given response_type. "
+    "Implicit flow is disabled for the client."
+)
+AUTHZ_STANDARD_DISABLED = (
+    "Client is not allowed to initiate browser login with given response_type. "
+    "Standard flow is disabled for the client."
+)
+AUTHZ_INVALID_REQUEST = "Invalid Request"
 
 
 class OAuthError(Exception):
-    """An OAuth error response: ``{"error": code, "error_description": description}``."""
+    """An OAuth error response: ``{"error": code, "error_description": description}``.
 
-    def __init__(self, error: str, description: str, status: int = 400, *, detail: str = "") -> None:
-        super().__init__(f"{error}: {description}")
-        self.error = error
+    Subclasses, one per error code, know the code, Keycloak's usual status for it, whether the
+    authorization endpoint may send it back to the client, and the event error recorded for it
+    (Keycloak's ``Errors.*``). A raise site overrides the status or the event error where Keycloak
+    does; ``detail`` is private (logs and events), never sent.
+    """
+
+    error: ClassVar[str]
+    default_status: ClassVar[int] = 400
+    redirectable: ClassVar[bool] = True  # False: shown to the user, never redirected (RFC 6749 §4.1.2.1)
+
+    def __init__(
+        self, description: str, *, status: int | None = None, event_error: str | None = None, detail: str = ""
+    ) -> None:
+        super().__init__(f"{self.error}: {description}")
         self.description = description
-        self.status = status
+        self.status = self.default_status if status is None else status
+        self.event_error = self.error if event_error is None else event_error
         self.detail = detail  # private: for logs and events, never sent
 
     def body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}
 
 
-def invalid_grant(description: str, *, detail: str = "") -> OAuthError:
-    return OAuthError("invalid_grant", description, 400, detail=detail)
+class InvalidRequest(OAuthError):
+    error = "invalid_request"
 
 
-def invalid_request(description: str, status: int = 400) -> OAuthError:
-    return OAuthError("invalid_request", description, status)
+class FatalRequest(InvalidRequest):
+    """An invalid authorization request that cannot go back to the client (no trusted redirect URI yet)."""
+
+    redirectable = False
+
+
+class InvalidClient(OAuthError):
+    error = "invalid_client"
+    default_status = 401
+    redirectable = False
+
+
+class InvalidGrant(OAuthError):
+    error = "invalid_grant"
+
+
+class UnauthorizedClient(OAuthError):
+    error = "unauthorized_client"
+    default_status = 401
+
+
+class UnsupportedGrantType(OAuthError):
+    error = "unsupported_grant_type"
+
+
+class UnsupportedResponseType(OAuthError):
+    error = "unsupported_response_type"
+
+
+class UnsupportedTokenType(OAuthError):
+    error = "unsupported_token_type"
+
+
+class InvalidScope(OAuthError):
+    error = "invalid_scope"
+
+
+class AccessDenied(OAuthError):
+    error = "access_denied"
+    default_status = 403
+
+
+class InvalidToken(OAuthError):
+    """RFC 6750's ``invalid_token`` (401 at a bearer-protected resource; revocation answers it with 200)."""
+
+    error = "invalid_token"
+    default_status = 401
+
+
+class NotAllowed(OAuthError):
+    """Keycloak's own ``not_allowed`` (e.g. offline tokens refused for the user or client)."""
+
+    error = "not_allowed"
+
+
+class ServerError(OAuthError):
+    error = "server_error"
+    default_status = 500
+
+
+class TemporarilyUnavailable(OAuthError):
+    error = "temporarily_unavailable"
+    default_status = 503
 
 
 class BearerError(Exception):
-    """A failed bearer-token check (userinfo, admin, account): 401 with WWW-Authenticate."""
+    """A failed bearer-token check (userinfo): the OAuth error, answered with ``WWW-Authenticate``."""
 
-    def __init__(self, error: str, description: str, status: int = 401) -> None:
-        super().__init__(description)
-        self.error = error
-        self.description = description
-        self.status = status
+    def __init__(self, err: OAuthError) -> None:
+        super().__init__(err.description)
+        self.cause = err
+
+    @property
+    def error(self) -> str:
+        return self.cause.error
+
+    @property
+    def description(self) -> str:
+        return self.cause.description
+
+    @property
+    def status(self) -> int:
+        return self.cause.status
 
 
 class AdminError(Exception):

@@ -13,7 +13,6 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Event, Realm
@@ -22,7 +21,7 @@ from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
-    from doorkeep.oauth.issue import Minted
+    from doorkeep.oauth.minted import Minted
     from doorkeep.store.tx import Tx
 
 
@@ -68,47 +67,13 @@ NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
 EVENT_TYPES = frozenset(SAVED_BY_DEFAULT + NOT_SAVED_BY_DEFAULT)
 _DEFAULT = frozenset(SAVED_BY_DEFAULT)
 
-# The token endpoint's event per grant type, and the Errors value for each failure description.
+# The token endpoint's event per grant type; the Errors value of a failure is the error's ``event_error``.
 TOKEN_EVENTS = {
     "password": "LOGIN",
     "client_credentials": "CLIENT_LOGIN",
     "authorization_code": "CODE_TO_TOKEN",
     "refresh_token": "REFRESH_TOKEN",
 }
-TOKEN_ERRORS = {
-    e.INVALID_CLIENT_CREDENTIALS: "invalid_client_credentials",
-    "Missing client_id parameter": "invalid_client",
-    e.BEARER_ONLY: "invalid_client",
-    e.DUPLICATED_PARAMETER: "invalid_request",
-    e.NO_DIRECT_GRANTS: "not_allowed",
-    e.CONSENT_REQUIRED: "consent_denied",
-    e.INVALID_USER_CREDENTIALS: "invalid_user_credentials",
-    e.ACCOUNT_DISABLED: "user_disabled",
-    e.ACCOUNT_NOT_SET_UP: "resolve_required_actions",
-    e.OFFLINE_NOT_ALLOWED: "not_allowed",
-    e.CC_BEARER_ONLY: "invalid_client",
-    e.CC_PUBLIC: "invalid_client",
-    e.CC_DISABLED: "invalid_client",
-    e.CC_NO_USER: "user_not_found",
-    "Missing parameter: code": "invalid_code",
-    "Missing parameter: username": "user_not_found",
-    "Code not valid": "invalid_code",
-    "Code is expired": "expired_code",
-    "User session not found": "user_session_not_found",
-    e.USER_NOT_FOUND: "user_not_found",
-    e.USER_DISABLED: "user_disabled",
-    "Incorrect redirect_uri": "invalid_code",
-    "Auth error: Found different client_id in clientSession": "invalid_code",
-    "Client not allowed to exchange code": "not_allowed",
-    e.SESSION_NOT_ACTIVE: "user_session_not_found",
-    "PKCE code verifier not specified": "code_verifier_missing",
-    "PKCE code verifier specified but challenge not present in authorization": "invalid_code_verifier",
-    "PKCE verification failed: Invalid code verifier": "invalid_code_verifier",
-    "PKCE verification failed: Code mismatch": "pkce_verification_failed",
-    "PKCE verification failed: Unsupported algorithm specified": "invalid_code_challenge_method",
-    e.CONSENT_NO_LONGER: "not_allowed",
-}
-_BEFORE_GRANT = (e.BEARER_ONLY, e.DUPLICATED_PARAMETER)
 CLIENT_AUTH_METHOD = "client-secret"  # Keycloak's ClientIdAndSecretAuthenticator, public clients included
 MAX_TEXT = 255
 
@@ -158,6 +123,7 @@ async def record(
 
 
 def _claims(token: Any) -> dict[str, Any]:
+    """The claims of a token presented (not minted) by the client, unverified: for the reuse event only."""
     parsed = unverified(token) if isinstance(token, str) else None
     return parsed[1] if parsed else {}
 
@@ -177,12 +143,11 @@ async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Clien
         details["username"] = user.username if user else None
     elif grant_type == "authorization_code":
         details["code_id"] = sid
-    details.update(token_id=minted.access_jti, scope=minted.body.get("scope"), client_auth_method=CLIENT_AUTH_METHOD)
-    if grant_type == "refresh_token":
-        old = _claims(req.form.get("refresh_token"))
+    details.update(token_id=minted.access_jti, scope=minted.scope, client_auth_method=CLIENT_AUTH_METHOD)
+    if minted.refreshed is not None:
         details.update(
-            refresh_token_id=old.get("jti"),
-            refresh_token_type=old.get("typ"),
+            refresh_token_id=minted.refreshed.jti,
+            refresh_token_type=minted.refreshed.typ,
             updated_refresh_token_id=minted.refresh_jti,
         )
     elif minted.refresh_jti is not None:
@@ -213,14 +178,7 @@ async def token_failed(
     type = TOKEN_EVENTS[grant_type] + "_ERROR"
     if not saved(req.realm, type):
         return
-    error = TOKEN_ERRORS.get(err.description, err.error)
-    if err.detail in ("user_disabled", "user_temporarily_disabled"):  # refused by Brute Force Detection
-        error = err.detail
-    if client is None and err.error == "invalid_client" and err.description == e.INVALID_CLIENT_CREDENTIALS:
-        known = await tx.clients.get_by_client_id(req.realm.id, client_id or "")
-        error = "client_not_found" if known is None else "client_disabled"
-    elif client is not None and grant_type == "refresh_token" and err.description not in _BEFORE_GRANT:
-        error = "invalid_token"  # every failure of the refresh itself (KEYCLOAK.md §2.5, §6.1)
+    error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}
     user_id = None
     if grant_type == "password":
@@ -228,8 +186,6 @@ async def token_failed(
         details.update(auth_method="openid-connect", username=username or None)
         user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
         user_id = user.id if user else None
-        if error == "invalid_user_credentials" and user is None:
-            error = "user_not_found"
     session_id = None
     if err.detail in (policy.REUSED, policy.CHAIN_REVOKED):  # issue #13: which chain died, seen from where
         old = _claims(req.form.get("refresh_token"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -69,9 +70,9 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return header, claims
 
 
-def encode(key: LoadedKey, claims: dict[str, Any], alg: str, typ: str = "JWT") -> str:
+def encode(key: LoadedKey, claims: Mapping[str, Any], alg: str, typ: str = "JWT") -> str:
     """Sign ``claims`` with a key already loaded (no database access: callable after a commit)."""
-    return jwt.encode(claims, key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
+    return jwt.encode(dict(claims), key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
 
 
 class TokenCodec:

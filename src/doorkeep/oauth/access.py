@@ -2,7 +2,8 @@
 
 An access token is good while its signature, issuer and ``exp`` hold, its ``jti`` is not revoked,
 it is not older than the not-before policy, its user is enabled, and (unless transient) its
-session still holds a client session for ``azp`` (online or offline per the jti prefix).
+session still holds a client session for ``azp`` (online or offline per the jti prefix), checked
+by the session steps of Keycloak's validateToken (``sessions.resume``), as a refresh checks them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
+from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm, User, UserSession
+from doorkeep.sessions import resume
 from doorkeep.tokens import TYPE_BEARER, jti_session_type
 
 if TYPE_CHECKING:
@@ -55,20 +58,13 @@ async def validate(tx: Tx, services: Services, realm: Realm, issuer: str, token:
         return ValidAccess(claims, user, client, None)
     kind = jti_session_type(jti)
     candidates = [False, True] if kind is None else [kind == "offline"]
-    for offline in candidates:
-        session = await tx.sessions.get_user_session(str(sid), offline)
-        if session is None or session.user_id != user.id:
-            continue
-        if not policy.user_session_valid(
-            realm, offline, session.remember_me, session.started, session.last_session_refresh, now
-        ):
-            continue
-        cs = await tx.sessions.get_client_session(session.id, offline, client.id)
-        if cs is None or not policy.client_session_valid(
-            realm, client, offline, session.remember_me, cs.started, cs.timestamp, session.started, now
-        ):
-            continue
-        if iat + 1 < cs.started:
+    for offline in candidates:  # validateToken's session steps, read only
+        try:
+            session = await resume.user_session(tx, realm, str(sid), offline, now, write=False)
+            if session.user_id != user.id:
+                continue
+            await resume.client_session(tx, realm, client, session, iat, now, lock=False, write=False)
+        except OAuthError:
             continue
         return ValidAccess(claims, user, client, session)
     raise InvalidAccess("session")

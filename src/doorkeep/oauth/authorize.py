@@ -11,7 +11,17 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.errors import INVALID_SCOPES, OAuthError
+from doorkeep import errors as e
+from doorkeep.errors import (
+    INVALID_SCOPES,
+    FatalRequest,
+    InvalidClient,
+    InvalidRequest,
+    InvalidScope,
+    OAuthError,
+    UnauthorizedClient,
+    UnsupportedResponseType,
+)
 from doorkeep.model import Client, Realm, StoredCode, User, UserSession
 from doorkeep.numbers import parse_int
 from doorkeep.oauth import pkce, redirect_uris
@@ -25,14 +35,8 @@ if TYPE_CHECKING:
 RESPONSE_MODES = ("query", "fragment", "form_post")
 
 
-class AuthorizeError(Exception):
-    """An authorization error; ``redirect`` says whether it may go back to the client."""
-
-    def __init__(self, error: str, description: str, *, redirect: bool) -> None:
-        super().__init__(description)
-        self.error = error
-        self.description = description
-        self.redirect = redirect
+# An authorization error shown to the user as a page: an OAuthError whose class is not redirectable.
+AuthorizeError = OAuthError
 
 
 @dataclass(frozen=True)
@@ -70,53 +74,48 @@ class EarlyRedirect:
 
 
 async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[Client, AuthRequest]:
-    """Check the request in Keycloak's order. Raises AuthorizeError (with ``redirect`` set)."""
+    """Check the request in Keycloak's order. Raises a non-redirectable OAuthError (a page) or a
+    RedirectingError (back to the client)."""
     client_id = params.get("client_id")
     if not client_id:
-        raise AuthorizeError("invalid_request", "Missing parameter: client_id", redirect=False)
+        raise FatalRequest(e.AUTHZ_MISSING_CLIENT_ID)
     client = await tx.clients.get_by_client_id(realm.id, client_id)
     if client is None:
-        raise AuthorizeError("invalid_client", "Client not found.", redirect=False)
+        raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400)
     if not client.enabled:
-        raise AuthorizeError("invalid_client", "Client disabled.", redirect=False)
+        raise InvalidClient(e.AUTHZ_CLIENT_DISABLED, status=400)
     if client.bearer_only:
-        raise AuthorizeError(
-            "invalid_client", "Bearer-only clients are not allowed to initiate browser login.", redirect=False
-        )
+        raise InvalidClient(e.AUTHZ_BEARER_ONLY, status=400)
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
     redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
     if redirect_uri is None:
-        raise AuthorizeError("invalid_request", "Invalid parameter: redirect_uri", redirect=False)
+        raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
     if params.has_duplicates():
-        raise AuthorizeError("invalid_request", "duplicated parameter", redirect=False)
+        raise FatalRequest(e.DUPLICATED_PARAMETER)
     max_age = _max_age(params.get("max_age"))
     response_mode = params.get("response_mode") or "query"
     if response_mode not in RESPONSE_MODES:
-        raise AuthorizeError("invalid_request", "Invalid parameter: response_mode", redirect=False)
+        raise FatalRequest(e.AUTHZ_INVALID_RESPONSE_MODE)
     response_type = params.get("response_type")
     early = (redirect_uri, response_mode, params.get("state"))
     if not response_type:
-        raise _redirecting("invalid_request", "Missing parameter: response_type", early)
+        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_RESPONSE_TYPE), early)
     if response_type != "code":
         raise _redirecting(
-            "unsupported_response_type",
-            "Client is not allowed to initiate browser login with given response_type. "
-            "Implicit flow is disabled for the client.",
+            UnsupportedResponseType(e.AUTHZ_IMPLICIT_DISABLED),
             early,
         )
     if not client.standard_flow_enabled:
         raise _redirecting(
-            "unauthorized_client",
-            "Client is not allowed to initiate browser login with given response_type. "
-            "Standard flow is disabled for the client.",
+            UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED),
             early,
         )
     scope = params.get("scope") or ""
     try:
         await scope_rules.resolve(tx, client, scope)
     except OAuthError:
-        raise _redirecting("invalid_scope", INVALID_SCOPES.format(scope), early) from None
+        raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early) from None
     challenge, method = _pkce(client, params, early)
     return client, AuthRequest(
         client_id=client.client_id,
@@ -140,18 +139,23 @@ def _max_age(raw: str | None) -> int | None:
         return None
     value = parse_int(raw)
     if value is None:
-        raise AuthorizeError("invalid_request", "Invalid Request", redirect=False)
+        raise FatalRequest(e.AUTHZ_INVALID_REQUEST)
     return value if value >= 0 else None
 
 
-class RedirectingError(AuthorizeError):
+class RedirectingError(Exception):
+    """An error sent back to the client's redirect URI (RFC 6749 §4.1.2.1): its code, text and target."""
+
     def __init__(self, error: str, description: str, target: EarlyRedirect) -> None:
-        super().__init__(error, description, redirect=True)
+        super().__init__(description)
+        self.error = error
+        self.description = description
         self.target = target
 
 
-def _redirecting(error: str, description: str, early: tuple[str, str, str | None]) -> RedirectingError:
-    return RedirectingError(error, description, EarlyRedirect(*early))
+def _redirecting(err: OAuthError, early: tuple[str, str, str | None]) -> RedirectingError:
+    assert err.redirectable, f"{err.error} is never redirected to the client"
+    return RedirectingError(err.error, err.description, EarlyRedirect(*early))
 
 
 def _pkce(client: Client, params: Form, early: tuple[str, str, str | None]) -> tuple[str | None, str | None]:
@@ -159,13 +163,13 @@ def _pkce(client: Client, params: Form, early: tuple[str, str, str | None]) -> t
     method = params.get("code_challenge_method")
     required = client.attr("pkce.code.challenge.method")
     if method and method not in pkce.METHODS:
-        raise _redirecting("invalid_request", "Invalid parameter: code_challenge_method", early)
+        raise _redirecting(InvalidRequest("Invalid parameter: code_challenge_method"), early)
     if required and not challenge:
-        raise _redirecting("invalid_request", "Missing parameter: code_challenge", early)
+        raise _redirecting(InvalidRequest("Missing parameter: code_challenge"), early)
     if required and (method or "plain") != required:
-        raise _redirecting("invalid_request", "Invalid parameter: code challenge method is not configured one", early)
+        raise _redirecting(InvalidRequest("Invalid parameter: code challenge method is not configured one"), early)
     if challenge and not pkce.VERIFIER.match(challenge):
-        raise _redirecting("invalid_request", "Invalid parameter: code_challenge", early)
+        raise _redirecting(InvalidRequest("Invalid parameter: code_challenge"), early)
     if challenge and not method:
         method = "plain"
     return challenge, method

@@ -13,7 +13,7 @@ import hmac
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, OAuthError
+from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, MISSING_CLIENT_ID, InvalidClient, UnauthorizedClient
 from doorkeep.model import Client
 
 if TYPE_CHECKING:
@@ -50,14 +50,15 @@ async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
         client_id = req.form.get("client_id") or ""
         secret_given = req.form.get("client_secret")
     if not client_id:
-        raise OAuthError("invalid_client", "Missing client_id parameter", 400)
+        raise InvalidClient(MISSING_CLIENT_ID, status=400)
     client = await tx.config.client(req.realm.id, client_id)
     if client is None or not client.enabled:
-        raise OAuthError("invalid_client", INVALID_CLIENT_CREDENTIALS, 401)
+        found = "client_not_found" if client is None else "client_disabled"
+        raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error=found)
     if client.public_client:
         return client
     if not secret_given or not client.secret:
-        raise OAuthError("unauthorized_client", INVALID_CLIENT_CREDENTIALS, 401)
+        raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     if not hmac.compare_digest(secret_given.encode(), client.secret.encode()):
-        raise OAuthError("unauthorized_client", INVALID_CLIENT_CREDENTIALS, 401)
+        raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     return client

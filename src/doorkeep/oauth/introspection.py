@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events, policy
-from doorkeep.errors import OAuthError, invalid_request
+from doorkeep.errors import OAuthError
 from doorkeep.oauth import access, refresh_tokens
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.sessions import resume, rotation
@@ -23,12 +23,12 @@ INACTIVE: dict[str, Any] = {"active": False}
 async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
     client = await authenticate_client(tx, req)
     if client.public_client:
-        raise OAuthError("invalid_request", "Client not allowed.", 403)
+        raise e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403)
     if req.form.has_duplicates():
-        raise invalid_request(e.DUPLICATED_PARAMETER)
+        raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
     token = req.form.get("token")
     if not token:
-        raise invalid_request("Token not provided.")
+        raise e.InvalidRequest(e.INTROSPECTION_NO_TOKEN)
     parsed = unverified(token)
     if parsed is None:
         return INACTIVE
@@ -55,20 +55,19 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client
     now = services.clock.now()
     try:
         claims = await refresh_tokens.decode(tx, services, req, token)
-        client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
+        client = await tx.config.client(req.realm.id, claims.azp or "")
         if client is None or not client.enabled:
             return INACTIVE
         refresh_tokens.check_binding(claims, req, client, now)
         us, _, user = await resume.resume(tx, req.realm, client, claims, now, lock=False, write=False)
-        reuse_id = str(claims["reuse_id"]) if claims.get("reuse_id") else None
         if policy.revoke_refresh_token(req.realm, client) and await rotation.refused(
-            tx, req.realm, client, us, str(claims.get("jti")), int(claims["iat"]), reuse_id
+            tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id
         ):
             return INACTIVE
     except OAuthError:
         return INACTIVE
-    out = dict(claims)
-    out.update(client_id=client.client_id, username=user.username, token_type=claims["typ"], active=True)
+    out = dict(claims.raw)
+    out.update(client_id=client.client_id, username=user.username, token_type=claims.typ, active=True)
     await _record(tx, services, req, caller, out)
     return out
 

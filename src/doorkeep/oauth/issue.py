@@ -8,10 +8,8 @@ signing while SQLite's write lock is held).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
@@ -21,8 +19,9 @@ from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
+from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
 from doorkeep.oauth.scopes import GrantedScopes
-from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, encode, new_id
+from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -58,44 +57,6 @@ class RefreshPlan:
     full_scope: str
     # A retry inside the refresh grace period: mint the family's newest token again (same jti, iat, exp).
     replay: RefreshFamily | None = None
-
-
-@dataclass(frozen=True)
-class Unsigned:
-    """One token of the response: its claims and the key (loaded in the transaction) that signs it."""
-
-    claims: dict[str, Any]
-    key: LoadedKey
-    alg: str
-
-
-@dataclass(frozen=True)
-class Minted:
-    """Keycloak's AccessTokenResponse (``body``, its token fields still empty: ``unsigned``) and what
-    the grant's event needs to know of it."""
-
-    body: dict[str, Any]
-    user_id: str
-    session_id: str | None
-    access_jti: str
-    refresh_jti: str | None = None  # None: no refresh token in the response
-    refresh_type: str | None = None
-    unsigned: dict[str, Unsigned] = field(default_factory=dict)  # by response field, in signing order
-
-    def response(self) -> dict[str, Any]:
-        """Sign the tokens (no database access) and return the AccessTokenResponse."""
-        body = dict(self.body)
-        for name, token in self.unsigned.items():
-            claims = token.claims
-            if "at_hash" in claims:  # the ID token hashes the access token signed just before it
-                claims = claims | {"at_hash": _at_hash(body["access_token"], token.alg)}
-            body[name] = encode(token.key, claims, token.alg)
-        return body
-
-
-def _at_hash(token: str, alg: str) -> str:
-    digest = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}[alg[-3:]](token.encode()).digest()
-    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
 
 def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
@@ -183,60 +144,59 @@ async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext,
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
     unsigned = {"access_token": Unsigned(access, await _key(tx, services, realm, access_alg, now), access_alg)}
-    body: dict[str, Any] = {"access_token": None, "expires_in": access["exp"] - now, "refresh_expires_in": 0}
     us, cs = ctx.user_session, ctx.client_session
     refresh_jti: str | None = None
     refresh_type: str | None = None
+    refresh_expires_in = 0
     if refresh is not None and us is not None and cs is not None:
-        unsigned["refresh_token"], exp, refresh_jti = await _refresh_token(tx, services, req, ctx, refresh, now)
-        refresh_type = TYPE_OFFLINE if refresh.offline else TYPE_REFRESH
-        body["refresh_token"] = None
-        body["refresh_expires_in"] = 0 if exp is None else exp - now
-    bearer = "bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer"
-    body["token_type"] = bearer
+        refresh_claims = _refresh_claims(req, ctx, refresh, now)
+        unsigned["refresh_token"] = Unsigned(refresh_claims, await _key(tx, services, realm, HMAC_ALG, now), HMAC_ALG)
+        refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
+        refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0
     if ctx.scopes.openid:
         unsigned["id_token"] = await _id_token(tx, services, req, ctx, access, now, mapped_input)
-        body["id_token"] = None
-    body["not-before-policy"] = policy.effective_not_before(realm, client, ctx.user.not_before)
-    if us is not None:
-        body["session_state"] = us.id
-    body["scope"] = ctx.scopes.token_scope()
-    session_id = None if us is None else us.id
-    return Minted(body, ctx.user.id, session_id, access["jti"], refresh_jti, refresh_type, unsigned)
+    return Minted(
+        user_id=ctx.user.id,
+        session_id=None if us is None else us.id,
+        access_jti=access["jti"],
+        expires_in=access["exp"] - now,
+        token_type="bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer",
+        not_before_policy=policy.effective_not_before(realm, client, ctx.user.not_before),
+        scope=ctx.scopes.token_scope(),
+        unsigned=unsigned,
+        refresh_jti=refresh_jti,
+        refresh_type=refresh_type,
+        refresh_expires_in=refresh_expires_in,
+    )
 
 
 async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> LoadedKey:
     return await services.keyring.signing_key(tx, realm.id, alg, now)
 
 
-async def _refresh_token(
-    tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int
-) -> tuple[Unsigned, int | None, str]:
+def _refresh_claims(req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int) -> RefreshTokenClaims:
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
     exp = policy.refresh_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, cs.started, now, us.started)
     jti, iat = new_id(), now
     if plan.replay is not None and plan.replay.latest_jti is not None and plan.replay.latest_iat is not None:
-        jti, iat, exp = plan.replay.latest_jti, plan.replay.latest_iat, plan.replay.latest_exp
-    claims: dict[str, Any] = {}
-    if exp is not None:
-        claims["exp"] = exp
-    claims.update(
-        {
-            "iat": iat,
-            "jti": jti,
-            "iss": req.issuer,
-            "aud": req.issuer,
-            "sub": ctx.user.id,
-            "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH,
-            "azp": ctx.client.client_id,
-            "sid": us.id,
-            "scope": plan.full_scope,
-        }
-    )
+        jti, iat, exp = plan.replay.latest_jti, plan.replay.latest_iat, plan.replay.latest_exp  # same successor
+    claims: RefreshTokenClaims = {
+        "iat": iat,
+        "jti": jti,
+        "iss": req.issuer,
+        "aud": req.issuer,
+        "sub": ctx.user.id,
+        "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH,
+        "azp": ctx.client.client_id,
+        "sid": us.id,
+        "scope": plan.full_scope,
+    }
+    if exp is not None:  # first, as in Keycloak's JSON
+        claims = {"exp": exp, **claims}
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
-    return Unsigned(claims, await _key(tx, services, ctx.realm, HMAC_ALG, now), HMAC_ALG), exp, jti
+    return claims
 
 
 async def _id_token(

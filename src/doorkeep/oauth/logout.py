@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.errors import OAuthError, invalid_grant, invalid_request
 from doorkeep.oauth import refresh_tokens
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.sessions import service
-from doorkeep.tokens import TYPE_OFFLINE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -29,21 +27,20 @@ if TYPE_CHECKING:
 async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthRequest) -> None:
     client = await authenticate_client(tx, req)
     if client.bearer_only:
-        raise OAuthError("invalid_client", e.BEARER_ONLY)
+        raise e.InvalidClient(e.BEARER_ONLY, status=400)
     token = req.form.get("refresh_token")
     if not token:
-        raise invalid_request(e.NO_REFRESH_TOKEN)
+        raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
     if req.form.has_duplicates():
-        raise invalid_request(e.DUPLICATED_PARAMETER)
+        raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, services.clock.now(), expiry=False)  # expired is fine
-    offline = claims["typ"] == TYPE_OFFLINE
-    session = await tx.sessions.get_user_session(claims["sid"], offline)
+    session = await tx.sessions.get_user_session(claims.sid, claims.offline)
     if session is None:
         return
-    if claims["iat"] + 1 < session.started:
-        raise invalid_grant(e.ISSUED_BEFORE_SESSION_LOGOUT)
-    await service.end_with_online(tx, session.id, offline)
+    if claims.iat + 1 < session.started:
+        raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)
+    await service.end_with_online(tx, session.id, claims.offline)
     await events.record(
         tx,
         req.realm,

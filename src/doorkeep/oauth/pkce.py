@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 
-from doorkeep.errors import invalid_grant
+from doorkeep import errors as e
 
 VERIFIER = re.compile(r"^[0-9a-zA-Z\-._~]{43,128}$")
 METHODS = ("plain", "S256")
@@ -22,21 +22,21 @@ def verify(challenge: str | None, method: str | None, verifier: str | None, clie
     if not challenge:
         if client_method:
             if not verifier:
-                raise invalid_grant("PKCE code verifier not specified")
-            raise invalid_grant("PKCE code verifier specified but challenge not present in authorization")
+                raise e.InvalidGrant(e.PKCE_VERIFIER_MISSING, event_error="code_verifier_missing")
+            raise e.InvalidGrant(e.PKCE_NO_CHALLENGE, event_error="invalid_code_verifier")
         if verifier:
-            raise invalid_grant("PKCE code verifier specified but challenge not present in authorization")
+            raise e.InvalidGrant(e.PKCE_NO_CHALLENGE, event_error="invalid_code_verifier")
         return
     if not verifier:
-        raise invalid_grant("PKCE code verifier not specified")
+        raise e.InvalidGrant(e.PKCE_VERIFIER_MISSING, event_error="code_verifier_missing")
     if not VERIFIER.match(verifier):
-        raise invalid_grant("PKCE verification failed: Invalid code verifier")
+        raise e.InvalidGrant(e.PKCE_INVALID_VERIFIER, event_error="invalid_code_verifier")
     method = method or "plain"
     if method == "S256":
         computed = s256(verifier)
     elif method == "plain":
         computed = verifier
     else:
-        raise invalid_grant("PKCE verification failed: Unsupported algorithm specified")
+        raise e.InvalidGrant(e.PKCE_UNSUPPORTED_METHOD, event_error="invalid_code_challenge_method")
     if not hmac.compare_digest(computed, challenge):
-        raise invalid_grant("PKCE verification failed: Code mismatch")
+        raise e.InvalidGrant(e.PKCE_MISMATCH, event_error="pkce_verification_failed")

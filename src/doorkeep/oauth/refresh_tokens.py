@@ -7,10 +7,10 @@ follow are ``sessions.resume``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep.errors import invalid_grant
 from doorkeep.model import Client
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH
 
@@ -19,24 +19,56 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
-async def decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RefreshClaims:
+    """A verified refresh or offline token's claims, typed (``raw``: all of them, for introspection)."""
+
+    typ: str
+    sid: str
+    iat: int
+    sub: str
+    jti: str
+    azp: str | None
+    exp: int | None
+    scope: str
+    reuse_id: str | None
+    raw: dict[str, Any]
+
+    @property
+    def offline(self) -> bool:
+        return self.typ == TYPE_OFFLINE
+
+
+async def decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> RefreshClaims:
     """Signature, type and issuer checks shared by refresh, introspection and logout."""
     claims = await services.codec.verify(tx, req.realm.id, token, internal=True)
     if claims is None or claims.get("typ") not in (TYPE_REFRESH, TYPE_OFFLINE):
-        raise invalid_grant(e.INVALID_REFRESH_TOKEN)
+        raise e.InvalidGrant(e.INVALID_REFRESH_TOKEN)
     if claims.get("iss") != req.issuer:
-        raise invalid_grant(e.INVALID_ISSUER.format(req.issuer))
-    if not isinstance(claims.get("sid"), str) or not isinstance(claims.get("iat"), int):
-        raise invalid_grant(e.INVALID_REFRESH_TOKEN)
-    return claims
+        raise e.InvalidGrant(e.INVALID_ISSUER.format(req.issuer))
+    sid, iat = claims.get("sid"), claims.get("iat")
+    if not isinstance(sid, str) or not isinstance(iat, int):
+        raise e.InvalidGrant(e.INVALID_REFRESH_TOKEN)
+    azp, exp, reuse_id = claims.get("azp"), claims.get("exp"), claims.get("reuse_id")
+    return RefreshClaims(
+        typ=str(claims["typ"]),
+        sid=sid,
+        iat=iat,
+        sub=str(claims.get("sub")),
+        jti=str(claims.get("jti")),
+        azp=azp if isinstance(azp, str) else None,
+        exp=exp if isinstance(exp, int) else None,
+        scope=str(claims.get("scope", "")),
+        reuse_id=str(reuse_id) if reuse_id else None,
+        raw=claims,
+    )
 
 
-def check_binding(claims: dict[str, Any], req: OAuthRequest, client: Client, now: int, *, expiry: bool = True) -> None:
+def check_binding(claims: RefreshClaims, req: OAuthRequest, client: Client, now: int, *, expiry: bool = True) -> None:
     """Not-before (realm and client), expiry (unless ``expiry=False``, as logout), and the token's client."""
-    if claims["iat"] < max(req.realm.not_before, client.not_before):
-        raise invalid_grant(e.STALE_TOKEN)
-    exp = claims.get("exp")
-    if expiry and isinstance(exp, int) and exp != 0 and exp <= now:
-        raise invalid_grant(e.TOKEN_NOT_ACTIVE)
-    if claims.get("azp") != client.client_id:
-        raise invalid_grant(e.CLIENT_MISMATCH)
+    if claims.iat < max(req.realm.not_before, client.not_before):
+        raise e.InvalidGrant(e.STALE_TOKEN)
+    if expiry and claims.exp is not None and claims.exp != 0 and claims.exp <= now:
+        raise e.InvalidGrant(e.TOKEN_NOT_ACTIVE)
+    if claims.azp != client.client_id:
+        raise e.InvalidGrant(e.CLIENT_MISMATCH)

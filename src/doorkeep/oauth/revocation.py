@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.errors import OAuthError, invalid_request
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_BEARER, TYPE_OFFLINE, TYPE_REFRESH, unverified
@@ -23,46 +22,44 @@ if TYPE_CHECKING:
 MIN_REVOKED_LIFETIME = 10
 
 
-class InvalidToken(OAuthError):
+def _unusable() -> e.InvalidToken:
     """Keycloak answers an unusable token with 200 and this body."""
-
-    def __init__(self) -> None:
-        super().__init__("invalid_token", e.INVALID_TOKEN, 200)
+    return e.InvalidToken(e.INVALID_TOKEN, status=200)
 
 
 async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
     if req.form.has_duplicates():
-        raise invalid_request(e.DUPLICATED_PARAMETER)
+        raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
     client = await authenticate_client(tx, req)
     token = req.form.get("token")
     if not token:
-        raise invalid_request(e.TOKEN_NOT_PROVIDED)
+        raise e.InvalidRequest(e.TOKEN_NOT_PROVIDED)
     parsed = unverified(token)
     if parsed is None:
-        raise InvalidToken()
+        raise _unusable()
     typ = parsed[1].get("typ")
     if typ not in (TYPE_REFRESH, TYPE_OFFLINE, TYPE_BEARER, "DPoP"):
-        raise OAuthError("unsupported_token_type", e.UNSUPPORTED_TOKEN_TYPE)
+        raise e.UnsupportedTokenType(e.UNSUPPORTED_TOKEN_TYPE)
     internal = typ in (TYPE_REFRESH, TYPE_OFFLINE)
     claims = await services.codec.verify(tx, req.realm.id, token, internal=internal)
     if claims is None or claims.get("iss") != req.issuer:
-        raise InvalidToken()
+        raise _unusable()
     azp = claims.get("azp")
     if not azp:
-        raise InvalidToken()
+        raise _unusable()
     if azp != client.client_id:
-        raise invalid_request("Unmatching clients")
+        raise e.InvalidRequest(e.UNMATCHING_CLIENTS)
     user = await tx.users.get(str(claims.get("sub", "")))
     if user is None:
-        raise InvalidToken()
+        raise _unusable()
     sid = claims.get("sid")
     if internal:
         if not isinstance(sid, str):
-            raise InvalidToken()
+            raise _unusable()
         offline = typ == TYPE_OFFLINE
         session = await tx.sessions.get_user_session(sid, offline)
         if session is None:
-            raise InvalidToken()
+            raise _unusable()
         await service.detach_with_online(tx, sid, offline, client.id)
         details = {"revoked_client": client.client_id, "refresh_token_id": claims.get("jti"), "refresh_token_type": typ}
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from doorkeep.errors import INVALID_SCOPES, OAuthError
+from doorkeep.errors import INVALID_SCOPES, InvalidScope
 from doorkeep.model import Client, ClientScope
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedSco
     by_name = {scope.name: (scope, default) for scope, default in linked}
     unknown = [name for name in requested if name != OPENID and name not in by_name]
     if unknown:
-        raise OAuthError("invalid_scope", INVALID_SCOPES.format(scope_param or ""))
+        raise InvalidScope(INVALID_SCOPES.format(scope_param or ""))
     granted = [scope for scope, default in linked if default or scope.name in requested]
     return GrantedScopes(tuple(granted), OPENID in requested)
 
@@ -72,7 +72,7 @@ async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: s
     names = {scope.name for scope, _ in linked} & original.names
     unknown = [name for name in requested if name != OPENID and name not in names]
     if unknown:
-        raise OAuthError("invalid_scope", INVALID_SCOPES.format(scope_param))
+        raise InvalidScope(INVALID_SCOPES.format(scope_param))
     defaults = {scope.name for scope, default in linked if default}
     kept = tuple(s for s in original.scopes if s.name in requested or s.name in defaults)
     return GrantedScopes(kept, original.openid and OPENID in requested)

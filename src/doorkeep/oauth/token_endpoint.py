@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.errors import OAuthError, invalid_request
+from doorkeep.errors import OAuthError
 from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authenticate_client, basic_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
-from doorkeep.oauth.issue import Minted
+from doorkeep.oauth.minted import Minted, TokenResponse
 from doorkeep.sessions import device
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form, OAuthRequest, Services
     from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
 
 Grant = Callable[["Tx", "Services", "OAuthRequest", Client], Awaitable[Minted]]
 
@@ -36,6 +39,10 @@ def prepare(form: Form) -> Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]]
     return password.precheck
 
 
+# Keycloak's refreshTokenGrant records every failure of the refresh itself as Errors.INVALID_TOKEN
+# (KEYCLOAK.md §2.5, §6.1); the other grants record each error's own event error.
+FAILURE_EVENT_ERRORS = {refresh_token.GRANT_TYPE: "invalid_token"}
+
 SUPPORTED_GRANT_TYPES = (
     "authorization_code",
     "client_credentials",
@@ -50,15 +57,15 @@ def check_device_label(form: Form) -> None:
     try:
         device.clean_label(form.get(device.LABEL_PARAM) or "")
     except device.LabelError as err:
-        raise invalid_request(str(err)) from None
+        raise e.InvalidRequest(str(err)) from None
 
 
 def check_realm(req: OAuthRequest) -> None:
     if not req.realm.enabled:
-        raise OAuthError("access_denied", e.REALM_NOT_ENABLED, 403)
+        raise e.AccessDenied(e.REALM_NOT_ENABLED)
 
 
-async def token(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
+async def token(tx: Tx, services: Services, req: OAuthRequest) -> TokenResponse:
     """Handle one token request and sign its tokens at once (callers inside a larger transaction)."""
     return (await grant_tokens(tx, services, req)).response()
 
@@ -69,20 +76,25 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
     check_realm(req)
     grant_type = req.form.get("grant_type")
     if grant_type is None:
-        raise invalid_request(e.MISSING_GRANT_TYPE)
+        raise e.InvalidRequest(e.MISSING_GRANT_TYPE)
     grant = GRANTS.get(grant_type)
     if grant is None:
-        raise OAuthError("unsupported_grant_type", e.UNSUPPORTED_GRANT_TYPE)
+        raise e.UnsupportedGrantType(e.UNSUPPORTED_GRANT_TYPE)
     client: Client | None = None
     try:
         client = await authenticate_client(tx, req)
         if client.bearer_only:
-            raise OAuthError("invalid_client", e.BEARER_ONLY)
+            raise e.InvalidClient(e.BEARER_ONLY, status=400)
         if req.form.has_duplicates():
-            raise invalid_request(e.DUPLICATED_PARAMETER)
+            raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
         check_device_label(req.form)
-        minted = await grant(tx, services, req, client)
+        try:
+            minted = await grant(tx, services, req, client)
+        except OAuthError as err:
+            err.event_error = FAILURE_EVENT_ERRORS.get(grant_type, err.event_error)
+            raise
     except OAuthError as err:  # the *_ERROR event commits with the answer
+        log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
         given = basic_client_id(req.authorization) or req.form.get("client_id")
         await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise

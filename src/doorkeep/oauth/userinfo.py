@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.errors import BearerError
+from doorkeep.errors import BearerError, InvalidRequest, InvalidToken
 from doorkeep.oauth import access, scopes
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
@@ -28,20 +29,20 @@ def presented_token(req: OAuthRequest) -> str | None:
         return header
     body = req.form.all("access_token")
     if len(body) > 1:
-        raise BearerError("invalid_request", "Duplicate parameter", 400)
+        raise BearerError(InvalidRequest(e.DUPLICATE_PARAMETER))
     if body and header:
-        raise BearerError("invalid_request", "More than one method used for including an access token", 400)
+        raise BearerError(InvalidRequest(e.TOKEN_METHODS))
     return header or (body[0] if body else None)
 
 
 async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
     token = presented_token(req)
     if not token:
-        raise BearerError("invalid_request", "Token not provided", 401)
+        raise BearerError(InvalidRequest(e.TOKEN_NOT_PROVIDED, status=401))
     try:
         valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess as exc:
-        raise BearerError("invalid_token", "Token verification failed") from exc
+        raise BearerError(InvalidToken(e.TOKEN_VERIFICATION_FAILED, detail=str(exc))) from exc
     await events.record(
         tx,
         req.realm,

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.errors import invalid_grant
+from doorkeep.errors import InvalidGrant
 from doorkeep.model import Client, Realm, RefreshFamily, UserSession
 
 if TYPE_CHECKING:
-    from doorkeep.oauth.issue import Minted
+    from doorkeep.oauth.minted import Minted
     from doorkeep.store.tx import Tx
 
 
@@ -92,14 +92,14 @@ async def check(
     grace = policy.refresh_grace_period(realm, client)
     if grace == 0:  # Keycloak: the whole client session goes
         await tx.sessions.detach_client_session(us.id, us.offline, client.id)
-        raise invalid_grant(verdict.error)
+        raise InvalidGrant(verdict.error)
     if policy.grace_replay(token_jti, fam, grace, now):
         return Rotation(fam, replay=fam)
     if fam.revoked:
-        raise invalid_grant(verdict.error, detail=policy.CHAIN_REVOKED)
+        raise InvalidGrant(verdict.error, detail=policy.CHAIN_REVOKED)
     # Only this chain dies: every token of this reuse_id is refused from now on, the others live on.
     await tx.sessions.save_family(us.id, us.offline, client.id, dataclasses.replace(fam, revoked=True))
-    raise invalid_grant(verdict.error, detail=policy.REUSED)
+    raise InvalidGrant(verdict.error, detail=policy.REUSED)
 
 
 def new_family(reuse_id: str | None) -> RefreshFamily:

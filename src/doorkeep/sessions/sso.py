@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doorkeep import policy
+from doorkeep.errors import OAuthError
 from doorkeep.model import Realm, User, UserSession
+from doorkeep.sessions import resume
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -36,13 +37,13 @@ async def current_session(
     claims = await services.codec.verify(tx, realm.id, cookie, internal=True)
     if claims is None or claims.get("typ") != TYPE or claims.get("iss") != issuer:
         return None
-    session = await tx.sessions.get_user_session(str(claims.get("sid", "")), False)
-    if session is None or session.user_id != claims.get("sub"):
+    try:  # validateToken's session step, read only
+        session = await resume.user_session(
+            tx, realm, str(claims.get("sid", "")), False, services.clock.now(), write=False
+        )
+    except OAuthError:
         return None
-    now = services.clock.now()
-    if not policy.user_session_valid(
-        realm, False, session.remember_me, session.started, session.last_session_refresh, now
-    ):
+    if session.user_id != claims.get("sub"):
         return None
     user = await tx.users.get(session.user_id)
     if user is None or not user.enabled:

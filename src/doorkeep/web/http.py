@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import numbers
-from doorkeep.errors import AdminError, BearerError, OAuthError
+from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
@@ -95,14 +95,14 @@ async def read_form(request: Request) -> Form:
     try:
         body = await read_body(request)
     except BodyTooLarge:
-        raise OAuthError("invalid_request", "Request entity too large", 413) from None
+        raise InvalidRequest("Request entity too large", status=413) from None
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if body and ctype != "application/x-www-form-urlencoded":
-        raise OAuthError("invalid_request", "Unsupported Media Type", 415)
+        raise InvalidRequest("Unsupported Media Type", status=415)
     try:
         return Form.parse(body)
     except (UnicodeDecodeError, ValueError):
-        raise OAuthError("invalid_request", "Malformed form body") from None
+        raise InvalidRequest("Malformed form body") from None
 
 
 async def read_json(request: Request) -> Any:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import events, observe
-from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, BearerError, OAuthError
+from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
 from doorkeep.keys import material
 from doorkeep.model import Realm
 from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
@@ -106,9 +106,9 @@ async def _open(tx: Tx, request: Request, opened: _Opened, form: Form | OAuthErr
     if realm is None:
         raise _Refused(not_found_realm())
     if not is_secure(request, realm):
-        raise _Refused(oauth_error(OAuthError("invalid_request", HTTPS_REQUIRED, 403), no_store=no_store))
+        raise _Refused(oauth_error(InvalidRequest(HTTPS_REQUIRED, status=403), no_store=no_store))
     if not realm.enabled:
-        raise _Refused(oauth_error(OAuthError("access_denied", REALM_NOT_ENABLED, 403), no_store=no_store))
+        raise _Refused(oauth_error(AccessDenied(REALM_NOT_ENABLED), no_store=no_store))
     opened.realm = realm
     if isinstance(form, OAuthError):
         raise form

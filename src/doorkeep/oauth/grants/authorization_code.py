@@ -9,14 +9,15 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.errors import OAuthError, invalid_grant, invalid_request
 from doorkeep.model import Client
 from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.sessions.resume import check_consent
@@ -31,36 +32,36 @@ GRANT_TYPE = "authorization_code"
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     code = req.form.get("code")
     if not code:
-        raise invalid_request("Missing parameter: code")
+        raise e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code")
     now = services.clock.now()
     stored, claimed = await tx.flows.claim_code(code_hash(code))
     if stored is None or stored.realm_id != req.realm.id:
-        raise invalid_grant("Code not valid")
+        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
     if not claimed:
         await tx.sessions.detach_client_session(stored.user_session_id, False, stored.client_id)
-        raise invalid_grant("Code not valid")
+        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail="code used twice")
     if stored.expires <= now:
-        raise invalid_grant("Code is expired")
+        raise e.InvalidGrant(e.CODE_EXPIRED, event_error="expired_code")
     data = stored.data
     us = await tx.sessions.get_user_session(stored.user_session_id, False)
     if us is None:
-        raise invalid_grant("User session not found")
+        raise e.InvalidGrant(e.USER_SESSION_NOT_FOUND, event_error="user_session_not_found")
     user = await tx.users.get(us.user_id)
     if user is None:
-        raise invalid_grant("User not found")
+        raise e.InvalidGrant(e.USER_NOT_FOUND, event_error="user_not_found")
     if not user.enabled:
-        raise invalid_grant("User disabled")
+        raise e.InvalidGrant(e.USER_DISABLED, event_error="user_disabled")
     if req.form.get("redirect_uri") != data.get("redirect_uri"):
-        raise invalid_grant("Incorrect redirect_uri")
+        raise e.InvalidGrant(e.INCORRECT_REDIRECT_URI, event_error="invalid_code")
     if stored.client_id != client.id:
-        raise invalid_grant("Auth error: Found different client_id in clientSession")
+        raise e.InvalidGrant(e.CODE_CLIENT_MISMATCH, event_error="invalid_code")
     if not client.standard_flow_enabled:
-        raise invalid_grant("Client not allowed to exchange code")
+        raise e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed")
     if not policy.user_session_valid(req.realm, False, us.remember_me, us.started, us.last_session_refresh, now):
-        raise invalid_grant("Session not active")
+        raise e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found")
     cs = await tx.sessions.get_client_session(us.id, False, client.id)
     if cs is None:
-        raise invalid_grant("Session not active")
+        raise e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found", detail="no client session")
     pkce.verify(
         data.get("code_challenge"),
         data.get("code_challenge_method"),
@@ -70,8 +71,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     scope_param = str(data.get("scope") or "")
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)
-    except OAuthError:
-        raise OAuthError("invalid_scope", "Client no longer has requested consent from user") from None
+    except e.OAuthError:
+        raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed") from None
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(

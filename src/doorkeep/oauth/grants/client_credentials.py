@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doorkeep.errors import CC_BEARER_ONLY, CC_DISABLED, CC_NO_USER, CC_PUBLIC, CC_USER_DISABLED, OAuthError
+from doorkeep.errors import (
+    CC_BEARER_ONLY,
+    CC_DISABLED,
+    CC_NO_USER,
+    CC_PUBLIC,
+    CC_USER_DISABLED,
+    InvalidRequest,
+    UnauthorizedClient,
+)
 from doorkeep.model import Client
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 
@@ -27,16 +36,16 @@ GRANT_TYPE = "client_credentials"
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     realm = req.realm
     if client.bearer_only:
-        raise OAuthError("unauthorized_client", CC_BEARER_ONLY, 401)
+        raise UnauthorizedClient(CC_BEARER_ONLY, event_error="invalid_client")
     if client.public_client:
-        raise OAuthError("unauthorized_client", CC_PUBLIC, 401)
+        raise UnauthorizedClient(CC_PUBLIC, event_error="invalid_client")
     if not client.service_accounts_enabled:
-        raise OAuthError("unauthorized_client", CC_DISABLED, 401)
+        raise UnauthorizedClient(CC_DISABLED, event_error="invalid_client")
     user = await tx.users.get_service_account(client.id)
     if user is None:
-        raise OAuthError("invalid_request", CC_NO_USER, 401)
+        raise InvalidRequest(CC_NO_USER, status=401, event_error="user_not_found")
     if not user.enabled:
-        raise OAuthError("invalid_request", CC_USER_DISABLED.format(user.username), 401)
+        raise InvalidRequest(CC_USER_DISABLED.format(user.username), status=401)
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
     roles = await effective_roles(tx, user, client, granted.scopes)

@@ -10,9 +10,10 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep import policy
-from doorkeep.errors import OFFLINE_NOT_ALLOWED, OAuthError
+from doorkeep.errors import OFFLINE_NOT_ALLOWED, NotAllowed
 from doorkeep.oauth import issue
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import has_offline_access
 from doorkeep.sessions import device, offline_cap, rotation, service
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def require_offline_allowed(ctx: GrantContext) -> None:
     """The realm role offline_access must be among the effective roles (§4.3 #3)."""
     if not has_offline_access(ctx.roles):
-        raise OAuthError("not_allowed", OFFLINE_NOT_ALLOWED)
+        raise NotAllowed(OFFLINE_NOT_ALLOWED)
 
 
 async def issue_new_session_tokens(

@@ -8,17 +8,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from doorkeep.errors import (
+    ACCOUNT_DISABLED,
     ACCOUNT_NOT_SET_UP,
     CONSENT_REQUIRED,
     INVALID_USER_CREDENTIALS,
+    MISSING_USERNAME,
     NO_DIRECT_GRANTS,
+    InvalidClient,
+    InvalidGrant,
+    InvalidRequest,
     OAuthError,
+    UnauthorizedClient,
 )
 from doorkeep.model import Client
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted
+from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.users import brute_force
@@ -53,29 +60,37 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     realm = req.realm
     if not client.direct_access_grants_enabled:
-        raise OAuthError("unauthorized_client", NO_DIRECT_GRANTS)
+        raise UnauthorizedClient(NO_DIRECT_GRANTS, status=400, event_error="not_allowed")
     if client.consent_required:
-        raise OAuthError("invalid_client", CONSENT_REQUIRED)
+        raise InvalidClient(CONSENT_REQUIRED, status=400, event_error="consent_denied")
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
     # Keycloak's direct grant flow: ValidateUsername (missing, unknown, locked, disabled), then ValidatePassword.
     if req.form.get("username") is None:
-        raise OAuthError("invalid_request", "Missing parameter: username", 401)
+        raise InvalidRequest(MISSING_USERNAME, status=401, event_error="user_not_found")
     username = req.form.get("username") or ""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     now = services.clock.now()
     refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
     if refused is not None:  # locked: refused even with the right password
-        raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401, detail=refused)
+        raise InvalidGrant(
+            INVALID_USER_CREDENTIALS, status=401, event_error=refused, detail="locked by brute force detection"
+        )
     if user is not None and not user.enabled:  # before the password, as Keycloak's ValidateUsername
-        raise OAuthError("invalid_grant", "Account disabled")
+        raise InvalidGrant(ACCOUNT_DISABLED, event_error="user_disabled")
     if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
         if user is not None:
             await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms())
-        raise OAuthError("invalid_grant", INVALID_USER_CREDENTIALS, 401)
+        unknown = user is None
+        raise InvalidGrant(
+            INVALID_USER_CREDENTIALS,
+            status=401,
+            event_error="user_not_found" if unknown else "invalid_user_credentials",
+            detail="no such user" if unknown else "wrong password",
+        )
     await brute_force.successful_login(tx, realm, user)
     if user.required_actions:
-        raise OAuthError("invalid_grant", ACCOUNT_NOT_SET_UP)
+        raise InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions")
     roles = await effective_roles(tx, user, client, granted.scopes)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)

@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.errors import invalid_request
 from doorkeep.model import Client
 from doorkeep.oauth import issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, Minted, RefreshPlan
+from doorkeep.oauth.issue import GrantContext, RefreshPlan
+from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import resume, rotation
-from doorkeep.tokens import TYPE_OFFLINE
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -38,12 +37,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     """
     token = req.form.get("refresh_token")
     if token is None:
-        raise invalid_request(e.NO_REFRESH_TOKEN)
+        raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
     now = services.clock.now()
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, now)
     rotating = policy.revoke_refresh_token(req.realm, client)
-    original = await scope_rules.from_names(tx, client, str(claims.get("scope", "")))
+    original = await scope_rules.from_names(tx, client, claims.scope)
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
     us, cs, user = await resume.resume(tx, req.realm, client, claims, now, lock=True)
@@ -52,7 +51,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
-    offline = claims["typ"] == TYPE_OFFLINE
+    offline = claims.offline
     if offline and use_refresh:
         # The permission follows the offline grant (the token's own scope), not a narrower
         # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
@@ -62,23 +61,13 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
     turn = None
     if rotating:  # the last check; a violation detaches the client session, or with a grace period ends its chain
-        turn = await rotation.check(
-            tx,
-            req.realm,
-            client,
-            us,
-            str(claims.get("jti")),
-            int(claims["iat"]),
-            str(claims["reuse_id"]) if claims.get("reuse_id") else None,
-            now,
-        )
+        turn = await rotation.check(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id, now)
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:
-        reuse_id = claims.get("reuse_id") if rotating else None
         replay = turn.replay if turn else None  # a retry inside the grace period: the same successor
-        plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")), replay)
+        plan = RefreshPlan(offline, claims.reuse_id if rotating else None, claims.scope, replay)
     minted = await issue.mint(tx, services, req, ctx, plan)
     if turn is None or turn.replay is None:
         await rotation.record_refresh(tx, us, client, turn.family if turn else None, minted, now)
-    return minted
+    return dataclasses.replace(minted, refreshed=claims)

@@ -123,9 +123,7 @@ async def sign_out(c: Console, session_id: str, offline: bool) -> SessionRow:
     if session is None or session.realm_id != c.realm.id:
         raise Missing("That session has already ended.")
     row = await _Rows(c, await live(c, offline)).row(session)
-    await service.end(c.tx, session.id, offline)
-    if offline:
-        await service.end(c.tx, session.id, False)
+    await service.end_with_online(c.tx, session.id, offline)
     return row
 
 

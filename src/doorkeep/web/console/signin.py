@@ -29,6 +29,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth import access, token_endpoint
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.minted import TokenResponse
 from doorkeep.tokens import unverified
 from doorkeep.web.console import cookies
 from doorkeep.web.http import base_url, in_transaction, issuer, oauth_request, state
@@ -140,7 +141,7 @@ async def finish(request: Request, realm: Realm, spec: Spec) -> tuple[Session, s
     return _session(body, now, secrets.token_urlsafe(32)), str(flow["return_to"])
 
 
-def _session(body: dict[str, Any], now: int, csrf: str, previous_id_token: str = "") -> Session:
+def _session(body: TokenResponse, now: int, csrf: str, previous_id_token: str = "") -> Session:
     return Session(
         str(body["access_token"]),
         str(body.get("refresh_token", "")),
@@ -150,12 +151,12 @@ def _session(body: dict[str, Any], now: int, csrf: str, previous_id_token: str =
     )
 
 
-async def _token(request: Request, realm: Realm, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+async def _token(request: Request, realm: Realm, pairs: list[tuple[str, str]]) -> TokenResponse:
     """Call the token endpoint's core in-process (a real token request, events included)."""
     services = state(request).services
     req = oauth_request(request, realm, Form(pairs))
 
-    async def work(tx: Tx) -> dict[str, Any]:
+    async def work(tx: Tx) -> TokenResponse:
         tx.config.bind(realm)
         return await token_endpoint.token(tx, services, req)
 

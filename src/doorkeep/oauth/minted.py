@@ -1,0 +1,109 @@
+"""What minting produces: the typed claims of a refresh token, the token response, and ``Minted``.
+
+``Minted`` carries the unsigned tokens (signed by ``response()`` after the commit, issue #8) and the
+facts the grant's event needs (user, session, token ids), so nothing decodes a token just minted.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+from doorkeep.keys.material import LoadedKey
+from doorkeep.tokens import encode
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.refresh_tokens import RefreshClaims
+
+
+class RefreshTokenClaims(TypedDict):
+    """The claims of a refresh or offline token Doorkeep mints, in Keycloak's JSON order."""
+
+    exp: NotRequired[int]  # absent: an offline token without a max lifespan never expires
+    iat: int
+    jti: str
+    iss: str
+    aud: str
+    sub: str
+    typ: str
+    azp: str
+    sid: str
+    scope: str
+    reuse_id: NotRequired[str]  # the rotation family, while rotation is in force
+
+
+# Keycloak's AccessTokenResponse, in its JSON order (a hyphenated field, hence this form).
+TokenResponse = TypedDict(
+    "TokenResponse",
+    {
+        "access_token": str,
+        "expires_in": int,
+        "refresh_expires_in": int,
+        "refresh_token": NotRequired[str],
+        "token_type": str,
+        "id_token": NotRequired[str],
+        "not-before-policy": int,
+        "session_state": NotRequired[str],
+        "scope": str,
+    },
+)
+
+
+@dataclass(frozen=True)
+class Unsigned:
+    """One token of the response: its claims and the key (loaded in the transaction) that signs it."""
+
+    claims: Mapping[str, Any]
+    key: LoadedKey
+    alg: str
+
+
+@dataclass(frozen=True)
+class Minted:
+    """A token response still to sign (``unsigned``, by response field in signing order), and what
+    the grant's event needs to know of it, so that nothing decodes the tokens again."""
+
+    user_id: str
+    session_id: str | None
+    access_jti: str
+    expires_in: int
+    token_type: str
+    not_before_policy: int
+    scope: str
+    unsigned: dict[str, Unsigned]
+    refresh_jti: str | None = None  # None: no refresh token in the response
+    refresh_type: str | None = None
+    refresh_expires_in: int = 0
+    refreshed: RefreshClaims | None = None  # the refresh grant: the token this response replaces
+
+    def response(self) -> TokenResponse:
+        """Sign the tokens (no database access) and return the AccessTokenResponse."""
+        signed: dict[str, str] = {}
+        for name, token in self.unsigned.items():
+            claims = token.claims
+            if "at_hash" in claims:  # the ID token hashes the access token signed just before it
+                claims = {**claims, "at_hash": _at_hash(signed["access_token"], token.alg)}
+            signed[name] = encode(token.key, claims, token.alg)
+        body: TokenResponse = {
+            "access_token": signed["access_token"],
+            "expires_in": self.expires_in,
+            "refresh_expires_in": self.refresh_expires_in,
+        }  # type: ignore[typeddict-item]  # completed below, in Keycloak's field order
+        if "refresh_token" in signed:
+            body["refresh_token"] = signed["refresh_token"]
+        body["token_type"] = self.token_type
+        if "id_token" in signed:
+            body["id_token"] = signed["id_token"]
+        body["not-before-policy"] = self.not_before_policy
+        if self.session_id is not None:
+            body["session_state"] = self.session_id
+        body["scope"] = self.scope
+        return body
+
+
+def _at_hash(token: str, alg: str) -> str:
+    digest = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}[alg[-3:]](token.encode()).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
