@@ -46,6 +46,7 @@ from doorkeep.realms.exportimport.plan import (
     string_map,
 )
 from doorkeep.realms.provisioning import builtin_realm_roles
+from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
 
 REALM_KEYS = {
     "id",
@@ -135,6 +136,8 @@ class _Parser:
         if ssl not in SSL_REQUIRED:
             fail(at(b, "sslRequired"), f"expected one of {', '.join(SSL_REQUIRED)}")
         attributes = string_map(realm.attributes, at(b, "attributes"))
+        if (problem := invalid_triggers(attributes)) is not None:
+            fail(at(b, "attributes"), problem)
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         default_role = f"default-roles-{name}"
         roles = self.roles(rep, default_role)
@@ -296,7 +299,7 @@ class _Parser:
             )
             client = dataclasses.replace(
                 client,
-                attributes=string_map(client.attributes, at(where, "attributes")),
+                attributes=_client_attributes(client, where),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
@@ -468,3 +471,11 @@ def parse_realm(data: Any, base: str = "") -> RealmPlan:
         return _Parser(base).realm(data)
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
+
+
+def _client_attributes(client: Client, where: str) -> dict[str, str]:
+    """The client's attributes; an unknown revocation trigger or value fails the import."""
+    attributes = string_map(client.attributes, at(where, "attributes"))
+    if (problem := invalid_triggers(attributes)) is not None:
+        fail(at(where, "attributes"), problem)
+    return attributes

@@ -8,7 +8,7 @@ roles, client scopes, and role references in request bodies.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, TypeVar
 
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
@@ -16,8 +16,10 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.realms.provisioning import new_id
+from doorkeep.sessions import revocation_triggers
 from doorkeep.web.admin.common import invalid_input
 
+_Owner = TypeVar("_Owner", Realm, Client)
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'
 MAX_REUSE = "refresh.token.max.reuse"
 CLIENT_SCALARS = {k: v for k, v in CLIENT_FIELDS.items() if k != "attributes"}
@@ -45,7 +47,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     name = _name(_str(rep, "realm"), "Realm")
     base = Realm(id=_str(rep, "id") or new_id(), name=name, enabled=False)
     realm: Realm = apply(base, rep, REALM_FIELDS)
-    return realm
+    return _valid_triggers(realm)
 
 
 def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
@@ -54,7 +56,15 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     updated: Realm = apply(realm, rep, REALM_FIELDS)
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
-    return updated
+    return _valid_triggers(updated)
+
+
+def _valid_triggers(owner: _Owner) -> _Owner:
+    """400 for an unknown revocation trigger or value (sessions/revocation_triggers.py)."""
+    problem = revocation_triggers.invalid(owner.attributes)
+    if problem is not None:
+        raise invalid_input(problem)
+    return owner
 
 
 # --- clients -----------------------------------------------------------------------------------
@@ -79,7 +89,7 @@ def _with_attributes(client: Client, raw: Any) -> Client:
     # The per-client rotation override (KEYCLOAK.md §5.2): blank inherits, otherwise a count ≥ 0.
     if reuse and parse_int(reuse, 0, INT_MAX) is None:
         raise invalid_input(f"Invalid value for {MAX_REUSE}: expected a non-negative number")
-    return dataclasses.replace(client, attributes=attributes)
+    return _valid_triggers(dataclasses.replace(client, attributes=attributes))
 
 
 def _merge_attributes(current: dict[str, Any], raw: Any) -> dict[str, Any]:
