@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from doorkeep.web.admin_console import pages_admin_events, pages_clients, pages_realm, pages_sessions, pages_users
+from doorkeep.web.admin_console import (
+    pages_admin_events,
+    pages_clients,
+    pages_realm,
+    pages_revocation_triggers,
+    pages_sessions,
+    pages_users,
+)
 from doorkeep.web.admin_console.console import ADMIN
 
-PAGES = (pages_realm, pages_clients, pages_users, pages_sessions, pages_admin_events)
+PAGES = (pages_realm, pages_clients, pages_users, pages_sessions, pages_admin_events, pages_revocation_triggers)
 
 
 def routes() -> list[BaseRoute]:
