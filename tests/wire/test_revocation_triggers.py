@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from browser_flow import code_from, start, submit
 from doorkeep.model import Consent, User
-from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user
+from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -24,7 +25,7 @@ KINDS = {"none": set(), "online": {"online"}, "offline": {"offline"}, "both": {"
 async def _world(env: Env) -> tuple[dict[str, str], User]:
     await seed_realm(env.db, env.clock)
     for client_id in ("app", "other", "portal"):
-        await seed_client(env.db, "test", client_id)
+        await seed_client(env.db, "test", client_id, redirect_uris=("http://127.0.0.1:9999/*",))
     return await env.admin_headers(), await seed_user(env.db, env.clock, "test", "user1")
 
 
@@ -142,6 +143,21 @@ async def test_by_default_a_password_change_or_disabling_ends_no_session(env: En
     await _both(env, "other")
     await USER_TRIGGERS[trigger](env, headers, user)
     assert await _left(env, user) == ALL
+
+
+@pytest.mark.parametrize("value", ["default", "offline"])
+async def test_the_users_own_password_update_at_sign_in_follows_the_policy(env: Env, value: str) -> None:
+    headers, user = await _world(env)
+    if value != "default":  # Keycloak's is none: the required action logs nothing out
+        await _set(env, headers, "password-change", value)
+    await _both(env, "app")
+    await _both(env, "other")
+    await update_user(env.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
+    update = await submit(env.http, await start(env.http, "test", "app"), username="user1", password="password")
+    assert "Update password" in update.text
+    done = await submit(env.http, update, **{"password-new": "n3w-pass", "password-confirm": "n3w-pass"})
+    assert "code" in code_from(done)
+    assert await _left(env, user) == (ALL if value == "default" else _without({"offline"}))
 
 
 async def test_a_client_override_decides_for_that_clients_sessions_of_a_user_trigger(env: Env) -> None:
