@@ -313,7 +313,14 @@ class SessionRepo:
             return None
         m = row._mapping
         return RefreshFamily(
-            m["reuse_key"], m["current_jti"], int(m["use_count"]), int(m["last_refresh"]), m["latest_jti"]
+            m["reuse_key"],
+            m["current_jti"],
+            int(m["use_count"]),
+            int(m["last_refresh"]),
+            m["latest_jti"],
+            None if m["latest_iat"] is None else int(m["latest_iat"]),
+            None if m["latest_exp"] is None else int(m["latest_exp"]),
+            bool(m["revoked"]),
         )
 
     async def save_family(self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> None:
@@ -328,6 +335,9 @@ class SessionRepo:
             "use_count": fam.use_count,
             "last_refresh": fam.last_refresh,
             "latest_jti": fam.latest_jti,
+            "latest_iat": fam.latest_iat,
+            "latest_exp": fam.latest_exp,
+            "revoked": fam.revoked,
         }
         result = await self._c.execute(update(refresh_families).where(*where).values(**values))
         if not result.rowcount:

@@ -54,5 +54,5 @@ async def issue_new_session_tokens(
     minted = await issue.mint(tx, services, req, ctx, plan)
     if minted.refresh_jti is not None and plan is not None and ctx.user_session is not None:
         family = rotation.new_family(plan.reuse_id) if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
-        await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted.refresh_jti, now)
+        await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted, now)
     return minted

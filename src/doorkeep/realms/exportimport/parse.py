@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from doorkeep import numbers
+from doorkeep import numbers, policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
@@ -138,6 +138,7 @@ class _Parser:
         attributes = string_map(realm.attributes, at(b, "attributes"))
         if (problem := invalid_triggers(attributes)) is not None:
             fail(at(b, "attributes"), problem)
+        _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         default_role = f"default-roles-{name}"
         roles = self.roles(rep, default_role)
@@ -302,6 +303,7 @@ class _Parser:
                 attributes=_client_attributes(client, where),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
+            _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
             out.append(
@@ -479,3 +481,10 @@ def _client_attributes(client: Client, where: str) -> dict[str, str]:
     if (problem := invalid_triggers(attributes)) is not None:
         fail(at(where, "attributes"), problem)
     return attributes
+
+
+def _grace(attributes: dict[str, str], name: str, where: str) -> None:
+    """The refresh grace period (issue #13): blank (off / inherit), else 0 to 120 seconds."""
+    value = attributes.get(name, "").strip()
+    if value and policy.parse_grace_period(value) is None:
+        fail(at(where, name), "expected a whole number of seconds from 0 to 120")
