@@ -14,7 +14,8 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
 from doorkeep.realms import provisioning
-from doorkeep.sessions import offline_cap
+from doorkeep.sessions import offline_cap, triggered
+from doorkeep.sessions import revocation_triggers as rt
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -144,9 +145,11 @@ async def delete_client(tx: Tx, client: Client) -> None:
     await tx.clients.delete(client.id)
 
 
-async def regenerate_secret(tx: Tx, client: Client) -> Client:
+async def regenerate_secret(tx: Tx, realm: Realm, client: Client, now: int) -> Client:
+    """A new secret; the revocation-trigger policy ``client-secret-rotation`` says which sessions end."""
     client = dataclasses.replace(client, secret=provisioning.new_secret())
     await tx.clients.update(client)
+    await triggered.end_for_client(tx, realm, client, rt.SECRET_ROTATION, now=now)
     return client
 
 

@@ -15,6 +15,7 @@ from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm,
 from doorkeep.oauth import authorize
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import brute_force, passwords
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
 
@@ -285,6 +286,7 @@ async def update_password(
     await set_password(tx, user, new, services.clock.now())
     user = with_password_update(user, False)
     await tx.users.update(user)
+    await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
     return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)
 
 

@@ -146,13 +146,22 @@ async def revoke_offline_for_client(tx: Tx, user_id: str, client_uuid: str, live
     return count
 
 
-async def revoke_grant(tx: Tx, user_id: str, client_uuid: str, live: LiveFilter | None = None) -> bool:
+async def revoke_grant(
+    tx: Tx,
+    user_id: str,
+    client_uuid: str,
+    live: LiveFilter | None = None,
+    *,
+    online: bool = True,
+    offline: bool = True,
+) -> bool:
     """Keycloak's UserConsentManager.revokeConsentToClient, shared by the admin and account APIs: remove
     the consent and this client from every offline session of the user (its offline tokens die); when a
-    consent was removed, also log the user out of the client's online sessions. True if anything went."""
+    consent was removed, also log the user out of the client's online sessions. True if anything went.
+    ``online``/``offline`` false keep that kind (the revocation-trigger policy, sessions/triggered.py)."""
     revoked_consent = await tx.sessions.delete_consent(user_id, client_uuid)
-    revoked_offline = await revoke_offline_for_client(tx, user_id, client_uuid, live) > 0
-    if revoked_consent:
+    revoked_offline = offline and await revoke_offline_for_client(tx, user_id, client_uuid, live) > 0
+    if revoked_consent and online:
         await logout_client_online(tx, user_id, client_uuid)
     return revoked_consent or revoked_offline
 

@@ -20,7 +20,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
 from doorkeep.oauth import access
 from doorkeep.oauth.roles import direct_and_group_role_ids
-from doorkeep.sessions import service
+from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import profile as user_profile
 
@@ -275,7 +275,7 @@ async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
     """``DELETE /account/applications/{clientId}/consent``: ``service.revoke_grant``, then REVOKE_GRANT."""
     caller.require_one_of(MANAGE_ACCOUNT, MANAGE_CONSENT)
     client = await _client(tx, caller, client_id)
-    await service.revoke_grant(tx, caller.user.id, client.id)
+    await triggered.revoke_grant(tx, caller.realm, caller.user.id, client)
     await events.record(
         tx,
         caller.realm,
@@ -372,11 +372,12 @@ async def devices(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
 
 
 async def logout_sessions(tx: Tx, caller: Caller, *, include_current: bool) -> None:
-    """``DELETE /account/sessions``: every online session (the current one only if asked); offline kept."""
+    """``DELETE /account/sessions``: every online session (the current one only if asked); offline kept,
+    unless the revocation-trigger policy ``account-logout`` says otherwise."""
     caller.require_one_of(MANAGE_ACCOUNT)
-    for session in await tx.sessions.user_sessions_of(caller.user.id, False):
-        if include_current or session.id != caller.session_id:
-            await service.end(tx, session.id, False)
+    keep = None if include_current else caller.session_id
+    trigger = revocation_triggers.ACCOUNT_LOGOUT
+    await triggered.end_for_user(tx, caller.realm, caller.user.id, trigger, now=caller.now, keep_session=keep)
 
 
 async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:

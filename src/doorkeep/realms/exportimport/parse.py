@@ -47,6 +47,7 @@ from doorkeep.realms.exportimport.plan import (
 )
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions import offline_cap
+from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
 
 REALM_KEYS = {
     "id",
@@ -136,6 +137,8 @@ class _Parser:
         if ssl not in SSL_REQUIRED:
             fail(at(b, "sslRequired"), f"expected one of {', '.join(SSL_REQUIRED)}")
         attributes = string_map(realm.attributes, at(b, "attributes"))
+        if (problem := invalid_triggers(attributes)) is not None:
+            fail(at(b, "attributes"), problem)
         _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         default_role = f"default-roles-{name}"
@@ -298,7 +301,7 @@ class _Parser:
             )
             client = dataclasses.replace(
                 client,
-                attributes=string_map(client.attributes, at(where, "attributes")),
+                attributes=_client_attributes(client, where),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
             _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
@@ -473,6 +476,14 @@ def parse_realm(data: Any, base: str = "") -> RealmPlan:
         return _Parser(base).realm(data)
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
+
+
+def _client_attributes(client: Client, where: str) -> dict[str, str]:
+    """The client's attributes; an unknown revocation trigger or value fails the import."""
+    attributes = string_map(client.attributes, at(where, "attributes"))
+    if (problem := invalid_triggers(attributes)) is not None:
+        fail(at(where, "attributes"), problem)
+    return attributes
 
 
 def _grace(attributes: dict[str, str], name: str, where: str) -> None:

@@ -19,6 +19,8 @@ from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.realms import provisioning
+from doorkeep.sessions import revocation_triggers as rt
+from doorkeep.sessions import triggered
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -125,7 +127,7 @@ async def regenerate_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
-        return ok(secret_json(await operations.regenerate_secret(call.tx, client)))
+        return ok(secret_json(await operations.regenerate_secret(call.tx, call.realm, client, call.now)))
 
     return await run_realm(request, work)
 
@@ -166,7 +168,12 @@ def scope_links(default: bool) -> tuple[Endpoint, Endpoint]:
             if request.method == "PUT":
                 await call.tx.clients.link_scope(client.id, scope.id, default)
             else:  # Keycloak unlinks the scope whichever kind of link it was
+                optional = (scope.id, False) in {(s.id, d) for s, d in await call.tx.clients.scopes(client.id)}
                 await call.tx.clients.unlink_scope(client.id, scope.id)
+                if optional:  # the revocation-trigger policy's ``scope-removal``
+                    granted = triggered.granted(scope.name)
+                    trigger = rt.SCOPE_REMOVAL
+                    await triggered.end_for_client(call.tx, call.realm, client, trigger, now=call.now, matches=granted)
             return no_content()
 
         return await run_realm(request, work)

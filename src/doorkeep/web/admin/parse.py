@@ -8,7 +8,7 @@ roles, client scopes, and role references in request bodies.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, TypeVar
 
 from doorkeep import policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
@@ -17,8 +17,10 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.realms.provisioning import new_id
+from doorkeep.sessions import revocation_triggers
 from doorkeep.web.admin.common import invalid_input
 
+_Owner = TypeVar("_Owner", Realm, Client)
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'
 MAX_REUSE = "refresh.token.max.reuse"
 CLIENT_SCALARS = {k: v for k, v in CLIENT_FIELDS.items() if k != "attributes"}
@@ -47,7 +49,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     base = Realm(id=_str(rep, "id") or new_id(), name=name, enabled=False)
     realm: Realm = apply(base, rep, REALM_FIELDS)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return realm
+    return _valid_triggers(realm)
 
 
 def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
@@ -57,7 +59,15 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return updated
+    return _valid_triggers(updated)
+
+
+def _valid_triggers(owner: _Owner) -> _Owner:
+    """400 for an unknown revocation trigger or value (sessions/revocation_triggers.py)."""
+    problem = revocation_triggers.invalid(owner.attributes)
+    if problem is not None:
+        raise invalid_input(problem)
+    return owner
 
 
 def _check_grace(value: Any, name: str) -> None:
@@ -89,7 +99,7 @@ def _with_attributes(client: Client, raw: Any) -> Client:
     if reuse and parse_int(reuse, 0, INT_MAX) is None:
         raise invalid_input(f"Invalid value for {MAX_REUSE}: expected a non-negative number")
     _check_grace(attributes.get(policy.GRACE_CLIENT_ATTRIBUTE), policy.GRACE_CLIENT_ATTRIBUTE)
-    return dataclasses.replace(client, attributes=attributes)
+    return _valid_triggers(dataclasses.replace(client, attributes=attributes))
 
 
 def _merge_attributes(current: dict[str, Any], raw: Any) -> dict[str, Any]:

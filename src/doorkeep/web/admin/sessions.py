@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.oauth import backchannel
-from doorkeep.sessions import device, ended, service
+from doorkeep.sessions import device, service, triggered
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
@@ -239,7 +239,7 @@ async def revoke_consent(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, request.path_params["client_id"])
         if client is None:
             raise common.not_found("Client not found")
-        if not await service.revoke_grant(tx, user.id, client.id, (await _filters(request, tx, realm))[True]):
+        if not await triggered.revoke_grant(tx, realm, user.id, client, (await _filters(request, tx, realm))[True]):
             raise common.not_found("Consent nor offline token not found")
         return Response(status_code=NO_CONTENT)
 
@@ -247,15 +247,14 @@ async def revoke_consent(request: Request) -> Response:
 
 
 async def logout_user(request: Request) -> Response:
-    """User notBefore = now (earlier offline tokens turn stale); online sessions removed, offline ones kept."""
+    """Keycloak's: user notBefore = now (earlier offline tokens turn stale), online sessions removed, offline
+    ones kept; the revocation-trigger policy ``admin-logout`` may say otherwise (sessions/triggered.py)."""
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        await tx.users.update(dataclasses.replace(user, not_before=now))
-        await ended.announce_user(tx, user.id, False)
-        await tx.sessions.delete_user_sessions_of(user.id, False)
+        await triggered.sign_out_user(tx, realm, user, now)
         return Response(status_code=NO_CONTENT)
 
     return await handlers.answer(request, work)

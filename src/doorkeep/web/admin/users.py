@@ -96,7 +96,7 @@ async def reset_password(request: Request) -> Response:
     async def work(tx: Tx, body: Any) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        await ops.reset_password(tx, user, body, now)
+        await ops.reset_password(tx, realm, user, body, now)
         return Response(status_code=NO_CONTENT)
 
     return await handlers.answer_with_body(request, work)

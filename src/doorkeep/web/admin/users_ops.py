@@ -16,6 +16,8 @@ from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
+from doorkeep.sessions import revocation_triggers as rt
+from doorkeep.sessions import triggered
 from doorkeep.users import brute_force
 from doorkeep.users.profile import require_valid
 from doorkeep.web.admin import common
@@ -148,9 +150,13 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     if rep.get("enabled") is True:  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
+    if any(c.get("type") == "password" and isinstance(c.get("value"), str) and c.get("value") for c in creds):
+        await triggered.end_for_user(tx, realm, user.id, rt.PASSWORD_CHANGE, now=now)
+    if user.enabled and not updated.enabled:
+        await triggered.end_for_user(tx, realm, user.id, rt.USER_DISABLED, now=now)
 
 
-async def reset_password(tx: Tx, user: User, rep: Any, now: int) -> None:
+async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
     """``PUT /users/{id}/reset-password``: a temporary password adds UPDATE_PASSWORD, a permanent one drops it."""
     value = rep.get("value") if isinstance(rep, dict) else None
     if value is None:
@@ -163,6 +169,7 @@ async def reset_password(tx: Tx, user: User, rep: Any, now: int) -> None:
     updated = with_password_update(user, rep.get("temporary") is True)
     if updated != user:
         await tx.users.update(updated)
+    await triggered.end_for_user(tx, realm, user.id, rt.PASSWORD_CHANGE, now=now)
 
 
 # --- role mappings -----------------------------------------------------------------------------

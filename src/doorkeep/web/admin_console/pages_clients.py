@@ -15,7 +15,13 @@ from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_sessions import client_sessions
 from doorkeep.web.console.base import Page
 
-TABS = (("Settings", ""), ("Sessions", "/sessions"), ("Offline Access", "/offline-access"), ("Advanced", "/advanced"))
+TABS = (
+    ("Settings", ""),
+    ("Sessions", "/sessions"),
+    ("Offline Access", "/offline-access"),
+    ("Advanced", "/advanced"),
+    ("Revocation triggers", "/revocation-triggers"),  # pages_revocation_triggers.py
+)
 NO_STORE = {"Cache-Control": "no-store"}
 
 

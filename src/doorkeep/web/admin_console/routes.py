@@ -9,6 +9,7 @@ from doorkeep.web.admin_console import (
     pages_bulk_revoke,
     pages_clients,
     pages_realm,
+    pages_revocation_triggers,
     pages_sessions,
     pages_user_devices,
     pages_users,
@@ -23,6 +24,7 @@ PAGES = (
     pages_admin_events,
     pages_bulk_revoke,
     pages_user_devices,
+    pages_revocation_triggers,
 )
 
 

@@ -10,11 +10,10 @@ signing out needs manage-users, as ``DELETE /admin/realms/{realm}/sessions/{id}`
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from doorkeep.model import Client, User, UserSession
-from doorkeep.sessions import device, ended, service
+from doorkeep.sessions import device, service, triggered
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 
@@ -131,6 +130,4 @@ async def sign_out_user(c: Console, user: User) -> None:
     """ "Sign out" of all the user's sessions, as ``POST users/{id}/logout``: online sessions end, the user's
     not-before moves to now (earlier offline tokens turn stale); offline sessions stay listed."""
     c.require("manage-users")
-    await c.tx.users.update(dataclasses.replace(user, not_before=c.now))
-    await ended.announce_user(c.tx, user.id, False)
-    await c.tx.sessions.delete_user_sessions_of(user.id, False)
+    await triggered.sign_out_user(c.tx, c.realm, user, c.now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from doorkeep.model import User
-from doorkeep.sessions import service
+from doorkeep.sessions import triggered
 from doorkeep.web.admin import sessions as admin_sessions
 from doorkeep.web.admin import user_search
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
@@ -67,5 +67,5 @@ async def revoke(c: Console, u: User, client_id: str) -> None:
     cl = await c.tx.clients.get_by_client_id(c.realm.id, client_id)
     if cl is None:
         raise Missing("Client not found")
-    if not await service.revoke_grant(c.tx, u.id, cl.id, await live(c, True)):
+    if not await triggered.revoke_grant(c.tx, c.realm, u.id, cl, await live(c, True)):
         raise Missing("Consent nor offline token not found")
