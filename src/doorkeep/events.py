@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep import policy
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Event, Realm
 from doorkeep.tokens import unverified
@@ -229,6 +230,11 @@ async def token_failed(
         user_id = user.id if user else None
         if error == "invalid_user_credentials" and user is None:
             error = "user_not_found"
+    session_id = None
+    if err.detail in (policy.REUSED, policy.CHAIN_REVOKED):  # issue #13: which chain died, seen from where
+        old = _claims(req.form.get("refresh_token"))
+        user_id, session_id = old.get("sub"), old.get("sid")
+        details.update(reason=err.detail, refresh_token_id=old.get("jti"), user_agent=req.user_agent or None)
     await record(
         tx,
         req.realm,
@@ -236,6 +242,7 @@ async def token_failed(
         now=now,
         client_id=client.client_id if client else client_id,
         user_id=user_id,
+        session_id=session_id,
         ip=req.ip_address,
         error=error,
         details=details,

@@ -253,6 +253,11 @@ class RefreshFamily:
     use_count: int
     last_refresh: int
     latest_jti: str | None
+    # The newest token's iat and exp (None: no exp), so a retry inside the grace period gets it again
+    # (issue #13), and whether this chain was revoked on reuse; None iat: minted before migration 0011.
+    latest_iat: int | None = None
+    latest_exp: int | None = None
+    revoked: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from doorkeep.model import Client, Realm
+from doorkeep.model import Client, Realm, RefreshFamily
 from doorkeep.numbers import INT_MAX, parse_int
 
 DEFAULT_SSO_IDLE = 1800
@@ -211,6 +211,46 @@ def refresh_token_max_reuse(realm: Realm, client: Client | None) -> int:
         if reuse is not None:
             return reuse
     return realm.refresh_token_max_reuse
+
+
+# Refresh grace period (issue #13 item 1; docs/refresh-grace-period.md): 0 (off, Keycloak) to 120 seconds.
+GRACE_REALM_ATTRIBUTE = "refreshTokenGracePeriod"  # realm attribute
+GRACE_CLIENT_ATTRIBUTE = "refresh.token.grace.period"  # client attribute; blank or absent inherits
+GRACE_MAX = 120
+# The private reasons of a refused refresh under a grace period, for the REFRESH_TOKEN_ERROR event.
+REUSED = "refresh_token_reused"
+CHAIN_REVOKED = "refresh_token_chain_revoked"
+
+
+def parse_grace_period(raw: object) -> int | None:
+    """A grace period as stored (``"30"``) or sent: a whole number of seconds from 0 to 120, else None."""
+    return parse_int(raw.strip() if isinstance(raw, str) else raw, 0, GRACE_MAX)
+
+
+def refresh_grace_period(realm: Realm, client: Client | None) -> int:
+    """The grace period in force: the client override (blank inherits) or the realm's; 0 is off."""
+    if client is not None:
+        raw = str(client.attributes.get(GRACE_CLIENT_ATTRIBUTE, "")).strip()
+        if raw:
+            return parse_grace_period(raw) or 0
+    return parse_grace_period(str(realm.attributes.get(GRACE_REALM_ATTRIBUTE, ""))) or 0
+
+
+def grace_replay(token_jti: str, family: RefreshFamily, grace: int, now: int) -> bool:
+    """Whether a refused presentation is a retry the grace period answers with the same successor.
+
+    It is when the token is the one just rotated away (still the family's current token, so its
+    successor has not been used), that successor is known, and the window since it was minted is open.
+    """
+    return (
+        grace > 0
+        and not family.revoked
+        and family.current_jti == token_jti
+        and family.latest_jti is not None
+        and family.latest_iat is not None
+        and family.latest_iat <= now <= family.latest_iat + grace
+        and (family.latest_exp is None or family.latest_exp > now)  # never hand out an expired token
+    )
 
 
 @dataclass(frozen=True)

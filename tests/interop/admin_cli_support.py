@@ -90,12 +90,12 @@ class Cli:
         self.config.write_text(json.dumps(data))
 
 
-def offline_login(base: str) -> dict[str, Any]:
+def offline_login(base: str, **extra: str) -> dict[str, Any]:
     """user1's password grant with offline_access on the demo realm's portal client."""
     response = httpx.post(
         f"{base}/realms/demo/protocol/openid-connect/token",
         timeout=10,
-        data={**PORTAL, **USER1, "grant_type": "password", "scope": "openid offline_access"},
+        data={**PORTAL, **USER1, "grant_type": "password", "scope": "openid offline_access", **extra},
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()

@@ -57,3 +57,19 @@ def test_bad_criteria_are_one_clear_line(server: DoorkeepProcess, cli: Cli) -> N
         "revoke-offline-sessions", "-r", "demo", "--ip", "10.0.0.0/99"
     )
     assert "not a date" in cli("revoke-offline-sessions", "-r", "demo", "--started-before", "soon").err
+
+
+def test_device_label_picks_the_sessions_of_one_device_in_any_case(server: DoorkeepProcess, cli: Cli) -> None:
+    base = server.base_url
+    cli.log_in(base)
+    laptop = offline_login(base, device_label="Work Laptop")["refresh_token"]
+    phone = offline_login(base, device_label="phone")["refresh_token"]
+    criteria = ("-r", "demo", "--device-label", "work laptop")
+
+    preview = cli.ok("revoke-offline-sessions", *criteria, "--dry-run")
+    lines = preview.out.splitlines()
+    assert lines[0].split()[-1] == "DEVICE" and lines[1].endswith("Work Laptop")
+    assert lines[2] == "1 offline session(s) would be ended in realm 'demo' (showing 1)"
+    assert cli.ok("revoke-offline-sessions", *criteria).out.strip() == "Ended 1 offline session(s) in realm 'demo'"
+    assert refresh(base, laptop).status_code == 400
+    assert refresh(base, phone).status_code == 200

@@ -75,6 +75,7 @@ async def test_offline_sessions_of_a_client_have_keycloak_shape_and_client_sessi
             "rememberMe": False,
             "clients": {client.id: "app"},
             "transientUser": False,
+            "deviceLabel": "Other/Unknown on Other",  # Doorkeep's extra field (docs/offline-devices.md)
         }
     ]
     assert await _json(env, f"/clients/{client.id}/offline-session-count", headers) == {"count": 1}

@@ -113,6 +113,7 @@ async def test_a_dry_run_counts_and_samples_in_the_offline_sessions_shape_and_ch
         "rememberMe": False,
         "clients": {app.id: "app"},
         "transientUser": False,
+        "deviceLabel": "Other/Unknown on Other",
     }
     assert await _alive(env, ids) == ids and await _alive(env, ids, offline=False) == ids
 
@@ -174,7 +175,7 @@ async def test_a_view_users_admin_may_not_revoke_or_preview(env: Env) -> None:
         ({"clientId": "app", "dryRun": "yes"}, "dryRun must be a boolean"),
         ({"clientId": ""}, "clientId must be a non-empty string"),
         ({"username": "alice", "userId": "x"}, "Give userId or username, not both"),
-        ({"deviceLabel": "phone"}, "Unknown criterion: deviceLabel"),
+        ({"deviceName": "phone"}, "Unknown criterion: deviceName"),
     ],
 )
 async def test_bad_criteria_are_a_400_with_the_admin_error_shape(env: Env, body: Any, message: str) -> None:

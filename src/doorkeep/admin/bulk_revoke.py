@@ -1,7 +1,8 @@
 """Criteria of the bulk offline-session revocation (a Doorkeep extension, issue #13 3(b)).
 
 ``POST /admin/realms/{realm}/offline-sessions/revoke`` takes ``clientId``, ``userId`` or ``username``,
-``startedBefore`` and ``lastAccessBefore`` (epoch seconds), ``ipAddress`` (an address or a CIDR range)
+``startedBefore`` and ``lastAccessBefore`` (epoch seconds), ``ipAddress`` (an address or a CIDR range),
+``deviceLabel`` (the session's device label, exact but case-insensitive: docs/offline-devices.md)
 and ``dryRun``. The store matches the stored columns in SQL; an IP range is narrowed in SQL by the
 text prefix its fixed octets share (``ip_prefix``) and checked exactly here (``ip_matches``).
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 from typing import Any
+
+from doorkeep.sessions import device
 
 BATCH = 500  # offline sessions ended per transaction
 SAMPLE = 20  # sessions shown by a dry run
@@ -32,6 +35,7 @@ class Criteria:
     started_before: int | None = None
     last_access_before: int | None = None
     ip: Network | None = None
+    device_label: str | None = None
     dry_run: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -43,11 +47,21 @@ class Criteria:
             "startedBefore": self.started_before,
             "lastAccessBefore": self.last_access_before,
             "ipAddress": None if self.ip is None else _ip_text(self.ip),
+            "deviceLabel": self.device_label,
         }
         return {k: v for k, v in out.items() if v is not None} | {"dryRun": self.dry_run}
 
 
-FIELDS = ("clientId", "userId", "username", "startedBefore", "lastAccessBefore", "ipAddress", "dryRun")
+FIELDS = (
+    "clientId",
+    "userId",
+    "username",
+    "startedBefore",
+    "lastAccessBefore",
+    "ipAddress",
+    "deviceLabel",
+    "dryRun",
+)
 
 
 def _ip_text(network: Network) -> str:
@@ -61,6 +75,18 @@ def _text(body: dict[str, Any], key: str) -> str | None:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT or "\x00" in value:
         raise CriteriaError(f"{key} must be a non-empty string")
     return value.strip()
+
+
+def _label(body: dict[str, Any]) -> str | None:
+    """The label as stored labels are cleaned (so a pasted label matches), lower-cased for the comparison."""
+    raw = _text(body, "deviceLabel")
+    try:
+        label = None if raw is None else device.clean_label(raw)
+    except device.LabelError:
+        label = None
+    if raw is not None and label is None:
+        raise CriteriaError("deviceLabel must be a non-empty string")
+    return None if label is None else label.lower()
 
 
 def _epoch(body: dict[str, Any], key: str) -> int | None:
@@ -96,6 +122,7 @@ def parse(body: object) -> Criteria:
         started_before=_epoch(body, "startedBefore"),
         last_access_before=_epoch(body, "lastAccessBefore"),
         ip=network,
+        device_label=_label(body),
         dry_run=dry_run,
     )
     if dataclasses.replace(criteria, dry_run=False) == Criteria():

@@ -14,6 +14,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
 from doorkeep.realms import provisioning
+from doorkeep.sessions import offline_cap
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -130,6 +131,8 @@ def check_urls(client: Client) -> None:
     errors = client_urls.url_errors(client)
     if errors:
         raise AdminError(400, "invalid_input", key="error", description=client_urls.message(errors))
+    if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):
+        raise AdminError(400, "invalid_input", key="error", description=cap_problem)
 
 
 async def delete_client(tx: Tx, client: Client) -> None:

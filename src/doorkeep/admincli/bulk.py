@@ -40,6 +40,7 @@ def _user(body: dict[str, Any], user: str | None) -> None:
 @click.option("--started-before", default=None, help="Only sessions started before (date or epoch seconds).")
 @click.option("--last-access-before", default=None, help="Only sessions last used before (date or epoch).")
 @click.option("--ip", default=None, help="Only sessions from this address or CIDR range.")
+@click.option("--device-label", default=None, help="Only sessions of this device label (any case).")
 @click.option("--dry-run", is_flag=True, help="Count and show a sample; end nothing.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def revoke_offline_sessions(
@@ -50,6 +51,7 @@ def revoke_offline_sessions(
     started_before: str | None,
     last_access_before: str | None,
     ip: str | None,
+    device_label: str | None,
     dry_run: bool,
     fmt: str,
 ) -> None:
@@ -60,12 +62,15 @@ def revoke_offline_sessions(
         ("startedBefore", epoch(started_before)),
         ("lastAccessBefore", epoch(last_access_before)),
         ("ipAddress", ip),
+        ("deviceLabel", device_label),
     ):
         if value is not None:
             body[key] = value
     _user(body, user)
     if len(body) == 1:
-        raise click.UsageError("give at least one of --client, --user, --started-before, --last-access-before, --ip")
+        raise click.UsageError(
+            "give at least one of --client, --user, --started-before, --last-access-before, --ip, --device-label"
+        )
     with connect(config_path(config_file), realm) as api:
         result = api.send("POST", api.url("offline-sessions/revoke"), body).json() or {}
         name = api.realm
@@ -82,10 +87,11 @@ def revoke_offline_sessions(
             ",".join(sorted((s.get("clients") or {}).values())),
             when(s.get("start")),
             when(s.get("lastAccess")),
+            str(s.get("deviceLabel", "")),
         ]
         for s in sample
     ]
-    header = ["USER", "SESSION ID", "IP ADDRESS", "CLIENTS", "STARTED (UTC)", "LAST ACCESS (UTC)"]
+    header = ["USER", "SESSION ID", "IP ADDRESS", "CLIENTS", "STARTED (UTC)", "LAST ACCESS (UTC)", "DEVICE"]
     _emit(result, fmt, header, rows)
     if fmt == "table":
         click.echo(f"{count} offline session(s) would be ended in realm '{name}' (showing {len(sample)})")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.errors import AdminError
 from doorkeep.model import UserSession
-from doorkeep.sessions import service
+from doorkeep.sessions import device, service
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import account as ops
 from doorkeep.users.profile import ProfileError
@@ -91,7 +91,7 @@ async def sessions_of(tx: Tx, caller: ops.Caller, offline: bool) -> list[tuple[U
                     cs.started,
                     max(cs.timestamp, cs.started),
                     session.ip_address,
-                    device_text(session),
+                    device.label_of(session.notes) if offline else device_text(session),
                     tuple(s for s in cs.scope_param.split() if s),
                 )
             )

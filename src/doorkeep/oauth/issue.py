@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
-from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, Role, User, UserSession
+from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -56,6 +56,8 @@ class RefreshPlan:
     offline: bool
     reuse_id: str | None
     full_scope: str
+    # A retry inside the refresh grace period: mint the family's newest token again (same jti, iat, exp).
+    replay: RefreshFamily | None = None
 
 
 @dataclass(frozen=True)
@@ -213,13 +215,15 @@ async def _refresh_token(
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
     exp = policy.refresh_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, cs.started, now, us.started)
-    jti = new_id()
+    jti, iat = new_id(), now
+    if plan.replay is not None and plan.replay.latest_jti is not None and plan.replay.latest_iat is not None:
+        jti, iat, exp = plan.replay.latest_jti, plan.replay.latest_iat, plan.replay.latest_exp
     claims: dict[str, Any] = {}
     if exp is not None:
         claims["exp"] = exp
     claims.update(
         {
-            "iat": now,
+            "iat": iat,
             "jti": jti,
             "iss": req.issuer,
             "aud": req.issuer,

@@ -12,6 +12,7 @@ from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authenticate_client, basic_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
 from doorkeep.oauth.issue import Minted
+from doorkeep.sessions import device
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form, OAuthRequest, Services
@@ -44,6 +45,14 @@ SUPPORTED_GRANT_TYPES = (
 )
 
 
+def check_device_label(form: Form) -> None:
+    """An offline session's ``device_label`` (docs/offline-devices.md) is refused before any write."""
+    try:
+        device.clean_label(form.get(device.LABEL_PARAM) or "")
+    except device.LabelError as err:
+        raise invalid_request(str(err)) from None
+
+
 def check_realm(req: OAuthRequest) -> None:
     if not req.realm.enabled:
         raise OAuthError("access_denied", e.REALM_NOT_ENABLED, 403)
@@ -71,6 +80,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise OAuthError("invalid_client", e.BEARER_ONLY)
         if req.form.has_duplicates():
             raise invalid_request(e.DUPLICATED_PARAMETER)
+        check_device_label(req.form)
         minted = await grant(tx, services, req, client)
     except OAuthError as err:  # the *_ERROR event commits with the answer
         given = basic_client_id(req.authorization) or req.form.get("client_id")

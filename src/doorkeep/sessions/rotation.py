@@ -1,22 +1,41 @@
-"""Refresh-token rotation and the writes of a successful refresh (KEYCLOAK.md §6.3, S2).
+"""Refresh-token rotation and the writes of a successful refresh (KEYCLOAK.md §6.3, S2; issue #13 item 1).
 
 A grant first validates (``check`` reads the family and decides), then mints, then calls
 ``record_refresh`` once: the client session's timestamp, the user session's last refresh and the
 family row are written there and nowhere else. The only write ``check`` makes is Keycloak's
 deliberate one: a reused or stale token detaches its client session, and that sticks.
+
+With a refresh grace period (off by default; docs/refresh-grace-period.md) two things change. A
+retry of the token just rotated away, inside the window and before its successor was used, is
+answered with that same successor (``Rotation.replay``): one chain, one live successor, nothing
+written. Any other reuse revokes only its own chain (the ``reuse_id`` family is marked revoked)
+instead of detaching the client session, and the error carries a private reason for the event.
+The client-session row lock taken by ``resume`` serialises all of this per client session.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.errors import invalid_grant
 from doorkeep.model import Client, Realm, RefreshFamily, UserSession
 
 if TYPE_CHECKING:
+    from doorkeep.oauth.issue import Minted
     from doorkeep.store.tx import Tx
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What the rotation check decided: the family as it will be after this refresh (not written), or a
+    grace-period retry to answer with the family's newest token again (``replay``; nothing to record)."""
+
+    family: RefreshFamily
+    replay: RefreshFamily | None = None
 
 
 async def _verdict(
@@ -30,6 +49,8 @@ async def _verdict(
 ) -> tuple[RefreshFamily, policy.ReuseVerdict]:
     key = reuse_id or ""
     fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
+    if fam.revoked:  # a chain ended by reuse detection stays ended, whatever the settings now say
+        return fam, policy.ReuseVerdict(e.STALE_TOKEN, fam.current_jti, fam.use_count)
     return fam, policy.reuse_verdict(
         token_jti,
         token_iat,
@@ -62,13 +83,23 @@ async def check(
     token_jti: str,
     token_iat: int,
     reuse_id: str | None,
-) -> RefreshFamily:
-    """Keycloak's validateTokenReuseForRefresh: the family as it will be after this refresh (not written)."""
+    now: int,
+) -> Rotation:
+    """Keycloak's validateTokenReuseForRefresh, with the grace period of issue #13 when it is on."""
     fam, verdict = await _verdict(tx, realm, client, us, token_jti, token_iat, reuse_id)
-    if verdict.error is not None:
+    if verdict.error is None:
+        return Rotation(dataclasses.replace(fam, current_jti=verdict.current_jti, use_count=verdict.use_count))
+    grace = policy.refresh_grace_period(realm, client)
+    if grace == 0:  # Keycloak: the whole client session goes
         await tx.sessions.detach_client_session(us.id, us.offline, client.id)
         raise invalid_grant(verdict.error)
-    return dataclasses.replace(fam, current_jti=verdict.current_jti, use_count=verdict.use_count)
+    if policy.grace_replay(token_jti, fam, grace, now):
+        return Rotation(fam, replay=fam)
+    if fam.revoked:
+        raise invalid_grant(verdict.error, detail=policy.CHAIN_REVOKED)
+    # Only this chain dies: every token of this reuse_id is refused from now on, the others live on.
+    await tx.sessions.save_family(us.id, us.offline, client.id, dataclasses.replace(fam, revoked=True))
+    raise invalid_grant(verdict.error, detail=policy.REUSED)
 
 
 def new_family(reuse_id: str | None) -> RefreshFamily:
@@ -81,19 +112,28 @@ async def record_refresh(
     us: UserSession,
     client: Client,
     family: RefreshFamily | None,
-    refresh_jti: str | None,
+    minted: Minted,
     now: int,
 ) -> None:
     """The writes of a successful grant, after every check and after minting.
 
-    With a new refresh token (``refresh_jti``) both sessions are touched (the client session's
-    timestamp is the newest refresh token's iat, S2) and, under rotation (``family``), the family
-    records it as the latest. Without one only the family's use is recorded.
+    With a new refresh token both sessions are touched (the client session's timestamp is the
+    newest refresh token's iat, S2) and, under rotation (``family``), the family records it as the
+    latest, with its iat and exp for a retry inside the grace period. Without one only the family's
+    use is recorded.
     """
-    if refresh_jti is not None:
+    refresh = minted.unsigned.get("refresh_token")
+    if minted.refresh_jti is not None:
         await tx.sessions.touch_client_session(us.id, us.offline, client.id, now)
         await tx.sessions.touch_user_session(us.id, us.offline, now)
-        if family is not None:
-            family = dataclasses.replace(family, last_refresh=now, latest_jti=refresh_jti)
+        if family is not None and refresh is not None:
+            iat, exp = int(refresh.claims["iat"]), refresh.claims.get("exp")
+            family = dataclasses.replace(
+                family,
+                last_refresh=now,
+                latest_jti=minted.refresh_jti,
+                latest_iat=iat,
+                latest_exp=None if exp is None else int(exp),
+            )
     if family is not None:
         await tx.sessions.save_family(us.id, us.offline, client.id, family)

@@ -3,17 +3,19 @@
 Every predicate is on an indexed column of ``user_sessions`` (realm, offline, user, started, last refresh,
 id order) or a correlated ``EXISTS`` on the client-session primary key, so a batch reads a bounded
 slice of the index even at a million sessions. An IP range is narrowed with ``LIKE 'prefix%'``; the
-caller checks the exact range on the (id, address) pairs of each page.
+caller checks the exact range on the (id, address) pairs of each page. A device label is compared with
+the lower-cased ``device.label`` note (JSON_EXTRACT on SQLite, ``->>`` on PostgreSQL), unindexed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import ColumnElement, and_, exists, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.admin.bulk_revoke import Criteria, ip_exact, ip_prefix
+from doorkeep.sessions.device import LABEL_NOTE
 from doorkeep.sessions.liveness import LiveFilter
 from doorkeep.store.live_sql import client_live, user_live
 from doorkeep.store.tables import client_sessions, user_sessions
@@ -47,6 +49,8 @@ def _where(target: Target, live: LiveFilter) -> list[ColumnElement[bool]]:
             clauses.append(US.ip_address == single)
         elif prefix := ip_prefix(c.ip):
             clauses.append(US.ip_address.startswith(prefix, autoescape=True))
+    if c.device_label is not None:  # not indexed: narrow with another criterion on large realms
+        clauses.append(func.lower(US.notes[LABEL_NOTE].as_string()) == c.device_label)
     if target.client_uuid is not None:
         held = and_(
             CS.user_session_id == US.id, CS.offline == true(), CS.client_id == target.client_uuid, client_live(live)

@@ -75,6 +75,11 @@ class SessionRepo:
     async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
         await self._c.execute(_TOUCH_US, {"sid": session_id, "off": offline, "at": last_refresh})
 
+    async def update_user_session_notes(self, session_id: str, offline: bool, notes: dict[str, object]) -> None:
+        await self._c.execute(
+            update(user_sessions).where(US.id == session_id, US.offline == offline).values(notes=notes)
+        )
+
     async def delete_user_session(self, session_id: str, offline: bool) -> bool:
         result = await self._c.execute(delete(user_sessions).where(US.id == session_id, US.offline == offline))
         return bool(result.rowcount)
@@ -311,7 +316,14 @@ class SessionRepo:
             return None
         m = row._mapping
         return RefreshFamily(
-            m["reuse_key"], m["current_jti"], int(m["use_count"]), int(m["last_refresh"]), m["latest_jti"]
+            m["reuse_key"],
+            m["current_jti"],
+            int(m["use_count"]),
+            int(m["last_refresh"]),
+            m["latest_jti"],
+            None if m["latest_iat"] is None else int(m["latest_iat"]),
+            None if m["latest_exp"] is None else int(m["latest_exp"]),
+            bool(m["revoked"]),
         )
 
     async def save_family(self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> None:
@@ -326,6 +338,9 @@ class SessionRepo:
             "use_count": fam.use_count,
             "last_refresh": fam.last_refresh,
             "latest_jti": fam.latest_jti,
+            "latest_iat": fam.latest_iat,
+            "latest_exp": fam.latest_exp,
+            "revoked": fam.revoked,
         }
         result = await self._c.execute(update(refresh_families).where(*where).values(**values))
         if not result.rowcount:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -218,6 +219,9 @@ refresh_families = Table(
     Column("use_count", Integer, nullable=False),
     Column("last_refresh", BigInteger, nullable=False),
     Column("latest_jti", String(64), nullable=True),
+    Column("latest_iat", BigInteger, nullable=True),  # 0011_refresh_grace (issue #13)
+    Column("latest_exp", BigInteger, nullable=True),
+    Column("revoked", Boolean, nullable=False, server_default=false()),
     ForeignKeyConstraint(
         ["user_session_id", "offline", "client_id"],
         ["client_sessions.user_session_id", "client_sessions.offline", "client_sessions.client_id"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from doorkeep.web import account, browser_session, cors, health, login, metrics, openapi, protocol
+from doorkeep.web import account, account_devices, browser_session, cors, health, login, metrics, openapi, protocol
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
 from doorkeep.web.admin.routes import admin_routes
@@ -50,5 +50,6 @@ def routes() -> list[BaseRoute]:
         *admin_console_routes(),
         *account_console.ROUTES,  # before the Account REST: same URLs, chosen by the Accept header
         *account.ROUTES,
+        *account_devices.ROUTES,
         console_static.MOUNT,
     ]

@@ -14,7 +14,7 @@ from doorkeep.errors import OFFLINE_NOT_ALLOWED, OAuthError
 from doorkeep.oauth import issue
 from doorkeep.oauth.issue import GrantContext, Minted
 from doorkeep.oauth.roles import has_offline_access
-from doorkeep.sessions import rotation, service
+from doorkeep.sessions import device, offline_cap, rotation, service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -47,6 +47,8 @@ async def issue_new_session_tokens(
         assert ctx.user_session is not None and ctx.client_session is not None
         online_id = ctx.user_session.id
         us, cs = await service.create_or_update_offline(tx, ctx.user_session, ctx.client_session, now)
+        us = await offline_cap.label_session(tx, us, device.clean_label(req.form.get(device.LABEL_PARAM) or ""))
+        await offline_cap.enforce_cap(tx, ctx.realm, ctx.client, us, now, req.ip_address)
         ctx = dataclasses.replace(ctx, user_session=us, client_session=cs)
         if remove_online_when_offline:
             await service.remove(tx, online_id, offline=False)
@@ -54,5 +56,5 @@ async def issue_new_session_tokens(
     minted = await issue.mint(tx, services, req, ctx, plan)
     if minted.refresh_jti is not None and plan is not None and ctx.user_session is not None:
         family = rotation.new_family(plan.reuse_id) if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
-        await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted.refresh_jti, now)
+        await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted, now)
     return minted

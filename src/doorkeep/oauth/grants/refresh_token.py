@@ -60,9 +60,9 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             roles if granted.scopes == original.scopes else await effective_roles(tx, user, client, original.scopes)
         )
         require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
-    family = None
-    if rotating:  # the last check; a violation detaches the client session (deliberate, it sticks)
-        family = await rotation.check(
+    turn = None
+    if rotating:  # the last check; a violation detaches the client session, or with a grace period ends its chain
+        turn = await rotation.check(
             tx,
             req.realm,
             client,
@@ -70,12 +70,15 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             str(claims.get("jti")),
             int(claims["iat"]),
             str(claims["reuse_id"]) if claims.get("reuse_id") else None,
+            now,
         )
     # ---- validated: from here on mint, then write once ----
     plan = None
     if use_refresh:
         reuse_id = claims.get("reuse_id") if rotating else None
-        plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")))
+        replay = turn.replay if turn else None  # a retry inside the grace period: the same successor
+        plan = RefreshPlan(offline, str(reuse_id) if reuse_id else None, str(claims.get("scope", "")), replay)
     minted = await issue.mint(tx, services, req, ctx, plan)
-    await rotation.record_refresh(tx, us, client, family, minted.refresh_jti, now)
+    if turn is None or turn.replay is None:
+        await rotation.record_refresh(tx, us, client, turn.family if turn else None, minted, now)
     return minted

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from doorkeep import numbers
+from doorkeep import numbers, policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
@@ -46,6 +46,7 @@ from doorkeep.realms.exportimport.plan import (
     string_map,
 )
 from doorkeep.realms.provisioning import builtin_realm_roles
+from doorkeep.sessions import offline_cap
 
 REALM_KEYS = {
     "id",
@@ -135,6 +136,7 @@ class _Parser:
         if ssl not in SSL_REQUIRED:
             fail(at(b, "sslRequired"), f"expected one of {', '.join(SSL_REQUIRED)}")
         attributes = string_map(realm.attributes, at(b, "attributes"))
+        _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         default_role = f"default-roles-{name}"
         roles = self.roles(rep, default_role)
@@ -299,8 +301,11 @@ class _Parser:
                 attributes=string_map(client.attributes, at(where, "attributes")),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
+            _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
+            if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):
+                fail(at(where, "attributes"), f"{cap_problem} (client '{client_id}')")
             out.append(
                 ClientPlan(
                     client,
@@ -468,3 +473,10 @@ def parse_realm(data: Any, base: str = "") -> RealmPlan:
         return _Parser(base).realm(data)
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
+
+
+def _grace(attributes: dict[str, str], name: str, where: str) -> None:
+    """The refresh grace period (issue #13): blank (off / inherit), else 0 to 120 seconds."""
+    value = attributes.get(name, "").strip()
+    if value and policy.parse_grace_period(value) is None:
+        fail(at(where, name), "expected a whole number of seconds from 0 to 120")

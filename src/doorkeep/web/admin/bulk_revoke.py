@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from doorkeep.admin.bulk_revoke import BATCH, SAMPLE, Criteria, CriteriaError, ip_matches, parse
 from doorkeep.errors import AdminError
+from doorkeep.model import Realm
 from doorkeep.sessions import service
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.store.bulk_sessions import Target
@@ -31,8 +32,14 @@ if TYPE_CHECKING:
 
 
 async def _target(request: Request, tx: Tx, criteria: Criteria, role: str) -> tuple[Target, LiveFilter]:
-    """Authorise, resolve clientId and the user to stored ids (404 if unknown), and the offline filter."""
+    """Authorise, then ``resolve``."""
     realm = await ops.admin_realm(request, tx, role)
+    return await resolve(tx, realm, criteria, state(request).services.clock.now())
+
+
+async def resolve(tx: Tx, realm: Realm, criteria: Criteria, now: int) -> tuple[Target, LiveFilter]:
+    """Resolve clientId and the user to stored ids (404 if unknown), and the offline filter (also the
+    Admin Console's bulk revocation page)."""
     client_uuid = user_id = None
     if criteria.client_id is not None:
         client = await tx.clients.get_by_client_id(realm.id, criteria.client_id)
@@ -46,11 +53,22 @@ async def _target(request: Request, tx: Tx, criteria: Criteria, role: str) -> tu
         user_id = user.id
     elif criteria.user_id is not None:
         user_id = (await ops.user_of(tx, realm, criteria.user_id)).id
-    now, clients = state(request).services.clock.now(), await tx.clients.list(realm.id)
+    clients = await tx.clients.list(realm.id)
     return Target(realm.id, criteria, client_uuid, user_id), live_filter(realm, clients, True, now)
 
 
-async def _matching(tx: Tx, target: Target, live: LiveFilter, after: str) -> tuple[list[str], str | None]:
+async def count_and_sample(tx: Tx, target: Target, live: LiveFilter) -> tuple[int, list[str]]:
+    """How many sessions match, and the ids of the first ``SAMPLE`` (a dry run)."""
+    count, sample = 0, list[str]()
+    cursor: str | None = ""
+    while cursor is not None:
+        ids, cursor = await matching(tx, target, live, cursor)
+        count += len(ids)
+        sample.extend(ids[: SAMPLE - len(sample)])
+    return count, sample
+
+
+async def matching(tx: Tx, target: Target, live: LiveFilter, after: str) -> tuple[list[str], str | None]:
     """The matching ids of one page after ``after``, and the cursor of the next page (None at the end)."""
     page = await tx.bulk.page(target, live, after, BATCH)
     network = target.criteria.ip
@@ -61,12 +79,7 @@ async def _matching(tx: Tx, target: Target, live: LiveFilter, after: str) -> tup
 async def _preview(request: Request, criteria: Criteria) -> Response:
     async def work(tx: Tx) -> Response:
         target, live = await _target(request, tx, criteria, "manage-users")
-        count, sample = 0, list[str]()
-        cursor: str | None = ""
-        while cursor is not None:
-            ids, cursor = await _matching(tx, target, live, cursor)
-            count += len(ids)
-            sample.extend(ids[: SAMPLE - len(sample)])
+        count, sample = await count_and_sample(tx, target, live)
         sessions = [s for s in [await tx.sessions.get_user_session(sid, True) for sid in sample] if s is not None]
         render = _Renderer(tx, {False: live, True: live})
         await render.prefetch(sessions)
@@ -81,7 +94,7 @@ async def _revoke(request: Request, criteria: Criteria) -> Response:
     async def batch(tx: Tx) -> str | None:
         nonlocal ended
         target, live = await _target(request, tx, criteria, "manage-users")
-        ids, after = await _matching(tx, target, live, cursor)
+        ids, after = await matching(tx, target, live, cursor)
         for session_id in ids:
             ended += await service.end_with_online(tx, session_id, True)
         return after

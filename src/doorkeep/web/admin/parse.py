@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from doorkeep import policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
 from doorkeep.errors import AdminError
@@ -45,6 +46,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     name = _name(_str(rep, "realm"), "Realm")
     base = Realm(id=_str(rep, "id") or new_id(), name=name, enabled=False)
     realm: Realm = apply(base, rep, REALM_FIELDS)
+    _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return realm
 
 
@@ -54,7 +56,14 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     updated: Realm = apply(realm, rep, REALM_FIELDS)
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
+    _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return updated
+
+
+def _check_grace(value: Any, name: str) -> None:
+    """The refresh grace period (issue #13): blank or absent (off / inherit), else 0 to 120 seconds."""
+    if value is not None and str(value).strip() and policy.parse_grace_period(value) is None:
+        raise invalid_input(f"Invalid value for {name}: expected a whole number of seconds from 0 to 120")
 
 
 # --- clients -----------------------------------------------------------------------------------
@@ -79,6 +88,7 @@ def _with_attributes(client: Client, raw: Any) -> Client:
     # The per-client rotation override (KEYCLOAK.md §5.2): blank inherits, otherwise a count ≥ 0.
     if reuse and parse_int(reuse, 0, INT_MAX) is None:
         raise invalid_input(f"Invalid value for {MAX_REUSE}: expected a non-negative number")
+    _check_grace(attributes.get(policy.GRACE_CLIENT_ATTRIBUTE), policy.GRACE_CLIENT_ATTRIBUTE)
     return dataclasses.replace(client, attributes=attributes)
 
 

@@ -15,6 +15,7 @@ MODULES = (
     "users",
     "sessions",
     "bulk_revoke",
+    "offline_devices",
     "events",
     "admin_events",
     "attack_detection",

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.oauth import backchannel
-from doorkeep.sessions import ended, service
+from doorkeep.sessions import device, ended, service
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.http import base_url, json_response, state
@@ -82,7 +82,7 @@ class _Renderer:
             client = await self.client(cs.client_id)
             if client is not None:
                 clients[client.id] = client.client_id
-        return {
+        rep = {
             "id": us.id,
             "username": user.username if user else us.login_username,
             "userId": us.user_id,
@@ -93,6 +93,8 @@ class _Renderer:
             "clients": clients,
             "transientUser": False,
         }
+        # Doorkeep's extra field on offline sessions only (docs/offline-devices.md); Keycloak's clients ignore it
+        return rep | ({"deviceLabel": device.label_of(us.notes)} if us.offline else {})
 
 
 def _client_sessions(*, offline: bool) -> ops.Endpoint:

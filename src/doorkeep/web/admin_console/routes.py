@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from doorkeep.web.admin_console import pages_admin_events, pages_clients, pages_realm, pages_sessions, pages_users
+from doorkeep.web.admin_console import (
+    pages_admin_events,
+    pages_bulk_revoke,
+    pages_clients,
+    pages_realm,
+    pages_sessions,
+    pages_user_devices,
+    pages_users,
+)
 from doorkeep.web.admin_console.console import ADMIN
 
-PAGES = (pages_realm, pages_clients, pages_users, pages_sessions, pages_admin_events)
+PAGES = (
+    pages_realm,
+    pages_clients,
+    pages_users,
+    pages_sessions,
+    pages_admin_events,
+    pages_bulk_revoke,
+    pages_user_devices,
+)
 
 
 def routes() -> list[BaseRoute]:

@@ -72,3 +72,13 @@ def whole_number(field: str, label: str, text: str | None, *, allow_empty: bool 
     if int(value) > INT_MAX:
         raise FieldError(field, f"{label} is too large.")
     return int(value)
+
+
+def grace_seconds(field: str, text: str | None, *, allow_empty: bool) -> str:
+    """The Refresh Grace Period (issue #13): "" (off, or inherit where allowed) or 0 to 120 seconds."""
+    value = (text or "").strip()
+    if not value and allow_empty:
+        return ""
+    if not value.isascii() or not value.isdigit() or int(value) > 120:
+        raise FieldError(field, "Refresh Grace Period must be a whole number of seconds from 0 to 120.")
+    return str(int(value))

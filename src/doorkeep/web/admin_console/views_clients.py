@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.web.admin_console import cap_field
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
-from doorkeep.web.admin_console.timefields import FieldError, whole_number
+from doorkeep.web.admin_console.timefields import FieldError, grace_seconds, whole_number
 
 ADVANCED = (
     TimeField(
@@ -45,6 +46,7 @@ ADVANCED = (
 )
 REVOKE = "revoke.refresh.token"  # "" inherits the realm's Revoke Refresh Token, else "true"/"false"
 MAX_REUSE = "refresh.token.max.reuse"  # "" inherits the realm's Refresh Token Max Reuse
+GRACE = "refresh.token.grace.period"  # "" inherits the realm's Refresh Grace Period (issue #13)
 LINES = ("redirectUris", "webOrigins")
 
 
@@ -111,6 +113,8 @@ def advanced_form(cl: Client) -> FormState:
         cl.attr(REVOKE).strip().lower() if cl.attr(REVOKE).strip().lower() in ("true", "false") else ""
     )
     state.values[MAX_REUSE] = cl.attr(MAX_REUSE).strip()
+    state.values[GRACE] = cl.attr(GRACE).strip()
+    cap_field.show(cl.attributes, state)
     return state
 
 
@@ -133,9 +137,15 @@ def read_advanced(cl: Client, form: Mapping[str, str]) -> Client:
     except FieldError as err:
         state.errors[err.field] = str(err)
         reuse = None
+    state.values[GRACE], grace = form.get(GRACE, "").strip(), ""
+    try:
+        grace = grace_seconds(GRACE, form.get(GRACE), allow_empty=True)
+    except FieldError as err:
+        state.errors[err.field] = str(err)
+    cap_field.read(form, state, attributes)
     if state.errors:
         raise FormErrors(state)
-    for key, value in ((REVOKE, revoke), (MAX_REUSE, "" if reuse is None else str(reuse))):
+    for key, value in ((REVOKE, revoke), (MAX_REUSE, "" if reuse is None else str(reuse)), (GRACE, grace)):
         if value:
             attributes[key] = value
         else:

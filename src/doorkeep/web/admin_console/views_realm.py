@@ -10,11 +10,12 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from doorkeep import policy
 from doorkeep.admin import operations as admin_ops
 from doorkeep.model import Realm
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
-from doorkeep.web.admin_console.timefields import FieldError, whole_number
+from doorkeep.web.admin_console.timefields import FieldError, grace_seconds, whole_number
 
 SESSIONS = (
     TimeField(
@@ -84,6 +85,7 @@ ACCESS_TOKEN = TimeField(
 )
 REVOKE = "revokeRefreshToken"
 MAX_REUSE = "refreshTokenMaxReuse"
+GRACE = "refreshTokenGracePeriod"  # a realm attribute (issue #13); absent means 0, off
 
 
 def sessions_form(realm: Realm) -> FormState:
@@ -98,6 +100,7 @@ def tokens_form(realm: Realm) -> FormState:
             ACCESS_TOKEN.name: shown(realm.access_token_lifespan),
             REVOKE: realm.revoke_refresh_token,
             MAX_REUSE: str(realm.refresh_token_max_reuse),
+            GRACE: str(policy.parse_grace_period(str(realm.attributes.get(GRACE, ""))) or 0),
         }
     )
 
@@ -122,19 +125,27 @@ def read_sessions(realm: Realm, form: Mapping[str, str]) -> Realm:
 
 def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
     state = FormState({REVOKE: checkbox(form, REVOKE), MAX_REUSE: form.get(MAX_REUSE, "").strip()})
+    state.values[GRACE] = form.get(GRACE, "").strip()
     lifespan = read_time(form, ACCESS_TOKEN, state)
     reuse: int | None = None
+    grace = ""
     try:
         reuse = whole_number(MAX_REUSE, "Refresh Token Max Reuse", form.get(MAX_REUSE))
     except FieldError as err:
         state.errors[err.field] = str(err)
+    try:
+        grace = grace_seconds(GRACE, form.get(GRACE) or "0", allow_empty=False)
+    except FieldError as err:
+        state.errors[err.field] = str(err)
     if state.errors or lifespan is None or reuse is None:
         raise FormErrors(state)
+    attributes = {k: v for k, v in realm.attributes.items() if k != GRACE}
     return dataclasses.replace(
         realm,
         access_token_lifespan=lifespan,
         revoke_refresh_token=bool(state.values[REVOKE]),
         refresh_token_max_reuse=reuse,
+        attributes=attributes | ({GRACE: grace} if grace != "0" else {}),
     )
 
 

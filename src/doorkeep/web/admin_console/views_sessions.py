@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from doorkeep.model import Client, User, UserSession
-from doorkeep.sessions import ended, service
+from doorkeep.sessions import device, ended, service
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 
@@ -31,6 +31,7 @@ class SessionRow:
     started: int
     last_access: int
     clients: tuple[str, ...]
+    device_label: str = ""  # offline sessions only (docs/offline-devices.md)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class _Rows:
             us.started,
             us.last_session_refresh if last_access is None else last_access,
             tuple(sorted(names)),
+            device.label_of(us.notes) if us.offline else "",
         )
 
 

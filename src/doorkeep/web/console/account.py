@@ -15,6 +15,7 @@ from starlette.routing import Route
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
 from doorkeep.users import account as ops
+from doorkeep.users import offline_devices
 from doorkeep.web import account as rest
 from doorkeep.web.console.base import Console, NavItem, Page
 from doorkeep.web.console.negotiate import negotiate
@@ -186,6 +187,28 @@ async def sign_out_others(page: Page) -> Response:
     except Refused as refused:
         return page.redirect(DEVICES, flash=refused.text, kind="error")
     return page.redirect(DEVICES, flash="Signed out of every other session.")
+
+
+@CONSOLE.page(DEVICES + "/offline/{session_id:str}/keep-only")
+async def confirm_keep_only(page: Page) -> Response:
+    session_id = page.request.path_params["session_id"]
+    return page.confirm(
+        title="Remove all other devices",
+        button="Remove all other devices",
+        cancel=DEVICES,
+        question="Revoke every other offline session? The applications on those devices lose offline access.",
+        action=f"{DEVICES}/offline/{session_id}/keep-only",
+    )
+
+
+@CONSOLE.action(DEVICES + "/offline/{session_id:str}/keep-only")
+async def keep_only(page: Page) -> Response:
+    keep = page.request.path_params["session_id"]
+    try:
+        ended = await as_user(page, lambda tx, c: offline_devices.remove_other_devices(tx, c, keep), write=True)
+    except Refused as refused:
+        return page.redirect(DEVICES, flash=refused.text, kind="error")
+    return page.redirect(DEVICES, flash=f"Revoked {ended} other offline session(s).")
 
 
 async def _to_console(request: Request) -> Response:
