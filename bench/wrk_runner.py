@@ -38,19 +38,42 @@ class WrkResult:
 
 
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
+    if found is None:  # wrk prints something else when it measured nothing: not a figure
+        return float("nan")
+    number, unit = found.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
 
 
-def run(url: str, script: str, env: dict[str, str], *, seconds: float, connections: int, threads: int,
-        core: str | None) -> WrkResult:
-    command = pinned(core, [ensure_wrk(), "--latency", "-t", str(threads), "-c", str(connections),
-                            "-d", f"{seconds:.0f}s", "-s", str(HERE / "wrk" / script), url])
+def run(
+    url: str, script: str, env: dict[str, str], *, seconds: float, connections: int, threads: int, core: str | None
+) -> WrkResult:
+    command = pinned(
+        core,
+        [
+            ensure_wrk(),
+            "--latency",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds:.0f}s",
+            "-s",
+            str(HERE / "wrk" / script),
+            url,
+        ],
+    )
     out = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     p50 = re.search(r"50%\s+(\S+)", out)
     p99 = re.search(r"99%\s+(\S+)", out)
-    return WrkResult(rate, requests, int(bad.group(1)) if bad else 0,
-                     _ms(p50.group(1)) if p50 else float("nan"), _ms(p99.group(1)) if p99 else float("nan"))
+    return WrkResult(
+        rate,
+        requests,
+        int(bad.group(1)) if bad else 0,
+        _ms(p50.group(1)) if p50 else float("nan"),
+        _ms(p99.group(1)) if p99 else float("nan"),
+    )

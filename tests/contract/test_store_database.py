@@ -47,5 +47,5 @@ async def test_a_read_only_transaction_sees_committed_rows_while_a_writer_is_ope
 def test_async_url_picks_the_async_driver_for_keycloak_style_and_plain_urls() -> None:
     assert async_url("jdbc:postgresql://db:5432/kc") == "postgresql+asyncpg://db:5432/kc"
     assert async_url("postgres://u:p@db/kc") == "postgresql+asyncpg://u:p@db/kc"
-    assert async_url("sqlite:///data/doorkeep.db") == "sqlite+aiosqlite:///data/doorkeep.db"
+    assert async_url("sqlite:///data/doorkeep.db") == "sqlite+doorkeep:///data/doorkeep.db"
     assert async_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
@@ -18,11 +19,13 @@ from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from doorkeep import observe
+from doorkeep.store import sqlite_inline
 from doorkeep.store.config_cache import ConfigCache
 from doorkeep.store.tx import Tx
 
 log = logging.getLogger("doorkeep.store")
 MIGRATIONS = Path(__file__).parent / "migrations"
+sqlite_inline.register()
 _holding_write_lock: ContextVar[bool] = ContextVar("doorkeep_sqlite_write_lock", default=False)
 
 
@@ -31,8 +34,8 @@ def async_url(db_url: str) -> str:
     url = db_url.removeprefix("jdbc:")
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    if url.startswith("sqlite:///"):  # SQLite inline on the event loop (store/sqlite_inline.py)
+        return "sqlite+doorkeep:///" + url.removeprefix("sqlite:///")
     return url
 
 
@@ -45,8 +48,8 @@ class Database:
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
-        elif self.url.startswith("sqlite+aiosqlite:///"):
-            _create_private(self.url.removeprefix("sqlite+aiosqlite:///"))
+        elif self.url.startswith(("sqlite+doorkeep:///", "sqlite+aiosqlite:///")):
+            _create_private(self.url.split(":///", 1)[1])
         # Bind parameters (keys, secrets, password hashes) never appear in SQL error messages or echo.
         self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **kwargs)
         self._write_lock = asyncio.Lock()
@@ -138,6 +141,10 @@ def _create_private(path: str) -> None:
             os.chmod(path + suffix, 0o600)
 
 
+def _inline(dbapi_conn: Any) -> bool:
+    return isinstance(dbapi_conn, sqlite3.Connection)
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE for writing transactions: SQLite's write lock is our row lock."""
 
@@ -147,7 +154,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        # Inline (sqlite+doorkeep) waits for locks by retrying on the loop; aiosqlite's thread may block.
+        cur.execute(f"PRAGMA busy_timeout={0 if _inline(dbapi_conn) else 30000}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 

@@ -6,7 +6,7 @@ import builtins
 import dataclasses
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Client, ClientScope, Realm
@@ -33,6 +33,7 @@ def realm_of_scope(scope_id: str) -> Any:
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
+_REALM_BY_NAME = select(realms).where(realms.c.name == bindparam("name"))  # every request: built once
 
 
 async def _with_mappers(
@@ -51,7 +52,7 @@ class RealmRepo:
         return from_row(Realm, row, REALM_COLS) if row else None
 
     async def get_by_name(self, name: str) -> Realm | None:
-        row = (await self._c.execute(select(realms).where(realms.c.name == name))).first()
+        row = (await self._c.execute(_REALM_BY_NAME, {"name": name})).first()
         return from_row(Realm, row, REALM_COLS) if row else None
 
     async def list(self) -> builtins.list[Realm]:

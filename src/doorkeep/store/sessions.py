@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
@@ -14,6 +14,16 @@ from doorkeep.store.tables import client_sessions, clients, consents, refresh_fa
 US = user_sessions.c
 CS = client_sessions.c
 RF = refresh_families.c
+
+# The statements of every refresh, built once: SQLAlchemy then reuses their cache key and compiled form
+# instead of rebuilding the expression tree per request (issue #8).
+_US_KEY = (US.id == bindparam("sid"), US.offline == bindparam("off"))
+_CS_KEY = (CS.user_session_id == bindparam("sid"), CS.offline == bindparam("off"), CS.client_id == bindparam("cid"))
+_GET_US = select(user_sessions).where(*_US_KEY)
+_TOUCH_US = update(user_sessions).where(*_US_KEY).values(last_session_refresh=bindparam("at"))
+_GET_CS = select(client_sessions).where(*_CS_KEY)
+_LOCK_CS = _GET_CS.with_for_update()
+_TOUCH_CS = update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at"))
 
 
 def _us(row: object) -> UserSession:
@@ -59,15 +69,11 @@ class SessionRepo:
         await self._c.execute(insert(user_sessions).values(**s.__dict__))
 
     async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
-        row = (await self._c.execute(select(user_sessions).where(US.id == session_id, US.offline == offline))).first()
+        row = (await self._c.execute(_GET_US, {"sid": session_id, "off": offline})).first()
         return _us(row) if row else None
 
     async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
-        await self._c.execute(
-            update(user_sessions)
-            .where(US.id == session_id, US.offline == offline)
-            .values(last_session_refresh=last_refresh)
-        )
+        await self._c.execute(_TOUCH_US, {"sid": session_id, "off": offline, "at": last_refresh})
 
     async def update_user_session_notes(self, session_id: str, offline: bool, notes: dict[str, object]) -> None:
         await self._c.execute(
@@ -147,12 +153,8 @@ class SessionRepo:
 
     async def lock_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
         """Read the client session under a row lock (SQLite: the transaction already holds the write lock)."""
-        query = select(client_sessions).where(
-            CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid
-        )
-        if not self._sqlite:
-            query = query.with_for_update()
-        row = (await self._c.execute(query)).first()
+        query = _GET_CS if self._sqlite else _LOCK_CS
+        row = (await self._c.execute(query, {"sid": session_id, "off": offline, "cid": client_uuid})).first()
         return _cs(row) if row else None
 
     async def client_sessions(
@@ -185,11 +187,7 @@ class SessionRepo:
         return out
 
     async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
-        await self._c.execute(
-            update(client_sessions)
-            .where(CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid)
-            .values(timestamp=timestamp)
-        )
+        await self._c.execute(_TOUCH_CS, {"sid": session_id, "off": offline, "cid": client_uuid, "at": timestamp})
 
     async def update_client_session_notes(
         self, session_id: str, offline: bool, client_uuid: str, notes: dict[str, object]

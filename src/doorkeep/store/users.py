@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Credential, User
@@ -12,6 +12,9 @@ from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import credentials, user_role_mappings, users
 
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
+# Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
+_USER_BY_ID = select(users).where(users.c.id == bindparam("id"))
+_ROLE_IDS = select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id"))
 
 
 class UserRepo:
@@ -19,7 +22,7 @@ class UserRepo:
         self._c = conn
 
     async def get(self, user_id: str) -> User | None:
-        row = (await self._c.execute(select(users).where(users.c.id == user_id))).first()
+        row = (await self._c.execute(_USER_BY_ID, {"id": user_id})).first()
         return from_row(User, row, USER_COLS) if row else None
 
     async def get_many(self, user_ids: list[str]) -> dict[str, User]:
@@ -161,10 +164,7 @@ class UserRepo:
 
     # --- role mappings -----------------------------------------------------------------------
     async def role_ids(self, user_id: str) -> set[str]:
-        rows = await self._c.execute(
-            select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == user_id)
-        )
-        return {r.role_id for r in rows}
+        return {r.role_id for r in await self._c.execute(_ROLE_IDS, {"id": user_id})}
 
     async def holding_role(self, role_id: str) -> list[User]:
         """Users mapped to the role directly (service accounts included), by username."""

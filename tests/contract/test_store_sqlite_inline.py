@@ -1,0 +1,116 @@
+"""SQLite inline on the event loop (store/sqlite_inline.py): lock waits yield to the loop and are bounded.
+
+"Another process" is a real one: a Python child holding ``BEGIN IMMEDIATE`` on the same file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from doorkeep.store import sqlite_inline
+from doorkeep.store.database import Database
+
+pytestmark = pytest.mark.anyio
+
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT INTO probe VALUES ('from the other process')")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+conn.close()
+"""
+
+
+@contextmanager
+def other_process_holding_the_write_lock(path: Path) -> Iterator[subprocess.Popen[str]]:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        holder.wait()
+        for stream in (holder.stdin, holder.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    assert holder.stdin is not None
+    holder.stdin.write("\n")
+    holder.stdin.flush()
+    holder.wait()
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'inline.db'}")
+    try:
+        async with db.transaction() as tx:
+            await tx.realms._c.execute(text("CREATE TABLE probe (note TEXT)"))
+        yield db
+    finally:
+        await db.dispose()
+
+
+async def notes(db: Database) -> list[str]:
+    async with db.transaction(write=False) as tx:
+        return [row[0] for row in await tx.realms._c.execute(text("SELECT note FROM probe ORDER BY rowid"))]
+
+
+async def test_plain_sqlite_urls_get_the_inline_dialect(database: Database) -> None:
+    assert database.engine.dialect.driver == "doorkeep"
+    assert database.engine.dialect.is_async
+
+
+async def test_a_writer_waiting_for_another_process_leaves_the_event_loop_running(
+    database: Database, tmp_path: Path
+) -> None:
+    async def write() -> None:
+        async with database.transaction() as tx:
+            await tx.realms._c.execute(text("INSERT INTO probe VALUES ('from this process')"))
+
+    with other_process_holding_the_write_lock(tmp_path / "inline.db") as holder:
+        waiting = asyncio.create_task(write())
+        for _ in range(20):  # the loop keeps turning while the writer waits for the lock
+            await asyncio.sleep(0.01)
+        assert not waiting.done()
+        release(holder)
+        await waiting
+    assert await notes(database) == ["from the other process", "from this process"]
+
+
+async def test_a_lock_held_past_the_bound_fails_as_database_is_locked(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_TIMEOUT", 0.05)
+    with other_process_holding_the_write_lock(tmp_path / "inline.db") as holder:
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with database.transaction():
+                pass
+        release(holder)
+    async with database.transaction() as tx:  # the connection is usable again once the lock is gone
+        await tx.realms._c.execute(text("INSERT INTO probe VALUES ('after')"))
+    assert await notes(database) == ["from the other process", "after"]
+
+
+async def test_readers_are_not_blocked_by_another_process_writing(database: Database, tmp_path: Path) -> None:
+    with other_process_holding_the_write_lock(tmp_path / "inline.db") as holder:
+        assert await notes(database) == []  # WAL: the committed state, without waiting
+        release(holder)
+    assert await notes(database) == ["from the other process"]
