@@ -19,8 +19,15 @@ from harness import Server
 from seed import REALM, Seeded
 
 PAGE = 100
-TARGETS_MS = {"count": 20, "first page": 50, "last page": 50, "client-session-stats": 50,
-              "user offline sessions": 50, "user consents": 50, "user sessions": 50}
+TARGETS_MS = {
+    "count": 20,
+    "first page": 50,
+    "last page": 50,
+    "client-session-stats": 50,
+    "user offline sessions": 50,
+    "user consents": 50,
+    "user sessions": 50,
+}
 
 
 @dataclass(frozen=True)
@@ -34,24 +41,31 @@ class Read:
     def row(self) -> str:
         target = TARGETS_MS[self.name]
         verdict = "ok" if self.median_ms < target else "MISSED"
-        return (f"| `{self.name}` | {self.size} | {self.median_ms:.1f} | {self.p95_ms:.1f} | {self.cpu_ms:.1f} | "
-                f"< {target} | {verdict} |")
+        return (
+            f"| `{self.name}` | {self.size} | {self.median_ms:.1f} | {self.p95_ms:.1f} | {self.cpu_ms:.1f} | "
+            f"< {target} | {verdict} |"
+        )
 
 
-HEADER = ("| read | items | median ms | p95 ms | CPU ms per request | target ms | median vs target |\n"
-          "|---|---:|---:|---:|---:|---:|---|")
+HEADER = (
+    "| read | items | median ms | p95 ms | CPU ms per request | target ms | median vs target |\n"
+    "|---|---:|---:|---:|---:|---:|---|"
+)
 CpuClock = Callable[[], float]
 
 
 def admin_token(http: httpx.Client) -> str:
-    response = http.post("/realms/master/protocol/openid-connect/token", data={
-        "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"})
+    response = http.post(
+        "/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+    )
     response.raise_for_status()
     return str(response.json()["access_token"])
 
 
-def _time(http: httpx.Client, cpu: CpuClock, name: str, path: str, repeat: int,
-          params: dict[str, int] | None = None) -> Read:
+def _time(
+    http: httpx.Client, cpu: CpuClock, name: str, path: str, repeat: int, params: dict[str, int] | None = None
+) -> Read:
     body = http.get(path, params=params)
     body.raise_for_status()
     data = body.json()
@@ -67,8 +81,9 @@ def _time(http: httpx.Client, cpu: CpuClock, name: str, path: str, repeat: int,
     return Read(name, len(data) if isinstance(data, list) else 1, statistics.median(times), p95, cpu_ms)
 
 
-def measure(server: Server, seeded: Seeded, user_id: str, repeat: int = 20,
-            database_cpu: CpuClock | None = None) -> list[Read]:
+def measure(
+    server: Server, seeded: Seeded, user_id: str, repeat: int = 20, database_cpu: CpuClock | None = None
+) -> list[Read]:
     """The reads of target 3; ``user_id`` is a user holding many of the sessions."""
 
     def cpu() -> float:
@@ -83,8 +98,14 @@ def measure(server: Server, seeded: Seeded, user_id: str, repeat: int = 20,
         reads = [
             _time(http, cpu, "count", f"{client}/offline-session-count", repeat),
             _time(http, cpu, "first page", f"{client}/offline-sessions", repeat, {"first": 0, "max": PAGE}),
-            _time(http, cpu, "last page", f"{client}/offline-sessions", repeat,
-                  {"first": max(count - PAGE, 0), "max": PAGE}),
+            _time(
+                http,
+                cpu,
+                "last page",
+                f"{client}/offline-sessions",
+                repeat,
+                {"first": max(count - PAGE, 0), "max": PAGE},
+            ),
             _time(http, cpu, "client-session-stats", f"{base}/client-session-stats", repeat),
             _time(http, cpu, "user offline sessions", f"{user}/offline-sessions/{seeded.client_uuid}", repeat),
             _time(http, cpu, "user consents", f"{user}/consents", repeat),

@@ -33,20 +33,31 @@ rows AS (SELECT g.sid, b.user_id, b.username, g.started,
                      ELSE g.started + g.idle % 3600 END AS refreshed
          FROM g JOIN bench_ballast b ON b.k = g.i % $6)
 """
-_US = _ROWS + """
+_US = (
+    _ROWS
+    + """
 INSERT INTO user_sessions (id, offline, realm_id, user_id, login_username, ip_address, auth_method, remember_me,
                            started, last_session_refresh, broker_session_id, notes)
 SELECT sid, true, $7, user_id, username, '127.0.0.1', 'openid-connect', false, started, refreshed, NULL, '{}'::json
 FROM rows
 """
-_CS = _ROWS + f"""
+)
+_CS = (
+    _ROWS
+    + f"""
 INSERT INTO client_sessions (user_session_id, offline, client_id, started, timestamp, redirect_uri, notes)
 SELECT sid, true, $7, started, refreshed, NULL, '{NOTES}'::json FROM rows
 """
+)
 _COUNTS = (
     "INSERT INTO session_counts (client_id, offline, slot, n) SELECT client_id, offline, slot, count(*) "
     "FROM (SELECT client_id, offline, hashtext(user_session_id) & 15 AS slot FROM client_sessions) AS s "
     "GROUP BY client_id, offline, slot"
+)
+_ADD_COUNTS = (
+    "INSERT INTO session_counts (client_id, offline, slot, n) SELECT $3, true, hashtext(md5('x' || i)) & 15, "
+    "count(*) FROM generate_series($1::bigint, $2::bigint - 1) AS i GROUP BY 3 "
+    "ON CONFLICT (client_id, offline, slot) DO UPDATE SET n = session_counts.n + EXCLUDED.n"
 )
 EXPIRED_AGE = 40 * 86400  # last refreshed 40 days ago: past the 30-day offline idle timeout and the window
 
@@ -65,7 +76,8 @@ async def _ballast(conn: asyncpg.Connection, seeded: Seeded) -> None:
     await conn.execute("DROP TABLE IF EXISTS bench_ballast")
     await conn.execute("CREATE UNLOGGED TABLE bench_ballast (k INTEGER PRIMARY KEY, user_id TEXT, username TEXT)")
     await conn.copy_records_to_table(
-        "bench_ballast", records=[(k, uid, f"ballast-{k:05d}") for k, uid in enumerate(seeded.ballast_user_ids)])
+        "bench_ballast", records=[(k, uid, f"ballast-{k:05d}") for k, uid in enumerate(seeded.ballast_user_ids)]
+    )
 
 
 async def _insert(conn: asyncpg.Connection, seeded: Seeded, lo: int, hi: int, prefix: str, age: int) -> None:
@@ -83,7 +95,9 @@ async def bulk_load(url: str, seeded: Seeded, count: int, progress: bool = True)
         await _ballast(conn, seeded)
         indexes = await conn.fetch(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY($1::text[]) "
-            "AND indexname NOT IN (SELECT conname FROM pg_constraint)", list(TABLES))
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            list(TABLES),
+        )
         for row in indexes:
             await conn.execute(f'DROP INDEX "{row["indexname"]}"')
         await conn.execute("SET session_replication_role = replica")
@@ -108,13 +122,23 @@ async def bulk_load(url: str, seeded: Seeded, count: int, progress: bool = True)
         await conn.close()
 
 
-async def insert_expired(url: str, seeded: Seeded, count: int, chunk: int = 100_000) -> None:
-    """``count`` sessions last refreshed 40 days ago, inserted with triggers and indexes live."""
+async def insert_expired(url: str, seeded: Seeded, count: int, chunk: int = 200_000) -> None:
+    """``count`` sessions last refreshed 40 days ago (ids ``md5('x' || i)``), next to the live ones.
+
+    Loaded like the live ones (no row triggers), with the indexes left in place; each chunk adds its sessions
+    to ``session_counts`` per slot in the same transaction, so the counter stays exactly what the trigger
+    would have made it.
+    """
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await _ballast(conn, seeded)
+        await conn.execute("SET session_replication_role = replica")
         for lo in range(0, count, chunk):
-            await _insert(conn, seeded, lo, min(lo + chunk, count), "x", EXPIRED_AGE)
+            hi = min(lo + chunk, count)
+            async with conn.transaction():
+                await _insert(conn, seeded, lo, hi, "x", EXPIRED_AGE)
+                await conn.execute(_ADD_COUNTS, lo, hi, seeded.client_uuid)
+        await conn.execute("SET session_replication_role = origin")
         await conn.execute("DROP TABLE bench_ballast")
         for table in TABLES:
             await conn.execute(f"ANALYZE {table}")
@@ -126,7 +150,10 @@ async def stored_offline(url: str, client_uuid: str) -> int:
     """The maintained counter of the client's offline sessions (cheap: 16 rows)."""
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        return int(await conn.fetchval(
-            "SELECT coalesce(sum(n), 0) FROM session_counts WHERE client_id = $1 AND offline", client_uuid))
+        return int(
+            await conn.fetchval(
+                "SELECT coalesce(sum(n), 0) FROM session_counts WHERE client_id = $1 AND offline", client_uuid
+            )
+        )
     finally:
         await conn.close()

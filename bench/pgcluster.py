@@ -37,8 +37,9 @@ def _bin(name: str) -> str:
 def _as_postgres(*command: str) -> None:
     runuser = shutil.which("runuser") or "/usr/sbin/runuser"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")} | {"LC_ALL": "C.UTF-8"}
-    subprocess.run([runuser, "-u", "postgres", "--", *command], check=True, cwd="/tmp", env=env,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [runuser, "-u", "postgres", "--", *command], check=True, cwd="/tmp", env=env, stdout=subprocess.DEVNULL
+    )
 
 
 def _free_port() -> int:
@@ -68,8 +69,18 @@ def start() -> None:
         ROOT.mkdir(parents=True, exist_ok=True)
         owner = pwd.getpwnam("postgres")
         os.chown(ROOT, owner.pw_uid, owner.pw_gid)
-        _as_postgres(_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                     "--locale=C.UTF-8", "--no-sync")
+        _as_postgres(
+            _bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         (ROOT / "port").write_text(str(_free_port()))
     if running():
         return
@@ -86,9 +97,21 @@ def stop() -> None:
 def create_database(name: str) -> bool:
     """Create ``name`` unless it exists; True when it was created."""
     listing = subprocess.run(
-        ["psql", "-h", HOST, "-p", str(port()), "-U", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        check=True, capture_output=True, text=True)
+        [
+            "psql",
+            "-h",
+            HOST,
+            "-p",
+            str(port()),
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     if listing.stdout.strip() == "1":
         return False
     subprocess.run(["createdb", "-h", HOST, "-p", str(port()), "-U", "postgres", name], check=True)
@@ -101,7 +124,8 @@ def drop_database(name: str) -> None:
 
 def cpu_seconds() -> float:
     """CPU time used so far by the cluster: the postmaster and all its processes (backends, autovacuum)."""
-    from harness import cpu_seconds as of, process_tree
+    from harness import cpu_seconds as of
+    from harness import process_tree
 
     try:
         postmaster = int((ROOT / "data" / "postmaster.pid").read_text().split()[0])

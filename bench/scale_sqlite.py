@@ -32,16 +32,22 @@ def main() -> None:
         began = time.perf_counter()
         seeded = asyncio.run(seeding.seed(db_url, ballast_users=max(seeding.BALLAST_USERS, args.sessions // 1000)))
         bulk.insert_sessions(db_url, seeded, args.sessions, int(time.time()))
-        print(f"# SQLite, {args.sessions:,} stored offline sessions of one client over "
-              f"{len(seeded.ballast_user_ids):,} users, seeded in {time.perf_counter() - began:.0f} s", flush=True)
+        print(
+            f"# SQLite, {args.sessions:,} stored offline sessions of one client over "
+            f"{len(seeded.ballast_user_ids):,} users, seeded in {time.perf_counter() - began:.0f} s",
+            flush=True,
+        )
         server = Server(Path(tmp), db_url, ready_path="/health/ready")
         first = server.start()  # the first start also creates the master realm and its admin
         server.stop()
         server.start()
         try:
-            print(f"ready (spawn → first 200 on /health/ready): first start {first:.2f} s, second "
-                  f"{server.start_seconds:.2f} s using {server.cpu_seconds():.2f} s CPU; "
-                  f"RSS {server.rss_kib() / 1024:.0f} MiB\n", flush=True)
+            print(
+                f"ready (spawn → first 200 on /health/ready): first start {first:.2f} s, second "
+                f"{server.start_seconds:.2f} s using {server.cpu_seconds():.2f} s CPU; "
+                f"RSS {server.rss_kib() / 1024:.0f} MiB\n",
+                flush=True,
+            )
             reads = admin_reads_http.measure(server, seeded, seeded.ballast_user_ids[0], args.repeat)
         finally:
             server.stop()
