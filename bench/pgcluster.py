@@ -122,13 +122,26 @@ def drop_database(name: str) -> None:
     subprocess.run(["dropdb", "--if-exists", "-h", HOST, "-p", str(port()), "-U", "postgres", name], check=True)
 
 
-def cpu_seconds() -> float:
-    """CPU time used so far by the cluster: the postmaster and all its processes (backends, autovacuum)."""
+def cpu_seconds(dbname: str) -> float:
+    """CPU time used so far by the backends connected to ``dbname`` (not other databases' seeding)."""
     from harness import cpu_seconds as of
-    from harness import process_tree
 
-    try:
-        postmaster = int((ROOT / "data" / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return sum(of(pid) for pid in process_tree(postmaster))
+    listing = subprocess.run(
+        [
+            "psql",
+            "-h",
+            HOST,
+            "-p",
+            str(port()),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{dbname}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return sum(of(int(pid)) for pid in listing.stdout.split())

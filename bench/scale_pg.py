@@ -234,7 +234,13 @@ def reads_and_refreshes(url: str, seeded: seeding.Seeded, workdir: Path, args: a
     tokens = mint(url, seeded, issuer, random.Random(7).sample(range(live), min(args.refreshes, live)))
     server.start()
     try:
-        reads = admin_reads_http.measure(server, seeded, seeded.ballast_user_ids[0], args.repeat, pgcluster.cpu_seconds)
+        reads = admin_reads_http.measure(
+            server,
+            seeded,
+            seeded.ballast_user_ids[0],
+            args.repeat,
+            lambda: pgcluster.cpu_seconds(url.rsplit("/", 1)[1]),
+        )
         print("\n" + admin_reads_http.table(reads, live, "Admin reads"), flush=True)
         rss_before = server.rss_kib()
         result = loadgen.run(
