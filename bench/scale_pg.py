@@ -118,8 +118,13 @@ def cleaner_run(url: str, seeded: seeding.Seeded, workdir: Path, args: argparse.
         flush=True,
     )
     began = time.perf_counter()
-    asyncio.run(bulk_pg.insert_expired(url, seeded, args.expired))
-    print(f"inserted {args.expired:,} expired sessions in {time.perf_counter() - began:.0f} s", flush=True)
+    left = asyncio.run(bulk_pg.stored_offline(url, seeded.client_uuid)) - live
+    if left > 0:  # an earlier run stopped by --cleaner-timeout: clean what it left
+        print(f"{left:,} expired sessions left by an earlier run: cleaning those", flush=True)
+        args.expired = left
+    else:
+        asyncio.run(bulk_pg.insert_expired(url, seeded, args.expired))
+        print(f"inserted {args.expired:,} expired sessions in {time.perf_counter() - began:.0f} s", flush=True)
     stored = asyncio.run(bulk_pg.stored_offline(url, seeded.client_uuid))
     server = CleanerServer(
         workdir, url, ready_path="/health/ready", env={"DOORKEEP_BENCH_CLEANER_INTERVAL": str(args.cleaner_interval)}
@@ -201,9 +206,9 @@ def main() -> None:
     if args.seed_only:
         return
     url = pgcluster.url(db)
-    live = asyncio.run(bulk_pg.stored_offline(url, seeded.client_uuid))
+    live = args.sessions  # the seeded live sessions (expired ones of a stopped cleaner run may be stored too)
     print(
-        f"# PostgreSQL, {live:,} stored offline sessions of one client over {len(seeded.ballast_user_ids):,} "
+        f"# PostgreSQL, {live:,} live offline sessions of one client over {len(seeded.ballast_user_ids):,} "
         f"users ({live // len(seeded.ballast_user_ids):,} each), doorkeep start-dev --workers 1",
         flush=True,
     )
