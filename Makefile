@@ -4,7 +4,9 @@
 #   make test   system packages, venv, lint, type check, the whole pytest suite (SQLite), then the
 #               wire suite again on a throwaway PostgreSQL
 #   make lint   ruff (check and format) + mypy only
-#   make bench  run the benchmarks
+#   make bench  run the benchmarks (and the admin reads at 1,000,000 sessions on SQLite)
+#   make bench-scale  PostgreSQL at 1,000,000 and 10,000,000 offline sessions (root; long: seeds once
+#               into /tmp/big-pg and reuses it; `.venv/bin/python bench/scale_pg.py --stop` stops it)
 #   make demo   the offline-access demo: Doorkeep, the portal and its backup service on 127.0.0.1
 
 VENV := .venv
@@ -12,7 +14,7 @@ BIN  := $(VENV)/bin
 # Two pytest workers (one per core); a file's tests stay on one worker, so module fixtures hold.
 XDIST := -n 2 --dist loadfile
 
-.PHONY: venv node run test lint bench demo
+.PHONY: venv node run test lint bench bench-scale demo
 
 # Internal: (re)install the project into .venv only when pyproject.toml changed.
 venv: $(VENV)/.stamp
@@ -61,3 +63,8 @@ demo: venv
 
 bench: venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale_sqlite.py
+
+bench-scale: venv
+	$(BIN)/python bench/scale_pg.py --sessions 1000000 --expired 0 --refreshes 1000
+	$(BIN)/python bench/scale_pg.py --sessions 10000000

@@ -70,8 +70,11 @@ class Server:
     """``doorkeep start-dev`` in ``workdir`` on a fixed port; restartable on the same port and database."""
 
     def __init__(self, workdir: Path, db_url: str, *, port: int | None = None, workers: int = 1,
-                 startup_timeout: float = 120.0, core: str | None = None) -> None:
+                 startup_timeout: float = 120.0, core: str | None = None, ready_path: str = "/realms/master",
+                 env: dict[str, str] | None = None) -> None:
         self.workdir = workdir
+        self.ready_path = ready_path  # the first 200 here ends start(): /health/ready for "time to ready"
+        self.extra_env = env or {}
         self.core = core  # pin the server (and its workers) to this CPU with taskset
         self.db_url = db_url
         self.port = port or free_port()
@@ -101,10 +104,11 @@ class Server:
         return cmd
 
     def start(self) -> float:
-        """Start and wait for ``GET /realms/master`` = 200; returns (and keeps) the seconds that took."""
+        """Start and wait for ``GET <ready_path>`` = 200; returns (and keeps) the seconds that took."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOORKEEP_")}
         env["DOORKEEP_BOOTSTRAP_ADMIN_USERNAME"] = "admin"
         env["DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"] = "admin"
+        env.update(self.extra_env)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         started = time.perf_counter()
@@ -120,7 +124,7 @@ class Server:
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
-        url = f"{self.base_url}/realms/master"
+        url = f"{self.base_url}{self.ready_path}"
         while time.monotonic() < deadline:
             assert self._process is not None
             if self._process.poll() is not None:

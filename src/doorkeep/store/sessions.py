@@ -297,6 +297,9 @@ class SessionRepo:
             )
         ]
         if ids:
+            # Their client sessions first, in one statement: the counter's statement trigger (0012_scale)
+            # then updates each slot once per batch instead of once per cascaded row.
+            await self._c.execute(delete(client_sessions).where(CS.user_session_id.in_(ids), CS.offline == offline))
             await self._c.execute(delete(user_sessions).where(US.id.in_(ids), US.offline == offline))
         return len(ids)
 
