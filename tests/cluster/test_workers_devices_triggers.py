@@ -1,0 +1,141 @@
+"""Device-aware offline grants, bulk revocation by device label and a revocation trigger on
+``doorkeep start --workers 2`` with PostgreSQL (issue #13 items 2 and 3).
+
+The requests of each test are spread over both worker processes by the kernel, so what one worker
+writes (a session ended by the cap, a bulk revocation, a policy change) must be obeyed by the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
+
+from keeper_support import CLIENT, SECRET, TOKEN, refresh_directly
+
+pytestmark = [pytest.mark.interop, pytest.mark.postgres]
+
+DEMO_REALM = Path(__file__).parents[2] / "examples" / "demo-realm.json"
+
+
+class DemoWorkers(DoorkeepProcess):
+    """``doorkeep start --workers 2`` on PostgreSQL with the demo realm."""
+
+    def command(self) -> list[str]:
+        return [
+            *super().command()[:1],
+            "start",
+            "--http-host",
+            "127.0.0.1",
+            "--http-port",
+            str(self.port),
+            "--db-url",
+            str(self.db_url),
+            "--workers",
+            "2",
+            "--hostname-strict",
+            "false",
+            *(arg for path in self.import_realms for arg in ("--import-realm", str(path))),
+        ]
+
+
+@pytest.fixture
+def server(tmp_path: Path, postgres_url: str) -> Iterator[DoorkeepProcess]:
+    process = DemoWorkers(tmp_path / "server", db_url=postgres_url, import_realms=[DEMO_REALM])
+    process.start()
+    yield process
+    process.stop()
+
+
+def _admin(server: DoorkeepProcess) -> httpx.Client:
+    response = httpx.post(
+        server.base_url + "/realms/master/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": ADMIN_USERNAME,
+            "password": ADMIN_PASSWORD,
+        },
+    )
+    assert response.status_code == 200, response.text
+    token = response.json()["access_token"]
+    return httpx.Client(base_url=server.base_url + "/admin/realms/demo", headers={"Authorization": f"Bearer {token}"})
+
+
+def _login(server: DoorkeepProcess, *, offline: bool = True, label: str | None = None) -> dict[str, str]:
+    form = {
+        "grant_type": "password",
+        "client_id": CLIENT,
+        "client_secret": SECRET,
+        "username": "user1",
+        "password": "password",
+        "scope": "openid offline_access" if offline else "openid",
+    }
+    if label is not None:
+        form["device_label"] = label
+    response = httpx.post(server.base_url + TOKEN, data=form)
+    assert response.status_code == 200, response.text
+    body: dict[str, str] = response.json()
+    return body
+
+
+def _ids(admin: httpx.Client) -> tuple[str, str]:
+    (client,) = admin.get("/clients", params={"clientId": CLIENT}).json()
+    (user,) = admin.get("/users", params={"username": "user1", "exact": "true"}).json()
+    return str(client["id"]), str(user["id"])
+
+
+def _labels(admin: httpx.Client, user_id: str) -> set[str]:
+    response = admin.get(f"/users/{user_id}/offline-sessions")
+    assert response.status_code == 200, response.text
+    return {session["deviceLabel"] for session in response.json()}
+
+
+def test_the_cap_and_bulk_revocation_by_label_hold_across_two_workers(server: DoorkeepProcess) -> None:
+    with _admin(server) as admin:
+        client_id, user_id = _ids(admin)
+        assert (
+            admin.put(f"/clients/{client_id}", json={"attributes": {"offline.session.max.per.user": "2"}}).status_code
+            == 204
+        )
+        phone = _login(server, label="phone")
+        tablet = _login(server, label="tablet")
+        laptop = _login(server, label="laptop")  # the third: the least recently used (phone) is ended
+        assert _labels(admin, user_id) == {"tablet", "laptop"}
+        assert refresh_directly(server, phone["refresh_token"]).status_code == 400
+
+        preview = admin.post("/offline-sessions/revoke", json={"deviceLabel": "TABLET", "dryRun": True})
+        assert preview.status_code == 200 and preview.json()["count"] == 1
+        assert _labels(admin, user_id) == {"tablet", "laptop"}  # a preview changes nothing
+        done = admin.post("/offline-sessions/revoke", json={"deviceLabel": "tablet"})
+        assert done.status_code == 200 and done.json()["count"] == 1
+        again = admin.post("/offline-sessions/revoke", json={"deviceLabel": "tablet"})
+        assert again.status_code == 200 and again.json()["count"] == 0  # safe to repeat
+
+        assert _labels(admin, user_id) == {"laptop"}
+        assert refresh_directly(server, tablet["refresh_token"]).status_code == 400
+        assert refresh_directly(server, laptop["refresh_token"]).status_code == 200
+
+
+def test_admin_logout_set_to_online_keeps_offline_tokens_on_either_worker(server: DoorkeepProcess) -> None:
+    with _admin(server) as admin:
+        _, user_id = _ids(admin)
+        assert (
+            admin.put(
+                server.base_url + "/admin/realms/demo",
+                json={"attributes": {"revocation.trigger.admin-logout": "online"}},
+            ).status_code
+            == 204
+        )
+        online = _login(server, offline=False)
+        offline = _login(server, label="backup job")
+        assert admin.post(f"/users/{user_id}/logout").status_code == 204
+        assert refresh_directly(server, online["refresh_token"]).status_code == 400
+        for _ in range(4):  # rotation is on in the demo realm: follow the chain, over both workers
+            response = refresh_directly(server, offline["refresh_token"])
+            assert response.status_code == 200, response.text
+            offline = response.json()
+        assert _labels(admin, user_id) == {"backup job"}
