@@ -1,4 +1,4 @@
-"""Device-aware offline grants, bulk revocation by device label and a revocation trigger on
+"""Device-aware offline grants, bulk revocation (by device label, and two runs at once) and a revocation trigger on
 ``doorkeep start --workers 2`` with PostgreSQL (issue #13 items 2 and 3).
 
 The requests of each test are spread over both worker processes by the kernel, so what one worker
@@ -8,6 +8,7 @@ writes (a session ended by the cap, a bulk revocation, a policy change) must be 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -139,3 +140,18 @@ def test_admin_logout_set_to_online_keeps_offline_tokens_on_either_worker(server
             assert response.status_code == 200, response.text
             offline = response.json()
         assert _labels(admin, user_id) == {"backup job"}
+
+
+def test_two_bulk_revocations_at_once_end_each_session_exactly_once(server: DoorkeepProcess) -> None:
+    sessions = [_login(server, label=f"device {n}") for n in range(30)]
+    with _admin(server) as admin:
+        _, user_id = _ids(admin)
+        assert len(_labels(admin, user_id)) == 30
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = list(
+                pool.map(lambda _: admin.post("/offline-sessions/revoke", json={"username": "user1"}), range(2))
+            )
+        assert [r.status_code for r in runs] == [200, 200], [r.text for r in runs]
+        assert sum(r.json()["count"] for r in runs) == 30  # each session reported by the run that ended it
+        assert _labels(admin, user_id) == set()
+    assert all(refresh_directly(server, s["refresh_token"]).status_code == 400 for s in sessions[:3])
