@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server import DEMO_REALM, DoorkeepProcess
+from server import DEMO_REALM, DoorkeepProcess, WorkersProcess
 
 from doorkeep_keeper import FileStore, RefreshAnswerLost, TokenKey
 from keeper_support import (
@@ -30,31 +30,9 @@ from keeper_support import (
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
 
-class DemoWorkers(DoorkeepProcess):
-    """``doorkeep start --workers 2`` on PostgreSQL with the demo realm imported."""
-
-    def command(self) -> list[str]:
-        return [
-            *super().command()[:1],
-            "start",
-            "--http-host",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--db-url",
-            str(self.db_url),
-            "--workers",
-            "2",
-            "--hostname-strict",
-            "false",
-            "--import-realm",
-            str(DEMO_REALM),
-        ]
-
-
 @pytest.fixture
 def server(tmp_path: Path, postgres_url: str) -> Iterator[DoorkeepProcess]:
-    process = DemoWorkers(tmp_path / "server", db_url=postgres_url, startup_timeout=60)
+    process = WorkersProcess(tmp_path / "server", db_url=postgres_url, import_realms=[DEMO_REALM], startup_timeout=60)
     process.start()
     yield process
     process.stop()

@@ -10,29 +10,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from server import DoorkeepProcess, SeedRealm, _seed
+from server import DoorkeepProcess, SeedRealm, WorkersProcess, _seed
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
-
-
-class WorkersProcess(DoorkeepProcess):
-    """``doorkeep start --workers 2`` against PostgreSQL."""
-
-    def command(self) -> list[str]:
-        return [
-            *super().command()[:1],
-            "start",
-            "--http-host",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--db-url",
-            str(self.db_url),
-            "--workers",
-            "2",
-            "--hostname-strict",
-            "false",
-        ]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess
+from server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess, WorkersProcess
 
 from keeper_support import CLIENT, SECRET, TOKEN, refresh_directly
 
@@ -22,30 +22,9 @@ pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 DEMO_REALM = Path(__file__).parents[2] / "examples" / "demo-realm.json"
 
 
-class DemoWorkers(DoorkeepProcess):
-    """``doorkeep start --workers 2`` on PostgreSQL with the demo realm."""
-
-    def command(self) -> list[str]:
-        return [
-            *super().command()[:1],
-            "start",
-            "--http-host",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--db-url",
-            str(self.db_url),
-            "--workers",
-            "2",
-            "--hostname-strict",
-            "false",
-            *(arg for path in self.import_realms for arg in ("--import-realm", str(path))),
-        ]
-
-
 @pytest.fixture
 def server(tmp_path: Path, postgres_url: str) -> Iterator[DoorkeepProcess]:
-    process = DemoWorkers(tmp_path / "server", db_url=postgres_url, import_realms=[DEMO_REALM])
+    process = WorkersProcess(tmp_path / "server", db_url=postgres_url, import_realms=[DEMO_REALM])
     process.start()
     yield process
     process.stop()

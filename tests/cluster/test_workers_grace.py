@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server import DoorkeepProcess
+from server import DoorkeepProcess, WorkersProcess
 
 from doorkeep_keeper import FileStore, TokenKey
 from grace_support import demo_realm_with_grace, present_at_once
@@ -29,31 +29,10 @@ from keeper_support import (
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
 
-class GraceWorkers(DoorkeepProcess):
-    """``doorkeep start --workers 2`` on PostgreSQL with the demo realm and a 30-second grace period."""
-
-    def command(self) -> list[str]:
-        return [
-            *super().command()[:1],
-            "start",
-            "--http-host",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--db-url",
-            str(self.db_url),
-            "--workers",
-            "2",
-            "--hostname-strict",
-            "false",
-            *(arg for path in self.import_realms for arg in ("--import-realm", str(path))),
-        ]
-
-
 @pytest.fixture
 def server(tmp_path: Path, postgres_url: str) -> Iterator[DoorkeepProcess]:
     realm = demo_realm_with_grace(tmp_path / "realms")
-    process = GraceWorkers(tmp_path / "server", db_url=postgres_url, import_realms=[realm])
+    process = WorkersProcess(tmp_path / "server", db_url=postgres_url, import_realms=[realm])
     process.start()
     yield process
     process.stop()

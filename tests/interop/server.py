@@ -278,3 +278,24 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
 
 StartServer = Callable[..., DoorkeepProcess]
 """The ``start_server`` fixture: ``start_server(seed=SeedRealm(...), import_realms=[...])``."""
+
+
+class WorkersProcess(DoorkeepProcess):
+    """``doorkeep start --workers 2`` (PostgreSQL: ``db_url``), importing ``import_realms`` at start."""
+
+    def command(self) -> list[str]:
+        return [
+            *super().command()[:1],
+            "start",
+            "--http-host",
+            "127.0.0.1",
+            "--http-port",
+            str(self.port),
+            "--db-url",
+            str(self.db_url),
+            "--workers",
+            "2",
+            "--hostname-strict",
+            "false",
+            *(arg for path in self.import_realms for arg in ("--import-realm", str(path))),
+        ]
