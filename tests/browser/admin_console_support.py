@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import Page
+from playwright.sync_api import Page, sync_playwright
+from server import DoorkeepProcess
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -120,3 +123,25 @@ def refresh(server: str, token: str) -> requests.Response:
             "refresh_token": token,
         },
     )
+
+
+@contextmanager
+def console_server(tmp: Path) -> Iterator[str]:
+    """A real server with the console test realms, as ``http://localhost:PORT`` (a secure origin)."""
+    process = DoorkeepProcess(tmp / "server", import_realms=realm_files(tmp))
+    process.start()
+    try:
+        yield f"http://localhost:{process.port}"
+    finally:
+        process.stop()
+
+
+@contextmanager
+def chromium_page() -> Iterator[Page]:
+    """A page of a fresh headless Chromium, 1200×800."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+        finally:
+            browser.close()

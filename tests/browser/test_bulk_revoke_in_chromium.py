@@ -9,38 +9,29 @@ from collections.abc import Iterator
 import pytest
 import requests
 from admin_console_support import (
-    CHROMIUM,
-    FLAGS,
     PORTAL,
     PORTAL_SECRET,
-    realm_files,
+    chromium_page,
+    console_server,
     refresh,
     shot,
     sign_in,
 )
-from playwright.sync_api import Page, expect, sync_playwright
-from server import DoorkeepProcess
+from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("bulk-revoke")
-    process = DoorkeepProcess(tmp / "server", import_realms=realm_files(tmp))
-    process.start()
-    yield f"http://localhost:{process.port}"
-    process.stop()
+    with console_server(tmp_path_factory.mktemp("bulk-revoke")) as base:
+        yield base
 
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
-        finally:
-            browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def labelled_token(server: str, label: str) -> str:
