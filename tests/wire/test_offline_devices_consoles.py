@@ -131,3 +131,16 @@ async def test_the_client_advanced_tab_sets_the_offline_session_cap(realm: Env, 
     headers = await realm.admin_headers()
     stored = (await realm.http.get(f"/admin/realms/test/clients/{uuid}", headers=headers)).json()
     assert stored["attributes"][CAP] == "2"
+
+
+async def test_a_hostile_device_label_is_shown_as_text_in_both_consoles(realm: Env, admin: httpx.AsyncClient) -> None:
+    hostile = "<img src=x onerror=alert(1)>\"'><script>alert(2)</script>"
+    user = await seed_user(realm.db, realm.clock, "test", "mallory")
+    await _device(realm, hostile, "mallory")
+    admin_page = await admin.get(f"{CONSOLE}/users/{user.id}/sessions", headers=HTML)
+    await _device(realm, hostile)
+    account_page = await account_sign_in(realm.http, DEVICES)
+    for page in (admin_page, account_page):
+        assert page.status_code == 200
+        assert "<script>alert(2)" not in page.text and "<img src=x" not in page.text
+        assert "&lt;script&gt;alert(2)" in page.text  # shown, escaped
