@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from starlette.applications import Starlette
 
 from doorkeep.app import create_app, prepare
 from doorkeep.clock import FakeClock
@@ -22,6 +23,14 @@ class Env:
     clock: FakeClock
     db: Database
     settings: Settings
+    # Every app built on this environment: their backchannel deliveries are waited for at teardown
+    # (httpx's ASGITransport runs no lifespan), so no delivery outlives its test's event loop.
+    apps: list[Starlette] = field(default_factory=list)
+
+    async def drain(self) -> None:
+        """Wait for the background deliveries (logout tokens) every app here has under way."""
+        for app in self.apps:
+            await app.state.doorkeep.notifier.drain()
 
     async def admin_token(self) -> str:
         response = await self.http.post(
@@ -66,11 +75,12 @@ async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, 
     app = create_app(settings, db=db, clock=clock)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     http = httpx.AsyncClient(transport=transport, base_url="http://localhost")
-    return Env(http, clock, db, settings), db
+    return Env(http, clock, db, settings, [app]), db
 
 
 def client_at(env: Env, ip: str, scheme: str = "http") -> httpx.AsyncClient:
     """Another browser on the same app and database, connecting from ``ip`` over ``scheme``."""
     app = create_app(env.settings, db=env.db, clock=env.clock)
+    env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 50000))
     return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://localhost")

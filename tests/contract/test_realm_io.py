@@ -67,6 +67,7 @@ async def test_the_demo_realm_imported_at_start_gives_user1_an_offline_token(fre
         assert {"offline_access", "user", "default-roles-demo"} <= set(access["realm_access"]["roles"])
         assert access["email"] == "user1@example.com" and access["given_name"] == "User"
     finally:
+        await env.drain()
         await env.http.aclose()
         await db.dispose()
 

@@ -23,6 +23,7 @@ async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[E
     try:
         yield e
     finally:
+        await e.drain()
         await e.http.aclose()
         await db.dispose()
 

@@ -28,6 +28,7 @@ async def engine_env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
     try:
         yield env
     finally:
+        await env.drain()
         await env.http.aclose()
         await db.dispose()
 

@@ -31,6 +31,7 @@ async def menv(tmp_path: Path) -> AsyncIterator[Env]:
     try:
         yield e
     finally:
+        await e.drain()
         await e.http.aclose()
         await db.dispose()
         observe.install(observe.Observer())

@@ -40,6 +40,7 @@ def start(tmp_path: Path) -> Start:
             await seed_user(env.db, env.clock, "test", "user1")
             yield env
         finally:
+            await env.drain()
             await env.http.aclose()
             await db.dispose()
 
