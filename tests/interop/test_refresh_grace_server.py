@@ -59,3 +59,24 @@ def test_the_keeper_retries_a_lost_refresh_answer_and_keeps_the_session(
     held = keeper.holding(key)
     assert works(server, access) and held is not None and held.refreshing_since is None
     assert refresh_directly(server, held.refresh_token).status_code == 200  # the stored successor is alive
+
+
+def test_a_retry_after_the_server_was_killed_inside_the_window_gets_the_same_successor(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    """The window's state lives on the token family's row, not in the process: a client whose answer
+    was lost because the server died retries against the restarted server and continues the chain."""
+    server = start_server(import_realms=[demo_realm_with_grace(tmp_path / "realms", seconds=120)])
+    token = str(offline_login(server)["refresh_token"])
+    lost = refresh_directly(server, token)  # the server rotated; suppose this answer never arrived
+    assert lost.status_code == 200, lost.text
+    assert server.kill9() != 0
+    server.start()  # same data directory and port
+    retry = refresh_directly(server, token)
+    assert retry.status_code == 200, retry.text
+    successor = lost.json()["refresh_token"]
+    assert retry.json()["refresh_token"] == successor
+    assert works(server, retry.json()["access_token"])
+    assert refresh_directly(server, successor).status_code == 200
+    reused = refresh_directly(server, token)  # the successor was used: the window is closed for this token
+    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
