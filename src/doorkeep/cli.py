@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 import click
 
 from doorkeep import __version__
-from doorkeep.admincli import commands as admincli_commands
 from doorkeep.server import logs, workers
 from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
@@ -123,7 +122,9 @@ def main() -> None:
     """Doorkeep: an OpenID Connect server that speaks Keycloak's protocol, built around offline access."""
 
 
-main.add_command(admincli_commands.admin)  # doorkeep admin …: the kcadm-style client (HTTP only)
+# doorkeep admin …: the kcadm-style client (HTTP only), imported when used
+assert isinstance(main, KeycloakAwareGroup)
+main.lazy["admin"] = "doorkeep.admincli.commands:admin"
 
 
 def _settings(dev: bool, **opts: Any) -> Settings:

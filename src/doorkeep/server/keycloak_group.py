@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,7 +25,26 @@ def known_options(command: click.Command) -> dict[str, kc_options.Known]:
 
 
 class KeycloakAwareGroup(click.Group):
-    """Keycloak's ``KC_*`` variables and option spellings understood by the commands that take ``--db-url``."""
+    """Keycloak's ``KC_*`` variables and option spellings understood by the commands that take ``--db-url``.
+
+    Subcommands named in ``lazy`` (name → ``module:attribute``) are imported only when called or listed,
+    so ``doorkeep start`` does not pay for the admin CLI's imports (issue #8: time to ready).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         index = next((i for i, a in enumerate(args) if not a.startswith("-")), None)

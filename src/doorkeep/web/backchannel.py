@@ -13,13 +13,13 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import httpx
-
 from doorkeep.model import Client, Realm, SessionEnded
 from doorkeep.oauth import backchannel as bc
 from doorkeep.tokens import new_id
 
 if TYPE_CHECKING:
+    import httpx
+
     from doorkeep.oauth.context import Services
     from doorkeep.store.database import Database
 
@@ -74,6 +74,8 @@ class Notifier:
                 claims = bc.logout_claims(ended, f"{server}/realms/{realm.name}", now, new_id())
                 token = await self._services.codec.sign(tx, ended.realm_id, claims, alg, now, typ=bc.LOGOUT_HEADER_TYP)
                 posts.append((ended.client.client_id, url, token))
+        import httpx  # here, not at import: a server that never notifies does not pay for it at start
+
         async with httpx.AsyncClient(timeout=self._timeout) as http:
             await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
 
@@ -87,6 +89,8 @@ class Notifier:
         content: str | None = None,
     ) -> bool:
         """One POST; true on 200 or 204 as Keycloak counts it. Failures are logged without the token."""
+        import httpx
+
         async with self._limit:
             try:
                 if data is not None:
@@ -120,6 +124,8 @@ class Notifier:
                     continue
                 claims = bc.admin_action_claims(client, action, max(realm_not_before, client.not_before), now, new_id())
                 jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
+        import httpx
+
         async with httpx.AsyncClient(timeout=self._timeout) as http:
 
             async def one(client: Client, mgmt: str, token: str | None) -> bool:
