@@ -66,9 +66,11 @@ demo: venv
 	$(BIN)/python examples/offline-access-portal/run_demo.py
 
 bench: venv
+	$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scale_sqlite.py
 
 bench-scale: venv
+	$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python bench/scale_pg.py --sessions 1000000 --expired 0 --refreshes 1000
 	$(BIN)/python bench/scale_pg.py --sessions 10000000
