@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from support import password_grant, seed_realm, seed_user
@@ -34,6 +36,17 @@ async def client_uuid(env: Env, realm: str, client_id: str) -> str:
         client = await tx.clients.get_by_client_id(found.id, client_id)
         assert client is not None
         return client.id
+
+
+async def client_offline_sessions(env: Env, realm: str, client_id: str) -> list[dict[str, Any]]:
+    """``GET clients/{id}/offline-sessions`` as master's admin; the sessions' representations."""
+    uuid = await client_uuid(env, realm, client_id)
+    response = await env.http.get(
+        f"/admin/realms/{realm}/clients/{uuid}/offline-sessions", headers=await env.admin_headers()
+    )
+    assert response.status_code == 200, response.text
+    listed: list[dict[str, Any]] = response.json()
+    return listed
 
 
 async def make_admin(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from admin_support import client_uuid
+from admin_support import client_offline_sessions
 from browser_flow import exchange, login
 from support import assert_error, claims, seed_client, seed_realm, seed_user
 from wire_env import Env
@@ -30,13 +30,7 @@ async def _code(env: Env) -> str:
 
 
 async def _listed(env: Env) -> list[dict[str, Any]]:
-    uuid = await client_uuid(env, "test", "app")
-    response = await env.http.get(
-        f"/admin/realms/test/clients/{uuid}/offline-sessions", headers=await env.admin_headers()
-    )
-    assert response.status_code == 200, response.text
-    listed: list[dict[str, Any]] = response.json()
-    return listed
+    return await client_offline_sessions(env, "test", "app")
 
 
 async def test_the_label_sent_on_the_code_exchange_names_the_offline_session(env: Env) -> None:

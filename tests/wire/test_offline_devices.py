@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from admin_support import client_uuid
+from admin_support import client_offline_sessions, client_uuid
 from support import (
     assert_error,
     claims,
@@ -53,13 +53,7 @@ async def _offline(env: Env, client: str = "app", agent: str = FIREFOX, **extra:
 
 
 async def _offline_sessions(env: Env, client: str = "app") -> list[dict[str, Any]]:
-    uuid = await client_uuid(env, "test", client)
-    response = await env.http.get(
-        f"/admin/realms/test/clients/{uuid}/offline-sessions", headers=await env.admin_headers()
-    )
-    assert response.status_code == 200, response.text
-    listed: list[dict[str, Any]] = response.json()
-    return listed
+    return await client_offline_sessions(env, "test", client)
 
 
 async def test_an_offline_session_carries_the_label_the_client_sent_cleaned_of_control_characters(env: Env) -> None:
