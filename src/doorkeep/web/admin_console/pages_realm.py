@@ -149,6 +149,7 @@ def _revocation_action(kind: str) -> None:
                 )
             if kind == "push":  # sent after this read-only transaction, as the REST endpoint does
                 push.append((here, c.realm.id, await c.tx.clients.list(c.realm.id), c.realm.not_before))
+                c.changed("POST", "push-revocation")
                 return page.redirect(here)
             realm = await views.set_not_before(c, c.now if kind == "set-to-now" else 0)
             text = (
