@@ -17,6 +17,7 @@ import pytest
 
 from admin_support import client_uuid, make_admin
 from console_support import HTML, ORIGIN, csrf, sign_in
+from doorkeep.web.admin_console.routes import routes
 from doorkeep.web.admin_console.views_clients import ADVANCED
 from support import claims, password_grant, seed_client, seed_user
 from wire_env import Env, client_at
@@ -27,6 +28,28 @@ CONSOLE = "/admin/test/console/test"
 REALM = "/admin/realms/test"
 SECRET = "console-s3cret-4b1d-9e7a"
 ADMIN_IP = "127.0.0.2"
+# Each console action (path under /admin/{realm}/console) and the event its REST twin records: operation,
+# resource type, path; None for the actions that change nothing (tested below, each of them).
+ACTIONS = {
+    "/sign-out": None,  # the console's own sign-out
+    "/{target}/realm-settings/sessions": ("UPDATE", "REALM", ""),
+    "/{target}/realm-settings/tokens": ("UPDATE", "REALM", ""),
+    "/{target}/revocation/triggers": ("UPDATE", "REALM", ""),
+    "/{target}/revocation/set-to-now": ("UPDATE", "REALM", ""),
+    "/{target}/revocation/clear": ("UPDATE", "REALM", ""),
+    "/{target}/revocation/push": ("ACTION", "REALM", "push-revocation"),
+    "/{target}/clients/{id}": ("UPDATE", "CLIENT", "clients/{id}"),
+    "/{target}/clients/{id}/advanced": ("UPDATE", "CLIENT", "clients/{id}"),
+    "/{target}/clients/{id}/revocation-triggers": ("UPDATE", "CLIENT", "clients/{id}"),
+    "/{target}/clients/{id}/secret": None,  # shows the secret (Keycloak: GET client-secret)
+    "/{target}/sessions/{sid}/sign-out": ("DELETE", "USER_SESSION", "sessions/{sid}"),
+    "/{target}/users/{id}/sign-out": ("ACTION", "USER", "users/{id}/logout"),
+    "/{target}/users/{id}/consents/revoke": ("ACTION", "USER", "users/{id}/consents/{clientId}"),
+    "/{target}/users/{id}/offline-sessions/remove-others": ("DELETE", "USER", "users/{id}/offline-sessions"),
+    "/{target}/offline-sessions/revoke/preview": None,  # the dry run
+    "/{target}/offline-sessions/revoke/run": ("ACTION", "USER_SESSION", "offline-sessions/revoke"),
+    "/{target}/events/admin-events/settings": ("UPDATE", "REALM", "events/config"),
+}
 
 
 @dataclass
@@ -80,6 +103,24 @@ async def rest(env: Env, method: str, path: str, body: object = None) -> httpx.R
     response = await env.http.request(method, REALM + path, content=content, headers=headers)
     assert response.status_code < 300, response.text
     return response
+
+
+ACTION_OF = {
+    "sessions": "/{target}/realm-settings/sessions",
+    "tokens": "/{target}/realm-settings/tokens",
+    "triggers": "/{target}/revocation/triggers",
+    "settings": "/{target}/clients/{id}",
+    "advanced": "/{target}/clients/{id}/advanced",
+    "client-triggers": "/{target}/clients/{id}/revocation-triggers",
+}
+
+
+def expected(action: str, **names: str) -> tuple[str, str, str | None]:
+    """The operation, resource type and path ACTIONS gives for ``action``, its names filled in."""
+    recorded = ACTIONS[action]
+    assert recorded is not None
+    operation, resource, path = recorded
+    return operation, resource, path.format(**names) or None
 
 
 def what(event: dict[str, Any]) -> tuple[str, str, str | None, Any]:
@@ -154,7 +195,7 @@ async def test_the_master_admin_in_the_master_console_is_recorded_with_the_maste
         master_admin = await tx.users.get_by_username(master_id, "admin")
         assert master_admin is not None
     event = await latest(realm)
-    assert what(event) == ("ACTION", "USER", f"users/{user.id}/logout", None)
+    assert what(event) == (*expected("/{target}/users/{id}/sign-out", id=user.id), None)
     assert event["authDetails"] == {
         "realmId": master_id,
         "clientId": console_id,
@@ -188,12 +229,12 @@ async def test_each_realm_settings_form_records_the_rest_put_of_the_whole_realm(
     await done(saved)
     console = await latest(realm)
     whole = (await rest(realm, "GET", "")).json()
-    assert what(console) == ("UPDATE", "REALM", None, whole)
+    assert what(console) == (*expected(ACTION_OF[form]), whole)
     await rest(realm, "PUT", "", whole)  # the same realm, PUT as Keycloak's console sends it
     assert what(await latest(realm)) == what(console)
 
 
-@pytest.mark.parametrize("tab", ["settings", "advanced", "triggers"])
+@pytest.mark.parametrize("tab", ["settings", "advanced", "client-triggers"])
 async def test_each_client_form_records_the_rest_put_of_the_whole_client_with_its_secret_masked(
     realm: Env, admin: Admin, tab: str
 ) -> None:
@@ -211,7 +252,7 @@ async def test_each_client_form_records_the_rest_put_of_the_whole_client_with_it
     console = await latest(realm)
     whole = (await rest(realm, "GET", f"/clients/{vault}")).json()
     assert whole["secret"] == SECRET
-    assert what(console) == ("UPDATE", "CLIENT", f"clients/{vault}", {**whole, "secret": "**********"})
+    assert what(console) == (*expected(ACTION_OF[tab], id=vault), {**whole, "secret": "**********"})
     assert SECRET not in console["representation"]
     await rest(realm, "PUT", f"/clients/{vault}", whole)
     assert what(await latest(realm)) == what(console)
@@ -221,10 +262,13 @@ async def test_not_before_set_to_now_and_clear_record_the_put_keycloaks_console_
     await enable(realm)
     await done(await admin.post("/revocation/set-to-now", confirmed="yes"))
     now = realm.clock.now()
-    assert what(await latest(realm)) == ("UPDATE", "REALM", None, {"realm": "test", "notBefore": now})
+    assert what(await latest(realm)) == (
+        *expected("/{target}/revocation/set-to-now"),
+        {"realm": "test", "notBefore": now},
+    )
     await done(await admin.post("/revocation/clear", confirmed="yes"))
     cleared = await latest(realm)
-    assert what(cleared) == ("UPDATE", "REALM", None, {"realm": "test", "notBefore": 0})
+    assert what(cleared) == (*expected("/{target}/revocation/clear"), {"realm": "test", "notBefore": 0})
     await rest(realm, "PUT", "", {"realm": "test", "notBefore": 0})
     assert what(await latest(realm)) == what(cleared)
 
@@ -233,7 +277,7 @@ async def test_push_records_the_push_revocation_action_as_the_rest_call_does(rea
     await enable(realm)
     await done(await admin.post("/revocation/push", confirmed="yes"))
     console = await latest(realm)
-    assert what(console) == ("ACTION", "REALM", "push-revocation", None)
+    assert what(console) == (*expected("/{target}/revocation/push"), None)
     await rest(realm, "POST", "/push-revocation")
     assert what(await latest(realm)) == what(console)
 
@@ -245,7 +289,7 @@ async def test_signing_a_session_out_records_the_session_delete(realm: Env, admi
     flag = "true" if offline else "false"
     await done(await admin.post(f"/sessions/{first}/sign-out", offline=flag, confirmed="yes"))
     console = await latest(realm)
-    assert what(console) == ("DELETE", "USER_SESSION", f"sessions/{first}", None)
+    assert what(console) == (*expected("/{target}/sessions/{sid}/sign-out", sid=first), None)
     await rest(realm, "DELETE", f"/sessions/{second}?isOffline={flag}")
     assert what(await latest(realm)) == ("DELETE", "USER_SESSION", f"sessions/{second}", None)
 
@@ -255,7 +299,7 @@ async def test_signing_a_user_out_everywhere_records_the_users_logout_action(rea
     user = await seed_user(realm.db, realm.clock, "test", "user2")
     await done(await admin.post(f"/users/{user.id}/sign-out", confirmed="yes"))
     console = await latest(realm)
-    assert what(console) == ("ACTION", "USER", f"users/{user.id}/logout", None)
+    assert what(console) == (*expected("/{target}/users/{id}/sign-out", id=user.id), None)
     await rest(realm, "POST", f"/users/{user.id}/logout")
     assert what(await latest(realm)) == what(console)
 
@@ -270,7 +314,7 @@ async def test_revoking_a_consent_records_the_consents_action_with_the_client_id
         assert user is not None
     await done(await admin.post(f"/users/{user.id}/consents/revoke", client="app", confirmed="yes"))
     console = await latest(realm)
-    assert what(console) == ("ACTION", "USER", f"users/{user.id}/consents/app", None)
+    assert what(console) == (*expected("/{target}/users/{id}/consents/revoke", id=user.id, clientId="app"), None)
     await session_id(realm)
     await rest(realm, "DELETE", f"/users/{user.id}/consents/app")
     assert what(await latest(realm)) == what(console)
@@ -283,7 +327,7 @@ async def test_removing_the_other_devices_records_the_users_offline_sessions_del
     user_id = (await rest(realm, "GET", "/users?username=user1&exact=true")).json()[0]["id"]
     await done(await admin.post(f"/users/{user_id}/offline-sessions/remove-others", keep=keep, confirmed="yes"))
     console = await latest(realm)
-    assert what(console) == ("DELETE", "USER", f"users/{user_id}/offline-sessions", None)
+    assert what(console) == (*expected("/{target}/users/{id}/offline-sessions/remove-others", id=user_id), None)
     await rest(realm, "DELETE", f"/users/{user_id}/offline-sessions?keep={keep}")
     assert what(await latest(realm)) == what(console)
 
@@ -300,7 +344,7 @@ async def test_the_bulk_revocation_run_records_its_criteria_and_the_preview_reco
     await done(await admin.post("/offline-sessions/revoke/run", client="app", confirmed="yes"))
     console = await latest(realm)
     criteria = {"dryRun": False, "clientId": "app"}
-    assert what(console) == ("ACTION", "USER_SESSION", "offline-sessions/revoke", criteria)
+    assert what(console) == (*expected("/{target}/offline-sessions/revoke/run"), criteria)
     await rest(realm, "POST", "/offline-sessions/revoke", criteria)
     assert what(await latest(realm)) == what(console)
 
@@ -312,7 +356,7 @@ async def test_the_admin_events_settings_record_the_events_config_put_and_turnin
     await done(saved)
     (console,) = await events(realm)  # the save that turned them on is itself recorded, as the REST PUT
     config = (await rest(realm, "GET", "/events/config")).json()
-    assert what(console) == ("UPDATE", "REALM", "events/config", config)
+    assert what(console) == (*expected("/{target}/events/admin-events/settings"), config)
     await rest(realm, "PUT", "/events/config", config)
     assert what(await latest(realm)) == what(console)
     before = await events(realm)
@@ -380,3 +424,9 @@ async def test_no_console_write_puts_a_secret_in_a_representation(realm: Env, ad
     assert [e["operationType"] for e in found] == ["UPDATE", "UPDATE", "UPDATE"]
     assert all(SECRET not in json.dumps(e) for e in found)
     assert all(json.loads(e["representation"])["secret"] == "**********" for e in found[:2])
+
+
+def test_every_console_action_is_in_the_table_of_recorded_writes() -> None:
+    """A new console action must be added to ACTIONS (and tested here), so that no write goes unrecorded."""
+    posts = {r.path.removeprefix("/admin/{realm}/console") for r in routes() if "POST" in (r.methods or ())}
+    assert posts == set(ACTIONS)
