@@ -1,5 +1,5 @@
 """The Admin Console's Admin events tab over HTTP against the real app (both engines, fake clock): changes
-made through the Admin REST appear with their type and path, Keycloak's filters narrow them, the
+made through the Admin REST (and the console's own settings save) appear with their type and path, Keycloak's filters narrow them, the
 settings need manage-events, realms are kept apart, and no secret reaches the page."""
 
 from __future__ import annotations
@@ -64,9 +64,11 @@ async def test_the_settings_turn_admin_events_on_and_a_change_appears_with_its_t
     user_id = await create_user(realm, "user2")
     shown = await admin.get(saved.headers["location"], headers=HTML)
     assert "Admin events settings saved." in shown.text
-    (row,) = rows(shown)
+    row, saving = rows(shown)  # newest first; the console's save is itself recorded, as the REST PUT is
     assert ">CREATE<" in row and ">USER<" in row and f"<code>users/{user_id}</code>" in row
     assert "127.0.0.1" in row and "Show representation" in row
+    assert ">UPDATE<" in saving and ">REALM<" in saving and "<code>events/config</code>" in saving
+    assert "127.0.0.2" in saving
     user_events = await admin.get(f"{BASE}/test/events", headers=HTML)
     assert 'aria-current="page">User events<' in user_events.text and "/test/events/admin-events" in user_events.text
 

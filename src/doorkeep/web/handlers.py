@@ -14,7 +14,8 @@ reused refresh token's client session detached) stick.
 
 Handlers stay thin: they parse, call one core function in ``work`` and render. The admin-event audit
 hook (``web.admin.audit.record``) is called here and nowhere else, inside the request's transaction, so
-the event row commits or rolls back with the change it records.
+the event row commits or rolls back with the change it records. (The Admin Console, which writes without
+HTTP, stores the events of its writes with the same ``audit.store`` in its own unit of work.)
 """
 
 from __future__ import annotations

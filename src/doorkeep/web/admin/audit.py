@@ -6,10 +6,15 @@ with the change itself; the caller and realm are those the wrapper's checks stas
 ``caller``. What is recorded follows ``doorkeep.admin.admin_event_rules``; the realm is read again so
 that a PUT turning admin events on (or off) is itself governed by the new setting, as Keycloak
 checks the realm when the event is sent.
+
+The Admin Console writes through the core functions, not over HTTP; each of its writes names the REST call
+it equals (a ``Change``) and its unit of work stores it with ``store``, the function ``record`` ends in, so
+both record the same event (web.admin_console.console).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -53,24 +58,43 @@ def _body(request: Request) -> object:
         return None
 
 
+@dataclass(frozen=True)
+class Change:
+    """A write as the Admin REST API spells it: the method, the decoded path segments after
+    ``/admin/realms/{realm}`` (of what was created, for a CREATE) and the request body (None without one)."""
+
+    method: str
+    segments: tuple[str, ...]
+    body: object = None
+
+
 async def record(request: Request, tx: Tx, response: Response, now: int) -> None:
     """Store the admin event of this call if it changed something and the realm keeps admin events."""
     stashed = request.scope.get(SCOPE_KEY)
     if stashed is None or request.method not in WRITES or response.status_code >= 400:
         return
     identity, administered = stashed
+    segments = _relative(request.scope["path"], administered.name)
+    location = response.headers.get("location")
+    if location and rules.operation_type(request.method, segments) == "CREATE":
+        created = _relative(unquote(urlsplit(location).path), administered.name)
+        segments = created or segments  # the path of what was created, as Keycloak records it
+    change = Change(request.method, tuple(segments), _body(request))
+    await store(tx, identity, administered, change, client_ip(request), now)
+
+
+async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Change, ip: str, now: int) -> None:
+    """Store the admin event of ``change`` to ``administered`` by ``identity`` from ``ip``, if the realm (read
+    again in this transaction) keeps admin events and Keycloak records such a call; the representation,
+    stripped of secrets, only with details on."""
     realm = await tx.realms.get(administered.id)
     if realm is None or not realm.admin_events_enabled:
         return
-    segments = _relative(request.scope["path"], administered.name)
-    operation = rules.operation_type(request.method, segments)
+    segments = list(change.segments)
+    operation = rules.operation_type(change.method, segments)
     if operation is None:
         return
-    location = response.headers.get("location")
-    if operation == "CREATE" and location:  # the path of what was created, as Keycloak records it
-        created = _relative(unquote(urlsplit(location).path), administered.name)
-        segments = created or segments
-    detail = rules.representation(_body(request)) if realm.admin_events_details_enabled else None
+    detail = rules.representation(change.body) if realm.admin_events_details_enabled else None
     await tx.admin_events.add(
         AdminEvent(
             id=events.event_id(),
@@ -82,7 +106,7 @@ async def record(request: Request, tx: Tx, response: Response, now: int) -> None
             auth_realm_id=identity.realm.id,
             auth_client_id=identity.client_uuid,
             auth_user_id=identity.user.id,
-            auth_ip_address=client_ip(request),
+            auth_ip_address=ip,
             representation=detail,
         )
     )

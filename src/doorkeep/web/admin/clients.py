@@ -8,7 +8,7 @@ scope mappings in ``scopes.py``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,14 +35,18 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 SCOPE_NOT_FOUND = not_found("Client scope not found")
 BASE = "/{realm}/clients"
 ONE = BASE + "/{id}"
 
 
-async def client_json(call: RealmCall, client: Client) -> dict[str, Any]:
-    default, optional = await operations.client_scope_names(call.tx, client)
+async def client_json(tx: Tx, client: Client) -> dict[str, Any]:
+    """The full ClientRepresentation (also the representation of the Admin Console's client saves)."""
+    default, optional = await operations.client_scope_names(tx, client)
     return client_to_json(client, default, optional)
 
 
@@ -66,7 +70,7 @@ async def list_clients(request: Request) -> Response:
         found = await call.tx.clients.list(call.realm.id, client_id=client_id, search=search)
         if client_id is not None and not search:
             found = found[:1]
-        return ok([await client_json(call, c) for c in page(found, first, max_results)])
+        return ok([await client_json(call.tx, c) for c in page(found, first, max_results)])
 
     return await run_realm(request, work, write=False)
 
@@ -88,7 +92,7 @@ async def get_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("view-clients")
-        return ok(await client_json(call, client))
+        return ok(await client_json(call.tx, client))
 
     return await run_realm(request, work, write=False)
 

@@ -7,7 +7,7 @@ only), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,11 +32,15 @@ from doorkeep.web.admin.common import (
 )
 from doorkeep.web.http import state
 
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
-async def realm_json(call: Call, realm: Realm) -> dict[str, Any]:
-    """The full RealmRepresentation, with the realm's default role."""
+
+async def realm_json(tx: Tx, realm: Realm) -> dict[str, Any]:
+    """The full RealmRepresentation, with the realm's default role (also what the Admin Console's realm
+    settings record as their admin event's representation, as Keycloak's console PUTs it)."""
     out = realm_to_json(realm)
-    default_role = await operations.default_role(call.tx, realm)
+    default_role = await operations.default_role(tx, realm)
     if default_role is not None:
         out["defaultRole"] = role_json(default_role, brief=True)
     return out
@@ -62,7 +66,7 @@ async def list_realms(request: Request) -> Response:
         out: list[dict[str, Any]] = []
         for realm in await call.tx.realms.list():
             if call.identity.can(realm, "view-realm"):
-                out.append(brief_realm(realm) if brief else await realm_json(call, realm))
+                out.append(brief_realm(realm) if brief else await realm_json(call.tx, realm))
             elif administers(call.identity, realm):
                 out.append({"realm": realm.name})
         if not out:
@@ -86,7 +90,7 @@ async def create_realm(request: Request) -> Response:
 async def get_realm(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         if call.can("view-realm"):
-            return ok(await realm_json(call, call.realm))
+            return ok(await realm_json(call.tx, call.realm))
         if administers(call.identity, call.realm):
             return ok({"realm": call.realm.name})
         raise FORBIDDEN

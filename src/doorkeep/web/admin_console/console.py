@@ -3,10 +3,16 @@
 ``/admin/{realm}/console/`` signs in to ``{realm}`` as ``security-admin-console`` (the base does the
 code + PKCE sign-in, CSRF, confirm step and flash). Pages live under ``/{target}/…``: the realm they
 administer, the sign-in realm for a realm administrator, any realm for the master admin.
+
+Every write records the admin event of the Admin REST call it equals (``Console.changed``), in the page's
+transaction and only when the page answers without an error, with ``authDetails`` naming the sign-in realm,
+this console's client (``security-admin-console`` of that realm, as Keycloak's console appears), the
+administrator and the IP address: ``web.admin.audit.store``, the REST APIs' own recording.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
@@ -14,12 +20,13 @@ from urllib.parse import quote, urlencode
 from starlette.responses import Response
 
 from doorkeep.web import handlers
+from doorkeep.web.admin import audit
 from doorkeep.web.admin.auth import identity_of
 from doorkeep.web.admin_console.context import Console, Missing, Refused, console_for, realms_of
 from doorkeep.web.console.base import Console as Base
 from doorkeep.web.console.base import NavItem, Page
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import state
+from doorkeep.web.http import client_ip, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -55,12 +62,25 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         if not identity.master_admin and not identity.management_roles:
             raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
         target = request.path_params.get("target", page.realm.name)
-        return await work(await console_for(tx, identity, target, now))
+        console = await console_for(tx, identity, target, now)
+        response = await work(console)
+        if console.changes and response.status_code < 400:
+            await record(page, console)
+        return response
 
     try:  # the REST APIs' one rule (web/handlers.py): a refusal rolls back whatever the page wrote
         return await handlers.unit_of_work(request, load, write=write)
     except (Refused, Missing) as err:
         return page.error(str(err), err.status)
+
+
+async def record(page: Page, c: Console) -> None:
+    """Store the admin events of the page's writes as their REST calls record them, the caller being this
+    console's client of the sign-in realm (Keycloak: the token's client, ``security-admin-console``)."""
+    client = await c.tx.clients.get_by_client_id(page.realm.id, CLIENT_ID)
+    identity = dataclasses.replace(c.identity, client_uuid=client.id if client else "")
+    for change in c.changes:
+        await audit.store(c.tx, identity, c.realm, change, client_ip(page.request), c.now)
 
 
 async def render(

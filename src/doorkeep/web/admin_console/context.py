@@ -2,15 +2,18 @@
 
 Role checks are the Admin REST's (``AdminIdentity.can``: a realm-management role, or one implying it,
 in the caller's own realm; the master ``admin`` everywhere). A refused check is a page, not a trace.
+A view that writes names the Admin REST call its write equals (``Console.changed``), so that the page's
+unit of work records that call's admin event (``console.run``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from doorkeep.model import Realm
+from doorkeep.web.admin.audit import Change
 from doorkeep.web.admin.auth import AdminIdentity
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ class Console:
     identity: AdminIdentity
     realm: Realm
     now: int
+    changes: list[Change] = field(default_factory=list)  # the writes made, as REST calls (admin events)
 
     def can(self, role: str) -> bool:
         """Holds the realm-management ``role`` (or one implying it) for this realm."""
@@ -50,6 +54,11 @@ class Console:
     def require(self, role: str) -> None:
         if not self.can(role):
             raise Refused(f"You need the {role} role of this realm for this page or action.")
+
+    def changed(self, method: str, *segments: str, body: object = None) -> None:
+        """The write just made is, for admin events, ``method /admin/realms/{realm}/{segments…}`` with ``body``:
+        the call Keycloak's Admin Console makes for the same change."""
+        self.changes.append(Change(method, segments, body))
 
 
 def administers(identity: AdminIdentity, realm: Realm) -> bool:

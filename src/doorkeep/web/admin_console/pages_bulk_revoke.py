@@ -78,7 +78,7 @@ async def revoke(page: Page) -> Response:
                     "tokens stop working at once.",
                     fields={**form, "confirmed": "yes"},
                 )
-            ended = await views.revoke(c, criteria)
+            ended = await views.revoke(c, form)
         except CriteriaError as err:
             return await _form(page, c, form, error=str(err))
         return page.redirect(_here(c), flash=f"Ended {ended} offline session(s).")

@@ -147,8 +147,9 @@ def _revocation_action(kind: str) -> None:
                     cancel=here,
                     fields={"confirmed": "yes"},
                 )
-            if kind == "push":  # sent after this read-only transaction, as the REST endpoint does
+            if kind == "push":  # sent after this transaction, as the REST endpoint does
                 push.append((here, c.realm.id, await c.tx.clients.list(c.realm.id), c.realm.not_before))
+                c.changed("POST", "push-revocation")
                 return page.redirect(here)
             realm = await views.set_not_before(c, c.now if kind == "set-to-now" else 0)
             text = (
@@ -156,7 +157,7 @@ def _revocation_action(kind: str) -> None:
             )
             return page.redirect(here, flash=text)
 
-        response = await run(page, work, write=kind != "push")
+        response = await run(page, work, write=True)  # push too: it writes its admin event
         if not push:
             return response
         here, realm_id, clients, not_before = push[0]

@@ -14,10 +14,9 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from doorkeep.admin import operations as admin_ops
 from doorkeep.model import Client
 from doorkeep.sessions import revocation_triggers as rt
-from doorkeep.web.admin_console import views_clients
+from doorkeep.web.admin_console import views_clients, views_realm
 from doorkeep.web.admin_console.console import ADMIN, fields, render, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.pages_clients import TABS as CLIENT_TABS
@@ -99,7 +98,7 @@ async def save_realm_triggers(page: Page) -> Response:
         attributes = _choose(fields(page), c.realm.attributes, client=False)
         if attributes is None:
             return await _realm_page(page, c, "Choose none, online, offline or both for each trigger.", 400)
-        await admin_ops.update_realm(c.tx, c.realm, dataclasses.replace(c.realm, attributes=attributes))
+        await views_realm.save(c, dataclasses.replace(c.realm, attributes=attributes))
         here = f"/{quote(c.realm.name, safe='')}/revocation/triggers"
         return page.redirect(here, flash="Revocation triggers saved.")
 

@@ -34,6 +34,7 @@ async def remove_other_devices(page: Page) -> Response:
                 fields={"keep": keep, "confirmed": "yes"},
             )
         ended = await end_other_offline(c.tx, user.id, keep or None)
+        c.changed("DELETE", "users", user.id, "offline-sessions")
         return page.redirect(f"{base}/sessions", flash=f"Ended {ended} offline session(s) of {user.username}.")
 
     return await run(page, work, write=True)

@@ -16,6 +16,7 @@ from starlette.datastructures import ImmutableMultiDict
 
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES, AdminEvent, AdminEventQuery
 from doorkeep.model import Realm
+from doorkeep.web.admin.events import config_json
 from doorkeep.web.admin_console.context import Console, Page, page_of
 from doorkeep.web.admin_console.views_events import parse_day
 
@@ -92,4 +93,5 @@ async def save_settings(c: Console, enabled: bool, details: bool) -> Realm:
     c.require("manage-events")
     realm = dataclasses.replace(c.realm, admin_events_enabled=enabled, admin_events_details_enabled=details)
     await c.tx.realms.update(realm)
+    c.changed("PUT", "events", "config", body=config_json(realm))  # the whole config, as Keycloak's console
     return realm

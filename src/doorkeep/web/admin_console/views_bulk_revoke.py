@@ -41,6 +41,11 @@ def _epoch(name: str, value: str) -> int:
 
 def criteria_of(form: dict[str, str], *, dry_run: bool) -> Criteria:
     """The criteria of the form's non-empty fields (CriteriaError with the REST endpoint's messages)."""
+    return parse(body_of(form, dry_run=dry_run))
+
+
+def body_of(form: dict[str, str], *, dry_run: bool) -> dict[str, object]:
+    """The form's non-empty fields as the REST endpoint's request body."""
     body: dict[str, object] = {"dryRun": dry_run}
     given = {key: form.get(key, "").strip() for key in FIELDS}
     if given["client"]:
@@ -53,7 +58,7 @@ def criteria_of(form: dict[str, str], *, dry_run: bool) -> Criteria:
     for key in ("ipAddress", "deviceLabel"):
         if given[key]:
             body[key] = given[key]
-    return parse(body)
+    return body
 
 
 async def preview(c: Console, criteria: Criteria) -> Preview:
@@ -69,9 +74,12 @@ async def preview(c: Console, criteria: Criteria) -> Preview:
     return Preview(count, [await rows.row(us) for us in found if us is not None])
 
 
-async def revoke(c: Console, criteria: Criteria) -> int:
-    """End every matching offline session (with its same-id online one, as the REST run); how many."""
+async def revoke(c: Console, form: dict[str, str]) -> int:
+    """End every offline session matching the form (with its same-id online one, as the REST run); how many.
+    Recorded as the REST run, its body the representation."""
     c.require("manage-users")
+    body = body_of(form, dry_run=False)
+    criteria = parse(body)
     try:
         target, live = await rest.resolve(c.tx, c.realm, criteria, c.now)
     except AdminError as err:
@@ -82,4 +90,5 @@ async def revoke(c: Console, criteria: Criteria) -> int:
         ids, cursor = await rest.matching(c.tx, target, live, cursor)
         for session_id in ids:
             ended += await service.end_with_online(c.tx, session_id, True)
+    c.changed("POST", "offline-sessions", "revoke", body=body)
     return ended

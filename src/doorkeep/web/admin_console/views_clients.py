@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
 from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
@@ -154,12 +155,15 @@ def read_advanced(cl: Client, form: Mapping[str, str]) -> Client:
 
 
 async def save(c: Console, old: Client, new: Client) -> Client:
-    """Store the client as ``PUT clients/{id}`` does; a refused URL becomes a form error in words."""
+    """Store the client as ``PUT clients/{id}`` does, and record it as that PUT with the whole
+    ClientRepresentation (its secret masked); a refused URL becomes a form error in words."""
     c.require("manage-clients")
     try:
-        return await admin_ops.update_client(c.tx, c.realm, old, new)
+        saved = await admin_ops.update_client(c.tx, c.realm, old, new)
     except AdminError as err:
         raise FormErrors(FormState(errors={"form": err.description or err.message})) from None
+    c.changed("PUT", "clients", saved.id, body=await client_json(c.tx, saved))  # Keycloak's console sends it all
+    return saved
 
 
 async def secret(c: Console, cl: Client) -> str | None:

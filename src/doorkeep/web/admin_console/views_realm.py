@@ -13,6 +13,7 @@ from typing import Any
 from doorkeep import policy
 from doorkeep.admin import operations as admin_ops
 from doorkeep.model import Realm
+from doorkeep.web.admin.realms import realm_json
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState, TimeField, checkbox, read_time, shown
 from doorkeep.web.admin_console.timefields import FieldError, grace_seconds, whole_number
@@ -150,11 +151,18 @@ def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
 
 
 async def save(c: Console, new: Realm) -> Realm:
-    """Store the changed realm as ``PUT /admin/realms/{realm}`` does (manage-realm)."""
+    """Store the changed realm as ``PUT /admin/realms/{realm}`` does (manage-realm), recorded as that PUT
+    with the whole RealmRepresentation, as Keycloak's realm settings send it."""
     c.require("manage-realm")
-    return await admin_ops.update_realm(c.tx, c.realm, new)
+    saved = await admin_ops.update_realm(c.tx, c.realm, new)
+    c.changed("PUT", body=await realm_json(c.tx, saved))
+    return saved
 
 
 async def set_not_before(c: Console, value: int) -> Realm:
-    """Revocation: "Set to now" (``value`` = now) or "Clear" (0): tokens issued before it are refused."""
-    return await save(c, dataclasses.replace(c.realm, not_before=value))
+    """Revocation: "Set to now" (``value`` = now) or "Clear" (0): tokens issued before it are refused.
+    Recorded as Keycloak's console makes it: ``PUT /admin/realms/{realm}`` with ``{realm, notBefore}``."""
+    c.require("manage-realm")
+    saved = await admin_ops.update_realm(c.tx, c.realm, dataclasses.replace(c.realm, not_before=value))
+    c.changed("PUT", body={"realm": c.realm.name, "notBefore": value})
+    return saved

@@ -123,6 +123,7 @@ async def sign_out(c: Console, session_id: str, offline: bool) -> SessionRow:
         raise Missing("That session has already ended.")
     row = await _Rows(c, await live(c, offline)).row(session)
     await service.end_with_online(c.tx, session.id, offline)
+    c.changed("DELETE", "sessions", session.id)
     return row
 
 
@@ -131,3 +132,4 @@ async def sign_out_user(c: Console, user: User) -> None:
     not-before moves to now (earlier offline tokens turn stale); offline sessions stay listed."""
     c.require("manage-users")
     await triggered.sign_out_user(c.tx, c.realm, user, c.now)
+    c.changed("POST", "users", user.id, "logout")

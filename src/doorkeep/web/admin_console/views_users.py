@@ -69,3 +69,4 @@ async def revoke(c: Console, u: User, client_id: str) -> None:
         raise Missing("Client not found")
     if not await triggered.revoke_grant(c.tx, c.realm, u.id, cl, await live(c, True)):
         raise Missing("Consent nor offline token not found")
+    c.changed("DELETE", "users", u.id, "consents", client_id)
