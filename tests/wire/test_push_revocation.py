@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import jwt
 import pytest
 
@@ -111,3 +112,26 @@ async def test_logout_all_sends_k_logout_to_enabled_clients_after_removing_the_s
     action = await verified(realm, request.body)
     assert action["action"] == "LOGOUT" and action["resource"] == "app"
     assert action["notBefore"] == realm.clock.now()  # the realm's new notBefore
+
+
+async def test_a_push_recorded_as_an_admin_event_waits_for_a_concurrent_write_instead_of_failing(realm: Env) -> None:
+    """The push changes nothing but records an admin event: it must take a write transaction, or on SQLite
+    its read snapshot, older than a write committed meanwhile, could not become a writer (SQLITE_BUSY_SNAPSHOT)."""
+    await update_realm(realm.db, "test", admin_events_enabled=True)
+    headers = await realm.admin_headers()
+
+    async with anyio.create_task_group() as group:
+        answers: list[int] = []
+
+        async def push() -> None:
+            answers.append((await realm.http.post(f"{REALM}/push-revocation", headers=headers)).status_code)
+
+        async with realm.db.transaction() as tx:  # another writer holds the database meanwhile
+            group.start_soon(push)
+            await anyio.sleep(0.3)
+            found = await tx.realms.get_by_name("test")
+            assert found is not None
+            await tx.realms.update(found)
+    assert answers == [200]
+    events = (await realm.http.get(f"{REALM}/admin-events", headers=headers)).json()
+    assert [(e["operationType"], e.get("resourcePath")) for e in events] == [("ACTION", "push-revocation")]

@@ -65,8 +65,10 @@ async def answer(request: Request, work: Callable[[Tx], Awaitable[Response]], *,
         await audit.record(request, tx, response, state(request).services.clock.now())
         return response
 
+    # A POST, PUT or DELETE may record an admin event, a write even when the call changes nothing else:
+    # it takes a write transaction (on SQLite a read one cannot safely become a writer later).
     try:
-        return await unit_of_work(request, audited, write=write)
+        return await unit_of_work(request, audited, write=write or request.method in audit.WRITES)
     except (AdminError, RepresentationError) as err:
         return render_error(err)
 
