@@ -88,7 +88,7 @@ def encode(key: LoadedKey, claims: Mapping[str, Any], alg: str, typ: str = "JWT"
     headers = {"kid": key.kid, "typ": typ}
     if key.jws_signing is None:  # a key PyJWT refused to prepare: its own error, as before
         return jwt.encode(dict(claims), key.signing, algorithm=alg, headers=headers)
-    return jws.CODEC.encode(dict(claims), key.jws_signing, algorithm=alg, headers=headers)
+    return jws.encode(dict(claims), key.jws_signing, alg, headers)
 
 
 class TokenCodec:
@@ -133,7 +133,7 @@ class TokenCodec:
             if key.jws_verifying is None:  # a key PyJWT refused to prepare: its own answer, as before
                 claims: dict[str, Any] = jwt.decode(token, key.verifying, algorithms=[alg], options=_VERIFY_ONLY)
             else:
-                claims = jws.CODEC.decode(token, key.jws_verifying, algorithms=[alg], options=_VERIFY_ONLY)
+                claims = jws.decode(token, key.jws_verifying, alg, _VERIFY_ONLY)
         except InvalidTokenError:
             return None
         return claims

@@ -16,6 +16,7 @@ from typing import Any
 import jwt
 from jwt.algorithms import Algorithm
 from jwt.exceptions import InvalidKeyError
+from jwt.types import Options
 from jwt.warnings import InsecureKeyLengthWarning
 
 
@@ -70,7 +71,19 @@ def _codec() -> jwt.PyJWT:
     return codec
 
 
-CODEC = _codec()  # configured once at import, never changed: sign with CODEC.encode, verify with CODEC.decode
+_CODEC = _codec()  # configured once at import, never changed
+
+
+def encode(claims: dict[str, Any], key: Prepared, alg: str, headers: dict[str, Any]) -> str:
+    """``jwt.encode`` with a prepared key."""
+    prepared: Any = key  # PyJWT's annotations name only raw key types; its algorithm objects take ours
+    return _CODEC.encode(claims, prepared, algorithm=alg, headers=headers)
+
+
+def decode(token: str, key: Prepared, alg: str, options: Options) -> dict[str, Any]:
+    """``jwt.decode`` with a prepared key, for the one algorithm ``alg``."""
+    prepared: Any = key
+    return _CODEC.decode(token, prepared, algorithms=[alg], options=options)
 
 
 def prepare(alg: str, key: Any) -> Prepared | None:
