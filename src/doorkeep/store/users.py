@@ -14,6 +14,7 @@ from doorkeep.store.tables import credentials, user_role_mappings, users
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
 # Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
 _USER_BY_ID = select(users).where(users.c.id == bindparam("id"))
+_SERVICE_ACCOUNT = select(users).where(users.c.service_account_client_id == bindparam("cid"))  # client_credentials
 _ROLE_IDS = select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id"))
 
 
@@ -51,7 +52,7 @@ class UserRepo:
         return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
 
     async def get_service_account(self, client_uuid: str) -> User | None:
-        row = (await self._c.execute(select(users).where(users.c.service_account_client_id == client_uuid))).first()
+        row = (await self._c.execute(_SERVICE_ACCOUNT, {"cid": client_uuid})).first()
         return from_row(User, row, USER_COLS) if row else None
 
     def _search(
