@@ -33,7 +33,7 @@ class Tx:
         self.groups = GroupRepo(conn)
         self.mappers = MapperRepo(conn)
         self.sessions = SessionRepo(conn, is_sqlite)
-        self.resume = ResumeRead(conn, is_sqlite)  # a refresh's session, user and client session at once
+        self.resume = ResumeRead(conn, is_sqlite, self.users)  # a refresh's session, user and client session at once
         self.bulk = BulkSessionRepo(conn)  # bulk offline-session revocation (issue #13)
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)
