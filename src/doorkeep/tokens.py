@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 from jwt.exceptions import InvalidTokenError
+from jwt.types import Options
 
 from doorkeep import numbers
+from doorkeep.keys import jws
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.keys.ring import KeyRing
 
@@ -51,6 +53,17 @@ def jti_session_type(jti: str) -> str | None:
     return {"on": "online", "of": "offline", "tr": "transient", "nt": "online", "ft": "offline"}.get(jti[:2])
 
 
+# The signature only: expiry, audience and issuer are the grants' checks (sessions/resume.py).
+_VERIFY_ONLY: Options = {
+    "verify_signature": True,
+    "verify_exp": False,
+    "verify_nbf": False,
+    "verify_iat": False,
+    "verify_aud": False,
+    "verify_iss": False,
+}
+
+
 def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
@@ -72,7 +85,10 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
 
 def encode(key: LoadedKey, claims: Mapping[str, Any], alg: str, typ: str = "JWT") -> str:
     """Sign ``claims`` with a key already loaded (no database access: callable after a commit)."""
-    return jwt.encode(dict(claims), key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
+    headers = {"kid": key.kid, "typ": typ}
+    if key.jws_signing is None:  # a key PyJWT refused to prepare: its own error, as before
+        return jwt.encode(dict(claims), key.signing, algorithm=alg, headers=headers)
+    return jws.encode(dict(claims), key.jws_signing, alg, headers)
 
 
 class TokenCodec:
@@ -114,19 +130,10 @@ class TokenCodec:
         if alg not in allowed:
             return None
         try:
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key.verifying,
-                algorithms=[alg],
-                options={
-                    "verify_signature": True,
-                    "verify_exp": False,
-                    "verify_nbf": False,
-                    "verify_iat": False,
-                    "verify_aud": False,
-                    "verify_iss": False,
-                },
-            )
+            if key.jws_verifying is None:  # a key PyJWT refused to prepare: its own answer, as before
+                claims: dict[str, Any] = jwt.decode(token, key.verifying, algorithms=[alg], options=_VERIFY_ONLY)
+            else:
+                claims = jws.decode(token, key.jws_verifying, alg, _VERIFY_ONLY)
         except InvalidTokenError:
             return None
         return claims

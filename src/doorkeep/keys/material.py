@@ -9,12 +9,13 @@ from __future__ import annotations
 import base64
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from doorkeep.keys import jws
 from doorkeep.model import RealmKey
 
 HMAC_ALG = "HS512"
@@ -67,6 +68,18 @@ class LoadedKey:
     status: str
     signing: Any  # private key object or HMAC secret bytes
     verifying: Any  # public key object or HMAC secret bytes
+    # The same keys through PyJWT's prepare_key once (keys/jws.py), or None where PyJWT refuses
+    # them (then jwt.encode/jwt.decode get the raw key, as before). Prepared when not given.
+    jws_signing: jws.Prepared | None = field(default=None, repr=False, compare=False)
+    jws_verifying: jws.Prepared | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.jws_signing is None:
+            object.__setattr__(self, "jws_signing", jws.prepare(self.algorithm, self.signing))
+        if self.jws_verifying is None:
+            same = self.algorithm == HMAC_ALG
+            verifying = self.jws_signing if same else jws.prepare(self.algorithm, self.verifying)
+            object.__setattr__(self, "jws_verifying", verifying)
 
 
 def load(key: RealmKey) -> LoadedKey:

@@ -32,15 +32,24 @@ async def resume(
     ``lock`` takes the client-session row lock (a refresh); ``write=False`` (introspection) refuses
     without removing an expired session or detaching an expired client session.
     """
-    us = await user_session(tx, realm, claims.sid, claims.offline, now, write=write)  # #7-#8
-    user = await tx.users.get(claims.sub)
+    # One statement when all three rows exist (issue #8); otherwise one by one, for Keycloak's error.
+    found = await tx.resume.session_user_client(claims.sid, claims.offline, claims.sub, client.id, lock=lock)
+    if found is None:
+        us = await user_session(tx, realm, claims.sid, claims.offline, now, write=write)  # #7-#8
+        user = await tx.users.get(claims.sub)
+    else:
+        us, user, cs = found
+        await check_user_session(tx, realm, us, us.offline, now, write=write)
     if user is None or user.id != us.user_id:  # #9
         raise e.InvalidGrant(e.INVALID_REFRESH_TOKEN)
     if not user.enabled:
         raise e.InvalidGrant(e.USER_DISABLED)
     if claims.iat + 1 < us.started:  # #10
         raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION)
-    cs = await client_session(tx, realm, client, us, claims.iat, now, lock=lock, write=write)  # #11-#12
+    if found is None:
+        cs = await client_session(tx, realm, client, us, claims.iat, now, lock=lock, write=write)  # #11-#12
+    else:
+        await check_client_session(tx, realm, client, us, cs, claims.iat, now, write=write)
     if claims.offline and not await offline_access_granted(tx, client):  # #13
         raise e.InvalidGrant(e.OFFLINE_NOT_GRANTED)
     if claims.iat < policy.effective_not_before(realm, client, user.not_before):
@@ -53,7 +62,15 @@ async def user_session(tx: Tx, realm: Realm, sid: str, offline: bool, now: int, 
 
     With ``write`` an expired session goes: offline removed, online logged out (Keycloak
     backchannel-logs-out an expired online session)."""
-    us = await tx.sessions.get_user_session(sid, offline)
+    return await check_user_session(
+        tx, realm, await tx.sessions.get_user_session(sid, offline), offline, now, write=write
+    )
+
+
+async def check_user_session(
+    tx: Tx, realm: Realm, us: UserSession | None, offline: bool, now: int, *, write: bool
+) -> UserSession:
+    """``user_session``'s checks of a session already read."""
     if offline:
         if us is None:
             raise e.InvalidGrant(e.OFFLINE_SESSION_NOT_FOUND)
@@ -79,6 +96,13 @@ async def client_session(
         cs = await tx.sessions.lock_client_session(us.id, us.offline, client.id)
     else:
         cs = await tx.sessions.get_client_session(us.id, us.offline, client.id)
+    return await check_client_session(tx, realm, client, us, cs, iat, now, write=write)
+
+
+async def check_client_session(
+    tx: Tx, realm: Realm, client: Client, us: UserSession, cs: ClientSession | None, iat: int, now: int, *, write: bool
+) -> ClientSession:
+    """``client_session``'s checks of a client session already read."""
     if cs is None:
         raise e.InvalidGrant(e.SESSION_MISSING_CLIENT)
     if not policy.client_session_valid(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import functools
+import json
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Client, ClientScope, Realm
@@ -33,7 +35,24 @@ def realm_of_scope(scope_id: str) -> Any:
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
-_REALM_BY_NAME = select(realms).where(realms.c.name == bindparam("name"))  # every request: built once
+# Every request reads its realm by name (the row carries config_version, so it is always read): built once,
+# its JSON config fetched as text so that an unchanged row is turned into a Realm once per process.
+_REALM_BY_NAME = select(
+    realms.c.id, realms.c.name, realms.c.enabled, realms.c.config_version, cast(realms.c.config, Text)
+).where(realms.c.name == bindparam("name"))
+
+
+class _RealmRow:
+    __slots__ = ("_mapping",)
+
+    def __init__(self, mapping: dict[str, Any]) -> None:
+        self._mapping = mapping
+
+
+@functools.lru_cache(maxsize=256)  # keyed by every column's value: a changed row is a new entry, never a stale one
+def _realm(realm_id: str, name: str, enabled: bool, config_version: int, config: str) -> Realm:
+    mapping = {"id": realm_id, "name": name, "enabled": enabled, "config_version": config_version}
+    return from_row(Realm, _RealmRow(mapping | {"config": json.loads(config)}), REALM_COLS)
 
 
 async def _with_mappers(
@@ -53,7 +72,7 @@ class RealmRepo:
 
     async def get_by_name(self, name: str) -> Realm | None:
         row = (await self._c.execute(_REALM_BY_NAME, {"name": name})).first()
-        return from_row(Realm, row, REALM_COLS) if row else None
+        return _realm(row[0], row[1], bool(row[2]), int(row[3]), row[4]) if row else None
 
     async def list(self) -> builtins.list[Realm]:
         rows = await self._c.execute(select(realms).order_by(realms.c.name))

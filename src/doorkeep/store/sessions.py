@@ -26,7 +26,8 @@ _LOCK_CS = _GET_CS.with_for_update()
 _TOUCH_CS = update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at"))
 
 
-def _us(row: object) -> UserSession:
+def user_session_from(row: object) -> UserSession:
+    """A user session from its row (anything with a ``_mapping`` by column name)."""
     m = row._mapping  # type: ignore[attr-defined]
     return UserSession(
         id=m["id"],
@@ -44,7 +45,8 @@ def _us(row: object) -> UserSession:
     )
 
 
-def _cs(row: object) -> ClientSession:
+def client_session_from(row: object) -> ClientSession:
+    """A client session from its row (anything with a ``_mapping`` by column name)."""
     m = row._mapping  # type: ignore[attr-defined]
     return ClientSession(
         user_session_id=m["user_session_id"],
@@ -70,7 +72,7 @@ class SessionRepo:
 
     async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
         row = (await self._c.execute(_GET_US, {"sid": session_id, "off": offline})).first()
-        return _us(row) if row else None
+        return user_session_from(row) if row else None
 
     async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
         await self._c.execute(_TOUCH_US, {"sid": session_id, "off": offline, "at": last_refresh})
@@ -89,7 +91,7 @@ class SessionRepo:
         query = select(user_sessions).where(US.user_id == user_id, US.offline == offline)
         if live is not None:
             query = query.where(user_live(live))
-        return [_us(r) for r in await self._c.execute(query.order_by(US.started))]
+        return [user_session_from(r) for r in await self._c.execute(query.order_by(US.started))]
 
     async def delete_user_sessions_of(self, user_id: str, offline: bool) -> list[str]:
         ids = [s.id for s in await self.user_sessions_of(user_id, offline)]
@@ -115,7 +117,7 @@ class SessionRepo:
         if live is not None:
             query = query.where(user_live(live))
         query = query.order_by(US.last_session_refresh.desc(), US.id).offset(max(first, 0)).limit(max_results)
-        return [_us(r) for r in await self._c.execute(query)]
+        return [user_session_from(r) for r in await self._c.execute(query)]
 
     async def count_realm_live(self, realm_id: str, offline: bool, live: LiveFilter) -> int:
         """How many of the realm's sessions of this kind are live."""
@@ -149,13 +151,13 @@ class SessionRepo:
                 )
             )
         ).first()
-        return _cs(row) if row else None
+        return client_session_from(row) if row else None
 
     async def lock_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
         """Read the client session under a row lock (SQLite: the transaction already holds the write lock)."""
         query = _GET_CS if self._sqlite else _LOCK_CS
         row = (await self._c.execute(query, {"sid": session_id, "off": offline, "cid": client_uuid})).first()
-        return _cs(row) if row else None
+        return client_session_from(row) if row else None
 
     async def client_sessions(
         self, session_id: str, offline: bool, live: LiveFilter | None = None
@@ -166,7 +168,7 @@ class SessionRepo:
             query = query.join(user_sessions, and_(CS.user_session_id == US.id, CS.offline == US.offline)).where(
                 client_live(live)
             )
-        return [_cs(r) for r in await self._c.execute(query)]
+        return [client_session_from(r) for r in await self._c.execute(query)]
 
     async def client_sessions_of_many(
         self, session_ids: list[str], offline: bool, live: LiveFilter | None = None
@@ -182,7 +184,7 @@ class SessionRepo:
                     client_live(live)
                 )
             for row in await self._c.execute(query):
-                cs = _cs(row)
+                cs = client_session_from(row)
                 out[cs.user_session_id].append(cs)
         return out
 
@@ -243,7 +245,7 @@ class SessionRepo:
                 m["redirect_uri"],
                 dict(m["cs_notes"] or {}),
             )
-            out.append((_us(r), cs))
+            out.append((user_session_from(r), cs))
         return out
 
     async def count_with_client(self, client_uuid: str, offline: bool, live: LiveFilter | None = None) -> int:

@@ -17,6 +17,7 @@ from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
+from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.sessions import SessionRepo
 from doorkeep.store.users import UserRepo
@@ -32,6 +33,7 @@ class Tx:
         self.groups = GroupRepo(conn)
         self.mappers = MapperRepo(conn)
         self.sessions = SessionRepo(conn, is_sqlite)
+        self.resume = ResumeRead(conn, is_sqlite, self.users)  # a refresh's session, user and client session at once
         self.bulk = BulkSessionRepo(conn)  # bulk offline-session revocation (issue #13)
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)

@@ -14,12 +14,14 @@ from doorkeep.store.tables import credentials, user_role_mappings, users
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
 # Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
 _USER_BY_ID = select(users).where(users.c.id == bindparam("id"))
+_SERVICE_ACCOUNT = select(users).where(users.c.service_account_client_id == bindparam("cid"))  # client_credentials
 _ROLE_IDS = select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id"))
 
 
 class UserRepo:
     def __init__(self, conn: AsyncConnection) -> None:
         self._c = conn
+        self._prefetched: tuple[str, set[str]] | None = None
 
     async def get(self, user_id: str) -> User | None:
         row = (await self._c.execute(_USER_BY_ID, {"id": user_id})).first()
@@ -51,7 +53,7 @@ class UserRepo:
         return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
 
     async def get_service_account(self, client_uuid: str) -> User | None:
-        row = (await self._c.execute(select(users).where(users.c.service_account_client_id == client_uuid))).first()
+        row = (await self._c.execute(_SERVICE_ACCOUNT, {"cid": client_uuid})).first()
         return from_row(User, row, USER_COLS) if row else None
 
     def _search(
@@ -163,7 +165,16 @@ class UserRepo:
         return bool(result.rowcount)
 
     # --- role mappings -----------------------------------------------------------------------
+    def prefetched_role_ids(self, user_id: str, role_ids: set[str]) -> None:
+        """The user's role ids, read in this transaction by a joined statement (store/resume_read.py):
+        the next ``role_ids`` of that user takes them instead of asking again (once; a grant or a
+        revoke in between drops them)."""
+        self._prefetched = (user_id, role_ids)
+
     async def role_ids(self, user_id: str) -> set[str]:
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and prefetched[0] == user_id:
+            return set(prefetched[1])
         return {r.role_id for r in await self._c.execute(_ROLE_IDS, {"id": user_id})}
 
     async def holding_role(self, role_id: str) -> list[User]:
@@ -177,12 +188,14 @@ class UserRepo:
         return [from_row(User, r, USER_COLS) for r in rows]
 
     async def grant_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
+        self._prefetched = None
         have = await self.role_ids(user_id)
         for role_id in dict.fromkeys(role_ids):
             if role_id not in have:
                 await self._c.execute(insert(user_role_mappings).values(user_id=user_id, role_id=role_id))
 
     async def revoke_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
+        self._prefetched = None
         await self._c.execute(
             delete(user_role_mappings).where(
                 user_role_mappings.c.user_id == user_id, user_role_mappings.c.role_id.in_(list(role_ids))

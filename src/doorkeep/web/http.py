@@ -119,13 +119,26 @@ async def read_json(request: Request) -> Any:
         raise AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON") from None
 
 
+_BASE_URL = "doorkeep.base_url"  # the request's base URL, once worked out (its scope lives as long as it)
+
+
 def base_url(request: Request) -> str:
-    """``scheme://host[:port]`` from --hostname, trusted proxy headers, or the request."""
+    """``scheme://host[:port]`` from --hostname, trusted proxy headers, or the request.
+
+    Worked out once per request (the settings and the request's headers do not change while it
+    runs); a request asks for it several times (HTTPS rule, issuer, token claims)."""
+    known: str | None = request.scope.get(_BASE_URL)
+    if known is None:
+        known = request.scope[_BASE_URL] = _base_url(request)
+    return known
+
+
+def _base_url(request: Request) -> str:
     settings = state(request).settings
     if settings.hostname:
         host = settings.hostname.rstrip("/")
         return host if "://" in host else f"https://{host}"
-    scheme = request.url.scheme
+    scheme = request.scope.get("scheme", "http")  # what request.url.scheme says, without building the URL
     host = request.headers.get("host") or f"{settings.http_host}:{settings.http_port}"
     proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None
     if proxy == "xforwarded":
@@ -198,6 +211,7 @@ def is_secure(request: Request, realm: Realm) -> bool:
 SITE_LOCAL = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the address; bounded
 def local_address(ip: str) -> bool:
     """Keycloak's ``SslRequired.isLocal``: any-local, loopback or site-local (not every non-global range)."""
     try:

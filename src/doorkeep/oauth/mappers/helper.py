@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -38,7 +39,12 @@ class MapperInput:
 # Mapper types that do not implement every token interface (Keycloak's OIDCIDTokenMapper,
 def split_claim_path(name: str) -> list[str]:
     """``a.b`` -> ["a", "b"]; ``a\\.b`` -> ["a.b"] (splitClaimPath)."""
-    return [part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", name)]
+    return list(_split_claim_path(name))
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of the name, asked by every mapper of every token
+def _split_claim_path(name: str) -> tuple[str, ...]:
+    return tuple(part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", name))
 
 
 def _convert(json_type: str | None, value: Any) -> Any:

@@ -1,0 +1,103 @@
+"""PyJWT with keys prepared once per loaded key instead of on every call (issue #8).
+
+``jwt.encode``/``jwt.decode`` run the algorithm's ``prepare_key`` and ``check_key_length`` on
+every call; for an HMAC secret that is a PEM, SSH and DER sniff of the bytes each time. Here the
+key goes through PyJWT's own ``prepare_key`` and length check once, when it is loaded
+(``keys/material.load``), and a private ``PyJWT`` instance whose algorithm objects take that
+prepared key signs and verifies. Everything else (header and payload JSON, header order,
+claim checks) is PyJWT's own code, so the tokens are byte for byte what ``jwt.encode`` gives.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import jwt
+from jwt.algorithms import Algorithm
+from jwt.exceptions import InvalidKeyError
+from jwt.types import Options
+from jwt.warnings import InsecureKeyLengthWarning
+
+
+class Prepared:
+    """A key that went through its algorithm's ``prepare_key`` (and length check) once."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+
+class _PreparedOnce(Algorithm):
+    """PyJWT's algorithm object, but the key given is already a ``Prepared`` one."""
+
+    def __init__(self, inner: Algorithm) -> None:
+        self.inner = inner
+
+    def prepare_key(self, key: Any) -> Prepared:
+        if not isinstance(key, Prepared):
+            raise TypeError("this codec signs and verifies with keys prepared by doorkeep.keys.jws.prepare")
+        return key
+
+    def check_key_length(self, key: Any) -> str | None:
+        return None  # checked (and warned about) once, in ``prepare``
+
+    def sign(self, msg: bytes, key: Any) -> bytes:
+        return self.inner.sign(msg, key.key)
+
+    def verify(self, msg: bytes, key: Any, sig: bytes) -> bool:
+        return self.inner.verify(msg, key.key, sig)
+
+    def compute_hash_digest(self, bytestr: bytes) -> bytes:
+        return self.inner.compute_hash_digest(bytestr)
+
+    @staticmethod
+    def to_jwk(key_obj: Any, as_dict: bool = False) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def from_jwk(jwk: Any) -> Any:
+        raise NotImplementedError
+
+
+def _codec() -> jwt.PyJWT:
+    codec = jwt.PyJWT()
+    jws = codec._jws
+    for name, alg in list(jws._algorithms.items()):
+        if name != "none":
+            jws.unregister_algorithm(name)
+            jws.register_algorithm(name, _PreparedOnce(alg))
+    return codec
+
+
+_CODEC = _codec()  # configured once at import, never changed
+
+
+def encode(claims: dict[str, Any], key: Prepared, alg: str, headers: dict[str, Any]) -> str:
+    """``jwt.encode`` with a prepared key."""
+    prepared: Any = key  # PyJWT's annotations name only raw key types; its algorithm objects take ours
+    return _CODEC.encode(claims, prepared, algorithm=alg, headers=headers)
+
+
+def decode(token: str, key: Prepared, alg: str, options: Options) -> dict[str, Any]:
+    """``jwt.decode`` with a prepared key, for the one algorithm ``alg``."""
+    prepared: Any = key
+    return _CODEC.decode(token, prepared, algorithms=[alg], options=options)
+
+
+def prepare(alg: str, key: Any) -> Prepared | None:
+    """``key`` through PyJWT's ``prepare_key`` and length check for ``alg`` (the family's key
+    serves its sibling algorithms too: RS256 and PS512 prepare an RSA key the same way).
+
+    None when PyJWT refuses the key or does not know the algorithm: such a key is then used the
+    way it always was, through ``jwt.encode``/``jwt.decode``, which raise the same errors."""
+    try:
+        inner = jwt.get_algorithm_by_name(alg)
+        prepared = inner.prepare_key(key)
+    except (NotImplementedError, InvalidKeyError, TypeError, ValueError):
+        return None
+    message = inner.check_key_length(prepared)
+    if message:
+        warnings.warn(message, InsecureKeyLengthWarning, stacklevel=2)
+    return Prepared(prepared)

@@ -1,0 +1,90 @@
+"""The rows a refresh resumes from, in one statement (issue #8).
+
+A refresh needs the token's user session, its user and the client's session in that user session
+(sessions/resume.py), then the user's role mappings (oauth/roles.py). Read one by one that is four
+statements, each paying SQLAlchemy's execution and result costs; here one SELECT joins them, the role
+ids as a JSON array handed to ``UserRepo`` for the transaction's next ``role_ids`` of that user.
+When the user session, the user or the client session is missing the join finds nothing and the
+caller reads them one by one, so each missing row still gets Keycloak's own error.
+
+Under ``lock`` the client-session row is locked as ``lock_client_session`` locks it: ``FOR UPDATE``
+of that row on PostgreSQL; on SQLite the writing transaction's ``BEGIN IMMEDIATE`` already holds
+the database's write lock.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Select, Text, bindparam, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import ClientSession, User, UserSession
+from doorkeep.store.rows import from_row
+from doorkeep.store.sessions import client_session_from, user_session_from
+from doorkeep.store.tables import client_sessions, user_role_mappings, user_sessions, users
+from doorkeep.store.users import USER_COLS, UserRepo
+
+US, CS, U, M = user_sessions.c, client_sessions.c, users.c, user_role_mappings.c
+_N_US, _N_U = len(user_sessions.c), len(users.c)
+_US_NAMES = tuple(c.name for c in user_sessions.c)
+_U_NAMES = tuple(c.name for c in users.c)
+_CS_NAMES = tuple(c.name for c in client_sessions.c)
+
+_JOINED = user_sessions.join(
+    client_sessions,
+    (CS.user_session_id == US.id) & (CS.offline == US.offline) & (CS.client_id == bindparam("cid")),
+).join(users, U.id == bindparam("uid"))
+# Built once: SQLAlchemy reuses the cache key and compiled form.
+_READ = (
+    select(*user_sessions.c, *users.c, *client_sessions.c)
+    .select_from(_JOINED)
+    .where(US.id == bindparam("sid"), US.offline == bindparam("off"))
+)
+_LOCKED = _READ.with_for_update(of=client_sessions)
+
+
+def _with_role_ids(query: Select[Any], aggregate: Any) -> Select[Any]:
+    """The user's role ids too, as a JSON array (the same rows ``UserRepo.role_ids`` reads)."""
+    ids = select(cast(aggregate(M.role_id), Text)).where(M.user_id == U.id).scalar_subquery()
+    return query.add_columns(ids)
+
+
+# SQLite: json_group_array; PostgreSQL: json_agg (NULL when the user has no role mapping).
+_SQLITE = _with_role_ids(_READ, func.json_group_array)
+_PG = _with_role_ids(_READ, func.json_agg)
+_PG_LOCKED = _with_role_ids(_LOCKED, func.json_agg)
+
+
+class _Part:
+    """A slice of the joined row, read by name as the repositories read their own rows."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, names: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        self._mapping = dict(zip(names, values, strict=True))
+
+
+class ResumeRead:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool, users: UserRepo) -> None:
+        self._c = conn
+        self._sqlite = is_sqlite
+        self._users = users  # handed the user's role ids read here
+
+    async def session_user_client(
+        self, session_id: str, offline: bool, user_id: str, client_uuid: str, *, lock: bool
+    ) -> tuple[UserSession, User, ClientSession] | None:
+        """The user session, the user ``user_id`` and the client's session in it, or None if any is
+        missing. ``lock`` locks the client-session row (PostgreSQL ``FOR UPDATE``)."""
+        query = _SQLITE if self._sqlite else (_PG_LOCKED if lock else _PG)
+        params = {"sid": session_id, "off": offline, "uid": user_id, "cid": client_uuid}
+        row = (await self._c.execute(query, params)).first()
+        if row is None:
+            return None
+        values = tuple(row)
+        us = user_session_from(_Part(_US_NAMES, values[:_N_US]))
+        user = from_row(User, _Part(_U_NAMES, values[_N_US : _N_US + _N_U]), USER_COLS)
+        cs = client_session_from(_Part(_CS_NAMES, values[_N_US + _N_U : -1]))
+        self._users.prefetched_role_ids(user.id, set(json.loads(values[-1] or "[]")))
+        return us, user, cs

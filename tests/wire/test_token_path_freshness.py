@@ -1,0 +1,147 @@
+"""The token path's shortcuts (issue #8) never serve a stale answer.
+
+The realm row turned into a ``Realm`` once per row content, the session, user and client session
+read in one joined statement, keys prepared once, the base URL worked out once per request: each
+change made through the Admin REST of *another* app on its own ``Database`` (as another process
+would make it) is obeyed by the very next refresh of the first app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from admin_support import client_uuid
+from doorkeep.app import create_app
+from doorkeep.store.database import Database
+from support import assert_error, claims, header, password_grant, refresh
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+ADMIN = "/admin/realms/test"
+
+
+@pytest.fixture
+async def other(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
+    """A second app with its own Database (its own caches, its own connections) on the same database."""
+    db = Database(realm.settings.db_url)
+    app = create_app(realm.settings, db=db, clock=realm.clock)
+    realm.apps.append(app)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+        yield http
+    await app.state.doorkeep.notifier.drain()
+    await db.dispose()
+
+
+async def _admin(other: httpx.AsyncClient) -> dict[str, str]:
+    response = await other.post(
+        "/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def _tokens(env: Env, scope: str = "openid") -> dict[str, Any]:
+    response = await password_grant(env.http, "test", "app", scope=scope)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def _refreshed(env: Env, token: str) -> dict[str, Any]:
+    response = await refresh(env.http, "test", "app", token)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def _user_id(other: httpx.AsyncClient, h: dict[str, str]) -> str:
+    found = (await other.get(f"{ADMIN}/users", params={"username": "user1", "exact": "true"}, headers=h)).json()
+    return str(found[0]["id"])
+
+
+async def test_a_realm_setting_changed_by_another_process_shapes_the_next_refresh(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    tokens = await _tokens(realm)
+    before = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert before["exp"] - before["iat"] == 300
+    h = await _admin(other)
+    assert (await other.put(ADMIN, json={"accessTokenLifespan": 123}, headers=h)).status_code == 204
+    after = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert after["exp"] - after["iat"] == 123
+
+
+async def test_a_user_disabled_by_another_process_cannot_refresh_next(realm: Env, other: httpx.AsyncClient) -> None:
+    tokens = await _tokens(realm, "openid offline_access")
+    await _refreshed(realm, tokens["refresh_token"])
+    h = await _admin(other)
+    user = await _user_id(other, h)
+    assert (await other.put(f"{ADMIN}/users/{user}", json={"enabled": False}, headers=h)).status_code == 204
+    assert_error(
+        await refresh(realm.http, "test", "app", tokens["refresh_token"]), 400, "invalid_grant", "User disabled"
+    )
+
+
+async def test_a_session_revoked_by_another_process_cannot_refresh_next(realm: Env, other: httpx.AsyncClient) -> None:
+    tokens = await _tokens(realm)
+    await _refreshed(realm, tokens["refresh_token"])
+    h = await _admin(other)
+    deleted = await other.delete(f"{ADMIN}/sessions/{tokens['session_state']}", headers=h)
+    assert deleted.status_code == 204, deleted.text
+    assert_error(await refresh(realm.http, "test", "app", tokens["refresh_token"]), 400, "invalid_grant")
+
+
+async def test_a_role_and_a_mapper_added_by_another_process_appear_in_the_next_refresh(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    tokens = await _tokens(realm)
+    first = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert "extra" not in first.get("realm_access", {}).get("roles", []) and "hc" not in first
+    h = await _admin(other)
+    assert (await other.post(f"{ADMIN}/roles", json={"name": "extra"}, headers=h)).status_code == 201
+    role = (await other.get(f"{ADMIN}/roles/extra", headers=h)).json()
+    user = await _user_id(other, h)
+    mapped = await other.post(f"{ADMIN}/users/{user}/role-mappings/realm", json=[role], headers=h)
+    assert mapped.status_code == 204, mapped.text
+    mapper = {
+        "name": "hc",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-hardcoded-claim-mapper",
+        "config": {"claim.name": "hc", "claim.value": "v1", "jsonType.label": "String", "access.token.claim": "true"},
+    }
+    models = f"{ADMIN}/clients/{await client_uuid(realm, 'test', 'app')}/protocol-mappers/models"
+    assert (await other.post(models, json=mapper, headers=h)).status_code == 201
+    after = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert "extra" in after["realm_access"]["roles"] and after["hc"] == "v1"
+
+
+async def test_a_client_setting_changed_by_another_process_shapes_the_next_refresh(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    tokens = await _tokens(realm)
+    await _refreshed(realm, tokens["refresh_token"])
+    h = await _admin(other)
+    uuid = await client_uuid(realm, "test", "app")
+    rep = (await other.get(f"{ADMIN}/clients/{uuid}", headers=h)).json()
+    rep["attributes"] = {**rep.get("attributes", {}), "access.token.lifespan": "77"}
+    assert (await other.put(f"{ADMIN}/clients/{uuid}", json=rep, headers=h)).status_code == 204
+    after = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert after["exp"] - after["iat"] == 77
+
+
+async def test_a_signature_algorithm_changed_by_another_process_signs_the_next_refresh(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    tokens = await _tokens(realm)
+    assert header((await _refreshed(realm, tokens["refresh_token"]))["access_token"])["alg"] == "RS256"
+    h = await _admin(other)
+    assert (await other.put(ADMIN, json={"defaultSignatureAlgorithm": "ES256"}, headers=h)).status_code == 204
+    answer = await _refreshed(realm, tokens["refresh_token"])
+    assert header(answer["access_token"])["alg"] == "ES256" and header(answer["id_token"])["alg"] == "ES256"
+    certs = (await realm.http.get("/realms/test/protocol/openid-connect/certs")).json()["keys"]
+    assert header(answer["access_token"])["kid"] in {k["kid"] for k in certs}
