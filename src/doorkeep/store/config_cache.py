@@ -33,6 +33,7 @@ class _RealmView:
     closures: dict[str, frozenset[str]] = field(default_factory=dict)
     scope_roles: dict[str, frozenset[str]] = field(default_factory=dict)  # by client or scope id
     has_groups: bool | None = None
+    all_clients: list[Client] | None = None  # every client of the realm (admin session reads' liveness)
 
 
 class ConfigCache:
@@ -60,8 +61,10 @@ class CachedConfig:
         self._tx = tx
         self._realm: Realm | None = None
 
-    def bind(self, realm: Realm) -> None:
-        self._realm = realm
+    def bind(self, realm: Realm | None) -> Realm | None:
+        """Serve lookups of ``realm`` from the cache (None: straight to the repositories); the previous binding."""
+        previous, self._realm = self._realm, realm
+        return previous
 
     def _view(self, realm_id: str) -> _RealmView | None:
         if self._realm is None or self._realm.id != realm_id:
@@ -84,6 +87,16 @@ class CachedConfig:
             if dropped is not None:
                 view.by_uuid.pop(dropped.id, None)
         return client
+
+    async def realm_clients(self, realm: Realm) -> list[Client]:
+        """Every client of ``realm`` (a row read in this transaction, before it wrote any configuration)."""
+        view = self._cache.view(realm)
+        if view.all_clients is None:
+            found = await self._tx.clients.list(realm.id)
+            if len(found) > MAX_CLIENTS:  # bounded: a realm this large is read each time
+                return found
+            view.all_clients = found
+        return list(view.all_clients)
 
     async def client_by_uuid(self, realm_id: str, client_uuid: str) -> Client | None:
         view = self._view(realm_id)

@@ -182,7 +182,7 @@ async def user_offline_sessions(request: Request) -> Response:
 
 async def _filters(request: Request, tx: Tx, realm: Realm) -> dict[bool, LiveFilter]:
     """The realm's liveness filters, online (False) and offline (True), at the request's clock."""
-    now, clients = state(request).services.clock.now(), await tx.clients.list(realm.id)
+    now, clients = state(request).services.clock.now(), await tx.config.realm_clients(realm)
     return {offline: live_filter(realm, clients, offline, now) for offline in (False, True)}
 
 
