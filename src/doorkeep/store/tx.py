@@ -18,6 +18,7 @@ from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.roles import RoleRepo
+from doorkeep.store.session_views import SessionViewRepo
 from doorkeep.store.sessions import SessionRepo
 from doorkeep.store.users import UserRepo
 
@@ -32,6 +33,7 @@ class Tx:
         self.groups = GroupRepo(conn)
         self.mappers = MapperRepo(conn)
         self.sessions = SessionRepo(conn, is_sqlite)
+        self.session_views = SessionViewRepo(conn)  # the admin session reads (issue #8)
         self.bulk = BulkSessionRepo(conn)  # bulk offline-session revocation (issue #13)
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)
