@@ -88,6 +88,18 @@ class SessionViewRepo:
                 out[sid].append((client_uuid, int(timestamp)))
         return out
 
+    async def clients_of_user(self, user_id: str, offline: bool, live: LiveFilter) -> dict[str, list[tuple[str, int]]]:
+        """``clients_of`` for every session of one kind of this user, by the user's index: no list of ids."""
+        query = (
+            select(CS.user_session_id, CS.client_id, CS.timestamp)
+            .join(user_sessions, _JOIN)
+            .where(US.user_id == user_id, US.offline == offline, client_live(live))
+        )
+        out: dict[str, list[tuple[str, int]]] = {}
+        for sid, client_uuid, timestamp in await self._c.execute(query):
+            out.setdefault(sid, []).append((client_uuid, int(timestamp)))
+        return out
+
     async def usernames(self, user_ids: list[str]) -> dict[str, str]:
         """The usernames of these users (absent ones left out)."""
         found: dict[str, str] = {}

@@ -55,9 +55,11 @@ class _Renderer:
         self._clients: dict[str, Client | None] = {}
         self._links: dict[tuple[str, bool], list[tuple[str, int]]] = {}  # (client uuid, timestamp) per session
 
-    def knows(self, user: User) -> None:
-        """The user whose sessions these are, already loaded."""
+    async def prefetch_of_user(self, user: User, offline: bool, sessions: Sequence[Shown]) -> None:
+        """``prefetch`` for sessions of one kind that are all ``user``'s, which is already loaded."""
         self._usernames[user.id] = user.username
+        links = await self._tx.session_views.clients_of_user(user.id, offline, self._live[offline])
+        self._links.update({(us.id, offline): links.get(us.id, []) for us in sessions})
 
     async def prefetch(self, sessions: Sequence[Shown]) -> None:
         """Load the users and client sessions of all these user sessions at once (not one query each)."""
@@ -177,9 +179,8 @@ async def user_sessions(request: Request) -> Response:
         user = await common.user_of(tx, realm, request.path_params["id"])
         live = await _filters(request, tx, realm)
         render = _Renderer(tx, live, await tx.config.realm_clients(realm))
-        render.knows(user)
         sessions = await tx.session_views.of_user(user.id, False, live[False])
-        await render.prefetch(sessions)
+        await render.prefetch_of_user(user, False, sessions)
         return json_response([await render.session(us) for us in sessions])
 
     return await handlers.answer(request, work, write=False)
@@ -194,9 +195,8 @@ async def user_offline_sessions(request: Request) -> Response:
         client = await _client_of(tx, realm, request.path_params["client"], "Client not found")
         live = await _filters(request, tx, realm)
         render, out = _Renderer(tx, live, await tx.config.realm_clients(realm)), []
-        render.knows(user)
         sessions = await tx.session_views.of_user(user.id, True, live[True])
-        await render.prefetch(sessions)
+        await render.prefetch_of_user(user, True, sessions)
         for us in sessions:
             for client_uuid, timestamp in await render.client_links(us):
                 if client_uuid == client.id:
