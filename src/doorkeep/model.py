@@ -209,6 +209,24 @@ class Credential:
     user_label: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """What the admin API shows of a user session (UserSessionRepresentation), read without the rest of the row.
+
+    The field names are UserSession's, so a renderer takes either. ``notes`` are read for offline sessions only
+    (their device label); an online session's are left empty."""
+
+    id: str
+    user_id: str
+    offline: bool
+    login_username: str
+    ip_address: str
+    remember_me: bool
+    started: int
+    last_session_refresh: int
+    notes: JSON
+
+
 @dataclass(frozen=True)
 class UserSession:
     """An online or offline user session; an offline one shares the id of the online one it came from."""

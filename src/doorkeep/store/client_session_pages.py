@@ -73,12 +73,20 @@ async def stored_count(conn: AsyncConnection, client_uuid: str, offline: bool) -
     return int((await conn.execute(query)).scalar_one())
 
 
-async def live_count(conn: AsyncConnection, client_uuid: str, offline: bool, live: LiveFilter | None) -> int:
+async def live_count(
+    conn: AsyncConnection,
+    client_uuid: str,
+    offline: bool,
+    live: LiveFilter | None,
+    dead: Select[tuple[str]] | None = None,
+) -> int:
+    """The live sessions; ``dead`` is ``dead_ids`` of the same arguments when the caller has built it already."""
     stored = await stored_count(conn, client_uuid, offline)
     if live is None or stored == 0:
         return stored
-    dead = select(func.count()).select_from(dead_ids(client_uuid, offline, live).subquery())
-    return stored - int((await conn.execute(dead)).scalar_one())
+    dead = dead_ids(client_uuid, offline, live) if dead is None else dead
+    counted = select(func.count()).select_from(dead.subquery())
+    return stored - int((await conn.execute(counted)).scalar_one())
 
 
 async def page_ids(
@@ -91,13 +99,14 @@ async def page_ids(
 ) -> list[str]:
     """Session ids of Keycloak's page ``first``/``max`` (max < 0: all from ``first``), in id order."""
     first = max(first, 0)
-    total = await live_count(conn, client_uuid, offline, live)
+    dead = dead_ids(client_uuid, offline, live) if live is not None else None  # built once, used twice
+    total = await live_count(conn, client_uuid, offline, live, dead)
     size = total - first if max_results < 0 else min(max_results, total - first)
     if size <= 0:
         return []
     query = select(CS.user_session_id).where(CS.client_id == client_uuid, CS.offline == offline)
-    if live is not None:
-        query = query.where(CS.user_session_id.not_in(dead_ids(client_uuid, offline, live)))
+    if dead is not None:
+        query = query.where(CS.user_session_id.not_in(dead))
     from_back = total - first - size
     if from_back < first:  # nearer the end: walk the index backwards
         query = query.order_by(CS.user_session_id.desc()).offset(from_back).limit(size)

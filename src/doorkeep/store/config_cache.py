@@ -10,6 +10,7 @@ the tables directly.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ class _RealmView:
     closures: dict[str, frozenset[str]] = field(default_factory=dict)
     scope_roles: dict[str, frozenset[str]] = field(default_factory=dict)  # by client or scope id
     has_groups: bool | None = None
+    all_clients: dict[str, Client] | None = None  # every client of the realm by uuid, in clientId order
 
 
 class ConfigCache:
@@ -60,8 +62,10 @@ class CachedConfig:
         self._tx = tx
         self._realm: Realm | None = None
 
-    def bind(self, realm: Realm) -> None:
-        self._realm = realm
+    def bind(self, realm: Realm | None) -> Realm | None:
+        """Serve lookups of ``realm`` from the cache (None: straight to the repositories); the previous binding."""
+        previous, self._realm = self._realm, realm
+        return previous
 
     def _view(self, realm_id: str) -> _RealmView | None:
         if self._realm is None or self._realm.id != realm_id:
@@ -84,6 +88,18 @@ class CachedConfig:
             if dropped is not None:
                 view.by_uuid.pop(dropped.id, None)
         return client
+
+    async def realm_clients(self, realm: Realm) -> Mapping[str, Client]:
+        """Every client of ``realm`` by uuid, in clientId order, for the admin session reads. ``realm`` is a row
+        read in this transaction before it wrote any configuration (else a write could be cached as the
+        version read)."""
+        view = self._cache.view(realm)
+        if view.all_clients is None:
+            found = {c.id: c for c in await self._tx.clients.list(realm.id)}
+            if len(found) > MAX_CLIENTS:  # bounded: a realm this large is read each time
+                return found
+            view.all_clients = found
+        return view.all_clients
 
     async def client_by_uuid(self, realm_id: str, client_uuid: str) -> Client | None:
         view = self._view(realm_id)

@@ -19,6 +19,7 @@ from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.roles import RoleRepo
+from doorkeep.store.session_views import SessionViewRepo
 from doorkeep.store.sessions import SessionRepo
 from doorkeep.store.users import UserRepo
 
@@ -34,6 +35,7 @@ class Tx:
         self.mappers = MapperRepo(conn)
         self.sessions = SessionRepo(conn, is_sqlite)
         self.resume = ResumeRead(conn, is_sqlite, self.users)  # a refresh's session, user and client session at once
+        self.session_views = SessionViewRepo(conn)  # the admin session reads (issue #8)
         self.bulk = BulkSessionRepo(conn)  # bulk offline-session revocation (issue #13)
         self.keys = KeyRepo(conn)
         self.revoked = RevokedTokenRepo(conn)

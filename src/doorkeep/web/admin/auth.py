@@ -107,18 +107,25 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     if realm is None or not realm.enabled:
         raise UNAUTHORIZED
     require_https(request, realm)  # the sslRequired of the realm the admin logged in to
+    # The token realm's clients and role graph come from the per-process configuration cache, keyed by the
+    # realm row just read (its config_version); what can change without a version bump (the token's
+    # revocation, the user, their role and group mappings, the session) is read from the tables every time.
+    # Unbound again before the handler runs, so that nothing it reads after its own writes is cached.
+    previous = tx.config.bind(realm)
     try:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
+        return await identity_of(tx, valid.user, realm, valid.client.id)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
-    return await identity_of(tx, valid.user, realm, valid.client.id)
+    finally:
+        tx.config.bind(previous)
 
 
 async def identity_of(tx: Tx, user: User, realm: Realm, client_uuid: str = "") -> AdminIdentity:
     """What ``user`` of ``realm`` may administer: their roles (groups count too), composites expanded."""
-    role_ids = await tx.roles.expand(await direct_and_group_role_ids(tx, user))
-    roles = await tx.roles.get_many(role_ids)
+    role_ids = await tx.config.expand(realm.id, await direct_and_group_role_ids(tx, user))
+    roles = await tx.config.roles(realm.id, role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
-    management = await tx.clients.get_by_client_id(realm.id, "realm-management")
+    management = await tx.config.client(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
     return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids), client_uuid)

@@ -15,13 +15,14 @@ drops nulls: ``{}`` when no client has an admin URL).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.model import Client, ClientSession, Realm, User, UserSession
+from doorkeep.model import Client, Realm, SessionView, User, UserSession
 from doorkeep.oauth import backchannel
 from doorkeep.sessions import device, service, triggered
 from doorkeep.sessions.liveness import LiveFilter, live_filter
@@ -36,56 +37,73 @@ OFFLINE_TOKEN = "Offline Token"
 NO_CONTENT = 204
 
 
+Shown = UserSession | SessionView  # the renderer reads the fields both have
+
+
 class _Renderer:
     """UserSessionRepresentation, with the users and clients it names loaded once per request.
 
     ``clients`` lists only the live client sessions (an expired one is already gone, as in Keycloak).
+    ``known`` are the realm's clients already at hand (the config cache's), looked up without a statement.
     """
 
-    def __init__(self, tx: Tx, live: dict[bool, LiveFilter]) -> None:
+    def __init__(self, tx: Tx, live: dict[bool, LiveFilter], known: Mapping[str, Client] | None = None) -> None:
         self._tx = tx
         self._live = live
-        self._users: dict[str, User | None] = {}
+        self._known = known or {}
+        self._usernames: dict[str, str | None] = {}
         self._clients: dict[str, Client | None] = {}
-        self._client_sessions: dict[tuple[str, bool], list[ClientSession]] = {}
+        self._links: dict[tuple[str, bool], list[tuple[str, int]]] = {}  # (client uuid, timestamp) per session
 
-    async def prefetch(self, sessions: list[UserSession]) -> None:
+    async def prefetch_of_user(self, user: User, offline: bool, sessions: Sequence[Shown]) -> None:
+        """``prefetch`` for sessions of one kind that are all ``user``'s, which is already loaded."""
+        self._usernames[user.id] = user.username
+        links = await self._tx.session_views.clients_of_user(user.id, offline, self._live[offline])
+        self._links.update({(us.id, offline): links.get(us.id, []) for us in sessions})
+
+    async def prefetch(self, sessions: Sequence[Shown]) -> None:
         """Load the users and client sessions of all these user sessions at once (not one query each)."""
-        missing = sorted({us.user_id for us in sessions} - self._users.keys())
-        users = await self._tx.users.get_many(missing)
-        self._users.update({user_id: users.get(user_id) for user_id in missing})
+        missing = sorted({us.user_id for us in sessions} - self._usernames.keys())
+        if missing:
+            found = await self._tx.session_views.usernames(missing)
+            self._usernames.update({user_id: found.get(user_id) for user_id in missing})
         for offline in {us.offline for us in sessions}:
-            found = await self._tx.sessions.client_sessions_of_many(
+            links = await self._tx.session_views.clients_of(
                 [us.id for us in sessions if us.offline == offline], offline, self._live[offline]
             )
-            self._client_sessions.update({(sid, offline): listed for sid, listed in found.items()})
+            self._links.update({(sid, offline): listed for sid, listed in links.items()})
 
-    async def client_sessions(self, us: UserSession) -> list[ClientSession]:
+    async def client_links(self, us: Shown) -> list[tuple[str, int]]:
+        """(client uuid, client-session timestamp) of the session's live client sessions."""
         key = (us.id, us.offline)
-        if key not in self._client_sessions:
-            self._client_sessions[key] = await self._tx.sessions.client_sessions(
-                us.id, us.offline, self._live[us.offline]
-            )
-        return self._client_sessions[key]
+        if key not in self._links:
+            self._links[key] = (await self._tx.session_views.clients_of([us.id], us.offline, self._live[us.offline]))[
+                us.id
+            ]
+        return self._links[key]
 
     async def client(self, client_uuid: str) -> Client | None:
+        known = self._known.get(client_uuid)
+        if known is not None:
+            return known
         if client_uuid not in self._clients:
             self._clients[client_uuid] = await self._tx.clients.get(client_uuid)
         return self._clients[client_uuid]
 
-    async def session(self, us: UserSession, last_access: int | None = None) -> dict[str, Any]:
+    async def session(self, us: Shown, last_access: int | None = None) -> dict[str, Any]:
         """``lastAccess`` is the user session's last refresh unless a client session's timestamp is given."""
-        if us.user_id not in self._users:
-            self._users[us.user_id] = await self._tx.users.get(us.user_id)
-        user = self._users[us.user_id]
+        if us.user_id not in self._usernames:
+            user = await self._tx.users.get(us.user_id)
+            self._usernames[us.user_id] = user.username if user else None
+        username = self._usernames[us.user_id]
         clients: dict[str, str] = {}
-        for cs in await self.client_sessions(us):
-            client = await self.client(cs.client_id)
+        for client_uuid, _ in await self.client_links(us):
+            client = await self.client(client_uuid)
             if client is not None:
                 clients[client.id] = client.client_id
         rep = {
             "id": us.id,
-            "username": user.username if user else us.login_username,
+            "username": us.login_username if username is None else username,
             "userId": us.user_id,
             "ipAddress": us.ip_address,
             "start": us.started * 1000,
@@ -98,19 +116,27 @@ class _Renderer:
         return rep | ({"deviceLabel": device.label_of(us.notes)} if us.offline else {})
 
 
+async def _client_of(tx: Tx, realm: Realm, client_uuid: str, message: str) -> Client:
+    """``common.client_of`` for these read-only handlers, from the realm's cached clients (config_version)."""
+    client = (await tx.config.realm_clients(realm)).get(client_uuid)
+    if client is None:
+        raise common.not_found(message)
+    return client
+
+
 def _client_sessions(*, offline: bool) -> handlers.Endpoint:
     """``clients/{uuid}/user-sessions`` and ``offline-sessions`` (offline: lastAccess = client-session time)."""
 
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
             realm = await common.admin_realm(request, tx, "view-clients")
-            client = await common.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            client = await _client_of(tx, realm, request.path_params["uuid"], "Could not find client")
             first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
             live = await _filters(request, tx, realm)
-            render = _Renderer(tx, live)
-            pairs = await tx.sessions.sessions_with_client(client.id, offline, first, max_results, live[offline])
+            render = _Renderer(tx, live, await tx.config.realm_clients(realm))
+            pairs = await tx.session_views.page(client.id, offline, first, max_results, live[offline])
             await render.prefetch([us for us, _ in pairs])
-            return json_response([await render.session(us, cs.timestamp if offline else None) for us, cs in pairs])
+            return json_response([await render.session(us, at if offline else None) for us, at in pairs])
 
         return await handlers.answer(request, work, write=False)
 
@@ -121,7 +147,7 @@ def _client_session_count(*, offline: bool) -> handlers.Endpoint:
     async def endpoint(request: Request) -> Response:
         async def work(tx: Tx) -> Response:
             realm = await common.admin_realm(request, tx, "view-clients")
-            client = await common.client_of(tx, realm, request.path_params["uuid"], "Could not find client")
+            client = await _client_of(tx, realm, request.path_params["uuid"], "Could not find client")
             live = await _filters(request, tx, realm)
             return json_response({"count": await tx.sessions.count_with_client(client.id, offline, live[offline])})
 
@@ -152,9 +178,9 @@ async def user_sessions(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         live = await _filters(request, tx, realm)
-        render = _Renderer(tx, live)
-        sessions = await tx.sessions.user_sessions_of(user.id, False, live[False])
-        await render.prefetch(sessions)
+        render = _Renderer(tx, live, await tx.config.realm_clients(realm))
+        sessions = await tx.session_views.of_user(user.id, False, live[False])
+        await render.prefetch_of_user(user, False, sessions)
         return json_response([await render.session(us) for us in sessions])
 
     return await handlers.answer(request, work, write=False)
@@ -166,15 +192,15 @@ async def user_offline_sessions(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        client = await common.client_of(tx, realm, request.path_params["client"])
+        client = await _client_of(tx, realm, request.path_params["client"], "Client not found")
         live = await _filters(request, tx, realm)
-        render, out = _Renderer(tx, live), []
-        sessions = await tx.sessions.user_sessions_of(user.id, True, live[True])
-        await render.prefetch(sessions)
+        render, out = _Renderer(tx, live, await tx.config.realm_clients(realm)), []
+        sessions = await tx.session_views.of_user(user.id, True, live[True])
+        await render.prefetch_of_user(user, True, sessions)
         for us in sessions:
-            for cs in await render.client_sessions(us):
-                if cs.client_id == client.id:
-                    out.append(await render.session(us, cs.timestamp))
+            for client_uuid, timestamp in await render.client_links(us):
+                if client_uuid == client.id:
+                    out.append(await render.session(us, timestamp))
         return json_response(out)
 
     return await handlers.answer(request, work, write=False)
@@ -182,13 +208,15 @@ async def user_offline_sessions(request: Request) -> Response:
 
 async def _filters(request: Request, tx: Tx, realm: Realm) -> dict[bool, LiveFilter]:
     """The realm's liveness filters, online (False) and offline (True), at the request's clock."""
-    now, clients = state(request).services.clock.now(), await tx.clients.list(realm.id)
+    now, clients = state(request).services.clock.now(), list((await tx.config.realm_clients(realm)).values())
     return {offline: live_filter(realm, clients, offline, now) for offline in (False, True)}
 
 
-async def _consents(tx: Tx, user: User, live: dict[bool, LiveFilter]) -> list[dict[str, Any]]:
+async def _consents(
+    tx: Tx, user: User, live: dict[bool, LiveFilter], known: Mapping[str, Client] | None = None
+) -> list[dict[str, Any]]:
     """Stored consents, then clients with live offline sessions but no consent ("Offline Token")."""
-    render = _Renderer(tx, live)
+    render = _Renderer(tx, live, known)
     offline = {cid for _, cid in await tx.sessions.user_client_pairs(user.id, True, live[True])}
     out: list[dict[str, Any]] = []
     for consent in await tx.sessions.consents_of(user.id):
@@ -225,7 +253,8 @@ async def user_consents(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        return json_response(await _consents(tx, user, await _filters(request, tx, realm)))
+        live = await _filters(request, tx, realm)
+        return json_response(await _consents(tx, user, live, await tx.config.realm_clients(realm)))
 
     return await handlers.answer(request, work, write=False)
 
