@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from server import DoorkeepProcess, SeedRealm, _seed
+from server import DoorkeepProcess, SeedRealm, WorkersProcess, _seed
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 
@@ -29,32 +29,12 @@ PORTS = {1: 18620, 2: 18621}  # this test's ports (18620-18629)
 DELAYED_PORT = 18623
 
 
-class PostgresServer(DoorkeepProcess):
-    """``doorkeep start`` on PostgreSQL with ``workers`` processes."""
-
-    def __init__(self, workdir: Path, db_url: str, workers: int, delay: str = "0", port: int | None = None) -> None:
-        super().__init__(workdir, port=port or PORTS[workers], db_url=db_url)
-        self.workers, self.delay = workers, delay
-
-    def command(self) -> list[str]:
-        return [
-            *super().command()[:1],
-            "start",
-            "--http-host",
-            "127.0.0.1",
-            "--http-port",
-            str(self.port),
-            "--db-url",
-            str(self.db_url),
-            "--workers",
-            str(self.workers),
-            "--hostname-strict",
-            "false",
-            "--shutdown-delay",
-            self.delay,
-            "--shutdown-timeout",
-            "10s",
-        ]
+def postgres_server(
+    workdir: Path, db_url: str, workers: int, delay: str = "0", port: int | None = None
+) -> WorkersProcess:
+    """``doorkeep start`` on PostgreSQL with ``workers`` processes and the shutdown delay ``delay``."""
+    extra = ("--shutdown-delay", delay, "--shutdown-timeout", "10s")
+    return WorkersProcess(workdir, port=port or PORTS[workers], db_url=db_url, workers=workers, extra=extra)
 
 
 class Storm:
@@ -156,7 +136,7 @@ def test_sigterm_and_restart_of_the_server_lose_no_rotated_token(
     seed: SeedRealm,
     servers: list[DoorkeepProcess],
 ) -> None:
-    server = PostgresServer(tmp_path / "server", postgres_url, workers=1)
+    server = postgres_server(tmp_path / "server", postgres_url, workers=1)
     servers.append(server)
     server.start()
     with Storm(server, seed) as storm:
@@ -176,7 +156,7 @@ def test_sigterm_of_one_worker_loses_no_rotated_token(
     seed: SeedRealm,
     servers: list[DoorkeepProcess],
 ) -> None:
-    server = PostgresServer(tmp_path / "server", postgres_url, workers=2)
+    server = postgres_server(tmp_path / "server", postgres_url, workers=2)
     servers.append(server)
     server.start()
     assert server._process is not None
@@ -196,7 +176,7 @@ def test_the_worker_supervisor_keeps_serving_through_the_delay_then_stops(
     postgres_url: str,
     servers: list[DoorkeepProcess],
 ) -> None:
-    server = PostgresServer(tmp_path / "server", postgres_url, workers=2, delay="3s", port=DELAYED_PORT)
+    server = postgres_server(tmp_path / "server", postgres_url, workers=2, delay="3s", port=DELAYED_PORT)
     servers.append(server)
     server.start()
     assert server._process is not None

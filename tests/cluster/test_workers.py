@@ -80,11 +80,7 @@ def test_an_admin_change_on_one_worker_is_seen_by_every_worker_at_once(
         )
         assert response.status_code == 200, response.text
         token = response.json()["refresh_token"]
-    admin = requests.post(
-        f"{server.base_url}/realms/master/protocol/openid-connect/token",
-        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-        timeout=10,
-    ).json()["access_token"]
+    admin = server.admin_token()
     headers = {"Authorization": f"Bearer {admin}"}
     clients = f"{server.base_url}/admin/realms/{seed.name}/clients"
     uuid = requests.get(clients, params={"clientId": seed.client_id}, headers=headers, timeout=10).json()[0]["id"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess, WorkersProcess
+from server import DoorkeepProcess, WorkersProcess
 
 from keeper_support import CLIENT, SECRET, TOKEN, refresh_directly
 
@@ -31,18 +31,8 @@ def server(tmp_path: Path, postgres_url: str) -> Iterator[DoorkeepProcess]:
 
 
 def _admin(server: DoorkeepProcess) -> httpx.Client:
-    response = httpx.post(
-        server.base_url + "/realms/master/protocol/openid-connect/token",
-        data={
-            "grant_type": "password",
-            "client_id": "admin-cli",
-            "username": ADMIN_USERNAME,
-            "password": ADMIN_PASSWORD,
-        },
-    )
-    assert response.status_code == 200, response.text
-    token = response.json()["access_token"]
-    return httpx.Client(base_url=server.base_url + "/admin/realms/demo", headers={"Authorization": f"Bearer {token}"})
+    headers = {"Authorization": f"Bearer {server.admin_token()}"}
+    return httpx.Client(base_url=server.base_url + "/admin/realms/demo", headers=headers)
 
 
 def _login(server: DoorkeepProcess, *, offline: bool = True, label: str | None = None) -> dict[str, str]:

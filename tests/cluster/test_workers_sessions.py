@@ -28,11 +28,7 @@ def two_workers(tmp_path: Path, postgres_url: str) -> Iterator[tuple[DoorkeepPro
 
 
 def _admin(server: DoorkeepProcess, seed: SeedRealm) -> tuple[dict[str, str], str]:
-    admin = requests.post(
-        f"{server.base_url}/realms/master/protocol/openid-connect/token",
-        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-        timeout=10,
-    ).json()["access_token"]
+    admin = server.admin_token()
     headers = {"Authorization": f"Bearer {admin}"}
     clients = f"{server.base_url}/admin/realms/{seed.name}/clients"
     uuid = requests.get(clients, params={"clientId": seed.client_id}, headers=headers, timeout=10).json()[0]["id"]

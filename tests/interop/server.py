@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -170,6 +171,20 @@ class DoorkeepProcess:
             self._log = None
         return int(code)
 
+    def admin_token(self) -> str:
+        """An access token of master's ``admin`` through ``admin-cli`` (password grant)."""
+        form = {
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": ADMIN_USERNAME,
+            "password": ADMIN_PASSWORD,
+        }
+        request = urllib.request.Request(
+            f"{self.base_url}/realms/master/protocol/openid-connect/token", data=urllib.parse.urlencode(form).encode()
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return str(json.loads(response.read())["access_token"])
+
     def output(self) -> str:
         """Everything the server printed so far, across restarts."""
         if self._log is not None:
@@ -281,7 +296,24 @@ StartServer = Callable[..., DoorkeepProcess]
 
 
 class WorkersProcess(DoorkeepProcess):
-    """``doorkeep start --workers 2`` (PostgreSQL: ``db_url``), importing ``import_realms`` at start."""
+    """``doorkeep start --workers N`` (PostgreSQL: ``db_url``; 2 workers unless said), importing ``import_realms``
+    at start, with ``extra`` options after the rest (e.g. the shutdown delay)."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        port: int | None = None,
+        db_url: str | None = None,
+        import_realms: Sequence[Path] = (),
+        startup_timeout: float = 60.0,
+        workers: int = 2,
+        extra: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(
+            workdir, port=port, db_url=db_url, import_realms=import_realms, startup_timeout=startup_timeout
+        )
+        self.workers, self.extra = workers, extra
 
     def command(self) -> list[str]:
         return [
@@ -294,8 +326,9 @@ class WorkersProcess(DoorkeepProcess):
             "--db-url",
             str(self.db_url),
             "--workers",
-            "2",
+            str(self.workers),
             "--hostname-strict",
             "false",
             *(arg for path in self.import_realms for arg in ("--import-realm", str(path))),
+            *self.extra,
         ]

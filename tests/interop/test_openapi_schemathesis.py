@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from interop.python_keycloak_support import admin_of
-from interop.server import ADMIN_PASSWORD, ADMIN_USERNAME, DoorkeepProcess, SeedRealm
+from interop.server import DoorkeepProcess, SeedRealm
 
 pytestmark = pytest.mark.interop
 
@@ -34,19 +34,7 @@ SKIPPED = {("DELETE", "/admin/realms/{realm}")}  # deleting the seeded realm wou
 
 def long_lived_admin_token(server: DoorkeepProcess) -> str:
     admin_of(server).update_realm("master", {"accessTokenLifespan": 3600})
-    response = requests.post(
-        f"{server.base_url}/realms/master/protocol/openid-connect/token",
-        timeout=10,
-        data={
-            "grant_type": "password",
-            "client_id": "admin-cli",
-            "username": ADMIN_USERNAME,
-            "password": ADMIN_PASSWORD,
-        },
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
+    return server.admin_token()
 
 
 def test_generated_requests_get_no_5xx_and_answers_that_match_the_document(
