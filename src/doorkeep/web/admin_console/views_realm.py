@@ -150,19 +150,16 @@ def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
     )
 
 
-async def save(c: Console, new: Realm) -> Realm:
-    """Store the changed realm as ``PUT /admin/realms/{realm}`` does (manage-realm), recorded as that PUT
-    with the whole RealmRepresentation, as Keycloak's realm settings send it."""
+async def save(c: Console, new: Realm, recorded: dict[str, object] | None = None) -> Realm:
+    """Store the changed realm as ``PUT /admin/realms/{realm}`` does (manage-realm), recorded as that PUT with
+    ``recorded`` as its body, by default the whole RealmRepresentation, as Keycloak's realm settings send it."""
     c.require("manage-realm")
     saved = await admin_ops.update_realm(c.tx, c.realm, new)
-    c.changed("PUT", body=await realm_json(c.tx, saved))
+    c.changed("PUT", body=await realm_json(c.tx, saved) if recorded is None else recorded)
     return saved
 
 
 async def set_not_before(c: Console, value: int) -> Realm:
     """Revocation: "Set to now" (``value`` = now) or "Clear" (0): tokens issued before it are refused.
     Recorded as Keycloak's console makes it: ``PUT /admin/realms/{realm}`` with ``{realm, notBefore}``."""
-    c.require("manage-realm")
-    saved = await admin_ops.update_realm(c.tx, c.realm, dataclasses.replace(c.realm, not_before=value))
-    c.changed("PUT", body={"realm": c.realm.name, "notBefore": value})
-    return saved
+    return await save(c, dataclasses.replace(c.realm, not_before=value), {"realm": c.realm.name, "notBefore": value})
