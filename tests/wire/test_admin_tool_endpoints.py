@@ -124,6 +124,12 @@ async def test_unknown_paths_are_json_404s_and_wrong_methods_json_405s(realm: En
     assert response.status_code == 404
     assert response.json()["error"] == "Unable to find matching target resource method"
     assert (await realm.http.get(f"{REALM}/users/x/no-such-thing")).status_code == 404
+    for path in ("/admin/realms/0%2F/clients", "/admin/realms/test//clients", f"{REALM}/users/a%2Fb/sessions"):
+        headers = await realm.admin_headers()  # a decoded "/" leaves an empty segment: nothing, not a missing feature
+        for method in ("GET", "POST"):
+            response = await realm.http.request(method, path, headers=headers, json={})
+            assert response.status_code == 404, (method, path, response.text)
+            assert response.json()["error"] == "Unable to find matching target resource method"
     response = await realm.http.patch(f"{REALM}/users/count")
     assert response.status_code == 405 and response.json()["error"] == "HTTP 405 Method Not Allowed"
     assert "GET" in response.headers["allow"]

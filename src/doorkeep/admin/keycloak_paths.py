@@ -104,8 +104,13 @@ USERS_WORDS = frozenset({"count", "profile"})
 
 
 def served_by_keycloak(path: str) -> bool:
-    """Whether Keycloak 26 serves this path (decoded, without query), under /admin."""
-    segments = [s for s in path.split("/") if s]
+    """Whether Keycloak 26 serves this path (decoded, without query), under /admin.
+
+    An empty segment inside the path (``/admin/realms/a//clients``, e.g. a realm name holding an encoded
+    ``/``) names nothing Keycloak serves: that is a plain 404, not a missing feature."""
+    segments = path.removeprefix("/").removesuffix("/").split("/")
+    if "" in segments:
+        return False
     if segments[:2] == ["admin", "serverinfo"]:
         return len(segments) == 2
     if segments[:2] != ["admin", "realms"] or len(segments) < 4:

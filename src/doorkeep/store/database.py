@@ -6,26 +6,25 @@ import asyncio
 import contextlib
 import logging
 import os
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from doorkeep import observe
-from doorkeep.store import sqlite_inline
 from doorkeep.store.config_cache import ConfigCache
+from doorkeep.store.sqlite_engine import SqliteEngine
 from doorkeep.store.tx import Tx
 
 log = logging.getLogger("doorkeep.store")
 MIGRATIONS = Path(__file__).parent / "migrations"
-sqlite_inline.register()
+INLINE = "sqlite+doorkeep:///"  # SQLite through store/sqlite_engine.py, on the event loop's thread
 _holding_write_lock: ContextVar[bool] = ContextVar("doorkeep_sqlite_write_lock", default=False)
 
 
@@ -34,8 +33,8 @@ def async_url(db_url: str) -> str:
     url = db_url.removeprefix("jdbc:")
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite:///"):  # SQLite inline on the event loop (store/sqlite_inline.py)
-        return "sqlite+doorkeep:///" + url.removeprefix("sqlite:///")
+    if url.startswith("sqlite:///"):  # SQLite inline on the event loop (store/sqlite_engine.py)
+        return INLINE + url.removeprefix("sqlite:///")
     return url
 
 
@@ -45,20 +44,31 @@ class Database:
     def __init__(self, db_url: str, *, pool_size: int = 10) -> None:
         self.url = async_url(db_url)
         self.is_sqlite = self.url.startswith("sqlite")
+        self.inline = self.url.startswith(INLINE)
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
-        elif self.url.startswith(("sqlite+doorkeep:///", "sqlite+aiosqlite:///")):
+        elif self.url.startswith((INLINE, "sqlite+aiosqlite:///")):
             _create_private(self.url.split(":///", 1)[1])
         # Bind parameters (keys, secrets, password hashes) never appear in SQL error messages or echo.
-        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **kwargs)
+        # SqliteEngine offers the part of AsyncEngine's API used here (connect, begin, dispose, sync_engine).
+        self.engine: AsyncEngine = (
+            cast(AsyncEngine, SqliteEngine(self.url.removeprefix(INLINE)))
+            if self.inline
+            else create_async_engine(self.url, hide_parameters=True, **kwargs)
+        )
         self._write_lock = asyncio.Lock()
         self.config_cache = ConfigCache()
-        if self.is_sqlite:
+        if self.is_sqlite and not self.inline:
             _configure_sqlite(self.engine)
 
     async def migrate(self) -> None:
         """Apply Alembic migrations up to head (serialised across processes on PostgreSQL)."""
+        inline = self._inline()
+        if inline is not None:  # one write transaction: SQLite's lock serialises processes
+            async with inline.begin() as sqlite_conn:
+                await sqlite_conn.run_sync(_upgrade)
+            return
         async with self.engine.connect() as conn:
             if not self.is_sqlite:
                 await conn.exec_driver_sql("SELECT pg_advisory_lock(727274)")
@@ -94,6 +104,11 @@ class Database:
     async def _begin(self, write: bool) -> AsyncIterator[Tx]:
         started = time.perf_counter()
         try:
+            inline = self._inline()
+            if inline is not None:
+                async with inline.begin(write) as sqlite_conn:
+                    yield Tx(cast(AsyncConnection, sqlite_conn), True, self.config_cache)
+                return
             async with self.engine.connect() as conn:
                 if self.is_sqlite:
                     conn = await conn.execution_options(doorkeep_write=write)
@@ -104,6 +119,10 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    def _inline(self) -> SqliteEngine | None:
+        engine: object = self.engine
+        return engine if isinstance(engine, SqliteEngine) else None
 
 
 def is_data_error(exc: BaseException) -> bool:
@@ -160,12 +179,9 @@ def _create_private(path: str) -> None:
             os.chmod(path + suffix, 0o600)
 
 
-def _inline(dbapi_conn: Any) -> bool:
-    return isinstance(dbapi_conn, sqlite3.Connection)
-
-
 def _configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE for writing transactions: SQLite's write lock is our row lock."""
+    """aiosqlite (an explicit ``sqlite+aiosqlite://`` URL): WAL, foreign keys, and BEGIN IMMEDIATE for
+    writing transactions: SQLite's write lock is our row lock."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -173,8 +189,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        # Inline (sqlite+doorkeep) waits for locks by retrying on the loop; aiosqlite's thread may block.
-        cur.execute(f"PRAGMA busy_timeout={0 if _inline(dbapi_conn) else 30000}")
+        cur.execute("PRAGMA busy_timeout=30000")  # aiosqlite's own thread may block
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Client, ClientScope, Realm
 from doorkeep.store.mappers import MapperRepo
+from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import client_scope_links, client_scopes, clients, realm_default_scopes, realms
 
@@ -37,9 +38,11 @@ SCOPE_COLS = ("id", "realm_id", "name")
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
 # Every request reads its realm by name (the row carries config_version, so it is always read): built once,
 # its JSON config fetched as text so that an unchanged row is turned into a Realm once per process.
-_REALM_BY_NAME = select(
-    realms.c.id, realms.c.name, realms.c.enabled, realms.c.config_version, cast(realms.c.config, Text)
-).where(realms.c.name == bindparam("name"))
+_REALM_BY_NAME = Prepared(
+    select(realms.c.id, realms.c.name, realms.c.enabled, realms.c.config_version, cast(realms.c.config, Text)).where(
+        realms.c.name == bindparam("name")
+    )
+)
 
 
 class _RealmRow:
@@ -71,7 +74,7 @@ class RealmRepo:
         return from_row(Realm, row, REALM_COLS) if row else None
 
     async def get_by_name(self, name: str) -> Realm | None:
-        row = (await self._c.execute(_REALM_BY_NAME, {"name": name})).first()
+        row = (await _REALM_BY_NAME.execute(self._c, {"name": name})).first()
         return _realm(row[0], row[1], bool(row[2]), int(row[3]), row[4]) if row else None
 
     async def list(self) -> builtins.list[Realm]:

@@ -21,6 +21,7 @@ from sqlalchemy import Select, Text, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import ClientSession, User, UserSession
+from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row
 from doorkeep.store.sessions import client_session_from, user_session_from
 from doorkeep.store.tables import client_sessions, user_role_mappings, user_sessions, users
@@ -52,7 +53,7 @@ def _with_role_ids(query: Select[Any], aggregate: Any) -> Select[Any]:
 
 
 # SQLite: json_group_array; PostgreSQL: json_agg (NULL when the user has no role mapping).
-_SQLITE = _with_role_ids(_READ, func.json_group_array)
+_SQLITE = Prepared(_with_role_ids(_READ, func.json_group_array))
 _PG = _with_role_ids(_READ, func.json_agg)
 _PG_LOCKED = _with_role_ids(_LOCKED, func.json_agg)
 
@@ -77,9 +78,11 @@ class ResumeRead:
     ) -> tuple[UserSession, User, ClientSession] | None:
         """The user session, the user ``user_id`` and the client's session in it, or None if any is
         missing. ``lock`` locks the client-session row (PostgreSQL ``FOR UPDATE``)."""
-        query = _SQLITE if self._sqlite else (_PG_LOCKED if lock else _PG)
         params = {"sid": session_id, "off": offline, "uid": user_id, "cid": client_uuid}
-        row = (await self._c.execute(query, params)).first()
+        if self._sqlite:
+            row = (await _SQLITE.execute(self._c, params)).first()
+        else:
+            row = (await self._c.execute(_PG_LOCKED if lock else _PG, params)).first()
         if row is None:
             return None
         values = tuple(row)

@@ -9,6 +9,7 @@ from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
 from doorkeep.sessions.liveness import LiveFilter
 from doorkeep.store import client_session_pages as pages
 from doorkeep.store.live_sql import client_live, user_live
+from doorkeep.store.prepared import Prepared
 from doorkeep.store.tables import client_sessions, clients, consents, refresh_families, session_counts, user_sessions
 
 US = user_sessions.c
@@ -20,10 +21,10 @@ RF = refresh_families.c
 _US_KEY = (US.id == bindparam("sid"), US.offline == bindparam("off"))
 _CS_KEY = (CS.user_session_id == bindparam("sid"), CS.offline == bindparam("off"), CS.client_id == bindparam("cid"))
 _GET_US = select(user_sessions).where(*_US_KEY)
-_TOUCH_US = update(user_sessions).where(*_US_KEY).values(last_session_refresh=bindparam("at"))
+_TOUCH_US = Prepared(update(user_sessions).where(*_US_KEY).values(last_session_refresh=bindparam("at")))
 _GET_CS = select(client_sessions).where(*_CS_KEY)
 _LOCK_CS = _GET_CS.with_for_update()
-_TOUCH_CS = update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at"))
+_TOUCH_CS = Prepared(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")))
 
 
 def user_session_from(row: object) -> UserSession:
@@ -75,7 +76,7 @@ class SessionRepo:
         return user_session_from(row) if row else None
 
     async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
-        await self._c.execute(_TOUCH_US, {"sid": session_id, "off": offline, "at": last_refresh})
+        await _TOUCH_US.execute(self._c, {"sid": session_id, "off": offline, "at": last_refresh})
 
     async def update_user_session_notes(self, session_id: str, offline: bool, notes: dict[str, object]) -> None:
         await self._c.execute(
@@ -189,7 +190,7 @@ class SessionRepo:
         return out
 
     async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
-        await self._c.execute(_TOUCH_CS, {"sid": session_id, "off": offline, "cid": client_uuid, "at": timestamp})
+        await _TOUCH_CS.execute(self._c, {"sid": session_id, "off": offline, "cid": client_uuid, "at": timestamp})
 
     async def update_client_session_notes(
         self, session_id: str, offline: bool, client_uuid: str, notes: dict[str, object]

@@ -8,14 +8,15 @@ from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, upd
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import Credential, User
+from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import credentials, user_role_mappings, users
 
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
 # Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
-_USER_BY_ID = select(users).where(users.c.id == bindparam("id"))
-_SERVICE_ACCOUNT = select(users).where(users.c.service_account_client_id == bindparam("cid"))  # client_credentials
-_ROLE_IDS = select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id"))
+_USER_BY_ID = Prepared(select(users).where(users.c.id == bindparam("id")))
+_SERVICE_ACCOUNT = Prepared(select(users).where(users.c.service_account_client_id == bindparam("cid")))
+_ROLE_IDS = Prepared(select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id")))
 
 
 class UserRepo:
@@ -24,7 +25,7 @@ class UserRepo:
         self._prefetched: tuple[str, set[str]] | None = None
 
     async def get(self, user_id: str) -> User | None:
-        row = (await self._c.execute(_USER_BY_ID, {"id": user_id})).first()
+        row = (await _USER_BY_ID.execute(self._c, {"id": user_id})).first()
         return from_row(User, row, USER_COLS) if row else None
 
     async def get_many(self, user_ids: list[str]) -> dict[str, User]:
@@ -53,7 +54,7 @@ class UserRepo:
         return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
 
     async def get_service_account(self, client_uuid: str) -> User | None:
-        row = (await self._c.execute(_SERVICE_ACCOUNT, {"cid": client_uuid})).first()
+        row = (await _SERVICE_ACCOUNT.execute(self._c, {"cid": client_uuid})).first()
         return from_row(User, row, USER_COLS) if row else None
 
     def _search(
@@ -175,7 +176,7 @@ class UserRepo:
         prefetched, self._prefetched = self._prefetched, None
         if prefetched is not None and prefetched[0] == user_id:
             return set(prefetched[1])
-        return {r.role_id for r in await self._c.execute(_ROLE_IDS, {"id": user_id})}
+        return {r.role_id for r in await _ROLE_IDS.execute(self._c, {"id": user_id})}
 
     async def holding_role(self, role_id: str) -> list[User]:
         """Users mapped to the role directly (service accounts included), by username."""

@@ -1,4 +1,4 @@
-"""SQLite inline on the event loop (store/sqlite_inline.py): lock waits yield to the loop and are bounded.
+"""SQLite on the event loop's thread (store/sqlite_engine.py): lock waits yield to the loop and are bounded.
 
 "Another process" is a real one: a Python child holding ``BEGIN IMMEDIATE`` on the same file.
 """
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from doorkeep.store import sqlite_inline
+from doorkeep.store import sqlite_engine
 from doorkeep.store.database import Database
 
 pytestmark = pytest.mark.anyio
@@ -73,9 +73,9 @@ async def notes(db: Database) -> list[str]:
         return [row[0] for row in await tx.realms._c.execute(text("SELECT note FROM probe ORDER BY rowid"))]
 
 
-async def test_plain_sqlite_urls_get_the_inline_dialect(database: Database) -> None:
-    assert database.engine.dialect.driver == "doorkeep"
-    assert database.engine.dialect.is_async
+async def test_plain_sqlite_urls_get_the_engine_run_on_the_loop(database: Database) -> None:
+    assert isinstance(database.engine, sqlite_engine.SqliteEngine)
+    assert database.engine.dialect.driver == "pysqlite"
 
 
 async def test_a_writer_waiting_for_another_process_leaves_the_event_loop_running(
@@ -98,7 +98,7 @@ async def test_a_writer_waiting_for_another_process_leaves_the_event_loop_runnin
 async def test_a_lock_held_past_the_bound_fails_as_database_is_locked(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_inline, "BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(sqlite_engine, "BUSY_TIMEOUT", 0.05)
     with other_process_holding_the_write_lock(tmp_path / "inline.db") as holder:
         with pytest.raises(OperationalError, match="database is locked"):
             async with database.transaction():

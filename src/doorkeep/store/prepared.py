@@ -1,0 +1,144 @@
+"""The token path's few statements, compiled once and run on ``sqlite3`` directly (issue #8).
+
+Every token request runs the same handful of statements (the realm by name, a user, a user's role
+ids, the joined read of a refresh, the two refresh-time UPDATEs). Through SQLAlchemy's ``execute``
+each costs its execution context, cache-key walk and result set-up, about ten times SQLite's own
+time for these one-row statements. A ``Prepared`` statement is compiled once per dialect; on SQLite
+(store/sqlite_engine.py) it then runs as one ``cursor.execute`` with the same bind and result
+conversions SQLAlchemy would apply (JSON, booleans), and its rows read like SQLAlchemy's: by
+position, by attribute and through ``_mapping``. On PostgreSQL it is an ordinary ``execute``.
+
+Errors are wrapped as SQLAlchemy wraps them (``DBAPIError.instance``, parameters hidden), so
+the web layer tells an outage, bad input and a bug apart exactly as before; SQLITE_BUSY is retried
+on the loop like every other statement.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, cast
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from doorkeep.store.sqlite_engine import SqliteConnection, retrying
+
+Processor = Callable[[Any], Any] | None
+
+
+class Row(tuple[Any, ...]):
+    """A result row: a tuple, with SQLAlchemy's ``_mapping`` and attribute access by column name."""
+
+    __slots__ = ()
+    _keys: tuple[str, ...] = ()
+    _index: Mapping[str, int] = {}
+
+    @property
+    def _mapping(self) -> dict[str, Any]:
+        return dict(zip(self._keys, self, strict=True))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[self._index[name]]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class Result:
+    """The rows of one statement (all read at once: the statements here return one row or a few)."""
+
+    __slots__ = ("_rows", "rowcount")
+
+    def __init__(self, rows: list[Row], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self._rows)
+
+    def first(self) -> Row | None:
+        return self._rows[0] if self._rows else None
+
+    def all(self) -> list[Row]:
+        return self._rows
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+
+class _Compiled:
+    """One statement compiled for SQLite: its SQL, bind order and conversions, and its row class."""
+
+    __slots__ = ("binds", "defaults", "results", "row", "sql", "uniform")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        if "POSTCOMPILE" in compiled.string or not compiled.positional:
+            raise ValueError("a prepared statement must have plain positional binds")
+        self.sql = compiled.string
+        processors = compiled._bind_processors
+        self.binds: tuple[tuple[str, Processor], ...] = tuple(
+            (name, cast(Processor, processors.get(name))) for name in compiled.positiontup or ()
+        )
+        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
+        columns = compiled._result_columns
+        self.results: tuple[Processor, ...] = tuple(
+            column.type._cached_result_processor(dialect, None) for column in columns
+        )
+        self.uniform = all(p is None for p in self.results)
+        keys = tuple(column.keyname for column in columns)
+        self.row = type("PreparedRow", (Row,), {"__slots__": (), "_keys": keys, "_index": _first_index(keys)})
+
+    def run(self, dbapi: sqlite3.Connection, params: Mapping[str, Any]) -> Result:
+        if any(name not in params for name, _ in self.binds):
+            params = {**self.defaults, **params}
+            missing = [name for name, _ in self.binds if name not in params]
+            if missing:  # as SQLAlchemy refuses it: never a NULL in its place
+                raise InvalidRequestError(f"A value is required for bind parameter {missing[0]!r}")
+        values = tuple(params[name] if p is None else p(params[name]) for name, p in self.binds)
+        cursor = dbapi.execute(self.sql, values)
+        raw = cursor.fetchall()
+        make = self.row
+        if self.uniform:
+            rows = [make(r) for r in raw]
+        else:
+            procs = self.results
+            rows = [make(v if p is None else p(v) for p, v in zip(procs, r, strict=True)) for r in raw]
+        return Result(rows, cursor.rowcount)
+
+
+def _first_index(keys: tuple[str, ...]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for at, key in enumerate(keys):
+        index.setdefault(key, at)
+    return index
+
+
+class Prepared:
+    """A statement run often enough to be compiled once; see the module's docstring."""
+
+    __slots__ = ("_sqlite", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._sqlite: _Compiled | None = None
+
+    async def execute(self, conn: Any, params: Mapping[str, Any]) -> Any:
+        """Run on ``conn`` (an ``AsyncConnection``, or store/sqlite_engine.py's connection)."""
+        if not isinstance(conn, SqliteConnection):
+            return await conn.execute(self.statement, params)
+        compiled = self._sqlite
+        if compiled is None:
+            compiled = self._sqlite = _Compiled(self.statement, conn.dialect)
+        dbapi = conn.sync_connection.connection.dbapi_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        try:
+            return await retrying(lambda: compiled.run(dbapi, params))
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(
+                compiled.sql, None, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
+            ) from exc
