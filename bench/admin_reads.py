@@ -19,8 +19,10 @@ HEADER = f"{'stored':>9} " + " ".join(f"{c:>13}" for c in COLUMNS) + "   (median
 
 
 def _token(http: httpx.Client) -> str:
-    response = http.post("/realms/master/protocol/openid-connect/token", data={
-        "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"})
+    response = http.post(
+        "/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+    )
     response.raise_for_status()
     return str(response.json()["access_token"])
 

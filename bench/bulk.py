@@ -23,12 +23,16 @@ WITH rows AS (SELECT i, md5(random()::text || i::text) AS sid,
                      floor(random() * 86400)::bigint AS idle FROM generate_series(:lo, :hi - 1) AS i)
 INSERT INTO {table} SELECT {columns} FROM rows JOIN bench_ballast b ON b.k = rows.i % :users
 """
-_US = ("INSERT INTO user_sessions (id, offline, realm_id, user_id, login_username, ip_address, auth_method, "
-       "remember_me, started, last_session_refresh, broker_session_id, notes) "
-       "SELECT sid, true, :realm, user_id, username, '127.0.0.1', 'openid-connect', false, started, refreshed, "
-       "NULL, {empty} FROM bench_rows")
-_CS = ("INSERT INTO client_sessions (user_session_id, offline, client_id, started, timestamp, redirect_uri, notes) "
-       "SELECT sid, true, :client, started, refreshed, NULL, {notes} FROM bench_rows")
+_US = (
+    "INSERT INTO user_sessions (id, offline, realm_id, user_id, login_username, ip_address, auth_method, "
+    "remember_me, started, last_session_refresh, broker_session_id, notes) "
+    "SELECT sid, true, :realm, user_id, username, '127.0.0.1', 'openid-connect', false, started, refreshed, "
+    "NULL, {empty} FROM bench_rows"
+)
+_CS = (
+    "INSERT INTO client_sessions (user_session_id, offline, client_id, started, timestamp, redirect_uri, notes) "
+    "SELECT sid, true, :client, started, refreshed, NULL, {notes} FROM bench_rows"
+)
 NOTES = '{"scope": "offline_access", "grant_type": "password"}'
 
 
@@ -42,15 +46,24 @@ def insert_sessions(db_url: str, seeded: Seeded, count: int, now: int, first: in
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE TEMP TABLE bench_ballast (k INTEGER PRIMARY KEY, user_id TEXT, username TEXT)"))
-            conn.execute(text("INSERT INTO bench_ballast VALUES (:k, :user_id, :username)"),
-                         [{"k": k, "user_id": uid, "username": f"ballast-{k:05d}"}
-                          for k, uid in enumerate(seeded.ballast_user_ids)])
+            conn.execute(
+                text("INSERT INTO bench_ballast VALUES (:k, :user_id, :username)"),
+                [
+                    {"k": k, "user_id": uid, "username": f"ballast-{k:05d}"}
+                    for k, uid in enumerate(seeded.ballast_user_ids)
+                ],
+            )
             # The two rows of a session share its id: stage them once, then copy into both tables.
-            conn.execute(text("CREATE TEMP TABLE bench_rows (sid TEXT, user_id TEXT, username TEXT, started BIGINT, "
-                              "refreshed BIGINT)"))
+            conn.execute(
+                text(
+                    "CREATE TEMP TABLE bench_rows (sid TEXT, user_id TEXT, username TEXT, started BIGINT, "
+                    "refreshed BIGINT)"
+                )
+            )
             staged = (_PG if pg else _SQLITE).format(
                 table="bench_rows (sid, user_id, username, started, refreshed)",
-                columns=f"sid, b.user_id, b.username, started, {refreshed}")
+                columns=f"sid, b.user_id, b.username, started, {refreshed}",
+            )
             for lo in range(first, first + count, CHUNK):
                 hi = min(lo + CHUNK, first + count)
                 conn.execute(text(staged), {"lo": lo, "hi": hi, "now": now, "users": users})

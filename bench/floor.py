@@ -16,11 +16,21 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 ISSUER = "http://127.0.0.1:8080/realms/bench"
-CLAIMS = {"exp": 4_000_000_000, "iat": 1_700_000_000, "jti": "4f0c7a9e-1d7b-4c57-9f3c-3b2a1b0c9d8e",
-          "iss": ISSUER, "aud": "account", "sub": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e", "typ": "Bearer",
-          "azp": "bench-app", "sid": "7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f", "scope": "openid profile email",
-          "realm_access": {"roles": ["offline_access", "uma_authorization", "default-roles-bench"]},
-          "email_verified": True, "preferred_username": "bench-user"}
+CLAIMS = {
+    "exp": 4_000_000_000,
+    "iat": 1_700_000_000,
+    "jti": "4f0c7a9e-1d7b-4c57-9f3c-3b2a1b0c9d8e",
+    "iss": ISSUER,
+    "aud": "account",
+    "sub": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+    "typ": "Bearer",
+    "azp": "bench-app",
+    "sid": "7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f",
+    "scope": "openid profile email",
+    "realm_access": {"roles": ["offline_access", "uma_authorization", "default-roles-bench"]},
+    "email_verified": True,
+    "preferred_username": "bench-user",
+}
 
 
 def _per_call(action: Callable[[], object], calls: int) -> float:
@@ -55,8 +65,9 @@ def _primitives(calls: int) -> dict[str, float]:
         "RS256 sign": _per_call(lambda: jwt.encode(CLAIMS, rsa_key, "RS256"), calls),
         "ES256 sign": _per_call(lambda: jwt.encode(CLAIMS, ec_key, "ES256"), calls),
         "HS512 sign": _per_call(lambda: jwt.encode(CLAIMS, hmac, "HS512"), calls * 5),
-        "HS512 verify": _per_call(lambda: jwt.decode(offline, hmac, ["HS512"], audience=ISSUER,
-                                                     options={"verify_aud": False}), calls * 5),
+        "HS512 verify": _per_call(
+            lambda: jwt.decode(offline, hmac, ["HS512"], audience=ISSUER, options={"verify_aud": False}), calls * 5
+        ),
     }
 
 

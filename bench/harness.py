@@ -69,9 +69,18 @@ def cpu_seconds(pid: int) -> float:
 class Server:
     """``doorkeep start-dev`` in ``workdir`` on a fixed port; restartable on the same port and database."""
 
-    def __init__(self, workdir: Path, db_url: str, *, port: int | None = None, workers: int = 1,
-                 startup_timeout: float = 120.0, core: str | None = None, ready_path: str = "/realms/master",
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        db_url: str,
+        *,
+        port: int | None = None,
+        workers: int = 1,
+        startup_timeout: float = 120.0,
+        core: str | None = None,
+        ready_path: str = "/realms/master",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.workdir = workdir
         self.ready_path = ready_path  # the first 200 here ends start(): /health/ready for "time to ready"
         self.extra_env = env or {}
@@ -95,8 +104,18 @@ class Server:
         return self._process.pid
 
     def command(self) -> list[str]:
-        cmd = [str(DOORKEEP), "start-dev", "--http-host", HOST, "--http-port", str(self.port),
-               "--db-url", self.db_url, "--log-level", "warning"]
+        cmd = [
+            str(DOORKEEP),
+            "start-dev",
+            "--http-host",
+            HOST,
+            "--http-port",
+            str(self.port),
+            "--db-url",
+            self.db_url,
+            "--log-level",
+            "warning",
+        ]
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]
         if self.core is not None and shutil.which("taskset"):
@@ -112,8 +131,14 @@ class Server:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         started = time.perf_counter()
-        self._process = subprocess.Popen(self.command(), cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
-                                         stdout=self._log, stderr=subprocess.STDOUT)
+        self._process = subprocess.Popen(
+            self.command(),
+            cwd=self.workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             self._wait_ready()
         except BaseException:

@@ -147,8 +147,10 @@ def _run_requests(base_url: str, make: MakeRequest, load: Load, result: Result, 
             future.result()
 
 
-HEADER = (f"{'scenario':<34} {'reqs':>6} {'errs':>5} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
-          f" {'server':>7} {'client':>7} {'other':>6}")
+HEADER = (
+    f"{'scenario':<34} {'reqs':>6} {'errs':>5} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
+    f" {'server':>7} {'client':>7} {'other':>6}"
+)
 
 
 def row(result: Result) -> str:
@@ -156,10 +158,12 @@ def row(result: Result) -> str:
     everything else on the machine used during the run (2 cores = 200%)."""
     secs = result.seconds or 1.0
     other = max(0.0, result.machine_cpu - result.server_cpu - result.client_cpu)
-    line = (f"{result.name:<34} {result.requests:>6} {result.errors:>5} {result.rate:>8.1f}"
-            f" {result.percentile(50):>8.1f} {result.percentile(90):>8.1f} {result.percentile(99):>8.1f}"
-            f" {100 * result.server_cpu / secs:>6.0f}% {100 * result.client_cpu / secs:>6.0f}%"
-            f" {100 * other / secs:>5.0f}%")
+    line = (
+        f"{result.name:<34} {result.requests:>6} {result.errors:>5} {result.rate:>8.1f}"
+        f" {result.percentile(50):>8.1f} {result.percentile(90):>8.1f} {result.percentile(99):>8.1f}"
+        f" {100 * result.server_cpu / secs:>6.0f}% {100 * result.client_cpu / secs:>6.0f}%"
+        f" {100 * other / secs:>5.0f}%"
+    )
     if result.errors:
         line += "  statuses: " + ", ".join(f"{k}×{v}" for k, v in sorted(result.statuses.items()))
     return line

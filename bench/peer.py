@@ -25,8 +25,11 @@ def install() -> Path:
     if not (SCRATCH / "node_modules" / "oidc-provider").is_dir():
         SCRATCH.mkdir(parents=True, exist_ok=True)
         (SCRATCH / "package.json").write_text('{"name": "doorkeep-bench-peer", "private": true}\n')
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", f"oidc-provider@{VERSION}"],
-                       cwd=SCRATCH, check=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent", f"oidc-provider@{VERSION}"],
+            cwd=SCRATCH,
+            check=True,
+        )
     shutil.copy(HERE / "peer" / "oidc-provider.mjs", SCRATCH / "oidc-provider.mjs")
     return SCRATCH
 
@@ -45,8 +48,9 @@ class Peer:
         self.base_url = f"http://127.0.0.1:{self.port}"
         folder = install()
         command = pinned(core, ["node", "oidc-provider.mjs", str(self.port), client_id, client_secret])
-        self._process = subprocess.Popen(command, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            command, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

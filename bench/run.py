@@ -47,8 +47,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{os.cpu_count()} cores ({model}), Linux {platform.release()}, Python {platform.python_version()}; "
-            "server and load generator share these cores")
+    return (
+        f"{os.cpu_count()} cores ({model}), Linux {platform.release()}, Python {platform.python_version()}; "
+        "server and load generator share these cores"
+    )
 
 
 def banner(title: str) -> None:
@@ -78,8 +80,10 @@ def scenarios(server: Server) -> list[tuple[str, loadgen.MakeRequest]]:
         ("GET openid-configuration", ("GET", well_known, None)),
         ("password grant (online)", ("POST", TOKEN, PASSWORD_FORM)),
         ("password grant, offline_access", ("POST", TOKEN, {**PASSWORD_FORM, "scope": "offline_access"})),
-        ("refresh offline token (reused)", ("POST", TOKEN, {"grant_type": "refresh_token",
-                                                            "refresh_token": offline_token, **CLIENT})),
+        (
+            "refresh offline token (reused)",
+            ("POST", TOKEN, {"grant_type": "refresh_token", "refresh_token": offline_token, **CLIENT}),
+        ),
         ("client_credentials", ("POST", TOKEN, {"grant_type": "client_credentials", **CLIENT})),
         ("introspect access token", ("POST", f"{TOKEN}/introspect", {"token": access_token, **CLIENT})),
     ]
@@ -91,19 +95,25 @@ def _constant(request: loadgen.Request) -> loadgen.MakeRequest:
 
 
 def throughput(server: Server, load: loadgen.Load) -> None:
-    print(f"{load.total} requests per scenario (or {load.time_cap:.0f} s, whichever first), concurrency "
-          f"{load.concurrency}, load generator: {ENGINE_NAMES[load.engine]} in this one process; "
-          "one warm-up request each, not counted")
-    print("latency: successful requests only, measured in the client; server/client/other: CPU time the server, "
-          "the load generator and everything else on the machine used / wall time (100% = one core)")
+    print(
+        f"{load.total} requests per scenario (or {load.time_cap:.0f} s, whichever first), concurrency "
+        f"{load.concurrency}, load generator: {ENGINE_NAMES[load.engine]} in this one process; "
+        "one warm-up request each, not counted"
+    )
+    print(
+        "latency: successful requests only, measured in the client; server/client/other: CPU time the server, "
+        "the load generator and everything else on the machine used / wall time (100% = one core)"
+    )
     print(loadgen.HEADER, flush=True)
     for name, make in scenarios(server):
         warm = loadgen.run(name, server.base_url, make, loadgen.Load(1, 1, 30.0, load.engine), server.cpu_seconds)
         if warm.errors:
             raise RuntimeError(f"{name}: warm-up request failed: {dict(warm.statuses)}\n{server.log_tail()}")
         print(loadgen.row(loadgen.run(name, server.base_url, make, load, server.cpu_seconds)), flush=True)
-    print(f"server RSS after the scenarios: {server.rss_kib() / 1024:.0f} MiB "
-          f"(summed over {'its workers' if server.workers > 1 else 'the one process'})")
+    print(
+        f"server RSS after the scenarios: {server.rss_kib() / 1024:.0f} MiB "
+        f"(summed over {'its workers' if server.workers > 1 else 'the one process'})"
+    )
 
 
 def throughput_sqlite(load: loadgen.Load) -> None:
@@ -133,9 +143,11 @@ def throughput_postgres(load: loadgen.Load, workers: int) -> None:
         server = Server(Path(tmp), db_url, workers=workers)
         server.start()
         try:
-            print(f"server started in {server.start_seconds:.2f} s, RSS {server.rss_kib() / 1024:.0f} MiB "
-                  f"(supervisor + {workers} workers); PostgreSQL runs on the same 2 cores and its CPU shows "
-                  "under 'other'")
+            print(
+                f"server started in {server.start_seconds:.2f} s, RSS {server.rss_kib() / 1024:.0f} MiB "
+                f"(supervisor + {workers} workers); PostgreSQL runs on the same 2 cores and its CPU shows "
+                "under 'other'"
+            )
             throughput(server, load)
         finally:
             server.stop()
@@ -146,14 +158,21 @@ def throughput_postgres(load: loadgen.Load, workers: int) -> None:
 
 def scale(levels: list[int], refreshes: int, engine: str) -> None:
     banner("Scale: stored offline sessions vs start time, memory and refresh latency (SQLite)")
-    print(f"per level: bulk INSERT up to the stored count (1 offline user session + 1 offline client session "
-          f"each, over {seeding.BALLAST_USERS} users), start the server, then {refreshes} offline refreshes of "
-          "random stored sessions, one at a time, each with its own offline token minted by Doorkeep's "
-          "TokenCodec; RSS = VmRSS of the server process")
-    print("start s: two starts per level, seconds from spawning the process to the first 200 on /realms/master; "
-          "other: CPU % of everything else on the machine during the refreshes")
-    print(f"{'stored':>9} {'db MiB':>7} {'insert s':>8} {'start s':>11} {'RSS start':>9} {'RSS after':>9}"
-          f" {'errs':>5} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'other':>6}", flush=True)
+    print(
+        f"per level: bulk INSERT up to the stored count (1 offline user session + 1 offline client session "
+        f"each, over {seeding.BALLAST_USERS} users), start the server, then {refreshes} offline refreshes of "
+        "random stored sessions, one at a time, each with its own offline token minted by Doorkeep's "
+        "TokenCodec; RSS = VmRSS of the server process"
+    )
+    print(
+        "start s: two starts per level, seconds from spawning the process to the first 200 on /realms/master; "
+        "other: CPU % of everything else on the machine during the refreshes"
+    )
+    print(
+        f"{'stored':>9} {'db MiB':>7} {'insert s':>8} {'start s':>11} {'RSS start':>9} {'RSS after':>9}"
+        f" {'errs':>5} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'other':>6}",
+        flush=True,
+    )
     rng = random.Random(7)
     reads: list[str] = []
     with tempfile.TemporaryDirectory(prefix="doorkeep-bench-scale-") as tmp:
@@ -179,18 +198,26 @@ def scale(levels: list[int], refreshes: int, engine: str) -> None:
             starts.append(server.start())
             try:
                 rss_start = server.rss_kib()
-                result = loadgen.run("refresh", server.base_url, _refresh_of(tokens),
-                                     loadgen.Load(len(tokens), 1, 300.0, engine), server.cpu_seconds)
+                result = loadgen.run(
+                    "refresh",
+                    server.base_url,
+                    _refresh_of(tokens),
+                    loadgen.Load(len(tokens), 1, 300.0, engine),
+                    server.cpu_seconds,
+                )
                 rss_after = server.rss_kib()
                 reads.append(admin_reads.measure(server, seeded, stored))
             finally:
                 server.stop()
             size = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 2**20
             other = max(0.0, result.machine_cpu - result.server_cpu - result.client_cpu) / (result.seconds or 1.0)
-            print(f"{stored:>9} {size:>7.0f} {inserted_in:>8.1f} {starts[0]:>5.2f}/{starts[1]:<5.2f}"
-                  f" {rss_start / 1024:>5.0f} MiB {rss_after / 1024:>5.0f} MiB {result.errors:>5}"
-                  f" {result.percentile(50):>7.1f} {result.percentile(90):>7.1f} {result.percentile(99):>7.1f}"
-                  f" {max(result.latencies_ms, default=float('nan')):>7.1f} {100 * other:>5.0f}%", flush=True)
+            print(
+                f"{stored:>9} {size:>7.0f} {inserted_in:>8.1f} {starts[0]:>5.2f}/{starts[1]:<5.2f}"
+                f" {rss_start / 1024:>5.0f} MiB {rss_after / 1024:>5.0f} MiB {result.errors:>5}"
+                f" {result.percentile(50):>7.1f} {result.percentile(90):>7.1f} {result.percentile(99):>7.1f}"
+                f" {max(result.latencies_ms, default=float('nan')):>7.1f} {100 * other:>5.0f}%",
+                flush=True,
+            )
             if result.errors:
                 print(f"    statuses: {dict(result.statuses)}\n{server.log_tail(1500)}")
     print("\nAdmin REST reads at each level (offline sessions of bench-app; a user holding stored/1000 of them):")
@@ -201,6 +228,7 @@ def scale(levels: list[int], refreshes: int, engine: str) -> None:
 def _refresh_of(tokens: list[str]) -> Callable[[int], loadgen.Request]:
     def make(number: int) -> loadgen.Request:
         return ("POST", TOKEN, {"grant_type": "refresh_token", "refresh_token": tokens[number], **CLIENT})
+
     return make
 
 
@@ -210,15 +238,21 @@ def _refresh_of(tokens: list[str]) -> Callable[[int], loadgen.Request]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a short smoke run (seconds, not minutes)")
-    parser.add_argument("--postgres", action="store_true",
-                        help="also run the throughput scenarios on a throwaway PostgreSQL (needs root)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also run the throughput scenarios on a throwaway PostgreSQL (needs root)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="server workers for --postgres (default 2)")
     parser.add_argument("--only", choices=["side", "throughput", "scale"], help="run one benchmark only")
     parser.add_argument("--seconds", type=float, help="seconds per wrk run in the side-by-side benchmark")
     parser.add_argument("--rounds", type=int, help="wrk runs per scenario in the side-by-side benchmark")
-    parser.add_argument("--engine", choices=loadgen.ENGINES, default="requests",
-                        help="load generator: a thread pool with requests (default; loads the server harder here) "
-                             "or asyncio + httpx")
+    parser.add_argument(
+        "--engine",
+        choices=loadgen.ENGINES,
+        default="requests",
+        help="load generator: a thread pool with requests (default; loads the server harder here) or asyncio + httpx",
+    )
     parser.add_argument("--requests", type=int, help="requests per throughput scenario")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent requests (default 16)")
     parser.add_argument("--time-cap", type=float, help="seconds per throughput scenario at most")
@@ -228,19 +262,26 @@ def main() -> None:
 
     total = args.requests or (300 if args.quick else 2000)
     cap = args.time_cap or (5.0 if args.quick else 20.0)
-    levels = [int(n) for n in args.sessions.split(",")] if args.sessions else (
-        [0, 10_000] if args.quick else [0, 100_000, 1_000_000])
+    levels = (
+        [int(n) for n in args.sessions.split(",")]
+        if args.sessions
+        else ([0, 10_000] if args.quick else [0, 100_000, 1_000_000])
+    )
     refreshes = args.refreshes or (100 if args.quick else 500)
     load = loadgen.Load(total, args.concurrency, cap, args.engine)
 
     began = time.perf_counter()
     print(f"Doorkeep benchmarks, {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"machine: {machine()}")
-    print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          "(other work on the machine skews every figure; see the 'other' CPU column)")
+    print(
+        f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        "(other work on the machine skews every figure; see the 'other' CPU column)"
+    )
     if args.only in (None, "side"):
-        side.side_by_side(side.Plan(args.seconds or (4.0 if args.quick else 15.0), args.rounds or
-                                    (1 if args.quick else 3), 8), args.postgres)
+        side.side_by_side(
+            side.Plan(args.seconds or (4.0 if args.quick else 15.0), args.rounds or (1 if args.quick else 3), 8),
+            args.postgres,
+        )
     if args.only in (None, "throughput"):
         throughput_sqlite(load)
         if args.postgres:

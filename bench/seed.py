@@ -52,23 +52,50 @@ async def seed(db_url: str, *, ballast_users: int = 0) -> Seeded:
         await db.migrate()
         async with db.transaction() as tx:
             realm = await provisioning.create_realm(tx, REALM, now)
-            client = await provisioning.create_client(tx, realm, Client(
-                id=provisioning.new_id(), realm_id=realm.id, client_id=CLIENT_ID, secret=CLIENT_SECRET,
-                direct_access_grants_enabled=True, service_accounts_enabled=True,
-                attributes={"client_credentials.use_refresh_token": "true"},
-            ))
-            user = await provisioning.create_user(tx, realm, User(
-                id=provisioning.new_id(), realm_id=realm.id, username=USERNAME, email=f"{USERNAME}@example.com",
-                email_verified=True, first_name="Bench", last_name="User", created_timestamp=now * 1000,
-            ))
+            client = await provisioning.create_client(
+                tx,
+                realm,
+                Client(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    client_id=CLIENT_ID,
+                    secret=CLIENT_SECRET,
+                    direct_access_grants_enabled=True,
+                    service_accounts_enabled=True,
+                    attributes={"client_credentials.use_refresh_token": "true"},
+                ),
+            )
+            user = await provisioning.create_user(
+                tx,
+                realm,
+                User(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    username=USERNAME,
+                    email=f"{USERNAME}@example.com",
+                    email_verified=True,
+                    first_name="Bench",
+                    last_name="User",
+                    created_timestamp=now * 1000,
+                ),
+            )
             await set_password(tx, user, PASSWORD, now)
             ballast: list[str] = []
             for number in range(ballast_users):
-                other = await provisioning.create_user(tx, realm, User(
-                    id=provisioning.new_id(), realm_id=realm.id, username=f"ballast-{number:05d}",
-                    email=f"ballast-{number:05d}@example.com", email_verified=True, first_name="Ballast",
-                    last_name=f"{number:05d}", created_timestamp=now * 1000,
-                ))
+                other = await provisioning.create_user(
+                    tx,
+                    realm,
+                    User(
+                        id=provisioning.new_id(),
+                        realm_id=realm.id,
+                        username=f"ballast-{number:05d}",
+                        email=f"ballast-{number:05d}@example.com",
+                        email_verified=True,
+                        first_name="Ballast",
+                        last_name=f"{number:05d}",
+                        created_timestamp=now * 1000,
+                    ),
+                )
                 ballast.append(other.id)
         return Seeded(realm.id, client.id, user.id, tuple(ballast))
     finally:
@@ -101,8 +128,9 @@ class Reservoir:
         return list(self._items)
 
 
-def insert_offline_sessions(db_path: str, seeded: Seeded, count: int, sample: Reservoir, *, first: int = 0,
-                            chunk: int = 20_000) -> None:
+def insert_offline_sessions(
+    db_path: str, seeded: Seeded, count: int, sample: Reservoir, *, first: int = 0, chunk: int = 20_000
+) -> None:
     """Bulk-insert ``count`` offline user sessions, each with one offline client session of the bench client.
 
     Sessions belong to the ballast users round-robin, started up to 7 days ago and last refreshed up to
@@ -127,17 +155,33 @@ def insert_offline_sessions(db_path: str, seeded: Seeded, count: int, sample: Re
                 sid, uid = str(uuid.uuid4()), users[number % len(users)]
                 started = now - rng.randrange(7 * 86400)
                 refreshed = max(started, now - rng.randrange(86400))
-                us_rows.append({
-                    "id": sid, "offline": True, "realm_id": seeded.realm_id, "user_id": uid,
-                    "login_username": f"ballast-{number % len(users):05d}", "ip_address": "127.0.0.1",
-                    "auth_method": "openid-connect", "remember_me": False, "started": started,
-                    "last_session_refresh": refreshed, "broker_session_id": None, "notes": {},
-                })
-                cs_rows.append({
-                    "user_session_id": sid, "offline": True, "client_id": seeded.client_uuid, "started": started,
-                    "timestamp": refreshed, "redirect_uri": None,
-                    "notes": {"scope": OFFLINE_SCOPE, "grant_type": "password"},
-                })
+                us_rows.append(
+                    {
+                        "id": sid,
+                        "offline": True,
+                        "realm_id": seeded.realm_id,
+                        "user_id": uid,
+                        "login_username": f"ballast-{number % len(users):05d}",
+                        "ip_address": "127.0.0.1",
+                        "auth_method": "openid-connect",
+                        "remember_me": False,
+                        "started": started,
+                        "last_session_refresh": refreshed,
+                        "broker_session_id": None,
+                        "notes": {},
+                    }
+                )
+                cs_rows.append(
+                    {
+                        "user_session_id": sid,
+                        "offline": True,
+                        "client_id": seeded.client_uuid,
+                        "started": started,
+                        "timestamp": refreshed,
+                        "redirect_uri": None,
+                        "notes": {"scope": OFFLINE_SCOPE, "grant_type": "password"},
+                    }
+                )
                 sample.add((sid, uid))
             with engine.begin() as conn:
                 conn.execute(insert(user_sessions), us_rows)
@@ -152,15 +196,16 @@ def count_offline_sessions(db_path: str) -> int:
     engine = create_engine(sync_url(db_path))
     try:
         with engine.connect() as conn:
-            return int(conn.execute(
-                select(func.count()).select_from(user_sessions).where(user_sessions.c.offline.is_(True))
-            ).scalar_one())
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(user_sessions).where(user_sessions.c.offline.is_(True))
+                ).scalar_one()
+            )
     finally:
         engine.dispose()
 
 
-async def mint_offline_tokens(db_url: str, seeded: Seeded, issuer: str,
-                              sessions: list[tuple[str, str]]) -> list[str]:
+async def mint_offline_tokens(db_url: str, seeded: Seeded, issuer: str, sessions: list[tuple[str, str]]) -> list[str]:
     """Offline tokens for existing sessions, with the claims oauth/issue.py gives a password-grant offline token.
 
     Signed by Doorkeep's TokenCodec with the realm's HMAC key from the same database, so the server accepts
@@ -176,8 +221,17 @@ async def mint_offline_tokens(db_url: str, seeded: Seeded, issuer: str,
             full_scope = (await scope_rules.resolve(tx, client, OFFLINE_SCOPE)).full_scope()
             tokens = []
             for sid, uid in sessions:
-                claims = {"iat": now, "jti": new_id(), "iss": issuer, "aud": issuer, "sub": uid,
-                          "typ": TYPE_OFFLINE, "azp": CLIENT_ID, "sid": sid, "scope": full_scope}
+                claims = {
+                    "iat": now,
+                    "jti": new_id(),
+                    "iss": issuer,
+                    "aud": issuer,
+                    "sub": uid,
+                    "typ": TYPE_OFFLINE,
+                    "azp": CLIENT_ID,
+                    "sid": sid,
+                    "scope": full_scope,
+                }
                 tokens.append(await codec.sign_internal(tx, seeded.realm_id, claims, now))
         return tokens
     finally:

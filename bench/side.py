@@ -50,21 +50,56 @@ async def seed_more(db_url: str) -> None:
         async with db.transaction() as tx:
             realm = await tx.realms.get_by_name(seeding.REALM)
             assert realm is not None
-            await provisioning.create_client(tx, realm, Client(
-                id=provisioning.new_id(), realm_id=realm.id, client_id=CC_CLIENT, secret=CC_SECRET,
-                service_accounts_enabled=True, standard_flow_enabled=False))
-            await provisioning.create_client(tx, realm, Client(
-                id=provisioning.new_id(), realm_id=realm.id, client_id=ROTATE_CLIENT, secret=ROTATE_SECRET,
-                direct_access_grants_enabled=True,
-                attributes={"revoke.refresh.token": "true", "refresh.token.max.reuse": "0"}))
+            await provisioning.create_client(
+                tx,
+                realm,
+                Client(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    client_id=CC_CLIENT,
+                    secret=CC_SECRET,
+                    service_accounts_enabled=True,
+                    standard_flow_enabled=False,
+                ),
+            )
+            await provisioning.create_client(
+                tx,
+                realm,
+                Client(
+                    id=provisioning.new_id(),
+                    realm_id=realm.id,
+                    client_id=ROTATE_CLIENT,
+                    secret=ROTATE_SECRET,
+                    direct_access_grants_enabled=True,
+                    attributes={"revoke.refresh.token": "true", "refresh.token.max.reuse": "0"},
+                ),
+            )
             es = await provisioning.create_realm(tx, ES_REALM, now, default_signature_algorithm="ES256")
-            await provisioning.create_client(tx, es, Client(
-                id=provisioning.new_id(), realm_id=es.id, client_id=seeding.CLIENT_ID, secret=seeding.CLIENT_SECRET,
-                direct_access_grants_enabled=True))
-            user = await provisioning.create_user(tx, es, User(
-                id=provisioning.new_id(), realm_id=es.id, username=seeding.USERNAME, email_verified=True,
-                email=f"{seeding.USERNAME}@example.com", first_name="Bench", last_name="User",
-                created_timestamp=now * 1000))
+            await provisioning.create_client(
+                tx,
+                es,
+                Client(
+                    id=provisioning.new_id(),
+                    realm_id=es.id,
+                    client_id=seeding.CLIENT_ID,
+                    secret=seeding.CLIENT_SECRET,
+                    direct_access_grants_enabled=True,
+                ),
+            )
+            user = await provisioning.create_user(
+                tx,
+                es,
+                User(
+                    id=provisioning.new_id(),
+                    realm_id=es.id,
+                    username=seeding.USERNAME,
+                    email_verified=True,
+                    email=f"{seeding.USERNAME}@example.com",
+                    first_name="Bench",
+                    last_name="User",
+                    created_timestamp=now * 1000,
+                ),
+            )
             await set_password(tx, user, seeding.PASSWORD, now)
     finally:
         await db.dispose()
@@ -80,9 +115,17 @@ def _offline_tokens(server: Server, realm: str, client: str, secret: str, count:
     tokens = []
     with httpx.Client(base_url=server.base_url, timeout=60) as http:
         for _ in range(count):
-            response = http.post(f"/realms/{realm}/protocol/openid-connect/token", data={
-                "grant_type": "password", "username": seeding.USERNAME, "password": seeding.PASSWORD,
-                "client_id": client, "client_secret": secret, "scope": "openid offline_access"})
+            response = http.post(
+                f"/realms/{realm}/protocol/openid-connect/token",
+                data={
+                    "grant_type": "password",
+                    "username": seeding.USERNAME,
+                    "password": seeding.PASSWORD,
+                    "client_id": client,
+                    "client_secret": secret,
+                    "scope": "openid offline_access",
+                },
+            )
             response.raise_for_status()
             tokens.append(str(response.json()["refresh_token"]))
     return tokens
@@ -93,16 +136,29 @@ def _token_url(base: str, realm: str) -> str:
 
 
 def _fixed(url: str, body: str, plan: Plan) -> wrk_runner.WrkResult:
-    return wrk_runner.run(url, "form.lua", {"BENCH_BODY": body}, seconds=plan.seconds,
-                          connections=plan.connections, threads=1, core=LOAD_CORE)
+    return wrk_runner.run(
+        url,
+        "form.lua",
+        {"BENCH_BODY": body},
+        seconds=plan.seconds,
+        connections=plan.connections,
+        threads=1,
+        core=LOAD_CORE,
+    )
 
 
 def _rotating(url: str, body: str, tokens: list[str], plan: Plan, workdir: Path) -> wrk_runner.WrkResult:
     path = workdir / "tokens.txt"
     path.write_text("\n".join(tokens) + "\n")
-    return wrk_runner.run(url, "rotate.lua", {"BENCH_BODY": body, "BENCH_TOKENS": str(path)},
-                          seconds=plan.seconds, connections=plan.connections, threads=plan.connections,
-                          core=LOAD_CORE)
+    return wrk_runner.run(
+        url,
+        "rotate.lua",
+        {"BENCH_BODY": body, "BENCH_TOKENS": str(path)},
+        seconds=plan.seconds,
+        connections=plan.connections,
+        threads=plan.connections,
+        core=LOAD_CORE,
+    )
 
 
 def _row(name: str, results: list[wrk_runner.WrkResult], reference: float | None = None, label: str = "") -> float:
@@ -131,8 +187,13 @@ def client_credentials_vs_peer(server: Server, plan: Plan) -> None:
     body = _form(grant_type="client_credentials", client_id=CC_CLIENT, client_secret=CC_SECRET)
     other = peer.Peer(CC_CLIENT, CC_SECRET, SERVER_CORE)
     try:
-        ours, theirs = _alternate(plan, [lambda: _fixed(_token_url(server.base_url, seeding.REALM), body, plan),
-                                         lambda: _fixed(f"{other.base_url}/token", body, plan)])
+        ours, theirs = _alternate(
+            plan,
+            [
+                lambda: _fixed(_token_url(server.base_url, seeding.REALM), body, plan),
+                lambda: _fixed(f"{other.base_url}/token", body, plan),
+            ],
+        )
     finally:
         other.stop()
     peer_rate = _row(f"node-oidc-provider {peer.version()} client_credentials", theirs)
@@ -143,8 +204,12 @@ def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, f
     """Offline refresh, scope openid offline_access: rotation off (one token, reused) and on (chains)."""
     url = _token_url(server.base_url, seeding.REALM)
     fixed_token = _offline_tokens(server, seeding.REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
-    off_body = _form(grant_type="refresh_token", refresh_token=fixed_token, client_id=seeding.CLIENT_ID,
-                     client_secret=seeding.CLIENT_SECRET)
+    off_body = _form(
+        grant_type="refresh_token",
+        refresh_token=fixed_token,
+        client_id=seeding.CLIENT_ID,
+        client_secret=seeding.CLIENT_SECRET,
+    )
     on_body = _form(grant_type="refresh_token", client_id=ROTATE_CLIENT, client_secret=ROTATE_SECRET)
     floor_rate = 1 / floor.refresh_floor(primitives, "RS256")
     off = [_fixed(url, off_body, plan) for _ in range(plan.rounds)]
@@ -158,11 +223,19 @@ def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, f
 
 def es256_refresh(server: Server, plan: Plan, primitives: dict[str, float]) -> None:
     token = _offline_tokens(server, ES_REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
-    body = _form(grant_type="refresh_token", refresh_token=token, client_id=seeding.CLIENT_ID,
-                 client_secret=seeding.CLIENT_SECRET)
+    body = _form(
+        grant_type="refresh_token",
+        refresh_token=token,
+        client_id=seeding.CLIENT_ID,
+        client_secret=seeding.CLIENT_SECRET,
+    )
     results = [_fixed(_token_url(server.base_url, ES_REALM), body, plan) for _ in range(plan.rounds)]
-    _row("SQLite ES256 realm refresh, rotation off", results, 1 / floor.refresh_floor(primitives, "ES256"),
-         "of the ES256 floor")
+    _row(
+        "SQLite ES256 realm refresh, rotation off",
+        results,
+        1 / floor.refresh_floor(primitives, "ES256"),
+        "of the ES256 floor",
+    )
 
 
 def print_floor(primitives: dict[str, float]) -> None:
@@ -170,14 +243,18 @@ def print_floor(primitives: dict[str, float]) -> None:
     print(f"crypto floor, timed in this process just now: {parts}")
     for alg in ("RS256", "ES256"):
         seconds = floor.refresh_floor(primitives, alg)
-        print(f"  refresh with {alg} (2 {alg} signs + HS512 sign + HS512 verify): {seconds * 1e6:.0f} µs "
-              f"= {1 / seconds:.0f} req/s on one core")
+        print(
+            f"  refresh with {alg} (2 {alg} signs + HS512 sign + HS512 verify): {seconds * 1e6:.0f} µs "
+            f"= {1 / seconds:.0f} req/s on one core"
+        )
     print(f"  client_credentials (1 RS256 sign): {floor.client_credentials_floor(primitives) * 1e6:.0f} µs")
 
 
 def side_by_side(plan: Plan, postgres: bool) -> None:
-    print(f"\n== Side by side with wrk (server on core {SERVER_CORE}, wrk on core {LOAD_CORE}, "
-          f"{plan.connections} keep-alive connections, {plan.rounds} × {plan.seconds:.0f} s each, median) ==")
+    print(
+        f"\n== Side by side with wrk (server on core {SERVER_CORE}, wrk on core {LOAD_CORE}, "
+        f"{plan.connections} keep-alive connections, {plan.rounds} × {plan.seconds:.0f} s each, median) =="
+    )
     primitives = floor.primitives()
     print_floor(primitives)
     print(HEADER, flush=True)

@@ -21,8 +21,8 @@ from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
-from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 
 from doorkeep.store.sqlite_engine import SqliteConnection, retrying
 
