@@ -6,11 +6,10 @@ import base64
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
+from doorkeep import observe
 from support import assert_error, claims, password_grant, refresh, token_url
 from wire_env import Env
 
@@ -18,19 +17,21 @@ pytestmark = pytest.mark.anyio
 
 
 @contextmanager
-def transactions(env: Env) -> Iterator[list[int]]:
-    """Count the transactions the server's engine begins (the real database, observed by an event hook)."""
-    begun: list[int] = []
+def transactions(env: Env) -> Iterator[list[bool]]:
+    """Count the database transactions the server opens (``Database`` reports each one to the observer;
+    on SQLite BEGIN and COMMIT bypass SQLAlchemy's events, store/sqlite_engine.py)."""
+    begun: list[bool] = []
 
-    def on_begin(conn: Any) -> None:
-        begun.append(1)
+    class Counting(observe.Observer):
+        def transaction(self, write: bool, seconds: float) -> None:
+            begun.append(write)
 
-    engine = env.db.engine.sync_engine
-    event.listen(engine, "begin", on_begin)
+    saved = observe.current()
+    observe.install(Counting())
     try:
         yield begun
     finally:
-        event.remove(engine, "begin", on_begin)
+        observe.install(saved)
 
 
 async def test_a_refresh_is_answered_in_one_transaction(realm: Env) -> None:

@@ -134,8 +134,7 @@ class Prepared:
         compiled = self._sqlite
         if compiled is None:
             compiled = self._sqlite = _Compiled(self.statement, conn.dialect)
-        dbapi = conn.sync_connection.connection.dbapi_connection
-        assert isinstance(dbapi, sqlite3.Connection)
+        dbapi = conn.dbapi
         try:
             return await retrying(lambda: compiled.run(dbapi, params))
         except sqlite3.Error as exc:

@@ -24,6 +24,27 @@ _GET_US = select(user_sessions).where(*_US_KEY)
 _TOUCH_US = Prepared(update(user_sessions).where(*_US_KEY).values(last_session_refresh=bindparam("at")))
 _GET_CS = select(client_sessions).where(*_CS_KEY)
 _LOCK_CS = _GET_CS.with_for_update()
+# A rotating refresh reads and writes its family row (issue #8): prepared too.
+_FAMILY_KEY = (
+    RF.user_session_id == bindparam("sid"),
+    RF.offline == bindparam("off"),
+    RF.client_id == bindparam("cid"),
+    RF.reuse_key == bindparam("key"),
+)
+_FAMILY_VALUES = ("current_jti", "use_count", "last_refresh", "latest_jti", "latest_iat", "latest_exp", "revoked")
+_GET_FAMILY = Prepared(select(refresh_families).where(*_FAMILY_KEY))
+_SAVE_FAMILY = Prepared(
+    update(refresh_families).where(*_FAMILY_KEY).values({n: bindparam(f"v_{n}") for n in _FAMILY_VALUES})
+)
+_ADD_FAMILY = Prepared(
+    insert(refresh_families).values(
+        user_session_id=bindparam("sid"),
+        offline=bindparam("off"),
+        client_id=bindparam("cid"),
+        reuse_key=bindparam("key"),
+        **{n: bindparam(f"v_{n}") for n in _FAMILY_VALUES},
+    )
+)
 _TOUCH_CS = Prepared(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")))
 
 
@@ -308,16 +329,8 @@ class SessionRepo:
 
     # --- rotation families -------------------------------------------------------------------
     async def get_family(self, session_id: str, offline: bool, client_uuid: str, key: str) -> RefreshFamily | None:
-        row = (
-            await self._c.execute(
-                select(refresh_families).where(
-                    RF.user_session_id == session_id,
-                    RF.offline == offline,
-                    RF.client_id == client_uuid,
-                    RF.reuse_key == key,
-                )
-            )
-        ).first()
+        params = {"sid": session_id, "off": offline, "cid": client_uuid, "key": key}
+        row = (await _GET_FAMILY.execute(self._c, params)).first()
         if row is None:
             return None
         m = row._mapping
@@ -333,32 +346,16 @@ class SessionRepo:
         )
 
     async def save_family(self, session_id: str, offline: bool, client_uuid: str, fam: RefreshFamily) -> None:
-        where = (
-            RF.user_session_id == session_id,
-            RF.offline == offline,
-            RF.client_id == client_uuid,
-            RF.reuse_key == fam.reuse_key,
-        )
-        values = {
-            "current_jti": fam.current_jti,
-            "use_count": fam.use_count,
-            "last_refresh": fam.last_refresh,
-            "latest_jti": fam.latest_jti,
-            "latest_iat": fam.latest_iat,
-            "latest_exp": fam.latest_exp,
-            "revoked": fam.revoked,
+        params = {
+            "sid": session_id,
+            "off": offline,
+            "cid": client_uuid,
+            "key": fam.reuse_key,
+            **{f"v_{name}": getattr(fam, name) for name in _FAMILY_VALUES},
         }
-        result = await self._c.execute(update(refresh_families).where(*where).values(**values))
+        result = await _SAVE_FAMILY.execute(self._c, params)
         if not result.rowcount:
-            await self._c.execute(
-                insert(refresh_families).values(
-                    user_session_id=session_id,
-                    offline=offline,
-                    client_id=client_uuid,
-                    reuse_key=fam.reuse_key,
-                    **values,
-                )
-            )
+            await _ADD_FAMILY.execute(self._c, params)
 
     # --- consents ----------------------------------------------------------------------------
     async def get_consent(self, user_id: str, client_uuid: str) -> Consent | None:

@@ -71,16 +71,33 @@ async def retrying(call: Callable[[], _T]) -> _T:
 
 
 class SqliteConnection:
-    """One pooled connection, with the awaitable part of ``AsyncConnection`` that Doorkeep uses."""
+    """One pooled connection, with the awaitable part of ``AsyncConnection`` that Doorkeep uses.
 
-    __slots__ = ("sync_connection",)
+    ``BEGIN`` and ``COMMIT`` go to ``sqlite3`` directly, and so do the prepared statements of the token
+    path (store/prepared.py); SQLAlchemy's ``Connection`` over the same pooled connection is made only
+    when another statement comes, and its own transaction is then bookkeeping around ours (pysqlite
+    issues no BEGIN of its own: ``isolation_level`` is None).
+    """
 
-    def __init__(self, sync_connection: Connection) -> None:
-        self.sync_connection = sync_connection
+    __slots__ = ("_engine", "_pooled", "_sync", "dbapi")
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pooled = engine.raw_connection()
+        self._sync: Connection | None = None
+        dbapi = self._pooled.dbapi_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        self.dbapi: sqlite3.Connection = dbapi
+
+    @property
+    def sync_connection(self) -> Connection:
+        if self._sync is None:
+            self._sync = Connection(self._engine, connection=self._pooled)
+        return self._sync
 
     @property
     def dialect(self) -> Any:
-        return self.sync_connection.dialect
+        return self._engine.dialect
 
     async def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
         return await retrying(lambda: self.sync_connection.execute(statement, parameters))
@@ -96,16 +113,35 @@ class SqliteConnection:
 
     async def start(self, write: bool) -> None:
         """``BEGIN IMMEDIATE`` (take the write lock now: it is our row lock) or a deferred ``BEGIN``."""
-        await self.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        sql = "BEGIN IMMEDIATE" if write else "BEGIN"
+        try:
+            await retrying(lambda: self.dbapi.execute(sql))
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(
+                sql, None, exc, sqlite3.Error, hide_parameters=True, dialect=self.dialect
+            ) from exc
 
     async def commit(self) -> None:
-        dbapi = self.sync_connection.connection.dbapi_connection
-        if dbapi is not None:
-            await retrying(dbapi.commit)  # the COMMIT itself, BUSY retried on the loop
-        self.sync_connection.commit()  # SQLAlchemy's bookkeeping; nothing is left to commit in SQLite
+        try:
+            await retrying(self.dbapi.commit)  # the COMMIT itself, BUSY retried on the loop
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(
+                "COMMIT", None, exc, sqlite3.Error, hide_parameters=True, dialect=self.dialect
+            ) from exc
+        if self._sync is not None and self._sync.in_transaction():
+            self._sync.commit()  # SQLAlchemy's bookkeeping; nothing is left to commit in SQLite
 
     async def rollback(self) -> None:
-        self.sync_connection.rollback()
+        if self._sync is not None and self._sync.in_transaction():
+            self._sync.rollback()
+        self.dbapi.rollback()
+
+    def close(self) -> None:
+        """Back to the pool, which rolls back whatever was left open."""
+        if self._sync is not None:
+            self._sync.close()  # closes the pooled connection it was made over
+        else:
+            self._pooled.close()
 
 
 class SqliteEngine:
@@ -133,11 +169,11 @@ class SqliteEngine:
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[SqliteConnection]:
         """A connection in autocommit mode until ``start`` (each statement its own transaction)."""
-        sync = self.sync_engine.connect()
+        conn = SqliteConnection(self.sync_engine)
         try:
-            yield SqliteConnection(sync)
+            yield conn
         finally:
-            sync.close()  # back to the pool, which rolls back whatever was left open
+            conn.close()
 
     @contextlib.asynccontextmanager
     async def begin(self, write: bool = True) -> AsyncIterator[SqliteConnection]:

@@ -24,7 +24,7 @@ from doorkeep.oauth.mappers.helper import (
     map_value,
     split_claim_path,
 )
-from doorkeep.oauth.mappers.types import HANDLERS, user_attribute, user_property
+from doorkeep.oauth.mappers.types import HANDLERS, Handler, user_attribute, user_property
 
 __all__ = [
     "ACCESS",
@@ -65,8 +65,33 @@ def applies(mapper: ProtocolMapper, token: str) -> bool:
 def apply(mappers: list[ProtocolMapper], data: MapperInput, token: str) -> dict[str, Any]:
     """The claims the mappers that feed ``token`` produce, in mapper order."""
     claims: dict[str, Any] = {}
-    for mapper in mappers:
-        handler = HANDLERS.get(mapper.mapper)
-        if handler is not None and mapper.protocol == "openid-connect" and applies(mapper, token):
-            handler(claims, mapper, data)
+    for handler, mapper in _plan(mappers, token):
+        handler(claims, mapper, data)
     return claims
+
+
+Plan = tuple[tuple[Handler, ProtocolMapper], ...]
+# The mappers of a token come from the cached configuration (the same objects until it changes), and
+# which of them feed a token depends on nothing else: worked out once per list and token (issue #8).
+# Keyed by the mappers' identities; the entry keeps the mappers alive, so an id is never reused while
+# its entry exists.
+_PLANS: dict[tuple[str, tuple[int, ...]], tuple[tuple[ProtocolMapper, ...], Plan]] = {}
+PLANS_KEPT = 512
+
+
+def _plan(mappers: list[ProtocolMapper], token: str) -> Plan:
+    key = (token, tuple(map(id, mappers)))
+    found = _PLANS.get(key)
+    if found is not None:
+        return found[1]
+    plan = tuple(
+        (handler, mapper)
+        for mapper in mappers
+        if (handler := HANDLERS.get(mapper.mapper)) is not None
+        and mapper.protocol == "openid-connect"
+        and applies(mapper, token)
+    )
+    if len(_PLANS) >= PLANS_KEPT:
+        del _PLANS[next(iter(_PLANS))]  # the oldest entry
+    _PLANS[key] = (tuple(mappers), plan)
+    return plan

@@ -67,7 +67,8 @@ def _group_attribute(data: MapperInput, group: Group | None, name: str) -> list[
 
 def _attribute(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     values = user_attribute(data, m.config.get("user.attribute", ""), m.config.get("aggregate.attrs") == "true")
-    map_claim(claims, m.config, values)
+    if values:  # no value gives no claim (map_value), and most attribute mappers find none
+        map_claim(claims, m.config, values)
 
 
 def _property(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
