@@ -7,6 +7,7 @@ import pytest
 from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
 from doorkeep.model import Client, Realm, SessionView, User, UserSession
+from doorkeep.sessions.device import LABEL_NOTES, label_of
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.store.database import Database
 
@@ -32,7 +33,11 @@ async def _seed(db: Database) -> tuple[Realm, list[Client], User]:
             last = NOW - 2500 if number == 7 else started
             session = await add_user_session(tx, user, offline=offline, started=started, last_refresh=last)
             await tx.sessions.update_user_session_notes(
-                session.id, offline, {"device.label": f"device {number}"} if number % 2 else {"browser": "Firefox/1"}
+                session.id,
+                offline,
+                {"device.label": f"device {number}", "ip.note": "x"}
+                if number % 2
+                else {"browser": "Firefox/1", "os": "Linux", "other": {"nested": True}},
             )
             await add_client_session(tx, session, app, started=started)
             if number % 4 == 1:
@@ -53,7 +58,11 @@ def _same(view: SessionView, full: UserSession) -> None:
         full.started,
         full.last_session_refresh,
     )
-    assert view.notes == (full.notes if full.offline else {})
+    # of an offline session's notes, exactly the values its device label is made of; nothing of an online one
+    expected = {name: full.notes[name] for name in LABEL_NOTES if name in full.notes} if full.offline else {}
+    assert view.notes == expected
+    if full.offline:
+        assert label_of(view.notes) == label_of(full.notes)
 
 
 def _filters(realm: Realm, clients: list[Client]) -> dict[bool, LiveFilter]:

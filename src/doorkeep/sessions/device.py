@@ -78,6 +78,10 @@ def derived_label(notes: dict[str, object]) -> str:
     return f"{browser} on {system}" + ("" if version == UNKNOWN else f" {version}")
 
 
+# The notes ``label_of`` reads: all an admin session read needs to select of an offline session's notes.
+LABEL_NOTES = (LABEL_NOTE, "browser", "os", "os.version")
+
+
 def label_of(notes: dict[str, object]) -> str:
     """The session's device label: the stored one, else the one its notes give."""
     stored = notes.get(LABEL_NOTE)

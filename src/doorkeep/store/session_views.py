@@ -2,8 +2,10 @@
 
 A user holding a thousand sessions made these reads cost ~0.1 ms of CPU per session in building full rows
 (``Row._mapping``, both tables' ``notes`` decoded) that the representation mostly does not show. These
-statements select the shown columns, read them by position and decode ``notes`` only where the device label
-needs them (offline sessions). Their filters and order are those of ``SessionRepo.user_sessions_of``,
+statements select the shown columns, read them by position and fetch them at once (``all()``), and of an offline
+session's ``notes`` only the few values its device label is made of (``device.LABEL_NOTES``, extracted by the
+database: ``json_extract`` on SQLite, ``->>`` on PostgreSQL), never the whole document. Their filters and
+order are those of ``SessionRepo.user_sessions_of``,
 ``sessions_with_client`` and ``client_sessions_of_many`` (store/sessions.py), whose full rows the token path and
 the other callers keep using.
 """
@@ -16,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import SessionView
+from doorkeep.sessions.device import LABEL_NOTES
 from doorkeep.sessions.liveness import LiveFilter
 from doorkeep.store import client_session_pages as pages
 from doorkeep.store.live_sql import client_live, user_live
@@ -37,12 +40,19 @@ _SHOWN = (
 _JOIN = and_(CS.user_session_id == US.id, CS.offline == US.offline)
 
 
+_LABEL_VALUES = tuple(US.notes[name].as_string() for name in LABEL_NOTES)  # read by position after _SHOWN
+_NOTES_AT = len(_SHOWN)
+
+
 def _columns(offline: bool) -> tuple[Any, ...]:
-    return (*_SHOWN, US.notes) if offline else _SHOWN
+    return (*_SHOWN, *_LABEL_VALUES) if offline else _SHOWN
 
 
 def _view(row: Any, offline: bool) -> SessionView:
-    notes = dict(row[8] or {}) if offline else {}
+    notes: dict[str, Any] = {}
+    if offline:
+        values = row[_NOTES_AT : _NOTES_AT + len(LABEL_NOTES)]
+        notes = {name: value for name, value in zip(LABEL_NOTES, values, strict=True) if value is not None}
     return SessionView(row[0], row[1], offline, row[3], row[4], bool(row[5]), int(row[6]), int(row[7]), notes)
 
 
@@ -55,7 +65,7 @@ class SessionViewRepo:
         query = select(*_columns(offline)).where(US.user_id == user_id, US.offline == offline)
         if live is not None:
             query = query.where(user_live(live))
-        return [_view(r, offline) for r in await self._c.execute(query.order_by(US.started))]
+        return [_view(r, offline) for r in (await self._c.execute(query.order_by(US.started))).all()]
 
     async def page(
         self, client_uuid: str, offline: bool, first: int, max_results: int, live: LiveFilter | None
@@ -71,7 +81,7 @@ class SessionViewRepo:
             .where(CS.client_id == client_uuid, CS.offline == offline, CS.user_session_id.in_(ids))
             .order_by(US.id)
         )
-        return [(_view(r, offline), int(r[-1])) for r in await self._c.execute(query)]
+        return [(_view(r, offline), int(r[-1])) for r in (await self._c.execute(query)).all()]
 
     async def clients_of(
         self, session_ids: list[str], offline: bool, live: LiveFilter | None
@@ -84,7 +94,7 @@ class SessionViewRepo:
             )
             if live is not None:
                 query = query.join(user_sessions, _JOIN).where(client_live(live))
-            for sid, client_uuid, timestamp in await self._c.execute(query):
+            for sid, client_uuid, timestamp in (await self._c.execute(query)).all():
                 out[sid].append((client_uuid, int(timestamp)))
         return out
 
@@ -96,7 +106,7 @@ class SessionViewRepo:
             .where(US.user_id == user_id, US.offline == offline, client_live(live))
         )
         out: dict[str, list[tuple[str, int]]] = {}
-        for sid, client_uuid, timestamp in await self._c.execute(query):
+        for sid, client_uuid, timestamp in (await self._c.execute(query)).all():
             out.setdefault(sid, []).append((client_uuid, int(timestamp)))
         return out
 
@@ -105,5 +115,5 @@ class SessionViewRepo:
         found: dict[str, str] = {}
         for at in range(0, len(user_ids), CHUNK):
             query = select(users.c.id, users.c.username).where(users.c.id.in_(user_ids[at : at + CHUNK]))
-            found.update((user_id, username) for user_id, username in await self._c.execute(query))
+            found.update((user_id, username) for user_id, username in (await self._c.execute(query)).all())
         return found

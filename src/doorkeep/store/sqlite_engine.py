@@ -41,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 
 BUSY_TIMEOUT = 30.0  # seconds a statement may wait for another connection's lock, as busy_timeout did
 POOL_SIZE = 10  # connections kept open between transactions
+CACHE_KIB = 16 * 1024  # SQLite's page cache per connection
 _RETRIED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_BUSY | (1 << 8)}  # SQLITE_BUSY, SQLITE_BUSY_RECOVERY
 _T = TypeVar("_T")
 
@@ -153,6 +154,7 @@ class SqliteEngine:
             hide_parameters=hide_parameters,
             pool_size=POOL_SIZE,
             max_overflow=-1,  # never wait for a connection: that wait would block the event loop
+            pool_use_lifo=True,  # the last connection given back is taken next: its page cache is warm
             # Calls run on the loop's thread; the pool may still close a connection from elsewhere.
             connect_args={"check_same_thread": False, "timeout": 0.0},
         )
@@ -199,4 +201,9 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=0")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # 16 MiB of page cache instead of SQLite's 2 MiB: a user's thousand sessions are scattered over the
+    # file, and their two reads missed the small cache on most pages (11.5 ms each at 1,000,000 stored
+    # sessions, 5-7 ms with this). With the pool taken last-in first-out, one connection serves almost
+    # every request, so this is about one cache, not one per pooled connection.
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()

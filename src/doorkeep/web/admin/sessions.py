@@ -97,8 +97,9 @@ class _Renderer:
             self._usernames[us.user_id] = user.username if user else None
         username = self._usernames[us.user_id]
         clients: dict[str, str] = {}
-        for client_uuid, _ in await self.client_links(us):
-            client = await self.client(client_uuid)
+        links = self._links.get((us.id, us.offline))  # prefetched: no coroutine per session and client
+        for client_uuid, _ in await self.client_links(us) if links is None else links:
+            client = self._known.get(client_uuid) or await self.client(client_uuid)
             if client is not None:
                 clients[client.id] = client.client_id
         rep = {
