@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
-from doorkeep.model import Role
+from doorkeep.model import Client, Realm, Role, User, UserSession
 from doorkeep.store import realms as realm_store
 from doorkeep.store import resume_read, sessions, users
 from doorkeep.store.database import Database
@@ -39,13 +39,20 @@ async def _both(db: Database, statement: Prepared, params: dict[str, Any]) -> tu
         return list(await statement.execute(conn, params)), list(await conn.execute(statement.statement, params))
 
 
-async def test_the_token_path_reads_equal_sqlalchemys(db: Database) -> None:
+async def _session(db: Database) -> tuple[Realm, Client, User, UserSession]:
+    """A realm, a client, a user and one offline session of the user holding the client."""
     async with db.transaction() as tx:
         realm = await add_realm(tx)
         client = await add_client(tx, realm)
         user = await add_user(tx, realm)
         session = await add_user_session(tx, user, offline=True, started=10, last_refresh=20)
         await add_client_session(tx, session, client)
+    return realm, client, user, session
+
+
+async def test_the_token_path_reads_equal_sqlalchemys(db: Database) -> None:
+    realm, client, user, session = await _session(db)
+    async with db.transaction() as tx:
         role = Role(id=new_id(), realm_id=realm.id, name="reader")
         await tx.roles.create(role)
         await tx.users.grant_roles(user.id, [role.id])
@@ -68,12 +75,7 @@ async def test_the_token_path_reads_equal_sqlalchemys(db: Database) -> None:
 
 
 async def test_the_refresh_updates_change_one_row_each(db: Database) -> None:
-    async with db.transaction() as tx:
-        realm = await add_realm(tx)
-        client = await add_client(tx, realm)
-        user = await add_user(tx, realm)
-        session = await add_user_session(tx, user, offline=True, started=10, last_refresh=20)
-        await add_client_session(tx, session, client)
+    _, client, _, session = await _session(db)
     async with db.transaction() as tx:
         await tx.sessions.touch_user_session(session.id, True, 77)
         await tx.sessions.touch_client_session(session.id, True, client.id, 78)
