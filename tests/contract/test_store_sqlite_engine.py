@@ -114,3 +114,15 @@ async def test_readers_are_not_blocked_by_another_process_writing(database: Data
         assert await notes(database) == []  # WAL: the committed state, without waiting
         release(holder)
     assert await notes(database) == ["from the other process"]
+
+
+async def test_an_in_memory_database_is_one_database_across_transactions() -> None:
+    memory = Database("sqlite:///:memory:")  # one connection holds it: every transaction must get that one
+    try:
+        await memory.migrate()
+        async with memory.transaction() as tx:
+            await tx.realms._c.execute(text("CREATE TABLE probe (note TEXT)"))
+            await tx.realms._c.execute(text("INSERT INTO probe VALUES ('kept')"))
+        assert await notes(memory) == ["kept"]
+    finally:
+        await memory.dispose()

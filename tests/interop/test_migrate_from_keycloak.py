@@ -22,9 +22,8 @@ import asyncpg
 import jwt
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from doorkeep.store.database import async_url
+from doorkeep.store.database import Database
 from interop import keycloak_rows as rows
 from interop.server import DOORKEEP, DoorkeepProcess, free_port
 from pg import ThrowawayPostgres
@@ -109,15 +108,16 @@ _DOORKEEP_QUERIES = {
 
 
 async def _doorkeep_snapshot(db_url: str) -> dict[str, list[str]]:
-    engine = create_async_engine(async_url(db_url))
+    db = Database(db_url)  # the engine Doorkeep itself uses for this URL
     try:
-        async with engine.connect() as conn:
+        async with db.transaction(write=False) as tx:
+            conn = tx.realms._c
             return {
                 name: sorted(str(dict(r._mapping)) for r in await conn.execute(text(q)))
                 for name, q in _DOORKEEP_QUERIES.items()
             }
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
 def _post(url: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:

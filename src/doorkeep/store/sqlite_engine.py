@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT = 30.0  # seconds a statement may wait for another connection's lock, as busy_timeout did
 POOL_SIZE = 10  # connections kept open between transactions
@@ -149,14 +150,19 @@ class SqliteEngine:
     """The part of ``AsyncEngine`` Doorkeep uses, over a synchronous engine run on the loop's thread."""
 
     def __init__(self, path: str, *, hide_parameters: bool = True) -> None:
+        pooling: dict[str, Any] = {
+            "pool_size": POOL_SIZE,
+            "max_overflow": -1,  # never wait for a connection: that wait would block the event loop
+            "pool_use_lifo": True,  # the last connection given back is taken next: its page cache is warm
+        }
+        if path in ("", ":memory:"):  # one in-memory database only exists on its one connection
+            pooling = {"poolclass": StaticPool}
         self.sync_engine: Engine = create_engine(
             f"sqlite+pysqlite:///{path}",
             hide_parameters=hide_parameters,
-            pool_size=POOL_SIZE,
-            max_overflow=-1,  # never wait for a connection: that wait would block the event loop
-            pool_use_lifo=True,  # the last connection given back is taken next: its page cache is warm
             # Calls run on the loop's thread; the pool may still close a connection from elsewhere.
             connect_args={"check_same_thread": False, "timeout": 0.0},
+            **pooling,
         )
         event.listen(self.sync_engine, "connect", _on_connect)
 
