@@ -44,7 +44,6 @@ class Database:
     def __init__(self, db_url: str, *, pool_size: int = 10) -> None:
         self.url = async_url(db_url)
         self.is_sqlite = self.url.startswith("sqlite")
-        self.inline = self.url.startswith(INLINE)
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
@@ -54,12 +53,12 @@ class Database:
         # SqliteEngine offers the part of AsyncEngine's API used here (connect, begin, dispose, sync_engine).
         self.engine: AsyncEngine = (
             cast(AsyncEngine, SqliteEngine(self.url.removeprefix(INLINE)))
-            if self.inline
+            if self.url.startswith(INLINE)
             else create_async_engine(self.url, hide_parameters=True, **kwargs)
         )
         self._write_lock = asyncio.Lock()
         self.config_cache = ConfigCache()
-        if self.is_sqlite and not self.inline:
+        if self.is_sqlite and self._inline() is None:  # an explicit sqlite+aiosqlite:// URL
             _configure_sqlite(self.engine)
 
     async def migrate(self) -> None:

@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-from doorkeep.store.sqlite_engine import SqliteConnection, retrying
+from doorkeep.store.sqlite_engine import SqliteConnection
 
 Processor = Callable[[Any], Any] | None
 
@@ -134,10 +134,4 @@ class Prepared:
         compiled = self._sqlite
         if compiled is None:
             compiled = self._sqlite = _Compiled(self.statement, conn.dialect)
-        dbapi = conn.dbapi
-        try:
-            return await retrying(lambda: compiled.run(dbapi, params))
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(
-                compiled.sql, None, exc, sqlite3.Error, hide_parameters=True, dialect=conn.dialect
-            ) from exc
+        return await conn.raw(compiled.sql, lambda dbapi: compiled.run(dbapi, params))

@@ -113,23 +113,23 @@ class SqliteConnection:
     async def run_sync(self, fn: Callable[..., _T], *args: Any) -> _T:
         return fn(self.sync_connection, *args)
 
-    async def start(self, write: bool) -> None:
-        """``BEGIN IMMEDIATE`` (take the write lock now: it is our row lock) or a deferred ``BEGIN``."""
-        sql = "BEGIN IMMEDIATE" if write else "BEGIN"
+    async def raw(self, sql: str, call: Callable[[sqlite3.Connection], _T]) -> _T:
+        """``call`` on the ``sqlite3`` connection itself, BUSY retried on the loop; an error wrapped as
+        SQLAlchemy wraps it (parameters hidden), so callers tell outage, bad input and bug apart as before."""
         try:
-            await retrying(lambda: self.dbapi.execute(sql))
+            return await retrying(lambda: call(self.dbapi))
         except sqlite3.Error as exc:
             raise DBAPIError.instance(
                 sql, None, exc, sqlite3.Error, hide_parameters=True, dialect=self.dialect
             ) from exc
 
+    async def start(self, write: bool) -> None:
+        """``BEGIN IMMEDIATE`` (take the write lock now: it is our row lock) or a deferred ``BEGIN``."""
+        sql = "BEGIN IMMEDIATE" if write else "BEGIN"
+        await self.raw(sql, lambda dbapi: dbapi.execute(sql))
+
     async def commit(self) -> None:
-        try:
-            await retrying(self.dbapi.commit)  # the COMMIT itself, BUSY retried on the loop
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(
-                "COMMIT", None, exc, sqlite3.Error, hide_parameters=True, dialect=self.dialect
-            ) from exc
+        await self.raw("COMMIT", lambda dbapi: dbapi.commit())
         if self._sync is not None and self._sync.in_transaction():
             self._sync.commit()  # SQLAlchemy's bookkeeping; nothing is left to commit in SQLite
 
