@@ -241,6 +241,8 @@ def grace_replay(token_jti: str, family: RefreshFamily, grace: int, now: int) ->
 
     It is when the token is the one just rotated away (still the family's current token, so its
     successor has not been used), that successor is known, and the window since it was minted is open.
+    A successor minted after ``now`` was read is inside the window too: ``now`` is taken when the request
+    arrives, before it waits on the client-session lock held by the request that minted the successor.
     """
     return (
         grace > 0
@@ -248,7 +250,7 @@ def grace_replay(token_jti: str, family: RefreshFamily, grace: int, now: int) ->
         and family.current_jti == token_jti
         and family.latest_jti is not None
         and family.latest_iat is not None
-        and family.latest_iat <= now <= family.latest_iat + grace
+        and now <= family.latest_iat + grace
         and (family.latest_exp is None or family.latest_exp > now)  # never hand out an expired token
     )
 

@@ -65,6 +65,7 @@ def test_the_client_override_wins_and_blank_inherits(
     ("token", "family", "grace", "now", "replay"),
     [
         ("T0", ROTATED, 30, 1000, True),
+        ("T0", ROTATED, 30, 999, True),  # the retry read its clock before the successor was minted (lock wait)
         ("T0", ROTATED, 30, 1030, True),  # the window's last second
         ("T0", ROTATED, 30, 1031, False),  # closed
         ("T0", ROTATED, 0, 1000, False),  # off
