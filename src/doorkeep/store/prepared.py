@@ -1,4 +1,4 @@
-"""The token path's few statements, compiled once and run on ``sqlite3`` directly (issue #8).
+"""The token path's few statements, compiled once and run on the driver directly (issue #8).
 
 Every token request runs the same handful of statements (the realm by name, a user, a user's role
 ids, the joined read of a refresh, the two refresh-time UPDATEs). Through SQLAlchemy's ``execute``
@@ -6,7 +6,9 @@ each costs its execution context, cache-key walk and result set-up, about ten ti
 time for these one-row statements. A ``Prepared`` statement is compiled once per dialect; on SQLite
 (store/sqlite_engine.py) it then runs as one ``cursor.execute`` with the same bind and result
 conversions SQLAlchemy would apply (JSON, booleans), and its rows read like SQLAlchemy's: by
-position, by attribute and through ``_mapping``. On PostgreSQL it is an ordinary ``execute``.
+position, by attribute and through ``_mapping``. On PostgreSQL (store/prepared_pg.py) it runs as
+asyncpg's prepared statement on the transaction's own connection, without SQLAlchemy's greenlet hop
+and execution context (about 150 µs of a 250 µs statement on the benchmark machine).
 
 Errors are wrapped as SQLAlchemy wraps them (``DBAPIError.instance``, parameters hidden), so
 the web layer tells an outage, bad input and a bug apart exactly as before; SQLITE_BUSY is retried
@@ -16,7 +18,7 @@ on the loop like every other statement.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
@@ -24,6 +26,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from doorkeep.store import prepared_pg
 from doorkeep.store.sqlite_engine import SqliteConnection
 
 Processor = Callable[[Any], Any] | None
@@ -70,11 +73,12 @@ class Result:
 
 
 class _Compiled:
-    """One statement compiled for SQLite: its SQL, bind order and conversions, and its row class."""
+    """One statement compiled for a dialect: its SQL, bind order and conversions, and its row class."""
 
-    __slots__ = ("binds", "defaults", "results", "row", "sql", "uniform")
+    __slots__ = ("binds", "defaults", "dialect", "results", "row", "sql", "uniform")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        self.dialect = dialect
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         if "POSTCOMPILE" in compiled.string or not compiled.positional:
@@ -93,22 +97,27 @@ class _Compiled:
         keys = tuple(column.keyname for column in columns)
         self.row = type("PreparedRow", (Row,), {"__slots__": (), "_keys": keys, "_index": _first_index(keys)})
 
-    def run(self, dbapi: sqlite3.Connection, params: Mapping[str, Any]) -> Result:
+    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The bind values in the statement's order, converted as SQLAlchemy converts them."""
         if any(name not in params for name, _ in self.binds):
             params = {**self.defaults, **params}
             missing = [name for name, _ in self.binds if name not in params]
             if missing:  # as SQLAlchemy refuses it: never a NULL in its place
                 raise InvalidRequestError(f"A value is required for bind parameter {missing[0]!r}")
-        values = tuple(params[name] if p is None else p(params[name]) for name, p in self.binds)
-        cursor = dbapi.execute(self.sql, values)
-        raw = cursor.fetchall()
+        return tuple(params[name] if p is None else p(params[name]) for name, p in self.binds)
+
+    def result(self, raw: Iterable[Iterable[Any]], rowcount: int) -> Result:
         make = self.row
         if self.uniform:
             rows = [make(r) for r in raw]
         else:
             procs = self.results
             rows = [make(v if p is None else p(v) for p, v in zip(procs, r, strict=True)) for r in raw]
-        return Result(rows, cursor.rowcount)
+        return Result(rows, rowcount)
+
+    def run(self, dbapi: sqlite3.Connection, params: Mapping[str, Any]) -> Result:
+        cursor = dbapi.execute(self.sql, self.values(params))
+        return self.result(cursor.fetchall(), cursor.rowcount)
 
 
 def _first_index(keys: tuple[str, ...]) -> dict[str, int]:
@@ -121,17 +130,25 @@ def _first_index(keys: tuple[str, ...]) -> dict[str, int]:
 class Prepared:
     """A statement run often enough to be compiled once; see the module's docstring."""
 
-    __slots__ = ("_sqlite", "statement")
+    __slots__ = ("_compiled", "statement")
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._sqlite: _Compiled | None = None
+        self._compiled: _Compiled | None = None  # for the one dialect a process uses
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled
+        if compiled is None or compiled.dialect is not dialect:
+            compiled = self._compiled = _Compiled(self.statement, dialect)
+        return compiled
 
     async def execute(self, conn: Any, params: Mapping[str, Any]) -> Any:
-        """Run on ``conn`` (an ``AsyncConnection``, or store/sqlite_engine.py's connection)."""
-        if not isinstance(conn, SqliteConnection):
-            return await conn.execute(self.statement, params)
-        compiled = self._sqlite
-        if compiled is None:
-            compiled = self._sqlite = _Compiled(self.statement, conn.dialect)
-        return await conn.raw(compiled.sql, lambda dbapi: compiled.run(dbapi, params))
+        """Run on ``conn``: store/sqlite_engine.py's connection, or an ``AsyncConnection`` in a transaction
+        (asyncpg's directly; any other driver through SQLAlchemy)."""
+        if isinstance(conn, SqliteConnection):
+            compiled = self._for(conn.dialect)
+            return await conn.raw(compiled.sql, lambda dbapi: compiled.run(dbapi, params))
+        if conn.dialect.driver == "asyncpg" and conn.in_transaction():
+            compiled = self._for(conn.dialect)
+            return compiled.result(*await prepared_pg.fetch(conn, compiled.sql, compiled.values(params)))
+        return await conn.execute(self.statement, params)

@@ -54,8 +54,8 @@ def _with_role_ids(query: Select[Any], aggregate: Any) -> Select[Any]:
 
 # SQLite: json_group_array; PostgreSQL: json_agg (NULL when the user has no role mapping).
 _SQLITE = Prepared(_with_role_ids(_READ, func.json_group_array))
-_PG = _with_role_ids(_READ, func.json_agg)
-_PG_LOCKED = _with_role_ids(_LOCKED, func.json_agg)
+_PG = Prepared(_with_role_ids(_READ, func.json_agg))
+_PG_LOCKED = Prepared(_with_role_ids(_LOCKED, func.json_agg))
 
 
 class _Part:
@@ -79,10 +79,8 @@ class ResumeRead:
         """The user session, the user ``user_id`` and the client's session in it, or None if any is
         missing. ``lock`` locks the client-session row (PostgreSQL ``FOR UPDATE``)."""
         params = {"sid": session_id, "off": offline, "uid": user_id, "cid": client_uuid}
-        if self._sqlite:
-            row = (await _SQLITE.execute(self._c, params)).first()
-        else:
-            row = (await self._c.execute(_PG_LOCKED if lock else _PG, params)).first()
+        statement = _SQLITE if self._sqlite else _PG_LOCKED if lock else _PG
+        row = (await statement.execute(self._c, params)).first()
         if row is None:
             return None
         values = tuple(row)
