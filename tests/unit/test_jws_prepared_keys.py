@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+
 import jwt
 import pytest
+from jwt.api_jws import PyJWS
 
 from doorkeep import tokens
 from doorkeep.keys import jws
@@ -47,3 +51,59 @@ def test_a_key_pyjwt_refuses_to_prepare_is_used_as_before() -> None:
     assert jws.prepare("RSA-OAEP", object()) is None
     pem_as_secret = b"-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----"
     assert jws.prepare(HMAC_ALG, pem_as_secret) is None
+
+
+SEGMENTS = [
+    b"",
+    b"e30",
+    b"e30=",  # one '=' on a segment that is not a whole quantum
+    b"eyJhIjoxfQ",
+    b"eyJhIjoxfQ==",  # trailing padding some issuers send
+    b"eyJhIjoxfQ===",
+    b"eyJhIjoxfQ====",
+    b"eyJhIjoxfR",  # not canonical: bits set past the data
+    b"eyJhIjoxf",  # a length of 4n+1
+    b"!!!!",
+    b"ey+h",  # standard base64, not base64url
+    b"ey/h",
+    b"eyJh\n",
+    b"eyJh IjoxfQ",
+    b"=",
+    b"==",
+    b"a=b=",
+    "é".encode(),
+]
+
+
+@pytest.mark.parametrize("segment", SEGMENTS)
+def test_a_segment_decodes_or_is_refused_exactly_as_pyjwt_does(segment: bytes) -> None:
+    assert_same_segment_verdict(segment)
+
+
+def test_random_segments_decode_or_are_refused_exactly_as_pyjwt_does() -> None:
+    rng = random.Random(8)
+    alphabet = jws.BASE64URL + b"=+/ .!\x00\xff"
+    for _ in range(3000):
+        assert_same_segment_verdict(bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 14))))
+
+
+def assert_same_segment_verdict(segment: bytes) -> None:
+    def verdict(decode: Callable[[bytes, str], bytes]) -> bytes | str:
+        try:
+            return decode(segment, "payload")
+        except jwt.DecodeError as err:
+            return f"refused: {err}"
+
+    pyjwt: Callable[[bytes, str], bytes] = PyJWS._decode_base64url_segment
+    assert verdict(jws._decode_segment) == verdict(pyjwt), segment
+
+
+def test_the_codec_uses_the_fast_segment_check_and_still_refuses_a_bad_token() -> None:
+    key = load(generate("realm", HMAC_ALG, 0))
+    assert key.jws_verifying is not None
+    token = tokens.encode(key, CLAIMS, HMAC_ALG)
+    head, body, sig = token.split(".")
+    for bad in (f"{head}.{body}!.{sig}", f"{head}.{body}.{sig}===", f"{head}.{body[:-1]}.{sig}"):
+        with pytest.raises(jwt.DecodeError):
+            jws.decode(bad, key.jws_verifying, HMAC_ALG, {"verify_exp": False})
+    assert jws.decode(f"{head}.{body}.{sig}", key.jws_verifying, HMAC_ALG, {"verify_exp": False}) == CLAIMS

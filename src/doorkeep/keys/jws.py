@@ -6,17 +6,24 @@ key goes through PyJWT's own ``prepare_key`` and length check once, when it is l
 (``keys/material.load``), and a private ``PyJWT`` instance whose algorithm objects take that
 prepared key signs and verifies. Everything else (header and payload JSON, header order,
 claim checks) is PyJWT's own code, so the tokens are byte for byte what ``jwt.encode`` gives.
+
+One step of PyJWT's decoding is replaced by the same rule run in C: its check that each segment
+holds only base64url characters walked the bytes in a Python generator, about 100 µs of the
+135 µs it took to verify a refresh token (PyJWT 2.15.1). ``_decode_segment`` keeps its order of
+checks and its error messages (tests/unit/test_jws_prepared_keys.py compares the two).
 """
 
 from __future__ import annotations
 
+import binascii
 import warnings
 from typing import Any
 
 import jwt
 from jwt.algorithms import Algorithm
-from jwt.exceptions import InvalidKeyError
+from jwt.exceptions import DecodeError, InvalidKeyError
 from jwt.types import Options
+from jwt.utils import base64url_decode, base64url_encode
 from jwt.warnings import InsecureKeyLengthWarning
 
 
@@ -61,9 +68,31 @@ class _PreparedOnce(Algorithm):
         raise NotImplementedError
 
 
+BASE64URL = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _decode_segment(segment: bytes, name: str) -> bytes:
+    """PyJWS._decode_base64url_segment: trailing ``=`` accepted (at most two, and only on a whole
+    quantum), anything outside base64url refused, and the encoding must be the canonical one."""
+    stripped = segment.rstrip(b"=")
+    padding = len(segment) - len(stripped)
+    if padding > 2 or (padding and len(segment) % 4 != 0):
+        raise DecodeError(f"Invalid {name} padding")
+    if len(stripped) % 4 == 1 or stripped.translate(None, BASE64URL):
+        raise DecodeError(f"Invalid {name} padding")
+    try:
+        decoded = base64url_decode(stripped)
+    except (TypeError, binascii.Error) as err:
+        raise DecodeError(f"Invalid {name} padding") from err
+    if base64url_encode(decoded) != stripped:
+        raise DecodeError(f"Invalid {name} padding")
+    return decoded
+
+
 def _codec() -> jwt.PyJWT:
     codec = jwt.PyJWT()
     jws = codec._jws
+    jws._decode_base64url_segment = _decode_segment  # type: ignore[method-assign]
     for name, alg in list(jws._algorithms.items()):
         if name != "none":
             jws.unregister_algorithm(name)
