@@ -75,10 +75,9 @@ class Result:
 class _Compiled:
     """One statement compiled for a dialect: its SQL, bind order and conversions, and its row class."""
 
-    __slots__ = ("binds", "defaults", "dialect", "results", "row", "sql", "uniform")
+    __slots__ = ("binds", "defaults", "results", "row", "sql", "uniform")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
-        self.dialect = dialect
         compiled = statement.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         if "POSTCOMPILE" in compiled.string or not compiled.positional:
@@ -134,12 +133,15 @@ class Prepared:
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._compiled: _Compiled | None = None  # for the one dialect a process uses
+        # By (dialect, driver): a process may hold several engines of one kind (each its own dialect
+        # object, all compiling alike), and tests run SQLite and PostgreSQL side by side.
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def _for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._compiled
-        if compiled is None or compiled.dialect is not dialect:
-            compiled = self._compiled = _Compiled(self.statement, dialect)
+        key = (dialect.name, dialect.driver)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(self.statement, dialect)
         return compiled
 
     async def execute(self, conn: Any, params: Mapping[str, Any]) -> Any:

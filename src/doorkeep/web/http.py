@@ -40,8 +40,15 @@ class AppState:
     started: int = 0  # when this process started serving, epoch seconds (serverinfo's uptime)
 
 
+_STATE = "doorkeep.state"
+
+
 def state(request: Request) -> AppState:
-    st: AppState = request.app.state.doorkeep
+    """The app's Doorkeep state, kept in the request's scope after the first look (a request asks often)."""
+    scope = request.scope
+    st: AppState | None = scope.get(_STATE)
+    if st is None:
+        st = scope[_STATE] = request.app.state.doorkeep
     return st
 
 

@@ -16,7 +16,10 @@ OIDC = "/realms/{realm}/protocol/openid-connect"
 
 
 def routes() -> list[BaseRoute]:
+    # Starlette tries routes in order, a regular expression each: the token endpoint, the one that
+    # machines call all day, comes first (no other route's pattern matches its path).
     return [
+        Route(f"{OIDC}/token", protocol.token, methods=["POST"]),
         Route("/", health.root, methods=["GET"]),
         Route("/health", health.ready, methods=["GET"]),
         Route("/health/live", health.live, methods=["GET"]),
@@ -26,7 +29,6 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}", protocol.realm_info, methods=["GET"]),
         Route("/realms/{realm}/.well-known/openid-configuration", protocol.well_known, methods=["GET"]),
         Route(f"{OIDC}/certs", protocol.certs, methods=["GET"]),
-        Route(f"{OIDC}/token", protocol.token, methods=["POST"]),
         Route(f"{OIDC}/token/introspect", protocol.introspect, methods=["POST"]),
         Route(f"{OIDC}/userinfo", protocol.userinfo_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/revoke", protocol.revoke, methods=["POST"]),
