@@ -7,7 +7,6 @@ JSON). Errors keep SQLAlchemy's classes, with no bind parameter in their text.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -123,14 +122,7 @@ async def test_database_errors_keep_sqlalchemys_class_without_the_values(db: Dat
         ]
 
 
-@pytest.fixture
-async def pg(postgres_url: str) -> AsyncIterator[Database]:
-    database = Database(postgres_url)
-    try:
-        await database.migrate()
-        yield database
-    finally:
-        await database.dispose()
+ON_POSTGRESQL = pytest.mark.parametrize("db", ["postgresql"], indirect=True)  # conftest's db, one engine
 
 
 async def _count(db: Database, session_id: str) -> int:
@@ -142,42 +134,44 @@ async def _count(db: Database, session_id: str) -> int:
 
 
 @pytest.mark.postgres
-async def test_on_postgresql_a_prepared_statement_is_part_of_sqlalchemys_transaction(pg: Database) -> None:
-    _, _, _, session = await _session(pg)
+@ON_POSTGRESQL
+async def test_on_postgresql_a_prepared_statement_is_part_of_sqlalchemys_transaction(db: Database) -> None:
+    _, _, _, session = await _session(db)
     touch = {"sid": session.id, "off": True}
     with pytest.raises(RuntimeError):  # first statement of its transaction: it starts asyncpg's BEGIN
-        async with pg.transaction() as tx:
+        async with db.transaction() as tx:
             assert (await sessions._TOUCH_US.execute(tx.realms._c, {**touch, "at": 31})).rowcount == 1
             raise RuntimeError("roll back")
-    assert await _count(pg, session.id) == 20
+    assert await _count(db, session.id) == 20
     with pytest.raises(RuntimeError):  # after SQLAlchemy's statement: the same transaction, no second BEGIN
-        async with pg.transaction() as tx:
+        async with db.transaction() as tx:
             await tx.realms._c.execute(text("SELECT 1"))
             assert (await sessions._TOUCH_US.execute(tx.realms._c, {**touch, "at": 32})).rowcount == 1
             await tx.realms._c.execute(
                 text("UPDATE user_sessions SET broker_session_id = 'x' WHERE id = :i"), {"i": session.id}
             )
             raise RuntimeError("roll back")
-    assert await _count(pg, session.id) == 20
-    async with pg.transaction() as tx:
+    assert await _count(db, session.id) == 20
+    async with db.transaction() as tx:
         await sessions._TOUCH_US.execute(tx.realms._c, {**touch, "at": 33})
         await tx.realms._c.execute(text("SELECT 1"))
-    assert await _count(pg, session.id) == 33
+    assert await _count(db, session.id) == 33
 
 
 @pytest.mark.postgres
-async def test_on_postgresql_bad_input_is_a_data_error_and_a_lost_connection_is_replaced(pg: Database) -> None:
+@ON_POSTGRESQL
+async def test_on_postgresql_bad_input_is_a_data_error_and_a_lost_connection_is_replaced(db: Database) -> None:
     with pytest.raises(DBAPIError) as caught:
-        async with pg.transaction(write=False) as tx:
+        async with db.transaction(write=False) as tx:
             await realm_store._REALM_BY_NAME.execute(tx.realms._c, {"name": "nul\x00byte"})
     assert is_data_error(caught.value) and "nul" not in str(caught.value)
     with pytest.raises(DBAPIError) as lost:
-        async with pg.transaction(write=False) as tx:
+        async with db.transaction(write=False) as tx:
             conn = tx.realms._c
             pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-            async with pg.transaction(write=False) as other:
+            async with db.transaction(write=False) as other:
                 await other.realms._c.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
             await realm_store._REALM_BY_NAME.execute(conn, {"name": "master"})
     assert lost.value.connection_invalidated
-    async with pg.transaction(write=False) as tx:  # the pool hands out a live connection again
+    async with db.transaction(write=False) as tx:  # the pool hands out a live connection again
         assert list(await realm_store._REALM_BY_NAME.execute(tx.realms._c, {"name": "no such realm"})) == []
