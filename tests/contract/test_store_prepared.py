@@ -75,6 +75,30 @@ async def test_the_token_path_reads_equal_sqlalchemys(db: Database) -> None:
     assert prepared[0].enabled is True and isinstance(prepared[0]._mapping["config"], dict)
 
 
+async def test_a_refresh_touches_exactly_its_client_session_and_its_user_session(db: Database) -> None:
+    realm, client, user, session = await _session(db)
+    async with db.transaction() as tx:  # a neighbour of each row that must keep its values
+        other_client = await add_client(tx, realm, "other-app")
+        await add_client_session(tx, session, other_client)
+        other = await add_user_session(tx, user, offline=True, started=10, last_refresh=20)
+        await add_client_session(tx, other, client)
+    async with db.transaction() as tx:
+        await tx.sessions.touch_sessions(session.id, True, client.id, 55)
+    async with db.transaction(write=False) as tx:
+        touched_us = await tx.sessions.get_user_session(session.id, True)
+        touched_cs = await tx.sessions.get_client_session(session.id, True, client.id)
+        kept_cs = await tx.sessions.get_client_session(session.id, True, other_client.id)
+        kept_us = await tx.sessions.get_user_session(other.id, True)
+        kept_other_cs = await tx.sessions.get_client_session(other.id, True, client.id)
+        online = await tx.sessions.get_client_session(session.id, False, client.id)
+    assert touched_us is not None and touched_us.last_session_refresh == 55
+    assert touched_cs is not None and touched_cs.timestamp == 55
+    assert kept_cs is not None and kept_cs.timestamp != 55
+    assert kept_us is not None and kept_us.last_session_refresh == 20
+    assert kept_other_cs is not None and kept_other_cs.timestamp != 55
+    assert online is None
+
+
 async def test_the_refresh_updates_change_one_row_each(db: Database) -> None:
     _, client, _, session = await _session(db)
     async with db.transaction() as tx:

@@ -124,8 +124,7 @@ async def record_refresh(
     """
     refresh = minted.unsigned.get("refresh_token")
     if minted.refresh_jti is not None:
-        await tx.sessions.touch_client_session(us.id, us.offline, client.id, now)
-        await tx.sessions.touch_user_session(us.id, us.offline, now)
+        await tx.sessions.touch_sessions(us.id, us.offline, client.id, now)
         if family is not None and refresh is not None:
             iat, exp = int(refresh.claims["iat"]), refresh.claims.get("exp")
             family = dataclasses.replace(

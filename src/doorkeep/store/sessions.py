@@ -46,6 +46,14 @@ _ADD_FAMILY = Prepared(
     )
 )
 _TOUCH_CS = Prepared(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")))
+# PostgreSQL: both refresh-time UPDATEs in one round trip (a data-modifying WITH always runs to completion),
+# client session first as in the two-statement form.
+_TOUCH_BOTH = Prepared(
+    update(user_sessions)
+    .where(*_US_KEY)
+    .values(last_session_refresh=bindparam("at"))
+    .add_cte(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")).cte("touched_client_session"))
+)
 
 
 def user_session_from(row: object) -> UserSession:
@@ -212,6 +220,15 @@ class SessionRepo:
 
     async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
         await _TOUCH_CS.execute(self._c, {"sid": session_id, "off": offline, "cid": client_uuid, "at": timestamp})
+
+    async def touch_sessions(self, session_id: str, offline: bool, client_uuid: str, at: int) -> None:
+        """A refresh's two writes: the client session's timestamp and the user session's last refresh."""
+        params = {"sid": session_id, "off": offline, "cid": client_uuid, "at": at}
+        if self._sqlite:  # no round trip to save
+            await _TOUCH_CS.execute(self._c, params)
+            await _TOUCH_US.execute(self._c, params)
+        else:
+            await _TOUCH_BOTH.execute(self._c, params)
 
     async def update_client_session_notes(
         self, session_id: str, offline: bool, client_uuid: str, notes: dict[str, object]
