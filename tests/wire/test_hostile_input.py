@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support import password_grant
+from support import assert_error, password_grant, refresh
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -122,3 +122,36 @@ async def test_authorization_endpoint_with_odd_parameters(realm: Env) -> None:
     ):
         response = await realm.http.get(f"{OIDC}/auth", params=params)
         assert response.status_code < 500, (params, response.text)
+
+
+def _respell_last_char(segment: str) -> str:
+    """The same bytes under another spelling: set a spare bit of the last base64url character."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    assert len(segment) % 4 in (2, 3), "no spare bits to set"
+    return segment[:-1] + alphabet[alphabet.index(segment[-1]) | 1]
+
+
+async def test_a_real_refresh_token_respelled_or_padded_is_refused_and_the_token_keeps_working(realm: Env) -> None:
+    """Every other spelling of a genuine token (standard base64, padding, a spare bit set, junk) is refused
+    as an invalid refresh token, never a 500, and none of them harms the genuine token."""
+    response = await password_grant(realm.http, "test", "app", scope="offline_access")
+    assert response.status_code == 200, response.text
+    token = response.json()["refresh_token"]
+    head, body, sig = token.split(".")
+    standard = body.replace("-", "+").replace("_", "/")
+    variants = [
+        f"{head}.{body}.{_respell_last_char(sig)}",  # decodes to the same signature bytes
+        f"{head}.{body}.{sig}===",
+        f"{head}.{body}.{sig}=" if len(sig) % 4 else f"{head}.{body}.{sig}==",  # padding off a quantum
+        f"{head}.{body}!.{sig}",
+        f"{head}.{body}.{sig}\x00",
+        f"{head} .{body}.{sig}",
+        f"{head}.{body}.{sig}.",
+        f"{head}.{body[:-1]}.{sig}",
+    ]
+    if standard != body:
+        variants.append(f"{head}.{standard}.{sig}")
+    for variant in variants:
+        refused = await refresh(realm.http, "test", "app", variant)
+        assert_error(refused, 400, "invalid_grant", "Invalid refresh token")
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
