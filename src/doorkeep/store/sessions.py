@@ -46,8 +46,9 @@ _ADD_FAMILY = Prepared(
     )
 )
 _TOUCH_CS = Prepared(update(client_sessions).where(*_CS_KEY).values(timestamp=bindparam("at")))
-# PostgreSQL: both refresh-time UPDATEs in one round trip (a data-modifying WITH always runs to completion),
-# client session first as in the two-statement form.
+# PostgreSQL: both refresh-time UPDATEs in one round trip (a data-modifying WITH always runs to completion).
+# PostgreSQL does not order a WITH's UPDATE against the main one, so this takes no new lock order: both
+# callers already hold the client-session row (the refresh's FOR UPDATE read, or the grant that wrote it).
 _TOUCH_BOTH = Prepared(
     update(user_sessions)
     .where(*_US_KEY)
