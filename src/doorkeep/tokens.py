@@ -85,10 +85,9 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
 
 def encode(key: LoadedKey, claims: Mapping[str, Any], alg: str, typ: str = "JWT") -> str:
     """Sign ``claims`` with a key already loaded (no database access: callable after a commit)."""
-    headers = {"kid": key.kid, "typ": typ}
     if key.jws_signing is None:  # a key PyJWT refused to prepare: its own error, as before
-        return jwt.encode(dict(claims), key.signing, algorithm=alg, headers=headers)
-    return jws.encode(dict(claims), key.jws_signing, alg, headers)
+        return jwt.encode(dict(claims), key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
+    return jws.encode_compact(dict(claims), key.jws_signing, alg, key.kid, typ)
 
 
 class TokenCodec:

@@ -24,6 +24,35 @@ def test_prepared_keys_sign_byte_for_byte_what_pyjwt_signs(alg: str) -> None:
         assert tokens.encode(key, CLAIMS, alg, typ) == expected
 
 
+SHAPES: list[dict[str, object]] = [
+    {},
+    {"iss": "http://h/realms/é", "nested": {"a": [1, None, True, 2.5]}, "emoji": "\U0001f600", "big": 2**70},
+    {"z": 1, "a": 2, "typ": "Offline", "sid": "s" * 300},  # key order kept, not sorted
+]
+
+
+@pytest.mark.parametrize("alg", ["HS512", "RS256"])
+@pytest.mark.parametrize("shape", range(len(SHAPES)))
+def test_the_compact_encoder_writes_byte_for_byte_what_pyjwt_writes(alg: str, shape: int) -> None:
+    key = load(generate("realm", alg, 0))
+    assert key.jws_signing is not None
+    for typ in ("JWT", "Refresh", "Logout"):  # one cached header per (alg, kid, typ)
+        expected = jwt.encode(dict(SHAPES[shape]), key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
+        assert jws.encode_compact(dict(SHAPES[shape]), key.jws_signing, alg, key.kid, typ) == expected
+
+
+def test_the_compact_encoder_refuses_what_pyjwt_refuses() -> None:
+    key = load(generate("realm", HMAC_ALG, 0))
+    assert key.jws_signing is not None
+    for bad in ({"iss": 1}, {"x": object()}):
+        with pytest.raises(TypeError):
+            jwt.encode(dict(bad), key.signing, algorithm=HMAC_ALG)
+        with pytest.raises(TypeError):
+            jws.encode_compact(dict(bad), key.jws_signing, HMAC_ALG, key.kid, "JWT")
+    with pytest.raises(NotImplementedError):
+        jws.encode_compact({}, key.jws_signing, "HS999", key.kid, "JWT")
+
+
 @pytest.mark.parametrize("alg", ["ES256", "ES384", "RS256", "PS256", HMAC_ALG])
 def test_a_token_signed_with_a_prepared_key_verifies_with_pyjwt_and_the_codec(alg: str) -> None:
     key = load(generate("realm", "RS256" if alg == "PS256" else alg, 0))
