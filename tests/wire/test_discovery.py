@@ -185,3 +185,34 @@ async def test_grant_types_discovery_leaves_out_are_refused_at_the_token_endpoin
     )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"
+
+
+async def test_the_scopes_discovery_lists_follow_every_change_at_once(env: Env) -> None:
+    """The document's scope list is cached per configuration version: a scope created, hidden from the
+    metadata, renamed or deleted through the admin API shows in the very next document."""
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    url = "/realms/test/.well-known/openid-configuration"
+    scopes = "/admin/realms/test/client-scopes"
+
+    async def listed() -> list[str]:
+        response = await env.http.get(url)
+        assert response.status_code == 200
+        names: list[str] = response.json()["scopes_supported"]
+        return names
+
+    before = await listed()
+    assert "orders" not in before and before == await listed()  # the second answer came from the cache
+    created = await env.http.post(scopes, headers=headers, json={"name": "orders", "protocol": "openid-connect"})
+    assert created.status_code == 201, created.text
+    scope_id = created.headers["location"].rsplit("/", 1)[-1]
+    after = await listed()
+    assert after[0] == "openid" and sorted(after) == sorted([*before, "orders"])
+    hidden = {"name": "orders", "attributes": {"include.in.openid.provider.metadata": "false"}}
+    assert (await env.http.put(f"{scopes}/{scope_id}", headers=headers, json=hidden)).status_code == 204
+    assert "orders" not in await listed()
+    shown = {"name": "billing", "attributes": {"include.in.openid.provider.metadata": "true"}}
+    assert (await env.http.put(f"{scopes}/{scope_id}", headers=headers, json=shown)).status_code == 204
+    assert "billing" in await listed() and "orders" not in await listed()
+    assert (await env.http.delete(f"{scopes}/{scope_id}", headers=headers)).status_code == 204
+    assert await listed() == before

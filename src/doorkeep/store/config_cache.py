@@ -35,6 +35,7 @@ class _RealmView:
     scope_roles: dict[str, frozenset[str]] = field(default_factory=dict)  # by client or scope id
     has_groups: bool | None = None
     all_clients: dict[str, Client] | None = None  # every client of the realm by uuid, in clientId order
+    all_scopes: list[ClientScope] | None = None  # every client scope of the realm, by name
 
 
 class ConfigCache:
@@ -100,6 +101,17 @@ class CachedConfig:
                 return found
             view.all_clients = found
         return view.all_clients
+
+    async def realm_scopes(self, realm: Realm) -> list[ClientScope]:
+        """Every client scope of ``realm`` by name (the discovery document lists them on each request).
+        ``realm`` is a row read in this transaction before it wrote any configuration."""
+        view = self._cache.view(realm)
+        if view.all_scopes is None:
+            found = await self._tx.scopes.list(realm.id)
+            if len(found) > MAX_CLIENTS:
+                return found
+            view.all_scopes = found
+        return view.all_scopes
 
     async def client_by_uuid(self, realm_id: str, client_uuid: str) -> Client | None:
         view = self._view(realm_id)
