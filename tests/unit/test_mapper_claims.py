@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from doorkeep.model import Client, Group, ProtocolMapper, Role, User
 from doorkeep.oauth.mappers import claims as m
 from doorkeep.oauth.mappers.defaults import builtin_mappers
@@ -98,3 +100,29 @@ def test_group_membership_gives_full_paths_or_names() -> None:
         "oidc-group-membership-mapper", **{"claim.name": "g", "full.path": "false", "access.token.claim": "true"}
     )
     assert m.apply([short], data, m.ACCESS) == {"g": ["team"]}
+
+
+def test_attribute_mappers_through_the_cached_plan_read_the_user_then_the_groups() -> None:
+    """The plan answers "no such attribute, no group" without lookups (types.step); every other case is
+    the full rule: the user's own value, else the groups', aggregated on request."""
+
+    def attribute(name: str, claim: str, **config: str) -> ProtocolMapper:
+        return _mapper(
+            "oidc-usermodel-attribute-mapper",
+            **{"user.attribute": name, "claim.name": claim, "access.token.claim": "true", **config},
+        )
+
+    mappers = [
+        attribute("site", "site"),
+        attribute("tier", "tier"),
+        attribute("tier", "tiers", **{"aggregate.attrs": "true", "multivalued": "true"}),
+        attribute("firstName", "fn"),
+    ]
+    member = _input()
+    assert m.apply(mappers, member, m.ACCESS) == {"site": "paris", "tier": "own", "tiers": ["own", "b"], "fn": "Ann"}
+    alone = dataclasses.replace(member, groups=(), ancestors={})
+    assert m.apply(mappers, alone, m.ACCESS) == {"tier": "own", "tiers": ["own"], "fn": "Ann"}
+    bare = dataclasses.replace(alone, user=dataclasses.replace(member.user, attributes={}))
+    assert m.apply(mappers, bare, m.ACCESS) == {"fn": "Ann"}
+    inherits = dataclasses.replace(member, user=bare.user)
+    assert m.apply(mappers, inherits, m.ACCESS) == {"site": "paris", "tier": "b", "tiers": ["b"], "fn": "Ann"}

@@ -24,7 +24,7 @@ from doorkeep.oauth.mappers.helper import (
     map_value,
     split_claim_path,
 )
-from doorkeep.oauth.mappers.types import HANDLERS, Handler, user_attribute, user_property
+from doorkeep.oauth.mappers.types import HANDLERS, Handler, step, user_attribute, user_property
 
 __all__ = [
     "ACCESS",
@@ -85,7 +85,7 @@ def _plan(mappers: list[ProtocolMapper], token: str) -> Plan:
     if found is not None:
         return found[1]
     plan = tuple(
-        (handler, mapper)
+        (step(handler, mapper), mapper)
         for mapper in mappers
         if (handler := HANDLERS.get(mapper.mapper)) is not None
         and mapper.protocol == "openid-connect"

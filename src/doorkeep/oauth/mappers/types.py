@@ -20,6 +20,9 @@ USER_PROPERTIES = {
 }
 
 
+PROPERTY_ATTRIBUTES = ("username", "email", "firstName", "lastName")  # attributes read from the user's columns
+
+
 def user_property(user: User, name: str) -> str | None:
     """ProtocolMapperUtils.getUserModelValue: the property as a string (booleans ``true``/``false``)."""
     attr = USER_PROPERTIES.get(name)
@@ -39,7 +42,7 @@ def user_attribute(data: MapperInput, name: str, aggregate: bool = False) -> lis
     """KeycloakModelUtils.resolveAttribute: the user's values, else (or also, aggregated) those of
     their groups, a group without the attribute inheriting its parent's."""
     user = data.user
-    if name in ("username", "email", "firstName", "lastName"):
+    if name in PROPERTY_ATTRIBUTES:
         own = _values(user_property(user, name))
     else:
         own = _values(user.attributes.get(name))
@@ -185,3 +188,18 @@ HANDLERS: dict[str, Handler] = {
     "oidc-allowed-origins-mapper": _origins,
     "oidc-address-mapper": _address,
 }
+
+
+def step(handler: Handler, mapper: ProtocolMapper) -> Handler:
+    """``handler`` for ``mapper``, specialised once per cached plan (claims._plan). A user-attribute mapper
+    gives no claim when the user has no such attribute and no group to inherit one from, which is most
+    mappers of Keycloak's ``profile`` scope for most users: that case is answered without the lookups."""
+    name = mapper.config.get("user.attribute", "")
+    if handler is not _attribute or name in PROPERTY_ATTRIBUTES:
+        return handler
+
+    def attribute(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+        if data.groups or name in data.user.attributes:
+            _attribute(claims, m, data)
+
+    return attribute
