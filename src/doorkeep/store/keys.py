@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import builtins
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import RealmKey
+from doorkeep.store.prepared import Prepared
 from doorkeep.store.tables import realm_keys, revoked_tokens
+
+# Asked on every introspection, userinfo and admin call (store/prepared.py).
+_IS_REVOKED = Prepared(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == bindparam("jti")))
 
 
 class KeyRepo:
@@ -41,8 +45,7 @@ class RevokedTokenRepo:
             await self._c.execute(insert(revoked_tokens).values(jti=jti, expires=expires))
 
     async def is_revoked(self, jti: str) -> bool:
-        row = (await self._c.execute(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == jti))).first()
-        return row is not None
+        return (await _IS_REVOKED.execute(self._c, {"jti": jti})).first() is not None
 
     async def purge(self, now: int) -> int:
         result = await self._c.execute(delete(revoked_tokens).where(revoked_tokens.c.expires < now))

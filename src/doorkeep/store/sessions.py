@@ -20,10 +20,10 @@ RF = refresh_families.c
 # instead of rebuilding the expression tree per request (issue #8).
 _US_KEY = (US.id == bindparam("sid"), US.offline == bindparam("off"))
 _CS_KEY = (CS.user_session_id == bindparam("sid"), CS.offline == bindparam("off"), CS.client_id == bindparam("cid"))
-_GET_US = select(user_sessions).where(*_US_KEY)
+_GET_US = Prepared(select(user_sessions).where(*_US_KEY))
 _TOUCH_US = Prepared(update(user_sessions).where(*_US_KEY).values(last_session_refresh=bindparam("at")))
-_GET_CS = select(client_sessions).where(*_CS_KEY)
-_LOCK_CS = _GET_CS.with_for_update()
+_GET_CS = Prepared(select(client_sessions).where(*_CS_KEY))
+_LOCK_CS = Prepared(select(client_sessions).where(*_CS_KEY).with_for_update())
 # A rotating refresh reads and writes its family row (issue #8): prepared too.
 _FAMILY_KEY = (
     RF.user_session_id == bindparam("sid"),
@@ -102,7 +102,7 @@ class SessionRepo:
         await self._c.execute(insert(user_sessions).values(**s.__dict__))
 
     async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
-        row = (await self._c.execute(_GET_US, {"sid": session_id, "off": offline})).first()
+        row = (await _GET_US.execute(self._c, {"sid": session_id, "off": offline})).first()
         return user_session_from(row) if row else None
 
     async def touch_user_session(self, session_id: str, offline: bool, last_refresh: int) -> None:
@@ -175,19 +175,13 @@ class SessionRepo:
         await self._c.execute(insert(client_sessions).values(**cs.__dict__))
 
     async def get_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
-        row = (
-            await self._c.execute(
-                select(client_sessions).where(
-                    CS.user_session_id == session_id, CS.offline == offline, CS.client_id == client_uuid
-                )
-            )
-        ).first()
+        row = (await _GET_CS.execute(self._c, {"sid": session_id, "off": offline, "cid": client_uuid})).first()
         return client_session_from(row) if row else None
 
     async def lock_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
         """Read the client session under a row lock (SQLite: the transaction already holds the write lock)."""
         query = _GET_CS if self._sqlite else _LOCK_CS
-        row = (await self._c.execute(query, {"sid": session_id, "off": offline, "cid": client_uuid})).first()
+        row = (await query.execute(self._c, {"sid": session_id, "off": offline, "cid": client_uuid})).first()
         return client_session_from(row) if row else None
 
     async def client_sessions(
