@@ -83,6 +83,19 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return header, claims
 
 
+def _unverified_header(token: str) -> dict[str, Any] | None:
+    """The header of a compact JWS, or None: what ``verify`` needs before the signature is checked. The
+    claims are parsed by PyJWT once the signature holds (only a key of the realm could have nested them)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header = numbers.loads(_b64decode(parts[0]))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return header if isinstance(header, dict) else None
+
+
 def encode(key: LoadedKey, claims: Mapping[str, Any], alg: str, typ: str = "JWT") -> str:
     """Sign ``claims`` with a key already loaded (no database access: callable after a commit)."""
     if key.jws_signing is None:  # a key PyJWT refused to prepare: its own error, as before
@@ -110,10 +123,9 @@ class TokenCodec:
         ``internal`` selects HMAC-signed (refresh/offline) or asymmetric (access/ID) tokens;
         ``alg: none`` and algorithm confusion are refused because the key decides the algorithm.
         """
-        parsed = unverified(token)
-        if parsed is None:
+        header = _unverified_header(token)
+        if header is None:
             return None
-        header, _ = parsed
         kid, alg = header.get("kid"), header.get("alg")
         if not isinstance(kid, str) or not isinstance(alg, str):
             return None

@@ -155,3 +155,30 @@ async def test_a_real_refresh_token_respelled_or_padded_is_refused_and_the_token
         refused = await refresh(realm.http, "test", "app", variant)
         assert_error(refused, 400, "invalid_grant", "Invalid refresh token")
     assert (await refresh(realm.http, "test", "app", token)).status_code == 200
+
+
+async def test_a_genuine_refresh_tokens_header_with_a_hostile_payload_or_header_is_refused(realm: Env) -> None:
+    """Before its signature is checked only a token's header is parsed: a payload nested five thousand
+    deep, or a header asking for an unencoded (``b64: false``) or ``crit`` payload, is an invalid refresh
+    token like any other, never a 500, and the genuine token keeps working."""
+    response = await password_grant(realm.http, "test", "app", scope="offline_access")
+    assert response.status_code == 200, response.text
+    token = response.json()["refresh_token"]
+    head, body, sig = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    deep = b64(b"[" * 5_000 + b"]" * 5_000)  # json.loads would raise RecursionError
+    detached = b64({**header, "b64": False, "crit": ["b64"]})
+    critical = b64({**header, "crit": ["exp"], "exp": 1})
+    for variant in (
+        f"{head}.{deep}.{sig}",
+        f"{detached}..{sig}",
+        f"{detached}.{body}.{sig}",
+        f"{critical}.{body}.{sig}",
+    ):
+        refused = await refresh(realm.http, "test", "app", variant)
+        assert_error(refused, 400, "invalid_grant", "Invalid refresh token")
+        introspected = await realm.http.post(
+            f"{OIDC}/token/introspect", data={"token": variant, "client_id": "app", "client_secret": "secret"}
+        )
+        assert introspected.status_code == 200 and introspected.json() == {"active": False}
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
