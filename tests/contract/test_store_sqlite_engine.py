@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -154,6 +155,30 @@ async def test_a_failed_or_cancelled_transaction_leaves_nothing_and_its_connecti
     with pytest.raises(asyncio.CancelledError):
         await task
     for _ in range(3):  # the same (last-in, first-out) pooled connection, used again
+        async with database.transaction() as tx:
+            await insert.execute(tx.realms._c, {"note": "committed"})
+    assert await notes(database) == ["committed"] * 3
+
+
+async def test_a_commit_that_fails_leaves_its_connection_rolled_back_for_the_next_request(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool does not reset connections (``pool_reset_on_return=None``): the connection rolls back
+    whatever a failed COMMIT left open before it goes back, and the write lock is released."""
+    insert = Prepared(text("INSERT INTO probe VALUES (:note)").bindparams(bindparam("note")))
+
+    async def failing_commit(self: sqlite_engine.SqliteConnection) -> None:
+        raise OperationalError("COMMIT", None, sqlite3.OperationalError("disk I/O error"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_engine.SqliteConnection, "commit", failing_commit)
+        for through_sqlalchemy in (False, True):
+            with pytest.raises(OperationalError, match="disk I/O error"):
+                async with database.transaction() as tx:
+                    await insert.execute(tx.realms._c, {"note": "never committed"})
+                    if through_sqlalchemy:
+                        await tx.realms._c.execute(text("INSERT INTO probe VALUES ('nor this')"))
+    for _ in range(3):  # the same (last-in, first-out) pooled connection starts the next ones cleanly
         async with database.transaction() as tx:
             await insert.execute(tx.realms._c, {"note": "committed"})
     assert await notes(database) == ["committed"] * 3

@@ -87,7 +87,32 @@ class Database:
         SQLite still serialises them (and authorises), but they no longer spin in its busy handler,
         whose retry sleeps grow to 100 ms.
         """
-        if self.is_sqlite and write and not _holding_write_lock.get():
+        inline = self._inline()
+        if inline is not None:  # one generator, not four nested ones: ~50 µs of every SQLite request (#8)
+            locking = write and not _holding_write_lock.get()
+            if locking:
+                await self._write_lock.acquire()
+            token = _holding_write_lock.set(True) if locking else None
+            started = time.perf_counter()
+            try:
+                conn = inline.checkout()
+                try:
+                    await conn.start(write)
+                    try:
+                        yield Tx(cast(AsyncConnection, conn), True, self.config_cache)
+                    except BaseException:
+                        await conn.rollback()
+                        raise
+                    await conn.commit()
+                finally:
+                    conn.close()
+            finally:
+                observe.current().transaction(write, time.perf_counter() - started)
+                if token is not None:
+                    _holding_write_lock.reset(token)
+                if locking:
+                    self._write_lock.release()
+        elif self.is_sqlite and write and not _holding_write_lock.get():
             async with self._write_lock:
                 token = _holding_write_lock.set(True)
                 try:
@@ -103,11 +128,6 @@ class Database:
     async def _begin(self, write: bool) -> AsyncIterator[Tx]:
         started = time.perf_counter()
         try:
-            inline = self._inline()
-            if inline is not None:
-                async with inline.begin(write) as sqlite_conn:
-                    yield Tx(cast(AsyncConnection, sqlite_conn), True, self.config_cache)
-                return
             async with self.engine.connect() as conn:
                 if self.is_sqlite:
                     conn = await conn.execution_options(doorkeep_write=write)

@@ -139,7 +139,13 @@ class SqliteConnection:
         self.dbapi.rollback()
 
     def close(self) -> None:
-        """Back to the pool, which rolls back whatever was left open."""
+        """Back to the pool. A transaction left open (a COMMIT that failed) is rolled back first: the pool
+        does not reset connections itself (``pool_reset_on_return=None``; its reset cost ~20 µs a request)."""
+        try:
+            if self.dbapi.in_transaction:
+                self.dbapi.rollback()
+        except sqlite3.Error:
+            self._pooled.invalidate()  # not reusable: the pool opens a fresh connection instead
         if self._sync is not None:
             self._sync.close()  # closes the pooled connection it was made over
         else:
@@ -162,6 +168,7 @@ class SqliteEngine:
             hide_parameters=hide_parameters,
             # Calls run on the loop's thread; the pool may still close a connection from elsewhere.
             connect_args={"check_same_thread": False, "timeout": 0.0},
+            pool_reset_on_return=None,  # SqliteConnection.close rolls back what was left open
             **pooling,
         )
         event.listen(self.sync_engine, "connect", _on_connect)
@@ -173,6 +180,10 @@ class SqliteEngine:
     @property
     def url(self) -> Any:
         return self.sync_engine.url
+
+    def checkout(self) -> SqliteConnection:
+        """A pooled connection in autocommit mode until ``start``; the caller closes it."""
+        return SqliteConnection(self.sync_engine)
 
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[SqliteConnection]:
