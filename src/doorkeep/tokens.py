@@ -73,27 +73,24 @@ def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     parts = token.split(".")
     if len(parts) != 3:
         return None
-    try:
-        header = numbers.loads(_b64decode(parts[0]))
-        claims = numbers.loads(_b64decode(parts[1]))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        return None
-    return header, claims
+    header, claims = _json_object(parts[0]), _json_object(parts[1])
+    return None if header is None or claims is None else (header, claims)
 
 
 def _unverified_header(token: str) -> dict[str, Any] | None:
     """The header of a compact JWS, or None: what ``verify`` needs before the signature is checked. The
     claims are parsed by PyJWT once the signature holds (only a key of the realm could have nested them)."""
     parts = token.split(".")
-    if len(parts) != 3:
-        return None
+    return _json_object(parts[0]) if len(parts) == 3 else None
+
+
+def _json_object(segment: str) -> dict[str, Any] | None:
+    """One base64url segment holding a JSON object (depth-checked), or None."""
     try:
-        header = numbers.loads(_b64decode(parts[0]))
+        value = numbers.loads(_b64decode(segment))
     except (ValueError, UnicodeDecodeError):
         return None
-    return header if isinstance(header, dict) else None
+    return value if isinstance(value, dict) else None
 
 
 def encode(key: LoadedKey, claims: Mapping[str, Any], alg: str, typ: str = "JWT") -> str:

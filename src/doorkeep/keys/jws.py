@@ -3,9 +3,10 @@
 ``jwt.encode``/``jwt.decode`` run the algorithm's ``prepare_key`` and ``check_key_length`` on
 every call; for an HMAC secret that is a PEM, SSH and DER sniff of the bytes each time. Here the
 key goes through PyJWT's own ``prepare_key`` and length check once, when it is loaded
-(``keys/material.load``), and a private ``PyJWT`` instance whose algorithm objects take that
-prepared key signs and verifies. Everything else (header and payload JSON, header order,
-claim checks) is PyJWT's own code, so the tokens are byte for byte what ``jwt.encode`` gives.
+(``keys/material.load``). Verifying goes through a private ``PyJWT`` instance whose algorithm
+objects take that prepared key (PyJWT's own header, signature and claim checks). Signing goes
+through ``encode_compact``, which writes the header and payload as PyJWT does and signs with
+PyJWT's algorithm objects: the tokens are byte for byte what ``jwt.encode`` gives.
 
 One step of PyJWT's decoding is replaced by the same rule run in C: its check that each segment
 holds only base64url characters walked the bytes in a Python generator, about 100 µs of the
@@ -104,14 +105,8 @@ def _codec() -> jwt.PyJWT:
 _CODEC = _codec()  # configured once at import, never changed
 
 
-def encode(claims: dict[str, Any], key: Prepared, alg: str, headers: dict[str, Any]) -> str:
-    """``jwt.encode`` with a prepared key."""
-    prepared: Any = key  # PyJWT's annotations name only raw key types; its algorithm objects take ours
-    return _CODEC.encode(claims, prepared, algorithm=alg, headers=headers)
-
-
-# Compact serialisation of the server's own tokens, byte for byte what ``encode`` above (PyJWT) gives
-# for a header of ``kid`` and ``typ``: PyJWT's header is {"typ", "alg"} updated with the given headers
+# Compact serialisation of the server's own tokens, byte for byte what ``jwt.encode`` gives for a
+# header of ``kid`` and ``typ``: PyJWT's header is {"typ", "alg"} updated with the given headers
 # and written with sorted keys; the payload with separators "," and ":" (ASCII escapes, as json.dumps).
 # PyJWT built both dictionaries, a JSON encoder for each, and looked the algorithm up again for every
 # token: a third of what signing an HS512 refresh token cost (issue #8).
@@ -122,7 +117,7 @@ _KEPT = 256  # distinct (alg, kid, typ) headers: a realm has a handful of keys
 
 
 def encode_compact(claims: dict[str, Any], key: Prepared, alg: str, kid: str, typ: str) -> str:
-    """The token ``encode(claims, key, alg, {"kid": kid, "typ": typ})`` gives, without PyJWT's
+    """The token ``jwt.encode(claims, key, algorithm=alg, headers={"kid": kid, "typ": typ})`` gives, without PyJWT's
     per-call dictionaries and lookups. ``iss`` must be a string, as PyJWT requires."""
     if "iss" in claims and not isinstance(claims["iss"], str):
         raise TypeError("Issuer (iss) must be a string.")
