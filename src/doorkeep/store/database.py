@@ -87,54 +87,28 @@ class Database:
         SQLite still serialises them (and authorises), but they no longer spin in its busy handler,
         whose retry sleeps grow to 100 ms.
         """
-        inline = self._inline()
-        if inline is not None:  # one generator, not four nested ones (with the pool reset gone, ~25 µs, #8)
-            locking = write and not _holding_write_lock.get()
-            if locking:
-                await self._write_lock.acquire()
-            token = _holding_write_lock.set(True) if locking else None
-            started = time.perf_counter()
-            try:
-                conn = inline.checkout()
-                try:
-                    await conn.start(write)
-                    try:
-                        yield Tx(cast(AsyncConnection, conn), True, self.config_cache)
-                    except BaseException:
-                        await conn.rollback()
-                        raise
-                    await conn.commit()
-                finally:
-                    conn.close()
-            finally:
-                observe.current().transaction(write, time.perf_counter() - started)
-                if token is not None:
-                    _holding_write_lock.reset(token)
-                if locking:
-                    self._write_lock.release()
-        elif self.is_sqlite and write and not _holding_write_lock.get():
-            async with self._write_lock:
-                token = _holding_write_lock.set(True)
-                try:
-                    async with self._begin(write) as tx:
-                        yield tx
-                finally:
-                    _holding_write_lock.reset(token)
-        else:
-            async with self._begin(write) as tx:
-                yield tx
-
-    @contextlib.asynccontextmanager
-    async def _begin(self, write: bool) -> AsyncIterator[Tx]:
+        locking = self.is_sqlite and write and not _holding_write_lock.get()
+        if locking:
+            await self._write_lock.acquire()
+        token = _holding_write_lock.set(True) if locking else None
         started = time.perf_counter()
         try:
-            async with self.engine.connect() as conn:
-                if self.is_sqlite:
-                    conn = await conn.execution_options(doorkeep_write=write)
-                async with conn.begin():
-                    yield Tx(conn, self.is_sqlite, self.config_cache)
+            inline = self._inline()
+            if inline is not None:  # two generators deep, not four (issue #8)
+                async with inline.begin(write) as sqlite_conn:
+                    yield Tx(cast(AsyncConnection, sqlite_conn), True, self.config_cache)
+            else:
+                async with self.engine.connect() as conn:
+                    if self.is_sqlite:
+                        conn = await conn.execution_options(doorkeep_write=write)
+                    async with conn.begin():
+                        yield Tx(conn, self.is_sqlite, self.config_cache)
         finally:
             observe.current().transaction(write, time.perf_counter() - started)
+            if token is not None:
+                _holding_write_lock.reset(token)
+            if locking:
+                self._write_lock.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

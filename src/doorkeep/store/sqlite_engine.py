@@ -181,10 +181,6 @@ class SqliteEngine:
     def url(self) -> Any:
         return self.sync_engine.url
 
-    def checkout(self) -> SqliteConnection:
-        """A pooled connection in autocommit mode until ``start``; the caller closes it."""
-        return SqliteConnection(self.sync_engine)
-
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[SqliteConnection]:
         """A connection in autocommit mode until ``start`` (each statement its own transaction)."""
@@ -196,8 +192,10 @@ class SqliteEngine:
 
     @contextlib.asynccontextmanager
     async def begin(self, write: bool = True) -> AsyncIterator[SqliteConnection]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self.connect() as conn:
+        """One transaction: committed when the block ends, rolled back if it raises. One generator (not
+        ``connect`` around it): every request of the server opens one (issue #8)."""
+        conn = SqliteConnection(self.sync_engine)
+        try:
             await conn.start(write)
             try:
                 yield conn
@@ -205,6 +203,8 @@ class SqliteEngine:
                 await conn.rollback()
                 raise
             await conn.commit()
+        finally:
+            conn.close()
 
     async def dispose(self) -> None:
         self.sync_engine.dispose()
