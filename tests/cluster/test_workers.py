@@ -92,6 +92,30 @@ def test_an_admin_change_on_one_worker_is_seen_by_every_worker_at_once(
         assert response.status_code == 401 and response.json()["error"] == "invalid_client", response.text
 
 
+def test_a_client_scope_created_on_one_worker_is_in_every_workers_discovery_at_once(
+    cluster: tuple[DoorkeepProcess, SeedRealm],
+) -> None:
+    """The discovery document's scope list is cached per process and configuration version: a scope
+    created, then hidden from the metadata, through one worker shows (and hides) in every worker's next
+    document."""
+    server, seed = cluster
+    discovery = f"{server.base_url}/realms/{seed.name}/.well-known/openid-configuration"
+
+    def listed() -> list[set[str]]:  # fresh connections, free to land on either worker
+        return [set(requests.get(discovery, timeout=10).json()["scopes_supported"]) for _ in range(8)]
+
+    assert all("orders" not in names for names in listed())  # and both workers' caches are warm
+    headers = {"Authorization": f"Bearer {server.admin_token()}"}
+    scopes = f"{server.base_url}/admin/realms/{seed.name}/client-scopes"
+    created = requests.post(scopes, json={"name": "orders", "protocol": "openid-connect"}, headers=headers, timeout=10)
+    assert created.status_code == 201, created.text
+    assert all("orders" in names for names in listed())
+    hidden = {"name": "orders", "attributes": {"include.in.openid.provider.metadata": "false"}}
+    scope_url = created.headers["location"]
+    assert requests.put(scope_url, json=hidden, headers=headers, timeout=10).status_code == 204
+    assert all("orders" not in names for names in listed())
+
+
 def _descendants(pid: int) -> list[int]:
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
