@@ -128,6 +128,7 @@ users = Table(
     Column("config", JSON, nullable=False),
     UniqueConstraint("realm_id", "username", name="uq_users_realm_username"),
     Index("ix_users_realm_email", "realm_id", "email"),
+    Index("ix_users_service_account", "service_account_client_id"),
 )
 
 credentials = Table(
