@@ -266,4 +266,10 @@ async def test_holding_role_lists_direct_holders_by_username_service_accounts_in
         await tx.users.grant_roles(made["adam"].id, [role.id])
         await tx.users.grant_roles(made["via-composite-only"].id, [outer.id])
         await tx.users.grant_roles(account.id, [role.id])
-        assert [u.username for u in await tx.users.holding_role(role.id)] == ["adam", "service-account-svc", "zoe"]
+        every = ["adam", "service-account-svc", "zoe"]
+        assert [u.username for u in await tx.users.holding_role(realm.id, role.id)] == every
+        # Keycloak's first/max, in the statement: a negative bound is no bound
+        for first, max_results, expected in [(1, 1, every[1:2]), (1, -1, every[1:]), (-5, 2, every[:2]), (3, 5, [])]:
+            page = await tx.users.holding_role(realm.id, role.id, first, max_results)
+            assert [u.username for u in page] == expected
+        assert await tx.users.holding_role(str(uuid.uuid4()), role.id) == []  # another realm's users never

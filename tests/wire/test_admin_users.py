@@ -230,6 +230,27 @@ async def test_list_paginates_with_first_and_max(env: Env) -> None:
     assert [u["username"] for u in page] == ["annabel", "bert"]
 
 
+async def test_every_page_of_the_list_is_exact_at_its_edges_around_a_service_account(env: Env) -> None:
+    """The list pages in its SQL statement (issue #8): "service-account-robot" sorts between carl and zed
+    and must neither take a slot nor shift a page; a negative bound is no bound, as in Keycloak."""
+    headers = await _setup(env)
+    await _seed_people(env)
+    await seed_user(env.db, env.clock, "test", "zed")
+    everyone = ["anna", "annabel", "bert", "carl", "zed"]
+    for first, max_results, expected in [
+        ("3", "2", ["carl", "zed"]),
+        ("4", "1", ["zed"]),
+        ("5", "10", []),
+        ("0", "0", []),
+        ("-3", "2", ["anna", "annabel"]),
+        ("2", "-1", everyone[2:]),
+        (None, None, everyone),
+    ]:
+        params = {k: v for k, v in (("first", first), ("max", max_results)) if v is not None}
+        page = (await env.http.get(USERS, params=params, headers=headers)).json()
+        assert [u["username"] for u in page] == expected, params
+
+
 # --- passwords ------------------------------------------------------------------------------------
 async def test_reset_password_replaces_the_password(env: Env) -> None:
     headers = await _setup(env)

@@ -217,9 +217,10 @@ async def client_roles_named(
     return found
 
 
-async def role_members(tx: Tx, realm: Realm, role: Role) -> list[User]:
-    """Users holding ``role`` directly (not through a composite), service accounts included, by username."""
-    return [u for u in await tx.users.holding_role(role.id) if u.realm_id == realm.id]
+async def role_members(tx: Tx, realm: Realm, role: Role, first: int, max_results: int) -> list[User]:
+    """A page of the users holding ``role`` directly (not through a composite), service accounts
+    included, by username; a negative ``first`` or ``max_results`` is no bound."""
+    return await tx.users.holding_role(realm.id, role.id, first, max_results)
 
 
 # --- users -------------------------------------------------------------------------------------

@@ -19,15 +19,26 @@ def to_config(obj: Any, columns: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+_FIELDS: dict[type[Any], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _fields(cls: type[Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """A dataclass's field names, and those of its tuple fields (a JSON list comes back as a tuple)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        fields = dataclasses.fields(cls)
+        names = frozenset(f.name for f in fields)
+        found = _FIELDS[cls] = names, frozenset(f.name for f in fields if "tuple" in str(f.type))
+    return found
+
+
 def from_row(cls: type[T], row: Any, columns: tuple[str, ...]) -> T:
     """Build ``cls`` from the named columns plus the JSON config (unknown keys dropped)."""
-    names = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {c: row._mapping[c] for c in columns if c in names}
-    for key, value in (row._mapping["config"] or {}).items():
-        field = names.get(key)
-        if field is None or key in values:
+    names, tuples = _fields(cls)
+    mapping = row._mapping  # a prepared row builds this mapping on each access
+    values: dict[str, Any] = {c: mapping[c] for c in columns if c in names}
+    for key, value in (mapping["config"] or {}).items():
+        if key not in names or key in values:
             continue
-        if isinstance(value, list) and "tuple" in str(field.type):
-            value = tuple(value)
-        values[key] = value
+        values[key] = tuple(value) if isinstance(value, list) and key in tuples else value
     return cls(**values)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 
@@ -127,9 +128,10 @@ users = Table(
     Column("not_before", BigInteger, nullable=False),
     Column("config", JSON, nullable=False),
     UniqueConstraint("realm_id", "username", name="uq_users_realm_username"),
-    Index("ix_users_realm_email", "realm_id", "email"),
     Index("ix_users_service_account", "service_account_client_id"),
 )
+# E-mail addresses are compared in lower case (UserRepo.get_by_email, the duplicate checks).
+Index("ix_users_realm_lower_email", users.c.realm_id, func.lower(users.c.email))
 
 credentials = Table(
     "credentials",
@@ -148,6 +150,7 @@ user_role_mappings = Table(
     metadata,
     Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("role_id", String(ID), ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_user_role_mappings_role", "role_id"),  # a role's users; a role deletion's cascade
 )
 
 user_sessions = Table(

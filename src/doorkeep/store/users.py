@@ -100,7 +100,10 @@ class UserRepo:
         **filters: str | None,
     ) -> list[User]:
         query, post = self._search(select(users), realm_id, exact=exact, **filters)
-        found = [from_row(User, r, USER_COLS) for r in await self._c.execute(query.order_by(users.c.username))]
+        query = query.order_by(users.c.username)
+        if not post:  # nothing filtered afterwards: the statement pages
+            return [from_row(User, r, USER_COLS) for r in await self._c.execute(_paged(query, first, max_results))]
+        found = [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
         for key, value in post.items():
             low = value.lower()
             found = [
@@ -178,15 +181,16 @@ class UserRepo:
             return set(prefetched[1])
         return {r.role_id for r in await _ROLE_IDS.execute(self._c, {"id": user_id})}
 
-    async def holding_role(self, role_id: str) -> list[User]:
-        """Users mapped to the role directly (service accounts included), by username."""
-        rows = await self._c.execute(
+    async def holding_role(self, realm_id: str, role_id: str, first: int = 0, max_results: int = -1) -> list[User]:
+        """Users of the realm mapped to the role directly (service accounts included), by username, paged
+        as Keycloak pages (a negative ``first`` or ``max_results`` is no bound) in the statement itself."""
+        query = (
             select(users)
             .join(user_role_mappings, user_role_mappings.c.user_id == users.c.id)
-            .where(user_role_mappings.c.role_id == role_id)
+            .where(user_role_mappings.c.role_id == role_id, users.c.realm_id == realm_id)
             .order_by(users.c.username)
         )
-        return [from_row(User, r, USER_COLS) for r in rows]
+        return [from_row(User, r, USER_COLS) for r in await self._c.execute(_paged(query, first, max_results))]
 
     async def grant_roles(self, user_id: str, role_ids: Iterable[str]) -> None:
         self._prefetched = None
@@ -202,3 +206,10 @@ class UserRepo:
                 user_role_mappings.c.user_id == user_id, user_role_mappings.c.role_id.in_(list(role_ids))
             )
         )
+
+
+def _paged(query: Select, first: int, max_results: int) -> Select:  # type: ignore[type-arg]
+    """Keycloak's first/max in SQL: a negative ``first`` starts at 0, a negative ``max_results`` has no limit."""
+    if first > 0:
+        query = query.offset(first)
+    return query.limit(max_results) if max_results >= 0 else query

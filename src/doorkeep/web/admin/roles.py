@@ -223,8 +223,8 @@ async def members(request: Request) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         role = await target(call, request, manage=False)
         call.require("query-users")  # Keycloak asks for both: view the role's container, query users
-        found = await operations.role_members(call.tx, call.realm, role)
-        chosen = page(found, first, MEMBERS_MAX if max_results is None else max_results)
+        limit = MEMBERS_MAX if max_results is None else max_results
+        chosen = await operations.role_members(call.tx, call.realm, role, first or 0, limit)
         return ok([_brief_user(user_to_json(u)) if brief else user_to_json(u) for u in chosen])
 
     return await run_realm(request, work, write=False)

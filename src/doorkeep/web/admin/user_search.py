@@ -140,7 +140,7 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
         idp = "idpAlias" in params or "idpUserId" in params
         everyone = await operations.realm_users(tx, realm, service_accounts=True)
         found = [] if idp else [u for u in everyone if _matches_fields(u, params)]
-    else:
-        found = await tx.users.search(realm.id, max_results=-1)
+    else:  # everyone but service accounts: the statement pages (the console's user list at 1,000,000 users)
+        return await tx.users.search(realm.id, first=first, max_results=max_results)
     start = max(first, 0)
     return found[start : start + max_results] if max_results >= 0 else found[start:]
