@@ -60,7 +60,7 @@ async def test_an_export_reimports_into_a_fresh_database_as_the_same_realm(
         stored = await tx.users.password(ALICE_ID)
         assert stored is not None and passwords.verify("alice-pw", stored.secret_data, stored.credential_data)
         reports = (await tx.clients.list(realm.id, client_id="reports"))[0]
-        service_account = await tx.users.get_service_account(reports.id)
+        service_account = await tx.users.get_service_account(reports)
         assert service_account is not None and service_account.username == "service-account-reports"
 
 
@@ -108,7 +108,7 @@ async def test_a_client_with_service_accounts_gets_its_user_when_the_file_has_no
         realm = await tx.realms.get_by_name("demo")
         assert realm is not None
         worker = (await tx.clients.list(realm.id, client_id="Worker"))[0]
-        user = await tx.users.get_service_account(worker.id)
+        user = await tx.users.get_service_account(worker)
         assert user is not None and user.username == "service-account-worker"
         assert await realm_roles_of(tx, "demo", "service-account-worker") == {"default-roles-demo"}
 

@@ -61,7 +61,7 @@ async def test_the_token_path_reads_equal_sqlalchemys(db: Database) -> None:
         (realm_store._REALM_BY_NAME, {"name": "no such realm"}),
         (users._USER_BY_ID, {"id": user.id}),
         (users._ROLE_IDS, {"id": user.id}),
-        (users._SERVICE_ACCOUNT, {"cid": client.id}),
+        (users._SERVICE_ACCOUNT, {"realm": realm.id, "cid": client.id}),
     ]
     joined = {"sid": session.id, "off": True, "uid": user.id, "cid": client.id}
     if db.is_sqlite:

@@ -121,8 +121,8 @@ async def test_a_service_account_is_found_by_its_client_and_left_out_of_search_a
         robot = await add_user(tx, realm, "service-account-app", service_account_client_id=client.id)
         human = await add_user(tx, realm, "service-human")
     async with db.transaction() as tx:
-        assert await tx.users.get_service_account(client.id) == robot
-        assert await tx.users.get_service_account(new_id()) is None
+        assert await tx.users.get_service_account(client) == robot
+        assert await tx.users.get_service_account(dataclasses.replace(client, id=new_id())) is None
         assert await tx.users.get_by_username(realm.id, "service-account-app") == robot
         assert await tx.users.search(realm.id, username="service") == [human]
         assert await tx.users.search(realm.id) == [human]
@@ -255,7 +255,7 @@ async def test_holding_role_lists_direct_holders_by_username_service_accounts_in
         svc = await provisioning.create_client(
             tx, realm, Client(str(uuid.uuid4()), realm.id, "svc", secret="s", service_accounts_enabled=True)
         )
-        account = await tx.users.get_service_account(svc.id)
+        account = await tx.users.get_service_account(svc)
         assert account is not None
         names = ["zoe", "adam", "via-composite-only"]
         made = {}

@@ -116,7 +116,7 @@ async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Clien
         raise AdminError(409, "Client already exists")
     check_urls(new)
     if renamed:
-        account = await tx.users.get_service_account(old.id)
+        account = await tx.users.get_service_account(old)
         if account is not None:
             await tx.users.update(dataclasses.replace(account, username=f"service-account-{new.client_id}".lower()))
     if not new.public_client and not new.bearer_only and not new.secret:
@@ -138,7 +138,7 @@ def check_urls(client: Client) -> None:
 
 async def delete_client(tx: Tx, client: Client) -> None:
     """Delete a client with its service-account user; its roles, sessions and consents go by cascade."""
-    account = await tx.users.get_service_account(client.id)
+    account = await tx.users.get_service_account(client)
     if account is not None:
         await tx.users.delete(account.id)
     await tx.roles.delete_scope_mappings_of(client.id)
@@ -230,7 +230,7 @@ async def realm_users(tx: Tx, realm: Realm, *, service_accounts: bool) -> list[U
     found = await tx.users.search(realm.id, max_results=-1)  # never returns service accounts
     if service_accounts:
         for client in await tx.clients.list(realm.id):  # the account outlives serviceAccountsEnabled=false
-            account = await tx.users.get_service_account(client.id)
+            account = await tx.users.get_service_account(client)
             if account is not None:
                 found.append(account)
     return sorted(found, key=lambda u: u.username)

@@ -205,7 +205,7 @@ async def create_client(tx: Tx, realm: Realm, client: Client, *, link_default_sc
 
 
 async def ensure_service_account(tx: Tx, realm: Realm, client: Client) -> User:
-    existing = await tx.users.get_service_account(client.id)
+    existing = await tx.users.get_service_account(client)
     if existing:
         return existing
     user = User(

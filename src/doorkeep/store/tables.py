@@ -128,7 +128,7 @@ users = Table(
     Column("not_before", BigInteger, nullable=False),
     Column("config", JSON, nullable=False),
     UniqueConstraint("realm_id", "username", name="uq_users_realm_username"),
-    Index("ix_users_service_account", "service_account_client_id"),
+    Index("ix_users_realm_service_account", "realm_id", "service_account_client_id"),
 )
 # E-mail addresses are compared in lower case (UserRepo.get_by_email, the duplicate checks).
 Index("ix_users_realm_lower_email", users.c.realm_id, func.lower(users.c.email))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from doorkeep.model import Credential, User
+from doorkeep.model import Client, Credential, User
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import credentials, user_role_mappings, users
@@ -15,7 +15,9 @@ from doorkeep.store.tables import credentials, user_role_mappings, users
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
 # Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
 _USER_BY_ID = Prepared(select(users).where(users.c.id == bindparam("id")))
-_SERVICE_ACCOUNT = Prepared(select(users).where(users.c.service_account_client_id == bindparam("cid")))
+_SERVICE_ACCOUNT = Prepared(
+    select(users).where(users.c.realm_id == bindparam("realm"), users.c.service_account_client_id == bindparam("cid"))
+)
 _ROLE_IDS = Prepared(select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id")))
 
 
@@ -53,8 +55,9 @@ class UserRepo:
         ).all()
         return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
 
-    async def get_service_account(self, client_uuid: str) -> User | None:
-        row = (await _SERVICE_ACCOUNT.execute(self._c, {"cid": client_uuid})).first()
+    async def get_service_account(self, client: Client) -> User | None:
+        """The client's service-account user (read through the index on realm and client)."""
+        row = (await _SERVICE_ACCOUNT.execute(self._c, {"realm": client.realm_id, "cid": client.id})).first()
         return from_row(User, row, USER_COLS) if row else None
 
     def _search(

@@ -41,7 +41,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise UnauthorizedClient(CC_PUBLIC, event_error="invalid_client")
     if not client.service_accounts_enabled:
         raise UnauthorizedClient(CC_DISABLED, event_error="invalid_client")
-    user = await tx.users.get_service_account(client.id)
+    user = await tx.users.get_service_account(client)
     if user is None:
         raise InvalidRequest(CC_NO_USER, status=401, event_error="user_not_found")
     if not user.enabled:

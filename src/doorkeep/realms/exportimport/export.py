@@ -95,7 +95,7 @@ async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT
 
     users = await tx.users.search(realm.id, max_results=-1)
     for client in clients:
-        service_account = await tx.users.get_service_account(client.id)
+        service_account = await tx.users.get_service_account(client)
         if service_account is not None:
             users.append(service_account)
     progress.begin(f"{realm.name}: reading users", len(users))

@@ -140,7 +140,7 @@ async def service_account_user(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("view-clients")
-        user = await call.tx.users.get_service_account(client.id)
+        user = await call.tx.users.get_service_account(client)
         if user is None:
             if not client.service_accounts_enabled:
                 raise AdminError(400, f"Service account not enabled for the client '{client.client_id}'", key="error")

@@ -3,7 +3,8 @@
 Found by tracing every SQL statement of the wire suite and asking SQLite for each plan (issue #8):
 
 - a client's service-account user, read by every client_credentials grant: 38 ms at 1,000,000 users
-  on SQLite, 5 µs with the index;
+  on SQLite, 5 µs with the index on (realm_id, service_account_client_id), which also answers
+  ``users/count`` (the realm's users that are not service accounts) from the index alone: 94 → 31 ms;
 - a user by e-mail, compared in lower case (login with e-mail, the duplicate e-mail checks): the old
   (realm_id, email) index only narrowed it to the realm, 84 ms at 1,000,000 users, 4 µs on
   (realm_id, lower(email)), which replaces it;
@@ -31,7 +32,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_users_service_account", "users", ["service_account_client_id"])
+    op.create_index("ix_users_realm_service_account", "users", ["realm_id", "service_account_client_id"])
     op.create_index("ix_users_realm_lower_email", "users", ["realm_id", sa.text("lower(email)")])
     op.drop_index("ix_users_realm_email", table_name="users")
     op.create_index("ix_user_role_mappings_role", "user_role_mappings", ["role_id"])
@@ -41,4 +42,4 @@ def downgrade() -> None:
     op.drop_index("ix_user_role_mappings_role", table_name="user_role_mappings")
     op.create_index("ix_users_realm_email", "users", ["realm_id", "email"])
     op.drop_index("ix_users_realm_lower_email", table_name="users")
-    op.drop_index("ix_users_service_account", table_name="users")
+    op.drop_index("ix_users_realm_service_account", table_name="users")
