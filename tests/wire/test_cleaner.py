@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from doorkeep.sessions import cleaner
 from doorkeep.sessions.cleaner import clean_once
 from support import password_grant, refresh, seed_client, seed_realm, seed_user, update_client, update_realm
 from wire_env import Env
@@ -26,6 +29,32 @@ async def test_cleaner_deletes_idle_offline_sessions_in_batches_and_keeps_live_o
             assert await tx.sessions.get_user_session(body["session_state"], True) is None
         assert await tx.sessions.get_user_session(live["session_state"], True) is not None
     assert (await refresh(env.http, "test", "app", live["refresh_token"])).status_code == 200
+
+
+async def test_cleaner_rests_after_each_full_batch_as_long_as_the_batch_took(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backlog is deleted with pauses, so requests keep the database (issue #8: a refresh's p99 while
+    1,000,000 sessions were cleaned); no pause after the last, partial batch."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    for _ in range(5):
+        await password_grant(env.http, "test", "app", scope="offline_access")
+    ticks = iter(range(1000))
+    rests: list[float] = []
+
+    async def rest(seconds: float) -> None:
+        rests.append(seconds)
+
+    monkeypatch.setattr(cleaner, "time", SimpleNamespace(monotonic=lambda: next(ticks) * 0.25))
+    monkeypatch.setattr(cleaner, "asyncio", SimpleNamespace(sleep=rest))
+    env.clock.advance(31 * DAY)
+    assert await clean_once(env.db, env.clock.now(), batch=2) == 5
+    assert rests == [0.25, 0.25]  # as long as each batch of 2 took; none after the last batch, of 1
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None and await tx.sessions.count_realm_sessions(realm.id, True) == 0
 
 
 async def test_cleaner_honours_offline_max_when_limited(env: Env) -> None:

@@ -3,13 +3,15 @@ than their realm's ``eventsExpiration``.
 
 It only removes what can no longer be used; validity is always decided again at refresh time,
 so a late or missed run never lets an expired session through. Like Keycloak's cleaner it
-waits an extra window (180 s) past the idle timeout.
+waits an extra window (180 s) past the idle timeout. Between batches it rests (``REST``), so that the
+requests being served keep most of the database while it works through a backlog.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from doorkeep import policy
@@ -21,6 +23,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("doorkeep.cleaner")
 CLEANER_WINDOW = 180
 BATCH = 500
+# After each full batch the cleaner rests as long as the batch took, so it never holds the database for more
+# than half of its time: deleting 1,000,000 expired among 10,000,000 sessions on PostgreSQL, back to back,
+# raised a refresh's p99 to 2.45x its idle value; resting, to 1.57x, and the cleaning took 130 s, not 62
+# (bench/README.md, issue #8).
+REST = 1.0
 
 
 async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
@@ -49,12 +56,13 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
         ]
         for offline, idle_before, started_before in plans:
             while True:
+                began = time.monotonic()
                 async with db.transaction() as tx:
                     n = await tx.sessions.delete_expired(realm.id, offline, idle_before, batch, started_before)
                 removed += n
                 if n < batch:
                     break
-                await asyncio.sleep(0)
+                await asyncio.sleep((time.monotonic() - began) * REST)
         if realm.events_expiration > 0:  # Keycloak's ClearExpiredEvents
             async with db.transaction() as tx:
                 await tx.events.purge_older_than(realm.id, (now - realm.events_expiration) * 1000)
