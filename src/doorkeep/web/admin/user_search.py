@@ -62,6 +62,15 @@ def _search_term(term: str) -> Callable[[str], bool]:
     return match
 
 
+def _needle(term: str) -> str | None:
+    """A text every value matching ``term`` contains once lower-cased: its longest fixed piece (the
+    quoted text of an exact term). Only ASCII is given to the database, whose ``lower()`` folds ASCII alone."""
+    term = term.lower()
+    pieces = [term[1:-1]] if len(term) >= 2 and term[0] == term[-1] == '"' else term.split("*")
+    longest = max(pieces, key=len)
+    return longest if longest and longest.isascii() else None
+
+
 def _flag(params: dict[str, str], name: str) -> bool | None:
     """A Boolean query parameter as JAX-RS reads it: absent None, "true" in any case true, else false."""
     raw = params.get(name)
@@ -126,7 +135,8 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
         user = await tx.users.get(search[3:].strip())
         found = [user] if user and user.realm_id == realm.id and not user.service_account_client_id else []
     elif search is not None:
-        found = await tx.users.search(realm.id, max_results=-1)
+        needles = [needle for needle in map(_needle, search.split()) if needle is not None]
+        found = await tx.users.search_candidates(realm.id, needles)  # a superset, narrowed in SQL
         for term in search.split():
             match = _search_term(term)
             found = [
