@@ -82,6 +82,56 @@ async def test_a_narrowed_search_finds_exactly_what_a_search_over_every_user_fin
     assert [user["username"] for user in paged.json()] == _expected("example")[1:3]
 
 
+FIELD_QUERIES: list[dict[str, str]] = [
+    {"firstName": "i"},
+    {"firstName": "\u0130so"},
+    {"lastName": "kel"},
+    {"lastName": "\u212aelvin", "exact": "true"},
+    {"lastName": "kelvin", "exact": "true"},
+    {"email": "example.com"},
+    {"email": "zoe@mail.example", "exact": "true"},
+    {"email": "\u00e9mile"},
+    {"username": "a_b%"},
+    {"username": "_"},
+    {"username": "service"},
+    {"username": "robot"},
+    {"firstName": "an", "lastName": "smi"},
+    {"firstName": "ANNA", "exact": "true"},
+    {"lastName": "anders"},
+]
+
+
+def _field_expected(params: dict[str, str]) -> list[str]:
+    """Keycloak's field query over every user, service accounts included, in Python."""
+    exact = params.get("exact") == "true"
+    people = [*PEOPLE, ("service-account-robot", {"email": None, "first_name": None, "last_name": None})]
+    found = []
+    for username, fields in sorted(people):
+        values = {"username": username, "email": fields["email"], "firstName": fields["first_name"]}
+        values["lastName"] = fields["last_name"]
+        if all(
+            (have == want if exact else want in have)
+            for name, want in ((n, v.lower()) for n, v in params.items() if n in values)
+            for have in [(values[name] or "").lower()]
+        ):
+            found.append(username)
+    return found
+
+
+async def test_a_narrowed_field_query_finds_exactly_what_a_query_over_every_user_finds(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "robot", service_accounts=True)  # listed by field queries
+    for username, fields in PEOPLE:
+        await seed_user(env.db, env.clock, "test", username, **fields)
+    headers = await env.admin_headers()
+    pinned = {"i": ["axbyc", "emile", "u-tr"], "kel": ["u-kv"], "robot": ["service-account-robot"], "anders": ["zoe"]}
+    for params in FIELD_QUERIES:
+        found = [user["username"] for user in (await env.http.get(USERS, params=params, headers=headers)).json()]
+        assert found == _field_expected(params), params
+        for value in params.values():
+            assert found == pinned.get(value, found), params
+
+
 def test_the_needle_is_the_longest_fixed_piece_and_only_ascii() -> None:
     assert _needle("An") == "an"
     assert _needle("*bel") == "bel"

@@ -7,7 +7,7 @@ These functions take domain objects already parsed from Keycloak's representatio
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.errors import AdminError
@@ -224,10 +224,14 @@ async def role_members(tx: Tx, realm: Realm, role: Role, first: int, max_results
 
 
 # --- users -------------------------------------------------------------------------------------
-async def realm_users(tx: Tx, realm: Realm, *, service_accounts: bool) -> list[User]:
+async def realm_users(
+    tx: Tx, realm: Realm, *, service_accounts: bool, narrowed: Mapping[str, str] | None = None
+) -> list[User]:
     """Every user of the realm by username; service-account users only when asked (Keycloak lists them
-    for field queries and role members, not for a plain listing or a ``search``)."""
-    found = await tx.users.search(realm.id, max_results=-1)  # never returns service accounts
+    for field queries and role members, not for a plain listing or a ``search``). ``narrowed``: only the
+    users whose named fields contain these lower-case ASCII needles (``UserRepo.search_candidates``),
+    service accounts excepted: they are few, and always listed for the caller to match."""
+    found = await tx.users.search_candidates(realm.id, (), narrowed)  # never returns service accounts
     if service_accounts:
         for client in await tx.clients.list(realm.id):  # the account outlives serviceAccountsEnabled=false
             account = await tx.users.get_service_account(client)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
@@ -119,18 +119,28 @@ class UserRepo:
         start = max(first, 0)
         return found[start : start + max_results] if max_results >= 0 else found[start:]
 
-    async def search_candidates(self, realm_id: str, needles: Iterable[str]) -> list[User]:
+    async def search_candidates(
+        self, realm_id: str, needles: Iterable[str], fields: Mapping[str, str] | None = None
+    ) -> list[User]:
         """The realm's users (not service accounts), by username, whose username, e-mail, first or last name
-        contains each needle once lower-cased: a superset of what the admin ``search`` finds, narrowed in
-        the statement so that the caller's exact match reads these users only, not the realm's.
+        contains each of ``needles``, and each field named in ``fields`` (``username``, ``email``,
+        ``first_name``, ``last_name``) its own needle, once lower-cased: a superset of what the admin
+        ``search`` and field queries find, narrowed in the statement so that the caller's exact match reads
+        these users only, not the realm's.
 
         Needles are lower-case ASCII. SQL's ``lower()`` folds ASCII only, and the two characters whose
         Python ``lower()`` yields an ASCII letter (``_FOLD``) are replaced first, so every value Python
         would match is among the rows."""
         query, _ = self._search(select(users), realm_id)
-        fields = (users.c.username, users.c.email, *(users.c.config[key].as_string() for key in _NAME_KEYS))
+        columns = {
+            "username": users.c.username,
+            "email": users.c.email,
+            **{key: users.c.config[key].as_string() for key in _NAME_KEYS},
+        }
         for needle in needles:
-            query = query.where(or_(*(_folded(field).contains(needle, autoescape=True) for field in fields)))
+            query = query.where(or_(*(_folded(c).contains(needle, autoescape=True) for c in columns.values())))
+        for name, needle in (fields or {}).items():
+            query = query.where(_folded(columns[name]).contains(needle, autoescape=True))
         return [from_row(User, r, USER_COLS) for r in await self._c.execute(query.order_by(users.c.username))]
 
     async def count(self, realm_id: str) -> int:

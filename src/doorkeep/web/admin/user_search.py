@@ -71,6 +71,17 @@ def _needle(term: str) -> str | None:
     return longest if longest and longest.isascii() else None
 
 
+def _field_needles(params: dict[str, str]) -> dict[str, str]:
+    """For a field query: each text field's value lower-cased, which that field contains when it matches
+    (exactly or not); ASCII only, as for ``_needle``."""
+    needles = {}
+    for param in ("username", "email", "firstName", "lastName"):
+        value = params.get(param, "").lower()
+        if value and value.isascii():
+            needles[USER_FIELDS[param]] = value
+    return needles
+
+
 def _flag(params: dict[str, str], name: str) -> bool | None:
     """A Boolean query parameter as JAX-RS reads it: absent None, "true" in any case true, else false."""
     raw = params.get(name)
@@ -148,7 +159,7 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
     elif any(name in params for name in FIELD_QUERY):
         # No identity providers exist here, so a query by IdP link matches nobody.
         idp = "idpAlias" in params or "idpUserId" in params
-        everyone = await operations.realm_users(tx, realm, service_accounts=True)
+        everyone = await operations.realm_users(tx, realm, service_accounts=True, narrowed=_field_needles(params))
         found = [] if idp else [u for u in everyone if _matches_fields(u, params)]
     else:  # everyone but service accounts: the statement pages (the console's user list at 1,000,000 users)
         return await tx.users.search(realm.id, first=first, max_results=max_results)
