@@ -32,6 +32,9 @@ async def test_a_page_of_realm_sessions_is_ordered_by_last_access_and_skips_expi
         last = await tx.sessions.realm_sessions_page(realm.id, False, 4, 2, online_live)
         assert [s.id for s in first + second + last] == [s.id for s in fresh]
         assert await tx.sessions.count_realm_live(realm.id, False, online_live) == 5
+        # with a cap, counting stops one past it (the console shows "cap+"); expired ones never count
+        for cap, counted in [(2, 3), (4, 5), (5, 5), (100, 5), (0, 1)]:
+            assert await tx.sessions.count_realm_live(realm.id, False, online_live, cap) == counted, cap
         assert [s.id for s in await tx.sessions.realm_sessions_page(realm.id, True, 0, 10, offline_live)] == [
             offline.id
         ]

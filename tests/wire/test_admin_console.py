@@ -13,6 +13,7 @@ import pytest
 
 from admin_support import client_uuid, make_admin
 from browser_flow import form_action, form_fields
+from doorkeep.web.admin_console import views_sessions
 from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user
 from wire_env import Env, client_at
 
@@ -238,6 +239,23 @@ async def test_offline_sessions_are_paged_twenty_at_a_time(realm: Env, admin: ht
     assert second.text.count('class="badge offline"') == 3 and "Next page" not in second.text
     sessions = await admin.get(f"{BASE}/test/sessions", headers=HTML, params={"type": "offline", "max": "10"})
     assert sessions.text.count('class="badge offline"') == 10 and "Offline (23)" in sessions.text
+
+
+async def test_the_realm_counts_stop_at_the_cap_and_say_so(
+    realm: Env, admin: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Sessions tabs and the overview count at most ``COUNT_CAP`` live sessions (an exact count reads
+    every session of the realm), then show the cap with a plus."""
+    for i in range(4):
+        await seed_user(realm.db, realm.clock, "test", f"person{i}", realm_roles=("offline_access",))
+        response = await password_grant(realm.http, "test", "app", f"person{i}", scope="offline_access")
+        assert response.status_code == 200, response.text
+    for cap, shown in [(4, "4"), (3, "3+"), (2, "2+")]:
+        monkeypatch.setattr(views_sessions, "COUNT_CAP", cap)
+        sessions = await admin.get(f"{BASE}/test/sessions", headers=HTML, params={"type": "offline"})
+        assert f"Offline ({shown})" in sessions.text and sessions.text.count('class="badge offline"') == 4
+        overview = await admin.get(f"{BASE}/test/", headers=HTML)
+        assert f'type=offline">{shown}</a>' in overview.text
 
 
 async def test_events_are_filtered_and_a_bad_date_is_refused_in_words(realm: Env, admin: httpx.AsyncClient) -> None:

@@ -150,13 +150,14 @@ class SessionRepo:
         query = query.order_by(US.last_session_refresh.desc(), US.id).offset(max(first, 0)).limit(max_results)
         return [user_session_from(r) for r in await self._c.execute(query)]
 
-    async def count_realm_live(self, realm_id: str, offline: bool, live: LiveFilter) -> int:
-        """How many of the realm's sessions of this kind are live."""
-        query = (
-            select(func.count())
-            .select_from(user_sessions)
-            .where(US.realm_id == realm_id, US.offline == offline, user_live(live))
-        )
+    async def count_realm_live(self, realm_id: str, offline: bool, live: LiveFilter, cap: int | None = None) -> int:
+        """How many of the realm's sessions of this kind are live; with ``cap``, counting stops at
+        ``cap + 1`` (the console's tabs: an exact count reads every session of the realm, ~1 s at
+        10,000,000 on PostgreSQL)."""
+        live_ones = select(US.id).where(US.realm_id == realm_id, US.offline == offline, user_live(live))
+        if cap is not None:
+            live_ones = live_ones.limit(cap + 1)
+        query = select(func.count()).select_from(live_ones.subquery())
         return int((await self._c.execute(query)).scalar_one())
 
     async def delete_if_empty(self, session_id: str, offline: bool) -> bool:
