@@ -51,6 +51,10 @@ TERMS = [
     "example",
     "mail.example",
     "nobody",
+    "a\x00b",  # hostile: PostgreSQL refuses a NUL in a text; never narrowed, never an error
+    "\x00",
+    "x" * 20_000,
+    "*%*_*" * 500,
 ]
 
 
@@ -72,7 +76,9 @@ async def test_a_narrowed_search_finds_exactly_what_a_search_over_every_user_fin
     headers = await env.admin_headers()
     pinned = {"an": ["anna", "bert", "zoe"], "is": [], "kel": ["u-kv"], "a_b%": ["a_b%c"], "i": ["u-tr"]}
     for term_text in TERMS:
-        body = (await env.http.get(USERS, params={"search": term_text}, headers=headers)).json()
+        response = await env.http.get(USERS, params={"search": term_text}, headers=headers)
+        assert response.status_code == 200, (term_text[:20], response.text)
+        body = response.json()
         found = [user["username"] for user in body]
         assert found == _expected(term_text), term_text
         assert found == pinned.get(term_text, found), term_text
@@ -98,6 +104,9 @@ FIELD_QUERIES: list[dict[str, str]] = [
     {"firstName": "an", "lastName": "smi"},
     {"firstName": "ANNA", "exact": "true"},
     {"lastName": "anders"},
+    {"username": "a\x00"},  # hostile, as in TERMS
+    {"firstName": "\x00", "exact": "true"},
+    {"email": "@" * 20_000},
 ]
 
 
@@ -126,7 +135,9 @@ async def test_a_narrowed_field_query_finds_exactly_what_a_query_over_every_user
     headers = await env.admin_headers()
     pinned = {"i": ["axbyc", "emile", "u-tr"], "kel": ["u-kv"], "robot": ["service-account-robot"], "anders": ["zoe"]}
     for params in FIELD_QUERIES:
-        found = [user["username"] for user in (await env.http.get(USERS, params=params, headers=headers)).json()]
+        response = await env.http.get(USERS, params=params, headers=headers)
+        assert response.status_code == 200, (params.keys(), response.text)
+        found = [user["username"] for user in response.json()]
         assert found == _field_expected(params), params
         for value in params.values():
             assert found == pinned.get(value, found), params
@@ -141,3 +152,4 @@ def test_the_needle_is_the_longest_fixed_piece_and_only_ascii() -> None:
     assert _needle('""') is None
     assert _needle("\u00e9mile") is None  # the database would not fold it as Python does
     assert _needle("\u0130s") is None
+    assert _needle("a\x00b") is None  # PostgreSQL refuses a NUL in a text

@@ -62,22 +62,28 @@ def _search_term(term: str) -> Callable[[str], bool]:
     return match
 
 
+def _narrowing(text: str) -> str | None:
+    """``text`` if the database may narrow users by it: ASCII, whose case its ``lower()`` folds as Python
+    does, and no NUL, which PostgreSQL refuses in a text (a search for one matches nobody on both engines,
+    in Python)."""
+    return text if text and text.isascii() and "\x00" not in text else None
+
+
 def _needle(term: str) -> str | None:
     """A text every value matching ``term`` contains once lower-cased: its longest fixed piece (the
-    quoted text of an exact term). Only ASCII is given to the database, whose ``lower()`` folds ASCII alone."""
+    quoted text of an exact term), if the database may narrow by it."""
     term = term.lower()
     pieces = [term[1:-1]] if len(term) >= 2 and term[0] == term[-1] == '"' else term.split("*")
-    longest = max(pieces, key=len)
-    return longest if longest and longest.isascii() else None
+    return _narrowing(max(pieces, key=len))
 
 
 def _field_needles(params: dict[str, str]) -> dict[str, str]:
     """For a field query: each text field's value lower-cased, which that field contains when it matches
-    (exactly or not); ASCII only, as for ``_needle``."""
+    (exactly or not), if the database may narrow by it."""
     needles = {}
     for param in ("username", "email", "firstName", "lastName"):
-        value = params.get(param, "").lower()
-        if value and value.isascii():
+        value = _narrowing(params.get(param, "").lower())
+        if value is not None:
             needles[USER_FIELDS[param]] = value
     return needles
 
