@@ -111,6 +111,15 @@ def _indexes(conn: sa.Connection) -> set[str]:
 
 
 async def test_the_downgrade_drops_the_indexes_and_the_upgrade_brings_them_back(db: Database) -> None:
+    """A database of 0013 holding users, a service account and role mappings (an upgrade at restart) keeps
+    them, and answers the three lookups through the new indexes."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm, "svc", service_accounts_enabled=True)
+        account = await add_user(tx, realm, "service-account-svc", service_account_client_id=client.id)
+        person = await add_user(tx, realm, "person", email="Person@Example.com")
+        role = await _role(tx, realm.id, "reader")
+        await tx.users.grant_roles(person.id, [role.id])
     async with db.engine.connect() as conn:
         await conn.run_sync(lambda sync: _migrate(sync, "0013_vacuum", down=True))
         assert await conn.run_sync(_indexes) & set(LOOKUPS) == set()
@@ -118,3 +127,8 @@ async def test_the_downgrade_drops_the_indexes_and_the_upgrade_brings_them_back(
         await conn.run_sync(lambda sync: _migrate(sync, "head"))
         assert await conn.run_sync(_indexes) & {*LOOKUPS, "ix_users_realm_email"} == set(LOOKUPS)
         await conn.commit()
+    async with db.transaction(write=False) as tx:
+        assert await tx.users.get_service_account(client) == account
+        assert await tx.users.get_by_email(realm.id, "person@example.COM") == person
+        assert await tx.users.holding_role(realm.id, role.id) == [person]
+        assert await tx.users.count(realm.id) == 1
