@@ -152,9 +152,10 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
         user = await tx.users.get(search[3:].strip())
         found = [user] if user and user.realm_id == realm.id and not user.service_account_client_id else []
     elif search is not None:
-        needles = [needle for needle in map(_needle, search.split()) if needle is not None]
+        terms = search.split()
+        needles = [needle for needle in map(_needle, terms) if needle is not None]
         found = await tx.users.search_candidates(realm.id, needles)  # a superset, narrowed in SQL
-        for term in search.split():
+        for term in terms:
             match = _search_term(term)
             found = [
                 u
