@@ -182,3 +182,108 @@ async def test_a_commit_that_fails_leaves_its_connection_rolled_back_for_the_nex
         async with database.transaction() as tx:
             await insert.execute(tx.realms._c, {"note": "committed"})
     assert await notes(database) == ["committed"] * 3
+
+
+def idle_connections(db: Database) -> list[sqlite3.Connection]:
+    engine = db.engine
+    assert isinstance(engine, sqlite_engine.SqliteEngine)
+    return [conn.dbapi for conn in engine._idle]
+
+
+async def test_a_connection_serves_transaction_after_transaction_and_overlapping_ones_get_their_own(
+    database: Database,
+) -> None:
+    """The engine keeps its connections itself (issue #8): the next transaction takes the last one given
+    back, with its open ``sqlite3`` connection; transactions that overlap never share one."""
+    async with database.transaction() as tx:
+        first = tx.realms._c.dbapi  # type: ignore[attr-defined]
+    for write in (True, False, True):
+        async with database.transaction(write=write) as tx:
+            assert tx.realms._c.dbapi is first  # type: ignore[attr-defined]
+
+    inside = asyncio.Event()
+    held: list[sqlite3.Connection] = []
+
+    async def holding() -> None:
+        async with database.transaction(write=False) as tx:
+            held.append(tx.realms._c.dbapi)  # type: ignore[attr-defined]
+            inside.set()
+            await asyncio.sleep(0.05)
+
+    task = asyncio.create_task(holding())
+    await inside.wait()
+    async with database.transaction(write=False) as tx:
+        assert tx.realms._c.dbapi is not held[0]  # type: ignore[attr-defined]
+    await task
+    assert len(set(map(id, idle_connections(database)))) == len(idle_connections(database)) == 2
+
+
+async def test_no_more_than_the_pool_size_is_kept_and_dispose_closes_them(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_engine, "POOL_SIZE", 3)
+    release = asyncio.Event()
+    opened: list[sqlite3.Connection] = []
+
+    async def reader() -> None:
+        async with database.transaction(write=False) as tx:
+            opened.append(tx.realms._c.dbapi)  # type: ignore[attr-defined]
+            await release.wait()
+
+    tasks = [asyncio.create_task(reader()) for _ in range(6)]
+    while len(opened) < 6:
+        await asyncio.sleep(0.001)
+    release.set()
+    await asyncio.gather(*tasks)
+    kept = idle_connections(database)
+    assert len(kept) == 3 and all(any(conn is o for o in opened) for conn in kept)
+    closed = [conn for conn in opened if not any(conn is k for k in kept)]
+    for conn in closed:  # the three beyond the pool size were closed when given back
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")
+    await database.dispose()
+    assert idle_connections(database) == []
+    for conn in kept:
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")
+
+
+async def test_a_connection_that_cannot_roll_back_is_not_used_again(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A COMMIT fails and so does the ROLLBACK after it: that connection is invalidated, not kept, and
+    the next transaction opens a fresh one."""
+
+    async def failing_commit(self: sqlite_engine.SqliteConnection) -> None:
+        raise OperationalError("COMMIT", None, sqlite3.OperationalError("disk I/O error"))
+
+    class Broken:
+        """The real connection, except that rolling back fails."""
+
+        def __init__(self, inner: sqlite3.Connection) -> None:
+            self.inner = inner
+
+        @property
+        def in_transaction(self) -> bool:
+            return self.inner.in_transaction
+
+        def rollback(self) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+    async with database.transaction() as tx:
+        before = tx.realms._c  # type: ignore[attr-defined]
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_engine.SqliteConnection, "commit", failing_commit)
+        with pytest.raises(OperationalError, match="disk I/O error"):
+            async with database.transaction() as tx:
+                assert tx.realms._c is before  # type: ignore[attr-defined]
+                await tx.realms._c.execute(text("INSERT INTO probe VALUES ('never committed')"))
+                real = before.dbapi
+                before.dbapi = Broken(real)
+    assert idle_connections(database) == []
+    with pytest.raises(sqlite3.ProgrammingError):  # invalidated: SQLAlchemy's pool closed it
+        real.execute("SELECT 1")
+    async with database.transaction() as tx:
+        assert tx.realms._c is not before  # type: ignore[attr-defined]
+        await tx.realms._c.execute(text("INSERT INTO probe VALUES ('committed')"))
+    assert await notes(database) == ["committed"]

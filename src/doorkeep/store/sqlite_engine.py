@@ -18,8 +18,10 @@ What keeps that safe:
   (``--workers 2`` on one file) holding the write lock therefore delays one request, never the loop.
 - **Writers of one process do not poll each other**: ``Database.transaction`` queues them on an
   asyncio lock before ``BEGIN IMMEDIATE`` (store/database.py).
-- **The pool never waits**: its overflow is unbounded, so taking a connection cannot block the
-  loop's thread; connections beyond ``POOL_SIZE`` are closed when given back.
+- **The pool never waits**: a transaction takes the connection given back last (its page cache is
+  warm) or opens a new one, so taking a connection cannot block the loop's thread; connections beyond
+  ``POOL_SIZE`` are closed when given back. The engine keeps them itself, not SQLAlchemy's pool, whose
+  checkout and checkin cost ~10 µs a transaction.
 - A connection is used by one task at a time, and every call runs on the loop's thread.
 
 The price: a slow statement (a bulk delete, an unindexed admin scan) holds the loop for its
@@ -38,7 +40,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 BUSY_TIMEOUT = 30.0  # seconds a statement may wait for another connection's lock, as busy_timeout did
 POOL_SIZE = 10  # connections kept open between transactions
@@ -81,10 +83,11 @@ class SqliteConnection:
     issues no BEGIN of its own: ``isolation_level`` is None).
     """
 
-    __slots__ = ("_engine", "_pooled", "_sync", "dbapi")
+    __slots__ = ("_engine", "_pooled", "_sync", "dbapi", "reusable")
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.reusable = True
         self._pooled = engine.raw_connection()
         self._sync: Connection | None = None
         dbapi = self._pooled.dbapi_connection
@@ -138,14 +141,22 @@ class SqliteConnection:
             self._sync.rollback()
         self.dbapi.rollback()
 
-    def close(self) -> None:
-        """Back to the pool. A transaction left open (a COMMIT that failed) is rolled back first: the pool
-        does not reset connections itself (``pool_reset_on_return=None``; its reset cost ~20 µs a request)."""
+    def reset(self) -> None:
+        """Ready for the next transaction: one left open (a COMMIT that failed) is rolled back. A connection
+        that cannot even roll back is invalidated and never reused: the pool opens a fresh one instead."""
         try:
             if self.dbapi.in_transaction:
                 self.dbapi.rollback()
         except sqlite3.Error:
-            self._pooled.invalidate()  # not reusable: the pool opens a fresh connection instead
+            self.reusable = False
+            self._pooled.invalidate()
+        if self._sync is not None and self._sync.in_transaction():
+            self._sync.rollback()
+        if not self._pooled.is_valid:  # SQLAlchemy invalidated it (a disconnect it recognised)
+            self.reusable = False
+
+    def close(self) -> None:
+        """Closed (after ``reset``)."""
         if self._sync is not None:
             self._sync.close()  # closes the pooled connection it was made over
         else:
@@ -156,11 +167,8 @@ class SqliteEngine:
     """The part of ``AsyncEngine`` Doorkeep uses, over a synchronous engine run on the loop's thread."""
 
     def __init__(self, path: str, *, hide_parameters: bool = True) -> None:
-        pooling: dict[str, Any] = {
-            "pool_size": POOL_SIZE,
-            "max_overflow": -1,  # never wait for a connection: that wait would block the event loop
-            "pool_use_lifo": True,  # the last connection given back is taken next: its page cache is warm
-        }
+        # The engine keeps its idle connections itself (``_take``/``_give``); SQLAlchemy opens and closes.
+        pooling: dict[str, Any] = {"poolclass": NullPool}
         if path in ("", ":memory:"):  # one in-memory database only exists on its one connection
             pooling = {"poolclass": StaticPool}
         self.sync_engine: Engine = create_engine(
@@ -168,10 +176,11 @@ class SqliteEngine:
             hide_parameters=hide_parameters,
             # Calls run on the loop's thread; the pool may still close a connection from elsewhere.
             connect_args={"check_same_thread": False, "timeout": 0.0},
-            pool_reset_on_return=None,  # SqliteConnection.close rolls back what was left open
+            pool_reset_on_return=None,  # SqliteConnection.reset rolls back what was left open
             **pooling,
         )
         event.listen(self.sync_engine, "connect", _on_connect)
+        self._idle: list[SqliteConnection] = []  # used by one asyncio loop: no lock
 
     @property
     def dialect(self) -> Any:
@@ -181,20 +190,35 @@ class SqliteEngine:
     def url(self) -> Any:
         return self.sync_engine.url
 
+    def _take(self) -> SqliteConnection:
+        try:
+            return self._idle.pop()
+        except IndexError:
+            return SqliteConnection(self.sync_engine)
+
+    def _give(self, conn: SqliteConnection) -> None:
+        """Keep the connection for the next transaction (up to ``POOL_SIZE``, the last given back taken
+        first) or close it."""
+        conn.reset()
+        if conn.reusable and len(self._idle) < POOL_SIZE:
+            self._idle.append(conn)
+        else:
+            conn.close()
+
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[SqliteConnection]:
         """A connection in autocommit mode until ``start`` (each statement its own transaction)."""
-        conn = SqliteConnection(self.sync_engine)
+        conn = self._take()
         try:
             yield conn
         finally:
-            conn.close()
+            self._give(conn)
 
     @contextlib.asynccontextmanager
     async def begin(self, write: bool = True) -> AsyncIterator[SqliteConnection]:
         """One transaction: committed when the block ends, rolled back if it raises. One generator (not
         ``connect`` around it): every request of the server opens one (issue #8)."""
-        conn = SqliteConnection(self.sync_engine)
+        conn = self._take()
         try:
             await conn.start(write)
             try:
@@ -204,9 +228,11 @@ class SqliteEngine:
                 raise
             await conn.commit()
         finally:
-            conn.close()
+            self._give(conn)
 
     async def dispose(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
         self.sync_engine.dispose()
 
 
