@@ -6,7 +6,7 @@ Signature and type checks live here; session checks live in the grants.
 from __future__ import annotations
 
 import base64
-import uuid
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,13 @@ GRANT_SHORTCUTS = {
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID in its string form, as ``str(uuid.uuid4())`` gives it, in half the time:
+    a token request makes two or three (issue #8)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def access_jti(offline: bool | None, grant_type: str) -> str:

@@ -8,7 +8,6 @@ signing while SQLite's write lock is held).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -213,7 +212,7 @@ async def _id_token(
     claims: dict[str, Any] = {"exp": access["exp"], "iat": now}
     claims.update(
         {
-            "jti": str(uuid.uuid4()),
+            "jti": new_id(),
             "iss": req.issuer,
             "aud": _audience(list(dict.fromkeys([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]))),
             "sub": ctx.user.id,
@@ -233,5 +232,5 @@ async def _id_token(
 
 def new_family_plan(ctx: GrantContext, offline: bool) -> RefreshPlan:
     """A fresh refresh-token family: a reuse_id only while rotation is in force."""
-    reuse = str(uuid.uuid4()) if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
+    reuse = new_id() if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
     return RefreshPlan(offline, reuse, ctx.scopes.full_scope())
