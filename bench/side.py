@@ -18,6 +18,7 @@ from pathlib import Path
 import floor
 import peer
 import seed as seeding
+import stack
 import wrk_runner
 from harness import Server
 
@@ -183,21 +184,30 @@ def _alternate(plan: Plan, runs: list[Callable[[], wrk_runner.WrkResult]]) -> li
     return results
 
 
-def client_credentials_vs_peer(server: Server, plan: Plan) -> None:
+def client_credentials_vs_peer(server: Server, plan: Plan, workdir: Path) -> None:
+    """Doorkeep, node-oidc-provider and the stack's ceiling (bench/stack_app.py), alternating."""
     body = _form(grant_type="client_credentials", client_id=CC_CLIENT, client_secret=CC_SECRET)
     other = peer.Peer(CC_CLIENT, CC_SECRET, SERVER_CORE)
     try:
-        ours, theirs = _alternate(
+        ceiling = stack.Stack(CC_SECRET, SERVER_CORE, workdir)
+    except BaseException:
+        other.stop()
+        raise
+    try:
+        ours, theirs, least = _alternate(
             plan,
             [
                 lambda: _fixed(_token_url(server.base_url, seeding.REALM), body, plan),
                 lambda: _fixed(f"{other.base_url}/token", body, plan),
+                lambda: _fixed(f"{ceiling.base_url}/token", body, plan),
             ],
         )
     finally:
         other.stop()
+        ceiling.stop()
     peer_rate = _row(f"node-oidc-provider {peer.version()} client_credentials", theirs)
     _row("Doorkeep client_credentials (RS256, no refresh token)", ours, peer_rate, "× node-oidc-provider")
+    _row("the stack's ceiling: uvicorn + Starlette, 1 SQLite read, 1 sign", least, peer_rate, "× node-oidc-provider")
 
 
 def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, float], label: str) -> None:
@@ -265,7 +275,7 @@ def side_by_side(plan: Plan, postgres: bool) -> None:
         server = Server(Path(tmp), db_url, core=SERVER_CORE)
         server.start()
         try:
-            client_credentials_vs_peer(server, plan)
+            client_credentials_vs_peer(server, plan, Path(tmp))
             refreshes(server, plan, Path(tmp), primitives, "SQLite, 1 process,")
             es256_refresh(server, plan, primitives)
         finally:

@@ -16,6 +16,9 @@ class Observer:
     def transaction(self, write: bool, seconds: float) -> None:
         """A unit of work (one database transaction) lasted ``seconds``."""
 
+    def connections_in_use(self, change: int) -> None:
+        """A transaction took a database connection (+1) or gave it back (-1)."""
+
     def token_answer(self, form_body: bytes, status: int, body: bytes | memoryview) -> None:
         """The token endpoint answered ``status`` with ``body`` to the form ``form_body``."""
 

@@ -31,8 +31,10 @@ async def test_ready_reports_down_when_the_database_is_gone(env: Env) -> None:
     assert (await env.http.get("/health/live")).status_code == 200  # the process lives: no restart
 
 
-def _break(env: Env) -> object:
+async def _break(env: Env) -> object:
+    """The database is gone: its engine cannot connect, and the connections kept open are closed."""
     saved = env.db.engine
+    await env.db.close_idle()
     env.db.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/x.db")
     return saved
 
@@ -47,7 +49,7 @@ def _assert_unavailable_json(response: object) -> None:
 
 
 async def test_outage_answers_503_with_retry_after_everywhere_then_recovers(realm: Env) -> None:
-    saved = _break(realm)
+    saved = await _break(realm)
     _assert_unavailable_json(await password_grant(realm.http, "test", "app"))
     _assert_unavailable_json(
         await realm.http.post(

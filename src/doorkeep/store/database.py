@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from doorkeep import observe
+from doorkeep.store import sqlite_engine
 from doorkeep.store.config_cache import ConfigCache
 from doorkeep.store.sqlite_engine import SqliteEngine
 from doorkeep.store.tx import Tx
@@ -45,8 +46,8 @@ class Database:
         self.url = async_url(db_url)
         self.is_sqlite = self.url.startswith("sqlite")
         kwargs: dict[str, Any] = {}
-        if not self.is_sqlite:
-            kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": False}
+        if not self.is_sqlite:  # at most 2 × pool_size open, as before; idle ones: see _give_back
+            kwargs = {"pool_size": 1, "max_overflow": 2 * pool_size - 1, "pool_pre_ping": False}
         elif self.url.startswith((INLINE, "sqlite+aiosqlite:///")):
             _create_private(self.url.split(":///", 1)[1])
         # Bind parameters (keys, secrets, password hashes) never appear in SQL error messages or echo.
@@ -58,6 +59,13 @@ class Database:
         )
         self._write_lock = asyncio.Lock()
         self.config_cache = ConfigCache()
+        # PostgreSQL: connections kept between transactions, the last given back taken first. Through
+        # SQLAlchemy's pool each transaction paid a checkout and a checkin, each through a greenlet:
+        # ~60 µs of the server's CPU a transaction (issue #8). ``pool_size - 1`` are kept here and one
+        # in SQLAlchemy's pool, which still bounds how many are open. SQLite keeps its own
+        # (store/sqlite_engine.py).
+        self.pool_size = sqlite_engine.POOL_SIZE if self.is_sqlite else pool_size
+        self._idle: list[AsyncConnection] = []
         if self.is_sqlite and self._inline() is None:  # an explicit sqlite+aiosqlite:// URL
             _configure_sqlite(self.engine)
 
@@ -92,25 +100,59 @@ class Database:
             await self._write_lock.acquire()
         token = _holding_write_lock.set(True) if locking else None
         started = time.perf_counter()
+        observer = observe.current()
+        observer.connections_in_use(1)
         try:
             inline = self._inline()
             if inline is not None:  # two generators deep, not four (issue #8)
                 async with inline.begin(write) as sqlite_conn:
                     yield Tx(cast(AsyncConnection, sqlite_conn), True, self.config_cache)
+            elif not self.is_sqlite:
+                conn = self._idle.pop() if self._idle else await self.engine.connect()
+                try:
+                    async with conn.begin():
+                        yield Tx(conn, False, self.config_cache)
+                finally:
+                    await self._give_back(conn)
             else:
                 async with self.engine.connect() as conn:
-                    if self.is_sqlite:
-                        conn = await conn.execution_options(doorkeep_write=write)
+                    conn = await conn.execution_options(doorkeep_write=write)
                     async with conn.begin():
                         yield Tx(conn, self.is_sqlite, self.config_cache)
         finally:
-            observe.current().transaction(write, time.perf_counter() - started)
+            observer.connections_in_use(-1)
+            observer.transaction(write, time.perf_counter() - started)
             if token is not None:
                 _holding_write_lock.reset(token)
             if locking:
                 self._write_lock.release()
 
+    async def _give_back(self, conn: AsyncConnection) -> None:
+        """Keep a connection whose transaction ended cleanly (up to ``pool_size - 1``: SQLAlchemy's pool
+        keeps one more); close any other.
+
+        A connection SQLAlchemy invalidated (the server went away) takes the kept ones with it, as
+        SQLAlchemy's pool invalidates all its connections then: they are likely gone too, and each
+        would otherwise fail one request before being dropped."""
+        if conn.invalidated:
+            lost, self._idle = self._idle, []
+            for kept in lost:
+                await kept.invalidate()
+                await kept.close()
+            await conn.close()
+        elif conn.closed or conn.in_transaction() or len(self._idle) >= self.pool_size - 1:
+            await conn.close()
+        else:
+            self._idle.append(conn)
+
+    async def close_idle(self) -> None:
+        """Close the connections kept between transactions (the next transaction opens a new one)."""
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
     async def dispose(self) -> None:
+        await self.close_idle()
         await self.engine.dispose()
 
     def _inline(self) -> SqliteEngine | None:

@@ -25,7 +25,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -110,12 +110,13 @@ class PrometheusObserver(observe.Observer):
         self.transactions.labels("write" if write else "read").observe(seconds)
 
     def watch_pool(self, db: Database) -> None:
-        """Follow checkouts with the pool's own events (an increment and a decrement per connection use)."""
-        pool = db.engine.sync_engine.pool
-        size = getattr(pool, "size", None)
-        self.pool_size.set(size() if callable(size) else 1)
-        event.listen(pool, "checkout", lambda *_: self.pool_checked_out.inc())
-        event.listen(pool, "checkin", lambda *_: self.pool_checked_out.dec())
+        """The connections the database keeps between transactions; those in use come from
+        ``connections_in_use`` (the engine keeps idle connections itself: SQLAlchemy's pool events
+        would count them as in use)."""
+        self.pool_size.set(db.pool_size)
+
+    def connections_in_use(self, change: int) -> None:
+        self.pool_checked_out.inc(change)
 
     def token_answer(self, form_body: bytes, status: int, body: bytes | memoryview) -> None:
         """Count what a token-endpoint answer issued, or why a refresh failed."""
