@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-from harness import Server
+from harness import Server, percentile
 from seed import REALM, Seeded
 
 PAGE = 100
@@ -82,9 +82,8 @@ def _time(
         http.get(path, params=params).raise_for_status()
         times.append((time.perf_counter() - began) * 1000)
     cpu_ms = (cpu() - cpu_began) * 1000 / repeat
-    ordered = sorted(times)
-    print(f"  {name}: median {statistics.median(times):.1f} ms", flush=True)
-    p95 = ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
+    print(f"  {name}: median {statistics.median(times):.1f} ms, all {sorted(round(t, 1) for t in times)}", flush=True)
+    p95 = percentile(times, 0.95)
     return Read(name, len(data) if isinstance(data, list) else 1, statistics.median(times), p95, cpu_ms)
 
 

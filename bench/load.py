@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import harness
 import httpx
 import requests
 
@@ -45,11 +46,7 @@ class Result:
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile of the successful requests' latencies, in ms."""
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
-        return ordered[rank - 1]
+        return harness.percentile(self.latencies_ms, p / 100)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ import load as loadgen
 import pgcluster
 import requests
 import seed as seeding
-from harness import Server, free_port
+from harness import Server, free_port, percentile
 
 CLIENT = {"client_id": seeding.CLIENT_ID, "client_secret": seeding.CLIENT_SECRET}
 TOKEN = f"/realms/{seeding.REALM}/protocol/openid-connect/token"
@@ -107,8 +107,7 @@ def timed_load(
 
 
 def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.99 * len(ordered) + 0.5) - 1)] if ordered else float("nan")
+    return percentile(values, 0.99)
 
 
 def cleaner_run(url: str, seeded: seeding.Seeded, workdir: Path, args: argparse.Namespace, live: int) -> None:
