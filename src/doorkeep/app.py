@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -56,14 +57,28 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return answer(request, exc)  # only reached when CatchServerErrors is bypassed (it is the outermost handler)
 
 
+def freeze_startup_objects() -> None:
+    """Move every object alive after startup (modules, tables, templates, the app) to the collector's
+    permanent generation. A full collection walked all of them each time: 50-58 ms pauses, the slowest
+    of twenty admin reads at 1,000,000 sessions (issue #8). They are still freed by reference counting."""
+    gc.collect()
+    gc.freeze()
+
+
 # Unrouted paths and methods answer Keycloak's JSON errors (doorkeep.web.not_found), not plain text.
 HANDLERS = {Exception: _server_error, 404: not_found.no_route, 405: not_found.no_route}
 
 
 def create_app(
-    settings: Settings, *, db: Database | None = None, clock: Clock | None = None, run_prepare: bool = False
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    run_prepare: bool = False,
+    freeze: bool = False,
 ) -> Starlette:
-    """Build the ASGI app. ``run_prepare`` migrates and bootstraps at startup (single-process use)."""
+    """Build the ASGI app. ``run_prepare`` migrates and bootstraps at startup (single-process use);
+    ``freeze`` (a server process) takes what startup left out of the garbage collector's full passes."""
     clock = clock or SystemClock()
     database = db or Database(settings.db_url)
     services = build_services(clock)
@@ -76,6 +91,8 @@ def create_app(
         cleaner = None
         if settings.session_cleaner_interval > 0 and db is None:
             cleaner = asyncio.create_task(run_forever(database, clock, settings.session_cleaner_interval))
+        if freeze:
+            freeze_startup_objects()
         yield
         await notifier.drain()
         if cleaner is not None:

@@ -308,7 +308,7 @@ def app_factory() -> Any:
     settings = workers.settings_from(os.environ)
     if not logs.installed():  # a spawned worker starts with logging unconfigured
         logs.configure(settings.log_level, settings.log_format)
-    return create_app(settings)
+    return create_app(settings, freeze=True)
 
 
 def _offline(db_url: str | None, work: Callable[[Any], Awaitable[T]]) -> T:
