@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 DOORKEEP = Path(sys.executable).parent / "doorkeep"  # .venv/bin/doorkeep next to .venv/bin/python
 HOST = "127.0.0.1"
@@ -33,6 +33,36 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+class Listener:
+    """A process of a benchmark's other side (a peer), listening on 127.0.0.1; stopped by its own PID.
+
+    Started once ``ready_url`` gives any HTTP answer (an error status included): the port is served."""
+
+    def __init__(self, command: list[str], ready_url: str, what: str, **popen: Any) -> None:
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{what} did not start")
+
+    def stop(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(10)
 
 
 class ServerFailed(RuntimeError):

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from harness import free_port
+from harness import Listener, free_port
 from wrk_runner import pinned
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +37,7 @@ def version() -> str:
     return str(json.loads((SCRATCH / "node_modules" / "oidc-provider" / "package.json").read_text())["version"])
 
 
-class Peer:
+class Peer(Listener):
     """The provider listening on 127.0.0.1, pinned to ``core``; stopped by its own PID."""
 
     def __init__(self, client_id: str, client_secret: str, core: str | None) -> None:
@@ -48,23 +45,4 @@ class Peer:
         self.base_url = f"http://127.0.0.1:{self.port}"
         folder = install()
         command = pinned(core, ["node", "oidc-provider.mjs", str(self.port), client_id, client_secret])
-        self._process = subprocess.Popen(
-            command, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.base_url}/.well-known/openid-configuration", timeout=2).close()
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("node-oidc-provider did not start")
-
-    def stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(10)
+        super().__init__(command, f"{self.base_url}/.well-known/openid-configuration", "node-oidc-provider", cwd=folder)
