@@ -214,3 +214,30 @@ async def test_connections_in_use_count_transactions_not_kept_connections(
             assert counting.in_use == 1
             raise RuntimeError("failed")
     assert counting.in_use == 0
+
+
+async def test_a_connection_asyncpg_still_holds_in_a_transaction_is_closed_not_kept(
+    database: Database, postgres_url: str
+) -> None:
+    """SQLAlchemy's transaction ended but asyncpg's did not (as a task cancelled during its COMMIT can
+    leave it): the connection is not kept, and what it held open is rolled back."""
+    async with database.transaction() as tx:
+        await tx.realms._c.execute(text("CREATE TABLE probe (note TEXT)"))
+    conn = await database.engine.connect()
+    adapted = conn.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+    driver = adapted.driver_connection  # type: ignore[union-attr]
+    await driver.execute("BEGIN")
+    await driver.execute("INSERT INTO probe VALUES ('left open')")
+    pid = driver.get_server_pid()
+    assert not conn.in_transaction() and driver.is_in_transaction()
+    kept_before = list(database._idle)
+    await database._give_back(conn)
+    assert database._idle == kept_before and conn.closed
+    for _ in range(100):  # ended: its backend goes, and its insert with it
+        if pid not in await backends_of(postgres_url):
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("the connection's backend is still there")
+    async with database.transaction(write=False) as tx:
+        assert (await tx.realms._c.execute(text("SELECT count(*) FROM probe"))).scalar_one() == 0

@@ -129,7 +129,8 @@ class Database:
 
     async def _give_back(self, conn: AsyncConnection) -> None:
         """Keep a connection whose transaction ended cleanly (up to ``pool_size - 1``: SQLAlchemy's pool
-        keeps one more); close any other.
+        keeps one more); close any other, and end one still in a transaction (SQLAlchemy's pool would
+        not roll back a transaction its adapter does not know of).
 
         A connection SQLAlchemy invalidated (the server went away) takes the kept ones with it, as
         SQLAlchemy's pool invalidates all its connections then: they are likely gone too, and each
@@ -140,7 +141,11 @@ class Database:
                 await kept.invalidate()
                 await kept.close()
             await conn.close()
-        elif conn.closed or conn.in_transaction() or len(self._idle) >= self.pool_size - 1:
+        elif not _idle_driver(conn):
+            if not conn.closed:  # ended, not given back: the server rolls back whatever it held open
+                await conn.invalidate()
+            await conn.close()
+        elif len(self._idle) >= self.pool_size - 1:
             await conn.close()
         else:
             self._idle.append(conn)
@@ -158,6 +163,16 @@ class Database:
     def _inline(self) -> SqliteEngine | None:
         engine: object = self.engine
         return engine if isinstance(engine, SqliteEngine) else None
+
+
+def _idle_driver(conn: AsyncConnection) -> bool:
+    """Whether a connection is open with no transaction, by SQLAlchemy's account and by asyncpg's own (a
+    task cancelled during its COMMIT can leave asyncpg's transaction open with SQLAlchemy's ended)."""
+    if conn.closed or conn.invalidated or conn.in_transaction():
+        return False
+    adapted: Any = conn.sync_connection.connection.dbapi_connection if conn.sync_connection else None
+    driver = getattr(adapted, "driver_connection", None)
+    return driver is not None and not driver.is_closed() and not driver.is_in_transaction()
 
 
 def is_data_error(exc: BaseException) -> bool:
