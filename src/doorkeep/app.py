@@ -108,7 +108,7 @@ def create_app(
         from doorkeep.web.metrics import PrometheusObserver, RequestMetrics
 
         observer = PrometheusObserver()
-        observer.watch_pool(database)
+        observer.report_pool_size(database)
         observe.install(observer)
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))
     app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)

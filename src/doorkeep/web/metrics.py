@@ -109,9 +109,9 @@ class PrometheusObserver(observe.Observer):
     def transaction(self, write: bool, seconds: float) -> None:
         self.transactions.labels("write" if write else "read").observe(seconds)
 
-    def watch_pool(self, db: Database) -> None:
+    def report_pool_size(self, db: Database) -> None:
         """The connections the database keeps between transactions; those in use come from
-        ``connections_in_use`` (the engine keeps idle connections itself: SQLAlchemy's pool events
+        ``connections_in_use`` (the database keeps idle connections itself: SQLAlchemy's pool events
         would count them as in use)."""
         self.pool_size.set(db.pool_size)
 
