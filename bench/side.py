@@ -8,6 +8,7 @@ shared machine. See bench/README.md.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import statistics
 import tempfile
@@ -187,13 +188,11 @@ def _alternate(plan: Plan, runs: list[Callable[[], wrk_runner.WrkResult]]) -> li
 def client_credentials_vs_peer(server: Server, plan: Plan, workdir: Path) -> None:
     """Doorkeep, node-oidc-provider and the stack's ceiling (bench/stack_app.py), alternating."""
     body = _form(grant_type="client_credentials", client_id=CC_CLIENT, client_secret=CC_SECRET)
-    other = peer.Peer(CC_CLIENT, CC_SECRET, SERVER_CORE)
-    try:
+    with contextlib.ExitStack() as started:
+        other = peer.Peer(CC_CLIENT, CC_SECRET, SERVER_CORE)
+        started.callback(other.stop)
         ceiling = stack.Stack(CC_SECRET, SERVER_CORE, workdir)
-    except BaseException:
-        other.stop()
-        raise
-    try:
+        started.callback(ceiling.stop)
         ours, theirs, least = _alternate(
             plan,
             [
@@ -202,9 +201,6 @@ def client_credentials_vs_peer(server: Server, plan: Plan, workdir: Path) -> Non
                 lambda: _fixed(f"{ceiling.base_url}/token", body, plan),
             ],
         )
-    finally:
-        other.stop()
-        ceiling.stop()
     peer_rate = _row(f"node-oidc-provider {peer.version()} client_credentials", theirs)
     _row("Doorkeep client_credentials (RS256, no refresh token)", ours, peer_rate, "× node-oidc-provider")
     _row("the stack's ceiling: uvicorn + Starlette, 1 SQLite read, 1 sign", least, peer_rate, "× node-oidc-provider")
