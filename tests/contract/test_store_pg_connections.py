@@ -131,30 +131,6 @@ async def test_a_failed_transaction_is_rolled_back_and_its_connection_starts_the
         assert [r[0] for r in await tx.realms._c.execute(text("SELECT note FROM probe"))] == ["committed"]
 
 
-async def test_a_cancelled_transaction_leaves_nothing_behind(database: Database) -> None:
-    async with database.transaction() as tx:
-        await tx.realms._c.execute(text("CREATE TABLE probe (note TEXT)"))
-    inside = asyncio.Event()
-
-    async def slow() -> None:
-        async with database.transaction() as tx:
-            await tx.realms._c.execute(text("INSERT INTO probe VALUES ('cancelled')"))
-            inside.set()
-            await asyncio.sleep(30)
-
-    task = asyncio.create_task(slow())
-    await inside.wait()
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    for _ in range(3):
-        async with database.transaction() as tx:
-            await tx.realms._c.execute(text("INSERT INTO probe VALUES ('committed')"))
-    async with database.transaction(write=False) as tx:
-        notes = [r[0] for r in await tx.realms._c.execute(text("SELECT note FROM probe"))]
-    assert notes == ["committed"] * 3
-
-
 async def test_a_lost_connection_fails_one_transaction_and_drops_every_kept_one(
     database: Database, postgres_url: str
 ) -> None:

@@ -130,36 +130,6 @@ async def test_an_in_memory_database_is_one_database_across_transactions() -> No
         await memory.dispose()
 
 
-async def test_a_failed_or_cancelled_transaction_leaves_nothing_and_its_connection_reusable(database: Database) -> None:
-    """A request that fails or is cancelled (client gone) between BEGIN and COMMIT: its writes, raw and
-    through SQLAlchemy, are rolled back, and the pooled connection it gave back starts the next one cleanly."""
-    insert = Prepared(text("INSERT INTO probe VALUES (:note)").bindparams(bindparam("note")))
-
-    with pytest.raises(RuntimeError):
-        async with database.transaction() as tx:
-            await insert.execute(tx.realms._c, {"note": "raw, then a failure"})
-            await tx.realms._c.execute(text("INSERT INTO probe VALUES ('through SQLAlchemy')"))
-            raise RuntimeError("the request failed")
-
-    started = asyncio.Event()
-
-    async def slow_request() -> None:
-        async with database.transaction() as tx:
-            await insert.execute(tx.realms._c, {"note": "raw, then cancelled"})
-            started.set()
-            await asyncio.sleep(30)
-
-    task = asyncio.create_task(slow_request())
-    await started.wait()
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    for _ in range(3):  # the same (last-in, first-out) pooled connection, used again
-        async with database.transaction() as tx:
-            await insert.execute(tx.realms._c, {"note": "committed"})
-    assert await notes(database) == ["committed"] * 3
-
-
 async def test_a_commit_that_fails_leaves_its_connection_rolled_back_for_the_next_request(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
