@@ -206,9 +206,9 @@ async def test_a_connection_asyncpg_still_holds_in_a_transaction_is_closed_not_k
     await driver.execute("INSERT INTO probe VALUES ('left open')")
     pid = driver.get_server_pid()
     assert not conn.in_transaction() and driver.is_in_transaction()
-    kept_before = list(database._idle)
-    await database._give_back(conn)
-    assert database._idle == kept_before and conn.closed
+    kept_before = list(database.kept.idle)
+    await database.kept.give_back(conn)
+    assert database.kept.idle == kept_before and conn.closed
     for _ in range(100):  # ended: its backend goes, and its insert with it
         if pid not in await backends_of(postgres_url):
             break

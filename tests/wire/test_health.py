@@ -34,7 +34,7 @@ async def test_ready_reports_down_when_the_database_is_gone(env: Env) -> None:
 async def _break(env: Env) -> object:
     """The database is gone: its engine cannot connect, and the connections kept open are closed."""
     saved = env.db.engine
-    await env.db.close_idle()
+    await env.db.kept.close()
     env.db.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/x.db")
     return saved
 

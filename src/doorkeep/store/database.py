@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from doorkeep import observe
 from doorkeep.store import sqlite_engine
 from doorkeep.store.config_cache import ConfigCache
+from doorkeep.store.pg_connections import KeptConnections
 from doorkeep.store.sqlite_engine import SqliteEngine
 from doorkeep.store.tx import Tx
 
@@ -46,7 +47,7 @@ class Database:
         self.url = async_url(db_url)
         self.is_sqlite = self.url.startswith("sqlite")
         kwargs: dict[str, Any] = {}
-        if not self.is_sqlite:  # at most 2 × pool_size open, as before; idle ones: see _give_back
+        if not self.is_sqlite:  # at most 2 × pool_size open, as before; pool_size - 1 kept by KeptConnections
             kwargs = {"pool_size": 1, "max_overflow": 2 * pool_size - 1, "pool_pre_ping": False}
         elif self.url.startswith((INLINE, "sqlite+aiosqlite:///")):
             _create_private(self.url.split(":///", 1)[1])
@@ -59,13 +60,9 @@ class Database:
         )
         self._write_lock = asyncio.Lock()
         self.config_cache = ConfigCache()
-        # PostgreSQL: connections kept between transactions, the last given back taken first. Through
-        # SQLAlchemy's pool each transaction paid a checkout and a checkin, each through a greenlet:
-        # ~60 µs of the server's CPU a transaction (issue #8). ``pool_size - 1`` are kept here and one
-        # in SQLAlchemy's pool, which still bounds how many are open. SQLite keeps its own
-        # (store/sqlite_engine.py).
+        # Connections kept between transactions: PostgreSQL's here, SQLite's by its engine.
         self.pool_size = sqlite_engine.POOL_SIZE if self.is_sqlite else pool_size
-        self._idle: list[AsyncConnection] = []
+        self.kept = KeptConnections(pool_size - 1)
         if self.is_sqlite and self._inline() is None:  # an explicit sqlite+aiosqlite:// URL
             _configure_sqlite(self.engine)
 
@@ -108,12 +105,8 @@ class Database:
                 async with inline.begin(write) as sqlite_conn:
                     yield Tx(cast(AsyncConnection, sqlite_conn), True, self.config_cache)
             elif not self.is_sqlite:
-                conn = self._idle.pop() if self._idle else await self.engine.connect()
-                try:
-                    async with conn.begin():
-                        yield Tx(conn, False, self.config_cache)
-                finally:
-                    await self._give_back(conn)
+                async with self.kept.begin(self.engine) as conn:
+                    yield Tx(conn, False, self.config_cache)
             else:
                 async with self.engine.connect() as conn:
                     conn = await conn.execution_options(doorkeep_write=write)
@@ -127,52 +120,13 @@ class Database:
             if locking:
                 self._write_lock.release()
 
-    async def _give_back(self, conn: AsyncConnection) -> None:
-        """Keep a connection whose transaction ended cleanly (up to ``pool_size - 1``: SQLAlchemy's pool
-        keeps one more); close any other, and end one still in a transaction (SQLAlchemy's pool would
-        not roll back a transaction its adapter does not know of).
-
-        A connection SQLAlchemy invalidated (the server went away) takes the kept ones with it, as
-        SQLAlchemy's pool invalidates all its connections then: they are likely gone too, and each
-        would otherwise fail one request before being dropped."""
-        if conn.invalidated:
-            lost, self._idle = self._idle, []
-            for kept in lost:
-                await kept.invalidate()
-                await kept.close()
-            await conn.close()
-        elif not _idle_driver(conn):
-            if not conn.closed:  # ended, not given back: the server rolls back whatever it held open
-                await conn.invalidate()
-            await conn.close()
-        elif len(self._idle) >= self.pool_size - 1:
-            await conn.close()
-        else:
-            self._idle.append(conn)
-
-    async def close_idle(self) -> None:
-        """Close the connections kept between transactions (the next transaction opens a new one)."""
-        idle, self._idle = self._idle, []
-        for conn in idle:
-            await conn.close()
-
     async def dispose(self) -> None:
-        await self.close_idle()
+        await self.kept.close()
         await self.engine.dispose()
 
     def _inline(self) -> SqliteEngine | None:
         engine: object = self.engine
         return engine if isinstance(engine, SqliteEngine) else None
-
-
-def _idle_driver(conn: AsyncConnection) -> bool:
-    """Whether a connection is open with no transaction, by SQLAlchemy's account and by asyncpg's own (a
-    task cancelled during its COMMIT can leave asyncpg's transaction open with SQLAlchemy's ended)."""
-    if conn.closed or conn.invalidated or conn.in_transaction():
-        return False
-    adapted: Any = conn.sync_connection.connection.dbapi_connection if conn.sync_connection else None
-    driver = getattr(adapted, "driver_connection", None)
-    return driver is not None and not driver.is_closed() and not driver.is_in_transaction()
 
 
 def is_data_error(exc: BaseException) -> bool:
