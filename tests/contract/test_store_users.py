@@ -11,8 +11,13 @@ from store_factories import add_client, add_realm, add_user, new_id
 
 from doorkeep.model import Credential, Role, User
 from doorkeep.store.database import Database
+from doorkeep.web.admin.user_search import list_users
 
 pytestmark = pytest.mark.anyio
+
+
+def names(found: list[User]) -> list[str]:
+    return [u.username for u in found]
 
 
 def password(user: User, label: str | None = None, created: int = 1) -> Credential:
@@ -124,7 +129,9 @@ async def test_a_service_account_is_found_by_its_client_and_left_out_of_search_a
         assert await tx.users.get_service_account(client) == robot
         assert await tx.users.get_service_account(dataclasses.replace(client, id=new_id())) is None
         assert await tx.users.get_by_username(realm.id, "service-account-app") == robot
-        assert await tx.users.search(realm.id, username="service") == [human]
+        assert await tx.users.search_candidates(realm.id, (), {"username": "service"}) == [human]
+        assert await tx.users.search_candidates(realm.id, ["service"]) == [human]
+        assert await list_users(tx, realm, {"search": "service"}, 0, 100) == [human]
         assert await tx.users.search(realm.id) == [human]
         assert await tx.users.count(realm.id) == 1
 
@@ -137,10 +144,11 @@ async def test_search_by_username_matches_a_substring_or_exactly_and_sorts_by_us
             await add_user(tx, realm, name)
         await add_user(tx, other, "alfred")
     async with db.transaction() as tx:
-        assert [u.username for u in await tx.users.search(realm.id, username="AL")] == ["al", "alice", "malik"]
-        assert [u.username for u in await tx.users.search(realm.id, username="al", exact=True)] == ["al"]
-        assert [u.username for u in await tx.users.search(realm.id, username="a_")] == ["a_b"]  # _ is literal
-        assert await tx.users.search(realm.id, username="%") == []
+        assert names(await tx.users.search_candidates(realm.id, (), {"username": "al"})) == ["al", "alice", "malik"]
+        assert names(await list_users(tx, realm, {"username": "AL"}, 0, 100)) == ["al", "alice", "malik"]
+        assert names(await list_users(tx, realm, {"username": "al", "exact": "true"}, 0, 100)) == ["al"]
+        assert names(await tx.users.search_candidates(realm.id, (), {"username": "a_"})) == ["a_b"]  # _ is literal
+        assert await tx.users.search_candidates(realm.id, (), {"username": "%"}) == []
         everyone = [u.username for u in await tx.users.search(realm.id)]
         assert everyone == ["a_b", "al", "alice", "axb", "carol", "malik"]
 
@@ -152,12 +160,14 @@ async def test_search_by_email_and_names_matches_case_insensitively(db: Database
         await add_user(tx, realm, "bea", email="bea@home.example", first_name="Beatrix", last_name="Leeds")
         await add_user(tx, realm, "cid")
     async with db.transaction() as tx:
-        assert [u.username for u in await tx.users.search(realm.id, email="corp")] == ["ann"]
-        assert [u.username for u in await tx.users.search(realm.id, email="ANN@corp.example", exact=True)] == ["ann"]
-        assert await tx.users.search(realm.id, email="corp", exact=True) == []
-        assert [u.username for u in await tx.users.search(realm.id, last_name="lee")] == ["ann", "bea"]
-        assert [u.username for u in await tx.users.search(realm.id, last_name="LEE", exact=True)] == ["ann"]
-        assert [u.username for u in await tx.users.search(realm.id, first_name="bea", last_name="lee")] == ["bea"]
+        assert names(await tx.users.search_candidates(realm.id, (), {"email": "corp"})) == ["ann"]
+        assert names(await list_users(tx, realm, {"email": "ANN@corp.example", "exact": "true"}, 0, 100)) == ["ann"]
+        assert await list_users(tx, realm, {"email": "corp", "exact": "true"}, 0, 100) == []
+        assert names(await tx.users.search_candidates(realm.id, (), {"last_name": "lee"})) == ["ann", "bea"]
+        assert names(await list_users(tx, realm, {"lastName": "LEE", "exact": "true"}, 0, 100)) == ["ann"]
+        both = {"first_name": "bea", "last_name": "lee"}
+        assert names(await tx.users.search_candidates(realm.id, (), both)) == ["bea"]
+        assert names(await list_users(tx, realm, {"firstName": "bea", "lastName": "lee"}, 0, 100)) == ["bea"]
 
 
 async def test_a_free_text_search_matches_username_or_email_and_a_star_matches_everyone(db: Database) -> None:
@@ -166,10 +176,11 @@ async def test_a_free_text_search_matches_username_or_email_and_a_star_matches_e
         await add_user(tx, realm, "ann", email="ann@corp.example")
         await add_user(tx, realm, "bea", email="bea@home.example")
     async with db.transaction() as tx:
-        assert [u.username for u in await tx.users.search(realm.id, search="*CORP*")] == ["ann"]
-        assert [u.username for u in await tx.users.search(realm.id, search="bea")] == ["bea"]
-        assert [u.username for u in await tx.users.search(realm.id, search="*")] == ["ann", "bea"]
-        assert [u.username for u in await tx.users.search(realm.id, search=" ")] == ["ann", "bea"]
+        assert names(await list_users(tx, realm, {"search": "*CORP*"}, 0, 100)) == ["ann"]
+        assert names(await tx.users.search_candidates(realm.id, ["corp"])) == ["ann"]
+        assert names(await list_users(tx, realm, {"search": "bea"}, 0, 100)) == ["bea"]
+        assert names(await list_users(tx, realm, {"search": "*"}, 0, 100)) == ["ann", "bea"]
+        assert names(await list_users(tx, realm, {"search": " "}, 0, 100)) == ["ann", "bea"]
 
 
 async def test_search_pages_with_first_and_max_results(db: Database) -> None:

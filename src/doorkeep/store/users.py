@@ -62,62 +62,11 @@ class UserRepo:
         row = (await _SERVICE_ACCOUNT.execute(self._c, {"realm": client.realm_id, "cid": client.id})).first()
         return from_row(User, row, USER_COLS) if row else None
 
-    def _search(
-        self,
-        query: Select,  # type: ignore[type-arg]
-        realm_id: str,
-        *,
-        username: str | None = None,
-        email: str | None = None,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        search: str | None = None,
-        exact: bool = False,
-    ) -> tuple[Select, dict[str, str]]:  # type: ignore[type-arg]
-        query = query.where(users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None))
-        if username is not None:
-            query = query.where(
-                users.c.username == username.lower()
-                if exact
-                else users.c.username.contains(username.lower(), autoescape=True)
-            )
-        if email is not None:
-            low = func.lower(users.c.email)
-            query = query.where(low == email.lower() if exact else low.contains(email.lower(), autoescape=True))
-        if search is not None and search.strip() not in ("", "*"):
-            term = search.strip().strip("*").lower()
-            query = query.where(
-                or_(
-                    users.c.username.contains(term, autoescape=True),
-                    func.lower(users.c.email).contains(term, autoescape=True),
-                )
-            )
-        rest = {"first_name": first_name, "last_name": last_name}
-        return query, {k: v for k, v in rest.items() if v is not None}
-
-    async def search(
-        self,
-        realm_id: str,
-        *,
-        first: int = 0,
-        max_results: int = 100,
-        exact: bool = False,
-        **filters: str | None,
-    ) -> list[User]:
-        query, post = self._search(select(users), realm_id, exact=exact, **filters)
-        query = query.order_by(users.c.username)
-        if not post:  # nothing filtered afterwards: the statement pages
-            return [from_row(User, r, USER_COLS) for r in await self._c.execute(_paged(query, first, max_results))]
-        found = [from_row(User, r, USER_COLS) for r in await self._c.execute(query)]
-        for key, value in post.items():
-            low = value.lower()
-            found = [
-                u
-                for u in found
-                if (getattr(u, key) or "").lower() == low or (not exact and low in (getattr(u, key) or "").lower())
-            ]
-        start = max(first, 0)
-        return found[start : start + max_results] if max_results >= 0 else found[start:]
+    async def search(self, realm_id: str, *, first: int = 0, max_results: int = 100) -> list[User]:
+        """The realm's users (not service accounts) by username, paged in the statement (Keycloak's
+        first/max: a negative bound is no bound). Filtering is ``search_candidates``."""
+        query = _people(select(users), realm_id).order_by(users.c.username)
+        return [from_row(User, r, USER_COLS) for r in await self._c.execute(_paged(query, first, max_results))]
 
     async def search_candidates(
         self, realm_id: str, needles: Iterable[str], fields: Mapping[str, str] | None = None
@@ -131,7 +80,7 @@ class UserRepo:
         Needles are lower-case ASCII. SQL's ``lower()`` folds ASCII only, and the two characters whose
         Python ``lower()`` yields an ASCII letter (``_FOLD``) are replaced first, so every value Python
         would match is among the rows."""
-        query, _ = self._search(select(users), realm_id)
+        query = _people(select(users), realm_id)
         columns = {
             "username": users.c.username,
             "email": users.c.email,
@@ -144,11 +93,7 @@ class UserRepo:
         return [from_row(User, r, USER_COLS) for r in await self._c.execute(query.order_by(users.c.username))]
 
     async def count(self, realm_id: str) -> int:
-        query = (
-            select(func.count())
-            .select_from(users)
-            .where(users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None))
-        )
+        query = _people(select(func.count()).select_from(users), realm_id)
         return int((await self._c.execute(query)).scalar_one())
 
     async def create(self, user: User) -> None:
@@ -235,6 +180,11 @@ class UserRepo:
                 user_role_mappings.c.user_id == user_id, user_role_mappings.c.role_id.in_(list(role_ids))
             )
         )
+
+
+def _people(query: Select, realm_id: str) -> Select:  # type: ignore[type-arg]
+    """``query`` kept to the realm's users that are not service accounts."""
+    return query.where(users.c.realm_id == realm_id, users.c.service_account_client_id.is_(None))
 
 
 def _paged(query: Select, first: int, max_results: int) -> Select:  # type: ignore[type-arg]
