@@ -217,3 +217,34 @@ async def test_a_connection_asyncpg_still_holds_in_a_transaction_is_closed_not_k
         raise AssertionError("the connection's backend is still there")
     async with database.transaction(write=False) as tx:
         assert (await tx.realms._c.execute(text("SELECT count(*) FROM probe"))).scalar_one() == 0
+
+
+async def test_no_more_than_twice_the_pool_size_are_open_and_a_transaction_beyond_waits(
+    postgres_url: str,
+) -> None:
+    """The bound on open connections is what it was before connections were kept: 2 × pool_size. Kept
+    connections count toward it (they are open); a transaction beyond it waits for one to be given back."""
+    db = Database(postgres_url, pool_size=2)
+    try:
+        await db.migrate()
+        release = asyncio.Event()
+        inside: list[int] = []
+
+        async def holding() -> None:
+            async with db.transaction() as tx:
+                inside.append(await backend(tx))
+                await release.wait()
+
+        holders = [asyncio.create_task(holding()) for _ in range(4)]
+        while len(inside) < 4:
+            await asyncio.sleep(0.005)
+        late = asyncio.create_task(holding())
+        await asyncio.sleep(0.3)
+        assert len(inside) == 4 and not late.done()  # the fifth waits for a connection
+        assert len(await backends_of(postgres_url)) == 4
+        release.set()
+        await asyncio.gather(*holders, late)
+        assert len(inside) == 5 and inside[4] in inside[:4]  # it got one of the four
+        assert len(await backends_of(postgres_url)) <= 2  # one kept by the database, one by its pool
+    finally:
+        await db.dispose()
