@@ -23,6 +23,7 @@ from admin_console_support import (
     shot,
     sign_in,
 )
+from page_layout import page_width
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
@@ -257,7 +258,7 @@ def test_the_console_reads_on_a_phone(server: str, page: Page, tmp_path: Path) -
     offline_token(server)
     sign_in(page, server, "demo", "realmadmin")
     open_portal_offline_access(page)
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 400, f"the page is {width}px wide on a 390px screen"
     shot(page, "21-phone-offline-access")
 
