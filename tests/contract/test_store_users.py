@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from store_factories import add_client, add_realm, add_user, new_id
 
+from doorkeep.admin.user_search import list_users
 from doorkeep.model import Credential, Role, User
 from doorkeep.store.database import Database
-from doorkeep.web.admin.user_search import list_users
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from doorkeep.web.admin.user_search import _needle, _search_term
+from doorkeep.admin.user_search import _needle, _search_term
 from support import seed_client, seed_realm, seed_user
 from wire_env import Env
 

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_json
 from doorkeep.web import handlers
-from doorkeep.web.admin import common, user_search
+from doorkeep.web.admin import common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.common import created
 from doorkeep.web.http import base_url, json_response, state

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from doorkeep.admin import user_search
 from doorkeep.model import User
 from doorkeep.sessions import triggered
 from doorkeep.web.admin import sessions as admin_sessions
-from doorkeep.web.admin import user_search
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 from doorkeep.web.admin_console.views_sessions import live
 
