@@ -90,7 +90,7 @@ async def build_world(tx: Tx, name: str) -> World:
 async def assert_intact(tx: Tx, w: World) -> None:
     """Every row of the world is still there."""
     stored = await tx.realms.get(w.realm.id)
-    assert stored is not None and dataclasses.replace(stored, config_version=0) == w.realm
+    assert stored is not None and dataclasses.replace(stored, config_version=0, user_version=0) == w.realm
     assert await tx.clients.get(w.client.id) == w.client
     assert await tx.clients.scopes(w.client.id) == [(w.scope, True)]
     assert await tx.users.get(w.user.id) == w.user

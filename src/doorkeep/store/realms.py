@@ -17,7 +17,7 @@ from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import client_scope_links, client_scopes, clients, realm_default_scopes, realms
 
-REALM_COLS = ("id", "name", "enabled", "config_version")
+REALM_COLS = ("id", "name", "enabled", "config_version", "user_version")
 
 
 async def bump(conn: AsyncConnection, realm_id: Any) -> None:
@@ -36,12 +36,18 @@ def realm_of_scope(scope_id: str) -> Any:
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
-# Every request reads its realm by name (the row carries config_version, so it is always read): built once,
-# its JSON config fetched as text so that an unchanged row is turned into a Realm once per process.
+# Every request reads its realm by name (the row carries config_version and user_version, so it is always
+# read): built once, its JSON config fetched as text so that an unchanged row is turned into a Realm once per
+# process.
 _REALM_BY_NAME = Prepared(
-    select(realms.c.id, realms.c.name, realms.c.enabled, realms.c.config_version, cast(realms.c.config, Text)).where(
-        realms.c.name == bindparam("name")
-    )
+    select(
+        realms.c.id,
+        realms.c.name,
+        realms.c.enabled,
+        realms.c.config_version,
+        realms.c.user_version,
+        cast(realms.c.config, Text),
+    ).where(realms.c.name == bindparam("name"))
 )
 
 
@@ -53,8 +59,14 @@ class _RealmRow:
 
 
 @functools.lru_cache(maxsize=256)  # keyed by every column's value: a changed row is a new entry, never a stale one
-def _realm(realm_id: str, name: str, enabled: bool, config_version: int, config: str) -> Realm:
-    mapping = {"id": realm_id, "name": name, "enabled": enabled, "config_version": config_version}
+def _realm(realm_id: str, name: str, enabled: bool, config_version: int, user_version: int, config: str) -> Realm:
+    mapping = {
+        "id": realm_id,
+        "name": name,
+        "enabled": enabled,
+        "config_version": config_version,
+        "user_version": user_version,
+    }
     return from_row(Realm, _RealmRow(mapping | {"config": json.loads(config)}), REALM_COLS)
 
 
@@ -75,7 +87,7 @@ class RealmRepo:
 
     async def get_by_name(self, name: str) -> Realm | None:
         row = (await _REALM_BY_NAME.execute(self._c, {"name": name})).first()
-        return _realm(row[0], row[1], bool(row[2]), int(row[3]), row[4]) if row else None
+        return _realm(row[0], row[1], bool(row[2]), int(row[3]), int(row[4]), row[5]) if row else None
 
     async def list(self) -> builtins.list[Realm]:
         rows = await self._c.execute(select(realms).order_by(realms.c.name))

@@ -41,11 +41,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise UnauthorizedClient(CC_PUBLIC, event_error="invalid_client")
     if not client.service_accounts_enabled:
         raise UnauthorizedClient(CC_DISABLED, event_error="invalid_client")
-    user = await tx.users.get_service_account(client)
+    user, role_ids = await tx.config.service_account(client)  # kept per process while no user changes
     if user is None:
         raise InvalidRequest(CC_NO_USER, status=401, event_error="user_not_found")
     if not user.enabled:
         raise InvalidRequest(CC_USER_DISABLED.format(user.username), status=401)
+    tx.users.prefetched_role_ids(user.id, set(role_ids))
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
     roles = await effective_roles(tx, user, client, granted.scopes)

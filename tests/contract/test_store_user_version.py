@@ -1,0 +1,148 @@
+"""Migration 0015: ``realms.user_version`` advances with every write to a realm's users and their role
+mappings, whatever path makes it, and the per-process service-account entries of client_credentials
+(``CachedConfig.service_account``) are used only while it stands still, across workers too."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import delete, text, update
+from store_factories import add_client, add_realm, add_user
+
+from doorkeep.model import Client, Realm, Role, User
+from doorkeep.store.database import Database
+from doorkeep.store.tables import users
+from doorkeep.store.tx import Tx
+
+pytestmark = pytest.mark.anyio
+
+
+async def version(db: Database, realm: Realm) -> int:
+    async with db.transaction(write=False) as tx:
+        stored = await tx.realms.get_by_name(realm.name)
+        assert stored is not None
+        return stored.user_version
+
+
+async def add_role(tx: Tx, realm: Realm, name: str) -> Role:
+    role = Role(id=str(uuid.uuid4()), realm_id=realm.id, name=name)
+    await tx.roles.create(role)
+    return role
+
+
+async def test_every_write_to_a_user_or_its_role_mappings_advances_its_realm_only(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm, other = await add_realm(tx, "here"), await add_realm(tx, "elsewhere")
+        role = await add_role(tx, realm, "reader")
+    assert await version(db, realm) == 0
+    steps: list[tuple[str, int]] = []
+
+    async def step(name: str, write: Callable[[Tx], Awaitable[object]]) -> None:
+        before = await version(db, realm)
+        async with db.transaction() as tx:
+            await write(tx)
+        steps.append((name, await version(db, realm) - before))
+
+    alice = User(id=str(uuid.uuid4()), realm_id=realm.id, username="alice")
+    await step("create", lambda tx: tx.users.create(alice))
+    await step("update", lambda tx: tx.users.update(dataclasses.replace(alice, enabled=False)))
+    await step("grant", lambda tx: tx.users.grant_roles(alice.id, [role.id]))
+    await step("revoke", lambda tx: tx.users.revoke_roles(alice.id, [role.id]))
+    await step("grant again", lambda tx: tx.users.grant_roles(alice.id, [role.id]))
+    await step("delete the role (cascade)", lambda tx: tx.roles.delete(role.id))
+    await step(
+        "raw SQL", lambda tx: tx.realms._c.execute(update(users).where(users.c.id == alice.id).values(not_before=7))
+    )
+    await step("delete", lambda tx: tx.users.delete(alice.id))
+    assert all(advanced >= 1 for _, advanced in steps), steps
+    before = await version(db, realm)
+    async with db.transaction() as tx:
+        bob = await add_user(tx, other, "bob")
+        await tx.users.update(dataclasses.replace(bob, enabled=False))
+    assert await version(db, realm) == before  # another realm's users leave this one alone
+    assert await version(db, other) >= 2
+
+
+async def test_a_rolled_back_write_leaves_the_version(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        alice = await add_user(tx, realm)
+    before = await version(db, realm)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.users.update(dataclasses.replace(alice, enabled=False))
+            raise RuntimeError("abandoned")
+    assert await version(db, realm) == before
+
+
+async def test_deleting_a_realm_with_users_and_mappings_still_works(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        role = await add_role(tx, realm, "reader")
+        for name in ("a", "b", "c"):
+            user = await add_user(tx, realm, name)
+            await tx.users.grant_roles(user.id, [role.id])
+    async with db.transaction() as tx:
+        await tx.realms.delete(realm.id)
+    async with db.transaction(write=False) as tx:
+        assert await tx.realms.get(realm.id) is None
+        rows = await tx.realms._c.execute(text("SELECT count(*) FROM users"))
+        assert rows.scalar() == 0
+
+
+async def service_account(db: Database, realm_name: str, client: Client) -> tuple[User | None, frozenset[str]]:
+    """What a client_credentials request sees: its realm row first, then the bound cache."""
+    async with db.transaction(write=False) as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        tx.config.bind(realm)
+        return await tx.config.service_account(client)
+
+
+async def test_a_kept_service_account_is_used_until_any_worker_changes_a_user(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm, "svc", service_accounts_enabled=True)
+        account = await add_user(tx, realm, "service-account-svc", service_account_client_id=client.id)
+        role = await add_role(tx, realm, "reader")
+        await tx.users.grant_roles(account.id, [role.id])
+    other = Database(db.url)  # a second worker on the same database
+    try:
+        first, roles = await service_account(db, realm.name, client)
+        assert first == account and roles == {role.id}
+        again, _ = await service_account(db, realm.name, client)
+        assert again is first  # kept: the same object, not read again
+
+        async with other.transaction() as tx:  # the other worker disables it
+            await tx.users.update(dataclasses.replace(account, enabled=False))
+        seen, _ = await service_account(db, realm.name, client)
+        assert seen is not None and seen.enabled is False
+
+        async with other.transaction() as tx:  # and takes its role away
+            await tx.users.revoke_roles(account.id, [role.id])
+        assert (await service_account(db, realm.name, client))[1] == frozenset()
+
+        async with other.transaction() as tx:  # a change to any other user of the realm also counts
+            await add_user(tx, realm, "someone")
+        fresh, _ = await service_account(db, realm.name, client)
+        assert fresh == seen and fresh is not seen
+
+        async with other.transaction() as tx:  # gone
+            await tx.realms._c.execute(delete(users).where(users.c.id == account.id))
+        assert (await service_account(db, realm.name, client)) == (None, frozenset())
+    finally:
+        await other.dispose()
+
+
+async def test_unbound_lookups_read_the_database_each_time(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm, "svc", service_accounts_enabled=True)
+        await add_user(tx, realm, "service-account-svc", service_account_client_id=client.id)
+    async with db.transaction(write=False) as tx:
+        first, _ = await tx.config.service_account(client)
+        second, _ = await tx.config.service_account(client)
+    assert first is not None and first == second and first is not second
