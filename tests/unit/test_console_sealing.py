@@ -10,7 +10,7 @@ KEY, OTHER_KEY = b"k" * 64, b"o" * 64
 def test_a_sealed_value_opens_again_with_the_same_key_and_purpose() -> None:
     sealer = Sealer([KEY], "session")
     sealed = sealer.seal({"access_token": "eyJabc", "csrf": "x"}, now=1000)
-    assert "eyJ" not in sealed  # encrypted, not just signed
+    assert "eyJabc" not in sealed and "." not in sealed  # encrypted, not just signed (and no JWT shape)
     assert sealer.open(sealed, ttl=60, now=1030) == {"access_token": "eyJabc", "csrf": "x"}
 
 
