@@ -34,7 +34,7 @@ def test_connection_refused_reset_and_timeouts_are_unavailable() -> None:
 
 
 def test_postgresql_shutdown_and_connection_sqlstates_are_unavailable() -> None:
-    for state in ("08006", "08001", "57P01", "57P02", "57P03", "53300"):
+    for state in ("08006", "08001", "57P01", "57P02", "57P03", "53300", "40P01", "40001"):
         assert database_unavailable(_wrapped(_PgError(state)))
     cause = RuntimeError("wrapper")
     cause.__cause__ = _PgError("57P01")

@@ -20,8 +20,11 @@ log = logging.getLogger("doorkeep.web")
 RETRY_AFTER_SECONDS = 10
 DESCRIPTION = "The server is temporarily unable to reach its database; retry later."
 # SQLSTATE classes of a lost or refused connection: 08 (connection exception), 57P01-57P03 (shutdown,
-# crash shutdown, cannot connect now), 53300 (too many connections).
-_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+# crash shutdown, cannot connect now), 53300 (too many connections); and of a transaction PostgreSQL
+# aborted to let another through, which the same request retried later completes: 40P01 (deadlock
+# detected, e.g. two admins deleting a role and changing one of its mappings at once) and 40001
+# (serialization failure).
+_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "40P01", "40001")
 _BROWSER = (
     "/protocol/openid-connect/auth",
     "/login-actions/",
