@@ -81,6 +81,19 @@ async def terminate(url: str, pids: set[int]) -> None:
         await conn.close()
 
 
+async def all_inside(tasks: list[asyncio.Task[None]], inside: list[int], count: int) -> None:
+    """Wait until ``count`` transactions have reported their backend; a task that failed first raises
+    its error here, and a wait beyond the polling deadline fails instead of hanging the suite."""
+    async for _ in polling():
+        for task in tasks:
+            error = task.exception() if task.done() else None
+            if error is not None:
+                raise error
+        if len(inside) >= count:
+            return
+    raise AssertionError(f"{len(inside)} of {count} transactions began")
+
+
 async def overlapping(db: Database, count: int) -> list[int]:
     """``count`` transactions open at once; their backends."""
     release = asyncio.Event()
@@ -92,8 +105,7 @@ async def overlapping(db: Database, count: int) -> list[int]:
             await release.wait()
 
     tasks = [asyncio.create_task(one()) for _ in range(count)]
-    while len(pids) < count:
-        await asyncio.sleep(0.005)
+    await all_inside(tasks, pids, count)
     release.set()
     await asyncio.gather(*tasks)
     return pids
@@ -244,8 +256,7 @@ async def test_no_more_than_twice_the_pool_size_are_open_and_a_transaction_beyon
                 await release.wait()
 
         holders = [asyncio.create_task(holding()) for _ in range(4)]
-        while len(inside) < 4:
-            await asyncio.sleep(0.005)
+        await all_inside(holders, inside, 4)
         late = asyncio.create_task(holding())
         await asyncio.sleep(0.3)
         assert len(inside) == 4 and not late.done()  # the fifth waits for a connection
