@@ -2,43 +2,68 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 
 import jwt
 import pytest
 from jwt.api_jws import PyJWS
+from jwt.utils import base64url_decode
 
 from doorkeep import tokens
 from doorkeep.keys import jws
-from doorkeep.keys.material import HMAC_ALG, generate, load
+from doorkeep.keys.material import HMAC_ALG, LoadedKey, generate, load
 
 CLAIMS = {"exp": 2, "iat": 1, "jti": "x", "iss": "http://h/realms/r", "sub": "u", "typ": "Bearer", "é": [1, 2.5]}
 
 
+def _same_token(ours: str, pyjwt: str, key: LoadedKey, alg: str) -> None:
+    """The same header bytes, a payload that reads as the same JSON in the same key order, a valid signature;
+    every byte the same when the claims are ASCII (beyond it, ours is UTF-8 where PyJWT writes escapes)."""
+    header, payload, _ = ours.split(".")
+    assert header == pyjwt.split(".")[0]
+    ours_claims = json.loads(base64url_decode(payload))
+    assert list(ours_claims.items()) == list(json.loads(base64url_decode(pyjwt.split(".")[1])).items())
+    assert (
+        jwt.decode(ours, key.verifying, algorithms=[alg], options={"verify_exp": False, "verify_iat": False})
+        == ours_claims
+    )
+    if base64url_decode(payload).isascii():
+        assert ours == pyjwt
+
+
 @pytest.mark.parametrize("alg", ["HS512", "RS256"])  # deterministic signatures: compare every byte
-def test_prepared_keys_sign_byte_for_byte_what_pyjwt_signs(alg: str) -> None:
+def test_prepared_keys_sign_what_pyjwt_signs(alg: str) -> None:
     key = load(generate("realm", alg, 0))
     for typ in ("JWT", "Refresh"):
         expected = jwt.encode(dict(CLAIMS), key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
-        assert tokens.encode(key, CLAIMS, alg, typ) == expected
+        _same_token(tokens.encode(key, CLAIMS, alg, typ), expected, key, alg)
 
 
 SHAPES: list[dict[str, object]] = [
     {},
     {"iss": "http://h/realms/é", "nested": {"a": [1, None, True, 2.5]}, "emoji": "\U0001f600", "big": 2**70},
+    {"iss": "http://h/realms/r", "nested": {"a": [1, None, True, 2.5, -3]}, "ctl": 'a\tb\u0001"/\\', "f": 1e16},
     {"z": 1, "a": 2, "typ": "Offline", "sid": "s" * 300},  # key order kept, not sorted
+    {"iss": "http://h/realms/r", "given_name": "Zoë", "name": "\u5f20\u4f1f"},  # UTF-8 (orjson's path)
 ]
 
 
 @pytest.mark.parametrize("alg", ["HS512", "RS256"])
 @pytest.mark.parametrize("shape", range(len(SHAPES)))
-def test_the_compact_encoder_writes_byte_for_byte_what_pyjwt_writes(alg: str, shape: int) -> None:
+def test_the_compact_encoder_writes_what_pyjwt_writes(alg: str, shape: int) -> None:
     key = load(generate("realm", alg, 0))
     assert key.jws_signing is not None
     for typ in ("JWT", "Refresh", "Logout"):  # one cached header per (alg, kid, typ)
         expected = jwt.encode(dict(SHAPES[shape]), key.signing, algorithm=alg, headers={"kid": key.kid, "typ": typ})
-        assert jws.encode_compact(dict(SHAPES[shape]), key.jws_signing, alg, key.kid, typ) == expected
+        _same_token(jws.encode_compact(dict(SHAPES[shape]), key.jws_signing, alg, key.kid, typ), expected, key, alg)
+
+
+def test_claims_beyond_ascii_are_written_as_utf8_as_keycloak_writes_them() -> None:
+    key = load(generate("realm", HMAC_ALG, 0))
+    payload = base64url_decode(tokens.encode(key, {"name": "Zoë 张伟"}, HMAC_ALG).split(".")[1])
+    assert payload == '{"name":"Zoë 张伟"}'.encode()
 
 
 def test_the_compact_encoder_refuses_what_pyjwt_refuses() -> None:

@@ -28,6 +28,8 @@ from jwt.types import Options
 from jwt.utils import base64url_decode, base64url_encode
 from jwt.warnings import InsecureKeyLengthWarning
 
+from doorkeep import json_bytes
+
 
 class Prepared:
     """A key that went through its algorithm's ``prepare_key`` (and length check) once."""
@@ -107,10 +109,10 @@ _CODEC = _codec()  # configured once at import, never changed
 
 # Compact serialisation of the server's own tokens, byte for byte what ``jwt.encode`` gives for a
 # header of ``kid`` and ``typ``: PyJWT's header is {"typ", "alg"} updated with the given headers
-# and written with sorted keys; the payload with separators "," and ":" (ASCII escapes, as json.dumps).
+# and written with sorted keys; the payload with separators "," and ":" (json_bytes: text beyond ASCII
+# as UTF-8 where PyJWT writes ``\u`` escapes, the same JSON).
 # PyJWT built both dictionaries, a JSON encoder for each, and looked the algorithm up again for every
 # token: a third of what signing an HS512 refresh token cost (issue #8).
-_PAYLOAD_JSON = json.JSONEncoder(separators=(",", ":"))
 _HEADER_SEGMENTS: dict[tuple[str, str, str], bytes] = {}
 _SIGNERS: dict[str, Algorithm] = {}
 _KEPT = 256  # distinct (alg, kid, typ) headers: a realm has a handful of keys
@@ -131,7 +133,7 @@ def encode_compact(claims: dict[str, Any], key: Prepared, alg: str, kid: str, ty
         if len(_HEADER_SEGMENTS) >= _KEPT:
             _HEADER_SEGMENTS.clear()
         _HEADER_SEGMENTS[(alg, kid, typ)] = header
-    signing_input = header + b"." + base64url_encode(_PAYLOAD_JSON.encode(claims).encode())
+    signing_input = header + b"." + base64url_encode(json_bytes.dumps(claims))
     signature = signer.sign(signing_input, key.key)
     return (signing_input + b"." + base64url_encode(signature)).decode()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import numbers
+from doorkeep import json_bytes, numbers
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.model import Realm
 from doorkeep.oauth.context import Form, OAuthRequest, Services
@@ -57,9 +56,7 @@ class BodyTooLarge(Exception):
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body, separators=(",", ":")), status_code=status, headers=headers, media_type="application/json"
-    )
+    return Response(json_bytes.dumps(body), status_code=status, headers=headers, media_type="application/json")
 
 
 def oauth_error(err: OAuthError, *, no_store: bool = False) -> Response:
