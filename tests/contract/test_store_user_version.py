@@ -1,5 +1,5 @@
-"""Migration 0015: ``realms.user_version`` advances with every write to a realm's users and their role
-mappings, whatever path makes it, and the per-process service-account entries of client_credentials
+"""Migrations 0015 and 0016: ``realms.user_version`` advances with every write to a realm's users, their role
+mappings and their group memberships, whatever path makes it, and the per-process service-account entries of client_credentials
 (``CachedConfig.service_account``) are used only while it stands still, across workers too."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import delete, text, update
 from store_factories import add_client, add_realm, add_user
 
-from doorkeep.model import Client, Realm, Role, User
+from doorkeep.model import Client, Group, Realm, Role, User
+from doorkeep.store.config_cache import MAX_GRANTS, ServiceAccount
 from doorkeep.store.database import Database
 from doorkeep.store.tables import users
 from doorkeep.store.tx import Tx
@@ -95,6 +96,11 @@ async def test_deleting_a_realm_with_users_and_mappings_still_works(db: Database
 
 async def service_account(db: Database, realm_name: str, client: Client) -> tuple[User | None, frozenset[str]]:
     """What a client_credentials request sees: its realm row first, then the bound cache."""
+    account = await kept_account(db, realm_name, client)
+    return account.user, account.role_ids
+
+
+async def kept_account(db: Database, realm_name: str, client: Client) -> ServiceAccount:
     async with db.transaction(write=False) as tx:
         realm = await tx.realms.get_by_name(realm_name)
         assert realm is not None
@@ -143,8 +149,8 @@ async def test_unbound_lookups_read_the_database_each_time(db: Database) -> None
         client = await add_client(tx, realm, "svc", service_accounts_enabled=True)
         await add_user(tx, realm, "service-account-svc", service_account_client_id=client.id)
     async with db.transaction(write=False) as tx:
-        first, _ = await tx.config.service_account(client)
-        second, _ = await tx.config.service_account(client)
+        first = (await tx.config.service_account(client)).user
+        second = (await tx.config.service_account(client)).user
     assert first is not None and first == second and first is not second
 
 
@@ -170,3 +176,47 @@ async def test_one_transaction_advances_its_realm_once_however_many_users_it_wri
         await conn.execute(text("ROLLBACK TO SAVEPOINT probe"))
         await add_user(tx, realm, "kept")
     assert await version(db, realm) == before + 1
+
+
+async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_grants_kept(db: Database) -> None:
+    """0016: a group gives roles and feeds mappers, so a membership change (a join, a leave, raw SQL, the cascade
+    of a group's deletion) makes every process read the service account, and derive its grants, again."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm, "svc", service_accounts_enabled=True)
+        account = await add_user(tx, realm, "service-account-svc", service_account_client_id=client.id)
+        group = Group(id=str(uuid.uuid4()), realm_id=realm.id, name="ops", path="/ops")
+        await tx.groups.create(group)
+    other = Database(db.url)  # the membership changes come from a second worker
+    try:
+        kept = await kept_account(db, realm.name, client)
+        kept.grant("")["roles"] = ["derived before the change"]
+        assert (await kept_account(db, realm.name, client)).grant("") == {"roles": ["derived before the change"]}
+
+        async def changed(write: Callable[[Tx], Awaitable[object]]) -> None:
+            nonlocal kept
+            before = await version(db, realm)
+            async with other.transaction() as tx:
+                await write(tx)
+            assert await version(db, realm) > before
+            fresh = await kept_account(db, realm.name, client)
+            assert fresh is not kept and fresh.grant("") == {}  # read again, nothing derived carried over
+            fresh.grant("")["roles"] = ["derived"]
+            kept = fresh
+
+        await changed(lambda tx: tx.groups.join(account.id, group.id))
+        await changed(lambda tx: tx.groups.leave(account.id, group.id))
+        await changed(lambda tx: tx.groups.join(account.id, group.id))
+        await changed(lambda tx: tx.realms._c.execute(text(f"DELETE FROM user_groups WHERE group_id = '{group.id}'")))
+        await changed(lambda tx: tx.groups.join(account.id, group.id))
+        await changed(lambda tx: tx.groups.delete(group))  # the membership goes with it (cascade)
+    finally:
+        await other.dispose()
+
+
+def test_a_service_account_keeps_a_bounded_number_of_scope_parameters() -> None:
+    account = ServiceAccount(None, frozenset())
+    for number in range(MAX_GRANTS * 3):
+        account.grant(f"scope-{number}")["roles"] = []
+        assert len(account.grants) <= MAX_GRANTS
+    assert account.grant("scope-0") == {}  # long since dropped

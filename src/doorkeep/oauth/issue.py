@@ -41,6 +41,9 @@ class GrantContext:
     grant_type: str
     nonce: str | None = None
     acr: str = "1"
+    # What tokens of a transient session derive from the configuration and the user alone (the mapper input
+    # and each token's mapped claims), kept by the caller for as long as neither changes; None: not kept.
+    kept: dict[str, Any] | None = None
 
     @property
     def offline(self) -> bool:
@@ -56,6 +59,9 @@ class RefreshPlan:
     full_scope: str
     # A retry inside the refresh grace period: mint the family's newest token again (same jti, iat, exp).
     replay: RefreshFamily | None = None
+
+
+_INPUT = "input"  # the key of token_input's result in GrantContext.kept
 
 
 def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
@@ -85,7 +91,7 @@ ACCESS_ORDER = (
 
 
 def _audience(values: list[str]) -> str | list[str]:
-    return values[0] if len(values) == 1 else values
+    return values[0] if len(values) == 1 else list(values)
 
 
 def _ordered(claims: dict[str, Any]) -> dict[str, Any]:
@@ -95,8 +101,27 @@ def _ordered(claims: dict[str, Any]) -> dict[str, Any]:
 
 async def token_input(tx: Tx, ctx: GrantContext) -> tuple[list[ProtocolMapper], MapperInput]:
     """The mappers of this grant (client and granted scopes) and what they read, gathered once."""
+    kept = ctx.kept
+    if kept is not None and _INPUT in kept:
+        found: tuple[list[ProtocolMapper], MapperInput] = kept[_INPUT]
+        return found
     mappers = token_mappers(ctx.client, ctx.scopes.scopes)
-    return mappers, await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr)
+    gathered = mappers, await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr)
+    if kept is not None:
+        kept[_INPUT] = gathered
+    return gathered
+
+
+def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperInput], token: str) -> dict[str, Any]:
+    """The claims the grant's mappers give ``token``; a copy of the top level, which the caller takes claims from.
+    Nothing below the top level of claims is changed once made (a test checks this of kept claims)."""
+    kept = ctx.kept
+    if kept is None:
+        return mappings.apply(*mapped_input, token)
+    claims: dict[str, Any] | None = kept.get(token)
+    if claims is None:
+        claims = kept[token] = mappings.apply(*mapped_input, token)
+    return dict(claims)
 
 
 async def access_claims(
@@ -112,8 +137,7 @@ async def access_claims(
     else:
         lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
-    mappers, data = mapped_input or await token_input(tx, ctx)
-    mapped = mappings.apply(mappers, data, mappings.ACCESS)
+    mapped = _mapped(ctx, mapped_input or await token_input(tx, ctx), mappings.ACCESS)
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,
@@ -208,7 +232,7 @@ async def _id_token(
     mapped_input: tuple[list[ProtocolMapper], MapperInput],
 ) -> Unsigned:
     alg = signature_alg(ctx.realm, ctx.client, "id.token.signed.response.alg")
-    mapped = mappings.apply(*mapped_input, mappings.ID)
+    mapped = _mapped(ctx, mapped_input, mappings.ID)
     claims: dict[str, Any] = {"exp": access["exp"], "iat": now}
     claims.update(
         {

@@ -1,12 +1,13 @@
 """Per-process cache of a realm's clients, client scopes and role graph, keyed by its config version;
-and of client_credentials' service-account users, keyed by its user version.
+and of client_credentials' service-account users (and what their grants derive from them), keyed by its
+user version.
 
 Every write to that configuration bumps ``realms.config_version`` in the same transaction
-(store/realms.py, store/roles.py); every write to a user or to a user's role mappings advances
-``realms.user_version`` (triggers of migration 0015, so raw SQL and cascades count too). Requests read the
-realm row anyway, so a process notices a change, its own or another process's, at its next request: no
-invalidation messages, no TTL. The cache only accelerates lookups that the protocol makes on every request;
-admin code reads the tables directly.
+(store/realms.py, store/roles.py); every write to a user, to a user's role mappings or to a user's group
+memberships advances ``realms.user_version`` (triggers of migrations 0015 and 0016, so raw SQL and cascades
+count too). Requests read the realm row anyway, so a process notices a change, its own or another process's,
+at its next request: no invalidation messages, no TTL. The cache only accelerates lookups that the protocol
+makes on every request; admin code reads the tables directly.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 
@@ -38,8 +39,33 @@ class _RealmView:
     has_groups: bool | None = None
     all_clients: dict[str, Client] | None = None  # every client of the realm by uuid, in clientId order
     all_scopes: list[ClientScope] | None = None  # every client scope of the realm, by name
-    # by client uuid: (the realm's user_version when read, the service-account user, its direct role ids)
-    service_accounts: dict[str, tuple[int, User | None, frozenset[str]]] = field(default_factory=dict)
+    # by client uuid: the realm's user_version when read, and the service account read under it
+    service_accounts: dict[str, tuple[int, ServiceAccount]] = field(default_factory=dict)
+
+
+MAX_GRANTS = 16  # distinct scope parameters whose derived results one service account keeps
+
+
+@dataclass
+class ServiceAccount:
+    """A client's service-account user and its direct role ids, as read under one ``user_version`` of the realm
+    (within one config version), and what client_credentials grants derived from them (``grant``)."""
+
+    user: User | None
+    role_ids: frozenset[str]
+    grants: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def grant(self, scope_param: str) -> dict[str, Any]:
+        """The results kept for grants of this ``scope`` parameter: what they derive from the configuration and
+        the user alone (granted scopes, roles, mapper input and mapped claims) is the same until either
+        changes, and then this whole object is dropped. Bounded: a client sending ever new scope strings
+        empties it."""
+        kept = self.grants.get(scope_param)
+        if kept is None:
+            if len(self.grants) >= MAX_GRANTS:
+                self.grants.clear()
+            kept = self.grants[scope_param] = {}
+        return kept
 
 
 class ConfigCache:
@@ -196,26 +222,28 @@ class CachedConfig:
         assert view.roles is not None
         return {r.id for r in view.roles.values() if r.client_id == client_uuid}
 
-    async def service_account(self, client: Client) -> tuple[User | None, frozenset[str]]:
+    async def service_account(self, client: Client) -> ServiceAccount:
         """The client's service-account user and the role ids mapped to it directly (client_credentials).
 
-        Kept under the bound realm row's ``user_version``, which every write to a user or to a user's role
-        mappings advances in its own transaction, whatever process or path makes it (triggers of migration
-        0015). The realm row is read before the user, so what is kept is never older than the version it is
-        kept under; the first request that reads a newer version reads the user again."""
+        Kept under the bound realm row's ``user_version``, which every write to a user, to a user's role
+        mappings or to a user's group memberships advances in its own transaction, whatever process or path
+        makes it (triggers of migrations 0015 and 0016); the view it is kept in is the config version's. The
+        realm row is read before the user, so what is kept is never older than the version it is kept under;
+        the first request that reads a newer version reads the user again. Unbound: read each time."""
         realm = self._realm
         view = self._view(client.realm_id)
         if view is not None and realm is not None:
             kept = view.service_accounts.get(client.id)
             if kept is not None and kept[0] == realm.user_version:
-                return kept[1], kept[2]
+                return kept[1]
         user = await self._tx.users.get_service_account(client)
         role_ids = frozenset(await self._tx.users.role_ids(user.id)) if user is not None else frozenset[str]()
+        account = ServiceAccount(user, role_ids)
         if view is not None and realm is not None:
             if len(view.service_accounts) >= MAX_CLIENTS:
                 view.service_accounts.clear()
-            view.service_accounts[client.id] = (realm.user_version, user, role_ids)
-        return user, role_ids
+            view.service_accounts[client.id] = (realm.user_version, account)
+        return account
 
     async def has_groups(self, realm_id: str) -> bool:
         """Whether the realm has any group (most have none: then no membership query is needed)."""

@@ -41,7 +41,8 @@ realms = Table(
     Column("config", JSON, nullable=False),
     # Bumped by every write to the realm's clients, client scopes and roles (see store/config_cache.py).
     Column("config_version", BigInteger, nullable=False, server_default="0"),
-    # 0015_user_version: advanced by triggers on every write to the realm's users and their role mappings.
+    # 0015_user_version, 0016: advanced by triggers on every write to the realm's users, their role mappings and
+    # their group memberships.
     Column("user_version", BigInteger, nullable=False, server_default="0"),
 )
 

@@ -17,13 +17,14 @@ from doorkeep.errors import (
     InvalidRequest,
     UnauthorizedClient,
 )
-from doorkeep.model import Client
+from doorkeep.model import Client, Role
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
+from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 GRANT_TYPE = "client_credentials"
+SCOPES, ROLES = "scopes", "roles"  # what a transient grant keeps besides issue.mint's own
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
@@ -41,21 +43,29 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise UnauthorizedClient(CC_PUBLIC, event_error="invalid_client")
     if not client.service_accounts_enabled:
         raise UnauthorizedClient(CC_DISABLED, event_error="invalid_client")
-    user, role_ids = await tx.config.service_account(client)  # kept per process while no user changes
+    account = await tx.config.service_account(client)  # kept per process while no user changes
+    user = account.user
     if user is None:
         raise InvalidRequest(CC_NO_USER, status=401, event_error="user_not_found")
     if not user.enabled:
         raise InvalidRequest(CC_USER_DISABLED.format(user.username), status=401)
-    tx.users.prefetched_role_ids(user.id, set(role_ids))
+    tx.users.prefetched_role_ids(user.id, set(account.role_ids))
     scope_param = req.form.get("scope") or ""
-    granted = await scope_rules.resolve(tx, client, scope_param)
-    roles = await effective_roles(tx, user, client, granted.scopes)
     use_refresh = client.attr_bool("client_credentials.use_refresh_token", False) and client.attr_bool(
         "use.refresh.tokens", True
     )
-    if not use_refresh:
-        ctx = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
+    if not use_refresh:  # a transient session: everything but the time, the ids and the caller's address is kept
+        kept = account.grant(scope_param)
+        if SCOPES not in kept:
+            kept[SCOPES] = await scope_rules.resolve(tx, client, scope_param)
+        granted: GrantedScopes = kept[SCOPES]
+        if ROLES not in kept:
+            kept[ROLES] = await effective_roles(tx, user, client, granted.scopes)
+        roles: list[Role] = kept[ROLES]
+        ctx = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE, kept=kept)
         return await issue.mint(tx, services, req, ctx, None)
+    granted = await scope_rules.resolve(tx, client, scope_param)
+    roles = await effective_roles(tx, user, client, granted.scopes)
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))
     us, cs = await service.start_online(
