@@ -6,6 +6,7 @@ is not a client scope but is echoed. Anything else unknown makes the request inv
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,11 +41,20 @@ class GrantedScopes:
 
     def token_scope(self) -> str:
         """The ``scope`` claim of access tokens and responses: only include-in-token-scope scopes."""
-        names = sorted(s.name for s in self.scopes if s.include_in_token_scope)
-        return " ".join(([OPENID] if self.openid else []) + names)
+        return self._token_scope
 
     def full_scope(self) -> str:
         """The ``scope`` claim of refresh tokens: every granted scope (S1 getScopeString(true))."""
+        return self._full_scope
+
+    # Worked out once per object: a grant asks two or three times, and client_credentials keeps the object.
+    @functools.cached_property
+    def _token_scope(self) -> str:
+        names = sorted(s.name for s in self.scopes if s.include_in_token_scope)
+        return " ".join(([OPENID] if self.openid else []) + names)
+
+    @functools.cached_property
+    def _full_scope(self) -> str:
         names = sorted(s.name for s in self.scopes)
         return " ".join(([OPENID] if self.openid else []) + names)
 

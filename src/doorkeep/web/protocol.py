@@ -194,7 +194,7 @@ async def token(request: Request) -> Response:
     response = await _protocol(
         request,
         lambda tx, req: token_endpoint.grant_tokens(tx, services, req),
-        lambda minted: json_response(minted.response(), 200, NO_STORE),  # signed after the commit
+        lambda minted: json_response(minted.response()),  # signed after the commit; no-store added below
         no_store=True,
         prepare=token_endpoint.prepare,
     )
