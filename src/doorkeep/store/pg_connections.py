@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from doorkeep.store.realms import apply_bumps, deferring_bumps
+
 
 class KeptConnections:
     def __init__(self, keep: int) -> None:
@@ -30,7 +32,9 @@ class KeptConnections:
         conn = self.idle.pop() if self.idle else await engine.connect()
         try:
             async with conn.begin():
-                yield conn
+                with deferring_bumps(conn) as pending:
+                    yield conn
+                    await apply_bumps(conn, pending)  # the realm rows last (store/realms.py ``bump``)
         finally:
             await self.give_back(conn)
 

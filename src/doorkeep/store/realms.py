@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import dataclasses
 import functools
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
@@ -20,9 +22,45 @@ from doorkeep.store.tables import client_scope_links, client_scopes, clients, re
 REALM_COLS = ("id", "name", "enabled", "config_version", "user_version")
 
 
+# The realms whose config version an open PostgreSQL transaction advances at its commit, by the id() of its
+# connection (store/pg_connections.py registers and removes them; one asyncio loop, no lock).
+_DEFERRED: dict[int, set[str]] = {}
+
+
+@contextlib.contextmanager
+def deferring_bumps(conn: AsyncConnection) -> Iterator[set[str]]:
+    """While open, ``bump`` on ``conn`` records the realm instead of updating it; the caller applies them."""
+    pending = _DEFERRED[id(conn)] = set()
+    try:
+        yield pending
+    finally:
+        _DEFERRED.pop(id(conn), None)
+
+
 async def bump(conn: AsyncConnection, realm_id: Any) -> None:
-    """Advance the realm's config version (``realm_id`` may be a scalar subquery)."""
-    await conn.execute(update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1))
+    """Advance the realm's config version (``realm_id`` may be a scalar subquery, read now).
+
+    On PostgreSQL inside ``Database.transaction`` the UPDATE is made at commit: the realm row is then the last
+    lock every writing transaction takes, the configuration's as the users' (whose triggers run at commit,
+    migration 0017), and a configuration change that cascades into user rows no longer deadlocks with a user
+    write. Elsewhere (SQLite: one writer at a time) it is made at once."""
+    pending = _DEFERRED.get(id(conn))
+    if pending is None:
+        await conn.execute(
+            update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1)
+        )
+        return
+    found = realm_id if isinstance(realm_id, str) else await conn.scalar(select(realm_id))
+    if found is not None:
+        pending.add(found)
+
+
+async def apply_bumps(conn: AsyncConnection, pending: set[str]) -> None:
+    """The config version advances a transaction deferred to its commit, one realm row at a time in id order."""
+    for realm_id in sorted(pending):
+        await conn.execute(
+            update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1)
+        )
 
 
 def realm_of_client(client_uuid: str) -> Any:
