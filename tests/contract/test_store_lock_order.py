@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
@@ -94,96 +94,91 @@ async def _at_least(db: Database, waiters: int) -> bool:
     return await lock_waiters(db) >= waiters
 
 
-async def test_deleting_a_role_while_another_admin_unmaps_it_does_not_deadlock(postgres_url: str) -> None:
-    db = Database(postgres_url)
+@pytest.fixture
+async def db(postgres_url: str) -> AsyncIterator[Database]:
+    database = Database(postgres_url)
     try:
-        await db.migrate()
-        async with db.transaction() as tx:
-            realm = await add_realm(tx, "lock-order-roles")
-            role = Role(id=str(uuid.uuid4()), realm_id=realm.id, name="auditor")
-            await tx.roles.create(role)
-            alice = await add_user(tx, realm, "alice")
-            await tx.users.grant_roles(alice.id, [role.id])
-        before = await versions(db, realm.id)
-        await interleave(
-            db,
-            f"SELECT 1 FROM roles WHERE id = '{role.id}' FOR UPDATE",
-            lambda tx: tx.roles.delete(role.id),
-            lambda tx: tx.users.revoke_roles(alice.id, [role.id]),
-        )
-        after = await versions(db, realm.id)
-        assert after[0] > before[0] and after[1] > before[1]  # both versions advanced, at their commits
-        async with db.transaction(write=False) as tx:
-            assert await tx.roles.get(role.id) is None
-            assert await tx.users.role_ids(alice.id) == set()
+        await database.migrate()
+        yield database
     finally:
-        await db.dispose()
+        await database.dispose()
 
 
-async def test_deleting_a_group_while_another_admin_removes_a_member_does_not_deadlock(postgres_url: str) -> None:
-    db = Database(postgres_url)
-    try:
-        await db.migrate()
-        async with db.transaction() as tx:
-            realm = await add_realm(tx, "lock-order-groups")
-            group = Group(id=str(uuid.uuid4()), realm_id=realm.id, name="ops", path="/ops")
-            await tx.groups.create(group)
-            alice = await add_user(tx, realm, "alice")
-            await tx.groups.join(alice.id, group.id)
-        before = await versions(db, realm.id)
-        await interleave(
-            db,
-            f"SELECT 1 FROM groups WHERE id = '{group.id}' FOR UPDATE",
-            lambda tx: tx.groups.delete(group),
-            lambda tx: tx.groups.leave(alice.id, group.id),
-        )
-        after = await versions(db, realm.id)
-        assert after[0] > before[0] and after[1] > before[1]
-    finally:
-        await db.dispose()
+async def test_deleting_a_role_while_another_admin_unmaps_it_does_not_deadlock(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx, "lock-order-roles")
+        role = Role(id=str(uuid.uuid4()), realm_id=realm.id, name="auditor")
+        await tx.roles.create(role)
+        alice = await add_user(tx, realm, "alice")
+        await tx.users.grant_roles(alice.id, [role.id])
+    before = await versions(db, realm.id)
+    await interleave(
+        db,
+        f"SELECT 1 FROM roles WHERE id = '{role.id}' FOR UPDATE",
+        lambda tx: tx.roles.delete(role.id),
+        lambda tx: tx.users.revoke_roles(alice.id, [role.id]),
+    )
+    after = await versions(db, realm.id)
+    assert after[0] > before[0] and after[1] > before[1]  # both versions advanced, at their commits
+    async with db.transaction(write=False) as tx:
+        assert await tx.roles.get(role.id) is None
+        assert await tx.users.role_ids(alice.id) == set()
 
 
-async def test_a_user_write_of_several_statements_and_a_role_deletion_do_not_deadlock(postgres_url: str) -> None:
+async def test_deleting_a_group_while_another_admin_removes_a_member_does_not_deadlock(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm = await add_realm(tx, "lock-order-groups")
+        group = Group(id=str(uuid.uuid4()), realm_id=realm.id, name="ops", path="/ops")
+        await tx.groups.create(group)
+        alice = await add_user(tx, realm, "alice")
+        await tx.groups.join(alice.id, group.id)
+    before = await versions(db, realm.id)
+    await interleave(
+        db,
+        f"SELECT 1 FROM groups WHERE id = '{group.id}' FOR UPDATE",
+        lambda tx: tx.groups.delete(group),
+        lambda tx: tx.groups.leave(alice.id, group.id),
+    )
+    after = await versions(db, realm.id)
+    assert after[0] > before[0] and after[1] > before[1]
+
+
+async def test_a_user_write_of_several_statements_and_a_role_deletion_do_not_deadlock(db: Database) -> None:
     """The user write's first statement used to take the realm row at once (its trigger); the role's deletion then
     took the second mapping (cascade) and waited for the realm row at its commit, while the user write waited for
     that mapping. The triggers run at commit now."""
-    db = Database(postgres_url)
-    try:
-        await db.migrate()
+    async with db.transaction() as tx:
+        realm = await add_realm(tx, "lock-order-statements")
+        first, second = (Role(id=str(uuid.uuid4()), realm_id=realm.id, name=n) for n in ("reader", "writer"))
+        await tx.roles.create(first)
+        await tx.roles.create(second)
+        alice = await add_user(tx, realm, "alice")
+        await tx.users.grant_roles(alice.id, [first.id, second.id])
+    between = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def user_write() -> None:
         async with db.transaction() as tx:
-            realm = await add_realm(tx, "lock-order-statements")
-            first, second = (Role(id=str(uuid.uuid4()), realm_id=realm.id, name=n) for n in ("reader", "writer"))
-            await tx.roles.create(first)
-            await tx.roles.create(second)
-            alice = await add_user(tx, realm, "alice")
-            await tx.users.grant_roles(alice.id, [first.id, second.id])
-        between = asyncio.Event()
-        go_on = asyncio.Event()
+            await tx.users.revoke_roles(alice.id, [first.id])
+            between.set()
+            await go_on.wait()
+            await tx.users.revoke_roles(alice.id, [second.id])
 
-        async def user_write() -> None:
-            async with db.transaction() as tx:
-                await tx.users.revoke_roles(alice.id, [first.id])
-                between.set()
-                await go_on.wait()
-                await tx.users.revoke_roles(alice.id, [second.id])
+    async def config_change() -> None:
+        async with db.transaction() as tx:
+            await tx.roles.delete(second.id)
 
-        async def config_change() -> None:
-            async with db.transaction() as tx:
-                await tx.roles.delete(second.id)
+    writing = asyncio.create_task(user_write())
+    await between.wait()
+    changing = asyncio.create_task(config_change())
 
-        writing = asyncio.create_task(user_write())
-        await between.wait()
-        changing = asyncio.create_task(config_change())
+    async def config_change_finished_or_waits() -> bool:
+        return changing.done() or await lock_waiters(db) >= 1
 
-        async def config_change_finished_or_waits() -> bool:
-            return changing.done() or await lock_waiters(db) >= 1
-
-        await until(config_change_finished_or_waits, "the role's deletion to finish or to wait")
-        go_on.set()
-        outcomes = await asyncio.wait_for(asyncio.gather(writing, changing, return_exceptions=True), 30)
-        failed = [o for o in outcomes if isinstance(o, BaseException)]
-        assert not failed, failed
-        async with db.transaction(write=False) as tx:
-            assert await tx.users.role_ids(alice.id) == set()
-    finally:
-        await db.dispose()
+    await until(config_change_finished_or_waits, "the role's deletion to finish or to wait")
+    go_on.set()
+    outcomes = await asyncio.wait_for(asyncio.gather(writing, changing, return_exceptions=True), 30)
+    failed = [o for o in outcomes if isinstance(o, BaseException)]
+    assert not failed, failed
+    async with db.transaction(write=False) as tx:
+        assert await tx.users.role_ids(alice.id) == set()

@@ -89,11 +89,15 @@ async def admin_get(env: Env, path: str, **params: str) -> Any:
     return response.json()
 
 
-async def token_claims(env: Env, **form: str) -> dict[str, Any]:
-    response = await env.http.post(
+async def cc_post(env: Env, **form: str) -> httpx.Response:
+    return await env.http.post(
         token_url("test"),
         data={"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret", **form},
     )
+
+
+async def token_claims(env: Env, **form: str) -> dict[str, Any]:
+    response = await cc_post(env, **form)
     assert response.status_code == 200, response.text
     return claims(response.json()["access_token"])
 
@@ -143,19 +147,7 @@ async def test_kept_claims_follow_the_configuration_and_the_scope_parameter(real
         assert again["jti"] != plain["jti"]
     assert with_openid["scope"].split()[0] == "openid" and "openid" not in plain["scope"].split()
     for _ in range(2):
-        assert_error(
-            await realm.http.post(
-                token_url("test"),
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": "svc",
-                    "client_secret": "secret",
-                    "scope": "nope",
-                },
-            ),
-            400,
-            "invalid_scope",
-        )
+        assert_error(await cc_post(realm, scope="nope"), 400, "invalid_scope")
 
     mapper = {
         "name": "tier",
@@ -165,10 +157,7 @@ async def test_kept_claims_follow_the_configuration_and_the_scope_parameter(real
     }
     await send(realm, "POST", f"/clients/{uuid}/protocol-mappers/models", mapper)
     assert (await token_claims(realm))["tier"] == "gold"
-    response = await realm.http.post(
-        token_url("test"),
-        data={"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret", "scope": "openid"},
-    )
+    response = await cc_post(realm, scope="openid")
     assert claims(response.json()["id_token"])["tier"] == "gold"
 
     await send(realm, "POST", "/roles", {"name": "reader"})
