@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
 
 from doorkeep.sessions import cleaner
 from doorkeep.sessions.cleaner import clean_once
+from doorkeep.store.database import Database
 from support import password_grant, refresh, seed_client, seed_realm, seed_user, update_client, update_realm
 from wire_env import Env
 
@@ -113,3 +115,37 @@ async def test_cleaner_drops_abandoned_logins_old_codes_and_expired_revocations(
     realm.clock.advance(1801)
     await clean_once(realm.db, realm.clock.now())
     assert await counts() == (0, 0, 0)
+
+
+async def test_one_process_of_several_cleans_each_interval(env: Env) -> None:
+    """Every worker and node runs the cleaner loop; a run is claimed through the database
+    (store/scheduled_tasks.py), so one of them cleans per interval, as Keycloak's cluster-aware tasks run on one
+    node. A process that stops is replaced at the next interval."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    for _ in range(3):
+        await password_grant(env.http, "test", "app", scope="offline_access")
+    env.clock.advance(31 * DAY)
+    other = Database(env.db.url)  # a second worker on the same database
+    try:
+        now, interval = env.clock.now(), 900
+        runs = await asyncio.gather(
+            cleaner.clean_if_due(env.db, now, interval), cleaner.clean_if_due(other, now, interval)
+        )
+        assert sorted(runs, key=lambda r: r is None) == [3, None]  # one cleaned all three; the other stood aside
+        assert await cleaner.clean_if_due(other, now + 5, interval) is None  # woke later in the same interval
+        assert await cleaner.clean_if_due(env.db, now + interval // 2 - 1, interval) is None
+        assert await cleaner.clean_if_due(other, now + interval, interval) == 0  # the next interval: its turn
+        assert await cleaner.clean_if_due(env.db, now + interval + 7, interval) is None
+        assert await cleaner.clean_if_due(env.db, now + 3 * interval, interval) == 0  # the other one stopped
+    finally:
+        await other.dispose()
+
+
+async def test_claims_are_kept_per_task(env: Env) -> None:
+    now = env.clock.now()
+    async with env.db.transaction() as tx:
+        assert await tx.scheduled_tasks.claim("session-cleaner", now, 900)
+        assert await tx.scheduled_tasks.claim("another-task", now, 900)
+        assert not await tx.scheduled_tasks.claim("session-cleaner", now + 1, 900)

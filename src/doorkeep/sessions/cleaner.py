@@ -69,12 +69,24 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
     return removed
 
 
+TASK = "session-cleaner"
+
+
+async def clean_if_due(db: Database, now: int, interval: int) -> int | None:
+    """``clean_once`` if no other process (worker or node) ran it in this interval (store/scheduled_tasks.py);
+    None when another did."""
+    async with db.transaction() as tx:
+        claimed = await tx.scheduled_tasks.claim(TASK, now, interval)
+    return await clean_once(db, now) if claimed else None
+
+
 async def run_forever(db: Database, clock: Clock, interval: int) -> None:
-    """The background loop started by the app; errors are logged, never fatal."""
+    """The background loop started by the app: every ``interval`` seconds, one run among all the processes on
+    the database, as Keycloak runs its cluster-aware scheduled tasks on one node. Errors are logged, never fatal."""
     while True:
         await asyncio.sleep(interval)
         try:
-            removed = await clean_once(db, clock.now())
+            removed = await clean_if_due(db, clock.now(), interval)
             if removed:
                 log.info("removed %d expired sessions", removed)
         except Exception:  # keep serving; the next run tries again

@@ -390,3 +390,12 @@ protocol_mappers = Table(
     Column("mapper", String(255), nullable=False),
     Column("config", JSON, nullable=False),
 )
+
+# When each periodic task last ran, shared by every process and node on the database (store/scheduled_tasks.py):
+# the session cleaner runs once per interval in all, as Keycloak's cluster-aware scheduled tasks do.
+scheduled_tasks = Table(
+    "scheduled_tasks",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("last_run", BigInteger, nullable=False),
+)

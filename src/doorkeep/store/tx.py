@@ -20,6 +20,7 @@ from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.roles import RoleRepo
+from doorkeep.store.scheduled_tasks import ScheduledTaskRepo
 from doorkeep.store.session_views import SessionViewRepo
 from doorkeep.store.sessions import SessionRepo
 from doorkeep.store.users import UserRepo
@@ -108,6 +109,10 @@ class Tx:
     @cached_property
     def admin_events(self) -> AdminEventRepo:
         return AdminEventRepo(self._conn)
+
+    @cached_property
+    def scheduled_tasks(self) -> ScheduledTaskRepo:
+        return ScheduledTaskRepo(self._conn, self._sqlite)
 
     @cached_property
     def login_failures(self) -> LoginFailureRepo:
