@@ -149,13 +149,17 @@ def _fixed(url: str, body: str, plan: Plan) -> wrk_runner.WrkResult:
     )
 
 
-def _rotating(url: str, body: str, tokens: list[str], plan: Plan, workdir: Path) -> wrk_runner.WrkResult:
+def _rotating(
+    url: str, body: str, tokens: list[str], plan: Plan, workdir: Path, rotate: bool = True
+) -> wrk_runner.WrkResult:
+    """One token per connection: each request sends the one the previous answer returned, or (``rotate``
+    False) the connection's first token every time."""
     path = workdir / "tokens.txt"
     path.write_text("\n".join(tokens) + "\n")
     return wrk_runner.run(
         url,
         "rotate.lua",
-        {"BENCH_BODY": body, "BENCH_TOKENS": str(path)},
+        {"BENCH_BODY": body, "BENCH_TOKENS": str(path), "BENCH_ROTATE": "1" if rotate else "0"},
         seconds=plan.seconds,
         connections=plan.connections,
         threads=plan.connections,
@@ -207,7 +211,8 @@ def client_credentials_vs_peer(server: Server, plan: Plan, workdir: Path) -> Non
 
 
 def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, float], label: str) -> None:
-    """Offline refresh, scope openid offline_access: rotation off (one token, reused) and on (chains)."""
+    """Offline refresh, scope openid offline_access: rotation off (one token, reused; and one per connection)
+    and on (chains)."""
     url = _token_url(server.base_url, seeding.REALM)
     fixed_token = _offline_tokens(server, seeding.REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
     off_body = _form(
@@ -220,6 +225,12 @@ def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, f
     floor_rate = 1 / floor.refresh_floor(primitives, "RS256")
     off = [_fixed(url, off_body, plan) for _ in range(plan.rounds)]
     _row(f"{label} refresh, rotation off", off, floor_rate, "of the RS256 floor")
+    # A fleet refreshes many sessions, each one at a time: one session per connection, as the rotation rows do.
+    # The row above hammers one session from every connection, whose row lock then serialises the workers.
+    sessions_body = _form(grant_type="refresh_token", client_id=seeding.CLIENT_ID, client_secret=seeding.CLIENT_SECRET)
+    per_connection = _offline_tokens(server, seeding.REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, plan.connections)
+    spread = [_rotating(url, sessions_body, per_connection, plan, workdir, rotate=False) for _ in range(plan.rounds)]
+    _row(f"{label} refresh, rotation off, {plan.connections} sessions", spread, floor_rate, "of the RS256 floor")
     on = []
     for _ in range(plan.rounds):
         chains = _offline_tokens(server, seeding.REALM, ROTATE_CLIENT, ROTATE_SECRET, plan.connections)
