@@ -13,13 +13,13 @@ interleaving that deadlocked, every time."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
 from store_factories import add_realm, add_user
+from waiting import polling
 
 from doorkeep.model import Group, Role
 from doorkeep.store.database import Database
@@ -35,12 +35,11 @@ async def lock_waiters(db: Database) -> int:
         return int((await tx.realms._c.execute(WAITING)).scalar() or 0)
 
 
-async def until(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting: {what}")
-        await asyncio.sleep(0.02)
+async def until(check: Callable[[], Awaitable[bool]], what: str) -> None:
+    async for _ in polling():
+        if await check():
+            return
+    raise AssertionError(f"gave up waiting: {what}")
 
 
 async def versions(db: Database, realm_id: str) -> tuple[int, int]:

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from waiting import polling
 
 from doorkeep import observe
 from doorkeep.store.database import Database
@@ -51,17 +52,6 @@ async def backends_of(url: str) -> set[int]:
         return {int(row["pid"]) for row in rows}
     finally:
         await conn.close()
-
-
-async def polling(seconds: float = 15.0) -> AsyncIterator[None]:
-    """Yield until ``seconds`` have passed, resting 20 ms between turns: a backend ends within
-    milliseconds, but a loaded CI machine can take far longer than a fixed count of turns allows."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        yield
-        if asyncio.get_running_loop().time() >= deadline:
-            return
-        await asyncio.sleep(0.02)
 
 
 async def terminate(url: str, pids: set[int]) -> None:
