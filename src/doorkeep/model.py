@@ -63,7 +63,7 @@ class Realm:
     max_delta_time_seconds: int = 43200
     failure_factor: int = 30
     config_version: int = 0  # bumped by the store on every client, scope or role change
-    user_version: int = 0  # advanced by triggers on every write to a user or a user's role mappings
+    user_version: int = 0  # advanced by triggers on every write to a user, its role mappings or its groups
     attributes: JSON = field(default_factory=dict)
 
 

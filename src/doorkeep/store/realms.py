@@ -46,9 +46,7 @@ async def bump(conn: AsyncConnection, realm_id: Any) -> None:
     write. Elsewhere (SQLite: one writer at a time) it is made at once."""
     pending = _DEFERRED.get(id(conn))
     if pending is None:
-        await conn.execute(
-            update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1)
-        )
+        await _advance(conn, realm_id)
         return
     found = realm_id if isinstance(realm_id, str) else await conn.scalar(select(realm_id))
     if found is not None:
@@ -58,9 +56,11 @@ async def bump(conn: AsyncConnection, realm_id: Any) -> None:
 async def apply_bumps(conn: AsyncConnection, pending: set[str]) -> None:
     """The config version advances a transaction deferred to its commit, one realm row at a time in id order."""
     for realm_id in sorted(pending):
-        await conn.execute(
-            update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1)
-        )
+        await _advance(conn, realm_id)
+
+
+async def _advance(conn: AsyncConnection, realm_id: Any) -> None:
+    await conn.execute(update(realms).where(realms.c.id == realm_id).values(config_version=realms.c.config_version + 1))
 
 
 def realm_of_client(client_uuid: str) -> Any:

@@ -22,8 +22,8 @@ DESCRIPTION = "The server is temporarily unable to reach its database; retry lat
 # SQLSTATE classes of a lost or refused connection: 08 (connection exception), 57P01-57P03 (shutdown,
 # crash shutdown, cannot connect now), 53300 (too many connections); and of a transaction PostgreSQL
 # aborted to let another through, which the same request retried later completes: 40P01 (deadlock
-# detected, e.g. two admins deleting a role and changing one of its mappings at once) and 40001
-# (serialization failure).
+# detected: Doorkeep's own writes take the realm row last, but two admin requests can still lock the same
+# rows in opposite orders) and 40001 (serialization failure).
 _SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "40P01", "40001")
 _BROWSER = (
     "/protocol/openid-connect/auth",
