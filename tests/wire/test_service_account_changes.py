@@ -168,3 +168,30 @@ async def test_kept_claims_follow_the_configuration_and_the_scope_parameter(real
     assert "reader" not in (await token_claims(realm))["realm_access"]["roles"]
     await send(realm, "POST", "/roles/bundle/composites", [reader])  # configuration, not the user
     assert "reader" in (await token_claims(realm))["realm_access"]["roles"]
+
+
+async def test_text_orjson_refuses_still_reaches_the_token_and_the_admin_api(realm: Env) -> None:
+    """A JSON body may carry a lone surrogate ("\\ud800"); orjson refuses to write one, so the token and the
+    answers fall back to the standard encoder: never a 500 (doorkeep/json_bytes.py)."""
+    await seed_client(realm.db, "test", "svc", service_accounts=True)
+    mapper = {
+        "name": "team",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-usermodel-attribute-mapper",
+        "config": {"user.attribute": "team", "claim.name": "team", "access.token.claim": "true"},
+    }
+    uuid = (await admin_get(realm, "/clients", clientId="svc"))[0]["id"]
+    await send(realm, "POST", f"/clients/{uuid}/protocol-mappers/models", mapper)
+    account = (await admin_get(realm, "/users", username="service-account-svc", exact="true"))[0]
+    body = '{"attributes": {"team": ["ops \\ud800 \\u00e9"]}}'
+    response = await realm.http.put(
+        f"{ADMIN}/users/{account['id']}",
+        content=body,
+        headers={**await realm.admin_headers(), "Content-Type": "application/json"},
+    )
+    assert response.status_code in (204, 400), response.text
+    if response.status_code == 204:
+        assert (await token_claims(realm))["team"] == "ops \ud800 é"
+        assert (await admin_get(realm, f"/users/{account['id']}"))["attributes"]["team"] == ["ops \ud800 é"]
+    else:  # refused as bad input, as Keycloak refuses what it cannot store
+        assert "team" not in await token_claims(realm)
