@@ -190,8 +190,8 @@ async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_gr
     other = Database(db.url)  # the membership changes come from a second worker
     try:
         kept = await kept_account(db, realm.name, client)
-        kept.grant("")["roles"] = ["derived before the change"]
-        assert (await kept_account(db, realm.name, client)).grant("") == {"roles": ["derived before the change"]}
+        kept.grant("", dict)["roles"] = ["derived before the change"]
+        assert (await kept_account(db, realm.name, client)).grant("", dict) == {"roles": ["derived before the change"]}
 
         async def changed(write: Callable[[Tx], Awaitable[object]]) -> None:
             nonlocal kept
@@ -200,8 +200,8 @@ async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_gr
                 await write(tx)
             assert await version(db, realm) > before
             fresh = await kept_account(db, realm.name, client)
-            assert fresh is not kept and fresh.grant("") == {}  # read again, nothing derived carried over
-            fresh.grant("")["roles"] = ["derived"]
+            assert fresh is not kept and fresh.grant("", dict) == {}  # read again, nothing derived carried over
+            fresh.grant("", dict)["roles"] = ["derived"]
             kept = fresh
 
         await changed(lambda tx: tx.groups.join(account.id, group.id))
@@ -217,6 +217,6 @@ async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_gr
 def test_a_service_account_keeps_a_bounded_number_of_scope_parameters() -> None:
     account = ServiceAccount(None, frozenset())
     for number in range(MAX_GRANTS * 3):
-        account.grant(f"scope-{number}")["roles"] = []
+        account.grant(f"scope-{number}", dict)["roles"] = []
         assert len(account.grants) <= MAX_GRANTS
-    assert account.grant("scope-0") == {}  # long since dropped
+    assert account.grant("scope-0", dict) == {}  # long since dropped

@@ -8,7 +8,7 @@ signing while SQLite's write lock is held).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+@dataclass
+class TransientGrant:
+    """What grants of a transient session (client_credentials without a refresh token) derive from the
+    configuration and the service account alone, for one ``scope`` parameter: kept with the service account
+    (store/config_cache.py ``ServiceAccount``) and dropped with it when either changes."""
+
+    scopes: GrantedScopes | None = None
+    roles: list[Role] | None = None
+    mapper_input: tuple[list[ProtocolMapper], MapperInput] | None = None
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)  # by token (mappings.ACCESS, mappings.ID)
+
+
 @dataclass(frozen=True)
 class GrantContext:
     """Everything a token is made from: Keycloak's client-session context."""
@@ -41,9 +53,9 @@ class GrantContext:
     grant_type: str
     nonce: str | None = None
     acr: str = "1"
-    # What tokens of a transient session derive from the configuration and the user alone (the mapper input
-    # and each token's mapped claims), kept by the caller for as long as neither changes; None: not kept.
-    kept: dict[str, Any] | None = None
+    # What tokens of a transient session derive from the configuration and the user alone, kept by the caller
+    # for as long as neither changes; None: not kept.
+    kept: TransientGrant | None = None
 
     @property
     def offline(self) -> bool:
@@ -59,9 +71,6 @@ class RefreshPlan:
     full_scope: str
     # A retry inside the refresh grace period: mint the family's newest token again (same jti, iat, exp).
     replay: RefreshFamily | None = None
-
-
-_INPUT = "input"  # the key of token_input's result in GrantContext.kept
 
 
 def signature_alg(realm: Realm, client: Client, attribute: str) -> str:
@@ -102,13 +111,12 @@ def _ordered(claims: dict[str, Any]) -> dict[str, Any]:
 async def token_input(tx: Tx, ctx: GrantContext) -> tuple[list[ProtocolMapper], MapperInput]:
     """The mappers of this grant (client and granted scopes) and what they read, gathered once."""
     kept = ctx.kept
-    if kept is not None and _INPUT in kept:
-        found: tuple[list[ProtocolMapper], MapperInput] = kept[_INPUT]
-        return found
+    if kept is not None and kept.mapper_input is not None:
+        return kept.mapper_input
     mappers = token_mappers(ctx.client, ctx.scopes.scopes)
     gathered = mappers, await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr)
     if kept is not None:
-        kept[_INPUT] = gathered
+        kept.mapper_input = gathered
     return gathered
 
 
@@ -118,9 +126,9 @@ def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperI
     kept = ctx.kept
     if kept is None:
         return mappings.apply(*mapped_input, token)
-    claims: dict[str, Any] | None = kept.get(token)
+    claims = kept.claims.get(token)
     if claims is None:
-        claims = kept[token] = mappings.apply(*mapped_input, token)
+        claims = kept.claims[token] = mappings.apply(*mapped_input, token)
     return dict(claims)
 
 

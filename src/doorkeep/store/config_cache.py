@@ -13,9 +13,9 @@ makes on every request; admin code reads the tables directly.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 
@@ -43,6 +43,7 @@ class _RealmView:
     service_accounts: dict[str, tuple[int, ServiceAccount]] = field(default_factory=dict)
 
 
+_T = TypeVar("_T")
 MAX_GRANTS = 16  # distinct scope parameters whose derived results one service account keeps
 
 
@@ -53,19 +54,19 @@ class ServiceAccount:
 
     user: User | None
     role_ids: frozenset[str]
-    grants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    grants: dict[str, Any] = field(default_factory=dict)
 
-    def grant(self, scope_param: str) -> dict[str, Any]:
-        """The results kept for grants of this ``scope`` parameter: what they derive from the configuration and
-        the user alone (granted scopes, roles, mapper input and mapped claims) is the same until either
+    def grant(self, scope_param: str, make: Callable[[], _T]) -> _T:
+        """What is kept for grants of this ``scope`` parameter (made by ``make`` the first time; oauth/issue.py's
+        ``TransientGrant``): what they derive from the configuration and the user alone is the same until either
         changes, and then this whole object is dropped. Bounded: a client sending ever new scope strings
         empties it."""
         kept = self.grants.get(scope_param)
         if kept is None:
             if len(self.grants) >= MAX_GRANTS:
                 self.grants.clear()
-            kept = self.grants[scope_param] = {}
-        return kept
+            kept = self.grants[scope_param] = make()
+        return cast(_T, kept)
 
 
 class ConfigCache:

@@ -17,14 +17,13 @@ from doorkeep.errors import (
     InvalidRequest,
     UnauthorizedClient,
 )
-from doorkeep.model import Client, Role
+from doorkeep.model import Client
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
-from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.issue import GrantContext, TransientGrant
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
-from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 GRANT_TYPE = "client_credentials"
-SCOPES, ROLES = "scopes", "roles"  # what a transient grant keeps besides issue.mint's own
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
@@ -55,14 +53,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         "use.refresh.tokens", True
     )
     if not use_refresh:  # a transient session: everything but the time, the ids and the caller's address is kept
-        kept = account.grant(scope_param)
-        if SCOPES not in kept:
-            kept[SCOPES] = await scope_rules.resolve(tx, client, scope_param)
-        granted: GrantedScopes = kept[SCOPES]
-        if ROLES not in kept:
-            kept[ROLES] = await effective_roles(tx, user, client, granted.scopes)
-        roles: list[Role] = kept[ROLES]
-        ctx = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE, kept=kept)
+        kept = account.grant(scope_param, TransientGrant)
+        if kept.scopes is None:
+            kept.scopes = await scope_rules.resolve(tx, client, scope_param)
+        if kept.roles is None:
+            kept.roles = await effective_roles(tx, user, client, kept.scopes.scopes)
+        ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept)
         return await issue.mint(tx, services, req, ctx, None)
     granted = await scope_rules.resolve(tx, client, scope_param)
     roles = await effective_roles(tx, user, client, granted.scopes)
