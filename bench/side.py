@@ -210,9 +210,11 @@ def client_credentials_vs_peer(server: Server, plan: Plan, workdir: Path) -> Non
     _row("the stack's ceiling: uvicorn + Starlette, 1 SQLite read, 1 sign", least, peer_rate, "× node-oidc-provider")
 
 
-def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, float], label: str) -> None:
+def refreshes(
+    server: Server, plan: Plan, workdir: Path, primitives: dict[str, float], label: str, ceiling: bool = False
+) -> None:
     """Offline refresh, scope openid offline_access: rotation off (one token, reused; and one per connection)
-    and on (chains)."""
+    and on (chains). With ``ceiling``, the rotation-off runs alternate with the stack's ceiling for a refresh."""
     url = _token_url(server.base_url, seeding.REALM)
     fixed_token = _offline_tokens(server, seeding.REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
     off_body = _form(
@@ -223,8 +225,23 @@ def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, f
     )
     on_body = _form(grant_type="refresh_token", client_id=ROTATE_CLIENT, client_secret=ROTATE_SECRET)
     floor_rate = 1 / floor.refresh_floor(primitives, "RS256")
-    off = [_fixed(url, off_body, plan) for _ in range(plan.rounds)]
+    if ceiling:
+        with contextlib.ExitStack() as started:
+            least = stack.Stack(CC_SECRET, SERVER_CORE, workdir)
+            started.callback(least.stop)
+            token = (workdir / "stack.db.refresh").read_text()
+            ceiling_body = _form(
+                grant_type="refresh_token", refresh_token=token, client_id="bench-app", client_secret=CC_SECRET
+            )
+            off, least_runs = _alternate(
+                plan,
+                [lambda: _fixed(url, off_body, plan), lambda: _fixed(f"{least.base_url}/refresh", ceiling_body, plan)],
+            )
+    else:
+        off = [_fixed(url, off_body, plan) for _ in range(plan.rounds)]
     _row(f"{label} refresh, rotation off", off, floor_rate, "of the RS256 floor")
+    if ceiling:
+        _row("the stack's ceiling for this refresh (bench/stack_app.py)", least_runs, floor_rate, "of the RS256 floor")
     # A fleet refreshes many sessions, each one at a time: one session per connection, as the rotation rows do.
     # The row above hammers one session from every connection, whose row lock then serialises the workers.
     sessions_body = _form(grant_type="refresh_token", client_id=seeding.CLIENT_ID, client_secret=seeding.CLIENT_SECRET)
@@ -238,7 +255,7 @@ def refreshes(server: Server, plan: Plan, workdir: Path, primitives: dict[str, f
     _row(f"{label} refresh, rotation on (max reuse 0)", on, floor_rate, "of the RS256 floor")
 
 
-def es256_refresh(server: Server, plan: Plan, primitives: dict[str, float]) -> None:
+def es256_refresh(server: Server, plan: Plan, workdir: Path, primitives: dict[str, float]) -> None:
     token = _offline_tokens(server, ES_REALM, seeding.CLIENT_ID, seeding.CLIENT_SECRET, 1)[0]
     body = _form(
         grant_type="refresh_token",
@@ -246,13 +263,25 @@ def es256_refresh(server: Server, plan: Plan, primitives: dict[str, float]) -> N
         client_id=seeding.CLIENT_ID,
         client_secret=seeding.CLIENT_SECRET,
     )
-    results = [_fixed(_token_url(server.base_url, ES_REALM), body, plan) for _ in range(plan.rounds)]
-    _row(
-        "SQLite ES256 realm refresh, rotation off",
-        results,
-        1 / floor.refresh_floor(primitives, "ES256"),
-        "of the ES256 floor",
-    )
+    with contextlib.ExitStack() as started:
+        least = stack.Stack(CC_SECRET, SERVER_CORE, workdir)
+        started.callback(least.stop)
+        ceiling_body = _form(
+            grant_type="refresh_token",
+            refresh_token=(workdir / "stack.db.refresh").read_text(),
+            client_id="bench-app",
+            client_secret=CC_SECRET,
+        )
+        results, least_runs = _alternate(
+            plan,
+            [
+                lambda: _fixed(_token_url(server.base_url, ES_REALM), body, plan),
+                lambda: _fixed(f"{least.base_url}/refresh-es256", ceiling_body, plan),
+            ],
+        )
+    floor_rate = 1 / floor.refresh_floor(primitives, "ES256")
+    _row("SQLite ES256 realm refresh, rotation off", results, floor_rate, "of the ES256 floor")
+    _row("the stack's ceiling for this refresh (bench/stack_app.py)", least_runs, floor_rate, "of the ES256 floor")
 
 
 def print_floor(primitives: dict[str, float]) -> None:
@@ -283,8 +312,8 @@ def side_by_side(plan: Plan, postgres: bool) -> None:
         server.start()
         try:
             client_credentials_vs_peer(server, plan, Path(tmp))
-            refreshes(server, plan, Path(tmp), primitives, "SQLite, 1 process,")
-            es256_refresh(server, plan, primitives)
+            refreshes(server, plan, Path(tmp), primitives, "SQLite, 1 process,", ceiling=True)
+            es256_refresh(server, plan, Path(tmp), primitives)
         finally:
             server.stop()
     if postgres:
