@@ -62,8 +62,10 @@ class Realm:
     quick_login_check_milli_seconds: int = 1000
     max_delta_time_seconds: int = 43200
     failure_factor: int = 30
-    config_version: int = 0  # bumped by the store on every client, scope or role change
-    user_version: int = 0  # advanced by triggers on every write to a user, its role mappings or its groups
+    # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
+    config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
+    # advanced by triggers on every write to a user, its role mappings or its groups
+    user_version: int = field(default=0, compare=False)
     attributes: JSON = field(default_factory=dict)
 
 

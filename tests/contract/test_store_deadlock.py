@@ -24,6 +24,10 @@ async def test_a_deadlock_victim_is_retryable_and_the_other_transaction_commits(
         await db.migrate()
         async with db.transaction() as tx:
             first, second = (await add_realm(tx, "deadlock-a")).id, (await add_realm(tx, "deadlock-b")).id
+        async with db.transaction(write=False) as tx:
+            start = {
+                row[0]: row[1] for row in await tx.realms._c.execute(text("SELECT id, config_version FROM realms"))
+            }
         both_hold_one = asyncio.Barrier(2)
 
         async def lock(order: tuple[str, str]) -> None:
@@ -39,8 +43,8 @@ async def test_a_deadlock_victim_is_retryable_and_the_other_transaction_commits(
         assert database_unavailable(failed[0])
         async with db.transaction(write=False) as tx:  # the survivor's two updates, and only its
             rows = await tx.realms._c.execute(
-                text("SELECT config_version FROM realms WHERE id IN (:a, :b)"), {"a": first, "b": second}
+                text("SELECT id, config_version FROM realms WHERE id IN (:a, :b)"), {"a": first, "b": second}
             )
-            assert sorted(row[0] for row in rows) == [1, 1]
+            assert sorted(row[1] - start[row[0]] for row in rows) == [1, 1]
     finally:
         await db.dispose()

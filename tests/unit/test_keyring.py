@@ -24,9 +24,20 @@ class FakeKeys:
         return [r for r in self.rows if r.realm_id == realm_id]
 
 
+class FakeConfig:
+    """The bound realm's config version, as ``CachedConfig.version_of`` answers it (None: unbound)."""
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+
+    def version_of(self, realm_id: str) -> int | None:
+        return self.version
+
+
 class FakeTx:
     def __init__(self, rows: list[RealmKey]) -> None:
         self.keys = FakeKeys(rows)
+        self.config = FakeConfig()
 
 
 async def test_unknown_kids_reread_the_rows_but_never_reparse_known_keys() -> None:
@@ -52,3 +63,28 @@ async def test_a_key_added_elsewhere_is_found_and_a_status_change_is_seen() -> N
     assert (await ring.signing_key(tx, "r", "RS256", 1)).kid == newer.kid
     old = await ring.verification_key(tx, "r", rsa.kid)
     assert old is not None and old.status == "passive"
+
+
+async def test_another_config_version_of_the_realm_rereads_its_keys_keeping_the_parsed_ones() -> None:
+    """A realm created again under its id by another process has new keys: the ring reads them at the first
+    transaction that sees another config version of the realm, and not before."""
+    rsa = material.generate("r", "RS256", 0)
+    tx: Any = FakeTx([rsa])
+    tx.config.version = 10
+    ring = KeyRing()
+    first = await ring.signing_key(tx, "r", "RS256", 0)
+    assert first.kid == rsa.kid
+    replacement = material.generate("r", "RS256", 1)
+    tx.keys.rows = [replacement]
+    assert (await ring.signing_key(tx, "r", "RS256", 1)).kid == rsa.kid  # same version: what was read stands
+    assert tx.keys.reads == 1
+    tx.config.version = 2_000_000
+    assert (await ring.signing_key(tx, "r", "RS256", 1)).kid == replacement.kid
+    assert await ring.verification_key(tx, "r", rsa.kid) is None
+    assert {k.kid for k in await ring.public_keys(tx, "r")} == {replacement.kid}
+    tx.keys.rows = [rsa, replacement]  # a key both have keeps its parsed object
+    tx.config.version = 2_000_001
+    assert await ring.verification_key(tx, "r", rsa.kid) is not None
+    assert await ring.verification_key(tx, "r", replacement.kid) is await ring.verification_key(
+        tx, "r", replacement.kid
+    )

@@ -14,6 +14,8 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
 from doorkeep.realms import provisioning
+from doorkeep.realms.exportimport.plan import RealmPlan
+from doorkeep.realms.exportimport.write import hash_passwords, write_realm
 from doorkeep.sessions import offline_cap, triggered
 from doorkeep.sessions import revocation_triggers as rt
 
@@ -26,10 +28,16 @@ RENAMED_URL_PARTS = {"security-admin-console": "/admin/{}/", "account": "/realms
 
 
 # --- realms ------------------------------------------------------------------------------------
-async def create_realm(tx: Tx, realm: Realm, now: int) -> Realm:
-    """Create ``realm`` (its settings already applied) with Keycloak's roles, clients and scopes."""
+async def create_realm(tx: Tx, realm: Realm, now: int, plan: RealmPlan | None = None) -> Realm:
+    """Create ``realm`` (its settings already applied) with Keycloak's roles, clients and scopes; with ``plan``
+    (the whole RealmRepresentation, validated), also the roles, client scopes, clients, groups and users it
+    holds, as Keycloak's ``POST /admin/realms`` imports them (the built-in ones it lacks are created)."""
     if await tx.realms.get_by_name(realm.name) is not None or await tx.realms.get(realm.id) is not None:
         raise AdminError(409, "Conflict detected. See logs for details")
+    if plan is not None:
+        plan = dataclasses.replace(plan, realm=realm)
+        await hash_passwords(plan)
+        return await write_realm(tx, plan, now)
     settings = {f.name: getattr(realm, f.name) for f in dataclasses.fields(realm) if f.name != "name"}
     return await provisioning.create_realm(tx, realm.name, now, **settings)
 

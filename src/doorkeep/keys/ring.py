@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 @dataclass
 class RealmKeys:
     by_kid: dict[str, LoadedKey] = field(default_factory=dict)
+    version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
 
     def active(self, alg: str) -> LoadedKey | None:
         fam = material.family(alg)
@@ -26,16 +27,27 @@ class RealmKeys:
 
 
 class KeyRing:
-    """Parsed keys per realm. Parsing a PEM is slow; verifying with a parsed key is fast."""
+    """Parsed keys per realm. Parsing a PEM is slow; verifying with a parsed key is fast.
+
+    What is kept of a realm is read again when a transaction bound to that realm sees another config version
+    (store/config_cache.py): a realm deleted and created again under the same id by another process (a realm
+    JSON imported again) has new keys, and its versions never repeat its predecessor's (store/realms.py)."""
 
     def __init__(self) -> None:
         self._realms: dict[str, RealmKeys] = {}
+
+    def _kept(self, tx: Tx, realm_id: str) -> RealmKeys | None:
+        kept = self._realms.get(realm_id)
+        if kept is None:
+            return None
+        version = tx.config.version_of(realm_id)
+        return kept if version is None or version == kept.version else None
 
     async def _load(self, tx: Tx, realm_id: str) -> RealmKeys:
         """Re-read the realm's key rows; parse only keys not parsed before (a PEM parse costs milliseconds,
         and a token with an unknown ``kid`` must not make every request pay it again)."""
         known = self._realms.get(realm_id, RealmKeys()).by_kid
-        loaded = RealmKeys()
+        loaded = RealmKeys(version=tx.config.version_of(realm_id))
         for row in await tx.keys.list(realm_id):
             if row.status == "disabled":
                 continue
@@ -50,7 +62,7 @@ class KeyRing:
 
     async def signing_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey:
         """The active key for ``alg``, created on first need (e.g. a client asking for ES256)."""
-        realm_keys = self._realms.get(realm_id) or await self._load(tx, realm_id)
+        realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
         key = realm_keys.active(alg)
         if key is None:
             realm_keys = await self._load(tx, realm_id)
@@ -63,13 +75,13 @@ class KeyRing:
         return key
 
     async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
-        realm_keys = self._realms.get(realm_id)
+        realm_keys = self._kept(tx, realm_id)
         if realm_keys is None or kid not in realm_keys.by_kid:
             realm_keys = await self._load(tx, realm_id)
         return realm_keys.by_kid.get(kid)
 
     async def public_keys(self, tx: Tx, realm_id: str) -> list[LoadedKey]:
-        realm_keys = self._realms.get(realm_id) or await self._load(tx, realm_id)
+        realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
         return [k for k in realm_keys.by_kid.values() if k.algorithm != HMAC_ALG]
 
     def forget(self, realm_id: str) -> None:

@@ -99,6 +99,10 @@ class CachedConfig:
         previous, self._realm = self._realm, realm
         return previous
 
+    def version_of(self, realm_id: str) -> int | None:
+        """The config version of the realm this transaction is bound to, if it is ``realm_id``; else None."""
+        return self._realm.config_version if self._realm is not None and self._realm.id == realm_id else None
+
     def _view(self, realm_id: str) -> _RealmView | None:
         if self._realm is None or self._realm.id != realm_id:
             return None

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -132,9 +133,20 @@ class RealmRepo:
         return [from_row(Realm, r, REALM_COLS) for r in rows]
 
     async def create(self, realm: Realm) -> None:
+        """Its config and user versions start at the time of creation in microseconds, not at 0: each process
+        keeps what it read of a realm under its id and versions (store/config_cache.py, keys/ring.py), and a
+        realm deleted and created again under the same id (a realm JSON imported again) must not meet a version
+        its predecessor had. Every version the predecessor reached is below this start, as long as its changes
+        took a microsecond each and the clock did not go back."""
+        start = time.time_ns() // 1000
         await self._c.execute(
             insert(realms).values(
-                id=realm.id, name=realm.name, enabled=realm.enabled, config=to_config(realm, REALM_COLS)
+                id=realm.id,
+                name=realm.name,
+                enabled=realm.enabled,
+                config=to_config(realm, REALM_COLS),
+                config_version=start,
+                user_version=start,
             )
         )
 

@@ -1,7 +1,8 @@
 """Admin REST: realms (Keycloak's RealmsAdminResource and RealmAdminResource).
 
 ``GET /admin/realms`` lists what the caller may see, ``POST`` creates a realm (master ``admin``
-only), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one
+only) with everything its representation holds (roles, client scopes, clients, groups, users: the realm
+import's parser and writer), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one
 (view-realm to read, manage-realm to change).
 """
 
@@ -15,7 +16,10 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.representations import realm_to_json
+from doorkeep.errors import AdminError
 from doorkeep.model import Realm
+from doorkeep.realms.exportimport.parse import parse_realm
+from doorkeep.realms.exportimport.plan import ImportError_
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import (
@@ -80,8 +84,13 @@ async def create_realm(request: Request) -> Response:
     async def work(call: Call) -> Response:
         if not call.identity.master_admin:  # Keycloak's create-realm, held through master's admin role
             raise FORBIDDEN
-        realm = parse.new_realm(await read_object(request))
-        realm = await operations.create_realm(call.tx, realm, call.now)
+        body = await read_object(request)
+        realm = parse.new_realm(body)
+        try:
+            plan = parse_realm(body)  # what the representation holds besides the settings: clients, users...
+        except ImportError_ as problem:
+            raise AdminError(400, str(problem)) from None
+        realm = await operations.create_realm(call.tx, realm, call.now, plan)
         return created(call.url(realm.name))
 
     return await run(request, work)
