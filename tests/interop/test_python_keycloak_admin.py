@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from keycloak import (
+    KeycloakAuthenticationError,
     KeycloakDeleteError,
     KeycloakGetError,
 )
@@ -64,6 +65,48 @@ def test_realms_are_listed_read_updated_and_deleted_through_python_keycloak(seed
         admin.get_realm("scratch")
     assert missing.value.response_code == 404
     assert body_of(missing.value) == {"error": "Realm not found."}
+
+
+def test_a_whole_realm_representation_is_imported_by_create_realm_and_imported_again_after_deletion(
+    seeded_server: DoorkeepProcess,
+) -> None:
+    """``create_realm(payload)`` with clients and users, as setup scripts send a realm JSON; deleted and created
+    again from the same JSON (same id) with a new secret, the old one stops working at once."""
+
+    def payload(secret: str) -> dict[str, object]:
+        return {
+            "id": "5b0c8a4e-7f1d-4a8e-9c61-2f9e5a7d3c10",
+            "realm": "whole",
+            "enabled": True,
+            "roles": {"realm": [{"name": "reader"}]},
+            "clients": [
+                {"clientId": "cli", "secret": secret, "publicClient": False, "directAccessGrantsEnabled": True}
+            ],
+            "users": [
+                {
+                    "username": "carol",
+                    "enabled": True,
+                    "realmRoles": ["reader"],
+                    "credentials": [{"type": "password", "value": "carol-password", "temporary": False}],
+                }
+            ],
+        }
+
+    admin = admin_of(seeded_server)
+    admin.create_realm(payload("first"))
+    tokens = openid(seeded_server, "whole", "cli", "first").token("carol", "carol-password")
+    assert (
+        "reader"
+        in openid(seeded_server, "whole", "cli", "first").decode_token(tokens["access_token"], validate=False)[
+            "realm_access"
+        ]["roles"]
+    )
+    assert admin.delete_realm("whole") == {}
+    admin.create_realm(payload("second"))
+    with pytest.raises(KeycloakAuthenticationError):
+        openid(seeded_server, "whole", "cli", "first").token("carol", "carol-password")
+    assert openid(seeded_server, "whole", "cli", "second").token("carol", "carol-password")["access_token"]
+    assert admin.delete_realm("whole") == {}
 
 
 # --- clients ------------------------------------------------------------------------------------
