@@ -7,6 +7,7 @@ scope mappings in ``scopes.py``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
+from doorkeep.web.admin.mappers import new_client_mappers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -80,6 +82,7 @@ async def create_client(request: Request) -> Response:
         call.require("manage-clients")
         rep = await read_object(request)
         client = parse.new_client(call.realm, rep)
+        client = dataclasses.replace(client, protocol_mappers=new_client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
         client = await operations.create_client(call.tx, call.realm, client, defaults, optionals)

@@ -81,6 +81,20 @@ def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
         raise invalid_input(str(exc)) from None
 
 
+def new_client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
+    """A new client's ``protocolMappers`` (Keycloak's createClient adds them with the client), each checked as
+    ``POST …/protocol-mappers/models`` checks one; two of one name and protocol answer 409."""
+    if reps is None:
+        return ()
+    if not isinstance(reps, list):
+        raise invalid_input("protocolMappers: expected a list of objects")
+    mappers = tuple(_parse(rep) for rep in reps)
+    names = [(m.name, m.protocol) for m in mappers]
+    if len(set(names)) != len(names):
+        raise AdminError(409, DUPLICATE)
+    return mappers
+
+
 async def _add(
     call: RealmCall, owner_id: str, mappers: tuple[ProtocolMapper, ...], new: ProtocolMapper, of_scope: bool
 ) -> None:

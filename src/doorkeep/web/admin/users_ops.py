@@ -125,11 +125,33 @@ async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
     creds = _credentials(rep)
     require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
+    groups = await _groups_by_path(tx, realm, rep.get("groups"))
     await provisioning.create_user(tx, realm, user)
+    for group_id in groups:  # as PUT users/{id}/groups/{groupId} would, under the same manage-users
+        await tx.groups.join(user.id, group_id)
     updated = await _apply_credentials(tx, user, creds, now)
     if updated != user:
         await tx.users.update(updated)
     return updated
+
+
+async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[str]:
+    """The ids of the groups a new user's ``groups`` names by path (Keycloak's createGroups: ``/parent/child``,
+    the leading slash optional), found before anything is written; an unknown path is a 400 with Keycloak's
+    text (Keycloak itself answers it with a 500)."""
+    if paths is None:
+        return []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise bad_request()
+    by_path = {g.path: g.id for g in await tx.groups.realm_groups(realm.id)}
+    found: list[str] = []
+    for path in paths:
+        group_id = by_path.get("/" + path.strip("/"))
+        if group_id is None:
+            raise AdminError(400, f"Unable to find group specified by path: {path}")
+        if group_id not in found:
+            found.append(group_id)
+    return found
 
 
 async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
