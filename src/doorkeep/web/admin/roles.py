@@ -17,11 +17,13 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.representations import user_to_json
+from doorkeep.errors import AdminError
 from doorkeep.model import Client, Role
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
+    invalid_input,
     no_content,
     not_found,
     ok,
@@ -122,10 +124,50 @@ async def create_role(request: Request) -> Response:
         call.require(owner.manage)
         rep = await read_object(request)
         role = parse.new_role(call.realm.id, owner.client.id if owner.client else None, rep)
+        children = await _composites_of_new_role(call, rep)
         await operations.create_role(call.tx, role)
+        if children:
+            await call.tx.roles.add_composites(role.id, [c.id for c in children])
         return created(owner.url(call, role.name))
 
     return await run_realm(request, work)
+
+
+async def _composites_of_new_role(call: RealmCall, rep: dict[str, Any]) -> list[Role]:
+    """The roles a new role nests when ``composite`` is true (Keycloak's createRole): ``composites.realm`` names
+    realm roles, ``composites.client`` maps a clientId to role names. Each must exist (404 with Keycloak's text)
+    and be the caller's to nest (403, as ``POST …/composites`` checks); all is checked before the role is made."""
+    composites = rep.get("composites")
+    if rep.get("composite") is not True or composites is None:
+        return []
+    if not isinstance(composites, dict):
+        raise invalid_input("composites: expected an object")
+    realm_names, by_client = composites.get("realm") or [], composites.get("client") or {}
+    if not _names(realm_names) or not isinstance(by_client, dict) or not all(_names(v) for v in by_client.values()):
+        raise invalid_input("composites: expected role names")
+    children: list[Role] = []
+    for name in realm_names:
+        role = await call.tx.roles.get_realm_role(call.realm.id, name)
+        if role is None:
+            raise AdminError(404, f"Realm Role with name {name} does not exist")
+        children.append(role)
+    for client_id, names in by_client.items():
+        client = await call.tx.clients.get_by_client_id(call.realm.id, client_id)
+        if client is None:
+            raise AdminError(404, f"Client with client ID {client_id} does not exist")
+        for name in names:
+            role = await call.tx.roles.get_client_role(client.id, name)
+            if role is None:
+                raise AdminError(404, f"Client Role with name {name} does not exist")
+            children.append(role)
+    for child in children:
+        call.require("manage-clients" if child.client_id else "manage-realm")
+        await call.identity.require_grant(call.tx, child)
+    return list({c.id: c for c in children}.values())
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 async def get_role(request: Request) -> Response:
