@@ -1,6 +1,7 @@
 """What Keycloak creates together with a client or a user: ``protocolMappers`` in ``POST …/clients``
-(RepresentationToModel.createClient) and ``groups`` by path in ``POST …/users`` (createGroups). Before any
-write the whole body is checked: a bad part creates nothing."""
+(RepresentationToModel.createClient, and ``PUT`` makes the list the client's: updateClientProtocolMappers) and
+``groups`` by path in ``POST …/users`` (createGroups). Before any write the whole body is checked: a bad part
+creates or changes nothing."""
 
 from __future__ import annotations
 
@@ -111,3 +112,37 @@ async def test_an_unknown_group_or_a_bad_list_creates_no_user(realm: Env, groups
         assert response.json() == {"errorMessage": message}
     found = await realm.http.get(f"{ADMIN}/users", headers=headers, params={"username": "sailor", "exact": "true"})
     assert found.json() == []
+
+
+async def test_a_client_update_with_protocol_mappers_makes_them_the_client_s(realm: Env) -> None:
+    """Keycloak's updateClientProtocolMappers: matched by protocol and name (updated, id kept), new ones added,
+    unlisted ones removed; a PUT without ``protocolMappers`` leaves them; a bad list changes nothing."""
+    headers = await realm.admin_headers()
+    created = await realm.http.post(f"{ADMIN}/clients", headers=headers, json=client([HARDCODED]))
+    uuid = created.headers["location"].rsplit("/", 1)[1]
+    url = f"{ADMIN}/clients/{uuid}"
+
+    async def models() -> dict[str, tuple[str, str]]:
+        found = (await realm.http.get(f"{url}/protocol-mappers/models", headers=headers)).json()
+        return {m["name"]: (m["id"], m["config"].get("claim.value", "")) for m in found}
+
+    [(team_id, _)] = (await models()).values()
+    extra = {**HARDCODED, "name": "extra", "config": {**HARDCODED["config"], "claim.name": "extra"}}
+    changed = {**HARDCODED, "config": {**HARDCODED["config"], "claim.value": "red"}}
+    put = await realm.http.put(url, headers=headers, json={"protocolMappers": [changed, extra]})
+    assert put.status_code == 204, put.text
+    after = await models()
+    assert after["team"] == (team_id, "red") and set(after) == {"team", "extra"}
+    tokens = await password_grant(realm.http, "test", "withmappers", secret="s3cret")
+    assert claims(tokens.json()["access_token"])["team"] == "red"
+
+    assert (await realm.http.put(url, headers=headers, json={"description": "kept"})).status_code == 204
+    assert set(await models()) == {"team", "extra"}
+    bad = await realm.http.put(
+        url, headers=headers, json={"description": "not kept", "protocolMappers": [{**extra, "protocolMapper": "nope"}]}
+    )
+    assert bad.status_code == 404, bad.text
+    assert set(await models()) == {"team", "extra"}
+    assert (await realm.http.get(url, headers=headers)).json()["description"] == "kept"
+    assert (await realm.http.put(url, headers=headers, json={"protocolMappers": []})).status_code == 204
+    assert await models() == {}

@@ -35,7 +35,7 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
-from doorkeep.web.admin.mappers import new_client_mappers
+from doorkeep.web.admin.mappers import new_client_mappers, sync_client_mappers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -104,8 +104,13 @@ async def update_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
-        new = parse.updated_client(client, await read_object(request))
+        rep = await read_object(request)
+        new = parse.updated_client(client, rep)
+        listed = rep.get("protocolMappers")
+        mappers = new_client_mappers(listed) if listed is not None else None  # checked before anything is written
         await operations.update_client(call.tx, call.realm, client, new)
+        if mappers is not None:
+            await sync_client_mappers(call, client.id, mappers)
         return no_content()
 
     return await run_realm(request, work)

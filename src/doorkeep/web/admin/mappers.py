@@ -7,6 +7,7 @@ manage-clients changes, for clients and client scopes alike.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -82,8 +83,9 @@ def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
 
 
 def new_client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
-    """A new client's ``protocolMappers`` (Keycloak's createClient adds them with the client), each checked as
-    ``POST …/protocol-mappers/models`` checks one; two of one name and protocol answer 409."""
+    """The ``protocolMappers`` of a client representation (created with the client by ``POST``, made the client's
+    by ``PUT``), each checked as ``POST …/protocol-mappers/models`` checks one; two of one name and protocol
+    answer 409."""
     if reps is None:
         return ()
     if not isinstance(reps, list):
@@ -93,6 +95,21 @@ def new_client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
     if len(set(names)) != len(names):
         raise AdminError(409, DUPLICATE)
     return mappers
+
+
+async def sync_client_mappers(call: RealmCall, client_id: str, wanted: tuple[ProtocolMapper, ...]) -> None:
+    """``PUT …/clients/{id}`` with ``protocolMappers`` (Keycloak's updateClientProtocolMappers): a mapper of the
+    same protocol and name is updated in place (its id kept), a new one added, one not listed removed."""
+    existing = (await call.tx.mappers.of_owners([client_id])).get(client_id, ())
+    by_key = {(m.protocol, m.name): m for m in existing}
+    for new in wanted:
+        old = by_key.pop((new.protocol, new.name), None)
+        if old is None:
+            await call.tx.mappers.add(call.realm.id, client_id, new, client=True)
+        elif (old.mapper, old.config) != (new.mapper, new.config):
+            await call.tx.mappers.update(call.realm.id, dataclasses.replace(new, id=old.id))
+    for gone in by_key.values():
+        await call.tx.mappers.delete(call.realm.id, gone.id)
 
 
 async def _add(
