@@ -110,12 +110,25 @@ class RepresentationError(ValueError):
     """A field has the wrong JSON type; the message names it."""
 
 
+def is_true(value: Any) -> bool:
+    """Whether a Java ``Boolean`` of a representation is true as Jackson reads it (``true`` or ``"true"``)."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def json_bool(value: Any, where: str) -> bool:
+    """A Java ``Boolean`` of a representation, read as Jackson reads it: ``true``/``false``, or that word as a
+    string in any case (realm files and scripts write ``"fullScopeAllowed": "false"``)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise RepresentationError(f"{where}: expected true or false")
+
+
 def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     current = getattr(obj, attr)
     if isinstance(current, bool) or attr in ("enabled",):
-        if not isinstance(value, bool):
-            raise RepresentationError(f"{where}: expected true or false")
-        return value
+        return json_bool(value, where)
     if isinstance(current, int) or attr in _INT_FIELDS:
         # Keycloak's fields are Java ints (timestamps longs); Jackson also reads "300" as 300.
         long_field = attr in ("created_timestamp", "quick_login_check_milli_seconds")  # Java longs

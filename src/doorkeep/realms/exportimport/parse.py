@@ -13,7 +13,14 @@ from typing import Any
 
 from doorkeep import numbers, policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
-from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, USER_FIELDS, RepresentationError, apply
+from doorkeep.admin.representations import (
+    CLIENT_FIELDS,
+    REALM_FIELDS,
+    USER_FIELDS,
+    RepresentationError,
+    apply,
+    json_bool,
+)
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.mappers.defaults import builtin_mappers
@@ -382,9 +389,12 @@ class _Parser:
             if password is not None:
                 fail(cw, "a user has at most one password credential")
             password = self.password(cred, cw)
-            if cred.get("temporary") not in (None, True, False):
-                fail(at(cw, "temporary"), "expected true or false")
-            if cred.get("temporary") and UPDATE_PASSWORD not in user.required_actions:
+            temporary = cred.get("temporary")
+            if (
+                temporary is not None
+                and json_bool(temporary, at(cw, "temporary"))
+                and (UPDATE_PASSWORD not in user.required_actions)
+            ):
                 user = with_password_update(user, True)
         groups = str_list(u.get("groups"), at(where, "groups")) if u.get("groups") else []
         return UserPlan(user, service_account_of, roles, password, groups)

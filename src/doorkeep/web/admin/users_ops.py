@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, role_to_json
+from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, is_true, role_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
@@ -94,7 +94,7 @@ async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], no
         value = cred.get("value")
         if cred.get("type") == "password" and isinstance(value, str) and value:
             await set_password(tx, user, value, now)
-            if cred.get("temporary") is True:
+            if is_true(cred.get("temporary")):
                 user = with_password_update(user, True)
     actions = tuple(dict.fromkeys(user.required_actions))
     return dataclasses.replace(user, required_actions=actions)
@@ -169,7 +169,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})}, shrink=True)
     await _check_email_free(tx, realm, updated.email, user.id)
     updated = await _apply_credentials(tx, updated, creds, now)
-    if rep.get("enabled") is True:  # re-enabling releases a brute-force lockout
+    if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
     if any(c.get("type") == "password" and isinstance(c.get("value"), str) and c.get("value") for c in creds):
@@ -188,7 +188,7 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
     if not value.strip():
         raise bad_request("Empty password not allowed")
     await set_password(tx, user, value, now)
-    updated = with_password_update(user, rep.get("temporary") is True)
+    updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
         await tx.users.update(updated)
     await triggered.end_for_user(tx, realm, user.id, rt.PASSWORD_CHANGE, now=now)
