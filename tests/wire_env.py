@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,15 +35,34 @@ class Env:
             await app.state.doorkeep.notifier.drain()
 
     async def admin_token(self) -> str:
-        response = await self.http.post(
-            "/realms/master/protocol/openid-connect/token",
-            data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-        )
-        assert response.status_code == 200, response.text
-        return str(response.json()["access_token"])
+        return await admin_token(self.http)
 
     async def admin_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {await self.admin_token()}"}
+
+
+async def admin_token(http: httpx.AsyncClient) -> str:
+    """The bootstrap master admin's access token, through ``http``'s app."""
+    response = await http.post(
+        "/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+@contextlib.asynccontextmanager
+async def another_worker(env: Env) -> AsyncIterator[httpx.AsyncClient]:
+    """A second app with its own Database (its own caches, its own connections) on the same database, as
+    another worker process would be."""
+    db = Database(env.settings.db_url)
+    app = create_app(env.settings, db=db, clock=env.clock)
+    env.apps.append(app)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+        yield http
+    await app.state.doorkeep.notifier.drain()
+    await db.dispose()
 
 
 _TEMPLATE: dict[str, Path] = {}

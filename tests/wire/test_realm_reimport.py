@@ -10,10 +10,8 @@ import httpx
 import jwt
 import pytest
 
-from doorkeep.app import create_app
-from doorkeep.store.database import Database
 from support import claims, token_url
-from wire_env import Env
+from wire_env import Env, admin_token, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -47,23 +45,8 @@ async def grant(http: httpx.AsyncClient, secret: str) -> httpx.Response:
 @pytest.fixture
 async def other(env: Env) -> AsyncIterator[httpx.AsyncClient]:
     """A second app with its own Database (its own caches) on the same database, as another worker."""
-    db = Database(env.settings.db_url)
-    app = create_app(env.settings, db=db, clock=env.clock)
-    env.apps.append(app)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+    async with another_worker(env) as http:
         yield http
-    await app.state.doorkeep.notifier.drain()
-    await db.dispose()
-
-
-async def admin_headers(http: httpx.AsyncClient) -> dict[str, str]:
-    response = await http.post(
-        "/realms/master/protocol/openid-connect/token",
-        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def kids(http: httpx.AsyncClient) -> set[str]:
@@ -108,7 +91,9 @@ async def test_another_worker_serves_the_realm_created_again_with_its_new_keys_a
     assert first.status_code == 200, first.text
     old_kids = await kids(env.http)
 
-    theirs = await admin_headers(other)  # the other worker deletes the realm and imports it again
+    theirs = {
+        "Authorization": f"Bearer {await admin_token(other)}"
+    }  # the other worker deletes the realm and imports it again
     assert (await other.delete("/admin/realms/again", headers=theirs)).status_code == 204
     again = await other.post("/admin/realms", json=representation("second-secret", "new"), headers=theirs)
     assert again.status_code == 201, again.text

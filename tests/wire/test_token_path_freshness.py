@@ -15,10 +15,8 @@ import httpx
 import pytest
 
 from admin_support import client_uuid
-from doorkeep.app import create_app
-from doorkeep.store.database import Database
 from support import assert_error, claims, header, password_grant, refresh
-from wire_env import Env
+from wire_env import Env, admin_token, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -28,23 +26,12 @@ ADMIN = "/admin/realms/test"
 @pytest.fixture
 async def other(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
     """A second app with its own Database (its own caches, its own connections) on the same database."""
-    db = Database(realm.settings.db_url)
-    app = create_app(realm.settings, db=db, clock=realm.clock)
-    realm.apps.append(app)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+    async with another_worker(realm) as http:
         yield http
-    await app.state.doorkeep.notifier.drain()
-    await db.dispose()
 
 
 async def _admin(other: httpx.AsyncClient) -> dict[str, str]:
-    response = await other.post(
-        "/realms/master/protocol/openid-connect/token",
-        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": "admin"},
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return {"Authorization": f"Bearer {await admin_token(other)}"}
 
 
 async def _tokens(env: Env, scope: str = "openid") -> dict[str, Any]:
