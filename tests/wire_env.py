@@ -59,10 +59,12 @@ async def another_worker(env: Env) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(env.settings, db=db, clock=env.clock)
     env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
-        yield http
-    await app.state.doorkeep.notifier.drain()
-    await db.dispose()
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+            yield http
+    finally:
+        await app.state.doorkeep.notifier.drain()
+        await db.dispose()
 
 
 _TEMPLATE: dict[str, Path] = {}

@@ -17,10 +17,8 @@ import httpx
 import pytest
 
 from admin_support import DEMO, client_uuid, demo_realm, forbidden, make_admin, mappings_url, role_ref
-from doorkeep.app import create_app
-from doorkeep.store.database import Database
 from support import password_grant, seed_client, seed_user
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = [pytest.mark.anyio, pytest.mark.parametrize("elsewhere", [False, True], ids=["this-app", "other-process"])]
 
@@ -31,15 +29,8 @@ async def _changer(env: Env, elsewhere: bool) -> AsyncIterator[httpx.AsyncClient
     if not elsewhere:
         yield env.http
         return
-    db = Database(env.settings.db_url)
-    app = create_app(env.settings, db=db, clock=env.clock)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50001))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
-            yield http
-    finally:
-        await app.state.doorkeep.notifier.drain()
-        await db.dispose()
+    async with another_worker(env) as http:
+        yield http
 
 
 async def _change(env: Env, elsewhere: bool, method: str, path: str, body: Any = None, status: int = 204) -> None:
