@@ -14,7 +14,7 @@ from starlette.requests import Request
 
 from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
-from doorkeep.model import Realm, Role, User
+from doorkeep.model import Group, Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.web.http import is_secure, issuer, state
@@ -73,6 +73,17 @@ class AdminIdentity:
         """403 unless the caller may hand out ``role`` with all it contains (requireMapRole / requireMapComposite)."""
         if not await may_grant(tx, self.grantor, role):
             raise FORBIDDEN
+
+    async def require_membership(self, tx: Tx, group: Group) -> None:
+        """403 unless the caller may hand out every role a member of ``group`` gets: the group's and those of the
+        groups above it. Joining a group is granting its roles, so a helpdesk with manage-users cannot join
+        anyone (itself included) to a group holding realm-admin, nor make such a group a realm default."""
+        above = await tx.groups.ancestors([group])
+        for conferring in (group, *above.values()):
+            for role_id in sorted(await tx.groups.role_ids(conferring.id)):
+                role = await tx.roles.get(role_id)
+                if role is not None:
+                    await self.require_grant(tx, role)
 
     async def require_redefine(self, tx: Tx, role: Role, new_name: str | None = None) -> None:
         """403 unless the caller may rename ``role`` to ``new_name``, or delete it when no name is given

@@ -59,6 +59,7 @@ async def membership(request: Request) -> Response:
         call.require("manage-users")
         group = await load_group(call, request.path_params["group"])
         if request.method == "PUT":
+            await call.identity.require_membership(call.tx, group)
             await call.tx.groups.join(user.id, group.id)
         else:
             await call.tx.groups.leave(user.id, group.id)
@@ -81,7 +82,8 @@ async def change_default(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         group = await load_group(call, request.path_params["group"])
-        if request.method == "PUT":
+        if request.method == "PUT":  # every new user joins it: the caller must be able to give its roles
+            await call.identity.require_membership(call.tx, group)
             await call.tx.groups.add_default(call.realm.id, group.id)
         else:
             await call.tx.groups.remove_default(call.realm.id, group.id)

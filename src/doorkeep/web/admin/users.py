@@ -51,8 +51,8 @@ async def create_user(request: Request) -> Response:
     now = state(request).services.clock.now()
 
     async def work(tx: Tx, body: Any) -> Response:
-        realm = await common.admin_realm(request, tx, "manage-users")
-        user = await ops.create_user(tx, realm, body, now)
+        identity, realm = await common.admin_caller(request, tx, "manage-users")
+        user = await ops.create_user(tx, realm, body, now, identity)
         location = f"{base_url(request)}/admin/realms/{quote(realm.name, safe='')}/users/{user.id}"
         return created(location)
 

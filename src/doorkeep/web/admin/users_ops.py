@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, is_true, role_to_json
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm, Role, User, with_password_update
+from doorkeep.model import Client, Group, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
@@ -105,7 +105,7 @@ def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
     return {k: rep.get(k) for k in ("email", "firstName", "lastName")}
 
 
-async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
+async def create_user(tx: Tx, realm: Realm, rep: Any, now: int, caller: AdminIdentity) -> User:
     """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles."""
     if not isinstance(rep, dict):
         raise bad_request()
@@ -126,32 +126,33 @@ async def create_user(tx: Tx, realm: Realm, rep: Any, now: int) -> User:
     require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
+    for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
+        await caller.require_membership(tx, group)
     await provisioning.create_user(tx, realm, user)
-    for group_id in groups:  # as PUT users/{id}/groups/{groupId} would, under the same manage-users
-        await tx.groups.join(user.id, group_id)
+    for group in groups:
+        await tx.groups.join(user.id, group.id)
     updated = await _apply_credentials(tx, user, creds, now)
     if updated != user:
         await tx.users.update(updated)
     return updated
 
 
-async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[str]:
-    """The ids of the groups a new user's ``groups`` names by path (Keycloak's createGroups: ``/parent/child``,
+async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[Group]:
+    """The groups a new user's ``groups`` names by path (Keycloak's createGroups: ``/parent/child``,
     the leading slash optional), found before anything is written; an unknown path is a 400 with Keycloak's
     text (Keycloak itself answers it with a 500)."""
     if paths is None:
         return []
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise bad_request()
-    by_path = {g.path: g.id for g in await tx.groups.realm_groups(realm.id)}
-    found: list[str] = []
+    by_path = {g.path: g for g in await tx.groups.realm_groups(realm.id)}
+    found: dict[str, Group] = {}
     for path in paths:
-        group_id = by_path.get("/" + path.strip("/"))
-        if group_id is None:
+        group = by_path.get("/" + path.strip("/"))
+        if group is None:
             raise AdminError(400, f"Unable to find group specified by path: {path}")
-        if group_id not in found:
-            found.append(group_id)
-    return found
+        found.setdefault(group.id, group)
+    return list(found.values())
 
 
 async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
