@@ -98,7 +98,7 @@ async def test_a_realm_created_with_the_settings_uses_them(env: Env) -> None:
         ("bruteForceStrategy", "EXPONENTIAL"),
         ("bruteForceStrategy", "multiple"),
         ("failureFactor", "many"),
-        ("permanentLockout", "true"),
+        ("permanentLockout", "yes"),  # "true" is read as true, as Jackson reads it
         ("waitIncrementSeconds", 1.5),
         ("maxTemporaryLockouts", {}),
     ],
