@@ -85,3 +85,19 @@ async def test_groups_whose_roles_the_caller_may_give_are_joined_as_before(env: 
     # the master admin may give realm-admin, so it still joins anyone to such a group
     leads, _ = await admins_group(env, name="leads")
     assert (await env.http.put(f"{DEMO}/users/{me}/groups/{leads}", headers=headers)).status_code == 204
+
+
+async def test_manage_users_cannot_move_a_group_under_one_holding_realm_admin(env: Env) -> None:
+    """Moving a group (POST …/children with its id) gives its members the new parents' roles."""
+    await demo_realm(env)
+    admins, _ = await admins_group(env)
+    me, headers = await make_admin(env, "demo", "helpdesk", "manage-users")
+    mine = await env.http.post(f"{DEMO}/groups", json={"name": "mine"}, headers=headers)
+    assert mine.status_code == 201, mine.text
+    mine_id = mine.headers["location"].rsplit("/", 1)[1]
+    assert (await env.http.put(f"{DEMO}/users/{me}/groups/{mine_id}", headers=headers)).status_code == 204
+    forbidden(await env.http.post(f"{DEMO}/groups/{admins}/children", json={"id": mine_id}, headers=headers))
+    assert await member_of(env, me) == {"/mine"}
+    forbidden(await env.http.get(f"{DEMO}/clients", headers=await login(env, "demo", "helpdesk")))
+    created = await env.http.post(f"{DEMO}/groups/{admins}/children", json={"name": "empty"}, headers=headers)
+    assert created.status_code == 201, created.text  # a new, empty subgroup gives nobody anything

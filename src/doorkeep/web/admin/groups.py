@@ -122,9 +122,10 @@ async def children(request: Request) -> Response:
         parent = await load_group(call, request.path_params["id"])
         if request.method == "POST":
             call.require("manage-users")
-            group, is_new = await group_ops.create_or_move(
-                call.tx, call.realm.id, parent, await read_object(request), new_id()
-            )
+            rep = await read_object(request)
+            if isinstance(rep.get("id"), str) and rep["id"]:  # a move: its members get the new parents' roles
+                await call.identity.require_membership(call.tx, parent)
+            group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, parent, rep, new_id())
             if not is_new:
                 return no_content()
             body = group_to_json(group, brief=False, sub_count=0)
