@@ -236,8 +236,10 @@ async def test_a_realm_shaped_like_keycloak_s_test_realms_is_created_and_serves_
 async def test_booleans_written_as_strings_are_read_as_jackson_reads_them(env: Env) -> None:
     headers = await env.admin_headers()
     body = {"realm": "strings", "enabled": "TRUE", "revokeRefreshToken": "true", "bruteForceProtected": "False"}
+    body["sslRequired"] = "NONE"  # an enum, any case, as Keycloak's SslRequired.valueOf(upper case)
     assert (await env.http.post(REALMS, headers=headers, json=body)).status_code == 201
     realm = (await env.http.get(f"{REALMS}/strings", headers=headers)).json()
     assert (realm["enabled"], realm["revokeRefreshToken"], realm["bruteForceProtected"]) == (True, True, False)
+    assert realm["sslRequired"] == "none"
     refused = await env.http.post(REALMS, headers=headers, json={"realm": "other", "enabled": "yes"})
     assert refused.status_code == 400, refused.text

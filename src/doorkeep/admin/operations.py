@@ -35,7 +35,7 @@ async def create_realm(tx: Tx, realm: Realm, now: int, plan: RealmPlan | None = 
     if await tx.realms.get_by_name(realm.name) is not None or await tx.realms.get(realm.id) is not None:
         raise AdminError(409, "Conflict detected. See logs for details")
     if plan is not None:
-        plan = dataclasses.replace(plan, realm=realm)
+        plan = dataclasses.replace(plan, realm=dataclasses.replace(plan.realm, id=realm.id))  # settings as imported
         await hash_passwords(plan)
         return await write_realm(tx, plan, now)
     settings = {f.name: getattr(realm, f.name) for f in dataclasses.fields(realm) if f.name != "name"}
