@@ -35,7 +35,7 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
-from doorkeep.web.admin.mappers import new_client_mappers, sync_client_mappers
+from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -82,7 +82,7 @@ async def create_client(request: Request) -> Response:
         call.require("manage-clients")
         rep = await read_object(request)
         client = parse.new_client(call.realm, rep)
-        client = dataclasses.replace(client, protocol_mappers=new_client_mappers(rep.get("protocolMappers")))
+        client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
         client = await operations.create_client(call.tx, call.realm, client, defaults, optionals)
@@ -107,7 +107,7 @@ async def update_client(request: Request) -> Response:
         rep = await read_object(request)
         new = parse.updated_client(client, rep)
         listed = rep.get("protocolMappers")
-        mappers = new_client_mappers(listed) if listed is not None else None  # checked before anything is written
+        mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
         await operations.update_client(call.tx, call.realm, client, new)
         if mappers is not None:
             await sync_client_mappers(call, client.id, mappers)

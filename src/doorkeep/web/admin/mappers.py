@@ -82,7 +82,7 @@ def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
         raise invalid_input(str(exc)) from None
 
 
-def new_client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
+def client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
     """The ``protocolMappers`` of a client representation (created with the client by ``POST``, made the client's
     by ``PUT``), each checked as ``POST …/protocol-mappers/models`` checks one; two of one name and protocol
     answer 409."""

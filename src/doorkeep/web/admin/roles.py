@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import operations
-from doorkeep.admin.representations import user_to_json
+from doorkeep.admin.representations import is_true, user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Role
 from doorkeep.web.admin import parse
@@ -138,7 +138,7 @@ async def _composites_of_new_role(call: RealmCall, rep: dict[str, Any]) -> list[
     realm roles, ``composites.client`` maps a clientId to role names. Each must exist (404 with Keycloak's text)
     and be the caller's to nest (403, as ``POST …/composites`` checks); all is checked before the role is made."""
     composites = rep.get("composites")
-    if rep.get("composite") is not True or composites is None:
+    if not is_true(rep.get("composite")) or composites is None:
         return []
     if not isinstance(composites, dict):
         raise invalid_input("composites: expected an object")
