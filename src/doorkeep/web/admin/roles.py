@@ -134,12 +134,18 @@ async def create_role(request: Request) -> Response:
 
 
 async def _composites_of_new_role(call: RealmCall, rep: dict[str, Any]) -> list[Role]:
-    """The roles a new role nests when ``composite`` is true (Keycloak's createRole): ``composites.realm`` names
-    realm roles, ``composites.client`` maps a clientId to role names. Each must exist (404 with Keycloak's text)
-    and be the caller's to nest (403, as ``POST …/composites`` checks); all is checked before the role is made."""
+    """The roles a new role nests when ``composite`` is true (Keycloak's createRole); all checked before the role
+    is made."""
     composites = rep.get("composites")
     if not is_true(rep.get("composite")) or composites is None:
         return []
+    return await nestable(call, composites)
+
+
+async def nestable(call: RealmCall, composites: object) -> list[Role]:
+    """A RoleRepresentation's ``composites``: ``realm`` names realm roles, ``client`` maps a clientId to role
+    names. Each must exist (404 with Keycloak's texts) and be the caller's to nest (403, as ``POST …/composites``
+    checks: manage-realm or manage-clients, and every admin role in it the caller's to hand out)."""
     if not isinstance(composites, dict):
         raise invalid_input("composites: expected an object")
     realm_names, by_client = composites.get("realm") or [], composites.get("client") or {}

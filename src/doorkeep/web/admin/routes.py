@@ -23,6 +23,7 @@ MODULES = (
     "groups",
     "group_members",
     "group_roles",
+    "partial_import",
     "server",
 )
 

@@ -1,0 +1,286 @@
+"""Admin REST: ``POST /admin/realms/{realm}/partialImport`` (Keycloak's PartialImportManager).
+
+A PartialImportRepresentation adds clients, realm and client roles, groups and users to an existing realm, in
+Keycloak's order (clients, roles, groups, users), each the way its own ``POST`` creates it, in one transaction.
+``ifResourceExists`` says what happens to one that exists: ``FAIL`` (the default) answers 409 with Keycloak's
+text before anything is written, ``SKIP`` leaves it, ``OVERWRITE`` deletes it and creates it again. The answer
+is Keycloak's PartialImportResults: the counts and, per resource, its action, type, name and id.
+
+Needs manage-realm, as in Keycloak; beyond Keycloak, every role the import hands out (a user's, a group's, a
+composite's) must be the caller's to hand out, as the single endpoints require. Identity providers are not
+part of Doorkeep: a non-empty ``identityProviders`` is refused rather than dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin import operations
+from doorkeep.admin.groups import create_or_move
+from doorkeep.admin.representations import is_true
+from doorkeep.errors import AdminError
+from doorkeep.model import Group, Role, User
+from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin import parse
+from doorkeep.web.admin import users_ops as user_ops
+from doorkeep.web.admin.common import RealmCall, invalid_input, ok, read_object, run_realm
+from doorkeep.web.admin.mappers import client_mappers
+from doorkeep.web.admin.roles import nestable
+
+POLICIES = ("FAIL", "SKIP", "OVERWRITE")
+_T = TypeVar("_T")
+
+
+@dataclasses.dataclass
+class _Results:
+    entries: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+    def add(self, action: str, kind: str, name: str, resource_id: str) -> None:
+        self.entries.append({"action": action, "resourceType": kind, "resourceName": name, "id": resource_id})
+
+    def json(self) -> dict[str, Any]:
+        def count(action: str) -> int:
+            return sum(1 for e in self.entries if e["action"] == action)
+
+        return {
+            "overwritten": count("OVERWRITTEN"),
+            "added": count("ADDED"),
+            "skipped": count("SKIPPED"),
+            "results": self.entries,
+        }
+
+
+def _objects(value: Any, where: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise invalid_input(f"{where}: expected a list of objects")
+    return value
+
+
+def _name(rep: dict[str, Any], key: str, where: str) -> str:
+    value = rep.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise invalid_input(f"{where}.{key}: expected a non-empty string")
+    return value
+
+
+class _Import:
+    def __init__(self, call: RealmCall, rep: dict[str, Any]) -> None:
+        policy = rep.get("ifResourceExists", "FAIL")
+        if not isinstance(policy, str) or policy.upper() not in POLICIES:
+            raise invalid_input(f"ifResourceExists: expected one of {', '.join(POLICIES)}")
+        if _objects(rep.get("identityProviders"), "identityProviders"):
+            raise invalid_input("identityProviders: identity providers are not supported by Doorkeep")
+        roles = rep.get("roles") or {}
+        if not isinstance(roles, dict):
+            raise invalid_input("roles: expected an object")
+        by_client = roles.get("client") or {}
+        if not isinstance(by_client, dict):
+            raise invalid_input("roles.client: expected an object")
+        self.call, self.policy, self.results = call, policy.upper(), _Results()
+        self.clients = _objects(rep.get("clients"), "clients")
+        self.realm_roles = _objects(roles.get("realm"), "roles.realm")
+        self.client_roles = {str(k): _objects(v, f"roles.client.{k}") for k, v in by_client.items()}
+        self.groups = _objects(rep.get("groups"), "groups")
+        self.users = _objects(rep.get("users"), "users")
+        self.existed: set[tuple[str, ...]] = set()
+
+    async def run(self) -> dict[str, Any]:
+        await self._survey()
+        for i, rep in enumerate(self.clients):
+            await self._client(rep, f"clients[{i}]")
+        made: list[tuple[Role, dict[str, Any]]] = []
+        for i, rep in enumerate(self.realm_roles):
+            made += await self._role(rep, None, f"roles.realm[{i}]")
+        for client_id, reps in self.client_roles.items():
+            for i, rep in enumerate(reps):
+                made += await self._role(rep, client_id, f"roles.client.{client_id}[{i}]")
+        for role, rep in made:  # composites once every role of the import exists
+            if is_true(rep.get("composite")) and rep.get("composites") is not None:
+                children = await nestable(self.call, rep["composites"])
+                await self.call.tx.roles.add_composites(role.id, [c.id for c in children])
+        for i, rep in enumerate(self.groups):
+            await self._group(rep, None, f"groups[{i}]")
+        for i, rep in enumerate(self.users):
+            await self._user(rep, f"users[{i}]")
+        return self.results.json()
+
+    async def _survey(self) -> None:
+        """What exists before anything is written (Keycloak's prepare step): with ``FAIL``, Keycloak's 409 for
+        the first; otherwise each is skipped or overwritten, even one a cascade has removed by its turn (a
+        client's roles go with the client)."""
+        tx, realm = self.call.tx, self.call.realm
+        found: list[tuple[tuple[str, ...], str]] = []
+        for i, rep in enumerate(self.clients):
+            client_id = _name(rep, "clientId", f"clients[{i}]")
+            if await tx.clients.get_by_client_id(realm.id, client_id) is not None:
+                found.append((("CLIENT", client_id), f"Client id '{client_id}' already exists"))
+        for i, rep in enumerate(self.realm_roles):
+            name = _name(rep, "name", f"roles.realm[{i}]")
+            if await tx.roles.get_realm_role(realm.id, name) is not None:
+                found.append((("REALM_ROLE", name), f"Realm role '{name}' already exists."))
+        for client_id, reps in self.client_roles.items():
+            client = await tx.clients.get_by_client_id(realm.id, client_id)
+            for i, rep in enumerate(reps):
+                name = _name(rep, "name", f"roles.client.{client_id}[{i}]")
+                if client is not None and await tx.roles.get_client_role(client.id, name) is not None:
+                    found.append(
+                        (
+                            ("CLIENT_ROLE", client_id, name),
+                            f"Client role '{name}' for client '{client_id}' already exists.",
+                        )
+                    )
+        for i, rep in enumerate(self.groups):
+            name = _name(rep, "name", f"groups[{i}]")
+            if await self._top_group(name) is not None:
+                found.append((("GROUP", name), f"Group '/{name}' already exists"))
+        for i, rep in enumerate(self.users):
+            username = _name(rep, "username", f"users[{i}]")
+            if await self._existing_user(rep) is not None:
+                found.append((("USER", username), f"User with user name {username} already exists."))
+        if found and self.policy == "FAIL":
+            raise AdminError(409, found[0][1])
+        self.existed = {key for key, _ in found}
+
+    async def _existing(
+        self, key: tuple[str, ...], found: _T | None, name: str, remove: Callable[[_T], Awaitable[object]]
+    ) -> str | None:
+        """The action for one resource (None: skipped): SKIP records what existed, OVERWRITE removes it first."""
+        if key not in self.existed:
+            return "ADDED"  # a second one of the same name in the import fails where it is created
+        if self.policy == "SKIP":
+            self.results.add("SKIPPED", key[0], name, getattr(found, "id", ""))
+            return None
+        if found is not None:
+            await remove(found)
+        return "OVERWRITTEN"
+
+    async def _client(self, rep: dict[str, Any], where: str) -> None:
+        tx, realm = self.call.tx, self.call.realm
+        client_id = _name(rep, "clientId", where)
+        existing = await tx.clients.get_by_client_id(realm.id, client_id)
+        action = await self._existing(
+            ("CLIENT", client_id), existing, client_id, lambda c: operations.delete_client(tx, c)
+        )
+        if action is None:
+            return
+        client = parse.new_client(realm, {k: v for k, v in rep.items() if k != "id"})
+        client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
+        defaults = parse.scope_names(rep, "defaultClientScopes")
+        optionals = parse.scope_names(rep, "optionalClientScopes")
+        client = await operations.create_client(tx, realm, client, defaults, optionals)
+        self.results.add(action, "CLIENT", client_id, client.id)
+
+    async def _role(self, rep: dict[str, Any], client_id: str | None, where: str) -> list[tuple[Role, dict[str, Any]]]:
+        tx, realm = self.call.tx, self.call.realm
+        name = _name(rep, "name", where)
+        client_uuid = None
+        if client_id is not None:
+            client = await tx.clients.get_by_client_id(realm.id, client_id)
+            if client is None:
+                raise AdminError(404, f"Client with client ID {client_id} does not exist")
+            client_uuid = client.id
+        existing = await (
+            tx.roles.get_client_role(client_uuid, name) if client_uuid else tx.roles.get_realm_role(realm.id, name)
+        )
+        kind = "CLIENT_ROLE" if client_id else "REALM_ROLE"
+        shown = f"{client_id}-->{name}" if client_id else name  # Keycloak's combined name for a client role
+        key = ("CLIENT_ROLE", client_id, name) if client_id else ("REALM_ROLE", name)
+        action = await self._existing(key, existing, shown, lambda r: operations.delete_role(tx, realm, r))
+        if action is None:
+            return []
+        role = await operations.create_role(tx, parse.new_role(realm.id, client_uuid, rep))
+        self.results.add(action, kind, shown, role.id)
+        return [(role, rep)]
+
+    async def _top_group(self, name: str) -> Group | None:
+        return next(
+            (g for g in await self.call.tx.groups.realm_groups(self.call.realm.id) if g.path == f"/{name}"), None
+        )
+
+    async def _group(self, rep: dict[str, Any], parent: Group | None, where: str) -> None:
+        tx = self.call.tx
+        name = _name(rep, "name", where)
+        action: str | None = "ADDED"
+        if parent is None:
+            action = await self._existing(("GROUP", name), await self._top_group(name), name, tx.groups.delete)
+            if action is None:
+                return
+        body: dict[str, Any] = {k: rep[k] for k in ("name", "attributes", "description") if k in rep}
+        group, _ = await create_or_move(tx, self.call.realm.id, parent, body, new_id())
+        roles = await self._roles(rep, where)
+        if roles:
+            await tx.groups.grant_roles(group, [r.id for r in roles])
+        if parent is None and action is not None:
+            self.results.add(action, "GROUP", name, group.id)
+        for i, sub in enumerate(_objects(rep.get("subGroups"), f"{where}.subGroups")):
+            await self._group(sub, group, f"{where}.subGroups[{i}]")
+
+    async def _roles(self, rep: dict[str, Any], where: str) -> list[Role]:
+        """``realmRoles`` and ``clientRoles`` of a user or group, each the caller's to hand out."""
+        tx, realm = self.call.tx, self.call.realm
+        names, by_client = rep.get("realmRoles") or [], rep.get("clientRoles") or {}
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise invalid_input(f"{where}.realmRoles: expected a list of role names")
+        if not isinstance(by_client, dict):
+            raise invalid_input(f"{where}.clientRoles: expected an object")
+        roles: list[Role] = []
+        for name in names:
+            role = await tx.roles.get_realm_role(realm.id, name)
+            if role is None:
+                raise AdminError(404, f"Realm Role with name {name} does not exist")
+            roles.append(role)
+        for client_id, client_names in by_client.items():
+            if not isinstance(client_names, list) or not all(isinstance(n, str) for n in client_names):
+                raise invalid_input(f"{where}.clientRoles.{client_id}: expected a list of role names")
+            client = await tx.clients.get_by_client_id(realm.id, client_id)
+            if client is None:
+                raise AdminError(404, f"Client with client ID {client_id} does not exist")
+            for name in client_names:
+                role = await tx.roles.get_client_role(client.id, name)
+                if role is None:
+                    raise AdminError(404, f"Client Role with name {name} does not exist")
+                roles.append(role)
+        for role in roles:
+            await self.call.identity.require_grant(tx, role)
+        return roles
+
+    async def _existing_user(self, rep: dict[str, Any]) -> User | None:
+        tx, realm = self.call.tx, self.call.realm
+        username = rep.get("username")
+        found = await tx.users.get_by_username(realm.id, username.strip()) if isinstance(username, str) else None
+        email = rep.get("email")
+        if found is None and isinstance(email, str) and email and not realm.duplicate_emails_allowed:
+            found = await tx.users.get_by_email(realm.id, email)
+        return found
+
+    async def _user(self, rep: dict[str, Any], where: str) -> None:
+        tx = self.call.tx
+        username = _name(rep, "username", where)
+        existing = await self._existing_user(rep)
+        action = await self._existing(("USER", username), existing, username, lambda u: tx.users.delete(u.id))
+        if action is None:
+            return
+        roles = await self._roles(rep, where)
+        user = await user_ops.create_user(tx, self.call.realm, rep, self.call.now, self.call.identity)
+        if roles:
+            await tx.users.grant_roles(user.id, [r.id for r in roles])
+        self.results.add(action, "USER", user.username, user.id)
+
+
+async def partial_import(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        return ok(await _Import(call, await read_object(request)).run())
+
+    return await run_realm(request, work)
+
+
+ROUTES = [Route("/{realm}/partialImport", partial_import, methods=["POST"])]
