@@ -109,6 +109,33 @@ def test_a_whole_realm_representation_is_imported_by_create_realm_and_imported_a
     assert admin.delete_realm("whole") == {}
 
 
+def test_partial_import_realm_adds_users_and_skips_what_exists_through_python_keycloak(
+    seeded_server: DoorkeepProcess,
+) -> None:
+    admin = admin_of(seeded_server, "interop")
+    payload: dict[str, object] = {
+        "ifResourceExists": "SKIP",
+        "roles": {"realm": [{"name": "importer-role"}]},
+        "users": [
+            {
+                "username": "erin",
+                "enabled": True,
+                "realmRoles": ["importer-role"],
+                "credentials": [{"type": "password", "value": "erin-password", "temporary": False}],
+            }
+        ],
+    }
+    first = admin.partial_import_realm("interop", payload)
+    assert (first["added"], first["skipped"]) == (2, 0)
+    again = admin.partial_import_realm("interop", payload)
+    assert (again["added"], again["skipped"]) == (0, 2)
+    assert {r["resourceName"] for r in again["results"]} == {"importer-role", "erin"}
+    [erin] = admin.get_users({"username": "erin", "exact": True})
+    assert "importer-role" in names(admin.get_realm_roles_of_user(erin["id"]))
+    admin.delete_user(erin["id"])
+    admin.delete_realm_role("importer-role")
+
+
 # --- clients ------------------------------------------------------------------------------------
 def test_a_confidential_service_account_client_is_created_read_and_updated_through_python_keycloak(
     seeded_server: DoorkeepProcess,
