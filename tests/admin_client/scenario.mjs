@@ -67,5 +67,20 @@ await step("clearAdminEvents", () => kc.realms.clearAdminEvents({ realm }));
 await step("adminEventsAfterClear", () => kc.realms.findAdminEvents({ realm }));
 await step("deleteUser", () => kc.users.del({ id: out.createUser.value.id }));
 await step("groupsNotImplemented", () => kc.components.find({ realm }));
+await step("createWholeRealm", async () => {
+  await kc.realms.create({ realm: "node-made", enabled: true,
+    roles: { realm: [{ name: "node-reader" }] },
+    clients: [{ clientId: "node-app", secret: "node-app-secret", publicClient: false, directAccessGrantsEnabled: true }],
+    users: [{ username: "nora", enabled: true, realmRoles: ["node-reader"],
+              credentials: [{ type: "password", value: "nora-password", temporary: false }] }] });
+  kc.setConfig({ realmName: "node-made" });
+  const found = { clients: (await kc.clients.find({ clientId: "node-app" })).map((c) => c.clientId),
+                  users: (await kc.users.find({ username: "nora", exact: true })).map((u) => u.username) };
+  kc.setConfig({ realmName: realm });
+  return found;
+});
+await step("partialImport", () => kc.realms.partialImport({ realm: "node-made", rep: { ifResourceExists: "SKIP",
+  users: [{ username: "nora", enabled: true }, { username: "nick", enabled: true }] } }));
+await step("deleteWholeRealm", () => kc.realms.del({ realm: "node-made" }));
 
 console.log(JSON.stringify(out));

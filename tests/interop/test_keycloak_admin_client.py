@@ -82,6 +82,10 @@ def test_keycloak_admin_client_administers_offline_access_end_to_end(
     assert any(path.endswith("/reset-password") for path in out["findAdminEventsFiltered"]["value"])
     assert out["adminEventsAfterClear"]["value"] == []
     assert out["findEvents"]["value"] == []  # events were turned on after the two logins
+    assert out["createWholeRealm"]["value"] == {"clients": ["node-app"], "users": ["nora"]}
+    imported = out["partialImport"]["value"]
+    assert (imported["added"], imported["skipped"]) == (1, 1)
+    assert {(r["action"], r["resourceName"]) for r in imported["results"]} == {("SKIPPED", "nora"), ("ADDED", "nick")}
     assert out["groupsNotImplemented"] == {
         "ok": False,
         "status": 501,
