@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from admin_support import DEMO, demo_realm, forbidden, make_admin
+from admin_support import DEMO, client_uuid, demo_realm, forbidden, make_admin
 from support import claims, password_grant
 from wire_env import Env
 
@@ -148,3 +148,22 @@ async def test_it_needs_manage_realm_and_hands_out_no_admin_role(env: Env) -> No
         f"{DEMO}/users", params={"username": "mole", "exact": "true"}, headers=await env.admin_headers()
     )
     assert found.json() == []
+
+
+async def test_each_kind_needs_its_own_role_and_an_admin_role_is_not_overwritten(env: Env) -> None:
+    """Beyond Keycloak's manage-realm: users need manage-users, clients manage-clients, and overwriting an admin
+    role needs what deleting it needs."""
+    await demo_realm(env)
+    _, realm_only = await make_admin(env, "demo", "realmmgr", "manage-realm")
+    forbidden(await env.http.post(URL, json={"users": [{"username": "nobody1"}]}, headers=realm_only))
+    forbidden(await env.http.post(URL, json={"clients": [{"clientId": "nobody"}]}, headers=realm_only))
+    ok = await env.http.post(URL, json={"roles": {"realm": [{"name": "plain"}]}}, headers=realm_only)
+    assert ok.status_code == 200, ok.text
+    _, managers = await make_admin(env, "demo", "managers", "manage-realm", "manage-clients")
+    takeover = {"ifResourceExists": "OVERWRITE", "roles": {"client": {"realm-management": [{"name": "realm-admin"}]}}}
+    forbidden(await env.http.post(URL, json=takeover, headers=managers))
+    composites = await env.http.get(
+        f"{DEMO}/clients/{await client_uuid(env, 'demo', 'realm-management')}/roles/realm-admin/composites",
+        headers=await env.admin_headers(),
+    )
+    assert composites.status_code == 200 and len(composites.json()) > 5  # realm-admin is still the realm-admin

@@ -6,8 +6,9 @@ Keycloak's order (clients, roles, groups, users), each the way its own ``POST`` 
 text before anything is written, ``SKIP`` leaves it, ``OVERWRITE`` deletes it and creates it again. The answer
 is Keycloak's PartialImportResults: the counts and, per resource, its action, type, name and id.
 
-Needs manage-realm, as in Keycloak; beyond Keycloak, every role the import hands out (a user's, a group's, a
-composite's) must be the caller's to hand out, as the single endpoints require. Identity providers are not
+Needs manage-realm, as in Keycloak; beyond Keycloak, also what the single endpoints need for each kind of
+resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's)
+must be the caller's to hand out, and a role it overwrites the caller's to delete. Identity providers are not
 part of Doorkeep: a non-empty ``identityProviders`` is refused rather than dropped.
 """
 
@@ -93,6 +94,11 @@ class _Import:
         self.existed: set[tuple[str, ...]] = set()
 
     async def run(self) -> dict[str, Any]:
+        # Beyond Keycloak (manage-realm alone): what the single endpoints need for each kind of resource too.
+        if self.clients or self.client_roles:
+            self.call.require("manage-clients")
+        if self.groups or self.users:
+            self.call.require("manage-users")
         await self._survey()
         for i, rep in enumerate(self.clients):
             await self._client(rep, f"clients[{i}]")
@@ -193,12 +199,18 @@ class _Import:
         kind = "CLIENT_ROLE" if client_id else "REALM_ROLE"
         shown = f"{client_id}-->{name}" if client_id else name  # Keycloak's combined name for a client role
         key = ("CLIENT_ROLE", client_id, name) if client_id else ("REALM_ROLE", name)
-        action = await self._existing(key, existing, shown, lambda r: operations.delete_role(tx, realm, r))
+        action = await self._existing(key, existing, shown, lambda r: self._replace_role(r))
         if action is None:
             return []
         role = await operations.create_role(tx, parse.new_role(realm.id, client_uuid, rep))
         self.results.add(action, kind, shown, role.id)
         return [(role, rep)]
+
+    async def _replace_role(self, role: Role) -> None:
+        """An overwritten role is deleted first, under the rule of ``DELETE …/roles/{name}`` (an admin role only
+        by an admin who may redefine it)."""
+        await self.call.identity.require_redefine(self.call.tx, role)
+        await operations.delete_role(self.call.tx, self.call.realm, role)
 
     async def _top_group(self, name: str) -> Group | None:
         return next(
