@@ -89,6 +89,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation
     _rule(r"POST /admin/realms/\{realm\}/partialImport$", OBJECT, OBJECT),  # PartialImportResults
+    _rule(r"POST /admin/realms/\{realm\}/partial-export$", ref("RealmRepresentation")),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
     _rule(r"POST .*/client-scopes$", None, ref("ClientScopeRepresentation"), "201"),

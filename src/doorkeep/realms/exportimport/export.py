@@ -51,8 +51,11 @@ def _by_name(roles: Iterable[Role]) -> list[Role]:
     return sorted(roles, key=lambda r: r.name)
 
 
-async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT) -> dict[str, Any]:
-    """Everything import reads back: settings, roles, scopes, clients, users and their mappings."""
+async def realm_representation(
+    tx: Tx, realm: Realm, progress: Progress = SILENT, *, users: bool = True
+) -> dict[str, Any]:
+    """Everything import reads back: settings, roles, scopes, clients, users and their mappings (without
+    ``users``, only the service accounts, as Keycloak's partial export has them)."""
     out = realm_to_json(realm)
     clients = await tx.clients.list(realm.id)
     client_ids = {c.id: c.client_id for c in clients}
@@ -93,14 +96,14 @@ async def realm_representation(tx: Tx, realm: Realm, progress: Progress = SILENT
     out["groups"], paths = await export_groups(tx, realm, names)
     out["defaultGroups"] = [paths[g] for g in await tx.groups.default_ids(realm.id) if g in paths]
 
-    users = await tx.users.search(realm.id, max_results=-1)
+    accounts = await tx.users.search(realm.id, max_results=-1) if users else []
     for client in clients:
         service_account = await tx.users.get_service_account(client)
         if service_account is not None:
-            users.append(service_account)
-    progress.begin(f"{realm.name}: reading users", len(users))
+            accounts.append(service_account)
+    progress.begin(f"{realm.name}: reading users", len(accounts))
     out["users"] = []
-    for user in sorted(users, key=lambda u: u.username):
+    for user in sorted(accounts, key=lambda u: u.username):
         out["users"].append(await _user(tx, user, names, client_ids))
         progress.advance()
     progress.end()

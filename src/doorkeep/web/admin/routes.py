@@ -24,6 +24,7 @@ MODULES = (
     "group_members",
     "group_roles",
     "partial_import",
+    "partial_export",
     "server",
 )
 
