@@ -124,7 +124,13 @@ async def test_unknown_paths_are_json_404s_and_wrong_methods_json_405s(realm: En
     assert response.status_code == 404
     assert response.json()["error"] == "Unable to find matching target resource method"
     assert (await realm.http.get(f"{REALM}/users/x/no-such-thing")).status_code == 404
-    for path in ("/admin/realms/0%2F/clients", "/admin/realms/test//clients", f"{REALM}/users/a%2Fb/sessions"):
+    for path in (
+        "/admin/realms/0%2F/clients",
+        "/admin/realms/test//clients",
+        f"{REALM}/users/a%2Fb/sessions",
+        f"{REALM}/clients/some-id/default-client-scopes/..%2F..",  # a dot segment names nothing either
+        f"{REALM}/clients/.%2Fx/protocol-mappers",
+    ):
         headers = await realm.admin_headers()  # a decoded "/" leaves an empty segment: nothing, not a missing feature
         for method in ("GET", "POST"):
             response = await realm.http.request(method, path, headers=headers, json={})

@@ -107,9 +107,10 @@ def served_by_keycloak(path: str) -> bool:
     """Whether Keycloak 26 serves this path (decoded, without query), under /admin.
 
     An empty segment inside the path (``/admin/realms/a//clients``, e.g. a realm name holding an encoded
-    ``/``) names nothing Keycloak serves: that is a plain 404, not a missing feature."""
+    ``/``) or a dot segment (``…/default-client-scopes/..%2F..``) names nothing Keycloak serves: that is a
+    plain 404, not a missing feature."""
     segments = path.removeprefix("/").removesuffix("/").split("/")
-    if "" in segments:
+    if "" in segments or "." in segments or ".." in segments:  # a dot segment (``..%2F..``) names nothing either
         return False
     if segments[:2] == ["admin", "serverinfo"]:
         return len(segments) == 2
