@@ -26,9 +26,17 @@ async def no_route(request: Request, exc: Exception) -> Response:
     path = request.scope.get("path", "")
     if status == 405:
         return json_response({"error": "HTTP 405 Method Not Allowed", "error_description": SEE_LOG}, 405, headers)
-    if status == 404 and served_by_keycloak(path):
+    if status == 404 and served_by_keycloak(path) and not _encoded_slash(request):
         description = f"Doorkeep does not implement {request.method} {path}"
         return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
     if status == 404:
         return json_response({"error": NO_METHOD, "error_description": SEE_LOG}, 404)
     return json_response({"error": f"HTTP {status}"}, status, headers)
+
+
+def _encoded_slash(request: Request) -> bool:
+    """Whether a segment of the raw path holds an encoded ``/`` (``…/clients/a%2Fb``): the decoded path then has
+    segments the request never had, so it names no Keycloak feature (Keycloak matches the raw segments, and
+    would look for a client ``a/b`` and answer 404)."""
+    raw = request.scope.get("raw_path") or b""
+    return isinstance(raw, bytes) and b"%2f" in raw.lower()
