@@ -131,6 +131,7 @@ async def test_unknown_paths_are_json_404s_and_wrong_methods_json_405s(realm: En
         f"{REALM}/clients/some-id/default-client-scopes/..%2F..",  # a dot segment names nothing either
         f"{REALM}/clients/.%2Fx/protocol-mappers",
         f"{REALM}/clients/some-id/scope-mappings/clients/%3Cb%3Ex%3C%2Fb%3E",  # a decoded "/" adds a segment
+        f"{REALM}/group-by-path/%0A0",  # a control character
     ):
         headers = await realm.admin_headers()  # a decoded "/" leaves an empty segment: nothing, not a missing feature
         for method in ("GET", "POST"):

@@ -112,6 +112,8 @@ def served_by_keycloak(path: str) -> bool:
     segments = path.removeprefix("/").removesuffix("/").split("/")
     if "" in segments or "." in segments or ".." in segments:  # a dot segment (``..%2F..``) names nothing either
         return False
+    if any(c < " " or c == "\x7f" for c in path):  # nor does a control character (``group-by-path/%0A0``)
+        return False
     if segments[:2] == ["admin", "serverinfo"]:
         return len(segments) == 2
     if segments[:2] != ["admin", "realms"] or len(segments) < 4:
