@@ -32,7 +32,7 @@ from doorkeep.web.admin import parse
 from doorkeep.web.admin import users_ops as user_ops
 from doorkeep.web.admin.common import RealmCall, invalid_input, ok, read_object, run_realm
 from doorkeep.web.admin.mappers import client_mappers
-from doorkeep.web.admin.roles import nestable
+from doorkeep.web.admin.roles import named_roles, nestable
 
 POLICIES = ("FAIL", "SKIP", "OVERWRITE")
 _T = TypeVar("_T")
@@ -237,31 +237,9 @@ class _Import:
 
     async def _roles(self, rep: dict[str, Any], where: str) -> list[Role]:
         """``realmRoles`` and ``clientRoles`` of a user or group, each the caller's to hand out."""
-        tx, realm = self.call.tx, self.call.realm
-        names, by_client = rep.get("realmRoles") or [], rep.get("clientRoles") or {}
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise invalid_input(f"{where}.realmRoles: expected a list of role names")
-        if not isinstance(by_client, dict):
-            raise invalid_input(f"{where}.clientRoles: expected an object")
-        roles: list[Role] = []
-        for name in names:
-            role = await tx.roles.get_realm_role(realm.id, name)
-            if role is None:
-                raise AdminError(404, f"Realm Role with name {name} does not exist")
-            roles.append(role)
-        for client_id, client_names in by_client.items():
-            if not isinstance(client_names, list) or not all(isinstance(n, str) for n in client_names):
-                raise invalid_input(f"{where}.clientRoles.{client_id}: expected a list of role names")
-            client = await tx.clients.get_by_client_id(realm.id, client_id)
-            if client is None:
-                raise AdminError(404, f"Client with client ID {client_id} does not exist")
-            for name in client_names:
-                role = await tx.roles.get_client_role(client.id, name)
-                if role is None:
-                    raise AdminError(404, f"Client Role with name {name} does not exist")
-                roles.append(role)
+        roles = await named_roles(self.call, rep.get("realmRoles"), rep.get("clientRoles"), where)
         for role in roles:
-            await self.call.identity.require_grant(tx, role)
+            await self.call.identity.require_grant(self.call.tx, role)
         return roles
 
     async def _existing_user(self, rep: dict[str, Any]) -> User | None:

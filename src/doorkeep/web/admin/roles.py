@@ -9,7 +9,7 @@ A realm's roles need view-realm / manage-realm; a client's roles view-clients / 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -143,20 +143,30 @@ async def _composites_of_new_role(call: RealmCall, rep: dict[str, Any]) -> list[
 
 
 async def nestable(call: RealmCall, composites: object) -> list[Role]:
-    """A RoleRepresentation's ``composites``: ``realm`` names realm roles, ``client`` maps a clientId to role
-    names. Each must exist (404 with Keycloak's texts) and be the caller's to nest (403, as ``POST …/composites``
-    checks: manage-realm or manage-clients, and every admin role in it the caller's to hand out)."""
+    """A RoleRepresentation's ``composites``, each the caller's to nest (403, as ``POST …/composites`` checks:
+    manage-realm or manage-clients, and every admin role in it the caller's to hand out)."""
     if not isinstance(composites, dict):
         raise invalid_input("composites: expected an object")
-    realm_names, by_client = composites.get("realm") or [], composites.get("client") or {}
+    children = await named_roles(call, composites.get("realm"), composites.get("client"), "composites")
+    for child in children:
+        call.require("manage-clients" if child.client_id else "manage-realm")
+        await call.identity.require_grant(call.tx, child)
+    return children
+
+
+async def named_roles(call: RealmCall, realm_names: object, by_client: object, where: str) -> list[Role]:
+    """Roles named as Keycloak's representations name them: realm role names, and a clientId mapped to client
+    role names (``composites``, a user's or group's ``realmRoles`` / ``clientRoles``). Each must exist (404 with
+    Keycloak's texts); the same role named twice is returned once."""
+    realm_names, by_client = realm_names or [], by_client or {}
     if not _names(realm_names) or not isinstance(by_client, dict) or not all(_names(v) for v in by_client.values()):
-        raise invalid_input("composites: expected role names")
-    children: list[Role] = []
+        raise invalid_input(f"{where}: expected role names")
+    found: list[Role] = []
     for name in realm_names:
         role = await call.tx.roles.get_realm_role(call.realm.id, name)
         if role is None:
             raise AdminError(404, f"Realm Role with name {name} does not exist")
-        children.append(role)
+        found.append(role)
     for client_id, names in by_client.items():
         client = await call.tx.clients.get_by_client_id(call.realm.id, client_id)
         if client is None:
@@ -165,14 +175,11 @@ async def nestable(call: RealmCall, composites: object) -> list[Role]:
             role = await call.tx.roles.get_client_role(client.id, name)
             if role is None:
                 raise AdminError(404, f"Client Role with name {name} does not exist")
-            children.append(role)
-    for child in children:
-        call.require("manage-clients" if child.client_id else "manage-realm")
-        await call.identity.require_grant(call.tx, child)
-    return list({c.id: c for c in children}.values())
+            found.append(role)
+    return list({r.id: r for r in found}.values())
 
 
-def _names(value: object) -> bool:
+def _names(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
