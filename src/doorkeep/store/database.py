@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from doorkeep import observe
@@ -138,6 +138,16 @@ def is_data_error(exc: BaseException) -> bool:
         code = getattr(exc.orig, "sqlstate", None)
         return isinstance(code, str) and code.startswith("22")
     return isinstance(exc, OverflowError)  # sqlite3 refusing to bind an int beyond 64 bits
+
+
+def is_duplicate(exc: BaseException) -> bool:
+    """Whether a unique index refused a row: two requests creating the same thing at once, the second meeting
+    the first's row only at the index (SQLSTATE 23505 on PostgreSQL, SQLite's UNIQUE constraint). Keycloak's
+    ModelDuplicateException: a conflict, not a server fault."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
 # The newest migration. A database already there is not handed to Alembic at start, whose import and

@@ -17,13 +17,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from doorkeep.store.database import is_data_error
+from doorkeep.store.database import is_data_error, is_duplicate
 from doorkeep.web.http import json_response
 from doorkeep.web.unavailable import database_unavailable, unavailable_response
 
 log = logging.getLogger("doorkeep")
 BODY = {"error": "unknown_error", "error_description": "For more on this error consult the server log."}
 BAD_INPUT = {"error": "invalid_request", "error_description": "Invalid input"}
+DUPLICATE = {"errorMessage": "Conflict detected. See logs for details"}
 
 
 class CatchServerErrors:
@@ -57,6 +58,9 @@ def answer(request: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
         return unavailable_response(request)
+    if is_duplicate(exc):  # the same thing created twice at once: Keycloak's 409
+        log.info("duplicate refused by the database on %s %s", request.method, request.url.path)
+        return json_response(DUPLICATE, 409)
     if is_data_error(exc):  # e.g. a NUL byte or an over-long name PostgreSQL refuses
         log.info("input refused by the database on %s %s", request.method, request.url.path)
         return json_response(BAD_INPUT, 400)
