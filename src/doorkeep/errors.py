@@ -59,7 +59,6 @@ PKCE_UNSUPPORTED_METHOD = "PKCE verification failed: Unsupported algorithm speci
 PKCE_MISMATCH = "PKCE verification failed: Code mismatch"
 MISSING_CODE = "Missing parameter: code"
 MISSING_USERNAME = "Missing parameter: username"
-MISSING_CLIENT_ID = "Missing client_id parameter"
 CODE_NOT_VALID = "Code not valid"
 CODE_EXPIRED = "Code is expired"
 USER_SESSION_NOT_FOUND = "User session not found"

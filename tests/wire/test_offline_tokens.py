@@ -135,6 +135,22 @@ async def test_client_credentials_with_refresh_tokens_gets_an_online_refresh_tok
     assert "sid" in claims(body["access_token"])
 
 
+async def test_client_credentials_refresh_tokens_follow_their_own_attribute_only(realm: Env) -> None:
+    """ClientCredentialsGrantType.useRefreshToken reads client_credentials.use_refresh_token alone: the
+    client's "use.refresh.tokens" (the other grants' switch) does not turn it off."""
+    await seed_client(
+        realm.db,
+        "test",
+        "svc",
+        service_accounts=True,
+        attributes={"client_credentials.use_refresh_token": "true", "use.refresh.tokens": "false"},
+    )
+    form = {"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret"}
+    body = (await realm.http.post(token_url("test"), data=form)).json()
+    assert claims(body["refresh_token"])["typ"] == "Refresh"
+    assert await session_counts(realm.db, body["session_state"]) == (1, 0)
+
+
 async def test_no_refresh_token_and_no_offline_session_when_refresh_tokens_are_off(realm: Env) -> None:
     from support import update_client
 

@@ -70,6 +70,49 @@ async def test_client_secret_basic_authenticates(realm: Env) -> None:
     assert response.status_code == 200, response.text
 
 
+def _basic(client_id: str, secret: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+
+
+PASSWORD_FORM = {"grant_type": "password", "username": "user1", "password": "password"}
+
+
+async def test_a_form_client_secret_replaces_the_basic_headers(realm: Env) -> None:
+    """ClientIdAndSecretAuthenticator: the header first, then each form parameter present replaces it."""
+    wrong_in_form = await realm.http.post(
+        token_url("test"),
+        data={**PASSWORD_FORM, "client_id": "app", "client_secret": "nope"},
+        headers=_basic("app", "secret"),
+    )
+    assert_error(wrong_in_form, 401, "unauthorized_client", "Invalid client or Invalid client credentials")
+    right_in_form = await realm.http.post(
+        token_url("test"), data={**PASSWORD_FORM, "client_secret": "secret"}, headers=_basic("app", "nope")
+    )
+    assert right_in_form.status_code == 200, right_in_form.text
+
+
+async def test_a_form_client_id_replaces_the_basic_headers_and_keeps_its_secret(realm: Env) -> None:
+    await seed_client(realm.db, "test", "other", secret="other-secret")
+    named_in_form = await realm.http.post(
+        token_url("test"), data={**PASSWORD_FORM, "client_id": "other"}, headers=_basic("app", "secret")
+    )
+    assert_error(named_in_form, 401, "unauthorized_client", "Invalid client or Invalid client credentials")
+    both = await realm.http.post(
+        token_url("test"), data={**PASSWORD_FORM, "client_id": "other"}, headers=_basic("app", "other-secret")
+    )
+    assert both.status_code == 200, both.text
+    assert claims(both.json()["access_token"])["azp"] == "other"
+
+
+@pytest.mark.parametrize("header", [None, "Negotiate abc", "Bearer abc", "Basic !!!"])
+async def test_no_client_named_at_all_is_invalid_client(realm: Env, header: str | None) -> None:
+    """No client id anywhere: Keycloak's ClientAuthenticationFlow ends with CLIENT_NOT_FOUND (the
+    authenticator's "Missing client_id parameter" challenge only counts once a client was found)."""
+    headers = {"Authorization": header} if header else {}
+    response = await realm.http.post(token_url("test"), data=PASSWORD_FORM, headers=headers)
+    assert_error(response, 401, "invalid_client", "Invalid client or Invalid client credentials")
+
+
 async def test_duplicated_parameter_is_refused(realm: Env) -> None:
     body = "grant_type=password&client_id=app&client_secret=secret&username=user1&username=user1&password=password"
     response = await realm.http.post(

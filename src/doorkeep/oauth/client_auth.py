@@ -1,8 +1,11 @@
 """Client authentication at the token, introspection, revocation and logout endpoints.
 
 ``client_secret_basic`` (RFC 6749 §2.3.1: form-urlencoded id and secret in the Basic header),
-``client_secret_post``, and public clients identified by ``client_id`` alone. The Basic header wins
-over form parameters, as in Keycloak. Secrets are compared in constant time.
+``client_secret_post``, and public clients identified by ``client_id`` alone. Form parameters win
+over the Basic header, each on its own (Keycloak's ClientIdAndSecretAuthenticator reads the header,
+then lets a form ``client_id`` or ``client_secret`` replace what it gave): a header naming one client
+and a form naming another authenticates the form's client, with the header's secret unless the form
+has one. Secrets are compared in constant time.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import hmac
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, MISSING_CLIENT_ID, InvalidClient, UnauthorizedClient
+from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, UnauthorizedClient
 from doorkeep.model import Client
 
 if TYPE_CHECKING:
@@ -34,23 +37,26 @@ def _basic(header: str | None) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-def basic_client_id(header: str | None) -> str | None:
-    """The client id named by a Basic header, if any (for CORS decisions, not authentication)."""
-    basic = _basic(header)
-    return basic[0] if basic else None
+def _credentials(req: OAuthRequest) -> tuple[str | None, str | None]:
+    """The client id and secret the request gives: the Basic header's, each replaced by the form's
+    parameter when the form has it (even empty), as ClientIdAndSecretAuthenticator does."""
+    client_id, secret = _basic(req.authorization) or (None, None)
+    form_id, form_secret = req.form.get("client_id"), req.form.get("client_secret")
+    return (client_id if form_id is None else form_id), (secret if form_secret is None else form_secret)
+
+
+def claimed_client_id(req: OAuthRequest) -> str | None:
+    """The client the request names, before authentication (events and CORS decisions)."""
+    return _credentials(req)[0] or None
 
 
 async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
     """The authenticated client, or the OAuth error Keycloak gives."""
-    basic = _basic(req.authorization)
-    if basic is not None:
-        client_id, secret = basic
-        secret_given: str | None = secret
-    else:
-        client_id = req.form.get("client_id") or ""
-        secret_given = req.form.get("client_secret")
+    client_id, secret_given = _credentials(req)
     if not client_id:
-        raise InvalidClient(MISSING_CLIENT_ID, status=400)
+        # ClientIdAndSecretAuthenticator's "Missing client_id parameter" challenge is only sent for a client
+        # that was found (ClientAuthenticationFlow.processFlow): no client is Keycloak's CLIENT_NOT_FOUND.
+        raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_not_found")
     client = await tx.config.client(req.realm.id, client_id)
     if client is None or not client.enabled:
         found = "client_not_found" if client is None else "client_disabled"

@@ -10,7 +10,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
-from doorkeep.oauth.client_auth import authenticate_client, basic_client_id
+from doorkeep.oauth.client_auth import authenticate_client, claimed_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
 from doorkeep.oauth.minted import Minted, TokenResponse
 from doorkeep.sessions import device
@@ -95,7 +95,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
-        given = basic_client_id(req.authorization) or req.form.get("client_id")
+        given = claimed_client_id(req)
         await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise
     await events.token_issued(tx, req, grant_type, client, minted, services.clock.now())

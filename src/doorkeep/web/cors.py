@@ -15,7 +15,7 @@ from starlette.responses import Response
 from doorkeep.model import Realm
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.access import bearer_token
-from doorkeep.oauth.client_auth import basic_client_id
+from doorkeep.oauth.client_auth import claimed_client_id
 from doorkeep.oauth.context import OAuthRequest
 from doorkeep.tokens import unverified
 from doorkeep.web.http import in_transaction
@@ -46,7 +46,7 @@ async def preflight(request: Request) -> Response:
 
 
 def _caller(req: OAuthRequest) -> str | None:
-    client_id = basic_client_id(req.authorization) or req.form.get("client_id")
+    client_id = claimed_client_id(req)
     if client_id:
         return client_id
     token = bearer_token(req.authorization) or req.form.get("token") or req.form.get("refresh_token")

@@ -49,9 +49,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise InvalidRequest(CC_USER_DISABLED.format(user.username), status=401)
     tx.users.prefetched_role_ids(user.id, set(account.role_ids))
     scope_param = req.form.get("scope") or ""
-    use_refresh = client.attr_bool("client_credentials.use_refresh_token", False) and client.attr_bool(
-        "use.refresh.tokens", True
-    )
+    # ClientCredentialsGrantType.useRefreshToken: this attribute alone, not "use.refresh.tokens" as well.
+    use_refresh = client.attr_bool("client_credentials.use_refresh_token", False)
     if not use_refresh:  # a transient session: everything but the time, the ids and the caller's address is kept
         kept = account.grant(scope_param, TransientGrant)
         if kept.scopes is None:
