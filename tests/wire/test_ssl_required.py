@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from admin_support import realm_admin
 from browser_flow import REDIRECT, start, submit
-from support import assert_error, seed_client, seed_realm, seed_user, token_url, update_realm
+from support import assert_error, password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -112,10 +113,25 @@ async def test_the_admin_api_refuses_plain_http_from_a_public_address(realm: Env
     assert (await realm.http.get("/admin/realms/test/users", headers=headers)).status_code == 200
 
 
-async def test_the_admin_api_follows_the_administered_realms_setting(realm: Env) -> None:
+async def test_the_admin_api_follows_the_sslrequired_of_the_admins_realm_not_the_administered_one(
+    realm: Env,
+) -> None:
+    """Keycloak's AdminRoot authenticates the bearer token against its own realm (master here) and never
+    reads the administered realm's sslRequired: RefreshTokenTest.testCheckSsl sets a realm to ALL and
+    resets it to EXTERNAL through the admin API over plain HTTP. The realm's own endpoints refuse."""
     headers = await realm.admin_headers()
     await update_realm(realm.db, "test", ssl_required="all")
-    assert_error(
-        await realm.http.get("/admin/realms/test/users", headers=headers), 403, "invalid_request", "HTTPS required"
-    )
-    assert (await realm.http.get("/admin/realms/master/users", headers=headers)).status_code == 200
+    assert_error(await password_grant(realm.http, "test", "app"), 403, "invalid_request", "HTTPS required")
+    assert (await realm.http.get("/admin/realms/test/users", headers=headers)).status_code == 200
+    reset = await realm.http.put("/admin/realms/test", headers=headers, json={"sslRequired": "external"})
+    assert reset.status_code == 204, reset.text
+    assert (await password_grant(realm.http, "test", "app")).status_code == 200
+
+
+async def test_a_realm_admin_of_an_https_only_realm_is_refused_over_plain_http(realm: Env) -> None:
+    """An admin token of the realm itself: that realm's sslRequired applies (the token's realm)."""
+    headers = await realm_admin(realm, "boss", "realm-admin")
+    assert (await realm.http.get("/admin/realms/test/users", headers=headers)).status_code == 200
+    await update_realm(realm.db, "test", ssl_required="all")
+    response = await realm.http.get("/admin/realms/test/users", headers=headers)
+    assert_error(response, 403, "invalid_request", "HTTPS required")
