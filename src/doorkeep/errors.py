@@ -109,6 +109,9 @@ class OAuthError(Exception):
         self.status = self.default_status if status is None else status
         self.event_error = self.error if event_error is None else event_error
         self.detail = detail  # private: for logs and events, never sent
+        # What the failure event also names, once a step has learnt it (the refresh token's session).
+        self.event_session: str | None = None
+        self.event_details: dict[str, str] = {}
 
     def body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}

@@ -148,6 +148,7 @@ async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Clien
         details.update(
             refresh_token_id=minted.refreshed.jti,
             refresh_token_type=minted.refreshed.typ,
+            refresh_token_sub=minted.refreshed.sub,
             updated_refresh_token_id=minted.refresh_jti,
         )
     elif minted.refresh_jti is not None:
@@ -186,7 +187,10 @@ async def token_failed(
         details.update(auth_method="openid-connect", username=username or None)
         user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
         user_id = user.id if user else None
-    session_id = None
+    session_id = err.event_session
+    details.update(err.event_details)
+    if client is not None:  # set by the client authentication flow, before the grant could fail
+        details["client_auth_method"] = CLIENT_AUTH_METHOD
     if err.detail in (policy.REUSED, policy.CHAIN_REVOKED):  # issue #13: which chain died, seen from where
         old = _claims(req.form.get("refresh_token"))
         user_id, session_id = old.get("sub"), old.get("sid")

@@ -12,7 +12,17 @@ from browser_flow import REDIRECT, exchange, login, start, submit
 from doorkeep import events
 from doorkeep.model import Event
 from doorkeep.sessions.cleaner import clean_once
-from support import assert_error, claims, password_grant, refresh, seed_client, seed_user, token_url, update_client
+from support import (
+    assert_error,
+    claims,
+    password_grant,
+    refresh,
+    seed_client,
+    seed_user,
+    token_url,
+    update_client,
+    update_realm,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -113,7 +123,12 @@ async def test_a_wrong_password_is_a_login_error_naming_the_user(realm: Env) -> 
     unknown, wrong, _ = await events_of(realm)
     assert wrong["type"] == "LOGIN_ERROR" and wrong["error"] == "invalid_user_credentials"
     assert wrong["userId"] == user_id and wrong["clientId"] == "app" and "sessionId" not in wrong
-    assert wrong["details"] == {"grant_type": "password", "auth_method": "openid-connect", "username": "user1"}
+    assert wrong["details"] == {
+        "grant_type": "password",
+        "auth_method": "openid-connect",
+        "username": "user1",
+        "client_auth_method": "client-secret",  # the client authentication flow's detail, set before the grant
+    }
     assert unknown["error"] == "user_not_found" and "userId" not in unknown
 
 
@@ -149,6 +164,7 @@ async def test_an_offline_refresh_records_the_old_and_new_refresh_token_ids(real
         "client_auth_method": "client-secret",
         "refresh_token_id": claims(body["refresh_token"])["jti"],
         "refresh_token_type": "Offline",
+        "refresh_token_sub": event["userId"],
         "updated_refresh_token_id": claims(renewed["refresh_token"])["jti"],
     }
 
@@ -163,7 +179,38 @@ async def test_a_refresh_after_the_session_was_revoked_is_a_refresh_error_with_i
     )
     (event,) = await events_of(realm, type="REFRESH_TOKEN_ERROR")
     assert (event["clientId"], event["error"]) == ("app", "invalid_token")
-    assert event["details"] == {"grant_type": "refresh_token"} and "userId" not in event
+    # TokenManager.refreshAccessToken names the session and the token once verifyRefreshToken accepted it
+    assert event["sessionId"] == body["session_state"] and "userId" not in event
+    assert event["details"] == {
+        "grant_type": "refresh_token",
+        "refresh_token_id": claims(body["refresh_token"])["jti"],
+        "refresh_token_type": "Refresh",
+        "refresh_token_sub": claims(body["access_token"])["sub"],
+        "client_auth_method": "client-secret",
+    }
+
+
+async def test_a_refresh_token_that_fails_verification_names_no_session(realm: Env) -> None:
+    await configure(realm, eventsEnabled=True, enabledEventTypes=TOKEN_TYPES)
+    assert_error(await refresh(realm.http, "test", "app", "garbage"), 400, "invalid_grant", "Invalid refresh token")
+    (event,) = await events_of(realm, type="REFRESH_TOKEN_ERROR")
+    assert "sessionId" not in event and "userId" not in event
+    assert event["details"] == {"grant_type": "refresh_token", "client_auth_method": "client-secret"}
+
+
+async def test_a_reused_rotated_refresh_token_is_an_error_naming_its_session_and_subject(realm: Env) -> None:
+    """RefreshTokenTest.refreshTokenReuseTokenWithRefreshTokensRevoked: the refusal names the session,
+    the token and its subject, and no user."""
+    await update_realm(realm.db, "test", revoke_refresh_token=True)
+    await configure(realm, eventsEnabled=True, enabledEventTypes=TOKEN_TYPES)
+    body = await tokens(realm)
+    assert (await refresh(realm.http, "test", "app", body["refresh_token"])).status_code == 200
+    reused = await refresh(realm.http, "test", "app", body["refresh_token"])
+    assert_error(reused, 400, "invalid_grant", "Maximum allowed refresh token reuse exceeded")
+    (event,) = await events_of(realm, type="REFRESH_TOKEN_ERROR")
+    assert event["sessionId"] == body["session_state"] and "userId" not in event and event["error"] == "invalid_token"
+    assert event["details"]["refresh_token_id"] == claims(body["refresh_token"])["jti"]
+    assert event["details"]["refresh_token_sub"] == claims(body["access_token"])["sub"]
 
 
 async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: Env) -> None:

@@ -41,6 +41,24 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     now = services.clock.now()
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, now)
+    try:
+        return await _verified(tx, services, req, client, claims, now)
+    except e.OAuthError as err:
+        # TokenManager.refreshAccessToken names the session and the token on the event as soon as
+        # verifyRefreshToken accepts it, so every later refusal's REFRESH_TOKEN_ERROR carries them.
+        err.event_session = claims.sid
+        err.event_details = {
+            "refresh_token_id": claims.jti,
+            "refresh_token_type": claims.typ,
+            "refresh_token_sub": claims.sub,
+        }
+        raise
+
+
+async def _verified(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, claims: refresh_tokens.RefreshClaims, now: int
+) -> Minted:
+    """The refresh of a token verifyRefreshToken accepted: validateToken's checks, rotation, mint, record."""
     rotating = policy.revoke_refresh_token(req.realm, client)
     original = await scope_rules.from_names(tx, client, claims.scope)
     scope_param = req.form.get("scope")
