@@ -70,6 +70,12 @@ INTROSPECTION_NO_TOKEN = "Token not provided."
 DUPLICATE_PARAMETER = "Duplicate parameter"
 TOKEN_METHODS = "More than one method used for including an access token"
 TOKEN_VERIFICATION_FAILED = "Token verification failed"
+MISSING_OPENID_SCOPE = "Missing openid scope"
+CLIENT_NOT_FOUND = "Client not found"
+WRONG_CLIENT_PROTOCOL = "Wrong client protocol"
+CLIENT_DISABLED = "Client disabled"
+SESSION_WITHOUT_CLIENT = "User session not found or doesn't have client attached on it"
+SESSION_EXPIRED = "Session expired"
 AUTHZ_MISSING_CLIENT_ID = "Missing parameter: client_id"
 AUTHZ_CLIENT_NOT_FOUND = "Client not found."
 AUTHZ_CLIENT_DISABLED = "Client disabled."
@@ -170,6 +176,13 @@ class InvalidToken(OAuthError):
     default_status = 401
 
 
+class InsufficientScope(OAuthError):
+    """RFC 6750's ``insufficient_scope``: the token is good but lacks a scope the resource needs."""
+
+    error = "insufficient_scope"
+    default_status = 403
+
+
 class NotAllowed(OAuthError):
     """Keycloak's own ``not_allowed`` (e.g. offline tokens refused for the user or client)."""
 
@@ -187,23 +200,27 @@ class TemporarilyUnavailable(OAuthError):
 
 
 class BearerError(Exception):
-    """A failed bearer-token check (userinfo): the OAuth error, answered with ``WWW-Authenticate``."""
+    """A refused bearer-token request (userinfo), answered as Keycloak's ``OAuth2Error.json(false)`` answers.
 
-    def __init__(self, err: OAuthError) -> None:
-        super().__init__(err.description)
+    ``cause`` is the OAuth error; ``None`` is Keycloak's ``OAuth2Error.unauthorized()`` for a request
+    that carried no token at all: a bare 401 whose challenge names only the realm (RFC 6750 §3.1).
+    """
+
+    def __init__(self, err: OAuthError | None = None) -> None:
+        super().__init__(err.description if err is not None else "no token")
         self.cause = err
 
     @property
-    def error(self) -> str:
-        return self.cause.error
+    def error(self) -> str | None:
+        return self.cause.error if self.cause is not None else None
 
     @property
-    def description(self) -> str:
-        return self.cause.description
+    def description(self) -> str | None:
+        return self.cause.description if self.cause is not None else None
 
     @property
     def status(self) -> int:
-        return self.cause.status
+        return self.cause.status if self.cause is not None else 401
 
 
 class AdminError(Exception):

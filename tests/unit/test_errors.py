@@ -82,6 +82,11 @@ def test_a_bearer_error_answers_with_the_typed_error_it_wraps() -> None:
     assert (wrapped.error, wrapped.description, wrapped.status) == ("invalid_request", "Token not provided", 401)
 
 
+def test_a_bearer_error_without_a_cause_is_keycloaks_bare_unauthorized() -> None:
+    bare = BearerError()
+    assert (bare.error, bare.description, bare.status) == (None, None, 401)
+
+
 def test_each_raise_builds_a_new_error_so_no_traceback_is_shared() -> None:
     def refuse() -> None:
         raise InvalidGrant(errors.STALE_TOKEN)

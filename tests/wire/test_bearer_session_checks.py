@@ -14,7 +14,7 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 
-async def _grant(env: Env, scope: str | None = None, **realm: Any) -> dict[str, Any]:
+async def _grant(env: Env, scope: str = "openid", **realm: Any) -> dict[str, Any]:
     await seed_realm(env.db, env.clock, access_token_lifespan=36000, **realm)
     await seed_client(env.db, "test", "app", attributes={"client.session.idle.timeout": "500"})
     await seed_user(env.db, env.clock, "test", "user1")
@@ -49,7 +49,7 @@ async def test_an_access_token_is_refused_once_its_client_session_is_idle_but_no
 async def test_an_offline_access_token_is_refused_once_its_offline_session_expired_and_the_row_stays(
     env: Env,
 ) -> None:
-    tokens = await _grant(env, "offline_access", offline_session_idle_timeout=1000)
+    tokens = await _grant(env, "openid offline_access", offline_session_idle_timeout=1000)
     assert await _answers(env, tokens["access_token"]) == (200, 200, True)
     env.clock.advance(1000)
     assert await _answers(env, tokens["access_token"]) == (401, 401, False)
@@ -57,7 +57,7 @@ async def test_an_offline_access_token_is_refused_once_its_offline_session_expir
 
 
 async def test_the_refresh_of_that_offline_session_is_what_removes_it(env: Env) -> None:
-    tokens = await _grant(env, "offline_access", offline_session_idle_timeout=1000)
+    tokens = await _grant(env, "openid offline_access", offline_session_idle_timeout=1000)
     env.clock.advance(1000)
     form = {"grant_type": "refresh_token", "client_id": "app", "client_secret": "secret"}
     refused = await env.http.post(token_url("test", "token"), data=form | {"refresh_token": tokens["refresh_token"]})

@@ -69,7 +69,7 @@ async def test_es256_access_tokens_when_the_client_asks(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     await seed_client(env.db, "test", "app", attributes={"access.token.signed.response.alg": "ES256"})
     await seed_user(env.db, env.clock, "test", "user1")
-    token = (await password_grant(env.http, "test", "app")).json()["access_token"]
+    token = (await password_grant(env.http, "test", "app", scope="openid")).json()["access_token"]
     assert jwt.get_unverified_header(token)["alg"] == "ES256"
     keys = (await env.http.get("/realms/test/protocol/openid-connect/certs")).json()["keys"]
     assert any(k["kty"] == "EC" for k in keys)

@@ -220,7 +220,7 @@ async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: 
     form = {"client_id": "app", "client_secret": "secret"}
     logout = await realm.http.post(token_url("test", "logout"), data={**form, "refresh_token": first["refresh_token"]})
     revoke = await realm.http.post(token_url("test", "revoke"), data={**form, "token": second["refresh_token"]})
-    third = await tokens(realm)
+    third = await tokens(realm, scope="openid")
     introspect = await realm.http.post(
         token_url("test", "token/introspect"), data={**form, "token": third["access_token"]}
     )

@@ -1,9 +1,12 @@
 """Validating a bearer access token as userinfo, introspection and the REST APIs need it.
 
-An access token is good while its signature, issuer and ``exp`` hold, its ``jti`` is not revoked,
-it is not older than the not-before policy, its user is enabled, and (unless transient) its
-session still holds a client session for ``azp`` (online or offline per the jti prefix), checked
-by the session steps of Keycloak's validateToken (``sessions.resume``), as a refresh checks them.
+Two steps, in the order of Keycloak's ``UserInfoEndpoint.issueUserInfo``, so that userinfo can check
+the ``openid`` scope between them: ``verified_claims`` (TokenVerifier's default checks: signature,
+type, issuer, ``exp``), then ``holder``: the ``azp`` client exists, the token is not revoked nor older
+than the not-before policy, the client is enabled, the session still holds a client session for
+``azp`` (online or offline per the jti prefix; Keycloak's ``findValidSession``), and its user exists
+and is enabled. A failure raises ``InvalidAccess`` worded as userinfo words it; the other callers only
+need to know that it failed.
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.sessions import resume
 from doorkeep.tokens import TYPE_BEARER, jti_session_type
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
+
+OIDC = "openid-connect"
 
 
 @dataclass(frozen=True)
@@ -31,43 +35,84 @@ class ValidAccess:
 
 
 class InvalidAccess(Exception):
-    """Why a token failed; the caller maps it to its endpoint's error."""
+    """Why a token failed: Keycloak's userinfo ``error_description`` for it, and a private detail."""
+
+    def __init__(self, description: str, detail: str = "") -> None:
+        super().__init__(detail or description)
+        self.description = description
 
 
 async def validate(tx: Tx, services: Services, realm: Realm, issuer: str, token: str) -> ValidAccess:
-    now = services.clock.now()
+    """Both steps: the token's own checks, then its client, session and user."""
+    return await holder(tx, services, realm, await verified_claims(tx, services, realm, issuer, token))
+
+
+async def verified_claims(tx: Tx, services: Services, realm: Realm, issuer: str, token: str) -> dict[str, Any]:
+    """TokenVerifier's default checks (signature, ``typ`` Bearer, issuer, expiry); any failure is Keycloak's
+    one "Token verification failed"."""
     claims = await services.codec.verify(tx, realm.id, token, internal=False)
     if claims is None:
-        raise InvalidAccess("signature")
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "signature")
     if claims.get("typ") != TYPE_BEARER or claims.get("iss") != issuer:
-        raise InvalidAccess("type or issuer")
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "type or issuer")
     exp, iat = claims.get("exp"), claims.get("iat")
-    if not isinstance(exp, int) or exp <= now or not isinstance(iat, int):
-        raise InvalidAccess("expired")
-    jti = str(claims.get("jti", ""))
-    if await tx.revoked.is_revoked(jti):
-        raise InvalidAccess("revoked")
+    if not isinstance(exp, int) or exp <= services.clock.now() or not isinstance(iat, int):
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "expired")
+    return claims
+
+
+async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any]) -> ValidAccess:
+    """The client, session and user behind verified claims, checked in ``issueUserInfo``'s order."""
     client = await tx.config.client(realm.id, str(claims.get("azp", "")))
+    if client is None:
+        raise InvalidAccess(e.CLIENT_NOT_FOUND)
     user = await tx.users.get(str(claims.get("sub", "")))
-    if client is None or not client.enabled or user is None or not user.enabled:
-        raise InvalidAccess("client or user")
-    if iat < policy.effective_not_before(realm, client, user.not_before):
-        raise InvalidAccess("stale")
+    jti, iat = str(claims.get("jti", "")), int(claims["iat"])
+    # NotBeforeCheck and TokenRevocationCheck fail inside Keycloak's verifier: the generic description.
+    if await tx.revoked.is_revoked(jti):
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "revoked")
+    if iat < policy.effective_not_before(realm, client, user.not_before if user is not None else 0):
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale")
+    if client.protocol != OIDC:
+        raise InvalidAccess(e.WRONG_CLIENT_PROTOCOL)
+    if not client.enabled:
+        raise InvalidAccess(e.CLIENT_DISABLED)
     sid = claims.get("sid")
-    if sid is None:
-        return ValidAccess(claims, user, client, None)
+    now = services.clock.now()
+    session = None if sid is None else await _session(tx, realm, client, str(sid), jti, iat, now)
+    if user is None or (session is not None and session.user_id != user.id):
+        raise InvalidAccess(e.USER_NOT_FOUND)
+    if not user.enabled:
+        raise InvalidAccess(e.USER_DISABLED)
+    return ValidAccess(claims, user, client, session)
+
+
+async def _session(tx: Tx, realm: Realm, client: Client, sid: str, jti: str, iat: int, now: int) -> UserSession:
+    """Keycloak's ``findValidSession``, read only: the first session (online, then offline) that holds
+    ``client`` and is within its lifetimes; the token must not predate it nor its client session.
+
+    A user session found with the client but past its lifetimes is "Session expired"; a client session
+    past its own lifetimes (in a live user session) counts as absent, as Keycloak's session store drops
+    it; none found at all is the longer text.
+    """
     kind = jti_session_type(jti)
-    candidates = [False, True] if kind is None else [kind == "offline"]
-    for offline in candidates:  # validateToken's session steps, read only
-        try:
-            session = await resume.user_session(tx, realm, str(sid), offline, now, write=False)
-            if session.user_id != user.id:
-                continue
-            await resume.client_session(tx, realm, client, session, iat, now, lock=False, write=False)
-        except OAuthError:
+    found = False
+    for offline in [False, True] if kind is None else [kind == "offline"]:
+        us = await tx.sessions.get_user_session(sid, offline)
+        cs = None if us is None else await tx.sessions.get_client_session(us.id, offline, client.id)
+        if us is None or cs is None:
             continue
-        return ValidAccess(claims, user, client, session)
-    raise InvalidAccess("session")
+        if not policy.user_session_valid(realm, offline, us.remember_me, us.started, us.last_session_refresh, now):
+            found = True  # isSessionValid / isOfflineSessionValid
+            continue
+        if not policy.client_session_valid(
+            realm, client, offline, us.remember_me, cs.started, cs.timestamp, us.started, now
+        ):
+            continue
+        if iat + 1 < us.started or iat + 1 < cs.started:  # checkTokenIssuedAt
+            raise InvalidAccess(e.STALE_TOKEN)
+        return us
+    raise InvalidAccess(e.SESSION_EXPIRED if found else e.SESSION_WITHOUT_CLIENT)
 
 
 def bearer_token(authorization: str | None) -> str | None:

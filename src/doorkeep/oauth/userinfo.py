@@ -2,7 +2,9 @@
 
 The access token comes from the ``Authorization`` header or, on POST only, the form body (RFC 6750 §2.1-2.2),
 never from a query string, where it would land in access logs and ``Referer`` headers. As Keycloak's
-``UserInfoEndpoint``: one method at a time, and one ``access_token`` parameter.
+``UserInfoEndpoint``: one method at a time, and one ``access_token`` parameter. Refusals are
+``BearerError``s, answered as Keycloak's ``OAuth2Error.json(false)``: in the ``WWW-Authenticate``
+challenge, with an empty body (web/http.py ``bearer_error``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.errors import BearerError, InvalidRequest, InvalidToken
+from doorkeep.errors import BearerError, InsufficientScope, InvalidRequest, InvalidToken
 from doorkeep.oauth import access, scopes
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
@@ -36,13 +38,8 @@ def presented_token(req: OAuthRequest) -> str | None:
 
 
 async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
-    token = presented_token(req)
-    if not token:
-        raise BearerError(InvalidRequest(e.TOKEN_NOT_PROVIDED, status=401))
-    try:
-        valid = await access.validate(tx, services, req.realm, req.issuer, token)
-    except access.InvalidAccess as exc:
-        raise BearerError(InvalidToken(e.TOKEN_VERIFICATION_FAILED, detail=str(exc))) from exc
+    """The claims of the token's user, or Keycloak's refusal in ``issueUserInfo``'s order."""
+    valid = await _valid(tx, services, req)
     await events.record(
         tx,
         req.realm,
@@ -68,3 +65,18 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
     out: dict[str, Any] = {"sub": valid.user.id}
     out.update({k: v for k, v in mapped.items() if k != "sub"})
     return out
+
+
+async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidAccess:
+    """No token is a bare 401; a token without ``openid`` is 403 ``insufficient_scope`` (userinfo is an OIDC
+    resource, OIDC Core §5.3), checked after the signature but before the client; then ``invalid_token``."""
+    token = presented_token(req)
+    if not token:
+        raise BearerError()  # OAuth2Error.unauthorized()
+    try:
+        claims = await access.verified_claims(tx, services, req.realm, req.issuer, token)
+        if scopes.OPENID not in scopes.split(str(claims.get("scope", ""))):
+            raise BearerError(InsufficientScope(e.MISSING_OPENID_SCOPE, event_error="access_denied"))
+        return await access.holder(tx, services, req.realm, claims)
+    except access.InvalidAccess as exc:
+        raise BearerError(InvalidToken(exc.description, detail=str(exc))) from exc

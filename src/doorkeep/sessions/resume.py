@@ -1,11 +1,10 @@
 """Resuming a session from a refresh or offline token: Keycloak's validateToken, written once.
 
 The session, user and client-session checks in Keycloak's order (KEYCLOAK.md §6.1 #7–#13), used
-by the refresh grant (under the client-session row lock) and by introspection (read only); the
-session steps (``user_session``, ``client_session``) also serve bearer access tokens
-(``oauth.access``). Two
-failures deliberately write when allowed to: an expired session is removed (online: logged out),
-and an expired client session is detached.
+by the refresh grant (under the client-session row lock) and by introspection (read only). Bearer
+access tokens follow UserInfoEndpoint's ``findValidSession`` instead (``oauth.access``), on the same
+``policy`` lifetimes. Two failures deliberately write when allowed to: an expired session is removed
+(online: logged out), and an expired client session is detached.
 """
 
 from __future__ import annotations

@@ -68,10 +68,12 @@ def admin_error(err: AdminError) -> Response:
 
 
 def bearer_error(err: BearerError, realm: str) -> Response:
-    challenge = f'Bearer realm="{realm}", error="{err.error}", error_description="{err.description}"'
-    return json_response(
-        {"error": err.error, "error_description": err.description}, err.status, {"WWW-Authenticate": challenge}
-    )
+    """Keycloak's ``OAuth2Error.json(false)``: the error rides in the ``WWW-Authenticate`` challenge only
+    (RFC 6750 §3), the body is empty text. Attributes absent from the error are left out of the challenge,
+    so a request without a token gets just ``Bearer realm="…"``."""
+    attributes = {"realm": realm, "error": err.error, "error_description": err.description}
+    challenge = ", ".join(f'{name}="{value}"' for name, value in attributes.items() if value is not None)
+    return Response(b"", err.status, {"WWW-Authenticate": f"Bearer {challenge}"}, media_type="text/plain;charset=utf-8")
 
 
 async def read_body(request: Request) -> bytes:
