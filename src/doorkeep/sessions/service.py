@@ -1,7 +1,8 @@
 """Creating, copying, refreshing and removing sessions (KEYCLOAK.md §4).
 
 An offline user session is created from the online one with the **same id**; each client adds
-an offline client session. Removal helpers delete a user session once no client remains.
+an offline client session. Removal helpers delete a user session once no client remains, except a
+consent revocation's online logout, which leaves the online session in place as Keycloak 26 does.
 """
 
 from __future__ import annotations
@@ -167,8 +168,11 @@ async def revoke_grant(
 
 
 async def logout_client_online(tx: Tx, user_id: str, client_uuid: str) -> None:
-    """Backchannel-log the user out of one client: drop that client from every online session."""
+    """Backchannel-log the user out of one client: drop that client from every online session.
+
+    A session left with no client stays: Keycloak 26's TokenManager.dettachClientSession only detaches
+    (the SSO login lives on; a refresh by that client finds "Session doesn't have required client")."""
     for session_id, cid in await tx.sessions.user_client_pairs(user_id, False):
         if cid == client_uuid:
             await ended.announce(tx, session_id, False, only_client=client_uuid)
-            await detach(tx, session_id, False, client_uuid)
+            await tx.sessions.detach_client_session(session_id, False, client_uuid)

@@ -1,0 +1,90 @@
+"""Admin REST answers checked against Keycloak 26's own code and tests (KEYCLOAK.md §9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from doorkeep.model import Client, Consent, User
+from doorkeep.sessions import service
+from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+REALM = "/admin/realms/test"
+
+
+async def _setup(env: Env) -> tuple[dict[str, str], Client, User]:
+    await seed_realm(env.db, env.clock)
+    client = await seed_client(env.db, "test", "app")
+    user = await seed_user(env.db, env.clock, "test", "user1")
+    return await env.admin_headers(), client, user
+
+
+async def _grant(env: Env, client_id: str = "app", scope: str | None = None) -> dict[str, Any]:
+    response = await password_grant(env.http, "test", client_id, "user1", scope=scope)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _get(env: Env, path: str, headers: dict[str, str], **params: str) -> Any:
+    response = await env.http.get(f"{REALM}{path}", params=params, headers=headers)
+    assert response.status_code == 200, (path, response.status_code, response.text)
+    return response.json()
+
+
+async def _consent(env: Env, user: User, client: Client) -> None:
+    async with env.db.transaction() as tx:
+        await tx.sessions.save_consent(Consent(user.id, client.id, (), 1000, 1000))
+
+
+# --- 1. revoking a consent detaches the client but keeps the online session --------------------------
+async def test_revoking_consent_keeps_the_online_session_without_that_client(env: Env) -> None:
+    """UserConsentManager.revokeConsentToClient -> TokenManager.dettachClientSession, which in Keycloak 26
+    only detaches the client session (ConsentsTest.testConsents: "There should be one active session")."""
+    headers, client, user = await _setup(env)
+    online = await _grant(env)
+    await _consent(env, user, client)
+    response = await env.http.delete(f"{REALM}/users/{user.id}/consents/app", headers=headers)
+    assert response.status_code == 204, response.text
+    [session] = await _get(env, f"/users/{user.id}/sessions", headers)
+    assert session["id"] == online["session_state"] and session["clients"] == {}
+    assert_error(
+        await refresh(env.http, "test", "app", online["refresh_token"]),
+        400,
+        "invalid_grant",
+        "Session doesn't have required client",
+    )
+
+
+async def test_revoking_consent_through_the_account_api_keeps_the_online_session(env: Env) -> None:
+    headers, client, user = await _setup(env)
+    online = await _grant(env)
+    await _consent(env, user, client)
+    bearer = {"Authorization": f"Bearer {online['access_token']}"}
+    response = await env.http.delete("/realms/test/account/applications/app/consent", headers=bearer)
+    assert response.status_code == 204, response.text
+    [session] = await _get(env, f"/users/{user.id}/sessions", headers)
+    assert session["id"] == online["session_state"] and session["clients"] == {}
+
+
+async def test_revoking_consent_still_removes_an_offline_session_left_empty(env: Env) -> None:
+    """UserSessionManager.revokeOfflineToken -> checkOfflineUserSessionHasClientSessions removes it."""
+    headers, client, user = await _setup(env)
+    async with env.db.transaction() as tx:  # an online session and its offline copy, as a browser login makes
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        online, cs = await service.start_online(
+            tx, realm, user, client, scope_param="openid offline_access", now=env.clock.now(), ip_address="10.0.0.7"
+        )
+        await service.create_or_update_offline(tx, online, cs, env.clock.now())
+    await _consent(env, user, client)
+    assert (await env.http.delete(f"{REALM}/users/{user.id}/consents/app", headers=headers)).status_code == 204
+    async with env.db.transaction() as tx:
+        assert await tx.sessions.get_user_session(online.id, True) is None
+        assert await tx.sessions.get_user_session(online.id, False) is not None
+    [session] = await _get(env, f"/users/{user.id}/sessions", headers)
+    assert session["id"] == online.id and session["clients"] == {}
