@@ -88,3 +88,66 @@ async def test_revoking_consent_still_removes_an_offline_session_left_empty(env:
         assert await tx.sessions.get_user_session(online.id, False) is not None
     [session] = await _get(env, f"/users/{user.id}/sessions", headers)
     assert session["id"] == online.id and session["clients"] == {}
+
+
+# --- 2. briefRepresentation=true on user lists ---------------------------------------------------------
+async def _rich_user(env: Env, headers: dict[str, str]) -> str:
+    """A user with attributes and a required action, both of which a brief representation leaves out."""
+    rep = {
+        "username": "ann",
+        "enabled": True,
+        "firstName": "Ann",
+        "email": "ann@example.com",
+        "attributes": {"team": ["blue"]},
+        "requiredActions": ["UPDATE_PASSWORD"],
+    }
+    response = await env.http.post(f"{REALM}/users", json=rep, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.headers["location"].rsplit("/", 1)[-1]
+
+
+def _brief(user_id: str, created: int) -> dict[str, Any]:
+    """ModelToRepresentation.toBriefRepresentation: null fields (lastName here) are left out."""
+    return {
+        "id": user_id,
+        "username": "ann",
+        "firstName": "Ann",
+        "email": "ann@example.com",
+        "emailVerified": False,
+        "createdTimestamp": created,
+        "enabled": True,
+    }
+
+
+async def test_brief_user_list_has_only_keycloaks_brief_fields_plus_access(env: Env) -> None:
+    """UsersResource.toRepresentation: toBriefRepresentation, then setAccess for the listing."""
+    headers, _, _ = await _setup(env)
+    user_id = await _rich_user(env, headers)
+    body = await _get(env, "/users", headers, username="ann", exact="true", briefRepresentation="true")
+    assert body == [{**_brief(user_id, env.clock.now() * 1000), "access": {"manage": True}}]
+    assert list(body[0]) == [
+        "id",
+        "username",
+        "firstName",
+        "email",
+        "emailVerified",
+        "createdTimestamp",
+        "enabled",
+        "access",
+    ]
+    [full] = await _get(env, "/users", headers, username="ann", exact="true", briefRepresentation="false")
+    assert full["attributes"] == {"team": ["blue"]} and full["requiredActions"] == ["UPDATE_PASSWORD"]
+
+
+async def test_group_members_are_brief_on_request_and_carry_no_access(env: Env) -> None:
+    """GroupResource.getMembers: toBriefRepresentation or toRepresentation, and no setAccess."""
+    headers, _, _ = await _setup(env)
+    user_id = await _rich_user(env, headers)
+    created = await env.http.post(f"{REALM}/groups", json={"name": "team"}, headers=headers)
+    group_id = created.headers["location"].rsplit("/", 1)[-1]
+    joined = await env.http.put(f"{REALM}/users/{user_id}/groups/{group_id}", headers=headers)
+    assert joined.status_code == 204, joined.text
+    brief = await _get(env, f"/groups/{group_id}/members", headers, briefRepresentation="true")
+    assert brief == [_brief(user_id, env.clock.now() * 1000)]
+    [full] = await _get(env, f"/groups/{group_id}/members", headers)
+    assert full["attributes"] == {"team": ["blue"]} and "access" not in full

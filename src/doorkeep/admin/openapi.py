@@ -119,6 +119,7 @@ _USER_SEARCH = {
 QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET users": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
     "GET count": _USER_SEARCH,
+    "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET roles": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET events": {

@@ -255,6 +255,24 @@ def user_to_json(user: User) -> dict[str, Any]:
     return out
 
 
+# ModelToRepresentation.toBriefRepresentation's fields, in UserRepresentation's JSON order (Doorkeep has no
+# federationLink, Keycloak's only other brief field).
+BRIEF_USER_FIELDS: dict[str, str] = {
+    "username": "username",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "email": "email",
+    "emailVerified": "email_verified",
+    "createdTimestamp": "created_timestamp",
+    "enabled": "enabled",
+}
+
+
+def user_to_brief_json(user: User) -> dict[str, Any]:
+    """``briefRepresentation=true``: no attributes, required actions, notBefore or credential fields."""
+    return {"id": user.id, **_out(user, BRIEF_USER_FIELDS)}
+
+
 def credential_to_json(cred: Credential, *, with_secret: bool = False) -> dict[str, Any]:
     """A CredentialRepresentation; ``credentialData`` (and, for export only, ``secretData``) are JSON
     strings, as Keycloak sends them. The admin API never includes the secret."""

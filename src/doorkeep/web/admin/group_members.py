@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.group_mapper_json import group_to_json
-from doorkeep.admin.representations import user_to_json
+from doorkeep.admin.representations import user_to_brief_json, user_to_json
 from doorkeep.model import User
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
@@ -27,13 +27,22 @@ async def _user(call: RealmCall, user_id: str) -> User:
     return user
 
 
+def _member(user: User) -> dict[str, object]:
+    """GroupResource.getMembers renders users without the ``access`` a user list adds."""
+    out = user_to_json(user)
+    del out["access"]
+    return out
+
+
 async def members(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         group = await load_group(call, request.path_params["id"])
         call.require("view-users")
         first, max_results = query_int(request, "first"), query_int(request, "max")
         found = await call.tx.groups.members(group.id, first or 0, 100 if max_results is None else max_results)
-        return ok([user_to_json(u) for u in found])
+        if query_bool(request, "briefRepresentation", False):
+            return ok([user_to_brief_json(u) for u in found])
+        return ok([_member(u) for u in found])
 
     return await run_realm(request, work, write=False)
 

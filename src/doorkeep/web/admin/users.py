@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import user_search
-from doorkeep.admin.representations import credential_to_json, user_to_json
+from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.admin import users_ops as ops
@@ -32,6 +32,8 @@ async def list_users(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
+        if common.query_bool(request, "briefRepresentation", False):  # UsersResource.toRepresentation
+            return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
         return json_response([user_to_json(u) for u in found])
 
     return await handlers.answer(request, work, write=False)
