@@ -151,3 +151,27 @@ async def test_group_members_are_brief_on_request_and_carry_no_access(env: Env) 
     assert brief == [_brief(user_id, env.clock.now() * 1000)]
     [full] = await _get(env, f"/groups/{group_id}/members", headers)
     assert full["attributes"] == {"team": ["blue"]} and "access" not in full
+
+
+# --- 3. login timeouts of 0 ----------------------------------------------------------------------------
+ZERO_LOGIN = "AccessCodeLifespanLogin or AccessCodeLifespanUserAction cannot be 0"
+
+
+async def test_realm_update_with_zero_login_timeouts_is_a_400_and_changes_nothing(env: Env) -> None:
+    """RealmAdminResource.updateRealm: when both are given and either is below 1, ErrorResponse.error (400)."""
+    headers, _, _ = await _setup(env)
+    rep = {"accessCodeLifespanLogin": 0, "accessCodeLifespanUserAction": 0, "displayName": "changed"}
+    response = await env.http.put(REALM, json=rep, headers=headers)
+    assert (response.status_code, response.json()) == (400, {"errorMessage": ZERO_LOGIN})
+    negative = {"accessCodeLifespanLogin": 1800, "accessCodeLifespanUserAction": -5}
+    response = await env.http.put(REALM, json=negative, headers=headers)
+    assert (response.status_code, response.json()) == (400, {"errorMessage": ZERO_LOGIN})
+    stored = await _get(env, "", headers)
+    assert stored["accessCodeLifespanLogin"] == 1800 and stored.get("displayName") != "changed"
+
+
+async def test_a_zero_login_timeout_alone_is_accepted_as_keycloak_checks_only_the_pair(env: Env) -> None:
+    headers, _, _ = await _setup(env)
+    response = await env.http.put(REALM, json={"accessCodeLifespanUserAction": 0}, headers=headers)
+    assert response.status_code == 204, response.text
+    assert (await _get(env, "", headers))["accessCodeLifespanUserAction"] == 0

@@ -42,11 +42,14 @@ async def create_realm(tx: Tx, realm: Realm, now: int, plan: RealmPlan | None = 
     return await provisioning.create_realm(tx, realm.name, now, **settings)
 
 
-async def update_realm(tx: Tx, old: Realm, new: Realm) -> Realm:
-    """Store ``new``; a new name also renames what carries the old one."""
+async def update_realm(tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object] | None = None) -> Realm:
+    """Store ``new``; a new name also renames what carries the old one. ``rep`` is the representation
+    sent, for the checks Keycloak makes on it rather than on the result."""
+    if new.name != old.name and old.name == MASTER:
+        raise AdminError(400, "Can't rename master realm")
+    if rep is not None:
+        _check_login_lifespans(rep)
     if new.name != old.name:
-        if old.name == MASTER:
-            raise AdminError(400, "Can't rename master realm")
         if await tx.realms.get_by_name(new.name) is not None:
             raise AdminError(409, "Realm with same name exists")
         await _rename_realm_parts(tx, old, new.name)
@@ -54,6 +57,14 @@ async def update_realm(tx: Tx, old: Realm, new: Realm) -> Realm:
     if not new.brute_force_protected:  # as Keycloak: with detection off, every failure is forgotten
         await tx.login_failures.remove_all(new.id)
     return new
+
+
+def _check_login_lifespans(rep: Mapping[str, object]) -> None:
+    """RealmAdminResource.updateRealm refuses a login or login-action timeout below 1 second (a realm
+    nobody can log in to), but only when the representation carries both of them."""
+    login, action = rep.get("accessCodeLifespanLogin"), rep.get("accessCodeLifespanUserAction")
+    if isinstance(login, int) and isinstance(action, int) and (login < 1 or action < 1):
+        raise AdminError(400, "AccessCodeLifespanLogin or AccessCodeLifespanUserAction cannot be 0")
 
 
 async def _rename_realm_parts(tx: Tx, realm: Realm, name: str) -> None:

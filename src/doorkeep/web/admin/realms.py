@@ -110,8 +110,8 @@ async def get_realm(request: Request) -> Response:
 async def update_realm(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
-        new = parse.updated_realm(call.realm, await read_object(request))
-        await operations.update_realm(call.tx, call.realm, new)
+        rep = await read_object(request)
+        await operations.update_realm(call.tx, call.realm, parse.updated_realm(call.realm, rep), rep)
         return no_content()
 
     return await run_realm(request, work)
