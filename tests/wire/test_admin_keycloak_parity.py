@@ -175,3 +175,43 @@ async def test_a_zero_login_timeout_alone_is_accepted_as_keycloak_checks_only_th
     response = await env.http.put(REALM, json={"accessCodeLifespanUserAction": 0}, headers=headers)
     assert response.status_code == 204, response.text
     assert (await _get(env, "", headers))["accessCodeLifespanUserAction"] == 0
+
+
+# --- 4. turning service accounts off removes the service-account user ----------------------------------
+async def _client_credentials(env: Env) -> dict[str, Any]:
+    data = {"grant_type": "client_credentials", "client_id": "svc", "client_secret": "secret"}
+    response = await env.http.post("/realms/test/protocol/openid-connect/token", data=data)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_disabling_service_accounts_removes_the_user_and_its_sessions(env: Env) -> None:
+    """ClientResource.updateClientFromRep: serviceAccountsEnabled not true -> UserManager.removeUser; turning
+    it on again (ClientManager.enableServiceAccount) makes a new user."""
+    headers, _, _ = await _setup(env)
+    svc = await seed_client(
+        env.db, "test", "svc", service_accounts=True, attributes={"client_credentials.use_refresh_token": "true"}
+    )
+    tokens = await _client_credentials(env)
+    before = await _get(env, f"/clients/{svc.id}/service-account-user", headers)
+    off = await env.http.put(f"{REALM}/clients/{svc.id}", json={"serviceAccountsEnabled": False}, headers=headers)
+    assert off.status_code == 204, off.text
+    assert (await env.http.get(f"{REALM}/users/{before['id']}", headers=headers)).status_code == 404
+    assert await _get(env, "/users", headers, username="service-account-svc", exact="true") == []
+    assert_error(
+        await refresh(env.http, "test", "svc", tokens["refresh_token"]), 400, "invalid_grant", "Session not active"
+    )
+    on = await env.http.put(f"{REALM}/clients/{svc.id}", json={"serviceAccountsEnabled": True}, headers=headers)
+    assert on.status_code == 204, on.text
+    after = await _get(env, f"/clients/{svc.id}/service-account-user", headers)
+    assert after["username"] == "service-account-svc" and after["id"] != before["id"]
+
+
+async def test_an_update_that_leaves_service_accounts_out_keeps_the_user(env: Env) -> None:
+    headers, _, _ = await _setup(env)
+    svc = await seed_client(env.db, "test", "svc", service_accounts=True)
+    before = await _get(env, f"/clients/{svc.id}/service-account-user", headers)
+    response = await env.http.put(f"{REALM}/clients/{svc.id}", json={"description": "kept"}, headers=headers)
+    assert response.status_code == 204, response.text
+    assert (await _get(env, f"/clients/{svc.id}/service-account-user", headers))["id"] == before["id"]

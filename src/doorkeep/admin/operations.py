@@ -129,7 +129,9 @@ async def create_client(
 
 
 async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Client:
-    """Store ``new``. A new clientId renames the service account; enabling service accounts creates one."""
+    """Store ``new``. A new clientId renames the service account; enabling service accounts creates one and
+    disabling them deletes it with its sessions (ClientResource.updateClientFromRep: UserManager.removeUser),
+    so enabling them again makes a new user."""
     renamed = new.client_id != old.client_id
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
@@ -143,6 +145,8 @@ async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Clien
     await tx.clients.update(new)
     if new.service_accounts_enabled:
         await provisioning.ensure_service_account(tx, realm, new)
+    elif (account := await tx.users.get_service_account(new)) is not None:
+        await tx.users.delete(account.id)
     return new
 
 
