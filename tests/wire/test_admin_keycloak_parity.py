@@ -215,3 +215,33 @@ async def test_an_update_that_leaves_service_accounts_out_keeps_the_user(env: En
     response = await env.http.put(f"{REALM}/clients/{svc.id}", json={"description": "kept"}, headers=headers)
     assert response.status_code == 204, response.text
     assert (await _get(env, f"/clients/{svc.id}/service-account-user", headers))["id"] == before["id"]
+
+
+# --- 5. no credentials for a service-account user ------------------------------------------------------
+async def test_a_password_in_a_service_account_users_update_is_a_400_and_changes_nothing(env: Env) -> None:
+    """UserCredentialManager refuses service-account users ("You can not manage credentials for this user"),
+    which UserResource.updateUser answers with 400 "Could not update user!" (ServiceAccountTest)."""
+    headers, _, _ = await _setup(env)
+    svc = await seed_client(env.db, "test", "svc", service_accounts=True)
+    account = await _get(env, f"/clients/{svc.id}/service-account-user", headers)
+    rep = {"firstName": "Changed", "credentials": [{"type": "password", "value": "password", "temporary": False}]}
+    response = await env.http.put(f"{REALM}/users/{account['id']}", json=rep, headers=headers)
+    assert (response.status_code, response.json()) == (400, {"errorMessage": "Could not update user!"})
+    assert "firstName" not in await _get(env, f"/users/{account['id']}", headers)
+    assert await _get(env, f"/users/{account['id']}/credentials", headers) == []
+
+
+async def test_resetting_a_service_account_users_password_is_keycloaks_generic_500(env: Env) -> None:
+    """UserResource.resetPassword catches ModelException but not the credential manager's RuntimeException,
+    so Keycloak answers its generic 500; the password is not set."""
+    headers, _, _ = await _setup(env)
+    svc = await seed_client(env.db, "test", "svc", service_accounts=True)
+    account = await _get(env, f"/clients/{svc.id}/service-account-user", headers)
+    response = await env.http.put(
+        f"{REALM}/users/{account['id']}/reset-password", json={"type": "password", "value": "pw"}, headers=headers
+    )
+    assert (response.status_code, response.json()) == (
+        500,
+        {"error": "unknown_error", "error_description": "For more on this error consult the server log."},
+    )
+    assert await _get(env, f"/users/{account['id']}/credentials", headers) == []

@@ -20,6 +20,7 @@ from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force
 from doorkeep.users.profile import require_valid
+from doorkeep.web import server_errors
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
 
@@ -169,6 +170,10 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     creds = _credentials(rep)
     require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})}, shrink=True)
     await _check_email_free(tx, realm, updated.email, user.id)
+    if creds and user.service_account_client_id:
+        # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
+        # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
+        raise AdminError(400, "Could not update user!")
     updated = await _apply_credentials(tx, updated, creds, now)
     if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
@@ -188,6 +193,11 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
         raise bad_request()
     if not value.strip():
         raise bad_request("Empty password not allowed")
+    if user.service_account_client_id:
+        # The same refusal escapes resetPassword's catches (it is no ModelException): Keycloak's generic 500.
+        raise AdminError(
+            500, server_errors.BODY["error"], key="error", description=server_errors.BODY["error_description"]
+        )
     await set_password(tx, user, value, now)
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
