@@ -231,9 +231,9 @@ async def test_a_password_in_a_service_account_users_update_is_a_400_and_changes
     assert await _get(env, f"/users/{account['id']}/credentials", headers) == []
 
 
-async def test_resetting_a_service_account_users_password_is_keycloaks_generic_500(env: Env) -> None:
-    """UserResource.resetPassword catches ModelException but not the credential manager's RuntimeException,
-    so Keycloak answers its generic 500; the password is not set."""
+async def test_resetting_a_service_account_users_password_is_refused(env: Env) -> None:
+    """Keycloak's credential manager refuses it ("You can not manage credentials for this user"); the
+    exception escapes UserResource.resetPassword as a generic 500, which Doorkeep answers as a 400."""
     headers, _, _ = await _setup(env)
     svc = await seed_client(env.db, "test", "svc", service_accounts=True)
     account = await _get(env, f"/clients/{svc.id}/service-account-user", headers)
@@ -241,7 +241,7 @@ async def test_resetting_a_service_account_users_password_is_keycloaks_generic_5
         f"{REALM}/users/{account['id']}/reset-password", json={"type": "password", "value": "pw"}, headers=headers
     )
     assert (response.status_code, response.json()) == (
-        500,
-        {"error": "unknown_error", "error_description": "For more on this error consult the server log."},
+        400,
+        {"errorMessage": "You can not manage credentials for this user"},
     )
     assert await _get(env, f"/users/{account['id']}/credentials", headers) == []

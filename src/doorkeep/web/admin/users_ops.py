@@ -20,7 +20,6 @@ from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force
 from doorkeep.users.profile import require_valid
-from doorkeep.web import server_errors
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
 
@@ -194,10 +193,9 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
     if not value.strip():
         raise bad_request("Empty password not allowed")
     if user.service_account_client_id:
-        # The same refusal escapes resetPassword's catches (it is no ModelException): Keycloak's generic 500.
-        raise AdminError(
-            500, server_errors.BODY["error"], key="error", description=server_errors.BODY["error_description"]
-        )
+        # Keycloak's credential manager refuses it too, but the exception escapes resetPassword's catches and
+        # becomes a generic 500; Doorkeep answers a 400 with the refusal's own text instead (never a 500).
+        raise AdminError(400, "You can not manage credentials for this user")
     await set_password(tx, user, value, now)
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
