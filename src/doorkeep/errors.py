@@ -57,6 +57,12 @@ PKCE_NO_CHALLENGE = "PKCE code verifier specified but challenge not present in a
 PKCE_INVALID_VERIFIER = "PKCE verification failed: Invalid code verifier"
 PKCE_UNSUPPORTED_METHOD = "PKCE verification failed: Unsupported algorithm specified"
 PKCE_MISMATCH = "PKCE verification failed: Code mismatch"
+# The authorization endpoint's PKCE checks (AuthorizationEndpointChecker.checkPKCEParams).
+PKCE_MISSING_METHOD = "Missing parameter: code_challenge_method"
+PKCE_METHOD_NOT_CONFIGURED = "Invalid parameter: code challenge method is not matching the configured one"
+PKCE_MISSING_CHALLENGE = "Missing parameter: code_challenge"
+PKCE_INVALID_METHOD = "Invalid parameter: code_challenge_method"
+PKCE_INVALID_CHALLENGE = "Invalid parameter: code_challenge"
 MISSING_CODE = "Missing parameter: code"
 MISSING_USERNAME = "Missing parameter: username"
 CODE_NOT_VALID = "Code not valid"

@@ -125,11 +125,11 @@ async def test_pkce_s256(realm: Env) -> None:
     assert (await exchange(realm.http, "test", "app", params["code"], code_verifier=verifier)).status_code == 200
 
 
-async def test_client_requiring_pkce_refuses_requests_without_a_challenge(realm: Env) -> None:
+async def test_client_requiring_pkce_refuses_requests_without_a_challenge_method(realm: Env) -> None:
     await update_client(realm.db, "test", "app", attributes={"pkce.code.challenge.method": "S256"})
     params = code_from(await start(realm.http, "test", "app"))
     assert params["error"] == "invalid_request"
-    assert params["error_description"] == "Missing parameter: code_challenge"
+    assert params["error_description"] == "Missing parameter: code_challenge_method"
 
 
 async def test_fresh_login_with_offline_access_leaves_only_the_offline_session(realm: Env) -> None:

@@ -161,18 +161,36 @@ def _redirecting(err: OAuthError, early: tuple[str, str, str | None]) -> Redirec
 def _pkce(client: Client, params: Form, early: tuple[str, str, str | None]) -> tuple[str | None, str | None]:
     challenge = params.get("code_challenge")
     method = params.get("code_challenge_method")
-    required = client.attr("pkce.code.challenge.method")
-    if method and method not in pkce.METHODS:
-        raise _redirecting(InvalidRequest("Invalid parameter: code_challenge_method"), early)
-    if required and not challenge:
-        raise _redirecting(InvalidRequest("Missing parameter: code_challenge"), early)
-    if required and (method or "plain") != required:
-        raise _redirecting(InvalidRequest("Invalid parameter: code challenge method is not configured one"), early)
-    if challenge and not pkce.VERIFIER.match(challenge):
-        raise _redirecting(InvalidRequest("Invalid parameter: code_challenge"), early)
-    if challenge and not method:
-        method = "plain"
+    problem = pkce_problem(challenge, method, client.attr("pkce.code.challenge.method"))
+    if problem:
+        raise _redirecting(InvalidRequest(problem), early)
+    if challenge is not None and method is None:
+        method = "plain"  # RFC 7636 §4.3
     return challenge, method
+
+
+def pkce_problem(challenge: str | None, method: str | None, required: str | None) -> str | None:
+    """What is wrong with the PKCE parameters, in Keycloak's order, or None.
+
+    Keycloak's ``AuthorizationEndpointChecker.checkPKCEParams``: a client with
+    ``pkce.code.challenge.method`` set checks the method before the challenge
+    (``checkParamsForPkceEnforcedClient``); any other client asks for a challenge as soon as a method
+    is sent, whatever the method, and checks the method only next to a challenge
+    (``checkParamsForPkceNotEnforcedClient``). A parameter sent empty is present, as in Keycloak.
+    """
+    if required:
+        if method is None:
+            return e.PKCE_MISSING_METHOD
+        if method != required:
+            return e.PKCE_METHOD_NOT_CONFIGURED
+        if challenge is None:
+            return e.PKCE_MISSING_CHALLENGE
+    else:
+        if challenge is None:
+            return e.PKCE_MISSING_CHALLENGE if method is not None else None
+        if method is not None and method not in pkce.METHODS:
+            return e.PKCE_INVALID_METHOD
+    return None if pkce.VERIFIER.fullmatch(challenge) else e.PKCE_INVALID_CHALLENGE
 
 
 def code_hash(code: str) -> str:
