@@ -267,9 +267,10 @@ def client(redirects: tuple[str, ...], **attributes: str) -> Client:
     return Client(id="c", realm_id="r", client_id="app", redirect_uris=redirects, attributes=dict(attributes))
 
 
-def test_the_authorization_endpoint_refuses_fragments_and_defaults_only_to_a_safe_single_uri() -> None:
+def test_the_authorization_endpoint_accepts_fragments_and_defaults_only_to_a_safe_single_uri() -> None:
     app = client(("https://app.example/*",))
-    assert redirect_uris.resolve("https://app.example/cb#x", app, BASE) is None
+    assert redirect_uris.resolve("https://app.example/cb#x", app, BASE) == "https://app.example/cb#x"
+    assert redirect_uris.resolve("https://app.example/cb#x", client(("https://app.example/cb",)), BASE) is None
     assert redirect_uris.resolve("https://app.example/cb", app, BASE) == "https://app.example/cb"
     assert redirect_uris.resolve(None, app, BASE) == "https://app.example"  # Keycloak cuts "/*" off
     assert redirect_uris.resolve(None, app, BASE, required=True) is None
@@ -280,7 +281,7 @@ def test_the_authorization_endpoint_refuses_fragments_and_defaults_only_to_a_saf
     assert redirect_uris.resolve(None, client(("javascript:alert(1)",)), BASE) is None
     assert redirect_uris.resolve(None, client(("https://app.example/a b",)), BASE) is None
     assert redirect_uris.matches("https://app.example/cb", app, BASE)
-    assert not redirect_uris.matches("https://app.example/cb#x", app, BASE)
+    assert redirect_uris.matches("https://app.example/cb#x", app, BASE)
     assert not redirect_uris.matches("https://app.example@evil.example/", app, BASE)
 
 
@@ -340,3 +341,37 @@ def test_the_parser_lowercases_scheme_and_host_only() -> None:
         "F",
     )
     assert uri.normalised() == "https://user@app.example:8443/Path?Q=1#F"
+
+
+@pytest.mark.parametrize(
+    ("uri", "patterns", "expected"),
+    [
+        ("https://app.example/cb#x", ["https://app.example/*"], True),
+        ("https://app.example#x", ["https://app.example/*"], True),  # the prefix without its "/"
+        ("https://app.example/cb#x?y", ["https://app.example/cb/*"], False),  # Keycloak cuts at "?" first
+        ("https://app.example/cb?y#x", ["https://app.example/cb/*"], True),
+        ("https://app.example/cb#x", ["https://app.example/cb#*"], False),  # "#" in a pattern: no wildcard
+        ("https://app.example/cb#x", ["https://app.example/cb#x"], True),
+        ("https://app.example/cb#x", ["https://app.example/cb"], False),
+        ("https://evil.example#@app.example/", ["https://app.example/*"], False),
+        ("https://app.example/a/..#x", ["https://app.example/a/*"], False),
+    ],
+)
+def test_a_fragment_is_allowed_but_never_part_of_the_prefix(uri: str, patterns: list[str], expected: bool) -> None:
+    assert (verify(uri, patterns, None, BASE) == uri) is expected
+
+
+@pytest.mark.parametrize(
+    ("target", "in_fragment", "expected"),
+    [
+        ("https://a.example/cb", False, "https://a.example/cb?code=c&state=s"),
+        ("https://a.example/cb?x=1", False, "https://a.example/cb?x=1&code=c&state=s"),
+        ("https://a.example/cb#k=v", False, "https://a.example/cb?code=c&state=s#k=v"),
+        ("https://a.example/cb?x=1#k", False, "https://a.example/cb?x=1&code=c&state=s#k"),
+        ("https://a.example/cb", True, "https://a.example/cb#code=c&state=s"),
+        ("https://a.example/cb#k=v", True, "https://a.example/cb#k=v&code=c&state=s"),
+        ("https://a.example/cb?x=1#", True, "https://a.example/cb?x=1#&code=c&state=s"),
+    ],
+)
+def test_response_parameters_go_where_keycloak_puts_them(target: str, in_fragment: bool, expected: str) -> None:
+    assert redirect_uris.with_params(target, {"code": "c", "state": "s"}, in_fragment=in_fragment) == expected

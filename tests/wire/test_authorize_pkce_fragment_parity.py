@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from browser_flow import form_fields, start
+from browser_flow import exchange, form_fields, start, submit
 from doorkeep.oauth.pkce import s256
-from support import seed_client, seed_realm, seed_user, update_client
+from support import assert_error, seed_client, seed_realm, seed_user, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -130,3 +130,110 @@ async def test_a_client_requiring_s256_logs_in_with_s256(realm: Env) -> None:
     await update_client(realm.db, "test", "app", attributes={"pkce.code.challenge.method": "S256"})
     page = await start(realm.http, "test", "app", code_challenge=CHALLENGE, code_challenge_method="S256")
     assert_login_page(page)
+
+
+# --- redirect URIs with a fragment (RedirectUtils.verifyRedirectUri, OIDCRedirectUriBuilder) ---------
+
+
+async def log_in(http: httpx.AsyncClient, client_id: str, redirect_uri: str, **params: str) -> httpx.Response:
+    page = await start(http, "test", client_id, redirect_uri=redirect_uri, **params)
+    assert_login_page(page)
+    return await submit(http, page, username="user1", password="password")
+
+
+def query_and_fragment(response: httpx.Response, prefix: str) -> tuple[dict[str, str], str]:
+    assert response.status_code == 302, (response.status_code, response.text[:300])
+    location = response.headers["location"]
+    assert location.startswith(prefix), location
+    parts = urlsplit(location)
+    return {k: v[0] for k, v in parse_qs(parts.query).items()}, parts.fragment
+
+
+async def test_query_mode_puts_the_code_before_the_fragment_it_keeps(realm: Env) -> None:
+    uri = "http://localhost:8180/auth#key=value"
+    query, fragment = query_and_fragment(await log_in(realm.http, "wild", uri), "http://localhost:8180/auth?")
+    assert fragment == "key=value"
+    assert query["state"] == "st4te" and query["iss"] == "http://localhost/realms/test"
+    token = await exchange(realm.http, "test", "wild", query["code"], redirect_uri=uri)
+    assert token.status_code == 200, token.text
+
+
+async def test_the_code_exchange_still_wants_the_same_uri_fragment_included(realm: Env) -> None:
+    query, _ = query_and_fragment(
+        await log_in(realm.http, "wild", "http://localhost:8180/auth#key=value"), "http://localhost:8180/auth?"
+    )
+    response = await exchange(realm.http, "test", "wild", query["code"], redirect_uri="http://localhost:8180/auth")
+    assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")
+
+
+async def test_fragment_mode_appends_the_response_to_the_uris_own_fragment(realm: Env) -> None:
+    uri = "http://localhost:8180/auth#key=value"
+    response = await log_in(realm.http, "wild", uri, response_mode="fragment")
+    query, fragment = query_and_fragment(response, "http://localhost:8180/auth#key=value&")
+    assert query == {}
+    params = {k: v[0] for k, v in parse_qs(fragment).items()}
+    assert params["key"] == "value" and params["state"] == "st4te" and "code" in params
+    assert (await exchange(realm.http, "test", "wild", params["code"], redirect_uri=uri)).status_code == 200
+
+
+async def test_a_wildcard_client_keeps_an_encoded_query_and_fragment(realm: Env) -> None:
+    uri = "http://example.com/foo?encodeTest=a%3Cb#encode2=a%3Cb"
+    response = await log_in(realm.http, "wild", uri)
+    assert response.headers["location"].startswith("http://example.com/foo?encodeTest=a%3Cb&code=")
+    assert response.headers["location"].endswith("#encode2=a%3Cb")
+
+
+async def test_form_post_posts_to_the_uri_with_its_fragment(realm: Env) -> None:
+    page = await start(
+        realm.http, "test", "wild", redirect_uri="http://localhost:8180/auth#k", response_mode="form_post"
+    )
+    done = await submit(realm.http, page, username="user1", password="password")
+    assert done.status_code == 200 and 'action="http://localhost:8180/auth#k"' in done.text
+    assert "code" in form_fields(done.text)
+
+
+async def test_errors_go_before_the_fragment_too(realm: Env) -> None:
+    response = await start(realm.http, "test", "wild", redirect_uri="http://localhost:8180/auth#k", scope="openid nope")
+    query, fragment = query_and_fragment(response, "http://localhost:8180/auth?error=invalid_scope")
+    assert fragment == "k" and query["error_description"] == "Invalid scopes: openid nope"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://evil.example#@localhost:8180/",  # the fragment never supplies the host
+        "http://evil.example/#http://localhost:8180/",
+        "http://localhost:8180/../x#y",  # nor hides a dot-segment
+        "http://localhost:8180/a/%2e%2e/x#y",
+        "http://localhost:8180@evil.example/#x",
+        "http://example.com/foo#a#b",  # a second "#"
+        "http://example.com/foo#<script>",
+        "javascript:alert(1)//#http://localhost:8180/",
+    ],
+)
+async def test_a_fragment_does_not_change_what_is_matched(realm: Env, uri: str) -> None:
+    response = await start(realm.http, "test", "wild", redirect_uri=uri)
+    assert response.status_code == 400 and "location" not in response.headers
+    assert "Invalid parameter: redirect_uri" in response.text
+
+
+async def test_an_exact_pattern_does_not_match_a_fragment(realm: Env) -> None:
+    await update_client(realm.db, "test", "wild", redirect_uris=("http://localhost:8180/auth",))
+    response = await start(realm.http, "test", "wild", redirect_uri="http://localhost:8180/auth#key=value")
+    assert response.status_code == 400 and "Invalid parameter: redirect_uri" in response.text
+
+
+async def test_logout_puts_state_before_the_fragment_of_the_post_logout_uri(realm: Env) -> None:
+    query, _ = query_and_fragment(
+        await log_in(realm.http, "wild", "http://localhost:8180/cb"), "http://localhost:8180/cb?"
+    )
+    body = (await exchange(realm.http, "test", "wild", query["code"], redirect_uri="http://localhost:8180/cb")).json()
+    response = await realm.http.get(
+        "/realms/test/protocol/openid-connect/logout",
+        params={
+            "id_token_hint": body["id_token"],
+            "post_logout_redirect_uri": "http://localhost:8180/bye#x",
+            "state": "s",
+        },
+    )
+    assert response.status_code == 302 and response.headers["location"] == "http://localhost:8180/bye?state=s#x"

@@ -32,7 +32,6 @@ HOSTILE = [
     "http://localhost:3000.evil.example/",
     "http:///localhost:3000",
     "\thttp://localhost:3000/",
-    "http://localhost:3000/cb#frag",
     "javascript:alert(document.domain)//",
     "JaVaScRiPt:alert(1)",
     "data:text/html,<script>alert(1)</script>",
@@ -124,7 +123,7 @@ async def test_the_code_exchange_requires_the_exact_uri_of_the_authorization_req
 async def test_logout_refuses_a_hostile_post_logout_redirect_uri_and_keeps_the_session(realm: Env) -> None:
     params = await login(realm.http, "test", "app", redirect_uri="http://localhost:3000/cb")
     body = (await exchange(realm.http, "test", "app", params["code"], redirect_uri="http://localhost:3000/cb")).json()
-    for uri in [u for u in HOSTILE if "#" not in u]:
+    for uri in HOSTILE:
         response = await realm.http.get(
             LOGOUT, params={"id_token_hint": body["id_token"], "post_logout_redirect_uri": uri, "state": "s"}
         )

@@ -6,25 +6,29 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
 * the requested URI must parse (``uri_syntax``); ``javascript:``, ``data:`` and ``vbscript:`` are never
   honoured, whatever is registered;
 * relative registered URIs (``/path``) are resolved against the client's root URL (or the server's);
-* a registered ``*`` matches any URI; a trailing ``*`` is a prefix match, ignoring the query (or the
-  fragment), and also matches the prefix without its trailing ``/``. Prefix wildcards are off when
-  the requested URI has userinfo (``http://localhost:@evil``) or a ``..`` segment in any spelling
-  (``/../``, ``%2e%2E``, ``%2f..%2f``, ``\\..\\``, a trailing ``/..``), so a prefix cannot be escaped;
-  otherwise the URI must equal a registered one;
+* a registered ``*`` matches any URI; a trailing ``*`` (on a pattern without ``?`` or ``#``) is a prefix
+  match on what precedes the query (or, without a query, the fragment), and also matches the prefix
+  without its trailing ``/``. Prefix wildcards are off when the requested URI has userinfo
+  (``http://localhost:@evil``) or a ``..`` segment in any spelling (``/../``, ``%2e%2E``, ``%2f..%2f``,
+  ``\\..\\``, a trailing ``/..``), so a prefix cannot be escaped; otherwise the URI must equal a
+  registered one;
 * a match is accepted for ``http``/``https``; another scheme only when the matched pattern starts with
   that exact scheme (``myapp:*`` allows ``myapp://cb``; ``*`` does not);
 * an ``http`` loopback URI (``localhost``, ``127.0.0.1``, ``[::1]``) that matches nothing is tried again
   without its port (RFC 8252 §7.3: native apps pick the port at run time).
 
 Schemes and hosts compare case-insensitively and default ports are left out (browsers do both);
-paths compare exactly.
+paths compare exactly. A fragment is allowed, as in Keycloak (RFC 6749 §3.1.2 says it MUST NOT be
+there, but Keycloak accepts it): it is split off before the host and path are read, so it cannot change
+what is matched; it only has to match a pattern that is not a prefix wildcard. The response parameters
+then go before it (query) or after it (fragment), as ``OIDCRedirectUriBuilder`` puts them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from doorkeep.model import Client
 from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
@@ -78,8 +82,10 @@ def wildcards_allowed(uri: Uri) -> bool:
 def _matches(pattern: str, target: str, wildcards: bool) -> bool:
     if pattern == "*":
         return True
-    if pattern.endswith("*") and "?" not in pattern and wildcards:
-        cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    if pattern.endswith("*") and "?" not in pattern and "#" not in pattern and wildcards:
+        cut = target.find("?")
+        cut = target.find("#") if cut < 0 else cut
+        cut = len(target) if cut < 0 else cut
         stem, prefix = target[:cut], pattern[:-1]
         if stem.startswith(prefix):
             return True
@@ -97,12 +103,10 @@ def _accepted(uri: Uri, target: str, patterns: list[str]) -> bool:
     return False
 
 
-def verify(
-    requested: str, patterns: Iterable[str], root_url: str | None, base_url: str, *, allow_fragment: bool = True
-) -> str | None:
+def verify(requested: str, patterns: Iterable[str], root_url: str | None, base_url: str) -> str | None:
     """The URI to redirect to (``requested``, made absolute if relative), or None when it is not allowed."""
     uri = parse(requested)
-    if uri is None or uri.scheme in NEVER or (uri.fragment is not None and not allow_fragment):
+    if uri is None or uri.scheme in NEVER:
         return None
     resolved = [_lower_prefix(_resolve(p, root_url, base_url)) for p in patterns if p and p != SAME_AS_REDIRECTS]
     ok = _accepted(uri, uri.normalised(), resolved)
@@ -120,25 +124,24 @@ def registered(client: Client, base_url: str) -> list[str]:
 def resolve(requested: str | None, client: Client, base_url: str, *, required: bool = False) -> str | None:
     """The authorization endpoint's ``redirect_uri``, or None when it is not allowed.
 
-    A fragment is refused (RFC 6749 §3.1.2). Without a requested URI (allowed only when not
-    ``required``: Keycloak requires it for OpenID requests) the client must have exactly one
-    registered URI; as in Keycloak, a ``/*`` and what follows is cut off. The result must itself be a
-    URI this validator accepts.
+    Without a requested URI (allowed only when not ``required``: Keycloak requires it for OpenID
+    requests) the client must have exactly one registered URI; as in Keycloak, a ``/*`` and what
+    follows is cut off. The result must itself be a URI this validator accepts.
     """
     if requested:
-        return verify(requested, client.redirect_uris, client.root_url, base_url, allow_fragment=False)
+        return verify(requested, client.redirect_uris, client.root_url, base_url)
     candidates = registered(client, base_url)
     if required or len(candidates) != 1:
         return None
     only = candidates[0].split("/*", 1)[0]
     if "*" in only:
         return None
-    return verify(only, [only], None, base_url, allow_fragment=False)
+    return verify(only, [only], None, base_url)
 
 
 def matches(uri: str, client: Client, base_url: str) -> bool:
-    """Whether ``uri`` is allowed as one of the client's redirect URIs (no fragment)."""
-    return verify(uri, client.redirect_uris, client.root_url, base_url, allow_fragment=False) is not None
+    """Whether ``uri`` is allowed as one of the client's redirect URIs."""
+    return verify(uri, client.redirect_uris, client.root_url, base_url) is not None
 
 
 def post_logout_patterns(client: Client) -> list[str]:
@@ -152,3 +155,17 @@ def post_logout_patterns(client: Client) -> list[str]:
 def post_logout(requested: str, client: Client, base_url: str) -> str | None:
     """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed."""
     return verify(requested, post_logout_patterns(client), client.root_url, base_url)
+
+
+def with_params(target: str, params: dict[str, str], *, in_fragment: bool = False) -> str:
+    """``target`` with response parameters added where Keycloak adds them.
+
+    In the query (``OIDCRedirectUriBuilder``'s query mode, logout's ``state``) they follow the URI's own
+    query and precede its fragment, which is kept; in the fragment (fragment mode) they follow the
+    URI's own fragment after a ``&``.
+    """
+    base, hash_, fragment = target.partition("#")
+    encoded = urlencode(params)
+    if in_fragment:
+        return f"{base}#{fragment}&{encoded}" if hash_ else f"{base}#{encoded}"
+    return base + ("&" if "?" in base else "?") + encoded + hash_ + fragment

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -103,8 +102,10 @@ async def logout(request: Request) -> Response:
         response: Response
         if target is not None:
             given_state = form.get("state")
-            suffix = (("&" if "?" in target else "?") + urlencode({"state": given_state})) if given_state else ""
-            response = RedirectResponse(target + suffix, 302)
+            # Keycloak's getRedirectUriWithAttachedState: a query parameter, before any fragment.
+            response = RedirectResponse(
+                redirect_uris.with_params(target, {"state": given_state}) if given_state else target, 302
+            )
         else:
             response = html(pages.info(display(realm), "You are logged out", "You are logged out."))
         for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE, LOGOUT_CSRF):

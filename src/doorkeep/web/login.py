@@ -12,7 +12,6 @@ import dataclasses
 import hmac
 import secrets
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -20,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm
-from doorkeep.oauth import authorize, login_flow
+from doorkeep.oauth import authorize, login_flow, redirect_uris
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.sessions import sso
 from doorkeep.web.headers import form_post_headers
@@ -62,8 +61,7 @@ def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
     """Send the authorization response (or error) in the requested response mode."""
     if mode == "form_post":
         return HTMLResponse(pages.form_post(target, params), headers=form_post_headers(target))
-    sep = "#" if mode == "fragment" else ("&" if "?" in target else "?")
-    return RedirectResponse(target + sep + urlencode(params), status_code=302)
+    return RedirectResponse(redirect_uris.with_params(target, params, in_fragment=mode == "fragment"), 302)
 
 
 def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Response:
