@@ -6,9 +6,18 @@ from typing import Any
 
 import pytest
 
-from doorkeep.model import Client, User
+from doorkeep.model import Client, ClientScope, User
 from doorkeep.sessions import service
-from support import assert_error, claims, password_grant, refresh, seed_client, seed_realm, seed_user
+from support import (
+    assert_error,
+    claims,
+    password_grant,
+    refresh,
+    seed_client,
+    seed_realm,
+    seed_user,
+    update_client,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -234,7 +243,12 @@ async def test_consent_upsert_creates_then_replaces_the_granted_scopes(env: Env)
     first = env.clock.now() * 1000
     assert created.json()["createdDate"] == created.json()["lastUpdatedDate"] == first
     [scope] = created.json()["grantedScopes"]
-    assert scope == {"id": profile_id, "name": "profile", "displayText": "User profile", "displayTest": "User profile"}
+    assert scope == {
+        "id": profile_id,
+        "name": "${profileScopeConsentText}",
+        "displayText": "User profile",
+        "displayTest": "User profile",
+    }
     env.clock.advance(60)
     updated = await env.http.put(
         f"{ACCOUNT}/applications/app/consent", headers=headers, json={"grantedScopes": [{"name": "email"}]}
@@ -244,6 +258,56 @@ async def test_consent_upsert_creates_then_replaces_the_granted_scopes(env: Env)
     assert (updated.json()["createdDate"], updated.json()["lastUpdatedDate"]) == (first, first + 60_000)
     stored = await env.http.get(f"{ACCOUNT}/applications/app/consent", headers=headers)
     assert stored.json() == updated.json()
+
+
+async def test_consent_scopes_are_named_by_their_consent_screen_text(env: Env) -> None:
+    """Keycloak 26's AccountRestService (issue #13109): ``name`` is the raw consent-screen text, falling
+    back to the scope's name, or for a consent-required client to its name and then its clientId."""
+    await _setup(env)
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        await tx.scopes.create(ClientScope("plain-id", realm.id, "plain", attributes={"consent.screen.text": " "}))
+        await tx.scopes.create(ClientScope("own-id", realm.id, "own", attributes={"consent.screen.text": "Own text"}))
+    await seed_client(env.db, "test", "shop", consent_required=True)
+    headers = _bearer(await _grant(env))
+    [address_id] = await _scope_ids(env, "address")
+    granted = [{"id": i} for i in (address_id, "plain-id", "own-id")]
+    created = await env.http.post(
+        f"{ACCOUNT}/applications/app/consent", headers=headers, json={"grantedScopes": granted}
+    )
+    expected = [
+        {"id": address_id, "name": "${addressScopeConsentText}", "displayText": "Address", "displayTest": "Address"},
+        {"id": "plain-id", "name": "plain", "displayText": "plain", "displayTest": "plain"},
+        {"id": "own-id", "name": "Own text", "displayText": "Own text", "displayTest": "Own text"},
+    ]
+    assert (created.status_code, created.json()["grantedScopes"]) == (200, expected)
+    updated = await env.http.put(
+        f"{ACCOUNT}/applications/app/consent", headers=headers, json={"grantedScopes": granted}
+    )
+    assert updated.json()["grantedScopes"] == expected
+    stored = await env.http.get(f"{ACCOUNT}/applications/app/consent", headers=headers)
+    assert stored.json()["grantedScopes"] == expected
+    apps = {a["clientId"]: a for a in await _get(env, "/applications", await _grant(env))}
+    assert apps["app"]["consent"]["grantedScopes"] == expected
+    shop = await seed_client_uuid(env, "shop")
+    for name, display in ((None, "shop"), ("Shop & Co", "Shop & Co")):
+        await update_client(env.db, "test", "shop", name=name)
+        response = await env.http.post(
+            f"{ACCOUNT}/applications/shop/consent", headers=headers, json={"grantedScopes": [{"id": shop}]}
+        )
+        assert response.json()["grantedScopes"] == [
+            {"id": shop, "name": display, "displayText": display, "displayTest": display}
+        ]
+
+
+async def seed_client_uuid(env: Env, client_id: str) -> str:
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        assert client is not None
+        return client.id
 
 
 async def test_consent_with_an_unknown_scope_is_a_400(env: Env) -> None:
@@ -271,7 +335,7 @@ async def test_an_application_with_consent_shows_the_consent_and_its_links(env: 
     shop = next(a for a in apps.json() if a["clientId"] == "shop")
     assert shop["inUse"] is False and shop["offlineAccess"] is False
     assert shop["logoUri"] == "https://shop.example/logo.png"
-    assert [s["name"] for s in shop["consent"]["grantedScopes"]] == ["email"]
+    assert [s["name"] for s in shop["consent"]["grantedScopes"]] == ["${emailScopeConsentText}"]
 
 
 async def test_revoking_an_application_kills_its_offline_tokens_and_removes_it_from_the_list(env: Env) -> None:

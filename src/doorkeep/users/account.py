@@ -154,11 +154,13 @@ def _effective_url(client: Client, base_url: str) -> str | None:
     return root.rstrip("/") + url
 
 
-def _scope_json(scope_id: str, name: str, consent_text: str | None) -> dict[str, Any]:
-    """ConsentScopeRepresentation; ``displayText`` is the consent-screen text in English (Keycloak also
-    echoes it as the deprecated ``displayTest``)."""
-    text = CONSENT_TEXTS.get(consent_text, consent_text) if consent_text else name
-    return {"id": scope_id, "name": name, "displayText": text, "displayTest": text}
+def _scope_json(scope_id: str, consent_text: str) -> dict[str, Any]:
+    """ConsentScopeRepresentation as Keycloak 26's AccountRestService.modelToRepresentation builds it:
+    ``name`` is the raw consent-screen text (``${addressScopeConsentText}``; issue #13109),
+    ``displayText`` that text with its message resolved in English (also echoed as the deprecated
+    ``displayTest``)."""
+    text = CONSENT_TEXTS.get(consent_text, consent_text)
+    return {"id": scope_id, "name": consent_text, "displayText": text, "displayTest": text}
 
 
 async def _consent_json(tx: Tx, client: Client, consent: Consent) -> dict[str, Any]:
@@ -166,17 +168,26 @@ async def _consent_json(tx: Tx, client: Client, consent: Consent) -> dict[str, A
     scopes: list[dict[str, Any]] = []
     for scope_id in consent.granted_scopes:
         if scope_id == client.id:  # a consent-required client is itself a grantable "scope"
-            scopes.append(_scope_json(client.id, client.client_id, client.attr("consent.screen.text") or None))
+            scopes.append(_scope_json(client.id, _client_consent_text(client)))
             continue
         scope = await tx.scopes.get(scope_id)
         if scope is not None:
-            scopes.append(_scope_json(scope.id, scope.name, _consent_text(scope)))
+            scopes.append(_scope_json(scope.id, _consent_text(scope)))
     return {"grantedScopes": scopes, "createdDate": consent.created_date, "lastUpdatedDate": consent.last_updated_date}
 
 
-def _consent_text(scope: ClientScope) -> str | None:
-    text = scope.attributes.get("consent.screen.text")
-    return str(text) if text else None
+def _non_blank(value: object) -> str | None:
+    return str(value) if value is not None and str(value).strip() else None
+
+
+def _consent_text(scope: ClientScope) -> str:
+    """ClientScopeModel.getConsentScreenText: ``consent.screen.text``, or the scope's name when blank."""
+    return _non_blank(scope.attributes.get("consent.screen.text")) or scope.name
+
+
+def _client_consent_text(client: Client) -> str:
+    """ClientModel.getConsentScreenText: ``consent.screen.text``, else the client's name, else its clientId."""
+    return _non_blank(client.attributes.get("consent.screen.text")) or _non_blank(client.name) or client.client_id
 
 
 async def applications(tx: Tx, caller: Caller, name: str | None) -> list[dict[str, Any]]:
