@@ -125,6 +125,14 @@ async def test_pkce_s256(realm: Env) -> None:
     assert (await exchange(realm.http, "test", "app", params["code"], code_verifier=verifier)).status_code == 200
 
 
+async def test_a_code_verifier_with_a_trailing_newline_is_invalid(realm: Env) -> None:
+    """Keycloak matches the whole verifier (Pattern.matches); a regex "$" would let "\\n" through."""
+    verifier = "v" * 50
+    params = await login(realm.http, "test", "app", code_challenge=s256(verifier), code_challenge_method="S256")
+    response = await exchange(realm.http, "test", "app", params["code"], code_verifier=verifier + "\n")
+    assert_error(response, 400, "invalid_grant", "PKCE verification failed: Invalid code verifier")
+
+
 async def test_client_requiring_pkce_refuses_requests_without_a_challenge_method(realm: Env) -> None:
     await update_client(realm.db, "test", "app", attributes={"pkce.code.challenge.method": "S256"})
     params = code_from(await start(realm.http, "test", "app"))

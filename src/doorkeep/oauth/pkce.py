@@ -9,7 +9,7 @@ import re
 
 from doorkeep import errors as e
 
-VERIFIER = re.compile(r"^[0-9a-zA-Z\-._~]{43,128}$")
+VERIFIER = re.compile(r"[0-9a-zA-Z\-._~]{43,128}")  # whole string (Java matches()), no trailing newline
 METHODS = ("plain", "S256")
 
 
@@ -29,7 +29,7 @@ def verify(challenge: str | None, method: str | None, verifier: str | None, clie
         return
     if not verifier:
         raise e.InvalidGrant(e.PKCE_VERIFIER_MISSING, event_error="code_verifier_missing")
-    if not VERIFIER.match(verifier):
+    if not VERIFIER.fullmatch(verifier):
         raise e.InvalidGrant(e.PKCE_INVALID_VERIFIER, event_error="invalid_code_verifier")
     method = method or "plain"
     if method == "S256":
