@@ -1,7 +1,8 @@
 """Non-browser logout with a refresh token (KEYCLOAK.md §8.3; S17 logoutToken), and the session
 side of the browser's RP-initiated logout.
 
-An expired refresh token is still accepted. An offline token revokes the whole offline session and
+An expired or stale (not-before) refresh token is still accepted. Repeated parameters are not refused:
+Keycloak's logoutToken reads the first value. An offline token revokes the whole offline session and
 the same-id online one; an online refresh token ends the online session only. Success is 204.
 Each ended session is a LOGOUT event.
 """
@@ -29,12 +30,10 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     token = req.form.get("refresh_token")
-    if not token:
+    if token is None:  # only an absent one: an empty token fails as "Invalid refresh token"
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
-    if req.form.has_duplicates():
-        raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
     claims = await refresh_tokens.decode(tx, services, req, token)
-    refresh_tokens.check_binding(claims, req, client, services.clock.now(), expiry=False)  # expired is fine
+    refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
     session = await tx.sessions.get_user_session(claims.sid, claims.offline)
     if session is None:
         return

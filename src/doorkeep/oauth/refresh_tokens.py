@@ -1,8 +1,9 @@
 """Verifying a refresh or offline token before its session is looked at (KEYCLOAK.md §6.1 #1–#6).
 
 Keycloak's verifyRefreshToken: signature, type, issuer, then not-before, expiry and the client the
-token was issued to. Used by the refresh grant, introspection and logout; the session checks that
-follow are ``sessions.resume``.
+token was issued to. Used by the refresh grant, introspection and logout (which, as Keycloak's
+``checkExpiration=false``, skips not-before and expiry); the session checks that follow are
+``sessions.resume``.
 """
 
 from __future__ import annotations
@@ -64,11 +65,17 @@ async def decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> R
     )
 
 
-def check_binding(claims: RefreshClaims, req: OAuthRequest, client: Client, now: int, *, expiry: bool = True) -> None:
-    """Not-before (realm and client), expiry (unless ``expiry=False``, as logout), and the token's client."""
-    if claims.iat < max(req.realm.not_before, client.not_before):
-        raise e.InvalidGrant(e.STALE_TOKEN)
-    if expiry and claims.exp is not None and claims.exp != 0 and claims.exp <= now:
-        raise e.InvalidGrant(e.TOKEN_NOT_ACTIVE)
+def check_binding(
+    claims: RefreshClaims, req: OAuthRequest, client: Client, now: int, *, check_expiration: bool = True
+) -> None:
+    """Not-before (realm and client) and expiry, then the token's client.
+
+    ``check_expiration=False`` is logout's verifyRefreshToken: Keycloak adds NotBeforeCheck and
+    IS_ACTIVE only when it checks expiration, so a stale or expired token still logs out."""
+    if check_expiration:
+        if claims.iat < max(req.realm.not_before, client.not_before):
+            raise e.InvalidGrant(e.STALE_TOKEN)
+        if claims.exp is not None and claims.exp != 0 and claims.exp <= now:
+            raise e.InvalidGrant(e.TOKEN_NOT_ACTIVE)
     if claims.azp != client.client_id:
         raise e.InvalidGrant(e.CLIENT_MISMATCH)

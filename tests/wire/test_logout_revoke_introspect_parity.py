@@ -1,0 +1,108 @@
+"""Logout, /revoke and /token/introspect answering exactly as Keycloak 26 does (KEYCLOAK.md §6.3, §8).
+
+Each test names the Keycloak source it follows: LogoutEndpoint.logoutToken,
+TokenRevocationEndpoint.revoke, TokenIntrospectionEndpoint.introspect and their helpers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from doorkeep.model import ClientSession
+from support import assert_error, password_grant, seed_client, token_url, update_client, update_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture
+async def realm(realm: Env) -> Env:
+    """The shared ``test`` realm plus a second confidential client, ``other``."""
+    await seed_client(realm.db, "test", "other")
+    return realm
+
+
+async def post(env: Env, path: str, pairs: list[tuple[str, str]]) -> httpx.Response:
+    """A form POST that may repeat a parameter."""
+    return await env.http.post(token_url("test", path), content=urlencode(pairs), headers=FORM)
+
+
+def app(*pairs: tuple[str, str], secret: str = "secret") -> list[tuple[str, str]]:
+    return [("client_id", "app"), ("client_secret", secret), *pairs]
+
+
+async def online(env: Env, sid: str) -> bool:
+    async with env.db.transaction() as tx:
+        return await tx.sessions.get_user_session(sid, False) is not None
+
+
+async def attach_other(env: Env, sid: str) -> None:
+    """Give the user session a second client, ``other``, so it outlives ``app`` leaving it."""
+    async with env.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        other = await tx.clients.get_by_client_id(test.id, "other")
+        assert other is not None
+        now = env.clock.now()
+        await tx.sessions.create_client_session(ClientSession(sid, False, other.id, now, now))
+
+
+INVALID_TOKEN = {"error": "invalid_token", "error_description": "Invalid token"}
+
+
+# --- logout (LogoutEndpoint.logoutToken) ---
+
+
+async def test_logout_ignores_the_realm_not_before(realm: Env) -> None:
+    """verifyRefreshToken(checkExpiration=false) adds neither NotBeforeCheck nor IS_ACTIVE."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    realm.clock.advance(5)
+    await update_realm(realm.db, "test", not_before=realm.clock.now())
+    response = await post(realm, "logout", app(("refresh_token", body["refresh_token"])))
+    assert response.status_code == 204, response.text
+    assert not await online(realm, body["session_state"])
+
+
+async def test_logout_ignores_the_client_not_before(realm: Env) -> None:
+    """The client's notBefore is validateToken's (refresh) check, not logout's."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    realm.clock.advance(5)
+    await update_client(realm.db, "test", "app", not_before=realm.clock.now())
+    response = await post(realm, "logout", app(("refresh_token", body["refresh_token"])))
+    assert response.status_code == 204, response.text
+    assert not await online(realm, body["session_state"])
+
+
+async def test_logout_takes_the_first_of_duplicated_parameters(realm: Env) -> None:
+    """logoutToken has no checkParameterDuplicated; form.getFirst picks the first value."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    pairs = app(("refresh_token", body["refresh_token"]), ("refresh_token", "garbage"))
+    response = await post(realm, "logout", pairs)
+    assert response.status_code == 204, response.text
+    assert not await online(realm, body["session_state"])
+
+
+async def test_logout_with_an_empty_refresh_token_is_an_invalid_refresh_token(realm: Env) -> None:
+    """Only an absent parameter is "No refresh token"; an empty one fails verifyRefreshToken."""
+    response = await post(realm, "logout", app(("refresh_token", "")))
+    assert_error(response, 400, "invalid_grant", "Invalid refresh token")
+
+
+async def test_logout_with_a_token_older_than_its_session_uses_keycloak_26_wording(realm: Env) -> None:
+    """LogoutEndpoint.checkTokenIssuedAt: "Toked issued before the user session started"."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    sid = body["session_state"]
+    async with realm.db.transaction() as tx:
+        us = await tx.sessions.get_user_session(sid, False)
+        assert us is not None
+        await tx.sessions.delete_user_session(sid, False)
+        await tx.sessions.create_user_session(dataclasses.replace(us, started=us.started + 10))
+    response = await post(realm, "logout", app(("refresh_token", body["refresh_token"])))
+    assert_error(response, 400, "invalid_grant", "Toked issued before the user session started")
+    assert await online(realm, sid)
