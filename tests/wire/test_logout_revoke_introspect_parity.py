@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from doorkeep.model import ClientSession
-from support import assert_error, password_grant, seed_client, token_url, update_client, update_realm
+from support import assert_error, claims, password_grant, refresh, seed_client, token_url, update_client, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -106,3 +106,71 @@ async def test_logout_with_a_token_older_than_its_session_uses_keycloak_26_wordi
     response = await post(realm, "logout", app(("refresh_token", body["refresh_token"])))
     assert_error(response, 400, "invalid_grant", "Toked issued before the user session started")
     assert await online(realm, sid)
+
+
+# --- revocation (TokenRevocationEndpoint.revoke) ---
+
+
+async def test_revoke_authenticates_the_client_before_refusing_duplicates(realm: Env) -> None:
+    """checkClient runs before checkParameterDuplicated."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    pairs = app(("token", body["access_token"]), ("token", body["access_token"]), secret="wrong")
+    assert_error(await post(realm, "revoke", pairs), 401, "unauthorized_client")
+    pairs = app(("token", body["access_token"]), ("token", body["access_token"]))
+    assert_error(await post(realm, "revoke", pairs), 400, "invalid_request", "duplicated parameter")
+
+
+async def test_revoking_an_access_token_after_logout_is_invalid_token(realm: Env) -> None:
+    """checkUser: no session holds the client any more, so 200 with invalid_token, and no revocation."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    assert (await post(realm, "logout", app(("refresh_token", body["refresh_token"])))).status_code == 204
+    response = await post(realm, "revoke", app(("token", body["access_token"])))
+    assert response.status_code == 200 and response.json() == INVALID_TOKEN
+    async with realm.db.transaction() as tx:
+        assert not await tx.revoked.is_revoked(claims(body["access_token"])["jti"])
+
+
+async def test_revoking_an_access_token_of_a_detached_client_is_invalid_token(realm: Env) -> None:
+    """getUserSessionIfClientExists: the user session lives on for ``other``, but not for ``app``."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    await attach_other(realm, body["session_state"])
+    response = await post(realm, "revoke", app(("token", body["refresh_token"])))
+    assert response.status_code == 200 and response.text == ""
+    assert await online(realm, body["session_state"])
+    response = await post(realm, "revoke", app(("token", body["access_token"])))
+    assert response.status_code == 200 and response.json() == INVALID_TOKEN
+
+
+async def test_revoking_the_same_refresh_token_twice_is_invalid_token_the_second_time(realm: Env) -> None:
+    body = (await password_grant(realm.http, "test", "app")).json()
+    await attach_other(realm, body["session_state"])
+    first = await post(realm, "revoke", app(("token", body["refresh_token"])))
+    assert first.status_code == 200 and first.text == ""
+    second = await post(realm, "revoke", app(("token", body["refresh_token"])))
+    assert second.status_code == 200 and second.json() == INVALID_TOKEN
+    assert await online(realm, body["session_state"])
+
+
+async def test_revoking_a_live_access_token_still_revokes_it(realm: Env) -> None:
+    body = (await password_grant(realm.http, "test", "app")).json()
+    response = await post(realm, "revoke", app(("token", body["access_token"])))
+    assert response.status_code == 200 and response.text == ""
+    async with realm.db.transaction() as tx:
+        assert await tx.revoked.is_revoked(claims(body["access_token"])["jti"])
+    assert (await refresh(realm.http, "test", "app", body["refresh_token"])).status_code == 200
+
+
+async def test_revoke_refuses_a_saml_client(realm: Env) -> None:
+    """AuthorizeClientUtil.authorizeClient: a client of another protocol is refused after authentication."""
+    await seed_client(realm.db, "test", "sp", protocol="saml")
+    response = await post(realm, "revoke", [("client_id", "sp"), ("client_secret", "secret"), ("token", "x")])
+    assert_error(response, 400, "invalid_client", "Wrong client protocol.")
+
+
+async def test_revoke_refuses_a_bearer_only_client_and_decodes_an_empty_token(realm: Env) -> None:
+    """checkClient's bearer-only refusal; checkToken's "Token not provided" is for an absent token only."""
+    await seed_client(realm.db, "test", "api", bearer_only=True)
+    pairs = [("client_id", "api"), ("client_secret", "secret"), ("token", "x")]
+    assert_error(await post(realm, "revoke", pairs), 400, "invalid_client", "Bearer-only not allowed")
+    response = await post(realm, "revoke", app(("token", "")))
+    assert response.status_code == 200 and response.json() == INVALID_TOKEN

@@ -1,25 +1,30 @@
-"""Token revocation (RFC 7009; KEYCLOAK.md §8.2).
+"""Token revocation (RFC 7009; KEYCLOAK.md §8.2), in the order of Keycloak's TokenRevocationEndpoint.
 
+The client authenticates before the form is looked at for repeated parameters. The token must then
+belong to a session that still holds the calling client (Keycloak's checkUser, through
+UserSessionUtil.findValidSessionForAccessToken): if none does, the token is already as good as
+revoked and the answer is HTTP 200 with ``invalid_token``, for access and refresh tokens alike.
 A refresh or offline token removes its client from its session (offline: from the offline session,
 then from the same-id online session); an access token's jti goes to the revoked-token store.
-Invalid tokens are answered with HTTP 200 and ``invalid_token``, as Keycloak does.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep import events
+from doorkeep import events, policy
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_BEARER, TYPE_OFFLINE, TYPE_REFRESH, unverified
 
 if TYPE_CHECKING:
+    from doorkeep.model import Client, Realm, UserSession
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
 MIN_REVOKED_LIFETIME = 10
+OIDC = "openid-connect"
 
 
 def _unusable() -> e.InvalidToken:
@@ -28,39 +33,31 @@ def _unusable() -> e.InvalidToken:
 
 
 async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
+    client = await authenticate_client(tx, req)  # checkClient comes before checkParameterDuplicated
+    if client.protocol != OIDC:
+        raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
+    if client.bearer_only:
+        raise e.InvalidClient(e.BEARER_ONLY, status=400)
     if req.form.has_duplicates():
         raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
-    client = await authenticate_client(tx, req)
     token = req.form.get("token")
-    if not token:
+    if token is None:  # an empty one is decoded, and fails as invalid_token
         raise e.InvalidRequest(e.TOKEN_NOT_PROVIDED)
-    parsed = unverified(token)
-    if parsed is None:
-        raise _unusable()
-    typ = parsed[1].get("typ")
+    claims = await _decode(tx, services, req, token)
+    typ = claims.get("typ")
     if typ not in (TYPE_REFRESH, TYPE_OFFLINE, TYPE_BEARER, "DPoP"):
         raise e.UnsupportedTokenType(e.UNSUPPORTED_TOKEN_TYPE)
-    internal = typ in (TYPE_REFRESH, TYPE_OFFLINE)
-    claims = await services.codec.verify(tx, req.realm.id, token, internal=internal)
-    if claims is None or claims.get("iss") != req.issuer:
-        raise _unusable()
     azp = claims.get("azp")
     if not azp:
         raise _unusable()
     if azp != client.client_id:
         raise e.InvalidRequest(e.UNMATCHING_CLIENTS)
-    user = await tx.users.get(str(claims.get("sub", "")))
-    if user is None:
+    user_id = await _holder(tx, req.realm, client, claims, services.clock.now())
+    if user_id is None:
         raise _unusable()
     sid = claims.get("sid")
-    if internal:
-        if not isinstance(sid, str):
-            raise _unusable()
-        offline = typ == TYPE_OFFLINE
-        session = await tx.sessions.get_user_session(sid, offline)
-        if session is None:
-            raise _unusable()
-        await service.detach_with_online(tx, sid, offline, client.id)
+    if typ in (TYPE_REFRESH, TYPE_OFFLINE):
+        await service.detach_with_online(tx, str(sid), typ == TYPE_OFFLINE, client.id)
         details = {"revoked_client": client.client_id, "refresh_token_id": claims.get("jti"), "refresh_token_type": typ}
     else:
         exp = claims.get("exp")
@@ -74,8 +71,75 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         "REVOKE_GRANT",
         now=services.clock.now(),
         client_id=client.client_id,
-        user_id=user.id,
-        session_id=sid,
+        user_id=user_id,
+        session_id=sid if isinstance(sid, str) else None,
         ip=req.ip_address,
         details=details,
     )
+
+
+async def _decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> dict[str, Any]:
+    """Keycloak's session.tokens().decode: the signature (refresh tokens carry the realm's HMAC key)."""
+    parsed = unverified(token)
+    if parsed is None:
+        raise _unusable()
+    internal = parsed[1].get("typ") in (TYPE_REFRESH, TYPE_OFFLINE)
+    claims = await services.codec.verify(tx, req.realm.id, token, internal=internal)
+    if claims is None or claims.get("iss") != req.issuer:
+        raise _unusable()
+    return claims
+
+
+# Keycloak's AccessTokenContext.SessionType, from the jti prefix: (online lookup, offline lookup).
+# "nt"/"ft" (token exchange) allow a transient client session; "tr" and an unprefixed jti (UNKNOWN)
+# a transient user session, i.e. a token without ``sid``.
+_LOOKUPS = {"on": (False,), "nt": (False,), "of": (True,), "ft": (True,), "tr": (), "un": (False, True)}
+
+
+class _Predates(Exception):
+    """The token was issued before the (client) session it names started."""
+
+
+async def _holder(tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], now: int) -> str | None:
+    """The user whose valid session still holds this client for the token, or None (checkUser).
+
+    Keycloak's UserSessionUtil.findValidSession: online, then offline, as the session type allows,
+    each through getUserSessionIfClientExists. Read only: nothing is written on this path.
+    """
+    sid, iat, jti = claims.get("sid"), claims.get("iat"), str(claims.get("jti", ""))
+    kind = jti[:2] if ":" in jti else "un"
+    if not isinstance(iat, int):
+        return None
+    if sid is None:  # a transient session: the token's user, if enabled
+        if kind not in ("tr", "un"):
+            return None
+        user = await tx.users.get(str(claims.get("sub", "")))
+        return user.id if user is not None and user.enabled else None
+    try:
+        for offline in _LOOKUPS.get(kind, ()):
+            us = await _with_client(tx, client, str(sid), offline, iat, transient_client=kind in ("nt", "ft"))
+            if us is not None and policy.user_session_valid(
+                realm, offline, us.remember_me, us.started, us.last_session_refresh, now
+            ):
+                if iat + 1 < us.started:  # JsonWebToken.isIssuedBeforeSessionStart
+                    raise _Predates
+                return us.user_id
+    except _Predates:
+        return None
+    return None
+
+
+async def _with_client(
+    tx: Tx, client: Client, sid: str, offline: bool, iat: int, *, transient_client: bool
+) -> UserSession | None:
+    """The user session if it holds this client (getUserSessionIfClientExists), else None; raises
+    ``_Predates`` when the token is older than the client session."""
+    us = await tx.sessions.get_user_session(sid, offline)
+    if us is None or transient_client:
+        return us
+    cs = await tx.sessions.get_client_session(sid, offline, client.id)
+    if cs is None:
+        return None
+    if iat + 1 < cs.started:
+        raise _Predates
+    return us
