@@ -167,6 +167,12 @@ async def test_revoke_refuses_a_saml_client(realm: Env) -> None:
     assert_error(response, 400, "invalid_client", "Wrong client protocol.")
 
 
+async def test_logout_refuses_a_saml_client(realm: Env) -> None:
+    await seed_client(realm.db, "test", "sp", protocol="saml")
+    pairs = [("client_id", "sp"), ("client_secret", "secret"), ("refresh_token", "x")]
+    assert_error(await post(realm, "logout", pairs), 400, "invalid_client", "Wrong client protocol.")
+
+
 async def test_revoke_refuses_a_bearer_only_client_and_decodes_an_empty_token(realm: Env) -> None:
     """checkClient's bearer-only refusal; checkToken's "Token not provided" is for an absent token only."""
     await seed_client(realm.db, "test", "api", bearer_only=True)
@@ -174,3 +180,68 @@ async def test_revoke_refuses_a_bearer_only_client_and_decodes_an_empty_token(re
     assert_error(await post(realm, "revoke", pairs), 400, "invalid_client", "Bearer-only not allowed")
     response = await post(realm, "revoke", app(("token", "")))
     assert response.status_code == 200 and response.json() == INVALID_TOKEN
+
+
+# --- introspection (TokenIntrospectionEndpoint.introspect) ---
+
+
+@pytest.mark.parametrize(
+    "client_id,secret",
+    [("app", "wrong"), ("nobody", "secret"), ("off", "secret")],
+    ids=["wrong secret", "unknown client", "disabled client"],
+)
+async def test_introspection_client_auth_failures_are_authentication_failed(
+    realm: Env, client_id: str, secret: str
+) -> None:
+    """authorizeClient wraps every failure of AuthorizeClientUtil in 401 invalid_request."""
+    await seed_client(realm.db, "test", "off", enabled=False)
+    pairs = [("client_id", client_id), ("client_secret", secret), ("token", "x")]
+    assert_error(await post(realm, "token/introspect", pairs), 401, "invalid_request", "Authentication failed.")
+
+
+async def test_introspection_refuses_a_saml_client(realm: Env) -> None:
+    """ "Wrong client protocol." is an ErrorResponseException, which authorizeClient lets through."""
+    await seed_client(realm.db, "test", "sp", protocol="saml")
+    pairs = [("client_id", "sp"), ("client_secret", "secret"), ("token", "x")]
+    assert_error(await post(realm, "token/introspect", pairs), 400, "invalid_client", "Wrong client protocol.")
+
+
+async def test_introspection_refuses_an_unknown_token_type_hint(realm: Env) -> None:
+    body = (await password_grant(realm.http, "test", "app")).json()
+    pairs = app(("token", body["access_token"]), ("token_type_hint", "id_token"))
+    assert_error(
+        await post(realm, "token/introspect", pairs), 400, "invalid_request", "Unsupported token type [id_token]."
+    )
+    # a missing token is reported before the hint is looked up
+    pairs = app(("token_type_hint", "bogus"))
+    assert_error(await post(realm, "token/introspect", pairs), 400, "invalid_request", "Token not provided.")
+
+
+async def test_introspection_with_an_empty_token_is_inactive(realm: Env) -> None:
+    response = await post(realm, "token/introspect", app(("token", "")))
+    assert response.status_code == 200 and response.json() == {"active": False}
+
+
+async def test_a_refresh_token_hint_on_an_access_token_is_inactive(realm: Env) -> None:
+    """findValidSessionForRefreshToken refuses a Bearer token (INVALID_TOKEN_TYPE)."""
+    body = (await password_grant(realm.http, "test", "app")).json()
+    pairs = app(("token", body["access_token"]), ("token_type_hint", "refresh_token"))
+    response = await post(realm, "token/introspect", pairs)
+    assert response.status_code == 200 and response.json() == {"active": False}
+    pairs = app(("token", body["access_token"]), ("token_type_hint", "access_token"))
+    assert (await post(realm, "token/introspect", pairs)).json()["active"] is True
+
+
+async def test_only_the_refresh_token_provider_checks_refresh_token_reuse(realm: Env) -> None:
+    """With revokeRefreshToken a rotated-away refresh token is inactive under the refresh_token hint;
+    the access_token provider (no hint) has no verifyTokenReuse."""
+    await update_realm(realm.db, "test", revoke_refresh_token=True)
+    body = (await password_grant(realm.http, "test", "app")).json()
+    realm.clock.advance(2)
+    assert (await refresh(realm.http, "test", "app", body["refresh_token"])).status_code == 200
+    hinted = await post(
+        realm, "token/introspect", app(("token", body["refresh_token"]), ("token_type_hint", "refresh_token"))
+    )
+    assert hinted.json() == {"active": False}
+    plain = (await post(realm, "token/introspect", app(("token", body["refresh_token"])))).json()
+    assert plain["active"] is True and plain["token_type"] == "Refresh"

@@ -157,7 +157,8 @@ async def test_the_retried_token_is_inactive_at_introspection_and_its_successor_
     await rotated(realm, t0)  # a retry changes nothing
 
     async def active(token: str) -> bool:
-        form = {"token": token, "client_id": "app", "client_secret": "secret"}
+        # the refresh_token provider: only it checks reuse (Keycloak's verifyTokenReuse)
+        form = {"token": token, "token_type_hint": "refresh_token", "client_id": "app", "client_secret": "secret"}
         response = await realm.http.post(token_url("test", "token/introspect"), data=form)
         return bool(response.json()["active"])
 

@@ -139,7 +139,8 @@ async def test_introspection_shows_only_the_latest_token_active(realm: Env) -> N
     async def active(token: str) -> bool:
         response = await realm.http.post(
             "/realms/test/protocol/openid-connect/token/introspect",
-            data={"token": token, "client_id": "app", "client_secret": "secret"},
+            # the refresh_token provider: only it checks reuse (Keycloak's verifyTokenReuse)
+            data={"token": token, "token_type_hint": "refresh_token", "client_id": "app", "client_secret": "secret"},
         )
         assert response.status_code == 200
         return bool(response.json()["active"])

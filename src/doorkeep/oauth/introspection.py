@@ -1,4 +1,11 @@
-"""Token introspection (RFC 7662) of access, refresh and offline tokens (KEYCLOAK.md §6.3, S18)."""
+"""Token introspection (RFC 7662) of access, refresh and offline tokens (KEYCLOAK.md §6.3, S18).
+
+As Keycloak's TokenIntrospectionEndpoint: every client-authentication failure is one answer,
+401 invalid_request "Authentication failed."; ``token_type_hint`` picks the provider
+(``access_token`` when absent, or ``refresh_token``; anything else is refused). The refresh_token
+provider refuses a Bearer token and checks refresh-token reuse; the access_token provider takes a
+refresh token too, without the reuse check (it has no verifyTokenReuse).
+"""
 
 from __future__ import annotations
 
@@ -18,23 +25,27 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 INACTIVE: dict[str, Any] = {"active": False}
+ACCESS_TOKEN, REFRESH_TOKEN = "access_token", "refresh_token"  # the providers' ids
 
 
 async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
-    client = await authenticate_client(tx, req)
-    if client.public_client:
-        raise e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403)
+    client = await _authorize(tx, req)
     if req.form.has_duplicates():
         raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
+    hint = req.form.get("token_type_hint")
     token = req.form.get("token")
-    if not token:
+    if token is None:  # an empty token is introspected, and is inactive
         raise e.InvalidRequest(e.INTROSPECTION_NO_TOKEN)
+    hint = ACCESS_TOKEN if hint is None else hint
+    if hint not in (ACCESS_TOKEN, REFRESH_TOKEN):
+        raise e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint))
     parsed = unverified(token)
     if parsed is None:
         return INACTIVE
-    typ = parsed[1].get("typ")
-    if typ in (TYPE_REFRESH, TYPE_OFFLINE):
-        return await _refresh(tx, services, req, client, token)
+    if parsed[1].get("typ") in (TYPE_REFRESH, TYPE_OFFLINE):
+        return await _refresh(tx, services, req, client, token, reuse_check=hint == REFRESH_TOKEN)
+    if hint == REFRESH_TOKEN:
+        return INACTIVE  # findValidSessionForRefreshToken: INVALID_TOKEN_TYPE
     try:
         valid = await access.validate(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess:
@@ -51,7 +62,25 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
     return out
 
 
-async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client, token: str) -> dict[str, Any]:
+async def _authorize(tx: Tx, req: OAuthRequest) -> Client:
+    """TokenIntrospectionEndpoint.authorizeClient: a failed authentication (unknown, disabled or
+    wrong secret alike) becomes "Authentication failed."; the protocol and public-client refusals
+    are ErrorResponseExceptions, which it lets through."""
+    try:
+        client = await authenticate_client(tx, req)
+    except OAuthError as err:
+        raise e.InvalidRequest(e.INTROSPECTION_AUTH_FAILED, status=401, event_error=err.event_error) from err
+    if client.protocol != "openid-connect":  # AuthorizeClientUtil.authorizeClient
+        raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
+    if client.public_client:
+        raise e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403)
+    return client
+
+
+async def _refresh(
+    tx: Tx, services: Services, req: OAuthRequest, caller: Client, token: str, *, reuse_check: bool
+) -> dict[str, Any]:
+    """A refresh or offline token; ``reuse_check`` is the refresh_token provider's verifyTokenReuse."""
     now = services.clock.now()
     try:
         claims = await refresh_tokens.decode(tx, services, req, token)
@@ -60,8 +89,10 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, caller: Client
             return INACTIVE
         refresh_tokens.check_binding(claims, req, client, now)
         us, _, user = await resume.resume(tx, req.realm, client, claims, now, lock=False, write=False)
-        if policy.revoke_refresh_token(req.realm, client) and await rotation.refused(
-            tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id
+        if (
+            reuse_check
+            and policy.revoke_refresh_token(req.realm, client)
+            and await rotation.refused(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id)
         ):
             return INACTIVE
     except OAuthError:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthRequest) -> None:
     client = await authenticate_client(tx, req)
+    if client.protocol != "openid-connect":  # AuthorizeClientUtil.authorizeClient
+        raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     token = req.form.get("refresh_token")

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 MIN_REVOKED_LIFETIME = 10
-OIDC = "openid-connect"
 
 
 def _unusable() -> e.InvalidToken:
@@ -34,7 +33,7 @@ def _unusable() -> e.InvalidToken:
 
 async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
     client = await authenticate_client(tx, req)  # checkClient comes before checkParameterDuplicated
-    if client.protocol != OIDC:
+    if client.protocol != "openid-connect":  # AuthorizeClientUtil.authorizeClient
         raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
