@@ -17,13 +17,12 @@ from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
 from doorkeep.users import account as ops
 from doorkeep.web import handlers
-from doorkeep.web.http import admin_error, base_url, is_secure, json_response, read_json, state
+from doorkeep.web.http import NO_CACHE, admin_error, base_url, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 Work = Callable[["Tx", ops.Caller], Awaitable[Response]]
-NO_CACHE = {"Cache-Control": "no-cache"}
 
 
 def _ok(body: Any) -> Response:

@@ -2,7 +2,8 @@
 
 Preflights are answered for any origin, as Keycloak does; the actual response carries
 ``Access-Control-Allow-Origin`` only for the calling client's allowed origins (``+`` = the origins
-of its redirect URIs, ``*`` = any).
+of its redirect URIs, ``*`` = any). The public documents (realm info, discovery, JWKS) allow every
+origin (Keycloak's ``Cors.allowAllOrigins().auth()``).
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ ALLOW_HEADERS = (
     "Origin, Accept, X-Requested-With, Content-Type, Access-Control-Request-Method, "
     "Access-Control-Request-Headers, DPoP, Authorization"
 )
+DEFAULT_METHODS = "GET, HEAD, OPTIONS"  # Keycloak's Cors.DEFAULT_ALLOW_METHODS: a preflight naming no methods
 
 
-async def preflight(request: Request) -> Response:
+def preflight_response(request: Request, methods: str) -> Response:
+    """Keycloak's ``Cors.preflight().auth()`` (DefaultCors.add): any Origin is echoed with ``methods``,
+    credentials, the allowed headers and an hour's max age; without an Origin, a bare 200."""
     origin = request.headers.get("origin")
     response = Response(status_code=200)
     if origin:
@@ -37,11 +41,30 @@ async def preflight(request: Request) -> Response:
             {
                 "Access-Control-Allow-Origin": origin,
                 "Access-Control-Allow-Credentials": "true",
-                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Methods": methods,
                 "Access-Control-Allow-Headers": ALLOW_HEADERS,
                 "Access-Control-Max-Age": "3600",
             }
         )
+    return response
+
+
+async def preflight(request: Request) -> Response:
+    return preflight_response(request, "GET, POST, OPTIONS")
+
+
+async def get_preflight(request: Request) -> Response:
+    """The discovery document's preflight: RealmsResource answers it without looking the realm up."""
+    return preflight_response(request, "GET")
+
+
+def allow_all_origins(request: Request, response: Response) -> Response:
+    """Keycloak's ``Cors.allowAllOrigins().auth()`` on an answer: the caller's Origin (``null`` too) is
+    echoed, with credentials; a request without an Origin gets no CORS headers."""
+    origin = request.headers.get("origin")
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
     return response
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("doorkeep.web")
 T = TypeVar("T")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+NO_CACHE = {"Cache-Control": "no-cache"}  # what RESTEasy's @NoCache writes on a GET answer
 
 
 @dataclass

@@ -17,6 +17,7 @@ from doorkeep.oauth import discovery, introspection, logout, revocation, token_e
 from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.web import cors
 from doorkeep.web.http import (
+    NO_CACHE,
     NO_STORE,
     bearer_error,
     in_transaction,
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 T = TypeVar("T")
+# CacheControlUtil.noCache() as RESTEasy writes it (no-transform is a JAX-RS CacheControl default)
+DISCOVERY_CACHE = {"Cache-Control": "no-cache, must-revalidate, no-transform, no-store"}
+JWKS = "application/jwk-set+json"
 
 
 async def _realm(request: Request) -> Realm | None:
@@ -46,6 +50,7 @@ async def _realm(request: Request) -> Realm | None:
 
 
 async def realm_info(request: Request) -> Response:
+    """PublicRealmResource.getRealm: @NoCache, and readable from any origin."""
     realm = await _realm(request)
     if realm is None:
         return not_found_realm()
@@ -56,7 +61,15 @@ async def realm_info(request: Request) -> Response:
         return material.public_key_b64(key)
 
     public = await in_transaction(request, work)
-    return json_response(discovery.realm_info(issuer(request, realm.name), realm.name, public, realm.not_before))
+    info = discovery.realm_info(issuer(request, realm.name), realm.name, public, realm.not_before)
+    return cors.allow_all_origins(request, json_response(info, headers=NO_CACHE))
+
+
+async def realm_preflight(request: Request) -> Response:
+    """PublicRealmResource.accountPreflight: its resource locator needs the realm; it names no methods."""
+    if await _realm(request) is None:
+        return not_found_realm()
+    return cors.preflight_response(request, cors.DEFAULT_METHODS)
 
 
 async def well_known(request: Request) -> Response:
@@ -71,10 +84,14 @@ async def well_known(request: Request) -> Response:
         return discovery.configuration(issuer(request, realm.name), await tx.config.realm_scopes(realm))
 
     document = await in_transaction(request, work, write=False)
-    return not_found_realm() if document is None else json_response(document)
+    if document is None:
+        return not_found_realm()
+    return cors.allow_all_origins(request, json_response(document, headers=DISCOVERY_CACHE))
 
 
 async def certs(request: Request) -> Response:
+    """OIDCLoginProtocolService.certs: readable from any origin; its @NoCache replaces the max-age it sets
+    (keycloak#15216); the JWK Set media type when the Accept header asks for exactly that."""
     realm = await _realm(request)
     if realm is None:
         return not_found_realm()
@@ -83,7 +100,15 @@ async def certs(request: Request) -> Response:
     async def work(tx: Tx) -> list[dict[str, object]]:
         return [material.jwk(k) for k in await keyring.public_keys(tx, realm.id)]
 
-    return json_response({"keys": await in_transaction(request, work, write=False)})
+    response = json_response({"keys": await in_transaction(request, work, write=False)}, headers=NO_CACHE)
+    if request.headers.get("accept") == JWKS:
+        response.headers["Content-Type"] = JWKS
+    return cors.allow_all_origins(request, response)
+
+
+async def certs_preflight(request: Request) -> Response:
+    """The JWKS preflight (GET only); the protocol resource locator needs the realm."""
+    return not_found_realm() if await _realm(request) is None else cors.preflight_response(request, "GET")
 
 
 Step = Callable[["Tx", OAuthRequest], Awaitable[OAuthRequest]]
