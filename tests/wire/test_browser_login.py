@@ -96,7 +96,7 @@ async def test_a_code_works_once_and_reuse_detaches_the_client_session(realm: En
 async def test_expired_code_is_refused(realm: Env) -> None:
     params = await login(realm.http, "test", "app")
     realm.clock.advance(61)
-    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code is expired")
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
 
 
 async def test_redirect_uri_must_match(realm: Env) -> None:

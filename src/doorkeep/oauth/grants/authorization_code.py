@@ -2,6 +2,11 @@
 
 A code works once. A second use is refused and also detaches the client session the first
 exchange created (RFC 6749 §4.1.2: revoke tokens issued from a reused code).
+
+The checks keep the order of Keycloak's OAuth2CodeParser.parseCode and AuthorizationCodeGrantType:
+a code whose user session is gone, or that is used or expired, is "Code not valid" (Keycloak keeps
+codes in a single-use store that drops them when they expire, so its "Code is expired" branch is
+never reached); a live code whose user session no longer holds its client is "User session not found".
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.model import Client
+from doorkeep.model import Client, ClientSession, StoredCode, UserSession
 from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
@@ -34,18 +39,10 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if not code:
         raise e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code")
     now = services.clock.now()
-    stored, claimed = await tx.flows.claim_code(code_hash(code))
-    if stored is None or stored.realm_id != req.realm.id:
-        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
-    if not claimed:
-        await tx.sessions.detach_client_session(stored.user_session_id, False, stored.client_id)
-        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail="code used twice")
-    if stored.expires <= now:
-        raise e.InvalidGrant(e.CODE_EXPIRED, event_error="expired_code")
-    data = stored.data
-    us = await tx.sessions.get_user_session(stored.user_session_id, False)
-    if us is None:
+    stored, us, cs = await _parse_code(tx, req, code, now)
+    if cs is None:  # the code is live, but its client was detached from the session since
         raise e.InvalidGrant(e.USER_SESSION_NOT_FOUND, event_error="user_session_not_found")
+    data = stored.data
     user = await tx.users.get(us.user_id)
     if user is None:
         raise e.InvalidGrant(e.USER_NOT_FOUND, event_error="user_not_found")
@@ -59,9 +56,6 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed")
     if not policy.user_session_valid(req.realm, False, us.remember_me, us.started, us.last_session_refresh, now):
         raise e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found")
-    cs = await tx.sessions.get_client_session(us.id, False, client.id)
-    if cs is None:
-        raise e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found", detail="no client session")
     pkce.verify(
         data.get("code_challenge"),
         data.get("code_challenge_method"),
@@ -100,3 +94,24 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     return await issue_new_session_tokens(
         tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=remove_online
     )
+
+
+async def _parse_code(
+    tx: Tx, req: OAuthRequest, code: str, now: int
+) -> tuple[StoredCode, UserSession, ClientSession | None]:
+    """Keycloak's OAuth2CodeParser.parseCode: the code, its user session and the client session it
+    was issued into (None when detached since); "Code not valid" when any of the first two is missing,
+    or the code was used or has expired, and then the client session is detached (a reused code)."""
+    stored, claimed = await tx.flows.claim_code(code_hash(code))
+    if stored is None or stored.realm_id != req.realm.id:
+        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
+    us = await tx.sessions.get_user_session(stored.user_session_id, False)
+    if us is None:
+        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail="user session not found")
+    cs = await tx.sessions.get_client_session(us.id, False, stored.client_id)
+    if not claimed or stored.expires <= now:
+        if cs is not None:
+            await tx.sessions.detach_client_session(us.id, False, stored.client_id)
+        detail = "code used twice" if not claimed else "code expired"
+        raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail=detail)
+    return stored, us, cs

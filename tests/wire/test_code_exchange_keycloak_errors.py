@@ -1,0 +1,104 @@
+"""Code-to-token failures in Keycloak's order and words (OAuth2CodeParser.parseCode, then
+AuthorizationCodeGrantType.process; AccessTokenTest.accessTokenUserSessionExpired, accessTokenCodeUsed,
+accessTokenCodeExpired)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from browser_flow import exchange, login
+from support import assert_error, claims, seed_client, seed_realm, seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+REALM = "/admin/realms/test"
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(env.db, env.clock, "test", "user1")
+    response = await env.http.put(
+        f"{REALM}/events/config", json={"eventsEnabled": True}, headers=await env.admin_headers()
+    )
+    assert response.status_code == 204, response.text
+    return env
+
+
+async def exchange_errors(env: Env) -> list[str]:
+    """The ``error`` of each CODE_TO_TOKEN_ERROR event, oldest first."""
+    response = await env.http.get(
+        f"{REALM}/events", params={"type": "CODE_TO_TOKEN_ERROR"}, headers=await env.admin_headers()
+    )
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()
+    return [event["error"] for event in reversed(found)]
+
+
+async def has_client_session(env: Env, sid: str) -> tuple[bool, bool]:
+    """Whether the user session ``sid`` exists, and whether it still holds the client ``app``."""
+    async with env.db.transaction(write=False) as tx:
+        realm = await tx.realms.get_by_name("test")
+        client = await tx.config.client(realm.id, "app") if realm else None
+        assert client is not None
+        us = await tx.sessions.get_user_session(sid, False)
+        return us is not None, await tx.sessions.get_client_session(sid, False, client.id) is not None
+
+
+async def test_a_code_whose_user_session_was_deleted_is_not_valid(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    deleted = await realm.http.delete(
+        f"{REALM}/sessions/{params['session_state']}", headers=await realm.admin_headers()
+    )
+    assert deleted.status_code == 204
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
+    assert await exchange_errors(realm) == ["invalid_code"]
+
+
+async def test_a_code_whose_user_was_logged_out_is_not_valid(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    user = await realm.http.get(f"{REALM}/users", params={"username": "user1"}, headers=await realm.admin_headers())
+    logout = await realm.http.post(f"{REALM}/users/{user.json()[0]['id']}/logout", headers=await realm.admin_headers())
+    assert logout.status_code == 204
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
+
+
+async def test_a_live_code_whose_client_session_was_detached_finds_no_user_session(realm: Env) -> None:
+    first = await login(realm.http, "test", "app")
+    second = await login(realm.http, "test", "app")  # SSO: the same user and client session
+    assert second["session_state"] == first["session_state"]
+    assert (await exchange(realm.http, "test", "app", second["code"])).status_code == 200
+    reused = await exchange(realm.http, "test", "app", second["code"])
+    assert_error(reused, 400, "invalid_grant", "Code not valid")  # and the client session is detached
+    assert await has_client_session(realm, first["session_state"]) == (True, False)
+    response = await exchange(realm.http, "test", "app", first["code"])
+    assert_error(response, 400, "invalid_grant", "User session not found")
+    assert await exchange_errors(realm) == ["invalid_code", "user_session_not_found"]
+
+
+async def test_an_expired_code_is_not_valid_and_detaches_its_client_session(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    assert await has_client_session(realm, params["session_state"]) == (True, True)
+    realm.clock.advance(61)  # accessCodeLifespan 60 s: Keycloak's single-use store has dropped the code
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
+    assert await has_client_session(realm, params["session_state"]) == (True, False)
+    assert await exchange_errors(realm) == ["invalid_code"]
+
+
+async def test_an_expired_code_whose_user_session_is_gone_is_not_valid(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    await realm.http.delete(f"{REALM}/sessions/{params['session_state']}", headers=await realm.admin_headers())
+    realm.clock.advance(61)
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant", "Code not valid")
+
+
+async def test_an_unknown_code_is_not_valid_and_a_good_one_still_works(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    assert_error(await exchange(realm.http, "test", "app", "nope"), 400, "invalid_grant", "Code not valid")
+    response = await exchange(realm.http, "test", "app", params["code"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["access_token"])["sid"] == params["session_state"]
