@@ -74,7 +74,7 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     if iat < policy.effective_not_before(realm, client, user.not_before if user is not None else 0):
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale")
     if client.protocol != OIDC:
-        raise InvalidAccess(e.WRONG_CLIENT_PROTOCOL)
+        raise InvalidAccess(e.USERINFO_WRONG_CLIENT_PROTOCOL)
     if not client.enabled:
         raise InvalidAccess(e.CLIENT_DISABLED)
     sid = claims.get("sid")
