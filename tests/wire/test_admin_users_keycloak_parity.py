@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from support import seed_realm
+from support import seed_realm, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -92,3 +92,41 @@ async def test_a_user_sharing_an_email_may_still_be_updated_without_changing_it(
     assert response.status_code == 204, response.text
     body = await _user(env, headers, first)
     assert body["email"] == "dup@localhost" and body["firstName"] == "Dee"
+
+
+# --- the username is read-only unless editUsernameAllowed (UserUpdateTest.updateUserWithNewUsernameNotPossible) ---
+async def test_renaming_a_user_when_the_realm_does_not_allow_it_is_a_400_and_keeps_the_name(env: Env) -> None:
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="user1", email="user1@localhost")
+    rep = await _user(env, headers, user_id)
+    response = await env.http.put(f"{USERS}/{user_id}", json={**rep, "username": "user11"}, headers=headers)
+    assert response.status_code == 400
+    assert response.json() == READ_ONLY
+    assert (await _user(env, headers, user_id))["username"] == "user1"
+
+
+async def test_repeating_the_username_in_another_case_is_no_rename(env: Env) -> None:
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="user1")
+    for name in ("user1", "USER1"):
+        response = await env.http.put(f"{USERS}/{user_id}", json={"username": name, "lastName": "L"}, headers=headers)
+        assert response.status_code == 204, response.text
+    assert (await _user(env, headers, user_id))["username"] == "user1"
+
+
+async def test_renaming_to_a_taken_username_is_a_409_before_the_read_only_check(env: Env) -> None:
+    headers = await _setup(env)
+    await _create(env, headers, username="user1")
+    second = await _create(env, headers, username="user2")
+    response = await env.http.put(f"{USERS}/{second}", json={"username": "user1"}, headers=headers)
+    assert response.status_code == 409
+    assert response.json() == {"errorMessage": "User exists with same username"}
+
+
+async def test_renaming_is_allowed_when_the_realm_allows_editing_usernames(env: Env) -> None:
+    headers = await _setup(env)
+    await update_realm(env.db, "test", edit_username_allowed=True)
+    user_id = await _create(env, headers, username="user1")
+    response = await env.http.put(f"{USERS}/{user_id}", json={"username": "user11"}, headers=headers)
+    assert response.status_code == 204, response.text
+    assert (await _user(env, headers, user_id))["username"] == "user11"

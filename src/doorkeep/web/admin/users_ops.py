@@ -19,7 +19,7 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force
-from doorkeep.users.profile import require_valid
+from doorkeep.users.profile import ProfileError, require_valid, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
 
@@ -49,6 +49,9 @@ KNOWN_ACTIONS = frozenset(
 CREATE_FIELDS = {k: v for k, v in USER_FIELDS.items() if k not in ("username", "notBefore")}
 UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "createdTimestamp"}
 
+
+# Keycloak 26's ImmutableAttributeValidator on a username the realm does not let an administrator change.
+READ_ONLY_USERNAME = {"field": "username", "errorMessage": "error-user-attribute-read-only", "params": ["username"]}
 
 not_found = common.not_found  # one definition, shared with the other admin modules
 
@@ -162,19 +165,40 @@ async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[Group]:
     return list(found.values())
 
 
+def _new_username(user: User, rep: dict[str, Any]) -> str | None:
+    """The username a PUT asks for, lower-cased as Keycloak 26's DefaultAttributes normalises it, if it
+    differs from the user's (absent, null or blank keeps it)."""
+    username = rep.get("username")
+    if not isinstance(username, str) or not username.strip() or username.strip().lower() == user.username:
+        return None
+    return username.strip().lower()
+
+
+def _username_editable(realm: Realm) -> bool:
+    """Keycloak 26's editUsernameCondition for an existing user of the USER_API context."""
+    return realm.edit_username_allowed
+
+
 async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
-    """``PUT /users/{id}``: a partial update; absent or null fields keep their value."""
+    """``PUT /users/{id}``: a partial update; absent or null fields keep their value.
+
+    A new username must be free (DuplicateUsernameValidator, a 409 first) and, unless the realm allows
+    editing usernames, is refused by Keycloak's ImmutableAttributeValidator ("error-user-attribute-read-only",
+    after the username's own profile errors); repeating the name in another case changes nothing."""
     if not isinstance(rep, dict):
         raise bad_request()
-    username = rep.get("username")
-    changes_username = isinstance(username, str) and username.strip() and username.strip().lower() != user.username
-    if isinstance(username, str) and changes_username:
-        if await tx.users.get_by_username(realm.id, username.strip()) is not None:
-            raise AdminError(409, "User exists with same username")
-        user = dataclasses.replace(user, username=username.strip().lower())
-    updated = _representation(user, rep, UPDATE_FIELDS)
+    username = _new_username(user, rep)
+    if username is not None and await tx.users.get_by_username(realm.id, username) is not None:
+        raise AdminError(409, "User exists with same username")
+    read_only = username is not None and not _username_editable(realm)
+    renamed = user if username is None or read_only else dataclasses.replace(user, username=username)
+    updated = _representation(renamed, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
-    require_valid({**_profile_values(rep), **({"username": username} if changes_username else {})}, shrink=True)
+    errors = validate({**_profile_values(rep), **({"username": username} if username is not None else {})})
+    if read_only:  # after the username's errors, before the other attributes'
+        errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
+    if errors:
+        raise ProfileError(errors, shrink=True)
     await _check_email_free(tx, realm, updated.email, user)
     if creds and user.service_account_client_id:
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
