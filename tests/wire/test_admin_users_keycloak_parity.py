@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from support import seed_realm, update_realm
+from support import seed_client, seed_realm, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -130,3 +130,62 @@ async def test_renaming_is_allowed_when_the_realm_allows_editing_usernames(env: 
     response = await env.http.put(f"{USERS}/{user_id}", json={"username": "user11"}, headers=headers)
     assert response.status_code == 204, response.text
     assert (await _user(env, headers, user_id))["username"] == "user11"
+
+
+# --- q= matches fields and attributes (UserSearchTest.searchByMultipleAttributes) ---
+async def _search_people(env: Env, headers: dict[str, str]) -> None:
+    for i in range(1, 4):
+        await _create(
+            env,
+            headers,
+            username=f"username{i}",
+            email=f"user{i}@test.com",
+            firstName=f"First{i}",
+            attributes={"test": [f"test{i}"], "attr": ["common"], "test1": ["test1"] if i == 1 else ["other"]},
+        )
+    await _create(env, headers, username="other", attributes={"test": ["test1"], "attr": ["common"]})
+
+
+async def test_q_matches_username_as_a_field_and_custom_attributes_exactly(env: Env) -> None:
+    headers = await _setup(env)
+    await _search_people(env, headers)
+    q = "username:user test:test1 attr:common test1:test1"
+    assert await _usernames(env, headers, q=q) == ["username1"]
+    assert await _count(env, headers, q=q) == 1
+    # custom attributes are not matched by substring by default, nor with exact=true
+    assert await _usernames(env, headers, q="username:user test:est attr:mm test1:test1") == []
+    assert await _usernames(env, headers, q="test:est attr:mm test1:test1", exact="true") == []
+    # with exact=false they are
+    assert await _usernames(env, headers, q="username:user test:est attr:mm test1:test1", exact="false") == [
+        "username1"
+    ]
+
+
+async def test_q_fields_follow_the_field_rules_case_insensitively(env: Env) -> None:
+    headers = await _setup(env)
+    await _search_people(env, headers)
+    assert await _usernames(env, headers, q="firstName:FIRST") == ["username1", "username2", "username3"]
+    assert await _usernames(env, headers, q="email:USER2@test.com") == ["username2"]
+    assert await _usernames(env, headers, q="username:name2", exact="true") == []
+    assert await _usernames(env, headers, q="attr:COMMON test:TEST3") == ["username3"]
+    assert await _count(env, headers, q="attr:common") == 4
+    # a q key overrides the parameter of the same name, as Keycloak's putAll does
+    assert await _usernames(env, headers, username="other", q="username:username3") == ["username3"]
+
+
+async def test_a_q_without_any_pair_lists_people_as_no_query_does(env: Env) -> None:
+    """Keycloak makes a field query (service accounts included) only of a ``q`` holding some ``key:value``."""
+    headers = await _setup(env)
+    await _search_people(env, headers)
+    await seed_client(env.db, "test", "robot", service_accounts=True)
+    people = await _usernames(env, headers)
+    assert "service-account-robot" not in people
+    assert await _usernames(env, headers, q="nothing") == people
+    assert await _count(env, headers, q="nothing") == len(people)
+    # getUsersCount, unlike getUsers, makes no field query of exact, idpAlias or idpUserId alone
+    assert await _usernames(env, headers, exact="true") == sorted([*people, "service-account-robot"])
+    assert await _count(env, headers, exact="true") == len(people)
+    assert await _count(env, headers, idpAlias="google") == len(people)
+    # a search takes emailVerified along
+    assert await _usernames(env, headers, search="user", emailVerified="false") == people[1:]
+    assert await _usernames(env, headers, search="user", emailVerified="true") == []

@@ -1,10 +1,13 @@
 """``GET /admin/realms/{realm}/users`` and ``/users/count``: which users a query selects, as Keycloak 26's
 UsersResource decides it.
 
-``search=id:…`` finds one user; ``search`` (optionally with ``enabled``) matches username, email, first
-and last name by prefix, ``*`` a wildcard, ``"…"`` exact; any field parameter (``username``, ``email``,
-``firstName``, ``lastName``, ``emailVerified``, ``enabled``, ``exact``, ``idpAlias``, ``idpUserId``,
-``q``) makes a field query, which also finds service-account users; no parameter lists everyone else.
+``search=id:…`` finds users by id; ``search`` (optionally with ``enabled`` and ``emailVerified``) matches
+username, email, first and last name by prefix, ``*`` a wildcard, ``"…"`` exact; any field parameter
+(``username``, ``email``, ``firstName``, ``lastName``, ``emailVerified``, ``enabled``, ``exact``, ``idpAlias``,
+``idpUserId``, or a ``q`` holding some ``key:value``) makes a field query, which also finds service-account
+users; no parameter lists everyone else. The ``q`` pairs join the field parameters in one map, as in
+Keycloak: ``username``, ``email``, ``firstName`` and ``lastName`` keys are the user's fields, ``enabled`` and
+``emailVerified`` its flags, any other key a custom attribute (equal unless ``exact=false``, containing then).
 """
 
 from __future__ import annotations
@@ -19,19 +22,24 @@ from doorkeep.model import Realm, User
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-# The query parameters that make ``GET /users`` a field query (Keycloak 26's UsersResource.getUsers).
+# The query parameters that make ``GET /users`` a field query (Keycloak 26's UsersResource.getUsers), besides a
+# ``q`` holding some pair; ``GET /users/count`` (getUsersCount) leaves out the last three.
 FIELD_QUERY = (
     "lastName",
     "firstName",
     "email",
     "username",
     "emailVerified",
+    "enabled",
     "idpAlias",
     "idpUserId",
-    "enabled",
     "exact",
-    "q",
 )
+COUNT_FIELD_QUERY = FIELD_QUERY[:6]
+# UserModel's keys a field query compares with the user's own columns rather than its attributes.
+TEXT_FIELDS = ("username", "email", "firstName", "lastName")
+FLAGS = ("enabled", "emailVerified")
+LONG_VALUE = 255  # JPA keeps a longer attribute value as a long value, searched by its hash only
 
 
 def _search_term(term: str) -> Callable[[str], bool]:
@@ -77,12 +85,12 @@ def _needle(term: str) -> str | None:
     return _narrowing(max(pieces, key=len))
 
 
-def _field_needles(params: dict[str, str]) -> dict[str, str]:
+def _field_needles(query: dict[str, str]) -> dict[str, str]:
     """For a field query: each text field's value lower-cased, which that field contains when it matches
     (exactly or not), if the database may narrow by it."""
     needles = {}
-    for param in ("username", "email", "firstName", "lastName"):
-        value = _narrowing(params.get(param, "").lower())
+    for param in TEXT_FIELDS:
+        value = _narrowing(query.get(param, "").lower())
         if value is not None:
             needles[USER_FIELDS[param]] = value
     return needles
@@ -124,30 +132,55 @@ def _query_fields(q: str) -> dict[str, str]:
     return fields
 
 
-def _matches_fields(user: User, params: dict[str, str]) -> bool:
-    """Keycloak's attribute search: each given field contains the value (equals it with ``exact=true``),
-    case-insensitively; flags compare exactly; each ``q`` attribute has a value equal to the one given."""
-    exact = _flag(params, "exact") is True
-    for param, value in ((p, params.get(p)) for p in ("username", "email", "firstName", "lastName")):
-        have = (getattr(user, USER_FIELDS[param]) or "").lower()
-        if value is not None and not (have == value.lower() if exact else value.lower() in have):
-            return False
-    for param, flag in (("enabled", _flag(params, "enabled")), ("emailVerified", _flag(params, "emailVerified"))):
-        if flag is not None and getattr(user, USER_FIELDS[param]) != flag:
-            return False
-    for key, wanted in _query_fields(params.get("q", "")).items():
-        values = user.attributes.get(key)
-        values = values if isinstance(values, list) else [values]
-        if not any(isinstance(v, str) and v.lower() == wanted.lower() for v in values):
+def _field_query(params: dict[str, str]) -> dict[str, str]:
+    """The attribute map of Keycloak's field query: the field and flag parameters (a flag as JAX-RS reads a
+    ``Boolean``), then the ``q`` pairs over them (UsersResource's ``putAll``), so a ``q`` key naming a field
+    or flag is that field or flag, and any other key a custom attribute."""
+    query = {name: params[name] for name in TEXT_FIELDS if name in params}
+    for name in FLAGS:
+        flag = _flag(params, name)
+        if flag is not None:
+            query[name] = "true" if flag else "false"
+    return {**query, **_query_fields(params.get("q", ""))}
+
+
+def _text_matches(have: str | None, wanted: str, exact: bool) -> bool:
+    """A field or attribute value against a query value, lower-cased: equal or containing. A NULL column
+    matches nothing, and a value longer than 255 characters (Keycloak's long value, compared by its
+    lower-case hash) only an equal one."""
+    if have is None:
+        return False
+    have, wanted = have.lower(), wanted.lower()
+    return have == wanted if exact or max(len(have), len(wanted)) > LONG_VALUE else wanted in have
+
+
+def _matches_fields(user: User, query: dict[str, str], exact: bool | None) -> bool:
+    """JpaUserProvider's predicates for a field query: a text field contains the value (equals it with
+    ``exact=true``); a flag is the value read as Java's ``Boolean.valueOf``; a custom attribute, named
+    exactly, has a value equal to it (containing it with ``exact=false``), case-insensitively."""
+    for key, wanted in query.items():
+        if key in TEXT_FIELDS:
+            matched = _text_matches(getattr(user, USER_FIELDS[key]), wanted, exact is True)
+        elif key in FLAGS:
+            matched = getattr(user, USER_FIELDS[key]) == (wanted.lower() == "true")
+        else:
+            values = user.attributes.get(key)
+            values = values if isinstance(values, list) else [values]
+            matched = any(isinstance(v, str) and _text_matches(v, wanted, exact is not False) for v in values)
+        if not matched:
             return False
     return True
 
 
-async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, max_results: int) -> list[User]:
+async def list_users(
+    tx: Tx, realm: Realm, params: dict[str, str], first: int, max_results: int, *, count: bool = False
+) -> list[User]:
     """``GET /users`` as Keycloak 26's UsersResource: ``search:id:…``; ``search`` (with ``enabled``) over
-    username, email, first and last name; field queries (service accounts included); else everyone."""
+    username, email, first and last name; field queries (service accounts included); else everyone.
+    ``count``: the users ``GET /users/count`` counts, which getUsersCount selects with fewer parameters."""
     search = params.get("search")
     enabled = _flag(params, "enabled")
+    field_query = COUNT_FIELD_QUERY if count else FIELD_QUERY
     if search is not None and search.startswith("id:"):
         user = await tx.users.get(search[3:].strip())
         found = [user] if user and user.realm_id == realm.id and not user.service_account_client_id else []
@@ -162,12 +195,14 @@ async def list_users(tx: Tx, realm: Realm, params: dict[str, str], first: int, m
                 for u in found
                 if any(match((v or "").lower()) for v in (u.username, u.email, u.first_name, u.last_name))
             ]
-        found = [u for u in found if enabled is None or u.enabled == enabled]
-    elif any(name in params for name in FIELD_QUERY):
+        verified = _flag(params, "emailVerified")  # UsersResource passes both flags along with the search
+        found = [u for u in found if enabled in (None, u.enabled) and verified in (None, u.email_verified)]
+    elif _query_fields(params.get("q", "")) or any(name in params for name in field_query):
         # No identity providers exist here, so a query by IdP link matches nobody.
         idp = "idpAlias" in params or "idpUserId" in params
-        everyone = await operations.realm_users(tx, realm, service_accounts=True, narrowed=_field_needles(params))
-        found = [] if idp else [u for u in everyone if _matches_fields(u, params)]
+        query, exact = _field_query(params), _flag(params, "exact")
+        everyone = await operations.realm_users(tx, realm, service_accounts=True, narrowed=_field_needles(query))
+        found = [] if idp else [u for u in everyone if _matches_fields(u, query, exact)]
     else:  # everyone but service accounts: the statement pages (the console's user list at 1,000,000 users)
         return await tx.users.search(realm.id, first=first, max_results=max_results)
     start = max(first, 0)

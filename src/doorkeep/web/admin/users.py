@@ -44,7 +44,9 @@ async def count_users(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         if not request.query_params:  # the plain count needs no user rows
             return json_response(await tx.users.count(realm.id))
-        return json_response(len(await user_search.list_users(tx, realm, dict(request.query_params), 0, -1)))
+        return json_response(
+            len(await user_search.list_users(tx, realm, dict(request.query_params), 0, -1, count=True))
+        )
 
     return await handlers.answer(request, work, write=False)
 
