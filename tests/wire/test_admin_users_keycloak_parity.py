@@ -189,3 +189,17 @@ async def test_a_q_without_any_pair_lists_people_as_no_query_does(env: Env) -> N
     # a search takes emailVerified along
     assert await _usernames(env, headers, search="user", emailVerified="false") == people[1:]
     assert await _usernames(env, headers, search="user", emailVerified="true") == []
+
+
+# --- search=id: with several ids ---
+async def test_search_by_id_takes_several_ids_separated_by_blanks(env: Env) -> None:
+    headers = await _setup(env)
+    first = await _create(env, headers, username="aa1")
+    second = await _create(env, headers, username="aa2")
+    await _create(env, headers, username="aa3")
+    found = await _usernames(env, headers, search=f"id:{first}  {second}\tunknown")
+    assert sorted(found) == ["aa1", "aa2"]
+    assert await _usernames(env, headers, search=f"id: {second} ") == ["aa2"]
+    # Keycloak's count does not split: the whole text is one id
+    assert await _count(env, headers, search=f"id:{first} {second}") == 0
+    assert await _count(env, headers, search=f"id:{first}") == 1
