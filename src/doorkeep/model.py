@@ -46,6 +46,7 @@ class Realm:
     admin_events_enabled: bool = False
     admin_events_details_enabled: bool = False
     registration_allowed: bool = False
+    registration_email_as_username: bool = False  # users are named by their e-mail (admin create and update too)
     login_with_email_allowed: bool = True
     duplicate_emails_allowed: bool = False
     reset_password_allowed: bool = False

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from doorkeep.realms.exportimport import files
 from support import seed_client, seed_realm, update_realm
 from wire_env import Env
 
@@ -203,3 +204,83 @@ async def test_search_by_id_takes_several_ids_separated_by_blanks(env: Env) -> N
     # Keycloak's count does not split: the whole text is one id
     assert await _count(env, headers, search=f"id:{first} {second}") == 0
     assert await _count(env, headers, search=f"id:{first}") == 1
+
+
+# --- registrationEmailAsUsername (UserCreateTest.createUserWithEmailAsUsername, UserUpdateTest) ---
+async def test_registration_email_as_username_is_stored_and_read_back(env: Env) -> None:
+    headers = await _setup(env)
+    assert (await env.http.get(REALM, headers=headers)).json()["registrationEmailAsUsername"] is False
+    await _switch_realm(env, headers, registrationEmailAsUsername=True)
+    assert (await env.http.get(REALM, headers=headers)).json()["registrationEmailAsUsername"] is True
+    await _switch_realm(env, headers, displayName="Test")
+    assert (await env.http.get(REALM, headers=headers)).json()["registrationEmailAsUsername"] is True
+
+
+async def test_registration_email_as_username_survives_export_and_import(env: Env) -> None:
+    headers = await _setup(env)
+    await _switch_realm(env, headers, registrationEmailAsUsername=True)
+    assert (await files.export_realm(env.db, "test"))["registrationEmailAsUsername"] is True
+    body = {"realm": "copy", "enabled": True, "registrationEmailAsUsername": True}
+    assert (await env.http.post("/admin/realms", json=body, headers=headers)).status_code == 201
+    copy = (await env.http.get("/admin/realms/copy", headers=headers)).json()
+    assert copy["registrationEmailAsUsername"] is True
+
+
+async def test_a_partial_import_keeps_the_username_as_keycloak_s_createuser_does(env: Env) -> None:
+    headers = await _setup(env)
+    await _switch_realm(env, headers, registrationEmailAsUsername=True)
+    body = {"ifResourceExists": "FAIL", "users": [{"username": "imported", "email": "imp@localhost"}]}
+    response = await env.http.post(f"{REALM}/partialImport", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert await _usernames(env, headers, email="imp@localhost") == ["imported"]
+
+
+@pytest.mark.parametrize("edit_username", [False, True])
+async def test_with_email_as_username_a_new_user_is_named_by_its_email(env: Env, edit_username: bool) -> None:
+    headers = await _setup(env)
+    await _switch_realm(env, headers, registrationEmailAsUsername=True, editUsernameAllowed=edit_username)
+    user_id = await _create(env, headers, username="user1", email="User1@Localhost")
+    body = await _user(env, headers, user_id)
+    assert body["username"] == "user1@localhost" and body["email"] == "user1@localhost"
+    # without an email the given username stays; with neither, the name is missing
+    assert (await _user(env, headers, await _create(env, headers, username="noemail")))["username"] == "noemail"
+    missing = await env.http.post(USERS, json={"firstName": "X"}, headers=headers)
+    assert missing.status_code == 400 and missing.json() == {"errorMessage": "User name is missing"}
+
+
+@pytest.mark.parametrize("edit_username", [False, True])
+async def test_with_email_as_username_changing_the_email_renames_the_user(env: Env, edit_username: bool) -> None:
+    headers = await _setup(env)
+    await _switch_realm(env, headers, registrationEmailAsUsername=True, editUsernameAllowed=edit_username)
+    user_id = await _create(env, headers, email="user1@localhost")
+    rep = await _user(env, headers, user_id)
+    response = await env.http.put(f"{USERS}/{user_id}", json={**rep, "email": "user11@localhost"}, headers=headers)
+    assert response.status_code == 204, response.text
+    body = await _user(env, headers, user_id)
+    assert body["username"] == "user11@localhost" and body["email"] == "user11@localhost"
+    # a username sent with the email is overridden by it
+    response = await env.http.put(
+        f"{USERS}/{user_id}", json={"username": "someone", "email": "user12@localhost"}, headers=headers
+    )
+    assert response.status_code == 204, response.text
+    assert (await _user(env, headers, user_id))["username"] == "user12@localhost"
+
+
+async def test_with_email_as_username_a_user_without_email_cannot_be_renamed(env: Env) -> None:
+    headers = await _setup(env)
+    await _switch_realm(env, headers, registrationEmailAsUsername=True, editUsernameAllowed=True)
+    user_id = await _create(env, headers, username="noemail")
+    response = await env.http.put(f"{USERS}/{user_id}", json={"username": "renamed"}, headers=headers)
+    assert response.status_code == 400 and response.json() == READ_ONLY
+
+
+async def test_with_email_as_username_an_email_another_user_is_named_by_is_a_409(env: Env) -> None:
+    headers = await _setup(env)
+    await _create(env, headers, username="taken@localhost")
+    await _switch_realm(env, headers, registrationEmailAsUsername=True)
+    response = await env.http.post(USERS, json={"email": "taken@localhost"}, headers=headers)
+    assert response.status_code == 409 and response.json() == {"errorMessage": "User exists with same username"}
+    user_id = await _create(env, headers, email="mine@localhost")
+    response = await env.http.put(f"{USERS}/{user_id}", json={"email": "taken@localhost"}, headers=headers)
+    assert response.status_code == 409 and response.json() == {"errorMessage": "User exists with same username"}
+    assert (await _user(env, headers, user_id))["username"] == "mine@localhost"

@@ -47,6 +47,7 @@ REALM_FIELDS: dict[str, str] = {
     "adminEventsEnabled": "admin_events_enabled",
     "adminEventsDetailsEnabled": "admin_events_details_enabled",
     "registrationAllowed": "registration_allowed",
+    "registrationEmailAsUsername": "registration_email_as_username",
     "loginWithEmailAllowed": "login_with_email_allowed",
     "duplicateEmailsAllowed": "duplicate_emails_allowed",
     "resetPasswordAllowed": "reset_password_allowed",

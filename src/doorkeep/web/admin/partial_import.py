@@ -259,7 +259,8 @@ class _Import:
         if action is None:
             return
         roles = await self._roles(rep, where)
-        user = await user_ops.create_user(tx, self.call.realm, rep, self.call.now, self.call.identity)
+        call = self.call
+        user = await user_ops.create_user(tx, call.realm, rep, call.now, call.identity, email_as_username=False)
         if roles:
             await tx.users.grant_roles(user.id, [r.id for r in roles])
         self.results.add(action, "USER", user.username, user.id)

@@ -115,11 +115,19 @@ def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
     return {k: rep.get(k) for k in ("email", "firstName", "lastName")}
 
 
-async def create_user(tx: Tx, realm: Realm, rep: Any, now: int, caller: AdminIdentity) -> User:
-    """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles."""
+async def create_user(
+    tx: Tx, realm: Realm, rep: Any, now: int, caller: AdminIdentity, *, email_as_username: bool = True
+) -> User:
+    """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles.
+
+    With registrationEmailAsUsername, the user profile names the user by its e-mail when one is sent
+    (Keycloak 26's DefaultAttributes); a partial import (``email_as_username=False``) keeps the username,
+    as RepresentationToModel.createUser does."""
     if not isinstance(rep, dict):
         raise bad_request()
     username = rep.get("username")
+    if email_as_username and realm.registration_email_as_username and isinstance(rep.get("email"), str):
+        username = rep["email"]  # DefaultAttributes: the e-mail, even a blank one, is the username
     if not isinstance(username, str) or not username.strip():
         raise AdminError(400, "User name is missing")
     if await tx.users.get_by_username(realm.id, username.strip()) is not None:
@@ -165,18 +173,36 @@ async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[Group]:
     return list(found.values())
 
 
-def _new_username(user: User, rep: dict[str, Any]) -> str | None:
+def _new_username(realm: Realm, user: User, rep: dict[str, Any]) -> str | None:
     """The username a PUT asks for, lower-cased as Keycloak 26's DefaultAttributes normalises it, if it
-    differs from the user's (absent, null or blank keeps it)."""
+    differs from the user's (absent, null or blank keeps it). With registrationEmailAsUsername the e-mail
+    sent, else the user's own, is the username when there is one; a blank e-mail sent is a missing name."""
     username = rep.get("username")
+    if realm.registration_email_as_username:
+        email = rep.get("email")
+        if isinstance(email, str) and not email.strip():
+            raise AdminError(400, "User name is missing")
+        username = _email_of(user, rep) or username
     if not isinstance(username, str) or not username.strip() or username.strip().lower() == user.username:
         return None
     return username.strip().lower()
 
 
-def _username_editable(realm: Realm) -> bool:
-    """Keycloak 26's editUsernameCondition for an existing user of the USER_API context."""
+def _username_editable(realm: Realm, user: User, username: str, rep: dict[str, Any]) -> bool:
+    """Keycloak 26's editUsernameCondition for an existing user of the USER_API context (false with
+    registrationEmailAsUsername), except that ImmutableAttributeValidator lets a username equal to the
+    e-mail through when the e-mail is the username."""
+    if realm.registration_email_as_username:
+        return username == _email_of(user, rep)
     return realm.edit_username_allowed
+
+
+def _email_of(user: User, rep: dict[str, Any]) -> str | None:
+    """The e-mail a PUT leaves the user with, as the duplicate checks compare it (stripped, lower case)."""
+    email = rep.get("email")
+    if isinstance(email, str):
+        return email.strip().lower() or None
+    return user.email
 
 
 async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
@@ -187,10 +213,10 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     after the username's own profile errors); repeating the name in another case changes nothing."""
     if not isinstance(rep, dict):
         raise bad_request()
-    username = _new_username(user, rep)
+    username = _new_username(realm, user, rep)
     if username is not None and await tx.users.get_by_username(realm.id, username) is not None:
         raise AdminError(409, "User exists with same username")
-    read_only = username is not None and not _username_editable(realm)
+    read_only = username is not None and not _username_editable(realm, user, username, rep)
     renamed = user if username is None or read_only else dataclasses.replace(user, username=username)
     updated = _representation(renamed, rep, UPDATE_FIELDS)
     creds = _credentials(rep)
