@@ -63,6 +63,9 @@ class Realm:
     quick_login_check_milli_seconds: int = 1000
     max_delta_time_seconds: int = 43200
     failure_factor: int = 30
+    # OAuth 2.0 Device Authorization Grant (Keycloak's OAuth2DeviceConfig; per-client attributes override them).
+    oauth2_device_code_lifespan: int = 600
+    oauth2_device_polling_interval: int = 5
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups
@@ -330,6 +333,29 @@ class StoredCode:
     data: JSON
     expires: int
     used: bool
+
+
+DEVICE_PENDING, DEVICE_APPROVED, DEVICE_DENIED = "pending", "approved", "denied"
+
+
+@dataclass(frozen=True)
+class DeviceCode:
+    """A device authorization (RFC 8628 §3.2) as stored; the device and user codes are keys, kept as hashes.
+
+    ``expires`` is when the codes stop working (``expired_token``); the row is kept until ``keep_until``
+    (Keycloak keeps it ``interval + 10`` seconds longer) so a late poll still learns that, not ``invalid_grant``.
+    Polling before ``next_poll`` is ``slow_down``."""
+
+    realm_id: str
+    client_id: str  # the client's UUID
+    scope: str
+    expires: int
+    interval: int
+    keep_until: int
+    status: str = DEVICE_PENDING
+    user_session_id: str | None = None
+    next_poll: int = 0
+    data: JSON = field(default_factory=dict)  # nonce, code_challenge, code_challenge_method
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ REALM_FIELDS: dict[str, str] = {
     "quickLoginCheckMilliSeconds": "quick_login_check_milli_seconds",
     "maxDeltaTimeSeconds": "max_delta_time_seconds",
     "failureFactor": "failure_factor",
+    "oauth2DeviceCodeLifespan": "oauth2_device_code_lifespan",
+    "oauth2DevicePollingInterval": "oauth2_device_polling_interval",
     "attributes": "attributes",
 }
 CLIENT_FIELDS: dict[str, str] = {

@@ -34,12 +34,17 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
     """Delete expired online and offline sessions of every realm; returns how many went.
 
     Also drops what only lives for minutes: abandoned logins, used or expired authorization codes
-    (kept an hour past expiry so a replayed code still detaches its session), and revoked-token
-    entries whose token has expired.
+    (kept an hour past expiry so a replayed code still detaches its session), device authorizations
+    past their ``keep_until``, and revoked-token entries whose token has expired.
     """
     async with db.transaction() as tx:
         await tx.flows.purge(now)
         await tx.revoked.purge(now)
+    while True:  # device authorizations past their keep_until (RFC 8628), a batch per transaction
+        async with db.transaction() as tx:
+            gone = await tx.device_codes.purge(now, batch)
+        if gone < batch:
+            break
     async with db.transaction(write=False) as tx:
         realms = await tx.realms.list()
     removed = 0

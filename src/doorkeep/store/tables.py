@@ -399,3 +399,23 @@ scheduled_tasks = Table(
     Column("name", String(64), primary_key=True),
     Column("last_run", BigInteger, nullable=False),
 )
+
+# OAuth 2.0 Device Authorization Grant (RFC 8628): one row per device authorization, keyed by the SHA-256 of
+# its device code; the user code is looked up by its hash too (store/device_codes.py).
+device_codes = Table(
+    "device_codes",
+    metadata,
+    Column("device_code_hash", String(64), primary_key=True),
+    Column("user_code_hash", String(64), nullable=True),  # NULL once approved: the user code works once
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("expires", BigInteger, nullable=False),
+    Column("interval", Integer, nullable=False),
+    Column("keep_until", BigInteger, nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("user_session_id", String(ID), nullable=True),
+    Column("next_poll", BigInteger, nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("realm_id", "user_code_hash", name="uq_device_codes_realm_user_code"),
+)

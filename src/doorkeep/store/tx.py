@@ -11,6 +11,7 @@ from doorkeep.model import SessionEnded
 from doorkeep.store.admin_events import AdminEventRepo
 from doorkeep.store.bulk_sessions import BulkSessionRepo
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
+from doorkeep.store.device_codes import DeviceCodeRepo
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.groups import GroupRepo
@@ -109,6 +110,10 @@ class Tx:
     @cached_property
     def admin_events(self) -> AdminEventRepo:
         return AdminEventRepo(self._conn)
+
+    @cached_property
+    def device_codes(self) -> DeviceCodeRepo:
+        return DeviceCodeRepo(self._conn)
 
     @cached_property
     def scheduled_tasks(self) -> ScheduledTaskRepo:

@@ -43,6 +43,8 @@ _REALM_ATTRIBUTES_INT = (
     "clientSessionMaxLifespan",
     "clientOfflineSessionIdleTimeout",
     "clientOfflineSessionMaxLifespan",
+    "oauth2DeviceCodeLifespan",
+    "oauth2DevicePollingInterval",
 )
 _CLIENT_COLUMNS = {
     "client_id": "clientId",
