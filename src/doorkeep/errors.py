@@ -100,6 +100,22 @@ AUTHZ_STANDARD_DISABLED = (
     "Standard flow is disabled for the client."
 )
 AUTHZ_INVALID_REQUEST = "Invalid Request"
+# OAuth 2.0 Device Authorization Grant: DeviceEndpoint and DeviceGrantType.
+DEVICE_FLOW_DISABLED = (
+    "Client is not allowed to initiate OAuth 2.0 Device Authorization Grant. The flow is disabled for the client."
+)
+DEVICE_BEARER_ONLY = "Bearer-only applications are not allowed to initiate browser login."
+DEVICE_GRANT_NOT_ALLOWED = "Client not allowed OAuth 2.0 Device Authorization Grant"
+MISSING_DEVICE_CODE = "Missing parameter: device_code"
+DEVICE_CODE_NOT_VALID = "Device code not valid"
+DEVICE_CODE_OTHER_CLIENT = "unauthorized client"
+DEVICE_CODE_EXPIRED = "Device code is expired"
+SLOW_DOWN = "Slow down"
+DEVICE_DENIED = "The end user denied the authorization request"
+DEVICE_PENDING = "The authorization request is still pending"
+DEVICE_SESSION_PENDING = "The authorization request is verified but can not lookup the user session yet"
+AUTH_ERROR = "Auth error"
+DEVICE_WRONG_PROTOCOL = "Wrong client protocol."
 
 
 class OAuthError(Exception):
@@ -166,6 +182,24 @@ class UnsupportedResponseType(OAuthError):
 
 class UnsupportedTokenType(OAuthError):
     error = "unsupported_token_type"
+
+
+class AuthorizationPending(OAuthError):
+    """RFC 8628 §3.5: the user has not yet answered; Keycloak records no event for it."""
+
+    error = "authorization_pending"
+
+
+class SlowDown(OAuthError):
+    """RFC 8628 §3.5: polled again within the interval."""
+
+    error = "slow_down"
+
+
+class ExpiredToken(OAuthError):
+    """RFC 8628 §3.5: the device code has expired."""
+
+    error = "expired_token"
 
 
 class InvalidScope(OAuthError):

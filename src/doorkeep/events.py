@@ -73,6 +73,7 @@ TOKEN_EVENTS = {
     "client_credentials": "CLIENT_LOGIN",
     "authorization_code": "CODE_TO_TOKEN",
     "refresh_token": "REFRESH_TOKEN",
+    "urn:ietf:params:oauth:grant-type:device_code": "OAUTH2_DEVICE_CODE_TO_TOKEN",
 }
 CLIENT_AUTH_METHOD = "client-secret"  # Keycloak's ClientIdAndSecretAuthenticator, public clients included
 MAX_TEXT = 255
@@ -141,7 +142,7 @@ async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Clien
     elif grant_type == "client_credentials":
         user = await tx.users.get(user_id)
         details["username"] = user.username if user else None
-    elif grant_type == "authorization_code":
+    elif grant_type in ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code"):
         details["code_id"] = sid
     details.update(token_id=minted.access_jti, scope=minted.scope, client_auth_method=CLIENT_AUTH_METHOD)
     if minted.refreshed is not None:

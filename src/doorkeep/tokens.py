@@ -33,6 +33,7 @@ GRANT_SHORTCUTS = {
     "password": "ro",
     "client_credentials": "cc",
     "refresh_token": "rt",
+    "urn:ietf:params:oauth:grant-type:device_code": "dg",  # Keycloak's DeviceGrantTypeFactory.GRANT_SHORTCUT
 }
 
 

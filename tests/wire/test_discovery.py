@@ -83,7 +83,6 @@ NOT_SERVED_FIELDS = (
     "registration_endpoint",
     "pushed_authorization_request_endpoint",
     "backchannel_authentication_endpoint",
-    "device_authorization_endpoint",
     "mtls_endpoint_aliases",
     "request_object_signing_alg_values_supported",
     "userinfo_signing_alg_values_supported",
@@ -107,7 +106,14 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     for field in NOT_SERVED_FIELDS:
         assert field not in doc, field
     assert doc["response_types_supported"] == ["code"]
-    assert doc["grant_types_supported"] == ["authorization_code", "client_credentials", "password", "refresh_token"]
+    assert doc["grant_types_supported"] == [
+        "authorization_code",
+        "client_credentials",
+        "password",
+        "refresh_token",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ]
+    assert doc["device_authorization_endpoint"] == "http://localhost/realms/test/protocol/openid-connect/auth/device"
     assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
     assert doc["subject_types_supported"] == ["public"]
     methods = ["client_secret_basic", "client_secret_post"]
@@ -170,7 +176,6 @@ async def test_response_types_discovery_leaves_out_are_refused_at_the_authorizat
     "grant_type",
     [
         "implicit",
-        "urn:ietf:params:oauth:grant-type:device_code",
         "urn:openid:params:grant-type:ciba",
         "urn:ietf:params:oauth:grant-type:token-exchange",
     ],

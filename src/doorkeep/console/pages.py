@@ -60,6 +60,13 @@ def consent(realm_display: str, action: str, form_token: str, client_name: str, 
     )
 
 
+def device_code(realm_display: str, action: str, error: str | None = None) -> str:
+    """The device verification page: where the user types the code the device shows (RFC 8628 §3.3)."""
+    return render(
+        "login/device_code.html", title="Device Login", realm_display=realm_display, action=action, error=error
+    )
+
+
 def error(realm_display: str, text: str) -> str:
     return render("login/error.html", title="Error", realm_display=realm_display, text=text)
 

@@ -55,6 +55,9 @@ class AuthRequest:
     prompt: str | None = None
     login_hint: str | None = None
     max_age: int | None = None
+    # Set when the login approves a device authorization (RFC 8628 §3.3): the user code it was started with,
+    # normalised; there is then no redirect URI, and the end is the device verification status page.
+    device_user_code: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -197,6 +200,47 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
+async def attach_client(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    request: AuthRequest,
+    *,
+    now: int,
+    ip_address: str,
+    session: UserSession | None,
+    remember_me: bool = False,
+    user_agent: str = "",
+) -> UserSession:
+    """Create (or join) the user session and attach the client: what a finished login gives the client."""
+    redirect_uri = request.redirect_uri or None
+    created = session is None
+    if session is None:
+        session, _ = await service.start_online(
+            tx,
+            realm,
+            user,
+            client,
+            scope_param=request.scope,
+            now=now,
+            ip_address=ip_address,
+            remember_me=remember_me,
+            redirect_uri=redirect_uri,
+            user_agent=user_agent,
+        )
+        had_clients = False
+    else:
+        had_clients = bool(await tx.sessions.client_sessions(session.id, False))
+    notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
+    if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
+        notes[service.FIRST_OFFLINE_ACCESS] = "true"
+    await service.add_client(
+        tx, session, client, scope_param=request.scope, now=now, redirect_uri=redirect_uri, notes=notes
+    )
+    return session
+
+
 async def issue_code(
     tx: Tx,
     realm: Realm,
@@ -212,28 +256,17 @@ async def issue_code(
     user_agent: str = "",
 ) -> tuple[UserSession, str]:
     """Create (or join) the user session, attach the client, and store a single-use code."""
-    created = session is None
-    if session is None:
-        session, _ = await service.start_online(
-            tx,
-            realm,
-            user,
-            client,
-            scope_param=request.scope,
-            now=now,
-            ip_address=ip_address,
-            remember_me=remember_me,
-            redirect_uri=request.redirect_uri,
-            user_agent=user_agent,
-        )
-        had_clients = False
-    else:
-        had_clients = bool(await tx.sessions.client_sessions(session.id, False))
-    notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
-    if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
-        notes[service.FIRST_OFFLINE_ACCESS] = "true"
-    await service.add_client(
-        tx, session, client, scope_param=request.scope, now=now, redirect_uri=request.redirect_uri, notes=notes
+    session = await attach_client(
+        tx,
+        realm,
+        client,
+        user,
+        request,
+        now=now,
+        ip_address=ip_address,
+        session=session,
+        remember_me=remember_me,
+        user_agent=user_agent,
     )
     code = secrets.token_urlsafe(32)
     data = {

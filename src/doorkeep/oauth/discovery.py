@@ -77,6 +77,7 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
+        "device_authorization_endpoint": f"{oidc}/auth/device",
         "require_pushed_authorization_requests": False,
         "authorization_response_iss_parameter_supported": True,
     }

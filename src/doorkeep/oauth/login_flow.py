@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm, User, UserSession, with_password_update
-from doorkeep.oauth import authorize
+from doorkeep.oauth import authorize, device_verification
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.sessions import revocation_triggers, triggered
@@ -43,6 +43,14 @@ class Done:
 
 
 @dataclass(frozen=True)
+class DeviceDone:
+    """A device-flow login finished: the device authorization approved, or found gone (``approved`` False)."""
+
+    session: UserSession
+    approved: bool
+
+
+@dataclass(frozen=True)
 class NeedLogin:
     error: str | None = None
     username: str = ""
@@ -68,7 +76,7 @@ class Failed:
     description: str
 
 
-Outcome = Done | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed
+Outcome = Done | DeviceDone | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed
 
 
 def _consent_scopes(granted: scope_rules.GrantedScopes) -> tuple[ClientScope, ...]:
@@ -78,8 +86,9 @@ def _consent_scopes(granted: scope_rules.GrantedScopes) -> tuple[ClientScope, ..
 
 
 async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ClientScope, ...]:
-    """The consent-screen scopes the user has not yet granted this client."""
-    if not client.consent_required:
+    """The consent-screen scopes the user has not yet granted this client. A device is always asked about
+    (Keycloak's ``AuthenticationManager``: ``isConsentRequired() || isOAuth2DeviceVerificationFlow``)."""
+    if not client.consent_required and request.device_user_code is None:
         return ()
     granted = await scope_rules.resolve(tx, client, request.scope)
     consent = await tx.sessions.get_consent(user.id, client.id)
@@ -193,6 +202,8 @@ async def finish(
     missing = await missing_consent(tx, client, user, request)
     if missing:
         return NeedConsent(user.id, missing)
+    if request.device_user_code is not None:
+        return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me)
     session, code = await authorize.issue_code(
         tx,
         realm,
@@ -221,6 +232,48 @@ async def finish(
     return Done(session, code)
 
 
+async def _approve_device(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    session: UserSession | None,
+    browser: Browser,
+    remember_me: bool,
+) -> Outcome:
+    """The device flow's end: the session and client session, then the device authorization approved."""
+    assert request.device_user_code is not None
+    now = services.clock.now()
+    session = await authorize.attach_client(
+        tx,
+        realm,
+        client,
+        user,
+        request,
+        now=now,
+        ip_address=browser.ip_address,
+        session=session,
+        remember_me=remember_me and realm.remember_me,
+        user_agent=browser.user_agent,
+    )
+    approved = await device_verification.approve(tx, realm, request.device_user_code, session.id, now)
+    await _login_event(
+        tx,
+        services,
+        realm,
+        client,
+        request,
+        user,
+        session.login_username,
+        browser.ip_address,
+        session_id=session.id,
+        remember_me=session.remember_me,
+    )
+    return DeviceDone(session, approved)
+
+
 async def _login_event(
     tx: Tx,
     services: Services,
@@ -239,9 +292,9 @@ async def _login_event(
     details = {
         "auth_method": "openid-connect",
         "auth_type": "code",
-        "response_type": request.response_type,
-        "response_mode": request.response_mode,
-        "redirect_uri": request.redirect_uri,
+        "response_type": request.response_type or None,  # none of the three for a device's login
+        "response_mode": request.response_mode or None,
+        "redirect_uri": request.redirect_uri or None,
         "code_id": session_id,
         "username": username or None,
         "remember_me": "true" if remember_me else None,

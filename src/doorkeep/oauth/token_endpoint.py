@@ -11,7 +11,7 @@ from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authenticate_client, claimed_client_id
-from doorkeep.oauth.grants import authorization_code, client_credentials, password, refresh_token
+from doorkeep.oauth.grants import authorization_code, client_credentials, device_code, password, refresh_token
 from doorkeep.oauth.minted import Minted, TokenResponse
 from doorkeep.sessions import device
 
@@ -28,6 +28,7 @@ GRANTS: dict[str, Grant] = {
     password.GRANT_TYPE: password.grant,
     client_credentials.GRANT_TYPE: client_credentials.grant,
     refresh_token.GRANT_TYPE: refresh_token.grant,
+    device_code.GRANT_TYPE: device_code.grant,
 }
 
 
@@ -49,6 +50,7 @@ SUPPORTED_GRANT_TYPES = (
     "implicit",
     "password",
     "refresh_token",
+    device_code.GRANT_TYPE,
 )
 
 
@@ -95,8 +97,9 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
-        given = claimed_client_id(req)
-        await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
+        if err.event_error:  # none for a device code still pending, as Keycloak records none
+            given = claimed_client_id(req)
+            await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise
     await events.token_issued(tx, req, grant_type, client, minted, services.clock.now())
     return minted

@@ -18,8 +18,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
-from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm
-from doorkeep.oauth import authorize, login_flow, redirect_uris
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
+from doorkeep.oauth import authorize, device_verification, login_flow, redirect_uris
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.sessions import sso
 from doorkeep.web.headers import form_post_headers
@@ -141,26 +141,17 @@ async def render(
         params["session_state"] = outcome.session.id
         params["iss"] = issuer(request, realm.name)
         response = client_redirect(auth_request.redirect_uri, auth_request.response_mode, params)
-        token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), outcome.session)
-        lifespan = None if not outcome.session.remember_me else realm.sso_session_max_lifespan
-        response.set_cookie(
-            sso.IDENTITY_COOKIE,
-            token,
-            path=cookie_path(realm),
-            httponly=True,
-            secure=secure(request),
-            samesite="lax",
-            max_age=lifespan,
-        )
-        response.set_cookie(
-            sso.SESSION_COOKIE,
-            outcome.session.id,
-            path=cookie_path(realm),
-            httponly=False,
-            secure=secure(request),
-            samesite="lax",
-            max_age=lifespan,
-        )
+        return await signed_in(request, tx, realm, outcome.session, response)
+    if isinstance(outcome, login_flow.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        failed = None if outcome.approved else "expired_token"
+        return await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
+    if isinstance(outcome, login_flow.Failed) and auth_request.device_user_code is not None:
+        if auth_session is not None:  # DeviceGrantType.denyOAuth2DeviceAuthorization
+            await tx.flows.delete_auth_session(auth_session.id)
+        denied = await device_verification.deny(tx, realm, auth_request.device_user_code, now)
+        response = device_status(request, realm, "access_denied" if denied else "expired_token")
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
     if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
@@ -216,6 +207,31 @@ async def render(
     response.set_cookie(
         sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
     )
+    return response
+
+
+def device_status(request: Request, realm: Realm, error: str | None) -> Response:
+    """Where a device-flow login ends: this server's own status page, never a client's URI."""
+    target = f"{base_url(request)}/realms/{realm.name}/device/status"
+    return RedirectResponse(redirect_uris.with_params(target, {"error": error}) if error else target, 302)
+
+
+async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> Response:
+    """The end of a login: the SSO cookies set, the authentication session's cookie dropped."""
+    services = state(request).services
+    token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), session)
+    lifespan = None if not session.remember_me else realm.sso_session_max_lifespan
+    for name, value, httponly in ((sso.IDENTITY_COOKIE, token, True), (sso.SESSION_COOKIE, session.id, False)):
+        response.set_cookie(
+            name,
+            value,
+            path=cookie_path(realm),
+            httponly=httponly,
+            secure=secure(request),
+            samesite="lax",
+            max_age=lifespan,
+        )
+    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
     return response
 
 

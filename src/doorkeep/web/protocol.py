@@ -13,7 +13,7 @@ from doorkeep import events, observe
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
 from doorkeep.keys import material
 from doorkeep.model import Realm
-from doorkeep.oauth import discovery, introspection, logout, revocation, token_endpoint, userinfo
+from doorkeep.oauth import device_authorization, discovery, introspection, logout, revocation, token_endpoint, userinfo
 from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.web import cors
 from doorkeep.web.http import (
@@ -225,6 +225,17 @@ async def token(request: Request) -> Response:
     )
     observe.current().token_answer(getattr(request, "_body", b""), response.status_code, response.body)
     return response
+
+
+async def authorize_device(request: Request) -> Response:
+    """The device authorization endpoint (RFC 8628 §3.1): JSON, no-store, CORS as at the token endpoint."""
+    services = state(request).services
+    return await _protocol(
+        request,
+        lambda tx, req: device_authorization.authorize_device(tx, services, req),
+        lambda answer: json_response(answer.body()),
+        no_store=True,
+    )
 
 
 async def introspect(request: Request) -> Response:

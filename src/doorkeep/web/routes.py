@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from doorkeep.web import account, account_devices, browser_session, cors, health, login, metrics, openapi, protocol
+from doorkeep.web import (
+    account,
+    account_devices,
+    browser_session,
+    cors,
+    device,
+    health,
+    login,
+    metrics,
+    openapi,
+    protocol,
+)
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
 from doorkeep.web.admin.routes import admin_routes
@@ -37,6 +48,10 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/revoke", protocol.revoke, methods=["POST"]),
         Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
         Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),
+        Route(f"{OIDC}/auth/device", protocol.authorize_device, methods=["POST"]),
+        Route("/realms/{realm}/device", device.verification_page, methods=["GET"]),
+        Route("/realms/{realm}/device", device.verification_form, methods=["POST"]),
+        Route("/realms/{realm}/device/status", device.status, methods=["GET"]),
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
@@ -49,7 +64,7 @@ def routes() -> list[BaseRoute]:
         *openapi.ROUTES,
         *(
             Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
-            for path in ("token", "token/introspect", "userinfo", "revoke", "logout")
+            for path in ("token", "token/introspect", "userinfo", "revoke", "logout", "auth/device")
         ),
         *admin_routes(),
         *admin_console_routes(),

@@ -1,0 +1,88 @@
+"""The device verification pages at /realms/{realm}/device (RFC 8628 §3.3; Keycloak's DeviceEndpoint).
+
+The user types the code the device shows (or arrives with it in ``verification_uri_complete``), then logs in
+through the ordinary browser login (SSO cookie, CSRF-protected forms, consent), and ends on the status page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep.console import pages
+from doorkeep.errors import OAuthError
+from doorkeep.oauth import device_verification, login_flow
+from doorkeep.sessions import sso
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.login import browser, display, html, open_realm, render
+
+if TYPE_CHECKING:
+    from doorkeep.model import Realm
+    from doorkeep.store.tx import Tx
+
+NO_BACK = {"Cache-Control": "no-store, must-revalidate, max-age=0"}  # CacheControlUtil.noBackButtonCacheControlHeader
+
+
+def code_page(request: Request, realm: Realm, error: str | None = None) -> Response:
+    action = f"{base_url(request)}/realms/{realm.name}/device"
+    response = html(pages.device_code(display(realm), action, error))
+    response.headers.update(NO_BACK)
+    return response
+
+
+async def verify(request: Request, realm: Realm, typed: str | None) -> Response:
+    """No code: the page asking for it. A code: Keycloak's checks, then the login for the device's client."""
+    if not typed:
+        return code_page(request, realm)
+    services = state(request).services
+    iss = issuer(request, realm.name)
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        now = services.clock.now()
+        found = await device_verification.verify_user_code(tx, realm, typed, now, client_ip(request))
+        if isinstance(found, str):
+            return code_page(request, realm, found)
+        client, auth_request = found
+        current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
+        outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, browser(request))
+        response = await render(request, tx, realm, client, auth_request, outcome, None)
+        response.headers.update(NO_BACK)
+        return response
+
+    return await in_transaction(request, work)
+
+
+async def verification_page(request: Request) -> Response:
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    return await verify(request, realm, request.query_params.get("user_code"))
+
+
+async def verification_form(request: Request) -> Response:
+    """The code page's form; its Cancel button ends on Keycloak's consent-denied page."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    try:
+        form = await read_form(request)
+    except OAuthError as err:
+        return html(pages.error(display(realm), err.description), 400)
+    if form.get("cancel") is not None:
+        return html(pages.info(display(realm), device_verification.FAILED_HEADER, device_verification.CONSENT_DENIED))
+    return await verify(request, realm, form.get("device_user_code"))
+
+
+async def status(request: Request) -> Response:
+    """Where a device login ends (DeviceEndpoint.status): success, or the failure the ``error`` names."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    error = request.query_params.get("error")
+    if error:
+        message = device_verification.STATUS_MESSAGES.get(error, device_verification.FAILED)
+        return html(pages.info(display(realm), device_verification.FAILED_HEADER, message))
+    return html(pages.info(display(realm), device_verification.COMPLETE_HEADER, device_verification.COMPLETE))
