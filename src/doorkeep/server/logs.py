@@ -60,7 +60,7 @@ _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 
 _HASH = re.compile(r"\$(?:argon2(?:id|i|d)|pbkdf2[\w-]*|2[abxy]|scrypt|sha(?:256|512)?)\$[^\s'\"`;)}\]]+")
 _WORDS = (
     r"password|passwd|secret|token|credential|authorization|cookie|salt|private[_-]?key|code[_-]?verifier"
-    r"|session[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key"
+    r"|session[_-]?code|device[_-]?code|user[_-]?code|auth_session_id|keycloak_\w+|csrf|hint|api[_-]?key"
 )
 # A whole word (never backtracked into: linear time on any input) that contains one of _WORDS, or is code/key.
 _KEY = r"(?<![\w.-])(?:(?=[\w.-]*?(?:" + _WORDS + r"))[\w.-]++|(?:code|key)(?![\w.-]))"
