@@ -5,10 +5,16 @@ Each mapper says which tokens it feeds (``access.token.claim``, ``id.token.claim
 introspection to the access token's, as Keycloak's backwards compatibility does). A claim name with
 dots becomes nested objects (``\\.`` is a literal dot); ``jsonType.label`` converts values;
 ``multivalued`` keeps a list. Pure: everything a mapper reads is in ``MapperInput``.
+
+Mappers run in Keycloak's priority order (``ProtocolMapperUtils.getSortedProtocolMappers``). The
+role-name and hardcoded-role mappers come first and change the role names the role mappers and audience
+resolve read; they ignore the token flags. Keycloak keeps those names for the whole request
+(``RoleResolveUtil``), so the ID token minted after the access token sees what the access token's ran.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from doorkeep.model import ProtocolMapper
@@ -24,7 +30,16 @@ from doorkeep.oauth.mappers.helper import (
     map_value,
     split_claim_path,
 )
-from doorkeep.oauth.mappers.types import HANDLERS, Handler, step, user_attribute, user_property
+from doorkeep.oauth.mappers.types import (
+    HANDLERS,
+    PRIORITIES,
+    TRANSFORMS,
+    Handler,
+    RoleTransform,
+    step,
+    user_attribute,
+    user_property,
+)
 
 __all__ = [
     "ACCESS",
@@ -48,7 +63,12 @@ ONLY = {
     "oidc-allowed-origins-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-resolve-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-mapper": {ACCESS, ID, INTROSPECTION},
+    # HardcodedRole is an OIDCAccessTokenMapper only; RoleNameMapper has no ID token interface.
+    "oidc-hardcoded-role-mapper": {ACCESS},
+    "oidc-role-name-mapper": {ACCESS, USERINFO, INTROSPECTION},
 }
+# The ID token's role names are those the same request's access token left (RoleResolveUtil's cache).
+TRANSFORMS_OF = {ACCESS: ACCESS, ID: ACCESS, USERINFO: USERINFO, INTROSPECTION: INTROSPECTION}
 
 
 def applies(mapper: ProtocolMapper, token: str) -> bool:
@@ -63,14 +83,20 @@ def applies(mapper: ProtocolMapper, token: str) -> bool:
 
 
 def apply(mappers: list[ProtocolMapper], data: MapperInput, token: str) -> dict[str, Any]:
-    """The claims the mappers that feed ``token`` produce, in mapper order."""
+    """The claims the mappers that feed ``token`` produce, in Keycloak's mapper order."""
+    transforms, steps = _plan(mappers, token)
+    if transforms:
+        roles = data.role_names
+        for transform, mapper in transforms:
+            roles = transform(roles, mapper)
+        data = dataclasses.replace(data, renamed=roles)
     claims: dict[str, Any] = {}
-    for handler, mapper in _plan(mappers, token):
+    for handler, mapper in steps:
         handler(claims, mapper, data)
     return claims
 
 
-Plan = tuple[tuple[Handler, ProtocolMapper], ...]
+Plan = tuple[tuple[tuple[RoleTransform, ProtocolMapper], ...], tuple[tuple[Handler, ProtocolMapper], ...]]
 # The mappers of a token come from the cached configuration (the same objects until it changes), and
 # which of them feed a token depends on nothing else: worked out once per list and token (issue #8).
 # Keyed by the mappers' identities; the entry keeps the mappers alive, so an id is never reused while
@@ -84,14 +110,19 @@ def _plan(mappers: list[ProtocolMapper], token: str) -> Plan:
     found = _PLANS.get(key)
     if found is not None:
         return found[1]
-    plan = tuple(
+    oidc = sorted((m for m in mappers if m.protocol == "openid-connect"), key=lambda m: PRIORITIES.get(m.mapper, 0))
+    transforms = tuple(
+        (transform, mapper)
+        for mapper in oidc
+        if (transform := TRANSFORMS.get(mapper.mapper)) is not None
+        and TRANSFORMS_OF[token] in ONLY[mapper.mapper]  # always executed: no token flag
+    )
+    steps = tuple(
         (step(handler, mapper), mapper)
-        for mapper in mappers
-        if (handler := HANDLERS.get(mapper.mapper)) is not None
-        and mapper.protocol == "openid-connect"
-        and applies(mapper, token)
+        for mapper in oidc
+        if (handler := HANDLERS.get(mapper.mapper)) is not None and applies(mapper, token)
     )
     if len(_PLANS) >= PLANS_KEPT:
         del _PLANS[next(iter(_PLANS))]  # the oldest entry
-    _PLANS[key] = (tuple(mappers), plan)
-    return plan
+    _PLANS[key] = (tuple(mappers), (transforms, steps))
+    return transforms, steps

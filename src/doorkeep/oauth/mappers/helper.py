@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,42 @@ AUDIENCE = "aud"  # the mapped audiences, a list the caller merges into the toke
 
 
 @dataclass(frozen=True)
+class RoleNames:
+    """The role names a token's role mappers see (Keycloak's RoleResolveUtil): realm roles, and client roles
+    by clientId. The role-name and hardcoded-role mappers change these names, not the user's roles."""
+
+    realm: frozenset[str] = frozenset()
+    clients: Mapping[str, frozenset[str]] = field(default_factory=dict)  # by clientId; a set may be empty
+
+    @classmethod
+    def of(cls, roles: list[Role], role_clients: dict[str, str]) -> RoleNames:
+        """A role whose client is gone is left out (RoleResolveUtil.addToToken)."""
+        clients: dict[str, set[str]] = {}
+        for role in roles:
+            client_id = role_clients.get(role.client_id) if role.client_id else None
+            if client_id is not None:
+                clients.setdefault(client_id, set()).add(role.name)
+        realm = frozenset(r.name for r in roles if r.client_id is None)
+        return cls(realm, {c: frozenset(names) for c, names in clients.items()})
+
+    def holds(self, client_id: str | None, name: str) -> bool:
+        return name in (self.realm if client_id is None else self.clients.get(client_id, frozenset()))
+
+    def changed(self, client_id: str | None, name: str, *, add: bool) -> RoleNames:
+        """These names with ``name`` added to (or removed from) the realm's or ``client_id``'s set."""
+        if client_id is None:
+            return RoleNames(self.realm | {name} if add else self.realm - {name}, self.clients)
+        names = self.clients.get(client_id, frozenset())
+        return RoleNames(self.realm, {**self.clients, client_id: names | {name} if add else names - {name}})
+
+
+def parse_role(role: str) -> tuple[str | None, str]:
+    """KeycloakModelUtils.parseRole: ``client.role`` split at the last dot; no dot is a realm role."""
+    client_id, dot, name = role.rpartition(".")
+    return (client_id, name) if dot else (None, role)
+
+
+@dataclass(frozen=True)
 class MapperInput:
     """What the mappers of one token read."""
 
@@ -34,6 +71,12 @@ class MapperInput:
     ancestors: dict[str, Group] = field(default_factory=dict)  # every group above them, by id
     acr: str = "1"
     origins: list[str] = field(default_factory=list)
+    renamed: RoleNames | None = None  # the role names once this token's role-name/hardcoded-role mappers ran
+
+    @functools.cached_property
+    def role_names(self) -> RoleNames:
+        """The names the role mappers read, worked out once for all the tokens of a grant."""
+        return self.renamed if self.renamed is not None else RoleNames.of(self.roles, self.role_clients)
 
 
 # Mapper types that do not implement every token interface (Keycloak's OIDCIDTokenMapper,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from doorkeep.model import Group, ProtocolMapper, User
-from doorkeep.oauth.mappers.helper import AUDIENCE, MapperInput, map_claim
+from doorkeep.oauth.mappers.helper import AUDIENCE, MapperInput, RoleNames, map_claim, parse_role
 
 USER_PROPERTIES = {
     "username": "username",
@@ -90,21 +90,18 @@ def _full_name(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> 
 
 def _realm_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     prefix = m.config.get("usermodel.realmRoleMapping.rolePrefix") or ""
-    names = sorted(prefix + r.name for r in data.roles if r.client_id is None)
+    names = sorted(prefix + name for name in data.role_names.realm)
     _role_claim(claims, m.config, names, m.config.get("claim.name"))
 
 
 def _client_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     only = m.config.get("usermodel.clientRoleMapping.clientId") or None
     prefix = m.config.get("usermodel.clientRoleMapping.rolePrefix") or ""
-    by_client: dict[str, list[str]] = {}
-    for role in data.roles:
-        client_id = data.role_clients.get(role.client_id) if role.client_id else None
-        if client_id is not None and (only is None or client_id == only):
-            by_client.setdefault(client_id, []).append(prefix + role.name)
     name = m.config.get("claim.name")
-    for client_id, names in sorted(by_client.items()):
-        _role_claim(claims, m.config, sorted(names), name.replace("${client_id}", client_id) if name else None)
+    for client_id, names in sorted(data.role_names.clients.items()):
+        if only is None or client_id == only:
+            claim = name.replace("${client_id}", client_id) if name else None
+            _role_claim(claims, m.config, sorted(prefix + n for n in names), claim)
 
 
 def _role_claim(claims: dict[str, Any], config: dict[str, str], names: list[str], claim: str | None) -> None:
@@ -128,9 +125,8 @@ def _audience(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> N
 
 
 def _audience_resolve(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
-    clients = sorted({data.role_clients[r.client_id] for r in data.roles if r.client_id in data.role_clients})
-    for client_id in clients:
-        if client_id != data.client.client_id:
+    for client_id, names in sorted(data.role_names.clients.items()):
+        if names and client_id != data.client.client_id:
             _add_audience(claims, client_id)
 
 
@@ -171,7 +167,41 @@ def _address(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> No
         claims["address"] = address
 
 
+def _hardcoded_role(roles: RoleNames, m: ProtocolMapper) -> RoleNames:
+    """HardcodedRole: the role's name is added, whether or not such a role (or client) exists."""
+    role = m.config.get("role")
+    if role is None:
+        return roles
+    return roles.changed(*parse_role(role), add=True)
+
+
+def _rename_role(roles: RoleNames, m: ProtocolMapper) -> RoleNames:
+    """RoleNameMapper: a role the token holds moves to its new name, which may be another client's or the realm's."""
+    role, new_name = m.config.get("role"), m.config.get("new.role.name")
+    if role is None or new_name is None:
+        return roles
+    client_id, name = parse_role(role)
+    if not roles.holds(client_id, name):
+        return roles
+    return roles.changed(client_id, name, add=False).changed(*parse_role(new_name), add=True)
+
+
 Handler = Callable[[dict[str, Any], ProtocolMapper, MapperInput], None]
+# Mappers that change the role names the role mappers then read (Keycloak runs them first, by priority).
+RoleTransform = Callable[[RoleNames, ProtocolMapper], RoleNames]
+TRANSFORMS: dict[str, RoleTransform] = {
+    "oidc-role-name-mapper": _rename_role,
+    "oidc-hardcoded-role-mapper": _hardcoded_role,
+}
+# ProtocolMapperUtils' priorities (getPriority); every other type is 0. Mappers run sorted by them, stably.
+PRIORITIES = {
+    "oidc-sub-mapper": -10,
+    "oidc-role-name-mapper": 10,
+    "oidc-hardcoded-role-mapper": 20,
+    "oidc-audience-resolve-mapper": 30,
+    "oidc-usermodel-realm-role-mapper": 40,
+    "oidc-usermodel-client-role-mapper": 40,
+}
 HANDLERS: dict[str, Handler] = {
     "oidc-usermodel-attribute-mapper": _attribute,
     "oidc-usermodel-property-mapper": _property,

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
-from doorkeep.oauth.mappers.types import HANDLERS
+from doorkeep.oauth.mappers.types import HANDLERS, TRANSFORMS
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -39,8 +39,6 @@ PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
 # Keycloak 26 mapper types Doorkeep stores and exports but does not apply to tokens.
 STORED_ONLY = frozenset(
     {
-        "oidc-hardcoded-role-mapper",
-        "oidc-role-name-mapper",
         "oidc-claims-param-token-mapper",
         "oidc-nonce-backwards-compatible-mapper",
         "oidc-organization-membership-mapper",
@@ -65,7 +63,12 @@ def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
     """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise)."""
     if mapper.protocol not in PROTOCOLS:
         raise invalid_input(f"Unknown protocol '{mapper.protocol}'")
-    if mapper.mapper not in HANDLERS and mapper.mapper not in STORED_ONLY and not mapper.mapper.startswith("saml-"):
+    if (
+        mapper.mapper not in HANDLERS
+        and mapper.mapper not in TRANSFORMS
+        and mapper.mapper not in STORED_ONLY
+        and not mapper.mapper.startswith("saml-")
+    ):
         raise PROVIDER_NOT_FOUND
     return mapper
 

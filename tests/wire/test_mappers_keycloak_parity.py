@@ -1,0 +1,123 @@
+"""Protocol mappers giving the claims Keycloak 26 gives: role-name and hardcoded-role mappers, a mapped
+``sub``, and introspection rebuilding a token from its basic claims and the introspection mappers.
+
+Keycloak sources: HardcodedRole, RoleNameMapper, RoleResolveUtil, ProtocolMapperUtils (priorities),
+OIDCAttributeMapperHelper (the ``sub`` setter), TokenManager.generateUserInfoClaims and
+AccessTokenIntrospectionProvider; tests OIDCProtocolMappersTest and AccessTokenTest.testKeycloak2221.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from admin_support import client_uuid
+from support import claims, password_grant, token_url
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+DEFAULT_REALM_ROLES = ["default-roles-test", "offline_access", "uma_authorization"]
+ACCOUNT_ROLES = ["manage-account", "manage-account-links", "view-profile"]
+
+
+async def add_mappers(env: Env, *mappers: dict[str, Any], client_id: str = "app") -> None:
+    url = f"/admin/realms/test/clients/{await client_uuid(env, 'test', client_id)}/protocol-mappers/add-models"
+    response = await env.http.post(url, json=list(mappers), headers=await env.admin_headers())
+    assert response.status_code == 204, response.text
+
+
+def mapper(name: str, kind: str, **config: str) -> dict[str, Any]:
+    return {"name": name, "protocol": "openid-connect", "protocolMapper": kind, "config": config}
+
+
+def hardcoded_role(name: str, role: str) -> dict[str, Any]:
+    return mapper(name, "oidc-hardcoded-role-mapper", role=role)
+
+
+def role_name(name: str, role: str, new_name: str) -> dict[str, Any]:
+    return mapper(name, "oidc-role-name-mapper", **{"role": role, "new.role.name": new_name})
+
+
+async def userinfo(env: Env, access_token: str) -> dict[str, Any]:
+    response = await env.http.get(token_url("test", "userinfo"), headers={"Authorization": f"Bearer {access_token}"})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def introspect(env: Env, token: str, hint: str | None = None) -> dict[str, Any]:
+    form = {"client_id": "app", "client_secret": "secret", "token": token}
+    if hint is not None:
+        form["token_type_hint"] = hint
+    response = await env.http.post(token_url("test", "token/introspect"), data=form)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+# --- HardcodedRole and RoleNameMapper -----------------------------------------------------------------
+
+
+async def test_a_hardcoded_role_joins_the_access_token_roles_and_its_client_the_audience(realm: Env) -> None:
+    """HardcodedRole.transformAccessToken adds the name to the resolved roles, existing or not; the role
+    mappers and audience resolve (which run after it) show it. It runs with no token flag."""
+    await add_mappers(realm, hardcoded_role("hard-realm", "hardcoded"), hardcoded_role("hard-client", "reports.viewer"))
+    body = (await password_grant(realm.http, "test", "app", scope="openid microprofile-jwt")).json()
+    access = claims(body["access_token"])
+    assert access["realm_access"] == {"roles": [*DEFAULT_REALM_ROLES[:1], "hardcoded", *DEFAULT_REALM_ROLES[1:]]}
+    assert access["resource_access"] == {"account": {"roles": ACCOUNT_ROLES}, "reports": {"roles": ["viewer"]}}
+    assert access["aud"] == ["account", "reports"]
+    assert access["groups"] == ["default-roles-test", "hardcoded", "offline_access", "uma_authorization"]
+    # The ID token is minted after the access token, in the same request: RoleResolveUtil's roles are shared.
+    assert claims(body["id_token"])["groups"] == access["groups"]
+    # HardcodedRole is an OIDCAccessTokenMapper only: userinfo's role mappers do not see it.
+    assert (await userinfo(realm, body["access_token"]))["groups"] == DEFAULT_REALM_ROLES
+
+
+async def test_the_role_name_mapper_runs_before_the_hardcoded_role_mapper(realm: Env) -> None:
+    """Priorities 10 and 20: renaming a role only a hardcoded-role mapper adds finds nothing to rename."""
+    await add_mappers(realm, hardcoded_role("hard", "extra"), role_name("rename", "extra", "renamed"))
+    access = claims((await password_grant(realm.http, "test", "app")).json()["access_token"])
+    assert "extra" in access["realm_access"]["roles"] and "renamed" not in access["realm_access"]["roles"]
+
+
+async def test_a_role_name_mapper_moves_roles_between_the_realm_and_clients(realm: Env) -> None:
+    """AccessTokenTest.testKeycloak2221: a renamed realm role; a client role moved to the realm, and a
+    realm role moved to a client. RoleNameMapper also runs for userinfo (and introspection)."""
+    await add_mappers(
+        realm,
+        role_name("to-realm", "account.view-profile", "viewer"),
+        role_name("to-client", "uma_authorization", "app.uma"),
+        role_name("absent", "admin", "the-admin"),
+    )
+    body = (await password_grant(realm.http, "test", "app", scope="openid microprofile-jwt")).json()
+    access = claims(body["access_token"])
+    assert access["realm_access"] == {"roles": ["default-roles-test", "offline_access", "viewer"]}
+    assert access["resource_access"] == {
+        "account": {"roles": ["manage-account", "manage-account-links"]},
+        "app": {"roles": ["uma"]},
+    }
+    assert access["aud"] == "account"  # the client itself is never its own resolved audience
+    groups = ["default-roles-test", "offline_access", "viewer"]
+    assert claims(body["id_token"])["groups"] == groups
+    assert (await userinfo(realm, body["access_token"]))["groups"] == groups
+
+
+async def test_moving_every_role_of_a_client_away_drops_its_roles_and_audience(realm: Env) -> None:
+    await add_mappers(realm, *(role_name(f"r{i}", f"account.{r}", f"account-{r}") for i, r in enumerate(ACCOUNT_ROLES)))
+    access = claims((await password_grant(realm.http, "test", "app")).json()["access_token"])
+    assert "resource_access" not in access and "aud" not in access
+    assert access["realm_access"]["roles"] == sorted(DEFAULT_REALM_ROLES + [f"account-{r}" for r in ACCOUNT_ROLES])
+
+
+async def test_role_mappers_without_a_role_change_nothing(realm: Env) -> None:
+    before = claims((await password_grant(realm.http, "test", "app")).json()["access_token"])
+    await add_mappers(
+        realm, mapper("no-role", "oidc-hardcoded-role-mapper"), mapper("no-name", "oidc-role-name-mapper")
+    )
+    after = claims((await password_grant(realm.http, "test", "app")).json()["access_token"])
+    assert (after["realm_access"], after["resource_access"], after["aud"]) == (
+        before["realm_access"],
+        before["resource_access"],
+        before["aud"],
+    )
