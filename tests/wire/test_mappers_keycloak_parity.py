@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from admin_support import client_uuid
-from support import claims, password_grant, token_url
+from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -121,3 +121,36 @@ async def test_role_mappers_without_a_role_change_nothing(realm: Env) -> None:
         before["resource_access"],
         before["aud"],
     )
+
+
+# --- a mapped sub ----------------------------------------------------------------------------------------
+
+
+def userid_as_sub(access: str, introspection: str) -> dict[str, Any]:
+    """OIDCProtocolMappersTest.testTokenPropertiesMapping's ``userid-as-sub``."""
+    return mapper(
+        "userid-as-sub",
+        "oidc-usermodel-attribute-mapper",
+        **{
+            "user.attribute": "userid",
+            "claim.name": "sub",
+            "jsonType.label": "String",
+            "access.token.claim": access,
+            "id.token.claim": "true",
+            "userinfo.token.claim": "true",
+            "introspection.token.claim": introspection,
+        },
+    )
+
+
+async def test_a_mapper_writing_sub_sets_the_subject_of_the_tokens_it_feeds(env: Env) -> None:
+    """The ID token and userinfo take the mapped subject; the access token, not fed, keeps the user's id."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    user = await seed_user(env.db, env.clock, "test", "user1", attributes={"userid": ["123456789"]})
+    await add_mappers(env, userid_as_sub(access="false", introspection="false"))
+    body = (await password_grant(env.http, "test", "app", scope="openid")).json()
+    assert claims(body["id_token"])["sub"] == "123456789"
+    assert claims(body["access_token"])["sub"] == user.id
+    info = await userinfo(env, body["access_token"])
+    assert info["sub"] == "123456789" and info["preferred_username"] == "user1"

@@ -155,7 +155,7 @@ async def access_claims(
     audience = mapped.pop(mappings.AUDIENCE, [])
     if audience:
         claims["aud"] = _audience(audience)
-    claims["sub"] = mapped.pop("sub", ctx.user.id)
+    claims["sub"] = mappings.subject(mapped.pop("sub", ctx.user.id))
     claims["typ"] = TYPE_BEARER
     claims["azp"] = ctx.client.client_id
     if us is not None:
@@ -247,12 +247,12 @@ async def _id_token(
             "jti": new_id(),
             "iss": req.issuer,
             "aud": _audience(list(dict.fromkeys([ctx.client.client_id, *mapped.pop(mappings.AUDIENCE, [])]))),
-            "sub": ctx.user.id,
+            # A mapper writing ``sub`` sets the subject (OIDCAttributeMapperHelper's property setters).
+            "sub": mappings.subject(mapped.pop("sub", ctx.user.id)),
             "typ": TYPE_ID,
             "azp": ctx.client.client_id,
         }
     )
-    mapped.pop("sub", None)
     if ctx.nonce:
         claims["nonce"] = ctx.nonce
     if "sid" in access:

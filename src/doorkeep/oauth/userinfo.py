@@ -62,8 +62,9 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
     )
     mapped = mappings.apply(mappers, data, mappings.USERINFO)
     mapped.pop(mappings.AUDIENCE, None)
-    out: dict[str, Any] = {"sub": valid.user.id}
-    out.update({k: v for k, v in mapped.items() if k != "sub"})
+    # generateUserInfoClaims: the subject a mapper set, else the user's id.
+    out: dict[str, Any] = {"sub": mappings.subject(mapped.pop("sub", valid.user.id))}
+    out.update(mapped)
     return out
 
 

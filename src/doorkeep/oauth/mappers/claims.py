@@ -29,6 +29,7 @@ from doorkeep.oauth.mappers.helper import (
     map_claim,
     map_value,
     split_claim_path,
+    subject,
 )
 from doorkeep.oauth.mappers.types import (
     HANDLERS,
@@ -53,6 +54,7 @@ __all__ = [
     "map_claim",
     "map_value",
     "split_claim_path",
+    "subject",
     "user_attribute",
     "user_property",
 ]

@@ -124,6 +124,15 @@ def map_value(config: dict[str, str], value: Any) -> Any:
     return _convert(json_type, value)
 
 
+def subject(value: Any) -> str:
+    """A mapped ``sub`` as the token's subject: OIDCAttributeMapperHelper's setter takes ``value.toString()``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(subject(v) for v in value) + "]"
+    return str(value)
+
+
 def map_claim(claims: dict[str, Any], config: dict[str, str], value: Any, name: str | None = None) -> None:
     """Put ``value`` at the (possibly nested) claim name; multivalued values merge into an existing list."""
     value = map_value(config, value)
