@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from admin_support import client_uuid
-from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url
+from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -154,3 +154,78 @@ async def test_a_mapper_writing_sub_sets_the_subject_of_the_tokens_it_feeds(env:
     assert claims(body["access_token"])["sub"] == user.id
     info = await userinfo(env, body["access_token"])
     assert info["sub"] == "123456789" and info["preferred_username"] == "user1"
+
+
+async def test_introspection_takes_the_mapped_sub_when_its_mapper_feeds_introspection(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    user = await seed_user(env.db, env.clock, "test", "user1", attributes={"userid": ["123456789"]})
+    await add_mappers(env, userid_as_sub(access="false", introspection="true"))
+    token = (await password_grant(env.http, "test", "app")).json()["access_token"]
+    assert claims(token)["sub"] == user.id
+    view = await introspect(env, token)
+    assert view["sub"] == "123456789" and view["username"] == "user1" and view["active"] is True
+
+
+# --- introspection: basic claims, then the introspection mappers ----------------------------------------
+
+BASIC = ("exp", "iat", "jti", "iss", "aud", "sub", "typ", "azp", "nonce", "sid", "scope", "cnf")
+
+
+def hardcoded_claim(name: str, value: str, **flags: str) -> dict[str, Any]:
+    return mapper(
+        name,
+        "oidc-hardcoded-claim-mapper",
+        **{"claim.name": name, "claim.value": value, "jsonType.label": "String"},
+        **flags,
+    )
+
+
+async def test_an_introspected_access_token_is_its_basic_claims_and_the_introspection_mappers(realm: Env) -> None:
+    body = (await password_grant(realm.http, "test", "app", scope="openid")).json()
+    access = claims(body["access_token"])
+    extra = {"client_id": "app", "username": "user1", "token_type": "Bearer", "active": True}
+    assert await introspect(realm, body["access_token"]) == {**access, **extra}
+
+
+async def test_introspection_leaves_out_claims_not_meant_for_it_and_shows_mapper_changes(realm: Env) -> None:
+    """AccessTokenIntrospectionProvider.transformAccessToken: introspection.token.claim false hides a
+    claim the token carries; mappers added after issuance, and RoleNameMapper, apply; HardcodedRole (an
+    access token mapper only) does not, though the audience it gave the token stays (aud is basic)."""
+    await add_mappers(
+        realm,
+        hardcoded_claim("tier", "gold", **{"access.token.claim": "true", "introspection.token.claim": "false"}),
+        hardcoded_claim("level", "3", **{"access.token.claim": "true"}),  # introspection follows the access token
+        hardcoded_role("hard-client", "reports.viewer"),
+    )
+    body = (await password_grant(realm.http, "test", "app")).json()
+    access = claims(body["access_token"])
+    assert (access["tier"], access["level"], access["aud"]) == ("gold", "3", ["account", "reports"])
+    await add_mappers(realm, hardcoded_claim("late", "yes", **{"access.token.claim": "true"}))
+    await add_mappers(realm, role_name("rename", "uma_authorization", "uma"))
+    view = await introspect(realm, body["access_token"])
+    assert "tier" not in view and (view["level"], view["late"]) == ("3", "yes")
+    assert view["aud"] == ["account", "reports"]
+    assert view["resource_access"] == {"account": {"roles": ACCOUNT_ROLES}}
+    assert view["realm_access"] == {"roles": ["default-roles-test", "offline_access", "uma"]}
+
+
+async def test_an_introspected_refresh_token_shows_the_introspection_mappers_too(realm: Env) -> None:
+    """RefreshTokenIntrospectionProvider inherits transformAccessToken: the refresh token's basic claims
+    (its aud is the issuer, audience resolve adds to it; reuse_id is not one), then the mappers."""
+    await update_realm(realm.db, "test", revoke_refresh_token=True)
+    body = (await password_grant(realm.http, "test", "app", scope="openid")).json()
+    access, refreshed = claims(body["access_token"]), claims(body["refresh_token"])
+    assert "reuse_id" in refreshed
+    mapped = {k: v for k, v in access.items() if k not in BASIC}
+    expected = {
+        **{k: refreshed[k] for k in BASIC if k in refreshed},
+        "aud": [refreshed["iss"], "account"],
+        **mapped,
+        "client_id": "app",
+        "username": "user1",
+        "token_type": "Refresh",
+        "active": True,
+    }
+    assert await introspect(realm, body["refresh_token"]) == expected
+    assert await introspect(realm, body["refresh_token"], hint="refresh_token") == expected

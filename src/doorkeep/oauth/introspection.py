@@ -5,6 +5,10 @@ As Keycloak's TokenIntrospectionEndpoint: every client-authentication failure is
 (``access_token`` when absent, or ``refresh_token``; anything else is refused). The refresh_token
 provider refuses a Bearer token and checks refresh-token reuse; the access_token provider takes a
 refresh token too, without the reuse check (it has no verifyTokenReuse).
+
+Either provider answers with the token rebuilt as ``transformAccessToken`` does: its basic claims and
+what the mappers that feed introspection give now (``issue.introspected_claims``), then ``client_id``,
+``username``, ``token_type`` and ``active``.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import events, policy
 from doorkeep.errors import OAuthError
-from doorkeep.oauth import access, refresh_tokens
+from doorkeep.oauth import access, issue, refresh_tokens
 from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.mappers import claims as mappings
+from doorkeep.oauth.mappers.context import session_input
 from doorkeep.sessions import resume, rotation
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH, unverified
 
 if TYPE_CHECKING:
-    from doorkeep.model import Client
+    from doorkeep.model import Client, User, UserSession
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
@@ -56,9 +62,8 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         and not await resume.offline_access_granted(tx, valid.client)
     ):
         return INACTIVE  # "Offline session invalid because offline access not granted anymore"
-    out = dict(valid.claims)
-    out.update(client_id=valid.client.client_id, username=valid.user.username, token_type="Bearer", active=True)
-    await _record(tx, services, req, client, out)
+    out = await _active(tx, valid.claims, valid.client, valid.user, valid.session)
+    await _record(tx, services, req, client, valid.user.id, out)
     return out
 
 
@@ -97,21 +102,41 @@ async def _refresh(
             return INACTIVE
     except OAuthError:
         return INACTIVE
-    out = dict(claims.raw)
-    out.update(client_id=client.client_id, username=user.username, token_type=claims.typ, active=True)
-    await _record(tx, services, req, caller, out)
+    out = await _active(tx, claims.raw, client, user, us)
+    await _record(tx, services, req, caller, user.id, out)
     return out
 
 
-async def _record(tx: Tx, services: Services, req: OAuthRequest, caller: Client, active: dict[str, Any]) -> None:
-    """INTROSPECT_TOKEN, by the calling client, about the token's user and session."""
+async def _active(
+    tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None
+) -> dict[str, Any]:
+    """The answer for an active token: the token rebuilt from the client session context its ``scope``
+    gives, then the fields the provider adds (an empty scope is left out; a mapped ``username`` stays)."""
+    mappers, data = await session_input(
+        tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1"))
+    )
+    out = issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
+    if isinstance(out.get("scope"), str) and not out["scope"].strip():
+        del out["scope"]
+    out["client_id"] = out.get("azp")
+    # getPreferredUsername() is never set by a mapper (they write "other claims"): the user's username.
+    out.setdefault("username", user.username)
+    out.update(token_type=out.get("typ"), active=True)
+    return out
+
+
+async def _record(
+    tx: Tx, services: Services, req: OAuthRequest, caller: Client, user_id: str, active: dict[str, Any]
+) -> None:
+    """INTROSPECT_TOKEN, by the calling client, about the token's user (the session's, not a mapped
+    ``sub``) and session."""
     await events.record(
         tx,
         req.realm,
         "INTROSPECT_TOKEN",
         now=services.clock.now(),
         client_id=caller.client_id,
-        user_id=active.get("sub"),
+        user_id=user_id,
         session_id=active.get("sid"),
         ip=req.ip_address,
     )

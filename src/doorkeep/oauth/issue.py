@@ -262,6 +262,26 @@ async def _id_token(
     return Unsigned(_ordered(claims), await _key(tx, services, ctx.realm, alg, now), alg)
 
 
+# AccessTokenIntrospectionProvider.getAccessTokenFromStoredData: what introspection keeps of a token.
+INTROSPECTED = ("exp", "iat", "jti", "iss", "aud", "sub", "typ", "azp", "nonce", "sid", "scope", "cnf")
+
+
+def introspected_claims(token: dict[str, Any], mapped: dict[str, Any]) -> dict[str, Any]:
+    """A token as introspection shows it (``transformAccessToken``): its basic claims, then what the mappers
+    that feed introspection give now; a claim no such mapper gives is not shown, whatever the token holds.
+    Audience mappers add to the token's ``aud``; a mapped ``sub`` replaces the subject."""
+    claims = {k: token[k] for k in INTROSPECTED if k in token}
+    audience = claims.get("aud")
+    held = [audience] if isinstance(audience, str) else list(audience or [])
+    added = [a for a in mapped.pop(mappings.AUDIENCE, []) if a not in held]
+    if added:
+        claims["aud"] = _audience(held + added)
+    if "sub" in mapped:
+        claims["sub"] = mappings.subject(mapped.pop("sub"))
+    claims.update({k: v for k, v in mapped.items() if k not in claims})
+    return _ordered(claims)
+
+
 def new_family_plan(ctx: GrantContext, offline: bool) -> RefreshPlan:
     """A fresh refresh-token family: a reuse_id only while rotation is in force."""
     reuse = new_id() if policy.revoke_refresh_token(ctx.realm, ctx.client) else None

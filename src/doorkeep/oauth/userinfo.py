@@ -16,8 +16,7 @@ from doorkeep import events
 from doorkeep.errors import BearerError, InsufficientScope, InvalidRequest, InvalidToken
 from doorkeep.oauth import access, scopes
 from doorkeep.oauth.mappers import claims as mappings
-from doorkeep.oauth.mappers.context import mapper_input, token_mappers
-from doorkeep.oauth.roles import effective_roles
+from doorkeep.oauth.mappers.context import session_input
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -51,14 +50,14 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
         ip=req.ip_address,
         details={"auth_method": "validate_access_token"},
     )
-    # Keycloak rebuilds the client session context from the token's scope: the client's default scopes
-    # plus the optional ones named, then runs the mappers that feed userinfo.
-    names = set(scopes.split(str(valid.claims.get("scope", ""))))
-    granted = tuple(s for s, default in await scopes.client_scopes(tx, valid.client) if default or s.name in names)
-    roles = await effective_roles(tx, valid.user, valid.client, granted)
-    mappers = token_mappers(valid.client, granted)
-    data = await mapper_input(
-        tx, valid.client, valid.user, valid.session, roles, mappers, str(valid.claims.get("acr", "1"))
+    # Keycloak rebuilds the client session context from the token's scope, then runs the userinfo mappers.
+    mappers, data = await session_input(
+        tx,
+        valid.client,
+        valid.user,
+        valid.session,
+        str(valid.claims.get("scope", "")),
+        str(valid.claims.get("acr", "1")),
     )
     mapped = mappings.apply(mappers, data, mappings.USERINFO)
     mapped.pop(mappings.AUDIENCE, None)

@@ -1,14 +1,19 @@
 """Gathering what a token's protocol mappers read: the client's and the granted scopes' mappers,
 the roles' clients, and the user's groups when a mapper looks at them (one query, none when the
-realm has no groups). Mappers themselves come from the cached client and client scopes."""
+realm has no groups). Mappers themselves come from the cached client and client scopes.
+
+Userinfo and introspection rebuild this from a token's ``scope`` (``session_input``), so they see the
+configuration and the user as they are now, not as they were when the token was minted."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, ClientScope, Group, ProtocolMapper, Role, User, UserSession
+from doorkeep.oauth import scopes as scopeset
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.mappers.claims import MapperInput
+from doorkeep.oauth.roles import effective_roles
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -60,3 +65,15 @@ async def mapper_input(
         acr=acr,
         origins=allowed_origins(client),
     )
+
+
+async def session_input(
+    tx: Tx, client: Client, user: User, session: UserSession | None, scope: str, acr: str
+) -> tuple[list[ProtocolMapper], MapperInput]:
+    """DefaultClientSessionContext.fromClientSessionAndScopeParameter: the client's default scopes plus the
+    optional ones ``scope`` names, their roles and mappers."""
+    names = set(scopeset.split(scope))
+    granted = tuple(s for s, default in await scopeset.client_scopes(tx, client) if default or s.name in names)
+    roles = await effective_roles(tx, user, client, granted)
+    mappers = token_mappers(client, granted)
+    return mappers, await mapper_input(tx, client, user, session, roles, mappers, acr)
