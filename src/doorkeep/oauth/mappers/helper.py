@@ -79,7 +79,6 @@ class MapperInput:
         return self.renamed if self.renamed is not None else RoleNames.of(self.roles, self.role_clients)
 
 
-# Mapper types that do not implement every token interface (Keycloak's OIDCIDTokenMapper,
 def split_claim_path(name: str) -> list[str]:
     """``a.b`` -> ["a", "b"]; ``a\\.b`` -> ["a.b"] (splitClaimPath)."""
     return list(_split_claim_path(name))
