@@ -66,6 +66,16 @@ class Realm:
     # OAuth 2.0 Device Authorization Grant (Keycloak's OAuth2DeviceConfig; per-client attributes override them).
     oauth2_device_code_lifespan: int = 600
     oauth2_device_polling_interval: int = 5
+    # Action tokens (RealmModel's lifespans): 12 hours for the admin's e-mails (execute-actions-email); for the
+    # user's own, None follows ``access_code_lifespan_user_action`` as Keycloak's RealmAdapter getter does.
+    action_token_generated_by_admin_lifespan: int = 43200
+    action_token_generated_by_user_lifespan: int | None = None
+    user_managed_access_allowed: bool = False  # stored and shown; Doorkeep has no UMA to allow
+    internationalization_enabled: bool = False
+    supported_locales: tuple[str, ...] = ()
+    default_locale: str | None = None
+    # Keycloak's policy string (``length(8) and digits(1)``), kept as given; None: no policy (users/password_policy.py)
+    password_policy: str | None = None
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

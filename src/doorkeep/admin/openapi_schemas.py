@@ -21,6 +21,7 @@ STRINGS = {"type": "array", "items": STRING}
 ANNOTATIONS: dict[str, dict[str, Any]] = {
     "bool": BOOLEAN,
     "int": INTEGER,
+    "int | None": INTEGER,
     "str": STRING,
     "str | None": STRING,
     "tuple[str, ...]": STRINGS,

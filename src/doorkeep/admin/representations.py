@@ -25,6 +25,8 @@ REALM_FIELDS: dict[str, str] = {
     "accessCodeLifespan": "access_code_lifespan",
     "accessCodeLifespanUserAction": "access_code_lifespan_user_action",
     "accessCodeLifespanLogin": "access_code_lifespan_login",
+    "actionTokenGeneratedByAdminLifespan": "action_token_generated_by_admin_lifespan",
+    "actionTokenGeneratedByUserLifespan": "action_token_generated_by_user_lifespan",
     "ssoSessionIdleTimeout": "sso_session_idle_timeout",
     "ssoSessionMaxLifespan": "sso_session_max_lifespan",
     "ssoSessionIdleTimeoutRememberMe": "sso_session_idle_timeout_remember_me",
@@ -65,6 +67,11 @@ REALM_FIELDS: dict[str, str] = {
     "failureFactor": "failure_factor",
     "oauth2DeviceCodeLifespan": "oauth2_device_code_lifespan",
     "oauth2DevicePollingInterval": "oauth2_device_polling_interval",
+    "userManagedAccessAllowed": "user_managed_access_allowed",
+    "passwordPolicy": "password_policy",
+    "internationalizationEnabled": "internationalization_enabled",
+    "supportedLocales": "supported_locales",
+    "defaultLocale": "default_locale",
     "attributes": "attributes",
 }
 CLIENT_FIELDS: dict[str, str] = {
@@ -104,7 +111,10 @@ USER_FIELDS: dict[str, str] = {
     "attributes": "attributes",
     "requiredActions": "required_actions",
 }
-_INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type == "int"} | {"not_before", "created_timestamp"}
+_INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type in ("int", "int | None")} | {
+    "not_before",
+    "created_timestamp",
+}
 # String fields that are Java enums in Keycloak's representations: any other value is refused.
 _ENUMS = {"brute_force_strategy": ("LINEAR", "MULTIPLE")}
 
@@ -192,8 +202,16 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out.update(_out(realm, REALM_FIELDS))
     if not realm.events_expiration:  # Keycloak sends it only when set
         del out["eventsExpiration"]
+    out["actionTokenGeneratedByUserLifespan"] = user_action_token_lifespan(realm)
+    out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
     return out
+
+
+def user_action_token_lifespan(realm: Realm) -> int:
+    """``actionTokenGeneratedByUserLifespan``: unset, the login-action timeout (RealmAdapter's fallback)."""
+    lifespan = realm.action_token_generated_by_user_lifespan
+    return realm.access_code_lifespan_user_action if lifespan is None else lifespan
 
 
 def client_to_json(client: Client, default_scopes: list[str], optional_scopes: list[str]) -> dict[str, Any]:

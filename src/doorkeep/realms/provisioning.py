@@ -75,7 +75,7 @@ def new_id() -> str:
 
 async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     """A realm as Keycloak creates it: roles, built-in clients and scopes, and fresh keys."""
-    realm = Realm(id=settings.pop("id", None) or new_id(), name=name, **settings)
+    realm = frozen_user_action_lifespan(Realm(id=settings.pop("id", None) or new_id(), name=name, **settings))
     await tx.realms.create(realm)
     for alg in ("RS256", material.HMAC_ALG):
         await tx.keys.add(material.generate(realm.id, alg, now))
@@ -87,6 +87,14 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     await create_builtin_scopes(tx, realm.id, roles["offline_access"])
     await create_builtin_clients(tx, realm, default_roles)
     return realm
+
+
+def frozen_user_action_lifespan(realm: Realm) -> Realm:
+    """A new realm's user action-token lifespan, when not given, is its login-action timeout at creation
+    (Keycloak's RepresentationToModel.createRealm sets it then, so a later change of the timeout leaves it)."""
+    if realm.action_token_generated_by_user_lifespan is not None:
+        return realm
+    return dataclasses.replace(realm, action_token_generated_by_user_lifespan=realm.access_code_lifespan_user_action)
 
 
 def builtin_realm_roles(realm_name: str) -> dict[str, str]:

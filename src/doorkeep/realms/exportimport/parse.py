@@ -148,6 +148,7 @@ class _Parser:
             fail(at(b, "attributes"), problem)
         _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
+        realm = provisioning.frozen_user_action_lifespan(realm)
         default_role = f"default-roles-{name}"
         roles = self.roles(rep, default_role)
         scopes = self.scopes(rep)
