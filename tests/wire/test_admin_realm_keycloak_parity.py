@@ -1,5 +1,7 @@
 """Admin REST realms as Keycloak 26 answers them: the settings a RealmRepresentation carries survive a GET,
-a partial PUT, a ``POST /admin/realms`` and a partial export (RealmUpdateTest, RealmCreateTest)."""
+a partial PUT, a ``POST /admin/realms`` and a partial export (RealmUpdateTest, RealmCreateTest); the realm's
+password policy is parsed as Keycloak parses it and holds wherever an administrator sets a password
+(UserCreateTest.createUserWithInvalidPolicyPassword, UserResource.resetPassword)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from support import password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -72,3 +75,99 @@ async def test_creating_a_realm_with_the_settings_keeps_them_and_the_export_carr
     assert (await env.http.delete(f"{REALMS}/new-realm", headers=headers)).status_code == 204
     assert (await env.http.post(REALMS, headers=headers, json=exported)).status_code == 201
     assert _settings((await env.http.get(f"{REALMS}/new-realm", headers=headers)).json()) == SETTINGS
+
+
+# --- password policy ---------------------------------------------------------------------------
+TOO_SHORT = {"error": "invalidPasswordMinLengthMessage", "error_description": "Invalid password: minimum length 8."}
+
+
+async def _with_policy(env: Env, policy: str) -> dict[str, str]:
+    headers = await env.admin_headers()
+    response = await env.http.put(f"{REALMS}/test", headers=headers, json={"passwordPolicy": policy})
+    assert response.status_code == 204, response.text
+    return headers
+
+
+async def _user_id(env: Env, headers: dict[str, str], username: str) -> str | None:
+    found = (await env.http.get(f"{REALMS}/test/users", headers=headers, params={"username": username})).json()
+    return found[0]["id"] if found else None
+
+
+async def test_creating_a_user_whose_password_is_too_short_is_refused_and_creates_nobody(realm: Env) -> None:
+    headers = await _with_policy(realm, "length(8)")
+    rep = {"username": "user4", "email": "user4@localhost", "credentials": [{"type": "password", "value": "ABCD"}]}
+    response = await realm.http.post(f"{REALMS}/test/users", headers=headers, json=rep)
+    assert (response.status_code, response.json()) == (400, TOO_SHORT)
+    assert await _user_id(realm, headers, "user4") is None
+    rep["credentials"] = [{"type": "password", "value": "ABCDEFGH"}]
+    assert (await realm.http.post(f"{REALMS}/test/users", headers=headers, json=rep)).status_code == 201
+
+
+async def test_reset_password_and_user_update_refuse_a_password_the_policy_refuses(realm: Env) -> None:
+    headers = await _with_policy(realm, "length(8)")
+    user_id = await _user_id(realm, headers, "user1")
+    reset = await realm.http.put(
+        f"{REALMS}/test/users/{user_id}/reset-password", headers=headers, json={"type": "password", "value": "ABCD"}
+    )
+    assert (reset.status_code, reset.json()) == (400, TOO_SHORT)
+    update = await realm.http.put(
+        f"{REALMS}/test/users/{user_id}", headers=headers, json={"credentials": [{"type": "password", "value": "x"}]}
+    )
+    assert (update.status_code, update.json()) == (400, TOO_SHORT)
+    assert (await password_grant(realm.http, "test", "app")).status_code == 200  # the old password still holds
+
+
+async def test_the_first_failing_policy_is_reported_in_keycloaks_order(realm: Env) -> None:
+    headers = await _with_policy(realm, "length(8) and digits(1) and notUsername(undefined) and specialChars(2)")
+    user_id = await _user_id(realm, headers, "user1")
+    url = f"{REALMS}/test/users/{user_id}/reset-password"
+    cases = {
+        "abc": (
+            "invalidPasswordMinSpecialCharsMessage",
+            "Invalid password: must contain at least 2 special characters.",
+        ),
+        "abcdefgh!!": (
+            "invalidPasswordMinDigitsMessage",
+            "Invalid password: must contain at least 1 numerical digits.",
+        ),
+    }
+    for password, (key, text) in cases.items():
+        response = await realm.http.put(url, headers=headers, json={"value": password})
+        assert response.json() == {"error": key, "error_description": text}, password
+    await _with_policy(realm, "notUsername")
+    response = await realm.http.put(url, headers=headers, json={"value": "user1"})
+    assert response.json()["error_description"] == "Invalid password: must not be equal to the username."
+
+
+async def test_password_history_refuses_the_current_password(realm: Env) -> None:
+    headers = await _with_policy(realm, "passwordHistory(3)")
+    user_id = await _user_id(realm, headers, "user1")
+    url = f"{REALMS}/test/users/{user_id}/reset-password"
+    response = await realm.http.put(url, headers=headers, json={"value": "password"})
+    assert response.json() == {
+        "error": "invalidPasswordHistoryMessage",
+        "error_description": "Invalid password: must not be equal to any of last 3 passwords.",
+    }
+    assert (await realm.http.put(url, headers=headers, json={"value": "another"})).status_code == 204
+
+
+async def test_an_unknown_policy_or_a_bad_config_is_refused_with_keycloaks_text(realm: Env) -> None:
+    headers = await _with_policy(realm, "length(8)")
+    for policy, text in {
+        "nosuch(1)": "Password policy not found",
+        "length(8) and digits()": "Invalid config for digits: Not a valid number",
+        "regexPattern( )": "Invalid config for regexPattern: White space not acepted",
+    }.items():
+        response = await realm.http.put(f"{REALMS}/test", headers=headers, json={"passwordPolicy": policy})
+        assert (response.status_code, response.json()) == (400, {"errorMessage": text}), policy
+        created = await realm.http.post(REALMS, headers=headers, json={"realm": "other", "passwordPolicy": policy})
+        assert (created.status_code, created.json()) == (400, {"errorMessage": text}), policy
+    assert (await realm.http.get(f"{REALMS}/test", headers=headers)).json()["passwordPolicy"] == "length(8)"
+
+
+async def test_the_policy_is_stored_as_keycloak_writes_it_back(realm: Env) -> None:
+    headers = await _with_policy(realm, "length(8)  and  digits and length(10) and notUsername(undefined)")
+    body = (await realm.http.get(f"{REALMS}/test", headers=headers)).json()
+    assert body["passwordPolicy"] == "length(10) and digits and notUsername(undefined)"
+    await _with_policy(realm, "")
+    assert "passwordPolicy" not in (await realm.http.get(f"{REALMS}/test", headers=headers)).json()

@@ -17,7 +17,8 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import brute_force, passwords
-from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
+from doorkeep.users.credentials import NO_CREDENTIAL, check_password, enforce_policy, find_user
+from doorkeep.users.password_policy import PolicyViolation
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -336,6 +337,10 @@ async def update_password(
         reused = await asyncio.to_thread(passwords.verify, new, cred.secret_data, cred.credential_data)
     if reused:
         return NeedPasswordUpdate(user.id, "Invalid password: must not be equal to any of last 1 passwords.")
+    try:
+        await enforce_policy(tx, realm, user, new)
+    except PolicyViolation as refused:
+        return NeedPasswordUpdate(user.id, refused.text)
     await set_password(tx, user, new, services.clock.now())
     user = with_password_update(user, False)
     await tx.users.update(user)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from doorkeep.model import User
-from doorkeep.users import passwords
+from doorkeep.model import Realm, User
+from doorkeep.users import password_policy, passwords
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -37,3 +37,18 @@ async def check_password(tx: Tx, user: User | None, password: str, verdict: tupl
     if verdict is not None and verdict[0] == cred.id:
         return verdict[1]
     return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
+
+
+async def enforce_policy(tx: Tx, realm: Realm, user: User, password: str) -> None:
+    """Raise ``PolicyViolation`` if the realm's password policy refuses ``password`` for ``user`` (every place a
+    password is set calls this first, as Keycloak's credential manager validates before it stores)."""
+    policy = password_policy.parse(realm.password_policy)  # stored already checked: it parses
+    if not policy.parsed:
+        return
+    current = False
+    if policy.checks_history:
+        cred = await tx.users.password(user.id)
+        if cred is not None:
+            current = await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
+    candidate = password_policy.Candidate(password, user.username, user.email, is_current=current)
+    password_policy.check(policy, candidate)

@@ -55,6 +55,7 @@ from doorkeep.realms.exportimport.plan import (
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions import offline_cap
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
+from doorkeep.users import password_policy
 
 REALM_KEYS = {
     "id",
@@ -149,6 +150,10 @@ class _Parser:
         _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         realm = provisioning.frozen_user_action_lifespan(realm)
+        try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
+            realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
+        except password_policy.PolicyConfigError as problem:
+            fail(at(b, "passwordPolicy"), str(problem))
         default_role = f"default-roles-{name}"
         roles = self.roles(rep, default_role)
         scopes = self.scopes(rep)

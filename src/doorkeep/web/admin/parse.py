@@ -18,6 +18,7 @@ from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.realms.provisioning import new_id
 from doorkeep.sessions import revocation_triggers
+from doorkeep.users import password_policy
 from doorkeep.web.admin.common import invalid_input
 
 _Owner = TypeVar("_Owner", Realm, Client)
@@ -49,7 +50,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     base = Realm(id=_str(rep, "id") or new_id(), name=name, enabled=False)
     realm: Realm = apply(base, rep, REALM_FIELDS)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return _valid_triggers(realm)
+    return _valid_policy(_valid_triggers(realm))
 
 
 def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
@@ -59,7 +60,17 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return _valid_triggers(updated)
+    return _valid_policy(_valid_triggers(updated))
+
+
+def _valid_policy(realm: Realm) -> Realm:
+    """``passwordPolicy`` parsed as Keycloak's PasswordPolicy.parse does, and stored as it writes it back: an
+    unknown policy or a bad config is RealmAdminResource's 400 with the ModelException's message."""
+    try:
+        policy = password_policy.parse(realm.password_policy)
+    except password_policy.PolicyConfigError as problem:
+        raise AdminError(400, str(problem)) from None
+    return dataclasses.replace(realm, password_policy=policy.as_string())
 
 
 def _valid_triggers(owner: _Owner) -> _Owner:

@@ -19,6 +19,8 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force
+from doorkeep.users.credentials import enforce_policy
+from doorkeep.users.password_policy import PolicyViolation
 from doorkeep.users.profile import ProfileError, require_valid, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
@@ -98,6 +100,22 @@ def _credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
     return creds
 
 
+def _new_passwords(creds: list[dict[str, Any]]) -> list[str]:
+    """The passwords ``credentials`` sets (Keycloak's createCredentials: a password with a non-empty value)."""
+    return [c["value"] for c in creds if c.get("type") == "password" and isinstance(c.get("value"), str) and c["value"]]
+
+
+async def check_policy(tx: Tx, realm: Realm, user: User, passwords: list[str]) -> None:
+    """The realm's password policy, before anything is written: Keycloak's PasswordPolicyNotMetException
+    answer, ``{"error": <message key>, "error_description": <English text>}`` (UserResource.resetPassword,
+    UsersResource.createUser, UserResource.updateUser)."""
+    for password in passwords:
+        try:
+            await enforce_policy(tx, realm, user, password)
+        except PolicyViolation as refused:
+            raise AdminError(400, refused.key, key="error", description=refused.text) from None
+
+
 async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password."""
     for cred in creds:
@@ -146,6 +164,7 @@ async def create_user(
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
         await caller.require_membership(tx, group)
+    await check_policy(tx, realm, user, _new_passwords(creds))
     await provisioning.create_user(tx, realm, user)
     for group in groups:
         await tx.groups.join(user.id, group.id)
@@ -230,11 +249,12 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
         raise AdminError(400, "Could not update user!")
+    await check_policy(tx, realm, updated, _new_passwords(creds))  # the user as updated: its new name and email
     updated = await _apply_credentials(tx, updated, creds, now)
     if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
-    if any(c.get("type") == "password" and isinstance(c.get("value"), str) and c.get("value") for c in creds):
+    if _new_passwords(creds):
         await triggered.end_for_user(tx, realm, user.id, rt.PASSWORD_CHANGE, now=now)
     if user.enabled and not updated.enabled:
         await triggered.end_for_user(tx, realm, user.id, rt.USER_DISABLED, now=now)
@@ -253,6 +273,7 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
         # Keycloak's credential manager refuses it too, but the exception escapes resetPassword's catches and
         # becomes a generic 500; Doorkeep answers a 400 with the refusal's own text instead (never a 500).
         raise AdminError(400, "You can not manage credentials for this user")
+    await check_policy(tx, realm, user, [value])
     await set_password(tx, user, value, now)
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:

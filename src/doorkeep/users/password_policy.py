@@ -1,0 +1,217 @@
+"""A realm's password policy: Keycloak 26's policy string and the checks it names.
+
+The string is Keycloak's (``PasswordPolicy.Builder``): policies joined by `` and ``, each an id with an
+optional ``(config)``, e.g. ``length(8) and digits(1) and notUsername(undefined)``. Parsing refuses an
+unknown id (``Password policy not found``) or a bad config (``Invalid config for length: Not a valid
+number``), and writes the string back as Keycloak's ``asString`` does (one entry per id, the last config
+winning; an empty config dropped; nothing left is no policy at all).
+
+A password is checked by the policies in the order Keycloak's ``DefaultPasswordPolicyManagerProvider`` meets
+them (the key order of a Java ``HashMap``), and the first failure is reported with its message key and
+the English text of Keycloak's admin messages. ``passwordHistory`` is checked against the user's current
+password only: Doorkeep keeps no older hashes. ``hashAlgorithm``, ``hashIterations`` and
+``forceExpiredPasswordChange`` are accepted and have no effect (Doorkeep hashes with its own parameters and
+does not expire passwords).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_COUNT = {"length": 8, "maxLength": 64, "digits": 1, "lowerCase": 1, "upperCase": 1, "specialChars": 1}
+# Keycloak 26's PasswordHashProvider ids (hashAlgorithm's config must name one).
+HASH_ALGORITHMS = frozenset({"argon2", "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512"})
+# themes/.../base/admin/messages/messages_en.properties; a key it lacks is answered as itself, as Keycloak's
+# ``messages.getProperty(key, key)`` does.
+MESSAGES = {
+    "invalidPasswordMinLengthMessage": "Invalid password: minimum length {0}.",
+    "invalidPasswordMinLowerCaseCharsMessage": "Invalid password: must contain at least {0} lower case characters.",
+    "invalidPasswordMinDigitsMessage": "Invalid password: must contain at least {0} numerical digits.",
+    "invalidPasswordMinUpperCaseCharsMessage": "Invalid password: must contain at least {0} upper case characters.",
+    "invalidPasswordMinSpecialCharsMessage": "Invalid password: must contain at least {0} special characters.",
+    "invalidPasswordNotUsernameMessage": "Invalid password: must not be equal to the username.",
+    "invalidPasswordNotEmailMessage": "Invalid password: must not be equal to the email.",
+    "invalidPasswordRegexPatternMessage": "Invalid password: fails to match regex pattern(s).",
+    "invalidPasswordHistoryMessage": "Invalid password: must not be equal to any of last {0} passwords.",
+}
+
+
+class PolicyConfigError(ValueError):
+    """The policy string names an unknown policy or gives one a bad config; the text is Keycloak's."""
+
+
+@dataclass(frozen=True)
+class PolicyViolation(Exception):
+    """A password the policy refuses: Keycloak's message key and its English text."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the policies look at: the new password and the user it is for. ``is_current`` tells whether it is
+    the user's current password (asked only when ``passwordHistory`` is set: it costs a hash)."""
+
+    password: str
+    username: str | None
+    email: str | None
+    is_current: bool = False
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """A parsed policy string: each id with its raw config (as written) and its parsed value."""
+
+    raw: tuple[tuple[str, str | None], ...]
+    parsed: dict[str, Any]
+
+    def as_string(self) -> str | None:
+        """Keycloak's ``Builder.asString``: what the realm stores and GET shows."""
+        if not self.raw:
+            return None
+        return " and ".join(key if not config or not config.strip() else f"{key}({config})" for key, config in self.raw)
+
+    @property
+    def checks_history(self) -> bool:
+        return "passwordHistory" in self.parsed
+
+
+def _int(value: str | None, default: int) -> int:
+    """``PasswordPolicyProvider.parseInteger``: Java's ``Integer.parseInt``, no blanks allowed."""
+    if value is None:
+        return default
+    if re.fullmatch(r"[+-]?[0-9]+", value) is None or not -(2**31) <= int(value) < 2**31:
+        raise PolicyConfigError("Not a valid number")
+    return int(value)
+
+
+def _regex(value: str | None) -> re.Pattern[str]:
+    if value is None:
+        raise PolicyConfigError("Config required")
+    if not value.strip():
+        raise PolicyConfigError("White space not acepted")  # sic, Keycloak's text
+    try:
+        return re.compile(value)
+    except re.error:
+        raise PolicyConfigError("Not a valid regular expression") from None
+
+
+def _hash_algorithm(value: str | None) -> str:
+    algorithm = value or "pbkdf2-sha256"
+    if algorithm not in HASH_ALGORITHMS:
+        raise PolicyConfigError("Password hashing provider not found")
+    return algorithm
+
+
+def _count(default: int) -> Callable[[str | None], Any]:
+    return lambda value: _int(value, default)
+
+
+PARSERS: dict[str, Callable[[str | None], Any]] = {
+    **{key: _count(default) for key, default in DEFAULT_COUNT.items()},
+    "notUsername": lambda value: None,
+    "notEmail": lambda value: None,
+    "regexPattern": _regex,
+    "passwordHistory": _count(3),
+    "forceExpiredPasswordChange": _count(365),
+    "hashIterations": _count(-1),
+    "hashAlgorithm": _hash_algorithm,
+}
+
+
+def parse(policy_string: str | None) -> PasswordPolicy:
+    """Keycloak's ``PasswordPolicy.parse``; raises ``PolicyConfigError`` with its message."""
+    entries: dict[str, str | None] = {}
+    if policy_string is not None and policy_string.strip():
+        parts = policy_string.split(" and ")
+        while parts and parts[-1] == "":  # Java's String.split drops trailing empty strings
+            parts.pop()
+        for part in parts:
+            part = part.strip()
+            i = part.find("(")
+            key, config = (part, None) if i == -1 else (part[:i].strip(), part[i + 1 : len(part) - 1])
+            entries[key] = config
+    parsed: dict[str, Any] = {}
+    for key, config in entries.items():
+        parser = PARSERS.get(key)
+        if parser is None:
+            raise PolicyConfigError("Password policy not found")
+        try:
+            parsed[key] = parser(config)
+        except PolicyConfigError as problem:
+            raise PolicyConfigError(f"Invalid config for {key}: {problem}") from None
+    return PasswordPolicy(tuple(entries.items()), parsed)
+
+
+def check(policy: PasswordPolicy, candidate: Candidate) -> None:
+    """Raise ``PolicyViolation`` for the first policy ``candidate`` fails, in Keycloak's order."""
+    for key in _java_hash_order(list(policy.parsed)):
+        failure = _failure(key, policy.parsed[key], candidate)
+        if failure is not None:
+            message_key, param = failure
+            template = MESSAGES.get(message_key, message_key)
+            raise PolicyViolation(message_key, template.replace("{0}", _java_format(param)))
+
+
+def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
+    """The message key and parameter of ``key``'s PolicyError, or None if ``c`` passes it."""
+    chars = _utf16_units(c.password)
+    counts: dict[str, tuple[Callable[[str], bool], str]] = {
+        "digits": (str.isdecimal, "invalidPasswordMinDigitsMessage"),
+        "lowerCase": (str.islower, "invalidPasswordMinLowerCaseCharsMessage"),
+        "upperCase": (str.isupper, "invalidPasswordMinUpperCaseCharsMessage"),
+        "specialChars": (lambda ch: not (ch.isalpha() or ch.isdecimal()), "invalidPasswordMinSpecialCharsMessage"),
+    }
+    if key == "length":
+        return ("invalidPasswordMinLengthMessage", config) if len(chars) < config else None
+    if key == "maxLength":
+        return ("invalidPasswordMaxLengthMessage", config) if len(chars) > config else None
+    if key in counts:
+        test, message = counts[key]
+        return (message, config) if sum(1 for ch in chars if test(ch)) < config else None
+    if key == "notUsername":
+        return ("invalidPasswordNotUsernameMessage", None) if c.username == c.password else None
+    if key == "notEmail":
+        same = c.email is not None and c.email.casefold() == c.password.casefold()
+        return ("invalidPasswordNotEmailMessage", None) if same else None
+    if key == "regexPattern":
+        return None if config.fullmatch(c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
+    if key == "passwordHistory":
+        return ("invalidPasswordHistoryMessage", config) if config != -1 and c.is_current else None
+    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange: nothing to check
+
+
+def _utf16_units(text: str) -> list[str]:
+    """The password as Java's ``char``s: a character outside the BMP is two (surrogates, neither a letter nor
+    a digit), as ``String.length`` and ``toCharArray`` count them."""
+    units: list[str] = []
+    for ch in text:
+        units.extend((ch,) if ord(ch) < 0x10000 else ("\ud800", "\udc00"))
+    return units
+
+
+def _java_format(param: Any) -> str:
+    """``MessageFormat``'s rendering of a parameter: integers with grouping commas."""
+    if param is None:
+        return "{0}"
+    return f"{param:,}" if isinstance(param, int) else str(param)
+
+
+def _java_hash_order(keys: list[str]) -> list[str]:
+    """The iteration order of a Java ``HashMap`` filled with ``keys`` in this order: by bucket of the spread
+    ``String.hashCode`` in a table sized for them, then by insertion."""
+    size = 16
+    while len(keys) > size * 3 // 4:
+        size *= 2
+
+    def bucket(key: str) -> int:
+        h = 0
+        for unit in key.encode("utf-16-be").hex(" ", 2).split():
+            h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (size - 1)
+
+    return sorted(keys, key=lambda k: (bucket(k), keys.index(k)))
