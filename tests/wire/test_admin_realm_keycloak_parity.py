@@ -171,3 +171,12 @@ async def test_the_policy_is_stored_as_keycloak_writes_it_back(realm: Env) -> No
     assert body["passwordPolicy"] == "length(10) and digits and notUsername(undefined)"
     await _with_policy(realm, "")
     assert "passwordPolicy" not in (await realm.http.get(f"{REALMS}/test", headers=headers)).json()
+
+
+# --- realm ids and the cache endpoints ---------------------------------------------------------
+async def test_a_realm_id_with_a_reserved_character_is_refused(env: Env) -> None:
+    headers = await env.admin_headers()
+    response = await env.http.post(REALMS, headers=headers, json={"realm": "new-realm", "id": "invalid;id"})
+    assert (response.status_code, response.json()) == (400, {"errorMessage": "Character ';' not allowed."})
+    assert (await env.http.get(f"{REALMS}/new-realm", headers=headers)).status_code == 404
+

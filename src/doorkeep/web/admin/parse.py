@@ -47,7 +47,10 @@ def _name(value: str | None, what: str) -> str:
 def new_realm(rep: dict[str, Any]) -> Realm:
     """A RealmRepresentation for creation. As in Keycloak, ``enabled`` is false unless given."""
     name = _name(_str(rep, "realm"), "Realm")
-    base = Realm(id=_str(rep, "id") or new_id(), name=name, enabled=False)
+    realm_id = _str(rep, "id")
+    if realm_id:  # the id is a path segment and a key too: the realm name's reserved characters hold for it
+        _name(realm_id, "Realm")
+    base = Realm(id=realm_id or new_id(), name=name, enabled=False)
     realm: Realm = apply(base, rep, REALM_FIELDS)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return _valid_policy(_valid_triggers(realm))
