@@ -180,3 +180,25 @@ async def test_a_realm_id_with_a_reserved_character_is_refused(env: Env) -> None
     assert (response.status_code, response.json()) == (400, {"errorMessage": "Character ';' not allowed."})
     assert (await env.http.get(f"{REALMS}/new-realm", headers=headers)).status_code == 404
 
+
+@pytest.mark.parametrize("kind", ["realm", "user", "keys"])
+async def test_the_clear_cache_calls_answer_204_and_are_recorded_as_realm_actions(realm: Env, kind: str) -> None:
+    headers = await realm.admin_headers()
+    settings = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
+    assert (await realm.http.put(f"{REALMS}/test", headers=headers, json=settings)).status_code == 204
+    response = await realm.http.post(f"{REALMS}/test/clear-{kind}-cache", headers=headers)
+    assert (response.status_code, response.content) == (204, b"")
+    events = (await realm.http.get(f"{REALMS}/test/admin-events", headers=headers)).json()
+    assert (events[0]["operationType"], events[0]["resourceType"], events[0]["resourcePath"]) == (
+        "ACTION",
+        "REALM",
+        f"clear-{kind}-cache",
+    )
+    # Tokens still issue: nothing the realm needs was lost with the cache.
+    assert (await password_grant(realm.http, "test", "app")).status_code == 200
+
+
+async def test_clearing_a_cache_needs_manage_realm(realm: Env) -> None:
+    token = (await password_grant(realm.http, "test", "admin-cli", secret=None)).json()["access_token"]
+    response = await realm.http.post(f"{REALMS}/test/clear-realm-cache", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403

@@ -94,6 +94,9 @@ def resource_type(segments: list[str]) -> str:
         "events",
         "logout-all",
         "push-revocation",
+        "clear-realm-cache",  # RealmAdminResource's events are REALM ones
+        "clear-user-cache",
+        "clear-keys-cache",
         "default-default-client-scopes",
         "default-optional-client-scopes",
     ):

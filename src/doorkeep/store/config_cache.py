@@ -75,6 +75,10 @@ class ConfigCache:
     def __init__(self) -> None:
         self._realms: OrderedDict[str, _RealmView] = OrderedDict()
 
+    def forget(self, realm_id: str) -> None:
+        """Drop what this process read of the realm; the next request reads it again (``clear-realm-cache``)."""
+        self._realms.pop(realm_id, None)
+
     def view(self, realm: Realm) -> _RealmView:
         current = self._realms.get(realm.id)
         if current is None or current.version != realm.config_version:

@@ -40,6 +40,13 @@ class Tx:
         # Client sessions ended by a logout, for backchannel logout once committed (sessions/ended.py).
         self.ended: list[SessionEnded] = []
 
+    def forget_cached_config(self, realm_id: str) -> None:
+        """Once committed, drop this process's cached configuration of the realm (other processes keep theirs:
+        they follow the realm's version stamp, which nothing here changes)."""
+        cache = self._cache
+        if cache is not None:
+            self.after_commit.append(lambda: cache.forget(realm_id))
+
     @cached_property
     def realms(self) -> RealmRepo:
         return RealmRepo(self._conn)

@@ -3,7 +3,7 @@
 ``GET /admin/realms`` lists what the caller may see, ``POST`` creates a realm (master ``admin``
 only) with everything its representation holds (roles, client scopes, clients, groups, users: the realm
 import's parser and writer), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one
-(view-realm to read, manage-realm to change).
+(view-realm to read, manage-realm to change); ``POST /admin/realms/{realm}/clear-*-cache`` (manage-realm).
 """
 
 from __future__ import annotations
@@ -130,6 +130,23 @@ async def delete_realm(request: Request) -> Response:
     return await run_realm(request, work)
 
 
+async def clear_cache(request: Request) -> Response:
+    """``clear-realm-cache``, ``clear-user-cache``, ``clear-keys-cache`` (RealmAdminResource: manage-realm, 204,
+    an ACTION admin event). Doorkeep shares no cache between processes: every process checks the realm's
+    version stamps on each request. The realm cache call drops this process's cached configuration of the
+    realm; the others have nothing to clear (users are read from the database, and there are no external
+    public keys cached)."""
+    realm_cache = request.url.path.endswith("/clear-realm-cache")
+
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        if realm_cache:
+            call.tx.forget_cached_config(call.realm.id)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
 async def root(request: Request) -> Response:
     """``/admin/realms`` itself: Starlette's Mount only sees paths below it, so the URL map routes
     this one explicitly (web/routes.py) as well as with a trailing slash (below)."""
@@ -141,4 +158,5 @@ ROUTES = [
     Route("/{realm}", get_realm, methods=["GET"]),
     Route("/{realm}", update_realm, methods=["PUT"]),
     Route("/{realm}", delete_realm, methods=["DELETE"]),
+    *(Route(f"/{{realm}}/clear-{kind}-cache", clear_cache, methods=["POST"]) for kind in ("realm", "user", "keys")),
 ]
