@@ -165,6 +165,14 @@ async def test_an_unknown_policy_or_a_bad_config_is_refused_with_keycloaks_text(
     assert (await realm.http.get(f"{REALMS}/test", headers=headers)).json()["passwordPolicy"] == "length(8)"
 
 
+async def test_keycloak_policies_doorkeep_does_not_enforce_are_kept_so_exported_realms_import(realm: Env) -> None:
+    policy = "length(8) and notContainsUsername and passwordBlacklist(list.txt) and passwordAge(30) and maxAuthAge(300)"
+    headers = await _with_policy(realm, policy)
+    assert (await realm.http.get(f"{REALMS}/test", headers=headers)).json()["passwordPolicy"] == policy
+    created = await realm.http.post(REALMS, headers=headers, json={"realm": "exported", "passwordPolicy": policy})
+    assert created.status_code == 201, created.text
+
+
 async def test_the_policy_is_stored_as_keycloak_writes_it_back(realm: Env) -> None:
     headers = await _with_policy(realm, "length(8)  and  digits and length(10) and notUsername(undefined)")
     body = (await realm.http.get(f"{REALMS}/test", headers=headers)).json()

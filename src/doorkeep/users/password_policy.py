@@ -111,6 +111,8 @@ def _count(default: int) -> Callable[[str | None], Any]:
     return lambda value: _int(value, default)
 
 
+UNENFORCED = ("notContainsUsername", "passwordBlacklist", "passwordAge", "maxAuthAge", "recoveryCodesWarningThreshold")
+
 PARSERS: dict[str, Callable[[str | None], Any]] = {
     **{key: _count(default) for key, default in DEFAULT_COUNT.items()},
     "notUsername": lambda value: None,
@@ -120,6 +122,9 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
     "forceExpiredPasswordChange": _count(365),
     "hashIterations": _count(-1),
     "hashAlgorithm": _hash_algorithm,
+    # Keycloak 26 policies Doorkeep accepts and keeps but does not enforce (docs/admin-api.md): refusing them
+    # would make a realm exported from Keycloak impossible to import.
+    **{key: (lambda value: value) for key in UNENFORCED},
 }
 
 
@@ -182,7 +187,7 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
         return None if config.fullmatch(c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
     if key == "passwordHistory":
         return ("invalidPasswordHistoryMessage", config) if config != -1 and c.is_current else None
-    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange: nothing to check
+    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check
 
 
 def _utf16_units(text: str) -> list[str]:
