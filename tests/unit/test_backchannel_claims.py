@@ -21,7 +21,8 @@ def ended(**attributes: str) -> SessionEnded:
 
 
 def test_the_logout_token_names_the_client_user_and_session() -> None:
-    claims = bc.logout_claims(ended(**{"backchannel.logout.url": "https://a/x"}), "https://id/realms/r", 100, "j")
+    attributes = {"backchannel.logout.url": "https://a/x", "backchannel.logout.session.required": "true"}
+    claims = bc.logout_claims(ended(**attributes), "https://id/realms/r", 100, "j")
     assert claims == {
         "iat": 100,
         "exp": 220,
@@ -35,10 +36,13 @@ def test_the_logout_token_names_the_client_user_and_session() -> None:
     }
 
 
-@pytest.mark.parametrize(("value", "has_sid"), [("true", True), ("TRUE", True), ("false", False), ("", True)])
-def test_sid_follows_backchannel_logout_session_required(value: str, has_sid: bool) -> None:
-    claims = bc.logout_claims(ended(**{"backchannel.logout.session.required": value}), "i", 1, "j")
-    assert ("sid" in claims) is has_sid
+@pytest.mark.parametrize(
+    ("value", "has_sid"), [("true", True), ("TRUE", True), ("false", False), ("", False), (None, False)]
+)
+def test_sid_follows_backchannel_logout_session_required(value: str | None, has_sid: bool) -> None:
+    attributes = {} if value is None else {"backchannel.logout.session.required": value}
+    claims = bc.logout_claims(ended(**attributes), "i", 1, "j")
+    assert ("sid" in claims) is has_sid, "Keycloak: Boolean.parseBoolean of the attribute, absent is false"
 
 
 @pytest.mark.parametrize(("value", "revoke"), [("true", True), ("false", False), ("", False)])

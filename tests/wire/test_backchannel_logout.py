@@ -28,6 +28,7 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 BC = "backchannel.logout.url"
+SID = "backchannel.logout.session.required"  # absent is false (Boolean.parseBoolean): no sid
 
 
 async def logout(env: Env, refresh_token: str) -> int:
@@ -58,7 +59,7 @@ async def grant(env: Env, scope: str | None = None) -> dict[str, Any]:
 
 async def test_logout_with_a_refresh_token_posts_a_signed_logout_token(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={BC: f"{got.url}/bc"})
+        await update_client(realm.db, "test", "app", attributes={BC: f"{got.url}/bc", SID: "true"})
         body = await grant(realm)
         assert await logout(realm, body["refresh_token"]) == 204
         token = await verified(realm, got)
@@ -74,9 +75,7 @@ async def test_logout_with_a_refresh_token_posts_a_signed_logout_token(realm: En
 
 async def test_session_required_false_leaves_out_sid(realm: Env) -> None:
     with receiver() as got:
-        await update_client(
-            realm.db, "test", "app", attributes={BC: got.url, "backchannel.logout.session.required": "false"}
-        )
+        await update_client(realm.db, "test", "app", attributes={BC: got.url, SID: "false"})
         assert await logout(realm, (await grant(realm))["refresh_token"]) == 204
         token = await verified(realm, got)
     assert "sid" not in token and token["sub"]
@@ -95,7 +94,10 @@ async def test_revoke_offline_tokens_is_announced_in_the_token(realm: Env) -> No
 async def test_logout_with_an_offline_token_ends_the_offline_session_and_tells_the_client(realm: Env) -> None:
     with receiver() as got:
         await update_client(
-            realm.db, "test", "app", attributes={BC: got.url, "backchannel.logout.revoke.offline.tokens": "true"}
+            realm.db,
+            "test",
+            "app",
+            attributes={BC: got.url, "backchannel.logout.revoke.offline.tokens": "true", SID: "true"},
         )
         body = await grant(realm, "openid offline_access")
         assert await logout(realm, body["refresh_token"]) == 204
@@ -124,7 +126,7 @@ async def test_a_client_without_a_backchannel_url_gets_nothing_others_still_do(r
 async def test_admin_session_delete_and_user_logout_tell_the_client(realm: Env) -> None:
     headers = await realm.admin_headers()
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        await update_client(realm.db, "test", "app", attributes={BC: got.url, SID: "true"})
         first = await grant(realm)
         response = await realm.http.delete(f"/admin/realms/test/sessions/{first['session_state']}", headers=headers)
         assert response.status_code == 204
@@ -145,7 +147,7 @@ async def test_admin_session_delete_and_user_logout_tell_the_client(realm: Env) 
 async def test_consent_revocation_tells_the_client_of_its_online_sessions(realm: Env) -> None:
     headers = await realm.admin_headers()
     with receiver() as got:
-        app = await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        app = await update_client(realm.db, "test", "app", attributes={BC: got.url, SID: "true"})
         online = await grant(realm)
         user = claims(online["access_token"])["sub"]
         async with realm.db.transaction() as tx:
@@ -157,7 +159,7 @@ async def test_consent_revocation_tells_the_client_of_its_online_sessions(realm:
 
 async def test_account_sign_out_tells_the_client(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        await update_client(realm.db, "test", "app", attributes={BC: got.url, SID: "true"})
         other = await grant(realm)
         caller = await grant(realm)
         response = await realm.http.delete(
@@ -225,7 +227,7 @@ async def test_rp_initiated_browser_logout_tells_the_client(realm: Env) -> None:
             "test",
             "app",
             redirect_uris=("http://127.0.0.1:9999/*",),
-            attributes={BC: got.url, "post.logout.redirect.uris": "+"},
+            attributes={BC: got.url, SID: "true", "post.logout.redirect.uris": "+"},
         )
         params = await login(realm.http, "test", "app")
         body = (await exchange(realm.http, "test", "app", params["code"])).json()
@@ -241,7 +243,7 @@ async def test_rp_initiated_browser_logout_tells_the_client(realm: Env) -> None:
 
 async def test_refreshing_on_an_expired_online_session_logs_the_client_out(realm: Env) -> None:
     with receiver() as got:
-        await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        await update_client(realm.db, "test", "app", attributes={BC: got.url, SID: "true"})
         body = await grant(realm)
         await update_realm(realm.db, "test", sso_session_idle_timeout=10)  # the token outlives the session
         realm.clock.advance(100)

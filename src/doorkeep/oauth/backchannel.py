@@ -25,7 +25,9 @@ DELIVERABLE = ("http://", "https://")
 
 
 def logout_claims(ended: SessionEnded, issuer: str, now: int, jti: str) -> dict[str, Any]:
-    """The logout token for one client session; ``sid`` unless the client turned it off (default on)."""
+    """The logout token for one client session. ``sid`` only when ``backchannel.logout.session.required`` is
+    "true" in any case (OIDCAdvancedConfigWrapper: Boolean.parseBoolean, so an absent attribute is false; the
+    admin API's setupClientDefaults writes "true" for a client created without a backchannel URL)."""
     client = ended.client
     events: dict[str, Any] = {EVENT: {}}
     if client.attr_bool(REVOKE_OFFLINE):
@@ -40,7 +42,7 @@ def logout_claims(ended: SessionEnded, issuer: str, now: int, jti: str) -> dict[
         "typ": LOGOUT_TYP,
         "events": events,
     }
-    if client.attr_bool(SESSION_REQUIRED, True):
+    if client.attr_bool(SESSION_REQUIRED):
         claims["sid"] = ended.session_id
     return claims
 

@@ -1,0 +1,80 @@
+"""Who gets a backchannel logout token, and what is in it, as Keycloak 26 decides: AuthenticationManager's
+backchannelLogoutClientSession (front-channel and disabled clients are skipped) and backchannelLogout (an
+offline logout tells only the offline session's clients), TokenManager.initLogoutToken (``iss`` is the
+issuer noted at login, ``sid`` only when ``backchannel.logout.session.required`` is true), and the client
+defaults of OIDCLoginProtocolFactory.setupClientDefaults and of realm import."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+import jwt
+import pytest
+
+from receiver import Receiver, receiver
+from support import claims, seed_client, seed_realm, seed_user, token_url, update_client
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+BC = "backchannel.logout.url"
+SESSION_REQUIRED = "backchannel.logout.session.required"
+REVOKE_OFFLINE = "backchannel.logout.revoke.offline.tokens"
+CLIENTS = "/admin/realms/test/clients"
+OTHER_HOST = "http://login.example"
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1", realm_roles=("offline_access",))
+    return env
+
+
+def tokens(got: Receiver) -> list[dict[str, Any]]:
+    """The logout tokens received so far, unverified (test_backchannel_logout.py checks the signature)."""
+    out = []
+    for request in got.requests:
+        token = parse_qs(request.body)["logout_token"][0]
+        out.append(dict(jwt.decode(token, options={"verify_signature": False})))
+    return out
+
+
+async def grant(env: Env, client_id: str = "app", scope: str | None = None, **headers: str) -> dict[str, Any]:
+    response = await env.http.post(
+        token_url("test"),
+        data={
+            "grant_type": "password",
+            "client_id": client_id,
+            "client_secret": "secret",
+            "username": "user1",
+            "password": "password",
+            **({"scope": scope} if scope else {}),
+        },
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def sign_out_user(env: Env, body: dict[str, Any]) -> None:
+    """The admin API's user logout: every session of the user ends."""
+    user = claims(body["access_token"])["sub"]
+    response = await env.http.post(f"/admin/realms/test/users/{user}/logout", headers=await env.admin_headers())
+    assert response.status_code == 204, response.text
+
+
+# --- 3. sid only when session.required is true ----------------------------------------------------
+@pytest.mark.parametrize(("required", "has_sid"), [(None, False), ("false", False), ("true", True), ("TRUE", True)])
+async def test_sid_is_sent_only_when_session_required_is_true(realm: Env, required: str | None, has_sid: bool) -> None:
+    with receiver() as got:
+        attributes = {BC: got.url} | ({SESSION_REQUIRED: required} if required is not None else {})
+        await update_client(realm.db, "test", "app", attributes=attributes)
+        body = await grant(realm)
+        await sign_out_user(realm, body)
+        await got.wait_for(1)
+    token = tokens(got)[0]
+    assert ("sid" in token) is has_sid, f"session.required={required!r}: Boolean.parseBoolean decides"
+    if has_sid:
+        assert token["sid"] == body["session_state"]
