@@ -133,7 +133,7 @@ class Client:
     consent_required: bool = False
     full_scope_allowed: bool = True
     always_display_in_console: bool = False
-    frontchannel_logout: bool = True
+    frontchannel_logout: bool = False  # Keycloak's ClientEntity default: import, built-in clients, admin create
     not_before: int = 0
     attributes: JSON = field(default_factory=dict)
     protocol_mappers: tuple[ProtocolMapper, ...] = ()  # stored in their own table

@@ -65,6 +65,66 @@ async def sign_out_user(env: Env, body: dict[str, Any]) -> None:
     assert response.status_code == 204, response.text
 
 
+# --- 2. client defaults -------------------------------------------------------------------------
+async def _created(env: Env, rep: dict[str, Any]) -> dict[str, Any]:
+    headers = await env.admin_headers()
+    response = await env.http.post(CLIENTS, headers=headers, json=rep)
+    assert response.status_code == 201, response.text
+    return dict((await env.http.get(response.headers["location"], headers=headers)).json())
+
+
+async def test_a_client_created_without_protocol_is_not_front_channel_and_gets_no_logout_attributes(
+    realm: Env,
+) -> None:
+    body = await _created(realm, {"clientId": "plain"})
+    assert body["frontchannelLogout"] is False
+    assert SESSION_REQUIRED not in body["attributes"] and REVOKE_OFFLINE not in body["attributes"]
+
+
+async def test_an_oidc_client_without_a_backchannel_url_gets_setup_client_defaults(realm: Env) -> None:
+    body = await _created(realm, {"clientId": "oidc", "protocol": "openid-connect"})
+    assert body["frontchannelLogout"] is False
+    assert body["attributes"][SESSION_REQUIRED] == "true" and body["attributes"][REVOKE_OFFLINE] == "false"
+
+
+async def test_an_oidc_client_keeps_a_given_front_channel_setting(realm: Env) -> None:
+    body = await _created(realm, {"clientId": "oidc", "protocol": "openid-connect", "frontchannelLogout": True})
+    assert body["frontchannelLogout"] is True
+
+
+async def test_an_oidc_client_with_a_backchannel_url_is_told_without_sid(realm: Env) -> None:
+    with receiver() as got:
+        body = await _created(
+            realm,
+            {
+                "clientId": "bc",
+                "protocol": "openid-connect",
+                "secret": "secret",
+                "directAccessGrantsEnabled": True,
+                "attributes": {BC: f"{got.url}/bc"},
+            },
+        )
+        assert body["frontchannelLogout"] is False and SESSION_REQUIRED not in body["attributes"]
+        await sign_out_user(realm, await grant(realm, "bc"))
+        await got.wait_for(1)
+    token = tokens(got)[0]
+    assert token["aud"] == "bc" and "sid" not in token
+
+
+async def test_built_in_and_imported_clients_are_not_front_channel(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    response = await realm.http.post(
+        "/admin/realms", headers=headers, json={"realm": "imported", "enabled": True, "clients": [{"clientId": "x"}]}
+    )
+    assert response.status_code == 201, response.text
+    listed = (await realm.http.get("/admin/realms/imported/clients", headers=headers)).json()
+    assert {c["clientId"]: c["frontchannelLogout"] for c in listed if c["clientId"] in ("x", "account")} == {
+        "x": False,
+        "account": False,
+    }
+    assert SESSION_REQUIRED not in next(c for c in listed if c["clientId"] == "x")["attributes"]
+
+
 # --- 3. sid only when session.required is true ----------------------------------------------------
 @pytest.mark.parametrize(("required", "has_sid"), [(None, False), ("false", False), ("true", True), ("TRUE", True)])
 async def test_sid_is_sent_only_when_session_required_is_true(realm: Env, required: str | None, has_sid: bool) -> None:

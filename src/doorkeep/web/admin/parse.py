@@ -16,8 +16,10 @@ from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, Represen
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
+from doorkeep.oauth import backchannel as bc
 from doorkeep.realms.provisioning import new_id
 from doorkeep.sessions import revocation_triggers
+from doorkeep.sessions.ended import BACKCHANNEL_URL
 from doorkeep.users import password_policy
 from doorkeep.web.admin.common import invalid_input
 
@@ -25,6 +27,7 @@ _Owner = TypeVar("_Owner", Realm, Client)
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'
 MAX_REUSE = "refresh.token.max.reuse"
 CLIENT_SCALARS = {k: v for k, v in CLIENT_FIELDS.items() if k != "attributes"}
+OIDC = "openid-connect"
 
 
 def _str(rep: dict[str, Any], key: str) -> str | None:
@@ -96,7 +99,20 @@ def new_client(realm: Realm, rep: dict[str, Any]) -> Client:
     if not client_id:
         raise invalid_input("Client ID is required")
     base = Client(id=_str(rep, "id") or new_id(), realm_id=realm.id, client_id=client_id)
-    return _with_attributes(apply(base, rep, CLIENT_SCALARS), rep.get("attributes"))
+    client = _with_attributes(apply(base, rep, CLIENT_SCALARS), rep.get("attributes"))
+    return _oidc_logout_defaults(client, rep) if rep.get("protocol") == OIDC else client
+
+
+def _oidc_logout_defaults(client: Client, rep: dict[str, Any]) -> Client:
+    """The logout part of OIDCLoginProtocolFactory.setupClientDefaults, which Keycloak's ClientManager.createClient
+    runs only when the representation names its protocol (a realm import never does). ``frontchannelLogout``
+    not given stays false, the model's default; with no backchannel URL given, the session is required and
+    offline tokens are not revoked, whatever the representation said of those two."""
+    given = rep.get("attributes")
+    if isinstance(given, dict) and given.get(BACKCHANNEL_URL) is not None:
+        return client
+    defaults = {bc.SESSION_REQUIRED: "true", bc.REVOKE_OFFLINE: "false"}
+    return dataclasses.replace(client, attributes={**client.attributes, **defaults})
 
 
 def updated_client(client: Client, rep: dict[str, Any]) -> Client:
