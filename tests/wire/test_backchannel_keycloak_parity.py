@@ -65,6 +65,33 @@ async def sign_out_user(env: Env, body: dict[str, Any]) -> None:
     assert response.status_code == 204, response.text
 
 
+# --- 1. front-channel and disabled clients ------------------------------------------------------
+async def test_a_front_channel_client_gets_no_logout_token_while_a_back_channel_one_does(realm: Env) -> None:
+    await seed_client(realm.db, "test", "front", frontchannel_logout=True)
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", attributes={BC: f"{got.url}/app", SESSION_REQUIRED: "true"})
+        await update_client(realm.db, "test", "front", attributes={BC: f"{got.url}/front", SESSION_REQUIRED: "true"})
+        await grant(realm, "front")
+        body = await grant(realm)
+        await sign_out_user(realm, body)
+        await got.wait_for(1)
+        await realm.drain()
+    assert [r.path for r in got.requests] == ["/app"], "a frontchannelLogout client must not be told by backchannel"
+
+
+async def test_a_disabled_client_gets_no_logout_token(realm: Env) -> None:
+    await seed_client(realm.db, "test", "off")
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", attributes={BC: f"{got.url}/app"})
+        await update_client(realm.db, "test", "off", attributes={BC: f"{got.url}/off"})
+        await grant(realm, "off")
+        await update_client(realm.db, "test", "off", enabled=False)
+        await sign_out_user(realm, await grant(realm))
+        await got.wait_for(1)
+        await realm.drain()
+    assert [r.path for r in got.requests] == ["/app"], "Keycloak skips a disabled client (!client.isEnabled())"
+
+
 # --- 2. client defaults -------------------------------------------------------------------------
 async def _created(env: Env, rep: dict[str, Any]) -> dict[str, Any]:
     headers = await env.admin_headers()

@@ -3,14 +3,16 @@ session (AuthenticationManager.backchannelLogout → OIDCLoginProtocol.backchann
 
 The core only notes, before the rows go, "this session ended for these clients" on the unit of work
 (``tx.ended``); the web layer delivers the logout tokens once the transaction has committed.
-Only clients with a ``backchannel.logout.url`` are noted.
+Only clients with a ``backchannel.logout.url`` are noted, and of those neither a disabled client nor one
+with ``frontchannelLogout`` on: Keycloak's backchannelLogoutClientSession returns before sending for both
+(a front-channel client is left to the browser logout, which Doorkeep does not offer).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doorkeep.model import SessionEnded
+from doorkeep.model import Client, SessionEnded
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -19,7 +21,7 @@ BACKCHANNEL_URL = "backchannel.logout.url"
 
 
 async def announce(tx: Tx, session_id: str, offline: bool, *, only_client: str | None = None) -> None:
-    """Note every client of this session (or only ``only_client``) that has a backchannel logout URL."""
+    """Note every client of this session (or only ``only_client``) that is to get a logout token."""
     session = await tx.sessions.get_user_session(session_id, offline)
     if session is None:
         return
@@ -29,8 +31,13 @@ async def announce(tx: Tx, session_id: str, offline: bool, *, only_client: str |
         if any(e.session_id == session_id and e.client.id == cs.client_id for e in tx.ended):
             continue  # the same-id online and offline sessions are one logout for the client
         client = await tx.clients.get(cs.client_id)
-        if client is not None and client.attr(BACKCHANNEL_URL):
+        if client is not None and told_by_backchannel(client):
             tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client))
+
+
+def told_by_backchannel(client: Client) -> bool:
+    """Whether Keycloak would POST this client a logout token when one of its sessions ends."""
+    return client.enabled and not client.frontchannel_logout and bool(client.attr(BACKCHANNEL_URL))
 
 
 async def announce_user(tx: Tx, user_id: str, offline: bool) -> None:
