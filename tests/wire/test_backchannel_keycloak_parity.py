@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import jwt
 import pytest
 
+from browser_flow import REDIRECT, exchange, login
 from receiver import Receiver, receiver
 from support import claims, seed_client, seed_realm, seed_user, token_url, update_client
 from wire_env import Env
@@ -165,3 +166,53 @@ async def test_sid_is_sent_only_when_session_required_is_true(realm: Env, requir
     assert ("sid" in token) is has_sid, f"session.required={required!r}: Boolean.parseBoolean decides"
     if has_sid:
         assert token["sid"] == body["session_state"]
+
+
+# --- 4. an offline logout tells only the offline session's clients -----------------------------
+async def _online_web_and_offline_app(env: Env) -> tuple[str, str]:
+    """The browser logs in to ``web``, then by SSO to ``app`` asking offline_access: one online session with
+    both clients, and an offline session of the same id with ``app`` only. Returns (session id, offline token)."""
+    await seed_client(env.db, "test", "web", redirect_uris=(REDIRECT,))
+    await update_client(env.db, "test", "app", redirect_uris=(REDIRECT,))
+    web = await login(env.http, "test", "web")
+    assert (await exchange(env.http, "test", "web", web["code"])).status_code == 200
+    app = await login(env.http, "test", "app", scope="openid offline_access")
+    body = (await exchange(env.http, "test", "app", app["code"])).json()
+    assert body["session_state"] == web["session_state"]
+    return body["session_state"], body["refresh_token"]
+
+
+async def _check_only_app_told(env: Env, got: Receiver, session_id: str) -> None:
+    await got.wait_for(1)
+    await env.drain()
+    assert [r.path for r in got.requests] == ["/app"], "the online session's other clients are not told"
+    async with env.db.transaction() as tx:
+        assert await tx.sessions.get_user_session(session_id, False) is None
+        assert await tx.sessions.get_user_session(session_id, True) is None
+
+
+async def test_logout_with_an_offline_token_tells_only_the_offline_sessions_clients(realm: Env) -> None:
+    with receiver() as got:
+        session_id, offline_token = await _online_web_and_offline_app(realm)
+        await update_client(realm.db, "test", "app", attributes={BC: f"{got.url}/app"})
+        await update_client(realm.db, "test", "web", attributes={BC: f"{got.url}/web"})
+        response = await realm.http.post(
+            token_url("test", "logout"),
+            data={"client_id": "app", "client_secret": "secret", "refresh_token": offline_token},
+        )
+        assert response.status_code == 204, response.text
+        await _check_only_app_told(realm, got, session_id)
+
+
+async def test_admin_offline_session_delete_tells_only_the_offline_sessions_clients(realm: Env) -> None:
+    with receiver() as got:
+        session_id, _ = await _online_web_and_offline_app(realm)
+        await update_client(realm.db, "test", "app", attributes={BC: f"{got.url}/app"})
+        await update_client(realm.db, "test", "web", attributes={BC: f"{got.url}/web"})
+        response = await realm.http.delete(
+            f"/admin/realms/test/sessions/{session_id}",
+            params={"isOffline": "true"},
+            headers=await realm.admin_headers(),
+        )
+        assert response.status_code == 204, response.text
+        await _check_only_app_told(realm, got, session_id)

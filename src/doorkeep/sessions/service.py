@@ -115,10 +115,13 @@ async def end(tx: Tx, session_id: str, offline: bool) -> bool:
 
 async def end_with_online(tx: Tx, session_id: str, offline: bool) -> bool:
     """End a session; an offline one takes the online session of the same id with it (Keycloak's logout
-    with an offline token, and the admin API's ``isOffline=true`` delete). True if the session existed."""
+    with an offline token, and the admin API's ``isOffline=true`` delete). True if the session existed.
+
+    Only the ended session's clients are told: Keycloak's backchannelLogout(…, offlineSession=true) logs out
+    the offline session's clients, then drops the online one with removeUserSession, which tells nobody."""
     existed = await end(tx, session_id, offline)
     if offline:
-        await end(tx, session_id, False)
+        await remove(tx, session_id, False)
     return existed
 
 
