@@ -262,6 +262,9 @@ class UserSession:
     notes: JSON = field(default_factory=dict)
 
 
+ISSUER_NOTE = "iss"  # Keycloak's OIDCLoginProtocol.ISSUER client-session note
+
+
 @dataclass(frozen=True)
 class ClientSession:
     """One client's part of a user session (online or offline)."""
@@ -277,6 +280,12 @@ class ClientSession:
     @property
     def scope_param(self) -> str:
         return str(self.notes.get("scope", ""))
+
+    @property
+    def issuer(self) -> str | None:
+        """The realm issuer the client logged in at (noted at login; absent on sessions from before)."""
+        value = self.notes.get(ISSUER_NOTE)
+        return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -392,3 +401,4 @@ class SessionEnded:
     user_id: str
     session_id: str
     client: Client
+    issuer: str | None = None  # the client session's issuer note: the logout token's ``iss``

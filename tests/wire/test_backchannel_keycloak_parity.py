@@ -12,7 +12,9 @@ from urllib.parse import parse_qs
 import jwt
 import pytest
 
-from browser_flow import REDIRECT, exchange, login
+from browser_flow import REDIRECT, exchange, form_action, form_fields, login
+from doorkeep.model import Client, SessionEnded
+from doorkeep.oauth.backchannel import logout_claims
 from receiver import Receiver, receiver
 from support import claims, seed_client, seed_realm, seed_user, token_url, update_client
 from wire_env import Env
@@ -216,3 +218,41 @@ async def test_admin_offline_session_delete_tells_only_the_offline_sessions_clie
         )
         assert response.status_code == 204, response.text
         await _check_only_app_told(realm, got, session_id)
+
+
+# --- 5. iss is the issuer noted at login ----------------------------------------------------------
+async def test_the_logout_token_iss_is_the_issuer_of_the_password_login(realm: Env) -> None:
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        body = await grant(realm, host="login.example")
+        assert claims(body["access_token"])["iss"] == f"{OTHER_HOST}/realms/test"
+        await sign_out_user(realm, body)  # asked at http://localhost
+        await got.wait_for(1)
+    assert tokens(got)[0]["iss"] == f"{OTHER_HOST}/realms/test"
+
+
+async def test_the_logout_token_iss_is_the_issuer_of_the_browser_login(realm: Env) -> None:
+    await update_client(realm.db, "test", "app", redirect_uris=(REDIRECT,))
+    page = await realm.http.get(
+        f"{OTHER_HOST}/realms/test/protocol/openid-connect/auth",
+        params={"client_id": "app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"},
+    )
+    assert page.status_code == 200, page.text[:300]
+    fields = {**form_fields(page.text), "username": "user1", "password": "password"}
+    done = await realm.http.post(form_action(page.text), data=fields)
+    assert done.status_code == 302, done.text[:300]
+    code = parse_qs(done.headers["location"].split("?", 1)[1])["code"][0]
+    with receiver() as got:
+        await update_client(realm.db, "test", "app", attributes={BC: got.url})
+        body = (await exchange(realm.http, "test", "app", code)).json()
+        await sign_out_user(realm, body)
+        await got.wait_for(1)
+    assert tokens(got)[0]["iss"] == f"{OTHER_HOST}/realms/test"
+
+
+def test_a_client_session_without_an_issuer_note_falls_back_to_the_request_issuer() -> None:
+    client = Client(id="c", realm_id="r", client_id="app")
+    noted = logout_claims(SessionEnded("r", "u", "s", client, "http://login.example/realms/test"), "fallback", 1, "j")
+    older = logout_claims(SessionEnded("r", "u", "s", client), "http://localhost/realms/test", 1, "j")
+    assert noted["iss"] == "http://login.example/realms/test"
+    assert older["iss"] == "http://localhost/realms/test"

@@ -22,7 +22,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
     UnsupportedResponseType,
 )
-from doorkeep.model import Client, Realm, StoredCode, User, UserSession
+from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSession
 from doorkeep.numbers import parse_int
 from doorkeep.oauth import pkce, redirect_uris
 from doorkeep.oauth import scopes as scope_rules
@@ -58,6 +58,7 @@ class AuthRequest:
     # Set when the login approves a device authorization (RFC 8628 §3.3): the user code it was started with,
     # normalised; there is then no redirect URI, and the end is the device verification status page.
     device_user_code: str | None = None
+    issuer: str | None = None  # where the request came in; None in authentication sessions from before
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +134,7 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         prompt=params.get("prompt"),
         login_hint=params.get("login_hint"),
         max_age=max_age,
+        issuer=f"{base_url}/realms/{realm.name}",
     )
 
 
@@ -233,6 +235,8 @@ async def attach_client(
     else:
         had_clients = bool(await tx.sessions.client_sessions(session.id, False))
     notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
+    if request.issuer:  # Keycloak notes the authorization request's issuer for the logout token's iss
+        notes[ISSUER_NOTE] = request.issuer
     if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
         notes[service.FIRST_OFFLINE_ACCESS] = "true"
     await service.add_client(

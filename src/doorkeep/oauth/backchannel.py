@@ -24,10 +24,12 @@ ENDPOINTS = {PUSH_NOT_BEFORE: "k_push_not_before", LOGOUT: "k_logout"}
 DELIVERABLE = ("http://", "https://")
 
 
-def logout_claims(ended: SessionEnded, issuer: str, now: int, jti: str) -> dict[str, Any]:
+def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str) -> dict[str, Any]:
     """The logout token for one client session. ``sid`` only when ``backchannel.logout.session.required`` is
     "true" in any case (OIDCAdvancedConfigWrapper: Boolean.parseBoolean, so an absent attribute is false; the
-    admin API's setupClientDefaults writes "true" for a client created without a backchannel URL)."""
+    admin API's setupClientDefaults writes "true" for a client created without a backchannel URL). ``iss`` is
+    the issuer noted on the client session at login (TokenManager.initLogoutToken), not the logout request's;
+    a client session from before Doorkeep kept that note falls back to ``fallback_issuer``."""
     client = ended.client
     events: dict[str, Any] = {EVENT: {}}
     if client.attr_bool(REVOKE_OFFLINE):
@@ -36,7 +38,7 @@ def logout_claims(ended: SessionEnded, issuer: str, now: int, jti: str) -> dict[
         "iat": now,
         "exp": now + LOGOUT_LIFESPAN,
         "jti": jti,
-        "iss": issuer,
+        "iss": ended.issuer or fallback_issuer,
         "aud": client.client_id,
         "sub": ended.user_id,
         "typ": LOGOUT_TYP,

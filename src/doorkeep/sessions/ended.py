@@ -32,7 +32,7 @@ async def announce(tx: Tx, session_id: str, offline: bool, *, only_client: str |
             continue  # the same-id online and offline sessions are one logout for the client
         client = await tx.clients.get(cs.client_id)
         if client is not None and told_by_backchannel(client):
-            tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client))
+            tx.ended.append(SessionEnded(session.realm_id, session.user_id, session.id, client, cs.issuer))
 
 
 def told_by_backchannel(client: Client) -> bool:

@@ -17,7 +17,7 @@ from doorkeep.errors import (
     InvalidRequest,
     UnauthorizedClient,
 )
-from doorkeep.model import Client
+from doorkeep.model import ISSUER_NOTE, Client
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -72,7 +72,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         now=services.clock.now(),
         ip_address=req.ip_address,
         auth_method="openid-connect",
-        notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true"},
+        notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true", ISSUER_NOTE: req.issuer},
     )
     ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
     return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=True, remove_online_when_offline=True)

@@ -20,7 +20,7 @@ from doorkeep.errors import (
     OAuthError,
     UnauthorizedClient,
 )
-from doorkeep.model import Client
+from doorkeep.model import ISSUER_NOTE, Client
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -105,7 +105,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         now=now,
         ip_address=req.ip_address,
         login_username=username,
-        notes={"grant_type": GRANT_TYPE},
+        notes={"grant_type": GRANT_TYPE, ISSUER_NOTE: req.issuer},
         user_agent=req.user_agent,
     )
     ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
