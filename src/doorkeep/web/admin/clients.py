@@ -25,6 +25,7 @@ from doorkeep.sessions import triggered
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
+    RestError,
     created,
     no_content,
     not_found,
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 SCOPE_NOT_FOUND = not_found("Client scope not found")
+# Keycloak's Constants.defaultClients: ClientManager.removeClient refuses them (account-console is not one).
+INTERNAL_CLIENTS = frozenset({"account", "admin-cli", "broker", "realm-management", "security-admin-console"})
+CANNOT_DELETE = RestError(400, "invalid_request", "Could not delete client")
 BASE = "/{realm}/clients"
 ONE = BASE + "/{id}"
 
@@ -120,6 +124,8 @@ async def delete_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
+        if client.client_id in INTERNAL_CLIENTS:  # the realm cannot work without them
+            raise CANNOT_DELETE
         await operations.delete_client(call.tx, client)
         return no_content()
 
