@@ -37,6 +37,9 @@ def client(**kw: Any) -> Client:
         {"base_url": "https://app.example/home", "admin_url": "https://app.example/admin"},
         {"attributes": {"post.logout.redirect.uris": "+##https://app.example/bye##myapp:*"}},
         {"attributes": {"post.logout.redirect.uris": "https://app.example/bye#section"}},
+        {"redirect_uris": ("invalid", "cb/*", "../up")},  # relative-path references, as java.net.URI parses them
+        {"attributes": {"logoUri": "data:image/png;base64,iVBORw0KGgo=", "policyUri": "https://app.example/p"}},
+        {"attributes": {"logoUri": "logo.png", "tosUri": "https://app.example/tos", "use.jwks.url": "true"}},
     ],
 )
 def test_valid_client_urls_pass(kw: dict[str, Any]) -> None:
@@ -69,6 +72,17 @@ def test_valid_client_urls_pass(kw: dict[str, Any]) -> None:
         (
             {"redirect_uris": ("https://*.example.com/*",)},
             [UrlError("redirectUris[0]", "A redirect URI is not a valid URI")],
+        ),
+        (
+            {"redirect_uris": ("invalid#x", "http:*")},
+            [
+                UrlError("redirectUris[0]", "Redirect URIs must not contain an URI fragment"),
+                UrlError("redirectUris[1]", "A redirect URI is not a valid URI"),  # a scheme: not relative
+            ],
+        ),
+        (
+            {"attributes": {"logoUri": "JavaScript:x"}},
+            [UrlError("attributes.logoUri", "Logo URL uses an illegal scheme")],
         ),
         ({"root_url": "javascript:alert(1)"}, [UrlError("rootUrl", "Root URL uses an illegal scheme")]),
         ({"root_url": "invalid"}, [UrlError("rootUrl", "Root URL is not a valid URL")]),

@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 
 from admin_support import client_uuid
-from support import seed_realm
+from support import seed_client, seed_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
 CLIENTS = f"{REALM}/clients"
+AUTH = "/realms/test/protocol/openid-connect/auth"
 
 
 async def _setup(env: Env) -> dict[str, str]:
@@ -42,3 +43,76 @@ async def test_account_console_is_not_internal_and_can_be_deleted(env: Env) -> N
     uuid = await client_uuid(env, "test", "account-console")
     assert (await env.http.delete(f"{CLIENTS}/{uuid}", headers=headers)).status_code == 204
     assert "account-console" not in await _client_ids(env, headers)
+
+
+# --- finding 2: DefaultClientValidationProvider (validateUrls, checkUri, checkUriLogo, validateJwks) -------
+async def test_a_relative_path_redirect_uri_is_stored_as_keycloak_stores_it(env: Env) -> None:
+    headers = await _setup(env)
+    response = await env.http.post(CLIENTS, headers=headers, json={"clientId": "rel", "redirectUris": ["invalid"]})
+    assert response.status_code == 201, response.text
+    uuid = response.headers["location"].rsplit("/", 1)[-1]
+    assert (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()["redirectUris"] == ["invalid"]
+
+
+@pytest.mark.parametrize("pattern", ["invalid", "h*", "invalid*"])
+async def test_a_relative_path_redirect_pattern_matches_no_redirect_uri(env: Env, pattern: str) -> None:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "rel", public=True, redirect_uris=(pattern,))
+    for uri in ("https://h.example/cb", "invalid", "/invalid", "http://localhost/invalid"):
+        params = {"client_id": "rel", "response_type": "code", "redirect_uri": uri}
+        response = await env.http.get(AUTH, params=params)
+        assert response.status_code == 400 and "location" not in response.headers, uri
+        assert "Invalid parameter: redirect_uri" in response.text, uri
+
+
+BAD_ATTRIBUTE_URLS: list[tuple[dict[str, str], str]] = [
+    ({"logoUri": "javascript:alert(1)"}, "Logo URL uses an illegal scheme"),
+    ({"logoUri": "https://app.example/a b"}, "Logo URL is not a valid URL"),
+    ({"policyUri": "javascript:alert(1)"}, "Policy URL uses an illegal scheme"),
+    ({"policyUri": "data:text/html,x"}, "Policy URL uses an illegal scheme"),
+    ({"policyUri": "/policy"}, "Policy URL is not a valid URL"),
+    ({"policyUri": "myapp://policy"}, "Policy URL is not a valid URL"),
+    ({"tosUri": "javascript:alert(1)"}, "Terms of service URL uses an illegal scheme"),
+    ({"tosUri": "tos.html"}, "Terms of service URL is not a valid URL"),
+    ({"use.jwks.url": "true", "use.jwks.string": "TRUE"}, "Illegal to use both jwks_uri and jwks_string"),
+    (
+        {"logoUri": "javascript:x", "policyUri": "javascript:y", "tosUri": "javascript:z"},
+        "Logo URL uses an illegal scheme; Policy URL uses an illegal scheme; Terms of service URL uses an illegal scheme",
+    ),
+]
+
+
+@pytest.mark.parametrize(("attributes", "message"), BAD_ATTRIBUTE_URLS)
+async def test_bad_logo_policy_tos_and_jwks_attributes_answer_400_on_create_and_update(
+    env: Env, attributes: dict[str, str], message: str
+) -> None:
+    headers = await _setup(env)
+    response = await env.http.post(CLIENTS, headers=headers, json={"clientId": "bad", "attributes": attributes})
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_input", "error_description": message}
+    assert "bad" not in await _client_ids(env, headers)
+    uuid = await client_uuid(env, "test", "account-console")
+    before = (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()
+    updated = {**before, "attributes": {**before["attributes"], **attributes}}
+    response = await env.http.put(f"{CLIENTS}/{uuid}", headers=headers, json=updated)
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_input", "error_description": message}
+    assert (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json() == before
+
+
+async def test_good_logo_policy_and_tos_urls_are_stored(env: Env) -> None:
+    headers = await _setup(env)
+    attributes = {
+        "logoUri": "data:image/png;base64,iVBORw0KGgo=",  # checkUriLogo refuses javascript: only
+        "policyUri": "https://app.example/policy",
+        "tosUri": "https://app.example/tos",
+        "use.jwks.url": "true",
+        "use.jwks.string": "false",
+    }
+    response = await env.http.post(CLIENTS, headers=headers, json={"clientId": "ok", "attributes": attributes})
+    assert response.status_code == 201, response.text
+    uuid = response.headers["location"].rsplit("/", 1)[-1]
+    stored = (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()["attributes"]
+    assert {k: stored[k] for k in attributes} == attributes
+    relative_logo = {"clientId": "ok2", "attributes": {"logoUri": "logo.png"}}
+    assert (await env.http.post(CLIENTS, headers=headers, json=relative_logo)).status_code == 201

@@ -2,23 +2,34 @@
 
 Used on admin create and update and on realm import. Each URL must parse (``uri_syntax``); the
 ``javascript:``, ``data:`` and ``vbscript:`` schemes are illegal (Keycloak checks the first two,
-case-sensitively; here any case); root and redirect URIs must not carry a fragment; root, base and
-admin URLs must be absolute URLs of a scheme Java can open. Relative URLs resolve as Keycloak's
-``ResolveRelative`` does, against a placeholder server URL.
+case-sensitively; here any case), but a logo may be a ``data:`` image (Keycloak's ``checkUriLogo``
+refuses only ``javascript:``); root and redirect URIs must not carry a fragment; root, base, admin,
+backchannel logout, policy and terms-of-service URLs must be absolute URLs of a scheme Java can open.
+Relative URLs resolve as Keycloak's ``ResolveRelative`` does, against a placeholder server URL. A
+redirect URI or logo may be a relative-path reference (``invalid``, ``logo.png``): ``java.net.URI``
+parses it and Keycloak stores it; such a redirect pattern never matches at run time
+(``redirect_uris.verify``). The admin URL and the post-logout redirect URIs are checked although
+Keycloak 26 does not check them (Doorkeep's hardening). A client must not use both ``jwks_uri`` and
+``jwks_string`` (``validateJwks``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from doorkeep.model import Client
 from doorkeep.oauth.redirect_uris import NEVER, POST_LOGOUT, SAME_AS_REDIRECTS
-from doorkeep.oauth.uri_syntax import parse
+from doorkeep.oauth.uri_syntax import Uri, parse
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 AUTH_SERVER = "https://localhost/auth"  # Keycloak validates relative URLs against this fake server URL
 URL_SCHEMES = frozenset({"http", "https", "ftp", "file", "jar", "mailto"})  # what java.net.URL opens
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+USE_JWKS_URL = "use.jwks.url"
+USE_JWKS_STRING = "use.jwks.string"
+BOTH_JWKS = "Illegal to use both jwks_uri and jwks_string"
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class Field:
     invalid: str
     scheme: str
     fragment: str | None = None
+    illegal: frozenset[str] = NEVER  # the schemes refused
 
 
 ROOT_URL = Field(
@@ -49,6 +61,16 @@ BACKCHANNEL_LOGOUT_URL = Field(
     f"attributes.{BACKCHANNEL_URL}",
     "Backchannel logout URL is not a valid URL",
     "Backchannel logout URL uses an illegal scheme",
+)
+LOGO_URI = Field(
+    "attributes.logoUri",
+    "Logo URL is not a valid URL",
+    "Logo URL uses an illegal scheme",
+    illegal=NEVER - {"data"},  # an inline image is a fine logo
+)
+POLICY_URI = Field("attributes.policyUri", "Policy URL is not a valid URL", "Policy URL uses an illegal scheme")
+TOS_URI = Field(
+    "attributes.tosUri", "Terms of service URL is not a valid URL", "Terms of service URL uses an illegal scheme"
 )
 POST_LOGOUT_URIS = Field(
     f"attributes.{POST_LOGOUT}",
@@ -75,17 +97,28 @@ def _relative(url: str | None, root: str | None) -> str | None:
     return (root or AUTH_SERVER) + url
 
 
-def check(field: Field, url: str | None, *, place: str | None = None, must_be_url: bool) -> Iterator[UrlError]:
+def _parse(url: str, relative_path: bool) -> Uri | None:
+    """``url`` parsed; with ``relative_path``, a relative-path reference (no scheme, no leading ``/``) is
+    parsed as if it were an absolute path, since ``java.net.URI`` accepts it."""
+    uri = parse(url)
+    if uri is None and relative_path and not url.startswith("/") and not SCHEME.match(url):
+        return parse("/" + url)
+    return uri
+
+
+def check(
+    field: Field, url: str | None, *, place: str | None = None, must_be_url: bool, relative_path: bool = False
+) -> Iterator[UrlError]:
     """The problems of one URL (nothing for a missing or empty one)."""
     if not url:
         return
     where = place or field.name
-    uri = parse(url)
+    uri = _parse(url, relative_path)
     if uri is None:
         yield UrlError(where, field.invalid)
         return
     bad = False
-    if uri.scheme in NEVER:
+    if uri.scheme in field.illegal:
         bad = True
         yield UrlError(where, field.scheme)
     if field.fragment and uri.fragment is not None:
@@ -102,7 +135,8 @@ def _pattern(url: str) -> str:
 
 def url_errors(client: Client) -> list[UrlError]:
     """Every invalid URL of the client, in Keycloak's order (root, base, redirect URIs), then the admin URL,
-    the backchannel logout URL and post-logout redirect URIs."""
+    the backchannel logout URL, post-logout redirect URIs, the logo, policy and terms-of-service URLs, and
+    the ``jwks_uri``/``jwks_string`` conflict."""
     root = _resolve_root(client.root_url)
     found = [
         *check(ROOT_URL, root, must_be_url=True),
@@ -111,7 +145,8 @@ def url_errors(client: Client) -> list[UrlError]:
     for i, uri in enumerate(client.redirect_uris):
         if uri == SAME_AS_REDIRECTS:  # meaningless here, and skipped at run time
             continue
-        found += check(REDIRECT_URIS, _relative(_pattern(uri), root), place=f"redirectUris[{i}]", must_be_url=False)
+        pattern = _relative(_pattern(uri), root)
+        found += check(REDIRECT_URIS, pattern, place=f"redirectUris[{i}]", must_be_url=False, relative_path=True)
     found += check(ADMIN_URL, _relative(_resolve_root(client.admin_url), root), must_be_url=True)
     found += check(
         BACKCHANNEL_LOGOUT_URL, _relative(_resolve_root(client.attr(BACKCHANNEL_URL)), root), must_be_url=True
@@ -125,6 +160,11 @@ def url_errors(client: Client) -> list[UrlError]:
                 place=f"{POST_LOGOUT_URIS.name}[{i}]",
                 must_be_url=False,
             )
+    found += check(LOGO_URI, client.attr("logoUri"), must_be_url=False, relative_path=True)
+    found += check(POLICY_URI, client.attr("policyUri"), must_be_url=True)
+    found += check(TOS_URI, client.attr("tosUri"), must_be_url=True)
+    if client.attr(USE_JWKS_URL).lower() == "true" and client.attr(USE_JWKS_STRING).lower() == "true":
+        found.append(UrlError(f"attributes.{USE_JWKS_URL}", BOTH_JWKS))  # Keycloak's Boolean.parseBoolean
     return found
 
 

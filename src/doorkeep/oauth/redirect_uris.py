@@ -5,7 +5,9 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
 
 * the requested URI must parse (``uri_syntax``); ``javascript:``, ``data:`` and ``vbscript:`` are never
   honoured, whatever is registered;
-* relative registered URIs (``/path``) are resolved against the client's root URL (or the server's);
+* relative registered URIs (``/path``) are resolved against the client's root URL (or the server's); a
+  registered relative-path reference (``invalid``, ``app*``: no scheme, no leading ``/``), which the
+  admin API stores as Keycloak does, matches nothing (Keycloak would let ``h*`` match ``https://…``);
 * a registered ``*`` matches any URI; a trailing ``*`` (on a pattern without ``?`` or ``#``) is a prefix
   match on what precedes the query (or, without a query, the fragment), and also matches the prefix
   without its trailing ``/``. Prefix wildcards are off when the requested URI has userinfo
@@ -48,6 +50,11 @@ def _resolve(pattern: str, root_url: str | None, base_url: str) -> str:
         root = root.replace("${authBaseUrl}", base_url).replace("${authAdminUrl}", base_url)
         return root.rstrip("/") + pattern
     return pattern
+
+
+def _usable(pattern: str) -> bool:
+    """Whether a registered pattern can match at all: ``*``, an absolute path or a URI with a scheme."""
+    return pattern == "*" or pattern.startswith("/") or _SCHEME_PREFIX.match(pattern) is not None
 
 
 def _lower_prefix(pattern: str) -> str:
@@ -108,7 +115,8 @@ def verify(requested: str, patterns: Iterable[str], root_url: str | None, base_u
     uri = parse(requested)
     if uri is None or uri.scheme in NEVER:
         return None
-    resolved = [_lower_prefix(_resolve(p, root_url, base_url)) for p in patterns if p and p != SAME_AS_REDIRECTS]
+    usable = [p for p in patterns if p and p != SAME_AS_REDIRECTS and _usable(p)]
+    resolved = [_lower_prefix(_resolve(p, root_url, base_url)) for p in usable]
     ok = _accepted(uri, uri.normalised(), resolved)
     if not ok and uri.scheme == "http" and uri.host in LOOPBACK and uri.port is not None:
         ok = _accepted(uri, uri.normalised(drop_port=True), resolved)
