@@ -116,3 +116,31 @@ async def test_good_logo_policy_and_tos_urls_are_stored(env: Env) -> None:
     assert {k: stored[k] for k in attributes} == attributes
     relative_logo = {"clientId": "ok2", "attributes": {"logoUri": "logo.png"}}
     assert (await env.http.post(CLIENTS, headers=headers, json=relative_logo)).status_code == 201
+
+
+# --- finding 3: ClientScopeResource.validateClientScopeName (scopeNamePattern) ---------------------------
+SCOPES = f"{REALM}/client-scopes"
+
+
+@pytest.mark.parametrize("name", ["マルチバイト", "", " ", "a b", 'a"b', "a\\b", "tab\there"])
+async def test_a_scope_name_outside_the_scope_token_charset_answers_400_on_create_and_update(
+    env: Env, name: str
+) -> None:
+    headers = await _setup(env)
+    expected = {"errorMessage": f'Unexpected name "{name}" for ClientScope'}
+    response = await env.http.post(SCOPES, headers=headers, json={"name": name, "protocol": "openid-connect"})
+    assert response.status_code == 400 and response.json() == expected
+    listed = (await env.http.get(SCOPES, headers=headers)).json()
+    assert name not in {s["name"] for s in listed}
+    created = await env.http.post(SCOPES, headers=headers, json={"name": "scope1", "protocol": "openid-connect"})
+    uuid = created.headers["location"].rsplit("/", 1)[-1]
+    before = (await env.http.get(f"{SCOPES}/{uuid}", headers=headers)).json()
+    response = await env.http.put(f"{SCOPES}/{uuid}", headers=headers, json={**before, "name": name})
+    assert response.status_code == 400 and response.json() == expected
+    assert (await env.http.get(f"{SCOPES}/{uuid}", headers=headers)).json()["name"] == "scope1"
+
+
+async def test_a_scope_token_name_with_punctuation_is_accepted(env: Env) -> None:
+    headers = await _setup(env)
+    response = await env.http.post(SCOPES, headers=headers, json={"name": "api:read!~", "protocol": "openid-connect"})
+    assert response.status_code == 201, response.text

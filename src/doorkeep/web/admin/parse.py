@@ -8,6 +8,7 @@ roles, client scopes, and role references in request bodies.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, TypeVar
 
 from doorkeep import policy
@@ -25,6 +26,7 @@ from doorkeep.web.admin.common import invalid_input
 
 _Owner = TypeVar("_Owner", Realm, Client)
 RESERVED_NAME_CHARS = '/\\<>;%?&#"'
+SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5B\x5D-\x7E]+")  # ClientScopeResource.scopeNamePattern
 MAX_REUSE = "refresh.token.max.reuse"
 CLIENT_SCALARS = {k: v for k, v in CLIENT_FIELDS.items() if k != "attributes"}
 OIDC = "openid-connect"
@@ -229,8 +231,10 @@ def updated_scope(scope: ClientScope, rep: dict[str, Any]) -> ClientScope:
 
 
 def _scope_name(name: str | None) -> str:
-    """A scope name is a token in the OAuth ``scope`` parameter: it cannot hold a space."""
-    name = _name(name, "Client scope")
-    if " " in name:
+    """A scope name is a ``scope-token`` of RFC 6749 §3.3 (Keycloak's ``scopeNamePattern``): one or more
+    printable ASCII characters but space, ``"`` and ``\\``. Keycloak answers 500 for an absent name."""
+    if name is None:
+        raise AdminError(400, "Client scope name cannot be empty")
+    if not SCOPE_TOKEN.fullmatch(name):
         raise AdminError(400, f'Unexpected name "{name}" for ClientScope')
-    return name
+    return _name(name, "Client scope")  # and none of Doorkeep's reserved characters (hardening)
