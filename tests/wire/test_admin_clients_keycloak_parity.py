@@ -144,3 +144,29 @@ async def test_a_scope_token_name_with_punctuation_is_accepted(env: Env) -> None
     headers = await _setup(env)
     response = await env.http.post(SCOPES, headers=headers, json={"name": "api:read!~", "protocol": "openid-connect"})
     assert response.status_code == 201, response.text
+
+
+# --- finding 4: RepresentationToModel.toModel(ProtocolMapperRepresentation) drops empty config values ------
+HARDCODED = {"name": "hard", "protocol": "openid-connect", "protocolMapper": "oidc-hardcoded-claim-mapper"}
+
+
+@pytest.mark.parametrize("owner", ["client-scope", "client"])
+async def test_empty_mapper_config_values_are_dropped_on_create_and_update(env: Env, owner: str) -> None:
+    headers = await _setup(env)
+    if owner == "client":
+        base = f"{CLIENTS}/{await client_uuid(env, 'test', 'account-console')}"
+    else:
+        created = await env.http.post(SCOPES, headers=headers, json={"name": "s", "protocol": "openid-connect"})
+        base = f"{SCOPES}/{created.headers['location'].rsplit('/', 1)[-1]}"
+    config = {"claim.name": "c", "claim.value": "v", "jsonType.label": ""}
+    response = await env.http.post(
+        f"{base}/protocol-mappers/models", headers=headers, json={**HARDCODED, "config": config}
+    )
+    assert response.status_code == 201, response.text
+    url = f"{base}/protocol-mappers/models/{response.headers['location'].rsplit('/', 1)[-1]}"
+    stored = (await env.http.get(url, headers=headers)).json()
+    assert stored["config"] == {"claim.name": "c", "claim.value": "v"}
+    stored["config"] = {"claim.name": "c", "claim.value": "w", "access.token.claim": ""}
+    assert (await env.http.put(url, headers=headers, json=stored)).status_code == 204
+    assert (await env.http.get(url, headers=headers)).json()["config"] == {"claim.name": "c", "claim.value": "w"}
+

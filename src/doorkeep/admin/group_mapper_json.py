@@ -40,7 +40,11 @@ def mapper_from_json(rep: Any, where: str = "") -> ProtocolMapper:
         raise RepresentationError(f"{prefix}config: expected an object of strings")
     if any(isinstance(v, (dict, list)) for v in config.values()):
         raise RepresentationError(f"{prefix}config: expected an object of strings")
-    values = {str(k): (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in config.items() if v is not None}
+    # RepresentationToModel.toModel drops null and empty values (removeEmptyString, KEYCLOAK-5863): an
+    # emptied field of the Admin Console's form is the same as an absent one.
+    values = {
+        str(k): (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in config.items() if v not in (None, "")
+    }
     mapper_id = rep.get("id")
     return ProtocolMapper(
         id=mapper_id if isinstance(mapper_id, str) and mapper_id else str(uuid.uuid4()),
