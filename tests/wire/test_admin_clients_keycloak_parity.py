@@ -170,3 +170,64 @@ async def test_empty_mapper_config_values_are_dropped_on_create_and_update(env: 
     assert (await env.http.put(url, headers=headers, json=stored)).status_code == 204
     assert (await env.http.get(url, headers=headers)).json()["config"] == {"claim.name": "c", "claim.value": "w"}
 
+
+# --- finding 5: q= attribute search (ClientsResource.getClients, GroupsResource.getGroups) ------------------
+GROUPS = f"{REALM}/groups"
+
+
+async def test_clients_q_matches_searchable_attributes_exactly_by_client_id_and_pages(env: Env) -> None:
+    headers = await _setup(env)
+    for client_id, issuer in (("c-b", "idp"), ("c-a", "idp"), ("c-c", "IDP"), ("c-d", "idp2")):
+        rep = {"clientId": client_id, "attributes": {"jwt.credential.issuer": issuer, "jwt.credential.sub": "s"}}
+        assert (await env.http.post(CLIENTS, headers=headers, json=rep)).status_code == 201
+
+    async def found(**params: str) -> list[str]:
+        response = await env.http.get(CLIENTS, headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        return [c["clientId"] for c in response.json()]
+
+    assert await found(q="jwt.credential.issuer:idp") == ["c-a", "c-b"]
+    assert await found(q='jwt.credential.issuer:"idp" jwt.credential.sub:s', clientId="c-d") == ["c-a", "c-b"]
+    assert await found(q="jwt.credential.issuer:idp jwt.credential.sub:x") == []
+    assert await found(q="jwt.credential.issuer:idp", first="1", max="5") == ["c-b"]
+
+
+async def test_clients_q_naming_an_unsearchable_attribute_answers_400(env: Env) -> None:
+    headers = await _setup(env)
+    response = await env.http.get(CLIENTS, headers=headers, params={"q": "pkce.code.challenge.method:S256"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "Attributes [pkce.code.challenge.method] not allowed for search",
+    }
+
+
+async def _group(env: Env, headers: dict[str, str], name: str, parent: str | None = None, **attrs: str) -> str:
+    url = f"{GROUPS}/{parent}/children" if parent else GROUPS
+    rep = {"name": name, "attributes": {k.replace("_", "."): [v] for k, v in attrs.items()}}
+    response = await env.http.post(url, headers=headers, json=rep)
+    assert response.status_code == 201, response.text
+    return response.headers["location"].rsplit("/", 1)[-1]
+
+
+async def test_groups_q_finds_groups_of_any_depth_by_exact_attribute_value(env: Env) -> None:
+    headers = await _setup(env)
+    top = await _group(env, headers, "top", team="a")
+    await _group(env, headers, "child", top, team="b")
+    await _group(env, headers, "other", team="b")
+    await _group(env, headers, "upper", team="B")
+
+    async def listed(**params: str) -> list[dict[str, Any]]:
+        response = await env.http.get(GROUPS, headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        body: list[dict[str, Any]] = response.json()
+        return body
+
+    tree = await listed(q="team:b")
+    assert [g["name"] for g in tree] == ["other", "top"]
+    assert [g["name"] for g in tree[1]["subGroups"]] == ["child"]
+    flat = await listed(q="team:b", populateHierarchy="false")
+    assert [(g["name"], g["path"]) for g in flat] == [("child", "/top/child"), ("other", "/other")]
+    assert [g["name"] for g in await listed(q="team:b", first="1", max="1")] == ["other"]
+    assert await listed(q="team:c") == []
+    assert [g["name"] for g in await listed(q="team:a", search="nothing")] == ["top"]  # q wins over search

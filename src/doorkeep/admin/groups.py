@@ -42,6 +42,28 @@ def searched_tree(
     return out
 
 
+def attribute_matches(group: Group, wanted: dict[str, str]) -> bool:
+    """JpaRealmProvider.searchGroupsByAttributes: every ``key:value`` pair names a value the group holds,
+    exactly."""
+    return all(value in (group.attributes.get(key) or []) for key, value in wanted.items() if key)
+
+
+def hierarchy(groups: list[Group], by_id: dict[str, Group]) -> list[tuple[Group, list[Any]]]:
+    """GroupUtils.populateGroupHierarchyFromSubGroups: each group under its ancestors up to the top level,
+    shared ancestors merged, no other siblings; the top level by name."""
+    below: dict[str, list[tuple[Group, list[Any]]]] = {}
+    nodes: dict[str, tuple[Group, list[Any]]] = {}
+    for group in groups:
+        current: Group | None = group
+        while current is not None and current.id not in nodes:
+            nodes[current.id] = (current, below.setdefault(current.id, []))
+            parent = by_id.get(current.parent_id) if current.parent_id else None
+            if parent is not None:
+                below.setdefault(parent.id, []).append(nodes[current.id])
+            current = parent
+    return sorted((n for n in nodes.values() if n[0].parent_id not in nodes), key=lambda n: n[0].name)
+
+
 async def role_names(tx: Tx, group: Group) -> tuple[list[str], dict[str, list[str]]]:
     """The names of the realm roles and, per clientId, client roles mapped to the group."""
     realm_roles: list[str] = []

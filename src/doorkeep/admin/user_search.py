@@ -102,7 +102,7 @@ def _flag(params: dict[str, str], name: str) -> bool | None:
     return None if raw is None else raw.strip().lower() == "true"
 
 
-def _query_fields(q: str) -> dict[str, str]:
+def query_fields(q: str) -> dict[str, str]:
     """Keycloak's ``q`` (SearchQueryUtils): blank-separated ``key:value`` pairs, either side optionally
     double-quoted (a backslash escapes inside quotes). One pass over the text: no backtracking regex."""
     fields: dict[str, str] = {}
@@ -141,7 +141,7 @@ def _field_query(params: dict[str, str]) -> dict[str, str]:
         flag = _flag(params, name)
         if flag is not None:
             query[name] = "true" if flag else "false"
-    return {**query, **_query_fields(params.get("q", ""))}
+    return {**query, **query_fields(params.get("q", ""))}
 
 
 def _text_matches(have: str | None, wanted: str, exact: bool) -> bool:
@@ -199,7 +199,7 @@ async def list_users(
             ]
         verified = _flag(params, "emailVerified")  # UsersResource passes both flags along with the search
         found = [u for u in found if enabled in (None, u.enabled) and verified in (None, u.email_verified)]
-    elif _query_fields(params.get("q", "")) or any(name in params for name in field_query):
+    elif query_fields(params.get("q", "")) or any(name in params for name in field_query):
         # No identity providers exist here, so a query by IdP link matches nobody.
         idp = "idpAlias" in params or "idpUserId" in params
         query, exact = _field_query(params), _flag(params, "exact")

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.representations import client_to_json, user_to_json
+from doorkeep.admin.user_search import query_fields
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.realms import provisioning
@@ -46,6 +47,16 @@ SCOPE_NOT_FOUND = not_found("Client scope not found")
 # Keycloak's Constants.defaultClients: ClientManager.removeClient refuses them (account-console is not one).
 INTERNAL_CLIENTS = frozenset({"account", "admin-cli", "broker", "realm-management", "security-admin-console"})
 CANNOT_DELETE = RestError(400, "invalid_request", "Could not delete client")
+# JpaClientProviderFactory.REQUIRED_SEARCHABLE_ATTRIBUTES: what ``q`` may name (Keycloak's
+# ``spi-client-jpa-searchable-attributes`` adds more; Doorkeep has no such option).
+SEARCHABLE_ATTRIBUTES = frozenset(
+    {
+        "saml_idp_initiated_sso_url_name",
+        "saml.artifact.binding.identifier",
+        "jwt.credential.issuer",
+        "jwt.credential.sub",
+    }
+)
 BASE = "/{realm}/clients"
 ONE = BASE + "/{id}"
 
@@ -64,18 +75,37 @@ def secret_json(client: Client) -> dict[str, Any]:
     return out
 
 
+def attribute_query(q: str) -> dict[str, str]:
+    """``q``'s ``key:value`` pairs; a key Keycloak cannot search answers 400 as JpaRealmProvider's
+    ModelException does through ClientsResource."""
+    wanted = query_fields(q)
+    refused = sorted(k for k in wanted if k not in SEARCHABLE_ATTRIBUTES)
+    if refused:
+        raise RestError(400, "invalid_request", f"Attributes [{', '.join(refused)}] not allowed for search")
+    return wanted
+
+
 async def list_clients(request: Request) -> Response:
     client_id = request.query_params.get("clientId") or None
     search = query_bool(request, "search", False)
+    q = request.query_params.get("q")
 
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         call.require("query-clients")
+        wanted = attribute_query(q) if q is not None else None
         if not call.can("view-clients"):  # Keycloak lists nothing it may not show in full
             return ok([])
-        found = await call.tx.clients.list(call.realm.id, client_id=client_id, search=search)
-        if client_id is not None and not search:
-            found = found[:1]
+        if wanted is not None:  # searchClientByAttributes: exact values, every pair, by clientId
+            found = [
+                c
+                for c in await call.tx.clients.list(call.realm.id)
+                if all(c.attributes.get(k) == v for k, v in wanted.items())
+            ]
+        else:
+            found = await call.tx.clients.list(call.realm.id, client_id=client_id, search=search)
+            if client_id is not None and not search:
+                found = found[:1]
         return ok([await client_json(call.tx, c) for c in page(found, first, max_results)])
 
     return await run_realm(request, work, write=False)

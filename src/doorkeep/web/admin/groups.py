@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import groups as group_ops
 from doorkeep.admin.group_mapper_json import group_to_json
+from doorkeep.admin.user_search import query_fields
 from doorkeep.model import Group
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin.common import (
@@ -58,14 +59,25 @@ async def list_groups(request: Request) -> Response:
         q = request.query_params
         first, max_results = query_int(request, "first"), query_int(request, "max")
         brief = query_bool(request, "briefRepresentation", True)
-        tree = group_ops.children_of(await call.tx.groups.realm_groups(call.realm.id))
+        hierarchy = query_bool(request, "populateHierarchy", True)
+        groups = await call.tx.groups.realm_groups(call.realm.id)
+        tree = group_ops.children_of(groups)
         search = q.get("search") or None
         top: list[tuple[Group, list[Any]]]
+        if "q" in q:  # attribute search: the matches of any depth, by name, paged before the tree is built
+            wanted = query_fields(q["q"])
+            found = page(
+                [g for g in sorted(groups, key=lambda g: g.name) if group_ops.attribute_matches(g, wanted)],
+                first,
+                max_results,
+            )
+            top = group_ops.hierarchy(found, {g.id: g for g in groups}) if hierarchy else [(g, []) for g in found]
+            return ok([_json(g, tree, brief, below) for g, below in top])
         if search is None:
             top = [(g, []) for g in tree.get(None, [])]
         else:
             top = group_ops.searched_tree(tree, None, search, query_bool(request, "exact", False))
-            if not query_bool(request, "populateHierarchy", True):
+            if not hierarchy:
                 top = [(g, []) for g, _ in top]
         return ok([_json(g, tree, brief, below) for g, below in page(top, first, max_results)])
 
