@@ -231,3 +231,46 @@ async def test_groups_q_finds_groups_of_any_depth_by_exact_attribute_value(env: 
     assert [g["name"] for g in await listed(q="team:b", first="1", max="1")] == ["other"]
     assert await listed(q="team:c") == []
     assert [g["name"] for g in await listed(q="team:a", search="nothing")] == ["top"]  # q wins over search
+
+
+# --- finding 6: role-mapping listings are brief (RoleMapperResource, ClientRoleMappingsResource) ------------
+ROLES = f"{REALM}/roles"
+
+
+async def _role_with_attributes(env: Env, headers: dict[str, str]) -> dict[str, Any]:
+    rep = {"name": "tagged", "description": "d", "attributes": {"k": ["v"]}}
+    assert (await env.http.post(ROLES, headers=headers, json=rep)).status_code == 201
+    role: dict[str, Any] = (await env.http.get(f"{ROLES}/tagged", headers=headers)).json()
+    assert role["attributes"] == {"k": ["v"]}
+    return role
+
+
+@pytest.mark.parametrize("owner", ["users", "groups"])
+async def test_role_mapping_listings_leave_out_attributes_but_composite_can_show_them(env: Env, owner: str) -> None:
+    headers = await _setup(env)
+    role = await _role_with_attributes(env, headers)
+    if owner == "users":
+        created = await env.http.post(f"{REALM}/users", headers=headers, json={"username": "user1", "enabled": True})
+        assert created.status_code == 201, created.text
+    else:
+        created = await env.http.post(GROUPS, headers=headers, json={"name": "g1"})
+    base = f"{REALM}/{owner}/{created.headers['location'].rsplit('/', 1)[-1]}/role-mappings"
+    ref = {"id": role["id"], "name": "tagged"}
+    assert (await env.http.post(f"{base}/realm", headers=headers, json=[ref])).status_code == 204
+    brief = {k: v for k, v in role.items() if k != "attributes"}
+
+    async def listed(url: str, **params: str) -> Any:
+        response = await env.http.get(url, headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    mappings = (await listed(base))["realmMappings"]  # a user also holds default-roles-test
+    assert brief in mappings and all("attributes" not in r for r in mappings)
+    direct = await listed(f"{base}/realm")
+    assert brief in direct and all("attributes" not in r for r in direct)
+    assert brief in await listed(f"{base}/realm/composite")
+    assert role in await listed(f"{base}/realm/composite", briefRepresentation="false")
+    assert all("attributes" not in r for r in await listed(f"{base}/realm/available"))
+    account = await client_uuid(env, "test", "account")
+    client_roles = await listed(f"{base}/clients/{account}/available")
+    assert client_roles and all("attributes" not in r for r in client_roles)

@@ -321,8 +321,7 @@ async def test_role_mappings_group_realm_roles_and_client_roles_by_client_id(env
         "composite": False,
         "clientRole": False,
         "containerId": user.realm_id,
-        "attributes": {},
-    }
+    }  # RoleMapperResource.getRoleMappings: toBriefRepresentation, no attributes
     assert body["clientMappings"] == {
         "app": {
             "id": client.id,
@@ -334,7 +333,6 @@ async def test_role_mappings_group_realm_roles_and_client_roles_by_client_id(env
                     "composite": False,
                     "clientRole": True,
                     "containerId": client.id,
-                    "attributes": {},
                 }
             ],
         }

@@ -262,6 +262,13 @@ def role_to_json(role: Role, container_id: str) -> dict[str, Any]:
     return out
 
 
+def role_brief_json(role: Role, container_id: str) -> dict[str, Any]:
+    """ModelToRepresentation.toBriefRepresentation: the role without its attributes (role-mapping listings)."""
+    out = role_to_json(role, container_id)
+    del out["attributes"]
+    return out
+
+
 def user_to_json(user: User) -> dict[str, Any]:
     out: dict[str, Any] = {"id": user.id}
     out.update(_out(user, USER_FIELDS))

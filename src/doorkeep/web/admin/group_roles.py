@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.admin.representations import role_to_json
+from doorkeep.admin.representations import role_brief_json, role_to_json
 from doorkeep.model import Client, Group, Role
-from doorkeep.web.admin.common import CLIENT_NOT_FOUND, RealmCall, no_content, not_found, ok, run_realm
+from doorkeep.web.admin.common import CLIENT_NOT_FOUND, RealmCall, no_content, not_found, ok, query_bool, run_realm
 from doorkeep.web.admin.groups import load_group
 from doorkeep.web.http import read_json
 
@@ -50,14 +50,14 @@ async def all_mappings(request: Request) -> Response:
         by_client: dict[str, dict[str, Any]] = {}
         for role in await call.tx.roles.get_many(await call.tx.groups.role_ids(group.id)):
             if role.client_id is None:
-                realm_roles.append(role_to_json(role, call.realm.id))
+                realm_roles.append(role_brief_json(role, call.realm.id))
                 continue
             client = await call.tx.clients.get(role.client_id)
             if client is not None:
                 entry = by_client.setdefault(
                     client.client_id, {"id": client.id, "client": client.client_id, "mappings": []}
                 )
-                entry["mappings"].append(role_to_json(role, client.id))
+                entry["mappings"].append(role_brief_json(role, client.id))
         out: dict[str, Any] = {}
         if realm_roles:
             out["realmMappings"] = realm_roles
@@ -86,7 +86,9 @@ def listing(kind: str) -> Endpoint:
             else:
                 chosen = [r for r in pool if r.id in direct]
             container = client.id if client else call.realm.id
-            return ok([role_to_json(r, container) for r in chosen])
+            # RoleMapperResource: brief, but for ``composite`` with briefRepresentation=false
+            full = kind == "composite" and not query_bool(request, "briefRepresentation", True)
+            return ok([(role_to_json if full else role_brief_json)(r, container) for r in chosen])
 
         return await run_realm(request, work, write=False)
 

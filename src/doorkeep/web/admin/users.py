@@ -146,7 +146,8 @@ def _role_list(kind: str, *, per_client: bool) -> handlers.Endpoint:
             caller, realm = await common.admin_caller(request, tx, "view-users")
             user = await common.user_of(tx, realm, request.path_params["id"])
             client = await common.client_of(tx, realm, request.path_params["client"]) if per_client else None
-            return json_response(await ops.role_list(tx, realm, user, client, kind, caller))
+            brief = common.query_bool(request, "briefRepresentation", True)
+            return json_response(await ops.role_list(tx, realm, user, client, kind, caller, brief=brief))
 
         return await handlers.answer(request, work, write=False)
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin.representations import USER_FIELDS, RepresentationError, apply, is_true, role_to_json
+from doorkeep.admin.representations import (
+    USER_FIELDS,
+    RepresentationError,
+    apply,
+    is_true,
+    role_brief_json,
+    role_to_json,
+)
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Realm, Role, User, with_password_update
 from doorkeep.oauth.roles import direct_and_group_role_ids
@@ -283,18 +290,19 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
 
 # --- role mappings -----------------------------------------------------------------------------
 async def role_mappings(tx: Tx, realm: Realm, user: User) -> dict[str, Any]:
-    """MappingsRepresentation: direct realm roles and, per clientId, direct client roles (empty parts omitted)."""
+    """MappingsRepresentation: direct realm roles and, per clientId, direct client roles (empty parts omitted),
+    brief as RoleMapperResource.getRoleMappings renders them."""
     realm_roles: list[dict[str, Any]] = []
     by_client: dict[str, dict[str, Any]] = {}
     for role in await tx.roles.get_many(await tx.users.role_ids(user.id)):
         if role.client_id is None:
-            realm_roles.append(role_to_json(role, realm.id))
+            realm_roles.append(role_brief_json(role, realm.id))
             continue
         client = await tx.clients.get(role.client_id)
         if client is None:
             continue
         entry = by_client.setdefault(client.client_id, {"id": client.id, "client": client.client_id, "mappings": []})
-        entry["mappings"].append(role_to_json(role, client.id))
+        entry["mappings"].append(role_brief_json(role, client.id))
     out: dict[str, Any] = {}
     if realm_roles:
         out["realmMappings"] = realm_roles
@@ -304,10 +312,19 @@ async def role_mappings(tx: Tx, realm: Realm, user: User) -> dict[str, Any]:
 
 
 async def role_list(
-    tx: Tx, realm: Realm, user: User, client: Client | None, kind: str, caller: AdminIdentity | None = None
+    tx: Tx,
+    realm: Realm,
+    user: User,
+    client: Client | None,
+    kind: str,
+    caller: AdminIdentity | None = None,
+    *,
+    brief: bool = True,
 ) -> list[dict[str, Any]]:
     """Realm roles (or one client's roles) that are mapped directly, effective (composites expanded), or
-    available (not mapped, and the ``caller`` may map them, as Keycloak filters with canMapRole)."""
+    available (not mapped, and the ``caller`` may map them, as Keycloak filters with canMapRole). Brief, as
+    RoleMapperResource and ClientRoleMappingsResource render them; only ``composite`` honours
+    ``briefRepresentation=false``."""
     direct = await tx.users.role_ids(user.id)
     pool = await (tx.roles.list_client_roles(client.id) if client else tx.roles.list_realm_roles(realm.id))
     if kind == "composite":
@@ -318,7 +335,8 @@ async def role_list(
     else:
         chosen = [r for r in pool if r.id in direct]
     container = client.id if client else realm.id
-    return [role_to_json(r, container) for r in chosen]
+    render = role_to_json if kind == "composite" and not brief else role_brief_json
+    return [render(r, container) for r in chosen]
 
 
 async def _resolve_role(tx: Tx, realm: Realm, client: Client | None, rep: dict[str, Any]) -> Role:
