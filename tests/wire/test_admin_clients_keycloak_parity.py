@@ -274,3 +274,48 @@ async def test_role_mapping_listings_leave_out_attributes_but_composite_can_show
     account = await client_uuid(env, "test", "account")
     client_roles = await listed(f"{base}/clients/{account}/available")
     assert client_roles and all("attributes" not in r for r in client_roles)
+
+
+# --- finding 7: RoleContainerResource.getUsersInRole / getGroupsInRole -----------------------------------
+async def test_role_members_carry_no_access_block(env: Env) -> None:
+    headers = await _setup(env)
+    role = await _role_with_attributes(env, headers)
+    created = await env.http.post(f"{REALM}/users", headers=headers, json={"username": "user1", "enabled": True})
+    user = created.headers["location"].rsplit("/", 1)[-1]
+    ref = {"id": role["id"], "name": "tagged"}
+    assert (
+        await env.http.post(f"{REALM}/users/{user}/role-mappings/realm", headers=headers, json=[ref])
+    ).status_code == 204
+    members = (await env.http.get(f"{ROLES}/tagged/users", headers=headers)).json()
+    assert [m["username"] for m in members] == ["user1"] and "access" not in members[0]
+
+
+async def test_groups_in_role_lists_direct_holders_by_name_paged(env: Env) -> None:
+    headers = await _setup(env)
+    role = await _role_with_attributes(env, headers)
+    parent = await _group(env, headers, "zeta", team="t")
+    ids = {
+        "zeta": parent,
+        "alpha": await _group(env, headers, "alpha", parent),
+        "mid": await _group(env, headers, "mid"),
+    }
+    await _group(env, headers, "unmapped")
+    ref = {"id": role["id"], "name": "tagged"}
+    for group_id in ids.values():
+        url = f"{GROUPS}/{group_id}/role-mappings/realm"
+        assert (await env.http.post(url, headers=headers, json=[ref])).status_code == 204
+
+    async def listed(**params: str) -> list[dict[str, Any]]:
+        response = await env.http.get(f"{ROLES}/tagged/groups", headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        body: list[dict[str, Any]] = response.json()
+        return body
+
+    brief = await listed()
+    assert [(g["name"], g["path"]) for g in brief] == [("alpha", "/zeta/alpha"), ("mid", "/mid"), ("zeta", "/zeta")]
+    assert all("attributes" not in g and "access" not in g for g in brief)
+    assert [g["name"] for g in await listed(first="1", max="1")] == ["mid"]
+    full = await listed(briefRepresentation="false")
+    assert full[2]["attributes"] == {"team": ["t"]} and full[2]["realmRoles"] == ["tagged"]
+    missing = await env.http.get(f"{ROLES}/nothing/groups", headers=headers)
+    assert missing.status_code == 404

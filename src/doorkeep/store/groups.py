@@ -129,6 +129,16 @@ class GroupRepo:
         )
         return {r.role_id for r in rows}
 
+    async def holding_role(self, role_id: str) -> builtins.list[Group]:
+        """The groups the role is mapped to directly, with paths, by name."""
+        rows = await self._c.execute(
+            select(groups)
+            .join(group_role_mappings, group_role_mappings.c.group_id == groups.c.id)
+            .where(group_role_mappings.c.role_id == role_id)
+        )
+        found = [_group(r) for r in rows]
+        return sorted(with_paths(found, await self.ancestors(found)), key=lambda g: (g.name, g.id))
+
     async def grant_roles(self, group: Group, role_ids: Iterable[str]) -> None:
         await bump(self._c, group.realm_id)
         have = await self.role_ids(group.id)

@@ -15,10 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import groups as group_ops
 from doorkeep.admin import operations
+from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import is_true, user_to_json
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Role
+from doorkeep.model import Client, Group, Role, User
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -280,9 +282,41 @@ async def members(request: Request) -> Response:
         call.require("query-users")  # Keycloak asks for both: view the role's container, query users
         limit = MEMBERS_MAX if max_results is None else max_results
         chosen = await operations.role_members(call.tx, call.realm, role, first or 0, limit)
-        return ok([_brief_user(user_to_json(u)) if brief else user_to_json(u) for u in chosen])
+        # getUsersInRole renders ModelToRepresentation's user, which carries no ``access``
+        return ok([_brief_user(rep) if brief else rep for rep in map(_member_json, chosen)])
 
     return await run_realm(request, work, write=False)
+
+
+def _member_json(user: User) -> dict[str, Any]:
+    out = user_to_json(user)
+    out.pop("access", None)
+    return out
+
+
+async def groups_in_role(request: Request) -> Response:
+    """``…/roles/{role-name}/groups`` (RoleContainerResource.getGroupsInRole): the groups holding the role
+    directly, by name, first (0) / max (100) paged, brief unless ``briefRepresentation=false``."""
+    brief = query_bool(request, "briefRepresentation", True)
+
+    async def work(call: RealmCall) -> Response:
+        first, max_results = query_int(request, "first"), query_int(request, "max")
+        role = await target(call, request, manage=False)
+        chosen = page(
+            await call.tx.groups.holding_role(role.id), first or 0, MEMBERS_MAX if max_results is None else max_results
+        )
+        return ok([await _group_json(call, g, brief) for g in chosen])
+
+    return await run_realm(request, work, write=False)
+
+
+async def _group_json(call: RealmCall, group: Group, brief: bool) -> dict[str, Any]:
+    """ModelToRepresentation.toRepresentation(group, full): no ``access`` and no subgroup count."""
+    out = group_to_json(group, brief=brief)
+    out.pop("access", None)
+    if not brief:
+        out["realmRoles"], out["clientRoles"] = await group_ops.role_names(call.tx, group)
+    return out
 
 
 def _brief_user(rep: dict[str, Any]) -> dict[str, Any]:
@@ -309,6 +343,7 @@ def _container_routes(base: str) -> list[Route]:
         Route(base, create_role, methods=["POST"]),
         *_one_role_routes(one),
         Route(one + "/users", members, methods=["GET"]),
+        Route(one + "/groups", groups_in_role, methods=["GET"]),
     ]
 
 
