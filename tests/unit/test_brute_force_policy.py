@@ -252,15 +252,32 @@ def test_lock_error_only_when_protected() -> None:
 def test_a_permanently_locked_user_is_refused_as_disabled() -> None:
     user = bf.locked_out_user(User(id="u", realm_id="r", username="alice", attributes={"dept": ["x"]}))
     assert not user.enabled and user.attributes == {"dept": ["x"], "disabledReason": ["permanentLockout"]}
-    assert bf.permanently_locked(user)
+    assert bf.permanently_locked(realm(), user, None)
     assert bf.lock_error(realm(), user, None, 0) == bf.USER_DISABLED
 
 
 def test_an_admin_disabled_user_is_not_a_lockout() -> None:
     user = User(id="u", realm_id="r", username="alice", enabled=False)
-    assert not bf.permanently_locked(user) and bf.lock_error(realm(), user, None, 0) is None
+    assert not bf.permanently_locked(realm(), user, None) and bf.lock_error(realm(), user, None, 0) is None
     enabled = dataclasses.replace(bf.locked_out_user(user), enabled=True)
-    assert not bf.permanently_locked(enabled)
+    assert not bf.permanently_locked(realm(), enabled, None)
+
+
+def test_past_temporary_lockouts_lock_permanently_once_the_realm_switches_to_permanent_lockout() -> None:
+    user = User(id="u", realm_id="r", username="alice")
+    record = LoginFailure("r", "u", num_failures=3, num_temporary_lockouts=1, last_failure=1_000_000_000)
+    assert not bf.permanently_locked(realm(), user, record)
+    assert bf.permanently_locked(realm(permanent_lockout=True), user, record)
+    assert not bf.permanently_locked(realm(permanent_lockout=True, max_temporary_lockouts=1), user, record)
+    assert bf.lock_error(realm(permanent_lockout=True), user, record, 1_000_000) == bf.USER_DISABLED
+
+
+def test_the_status_of_a_user_locked_by_past_lockouts_is_disabled_for_ever() -> None:
+    user = User(id="u", realm_id="r", username="alice")
+    record = LoginFailure("r", "u", num_failures=3, num_temporary_lockouts=1, last_failure=1_000_000_000)
+    status = bf.status_json(realm(permanent_lockout=True), user, record, 1_000_000 + 60)
+    assert status["disabled"] is True and status["failedLoginNotBefore"] == bf.LOCKED_FOREVER
+    assert bf.status_json(realm(), user, record, 1_000_000 + 60)["disabled"] is False
 
 
 def test_without_lockout_reason_drops_only_that_attribute() -> None:

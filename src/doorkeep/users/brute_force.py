@@ -11,7 +11,8 @@ user is refused even with the right password, and an attempt refused that way is
   Two failures closer than ``quickLoginCheckMilliSeconds`` lock for ``minimumQuickLoginWaitSeconds``.
 - Permanent lockout: after ``failureFactor`` failures (or after ``maxTemporaryLockouts`` temporary
   lockouts when that is above 0) the user is disabled with the attribute
-  ``disabledReason = permanentLockout``.
+  ``disabledReason = permanentLockout``. A user with more temporary lockouts on record than
+  ``maxTemporaryLockouts`` counts as locked too (a realm switched to permanent lockout).
 - A successful login clears the record; so does an administrator (attack-detection endpoints, or
   re-enabling the user). A record expires ``maxDeltaTimeSeconds`` after its last failure, and
   turning detection off forgets every record of the realm.
@@ -43,11 +44,25 @@ def temporarily_locked(failure: LoginFailure | None, now: int) -> bool:
     return failure is not None and now < failure.failed_login_not_before
 
 
-def permanently_locked(user: User) -> bool:
+def disabled_by_lockout(user: User) -> bool:
     """Disabled by the detector (not by an administrator)."""
     reason = user.attributes.get(DISABLED_REASON)
     values = reason if isinstance(reason, list) else [reason]
     return not user.enabled and PERMANENT_LOCKOUT in values
+
+
+def permanently_locked(realm: Realm, user: User, failure: LoginFailure | None) -> bool:
+    """Keycloak's ``isPermanentlyLockedOut``: disabled by the detector, or, with permanent lockout on, more
+    temporary lockouts on record than ``maxTemporaryLockouts`` allows. The second rule locks a user whose
+    lockouts were counted before the realm switched from temporary to permanent lockout (Keycloak's
+    BruteForceTest.testUserDisabledAfterSwitchFromMixedToPermanentLockout), without writing anything."""
+    if disabled_by_lockout(user):
+        return True
+    return (
+        realm.permanent_lockout
+        and failure is not None
+        and failure.num_temporary_lockouts > realm.max_temporary_lockouts
+    )
 
 
 def live(realm: Realm, failure: LoginFailure | None, now: int) -> LoginFailure | None:
@@ -63,7 +78,7 @@ def lock_error(realm: Realm, user: User, failure: LoginFailure | None, now: int)
     if not realm.brute_force_protected:
         return None
     failure = live(realm, failure, now)
-    if permanently_locked(user):
+    if permanently_locked(realm, user, failure):
         return USER_DISABLED
     if temporarily_locked(failure, now):
         return USER_TEMPORARILY_DISABLED
@@ -201,10 +216,19 @@ async def successful_login(tx: Tx, realm: Realm, user: User) -> None:
 
 async def enabled_by_admin(tx: Tx, realm: Realm, before: User, after: User, now: int) -> User:
     """An administrator sets ``enabled: true`` (Keycloak's UserResource.updateUser): a disabled or
-    temporarily locked user's failures are cleared, and a permanent lockout's reason is dropped."""
-    if not before.enabled or temporarily_locked(await tx.login_failures.get(realm.id, before.id), now):
+    temporarily locked user's failures are cleared; then a permanent lockout (asked after that clearing)
+    is cleaned up as ``cleanUpPermanentLockout`` does: the reason dropped, and the failures too unless the
+    user is still temporarily locked."""
+    failure = await tx.login_failures.get(realm.id, before.id)
+    temporary = temporarily_locked(failure, now)
+    if not before.enabled or temporary:
         await tx.login_failures.reset(realm.id, before.id)
-    return without_lockout_reason(after) if permanently_locked(before) else after
+        failure = None
+    if not permanently_locked(realm, before, failure):
+        return after
+    if not temporary:
+        await tx.login_failures.reset(realm.id, before.id)
+    return without_lockout_reason(after)
 
 
 # --- the admin view (Keycloak's AttackDetectionResource) ------------------------------------------
@@ -226,7 +250,7 @@ def status_json(realm: Realm, user: User | None, failure: LoginFailure | None, n
     if not realm.brute_force_protected or failure is None:
         return data
     temporary = temporarily_locked(failure, now)
-    if temporary or (user is not None and permanently_locked(user)):
+    if temporary or (user is not None and permanently_locked(realm, user, failure)):
         data["disabled"] = True
         data["failedLoginNotBefore"] = failure.failed_login_not_before if temporary else LOCKED_FOREVER
     data.update(

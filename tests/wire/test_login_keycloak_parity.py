@@ -1,0 +1,101 @@
+"""Keycloak 26 parity of the browser login and Brute Force Detection (LoginTest, BruteForceTest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from browser_flow import start, submit
+from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+ADMIN = "/admin/realms/test"
+INVALID = ("invalid_grant", "Invalid user credentials")
+BRUTE_FORCE: dict[str, Any] = dict(
+    brute_force_protected=True,
+    failure_factor=3,
+    wait_increment_seconds=60,
+    max_failure_wait_seconds=900,
+    quick_login_check_milli_seconds=1000,
+    minimum_quick_login_wait_seconds=60,
+    max_delta_time_seconds=43200,
+    events_enabled=True,
+)
+
+
+@pytest.fixture
+async def realm(env: Env) -> Env:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(env.db, env.clock, "test", "user1")
+    return env
+
+
+async def user_id(env: Env, username: str = "user1") -> str:
+    async with env.db.transaction(write=False) as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        user = await tx.users.get_by_username(test.id, username)
+        assert user is not None
+        return user.id
+
+
+async def events(env: Env, type: str) -> list[Any]:
+    async with env.db.transaction(write=False) as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        return await tx.events.find(test.id, types=[type])
+
+
+async def form_login(env: Env, username: str = "user1", password: str = "password", **fields: str) -> httpx.Response:
+    page = await start(env.http, "test", "app")
+    return await submit(env.http, page, username=username, password=password, **fields)
+
+
+# --- 1. a realm switched from temporary to permanent lockout -------------------------------------
+
+
+async def locked_then_switched(env: Env) -> str:
+    """user1 temporarily locked once, then the realm switched to permanent lockout and the wait over."""
+    await update_realm(env.db, "test", **BRUTE_FORCE)
+    for _ in range(3):
+        env.clock.advance(5)
+        assert_error(await password_grant(env.http, "test", "app", "user1", "wrong"), 401, *INVALID)
+    await update_realm(env.db, "test", permanent_lockout=True)
+    env.clock.advance(60)
+    return await user_id(env)
+
+
+async def test_past_temporary_lockouts_refuse_the_password_grant_once_lockout_is_permanent(realm: Env) -> None:
+    await locked_then_switched(realm)
+    assert_error(await password_grant(realm.http, "test", "app"), 401, *INVALID)
+    assert (await events(realm, "LOGIN_ERROR"))[0].error == "user_disabled"
+
+
+async def test_past_temporary_lockouts_refuse_the_login_form_once_lockout_is_permanent(realm: Env) -> None:
+    await locked_then_switched(realm)
+    refused = await form_login(realm)
+    assert refused.status_code == 200 and "Invalid username or password." in refused.text
+    assert (await events(realm, "LOGIN_ERROR"))[0].error == "user_disabled"
+
+
+async def test_attack_detection_reports_the_switched_user_as_disabled_for_ever(realm: Env) -> None:
+    uid = await locked_then_switched(realm)
+    status = (
+        await realm.http.get(f"{ADMIN}/attack-detection/brute-force/users/{uid}", headers=await realm.admin_headers())
+    ).json()
+    assert status["disabled"] is True and status["failedLoginNotBefore"] == 2**63 - 1
+    assert status["numTemporaryLockouts"] == 1 and status["numFailures"] == 3
+
+
+async def test_re_enabling_the_switched_user_clears_the_failures_and_lets_it_log_in(realm: Env) -> None:
+    uid = await locked_then_switched(realm)
+    headers = await realm.admin_headers()
+    assert (await realm.http.put(f"{ADMIN}/users/{uid}", json={"enabled": True}, headers=headers)).status_code == 204
+    status = (await realm.http.get(f"{ADMIN}/attack-detection/brute-force/users/{uid}", headers=headers)).json()
+    assert status["disabled"] is False and status["numFailures"] == 0
+    assert (await password_grant(realm.http, "test", "app")).status_code == 200
