@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import start, submit
+from browser_flow import code_from, start, submit
 from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
@@ -99,3 +99,30 @@ async def test_re_enabling_the_switched_user_clears_the_failures_and_lets_it_log
     status = (await realm.http.get(f"{ADMIN}/attack-detection/brute-force/users/{uid}", headers=headers)).json()
     assert status["disabled"] is False and status["numFailures"] == 0
     assert (await password_grant(realm.http, "test", "app")).status_code == 200
+
+
+# --- 2. the login form trims the username ---------------------------------------------------------
+
+
+async def test_the_login_form_trims_the_username(realm: Env) -> None:
+    await update_realm(realm.db, "test", events_enabled=True)
+    assert "code" in code_from(await form_login(realm, " user1 \t "))
+    [event] = await events(realm, "LOGIN")
+    assert event.details["username"] == "user1" and event.user_id == await user_id(realm)
+
+
+async def test_the_login_form_trims_an_email(realm: Env) -> None:
+    assert "code" in code_from(await form_login(realm, "    user1@example.com    "))
+
+
+async def test_a_refused_login_records_the_trimmed_username(realm: Env) -> None:
+    await update_realm(realm.db, "test", events_enabled=True)
+    refused = await form_login(realm, "\tuser1  ", "wrong")
+    assert "Invalid username or password." in refused.text
+    [event] = await events(realm, "LOGIN_ERROR")
+    assert event.error == "invalid_user_credentials" and event.details["username"] == "user1"
+
+
+async def test_the_password_grant_does_not_trim_the_username(realm: Env) -> None:
+    """ValidateUsername looks the username up as given."""
+    assert_error(await password_grant(realm.http, "test", "app", " user1 "), 401, *INVALID)

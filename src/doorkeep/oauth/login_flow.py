@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 INVALID_CREDENTIALS = "Invalid username or password."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 SUPPORTED_ACTIONS = {UPDATE_PASSWORD}
+_JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
+
+
+def form_username(typed: str) -> str:
+    """The login form's username as Keycloak's AbstractUsernameFormAuthenticator uses it: ``username.trim()``
+    (the password grant's ValidateUsername does not trim)."""
+    return typed.strip(_JAVA_TRIMMED)
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ async def precheck(
         return None
     if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
         return None
+    username = form_username(username)
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     cred = await tx.users.password(user.id) if user else None
     ok = await check_password(tx, user, password)
@@ -159,23 +167,24 @@ async def authenticate(
 ) -> Outcome:
     """The username and password form. Brute Force Detection is asked first: a locked user gets the
     wrong-password answer even with the right password, and that attempt is not counted."""
+    typed, username = username, form_username(username)
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     if user is not None:
         refused = await brute_force.refusal(tx, realm, user, services.clock.now())
         if refused is not None:
             await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=refused)
-            return NeedLogin(INVALID_CREDENTIALS, username)
+            return NeedLogin(INVALID_CREDENTIALS, typed)
     if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
         if user is not None and user.enabled and password:  # Keycloak counts no empty form password
             await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
-        return NeedLogin(INVALID_CREDENTIALS, username)
+        return NeedLogin(INVALID_CREDENTIALS, typed)
     if not user.enabled:
         await _login_event(
             tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
         )
-        return NeedLogin(ACCOUNT_DISABLED, username)
+        return NeedLogin(ACCOUNT_DISABLED, typed)
     await brute_force.successful_login(tx, realm, user)
     return await finish(
         tx, services, realm, client, request, user, None, fresh=True, browser=browser, remember_me=remember_me
