@@ -126,3 +126,54 @@ async def test_a_refused_login_records_the_trimmed_username(realm: Env) -> None:
 async def test_the_password_grant_does_not_trim_the_username(realm: Env) -> None:
     """ValidateUsername looks the username up as given."""
     assert_error(await password_grant(realm.http, "test", "app", " user1 "), 401, *INVALID)
+
+
+# --- 3. remember me ------------------------------------------------------------------------------
+
+
+def set_cookie(response: httpx.Response, name: str) -> str:
+    [header] = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
+    return header
+
+
+async def test_a_remember_me_login_sets_the_remember_me_cookie(realm: Env) -> None:
+    await update_realm(realm.db, "test", remember_me=True)
+    done = await form_login(realm, rememberMe="on")
+    code_from(done)
+    header = set_cookie(done, "KEYCLOAK_REMEMBER_ME")
+    assert header.startswith("KEYCLOAK_REMEMBER_ME=username:user1;")
+    assert "Max-Age=31536000" in header and "Path=/realms/test/" in header and "HttpOnly" in header
+
+
+async def test_the_next_login_page_is_prefilled_and_checked(realm: Env) -> None:
+    await update_realm(realm.db, "test", remember_me=True)
+    code_from(await form_login(realm, rememberMe="on"))
+    realm.http.cookies.delete("KEYCLOAK_IDENTITY")  # the SSO session forgotten, the remembered name kept
+    page = await start(realm.http, "test", "app")
+    assert 'name="username" value="user1"' in page.text
+    assert 'name="rememberMe" checked' in page.text
+
+
+async def test_a_login_without_remember_me_expires_the_cookie(realm: Env) -> None:
+    await update_realm(realm.db, "test", remember_me=True)
+    code_from(await form_login(realm, rememberMe="on"))
+    realm.http.cookies.delete("KEYCLOAK_IDENTITY")
+    done = await form_login(realm)
+    code_from(done)
+    assert "Max-Age=0" in set_cookie(done, "KEYCLOAK_REMEMBER_ME")
+    realm.http.cookies.delete("KEYCLOAK_IDENTITY")
+    page = await start(realm.http, "test", "app")
+    assert 'value="user1"' not in page.text and " checked" not in page.text
+
+
+async def test_the_cookie_is_ignored_while_the_realm_has_remember_me_off(realm: Env) -> None:
+    realm.http.cookies.set("KEYCLOAK_REMEMBER_ME", "username:user1", path="/realms/test/")
+    page = await start(realm.http, "test", "app")
+    assert 'value="user1"' not in page.text
+
+
+async def test_a_login_hint_wins_over_the_remembered_username(realm: Env) -> None:
+    await update_realm(realm.db, "test", remember_me=True)
+    realm.http.cookies.set("KEYCLOAK_REMEMBER_ME", "username:user1", path="/realms/test/")
+    page = await start(realm.http, "test", "app", login_hint="someone")
+    assert 'value="someone"' in page.text and " checked" not in page.text

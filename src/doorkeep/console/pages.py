@@ -24,6 +24,7 @@ def login(
     username: str = "",
     error: str | None = None,
     remember_me: bool = False,
+    remember_me_checked: bool = False,
 ) -> str:
     return render(
         "login/login.html",
@@ -34,6 +35,7 @@ def login(
         username=username,
         error=error,
         remember_me=remember_me,
+        remember_me_checked=remember_me_checked,
     )
 
 

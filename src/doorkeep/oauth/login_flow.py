@@ -62,6 +62,7 @@ class DeviceDone:
 class NeedLogin:
     error: str | None = None
     username: str = ""
+    remember_me: bool = False  # the form's Remember me box checked
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,11 @@ async def begin(
     request: AuthRequest,
     sso: tuple[UserSession, User] | None,
     browser: Browser,
+    remembered: str | None = None,
 ) -> Outcome:
-    """The authorization endpoint's decision: reuse the SSO session, or ask for credentials."""
+    """The authorization endpoint's decision: reuse the SSO session, or ask for credentials. The form is
+    prefilled as UsernamePasswordForm.authenticate does: the ``login_hint``, else the remembered username
+    (``KEYCLOAK_REMEMBER_ME``, read only while the realm has Remember Me on) with the box checked."""
     now = services.clock.now()
     if sso is not None and request.prompt != "login":
         session, user = sso
@@ -123,7 +127,11 @@ async def begin(
             return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
     if request.prompt == "none":
         return Failed("login_required", "")
-    return NeedLogin(username=request.login_hint or "")
+    if request.login_hint:
+        return NeedLogin(username=request.login_hint)
+    if remembered is not None and realm.remember_me:
+        return NeedLogin(username=remembered, remember_me=True)
+    return NeedLogin()
 
 
 async def precheck(
@@ -173,18 +181,18 @@ async def authenticate(
         refused = await brute_force.refusal(tx, realm, user, services.clock.now())
         if refused is not None:
             await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=refused)
-            return NeedLogin(INVALID_CREDENTIALS, typed)
+            return NeedLogin(INVALID_CREDENTIALS, typed, remember_me)
     if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
         if user is not None and user.enabled and password:  # Keycloak counts no empty form password
             await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
-        return NeedLogin(INVALID_CREDENTIALS, typed)
+        return NeedLogin(INVALID_CREDENTIALS, typed, remember_me)
     if not user.enabled:
         await _login_event(
             tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
         )
-        return NeedLogin(ACCOUNT_DISABLED, typed)
+        return NeedLogin(ACCOUNT_DISABLED, typed, remember_me)
     await brute_force.successful_login(tx, realm, user)
     return await finish(
         tx, services, realm, client, request, user, None, fresh=True, browser=browser, remember_me=remember_me

@@ -21,7 +21,7 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
 from doorkeep.oauth import authorize, device_verification, login_flow, redirect_uris
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
-from doorkeep.sessions import sso
+from doorkeep.sessions import remember_me, sso
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
 
@@ -114,7 +114,10 @@ async def authorize_endpoint(request: Request) -> Response:
         except AuthorizeError as err:
             return html(pages.error(display(realm), err.description), 400)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
-        outcome = await login_flow.begin(tx, services, realm, client, auth_request, current, browser(request))
+        remembered = remember_me.remembered_username(request.cookies.get(remember_me.COOKIE))
+        outcome = await login_flow.begin(
+            tx, services, realm, client, auth_request, current, browser(request), remembered
+        )
         return await render(request, tx, realm, client, auth_request, outcome, None)
 
     return await in_transaction(request, work)
@@ -193,6 +196,7 @@ async def render(
             username=outcome.username,
             error=outcome.error,
             remember_me=realm.remember_me,
+            remember_me_checked=outcome.remember_me,
         )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
         body = pages.update_password(
@@ -232,7 +236,21 @@ async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession
             max_age=lifespan,
         )
     response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    remember(request, realm, session, response)
     return response
+
+
+def remember(request: Request, realm: Realm, session: UserSession, response: Response) -> None:
+    """AuthenticationManager after every finished login: a remember-me session sets ``KEYCLOAK_REMEMBER_ME``
+    to its login username, any other login expires the cookie."""
+    path, https = cookie_path(realm), secure(request)
+    if not session.remember_me:
+        response.delete_cookie(remember_me.COOKIE, path=path, secure=https, httponly=True, samesite="lax")
+        return
+    value = remember_me.cookie_value(session.login_username)
+    response.set_cookie(
+        remember_me.COOKIE, value, path=path, max_age=remember_me.MAX_AGE, httponly=True, secure=https, samesite="lax"
+    )
 
 
 def pending_step(outcome: login_flow.Outcome) -> str:
@@ -298,7 +316,7 @@ async def _action(request: Request, step: str) -> Response:
                 form.get("username") or "",
                 form.get("password") or "",
                 origin,
-                remember_me=form.get("rememberMe") in ("on", "true"),
+                remember_me=(form.get("rememberMe") or "").lower() == "on",  # equalsIgnoreCase("on")
                 verdict=verdict,
             )
         elif user is None or not user.enabled:
