@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from browser_flow import code_from, start, submit
-from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_realm
+from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_client, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -177,3 +177,19 @@ async def test_a_login_hint_wins_over_the_remembered_username(realm: Env) -> Non
     realm.http.cookies.set("KEYCLOAK_REMEMBER_ME", "username:user1", path="/realms/test/")
     page = await start(realm.http, "test", "app", login_hint="someone")
     assert 'value="someone"' in page.text and " checked" not in page.text
+
+
+# --- 4. a client disabled while its login form is open -------------------------------------------
+
+
+async def test_a_client_disabled_during_the_login_is_login_requester_not_enabled(realm: Env) -> None:
+    await update_realm(realm.db, "test", events_enabled=True)
+    page = await start(realm.http, "test", "app")
+    await update_client(realm.db, "test", "app", enabled=False)
+    refused = await submit(realm.http, page, username="user1", password="password")
+    assert refused.status_code == 400 and "Login requester not enabled" in refused.text
+    [event] = await events(realm, "LOGIN_ERROR")
+    assert (event.error, event.client_id, event.user_id, event.session_id) == ("client_disabled", "app", None, None)
+    await update_client(realm.db, "test", "app", enabled=True)
+    again = await submit(realm.http, page, username="user1", password="password")
+    assert again.status_code == 400 and "timed out" in again.text  # the authentication session is gone

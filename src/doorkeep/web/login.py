@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
@@ -34,6 +35,7 @@ CONSENT = "consent"
 FORM_STEPS = {"authenticate": AUTHENTICATE, "required-action": UPDATE_PASSWORD, "consent": CONSENT}
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
+REQUESTER_DISABLED = "Login requester not enabled"  # loginRequesterNotEnabledMessage, as LoginTest reads it
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
@@ -296,12 +298,14 @@ async def _action(request: Request, step: str) -> Response:
         if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
             timed_out = "Your login attempt timed out. Login will start from the beginning."
             return html(pages.error(display(realm), timed_out), 400)
+        client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
+        if client is not None and not client.enabled:
+            return await requester_disabled(request, tx, realm, client, auth_session, step)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
             return html(pages.error(display(realm), BAD_CODE), 400)
         if auth_session.step != FORM_STEPS[step]:  # only the pending step: no skipping to another form
             return html(pages.error(display(realm), EXPIRED_CODE), 400)
-        client = await tx.clients.get(auth_session.client_id)
-        if client is None or not client.enabled:
+        if client is None:
             return html(pages.error(display(realm), "Client not found."), 400)
         auth_request = AuthRequest.from_json(auth_session.request)
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
@@ -340,6 +344,29 @@ async def _action(request: Request, step: str) -> Response:
         return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
     return await in_transaction(request, work)
+
+
+async def requester_disabled(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_session: AuthSession, step: str
+) -> Response:
+    """The client was disabled while its login form was open (Keycloak's SessionCodeChecks): the
+    authentication session is dropped and the error page shown; the login form's POST, a LOGIN
+    event, records ``client_disabled``."""
+    await tx.flows.delete_auth_session(auth_session.id)
+    if step == "authenticate":
+        now = state(request).services.clock.now()
+        await events.record(
+            tx,
+            realm,
+            "LOGIN_ERROR",
+            now=now,
+            client_id=client.client_id,
+            ip=client_ip(request),
+            error="client_disabled",
+        )
+    response = html(pages.error(display(realm), REQUESTER_DISABLED), 400)
+    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    return response
 
 
 async def authenticate_action(request: Request) -> Response:
