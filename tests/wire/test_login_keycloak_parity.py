@@ -193,3 +193,34 @@ async def test_a_client_disabled_during_the_login_is_login_requester_not_enabled
     await update_client(realm.db, "test", "app", enabled=True)
     again = await submit(realm.http, page, username="user1", password="password")
     assert again.status_code == 400 and "timed out" in again.text  # the authentication session is gone
+
+
+async def test_changing_a_temporary_password_records_update_password_and_update_credential(realm: Env) -> None:
+    """BruteForceTest.testResetPassword: the UpdatePassword required action records both events with
+    credential_type=password (UPDATE_CREDENTIAL once it is among the realm's enabled types)."""
+    await update_realm(realm.db, "test", events_enabled=True)
+    headers = await realm.admin_headers()
+    config = {"eventsEnabled": True, "enabledEventTypes": ["LOGIN", "UPDATE_PASSWORD", "UPDATE_CREDENTIAL"]}
+    assert (await realm.http.put(f"{ADMIN}/events/config", json=config, headers=headers)).status_code == 204
+    from support import update_user
+
+    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
+    update = await form_login(realm)
+    done = await submit(realm.http, update, **{"password-new": "n3w-pass", "password-confirm": "n3w-pass"})
+    assert "code" in code_from(done)
+    for type in ("UPDATE_PASSWORD", "UPDATE_CREDENTIAL"):
+        (event,) = await events(realm, type)
+        assert event.user_id == await user_id(realm) and event.client_id == "app"
+        assert event.details["credential_type"] == "password"
+
+
+async def test_a_user_disabled_during_a_required_action_gets_the_account_disabled_page(realm: Env) -> None:
+    """LoginTest.testUserDisabledDuringRequiredAction: the error page says the account is disabled."""
+    from support import update_user
+
+    await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
+    update = await form_login(realm)
+    await update_user(realm.db, "test", "user1", enabled=False)
+    page = await submit(realm.http, update, **{"password-new": "n3w-pass", "password-confirm": "n3w-pass"})
+    assert page.status_code == 400
+    assert "Account is disabled" in page.text

@@ -359,10 +359,35 @@ async def update_password(
     except PolicyViolation as refused:
         return NeedPasswordUpdate(user.id, refused.text)
     await set_password(tx, user, new, services.clock.now())
+    await _password_updated(tx, services, realm, client, request, user, browser.ip_address)
     user = with_password_update(user, False)
     await tx.users.update(user)
     await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
     return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)
+
+
+async def _password_updated(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, ip_address: str
+) -> None:
+    """Keycloak's UpdatePassword required action records UPDATE_PASSWORD and UPDATE_CREDENTIAL, each with
+    ``credential_type=password`` (BruteForceTest.testResetPassword); each is kept if the realm keeps its type."""
+    details = {
+        "auth_method": "openid-connect",
+        "redirect_uri": request.redirect_uri or None,
+        "username": user.username,
+        "credential_type": "password",
+    }
+    for type in ("UPDATE_PASSWORD", "UPDATE_CREDENTIAL"):
+        await events.record(
+            tx,
+            realm,
+            type,
+            now=services.clock.now(),
+            client_id=client.client_id,
+            user_id=user.id,
+            ip=ip_address,
+            details=details,
+        )
 
 
 async def grant_consent(

@@ -323,7 +323,11 @@ async def _action(request: Request, step: str) -> Response:
                 remember_me=(form.get("rememberMe") or "").lower() == "on",  # equalsIgnoreCase("on")
                 verdict=verdict,
             )
-        elif user is None or not user.enabled:
+        elif (
+            user is not None and not user.enabled
+        ):  # disabled mid-flow (LoginTest.testUserDisabledDuringRequiredAction)
+            return html(pages.error(display(realm), login_flow.ACCOUNT_DISABLED), 400)
+        elif user is None:
             outcome = login_flow.NeedLogin()
         elif step == "required-action":
             outcome = await login_flow.update_password(
