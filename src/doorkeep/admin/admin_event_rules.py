@@ -2,14 +2,20 @@
 request body it keeps.
 
 Paths are relative to ``/admin/realms/{realm}/`` and decoded, as Keycloak's
-``AdminEventBuilder.resourcePath`` stores them. The representation is the request body with every
-secret replaced by Keycloak's ``**********`` (its ``StripSecretsUtils``): client secrets, credential
-values, passwords, and the secret fields of identity providers, SMTP settings and components.
+``AdminEventBuilder.resourcePath`` stores them. The representation is what the resource method hands
+``AdminEventBuilder.representation``, stripped as its ``StripSecretsUtils.stripSecrets`` strips that
+class and no other: a user loses its ``credentials``; a client's ``secret`` and ``client.secret.rotated``
+attribute, a realm's SMTP ``password`` and ``authTokenClientSecret`` and an identity provider's
+``clientSecret`` are masked unless they are vault references (``${vault.x}``); a credential's ``value``
+is always masked. Everything else, attribute names that merely look secret included, is kept.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 SECRET_VALUE = "**********"  # Keycloak's ComponentRepresentation.SECRET_VALUE
@@ -55,10 +61,13 @@ MAPPINGS = {
     "scope-mappings": ("REALM_SCOPE_MAPPING", "CLIENT_SCOPE_MAPPING"),
     "composites": ("REALM_ROLE", "CLIENT_ROLE"),
 }
+CLIENT_SCOPE_LINKS = ("default-client-scopes", "optional-client-scopes")
 TOP = {
     "users": "USER",
     "clients": "CLIENT",
     "client-scopes": "CLIENT_SCOPE",
+    "default-default-client-scopes": "CLIENT_SCOPE",  # RealmAdminResource.addDefaultClientScope
+    "default-optional-client-scopes": "CLIENT_SCOPE",
     "roles": "REALM_ROLE",
     "roles-by-id": "REALM_ROLE",
     "groups": "GROUP",
@@ -76,6 +85,24 @@ TOP = {
 }
 
 
+# PUTs that link two existing resources, each a CREATE in Keycloak (UserResource.joinGroup,
+# RealmAdminResource.addDefaultGroup and addDefaultClientScope, ClientResource.addDefaultClientScope).
+LINKS = (
+    ("users", "*", "groups", "*"),
+    ("default-groups", "*"),
+    ("clients", "*", "default-client-scopes", "*"),
+    ("clients", "*", "optional-client-scopes", "*"),
+    ("default-default-client-scopes", "*"),
+    ("default-optional-client-scopes", "*"),
+)
+# DELETEs that are an ACTION on the user (UserResource.revokeConsent, removeCredential).
+USER_ACTION_DELETES = (("users", "*", "consents", "*"), ("users", "*", "credentials", "*"))
+
+
+def _matches(segments: list[str], pattern: tuple[str, ...]) -> bool:
+    return len(segments) == len(pattern) and all(p in ("*", s) for s, p in zip(segments, pattern, strict=True))
+
+
 def operation_type(method: str, segments: list[str]) -> str | None:
     """CREATE, UPDATE, DELETE or ACTION for a successful write; None for calls Keycloak does not record."""
     last = segments[-1] if segments else ""
@@ -83,8 +110,10 @@ def operation_type(method: str, segments: list[str]) -> str | None:
         return None  # the realm itself is gone, and its events with it
     if (method, last) in NOT_RECORDED and len(segments) == 1:
         return None
-    if last in ACTIONS or (method == "DELETE" and len(segments) >= 4 and segments[2] == "consents"):
-        return "ACTION"  # revoking a consent is an ACTION in Keycloak's UserResource
+    if last in ACTIONS or (method == "DELETE" and any(_matches(segments, p) for p in USER_ACTION_DELETES)):
+        return "ACTION"
+    if method == "PUT" and any(_matches(segments, p) for p in LINKS):
+        return "CREATE"
     return {"POST": "CREATE", "PUT": "UPDATE", "DELETE": "DELETE"}.get(method)
 
 
@@ -97,8 +126,6 @@ def resource_type(segments: list[str]) -> str:
         "clear-realm-cache",  # RealmAdminResource's events are REALM ones
         "clear-user-cache",
         "clear-keys-cache",
-        "default-default-client-scopes",
-        "default-optional-client-scopes",
     ):
         return "REALM"
     for index, segment in enumerate(segments):
@@ -113,11 +140,14 @@ def resource_type(segments: list[str]) -> str:
         return "GROUP_MEMBERSHIP"
     if segments[0] == "clients" and len(segments) > 2 and segments[2] == "roles":
         return "CLIENT_ROLE"
+    if segments[0] == "clients" and len(segments) > 2 and segments[2] in CLIENT_SCOPE_LINKS:
+        return "CLIENT_SCOPE_CLIENT_MAPPING"
     return TOP.get(segments[0], "CUSTOM")
 
 
 def strip_secrets(value: Any) -> Any:
-    """A copy of a representation with every secret value masked."""
+    """A copy of a representation with every secret-looking value masked: the partial export's masking,
+    broader than what admin events strip (``strip_for_event``)."""
     if isinstance(value, dict):
         return {
             key: SECRET_VALUE
@@ -147,8 +177,111 @@ def _secret_name(key: str) -> bool:
     return lowered.endswith("secret") or "password" in lowered or lowered in ("client.secret.rotated", "privatekey")
 
 
-def representation(body: Any) -> str | None:
-    """The stored representation: the stripped request body as compact JSON, or None without a body."""
+# ACTIONs Keycloak records without a representation, whatever the request carried
+# (UserResource.resetPassword, executeActionsEmail).
+NO_REPRESENTATION = frozenset({"reset-password", "execute-actions-email"})
+VAULT_VALUE = re.compile(r"\$\{vault\.(.+?)}")  # StripSecretsUtils.VAULT_VALUE, matched whole
+
+
+def _mask(value: Any) -> Any:
+    """StripSecretsUtils.maskNonVaultValue: null stays null, a vault reference stays as it is."""
+    if value is None or (isinstance(value, str) and VAULT_VALUE.fullmatch(value)):
+        return value
+    return SECRET_VALUE
+
+
+def _mask_key(config: Any, key: str) -> None:
+    """StripSecretsUtils.stripFromMap: mask ``key`` of a string map if it is there."""
+    if isinstance(config, dict) and key in config:
+        config[key] = _mask(config[key])
+
+
+def _strip_user(rep: dict[str, Any]) -> dict[str, Any]:
+    rep.pop("credentials", None)  # setCredentials(null); Keycloak's JSON leaves nulls out
+    return rep
+
+
+def _strip_client(rep: dict[str, Any]) -> dict[str, Any]:
+    if rep.get("secret") is not None:
+        rep["secret"] = _mask(rep["secret"])
+    _mask_key(rep.get("attributes"), "client.secret.rotated")  # ClientSecretConstants.CLIENT_ROTATED_SECRET
+    return rep
+
+
+def _strip_broker(rep: dict[str, Any]) -> dict[str, Any]:
+    _mask_key(rep.get("config"), "clientSecret")
+    return rep
+
+
+def _strip_component(rep: dict[str, Any]) -> dict[str, Any]:
+    """Keycloak masks a component's secret properties and drops undeclared ones, by its provider's
+    metadata; Doorkeep has no component providers, so it masks every config value rather than guess."""
+    config = rep.get("config")
+    if isinstance(config, dict):
+        rep["config"] = {key: [SECRET_VALUE] for key in config}
+    children = rep.get("subComponents")
+    for listed in children.values() if isinstance(children, dict) else ():
+        _each(listed, _strip_component)
+    return rep
+
+
+def _each(items: Any, strip: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict):
+            strip(item)
+
+
+def _strip_realm(rep: dict[str, Any]) -> dict[str, Any]:
+    _mask_key(rep.get("smtpServer"), "password")
+    _mask_key(rep.get("smtpServer"), "authTokenClientSecret")
+    _each(rep.get("clients"), _strip_client)
+    _each(rep.get("identityProviders"), _strip_broker)
+    components = rep.get("components")
+    for listed in components.values() if isinstance(components, dict) else ():
+        _each(listed, _strip_component)
+    _each(rep.get("users"), _strip_user)
+    _each(rep.get("federatedUsers"), _strip_user)
+    return rep
+
+
+def _strip_credential(rep: dict[str, Any]) -> dict[str, Any]:
+    rep["value"] = SECRET_VALUE  # stripCredentials masks unconditionally
+    return rep
+
+
+_STRIP: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "realm": _strip_realm,
+    "user": _strip_user,
+    "client": _strip_client,
+    "broker": _strip_broker,
+    "credential": _strip_credential,
+}
+
+
+def _kind(method: str, segments: list[str]) -> str | None:
+    """The representation class a call hands the event builder, for StripSecretsUtils' choice of stripping."""
+    if not segments:
+        return "realm"
+    if method == "POST" and segments[-1] == "client-secret":
+        return "credential"
+    if len(segments) == 2 and segments[0] in ("users", "clients"):
+        return "user" if segments[0] == "users" else "client"
+    if len(segments) == 3 and segments[:2] == ["identity-provider", "instances"]:
+        return "broker"
+    return None
+
+
+def representation(method: str, segments: list[str], body: Any) -> str | None:
+    """The stored representation of a call: what its Keycloak resource method records, stripped of
+    secrets as StripSecretsUtils strips that representation's class, as compact JSON; None without one."""
+    last = segments[-1] if segments else ""
+    if last in NO_REPRESENTATION:
+        return None
+    if method == "POST" and last == "client-secret":
+        body = {"type": "secret", "value": SECRET_VALUE}  # regenerateSecret's CredentialRepresentation, stripped
     if body is None:
         return None
-    return json.dumps(strip_secrets(body), separators=(",", ":"), ensure_ascii=False)
+    kind = _kind(method, segments)
+    if kind is not None and isinstance(body, dict):
+        body = _STRIP[kind](copy.deepcopy(body))
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)

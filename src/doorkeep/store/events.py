@@ -30,8 +30,10 @@ class EventRepo:
         ip: str | None = None,
         first: int | None = None,
         max: int | None = None,  # Keycloak's parameter names
+        *,
+        ascending: bool = False,
     ) -> builtins.list[Event]:
-        """Events matching every given filter (dates in ms, inclusive), newest first.
+        """Events matching every given filter (dates in ms, inclusive), newest first (oldest with ``ascending``).
 
         Negative or absent ``first``/``max`` mean no bound. Ties in time are broken by id so that
         paging is stable.
@@ -49,7 +51,8 @@ class EventRepo:
             query = query.where(events.c.time <= date_to)
         if ip is not None:
             query = query.where(events.c.ip_address == ip)
-        query = query.order_by(events.c.time.desc(), events.c.id.desc())
+        order = (events.c.time.asc(), events.c.id.asc()) if ascending else (events.c.time.desc(), events.c.id.desc())
+        query = query.order_by(*order)
         if first is not None and first > 0:
             query = query.offset(first)
         if max is not None and max >= 0:

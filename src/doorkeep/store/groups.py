@@ -200,10 +200,12 @@ class GroupRepo:
         await self._c.execute(insert(user_groups).values(user_id=user_id, group_id=group_id))
         return True
 
-    async def leave(self, user_id: str, group_id: str) -> None:
-        await self._c.execute(
+    async def leave(self, user_id: str, group_id: str) -> bool:
+        """Remove the membership; False if the user was not a member."""
+        result = await self._c.execute(
             delete(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group_id == group_id)
         )
+        return bool(result.rowcount)
 
     # --- default groups --------------------------------------------------------------------------
     async def default_ids(self, realm_id: str) -> builtins.list[str]:

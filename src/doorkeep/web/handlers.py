@@ -62,7 +62,7 @@ async def answer(request: Request, work: Callable[[Tx], Awaitable[Response]], *,
 
     async def audited(tx: Tx) -> Response:
         response = await work(tx)
-        await audit.record(request, tx, response, state(request).services.clock.now())
+        await audit.record(request, tx, response, state(request).services.clock.now_ms())
         return response
 
     # A POST, PUT or DELETE may record an admin event, a write even when the call changes nothing else:

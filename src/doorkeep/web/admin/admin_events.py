@@ -4,7 +4,7 @@
 Keycloak's filters: ``operationTypes`` and ``resourceTypes`` (repeatable), ``resourcePath`` (``*``
 matches anything), ``authRealm``, ``authClient`` (the client's id), ``authUser``, ``authIpAddress``,
 ``dateFrom``/``dateTo`` (``yyyy-MM-dd`` or epoch ms), ``first``, ``max`` and ``direction``
-(``asc``/``desc``). ``DELETE`` clears them (manage-events).
+(``asc``/``desc``, nothing else). ``DELETE`` clears them (manage-events).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES, AdminEvent, AdminEventQuery
 from doorkeep.web.admin.common import RealmCall, no_content, ok, query_int, run_realm
-from doorkeep.web.admin.events import DEFAULT_MAX, _date, bad_request
+from doorkeep.web.admin.events import DEFAULT_MAX, _date, ascending, bad_request
 
 
 def admin_event_json(event: AdminEvent) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def query(request: Request) -> AdminEventQuery:
         date_to=_date(request, "dateTo", end_of_day=True),
         first=query_int(request, "first"),
         max=DEFAULT_MAX if max_results is None else max_results,
-        ascending=params.get("direction", "desc").lower() == "asc",
+        ascending=ascending(request),
     )
 
 

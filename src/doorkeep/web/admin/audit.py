@@ -3,9 +3,13 @@
 The one REST unit of work (``web.handlers.answer``, behind ``common.run_realm`` too) calls ``record`` inside
 the request's transaction once the handler has answered, so the event row commits or rolls back
 with the change itself; the caller and realm are those the wrapper's checks stashed with
-``caller``. What is recorded follows ``doorkeep.admin.admin_event_rules``; the realm is read again so
-that a PUT turning admin events on (or off) is itself governed by the new setting, as Keycloak
-checks the realm when the event is sent.
+``caller``. What is recorded follows ``doorkeep.admin.admin_event_rules``. As Keycloak's
+AdminEventBuilder, which opens its store only if the realm kept admin events when the request began,
+a call is recorded if the realm kept them before it; ``PUT events/config`` also if it keeps them after
+(``refreshRealmEventsConfig`` "to consider old and new config"), so turning admin events off or on is
+itself recorded. Whether the representation is kept is read from the realm as the call left it.
+A handler whose call changed nothing Keycloak would record (``unchanged``), or whose event carries a
+representation other than the request body (``represent``), says so on the request.
 
 The Admin Console writes through the core functions, not over HTTP; each of its writes names the REST call
 it equals (a ``Change``) and its unit of work stores it with ``store``, the function ``record`` ends in, so
@@ -34,11 +38,24 @@ if TYPE_CHECKING:
 
 WRITES = frozenset({"POST", "PUT", "DELETE"})
 SCOPE_KEY = "doorkeep.admin_caller"
+UNCHANGED_KEY = "doorkeep.admin_event_unchanged"
+REPRESENTATION_KEY = "doorkeep.admin_event_representation"
+EVENTS_CONFIG = ("events", "config")
 
 
 def caller(request: Request, identity: AdminIdentity, realm: Realm) -> None:
     """Remember who administers which realm in this request, for ``record``."""
     request.scope[SCOPE_KEY] = (identity, realm)
+
+
+def unchanged(request: Request) -> None:
+    """This call changed nothing, so records no event (a join of a group the user is already in)."""
+    request.scope[UNCHANGED_KEY] = True
+
+
+def represent(request: Request, representation: object) -> None:
+    """The event of this call carries ``representation`` instead of the request body."""
+    request.scope[REPRESENTATION_KEY] = representation
 
 
 def _relative(path: str, realm_name: str) -> list[str]:
@@ -68,10 +85,12 @@ class Change:
     body: object = None
 
 
-async def record(request: Request, tx: Tx, response: Response, now: int) -> None:
+async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> None:
     """Store the admin event of this call if it changed something and the realm keeps admin events."""
     stashed = request.scope.get(SCOPE_KEY)
     if stashed is None or request.method not in WRITES or response.status_code >= 400:
+        return
+    if request.scope.get(UNCHANGED_KEY):
         return
     identity, administered = stashed
     segments = _relative(request.scope["path"], administered.name)
@@ -79,27 +98,35 @@ async def record(request: Request, tx: Tx, response: Response, now: int) -> None
     if location and rules.operation_type(request.method, segments) == "CREATE":
         created = _relative(unquote(urlsplit(location).path), administered.name)
         segments = created or segments  # the path of what was created, as Keycloak records it
-    change = Change(request.method, tuple(segments), _body(request))
-    await store(tx, identity, administered, change, client_ip(request), now)
+    body = request.scope[REPRESENTATION_KEY] if REPRESENTATION_KEY in request.scope else _body(request)
+    change = Change(request.method, tuple(segments), body)
+    await store(tx, identity, administered, change, client_ip(request), now_ms)
 
 
-async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Change, ip: str, now: int) -> None:
-    """Store the admin event of ``change`` to ``administered`` by ``identity`` from ``ip``, if the realm (read
-    again in this transaction) keeps admin events and Keycloak records such a call; the representation,
-    stripped of secrets, only with details on."""
+async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Change, ip: str, now_ms: int) -> None:
+    """Store the admin event of ``change`` by ``identity`` from ``ip`` at ``now_ms`` (epoch ms, Keycloak's
+    Time.currentTimeMillis), ``administered`` being the realm as the call found it, if the realm kept admin
+    events then (or, for ``events/config``, keeps them now) and Keycloak records such a call; the
+    representation, stripped of secrets, only with details on after the call."""
     realm = await tx.realms.get(administered.id)
-    if realm is None or not realm.admin_events_enabled:
+    if realm is None:
+        return
+    refreshed = change.segments == EVENTS_CONFIG and realm.admin_events_enabled
+    if not (administered.admin_events_enabled or refreshed):
         return
     segments = list(change.segments)
     operation = rules.operation_type(change.method, segments)
     if operation is None:
         return
-    detail = rules.representation(change.body) if realm.admin_events_details_enabled else None
+    if realm.admin_events_details_enabled:
+        detail = rules.representation(change.method, segments, change.body)
+    else:
+        detail = None
     await tx.admin_events.add(
         AdminEvent(
             id=events.event_id(),
             realm_id=realm.id,
-            time=now * 1000,
+            time=now_ms,
             operation_type=operation,
             resource_type=rules.resource_type(segments),
             resource_path="/".join(segments) or None,

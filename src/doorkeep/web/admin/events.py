@@ -1,6 +1,6 @@
 """Admin REST: a realm's user events and their configuration (Keycloak's RealmAdminResource).
 
-``GET /events`` lists stored events newest first (view-events; at most 100 unless ``max`` says
+``GET /events`` lists stored events newest first unless ``direction=asc`` (view-events; at most 100 unless ``max`` says
 otherwise), ``DELETE /events`` clears them (manage-events). ``GET/PUT /events/config`` read and
 change the RealmEventsConfigRepresentation. As in Keycloak's RealmManager, a PUT always sets
 ``eventsEnabled`` (absent: false) and ``eventsExpiration`` (absent: 0, keep forever); the lists and
@@ -76,6 +76,15 @@ def config_json(realm: Realm) -> dict[str, Any]:
     return out
 
 
+def ascending(request: Request) -> bool:
+    """RealmAdminResource's ``direction``: absent or ``desc`` newest first, ``asc`` oldest first; any other
+    spelling (case counts) is a 400."""
+    direction = request.query_params.get("direction")
+    if direction not in (None, "asc", "desc"):
+        raise bad_request("Invalid value for sortDirection, expected value is asc or desc")
+    return direction == "asc"
+
+
 def _date(request: Request, name: str, *, end_of_day: bool) -> int | None:
     """Keycloak's DateUtil: ``yyyy-MM-dd`` (UTC, start or end of that day) or epoch milliseconds."""
     raw = request.query_params.get(name)
@@ -104,6 +113,7 @@ async def list_events(request: Request) -> Response:
         unknown = sorted(set(types) - events.EVENT_TYPES)
         if unknown:
             raise bad_request(f"Invalid value for 'type': {unknown[0]}")
+        oldest_first = ascending(request)
         found = await call.tx.events.find(
             call.realm.id,
             types,
@@ -114,6 +124,7 @@ async def list_events(request: Request) -> Response:
             request.query_params.get("ipAddress"),
             first,
             DEFAULT_MAX if max_results is None else max_results,
+            ascending=oldest_first,
         )
         return ok([event_json(e) for e in found])
 

@@ -1,7 +1,8 @@
 """Admin REST: group membership and default groups.
 
 ``groups/{id}/members``; ``users/{id}/groups`` (+ ``/count``) and ``users/{id}/groups/{groupId}``
-(PUT joins, DELETE leaves); ``default-groups`` and ``default-groups/{groupId}``. view-users reads,
+(PUT joins, DELETE leaves: a CREATE or DELETE GROUP_MEMBERSHIP admin event with the group as its
+representation, none when nothing changed); ``default-groups`` and ``default-groups/{groupId}``. view-users reads,
 manage-users changes (Keycloak's canManageGroupMembership and canManage for default groups).
 """
 
@@ -13,7 +14,8 @@ from starlette.routing import Route
 
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import user_to_brief_json, user_to_json
-from doorkeep.model import User
+from doorkeep.model import Group, User
+from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
 
@@ -30,6 +32,14 @@ async def _user(call: RealmCall, user_id: str) -> User:
 def _member(user: User) -> dict[str, object]:
     """GroupResource.getMembers renders users without the ``access`` a user list adds."""
     out = user_to_json(user)
+    del out["access"]
+    return out
+
+
+def _group_event_json(group: Group) -> dict[str, object]:
+    """ModelToRepresentation.toRepresentation(group, true), the membership events' representation: the
+    full group without the ``access`` block its resource adds."""
+    out = group_to_json(group, brief=False)
     del out["access"]
     return out
 
@@ -69,9 +79,13 @@ async def membership(request: Request) -> Response:
         group = await load_group(call, request.path_params["group"])
         if request.method == "PUT":
             await call.identity.require_membership(call.tx, group)
-            await call.tx.groups.join(user.id, group.id)
+            changed = await call.tx.groups.join(user.id, group.id)
         else:
-            await call.tx.groups.leave(user.id, group.id)
+            changed = await call.tx.groups.leave(user.id, group.id)
+        if changed:  # UserResource records the event only inside `if (!isDirectMember)` / `if (isMemberOf)`
+            audit.represent(request, _group_event_json(group))
+        else:
+            audit.unchanged(request)
         return no_content()
 
     return await run_realm(request, work)

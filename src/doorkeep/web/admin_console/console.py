@@ -79,8 +79,9 @@ async def record(page: Page, c: Console) -> None:
     console's client of the sign-in realm (Keycloak: the token's client, ``security-admin-console``)."""
     client = await c.tx.clients.get_by_client_id(page.realm.id, CLIENT_ID)
     identity = dataclasses.replace(c.identity, client_uuid=client.id if client else "")
+    now_ms = state(page.request).services.clock.now_ms()
     for change in c.changes:
-        await audit.store(c.tx, identity, c.realm, change, client_ip(page.request), c.now)
+        await audit.store(c.tx, identity, c.realm, change, client_ip(page.request), now_ms)
 
 
 async def render(
