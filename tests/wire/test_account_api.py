@@ -164,6 +164,16 @@ async def test_taking_another_users_email_is_a_409(env: Env) -> None:
     assert response.json()["errorMessage"] == "emailExistsMessage"
 
 
+async def test_taking_an_email_two_other_users_already_share_is_a_409(env: Env) -> None:
+    """Two holders stored while duplicates were allowed must not let a third user join them."""
+    await _setup(env)
+    await seed_user(env.db, env.clock, "test", "user2", email="shared@example.com")
+    await seed_user(env.db, env.clock, "test", "user3", email="shared@example.com")
+    response = await env.http.post(ACCOUNT, headers=_bearer(await _grant(env)), json={"email": "shared@example.com"})
+    assert response.status_code == 409
+    assert response.json()["errorMessage"] == "emailExistsMessage"
+
+
 # --- applications ------------------------------------------------------------------------------
 async def test_an_online_login_shows_the_application_in_use(env: Env) -> None:
     await _setup(env)

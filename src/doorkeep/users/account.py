@@ -120,8 +120,10 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
             changes[attr] = body[key] or None
     email = changes.get("email", user.email)
     if email != user.email:
-        other = await tx.users.get_by_email(caller.realm.id, email) if email else None
-        if other is not None and other.id != user.id and not caller.realm.duplicate_emails_allowed:
+        # Every holder counts: ``get_by_email`` answers None when several users share the address (stored
+        # while duplicates were allowed), which would let this user join them.
+        holders = await tx.users.ids_with_email(caller.realm.id, email) if email else []
+        if any(h != user.id for h in holders) and not caller.realm.duplicate_emails_allowed:
             error = {"field": "email", "errorMessage": "emailExistsMessage", "params": ["email"]}
             raise _FieldError(409, error)
         changes["email_verified"] = False
