@@ -115,7 +115,6 @@ DEVICE_DENIED = "The end user denied the authorization request"
 DEVICE_PENDING = "The authorization request is still pending"
 DEVICE_SESSION_PENDING = "The authorization request is verified but can not lookup the user session yet"
 AUTH_ERROR = "Auth error"
-DEVICE_WRONG_PROTOCOL = "Wrong client protocol."
 
 
 class OAuthError(Exception):

@@ -173,6 +173,15 @@ async def test_logout_refuses_a_saml_client(realm: Env) -> None:
     assert_error(await post(realm, "logout", pairs), 400, "invalid_client", "Wrong client protocol.")
 
 
+@pytest.mark.parametrize("grant", ["password", "client_credentials", "refresh_token"])
+async def test_the_token_endpoint_refuses_a_saml_client_with_the_right_secret(realm: Env, grant: str) -> None:
+    """The token endpoint authorizes its client through the same AuthorizeClientUtil.authorizeClient."""
+    await seed_client(realm.db, "test", "sp", protocol="saml", service_accounts=True)
+    pairs = [("grant_type", grant), ("client_id", "sp"), ("client_secret", "secret"), ("username", "user1")]
+    pairs += [("password", "password"), ("refresh_token", "x")]
+    assert_error(await post(realm, "token", pairs), 400, "invalid_client", "Wrong client protocol.")
+
+
 async def test_revoke_refuses_a_bearer_only_client_and_decodes_an_empty_token(realm: Env) -> None:
     """checkClient's bearer-only refusal; checkToken's "Token not provided" is for an absent token only."""
     await seed_client(realm.db, "test", "api", bearer_only=True)

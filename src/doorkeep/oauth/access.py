@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client, Realm, User, UserSession
+from doorkeep.oauth.client_auth import OIDC
 from doorkeep.tokens import TYPE_BEARER, jti_session_type
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
-
-OIDC = "openid-connect"
 
 
 @dataclass(frozen=True)

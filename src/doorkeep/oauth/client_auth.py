@@ -16,7 +16,7 @@ import hmac
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, UnauthorizedClient
+from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, WRONG_CLIENT_PROTOCOL, InvalidClient, UnauthorizedClient
 from doorkeep.model import Client
 
 if TYPE_CHECKING:
@@ -67,4 +67,21 @@ async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     if not hmac.compare_digest(secret_given.encode(), client.secret.encode()):
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
+    return client
+
+
+OIDC = "openid-connect"
+
+
+def require_oidc(client: Client) -> None:
+    """AuthorizeClientUtil.authorizeClient's protocol check: a SAML client authenticated here is refused."""
+    if client.protocol != OIDC:
+        raise InvalidClient(WRONG_CLIENT_PROTOCOL, status=400)
+
+
+async def authorize_client(tx: Tx, req: OAuthRequest) -> Client:
+    """Keycloak's AuthorizeClientUtil.authorizeClient, which the token, revocation and logout endpoints call:
+    the client authenticated, then refused unless it speaks OpenID Connect."""
+    client = await authenticate_client(tx, req)
+    require_oidc(client)
     return client

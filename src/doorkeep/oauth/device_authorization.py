@@ -18,7 +18,7 @@ from doorkeep.model import DeviceCode
 from doorkeep.oauth import device_codes, token_endpoint
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import pkce_problem
-from doorkeep.oauth.client_auth import authenticate_client, claimed_client_id
+from doorkeep.oauth.client_auth import OIDC, authenticate_client, claimed_client_id
 
 if TYPE_CHECKING:
     from doorkeep.model import Client
@@ -55,8 +55,8 @@ def check_client(client: Client) -> None:
         raise e.UnauthorizedClient(e.DEVICE_FLOW_DISABLED, status=400, event_error="not_allowed")
     if client.bearer_only:
         raise e.UnauthorizedClient(e.DEVICE_BEARER_ONLY, status=403, event_error="not_allowed")
-    if client.protocol != "openid-connect":
-        raise e.UnauthorizedClient(e.DEVICE_WRONG_PROTOCOL, status=400, event_error="invalid_client")
+    if client.protocol != OIDC:
+        raise e.UnauthorizedClient(e.WRONG_CLIENT_PROTOCOL, status=400, event_error="invalid_client")
 
 
 async def known_scopes(tx: Tx, client: Client, scope_param: str) -> str:

@@ -19,7 +19,7 @@ from doorkeep import errors as e
 from doorkeep import events, policy
 from doorkeep.errors import OAuthError
 from doorkeep.oauth import access, issue, refresh_tokens
-from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.client_auth import authenticate_client, require_oidc
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
 from doorkeep.sessions import resume, rotation
@@ -75,8 +75,7 @@ async def _authorize(tx: Tx, req: OAuthRequest) -> Client:
         client = await authenticate_client(tx, req)
     except OAuthError as err:
         raise e.InvalidRequest(e.INTROSPECTION_AUTH_FAILED, status=401, event_error=err.event_error) from err
-    if client.protocol != "openid-connect":  # AuthorizeClientUtil.authorizeClient
-        raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
+    require_oidc(client)  # an ErrorResponseException in Keycloak: not "Authentication failed."
     if client.public_client:
         raise e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403)
     return client

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.oauth import refresh_tokens
-from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.client_auth import authorize_client
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 
 
 async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthRequest) -> None:
-    client = await authenticate_client(tx, req)
-    if client.protocol != "openid-connect":  # AuthorizeClientUtil.authorizeClient
-        raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
+    client = await authorize_client(tx, req)
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     token = req.form.get("refresh_token")

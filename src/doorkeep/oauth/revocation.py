@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events, policy
-from doorkeep.oauth.client_auth import authenticate_client
+from doorkeep.oauth.client_auth import authorize_client
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_BEARER, TYPE_OFFLINE, TYPE_REFRESH, unverified
 
@@ -32,9 +32,7 @@ def _unusable() -> e.InvalidToken:
 
 
 async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
-    client = await authenticate_client(tx, req)  # checkClient comes before checkParameterDuplicated
-    if client.protocol != "openid-connect":  # AuthorizeClientUtil.authorizeClient
-        raise e.InvalidClient(e.WRONG_CLIENT_PROTOCOL, status=400)
+    client = await authorize_client(tx, req)  # checkClient comes before checkParameterDuplicated
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     if req.form.has_duplicates():

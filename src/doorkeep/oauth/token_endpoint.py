@@ -10,7 +10,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
-from doorkeep.oauth.client_auth import authenticate_client, claimed_client_id
+from doorkeep.oauth.client_auth import authorize_client, claimed_client_id
 from doorkeep.oauth.grants import authorization_code, client_credentials, device_code, password, refresh_token
 from doorkeep.oauth.minted import Minted, TokenResponse
 from doorkeep.sessions import device
@@ -84,7 +84,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
         raise e.UnsupportedGrantType(e.UNSUPPORTED_GRANT_TYPE)
     client: Client | None = None
     try:
-        client = await authenticate_client(tx, req)
+        client = await authorize_client(tx, req)
         if client.bearer_only:
             raise e.InvalidClient(e.BEARER_ONLY, status=400)
         if req.form.has_duplicates():
