@@ -235,18 +235,7 @@ async def finish(
         remember_me=remember_me and realm.remember_me,
         user_agent=browser.user_agent,
     )
-    await _login_event(
-        tx,
-        services,
-        realm,
-        client,
-        request,
-        user,
-        session.login_username,
-        browser.ip_address,
-        session_id=session.id,
-        remember_me=session.remember_me,
-    )
+    await _logged_in(tx, services, realm, client, request, user, session, browser)
     return Done(session, code)
 
 
@@ -277,6 +266,21 @@ async def _approve_device(
         user_agent=browser.user_agent,
     )
     approved = await device_verification.approve(tx, realm, request.device_user_code, session.id, now)
+    await _logged_in(tx, services, realm, client, request, user, session, browser)
+    return DeviceDone(session, approved)
+
+
+async def _logged_in(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    session: UserSession,
+    browser: Browser,
+) -> None:
+    """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved)."""
     await _login_event(
         tx,
         services,
@@ -289,7 +293,6 @@ async def _approve_device(
         session_id=session.id,
         remember_me=session.remember_me,
     )
-    return DeviceDone(session, approved)
 
 
 async def _login_event(
