@@ -4,6 +4,7 @@ endpoint, the verification pages with the ordinary browser login and consent, an
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 
 from browser_flow import form_action, form_fields, submit
 from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, token_url, update_client
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -123,6 +124,26 @@ async def test_a_device_code_works_once(realm: Env) -> None:
     assert (await poll(realm, answer["device_code"])).status_code == 200
     realm.clock.advance(5)
     assert_error(await poll(realm, answer["device_code"]), 400, "invalid_grant", "Device code not valid")
+
+
+async def test_two_workers_polling_an_approved_code_at_once_get_one_set_of_tokens(realm: Env) -> None:
+    """Two processes on one database redeem the same approved code in the same instant: the conditional
+    UPDATE lets exactly one of them mint tokens; the other finds the code spent."""
+    answer = await authorize(realm)
+    await approve(realm, answer)
+    form = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+        "device_code": answer["device_code"],
+        "client_id": "test-device",
+        "client_secret": "secret",
+    }
+    async with another_worker(realm) as other:
+        first, second = await asyncio.gather(
+            realm.http.post(token_url("test"), data=form), other.post(token_url("test"), data=form)
+        )
+    assert sorted([first.status_code, second.status_code]) == [200, 400]
+    refused = first if first.status_code == 400 else second
+    assert refused.json()["error"] in ("invalid_grant", "slow_down")
 
 
 async def test_the_user_code_works_once(realm: Env) -> None:

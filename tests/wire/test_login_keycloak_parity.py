@@ -172,6 +172,26 @@ async def test_the_cookie_is_ignored_while_the_realm_has_remember_me_off(realm: 
     assert 'value="user1"' not in page.text
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "username:%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",  # markup in the remembered name
+        "username:%FF%FE%ZZ",  # invalid UTF-8 and a broken escape
+        "username:a:b",  # more parts than Keycloak's split takes
+        "username:" + "x" * 4000,  # as long as a cookie gets
+        "",
+    ],
+)
+async def test_a_forged_remember_me_cookie_never_breaks_or_injects_into_the_login_page(realm: Env, value: str) -> None:
+    """The cookie is the browser's to forge: the page still answers 200 and the name is escaped, never markup."""
+    await update_realm(realm.db, "test", remember_me=True)
+    realm.http.cookies.set("KEYCLOAK_REMEMBER_ME", value, path="/realms/test/")
+    page = await start(realm.http, "test", "app")
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+    assert 'name="password"' in page.text
+
+
 async def test_a_login_hint_wins_over_the_remembered_username(realm: Env) -> None:
     await update_realm(realm.db, "test", remember_me=True)
     realm.http.cookies.set("KEYCLOAK_REMEMBER_ME", "username:user1", path="/realms/test/")
