@@ -210,3 +210,23 @@ async def test_clearing_a_cache_needs_manage_realm(realm: Env) -> None:
     token = (await password_grant(realm.http, "test", "admin-cli", secret=None)).json()["access_token"]
     response = await realm.http.post(f"{REALMS}/test/clear-realm-cache", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403
+
+
+async def test_a_backtracking_regex_pattern_refuses_the_password_in_bounded_time_and_others_still_match(
+    realm: Env,
+) -> None:
+    # (a|aa)+b on 60 a's backtracks ~1e12 times: on Python's re one reset-password would hold the interpreter (and
+    # every realm) for hours. The regex engine's time limit ends it; the password is refused, not let through.
+    headers = await _with_policy(realm, "regexPattern((a|aa)+b)")
+    user_id = await _user_id(realm, headers, "user1")
+    url = f"{REALMS}/test/users/{user_id}/reset-password"
+    refused = await realm.http.put(url, headers=headers, json={"value": "a" * 60})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "error": "invalidPasswordRegexPatternMessage",
+            "error_description": "Invalid password: fails to match regex pattern(s).",
+        },
+    )
+    assert (await realm.http.put(url, headers=headers, json={"value": "aaab"})).status_code == 204
+    assert (await password_grant(realm.http, "test", "app", "user1", "aaab")).status_code == 200

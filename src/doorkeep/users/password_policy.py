@@ -12,17 +12,29 @@ the English text of Keycloak's admin messages. ``passwordHistory`` is checked ag
 password only: Doorkeep keeps no older hashes. ``hashAlgorithm``, ``hashIterations`` and
 ``forceExpiredPasswordChange`` are accepted and have no effect (Doorkeep hashes with its own parameters and
 does not expire passwords).
+
+``regexPattern`` runs on the ``regex`` engine with a time limit: the pattern is a realm administrator's and the
+password anyone's, and a backtracking pattern (``(a|aa)+b``) on Python's ``re`` would hold the interpreter for
+hours, for every realm. A match that runs out of time refuses the password (the policy could not show it
+matches), where Keycloak's thread would run on.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import regex
+
+_log = logging.getLogger(__name__)
+
 DEFAULT_COUNT = {"length": 8, "maxLength": 64, "digits": 1, "lowerCase": 1, "upperCase": 1, "specialChars": 1}
 # Keycloak 26's PasswordHashProvider ids (hashAlgorithm's config must name one).
+# Seconds one regexPattern match may take; ordinary patterns take microseconds.
+REGEX_TIMEOUT = 0.1
 HASH_ALGORITHMS = frozenset({"argon2", "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512"})
 # themes/.../base/admin/messages/messages_en.properties; a key it lacks is answered as itself, as Keycloak's
 # ``messages.getProperty(key, key)`` does.
@@ -89,14 +101,14 @@ def _int(value: str | None, default: int) -> int:
     return int(value)
 
 
-def _regex(value: str | None) -> re.Pattern[str]:
+def _regex(value: str | None) -> regex.Pattern[str]:
     if value is None:
         raise PolicyConfigError("Config required")
     if not value.strip():
         raise PolicyConfigError("White space not acepted")  # sic, Keycloak's text
     try:
-        return re.compile(value)
-    except re.error:
+        return regex.compile(value)
+    except regex.error:
         raise PolicyConfigError("Not a valid regular expression") from None
 
 
@@ -184,10 +196,18 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
         same = c.email is not None and c.email.casefold() == c.password.casefold()
         return ("invalidPasswordNotEmailMessage", None) if same else None
     if key == "regexPattern":
-        return None if config.fullmatch(c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
+        return None if _matches(config, c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
     if key == "passwordHistory":
         return ("invalidPasswordHistoryMessage", config) if config != -1 and c.is_current else None
     return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check
+
+
+def _matches(pattern: regex.Pattern[str], password: str) -> bool:
+    try:
+        return pattern.fullmatch(password, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        _log.warning("regexPattern password policy %r ran past %s s; password refused", pattern.pattern, REGEX_TIMEOUT)
+        return False
 
 
 def _utf16_units(text: str) -> list[str]:
