@@ -137,6 +137,34 @@ async def test_the_sessions_tab_sets_offline_session_idle_in_hours_and_the_next_
     )
 
 
+async def test_the_tokens_tab_sets_the_device_grant_lifespan_and_interval_and_the_device_endpoint_obeys(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    await seed_client(realm.db, "test", "tv", attributes={"oauth2.device.authorization.grant.enabled": "true"})
+    tab = await admin.get(f"{BASE}/test/realm-settings/tokens", headers=HTML)
+    form = dict(re.findall(r'<input type="number"[^>]*name="([^"]+)"\s+value="([^"]*)"', tab.text))
+    units = re.findall(
+        r'<select name="([^"]+)\.unit"[^>]*>(?:(?!</select>).)*?<option value="(\w+)" selected', tab.text, re.S
+    )
+    form |= {f"{name}.unit": unit for name, unit in units}
+    # Keycloak's defaults, shown as its console shows them.
+    assert (form["oauth2DeviceCodeLifespan"], form["oauth2DeviceCodeLifespan.unit"]) == ("10", "minutes")
+    assert form["oauth2DevicePollingInterval"] == "5"
+    refused = await post(
+        admin, f"{BASE}/test/realm-settings/tokens", tab, **{**form, "oauth2DevicePollingInterval": "-1"}
+    )
+    assert refused.status_code == 400
+    assert "OAuth 2.0 Device Polling Interval must be a whole number, 0 or more." in refused.text
+    changes = {"oauth2DeviceCodeLifespan": "2", "oauth2DevicePollingInterval": "7"}
+    saved = await post(admin, f"{BASE}/test/realm-settings/tokens", tab, **{**form, **changes})
+    assert saved.status_code == 303, saved.text[:500]
+    device = await realm.http.post(
+        "/realms/test/protocol/openid-connect/auth/device", data={"client_id": "tv", "client_secret": "secret"}
+    )
+    assert device.status_code == 200, device.text
+    assert (device.json()["expires_in"], device.json()["interval"]) == (120, 7)
+
+
 async def test_a_refused_value_comes_back_as_a_sentence_and_nothing_is_saved(
     realm: Env, admin: httpx.AsyncClient
 ) -> None:

@@ -49,6 +49,7 @@ async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int
         form=state_,
         fields=views.SESSIONS,
         access=views.ACCESS_TOKEN,
+        device_code=views.DEVICE_CODE,
         editable=c.can("manage-realm"),
     )
 

@@ -84,6 +84,15 @@ ACCESS_TOKEN = TimeField(
     required=True,
     minimum=1,
 )
+DEVICE_CODE = TimeField(
+    "oauth2DeviceCodeLifespan",
+    "OAuth 2.0 Device Code Lifespan",
+    "oauth2_device_code_lifespan",
+    "How long a device code and its user code may wait for the user's approval.",
+    required=True,
+    minimum=1,
+)
+POLLING = "oauth2DevicePollingInterval"
 REVOKE = "revokeRefreshToken"
 MAX_REUSE = "refreshTokenMaxReuse"
 GRACE = "refreshTokenGracePeriod"  # a realm attribute (issue #13); absent means 0, off
@@ -99,6 +108,8 @@ def tokens_form(realm: Realm) -> FormState:
     return FormState(
         {
             ACCESS_TOKEN.name: shown(realm.access_token_lifespan),
+            DEVICE_CODE.name: shown(realm.oauth2_device_code_lifespan),
+            POLLING: str(realm.oauth2_device_polling_interval),
             REVOKE: realm.revoke_refresh_token,
             MAX_REUSE: str(realm.refresh_token_max_reuse),
             GRACE: str(policy.parse_grace_period(str(realm.attributes.get(GRACE, ""))) or 0),
@@ -125,9 +136,12 @@ def read_sessions(realm: Realm, form: Mapping[str, str]) -> Realm:
 
 
 def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
+    """The realm with the Tokens tab's values; ``FormErrors`` naming each refused field. The device-grant
+    fields keep their stored values when a form from before they existed leaves them out."""
     state = FormState({REVOKE: checkbox(form, REVOKE), MAX_REUSE: form.get(MAX_REUSE, "").strip()})
     state.values[GRACE] = form.get(GRACE, "").strip()
     lifespan = read_time(form, ACCESS_TOKEN, state)
+    device = _read_device(realm, form, state)
     reuse: int | None = None
     grace = ""
     try:
@@ -138,7 +152,7 @@ def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
         grace = grace_seconds(GRACE, form.get(GRACE) or "0", allow_empty=False)
     except FieldError as err:
         state.errors[err.field] = str(err)
-    if state.errors or lifespan is None or reuse is None:
+    if state.errors or lifespan is None or reuse is None or device is None:
         raise FormErrors(state)
     attributes = {k: v for k, v in realm.attributes.items() if k != GRACE}
     return dataclasses.replace(
@@ -146,8 +160,28 @@ def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
         access_token_lifespan=lifespan,
         revoke_refresh_token=bool(state.values[REVOKE]),
         refresh_token_max_reuse=reuse,
+        oauth2_device_code_lifespan=device[0],
+        oauth2_device_polling_interval=device[1],
         attributes=attributes | ({GRACE: grace} if grace != "0" else {}),
     )
+
+
+def _read_device(realm: Realm, form: Mapping[str, str], state: FormState) -> tuple[int, int] | None:
+    """OAuth 2.0 Device Code Lifespan and Polling Interval, or None with the errors in ``state``."""
+    lifespan: int | None = realm.oauth2_device_code_lifespan
+    if DEVICE_CODE.name in form:
+        lifespan = read_time(form, DEVICE_CODE, state)
+    else:
+        state.values[DEVICE_CODE.name] = shown(realm.oauth2_device_code_lifespan)
+    interval: int | None = realm.oauth2_device_polling_interval
+    state.values[POLLING] = form.get(POLLING, str(interval)).strip()
+    if POLLING in form:
+        try:
+            interval = whole_number(POLLING, "OAuth 2.0 Device Polling Interval", form.get(POLLING))
+        except FieldError as err:
+            state.errors[err.field] = str(err)
+            interval = None
+    return None if lifespan is None or interval is None else (lifespan, interval)
 
 
 async def save(c: Console, new: Realm, recorded: dict[str, object] | None = None) -> Realm:
