@@ -254,6 +254,28 @@ async def test_the_client_secret_is_shown_only_on_request_and_never_cached(
     assert shown.headers["cache-control"] == "no-store"
 
 
+async def test_the_client_settings_switch_turns_the_device_grant_on_and_off(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    app = await client_uuid(realm, "test", "app")
+    device_url = "/realms/test/protocol/openid-connect/auth/device"
+    credentials = {"client_id": "app", "client_secret": "secret"}
+    assert (await realm.http.post(device_url, data=credentials)).status_code == 400  # off until switched on
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert 'name="oauth2.device.authorization.grant.enabled" value="on">' in page.text  # shown unchecked
+    on = {"enabled": "on", "standardFlowEnabled": "on", "directAccessGrantsEnabled": "on"}
+    form = {**on, "redirectUris": "http://localhost/*", "oauth2.device.authorization.grant.enabled": "on"}
+    assert (await post(admin, f"{BASE}/test/clients/{app}", page, **form)).status_code == 303
+    assert (await realm.http.post(device_url, data=credentials)).status_code == 200
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert 'name="oauth2.device.authorization.grant.enabled" value="on" checked>' in page.text
+    assert (
+        await post(admin, f"{BASE}/test/clients/{app}", page, **on, redirectUris="http://localhost/*")
+    ).status_code == 303
+    refused = await realm.http.post(device_url, data=credentials)
+    assert (refused.status_code, refused.json()["error"]) == (400, "unauthorized_client")
+
+
 async def test_offline_sessions_are_paged_twenty_at_a_time(realm: Env, admin: httpx.AsyncClient) -> None:
     for i in range(23):
         await seed_user(realm.db, realm.clock, "test", f"person{i:02}", realm_roles=("offline_access",))

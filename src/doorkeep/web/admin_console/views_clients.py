@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.oauth import device_codes
 from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
@@ -73,6 +74,9 @@ async def client(c: Console, uuid: str) -> Client:
     return found
 
 
+DEVICE_GRANT = device_codes.GRANT_ENABLED  # a client attribute, Keycloak's "OAuth 2.0 Device Authorization Grant"
+
+
 def settings_form(cl: Client) -> FormState:
     return FormState(
         {
@@ -82,6 +86,7 @@ def settings_form(cl: Client) -> FormState:
             "consentRequired": cl.consent_required,
             "standardFlowEnabled": cl.standard_flow_enabled,
             "directAccessGrantsEnabled": cl.direct_access_grants_enabled,
+            DEVICE_GRANT: device_codes.grant_enabled(cl),
             "redirectUris": "\n".join(cl.redirect_uris),
             "webOrigins": "\n".join(cl.web_origins),
         }
@@ -100,9 +105,17 @@ def read_settings(cl: Client, form: Mapping[str, str]) -> Client:
         consent_required=checkbox(form, "consentRequired"),
         standard_flow_enabled=checkbox(form, "standardFlowEnabled"),
         direct_access_grants_enabled=checkbox(form, "directAccessGrantsEnabled"),
+        attributes=_device_grant(cl, checkbox(form, DEVICE_GRANT)),
         redirect_uris=lines("redirectUris"),
         web_origins=lines("webOrigins"),
     )
+
+
+def _device_grant(cl: Client, on: bool) -> dict[str, object]:
+    """The attributes with the switch as set; untouched (absent stays absent) when it did not change."""
+    if on == device_codes.grant_enabled(cl):
+        return dict(cl.attributes)
+    return {**cl.attributes, DEVICE_GRANT: "true" if on else "false"}
 
 
 def advanced_form(cl: Client) -> FormState:
