@@ -236,13 +236,42 @@ async def test_a_wrong_user_code_shows_keycloak_s_message(realm: Env) -> None:
     assert "Consent denied for connecting the device." in cancelled.text
 
 
-async def test_an_sso_session_skips_the_login_and_an_earlier_consent_the_consent(realm: Env) -> None:
+async def test_an_sso_session_skips_the_login_but_never_the_consent_click(realm: Env) -> None:
+    # RFC 8628 §5.4 (remote phishing): an attacker starts the flow and sends the victim the
+    # verification_uri_complete. Opening it with an SSO session and an earlier consent must not hand the
+    # attacker tokens: Keycloak ignores the stored consent for a device verification.
     first = await authorize(realm)
     await approve(realm, first)
     second = await authorize(realm)
-    done = await realm.http.get("/realms/test/device", params={"user_code": second["user_code"]})
+    page = await realm.http.get("/realms/test/device", params={"user_code": second["user_code"]})
+    assert page.status_code == 200 and 'name="accept"' in page.text and 'name="username"' not in page.text
+    assert_error(await poll(realm, second["device_code"]), 400, "authorization_pending")
+    data = {**form_fields(page.text), "accept": "yes"}
+    done = await realm.http.post(form_action(page.text), data=data)
     assert done.status_code == 302 and done.headers["location"].endswith("/device/status")
+    realm.clock.advance(6)  # past the polling interval
     assert (await poll(realm, second["device_code"])).status_code == 200
+
+
+async def test_a_client_with_no_consent_scopes_still_gets_a_consent_click_naming_it(realm: Env) -> None:
+    await update_client(realm.db, "test", "test-device", name="Living room TV")
+    tv = await realm.http.get(
+        "/admin/realms/test/clients", headers=await realm.admin_headers(), params={"clientId": "test-device"}
+    )
+    uuid = tv.json()[0]["id"]
+    headers = await realm.admin_headers()
+    for kind in ("default-client-scopes", "optional-client-scopes"):
+        for scope in (await realm.http.get(f"/admin/realms/test/clients/{uuid}/{kind}", headers=headers)).json():
+            removed = await realm.http.delete(
+                f"/admin/realms/test/clients/{uuid}/{kind}/{scope['id']}", headers=headers
+            )
+            assert removed.status_code == 204, removed.text
+    answer = await authorize(realm)
+    page = await realm.http.get(answer["verification_uri_complete"].removeprefix("http://localhost"))
+    consent = await submit(realm.http, page, username="device-login", password="password")
+    assert consent.status_code == 200 and 'name="accept"' in consent.text, consent.text[:500]
+    assert "Living room TV" in consent.text
+    assert_error(await poll(realm, answer["device_code"]), 400, "authorization_pending")
 
 
 async def test_pkce_is_checked_when_the_device_sent_a_challenge(realm: Env) -> None:

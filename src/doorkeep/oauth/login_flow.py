@@ -94,15 +94,22 @@ def _consent_scopes(granted: scope_rules.GrantedScopes) -> tuple[ClientScope, ..
     )
 
 
-async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ClientScope, ...]:
-    """The consent-screen scopes the user has not yet granted this client. A device is always asked about
-    (Keycloak's ``AuthenticationManager``: ``isConsentRequired() || isOAuth2DeviceVerificationFlow``)."""
-    if not client.consent_required and request.device_user_code is None:
-        return ()
-    granted = await scope_rules.resolve(tx, client, request.scope)
+async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ClientScope, ...] | None:
+    """The consent-screen scopes the user has not yet granted this client, or None when there is nothing to
+    ask. A device verification always asks, whatever was granted before, even with no scope to list
+    (Keycloak's ``AuthenticationManager``: ``isConsentRequired() || isOAuth2DeviceVerificationFlow``,
+    ``getEffectiveGrantedConsent`` ignoring the stored consent and the client itself put on an empty screen):
+    a user who opens a ``verification_uri_complete`` an attacker sent must still click to hand over tokens
+    (RFC 8628 §5.4)."""
+    device = request.device_user_code is not None
+    if not client.consent_required and not device:
+        return None
+    shown = _consent_scopes(await scope_rules.resolve(tx, client, request.scope))
+    if device:
+        return shown
     consent = await tx.sessions.get_consent(user.id, client.id)
     have = set(consent.granted_scopes) if consent else set()
-    return tuple(s for s in _consent_scopes(granted) if s.id not in have)
+    return tuple(s for s in shown if s.id not in have) or None
 
 
 async def begin(
@@ -122,7 +129,7 @@ async def begin(
     if sso is not None and request.prompt != "login":
         session, user = sso
         if request.max_age is None or now - session.started <= request.max_age:
-            if request.prompt == "none" and await missing_consent(tx, client, user, request):
+            if request.prompt == "none" and await missing_consent(tx, client, user, request) is not None:
                 return Failed("consent_required", "")
             return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
     if request.prompt == "none":
@@ -211,14 +218,15 @@ async def finish(
     fresh: bool,
     browser: Browser,
     remember_me: bool = False,
+    consented: bool = False,
 ) -> Outcome:
-    """Required actions, then consent, then the code."""
+    """Required actions, then consent (unless the user ``consented`` just now), then the code."""
     if UPDATE_PASSWORD in user.required_actions:
         return NeedPasswordUpdate(user.id)
     if set(user.required_actions) - SUPPORTED_ACTIONS:
         return NeedLogin("Account is not fully set up")
-    missing = await missing_consent(tx, client, user, request)
-    if missing:
+    missing = None if consented else await missing_consent(tx, client, user, request)
+    if missing is not None:
         return NeedConsent(user.id, missing)
     if request.device_user_code is not None:
         return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me)
@@ -409,4 +417,4 @@ async def grant_consent(
     await tx.sessions.save_consent(
         Consent(user.id, client.id, tuple(sorted(ids)), existing.created_date if existing else now_ms, now_ms)
     )
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)
+    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser, consented=True)
