@@ -108,7 +108,7 @@ def _regex(value: str | None) -> regex.Pattern[str]:
         raise PolicyConfigError("White space not acepted")  # sic, Keycloak's text
     try:
         return regex.compile(value)
-    except regex.error:
+    except (regex.error, RecursionError):  # the engine's parser recurses per group: (((…))) 500 deep
         raise PolicyConfigError("Not a valid regular expression") from None
 
 
