@@ -121,7 +121,7 @@ async def test_skip_leaves_what_exists_and_overwrite_replaces_it(env: Env) -> No
         ({"users": {"username": "x"}}, 400),
         ({"identityProviders": [{"alias": "github"}]}, 400),
         ({"users": [{"username": "x", "realmRoles": ["ghost"]}]}, 404),
-        ({"roles": {"client": {"nobody": [{"name": "x"}]}}}, 404),
+        ({"roles": {"client": {"nobody": [{"name": "x"}]}}}, 412),  # ClientRolesPartialImport.noClientFound
     ],
 )
 async def test_a_bad_import_answers_its_error_and_writes_nothing(env: Env, change: dict[str, Any], status: int) -> None:

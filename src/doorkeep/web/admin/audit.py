@@ -8,8 +8,9 @@ AdminEventBuilder, which opens its store only if the realm kept admin events whe
 a call is recorded if the realm kept them before it; ``PUT events/config`` also if it keeps them after
 (``refreshRealmEventsConfig`` "to consider old and new config"), so turning admin events off or on is
 itself recorded. Whether the representation is kept is read from the realm as the call left it.
-A handler whose call changed nothing Keycloak would record (``unchanged``), or whose event carries a
-representation other than the request body (``represent``), says so on the request.
+A handler whose call changed nothing Keycloak would record (``unchanged``), whose event carries a
+representation other than the request body (``represent``) or a resource type its path does not tell
+(``resource``), or which records several events instead of one (``several``), says so on the request.
 
 The Admin Console writes through the core functions, not over HTTP; each of its writes names the REST call
 it equals (a ``Change``) and its unit of work stores it with ``store``, the function ``record`` ends in, so
@@ -40,6 +41,8 @@ WRITES = frozenset({"POST", "PUT", "DELETE"})
 SCOPE_KEY = "doorkeep.admin_caller"
 UNCHANGED_KEY = "doorkeep.admin_event_unchanged"
 REPRESENTATION_KEY = "doorkeep.admin_event_representation"
+RESOURCE_KEY = "doorkeep.admin_event_resource_type"
+CHANGES_KEY = "doorkeep.admin_event_changes"
 EVENTS_CONFIG = ("events", "config")
 
 
@@ -56,6 +59,18 @@ def unchanged(request: Request) -> None:
 def represent(request: Request, representation: object) -> None:
     """The event of this call carries ``representation`` instead of the request body."""
     request.scope[REPRESENTATION_KEY] = representation
+
+
+def resource(request: Request, resource_type: str) -> None:
+    """The event of this call is of ``resource_type``, which its path alone does not tell (a client role
+    under ``roles-by-id``, as RoleByIdResource sets it from ``role.isClientRole()``)."""
+    request.scope[RESOURCE_KEY] = resource_type
+
+
+def several(request: Request, changes: list[Change]) -> None:
+    """This call records one event per change instead of its own (partialImport's event per imported
+    resource); none if the list is empty."""
+    request.scope[CHANGES_KEY] = changes
 
 
 def _relative(path: str, realm_name: str) -> list[str]:
@@ -83,6 +98,7 @@ class Change:
     method: str
     segments: tuple[str, ...]
     body: object = None
+    resource_type: str | None = None  # None: the one the path names (admin_event_rules.resource_type)
 
 
 async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> None:
@@ -93,13 +109,17 @@ async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> N
     if request.scope.get(UNCHANGED_KEY):
         return
     identity, administered = stashed
+    if CHANGES_KEY in request.scope:
+        for each in request.scope[CHANGES_KEY]:
+            await store(tx, identity, administered, each, client_ip(request), now_ms)
+        return
     segments = _relative(request.scope["path"], administered.name)
     location = response.headers.get("location")
     if location and rules.operation_type(request.method, segments) == "CREATE":
         created = _relative(unquote(urlsplit(location).path), administered.name)
         segments = created or segments  # the path of what was created, as Keycloak records it
     body = request.scope[REPRESENTATION_KEY] if REPRESENTATION_KEY in request.scope else _body(request)
-    change = Change(request.method, tuple(segments), body)
+    change = Change(request.method, tuple(segments), body, request.scope.get(RESOURCE_KEY))
     await store(tx, identity, administered, change, client_ip(request), now_ms)
 
 
@@ -128,7 +148,7 @@ async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Ch
             realm_id=realm.id,
             time=now_ms,
             operation_type=operation,
-            resource_type=rules.resource_type(segments),
+            resource_type=change.resource_type or rules.resource_type(segments),
             resource_path="/".join(segments) or None,
             auth_realm_id=identity.realm.id,
             auth_client_id=identity.client_uuid,

@@ -4,7 +4,14 @@ A PartialImportRepresentation adds clients, realm and client roles, groups and u
 Keycloak's order (clients, roles, groups, users), each the way its own ``POST`` creates it, in one transaction.
 ``ifResourceExists`` says what happens to one that exists: ``FAIL`` (the default) answers 409 with Keycloak's
 text before anything is written, ``SKIP`` leaves it, ``OVERWRITE`` deletes it and creates it again. The answer
-is Keycloak's PartialImportResults: the counts and, per resource, its action, type, name and id.
+is Keycloak's PartialImportResults: the counts and, per resource, its action, type, name and id (for a client
+role, its client's id, as ClientRolesPartialImport.getModelId gives it). Built-in clients (``account``,
+``admin-cli``, ``broker``, ``realm-management``, ``security-admin-console``) and ``*-realm`` clients are left out
+before anything is looked at (ClientsPartialImport.getRepList, isInternalClient). Each added resource is
+recorded as a CREATE admin event and each overwritten one as an UPDATE, of resource type REALM, on Keycloak's
+path for its kind (ResourceType.getPath: ``users``, ``groups``, ``clients``, ``realms`` for a realm role, the
+client's for a client role) and with the imported representation (RealmAdminResource.fireCreatedEvent,
+fireUpdateEvent); a skipped one is not.
 
 Needs manage-realm, as in Keycloak; beyond Keycloak, also what the single endpoints need for each kind of
 resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's)
@@ -28,22 +35,43 @@ from doorkeep.admin.representations import is_true
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, Role, User
 from doorkeep.realms.provisioning import new_id
-from doorkeep.web.admin import parse
+from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin import users_ops as user_ops
 from doorkeep.web.admin.common import RealmCall, invalid_input, ok, read_object, run_realm
 from doorkeep.web.admin.mappers import client_mappers
 from doorkeep.web.admin.roles import named_roles, nestable
 
 POLICIES = ("FAIL", "SKIP", "OVERWRITE")
+# Constants.defaultClients: never imported over, whatever the policy (ClientsPartialImport.INTERNAL_CLIENTS).
+INTERNAL_CLIENTS = frozenset({"account", "admin-cli", "broker", "realm-management", "security-admin-console"})
+# partialimport.ResourceType.getPath: the first segment of an imported resource's admin event path.
+EVENT_PATHS = {
+    "USER": "users",
+    "GROUP": "groups",
+    "CLIENT": "clients",
+    "REALM_ROLE": "realms",
+    "CLIENT_ROLE": "clients",
+}
+EVENT_METHODS = {"ADDED": "POST", "OVERWRITTEN": "PUT"}  # CREATE and UPDATE; a SKIPPED one records nothing
 _T = TypeVar("_T")
+
+
+def is_internal_client(client_id: object) -> bool:
+    """ClientsPartialImport.isInternalClient: a built-in client, or a realm's client in the master realm."""
+    return isinstance(client_id, str) and (client_id.endswith("-realm") or client_id in INTERNAL_CLIENTS)
 
 
 @dataclasses.dataclass
 class _Results:
     entries: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    changes: list[audit.Change] = dataclasses.field(default_factory=list)
 
-    def add(self, action: str, kind: str, name: str, resource_id: str) -> None:
+    def add(self, action: str, kind: str, name: str, resource_id: str, rep: dict[str, Any] | None = None) -> None:
+        """One result, and for an added or overwritten resource its admin event, carrying ``rep``."""
         self.entries.append({"action": action, "resourceType": kind, "resourceName": name, "id": resource_id})
+        if action in EVENT_METHODS:
+            segments = (EVENT_PATHS[kind], resource_id)
+            self.changes.append(audit.Change(EVENT_METHODS[action], segments, rep, resource_type="REALM"))
 
     def json(self) -> dict[str, Any]:
         def count(action: str) -> int:
@@ -86,7 +114,9 @@ class _Import:
         if not isinstance(by_client, dict):
             raise invalid_input("roles.client: expected an object")
         self.call, self.policy, self.results = call, policy.upper(), _Results()
-        self.clients = _objects(rep.get("clients"), "clients")
+        listed = _objects(rep.get("clients"), "clients")
+        self.coming = {c.get("clientId") for c in listed}  # a client role's client may come with the import
+        self.clients = [c for c in listed if not is_internal_client(c.get("clientId"))]
         self.realm_roles = _objects(roles.get("realm"), "roles.realm")
         self.client_roles = {str(k): _objects(v, f"roles.client.{k}") for k, v in by_client.items()}
         self.groups = _objects(rep.get("groups"), "groups")
@@ -119,41 +149,42 @@ class _Import:
         return self.results.json()
 
     async def _survey(self) -> None:
-        """What exists before anything is written (Keycloak's prepare step): with ``FAIL``, Keycloak's 409 for
-        the first; otherwise each is skipped or overwritten, even one a cascade has removed by its turn (a
-        client's roles go with the client)."""
+        """What exists before anything is written (Keycloak's prepare step, in its order): with ``FAIL``,
+        Keycloak's 409 for the first; otherwise each is skipped or overwritten, even one a cascade has removed by
+        its turn (a client's roles go with the client). Client roles of a client that neither exists nor comes
+        with the import answer ClientRolesPartialImport.noClientFound's 412 when their turn comes."""
         tx, realm = self.call.tx, self.call.realm
-        found: list[tuple[tuple[str, ...], str]] = []
         for i, rep in enumerate(self.clients):
             client_id = _name(rep, "clientId", f"clients[{i}]")
             if await tx.clients.get_by_client_id(realm.id, client_id) is not None:
-                found.append((("CLIENT", client_id), f"Client id '{client_id}' already exists"))
+                self._exists(("CLIENT", client_id), f"Client id '{client_id}' already exists")
         for i, rep in enumerate(self.realm_roles):
             name = _name(rep, "name", f"roles.realm[{i}]")
             if await tx.roles.get_realm_role(realm.id, name) is not None:
-                found.append((("REALM_ROLE", name), f"Realm role '{name}' already exists."))
+                self._exists(("REALM_ROLE", name), f"Realm role '{name}' already exists.")
         for client_id, reps in self.client_roles.items():
             client = await tx.clients.get_by_client_id(realm.id, client_id)
+            if client is None and client_id not in self.coming:
+                raise AdminError(412, f"Can not import client roles for nonexistent client named {client_id}")
             for i, rep in enumerate(reps):
                 name = _name(rep, "name", f"roles.client.{client_id}[{i}]")
                 if client is not None and await tx.roles.get_client_role(client.id, name) is not None:
-                    found.append(
-                        (
-                            ("CLIENT_ROLE", client_id, name),
-                            f"Client role '{name}' for client '{client_id}' already exists.",
-                        )
-                    )
+                    message = f"Client role '{name}' for client '{client_id}' already exists."
+                    self._exists(("CLIENT_ROLE", client_id, name), message)
         for i, rep in enumerate(self.groups):
             name = _name(rep, "name", f"groups[{i}]")
             if await self._top_group(name) is not None:
-                found.append((("GROUP", name), f"Group '/{name}' already exists"))
+                self._exists(("GROUP", name), f"Group '/{name}' already exists")
         for i, rep in enumerate(self.users):
             username = _name(rep, "username", f"users[{i}]")
             if await self._existing_user(rep) is not None:
-                found.append((("USER", username), f"User with user name {username} already exists."))
-        if found and self.policy == "FAIL":
-            raise AdminError(409, found[0][1])
-        self.existed = {key for key, _ in found}
+                self._exists(("USER", username), f"User with user name {username} already exists.")
+
+    def _exists(self, key: tuple[str, ...], message: str) -> None:
+        """One that exists: Keycloak's 409 at once under ``FAIL``, else remembered to skip or overwrite."""
+        if self.policy == "FAIL":
+            raise AdminError(409, message)
+        self.existed.add(key)
 
     async def _existing(
         self, key: tuple[str, ...], found: _T | None, name: str, remove: Callable[[_T], Awaitable[object]]
@@ -182,7 +213,7 @@ class _Import:
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
         client = await operations.create_client(tx, realm, client, defaults, optionals)
-        self.results.add(action, "CLIENT", client_id, client.id)
+        self.results.add(action, "CLIENT", client_id, client.id, {**rep, "id": client.id})
 
     async def _role(self, rep: dict[str, Any], client_id: str | None, where: str) -> list[tuple[Role, dict[str, Any]]]:
         tx, realm = self.call.tx, self.call.realm
@@ -190,8 +221,8 @@ class _Import:
         client_uuid = None
         if client_id is not None:
             client = await tx.clients.get_by_client_id(realm.id, client_id)
-            if client is None:
-                raise AdminError(404, f"Client with client ID {client_id} does not exist")
+            if client is None:  # only if the import's own client of that clientId failed to come
+                raise AdminError(412, f"Can not import client roles for nonexistent client named {client_id}")
             client_uuid = client.id
         existing = await (
             tx.roles.get_client_role(client_uuid, name) if client_uuid else tx.roles.get_realm_role(realm.id, name)
@@ -203,7 +234,8 @@ class _Import:
         if action is None:
             return []
         role = await operations.create_role(tx, parse.new_role(realm.id, client_uuid, rep))
-        self.results.add(action, kind, shown, role.id)
+        # a client role's result (and event path) names its client (ClientRolesPartialImport.getModelId)
+        self.results.add(action, kind, shown, client_uuid or role.id, {**rep, "id": role.id})
         return [(role, rep)]
 
     async def _replace_role(self, role: Role) -> None:
@@ -231,7 +263,7 @@ class _Import:
         if roles:
             await tx.groups.grant_roles(group, [r.id for r in roles])
         if parent is None and action is not None:
-            self.results.add(action, "GROUP", name, group.id)
+            self.results.add(action, "GROUP", name, group.id, rep)
         for i, sub in enumerate(_objects(rep.get("subGroups"), f"{where}.subGroups")):
             await self._group(sub, group, f"{where}.subGroups[{i}]")
 
@@ -263,13 +295,16 @@ class _Import:
         user = await user_ops.create_user(tx, call.realm, rep, call.now, call.identity, email_as_username=False)
         if roles:
             await tx.users.grant_roles(user.id, [r.id for r in roles])
-        self.results.add(action, "USER", user.username, user.id)
+        self.results.add(action, "USER", user.username, user.id, {**rep, "id": user.id})
 
 
 async def partial_import(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
-        return ok(await _Import(call, await read_object(request)).run())
+        importer = _Import(call, await read_object(request))
+        answer = await importer.run()
+        audit.several(request, importer.results.changes)
+        return ok(answer)
 
     return await run_realm(request, work)
 
