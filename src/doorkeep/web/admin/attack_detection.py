@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from doorkeep.users import brute_force
 from doorkeep.web import handlers
-from doorkeep.web.admin import common
+from doorkeep.web.admin import audit, common
 from doorkeep.web.http import json_response, state
 
 if TYPE_CHECKING:
@@ -37,11 +37,14 @@ async def user_status(request: Request) -> Response:
 
 
 async def clear_user(request: Request) -> Response:
-    """Releases a temporary lockout (a permanent one needs the user re-enabled). 204 even if nothing was there."""
+    """Releases a temporary lockout (a permanent one needs the user re-enabled). 204 even if nothing was there,
+    but then no admin event: AttackDetectionResource.clearBruteForceForUser records one only for a failure it
+    removed."""
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
-        await tx.login_failures.remove(realm.id, request.path_params["id"])
+        if not await tx.login_failures.remove(realm.id, request.path_params["id"]):
+            audit.unchanged(request)
         return Response(status_code=NO_CONTENT)
 
     return await handlers.answer(request, work)

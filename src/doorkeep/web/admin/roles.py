@@ -21,7 +21,7 @@ from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import is_true, user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Role, User
-from doorkeep.web.admin import parse
+from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -87,7 +87,9 @@ async def target(call: RealmCall, request: Request, *, manage: bool) -> Role:
     """The role a path names, by id or by container and name, once the caller may view (or manage) it.
 
     By name, the container's permission comes first (403 before 404); by id, Keycloak first looks the
-    role up (404 "Could not find role with id") and then checks its container's permission.
+    role up (404 "Could not find role with id") and then checks its container's permission, and records a
+    write to a client role as a CLIENT_ROLE event (RoleByIdResource.updateRole, deleteRole and
+    RoleResource.addComposites, deleteComposites).
     """
     role_id = request.path_params.get("role_id")
     if role_id is None:
@@ -99,6 +101,7 @@ async def target(call: RealmCall, request: Request, *, manage: bool) -> Role:
         raise ROLE_ID_NOT_FOUND
     if role.client_id:
         call.require("manage-clients" if manage else "view-clients")
+        audit.resource(request, "CLIENT_ROLE")
     else:
         call.require("manage-realm" if manage else "view-realm")
     return role
@@ -130,9 +133,25 @@ async def create_role(request: Request) -> Response:
         await operations.create_role(call.tx, role)
         if children:
             await call.tx.roles.add_composites(role.id, [c.id for c in children])
+        audit.represent(request, event_representation(rep, role.id))
         return created(owner.url(call, role.name))
 
     return await run_realm(request, work)
+
+
+def event_representation(rep: dict[str, Any], role_id: str) -> dict[str, Any]:
+    """The RoleRepresentation a role's CREATE event carries: the request as Jackson read it, with the new id
+    (RoleContainerResource.createRole's ``rep.setId``), ``composite`` always (a primitive boolean) and the
+    other fields only if given, in the class's field order."""
+    out: dict[str, Any] = {"id": role_id}
+    for key in ("name", "description"):
+        if rep.get(key) is not None:
+            out[key] = rep[key]
+    out["composite"] = is_true(rep.get("composite"))
+    for key in ("composites", "clientRole", "containerId", "attributes"):
+        if rep.get(key) is not None:
+            out[key] = rep[key]
+    return out
 
 
 async def _composites_of_new_role(call: RealmCall, rep: dict[str, Any]) -> list[Role]:
