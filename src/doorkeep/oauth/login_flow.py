@@ -104,7 +104,8 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
     device = request.device_user_code is not None
     if not client.consent_required and not device:
         return None
-    shown = _consent_scopes(await scope_rules.resolve(tx, client, request.scope))
+    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
+    shown = _consent_scopes(granted)
     if device:
         return shown
     consent = await tx.sessions.get_consent(user.id, client.id)
@@ -411,7 +412,7 @@ async def grant_consent(
     browser: Browser,
 ) -> Outcome:
     now_ms = services.clock.now() * 1000
-    granted = await scope_rules.resolve(tx, client, request.scope)
+    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
     existing = await tx.sessions.get_consent(user.id, client.id)
     ids = set(existing.granted_scopes if existing else ()) | {s.id for s in _consent_scopes(granted)}
     await tx.sessions.save_consent(

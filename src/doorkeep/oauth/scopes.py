@@ -1,7 +1,8 @@
 """Requested scopes → granted client scopes (KEYCLOAK.md §2.1 #7, §3.3, §6.1 #9).
 
 A client always gets its default client scopes; an optional one only when requested. ``openid``
-is not a client scope but is echoed. Anything else unknown makes the request invalid.
+is not a client scope but is echoed. Anything else unknown makes the request invalid. Of those, a user is
+granted a client scope with role scope mappings only if they hold one of its roles (``permitted``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep.errors import INVALID_SCOPES, InvalidScope
-from doorkeep.model import Client, ClientScope
+from doorkeep.model import Client, ClientScope, User
+from doorkeep.oauth.roles import user_roles
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -73,6 +75,23 @@ async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedSco
         raise InvalidScope(INVALID_SCOPES.format(scope_param or ""))
     granted = [scope for scope, default in linked if default or scope.name in requested]
     return GrantedScopes(tuple(granted), OPENID in requested)
+
+
+async def permitted(tx: Tx, user: User, granted: GrantedScopes) -> GrantedScopes:
+    """The granted scopes ``user`` may have (DefaultClientSessionContext.isClientScopePermittedForUser): a client
+    scope with role scope mappings only if its roles and the user's, composites and groups expanded, meet; one
+    that is not is left out of the token scope, its mappers and its role scope. ``offline_access`` is left to
+    the offline check, which answers Keycloak's own error for a user without that role."""
+    mine: set[str] | None = None
+    kept: list[ClientScope] = []
+    for scope in granted.scopes:
+        mapped = await tx.config.scope_role_ids(user.realm_id, [scope.id]) if scope.name != OFFLINE_ACCESS else None
+        if mapped:
+            mine = await user_roles(tx, user) if mine is None else mine
+            if not await tx.config.expand(user.realm_id, mapped) & mine:
+                continue
+        kept.append(scope)
+    return granted if len(kept) == len(granted.scopes) else GrantedScopes(tuple(kept), granted.openid)
 
 
 async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: str) -> GrantedScopes:

@@ -67,6 +67,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         granted = await scope_rules.resolve(tx, client, scope_param)
     except e.OAuthError:
         raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed") from None
+    granted = await scope_rules.permitted(tx, user, granted)
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(

@@ -54,12 +54,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if not use_refresh:  # a transient session: everything but the time, the ids and the caller's address is kept
         kept = account.grant(scope_param, TransientGrant)
         if kept.scopes is None:
-            kept.scopes = await scope_rules.resolve(tx, client, scope_param)
+            kept.scopes = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
         if kept.roles is None:
             kept.roles = await effective_roles(tx, user, client, kept.scopes.scopes)
         ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept)
         return await issue.mint(tx, services, req, ctx, None)
-    granted = await scope_rules.resolve(tx, client, scope_param)
+    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
     roles = await effective_roles(tx, user, client, granted.scopes)
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))

@@ -76,6 +76,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         granted = await scope_rules.resolve(tx, client, stored.scope)
     except e.OAuthError:  # a requested scope is no longer the client's
         raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed") from None
+    granted = await scope_rules.permitted(tx, user, granted)
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     nonce = stored.data.get("nonce")

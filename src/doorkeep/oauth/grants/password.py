@@ -91,6 +91,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     await brute_force.successful_login(tx, realm, user)
     if user.required_actions:
         raise InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions")
+    granted = await scope_rules.permitted(tx, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)

@@ -65,6 +65,7 @@ async def _verified(
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
     us, cs, user = await resume.resume(tx, req.realm, client, claims, now, lock=True)
     granted = dataclasses.replace(granted, openid=scope_rules.OPENID in scope_rules.split(cs.scope_param))
+    granted = await scope_rules.permitted(tx, user, granted)
     await resume.check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE)

@@ -71,9 +71,10 @@ async def session_input(
     tx: Tx, client: Client, user: User, session: UserSession | None, scope: str, acr: str
 ) -> tuple[list[ProtocolMapper], MapperInput]:
     """DefaultClientSessionContext.fromClientSessionAndScopeParameter: the client's default scopes plus the
-    optional ones ``scope`` names, their roles and mappers."""
+    optional ones ``scope`` names, those the user is permitted, their roles and mappers."""
     names = set(scopeset.split(scope))
-    granted = tuple(s for s, default in await scopeset.client_scopes(tx, client) if default or s.name in names)
+    linked = tuple(s for s, default in await scopeset.client_scopes(tx, client) if default or s.name in names)
+    granted = (await scopeset.permitted(tx, user, scopeset.GrantedScopes(linked, False))).scopes
     roles = await effective_roles(tx, user, client, granted)
     mappers = token_mappers(client, granted)
     return mappers, await mapper_input(tx, client, user, session, roles, mappers, acr)
