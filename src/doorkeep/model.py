@@ -107,6 +107,10 @@ class Group:
     attributes: dict[str, list[str]] = field(default_factory=dict)
 
 
+# The client authenticators Doorkeep runs (oauth/client_auth.py), in the order of Keycloak's "clients" flow.
+CLIENT_AUTHENTICATORS = ("client-secret", "client-jwt", "client-secret-jwt")
+
+
 @dataclass(frozen=True)
 class Client:
     """An OIDC client. ``attributes`` holds Keycloak's string-valued client attributes."""
@@ -118,6 +122,9 @@ class Client:
     description: str | None = None
     enabled: bool = True
     secret: str | None = None
+    # The one authenticator its confidential client authenticates with (ClientModel.getClientAuthenticatorType):
+    # client-secret, client-jwt, client-secret-jwt; any other id is kept, and then nothing authenticates it.
+    client_authenticator_type: str = "client-secret"
     public_client: bool = False
     bearer_only: bool = False
     protocol: str = "openid-connect"

@@ -80,6 +80,7 @@ CLIENT_FIELDS: dict[str, str] = {
     "description": "description",
     "enabled": "enabled",
     "secret": "secret",
+    "clientAuthenticatorType": "client_authenticator_type",
     "publicClient": "public_client",
     "bearerOnly": "bearer_only",
     "protocol": "protocol",
@@ -219,7 +220,7 @@ def client_to_json(client: Client, default_scopes: list[str], optional_scopes: l
     out.update(_out(client, CLIENT_FIELDS))
     if client.public_client or client.bearer_only:
         out.pop("secret", None)
-    out["clientAuthenticatorType"] = "client-secret"
+    out["clientAuthenticatorType"] = out.pop("clientAuthenticatorType")  # where Doorkeep always sent it
     out["surrogateAuthRequired"] = False
     out["nodeReRegistrationTimeout"] = -1
     out["defaultClientScopes"] = sorted(default_scopes)

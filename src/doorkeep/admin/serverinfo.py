@@ -18,6 +18,7 @@ from typing import Any
 from doorkeep import __version__, events
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.keys import material as keys
+from doorkeep.model import CLIENT_AUTHENTICATORS
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
 KEYCLOAK_VERSION = "26.0.0"
@@ -131,7 +132,7 @@ def server_info(now: int, started: int) -> dict[str, Any]:
             "eventsStore": _providers("jpa"),
             "keys": _providers(*(p[0] for p in KEY_PROVIDERS)),
             "password-hashing": _providers("argon2"),
-            "client-authenticator": _providers("client-secret"),
+            "client-authenticator": _providers(*CLIENT_AUTHENTICATORS),
             "protocol-mapper": _providers(*mapper_ids),
         },
         "protocolMapperTypes": {

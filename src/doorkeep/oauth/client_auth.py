@@ -1,11 +1,18 @@
-"""Client authentication at the token, introspection, revocation and logout endpoints.
+"""Client authentication at the token, introspection, revocation, logout and device endpoints.
 
-``client_secret_basic`` (RFC 6749 §2.3.1: form-urlencoded id and secret in the Basic header),
-``client_secret_post``, and public clients identified by ``client_id`` alone. Form parameters win
-over the Basic header, each on its own (Keycloak's ClientIdAndSecretAuthenticator reads the header,
-then lets a form ``client_id`` or ``client_secret`` replace what it gave): a header naming one client
-and a form naming another authenticates the form's client, with the header's secret unless the form
-has one. Secrets are compared in constant time.
+Keycloak's ClientAuthenticationFlow.processFlow runs the realm's client authenticators in order
+(``client-secret``, then ``client-jwt`` and ``client-secret-jwt``) and keeps the outcome of one only:
+the authenticator whose id is the client's ``clientAuthenticatorType`` (``client-secret`` for public
+clients). Each authenticator may name the client it found; whatever the other authenticators said
+about it is ignored. So a ``client-jwt`` client that sends a secret is refused with the JWT
+authenticator's answer ("Parameter client_assertion_type is missing"), and a ``client-secret``
+client cannot authenticate with an assertion.
+
+``client-secret`` takes ``client_secret_basic`` (RFC 6749 §2.3.1: form-urlencoded id and secret in
+the Basic header), ``client_secret_post``, and public clients identified by ``client_id`` alone.
+Form parameters win over the Basic header, each on its own (Keycloak's ClientIdAndSecretAuthenticator
+reads the header, then lets a form ``client_id`` or ``client_secret`` replace what it gave).
+Secrets are compared in constant time. The JWT authenticators are in ``oauth/client_assertion.py``.
 """
 
 from __future__ import annotations
@@ -16,12 +23,22 @@ import hmac
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, WRONG_CLIENT_PROTOCOL, InvalidClient, UnauthorizedClient
+from doorkeep.errors import (
+    INVALID_CLIENT_CREDENTIALS,
+    WRONG_CLIENT_PROTOCOL,
+    InvalidClient,
+    OAuthError,
+    UnauthorizedClient,
+)
 from doorkeep.model import Client
+from doorkeep.oauth import client_assertion
+from doorkeep.oauth.client_assertion import Attempted, Outcome
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
     from doorkeep.store.tx import Tx
+
+CLIENT_SECRET = "client-secret"
 
 
 def _basic(header: str | None) -> tuple[str, str] | None:
@@ -47,20 +64,18 @@ def _credentials(req: OAuthRequest) -> tuple[str | None, str | None]:
 
 def claimed_client_id(req: OAuthRequest) -> str | None:
     """The client the request names, before authentication (events and CORS decisions)."""
-    return _credentials(req)[0] or None
+    return _credentials(req)[0] or client_assertion.claimed_subject(req)
 
 
-async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
-    """The authenticated client, or the OAuth error Keycloak gives."""
-    client_id, secret_given = _credentials(req)
-    if not client_id:
-        # ClientIdAndSecretAuthenticator's "Missing client_id parameter" challenge is only sent for a client
-        # that was found (ClientAuthenticationFlow.processFlow): no client is Keycloak's CLIENT_NOT_FOUND.
-        raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_not_found")
-    client = await tx.config.client(req.realm.id, client_id)
-    if client is None or not client.enabled:
-        found = "client_not_found" if client is None else "client_disabled"
-        raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error=found)
+def expected_authenticator(client: Client) -> str:
+    """processFlow's ``expectedClientAuthType``: a public client is always the client-secret authenticator's."""
+    return CLIENT_SECRET if client.public_client else client.client_authenticator_type
+
+
+def _by_secret(client: Client, secret_given: str | None) -> Client:
+    """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``."""
+    if not client.enabled:
+        raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_disabled")
     if client.public_client:
         return client
     if not secret_given or not client.secret:
@@ -68,6 +83,33 @@ async def authenticate_client(tx: Tx, req: OAuthRequest) -> Client:
     if not hmac.compare_digest(secret_given.encode(), client.secret.encode()):
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     return client
+
+
+async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bool = True) -> Client:
+    """The authenticated client, or the OAuth error Keycloak gives (ClientAuthenticationFlow.processFlow).
+
+    ``record_assertion=False`` checks a client assertion without spending its ``jti`` (the password
+    grant's check before its writing transaction; the grant then authenticates again and spends it)."""
+    client_id, secret_given = _credentials(req)
+    # The client-secret authenticator names the client of ``client_id`` (the processor's client).
+    found = await tx.config.client(req.realm.id, client_id) if client_id else None
+    if found is not None and expected_authenticator(found) == CLIENT_SECRET:
+        return _by_secret(found, secret_given)
+    state = await client_assertion.read_state(tx, req)
+    for authenticator in client_assertion.AUTHENTICATORS:
+        outcome: Outcome = await client_assertion.run(tx, req, authenticator, state, found, record=record_assertion)
+        found = outcome.client or found
+        if found is None or expected_authenticator(found) != authenticator:
+            continue  # not the client's authenticator: what it said does not count
+        if isinstance(outcome.result, OAuthError):
+            raise outcome.result
+        if isinstance(outcome.result, Attempted):
+            # An authenticator that neither succeeded nor failed: processResult's unknown status.
+            raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
+        return outcome.result
+    # No authenticator of the client's type answered (none found, or a type Doorkeep does not run, such
+    # as client-x509): "Invalid client or Invalid client credentials", Keycloak's CLIENT_NOT_FOUND.
+    raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_not_found")
 
 
 OIDC = "openid-connect"

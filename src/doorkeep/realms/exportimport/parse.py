@@ -21,7 +21,16 @@ from doorkeep.admin.representations import (
     apply,
     json_bool,
 )
-from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Realm, Role, User, with_password_update
+from doorkeep.model import (
+    CLIENT_AUTHENTICATORS,
+    UPDATE_PASSWORD,
+    Client,
+    ClientScope,
+    Realm,
+    Role,
+    User,
+    with_password_update,
+)
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import provisioning
@@ -304,7 +313,7 @@ class _Parser:
             client_id = req_str(c, "clientId", where)
             if any(p.client.client_id == client_id for p in out):
                 fail(at(where, "clientId"), f"duplicate clientId '{client_id}'")
-            if c.get("clientAuthenticatorType") not in (None, "client-secret"):
+            if c.get("clientAuthenticatorType") not in (None, *CLIENT_AUTHENTICATORS):
                 self.unknown.add(f"clients[].clientAuthenticatorType={c['clientAuthenticatorType']}")
             client = apply(
                 Client(id=opt_str(c, "id", where) or "", realm_id="", client_id=client_id),

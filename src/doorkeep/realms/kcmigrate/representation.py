@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.realms.kcmigrate import groups as kcgroups
 from doorkeep.realms.kcmigrate.groups import role_names as _refs
 from doorkeep.realms.kcmigrate.report import Report
@@ -167,10 +168,11 @@ def _clients(
     for cid, c in clients.items():
         item = {"id": cid, **_copy(c, _CLIENT_COLUMNS)}
         auth = c.get("client_authenticator_type") or "client-secret"
-        if auth != "client-secret":
+        item["clientAuthenticatorType"] = auth
+        if auth not in CLIENT_AUTHENTICATORS:
             report.cannot(
                 f"client '{c['client_id']}' authenticator '{auth}'",
-                "Doorkeep authenticates confidential clients with client-secret only",
+                "Doorkeep authenticates clients with client-secret, client-jwt and client-secret-jwt only",
             )
         if c.get("secret") and not c.get("public_client"):
             item["secret"] = c["secret"]
