@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import string
 import uuid
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -247,6 +248,12 @@ async def create_user(tx: Tx, realm: Realm, user: User, *, default_roles: bool =
     return user
 
 
+# SecretGenerator.ALPHANUM; KeycloakModelUtils.getRequiredClientSecretLength() is the length with HS512-level
+# entropy, equivalentEntropySize(512 bits, 62 symbols) = ceil(512 / log2 62) = 86, for every client and type.
+SECRET_ALPHABET = string.ascii_uppercase + string.ascii_lowercase + string.digits
+SECRET_LENGTH = 86
+
+
 def new_secret() -> str:
-    """A client secret, as random as Keycloak's (32 URL-safe characters)."""
-    return secrets.token_urlsafe(24)
+    """A client secret as Keycloak's KeycloakModelUtils.generateSecret makes it: 86 letters and digits."""
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
