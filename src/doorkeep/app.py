@@ -16,6 +16,7 @@ from starlette.responses import Response
 from doorkeep import observe
 from doorkeep.clock import Clock, SystemClock
 from doorkeep.keys.ring import KeyRing
+from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Services
 from doorkeep.realms import bootstrap
 from doorkeep.sessions.cleaner import run_forever
@@ -34,7 +35,7 @@ log = logging.getLogger("doorkeep")
 
 def build_services(clock: Clock) -> Services:
     keyring = KeyRing()
-    return Services(clock=clock, keyring=keyring, codec=TokenCodec(keyring))
+    return Services(clock=clock, keyring=keyring, codec=TokenCodec(keyring), client_keys=ClientKeys(clock))
 
 
 async def prepare(settings: Settings, db: Database, clock: Clock) -> None:

@@ -75,7 +75,14 @@ TOKEN_EVENTS = {
     "refresh_token": "REFRESH_TOKEN",
     "urn:ietf:params:oauth:grant-type:device_code": "OAUTH2_DEVICE_CODE_TO_TOKEN",
 }
-CLIENT_AUTH_METHOD = "client-secret"  # Keycloak's ClientIdAndSecretAuthenticator, public clients included
+
+
+def client_auth_method(client: Client) -> str:
+    """Details.CLIENT_AUTH_METHOD: the id of the authenticator that authenticated the client (processFlow),
+    client-secret for a public client."""
+    return "client-secret" if client.public_client else client.client_authenticator_type
+
+
 MAX_TEXT = 255
 
 
@@ -144,7 +151,7 @@ async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Clien
         details["username"] = user.username if user else None
     elif grant_type in ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code"):
         details["code_id"] = sid
-    details.update(token_id=minted.access_jti, scope=minted.scope, client_auth_method=CLIENT_AUTH_METHOD)
+    details.update(token_id=minted.access_jti, scope=minted.scope, client_auth_method=client_auth_method(client))
     if minted.refreshed is not None:
         details.update(
             refresh_token_id=minted.refreshed.jti,
@@ -191,7 +198,7 @@ async def token_failed(
     session_id = err.event_session
     details.update(err.event_details)
     if client is not None:  # set by the client authentication flow, before the grant could fail
-        details["client_auth_method"] = CLIENT_AUTH_METHOD
+        details["client_auth_method"] = client_auth_method(client)
     if err.detail in (policy.REUSED, policy.CHAIN_REVOKED):  # issue #13: which chain died, seen from where
         old = _claims(req.form.get("refresh_token"))
         user_id, session_id = old.get("sub"), old.get("sid")

@@ -87,9 +87,6 @@ NOT_SERVED_FIELDS = (
     "request_object_signing_alg_values_supported",
     "userinfo_signing_alg_values_supported",
     "authorization_signing_alg_values_supported",
-    "token_endpoint_auth_signing_alg_values_supported",
-    "introspection_endpoint_auth_signing_alg_values_supported",
-    "revocation_endpoint_auth_signing_alg_values_supported",
     "require_request_uri_registration",
 )
 
@@ -116,7 +113,7 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     assert doc["device_authorization_endpoint"] == "http://localhost/realms/test/protocol/openid-connect/auth/device"
     assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
     assert doc["subject_types_supported"] == ["public"]
-    methods = ["client_secret_basic", "client_secret_post"]
+    methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]  # no mTLS
     for field in (
         "token_endpoint_auth_methods_supported",
         "introspection_endpoint_auth_methods_supported",

@@ -1,17 +1,35 @@
 """JWT client authentication (RFC 7523 §2.2): Keycloak's client-jwt and client-secret-jwt authenticators.
 
-Only the parameter checks of AbstractJWTClientValidator so far: a client configured for a JWT
-authenticator is refused with Keycloak's answer when it sends no assertion (a secret, say), and no
-assertion authenticates yet.
+``private_key_jwt`` (JWTClientAuthenticator, signed with one of the client's public keys, see
+``oauth/client_keys.py``) and ``client_secret_jwt`` (JWTClientSecretAuthenticator, HS256/384/512 with the
+client secret). Both run AbstractJWTClientValidator.validate, in its order, each check's failure a 400
+``invalid_client`` with Keycloak's description: the assertion parameters; the client (``sub``, the
+``client_id`` parameter, ``iss`` = ``sub``, found, enabled, configured for this authenticator); the
+signature algorithm (never ``none``; asymmetric for client-jwt; ``token.endpoint.auth.signing.alg`` when
+set); the signature; one audience among the realm's issuer and its token, introspection, PAR and CIBA
+endpoints; ``exp`` (required), ``nbf`` and ``iat`` with 15 s of skew and ``token.endpoint.auth.signing.max.exp``
+(default 60 s); and a ``jti`` used once (AbstractBaseJWTValidator, store/client_assertions.py).
+An exception inside an authenticator becomes its prefixed message (400 ``invalid_client`` "Client
+authentication with signed JWT failed: ...", 400 ``unauthorized_client`` "Client authentication with client
+secret signed JWT failed: ...").
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from doorkeep.errors import InvalidClient, OAuthError
+import jwt
+
+from doorkeep.clock import SystemClock
+from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, OAuthError, UnauthorizedClient
 from doorkeep.model import Client
+from doorkeep.oauth.client_keys import ClientKeys
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
@@ -21,6 +39,37 @@ CLIENT_JWT = "client-jwt"
 CLIENT_SECRET_JWT = "client-secret-jwt"
 AUTHENTICATORS = (CLIENT_JWT, CLIENT_SECRET_JWT)  # after client-secret, in Keycloak's "clients" flow
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+# ClientSignatureVerifierProvider ids, in the order a Keycloak 26 discovery document lists them.
+SIGNING_ALGS: tuple[str, ...] = (
+    "PS384",
+    "RS384",
+    "EdDSA",
+    "ES384",
+    "HS256",
+    "HS512",
+    "ES256",
+    "RS256",
+    "HS384",
+    "ES512",
+    "PS256",
+    "PS512",
+    "RS512",
+)
+SYMMETRIC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+ASYMMETRIC = frozenset(SIGNING_ALGS) - SYMMETRIC.keys()
+# org.keycloak.jose.jws.Algorithm: an ``alg`` outside it fails JWSHeader.getAlgorithm().
+KNOWN_ALGS = frozenset(SIGNING_ALGS) | {"none", "Ed25519", "Ed448"}
+
+CLOCK_SKEW = 15  # JWTClientValidator.getAllowedClockSkew
+DEFAULT_MAX_EXP = 60  # OIDCAdvancedConfigWrapper.getTokenEndpointAuthSigningMaxExp
+# AbstractBaseJWTValidator.getJtiCacheKeyPrefix: the validator's class name, lower-cased.
+JTI_PREFIX = {CLIENT_JWT: "jwtclientvalidator", CLIENT_SECRET_JWT: "jwtclientsecretvalidator"}
+# The prefix and error code of each authenticator's catch-all (its ``catch (Exception e)``).
+CAUGHT = {
+    CLIENT_JWT: ("invalid_client", "Client authentication with signed JWT failed: "),
+    CLIENT_SECRET_JWT: ("unauthorized_client", "Client authentication with client secret signed JWT failed: "),
+}
 
 
 class Attempted:
@@ -33,20 +82,104 @@ class Outcome:
     result: Client | OAuthError | Attempted
 
 
+class Malformed(Exception):
+    """JWSInput or Jackson refusing the assertion."""
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A parsed client assertion (JWSInput and its JsonWebToken)."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+    def text(self, name: str) -> str | None:
+        value = self.claims.get(name)
+        return None if value is None else str(value)
+
+    def number(self, name: str) -> int | None:
+        value = self.claims.get(name)
+        return None if value is None else int(value)
+
+    def audiences(self) -> list[str]:
+        aud = self.claims.get("aud")
+        if aud is None:
+            return []
+        return [str(a) for a in aud] if isinstance(aud, list) else [str(aud)]
+
+
 @dataclass(frozen=True)
 class State:
-    """ClientAssertionState: the assertion parameters, read once per request."""
+    """ClientAssertionState: the assertion parameters, read and parsed once per request."""
 
     assertion_type: str | None
     assertion: str | None
+    token: Assertion | None
+    malformed: str | None  # why the assertion could not be read
+    client: Client | None  # the client its ``sub`` names
+
+
+def _b64(segment: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError) as err:
+        raise Malformed("Parsing error") from err
+
+
+def _object(segment: str) -> dict[str, Any]:
+    try:
+        value = json.loads(_b64(segment))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise Malformed("Parsing error") from err
+    if not isinstance(value, dict):
+        raise Malformed("Parsing error")
+    return value
+
+
+def parse(text: str) -> Assertion:
+    """JWSInput and readJsonContent(JsonWebToken): claims of the wrong JSON type fail as Jackson does."""
+    parts = text.split(".")
+    if len(parts) < 2 or len(parts) > 3:
+        raise Malformed("Parsing error")
+    header, claims = _object(parts[0]), _object(parts[1])
+    for name in ("exp", "iat", "nbf"):
+        value = claims.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Malformed("Parsing error")
+    for name in ("iss", "sub", "jti"):
+        if isinstance(claims.get(name), dict | list):
+            raise Malformed("Parsing error")
+    aud = claims.get("aud")
+    if isinstance(aud, dict) or (isinstance(aud, list) and any(isinstance(a, dict | list) for a in aud)):
+        raise Malformed("Parsing error")
+    signature = _b64(parts[2]) if len(parts) == 3 else b""
+    return Assertion(header, claims, f"{parts[0]}.{parts[1]}".encode(), signature)
 
 
 def claimed_subject(req: OAuthRequest) -> str | None:
-    return None
+    """The client an assertion names, before authentication (events and CORS decisions)."""
+    text = req.form.get("client_assertion")
+    if not text:
+        return None
+    try:
+        return parse(text).text("sub")
+    except Malformed:
+        return None
 
 
 async def read_state(tx: Tx, req: OAuthRequest) -> State:
-    return State(req.form.get("client_assertion_type"), req.form.get("client_assertion"))
+    kind, text = req.form.get("client_assertion_type"), req.form.get("client_assertion")
+    if text is None:
+        return State(kind, None, None, None, None)
+    try:
+        token = parse(text)
+    except Malformed as err:
+        return State(kind, text, None, str(err), None)
+    sub = token.text("sub")
+    client = await tx.config.client(req.realm.id, sub) if sub is not None else None
+    return State(kind, text, token, None, client)
 
 
 def _failure(description: str) -> InvalidClient:
@@ -54,10 +187,125 @@ def _failure(description: str) -> InvalidClient:
     return InvalidClient(description, status=400, event_error="invalid_client_credentials")
 
 
+def _caught(authenticator: str, message: str) -> OAuthError:
+    """The authenticator's ``catch (Exception e)``: 400, its own error code and prefix."""
+    code, prefix = CAUGHT[authenticator]
+    cls = InvalidClient if code == "invalid_client" else UnauthorizedClient
+    return cls(prefix + message, status=400, event_error="invalid_client_credentials")
+
+
+def expected_audiences(issuer: str) -> list[str]:
+    """JWTClientValidator.getExpectedAudiences: the issuer, the token, introspection, PAR and CIBA endpoints."""
+    oidc = f"{issuer}/protocol/openid-connect"
+    return [issuer, f"{oidc}/token", f"{oidc}/token/introspect", f"{oidc}/ext/par/request", f"{oidc}/ext/ciba/auth"]
+
+
+def _signature_algorithm(authenticator: str, token: Assertion, client: Client) -> str | OAuthError:
+    """AbstractBaseJWTValidator.validateSignatureAlgorithm."""
+    alg = token.header.get("alg")
+    if not isinstance(alg, str):
+        return _failure("Invalid signature algorithm")
+    if alg not in KNOWN_ALGS:  # Algorithm.valueOf, inside the authenticator's try
+        return _caught(authenticator, f"No enum constant org.keycloak.jose.jws.Algorithm.{alg}")
+    if alg.lower() == "none":
+        return _failure("Invalid signature algorithm")
+    if authenticator == CLIENT_JWT and alg not in ASYMMETRIC:  # isSymmetricAlgorithmAllowed() is false
+        return _failure("Invalid signature algorithm")
+    expected = client.attr("token.endpoint.auth.signing.alg")
+    if expected and expected != alg:
+        return _failure("Invalid signature algorithm")
+    return alg
+
+
+async def _verify_private_key_jwt(keys: ClientKeys, token: Assertion, client: Client, alg: str) -> OAuthError | None:
+    """JWTClientAuthenticator.verifySignature."""
+    kid = token.header.get("kid")
+    key = await keys.find(client, kid if isinstance(kid, str) else None, alg)
+    if key is None:
+        return InvalidClient("Unable to load public key", status=400, event_error="client_credentials_setup_required")
+    try:
+        valid = bool(jwt.get_algorithm_by_name(alg).verify(token.signing_input, key, token.signature))
+    except (ValueError, TypeError, NotImplementedError, jwt.InvalidKeyError):
+        valid = False
+    return None if valid else _caught(CLIENT_JWT, "Signature on JWT token failed validation")
+
+
+def _verify_client_secret_jwt(token: Assertion, client: Client, alg: str) -> OAuthError | None:
+    """JWTClientSecretAuthenticator.verifySignature: HMAC with the client secret."""
+    if not client.secret:
+        return InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
+    digest = SYMMETRIC.get(alg)
+    if digest is None:  # an asymmetric alg: "Algorithm is not symmetric", wrapped
+        return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret failed validation")
+    mac = hmac.new(client.secret.encode(), token.signing_input, digest).digest()
+    if not hmac.compare_digest(mac, token.signature):
+        return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret  failed validation")
+    return None
+
+
+def _audience(token: Assertion, issuer: str) -> OAuthError | None:
+    """AbstractBaseJWTValidator.validateTokenAudience (multiple audiences not allowed, Keycloak's default)."""
+    audiences = token.audiences()
+    if not set(audiences) & set(expected_audiences(issuer)):
+        return _failure("Invalid token audience")
+    if len(audiences) > 1:
+        return _failure("Multiple audiences not allowed")
+    return None
+
+
+def _lifespan(token: Assertion, client: Client, now: int) -> int | OAuthError:
+    """AbstractBaseJWTValidator.validateTokenActive: how long the ``jti`` is kept, or the failure."""
+    exp, iat, nbf = token.number("exp"), token.number("iat"), token.number("nbf")
+    if exp is None:
+        return _failure("Token exp claim is required")
+    expired = exp != 0 and now > exp + CLOCK_SKEW
+    if expired or (nbf is not None and nbf != 0 and now + CLOCK_SKEW < nbf):
+        return _failure("Token is not active")
+    try:
+        max_exp = int(client.attr("token.endpoint.auth.signing.max.exp"))
+    except ValueError:
+        max_exp = DEFAULT_MAX_EXP
+    max_exp = max_exp if max_exp > 0 else DEFAULT_MAX_EXP
+    lifespan = exp - now
+    if iat is None:
+        if lifespan > max_exp:
+            return _failure("Token expiration is too far in the future and iat claim not present in token")
+        return lifespan
+    if iat - CLOCK_SKEW > now:
+        return _failure("Token was issued in the future")
+    lifespan = min(lifespan, max_exp)
+    if lifespan <= 0:
+        return _failure("Token is not active")
+    if now > iat + max_exp:
+        return _failure("Token was issued too far in the past to be used now")
+    return lifespan
+
+
+async def _spend(
+    tx: Tx, authenticator: str, token: Assertion, lifespan: int, now: int, record: bool
+) -> OAuthError | None:
+    """The ``jti`` is required and used once (validateTokenReuse: the single-use store, for the lifespan)."""
+    jti = token.text("jti")
+    if jti is None:
+        return _failure("Token jti claim is required")
+    key = f"{JTI_PREFIX[authenticator]}:{jti}"
+    if record:
+        fresh = await tx.client_assertions.put_if_absent(key, now + max(lifespan, 0), now)
+    else:
+        fresh = not await tx.client_assertions.is_used(key, now)
+    return None if fresh else _failure("Token reuse detected")
+
+
 async def run(
     tx: Tx, req: OAuthRequest, authenticator: str, state: State, found: Client | None, *, record: bool
 ) -> Outcome:
-    """One JWT authenticator's outcome for this request."""
+    """One JWT authenticator's outcome for this request (JWTClientAuthenticator / JWTClientSecretAuthenticator
+    .authenticateClient with AbstractJWTClientValidator.validate)."""
+    if state.malformed is not None:
+        return Outcome(None, _caught(authenticator, state.malformed))
+    token = state.token
+    if token is not None and token.text("iss") != token.text("sub"):
+        return Outcome(None, Attempted())  # an assertion signed by a third party: not this authenticator's
     if state.assertion_type is None:
         return Outcome(None, _failure("Parameter client_assertion_type is missing"))
     if state.assertion_type != JWT_BEARER:
@@ -67,6 +315,41 @@ async def run(
                 f"Parameter client_assertion_type has value '{state.assertion_type}' but expected is '{JWT_BEARER}'"
             ),
         )
-    if state.assertion is None:
+    if state.assertion is None or token is None:
         return Outcome(None, _failure("client_assertion parameter missing"))
-    return Outcome(None, Attempted())
+    # validateClient
+    if token.text("sub") is None:
+        return Outcome(None, _failure("Token sub claim is required"))
+    client_id = req.form.get("client_id")
+    if client_id is not None and client_id != token.text("sub"):
+        return Outcome(None, _failure("client_id parameter does not match sub claim"))
+    client = state.client
+    if client is None:
+        return Outcome(None, InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_not_found"))
+    if not client.enabled:
+        return Outcome(client, InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_disabled"))
+    if client.client_authenticator_type != authenticator:
+        return Outcome(client, Attempted())
+    return Outcome(client, await _validate(tx, req, authenticator, token, client, record))
+
+
+async def _validate(
+    tx: Tx, req: OAuthRequest, authenticator: str, token: Assertion, client: Client, record: bool
+) -> Client | OAuthError:
+    """The rest of validate(), for the client the assertion names: algorithm, signature, audience, time, jti."""
+    alg = _signature_algorithm(authenticator, token, client)
+    if isinstance(alg, OAuthError):
+        return alg
+    keys = req.client_keys or ClientKeys(SystemClock())
+    if authenticator == CLIENT_JWT:
+        refused = await _verify_private_key_jwt(keys, token, client, alg)
+    else:
+        refused = _verify_client_secret_jwt(token, client, alg)
+    refused = refused or _audience(token, req.issuer)
+    if refused is not None:
+        return refused
+    now = keys.clock.now()
+    lifespan = _lifespan(token, client, now)
+    if isinstance(lifespan, OAuthError):
+        return lifespan
+    return await _spend(tx, authenticator, token, lifespan, now, record) or client

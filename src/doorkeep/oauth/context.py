@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 from doorkeep.clock import Clock
 from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Realm
+from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.tokens import TokenCodec
 
 
@@ -18,6 +19,7 @@ class Services:
     clock: Clock
     keyring: KeyRing
     codec: TokenCodec
+    client_keys: ClientKeys | None = None  # JWK sets of clients' jwks.url (oauth/client_keys.py)
 
 
 class Form:
@@ -70,3 +72,5 @@ class OAuthRequest:
     # (credential id, matches) from checking the password before the writing transaction began;
     # argon2 then runs outside SQLite's write lock. Re-checked against the credential id inside.
     password_verdict: tuple[str, bool] | None = None
+    # Clients' public keys and the clock for JWT client authentication (the process's, from Services).
+    client_keys: ClientKeys | None = None

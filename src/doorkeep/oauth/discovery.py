@@ -6,7 +6,7 @@ from typing import Any
 
 from doorkeep.keys import material
 from doorkeep.model import ClientScope
-from doorkeep.oauth import authorize, pkce, token_endpoint
+from doorkeep.oauth import authorize, client_assertion, pkce, token_endpoint
 
 # Keycloak's order, less what Doorkeep does not sign with (EdDSA).
 ID_TOKEN_ALGS = [
@@ -15,13 +15,15 @@ ID_TOKEN_ALGS = [
     if alg in material.ASYMMETRIC
 ]
 RESPONSE_TYPES = ["code"]  # authorize.py refuses every other response_type (no implicit or hybrid flow)
-AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # client_auth.py; no JWT or mTLS client auth
+# The client authenticators' methods in Keycloak's order, less tls_client_auth (no client-x509 here).
+AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]
+AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
 
 
 def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
-    Keycloak also lists PAR, CIBA, dynamic registration, JWT and mTLS client authentication, request
+    Keycloak also lists PAR, CIBA, dynamic registration, mTLS client authentication, request
     objects (with ``none``), signed userinfo, JARM, pairwise subjects and the implicit and hybrid flows.
     A client library may pick any advertised option, so only what works here is listed; ``false`` is
     said explicitly where OIDC Discovery's default is ``true`` (``request_uri_parameter_supported``).
@@ -49,7 +51,9 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
+        "introspection_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "claims_supported": [
             "iss",
             "sub",
@@ -75,6 +79,7 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "tls_client_certificate_bound_access_tokens": False,
         "revocation_endpoint": f"{oidc}/revoke",
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
+        "revocation_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
         "device_authorization_endpoint": f"{oidc}/auth/device",

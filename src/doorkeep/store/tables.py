@@ -419,3 +419,12 @@ device_codes = Table(
     Column("data", JSON, nullable=False),
     UniqueConstraint("realm_id", "user_code_hash", name="uq_device_codes_realm_user_code"),
 )
+
+# Keycloak's single-use store for client assertions (AbstractBaseJWTValidator.validateTokenReuse): the SHA-256
+# of "<validator>:<jti>", kept until the assertion could no longer be used (store/client_assertions.py).
+used_client_assertions = Table(
+    "used_client_assertions",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("expires", BigInteger, nullable=False, index=True),
+)

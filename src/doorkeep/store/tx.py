@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from doorkeep.model import SessionEnded
 from doorkeep.store.admin_events import AdminEventRepo
 from doorkeep.store.bulk_sessions import BulkSessionRepo
+from doorkeep.store.client_assertions import ClientAssertionRepo
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.device_codes import DeviceCodeRepo
 from doorkeep.store.events import EventRepo
@@ -101,6 +102,10 @@ class Tx:
     @cached_property
     def revoked(self) -> RevokedTokenRepo:
         return RevokedTokenRepo(self._conn)
+
+    @cached_property
+    def client_assertions(self) -> ClientAssertionRepo:
+        return ClientAssertionRepo(self._conn, self._sqlite)
 
     @cached_property
     def flows(self) -> FlowRepo:

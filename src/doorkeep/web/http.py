@@ -243,6 +243,7 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         method=request.method,
         ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
+        client_keys=state(request).services.client_keys,
     )
 
 

@@ -45,7 +45,7 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     if req.form.get("grant_type") != GRANT_TYPE or req.form.has_duplicates():
         return req
     try:  # only an authenticated client that may use this grant gets a password hashed
-        client = await authenticate_client(tx, req)
+        client = await authenticate_client(tx, req, record_assertion=False)  # the grant spends its jti
     except OAuthError:
         return req
     if not client.direct_access_grants_enabled or client.consent_required or client.bearer_only:

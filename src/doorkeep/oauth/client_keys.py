@@ -1,0 +1,182 @@
+"""The public keys a client signs its assertions with (Keycloak's ClientPublicKeyLoader).
+
+Where they come from, as the client's attributes say: ``use.jwks.url`` = true, the JWK set at ``jwks.url``;
+else ``use.jwks.string`` = true, the JWK set in ``jwks.string``; else the certificate (or public key) in
+``jwt.credential.certificate`` (``jwt.credential.public.key``), whose key id is ``jwt.credential.kid`` or
+KeyUtils.createKeyId's (the base64url SHA-256 of the key's SubjectPublicKeyInfo). A key is found by the
+assertion's ``kid`` when it has one, and must suit its ``alg``.
+
+A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is not in it (at most every 10
+seconds, DefaultPublicKeyStorageProvider's minTimeBetweenRequests) or after a day. The fetch has a short
+timeout and a size limit; a failure is no keys ("Unable to load public key").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+
+from doorkeep.clock import Clock
+from doorkeep.model import Client
+
+log = logging.getLogger(__name__)
+
+FETCH_TIMEOUT = 5.0  # seconds
+MAX_JWKS_BYTES = 512 * 1024
+MIN_REFETCH = 10  # seconds between two fetches of one set (a kid it lacks)
+MAX_AGE = 86_400  # a fetched set is fetched again after a day
+KEPT_SETS = 1024
+
+_CURVES = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}
+
+Fetch = Callable[[str], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    kid: str | None
+    alg: str | None  # the JWK's ``alg``, when it names one
+    key: Any  # a cryptography public key
+
+
+async def fetch_jwks(url: str) -> bytes:
+    """GET the JWK set, with a short timeout and at most MAX_JWKS_BYTES read; any failure is a ValueError."""
+    import httpx  # imported on first use: the server starts without it (tests/unit/test_start_imports.py)
+
+    try:
+        async with (
+            httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http,
+            http.stream("GET", url, headers={"Accept": "application/json"}) as response,
+        ):
+            response.raise_for_status()
+            body = b""
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_JWKS_BYTES:
+                    raise ValueError("JWK set too large")
+            return body
+    except httpx.HTTPError as err:
+        raise ValueError(str(err) or type(err).__name__) from err
+
+
+def suits(key: Any, alg: str) -> bool:
+    """Whether a key of this type can check a signature made with ``alg``."""
+    if alg.startswith(("RS", "PS")):
+        return isinstance(key, rsa.RSAPublicKey)
+    if alg in _CURVES:
+        return isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, _CURVES[alg])
+    if alg == "EdDSA":
+        return isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey)
+    return False
+
+
+def parse_jwks(text: str | bytes) -> list[PublicKey]:
+    """The signature keys of a JWK set (keys with ``use`` other than ``sig`` and unreadable keys skipped)."""
+    try:
+        document = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return []
+    items = document.get("keys") if isinstance(document, dict) else None
+    out: list[PublicKey] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or item.get("use", "sig") != "sig":
+            continue
+        try:
+            parsed = jwt.PyJWK(item)
+        except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError, KeyError):
+            continue
+        key = parsed.key
+        if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            key = key.public_key()  # a private JWK published by mistake: only its public half is used
+        kid, alg = item.get("kid"), item.get("alg")
+        out.append(PublicKey(kid if isinstance(kid, str) else None, alg if isinstance(alg, str) else None, key))
+    return out
+
+
+def key_id(key: Any) -> str:
+    """KeyUtils.createKeyId: base64url (unpadded) SHA-256 of the SubjectPublicKeyInfo."""
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode()
+
+
+def _der(text: str) -> bytes:
+    body = "".join(line for line in text.strip().splitlines() if not line.startswith("-----"))
+    return base64.b64decode(body, validate=False)
+
+
+def certificate_key(client: Client) -> list[PublicKey]:
+    """The key of ``jwt.credential.certificate`` (or ``jwt.credential.public.key``)."""
+    key: Any = None
+    try:
+        if client.attr("jwt.credential.certificate"):
+            key = x509.load_der_x509_certificate(_der(client.attr("jwt.credential.certificate"))).public_key()
+        elif client.attr("jwt.credential.public.key"):
+            key = serialization.load_der_public_key(_der(client.attr("jwt.credential.public.key")))
+    except (ValueError, binascii.Error, TypeError):
+        return []
+    if key is None:
+        return []
+    return [PublicKey(client.attr("jwt.credential.kid") or key_id(key), None, key)]
+
+
+def pick(keys: list[PublicKey], kid: str | None, alg: str) -> Any | None:
+    """The key the assertion names (by ``kid`` when it has one) that suits its algorithm."""
+    for candidate in keys:
+        if kid is not None and candidate.kid != kid:
+            continue
+        if candidate.alg is not None and candidate.alg != alg:
+            continue
+        if suits(candidate.key, alg):
+            return candidate.key
+    return None
+
+
+class ClientKeys:
+    """Per process: JWK sets fetched from clients' ``jwks.url``, kept as described above."""
+
+    def __init__(self, clock: Clock, fetch: Fetch | None = None) -> None:
+        self.clock = clock
+        self.fetch = fetch or fetch_jwks
+        self._sets: dict[tuple[str, str], tuple[list[PublicKey], int]] = {}
+
+    async def _fetched(self, client: Client, url: str, force: bool) -> list[PublicKey]:
+        now = self.clock.now()
+        cached = self._sets.get((client.id, url))
+        if cached is not None:
+            keys, fetched = cached
+            if now - fetched < MAX_AGE and not (force and now - fetched >= MIN_REFETCH):
+                return keys
+        try:
+            keys = parse_jwks(await self.fetch(url))
+        except (OSError, ValueError) as err:
+            log.warning("could not fetch the JWK set of client %s from %s: %s", client.client_id, url, err)
+            keys = cached[0] if cached is not None else []
+        if len(self._sets) >= KEPT_SETS:
+            self._sets.clear()
+        self._sets[(client.id, url)] = (keys, now)
+        return keys
+
+    async def find(self, client: Client, kid: str | None, alg: str) -> Any | None:
+        """The public key to check the client's assertion with, or None."""
+        if client.attr_bool("use.jwks.url"):
+            url = client.attr("jwks.url")
+            if not url:
+                return None
+            found = pick(await self._fetched(client, url, force=False), kid, alg)
+            if found is None:  # a rotated key: fetch again (rate-limited)
+                found = pick(await self._fetched(client, url, force=True), kid, alg)
+            return found
+        if client.attr_bool("use.jwks.string"):
+            return pick(parse_jwks(client.attr("jwks.string")), kid, alg)
+        return pick(certificate_key(client), kid, alg)

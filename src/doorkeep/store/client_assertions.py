@@ -1,0 +1,44 @@
+"""Used client assertion ids: Keycloak's ``singleUseObjects().putIfAbsent`` for JWT client authentication.
+
+One row per assertion id spent, keyed by the SHA-256 of the key Keycloak builds (so an attacker-chosen ``jti``
+of any length is stored in 64 characters), kept until its lifespan ends. The first of two requests spending
+the same id wins in any number of processes: an insert that does nothing on a conflict, and its row count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.store.tables import used_client_assertions as table
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ClientAssertionRepo:
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
+        self._c = conn
+        self._sqlite = is_sqlite
+
+    async def put_if_absent(self, key: str, expires: int, now: int) -> bool:
+        """Record ``key`` until ``expires``; False when it is already recorded and not yet expired."""
+        key_hash = _hash(key)
+        await self._c.execute(delete(table).where(table.c.key_hash == key_hash, table.c.expires < now))
+        dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
+        stmt = dialect_insert(table).values(key_hash=key_hash, expires=expires).on_conflict_do_nothing()
+        result = await self._c.execute(stmt)
+        return bool(result.rowcount)
+
+    async def is_used(self, key: str, now: int) -> bool:
+        """Whether ``key`` is recorded and not yet expired (a check that spends nothing)."""
+        found = await self._c.scalar(select(table.c.expires).where(table.c.key_hash == _hash(key)))
+        return found is not None and found >= now
+
+    async def purge(self, now: int) -> int:
+        result = await self._c.execute(delete(table).where(table.c.expires < now))
+        return int(result.rowcount or 0)
