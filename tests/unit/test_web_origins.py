@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 
 from doorkeep.model import Client
-from doorkeep.oauth.claims import origin_allowed
+from doorkeep.oauth.claims import allowed_origins, origin_allowed
+
+BASE = "https://sso.example"
 
 
-def client(*redirects: str, origins: tuple[str, ...] = ("+",)) -> Client:
-    return Client(id="c", realm_id="r", client_id="app", redirect_uris=redirects, web_origins=origins)
+def client(*redirects: str, origins: tuple[str, ...] = ("+",), root_url: str | None = None) -> Client:
+    return Client(
+        id="c", realm_id="r", client_id="app", redirect_uris=redirects, web_origins=origins, root_url=root_url
+    )
 
 
 @pytest.mark.parametrize(
@@ -30,10 +34,31 @@ def client(*redirects: str, origins: tuple[str, ...] = ("+",)) -> Client:
     ],
 )
 def test_plus_allows_only_the_redirect_uris_origins(redirect: str, candidate: str, expected: bool) -> None:
-    assert origin_allowed(client(redirect), candidate) is expected
+    assert origin_allowed(client(redirect), candidate, BASE) is expected
 
 
 def test_explicit_and_star_web_origins() -> None:
-    assert origin_allowed(client(origins=("https://x.example",)), "https://x.example")
-    assert not origin_allowed(client(origins=("https://x.example",)), "https://y.example")
-    assert origin_allowed(client(origins=("*",)), "https://y.example")
+    assert origin_allowed(client(origins=("https://x.example",)), "https://x.example", BASE)
+    assert not origin_allowed(client(origins=("https://x.example",)), "https://y.example", BASE)
+    assert origin_allowed(client(origins=("*",)), "https://y.example", BASE)
+
+
+@pytest.mark.parametrize(
+    ("root_url", "expected"),
+    [
+        ("http://rel.example:4000", "http://rel.example:4000"),
+        (None, BASE),
+        ("${authAdminUrl}", BASE),  # the security-admin-console's root URL
+    ],
+)
+def test_plus_resolves_relative_redirect_uris_as_keycloak_does(root_url: str | None, expected: str) -> None:
+    """WebOriginsUtils.resolveValidWebOrigins takes RedirectUtils.resolveValidRedirects: a relative redirect URI is
+    made absolute against the root URL, or the server's own URL."""
+    relative = client("/cb/*", root_url=root_url)
+    assert allowed_origins(relative, BASE) == [expected]
+    assert origin_allowed(relative, expected, BASE)
+    assert not origin_allowed(relative, "https://other.example", BASE)
+
+
+def test_plus_takes_only_http_and_https_redirect_uris() -> None:
+    assert allowed_origins(client("myapp://cb", "https://app.example/cb"), BASE) == ["https://app.example"]

@@ -9,33 +9,41 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from doorkeep.model import Client
+from doorkeep.oauth import redirect_uris
 
 
 def origin(uri: str) -> str | None:
+    """``scheme://host[:port]`` of an ``http``/``https`` URI (WebOriginsUtils takes no other scheme)."""
     parts = urlsplit(uri)
-    if not parts.scheme or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def allowed_origins(client: Client) -> list[str]:
+def _redirects(client: Client, base_url: str) -> list[str]:
+    """The redirect URIs ``+`` stands for, relative ones (``/cb/*``) made absolute against the client's root URL,
+    or this server's URL without one (WebOriginsUtils.resolveValidWebOrigins: RedirectUtils.resolveValidRedirects)."""
+    return redirect_uris.registered(client, base_url)
+
+
+def allowed_origins(client: Client, base_url: str) -> list[str]:
     """Web origins, with ``+`` expanded to the origins of the redirect URIs."""
     out: list[str] = []
     for entry in client.web_origins:
         if entry == "+":
-            out.extend(o for o in (origin(u) for u in client.redirect_uris) if o and "*" not in o)
+            out.extend(o for o in (origin(u) for u in _redirects(client, base_url)) if o and "*" not in o)
         elif entry:
             out.append(entry)
     return sorted(dict.fromkeys(out))
 
 
-def origin_allowed(client: Client, candidate: str) -> bool:
+def origin_allowed(client: Client, candidate: str, base_url: str) -> bool:
     """Whether a browser origin may call us for this client: its web origins, ``*``, or ``+`` (the
     redirect URIs' origins, a trailing ``*`` in a redirect URI matching any port or path)."""
     for entry in client.web_origins:
         if entry in ("*", candidate):
             return True
-        if entry == "+" and any(_redirect_origin(uri, candidate) for uri in client.redirect_uris):
+        if entry == "+" and any(_redirect_origin(uri, candidate) for uri in _redirects(client, base_url)):
             return True
     return False
 

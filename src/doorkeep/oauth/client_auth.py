@@ -123,7 +123,10 @@ def require_oidc(client: Client) -> None:
 
 async def authorize_client(tx: Tx, req: OAuthRequest) -> Client:
     """Keycloak's AuthorizeClientUtil.authorizeClient, which the token, revocation and logout endpoints call:
-    the client authenticated, then refused unless it speaks OpenID Connect."""
+    the client authenticated, then refused unless it speaks OpenID Connect. Its refusals are readable from any
+    origin (``cors.allowAllOrigins()`` before each), what follows only from the client's web origins."""
+    req.cors.allow_all()
     client = await authenticate_client(tx, req)
     require_oidc(client)
+    req.cors.allow_client(client)
     return client

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from doorkeep.clock import Clock
 from doorkeep.keys.ring import KeyRing
-from doorkeep.model import Realm
+from doorkeep.model import Client, Realm
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.tokens import TokenCodec
 
@@ -57,6 +57,23 @@ class Form:
         return key in self._values
 
 
+@dataclass
+class CorsReach:
+    """Which browser origins may read the answer, narrowed as the endpoint's checks pass, as Keycloak's ``Cors``
+    builder is: none at first (a request refused before the client is looked at gets no CORS headers), any
+    origin once client authentication is under way (``allowAllOrigins``: its failures are readable everywhere),
+    then the authenticated client's web origins (``allowedOrigins(session, client)``)."""
+
+    anyone: bool = False
+    client: Client | None = None
+
+    def allow_all(self) -> None:
+        self.anyone, self.client = True, None
+
+    def allow_client(self, client: Client) -> None:
+        self.anyone, self.client = False, client
+
+
 @dataclass(frozen=True)
 class OAuthRequest:
     """A protocol request as the core sees it."""
@@ -74,3 +91,9 @@ class OAuthRequest:
     password_verdict: tuple[str, bool] | None = None
     # Clients' public keys and the clock for JWT client authentication (the process's, from Services).
     client_keys: ClientKeys | None = None
+    cors: CorsReach = field(default_factory=CorsReach, compare=False)  # shared by the copies of this request
+
+    @property
+    def base_url(self) -> str:
+        """The server's ``scheme://host[:port]`` this request came to: relative redirect URIs resolve against it."""
+        return self.issuer.removesuffix(f"/realms/{self.realm.name}")

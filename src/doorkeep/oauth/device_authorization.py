@@ -72,6 +72,7 @@ async def authorize_device(tx: Tx, services: Services, req: OAuthRequest) -> Dev
     now = services.clock.now()
     try:
         client = await authenticate_client(tx, req)
+        req.cors.allow_client(client)
         check_client(client)
         if req.form.has_duplicates():  # the request parser's message, answered as invalid_grant
             raise e.InvalidGrant(e.DUPLICATED_PARAMETER, event_error="invalid_request")

@@ -62,7 +62,7 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         and not await resume.offline_access_granted(tx, valid.client)
     ):
         return INACTIVE  # "Offline session invalid because offline access not granted anymore"
-    out = await _active(tx, valid.claims, valid.client, valid.user, valid.session)
+    out = await _active(tx, valid.claims, valid.client, valid.user, valid.session, req.base_url)
     await _record(tx, services, req, client, valid.user.id, out)
     return out
 
@@ -101,18 +101,18 @@ async def _refresh(
             return INACTIVE
     except OAuthError:
         return INACTIVE
-    out = await _active(tx, claims.raw, client, user, us)
+    out = await _active(tx, claims.raw, client, user, us, req.base_url)
     await _record(tx, services, req, caller, user.id, out)
     return out
 
 
 async def _active(
-    tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None
+    tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None, base_url: str
 ) -> dict[str, Any]:
     """The answer for an active token: the token rebuilt from the client session context its ``scope``
     gives, then the fields the provider adds (an empty scope is left out; a mapped ``username`` stays)."""
     mappers, data = await session_input(
-        tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1"))
+        tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1")), base_url=base_url
     )
     out = issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
     if isinstance(out.get("scope"), str) and not out["scope"].strip():

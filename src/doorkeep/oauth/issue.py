@@ -108,13 +108,16 @@ def _ordered(claims: dict[str, Any]) -> dict[str, Any]:
     return first | {k: v for k, v in claims.items() if k not in first}
 
 
-async def token_input(tx: Tx, ctx: GrantContext) -> tuple[list[ProtocolMapper], MapperInput]:
+async def token_input(tx: Tx, ctx: GrantContext, base_url: str) -> tuple[list[ProtocolMapper], MapperInput]:
     """The mappers of this grant (client and granted scopes) and what they read, gathered once."""
     kept = ctx.kept
     if kept is not None and kept.mapper_input is not None:
         return kept.mapper_input
     mappers = token_mappers(ctx.client, ctx.scopes.scopes)
-    gathered = mappers, await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr)
+    gathered = (
+        mappers,
+        await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr, base_url=base_url),
+    )
     if kept is not None:
         kept.mapper_input = gathered
     return gathered
@@ -145,7 +148,7 @@ async def access_claims(
     else:
         lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
-    mapped = _mapped(ctx, mapped_input or await token_input(tx, ctx), mappings.ACCESS)
+    mapped = _mapped(ctx, mapped_input or await token_input(tx, ctx, req.base_url), mappings.ACCESS)
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,
@@ -171,7 +174,7 @@ async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext,
     """Sign the tokens and assemble Keycloak's AccessTokenResponse; writes nothing."""
     now = services.clock.now()
     realm, client = ctx.realm, ctx.client
-    mapped_input = await token_input(tx, ctx)
+    mapped_input = await token_input(tx, ctx, req.base_url)
     access = await access_claims(tx, req, ctx, now, mapped_input)
     access_alg = signature_alg(realm, client, "access.token.signed.response.alg")
     unsigned = {"access_token": Unsigned(access, await _key(tx, services, realm, access_alg, now), access_alg)}

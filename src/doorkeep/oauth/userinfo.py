@@ -29,8 +29,9 @@ def presented_token(req: OAuthRequest) -> str | None:
     if req.method != "POST":
         return header
     body = req.form.all("access_token")
-    if len(body) > 1:
+    if len(body) > 1:  # checked before Keycloak's issueUserInfo opens CORS to every origin
         raise BearerError(InvalidRequest(e.DUPLICATE_PARAMETER))
+    req.cors.allow_all()
     if body and header:
         raise BearerError(InvalidRequest(e.TOKEN_METHODS))
     return header or (body[0] if body else None)
@@ -58,6 +59,7 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
         valid.session,
         str(valid.claims.get("scope", "")),
         str(valid.claims.get("acr", "1")),
+        base_url=req.base_url,
     )
     mapped = mappings.apply(mappers, data, mappings.USERINFO)
     mapped.pop(mappings.AUDIENCE, None)
@@ -71,12 +73,16 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
     """No token is a bare 401; a token without ``openid`` is 403 ``insufficient_scope`` (userinfo is an OIDC
     resource, OIDC Core §5.3), checked after the signature but before the client; then ``invalid_token``."""
     token = presented_token(req)
+    req.cors.allow_all()  # refusals before the token's client is known are readable from any origin
     if not token:
         raise BearerError()  # OAuth2Error.unauthorized()
     try:
         claims = await access.verified_claims(tx, services, req.realm, req.issuer, token)
         if scopes.OPENID not in scopes.split(str(claims.get("scope", ""))):
             raise BearerError(InsufficientScope(e.MISSING_OPENID_SCOPE, event_error="access_denied"))
+        client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
+        if client is not None:  # from here on only the client's web origins may read the answer
+            req.cors.allow_client(client)
         return await access.holder(tx, services, req.realm, claims)
     except access.InvalidAccess as exc:
         raise BearerError(InvalidToken(exc.description, detail=str(exc))) from exc

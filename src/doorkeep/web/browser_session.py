@@ -154,7 +154,7 @@ async def status_iframe_init(request: Request) -> Response:
 
     async def work(tx: Tx) -> bool:
         client = await tx.clients.get_by_client_id(realm.id, client_id)
-        return client is not None and claimset.origin_allowed(client, origin)
+        return client is not None and claimset.origin_allowed(client, origin, base_url(request))
 
     return Response(status_code=204 if await in_transaction(request, work, write=False) else 403)
 

@@ -1,34 +1,35 @@
-"""CORS for browser clients (keycloak-js): an origin is allowed when it is in the client's web origins.
+"""CORS for browser clients (keycloak-js), as Keycloak's ``DefaultCors`` writes it.
 
-Preflights are answered for any origin, as Keycloak does; the actual response carries
-``Access-Control-Allow-Origin`` only for the calling client's allowed origins (``+`` = the origins
-of its redirect URIs, ``*`` = any). The public documents (realm info, discovery, JWKS) allow every
-origin (Keycloak's ``Cors.allowAllOrigins().auth()``).
+Preflights are answered for any origin, each endpoint naming its own methods. An actual answer carries
+``Access-Control-Allow-Origin`` (the caller's Origin echoed, with credentials) only when its origin may read
+it, and who may is what the endpoint decided while it ran:
+
+* the public documents (realm info, discovery, JWKS): every origin (``Cors.allowAllOrigins().auth()``);
+* the token, revocation, logout and userinfo endpoints: the request's ``CorsReach`` (``oauth/context.py``):
+  nobody for a request refused before its client is looked at, every origin for a refusal while the client
+  is being authenticated (or, at userinfo, while the token's client is unknown), then the client's web origins;
+  the introspection endpoint adds none (``TokenIntrospectionEndpoint`` uses no ``Cors``);
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.model import Realm
 from doorkeep.oauth import claims as claimset
-from doorkeep.oauth.access import bearer_token
-from doorkeep.oauth.client_auth import claimed_client_id
 from doorkeep.oauth.context import OAuthRequest
-from doorkeep.tokens import unverified
-from doorkeep.web.http import in_transaction
-
-if TYPE_CHECKING:
-    from doorkeep.store.tx import Tx
 
 ALLOW_HEADERS = (
     "Origin, Accept, X-Requested-With, Content-Type, Access-Control-Request-Method, "
     "Access-Control-Request-Headers, DPoP, Authorization"
 )
 DEFAULT_METHODS = "GET, HEAD, OPTIONS"  # Keycloak's Cors.DEFAULT_ALLOW_METHODS: a preflight naming no methods
+# Methods and exposed headers as DefaultCors joins them: a java.util.HashSet's iteration order.
+POST_METHODS = "POST, OPTIONS"  # TokenEndpoint and TokenRevocationEndpoint: allowedMethods("POST", "OPTIONS")
+EXPOSE_METHODS = "Access-Control-Allow-Methods"  # exposedHeaders(Cors.ACCESS_CONTROL_ALLOW_METHODS)
+EXPOSE_CHALLENGE = (EXPOSE_METHODS, "WWW-Authenticate")  # OAuth2Error adds WWW_AUTHENTICATE to a challenge
 
 
 def preflight_response(request: Request, methods: str) -> Response:
@@ -49,7 +50,19 @@ def preflight_response(request: Request, methods: str) -> Response:
     return response
 
 
+async def post_preflight(request: Request) -> Response:
+    """The token and revocation endpoints' preflight: ``allowedMethods("POST", "OPTIONS")``."""
+    return preflight_response(request, POST_METHODS)
+
+
+async def default_preflight(request: Request) -> Response:
+    """The userinfo and logout endpoints' preflight, which names no methods."""
+    return preflight_response(request, DEFAULT_METHODS)
+
+
 async def preflight(request: Request) -> Response:
+    """The introspection and device authorization endpoints' preflight (Doorkeep's own: Keycloak's classes
+    declare none)."""
     return preflight_response(request, "GET, POST, OPTIONS")
 
 
@@ -58,41 +71,30 @@ async def get_preflight(request: Request) -> Response:
     return preflight_response(request, "GET")
 
 
-def allow_all_origins(request: Request, response: Response) -> Response:
-    """Keycloak's ``Cors.allowAllOrigins().auth()`` on an answer: the caller's Origin (``null`` too) is
-    echoed, with credentials; a request without an Origin gets no CORS headers."""
+def _echo(request: Request, response: Response, expose: Sequence[str]) -> Response:
     origin = request.headers.get("origin")
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"
+        if expose:
+            response.headers["Access-Control-Expose-Headers"] = ", ".join(expose)
     return response
 
 
-def _caller(req: OAuthRequest) -> str | None:
-    client_id = claimed_client_id(req)
-    if client_id:
-        return client_id
-    token = bearer_token(req.authorization) or req.form.get("token") or req.form.get("refresh_token")
-    parsed = unverified(token) if token else None
-    azp = parsed[1].get("azp") if parsed else None
-    return azp if isinstance(azp, str) else None
+def allow_all_origins(request: Request, response: Response, *, expose: Sequence[str] = ()) -> Response:
+    """Keycloak's ``Cors.allowAllOrigins().auth()`` on an answer: the caller's Origin (``null`` too) is
+    echoed, with credentials; a request without an Origin gets no CORS headers."""
+    return _echo(request, response, expose)
 
 
-async def apply(request: Request, realm: Realm, req: OAuthRequest | None, response: Response) -> Response:
+def apply(request: Request, req: OAuthRequest | None, response: Response, *, challenge: bool = False) -> Response:
+    """CORS on a protocol endpoint's answer: whoever the request's ``CorsReach`` allows, with
+    ``Access-Control-Allow-Methods`` exposed (and ``WWW-Authenticate`` on a bearer ``challenge``)."""
     origin = request.headers.get("origin")
     if not origin or req is None:
         return response
-    client_id = _caller(req)
-    if not client_id:
-        return response
-
-    async def allowed(tx: Tx) -> bool:
-        tx.config.bind(realm)
-        client = await tx.config.client(realm.id, client_id)
-        return client is not None and claimset.origin_allowed(client, origin)
-
-    if await in_transaction(request, allowed, write=False):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Credentials"] = "true"
-        response.headers["Access-Control-Expose-Headers"] = "Access-Control-Allow-Methods"
+    reach = req.cors
+    client = reach.client
+    if reach.anyone or (client is not None and claimset.origin_allowed(client, origin, req.base_url)):
+        return _echo(request, response, EXPOSE_CHALLENGE if challenge else (EXPOSE_METHODS,))
     return response

@@ -123,10 +123,13 @@ class _Opened:
 
 
 class _Refused(Exception):
-    """An answer given before the OAuth request exists (no realm, HTTPS required, realm disabled)."""
+    """An answer given before the OAuth request exists (no realm, HTTPS required, realm disabled); the last two
+    are Keycloak's ``checkSsl`` and ``checkRealm``, thrown with ``cors.allowAllOrigins()`` where the endpoint
+    has a ``Cors``."""
 
-    def __init__(self, response: Response) -> None:
+    def __init__(self, response: Response, *, checked: bool = False) -> None:
         self.response = response
+        self.checked = checked
 
 
 async def _open(tx: Tx, request: Request, opened: _Opened, form: Form | OAuthError, no_store: bool) -> OAuthRequest:
@@ -135,9 +138,9 @@ async def _open(tx: Tx, request: Request, opened: _Opened, form: Form | OAuthErr
     if realm is None:
         raise _Refused(not_found_realm())
     if not is_secure(request, realm):
-        raise _Refused(oauth_error(InvalidRequest(HTTPS_REQUIRED, status=403), no_store=no_store))
+        raise _Refused(oauth_error(InvalidRequest(HTTPS_REQUIRED, status=403), no_store=no_store), checked=True)
     if not realm.enabled:
-        raise _Refused(oauth_error(AccessDenied(REALM_NOT_ENABLED), no_store=no_store))
+        raise _Refused(oauth_error(AccessDenied(REALM_NOT_ENABLED), no_store=no_store), checked=True)
     opened.realm = realm
     if isinstance(form, OAuthError):
         raise form
@@ -154,6 +157,8 @@ async def _protocol(
     write: bool = True,
     event: str | None = None,
     prepare: Callable[[Form], Step | None] | None = None,
+    cors_checks: bool = False,
+    cors_answers: bool = True,
 ) -> Response:
     """Realm lookup, the HTTPS rule, the realm's enabled flag, the form, one transaction, then render
     or answer the OAuth error (Keycloak's checkSsl and checkRealm: 403 for both).
@@ -162,8 +167,12 @@ async def _protocol(
     where ``event`` is given: a reading endpoint writes only when the realm keeps that user event, so
     its realm is looked up first. ``prepare`` picks a step that runs first in a reading transaction
     (slow checks that need no write lock); then the realm comes from that transaction.
+
+    CORS (web/cors.py): ``cors_checks`` makes the HTTPS and enabled-realm refusals readable from any origin;
+    ``cors_answers`` False adds none to any answer (the introspection endpoint).
     """
     opened = _Opened()
+    challenge = False
     writes = write
     if event is not None:
         opened.realm = await _realm(request)
@@ -197,15 +206,18 @@ async def _protocol(
             result = await in_transaction(request, only, write=writes)
         response = render(result)
     except _Refused as refused:
+        if refused.checked and cors_checks and cors_answers:
+            return cors.allow_all_origins(request, refused.response, expose=(cors.EXPOSE_METHODS,))
         return refused.response
     except BearerError as err:
         assert opened.realm is not None
         response = bearer_error(err, opened.realm.name)
+        challenge = True
     except OAuthError as err:
         response = oauth_error(err, no_store=no_store)
     assert opened.realm is not None
     response.headers.update(NO_STORE)  # tokens and user data, answers and errors alike (RFC 6749 §5.1)
-    return await cors.apply(request, opened.realm, opened.req, response)
+    return cors.apply(request, opened.req, response, challenge=challenge) if cors_answers else response
 
 
 async def _bound(tx: Tx, realm: Realm, run: Callable[[Tx, OAuthRequest], Awaitable[T]], req: OAuthRequest) -> T:
@@ -222,6 +234,7 @@ async def token(request: Request) -> Response:
         lambda minted: json_response(minted.response()),  # signed after the commit; no-store added below
         no_store=True,
         prepare=token_endpoint.prepare,
+        cors_checks=True,
     )
     observe.current().token_answer(getattr(request, "_body", b""), response.status_code, response.body)
     return response
@@ -239,6 +252,7 @@ async def authorize_device(request: Request) -> Response:
 
 
 async def introspect(request: Request) -> Response:
+    """TokenIntrospectionEndpoint: a server-to-server call, answered without any CORS header."""
     services = state(request).services
     return await _protocol(
         request,
@@ -246,13 +260,17 @@ async def introspect(request: Request) -> Response:
         json_response,
         write=False,
         event="INTROSPECT_TOKEN",
+        cors_answers=False,
     )
 
 
 async def revoke(request: Request) -> Response:
     services = state(request).services
     return await _protocol(
-        request, lambda tx, req: revocation.revoke(tx, services, req), lambda _: Response(status_code=200)
+        request,
+        lambda tx, req: revocation.revoke(tx, services, req),
+        lambda _: Response(status_code=200),
+        cors_checks=True,
     )
 
 
@@ -262,6 +280,7 @@ async def logout_endpoint(request: Request) -> Response:
         request,
         lambda tx, req: logout.logout_with_refresh_token(tx, services, req),
         lambda _: Response(status_code=204),
+        cors_checks=True,
     )
 
 

@@ -62,10 +62,9 @@ def routes() -> list[BaseRoute]:
         Route("/admin/realms", admin_realms.root, methods=["GET", "POST"]),
         Route("/admin/serverinfo", admin_server.serverinfo, methods=["GET"]),
         *openapi.ROUTES,
-        *(
-            Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"])
-            for path in ("token", "token/introspect", "userinfo", "revoke", "logout", "auth/device")
-        ),
+        *(Route(f"{OIDC}/{path}", cors.post_preflight, methods=["OPTIONS"]) for path in ("token", "revoke")),
+        *(Route(f"{OIDC}/{path}", cors.default_preflight, methods=["OPTIONS"]) for path in ("userinfo", "logout")),
+        *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"]) for path in ("token/introspect", "auth/device")),
         *admin_routes(),
         *admin_console_routes(),
         *account_console.ROUTES,  # before the Account REST: same URLs, chosen by the Accept header

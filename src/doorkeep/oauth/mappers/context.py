@@ -48,6 +48,8 @@ async def mapper_input(
     roles: list[Role],
     mappers: list[ProtocolMapper],
     acr: str = "1",
+    *,
+    base_url: str,
 ) -> MapperInput:
     groups: tuple[Group, ...] = ()
     ancestors: dict[str, Group] = {}
@@ -63,12 +65,12 @@ async def mapper_input(
         groups=groups,
         ancestors=ancestors,
         acr=acr,
-        origins=allowed_origins(client),
+        origins=allowed_origins(client, base_url),
     )
 
 
 async def session_input(
-    tx: Tx, client: Client, user: User, session: UserSession | None, scope: str, acr: str
+    tx: Tx, client: Client, user: User, session: UserSession | None, scope: str, acr: str, *, base_url: str
 ) -> tuple[list[ProtocolMapper], MapperInput]:
     """DefaultClientSessionContext.fromClientSessionAndScopeParameter: the client's default scopes plus the
     optional ones ``scope`` names, those the user is permitted, their roles and mappers."""
@@ -77,4 +79,4 @@ async def session_input(
     granted = (await scopeset.permitted(tx, user, scopeset.GrantedScopes(linked, False))).scopes
     roles = await effective_roles(tx, user, client, granted)
     mappers = token_mappers(client, granted)
-    return mappers, await mapper_input(tx, client, user, session, roles, mappers, acr)
+    return mappers, await mapper_input(tx, client, user, session, roles, mappers, acr, base_url=base_url)
