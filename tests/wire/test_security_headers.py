@@ -102,7 +102,9 @@ async def test_the_login_status_iframe_can_be_framed_by_the_client(realm: Env) -
     for path in ("login-status-iframe.html", "3p-cookies/step1.html", "3p-cookies/step2.html"):
         response = await realm.http.get(token_url("test", path))
         assert response.status_code == 200
-        assert "x-frame-options" not in response.headers and "content-security-policy" not in response.headers
+        # allowAnyFrameAncestor: no X-Frame-Options, and the default CSP without its frame-ancestors
+        assert "x-frame-options" not in response.headers
+        assert response.headers["content-security-policy"] == "frame-src 'self'; object-src 'none';"
         assert response.headers["x-content-type-options"] == "nosniff"
 
 

@@ -7,6 +7,8 @@ confirms on a page whose form carries a token bound to the ``DOORKEEP_LOGOUT_CSR
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 from typing import TYPE_CHECKING
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from doorkeep import __version__
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
@@ -23,7 +26,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.sessions import sso
 from doorkeep.web import protocol
-from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
 from doorkeep.web.login import cookie_path, display, html, open_realm, secure
 
 if TYPE_CHECKING:
@@ -139,29 +142,49 @@ def _csrf_ok(request: Request, form: object) -> bool:
 STATUS_IFRAME = pages.static_page("login_status_iframe.html")
 STEP1 = pages.static_page("3p_cookies_step1.html")
 STEP2 = pages.static_page("3p_cookies_step2.html")
+# Keycloak's Version.RESOURCES_VERSION: the one ``?version=`` the iframes answer (and let browsers cache).
+RESOURCES_VERSION = base64.b32encode(hashlib.sha256(__version__.encode()).digest()).decode()[:5].lower()
+NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"  # CacheControlUtil.noCache() as RESTEasy writes it
+STATIC_MAX_AGE = "max-age=2592000"  # CacheControlUtil.getDefaultCacheControl(): the theme's staticMaxAge
+
+
+async def _iframe(request: Request, page: str) -> Response:
+    """IframeUtil.returnIframe: the realm must exist; a ``version`` other than this server's is 404, this server's
+    may be cached; the page may be framed by any origin (SecurityHeaders drops its frame-ancestors)."""
+    if await protocol._realm(request) is None:
+        return not_found_realm()
+    version = request.query_params.get("version")
+    if version is not None and version != RESOURCES_VERSION:
+        return Response(status_code=404)
+    return HTMLResponse(page, headers={"Cache-Control": NO_CACHE if version is None else STATIC_MAX_AGE})
 
 
 async def status_iframe(request: Request) -> Response:
-    return HTMLResponse(STATUS_IFRAME, headers={"Cache-Control": "no-cache"})
+    return await _iframe(request, STATUS_IFRAME)
 
 
 async def status_iframe_init(request: Request) -> Response:
+    """LoginStatusIframeEndpoint.preCheck: 204 when an enabled client's web origins, or this server's own
+    origin, hold ``origin``; 403 otherwise."""
     realm = await protocol._realm(request)
     if realm is None:
-        return Response(status_code=404)
+        return not_found_realm()
     client_id = request.query_params.get("client_id", "")
     origin = request.query_params.get("origin", "")
+    base = base_url(request)
 
     async def work(tx: Tx) -> bool:
         client = await tx.clients.get_by_client_id(realm.id, client_id)
-        return client is not None and claimset.origin_allowed(client, origin, base_url(request))
+        if client is None or not client.enabled:
+            return False
+        return origin == base or claimset.origin_allowed(client, origin, base)
 
     return Response(status_code=204 if await in_transaction(request, work, write=False) else 403)
 
 
 async def third_party_step1(request: Request) -> Response:
-    return HTMLResponse(STEP1)
+    return await _iframe(request, STEP1)
 
 
 async def third_party_step2(request: Request) -> Response:
-    return HTMLResponse(STEP2)
+    return await _iframe(request, STEP2)

@@ -28,9 +28,12 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Robots-Tag": "none",
 }
-FRAMING = ("X-Frame-Options", "Content-Security-Policy")
-# Pages other origins must be able to frame (keycloak-js loads them in an iframe), as Keycloak's
-# allowAnyFrameAncestor does for them.
+# Pages other origins must be able to frame (keycloak-js loads them in an iframe): Keycloak's
+# allowAnyFrameAncestor drops X-Frame-Options and the CSP's frame-ancestors directive for them.
+FRAMEABLE_HEADERS = {
+    **{name: value for name, value in PAGE_HEADERS.items() if name != "X-Frame-Options"},
+    "Content-Security-Policy": "frame-src 'self'; object-src 'none';",
+}
 FRAMEABLE = ("/login-status-iframe.html", "/3p-cookies/step1.html", "/3p-cookies/step2.html")
 HSTS = "max-age=31536000; includeSubDomains"
 SCRIPT_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(FORM_POST_SCRIPT.encode()).digest()).decode() + "'"
@@ -84,9 +87,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if headers.get("content-type", "").startswith("text/html"):
-                    for name, value in PAGE_HEADERS.items():
-                        if not (frameable and name in FRAMING):
-                            headers.setdefault(name, value)
+                    for name, value in (FRAMEABLE_HEADERS if frameable else PAGE_HEADERS).items():
+                        headers.setdefault(name, value)
                 if https:
                     headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
