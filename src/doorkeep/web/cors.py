@@ -9,11 +9,15 @@ it, and who may is what the endpoint decided while it ran:
   nobody for a request refused before its client is looked at, every origin for a refusal while the client
   is being authenticated (or, at userinfo, while the token's client is unknown), then the client's web origins;
   the introspection endpoint adds none (``TokenIntrospectionEndpoint`` uses no ``Cors``);
+* the bearer REST APIs (admin, account): the ``allowed-origins`` of the caller's access token
+  (``Cors.allowedOrigins(token)``), through ``allow_token_origins``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -28,8 +32,10 @@ ALLOW_HEADERS = (
 DEFAULT_METHODS = "GET, HEAD, OPTIONS"  # Keycloak's Cors.DEFAULT_ALLOW_METHODS: a preflight naming no methods
 # Methods and exposed headers as DefaultCors joins them: a java.util.HashSet's iteration order.
 POST_METHODS = "POST, OPTIONS"  # TokenEndpoint and TokenRevocationEndpoint: allowedMethods("POST", "OPTIONS")
+ADMIN_METHODS = "DELETE, POST, GET, PUT"  # AdminCorsPreflightService: allowedMethods("GET", "PUT", "POST", "DELETE")
 EXPOSE_METHODS = "Access-Control-Allow-Methods"  # exposedHeaders(Cors.ACCESS_CONTROL_ALLOW_METHODS)
 EXPOSE_CHALLENGE = (EXPOSE_METHODS, "WWW-Authenticate")  # OAuth2Error adds WWW_AUTHENTICATE to a challenge
+EXPOSE_LOCATION = ("Location",)  # AdminRoot: exposedHeaders("Location")
 
 
 def preflight_response(request: Request, methods: str) -> Response:
@@ -71,6 +77,11 @@ async def get_preflight(request: Request) -> Response:
     return preflight_response(request, "GET")
 
 
+async def admin_preflight(request: Request) -> Response:
+    """AdminRoot.preFlight / RealmsAdminResourcePreflight: any admin REST path, before any authentication."""
+    return preflight_response(request, ADMIN_METHODS)
+
+
 def _echo(request: Request, response: Response, expose: Sequence[str]) -> Response:
     origin = request.headers.get("origin")
     if origin:
@@ -85,6 +96,38 @@ def allow_all_origins(request: Request, response: Response, *, expose: Sequence[
     """Keycloak's ``Cors.allowAllOrigins().auth()`` on an answer: the caller's Origin (``null`` too) is
     echoed, with credentials; a request without an Origin gets no CORS headers."""
     return _echo(request, response, expose)
+
+
+def allow_token_origins(
+    request: Request, response: Response, allowed: Collection[str] | None, *, expose: Sequence[str] = ()
+) -> Response:
+    """Keycloak's ``Cors.allowedOrigins(token).auth()``: the Origin is echoed when the access token's
+    ``allowed-origins`` claim holds it (or ``*``); ``allowed`` is that claim, None when the token has none."""
+    origin = request.headers.get("origin")
+    if origin and allowed is not None and (origin in allowed or "*" in allowed):
+        return _echo(request, response, expose)
+    return response
+
+
+def remember_token_origins(request: Request, claims: dict[str, Any]) -> None:
+    """Keep the ``allowed-origins`` of a bearer token just verified, for ``with_token_origins`` to answer with."""
+    value = claims.get("allowed-origins")
+    request.state.token_origins = [o for o in value if isinstance(o, str)] if isinstance(value, list) else None
+
+
+def with_token_origins(
+    endpoint: Callable[[Request], Awaitable[Response]], *, expose: Sequence[str] = ()
+) -> Callable[[Request], Awaitable[Response]]:
+    """A bearer REST endpoint whose answers (refusals too) carry CORS for its token's ``allowed-origins``, once
+    the token is authenticated (``remember_token_origins``): AdminRoot's ``Cors.builder().allowedOrigins(
+    auth.getToken())...auth().add()`` before any resource runs. An unauthenticated call (401) gets none."""
+
+    @functools.wraps(endpoint)  # the route stays the endpoint's own (its module places it in the OpenAPI document)
+    async def answer(request: Request) -> Response:
+        response = await endpoint(request)
+        return allow_token_origins(request, response, getattr(request.state, "token_origins", None), expose=expose)
+
+    return answer
 
 
 def apply(request: Request, req: OAuthRequest | None, response: Response, *, challenge: bool = False) -> Response:

@@ -3,7 +3,8 @@
 An unknown path is 404 ``Unable to find matching target resource method`` (Keycloak's RESTEasy
 answer); a known path with the wrong method is 405; an Admin REST path that Keycloak serves and
 Doorkeep does not implement is a deliberate 501, so a tool knows the feature is missing rather
-than mistyped (doorkeep.admin.keycloak_paths).
+than mistyped (doorkeep.admin.keycloak_paths). An OPTIONS anywhere in the admin REST API is its CORS
+preflight (AdminRoot.preFlight), answered before any authentication.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.admin.keycloak_paths import served_by_keycloak
+from doorkeep.web import cors
 from doorkeep.web.http import json_response
 
 SEE_LOG = "For more on this error consult the server log at the debug level."
@@ -24,6 +26,10 @@ async def no_route(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
     headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
     path = request.scope.get("path", "")
+    if request.method == "OPTIONS" and (
+        path.startswith(("/admin/realms/", "/admin/serverinfo")) or path == "/admin/realms"
+    ):
+        return await cors.admin_preflight(request)
     if status == 405:
         return json_response({"error": "HTTP 405 Method Not Allowed", "error_description": SEE_LOG}, 405, headers)
     if status == 404 and served_by_keycloak(path) and not _encoded_slash(request):

@@ -17,6 +17,7 @@ from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.model import Group, Realm, Role, User
 from doorkeep.oauth import access
 from doorkeep.oauth.roles import direct_and_group_role_ids
+from doorkeep.web import cors
 from doorkeep.web.http import is_secure, issuer, state
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     previous = tx.config.bind(realm)
     try:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
+        cors.remember_token_origins(request, valid.claims)
         return await identity_of(tx, valid.user, realm, valid.client.id)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None

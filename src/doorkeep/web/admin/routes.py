@@ -6,6 +6,8 @@ import importlib
 
 from starlette.routing import BaseRoute, Route
 
+from doorkeep.web import cors
+
 PREFIX = "/admin/realms"
 MODULES = (
     "realms",
@@ -30,6 +32,9 @@ MODULES = (
 
 
 def admin_routes() -> list[BaseRoute]:
+    """Every admin REST route, its answers carrying CORS for the caller token's ``allowed-origins`` with
+    ``Location`` exposed (AdminRoot.getRealmsAdmin). Their preflights are answered where unrouted methods
+    are (web/not_found.py), so that a route for OPTIONS on every path does not turn 404s into 405s."""
     out: list[BaseRoute] = []
     for name in MODULES:
         try:
@@ -41,5 +46,6 @@ def admin_routes() -> list[BaseRoute]:
         for route in module.ROUTES:
             assert isinstance(route, Route)
             methods = sorted(route.methods - {"HEAD"}) if route.methods else None
-            out.append(Route(PREFIX + route.path, route.endpoint, methods=methods, name=route.name))
+            endpoint = cors.with_token_origins(route.endpoint, expose=cors.EXPOSE_LOCATION)
+            out.append(Route(PREFIX + route.path, endpoint, methods=methods, name=route.name))
     return out
