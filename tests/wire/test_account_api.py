@@ -139,10 +139,13 @@ async def test_an_unknown_realm_is_404(env: Env) -> None:
 
 
 # --- the profile -------------------------------------------------------------------------------
-async def test_the_profile_shows_the_user_and_a_partial_update_changes_only_given_fields(env: Env) -> None:
+MINE = {"username": "user1", "firstName": "User1", "lastName": "Tester", "email": "user1@example.com"}
+
+
+async def test_the_profile_shows_the_user_and_an_update_changes_the_given_fields(env: Env) -> None:
     _, user = await _setup(env)
     tokens = await _grant(env)
-    assert await _get(env, "", tokens) == {
+    assert await _get(env, "", tokens, userProfileMetadata="false") == {
         "id": user.id,
         "username": "user1",
         "firstName": "User1",
@@ -150,7 +153,7 @@ async def test_the_profile_shows_the_user_and_a_partial_update_changes_only_give
         "email": "user1@example.com",
         "emailVerified": False,
     }
-    response = await env.http.post(ACCOUNT, headers=_bearer(tokens), json={"firstName": "Ada"})
+    response = await env.http.post(ACCOUNT, headers=_bearer(tokens), json={**MINE, "firstName": "Ada"})
     assert response.status_code == 204, response.text
     assert (await _get(env, "", tokens))["firstName"] == "Ada"
     assert (await _get(env, "", tokens))["lastName"] == "Tester"
@@ -159,9 +162,11 @@ async def test_the_profile_shows_the_user_and_a_partial_update_changes_only_give
 async def test_taking_another_users_email_is_a_409(env: Env) -> None:
     await _setup(env)
     await seed_user(env.db, env.clock, "test", "user2")
-    response = await env.http.post(ACCOUNT, headers=_bearer(await _grant(env)), json={"email": "user2@example.com"})
+    body = {**MINE, "email": "user2@example.com"}
+    response = await env.http.post(ACCOUNT, headers=_bearer(await _grant(env)), json=body)
     assert response.status_code == 409
     assert response.json()["errorMessage"] == "emailExistsMessage"
+    assert response.json()["params"] == ["${email}"]
 
 
 async def test_taking_an_email_two_other_users_already_share_is_a_409(env: Env) -> None:
@@ -169,7 +174,8 @@ async def test_taking_an_email_two_other_users_already_share_is_a_409(env: Env) 
     await _setup(env)
     await seed_user(env.db, env.clock, "test", "user2", email="shared@example.com")
     await seed_user(env.db, env.clock, "test", "user3", email="shared@example.com")
-    response = await env.http.post(ACCOUNT, headers=_bearer(await _grant(env)), json={"email": "shared@example.com"})
+    body = {**MINE, "email": "shared@example.com"}
+    response = await env.http.post(ACCOUNT, headers=_bearer(await _grant(env)), json=body)
     assert response.status_code == 409
     assert response.json()["errorMessage"] == "emailExistsMessage"
 

@@ -130,7 +130,8 @@ async def test_json_callers_still_get_the_account_rest_api_at_the_same_urls(real
     assert isinstance((await realm.http.get(f"{ACCOUNT}/applications", headers=bearer)).json(), list)
     assert (await realm.http.get(ACCOUNT)).status_code == 401
     assert (await realm.http.get(f"{ACCOUNT}/", headers=bearer)).json()["username"] == "user1"
-    update = await realm.http.post(f"{ACCOUNT}/", json={"firstName": "Rest"}, headers=bearer)
+    mine = {"email": "user1@example.com", "firstName": "Rest", "lastName": "Tester"}
+    update = await realm.http.post(f"{ACCOUNT}/", json=mine, headers=bearer)
     assert update.status_code == 204
     assert (await realm.http.get(ACCOUNT, headers=bearer)).json()["firstName"] == "Rest"
 

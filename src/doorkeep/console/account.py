@@ -31,6 +31,10 @@ MESSAGES = {
     "error-person-name-invalid-character": "{0} contains invalid character.",
     "error-username-invalid-character": "{0} contains invalid character.",
     "emailExistsMessage": "Email already exists.",
+    "error-user-attribute-required": "Please specify attribute {0}.",
+    "missingEmailMessage": "Please specify email.",
+    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
+    "usernameExistsMessage": "Username already exists.",
 }
 
 
@@ -39,8 +43,6 @@ def field_errors(err: AdminError) -> dict[str, str]:
     errors: list[dict[str, Any]] = []
     if isinstance(err, ProfileError):
         errors = err.errors
-    elif isinstance(getattr(err, "error", None), dict):
-        errors = [getattr(err, "error")]  # noqa: B009 - users.account._FieldError carries one
     out: dict[str, str] = {}
     for error in errors:
         field = str(error.get("field", ""))

@@ -4,7 +4,7 @@ sessions, and revoke offline tokens.
 Keycloak's AccountLoader, AccountRestService and account/SessionResource. The caller is a bearer
 access token of the realm that is valid (``oauth.access.validate``), carries the ``account``
 audience (else 401, "Invalid audience for client account") and is not a service account; each
-operation then requires one of the user's effective ``account`` client roles (403).
+operation then requires one of the ``account`` client roles the token carries (403).
 Operations take a ``Tx`` and return Keycloak's JSON (nulls omitted, times in seconds).
 """
 
@@ -19,9 +19,9 @@ from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
 from doorkeep.oauth import access
-from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
+from doorkeep.users import account_profile
 from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class Caller:
     roles: frozenset[str]
     base_url: str
     now: int
+    origins: frozenset[str] = frozenset()  # the token's allowed-origins (CORS)
 
     def require_one_of(self, *roles: str) -> None:
         if not self.roles.intersection(roles):
@@ -71,10 +72,19 @@ async def authenticate(tx: Tx, services: Services, realm_name: str, base_url: st
         raise UNAUTHORIZED
     if valid.user.service_account_client_id is not None:
         raise UNAUTHORIZED  # "Service accounts are not allowed to access this service"
-    effective = await tx.roles.get_many(await tx.roles.expand(await direct_and_group_role_ids(tx, valid.user)))
-    roles = frozenset(r.name for r in effective if r.client_id == account.id)
     sid = valid.claims.get("sid")
-    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now())
+    roles, origins = token_roles(valid.claims), valid.claims.get("allowed-origins")
+    allowed = frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
+    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now(), allowed)
+
+
+def token_roles(claims: dict[str, Any]) -> frozenset[str]:
+    """The ``account`` roles the token carries (``resource_access.account.roles``), not the user's: Keycloak's
+    Auth.hasClientRole reads the token, so a client without those roles in its scope gets 403."""
+    access = claims.get("resource_access")
+    entry = access.get(ACCOUNT_CLIENT) if isinstance(access, dict) else None
+    roles = entry.get("roles") if isinstance(entry, dict) else None
+    return frozenset(str(r) for r in roles) if isinstance(roles, list) else frozenset()
 
 
 def _compact(body: dict[str, Any]) -> dict[str, Any]:
@@ -83,8 +93,9 @@ def _compact(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- the profile -------------------------------------------------------------------------------
-def profile(caller: Caller) -> dict[str, Any]:
-    """``GET /account``: the account UserRepresentation (view-profile or manage-account)."""
+def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
+    """``GET /account``: the account UserRepresentation with ``userProfileMetadata`` (left out only for
+    ``?userProfileMetadata=false``), as UserProfile.toRepresentation builds it (view-profile or manage-account)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     u = caller.user
     return _compact(
@@ -95,16 +106,18 @@ def profile(caller: Caller) -> dict[str, Any]:
             "lastName": u.last_name,
             "email": u.email,
             "emailVerified": u.email_verified,
+            "userProfileMetadata": account_profile.metadata(caller.realm) if with_metadata else None,
         }
     )
 
 
-PROFILE_FIELDS = ("firstName", "lastName", "email")
+PROFILE_FIELDS = account_profile.ATTRIBUTES
 CANNOT_PARSE = AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON")
 
 
 async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
-    """``POST /account``: firstName, lastName and email when present; a new email is unverified.
+    """``POST /account``: the user profile's ACCOUNT context (``users.account_profile``); a new e-mail is
+    unverified. Every error is answered at once, its first parameter the attribute's display name.
 
     The body is a UserRepresentation: anything but an object, or a profile field that is neither a
     string nor null, is refused as the admin API refuses it ("Cannot parse the JSON"), never ignored.
@@ -112,33 +125,21 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     caller.require_one_of(MANAGE_ACCOUNT)
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
-    user = caller.user
-    changes: dict[str, Any] = {}
-    user_profile.require_valid({k: body.get(k) for k in PROFILE_FIELDS}, shrink=False)
-    for key, attr in (("firstName", "first_name"), ("lastName", "last_name"), ("email", "email")):
-        if key in body:
-            changes[attr] = body[key] or None
-    email = changes.get("email", user.email)
-    if email != user.email:
-        # Every holder counts: ``get_by_email`` answers None when several users share the address (stored
-        # while duplicates were allowed), which would let this user join them.
-        holders = await tx.users.ids_with_email(caller.realm.id, email) if email else []
-        if any(h != user.id for h in holders) and not caller.realm.duplicate_emails_allowed:
-            error = {"field": "email", "errorMessage": "emailExistsMessage", "params": ["email"]}
-            raise _FieldError(409, error)
-        changes["email_verified"] = False
+    user, realm = caller.user, caller.realm
+    values = account_profile.normalize(realm, user, body)
+    found = await account_profile.errors(tx, realm, user, body, values)
+    if found:
+        shown = [account_profile.display_params(e) for e in found]
+        raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
+    flags = account_profile.read_only(realm)
+    changes: dict[str, Any] = {"first_name": values["firstName"], "last_name": values["lastName"]}
+    email = (values["email"] or "").strip().lower() or None
+    if not flags["email"] and email != user.email:
+        changes.update(email=email, email_verified=False)
+    username = (values["username"] or user.username).strip().lower()
+    if username != user.username and (not flags["username"] or realm.registration_email_as_username):
+        changes["username"] = username  # editable, or following the e-mail that is the username
     await tx.users.update(dataclasses.replace(user, **changes))
-
-
-class _FieldError(AdminError):
-    """A user-profile validation error, as Keycloak's ErrorResponse.errors(..., shrink=false) renders it."""
-
-    def __init__(self, status: int, error: dict[str, Any]) -> None:
-        super().__init__(status, str(error["errorMessage"]))
-        self.error = error
-
-    def body(self) -> dict[str, Any]:
-        return {**self.error, "errors": [self.error]}
 
 
 # --- applications and consents -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -16,7 +17,8 @@ from starlette.routing import Route
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
 from doorkeep.users import account as ops
-from doorkeep.web import handlers
+from doorkeep.users import account_resources as resources
+from doorkeep.web import account_cors, handlers
 from doorkeep.web.http import NO_CACHE, admin_error, base_url, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:
@@ -38,22 +40,40 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
     one transaction, committed only if the call succeeds."""
     services = state(request).services
     token = access.bearer_token(request.headers.get("authorization"))
+    allowed: list[frozenset[str]] = []  # the token's allowed-origins, once it is verified
 
     async def run(tx: Tx) -> Response:
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is not None and not is_secure(request, realm):  # Keycloak's checkSsl: 403 before the token
             raise AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
         caller = await ops.authenticate(tx, services, request.path_params["realm"], base_url(request), token)
+        allowed.append(caller.origins)
+        if not _known_version(request):
+            raise API_VERSION_NOT_FOUND
         return await work(tx, caller)
 
-    return await handlers.answer(request, run, write=write)
+    response = await handlers.answer(request, run, write=write)
+    return account_cors.add(request, response, allowed[0]) if allowed else response
+
+
+API_VERSION_NOT_FOUND = AdminError(404, "API version not found", key="error")
+VERSIONS = ("v1",)  # Keycloak's AccountRestApiVersion
+
+
+def _known_version(request: Request) -> bool:
+    """AccountLoader.getVersionedAccountRestService: ``/account/v1/...`` is the API itself; another
+    ``v<digit>...`` segment is "API version not found" (404), checked once the token is accepted."""
+    version = request.path_params.get("version")
+    return version is None or version in VERSIONS
 
 
 async def account(request: Request) -> Response:
     if request.method == "GET":
+        flag = request.query_params.get("userProfileMetadata")
+        with_metadata = flag is None or flag.strip().lower() == "true"  # Boolean.valueOf: anything else is false
 
         async def show(tx: Tx, caller: ops.Caller) -> Response:
-            return _ok(ops.profile(caller))
+            return _ok(ops.profile(caller, with_metadata=with_metadata))
 
         return await _answer(request, show, write=False)
     try:
@@ -134,13 +154,84 @@ async def session(request: Request) -> Response:
     return await _answer(request, logout)
 
 
-BASE = "/realms/{realm}/account"
+async def credentials(request: Request) -> Response:
+    params = request.query_params
+    include = (params.get("userCredentials") or "true").strip().lower() == "true"
 
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return _ok(await resources.credentials(tx, caller, params.get("type"), include))
+
+    return await _answer(request, work, write=False)
+
+
+async def credential(request: Request) -> Response:
+    async def remove(tx: Tx, caller: ops.Caller) -> Response:
+        await resources.remove_credential(tx, caller, request.path_params["credential"])
+        return _no_content()
+
+    return await _answer(request, remove)
+
+
+async def linked_accounts(request: Request) -> Response:
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return json_response(resources.linked_accounts(caller))
+
+    return await _answer(request, work, write=False)
+
+
+async def groups(request: Request) -> Response:
+    brief = (request.query_params.get("briefRepresentation") or "true").strip().lower() != "false"
+
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return _ok(await resources.groups(tx, caller, brief))
+
+    return await _answer(request, work, write=False)
+
+
+async def supported_locales(request: Request) -> Response:
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return json_response(resources.supported_locales(caller))
+
+    return await _answer(request, work, write=False)
+
+
+class ApiVersion(Convertor[str]):
+    """A path segment naming an API version: AccountLoader's ``{version : v\\d[0-9a-zA-Z_\\-]*}``."""
+
+    regex = r"v[0-9][0-9a-zA-Z_\-]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("account_api_version", ApiVersion())
+BASE = "/realms/{realm}/account"
+VERSIONED = BASE + "/{version:account_api_version}"
+
+
+def _resource_routes(base: str) -> list[Route]:
+    return [
+        Route(base, account, methods=["GET", "POST"]),
+        Route(f"{base}/applications", applications, methods=["GET"]),
+        Route(f"{base}/applications/{{client_id}}/consent", consent, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route(f"{base}/sessions", sessions, methods=["GET", "DELETE"]),
+        Route(f"{base}/sessions/devices", devices, methods=["GET"]),
+        Route(f"{base}/sessions/{{session}}", session, methods=["DELETE"]),
+        Route(f"{base}/credentials", credentials, methods=["GET"]),
+        Route(f"{base}/credentials/{{credential}}", credential, methods=["DELETE"]),
+        Route(f"{base}/linked-accounts", linked_accounts, methods=["GET"]),
+        Route(f"{base}/groups", groups, methods=["GET"]),
+        Route(f"{base}/supportedLocales", supported_locales, methods=["GET"]),
+    ]
+
+
+# The preflight comes first: an OPTIONS anywhere under the account URL is CorsPreflightService's.
 ROUTES: list[Route] = [
-    Route(BASE, account, methods=["GET", "POST"]),
-    Route(f"{BASE}/applications", applications, methods=["GET"]),
-    Route(f"{BASE}/applications/{{client_id}}/consent", consent, methods=["GET", "POST", "PUT", "DELETE"]),
-    Route(f"{BASE}/sessions", sessions, methods=["GET", "DELETE"]),
-    Route(f"{BASE}/sessions/devices", devices, methods=["GET"]),
-    Route(f"{BASE}/sessions/{{session}}", session, methods=["DELETE"]),
+    Route(BASE, account_cors.preflight, methods=["OPTIONS"]),
+    Route(BASE + "/{any:path}", account_cors.preflight, methods=["OPTIONS"]),
+    *_resource_routes(BASE),
+    *_resource_routes(VERSIONED),
 ]

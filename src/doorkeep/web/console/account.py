@@ -15,7 +15,7 @@ from starlette.routing import Route
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
 from doorkeep.users import account as ops
-from doorkeep.users import offline_devices
+from doorkeep.users import account_profile, offline_devices
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
 from doorkeep.web.console.base import Console, NavItem, Page
@@ -69,12 +69,17 @@ async def personal_info(page: Page) -> Response:
 
 
 async def _profile(caller: ops.Caller) -> dict[str, object]:
-    return {**ops.profile(caller), "editable": ops.MANAGE_ACCOUNT in caller.roles}
+    """The profile, whether the user may edit it, and which fields the user profile keeps read-only."""
+    read_only = account_profile.read_only(caller.realm)
+    editable = ops.MANAGE_ACCOUNT in caller.roles
+    return {**ops.profile(caller, with_metadata=False), "editable": editable, "read_only": read_only}
 
 
 @CONSOLE.action("/", json=rest.account)
 async def save_personal_info(page: Page) -> Response:
-    body = {k: (page.form.get(k) or "").strip() for k in ("firstName", "lastName", "email")}
+    """The form's editable fields (a read-only one is not sent, so it keeps its value), as the REST POST."""
+    read_only = account_profile.read_only(page.realm)
+    body = {k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]}
     try:
         await as_user(page, lambda tx, caller: ops.update_profile(tx, caller, body), write=True)
     except Refused as refused:

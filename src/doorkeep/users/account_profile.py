@@ -1,0 +1,158 @@
+"""The default user profile in the ACCOUNT context, as ``GET``/``POST /realms/{r}/account`` use it.
+
+Keycloak 26's ``keycloak-default-user-profile.json`` (username, email, firstName, lastName; the last three
+required for the ``user`` role; one group ``user-metadata``) with DeclarativeUserProfileProviderFactory's
+``editUsernameCondition`` and ``editEmailCondition``: the username is editable only when the realm allows
+editing usernames and does not use the e-mail as username; the e-mail is read-only when the e-mail is the
+username and usernames may not be edited. ``metadata`` is UserProfileUtil.createUserProfileMetadata;
+``normalize`` and ``errors`` are DefaultAttributes.normalizeAttributes and validate with the validators of
+the ACCOUNT profile (UsernameMutationValidator, DuplicateUsernameValidator, BlankAttributeValidator,
+DuplicateEmailValidator, AttributeRequiredByMetadataValidator and the configured ones).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.model import Realm, User
+from doorkeep.users import profile
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+ATTRIBUTES = ("username", "email", "firstName", "lastName")
+DISPLAY_NAMES = {name: "${" + name + "}" for name in ATTRIBUTES}
+_IGNORE_EMPTY: dict[str, Any] = {"ignore.empty.value": True}  # createConfiguredValidator adds it to each
+_NAME_VALIDATORS = {"length": {"max": 255, **_IGNORE_EMPTY}, "person-name-prohibited-characters": _IGNORE_EMPTY}
+VALIDATORS: dict[str, dict[str, dict[str, Any]]] = {
+    "username": {
+        "length": {"min": 3, "max": 255, **_IGNORE_EMPTY},
+        "username-prohibited-characters": _IGNORE_EMPTY,
+        "up-username-not-idn-homograph": _IGNORE_EMPTY,
+    },
+    "email": {"email": _IGNORE_EMPTY, "length": {"max": 255, **_IGNORE_EMPTY}},
+    "firstName": _NAME_VALIDATORS,
+    "lastName": _NAME_VALIDATORS,
+}
+GROUPS = (
+    {
+        "name": "user-metadata",
+        "displayHeader": "User metadata",
+        "displayDescription": "Attributes, which refer to user metadata",
+    },
+)
+REQUIRED = "error-user-attribute-required"
+MISSING_EMAIL = "missingEmailMessage"
+READ_ONLY_USERNAME = "readOnlyUsernameMessage"
+USERNAME_EXISTS = "usernameExistsMessage"
+EMAIL_EXISTS = "emailExistsMessage"
+
+
+def username_editable(realm: Realm) -> bool:
+    """editUsernameCondition for an existing user outside registration."""
+    return realm.edit_username_allowed and not realm.registration_email_as_username
+
+
+def email_editable(realm: Realm) -> bool:
+    """editEmailCondition in the ACCOUNT context (the update-email feature is off)."""
+    return not (realm.registration_email_as_username and not realm.edit_username_allowed)
+
+
+def read_only(realm: Realm) -> dict[str, bool]:
+    return {
+        "username": not username_editable(realm),
+        "email": not email_editable(realm),
+        "firstName": False,
+        "lastName": False,
+    }
+
+
+def metadata(realm: Realm) -> dict[str, Any]:
+    """``userProfileMetadata``: every attribute required (username always is; the others for ``user``)."""
+    flags = read_only(realm)
+    attributes = [
+        {
+            "name": name,
+            "displayName": DISPLAY_NAMES[name],
+            "required": True,
+            "readOnly": flags[name],
+            "validators": VALIDATORS[name],
+            "multivalued": False,
+        }
+        for name in ATTRIBUTES
+    ]
+    return {"attributes": attributes, "groups": [dict(g) for g in GROUPS]}
+
+
+def current(user: User) -> dict[str, str | None]:
+    return {"username": user.username, "email": user.email, "firstName": user.first_name, "lastName": user.last_name}
+
+
+def normalize(realm: Realm, user: User, rep: dict[str, Any]) -> dict[str, str | None]:
+    """The values after DefaultAttributes.normalizeAttributes: a null or absent attribute is empty unless it
+    is read-only (then the user's value); the username is lower-cased, the user's own when not sent, and the
+    e-mail sent when the e-mail is the username."""
+    flags, mine = read_only(realm), current(user)
+    values: dict[str, str | None] = {}
+    for name in ATTRIBUTES:
+        sent = rep.get(name)
+        values[name] = sent if isinstance(sent, str) else (mine[name] if flags[name] else None)
+    username = rep.get("username")
+    values["username"] = username.lower() if isinstance(username, str) and username else user.username
+    if realm.registration_email_as_username and isinstance(rep.get("email"), str):
+        values["username"] = rep["email"]
+    return values
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _error(field: str, message: str, *params: Any) -> dict[str, Any]:
+    return {"field": field, "errorMessage": message, "params": [field, *params]}
+
+
+async def errors(
+    tx: Tx, realm: Realm, user: User, rep: dict[str, Any], values: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """Every validation error of the update, attribute by attribute in the profile's order; ``params``
+    start with the attribute's name (``display_params`` turns it into the display name)."""
+    flags = read_only(realm)
+    found: list[dict[str, Any]] = []
+    username = values["username"] or user.username
+    if username.lower() != user.username:
+        other = await tx.users.get_by_username(realm.id, username)
+        if other is not None and other.id != user.id:
+            found.append(_error("username", USERNAME_EXISTS))
+    if not realm.edit_username_allowed and username != user.username:
+        found.append(_error("username", READ_ONLY_USERNAME))
+    found.extend(profile.validate({"username": username}))
+    email = values["email"]
+    if isinstance(rep.get("email"), str) and _blank(email):
+        found.append(_error("email", MISSING_EMAIL))
+    if not _blank(email) and email is not None and email.lower() != (user.email or "").lower():
+        holders = await tx.users.ids_with_email(realm.id, email.strip())
+        if any(h != user.id for h in holders) and not realm.duplicate_emails_allowed:
+            found.append(_error("email", EMAIL_EXISTS))
+    found.extend(profile.validate({"email": email}))
+    if _blank(email) and not flags["email"]:
+        found.append(_error("email", REQUIRED))
+    for name in ("firstName", "lastName"):
+        found.extend(profile.validate({name: values[name]}))
+        if _blank(values[name]):
+            found.append(_error(name, REQUIRED))
+    return found
+
+
+def display_params(error: dict[str, Any]) -> dict[str, Any]:
+    """AccountRestService.validationErrorParamsToString: the first parameter becomes the attribute's display
+    name (``${firstName}``); the others are strings, nulls kept."""
+    params = list(error.get("params") or [])
+    if params and params[0] is not None:
+        params[0] = DISPLAY_NAMES.get(str(params[0]), str(params[0]))
+    return {**error, "params": [p if p is None else str(p) for p in params]}
+
+
+def status(found: list[dict[str, Any]]) -> int:
+    """409 when a duplicate was found (DuplicateUsernameValidator, DuplicateEmailValidator), else 400."""
+    return 409 if any(e["errorMessage"] in (USERNAME_EXISTS, EMAIL_EXISTS) for e in found) else 400

@@ -1,0 +1,81 @@
+"""The smaller Account REST resources: credentials, linked accounts, groups and supported locales.
+
+Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential``), LinkedAccountsResource
+(``linkedAccounts``: Doorkeep has no identity brokering, so the list is always empty) and
+AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's only credential type is
+the password, whose PasswordCredentialProvider metadata is not removable.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.admin.group_mapper_json import group_to_json
+from doorkeep.admin.representations import credential_to_json
+from doorkeep.errors import AdminError
+from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+PASSWORD = "password"
+VIEW_GROUPS = "view-groups"
+UPDATE_PASSWORD = "UPDATE_PASSWORD"
+NOT_REMOVABLE = AdminError(400, "Credential type cannot be removed", key="error")
+NOT_FOUND = AdminError(404, "Credential not found", key="error")
+
+
+def _password_container(configured: bool) -> dict[str, Any]:
+    """PasswordCredentialProvider.getCredentialTypeMetadata: update when a password is set, else create."""
+    action = "updateAction" if configured else "createAction"
+    return {
+        "type": PASSWORD,
+        "category": "basic-authentication",
+        "displayName": "password-display-name",
+        "helptext": "password-help-text",
+        "iconCssClass": "kcAuthenticatorPasswordClass",
+        action: UPDATE_PASSWORD,
+        "removeable": False,
+    }
+
+
+async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credentials: bool) -> list[dict[str, Any]]:
+    """``GET /account/credentials[?type=][&userCredentials=false]``: the password type, with the user's
+    password credentials (secrets left out) unless ``userCredentials=false``."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    if type_ is not None and type_ != PASSWORD:
+        return []
+    stored = [c for c in await tx.users.credentials(caller.user.id) if c.type == PASSWORD]
+    container = _password_container(bool(stored))
+    if user_credentials:
+        container["userCredentialMetadatas"] = [{"credential": credential_to_json(c)} for c in stored]
+    return [container]
+
+
+async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
+    """``DELETE /account/credentials/{id}``: CredentialDeleteHelper.removeCredential; the password type is
+    not removable (400), an unknown id is 404."""
+    caller.require_one_of(MANAGE_ACCOUNT)
+    found = next((c for c in await tx.users.credentials(caller.user.id) if c.id == credential_id), None)
+    if found is None:
+        raise NOT_FOUND
+    if found.type == PASSWORD:
+        raise NOT_REMOVABLE
+    await tx.users.delete_credential(caller.user.id, credential_id)
+
+
+def linked_accounts(caller: Caller) -> list[dict[str, Any]]:
+    """``GET /account/linked-accounts``: the enabled identity providers; Doorkeep has none."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    return []
+
+
+async def groups(tx: Tx, caller: Caller, brief: bool) -> list[dict[str, Any]]:
+    """``GET /account/groups``: the user's direct groups (manage-account or view-groups)."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_GROUPS)
+    return [group_to_json(g, brief=brief) for g in await tx.groups.of_user(caller.user.id)]
+
+
+def supported_locales(caller: Caller) -> list[str]:
+    """``GET /account/supportedLocales``: the realm's supported locales; no role is needed."""
+    return list(caller.realm.supported_locales)
