@@ -73,7 +73,8 @@ async def test_access_tokens_of_users_with_default_roles_carry_the_account_audie
 
 async def test_requests_without_a_valid_bearer_token_are_refused_with_401(env: Env) -> None:
     await _setup(env)
-    assert (await env.http.get(f"{ACCOUNT}/applications")).status_code == 401
+    json = {"Accept": "application/json"}  # without it, and without a token, the URL is the console's
+    assert (await env.http.get(f"{ACCOUNT}/applications", headers=json)).status_code == 401
     garbage = await env.http.get(f"{ACCOUNT}/sessions", headers={"Authorization": "Bearer not.a.token"})
     assert (garbage.status_code, garbage.json()) == (401, UNAUTHORIZED)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.errors import AdminError
 from doorkeep.model import UserSession
+from doorkeep.oauth import redirect_uris
 from doorkeep.sessions import device, service
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import account as ops
@@ -123,3 +124,23 @@ async def sign_out_session(tx: Tx, caller: ops.Caller, session_id: str, offline:
     if session is None or session.user_id != caller.user.id:
         return False
     return await service.end(tx, session.id, True)
+
+
+async def referrer(
+    tx: Tx, realm_id: str, client_id: str | None, uri: str | None, base_url: str
+) -> dict[str, str] | None:
+    """AccountConsole's "Back to" link: the ``referrer`` client's name (its clientId when blank) and
+    ``referrer_uri`` when it is one of that client's redirect URIs (RedirectUtils.verifyRedirectUri), else
+    the client's effective base URL; None when the client is unknown or no URI is left."""
+    if not client_id:
+        return None
+    client = await tx.clients.get_by_client_id(realm_id, client_id)
+    if client is None:
+        return None
+    if uri is not None:
+        target = redirect_uris.verify(uri, client.redirect_uris, client.root_url, base_url)
+    else:
+        target = ops.effective_url(client, base_url)
+    if target is None:
+        return None
+    return {"name": (client.name or "").strip() or client_id, "uri": target}

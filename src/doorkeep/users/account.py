@@ -143,7 +143,7 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
 
 
 # --- applications and consents -----------------------------------------------------------------
-def _effective_url(client: Client, base_url: str) -> str | None:
+def effective_url(client: Client, base_url: str) -> str | None:
     """Keycloak's ResolveRelative: a relative base URL joins the root URL (or the server's base URL)."""
     url = client.base_url
     if url is None or not url.startswith("/"):
@@ -226,7 +226,7 @@ async def applications(tx: Tx, caller: Caller, name: str | None) -> list[dict[st
             "offlineAccess": client.id in offline,
             "rootUrl": client.root_url,
             "baseUrl": client.base_url,
-            "effectiveUrl": _effective_url(client, caller.base_url),
+            "effectiveUrl": effective_url(client, caller.base_url),
         }
         consent = consents.get(client.id)
         if consent is not None:
@@ -349,7 +349,7 @@ async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[st
             "lastAccess": session.last_session_refresh,
             "expires": session.started + policy.sso_max(caller.realm, session.remember_me),
             "clients": clients,
-            "browser": _device(session)["browser"],
+            "browser": session.notes.get("browser") or None,  # DeviceRepresentation.unknown(): no browser
             "current": True if session.id == caller.session_id else None,
         }
     )

@@ -65,7 +65,21 @@ async def personal_info(page: Page) -> Response:
         profile = await as_user(page, lambda tx, caller: _profile(caller))
     except Refused as refused:
         return page.error(refused.text, refused.err.status)
-    return page.render("console/account/personal_info.html", title="Personal info", profile=profile, errors={})
+    back = await _referrer(page)
+    return page.render(
+        "console/account/personal_info.html", title="Personal info", profile=profile, errors={}, back=back
+    )
+
+
+async def _referrer(page: Page) -> dict[str, str] | None:
+    """The "Back to <application>" link of ``?referrer=…&referrer_uri=…`` (keycloak-js accountManagement())."""
+    params = page.request.query_params
+
+    async def find(tx: Tx) -> dict[str, str] | None:
+        found = params.get("referrer"), params.get("referrer_uri")
+        return await view.referrer(tx, page.realm.id, found[0], found[1], base_url(page.request))
+
+    return await handlers.unit_of_work(page.request, find, write=False)
 
 
 async def _profile(caller: ops.Caller) -> dict[str, object]:
@@ -218,7 +232,10 @@ async def keep_only(page: Page) -> Response:
 
 
 async def _to_console(request: Request) -> Response:
-    return RedirectResponse(f"/realms/{request.path_params['realm']}/account/", 302)
+    """To the console's page, keeping the query (keycloak-js ``accountManagement()`` sends ``referrer`` and
+    ``referrer_uri``; ``scope`` asks the sign-in for more scopes)."""
+    query = request.url.query
+    return RedirectResponse(f"/realms/{request.path_params['realm']}/account/" + (f"?{query}" if query else ""), 302)
 
 
 ROUTES: list[Route] = [

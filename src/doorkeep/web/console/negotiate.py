@@ -11,9 +11,23 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 FORM = "application/x-www-form-urlencoded"
 
 
+JSON = "application/json"
+
+
+def _media_types(value: str) -> list[str]:
+    return [part.split(";")[0].strip().lower() for part in value.split(",")]
+
+
 def wants_html(request: Request) -> bool:
-    """Keycloak's AccountLoader: the console when the Accept header names text/html, REST otherwise."""
-    return "text/html" in request.headers.get("accept", "").lower()
+    """Keycloak's AccountLoader: the REST API when the Accept header names application/json or the body is
+    JSON; anything else (no Accept, ``*/*``, text/html) is the console, which sends a browser to sign in.
+
+    Doorkeep also keeps a bearer-authenticated call without those headers on the REST API (Keycloak would
+    answer it with the console's page), so that existing API clients keep working."""
+    headers = request.headers
+    if JSON in _media_types(headers.get("accept", "")) or JSON in _media_types(headers.get("content-type", "")):
+        return False
+    return not headers.get("authorization", "").lower().startswith("bearer ")
 
 
 def is_form(request: Request) -> bool:

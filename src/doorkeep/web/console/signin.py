@@ -73,6 +73,11 @@ class Session:
         return parsed[1] if parsed else {}
 
 
+def _scope(extra: str | None) -> str:
+    """``openid`` plus the scopes the console's URL asked for (AccountConsole carries ``scope`` to the login)."""
+    return " ".join(dict.fromkeys(["openid", *(extra or "").split()]))
+
+
 def _challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
@@ -91,7 +96,7 @@ async def start(request: Request, realm: Realm, spec: Spec, return_to: str) -> R
         "redirect_uri": spec.redirect_uri(request, realm.name),
         "response_type": "code",
         "response_mode": "query",
-        "scope": "openid",
+        "scope": _scope(request.query_params.get("scope")),
         "state": flow["state"],
         "nonce": flow["nonce"],
         "code_challenge": _challenge(flow["verifier"]),
