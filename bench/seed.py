@@ -64,6 +64,7 @@ async def seed(db_url: str, *, ballast_users: int = 0) -> Seeded:
                     service_accounts_enabled=True,
                     attributes={"client_credentials.use_refresh_token": "true"},
                 ),
+                now=now,
             )
             user = await provisioning.create_user(
                 tx,

@@ -63,6 +63,7 @@ async def seed_more(db_url: str) -> None:
                     service_accounts_enabled=True,
                     standard_flow_enabled=False,
                 ),
+                now=now,
             )
             await provisioning.create_client(
                 tx,
@@ -75,6 +76,7 @@ async def seed_more(db_url: str) -> None:
                     direct_access_grants_enabled=True,
                     attributes={"revoke.refresh.token": "true", "refresh.token.max.reuse": "0"},
                 ),
+                now=now,
             )
             es = await provisioning.create_realm(tx, ES_REALM, now, default_signature_algorithm="ES256")
             await provisioning.create_client(
@@ -87,6 +89,7 @@ async def seed_more(db_url: str) -> None:
                     secret=seeding.CLIENT_SECRET,
                     direct_access_grants_enabled=True,
                 ),
+                now=now,
             )
             user = await provisioning.create_user(
                 tx,

@@ -55,7 +55,7 @@ async def seed_client(
             attributes=dict(attributes or {}),
             **kw,
         )
-        return await provisioning.create_client(tx, realm, client)
+        return await provisioning.create_client(tx, realm, client, now=FakeClock().now())
 
 
 async def update_client(db: Database, realm_name: str, client_id: str, **changes: Any) -> Client:

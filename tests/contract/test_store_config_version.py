@@ -27,7 +27,9 @@ async def version(db: Database, name: str = "v") -> int:
 async def setup(db: Database) -> tuple[str, str, str, str]:
     async with db.transaction() as tx:
         realm = await provisioning.create_realm(tx, "v", FakeClock().now())
-        client = await provisioning.create_client(tx, realm, Client(str(uuid.uuid4()), realm.id, "app", secret="s"))
+        client = await provisioning.create_client(
+            tx, realm, Client(str(uuid.uuid4()), realm.id, "app", secret="s"), now=FakeClock().now()
+        )
         role = await provisioning.add_role(tx, realm.id, "r")
         scope = await tx.scopes.get_by_name(realm.id, "profile")
         assert scope is not None

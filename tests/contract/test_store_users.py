@@ -264,7 +264,10 @@ async def test_holding_role_lists_direct_holders_by_username_service_accounts_in
         outer = await provisioning.add_role(tx, realm.id, "outer")
         await tx.roles.add_composites(outer.id, [role.id])
         svc = await provisioning.create_client(
-            tx, realm, Client(str(uuid.uuid4()), realm.id, "svc", secret="s", service_accounts_enabled=True)
+            tx,
+            realm,
+            Client(str(uuid.uuid4()), realm.id, "svc", secret="s", service_accounts_enabled=True),
+            now=FakeClock().now(),
         )
         account = await tx.users.get_service_account(svc)
         assert account is not None

@@ -259,6 +259,7 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
                     secret=seed.client_secret,
                     direct_access_grants_enabled=True,
                 ),
+                now=now,
             )
             await provisioning.create_client(
                 tx,
@@ -271,6 +272,7 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
                     service_accounts_enabled=True,
                     standard_flow_enabled=False,
                 ),
+                now=now,
             )
             user = await provisioning.create_user(
                 tx,

@@ -244,6 +244,21 @@ async def test_turning_service_accounts_on_later_creates_the_service_account_use
     assert token.status_code == 200, token.text
 
 
+async def test_a_service_account_user_is_dated_when_it_is_made(env: Env) -> None:
+    """Keycloak's addUser stamps createdTimestamp (ms) on the service account, on create and on a later enable."""
+    headers = await _setup(env)
+    made = await _create(env, headers, clientId="robot", serviceAccountsEnabled=True)
+    created = env.clock.now() * 1000
+    env.clock.advance(7)
+    later = await _create(env, headers, clientId="later", secret="secret")
+    await env.http.put(f"{CLIENTS}/{later}", headers=headers, json={"serviceAccountsEnabled": True})
+    for uuid, when in ((made, created), (later, env.clock.now() * 1000)):
+        user = (await env.http.get(f"{CLIENTS}/{uuid}/service-account-user", headers=headers)).json()
+        assert user["createdTimestamp"] == when
+        listed = (await env.http.get(f"/admin/realms/test/users/{user['id']}", headers=headers)).json()
+        assert listed["createdTimestamp"] == when
+
+
 # --- client scopes of a client -----------------------------------------------------------------
 async def test_a_new_client_gets_the_realm_default_and_optional_scopes(env: Env) -> None:
     headers = await _setup(env)

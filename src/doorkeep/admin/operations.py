@@ -110,13 +110,14 @@ async def create_client(
     client: Client,
     default_scopes: Sequence[str] | None,
     optional_scopes: Sequence[str] | None,
+    now: int,
 ) -> Client:
     """Create a client. Named scopes replace the realm's defaults when either list is given."""
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise AdminError(409, f"Client {client.client_id} already exists")
     check_urls(client)
     explicit = default_scopes is not None or optional_scopes is not None
-    client = await provisioning.create_client(tx, realm, client, link_default_scopes=not explicit)
+    client = await provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
     linked: set[str] = set()
     for names, default in ((default_scopes or (), True), (optional_scopes or (), False)):
         for name in names:
@@ -128,7 +129,7 @@ async def create_client(
     return client
 
 
-async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Client:
+async def update_client(tx: Tx, realm: Realm, old: Client, new: Client, now: int) -> Client:
     """Store ``new``. A new clientId renames the service account; enabling service accounts creates one and
     disabling them deletes it with its sessions (ClientResource.updateClientFromRep: UserManager.removeUser),
     so enabling them again makes a new user."""
@@ -144,7 +145,7 @@ async def update_client(tx: Tx, realm: Realm, old: Client, new: Client) -> Clien
         new = dataclasses.replace(new, secret=provisioning.new_secret())
     await tx.clients.update(new)
     if new.service_accounts_enabled:
-        await provisioning.ensure_service_account(tx, realm, new)
+        await provisioning.ensure_service_account(tx, realm, new, now=now)
     elif (account := await tx.users.get_service_account(new)) is not None:
         await tx.users.delete(account.id)
     return new

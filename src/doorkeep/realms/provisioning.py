@@ -86,7 +86,7 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
         if parent.format(realm=name) in roles:
             await tx.roles.add_composites(roles[parent.format(realm=name)], [roles[c] for c in children])
     await create_builtin_scopes(tx, realm.id, roles["offline_access"])
-    await create_builtin_clients(tx, realm, default_roles)
+    await create_builtin_clients(tx, realm, default_roles, now)
     return realm
 
 
@@ -143,7 +143,9 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
             await tx.roles.add_scope_mappings(scope.id, [offline_role_id])
 
 
-async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str, skip: Collection[str] = ()) -> None:
+async def create_builtin_clients(
+    tx: Tx, realm: Realm, default_roles_id: str, now: int, skip: Collection[str] = ()
+) -> None:
     base = f"/realms/{realm.name}/account/"
     specs: dict[str, dict[str, Any]] = {
         "account": {
@@ -182,7 +184,9 @@ async def create_builtin_clients(tx: Tx, realm: Realm, default_roles_id: str, sk
     for client_id, spec in specs.items():
         if client_id in skip:  # realm import: the file defines this client itself
             continue
-        client = await create_client(tx, realm, Client(id=new_id(), realm_id=realm.id, client_id=client_id, **spec))
+        client = await create_client(
+            tx, realm, Client(id=new_id(), realm_id=realm.id, client_id=client_id, **spec), now=now
+        )
         if client_id == "account":
             roles = await add_client_roles(tx, realm.id, client.id, ACCOUNT_ROLES)
             await tx.roles.add_composites(default_roles_id, [roles["view-profile"], roles["manage-account"]])
@@ -200,8 +204,9 @@ async def add_client_roles(tx: Tx, realm_id: str, client_uuid: str, spec: dict[s
     return ids
 
 
-async def create_client(tx: Tx, realm: Realm, client: Client, *, link_default_scopes: bool = True) -> Client:
-    """Store a client with the realm's default and optional client scopes (as Keycloak links them)."""
+async def create_client(tx: Tx, realm: Realm, client: Client, *, now: int, link_default_scopes: bool = True) -> Client:
+    """Store a client with the realm's default and optional client scopes (as Keycloak links them);
+    ``now`` (epoch seconds) dates its service account."""
     if not client.public_client and not client.bearer_only and not client.secret:
         client = dataclasses.replace(client, secret=new_secret())
     await tx.clients.create(client)
@@ -209,11 +214,13 @@ async def create_client(tx: Tx, realm: Realm, client: Client, *, link_default_sc
         for scope, default in await tx.realms.default_scopes(realm.id):
             await tx.clients.link_scope(client.id, scope.id, default)
     if client.service_accounts_enabled:
-        await ensure_service_account(tx, realm, client)
+        await ensure_service_account(tx, realm, client, now=now)
     return client
 
 
-async def ensure_service_account(tx: Tx, realm: Realm, client: Client) -> User:
+async def ensure_service_account(tx: Tx, realm: Realm, client: Client, *, now: int) -> User:
+    """The client's service-account user, made if missing and dated ``now`` as Keycloak's
+    ClientManager.enableServiceAccount does (UserModel.setCreatedTimestamp(Time.currentTimeMillis()))."""
     existing = await tx.users.get_service_account(client)
     if existing:
         return existing
@@ -223,6 +230,7 @@ async def ensure_service_account(tx: Tx, realm: Realm, client: Client) -> User:
         username=f"service-account-{client.client_id}".lower(),
         enabled=True,
         service_account_client_id=client.id,
+        created_timestamp=now * 1000,
     )
     await tx.users.create(user)
     default_roles = await tx.roles.get_realm_role(realm.id, f"default-roles-{realm.name}")

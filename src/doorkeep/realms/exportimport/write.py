@@ -194,7 +194,7 @@ class _Writer:
                 links = [(n, True) for n in cp.default_scopes or []] + [(n, False) for n in cp.optional_scopes or []]
             for name, default in links:
                 await self.tx.clients.link_scope(client.id, self.scopes[name], default)
-        await provisioning.create_builtin_clients(self.tx, self.realm, default_role, skip=set(self.clients))
+        await provisioning.create_builtin_clients(self.tx, self.realm, default_role, self.now, skip=set(self.clients))
         for client in await self.tx.clients.list(self.realm.id):
             if client.client_id not in self.clients:
                 self.clients[client.client_id] = client
@@ -243,7 +243,9 @@ class _Writer:
         self.progress.end()
         for cp in self.plan.clients:
             if cp.client.service_accounts_enabled and cp.client.client_id not in linked:
-                await provisioning.ensure_service_account(self.tx, self.realm, self.clients[cp.client.client_id])
+                await provisioning.ensure_service_account(
+                    self.tx, self.realm, self.clients[cp.client.client_id], now=self.now
+                )
 
 
 def _path(path: str) -> str:

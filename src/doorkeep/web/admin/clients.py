@@ -119,7 +119,7 @@ async def create_client(request: Request) -> Response:
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
-        client = await operations.create_client(call.tx, call.realm, client, defaults, optionals)
+        client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now)
         return created(call.url(call.realm.name, "clients", client.id))
 
     return await run_realm(request, work)
@@ -142,7 +142,7 @@ async def update_client(request: Request) -> Response:
         new = parse.updated_client(client, rep)
         listed = rep.get("protocolMappers")
         mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
-        await operations.update_client(call.tx, call.realm, client, new)
+        await operations.update_client(call.tx, call.realm, client, new, call.now)
         if mappers is not None:
             await sync_client_mappers(call, client.id, mappers)
         return no_content()
@@ -188,7 +188,7 @@ async def service_account_user(request: Request) -> Response:
         if user is None:
             if not client.service_accounts_enabled:
                 raise AdminError(400, f"Service account not enabled for the client '{client.client_id}'", key="error")
-            user = await provisioning.ensure_service_account(call.tx, call.realm, client)
+            user = await provisioning.ensure_service_account(call.tx, call.realm, client, now=call.now)
         return ok(user_to_json(user))
 
     return await run_realm(request, work)

@@ -212,7 +212,7 @@ class _Import:
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
-        client = await operations.create_client(tx, realm, client, defaults, optionals)
+        client = await operations.create_client(tx, realm, client, defaults, optionals, self.call.now)
         self.results.add(action, "CLIENT", client_id, client.id, {**rep, "id": client.id})
 
     async def _role(self, rep: dict[str, Any], client_id: str | None, where: str) -> list[tuple[Role, dict[str, Any]]]:

@@ -172,7 +172,7 @@ async def save(c: Console, old: Client, new: Client) -> Client:
     ClientRepresentation (its secret masked); a refused URL becomes a form error in words."""
     c.require("manage-clients")
     try:
-        saved = await admin_ops.update_client(c.tx, c.realm, old, new)
+        saved = await admin_ops.update_client(c.tx, c.realm, old, new, c.now)
     except AdminError as err:
         raise FormErrors(FormState(errors={"form": err.description or err.message})) from None
     c.changed("PUT", "clients", saved.id, body=await client_json(c.tx, saved))  # Keycloak's console sends it all
