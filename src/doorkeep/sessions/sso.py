@@ -6,6 +6,8 @@ the realm's HMAC key; the session it names must still be valid in the database.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import TYPE_CHECKING
 
 from doorkeep.errors import OAuthError
@@ -20,6 +22,23 @@ IDENTITY_COOKIE = "KEYCLOAK_IDENTITY"
 SESSION_COOKIE = "KEYCLOAK_SESSION"
 AUTH_COOKIE = "AUTH_SESSION_ID"
 TYPE = "Serialized-ID"
+
+
+def session_cookie_value(session_id: str) -> str:
+    """``KEYCLOAK_SESSION``'s value since Keycloak 26.1: HashUtils.sha256UrlEncodedHash of the session id
+    (base64url of its SHA-256, no padding), which the login-status iframe compares with the hash of the
+    ``session_state`` a client posts. The id itself is no longer readable by every page's script."""
+    digest = hashlib.sha256(session_id.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def cookie_max_ages(realm: Realm, session: UserSession) -> tuple[int | None, int]:
+    """AuthenticationManager.createLoginCookie's Max-Age for ``KEYCLOAK_IDENTITY`` (a browser-session cookie
+    unless remember-me) and ``KEYCLOAK_SESSION`` (always the session's max lifespan, so a re-login replaces
+    it): a remember-me session uses ssoSessionMaxLifespanRememberMe when set."""
+    remembered = realm.sso_session_max_lifespan_remember_me if session.remember_me else 0
+    longest = remembered if remembered > 0 else realm.sso_session_max_lifespan
+    return (longest if session.remember_me else None), longest
 
 
 async def identity_token(tx: Tx, services: Services, realm: Realm, issuer: str, session: UserSession) -> str:

@@ -226,8 +226,11 @@ async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession
     """The end of a login: the SSO cookies set, the authentication session's cookie dropped."""
     services = state(request).services
     token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), session)
-    lifespan = None if not session.remember_me else realm.sso_session_max_lifespan
-    for name, value, httponly in ((sso.IDENTITY_COOKIE, token, True), (sso.SESSION_COOKIE, session.id, False)):
+    identity_age, session_age = sso.cookie_max_ages(realm, session)
+    for name, value, httponly, max_age in (
+        (sso.IDENTITY_COOKIE, token, True, identity_age),
+        (sso.SESSION_COOKIE, sso.session_cookie_value(session.id), False, session_age),
+    ):
         response.set_cookie(
             name,
             value,
@@ -235,7 +238,7 @@ async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession
             httponly=httponly,
             secure=secure(request),
             samesite="lax",
-            max_age=lifespan,
+            max_age=max_age,
         )
     response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
     remember(request, realm, session, response)
