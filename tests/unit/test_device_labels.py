@@ -31,7 +31,7 @@ def test_a_label_longer_than_255_characters_is_refused_not_cut() -> None:
 
 def test_a_session_without_a_stored_label_is_labelled_from_its_user_agent_notes() -> None:
     notes = device.notes_for("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Version/17.1 Mobile Safari/604.1")
-    assert device.label_of(notes) == "Safari/17.1 on iOS 17.1"
+    assert device.label_of(notes) == "Mobile Safari/17.1 on iOS 17.1"  # uap-core names the mobile browser
     assert device.label_of({}) == "Other/Unknown on Other"
     assert device.label_of({**notes, device.LABEL_NOTE: "My phone"}) == "My phone"
 

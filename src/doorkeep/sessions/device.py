@@ -1,53 +1,51 @@
 """The device a session was started from, from its User-Agent (shown by the account API).
 
-Keycloak keeps the same four facts as session notes: operating system and version, device, browser.
-Doorkeep adds a fifth on offline sessions (issue #13 item 2): ``device.label``, the label the client
+Keycloak keeps the same facts in a session note: operating system and version, device, browser, and
+whether the agent says "mobile", parsed by ua-parser (uap-java there, its Python port here: the same
+uap-core regexes, pinned in pyproject.toml).
+Doorkeep adds another on offline sessions (issue #13 item 2): ``device.label``, the label the client
 sent as ``device_label`` on the token request that created the offline session, or else one made from
 the other notes ("Chrome/120.0 on Linux"). docs/offline-devices.md.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+import ua_parser
 
 OTHER = "Other"
 UNKNOWN = "Unknown"
-_BROWSERS = [
-    ("Edge", r"Edg(?:e|A|iOS)?/([\d.]+)"),
-    ("Opera", r"OPR/([\d.]+)"),
-    ("Firefox", r"Firefox/([\d.]+)"),
-    ("Chrome", r"(?:Chrome|CriOS|HeadlessChrome)/([\d.]+)"),
-    ("Safari", r"Version/([\d.]+).*Safari/"),
-]
-_SYSTEMS = [
-    ("Windows", r"Windows NT ([\d.]+)"),
-    ("iOS", r"(?:iPhone|iPad).*OS (\d+[_\d]*)"),
-    ("Android", r"Android ([\d.]+)"),
-    ("Mac OS X", r"Mac OS X (\d+[_.\d]*)"),
-    ("Linux", r"Linux()"),
-]
+MOBILE_NOTE = "mobile"
+MAX_USER_AGENT = 512  # DeviceRepresentationProviderImpl.USER_AGENT_MAX_LENGTH: a longer agent is ignored
+
+
+def _version(*parts: str | None) -> str | None:
+    """Keycloak's version string: major, then ``.minor``, ``.patch``… for each part present (Java's
+    string concatenation, so a missing major before a present minor reads ``null``)."""
+    if all(part is None for part in parts):
+        return None
+    head, *rest = parts
+    return ".".join([head or "null", *(part for part in rest if part is not None)])
 
 
 def notes_for(user_agent: str) -> dict[str, str]:
-    """Session notes ``os``, ``os.version``, ``device``, ``browser`` (empty for an empty agent)."""
-    if not user_agent:
+    """Session notes ``os``, ``os.version``, ``device``, ``browser``, ``mobile`` as Keycloak's
+    DeviceRepresentationProviderImpl derives them with ua-parser (uap-core's regexes); no notes for an
+    empty agent or one over 512 characters (Keycloak's unknown device)."""
+    if not user_agent or len(user_agent) > MAX_USER_AGENT:
         return {}
-    agent = user_agent[:512]
-    browser = f"{OTHER}/{UNKNOWN}"
-    for name, pattern in _BROWSERS:
-        match = re.search(pattern, agent)
-        if match:
-            browser = f"{name}/{match.group(1)}"
-            break
-    system, version = OTHER, UNKNOWN
-    for name, pattern in _SYSTEMS:
-        match = re.search(pattern, agent)
-        if match:
-            system, version = name, (match.group(1).replace("_", ".") or UNKNOWN)
-            break
-    device = "Mobile" if re.search(r"Mobile|iPhone|Android", agent) else OTHER
-    return {"os": system, "os.version": version, "device": device, "browser": browser}
+    parsed = ua_parser.parse(user_agent)
+    agent, system, device = parsed.user_agent, parsed.os, parsed.device
+    browser_version = _version(agent.major, agent.minor, agent.patch) if agent else None
+    os_version = _version(system.major, system.minor, system.patch, system.patch_minor) if system else None
+    return {
+        "os": system.family if system else OTHER,
+        "os.version": os_version or UNKNOWN,  # DeviceRepresentation.getOsVersion
+        "device": device.family if device else OTHER,
+        "browser": f"{agent.family if agent else OTHER}/{browser_version or UNKNOWN}",
+        MOBILE_NOTE: "true" if "mobile" in user_agent.lower() else "false",
+    }
 
 
 LABEL_NOTE = "device.label"
@@ -71,7 +69,7 @@ def clean_label(raw: str) -> str | None:
 
 
 def derived_label(notes: dict[str, object]) -> str:
-    """``Chrome/120.0 on Linux 6.1`` from the device notes; ``Other/Unknown on Other`` without them."""
+    """``Chrome/120.0.6099 on Mac OS X 10.15.7`` from the device notes; ``Other/Unknown on Other`` without them."""
     browser = str(notes.get("browser") or f"{OTHER}/{UNKNOWN}")
     system = str(notes.get("os") or OTHER)
     version = str(notes.get("os.version") or UNKNOWN)

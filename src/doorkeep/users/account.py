@@ -374,7 +374,7 @@ async def devices(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
                 "osVersion": device["osVersion"],
                 "device": device["device"],
                 "lastAccess": 0,
-                "mobile": False,
+                "mobile": session.notes.get("mobile") == "true",  # DeviceRepresentation.isMobile
                 "sessions": [],
             },
         )
