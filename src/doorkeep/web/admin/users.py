@@ -9,17 +9,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
+from doorkeep.admin.user_profile import default_config
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.admin import users_ops as ops
+from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import created
 from doorkeep.web.http import base_url, json_response, state
+from doorkeep.web.not_found import no_route
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -49,6 +53,24 @@ async def count_users(request: Request) -> Response:
         )
 
     return await handlers.answer(request, work, write=False)
+
+
+async def user_profile(request: Request) -> Response:
+    """``GET users/profile``: the realm's UPConfig, Keycloak's default (UserProfileResource.getConfiguration,
+    for any holder of an admin role in the realm)."""
+
+    async def work(call: common.RealmCall) -> Response:
+        if not (call.identity.master_admin or call.identity.management_roles):
+            raise FORBIDDEN
+        return json_response(default_config())
+
+    return await common.run_realm(request, work, write=False)
+
+
+async def user_profile_update(request: Request) -> Response:
+    """``PUT users/profile``: Keycloak serves it, Doorkeep's profile is fixed, so the deliberate 501 of an
+    unserved Keycloak path (web.not_found) rather than the 405 the GET route would give."""
+    return await no_route(request, HTTPException(404))
 
 
 async def create_user(request: Request) -> Response:
@@ -178,6 +200,8 @@ ROUTES: list[Route] = [
     Route("/{realm}/users", list_users, methods=["GET"]),
     Route("/{realm}/users", create_user, methods=["POST"]),
     Route("/{realm}/users/count", count_users, methods=["GET"]),
+    Route("/{realm}/users/profile", user_profile, methods=["GET"]),
+    Route("/{realm}/users/profile", user_profile_update, methods=["PUT"]),
     Route(USER, get_user, methods=["GET"]),
     Route(USER, update_user, methods=["PUT"]),
     Route(USER, delete_user, methods=["DELETE"]),

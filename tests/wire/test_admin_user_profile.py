@@ -1,0 +1,85 @@
+"""``/admin/realms/{realm}/users/profile``: Keycloak 26's default user profile configuration, read-only
+(UserProfileResource; keycloak-admin-client's users.getProfile), never a lookup of a user named "profile"."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import password_grant, seed_client, seed_realm, seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+PROFILE = "/admin/realms/test/users/profile"
+BOTH = {"view": ["admin", "user"], "edit": ["admin", "user"]}
+
+
+def name_attribute(name: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "displayName": f"${{{name}}}",
+        "validations": {"length": {"max": 255}, "person-name-prohibited-characters": {}},
+        "required": {"roles": ["user"]},
+        "permissions": BOTH,
+        "multivalued": False,
+    }
+
+
+async def test_the_profile_is_keycloaks_default_configuration(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    response = await env.http.get(PROFILE, headers=await env.admin_headers())
+    assert response.status_code == 200
+    assert response.json() == {
+        "attributes": [
+            {
+                "name": "username",
+                "displayName": "${username}",
+                "validations": {
+                    "length": {"min": 3, "max": 255},
+                    "username-prohibited-characters": {},
+                    "up-username-not-idn-homograph": {},
+                },
+                "permissions": BOTH,
+                "multivalued": False,
+            },
+            {
+                "name": "email",
+                "displayName": "${email}",
+                "validations": {"email": {}, "length": {"max": 255}},
+                "required": {"roles": ["user"]},
+                "permissions": BOTH,
+                "multivalued": False,
+            },
+            name_attribute("firstName"),
+            name_attribute("lastName"),
+        ],
+        "groups": [
+            {
+                "name": "user-metadata",
+                "displayHeader": "User metadata",
+                "displayDescription": "Attributes, which refer to user metadata",
+            }
+        ],
+    }
+
+
+async def test_changing_the_profile_is_a_deliberate_501(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    response = await env.http.put(PROFILE, headers=await env.admin_headers(), json={"attributes": []})
+    assert response.status_code == 501
+    assert response.json() == {
+        "error": "HTTP 501 Not Implemented",
+        "error_description": "Doorkeep does not implement PUT /admin/realms/test/users/profile",
+    }
+
+
+async def test_reading_it_needs_an_admin_role_in_the_realm(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    token = (await password_grant(env.http, "test", "app")).json()["access_token"]
+    response = await env.http.get(PROFILE, headers={"Authorization": f"Bearer {token}"})
+    assert (response.status_code, response.json()) == (403, {"error": "HTTP 403 Forbidden"})
+    assert (await env.http.get(PROFILE)).status_code == 401
+    missing = await env.http.get("/admin/realms/nowhere/users/profile", headers=await env.admin_headers())
+    assert (missing.status_code, missing.json()) == (404, {"error": "Realm not found."})
