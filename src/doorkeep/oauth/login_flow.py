@@ -113,6 +113,21 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
     return tuple(s for s in shown if s.id not in have) or None
 
 
+def has_prompt(request: AuthRequest, value: str) -> bool:
+    """Keycloak's ``TokenUtil.hasPrompt``: ``prompt`` is a space-separated list (OIDC Core §3.1.2.1), so
+    ``login consent`` asks for both."""
+    return value in (request.prompt or "").split(" ")
+
+
+async def _interaction_needed(tx: Tx, client: Client, user: User, request: AuthRequest) -> bool:
+    """Whether a passive login (``prompt=none``) over a valid SSO session must stop: a required action or a
+    consent still to give. ``AuthorizationEndpointBase.handleBrowserAuthenticationRequest`` then sends
+    ``PASSIVE_INTERACTION_REQUIRED``, which ``OIDCLoginProtocol`` translates to ``interaction_required``."""
+    if user.required_actions:
+        return True
+    return await missing_consent(tx, client, user, request) is not None
+
+
 async def begin(
     tx: Tx,
     services: Services,
@@ -127,13 +142,13 @@ async def begin(
     prefilled as UsernamePasswordForm.authenticate does: the ``login_hint``, else the remembered username
     (``KEYCLOAK_REMEMBER_ME``, read only while the realm has Remember Me on) with the box checked."""
     now = services.clock.now()
-    if sso is not None and request.prompt != "login":
+    if sso is not None and not has_prompt(request, "login"):
         session, user = sso
         if request.max_age is None or now - session.started <= request.max_age:
-            if request.prompt == "none" and await missing_consent(tx, client, user, request) is not None:
-                return Failed("consent_required", "")
+            if has_prompt(request, "none") and await _interaction_needed(tx, client, user, request):
+                return Failed("interaction_required", "")
             return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
-    if request.prompt == "none":
+    if has_prompt(request, "none"):
         return Failed("login_required", "")
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
