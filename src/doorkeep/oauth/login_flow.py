@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import UPDATE_PASSWORD, Client, ClientScope, Consent, Realm, User, UserSession, with_password_update
+from doorkeep.model import UPDATE_PASSWORD, Client, Consent, Realm, User, UserSession, with_password_update
 from doorkeep.oauth import authorize, device_verification
+from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.consent import ConsentItem
 from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import brute_force, passwords
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, enforce_policy, find_user
@@ -74,7 +76,7 @@ class NeedPasswordUpdate:
 @dataclass(frozen=True)
 class NeedConsent:
     user_id: str
-    scopes: tuple[ClientScope, ...]
+    items: tuple[ConsentItem, ...]
 
 
 @dataclass(frozen=True)
@@ -88,28 +90,23 @@ class Failed:
 Outcome = Done | DeviceDone | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed
 
 
-def _consent_scopes(granted: scope_rules.GrantedScopes) -> tuple[ClientScope, ...]:
-    return tuple(
-        s for s in granted.scopes if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true"
-    )
-
-
-async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ClientScope, ...] | None:
-    """The consent-screen scopes the user has not yet granted this client, or None when there is nothing to
-    ask. A device verification always asks, whatever was granted before, even with no scope to list
-    (Keycloak's ``AuthenticationManager``: ``isConsentRequired() || isOAuth2DeviceVerificationFlow``,
-    ``getEffectiveGrantedConsent`` ignoring the stored consent and the client itself put on an empty screen):
-    a user who opens a ``verification_uri_complete`` an attacker sent must still click to hand over tokens
-    (RFC 8628 §5.4)."""
+async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...] | None:
+    """The consent-screen lines the user has not yet granted this client, or None when there is nothing to
+    ask (Keycloak's ``AuthenticationManager.nextRequiredAction``). The stored consent is ignored, so every line
+    is asked again, for ``prompt=consent`` and for a device verification (``getEffectiveGrantedConsent``). A
+    device verification always asks, even with nothing to list: ``getClientScopesToApproveOnConsentScreen``
+    then puts the client itself on the screen, so a user who opens a ``verification_uri_complete`` an
+    attacker sent must still click to hand over tokens (RFC 8628 §5.4)."""
     device = request.device_user_code is not None
     if not client.consent_required and not device:
         return None
-    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
-    shown = _consent_scopes(granted)
+    shown = consent_screen.items(
+        client, await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
+    )
     if device:
-        return shown
-    consent = await tx.sessions.get_consent(user.id, client.id)
-    have = set(consent.granted_scopes) if consent else set()
+        return shown or (consent_screen.client_item(client),)
+    stored = None if has_prompt(request, "consent") else await tx.sessions.get_consent(user.id, client.id)
+    have = set(stored.granted_scopes) if stored else set()
     return tuple(s for s in shown if s.id not in have) or None
 
 
@@ -427,9 +424,11 @@ async def grant_consent(
     browser: Browser,
 ) -> Outcome:
     now_ms = services.clock.now() * 1000
-    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
+    granted = consent_screen.items(
+        client, await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
+    )
     existing = await tx.sessions.get_consent(user.id, client.id)
-    ids = set(existing.granted_scopes if existing else ()) | {s.id for s in _consent_scopes(granted)}
+    ids = set(existing.granted_scopes if existing else ()) | {s.id for s in granted}
     await tx.sessions.save_consent(
         Consent(user.id, client.id, tuple(sorted(ids)), existing.created_date if existing else now_ms, now_ms)
     )

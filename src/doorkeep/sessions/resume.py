@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
+from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.scopes import OFFLINE_ACCESS
 from doorkeep.sessions import service
 
@@ -125,8 +126,6 @@ async def check_consent(tx: Tx, client: Client, user: User, granted: GrantedScop
     if not client.consent_required:
         return
     consent = await tx.sessions.get_consent(user.id, client.id)
-    needed = {
-        s.id for s in granted.scopes if str(s.attributes.get("display.on.consent.screen", "true")).lower() == "true"
-    }
+    needed = {s.id for s in granted.scopes if consent_screen.scope_shown(s)}
     if consent is None or not needed <= set(consent.granted_scopes):
         raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed")

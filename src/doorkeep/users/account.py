@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import events, policy
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, ClientScope, Consent, Realm, User, UserSession
+from doorkeep.model import Client, Consent, Realm, User, UserSession
 from doorkeep.oauth import access
+from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import account_profile
@@ -171,26 +172,12 @@ async def _consent_json(tx: Tx, client: Client, consent: Consent) -> dict[str, A
     scopes: list[dict[str, Any]] = []
     for scope_id in consent.granted_scopes:
         if scope_id == client.id:  # a consent-required client is itself a grantable "scope"
-            scopes.append(_scope_json(client.id, _client_consent_text(client)))
+            scopes.append(_scope_json(client.id, consent_screen.client_text(client)))
             continue
         scope = await tx.scopes.get(scope_id)
         if scope is not None:
-            scopes.append(_scope_json(scope.id, _consent_text(scope)))
+            scopes.append(_scope_json(scope.id, consent_screen.scope_text(scope)))
     return {"grantedScopes": scopes, "createdDate": consent.created_date, "lastUpdatedDate": consent.last_updated_date}
-
-
-def _non_blank(value: object) -> str | None:
-    return str(value) if value is not None and str(value).strip() else None
-
-
-def _consent_text(scope: ClientScope) -> str:
-    """ClientScopeModel.getConsentScreenText: ``consent.screen.text``, or the scope's name when blank."""
-    return _non_blank(scope.attributes.get("consent.screen.text")) or scope.name
-
-
-def _client_consent_text(client: Client) -> str:
-    """ClientModel.getConsentScreenText: ``consent.screen.text``, else the client's name, else its clientId."""
-    return _non_blank(client.attributes.get("consent.screen.text")) or _non_blank(client.name) or client.client_id
 
 
 async def applications(tx: Tx, caller: Caller, name: str | None) -> list[dict[str, Any]]:

@@ -205,7 +205,7 @@ async def render(
             display(realm), action_url(request, realm, "required-action"), token, outcome.error
         )
     else:
-        texts = [str(s.attributes.get("consent.screen.text") or s.name) for s in outcome.scopes]
+        texts = [item.text for item in outcome.items]
         body = pages.consent(
             display(realm), action_url(request, realm, "consent"), token, client.name or client.client_id, texts
         )
