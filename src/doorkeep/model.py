@@ -268,7 +268,15 @@ class UserSession:
     broker_session_id: str | None = None
     notes: JSON = field(default_factory=dict)
 
+    @property
+    def auth_time(self) -> int:
+        """When the user last gave credentials: Keycloak's ``AUTH_TIME`` note, rewritten by a re-authentication
+        that joins the session (``prompt=login``, ``max_age``), else the session's start."""
+        noted = self.notes.get(AUTH_TIME_NOTE)
+        return int(noted) if isinstance(noted, str | int) and str(noted).isdigit() else self.started
 
+
+AUTH_TIME_NOTE = "AUTH_TIME"  # Keycloak's AuthenticationManager.AUTH_TIME user-session note
 ISSUER_NOTE = "iss"  # Keycloak's OIDCLoginProtocol.ISSUER client-session note
 
 

@@ -47,11 +47,12 @@ async def first_login(env: Env, **params: str) -> httpx.Response:
 async def test_prompt_consent_shows_the_consent_screen_again(realm: Env) -> None:
     consent = await first_login(realm)
     assert sorted(listed(consent)) == sorted(SCOPES)
-    assert "code" in code_from(await submit(realm.http, consent, accept="yes"))
+    first = code_from(await submit(realm.http, consent, accept="yes"))
     assert "code" in code_from(await start(realm.http, "test", "third-party"))  # granted: no screen
     again = await start(realm.http, "test", "third-party", prompt="consent")
     assert sorted(listed(again)) == sorted(SCOPES)
-    assert "code" in code_from(await submit(realm.http, again, accept="yes"))
+    second = code_from(await submit(realm.http, again, accept="yes"))
+    assert "code" in second and second["session_state"] == first["session_state"]
 
 
 async def test_prompt_consent_among_other_values_also_asks_again(realm: Env) -> None:

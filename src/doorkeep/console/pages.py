@@ -25,7 +25,10 @@ def login(
     error: str | None = None,
     remember_me: bool = False,
     remember_me_checked: bool = False,
+    reauthenticate: bool = False,
 ) -> str:
+    """The login form; for a re-authentication it names the known user instead of asking for one, and has no
+    Remember me box (login.ftl's ``usernameHidden``)."""
     return render(
         "login/login.html",
         title="Sign in",
@@ -36,6 +39,7 @@ def login(
         error=error,
         remember_me=remember_me,
         remember_me_checked=remember_me_checked,
+        reauthenticate=reauthenticate,
     )
 
 

@@ -59,6 +59,11 @@ class AuthRequest:
     # normalised; there is then no redirect URI, and the end is the device verification status page.
     device_user_code: str | None = None
     issuer: str | None = None  # where the request came in; None in authentication sessions from before
+    # The SSO session the login continues, pinned when the request came in (Keycloak's root authentication
+    # session takes the user session's id), and whether that session's cookie authenticated the user (True)
+    # or the user must give credentials again (prompt=login, max_age): see login_flow.pinned.
+    user_session_id: str | None = None
+    sso_login: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

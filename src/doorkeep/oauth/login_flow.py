@@ -6,18 +6,29 @@ Each step returns an outcome the web layer renders (a page, or a redirect to the
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import UPDATE_PASSWORD, Client, Consent, Realm, User, UserSession, with_password_update
+from doorkeep.errors import OAuthError
+from doorkeep.model import (
+    AUTH_TIME_NOTE,
+    UPDATE_PASSWORD,
+    Client,
+    Consent,
+    Realm,
+    User,
+    UserSession,
+    with_password_update,
+)
 from doorkeep.oauth import authorize, device_verification
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.consent import ConsentItem
-from doorkeep.sessions import revocation_triggers, triggered
+from doorkeep.sessions import resume, revocation_triggers, triggered
 from doorkeep.users import brute_force, passwords
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, enforce_policy, find_user
 from doorkeep.users.password_policy import PolicyViolation
@@ -27,6 +38,8 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 INVALID_CREDENTIALS = "Invalid username or password."
+INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-authentication form's only field
+DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 SUPPORTED_ACTIONS = {UPDATE_PASSWORD}
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
@@ -65,6 +78,9 @@ class NeedLogin:
     error: str | None = None
     username: str = ""
     remember_me: bool = False  # the form's Remember me box checked
+    # A re-authentication: the SSO session's user, whose password alone the form asks for (Keycloak's
+    # UsernamePasswordForm with the user set before it: USERNAME_HIDDEN, USER_SET_BEFORE_USERNAME_PASSWORD_AUTH).
+    user_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,14 @@ class Failed:
     description: str
 
 
-Outcome = Done | DeviceDone | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed
+@dataclass(frozen=True)
+class Refused:
+    """An error page (400) that ends the login."""
+
+    text: str
+
+
+Outcome = Done | DeviceDone | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed | Refused
 
 
 async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...] | None:
@@ -108,6 +131,26 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
     stored = None if has_prompt(request, "consent") else await tx.sessions.get_consent(user.id, client.id)
     have = set(stored.granted_scopes) if stored else set()
     return tuple(s for s in shown if s.id not in have) or None
+
+
+def must_reauthenticate(request: AuthRequest, session: UserSession, now: int) -> bool:
+    """OIDCLoginProtocol.requireReauthentication: ``prompt=login``, or ``max_age`` passed since the user last
+    gave credentials (``isAuthTimeExpired``: the session's AUTH_TIME note)."""
+    expired = request.max_age is not None and session.auth_time + request.max_age < now
+    return has_prompt(request, "login") or expired
+
+
+def pinned(request: AuthRequest, sso: tuple[UserSession, User] | None, now: int) -> AuthRequest:
+    """The request with the SSO session it arrived with, kept for the whole login: Keycloak's
+    AuthorizationEndpointBase.createAuthenticationSession gives the root authentication session the user
+    session's id, and AuthenticationProcessor.attachSession finishes every later step in that session, a
+    re-authentication included (same ``session_state``, a newer ``auth_time``)."""
+    if sso is None:
+        return request
+    session, _ = sso
+    return dataclasses.replace(
+        request, user_session_id=session.id, sso_login=not must_reauthenticate(request, session, now)
+    )
 
 
 def has_prompt(request: AuthRequest, value: str) -> bool:
@@ -135,18 +178,19 @@ async def begin(
     browser: Browser,
     remembered: str | None = None,
 ) -> Outcome:
-    """The authorization endpoint's decision: reuse the SSO session, or ask for credentials. The form is
-    prefilled as UsernamePasswordForm.authenticate does: the ``login_hint``, else the remembered username
-    (``KEYCLOAK_REMEMBER_ME``, read only while the realm has Remember Me on) with the box checked."""
-    now = services.clock.now()
-    if sso is not None and not has_prompt(request, "login"):
+    """The authorization endpoint's decision on a ``pinned`` request: reuse the SSO session, ask its user to
+    re-authenticate, or ask for credentials. The form is prefilled as UsernamePasswordForm.authenticate does:
+    the ``login_hint``, else the remembered username (``KEYCLOAK_REMEMBER_ME``, read only while the realm has
+    Remember Me on) with the box checked."""
+    if sso is not None and request.sso_login:
         session, user = sso
-        if request.max_age is None or now - session.started <= request.max_age:
-            if has_prompt(request, "none") and await _interaction_needed(tx, client, user, request):
-                return Failed("interaction_required", "")
-            return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
+        if has_prompt(request, "none") and await _interaction_needed(tx, client, user, request):
+            return Failed("interaction_required", "")
+        return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
     if has_prompt(request, "none"):
         return Failed("login_required", "")
+    if sso is not None:  # CookieAuthenticator: the user is known, only the password is asked again
+        return NeedLogin(username=sso[1].username, user_id=sso[1].id)
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
     if remembered is not None and realm.remember_me:
@@ -175,7 +219,10 @@ async def precheck(
     if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
         return None
     username = form_username(username)
-    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    if auth_session.user_id is not None:  # a re-authentication: the known user's password, as ``authenticate``
+        user = await tx.users.get(auth_session.user_id)
+    else:
+        user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
     cred = await tx.users.password(user.id) if user else None
     ok = await check_password(tx, user, password)
     return (cred.id if cred else NO_CREDENTIAL, ok)
@@ -192,31 +239,84 @@ async def authenticate(
     browser: Browser,
     remember_me: bool = False,
     verdict: tuple[str, bool] | None = None,
+    known: User | None = None,
 ) -> Outcome:
     """The username and password form. Brute Force Detection is asked first: a locked user gets the
-    wrong-password answer even with the right password, and that attempt is not counted."""
-    typed, username = username, form_username(username)
-    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    wrong-password answer even with the right password, and that attempt is not counted. A re-authentication
+    checks the ``known`` user's password whatever username is posted (UsernamePasswordForm.validateForm with
+    the user set before it), so no other user can log in to the SSO session there."""
+    user: User | None = known
+    if known is not None:
+        typed, username, wrong = known.username, known.username, INVALID_PASSWORD
+    else:
+        typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
+        user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+
+    def again(error: str) -> NeedLogin:
+        return NeedLogin(error, typed, remember_me, user_id=known.id if known else None)
+
     if user is not None:
         refused = await brute_force.refusal(tx, realm, user, services.clock.now())
         if refused is not None:
             await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=refused)
-            return NeedLogin(INVALID_CREDENTIALS, typed, remember_me)
+            return again(wrong)
     if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
         if user is not None and user.enabled and password:  # Keycloak counts no empty form password
             await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
-        return NeedLogin(INVALID_CREDENTIALS, typed, remember_me)
+        return again(wrong)
     if not user.enabled:
         await _login_event(
             tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
         )
-        return NeedLogin(ACCOUNT_DISABLED, typed, remember_me)
+        return again(ACCOUNT_DISABLED)
     await brute_force.successful_login(tx, realm, user)
+    return await proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
+
+
+async def proceed(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    browser: Browser,
+    *,
+    remember_me: bool = False,
+    consented: bool = False,
+) -> Outcome:
+    """``finish`` after a step of the login's forms, in the SSO session the request was ``pinned`` to while it is
+    still valid (else a new one). As AuthenticationProcessor.attachSession, a valid session of another user
+    ends the login on an error page; the login counts as fresh unless that session's cookie authenticated it."""
+    session = await _pinned_session(tx, services, realm, request)
+    if session is not None and session.user_id != user.id:
+        other = await tx.users.get(session.user_id)
+        return Refused(DIFFERENT_USER.format(other.username if other else ""))
+    fresh = not (request.sso_login and session is not None)
     return await finish(
-        tx, services, realm, client, request, user, None, fresh=True, browser=browser, remember_me=remember_me
+        tx,
+        services,
+        realm,
+        client,
+        request,
+        user,
+        session,
+        fresh=fresh,
+        browser=browser,
+        remember_me=remember_me,
+        consented=consented,
     )
+
+
+async def _pinned_session(tx: Tx, services: Services, realm: Realm, request: AuthRequest) -> UserSession | None:
+    if request.user_session_id is None:
+        return None
+    try:
+        return await resume.user_session(tx, realm, request.user_session_id, False, services.clock.now(), write=False)
+    except OAuthError:
+        return None
 
 
 async def finish(
@@ -241,6 +341,10 @@ async def finish(
     missing = None if consented else await missing_consent(tx, client, user, request)
     if missing is not None:
         return NeedConsent(user.id, missing)
+    if fresh and session is not None:  # a re-authentication: the session's AUTH_TIME note moves
+        notes = {**session.notes, AUTH_TIME_NOTE: str(services.clock.now())}
+        await tx.sessions.update_user_session_notes(session.id, False, notes)
+        session = dataclasses.replace(session, notes=notes)
     if request.device_user_code is not None:
         return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me)
     session, code = await authorize.issue_code(
@@ -387,7 +491,7 @@ async def update_password(
     user = with_password_update(user, False)
     await tx.users.update(user)
     await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser)
+    return await proceed(tx, services, realm, client, request, user, browser)
 
 
 async def _password_updated(
@@ -432,4 +536,4 @@ async def grant_consent(
     await tx.sessions.save_consent(
         Consent(user.id, client.id, tuple(sorted(ids)), existing.created_date if existing else now_ms, now_ms)
     )
-    return await finish(tx, services, realm, client, request, user, None, fresh=True, browser=browser, consented=True)
+    return await proceed(tx, services, realm, client, request, user, browser, consented=True)

@@ -116,6 +116,7 @@ async def authorize_endpoint(request: Request) -> Response:
         except AuthorizeError as err:
             return html(pages.error(display(realm), err.description), 400)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
+        auth_request = login_flow.pinned(auth_request, current, services.clock.now())
         remembered = remember_me.remembered_username(request.cookies.get(remember_me.COOKIE))
         outcome = await login_flow.begin(
             tx, services, realm, client, auth_request, current, browser(request), remembered
@@ -159,6 +160,12 @@ async def render(
         response = device_status(request, realm, "access_denied" if denied else "expired_token")
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
+    if isinstance(outcome, login_flow.Refused):
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        response = html(pages.error(display(realm), outcome.text), 400)
+        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+        return response
     if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
@@ -199,6 +206,7 @@ async def render(
             error=outcome.error,
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
+            reauthenticate=outcome.user_id is not None,
         )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
         body = pages.update_password(
@@ -325,6 +333,7 @@ async def _action(request: Request, step: str) -> Response:
                 origin,
                 remember_me=(form.get("rememberMe") or "").lower() == "on",  # equalsIgnoreCase("on")
                 verdict=verdict,
+                known=user,
             )
         elif (
             user is not None and not user.enabled

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.model import Group, ProtocolMapper, User
+from doorkeep.model import AUTH_TIME_NOTE, Group, ProtocolMapper, User
 from doorkeep.oauth.mappers.helper import AUDIENCE, MapperInput, RoleNames, map_claim, parse_role
 
 USER_PROPERTIES = {
@@ -140,7 +140,7 @@ def _session_note(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
     note = m.config.get("user.session.note", "")
     if data.session is None:
         return
-    value = str(data.session.started) if note == "AUTH_TIME" else data.session.notes.get(note)
+    value = str(data.session.auth_time) if note == AUTH_TIME_NOTE else data.session.notes.get(note)
     map_claim(claims, m.config, value)
 
 
