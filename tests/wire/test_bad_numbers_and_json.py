@@ -84,7 +84,8 @@ async def test_a_huge_event_max_is_a_404_and_the_events_still_list(env: Env) -> 
 
 async def test_a_max_age_that_is_not_a_java_int_shows_the_invalid_request_page(env: Env) -> None:
     await _setup(env)
-    for max_age in ("²", "٣", "x", "1.5", "99999999999999999999", "2147483648", "-2147483649", "9" * 5000):
+    # Integer.valueOf("") fails too: an empty max_age is Keycloak's error page, not "no max_age"
+    for max_age in ("²", "٣", "x", "1.5", "99999999999999999999", "2147483648", "-2147483649", "9" * 5000, ""):
         page = await start(env.http, "test", "app", max_age=max_age)
         assert page.status_code == 400, (max_age, page.text[:300])
         assert "Invalid Request" in page.text
@@ -92,7 +93,7 @@ async def test_a_max_age_that_is_not_a_java_int_shows_the_invalid_request_page(e
 
 async def test_a_max_age_that_is_an_int_starts_the_login(env: Env) -> None:
     await _setup(env)
-    for max_age in ("0", "300", "-1", "2147483647", ""):
+    for max_age in ("0", "300", "-1", "2147483647"):
         env.http.cookies.clear()
         code = await login(env.http, "test", "app", max_age=max_age)
         assert "code" in code, max_age

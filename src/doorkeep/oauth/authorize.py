@@ -24,7 +24,7 @@ from doorkeep.errors import (
 )
 from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSession
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import pkce, redirect_uris
+from doorkeep.oauth import pkce, redirect_uris, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.context import Form
 from doorkeep.sessions import service
@@ -32,7 +32,7 @@ from doorkeep.sessions import service
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-RESPONSE_MODES = ("query", "fragment", "form_post")
+RESPONSE_MODES = response_types.MODES
 
 
 # An authorization error shown to the user as a page: an OAuthError whose class is not redirectable.
@@ -82,12 +82,17 @@ class EarlyRedirect:
     state: str | None
 
 
+# Parameters the request parser never reads as plain parameters, so never "duplicated"
+# (AuthzEndpointRequestParser: request objects, client authentication).
+_NOT_PARSED = frozenset({"request", "request_uri", "client_assertion_type", "client_assertion", "client_secret"})
+
+
 async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[Client, AuthRequest]:
-    """Check the request in Keycloak's order. Raises a non-redirectable OAuthError (a page) or a
-    RedirectingError (back to the client)."""
+    """Check the request in Keycloak's order (``AuthorizationEndpoint.process``). Raises a
+    non-redirectable OAuthError (a page) or a RedirectingError (back to the client)."""
     client_id = params.get("client_id")
-    if not client_id:
-        raise FatalRequest(e.AUTHZ_MISSING_CLIENT_ID)
+    if client_id is None or len(params.all("client_id")) != 1:  # getClientId: absent or repeated
+        raise FatalRequest(e.AUTHZ_INVALID_REQUEST)
     client = await tx.clients.get_by_client_id(realm.id, client_id)
     if client is None:
         raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400)
@@ -95,41 +100,31 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         raise InvalidClient(e.AUTHZ_CLIENT_DISABLED, status=400)
     if client.bearer_only:
         raise InvalidClient(e.AUTHZ_BEARER_ONLY, status=400)
+    max_age = _max_age(params.get("max_age"))  # parsed (and refused) before the redirect URI is checked
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
     redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
     if redirect_uri is None:
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
-    if params.has_duplicates():
-        raise FatalRequest(e.DUPLICATED_PARAMETER)
-    max_age = _max_age(params.get("max_age"))
-    response_mode = params.get("response_mode") or "query"
-    if response_mode not in RESPONSE_MODES:
-        raise FatalRequest(e.AUTHZ_INVALID_RESPONSE_MODE)
-    response_type = params.get("response_type")
+    response_type, response_mode = _response_type(client, params, redirect_uri)
     early = (redirect_uri, response_mode, params.get("state"))
-    if not response_type:
-        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_RESPONSE_TYPE), early)
-    if response_type != "code":
-        raise _redirecting(
-            UnsupportedResponseType(e.AUTHZ_IMPLICIT_DISABLED),
-            early,
-        )
-    if not client.standard_flow_enabled:
-        raise _redirecting(
-            UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED),
-            early,
-        )
+    if response_type.implicit_or_hybrid or not response_type.has(response_types.CODE):  # not built yet
+        raise _redirecting(UnsupportedResponseType(""), early)
+    if params.has_duplicates(ignoring=_NOT_PARSED):  # checkInvalidRequestMessage
+        raise _redirecting(InvalidRequest(e.DUPLICATED_PARAMETER), early)
     scope = params.get("scope") or ""
     try:
         await scope_rules.resolve(tx, client, scope)
     except OAuthError:
         raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early) from None
-    challenge, method = _pkce(client, params, early)
+    # checkOIDCParams: every ID token from the authorization endpoint carries the client's nonce
+    if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:
+        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_NONCE), early)
+    challenge, method = (None, None) if response_type.implicit else _pkce(client, params, early)
     return client, AuthRequest(
         client_id=client.client_id,
         redirect_uri=redirect_uri,
-        response_type=response_type,
+        response_type=params.get("response_type") or "",
         response_mode=response_mode,
         scope=scope,
         state=params.get("state"),
@@ -143,14 +138,40 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
     )
 
 
+def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[response_types.ResponseType, str]:
+    """``AuthorizationEndpointChecker.checkResponseType``: the response type and mode, or the error sent
+    back in the mode Keycloak picks for it (as asked for a bad type; query for a bad or forbidden mode)."""
+    raw, raw_mode, state = params.get("response_type"), params.get("response_mode"), params.get("state")
+    if raw is None:
+        early = (redirect_uri, response_types.mode_for_invalid_type(raw_mode), state)
+        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_RESPONSE_TYPE), early)
+    parsed = response_types.parse(raw)
+    if parsed is None:
+        early = (redirect_uri, response_types.mode_for_invalid_type(raw_mode), state)
+        raise _redirecting(UnsupportedResponseType(""), early)
+    mode = response_types.default_mode(parsed) if raw_mode is None else raw_mode
+    if mode not in response_types.MODES:
+        raise _redirecting(InvalidRequest(e.AUTHZ_INVALID_RESPONSE_MODE), (redirect_uri, response_types.QUERY, state))
+    if parsed.implicit_or_hybrid and mode == response_types.QUERY:  # OIDC Core §3.2.2.5, §3.3.2.5
+        raise _redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), (redirect_uri, response_types.QUERY, state))
+    early = (redirect_uri, mode, state)
+    if (parsed.has(response_types.CODE) or parsed.has(response_types.NONE)) and not client.standard_flow_enabled:
+        raise _redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED), early)
+    if parsed.implicit_or_hybrid and not client.implicit_flow_enabled:
+        raise _redirecting(UnauthorizedClient(e.AUTHZ_IMPLICIT_DISABLED), early)
+    return parsed, mode
+
+
 def _max_age(raw: str | None) -> int | None:
-    """``max_age`` as Keycloak's parser reads it (a Java int, else its "Invalid Request" page); negative ignored."""
-    if raw is None or raw == "":
+    """``max_age`` as Keycloak's parser reads it: ``Integer.valueOf``, so anything but a Java int (an empty
+    value too) is its "Invalid Request" page. A negative value is kept: ``isAuthTimeExpired``
+    (authTime + maxAge < now) then asks for the login again."""
+    if raw is None:
         return None
     value = parse_int(raw)
     if value is None:
         raise FatalRequest(e.AUTHZ_INVALID_REQUEST)
-    return value if value >= 0 else None
+    return value
 
 
 class RedirectingError(Exception):

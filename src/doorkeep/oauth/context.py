@@ -47,8 +47,9 @@ class Form:
         value = self.get(key)
         return value if value else None
 
-    def has_duplicates(self) -> bool:
-        return any(len(v) > 1 for v in self._values.values())
+    def has_duplicates(self, ignoring: frozenset[str] = frozenset()) -> bool:
+        """Whether a parameter (other than those ``ignoring``) is given more than once."""
+        return any(len(v) > 1 for k, v in self._values.items() if k not in ignoring)
 
     def keys(self) -> list[str]:
         return list(self._values)

@@ -35,6 +35,7 @@ CONSENT = "consent"
 FORM_STEPS = {"authenticate": AUTHENTICATE, "required-action": UPDATE_PASSWORD, "consent": CONSENT}
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
+NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
 REQUESTER_DISABLED = "Login requester not enabled"  # loginRequesterNotEnabledMessage, as LoginTest reads it
 
 
@@ -67,13 +68,17 @@ def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
 
 
 def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Response:
+    """``redirectErrorToClient``: the error, its description, the state and the issuer, never cached
+    (``noBackButtonCacheControlHeader``)."""
     params = {"error": err.error}
     if err.description:
         params["error_description"] = err.description
     if err.target.state is not None:
         params["state"] = err.target.state
     params["iss"] = issuer(request, realm.name)
-    return client_redirect(err.target.redirect_uri, err.target.response_mode, params)
+    response = client_redirect(err.target.redirect_uri, err.target.response_mode, params)
+    response.headers["Cache-Control"] = NO_BACK
+    return response
 
 
 async def open_realm(request: Request) -> Realm | Response:
@@ -121,7 +126,9 @@ async def authorize_endpoint(request: Request) -> Response:
         outcome = await login_flow.begin(
             tx, services, realm, client, auth_request, current, browser(request), remembered
         )
-        return await render(request, tx, realm, client, auth_request, outcome, None)
+        response = await render(request, tx, realm, client, auth_request, outcome, None)
+        response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked
+        return response
 
     return await in_transaction(request, work)
 
