@@ -176,14 +176,18 @@ def access_token_exp(
     now: int,
     cs_started: int,
     us_started: int,
+    implicit_flow: bool = False,
 ) -> int:
     """The access token's ``exp`` (S1 getTokenExpiration), capped by the client session's max.
 
-    The lifespan is the client's ``access.token.lifespan`` when set, else the realm's; -1 means
-    "until the SSO session max".
+    The lifespan is the client's ``access.token.lifespan`` when set, else the realm's; the implicit
+    flow's tokens always take the realm's ``accessTokenLifespanForImplicitFlow``. -1 means "until the
+    SSO session max".
     """
     raw = str(client.attributes.get("access.token.lifespan", "")).strip()
     lifespan = -1 if raw == "-1" else parse_int(raw, 1, INT_MAX) or realm.access_token_lifespan
+    if implicit_flow:
+        lifespan = realm.access_token_lifespan_for_implicit_flow
     if lifespan == -1:
         exp = us_started + sso_max(realm, remember_me)
     else:

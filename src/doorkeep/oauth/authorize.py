@@ -108,8 +108,6 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
     response_type, response_mode = _response_type(client, params, redirect_uri)
     early = (redirect_uri, response_mode, params.get("state"))
-    if response_type.implicit_or_hybrid or not response_type.has(response_types.CODE):  # not built yet
-        raise _redirecting(UnsupportedResponseType(""), early)
     if params.has_duplicates(ignoring=_NOT_PARSED):  # checkInvalidRequestMessage
         raise _redirecting(InvalidRequest(e.DUPLICATED_PARAMETER), early)
     scope = params.get("scope") or ""

@@ -14,7 +14,19 @@ ID_TOKEN_ALGS = [
     for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
     if alg in material.ASYMMETRIC
 ]
-RESPONSE_TYPES = ["code"]  # authorize.py refuses every other response_type (no implicit or hybrid flow)
+# OIDCWellKnownProvider.DEFAULT_RESPONSE_TYPES_SUPPORTED: a client allows the implicit and hybrid ones
+# only with implicitFlowEnabled (authorize.py, front_channel.py).
+RESPONSE_TYPES = [
+    "code",
+    "none",
+    "id_token",
+    "token",
+    "id_token token",
+    "code id_token",
+    "code token",
+    "code id_token token",
+]
+IMPLICIT = "implicit"  # listed by Keycloak; the token endpoint refuses it as a grant_type, as Keycloak's does
 # The client authenticators' methods in Keycloak's order, less tls_client_auth (no client-x509 here).
 AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]
 AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
@@ -24,7 +36,7 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
     Keycloak also lists PAR, CIBA, dynamic registration, mTLS client authentication, request
-    objects (with ``none``), signed userinfo, JARM, pairwise subjects and the implicit and hybrid flows.
+    objects (with ``none``), signed userinfo, JARM and pairwise subjects.
     A client library may pick any advertised option, so only what works here is listed; ``false`` is
     said explicitly where OIDC Discovery's default is ``true`` (``request_uri_parameter_supported``).
     """
@@ -43,7 +55,7 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "frontchannel_logout_supported": False,
         "jwks_uri": f"{oidc}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
-        "grant_types_supported": sorted(token_endpoint.GRANTS),
+        "grant_types_supported": sorted([*token_endpoint.GRANTS, IMPLICIT]),
         "acr_values_supported": ["0", "1"],
         "response_types_supported": RESPONSE_TYPES,
         "subject_types_supported": ["public"],

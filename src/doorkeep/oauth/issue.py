@@ -56,6 +56,9 @@ class GrantContext:
     # What tokens of a transient session derive from the configuration and the user alone, kept by the caller
     # for as long as neither changes; None: not kept.
     kept: TransientGrant | None = None
+    # Tokens of the implicit flow (from the authorization endpoint, no code): the realm's
+    # accessTokenLifespanForImplicitFlow (TokenManager.getTokenExpiration).
+    implicit_flow: bool = False
 
     @property
     def offline(self) -> bool:
@@ -144,7 +147,9 @@ async def access_claims(
 ) -> dict[str, Any]:
     us, cs = ctx.user_session, ctx.client_session
     if us is not None and cs is not None:
-        exp = policy.access_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, now, cs.started, us.started)
+        exp = policy.access_token_exp(
+            ctx.realm, ctx.client, us.offline, us.remember_me, now, cs.started, us.started, ctx.implicit_flow
+        )
     else:
         lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
@@ -188,7 +193,7 @@ async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext,
         refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
         refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0
     if ctx.scopes.openid:
-        unsigned["id_token"] = await _id_token(tx, services, req, ctx, access, now, mapped_input)
+        unsigned["id_token"] = await id_token(tx, services, req, ctx, access, now, mapped_input)
     return Minted(
         user_id=ctx.user.id,
         session_id=None if us is None else us.id,
@@ -233,7 +238,7 @@ def _refresh_claims(req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now
     return claims
 
 
-async def _id_token(
+async def id_token(
     tx: Tx,
     services: Services,
     req: OAuthRequest,

@@ -23,7 +23,7 @@ from doorkeep.model import (
     UserSession,
     with_password_update,
 )
-from doorkeep.oauth import authorize, device_verification
+from doorkeep.oauth import authorize, device_verification, front_channel
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
@@ -62,7 +62,7 @@ class Browser:
 @dataclass(frozen=True)
 class Done:
     session: UserSession
-    code: str
+    response: front_channel.AuthorizationResponse  # the code and the implicit or hybrid flow's tokens
 
 
 @dataclass(frozen=True)
@@ -347,21 +347,21 @@ async def finish(
         session = dataclasses.replace(session, notes=notes)
     if request.device_user_code is not None:
         return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me)
-    session, code = await authorize.issue_code(
+    response = await front_channel.respond(
         tx,
+        services,
         realm,
         client,
         user,
         request,
-        now=services.clock.now(),
         ip_address=browser.ip_address,
         session=session,
         fresh_login=fresh,
         remember_me=remember_me and realm.remember_me,
         user_agent=browser.user_agent,
     )
-    await _logged_in(tx, services, realm, client, request, user, session, browser)
-    return Done(session, code)
+    await _logged_in(tx, services, realm, client, request, user, response.session, browser)
+    return Done(response.session, response)
 
 
 async def _approve_device(

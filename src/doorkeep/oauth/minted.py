@@ -85,7 +85,7 @@ class Minted:
         for name, token in self.unsigned.items():
             claims = token.claims
             if "at_hash" in claims:  # the ID token hashes the access token signed just before it
-                claims = {**claims, "at_hash": _at_hash(signed["access_token"], token.alg)}
+                claims = {**claims, "at_hash": token_hash(signed["access_token"], token.alg)}
             signed[name] = encode(token.key, claims, token.alg)
         body: TokenResponse = {
             "access_token": signed["access_token"],
@@ -104,6 +104,8 @@ class Minted:
         return body
 
 
-def _at_hash(token: str, alg: str) -> str:
+def token_hash(token: str, alg: str) -> str:
+    """OIDC Core §3.3.2.11: the left half of the hash the signature's algorithm names, base64url
+    (``at_hash``, ``c_hash``, and Keycloak's ``s_hash``)."""
     digest = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}[alg[-3:]](token.encode()).digest()
     return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()

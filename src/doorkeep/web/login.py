@@ -20,7 +20,7 @@ from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
-from doorkeep.oauth import authorize, device_verification, login_flow, redirect_uris
+from doorkeep.oauth import authorize, device_verification, front_channel, login_flow, redirect_uris
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web.headers import form_post_headers
@@ -148,12 +148,7 @@ async def render(
     if isinstance(outcome, login_flow.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        params = {"code": outcome.code}
-        if auth_request.state is not None:
-            params["state"] = auth_request.state
-        params["session_state"] = outcome.session.id
-        params["iss"] = issuer(request, realm.name)
-        response = client_redirect(auth_request.redirect_uri, auth_request.response_mode, params)
+        response = authorization_response(request, tx, realm, auth_request, outcome.response)
         return await signed_in(request, tx, realm, outcome.session, response)
     if isinstance(outcome, login_flow.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
         if auth_session is not None:
@@ -228,6 +223,29 @@ async def render(
     response.set_cookie(
         sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
     )
+    return response
+
+
+def authorization_response(
+    request: Request, tx: Tx, realm: Realm, auth_request: AuthRequest, done: front_channel.AuthorizationResponse
+) -> Response:
+    """The redirect (or form_post page) with the code and tokens. Tokens are signed only after the commit
+    (issue #8: no signing under SQLite's write lock), so their answer is completed then."""
+    target, mode, state = auth_request.redirect_uri, auth_request.response_mode, auth_request.state
+    iss = issuer(request, realm.name)
+    if done.tokens is None:
+        return client_redirect(target, mode, front_channel.params(done, state, iss))
+    response = client_redirect(target, mode, {})
+
+    def complete() -> None:
+        filled = client_redirect(target, mode, front_channel.params(done, state, iss))
+        if "location" in filled.headers:
+            response.headers["location"] = filled.headers["location"]
+        else:
+            response.body = filled.body
+            response.headers["content-length"] = str(len(filled.body))
+
+    tx.after_commit.append(complete)
     return response
 
 

@@ -1,0 +1,185 @@
+"""The authorization response of a finished login: the code, and the tokens of the implicit and hybrid
+flows (RFC 6749 §4.2.2; OIDC Core §3.2.2.5, §3.3.2.5), as Keycloak 26's ``OIDCLoginProtocol.authenticated``
+builds it.
+
+A response type with ``code`` stores a code; one with ``token`` or ``id_token`` also mints an access
+token and, for ``id_token``, an ID token whose ``at_hash``, ``c_hash`` and ``s_hash`` bind it to the
+access token, the code and the state sent with it. No refresh token ever leaves the authorization
+endpoint. The tokens are signed after the commit (``Minted.response``), as at the token endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.model import Client, Realm, User, UserSession
+from doorkeep.oauth import authorize, issue, response_types
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.context import Form, OAuthRequest
+from doorkeep.oauth.minted import Minted, Unsigned, token_hash
+from doorkeep.oauth.roles import effective_roles
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.authorize import AuthRequest
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+GRANT_TYPE = "implicit"  # no grant shortcut in Keycloak: the access token's jti says "na"
+_CODE_ONLY = response_types.ResponseType((response_types.CODE,))
+
+
+@dataclass(frozen=True)
+class AuthorizationResponse:
+    """What goes back to the client: the code (when asked for) and the unsigned tokens (when asked for)."""
+
+    session: UserSession
+    code: str | None
+    tokens: Minted | None = None
+    access_token: bool = False  # ``token`` asked for: the access token, its type and lifetime are sent
+    id_token: bool = False
+
+
+async def respond(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    user: User,
+    request: AuthRequest,
+    *,
+    ip_address: str,
+    session: UserSession | None,
+    fresh_login: bool,
+    remember_me: bool = False,
+    user_agent: str = "",
+) -> AuthorizationResponse:
+    """Join (or create) the user session, attach the client, then store the code and mint the tokens asked for."""
+    now = services.clock.now()
+    kind = response_types.parse(request.response_type) or _CODE_ONLY  # "" in authentication sessions from before
+    code: str | None = None
+    if kind.has(response_types.CODE):
+        session, code = await authorize.issue_code(
+            tx,
+            realm,
+            client,
+            user,
+            request,
+            now=now,
+            ip_address=ip_address,
+            session=session,
+            fresh_login=fresh_login,
+            remember_me=remember_me,
+            user_agent=user_agent,
+        )
+    else:  # "none" and the implicit flow: the client is attached, no code is stored
+        session = await authorize.attach_client(
+            tx,
+            realm,
+            client,
+            user,
+            request,
+            now=now,
+            ip_address=ip_address,
+            session=session,
+            remember_me=remember_me,
+            user_agent=user_agent,
+        )
+    if not kind.implicit_or_hybrid:
+        return AuthorizationResponse(session, code)
+    tokens = await _mint(tx, services, realm, client, user, session, request, kind, code, fresh_login, ip_address)
+    return AuthorizationResponse(
+        session, code, tokens, kind.has(response_types.TOKEN), kind.has(response_types.ID_TOKEN)
+    )
+
+
+async def _mint(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    user: User,
+    session: UserSession,
+    request: AuthRequest,
+    kind: response_types.ResponseType,
+    code: str | None,
+    fresh_login: bool,
+    ip_address: str,
+) -> Minted:
+    """``TokenManager.responseBuilder(...).generateAccessToken()`` and, for ``id_token``, ``generateIDToken``
+    with the hashes; the ID token is made whatever the scope, as Keycloak does here."""
+    granted = await scope_rules.resolve(tx, client, request.scope)
+    client_session = await tx.sessions.get_client_session(session.id, False, client.id)
+    roles = await effective_roles(tx, user, client, granted.scopes)
+    ctx = issue.GrantContext(
+        realm,
+        client,
+        user,
+        session,
+        client_session,
+        granted,
+        roles,
+        GRANT_TYPE,
+        nonce=request.nonce,
+        acr="1" if fresh_login else "0",
+        implicit_flow=kind.implicit,
+    )
+    req = OAuthRequest(realm, request.issuer or "", Form([]), method="GET", ip_address=ip_address)
+    minted = await issue.mint(tx, services, req, ctx, None)
+    unsigned = {"access_token": minted.unsigned["access_token"]}
+    if kind.has(response_types.ID_TOKEN):
+        held = minted.unsigned.get("id_token")
+        if held is None:  # no openid scope: the token endpoint would make none, the authorization endpoint does
+            access = dict(minted.unsigned["access_token"].claims)
+            held = await issue.id_token(
+                tx, services, req, ctx, access, services.clock.now(), await issue.token_input(tx, ctx)
+            )
+        unsigned["id_token"] = _hashed(held, kind, code, request.state)
+    return Minted(
+        user_id=minted.user_id,
+        session_id=minted.session_id,
+        access_jti=minted.access_jti,
+        expires_in=minted.expires_in,
+        token_type=minted.token_type,
+        not_before_policy=minted.not_before_policy,
+        scope=minted.scope,
+        unsigned=unsigned,
+    )
+
+
+def _hashed(token: Unsigned, kind: response_types.ResponseType, code: str | None, state: str | None) -> Unsigned:
+    """The ID token with ``at_hash`` only next to an access token, ``c_hash`` next to a code and ``s_hash``
+    for a non-empty state (``generateAccessTokenHash``, ``generateCodeHash``, ``generateStateHash``)."""
+    claims: dict[str, Any] = {}
+    for name, value in token.claims.items():
+        if name != "at_hash":
+            claims[name] = value
+            continue
+        if kind.has(response_types.TOKEN):
+            claims["at_hash"] = value  # computed once the access token is signed
+        if code is not None:
+            claims["c_hash"] = token_hash(code, token.alg)
+        if state:
+            claims["s_hash"] = token_hash(state, token.alg)
+    return Unsigned(claims, token.key, token.alg)
+
+
+def params(response: AuthorizationResponse, state: str | None, issuer: str) -> dict[str, str]:
+    """The response parameters in Keycloak's order: state, session_state, iss, code, id_token, access_token,
+    token_type, expires_in. Signing happens here, so call it after the commit."""
+    out: dict[str, str] = {}
+    if state is not None:
+        out["state"] = state
+    out["session_state"] = response.session.id
+    out["iss"] = issuer
+    if response.code is not None:
+        out["code"] = response.code
+    if response.tokens is not None:
+        signed = response.tokens.response()
+        if response.id_token:
+            out["id_token"] = signed["id_token"]
+        if response.access_token:
+            out["access_token"] = signed["access_token"]
+            out["token_type"] = signed["token_type"]
+            out["expires_in"] = str(signed["expires_in"])
+    return out
