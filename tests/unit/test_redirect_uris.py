@@ -317,6 +317,12 @@ def test_post_logout_redirect_uris(attribute: str, uri: str, expected: bool) -> 
         ("/a\\..\\b", True),
         ("/a/..;x", True),
         ("/a/%25%32%65%25%32%65/b", True),
+        ("/..%09/x", True),  # the encoded tab, line ends and NUL end a segment too (issue #48978)
+        ("/..%0a/x", True),
+        ("/..%0D/x", True),
+        ("/a/..%00", True),
+        ("/a/%2e%2e%0A", True),
+        ("/a/..%0b/x", False),
         ("/a/.../b", False),
         ("/a..b", False),
         ("/a/./b", False),
@@ -375,3 +381,57 @@ def test_a_fragment_is_allowed_but_never_part_of_the_prefix(uri: str, patterns: 
 )
 def test_response_parameters_go_where_keycloak_puts_them(target: str, in_fragment: bool, expected: str) -> None:
     assert redirect_uris.with_params(target, {"code": "c", "state": "s"}, in_fragment=in_fragment) == expected
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://localhost/cb?code=ATTACKER",
+        "http://localhost/cb?x=1&state=forged",
+        "http://localhost/cb?iss=http://evil",
+        "http://localhost/cb?CODE=x",
+        "http://localhost/cb?Session_State=x",
+        "http://localhost/cb?response=x",
+        "http://localhost/cb?kc_action=x",
+        "http://localhost/cb?kc_action_status=x",
+        "http://localhost/cb?error=x",
+        "http://localhost/cb?error_description",
+        "http://localhost/cb?st%61te=x",
+        "http://localhost/cb?id%5Ftoken=x",
+        "http://localhost/cb#&code=ATTACKER&state=forged",
+        "http://localhost/cb#id_token=x",
+        "http://localhost/cb#a=1&iss=x",
+        "http://localhost/cb#access_token=x",
+        "http://localhost/cb#token_type=x",
+        "http://localhost/cb#expires_in=1",
+    ],
+)
+def test_a_redirect_uri_already_carrying_a_response_parameter_is_refused(uri: str) -> None:
+    """RedirectUtils.containsForbiddenOidcParameters (Keycloak 26.4.14+, issues #49430 and #51286)."""
+    star = client(("http://localhost/*",))
+    assert redirect_uris.resolve(uri, star, BASE) is None
+    assert verify(uri, ["*"], None, BASE) is None
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://localhost/cb?codes=1&stat=2&x_state=3",
+        "http://localhost/cb?scope=openid",
+        "http://localhost/cb#section-code",
+        "http://localhost/cb?a=code&b=state",
+    ],
+)
+def test_other_parameters_and_values_naming_them_are_kept(uri: str) -> None:
+    assert redirect_uris.resolve(uri, client(("http://localhost/*",)), BASE) == uri
+
+
+def test_logout_allows_response_parameters_and_replaces_the_state() -> None:
+    star = client(("http://localhost/*",))
+    assert redirect_uris.post_logout("http://localhost/x?state=evil&code=1", star, BASE) is not None
+    assert redirect_uris.with_state("http://localhost/x?state=evil", "s") == "http://localhost/x?state=s"
+    assert redirect_uris.with_state("http://localhost/x?a=1&st%61te=e&state=f&b#k", "s") == (
+        "http://localhost/x?a=1&b&state=s#k"
+    )
+    assert redirect_uris.with_state("http://localhost/x?State=e", "s") == "http://localhost/x?State=e&state=s"
+    assert redirect_uris.with_state("http://localhost/x", "s t") == "http://localhost/x?state=s+t"

@@ -136,6 +136,45 @@ async def test_logout_refuses_a_hostile_post_logout_redirect_uri_and_keeps_the_s
     assert done.status_code == 302 and done.headers["location"] == "http://localhost:3000/bye"
 
 
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://localhost:3000/cb?code=ATTACKER",
+        "http://localhost:3000/cb?st%61te=forged",
+        "http://localhost:3000/cb?ISS=http://evil",
+        "http://localhost:3000/cb#&code=ATTACKER&state=forged",
+        "http://localhost:3000/cb#id_token=x",
+    ],
+)
+async def test_auth_refuses_a_redirect_uri_already_carrying_response_parameters(realm: Env, uri: str) -> None:
+    """RedirectUtils.containsForbiddenOidcParameters (Keycloak 26.4.14+): the client would see two codes."""
+    for mode in ("query", "fragment"):
+        response = await start(realm.http, "test", "app", redirect_uri=uri, response_mode=mode)
+        assert_refused_page(response, "Invalid parameter: redirect_uri")
+
+
+@pytest.mark.parametrize("path", ["/..%09/x", "/..%0a/x", "/..%0D/x", "/a/..%00"])
+async def test_auth_refuses_a_dot_segment_ended_by_an_encoded_control_character(realm: Env, path: str) -> None:
+    response = await start(realm.http, "test", "app", redirect_uri="http://localhost:3000" + path)
+    assert_refused_page(response, "Invalid parameter: redirect_uri")
+
+
+async def test_logout_replaces_a_state_already_in_the_post_logout_uri(realm: Env) -> None:
+    """LogoutUtil.getRedirectUriWithAttachedState: response parameters are allowed there, and every
+    ``state`` already in the query gives way to the request's."""
+    params = await login(realm.http, "test", "app", redirect_uri="http://localhost:3000/cb")
+    body = (await exchange(realm.http, "test", "app", params["code"], redirect_uri="http://localhost:3000/cb")).json()
+    done = await realm.http.get(
+        LOGOUT,
+        params={
+            "id_token_hint": body["id_token"],
+            "post_logout_redirect_uri": "http://localhost:3000/x?state=evil&code=1#f",
+            "state": "s",
+        },
+    )
+    assert done.status_code == 302 and done.headers["location"] == "http://localhost:3000/x?code=1&state=s#f"
+
+
 async def test_logout_confirmation_refuses_a_hostile_uri_before_asking(realm: Env) -> None:
     response = await realm.http.get(
         LOGOUT, params={"client_id": "app", "post_logout_redirect_uri": "http://localhost:@evil.example/"}

@@ -4,7 +4,9 @@ It serves ``redirect_uri`` at the authorization endpoint (and so the code exchan
 against what was accepted there) and ``post_logout_redirect_uri`` at logout. In Keycloak's order:
 
 * the requested URI must parse (``uri_syntax``); ``javascript:``, ``data:`` and ``vbscript:`` are never
-  honoured, whatever is registered;
+  honoured, whatever is registered; a requested ``redirect_uri`` must not already carry a response
+  parameter (``code``, ``state``, ``iss``, ``error``, …) in its query or fragment, as Keycloak 26.4.14+
+  refuses (a ``post_logout_redirect_uri`` may: logout replaces its ``state``);
 * relative registered URIs (``/path``) are resolved against the client's root URL (or the server's); a
   registered relative-path reference (``invalid``, ``app*``: no scheme, no leading ``/``), which the
   admin API stores as Keycloak does, matches nothing (Keycloak would let ``h*`` match ``https://…``);
@@ -12,7 +14,7 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
   match on what precedes the query (or, without a query, the fragment), and also matches the prefix
   without its trailing ``/``. Prefix wildcards are off when the requested URI has userinfo
   (``http://localhost:@evil``) or a ``..`` segment in any spelling (``/../``, ``%2e%2E``, ``%2f..%2f``,
-  ``\\..\\``, a trailing ``/..``), so a prefix cannot be escaped; otherwise the URI must equal a
+  ``\\..\\``, ``/..%09/``, a trailing ``/..``), so a prefix cannot be escaped; otherwise the URI must equal a
   registered one;
 * a match is accepted for ``http``/``https``; another scheme only when the matched pattern starts with
   that exact scheme (``myapp:*`` allows ``myapp://cb``; ``*`` does not);
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, unquote_plus, urlencode
 
 from doorkeep.model import Client
 from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
@@ -39,8 +41,29 @@ NEVER = frozenset({"javascript", "data", "vbscript"})
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 SAME_AS_REDIRECTS = "+"
 POST_LOGOUT = "post.logout.redirect.uris"
-# Keycloak's UNSAFE_PATH_PATTERN, plus ";" (``/..;/`` is a parent directory to Tomcat and others).
-_DOT_SEGMENT = re.compile(r"(^|/|%2f|%5c|\\)(%2e|\.){2}(/|%2f|%5c|\\|;|%3b|$)", re.IGNORECASE)
+# Keycloak's UNSAFE_PATH_PATTERN (";" and the encoded tab, line ends and NUL end a segment too: servers
+# strip or split on them, issue #48978); a doubly encoded dot is found by decoding again.
+_DOT_SEGMENT = re.compile(r"(^|/|%2f|%5c|\\)(%2e|\.){2}(/|%2f|%5c|\\|;|%3b|%09|%0a|%0d|%00|$)", re.IGNORECASE)
+# RedirectUtils.FORBIDDEN_OIDC_PARAMS: response parameters a requested redirect URI may not already carry
+# in its query or fragment (HTTP parameter pollution, issues #49430, #51286), compared decoded and
+# case-insensitively; the client would see two of them.
+FORBIDDEN_PARAMS = frozenset(
+    {
+        "code",
+        "id_token",
+        "access_token",
+        "token_type",
+        "expires_in",
+        "state",
+        "iss",
+        "error",
+        "error_description",
+        "session_state",
+        "response",
+        "kc_action",
+        "kc_action_status",
+    }
+)
 _SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:)(//[^/?#]*)?")
 
 
@@ -110,10 +133,31 @@ def _accepted(uri: Uri, target: str, patterns: list[str]) -> bool:
     return False
 
 
-def verify(requested: str, patterns: Iterable[str], root_url: str | None, base_url: str) -> str | None:
+def _param_names(part: str | None) -> set[str]:
+    """The decoded, lower-cased parameter names of a query or fragment (``UriUtils.decodeQueryString``)."""
+    if not part:
+        return set()
+    return {unquote_plus(p.partition("=")[0], errors="replace").lower() for p in part.split("&")}
+
+
+def _forbidden(uri: Uri, forbidden: frozenset[str]) -> bool:
+    """RedirectUtils.containsForbiddenOidcParameters: such a parameter in the query (of a hierarchical
+    URI, as java.net.URI reads one) or in the fragment."""
+    hierarchical = uri.scheme is None or uri.authority is not None or uri.path.startswith("/")
+    names = _param_names(uri.query if hierarchical else None) | _param_names(uri.fragment)
+    return not names.isdisjoint(forbidden)
+
+
+def verify(
+    requested: str,
+    patterns: Iterable[str],
+    root_url: str | None,
+    base_url: str,
+    forbidden: frozenset[str] = FORBIDDEN_PARAMS,
+) -> str | None:
     """The URI to redirect to (``requested``, made absolute if relative), or None when it is not allowed."""
     uri = parse(requested)
-    if uri is None or uri.scheme in NEVER:
+    if uri is None or uri.scheme in NEVER or _forbidden(uri, forbidden):
         return None
     usable = [p for p in patterns if p and p != SAME_AS_REDIRECTS and _usable(p)]
     resolved = [_lower_prefix(_resolve(p, root_url, base_url)) for p in usable]
@@ -144,7 +188,7 @@ def resolve(requested: str | None, client: Client, base_url: str, *, required: b
     only = candidates[0].split("/*", 1)[0]
     if "*" in only:
         return None
-    return verify(only, [only], None, base_url)
+    return verify(only, [only], None, base_url, frozenset())  # registered: no forbidden-parameter check
 
 
 def matches(uri: str, client: Client, base_url: str) -> bool:
@@ -161,8 +205,9 @@ def post_logout_patterns(client: Client) -> list[str]:
 
 
 def post_logout(requested: str, client: Client, base_url: str) -> str | None:
-    """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed."""
-    return verify(requested, post_logout_patterns(client), client.root_url, base_url)
+    """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed. Logout allows the
+    response parameters in it (Keycloak #51712): its ``state`` replaces any there (``with_state``)."""
+    return verify(requested, post_logout_patterns(client), client.root_url, base_url, frozenset())
 
 
 def with_params(target: str, params: dict[str, str], *, in_fragment: bool = False) -> str:
@@ -177,3 +222,12 @@ def with_params(target: str, params: dict[str, str], *, in_fragment: bool = Fals
     if in_fragment:
         return f"{base}#{fragment}&{encoded}" if hash_ else f"{base}#{encoded}"
     return base + ("&" if "?" in base else "?") + encoded + hash_ + fragment
+
+
+def with_state(target: str, state: str) -> str:
+    """``target`` with logout's ``state`` in its query, replacing every ``state`` already there
+    (LogoutUtil.getRedirectUriWithAttachedState: removeQueryParamByDecodedName, then queryParam)."""
+    base, hash_, fragment = target.partition("#")
+    path, _, query = base.partition("?")
+    kept = [p for p in query.split("&") if p and unquote_plus(p.partition("=")[0], errors="replace") != "state"]
+    return with_params(path + ("?" + "&".join(kept) if kept else "") + hash_ + fragment, {"state": state})

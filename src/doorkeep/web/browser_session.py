@@ -106,9 +106,7 @@ async def logout(request: Request) -> Response:
         if target is not None:
             given_state = form.get("state")
             # Keycloak's getRedirectUriWithAttachedState: a query parameter, before any fragment.
-            response = RedirectResponse(
-                redirect_uris.with_params(target, {"state": given_state}) if given_state else target, 302
-            )
+            response = RedirectResponse(redirect_uris.with_state(target, given_state) if given_state else target, 302)
         else:
             response = html(pages.info(display(realm), "You are logged out", "You are logged out."))
         for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE, LOGOUT_CSRF):
