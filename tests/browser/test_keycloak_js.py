@@ -37,10 +37,12 @@ APP = """<!DOCTYPE html><html><head><title>loading</title></head><body><pre id="
 import Keycloak from './keycloak.js';
 const kc = new Keycloak({url: '%(server)s', realm: 'demo', clientId: 'offline-access-spa'});
 window.kc = kc;
-kc.init({onLoad: 'login-required', scope: 'openid offline_access', pkceMethod: 'S256'})
+kc.init(%(init)s)
   .then((ok) => { document.title = ok ? 'ready' : 'anonymous'; })
   .catch((e) => { document.title = 'error'; document.getElementById('out').textContent = String(e); });
 </script></body></html>"""
+CODE_FLOW = "{onLoad: 'login-required', scope: 'openid offline_access', pkceMethod: 'S256'}"
+IMPLICIT_FLOW = "{onLoad: 'login-required', flow: 'implicit'}"  # JavascriptAdapterTest.implicitFlowTest
 
 
 @pytest.fixture
@@ -56,6 +58,7 @@ def server(tmp_path: Path, app_port: int) -> Iterator[DoorkeepProcess]:
     realm = json.loads(DEMO.read_text())
     spa = next(c for c in realm["clients"] if c["clientId"] == "offline-access-spa")
     spa["webOrigins"] = ["+", f"http://127.0.0.1:{app_port}"]
+    spa["implicitFlowEnabled"] = True  # for implicit.html
     (tmp_path / "demo-realm.json").write_text(json.dumps(realm))
     process = DoorkeepProcess(tmp_path / "server", import_realms=[tmp_path / "demo-realm.json"])
     process.start()
@@ -68,7 +71,8 @@ def app(tmp_path: Path, server: DoorkeepProcess, app_port: int) -> Iterator[str]
     root = tmp_path / "app"
     root.mkdir()
     shutil.copy(KEYCLOAK_JS, root / "keycloak.js")
-    (root / "index.html").write_text(APP % {"server": f"http://localhost:{server.port}"})
+    for name, init in (("index.html", CODE_FLOW), ("implicit.html", IMPLICIT_FLOW)):
+        (root / name).write_text(APP % {"server": f"http://localhost:{server.port}", "init": init})
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -128,3 +132,13 @@ def test_offline_token_outlives_the_browser_logout(page: Page, app: str, server:
     )
     assert response.status_code == 200, response.text
     assert response.json()["refresh_expires_in"] == 0
+
+
+def test_keycloak_js_logs_in_with_the_implicit_flow(page: Page, app: str, server: DoorkeepProcess) -> None:
+    """flow: 'implicit' asks for ``id_token token`` in the fragment, checks the ID token's nonce, and gets
+    no refresh token; the access token lives accessTokenLifespanForImplicitFlow (900 s by default)."""
+    sign_in(page, app.replace("index.html", "implicit.html"))
+    assert page.evaluate("kc.tokenParsed.preferred_username") == "user1"
+    assert page.evaluate("kc.idTokenParsed.nonce") and page.evaluate("kc.refreshToken") is None
+    assert page.evaluate("kc.tokenParsed.exp - kc.tokenParsed.iat") == 900
+    assert "#" not in page.url or "access_token" not in page.url  # keycloak-js cleaned the fragment
