@@ -132,7 +132,7 @@ async def _mint(
         if held is None:  # no openid scope: the token endpoint would make none, the authorization endpoint does
             access = dict(minted.unsigned["access_token"].claims)
             held = await issue.id_token(
-                tx, services, req, ctx, access, services.clock.now(), await issue.token_input(tx, ctx)
+                tx, services, req, ctx, access, services.clock.now(), await issue.token_input(tx, ctx, req.base_url)
             )
         unsigned["id_token"] = _hashed(held, kind, code, request.state)
     return Minted(
