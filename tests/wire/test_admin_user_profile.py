@@ -63,13 +63,16 @@ async def test_the_profile_is_keycloaks_default_configuration(env: Env) -> None:
     }
 
 
-async def test_changing_the_profile_is_a_deliberate_501(env: Env) -> None:
+async def test_the_default_profile_put_back_is_accepted_and_any_change_refused_in_words(env: Env) -> None:
     await seed_realm(env.db, env.clock)
-    response = await env.http.put(PROFILE, headers=await env.admin_headers(), json={"attributes": []})
-    assert response.status_code == 501
+    headers = await env.admin_headers()
+    current = (await env.http.get(PROFILE, headers=headers)).json()
+    same = await env.http.put(PROFILE, headers=headers, json=current)
+    assert (same.status_code, same.json()) == (200, current)
+    response = await env.http.put(PROFILE, headers=headers, json={"attributes": []})
+    assert response.status_code == 400
     assert response.json() == {
-        "error": "HTTP 501 Not Implemented",
-        "error_description": "Doorkeep does not implement PUT /admin/realms/test/users/profile",
+        "errorMessage": "Doorkeep serves Keycloak's default user profile only; it cannot be changed"
     }
 
 

@@ -77,6 +77,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/clients$", array_of("ClientRepresentation")),
     _rule(r"GET .*/client-scopes/\{id\}$", ref("ClientScopeRepresentation")),
     _rule(r"GET .*/client-scopes$", array_of("ClientScopeRepresentation")),
+    _rule(r"GET .*/users/profile$", OBJECT),  # UPConfig
     _rule(r"GET .*/users/\{id\}$", ref("UserRepresentation")),
     _rule(r"GET .*/users$", USERS),
     _rule(r"GET /realms/\{realm\}/account(/applications/\{client_id\}/consent)?$", OBJECT),
@@ -97,6 +98,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/roles$", None, ref("RoleRepresentation"), "201"),
     _rule(r"PUT .*/(roles|roles-by-id)/\{role_(name|id)\}$", None, ref("RoleRepresentation")),
     _rule(r"POST .*/users$", None, ref("UserRepresentation"), "201"),
+    _rule(r"PUT .*/users/profile$", OBJECT, OBJECT),  # UPConfig, sent back unchanged
     _rule(r"PUT .*/users/\{id\}$", None, ref("UserRepresentation")),
     _rule(r"PUT .*/reset-password$", None, ref("CredentialRepresentation")),
     _rule(r"PUT .*/events/config$", None, ref("RealmEventsConfigRepresentation")),
@@ -191,7 +193,7 @@ def document(routes: list[tuple[str, frozenset[str]]], server_url: str = "/") ->
             continue
         template = _PARAM.sub(lambda m: "{" + m.group(1) + "}", path)
         entry = paths.setdefault(template, {})
-        for method in sorted(methods - {"HEAD"}):
+        for method in sorted(methods - {"HEAD", "OPTIONS"}):  # a CORS preflight is not an operation
             entry[method.lower()] = _operation(method, template)
     return {
         "openapi": "3.1.0",

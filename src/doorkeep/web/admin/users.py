@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -17,13 +16,13 @@ from starlette.routing import Route
 from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.user_profile import default_config
+from doorkeep.errors import AdminError
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import created
 from doorkeep.web.http import base_url, json_response, state
-from doorkeep.web.not_found import no_route
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -68,9 +67,17 @@ async def user_profile(request: Request) -> Response:
 
 
 async def user_profile_update(request: Request) -> Response:
-    """``PUT users/profile``: Keycloak serves it, Doorkeep's profile is fixed, so the deliberate 501 of an
-    unserved Keycloak path (web.not_found) rather than the 405 the GET route would give."""
-    return await no_route(request, HTTPException(404))
+    """``PUT users/profile`` (UserProfileResource.update, manage-realm): Doorkeep's profile is Keycloak's
+    default and fixed, so that configuration sent back is answered as Keycloak answers it (200, the
+    configuration) and any other is refused with a 400 saying so."""
+
+    async def work(tx: Tx, body: Any) -> Response:
+        await common.admin_caller(request, tx, "manage-realm")
+        if body != default_config():
+            raise AdminError(400, "Doorkeep serves Keycloak's default user profile only; it cannot be changed")
+        return json_response(default_config())
+
+    return await handlers.answer_with_body(request, work)
 
 
 async def create_user(request: Request) -> Response:
