@@ -29,6 +29,7 @@ from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
 from doorkeep.web.routes import routes
 from doorkeep.web.server_errors import CatchServerErrors, answer
+from doorkeep.web.trailing_slash import AdminTrailingSlash
 
 log = logging.getLogger("doorkeep")
 
@@ -104,7 +105,7 @@ def create_app(
     # CatchServerErrors answers what escapes a route (an outage 503, a value the database refuses 400,
     # anything else 500) instead of Starlette re-raising it; inside SecurityHeaders, so those answers
     # carry the headers too.
-    middleware = [Middleware(SecurityHeaders), Middleware(CatchServerErrors)]
+    middleware = [Middleware(AdminTrailingSlash), Middleware(SecurityHeaders), Middleware(CatchServerErrors)]
     if settings.metrics_enabled:
         from doorkeep.web.metrics import PrometheusObserver, RequestMetrics
 

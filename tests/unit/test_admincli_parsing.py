@@ -53,6 +53,16 @@ def test_set_values_are_json_when_they_parse_and_strings_otherwise() -> None:
     }
 
 
+def test_nan_and_infinity_are_strings_as_jackson_refuses_them_as_numbers() -> None:
+    # json.loads takes them, and json.dumps then fails with a traceback ("Out of range float values").
+    assert edit("lastName=NaN", "a=Infinity", "b=-Infinity", "c=[NaN]") == {
+        "lastName": "NaN",
+        "a": "Infinity",
+        "b": "-Infinity",
+        "c": "[NaN]",
+    }
+
+
 def test_set_takes_a_json_array_and_nested_attribute_keys() -> None:
     assert edit('redirectUris=["https://a/*","https://b/*"]', "attributes.pkce.code.challenge.method=S256") == {
         "redirectUris": ["https://a/*", "https://b/*"],

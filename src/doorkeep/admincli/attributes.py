@@ -96,10 +96,14 @@ def _component(name: str) -> Component:
     return Component(name[:pos], int(index))
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(name)
+
+
 def to_json_value(text: str) -> Any:
     """The value as JSON if it parses, else the string (quotes around it removed, as kcadm does)."""
-    try:
-        return json.loads(text)
+    try:  # NaN and Infinity are not JSON (Jackson refuses them, so kcadm keeps them as strings)
+        return json.loads(text, parse_constant=_not_json)
     except ValueError:
         pass
     if text[:1] in ("'", '"'):
