@@ -113,6 +113,14 @@ class Refused:
 Outcome = Done | DeviceDone | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed | Refused
 
 
+async def _screen_items(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...]:
+    """What the consent screen lists for this request: the requested scopes the user may be granted
+    (isClientScopePermittedForUser), and the client itself where it is displayed. The screen and the
+    consent stored when it is accepted are the same list."""
+    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
+    return consent_screen.items(client, granted)
+
+
 async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...] | None:
     """The consent-screen lines the user has not yet granted this client, or None when there is nothing to
     ask (Keycloak's ``AuthenticationManager.nextRequiredAction``). The stored consent is ignored, so every line
@@ -123,9 +131,7 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
     device = request.device_user_code is not None
     if not client.consent_required and not device:
         return None
-    shown = consent_screen.items(
-        client, await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
-    )
+    shown = await _screen_items(tx, client, user, request)
     if device:
         return shown or (consent_screen.client_item(client),)
     stored = None if has_prompt(request, "consent") else await tx.sessions.get_consent(user.id, client.id)
@@ -528,9 +534,7 @@ async def grant_consent(
     browser: Browser,
 ) -> Outcome:
     now_ms = services.clock.now() * 1000
-    granted = consent_screen.items(
-        client, await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
-    )
+    granted = await _screen_items(tx, client, user, request)
     existing = await tx.sessions.get_consent(user.id, client.id)
     ids = set(existing.granted_scopes if existing else ()) | {s.id for s in granted}
     await tx.sessions.save_consent(
