@@ -7,6 +7,7 @@ AbstractJWTClientValidator / AbstractBaseJWTValidator for each refused assertion
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime
 import hashlib
@@ -25,7 +26,7 @@ from cryptography.x509.oid import NameOID
 
 from doorkeep.oauth import client_keys
 from support import assert_error, claims, token_url, update_client
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -219,6 +220,26 @@ async def test_a_reused_jti_is_refused(realm: Env) -> None:
     assertion = _signed(realm)
     assert (await _token(realm, assertion)).status_code == 200
     assert_error(await _token(realm, assertion), 400, "invalid_client", "Token reuse detected")
+
+
+async def test_one_assertion_sent_to_two_workers_at_once_authenticates_once(realm: Env) -> None:
+    """A replayed assertion racing the original on another process sharing the database: the used-jti row
+    is inserted once, so exactly one request is authenticated."""
+    await _private_key_jwt(realm)
+    form = {
+        "grant_type": "password",
+        "username": "user1",
+        "password": "password",
+        "client_assertion_type": BEARER,
+        "client_assertion": _signed(realm),
+    }
+    async with another_worker(realm) as other:
+        first, second = await asyncio.gather(
+            realm.http.post(token_url("test"), data=form), other.post(token_url("test"), data=form)
+        )
+    assert sorted([first.status_code, second.status_code]) == [200, 400]
+    refused = first if first.status_code == 400 else second
+    assert_error(refused, 400, "invalid_client", "Token reuse detected")
 
 
 async def test_jti_is_required(realm: Env) -> None:
