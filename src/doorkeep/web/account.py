@@ -18,7 +18,7 @@ from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
-from doorkeep.web import account_cors, handlers
+from doorkeep.web import account_cors, cors, handlers
 from doorkeep.web.http import NO_CACHE, admin_error, base_url, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
         return await work(tx, caller)
 
     response = await handlers.answer(request, run, write=write)
-    return account_cors.add(request, response, allowed[0]) if allowed else response
+    return cors.allow_token_origins(request, response, allowed[0]) if allowed else response
 
 
 API_VERSION_NOT_FOUND = AdminError(404, "API version not found", key="error")
