@@ -50,7 +50,6 @@ ACTIONS = frozenset(
         "clear-realm-cache",
         "clear-user-cache",
         "clear-keys-cache",
-        "impersonation",
         "revoke",  # offline-sessions/revoke, the bulk revocation (a Doorkeep extension)
     }
 )
@@ -95,6 +94,8 @@ LINKS = (
     ("default-default-client-scopes", "*"),
     ("default-optional-client-scopes", "*"),
 )
+# Writes Keycloak records no admin event for: UserResource.impersonate records the user event IMPERSONATE only.
+UNRECORDED = (("POST", ("users", "*", "impersonation")),)
 # DELETEs that are an ACTION on the user (UserResource.revokeConsent, removeCredential).
 USER_ACTION_DELETES = (("users", "*", "consents", "*"), ("users", "*", "credentials", "*"))
 
@@ -109,6 +110,8 @@ def operation_type(method: str, segments: list[str]) -> str | None:
     if not segments and method == "DELETE":
         return None  # the realm itself is gone, and its events with it
     if (method, last) in NOT_RECORDED and len(segments) == 1:
+        return None
+    if any(method == m and _matches(segments, p) for m, p in UNRECORDED):
         return None
     if last in ACTIONS or (method == "DELETE" and any(_matches(segments, p) for p in USER_ACTION_DELETES)):
         return "ACTION"

@@ -257,6 +257,15 @@ def device_status(request: Request, realm: Realm, error: str | None) -> Response
 
 async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> Response:
     """The end of a login: the SSO cookies set, the authentication session's cookie dropped."""
+    await set_login_cookies(request, tx, realm, session, response)
+    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    remember(request, realm, session, response)
+    return response
+
+
+async def set_login_cookies(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> None:
+    """AuthenticationManager.createLoginCookie: ``KEYCLOAK_IDENTITY`` and ``KEYCLOAK_SESSION`` for ``session``,
+    on the realm's path; a login and an impersonation set them alike."""
     services = state(request).services
     token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), session)
     identity_age, session_age = sso.cookie_max_ages(realm, session)
@@ -273,9 +282,6 @@ async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession
             samesite="lax",
             max_age=max_age,
         )
-    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
-    remember(request, realm, session, response)
-    return response
 
 
 def remember(request: Request, realm: Realm, session: UserSession, response: Response) -> None:

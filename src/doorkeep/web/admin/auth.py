@@ -7,6 +7,7 @@ administers every realm; otherwise a user administers their own realm through th
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ class AdminIdentity:
     management_roles: frozenset[str]  # realm-management roles held in ``realm``
     role_ids: frozenset[str] = frozenset()  # every role the caller holds, composites expanded
     client_uuid: str = ""  # the client the token was issued to (admin events' authDetails.clientId)
+    session_id: str | None = None  # the token's ``sid``: the session an impersonation in its realm ends
 
     @property
     def grantor(self) -> Grantor:
@@ -127,7 +129,9 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     try:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
         cors.remember_token_origins(request, valid.claims)
-        return await identity_of(tx, valid.user, realm, valid.client.id)
+        identity = await identity_of(tx, valid.user, realm, valid.client.id)
+        sid = valid.claims.get("sid")
+        return dataclasses.replace(identity, session_id=str(sid) if sid else None)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
     finally:

@@ -15,6 +15,7 @@ MODULES = (
     "scopes",
     "roles",
     "users",
+    "impersonation",
     "sessions",
     "bulk_revoke",
     "offline_devices",

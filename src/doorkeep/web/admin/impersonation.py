@@ -1,0 +1,63 @@
+"""Admin REST: ``POST /admin/realms/{realm}/users/{id}/impersonation`` (Keycloak 26's UserResource.impersonate).
+
+The caller needs the realm-management ``impersonation`` role (``realm-admin`` and master's ``admin`` include it);
+Keycloak checks nothing of the user impersonated beyond its being enabled and not a service account, so an
+administrator may be impersonated too. The answer carries the new session's SSO cookies, set for the realm's
+path as a login sets them, and tells the console where to send the browser.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin import impersonation
+from doorkeep.model import Realm, User
+from doorkeep.sessions import remember_me, sso
+from doorkeep.web.admin import common
+from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
+from doorkeep.web.http import base_url, client_ip, json_response, state
+from doorkeep.web.login import cookie_path, set_login_cookies
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+# What AuthenticationManager expires before an impersonation in the administrator's own realm.
+EXPIRED_FIRST = (sso.IDENTITY_COOKIE, remember_me.COOKIE, sso.AUTH_COOKIE)
+
+
+async def _target(tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str) -> User:
+    """UsersResource.user: an unknown id is a 404 to those who may query users, else a 403 (no probing for ids)."""
+    user = await tx.users.get(user_id)
+    if user is None or user.realm_id != realm.id:
+        raise common.not_found("User not found") if caller.can(realm, "query-users") else FORBIDDEN
+    return user
+
+
+async def impersonate(request: Request) -> Response:
+    """``{"sameRealm": bool, "redirect": "<base>/realms/{realm}/account"}`` and the SSO cookies of the new session."""
+    now = state(request).services.clock.now()
+
+    async def work(call: common.RealmCall) -> Response:
+        realm, caller = call.realm, call.identity
+        user = await _target(call.tx, caller, realm, request.path_params["id"])
+        call.require("impersonation")
+        admin = impersonation.Impersonator(caller.user, caller.realm, caller.session_id)
+        done = await impersonation.impersonate(call.tx, realm, user, admin, ip=client_ip(request), now=now)
+        redirect = f"{base_url(request)}/realms/{quote(realm.name, safe='')}/account"
+        response = json_response({"sameRealm": done.same_realm, "redirect": redirect})
+        if done.same_realm:  # DefaultCookieProvider.expire: only the cookies the request carries
+            for name in EXPIRED_FIRST:
+                if name in request.cookies:
+                    response.delete_cookie(name, path=cookie_path(realm))
+        await set_login_cookies(request, call.tx, realm, done.session, response)
+        return response
+
+    return await common.run_realm(request, work)
+
+
+ROUTES: list[Route] = [Route("/{realm}/users/{id}/impersonation", impersonate, methods=["POST"])]
