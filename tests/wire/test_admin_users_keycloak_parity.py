@@ -284,3 +284,76 @@ async def test_with_email_as_username_an_email_another_user_is_named_by_is_a_409
     response = await env.http.put(f"{USERS}/{user_id}", json={"email": "taken@localhost"}, headers=headers)
     assert response.status_code == 409 and response.json() == {"errorMessage": "User exists with same username"}
     assert (await _user(env, headers, user_id))["username"] == "mine@localhost"
+
+
+# --- userProfileMetadata (UserResource.getUser, the USER_API context) ---------------------------------
+async def test_a_user_read_with_user_profile_metadata_carries_the_admin_contexts_metadata(env: Env) -> None:
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="meta", email="meta@localhost")
+    response = await env.http.get(f"{USERS}/{user_id}", params={"userProfileMetadata": "true"}, headers=headers)
+    assert response.status_code == 200, response.text
+    metadata = response.json()["userProfileMetadata"]
+    ignore = {"ignore.empty.value": True}
+    names = {"length": {"max": 255, **ignore}, "person-name-prohibited-characters": ignore}
+    assert metadata == {
+        "attributes": [
+            {
+                "name": "username",
+                "displayName": "${username}",
+                "required": True,
+                "readOnly": True,
+                "validators": {
+                    "length": {"min": 3, "max": 255, **ignore},
+                    "username-prohibited-characters": ignore,
+                    "up-username-not-idn-homograph": ignore,
+                },
+                "multivalued": False,
+            },
+            {
+                "name": "email",
+                "displayName": "${email}",
+                "required": False,
+                "readOnly": False,
+                "validators": {"email": ignore, "length": {"max": 255, **ignore}},
+                "multivalued": False,
+            },
+            *(
+                {
+                    "name": name,
+                    "displayName": f"${{{name}}}",
+                    "required": False,
+                    "readOnly": False,
+                    "validators": names,
+                    "multivalued": False,
+                }
+                for name in ("firstName", "lastName")
+            ),
+        ],
+        "groups": [
+            {
+                "name": "user-metadata",
+                "displayHeader": "User metadata",
+                "displayDescription": "Attributes, which refer to user metadata",
+            }
+        ],
+    }
+
+
+async def test_user_profile_metadata_follows_the_realms_username_and_email_rules(env: Env) -> None:
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="meta", email="meta@localhost")
+    await _switch_realm(env, headers, editUsernameAllowed=True)
+    url, params = f"{USERS}/{user_id}", {"userProfileMetadata": "true"}
+    body = (await env.http.get(url, params=params, headers=headers)).json()
+    assert [a["readOnly"] for a in body["userProfileMetadata"]["attributes"]] == [False, False, False, False]
+    await _switch_realm(env, headers, editUsernameAllowed=False, registrationEmailAsUsername=True)
+    body = (await env.http.get(url, params=params, headers=headers)).json()
+    assert [a["readOnly"] for a in body["userProfileMetadata"]["attributes"]] == [True, False, False, False]
+
+
+async def test_a_user_read_without_the_flag_has_no_user_profile_metadata(env: Env) -> None:
+    headers = await _setup(env)
+    user_id = await _create(env, headers, username="meta")
+    for params in ({}, {"userProfileMetadata": "false"}, {"userProfileMetadata": "yes"}):
+        body = (await env.http.get(f"{USERS}/{user_id}", params=params, headers=headers)).json()
+        assert "userProfileMetadata" not in body

@@ -1,4 +1,5 @@
-"""The default user profile in the ACCOUNT context, as ``GET``/``POST /realms/{r}/account`` use it.
+"""The default user profile in the ACCOUNT context, as ``GET``/``POST /realms/{r}/account`` use it (and its
+metadata in the admin API's USER_API context, for ``GET users/{id}?userProfileMetadata=true``).
 
 Keycloak 26's ``keycloak-default-user-profile.json`` (username, email, firstName, lastName; the last three
 required for the ``user`` role; one group ``user-metadata``) with DeclarativeUserProfileProviderFactory's
@@ -58,23 +59,27 @@ def email_editable(realm: Realm) -> bool:
     return not (realm.registration_email_as_username and not realm.edit_username_allowed)
 
 
-def read_only(realm: Realm) -> dict[str, bool]:
+def read_only(realm: Realm, *, admin: bool = False) -> dict[str, bool]:
+    """Which attributes the context may not change. The USER_API context (``admin``) shares the username's
+    editUsernameCondition for an existing user; its editEmailCondition is always true."""
     return {
         "username": not username_editable(realm),
-        "email": not email_editable(realm),
+        "email": not admin and not email_editable(realm),
         "firstName": False,
         "lastName": False,
     }
 
 
-def metadata(realm: Realm) -> dict[str, Any]:
-    """``userProfileMetadata``: every attribute required (username always is; the others for ``user``)."""
-    flags = read_only(realm)
+def metadata(realm: Realm, *, admin: bool = False) -> dict[str, Any]:
+    """``userProfileMetadata`` (UserProfileUtil.createUserProfileMetadata): the username is always required;
+    the others are required for the ``user`` role, so in the ACCOUNT context and not in the admin API's
+    USER_API context (``admin``; UPConfigUtils.isRoleForContext asks for the ``admin`` role there)."""
+    flags = read_only(realm, admin=admin)
     attributes = [
         {
             "name": name,
             "displayName": DISPLAY_NAMES[name],
-            "required": True,
+            "required": name == "username" or not admin,
             "readOnly": flags[name],
             "validators": VALIDATORS[name],
             "multivalued": False,
