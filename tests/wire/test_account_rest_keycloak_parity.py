@@ -142,6 +142,47 @@ async def test_an_invalid_email_names_the_attribute_by_its_display_name_then_the
     assert response.json()["params"] == ["${email}", "not-an-email"]
 
 
+# --- the body is a UserRepresentation (AccountRestService.updateAccount) ------------------------
+UNKNOWN_PROPERTY = {"error": "unknown_error", "error_description": "Cannot parse the JSON"}
+
+
+async def test_an_unknown_property_is_a_400_and_changes_nothing(env: Env) -> None:
+    """Keycloak's ObjectMapper fails on a property UserRepresentation lacks (UnrecognizedPropertyException,
+    answered by KeycloakErrorHandler.getResponse as unknown_error)."""
+    headers = await _setup(env)
+    for extra in ({"nickname": "x"}, {"FirstName": "Other"}, {"foo": None}):
+        response = await env.http.post(ACCOUNT, json={**MINE, "firstName": "Changed", **extra}, headers=headers)
+        assert (response.status_code, response.json()) == (400, UNKNOWN_PROPERTY), extra
+    assert (await env.http.get(ACCOUNT, headers=headers)).json()["firstName"] == "User1"
+
+
+async def test_every_user_representation_property_is_accepted(env: Env) -> None:
+    """What GET /account answers may be sent back as is, with the representation's other properties too."""
+    headers = await _setup(env)
+    body = (await env.http.get(ACCOUNT, headers=headers)).json()
+    extra = {"enabled": True, "totp": False, "requiredActions": [], "groups": [], "rawAttributes": {}, "origin": None}
+    response = await env.http.post(ACCOUNT, json={**body, **extra, "firstName": "Changed"}, headers=headers)
+    assert response.status_code == 204, response.text
+    assert (await env.http.get(ACCOUNT, headers=headers)).json()["firstName"] == "Changed"
+
+
+async def test_an_unknown_property_is_refused_before_the_role_check(env: Env) -> None:
+    """The body is read before the resource method runs, so a token without manage-account learns of it first."""
+    await _setup(env)
+    audience = ProtocolMapper(
+        id="aud-account",
+        name="account audience",
+        mapper="oidc-audience-mapper",
+        config={"included.client.audience": "account", "access.token.claim": "true"},
+    )
+    await seed_client(env.db, "test", "narrow", full_scope_allowed=False, protocol_mappers=(audience,))
+    headers = await _bearer(env, "narrow")
+    response = await env.http.post(ACCOUNT, json={**MINE, "foo": 1}, headers=headers)
+    assert (response.status_code, response.json()) == (400, UNKNOWN_PROPERTY)
+    response = await env.http.post(ACCOUNT, json=MINE, headers=headers)
+    assert (response.status_code, response.json()) == (403, {"error": "HTTP 403 Forbidden"})
+
+
 # --- roles come from the token -----------------------------------------------------------------
 async def test_a_token_without_account_roles_in_its_scope_is_forbidden(env: Env) -> None:
     """fullScopeAllowed=false and an audience mapper: aud=account but no resource_access.account."""

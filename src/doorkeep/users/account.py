@@ -114,18 +114,58 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
 
 PROFILE_FIELDS = account_profile.ATTRIBUTES
 CANNOT_PARSE = AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON")
+# The properties Jackson binds on a UserRepresentation (its own and AbstractUserRepresentation's setters, and
+# the deprecated ``applicationRoles`` through its getter); ``rawAttributes`` is @JsonIgnore'd, so skipped.
+USER_REPRESENTATION = frozenset(
+    [
+        "id",
+        "username",
+        "firstName",
+        "lastName",
+        "email",
+        "emailVerified",
+        "attributes",
+        "userProfileMetadata",
+        "enabled",
+        "self",
+        "origin",
+        "createdTimestamp",
+        "totp",
+        "federationLink",
+        "serviceAccountClientId",
+        "credentials",
+        "disableableCredentialTypes",
+        "requiredActions",
+        "federatedIdentities",
+        "realmRoles",
+        "clientRoles",
+        "clientConsents",
+        "notBefore",
+        "applicationRoles",
+        "socialLinks",
+        "groups",
+        "access",
+        "rawAttributes",
+    ]
+)
+# Keycloak's ObjectMapper fails on unknown properties; the UnrecognizedPropertyException (a
+# MismatchedInputException, not a parse error) is answered by KeycloakErrorHandler.getResponse so.
+UNKNOWN_PROPERTY = AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
 
 
 async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     """``POST /account``: the user profile's ACCOUNT context (``users.account_profile``); a new e-mail is
     unverified. Every error is answered at once, its first parameter the attribute's display name.
 
-    The body is a UserRepresentation: anything but an object, or a profile field that is neither a
-    string nor null, is refused as the admin API refuses it ("Cannot parse the JSON"), never ignored.
+    The body is a UserRepresentation, read before the method runs (so before the role check): anything but
+    an object, or a profile field that is neither a string nor null, is refused as the admin API refuses it
+    ("Cannot parse the JSON"), never ignored; so is a property UserRepresentation does not have.
     """
-    caller.require_one_of(MANAGE_ACCOUNT)
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
+    if not body.keys() <= USER_REPRESENTATION:
+        raise UNKNOWN_PROPERTY
+    caller.require_one_of(MANAGE_ACCOUNT)
     user, realm = caller.user, caller.realm
     values = account_profile.normalize(realm, user, body)
     found = await account_profile.errors(tx, realm, user, body, values)
