@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from admin_support import client_offline_sessions
 from browser_flow import REDIRECT, exchange, form_fields, start, submit
 from doorkeep.oauth.minted import token_hash
 from support import claims, header, seed_client, seed_realm, seed_user, update_realm
@@ -154,3 +155,25 @@ async def test_the_token_endpoint_still_refuses_the_implicit_grant_type(realm: E
         "/realms/test/protocol/openid-connect/token", data={"grant_type": "implicit", "client_id": "spa"}
     )
     assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
+
+
+async def test_offline_access_in_a_hybrid_flow_makes_the_offline_session_at_the_code_exchange_only(
+    realm: Env,
+) -> None:
+    """OIDCLoginProtocol.authenticated builds its tokens with generateAccessToken and generateIDToken, never
+    generateRefreshToken (where TokenManager creates the offline session): the authorization endpoint leaves no
+    offline session, whatever tokens it sends; the code exchange makes it."""
+    for response_type in ("code id_token", "code token", "id_token token"):
+        params = dict(
+            fragment(await log_in(realm, response_type=response_type, nonce="n", scope="openid offline_access"))
+        )
+        assert await client_offline_sessions(realm, "test", "spa") == [], response_type
+        if "code" in params:
+            response = await exchange(realm.http, "test", "spa", params["code"], secret=None)
+            assert claims(response.json()["refresh_token"])["typ"] == "Offline"
+            assert len(await client_offline_sessions(realm, "test", "spa")) == 1
+            await realm.http.delete(
+                f"/admin/realms/test/users/{claims(response.json()['access_token'])['sub']}/consents/spa",
+                headers=await realm.admin_headers(),
+            )
+        realm.http.cookies.clear()
