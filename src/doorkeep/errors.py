@@ -116,6 +116,23 @@ DEVICE_DENIED = "The end user denied the authorization request"
 DEVICE_PENDING = "The authorization request is still pending"
 DEVICE_SESSION_PENDING = "The authorization request is verified but can not lookup the user session yet"
 AUTH_ERROR = "Auth error"
+# Standard token exchange (RFC 8693): Keycloak's TokenExchangeGrantType, StandardTokenExchangeProvider
+# and AbstractTokenExchangeProvider.
+TE_REQUESTED_SUBJECT = "Parameter 'requested_subject' is not supported for standard token exchange"
+TE_REQUESTED_ISSUER = "Parameter 'requested_issuer' is not supported for standard token exchange"
+TE_SUBJECT_ISSUER = "Parameter 'subject_issuer' is not supported for standard token exchange"
+TE_NOT_ENABLED = "Standard token exchange is not enabled for the requested client"
+TE_NO_SUBJECT_TOKEN = "Parameter 'subject_token' required for standard token exchange"
+TE_NO_SUBJECT_TOKEN_TYPE = "Parameter 'subject_token_type' required for standard token exchange"
+TE_ACCESS_TOKENS_ONLY = "Parameter 'subject_token' supports access tokens only"
+TE_TYPE_UNSUPPORTED = "requested_token_type unsupported"
+TE_AUDIENCE_NOT_FOUND = "Audience not found"
+TE_PUBLIC_CLIENT = "Public client is not allowed to exchange token"
+TE_NOT_IN_AUDIENCE = "Client is not within the token audience"
+TE_NEW_SESSION_NEEDED = "Refresh token not valid as requested_token_type because creating a new session is needed"
+TE_OFFLINE_SCOPE = "Scope offline_access not allowed for token exchange"
+TE_MISSING_CONSENTS = "Missing consents for Token Exchange in client {}"
+TE_AUDIENCE_NOT_AVAILABLE = "Requested audience not available: {}"
 
 
 class OAuthError(Exception):
@@ -141,6 +158,7 @@ class OAuthError(Exception):
         self.detail = detail  # private: for logs and events, never sent
         # What the failure event also names, once a step has learnt it (the refresh token's session).
         self.event_session: str | None = None
+        self.event_user: str | None = None
         self.event_details: dict[str, str] = {}
 
     def body(self) -> dict[str, str]:

@@ -74,6 +74,7 @@ TOKEN_EVENTS = {
     "authorization_code": "CODE_TO_TOKEN",
     "refresh_token": "REFRESH_TOKEN",
     "urn:ietf:params:oauth:grant-type:device_code": "OAUTH2_DEVICE_CODE_TO_TOKEN",
+    "urn:ietf:params:oauth:grant-type:token-exchange": "TOKEN_EXCHANGE",
 }
 
 
@@ -151,6 +152,7 @@ async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Clien
         details["username"] = user.username if user else None
     elif grant_type in ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code"):
         details["code_id"] = sid
+    details.update(minted.event_details)
     details.update(token_id=minted.access_jti, scope=minted.scope, client_auth_method=client_auth_method(client))
     if minted.refreshed is not None:
         details.update(
@@ -196,6 +198,7 @@ async def token_failed(
         user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
         user_id = user.id if user else None
     session_id = err.event_session
+    user_id = err.event_user or user_id
     details.update(err.event_details)
     if client is not None:  # set by the client authentication flow, before the grant could fail
         details["client_auth_method"] = client_auth_method(client)

@@ -34,6 +34,7 @@ GRANT_SHORTCUTS = {
     "client_credentials": "cc",
     "refresh_token": "rt",
     "urn:ietf:params:oauth:grant-type:device_code": "dg",  # Keycloak's DeviceGrantTypeFactory.GRANT_SHORTCUT
+    "urn:ietf:params:oauth:grant-type:token-exchange": "te",  # TokenExchangeGrantTypeFactory.GRANT_SHORTCUT
 }
 
 
@@ -47,9 +48,15 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def access_jti(offline: bool | None, grant_type: str) -> str:
-    """``<ss><tt><gg>:<uuid>``: on/of/tr session type, rt regular token, the grant shortcut."""
-    session = "tr" if offline is None else ("of" if offline else "on")
+def access_jti(offline: bool | None, grant_type: str, *, transient_client: bool = False) -> str:
+    """``<ss><tt><gg>:<uuid>``: on/of/tr session type (nt/ft: a user session whose client session for the
+    token's client is transient, as token exchange makes it), rt regular token, the grant shortcut."""
+    if offline is None:
+        session = "tr"
+    elif transient_client:
+        session = "ft" if offline else "nt"
+    else:
+        session = "of" if offline else "on"
     return f"{session}rt{GRANT_SHORTCUTS.get(grant_type, 'na')}:{new_id()}"
 
 

@@ -119,6 +119,7 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
         "password",
         "refresh_token",
         "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:token-exchange",  # token-exchange-standard, on by default
     ]
     assert doc["device_authorization_endpoint"] == "http://localhost/realms/test/protocol/openid-connect/auth/device"
     assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
@@ -183,10 +184,7 @@ async def test_listed_implicit_and_hybrid_types_need_the_implicit_flow_on_the_cl
 
 @pytest.mark.parametrize(
     "grant_type",
-    [
-        "urn:openid:params:grant-type:ciba",
-        "urn:ietf:params:oauth:grant-type:token-exchange",
-    ],
+    ["urn:openid:params:grant-type:ciba"],
 )
 async def test_grant_types_discovery_leaves_out_are_refused_at_the_token_endpoint(env: Env, grant_type: str) -> None:
     doc = await discovered(env)

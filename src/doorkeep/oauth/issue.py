@@ -59,6 +59,11 @@ class GrantContext:
     # Tokens of the implicit flow (from the authorization endpoint, no code): the realm's
     # accessTokenLifespanForImplicitFlow (TokenManager.getTokenExpiration).
     implicit_flow: bool = False
+    # Token exchange: the client session exists only for this request (AccessTokenContext's
+    # ONLINE/OFFLINE_TRANSIENT_CLIENT), and the audiences the ``audience`` parameter asked for, which
+    # the access token's ``aud`` and ``resource_access`` are cut down to (TokenManager.restrictRequestedAudience).
+    transient_client: bool = False
+    requested_audience: tuple[str, ...] | None = None
 
     @property
     def offline(self) -> bool:
@@ -104,6 +109,18 @@ ACCESS_ORDER = (
 
 def _audience(values: list[str]) -> str | list[str]:
     return values[0] if len(values) == 1 else list(values)
+
+
+def _restrict_audience(audience: list[str], mapped: dict[str, Any], requested: tuple[str, ...]) -> list[str]:
+    """TokenManager.restrictRequestedAudience: the mapped audiences that were asked for, and only their
+    ``resource_access`` entries (a token without audience is left as it is)."""
+    if not audience:
+        return audience
+    kept = [a for a in audience if a in requested]
+    access = mapped.get("resource_access")
+    if isinstance(access, dict):
+        mapped["resource_access"] = {k: v for k, v in access.items() if k in kept}
+    return kept
 
 
 def _ordered(claims: dict[str, Any]) -> dict[str, Any]:
@@ -157,10 +174,12 @@ async def access_claims(
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,
-        "jti": access_jti(None if us is None else us.offline, ctx.grant_type),
+        "jti": access_jti(None if us is None else us.offline, ctx.grant_type, transient_client=ctx.transient_client),
         "iss": req.issuer,
     }
     audience = mapped.pop(mappings.AUDIENCE, [])
+    if ctx.requested_audience is not None:
+        audience = _restrict_audience(audience, mapped, ctx.requested_audience)
     if audience:
         claims["aud"] = _audience(audience)
     claims["sub"] = mappings.subject(mapped.pop("sub", ctx.user.id))
@@ -175,8 +194,17 @@ async def access_claims(
     return _ordered(claims)
 
 
-async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext, refresh: RefreshPlan | None) -> Minted:
-    """Sign the tokens and assemble Keycloak's AccessTokenResponse; writes nothing."""
+async def mint(
+    tx: Tx,
+    services: Services,
+    req: OAuthRequest,
+    ctx: GrantContext,
+    refresh: RefreshPlan | None,
+    *,
+    with_id_token: bool | None = None,
+) -> Minted:
+    """Sign the tokens and assemble Keycloak's AccessTokenResponse; writes nothing. An ID token comes with
+    ``openid`` in the scope, unless ``with_id_token`` says otherwise (token exchange asks for one)."""
     now = services.clock.now()
     realm, client = ctx.realm, ctx.client
     mapped_input = await token_input(tx, ctx, req.base_url)
@@ -192,7 +220,7 @@ async def mint(tx: Tx, services: Services, req: OAuthRequest, ctx: GrantContext,
         unsigned["refresh_token"] = Unsigned(refresh_claims, await _key(tx, services, realm, HMAC_ALG, now), HMAC_ALG)
         refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
         refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0
-    if ctx.scopes.openid:
+    if ctx.scopes.openid if with_id_token is None else with_id_token:
         unsigned["id_token"] = await id_token(tx, services, req, ctx, access, now, mapped_input)
     return Minted(
         user_id=ctx.user.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from doorkeep.keys.material import LoadedKey
@@ -48,6 +48,7 @@ TokenResponse = TypedDict(
         "not-before-policy": int,
         "session_state": NotRequired[str],
         "scope": str,
+        "issued_token_type": NotRequired[str],  # token exchange (RFC 8693 §2.2.1), one of Keycloak's other claims
     },
 )
 
@@ -78,6 +79,8 @@ class Minted:
     refresh_type: str | None = None
     refresh_expires_in: int = 0
     refreshed: RefreshClaims | None = None  # the refresh grant: the token this response replaces
+    issued_token_type: str | None = None  # token exchange: what ``access_token`` holds
+    event_details: Mapping[str, str] = field(default_factory=dict)  # what the grant adds to its success event
 
     def response(self) -> TokenResponse:
         """Sign the tokens (no database access) and return the AccessTokenResponse."""
@@ -101,6 +104,8 @@ class Minted:
         if self.session_id is not None:
             body["session_state"] = self.session_id
         body["scope"] = self.scope
+        if self.issued_token_type is not None:
+            body["issued_token_type"] = self.issued_token_type
         return body
 
 

@@ -77,18 +77,27 @@ async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedSco
     return GrantedScopes(tuple(granted), OPENID in requested)
 
 
-async def permitted(tx: Tx, user: User, granted: GrantedScopes) -> GrantedScopes:
+async def permitted(
+    tx: Tx, user: User, granted: GrantedScopes, audience: frozenset[str] | None = None
+) -> GrantedScopes:
     """The granted scopes ``user`` may have (DefaultClientSessionContext.isClientScopePermittedForUser): a client
     scope with role scope mappings only if its roles and the user's, composites and groups expanded, meet; one
     that is not is left out of the token scope, its mappers and its role scope. ``offline_access`` is left to
-    the offline check, which answers Keycloak's own error for a user without that role."""
+    the offline check, which answers Keycloak's own error for a user without that role.
+
+    ``audience``: the client UUIDs a token exchange asked for (REQUESTED_AUDIENCE_CLIENTS); a scope's
+    client roles of any other client then do not count."""
     mine: set[str] | None = None
     kept: list[ClientScope] = []
     for scope in granted.scopes:
         mapped = await tx.config.scope_role_ids(user.realm_id, [scope.id]) if scope.name != OFFLINE_ACCESS else None
         if mapped:
             mine = await user_roles(tx, user) if mine is None else mine
-            if not await tx.config.expand(user.realm_id, mapped) & mine:
+            roles = await tx.config.expand(user.realm_id, mapped)
+            if audience is not None:
+                outside = await tx.config.roles(user.realm_id, roles)
+                roles = roles - {r.id for r in outside if r.client_id is not None and r.client_id not in audience}
+            if not roles & mine:
                 continue
         kept.append(scope)
     return granted if len(kept) == len(granted.scopes) else GrantedScopes(tuple(kept), granted.openid)

@@ -11,7 +11,14 @@ from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
 from doorkeep.oauth.client_auth import authorize_client, claimed_client_id
-from doorkeep.oauth.grants import authorization_code, client_credentials, device_code, password, refresh_token
+from doorkeep.oauth.grants import (
+    authorization_code,
+    client_credentials,
+    device_code,
+    password,
+    refresh_token,
+    token_exchange,
+)
 from doorkeep.oauth.minted import Minted, TokenResponse
 from doorkeep.sessions import device
 
@@ -29,7 +36,11 @@ GRANTS: dict[str, Grant] = {
     client_credentials.GRANT_TYPE: client_credentials.grant,
     refresh_token.GRANT_TYPE: refresh_token.grant,
     device_code.GRANT_TYPE: device_code.grant,
+    token_exchange.GRANT_TYPE: token_exchange.grant,
 }
+
+# OAuth2GrantType.getSupportedMultivaluedRequestParameters: what a grant takes more than once.
+MULTIVALUED: dict[str, frozenset[str]] = {token_exchange.GRANT_TYPE: token_exchange.MULTIVALUED}
 
 
 def prepare(form: Form) -> Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]] | None:
@@ -51,6 +62,7 @@ SUPPORTED_GRANT_TYPES = (
     "password",
     "refresh_token",
     device_code.GRANT_TYPE,
+    token_exchange.GRANT_TYPE,
 )
 
 
@@ -87,7 +99,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
         client = await authorize_client(tx, req)
         if client.bearer_only:
             raise e.InvalidClient(e.BEARER_ONLY, status=400)
-        if req.form.has_duplicates():
+        if req.form.has_duplicates(MULTIVALUED.get(grant_type, frozenset())):
             raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
         check_device_label(req.form)
         try:

@@ -123,9 +123,14 @@ async def offline_access_granted(tx: Tx, client: Client) -> bool:
 
 async def check_consent(tx: Tx, client: Client, user: User, granted: GrantedScopes) -> None:
     """A consent-required client must still hold consent for every consent-screen scope it uses."""
+    if not await consent_still_available(tx, client, user, granted):
+        raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed")
+
+
+async def consent_still_available(tx: Tx, client: Client, user: User, granted: GrantedScopes) -> bool:
+    """TokenManager.verifyConsentStillAvailable: no consent needed, or one covering every consent-screen scope."""
     if not client.consent_required:
-        return
+        return True
     consent = await tx.sessions.get_consent(user.id, client.id)
     needed = {s.id for s in granted.scopes if consent_screen.scope_shown(s)}
-    if consent is None or not needed <= set(consent.granted_scopes):
-        raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed")
+    return consent is not None and needed <= set(consent.granted_scopes)
