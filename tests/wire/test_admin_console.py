@@ -276,6 +276,34 @@ async def test_the_client_settings_switch_turns_the_device_grant_on_and_off(
     assert (refused.status_code, refused.json()["error"]) == (400, "unauthorized_client")
 
 
+async def test_the_client_settings_switch_turns_standard_token_exchange_on_and_off(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    app = await client_uuid(realm, "test", "app")
+    subject = (await password_grant(realm.http, "test", "app")).json()["access_token"]
+    exchange = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "client_id": "app",
+        "client_secret": "secret",
+        "subject_token": subject,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+    }
+    refused = await realm.http.post("/realms/test/protocol/openid-connect/token", data=exchange)
+    assert refused.json()["error_description"] == "Standard token exchange is not enabled for the requested client"
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert 'name="standard.token.exchange.enabled" value="on">' in page.text  # shown unchecked
+    on = {"enabled": "on", "standardFlowEnabled": "on", "directAccessGrantsEnabled": "on"}
+    form = {**on, "redirectUris": "http://localhost/*", "standard.token.exchange.enabled": "on"}
+    assert (await post(admin, f"{BASE}/test/clients/{app}", page, **form)).status_code == 303
+    exchanged = await realm.http.post("/realms/test/protocol/openid-connect/token", data=exchange)
+    assert exchanged.status_code == 200, exchanged.text
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert 'name="standard.token.exchange.enabled" value="on" checked>' in page.text
+    async with realm.db.transaction() as tx:
+        stored = await tx.clients.get(app)
+        assert stored is not None and "oauth2.device.authorization.grant.enabled" not in stored.attributes
+
+
 async def test_offline_sessions_are_paged_twenty_at_a_time(realm: Env, admin: httpx.AsyncClient) -> None:
     for i in range(23):
         await seed_user(realm.db, realm.clock, "test", f"person{i:02}", realm_roles=("offline_access",))

@@ -14,6 +14,7 @@ from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth import device_codes
+from doorkeep.oauth.grants import token_exchange
 from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
@@ -75,6 +76,7 @@ async def client(c: Console, uuid: str) -> Client:
 
 
 DEVICE_GRANT = device_codes.GRANT_ENABLED  # a client attribute, Keycloak's "OAuth 2.0 Device Authorization Grant"
+TOKEN_EXCHANGE = token_exchange.ENABLED  # a client attribute, Keycloak's "Standard Token Exchange"
 
 
 def settings_form(cl: Client) -> FormState:
@@ -87,6 +89,7 @@ def settings_form(cl: Client) -> FormState:
             "standardFlowEnabled": cl.standard_flow_enabled,
             "directAccessGrantsEnabled": cl.direct_access_grants_enabled,
             DEVICE_GRANT: device_codes.grant_enabled(cl),
+            TOKEN_EXCHANGE: token_exchange.enabled(cl),
             "redirectUris": "\n".join(cl.redirect_uris),
             "webOrigins": "\n".join(cl.web_origins),
         }
@@ -105,17 +108,26 @@ def read_settings(cl: Client, form: Mapping[str, str]) -> Client:
         consent_required=checkbox(form, "consentRequired"),
         standard_flow_enabled=checkbox(form, "standardFlowEnabled"),
         direct_access_grants_enabled=checkbox(form, "directAccessGrantsEnabled"),
-        attributes=_device_grant(cl, checkbox(form, DEVICE_GRANT)),
+        attributes=_switched(
+            cl,
+            {
+                DEVICE_GRANT: (device_codes.grant_enabled(cl), checkbox(form, DEVICE_GRANT)),
+                TOKEN_EXCHANGE: (token_exchange.enabled(cl), checkbox(form, TOKEN_EXCHANGE)),
+            },
+        ),
         redirect_uris=lines("redirectUris"),
         web_origins=lines("webOrigins"),
     )
 
 
-def _device_grant(cl: Client, on: bool) -> dict[str, object]:
-    """The attributes with the switch as set; untouched (absent stays absent) when it did not change."""
-    if on == device_codes.grant_enabled(cl):
-        return dict(cl.attributes)
-    return {**cl.attributes, DEVICE_GRANT: "true" if on else "false"}
+def _switched(cl: Client, switches: Mapping[str, tuple[bool, bool]]) -> dict[str, object]:
+    """The attributes with each switch (attribute: (was, now)) as set; one that did not change is left
+    untouched (absent stays absent)."""
+    attributes = dict(cl.attributes)
+    for name, (was, now) in switches.items():
+        if now != was:
+            attributes[name] = "true" if now else "false"
+    return attributes
 
 
 def advanced_form(cl: Client) -> FormState:
