@@ -144,6 +144,9 @@ class Client:
     not_before: int = 0
     attributes: JSON = field(default_factory=dict)
     protocol_mappers: tuple[ProtocolMapper, ...] = ()  # stored in their own table
+    # The id (``jti``) of the one registration access token that manages this client through the client
+    # registration service (Keycloak's ClientModel.getRegistrationToken); a new one voids the old.
+    registration_token: str | None = None
 
     def attr(self, key: str, default: str = "") -> str:
         value = self.attributes.get(key)
@@ -154,6 +157,22 @@ class Client:
         if value is None or value == "":
             return default
         return str(value).lower() == "true"
+
+
+@dataclass(frozen=True)
+class InitialAccess:
+    """An initial access token's record (Keycloak's ClientInitialAccessModel): the token itself is a JWT
+    naming this id, never stored. ``expiration`` 0 never expires; each registration spends one of ``count``."""
+
+    id: str
+    realm_id: str
+    timestamp: int  # epoch seconds
+    expiration: int  # seconds after ``timestamp``
+    count: int
+    remaining_count: int
+
+    def expired(self, now: int) -> bool:
+        return self.expiration != 0 and self.timestamp + self.expiration <= now
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ TOP = {
     "localization": "REALM_LOCALIZATION",
     "organizations": "ORGANIZATION",
     "client-policies": "REALM",
+    "clients-initial-access": "CLIENT_INITIAL_ACCESS_MODEL",  # ClientInitialAccessResource
     "users-management-permissions": "REALM",
 }
 

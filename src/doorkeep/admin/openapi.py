@@ -73,6 +73,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/admin-events$", array_of("AdminEventRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/keys$", ref("KeysMetadataRepresentation")),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),
+    _rule(r"GET .*/clients-initial-access$", {"type": "array", "items": OBJECT}),  # ClientInitialAccessPresentation
     _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),
     _rule(r"GET .*/clients$", array_of("ClientRepresentation")),
     _rule(r"GET .*/client-scopes/\{id\}$", ref("ClientScopeRepresentation")),
@@ -87,6 +88,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT /admin/realms/\{realm\}$", None, ref("RealmRepresentation")),
     _rule(r"(POST|DELETE) .*/(composites|role-mappings/.*|scope-mappings/.*)$", None, ROLES),
     _rule(r"POST .*/client-secret$", ref("CredentialRepresentation")),
+    _rule(r"POST .*/registration-access-token$", ref("ClientRepresentation")),
+    _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
     _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation
     _rule(r"POST /admin/realms/\{realm\}/partialImport$", OBJECT, OBJECT),  # PartialImportResults

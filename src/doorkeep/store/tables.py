@@ -428,3 +428,15 @@ used_client_assertions = Table(
     Column("key_hash", String(64), primary_key=True),
     Column("expires", BigInteger, nullable=False, index=True),
 )
+
+# Keycloak's CLIENT_INITIAL_ACCESS: what an initial access token may still register (store/initial_access.py).
+client_initial_access = Table(
+    "client_initial_access",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("expiration", Integer, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("remaining_count", Integer, nullable=False),
+)

@@ -16,6 +16,7 @@ from doorkeep.store.device_codes import DeviceCodeRepo
 from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.groups import GroupRepo
+from doorkeep.store.initial_access import InitialAccessRepo
 from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
@@ -134,3 +135,8 @@ class Tx:
     @cached_property
     def login_failures(self) -> LoginFailureRepo:
         return LoginFailureRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def initial_access(self) -> InitialAccessRepo:
+        """Initial access tokens of the client registration service."""
+        return InitialAccessRepo(self._conn)

@@ -21,6 +21,7 @@ from doorkeep.web.admin import server as admin_server
 from doorkeep.web.admin import whoami
 from doorkeep.web.admin.routes import admin_routes
 from doorkeep.web.admin_console.routes import routes as admin_console_routes
+from doorkeep.web.clientreg import routes as client_registration
 from doorkeep.web.console import account as account_console
 from doorkeep.web.console import static as console_static
 
@@ -70,6 +71,7 @@ def routes() -> list[BaseRoute]:
         *(Route(f"{OIDC}/{path}", cors.post_preflight, methods=["OPTIONS"]) for path in ("token", "revoke")),
         *(Route(f"{OIDC}/{path}", cors.default_preflight, methods=["OPTIONS"]) for path in ("userinfo", "logout")),
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"]) for path in ("token/introspect", "auth/device")),
+        *client_registration.ROUTES,
         *admin_routes(),
         *whoami.ROUTES,  # JSON, ahead of the server-rendered console's own pages
         *admin_console_routes(),

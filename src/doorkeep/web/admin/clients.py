@@ -18,6 +18,7 @@ from starlette.routing import Route
 from doorkeep.admin import operations
 from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.admin.user_search import query_fields
+from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.realms import provisioning
@@ -38,6 +39,8 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
+from doorkeep.web.http import issuer as realm_issuer
+from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -144,7 +147,7 @@ async def update_client(request: Request) -> Response:
         mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
         await operations.update_client(call.tx, call.realm, client, new, call.now)
         if mappers is not None:
-            await sync_client_mappers(call, client.id, mappers)
+            await sync_client_mappers(call.tx, call.realm.id, client.id, mappers)
         return no_content()
 
     return await run_realm(request, work)
@@ -176,6 +179,27 @@ async def regenerate_secret(request: Request) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
         return ok(secret_json(await operations.regenerate_secret(call.tx, call.realm, client, call.now)))
+
+    return await run_realm(request, work)
+
+
+async def regenerate_registration_token(request: Request) -> Response:
+    """ClientResource.regenerateRegistrationAccessToken: a new authenticated registration access token for the
+    client registration service, voiding the last; the client's representation carries it."""
+
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("manage-clients")
+        services, issuer = state(request).services, realm_issuer(request, call.realm.name)
+        jti, token = await registration_tokens.registration_access_token(
+            call.tx, services, call.realm.id, issuer, "authenticated"
+        )
+        client = dataclasses.replace(client, registration_token=jti)
+        await call.tx.clients.update(client)
+        out = await client_json(call.tx, client)
+        out.pop("access", None)
+        out["registrationAccessToken"] = token
+        return ok(out)
 
     return await run_realm(request, work)
 
@@ -240,6 +264,7 @@ ROUTES = [
     Route(ONE, delete_client, methods=["DELETE"]),
     Route(ONE + "/client-secret", get_secret, methods=["GET"]),
     Route(ONE + "/client-secret", regenerate_secret, methods=["POST"]),
+    Route(ONE + "/registration-access-token", regenerate_registration_token, methods=["POST"]),
     Route(ONE + "/service-account-user", service_account_user, methods=["GET"]),
     Route(ONE + "/default-client-scopes", _defaults, methods=["GET"]),
     Route(ONE + "/default-client-scopes/{scope_id}", _change_default, methods=["PUT", "DELETE"]),

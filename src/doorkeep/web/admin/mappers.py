@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +31,9 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.scopes import load_scope
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 MODEL_NOT_FOUND = not_found("Model not found")
@@ -100,19 +104,20 @@ def client_mappers(reps: object) -> tuple[ProtocolMapper, ...]:
     return mappers
 
 
-async def sync_client_mappers(call: RealmCall, client_id: str, wanted: tuple[ProtocolMapper, ...]) -> None:
-    """``PUT …/clients/{id}`` with ``protocolMappers`` (Keycloak's updateClientProtocolMappers): a mapper of the
-    same protocol and name is updated in place (its id kept), a new one added, one not listed removed."""
-    existing = (await call.tx.mappers.of_owners([client_id])).get(client_id, ())
+async def sync_client_mappers(tx: Tx, realm_id: str, client_id: str, wanted: tuple[ProtocolMapper, ...]) -> None:
+    """``PUT …/clients/{id}`` with ``protocolMappers`` (Keycloak's updateClientProtocolMappers, also run by the
+    client registration service's update): a mapper of the same protocol and name is updated in place (its id
+    kept), a new one added, one not listed removed."""
+    existing = (await tx.mappers.of_owners([client_id])).get(client_id, ())
     by_key = {(m.protocol, m.name): m for m in existing}
     for new in wanted:
         old = by_key.pop((new.protocol, new.name), None)
         if old is None:
-            await call.tx.mappers.add(call.realm.id, client_id, new, client=True)
+            await tx.mappers.add(realm_id, client_id, new, client=True)
         elif (old.mapper, old.config) != (new.mapper, new.config):
-            await call.tx.mappers.update(call.realm.id, dataclasses.replace(new, id=old.id))
+            await tx.mappers.update(realm_id, dataclasses.replace(new, id=old.id))
     for gone in by_key.values():
-        await call.tx.mappers.delete(call.realm.id, gone.id)
+        await tx.mappers.delete(realm_id, gone.id)
 
 
 async def _add(

@@ -12,6 +12,7 @@ PREFIX = "/admin/realms"
 MODULES = (
     "realms",
     "clients",
+    "initial_access",
     "scopes",
     "roles",
     "users",

@@ -1,0 +1,117 @@
+"""The client registration service's own tokens (Keycloak's ClientRegistrationTokenUtils).
+
+An initial access token (typ ``InitialAccessToken``) names a ``client_initial_access`` row; a registration
+access token (typ ``RegistrationAccessToken``) names the one id its client stores, so minting a new one
+voids the last. Both are signed like Keycloak's other internal tokens (the realm's HMAC key) and never
+stored. ``verify`` also accepts the realm's ordinary access tokens (typ ``Bearer``), as verifyToken does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.errors import AdminError
+from doorkeep.keys.material import HMAC_ALG
+from doorkeep.model import InitialAccess
+from doorkeep.tokens import TYPE_BEARER, new_id, unverified
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+TYPE_INITIAL_ACCESS = "InitialAccessToken"
+TYPE_REGISTRATION_ACCESS = "RegistrationAccessToken"
+TYPES = frozenset({TYPE_BEARER, TYPE_INITIAL_ACCESS, TYPE_REGISTRATION_ACCESS})
+REGISTRATION_AUTH = "registration_auth"  # RegistrationAccessToken's claim: "anonymous" or "authenticated"
+
+
+def unauthorized(description: str) -> AdminError:
+    """ClientRegistrationAuth.unauthorized: 401 ``invalid_token``."""
+    return AdminError(401, "invalid_token", key="error", description=description)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A token that passed verifyToken: its claims and the key id that signed it."""
+
+    claims: dict[str, Any]
+    kid: str
+
+    @property
+    def type(self) -> str:
+        return str(self.claims.get("typ"))
+
+
+async def _sign(
+    tx: Tx, services: Services, realm_id: str, issuer: str, jti: str, typ: str, exp: int, **extra: Any
+) -> str:
+    """setupToken: type, id, issued now, expiry (0: none), the realm as issuer and audience."""
+    now = services.clock.now()
+    claims = {"exp": exp, "iat": now, "jti": jti, "iss": issuer, "aud": issuer, "typ": typ, **extra}
+    return await services.codec.sign_internal(tx, realm_id, claims, now)
+
+
+async def initial_access_token(tx: Tx, services: Services, issuer: str, record: InitialAccess) -> str:
+    """createInitialAccessToken: expires with its record (never when ``expiration`` is 0)."""
+    exp = record.timestamp + record.expiration if record.expiration > 0 else 0
+    return await _sign(tx, services, record.realm_id, issuer, record.id, TYPE_INITIAL_ACCESS, exp)
+
+
+async def registration_access_token(
+    tx: Tx, services: Services, realm_id: str, issuer: str, registration_auth: str
+) -> tuple[str, str]:
+    """updateRegistrationAccessToken: a new id (for the client to store, voiding the last) and its token."""
+    jti = new_id()
+    token = await _sign(
+        tx, services, realm_id, issuer, jti, TYPE_REGISTRATION_ACCESS, 0, **{REGISTRATION_AUTH: registration_auth}
+    )
+    return jti, token
+
+
+async def same_registration_token(tx: Tx, services: Services, realm_id: str, token: str, verified: Verified) -> str:
+    """updateTokenSignature: the token presented, or the same id signed again when the realm's key changed."""
+    key = await services.keyring.signing_key(tx, realm_id, HMAC_ALG, services.clock.now())
+    if key.kid == verified.kid:
+        return token
+    claims = verified.claims
+    return await _sign(
+        tx,
+        services,
+        realm_id,
+        str(claims.get("iss")),
+        str(claims.get("jti")),
+        str(claims.get("typ")),
+        0,
+        **{REGISTRATION_AUTH: str(claims.get(REGISTRATION_AUTH, "")).lower()},
+    )
+
+
+async def verify(tx: Tx, services: Services, realm_id: str, issuer: str, token: str | None) -> Verified:
+    """verifyToken: signature by a key of this realm, issuer, not expired, not revoked, a known type.
+    Every failure is a 401, worded as Keycloak words it."""
+    if token is None:
+        raise unauthorized("Missing token")
+    parsed = unverified(token)
+    alg = parsed[0].get("alg") if parsed is not None else None
+    kid = parsed[0].get("kid") if parsed is not None else None
+    claims = None
+    if isinstance(alg, str) and isinstance(kid, str):
+        claims = await services.codec.verify(tx, realm_id, token, internal=alg.startswith("HS"))
+    if claims is None or claims.get("iss") != issuer or _expired(claims, services.clock.now()):
+        raise unauthorized("Failed decode token")
+    if await tx.revoked.is_revoked(str(claims.get("jti", ""))):  # TokenRevocationCheck
+        raise unauthorized("Failed decode token")
+    if claims.get("typ") not in TYPES:
+        raise unauthorized("Invalid type of token")
+    return Verified(claims, str(kid))
+
+
+def _expired(claims: dict[str, Any], now: int) -> bool:
+    """JsonWebToken.isActive: ``exp`` absent or 0 never expires; ``nbf`` in the future is not active yet."""
+    exp, nbf = claims.get("exp"), claims.get("nbf")
+    if exp is not None and not isinstance(exp, int):
+        return True
+    if nbf is not None and (not isinstance(nbf, int) or nbf > now):
+        return True
+    return isinstance(exp, int) and exp != 0 and now > exp

@@ -1,0 +1,1 @@
+"""Keycloak's client registration service over HTTP: ``/realms/{realm}/clients-registrations/{provider}``."""

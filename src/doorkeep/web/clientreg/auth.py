@@ -1,0 +1,175 @@
+"""Who is registering, viewing, updating or deleting a client (Keycloak's ClientRegistrationAuth).
+
+No token: an anonymous registration. An initial access token with uses left: an authenticated one. A bearer
+access token of this realm: authenticated with ``create-client`` or ``manage-clients`` (view: also
+``view-clients``), else 403. A registration access token: the client whose stored id it names, with the
+registration kind it carries. Then the realm's client registration policies for that kind have their say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from doorkeep.clientreg import policies
+from doorkeep.clientreg import tokens as rt
+from doorkeep.clientreg.tokens import Verified, unauthorized
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, InitialAccess, Realm
+from doorkeep.oauth import access
+from doorkeep.tokens import TYPE_BEARER
+from doorkeep.web.admin.auth import identity_of
+from doorkeep.web.http import client_ip, issuer, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+FORBIDDEN = AdminError(403, "insufficient_scope", key="error", description="Forbidden")
+CLIENT_NOT_FOUND = AdminError(404, "invalid_request", key="error", description="Client not found")
+WRONG_PROTOCOL = AdminError(400, "invalid_client", key="error", description="Wrong client protocol.")
+NOT_VIEW = "Not authorized to view client. Not valid token or client credentials provided."
+NOT_UPDATE = "Not authorized to update client. Maybe missing token or bad token type."
+
+
+def _bearer(header: str | None) -> tuple[bool, str | None]:
+    """Whether the header names a bearer token, and the token: Keycloak splits it on one space."""
+    if header is None:
+        return False, None
+    parts = header.split(" ")
+    if parts[0].lower() != "bearer":
+        return False, None
+    return True, parts[1] if len(parts) > 1 else None
+
+
+@dataclass
+class RegistrationAuth:
+    """One request's caller, as ClientRegistrationAuth.init found it."""
+
+    request: Request
+    tx: Tx
+    realm: Realm
+    provider: str  # "default" or "openid-connect"
+    token: str | None = None
+    verified: Verified | None = None
+    initial: InitialAccess | None = None
+
+    @property
+    def issuer(self) -> str:
+        return issuer(self.request, self.realm.name)
+
+    def _is(self, typ: str) -> bool:
+        return self.verified is not None and self.verified.type == typ
+
+    @property
+    def initial_access(self) -> bool:
+        return self._is(rt.TYPE_INITIAL_ACCESS)
+
+    @property
+    def registration_access(self) -> bool:
+        return self._is(rt.TYPE_REGISTRATION_ACCESS)
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        return self.verified.claims if self.verified is not None else {}
+
+    def registration_kind(self) -> str:
+        """getRegistrationAuth: the kind a registration access token carries."""
+        kind = str(self.claims.get(rt.REGISTRATION_AUTH, "")).lower()
+        return policies.AUTHENTICATED if kind == policies.AUTHENTICATED else policies.ANONYMOUS
+
+    def policy_request(self, kind: str, rep: dict[str, Any]) -> policies.Request:
+        trusted = state(self.request).settings.client_registration_trusted_hosts
+        return policies.Request(self.realm, kind, client_ip(self.request), trusted, rep)
+
+    async def _has_role(self, *roles: str) -> bool:
+        """hasRole: the bearer token's holder holds one of these realm-management roles here; any failure
+        to resolve the holder (its session gone, the user disabled) is "no"."""
+        try:
+            valid = await access.holder(self.tx, state(self.request).services, self.realm, self.claims)
+        except access.InvalidAccess:
+            return False
+        identity = await identity_of(self.tx, valid.user, self.realm, valid.client.id)
+        return any(identity.can(self.realm, role) for role in roles)
+
+    async def _check_protocol(self, client: Client | None) -> None:
+        """checkClientProtocol: the OpenID Connect endpoint serves OpenID Connect clients only."""
+        if self.provider == "openid-connect" and client is not None and client.protocol != "openid-connect":
+            raise WRONG_PROTOCOL
+
+    async def _token_client(self) -> Client | None:
+        return await self.tx.clients.get_by_client_id(self.realm.id, str(self.claims.get("azp", "")))
+
+    def _holds(self, client: Client | None) -> bool:
+        return (
+            client is not None
+            and client.registration_token is not None
+            and (client.registration_token == self.claims.get("jti"))
+        )
+
+    async def require_create(self, rep: dict[str, Any]) -> str:
+        """requireCreate: the registration's kind, once its token and the policies allow it."""
+        kind = policies.ANONYMOUS
+        if self._is(TYPE_BEARER):
+            if not await self._has_role("manage-clients", "create-client"):
+                raise FORBIDDEN
+            kind = policies.AUTHENTICATED
+        elif self.initial is not None:
+            if self.initial.remaining_count <= 0:
+                raise unauthorized("No remaining count on initial access token")
+            if self.initial.expired(state(self.request).services.clock.now()):
+                raise unauthorized("Expired initial access token")
+            kind = policies.AUTHENTICATED
+        await policies.before_register(self.tx, self.policy_request(kind, rep))
+        return kind
+
+    async def require_view(self, client: Client | None) -> str:
+        """requireView: the kind whose policies then look at the caller."""
+        kind: str | None = None
+        if self._is(TYPE_BEARER):
+            await self._check_protocol(await self._token_client())
+            if not await self._has_role("manage-clients", "view-clients"):
+                raise FORBIDDEN
+            if client is None:
+                raise CLIENT_NOT_FOUND
+            kind = policies.AUTHENTICATED
+        elif self.registration_access:
+            if self._holds(client):
+                await self._check_protocol(client)
+                kind = self.registration_kind()
+        elif self.initial_access:
+            raise unauthorized("Not initial access token allowed")
+        if kind is None or client is None:
+            raise unauthorized(NOT_VIEW)
+        policies.before_view_or_delete(self.policy_request(kind, {}))
+        return kind
+
+    async def require_update(self, client: Client | None) -> tuple[str, Client]:
+        """requireUpdateAuth (the policies' checks on the change are the provider's, once it has read it)."""
+        if self._is(TYPE_BEARER):
+            await self._check_protocol(await self._token_client())
+            if not await self._has_role("manage-clients"):
+                raise FORBIDDEN
+            if client is None:
+                raise CLIENT_NOT_FOUND
+            return policies.AUTHENTICATED, client
+        if self.registration_access and client is not None and self._holds(client):
+            return self.registration_kind(), client
+        raise unauthorized(NOT_UPDATE)
+
+
+async def authenticate(request: Request, tx: Tx, realm: Realm, provider: str) -> RegistrationAuth:
+    """ClientRegistrationAuth.init: no bearer header is anonymous; a token must verify (401 otherwise), and an
+    initial access token must name a record of this realm."""
+    auth = RegistrationAuth(request, tx, realm, provider)
+    is_bearer, token = _bearer(request.headers.get("authorization"))
+    if not is_bearer:
+        return auth
+    auth.token = token
+    auth.verified = await rt.verify(tx, state(request).services, realm.id, auth.issuer, token)
+    if auth.initial_access:
+        auth.initial = await tx.initial_access.get(realm.id, str(auth.claims.get("jti", "")))
+        if auth.initial is None:
+            raise unauthorized("Initial Access Token not found")
+    return auth

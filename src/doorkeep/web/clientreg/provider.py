@@ -1,0 +1,160 @@
+"""What every client registration provider does with a ClientRepresentation (Keycloak's
+AbstractClientRegistrationProvider): create, read, update and delete a client under the caller's token and the
+realm's policies, and hand out the client's registration access token.
+
+Validation comes after the policies and the duplicate check, as Keycloak's ``validateClient`` after
+``create``; a refusal rolls the whole request back. URLs are checked by ``oauth/client_urls.py`` (redirect URIs
+with ``oauth/redirect_uris.py``'s syntax), a redirect URI problem being ``invalid_redirect_uri``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.admin import operations
+from doorkeep.clientreg import policies
+from doorkeep.clientreg import tokens as rt
+from doorkeep.errors import AdminError
+from doorkeep.model import Client
+from doorkeep.oauth import client_urls
+from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin import parse
+from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
+from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
+from doorkeep.web.clientreg.auth import RegistrationAuth
+from doorkeep.web.http import state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+IN_USE = AdminError(400, "invalid_client_metadata", key="error", description="Client Identifier in use")
+MODIFIED = AdminError(400, "invalid_client_metadata", key="error", description="Client Identifier modified")
+NOT_REMOVED = AdminError(403, "HTTP 403 Forbidden", key="error")
+
+
+def metadata_error(description: str) -> AdminError:
+    return AdminError(400, "invalid_client_metadata", key="error", description=description)
+
+
+def validate(client: Client) -> None:
+    """validateClient: ``invalid_redirect_uri`` when a redirect URI is at fault, else ``invalid_client_metadata``,
+    with every message (ValidationResult.getAllErrorsAsString)."""
+    errors = client_urls.url_errors(client)
+    if errors:
+        code = "invalid_redirect_uri" if any(e.place.startswith("redirectUris") for e in errors) else None
+        raise AdminError(400, code or "invalid_client_metadata", key="error", description=client_urls.message(errors))
+
+
+async def representation(tx: Tx, client: Client) -> dict[str, Any]:
+    """ModelToRepresentation.toRepresentation, with the secret of a confidential client and the (deprecated,
+    here always empty) ``defaultRoles``."""
+    out = await client_json(tx, client)
+    out.pop("access", None)
+    out["defaultRoles"] = []
+    return out
+
+
+def _with_token(rep: dict[str, Any], token: str | None) -> dict[str, Any]:
+    """The ClientRepresentation with ``registrationAccessToken`` where Keycloak's field order puts it."""
+    if token is None:
+        return rep
+    out: dict[str, Any] = {}
+    for key, value in rep.items():
+        out[key] = value
+        if key == "clientAuthenticatorType":
+            out["secret"] = rep.get("secret")
+            out["registrationAccessToken"] = token
+    out.setdefault("registrationAccessToken", token)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+async def _new_token(auth: RegistrationAuth, kind: str) -> tuple[str, str]:
+    return await rt.registration_access_token(auth.tx, state(auth.request).services, auth.realm.id, auth.issuer, kind)
+
+
+async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, dict[str, Any]]:
+    """create: the new client and its representation with ``registrationAccessToken``."""
+    tx, realm = auth.tx, auth.realm
+    kind = await auth.require_create(rep)
+    client_uuid = parse._str(rep, "id") or new_id()
+    client = parse.new_client(realm, {**rep, "id": client_uuid, "clientId": parse._str(rep, "clientId") or client_uuid})
+    client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
+    if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
+        raise IN_USE
+    client = policies.after_register(client, kind)
+    validate(client)
+    jti, token = await _new_token(auth, kind)
+    client = dataclasses.replace(client, registration_token=jti)
+    defaults, optionals = parse.scope_names(rep, "defaultClientScopes"), parse.scope_names(rep, "optionalClientScopes")
+    now = state(auth.request).services.clock.now()
+    client = await operations.create_client(tx, realm, client, defaults, optionals, now)
+    if auth.initial is not None and not await tx.initial_access.spend(auth.initial.id):
+        raise rt.unauthorized("No remaining count on initial access token")  # another registration spent it
+    out = await representation(tx, client)
+    out["directAccessGrantsEnabled"] = False  # what Keycloak's create answers, whatever the client has
+    return client, _with_token(out, token)
+
+
+async def get(auth: RegistrationAuth, client: Client | None) -> dict[str, Any]:
+    """get: the representation; a registration access token comes back as it was (re-signed after a key
+    rotation), never a new one."""
+    await auth.require_view(client)
+    assert client is not None
+    token = None
+    if auth.registration_access and auth.verified is not None and auth.token is not None:
+        services = state(auth.request).services
+        token = await rt.same_registration_token(auth.tx, services, auth.realm.id, auth.token, auth.verified)
+    return _with_token(await representation(auth.tx, client), token)
+
+
+async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, Any]) -> dict[str, Any]:
+    """update: the policies judge the change, the clientId cannot change, and a registration access token is
+    rotated (the one presented stops working)."""
+    tx, realm = auth.tx, auth.realm
+    kind, client = await auth.require_update(client)
+    await policies.before_update(tx, auth.policy_request(kind, rep), client)
+    if rep.get("clientId") != client.client_id:
+        raise MODIFIED
+    new = parse.updated_client(client, rep)
+    validate(new)
+    listed = rep.get("protocolMappers")
+    mappers = client_mappers(listed) if listed is not None else None
+    token = None
+    if auth.registration_access:
+        jti, token = await _new_token(auth, auth.registration_kind())
+        new = dataclasses.replace(new, registration_token=jti)
+    now = state(auth.request).services.clock.now()
+    new = await operations.update_client(tx, realm, client, new, now)
+    if mappers is not None:
+        await sync_client_mappers(tx, realm.id, client.id, mappers)
+    await _sync_scopes(tx, realm.id, new, rep)
+    stored = await tx.clients.get(client.id)
+    assert stored is not None
+    return _with_token(await representation(tx, stored), token)
+
+
+async def delete(auth: RegistrationAuth, client: Client | None) -> None:
+    """delete: the update rights, then the policies' look at the caller."""
+    kind, client = await auth.require_update(client)
+    policies.before_view_or_delete(auth.policy_request(kind, {}))
+    if client.client_id in INTERNAL_CLIENTS:  # ClientManager.removeClient refuses them
+        raise NOT_REMOVED
+    await operations.delete_client(auth.tx, client)
+
+
+async def _sync_scopes(tx: Tx, realm_id: str, client: Client, rep: dict[str, Any]) -> None:
+    """updateClientScopes: a list given replaces the client's scopes of that kind (unknown names skipped)."""
+    held = await tx.clients.scopes(client.id)
+    for key, default in (("defaultClientScopes", True), ("optionalClientScopes", False)):
+        names = parse.scope_names(rep, key)
+        if names is None:
+            continue
+        for scope, is_default in held:
+            if is_default == default and scope.name not in names:
+                await tx.clients.unlink_scope(client.id, scope.id)
+        have = {s.name for s, d in held if d == default}
+        for name in names:
+            found = await tx.scopes.get_by_name(realm_id, name)
+            if found is not None and found.protocol == client.protocol and name not in have:
+                await tx.clients.link_scope(client.id, found.id, default)

@@ -1,0 +1,120 @@
+"""``/realms/{realm}/clients-registrations/{provider}``: Keycloak's ClientRegistrationService and its providers.
+
+The realm (404), the HTTPS rule (403), the provider (404), then the body (400) and the provider's own work,
+in one transaction that commits only if the call succeeds (Keycloak's error handler rolls back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.representations import RepresentationError
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, Realm
+from doorkeep.web import handlers
+from doorkeep.web.admin.auth import require_https
+from doorkeep.web.clientreg import provider
+from doorkeep.web.clientreg.auth import RegistrationAuth, authenticate
+from doorkeep.web.http import admin_error, base_url, json_response, read_json
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+BASE = "/realms/{realm}/clients-registrations/{provider}"
+ONE = BASE + "/{client_id}"
+REALM_NOT_FOUND = AdminError(404, "Realm does not exist", key="error")
+NO_PROVIDER = AdminError(404, "Client registration provider not found", key="error")
+CANNOT_PARSE = AdminError(400, "invalid_request", key="error", description=handlers.CANNOT_PARSE)
+# A body of JSON that does not bind to the representation (Jackson's MismatchedInputException).
+CANNOT_BIND = AdminError(400, "unknown_error", key="error", description=handlers.CANNOT_PARSE)
+Work = Callable[[RegistrationAuth, Any], Awaitable[Response]]
+
+
+def location(request: Request, realm: Realm, provider_id: str, client_id: str) -> str:
+    """The new client's URL (the request's absolute path plus the clientId)."""
+    return f"{base_url(request)}/realms/{quote(realm.name, safe='')}/clients-registrations/{provider_id}/" + quote(
+        client_id, safe=""
+    )
+
+
+async def serve(request: Request, work: Work, *, body: bool = False) -> Response:
+    """Run ``work`` with the caller authenticated, the body parsed when the call has one."""
+    parsed: Any = None
+    problem: AdminError | None = None
+    if body:
+        try:
+            parsed = await read_json(request)
+        except AdminError as err:
+            problem = err
+        if problem is None and not isinstance(parsed, dict):
+            problem = CANNOT_PARSE
+
+    async def run(tx: Tx) -> Response:
+        realm = await tx.realms.get_by_name(request.path_params["realm"])
+        if realm is None:
+            raise REALM_NOT_FOUND
+        require_https(request, realm)
+        provider_id = request.path_params["provider"]
+        if provider_id not in PROVIDERS:
+            raise NO_PROVIDER
+        if problem is not None:
+            raise problem
+        auth = await authenticate(request, tx, realm, provider_id)
+        return await work(auth, parsed)
+
+    try:
+        return await handlers.unit_of_work(request, run)
+    except AdminError as err:
+        return admin_error(err)
+    except RepresentationError:
+        return admin_error(CANNOT_BIND)
+
+
+async def _client(auth: RegistrationAuth) -> Client | None:
+    return await auth.tx.clients.get_by_client_id(auth.realm.id, auth.request.path_params["client_id"])
+
+
+# --- the default provider (DefaultClientRegistrationProvider): Keycloak's ClientRepresentation -----------
+async def _default_create(auth: RegistrationAuth, rep: dict[str, Any]) -> Response:
+    client, out = await provider.create(auth, rep)
+    where = location(auth.request, auth.realm, "default", client.client_id)
+    return json_response(out, 201, {"Location": where})
+
+
+async def _default_get(auth: RegistrationAuth, _: Any) -> Response:
+    return json_response(await provider.get(auth, await _client(auth)))
+
+
+async def _default_update(auth: RegistrationAuth, rep: dict[str, Any]) -> Response:
+    return json_response(await provider.update(auth, await _client(auth), rep))
+
+
+async def _delete(auth: RegistrationAuth, _: Any) -> Response:
+    await provider.delete(auth, await _client(auth))
+    return Response(status_code=204)
+
+
+PROVIDERS: dict[str, dict[str, Work]] = {
+    "default": {"POST": _default_create, "GET": _default_get, "PUT": _default_update, "DELETE": _delete},
+}
+
+
+async def collection(request: Request) -> Response:
+    return await serve(request, lambda auth, rep: PROVIDERS[auth.provider]["POST"](auth, rep), body=True)
+
+
+async def one(request: Request) -> Response:
+    method = request.method
+    return await serve(request, lambda auth, rep: PROVIDERS[auth.provider][method](auth, rep), body=method == "PUT")
+
+
+ROUTES = [
+    Route(BASE, collection, methods=["POST"]),
+    Route(ONE, one, methods=["GET", "PUT", "DELETE"]),
+]
