@@ -35,7 +35,7 @@ AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
 def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
-    Keycloak also lists PAR, CIBA, dynamic registration, mTLS client authentication, request
+    Keycloak also lists PAR, CIBA, mTLS client authentication, request
     objects (with ``none``), signed userinfo, JARM and pairwise subjects.
     A client library may pick any advertised option, so only what works here is listed; ``false`` is
     said explicitly where OIDC Discovery's default is ``true`` (``request_uri_parameter_supported``).
@@ -62,6 +62,8 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "prompt_values_supported": ["none", "login", "consent"],
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),
+        # the client registration service's OpenID Connect provider, where Keycloak lists it
+        "registration_endpoint": f"{issuer}/clients-registrations/openid-connect",
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "token_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,

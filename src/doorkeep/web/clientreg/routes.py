@@ -14,14 +14,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import operations
 from doorkeep.admin.representations import RepresentationError
+from doorkeep.clientreg import description
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.web import handlers
 from doorkeep.web.admin.auth import require_https
 from doorkeep.web.clientreg import provider
 from doorkeep.web.clientreg.auth import RegistrationAuth, authenticate
-from doorkeep.web.http import admin_error, base_url, json_response, read_json
+from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -100,8 +102,55 @@ async def _delete(auth: RegistrationAuth, _: Any) -> Response:
     return Response(status_code=204)
 
 
+# --- the OpenID Connect provider (OIDCClientRegistrationProvider): RFC 7591 / OIDC DCR metadata ------------
+INCLUDED = AdminError(400, "invalid_client_metadata", key="error", description="Client Identifier included")
+METADATA_INVALID = AdminError(400, "invalid_client_metadata", key="error", description="Client metadata invalid")
+
+
+def _internal(oidc: dict[str, Any]) -> dict[str, Any]:
+    """DescriptionConverter.toInternal, its refusals answered as OIDCClientRegistrationProvider answers them."""
+    try:
+        return description.to_internal(oidc)
+    except description.ConversionError:
+        raise METADATA_INVALID from None
+    except TypeError:
+        raise CANNOT_BIND from None
+
+
+async def _external(auth: RegistrationAuth, client: Client, token: str | None, **kw: Any) -> dict[str, Any]:
+    stored = await auth.tx.clients.get(client.id)
+    assert stored is not None
+    _, optional = await operations.client_scope_names(auth.tx, stored)
+    uri = location(auth.request, auth.realm, "openid-connect", stored.client_id)
+    return description.to_external(stored, optional, uri, token, **kw)
+
+
+async def _oidc_create(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response:
+    if oidc.get("client_id") is not None:
+        raise INCLUDED
+    client, out = await provider.create(auth, _internal(oidc))
+    body = await _external(auth, client, out.get("registrationAccessToken"), direct_grants=False)
+    body["client_id_issued_at"] = state(auth.request).services.clock.now()
+    return json_response(body, 201, {"Location": body["registration_client_uri"]})
+
+
+async def _oidc_get(auth: RegistrationAuth, _: Any) -> Response:
+    client = await _client(auth)
+    out = await provider.get(auth, client)
+    assert client is not None
+    return json_response(await _external(auth, client, out.get("registrationAccessToken")))
+
+
+async def _oidc_update(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response:
+    client = await _client(auth)
+    out = await provider.update(auth, client, _internal(oidc))
+    assert client is not None
+    return json_response(await _external(auth, client, out.get("registrationAccessToken")))
+
+
 PROVIDERS: dict[str, dict[str, Work]] = {
     "default": {"POST": _default_create, "GET": _default_get, "PUT": _default_update, "DELETE": _delete},
+    "openid-connect": {"POST": _oidc_create, "GET": _oidc_get, "PUT": _oidc_update, "DELETE": _delete},
 }
 
 

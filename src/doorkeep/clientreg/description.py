@@ -1,0 +1,215 @@
+"""OpenID Connect Dynamic Client Registration metadata ↔ Keycloak's ClientRepresentation (Keycloak's
+DescriptionConverter ``toInternal`` and ``toExternalResponse``), for the ``openid-connect`` provider.
+
+Only what Doorkeep serves is converted: response and grant types to flows, the token endpoint's client
+authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, backchannel logout
+and PAR's flag. What Keycloak would refuse (``ClientRegistrationException``), or what Doorkeep cannot honour
+(pairwise subjects, ``tls_client_auth``), is ``ConversionError``: 400 ``invalid_client_metadata``
+"Client metadata invalid".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from doorkeep.model import Client
+from doorkeep.oauth import backchannel as bc
+from doorkeep.sessions.ended import BACKCHANNEL_URL
+
+# AuthorizeClientUtil.findClientAuthenticatorForOIDCAuthMethod, for the authenticators Doorkeep runs.
+AUTHENTICATORS = {
+    "client_secret_basic": "client-secret",
+    "client_secret_post": "client-secret",
+    "client_secret_jwt": "client-secret-jwt",
+    "private_key_jwt": "client-jwt",
+}
+# getProtocolAuthenticatorMethods(...).iterator().next(): the method each authenticator is answered as.
+METHOD_OF = {
+    "client-secret": "client_secret_basic",
+    "client-secret-jwt": "client_secret_jwt",
+    "client-jwt": "private_key_jwt",
+}
+RESPONSE_TYPES = frozenset({"code", "none", "id_token", "token"})
+ATTRIBUTES = {  # OIDCAdvancedConfigWrapper's attributes for plain metadata strings
+    "id_token_signed_response_alg": "id.token.signed.response.alg",
+    "token_endpoint_auth_signing_alg": "token.endpoint.auth.signing.alg",
+}
+PAR = "require.pushed.authorization.requests"
+
+
+class ConversionError(ValueError):
+    """Keycloak's ClientRegistrationException (its message is logged, not answered)."""
+
+
+def _strings(value: Any, name: str) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(name)
+    return value
+
+
+def _string(value: Any, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(name)
+    return value
+
+
+def _flag(value: Any, name: str) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(name)
+    return value
+
+
+def _response_flows(types: list[str]) -> tuple[bool, bool]:
+    """OIDCResponseType.parse: (standard flow, implicit or hybrid flow)."""
+    parts: set[str] = set()
+    for value in types:
+        words = value.split(" ")
+        if not words or any(w not in RESPONSE_TYPES for w in words) or ("none" in words and len(words) > 1):
+            raise ConversionError(f"Unsupported response_type: {value}")
+        parts.update(words)
+    return "code" in parts, bool(parts & {"id_token", "token"})
+
+
+def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
+    """toInternal: the ClientRepresentation the registration works on. A metadata value of the wrong JSON
+    type is a ``TypeError`` (Jackson's binding error)."""
+    rep: dict[str, Any] = {
+        "clientId": _string(oidc.get("client_id"), "client_id"),
+        "name": _string(oidc.get("client_name"), "client_name"),
+        "redirectUris": _strings(oidc.get("redirect_uris"), "redirect_uris"),
+        "baseUrl": _string(oidc.get("client_uri"), "client_uri"),
+        "protocol": "openid-connect",
+    }
+    scope = _string(oidc.get("scope"), "scope")
+    if scope is not None:
+        rep["optionalClientScopes"] = scope.split(" ")
+    standard, implicit = _response_flows(_strings(oidc.get("response_types"), "response_types") or ["code"])
+    rep.update(standardFlowEnabled=standard, implicitFlowEnabled=implicit)
+    grants = _strings(oidc.get("grant_types"), "grant_types")
+    if grants is not None:
+        rep.update(
+            directAccessGrantsEnabled="password" in grants, serviceAccountsEnabled="client_credentials" in grants
+        )
+    method = _string(oidc.get("token_endpoint_auth_method"), "token_endpoint_auth_method")
+    rep["publicClient"] = method == "none"
+    if method == "none":
+        rep["clientAuthenticatorType"] = "none"
+    elif method is None or method in AUTHENTICATORS:
+        rep["clientAuthenticatorType"] = AUTHENTICATORS.get(method or "", "client-secret")
+    else:
+        raise ConversionError("Not found clientAuthenticator for requested token_endpoint_auth_method")
+    attributes: dict[str, str] = {}
+    if not _public_key(oidc, attributes) and method == "private_key_jwt":
+        raise ConversionError("Didn't find key of supported keyType for use sig")
+    for name, attribute in ATTRIBUTES.items():
+        if (value := _string(oidc.get(name), name)) is not None:
+            attributes[attribute] = value
+    logout_url = _string(oidc.get("backchannel_logout_uri"), "backchannel_logout_uri")
+    if logout_url is not None:
+        attributes[BACKCHANNEL_URL] = logout_url
+    required = _flag(oidc.get("backchannel_logout_session_required"), "backchannel_logout_session_required")
+    revoke = _flag(oidc.get("backchannel_logout_revoke_offline_tokens"), "backchannel_logout_revoke_offline_tokens")
+    attributes[bc.SESSION_REQUIRED] = "false" if required is False else "true"
+    attributes[bc.REVOKE_OFFLINE] = "true" if revoke else "false"
+    par = _flag(oidc.get("require_pushed_authorization_requests"), "require_pushed_authorization_requests")
+    if par is not None:
+        attributes[PAR] = "true" if par else "false"
+    subject = _string(oidc.get("subject_type"), "subject_type")
+    if subject not in (None, "public"):  # Doorkeep has no pairwise subject mapper
+        raise ConversionError(f"Unsupported subject_type: {subject}")
+    rep["attributes"] = attributes
+    return rep
+
+
+def _public_key(oidc: Mapping[str, Any], attributes: dict[str, str]) -> bool:
+    """setPublicKey: ``jwks_uri`` or ``jwks`` (not both); a key set kept as the client's JWKS string."""
+    uri, jwks = oidc.get("jwks_uri"), oidc.get("jwks")
+    if uri is None and jwks is None:
+        return False
+    if uri is not None and jwks is not None:
+        raise ConversionError("Illegal to use both jwks_uri and jwks")
+    if jwks is not None:
+        if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
+            raise TypeError("jwks")
+        signing = [k for k in jwks["keys"] if isinstance(k, dict) and k.get("use", "sig") == "sig"]
+        if not signing:
+            return False
+        attributes.update({"use.jwks.url": "false", "use.jwks.string": "true", "jwks.string": json.dumps(jwks)})
+        return True
+    attributes.update({"use.jwks.url": "true", "jwks.url": str(_string(uri, "jwks_uri"))})
+    return True
+
+
+def _grant_types(client: Client) -> list[str]:
+    """getOIDCGrantTypes."""
+    grants = []
+    if client.standard_flow_enabled:
+        grants.append("authorization_code")
+    if client.implicit_flow_enabled:
+        grants.append("implicit")
+    if client.direct_access_grants_enabled:
+        grants.append("password")
+    if client.service_accounts_enabled:
+        grants.append("client_credentials")
+    if client.attr_bool("oauth2.device.authorization.grant.enabled"):
+        grants.append("urn:ietf:params:oauth:grant-type:device_code")
+    if client.attr_bool("use.refresh.tokens", True):
+        grants.append("refresh_token")
+    return grants
+
+
+def _response_types(client: Client) -> list[str]:
+    """getOIDCResponseTypes."""
+    types = []
+    if client.standard_flow_enabled:
+        types += ["code", "none"]
+    if client.implicit_flow_enabled:
+        types += ["id_token", "id_token token"]
+    if client.standard_flow_enabled and client.implicit_flow_enabled:
+        types += ["code id_token", "code token", "code id_token token"]
+    return types
+
+
+def to_external(
+    client: Client, optional_scopes: list[str], uri: str, token: str | None, *, direct_grants: bool | None = None
+) -> dict[str, Any]:
+    """toExternalResponse: the client's registered metadata (OIDCClientRepresentation, nulls left out)."""
+    out: dict[str, Any] = {"redirect_uris": list(client.redirect_uris)}
+    authenticator = "none" if client.public_client else client.client_authenticator_type
+    out["token_endpoint_auth_method"] = "none" if authenticator == "none" else METHOD_OF.get(authenticator)
+    if client.attr("token.endpoint.auth.signing.alg"):
+        out["token_endpoint_auth_signing_alg"] = client.attr("token.endpoint.auth.signing.alg")
+    shown = client if direct_grants is None else _with_direct(client, direct_grants)
+    out["grant_types"] = _grant_types(shown)
+    out["response_types"] = _response_types(client)
+    out["client_id"] = client.client_id
+    if authenticator == "client-secret":
+        out["client_secret"] = client.secret
+    out["client_name"] = client.name
+    out["client_uri"] = client.base_url
+    if optional_scopes:
+        out["scope"] = " ".join(optional_scopes)
+    if client.attr_bool("use.jwks.url"):
+        out["jwks_uri"] = client.attr("jwks.url")
+    out["subject_type"] = "public"
+    if client.attr("id.token.signed.response.alg"):
+        out["id_token_signed_response_alg"] = client.attr("id.token.signed.response.alg")
+    if authenticator == "client-secret":
+        out["client_secret_expires_at"] = 0
+    out["registration_client_uri"] = uri
+    out["registration_access_token"] = token
+    out["backchannel_logout_uri"] = client.attr(BACKCHANNEL_URL) or None
+    # As Keycloak's toExternalResponse writes it: the revoke-offline flag lands in session_required.
+    out["backchannel_logout_session_required"] = client.attr_bool(bc.REVOKE_OFFLINE)
+    out["tls_client_certificate_bound_access_tokens"] = False
+    out["require_pushed_authorization_requests"] = client.attr_bool(PAR)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _with_direct(client: Client, enabled: bool) -> Client:
+    return dataclasses.replace(client, direct_access_grants_enabled=enabled)
