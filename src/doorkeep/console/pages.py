@@ -1,19 +1,17 @@
 """The login, consent, logout, error and form_post pages, rendered from Jinja2 templates
-(``templates/login/``, ``templates/protocol/``) with autoescape: every dynamic value is escaped."""
+(``templates/login/``, ``templates/protocol/``) with autoescape: every dynamic value is escaped.
+
+Each login page is rendered in a ``Language`` (``console.i18n``): its texts, ``<html lang>`` and the locale
+dropdown; English by default."""
 
 from __future__ import annotations
 
+from doorkeep.console.i18n import ENGLISH, Language
+from doorkeep.console.messages import en
 from doorkeep.console.templating import render
 
-CONSENT_TEXTS = {
-    "${profileScopeConsentText}": "User profile",
-    "${emailScopeConsentText}": "Email address",
-    "${addressScopeConsentText}": "Address",
-    "${phoneScopeConsentText}": "Phone number",
-    "${offlineAccessScopeConsentText}": "Offline Access",
-    "${rolesScopeConsentText}": "User roles",
-    "${organizationScopeConsentText}": "Organization",
-}
+# The consent-screen texts in English, as the Account REST API's ``displayText`` resolves them.
+CONSENT_TEXTS = {f"${{{key}}}": text for key, text in en.MESSAGES.items() if key.endswith("ScopeConsentText")}
 
 
 def login(
@@ -26,12 +24,14 @@ def login(
     remember_me: bool = False,
     remember_me_checked: bool = False,
     reauthenticate: bool = False,
+    ui: Language = ENGLISH,
 ) -> str:
     """The login form; for a re-authentication it names the known user instead of asking for one, and has no
-    Remember me box (login.ftl's ``usernameHidden``)."""
+    Remember me box (login.ftl's ``usernameHidden``). Its title is Keycloak's ``loginTitle`` ("Sign in to
+    <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
     return render(
         "login/login.html",
-        title="Sign in",
+        title=ui.text("loginTitle", realm_display),
         realm_display=realm_display,
         action=action,
         form_token=form_token,
@@ -40,55 +40,77 @@ def login(
         remember_me=remember_me,
         remember_me_checked=remember_me_checked,
         reauthenticate=reauthenticate,
+        ui=ui,
     )
 
 
-def update_password(realm_display: str, action: str, form_token: str, error: str | None = None) -> str:
+def update_password(
+    realm_display: str, action: str, form_token: str, error: str | None = None, *, ui: Language = ENGLISH
+) -> str:
     return render(
         "login/update_password.html",
-        title="Update password",
+        title=ui.text("updatePasswordTitle"),
         realm_display=realm_display,
         action=action,
         form_token=form_token,
         error=error,
+        ui=ui,
     )
 
 
-def consent(realm_display: str, action: str, form_token: str, client_name: str, scope_texts: list[str]) -> str:
+def consent(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    client_name: str,
+    scope_texts: list[str],
+    *,
+    ui: Language = ENGLISH,
+) -> str:
+    """The consent screen; a ``${key}`` scope text is the consent text of that key in the page's language."""
     return render(
         "login/consent.html",
-        title="Grant access",
+        title=ui.text("oauthGrantTitle", ui.display(client_name)),
         realm_display=realm_display,
         action=action,
         form_token=form_token,
-        client_name=client_name,
-        scope_texts=[CONSENT_TEXTS.get(t, t) for t in scope_texts],
+        client_name=ui.display(client_name),
+        scope_texts=[ui.display(t) for t in scope_texts],
+        ui=ui,
     )
 
 
-def device_code(realm_display: str, action: str, error: str | None = None) -> str:
+def device_code(realm_display: str, action: str, error: str | None = None, *, ui: Language = ENGLISH) -> str:
     """The device verification page: where the user types the code the device shows (RFC 8628 §3.3)."""
     return render(
-        "login/device_code.html", title="Device Login", realm_display=realm_display, action=action, error=error
+        "login/device_code.html",
+        title=ui.text("oauth2DeviceVerificationTitle"),
+        realm_display=realm_display,
+        action=action,
+        error=error,
+        ui=ui,
     )
 
 
-def error(realm_display: str, text: str) -> str:
-    return render("login/error.html", title="Error", realm_display=realm_display, text=text)
+def error(realm_display: str, text: str, *, ui: Language = ENGLISH) -> str:
+    return render("login/error.html", title=ui.text("pageTitleError"), realm_display=realm_display, text=text, ui=ui)
 
 
-def info(realm_display: str, title: str, text: str) -> str:
-    return render("login/info.html", title=title, realm_display=realm_display, text=text)
+def info(realm_display: str, title: str, text: str, *, ui: Language = ENGLISH) -> str:
+    return render("login/info.html", title=ui.translate(title), realm_display=realm_display, text=text, ui=ui)
 
 
-def logout_confirm(realm_display: str, action: str, form_token: str, hidden: dict[str, str]) -> str:
+def logout_confirm(
+    realm_display: str, action: str, form_token: str, hidden: dict[str, str], *, ui: Language = ENGLISH
+) -> str:
     return render(
         "login/logout_confirm.html",
-        title="Logging out",
+        title=ui.text("logoutConfirmTitle"),
         realm_display=realm_display,
         action=action,
         form_token=form_token,
         hidden=hidden,
+        ui=ui,
     )
 
 

@@ -64,6 +64,10 @@ class AuthRequest:
     # or the user must give credentials again (prompt=login, max_age): see login_flow.pinned.
     user_session_id: str | None = None
     sso_login: bool = False
+    # The login pages' language (Keycloak's authentication-session notes): the client's ``ui_locales``
+    # (locale_client_requested) and the user's pick on a page, ``kc_locale`` (locale_user_requested).
+    ui_locales: str | None = None
+    kc_locale: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +137,7 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         login_hint=params.get("login_hint"),
         max_age=max_age,
         issuer=f"{base_url}/realms/{realm.name}",
+        ui_locales=params.get("ui_locales"),
     )
 
 

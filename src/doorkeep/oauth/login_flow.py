@@ -30,6 +30,7 @@ from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.consent import ConsentItem
 from doorkeep.sessions import resume, revocation_triggers, triggered
 from doorkeep.users import brute_force, passwords
+from doorkeep.users import locale as user_locale
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, enforce_policy, find_user
 from doorkeep.users.password_policy import PolicyViolation
 
@@ -204,6 +205,19 @@ async def begin(
     return NeedLogin()
 
 
+async def pending(tx: Tx, client: Client, request: AuthRequest, step: str, user: User | None) -> Outcome:
+    """The page a login waits on (its authentication session's ``step``), shown again: the password update,
+    the consent screen, or the login form (for the known user of a re-authentication)."""
+    if user is not None and step == UPDATE_PASSWORD:
+        return NeedPasswordUpdate(user.id)
+    if user is not None and step == "consent":
+        items = await missing_consent(tx, client, user, request) or await _screen_items(tx, client, user, request)
+        return NeedConsent(user.id, items)
+    if user is not None:
+        return NeedLogin(username=user.username, user_id=user.id)
+    return NeedLogin(username=request.login_hint or "")
+
+
 async def precheck(
     tx: Tx,
     realm: Realm,
@@ -339,7 +353,14 @@ async def finish(
     remember_me: bool = False,
     consented: bool = False,
 ) -> Outcome:
-    """Required actions, then consent (unless the user ``consented`` just now), then the code."""
+    """The user's locale pick stored, then required actions, then consent (unless the user ``consented`` just
+    now), then the code. The pick is Keycloak's ``update_user_locale`` required action, whose triggers run
+    first whenever a login reaches its required actions, an SSO login included."""
+    if request.kc_locale is not None:
+        now = services.clock.now()
+        user = await user_locale.update_users_locale(
+            tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
+        )
     if UPDATE_PASSWORD in user.required_actions:
         return NeedPasswordUpdate(user.id)
     if set(user.required_actions) - SUPPORTED_ACTIONS:

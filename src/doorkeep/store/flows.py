@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,6 +29,10 @@ class FlowRepo:
             .where(auth_sessions.c.id == session_id)
             .values(user_id=user_id, step=step, form_token=form_token)
         )
+
+    async def replace_auth_request(self, session_id: str, request: dict[str, Any]) -> None:
+        """Keep a changed login request (the user's pick of a language, ``kc_locale``) on the session."""
+        await self._c.execute(update(auth_sessions).where(auth_sessions.c.id == session_id).values(request=request))
 
     async def delete_auth_session(self, session_id: str) -> None:
         await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))

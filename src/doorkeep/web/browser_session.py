@@ -25,9 +25,10 @@ from doorkeep.oauth import redirect_uris
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.sessions import sso
+from doorkeep.web import locale as page_locale
 from doorkeep.web import protocol
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
-from doorkeep.web.login import cookie_path, display, html, open_realm, secure
+from doorkeep.web.login import cookie_path, display, error_page, html, open_realm, secure
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -53,7 +54,7 @@ async def logout(request: Request) -> Response:
     if isinstance(realm, Response):
         return realm
     if form is None:
-        return html(pages.error(display(realm), "Invalid request"), 400)
+        return error_page(request, realm, "Invalid request")
     services = state(request).services
     iss = issuer(request, realm.name)
 
@@ -62,7 +63,7 @@ async def logout(request: Request) -> Response:
         hint, client_id = form.get("id_token_hint"), form.get("client_id")
         target = form.get("post_logout_redirect_uri")
         if target is not None and hint is None and client_id is None:
-            return html(pages.error(display(realm), "Missing parameters: id_token_hint"), 400)
+            return error_page(request, realm, "Missing parameters: id_token_hint")
         client = await tx.clients.get_by_client_id(realm.id, client_id) if client_id is not None else None
         forced = client_id is not None and client is None  # an unknown client_id: always ask
         needed = True  # a confirmation, unless the hint names an existing client (and agrees with client_id)
@@ -70,7 +71,7 @@ async def logout(request: Request) -> Response:
         if hint is not None:
             claims = await services.codec.verify(tx, realm.id, hint, internal=False)
             if claims is None or claims.get("iss") != iss or claims.get("typ") != "ID":
-                return html(pages.error(display(realm), BAD_HINT), 400)
+                return error_page(request, realm, BAD_HINT)
             sid = str(claims.get("sid")) if claims.get("sid") else None
             azp = claims.get("azp")
             if client_id is None:
@@ -78,10 +79,10 @@ async def logout(request: Request) -> Response:
                 needed = client is None
             elif azp is not None:
                 if azp != client_id:
-                    return html(pages.error(display(realm), BAD_HINT), 400)
+                    return error_page(request, realm, BAD_HINT)
                 needed = False
         if target is not None and (client is None or not post_logout_allowed(target, client, base_url(request))):
-            return html(pages.error(display(realm), "Invalid redirect uri"), 400)
+            return error_page(request, realm, "Invalid redirect uri")
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
         current_id = current[0].id if current else None
         if current_id is not None:  # a hint for another session than this browser's: the user must confirm
@@ -92,7 +93,7 @@ async def logout(request: Request) -> Response:
         if confirm and form.get("confirm") != "true":
             return _confirm_page(realm, request, form)
         if confirm and not _csrf_ok(request, form):
-            return html(pages.error(display(realm), "Invalid request: the form has expired. Please try again."), 400)
+            return error_page(request, realm, "Invalid request: the form has expired. Please try again.")
         await end_browser_sessions(
             tx,
             realm,
@@ -108,7 +109,10 @@ async def logout(request: Request) -> Response:
             # Keycloak's getRedirectUriWithAttachedState: a query parameter, before any fragment.
             response = RedirectResponse(redirect_uris.with_state(target, given_state) if given_state else target, 302)
         else:
-            response = html(pages.info(display(realm), "You are logged out", "You are logged out."))
+            logged_out = pages.info(
+                display(realm), "You are logged out", "You are logged out.", ui=page_locale.language(request, realm)
+            )
+            response = html(logged_out)
         for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE, LOGOUT_CSRF):
             response.delete_cookie(name, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
@@ -124,7 +128,8 @@ def _confirm_page(realm: Realm, request: Request, form: Form) -> Response:
         if (v := form.get(k)) is not None
     }
     action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
-    response = html(pages.logout_confirm(display(realm), action, token, hidden))
+    ui = page_locale.language(request, realm)
+    response = html(pages.logout_confirm(display(realm), action, token, hidden, ui=ui))
     response.set_cookie(
         LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
     )

@@ -15,19 +15,27 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.oauth import device_verification, login_flow
 from doorkeep.sessions import sso
+from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
-from doorkeep.web.login import browser, display, html, open_realm, render
+from doorkeep.web.login import browser, display, error_page, html, open_realm, render
 
 if TYPE_CHECKING:
+    from doorkeep.console.i18n import Language
     from doorkeep.model import Realm
     from doorkeep.store.tx import Tx
 
 NO_BACK = {"Cache-Control": "no-store, must-revalidate, max-age=0"}  # CacheControlUtil.noBackButtonCacheControlHeader
 
 
+def ui(request: Request, realm: Realm) -> Language:
+    """The device pages' language; a GET's locale dropdown opens the same URL again with ``kc_locale``."""
+    switch = page_locale.current_url(request) if request.method == "GET" else None
+    return page_locale.language(request, realm, switch_to=switch)
+
+
 def code_page(request: Request, realm: Realm, error: str | None = None) -> Response:
     action = f"{base_url(request)}/realms/{realm.name}/device"
-    response = html(pages.device_code(display(realm), action, error))
+    response = html(pages.device_code(display(realm), action, error, ui=ui(request, realm)))
     response.headers.update(NO_BACK)
     return response
 
@@ -71,9 +79,12 @@ async def verification_form(request: Request) -> Response:
     try:
         form = await read_form(request)
     except OAuthError as err:
-        return html(pages.error(display(realm), err.description), 400)
+        return error_page(request, realm, err.description)
     if form.get("cancel") is not None:
-        return html(pages.info(display(realm), device_verification.FAILED_HEADER, device_verification.CONSENT_DENIED))
+        denied = pages.info(
+            display(realm), device_verification.FAILED_HEADER, device_verification.CONSENT_DENIED, ui=ui(request, realm)
+        )
+        return html(denied)
     return await verify(request, realm, form.get("device_user_code"))
 
 
@@ -85,5 +96,6 @@ async def status(request: Request) -> Response:
     error = request.query_params.get("error")
     if error:
         message = device_verification.STATUS_MESSAGES.get(error, device_verification.FAILED)
-        return html(pages.info(display(realm), device_verification.FAILED_HEADER, message))
-    return html(pages.info(display(realm), device_verification.COMPLETE_HEADER, device_verification.COMPLETE))
+        return html(pages.info(display(realm), device_verification.FAILED_HEADER, message, ui=ui(request, realm)))
+    complete = device_verification.COMPLETE
+    return html(pages.info(display(realm), device_verification.COMPLETE_HEADER, complete, ui=ui(request, realm)))

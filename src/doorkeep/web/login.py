@@ -23,6 +23,8 @@ from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSess
 from doorkeep.oauth import authorize, device_verification, front_channel, login_flow, redirect_uris
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.sessions import remember_me, sso
+from doorkeep.users import locale as user_locale
+from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
 
@@ -33,6 +35,8 @@ AUTHENTICATE = "authenticate"
 CONSENT = "consent"
 # The step each login-actions form posts, as recorded on the authentication session.
 FORM_STEPS = {"authenticate": AUTHENTICATE, "required-action": UPDATE_PASSWORD, "consent": CONSENT}
+STEP_ACTIONS = {step: action for action, step in FORM_STEPS.items()}
+TIMED_OUT = "Your login attempt timed out. Login will start from the beginning."
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
 NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
@@ -42,6 +46,16 @@ REQUESTER_DISABLED = "Login requester not enabled"  # loginRequesterNotEnabledMe
 def html(body: str, status: int = 200) -> HTMLResponse:
     """A themed page; the security headers are added by ``headers.SecurityHeaders``."""
     return HTMLResponse(body, status_code=status)
+
+
+def error_page(
+    request: Request, realm: Realm, text: str, status: int = 400, auth_request: AuthRequest | None = None
+) -> HTMLResponse:
+    """The error page in the request's language; on a GET its locale dropdown opens the same URL again with
+    ``kc_locale`` (i18n/LoginPageTest.languageUserUpdatesOnErrorPage)."""
+    switch = page_locale.current_url(request) if request.method == "GET" else None
+    ui = page_locale.language(request, realm, auth_request=auth_request, switch_to=switch)
+    return html(pages.error(display(realm), text, ui=ui), status)
 
 
 def browser(request: Request) -> login_flow.Browser:
@@ -91,9 +105,9 @@ async def open_realm(request: Request) -> Realm | Response:
     if realm is None:
         return html(pages.error("Doorkeep", "Realm does not exist."), 404)
     if not is_secure(request, realm):
-        return html(pages.error(display(realm), "HTTPS required"), 400)
+        return error_page(request, realm, "HTTPS required")
     if not realm.enabled:
-        return html(pages.error(display(realm), "Realm not enabled."), 400)
+        return error_page(request, realm, "Realm not enabled.")
     return realm
 
 
@@ -108,7 +122,7 @@ async def authorize_endpoint(request: Request) -> Response:
     try:
         params = await read_form(request)
     except OAuthError as err:
-        return html(pages.error(display(realm), err.description), 400)
+        return error_page(request, realm, err.description)
     services = state(request).services
     iss = issuer(request, realm.name)
 
@@ -119,7 +133,8 @@ async def authorize_endpoint(request: Request) -> Response:
         except RedirectingError as err:
             return error_redirect(request, realm, err)
         except AuthorizeError as err:
-            return html(pages.error(display(realm), err.description), 400)
+            return error_page(request, realm, err.description)
+        auth_request = dataclasses.replace(auth_request, kc_locale=page_locale.requested(request, realm))
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
         auth_request = login_flow.pinned(auth_request, current, services.clock.now())
         remembered = remember_me.remembered_username(request.cookies.get(remember_me.COOKIE))
@@ -142,7 +157,39 @@ async def render(
     outcome: login_flow.Outcome,
     auth_session: AuthSession | None,
 ) -> Response:
-    """Turn a login outcome into a page (creating the authentication session) or a redirect."""
+    """Turn a login outcome into a page (creating the authentication session) or a redirect, with the
+    ``KEYCLOAK_LOCALE`` cookie the outcome calls for."""
+    response = await _respond(request, tx, realm, client, auth_request, outcome, auth_session)
+    await locale_cookie(request, tx, realm, auth_request, outcome, response)
+    return response
+
+
+async def locale_cookie(
+    request: Request, tx: Tx, realm: Realm, auth_request: AuthRequest, outcome: login_flow.Outcome, response: Response
+) -> None:
+    """Once the user is authenticated, UpdateUserLocaleAction: the cookie holds the pick or the user's stored
+    locale, or is expired; before that, processLocaleParam: a ``kc_locale`` in the URL is put in the cookie."""
+    user_id: str | None = None
+    if isinstance(outcome, login_flow.Done | login_flow.DeviceDone):
+        user_id = outcome.session.user_id
+    elif isinstance(outcome, login_flow.NeedPasswordUpdate | login_flow.NeedConsent):
+        user_id = outcome.user_id
+    user = await tx.users.get(user_id) if user_id else None
+    if user is not None:
+        page_locale.set_cookie(request, realm, response, user_locale.cookie_after_login(auth_request.kc_locale, user))
+    elif (pick := page_locale.requested(request, realm)) is not None:
+        page_locale.set_cookie(request, realm, response, pick)
+
+
+async def _respond(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    outcome: login_flow.Outcome,
+    auth_session: AuthSession | None,
+) -> Response:
     services = state(request).services
     now = services.clock.now()
     if isinstance(outcome, login_flow.Done):
@@ -165,7 +212,7 @@ async def render(
     if isinstance(outcome, login_flow.Refused):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        response = html(pages.error(display(realm), outcome.text), 400)
+        response = error_page(request, realm, outcome.text, auth_request=auth_request)
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
     if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
@@ -199,6 +246,9 @@ async def render(
         )
         await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token)
     token = auth_session.form_token
+    user = await tx.users.get(user_id) if user_id else None
+    switch_to = action_url(request, realm, STEP_ACTIONS[step])
+    ui = page_locale.language(request, realm, auth_request=auth_request, user=user, switch_to=switch_to)
     if isinstance(outcome, login_flow.NeedLogin):
         body = pages.login(
             display(realm),
@@ -209,15 +259,21 @@ async def render(
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
             reauthenticate=outcome.user_id is not None,
+            ui=ui,
         )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
         body = pages.update_password(
-            display(realm), action_url(request, realm, "required-action"), token, outcome.error
+            display(realm), action_url(request, realm, "required-action"), token, outcome.error, ui=ui
         )
     else:
         texts = [item.text for item in outcome.items]
         body = pages.consent(
-            display(realm), action_url(request, realm, "consent"), token, client.name or client.client_id, texts
+            display(realm),
+            action_url(request, realm, "consent"),
+            token,
+            client.name or client.client_id,
+            texts,
+            ui=ui,
         )
     response = html(body, 200)
     response.set_cookie(
@@ -314,7 +370,7 @@ async def _action(request: Request, step: str) -> Response:
     try:
         form = await read_form(request)
     except OAuthError as err:
-        return html(pages.error(display(realm), err.description), 400)
+        return error_page(request, realm, err.description)
     services = state(request).services
     origin = browser(request)
     verdict = None
@@ -338,17 +394,16 @@ async def _action(request: Request, step: str) -> Response:
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
         given = form.get("session_code") or ""
         if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
-            timed_out = "Your login attempt timed out. Login will start from the beginning."
-            return html(pages.error(display(realm), timed_out), 400)
+            return error_page(request, realm, TIMED_OUT)
         client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
         if client is not None and not client.enabled:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
-            return html(pages.error(display(realm), BAD_CODE), 400)
+            return error_page(request, realm, BAD_CODE)
         if auth_session.step != FORM_STEPS[step]:  # only the pending step: no skipping to another form
-            return html(pages.error(display(realm), EXPIRED_CODE), 400)
+            return error_page(request, realm, EXPIRED_CODE)
         if client is None:
-            return html(pages.error(display(realm), "Client not found."), 400)
+            return error_page(request, realm, "Client not found.")
         auth_request = AuthRequest.from_json(auth_session.request)
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
         outcome: login_flow.Outcome
@@ -369,7 +424,7 @@ async def _action(request: Request, step: str) -> Response:
         elif (
             user is not None and not user.enabled
         ):  # disabled mid-flow (LoginTest.testUserDisabledDuringRequiredAction)
-            return html(pages.error(display(realm), login_flow.ACCOUNT_DISABLED), 400)
+            return error_page(request, realm, login_flow.ACCOUNT_DISABLED)
         elif user is None:
             outcome = login_flow.NeedLogin()
         elif step == "required-action":
@@ -411,9 +466,39 @@ async def requester_disabled(
             ip=client_ip(request),
             error="client_disabled",
         )
-    response = html(pages.error(display(realm), REQUESTER_DISABLED), 400)
+    response = error_page(request, realm, REQUESTER_DISABLED)
     response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
     return response
+
+
+async def switch_language(request: Request) -> Response:
+    """A GET of a login-actions URL, as the locale dropdown's links make: the page the login waits on, again,
+    in the language ``kc_locale`` picks (LoginActionsService's processLocaleParam), with a fresh form code."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    now = state(request).services.clock.now()
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+        if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
+            return error_page(request, realm, TIMED_OUT)
+        client = await tx.clients.get(auth_session.client_id)
+        if client is None or not client.enabled:
+            return error_page(request, realm, REQUESTER_DISABLED if client else "Client not found.")
+        auth_request = AuthRequest.from_json(auth_session.request)
+        pick = page_locale.requested(request, realm)
+        if pick is not None:
+            auth_request = dataclasses.replace(auth_request, kc_locale=pick)
+            await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
+        user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
+        outcome = await login_flow.pending(tx, client, auth_request, auth_session.step, user)
+        response = await render(request, tx, realm, client, auth_request, outcome, auth_session)
+        response.headers["Cache-Control"] = NO_BACK
+        return response
+
+    return await in_transaction(request, work)
 
 
 async def authenticate_action(request: Request) -> Response:

@@ -57,6 +57,10 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
+        *(
+            Route(f"/realms/{{realm}}/login-actions/{action}", login.switch_language, methods=["GET"])
+            for action in login.FORM_STEPS
+        ),
         Route(f"{OIDC}/login-status-iframe.html", browser_session.status_iframe, methods=["GET"]),
         Route(f"{OIDC}/login-status-iframe.html/init", browser_session.status_iframe_init, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),

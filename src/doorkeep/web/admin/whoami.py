@@ -21,6 +21,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User
 from doorkeep.oauth import access
 from doorkeep.realms.provisioning import MANAGEMENT_ROLES
+from doorkeep.users import locale as user_locale
 from doorkeep.web import handlers
 from doorkeep.web.admin.auth import UNAUTHORIZED, identity_of
 from doorkeep.web.cors import preflight_response
@@ -54,20 +55,14 @@ def display_name(user: User) -> str | None:
 
 
 def locale(request: Request, realm: Realm, user: User) -> str:
-    """DefaultLocaleSelectorProvider.resolveLocale for the console realm: English unless internationalization
-    is on; then the user's ``locale`` attribute, Accept-Language, the realm default, in that order, each only
-    if the realm supports it."""
-    if not realm.internationalization_enabled:
-        return "en"
-    supported = set(realm.supported_locales)
-    chosen = user.attributes.get("locale")
-    candidates = [chosen[0] if isinstance(chosen, list) and chosen else chosen]
-    for part in request.headers.get("accept-language", "").split(","):
-        candidates.append(part.split(";", 1)[0].strip())
-    for candidate in candidates:
-        if isinstance(candidate, str) and candidate in supported:
-            return candidate
-    return realm.default_locale or "en"
+    """``KeycloakContext.resolveLocale(user)``: DefaultLocaleSelectorProvider without a login under way (the
+    user's ``locale`` attribute, the ``KEYCLOAK_LOCALE`` cookie, Accept-Language, the realm default)."""
+    asked = user_locale.Asked(
+        user=user_locale.of_user(user),
+        cookie=request.cookies.get(user_locale.COOKIE),
+        accept_language=request.headers.get("accept-language", ""),
+    )
+    return user_locale.resolve(realm, asked)
 
 
 def _is_console(claims: dict[str, Any], console: bool) -> None:

@@ -1,0 +1,90 @@
+"""German: Keycloak's base login theme wording (messages_de.properties) for every key it has; the few keys
+only Doorkeep's pages use are marked."""
+
+MESSAGES: dict[str, str] = {
+    "loginTitle": "Anmeldung bei {0}",
+    "loginAccountTitle": "Bei Ihrem Konto anmelden",
+    "reauthenticate": "Zum Fortsetzen bitte erneut anmelden",
+    "usernameOrEmail": "Benutzername oder E-Mail",
+    "password": "Passwort",
+    "rememberMe": "Angemeldet bleiben",
+    "doLogIn": "Anmelden",
+    "invalidUserMessage": "Ungültiger Benutzername oder Passwort.",
+    "invalidPasswordMessage": "Ungültiges Passwort.",
+    "accountDisabledMessage": "Ihr Benutzerkonto ist gesperrt, bitte kontaktieren Sie den Admin.",
+    "accountNotFullySetUp": "Das Benutzerkonto ist nicht vollständig eingerichtet",  # Doorkeep's
+    "differentUserAuthenticated": (
+        "Sie sind in dieser Session bereits mit einem anderen Benutzer '{0}' angemeldet. "
+        "Bitte melden Sie sich zuerst ab."
+    ),
+    "updatePasswordTitle": "Passwort aktualisieren",
+    "resetPasswordMessage": "Sie müssen Ihr Passwort ändern.",
+    "passwordNew": "Neues Passwort",
+    "passwordConfirm": "Passwort bestätigen",
+    "doSubmit": "Absenden",
+    "missingPasswordMessage": "Bitte geben Sie ein Passwort ein.",
+    "notMatchPasswordMessage": "Passwörter sind nicht identisch.",
+    "invalidPasswordMinLengthMessage": "Ungültiges Passwort: Es muss mindestens {0} Zeichen lang sein.",
+    "invalidPasswordMinLowerCaseCharsMessage": (
+        "Ungültiges Passwort: Es muss mindestens {0} Kleinbuchstaben beinhalten."
+    ),
+    "invalidPasswordMinDigitsMessage": "Ungültiges Passwort: Es muss mindestens {0} Zahl(en) beinhalten.",
+    "invalidPasswordMinUpperCaseCharsMessage": "Ungültiges Passwort: Es muss mindestens {0} Großbuchstaben beinhalten.",
+    "invalidPasswordMinSpecialCharsMessage": "Ungültiges Passwort: Es muss mindestens {0} Sonderzeichen beinhalten.",
+    "invalidPasswordNotUsernameMessage": "Ungültiges Passwort: Es darf nicht gleich sein wie der Benutzername.",
+    "invalidPasswordNotEmailMessage": "Ungültiges Passwort: darf nicht identisch mit der E-Mail-Adresse sein.",
+    "invalidPasswordRegexPatternMessage": "Ungültiges Passwort: Es entspricht nicht dem Regex-Muster.",
+    "invalidPasswordHistoryMessage": "Ungültiges Passwort: Es darf nicht einem der letzten {0} Passwörter entsprechen.",
+    "oauthGrantTitle": "Zugang zu {0} gewähren",
+    "oauthGrantRequest": "Wollen Sie diese Zugriffsrechte gewähren?",
+    "doYes": "Ja",
+    "doNo": "Nein",
+    "profileScopeConsentText": "Nutzerkonto",
+    "emailScopeConsentText": "E-Mail Adresse",
+    "addressScopeConsentText": "Adresse",
+    "phoneScopeConsentText": "Telefonnummer",
+    "offlineAccessScopeConsentText": "Offline Zugriff",
+    "rolesScopeConsentText": "Nutzerrollen",
+    "organizationScopeConsentText": "Organisation",
+    "client_account": "Clientkonto",
+    "client_account-console": "Accountkonsole",
+    "client_admin-cli": "Admin CLI",
+    "client_broker": "Broker",
+    "client_realm-management": "Realm-Management",
+    "client_security-admin-console": "Security Adminkonsole",
+    "oauth2DeviceVerificationTitle": "Geräte-Login",
+    "verifyOAuth2DeviceUserCode": "Geben Sie den Code von Ihrem Gerät ein und klicken Sie auf Senden",
+    "oauth2DeviceInvalidUserCodeMessage": "Ungültiger Code, bitte probieren Sie es erneut.",
+    "oauth2DeviceExpiredUserCodeMessage": (
+        "Der Code ist abgelaufen. Bitte versuchen Sie, Ihr Gerät erneut zu verbinden."
+    ),
+    "oauth2DeviceVerificationCompleteHeader": "Geräte-Login erfolgreich",
+    "oauth2DeviceVerificationCompleteMessage": (
+        "Sie können dieses Browser-Fenster schließen und auf Ihrem Gerät weiterarbeiten."
+    ),
+    "oauth2DeviceVerificationFailedHeader": "Geräte-Login fehlgeschlagen",
+    "oauth2DeviceVerificationFailedMessage": (
+        "Sie können dieses Browser-Fenster schließen und versuchen, Ihr Gerät erneut zu verbinden."
+    ),
+    "oauth2DeviceConsentDeniedMessage": "Zustimmung für Verbindung mit dem Gerät verweigert.",
+    "logoutConfirmTitle": "Abmelden",
+    "logoutConfirmHeader": "Wollen Sie sich abmelden?",
+    "doLogout": "Abmelden",
+    "successLogout": "Sie sind abgemeldet.",
+    "successLogoutMessage": "Sie sind abgemeldet.",  # Doorkeep's
+    "errorTitle": "Es ist ein Fehler aufgetreten.",
+    "pageTitleError": "Fehler",  # Doorkeep's
+    "expiredCodeMessage": "Zeitüberschreitung bei der Anmeldung. Bitte melden Sie sich erneut an.",
+    "loginTimeout": "Ihr Anmeldeversuch wurde wegen Zeitüberschreitung abgebrochen. Die Anmeldung beginnt von vorne.",
+    "staleFormMessage": "Ungültige Anfrage: Das Formular ist abgelaufen. Bitte versuchen Sie es erneut.",  # Doorkeep's
+    "httpsRequiredMessage": "HTTPS erforderlich.",
+    "realmNotEnabledMessage": "Realm nicht aktiviert.",
+    "realmNotFoundMessage": "Realm existiert nicht.",  # Doorkeep's
+    "invalidRequestMessage": "Ungültiger Request.",
+    "loginRequesterNotEnabledMessage": "Login Requester nicht aktiviert",
+    "invalidRedirectUriMessage": "Ungültige Redirect URI",
+    "invalidParameterMessage": "Ungültiger Parameter: {0}",
+    "missingParameterMessage": "Fehlender Parameter: {0}",
+    "clientNotFoundMessage": "Client nicht gefunden.",
+    "clientDisabledMessage": "Client deaktiviert.",
+}
