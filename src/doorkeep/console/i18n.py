@@ -75,14 +75,15 @@ class Language:
 
     def translate(self, english: str | None) -> str:
         """An English text the core produced, in this language (unchanged when no catalog knows it)."""
-        if not english:
+        messages = catalog(self.tag)
+        if not english or messages is en.MESSAGES:  # English pages show the core's text exactly
             return english or ""
         key = _EXACT.get(english)
         if key is not None:
-            return self.text(key)
+            return self.text(key) if key in messages else english
         for pattern, template_key in _TEMPLATES:
             found = pattern.match(english)
-            if found is not None:
+            if found is not None and template_key in messages:
                 groups = found.groupdict()
                 return self.text(template_key, *(groups[f"p{i}"] for i in range(len(groups))))
         return english
