@@ -33,32 +33,37 @@ class Cli:
 
     config: Path
 
-    def __call__(self, *args: str, stdin: str | None = None) -> Run:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DOORKEEP_", "KC_"))}
-        env["DOORKEEP_ADMIN_CONFIG"] = str(self.config)
+    def __call__(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Run:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("DOORKEEP_", "KC_"))}
+        environ["DOORKEEP_ADMIN_CONFIG"] = str(self.config)
+        environ.update(env or {})
         done = subprocess.run(
             [str(DOORKEEP), "admin", *args],
             input=stdin,
             capture_output=True,
             text=True,
-            env=env,
+            env=environ,
             timeout=60,
             check=False,
         )
         assert "Traceback" not in done.stderr, done.stderr
         return Run(done.returncode, done.stdout, done.stderr)
 
-    def ok(self, *args: str, stdin: str | None = None) -> Run:
-        run = self(*args, stdin=stdin)
+    def ok(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Run:
+        run = self(*args, stdin=stdin, env=env)
         assert run.code == 0, f"doorkeep admin {' '.join(args)} failed: {run.err}"
         return run
 
-    def fails(self, *args: str, stdin: str | None = None) -> str:
-        """The one line printed on stderr by a command that must fail."""
-        run = self(*args, stdin=stdin)
+    def fails(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+        """The one error line of a command that must fail (exit 1; bad input also prints kcadm's Try line, exit 2)."""
+        run = self(*args, stdin=stdin, env=env)
         assert run.code != 0, f"doorkeep admin {' '.join(args)} succeeded: {run.out}"
         lines = [line for line in run.err.strip().splitlines() if not line.startswith("Logging into ")]
-        assert len(lines) == 1, run.err  # (config credentials announces the login first, as kcadm does)
+        if run.code == 2:  # kcadm's ShortErrorMessageHandler: the message, then how to get help
+            assert len(lines) == 2 and lines[1].startswith("Try 'doorkeep admin"), run.err
+            assert lines[1].endswith(" --help' for more information on the available options."), run.err
+            return lines[0]
+        assert run.code == 1 and len(lines) == 1, run.err  # (config credentials announces the login first)
         return lines[0]
 
     def log_in(self, server: str) -> Run:

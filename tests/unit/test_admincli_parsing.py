@@ -127,11 +127,26 @@ def test_fields_keep_only_the_named_fields_of_each_object() -> None:
     assert output.select(rows, fields) == [{"id": "1", "clientId": "app", "attributes": {"a": "x"}}, {"id": "2"}]
 
 
-def test_a_table_aligns_its_columns_and_csv_quotes_every_cell() -> None:
+def test_a_table_aligns_its_columns_and_csv_is_kcadms_json_scalars() -> None:
     rows = [{"clientId": "account", "enabled": True}, {"clientId": "a", "enabled": False}]
     assert output.render(rows, "table") == "CLIENTID  ENABLED\naccount   true\na         false"
-    assert output.render(rows, "csv") == '"account","true"\n"a","false"'
+    # OutputUtil.printAsCsv: strings as JSON text, other scalars bare, no header
+    assert output.render(rows, "csv") == '"account",true\n"a",false'
     assert output.render(rows, "csv", quote=False) == "account,true\na,false"
+
+
+def test_csv_flattens_nested_values_leaves_absent_fields_empty_and_escapes_as_json() -> None:
+    row = {"id": 'a "b"', "uris": ["x", "y"], "attributes": {"n": 1, "z": None}}
+    assert output.render(row, "csv") == '"a \\"b\\"","x","y",1,null'
+    assert output.render([row], "csv", ["missing", "id"]) == ',"a \\"b\\""'
+
+
+def test_json_is_printed_as_jacksons_pretty_printer_prints_it() -> None:
+    value = {"a": 1, "b": [1, 2], "c": [{"x": {}}], "d": [], "e": "q\u001f", "f": None, "g": 1e20, "h": 2.0}
+    assert output.render(value, "json") == (
+        '{\n  "a" : 1,\n  "b" : [ 1, 2 ],\n  "c" : [ {\n    "x" : { }\n  } ],\n  "d" : [ ],\n'
+        '  "e" : "q\\u001F",\n  "f" : null,\n  "g" : 1.0E20,\n  "h" : 2.0\n}'
+    )
 
 
 def test_the_admin_cli_imports_nothing_of_the_server() -> None:

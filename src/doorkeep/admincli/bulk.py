@@ -9,8 +9,10 @@ from typing import Any
 
 import click
 
+from doorkeep.admincli import http
 from doorkeep.admincli.api import connect
-from doorkeep.admincli.options import FORMATS, common, config_path
+from doorkeep.admincli.auth import AuthOptions
+from doorkeep.admincli.options import FORMATS, common
 from doorkeep.admincli.shortcuts import _emit, when
 
 
@@ -71,8 +73,11 @@ def revoke_offline_sessions(
         raise click.UsageError(
             "give at least one of --client, --user, --started-before, --last-access-before, --ip, --device-label"
         )
-    with connect(config_path(config_file), realm) as api:
-        result = api.send("POST", api.url("offline-sessions/revoke"), body).json() or {}
+    with connect(AuthOptions(config_file=config_file), realm) as api:
+        url = api.url("offline-sessions/revoke")
+        response = api.send("POST", url, body, check=False)
+        http.check_extension(url, response)
+        result = response.json() or {}
         name = api.realm
     count = int(result.get("count", 0))
     if not dry_run:

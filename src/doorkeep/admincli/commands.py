@@ -16,13 +16,13 @@ from typing import Any
 import click
 import httpx
 
-from doorkeep.admincli import attributes, bulk, config, http, output, paths, session, shortcuts
+from doorkeep.admincli import attributes, auth, bulk, config, http, output, paths, shortcuts
 from doorkeep.admincli.api import Api, connect
-from doorkeep.admincli.errors import AdminCliError
-from doorkeep.admincli.options import FORMATS, F, common, config_path
+from doorkeep.admincli.errors import AdminCliError, AdminUsageError
+from doorkeep.admincli.options import AdminGroup, F, config_path, exclusive
 
 
-@click.group("admin", context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("admin", cls=AdminGroup)
 def admin() -> None:
     """Administer a running Doorkeep or Keycloak server over its Admin REST API, as kcadm.sh does."""
 
@@ -33,12 +33,12 @@ def config_group() -> None:
 
 
 @config_group.command("credentials")
-@click.option("--server", required=True, help="Server URL, e.g. http://localhost:8080.")
-@click.option("--realm", required=True, help="Realm to log into (master for the server's admin).")
+@click.option("--server", default=None, help="Server URL, e.g. http://localhost:8080.")
+@click.option("--realm", default=None, help="Realm to log into (master for the server's admin).")
 @click.option("--user", default=None, help="Username (password grant); omit for a service account.")
-@click.option("--password", default=None, help="The user's password; prompted for when omitted.")
-@click.option("--client", "client_id", default="admin-cli", show_default=True, help="Client to log in with.")
-@click.option("--secret", default=None, help="The client's secret (a confidential client or service account).")
+@click.option("--password", default=None, help="The user's password; else $KC_CLI_PASSWORD, else prompted for.")
+@click.option("--client", "client_id", default=None, help="Client to log in with (default: admin-cli).")
+@click.option("--secret", default=None, help="The client's secret; else $KC_CLI_CLIENT_SECRET, else prompted for.")
 @click.option(
     "--config",
     "config_file",
@@ -46,65 +46,166 @@ def config_group() -> None:
     default=None,
     help="Credentials file (default: ~/.doorkeep/admin.config).",
 )
+@click.pass_context
 def credentials(
-    server: str,
-    realm: str,
+    ctx: click.Context,
+    server: str | None,
+    realm: str | None,
     user: str | None,
     password: str | None,
-    client_id: str,
+    client_id: str | None,
     secret: str | None,
     config_file: Path | None,
 ) -> None:
-    """Log in and keep the tokens (file mode 0600) for the commands that follow."""
+    """Log in and keep the tokens (file mode 0600); with only --server and --realm, just remember those."""
+    if server is None:
+        raise AdminUsageError("Required option not specified: --server", ctx)
     server = server.rstrip("/")
-    if not server.startswith(("http://", "https://")):
-        raise AdminCliError(f"Invalid server URL: {server} (expected http:// or https://)")
-    if user is not None and password is None:
-        password = click.prompt("Enter password", hide_input=True, err=True)
-    if user is None and secret is None:
-        secret = click.prompt("Enter client secret", hide_input=True, err=True)
-    who = f"user {user}" if user is not None else f"service-account-{client_id}"
-    click.echo(f"Logging into {server} as {who} of realm {realm}", err=True)
+    if not server.startswith(("http://", "https://")) or len(server.split("://", 1)[1]) == 0:
+        raise AdminCliError(f"Invalid server endpoint url: {server}")
+    if realm is None:
+        raise AdminUsageError("Required option not specified: --realm", ctx)
     with http.client() as client:
-        login = session.log_in(client, server, realm, client_id, user=user, password=password, secret=secret)
+        login = auth.log_in(client, server, realm, client_id, user=user, password=password, secret=secret)
     path = config_path(config_file)
     stored = config.load(path)
-    stored.set_login(server, realm, login)
+    if login is None:  # kcadm: "if only server and realm are set, just save config and be done"
+        stored.server_url, stored.realm = server, realm
+    else:
+        stored.set_login(server, realm, login)
     config.save(path, stored)
 
 
-def _queries(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    """kcadm's ``-q``: ``name=value``; a bare word is a ``search`` term."""
-    return [attributes.split_key_value(v) if "=" in v else ("search", v) for v in values]
+def _queries(ctx: click.Context, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """kcadm's ``-q NAME=VALUE`` (``parseKeyVal``: bad input without ``=``)."""
+    return [_key_value(ctx, v) for v in values]
+
+
+def _key_value(ctx: click.Context, text: str) -> tuple[str, str]:
+    try:
+        return attributes.split_key_value(text)
+    except AdminCliError as exc:
+        raise AdminUsageError(exc.message, ctx) from None
+
+
+def request_options(func: F) -> F:
+    """What every kcadm request command takes: auth, ``-r``, ``-q``, ``-h NAME=VALUE`` headers."""
+    for decorator in reversed(
+        [
+            auth.auth_options,
+            click.option("-r", "--target-realm", "realm", default=None, help="Realm a relative path refers to."),
+            click.option("-q", "--query", "queries", multiple=True, metavar="NAME=VALUE", help="Query parameter."),
+            click.option("-h", "--header", "headers", multiple=True, metavar="NAME=VALUE", help="Request header."),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+def output_options(func: F) -> F:
+    """kcadm's ``-F/--fields``, ``-H/--print-headers`` and ``-c/--compressed``."""
+    for decorator in reversed(
+        [
+            click.option("-F", "--fields", default=None, help="Fields to print, e.g. id,clientId,attributes(a,b)."),
+            click.option("-H", "--print-headers", is_flag=True, help="Print the response status and headers."),
+            click.option("-c", "--compressed", is_flag=True, help="Print the JSON as the server sent it."),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+def _headers(ctx: click.Context, values: tuple[str, ...]) -> dict[str, str]:
+    return dict(_key_value(ctx, v) for v in values)
+
+
+def _print_response(response: httpx.Response, print_headers: bool) -> None:
+    """kcadm's ``-H``: the status line and the headers, then an empty line, before the body."""
+    if print_headers:
+        click.echo(f"HTTP/1.1 {response.status_code} {response.reason_phrase}")
+        for name, value in response.headers.multi_items():
+            click.echo(f"{name}: {value}")
+
+
+def emit(response: httpx.Response, fields: str | None, fmt: str, quote: bool, compressed: bool) -> None:
+    """kcadm's output of a response body (``AbstractRequestCmd.process``).
+
+    JSON is printed with Jackson's pretty printer and no final newline; kcadm then ends the line on
+    stderr, so that a script capturing stdout gets the document alone.
+    """
+    is_json = response.headers.get("content-type", "").split(";", 1)[0].strip() == "application/json"
+    if not is_json or compressed:
+        if fmt != "json" or fields is not None:
+            why = "compressed" if compressed else "not json"
+            click.echo(f"Cannot create CSV nor filter returned fields because the response is {why}", err=True)
+            return
+        _write_out(response.text)
+        return
+    try:
+        value = response.json() if response.content else None
+    except ValueError as exc:
+        raise AdminCliError(f"Error processing results: {exc}") from None
+    selected = output.parse_fields(fields) if fields else None
+    value = output.select(value, selected)
+    if fmt == "json":
+        _write_out(output.render(value, "json") if response.content else "")
+    else:
+        columns = list(selected) if selected else None
+        text = output.render(value, fmt, columns, quote=quote)
+        _write_out(text + "\n" if text else "")
+
+
+def _write_out(text: str) -> None:
+    click.echo(text, nl=False)
+    if text and not text.endswith(("\n", "\r")):
+        click.echo("", err=True)
 
 
 @admin.command("get")
-@click.argument("path")
-@common
-@click.option("-q", "--query", "queries", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
-@click.option("--fields", default=None, help="Fields to keep, e.g. id,clientId,attributes(a,b).")
-@click.option("--format", "fmt", type=FORMATS, default="json", show_default=True, help="Output format.")
-@click.option("--noquotes", is_flag=True, help="CSV without quotes.")
-@click.option("--offset", type=click.IntRange(min=0), default=None, help="Index of the first result (first=).")
-@click.option("--limit", type=click.IntRange(min=0), default=None, help="Most results to return (max=).")
+@click.argument("path", required=False)
+@request_options
+@output_options
+@click.option("--format", "fmt", default="json", show_default=True, help="Output format: json, csv (or table).")
+@click.option("--noquotes", is_flag=True, help="CSV without quotes around strings.")
+@click.option("-o", "--offset", type=int, default=None, help="Index of the first result (adds first=).")
+@click.option("-l", "--limit", type=int, default=None, help="Most results to return (adds max=).")
+@click.pass_context
 def get(
-    path: str,
+    ctx: click.Context,
+    /,
+    path: str | None,
     realm: str | None,
-    config_file: Path | None,
     queries: tuple[str, ...],
+    headers: tuple[str, ...],
     fields: str | None,
+    print_headers: bool,
+    compressed: bool,
     fmt: str,
     noquotes: bool,
     offset: int | None,
     limit: int | None,
+    **auth_kwargs: Any,
 ) -> None:
     """GET a resource and print it."""
-    selected = output.parse_fields(fields) if fields else None
-    query = _queries(queries) + [(k, str(v)) for k, v in (("first", offset), ("max", limit)) if v is not None]
-    with connect(config_path(config_file), realm) as api:
-        value = api.get(path, query)
-    columns = list(selected) if selected else None
-    click.echo(output.render(output.select(value, selected), fmt, columns, quote=not noquotes))
+    opts = auth.gather(auth_kwargs)
+    target = _resource(ctx, path, fmt)
+    query = _queries(ctx, queries) + [(k, str(v)) for k, v in (("first", offset), ("max", limit)) if v is not None]
+    with connect(opts, realm, _headers(ctx, headers)) as api:
+        url = api.url(target, query)
+        response = api.send("GET", url, check=False)
+        _print_response(response, print_headers)
+        http.check(url, response)
+        if print_headers:
+            click.echo("")
+    emit(response, fields, fmt, not noquotes, compressed)
+
+
+def _resource(ctx: click.Context, path: str | None, fmt: str) -> str:
+    if path is None:
+        raise AdminUsageError("Resource URI not specified", ctx)
+    if fmt.lower() not in ("json", "csv", "table"):
+        raise AdminUsageError(f"Unsupported output format: {fmt}", ctx)
+    return path
 
 
 def read_document(source: str) -> Any:
@@ -115,6 +216,10 @@ def read_document(source: str) -> Any:
         raise AdminCliError(f"File not found: {source}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AdminCliError(f"Failed to read {source}: {getattr(exc, 'strerror', None) or exc}") from None
+    return parse_document(text)
+
+
+def parse_document(text: str) -> Any:
     if not text.strip():
         raise AdminCliError("Document provided by --file option is empty")
     try:
@@ -145,37 +250,67 @@ def body_options(func: F) -> F:
                 help="Set an attribute: name=value, nested a.b=c, JSON values, name+=item appends.",
             ),
             click.option("-f", "--file", "file", default=None, metavar="FILE", help="JSON document; - reads stdin."),
+            click.option("-b", "--body", default=None, metavar="CONTENT", help="The body (JSON) on the command line."),
             click.option("-o", "--output", "print_result", is_flag=True, help="Print the resulting resource."),
-            click.option("--fields", default=None, help="With -o: fields to print."),
         ]
     ):
         func = decorator(func)
     return func
 
 
+def _document(ctx: click.Context, file: str | None, body: str | None) -> Any:
+    exclusive(ctx, "Options --body and --file are mutually exclusive", body is not None, file is not None)
+    if file is not None:
+        return read_document(file)
+    return parse_document(body) if body is not None else None
+
+
+def _set_ops(ctx: click.Context, sets: tuple[str, ...]) -> list[attributes.Operation]:
+    try:
+        return [attributes.parse_set(s) for s in sets]
+    except AdminCliError as exc:
+        if exc.message.startswith("Invalid key=value"):
+            raise AdminUsageError(exc.message, ctx) from None
+        raise
+
+
 @admin.command("create")
-@click.argument("path")
-@common
+@click.argument("path", required=False)
+@request_options
 @body_options
+@output_options
 @click.option("-i", "--id", "return_id", is_flag=True, help="Print only the id of the new resource.")
+@click.pass_context
 def create(
-    path: str,
+    ctx: click.Context,
+    /,
+    path: str | None,
     realm: str | None,
-    config_file: Path | None,
+    queries: tuple[str, ...],
+    headers: tuple[str, ...],
     sets: tuple[str, ...],
     file: str | None,
+    body: str | None,
     print_result: bool,
     fields: str | None,
+    print_headers: bool,
+    compressed: bool,
     return_id: bool,
+    **auth_kwargs: Any,
 ) -> None:
-    """POST a new resource built from -f and -s."""
-    if print_result and return_id:
-        raise AdminCliError("Options -o and -i are mutually exclusive")
-    operations = [attributes.parse_set(s) for s in sets]
-    body = _body(read_document(file) if file else None, operations)
-    with connect(config_path(config_file), realm) as api:
-        url = api.url(path)
-        response = api.send("POST", url, body if body is not None else {})
+    """POST a new resource built from -f/-b and -s."""
+    opts = auth.gather(auth_kwargs)
+    target = _resource(ctx, path, "json")
+    exclusive(ctx, "Options -o and -i are mutually exclusive", print_result, return_id)
+    operations = _set_ops(ctx, sets)
+    document = _body(_document(ctx, file, body), operations)
+    with connect(opts, realm, _headers(ctx, headers)) as api:
+        url = api.url(target, _queries(ctx, queries))
+        response = api.send("POST", url, document, check=False)
+        _print_response(response, print_headers)
+        http.check(url, response)
+        if print_headers:
+            click.echo("")
         location = response.headers.get("Location")
         new_id = paths.last_component(location) if location else None
         if new_id and return_id:
@@ -183,65 +318,96 @@ def create(
         elif new_id and not print_result:
             click.echo(f"Created new {paths.type_name(url)} with id '{new_id}'", err=True)
         if print_result:
-            _print_result(api, f"{url}/{new_id}" if new_id else url, response, fields)
+            _print_result(api, target, url, response, new_id, fields, compressed)
 
 
-def _print_result(api: Api, url: str, response: httpx.Response, fields: str | None) -> None:
-    """kcadm's ``-o``: the resource as the server now has it."""
-    value = (
-        api.get(url)
-        if response.status_code == 204 or response.headers.get("Location")
-        else http.json_body(url, response)
-    )
-    click.echo(output.render(output.select(value, output.parse_fields(fields) if fields else None), "json"))
+def _print_result(
+    api: Api, target: str, url: str, response: httpx.Response, new_id: str | None, fields: str | None, compressed: bool
+) -> None:
+    """kcadm's ``-o``: the resource as the server now has it (fetched again after 204 or a Location)."""
+    if (response.status_code == 204 or new_id) and target != "clients-initial-access":
+        fetch = f"{url.split('?', 1)[0]}/{new_id}" if new_id else url
+        response = api.send("GET", fetch, check=False)
+    emit(response, fields, "json", True, compressed)
 
 
 @admin.command("update")
-@click.argument("path")
-@common
+@click.argument("path", required=False)
+@request_options
 @body_options
+@output_options
 @click.option("-d", "--delete", "deletes", multiple=True, metavar="NAME", help="Remove an attribute.")
-@click.option("--merge", "merge_mode", is_flag=True, help="GET, merge -f/-s over it, then PUT.")
-@click.option("--no-merge", is_flag=True, help="PUT exactly -f/-s, without reading the resource first.")
+@click.option("-m", "--merge", "merge_mode", is_flag=True, help="GET, merge -f/-s over it, then PUT.")
+@click.option("-n", "--no-merge", is_flag=True, help="PUT exactly -f/-s, without reading the resource first.")
+@click.pass_context
 def update(
-    path: str,
+    ctx: click.Context,
+    /,
+    path: str | None,
     realm: str | None,
-    config_file: Path | None,
+    queries: tuple[str, ...],
+    headers: tuple[str, ...],
     sets: tuple[str, ...],
     file: str | None,
+    body: str | None,
     print_result: bool,
     fields: str | None,
+    print_headers: bool,
+    compressed: bool,
     deletes: tuple[str, ...],
     merge_mode: bool,
     no_merge: bool,
+    **auth_kwargs: Any,
 ) -> None:
     """PUT a resource: by default the server's copy with -s/-d applied."""
-    if merge_mode and no_merge:
-        raise AdminCliError("Options --merge and --no-merge are mutually exclusive")
-    operations = [attributes.parse_set(s) for s in sets] + [attributes.parse_delete(d) for d in deletes]
-    document = read_document(file) if file else None
+    opts = auth.gather(auth_kwargs)
+    target = _resource(ctx, path, "json")
+    exclusive(ctx, "Options --merge and --no-merge are mutually exclusive", merge_mode, no_merge)
+    operations = _set_ops(ctx, sets) + [attributes.parse_delete(d) for d in deletes]
+    document = _document(ctx, file, body)
     merge_mode = merge_mode or (file is None and bool(operations) and not no_merge)
-    with connect(config_path(config_file), realm) as api:
-        url = api.url(path)
+    with connect(opts, realm, _headers(ctx, headers)) as api:
+        url = api.url(target, _queries(ctx, queries))
         if merge_mode:
             remote = api.get(url)
             if not isinstance(remote, dict) or not isinstance(document or {}, dict):
                 raise AdminCliError("Not a JSON object: only objects can be merged")
             document = attributes.merge(document or {}, remote)
-        body = _body(document, operations)
-        response = api.send("PUT", url, body if body is not None else {})
+        document = _body(document, operations)
+        response = api.send("PUT", url, document if document is not None else {}, check=False)
+        _print_response(response, print_headers)
+        http.check(url, response)
+        if print_headers:
+            click.echo("")
         if print_result:
-            _print_result(api, url, response, fields)
+            _print_result(api, target, url, response, None, fields, compressed)
 
 
 @admin.command("delete")
-@click.argument("path")
-@common
-@click.option("-q", "--query", "queries", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
-def delete(path: str, realm: str | None, config_file: Path | None, queries: tuple[str, ...]) -> None:
+@click.argument("path", required=False)
+@request_options
+@output_options
+@click.pass_context
+def delete(
+    ctx: click.Context,
+    /,
+    path: str | None,
+    realm: str | None,
+    queries: tuple[str, ...],
+    headers: tuple[str, ...],
+    fields: str | None,
+    print_headers: bool,
+    compressed: bool,
+    **auth_kwargs: Any,
+) -> None:
     """DELETE a resource."""
-    with connect(config_path(config_file), realm) as api:
-        api.send("DELETE", api.url(path, _queries(queries)))
+    opts = auth.gather(auth_kwargs)
+    target = _resource(ctx, path, "json")
+    with connect(opts, realm, _headers(ctx, headers)) as api:
+        url = api.url(target, _queries(ctx, queries))
+        response = api.send("DELETE", url, check=False)
+        _print_response(response, print_headers)
+        http.check(url, response)
 
 
 for _command in [*shortcuts.COMMANDS, bulk.revoke_offline_sessions]:

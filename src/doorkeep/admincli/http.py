@@ -36,28 +36,36 @@ def _reason(exc: httpx.HTTPError) -> str:
 
 
 def server_message(response: httpx.Response) -> str | None:
-    """kcadm's reading of an error body: ``errorMessage``, else ``error_description [error]``."""
+    """kcadm's reading of an error body (``HeadersBodyStatus.checkSuccess``): ``errorMessage``, else
+    ``error_description [error]`` (Java prints a missing description as ``null``)."""
     try:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(body, dict):
         return None
-    if body.get("errorMessage"):
+    if body.get("errorMessage") is not None:
         return str(body["errorMessage"])
-    if body.get("error"):
-        return f"{body['error_description']} [{body['error']}]" if body.get("error_description") else str(body["error"])
+    if body.get("error") is not None:
+        return f"{body.get('error_description')} [{body['error']}]".replace("None [", "null [", 1)
     return None
 
 
 def check(url: str, response: httpx.Response) -> None:
-    """Raise kcadm's message for a non-2xx answer: the server's own words when it gave some."""
+    """kcadm's ``HttpUtil.checkSuccess``: a 404 names the URL only; else the server's words or the status."""
     if response.is_success:
         return
-    message = server_message(response)
     if response.status_code == 404:
-        raise AdminCliError(f"Resource not found for url: {url}" + (f" ({message})" if message else ""))
-    raise AdminCliError(message or f"HTTP error - {response.status_code} {response.reason_phrase}")
+        raise AdminCliError(f"Resource not found for url: {url}")
+    raise AdminCliError(server_message(response) or f"HTTP error - {response.status_code} {response.reason_phrase}")
+
+
+def check_extension(url: str, response: httpx.Response) -> None:
+    """:func:`check` for Doorkeep's own commands (no kcadm to match): a 404 keeps the server's words."""
+    message = server_message(response) if response.status_code == 404 else None
+    if message:
+        raise AdminCliError(message)
+    check(url, response)
 
 
 def json_body(url: str, response: httpx.Response) -> Any:

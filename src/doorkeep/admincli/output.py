@@ -6,11 +6,10 @@ object of a list; ``name(sub,fields)`` filters inside a nested object.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from doorkeep.admincli import jackson
 from doorkeep.admincli.errors import AdminCliError
 
 Fields = dict[str, "Fields | None"]
@@ -64,17 +63,44 @@ def select(value: Any, fields: Fields | None) -> Any:
 
 
 def render(value: Any, fmt: str, columns: list[str] | None = None, *, quote: bool = True) -> str:
-    """The text to print for ``value`` in ``fmt`` (json, table or csv)."""
+    """The text to print for ``value`` in ``fmt``: json and csv as kcadm prints them, table (ours) aligned."""
     if fmt == "json":
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return jackson.dumps(value)
+    if fmt == "csv":
+        return "\n".join(csv_lines(value, columns, quote=quote))
     rows = value if isinstance(value, list) else [value]
     columns = columns or _columns(rows)
     cells = [[_cell(row.get(c) if isinstance(row, dict) else row) for c in columns] for row in rows]
-    if fmt == "csv":
-        out = io.StringIO()
-        csv.writer(out, quoting=csv.QUOTE_ALL if quote else csv.QUOTE_MINIMAL, lineterminator="\n").writerows(cells)
-        return out.getvalue().rstrip("\n")
     return table([c.upper() for c in columns], cells)
+
+
+def csv_lines(value: Any, columns: list[str] | None = None, *, quote: bool = True) -> list[str]:
+    """kcadm's CSV (``OutputUtil.printAsCsv``): one line per item, no header, every scalar of the item in order.
+
+    A string is its JSON text (``"a \\"b\\""``) unless ``--noquotes``; numbers, booleans and null are bare;
+    nested objects and arrays are flattened into the same line; a field asked for but absent is empty.
+    """
+    items = value if isinstance(value, list) else [value]
+    lines = []
+    for item in items:
+        cells: list[str] = []
+        _csv_cells(cells, item, columns, quote)
+        lines.append(",".join(cells))
+    return lines
+
+
+def _csv_cells(cells: list[str], node: Any, columns: list[str] | None, quote: bool) -> None:
+    if isinstance(node, dict):
+        for name in columns if columns is not None else list(node):
+            if columns is not None and name not in node:
+                cells.append("")
+            else:
+                _csv_cells(cells, node[name], None, quote)
+    elif isinstance(node, list):
+        for item in node:
+            _csv_cells(cells, item, columns, quote)
+    else:
+        cells.append(node if isinstance(node, str) and not quote else jackson.dumps(node, pretty=False))
 
 
 def table(header: list[str], cells: list[list[str]]) -> str:

@@ -20,7 +20,6 @@ from doorkeep.admincli.http import send, server_message
 
 MARGIN_MS = 5000
 EXPIRED = "Session has expired. Login again with 'doorkeep admin config credentials'"
-NOT_LOGGED_IN = "No server specified. Use 'doorkeep admin config credentials' to log in first"
 
 
 def now_ms() -> int:
@@ -83,20 +82,22 @@ def _login_from(body: dict[str, Any], client_id: str, secret: str | None) -> cfg
     )
 
 
-def access_token(http: httpx.Client, path: Path) -> tuple[str, str, str]:
-    """``(server, realm of the login, access token)``, refreshing and saving the config when needed."""
-    config = cfg.load(path)
-    login = config.login()
-    if login is None or not config.server_url or not config.realm:
-        raise AdminCliError(NOT_LOGGED_IN)
-    server, realm = config.server_url, config.realm
+def stored_token(http: httpx.Client, path: Path, server: str, realm: str) -> str | None:
+    """The file's access token for ``server`` and ``realm``, refreshed and saved when needed; None without one.
+
+    None is kcadm's ``credentialsAvailable`` false: the request then goes without ``Authorization``.
+    """
+    data = cfg.load(path).endpoints.get(server, {}).get(realm)
+    if not data or not data.get("token"):
+        return None
+    login = cfg.Login.from_json(data)
     if login.expires_at - now_ms() >= MARGIN_MS:
-        return server, realm, login.token
+        return login.token
     fresh = _renew(http, server, realm, login)
     config = cfg.load(path)  # another process may have written meanwhile; keep its other entries
     config.set_login(server, realm, fresh)
     cfg.save(path, config)
-    return server, realm, fresh.token
+    return fresh.token
 
 
 def _renew(http: httpx.Client, server: str, realm: str, login: cfg.Login) -> cfg.Login:

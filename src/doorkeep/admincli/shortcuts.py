@@ -15,8 +15,9 @@ import click
 
 from doorkeep.admincli import output
 from doorkeep.admincli.api import Api, connect
+from doorkeep.admincli.auth import AuthOptions
 from doorkeep.admincli.errors import AdminCliError
-from doorkeep.admincli.options import FORMATS, common, config_path
+from doorkeep.admincli.options import FORMATS, common
 
 OFFLINE_TOKEN = "Offline Token"
 
@@ -64,7 +65,7 @@ def offline_sessions(
 ) -> None:
     """List a client's offline sessions: user, session id, IP address, started, last access (UTC)."""
     page = [(k, str(v)) for k, v in (("first", first), ("max", max_results)) if v is not None]
-    with connect(config_path(config_file), realm) as api:
+    with connect(AuthOptions(config_file=config_file), realm) as api:
         sessions = api.get(f"clients/{client_uuid(api, client_id)}/offline-sessions", page) or []
     rows = [
         [
@@ -85,7 +86,7 @@ def offline_sessions(
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def offline_session_count(realm: str | None, config_file: Path | None, client_id: str, fmt: str) -> None:
     """Print how many offline sessions a client has."""
-    with connect(config_path(config_file), realm) as api:
+    with connect(AuthOptions(config_file=config_file), realm) as api:
         count = api.get(f"clients/{client_uuid(api, client_id)}/offline-session-count")
     click.echo(output.render(count, "json") if fmt == "json" else str((count or {}).get("count", 0)))
 
@@ -96,7 +97,7 @@ def offline_session_count(realm: str | None, config_file: Path | None, client_id
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def consents(realm: str | None, config_file: Path | None, username: str, fmt: str) -> None:
     """List a user's consents and offline tokens, per client."""
-    with connect(config_path(config_file), realm) as api:
+    with connect(AuthOptions(config_file=config_file), realm) as api:
         found = api.get(f"users/{user_id(api, username)}/consents") or []
     rows = [
         [
@@ -117,7 +118,7 @@ def consents(realm: str | None, config_file: Path | None, username: str, fmt: st
 @click.option("--client", "client_id", required=True, help="clientId the grant was given to.")
 def revoke_offline(realm: str | None, config_file: Path | None, username: str, client_id: str) -> None:
     """Revoke a user's consent to a client and with it the client's offline tokens (users/{id}/consents/{client})."""
-    with connect(config_path(config_file), realm) as api:
+    with connect(AuthOptions(config_file=config_file), realm) as api:
         api.send("DELETE", api.url(f"users/{user_id(api, username)}/consents/{client_id}"))
         click.echo(
             f"Revoked the consent and offline tokens of user '{username}' for client '{client_id}' "
@@ -131,7 +132,7 @@ def revoke_offline(realm: str | None, config_file: Path | None, username: str, c
 @click.option("--client", "client_id", default=None, help="A client's not-before instead of the realm's.")
 def not_before(action: str, realm: str | None, config_file: Path | None, client_id: str | None) -> None:
     """Revocation policy: set-now (tokens issued before now are refused), clear, or push it to admin URLs."""
-    with connect(config_path(config_file), realm) as api:
+    with connect(AuthOptions(config_file=config_file), realm) as api:
         target = f"clients/{client_uuid(api, client_id)}" if client_id else f"realms/{api.realm}"
         name = f"client '{client_id}'" if client_id else f"realm '{api.realm}'"
         if action == "push":
