@@ -16,7 +16,7 @@ from typing import Any
 import click
 import httpx
 
-from doorkeep.admincli import attributes, auth, bulk, config, http, output, paths, shortcuts
+from doorkeep.admincli import attributes, auth, bulk, config, http, passwords, paths, responses, roles, shortcuts
 from doorkeep.admincli.api import Api, connect
 from doorkeep.admincli.errors import AdminCliError, AdminUsageError
 from doorkeep.admincli.options import AdminGroup, F, config_path, exclusive
@@ -119,48 +119,6 @@ def _headers(ctx: click.Context, values: tuple[str, ...]) -> dict[str, str]:
     return dict(_key_value(ctx, v) for v in values)
 
 
-def _print_response(response: httpx.Response, print_headers: bool) -> None:
-    """kcadm's ``-H``: the status line and the headers, then an empty line, before the body."""
-    if print_headers:
-        click.echo(f"HTTP/1.1 {response.status_code} {response.reason_phrase}")
-        for name, value in response.headers.multi_items():
-            click.echo(f"{name}: {value}")
-
-
-def emit(response: httpx.Response, fields: str | None, fmt: str, quote: bool, compressed: bool) -> None:
-    """kcadm's output of a response body (``AbstractRequestCmd.process``).
-
-    JSON is printed with Jackson's pretty printer and no final newline; kcadm then ends the line on
-    stderr, so that a script capturing stdout gets the document alone.
-    """
-    is_json = response.headers.get("content-type", "").split(";", 1)[0].strip() == "application/json"
-    if not is_json or compressed:
-        if fmt != "json" or fields is not None:
-            why = "compressed" if compressed else "not json"
-            click.echo(f"Cannot create CSV nor filter returned fields because the response is {why}", err=True)
-            return
-        _write_out(response.text)
-        return
-    try:
-        value = response.json() if response.content else None
-    except ValueError as exc:
-        raise AdminCliError(f"Error processing results: {exc}") from None
-    selected = output.parse_fields(fields) if fields else None
-    value = output.select(value, selected)
-    if fmt == "json":
-        _write_out(output.render(value, "json") if response.content else "")
-    else:
-        columns = list(selected) if selected else None
-        text = output.render(value, fmt, columns, quote=quote)
-        _write_out(text + "\n" if text else "")
-
-
-def _write_out(text: str) -> None:
-    click.echo(text, nl=False)
-    if text and not text.endswith(("\n", "\r")):
-        click.echo("", err=True)
-
-
 @admin.command("get")
 @click.argument("path", required=False)
 @request_options
@@ -193,11 +151,11 @@ def get(
     with connect(opts, realm, _headers(ctx, headers)) as api:
         url = api.url(target, query)
         response = api.send("GET", url, check=False)
-        _print_response(response, print_headers)
+        responses.print_status(response, print_headers)
         http.check(url, response)
         if print_headers:
             click.echo("")
-    emit(response, fields, fmt, not noquotes, compressed)
+    responses.emit(response, fields, fmt, not noquotes, compressed)
 
 
 def _resource(ctx: click.Context, path: str | None, fmt: str) -> str:
@@ -307,7 +265,7 @@ def create(
     with connect(opts, realm, _headers(ctx, headers)) as api:
         url = api.url(target, _queries(ctx, queries))
         response = api.send("POST", url, document, check=False)
-        _print_response(response, print_headers)
+        responses.print_status(response, print_headers)
         http.check(url, response)
         if print_headers:
             click.echo("")
@@ -328,7 +286,7 @@ def _print_result(
     if (response.status_code == 204 or new_id) and target != "clients-initial-access":
         fetch = f"{url.split('?', 1)[0]}/{new_id}" if new_id else url
         response = api.send("GET", fetch, check=False)
-    emit(response, fields, "json", True, compressed)
+    responses.emit(response, fields, "json", True, compressed)
 
 
 @admin.command("update")
@@ -375,7 +333,7 @@ def update(
             document = attributes.merge(document or {}, remote)
         document = _body(document, operations)
         response = api.send("PUT", url, document if document is not None else {}, check=False)
-        _print_response(response, print_headers)
+        responses.print_status(response, print_headers)
         http.check(url, response)
         if print_headers:
             click.echo("")
@@ -406,9 +364,9 @@ def delete(
     with connect(opts, realm, _headers(ctx, headers)) as api:
         url = api.url(target, _queries(ctx, queries))
         response = api.send("DELETE", url, check=False)
-        _print_response(response, print_headers)
+        responses.print_status(response, print_headers)
         http.check(url, response)
 
 
-for _command in [*shortcuts.COMMANDS, bulk.revoke_offline_sessions]:
+for _command in [*shortcuts.COMMANDS, bulk.revoke_offline_sessions, *roles.COMMANDS, passwords.set_password]:
     admin.add_command(_command)
