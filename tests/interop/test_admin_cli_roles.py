@@ -111,3 +111,17 @@ def test_set_password_sets_a_password_the_user_can_log_in_with(shared: DoorkeepP
     assert cli.fails("set-password", "-r", "demo", "-p", "x") == (
         "No user specified. Use --username or --userid to specify user"
     )
+
+
+def test_gpath_finds_a_subgroup_beyond_the_first_two_top_level_groups(cli: Cli) -> None:
+    for name in ("aa-first", "ab-second", "zz-parent"):
+        cli.ok("create", "groups", "-r", "demo", "-s", f"name={name}")
+    parent = cli.ok("get", "group-by-path/zz-parent", "-r", "demo", "-F", "id").json()["id"]
+    cli.ok("create", f"groups/{parent}/children", "-r", "demo", "-s", "name=deep child")
+    add = cli("add-roles", "-r", "demo", "--gpath", "/zz-parent/deep child", "--rolename", "offline_access")
+    assert add.code == 0, add.err
+    listed = cli.ok("get-roles", "-r", "demo", "--gpath", "/zz-parent/deep child", "-F", "name")
+    assert {"name": "offline_access"} in listed.json()
+    assert cli.fails("get-roles", "-r", "demo", "--gpath", "/zz-parent/none") == (
+        "Group not found for path: /zz-parent/none"
+    )

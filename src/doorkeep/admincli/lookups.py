@@ -7,7 +7,9 @@ kcadm's three messages say which way it failed.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from doorkeep.admincli import http as transport
 from doorkeep.admincli.api import Api
 from doorkeep.admincli.errors import AdminCliError
 
@@ -59,7 +61,21 @@ def group_id_by_name(api: Api, name: str) -> str:
 
 
 def group_id_by_path(api: Api, path: str) -> str:
-    return id_for(api, "groups", "path", path, "path", FIRST_TWO)
+    """The group at ``path``, at any depth, through ``group-by-path``.
+
+    kcadm asks ``groups?path=…&first=0&max=2``, a parameter the groups endpoint ignores, so it finds
+    a group only among the first two top-level ones; the path lookup finds every group, with kcadm's
+    "not found" line when there is none.
+    """
+    encoded = "/".join(quote(part, safe="") for part in path.strip("/").split("/"))
+    response = api.send("GET", api.url(f"group-by-path/{encoded}"), check=False)
+    if response.status_code == 404:
+        raise AdminCliError(f"Group not found for path: {path}")
+    transport.check(str(response.request.url), response)
+    body = response.json()
+    if not isinstance(body, dict) or "id" not in body:
+        raise AdminCliError("Returned group info has no 'id' attribute")
+    return str(body["id"])
 
 
 def role_id(api: Api, name: str) -> str:
