@@ -139,9 +139,11 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
         "request_uri_parameter_supported",
         "claims_parameter_supported",
         "tls_client_certificate_bound_access_tokens",
-        "frontchannel_logout_supported",
     ):
         assert doc[field] is False, field
+    # the logout page frames front-channel clients, with sid and iss (OIDCWellKnownProvider's values)
+    assert doc["frontchannel_logout_supported"] is True
+    assert doc["frontchannel_logout_session_supported"] is True
     # web/backchannel.py sends logout tokens, with sid by default (Keycloak's values)
     assert doc["backchannel_logout_supported"] is True
     assert doc["backchannel_logout_session_supported"] is True

@@ -6,9 +6,16 @@ dropdown; English by default."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from doorkeep.console.i18n import ENGLISH, Language
 from doorkeep.console.messages import en
 from doorkeep.console.templating import render
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from doorkeep.oauth.frontchannel_logout import Notice
 
 # The consent-screen texts in English, as the Account REST API's ``displayText`` resolves them.
 CONSENT_TEXTS = {f"${{{key}}}": text for key, text in en.MESSAGES.items() if key.endswith("ScopeConsentText")}
@@ -98,6 +105,20 @@ def error(realm_display: str, text: str, *, ui: Language = ENGLISH) -> str:
 
 def info(realm_display: str, title: str, text: str, *, ui: Language = ENGLISH) -> str:
     return render("login/info.html", title=ui.translate(title), realm_display=realm_display, text=text, ui=ui)
+
+
+def frontchannel_logout(
+    realm_display: str, framed: Sequence[Notice], redirect: str | None, *, ui: Language = ENGLISH
+) -> str:
+    """Keycloak's frontchannel-logout.ftl: an iframe per front-channel client, then on to ``redirect``."""
+    return render(
+        "login/frontchannel_logout.html",
+        title=ui.text("frontchannel-logout.title"),
+        realm_display=realm_display,
+        framed=framed,
+        redirect=redirect,
+        ui=ui,
+    )
 
 
 def logout_confirm(

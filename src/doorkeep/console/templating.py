@@ -1,17 +1,21 @@
 """The Jinja2 environment for every HTML page: login pages and the consoles.
 
 Autoescape is on for every template, so a value rendered with ``{{ x }}`` is always HTML-escaped;
-nothing is marked safe by hand. Templates live in ``console/templates/``, static files in
-``console/static/`` (served as files by ``web.console.static``).
+nothing is marked safe by hand except by the ``script_string`` filter, whose output is a JavaScript
+string literal that cannot leave its ``<script>`` (for use there only, never in an attribute).
+Templates live in ``console/templates/``, static files in ``console/static/`` (served as files by
+``web.console.static``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -43,6 +47,13 @@ def _localize(text: str | None) -> str:
     return MESSAGES.get(text, text[2:-1] if text.startswith("${") and text.endswith("}") else text)
 
 
+def _script_string(value: str) -> markupsafe.Markup:
+    """A double-quoted JavaScript string for a ``<script>``, as FreeMarker's ``?c`` in Keycloak's JavaScript
+    output format: quotes and backslashes escaped, and ``<``, ``>``, ``&`` too, so no ``</script>`` ends it."""
+    quoted = json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return markupsafe.Markup(quoted)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -53,6 +64,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["when"] = _when
     env.filters["localize"] = _localize
+    env.filters["script_string"] = _script_string
     return env
 
 

@@ -51,8 +51,8 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "introspection_endpoint": f"{oidc}/token/introspect",
         "userinfo_endpoint": f"{oidc}/userinfo",
         "end_session_endpoint": f"{oidc}/logout",
-        "frontchannel_logout_session_supported": False,
-        "frontchannel_logout_supported": False,
+        "frontchannel_logout_session_supported": True,  # oauth/frontchannel_logout.py, sid and iss on the URL
+        "frontchannel_logout_supported": True,
         "jwks_uri": f"{oidc}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
         "grant_types_supported": sorted([*token_endpoint.GRANTS, IMPLICIT]),

@@ -5,7 +5,8 @@ The core only notes, before the rows go, "this session ended for these clients" 
 (``tx.ended``); the web layer delivers the logout tokens once the transaction has committed.
 Only clients with a ``backchannel.logout.url`` are noted, and of those neither a disabled client nor one
 with ``frontchannelLogout`` on: Keycloak's backchannelLogoutClientSession returns before sending for both
-(a front-channel client is left to the browser logout, which Doorkeep does not offer).
+(a front-channel client is left to the browser logout's iframes, ``oauth/frontchannel_logout.py``; an
+admin-initiated logout has no browser and tells it nothing).
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Browser-side session endpoints: RP-initiated logout, the login-status iframe, third-party cookie check.
 
+A logout that ends a session some front-channel client is logged in to answers with Keycloak's
+``frontchannel-logout.ftl`` page (OIDCLoginProtocol.finishBrowserLogout): one hidden iframe per such client
+(``oauth/frontchannel_logout.py``), then on to the ``post_logout_redirect_uri`` when one was given.
+
 Logout CSRF: without an ``id_token_hint``, or when the hint names another session than the
 browser's own (Keycloak's ``forcedConfirmation``), the browser's session ends only after the user
 confirms on a page whose form carries a token bound to the ``DOORKEEP_LOGOUT_CSRF`` cookie.
@@ -21,16 +25,18 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
-from doorkeep.oauth import redirect_uris
+from doorkeep.oauth import frontchannel_logout, redirect_uris
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web import protocol
+from doorkeep.web.headers import frame_src_policy
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
 from doorkeep.web.login import cookie_path, display, error_page, html, open_realm, secure
 
 if TYPE_CHECKING:
+    from doorkeep.console.i18n import Language
     from doorkeep.store.tx import Tx
 
 LOGOUT_CSRF = "DOORKEEP_LOGOUT_CSRF"
@@ -94,30 +100,43 @@ async def logout(request: Request) -> Response:
             return _confirm_page(realm, request, form)
         if confirm and not _csrf_ok(request, form):
             return error_page(request, realm, "Invalid request: the form has expired. Please try again.")
+        ending = [s for s in dict.fromkeys((sid, current_id)) if s]
+        framed = await frontchannel_logout.notices(tx, ending, iss)  # read before the client sessions go
         await end_browser_sessions(
             tx,
             realm,
-            {s for s in (sid, current_id) if s},
+            ending,
             now=services.clock.now(),
             client_id=client.client_id if client else None,
             ip=client_ip(request),
             redirect_uri=target,
         )
-        response: Response
-        if target is not None:
-            given_state = form.get("state")
-            # Keycloak's getRedirectUriWithAttachedState: a query parameter, before any fragment.
-            response = RedirectResponse(redirect_uris.with_state(target, given_state) if given_state else target, 302)
-        else:
-            logged_out = pages.info(
-                display(realm), "You are logged out", "You are logged out.", ui=page_locale.language(request, realm)
-            )
-            response = html(logged_out)
+        response = _after_logout(realm, target, form.get("state"), framed, page_locale.language(request, realm))
         for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE, LOGOUT_CSRF):
             response.delete_cookie(name, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
 
     return await in_transaction(request, work)
+
+
+def _after_logout(
+    realm: Realm,
+    target: str | None,
+    given_state: str | None,
+    framed: list[frontchannel_logout.Notice],
+    ui: Language,
+) -> Response:
+    """OIDCLoginProtocol.finishBrowserLogout: the front-channel page when a client is framed, else
+    LogoutUtil.sendResponseAfterLogoutFinished (the redirect, or "You are logged out")."""
+    # Keycloak's getRedirectUriWithAttachedState: ``state`` a query parameter, before any fragment.
+    final = redirect_uris.with_state(target, given_state) if target is not None and given_state else target
+    if framed:
+        response = html(pages.frontchannel_logout(display(realm), framed, final, ui=ui))
+        response.headers["Content-Security-Policy"] = frame_src_policy(n.authority for n in framed)
+        return response
+    if final is not None:
+        return RedirectResponse(final, 302)
+    return html(pages.info(display(realm), "You are logged out", "You are logged out.", ui=ui))
 
 
 def _confirm_page(realm: Realm, request: Request, form: Form) -> Response:

@@ -1,7 +1,8 @@
 """Security headers, in one place: every HTML page gets the page headers, every HTTPS answer HSTS.
 
 The page headers are Keycloak's defaults for its themed pages (no framing by other origins,
-no MIME sniffing, no referrer, no caching). The form_post page adds a strict CSP of its own:
+no MIME sniffing, no referrer, no caching). The front-channel logout page lets its logout URLs' hosts
+into frames (``frame_src_policy``). The form_post page adds a strict CSP of its own:
 no resource loads, only its one known script, and form submission only to the redirect URI's
 origin (so a hostile redirect URI cannot turn it into a script or a form to elsewhere).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -39,6 +41,14 @@ HSTS = "max-age=31536000; includeSubDomains"
 SCRIPT_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(FORM_POST_SCRIPT.encode()).digest()).decode() + "'"
 NEVER = {"javascript", "data", "vbscript", "blob", "filesystem"}
 SAFE_SOURCE = re.compile(r"[a-z][a-z0-9+.\-]*:(//[a-z0-9.\-\[\]:]+)?")
+
+
+def frame_src_policy(sources: Iterable[str]) -> str:
+    """The page CSP with these sources allowed in frames, as Keycloak's SecurityHeadersOptions.allowFrameSrc
+    makes it for the front-channel logout page: ContentSecurityPolicyBuilder.addFrameSrc appends the
+    handler's "authority " list (its trailing space included) to frame-src; frame-ancestors stays."""
+    added = "".join(f"{source} " for source in sources)
+    return PAGE_HEADERS["Content-Security-Policy"].replace("frame-src 'self';", f"frame-src 'self' {added};", 1)
 
 
 def form_action_source(redirect_uri: str) -> str:

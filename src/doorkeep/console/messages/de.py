@@ -67,6 +67,9 @@ MESSAGES: dict[str, str] = {
         "Sie können dieses Browser-Fenster schließen und versuchen, Ihr Gerät erneut zu verbinden."
     ),
     "oauth2DeviceConsentDeniedMessage": "Zustimmung für Verbindung mit dem Gerät verweigert.",
+    "frontchannel-logout.title": "Abmelden",
+    "frontchannel-logout.message": "Sie melden sich von folgenden Anwendungen ab",
+    "doContinue": "Weiter",
     "logoutConfirmTitle": "Abmelden",
     "logoutConfirmHeader": "Wollen Sie sich abmelden?",
     "doLogout": "Abmelden",

@@ -66,6 +66,9 @@ MESSAGES: dict[str, str] = {
     ),
     "oauth2DeviceConsentDeniedMessage": "Consent denied for connecting the device.",
     # logout_confirm.html, info.html
+    "frontchannel-logout.title": "Logging out",
+    "frontchannel-logout.message": "You are logging out from following apps",
+    "doContinue": "Continue",
     "logoutConfirmTitle": "Logging out",
     "logoutConfirmHeader": "Do you want to log out?",
     "doLogout": "Logout",
