@@ -304,6 +304,40 @@ async def test_the_client_settings_switch_turns_standard_token_exchange_on_and_o
         assert stored is not None and "oauth2.device.authorization.grant.enabled" not in stored.attributes
 
 
+async def test_the_client_settings_logout_fields_set_front_channel_logout(realm: Env, admin: httpx.AsyncClient) -> None:
+    app = await client_uuid(realm, "test", "app")
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert "Front channel logout" in page.text and "Front-channel logout URL" in page.text
+    # absent frontchannel.logout.session.required means on (OIDCAdvancedConfigWrapper): shown checked
+    assert 'name="frontchannel.logout.session.required" value="on" checked>' in page.text
+    assert 'name="frontchannelLogout" value="on">' in page.text
+    base = {"enabled": "on", "standardFlowEnabled": "on", "redirectUris": "http://localhost/*"}
+    refused = await post(
+        admin, f"{BASE}/test/clients/{app}", page, **base, frontchannelLogout="on", **{"frontchannel.logout.url": "x:y"}
+    )
+    assert (
+        refused.status_code == 400 and "Front-channel logout URL: give an absolute http or https URL." in refused.text
+    )
+    fields = {"frontchannelLogout": "on", "frontchannel.logout.url": " http://rp.example/fc "}
+    saved = await post(admin, f"{BASE}/test/clients/{app}", page, **base, **fields)
+    assert saved.status_code == 303, saved.text
+    rep = (await realm.http.get(f"/admin/realms/test/clients/{app}", headers=await realm.admin_headers())).json()
+    assert rep["frontchannelLogout"] is True
+    assert rep["attributes"]["frontchannel.logout.url"] == "http://rp.example/fc"
+    assert rep["attributes"]["frontchannel.logout.session.required"] == "false", "the box was left unchecked"
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert 'name="frontchannelLogout" value="on" checked>' in page.text
+    assert 'value="http://rp.example/fc"' in page.text
+    assert 'name="frontchannel.logout.session.required" value="on">' in page.text
+    cleared = await post(
+        admin, f"{BASE}/test/clients/{app}", page, **base, **{"frontchannel.logout.session.required": "on"}
+    )
+    assert cleared.status_code == 303
+    rep = (await realm.http.get(f"/admin/realms/test/clients/{app}", headers=await realm.admin_headers())).json()
+    assert rep["frontchannelLogout"] is False and "frontchannel.logout.url" not in rep["attributes"]
+    assert rep["attributes"]["frontchannel.logout.session.required"] == "true"
+
+
 async def test_offline_sessions_are_paged_twenty_at_a_time(realm: Env, admin: httpx.AsyncClient) -> None:
     for i in range(23):
         await seed_user(realm.db, realm.clock, "test", f"person{i:02}", realm_roles=("offline_access",))

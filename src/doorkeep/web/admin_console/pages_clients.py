@@ -102,6 +102,7 @@ async def save_settings(page: Page) -> Response:
         c.require("manage-clients")
         new = views.read_settings(cl, fields(page))
         try:
+            views.check_settings(new)
             await views.save(c, cl, new)
         except FormErrors as err:
             state_ = FormState(views.settings_form(new).values, err.state.errors)

@@ -14,7 +14,9 @@ from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth import device_codes
+from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth.grants import token_exchange
+from doorkeep.oauth.uri_syntax import parse
 from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
@@ -92,6 +94,9 @@ def settings_form(cl: Client) -> FormState:
             TOKEN_EXCHANGE: token_exchange.enabled(cl),
             "redirectUris": "\n".join(cl.redirect_uris),
             "webOrigins": "\n".join(cl.web_origins),
+            "frontchannelLogout": cl.frontchannel_logout,
+            fc.URL: cl.attr(fc.URL),
+            fc.SESSION_REQUIRED: fc.session_required(cl),
         }
     )
 
@@ -108,12 +113,17 @@ def read_settings(cl: Client, form: Mapping[str, str]) -> Client:
         consent_required=checkbox(form, "consentRequired"),
         standard_flow_enabled=checkbox(form, "standardFlowEnabled"),
         direct_access_grants_enabled=checkbox(form, "directAccessGrantsEnabled"),
-        attributes=_switched(
-            cl,
-            {
-                DEVICE_GRANT: (device_codes.grant_enabled(cl), checkbox(form, DEVICE_GRANT)),
-                TOKEN_EXCHANGE: (token_exchange.enabled(cl), checkbox(form, TOKEN_EXCHANGE)),
-            },
+        frontchannel_logout=checkbox(form, "frontchannelLogout"),
+        attributes=_logout_settings(
+            _switched(
+                cl,
+                {
+                    DEVICE_GRANT: (device_codes.grant_enabled(cl), checkbox(form, DEVICE_GRANT)),
+                    TOKEN_EXCHANGE: (token_exchange.enabled(cl), checkbox(form, TOKEN_EXCHANGE)),
+                },
+            ),
+            form.get(fc.URL, ""),
+            checkbox(form, fc.SESSION_REQUIRED),
         ),
         redirect_uris=lines("redirectUris"),
         web_origins=lines("webOrigins"),
@@ -128,6 +138,26 @@ def _switched(cl: Client, switches: Mapping[str, tuple[bool, bool]]) -> dict[str
         if now != was:
             attributes[name] = "true" if now else "false"
     return attributes
+
+
+def _logout_settings(attributes: dict[str, object], url: str, session_required: bool) -> dict[str, object]:
+    """Keycloak's "Logout settings": the front-channel logout URL (blank removes it) and whether it carries
+    sid and iss; that switch is written only when it changes what the client does (absent means on)."""
+    out = {k: v for k, v in attributes.items() if k != fc.URL}
+    if url.strip():
+        out[fc.URL] = url.strip()
+    current = attributes.get(fc.SESSION_REQUIRED)
+    if session_required != (current is None or str(current).lower() == "true"):
+        out[fc.SESSION_REQUIRED] = "true" if session_required else "false"
+    return out
+
+
+def check_settings(cl: Client) -> None:
+    """The Settings tab's own check: a front-channel logout URL is framed only as an absolute http(s) URL."""
+    url = cl.attr(fc.URL)
+    uri = parse(url) if url else None
+    if url and (uri is None or uri.scheme not in ("http", "https") or not uri.host):
+        raise FormErrors(FormState(errors={fc.URL: "Front-channel logout URL: give an absolute http or https URL."}))
 
 
 def advanced_form(cl: Client) -> FormState:
