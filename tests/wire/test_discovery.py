@@ -83,10 +83,9 @@ NOT_SERVED_FIELDS = (
     "pushed_authorization_request_endpoint",
     "backchannel_authentication_endpoint",
     "mtls_endpoint_aliases",
-    "request_object_signing_alg_values_supported",
+    "request_object_encryption_alg_values_supported",  # no encryption keys to decrypt with
     "userinfo_signing_alg_values_supported",
     "authorization_signing_alg_values_supported",
-    "require_request_uri_registration",
 )
 
 
@@ -133,10 +132,9 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     algs = doc["id_token_signing_alg_values_supported"]
     assert isinstance(algs, list) and "RS256" in algs and "none" not in algs and "EdDSA" not in algs
     assert all(not str(a).startswith("HS") for a in algs)
-    # OIDC Discovery defaults request_uri_parameter_supported to true: say false explicitly.
+    for field in ("request_parameter_supported", "request_uri_parameter_supported", "require_request_uri_registration"):
+        assert doc[field] is True, field  # oauth/request_parser.py, as Keycloak
     for field in (
-        "request_parameter_supported",
-        "request_uri_parameter_supported",
         "claims_parameter_supported",
         "tls_client_certificate_bound_access_tokens",
     ):
@@ -150,11 +148,12 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     assert doc["authorization_response_iss_parameter_supported"] is True
 
 
-async def test_no_value_none_is_advertised_anywhere(env: Env) -> None:
+async def test_no_value_none_is_advertised_anywhere_but_for_request_objects(env: Env) -> None:
     doc = await discovered(env)
     for field, value in doc.items():
-        if field.endswith("alg_values_supported"):
+        if field.endswith("alg_values_supported") and field != "request_object_signing_alg_values_supported":
             assert "none" not in value, field  # type: ignore[operator]
+    assert doc["request_object_signing_alg_values_supported"][-1] == "none"  # unsigned request objects are read
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,10 @@ from doorkeep.errors import (
 )
 from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSession
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import pkce, redirect_uris, response_types
+from doorkeep.oauth import pkce, redirect_uris, request_parser, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.request_parser import Parsed
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
@@ -86,14 +87,14 @@ class EarlyRedirect:
     state: str | None
 
 
-# Parameters the request parser never reads as plain parameters, so never "duplicated"
-# (AuthzEndpointRequestParser: request objects, client authentication).
-_NOT_PARSED = frozenset({"request", "request_uri", "client_assertion_type", "client_assertion", "client_secret"})
-
-
-async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[Client, AuthRequest]:
+async def validate(
+    tx: Tx, realm: Realm, params: Form, base_url: str, parsed: Parsed | OAuthError | None = None
+) -> tuple[Client, AuthRequest]:
     """Check the request in Keycloak's order (``AuthorizationEndpoint.process``). Raises a
-    non-redirectable OAuthError (a page) or a RedirectingError (back to the client)."""
+    non-redirectable OAuthError (a page) or a RedirectingError (back to the client).
+
+    ``params`` is the query (or form) as sent; ``parsed`` what the request parser made of it with the
+    request object read (oauth/request_parser.py, before this transaction), or the error it ended with."""
     client_id = params.get("client_id")
     if client_id is None or len(params.all("client_id")) != 1:  # getClientId: absent or repeated
         raise FatalRequest(e.AUTHZ_INVALID_REQUEST)
@@ -104,6 +105,25 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         raise InvalidClient(e.AUTHZ_CLIENT_DISABLED, status=400)
     if client.bearer_only:
         raise InvalidClient(e.AUTHZ_BEARER_ONLY, status=400)
+    if isinstance(parsed, OAuthError):  # parseRequest's catch-all: after the client checks
+        raise parsed
+    if parsed is None:
+        problem = request_parser.query_problem(params, response_type_required=False)
+        parsed = Parsed(request_parser.first_values(params), problem)
+    return client, _checked(client, parsed, base_url, realm, await _scope_ok(tx, client, parsed.params))
+
+
+async def _scope_ok(tx: Tx, client: Client, params: Form) -> bool:
+    try:
+        await scope_rules.resolve(tx, client, params.get("scope") or "")
+    except OAuthError:
+        return False
+    return True
+
+
+def _checked(client: Client, parsed: Parsed, base_url: str, realm: Realm, scope_ok: bool) -> AuthRequest:
+    """The checks after parsing (AuthorizationEndpointChecker), on the parameters the parser settled on."""
+    params = parsed.params
     max_age = _max_age(params.get("max_age"))  # parsed (and refused) before the redirect URI is checked
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
@@ -112,18 +132,16 @@ async def validate(tx: Tx, realm: Realm, params: Form, base_url: str) -> tuple[C
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
     response_type, response_mode = _response_type(client, params, redirect_uri)
     early = (redirect_uri, response_mode, params.get("state"))
-    if params.has_duplicates(ignoring=_NOT_PARSED):  # checkInvalidRequestMessage
-        raise _redirecting(InvalidRequest(e.DUPLICATED_PARAMETER), early)
+    if parsed.invalid is not None:  # checkInvalidRequestMessage
+        raise _redirecting(InvalidRequest(parsed.invalid), early)
     scope = params.get("scope") or ""
-    try:
-        await scope_rules.resolve(tx, client, scope)
-    except OAuthError:
-        raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early) from None
+    if not scope_ok:
+        raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early)
     # checkOIDCParams: every ID token from the authorization endpoint carries the client's nonce
     if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:
         raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_NONCE), early)
     challenge, method = (None, None) if response_type.implicit else _pkce(client, params, early)
-    return client, AuthRequest(
+    return AuthRequest(
         client_id=client.client_id,
         redirect_uri=redirect_uri,
         response_type=params.get("response_type") or "",

@@ -8,7 +8,8 @@ assertion's ``kid`` when it has one, and must suit its ``alg``.
 
 A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is not in it (at most every 10
 seconds, DefaultPublicKeyStorageProvider's minTimeBetweenRequests) or after a day. The fetch has a short
-timeout and a size limit; a failure is no keys ("Unable to load public key").
+timeout and a size limit; a failure is no keys ("Unable to load public key"). A client's request objects at
+its registered ``request_uri`` (oauth/request_parser.py) are fetched the same way, never kept.
 """
 
 from __future__ import annotations
@@ -52,19 +53,30 @@ class PublicKey:
 
 async def fetch_jwks(url: str) -> bytes:
     """GET the JWK set, with a short timeout and at most MAX_JWKS_BYTES read; any failure is a ValueError."""
+    return await fetch_bounded(url, "application/json")
+
+
+async def fetch_request_object(url: str) -> bytes:
+    """GET a request object from a client's registered ``request_uri``, bounded as a JWK set is."""
+    return await fetch_bounded(url, "application/oauth-authz-req+jwt, application/jwt, */*")
+
+
+async def fetch_bounded(url: str, accept: str) -> bytes:
+    """GET ``url`` without following redirects (a redirect would leave what the client registered), with a
+    short timeout and at most MAX_JWKS_BYTES read; a non-2xx answer or any failure is a ValueError."""
     import httpx  # imported on first use: the server starts without it (tests/unit/test_start_imports.py)
 
     try:
         async with (
             httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http,
-            http.stream("GET", url, headers={"Accept": "application/json"}) as response,
+            http.stream("GET", url, headers={"Accept": accept}) as response,
         ):
             response.raise_for_status()
             body = b""
             async for chunk in response.aiter_bytes():
                 body += chunk
                 if len(body) > MAX_JWKS_BYTES:
-                    raise ValueError("JWK set too large")
+                    raise ValueError("document too large")
             return body
     except httpx.HTTPError as err:
         raise ValueError(str(err) or type(err).__name__) from err
@@ -145,9 +157,10 @@ def pick(keys: list[PublicKey], kid: str | None, alg: str) -> Any | None:
 class ClientKeys:
     """Per process: JWK sets fetched from clients' ``jwks.url``, kept as described above."""
 
-    def __init__(self, clock: Clock, fetch: Fetch | None = None) -> None:
+    def __init__(self, clock: Clock, fetch: Fetch | None = None, fetch_request: Fetch | None = None) -> None:
         self.clock = clock
         self.fetch = fetch or fetch_jwks
+        self.fetch_request = fetch_request or fetch_request_object
         self._sets: dict[tuple[str, str], tuple[list[PublicKey], int]] = {}
 
     async def _fetched(self, client: Client, url: str, force: bool) -> list[PublicKey]:

@@ -30,15 +30,18 @@ IMPLICIT = "implicit"  # listed by Keycloak; the token endpoint refuses it as a 
 # The client authenticators' methods in Keycloak's order, less tls_client_auth (no client-x509 here).
 AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]
 AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
+# getSupportedClientSigningAlgorithms(true): every client signature verifier, then "none" (oauth/request_object.py).
+# No request_object_encryption_*: Doorkeep has no encryption keys to decrypt a request object with.
+REQUEST_OBJECT_ALGS = [*client_assertion.SIGNING_ALGS, "none"]
 
 
 def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
-    Keycloak also lists PAR, CIBA, mTLS client authentication, request
-    objects (with ``none``), signed userinfo, JARM and pairwise subjects.
-    A client library may pick any advertised option, so only what works here is listed; ``false`` is
-    said explicitly where OIDC Discovery's default is ``true`` (``request_uri_parameter_supported``).
+    Keycloak also lists CIBA, mTLS client authentication, encrypted request
+    objects, signed userinfo, JARM and pairwise subjects.
+    A client library may pick any advertised option, so only what works here is listed. Request objects
+    are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
     oidc = f"{issuer}/protocol/openid-connect"
     scope_names = ["openid"] + [
@@ -61,6 +64,7 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "subject_types_supported": ["public"],
         "prompt_values_supported": ["none", "login", "consent"],
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
+        "request_object_signing_alg_values_supported": REQUEST_OBJECT_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         # the client registration service's OpenID Connect provider, where Keycloak lists it
         "registration_endpoint": f"{issuer}/clients-registrations/openid-connect",
@@ -87,8 +91,9 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "claim_types_supported": ["normal"],
         "claims_parameter_supported": False,
         "scopes_supported": scope_names,
-        "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
+        "request_parameter_supported": True,
+        "request_uri_parameter_supported": True,
+        "require_request_uri_registration": True,
         "code_challenge_methods_supported": list(pkce.METHODS),
         "tls_client_certificate_bound_access_tokens": False,
         "revocation_endpoint": f"{oidc}/revoke",

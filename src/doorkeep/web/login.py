@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+import logging
 import secrets
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,10 @@ from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
-from doorkeep.oauth import authorize, device_verification, front_channel, login_flow, redirect_uris
+from doorkeep.oauth import authorize, device_verification, front_channel, login_flow, redirect_uris, request_parser
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
+from doorkeep.oauth.client_keys import ClientKeys
+from doorkeep.oauth.context import Form
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.web import locale as page_locale
@@ -29,7 +32,10 @@ from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
 
 if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
 
 AUTHENTICATE = "authenticate"
 CONSENT = "consent"
@@ -125,14 +131,17 @@ async def authorize_endpoint(request: Request) -> Response:
         return error_page(request, realm, err.description)
     services = state(request).services
     iss = issuer(request, realm.name)
+    parsed = await in_transaction(request, lambda tx: parse_request(tx, services, realm, params, request), write=False)
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         try:
-            client, auth_request = await authorize.validate(tx, realm, params, base_url(request))
+            client, auth_request = await authorize.validate(tx, realm, params, base_url(request), parsed)
         except RedirectingError as err:
             return error_redirect(request, realm, err)
         except AuthorizeError as err:
+            if err.detail:  # ServicesLogger.invalidRequest: why a request object or pushed request was refused
+                log.warning("invalid authorization request for client %s: %s", params.get("client_id"), err.detail)
             return error_page(request, realm, err.description)
         auth_request = dataclasses.replace(auth_request, kc_locale=page_locale.requested(request, realm))
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
@@ -146,6 +155,22 @@ async def authorize_endpoint(request: Request) -> Response:
         return response
 
     return await in_transaction(request, work)
+
+
+async def parse_request(
+    tx: Tx, services: Services, realm: Realm, params: Form, request: Request
+) -> request_parser.Parsed | OAuthError | None:
+    """The request parser's work that needs no write lock (fetching a ``request_uri``, the client's keys), in
+    a reading transaction; None when there is no usable client (``validate`` then says which error)."""
+    client_id = params.get("client_id")
+    client = await tx.clients.get_by_client_id(realm.id, client_id) if client_id is not None else None
+    if client is None:
+        return None
+    try:
+        keys = services.client_keys or ClientKeys(services.clock)
+        return await request_parser.parse(client, params, keys, base_url(request))
+    except OAuthError as err:
+        return err
 
 
 async def render(

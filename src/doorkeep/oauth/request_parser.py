@@ -1,0 +1,164 @@
+"""The authorization request's parameters: the query (or form), then a request object (``request``, or one
+fetched from a registered ``request_uri``), as Keycloak 26's ``AuthorizationEndpointRequestParserProcessor``
+reads them with ``AuthzEndpointQueryStringParser`` and ``AuthzEndpointRequestObjectParser``.
+
+* A duplicated parameter, or an OpenID request without ``response_type`` in the query, is an invalid request
+  the endpoint sends back to the client later (``checkInvalidRequestMessage``); no request object is read then.
+* ``request`` and ``request_uri`` together, the client's ``request.object.required`` unmet, a ``request_uri``
+  outside the client's ``request.uris`` (matched as redirect URIs are, oauth/redirect_uris.py; none
+  registered allows none), a fetch that fails, or a request object refused (oauth/request_object.py): the
+  "Invalid Request" page (``ErrorPageException``), never a redirect.
+* A request object's parameter replaces the query's when it is present (``replaceIfNotNull``); a
+  ``response_type`` in both must agree ("Parameter response_type does not match", sent back later).
+
+Fetching and verifying need no database: this runs before the request's write transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from doorkeep import errors as e
+from doorkeep.errors import FatalRequest
+from doorkeep.model import Client
+from doorkeep.numbers import parse_int
+from doorkeep.oauth import redirect_uris
+from doorkeep.oauth.client_keys import ClientKeys
+from doorkeep.oauth.context import Form
+from doorkeep.oauth.request_object import RequestObjectError, decode, text_value
+from doorkeep.oauth.scopes import split
+
+REQUIRED = "request.object.required"
+REQUEST_OR_URI, REQUEST_ONLY, URI_ONLY = "request or request_uri", "request only", "request_uri only"
+REQUEST_URIS = "request.uris"
+PAR_PREFIX = "urn:ietf:params:oauth:request_uri:"
+RESPONSE_TYPE_MISMATCH = "Parameter response_type does not match"
+# What AuthzEndpointRequestParser.parseRequest reads (the ones Doorkeep uses); client_id is checked, not read.
+READ = (
+    "response_type",
+    "response_mode",
+    "redirect_uri",
+    "state",
+    "scope",
+    "login_hint",
+    "prompt",
+    "nonce",
+    "max_age",
+    "code_challenge",
+    "code_challenge_method",
+)
+# Parameters the request parser never reads as plain parameters, so never "duplicated"
+# (AuthzEndpointRequestParser: request objects, client authentication).
+NOT_PARSED = frozenset({"request", "request_uri", "client_assertion_type", "client_assertion", "client_secret"})
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The parameters the endpoint goes on with, and the invalid-request message it sends back later."""
+
+    params: Form
+    invalid: str | None = None
+
+
+def is_par(request_uri: str | None) -> bool:
+    """``getRequestUriType``: a pushed request's URN, compared case-insensitively."""
+    return request_uri is not None and request_uri.lower().startswith(PAR_PREFIX)
+
+
+def refused(detail: str) -> FatalRequest:
+    """The parser's catch-all: the "Invalid Request" page, the reason kept for the logs."""
+    return FatalRequest(e.AUTHZ_INVALID_REQUEST, detail=detail)
+
+
+def first_values(params: Form) -> Form:
+    names = params.keys()
+    return Form([(name, value) for name in names if (value := params.get(name)) is not None])
+
+
+def query_problem(params: Form, *, response_type_required: bool) -> str | None:
+    """AuthzEndpointQueryStringParser's invalid-request message: a duplicate, or a missing response_type."""
+    if params.has_duplicates(ignoring=NOT_PARSED):
+        return e.DUPLICATED_PARAMETER
+    if response_type_required and params.get("response_type") is None:
+        return e.AUTHZ_MISSING_RESPONSE_TYPE
+    return None
+
+
+def required_problem(client: Client, request: str | None, request_uri: str | None) -> str | None:
+    """``request.object.required`` unmet, in Keycloak's words, or None."""
+    if request is not None and request_uri is not None:
+        return "Illegal to use both 'request' and 'request_uri' parameters together"
+    required = client.attr(REQUIRED)
+    if required == REQUEST_OR_URI and request is None and request_uri is None:
+        return "Client is required to use 'request' or 'request_uri' parameter."
+    if required == REQUEST_ONLY and request is None:
+        return "Client is required to use 'request' parameter."
+    if required == URI_ONLY and request_uri is None:
+        return "Client is required to use 'request_uri' parameter."
+    return None
+
+
+def allowed_request_uri(client: Client, request_uri: str, base_url: str) -> str | None:
+    """RedirectUtils.verifyRedirectUri against the client's ``request.uris`` (``##``-separated)."""
+    patterns = [p for p in client.attr(REQUEST_URIS).split("##") if p]
+    return redirect_uris.verify(request_uri, patterns, client.root_url, base_url) if patterns else None
+
+
+def merged(base: Form, claims: dict[str, Any], *, replace_all: bool = False) -> Parsed:
+    """``parseRequest`` over a request object: its parameters replace the earlier ones when present (or always,
+    for a request object pushed to the PAR endpoint: ``ParEndpointRequestObjectParser``)."""
+    values = {name: base.get(name) for name in READ}
+    invalid = None
+    given = claims.get("response_type")
+    sent = values["response_type"]
+    if not replace_all and given is not None and sent is not None and text_value(given) != sent:
+        invalid = RESPONSE_TYPE_MISMATCH
+    for name in READ:
+        if name in claims or replace_all:
+            values[name] = text_value(claims[name]) if name in claims else None
+    if claims.get("max_age") is not None:
+        _int(values["max_age"])
+    pairs = [("client_id", base.get("client_id") or "")]
+    pairs += [(name, value) for name, value in values.items() if value is not None]
+    return Parsed(Form(pairs), invalid)
+
+
+def _int(value: str | None) -> None:
+    """``getIntParameter``: ``Integer.parseInt`` of the parameter's text, or the parser's catch-all."""
+    if value is not None and parse_int(value) is None:
+        raise refused(f"max_age is not an integer: {value!r}")
+
+
+async def parse(client: Client, params: Form, keys: ClientKeys, base_url: str) -> Parsed:
+    """The authorization endpoint's parameters (``EndpointType.OIDC_AUTH_ENDPOINT``), the request object read."""
+    request, request_uri = params.get("request"), params.get("request_uri")
+    openid = "openid" in split(params.get("scope") or "")
+    problem = query_problem(params, response_type_required=openid and not is_par(request_uri))
+    if problem is not None:
+        return Parsed(first_values(params), problem)
+    _int(params.get("max_age"))  # the query is parsed first: its max_age fails even if a request object has one
+    problem = required_problem(client, request, request_uri)
+    if problem is not None:
+        raise refused(problem)
+    if request is None and request_uri is None:
+        return Parsed(first_values(params))
+    if request is None:
+        assert request_uri is not None
+        request = await fetched(client, request_uri, keys, base_url)
+    try:
+        claims = await decode(request, client, keys)
+    except RequestObjectError as err:
+        raise refused(str(err)) from None
+    return merged(params, claims)
+
+
+async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: str) -> str:
+    """The request object at a ``request_uri`` the client registered (SSRF: nothing else is fetched)."""
+    allowed = allowed_request_uri(client, request_uri, base_url)
+    if allowed is None:
+        raise refused("Specified 'request_uri' not allowed for this client.")
+    try:
+        return (await keys.fetch_request(allowed)).decode("utf-8").strip()
+    except (OSError, ValueError) as err:
+        raise refused(f"request_uri could not be fetched: {err}") from None
