@@ -101,6 +101,7 @@ AUTHZ_STANDARD_DISABLED = (
     "Standard flow is disabled for the client."
 )
 AUTHZ_INVALID_REQUEST = "Invalid Request"
+PAR_REQUIRED = "Pushed Authorization Request is only allowed."  # AuthorizationEndpointChecker.checkParRequired
 # OAuth 2.0 Device Authorization Grant: DeviceEndpoint and DeviceGrantType.
 DEVICE_FLOW_DISABLED = (
     "Client is not allowed to initiate OAuth 2.0 Device Authorization Grant. The flow is disabled for the client."
@@ -173,6 +174,10 @@ class FatalRequest(InvalidRequest):
     """An invalid authorization request that cannot go back to the client (no trusted redirect URI yet)."""
 
     redirectable = False
+
+
+class InvalidRequestObject(OAuthError):
+    error = "invalid_request_object"
 
 
 class InvalidClient(OAuthError):

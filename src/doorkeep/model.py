@@ -436,3 +436,13 @@ class SessionEnded:
     session_id: str
     client: Client
     issuer: str | None = None  # the client session's issuer note: the logout token's ``iss``
+
+
+@dataclass(frozen=True)
+class PushedRequest:
+    """A pushed authorization request (RFC 9126): who pushed it, its form (first values), when."""
+
+    realm_id: str
+    client_id: str  # the pushing client's internal id
+    params: dict[str, str]
+    created: int

@@ -138,3 +138,22 @@ def test_the_token_endpoints_named_in_discovery_answer_authlib(seeded_server: Do
         assert logout.status_code == 204, logout.text
         after_logout = session.introspect_token(discovery["introspection_endpoint"], token=second["access_token"])
         assert after_logout.json() == {"active": False}
+
+
+def test_authlib_pushes_an_authorization_request_to_the_discovered_par_endpoint(
+    seeded_server: DoorkeepProcess, seed: SeedRealm
+) -> None:
+    """RFC 9126 through authlib's client authentication (client_secret_basic), as Keycloak's ParEndpoint answers."""
+    discovery = discover(seeded_server, seed.name)
+    endpoint = discovery["pushed_authorization_request_endpoint"]
+    assert endpoint == f"{seeded_server.base_url}/realms/{seed.name}/protocol/openid-connect/ext/par/request"
+    form = {"client_id": seed.client_id, "response_type": "code", "scope": "openid", "redirect_uri": "http://x/cb"}
+    with OAuth2Session(seed.client_id, "wrong", token_endpoint_auth_method="client_secret_basic") as session:
+        refused = session.post(endpoint, data=form, auth=session.client_auth("client_secret_basic"), timeout=10)
+    assert refused.status_code == 401
+    assert refused.json() == {"error": "invalid_request", "error_description": "Authentication failed."}
+    with OAuth2Session(seed.client_id, seed.client_secret, token_endpoint_auth_method="client_secret_basic") as session:
+        pushed = session.post(endpoint, data=form, auth=session.client_auth("client_secret_basic"), timeout=10)
+    # authenticated: the seeded client registers no redirect URI, so the pushed one is refused as Keycloak's
+    assert pushed.status_code == 400
+    assert pushed.json() == {"error": "invalid_request", "error_description": "Invalid parameter: redirect_uri"}

@@ -110,10 +110,13 @@ async def validate(
     if parsed is None:
         problem = request_parser.query_problem(params, response_type_required=False)
         parsed = Parsed(request_parser.first_values(params), problem)
-    return client, _checked(client, parsed, base_url, realm, await _scope_ok(tx, client, parsed.params))
+    # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
+    if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
+        raise request_parser.refused("PAR not found. not issued or used multiple times.")
+    return client, checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
 
 
-async def _scope_ok(tx: Tx, client: Client, params: Form) -> bool:
+async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:
     try:
         await scope_rules.resolve(tx, client, params.get("scope") or "")
     except OAuthError:
@@ -121,8 +124,11 @@ async def _scope_ok(tx: Tx, client: Client, params: Form) -> bool:
     return True
 
 
-def _checked(client: Client, parsed: Parsed, base_url: str, realm: Realm, scope_ok: bool) -> AuthRequest:
-    """The checks after parsing (AuthorizationEndpointChecker), on the parameters the parser settled on."""
+def checked(
+    client: Client, parsed: Parsed, base_url: str, realm: Realm, scope_valid: bool, *, par_endpoint: bool = False
+) -> AuthRequest:
+    """The checks after parsing (AuthorizationEndpointChecker), on the parameters the parser settled on; the
+    PAR endpoint runs them too, without ``checkParRequired``."""
     params = parsed.params
     max_age = _max_age(params.get("max_age"))  # parsed (and refused) before the redirect URI is checked
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
@@ -132,10 +138,14 @@ def _checked(client: Client, parsed: Parsed, base_url: str, realm: Realm, scope_
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
     response_type, response_mode = _response_type(client, params, redirect_uri)
     early = (redirect_uri, response_mode, params.get("state"))
+    # checkParRequired: only the client's require.pushed.authorization.requests (ParPolicy)
+    required = client.attr_bool("require.pushed.authorization.requests")
+    if required and not par_endpoint and parsed.pushed_key is None:
+        raise _redirecting(InvalidRequest(e.PAR_REQUIRED), early)
     if parsed.invalid is not None:  # checkInvalidRequestMessage
         raise _redirecting(InvalidRequest(parsed.invalid), early)
     scope = params.get("scope") or ""
-    if not scope_ok:
+    if not scope_valid:
         raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early)
     # checkOIDCParams: every ID token from the authorization endpoint carries the client's nonce
     if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:

@@ -103,6 +103,7 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "backchannel_logout_session_supported": True,
         "device_authorization_endpoint": f"{oidc}/auth/device",
         "require_pushed_authorization_requests": False,
+        "pushed_authorization_request_endpoint": f"{oidc}/ext/par/request",
         "authorization_response_iss_parameter_supported": True,
     }
 

@@ -11,6 +11,11 @@ reads them with ``AuthzEndpointQueryStringParser`` and ``AuthzEndpointRequestObj
 * A request object's parameter replaces the query's when it is present (``replaceIfNotNull``); a
   ``response_type`` in both must agree ("Parameter response_type does not match", sent back later).
 
+A ``request_uri`` of a pushed request (``urn:ietf:params:oauth:request_uri:``) names what the client pushed
+(``AuthzEndpointParParser``): unknown, used, another client's or expired, it is the "Invalid Request" page; its
+parameters replace the query's when present (all of them, when it was pushed as a request object). It is used
+up by the authorization endpoint's write transaction (oauth/authorize.py), whatever follows.
+
 Fetching and verifying need no database: this runs before the request's write transaction.
 """
 
@@ -59,11 +64,27 @@ class Parsed:
 
     params: Form
     invalid: str | None = None
+    pushed_key: str | None = None  # the pushed request this came from, to be used up
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """A pushed request as the authorization endpoint found it: its parameters (None: not issued, used, or
+    another client's) and its age against the realm's ``parRequestUriLifespan``."""
+
+    params: dict[str, str] | None
+    age: int
+    lifespan: int
 
 
 def is_par(request_uri: str | None) -> bool:
     """``getRequestUriType``: a pushed request's URN, compared case-insensitively."""
     return request_uri is not None and request_uri.lower().startswith(PAR_PREFIX)
+
+
+def pushed_key(request_uri: str) -> str:
+    """``requestUri.substring(REQUEST_URI_PREFIX_LENGTH)``: the id after the URN prefix."""
+    return request_uri[len(PAR_PREFIX) :]
 
 
 def refused(detail: str) -> FatalRequest:
@@ -130,8 +151,9 @@ def _int(value: str | None) -> None:
         raise refused(f"max_age is not an integer: {value!r}")
 
 
-async def parse(client: Client, params: Form, keys: ClientKeys, base_url: str) -> Parsed:
-    """The authorization endpoint's parameters (``EndpointType.OIDC_AUTH_ENDPOINT``), the request object read."""
+async def parse(client: Client, params: Form, keys: ClientKeys, base_url: str, pushed: Pushed | None = None) -> Parsed:
+    """The authorization endpoint's parameters (``EndpointType.OIDC_AUTH_ENDPOINT``), the request object (or the
+    pushed request ``pushed``, looked up by the caller) read."""
     request, request_uri = params.get("request"), params.get("request_uri")
     openid = "openid" in split(params.get("scope") or "")
     problem = query_problem(params, response_type_required=openid and not is_par(request_uri))
@@ -143,6 +165,9 @@ async def parse(client: Client, params: Form, keys: ClientKeys, base_url: str) -
         raise refused(problem)
     if request is None and request_uri is None:
         return Parsed(first_values(params))
+    if request is None and is_par(request_uri):
+        assert request_uri is not None
+        return await from_pushed(client, params, keys, pushed_key(request_uri), pushed)
     if request is None:
         assert request_uri is not None
         request = await fetched(client, request_uri, keys, base_url)
@@ -162,3 +187,44 @@ async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: 
         return (await keys.fetch_request(allowed)).decode("utf-8").strip()
     except (OSError, ValueError) as err:
         raise refused(f"request_uri could not be fetched: {err}") from None
+
+
+async def from_pushed(client: Client, params: Form, keys: ClientKeys, key: str, pushed: Pushed | None) -> Parsed:
+    """AuthzEndpointParParser: the pushed parameters, or the request object pushed (ParEndpointRequestObjectParser:
+    its parameters only, none of the query's)."""
+    if pushed is None or pushed.params is None:
+        raise refused("PAR not found. not issued or used multiple times.")
+    if pushed.age >= pushed.lifespan:
+        raise refused("PAR expired.")
+    stored = pushed.params
+    if "request" in stored:
+        try:
+            claims = await decode(stored["request"], client, keys)
+        except RequestObjectError as err:
+            raise refused(str(err)) from None
+        found = merged(params, claims, replace_all=True)
+    else:
+        if stored.get("client_id") not in (None, params.get("client_id")):
+            raise refused("The client_id parameter doesn't match the one from OIDC 'request' or 'request_uri'")
+        found = merged(params, dict(stored))
+    return Parsed(found.params, found.invalid, key)
+
+
+async def parse_pushed(client: Client, params: Form, keys: ClientKeys) -> Parsed:
+    """ParEndpointRequestParserProcessor: the pushed form (``response_type`` not required by the parser), its
+    request object's parameters taking the place of the form's."""
+    problem = query_problem(params, response_type_required=False)
+    if problem is not None:
+        return Parsed(first_values(params), problem)
+    _int(params.get("max_age"))
+    request = params.get("request")
+    problem = required_problem(client, request, None)
+    if problem is not None:
+        raise refused(problem)
+    if request is None:
+        return Parsed(first_values(params))
+    try:
+        claims = await decode(request, client, keys)
+    except RequestObjectError as err:
+        raise refused(str(err)) from None
+    return merged(params, claims, replace_all=True)

@@ -429,6 +429,20 @@ used_client_assertions = Table(
     Column("expires", BigInteger, nullable=False, index=True),
 )
 
+# Keycloak's single-use store for pushed authorization requests (ParEndpoint, AuthzEndpointParParser): the
+# SHA-256 of the id in the request_uri, who pushed it, its parameters, kept until it expires
+# (store/pushed_requests.py).
+pushed_authorization_requests = Table(
+    "pushed_authorization_requests",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(ID), ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=False, index=True),
+)
+
 # Keycloak's CLIENT_INITIAL_ACCESS: what an initial access token may still register (store/initial_access.py).
 client_initial_access = Table(
     "client_initial_access",

@@ -20,6 +20,7 @@ from doorkeep.store.initial_access import InitialAccessRepo
 from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
+from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.roles import RoleRepo
@@ -107,6 +108,10 @@ class Tx:
     @cached_property
     def client_assertions(self) -> ClientAssertionRepo:
         return ClientAssertionRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def pushed_requests(self) -> PushedRequestRepo:
+        return PushedRequestRepo(self._conn)
 
     @cached_property
     def flows(self) -> FlowRepo:

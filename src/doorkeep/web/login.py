@@ -21,7 +21,15 @@ from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
-from doorkeep.oauth import authorize, device_verification, front_channel, login_flow, redirect_uris, request_parser
+from doorkeep.oauth import (
+    authorize,
+    device_verification,
+    front_channel,
+    login_flow,
+    pushed_authorization,
+    redirect_uris,
+    request_parser,
+)
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
@@ -166,9 +174,17 @@ async def parse_request(
     client = await tx.clients.get_by_client_id(realm.id, client_id) if client_id is not None else None
     if client is None:
         return None
+    pushed = None
+    request_uri = params.get("request_uri")
+    if request_uri is not None and request_parser.is_par(request_uri):
+        now = services.clock.now()
+        found = await tx.pushed_requests.find(request_parser.pushed_key(request_uri), now)
+        stored = found.params if found is not None and found.client_id == client.id else None
+        age = now - found.created if found is not None else 0
+        pushed = request_parser.Pushed(stored, age, pushed_authorization.lifespan(realm))
     try:
         keys = services.client_keys or ClientKeys(services.clock)
-        return await request_parser.parse(client, params, keys, base_url(request))
+        return await request_parser.parse(client, params, keys, base_url(request), pushed)
     except OAuthError as err:
         return err
 

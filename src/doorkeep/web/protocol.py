@@ -13,7 +13,16 @@ from doorkeep import events, observe
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
 from doorkeep.keys import material
 from doorkeep.model import Realm
-from doorkeep.oauth import device_authorization, discovery, introspection, logout, revocation, token_endpoint, userinfo
+from doorkeep.oauth import (
+    device_authorization,
+    discovery,
+    introspection,
+    logout,
+    pushed_authorization,
+    revocation,
+    token_endpoint,
+    userinfo,
+)
 from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.web import cors
 from doorkeep.web.http import (
@@ -248,6 +257,19 @@ async def authorize_device(request: Request) -> Response:
         lambda tx, req: device_authorization.authorize_device(tx, services, req),
         lambda answer: json_response(answer.body()),
         no_store=True,
+    )
+
+
+async def pushed_authorization_request(request: Request) -> Response:
+    """ParEndpoint (RFC 9126): 201 JSON; CORS as at the token endpoint (``Cors...auth().allowedMethods("POST")``),
+    its HTTPS and enabled-realm refusals readable from any origin."""
+    services = state(request).services
+    return await _protocol(
+        request,
+        lambda tx, req: pushed_authorization.push(tx, services, req),
+        lambda answer: json_response(answer.body(), status=201),
+        no_store=True,
+        cors_checks=True,
     )
 
 

@@ -51,6 +51,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
         Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/auth/device", protocol.authorize_device, methods=["POST"]),
+        Route(f"{OIDC}/ext/par/request", protocol.pushed_authorization_request, methods=["POST"]),
         Route("/realms/{realm}/device", device.verification_page, methods=["GET"]),
         Route("/realms/{realm}/device", device.verification_form, methods=["POST"]),
         Route("/realms/{realm}/device/status", device.status, methods=["GET"]),
