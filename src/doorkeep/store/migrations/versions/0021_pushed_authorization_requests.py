@@ -21,6 +21,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # This revision's id is longer than Alembic's default VARCHAR(32) version column; widen it first (in
+        # the same transaction, before Alembic records the id). SQLite does not enforce the length.
+        op.alter_column("alembic_version", "version_num", type_=sa.String(64), existing_type=sa.String(32))
     op.create_table(
         "pushed_authorization_requests",
         sa.Column("key_hash", sa.String(64), nullable=False),
@@ -40,6 +44,6 @@ def upgrade() -> None:
     op.create_index("ix_pushed_authorization_requests_expires", "pushed_authorization_requests", ["expires"])
 
 
-def downgrade() -> None:
+def downgrade() -> None:  # the version column stays wide: a shorter id fits it
     op.drop_index("ix_pushed_authorization_requests_expires", table_name="pushed_authorization_requests")
     op.drop_table("pushed_authorization_requests")
