@@ -6,7 +6,7 @@ naming the row; it is never stored. Self-contained: it only creates its own tabl
 after another branch's 0021. (A client's registration access token id lives in the client's JSON config.)
 
 Revision ID: 0022_client_initial_access
-Revises: 0020_used_client_assertions
+Revises: 0021_pushed_auth_requests
 Create Date: 2026-12-10 10:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_client_initial_access"
-down_revision = "0020_used_client_assertions"
+down_revision = "0021_pushed_auth_requests"
 branch_labels = None
 depends_on = None
 

@@ -1,10 +1,9 @@
 """pushed authorization requests: Keycloak's single-use store of PAR (RFC 9126) requests
 
 One row per pushed request: the SHA-256 of the id in its ``request_uri``, the realm and client that pushed it,
-its parameters, when it was pushed and when it may be forgotten (store/pushed_requests.py). Self-contained: it
-only creates its own table, so it can be renumbered after another branch's 0021.
+its parameters, when it was pushed and when it may be forgotten (store/pushed_requests.py).
 
-Revision ID: 0021_pushed_authorization_requests
+Revision ID: 0021_pushed_auth_requests
 Revises: 0020_used_client_assertions
 Create Date: 2026-12-10 10:00:00.000000
 """
@@ -14,17 +13,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_pushed_authorization_requests"
+revision = "0021_pushed_auth_requests"
 down_revision = "0020_used_client_assertions"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        # This revision's id is longer than Alembic's default VARCHAR(32) version column; widen it first (in
-        # the same transaction, before Alembic records the id). SQLite does not enforce the length.
-        op.alter_column("alembic_version", "version_num", type_=sa.String(64), existing_type=sa.String(32))
     op.create_table(
         "pushed_authorization_requests",
         sa.Column("key_hash", sa.String(64), nullable=False),
@@ -44,6 +39,6 @@ def upgrade() -> None:
     op.create_index("ix_pushed_authorization_requests_expires", "pushed_authorization_requests", ["expires"])
 
 
-def downgrade() -> None:  # the version column stays wide: a shorter id fits it
+def downgrade() -> None:
     op.drop_index("ix_pushed_authorization_requests_expires", table_name="pushed_authorization_requests")
     op.drop_table("pushed_authorization_requests")
