@@ -76,6 +76,14 @@ class Realm:
     default_locale: str | None = None
     # Keycloak's policy string (``length(8) and digits(1)``), kept as given; None: no policy (users/password_policy.py)
     password_policy: str | None = None
+    # The OTP policy (Keycloak's OTPPolicy; see users/otp.py): what new OTP credentials are made with.
+    otp_policy_type: str = "totp"  # or "hotp"
+    otp_policy_algorithm: str = "HmacSHA1"  # HmacSHA256, HmacSHA512
+    otp_policy_initial_counter: int = 0
+    otp_policy_digits: int = 6
+    otp_policy_look_ahead_window: int = 1
+    otp_policy_period: int = 30
+    otp_policy_code_reusable: bool = False
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups
@@ -373,7 +381,9 @@ class AuthSession:
     request: JSON
     user_id: str | None
     expires: int
-    step: str = "authenticate"  # what the flow accepts next: authenticate, UPDATE_PASSWORD or consent
+    step: str = "authenticate"  # what the flow accepts next: authenticate, otp, a required action or consent
+    # Keycloak's auth notes: what a later step needs (the OTP step's remember-me box, the TOTP setup's secret)
+    notes: JSON = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
+from doorkeep.users import otp
 
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
@@ -69,6 +70,13 @@ REALM_FIELDS: dict[str, str] = {
     "oauth2DevicePollingInterval": "oauth2_device_polling_interval",
     "userManagedAccessAllowed": "user_managed_access_allowed",
     "passwordPolicy": "password_policy",
+    "otpPolicyType": "otp_policy_type",
+    "otpPolicyAlgorithm": "otp_policy_algorithm",
+    "otpPolicyInitialCounter": "otp_policy_initial_counter",
+    "otpPolicyDigits": "otp_policy_digits",
+    "otpPolicyLookAheadWindow": "otp_policy_look_ahead_window",
+    "otpPolicyPeriod": "otp_policy_period",
+    "otpPolicyCodeReusable": "otp_policy_code_reusable",
     "internationalizationEnabled": "internationalization_enabled",
     "supportedLocales": "supported_locales",
     "defaultLocale": "default_locale",
@@ -204,6 +212,8 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     if not realm.events_expiration:  # Keycloak sends it only when set
         del out["eventsExpiration"]
     out["actionTokenGeneratedByUserLifespan"] = user_action_token_lifespan(realm)
+    # Computed from the policy (OTPPolicy.getOtpSupportedApplications), never stored: an import ignores it.
+    out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
     return out

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import segno
+
 from doorkeep.console.i18n import ENGLISH, Language
 from doorkeep.console.messages import en
 from doorkeep.console.templating import render
+from doorkeep.users import otp
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,6 +50,64 @@ def login(
         remember_me=remember_me,
         remember_me_checked=remember_me_checked,
         reauthenticate=reauthenticate,
+        ui=ui,
+    )
+
+
+def login_otp(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    credentials: Sequence[tuple[str, str | None]],
+    selected: str,
+    error: str | None = None,
+    *,
+    ui: Language = ENGLISH,
+) -> str:
+    """login-otp.ftl: the ``otp`` field, and a radio button per OTP credential (``selectedCredentialId``,
+    labelled by its device name) when the user has more than one."""
+    return render(
+        "login/login_otp.html",
+        title=ui.text("loginTitle", realm_display),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        credentials=[(cid, label or "unnamed") for cid, label in credentials] if len(credentials) > 1 else [],
+        selected=selected,
+        error=error,
+        ui=ui,
+    )
+
+
+def config_totp(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    policy: otp.Policy,
+    key_uri: str,
+    secret: str,
+    *,
+    has_otp: bool,
+    error: str | None = None,
+    ui: Language = ENGLISH,
+) -> str:
+    """login-config-totp.ftl: the apps, the QR code of the ``otpauth://`` URI (an SVG ``data:`` URI drawn by
+    segno) and the same secret as text in Keycloak's groups of four with the policy's settings, then the
+    ``totp`` and ``userLabel`` fields (the device name required once the user has an OTP credential)."""
+    qr = segno.make(key_uri, error="m").svg_data_uri(scale=4, border=2)
+    return render(
+        "login/config_totp.html",
+        title=ui.text("loginTotpTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        policy=policy,
+        apps=otp.supported_applications(policy),
+        qr=qr,
+        encoded=otp.encoded(secret),
+        secret=secret,
+        label_required=has_otp,
+        error=error,
         ui=ui,
     )
 

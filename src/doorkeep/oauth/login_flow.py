@@ -29,7 +29,7 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.consent import ConsentItem
 from doorkeep.sessions import resume, revocation_triggers, triggered
-from doorkeep.users import brute_force, passwords
+from doorkeep.users import brute_force, otp, passwords
 from doorkeep.users import locale as user_locale
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, enforce_policy, find_user
 from doorkeep.users.password_policy import PolicyViolation
@@ -42,7 +42,9 @@ INVALID_CREDENTIALS = "Invalid username or password."
 INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-authentication form's only field
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
-SUPPORTED_ACTIONS = {UPDATE_PASSWORD}
+INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
+SUPPORTED_ACTIONS = {UPDATE_PASSWORD, otp.CONFIGURE_TOTP}
+OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
 
 
@@ -91,6 +93,27 @@ class NeedPasswordUpdate:
 
 
 @dataclass(frozen=True)
+class NeedOtp:
+    """The OTP Form (login-otp.ftl) for a user whose password was right and who has an OTP credential; the
+    form's Remember me box is kept until the login ends."""
+
+    user_id: str
+    error: str | None = None
+    selected: str | None = None  # the credential the form's radio buttons select (its ``selectedCredentialId``)
+    remember_me: bool = False
+
+
+@dataclass(frozen=True)
+class NeedTotpSetup:
+    """The CONFIGURE_TOTP required action's page (login-config-totp.ftl); ``secret`` None: the authentication
+    session's, or a new one."""
+
+    user_id: str
+    error: str | None = None
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
 class NeedConsent:
     user_id: str
     items: tuple[ConsentItem, ...]
@@ -111,7 +134,7 @@ class Refused:
     text: str
 
 
-Outcome = Done | DeviceDone | NeedLogin | NeedPasswordUpdate | NeedConsent | Failed | Refused
+Outcome = Done | DeviceDone | NeedLogin | NeedOtp | NeedPasswordUpdate | NeedTotpSetup | NeedConsent | Failed | Refused
 
 
 async def _screen_items(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...]:
@@ -205,9 +228,15 @@ async def begin(
     return NeedLogin()
 
 
-async def pending(tx: Tx, client: Client, request: AuthRequest, step: str, user: User | None) -> Outcome:
-    """The page a login waits on (its authentication session's ``step``), shown again: the password update,
-    the consent screen, or the login form (for the known user of a re-authentication)."""
+async def pending(
+    tx: Tx, client: Client, request: AuthRequest, step: str, user: User | None, *, remember_me: bool = False
+) -> Outcome:
+    """The page a login waits on (its authentication session's ``step``), shown again: the OTP form, a
+    required action, the consent screen, or the login form (for the known user of a re-authentication)."""
+    if user is not None and step == OTP_STEP:
+        return NeedOtp(user.id, remember_me=remember_me)
+    if user is not None and step == otp.CONFIGURE_TOTP:
+        return NeedTotpSetup(user.id)
     if user is not None and step == UPDATE_PASSWORD:
         return NeedPasswordUpdate(user.id)
     if user is not None and step == "consent":
@@ -235,6 +264,8 @@ async def precheck(
     """
     auth_session = await tx.flows.get_auth_session(auth_session_id)
     if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
+        return None
+    if auth_session.step != "authenticate":  # the OTP form posts no password
         return None
     if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
         return None
@@ -278,19 +309,22 @@ async def authenticate(
     if user is not None:
         refused = await brute_force.refusal(tx, realm, user, services.clock.now())
         if refused is not None:
-            await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=refused)
+            await login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=refused)
             return again(wrong)
     if not await check_password(tx, user, password, verdict) or user is None:
         error = "invalid_user_credentials" if user else "user_not_found"
         if user is not None and user.enabled and password:  # Keycloak counts no empty form password
             await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
-        await _login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
+        await login_event(tx, services, realm, client, request, user, username, browser.ip_address, error=error)
         return again(wrong)
     if not user.enabled:
-        await _login_event(
+        await login_event(
             tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
         )
         return again(ACCOUNT_DISABLED)
+    if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
+        return NeedOtp(user.id, remember_me=remember_me)
+    # AuthenticationManager.logSuccess once the whole flow is through (after the OTP form, when there is one)
     await brute_force.successful_login(tx, realm, user)
     return await proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
 
@@ -361,6 +395,9 @@ async def finish(
         user = await user_locale.update_users_locale(
             tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
+    # In the order of the realm's required action priorities: CONFIGURE_TOTP (10) before UPDATE_PASSWORD (30).
+    if otp.CONFIGURE_TOTP in user.required_actions:
+        return NeedTotpSetup(user.id)
     if UPDATE_PASSWORD in user.required_actions:
         return NeedPasswordUpdate(user.id)
     if set(user.required_actions) - SUPPORTED_ACTIONS:
@@ -433,7 +470,7 @@ async def _logged_in(
     browser: Browser,
 ) -> None:
     """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved)."""
-    await _login_event(
+    await login_event(
         tx,
         services,
         realm,
@@ -447,7 +484,7 @@ async def _logged_in(
     )
 
 
-async def _login_event(
+async def login_event(
     tx: Tx,
     services: Services,
     realm: Realm,
@@ -460,8 +497,10 @@ async def _login_event(
     error: str | None = None,
     session_id: str | None = None,
     remember_me: bool = False,
+    extra: dict[str, str] | None = None,
 ) -> None:
-    """LOGIN when the code is issued, LOGIN_ERROR when the credentials are refused."""
+    """LOGIN when the code is issued, LOGIN_ERROR when the credentials are refused (``extra``: an
+    authenticator's own details, the OTP form's ``selected_credential_id``)."""
     details = {
         "auth_method": "openid-connect",
         "auth_type": "code",
@@ -471,6 +510,7 @@ async def _login_event(
         "code_id": session_id,
         "username": username or None,
         "remember_me": "true" if remember_me else None,
+        **(extra or {}),
     }
     await events.record(
         tx,
@@ -514,25 +554,36 @@ async def update_password(
     except PolicyViolation as refused:
         return NeedPasswordUpdate(user.id, refused.text)
     await set_password(tx, user, new, services.clock.now())
-    await _password_updated(tx, services, realm, client, request, user, browser.ip_address)
+    await credential_updated(tx, services, realm, client, request, user, browser.ip_address, "password")
     user = with_password_update(user, False)
     await tx.users.update(user)
     await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
     return await proceed(tx, services, realm, client, request, user, browser)
 
 
-async def _password_updated(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, ip_address: str
+DEPRECATED_EVENTS = {"password": "UPDATE_PASSWORD", otp.TYPE: "UPDATE_TOTP"}
+
+
+async def credential_updated(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    ip_address: str,
+    credential_type: str,
 ) -> None:
-    """Keycloak's UpdatePassword required action records UPDATE_PASSWORD and UPDATE_CREDENTIAL, each with
-    ``credential_type=password`` (BruteForceTest.testResetPassword); each is kept if the realm keeps its type."""
+    """Keycloak's UpdatePassword and UpdateTotp required actions record their deprecated event (UPDATE_PASSWORD,
+    UPDATE_TOTP) and then UPDATE_CREDENTIAL, each with the ``credential_type`` (BruteForceTest.testResetPassword);
+    each is kept if the realm keeps its type."""
     details = {
         "auth_method": "openid-connect",
         "redirect_uri": request.redirect_uri or None,
         "username": user.username,
-        "credential_type": "password",
+        "credential_type": credential_type,
     }
-    for type in ("UPDATE_PASSWORD", "UPDATE_CREDENTIAL"):
+    for type in (DEPRECATED_EVENTS[credential_type], "UPDATE_CREDENTIAL"):
         await events.record(
             tx,
             realm,

@@ -20,14 +20,20 @@ class FlowRepo:
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
         row = (await self._c.execute(select(auth_sessions).where(auth_sessions.c.id == session_id))).first()
-        return AuthSession(**dict(row._mapping)) if row else None
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        return AuthSession(**{**values, "notes": values.get("notes") or {}})
 
-    async def advance_auth_session(self, session_id: str, user_id: str | None, step: str, form_token: str) -> None:
-        """Record the next step and who is logging in, with a fresh form token (the old one is burnt)."""
+    async def advance_auth_session(
+        self, session_id: str, user_id: str | None, step: str, form_token: str, notes: dict[str, Any] | None = None
+    ) -> None:
+        """Record the next step, who is logging in and the step's notes, with a fresh form token (the old one
+        is burnt)."""
         await self._c.execute(
             update(auth_sessions)
             .where(auth_sessions.c.id == session_id)
-            .values(user_id=user_id, step=step, form_token=form_token)
+            .values(user_id=user_id, step=step, form_token=form_token, notes=notes or {})
         )
 
     async def replace_auth_request(self, session_id: str, request: dict[str, Any]) -> None:

@@ -279,6 +279,7 @@ auth_sessions = Table(
     Column("user_id", String(ID), nullable=True),  # set once credentials checked (e.g. waiting for consent)
     Column("expires", BigInteger, nullable=False, index=True),
     Column("step", String(32), nullable=False, server_default="authenticate"),  # the one step accepted next
+    Column("notes", JSON, nullable=True),  # 0023_auth_session_notes: what a later step needs (model.AuthSession)
 )
 
 # Authorization codes, stored by SHA-256 hash; ``used`` makes them single-use.

@@ -142,6 +142,14 @@ class UserRepo:
         )
         await self._c.execute(insert(credentials).values(**cred.__dict__))
 
+    async def add_credential(self, cred: Credential) -> None:
+        """Store one more credential (an OTP device beside the others)."""
+        await self._c.execute(insert(credentials).values(**cred.__dict__))
+
+    async def update_credential_data(self, credential_id: str, data: dict[str, object]) -> None:
+        """Replace a credential's ``credentialData`` (a HOTP credential's counter moving on)."""
+        await self._c.execute(update(credentials).where(credentials.c.id == credential_id).values(credential_data=data))
+
     async def delete_credential(self, user_id: str, credential_id: str) -> bool:
         result = await self._c.execute(
             delete(credentials).where(credentials.c.user_id == user_id, credentials.c.id == credential_id)

@@ -2,17 +2,20 @@
 
 Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential``), LinkedAccountsResource
 (``linkedAccounts``: Doorkeep has no identity brokering, so the list is always empty) and
-AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's only credential type is
-the password, whose PasswordCredentialProvider metadata is not removable.
+AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's credential types are the
+password (PasswordCredentialProvider's metadata: not removable) and the one-time password
+(OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP), in CredentialTypeMetadata's order.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import events
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import credential_to_json
 from doorkeep.errors import AdminError
+from doorkeep.users import otp
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
 
 if TYPE_CHECKING:
@@ -39,17 +42,34 @@ def _password_container(configured: bool) -> dict[str, Any]:
     }
 
 
+def _otp_container() -> dict[str, Any]:
+    """OTPCredentialProvider.getCredentialTypeMetadata: always the CONFIGURE_TOTP create action."""
+    return {
+        "type": otp.TYPE,
+        "category": "two-factor",
+        "displayName": "otp-display-name",
+        "helptext": "otp-help-text",
+        "iconCssClass": "kcAuthenticatorOTPClass",
+        "createAction": otp.CONFIGURE_TOTP,
+        "removeable": True,
+    }
+
+
 async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credentials: bool) -> list[dict[str, Any]]:
-    """``GET /account/credentials[?type=][&userCredentials=false]``: the password type, with the user's
-    password credentials (secrets left out) unless ``userCredentials=false``."""
+    """``GET /account/credentials[?type=][&userCredentials=false]``: the password and OTP types, each with the
+    user's credentials of it (secrets left out) unless ``userCredentials=false``."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
-    if type_ is not None and type_ != PASSWORD:
-        return []
-    stored = [c for c in await tx.users.credentials(caller.user.id) if c.type == PASSWORD]
-    container = _password_container(bool(stored))
-    if user_credentials:
-        container["userCredentialMetadatas"] = [{"credential": credential_to_json(c)} for c in stored]
-    return [container]
+    mine = sorted(await tx.users.credentials(caller.user.id), key=lambda c: c.created_date)
+    out = []
+    for kind in (PASSWORD, otp.TYPE):
+        if type_ is not None and type_ != kind:
+            continue
+        stored = [c for c in mine if c.type == kind]
+        container = _password_container(bool(stored)) if kind == PASSWORD else _otp_container()
+        if user_credentials:
+            container["userCredentialMetadatas"] = [{"credential": credential_to_json(c)} for c in stored]
+        out.append(container)
+    return out
 
 
 async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
@@ -59,9 +79,18 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
     found = next((c for c in await tx.users.credentials(caller.user.id) if c.id == credential_id), None)
     if found is None:
         raise NOT_FOUND
-    if found.type == PASSWORD:
+    if found.type != otp.TYPE:
         raise NOT_REMOVABLE
     await tx.users.delete_credential(caller.user.id, credential_id)
+    details = {
+        "selected_credential_id": found.id,
+        "credential_user_label": found.user_label,
+        "credential_type": found.type,
+    }
+    for type in ("REMOVE_TOTP", "REMOVE_CREDENTIAL"):  # the deprecated event first, as Keycloak 26 sends them
+        await events.record(
+            tx, caller.realm, type, now=caller.now, client_id="account", user_id=caller.user.id, details=details
+        )
 
 
 def linked_accounts(caller: Caller) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from doorkeep.oauth import (
     device_verification,
     front_channel,
     login_flow,
+    login_otp,
     pushed_authorization,
     redirect_uris,
     request_parser,
@@ -35,6 +36,7 @@ from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
+from doorkeep.users import otp
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
@@ -47,9 +49,15 @@ log = logging.getLogger(__name__)
 
 AUTHENTICATE = "authenticate"
 CONSENT = "consent"
-# The step each login-actions form posts, as recorded on the authentication session.
-FORM_STEPS = {"authenticate": AUTHENTICATE, "required-action": UPDATE_PASSWORD, "consent": CONSENT}
-STEP_ACTIONS = {step: action for action, step in FORM_STEPS.items()}
+# The steps each login-actions form posts, as recorded on the authentication session: the OTP form posts
+# to ``authenticate`` as the password form does (both are authenticators of the browser flow).
+FORM_STEPS = {
+    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP}),
+    "required-action": frozenset({UPDATE_PASSWORD, otp.CONFIGURE_TOTP}),
+    "consent": frozenset({CONSENT}),
+}
+STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in steps}
+REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
 TIMED_OUT = "Your login attempt timed out. Login will start from the beginning."
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
@@ -213,7 +221,10 @@ async def locale_cookie(
     user_id: str | None = None
     if isinstance(outcome, login_flow.Done | login_flow.DeviceDone):
         user_id = outcome.session.user_id
-    elif isinstance(outcome, login_flow.NeedPasswordUpdate | login_flow.NeedConsent):
+    elif isinstance(
+        outcome,
+        login_flow.NeedPasswordUpdate | login_flow.NeedConsent | login_flow.NeedOtp | login_flow.NeedTotpSetup,
+    ):
         user_id = outcome.user_id
     user = await tx.users.get(user_id) if user_id else None
     if user is not None:
@@ -269,6 +280,7 @@ async def _respond(
         return response
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
+    notes = step_notes(outcome, auth_session)
     if auth_session is None:
         auth_session = AuthSession(
             secrets.token_urlsafe(24),
@@ -279,13 +291,14 @@ async def _respond(
             user_id,
             now + realm.access_code_lifespan_login,
             step,
+            notes,
         )
         await tx.flows.create_auth_session(auth_session)
     else:  # every step (a failed login too) burns the form's code
         auth_session = dataclasses.replace(
-            auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24)
+            auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24), notes=notes
         )
-        await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token)
+        await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token, notes)
     token = auth_session.form_token
     user = await tx.users.get(user_id) if user_id else None
     switch_to = action_url(request, realm, STEP_ACTIONS[step])
@@ -300,6 +313,26 @@ async def _respond(
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
             reauthenticate=outcome.user_id is not None,
+            ui=ui,
+        )
+    elif isinstance(outcome, login_flow.NeedOtp):
+        creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
+        selected = outcome.selected or (creds[0][0] if creds else "")
+        body = pages.login_otp(
+            display(realm), action_url(request, realm, "authenticate"), token, creds, selected, outcome.error, ui=ui
+        )
+    elif isinstance(outcome, login_flow.NeedTotpSetup):
+        assert user is not None
+        secret = notes[TOTP_SECRET_NOTE]
+        body = pages.config_totp(
+            display(realm),
+            action_url(request, realm, "required-action"),
+            token,
+            otp.policy(realm),
+            otp.key_uri(otp.policy(realm), display(realm), user.username, secret),
+            secret,
+            has_otp=bool(await otp.stored(tx, user.id)),
+            error=outcome.error,
             ui=ui,
         )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
@@ -394,8 +427,23 @@ def remember(request: Request, realm: Realm, session: UserSession, response: Res
     )
 
 
+def step_notes(outcome: login_flow.Outcome, auth_session: AuthSession | None) -> dict[str, str]:
+    """The auth notes the next step needs: the OTP form's Remember me box; the TOTP setup's secret, drawn once
+    per authentication session (TotpBean) so that the page shown again keeps the secret already scanned."""
+    if isinstance(outcome, login_flow.NeedOtp) and outcome.remember_me:
+        return {REMEMBER_ME_NOTE: "true"}
+    if isinstance(outcome, login_flow.NeedTotpSetup):
+        kept = auth_session.notes.get(TOTP_SECRET_NOTE) if auth_session is not None else None
+        return {TOTP_SECRET_NOTE: outcome.secret or kept or otp.generate_secret()}
+    return {}
+
+
 def pending_step(outcome: login_flow.Outcome) -> str:
     """The step a page rendered for this outcome waits for."""
+    if isinstance(outcome, login_flow.NeedOtp):
+        return login_flow.OTP_STEP
+    if isinstance(outcome, login_flow.NeedTotpSetup):
+        return otp.CONFIGURE_TOTP
     if isinstance(outcome, login_flow.NeedPasswordUpdate):
         return UPDATE_PASSWORD
     if isinstance(outcome, login_flow.NeedConsent):
@@ -441,14 +489,14 @@ async def _action(request: Request, step: str) -> Response:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
             return error_page(request, realm, BAD_CODE)
-        if auth_session.step != FORM_STEPS[step]:  # only the pending step: no skipping to another form
+        if auth_session.step not in FORM_STEPS[step]:  # only the pending step: no skipping to another form
             return error_page(request, realm, EXPIRED_CODE)
         if client is None:
             return error_page(request, realm, "Client not found.")
         auth_request = AuthRequest.from_json(auth_session.request)
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
         outcome: login_flow.Outcome
-        if step == "authenticate":  # only while credentials are pending (checked above)
+        if step == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
             outcome = await login_flow.authenticate(
                 tx,
                 services,
@@ -468,6 +516,25 @@ async def _action(request: Request, step: str) -> Response:
             return error_page(request, realm, login_flow.ACCOUNT_DISABLED)
         elif user is None:
             outcome = login_flow.NeedLogin()
+        elif auth_session.step == login_flow.OTP_STEP:
+            outcome = await login_otp.verify(
+                tx,
+                services,
+                realm,
+                client,
+                auth_request,
+                user,
+                form.get("otp"),
+                form.get("selectedCredentialId"),
+                origin,
+                remember_me=auth_session.notes.get(REMEMBER_ME_NOTE) == "true",
+            )
+        elif auth_session.step == otp.CONFIGURE_TOTP:
+            secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
+            totp, label = form.get("totp"), form.get("userLabel")
+            outcome = await login_otp.configure(
+                tx, services, realm, client, auth_request, user, totp, label, secret, origin
+            )
         elif step == "required-action":
             outcome = await login_flow.update_password(
                 tx,
@@ -534,7 +601,8 @@ async def switch_language(request: Request) -> Response:
             auth_request = dataclasses.replace(auth_request, kc_locale=pick)
             await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
-        outcome = await login_flow.pending(tx, client, auth_request, auth_session.step, user)
+        remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+        outcome = await login_flow.pending(tx, client, auth_request, auth_session.step, user, remember_me=remembered)
         response = await render(request, tx, realm, client, auth_request, outcome, auth_session)
         response.headers["Cache-Control"] = NO_BACK
         return response

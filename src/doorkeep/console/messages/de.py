@@ -17,6 +17,31 @@ MESSAGES: dict[str, str] = {
         "Sie sind in dieser Session bereits mit einem anderen Benutzer '{0}' angemeldet. "
         "Bitte melden Sie sich zuerst ab."
     ),
+    "loginOtpOneTime": "One-time code",
+    "invalidTotpMessage": "Ungültiger One-time Code.",
+    "missingTotpMessage": "Bitte geben Sie den One-time Code ein.",
+    "missingTotpDeviceNameMessage": "Bitte geben Sie einen Gerätenamen ein.",
+    "loginTotpTitle": "Mehrfachauthentifizierung konfigurieren",
+    "configureTotpMessage": (
+        "Sie müssen eine Mehrfachauthentifizierung einrichten, um das Benutzerkonto zu aktivieren."
+    ),
+    "loginTotpStep1": "Installieren Sie eine der folgenden Applikationen auf Ihrem Smartphone:",
+    "loginTotpStep2": "Öffnen Sie die Applikation und scannen Sie den QR-Code:",
+    "loginTotpStep3": ("Geben Sie den von der Applikation generierten One-time Code ein und klicken Sie auf Absenden."),
+    "loginTotpStep3DeviceName": "Geben Sie einen Gerätenamen an, um die Verwaltung Ihrer OTP-Geräte zu erleichtern.",
+    "loginTotpManualStep2": "Öffnen Sie die Applikation und geben Sie den folgenden Schlüssel ein:",
+    "loginTotpManualStep3": (
+        "Verwenden Sie die folgenden Konfigurationswerte, falls Sie diese für die Applikation anpassen können:"
+    ),
+    "loginTotpType": "Typ",
+    "loginTotpAlgorithm": "Algorithmus",
+    "loginTotpDigits": "Ziffern",
+    "loginTotpInterval": "Intervall",
+    "loginTotpCounter": "Zähler",
+    "loginTotpDeviceName": "Gerätename",
+    "loginTotp.totp": "zeitbasiert (time-based)",
+    "loginTotp.hotp": "zählerbasiert (counter-based)",
+    "authenticatorCode": "One-time Code",
     "updatePasswordTitle": "Passwort aktualisieren",
     "resetPasswordMessage": "Sie müssen Ihr Passwort ändern.",
     "passwordNew": "Neues Passwort",

@@ -20,7 +20,7 @@ from doorkeep.errors import (
     OAuthError,
     UnauthorizedClient,
 )
-from doorkeep.model import ISSUER_NOTE, Client
+from doorkeep.model import ISSUER_NOTE, Client, User
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -28,7 +28,7 @@ from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
-from doorkeep.users import brute_force
+from doorkeep.users import brute_force, otp
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
 
 if TYPE_CHECKING:
@@ -55,6 +55,22 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     cred = await tx.users.password(user.id) if user else None
     ok = await check_password(tx, user, req.form.get("password") or "")
     return dataclasses.replace(req, password_verdict=(cred.id if cred else NO_CREDENTIAL, ok))
+
+
+async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
+    """The default direct grant flow's conditional OTP step (ValidateOTP) for a user with an OTP credential:
+    the code in ``otp`` (or ``totp``, KEYCLOAK-12908) checked against the user's default credential; missing or
+    wrong, 401 ``invalid_grant`` "Invalid user credentials", counted as a failed login."""
+    creds = await otp.stored(tx, user.id)
+    if not creds:
+        return
+    token = req.form.get("otp")
+    token = req.form.get("totp") if token is None else token
+    if token is None or not await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now()):
+        await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
+        raise InvalidGrant(
+            INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user_credentials", detail="wrong otp"
+        )
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
@@ -88,6 +104,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             event_error="user_not_found" if unknown else "invalid_user_credentials",
             detail="no such user" if unknown else "wrong password",
         )
+    await _validate_otp(tx, services, req, user)
     await brute_force.successful_login(tx, realm, user)
     if user.required_actions:
         raise InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions")

@@ -70,6 +70,7 @@ REALM_KEYS = {
     "id",
     "realm",
     *REALM_FIELDS,
+    "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
     "defaultRole",
     "defaultRoles",

@@ -1,0 +1,108 @@
+"""The browser login's one-time-password steps: Keycloak 26's OTP Form and CONFIGURE_TOTP required action.
+
+OTPFormAuthenticator.validateOTP: the code in ``otp``, checked against the credential ``selectedCredentialId``
+names (else the user's default one); Brute Force Detection asked first, a wrong code counted as a failed
+login and answered "Invalid authenticator code." with a LOGIN_ERROR ``invalid_user_credentials``.
+
+UpdateTotp.processAction: the code in ``totp`` checked against the secret the page showed, a device name
+(``userLabel``) required once the user has another OTP credential and unique among them, then the credential
+stored and the code spent on it (CredentialHelper.createOTPCredential), UPDATE_TOTP and UPDATE_CREDENTIAL
+recorded. Keycloak reads the secret back from the form's hidden ``totpSecret``; Doorkeep keeps it in the
+authentication session (where Keycloak's TotpBean keeps it too) and ignores the form's copy, so the secret
+stored is always one this server drew.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import login_flow
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_flow import INVALID_TOTP, Browser, NeedOtp, NeedTotpSetup, Outcome
+from doorkeep.users import brute_force, otp
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+MISSING_TOTP = "Please specify authenticator code."  # Messages.MISSING_TOTP
+MISSING_TOTP_DEVICE_NAME = "Please specify device name."  # Messages.MISSING_TOTP_DEVICE_NAME
+DUPLICATE_DEVICE = "Device already exists with the same name"  # the credential store's ModelDuplicateException
+
+
+async def verify(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    token: str | None,
+    selected: str | None,
+    browser: Browser,
+    *,
+    remember_me: bool = False,
+) -> Outcome:
+    """The OTP form's POST. No ``otp`` field at all shows the form again without an error or a count."""
+    creds = await otp.stored(tx, user.id)
+    chosen = selected or (creds[0].id if creds else "")
+    details = {"selected_credential_id": chosen}
+
+    async def refused(error: str) -> NeedOtp:
+        await login_flow.login_event(
+            tx, services, realm, client, request, user, user.username, browser.ip_address, error=error, extra=details
+        )
+        return NeedOtp(user.id, INVALID_TOTP, chosen, remember_me)
+
+    now = services.clock.now()
+    locked = await brute_force.refusal(tx, realm, user, now)
+    if locked is not None:  # disabledByBruteForceError: the OTP form's own "invalid code" text
+        return await refused(locked)
+    if token is None:
+        return NeedOtp(user.id, None, chosen, remember_me)
+    cred = next((c for c in creds if c.id == chosen), None)
+    if cred is None or not await otp.is_valid(tx, realm, cred, token, now):
+        await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
+        return await refused("invalid_user_credentials")
+    await brute_force.successful_login(tx, realm, user)
+    return await login_flow.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
+
+
+async def configure(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    token: str | None,
+    label: str | None,
+    secret: str,
+    browser: Browser,
+) -> Outcome:
+    """The CONFIGURE_TOTP page's POST, checked in UpdateTotp.processAction's order."""
+
+    def again(error: str) -> NeedTotpSetup:
+        return NeedTotpSetup(user.id, error, secret)
+
+    policy, now = otp.policy(realm), services.clock.now()
+    if not (token or "").strip():  # Validation.isBlank
+        return again(MISSING_TOTP)
+    if not otp.valid_for_policy(token or "", secret, policy, now):
+        return again(INVALID_TOTP)
+    existing = await otp.stored(tx, user.id)
+    if existing and not (label or "").strip():
+        return again(MISSING_TOTP_DEVICE_NAME)
+    if otp.duplicate_label(existing, label):
+        return again(DUPLICATE_DEVICE)
+    cred = otp.new_credential(user.id, policy, secret, label, services.clock.now_ms())
+    await tx.users.add_credential(cred)
+    if not await otp.is_valid(tx, realm, cred, token or "", now):  # the setup code is spent (HOTP: counter moves)
+        return again(INVALID_TOTP)
+    await login_flow.credential_updated(tx, services, realm, client, request, user, browser.ip_address, otp.TYPE)
+    actions = tuple(a for a in user.required_actions if a != otp.CONFIGURE_TOTP)
+    user = dataclasses.replace(user, required_actions=actions)
+    await tx.users.update(user)
+    return await login_flow.proceed(tx, services, realm, client, request, user, browser)

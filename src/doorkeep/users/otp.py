@@ -1,0 +1,192 @@
+"""One-time passwords (RFC 4226 HOTP, RFC 6238 TOTP) as Keycloak 26 stores and checks them.
+
+Keycloak's OTPPolicy (the realm's ``otpPolicy*`` settings), HmacOTP and TimeBasedOTP (the codes, with the
+look-around window), OTPCredentialModel (a credential of type ``otp`` whose ``credentialData`` carries the
+policy it was made under, and whose ``secretData`` holds the secret) and OTPCredentialProvider.isValid.
+
+The secret is what Keycloak's HmacOTP.generateSecret draws: 20 characters whose UTF-8 bytes are the HMAC
+key; the authenticator app gets their Base32. A TOTP code is spent once unless the realm allows reuse:
+Keycloak's single-use store, here the database table client assertion ids are spent in, so every worker
+agrees. A HOTP code moves the credential's counter past it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import quote_plus
+
+from doorkeep.model import Credential, Realm
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+TYPE = "otp"
+TOTP, HOTP = "totp", "hotp"
+CONFIGURE_TOTP = "CONFIGURE_TOTP"
+_HASHES = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256, "HmacSHA512": hashlib.sha512}
+_KEY_URI_ALGORITHMS = {"HmacSHA1": "SHA1", "HmacSHA256": "SHA256", "HmacSHA512": "SHA512"}
+# HmacOTP.generateSecret's alphabet, as Keycloak spells it (no X, Y or Z).
+_SECRET_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW1234567890"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The realm's OTPPolicy (Keycloak's DEFAULT_POLICY: totp, HmacSHA1, 6 digits, 30 s, window 1)."""
+
+    type: str = TOTP
+    algorithm: str = "HmacSHA1"
+    digits: int = 6
+    period: int = 30
+    look_ahead_window: int = 1
+    initial_counter: int = 0
+    code_reusable: bool = False
+
+
+def policy(realm: Realm) -> Policy:
+    return Policy(
+        realm.otp_policy_type,
+        realm.otp_policy_algorithm,
+        realm.otp_policy_digits,
+        realm.otp_policy_period,
+        realm.otp_policy_look_ahead_window,
+        realm.otp_policy_initial_counter,
+        realm.otp_policy_code_reusable,
+    )
+
+
+def supported_applications(p: Policy) -> list[str]:
+    """``otpSupportedApplications``: the OTPApplicationProviders whose ``supports(policy)`` holds (FreeOTP
+    always; Google Authenticator any HOTP or a 30-second TOTP; Microsoft only the 6-digit SHA-1 30-second TOTP)."""
+    apps = ["totpAppFreeOTPName"]
+    if p.type != TOTP or p.period == 30:
+        apps.append("totpAppGoogleName")
+    if p.type == TOTP and p.period == 30 and p.digits == 6 and p.algorithm == "HmacSHA1":
+        apps.append("totpAppMicrosoftAuthenticatorName")
+    return apps
+
+
+# --- the codes -----------------------------------------------------------------------------------
+def code(key: bytes, counter: int, digits: int, algorithm: str) -> str:
+    """HmacOTP.generateOTP: the dynamic truncation of HMAC(key, counter as 8 bytes), ``digits`` long."""
+    digest = hmac.new(key, counter.to_bytes(8, "big"), _HASHES.get(algorithm, hashlib.sha1)).digest()
+    offset = digest[-1] & 0x0F
+    binary = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return str(binary % 10**digits).zfill(digits)
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def validate_hotp(token: str, key: bytes, counter: int, digits: int, algorithm: str, window: int) -> int:
+    """HmacOTP.validateHOTP: the counter after the matching one among ``counter`` … ``counter + window``, or -1."""
+    for candidate in range(counter, counter + window + 1):
+        if _same(code(key, candidate, digits, algorithm), token):
+            return candidate + 1
+    return -1
+
+
+def validate_totp(token: str, key: bytes, digits: int, algorithm: str, period: int, window: int, now: int) -> bool:
+    """TimeBasedOTP.validateTOTP: the current interval and ``window`` intervals either side of it."""
+    current = now // period
+    steps = range(current - window, current + window + 1)
+    return any(_same(code(key, step, digits, algorithm), token) for step in steps)
+
+
+def valid_for_policy(token: str, secret: str, p: Policy, now: int) -> bool:
+    """CredentialValidation.validOTP: a code checked against a secret not yet stored (the setup form)."""
+    key = secret.encode()
+    if p.type == HOTP:
+        return validate_hotp(token, key, p.initial_counter, p.digits, p.algorithm, p.look_ahead_window) > -1
+    return validate_totp(token, key, p.digits, p.algorithm, p.period, p.look_ahead_window, now)
+
+
+# --- the secret as the setup page shows it ------------------------------------------------------------
+def generate_secret() -> str:
+    return "".join(secrets.choice(_SECRET_CHARS) for _ in range(20))
+
+
+def _base32(secret: str) -> str:
+    return base64.b32encode(secret.encode()).decode().rstrip("=")
+
+
+def encoded(secret: str) -> str:
+    """TotpUtils.encode: the secret's Base32 in groups of four, as the page shows it to type in."""
+    text = _base32(secret)
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def _java_url_encode(text: str) -> str:
+    """java.net.URLEncoder.encode: ``+`` for a space, ``*`` kept and ``~`` escaped."""
+    return quote_plus(text, safe="*").replace("~", "%7E")
+
+
+def key_uri(p: Policy, issuer: str, account: str, secret: str) -> str:
+    """OTPPolicy.getKeyURI: the ``otpauth://`` URI the QR code carries (Google's Key-Uri-Format)."""
+    issuer_name = _java_url_encode(issuer.replace(":", " ")).replace("+", "%20")
+    parameters = (
+        f"secret={_base32(secret)}&digits={p.digits}&algorithm={_KEY_URI_ALGORITHMS.get(p.algorithm)}"
+        f"&issuer={issuer_name}"
+    )
+    if p.type == HOTP:
+        parameters += f"&counter={p.initial_counter}"
+    elif p.type == TOTP:
+        parameters += f"&period={p.period}"
+    return f"otpauth://{p.type}/{issuer_name}:{_java_url_encode(account)}?{parameters}"
+
+
+# --- the stored credential ---------------------------------------------------------------------------
+def new_credential(user_id: str, p: Policy, secret: str, label: str | None, now_ms: int) -> Credential:
+    """OTPCredentialModel.createFromPolicy: the policy's settings copied into ``credentialData``, in
+    OTPCredentialData's field order."""
+    data = {
+        "subType": p.type,
+        "digits": p.digits,
+        "counter": p.initial_counter,
+        "period": p.period,
+        "algorithm": p.algorithm,
+    }
+    return Credential(str(uuid.uuid4()), user_id, TYPE, {"value": secret}, data, now_ms, label)
+
+
+async def stored(tx: Tx, user_id: str) -> list[Credential]:
+    """The user's OTP credentials, the default (the first by priority: the oldest) first."""
+    return sorted((c for c in await tx.users.credentials(user_id) if c.type == TYPE), key=lambda c: c.created_date)
+
+
+def duplicate_label(existing: list[Credential], label: str | None) -> bool:
+    """The credential store's validateDuplicateCredential: the same label (trimmed, any case) on one type."""
+    if label is None or not label.strip():
+        return False
+    wanted = label.strip().lower()
+    return any((c.user_label or "").strip().lower() == wanted for c in existing)
+
+
+async def is_valid(tx: Tx, realm: Realm, cred: Credential, token: str, now: int) -> bool:
+    """OTPCredentialProvider.isValid against one stored credential: a HOTP match moves its counter; a TOTP
+    match is refused if the same code of the same credential was spent within its validity, unless the
+    realm's policy allows reuse."""
+    data, p = cred.credential_data, policy(realm)
+    key = str(cred.secret_data.get("value", "")).encode()
+    digits, algorithm = int(data.get("digits", 6)), str(data.get("algorithm", "HmacSHA1"))
+    if data.get("subType") == HOTP:
+        counter = validate_hotp(token, key, int(data.get("counter", 0)), digits, algorithm, p.look_ahead_window)
+        if counter < 0:
+            return False
+        await tx.users.update_credential_data(cred.id, {**data, "counter": counter})
+        return True
+    if data.get("subType") != TOTP:
+        return False
+    period = int(data.get("period", 30))
+    if not validate_totp(token, key, digits, algorithm, period, p.look_ahead_window, now):
+        return False
+    if p.code_reusable:
+        return True
+    lifespan = period * (2 * p.look_ahead_window + 1)
+    return await tx.client_assertions.put_if_absent(f"otp:{cred.id}.{token}", now + lifespan, now)
