@@ -34,6 +34,7 @@ def login(
     remember_me: bool = False,
     remember_me_checked: bool = False,
     reauthenticate: bool = False,
+    register: str | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """The login form; for a re-authentication it names the known user instead of asking for one, and has no
@@ -50,6 +51,7 @@ def login(
         remember_me=remember_me,
         remember_me_checked=remember_me_checked,
         reauthenticate=reauthenticate,
+        register=register,
         ui=ui,
     )
 
@@ -113,8 +115,15 @@ def config_totp(
 
 
 def update_password(
-    realm_display: str, action: str, form_token: str, error: str | None = None, *, ui: Language = ENGLISH
+    realm_display: str,
+    action: str,
+    form_token: str,
+    error: str | None = None,
+    *,
+    cancel: bool = False,
+    ui: Language = ENGLISH,
 ) -> str:
+    """login-update-password.ftl; ``cancel``: the client asked for it, so it may be cancelled (``cancel-aia``)."""
     return render(
         "login/update_password.html",
         title=ui.text("updatePasswordTitle"),
@@ -122,6 +131,73 @@ def update_password(
         action=action,
         form_token=form_token,
         error=error,
+        cancel=cancel,
+        ui=ui,
+    )
+
+
+def update_profile(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    username_editable: bool,
+    email_editable: bool,
+    cancel: bool = False,
+    ui: Language = ENGLISH,
+) -> str:
+    """login-update-profile.ftl: the user profile's fields the user may edit, each with its first error."""
+    return render(
+        "login/update_profile.html",
+        title=ui.text("loginProfileTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        values=values,
+        errors=errors,
+        username_editable=username_editable,
+        email_editable=email_editable,
+        cancel=cancel,
+        ui=ui,
+    )
+
+
+def terms(realm_display: str, action: str, form_token: str, *, ui: Language = ENGLISH) -> str:
+    """terms.ftl: the realm's terms (Keycloak's placeholder text), accept or decline."""
+    return render(
+        "login/terms.html",
+        title=ui.text("termsTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        ui=ui,
+    )
+
+
+def register(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    email_as_username: bool,
+    login_url: str,
+    ui: Language = ENGLISH,
+) -> str:
+    """register.ftl: the values typed (never the passwords) and the first error of each field."""
+    return render(
+        "login/register.html",
+        title=ui.text("registerTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        values=values,
+        errors=errors,
+        email_as_username=email_as_username,
+        login_url=login_url,
         ui=ui,
     )
 

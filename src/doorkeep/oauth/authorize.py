@@ -69,6 +69,12 @@ class AuthRequest:
     # (locale_client_requested) and the user's pick on a page, ``kc_locale`` (locale_user_requested).
     ui_locales: str | None = None
     kc_locale: str | None = None
+    # An application-initiated action (the ``kc_action`` client note) while it is pending, then its outcome for
+    # the response: ``kc_action_status`` and the alias of the last required action the user submitted
+    # (LAST_PROCESSED_EXECUTION), sent back as ``kc_action`` (OIDCLoginProtocol.authenticated).
+    kc_action: str | None = None
+    kc_action_status: str | None = None
+    kc_action_done: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,7 +172,14 @@ def checked(
         max_age=max_age,
         issuer=f"{base_url}/realms/{realm.name}",
         ui_locales=params.get("ui_locales"),
+        kc_action=_kc_action(params.get("kc_action")),
     )
+
+
+def _kc_action(raw: str | None) -> str | None:
+    """AuthorizationEndpoint.performActionOnParameters: ``kc_action`` is the part before a ``:`` (the rest is
+    the action's parameter, which no action Doorkeep runs reads)."""
+    return raw.split(":")[0] if raw else raw
 
 
 def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[response_types.ResponseType, str]:

@@ -38,6 +38,9 @@ class AuthorizationResponse:
     tokens: Minted | None = None
     access_token: bool = False  # ``token`` asked for: the access token, its type and lifetime are sent
     id_token: bool = False
+    # An application-initiated action's outcome (OIDCLoginProtocol.authenticated: after ``iss``, before the code).
+    kc_action: str | None = None
+    kc_action_status: str | None = None
 
 
 async def respond(
@@ -165,13 +168,17 @@ def _hashed(token: Unsigned, kind: response_types.ResponseType, code: str | None
 
 
 def params(response: AuthorizationResponse, state: str | None, issuer: str) -> dict[str, str]:
-    """The response parameters in Keycloak's order: state, session_state, iss, code, id_token, access_token,
-    token_type, expires_in. Signing happens here, so call it after the commit."""
+    """The response parameters in Keycloak's order: state, session_state, iss, kc_action, kc_action_status,
+    code, id_token, access_token, token_type, expires_in. Signing happens here, so call it after the commit."""
     out: dict[str, str] = {}
     if state is not None:
         out["state"] = state
     out["session_state"] = response.session.id
     out["iss"] = issuer
+    if response.kc_action_status is not None:
+        if response.kc_action is not None:
+            out["kc_action"] = response.kc_action
+        out["kc_action_status"] = response.kc_action_status
     if response.code is not None:
         out["code"] = response.code
     if response.tokens is not None:

@@ -23,13 +23,13 @@ from doorkeep.model import (
     UserSession,
     with_password_update,
 )
-from doorkeep.oauth import authorize, device_verification, front_channel
+from doorkeep.oauth import authorize, device_verification, front_channel, required_actions
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.consent import ConsentItem
 from doorkeep.sessions import resume, revocation_triggers, triggered
-from doorkeep.users import brute_force, otp, passwords
+from doorkeep.users import account_profile, brute_force, otp, passwords
 from doorkeep.users import locale as user_locale
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, enforce_policy, find_user
 from doorkeep.users.password_policy import PolicyViolation
@@ -43,8 +43,9 @@ INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-auth
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
-SUPPORTED_ACTIONS = {UPDATE_PASSWORD, otp.CONFIGURE_TOTP}
+SUPPORTED_ACTIONS = required_actions.HANDLED
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
+REGISTER = "register"  # the authentication session's step while the registration form is shown
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
 
 
@@ -90,6 +91,36 @@ class NeedLogin:
 class NeedPasswordUpdate:
     user_id: str
     error: str | None = None
+    cancel: bool = False  # asked for by the client (kc_action): the page offers ``cancel-aia``
+    request: AuthRequest | None = None  # the login request as it now stands, when a step changed it
+
+
+@dataclass(frozen=True)
+class NeedProfileUpdate:
+    """Keycloak's login-update-profile.ftl: the form's values and an error per field (login-theme texts)."""
+
+    user_id: str
+    values: dict[str, str]
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    cancel: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedTerms:
+    """Keycloak's terms.ftl: accept or decline."""
+
+    user_id: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedRegistration:
+    """Keycloak's register.ftl: the values typed (never the passwords) and an error per field."""
+
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    user_id: None = None  # no user yet: the authentication session has none
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,7 @@ class NeedTotpSetup:
 class NeedConsent:
     user_id: str
     items: tuple[ConsentItem, ...]
+    request: AuthRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +166,20 @@ class Refused:
     text: str
 
 
-Outcome = Done | DeviceDone | NeedLogin | NeedOtp | NeedPasswordUpdate | NeedTotpSetup | NeedConsent | Failed | Refused
+Outcome = (
+    Done
+    | DeviceDone
+    | NeedLogin
+    | NeedOtp
+    | NeedPasswordUpdate
+    | NeedTotpSetup
+    | NeedProfileUpdate
+    | NeedTerms
+    | NeedRegistration
+    | NeedConsent
+    | Failed
+    | Refused
+)
 
 
 async def _screen_items(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...]:
@@ -165,9 +210,11 @@ async def missing_consent(tx: Tx, client: Client, user: User, request: AuthReque
 
 def must_reauthenticate(request: AuthRequest, session: UserSession, now: int) -> bool:
     """OIDCLoginProtocol.requireReauthentication: ``prompt=login``, or ``max_age`` passed since the user last
-    gave credentials (``isAuthTimeExpired``: the session's AUTH_TIME note)."""
+    gave credentials (``isAuthTimeExpired``: the session's AUTH_TIME note); or ``kc_action=UPDATE_PASSWORD``
+    past the action's max auth age (CookieAuthenticator)."""
     expired = request.max_age is not None and session.auth_time + request.max_age < now
-    return has_prompt(request, "login") or expired
+    stale = required_actions.reauthentication_due(request, session.auth_time, now)
+    return has_prompt(request, "login") or expired or stale
 
 
 def pinned(request: AuthRequest, sso: tuple[UserSession, User] | None, now: int) -> AuthRequest:
@@ -192,8 +239,9 @@ def has_prompt(request: AuthRequest, value: str) -> bool:
 async def _interaction_needed(tx: Tx, client: Client, user: User, request: AuthRequest) -> bool:
     """Whether a passive login (``prompt=none``) over a valid SSO session must stop: a required action or a
     consent still to give. ``AuthorizationEndpointBase.handleBrowserAuthenticationRequest`` then sends
-    ``PASSIVE_INTERACTION_REQUIRED``, which ``OIDCLoginProtocol`` translates to ``interaction_required``."""
-    if user.required_actions:
+    ``PASSIVE_INTERACTION_REQUIRED``, which ``OIDCLoginProtocol`` translates to ``interaction_required``; a
+    ``kc_action`` is such an action (AuthenticationManager.nextRequiredAction returns it)."""
+    if user.required_actions or request.kc_action is not None:
         return True
     return await missing_consent(tx, client, user, request) is not None
 
@@ -232,13 +280,14 @@ async def pending(
     tx: Tx, client: Client, request: AuthRequest, step: str, user: User | None, *, remember_me: bool = False
 ) -> Outcome:
     """The page a login waits on (its authentication session's ``step``), shown again: the OTP form, a
-    required action, the consent screen, or the login form (for the known user of a re-authentication)."""
+    required action, the consent screen, the registration form, or the login form (for the known user of a
+    re-authentication)."""
     if user is not None and step == OTP_STEP:
         return NeedOtp(user.id, remember_me=remember_me)
-    if user is not None and step == otp.CONFIGURE_TOTP:
-        return NeedTotpSetup(user.id)
-    if user is not None and step == UPDATE_PASSWORD:
-        return NeedPasswordUpdate(user.id)
+    if user is not None and step in required_actions.HANDLED:
+        return action_page(user, request, step)
+    if step == REGISTER:
+        return NeedRegistration(registration_prefill(request))
     if user is not None and step == "consent":
         items = await missing_consent(tx, client, user, request) or await _screen_items(tx, client, user, request)
         return NeedConsent(user.id, items)
@@ -395,16 +444,15 @@ async def finish(
         user = await user_locale.update_users_locale(
             tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
-    # In the order of the realm's required action priorities: CONFIGURE_TOTP (10) before UPDATE_PASSWORD (30).
-    if otp.CONFIGURE_TOTP in user.required_actions:
-        return NeedTotpSetup(user.id)
-    if UPDATE_PASSWORD in user.required_actions:
-        return NeedPasswordUpdate(user.id)
+    # In the order of the realm's required action priorities (required_actions.PRIORITY), then kc_action's.
+    action, request = required_actions.next_action(user, request)
+    if action is not None:
+        return action_page(user, request, action)
     if set(user.required_actions) - SUPPORTED_ACTIONS:
         return NeedLogin("Account is not fully set up")
     missing = None if consented else await missing_consent(tx, client, user, request)
     if missing is not None:
-        return NeedConsent(user.id, missing)
+        return NeedConsent(user.id, missing, request)
     if fresh and session is not None:  # a re-authentication: the session's AUTH_TIME note moves
         notes = {**session.notes, AUTH_TIME_NOTE: str(services.clock.now())}
         await tx.sessions.update_user_session_notes(session.id, False, notes)
@@ -424,8 +472,31 @@ async def finish(
         remember_me=remember_me and realm.remember_me,
         user_agent=browser.user_agent,
     )
+    if request.kc_action_status is not None:
+        done = request.kc_action_done
+        response = dataclasses.replace(response, kc_action=done, kc_action_status=request.kc_action_status)
     await _logged_in(tx, services, realm, client, request, user, response.session, browser)
     return Done(response.session, response)
+
+
+def registration_prefill(request: AuthRequest) -> dict[str, str]:
+    """RegistrationPage: the ``login_hint`` fills the username (the e-mail field takes it where the e-mail is
+    the username: the page shows only one of them)."""
+    hint = request.login_hint or ""
+    return {"username": hint, "email": hint} if hint else {}
+
+
+def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
+    """The page of a required action, with the cancel button when the client asked for it."""
+    cancel = required_actions.app_initiated(request, user, action)
+    if action == required_actions.UPDATE_PROFILE:
+        values = {k: v or "" for k, v in account_profile.current(user).items()}
+        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request)
+    if action == required_actions.TERMS_AND_CONDITIONS:
+        return NeedTerms(user.id, request)
+    if action == required_actions.CONFIGURE_TOTP:
+        return NeedTotpSetup(user.id)
+    return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 
 async def _approve_device(
@@ -539,25 +610,29 @@ async def update_password(
 ) -> Outcome:
     from doorkeep.realms.bootstrap import set_password
 
+    def again(error: str) -> NeedPasswordUpdate:
+        return NeedPasswordUpdate(user.id, error, required_actions.app_initiated(request, user, UPDATE_PASSWORD))
+
     if not new:
-        return NeedPasswordUpdate(user.id, "Please specify password.")
+        return again("Please specify password.")
     if new != confirm:
-        return NeedPasswordUpdate(user.id, "Passwords don't match.")
+        return again("Passwords don't match.")
     cred = await tx.users.password(user.id)
     reused = False
     if cred is not None:
         reused = await asyncio.to_thread(passwords.verify, new, cred.secret_data, cred.credential_data)
     if reused:
-        return NeedPasswordUpdate(user.id, "Invalid password: must not be equal to any of last 1 passwords.")
+        return again("Invalid password: must not be equal to any of last 1 passwords.")
     try:
         await enforce_policy(tx, realm, user, new)
     except PolicyViolation as refused:
-        return NeedPasswordUpdate(user.id, refused.text)
+        return again(refused.text)
     await set_password(tx, user, new, services.clock.now())
     await credential_updated(tx, services, realm, client, request, user, browser.ip_address, "password")
     user = with_password_update(user, False)
     await tx.users.update(user)
     await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
+    request = required_actions.settled(request, UPDATE_PASSWORD, required_actions.SUCCESS)
     return await proceed(tx, services, realm, client, request, user, browser)
 
 

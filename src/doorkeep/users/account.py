@@ -172,15 +172,7 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     if found:
         shown = [account_profile.display_params(e) for e in found]
         raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
-    flags = account_profile.read_only(realm)
-    changes: dict[str, Any] = {"first_name": values["firstName"], "last_name": values["lastName"]}
-    email = (values["email"] or "").strip().lower() or None
-    if not flags["email"] and email != user.email:
-        changes.update(email=email, email_verified=False)
-    username = (values["username"] or user.username).strip().lower()
-    if username != user.username and (not flags["username"] or realm.registration_email_as_username):
-        changes["username"] = username  # editable, or following the e-mail that is the username
-    await tx.users.update(dataclasses.replace(user, **changes))
+    await tx.users.update(dataclasses.replace(user, **account_profile.changes(realm, user, values)))
 
 
 # --- applications and consents -----------------------------------------------------------------

@@ -149,6 +149,21 @@ async def errors(
     return found
 
 
+def changes(realm: Realm, user: User, values: dict[str, str | None]) -> dict[str, Any]:
+    """The user's fields a valid update sets: the names, a new e-mail (then unverified) where it may be
+    edited, and a new username where it may be edited or follows the e-mail that is the username. The
+    Account REST API and the UPDATE_PROFILE required action both write these."""
+    flags = read_only(realm)
+    found: dict[str, Any] = {"first_name": values["firstName"], "last_name": values["lastName"]}
+    email = (values["email"] or "").strip().lower() or None
+    if not flags["email"] and email != user.email:
+        found.update(email=email, email_verified=False)
+    username = (values["username"] or user.username).strip().lower()
+    if username != user.username and (not flags["username"] or realm.registration_email_as_username):
+        found["username"] = username
+    return found
+
+
 def display_params(error: dict[str, Any]) -> dict[str, Any]:
     """AccountRestService.validationErrorParamsToString: the first parameter becomes the attribute's display
     name (``${firstName}``); the others are strings, nulls kept."""

@@ -22,6 +22,7 @@ from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
 from doorkeep.oauth import (
+    action_steps,
     authorize,
     device_verification,
     front_channel,
@@ -29,7 +30,9 @@ from doorkeep.oauth import (
     login_otp,
     pushed_authorization,
     redirect_uris,
+    registration,
     request_parser,
+    required_actions,
 )
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
@@ -37,6 +40,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.users import otp
+from doorkeep.web import action_pages
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
@@ -49,12 +53,15 @@ log = logging.getLogger(__name__)
 
 AUTHENTICATE = "authenticate"
 CONSENT = "consent"
+REGISTER = login_flow.REGISTER
 # The steps each login-actions form posts, as recorded on the authentication session: the OTP form posts
-# to ``authenticate`` as the password form does (both are authenticators of the browser flow).
+# to ``authenticate`` as the password form does (both are authenticators of the browser flow); the
+# required-action form posts whichever required action is pending.
 FORM_STEPS = {
     "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP}),
-    "required-action": frozenset({UPDATE_PASSWORD, otp.CONFIGURE_TOTP}),
+    "required-action": required_actions.HANDLED,
     "consent": frozenset({CONSENT}),
+    "registration": frozenset({REGISTER}),
 }
 STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in steps}
 REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
@@ -138,6 +145,13 @@ def action_url(request: Request, realm: Realm, action: str) -> str:
 
 
 async def authorize_endpoint(request: Request) -> Response:
+    return await authorize_request(request)
+
+
+async def authorize_request(request: Request, *, register: bool = False) -> Response:
+    """An authorization request: the login, or the registration form for the registrations endpoint and for
+    ``prompt=create`` (AuthorizationEndpoint.buildRegister, which expires the SSO cookies: a registration
+    starts a new session)."""
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
@@ -160,6 +174,8 @@ async def authorize_endpoint(request: Request) -> Response:
                 log.warning("invalid authorization request for client %s: %s", params.get("client_id"), err.detail)
             return error_page(request, realm, err.description)
         auth_request = dataclasses.replace(auth_request, kc_locale=page_locale.requested(request, realm))
+        if register or params.get("prompt") == "create":
+            return await _registration_start(request, tx, realm, client, auth_request)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
         auth_request = login_flow.pinned(auth_request, current, services.clock.now())
         remembered = remember_me.remembered_username(request.cookies.get(remember_me.COOKIE))
@@ -197,6 +213,19 @@ async def parse_request(
         return err
 
 
+async def _registration_start(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
+) -> Response:
+    if not realm.registration_allowed:
+        return error_page(request, realm, registration.NOT_ALLOWED, auth_request=auth_request)
+    outcome = login_flow.NeedRegistration(login_flow.registration_prefill(auth_request))
+    response = await render(request, tx, realm, client, auth_request, outcome, None)
+    response.headers["Cache-Control"] = NO_BACK
+    for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE):  # AuthenticationManager.expireIdentityCookie
+        response.delete_cookie(name, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    return response
+
+
 async def render(
     request: Request,
     tx: Tx,
@@ -223,7 +252,12 @@ async def locale_cookie(
         user_id = outcome.session.user_id
     elif isinstance(
         outcome,
-        login_flow.NeedPasswordUpdate | login_flow.NeedConsent | login_flow.NeedOtp | login_flow.NeedTotpSetup,
+        login_flow.NeedPasswordUpdate
+        | login_flow.NeedProfileUpdate
+        | login_flow.NeedTerms
+        | login_flow.NeedConsent
+        | login_flow.NeedOtp
+        | login_flow.NeedTotpSetup,
     ):
         user_id = outcome.user_id
     user = await tx.users.get(user_id) if user_id else None
@@ -281,13 +315,14 @@ async def _respond(
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
+    current = getattr(outcome, "request", None) or auth_request  # a step may have changed the request
     if auth_session is None:
         auth_session = AuthSession(
             secrets.token_urlsafe(24),
             realm.id,
             client.id,
             secrets.token_urlsafe(24),
-            auth_request.to_json(),
+            current.to_json(),
             user_id,
             now + realm.access_code_lifespan_login,
             step,
@@ -299,6 +334,8 @@ async def _respond(
             auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24), notes=notes
         )
         await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token, notes)
+        if current != auth_request:
+            await tx.flows.replace_auth_request(auth_session.id, current.to_json())
     token = auth_session.form_token
     user = await tx.users.get(user_id) if user_id else None
     switch_to = action_url(request, realm, STEP_ACTIONS[step])
@@ -313,6 +350,7 @@ async def _respond(
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
             reauthenticate=outcome.user_id is not None,
+            register=registration_link(request, realm, client) if outcome.user_id is None else None,
             ui=ui,
         )
     elif isinstance(outcome, login_flow.NeedOtp):
@@ -337,8 +375,15 @@ async def _respond(
         )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
         body = pages.update_password(
-            display(realm), action_url(request, realm, "required-action"), token, outcome.error, ui=ui
+            display(realm),
+            action_url(request, realm, "required-action"),
+            token,
+            outcome.error,
+            cancel=outcome.cancel,
+            ui=ui,
         )
+    elif isinstance(outcome, login_flow.NeedProfileUpdate | login_flow.NeedTerms | login_flow.NeedRegistration):
+        body = action_pages.page(request, realm, client, outcome, token, ui)
     else:
         texts = [item.text for item in outcome.items]
         body = pages.consent(
@@ -438,6 +483,13 @@ def step_notes(outcome: login_flow.Outcome, auth_session: AuthSession | None) ->
     return {}
 
 
+def registration_link(request: Request, realm: Realm, client: Client) -> str | None:
+    """The login page's "Register" link (login.ftl's ``url.registrationUrl``), while registration is allowed."""
+    if not realm.registration_allowed:
+        return None
+    return redirect_uris.with_params(action_url(request, realm, "registration"), {"client_id": client.client_id})
+
+
 def pending_step(outcome: login_flow.Outcome) -> str:
     """The step a page rendered for this outcome waits for."""
     if isinstance(outcome, login_flow.NeedOtp):
@@ -446,9 +498,20 @@ def pending_step(outcome: login_flow.Outcome) -> str:
         return otp.CONFIGURE_TOTP
     if isinstance(outcome, login_flow.NeedPasswordUpdate):
         return UPDATE_PASSWORD
+    if isinstance(outcome, login_flow.NeedProfileUpdate):
+        return required_actions.UPDATE_PROFILE
+    if isinstance(outcome, login_flow.NeedTerms):
+        return required_actions.TERMS_AND_CONDITIONS
+    if isinstance(outcome, login_flow.NeedRegistration):
+        return REGISTER
     if isinstance(outcome, login_flow.NeedConsent):
         return CONSENT
     return AUTHENTICATE
+
+
+def accepts(action: str, step: str) -> bool:
+    """Whether a login-actions form may be posted while the login waits on ``step``."""
+    return step in FORM_STEPS.get(action, frozenset())
 
 
 async def _action(request: Request, step: str) -> Response:
@@ -489,7 +552,7 @@ async def _action(request: Request, step: str) -> Response:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
             return error_page(request, realm, BAD_CODE)
-        if auth_session.step not in FORM_STEPS[step]:  # only the pending step: no skipping to another form
+        if not accepts(step, auth_session.step):  # only the pending step: no skipping to another form
             return error_page(request, realm, EXPIRED_CODE)
         if client is None:
             return error_page(request, realm, "Client not found.")
@@ -510,6 +573,11 @@ async def _action(request: Request, step: str) -> Response:
                 verdict=verdict,
                 known=user,
             )
+        elif step == "registration":
+            if not realm.registration_allowed:
+                return error_page(request, realm, registration.NOT_ALLOWED, auth_request=auth_request)
+            ui = page_locale.language(request, realm, auth_request=auth_request)
+            outcome = await registration.register(tx, services, realm, client, auth_request, form, origin, ui.tag)
         elif (
             user is not None and not user.enabled
         ):  # disabled mid-flow (LoginTest.testUserDisabledDuringRequiredAction)
@@ -536,16 +604,8 @@ async def _action(request: Request, step: str) -> Response:
                 tx, services, realm, client, auth_request, user, totp, label, secret, origin
             )
         elif step == "required-action":
-            outcome = await login_flow.update_password(
-                tx,
-                services,
-                realm,
-                client,
-                auth_request,
-                user,
-                form.get("password-new") or "",
-                form.get("password-confirm") or "",
-                origin,
+            outcome = await action_steps.submit(
+                tx, services, realm, client, auth_request, user, auth_session.step, form, origin
             )
         elif form.get("accept"):
             outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin)
@@ -585,6 +645,9 @@ async def switch_language(request: Request) -> Response:
     realm = await open_realm(request)
     if isinstance(realm, Response):
         return realm
+    target = request.url.path.rsplit("/", 1)[-1]
+    if target == "registration" and not realm.registration_allowed:  # LoginActionsService.registerPage
+        return error_page(request, realm, registration.NOT_ALLOWED)
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
@@ -601,8 +664,13 @@ async def switch_language(request: Request) -> Response:
             auth_request = dataclasses.replace(auth_request, kc_locale=pick)
             await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
+        step = auth_session.step
+        if target == "registration":  # login.ftl's "Register" link
+            step = REGISTER
+        elif step == REGISTER and target == "authenticate":  # register.ftl's "Back to Login"
+            step = AUTHENTICATE
         remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
-        outcome = await login_flow.pending(tx, client, auth_request, auth_session.step, user, remember_me=remembered)
+        outcome = await login_flow.pending(tx, client, auth_request, step, user, remember_me=remembered)
         response = await render(request, tx, realm, client, auth_request, outcome, auth_session)
         response.headers["Cache-Control"] = NO_BACK
         return response
@@ -620,3 +688,7 @@ async def required_action(request: Request) -> Response:
 
 async def consent_action(request: Request) -> Response:
     return await _action(request, "consent")
+
+
+async def registration_action(request: Request) -> Response:
+    return await _action(request, "registration")

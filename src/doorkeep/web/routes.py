@@ -15,6 +15,7 @@ from doorkeep.web import (
     metrics,
     openapi,
     protocol,
+    registration,
 )
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
@@ -58,10 +59,12 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
+        Route("/realms/{realm}/login-actions/registration", login.registration_action, methods=["POST"]),
         *(
             Route(f"/realms/{{realm}}/login-actions/{action}", login.switch_language, methods=["GET"])
-            for action in login.FORM_STEPS
+            for action in (*login.FORM_STEPS, "registration")
         ),
+        Route(f"{OIDC}/registrations", registration.registrations_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/login-status-iframe.html", browser_session.status_iframe, methods=["GET"]),
         Route(f"{OIDC}/login-status-iframe.html/init", browser_session.status_iframe_init, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),

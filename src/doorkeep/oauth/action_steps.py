@@ -1,0 +1,187 @@
+"""The required-action forms: UPDATE_PASSWORD, UPDATE_PROFILE (login-update-profile.ftl) and
+TERMS_AND_CONDITIONS (terms.ftl), and the ``cancel-aia`` button of an application-initiated action.
+
+Keycloak's LoginActionsService.processRequireAction: a cancelled action records CUSTOM_REQUIRED_ACTION_ERROR
+(``rejected_by_user``) and the login goes on with ``kc_action_status=cancelled``; a completed one leaves the
+user and, when the client asked for it, answers ``kc_action_status=success``; declined terms end the login
+with ``access_denied`` (CONSENT_DENIED, the description TermsAndConditions' message key).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import events
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import login_flow, required_actions
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.required_actions import TERMS_AND_CONDITIONS, TERMS_ATTRIBUTE, UPDATE_PROFILE
+from doorkeep.users import account_profile
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Form, Services
+    from doorkeep.store.tx import Tx
+
+CANCEL_AIA = "cancel-aia"  # LoginActionsService.CANCEL_AIA
+TERMS_DECLINED = "termsAndConditionsDeclined"  # Messages.TERMS_AND_CONDITIONS_DECLINED, sent as it is
+REJECTED_BY_USER = "rejected_by_user"
+MISSING_USERNAME = "missingUsernameMessage"
+# The login theme's texts (messages_en.properties) for the user profile's error keys; {0} is the field's name.
+FIELD_NAMES = {"username": "Username", "email": "Email", "firstName": "First name", "lastName": "Last name"}
+LOGIN_TEXTS = {
+    "error-user-attribute-required": "Please specify this field.",
+    "error-invalid-email": "Invalid email address.",
+    "error-invalid-length": "Length must be between {1} and {2}.",
+    "error-invalid-length-too-long": "Maximum length is {2}.",
+    "error-person-name-invalid-character": "{0} contains invalid character.",
+    "error-username-invalid-character": "{0} contains invalid character.",
+    "missingEmailMessage": "Please specify email.",
+    "missingUsernameMessage": "Please specify username.",
+    "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
+    "usernameExistsMessage": "Username already exists.",
+    "emailExistsMessage": "Email already exists.",
+}
+
+
+def field_errors(found: list[dict[str, Any]]) -> dict[str, str]:
+    """The first error of each field in words (messagesPerField.getFirstError), in Keycloak's field order."""
+    shown: dict[str, str] = {}
+    for error in found:
+        text = LOGIN_TEXTS.get(error["errorMessage"], error["errorMessage"])
+        params = [FIELD_NAMES.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
+        for index, param in enumerate(params):
+            text = text.replace(f"{{{index}}}", param)
+        shown.setdefault(error["field"], text)
+    return shown
+
+
+async def submit(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    step: str,
+    form: Form,
+    browser: login_flow.Browser,
+) -> login_flow.Outcome:
+    """The POST of the required action the login waits on (``step``)."""
+    request = required_actions.processed(request, step)
+    if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(request, user, step):
+        await _event(tx, services, realm, client, request, user, browser, step, error=REJECTED_BY_USER)
+        request = required_actions.settled(request, step, required_actions.CANCELLED)
+        return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+    if step == UPDATE_PROFILE:
+        return await update_profile(tx, services, realm, client, request, user, form, browser)
+    if step == TERMS_AND_CONDITIONS:
+        return await terms(tx, services, realm, client, request, user, form.get("cancel") is not None, browser)
+    new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""
+    return await login_flow.update_password(tx, services, realm, client, request, user, new, confirm, browser)
+
+
+async def update_profile(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    form: Form,
+    browser: login_flow.Browser,
+) -> login_flow.Outcome:
+    """UpdateProfile.processAction: the UPDATE_PROFILE context validated as the Account REST API validates
+    it (``users.account_profile``), the errors shown on the form with the values typed; then the user
+    updated, a new e-mail unverified, and an UPDATE_PROFILE event naming what changed."""
+    flags = account_profile.read_only(realm)
+    rep = {name: form.get(name) or "" for name in account_profile.ATTRIBUTES if not flags[name]}
+    values = account_profile.normalize(realm, user, rep)
+    found = await account_profile.errors(tx, realm, user, rep, values)
+    if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
+        found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
+    if found:
+        typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
+        cancel = required_actions.app_initiated(request, user, UPDATE_PROFILE)
+        return login_flow.NeedProfileUpdate(user.id, typed, field_errors(found), cancel, request)
+    changes = account_profile.changes(realm, user, values)
+    others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
+    updated = dataclasses.replace(user, **changes, required_actions=others)
+    await tx.users.update(updated)
+    await _event(tx, services, realm, client, request, user, browser, "UPDATE_PROFILE", details=_changed(user, updated))
+    request = required_actions.settled(request, UPDATE_PROFILE, required_actions.SUCCESS)
+    return await login_flow.proceed(tx, services, realm, client, request, updated, browser)
+
+
+def _changed(before: User, after: User) -> dict[str, str | None]:
+    """EventAuditingAttributeChangeListener: the context, and the previous and updated value of each
+    attribute that changed."""
+    details: dict[str, str | None] = {"context": "UPDATE_PROFILE"}
+    for name, key in (("first_name", "first_name"), ("last_name", "last_name"), ("email", "email")):
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            details[f"previous_{key}"] = old
+            details[f"updated_{key}"] = new
+    return details
+
+
+async def terms(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    declined: bool,
+    browser: login_flow.Browser,
+) -> login_flow.Outcome:
+    """TermsAndConditions.processAction: accepted, the ``terms_and_conditions`` attribute holds the time
+    (seconds); declined, it is removed and the login fails. Keycloak 21's upper-case attribute is dropped."""
+    attributes = {k: v for k, v in user.attributes.items() if k not in (TERMS_ATTRIBUTE, TERMS_ATTRIBUTE.upper())}
+    if declined:
+        await tx.users.update(dataclasses.replace(user, attributes=attributes))
+        await _event(tx, services, realm, client, request, user, browser, TERMS_AND_CONDITIONS, error=REJECTED_BY_USER)
+        return login_flow.Failed("access_denied", TERMS_DECLINED)
+    attributes[TERMS_ATTRIBUTE] = [str(services.clock.now())]
+    others = tuple(a for a in user.required_actions if a != TERMS_AND_CONDITIONS)
+    user = dataclasses.replace(user, attributes=attributes, required_actions=others)
+    await tx.users.update(user)
+    await _event(tx, services, realm, client, request, user, browser, TERMS_AND_CONDITIONS)
+    return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+
+
+async def _event(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    browser: login_flow.Browser,
+    action: str,
+    *,
+    error: str | None = None,
+    details: dict[str, str | None] | None = None,
+) -> None:
+    """The required action's event: its own type (UPDATE_PROFILE) with the changes, else
+    CUSTOM_REQUIRED_ACTION naming the action (CUSTOM_REQUIRED_ACTION_ERROR when the user said no)."""
+    own = action == "UPDATE_PROFILE" and error is None
+    base: dict[str, str | None] = {
+        "auth_method": "openid-connect",
+        "redirect_uri": request.redirect_uri or None,
+        "username": user.username,
+    }
+    if not own:
+        base["custom_required_action"] = action
+    type = action if own else ("CUSTOM_REQUIRED_ACTION_ERROR" if error else "CUSTOM_REQUIRED_ACTION")
+    await events.record(
+        tx,
+        realm,
+        type,
+        now=services.clock.now(),
+        client_id=client.client_id,
+        user_id=user.id,
+        ip=browser.ip_address,
+        error=error,
+        details={**base, **(details or {})},
+    )

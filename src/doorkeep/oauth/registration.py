@@ -1,0 +1,183 @@
+"""Self-registration: Keycloak's registration form (register.ftl) and its form actions.
+
+RegistrationUserCreation validates the user profile's REGISTRATION context (username unless the e-mail is
+the username, e-mail, first and last name: all required), RegistrationPassword the password and its
+confirmation and the realm's policy; every action validates, and the first failing one names the
+REGISTER_ERROR (``email_in_use``, ``username_in_use``, else ``invalid_registration``), the page showing the
+first error of each field (FormAuthenticationFlow.processAction). On success the user is created enabled
+with the realm's default roles and groups, REGISTER is recorded, and the login finishes as any other: a
+fresh session and a code back to the client (LOGIN).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import events
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import login_flow
+from doorkeep.oauth.action_steps import field_errors
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.realms import provisioning
+from doorkeep.users import profile
+from doorkeep.users.credentials import enforce_policy
+from doorkeep.users.password_policy import PolicyViolation
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Form, Services
+    from doorkeep.store.tx import Tx
+
+NOT_ALLOWED = "Registration not allowed"  # Messages.REGISTRATION_NOT_ALLOWED
+PROFILE_FIELDS = ("firstName", "lastName", "email", "username")
+USERNAME_EXISTS, EMAIL_EXISTS = "usernameExistsMessage", "emailExistsMessage"
+PASSWORD_MISSING = "Please specify password."  # missingPasswordMessage
+PASSWORD_CONFIRM = "Password confirmation doesn't match."  # invalidPasswordConfirmMessage
+
+
+def _error(field: str, key: str) -> dict[str, Any]:
+    return {"field": field, "errorMessage": key, "params": [field]}
+
+
+async def _profile_errors(
+    tx: Tx, realm: Realm, username: str, email: str, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The REGISTRATION context's validators, attribute by attribute (username, email, firstName, lastName)."""
+    found: list[dict[str, Any]] = []
+    if not realm.registration_email_as_username:
+        if not username.strip():
+            found.append(_error("username", "missingUsernameMessage"))
+        elif (bad := profile.check_username(username)) is not None:
+            found.append(bad)
+        elif await tx.users.get_by_username(realm.id, username.strip().lower()) is not None:
+            found.append(_error("username", USERNAME_EXISTS))
+    if not email.strip():
+        found.append(_error("email", "missingEmailMessage"))
+    elif (bad := profile.check_email(email)) is not None:
+        found.append(bad)
+    elif await _email_taken(tx, realm, email.strip().lower()):
+        found.append(_error("email", EMAIL_EXISTS))
+    for name in ("firstName", "lastName"):
+        if not names[name].strip():
+            found.append(_error(name, "error-user-attribute-required"))
+        elif (bad := profile.check_person_name(name, names[name])) is not None:
+            found.append(bad)
+    return found
+
+
+async def _email_taken(tx: Tx, realm: Realm, email: str) -> bool:
+    """DuplicateEmailValidator (unless duplicate e-mails are allowed); where the e-mail is the username, a
+    user of that name also holds it."""
+    if realm.registration_email_as_username and await tx.users.get_by_username(realm.id, email) is not None:
+        return True
+    return not realm.duplicate_emails_allowed and bool(await tx.users.ids_with_email(realm.id, email))
+
+
+async def _password_errors(tx: Tx, realm: Realm, candidate: User, password: str, confirm: str) -> dict[str, str]:
+    """RegistrationPassword.validate: missing, then not confirmed; the policy is asked whenever a password
+    was typed, and its error shows on the password field unless one is already there."""
+    shown: dict[str, str] = {}
+    if not password.strip():
+        shown["password"] = PASSWORD_MISSING
+    elif password != confirm:
+        shown["password-confirm"] = PASSWORD_CONFIRM
+    if password:
+        try:
+            await enforce_policy(tx, realm, candidate, password)
+        except PolicyViolation as refused:
+            shown.setdefault("password", refused.text)
+    return shown
+
+
+async def register(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    form: Form,
+    browser: login_flow.Browser,
+    locale: str | None = None,
+) -> login_flow.Outcome:
+    """The registration form's POST: validate everything, then create, record and log the user in."""
+    typed = {name: form.get(name) or "" for name in PROFILE_FIELDS}
+    if realm.registration_email_as_username:
+        typed["username"] = typed["email"]
+    username = typed["username"].strip().lower()
+    email = typed["email"].strip().lower()
+    found = await _profile_errors(tx, realm, typed["username"], typed["email"], typed)
+    candidate = User(id="", realm_id=realm.id, username=username, email=email or None)
+    password = form.get("password") or ""
+    shown = field_errors(found)
+    confirm = form.get("password-confirm") or ""
+    for field, text in (await _password_errors(tx, realm, candidate, password, confirm)).items():
+        shown.setdefault(field, text)
+    details = {
+        "auth_method": "openid-connect",
+        "auth_type": "code",
+        "redirect_uri": request.redirect_uri or None,
+        "register_method": "form",
+        "username": username or None,
+        "email": email or None,
+        "first_name": typed["firstName"] or None,
+        "last_name": typed["lastName"] or None,
+    }
+    if shown:
+        keys = {e["errorMessage"] for e in found}
+        error = "email_in_use" if EMAIL_EXISTS in keys else "username_in_use" if USERNAME_EXISTS in keys else None
+        await _record(tx, services, realm, client, browser, details, None, error or "invalid_registration")
+        return login_flow.NeedRegistration(typed, shown)
+    user = await _create(tx, services, realm, candidate, typed, password, locale)
+    # RegistrationUserCreation.success: the event names the username and e-mail as typed.
+    typed_name = typed["email"] if realm.registration_email_as_username else typed["username"]
+    typed_details = {**details, "username": typed_name, "email": typed["email"]}
+    await _record(tx, services, realm, client, browser, typed_details, user, None)
+    fresh = dataclasses.replace(request, user_session_id=None, sso_login=False)
+    return await login_flow.proceed(tx, services, realm, client, fresh, user, browser)
+
+
+async def _create(
+    tx: Tx, services: Services, realm: Realm, candidate: User, typed: dict[str, str], password: str, locale: str | None
+) -> User:
+    """The user as UserProfile.create leaves it: enabled, e-mail unverified, the page's locale kept where the
+    realm is internationalized (RegisterTest.registerUserSuccess), VERIFY_EMAIL required where the realm
+    verifies e-mails; the realm's default roles and groups (``provisioning.create_user``), then the password."""
+    from doorkeep.realms.bootstrap import set_password
+
+    now = services.clock.now()
+    attributes = {"locale": [locale]} if realm.internationalization_enabled and locale else {}
+    user = dataclasses.replace(
+        candidate,
+        id=provisioning.new_id(),
+        first_name=typed["firstName"].strip() or None,
+        last_name=typed["lastName"].strip() or None,
+        created_timestamp=now * 1000,
+        attributes=attributes,
+        required_actions=("VERIFY_EMAIL",) if realm.verify_email else (),
+    )
+    await provisioning.create_user(tx, realm, user)
+    await set_password(tx, user, password, now)
+    return user
+
+
+async def _record(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    browser: login_flow.Browser,
+    details: dict[str, str | None],
+    user: User | None,
+    error: str | None,
+) -> None:
+    await events.record(
+        tx,
+        realm,
+        "REGISTER_ERROR" if error else "REGISTER",
+        now=services.clock.now(),
+        client_id=client.client_id,
+        user_id=user.id if user else None,
+        ip=browser.ip_address,
+        error=error,
+        details=details,
+    )

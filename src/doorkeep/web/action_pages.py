@@ -1,0 +1,54 @@
+"""The pages of the required actions beyond the password, and of the registration form, for the login
+outcomes that ask for them (``web.login.render`` creates the authentication session and its form code)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from doorkeep.console import pages
+from doorkeep.console.i18n import Language
+from doorkeep.model import Client, Realm
+from doorkeep.oauth import login_flow, redirect_uris
+from doorkeep.users import account_profile
+from doorkeep.web.http import base_url
+
+
+def _action(request: Request, realm: Realm, name: str) -> str:
+    return f"{base_url(request)}/realms/{realm.name}/login-actions/{name}"
+
+
+def page(
+    request: Request,
+    realm: Realm,
+    client: Client,
+    outcome: login_flow.NeedProfileUpdate | login_flow.NeedTerms | login_flow.NeedRegistration,
+    token: str,
+    ui: Language,
+) -> str:
+    shown = realm.display_name or realm.name
+    if isinstance(outcome, login_flow.NeedTerms):
+        return pages.terms(shown, _action(request, realm, "required-action"), token, ui=ui)
+    if isinstance(outcome, login_flow.NeedProfileUpdate):
+        flags = account_profile.read_only(realm)
+        return pages.update_profile(
+            shown,
+            _action(request, realm, "required-action"),
+            token,
+            outcome.values,
+            outcome.errors,
+            username_editable=not flags["username"],
+            email_editable=not flags["email"],
+            cancel=outcome.cancel,
+            ui=ui,
+        )
+    back = redirect_uris.with_params(_action(request, realm, "authenticate"), {"client_id": client.client_id})
+    return pages.register(
+        shown,
+        _action(request, realm, "registration"),
+        token,
+        outcome.values,
+        outcome.errors,
+        email_as_username=realm.registration_email_as_username,
+        login_url=back,
+        ui=ui,
+    )
