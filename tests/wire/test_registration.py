@@ -245,3 +245,11 @@ async def test_the_form_speaks_german(realm: Env) -> None:
     assert field_error(page, "username") == "Benutzername existiert bereits."
     assert "code" in code_from(await register(realm, page))
     assert (await stored_user(realm, "new.user")).attributes == {"locale": ["de"]}
+
+
+async def test_discovery_lists_prompt_create_while_registration_is_allowed(realm: Env) -> None:
+    document = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
+    assert document["prompt_values_supported"] == ["none", "login", "consent", "create"]
+    await update_realm(realm.db, "test", registration_allowed=False)
+    document = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
+    assert document["prompt_values_supported"] == ["none", "login", "consent"]

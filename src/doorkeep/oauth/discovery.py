@@ -35,7 +35,7 @@ AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
 REQUEST_OBJECT_ALGS = [*client_assertion.SIGNING_ALGS, "none"]
 
 
-def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
+def configuration(issuer: str, scopes: list[ClientScope], *, registration: bool = False) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
     Keycloak also lists CIBA, mTLS client authentication, encrypted request
@@ -62,7 +62,8 @@ def configuration(issuer: str, scopes: list[ClientScope]) -> dict[str, Any]:
         "acr_values_supported": ["0", "1"],
         "response_types_supported": RESPONSE_TYPES,
         "subject_types_supported": ["public"],
-        "prompt_values_supported": ["none", "login", "consent"],
+        # OIDCWellKnownProvider.getPromptValuesSupported: ``create`` while the realm allows registration.
+        "prompt_values_supported": ["none", "login", "consent", *(["create"] if registration else [])],
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
         "request_object_signing_alg_values_supported": REQUEST_OBJECT_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),

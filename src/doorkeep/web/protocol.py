@@ -90,7 +90,8 @@ async def well_known(request: Request) -> Response:
         realm = await tx.realms.get_by_name(name)
         if realm is None:
             return None
-        return discovery.configuration(issuer(request, realm.name), await tx.config.realm_scopes(realm))
+        scopes = await tx.config.realm_scopes(realm)
+        return discovery.configuration(issuer(request, realm.name), scopes, registration=realm.registration_allowed)
 
     document = await in_transaction(request, work, write=False)
     if document is None:
