@@ -20,6 +20,7 @@ from doorkeep import errors as e
 from doorkeep.model import ISSUER_NOTE, Client, ClientSession
 from doorkeep.oauth import access, issue
 from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.exchange_settings import REFRESH_ENABLED, enabled
 from doorkeep.oauth.grants.common import issue_new_session_tokens
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
@@ -38,14 +39,6 @@ REFRESH_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:refresh_token"
 ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token"
 SAML2_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:saml2"
 TOKEN_TYPE_NA = "N_A"  # TokenUtil.TOKEN_TYPE_NA: an ID token is no bearer token
-
-ENABLED = "standard.token.exchange.enabled"  # the admin console's "Standard Token Exchange" switch
-REFRESH_ENABLED = "standard.token.exchange.enableRefreshRequestedTokenType"  # NO (default) or SAME_SESSION
-
-
-def enabled(client: Client) -> bool:
-    """OIDCAdvancedConfigWrapper.isStandardTokenExchangeEnabled."""
-    return client.attr_bool(ENABLED)
 
 
 @dataclass

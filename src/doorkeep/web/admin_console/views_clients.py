@@ -14,8 +14,8 @@ from doorkeep.admin import operations as admin_ops
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth import device_codes
+from doorkeep.oauth import exchange_settings as token_exchange
 from doorkeep.oauth import frontchannel_logout as fc
-from doorkeep.oauth.grants import token_exchange
 from doorkeep.oauth.uri_syntax import parse
 from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field
