@@ -363,11 +363,18 @@ class RealmKey:
     realm_id: str
     algorithm: str
     use: str
-    status: str  # "active" or "passive"
+    status: str  # "active", "passive" or "disabled" (keys/components.py derives it from ``config``)
     public_pem: str | None
     private: str  # PEM for asymmetric keys, base64url secret for HMAC
     created: int
     priority: int = 100
+    # The Keycloak key-provider component that holds the key (one key per component, as Keycloak's
+    # generated and imported providers have): its id, name, provider id and the config it was given
+    # (only the provider's declared properties; the key material lives in ``private``/``public_pem``).
+    component_id: str = ""
+    name: str = ""
+    provider_id: str = ""
+    config: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

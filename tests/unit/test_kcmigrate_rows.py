@@ -17,10 +17,17 @@ def _hmac(cid: str, kid: str, priority: str, **extra: str) -> tuple[dict[str, An
     return component, [{"component_id": cid, "name": k, "value": v} for k, v in config.items()]
 
 
-def test_the_highest_priority_active_key_signs_and_the_others_only_verify() -> None:
+def test_keys_keep_their_components_and_stay_active_the_highest_priority_signing() -> None:
     rows = [_hmac("a", "low", "10"), _hmac("b", "high", "100"), _hmac("c", "off", "500", enabled="false")]
     keys = realm_keys("r", [c for c, _ in rows], [x for _, cfg in rows for x in cfg], 0, Report("r"))
-    assert [(k.kid, k.status, k.priority) for k in keys] == [("high", "active", 100), ("low", "passive", 10)]
+    assert [(k.kid, k.status, k.priority) for k in keys] == [("high", "active", 100), ("low", "active", 10)]
+    first = keys[0]
+    assert (first.component_id, first.name, first.provider_id, first.config) == (
+        "b",
+        "b",
+        "hmac-generated",
+        {"priority": ["100"], "algorithm": ["HS512"]},  # kid and secret are not declared properties
+    )
 
 
 def test_a_key_provider_doorkeep_has_no_use_for_is_reported_with_its_reason() -> None:

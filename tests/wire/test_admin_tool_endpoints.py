@@ -108,7 +108,7 @@ async def test_role_members_are_paged_with_first_and_max(realm: Env) -> None:
 async def test_a_keycloak_path_doorkeep_lacks_is_a_deliberate_501_in_keycloak_json(realm: Env) -> None:
     headers = await realm.admin_headers()
     for path in (
-        f"{REALM}/components",
+        f"{REALM}/components/some-id/sub-component-types",
         f"{REALM}/identity-provider/instances",
         f"{REALM}/authentication/flows",
         f"{REALM}/users/some-id/federated-identity",

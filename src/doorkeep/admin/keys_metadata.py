@@ -1,10 +1,11 @@
 """``GET /admin/realms/{realm}/keys``: Keycloak's KeysMetadataRepresentation of a realm's keys.
 
-``active`` maps each algorithm to the kid of its active key; ``keys`` lists every key with its
-kid, type (RSA, EC, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED), use (SIG), the provider
-that made it and its priority, and for RSA and EC keys the public key and a self-signed
-certificate (base64 DER, subject ``CN={realm}``, as Keycloak's generated providers make them).
-Never the private key or the HMAC secret.
+``keys`` lists every key in DefaultKeyManager's order of providers (priority descending, then component id),
+with its kid, type (RSA, EC, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED), use (SIG), the id of the
+key-provider component that holds it (``providerId``) and its priority; for RSA and EC keys the public key, and
+for RSA keys the certificate (base64 DER: the one imported with an ``rsa`` key, else a self-signed one,
+subject ``CN={realm}``, as Keycloak's generated providers make them) and its end of validity. ``active`` maps
+each algorithm to the kid of the first active key listed for it. Never the private key or the HMAC secret.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import base64
 import datetime
 import functools
 import hashlib
-import uuid
 from typing import Any
 
 from cryptography import x509
@@ -21,23 +21,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from doorkeep.keys.material import HMAC_ALG
+from doorkeep.keys.material import is_hmac
 from doorkeep.model import RealmKey
 
 CERT_YEARS = 10  # Keycloak's generated certificates are valid for ten years
-PROVIDERS = {"RSA": "rsa-generated", "EC": "ecdsa-generated", "OCT": "hmac-generated"}
-_NAMESPACE = uuid.UUID("6b1f9d8e-8f2a-4c1e-9a57-2d0c3f7b5e11")
 
 
 def key_type(key: RealmKey) -> str:
-    if key.algorithm == HMAC_ALG:
+    if is_hmac(key.algorithm):
         return "OCT"
     return "EC" if key.algorithm.startswith("ES") else "RSA"
-
-
-def provider_id(realm_id: str, kind: str) -> str:
-    """A stable id for the generated-key provider of this kind in this realm (Keycloak's component id)."""
-    return str(uuid.uuid5(_NAMESPACE, f"{realm_id}/{PROVIDERS[kind]}"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -76,7 +69,7 @@ def key_json(key: RealmKey, realm_name: str) -> dict[str, Any]:
     """One KeyMetadataRepresentation."""
     kind = key_type(key)
     out: dict[str, Any] = {
-        "providerId": provider_id(key.realm_id, kind),
+        "providerId": key.component_id,
         "providerPriority": key.priority,
         "kid": key.kid,
         "status": key.status.upper(),
@@ -87,14 +80,28 @@ def key_json(key: RealmKey, realm_name: str) -> dict[str, Any]:
     public = _public(key)
     if public is not None:
         out["publicKey"] = public
-        out["certificate"], out["validTo"] = certificate(key.kid, key.private, realm_name, key.created)
+    if kind == "RSA" and public is not None:
+        out["certificate"], out["validTo"] = _certificate(key, realm_name)
     return out
 
 
+def _certificate(key: RealmKey, realm_name: str) -> tuple[str, int]:
+    listed = key.config.get("certificate") if key.provider_id == "rsa" else None
+    given = listed[0] if listed else None
+    if given is None:
+        return certificate(key.kid, key.private, realm_name, key.created)
+    from doorkeep.keys.components import decode_certificate
+
+    cert = decode_certificate(given)
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return base64.b64encode(der).decode(), int(cert.not_valid_after_utc.timestamp()) * 1000
+
+
 def keys_metadata(keys: list[RealmKey], realm_name: str) -> dict[str, Any]:
-    """KeysMetadataRepresentation; the active key of an algorithm is the one of highest priority."""
+    """KeysMetadataRepresentation, in DefaultKeyManager's order of providers."""
+    ordered = sorted(keys, key=lambda k: (-k.priority, k.component_id))
     active: dict[str, str] = {}
-    for key in sorted(keys, key=lambda k: (-k.priority, -k.created)):
+    for key in ordered:
         if key.status == "active":
             active.setdefault(key.algorithm, key.kid)
-    return {"active": active, "keys": [key_json(k, realm_name) for k in keys]}
+    return {"active": active, "keys": [key_json(k, realm_name) for k in ordered]}

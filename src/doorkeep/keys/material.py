@@ -7,6 +7,7 @@ a new active key and marks the old one passive, so tokens it signed still verify
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from doorkeep.keys import jws
+from doorkeep.keys import components, jws
 from doorkeep.model import RealmKey
 
 HMAC_ALG = "HS512"
@@ -38,8 +39,20 @@ def family(alg: str) -> str:
     return alg
 
 
-def generate(realm_id: str, alg: str, now: int) -> RealmKey:
-    """A new active key for ``alg`` (RS256 also covers PS*/RS* families)."""
+def is_hmac(alg: str) -> bool:
+    return alg.startswith("HS")
+
+
+def generate(realm_id: str, alg: str, now: int, *, fallback: bool = False) -> RealmKey:
+    """A new active key for ``alg`` (RS256 also covers PS*/RS* families) in the component Keycloak gives it:
+    the realm's own (priority 100), or a ``fallback-{alg}`` one (priority -100) made on first need."""
+    key = _generate(realm_id, alg, now)
+    if fallback:
+        key = dataclasses.replace(key, priority=-100)
+    return components.default_component(key, fallback=fallback)
+
+
+def _generate(realm_id: str, alg: str, now: int) -> RealmKey:
     if alg == HMAC_ALG:
         return RealmKey(_kid(), realm_id, HMAC_ALG, "sig", "active", None, _b64u(os.urandom(64)), now)
     private: Any
@@ -72,22 +85,25 @@ class LoadedKey:
     # them (then jwt.encode/jwt.decode get the raw key, as before). Prepared when not given.
     jws_signing: jws.Prepared | None = field(default=None, repr=False, compare=False)
     jws_verifying: jws.Prepared | None = field(default=None, repr=False, compare=False)
+    priority: int = 0  # the component's: the active key of an algorithm is the one of highest priority
+    component_id: str = ""  # then the lower component id (DefaultKeyManager.ProviderComparator)
 
     def __post_init__(self) -> None:
         if self.jws_signing is None:
             object.__setattr__(self, "jws_signing", jws.prepare(self.algorithm, self.signing))
         if self.jws_verifying is None:
-            same = self.algorithm == HMAC_ALG
+            same = is_hmac(self.algorithm)
             verifying = self.jws_signing if same else jws.prepare(self.algorithm, self.verifying)
             object.__setattr__(self, "jws_verifying", verifying)
 
 
 def load(key: RealmKey) -> LoadedKey:
-    if key.algorithm == HMAC_ALG:
+    pri, cid = key.priority, key.component_id
+    if is_hmac(key.algorithm):
         secret = base64.urlsafe_b64decode(key.private + "=" * (-len(key.private) % 4))
-        return LoadedKey(key.kid, key.algorithm, key.status, secret, secret)
+        return LoadedKey(key.kid, key.algorithm, key.status, secret, secret, priority=pri, component_id=cid)
     private = serialization.load_pem_private_key(key.private.encode(), password=None)
-    return LoadedKey(key.kid, key.algorithm, key.status, private, private.public_key())
+    return LoadedKey(key.kid, key.algorithm, key.status, private, private.public_key(), priority=pri, component_id=cid)
 
 
 def jwk(key: LoadedKey, alg: str | None = None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from doorkeep.keys import material
-from doorkeep.keys.material import HMAC_ALG, LoadedKey
+from doorkeep.keys.material import LoadedKey
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -19,11 +19,16 @@ class RealmKeys:
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
 
     def active(self, alg: str) -> LoadedKey | None:
+        """DefaultKeyManager.getActiveKey: the active key of ``alg`` of the highest priority (then the lowest
+        component id). Without one, an active key of its family signs (an RSA key serves every RS*/PS*)."""
+        ranked = sorted(
+            (k for k in self.by_kid.values() if k.status == "active"), key=lambda k: (-k.priority, k.component_id)
+        )
+        exact = next((k for k in ranked if k.algorithm == alg), None)
+        if exact is not None:
+            return exact
         fam = material.family(alg)
-        for key in self.by_kid.values():
-            if key.status == "active" and material.family(key.algorithm) == fam:
-                return key
-        return None
+        return next((k for k in ranked if material.family(k.algorithm) == fam), None)
 
 
 class KeyRing:
@@ -54,8 +59,10 @@ class KeyRing:
             parsed = known.get(row.kid)
             if parsed is None:
                 parsed = material.load(row)
-            elif parsed.status != row.status:
-                parsed = dataclasses.replace(parsed, status=row.status)
+            elif (parsed.status, parsed.priority, parsed.component_id) != (row.status, row.priority, row.component_id):
+                parsed = dataclasses.replace(
+                    parsed, status=row.status, priority=row.priority, component_id=row.component_id
+                )
             loaded.by_kid[row.kid] = parsed
         self._realms[realm_id] = loaded
         return loaded
@@ -68,7 +75,7 @@ class KeyRing:
             realm_keys = await self._load(tx, realm_id)
             key = realm_keys.active(alg)
         if key is None:
-            new = material.generate(realm_id, alg, now)
+            new = material.generate(realm_id, alg, now, fallback=True)
             await tx.keys.add(new)
             key = material.load(new)
             realm_keys.by_kid[key.kid] = key
@@ -82,7 +89,7 @@ class KeyRing:
 
     async def public_keys(self, tx: Tx, realm_id: str) -> list[LoadedKey]:
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
-        return [k for k in realm_keys.by_kid.values() if k.algorithm != HMAC_ALG]
+        return [k for k in realm_keys.by_kid.values() if not material.is_hmac(k.algorithm)]
 
     def forget(self, realm_id: str) -> None:
         self._realms.pop(realm_id, None)

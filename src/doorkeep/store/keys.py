@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import RealmKey
 from doorkeep.store.prepared import Prepared
+from doorkeep.store.realms import bump
 from doorkeep.store.tables import realm_keys, revoked_tokens
 
 # Asked on every introspection, userinfo and admin call (store/prepared.py).
@@ -21,12 +22,39 @@ class KeyRepo:
 
     async def list(self, realm_id: str) -> builtins.list[RealmKey]:
         rows = await self._c.execute(
-            select(realm_keys).where(realm_keys.c.realm_id == realm_id).order_by(realm_keys.c.created)
+            select(realm_keys)
+            .where(realm_keys.c.realm_id == realm_id)
+            .order_by(realm_keys.c.created, realm_keys.c.component_id)
         )
         return [RealmKey(**dict(r._mapping)) for r in rows]
 
     async def add(self, key: RealmKey) -> None:
+        """A key Doorkeep made itself (a new realm's, or a fallback key made on first need)."""
         await self._c.execute(insert(realm_keys).values(**key.__dict__))
+
+    async def component(self, realm_id: str, component_id: str) -> RealmKey | None:
+        """The key of one key-provider component of the realm."""
+        rows = await self._c.execute(
+            select(realm_keys).where(realm_keys.c.realm_id == realm_id, realm_keys.c.component_id == component_id)
+        )
+        row = rows.first()
+        return None if row is None else RealmKey(**dict(row._mapping))
+
+    async def add_component(self, key: RealmKey) -> None:
+        """A key-provider component created through the admin API: every process re-reads the realm's keys."""
+        await self._c.execute(insert(realm_keys).values(**key.__dict__))
+        await bump(self._c, key.realm_id)
+
+    async def replace_component(self, old_kid: str, key: RealmKey) -> None:
+        """A component updated: its row takes the new config (and the new key, when it was generated again)."""
+        await self._c.execute(update(realm_keys).where(realm_keys.c.kid == old_kid).values(**key.__dict__))
+        await bump(self._c, key.realm_id)
+
+    async def remove_component(self, realm_id: str, component_id: str) -> None:
+        await self._c.execute(
+            delete(realm_keys).where(realm_keys.c.realm_id == realm_id, realm_keys.c.component_id == component_id)
+        )
+        await bump(self._c, realm_id)
 
     async def remove_realm_keys(self, realm_id: str) -> None:
         """Forget every key of a realm (a migration replaces them with the keys it brings)."""

@@ -258,6 +258,10 @@ realm_keys = Table(
     Column("private", Text, nullable=False),
     Column("created", BigInteger, nullable=False),
     Column("priority", Integer, nullable=False),
+    Column("component_id", String(ID), nullable=False, index=True),
+    Column("name", String(255), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("config", JSON, nullable=False),
 )
 
 revoked_tokens = Table(

@@ -2,21 +2,24 @@
 
 Keycloak stores an RSA key as base64 DER (``privateKey`` PKCS#8, ``certificate`` X.509) and names
 it by ``base64url(sha256(SubjectPublicKeyInfo))``; an HMAC key as a base64url ``secret`` with its own
-``kid``. Keeping the material and the ``kid`` is what lets tokens Keycloak signed verify here. The
-highest-priority enabled, active key of each kind signs; the others only verify (passive).
+``kid``. Keeping the material and the ``kid`` is what lets tokens Keycloak signed verify here. Each key
+keeps its component (id, name, provider, declared config), so ``/components`` and ``/keys`` show what
+Keycloak showed; as in Keycloak, the highest-priority enabled, active key of an algorithm signs
+(keys/ring.py) and the other active ones stay active.
 
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 from collections import defaultdict
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
-from doorkeep.keys import material
+from doorkeep.keys import components, material
 from doorkeep.model import RealmKey
 from doorkeep.realms.kcmigrate.report import Report
 
@@ -73,21 +76,23 @@ def realm_keys(
             why = _NOT_USED.get(provider, "Doorkeep does not support this key provider")
             report.cannot(f"key '{comp['name']}' ({provider})", why)
             continue
-        found.append((priority, key))
+        found.append((priority, _component(key, comp, cfg)))
     found.sort(key=lambda pk: -pk[0])
-    out: list[RealmKey] = []
-    signing: set[str] = set()
-    for rank, (_, key) in enumerate(found):
-        # ``created`` orders the keys by priority (the ring signs with the first active one), and is
-        # the same on every run: the migration is idempotent.
-        key = RealmKey(**{**key.__dict__, "created": rank})
-        fam = material.family(key.algorithm)
-        if key.status == "active" and fam in signing:
-            key = RealmKey(**{**key.__dict__, "status": "passive"})
-        if key.status == "active":
-            signing.add(fam)
-        out.append(key)
-    return out
+    # ``created`` is the rank by priority, the same on every run: the migration is idempotent.
+    return [dataclasses.replace(key, created=rank) for rank, (_, key) in enumerate(found)]
+
+
+def _component(key: RealmKey, comp: dict[str, Any], cfg: dict[str, list[str]]) -> RealmKey:
+    """The key in its Keycloak component: its id, name, provider and declared config (an imported key's
+    private key masked: the key itself is the row's)."""
+    provider = comp["provider_id"]
+    declared = {p.name for p in components.PROPERTIES.get(provider, ())}
+    config = {name: list(values) for name, values in cfg.items() if name in declared}
+    if "privateKey" in config:
+        config["privateKey"] = [components.SECRET_VALUE]
+    return dataclasses.replace(
+        key, component_id=comp["id"], name=comp.get("name") or "", provider_id=provider, config=config
+    )
 
 
 def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int) -> RealmKey:

@@ -30,6 +30,7 @@ MODULES = (
     "partial_import",
     "partial_export",
     "server",
+    "components",
 )
 
 

@@ -1,0 +1,409 @@
+"""A realm's keys as Keycloak's key-provider components (``org.keycloak.keys.KeyProvider``).
+
+Keycloak keeps every realm key in a component: ``rsa-generated`` and ``rsa`` (an imported PEM private key,
+with an optional certificate), ``ecdsa-generated``, ``hmac-generated``. Each provider declares config
+properties (``priority``, ``enabled``, ``active``, ``keySize``, ``algorithm``, ``secretSize``,
+``ecdsaEllipticCurveKey``…); its ``validateConfiguration`` checks them with ConfigurationValidationHelper and
+generates the key, or generates it again when its size or curve changed. The admin REST API shows only the
+declared properties, secret ones masked (StripSecretsUtils.stripComponent). DefaultKeyManager signs with the
+enabled, active key of the highest priority; passive keys still verify; disabled keys do neither.
+
+One component holds one key here, as in Keycloak's generated and imported providers: the component lives in
+the key's row (``RealmKey.component_id``, ``name``, ``provider_id``, ``config``).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from doorkeep.errors import AdminError
+from doorkeep.model import RealmKey
+
+KEY_PROVIDER = "org.keycloak.keys.KeyProvider"
+SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
+# The message of IllegalArgumentException as ComponentResource answers it (BadRequestException).
+NO_SUCH_PROVIDER = "Invalid provider type or no such provider"
+
+
+def no_such_provider() -> AdminError:
+    """ComponentUtil's IllegalArgumentException ("Invalid provider type", "No such provider"), answered by
+    ComponentResource as ``BadRequestException("Invalid provider type or no such provider")``."""
+    return AdminError(400, NO_SUCH_PROVIDER, key="error")
+
+
+class ComponentInvalid(AdminError):
+    """ComponentValidationException, as ComponentResource.localizedErrorResponse answers it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A ProviderConfigProperty: its config key, its label (named in validation messages) and its options."""
+
+    name: str
+    label: str
+    options: tuple[str, ...] = ()
+    secret: bool = False
+
+
+PRIORITY = Prop("priority", "Priority")
+ENABLED = Prop("enabled", "Enabled")
+ACTIVE = Prop("active", "Active")
+KEY_SIZE = Prop("keySize", "Key size", ("1024", "2048", "3072", "4096"))  # CryptoProvider.getSupportedRsaKeySizes
+RS_ALGORITHM = Prop("algorithm", "Algorithm", ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"))
+HS_ALGORITHM = Prop("algorithm", "Algorithm", ("HS256", "HS384", "HS512"))
+SECRET_SIZE = Prop("secretSize", "Secret size", ("16", "24", "32", "64", "128", "256", "512"))
+CURVE = Prop("ecdsaEllipticCurveKey", "Elliptic Curve", ("P-256", "P-384", "P-521"))
+EC_CERTIFICATE = Prop("ecGenerateCertificate", "Generate Certificate")
+PRIVATE_KEY = Prop("privateKey", "Private RSA Key", secret=True)
+CERTIFICATE = Prop("certificate", "X509 Certificate")
+
+_COMMON = (PRIORITY, ENABLED, ACTIVE)
+# Each factory's getConfigProperties.
+PROPERTIES: dict[str, tuple[Prop, ...]] = {
+    "rsa-generated": (*_COMMON, KEY_SIZE, RS_ALGORITHM),
+    "rsa": (*_COMMON, PRIVATE_KEY, CERTIFICATE, RS_ALGORITHM),
+    "ecdsa-generated": (*_COMMON, CURVE, EC_CERTIFICATE),
+    "hmac-generated": (*_COMMON, SECRET_SIZE, HS_ALGORITHM),
+}
+# Keycloak providers Doorkeep has no use for: it encrypts no tokens.
+NOT_SUPPORTED = frozenset({"rsa-enc-generated", "aes-generated", "ecdh-generated", "java-keystore", "eddsa-generated"})
+_CURVE_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+_CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1()}
+
+
+def first(config: Mapping[str, list[str]], name: str) -> str | None:
+    values = config.get(name)
+    return values[0] if values else None
+
+
+def priority(config: Mapping[str, list[str]]) -> int:
+    """``model.get("priority", 0L)`` (validation has made sure it is a number)."""
+    return int(first(config, PRIORITY.name) or 0)
+
+
+def status(config: Mapping[str, list[str]]) -> str:
+    """KeyStatus.from(active, enabled): disabled wins over passive."""
+    if first(config, ENABLED.name) == "false":
+        return "disabled"
+    return "passive" if first(config, ACTIVE.name) == "false" else "active"
+
+
+def _options(options: tuple[str, ...]) -> str:
+    """StringUtil.joinValuesWithLogicalCondition("or", …): "a, b or c"."""
+    return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+
+
+def _single(config: Mapping[str, list[str]], prop: Prop, required: bool = False) -> str | None:
+    """ConfigurationValidationHelper.checkSingle (and checkRequired)."""
+    values = config.get(prop.name)
+    if values is not None and len(values) > 1:
+        raise ComponentInvalid(f"'{prop.label}' should be a single entry")
+    if required and values is None:
+        raise ComponentInvalid(f"'{prop.label}' is required")
+    return values[0] if values else None
+
+
+def validate_common(config: Mapping[str, list[str]]) -> None:
+    """checkLong(priority), checkBoolean(enabled), checkBoolean(active), as every key provider starts."""
+    value = _single(config, PRIORITY)
+    if value is not None:
+        try:
+            number = int(value.strip() if value.strip() == value else "x")
+        except ValueError:
+            raise ComponentInvalid(f"'{PRIORITY.label}' should be a number") from None
+        if not -(2**63) <= number < 2**63:
+            raise ComponentInvalid(f"'{PRIORITY.label}' should be a number")
+    for prop in (ENABLED, ACTIVE):
+        value = _single(config, prop)
+        if value is not None and value not in ("true", "false"):
+            raise ComponentInvalid(f"'{prop.label}' should be 'true' or 'false'")
+
+
+def check_list(config: Mapping[str, list[str]], prop: Prop) -> str | None:
+    value = _single(config, prop)
+    if value is not None and value not in prop.options:
+        raise ComponentInvalid(f"'{prop.label}' should be {_options(prop.options)}")
+    return value
+
+
+def clean(config: Any) -> dict[str, list[str]]:
+    """RepresentationToModel.toModel: blank values dropped, keys left without values dropped."""
+    out: dict[str, list[str]] = {}
+    for key, values in (config or {}).items() if isinstance(config, dict) else ():
+        kept = [v for v in values if isinstance(v, str) and v.strip()] if isinstance(values, list) else []
+        if kept:
+            out[str(key)] = kept
+    return out
+
+
+def merge(stored: Mapping[str, list[str]], given: Any, provider_id: str) -> dict[str, list[str]]:
+    """RepresentationToModel.updateComponent: a declared key given blank is removed, given a value is replaced
+    (the masked secret "**********" keeps what was stored); undeclared keys are ignored."""
+    declared = {p.name for p in PROPERTIES.get(provider_id, ())}
+    out = {k: list(v) for k, v in stored.items()}
+    for key, values in given.items() if isinstance(given, dict) else ():
+        if key not in declared:
+            continue
+        listed = values if isinstance(values, list) else []
+        if not listed or not isinstance(listed[0], str) or not listed[0].strip():
+            out.pop(key, None)
+            continue
+        kept = [v for v in listed if isinstance(v, str) and v.strip() and v != SECRET_VALUE]
+        if kept:
+            out[key] = kept
+    return out
+
+
+def representation(key: RealmKey) -> dict[str, Any]:
+    """ComponentRepresentation as ComponentResource shows it: declared properties only, secrets masked."""
+    declared = {p.name: p for p in PROPERTIES.get(key.provider_id, ())}
+    config: dict[str, list[str]] = {}
+    for name, values in key.config.items():
+        prop = declared.get(name)
+        if prop is not None:
+            config[name] = [SECRET_VALUE for _ in values] if prop.secret else list(values)
+    out: dict[str, Any] = {"id": key.component_id}
+    if key.name:
+        out["name"] = key.name
+    out.update(providerId=key.provider_id, providerType=KEY_PROVIDER, parentId=key.realm_id, config=config)
+    return out
+
+
+def export(key: RealmKey) -> dict[str, Any]:
+    """ComponentExportRepresentation of a full realm export: the internal config, key material included, so
+    an import keeps the same kid (``privateKey``/``certificate`` of RSA keys; ``kid``/``secret`` of HMAC
+    keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER)."""
+    config = {k: list(v) for k, v in key.config.items()}
+    if key.provider_id in ("rsa-generated", "rsa"):
+        config[PRIVATE_KEY.name] = [_der_b64(_private(key))]
+    elif key.provider_id == "hmac-generated":
+        config.update(kid=[key.kid], secret=[key.private])
+    elif key.provider_id == "ecdsa-generated":
+        private = _private(key)
+        spki = private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        config.update(ecdsaPrivateKey=[_der_b64(private)], ecdsaPublicKey=[base64.b64encode(spki).decode()])
+    out: dict[str, Any] = {"id": key.component_id}
+    if key.name:
+        out["name"] = key.name
+    out.update(providerId=key.provider_id, subComponents={}, config=config)
+    return out
+
+
+def self_signed(private: Any, realm_name: str, created: int) -> str:
+    """CertificateUtils.generateV1SelfSignedCertificate for the realm, as PemUtils.encodeCertificate writes it
+    (base64 DER, no armour)."""
+    from doorkeep.admin.keys_metadata import certificate
+
+    _, pem = pem_pair(private)
+    return certificate(key_id(private.public_key()), pem, realm_name, created)[0]
+
+
+def _private(key: RealmKey) -> Any:
+    return serialization.load_pem_private_key(key.private.encode(), password=None)
+
+
+def _der_b64(private: Any) -> str:
+    der = private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return base64.b64encode(der).decode()
+
+
+def key_id(public: Any) -> str:
+    """KeyUtils.createKeyId: base64url(SHA-256(SubjectPublicKeyInfo))."""
+    spki = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.urlsafe_b64encode(hashlib.sha256(spki).digest()).rstrip(b"=").decode()
+
+
+def pem_pair(private: Any) -> tuple[str, str]:
+    """The (public, private) PEM text Doorkeep's key rows hold."""
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return public, pem
+
+
+def decode_private(text: str) -> Any:
+    """PemUtils.decodePrivateKey: PEM, with or without its armour (base64 PKCS#8 or PKCS#1 DER)."""
+    if "-----BEGIN" in text:
+        return serialization.load_pem_private_key(text.encode(), password=None)
+    return serialization.load_der_private_key(base64.b64decode("".join(text.split())), password=None)
+
+
+def decode_certificate(text: str) -> x509.Certificate:
+    """PemUtils.decodeCertificate: PEM, with or without its armour."""
+    if "-----BEGIN" in text:
+        return x509.load_pem_x509_certificate(text.encode())
+    return x509.load_der_x509_certificate(base64.b64decode("".join(text.split())))
+
+
+def _with(key: RealmKey, config: dict[str, list[str]]) -> RealmKey:
+    return dataclasses.replace(key, config=config, priority=priority(config), status=status(config))
+
+
+def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    size = int(check_list(config, KEY_SIZE) or 2048)
+    algorithm = first(config, RS_ALGORITHM.name) or "RS256"
+    if stored is not None and stored.provider_id == "rsa-generated":
+        current = _private(stored)
+        if isinstance(current, rsa.RSAPrivateKey) and current.key_size == size:
+            return dataclasses.replace(
+                base, kid=stored.kid, public_pem=stored.public_pem, private=stored.private, algorithm=algorithm
+            )
+    private = rsa.generate_private_key(public_exponent=65537, key_size=size)
+    public, pem = pem_pair(private)
+    return dataclasses.replace(
+        base, kid=key_id(private.public_key()), algorithm=algorithm, public_pem=public, private=pem
+    )
+
+
+def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str) -> RealmKey:
+    _single(config, PRIVATE_KEY, required=True)
+    _single(config, CERTIFICATE)
+    try:
+        private = decode_private(first(config, PRIVATE_KEY.name) or "")
+    except Exception:
+        raise ComponentInvalid("Failed to decode private key") from None
+    if not isinstance(private, rsa.RSAPrivateKey):
+        raise ComponentInvalid("Failed to decode private key")
+    given = first(config, CERTIFICATE.name)
+    if given is not None:
+        try:
+            cert = decode_certificate(given)
+        except Exception:
+            raise ComponentInvalid("Failed to decode certificate") from None
+        if cert.public_key() != private.public_key():
+            raise ComponentInvalid("Certificate does not match private key")
+    else:
+        config[CERTIFICATE.name] = [self_signed(private, realm_name, base.created)]
+    public, pem = pem_pair(private)
+    config[PRIVATE_KEY.name] = [SECRET_VALUE]  # the key itself is kept in the row's ``private``, not here
+    algorithm = first(config, RS_ALGORITHM.name) or "RS256"
+    return dataclasses.replace(
+        base, kid=key_id(private.public_key()), algorithm=algorithm, public_pem=public, private=pem, config=config
+    )
+
+
+def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    curve = check_list(config, CURVE) or "P-256"
+    config[CURVE.name] = [curve]  # generateKeys puts the curve into the model
+    if stored is not None and stored.provider_id == "ecdsa-generated" and stored.algorithm == _CURVE_ALG[curve]:
+        return dataclasses.replace(
+            base,
+            kid=stored.kid,
+            algorithm=stored.algorithm,
+            public_pem=stored.public_pem,
+            private=stored.private,
+            config=config,
+        )
+    private = ec.generate_private_key(_CURVES[curve])
+    public, pem = pem_pair(private)
+    return dataclasses.replace(
+        base,
+        kid=key_id(private.public_key()),
+        algorithm=_CURVE_ALG[curve],
+        public_pem=public,
+        private=pem,
+        config=config,
+    )
+
+
+def _hmac(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    size = int(check_list(config, SECRET_SIZE) or 64)  # GeneratedHmacKeyProviderFactory.DEFAULT_HMAC_KEY_SIZE
+    algorithm = first(config, HS_ALGORITHM.name) or "HS256"  # AbstractGeneratedSecretKeyProvider's default
+    if stored is not None and stored.provider_id == "hmac-generated" and len(_secret(stored.private)) == size:
+        return dataclasses.replace(base, kid=stored.kid, algorithm=algorithm, public_pem=None, private=stored.private)
+    secret = base64.urlsafe_b64encode(os.urandom(size)).rstrip(b"=").decode()
+    return dataclasses.replace(base, kid=str(uuid.uuid4()), algorithm=algorithm, public_pem=None, private=secret)
+
+
+def _secret(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def build(
+    rep: Mapping[str, Any],
+    config: dict[str, list[str]],
+    *,
+    realm_id: str,
+    realm_name: str,
+    component_id: str,
+    now: int,
+    stored: RealmKey | None = None,
+) -> RealmKey:
+    """The key row a create (``stored`` None) or an update leaves, after the provider's validateConfiguration."""
+    provider_id = str(rep.get("providerId") or "")
+    if provider_id in NOT_SUPPORTED:
+        raise ComponentInvalid(f"Doorkeep does not support the key provider '{provider_id}'")
+    if provider_id not in PROPERTIES:
+        raise no_such_provider()
+    validate_common(config)
+    name = rep.get("name")
+    base = RealmKey(
+        kid="",
+        realm_id=realm_id,
+        algorithm="",
+        use="sig",
+        status="active",
+        public_pem=None,
+        private="",
+        created=stored.created if stored is not None else now,
+        component_id=component_id,
+        name=name if isinstance(name, str) else (stored.name if stored is not None else ""),
+        provider_id=provider_id,
+    )
+    if provider_id == "rsa-generated":
+        made = _rsa_generated(base, config, stored)
+    elif provider_id == "rsa":
+        made = _rsa_imported(base, config, realm_name)
+    elif provider_id == "ecdsa-generated":
+        made = _ecdsa(base, config, stored)
+    else:
+        made = _hmac(base, config, stored)
+    return _with(made, made.config or config)
+
+
+def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
+    """The component Keycloak gives a key Doorkeep generated itself: the realm's ``rsa-generated`` and
+    ``hmac-generated-hs512`` (DefaultKeyProviders, priority 100), or a ``fallback-{alg}`` one (priority -100,
+    the factories' createFallbackKeys) made on first need of another algorithm."""
+    if key.algorithm.startswith("HS"):
+        provider, name = "hmac-generated", f"hmac-generated-{key.algorithm.lower()}"
+        config = {PRIORITY.name: [str(key.priority)], HS_ALGORITHM.name: [key.algorithm]}
+    elif key.algorithm.startswith("ES"):
+        provider, name = "ecdsa-generated", "ecdsa-generated"
+        curve = {v: k for k, v in _CURVE_ALG.items()}[key.algorithm]
+        config = {PRIORITY.name: [str(key.priority)], CURVE.name: [curve]}
+    else:
+        provider, name = "rsa-generated", "rsa-generated"
+        config = {PRIORITY.name: [str(key.priority)]}
+        if key.algorithm != "RS256":
+            config[RS_ALGORITHM.name] = [key.algorithm]
+    if fallback:
+        name = f"fallback-{key.algorithm}"
+    if key.status == "passive":
+        config[ACTIVE.name] = ["false"]
+    elif key.status == "disabled":
+        config[ENABLED.name] = ["false"]
+    return dataclasses.replace(key, component_id=str(uuid.uuid4()), name=name, provider_id=provider, config=config)

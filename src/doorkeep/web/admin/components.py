@@ -1,0 +1,165 @@
+"""Admin REST: a realm's components (Keycloak's ComponentResource), for its key providers.
+
+``GET`` lists or shows them (view-realm), ``POST``, ``PUT`` and ``DELETE`` change them (manage-realm), as
+``auth.realm().requireViewRealm()`` / ``requireManageRealm()``. Creating a key provider generates (or imports)
+its key; a higher priority makes it the active key of its algorithm at once in every process (the write
+advances the realm's config version, which each process's key ring follows). Validation failures are
+ComponentValidationException's 400 ``{"errorMessage": …}``. Components of other types (user storage,
+client-registration policies…) are not kept here: listing them answers none, writing them is a 501.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from doorkeep.keys import components as kc
+from doorkeep.model import RealmKey
+from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
+from doorkeep.web.http import state
+
+BASE = "/{realm}/components"
+NOT_FOUND = "Could not find component"
+
+
+def _listed(keys: list[RealmKey], request: Request, realm_id: str) -> list[dict[str, Any]]:
+    """The ``parent``, ``type`` and ``name`` filters of getComponents (no parent and no type: every component)."""
+    parent, kind, name = (request.query_params.get(k) for k in ("parent", "type", "name"))
+    if parent is not None and parent != realm_id:
+        return []
+    if kind is not None and kind != kc.KEY_PROVIDER:
+        return []
+    ordered = sorted(keys, key=lambda k: (k.created, k.component_id))
+    return [kc.representation(k) for k in ordered if name is None or k.name == name]
+
+
+async def listing(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        return ok(_listed(await call.tx.keys.list(call.realm.id), request, call.realm.id))
+
+    return await run_realm(request, work, write=False)
+
+
+async def one(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        return ok(kc.representation(await _stored(call, request.path_params["id"])))
+
+    return await run_realm(request, work, write=False)
+
+
+async def _stored(call: RealmCall, component_id: str) -> RealmKey:
+    key = await call.tx.keys.component(call.realm.id, component_id)
+    if key is None:
+        raise not_found(NOT_FOUND)
+    return key
+
+
+# Component types Keycloak 26 serves that Doorkeep keeps no store for.
+OTHER_TYPES = frozenset(
+    {
+        "org.keycloak.storage.UserStorageProvider",
+        "org.keycloak.storage.ldap.mappers.LDAPStorageMapper",
+        "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy",
+        "org.keycloak.userprofile.UserProfileProvider",
+        "org.keycloak.services.ui.extend.UiTabProvider",
+    }
+)
+
+
+def _other_type(rep: dict[str, Any]) -> Response | None:
+    """A component of a type Doorkeep keeps no store for: the deliberate 501 (web/not_found.py); a type
+    Keycloak does not know either is ComponentUtil's IllegalArgumentException, a 400."""
+    kind = rep.get("providerType")
+    if kind is None or kind == kc.KEY_PROVIDER:
+        return None
+    if kind not in OTHER_TYPES:
+        raise kc.no_such_provider()
+    description = f"Doorkeep keeps no components of type {kind}"
+    return JSONResponse({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
+
+
+async def create(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        rep = await read_object(request)
+        refused = _other_type(rep)
+        if refused is not None:
+            return refused
+        wanted = rep.get("id")
+        taken = isinstance(wanted, str) and await call.tx.keys.component(call.realm.id, wanted) is not None
+        component_id = wanted if isinstance(wanted, str) and 0 < len(wanted) <= 36 and not taken else new_id()
+        if rep.get("providerType") is None:
+            raise kc.no_such_provider()
+        key = kc.build(
+            rep,
+            kc.clean(rep.get("config")),
+            realm_id=call.realm.id,
+            realm_name=call.realm.name,
+            component_id=component_id,
+            now=call.now,
+        )
+        await call.tx.keys.add_component(key)
+        _forget(call, request)
+        return created(call.url(call.realm.name, "components", component_id))
+
+    return await run_realm(request, work)
+
+
+async def update(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        rep = await read_object(request)
+        stored = await _stored(call, request.path_params["id"])
+        refused = _other_type(rep)
+        if refused is not None:
+            return refused
+        provider_id = rep.get("providerId") or stored.provider_id
+        config = kc.merge(stored.config, rep.get("config"), str(provider_id))
+        if provider_id == "rsa" and config.get("privateKey") in (None, [kc.SECRET_VALUE]):
+            config["privateKey"] = [stored.private]  # the key kept behind the mask
+        key = kc.build(
+            {**rep, "providerId": provider_id},
+            config,
+            realm_id=call.realm.id,
+            realm_name=call.realm.name,
+            component_id=stored.component_id,
+            now=call.now,
+            stored=stored,
+        )
+        await call.tx.keys.replace_component(stored.kid, key)
+        _forget(call, request)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def delete(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require("manage-realm")
+        stored = await _stored(call, request.path_params["id"])
+        await call.tx.keys.remove_component(call.realm.id, stored.component_id)
+        _forget(call, request)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+def _forget(call: RealmCall, request: Request) -> None:
+    """This process drops its parsed keys of the realm at commit; the others follow the config version."""
+    keyring, realm_id = state(request).services.keyring, call.realm.id
+    call.after_commit(lambda: keyring.forget(realm_id))
+
+
+ROUTES = [
+    Route(BASE, listing, methods=["GET"]),
+    Route(BASE, create, methods=["POST"]),
+    Route(BASE + "/{id}", one, methods=["GET"]),
+    Route(BASE + "/{id}", update, methods=["PUT"]),
+    Route(BASE + "/{id}", delete, methods=["DELETE"]),
+]
