@@ -9,6 +9,7 @@ ComponentValidationException's 400.
 from __future__ import annotations
 
 import base64
+import json
 import hashlib
 from typing import Any
 
@@ -293,3 +294,30 @@ async def test_reading_needs_view_realm_and_writing_manage_realm(realm: Env) -> 
     target = created.headers["location"].rsplit("/", 1)[1]
     assert (await realm.http.delete(f"{REALM}/components/{target}", headers=viewer)).status_code == 403
     assert (await realm.http.delete(f"{REALM}/components/{target}", headers=manager)).status_code == 204
+
+
+async def test_component_writes_are_admin_events_with_secrets_masked_and_undeclared_config_dropped(
+    realm: Env,
+) -> None:
+    headers = await realm.admin_headers()
+    config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
+    assert (await realm.http.put(f"{REALM}/events/config", json=config, headers=headers)).status_code == 204
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    rep = {"name": "imp", "providerId": "rsa", "config": {"privateKey": [pem], "priority": ["5"], "kid": ["x"]}}
+    new_id = await create(realm, rep)
+    await put(realm, new_id, {"providerType": KEY_PROVIDER, "providerId": "rsa", "config": {"priority": ["6"]}})
+    assert (await realm.http.delete(f"{REALM}/components/{new_id}", headers=headers)).status_code == 204
+    events = (await realm.http.get(f"{REALM}/admin-events", headers=headers)).json()
+    mine = [e for e in events if e["resourceType"] == "COMPONENT"]
+    assert [(e["operationType"], e["resourcePath"]) for e in mine] == [
+        ("DELETE", f"components/{new_id}"),
+        ("UPDATE", f"components/{new_id}"),
+        ("CREATE", f"components/{new_id}"),
+    ]
+    created_rep = json.loads(mine[2]["representation"])
+    assert created_rep["config"] == {"privateKey": ["**********"], "priority": ["5"]}
+    assert pem not in str(events)
+    assert "representation" not in mine[0]

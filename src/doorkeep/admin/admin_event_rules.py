@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from doorkeep.keys import components
+
 SECRET_VALUE = "**********"  # Keycloak's ComponentRepresentation.SECRET_VALUE
 # Keys whose values are secrets wherever they appear in a representation.
 SECRET_KEYS = frozenset(
@@ -219,14 +221,36 @@ def _strip_broker(rep: dict[str, Any]) -> dict[str, Any]:
 
 def _strip_component(rep: dict[str, Any]) -> dict[str, Any]:
     """Keycloak masks a component's secret properties and drops undeclared ones, by its provider's
-    metadata; Doorkeep has no component providers, so it masks every config value rather than guess."""
+    metadata (StripSecretsUtils.stripComponent); for a provider Doorkeep does not know, it masks every config
+    value rather than guess."""
     config = rep.get("config")
-    if isinstance(config, dict):
+    declared = key_properties(rep.get("providerType"), rep.get("providerId"))
+    if isinstance(config, dict) and declared is None:
         rep["config"] = {key: [SECRET_VALUE] for key in config}
+    elif isinstance(config, dict) and declared is not None:
+        rep["config"] = {
+            key: _masked(values) if declared[key].secret else values
+            for key, values in config.items()
+            if key in declared
+        }
     children = rep.get("subComponents")
     for listed in children.values() if isinstance(children, dict) else ():
         _each(listed, _strip_component)
     return rep
+
+
+def _masked(values: Any) -> Any:
+    """A secret property's values: none is one mask, else maskNonVaultValue over each."""
+    if not isinstance(values, list) or not values:
+        return [SECRET_VALUE]
+    return [_mask(v) for v in values]
+
+
+def key_properties(provider_type: Any, provider_id: Any) -> dict[str, components.Prop] | None:
+    """A key provider's declared config properties by name; None for any other component."""
+    if provider_type != components.KEY_PROVIDER or provider_id not in components.PROPERTIES:
+        return None
+    return {p.name: p for p in components.PROPERTIES[provider_id]}
 
 
 def _each(items: Any, strip: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
@@ -259,6 +283,7 @@ _STRIP: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "client": _strip_client,
     "broker": _strip_broker,
     "credential": _strip_credential,
+    "component": _strip_component,
 }
 
 
@@ -272,6 +297,8 @@ def _kind(method: str, segments: list[str]) -> str | None:
         return "user" if segments[0] == "users" else "client"
     if len(segments) == 3 and segments[:2] == ["identity-provider", "instances"]:
         return "broker"
+    if segments[0] == "components" and len(segments) <= 2 and method in ("POST", "PUT"):
+        return "component"
     return None
 
 
