@@ -9,15 +9,17 @@ ComponentValidationException's 400.
 from __future__ import annotations
 
 import base64
-import json
 import hashlib
+import json
 from typing import Any
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from admin_support import make_admin
+from doorkeep.realms.exportimport.files import export_realm
 from support import header, password_grant, refresh, token_url
 from wire_env import Env, another_worker
 
@@ -321,3 +323,29 @@ async def test_component_writes_are_admin_events_with_secrets_masked_and_undecla
     assert created_rep["config"] == {"privateKey": ["**********"], "priority": ["5"]}
     assert pem not in str(events)
     assert "representation" not in mine[0]
+
+
+async def test_a_realm_exported_and_imported_again_keeps_its_key_providers_and_kids(realm: Env) -> None:
+    await create(realm, {"name": "rotated", "providerId": "rsa-generated", "config": {"priority": ["200"]}})
+    await create(realm, {"name": "ec", "providerId": "ecdsa-generated", "config": {"priority": ["7"]}})
+    before = await tokens(realm)
+    metadata = await keys(realm)
+    listed = sorted((c["name"], c["providerId"], c["config"]) for c in await components(realm))
+    exported = await export_realm(realm.db, "test")
+    providers = exported["components"][KEY_PROVIDER]
+    assert {p["name"] for p in providers} == {"rsa-generated", "hmac-generated-hs512", "rotated", "ec"}
+    hmac = next(p for p in providers if p["providerId"] == "hmac-generated")
+    assert set(hmac["config"]) == {"priority", "algorithm", "kid", "secret"}  # as kc.sh export writes it
+    providers.append({"name": "aes-generated", "providerId": "aes-generated", "config": {"priority": ["100"]}})
+    headers = await realm.admin_headers()
+    assert (await realm.http.delete(REALM, headers=headers)).status_code == 204
+    imported = await realm.http.post("/admin/realms", json=exported, headers=headers)
+    assert imported.status_code == 201, imported.text
+    again = await keys(realm)
+    assert again["active"] == metadata["active"]
+    assert {k["kid"] for k in again["keys"]} == {k["kid"] for k in metadata["keys"]}
+    assert sorted((c["name"], c["providerId"], c["config"]) for c in await components(realm)) == listed
+    published = (await realm.http.get(token_url("test", "certs"))).json()
+    signer = jwt.PyJWKSet.from_dict(published)[header(before["access_token"])["kid"]]
+    options = {"verify_aud": False, "verify_exp": False}
+    assert jwt.decode(before["access_token"], signer.key, algorithms=["RS256"], options=options)["iss"]

@@ -188,6 +188,8 @@ def export(key: RealmKey) -> dict[str, Any]:
     an import keeps the same kid (``privateKey``/``certificate`` of RSA keys; ``kid``/``secret`` of HMAC
     keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER)."""
     config = {k: list(v) for k, v in key.config.items()}
+    if key.provider_id in ("rsa-generated", "rsa", "ecdsa-generated") and key.kid != key_id(_private(key).public_key()):
+        config["kid"] = [key.kid]  # a kid Doorkeep made before it named keys as Keycloak does: kept on import
     if key.provider_id in ("rsa-generated", "rsa"):
         config[PRIVATE_KEY.name] = [_der_b64(_private(key))]
     elif key.provider_id == "hmac-generated":
@@ -300,9 +302,8 @@ def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str)
     public, pem = pem_pair(private)
     config[PRIVATE_KEY.name] = [SECRET_VALUE]  # the key itself is kept in the row's ``private``, not here
     algorithm = first(config, RS_ALGORITHM.name) or "RS256"
-    return dataclasses.replace(
-        base, kid=key_id(private.public_key()), algorithm=algorithm, public_pem=public, private=pem, config=config
-    )
+    kid = key_id(private.public_key())
+    return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)
 
 
 def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
@@ -407,3 +408,67 @@ def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
     elif key.status == "disabled":
         config[ENABLED.name] = ["false"]
     return dataclasses.replace(key, component_id=str(uuid.uuid4()), name=name, provider_id=provider, config=config)
+
+
+def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
+    """A key provider of a realm file (ComponentExportRepresentation, internal config): its key kept when the
+    file holds it, so tokens signed before the export still verify (RealmAdapter.importComponentModel runs the
+    provider's validateConfiguration, which generates only what is missing). None for the providers Doorkeep
+    has no use for (``aes-generated``, ``rsa-enc-generated``… of every Keycloak export)."""
+    provider_id = str(rep.get("providerId") or "")
+    if provider_id not in PROPERTIES:
+        return None
+    given = clean(rep.get("config"))
+    declared = {p.name for p in PROPERTIES[provider_id]}
+    config = {k: v for k, v in given.items() if k in declared}
+    validate_common(config)
+    name = rep.get("name")
+    base = RealmKey(
+        "",
+        realm_id,
+        "",
+        "sig",
+        "active",
+        None,
+        "",
+        now,
+        component_id=component_id,
+        name=name if isinstance(name, str) else "",
+        provider_id=provider_id,
+        config=config,
+    )
+    held = _held(provider_id, given, base)
+    if held is None:
+        if provider_id == "rsa":
+            config[PRIVATE_KEY.name] = given.get(PRIVATE_KEY.name, [])
+        return build(rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now)
+    return _with(held, held.config)
+
+
+def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> RealmKey | None:
+    """The key a file's component holds, or None when it holds none (then one is generated)."""
+    if provider_id == "hmac-generated":
+        kid, secret = first(given, "kid"), first(given, "secret")
+        if kid is None or secret is None:
+            return None
+        algorithm = first(given, HS_ALGORITHM.name) or "HS256"
+        return dataclasses.replace(base, kid=kid, algorithm=algorithm, private=secret)
+    text = first(given, "ecdsaPrivateKey" if provider_id == "ecdsa-generated" else PRIVATE_KEY.name)
+    if text is None:
+        return None
+    try:
+        private = decode_private(text)
+    except Exception:
+        raise ComponentInvalid("Failed to decode private key") from None
+    public, pem = pem_pair(private)
+    if provider_id == "ecdsa-generated":
+        curve = {v: k for k, v in _CURVE_ALG.items()}
+        algorithm = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
+        config = {**base.config, CURVE.name: [curve[algorithm]]}
+    else:
+        algorithm = first(given, RS_ALGORITHM.name) or "RS256"
+        config = dict(base.config)
+        if provider_id == "rsa":
+            config[PRIVATE_KEY.name] = [SECRET_VALUE]
+    kid = first(given, "kid") or key_id(private.public_key())  # a kid of Doorkeep's own is kept
+    return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)

@@ -71,7 +71,7 @@ def _generate(realm_id: str, alg: str, now: int) -> RealmKey:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-    return RealmKey(_kid(), realm_id, alg, "sig", "active", public, pem, now)
+    return RealmKey(components.key_id(private.public_key()), realm_id, alg, "sig", "active", public, pem, now)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ class KeyRepo:
         """A key Doorkeep made itself (a new realm's, or a fallback key made on first need)."""
         await self._c.execute(insert(realm_keys).values(**key.__dict__))
 
+    async def kid_taken(self, kid: str) -> bool:
+        """Whether a key of any realm has this kid (the key table's primary key)."""
+        found = await self._c.execute(select(realm_keys.c.kid).where(realm_keys.c.kid == kid))
+        return found.first() is not None
+
     async def component(self, realm_id: str, component_id: str) -> RealmKey | None:
         """The key of one key-provider component of the realm."""
         rows = await self._c.execute(

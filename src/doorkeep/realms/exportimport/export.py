@@ -2,7 +2,8 @@
 
 Secrets are included (client secrets; hashed passwords with ``secretData`` / ``credentialData`` as
 JSON strings, as Keycloak writes them) so the file re-imports to the same realm. Ids are kept.
-Signing keys are not exported: an imported realm gets fresh keys.
+The realm's key providers (``components``, with their key material) are added by the full export
+(files.export_realm), so a re-imported realm keeps its kids; the partial export has none.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
 from doorkeep.clock import Clock
+from doorkeep.keys import components
+from doorkeep.keys.components import KEY_PROVIDER
 from doorkeep.realms.exportimport import export
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import ImportError_ as ImportError_
@@ -147,4 +149,6 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
         realm = await tx.realms.get_by_name(realm_name)
         if realm is None:
             raise ImportError_(f"realm '{realm_name}' not found")
-        return await export.realm_representation(tx, realm, progress)
+        out = await export.realm_representation(tx, realm, progress)
+        out["components"] = {KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)]}
+        return out

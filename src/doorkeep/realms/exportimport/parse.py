@@ -21,6 +21,7 @@ from doorkeep.admin.representations import (
     apply,
     json_bool,
 )
+from doorkeep.keys import components
 from doorkeep.model import (
     CLIENT_AUTHENTICATORS,
     UPDATE_PASSWORD,
@@ -69,6 +70,7 @@ from doorkeep.users import password_policy
 REALM_KEYS = {
     "id",
     "realm",
+    "components",
     *REALM_FIELDS,
     "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
@@ -195,6 +197,7 @@ class _Parser:
             self.unknown,
             groups,
             default_groups,
+            _key_components(rep, b),
         )
 
     # --- roles -----------------------------------------------------------------------------
@@ -502,6 +505,19 @@ def parse_realm(data: Any, base: str = "") -> RealmPlan:
         return _Parser(base).realm(data)
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
+
+
+def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:
+    """``components["org.keycloak.keys.KeyProvider"]``: the realm's key providers, key material included
+    (other component types are not kept by Doorkeep and are skipped)."""
+    found = rep.get("components")
+    if found is None:
+        return []
+    listed = obj(found, at(base, "components")).get(components.KEY_PROVIDER) or []
+    where = at(base, f"components.{components.KEY_PROVIDER}")
+    if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
+        fail(where, "expected a list of objects")
+    return listed
 
 
 def _client_attributes(client: Client, where: str) -> dict[str, str]:

@@ -90,6 +90,8 @@ class RealmPlan:
     unknown: set[str]  # fields skipped, indices collapsed ("clients[].protocolMappers")
     groups: list[GroupPlan] = field(default_factory=list)
     default_groups: list[str] = field(default_factory=list)  # paths
+    # components["org.keycloak.keys.KeyProvider"] as the file has them (ComponentExportRepresentation)
+    key_components: list[dict[str, Any]] = field(default_factory=list)
 
 
 def builtin_client_roles() -> dict[str, set[str]]:

@@ -16,10 +16,11 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.keys import material
-from doorkeep.model import Client, Credential, Group, ProtocolMapper, Realm
+from doorkeep.errors import AdminError
+from doorkeep.keys import components, material
+from doorkeep.model import Client, Credential, Group, ProtocolMapper, Realm, RealmKey
 from doorkeep.realms import provisioning
-from doorkeep.realms.exportimport.plan import PasswordPlan, RealmPlan, RolePlan
+from doorkeep.realms.exportimport.plan import ImportError_, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
 from doorkeep.users import passwords
@@ -76,8 +77,7 @@ class _Writer:
     async def run(self) -> None:
         self.realm = dataclasses.replace(self.plan.realm, id=await self._id(self.plan.realm.id, self.tx.realms.get))
         await self.tx.realms.create(self.realm)
-        for alg in ("RS256", material.HMAC_ALG):
-            await self.tx.keys.add(material.generate(self.realm.id, alg, self.now))
+        await self._keys()
         default_role = await self._realm_roles()
         await self._scopes()
         await self._clients(default_role)
@@ -90,6 +90,42 @@ class _Writer:
             await self.tx.roles.add_scope_mappings(owner, [self.roles[(c, n)] for c, n, _ in mapping.roles])
         await self._groups()
         await self._users()
+
+    async def _keys(self) -> None:
+        """The file's key providers with their keys (the same kids), else Keycloak's default ones."""
+        made = 0
+        for index, rep in enumerate(self.plan.key_components):
+            given = rep.get("id")
+            wanted = given if isinstance(given, str) else ""
+            component_id = await self._id(wanted, lambda cid: self.tx.keys.component(self.realm.id, cid))
+            try:
+                key = components.imported(
+                    rep, realm_id=self.realm.id, realm_name=self.realm.name, component_id=component_id, now=self.now
+                )
+            except AdminError as problem:
+                raise ImportError_(f"components.{components.KEY_PROVIDER}[{index}]: {problem.message}") from None
+            if key is not None and await self.tx.keys.kid_taken(key.kid):
+                key = await self._fresh_key(rep, component_id)  # a copy of a realm still here gets its own key
+            if key is not None:
+                await self.tx.keys.add(key)
+                made += 1
+        if not made:
+            for alg in ("RS256", material.HMAC_ALG):
+                await self.tx.keys.add(material.generate(self.realm.id, alg, self.now))
+
+    async def _fresh_key(self, rep: dict[str, Any], component_id: str) -> RealmKey | None:
+        """The provider generated anew without the file's key material; None for an imported ``rsa`` key."""
+        if rep.get("providerId") == "rsa":
+            return None
+        declared = {p.name for p in components.PROPERTIES[str(rep.get("providerId"))]}
+        config = {k: v for k, v in components.clean(rep.get("config")).items() if k in declared}
+        return components.imported(
+            {**rep, "config": config},
+            realm_id=self.realm.id,
+            realm_name=self.realm.name,
+            component_id=component_id,
+            now=self.now,
+        )
 
     async def _mappers(self, mappers: tuple[ProtocolMapper, ...]) -> tuple[ProtocolMapper, ...]:
         return tuple([dataclasses.replace(m, id=await self._id(m.id, self.tx.mappers.get)) for m in mappers])
