@@ -66,7 +66,19 @@ await step("findAdminEventsFiltered", async () => (await kc.realms.findAdminEven
 await step("clearAdminEvents", () => kc.realms.clearAdminEvents({ realm }));
 await step("adminEventsAfterClear", () => kc.realms.findAdminEvents({ realm }));
 await step("deleteUser", () => kc.users.del({ id: out.createUser.value.id }));
-await step("groupsNotImplemented", () => kc.components.find({ realm }));
+const KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
+await step("findKeyProviders", async () => (await kc.components.find({ type: KEY_PROVIDER })).map((c) => c.name).sort());
+await step("createKeyProvider", () => kc.components.create({ name: "node-rotated", providerId: "rsa-generated",
+  providerType: KEY_PROVIDER, config: { priority: ["500"] } }));
+const made = out.createKeyProvider.value;
+await step("activeAfterCreate", async () => (await kc.realms.getKeys({ realm })).keys
+  .filter((k) => k.providerId === made.id).map((k) => k.status));
+await step("updateKeyProvider", async () => kc.components.update({ id: made.id },
+  { ...(await kc.components.findOne({ id: made.id })), config: { priority: ["500"], active: ["false"] } }));
+await step("findOneKeyProvider", async () => (await kc.components.findOne({ id: made.id })).config);
+await step("deleteKeyProvider", () => kc.components.del({ id: made.id }));
+await step("userStorageNotImplemented", () => kc.components.create({ name: "ldap", providerId: "ldap",
+  providerType: "org.keycloak.storage.UserStorageProvider", config: {} }));
 await step("createWholeRealm", async () => {
   await kc.realms.create({ realm: "node-made", enabled: true,
     roles: { realm: [{ name: "node-reader" }] },
