@@ -248,7 +248,9 @@ def _masked(values: Any) -> Any:
 
 def key_properties(provider_type: Any, provider_id: Any) -> dict[str, components.Prop] | None:
     """A key provider's declared config properties by name; None for any other component."""
-    if provider_type != components.KEY_PROVIDER or provider_id not in components.PROPERTIES:
+    if provider_type != components.KEY_PROVIDER or not isinstance(provider_id, str):
+        return None
+    if provider_id not in components.PROPERTIES:
         return None
     return {p.name: p for p in components.PROPERTIES[provider_id]}
 

@@ -72,6 +72,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/events$", array_of("EventRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/admin-events$", array_of("AdminEventRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/keys$", ref("KeysMetadataRepresentation")),
+    _rule(r"GET /admin/realms/\{realm\}/components/\{id\}$", OBJECT),  # ComponentRepresentation
+    _rule(r"GET /admin/realms/\{realm\}/components$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),
     _rule(r"GET .*/clients-initial-access$", {"type": "array", "items": OBJECT}),  # ClientInitialAccessPresentation
     _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),
@@ -90,6 +92,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/client-secret$", ref("CredentialRepresentation")),
     _rule(r"POST .*/registration-access-token$", ref("ClientRepresentation")),
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
+    _rule(r"POST /admin/realms/\{realm\}/components$", None, OBJECT, "201"),
+    _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
     _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation
     _rule(r"POST /admin/realms/\{realm\}/partialImport$", OBJECT, OBJECT),  # PartialImportResults
@@ -126,6 +130,7 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET count": _USER_SEARCH,
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
+    "GET components": {"parent": STRING, "type": STRING, "name": STRING},
     "GET roles": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET events": {
         "type": {"type": "array", "items": STRING},

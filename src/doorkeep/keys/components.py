@@ -18,6 +18,7 @@ import base64
 import dataclasses
 import hashlib
 import os
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
 }
 # Keycloak providers Doorkeep has no use for: it encrypts no tokens.
 NOT_SUPPORTED = frozenset({"rsa-enc-generated", "aes-generated", "ecdh-generated", "java-keystore", "eddsa-generated"})
+_LONG = re.compile(r"[+-]?[0-9]+")
 _CURVE_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 _CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1()}
 
@@ -120,13 +122,8 @@ def _single(config: Mapping[str, list[str]], prop: Prop, required: bool = False)
 def validate_common(config: Mapping[str, list[str]]) -> None:
     """checkLong(priority), checkBoolean(enabled), checkBoolean(active), as every key provider starts."""
     value = _single(config, PRIORITY)
-    if value is not None:
-        try:
-            number = int(value.strip() if value.strip() == value else "x")
-        except ValueError:
-            raise ComponentInvalid(f"'{PRIORITY.label}' should be a number") from None
-        if not -(2**63) <= number < 2**63:
-            raise ComponentInvalid(f"'{PRIORITY.label}' should be a number")
+    if value is not None and not (_LONG.fullmatch(value) and -(2**63) <= int(value) < 2**63):
+        raise ComponentInvalid(f"'{PRIORITY.label}' should be a number")  # Long.parseLong refused it
     for prop in (ENABLED, ACTIVE):
         value = _single(config, prop)
         if value is not None and value not in ("true", "false"):
@@ -261,7 +258,9 @@ def decode_certificate(text: str) -> x509.Certificate:
 
 
 def _with(key: RealmKey, config: dict[str, list[str]]) -> RealmKey:
-    return dataclasses.replace(key, config=config, priority=priority(config), status=status(config))
+    # Keycloak's priority is a long; the column an int: beyond its range the order is the same at its ends.
+    ranked = max(min(priority(config), 2**31 - 1), -(2**31))
+    return dataclasses.replace(key, config=config, priority=ranked, status=status(config))
 
 
 def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:

@@ -78,7 +78,7 @@ def _other_type(rep: dict[str, Any]) -> Response | None:
     kind = rep.get("providerType")
     if kind is None or kind == kc.KEY_PROVIDER:
         return None
-    if kind not in OTHER_TYPES:
+    if not isinstance(kind, str) or kind not in OTHER_TYPES:
         raise kc.no_such_provider()
     description = f"Doorkeep keeps no components of type {kind}"
     return JSONResponse({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
@@ -119,8 +119,8 @@ async def update(request: Request) -> Response:
         refused = _other_type(rep)
         if refused is not None:
             return refused
-        provider_id = rep.get("providerId") or stored.provider_id
-        config = kc.merge(stored.config, rep.get("config"), str(provider_id))
+        provider_id = str(rep.get("providerId") or stored.provider_id)
+        config = kc.merge(stored.config, rep.get("config"), provider_id)
         if provider_id == "rsa" and config.get("privateKey") in (None, [kc.SECRET_VALUE]):
             config["privateKey"] = [stored.private]  # the key kept behind the mask
         key = kc.build(
