@@ -30,7 +30,7 @@ def test_keys_stored_before_0023_become_keycloaks_default_components_and_the_dow
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     try:
         with engine.begin() as conn:
-            command.upgrade(_config(conn), "0022_client_initial_access")
+            command.upgrade(_config(conn), "0023_auth_session_notes")
             conn.execute(sa.text("PRAGMA foreign_keys = OFF"))
             for kid, alg, status, priority in (
                 ("rsa-old", "RS256", "passive", 100),
@@ -39,7 +39,7 @@ def test_keys_stored_before_0023_become_keycloaks_default_components_and_the_dow
             ):
                 conn.execute(sa.text(KEY), {"kid": kid, "alg": alg, "status": status, "priority": priority})
         with engine.begin() as conn:
-            command.upgrade(_config(conn), "0023_key_components")
+            command.upgrade(_config(conn), "0024_key_components")
             rows = conn.execute(sa.text("SELECT kid, component_id, name, provider_id, config FROM realm_keys"))
             found = {kid: (len(cid), name, provider, json.loads(config)) for kid, cid, name, provider, config in rows}
         assert found == {
@@ -53,7 +53,7 @@ def test_keys_stored_before_0023_become_keycloaks_default_components_and_the_dow
             ),
         }
         with engine.begin() as conn:
-            command.downgrade(_config(conn), "0022_client_initial_access")
+            command.downgrade(_config(conn), "0023_auth_session_notes")
             columns = {c["name"] for c in sa.inspect(conn).get_columns("realm_keys")}
             assert not columns & {"component_id", "name", "provider_id", "config"}
             assert conn.execute(sa.text("SELECT count(*) FROM realm_keys")).scalar() == 3
