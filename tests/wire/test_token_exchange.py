@@ -4,6 +4,7 @@ its base AbstractTokenExchangeProvider, in the scenarios of Keycloak's StandardT
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 from urllib.parse import urlencode
 
@@ -467,7 +468,11 @@ async def test_discovery_lists_the_grant(env: Env) -> None:
 
 async def test_authlib_sends_a_token_exchange(te: Env) -> None:
     """A real client library: authlib's fetch_token with the RFC 8693 grant type, in process."""
-    from authlib.integrations.httpx_client import AsyncOAuth2Client
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    with warnings.catch_warnings():  # authlib's own notice that it will move from httpx to httpx2
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+        from authlib.integrations.httpx_client import AsyncOAuth2Client
 
     subject = await _subject(te)
     transport = te.http._transport  # the in-process app
