@@ -120,6 +120,8 @@ async def test_the_realm_carries_keycloaks_default_otp_policy_and_its_supported_
 
 async def test_configure_totp_shows_the_secret_and_checks_the_code_then_stores_the_credential(realm: Env) -> None:
     await update_user(realm.db, "test", "user1", required_actions=("CONFIGURE_TOTP",))
+    before = await realm.http.get(f"{ADMIN}/users/{await user_id(realm)}", headers=await realm.admin_headers())
+    assert before.json()["totp"] is False
     page = await password_page(realm)
     assert page.status_code == 200 and "Mobile Authenticator Setup" in page.text
     secret = page_secret(page)
@@ -140,7 +142,7 @@ async def test_configure_totp_shows_the_secret_and_checks_the_code_then_stores_t
     headers = await realm.admin_headers()
     uid = await user_id(realm)
     user = (await realm.http.get(f"{ADMIN}/users/{uid}", headers=headers)).json()
-    assert user["requiredActions"] == []
+    assert user["requiredActions"] == [] and user["totp"] is True  # isConfiguredFor(otp)
     creds = (await realm.http.get(f"{ADMIN}/users/{uid}/credentials", headers=headers)).json()
     [otp] = [c for c in creds if c["type"] == "otp"]
     assert otp["userLabel"] == "phone" and "secretData" not in otp

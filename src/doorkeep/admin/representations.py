@@ -280,7 +280,9 @@ def role_brief_json(role: Role, container_id: str) -> dict[str, Any]:
     return out
 
 
-def user_to_json(user: User) -> dict[str, Any]:
+def user_to_json(user: User, *, totp: bool = False) -> dict[str, Any]:
+    """ModelToRepresentation.toRepresentation; ``totp``: whether the user has an OTP credential
+    (``isConfiguredFor(OTPCredentialModel.TYPE)``), which only the single-user read works out."""
     out: dict[str, Any] = {"id": user.id}
     out.update(_out(user, USER_FIELDS))
     out.setdefault("emailVerified", user.email_verified)
@@ -288,7 +290,7 @@ def user_to_json(user: User) -> dict[str, Any]:
         out["serviceAccountClientId"] = user.service_account_client_id
     if not user.attributes:
         out.pop("attributes", None)
-    out["totp"] = False
+    out["totp"] = totp
     out["disableableCredentialTypes"] = []
     out["access"] = {"manage": True}
     return out

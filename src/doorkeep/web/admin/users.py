@@ -17,7 +17,7 @@ from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.user_profile import default_config
 from doorkeep.errors import AdminError
-from doorkeep.users import account_profile
+from doorkeep.users import account_profile, otp
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.admin import users_ops as ops
@@ -98,7 +98,8 @@ async def get_user(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
-        rep = user_to_json(await common.user_of(tx, realm, request.path_params["id"]))
+        user = await common.user_of(tx, realm, request.path_params["id"])
+        rep = user_to_json(user, totp=bool(await otp.stored(tx, user.id)))
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
         return json_response(rep)
