@@ -84,6 +84,10 @@ class Realm:
     otp_policy_look_ahead_window: int = 1
     otp_policy_period: int = 30
     otp_policy_code_reusable: bool = False
+    # Keycloak's ``smtpServer`` map (host, port, from, fromDisplayName, replyTo, envelopeFrom, ssl, starttls, auth,
+    # user, password, ...), string values as RealmModel.getSmtpConfig keeps them (email/smtp.py reads it). The
+    # admin API never shows the password (representations.mask_smtp_secrets).
+    smtp_server: dict[str, str] = field(default_factory=dict)
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

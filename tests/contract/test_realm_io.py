@@ -367,7 +367,7 @@ async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
     warnings = [r for r in caplog.records if r.name == "doorkeep.import" and r.levelno == logging.WARNING]
     assert [r.getMessage() for r in warnings] == [
         "realm 'demo': skipped fields Doorkeep does not support: authenticationFlows, clients[].webAuthnPolicy, "
-        "smtpServer, users[].credentials[type=otp]"
+        "users[].credentials[type=otp]"
     ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mail_sink import mail  # noqa: F401  (the SMTP sink fixture)
 from support import seed_client, seed_realm, seed_user
 from wire_env import Env, make_env
 

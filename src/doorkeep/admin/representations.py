@@ -80,6 +80,7 @@ REALM_FIELDS: dict[str, str] = {
     "internationalizationEnabled": "internationalization_enabled",
     "supportedLocales": "supported_locales",
     "defaultLocale": "default_locale",
+    "smtpServer": "smtp_server",
     "attributes": "attributes",
 }
 CLIENT_FIELDS: dict[str, str] = {
@@ -149,6 +150,8 @@ def json_bool(value: Any, where: str) -> bool:
 
 def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     current = getattr(obj, attr)
+    if attr == "smtp_server":
+        return smtp_from_json(current, value, where)
     if isinstance(current, bool) or attr in ("enabled",):
         return json_bool(value, where)
     if isinstance(current, int) or attr in _INT_FIELDS:
@@ -177,6 +180,44 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     if attr in _ENUMS and value not in _ENUMS[attr]:
         raise RepresentationError(f"{where}: expected one of {', '.join(_ENUMS[attr])}")
     return value
+
+
+# Keycloak's ComponentRepresentation.SECRET_VALUE, and the SMTP settings it stands for in a representation.
+SECRET_VALUE = "**********"
+SMTP_SECRETS = ("password", "authTokenClientSecret")
+
+
+def smtp_from_json(stored: dict[str, str], value: Any, where: str) -> dict[str, str]:
+    """``smtpServer`` as RepresentationToModel.updateRealm reads it: a ``Map<String, String>`` (Jackson writes a
+    number or boolean as its text) replacing the stored map, except that a masked secret keeps the stored one,
+    so a representation read from the admin API can be PUT back without erasing the password."""
+    if not isinstance(value, dict):
+        raise RepresentationError(f"{where}: expected an object")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        elif isinstance(item, int | float):
+            item = str(item)
+        elif not isinstance(item, str):
+            raise RepresentationError(f"{where}.{key}: expected a string")
+        if key in SMTP_SECRETS and item == SECRET_VALUE:
+            if key not in stored:
+                continue
+            item = stored[key]
+        out[str(key)] = item
+    return out
+
+
+def mask_smtp_secrets(rep: dict[str, Any]) -> dict[str, Any]:
+    """The admin API's realm: the SMTP password and token secret shown as ``**********`` (ModelToRepresentation
+    with ``export`` false), never their value."""
+    smtp = rep.get("smtpServer")
+    if isinstance(smtp, dict):
+        rep["smtpServer"] = {k: SECRET_VALUE if k in SMTP_SECRETS else v for k, v in smtp.items()}
+    return rep
 
 
 def _string_list(value: Any, where: str) -> list[str]:
@@ -216,6 +257,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
+    out["smtpServer"] = dict(realm.smtp_server)
     return out
 
 

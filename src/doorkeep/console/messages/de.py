@@ -143,4 +143,51 @@ MESSAGES: dict[str, str] = {
     "missingParameterMessage": "Fehlender Parameter: {0}",
     "clientNotFoundMessage": "Client nicht gefunden.",
     "clientDisabledMessage": "Client deaktiviert.",
+    # E-Mails (Keycloaks E-Mail-Theme, messages_de.properties)
+    "emailTestSubject": "[KEYCLOAK] - SMTP Testnachricht",
+    "emailTestBody": "Dies ist eine Testnachricht",
+    "passwordResetSubject": "Passwort zurücksetzen",
+    "passwordResetBody": (
+        "Es wurde eine Änderung der Anmeldeinformationen für Ihren Account {2} angefordert. Wenn Sie diese "
+        "Änderung beantragt haben, klicken Sie auf den unten stehenden Link.\n\n{0}\n\nDie Gültigkeit des Links "
+        "wird in {3} ablaufen.\n\nFalls Sie Ihre Anmeldeinformationen nicht ändern möchten, ignorieren Sie diese "
+        "Nachricht und es wird nichts geändert."
+    ),
+    "executeActionsSubject": "Aktualisieren Sie Ihr Konto",
+    "executeActionsBody": (
+        "Ihr Administrator hat Sie aufgefordert, Ihren Account {2} zu aktualisieren, indem Sie folgende "
+        "Aktion(en) durchführen: {3}. Klicken Sie auf den unten stehenden Link, um den Prozess zu "
+        "starten.\n\n{0}\n\nDie Gültigkeit des Links wird in {4} ablaufen.\n\nFalls Sie sich dieser Aufforderung "
+        "nicht bewusst sind, ignorieren Sie diese Nachricht und es wird nichts geändert."
+    ),
+    "emailVerificationSubject": "E-Mail verifizieren",
+    "emailVerificationBody": (
+        "Jemand hat ein {2} Konto mit dieser E-Mail-Adresse erstellt. Falls Sie das waren, klicken Sie auf den "
+        "Link, um die E-Mail-Adresse zu verifizieren.\n\n{0}\n\nDieser Link wird in {3} ablaufen.\n\nFalls Sie "
+        "dieses Konto nicht erstellt haben, ignorieren Sie diese Nachricht."
+    ),
+    "requiredAction.CONFIGURE_TOTP": "OTP konfigurieren",
+    "requiredAction.TERMS_AND_CONDITIONS": "Bedingungen und Konditionen",
+    "requiredAction.UPDATE_PASSWORD": "Passwort aktualisieren",
+    "requiredAction.UPDATE_PROFILE": "Profil aktualisieren",
+    "requiredAction.VERIFY_EMAIL": "E-Mail-Adresse verifizieren",
+    "linkExpirationFormatter.timePeriodUnit.minutes": "{0,choice,0#Minuten|1#Minute|1<Minuten}",
+    "linkExpirationFormatter.timePeriodUnit.hours": "{0,choice,0#Stunden|1#Stunde|1<Stunden}",
+    "linkExpirationFormatter.timePeriodUnit.days": "{0,choice,0#Tage|1#Tag|1<Tage}",
+    "expiredActionMessage": "Die Aktion ist nicht mehr gültig. Bitte fahren Sie nun mit der Anmeldung fort.",
+    "expiredActionTokenNoSessionMessage": "Die Aktion ist nicht mehr gültig.",
+    "expiredActionTokenSessionExistsMessage": "Die Aktion ist nicht mehr gültig. Bitte fangen Sie noch einmal an.",
+    "accountUpdatedMessage": "Ihr Benutzerkonto wurde aktualisiert.",
+    "backToApplication": "« Zurück zur Anwendung",
+    "emailVerifiedMessage": "Ihre E-Mail-Adresse wurde verifiziert.",
+    "emailSentMessage": "Sie sollten in Kürze eine E-Mail mit weiteren Instruktionen erhalten.",
+    "emailSendErrorMessage": "Die E-Mail konnte nicht versendet werden. Bitte versuchen Sie es später noch einmal.",
+    "doForgotPassword": "Passwort vergessen?",
+    "emailForgotTitle": "Passwort vergessen?",
+    "emailInstruction": (
+        "Geben Sie Ihren Benutzernamen oder Ihre E-Mail-Adresse ein und klicken Sie auf Absenden. Danach werden "
+        "wir Ihnen eine E-Mail mit weiteren Instruktionen zusenden."
+    ),
+    "backToLogin": "« Zurück zur Anmeldung",
+    "missingUsernameMessage": "Bitte geben Sie einen Benutzernamen ein.",
 }

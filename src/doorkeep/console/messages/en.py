@@ -143,6 +143,69 @@ MESSAGES: dict[str, str] = {
     "missingParameterMessage": "Missing parameters: {0}",
     "clientNotFoundMessage": "Client not found.",
     "clientDisabledMessage": "Client disabled.",
+    # e-mails (Keycloak's email theme, messages_en.properties; email/messages.py)
+    "emailTestSubject": "[KEYCLOAK] - SMTP test message",
+    "emailTestBody": "This is a test message",
+    "passwordResetSubject": "Reset password",
+    "passwordResetBody": (
+        "Someone just requested to change your {2} account's credentials. If this was you, click on the link "
+        "below to reset them.\n\n{0}\n\nThis link and code will expire within {3}.\n\nIf you don't want to "
+        "reset your credentials, just ignore this message and nothing will be changed."
+    ),
+    "executeActionsSubject": "Update Your Account",
+    "executeActionsBody": (
+        "Your administrator has just requested that you update your {2} account by performing the following "
+        "action(s): {3}. Click on the link below to start this process.\n\n{0}\n\nThis link will expire within "
+        "{4}.\n\nIf you are unaware that your administrator has requested this, just ignore this message and "
+        "nothing will be changed."
+    ),
+    "emailVerificationSubject": "Verify email",
+    "emailVerificationBody": (
+        "Someone has created a {2} account with this email address. If this was you, click the link below to "
+        "verify your email address\n\n{0}\n\nThis link will expire within {3}.\n\nIf you didn't create this "
+        "account, just ignore this message."
+    ),
+    "requiredAction.CONFIGURE_TOTP": "Configure OTP",
+    "requiredAction.TERMS_AND_CONDITIONS": "Terms and Conditions",
+    "requiredAction.UPDATE_PASSWORD": "Update Password",
+    "requiredAction.UPDATE_PROFILE": "Update Profile",
+    "requiredAction.VERIFY_EMAIL": "Verify Email",
+    "linkExpirationFormatter.timePeriodUnit.minutes": "{0,choice,0#minutes|1#minute|1<minutes}",
+    "linkExpirationFormatter.timePeriodUnit.hours": "{0,choice,0#hours|1#hour|1<hours}",
+    "linkExpirationFormatter.timePeriodUnit.days": "{0,choice,0#days|1#day|1<days}",
+    # action-token pages (login theme, messages_en.properties)
+    "expiredActionMessage": "Action expired. Please continue with login now.",
+    "expiredActionTokenNoSessionMessage": "Action expired.",
+    "expiredActionTokenSessionExistsMessage": "Action expired. Please start again.",
+    "invalidCodeMessage": "An error occurred, please login again through your application.",
+    "staleVerifyEmailLinkMessage": (
+        "The link you clicked is an old stale link and is no longer valid. Maybe you have already verified your email."
+    ),
+    "confirmExecutionOfActions": "Perform the following action(s)",
+    "proceedWithAction": "» Click here to proceed",
+    "accountUpdatedMessage": "Your account has been updated.",
+    "backToApplication": "« Back to Application",
+    "emailVerifiedMessage": "Your email address has been verified.",
+    "emailSentMessage": "You should receive an email shortly with further instructions.",
+    "emailSendErrorMessage": "Failed to send email, please try again later.",
+    "resetCredentialNotAllowedMessage": "Reset Credential not allowed",
+    "invalidTokenRequiredActions": "Required actions included in the link are not valid",
+    # reset-credentials (login-reset-password.ftl)
+    "doForgotPassword": "Forgot Password?",
+    "emailForgotTitle": "Forgot Your Password?",
+    "emailInstruction": (
+        "Enter your username or email address and we will send you instructions on how to create a new password."
+    ),
+    "backToLogin": "« Back to Login",
+    "missingUsernameMessage": "Please specify username.",
+    # login-verify-email.ftl
+    "emailVerifyTitle": "Email verification",
+    "emailVerifyInstruction1": (
+        "An email with instructions to verify your email address has been sent to your address {0}."
+    ),
+    "emailVerifyInstruction2": "Haven't received a verification code in your email?",
+    "doClickHere": "Click here",
+    "emailVerifyInstruction3": "to re-send the email.",
 }
 
 # Other English texts of the same message (Doorkeep's pages and Keycloak's spell some twice).

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import operations
-from doorkeep.admin.representations import realm_to_json
+from doorkeep.admin.representations import mask_smtp_secrets, realm_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.realms.exportimport.parse import parse_realm
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 async def realm_json(tx: Tx, realm: Realm) -> dict[str, Any]:
     """The full RealmRepresentation, with the realm's default role (also what the Admin Console's realm
     settings record as their admin event's representation, as Keycloak's console PUTs it)."""
-    out = realm_to_json(realm)
+    out = mask_smtp_secrets(realm_to_json(realm))
     default_role = await operations.default_role(tx, realm)
     if default_role is not None:
         out["defaultRole"] = role_json(default_role, brief=True)

@@ -31,6 +31,7 @@ MODULES = (
     "partial_export",
     "server",
     "components",
+    "emails",
 )
 
 

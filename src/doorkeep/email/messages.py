@@ -1,0 +1,95 @@
+"""The e-mails' subjects and bodies, as Keycloak's FreeMarkerEmailTemplateProvider builds them from its email
+theme: the message keys and parameters of ``messages_xx.properties`` (``{0}`` the link, ``{2}`` the realm's
+name, then the expiry as LinkExpirationFormatterMethod writes it), rendered by Jinja2 into a text part and an
+HTML part (``console/templates/email/``; the HTML one autoescaped, the link its only anchor).
+
+The language is the user's (``locale`` attribute) where the realm has internationalization on, else the
+realm's default: ``resolve`` with what the caller knows (Keycloak's executeActionsEmail ignores the admin's
+Accept-Language, IGNORE_ACCEPT_LANGUAGE_HEADER).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import jinja2
+
+from doorkeep.console.i18n import Language
+from doorkeep.console.templating import TEMPLATES, render
+from doorkeep.email.smtp import Mail
+from doorkeep.model import Realm, User
+from doorkeep.users import locale
+
+_TEXT = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, keep_trailing_newline=False)
+_CHOICE = re.compile(r"(\d+)([#<])(.*)")
+_UNITS = (("days", 1440), ("hours", 60), ("minutes", 1))
+
+
+def language(realm: Realm, user: User, accept_language: str = "") -> Language:
+    """The e-mail's language: ``resolveLocale(user)`` without a kc_locale pick or cookie."""
+    tag = locale.resolve(realm, locale.Asked(user=locale.of_user(user), accept_language=accept_language))
+    return Language(tag)
+
+
+def _choice(pattern: str, value: int) -> str:
+    """A ``{0,choice,0#minutes|1#minute|1<minutes}`` of Java's ChoiceFormat, for ``value``."""
+    body = pattern.removeprefix("{0,choice,").removesuffix("}")
+    chosen = ""
+    for option in body.split("|"):
+        found = _CHOICE.fullmatch(option)
+        if found is None:
+            continue
+        limit, kind, text = int(found[1]), found[2], found[3]
+        if value > limit or (kind == "#" and value == limit):
+            chosen = text
+    return chosen
+
+
+def expiration(ui: Language, minutes: int) -> str:
+    """LinkExpirationFormatterMethod: whole days, else whole hours, else minutes (``12 hours``)."""
+    for unit, size in _UNITS:
+        if minutes % size == 0 and (minutes >= size or unit == "minutes"):
+            value = minutes // size
+            return f"{value} {_choice(ui.text(f'linkExpirationFormatter.timePeriodUnit.{unit}'), value)}"
+    return f"{minutes} {_choice(ui.text('linkExpirationFormatter.timePeriodUnit.minutes'), minutes)}"
+
+
+def realm_name(realm: Realm) -> str:
+    """The ``realmName`` attribute of every e-mail: the display name, else the name."""
+    return realm.display_name or realm.name
+
+
+def _mail(ui: Language, to: str, subject_key: str, body_key: str, link: str, *args: object) -> Mail:
+    subject = ui.text(subject_key)
+    body = ui.text(body_key, link, *args)
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=paragraphs, link=link)
+    text = _TEXT.get_template("email/message.txt").render(body=body)
+    return Mail(to, subject, text, html)
+
+
+def password_reset(ui: Language, realm: Realm, user: User, link: str, minutes: int) -> Mail:
+    """sendPasswordReset: ``passwordResetSubject``, ``passwordResetBody`` (link, minutes, realm, expiry)."""
+    args = (minutes, realm_name(realm), expiration(ui, minutes))
+    return _mail(ui, user.email or "", "passwordResetSubject", "passwordResetBody", link, *args)
+
+
+def execute_actions(ui: Language, realm: Realm, user: User, link: str, minutes: int, actions: Sequence[str]) -> Mail:
+    """sendExecuteActions: the actions by their ``requiredAction.<ALIAS>`` names, comma-separated."""
+    named = ", ".join(ui.text(f"requiredAction.{a}") for a in actions)
+    args = (minutes, realm_name(realm), named, expiration(ui, minutes))
+    return _mail(ui, user.email or "", "executeActionsSubject", "executeActionsBody", link, *args)
+
+
+def verify_email(ui: Language, realm: Realm, user: User, link: str, minutes: int) -> Mail:
+    """sendVerifyEmail: ``emailVerificationSubject``, ``emailVerificationBody``."""
+    args = (minutes, realm_name(realm), expiration(ui, minutes))
+    return _mail(ui, user.email or "", "emailVerificationSubject", "emailVerificationBody", link, *args)
+
+
+def smtp_test(ui: Language, to: str) -> Mail:
+    """sendSmtpTestEmail: ``emailTestSubject`` and ``emailTestBody``."""
+    subject, body = ui.text("emailTestSubject"), ui.text("emailTestBody")
+    html = render("email/message.html", tag=ui.tag, subject=subject, paragraphs=[body], link=None)
+    return Mail(to, subject, body, html)

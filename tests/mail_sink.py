@@ -1,0 +1,64 @@
+"""A real SMTP server in the test process (aiosmtpd), keeping every message it receives."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+SINK_PORT = 18981  # this branch's test ports: 18980-18999
+DOWN_PORT = 18989  # nothing listens here
+
+
+@dataclass
+class Received:
+    envelope_from: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    def part(self, subtype: str) -> str:
+        body = self.message.get_body(preferencelist=(subtype,))
+        assert body is not None, f"no text/{subtype} part"
+        return str(body.get_content())  # type: ignore[attr-defined]
+
+    def link(self) -> str:
+        """The one link of the text part."""
+        found = re.findall(r"https?://\S+", self.part("plain"))
+        assert len(found) == 1, found
+        return str(found[0])
+
+
+@dataclass
+class Sink:
+    received: list[Received] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+    def settings(self, **extra: str) -> dict[str, str]:
+        return {"host": "127.0.0.1", "port": str(SINK_PORT), "from": "auth@example.com", **extra}
+
+
+@pytest.fixture
+def mail() -> Iterator[Sink]:
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=SINK_PORT)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()

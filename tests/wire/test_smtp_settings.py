@@ -1,0 +1,75 @@
+"""The realm's SMTP server: stored with the realm, its password never shown, and the admin's test message."""
+
+from __future__ import annotations
+
+import pytest
+
+from mail_sink import DOWN_PORT, Sink
+from support import seed_realm, update_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+REALM = "/admin/realms/test"
+
+
+async def test_the_smtp_password_is_stored_but_shown_masked_and_kept_when_put_back(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    smtp = {"host": "mail", "port": 2525, "from": "a@b.c", "auth": True, "user": "u", "password": "smtp-pw"}
+    assert (await env.http.put(REALM, json={"smtpServer": smtp}, headers=headers)).status_code == 204
+    shown = (await env.http.get(REALM, headers=headers)).json()["smtpServer"]
+    assert shown == {
+        "host": "mail",
+        "port": "2525",
+        "from": "a@b.c",
+        "auth": "true",
+        "user": "u",
+        "password": "**********",
+    }
+    assert (await env.http.put(REALM, json={"smtpServer": shown}, headers=headers)).status_code == 204
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+        assert realm.smtp_server["password"] == "smtp-pw"
+
+
+async def test_a_realm_without_smtp_settings_shows_an_empty_map(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    assert (await env.http.get(REALM, headers=await env.admin_headers())).json()["smtpServer"] == {}
+
+
+async def test_the_test_message_goes_to_the_admin_with_the_posted_settings(env: Env, mail: Sink) -> None:
+    await seed_realm(env.db, env.clock)
+    await update_user(env.db, "master", "admin", email="admin@example.com")
+    response = await env.http.post(
+        f"{REALM}/testSMTPConnection",
+        json=mail.settings(fromDisplayName="Doorkeep", replyTo="help@example.com"),
+        headers=await env.admin_headers(),
+    )
+    assert response.status_code == 204, response.text
+    [sent] = mail.received
+    assert sent.recipients == ["admin@example.com"] and sent.envelope_from == "auth@example.com"
+    assert sent.subject == "[KEYCLOAK] - SMTP test message"
+    assert sent.message["From"] == "Doorkeep <auth@example.com>" and sent.message["Reply-To"] == "help@example.com"
+    assert sent.part("plain").strip() == "This is a test message"
+    assert "<p>This is a test message</p>" in sent.part("html")
+
+
+async def test_an_unreachable_smtp_server_is_a_500_failed_to_send_email(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    await update_user(env.db, "master", "admin", email="admin@example.com")
+    settings = {"host": "127.0.0.1", "port": str(DOWN_PORT), "from": "auth@example.com", "password": "pw"}
+    response = await env.http.post(f"{REALM}/testSMTPConnection", json=settings, headers=await env.admin_headers())
+    assert response.status_code == 500
+    assert response.json() == {"errorMessage": "Failed to send email"}
+
+
+async def test_an_admin_without_an_address_gets_the_same_500(env: Env, mail: Sink) -> None:
+    await seed_realm(env.db, env.clock)
+    await update_user(env.db, "master", "admin", email=None)
+    response = await env.http.post(
+        f"{REALM}/testSMTPConnection", json=mail.settings(), headers=await env.admin_headers()
+    )
+    assert response.status_code == 500 and response.json() == {"errorMessage": "Failed to send email"}
+    assert mail.received == []
