@@ -244,6 +244,29 @@ def info(realm_display: str, title: str, text: str, *, ui: Language = ENGLISH) -
     return render("login/info.html", title=ui.translate(title), realm_display=realm_display, text=text, ui=ui)
 
 
+def action_info(
+    realm_display: str,
+    text: str,
+    *,
+    action_uri: str | None = None,
+    back_uri: str | None = None,
+    required_actions: Sequence[str] = (),
+    ui: Language = ENGLISH,
+) -> str:
+    """Keycloak's info.ftl for an e-mailed link: the message, the actions it will run, then "» Click here to
+    proceed" (``actionUri``) or "« Back to Application" (``pageRedirectUri``)."""
+    return render(
+        "login/action_info.html",
+        title=text,
+        realm_display=realm_display,
+        text=text,
+        action_uri=action_uri,
+        back_uri=back_uri,
+        required_actions=list(required_actions),
+        ui=ui,
+    )
+
+
 def frontchannel_logout(
     realm_display: str, framed: Sequence[Notice], redirect: str | None, *, ui: Language = ENGLISH
 ) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,24 +21,27 @@ def _hash(key: str) -> str:
 
 
 class ClientAssertionRepo:
-    def __init__(self, conn: AsyncConnection, is_sqlite: bool) -> None:
+    """A single-use store: ``used_client_assertions``, or another table of the same shape (action tokens)."""
+
+    def __init__(self, conn: AsyncConnection, is_sqlite: bool, store: Table = table) -> None:
         self._c = conn
         self._sqlite = is_sqlite
+        self._t = store
 
     async def put_if_absent(self, key: str, expires: int, now: int) -> bool:
         """Record ``key`` until ``expires``; False when it is already recorded and not yet expired."""
         key_hash = _hash(key)
-        await self._c.execute(delete(table).where(table.c.key_hash == key_hash, table.c.expires < now))
+        await self._c.execute(delete(self._t).where(self._t.c.key_hash == key_hash, self._t.c.expires < now))
         dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
-        stmt = dialect_insert(table).values(key_hash=key_hash, expires=expires).on_conflict_do_nothing()
+        stmt = dialect_insert(self._t).values(key_hash=key_hash, expires=expires).on_conflict_do_nothing()
         result = await self._c.execute(stmt)
         return bool(result.rowcount)
 
     async def is_used(self, key: str, now: int) -> bool:
         """Whether ``key`` is recorded and not yet expired (a check that spends nothing)."""
-        found = await self._c.scalar(select(table.c.expires).where(table.c.key_hash == _hash(key)))
+        found = await self._c.scalar(select(self._t.c.expires).where(self._t.c.key_hash == _hash(key)))
         return found is not None and found >= now
 
     async def purge(self, now: int) -> int:
-        result = await self._c.execute(delete(table).where(table.c.expires < now))
+        result = await self._c.execute(delete(self._t).where(self._t.c.expires < now))
         return int(result.rowcount or 0)

@@ -434,6 +434,15 @@ used_client_assertions = Table(
     Column("expires", BigInteger, nullable=False, index=True),
 )
 
+# Keycloak's single-use store for action tokens (LoginActionsServiceChecks.checkTokenWasNotUsedYet): the SHA-256
+# of DefaultActionTokenKey.serializeKey, kept until the token expires (store/client_assertions.py's repository).
+used_action_tokens = Table(
+    "used_action_tokens",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("expires", BigInteger, nullable=False, index=True),
+)
+
 # Keycloak's single-use store for pushed authorization requests (ParEndpoint, AuthzEndpointParParser): the
 # SHA-256 of the id in the request_uri, who pushed it, its parameters, kept until it expires
 # (store/pushed_requests.py).

@@ -27,6 +27,7 @@ from doorkeep.store.roles import RoleRepo
 from doorkeep.store.scheduled_tasks import ScheduledTaskRepo
 from doorkeep.store.session_views import SessionViewRepo
 from doorkeep.store.sessions import SessionRepo
+from doorkeep.store.tables import used_action_tokens
 from doorkeep.store.users import UserRepo
 
 
@@ -108,6 +109,11 @@ class Tx:
     @cached_property
     def client_assertions(self) -> ClientAssertionRepo:
         return ClientAssertionRepo(self._conn, self._sqlite)
+
+    @cached_property
+    def action_tokens(self) -> ClientAssertionRepo:
+        """Spent single-use action tokens (email/action_tokens.py)."""
+        return ClientAssertionRepo(self._conn, self._sqlite, used_action_tokens)
 
     @cached_property
     def pushed_requests(self) -> PushedRequestRepo:

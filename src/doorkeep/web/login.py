@@ -541,6 +541,8 @@ async def _action(request: Request, step: str) -> Response:
             write=False,
         )
 
+    from doorkeep.web import action_token  # it renders with this module's helpers
+
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
@@ -552,6 +554,8 @@ async def _action(request: Request, step: str) -> Response:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
             return error_page(request, realm, BAD_CODE)
+        if step == "required-action" and client is not None and action_token.owns(auth_session):  # e-mailed link
+            return await action_token.submit_password(request, tx, realm, client, auth_session, form)
         if not accepts(step, auth_session.step):  # only the pending step: no skipping to another form
             return error_page(request, realm, EXPIRED_CODE)
         if client is None:

@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute, Route
 from doorkeep.web import (
     account,
     account_devices,
+    action_token,
     browser_session,
     cors,
     device,
@@ -60,9 +61,10 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/registration", login.registration_action, methods=["POST"]),
+        Route("/realms/{realm}/login-actions/action-token", action_token.execute, methods=["GET"]),
         *(
             Route(f"/realms/{{realm}}/login-actions/{action}", login.switch_language, methods=["GET"])
-            for action in (*login.FORM_STEPS, "registration")
+            for action in login.FORM_STEPS
         ),
         Route(f"{OIDC}/registrations", registration.registrations_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/login-status-iframe.html", browser_session.status_iframe, methods=["GET"]),

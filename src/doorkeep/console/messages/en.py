@@ -184,6 +184,8 @@ MESSAGES: dict[str, str] = {
     "confirmExecutionOfActions": "Perform the following action(s)",
     "proceedWithAction": "» Click here to proceed",
     "accountUpdatedMessage": "Your account has been updated.",
+    "confirmEmailAddressVerification": "Confirm validity of e-mail address {0}.",
+    "emailVerifiedAlreadyMessage": "Your email address has been verified already.",
     "backToApplication": "« Back to Application",
     "emailVerifiedMessage": "Your email address has been verified.",
     "emailSentMessage": "You should receive an email shortly with further instructions.",

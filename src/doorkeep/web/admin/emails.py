@@ -1,12 +1,15 @@
-"""Admin REST that sends e-mail: ``POST testSMTPConnection`` (RealmAdminResource.testSMTPConnection).
+"""Admin REST that sends e-mail: ``POST testSMTPConnection`` (RealmAdminResource.testSMTPConnection), and a
+user's ``PUT execute-actions-email`` and ``PUT send-verify-email`` (UserResource).
 
 The checks run in a reading transaction that ends before the SMTP conversation starts, so a slow or
-unreachable mail server (up to its timeouts) holds no database lock.
+unreachable mail server (up to its timeouts) holds no database lock; a user's e-mail then records its admin
+event in a second transaction, once the mail is sent (Keycloak records it on success only).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -15,11 +18,15 @@ from starlette.routing import Route
 
 from doorkeep.admin.representations import SECRET_VALUE
 from doorkeep.console.i18n import ENGLISH
-from doorkeep.email import messages, smtp
+from doorkeep.email import action_tokens, messages, smtp
+from doorkeep.email.action_tokens import ActionToken
 from doorkeep.errors import AdminError
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import redirect_uris
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
-from doorkeep.web.http import read_json
+from doorkeep.web.admin.users_ops import KNOWN_ACTIONS
+from doorkeep.web.http import base_url, issuer, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -75,6 +82,132 @@ async def test_smtp_connection(request: Request) -> Response:
     return common.no_content()  # no admin event: Keycloak records none for this call
 
 
+async def system_client(tx: Tx, realm: Realm, client_id: str | None) -> Client:
+    """The client an e-mail's link belongs to: ``client_id``, else SystemClientUtil.getSystemClient (``account``)."""
+    client = await tx.clients.get_by_client_id(realm.id, client_id or "account")
+    if client is None:
+        raise AdminError(400, "Client doesn't exist")
+    if not client.enabled:
+        raise AdminError(400, "Client is not enabled")
+    return client
+
+
+async def send_params(request: Request, tx: Tx, realm: Realm, user: User) -> tuple[Client, str | None, int]:
+    """UserResource.verifySendEmailParams, in its order: the user's address and state, then the client, the
+    redirect URI (the one validator the authorization endpoint uses) and the lifespan (the realm's
+    ``actionTokenGeneratedByAdminLifespan`` unless ``lifespan`` is given)."""
+    if user.email is None:
+        raise AdminError(400, "User email missing")
+    if not user.enabled:
+        raise AdminError(400, "User is disabled")
+    redirect_uri, client_id = request.query_params.get("redirect_uri"), request.query_params.get("client_id")
+    if redirect_uri is not None and client_id is None:
+        raise AdminError(400, "Client id missing")
+    client = await system_client(tx, realm, client_id)
+    if redirect_uri is not None:
+        redirect_uri = redirect_uris.resolve(redirect_uri, client, base_url(request))
+        if redirect_uri is None:
+            raise AdminError(400, "Invalid redirect uri.")
+    lifespan = common.query_int(request, "lifespan", realm.action_token_generated_by_admin_lifespan)
+    return client, redirect_uri, lifespan
+
+
+def link(request: Request, realm: Realm, key: str) -> str:
+    """LoginActionsService.actionTokenProcessor with ``key``."""
+    return f"{base_url(request)}/realms/{realm.name}/login-actions/action-token?key={key}"
+
+
+def _actions(body: Any) -> tuple[str, ...]:
+    if body is None:
+        return ()
+    if not isinstance(body, list) or not all(isinstance(a, str) for a in body):
+        raise AdminError(400, "invalid_request", key="error", description=handlers.CANNOT_PARSE)
+    if not all(a in KNOWN_ACTIONS for a in body):  # RequiredActionsValidator.validRequiredActions
+        raise AdminError(400, "Provided invalid required actions")
+    return tuple(body)
+
+
+async def _user_email(
+    request: Request, prepare: Callable[[Tx], Awaitable[tuple[dict[str, str], smtp.Mail]]], failure: str
+) -> Response:
+    """Check and build in a reading transaction, send outside any, then record the admin event."""
+    try:
+        mail = await handlers.unit_of_work(request, prepare, write=False)
+    except AdminError as err:
+        return handlers.render_error(err)
+    try:
+        await smtp.send(*mail)
+    except smtp.EmailError as err:
+        return handlers.render_error(AdminError(500, failure.format(err)))
+
+    async def done(tx: Tx) -> Response:
+        realm = await common.admin_realm(request, tx, "manage-users")
+        await common.user_of(tx, realm, request.path_params["id"])
+        return common.no_content()
+
+    return await handlers.answer(request, done)
+
+
+async def execute_actions_email(request: Request) -> Response:
+    """``PUT users/{id}/execute-actions-email``: an ExecuteActionsActionToken link; a failed delivery is
+    500 ``Failed to send execute actions email: <the sender's message>``."""
+    try:
+        body = await read_json(request)
+    except AdminError as err:
+        return handlers.render_error(err)
+    services = state(request).services
+
+    async def prepare(tx: Tx) -> tuple[dict[str, str], smtp.Mail]:
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
+        client, redirect_uri, lifespan = await send_params(request, tx, realm, user)
+        actions = _actions(body)
+        now = services.clock.now()
+        token = action_tokens.new(
+            action_tokens.EXECUTE_ACTIONS,
+            user.id,
+            client.client_id,
+            now,
+            lifespan,
+            email=user.email,
+            redirect_uri=redirect_uri,
+            required_actions=actions,
+        )
+        key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
+        ui = messages.language(realm, user)
+        mail = messages.execute_actions(ui, realm, user, link(request, realm, key), lifespan // 60, actions)
+        return realm.smtp_server, mail
+
+    return await _user_email(request, prepare, "Failed to send execute actions email: {}")
+
+
+async def send_verify_email(request: Request) -> Response:
+    """``PUT users/{id}/send-verify-email``: a VerifyEmailActionToken link; 500 ``Failed to send verify
+    email`` when it cannot be delivered."""
+    services = state(request).services
+
+    async def prepare(tx: Tx) -> tuple[dict[str, str], smtp.Mail]:
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
+        client, redirect_uri, lifespan = await send_params(request, tx, realm, user)
+        token: ActionToken = action_tokens.new(
+            action_tokens.VERIFY_EMAIL,
+            user.id,
+            client.client_id,
+            services.clock.now(),
+            lifespan,
+            email=user.email,
+            redirect_uri=redirect_uri,
+        )
+        key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
+        ui = messages.language(realm, user, request.headers.get("accept-language", ""))
+        return realm.smtp_server, messages.verify_email(ui, realm, user, link(request, realm, key), lifespan // 60)
+
+    return await _user_email(request, prepare, "Failed to send verify email")
+
+
 ROUTES: list[Route] = [
     Route("/{realm}/testSMTPConnection", test_smtp_connection, methods=["POST"]),
+    Route("/{realm}/users/{id}/execute-actions-email", execute_actions_email, methods=["PUT"]),
+    Route("/{realm}/users/{id}/send-verify-email", send_verify_email, methods=["PUT"]),
 ]

@@ -1,0 +1,143 @@
+"""Action tokens: the signed links Keycloak e-mails (DefaultActionToken and its subclasses).
+
+A token is a JWT the realm signs with its HMAC key, as Keycloak's ``session.tokens().encode`` does for the
+INTERNAL category (HS512, header ``typ: JWT``). Its ``typ`` claim names the action (``execute-actions``,
+``verify-email``, ``reset-credentials``), ``sub`` the user, ``azp`` the client, ``iss`` and ``aud`` the
+realm's issuer, ``nonce`` the random part of its single-use key; ``rqac``, ``reduri``, ``eml`` and ``asid``
+are ExecuteActionsActionToken's, VerifyEmailActionToken's and the authentication session's (the second,
+confirmed link of an execute-actions e-mail).
+
+``read`` checks as LoginActionsService.handleActionToken does before any handler runs: a key at all, a
+known action, the signature, the issuer and ``exp`` (still valid in the second it expires, JsonWebToken's
+isExpired); each refusal carries Keycloak's event error and page text.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import tokens
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+EXECUTE_ACTIONS = "execute-actions"
+VERIFY_EMAIL = "verify-email"
+RESET_CREDENTIALS = "reset-credentials"
+# Messages the action-token pages show (Keycloak's Messages constants, English login theme).
+INVALID_REQUEST = "Invalid Request"
+INVALID_CODE = "An error occurred, please login again through your application."
+EXPIRED_NO_SESSION = "Action expired."
+EXPIRED_ACTION = "Action expired. Please continue with login now."
+STALE_VERIFY_EMAIL = (
+    "The link you clicked is an old stale link and is no longer valid. Maybe you have already verified your email."
+)
+RESET_NOT_ALLOWED = "Reset Credential not allowed"
+# Each handler's default page text and event error (AbstractActionTokenHandler's constructor arguments), and
+# the event type its later checks record.
+HANDLERS: dict[str, tuple[str, str, str]] = {
+    EXECUTE_ACTIONS: (INVALID_CODE, "not_allowed", "EXECUTE_ACTIONS"),
+    VERIFY_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "VERIFY_EMAIL"),
+    RESET_CREDENTIALS: (RESET_NOT_ALLOWED, "not_allowed", "RESET_PASSWORD"),
+}
+
+
+@dataclass(frozen=True)
+class ActionToken:
+    action: str
+    user_id: str
+    expires: int
+    client_id: str
+    nonce: str
+    issued_at: int
+    email: str | None = None
+    redirect_uri: str | None = None
+    required_actions: tuple[str, ...] = ()
+    auth_session_id: str | None = None
+    token_id: str = ""
+
+    @property
+    def single_use_key(self) -> str:
+        """DefaultActionTokenKey.serializeKey: user, expiry, nonce and action."""
+        return f"{self.user_id}.{self.expires}.{self.nonce}.{self.action}"
+
+    def claims(self, issuer: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "exp": self.expires,
+            "iat": self.issued_at,
+            "jti": self.token_id or str(uuid.uuid4()),
+            "iss": issuer,
+            "aud": issuer,
+            "sub": self.user_id,
+            "typ": self.action,
+            "azp": self.client_id,
+            "nonce": self.nonce,
+        }
+        optional = {"eml": self.email, "reduri": self.redirect_uri, "asid": self.auth_session_id}
+        out.update({k: v for k, v in optional.items() if v is not None})
+        if self.action == EXECUTE_ACTIONS:
+            out["rqac"] = list(self.required_actions)
+        return out
+
+
+def new(action: str, user_id: str, client_id: str, now: int, lifespan: int, **extra: Any) -> ActionToken:
+    """A fresh token of ``action`` expiring ``lifespan`` seconds from ``now``, with a new nonce."""
+    return ActionToken(action, user_id, now + lifespan, client_id, str(uuid.uuid4()), now, **extra)
+
+
+async def serialize(tx: Tx, services: Services, realm_id: str, issuer: str, token: ActionToken) -> str:
+    return await services.codec.sign_internal(tx, realm_id, token.claims(issuer), token.issued_at)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a link is refused: the page text (400), the event's error, and whether the token had expired."""
+
+    text: str
+    error: str
+    action: str | None = None
+    user_id: str | None = None
+    expired: bool = False
+
+
+def _str(claims: dict[str, Any], key: str) -> str | None:
+    value = claims.get(key)
+    return value if isinstance(value, str) else None
+
+
+async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str | None) -> ActionToken | Refusal:
+    """The token of an ``action-token?key=`` link, or why it is refused."""
+    if not key:
+        return Refusal(INVALID_REQUEST, "not_allowed")
+    unverified = tokens.unverified(key)
+    if unverified is None:
+        return Refusal(INVALID_CODE, "invalid_code")
+    _, body = unverified
+    action, user_id = _str(body, "typ"), _str(body, "sub")
+    if action not in HANDLERS:
+        return Refusal(INVALID_CODE, "invalid_code", user_id=user_id)
+    default_text, default_error, _ = HANDLERS[action]
+    refused = Refusal(default_text, default_error, action, user_id)
+    claims = await services.codec.verify(tx, realm_id, key, internal=True)
+    if claims is None or claims.get("iss") != issuer or user_id is None:
+        return refused
+    expires = claims.get("exp")
+    if not isinstance(expires, int) or services.clock.now() > expires:
+        return Refusal(EXPIRED_NO_SESSION, "expired_code", action, user_id, expired=True)
+    actions = claims.get("rqac") or []
+    return ActionToken(
+        action=action,
+        user_id=user_id,
+        expires=expires,
+        client_id=_str(claims, "azp") or "",
+        nonce=_str(claims, "nonce") or "",
+        issued_at=int(claims.get("iat") or 0),
+        email=_str(claims, "eml"),
+        redirect_uri=_str(claims, "reduri"),
+        required_actions=tuple(a for a in actions if isinstance(a, str)),
+        auth_session_id=_str(claims, "asid"),
+        token_id=_str(claims, "jti") or "",
+    )
