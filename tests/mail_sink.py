@@ -11,7 +11,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 SINK_PORT = 18981  # this branch's test ports: 18980-18999
 DOWN_PORT = 18989  # nothing listens here
@@ -55,6 +54,9 @@ class Sink:
 
 @pytest.fixture
 def mail() -> Iterator[Sink]:
+    """The sink on SINK_PORT; aiosmtpd is imported here, so only the tests that use it need it installed."""
+    from aiosmtpd.controller import Controller
+
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=SINK_PORT)
     controller.start()
