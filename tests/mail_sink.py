@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -12,8 +13,15 @@ from typing import Any
 
 import pytest
 
-SINK_PORT = 18981  # this branch's test ports: 18980-18999
-DOWN_PORT = 18989  # nothing listens here
+
+def free_port() -> int:
+    """A port nothing listens on now (the kernel's pick), so parallel test workers never share one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+DOWN_PORT = free_port()  # nothing listens here (bound and released at import)
 
 
 @dataclass
@@ -40,6 +48,7 @@ class Received:
 
 @dataclass
 class Sink:
+    port: int = 0
     received: list[Received] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -49,16 +58,16 @@ class Sink:
         return "250 OK"
 
     def settings(self, **extra: str) -> dict[str, str]:
-        return {"host": "127.0.0.1", "port": str(SINK_PORT), "from": "auth@example.com", **extra}
+        return {"host": "127.0.0.1", "port": str(self.port), "from": "auth@example.com", **extra}
 
 
 @pytest.fixture
 def mail() -> Iterator[Sink]:
-    """The sink on SINK_PORT; aiosmtpd is imported here, so only the tests that use it need it installed."""
+    """The sink on a free port; aiosmtpd is imported here, so only the tests that use it need it installed."""
     from aiosmtpd.controller import Controller
 
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=SINK_PORT)
+    sink = Sink(port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:
         yield sink

@@ -188,6 +188,4 @@ MESSAGES: dict[str, str] = {
         "Geben Sie Ihren Benutzernamen oder Ihre E-Mail-Adresse ein und klicken Sie auf Absenden. Danach werden "
         "wir Ihnen eine E-Mail mit weiteren Instruktionen zusenden."
     ),
-    "backToLogin": "« Zurück zur Anmeldung",
-    "missingUsernameMessage": "Bitte geben Sie einen Benutzernamen ein.",
 }

@@ -198,8 +198,6 @@ MESSAGES: dict[str, str] = {
     "emailInstruction": (
         "Enter your username or email address and we will send you instructions on how to create a new password."
     ),
-    "backToLogin": "« Back to Login",
-    "missingUsernameMessage": "Please specify username.",
     # login-verify-email.ftl
     "emailVerifyTitle": "Email verification",
     "emailVerifyInstruction1": (
