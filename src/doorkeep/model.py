@@ -88,6 +88,9 @@ class Realm:
     # user, password, ...), string values as RealmModel.getSmtpConfig keeps them (email/smtp.py reads it). The
     # admin API never shows the password (representations.mask_smtp_secrets).
     smtp_server: dict[str, str] = field(default_factory=dict)
+    # The registered required actions (realms/required_actions.py), RequiredActionProviderRepresentations with
+    # their ids; None until the realm changes them: Keycloak's defaults.
+    required_action_providers: tuple[JSON, ...] | None = None
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

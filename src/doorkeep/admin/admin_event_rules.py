@@ -97,6 +97,10 @@ LINKS = (
     ("default-default-client-scopes", "*"),
     ("default-optional-client-scopes", "*"),
 )
+# AuthenticationManagementResource's required-action calls, REQUIRED_ACTION events (their config ones
+# REQUIRED_ACTION_CONFIG); its raise- and lower-priority POSTs record an UPDATE.
+REQUIRED_ACTION_PATHS = frozenset({"required-actions", "register-required-action"})
+PRIORITY_MOVES = frozenset({"raise-priority", "lower-priority"})
 # Writes Keycloak records no admin event for: UserResource.impersonate records the user event IMPERSONATE only.
 UNRECORDED = (("POST", ("users", "*", "impersonation")),)
 # DELETEs that are an ACTION on the user (UserResource.revokeConsent, removeCredential).
@@ -118,6 +122,8 @@ def operation_type(method: str, segments: list[str]) -> str | None:
         return None
     if last in ACTIONS or (method == "DELETE" and any(_matches(segments, p) for p in USER_ACTION_DELETES)):
         return "ACTION"
+    if method == "POST" and last in PRIORITY_MOVES:
+        return "UPDATE"
     if method == "PUT" and any(_matches(segments, p) for p in LINKS):
         return "CREATE"
     return {"POST": "CREATE", "PUT": "UPDATE", "DELETE": "DELETE"}.get(method)
@@ -148,6 +154,8 @@ def resource_type(segments: list[str]) -> str:
         return "CLIENT_ROLE"
     if segments[0] == "clients" and len(segments) > 2 and segments[2] in CLIENT_SCOPE_LINKS:
         return "CLIENT_SCOPE_CLIENT_MAPPING"
+    if segments[0] == "authentication" and len(segments) > 1 and segments[1] in REQUIRED_ACTION_PATHS:
+        return "REQUIRED_ACTION_CONFIG" if segments[-1] == "config" else "REQUIRED_ACTION"
     return TOP.get(segments[0], "CUSTOM")
 
 

@@ -74,6 +74,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/keys$", ref("KeysMetadataRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}$", OBJECT),  # ComponentRepresentation
     _rule(r"GET /admin/realms/\{realm\}/components$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", OBJECT),
+    _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),
     _rule(r"GET .*/clients-initial-access$", {"type": "array", "items": OBJECT}),  # ClientInitialAccessPresentation
     _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),
@@ -94,6 +96,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
     _rule(r"POST /admin/realms/\{realm\}/components$", None, OBJECT, "201"),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
+    _rule(r"PUT /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", None, OBJECT),
+    _rule(r"POST /admin/realms/\{realm\}/authentication/register-required-action$", None, OBJECT),
     _rule(r"POST .*/(push-revocation|logout-all)$", OBJECT),
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation
     _rule(r"POST /admin/realms/\{realm\}/partialImport$", OBJECT, OBJECT),  # PartialImportResults

@@ -32,6 +32,7 @@ MODULES = (
     "server",
     "components",
     "emails",
+    "required_actions",
 )
 
 

@@ -1,0 +1,158 @@
+"""A realm's registered required actions (Keycloak's RequiredActionProviderModel), kept in the realm's config.
+
+A realm that never changed them has Keycloak 26's defaults (DefaultRequiredActions.addActions: every action
+of its ``Action`` enum whose feature a default server enables, TERMS_AND_CONDITIONS, delete_account and
+UPDATE_EMAIL registered but disabled). Keycloak lists them by RequiredActionComparator: priority, then name.
+The login runs only the registered, enabled ones (AuthenticationManager.getApplicableRequiredAction); the
+others stay on the user. A new user created through the Admin REST API or by self-registration gets the
+enabled ``defaultAction`` ones (JpaUserProvider.addUser with ``addDefaultRequiredActions``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from doorkeep.model import JSON, Realm
+
+
+@dataclass(frozen=True)
+class RequiredAction:
+    """One registered required action; ``alias`` is what users carry, ``provider_id`` what runs it."""
+
+    alias: str
+    name: str | None
+    provider_id: str
+    enabled: bool = True
+    default_action: bool = False
+    priority: int = 0
+    config: dict[str, str] = field(default_factory=dict)
+    id: str = ""
+
+
+# (alias = provider id, name, enabled, priority): DefaultRequiredActions' add*Action methods, Keycloak 26.
+_DEFAULTS = (
+    ("VERIFY_EMAIL", "Verify Email", True, 50),
+    ("UPDATE_PROFILE", "Update Profile", True, 40),
+    ("CONFIGURE_TOTP", "Configure OTP", True, 10),
+    ("UPDATE_PASSWORD", "Update Password", True, 30),
+    ("TERMS_AND_CONDITIONS", "Terms and Conditions", False, 20),
+    ("delete_account", "Delete Account", False, 60),
+    ("delete_credential", "Delete Credential", True, 110),
+    ("update_user_locale", "Update User Locale", True, 1000),
+    ("UPDATE_EMAIL", "Update Email", False, 70),
+    ("CONFIGURE_RECOVERY_AUTHN_CODES", "Recovery Authentication Codes", True, 130),
+    ("webauthn-register", "Webauthn Register", True, 80),
+    ("webauthn-register-passwordless", "Webauthn Register Passwordless", True, 90),
+    ("VERIFY_PROFILE", "Verify Profile", True, 100),
+    ("idp_link", "Linking Identity Provider", True, 120),
+)
+# The RequiredActionFactory ids a Keycloak 26 server deploys: what register-required-action accepts and
+# unregistered-required-actions offers (each factory's getDisplayText is the name Keycloak gives it).
+PROVIDERS = {alias: name for alias, name, _, _ in _DEFAULTS}
+
+
+def defaults() -> tuple[RequiredAction, ...]:
+    """A new realm's required actions, in Keycloak's order."""
+    made = (RequiredAction(a, n, a, enabled, False, p, {}, _stable_id(a)) for a, n, enabled, p in _DEFAULTS)
+    return tuple(ordered(made))
+
+
+def _stable_id(alias: str) -> str:
+    """An id for a default action of a realm that never stored its own (none is ever shown)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"doorkeep:required-action:{alias}"))
+
+
+def ordered(actions: Any) -> list[RequiredAction]:
+    """RequiredActionComparator: by priority, then by name."""
+    return sorted(actions, key=lambda a: (a.priority, a.name or ""))
+
+
+def of(realm: Realm) -> list[RequiredAction]:
+    """The realm's required actions, in Keycloak's order."""
+    stored = realm.required_action_providers
+    if stored is None:
+        return list(defaults())
+    return ordered(_from_json(item) for item in stored)
+
+
+def by_alias(realm: Realm, alias: str) -> RequiredAction | None:
+    return next((a for a in of(realm) if a.alias == alias), None)
+
+
+def applicable(realm: Realm) -> dict[str, RequiredAction]:
+    """The actions a login runs, by alias: registered and enabled (getApplicableRequiredAction)."""
+    return {a.alias: a for a in of(realm) if a.enabled}
+
+
+def default_actions(realm: Realm) -> tuple[str, ...]:
+    """The aliases a new user starts with: enabled ``defaultAction`` ones, in Keycloak's order."""
+    return tuple(a.alias for a in of(realm) if a.enabled and a.default_action)
+
+
+def with_actions(realm: Realm, actions: list[RequiredAction]) -> Realm:
+    """The realm keeping ``actions`` as its required actions."""
+    return dataclasses.replace(realm, required_action_providers=tuple(_to_stored(a) for a in ordered(actions)))
+
+
+def representation(action: RequiredAction) -> JSON:
+    """RequiredActionProviderRepresentation, as AuthenticationManagementResource.toRepresentation fills it."""
+    return {
+        "alias": action.alias,
+        "name": action.name,
+        "providerId": action.provider_id,
+        "enabled": action.enabled,
+        "defaultAction": action.default_action,
+        "priority": action.priority,
+        "config": dict(action.config),
+    }
+
+
+def _to_stored(action: RequiredAction) -> JSON:
+    return {"id": action.id or str(uuid.uuid4())} | representation(action)
+
+
+def _from_json(item: JSON) -> RequiredAction:
+    return RequiredAction(
+        alias=str(item["alias"]),
+        name=item.get("name"),
+        provider_id=str(item.get("providerId") or item["alias"]),
+        enabled=bool(item.get("enabled", False)),
+        default_action=bool(item.get("defaultAction", False)),
+        priority=int(item.get("priority") or 0),
+        config={str(k): str(v) for k, v in (item.get("config") or {}).items()},
+        id=str(item.get("id") or ""),
+    )
+
+
+def from_representation(rep: JSON) -> RequiredAction:
+    """A RequiredActionProviderRepresentation of a realm file (RepresentationToModel.toModel): a missing
+    ``enabled``, ``defaultAction`` or ``priority`` is false, false, 0 as Java's primitives default."""
+    return _from_json({k: v for k, v in rep.items() if k != "id"})
+
+
+def raised(actions: list[RequiredAction], alias: str) -> list[RequiredAction]:
+    """raiseRequiredActionPriority: swap priorities with the action listed before it (none: unchanged)."""
+    index = next(i for i, a in enumerate(actions) if a.alias == alias)
+    return actions if index == 0 else _swapped(actions, index - 1, index)
+
+
+def lowered(actions: list[RequiredAction], alias: str) -> list[RequiredAction]:
+    """lowerRequiredActionPriority: swap priorities with the action listed after it (none: unchanged)."""
+    index = next(i for i, a in enumerate(actions) if a.alias == alias)
+    return actions if index + 1 >= len(actions) else _swapped(actions, index, index + 1)
+
+
+def _swapped(actions: list[RequiredAction], first: int, second: int) -> list[RequiredAction]:
+    out = list(actions)
+    a, b = out[first], out[second]
+    out[first] = dataclasses.replace(a, priority=b.priority)
+    out[second] = dataclasses.replace(b, priority=a.priority)
+    return out
+
+
+def next_priority(actions: list[RequiredAction]) -> int:
+    """getNextRequiredActionPriority: one above the last listed action's, 0 for none."""
+    return actions[-1].priority + 1 if actions else 0
