@@ -4,6 +4,7 @@ AppInitiatedActionResetPasswordTest, AppInitiatedActionUpdateProfileTest)."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from browser_flow import code_from, form_action, form_fields, login, start, submit
+from doorkeep.realms import required_actions as registered
 from support import password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
@@ -27,7 +29,19 @@ async def realm(env: Env) -> Env:
     await seed_client(env.db, "test", "cli")
     await seed_user(env.db, env.clock, "test", "user1", email="user1@localhost", email_verified=True)
     await seed_user(env.db, env.clock, "test", "user2", email="user2@localhost")
+    await enable_terms(env)  # Keycloak ships it disabled; TermsAndConditionsTest enables it first
     return env
+
+
+async def enable_terms(env: Env) -> None:
+    async with env.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        actions = [
+            dataclasses.replace(a, enabled=True) if a.alias == "TERMS_AND_CONDITIONS" else a
+            for a in registered.of(test)
+        ]
+        await tx.realms.update(registered.with_actions(test, actions))
 
 
 async def events(env: Env, type: str) -> list[Any]:

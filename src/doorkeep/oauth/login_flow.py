@@ -43,7 +43,6 @@ INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-auth
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
-SUPPORTED_ACTIONS = required_actions.HANDLED
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
@@ -236,12 +235,12 @@ def has_prompt(request: AuthRequest, value: str) -> bool:
     return value in (request.prompt or "").split(" ")
 
 
-async def _interaction_needed(tx: Tx, client: Client, user: User, request: AuthRequest) -> bool:
+async def _interaction_needed(tx: Tx, realm: Realm, client: Client, user: User, request: AuthRequest) -> bool:
     """Whether a passive login (``prompt=none``) over a valid SSO session must stop: a required action or a
     consent still to give. ``AuthorizationEndpointBase.handleBrowserAuthenticationRequest`` then sends
     ``PASSIVE_INTERACTION_REQUIRED``, which ``OIDCLoginProtocol`` translates to ``interaction_required``; a
-    ``kc_action`` is such an action (AuthenticationManager.nextRequiredAction returns it)."""
-    if user.required_actions or request.kc_action is not None:
+    ``kc_action`` is such an action (AuthenticationManager.nextRequiredAction returns it); a disabled one is not."""
+    if required_actions.pending(realm, user, request):
         return True
     return await missing_consent(tx, client, user, request) is not None
 
@@ -262,7 +261,7 @@ async def begin(
     Remember Me on) with the box checked."""
     if sso is not None and request.sso_login:
         session, user = sso
-        if has_prompt(request, "none") and await _interaction_needed(tx, client, user, request):
+        if has_prompt(request, "none") and await _interaction_needed(tx, realm, client, user, request):
             return Failed("interaction_required", "")
         return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)
     if has_prompt(request, "none"):
@@ -444,11 +443,11 @@ async def finish(
         user = await user_locale.update_users_locale(
             tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
-    # In the order of the realm's required action priorities (required_actions.PRIORITY), then kc_action's.
-    action, request = required_actions.next_action(user, request)
+    # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
+    action, request = required_actions.next_action(realm, user, request)
     if action is not None:
         return action_page(user, request, action)
-    if set(user.required_actions) - SUPPORTED_ACTIONS:
+    if required_actions.unhandled(realm, user):
         return NeedLogin("Account is not fully set up")
     missing = None if consented else await missing_consent(tx, client, user, request)
     if missing is not None:

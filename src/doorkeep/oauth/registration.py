@@ -20,6 +20,7 @@ from doorkeep.oauth import login_flow
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.realms import provisioning
+from doorkeep.realms.required_actions import default_actions
 from doorkeep.users import profile
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
@@ -145,6 +146,7 @@ async def _create(
     from doorkeep.realms.bootstrap import set_password
 
     now = services.clock.now()
+    verify = ("VERIFY_EMAIL",) if realm.verify_email else ()
     attributes = {"locale": [locale]} if realm.internationalization_enabled and locale else {}
     user = dataclasses.replace(
         candidate,
@@ -153,7 +155,8 @@ async def _create(
         last_name=typed["lastName"].strip() or None,
         created_timestamp=now * 1000,
         attributes=attributes,
-        required_actions=("VERIFY_EMAIL",) if realm.verify_email else (),
+        # JpaUserProvider.addUser: the realm's enabled default actions; VERIFY_EMAIL when the realm asks for it.
+        required_actions=tuple(dict.fromkeys(default_actions(realm) + verify)),
     )
     await provisioning.create_user(tx, realm, user)
     await set_password(tx, user, password, now)

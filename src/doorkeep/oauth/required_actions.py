@@ -1,25 +1,25 @@
 """Which required action a login shows next, and application-initiated actions (``kc_action``).
 
-Keycloak's AuthenticationManager.executionActions runs the user's required actions by their provider's
-priority (DefaultRequiredActions: CONFIGURE_TOTP 10, TERMS_AND_CONDITIONS 20, UPDATE_PASSWORD 30,
-UPDATE_PROFILE 40), and only then the action the client asked for with ``kc_action``: it runs when its
-provider supports being initiated by the application, and is otherwise answered with
-``kc_action_status=error``. ``setKcActionStatus`` records the outcome only for the requested action, which is
-then no longer pending.
+Keycloak's AuthenticationManager.getApplicableRequiredActionsSorted runs the user's required actions that the
+realm registers and enables (realms/required_actions.py: a disabled or unregistered one is skipped and stays
+on the user), by the realm's priorities, and only then the action the client asked for with ``kc_action``:
+it runs when the realm enables it and its provider supports being initiated by the application, and is
+otherwise answered with ``kc_action_status=error``. ``setKcActionStatus`` records the outcome only for the
+requested action, which is then no longer pending. Each action runs as its provider (a factory's id), which
+is what its completion removes from the user.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from types import MappingProxyType
 
-from doorkeep.model import UPDATE_PASSWORD, User
+from doorkeep.model import UPDATE_PASSWORD, Realm, User
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.realms import required_actions as registered
 
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
 UPDATE_PROFILE = "UPDATE_PROFILE"
-PRIORITY = MappingProxyType({CONFIGURE_TOTP: 10, TERMS_AND_CONDITIONS: 20, UPDATE_PASSWORD: 30, UPDATE_PROFILE: 40})
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
 HANDLED = frozenset({CONFIGURE_TOTP, TERMS_AND_CONDITIONS, UPDATE_PASSWORD, UPDATE_PROFILE})
 # InitiatedActionSupport.SUPPORTED: TermsAndConditions keeps the default NOT_SUPPORTED.
@@ -29,17 +29,35 @@ MAX_AUTH_AGE = 300  # Constants.DEFAULT_MAX_AUTH_AGE: UPDATE_PASSWORD by kc_acti
 SUCCESS, CANCELLED, ERROR = "success", "cancelled", "error"  # RequiredActionContext.KcActionStatus
 
 
-def next_action(user: User, request: AuthRequest) -> tuple[str | None, AuthRequest]:
-    """The action to show now (the user's own first, by priority, then the requested one) and the request,
-    with ``kc_action_status=error`` recorded when the requested action cannot be initiated by the client."""
-    own = sorted((a for a in user.required_actions if a in HANDLED), key=lambda a: PRIORITY[a])
-    if own:
-        return own[0], request
+def next_action(realm: Realm, user: User, request: AuthRequest) -> tuple[str | None, AuthRequest]:
+    """The action to show now (the user's own first, by the realm's priorities, then the requested one) and the
+    request, with ``kc_action_status=error`` recorded when the requested action cannot run: not enabled in the
+    realm ("not configured for realm", "is disabled") or not one the client may initiate."""
+    runnable = registered.applicable(realm)
+    own = registered.ordered(runnable[a] for a in dict.fromkeys(user.required_actions) if a in runnable)
+    handled = [a.provider_id for a in own if a.provider_id in HANDLED]
+    if handled:
+        return handled[0], request
     if request.kc_action is None:
         return None, request
-    if request.kc_action in APP_INITIATED:
-        return request.kc_action, request
+    wanted = runnable.get(request.kc_action)
+    if wanted is not None and wanted.provider_id in APP_INITIATED:
+        return wanted.provider_id, request
     return None, settled(request, request.kc_action, ERROR)
+
+
+def unhandled(realm: Realm, user: User) -> bool:
+    """Whether the user has an action the realm enables that Doorkeep's pages cannot carry out: the login
+    then ends ("not fully set up") rather than pass over it."""
+    runnable = registered.applicable(realm)
+    return any(runnable[a].provider_id not in HANDLED for a in user.required_actions if a in runnable)
+
+
+def pending(realm: Realm, user: User, request: AuthRequest) -> bool:
+    """AuthenticationManager.nextRequiredAction finds an action: one of the user's the realm enables, or an
+    enabled ``kc_action`` (what stops a ``prompt=none`` login)."""
+    runnable = registered.applicable(realm)
+    return any(a in runnable for a in user.required_actions) or request.kc_action in runnable
 
 
 def app_initiated(request: AuthRequest, user: User, action: str) -> bool:

@@ -292,7 +292,9 @@ class _Import:
             return
         roles = await self._roles(rep, where)
         call = self.call
-        user = await user_ops.create_user(tx, call.realm, rep, call.now, call.identity, email_as_username=False)
+        user = await user_ops.create_user(
+            tx, call.realm, rep, call.now, call.identity, email_as_username=False, default_actions_added=False
+        )
         if roles:
             await tx.users.grant_roles(user.id, [r.id for r in roles])
         self.results.add(action, "USER", user.username, user.id, {**rep, "id": user.id})

@@ -23,6 +23,7 @@ from doorkeep.model import Client, Group, Realm, Role, User, with_password_updat
 from doorkeep.oauth.roles import direct_and_group_role_ids
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
+from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force
@@ -141,13 +142,22 @@ def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
 
 
 async def create_user(
-    tx: Tx, realm: Realm, rep: Any, now: int, caller: AdminIdentity, *, email_as_username: bool = True
+    tx: Tx,
+    realm: Realm,
+    rep: Any,
+    now: int,
+    caller: AdminIdentity,
+    *,
+    email_as_username: bool = True,
+    default_actions_added: bool = True,
 ) -> User:
-    """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles.
+    """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles and its
+    enabled default required actions (JpaUserProvider.addUser), to which the representation's add.
 
     With registrationEmailAsUsername, the user profile names the user by its e-mail when one is sent
-    (Keycloak 26's DefaultAttributes); a partial import (``email_as_username=False``) keeps the username,
-    as RepresentationToModel.createUser does."""
+    (Keycloak 26's DefaultAttributes); a partial import (``email_as_username=False``) keeps the username, and
+    gets no default actions (``default_actions_added=False``), as RepresentationToModel.createUser does
+    (``addUser(…, false, false)``)."""
     if not isinstance(rep, dict):
         raise bad_request()
     username = rep.get("username")
@@ -165,6 +175,9 @@ async def create_user(
         created_timestamp=now * 1000,
     )
     user = _representation(user, rep, CREATE_FIELDS)
+    if default_actions_added:
+        actions = tuple(dict.fromkeys(default_actions(realm) + user.required_actions))
+        user = dataclasses.replace(user, required_actions=actions)
     creds = _credentials(rep)
     require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
