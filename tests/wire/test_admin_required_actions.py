@@ -11,6 +11,7 @@ import pytest
 
 from admin_support import realm_admin
 from browser_flow import code_from, start, submit
+from doorkeep.realms.exportimport.files import export_realm
 from support import seed_client, seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
@@ -217,3 +218,15 @@ async def test_writes_record_required_action_admin_events(realm: Env) -> None:
     ]
     registered = events[0]["representation"]
     assert '"providerId":"delete_account"' in registered and '"id":' in registered
+
+
+async def test_a_realm_file_brings_its_required_actions_and_the_export_writes_them(realm: Env) -> None:
+    assert (await put(realm, "UPDATE_PASSWORD", enabled=False, priority=1)).status_code == 204
+    exported = await export_realm(realm.db, "test")
+    assert exported["requiredActions"][0] == {**DEFAULTS[2], "enabled": False, "priority": 1}
+    terms = {"alias": "TERMS_AND_CONDITIONS", "name": "Terms", "providerId": "TERMS_AND_CONDITIONS", "enabled": True}
+    rep = {"realm": "other", "enabled": True, "requiredActions": [terms]}
+    headers = await realm.admin_headers()
+    assert (await realm.http.post("/admin/realms", json=rep, headers=headers)).status_code == 201
+    listed_other = await realm.http.get("/admin/realms/other/authentication/required-actions", headers=headers)
+    assert listed_other.json() == [{**terms, "defaultAction": False, "priority": 0, "config": {}}]

@@ -19,6 +19,7 @@ from doorkeep import numbers
 from doorkeep.clock import Clock
 from doorkeep.keys import components
 from doorkeep.keys.components import KEY_PROVIDER
+from doorkeep.realms import required_actions
 from doorkeep.realms.exportimport import export
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import ImportError_ as ImportError_
@@ -151,4 +152,5 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
             raise ImportError_(f"realm '{realm_name}' not found")
         out = await export.realm_representation(tx, realm, progress)
         out["components"] = {KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)]}
+        out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
         return out

@@ -34,7 +34,7 @@ from doorkeep.model import (
 )
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.mappers.defaults import builtin_mappers
-from doorkeep.realms import provisioning
+from doorkeep.realms import provisioning, required_actions
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.plan import (
     ClientPlan,
@@ -71,6 +71,7 @@ REALM_KEYS = {
     "id",
     "realm",
     "components",
+    "requiredActions",
     *REALM_FIELDS,
     "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
@@ -162,6 +163,7 @@ class _Parser:
         _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         realm = provisioning.frozen_user_action_lifespan(realm)
+        realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
             realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
         except password_policy.PolicyConfigError as problem:
@@ -505,6 +507,27 @@ def parse_realm(data: Any, base: str = "") -> RealmPlan:
         return _Parser(base).realm(data)
     except RepresentationError as exc:
         raise ImportError_(str(exc)) from None
+
+
+def _required_actions(realm: Realm, listed: Any, where: str) -> Realm:
+    """``requiredActions``: the realm gets the file's list as it is (RealmManager.importRealm adds each with
+    RepresentationToModel.toModel); without one, Keycloak's defaults (DefaultRequiredActions.addActions)."""
+    if listed is None:
+        return realm
+    if not isinstance(listed, list):
+        fail(where, "expected a list")
+    actions: list[required_actions.RequiredAction] = []
+    for index, item in enumerate(listed):
+        entry = obj(item, f"{where}[{index}]")
+        if not isinstance(entry.get("alias"), str) or not entry["alias"]:
+            fail(f"{where}[{index}].alias", "expected a non-empty string")
+        if any(a.alias == entry["alias"] for a in actions):
+            fail(f"{where}[{index}].alias", f"'{entry['alias']}' is listed twice")
+        try:
+            actions.append(required_actions.from_representation(entry))
+        except (TypeError, ValueError, AttributeError):
+            fail(f"{where}[{index}]", "not a RequiredActionProviderRepresentation")
+    return required_actions.with_actions(realm, actions)
 
 
 def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:
