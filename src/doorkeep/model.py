@@ -385,6 +385,21 @@ class RealmKey:
 
 
 @dataclass(frozen=True)
+class RegistrationPolicy:
+    """A client registration policy: a Keycloak component of type ``ClientRegistrationPolicy`` whose
+    ``sub_type`` ("anonymous" or "authenticated") says which registrations it judges
+    (clientreg/policy_components.py). ``position`` keeps the order they were added in, the order they run."""
+
+    id: str
+    realm_id: str
+    name: str
+    provider_id: str
+    sub_type: str | None
+    config: dict[str, list[str]] = field(default_factory=dict)
+    position: int = 0
+
+
+@dataclass(frozen=True)
 class AuthSession:
     """A browser login in progress, bound to the AUTH_SESSION_ID cookie."""
 

@@ -252,9 +252,6 @@ class Settings:
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576
-    # The anonymous Trusted Hosts client registration policy's hosts and ``*.`` domains (clientreg/policies.py);
-    # empty as Keycloak's default: anonymous client registration refused.
-    client_registration_trusted_hosts: tuple[str, ...] = ()
     session_cleaner_interval: int = 900
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -4,7 +4,7 @@ ClientRegistrationPoliciesTest): tokens, rights, policies and errors as Keycloak
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,8 +12,6 @@ import httpx
 import pytest
 
 from admin_support import realm_admin
-from doorkeep.app import create_app
-from doorkeep.clientreg import policies
 from support import assert_error, claims, header
 from wire_env import Env
 
@@ -21,6 +19,8 @@ pytestmark = pytest.mark.anyio
 
 REG = "/realms/test/clients-registrations/default"
 IAT = "/admin/realms/test/clients-initial-access"
+COMPONENTS = "/admin/realms/test/components"
+POLICY_TYPE = "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy"
 HOST_NOT_TRUSTED = "Policy 'Trusted Hosts' rejected request to client-registration service. Details: Host not trusted."
 
 
@@ -50,13 +50,30 @@ async def client_exists(env: Env, client_id: str) -> bool:
         return await tx.clients.get_by_client_id(realm.id, client_id) is not None
 
 
+async def trust(env: Env, *hosts: str) -> None:
+    """The realm's anonymous Trusted Hosts policy trusts these hosts, set through the components API."""
+    admin = await env.admin_headers()
+    listed = await env.http.get(f"{COMPONENTS}?type={POLICY_TYPE}&name=Trusted Hosts", headers=admin)
+    (policy,) = listed.json()
+    rep = {**policy, "config": {**policy["config"], "trusted-hosts": list(hosts)}}
+    response = await env.http.put(f"{COMPONENTS}/{policy['id']}", json=rep, headers=admin)
+    assert response.status_code == 204, response.text
+
+
+@contextlib.asynccontextmanager
+async def elsewhere(env: Env) -> AsyncIterator[httpx.AsyncClient]:
+    """The realm's app called from a host no policy trusts."""
+    transport = httpx.ASGITransport(app=env.apps[0], raise_app_exceptions=False, client=("10.1.2.3", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+        yield http
+
+
 @pytest.fixture
 async def trusting(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
-    """The same database served with ``localhost`` as the anonymous policy's trusted host."""
-    settings = dataclasses.replace(realm.settings, client_registration_trusted_hosts=("localhost",))
-    app = create_app(settings, db=realm.db, clock=realm.clock)
-    realm.apps.append(app)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
+    """The realm with ``localhost`` as its anonymous Trusted Hosts policy's trusted host, called from
+    127.0.0.1."""
+    await trust(realm, "localhost")
+    transport = httpx.ASGITransport(app=realm.apps[0], raise_app_exceptions=False, client=("127.0.0.1", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
         yield http
 
@@ -289,7 +306,8 @@ async def test_an_anonymous_registration_from_a_trusted_host_requires_consent_an
     assert refused.status_code == 403
     assert "Not permitted to update consentRequired to false" in refused.json()["error_description"]
     # the anonymous token's client is judged by the anonymous policies from another host too
-    assert_error(await realm.http.get(REG + "/c1", headers=bearer(rat)), 403, "insufficient_scope", HOST_NOT_TRUSTED)
+    async with elsewhere(realm) as other:
+        assert_error(await other.get(REG + "/c1", headers=bearer(rat)), 403, "insufficient_scope", HOST_NOT_TRUSTED)
 
 
 async def test_client_urls_must_be_on_a_trusted_host(realm: Env, trusting: httpx.AsyncClient) -> None:
@@ -340,19 +358,24 @@ async def test_only_the_realms_default_client_scopes_may_be_asked_for(realm: Env
     assert ok.status_code == 201 and ok.json()["defaultClientScopes"] == ["profile"]
 
 
-async def test_anonymous_registration_stops_at_the_max_clients_limit(
-    realm: Env, trusting: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+async def test_anonymous_registration_stops_at_the_max_clients_limit_set_on_its_component(
+    realm: Env, trusting: httpx.AsyncClient
 ) -> None:
     async with realm.db.transaction() as tx:
         found = await tx.realms.get_by_name("test")
         assert found is not None
         count = len(await tx.clients.list(found.id))
-    monkeypatch.setattr(policies, "MAX_CLIENTS", count)
+    admin = await realm.admin_headers()
+    (limit,) = (await realm.http.get(COMPONENTS, params={"name": "Max Clients Limit"}, headers=admin)).json()
+    assert limit["config"] == {"max-clients": ["200"]}
+    assert (await trusting.post(REG, json={"clientId": "c0"})).status_code == 201
+    limit["config"]["max-clients"] = [str(count + 1)]
+    assert (await realm.http.put(f"{COMPONENTS}/{limit['id']}", json=limit, headers=admin)).status_code == 204
     response = await trusting.post(REG, json={"clientId": "c1"})
     assert_error(
         response,
         403,
         "insufficient_scope",
         "Policy 'Max Clients Limit' rejected request to client-registration service. "
-        f"Details: It's allowed to have max {count} clients per realm",
+        f"Details: It's allowed to have max {count + 1} clients per realm",
     )

@@ -76,6 +76,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET /admin/realms/\{realm\}/client-registration-policy/providers$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),
     _rule(r"GET .*/clients-initial-access$", {"type": "array", "items": OBJECT}),  # ClientInitialAccessPresentation
     _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),

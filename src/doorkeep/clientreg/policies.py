@@ -1,12 +1,11 @@
-"""The client registration policies Keycloak gives every realm (DefaultClientRegistrationPolicies), and what
-each does to a registration (the ``policy/impl`` classes, run by ClientRegistrationPolicyManager).
+"""What a realm's client registration policies do to a registration (the ``policy/impl`` classes, run by
+ClientRegistrationPolicyManager over the realm's ClientRegistrationPolicy components of the registration's
+kind, in their order: clientreg/policy_components.py).
 
-Anonymous registrations (no token) run: Trusted Hosts, Consent Required, Full Scope Disabled, Max Clients
-Limit, Allowed Protocol Mapper Types, Allowed Client Scopes. Authenticated ones (an initial access token, a
-bearer token with ``create-client`` or ``manage-clients``, a registration access token of an authenticated
-registration) run the last two. Doorkeep keeps no component store: the policies are Keycloak's defaults, with
-the Trusted Hosts list from the server's settings (empty, as Keycloak's default: no anonymous registration).
-A refusal is Keycloak's 403 ``insufficient_scope`` naming the policy.
+Anonymous registrations (no token) run the ``anonymous`` components; authenticated ones (an initial access
+token, a bearer token with ``create-client`` or ``manage-clients``, a registration access token of an
+authenticated registration) the ``authenticated`` ones. A refusal is Keycloak's 403 ``insufficient_scope``
+naming the refusing component.
 """
 
 from __future__ import annotations
@@ -17,38 +16,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm
+from doorkeep.clientreg import policy_components as pc
+from doorkeep.clientreg.tokens import RegistrationError
+from doorkeep.model import Client, Realm, RegistrationPolicy
 from doorkeep.oauth.uri_syntax import parse
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-ANONYMOUS = "anonymous"
-AUTHENTICATED = "authenticated"
-MAX_CLIENTS = 200  # MaxClientsClientRegistrationPolicyFactory.DEFAULT_MAX_CLIENTS
-# DefaultClientRegistrationPolicies.DEFAULT_ALLOWED_PROTOCOL_MAPPERS
-ALLOWED_MAPPER_TYPES = (
-    "saml-user-attribute-mapper",
-    "oidc-usermodel-attribute-mapper",
-    "saml-user-property-mapper",
-    "oidc-usermodel-property-mapper",
-    "oidc-full-name-mapper",
-    "oidc-address-mapper",
-    "oidc-sha256-pairwise-sub-mapper",
-    "saml-role-list-mapper",
-)
-TRUSTED_HOSTS, CONSENT, FULL_SCOPE = "Trusted Hosts", "Consent Required", "Full Scope Disabled"
-MAX, MAPPERS, SCOPES = "Max Clients Limit", "Allowed Protocol Mapper Types", "Allowed Client Scopes"
-ORDER = {ANONYMOUS: (TRUSTED_HOSTS, CONSENT, FULL_SCOPE, MAX, MAPPERS, SCOPES), AUTHENTICATED: (MAPPERS, SCOPES)}
+ANONYMOUS, AUTHENTICATED = pc.ANONYMOUS, pc.AUTHENTICATED
 
 
-class Refused(AdminError):
-    """ClientRegistrationPolicyException as ClientRegistrationAuth answers it."""
+class Refused(RegistrationError):
+    """ClientRegistrationPolicyException as ClientRegistrationAuth answers it (forbidden: ``not_allowed``)."""
 
     def __init__(self, policy: str, details: str) -> None:
         text = f"Policy '{policy}' rejected request to client-registration service. Details: {details}"
-        super().__init__(403, "insufficient_scope", key="error", description=text)
+        super().__init__(403, "insufficient_scope", text, "not_allowed")
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -58,8 +43,16 @@ class Request:
     realm: Realm
     auth: str  # ANONYMOUS or AUTHENTICATED
     remote_ip: str
-    trusted_hosts: tuple[str, ...]
     rep: Mapping[str, Any]
+
+
+async def _policies(tx: Tx, realm_id: str, kind: str) -> list[RegistrationPolicy]:
+    """triggerPolicies: the realm's policy components of this kind, in their order."""
+    return [p for p in await tx.registration_policies.list(realm_id) if p.sub_type == kind]
+
+
+def _trusted(policy: RegistrationPolicy) -> list[str]:
+    return list(policy.config.get(pc.TRUSTED_HOSTS, []))
 
 
 # --- Trusted Hosts (TrustedHostClientRegistrationPolicy) -----------------------------------------
@@ -98,11 +91,11 @@ def host_trusted(remote_ip: str, trusted: Sequence[str]) -> bool:
 def _url_host_trusted(url: str, trusted: Sequence[str], what: str) -> None:
     uri = parse(url)
     if uri is None or uri.host is None:
-        raise Refused(TRUSTED_HOSTS, f"{what} is malformed")
+        raise Refused("", f"{what} is malformed")
     host = uri.host
     if host in _hosts(trusted) or any(_domain_match(host, d) for d in _domains(trusted)):
         return
-    raise Refused(TRUSTED_HOSTS, f"{what} doesn't match any trusted host or trusted domain")
+    raise Refused("", f"{what} doesn't match any trusted host or trusted domain")
 
 
 def _absolute(root: str | None, relative: str | None) -> str | None:
@@ -133,72 +126,124 @@ def _texts(value: Any) -> list[str]:
 
 
 # --- the checks before a change -----------------------------------------------------------------
-def _mappers_allowed(rep: Mapping[str, Any]) -> None:
+def _verify_host(policy: RegistrationPolicy, remote_ip: str) -> None:
+    """TrustedHostClientRegistrationPolicy.verifyHost, unless the host need not match."""
+    if pc.flag(policy.config, pc.HOST_MUST_MATCH) and not host_trusted(remote_ip, _trusted(policy)):
+        raise Refused(policy.name, "Host not trusted.")
+
+
+def _verify_urls(policy: RegistrationPolicy, rep: Mapping[str, Any]) -> None:
+    """verifyClientUrls, unless the client's URIs need not match."""
+    if pc.flag(policy.config, pc.URIS_MUST_MATCH):
+        try:
+            client_urls_trusted(rep, _trusted(policy))
+        except Refused as refused:
+            raise Refused(policy.name, refused.details) from None
+
+
+def _mappers_allowed(policy: RegistrationPolicy, rep: Mapping[str, Any]) -> None:
     """ProtocolMappersClientRegistrationPolicy.testMappers."""
+    allowed = policy.config.get(pc.MAPPER_TYPES, [])
     for mapper in rep.get("protocolMappers") or ():
-        if not isinstance(mapper, dict) or mapper.get("protocolMapper") not in ALLOWED_MAPPER_TYPES:
-            raise Refused(MAPPERS, "ProtocolMapper type not allowed")
+        if not isinstance(mapper, dict) or mapper.get("protocolMapper") not in allowed:
+            raise Refused(policy.name, "ProtocolMapper type not allowed")
 
 
-async def _allowed_scopes(tx: Tx, realm: Realm) -> set[str]:
-    """getAllowedScopeNames with allow-default-scopes: the realm's default and optional client scopes."""
-    return {scope.name for scope, _ in await tx.realms.default_scopes(realm.id)}
+async def _allowed_scopes(tx: Tx, realm: Realm, policy: RegistrationPolicy, default: bool) -> set[str]:
+    """getAllowedScopeNames: the configured scopes and, with ``allow-default-scopes``, the realm's default
+    scopes (for default scopes) or its optional ones (for optional scopes)."""
+    allowed = set(policy.config.get(pc.ALLOWED_SCOPES, []))
+    if pc.flag(policy.config, pc.ALLOW_DEFAULT_SCOPES):
+        allowed |= {
+            scope.name for scope, is_default in await tx.realms.default_scopes(realm.id) if is_default == default
+        }
+    return allowed
 
 
-def _scopes_allowed(requested: list[str], allowed: set[str]) -> None:
-    if any(name not in allowed for name in requested):
-        raise Refused(SCOPES, "Not permitted to use specified clientScope")
+async def _scopes_allowed(tx: Tx, req: Request, policy: RegistrationPolicy, held: set[tuple[str, bool]]) -> None:
+    """checkClientScopesAllowed for the default then the optional scopes asked for (less those ``held``)."""
+    for key, default in (("defaultClientScopes", True), ("optionalClientScopes", False)):
+        requested = [n for n in _texts(req.rep.get(key)) if (n, default) not in held]
+        if requested:
+            allowed = await _allowed_scopes(tx, req.realm, policy, default)
+            if any(name not in allowed for name in requested):
+                raise Refused(policy.name, "Not permitted to use specified clientScope")
+
+
+def _max_clients(policy: RegistrationPolicy) -> int:
+    values = policy.config.get(pc.MAX_CLIENTS)
+    try:
+        return int(values[0]) if values else pc.DEFAULT_MAX_CLIENTS
+    except ValueError:
+        return pc.DEFAULT_MAX_CLIENTS
 
 
 async def before_register(tx: Tx, req: Request) -> None:
-    """triggerBeforeRegister: each policy of the registration's kind, in Keycloak's order."""
-    for name in ORDER[req.auth]:
-        if name == TRUSTED_HOSTS:
-            if not host_trusted(req.remote_ip, req.trusted_hosts):
-                raise Refused(TRUSTED_HOSTS, "Host not trusted.")
-            client_urls_trusted(req.rep, req.trusted_hosts)
-        elif name == MAX and len(await tx.clients.list(req.realm.id)) >= MAX_CLIENTS:
-            raise Refused(MAX, f"It's allowed to have max {MAX_CLIENTS} clients per realm")
-        elif name == MAPPERS:
-            _mappers_allowed(req.rep)
-        elif name == SCOPES:
-            allowed = await _allowed_scopes(tx, req.realm)
-            for key in ("defaultClientScopes", "optionalClientScopes"):
-                _scopes_allowed(_texts(req.rep.get(key)), allowed)
+    """triggerBeforeRegister: each policy of the registration's kind, in the realm's order."""
+    for policy in await _policies(tx, req.realm.id, req.auth):
+        provider = policy.provider_id
+        if provider == pc.TRUSTED_HOSTS:
+            _verify_host(policy, req.remote_ip)
+            _verify_urls(policy, req.rep)
+        elif provider == pc.MAX_CLIENTS:
+            limit = _max_clients(policy)
+            if len(await tx.clients.list(req.realm.id)) >= limit:
+                raise Refused(policy.name, f"It's allowed to have max {limit} clients per realm")
+        elif provider == pc.MAPPERS:
+            _mappers_allowed(policy, req.rep)
+        elif provider == pc.SCOPES:
+            await _scopes_allowed(tx, req, policy, set())
 
 
 async def before_update(tx: Tx, req: Request, client: Client) -> None:
-    """triggerBeforeUpdate: no turning consent off nor full scope on under the anonymous policies; client
+    """triggerBeforeUpdate: no turning consent off nor full scope on where those policies apply; client
     scopes not held before must be allowed ones."""
-    for name in ORDER[req.auth]:
-        if name == TRUSTED_HOSTS:
-            if not host_trusted(req.remote_ip, req.trusted_hosts):
-                raise Refused(TRUSTED_HOSTS, "Host not trusted.")
-            client_urls_trusted(req.rep, req.trusted_hosts)
-        elif name == CONSENT and client.consent_required and req.rep.get("consentRequired") is False:
-            raise Refused(CONSENT, "Not permitted to update consentRequired to false")
-        elif name == FULL_SCOPE and not client.full_scope_allowed and req.rep.get("fullScopeAllowed") is True:
-            raise Refused(FULL_SCOPE, "Not permitted to enable fullScopeAllowed")
-        elif name == MAPPERS:
-            _mappers_allowed(req.rep)
-        elif name == SCOPES:
-            allowed = await _allowed_scopes(tx, req.realm)
+    for policy in await _policies(tx, req.realm.id, req.auth):
+        provider = policy.provider_id
+        if provider == pc.TRUSTED_HOSTS:
+            _verify_host(policy, req.remote_ip)
+            _verify_urls(policy, req.rep)
+        elif provider == pc.CONSENT and client.consent_required and req.rep.get("consentRequired") is False:
+            raise Refused(policy.name, "Not permitted to update consentRequired to false")
+        elif provider == pc.FULL_SCOPE and not client.full_scope_allowed and req.rep.get("fullScopeAllowed") is True:
+            raise Refused(policy.name, "Not permitted to enable fullScopeAllowed")
+        elif provider == pc.MAPPERS:
+            _mappers_allowed(policy, req.rep)
+        elif provider == pc.SCOPES:
             held = {(s.name, d) for s, d in await tx.clients.scopes(client.id)}
-            for key, default in (("defaultClientScopes", True), ("optionalClientScopes", False)):
-                _scopes_allowed([n for n in _texts(req.rep.get(key)) if (n, default) not in held], allowed)
+            await _scopes_allowed(tx, req, policy, held)
 
 
-def before_view_or_delete(req: Request) -> None:
+async def before_view_or_delete(tx: Tx, req: Request) -> None:
     """triggerBeforeView / triggerBeforeRemove: only Trusted Hosts looks, at the caller's address."""
-    if TRUSTED_HOSTS in ORDER[req.auth] and not host_trusted(req.remote_ip, req.trusted_hosts):
-        raise Refused(TRUSTED_HOSTS, "Host not trusted.")
+    for policy in await _policies(tx, req.realm.id, req.auth):
+        if policy.provider_id == pc.TRUSTED_HOSTS:
+            _verify_host(policy, req.remote_ip)
 
 
-def after_register(client: Client, auth: str) -> Client:
-    """triggerAfterRegister: consent required and no full scope under the anonymous policies, and no mapper
-    of a type the policies do not allow, whoever registered."""
-    mappers = tuple(m for m in client.protocol_mappers if m.mapper in ALLOWED_MAPPER_TYPES)
-    client = dataclasses.replace(client, protocol_mappers=mappers)
-    if auth == ANONYMOUS:
-        client = dataclasses.replace(client, consent_required=True, full_scope_allowed=False)
+async def after_register(tx: Tx, realm_id: str, client: Client, auth: str) -> Client:
+    """triggerAfterRegister: consent required, no full scope, disabled, no mapper of a type not allowed, as
+    the policies of the registration's kind say."""
+    for policy in await _policies(tx, realm_id, auth):
+        provider = policy.provider_id
+        if provider == pc.CONSENT:
+            client = dataclasses.replace(client, consent_required=True)
+        elif provider == pc.FULL_SCOPE:
+            client = dataclasses.replace(client, full_scope_allowed=False)
+        elif provider == pc.DISABLED:
+            client = dataclasses.replace(client, enabled=False)
+        elif provider == pc.MAPPERS:
+            allowed = policy.config.get(pc.MAPPER_TYPES, [])
+            mappers = tuple(m for m in client.protocol_mappers if m.mapper in allowed)
+            client = dataclasses.replace(client, protocol_mappers=mappers)
     return client
+
+
+async def web_origins(tx: Tx, realm_id: str, kind: str) -> list[str]:
+    """RegistrationWebOriginsPolicy: the origins its components of this kind add to the answer's CORS."""
+    return [
+        o
+        for p in await _policies(tx, realm_id, kind)
+        if p.provider_id == pc.WEB_ORIGINS
+        for o in p.config.get(pc.WEB_ORIGINS_KEY, [])
+    ]

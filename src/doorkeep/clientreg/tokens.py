@@ -26,9 +26,20 @@ TYPES = frozenset({TYPE_BEARER, TYPE_INITIAL_ACCESS, TYPE_REGISTRATION_ACCESS})
 REGISTRATION_AUTH = "registration_auth"  # RegistrationAccessToken's claim: "anonymous" or "authenticated"
 
 
-def unauthorized(description: str) -> AdminError:
-    """ClientRegistrationAuth.unauthorized: 401 ``invalid_token``."""
-    return AdminError(401, "invalid_token", key="error", description=description)
+class RegistrationError(AdminError):
+    """A refusal ClientRegistrationAuth also reports as the request's ``*_ERROR`` event: ``event_error`` is
+    the Errors value it records, ``reason`` the Details.REASON it adds."""
+
+    def __init__(self, status: int, error: str, description: str, event_error: str, reason: str | None = None):
+        super().__init__(status, error, key="error", description=description)
+        self.event_error = event_error
+        self.reason = reason
+
+
+def unauthorized(description: str) -> RegistrationError:
+    """ClientRegistrationAuth.unauthorized: 401 ``invalid_token``, the event's error ``invalid_token`` with
+    the description as its reason."""
+    return RegistrationError(401, "invalid_token", description, "invalid_token", description)
 
 
 @dataclass(frozen=True)

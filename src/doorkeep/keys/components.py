@@ -148,9 +148,13 @@ def clean(config: Any) -> dict[str, list[str]]:
 
 
 def merge(stored: Mapping[str, list[str]], given: Any, provider_id: str) -> dict[str, list[str]]:
+    """RepresentationToModel.updateComponent for a key provider (``merge_declared`` with its properties)."""
+    return merge_declared(stored, given, {p.name for p in PROPERTIES.get(provider_id, ())})
+
+
+def merge_declared(stored: Mapping[str, list[str]], given: Any, declared: set[str]) -> dict[str, list[str]]:
     """RepresentationToModel.updateComponent: a declared key given blank is removed, given a value is replaced
     (the masked secret "**********" keeps what was stored); undeclared keys are ignored."""
-    declared = {p.name for p in PROPERTIES.get(provider_id, ())}
     out = {k: list(v) for k, v in stored.items()}
     for key, values in given.items() if isinstance(given, dict) else ():
         if key not in declared:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.clientreg import policy_components
 from doorkeep.keys import material
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth.mappers.defaults import builtin_mappers
@@ -75,11 +76,14 @@ def new_id() -> str:
 
 
 async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
-    """A realm as Keycloak creates it: roles, built-in clients and scopes, and fresh keys."""
+    """A realm as Keycloak creates it: roles, built-in clients and scopes, fresh keys and the default client
+    registration policies."""
     realm = frozen_user_action_lifespan(Realm(id=settings.pop("id", None) or new_id(), name=name, **settings))
     await tx.realms.create(realm)
     for alg in ("RS256", material.HMAC_ALG):
         await tx.keys.add(material.generate(realm.id, alg, now))
+    for policy in policy_components.defaults(realm.id):
+        await tx.registration_policies.add(policy)
     roles = {role: (await add_role(tx, realm.id, role, text)).id for role, text in builtin_realm_roles(name).items()}
     default_roles = roles[f"default-roles-{name}"]
     for parent, children in BUILTIN_COMPOSITES.items():

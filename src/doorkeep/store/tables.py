@@ -264,6 +264,19 @@ realm_keys = Table(
     Column("config", JSON, nullable=False),
 )
 
+# A realm's client registration policies (Keycloak's ClientRegistrationPolicy components).
+registration_policies = Table(
+    "registration_policies",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(255), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("sub_type", String(64), nullable=True),
+    Column("config", JSON, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
 revoked_tokens = Table(
     "revoked_tokens",
     metadata,

@@ -22,6 +22,7 @@ from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
+from doorkeep.store.registration_policies import RegistrationPolicyRepo
 from doorkeep.store.resume_read import ResumeRead
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.scheduled_tasks import ScheduledTaskRepo
@@ -101,6 +102,10 @@ class Tx:
     @cached_property
     def keys(self) -> KeyRepo:
         return KeyRepo(self._conn)
+
+    @cached_property
+    def registration_policies(self) -> RegistrationPolicyRepo:
+        return RegistrationPolicyRepo(self._conn)
 
     @cached_property
     def revoked(self) -> RevokedTokenRepo:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import numbers
+from doorkeep.clientreg import policy_components
 from doorkeep.clock import Clock
 from doorkeep.keys import components
 from doorkeep.keys.components import KEY_PROVIDER
@@ -151,6 +152,10 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
         if realm is None:
             raise ImportError_(f"realm '{realm_name}' not found")
         out = await export.realm_representation(tx, realm, progress)
-        out["components"] = {KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)]}
+        policies = [policy_components.export(p) for p in await tx.registration_policies.list(realm.id)]
+        out["components"] = {
+            policy_components.POLICY_TYPE: policies,
+            KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)],
+        }
         out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
         return out

@@ -21,6 +21,7 @@ from doorkeep.admin.representations import (
     apply,
     json_bool,
 )
+from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.keys import components
 from doorkeep.model import (
     CLIENT_AUTHENTICATORS,
@@ -200,6 +201,7 @@ class _Parser:
             groups,
             default_groups,
             _key_components(rep, b),
+            _listed_components(rep, b, POLICY_TYPE),
         )
 
     # --- roles -----------------------------------------------------------------------------
@@ -532,14 +534,20 @@ def _required_actions(realm: Realm, listed: Any, where: str) -> Realm:
 
 def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:
     """``components["org.keycloak.keys.KeyProvider"]``: the realm's key providers, key material included
-    (other component types are not kept by Doorkeep and are skipped)."""
+    (component types other than these and the client registration policies are skipped)."""
+    return _listed_components(rep, base, components.KEY_PROVIDER) or []
+
+
+def _listed_components(rep: dict[str, Any], base: str, kind: str) -> list[dict[str, Any]] | None:
+    """``components[kind]`` of the file, None when it has none of that type."""
     found = rep.get("components")
     if found is None:
-        return []
-    listed = obj(found, at(base, "components")).get(components.KEY_PROVIDER) or []
-    where = at(base, f"components.{components.KEY_PROVIDER}")
+        return None
+    listed = obj(found, at(base, "components")).get(kind)
+    if listed is None:
+        return None
     if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
-        fail(where, "expected a list of objects")
+        fail(at(base, f"components.{kind}"), "expected a list of objects")
     return listed
 
 

@@ -92,6 +92,8 @@ class RealmPlan:
     default_groups: list[str] = field(default_factory=list)  # paths
     # components["org.keycloak.keys.KeyProvider"] as the file has them (ComponentExportRepresentation)
     key_components: list[dict[str, Any]] = field(default_factory=list)
+    # components["...ClientRegistrationPolicy"]: None when the file lists none (the realm gets the defaults)
+    policy_components: list[dict[str, Any]] | None = None
 
 
 def builtin_client_roles() -> dict[str, set[str]]:

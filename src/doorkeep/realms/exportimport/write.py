@@ -16,6 +16,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.clientreg import policy_components
 from doorkeep.errors import AdminError
 from doorkeep.keys import components, material
 from doorkeep.model import Client, Credential, Group, ProtocolMapper, Realm, RealmKey
@@ -78,6 +79,7 @@ class _Writer:
         self.realm = dataclasses.replace(self.plan.realm, id=await self._id(self.plan.realm.id, self.tx.realms.get))
         await self.tx.realms.create(self.realm)
         await self._keys()
+        await self._registration_policies()
         default_role = await self._realm_roles()
         await self._scopes()
         await self._clients(default_role)
@@ -112,6 +114,18 @@ class _Writer:
         if not made:
             for alg in ("RS256", material.HMAC_ALG):
                 await self.tx.keys.add(material.generate(self.realm.id, alg, self.now))
+
+    async def _registration_policies(self) -> None:
+        """The file's client registration policies of the providers Doorkeep runs (ids kept where free), or
+        Keycloak's defaults when it lists none (DefaultClientRegistrationPolicies.addDefaultPolicies)."""
+        listed = self.plan.policy_components
+        if listed is None or not listed:
+            made = policy_components.defaults(self.realm.id)
+        else:
+            made = [p for rep in listed if (p := policy_components.imported(rep, self.realm.id)) is not None]
+        for policy in made:
+            policy_id = await self._id(policy.id, lambda pid: self.tx.registration_policies.get(self.realm.id, pid))
+            await self.tx.registration_policies.add(dataclasses.replace(policy, id=policy_id))
 
     async def _fresh_key(self, rep: dict[str, Any], component_id: str) -> RealmKey | None:
         """The provider generated anew without the file's key material; None for an imported ``rsa`` key."""

@@ -1,11 +1,12 @@
-"""Admin REST: a realm's components (Keycloak's ComponentResource), for its key providers.
+"""Admin REST: a realm's components (Keycloak's ComponentResource): its key providers and its client
+registration policies (web/admin/registration_policies.py).
 
 ``GET`` lists or shows them (view-realm), ``POST``, ``PUT`` and ``DELETE`` change them (manage-realm), as
 ``auth.realm().requireViewRealm()`` / ``requireManageRealm()``. Creating a key provider generates (or imports)
 its key; a higher priority makes it the active key of its algorithm at once in every process (the write
 advances the realm's config version, which each process's key ring follows). Validation failures are
-ComponentValidationException's 400 ``{"errorMessage": …}``. Components of other types (user storage,
-client-registration policies…) are not kept here: listing them answers none, writing them is a 501.
+ComponentValidationException's 400 ``{"errorMessage": …}``. Components of other types (user storage, user
+profile…) are not kept here: listing them answers none, writing them is a 501.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from doorkeep.clientreg import policy_components as pc
 from doorkeep.keys import components as kc
 from doorkeep.model import RealmKey
 from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin import registration_policies
 from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.http import state
 
@@ -26,21 +29,25 @@ BASE = "/{realm}/components"
 NOT_FOUND = "Could not find component"
 
 
-def _listed(keys: list[RealmKey], request: Request, realm_id: str) -> list[dict[str, Any]]:
+async def _listed(call: RealmCall, request: Request) -> list[dict[str, Any]]:
     """The ``parent``, ``type`` and ``name`` filters of getComponents (no parent and no type: every component)."""
     parent, kind, name = (request.query_params.get(k) for k in ("parent", "type", "name"))
-    if parent is not None and parent != realm_id:
+    if parent is not None and parent != call.realm.id:
         return []
-    if kind is not None and kind != kc.KEY_PROVIDER:
-        return []
-    ordered = sorted(keys, key=lambda k: (k.created, k.component_id))
-    return [kc.representation(k) for k in ordered if name is None or k.name == name]
+    out: list[dict[str, Any]] = []
+    if kind is None or kind == pc.POLICY_TYPE:
+        policies = await call.tx.registration_policies.list(call.realm.id)
+        out += [pc.representation(p) for p in policies if name is None or p.name == name]
+    if kind is None or kind == kc.KEY_PROVIDER:
+        ordered = sorted(await call.tx.keys.list(call.realm.id), key=lambda k: (k.created, k.component_id))
+        out += [kc.representation(k) for k in ordered if name is None or k.name == name]
+    return out
 
 
 async def listing(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        return ok(_listed(await call.tx.keys.list(call.realm.id), request, call.realm.id))
+        return ok(await _listed(call, request))
 
     return await run_realm(request, work, write=False)
 
@@ -48,6 +55,9 @@ async def listing(request: Request) -> Response:
 async def one(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
+        policy = await call.tx.registration_policies.get(call.realm.id, request.path_params["id"])
+        if policy is not None:
+            return ok(pc.representation(policy))
         return ok(kc.representation(await _stored(call, request.path_params["id"])))
 
     return await run_realm(request, work, write=False)
@@ -65,7 +75,6 @@ OTHER_TYPES = frozenset(
     {
         "org.keycloak.storage.UserStorageProvider",
         "org.keycloak.storage.ldap.mappers.LDAPStorageMapper",
-        "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy",
         "org.keycloak.userprofile.UserProfileProvider",
         "org.keycloak.services.ui.extend.UiTabProvider",
     }
@@ -76,7 +85,7 @@ def _other_type(rep: dict[str, Any]) -> Response | None:
     """A component of a type Doorkeep keeps no store for: the deliberate 501 (web/not_found.py); a type
     Keycloak does not know either is ComponentUtil's IllegalArgumentException, a 400."""
     kind = rep.get("providerType")
-    if kind is None or kind == kc.KEY_PROVIDER:
+    if kind is None or kind in (kc.KEY_PROVIDER, pc.POLICY_TYPE):
         return None
     if not isinstance(kind, str) or kind not in OTHER_TYPES:
         raise kc.no_such_provider()
@@ -91,6 +100,8 @@ async def create(request: Request) -> Response:
         refused = _other_type(rep)
         if refused is not None:
             return refused
+        if rep.get("providerType") == pc.POLICY_TYPE:
+            return await registration_policies.create(call, rep)
         wanted = rep.get("id")
         taken = isinstance(wanted, str) and await call.tx.keys.component(call.realm.id, wanted) is not None
         component_id = wanted if isinstance(wanted, str) and 0 < len(wanted) <= 36 and not taken else new_id()
@@ -115,10 +126,15 @@ async def update(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         rep = await read_object(request)
-        stored = await _stored(call, request.path_params["id"])
+        policy = await call.tx.registration_policies.get(call.realm.id, request.path_params["id"])
+        stored = None if policy is not None else await _stored(call, request.path_params["id"])
         refused = _other_type(rep)
         if refused is not None:
             return refused
+        if policy is not None:
+            await registration_policies.update(call, policy, rep)
+            return no_content()
+        assert stored is not None
         provider_id = str(rep.get("providerId") or stored.provider_id)
         config = kc.merge(stored.config, rep.get("config"), provider_id)
         if provider_id == "rsa" and config.get("privateKey") in (None, [kc.SECRET_VALUE]):
@@ -142,6 +158,10 @@ async def update(request: Request) -> Response:
 async def delete(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
+        policy = await call.tx.registration_policies.get(call.realm.id, request.path_params["id"])
+        if policy is not None:
+            await call.tx.registration_policies.remove(call.realm.id, policy.id)
+            return no_content()
         stored = await _stored(call, request.path_params["id"])
         await call.tx.keys.remove_component(call.realm.id, stored.component_id)
         _forget(call, request)

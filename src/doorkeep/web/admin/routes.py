@@ -33,6 +33,7 @@ MODULES = (
     "components",
     "emails",
     "required_actions",
+    "registration_policies",
 )
 
 

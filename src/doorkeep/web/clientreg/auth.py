@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from doorkeep.clientreg import policies
 from doorkeep.clientreg import tokens as rt
-from doorkeep.clientreg.tokens import Verified, unauthorized
+from doorkeep.clientreg.tokens import RegistrationError, Verified, unauthorized
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, InitialAccess, Realm
 from doorkeep.oauth import access
@@ -26,8 +26,8 @@ from doorkeep.web.http import client_ip, issuer, state
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-FORBIDDEN = AdminError(403, "insufficient_scope", key="error", description="Forbidden")
-CLIENT_NOT_FOUND = AdminError(404, "invalid_request", key="error", description="Client not found")
+FORBIDDEN = RegistrationError(403, "insufficient_scope", "Forbidden", "not_allowed")
+CLIENT_NOT_FOUND = RegistrationError(404, "invalid_request", "Client not found", "client_not_found")
 WRONG_PROTOCOL = AdminError(400, "invalid_client", key="error", description="Wrong client protocol.")
 NOT_VIEW = "Not authorized to view client. Not valid token or client credentials provided."
 NOT_UPDATE = "Not authorized to update client. Maybe missing token or bad token type."
@@ -54,6 +54,8 @@ class RegistrationAuth:
     token: str | None = None
     verified: Verified | None = None
     initial: InitialAccess | None = None
+    event_client: str | None = None  # the clientId the success event names, once known
+    event_kind: str = policies.ANONYMOUS  # the kind whose policies judged the call
 
     @property
     def issuer(self) -> str:
@@ -80,8 +82,7 @@ class RegistrationAuth:
         return policies.AUTHENTICATED if kind == policies.AUTHENTICATED else policies.ANONYMOUS
 
     def policy_request(self, kind: str, rep: dict[str, Any]) -> policies.Request:
-        trusted = state(self.request).settings.client_registration_trusted_hosts
-        return policies.Request(self.realm, kind, client_ip(self.request), trusted, rep)
+        return policies.Request(self.realm, kind, client_ip(self.request), rep)
 
     async def _has_role(self, *roles: str) -> bool:
         """hasRole: the bearer token's holder holds one of these realm-management roles here; any failure
@@ -121,6 +122,7 @@ class RegistrationAuth:
             if self.initial.expired(state(self.request).services.clock.now()):
                 raise unauthorized("Expired initial access token")
             kind = policies.AUTHENTICATED
+        self.event_kind = kind
         await policies.before_register(self.tx, self.policy_request(kind, rep))
         return kind
 
@@ -142,7 +144,8 @@ class RegistrationAuth:
             raise unauthorized("Not initial access token allowed")
         if kind is None or client is None:
             raise unauthorized(NOT_VIEW)
-        policies.before_view_or_delete(self.policy_request(kind, {}))
+        self.event_kind = kind
+        await policies.before_view_or_delete(self.tx, self.policy_request(kind, {}))
         return kind
 
     async def require_update(self, client: Client | None) -> tuple[str, Client]:

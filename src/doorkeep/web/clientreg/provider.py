@@ -82,7 +82,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise IN_USE
-    client = policies.after_register(client, kind)
+    client = await policies.after_register(tx, realm.id, client, kind)
     validate(client)
     jti, token = await _new_token(auth, kind)
     client = dataclasses.replace(client, registration_token=jti)
@@ -91,6 +91,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     client = await operations.create_client(tx, realm, client, defaults, optionals, now)
     if auth.initial is not None and not await tx.initial_access.spend(auth.initial.id):
         raise rt.unauthorized("No remaining count on initial access token")  # another registration spent it
+    auth.event_client = client.client_id
     out = await representation(tx, client)
     out["directAccessGrantsEnabled"] = False  # what Keycloak's create answers, whatever the client has
     return client, _with_token(out, token)
@@ -113,6 +114,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     rotated (the one presented stops working)."""
     tx, realm = auth.tx, auth.realm
     kind, client = await auth.require_update(client)
+    auth.event_kind = kind
     await policies.before_update(tx, auth.policy_request(kind, rep), client)
     if rep.get("clientId") != client.client_id:
         raise MODIFIED
@@ -137,7 +139,8 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
 async def delete(auth: RegistrationAuth, client: Client | None) -> None:
     """delete: the update rights, then the policies' look at the caller."""
     kind, client = await auth.require_update(client)
-    policies.before_view_or_delete(auth.policy_request(kind, {}))
+    auth.event_kind = kind
+    await policies.before_view_or_delete(auth.tx, auth.policy_request(kind, {}))
     if client.client_id in INTERNAL_CLIENTS:  # ClientManager.removeClient refuses them
         raise NOT_REMOVED
     await operations.delete_client(auth.tx, client)

@@ -2,6 +2,12 @@
 
 The realm (404), the HTTPS rule (403), the provider (404), then the body (400) and the provider's own work,
 in one transaction that commits only if the call succeeds (Keycloak's error handler rolls back).
+
+Each call that reaches the provider is an event (AbstractClientRegistrationProvider): CLIENT_REGISTER,
+CLIENT_INFO, CLIENT_UPDATE or CLIENT_DELETE naming the client; a refusal of ClientRegistrationAuth is its
+``*_ERROR`` event (``invalid_token`` with the reason, ``not_allowed``, ``client_not_found``), written once the
+call's own transaction has rolled back. The ``openid-connect`` provider answers preflights and gives its
+answers CORS for the token's ``allowed-origins`` and the Registration Web Origins policies' origins.
 """
 
 from __future__ import annotations
@@ -14,16 +20,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep import events
 from doorkeep.admin import operations
 from doorkeep.admin.representations import RepresentationError
-from doorkeep.clientreg import description
+from doorkeep.clientreg import description, policies
+from doorkeep.clientreg.tokens import RegistrationError
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
-from doorkeep.web import handlers
+from doorkeep.web import cors, handlers
 from doorkeep.web.admin.auth import require_https
 from doorkeep.web.clientreg import provider
 from doorkeep.web.clientreg.auth import RegistrationAuth, authenticate
-from doorkeep.web.http import admin_error, base_url, json_response, read_json, state
+from doorkeep.web.http import admin_error, base_url, client_ip, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -45,8 +53,38 @@ def location(request: Request, realm: Realm, provider_id: str, client_id: str) -
     )
 
 
+EVENTS = {"POST": "CLIENT_REGISTER", "GET": "CLIENT_INFO", "PUT": "CLIENT_UPDATE", "DELETE": "CLIENT_DELETE"}
+OIDC_METHODS = "DELETE, POST, GET, OPTIONS, PUT"  # allowedMethods("GET", "POST", "PUT", "DELETE", "OPTIONS")
+
+
+async def _error_event(request: Request, event: str, client_id: str | None, err: RegistrationError) -> None:
+    """The refusal's ``*_ERROR`` event, in a transaction of its own (the call's was rolled back)."""
+    async with state(request).db.transaction() as tx:
+        realm = await tx.realms.get_by_name(request.path_params["realm"])
+        if realm is not None:
+            details = {"reason": err.reason} if err.reason is not None else None
+            now = state(request).services.clock.now()
+            ip = client_ip(request)
+            await events.record(
+                tx, realm, f"{event}_ERROR", now=now, client_id=client_id, ip=ip, error=err.event_error, details=details
+            )
+
+
+async def _cors(auth: RegistrationAuth, response: Response) -> Response:
+    """OIDCClientRegistrationProvider.cors(): the token's allowed origins and the web origins policies'."""
+    if auth.provider != "openid-connect" or not auth.request.headers.get("origin"):
+        return response
+    claimed = auth.claims.get("allowed-origins")
+    allowed = [o for o in claimed if isinstance(o, str)] if isinstance(claimed, list) else []
+    allowed += await policies.web_origins(auth.tx, auth.realm.id, auth.event_kind)
+    return cors.allow_token_origins(auth.request, response, allowed)
+
+
 async def serve(request: Request, work: Work, *, body: bool = False) -> Response:
     """Run ``work`` with the caller authenticated, the body parsed when the call has one."""
+    event = EVENTS[request.method]
+    named = request.path_params.get("client_id") if request.method in ("PUT", "DELETE") else None
+    started = False
     parsed: Any = None
     problem: AdminError | None = None
     if body:
@@ -67,11 +105,21 @@ async def serve(request: Request, work: Work, *, body: bool = False) -> Response
             raise NO_PROVIDER
         if problem is not None:
             raise problem
+        nonlocal started
+        started = True
         auth = await authenticate(request, tx, realm, provider_id)
-        return await work(auth, parsed)
+        response = await work(auth, parsed)
+        client_id = auth.event_client or request.path_params.get("client_id")
+        now = state(request).services.clock.now()
+        await events.record(tx, realm, event, now=now, client_id=client_id, ip=client_ip(request))
+        return await _cors(auth, response)
 
     try:
         return await handlers.unit_of_work(request, run)
+    except RegistrationError as err:
+        if started:
+            await _error_event(request, event, named, err)
+        return admin_error(err)
     except AdminError as err:
         return admin_error(err)
     except RepresentationError:
@@ -163,7 +211,17 @@ async def one(request: Request) -> Response:
     return await serve(request, lambda auth, rep: PROVIDERS[auth.provider][method](auth, rep), body=method == "PUT")
 
 
+async def preflight(request: Request) -> Response:
+    """OIDCClientRegistrationProvider.preflight (both paths; the default provider declares none)."""
+    return cors.preflight_response(request, OIDC_METHODS)
+
+
+OIDC = "/realms/{realm}/clients-registrations/openid-connect"
+
+
 ROUTES = [
     Route(BASE, collection, methods=["POST"]),
     Route(ONE, one, methods=["GET", "PUT", "DELETE"]),
+    Route(OIDC, preflight, methods=["OPTIONS"]),
+    Route(OIDC + "/{client_id}", preflight, methods=["OPTIONS"]),
 ]
