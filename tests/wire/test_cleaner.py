@@ -117,6 +117,23 @@ async def test_cleaner_drops_abandoned_logins_old_codes_and_expired_revocations(
     assert await counts() == (0, 0, 0)
 
 
+async def test_cleaner_removes_initial_access_tokens_expired_or_used_up(realm: Env) -> None:
+    url = "/admin/realms/test/clients-initial-access"
+    admin = await realm.admin_headers()
+    for rep in ({"expiration": 60}, {"expiration": 0}, {"expiration": 0, "count": 0}, {"expiration": 120}):
+        assert (await realm.http.post(url, json=rep, headers=admin)).status_code == 201
+
+    async def kept() -> list[tuple[int, int]]:
+        listed = (await realm.http.get(url, headers=await realm.admin_headers())).json()
+        return sorted((r["expiration"], r["remainingCount"]) for r in listed)
+
+    await clean_once(realm.db, realm.clock.now())
+    assert await kept() == [(0, 1), (60, 1), (120, 1)]  # removeExpiredClientInitialAccess: no use left goes
+    realm.clock.advance(61)
+    await clean_once(realm.db, realm.clock.now())
+    assert await kept() == [(0, 1), (120, 1)]
+
+
 async def test_one_process_of_several_cleans_each_interval(env: Env) -> None:
     """Every worker and node runs the cleaner loop; a run is claimed through the database
     (store/scheduled_tasks.py), so one of them cleans per interval, as Keycloak's cluster-aware tasks run on one

@@ -36,7 +36,8 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
     Also drops what only lives for minutes: abandoned logins, used or expired authorization codes
     (kept an hour past expiry so a replayed code still detaches its session), device authorizations
     past their ``keep_until``, revoked-token entries whose token has expired, used client assertion
-    ids and spent action tokens past their lifespan, and pushed authorization requests past theirs.
+    ids and spent action tokens past their lifespan, pushed authorization requests past theirs, and the client
+    registration service's initial access tokens expired or used up (Keycloak's ClearExpiredClientInitialAccessTokens).
     """
     async with db.transaction() as tx:
         await tx.flows.purge(now)
@@ -44,6 +45,7 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
         await tx.client_assertions.purge(now)
         await tx.action_tokens.purge(now)
         await tx.pushed_requests.purge(now)
+        await tx.initial_access.purge(now)
     while True:  # device authorizations past their keep_until (RFC 8628), a batch per transaction
         async with db.transaction() as tx:
             gone = await tx.device_codes.purge(now, batch)

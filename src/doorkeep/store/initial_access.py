@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import InitialAccess
@@ -50,3 +50,9 @@ class InitialAccessRepo:
             .values(remaining_count=table.c.remaining_count - 1)
         )
         return bool(result.rowcount)
+
+    async def purge(self, now: int) -> int:
+        """removeExpiredClientInitialAccess: records past their expiration, and those with no use left."""
+        expired = and_(table.c.expiration > 0, table.c.timestamp + table.c.expiration < now)
+        result = await self._c.execute(delete(table).where(or_(expired, table.c.remaining_count == 0)))
+        return int(result.rowcount or 0)
