@@ -196,3 +196,24 @@ async def test_discovery_lists_the_par_endpoint(realm: Env) -> None:
     doc = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
     assert doc["pushed_authorization_request_endpoint"] == "http://localhost" + PAR
     assert doc["require_pushed_authorization_requests"] is False
+
+
+async def test_the_clients_credentials_are_not_kept_with_the_pushed_request(realm: Env) -> None:
+    """A push authenticated in the form (client_secret_post, or a JWT assertion) leaves no bearer secret in the
+    pushed request's row, and the request still serves the login."""
+    from sqlalchemy import select
+
+    from doorkeep.store.tables import pushed_authorization_requests
+
+    data = {"client_id": "app", "client_secret": "secret", "response_type": "code", "redirect_uri": REDIRECT}
+    pushed = await realm.http.post(PAR, data={**data, "scope": "openid", "state": "s1"})
+    assert pushed.status_code == 201, pushed.text
+    async with realm.db.engine.connect() as conn:
+        rows = (await conn.execute(select(pushed_authorization_requests.c.params))).scalars().all()
+    assert len(rows) == 1
+    assert "client_secret" not in rows[0] and "secret" not in rows[0].values(), rows[0]
+    assert rows[0]["state"] == "s1" and rows[0]["client_id"] == "app"
+    page = await authorize(realm, pushed.json()["request_uri"])
+    answer = code_from(await submit(realm.http, page, username="user1", password="password"))
+    assert answer["state"] == "s1"
+    assert (await exchange(realm.http, "test", "app", answer["code"])).status_code == 200

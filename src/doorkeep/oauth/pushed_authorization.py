@@ -9,6 +9,10 @@ failure a 400 JSON error instead of a page or a redirect (ParEndpoint's mapping:
 "Unsupported response type"; a bad scope ``invalid_request``). The form is kept (first values), under a random
 id, for the realm's ``parRequestUriLifespan`` (default 60 s); the answer is 201 with the ``request_uri`` and
 ``expires_in``. The authorization endpoint uses it up (oauth/request_parser.py, oauth/authorize.py).
+
+The client's credentials posted with the push (``client_secret``, ``client_assertion``) are not kept: Keycloak
+holds the whole form in its in-memory single-use store, but here the pushed request is a database row, and no
+bearer secret is stored (the authorization endpoint never reads them from a pushed request anyway).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ LIFESPAN_ATTRIBUTE = "parRequestUriLifespan"  # ParConfig.PAR_REQUEST_URI_LIFESP
 DEFAULT_LIFESPAN = 60
 REQUIRE_PAR = "require.pushed.authorization.requests"
 INVALID_REQUEST_MESSAGE = "invalidRequestMessage"  # Messages.INVALID_REQUEST, ErrorPageException's message
+# Client authentication parameters: never written to the pushed request's row.
+NOT_KEPT = frozenset({"client_secret", "client_assertion", "client_assertion_type"})
 _CODES: dict[str, type[OAuthError]] = {"invalid_request": InvalidRequest, "unauthorized_client": UnauthorizedClient}
 
 
@@ -94,6 +100,7 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     now, expires_in = services.clock.now(), lifespan(req.realm)
     key = str(uuid.uuid4())
     names = req.form.keys()
-    params = {name: value for name in names if (value := req.form.get(name)) is not None}
+    kept = (name for name in names if name not in NOT_KEPT)
+    params = {name: value for name in kept if (value := req.form.get(name)) is not None}
     await tx.pushed_requests.save(key, PushedRequest(req.realm.id, client.id, params, now), now + max(expires_in, 0))
     return ParResponse(PAR_PREFIX + key, expires_in)
