@@ -378,3 +378,12 @@ async def test_discovery_lists_the_jwt_methods(realm: Env) -> None:
         assert document[f"{endpoint}_endpoint_auth_methods_supported"] == methods
         algs = document[f"{endpoint}_endpoint_auth_signing_alg_values_supported"]
         assert {"RS256", "PS256", "ES256", "EdDSA", "HS256", "HS512"} <= set(algs) and "none" not in algs
+
+
+async def test_a_jwks_url_that_is_no_url_is_no_key_not_a_server_error(realm: Env) -> None:
+    """A ``jwks_uri`` registered as ``http://[::1/…`` (client registration does not check it, nor does Keycloak)
+    is a failed fetch: ClientPublicKeyLoader finds no key."""
+    await _private_key_jwt(
+        realm, **{"use.jwks.string": "false", "use.jwks.url": "true", "jwks.url": "http://[::1/jwks"}
+    )
+    assert_error(await _token(realm, _signed(realm)), 400, "invalid_client", "Unable to load public key")

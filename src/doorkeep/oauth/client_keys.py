@@ -8,8 +8,9 @@ assertion's ``kid`` when it has one, and must suit its ``alg``.
 
 A fetched JWK set is kept per client and URL, fetched again when a ``kid`` is not in it (at most every 10
 seconds, DefaultPublicKeyStorageProvider's minTimeBetweenRequests) or after a day. The fetch has a short
-timeout and a size limit; a failure is no keys ("Unable to load public key"). A client's request objects at
-its registered ``request_uri`` (oauth/request_parser.py) are fetched the same way, never kept.
+time limit in all (not only per read) and a size limit; a failure is no keys ("Unable to load public key").
+A client's request objects at its registered ``request_uri`` (oauth/request_parser.py) are fetched the same
+way, never kept.
 """
 
 from __future__ import annotations
@@ -62,24 +63,36 @@ async def fetch_request_object(url: str) -> bytes:
 
 
 async def fetch_bounded(url: str, accept: str) -> bytes:
-    """GET ``url`` without following redirects (a redirect would leave what the client registered), with a
-    short timeout and at most MAX_JWKS_BYTES read; a non-2xx answer or any failure is a ValueError."""
+    """GET ``url`` without following redirects (a redirect would leave what the client registered), within
+    FETCH_TIMEOUT in all (httpx's timeout is per read: a server dribbling a byte at a time would hold the
+    request open for as long as it liked) and at most MAX_JWKS_BYTES read; a non-2xx answer, a URL httpx
+    cannot use (``http://[::1``: its InvalidURL is no HTTPError) or any other failure is a ValueError."""
+    import anyio
     import httpx  # imported on first use: the server starts without it (tests/unit/test_start_imports.py)
 
     try:
-        async with (
-            httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http,
-            http.stream("GET", url, headers={"Accept": accept}) as response,
-        ):
-            response.raise_for_status()
-            body = b""
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > MAX_JWKS_BYTES:
-                    raise ValueError("document too large")
-            return body
-    except httpx.HTTPError as err:
+        with anyio.fail_after(FETCH_TIMEOUT):
+            return await _read(url, accept)
+    except TimeoutError:
+        raise ValueError(f"no complete answer within {FETCH_TIMEOUT} s") from None
+    except (httpx.HTTPError, httpx.InvalidURL) as err:
         raise ValueError(str(err) or type(err).__name__) from err
+
+
+async def _read(url: str, accept: str) -> bytes:
+    import httpx
+
+    async with (
+        httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http,
+        http.stream("GET", url, headers={"Accept": accept}) as response,
+    ):
+        response.raise_for_status()
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_JWKS_BYTES:
+                raise ValueError("document too large")
+        return bytes(body)
 
 
 def suits(key: Any, alg: str) -> bool:
