@@ -20,7 +20,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ import jwt
 from doorkeep.clock import SystemClock
 from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, OAuthError, UnauthorizedClient
 from doorkeep.model import Client
+from doorkeep.numbers import loads
 from doorkeep.oauth.client_keys import ClientKeys
 
 if TYPE_CHECKING:
@@ -129,8 +129,10 @@ def _b64(segment: str) -> bytes:
 
 
 def _object(segment: str) -> dict[str, Any]:
+    """One segment's JSON object; nested too deeply it is unparseable, as Jackson's nesting limit makes it
+    (a RecursionError here was a 500 before any client was authenticated)."""
     try:
-        value = json.loads(_b64(segment))
+        value = loads(_b64(segment))
     except (ValueError, UnicodeDecodeError) as err:
         raise Malformed("Parsing error") from err
     if not isinstance(value, dict):
