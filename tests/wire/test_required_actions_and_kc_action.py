@@ -210,3 +210,15 @@ async def test_the_profile_page_speaks_german(realm: Env) -> None:
     assert "Benutzerkonto Informationen aktualisieren" in page.text
     page = await submit(realm.http, page, username="user1", **{**PROFILE, "email": "user2@localhost"})
     assert field_error(page, "email") == "E-Mail existiert bereits."
+
+
+async def test_every_kc_action_asks_for_the_password_after_five_minutes(realm: Env) -> None:
+    """OIDCLoginProtocol.isReAuthRequiredForKcAction asks any required-action provider's max auth age."""
+    await login(realm.http, "test", "app")
+    realm.clock.advance(301)
+    page = await start(realm.http, "test", "app", kc_action="UPDATE_PROFILE")
+    assert 'id="kc-attempted-username">user1<' in page.text
+    page = await submit(realm.http, page, password="password")
+    assert 'id="kc-update-profile-form"' in page.text and 'name="cancel-aia"' in page.text
+    params = code_from(await start(realm.http, "test", "app", kc_action="nosuch"))  # no provider: no re-login
+    assert params["kc_action_status"] == "error"

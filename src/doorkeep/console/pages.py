@@ -91,11 +91,13 @@ def config_totp(
     *,
     has_otp: bool,
     error: str | None = None,
+    cancel: bool = False,
     ui: Language = ENGLISH,
 ) -> str:
     """login-config-totp.ftl: the apps, the QR code of the ``otpauth://`` URI (an SVG ``data:`` URI drawn by
     segno) and the same secret as text in Keycloak's groups of four with the policy's settings, then the
-    ``totp`` and ``userLabel`` fields (the device name required once the user has an OTP credential)."""
+    ``totp`` and ``userLabel`` fields (the device name required once the user has an OTP credential), and
+    ``cancelTOTPBtn`` (``cancel-aia``) when the client asked for the setup (``isAppInitiatedAction``)."""
     qr = segno.make(key_uri, error="m").svg_data_uri(scale=4, border=2)
     return render(
         "login/config_totp.html",
@@ -110,6 +112,7 @@ def config_totp(
         secret=secret,
         label_required=has_otp,
         error=error,
+        cancel=cancel,
         ui=ui,
     )
 

@@ -1,5 +1,5 @@
-"""The required-action forms: UPDATE_PASSWORD, UPDATE_PROFILE (login-update-profile.ftl) and
-TERMS_AND_CONDITIONS (terms.ftl), and the ``cancel-aia`` button of an application-initiated action.
+"""The required-action forms: UPDATE_PASSWORD, UPDATE_PROFILE (login-update-profile.ftl), TERMS_AND_CONDITIONS
+(terms.ftl) and CONFIGURE_TOTP (``login_otp``), and the ``cancel-aia`` button of an application-initiated action.
 
 Keycloak's LoginActionsService.processRequireAction: a cancelled action records CUSTOM_REQUIRED_ACTION_ERROR
 (``rejected_by_user``) and the login goes on with ``kc_action_status=cancelled``; a completed one leaves the
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_flow, required_actions
+from doorkeep.oauth import login_flow, login_otp, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.required_actions import TERMS_AND_CONDITIONS, TERMS_ATTRIBUTE, UPDATE_PROFILE
+from doorkeep.oauth.required_actions import CONFIGURE_TOTP, TERMS_AND_CONDITIONS, TERMS_ATTRIBUTE, UPDATE_PROFILE
 from doorkeep.users import account_profile
 
 if TYPE_CHECKING:
@@ -66,13 +66,19 @@ async def submit(
     step: str,
     form: Form,
     browser: login_flow.Browser,
+    *,
+    totp_secret: str = "",
 ) -> login_flow.Outcome:
-    """The POST of the required action the login waits on (``step``)."""
+    """The POST of the required action the login waits on (``step``); ``totp_secret``: the one the CONFIGURE_TOTP
+    page showed, kept in the authentication session."""
     request = required_actions.processed(request, step)
     if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(request, user, step):
         await _event(tx, services, realm, client, request, user, browser, step, error=REJECTED_BY_USER)
         request = required_actions.settled(request, step, required_actions.CANCELLED)
         return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+    if step == CONFIGURE_TOTP:
+        totp, label = form.get("totp"), form.get("userLabel")
+        return await login_otp.configure(tx, services, realm, client, request, user, totp, label, totp_secret, browser)
     if step == UPDATE_PROFILE:
         return await update_profile(tx, services, realm, client, request, user, form, browser)
     if step == TERMS_AND_CONDITIONS:

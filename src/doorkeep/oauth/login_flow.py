@@ -136,11 +136,13 @@ class NeedOtp:
 @dataclass(frozen=True)
 class NeedTotpSetup:
     """The CONFIGURE_TOTP required action's page (login-config-totp.ftl); ``secret`` None: the authentication
-    session's, or a new one."""
+    session's, or a new one; ``cancel``: asked for by the client, so the page offers ``cancel-aia``."""
 
     user_id: str
     error: str | None = None
     secret: str | None = None
+    cancel: bool = False
+    request: AuthRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -494,7 +496,7 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     if action == required_actions.TERMS_AND_CONDITIONS:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:
-        return NeedTotpSetup(user.id)
+        return NeedTotpSetup(user.id, cancel=cancel, request=request)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 

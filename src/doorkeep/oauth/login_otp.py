@@ -7,9 +7,10 @@ login and answered "Invalid authenticator code." with a LOGIN_ERROR ``invalid_us
 UpdateTotp.processAction: the code in ``totp`` checked against the secret the page showed, a device name
 (``userLabel``) required once the user has another OTP credential and unique among them, then the credential
 stored and the code spent on it (CredentialHelper.createOTPCredential), UPDATE_TOTP and UPDATE_CREDENTIAL
-recorded. Keycloak reads the secret back from the form's hidden ``totpSecret``; Doorkeep keeps it in the
-authentication session (where Keycloak's TotpBean keeps it too) and ignores the form's copy, so the secret
-stored is always one this server drew.
+recorded, and a setup the client asked for (``kc_action=CONFIGURE_TOTP``) answered ``kc_action_status=success``
+(its page's ``cancel-aia`` is handled by ``action_steps`` as for the other actions). Keycloak reads the secret
+back from the form's hidden ``totpSecret``; Doorkeep keeps it in the authentication session (where Keycloak's
+TotpBean keeps it too) and ignores the form's copy, so the secret stored is always one this server drew.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_flow
+from doorkeep.oauth import login_flow, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_flow import INVALID_TOTP, Browser, NeedOtp, NeedTotpSetup, Outcome
 from doorkeep.users import brute_force, otp
@@ -85,7 +86,8 @@ async def configure(
     """The CONFIGURE_TOTP page's POST, checked in UpdateTotp.processAction's order."""
 
     def again(error: str) -> NeedTotpSetup:
-        return NeedTotpSetup(user.id, error, secret)
+        cancel = required_actions.app_initiated(request, user, otp.CONFIGURE_TOTP)
+        return NeedTotpSetup(user.id, error, secret, cancel, request)
 
     policy, now = otp.policy(realm), services.clock.now()
     if not (token or "").strip():  # Validation.isBlank
@@ -105,4 +107,5 @@ async def configure(
     actions = tuple(a for a in user.required_actions if a != otp.CONFIGURE_TOTP)
     user = dataclasses.replace(user, required_actions=actions)
     await tx.users.update(user)
+    request = required_actions.settled(request, otp.CONFIGURE_TOTP, required_actions.SUCCESS)
     return await login_flow.proceed(tx, services, realm, client, request, user, browser)

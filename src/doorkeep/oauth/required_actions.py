@@ -22,10 +22,11 @@ TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
 UPDATE_PROFILE = "UPDATE_PROFILE"
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
 HANDLED = frozenset({CONFIGURE_TOTP, TERMS_AND_CONDITIONS, UPDATE_PASSWORD, UPDATE_PROFILE})
-# InitiatedActionSupport.SUPPORTED: TermsAndConditions keeps the default NOT_SUPPORTED.
-APP_INITIATED = frozenset({UPDATE_PASSWORD, UPDATE_PROFILE})
+# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile): TermsAndConditions keeps the
+# default NOT_SUPPORTED.
+APP_INITIATED = frozenset({CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE})
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds
-MAX_AUTH_AGE = 300  # Constants.DEFAULT_MAX_AUTH_AGE: UPDATE_PASSWORD by kc_action re-authenticates older logins
+MAX_AUTH_AGE = 300  # Constants.KC_ACTION_MAX_AGE: a kc_action re-authenticates logins older than this
 SUCCESS, CANCELLED, ERROR = "success", "cancelled", "error"  # RequiredActionContext.KcActionStatus
 
 
@@ -79,6 +80,8 @@ def processed(request: AuthRequest, action: str) -> AuthRequest:
 
 
 def reauthentication_due(request: AuthRequest, auth_time: int, now: int) -> bool:
-    """UPDATE_PASSWORD asked for by ``kc_action`` needs credentials given in the last five minutes (the
-    required action's max auth age), as AppInitiatedActionResetPasswordTest.resetPasswordRequiresReAuth."""
-    return request.kc_action == UPDATE_PASSWORD and auth_time + MAX_AUTH_AGE < now
+    """OIDCLoginProtocol.isReAuthRequiredForKcAction: a ``kc_action`` naming a required-action provider needs
+    credentials given within the provider's max auth age (RequiredActionProvider.getMaxAuthAge: five minutes
+    unless configured), so CONFIGURE_TOTP and UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does
+    (AppInitiatedActionResetPasswordTest.resetPasswordRequiresReAuth); an unknown name does not."""
+    return request.kc_action in PRIORITY and auth_time + MAX_AUTH_AGE < now

@@ -371,6 +371,7 @@ async def _respond(
             secret,
             has_otp=bool(await otp.stored(tx, user.id)),
             error=outcome.error,
+            cancel=outcome.cancel,
             ui=ui,
         )
     elif isinstance(outcome, login_flow.NeedPasswordUpdate):
@@ -601,15 +602,10 @@ async def _action(request: Request, step: str) -> Response:
                 origin,
                 remember_me=auth_session.notes.get(REMEMBER_ME_NOTE) == "true",
             )
-        elif auth_session.step == otp.CONFIGURE_TOTP:
-            secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
-            totp, label = form.get("totp"), form.get("userLabel")
-            outcome = await login_otp.configure(
-                tx, services, realm, client, auth_request, user, totp, label, secret, origin
-            )
         elif step == "required-action":
+            secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
             outcome = await action_steps.submit(
-                tx, services, realm, client, auth_request, user, auth_session.step, form, origin
+                tx, services, realm, client, auth_request, user, auth_session.step, form, origin, totp_secret=secret
             )
         elif form.get("accept"):
             outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin)
