@@ -1,6 +1,6 @@
 """What the Account Console shows, without HTTP: the Account REST operations (``users.account``) plus the
 details a person needs to judge an offline grant (when granted and last used, from which device and IP,
-with which scopes), and Keycloak's English messages for profile errors.
+with which scopes), the credentials of Signing in, and Keycloak's English messages for profile errors.
 
 Every change goes through the same core functions as the Account REST API: removing an application's
 access is ``users.account.revoke_consent`` (its offline tokens stop working at once), signing a session out
@@ -18,6 +18,7 @@ from doorkeep.oauth import redirect_uris
 from doorkeep.sessions import device, service
 from doorkeep.sessions.liveness import realm_filter
 from doorkeep.users import account as ops
+from doorkeep.users import account_resources
 from doorkeep.users.profile import ProfileError
 
 if TYPE_CHECKING:
@@ -51,6 +52,74 @@ def field_errors(err: AdminError) -> dict[str, str]:
         template = MESSAGES.get(str(error.get("errorMessage")), str(error.get("errorMessage")))
         out.setdefault(field, template.format(*(str(p) for p in params + [""] * 3)))
     return out or {"": err.message}
+
+
+# Keycloak's account-ui messages_en.properties: the credential types' keys as the Account REST names them.
+CREDENTIAL_TEXTS = {
+    "basic-authentication": "Basic authentication",
+    "two-factor": "Two-factor authentication",
+    "password-display-name": "Password",
+    "password-help-text": "Sign in by entering your password.",
+    "otp-display-name": "Authenticator application",
+    "otp-help-text": "Enter a verification code from authenticator application.",
+    "password": "My password",  # an unlabelled credential is named by its type: t(userLabel) || t(type)
+}
+# The actions Signing in may start (the credential types' createAction and updateAction).
+CREDENTIAL_ACTIONS = frozenset({account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP"})
+
+
+@dataclass(frozen=True)
+class StoredCredential:
+    """One of the user's credentials as Signing in lists it: its label (else its type's name) and creation."""
+
+    id: str
+    label: str
+    created: int  # seconds
+
+
+@dataclass(frozen=True)
+class CredentialType:
+    """A credential type of ``GET /account/credentials``, with the user's credentials of it."""
+
+    type: str
+    title: str
+    help: str
+    create_action: str | None
+    update_action: str | None
+    removable: bool
+    credentials: tuple[StoredCredential, ...]
+
+
+async def signing_in(tx: Tx, caller: ops.Caller) -> list[tuple[str, list[CredentialType]]]:
+    """Account security → Signing in (account-ui SigningIn.tsx): the Account REST's credential types, grouped
+    by category in their order, each type's texts in words."""
+    groups: dict[str, list[CredentialType]] = {}
+    for container in await account_resources.credentials(tx, caller, None, True):
+        title = _text(str(container["displayName"]))
+        unlabelled = CREDENTIAL_TEXTS.get(str(container["type"]), title)  # Keycloak has no text for "otp"
+        rows = tuple(
+            StoredCredential(
+                str(meta["credential"]["id"]),
+                meta["credential"].get("userLabel") or unlabelled,
+                int(meta["credential"].get("createdDate") or 0) // 1000,
+            )
+            for meta in container["userCredentialMetadatas"]
+        )
+        found = CredentialType(
+            str(container["type"]),
+            title,
+            _text(str(container["helptext"])),
+            container.get("createAction"),
+            container.get("updateAction"),
+            bool(container["removeable"]),
+            rows,
+        )
+        groups.setdefault(_text(str(container["category"])), []).append(found)
+    return list(groups.items())
+
+
+def _text(key: str) -> str:
+    return CREDENTIAL_TEXTS.get(key, key)
 
 
 @dataclass(frozen=True)

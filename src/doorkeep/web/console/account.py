@@ -1,6 +1,8 @@
 """The Account Console at ``/realms/{realm}/account/`` (Keycloak's ``account-console`` client): personal
-info, applications (with Remove access), devices and sessions. Thin handlers: each calls one function of
-``console.account`` or ``users.account`` with the signed-in user's token, then renders or redirects.
+info, applications (with Remove access), signing in (credentials), devices and sessions. Thin handlers: each
+calls one function of ``console.account`` or ``users.account`` with the signed-in user's token, then renders
+or redirects. Updating or setting up a credential is a new sign-in with ``kc_action``, as Keycloak's account
+console does it (SigningIn.tsx: ``login({action})``); the login comes back to Signing in.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from starlette.routing import Route
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
 from doorkeep.users import account as ops
-from doorkeep.users import account_profile, offline_devices
+from doorkeep.users import account_profile, account_resources, offline_devices
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
+from doorkeep.web.console import signin
 from doorkeep.web.console.base import Console, NavItem, Page
 from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.console.signin import Spec
@@ -28,10 +31,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DEVICES = "/account-security/device-activity"
+SIGNING_IN = "/account-security/signing-in"
 CONSOLE = Console(
     Spec("account-console", "/realms/{realm}/account"),
     title="Account Console",
-    nav=[NavItem("Personal info", "/"), NavItem("Applications", "/applications"), NavItem("Devices", DEVICES)],
+    nav=[
+        NavItem("Personal info", "/"),
+        NavItem("Applications", "/applications"),
+        NavItem("Signing in", SIGNING_IN),
+        NavItem("Devices", DEVICES),
+    ],
+    actions_done={
+        "UPDATE_PASSWORD": "Your password has been updated.",
+        "CONFIGURE_TOTP": "Your authenticator application has been set up.",
+    },
 )
 NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."
 
@@ -139,6 +152,59 @@ async def remove(page: Page) -> Response:
     except Refused as refused:
         return page.redirect("/applications", flash=refused.text, kind="error")
     return page.redirect("/applications", flash=f"Access of {client_id} removed.")
+
+
+@CONSOLE.page(SIGNING_IN)
+async def signing_in(page: Page) -> Response:
+    try:
+        categories = await as_user(page, view.signing_in)
+    except Refused as refused:
+        return page.error(refused.text, refused.err.status)
+    return page.render("console/account/signing_in.html", title="Signing in", path=SIGNING_IN, categories=categories)
+
+
+@CONSOLE.action(SIGNING_IN + "/action")
+async def start_action(page: Page) -> Response:
+    """ "Update" or "Set up": a sign-in to this console with the credential type's ``kc_action``."""
+    action = page.form.get("action") or ""
+    if action not in view.CREDENTIAL_ACTIONS:
+        return page.redirect(SIGNING_IN, flash="There is no such action.", kind="error")
+    return await signin.start(page.request, page.realm, CONSOLE.spec, page.url(SIGNING_IN), kc_action=action)
+
+
+@CONSOLE.page(SIGNING_IN + "/{credential_id:str}/delete")
+async def confirm_delete(page: Page) -> Response:
+    credential_id = page.request.path_params["credential_id"]
+    categories = await as_user(page, view.signing_in)
+    found = [c for _, types in categories for t in types if t.removable for c in t.credentials]
+    named = next((c.label for c in found if c.id == credential_id), None)
+    if named is None:
+        return page.redirect(SIGNING_IN, flash=account_resources.NOT_FOUND.message, kind="error")
+    return page.confirm(
+        title=f"Remove {named}",
+        question=f"Stop using {named}? You will no longer be asked for its codes when you sign in.",
+        button="Delete",
+        cancel=SIGNING_IN,
+        action=f"{SIGNING_IN}/{credential_id}/delete",
+    )
+
+
+@CONSOLE.action(SIGNING_IN + "/{credential_id:str}/delete")
+async def delete_credential(page: Page) -> Response:
+    """``DELETE /account/credentials/{id}``'s operation, events included (REMOVE_TOTP, REMOVE_CREDENTIAL)."""
+    credential_id = page.request.path_params["credential_id"]
+
+    async def remove(tx: Tx, caller: ops.Caller) -> str:
+        categories = await view.signing_in(tx, caller)
+        label = next((c.label for _, ts in categories for t in ts for c in t.credentials if c.id == credential_id), "")
+        await account_resources.remove_credential(tx, caller, credential_id)
+        return label
+
+    try:
+        label = await as_user(page, remove, write=True)
+    except Refused as refused:
+        return page.redirect(SIGNING_IN, flash=refused.text, kind="error")
+    return page.redirect(SIGNING_IN, flash=f"{label} was removed.")  # successRemovedMessage
 
 
 @CONSOLE.page(DEVICES)

@@ -11,7 +11,7 @@ third line.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ CSP = (
 )
 STATIC = "/resources/console"
 FLASH_TTL = 120
+ACTION_FAILED = "The sign-in server could not carry out this action."
 CSRF_REFUSED = "This form has expired or did not come from this page. Reload the page and try again."
 
 
@@ -145,10 +146,13 @@ Handler = Callable[[Page], Awaitable[Response]]
 class Console:
     """One console: its OIDC client, its base path, its navigation, and its declared pages."""
 
-    def __init__(self, spec: Spec, *, title: str, nav: Sequence[NavItem]) -> None:
+    def __init__(
+        self, spec: Spec, *, title: str, nav: Sequence[NavItem], actions_done: Mapping[str, str] | None = None
+    ) -> None:
         self.spec = spec
         self.title = title
         self.nav = tuple(nav)
+        self.actions_done = dict(actions_done or {})  # kc_action: the flash once the login says ``success``
         self._routes: list[Route] = [Route(f"{spec.base}/callback", self._callback, methods=["GET"])]
         self.action("/sign-out")(self._sign_out)
 
@@ -205,13 +209,11 @@ class Console:
                 page.flash = await _take_flash(request, realm, self.spec)
             response = await handler(page)
             if changed:
-                await signin.save(request, response, realm, self.spec, session)
+                await signin.save(request, response, realm, self.spec, session, signed_in=False)
             if page.flash is not None:
                 cookies.clear(request, response, self.spec.cookie("FLASH"), page.base + "/")
             if page.new_flash is not None:
-                now = state(request).services.clock.now()
-                sealed = (await cookies.sealer(request, realm, self.spec.cookie("FLASH"))).seal(page.new_flash, now)
-                cookies.write(request, response, self.spec.cookie("FLASH"), sealed, page.base + "/", FLASH_TTL)
+                await self._write_flash(request, realm, response, page.new_flash)
             return response
 
         return endpoint
@@ -237,7 +239,24 @@ class Console:
         target = return_to if return_to.startswith(base + "/") else base + "/"
         response = RedirectResponse(target, 302)
         await signin.save(request, response, realm, self.spec, session)
+        flash = self._action_flash(request.query_params.get("kc_action"), request.query_params.get("kc_action_status"))
+        if flash is not None:
+            await self._write_flash(request, realm, response, flash)
         return response
+
+    def _action_flash(self, action: str | None, status: str | None) -> dict[str, str] | None:
+        """What a sign-in that ran an application-initiated action says on the page it returns to: the
+        action's own text on ``success``, nothing when the user cancelled, an error when the server refused."""
+        if status == "success" and action in self.actions_done:
+            return {"kind": "success", "text": self.actions_done[action]}
+        if status == "error":
+            return {"kind": "error", "text": ACTION_FAILED}
+        return None
+
+    async def _write_flash(self, request: Request, realm: Realm, response: Response, flash: dict[str, str]) -> None:
+        now = state(request).services.clock.now()
+        sealed = (await cookies.sealer(request, realm, self.spec.cookie("FLASH"))).seal(flash, now)
+        cookies.write(request, response, self.spec.cookie("FLASH"), sealed, self.spec.path(realm.name) + "/", FLASH_TTL)
 
     async def _sign_out(self, page: Page) -> Response:
         response = RedirectResponse(signin.end_session_url(page.request, page.realm, self.spec, page.session), 303)

@@ -82,8 +82,12 @@ def _challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
-async def start(request: Request, realm: Realm, spec: Spec, return_to: str) -> Response:
-    """Redirect to the authorization endpoint, remembering state, nonce and verifier in a sealed cookie."""
+async def start(
+    request: Request, realm: Realm, spec: Spec, return_to: str, *, kc_action: str | None = None
+) -> Response:
+    """Redirect to the authorization endpoint, remembering state, nonce and verifier in a sealed cookie;
+    ``kc_action`` asks the login for an application-initiated action (keycloak-js ``login({action})``, as
+    Keycloak's account console updates a credential)."""
     now = state(request).services.clock.now()
     flow = {
         "state": secrets.token_urlsafe(24),
@@ -102,6 +106,8 @@ async def start(request: Request, realm: Realm, spec: Spec, return_to: str) -> R
         "code_challenge": _challenge(flow["verifier"]),
         "code_challenge_method": "S256",
     }
+    if kc_action is not None:
+        query["kc_action"] = kc_action
     response = RedirectResponse(f"{issuer(request, realm.name)}/protocol/openid-connect/auth?{urlencode(query)}", 302)
     sealed = (await cookies.sealer(request, realm, spec.cookie("FLOW"))).seal(flow, now)
     cookies.write(
@@ -218,11 +224,16 @@ async def _still_valid(request: Request, realm: Realm, session: Session) -> bool
     return await in_transaction(request, check, write=False)
 
 
-async def save(request: Request, response: Response, realm: Realm, spec: Spec, session: Session) -> None:
+async def save(
+    request: Request, response: Response, realm: Realm, spec: Spec, session: Session, *, signed_in: bool = True
+) -> None:
+    """Write the session cookie; a finished sign-in (``signed_in``) also drops its flow cookie, which a page
+    that refreshed its tokens must keep (it may be starting a sign-in for an action just now)."""
     now = state(request).services.clock.now()
     sealed = (await cookies.sealer(request, realm, spec.cookie("SESSION"))).seal(asdict(session), now)
     cookies.write(request, response, spec.cookie("SESSION"), sealed, spec.path(realm.name) + "/", None)
-    cookies.clear(request, response, spec.cookie("FLOW"), spec.path(realm.name) + "/")
+    if signed_in:
+        cookies.clear(request, response, spec.cookie("FLOW"), spec.path(realm.name) + "/")
 
 
 def end_session_url(request: Request, realm: Realm, spec: Spec, session: Session) -> str:
