@@ -10,6 +10,7 @@ import http.server
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import pytest
 import requests
 from playwright.sync_api import Page, sync_playwright
 from server import DoorkeepProcess, free_port
+
+from totp_codes import key_from_shown, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent
@@ -37,12 +40,17 @@ APP = """<!DOCTYPE html><html><head><title>loading</title></head><body><pre id="
 import Keycloak from './keycloak.js';
 const kc = new Keycloak({url: '%(server)s', realm: 'demo', clientId: 'offline-access-spa'});
 window.kc = kc;
+kc.onActionUpdate = (status, action) => { window.kcAction = [status, action]; };
 kc.init(%(init)s)
   .then((ok) => { document.title = ok ? 'ready' : 'anonymous'; })
   .catch((e) => { document.title = 'error'; document.getElementById('out').textContent = String(e); });
 </script></body></html>"""
 CODE_FLOW = "{onLoad: 'login-required', scope: 'openid offline_access', pkceMethod: 'S256'}"
 IMPLICIT_FLOW = "{onLoad: 'login-required', flow: 'implicit'}"  # JavascriptAdapterTest.implicitFlowTest
+NO_LOGIN = "{pkceMethod: 'S256'}"  # signed out until the page calls kc.login() or kc.register()
+# Without offline_access: a first login asking for offline access keeps no SSO session (FIRST_OFFLINE_ACCESS),
+# and an application-initiated action needs one to start from.
+ONLINE = "{onLoad: 'login-required', pkceMethod: 'S256'}"
 
 
 @pytest.fixture
@@ -59,6 +67,7 @@ def server(tmp_path: Path, app_port: int) -> Iterator[DoorkeepProcess]:
     spa = next(c for c in realm["clients"] if c["clientId"] == "offline-access-spa")
     spa["webOrigins"] = ["+", f"http://127.0.0.1:{app_port}"]
     spa["implicitFlowEnabled"] = True  # for implicit.html
+    realm["registrationAllowed"] = True  # for kc.register()
     (tmp_path / "demo-realm.json").write_text(json.dumps(realm))
     process = DoorkeepProcess(tmp_path / "server", import_realms=[tmp_path / "demo-realm.json"])
     process.start()
@@ -71,7 +80,12 @@ def app(tmp_path: Path, server: DoorkeepProcess, app_port: int) -> Iterator[str]
     root = tmp_path / "app"
     root.mkdir()
     shutil.copy(KEYCLOAK_JS, root / "keycloak.js")
-    for name, init in (("index.html", CODE_FLOW), ("implicit.html", IMPLICIT_FLOW)):
+    for name, init in (
+        ("index.html", CODE_FLOW),
+        ("implicit.html", IMPLICIT_FLOW),
+        ("signed-out.html", NO_LOGIN),
+        ("online.html", ONLINE),
+    ):
         (root / name).write_text(APP % {"server": f"http://localhost:{server.port}", "init": init})
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -142,3 +156,86 @@ def test_keycloak_js_logs_in_with_the_implicit_flow(page: Page, app: str, server
     assert page.evaluate("kc.idTokenParsed.nonce") and page.evaluate("kc.refreshToken") is None
     assert page.evaluate("kc.tokenParsed.exp - kc.tokenParsed.iat") == 900
     assert "#" not in page.url or "access_token" not in page.url  # keycloak-js cleaned the fragment
+
+
+def back_in_app(page: Page) -> None:
+    """Wait until keycloak-js has processed the login's redirect back to the app."""
+    page.wait_for_function("document.title === 'ready' || document.title === 'error'", timeout=15000)
+    assert page.title() == "ready", page.inner_text("#out")
+
+
+def test_register_opens_the_registration_page_and_the_new_user_is_signed_in(
+    page: Page, app: str, server: DoorkeepProcess
+) -> None:
+    """kc.register() sends the browser to the registrations endpoint; the registered user comes back signed
+    in (JavascriptAdapterTest.testRegister)."""
+    page.goto(app.replace("index.html", "signed-out.html"))
+    page.wait_for_function("document.title === 'anonymous'", timeout=15000)
+    page.evaluate("() => { kc.register(); }")
+    page.wait_for_selector("#kc-register-form", timeout=15000)
+    assert "/protocol/openid-connect/registrations" in page.url
+    for field, value in (("firstName", "Ada"), ("lastName", "Lovelace"), ("email", "ada@example.com")):
+        page.fill(f"#{field}", value)
+    page.fill("#username", "ada")
+    page.fill("#password", "Analytical-1843")
+    page.fill("#password-confirm", "Analytical-1843")
+    page.click("#kc-register")
+    back_in_app(page)
+    assert page.evaluate("kc.authenticated") is True
+    assert page.evaluate("kc.tokenParsed.preferred_username") == "ada"
+    assert page.evaluate("kc.idTokenParsed.email") == "ada@example.com"
+
+
+def test_login_with_the_update_password_action_changes_the_password_and_stays_signed_in(
+    page: Page, app: str, server: DoorkeepProcess
+) -> None:
+    """kc.login({action: 'UPDATE_PASSWORD'}) sends kc_action; the answer's kc_action_status reaches
+    onActionUpdate and the code is exchanged as for any login (keycloak-js #processCallback)."""
+    sign_in(page, app.replace("index.html", "online.html"))
+    page.evaluate("() => { kc.login({action: 'UPDATE_PASSWORD'}); }")
+    page.wait_for_selector("#kc-passwd-update-form", timeout=15000)
+    assert page.locator("#kc-cancel").is_visible()  # the client asked for it: it may be cancelled
+    page.fill("#password-new", "N3w-pass!")
+    page.fill("#password-confirm", "N3w-pass!")
+    page.click("#kc-submit")
+    back_in_app(page)
+    assert page.evaluate("window.kcAction") == ["success", "UPDATE_PASSWORD"]
+    assert page.evaluate("kc.authenticated") is True and page.evaluate("kc.tokenParsed.preferred_username") == "user1"
+    assert "kc_action" not in page.url  # keycloak-js cleaned the callback parameters
+    response = requests.post(
+        f"http://localhost:{server.port}/realms/demo/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": "offline-access-portal",
+            "client_secret": "password",
+            "username": "user1",
+            "password": "N3w-pass!",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_a_user_sets_up_otp_and_then_signs_in_with_the_login_form_and_the_otp_form(
+    page: Page, app: str, server: DoorkeepProcess
+) -> None:
+    """kc.login({action: 'CONFIGURE_TOTP'}) sets up an authenticator; the next sign-in through keycloak-js
+    asks for the password, then for the code."""
+    sign_in(page, app.replace("index.html", "online.html"))
+    page.evaluate("() => { kc.login({action: 'CONFIGURE_TOTP'}); }")
+    page.wait_for_selector("#kc-totp-secret-key", timeout=15000)
+    key = key_from_shown(page.inner_text("#kc-totp-secret-key"))
+    page.fill("#totp", totp(key))
+    page.click("#saveTOTPBtn")
+    back_in_app(page)
+    assert page.evaluate("window.kcAction") == ["success", "CONFIGURE_TOTP"]
+    page.evaluate("() => { kc.logout({redirectUri: location.href}); }")
+    page.wait_for_selector("#username", timeout=15000)
+    page.fill("#username", "user1")
+    page.fill("#password", "password")
+    page.click("#kc-login")
+    page.wait_for_selector("#kc-otp-login-form", timeout=15000)
+    page.fill("#otp", totp(key, time.time() + 30))  # the next period's code: the setup spent this one
+    page.click("#kc-login")
+    back_in_app(page)
+    assert page.evaluate("kc.tokenParsed.preferred_username") == "user1"
