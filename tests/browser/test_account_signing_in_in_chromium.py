@@ -1,0 +1,86 @@
+"""Account Console → Signing in, in headless Chromium against a real ``doorkeep start-dev`` process: the user
+sets up an authenticator app from the console (a sign-in with ``kc_action=CONFIGURE_TOTP``, the code computed
+from the secret shown on the page), comes back to Signing in with the device listed, and the next sign-in
+asks for the password and then the code."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from server import DoorkeepProcess
+
+from totp_codes import key_from_shown, totp
+
+pytestmark = [pytest.mark.browser, pytest.mark.interop]
+HERE = Path(__file__).parent
+DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
+SHOTS = HERE.parent / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
+    (tmp_path / "demo-realm.json").write_text(json.dumps(json.loads(DEMO.read_text())))
+    process = DoorkeepProcess(tmp_path / "server", import_realms=[tmp_path / "demo-realm.json"])
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield browser.new_context(viewport={"width": 1100, "height": 800}).new_page()
+        finally:
+            browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"account-{name}.png"), full_page=True)
+
+
+def password_form(page: Page) -> None:
+    page.wait_for_selector("#username", timeout=15000)
+    page.fill("#username", "user1")
+    page.fill("#password", "password")
+    page.click("#kc-login")
+
+
+def test_a_user_sets_up_an_authenticator_from_the_console_and_then_signs_in_with_it(
+    page: Page, server: DoorkeepProcess
+) -> None:
+    signing_in = f"http://localhost:{server.port}/realms/demo/account/account-security/signing-in"
+    page.goto(signing_in)
+    password_form(page)
+    expect(page.get_by_role("heading", name="Signing in", level=1)).to_be_visible(timeout=15000)
+    expect(page.get_by_text("Authenticator application is not set up.")).to_be_visible()
+    expect(page.get_by_text("My password")).to_be_visible()
+    shot(page, "signing-in")
+    page.get_by_role("button", name="Set up Authenticator application").click()
+    page.wait_for_selector("#kc-totp-secret-key", timeout=15000)
+    expect(page.locator("#cancelTOTPBtn")).to_be_visible()
+    shot(page, "signing-in-totp-setup")
+    key = key_from_shown(page.inner_text("#kc-totp-secret-key"))
+    page.fill("#totp", totp(key))
+    page.fill("#userLabel", "My phone")
+    page.click("#saveTOTPBtn")
+    expect(page.get_by_role("status")).to_have_text("Your authenticator application has been set up.", timeout=15000)
+    expect(page.get_by_role("cell", name="My phone", exact=True)).to_be_visible()
+    shot(page, "signing-in-totp-done")
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(signing_in)
+    password_form(page)
+    page.wait_for_selector("#kc-otp-login-form", timeout=15000)
+    page.fill("#otp", totp(key, time.time() + 30))  # the next period's code: the setup spent this one
+    page.click("#kc-login")
+    expect(page.get_by_role("heading", name="Signing in", level=1)).to_be_visible(timeout=15000)
+    expect(page.get_by_role("link", name="Delete My phone")).to_be_visible()
