@@ -84,4 +84,4 @@ def reauthentication_due(request: AuthRequest, auth_time: int, now: int) -> bool
     credentials given within the provider's max auth age (RequiredActionProvider.getMaxAuthAge: five minutes
     unless configured), so CONFIGURE_TOTP and UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does
     (AppInitiatedActionResetPasswordTest.resetPasswordRequiresReAuth); an unknown name does not."""
-    return request.kc_action in PRIORITY and auth_time + MAX_AUTH_AGE < now
+    return request.kc_action in HANDLED and auth_time + MAX_AUTH_AGE < now
