@@ -168,6 +168,9 @@ def duplicate_label(existing: list[Credential], label: str | None) -> bool:
     return any((c.user_label or "").strip().lower() == wanted for c in existing)
 
 
+HOTP_SPENT_KEPT = 86_400  # how long a spent HOTP counter is remembered (seconds)
+
+
 async def is_valid(tx: Tx, realm: Realm, cred: Credential, token: str, now: int) -> bool:
     """OTPCredentialProvider.isValid against one stored credential: a HOTP match moves its counter; a TOTP
     match is refused if the same code of the same credential was spent within its validity, unless the
@@ -178,6 +181,10 @@ async def is_valid(tx: Tx, realm: Realm, cred: Credential, token: str, now: int)
     if data.get("subType") == HOTP:
         counter = validate_hotp(token, key, int(data.get("counter", 0)), digits, algorithm, p.look_ahead_window)
         if counter < 0:
+            return False
+        # The counter was read without a lock: two workers may both match the same code before either
+        # writes. The single-use store lets only one of them spend it (the row outlives any stale read).
+        if not await tx.client_assertions.put_if_absent(f"hotp:{cred.id}.{counter}", now + HOTP_SPENT_KEPT, now):
             return False
         await tx.users.update_credential_data(cred.id, {**data, "counter": counter})
         return True
