@@ -35,9 +35,12 @@ def login(
     remember_me_checked: bool = False,
     reauthenticate: bool = False,
     register: str | None = None,
+    reset: str | None = None,
+    success: str | None = None,
     ui: Language = ENGLISH,
 ) -> str:
-    """The login form; for a re-authentication it names the known user instead of asking for one, and has no
+    """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
+    e-mail's); for a re-authentication it names the known user instead of asking for one, and has no
     Remember me box (login.ftl's ``usernameHidden``). Its title is Keycloak's ``loginTitle`` ("Sign in to
     <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
     return render(
@@ -52,6 +55,46 @@ def login(
         remember_me_checked=remember_me_checked,
         reauthenticate=reauthenticate,
         register=register,
+        reset=reset,
+        success=success,
+        ui=ui,
+    )
+
+
+def reset_password(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    *,
+    login_url: str,
+    with_email: bool,
+    username: str = "",
+    error: str | None = None,
+    ui: Language = ENGLISH,
+) -> str:
+    """login-reset-password.ftl: the username (or e-mail, with loginWithEmailAllowed) to send the link to."""
+    return render(
+        "login/reset_password.html",
+        title=ui.text("emailForgotTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        login_url=login_url,
+        with_email=with_email,
+        username=username,
+        error=error,
+        ui=ui,
+    )
+
+
+def verify_email(realm_display: str, email: str, resend: str, *, ui: Language = ENGLISH) -> str:
+    """login-verify-email.ftl: where the mail went, and the link that sends it again."""
+    return render(
+        "login/verify_email.html",
+        title=ui.text("emailVerifyTitle"),
+        realm_display=realm_display,
+        email=email,
+        resend=resend,
         ui=ui,
     )
 

@@ -83,6 +83,12 @@ class ActionToken:
         return out
 
 
+def key_expiry(key: str) -> int:
+    """The expiry a ``single_use_key`` names (its second field), for how long the spent key is kept."""
+    parts = key.split(".")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
 def new(action: str, user_id: str, client_id: str, now: int, lifespan: int, **extra: Any) -> ActionToken:
     """A fresh token of ``action`` expiring ``lifespan`` seconds from ``now``, with a new nonce."""
     return ActionToken(action, user_id, now + lifespan, client_id, str(uuid.uuid4()), now, **extra)
@@ -101,6 +107,7 @@ class Refusal:
     action: str | None = None
     user_id: str | None = None
     expired: bool = False
+    token_id: str | None = None
 
 
 def _str(claims: dict[str, Any], key: str) -> str | None:
@@ -116,17 +123,17 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
     if unverified is None:
         return Refusal(INVALID_CODE, "invalid_code")
     _, body = unverified
-    action, user_id = _str(body, "typ"), _str(body, "sub")
+    action, user_id, token_id = _str(body, "typ"), _str(body, "sub"), _str(body, "jti")
     if action not in HANDLERS:
-        return Refusal(INVALID_CODE, "invalid_code", user_id=user_id)
+        return Refusal(INVALID_CODE, "invalid_code", user_id=user_id, token_id=token_id)
     default_text, default_error, _ = HANDLERS[action]
-    refused = Refusal(default_text, default_error, action, user_id)
+    refused = Refusal(default_text, default_error, action, user_id, token_id=token_id)
     claims = await services.codec.verify(tx, realm_id, key, internal=True)
     if claims is None or claims.get("iss") != issuer or user_id is None:
         return refused
     expires = claims.get("exp")
     if not isinstance(expires, int) or services.clock.now() > expires:
-        return Refusal(EXPIRED_NO_SESSION, "expired_code", action, user_id, expired=True)
+        return Refusal(EXPIRED_NO_SESSION, "expired_code", action, user_id, expired=True, token_id=token_id)
     actions = claims.get("rqac") or []
     return ActionToken(
         action=action,

@@ -16,7 +16,13 @@ from doorkeep import events
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_flow, login_otp, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.required_actions import CONFIGURE_TOTP, TERMS_AND_CONDITIONS, TERMS_ATTRIBUTE, UPDATE_PROFILE
+from doorkeep.oauth.required_actions import (
+    CONFIGURE_TOTP,
+    TERMS_AND_CONDITIONS,
+    TERMS_ATTRIBUTE,
+    UPDATE_PROFILE,
+    VERIFY_EMAIL,
+)
 from doorkeep.users import account_profile
 
 if TYPE_CHECKING:
@@ -81,6 +87,8 @@ async def submit(
         return await login_otp.configure(tx, services, realm, client, request, user, totp, label, totp_secret, browser)
     if step == UPDATE_PROFILE:
         return await update_profile(tx, services, realm, client, request, user, form, browser)
+    if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login.py sends it)
+        return login_flow.NeedEmailVerification(user.id, request)
     if step == TERMS_AND_CONDITIONS:
         return await terms(tx, services, realm, client, request, user, form.get("cancel") is not None, browser)
     new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""

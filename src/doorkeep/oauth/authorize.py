@@ -75,13 +75,20 @@ class AuthRequest:
     kc_action: str | None = None
     kc_action_status: str | None = None
     kc_action_done: str | None = None
+    # Required actions of this login only (AuthenticationSessionModel.addRequiredAction: an e-mailed link's
+    # actions, the reset-credentials flow's UPDATE_PASSWORD), run with the user's own by priority; the
+    # END_AFTER_REQUIRED_ACTIONS note (the login ends on "Your account has been updated." instead of a code);
+    # and the INVALIDATE_ACTION_TOKEN note: the single-use key of the link, spent when the login ends.
+    session_actions: tuple[str, ...] = ()
+    end_after_actions: bool = False
+    action_token: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AuthRequest:
-        return cls(**data)
+        return cls(**{**data, "session_actions": tuple(data.get("session_actions") or ())})
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ class NeedLogin:
     # A re-authentication: the SSO session's user, whose password alone the form asks for (Keycloak's
     # UsernamePasswordForm with the user set before it: USERNAME_HIDDEN, USER_SET_BEFORE_USERNAME_PASSWORD_AUTH).
     user_id: str | None = None
+    success: str | None = None  # the page's success message (ResetCredentialEmail's forkWithSuccessMessage)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,23 @@ class NeedTotpSetup:
 
 
 @dataclass(frozen=True)
+class NeedEmailVerification:
+    """The VERIFY_EMAIL required action's page (login-verify-email.ftl); the web layer sends the e-mail."""
+
+    user_id: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class AccountUpdated:
+    """END_AFTER_REQUIRED_ACTIONS: the actions of an e-mailed link are done, the login ends on "Your account
+    has been updated." with a link back to ``back_uri`` (AuthenticationManager.finishedRequiredActions)."""
+
+    user_id: str
+    back_uri: str | None
+
+
+@dataclass(frozen=True)
 class NeedConsent:
     user_id: str
     items: tuple[ConsentItem, ...]
@@ -176,8 +194,10 @@ Outcome = (
     | NeedTotpSetup
     | NeedProfileUpdate
     | NeedTerms
+    | NeedEmailVerification
     | NeedRegistration
     | NeedConsent
+    | AccountUpdated
     | Failed
     | Refused
 )
@@ -445,12 +465,18 @@ async def finish(
         user = await user_locale.update_users_locale(
             tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
+    triggered_user = required_actions.verify_email_trigger(realm, user)
+    if triggered_user is not user:
+        user = triggered_user
+        await tx.users.update(user)
     # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
     action, request = required_actions.next_action(realm, user, request)
     if action is not None:
         return action_page(user, request, action)
     if required_actions.unhandled(realm, user):
         return NeedLogin("Account is not fully set up")
+    if request.end_after_actions:
+        return AccountUpdated(user.id, request.redirect_uri or _client_base(client))
     missing = None if consented else await missing_consent(tx, client, user, request)
     if missing is not None:
         return NeedConsent(user.id, missing, request)
@@ -480,6 +506,15 @@ async def finish(
     return Done(response.session, response)
 
 
+def _client_base(client: Client) -> str | None:
+    """The info page's "Back to Application": the client's base URL, resolved against its root URL
+    (ResolveRelative.resolveRelativeUri)."""
+    base = client.base_url
+    if base and base.startswith("/") and client.root_url:
+        return client.root_url.rstrip("/") + base
+    return base or None
+
+
 def registration_prefill(request: AuthRequest) -> dict[str, str]:
     """RegistrationPage: the ``login_hint`` fills the username (the e-mail field takes it where the e-mail is
     the username: the page shows only one of them)."""
@@ -497,6 +532,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
+    if action == required_actions.VERIFY_EMAIL:
+        return NeedEmailVerification(user.id, request)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 

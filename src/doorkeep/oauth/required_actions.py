@@ -6,7 +6,8 @@ on the user), by the realm's priorities, and only then the action the client ask
 it runs when the realm enables it and its provider supports being initiated by the application, and is
 otherwise answered with ``kc_action_status=error``. ``setKcActionStatus`` records the outcome only for the
 requested action, which is then no longer pending. Each action runs as its provider (a factory's id), which
-is what its completion removes from the user.
+is what its completion removes from the user. The login's own actions (those of an e-mailed link, kept
+on the request as the authentication session's) run among the user's.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from doorkeep.realms import required_actions as registered
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
 UPDATE_PROFILE = "UPDATE_PROFILE"
+VERIFY_EMAIL = "VERIFY_EMAIL"
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
-HANDLED = frozenset({CONFIGURE_TOTP, TERMS_AND_CONDITIONS, UPDATE_PASSWORD, UPDATE_PROFILE})
-# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile): TermsAndConditions keeps the
-# default NOT_SUPPORTED.
+HANDLED = frozenset({CONFIGURE_TOTP, TERMS_AND_CONDITIONS, UPDATE_PASSWORD, UPDATE_PROFILE, VERIFY_EMAIL})
+# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile): TermsAndConditions and
+# VerifyEmail keep the default NOT_SUPPORTED.
 APP_INITIATED = frozenset({CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE})
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds
 MAX_AUTH_AGE = 300  # Constants.KC_ACTION_MAX_AGE: a kc_action re-authenticates logins older than this
@@ -31,12 +33,13 @@ SUCCESS, CANCELLED, ERROR = "success", "cancelled", "error"  # RequiredActionCon
 
 
 def next_action(realm: Realm, user: User, request: AuthRequest) -> tuple[str | None, AuthRequest]:
-    """The action to show now (the user's own first, by the realm's priorities, then the requested one) and the
-    request, with ``kc_action_status=error`` recorded when the requested action cannot run: not enabled in the
-    realm ("not configured for realm", "is disabled") or not one the client may initiate."""
+    """The action to show now (the user's own and the login's, by the realm's priorities, then the requested
+    one) and the request, with ``kc_action_status=error`` recorded when the requested action cannot run: not
+    enabled in the realm ("not configured for realm", "is disabled") or not one the client may initiate."""
     runnable = registered.applicable(realm)
-    own = registered.ordered(runnable[a] for a in dict.fromkeys(user.required_actions) if a in runnable)
-    handled = [a.provider_id for a in own if a.provider_id in HANDLED]
+    wanted_now = dict.fromkeys((*user.required_actions, *request.session_actions))
+    own = registered.ordered(runnable[a] for a in wanted_now if a in runnable)
+    handled = [a.provider_id for a in own if a.provider_id in HANDLED and _applies(user, a.provider_id)]
     if handled:
         return handled[0], request
     if request.kc_action is None:
@@ -58,7 +61,32 @@ def pending(realm: Realm, user: User, request: AuthRequest) -> bool:
     """AuthenticationManager.nextRequiredAction finds an action: one of the user's the realm enables, or an
     enabled ``kc_action`` (what stops a ``prompt=none`` login)."""
     runnable = registered.applicable(realm)
-    return any(a in runnable for a in user.required_actions) or request.kc_action in runnable
+    own = (a for a in user.required_actions if a in runnable and _applies(user, runnable[a].provider_id))
+    return any(True for _ in own) or request.kc_action in runnable
+
+
+def _applies(user: User, action: str) -> bool:
+    """VerifyEmail.process passes a verified user and ignores one without an address (``context.ignore()``)."""
+    return action != VERIFY_EMAIL or (bool((user.email or "").strip()) and not user.email_verified)
+
+
+def verify_email_trigger(realm: Realm, user: User) -> User:
+    """VerifyEmail.evaluateTriggers: with the realm's verifyEmail on, an unverified user gets VERIFY_EMAIL;
+    its challenge passes at once (and drops it) for a verified one."""
+    actions = user.required_actions
+    if realm.verify_email and not user.email_verified and VERIFY_EMAIL not in actions:
+        actions = (*actions, VERIFY_EMAIL)
+    elif user.email_verified and VERIFY_EMAIL in actions:
+        actions = tuple(a for a in actions if a != VERIFY_EMAIL)
+    return user if actions == user.required_actions else dataclasses.replace(user, required_actions=actions)
+
+
+def leaving(request: AuthRequest, action: str) -> AuthRequest:
+    """The request once the login's own ``action`` is submitted (AuthenticationSessionModel.removeRequiredAction);
+    a refused form shows the page again by its step, so only a completed action moves on without it."""
+    if action not in request.session_actions:
+        return request
+    return dataclasses.replace(request, session_actions=tuple(a for a in request.session_actions if a != action))
 
 
 def app_initiated(request: AuthRequest, user: User, action: str) -> bool:

@@ -12,10 +12,9 @@ token's ``redirect_uri`` (END_AFTER_REQUIRED_ACTIONS). A verify-email token mark
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,28 +23,39 @@ from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken, Refusal
-from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User, with_password_update
-from doorkeep.oauth import redirect_uris
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
+from doorkeep.oauth import login_flow, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.sessions import revocation_triggers, sso, triggered
-from doorkeep.users import passwords
-from doorkeep.users.credentials import enforce_policy
-from doorkeep.users.password_policy import PolicyViolation
+from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
-from doorkeep.web.login import NO_BACK, action_url, cookie_path, display, error_page, html, open_realm, secure
+from doorkeep.web.login import (
+    AUTHENTICATE,
+    NO_BACK,
+    LinkSpent,
+    action_url,
+    browser,
+    cookie_path,
+    display,
+    error_page,
+    html,
+    open_realm,
+    render,
+    secure,
+)
 
 if TYPE_CHECKING:
-    from doorkeep.oauth.context import Form, Services
+    from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
 
 STEP = "action-token"  # the authentication session waits for the confirmed link
-PASSWORD_STEP = "action-token:UPDATE_PASSWORD"  # then for the update-password form
+VERIFY = required_actions.VERIFY_EMAIL
 INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 UNKNOWN_REQUESTER = "Unknown login requester."
 REQUESTER_DISABLED = "Login requester not enabled"
 ONE_TIME = frozenset({UPDATE_PASSWORD})  # RequiredActionFactory.isOneTimeAction among the supported actions
+START_AGAIN = "Action expired. Please start again."  # Messages.EXPIRED_ACTION_TOKEN_SESSION_EXISTS
 
 
 async def _event(
@@ -60,17 +70,21 @@ async def _event(
     client_id: str | None = None,
     details: dict[str, str | None] | None = None,
 ) -> None:
-    user_id = token.user_id if token is not None else None
+    """handleActionToken's event: the token's id and action (``token_id``, ``action``) and user, then the
+    handler's own details."""
+    known: dict[str, str | None] = {}
+    if token is not None:
+        known = {"token_id": token.token_id or None, "action": token.action}
     await events.record(
         tx,
         realm,
         f"{type}_ERROR" if error else type,
         now=services.clock.now(),
         client_id=client_id,
-        user_id=user_id,
+        user_id=token.user_id if token is not None else None,
         ip=ip,
         error=error,
-        details=details,
+        details={**known, **(details or {})},
     )
 
 
@@ -85,8 +99,13 @@ async def execute(request: Request) -> Response:
         tx.config.bind(realm)
         ip, now = client_ip(request), services.clock.now()
         token = await action_tokens.read(tx, services, realm.id, iss, request.query_params.get("key"))
+        auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+        if auth_session is not None and (auth_session.realm_id != realm.id or auth_session.expires <= now):
+            auth_session = None
         if isinstance(token, Refusal):  # handleActionTokenVerificationException
             await _event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
+            if token.expired and auth_session is not None:
+                return await _start_again(request, tx, realm, auth_session)
             return error_page(request, realm, token.text)
         _, default_error, event_type = action_tokens.HANDLERS[token.action]
         user = await tx.users.get(token.user_id)
@@ -99,19 +118,34 @@ async def execute(request: Request) -> Response:
             return error_page(request, realm, refused.text)
         assert user is not None and client is not None
         # checkTokenWasNotUsedYet: before the handler, so a spent link never reaches its confirmation page
-        if set(token.required_actions) & ONE_TIME and await tx.action_tokens.is_used(token.single_use_key, now):
+        if _single_use(token) and await tx.action_tokens.is_used(token.single_use_key, now):
             await _event(
                 tx, services, realm, event_type, ip, token=token, error="expired_code", client_id=token.client_id
             )
             return error_page(request, realm, action_tokens.EXPIRED_ACTION)
-        auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+        if token.action == action_tokens.RESET_CREDENTIALS:
+            return await _reset(request, tx, services, realm, client, user, token, auth_session)
         if token.auth_session_id is None or auth_session is None or auth_session.id != token.auth_session_id:
             return await _confirm(request, tx, services, realm, client, user, token, auth_session)
         return await _run(request, tx, services, realm, client, user, token, auth_session)
 
-    response = await in_transaction(request, work)
+    try:
+        response = await in_transaction(request, work)
+    except LinkSpent:
+        response = error_page(request, realm, action_tokens.EXPIRED_ACTION)
     response.headers["Cache-Control"] = NO_BACK
     return response
+
+
+async def _start_again(request: Request, tx: Tx, realm: Realm, auth_session: AuthSession) -> Response:
+    """An expired link opened where a login is under way (the link's ``client_id`` is that login's): the
+    flow restarts on the login form with "Action expired. Please start again." (TokenNotActiveException)."""
+    client = await tx.clients.get(auth_session.client_id)
+    if client is None or client.client_id != request.query_params.get("client_id") or not client.enabled:
+        return error_page(request, realm, action_tokens.EXPIRED_NO_SESSION)
+    auth_request = AuthRequest.from_json(auth_session.request)
+    outcome = login_flow.NeedLogin(START_AGAIN, auth_request.login_hint or "")
+    return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
 
 def _check(
@@ -129,6 +163,8 @@ def _check(
         return Refusal(REQUESTER_DISABLED, "client_disabled")
     if token.redirect_uri is not None and redirect_uris.resolve(token.redirect_uri, client, base) is None:
         return Refusal("Invalid redirect uri", "invalid_redirect_uri")
+    if token.action == action_tokens.RESET_CREDENTIALS and not realm.reset_password_allowed:
+        return Refusal(action_tokens.RESET_NOT_ALLOWED, "not_allowed")
     if token.email is not None and token.email != user.email:  # verifyEmail: the address it was sent to
         return Refusal(default_text, "invalid_email")
     return None
@@ -190,13 +226,17 @@ async def _run(
     token: ActionToken,
     auth_session: AuthSession,
 ) -> Response:
-    """The confirmed link: verify the address, or open the update-password form the token asks for."""
+    """The confirmed link. A verify-email link marks the address verified, then shows so, or goes on with the
+    login that sent it (VerifyEmailActionTokenHandler); an execute-actions link runs its actions in this
+    authentication session through the login's own pages, ending on "Your account has been updated."
+    (ExecuteActionsActionTokenHandler: END_AFTER_REQUIRED_ACTIONS)."""
     ui = page_locale.language(request, realm, user=user)
     if token.email is not None and not user.email_verified:
-        user = dataclass_replace(user, email_verified=True)
+        user = dataclasses.replace(user, email_verified=True)
         await tx.users.update(user)
+    auth_request = AuthRequest.from_json(auth_session.request)
     if token.action == action_tokens.VERIFY_EMAIL:
-        user = dataclass_replace(user, required_actions=tuple(a for a in user.required_actions if a != "VERIFY_EMAIL"))
+        user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != VERIFY))
         await tx.users.update(user)
         await _event(
             tx,
@@ -206,105 +246,84 @@ async def _run(
             client_ip(request),
             token=token,
             client_id=client.client_id,
-            details={"email": user.email, "action": token.action},
+            details={"email": user.email},
         )
+        if auth_session.step != STEP:  # the login that sent it, in this browser: it goes on
+            auth_request = required_actions.leaving(auth_request, VERIFY)
+            return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
         await tx.flows.delete_auth_session(auth_session.id)
         return html(
             pages.action_info(display(realm), ui.text("emailVerifiedMessage"), back_uri=token.redirect_uri, ui=ui)
         )
-    if UPDATE_PASSWORD in token.required_actions:
-        form_token = secrets.token_urlsafe(24)
-        # The token rides with the session, as Keycloak's KEY auth note: the form's POST reads it again.
-        request_json = {**auth_session.request, "state": request.query_params.get("key")}
-        await tx.flows.replace_auth_request(auth_session.id, request_json)
-        await tx.flows.advance_auth_session(auth_session.id, user.id, PASSWORD_STEP, form_token)
-        return html(
-            pages.update_password(display(realm), action_url(request, realm, "required-action"), form_token, ui=ui)
-        )
-    await tx.flows.delete_auth_session(auth_session.id)
-    return html(pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=token.redirect_uri, ui=ui))
+    auth_request = dataclasses.replace(
+        auth_request,
+        session_actions=token.required_actions,
+        end_after_actions=True,
+        action_token=token.single_use_key if _single_use(token) else None,
+    )
+    return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
 
 
-def dataclass_replace(user: User, **changes: Any) -> User:
-    return dataclasses.replace(user, **changes)
-
-
-def owns(auth_session: AuthSession) -> bool:
-    """Whether the update-password form posted belongs to an e-mailed link's flow (web/login.py asks)."""
-    return auth_session.step == PASSWORD_STEP
-
-
-async def submit_password(
-    request: Request, tx: Tx, realm: Realm, client: Client, auth_session: AuthSession, form: Form
+async def _reset(
+    request: Request,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    user: User,
+    token: ActionToken,
+    auth_session: AuthSession | None,
 ) -> Response:
-    """The update-password form of an execute-actions link: Keycloak's UpdatePassword checks, the token's
-    key spent, UPDATE_PASSWORD and UPDATE_CREDENTIAL recorded, the user's other sessions ended, then
-    "Your account has been updated." (END_AFTER_REQUIRED_ACTIONS)."""
-    services = state(request).services
-    user = await tx.users.get(auth_session.user_id or "")
-    if user is None or not user.enabled:
-        return error_page(request, realm, ACCOUNT_DISABLED)
-    ui = page_locale.language(request, realm, user=user)
-    new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""
-    error = await _password_error(tx, realm, user, new, confirm)
-    if error is not None:
-        form_token = secrets.token_urlsafe(24)
-        await tx.flows.advance_auth_session(auth_session.id, user.id, auth_session.step, form_token)
-        return html(
-            pages.update_password(
-                display(realm), action_url(request, realm, "required-action"), form_token, error, ui=ui
-            )
-        )
-    from doorkeep.realms.bootstrap import set_password
-
-    now = services.clock.now()
-    auth_request = AuthRequest.from_json(auth_session.request)
-    token = await action_tokens.read(tx, services, realm.id, issuer(request, realm.name), auth_request.state)
-    if isinstance(token, Refusal):
-        await tx.flows.delete_auth_session(auth_session.id)
-        return error_page(request, realm, token.text)
-    if not await tx.action_tokens.put_if_absent(token.single_use_key, token.expires, now):
-        await tx.flows.delete_auth_session(auth_session.id)
-        return error_page(request, realm, action_tokens.EXPIRED_ACTION)
-    await set_password(tx, user, new, now)
-    user = with_password_update(user, False)
-    await tx.users.update(user)
-    redirect = token.redirect_uri
-    details = {
-        "auth_method": "openid-connect",
-        "redirect_uri": redirect,
-        "username": user.username,
-        "credential_type": "password",
-    }
-    for type in ("UPDATE_PASSWORD", "UPDATE_CREDENTIAL"):
-        await events.record(
-            tx,
-            realm,
-            type,
-            now=now,
-            client_id=client.client_id,
-            user_id=user.id,
-            ip=client_ip(request),
-            details=details,
-        )
-    await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=now)
-    await tx.flows.delete_auth_session(auth_session.id)
-    response = html(pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=redirect, ui=ui))
-    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
-    return response
+    """ResetCredentialsActionTokenHandler: in the browser that asked (its authentication session still at the
+    login form), the login goes on to the update-password page and then to the client; elsewhere a new
+    authentication session runs it and ends on "Your account has been updated." (END_AFTER_REQUIRED_ACTIONS).
+    The key is spent when that login ends."""
+    same = auth_session is not None and auth_session.id == token.auth_session_id
+    if auth_session is not None and same and auth_session.step == AUTHENTICATE:
+        auth_request = AuthRequest.from_json(auth_session.request)
+    else:
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        auth_request = AuthRequest(client.client_id, "", "code", "query", "openid", end_after_actions=True)
+        auth_session = await _new_session(tx, services, realm, client, user, auth_request, AUTHENTICATE)
+    actions = (*(a for a in auth_request.session_actions if a != UPDATE_PASSWORD), UPDATE_PASSWORD)
+    auth_request = dataclasses.replace(auth_request, session_actions=actions, action_token=token.single_use_key)
+    return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
 
 
-async def _password_error(tx: Tx, realm: Realm, user: User, new: str, confirm: str) -> str | None:
-    """UpdatePassword.processAction's refusals, in its order."""
-    if not new:
-        return "Please specify password."
-    if new != confirm:
-        return "Passwords don't match."
-    cred = await tx.users.password(user.id)
-    if cred is not None and await asyncio.to_thread(passwords.verify, new, cred.secret_data, cred.credential_data):
-        return "Invalid password: must not be equal to any of last 1 passwords."
-    try:
-        await enforce_policy(tx, realm, user, new)
-    except PolicyViolation as refused:
-        return refused.text
-    return None
+async def _continue(
+    request: Request,
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_request: AuthRequest,
+    auth_session: AuthSession,
+) -> Response:
+    """The login's next step for ``user`` in ``auth_session``, as the login pages render it."""
+    await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
+    outcome = await login_flow.proceed(tx, services, realm, client, auth_request, user, browser(request))
+    return await render(request, tx, realm, client, auth_request, outcome, auth_session)
+
+
+async def _new_session(
+    tx: Tx, services: Services, realm: Realm, client: Client, user: User, auth_request: AuthRequest, step: str
+) -> AuthSession:
+    auth_session = AuthSession(
+        secrets.token_urlsafe(24),
+        realm.id,
+        client.id,
+        secrets.token_urlsafe(24),
+        auth_request.to_json(),
+        user.id,
+        services.clock.now() + realm.access_code_lifespan_login,
+        step,
+    )
+    await tx.flows.create_auth_session(auth_session)
+    return auth_session
+
+
+def _single_use(token: ActionToken) -> bool:
+    """``canUseTokenRepeatedly`` false: a reset-credentials link, an execute-actions one with a one-time action."""
+    return token.action == action_tokens.RESET_CREDENTIALS or bool(set(token.required_actions) & ONE_TIME)

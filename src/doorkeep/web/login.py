@@ -19,8 +19,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep import events
 from doorkeep.console import pages
+from doorkeep.email import action_tokens
 from doorkeep.errors import OAuthError
-from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, UserSession
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User, UserSession
 from doorkeep.oauth import (
     action_steps,
     authorize,
@@ -65,6 +66,8 @@ FORM_STEPS = {
 }
 STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in steps}
 REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
+VERIFY_EMAIL_NOTE = "VERIFY_EMAIL_KEY"  # Constants.VERIFY_EMAIL_KEY: the address the link was mailed to
+_NO_USER = User("", "", "")
 TIMED_OUT = "Your login attempt timed out. Login will start from the beginning."
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
@@ -255,6 +258,7 @@ async def locale_cookie(
         login_flow.NeedPasswordUpdate
         | login_flow.NeedProfileUpdate
         | login_flow.NeedTerms
+        | login_flow.NeedEmailVerification
         | login_flow.NeedConsent
         | login_flow.NeedOtp
         | login_flow.NeedTotpSetup,
@@ -278,6 +282,10 @@ async def _respond(
 ) -> Response:
     services = state(request).services
     now = services.clock.now()
+    if isinstance(outcome, login_flow.Done | login_flow.AccountUpdated) and auth_request.action_token is not None:
+        await spend_link(tx, auth_request.action_token, now)
+    if isinstance(outcome, login_flow.AccountUpdated):
+        return await account_updated(request, tx, realm, outcome, auth_session)
     if isinstance(outcome, login_flow.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
@@ -315,6 +323,12 @@ async def _respond(
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
+    send_to: str | None = None  # VerifyEmail.process: the address not yet mailed in this session
+    if isinstance(outcome, login_flow.NeedEmailVerification):
+        address = (await tx.users.get(outcome.user_id) or _NO_USER).email or ""
+        mailed = auth_session.notes.get(VERIFY_EMAIL_NOTE) if auth_session is not None else None
+        notes = {VERIFY_EMAIL_NOTE: address}
+        send_to = address if mailed != address else None
     current = getattr(outcome, "request", None) or auth_request  # a step may have changed the request
     if auth_session is None:
         auth_session = AuthSession(
@@ -351,6 +365,8 @@ async def _respond(
             remember_me_checked=outcome.remember_me,
             reauthenticate=outcome.user_id is not None,
             register=registration_link(request, realm, client) if outcome.user_id is None else None,
+            reset=reset_link(request, realm, client) if outcome.user_id is None else None,
+            success=outcome.success,
             ui=ui,
         )
     elif isinstance(outcome, login_flow.NeedOtp):
@@ -385,6 +401,12 @@ async def _respond(
         )
     elif isinstance(outcome, login_flow.NeedProfileUpdate | login_flow.NeedTerms | login_flow.NeedRegistration):
         body = action_pages.page(request, realm, client, outcome, token, ui)
+    elif isinstance(outcome, login_flow.NeedEmailVerification):
+        assert user is not None
+        resend = redirect_uris.with_params(
+            action_url(request, realm, "required-action"), {"execution": required_actions.VERIFY_EMAIL}
+        )
+        body = pages.verify_email(display(realm), user.email or "", resend, ui=ui)
     else:
         texts = [item.text for item in outcome.items]
         body = pages.consent(
@@ -399,6 +421,35 @@ async def _respond(
     response.set_cookie(
         sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
     )
+    if send_to and user is not None:
+        from doorkeep.web import verify_email  # it renders with this module's helpers
+
+        await verify_email.send(request, tx, realm, client, user, auth_session, current, response)
+    return response
+
+
+class LinkSpent(Exception):
+    """An e-mailed link's single-use key was spent by another request while this login ran: the
+    transaction is rolled back and the page says so."""
+
+
+async def spend_link(tx: Tx, key: str, now: int) -> None:
+    """AuthenticationManager's INVALIDATE_ACTION_TOKEN: the link's key spent when its login ends."""
+    if not await tx.action_tokens.put_if_absent(key, action_tokens.key_expiry(key), now):
+        raise LinkSpent(key)
+
+
+async def account_updated(
+    request: Request, tx: Tx, realm: Realm, outcome: login_flow.AccountUpdated, auth_session: AuthSession | None
+) -> Response:
+    """END_AFTER_REQUIRED_ACTIONS: "Your account has been updated." and the authentication session gone."""
+    if auth_session is not None:
+        await tx.flows.delete_auth_session(auth_session.id)
+    user = await tx.users.get(outcome.user_id)
+    ui = page_locale.language(request, realm, user=user)
+    body = pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=outcome.back_uri, ui=ui)
+    response = html(body)
+    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
     return response
 
 
@@ -484,6 +535,13 @@ def step_notes(outcome: login_flow.Outcome, auth_session: AuthSession | None) ->
     return {}
 
 
+def reset_link(request: Request, realm: Realm, client: Client) -> str | None:
+    """login.ftl's "Forgot Password?" (``url.loginResetCredentialsUrl``), while the realm allows it."""
+    from doorkeep.web import reset_credentials  # it renders with this module's helpers
+
+    return reset_credentials.link(request, realm, client)
+
+
 def registration_link(request: Request, realm: Realm, client: Client) -> str | None:
     """The login page's "Register" link (login.ftl's ``url.registrationUrl``), while registration is allowed."""
     if not realm.registration_allowed:
@@ -503,6 +561,8 @@ def pending_step(outcome: login_flow.Outcome) -> str:
         return required_actions.UPDATE_PROFILE
     if isinstance(outcome, login_flow.NeedTerms):
         return required_actions.TERMS_AND_CONDITIONS
+    if isinstance(outcome, login_flow.NeedEmailVerification):
+        return required_actions.VERIFY_EMAIL
     if isinstance(outcome, login_flow.NeedRegistration):
         return REGISTER
     if isinstance(outcome, login_flow.NeedConsent):
@@ -542,8 +602,6 @@ async def _action(request: Request, step: str) -> Response:
             write=False,
         )
 
-    from doorkeep.web import action_token  # it renders with this module's helpers
-
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
@@ -555,13 +613,17 @@ async def _action(request: Request, step: str) -> Response:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
             return error_page(request, realm, BAD_CODE)
-        if step == "required-action" and client is not None and action_token.owns(auth_session):  # e-mailed link
-            return await action_token.submit_password(request, tx, realm, client, auth_session, form)
         if not accepts(step, auth_session.step):  # only the pending step: no skipping to another form
             return error_page(request, realm, EXPIRED_CODE)
         if client is None:
             return error_page(request, realm, "Client not found.")
         auth_request = AuthRequest.from_json(auth_session.request)
+        if step == "required-action" and auth_session.step == required_actions.VERIFY_EMAIL:
+            # VerifyEmail.processAction: the page's POST sends the e-mail again; only its link verifies
+            notes = {k: v for k, v in auth_session.notes.items() if k != VERIFY_EMAIL_NOTE}
+            auth_session = dataclasses.replace(auth_session, notes=notes)
+        elif step == "required-action":  # the login's own action is done once its form is through
+            auth_request = required_actions.leaving(auth_request, auth_session.step)
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
         outcome: login_flow.Outcome
         if step == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
@@ -613,7 +675,10 @@ async def _action(request: Request, step: str) -> Response:
             outcome = login_flow.Failed("access_denied", "")  # the user said no
         return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
-    return await in_transaction(request, work)
+    try:
+        return await in_transaction(request, work)
+    except LinkSpent:
+        return error_page(request, realm, action_tokens.EXPIRED_ACTION)
 
 
 async def requester_disabled(
@@ -669,6 +734,10 @@ async def switch_language(request: Request) -> Response:
             step = REGISTER
         elif step == REGISTER and target == "authenticate":  # register.ftl's "Back to Login"
             step = AUTHENTICATE
+        if step == required_actions.VERIFY_EMAIL and request.query_params.get("execution") == step:
+            # VerifyEmail.processAction, login-verify-email.ftl's "Click here": send the e-mail again
+            notes = {k: v for k, v in auth_session.notes.items() if k != VERIFY_EMAIL_NOTE}
+            auth_session = dataclasses.replace(auth_session, notes=notes)
         remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         outcome = await login_flow.pending(tx, client, auth_request, step, user, remember_me=remembered)
         response = await render(request, tx, realm, client, auth_request, outcome, auth_session)

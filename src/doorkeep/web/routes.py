@@ -17,6 +17,7 @@ from doorkeep.web import (
     openapi,
     protocol,
     registration,
+    reset_credentials,
 )
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
@@ -62,6 +63,8 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/registration", login.registration_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/action-token", action_token.execute, methods=["GET"]),
+        Route("/realms/{realm}/login-actions/reset-credentials", reset_credentials.page, methods=["GET"]),
+        Route("/realms/{realm}/login-actions/reset-credentials", reset_credentials.submit, methods=["POST"]),
         *(
             Route(f"/realms/{{realm}}/login-actions/{action}", login.switch_language, methods=["GET"])
             for action in login.FORM_STEPS

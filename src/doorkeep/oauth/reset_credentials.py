@@ -1,0 +1,77 @@
+"""The "Forgot Password?" flow's first two steps (Keycloak's reset-credentials flow: ResetCredentialChooseUser,
+then ResetCredentialEmail).
+
+The user is looked up by username, then by e-mail where the realm lets users log in with it; a user that is
+unknown, disabled or without an address gets no mail, only a RESET_PASSWORD_ERROR event
+(``user_not_found``, ``user_disabled``, ``invalid_email``), and the answer is the same as for a mail sent:
+"we don't want people guessing usernames". The link's token (ResetCredentialsActionToken) names the
+authentication session, so the browser that asked continues its login once the password is set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from doorkeep import events
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.users.credentials import find_user
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+EVENT = "RESET_PASSWORD"
+NOT_ALLOWED = "Reset Credential not allowed"  # Messages.RESET_CREDENTIAL_NOT_ALLOWED
+MISSING_USERNAME = "Please specify username."  # Messages.MISSING_USERNAME
+EMAIL_SENT = "You should receive an email shortly with further instructions."  # Messages.EMAIL_SENT
+_JAVA_TRIMMED = "".join(map(chr, range(0x21)))
+
+
+def details(request: AuthRequest, username: str | None = None) -> dict[str, str | None]:
+    """What the flow's events carry (LoginActionsService.initLoginEvent, then the username typed)."""
+    return {"auth_method": "openid-connect", "redirect_uri": request.redirect_uri or None, "username": username}
+
+
+async def event(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client | None,
+    ip: str,
+    *,
+    error: str | None = None,
+    user: User | None = None,
+    extra: dict[str, str | None] | None = None,
+) -> None:
+    await events.record(
+        tx,
+        realm,
+        f"{EVENT}_ERROR" if error else EVENT,
+        now=services.clock.now(),
+        client_id=client.client_id if client else None,
+        user_id=user.id if user else None,
+        ip=ip,
+        error=error,
+        details=extra,
+    )
+
+
+async def choose_user(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, typed: str, ip: str
+) -> User | None:
+    """ResetCredentialChooseUser.action and ResetCredentialEmail's checks: the user a link may be sent to, or
+    None (with the event saying why). ``typed`` is not empty."""
+    username = typed.strip(_JAVA_TRIMMED)
+    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed)
+    shown = details(request, username)
+    if user is None:
+        await event(tx, services, realm, client, ip, error="user_not_found", extra=shown)
+        return None
+    if not user.enabled:
+        await event(tx, services, realm, client, ip, error="user_disabled", user=user, extra=shown)
+        return None
+    if not (user.email or "").strip():
+        await event(tx, services, realm, client, ip, error="invalid_email", user=user, extra=shown)
+        return None
+    return user

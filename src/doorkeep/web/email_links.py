@@ -1,0 +1,86 @@
+"""The e-mails a login sends itself (the reset-credentials link, VERIFY_EMAIL's link), delivered after the
+answer: the SMTP conversation (up to its timeouts) holds no database lock and never shapes the answer's
+timing or content, so the "Forgot Password?" form answers alike for every username. The outcome is
+recorded afterwards, in its own transaction: the success event (SEND_RESET_PASSWORD, SEND_VERIFY_EMAIL), or
+its ``_ERROR`` with ``email_send_failed`` and the sender's message as ``reason`` (Keycloak's catch blocks).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep import events
+from doorkeep.email import action_tokens, smtp
+from doorkeep.email.action_tokens import ActionToken
+from doorkeep.model import Realm
+from doorkeep.oauth import redirect_uris
+from doorkeep.web.http import base_url, issuer, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
+USER_LIFESPAN = 300  # RealmModel.getActionTokenGeneratedByUserLifespan's default: five minutes
+Recorder = Callable[["Tx", str | None], Awaitable[None]]
+
+
+def user_lifespan(realm: Realm) -> int:
+    return realm.action_token_generated_by_user_lifespan or USER_LIFESPAN
+
+
+async def link(request: Request, tx: Tx, realm: Realm, token: ActionToken) -> str:
+    """Urls.actionTokenBuilder: the signed token as ``key``, and the client it was issued for."""
+    services = state(request).services
+    key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
+    target = f"{base_url(request)}/realms/{realm.name}/login-actions/action-token"
+    return redirect_uris.with_params(target, {"key": key, "client_id": token.client_id})
+
+
+def send_after(request: Request, response: Response, realm: Realm, mail: smtp.Mail, record: Recorder) -> None:
+    """Deliver ``mail`` once ``response`` is sent, then ``record`` the outcome (None, or the failure's text)."""
+
+    async def deliver() -> None:
+        reason: str | None = None
+        try:
+            await smtp.send(realm.smtp_server, mail)
+        except smtp.EmailError as err:
+            log.error("failed to send email in realm %s: %s", realm.name, err)
+            reason = str(err)
+        async with state(request).db.transaction() as tx:
+            tx.config.bind(realm)
+            await record(tx, reason)
+
+    response.background = BackgroundTask(deliver)
+
+
+async def record(
+    tx: Tx,
+    request: Request,
+    realm: Realm,
+    type: str,
+    reason: str | None,
+    *,
+    client_id: str,
+    user_id: str,
+    ip: str,
+    details: dict[str, str | None],
+) -> None:
+    """The send's event: ``type``, or ``type_ERROR`` with ``email_send_failed`` and the ``reason``."""
+    failed = reason is not None
+    await events.record(
+        tx,
+        realm,
+        f"{type}_ERROR" if failed else type,
+        now=state(request).services.clock.now(),
+        client_id=client_id,
+        user_id=user_id,
+        ip=ip,
+        error="email_send_failed" if failed else None,
+        details={**details, "reason": reason} if failed else details,
+    )

@@ -1,0 +1,258 @@
+"""``/realms/{realm}/login-actions/reset-credentials``: the "Forgot Password?" page and its form
+(LoginActionsService.resetCredentialsGET/POST with ResetCredentialChooseUser and ResetCredentialEmail).
+
+A GET opens the page in the login's authentication session, or, linked to directly, in a new one for
+``client_id`` (else the account console, ``account``), ending on "Your account has been updated." unless a
+``redirect_uri`` was given (createAuthenticationSessionForClient). The POST answers the login page with
+"You should receive an email shortly with further instructions." whatever the username: the same page, the
+same work (a token signed and a mail rendered for an unknown user too), the mail sent after the answer.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep.console import pages
+from doorkeep.email import action_tokens, messages, smtp
+from doorkeep.errors import OAuthError
+from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth import login_flow, redirect_uris, reset_credentials
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.reset_credentials import NOT_ALLOWED
+from doorkeep.sessions import sso
+from doorkeep.web import email_links, login
+from doorkeep.web import locale as page_locale
+from doorkeep.web.http import base_url, client_ip, in_transaction, read_form, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+STEP = "reset-credentials"  # the authentication session shows the "Forgot Password?" form
+_NOBODY = User(id="", realm_id="", username="", email="nobody@invalid.example")  # for the same work
+
+
+def link(request: Request, realm: Realm, client: Client) -> str | None:
+    """login.ftl's ``url.loginResetCredentialsUrl``, while the realm allows resetting passwords."""
+    if not realm.reset_password_allowed:
+        return None
+    target = login.action_url(request, realm, STEP)
+    return redirect_uris.with_params(target, {"client_id": client.client_id})
+
+
+async def _current(request: Request, tx: Tx, realm: Realm) -> AuthSession | None:
+    found = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+    now = state(request).services.clock.now()
+    return found if found is not None and found.realm_id == realm.id and found.expires > now else None
+
+
+async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, Client] | Response:
+    """createAuthenticationSessionForClient: the client asked for (or ``account``), its checks and texts."""
+    client_id, redirect_uri = request.query_params.get("client_id"), request.query_params.get("redirect_uri")
+    if client_id is None:
+        if redirect_uri is not None:
+            return login.error_page(request, realm, "Missing parameters: client_id")
+        client = await tx.clients.get_by_client_id(realm.id, "account")
+        redirect_uri = f"{base_url(request)}/realms/{realm.name}/account/"
+    else:
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
+        if client is not None and client.enabled and redirect_uri is not None:
+            redirect_uri = redirect_uris.resolve(redirect_uri, client, base_url(request))
+            if redirect_uri is None:
+                return login.error_page(request, realm, "Invalid parameter: redirect_uri")
+    if client is None:
+        return login.error_page(request, realm, "Client not found.")
+    if not client.enabled:
+        return login.error_page(request, realm, "Client disabled.")
+    auth_request = AuthRequest(
+        client.client_id, redirect_uri or "", "code", "query", "openid", end_after_actions=redirect_uri is None
+    )
+    now = state(request).services.clock.now()
+    auth_session = AuthSession(
+        secrets.token_urlsafe(24),
+        realm.id,
+        client.id,
+        secrets.token_urlsafe(24),
+        auth_request.to_json(),
+        None,
+        now + realm.access_code_lifespan_login,
+        login.AUTHENTICATE,
+    )
+    await tx.flows.create_auth_session(auth_session)
+    return auth_session, client
+
+
+async def _not_allowed(request: Request, tx: Tx, realm: Realm, client: Client | None) -> Response:
+    services = state(request).services
+    await reset_credentials.event(tx, services, realm, client, client_ip(request), error="not_allowed")
+    return login.error_page(request, realm, NOT_ALLOWED)
+
+
+async def _page(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_session: AuthSession, error: str | None = None
+) -> Response:
+    """The form, on a fresh form code; the authentication session now waits for it."""
+    form_token = secrets.token_urlsafe(24)
+    await tx.flows.advance_auth_session(auth_session.id, None, STEP, form_token)
+    auth_request = AuthRequest.from_json(auth_session.request)
+    back = redirect_uris.with_params(login.action_url(request, realm, "authenticate"), {"client_id": client.client_id})
+    ui = page_locale.language(
+        request, realm, auth_request=auth_request, switch_to=login.action_url(request, realm, STEP)
+    )
+    body = pages.reset_password(
+        login.display(realm),
+        login.action_url(request, realm, STEP),
+        form_token,
+        login_url=back,
+        with_email=realm.login_with_email_allowed,
+        error=error,
+        ui=ui,
+    )
+    response = login.html(body)
+    response.set_cookie(
+        sso.AUTH_COOKIE,
+        auth_session.id,
+        path=login.cookie_path(realm),
+        httponly=True,
+        secure=login.secure(request),
+        samesite="lax",
+    )
+    response.headers["Cache-Control"] = login.NO_BACK
+    return response
+
+
+async def page(request: Request) -> Response:
+    """``GET reset-credentials``: the "Forgot Password?" form."""
+    realm = await login.open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        auth_session = await _current(request, tx, realm)
+        client = await tx.clients.get(auth_session.client_id) if auth_session is not None else None
+        if auth_session is None or client is None:
+            if not realm.reset_password_allowed:
+                return await _not_allowed(request, tx, realm, None)
+            fresh = await _fresh(request, tx, realm)
+            if isinstance(fresh, Response):
+                return fresh
+            auth_session, client = fresh
+        elif not client.enabled:
+            return await login.requester_disabled(request, tx, realm, client, auth_session, STEP)
+        elif not realm.reset_password_allowed:
+            return await _not_allowed(request, tx, realm, client)
+        return await _page(request, tx, realm, client, auth_session)
+
+    return await in_transaction(request, work)
+
+
+async def submit(request: Request) -> Response:
+    """``POST reset-credentials``: the username or e-mail; the login page with "You should receive an email
+    shortly with further instructions." whoever it names."""
+    realm = await login.open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    try:
+        form = await read_form(request)
+    except OAuthError as err:
+        return login.error_page(request, realm, err.description)
+    services = state(request).services
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        auth_session = await _current(request, tx, realm)
+        if auth_session is None:
+            return login.error_page(request, realm, login.TIMED_OUT)
+        client = await tx.clients.get(auth_session.client_id)
+        if client is None:
+            return login.error_page(request, realm, "Client not found.")
+        if not client.enabled:
+            return await login.requester_disabled(request, tx, realm, client, auth_session, STEP)
+        given = form.get("session_code") or ""
+        if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
+            return login.error_page(request, realm, login.BAD_CODE)
+        if auth_session.step != STEP:
+            return login.error_page(request, realm, login.EXPIRED_CODE)
+        if not realm.reset_password_allowed:
+            return await _not_allowed(request, tx, realm, client)
+        auth_request = AuthRequest.from_json(auth_session.request)
+        ip, typed = client_ip(request), form.get("username") or ""
+        if not typed:  # ResetCredentialChooseUser: USERNAME_MISSING, the form again
+            await reset_credentials.event(tx, services, realm, client, ip, error="username_missing")
+            return await _page(request, tx, realm, client, auth_session, reset_credentials.MISSING_USERNAME)
+        user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
+        mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
+        outcome = login_flow.NeedLogin(success=reset_credentials.EMAIL_SENT)
+        response = await login.render(request, tx, realm, client, auth_request, outcome, auth_session)
+        response.headers["Cache-Control"] = login.NO_BACK
+        if user is not None:
+            _send(request, response, realm, client, user, auth_session, auth_request, typed, mail)
+        return response
+
+    return await in_transaction(request, work)
+
+
+async def _mail(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_session: AuthSession,
+    auth_request: AuthRequest,
+) -> smtp.Mail:
+    """ResetCredentialEmail.authenticate: a ResetCredentialsActionToken naming this authentication session,
+    valid for the realm's actionTokenGeneratedByUserLifespan, in ``passwordResetBody``."""
+    lifespan = email_links.user_lifespan(realm)
+    now = state(request).services.clock.now()
+    token = action_tokens.new(
+        action_tokens.RESET_CREDENTIALS,
+        user.id,
+        client.client_id,
+        now,
+        lifespan,
+        email=user.email,
+        auth_session_id=auth_session.id,
+    )
+    target = await email_links.link(request, tx, realm, token)
+    ui = messages.language(realm, user, request.headers.get("accept-language", ""))
+    return messages.password_reset(ui, realm, user, target, lifespan // 60)
+
+
+def _send(
+    request: Request,
+    response: Response,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_session: AuthSession,
+    auth_request: AuthRequest,
+    typed: str,
+    mail: smtp.Mail,
+) -> None:
+    details = {
+        **reset_credentials.details(auth_request, typed.strip()),
+        "email": user.email,
+        "code_id": auth_session.id,
+    }
+    ip = client_ip(request)
+
+    async def recorded(tx: Tx, reason: str | None) -> None:
+        await email_links.record(
+            tx,
+            request,
+            realm,
+            "SEND_RESET_PASSWORD",
+            reason,
+            client_id=client.client_id,
+            user_id=user.id,
+            ip=ip,
+            details=details,
+        )
+
+    email_links.send_after(request, response, realm, mail, recorded)

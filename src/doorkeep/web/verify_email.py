@@ -1,0 +1,69 @@
+"""The VERIFY_EMAIL required action's e-mail (VerifyEmail.sendVerifyEmail): a VerifyEmailActionToken naming the
+login's authentication session, valid for the realm's actionTokenGeneratedByUserLifespan, sent once per
+address and session (the VERIFY_EMAIL_KEY note: a page refresh sends nothing; "Click here" sends it again),
+after the page is answered; SEND_VERIFY_EMAIL (or its error) is recorded once the SMTP server has answered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from doorkeep.email import action_tokens, messages
+from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.web import email_links
+from doorkeep.web.http import client_ip, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+async def send(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_session: AuthSession,
+    auth_request: AuthRequest,
+    response: Response,
+) -> None:
+    lifespan = email_links.user_lifespan(realm)
+    now = state(request).services.clock.now()
+    token = action_tokens.new(
+        action_tokens.VERIFY_EMAIL,
+        user.id,
+        client.client_id,
+        now,
+        lifespan,
+        email=user.email,
+        auth_session_id=auth_session.id,
+    )
+    target = await email_links.link(request, tx, realm, token)
+    ui = messages.language(realm, user, request.headers.get("accept-language", ""))
+    mail = messages.verify_email(ui, realm, user, target, lifespan // 60)
+    details: dict[str, str | None] = {
+        "auth_method": "openid-connect",
+        "redirect_uri": auth_request.redirect_uri or None,
+        "username": user.username,
+        "email": user.email,
+    }
+    ip = client_ip(request)
+
+    async def recorded(tx: Tx, reason: str | None) -> None:
+        await email_links.record(
+            tx,
+            request,
+            realm,
+            "SEND_VERIFY_EMAIL",
+            reason,
+            client_id=client.client_id,
+            user_id=user.id,
+            ip=ip,
+            details=details,
+        )
+
+    email_links.send_after(request, response, realm, mail, recorded)
