@@ -34,6 +34,8 @@ ACTIONS = {
     "/sign-out": None,  # the console's own sign-out
     "/{target}/realm-settings/sessions": ("UPDATE", "REALM", ""),
     "/{target}/realm-settings/tokens": ("UPDATE", "REALM", ""),
+    "/{target}/realm-settings/login": ("UPDATE", "REALM", ""),
+    "/{target}/realm-settings/localization": ("UPDATE", "REALM", ""),
     "/{target}/revocation/triggers": ("UPDATE", "REALM", ""),
     "/{target}/revocation/set-to-now": ("UPDATE", "REALM", ""),
     "/{target}/revocation/clear": ("UPDATE", "REALM", ""),
@@ -108,6 +110,8 @@ async def rest(env: Env, method: str, path: str, body: object = None) -> httpx.R
 ACTION_OF = {
     "sessions": "/{target}/realm-settings/sessions",
     "tokens": "/{target}/realm-settings/tokens",
+    "login": "/{target}/realm-settings/login",
+    "localization": "/{target}/realm-settings/localization",
     "triggers": "/{target}/revocation/triggers",
     "settings": "/{target}/clients/{id}",
     "advanced": "/{target}/clients/{id}/advanced",
@@ -213,7 +217,7 @@ def _units(page: str) -> dict[str, str]:
     return {**fields, **{f"{name}.unit": unit for name, unit in units}}
 
 
-@pytest.mark.parametrize("form", ["sessions", "tokens", "triggers"])
+@pytest.mark.parametrize("form", ["sessions", "tokens", "triggers", "login", "localization"])
 async def test_each_realm_settings_form_records_the_rest_put_of_the_whole_realm(
     realm: Env, admin: Admin, form: str
 ) -> None:
@@ -224,6 +228,10 @@ async def test_each_realm_settings_form_records_the_rest_put_of_the_whole_realm(
     elif form == "tokens":
         fields = {"accessTokenLifespan.unit": "minutes", "refreshTokenMaxReuse": "0", "refreshTokenGracePeriod": "0"}
         saved = await admin.post("/realm-settings/tokens", accessTokenLifespan="10", **fields)
+    elif form == "login":
+        saved = await admin.post("/realm-settings/login", registrationAllowed="on", rememberMe="on")
+    elif form == "localization":
+        saved = await admin.post("/realm-settings/localization", internationalizationEnabled="on", defaultLocale="de")
     else:
         saved = await admin.post("/revocation/triggers", **{"admin-logout": "both"})
     await done(saved)

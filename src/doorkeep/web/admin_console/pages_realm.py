@@ -17,6 +17,17 @@ from doorkeep.web.console.base import Page
 from doorkeep.web.http import base_url, state
 
 TABS = (("Sessions", "/realm-settings/sessions"), ("Tokens", "/realm-settings/tokens"))
+# Every tab of Realm settings, in Keycloak's order of them (the Login and Localization tabs: pages_realm_login).
+ALL_TABS = (
+    ("Login", "/realm-settings/login"),
+    *TABS,
+    ("Localization", "/realm-settings/localization"),
+)
+
+
+def realm_tabs(c: Console) -> list[tuple[str, str]]:
+    """The Realm settings tabs of this realm's console, as (label, path)."""
+    return [(label, f"/{quote(c.realm.name, safe='')}{path}") for label, path in ALL_TABS]
 
 
 @ADMIN.page("/")
@@ -44,7 +55,7 @@ async def _show(page: Page, c: Console, tab: str, state_: FormState, status: int
         title="Realm settings",
         section="Realm settings",
         status=status,
-        tabs=[(label, f"/{quote(c.realm.name, safe='')}{path}") for label, path in TABS],
+        tabs=realm_tabs(c),
         tab=tab,
         form=state_,
         fields=views.SESSIONS,

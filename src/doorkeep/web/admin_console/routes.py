@@ -9,6 +9,7 @@ from doorkeep.web.admin_console import (
     pages_bulk_revoke,
     pages_clients,
     pages_realm,
+    pages_realm_login,
     pages_revocation_triggers,
     pages_sessions,
     pages_user_devices,
@@ -18,6 +19,7 @@ from doorkeep.web.admin_console.console import ADMIN
 
 PAGES = (
     pages_realm,
+    pages_realm_login,
     pages_clients,
     pages_users,
     pages_sessions,
