@@ -17,16 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from doorkeep.admin import key_providers as providers
 from doorkeep.clientreg import policy_components as pc
 from doorkeep.keys import components as kc
-from doorkeep.model import RealmKey
-from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import registration_policies
-from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
+from doorkeep.web.admin.common import RealmCall, created, no_content, ok, read_object, run_realm
 from doorkeep.web.http import state
 
 BASE = "/{realm}/components"
-NOT_FOUND = "Could not find component"
 
 
 async def _listed(call: RealmCall, request: Request) -> list[dict[str, Any]]:
@@ -39,8 +37,8 @@ async def _listed(call: RealmCall, request: Request) -> list[dict[str, Any]]:
         policies = await call.tx.registration_policies.list(call.realm.id)
         out += [pc.representation(p) for p in policies if name is None or p.name == name]
     if kind is None or kind == kc.KEY_PROVIDER:
-        ordered = sorted(await call.tx.keys.list(call.realm.id), key=lambda k: (k.created, k.component_id))
-        out += [kc.representation(k) for k in ordered if name is None or k.name == name]
+        keys = await providers.listed(call.tx, call.realm)
+        out += [kc.representation(k) for k in keys if name is None or k.name == name]
     return out
 
 
@@ -58,16 +56,9 @@ async def one(request: Request) -> Response:
         policy = await call.tx.registration_policies.get(call.realm.id, request.path_params["id"])
         if policy is not None:
             return ok(pc.representation(policy))
-        return ok(kc.representation(await _stored(call, request.path_params["id"])))
+        return ok(kc.representation(await providers.stored(call.tx, call.realm, request.path_params["id"])))
 
     return await run_realm(request, work, write=False)
-
-
-async def _stored(call: RealmCall, component_id: str) -> RealmKey:
-    key = await call.tx.keys.component(call.realm.id, component_id)
-    if key is None:
-        raise not_found(NOT_FOUND)
-    return key
 
 
 # Component types Keycloak 26 serves that Doorkeep keeps no store for.
@@ -102,22 +93,9 @@ async def create(request: Request) -> Response:
             return refused
         if rep.get("providerType") == pc.POLICY_TYPE:
             return await registration_policies.create(call, rep)
-        wanted = rep.get("id")
-        taken = isinstance(wanted, str) and await call.tx.keys.component(call.realm.id, wanted) is not None
-        component_id = wanted if isinstance(wanted, str) and 0 < len(wanted) <= 36 and not taken else new_id()
-        if rep.get("providerType") is None:
-            raise kc.no_such_provider()
-        key = kc.build(
-            rep,
-            kc.clean(rep.get("config")),
-            realm_id=call.realm.id,
-            realm_name=call.realm.name,
-            component_id=component_id,
-            now=call.now,
-        )
-        await call.tx.keys.add_component(key)
+        key = await providers.create(call.tx, call.realm, rep, call.now)
         _forget(call, request)
-        return created(call.url(call.realm.name, "components", component_id))
+        return created(call.url(call.realm.name, "components", key.component_id))
 
     return await run_realm(request, work)
 
@@ -127,7 +105,7 @@ async def update(request: Request) -> Response:
         call.require("manage-realm")
         rep = await read_object(request)
         policy = await call.tx.registration_policies.get(call.realm.id, request.path_params["id"])
-        stored = None if policy is not None else await _stored(call, request.path_params["id"])
+        stored = None if policy is not None else await providers.stored(call.tx, call.realm, request.path_params["id"])
         refused = _other_type(rep)
         if refused is not None:
             return refused
@@ -135,20 +113,7 @@ async def update(request: Request) -> Response:
             await registration_policies.update(call, policy, rep)
             return no_content()
         assert stored is not None
-        provider_id = str(rep.get("providerId") or stored.provider_id)
-        config = kc.merge(stored.config, rep.get("config"), provider_id)
-        if provider_id == "rsa" and config.get("privateKey") in (None, [kc.SECRET_VALUE]):
-            config["privateKey"] = [stored.private]  # the key kept behind the mask
-        key = kc.build(
-            {**rep, "providerId": provider_id},
-            config,
-            realm_id=call.realm.id,
-            realm_name=call.realm.name,
-            component_id=stored.component_id,
-            now=call.now,
-            stored=stored,
-        )
-        await call.tx.keys.replace_component(stored.kid, key)
+        await providers.update(call.tx, call.realm, stored, rep, call.now)
         _forget(call, request)
         return no_content()
 
@@ -162,8 +127,9 @@ async def delete(request: Request) -> Response:
         if policy is not None:
             await call.tx.registration_policies.remove(call.realm.id, policy.id)
             return no_content()
-        stored = await _stored(call, request.path_params["id"])
-        await call.tx.keys.remove_component(call.realm.id, stored.component_id)
+        await providers.delete(
+            call.tx, call.realm, await providers.stored(call.tx, call.realm, request.path_params["id"])
+        )
         _forget(call, request)
         return no_content()
 
