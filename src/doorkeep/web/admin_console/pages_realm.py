@@ -21,6 +21,7 @@ TABS = (("Sessions", "/realm-settings/sessions"), ("Tokens", "/realm-settings/to
 ALL_TABS = (
     ("Login", "/realm-settings/login"),
     *TABS,
+    ("Keys", "/realm-settings/keys"),
     ("Localization", "/realm-settings/localization"),
 )
 

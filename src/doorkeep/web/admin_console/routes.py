@@ -8,6 +8,7 @@ from doorkeep.web.admin_console import (
     pages_admin_events,
     pages_bulk_revoke,
     pages_clients,
+    pages_keys,
     pages_realm,
     pages_realm_login,
     pages_revocation_triggers,
@@ -20,6 +21,7 @@ from doorkeep.web.admin_console.console import ADMIN
 PAGES = (
     pages_realm,
     pages_realm_login,
+    pages_keys,
     pages_clients,
     pages_users,
     pages_sessions,
