@@ -36,6 +36,7 @@ ACTIONS = {
     "/{target}/realm-settings/tokens": ("UPDATE", "REALM", ""),
     "/{target}/realm-settings/login": ("UPDATE", "REALM", ""),
     "/{target}/realm-settings/localization": ("UPDATE", "REALM", ""),
+    "/{target}/authentication/policies/otp": ("UPDATE", "REALM", ""),
     "/{target}/realm-settings/keys/providers/new/{provider}": ("CREATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}": ("UPDATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}/delete": ("DELETE", "COMPONENT", "components/{id}"),

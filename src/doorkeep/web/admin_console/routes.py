@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from doorkeep.web.admin_console import (
     pages_admin_events,
+    pages_authentication,
     pages_bulk_revoke,
     pages_clients,
     pages_keys,
@@ -22,6 +23,7 @@ PAGES = (
     pages_realm,
     pages_realm_login,
     pages_keys,
+    pages_authentication,
     pages_clients,
     pages_users,
     pages_sessions,

@@ -88,7 +88,7 @@ def login_form(realm: Realm) -> FormState:
 
 def read_login(realm: Realm, form: Mapping[str, str]) -> Realm:
     """The realm with the Login tab's switches, read as ``PUT /admin/realms/{realm}`` reads them."""
-    return _updated(realm, {s.name: checkbox(form, s.name) for s in LOGIN}, login_form(realm))
+    return updated(realm, {s.name: checkbox(form, s.name) for s in LOGIN}, login_form(realm))
 
 
 def locales(realm: Realm) -> list[tuple[str, str]]:
@@ -120,10 +120,10 @@ def read_localization(realm: Realm, form: Mapping[str, str], chosen: list[str]) 
     rep: dict[str, Any] = {I18N: typed.values[I18N], SUPPORTED: list(dict.fromkeys(chosen))}
     if default:
         rep[DEFAULT] = default
-    return _updated(realm, rep, typed)
+    return updated(realm, rep, typed)
 
 
-def _updated(realm: Realm, rep: dict[str, Any], shown: FormState) -> Realm:
+def updated(realm: Realm, rep: dict[str, Any], shown: FormState) -> Realm:
     """``rep`` read by the REST API's reader; its refusal becomes the form's error, worded as the REST API's."""
     try:
         return parse.updated_realm(realm, rep)
