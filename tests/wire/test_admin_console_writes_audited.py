@@ -50,6 +50,10 @@ ACTIONS = {
     "/{target}/clients/{id}/secret": None,  # shows the secret (Keycloak: GET client-secret)
     "/{target}/sessions/{sid}/sign-out": ("DELETE", "USER_SESSION", "sessions/{sid}"),
     "/{target}/users/{id}/sign-out": ("ACTION", "USER", "users/{id}/logout"),
+    "/{target}/users/{id}/details": ("UPDATE", "USER", "users/{id}"),
+    "/{target}/users/{id}/credentials/reset-password": ("ACTION", "USER", "users/{id}/reset-password"),
+    "/{target}/users/{id}/credentials/{credential}/delete": ("ACTION", "USER", "users/{id}/credentials/{credential}"),
+    "/{target}/users/{id}/impersonate": None,  # POST users/{id}/impersonation records no admin event, as the REST call
     "/{target}/users/{id}/consents/revoke": ("ACTION", "USER", "users/{id}/consents/{clientId}"),
     "/{target}/users/{id}/offline-sessions/remove-others": ("DELETE", "USER", "users/{id}/offline-sessions"),
     "/{target}/offline-sessions/revoke/preview": None,  # the dry run

@@ -8,6 +8,7 @@ path as a login sets them, and tells the console where to send the browser.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import impersonation
-from doorkeep.model import Realm, User
+from doorkeep.model import Realm, User, UserSession
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
@@ -38,23 +39,44 @@ async def _target(tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str) -> 
     return user
 
 
+@dataclass(frozen=True)
+class Started:
+    """An impersonation begun: the new session, and where the console sends the browser."""
+
+    same_realm: bool
+    redirect: str
+    session: UserSession
+
+
+async def start(request: Request, tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str, now: int) -> Started:
+    """UserResource.impersonate up to its answer: the user found as UsersResource finds it, the ``impersonation``
+    role required, the session made (shared by the REST call and the Admin Console's Impersonate button)."""
+    user = await _target(tx, caller, realm, user_id)
+    caller.require(realm, "impersonation")
+    admin = impersonation.Impersonator(caller.user, caller.realm, caller.session_id)
+    done = await impersonation.impersonate(tx, realm, user, admin, ip=client_ip(request), now=now)
+    redirect = f"{base_url(request)}/realms/{quote(realm.name, safe='')}/account"
+    return Started(done.same_realm, redirect, done.session)
+
+
+async def set_cookies(request: Request, tx: Tx, realm: Realm, started: Started, response: Response) -> None:
+    """The new session's SSO cookies on ``response``; in the administrator's own realm the cookies of their
+    session are expired first (DefaultCookieProvider.expire: only the cookies the request carries)."""
+    if started.same_realm:
+        for name in EXPIRED_FIRST:
+            if name in request.cookies:
+                response.delete_cookie(name, path=cookie_path(realm))
+    await set_login_cookies(request, tx, realm, started.session, response)
+
+
 async def impersonate(request: Request) -> Response:
     """``{"sameRealm": bool, "redirect": "<base>/realms/{realm}/account"}`` and the SSO cookies of the new session."""
     now = state(request).services.clock.now()
 
     async def work(call: common.RealmCall) -> Response:
-        realm, caller = call.realm, call.identity
-        user = await _target(call.tx, caller, realm, request.path_params["id"])
-        call.require("impersonation")
-        admin = impersonation.Impersonator(caller.user, caller.realm, caller.session_id)
-        done = await impersonation.impersonate(call.tx, realm, user, admin, ip=client_ip(request), now=now)
-        redirect = f"{base_url(request)}/realms/{quote(realm.name, safe='')}/account"
-        response = json_response({"sameRealm": done.same_realm, "redirect": redirect})
-        if done.same_realm:  # DefaultCookieProvider.expire: only the cookies the request carries
-            for name in EXPIRED_FIRST:
-                if name in request.cookies:
-                    response.delete_cookie(name, path=cookie_path(realm))
-        await set_login_cookies(request, call.tx, realm, done.session, response)
+        started = await start(request, call.tx, call.identity, call.realm, request.path_params["id"], now)
+        response = json_response({"sameRealm": started.same_realm, "redirect": started.redirect})
+        await set_cookies(request, call.tx, call.realm, started, response)
         return response
 
     return await common.run_realm(request, work)

@@ -14,7 +14,7 @@ from doorkeep.web.admin_console.context import Console, paging
 from doorkeep.web.admin_console.views_sessions import sign_out_user, user_sessions
 from doorkeep.web.console.base import Page
 
-TABS = (("Consents", "/consents"), ("Sessions", "/sessions"))
+TABS = (("Details", "/details"), ("Credentials", "/credentials"), ("Consents", "/consents"), ("Sessions", "/sessions"))
 
 
 @ADMIN.page("/{target}/users")
@@ -28,11 +28,11 @@ async def users(page: Page) -> Response:
     return await run(page, work)
 
 
-def _path(c: Console, u: User, tab: str = "") -> str:
+def user_path(c: Console, u: User, tab: str = "") -> str:
     return f"/{quote(c.realm.name, safe='')}/users/{quote(u.id, safe='')}{tab}"
 
 
-async def _tab(page: Page, c: Console, u: User, tab: str, template: str, **context: Any) -> Response:
+async def user_tab(page: Page, c: Console, u: User, tab: str, template: str, **context: Any) -> Response:
     return await render(
         page,
         c,
@@ -40,7 +40,7 @@ async def _tab(page: Page, c: Console, u: User, tab: str, template: str, **conte
         title=f"User {u.username}",
         section="Users",
         user_=u,
-        tabs=[(label, _path(c, u, p)) for label, p in TABS],
+        tabs=[(label, user_path(c, u, p)) for label, p in TABS],
         tab=tab,
         **context,
     )
@@ -50,7 +50,7 @@ async def _tab(page: Page, c: Console, u: User, tab: str, template: str, **conte
 async def user(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
-        return page.redirect(_path(c, u, "/consents"))
+        return page.redirect(user_path(c, u, "/details"))
 
     return await run(page, work)
 
@@ -59,7 +59,7 @@ async def user(page: Page) -> Response:
 async def consents(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
-        return await _tab(
+        return await user_tab(
             page,
             c,
             u,
@@ -67,7 +67,7 @@ async def consents(page: Page) -> Response:
             "admin/user_consents.html",
             consents=await views.consents(c, u),
             may_revoke=c.can("manage-users"),
-            revoke=_path(c, u, "/consents/revoke"),
+            revoke=user_path(c, u, "/consents/revoke"),
         )
 
     return await run(page, work)
@@ -78,12 +78,12 @@ async def revoke(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
         client_id = page.form.get("client") or ""
-        back = _path(c, u, "/consents")
+        back = user_path(c, u, "/consents")
         if not confirmed(page):
             return page.confirm(
                 title="Revoke consent?",
                 button="Revoke",
-                action=_path(c, u, "/consents/revoke"),
+                action=user_path(c, u, "/consents/revoke"),
                 cancel=back,
                 question=f"Revoke {u.username}'s consent to {client_id}? Its offline tokens stop working at once "
                 "and the user is signed out of it.",
@@ -100,7 +100,7 @@ async def sessions(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
         online, offline = await user_sessions(c, u)
-        return await _tab(
+        return await user_tab(
             page,
             c,
             u,
@@ -108,9 +108,9 @@ async def sessions(page: Page) -> Response:
             "admin/user_sessions.html",
             online=online,
             offline=offline,
-            here=_path(c, u, "/sessions"),
+            here=user_path(c, u, "/sessions"),
             may_sign_out=c.can("manage-users"),
-            sign_out_all=_path(c, u, "/sign-out"),
+            sign_out_all=user_path(c, u, "/sign-out"),
         )
 
     return await run(page, work)
@@ -120,12 +120,12 @@ async def sessions(page: Page) -> Response:
 async def sign_out_all(page: Page) -> Response:
     async def work(c: Console) -> Response:
         u = await views.user(c, page.request.path_params["id"])
-        back = _path(c, u, "/sessions")
+        back = user_path(c, u, "/sessions")
         if not confirmed(page):
             return page.confirm(
                 title="Sign out everywhere?",
                 button="Sign out",
-                action=_path(c, u, "/sign-out"),
+                action=user_path(c, u, "/sign-out"),
                 cancel=back,
                 question=f"Sign {u.username} out of every browser session? Refresh and offline tokens issued "
                 "until now stop working; offline sessions stay listed until they expire.",

@@ -14,6 +14,7 @@ from doorkeep.web.admin_console import (
     pages_realm_login,
     pages_revocation_triggers,
     pages_sessions,
+    pages_user_details,
     pages_user_devices,
     pages_users,
 )
@@ -26,6 +27,7 @@ PAGES = (
     pages_authentication,
     pages_clients,
     pages_users,
+    pages_user_details,
     pages_sessions,
     pages_admin_events,
     pages_bulk_revoke,
