@@ -47,7 +47,13 @@ ACTIONS = {
     "/{target}/clients/{id}": ("UPDATE", "CLIENT", "clients/{id}"),
     "/{target}/clients/{id}/advanced": ("UPDATE", "CLIENT", "clients/{id}"),
     "/{target}/clients/{id}/revocation-triggers": ("UPDATE", "CLIENT", "clients/{id}"),
-    "/{target}/clients/{id}/secret": None,  # shows the secret (Keycloak: GET client-secret)
+    "/{target}/clients/{id}/secret": None,
+    "/{target}/client-registration/create": ("CREATE", "CLIENT_INITIAL_ACCESS_MODEL", "clients-initial-access/{id}"),
+    "/{target}/client-registration/{id}/delete": (
+        "DELETE",
+        "CLIENT_INITIAL_ACCESS_MODEL",
+        "clients-initial-access/{id}",
+    ),  # shows the secret (Keycloak: GET client-secret)
     "/{target}/sessions/{sid}/sign-out": ("DELETE", "USER_SESSION", "sessions/{sid}"),
     "/{target}/users/{id}/sign-out": ("ACTION", "USER", "users/{id}/logout"),
     "/{target}/users/{id}/details": ("UPDATE", "USER", "users/{id}"),

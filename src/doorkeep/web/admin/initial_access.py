@@ -5,7 +5,7 @@ in the creation's answer, and never stored.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,11 +13,14 @@ from starlette.routing import Route
 
 from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
-from doorkeep.model import InitialAccess
+from doorkeep.model import InitialAccess, Realm
 from doorkeep.numbers import INT_MAX
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin.common import RealmCall, no_content, ok, read_object, run_realm
 from doorkeep.web.http import issuer, json_response, state
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 BASE = "/{realm}/clients-initial-access"
 
@@ -46,23 +49,27 @@ def _whole(rep: dict[str, Any], key: str, default: int) -> int:
     return value
 
 
+async def issue(request: Request, tx: Tx, realm: Realm, rep: dict[str, Any], now: int) -> dict[str, Any]:
+    """ClientInitialAccessResource.create: the presentation with the token, shown this once (shared by the REST
+    call and the Admin Console's Client registration tab)."""
+    expiration, count = _whole(rep, "expiration", 0), _whole(rep, "count", 1)
+    if expiration < 0:
+        description = "The expiration time interval cannot be less than 0"
+        raise AdminError(400, "Invalid value for expiration", key="error", description=description)
+    if count < 0:
+        raise AdminError(400, "Invalid value for count", key="error", description="The count cannot be less than 0")
+    record = InitialAccess(new_id(), realm.id, now, expiration, count, count)
+    await tx.initial_access.create(record)
+    token = await rt.initial_access_token(tx, state(request).services, issuer(request, realm.name), record)
+    return presentation(record, token)
+
+
 async def create(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
-        rep = await read_object(request)
-        expiration, count = _whole(rep, "expiration", 0), _whole(rep, "count", 1)
-        if expiration < 0:
-            description = "The expiration time interval cannot be less than 0"
-            raise AdminError(400, "Invalid value for expiration", key="error", description=description)
-        if count < 0:
-            raise AdminError(400, "Invalid value for count", key="error", description="The count cannot be less than 0")
-        record = InitialAccess(new_id(), call.realm.id, call.now, expiration, count, count)
-        await call.tx.initial_access.create(record)
-        token = await rt.initial_access_token(
-            call.tx, state(request).services, issuer(request, call.realm.name), record
-        )
-        where = call.url(call.realm.name, "clients-initial-access", record.id)
-        return json_response(presentation(record, token), 201, {"Location": where})
+        made = await issue(request, call.tx, call.realm, await read_object(request), call.now)
+        where = call.url(call.realm.name, "clients-initial-access", made["id"])
+        return json_response(made, 201, {"Location": where})
 
     return await run_realm(request, work)
 
