@@ -8,6 +8,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from doorkeep.model import Client
+from doorkeep.web.admin_console import request_object_fields
 from doorkeep.web.admin_console import views_clients as views
 from doorkeep.web.admin_console.console import ADMIN, fields, render, run
 from doorkeep.web.admin_console.context import Console, paging
@@ -165,6 +166,8 @@ async def advanced(page: Page) -> Response:
             form=views.advanced_form(cl),
             fields=views.ADVANCED,
             editable=c.can("manage-clients"),
+            request_object_algs=request_object_fields.ALGORITHMS,
+            request_object_required=request_object_fields.REQUIRED_CHOICES,
         )
 
     return await run(page, work)
@@ -188,6 +191,8 @@ async def save_advanced(page: Page) -> Response:
                 form=err.state,
                 fields=views.ADVANCED,
                 editable=True,
+                request_object_algs=request_object_fields.ALGORITHMS,
+                request_object_required=request_object_fields.REQUIRED_CHOICES,
             )
         return page.redirect(_path(c, cl, "/advanced"), flash="Advanced settings saved.")
 
