@@ -62,7 +62,7 @@ async def test_the_key_list_shows_every_key_of_get_keys_with_its_provider_and_pu
     page = await admin.get(KEYS, headers=HTML)
     assert page.status_code == 200
     metadata = await rest(realm, "/keys")
-    names = {c["id"]: c["name"] for c in await rest(realm, "/components")}
+    names = {c["id"]: c["name"] for c in await rest(realm, "/components?type=org.keycloak.keys.KeyProvider")}
     for key in metadata["keys"]:
         row = re.search(
             rf"<tr>(?:(?!</tr>).)*?<code>{re.escape(key['kid'])}</code>(?:(?!</tr>).)*</tr>", page.text, re.S
@@ -108,12 +108,12 @@ async def test_editing_a_provider_sets_priority_and_makes_it_passive(realm: Env,
 async def test_a_refused_config_shows_the_rest_apis_message_and_nothing_is_stored(
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
-    before = await rest(realm, "/components")
+    before = await rest(realm, "/components?type=org.keycloak.keys.KeyProvider")
     refused = await post(admin, f"{PROVIDERS}/new/rsa-generated", name="x", priority="high")
     assert refused.status_code == 400 and "&#39;Priority&#39; should be a number" in refused.text
     imported = await post(admin, f"{PROVIDERS}/new/rsa", name="<b>imp</b>", privateKey="not a key")
     assert imported.status_code == 400 and "<b>imp</b>" not in imported.text and "&lt;b&gt;imp" in imported.text
-    assert await rest(realm, "/components") == before
+    assert await rest(realm, "/components?type=org.keycloak.keys.KeyProvider") == before
     unknown = await admin.get(f"{PROVIDERS}/new/java-keystore", headers=HTML)
     assert unknown.status_code == 404
 
@@ -142,17 +142,17 @@ async def test_deleting_a_provider_asks_first_then_removes_its_key(realm: Env, a
     assert any(k["providerId"] == new and k["algorithm"] == "ES384" for k in (await rest(realm, "/keys"))["keys"])
     confirm = await post(admin, f"{PROVIDERS}/{new}/delete")
     assert confirm.status_code == 200 and "Delete the key provider ec and its key?" in confirm.text
-    assert any(c["id"] == new for c in await rest(realm, "/components"))
+    assert any(c["id"] == new for c in await rest(realm, "/components?type=org.keycloak.keys.KeyProvider"))
     done = await admin.post(
         f"{PROVIDERS}/{new}/delete", data={"csrf_token": csrf(confirm), "confirmed": "yes"}, headers=ORIGIN
     )
     assert done.status_code == 303
-    assert all(c["id"] != new for c in await rest(realm, "/components"))
+    assert all(c["id"] != new for c in await rest(realm, "/components?type=org.keycloak.keys.KeyProvider"))
     assert all(k["providerId"] != new for k in (await rest(realm, "/keys"))["keys"])
 
 
 async def test_a_view_realm_administrator_sees_the_keys_and_a_forged_write_is_refused(realm: Env) -> None:
-    components = await rest(realm, "/components")
+    components = await rest(realm, "/components?type=org.keycloak.keys.KeyProvider")
     await make_admin(realm, "test", "watcher", "view-realm")
     async with client_at(realm, "127.0.0.4") as http:
         await sign_in(http, "/admin/test/console/", "watcher")
@@ -172,7 +172,7 @@ async def test_a_view_realm_administrator_sees_the_keys_and_a_forged_write_is_re
             refused = await http.post(path, data={"csrf_token": csrf(listing), **fields}, headers=ORIGIN)
             assert refused.status_code == 403 and "manage-realm" in refused.text, path
         assert (await http.get(f"{PROVIDERS}/new/rsa-generated", headers=HTML)).status_code == 403
-    assert await rest(realm, "/components") == components
+    assert await rest(realm, "/components?type=org.keycloak.keys.KeyProvider") == components
 
 
 async def test_console_key_writes_are_recorded_as_the_component_calls(realm: Env, admin: httpx.AsyncClient) -> None:
