@@ -75,6 +75,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}$", OBJECT),  # ComponentRepresentation
     _rule(r"GET /admin/realms/\{realm\}/components$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", OBJECT),
+    _rule(r"GET /admin/realms/\{realm\}/authentication/(flows|executions|config|executions/.*/config)/\{id\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/client-registration-policy/providers$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),

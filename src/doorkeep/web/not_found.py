@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.admin.keycloak_paths import served_by_keycloak
+from doorkeep.admin.keycloak_paths import served_by_keycloak, unimplemented_write
 from doorkeep.web import cors
 from doorkeep.web.http import json_response
 
@@ -30,14 +30,20 @@ async def no_route(request: Request, exc: Exception) -> Response:
         path.startswith(("/admin/realms/", "/admin/serverinfo")) or path == "/admin/realms"
     ):
         return await cors.admin_preflight(request)
+    if status == 405 and unimplemented_write(request.method, path):
+        return _not_implemented(request, path)
     if status == 405:
         return json_response({"error": "HTTP 405 Method Not Allowed", "error_description": SEE_LOG}, 405, headers)
     if status == 404 and served_by_keycloak(path) and not _encoded_slash(request):
-        description = f"Doorkeep does not implement {request.method} {path}"
-        return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
+        return _not_implemented(request, path)
     if status == 404:
         return json_response({"error": NO_METHOD, "error_description": SEE_LOG}, 404)
     return json_response({"error": f"HTTP {status}"}, status, headers)
+
+
+def _not_implemented(request: Request, path: str) -> Response:
+    description = f"Doorkeep does not implement {request.method} {path}"
+    return json_response({"error": "HTTP 501 Not Implemented", "error_description": description}, 501)
 
 
 def _encoded_slash(request: Request) -> bool:

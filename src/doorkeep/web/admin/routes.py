@@ -33,6 +33,7 @@ MODULES = (
     "components",
     "emails",
     "required_actions",
+    "auth_flows",
     "registration_policies",
 )
 

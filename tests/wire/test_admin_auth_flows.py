@@ -1,0 +1,215 @@
+"""``/admin/realms/{realm}/authentication/flows…`` read as Keycloak 26's AuthenticationManagementResource answers a
+new realm (InitialFlowsTest, DefaultAuthenticationFlows), with the steps Doorkeep does not run listed DISABLED,
+and Keycloak's writes on these paths answered 501."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from admin_support import make_admin
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+BASE = "/admin/realms/test/authentication"
+R, A, D, C = "REQUIRED", "ALTERNATIVE", "DISABLED", "CONDITIONAL"
+RAD, RD, BASIC_CHOICES = [R, A, D], [R, D], [R, A, D, C]
+TOP_LEVEL = [
+    "browser",
+    "clients",
+    "direct grant",
+    "docker auth",
+    "first broker login",
+    "registration",
+    "reset credentials",
+]
+
+
+def export_step(authenticator: str | None, requirement: str, priority: int, flow: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {} if authenticator is None else {"authenticator": authenticator}
+    out.update(authenticatorFlow=flow is not None, requirement=requirement, priority=priority)
+    out["autheticatorFlow"] = flow is not None
+    if flow is not None:
+        out["flowAlias"] = flow
+    out["userSetupAllowed"] = False
+    return out
+
+
+# (displayName, providerId, configurable, level, index, requirement, is a flow, choices, priority): the browser
+# flow's rows in InitialFlowsTest, with Doorkeep's Kerberos choices (no Kerberos: DISABLED only).
+BROWSER_ROWS = [
+    ("Cookie", "auth-cookie", False, 0, 0, A, False, RAD, 10),
+    ("Kerberos", "auth-spnego", False, 0, 1, D, False, [D], 20),
+    ("Identity Provider Redirector", "identity-provider-redirector", True, 0, 2, A, False, RAD, 25),
+    ("Organization", None, False, 0, 3, A, True, BASIC_CHOICES, 26),
+    ("Browser - Conditional Organization", None, False, 1, 0, C, True, BASIC_CHOICES, 10),
+    ("Condition - user configured", "conditional-user-configured", False, 2, 0, R, False, RD, 10),
+    ("Organization Identity-First Login", "organization", True, 2, 1, A, False, RAD, 20),
+    ("forms", None, False, 0, 4, A, True, BASIC_CHOICES, 30),
+    ("Username Password Form", "auth-username-password-form", False, 1, 0, R, False, [R], 10),
+    ("Browser - Conditional 2FA", None, False, 1, 1, C, True, BASIC_CHOICES, 20),
+    ("Condition - user configured", "conditional-user-configured", False, 2, 0, R, False, RD, 10),
+    ("Condition - credential", "conditional-credential", True, 2, 1, R, False, RD, 20),
+    ("OTP Form", "auth-otp-form", False, 2, 2, A, False, RAD, 30),
+    ("WebAuthn Authenticator", "webauthn-authenticator", False, 2, 3, D, False, RAD, 40),
+    ("Recovery Authentication Code Form", "auth-recovery-authn-code-form", False, 2, 4, D, False, RAD, 50),
+]
+
+
+async def get(env: Env, path: str, headers: dict[str, str] | None = None) -> Any:
+    response = await env.http.get(BASE + path, headers=headers or await env.admin_headers())
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_the_list_holds_keycloaks_top_level_flows_but_saml_ecp(realm: Env) -> None:
+    flows = await get(realm, "/flows")
+    assert [f["alias"] for f in flows] == TOP_LEVEL
+    browser = flows[0]
+    assert browser == {
+        "id": browser["id"],
+        "alias": "browser",
+        "description": "Browser based authentication",
+        "providerId": "basic-flow",
+        "topLevel": True,
+        "builtIn": True,
+        "authenticationExecutions": [
+            export_step("auth-cookie", A, 10),
+            export_step("auth-spnego", D, 20),
+            export_step("identity-provider-redirector", A, 25),
+            export_step(None, A, 26, "Organization"),
+            export_step(None, A, 30, "forms"),
+        ],
+    }
+    assert await get(realm, "/flows") == flows  # ids are stable from one request to the next
+    assert await get(realm, f"/flows/{browser['id']}") == browser
+    # What Doorkeep does not run is not claimed: no OTP reset on a password reset, no client certificates.
+    by_alias = {f["alias"]: f for f in flows}
+    assert by_alias["reset credentials"]["authenticationExecutions"][3] == export_step(
+        None, D, 40, "Reset - Conditional OTP"
+    )
+    assert by_alias["clients"]["authenticationExecutions"][3] == export_step("client-x509", D, 40)
+    registration = by_alias["registration"]["authenticationExecutions"]
+    assert registration == [
+        {"authenticator": "registration-page-form", **export_step(None, R, 10, "registration form")}
+    ]
+
+
+async def test_the_browser_flow_executions_are_keycloaks_rows(realm: Env) -> None:
+    rows = await get(realm, "/flows/browser/executions")
+    expected = []
+    for display, provider, configurable, level, index, requirement, is_flow, choices, priority in BROWSER_ROWS:
+        row: dict[str, Any] = {"displayName": display, "requirement": requirement, "requirementChoices": choices}
+        row.update(configurable=configurable, level=level, index=index, priority=priority)
+        if is_flow:
+            row["authenticationFlow"] = True
+        if provider is not None:
+            row["providerId"] = provider
+        expected.append(row)
+    assert [{k: v for k, v in r.items() if k in expected[i]} for i, r in enumerate(rows)] == expected
+    two_factor = rows[9]
+    assert two_factor["description"] == "Flow to determine if any 2FA is required for the authentication"
+    sub = await get(realm, f"/flows/{two_factor['flowId']}")
+    assert (sub["alias"], sub["topLevel"]) == ("Browser - Conditional 2FA", False)
+    credential = rows[11]
+    assert credential["alias"] == "browser-conditional-credential"
+    config = await get(realm, f"/config/{credential['authenticationConfig']}")
+    assert config == {
+        "id": credential["authenticationConfig"],
+        "alias": "browser-conditional-credential",
+        "config": {"credentials": "webauthn-passwordless"},
+    }
+    execution = await get(realm, f"/executions/{credential['id']}")
+    parent = next(f for f in await get(realm, "/flows") if f["alias"] == "browser")
+    assert execution["parentFlow"] != parent["id"]  # a sub-flow's execution names its own parent
+    assert execution == {
+        "authenticatorConfig": credential["authenticationConfig"],
+        "authenticator": "conditional-credential",
+        "authenticatorFlow": False,
+        "requirement": R,
+        "priority": 20,
+        "autheticatorFlow": False,
+        "id": credential["id"],
+        "parentFlow": two_factor["flowId"],
+    }
+
+
+async def test_the_registration_form_row_names_its_page(realm: Env) -> None:
+    rows = await get(realm, "/flows/registration/executions")
+    assert rows[0] == {
+        "id": rows[0]["id"],
+        "requirement": R,
+        "displayName": "registration form",
+        "description": "Registration form",
+        "requirementChoices": RD,
+        "configurable": False,
+        "authenticationFlow": True,
+        "providerId": "registration-page-form",
+        "flowId": rows[0]["flowId"],
+        "level": 0,
+        "index": 0,
+        "priority": 10,
+    }
+    assert [(r["displayName"], r["requirement"], r["priority"]) for r in rows[1:]] == [
+        ("Registration User Profile Creation", R, 20),
+        ("Password Validation", R, 50),
+        ("reCAPTCHA", D, 60),
+        ("Terms and conditions", D, 70),
+    ]
+
+
+async def test_the_admin_realm_has_no_organization_steps(realm: Env) -> None:
+    rows = (await realm.http.get("/admin/realms/master/authentication/flows/browser/executions",
+                                 headers=await realm.admin_headers())).json()  # fmt: skip
+    assert [r["displayName"] for r in rows if r["level"] == 0] == [
+        "Cookie",
+        "Kerberos",
+        "Identity Provider Redirector",
+        "forms",
+    ]
+
+
+async def test_unknown_flows_executions_and_configs_are_keycloaks_404s(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    for path, message in (
+        ("/flows/nosuch", "Could not find flow with id"),
+        ("/flows/nosuch/executions", "Flow not found"),
+        ("/executions/nosuch", "Illegal execution"),
+        ("/config/nosuch", "Could not find authenticator config"),
+    ):
+        response = await realm.http.get(BASE + path, headers=headers)
+        assert (response.status_code, response.json()) == (404, {"error": message}), path
+
+
+async def test_reading_needs_view_realm_and_the_list_also_query_clients(realm: Env) -> None:
+    _, clients_reader = await make_admin(realm, "test", "clientsreader", "query-clients")
+    assert len(await get(realm, "/flows", clients_reader)) == len(TOP_LEVEL)
+    one = await realm.http.get(BASE + "/flows/browser/executions", headers=clients_reader)
+    assert one.status_code == 403
+    _, viewer = await make_admin(realm, "test", "viewer", "view-realm")
+    assert len(await get(realm, "/flows/direct grant/executions", viewer)) == 5
+    _, nobody = await make_admin(realm, "test", "nobody")
+    assert (await realm.http.get(BASE + "/flows", headers=nobody)).status_code == 403
+
+
+async def test_keycloaks_writes_on_flows_are_deliberate_501s(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    flow_id = (await get(realm, "/flows"))[0]["id"]
+    for method, path in (
+        ("POST", "/flows"),
+        ("PUT", f"/flows/{flow_id}"),
+        ("DELETE", f"/flows/{flow_id}"),
+        ("POST", "/flows/browser/copy"),
+        ("PUT", "/flows/browser/executions"),
+        ("POST", "/executions"),
+        ("DELETE", "/executions/some-id"),
+        ("POST", "/executions/some-id/raise-priority"),
+    ):
+        response = await realm.http.request(method, BASE + path, json={}, headers=headers)
+        assert response.status_code == 501, (method, path, response.text)
+        assert response.json() == {
+            "error": "HTTP 501 Not Implemented",
+            "error_description": f"Doorkeep does not implement {method} {BASE}{path}",
+        }
+    assert (await realm.http.patch(BASE + "/flows", headers=headers)).status_code == 405
