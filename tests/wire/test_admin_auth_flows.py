@@ -4,17 +4,58 @@ and Keycloak's writes on these paths answered 501."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 
 from admin_support import make_admin
+from doorkeep.realms.exportimport.files import export_realm, import_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 BASE = "/admin/realms/test/authentication"
 R, A, D, C = "REQUIRED", "ALTERNATIVE", "DISABLED", "CONDITIONAL"
 RAD, RD, BASIC_CHOICES = [R, A, D], [R, D], [R, A, D, C]
+BINDINGS = {
+    "browserFlow": "browser",
+    "registrationFlow": "registration",
+    "directGrantFlow": "direct grant",
+    "resetCredentialsFlow": "reset credentials",
+    "clientAuthenticationFlow": "clients",
+    "dockerAuthenticationFlow": "docker auth",
+    "firstBrokerLoginFlow": "first broker login",
+}
+# Every flow of a new non-admin realm, by alias in Java's String order, as Keycloak 26.6's export lists them.
+ALL_FLOWS = [
+    "Account verification options",
+    "Browser - Conditional 2FA",
+    "Browser - Conditional Organization",
+    "Direct Grant - Conditional OTP",
+    "First Broker Login - Conditional Organization",
+    "First broker login - Conditional 2FA",
+    "Handle Existing Account",
+    "Organization",
+    "Reset - Conditional OTP",
+    "User creation or linking",
+    "Verify Existing Account by Re-authentication",
+    "browser",
+    "clients",
+    "direct grant",
+    "docker auth",
+    "first broker login",
+    "forms",
+    "registration",
+    "registration form",
+    "reset credentials",
+    "saml ecp",
+]
+CONFIG_ALIASES = [
+    "browser-conditional-credential",
+    "create unique user config",
+    "first-broker-login-conditional-credential",
+    "review profile config",
+]
 TOP_LEVEL = [
     "browser",
     "clients",
@@ -213,3 +254,55 @@ async def test_keycloaks_writes_on_flows_are_deliberate_501s(realm: Env) -> None
             "error_description": f"Doorkeep does not implement {method} {BASE}{path}",
         }
     assert (await realm.http.patch(BASE + "/flows", headers=headers)).status_code == 405
+
+
+async def test_the_realm_names_its_flow_bindings(realm: Env) -> None:
+    rep = (await realm.http.get("/admin/realms/test", headers=await realm.admin_headers())).json()
+    assert {key: rep[key] for key in BINDINGS} == BINDINGS
+
+
+async def test_partial_export_carries_flows_configs_required_actions_and_bindings(realm: Env) -> None:
+    response = await realm.http.post("/admin/realms/test/partial-export", headers=await realm.admin_headers())
+    assert response.status_code == 200, response.text
+    rep = response.json()
+    assert [f["alias"] for f in rep["authenticationFlows"]] == ALL_FLOWS
+    assert rep["authenticationFlows"][ALL_FLOWS.index("browser")] == (await get(realm, "/flows"))[0]
+    assert [c["alias"] for c in rep["authenticatorConfig"]] == CONFIG_ALIASES
+    required = (await realm.http.get(BASE + "/required-actions", headers=await realm.admin_headers())).json()
+    assert rep["requiredActions"] == required
+    assert {key: rep[key] for key in BINDINGS} == BINDINGS
+
+
+async def test_a_full_export_reimports_without_a_warning_and_a_custom_flow_is_warned_of(
+    realm: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    exported = await export_realm(realm.db, "test")
+    assert [f["alias"] for f in exported["authenticationFlows"]] == ALL_FLOWS
+    assert [c["alias"] for c in exported["authenticatorConfig"]] == CONFIG_ALIASES
+    with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
+        async with realm.db.transaction() as tx:
+            await import_realm(tx, exported, realm.clock.now(), skip_existing=False)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
+    exported["authenticationFlows"][ALL_FLOWS.index("browser")]["authenticationExecutions"][0]["requirement"] = D
+    exported["browserFlow"] = "my browser"
+    with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
+        async with realm.db.transaction() as tx:
+            await import_realm(tx, exported, realm.clock.now(), skip_existing=False)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "realm 'test': skipped fields Doorkeep does not support: authenticationFlows, browserFlow"
+    ]
+
+
+async def test_keycloaks_own_export_of_the_built_in_flows_imports_without_a_warning(
+    realm: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    exported = await export_realm(realm.db, "test")
+    flows = {f["alias"]: f for f in exported["authenticationFlows"]}
+    flows["reset credentials"]["authenticationExecutions"][3]["requirement"] = C  # as Keycloak has them
+    flows["clients"]["authenticationExecutions"][3]["requirement"] = A
+    for flow in exported["authenticationFlows"]:
+        del flow["id"]
+    with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
+        async with realm.db.transaction() as tx:
+            await import_realm(tx, exported, realm.clock.now(), skip_existing=False)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []

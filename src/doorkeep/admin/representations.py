@@ -13,6 +13,7 @@ from typing import Any
 
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
+from doorkeep.realms import auth_flows
 from doorkeep.users import otp
 
 # RealmRepresentation field -> Realm attribute
@@ -258,6 +259,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
     out["smtpServer"] = dict(realm.smtp_server)
+    out.update(auth_flows.BINDINGS)  # the flows Doorkeep runs, under Keycloak's built-in aliases
     return out
 
 

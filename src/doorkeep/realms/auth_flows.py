@@ -272,3 +272,50 @@ def execution_representation(realm: Realm, parent: Flow, step: Step) -> JSON:
 def realm_fields() -> JSON:
     """The realm representation's ``browserFlow`` … ``firstBrokerLoginFlow``."""
     return dict(BINDINGS)
+
+
+def _shape(flow: Flow, keycloaks: bool) -> tuple[object, ...]:
+    steps = tuple(
+        (s.authenticator, s.flow, (s.keycloak or s.requirement) if keycloaks else s.requirement, s.priority, s.config)
+        for s in flow.steps
+    )
+    return (flow.alias, flow.description, flow.provider_id, flow.top_level, steps)
+
+
+_BUILT_IN = {_shape(f, keycloaks) for f in FLOWS for keycloaks in (False, True)} | {
+    _shape(_without_organization(f), keycloaks) for f in FLOWS for keycloaks in (False, True)
+}
+
+
+def _file_shape(rep: JSON) -> tuple[object, ...]:
+    steps = tuple(
+        (
+            e.get("authenticator"),
+            e.get("flowAlias"),
+            e.get("requirement"),
+            e.get("priority"),
+            e.get("authenticatorConfig"),
+        )
+        for e in rep.get("authenticationExecutions") or ()
+        if isinstance(e, dict)
+    )
+    return (rep.get("alias"), rep.get("description"), rep.get("providerId"), rep.get("topLevel"), steps)
+
+
+def unsupported(rep: JSON) -> set[str]:
+    """The flow fields of a realm file that name something Doorkeep does not run, for the import's warning: a
+    binding to another flow, a flow or an authenticator config other than the built-in ones (as Keycloak 26 or
+    Doorkeep exports them). The built-in ones say nothing new, and the import passes them over silently."""
+    out = {key for key, alias in BINDINGS.items() if rep.get(key) is not None and rep.get(key) != alias}
+    listed = rep.get("authenticationFlows")
+    if listed and not (
+        isinstance(listed, list) and all(isinstance(f, dict) and _file_shape(f) in _BUILT_IN for f in listed)
+    ):
+        out.add("authenticationFlows")
+    configs = rep.get("authenticatorConfig")
+    if configs and not (
+        isinstance(configs, list)
+        and all(isinstance(c, dict) and CONFIGS.get(str(c.get("alias"))) == c.get("config") for c in configs)
+    ):
+        out.add("authenticatorConfig")
+    return out

@@ -3,7 +3,9 @@
 Secrets are included (client secrets; hashed passwords with ``secretData`` / ``credentialData`` as
 JSON strings, as Keycloak writes them) so the file re-imports to the same realm. Ids are kept.
 The realm's key providers (``components``, with their key material) are added by the full export
-(files.export_realm), so a re-imported realm keeps its kids; the partial export has none.
+(files.export_realm), so a re-imported realm keeps its kids; the partial export has none. Both carry the
+authentication flows Doorkeep shows (realms/auth_flows.py), their authenticator configs and the required
+actions, as Keycloak's ExportUtils.exportRealm does for either.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from doorkeep.admin.representations import (
     user_to_json,
 )
 from doorkeep.model import ClientScope, Realm, Role, User
+from doorkeep.realms import auth_flows, required_actions
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
 
@@ -96,6 +99,10 @@ async def realm_representation(
 
     out["groups"], paths = await export_groups(tx, realm, names)
     out["defaultGroups"] = [paths[g] for g in await tx.groups.default_ids(realm.id) if g in paths]
+    # ExportUtils.exportRealm, whatever the options: exportAuthenticationFlows and exportRequiredActions.
+    out["authenticationFlows"] = [auth_flows.flow_representation(realm, f) for f in auth_flows.flows(realm)]
+    out["authenticatorConfig"] = auth_flows.config_representations(realm)
+    out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
 
     accounts = await tx.users.search(realm.id, max_results=-1) if users else []
     for client in clients:

@@ -20,7 +20,6 @@ from doorkeep.clientreg import policy_components
 from doorkeep.clock import Clock
 from doorkeep.keys import components
 from doorkeep.keys.components import KEY_PROVIDER
-from doorkeep.realms import required_actions
 from doorkeep.realms.exportimport import export
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import ImportError_ as ImportError_
@@ -157,5 +156,4 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
             policy_components.POLICY_TYPE: policies,
             KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)],
         }
-        out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
         return out

@@ -35,7 +35,7 @@ from doorkeep.model import (
 )
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.mappers.defaults import builtin_mappers
-from doorkeep.realms import provisioning, required_actions
+from doorkeep.realms import auth_flows, provisioning, required_actions
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.plan import (
     ClientPlan,
@@ -73,6 +73,9 @@ REALM_KEYS = {
     "realm",
     "components",
     "requiredActions",
+    "authenticationFlows",  # the built-in ones pass silently; others are warned of (auth_flows.unsupported)
+    "authenticatorConfig",
+    *auth_flows.BINDINGS,
     *REALM_FIELDS,
     "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
@@ -153,6 +156,7 @@ class _Parser:
         if not isinstance(name, str) or not name.strip():
             fail(at(b, "realm"), "missing realm name" if name is None else "expected a non-empty string")
         self.fields(rep, REALM_KEYS, "")
+        self.unknown.update(auth_flows.unsupported(rep))
         # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
         realm = apply(Realm(id=opt_str(rep, "id", b) or "", name=name, enabled=False), rep, REALM_FIELDS, at(b, ""))
         ssl = realm.ssl_required.lower()
