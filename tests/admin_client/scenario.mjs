@@ -65,6 +65,9 @@ await step("findAdminEventsFiltered", async () => (await kc.realms.findAdminEven
   realm, operationTypes: "ACTION", resourceTypes: "USER" })).map((e) => e.resourcePath));
 await step("clearAdminEvents", () => kc.realms.clearAdminEvents({ realm }));
 await step("adminEventsAfterClear", () => kc.realms.findAdminEvents({ realm }));
+await step("getFlows", async () => (await kc.authenticationManagement.getFlows()).map((f) => f.alias));
+await step("getExecutions", async () => (await kc.authenticationManagement.getExecutions({ flow: "direct grant" }))
+  .map((e) => [e.displayName, e.requirement, e.level]));
 await step("deleteUser", () => kc.users.del({ id: out.createUser.value.id }));
 const KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
 await step("findKeyProviders", async () => (await kc.components.find({ type: KEY_PROVIDER })).map((c) => c.name).sort());

@@ -1,6 +1,6 @@
 """Keycloak's own npm ``@keycloak/keycloak-admin-client`` (26.x, tests/admin_client) under Node against
 ``doorkeep start-dev``: clients, users, consents, offline sessions, session counts, revocation,
-events, admin events, serverinfo and keys, each call as the library makes it."""
+events, admin events, serverinfo, keys and the authentication flows, each call as the library makes it."""
 
 from __future__ import annotations
 
@@ -82,6 +82,22 @@ def test_keycloak_admin_client_administers_offline_access_end_to_end(
     assert any(path.endswith("/reset-password") for path in out["findAdminEventsFiltered"]["value"])
     assert out["adminEventsAfterClear"]["value"] == []
     assert out["findEvents"]["value"] == []  # events were turned on after the two logins
+    assert out["getFlows"]["value"] == [
+        "browser",
+        "clients",
+        "direct grant",
+        "docker auth",
+        "first broker login",
+        "registration",
+        "reset credentials",
+    ]
+    assert out["getExecutions"]["value"] == [
+        ["Username Validation", "REQUIRED", 0],
+        ["Password", "REQUIRED", 0],
+        ["Direct Grant - Conditional OTP", "CONDITIONAL", 0],
+        ["Condition - user configured", "REQUIRED", 1],
+        ["OTP", "REQUIRED", 1],
+    ]
     assert out["createWholeRealm"]["value"] == {"clients": ["node-app"], "users": ["nora"]}
     imported = out["partialImport"]["value"]
     assert (imported["added"], imported["skipped"]) == (1, 1)
