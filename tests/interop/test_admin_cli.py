@@ -90,6 +90,22 @@ def test_offline_sessions_page_with_first_and_max(shared: DoorkeepProcess, cli: 
     assert len(everything.json()) >= 3 and len(page) == 1 and page[0]["id"] == everything.json()[1]["id"]
 
 
+def test_get_authentication_flows_reads_keycloaks_built_in_flows(shared: DoorkeepProcess, cli: Cli) -> None:
+    cli.log_in(shared.base_url)
+    # kcadm.sh get authentication/flows -r demo --fields alias,builtIn
+    flows = cli.ok("get", "authentication/flows", "-r", "demo", "--fields", "alias,builtIn").json()
+    assert [f["alias"] for f in flows][:3] == ["browser", "clients", "direct grant"]
+    assert all(f == {"alias": f["alias"], "builtIn": True} for f in flows)
+    # kcadm.sh get "authentication/flows/direct grant/executions" -r demo
+    rows = cli.ok("get", "authentication/flows/direct grant/executions", "-r", "demo").json()
+    assert [r["providerId"] for r in rows if "providerId" in r] == [
+        "direct-grant-validate-username",
+        "direct-grant-validate-password",
+        "conditional-user-configured",
+        "direct-grant-validate-otp",
+    ]
+
+
 def test_config_credentials_keeps_the_tokens_in_a_private_file_and_prints_no_secret(
     shared: DoorkeepProcess, cli: Cli
 ) -> None:
