@@ -339,3 +339,25 @@ async def test_the_oidc_provider_answers_preflights_and_its_web_origins_policy_a
         OIDC_REG, json={"redirect_uris": ["https://x.example/cb"]}, headers={**token, "Origin": "https://x.example"}
     )
     assert other.status_code == 201 and "access-control-allow-origin" not in other.headers
+
+
+async def test_a_policy_id_taken_in_another_realm_gets_a_new_one(realm: Env) -> None:
+    """Component ids are unique across realms: a create (or an import) naming another realm's id gets its
+    own, never a database conflict."""
+    admin = await realm.admin_headers()
+    made = await realm.http.post("/admin/realms", json={"realm": "other", "enabled": True}, headers=admin)
+    assert made.status_code == 201, made.text
+    listed = await realm.http.get("/admin/realms/other/components", params={"type": POLICY}, headers=admin)
+    theirs = listed.json()[0]["id"]
+    rep = {
+        "id": theirs,
+        "name": "Mine",
+        "providerId": "client-disabled",
+        "providerType": POLICY,
+        "subType": "anonymous",
+    }
+    created = await realm.http.post(COMPONENTS, json=rep, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.headers["location"].rsplit("/", 1)[1] != theirs
+    still = await realm.http.get(f"/admin/realms/other/components/{theirs}", headers=admin)
+    assert still.status_code == 200 and still.json()["name"] != "Mine"

@@ -33,6 +33,10 @@ class RegistrationPolicyRepo:
         row = (await self._c.execute(query)).first()
         return _model(row) if row else None
 
+    async def id_taken(self, policy_id: str) -> bool:
+        """Whether any realm has a policy with this id (ids are unique across realms, as component ids)."""
+        return (await self._c.execute(select(table.c.id).where(table.c.id == policy_id))).first() is not None
+
     async def add(self, policy: RegistrationPolicy) -> None:
         """A new policy, after the realm's others."""
         last = await self._c.execute(select(func.max(table.c.position)).where(table.c.realm_id == policy.realm_id))

@@ -124,8 +124,12 @@ class _Writer:
         else:
             made = [p for rep in listed if (p := policy_components.imported(rep, self.realm.id)) is not None]
         for policy in made:
-            policy_id = await self._id(policy.id, lambda pid: self.tx.registration_policies.get(self.realm.id, pid))
+            policy_id = await self._id(policy.id, self._policy_id_taken)
             await self.tx.registration_policies.add(dataclasses.replace(policy, id=policy_id))
+
+    async def _policy_id_taken(self, policy_id: str) -> bool | None:
+        """``_id``'s check: a policy id is unique across realms (a copy of a realm still here gets new ids)."""
+        return True if await self.tx.registration_policies.id_taken(policy_id) else None
 
     async def _fresh_key(self, rep: dict[str, Any], component_id: str) -> RealmKey | None:
         """The provider generated anew without the file's key material; None for an imported ``rsa`` key."""

@@ -35,7 +35,7 @@ async def create(call: RealmCall, rep: dict[str, Any]) -> Response:
     config = pc.clean(rep.get("config"))
     await _validated(call, rep.get("providerId"), config)
     wanted = rep.get("id")
-    taken = isinstance(wanted, str) and await call.tx.registration_policies.get(call.realm.id, wanted) is not None
+    taken = isinstance(wanted, str) and await call.tx.registration_policies.id_taken(wanted)
     policy_id = wanted if isinstance(wanted, str) and 0 < len(wanted) <= 36 and not taken else new_id()
     await call.tx.registration_policies.add(pc.built(rep, call.realm.id, policy_id, config))
     return created(call.url(call.realm.name, "components", policy_id))
