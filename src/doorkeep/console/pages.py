@@ -222,6 +222,42 @@ def terms(realm_display: str, action: str, form_token: str, *, ui: Language = EN
     )
 
 
+def delete_credential(realm_display: str, action: str, form_token: str, label: str, *, ui: Language = ENGLISH) -> str:
+    """delete-credential.ftl: "Delete {label}", confirmed with ``accept`` or declined with ``cancel-aia``."""
+    return render(
+        "login/delete_credential.html",
+        title=ui.text("deleteCredentialTitle", label),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        label=label,
+        ui=ui,
+    )
+
+
+def delete_account(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    *,
+    error: str | None = None,
+    cancel: bool = False,
+    ui: Language = ENGLISH,
+) -> str:
+    """delete-account-confirm.ftl: what deleting implies, "Confirm deletion", and ``cancel-aia`` when the client
+    asked for it (``triggered_from_aia``)."""
+    return render(
+        "login/delete_account.html",
+        title=ui.text("deleteAccountConfirm"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        error=error,
+        cancel=cancel,
+        ui=ui,
+    )
+
+
 def register(
     realm_display: str,
     action: str,

@@ -1,5 +1,6 @@
 """The required-action forms: UPDATE_PASSWORD, UPDATE_PROFILE (login-update-profile.ftl), TERMS_AND_CONDITIONS
-(terms.ftl) and CONFIGURE_TOTP (``login_otp``), and the ``cancel-aia`` button of an application-initiated action.
+(terms.ftl), CONFIGURE_TOTP (``login_otp``), delete_credential and delete_account (``account_actions``), and the
+``cancel-aia`` button of an application-initiated action.
 
 Keycloak's LoginActionsService.processRequireAction: a cancelled action records CUSTOM_REQUIRED_ACTION_ERROR
 (``rejected_by_user``) and the login goes on with ``kc_action_status=cancelled``; a completed one leaves the
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_flow, login_otp, required_actions
+from doorkeep.oauth import account_actions, login_flow, login_otp, logout_others, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.required_actions import (
     CONFIGURE_TOTP,
@@ -82,9 +83,14 @@ async def submit(
         await _event(tx, services, realm, client, request, user, browser, step, error=REJECTED_BY_USER)
         request = required_actions.settled(request, step, required_actions.CANCELLED)
         return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+    others = logout_others.asked(form.get(logout_others.FIELD))
     if step == CONFIGURE_TOTP:
         totp, label = form.get("totp"), form.get("userLabel")
-        return await login_otp.configure(tx, services, realm, client, request, user, totp, label, totp_secret, browser)
+        return await login_otp.configure(
+            tx, services, realm, client, request, user, totp, label, totp_secret, browser, logout_others=others
+        )
+    if step in account_actions.ACTIONS:
+        return await account_actions.submit(tx, services, realm, client, request, user, step, browser)
     if step == UPDATE_PROFILE:
         return await update_profile(tx, services, realm, client, request, user, form, browser)
     if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login.py sends it)
@@ -92,7 +98,9 @@ async def submit(
     if step == TERMS_AND_CONDITIONS:
         return await terms(tx, services, realm, client, request, user, form.get("cancel") is not None, browser)
     new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""
-    return await login_flow.update_password(tx, services, realm, client, request, user, new, confirm, browser)
+    return await login_flow.update_password(
+        tx, services, realm, client, request, user, new, confirm, browser, logout_others=others
+    )
 
 
 async def update_profile(

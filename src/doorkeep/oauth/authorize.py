@@ -82,6 +82,8 @@ class AuthRequest:
     session_actions: tuple[str, ...] = ()
     end_after_actions: bool = False
     action_token: str | None = None
+    # The part of ``kc_action`` after its ``:`` (the KC_ACTION_PARAMETER client note): delete_credential's id.
+    kc_action_parameter: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -179,14 +181,18 @@ def checked(
         max_age=max_age,
         issuer=f"{base_url}/realms/{realm.name}",
         ui_locales=params.get("ui_locales"),
-        kc_action=_kc_action(params.get("kc_action")),
+        kc_action=_kc_action(params.get("kc_action"))[0],
+        kc_action_parameter=_kc_action(params.get("kc_action"))[1],
     )
 
 
-def _kc_action(raw: str | None) -> str | None:
-    """AuthorizationEndpoint.performActionOnParameters: ``kc_action`` is the part before a ``:`` (the rest is
-    the action's parameter, which no action Doorkeep runs reads)."""
-    return raw.split(":")[0] if raw else raw
+def _kc_action(raw: str | None) -> tuple[str | None, str | None]:
+    """AuthorizationEndpoint.performActionOnParameters: ``kc_action`` is the part before a ``:``, the action's
+    parameter the next part (``split(":")[1]``: ``delete_credential:{id}`` names the credential)."""
+    if not raw:
+        return raw, None
+    parts = raw.split(":")
+    return parts[0], parts[1] if len(parts) > 1 and parts[1] else None
 
 
 def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[response_types.ResponseType, str]:

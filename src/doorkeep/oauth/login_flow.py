@@ -28,6 +28,7 @@ from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.consent import ConsentItem
+from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.sessions import resume, revocation_triggers, triggered
 from doorkeep.users import account_profile, brute_force, otp, passwords
 from doorkeep.users import locale as user_locale
@@ -155,12 +156,36 @@ class NeedEmailVerification:
 
 
 @dataclass(frozen=True)
+class NeedDeleteCredential:
+    """DeleteCredentialAction's page (delete-credential.ftl): "Delete {label}", accept or ``cancel-aia``."""
+
+    user_id: str
+    label: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
 class AccountUpdated:
     """END_AFTER_REQUIRED_ACTIONS: the actions of an e-mailed link are done, the login ends on "Your account
     has been updated." with a link back to ``back_uri`` (AuthenticationManager.finishedRequiredActions)."""
 
     user_id: str
     back_uri: str | None
+
+
+@dataclass(frozen=True)
+class NeedDeleteAccount:
+    """DeleteAccount's page (delete-account-confirm.ftl); ``cancel``: ``triggered_from_aia``."""
+
+    user_id: str
+    cancel: bool = False
+    error: str | None = None
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class AccountDeleted:
+    """DeleteAccount done: info.ftl's "User deleted successfully"; the login and the user are gone."""
 
 
 @dataclass(frozen=True)
@@ -180,9 +205,10 @@ class Failed:
 
 @dataclass(frozen=True)
 class Refused:
-    """An error page (400) that ends the login."""
+    """An error page (400 unless a required action's challenge drew error.ftl: 200) that ends the login."""
 
     text: str
+    status: int = 400
 
 
 Outcome = (
@@ -196,6 +222,9 @@ Outcome = (
     | NeedTerms
     | NeedEmailVerification
     | NeedRegistration
+    | NeedDeleteCredential
+    | NeedDeleteAccount
+    | AccountDeleted
     | NeedConsent
     | AccountUpdated
     | Failed
@@ -305,6 +334,10 @@ async def pending(
     re-authentication)."""
     if user is not None and step == OTP_STEP:
         return NeedOtp(user.id, remember_me=remember_me)
+    if user is not None and step in (required_actions.DELETE_CREDENTIAL, required_actions.DELETE_ACCOUNT):
+        from doorkeep.oauth import account_actions
+
+        return await account_actions.page(tx, request, user, step)
     if user is not None and step in required_actions.HANDLED:
         return action_page(user, request, step)
     if step == REGISTER:
@@ -470,9 +503,9 @@ async def finish(
         user = triggered_user
         await tx.users.update(user)
     # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
-    action, request = required_actions.next_action(realm, user, request)
-    if action is not None:
-        return action_page(user, request, action)
+    page, request = await _action_page(tx, services, realm, client, request, user, browser)
+    if page is not None:
+        return page
     if required_actions.unhandled(realm, user):
         return NeedLogin("Account is not fully set up")
     if request.end_after_actions:
@@ -513,6 +546,28 @@ def _client_base(client: Client) -> str | None:
     if base and base.startswith("/") and client.root_url:
         return client.root_url.rstrip("/") + base
     return base or None
+
+
+async def _action_page(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser
+) -> tuple[Outcome | None, AuthRequest]:
+    """The page of the next required action (None: none is left) and the request as it then stands. A challenge
+    that passes over its action (delete_credential naming no credential of the user) answers ``error`` and the
+    next action runs (AuthenticationManager.executeAction's IGNORE)."""
+    from doorkeep.oauth import account_actions  # it finishes the login with this module's ``proceed``
+
+    ignored: frozenset[str] = frozenset()
+    while True:
+        action, request = required_actions.next_action(realm, user, request, ignored)
+        if action is None:
+            return None, request
+        if action not in account_actions.ACTIONS:
+            return action_page(user, request, action), request
+        page = await account_actions.challenge(tx, services, realm, client, request, user, action, browser)
+        if page is not None:
+            return page, request
+        ignored |= {action}
+        request = required_actions.settled(request, action, required_actions.ERROR)
 
 
 def registration_prefill(request: AuthRequest) -> dict[str, str]:
@@ -645,7 +700,11 @@ async def update_password(
     new: str,
     confirm: str,
     browser: Browser,
+    *,
+    logout_others: bool = False,
 ) -> Outcome:
+    """UpdatePassword.processAction; ``logout_others``: the page's "Sign out from other devices" box, acted on
+    once both fields are filled in and equal, before the password is checked against the policy (as Keycloak)."""
     from doorkeep.realms.bootstrap import set_password
 
     def again(error: str) -> NeedPasswordUpdate:
@@ -655,6 +714,8 @@ async def update_password(
         return again("Please specify password.")
     if new != confirm:
         return again("Passwords don't match.")
+    if logout_others:
+        await logout_other_sessions(tx, services, realm, client, request, user, UPDATE_PASSWORD, browser.ip_address)
     cred = await tx.users.password(user.id)
     reused = False
     if cred is not None:

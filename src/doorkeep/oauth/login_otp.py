@@ -22,6 +22,7 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_flow, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_flow import INVALID_TOTP, Browser, NeedOtp, NeedTotpSetup, Outcome
+from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.users import brute_force, otp
 
 if TYPE_CHECKING:
@@ -82,8 +83,12 @@ async def configure(
     label: str | None,
     secret: str,
     browser: Browser,
+    *,
+    logout_others: bool = False,
 ) -> Outcome:
-    """The CONFIGURE_TOTP page's POST, checked in UpdateTotp.processAction's order."""
+    """The CONFIGURE_TOTP page's POST, checked in UpdateTotp.processAction's order; ``logout_others``: the
+    "Sign out from other devices" box, acted on once the code and the device name pass, before the credential
+    is stored."""
 
     def again(error: str) -> NeedTotpSetup:
         cancel = required_actions.app_initiated(request, user, otp.CONFIGURE_TOTP)
@@ -97,6 +102,8 @@ async def configure(
     existing = await otp.stored(tx, user.id)
     if existing and not (label or "").strip():
         return again(MISSING_TOTP_DEVICE_NAME)
+    if logout_others:
+        await logout_other_sessions(tx, services, realm, client, request, user, otp.CONFIGURE_TOTP, browser.ip_address)
     if otp.duplicate_label(existing, label):
         return again(DUPLICATE_DEVICE)
     cred = otp.new_credential(user.id, policy, secret, label, services.clock.now_ms())

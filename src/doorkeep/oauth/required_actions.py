@@ -22,29 +22,52 @@ CONFIGURE_TOTP = "CONFIGURE_TOTP"
 TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
 UPDATE_PROFILE = "UPDATE_PROFILE"
 VERIFY_EMAIL = "VERIFY_EMAIL"
+DELETE_CREDENTIAL = "delete_credential"  # DeleteCredentialAction.PROVIDER_ID
+DELETE_ACCOUNT = "delete_account"  # DeleteAccount.PROVIDER_ID
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
-HANDLED = frozenset({CONFIGURE_TOTP, TERMS_AND_CONDITIONS, UPDATE_PASSWORD, UPDATE_PROFILE, VERIFY_EMAIL})
-# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile): TermsAndConditions and
-# VerifyEmail keep the default NOT_SUPPORTED.
-APP_INITIATED = frozenset({CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE})
+HANDLED = frozenset(
+    {
+        CONFIGURE_TOTP,
+        TERMS_AND_CONDITIONS,
+        UPDATE_PASSWORD,
+        UPDATE_PROFILE,
+        VERIFY_EMAIL,
+        DELETE_CREDENTIAL,
+        DELETE_ACCOUNT,
+    }
+)
+# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, DeleteCredentialAction,
+# DeleteAccount): TermsAndConditions and VerifyEmail keep the default NOT_SUPPORTED.
+APP_INITIATED = frozenset({CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE, DELETE_CREDENTIAL, DELETE_ACCOUNT})
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds
 MAX_AUTH_AGE = 300  # Constants.KC_ACTION_MAX_AGE: a kc_action re-authenticates logins older than this
+# RequiredActionProvider.getMaxAuthAge overridden: DeleteAccount asks for the password every time.
+MAX_AUTH_AGES = {DELETE_ACCOUNT: 0}
 SUCCESS, CANCELLED, ERROR = "success", "cancelled", "error"  # RequiredActionContext.KcActionStatus
 
 
-def next_action(realm: Realm, user: User, request: AuthRequest) -> tuple[str | None, AuthRequest]:
+def next_action(
+    realm: Realm, user: User, request: AuthRequest, ignored: frozenset[str] = frozenset()
+) -> tuple[str | None, AuthRequest]:
     """The action to show now (the user's own and the login's, by the realm's priorities, then the requested
     one) and the request, with ``kc_action_status=error`` recorded when the requested action cannot run: not
-    enabled in the realm ("not configured for realm", "is disabled") or not one the client may initiate."""
+    enabled in the realm ("not configured for realm", "is disabled") or not one the client may initiate.
+    ``ignored``: the actions whose challenge passed over them in this login (RequiredActionContext.ignore)."""
     runnable = registered.applicable(realm)
     wanted_now = dict.fromkeys((*user.required_actions, *request.session_actions))
     own = registered.ordered(runnable[a] for a in wanted_now if a in runnable)
-    handled = [a.provider_id for a in own if a.provider_id in HANDLED and _applies(user, a.provider_id)]
+    handled = [
+        a.provider_id
+        for a in own
+        if a.provider_id in HANDLED and a.provider_id not in ignored and _applies(user, a.provider_id)
+    ]
     if handled:
         return handled[0], request
     if request.kc_action is None:
         return None, request
     wanted = runnable.get(request.kc_action)
+    if wanted is not None and wanted.provider_id in ignored:
+        return None, request
     if wanted is not None and wanted.provider_id in APP_INITIATED:
         return wanted.provider_id, request
     return None, settled(request, request.kc_action, ERROR)
@@ -111,5 +134,7 @@ def reauthentication_due(request: AuthRequest, auth_time: int, now: int) -> bool
     """OIDCLoginProtocol.isReAuthRequiredForKcAction: a ``kc_action`` naming a required-action provider needs
     credentials given within the provider's max auth age (RequiredActionProvider.getMaxAuthAge: five minutes
     unless configured), so CONFIGURE_TOTP and UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does
-    (AppInitiatedActionResetPasswordTest.resetPasswordRequiresReAuth); an unknown name does not."""
-    return request.kc_action in HANDLED and auth_time + MAX_AUTH_AGE < now
+    (AppInitiatedActionResetPasswordTest.resetPasswordRequiresReAuth), and delete_account (max age 0) always
+    does unless the credentials were given this very second; an unknown name does not."""
+    action = request.kc_action
+    return action in HANDLED and auth_time + MAX_AUTH_AGES.get(action or "", MAX_AUTH_AGE) < now

@@ -1,15 +1,20 @@
-"""The pages of the required actions beyond the password, and of the registration form, for the login
-outcomes that ask for them (``web.login.render`` creates the authentication session and its form code)."""
+"""The pages of the required actions beyond the password and the authenticator (the profile, the terms, deleting
+a credential or the account), and of the registration form, for the login outcomes that ask for them
+(``web.login.render`` creates the authentication session and its form code)."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import login_flow, redirect_uris
+from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import account_profile
+from doorkeep.users.account import effective_url
+from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url
 
 
@@ -21,11 +26,20 @@ def page(
     request: Request,
     realm: Realm,
     client: Client,
-    outcome: login_flow.NeedProfileUpdate | login_flow.NeedTerms | login_flow.NeedRegistration,
+    outcome: login_flow.NeedProfileUpdate
+    | login_flow.NeedTerms
+    | login_flow.NeedRegistration
+    | login_flow.NeedDeleteCredential
+    | login_flow.NeedDeleteAccount,
     token: str,
     ui: Language,
 ) -> str:
     shown = realm.display_name or realm.name
+    if isinstance(outcome, login_flow.NeedDeleteCredential):
+        return pages.delete_credential(shown, _action(request, realm, "required-action"), token, outcome.label, ui=ui)
+    if isinstance(outcome, login_flow.NeedDeleteAccount):
+        action = _action(request, realm, "required-action")
+        return pages.delete_account(shown, action, token, error=outcome.error, cancel=outcome.cancel, ui=ui)
     if isinstance(outcome, login_flow.NeedTerms):
         return pages.terms(shown, _action(request, realm, "required-action"), token, ui=ui)
     if isinstance(outcome, login_flow.NeedProfileUpdate):
@@ -52,3 +66,12 @@ def page(
         login_url=back,
         ui=ui,
     )
+
+
+def account_deleted(request: Request, realm: Realm, client: Client, auth_request: AuthRequest) -> HTMLResponse:
+    """DeleteAccount's last page: info.ftl with "User deleted successfully" and, as info.ftl does without a
+    redirect of its own, "« Back to Application" to the client's base URL when it has one."""
+    ui = page_locale.language(request, realm, auth_request=auth_request)
+    back = effective_url(client, base_url(request))
+    shown = realm.display_name or realm.name
+    return HTMLResponse(pages.action_info(shown, ui.text("userDeletedSuccessfully"), back_uri=back, ui=ui))

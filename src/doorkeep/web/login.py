@@ -261,7 +261,9 @@ async def locale_cookie(
         | login_flow.NeedEmailVerification
         | login_flow.NeedConsent
         | login_flow.NeedOtp
-        | login_flow.NeedTotpSetup,
+        | login_flow.NeedTotpSetup
+        | login_flow.NeedDeleteCredential
+        | login_flow.NeedDeleteAccount,
     ):
         user_id = outcome.user_id
     user = await tx.users.get(user_id) if user_id else None
@@ -303,10 +305,16 @@ async def _respond(
         response = device_status(request, realm, "access_denied" if denied else "expired_token")
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
+    if isinstance(outcome, login_flow.AccountDeleted):  # the user is gone: so are the login and its form
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        response = action_pages.account_deleted(request, realm, client, auth_request)
+        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+        return response
     if isinstance(outcome, login_flow.Refused):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        response = error_page(request, realm, outcome.text, auth_request=auth_request)
+        response = error_page(request, realm, outcome.text, outcome.status, auth_request=auth_request)
         response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
         return response
     if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
@@ -399,7 +407,14 @@ async def _respond(
             cancel=outcome.cancel,
             ui=ui,
         )
-    elif isinstance(outcome, login_flow.NeedProfileUpdate | login_flow.NeedTerms | login_flow.NeedRegistration):
+    elif isinstance(
+        outcome,
+        login_flow.NeedProfileUpdate
+        | login_flow.NeedTerms
+        | login_flow.NeedRegistration
+        | login_flow.NeedDeleteCredential
+        | login_flow.NeedDeleteAccount,
+    ):
         body = action_pages.page(request, realm, client, outcome, token, ui)
     elif isinstance(outcome, login_flow.NeedEmailVerification):
         assert user is not None
@@ -563,6 +578,10 @@ def pending_step(outcome: login_flow.Outcome) -> str:
         return required_actions.TERMS_AND_CONDITIONS
     if isinstance(outcome, login_flow.NeedEmailVerification):
         return required_actions.VERIFY_EMAIL
+    if isinstance(outcome, login_flow.NeedDeleteCredential):
+        return required_actions.DELETE_CREDENTIAL
+    if isinstance(outcome, login_flow.NeedDeleteAccount):
+        return required_actions.DELETE_ACCOUNT
     if isinstance(outcome, login_flow.NeedRegistration):
         return REGISTER
     if isinstance(outcome, login_flow.NeedConsent):

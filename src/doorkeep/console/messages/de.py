@@ -41,6 +41,25 @@ MESSAGES: dict[str, str] = {
     "loginTotpDeviceName": "Gerätename",
     "loginTotp.totp": "zeitbasiert (time-based)",
     "loginTotp.hotp": "zählerbasiert (counter-based)",
+    # the "Sign out from other devices" box (password-commons.ftl), delete_credential.html, delete_account.html
+    "logoutOtherSessions": "Von anderen Geräten abmelden",
+    "deleteCredentialTitle": "Lösche {0}",
+    "deleteCredentialMessage": "Wollen Sie {0} löschen?",
+    "doConfirmDelete": "Löschung bestätigen",
+    "deleteAccountConfirm": "Löschung des Kontos bestätigen",
+    "irreversibleAction": "Diese Aktion ist unwiderruflich",
+    "deletingImplies": "Die Löschung Ihres Kontos bedeutet:",
+    "loggingOutImmediately": "Sofortige Abmeldung",
+    "errasingData": "Löschen aller Ihrer Daten",
+    "finalDeletionConfirmation": (
+        "Wenn Sie Ihr Konto löschen, kann es nicht wiederhergestellt werden. Um Ihr Konto zu behalten, klicken Sie "
+        "auf Abbrechen."
+    ),
+    "deletingAccountForbidden": (
+        "Sie haben nicht genügend Berechtigungen, um Ihr eigenes Konto zu löschen, wenden Sie sich an einen "
+        "Administrator."
+    ),
+    "userDeletedSuccessfully": "Nutzer erfolgreich gelöscht",
     "authenticatorCode": "One-time Code",
     "updatePasswordTitle": "Passwort aktualisieren",
     "doCancel": "Abbrechen",

@@ -54,6 +54,21 @@ MESSAGES: dict[str, str] = {
     "loginTotpDeviceName": "Device Name",
     "loginTotp.totp": "Time-based",
     "loginTotp.hotp": "Counter-based",
+    # the "Sign out from other devices" box (password-commons.ftl), delete_credential.html, delete_account.html
+    "logoutOtherSessions": "Sign out from other devices",
+    "deleteCredentialTitle": "Delete {0}",
+    "deleteCredentialMessage": "Do you want to delete {0}?",
+    "doConfirmDelete": "Confirm deletion",
+    "deleteAccountConfirm": "Delete account confirmation",
+    "irreversibleAction": "This action is irreversible",
+    "deletingImplies": "Deleting your account implies:",
+    "loggingOutImmediately": "Logging you out immediately",
+    "errasingData": "Erasing all your data",
+    "finalDeletionConfirmation": (
+        "If you delete your account, it cannot be restored. To keep your account, click Cancel."
+    ),
+    "deletingAccountForbidden": "You do not have enough permissions to delete your own account, contact admin.",
+    "userDeletedSuccessfully": "User deleted successfully",
     "authenticatorCode": "One-time code",
     "totpAppFreeOTPName": "FreeOTP",
     "totpAppGoogleName": "Google Authenticator",

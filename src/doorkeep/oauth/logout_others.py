@@ -1,0 +1,70 @@
+"""The "Sign out from other devices" box (``logout-sessions``) of the update-password and authenticator pages.
+
+Keycloak 26's AuthenticatorUtil.logoutOtherSessions, which UpdatePassword and UpdateTotp run when the box comes
+back ``on`` (password-commons.ftl draws it checked): every session of the user but the one this login goes on
+in is logged out by backchannel (AuthenticationManager.backchannelLogout), the online ones and then the offline
+ones (keycloak#38850: a user does not know the difference; the deprecated LOGOUT_ALL_SESSIONS_V1 feature, off
+by default, would keep them). Each records a LOGOUT event for that session, the required action's event with
+``logout_triggered_by_required_action`` naming the action.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from doorkeep import events
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+FIELD = "logout-sessions"
+TRIGGERED_BY = "logout_triggered_by_required_action"  # Details.LOGOUT_TRIGGERED_BY_REQUIRED_ACTION
+
+
+def asked(value: str | None) -> bool:
+    """``"on".equals(formData.getFirst("logout-sessions"))``: only the checked box's value counts."""
+    return value == "on"
+
+
+async def logout_other_sessions(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    action: str,
+    ip_address: str,
+) -> int:
+    """End the user's other sessions, online then offline; the session this login continues (the SSO session it
+    was pinned to, whose id its offline copy shares) stays. Returns how many sessions ended."""
+    keep = request.user_session_id
+    ended = 0
+    for offline in (False, True):
+        for session in await tx.sessions.user_sessions_of(user.id, offline):
+            if session.id == keep or not await service.end(tx, session.id, offline):
+                continue
+            ended += 1
+            details = {
+                "auth_method": "openid-connect",
+                "redirect_uri": request.redirect_uri or None,
+                "username": user.username,
+                "custom_required_action": action,
+                TRIGGERED_BY: action,
+            }
+            await events.record(
+                tx,
+                realm,
+                "LOGOUT",
+                now=services.clock.now(),
+                client_id=client.client_id,
+                user_id=user.id,
+                session_id=session.id,
+                ip=ip_address,
+                details=details,
+            )
+    return ended
