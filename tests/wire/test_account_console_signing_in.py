@@ -1,6 +1,6 @@
 """Account Console → Account security → Signing in: the credentials as ``GET /account/credentials`` reports
 them, "Update" and "Set up" as a sign-in to the console with ``kc_action`` (Keycloak's SigningIn.tsx calls
-``login({action})``) coming back with the outcome, and "Delete" of an OTP device as the Account REST DELETE."""
+``login({action})``) coming back with the outcome, "Delete" of an OTP device too (``delete_credential:{id}``)."""
 
 from __future__ import annotations
 
@@ -93,30 +93,40 @@ async def test_signing_in_lists_the_password_and_no_authenticator(realm: Env) ->
     assert "Set up Authenticator application</button>" in page.text
 
 
-async def test_an_otp_device_is_listed_and_deleted_as_the_account_rest_delete_does(realm: Env) -> None:
+async def test_delete_is_a_kc_action_sign_in_that_removes_the_device_once_confirmed(realm: Env) -> None:
+    """SigningIn.tsx's Delete: ``login({action: "delete_credential:" + id})``, then delete-credential.ftl."""
     await update_realm(realm.db, "test", events_enabled=True)
     await sign_in(realm.http, SIGNING_IN)
     cred = await add_device(realm, "phone")
     page = await realm.http.get(SIGNING_IN, headers=HTML)
     row = page.text[page.text.index(f'id="cred-{cred}"') :]
     assert '<td data-label="Name">phone</td>' in row and 'aria-label="Delete phone"' in row
-    confirm = await realm.http.get(f"{SIGNING_IN}/{cred}/delete", headers=HTML)
-    assert confirm.status_code == 200 and "Stop using phone?" in confirm.text
-    forged = await realm.http.post(f"{SIGNING_IN}/{cred}/delete", data={"csrf_token": "x"}, headers=ORIGIN)
-    assert forged.status_code == 403 and await otp_devices(realm) != []
-    done = await act(realm.http, confirm, f"{SIGNING_IN}/{cred}/delete")
-    assert done.status_code == 303 and done.headers["location"] == SIGNING_IN
-    shown = await realm.http.get(SIGNING_IN, headers=HTML)
-    assert "phone was removed." in shown.text and "Authenticator application is not set up." in shown.text
+    assert f'name="action" value="delete_credential:{cred}"' in row
+    forged = {"csrf_token": "x", "action": f"delete_credential:{cred}"}
+    refused = await realm.http.post(f"{SIGNING_IN}/action", data=forged, headers=ORIGIN)
+    assert refused.status_code == 403 and await otp_devices(realm) != []
+    confirm = await start_action(realm, page, f"delete_credential:{cred}")
+    assert confirm.status_code == 200 and '<h1 id="kc-page-title">Delete phone</h1>' in confirm.text
+    done = await realm.http.post(form_action(confirm.text), data={**form_fields(confirm.text), "accept": "yes"})
+    params, shown = await back_to_console(realm, done)
+    assert (params["kc_action"], params["kc_action_status"]) == ("delete_credential", "success")
+    assert "The credential has been removed." in shown.text and "Authenticator application is not set up." in shown.text
     assert await otp_devices(realm) == []
     [removed] = await events(realm, "REMOVE_TOTP")
-    assert removed.details == {
-        "selected_credential_id": cred,
-        "credential_user_label": "phone",
-        "credential_type": "otp",
-    }
-    again = await act(realm.http, confirm, f"{SIGNING_IN}/{cred}/delete")
-    assert "Credential not found" in (await realm.http.get(again.headers["location"], headers=HTML)).text
+    assert (removed.client_id, removed.details["credential_id"], removed.details["credential_user_label"]) == (
+        "account-console",
+        cred,
+        "phone",
+    )
+
+
+async def test_delete_starts_only_for_a_credential_signing_in_offers_to_delete(realm: Env) -> None:
+    page = await sign_in(realm.http, SIGNING_IN)
+    async with realm.db.transaction(write=False) as tx:
+        [password] = [c.id for c in await tx.users.credentials(await user_id(realm))]
+    for action in (f"delete_credential:{password}", "delete_credential:nosuch", "delete_credential:"):
+        refused = await act(realm.http, page, f"{SIGNING_IN}/action", action=action)
+        assert refused.status_code == 303 and refused.headers["location"] == SIGNING_IN
 
 
 async def test_set_up_authenticator_is_a_kc_action_sign_in_that_comes_back_with_the_device(realm: Env) -> None:

@@ -16,8 +16,11 @@ from starlette.routing import Route
 
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
+from doorkeep.oauth import account_actions
+from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
+from doorkeep.realms import required_actions as registered
 from doorkeep.users import account as ops
-from doorkeep.users import account_profile, account_resources, offline_devices
+from doorkeep.users import account_profile, offline_devices
 from doorkeep.web import account as rest
 from doorkeep.web import handlers
 from doorkeep.web.console import signin
@@ -44,6 +47,7 @@ CONSOLE = Console(
     actions_done={
         "UPDATE_PASSWORD": "Your password has been updated.",
         "CONFIGURE_TOTP": "Your authenticator application has been set up.",
+        "delete_credential": "The credential has been removed.",
     },
 )
 NOT_ALLOWED = "You are not allowed to do this: your account lacks the role it needs."
@@ -75,7 +79,7 @@ async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *,
 @CONSOLE.page("/", json=rest.account)
 async def personal_info(page: Page) -> Response:
     try:
-        profile = await as_user(page, lambda tx, caller: _profile(caller))
+        profile = await as_user(page, _profile)
     except Refused as refused:
         return page.error(refused.text, refused.err.status)
     back = await _referrer(page)
@@ -95,11 +99,16 @@ async def _referrer(page: Page) -> dict[str, str] | None:
     return await handlers.unit_of_work(page.request, find, write=False)
 
 
-async def _profile(caller: ops.Caller) -> dict[str, object]:
-    """The profile, whether the user may edit it, and which fields the user profile keeps read-only."""
+async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
+    """The profile, whether the user may edit it, which fields the user profile keeps read-only, and whether
+    "Delete account" is offered (AccountConsole's ``deleteAccountAllowed``: the realm enables delete_account
+    and the user has the account client's delete-account role)."""
     read_only = account_profile.read_only(caller.realm)
     editable = ops.MANAGE_ACCOUNT in caller.roles
-    return {**ops.profile(caller, with_metadata=False), "editable": editable, "read_only": read_only}
+    enabled = DELETE_ACCOUNT in registered.applicable(caller.realm)
+    deletable = enabled and await account_actions.may_delete_account(tx, caller.realm, caller.user)
+    profile = ops.profile(caller, with_metadata=False)
+    return {**profile, "editable": editable, "read_only": read_only, "delete_allowed": deletable}
 
 
 @CONSOLE.action("/", json=rest.account)
@@ -110,7 +119,7 @@ async def save_personal_info(page: Page) -> Response:
     try:
         await as_user(page, lambda tx, caller: ops.update_profile(tx, caller, body), write=True)
     except Refused as refused:
-        profile = await as_user(page, lambda tx, caller: _profile(caller))
+        profile = await as_user(page, _profile)
         errors = view.field_errors(refused.err) if refused.err.status != 403 else {"": refused.text}
         return page.render(
             "console/account/personal_info.html",
@@ -120,6 +129,13 @@ async def save_personal_info(page: Page) -> Response:
             errors=errors,
         )
     return page.redirect("/", flash="Your account has been updated.")
+
+
+@CONSOLE.action("/delete-account")
+async def delete_account(page: Page) -> Response:
+    """ "Delete account": a sign-in with ``kc_action=delete_account`` (PersonalInfo.tsx's DeleteAccount); the
+    login asks for the password again and ends on its own page once the user is gone."""
+    return await signin.start(page.request, page.realm, CONSOLE.spec, page.url("/"), kc_action=DELETE_ACCOUNT)
 
 
 @CONSOLE.page("/applications", json=rest.applications)
@@ -165,46 +181,25 @@ async def signing_in(page: Page) -> Response:
 
 @CONSOLE.action(SIGNING_IN + "/action")
 async def start_action(page: Page) -> Response:
-    """ "Update" or "Set up": a sign-in to this console with the credential type's ``kc_action``."""
+    """ "Update", "Set up" or "Delete": a sign-in to this console with the ``kc_action`` (SigningIn.tsx's
+    ``login({action})``; Delete asks for ``delete_credential:{id}``, whose page the user confirms). The POST
+    carries the console's CSRF token, so no other site can start an action in the user's name."""
     action = page.form.get("action") or ""
-    if action not in view.CREDENTIAL_ACTIONS:
+    if action not in view.CREDENTIAL_ACTIONS and not await _removable(page, action):
         return page.redirect(SIGNING_IN, flash="There is no such action.", kind="error")
     return await signin.start(page.request, page.realm, CONSOLE.spec, page.url(SIGNING_IN), kc_action=action)
 
 
-@CONSOLE.page(SIGNING_IN + "/{credential_id:str}/delete")
-async def confirm_delete(page: Page) -> Response:
-    credential_id = page.request.path_params["credential_id"]
-    categories = await as_user(page, view.signing_in)
-    found = [c for _, types in categories for t in types if t.removable for c in t.credentials]
-    named = next((c.label for c in found if c.id == credential_id), None)
-    if named is None:
-        return page.redirect(SIGNING_IN, flash=account_resources.NOT_FOUND.message, kind="error")
-    return page.confirm(
-        title=f"Remove {named}",
-        question=f"Stop using {named}? You will no longer be asked for its codes when you sign in.",
-        button="Delete",
-        cancel=SIGNING_IN,
-        action=f"{SIGNING_IN}/{credential_id}/delete",
-    )
-
-
-@CONSOLE.action(SIGNING_IN + "/{credential_id:str}/delete")
-async def delete_credential(page: Page) -> Response:
-    """``DELETE /account/credentials/{id}``'s operation, events included (REMOVE_TOTP, REMOVE_CREDENTIAL)."""
-    credential_id = page.request.path_params["credential_id"]
-
-    async def remove(tx: Tx, caller: ops.Caller) -> str:
-        categories = await view.signing_in(tx, caller)
-        label = next((c.label for _, ts in categories for t in ts for c in t.credentials if c.id == credential_id), "")
-        await account_resources.remove_credential(tx, caller, credential_id)
-        return label
-
+async def _removable(page: Page, action: str) -> bool:
+    """``delete_credential:{id}`` for one of the credentials Signing in offers to delete."""
+    name, _, credential_id = action.partition(":")
+    if name != DELETE_CREDENTIAL or not credential_id:
+        return False
     try:
-        label = await as_user(page, remove, write=True)
-    except Refused as refused:
-        return page.redirect(SIGNING_IN, flash=refused.text, kind="error")
-    return page.redirect(SIGNING_IN, flash=f"{label} was removed.")  # successRemovedMessage
+        categories = await as_user(page, view.signing_in)
+    except Refused:
+        return False
+    return any(c.id == credential_id for _, types in categories for t in types if t.removable for c in t.credentials)
 
 
 @CONSOLE.page(DEVICES)
