@@ -21,9 +21,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from doorkeep import events
 from doorkeep.model import Client, Credential, Realm, User
-from doorkeep.oauth import login_flow, required_actions
+from doorkeep.oauth import login_events, login_flow, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_flow import Browser, Outcome
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
@@ -206,20 +205,7 @@ async def _record(
 ) -> None:
     """The action's event: the login's details and ``custom_required_action`` (LoginActionsService's event)."""
     action = DELETE_ACCOUNT if type.startswith("DELETE_ACCOUNT") else DELETE_CREDENTIAL
-    base: dict[str, str | None] = {
-        "auth_method": "openid-connect",
-        "redirect_uri": request.redirect_uri or None,
-        "username": user.username,
-        "custom_required_action": action,
-    }
-    await events.record(
-        tx,
-        realm,
-        type,
-        now=services.clock.now(),
-        client_id=client.client_id,
-        user_id=user.id,
-        ip=browser.ip_address,
-        error=error,
-        details={**base, **(details or {})},
+    more = {"custom_required_action": action, **(details or {})}
+    await login_events.record(
+        tx, services, realm, client, request, user, browser.ip_address, type, error=error, more=more
     )

@@ -13,9 +13,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import events
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import account_actions, login_flow, login_otp, logout_others, required_actions
+from doorkeep.oauth import account_actions, login_events, login_flow, login_otp, logout_others, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.required_actions import (
     CONFIGURE_TOTP,
@@ -188,22 +187,8 @@ async def _event(
     """The required action's event: its own type (UPDATE_PROFILE) with the changes, else
     CUSTOM_REQUIRED_ACTION naming the action (CUSTOM_REQUIRED_ACTION_ERROR when the user said no)."""
     own = action == "UPDATE_PROFILE" and error is None
-    base: dict[str, str | None] = {
-        "auth_method": "openid-connect",
-        "redirect_uri": request.redirect_uri or None,
-        "username": user.username,
-    }
-    if not own:
-        base["custom_required_action"] = action
+    more = dict(details or {}) if own else {"custom_required_action": action, **(details or {})}
     type = action if own else ("CUSTOM_REQUIRED_ACTION_ERROR" if error else "CUSTOM_REQUIRED_ACTION")
-    await events.record(
-        tx,
-        realm,
-        type,
-        now=services.clock.now(),
-        client_id=client.client_id,
-        user_id=user.id,
-        ip=browser.ip_address,
-        error=error,
-        details={**base, **(details or {})},
+    await login_events.record(
+        tx, services, realm, client, request, user, browser.ip_address, type, error=error, more=more
     )

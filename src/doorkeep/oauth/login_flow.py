@@ -23,7 +23,7 @@ from doorkeep.model import (
     UserSession,
     with_password_update,
 )
-from doorkeep.oauth import authorize, device_verification, front_channel, required_actions
+from doorkeep.oauth import authorize, device_verification, front_channel, login_events, required_actions
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import AuthRequest
@@ -751,23 +751,9 @@ async def credential_updated(
     """Keycloak's UpdatePassword and UpdateTotp required actions record their deprecated event (UPDATE_PASSWORD,
     UPDATE_TOTP) and then UPDATE_CREDENTIAL, each with the ``credential_type`` (BruteForceTest.testResetPassword);
     each is kept if the realm keeps its type."""
-    details = {
-        "auth_method": "openid-connect",
-        "redirect_uri": request.redirect_uri or None,
-        "username": user.username,
-        "credential_type": credential_type,
-    }
     for type in (DEPRECATED_EVENTS[credential_type], "UPDATE_CREDENTIAL"):
-        await events.record(
-            tx,
-            realm,
-            type,
-            now=services.clock.now(),
-            client_id=client.client_id,
-            user_id=user.id,
-            ip=ip_address,
-            details=details,
-        )
+        more = {"credential_type": credential_type}
+        await login_events.record(tx, services, realm, client, request, user, ip_address, type, more=more)
 
 
 async def grant_consent(

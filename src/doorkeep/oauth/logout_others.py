@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doorkeep import events
 from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import login_events
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.sessions import service
 
@@ -49,22 +49,8 @@ async def logout_other_sessions(
             if session.id == keep or not await service.end(tx, session.id, offline):
                 continue
             ended += 1
-            details = {
-                "auth_method": "openid-connect",
-                "redirect_uri": request.redirect_uri or None,
-                "username": user.username,
-                "custom_required_action": action,
-                TRIGGERED_BY: action,
-            }
-            await events.record(
-                tx,
-                realm,
-                "LOGOUT",
-                now=services.clock.now(),
-                client_id=client.client_id,
-                user_id=user.id,
-                session_id=session.id,
-                ip=ip_address,
-                details=details,
+            more = {"custom_required_action": action, TRIGGERED_BY: action}
+            await login_events.record(
+                tx, services, realm, client, request, user, ip_address, "LOGOUT", session_id=session.id, more=more
             )
     return ended

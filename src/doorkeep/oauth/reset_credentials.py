@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import login_events
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users.credentials import find_user
 
@@ -30,7 +31,7 @@ _JAVA_TRIMMED = "".join(map(chr, range(0x21)))
 
 def details(request: AuthRequest, username: str | None = None) -> dict[str, str | None]:
     """What the flow's events carry (LoginActionsService.initLoginEvent, then the username typed)."""
-    return {"auth_method": "openid-connect", "redirect_uri": request.redirect_uri or None, "username": username}
+    return login_events.details(request, username)
 
 
 async def event(

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from doorkeep.email import action_tokens, messages
 from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth import login_events
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.web import email_links
 from doorkeep.web.http import client_ip, state
@@ -45,12 +46,7 @@ async def send(
     target = await email_links.link(request, tx, realm, token)
     ui = messages.language(realm, user, request.headers.get("accept-language", ""))
     mail = messages.verify_email(ui, realm, user, target, lifespan // 60)
-    details: dict[str, str | None] = {
-        "auth_method": "openid-connect",
-        "redirect_uri": auth_request.redirect_uri or None,
-        "username": user.username,
-        "email": user.email,
-    }
+    details = login_events.details(auth_request, user.username, email=user.email)
     ip = client_ip(request)
 
     async def recorded(tx: Tx, reason: str | None) -> None:
