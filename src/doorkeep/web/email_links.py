@@ -8,7 +8,6 @@ its ``_ERROR`` with ``email_send_failed`` and the sender's message as ``reason``
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from starlette.background import BackgroundTask
@@ -20,14 +19,13 @@ from doorkeep.email import action_tokens, smtp
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import Realm
 from doorkeep.oauth import redirect_uris
-from doorkeep.web.http import base_url, issuer, state
+from doorkeep.web.http import base_url, client_ip, issuer, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 log = logging.getLogger(__name__)
 USER_LIFESPAN = 300  # RealmModel.getActionTokenGeneratedByUserLifespan's default: five minutes
-Recorder = Callable[["Tx", str | None], Awaitable[None]]
 
 
 def user_lifespan(realm: Realm) -> int:
@@ -42,8 +40,20 @@ async def link(request: Request, tx: Tx, realm: Realm, token: ActionToken) -> st
     return redirect_uris.with_params(target, {"key": key, "client_id": token.client_id})
 
 
-def send_after(request: Request, response: Response, realm: Realm, mail: smtp.Mail, record: Recorder) -> None:
-    """Deliver ``mail`` once ``response`` is sent, then ``record`` the outcome (None, or the failure's text)."""
+def send_after(
+    request: Request,
+    response: Response,
+    realm: Realm,
+    mail: smtp.Mail,
+    type: str,
+    *,
+    client_id: str,
+    user_id: str,
+    details: dict[str, str | None],
+) -> None:
+    """Deliver ``mail`` once ``response`` is sent, then record ``type`` (or ``type_ERROR`` with
+    ``email_send_failed`` and the failure's text as ``reason``) in a transaction of its own."""
+    ip = client_ip(request)
 
     async def deliver() -> None:
         reason: str | None = None
@@ -52,35 +62,19 @@ def send_after(request: Request, response: Response, realm: Realm, mail: smtp.Ma
         except smtp.EmailError as err:
             log.error("failed to send email in realm %s: %s", realm.name, err)
             reason = str(err)
+        failed = reason is not None
         async with state(request).db.transaction() as tx:
             tx.config.bind(realm)
-            await record(tx, reason)
+            await events.record(
+                tx,
+                realm,
+                f"{type}_ERROR" if failed else type,
+                now=state(request).services.clock.now(),
+                client_id=client_id,
+                user_id=user_id,
+                ip=ip,
+                error="email_send_failed" if failed else None,
+                details={**details, "reason": reason} if failed else details,
+            )
 
     response.background = BackgroundTask(deliver)
-
-
-async def record(
-    tx: Tx,
-    request: Request,
-    realm: Realm,
-    type: str,
-    reason: str | None,
-    *,
-    client_id: str,
-    user_id: str,
-    ip: str,
-    details: dict[str, str | None],
-) -> None:
-    """The send's event: ``type``, or ``type_ERROR`` with ``email_send_failed`` and the ``reason``."""
-    failed = reason is not None
-    await events.record(
-        tx,
-        realm,
-        f"{type}_ERROR" if failed else type,
-        now=state(request).services.clock.now(),
-        client_id=client_id,
-        user_id=user_id,
-        ip=ip,
-        error="email_send_failed" if failed else None,
-        details={**details, "reason": reason} if failed else details,
-    )

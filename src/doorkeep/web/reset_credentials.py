@@ -240,19 +240,13 @@ def _send(
         "email": user.email,
         "code_id": auth_session.id,
     }
-    ip = client_ip(request)
-
-    async def recorded(tx: Tx, reason: str | None) -> None:
-        await email_links.record(
-            tx,
-            request,
-            realm,
-            "SEND_RESET_PASSWORD",
-            reason,
-            client_id=client.client_id,
-            user_id=user.id,
-            ip=ip,
-            details=details,
-        )
-
-    email_links.send_after(request, response, realm, mail, recorded)
+    email_links.send_after(
+        request,
+        response,
+        realm,
+        mail,
+        "SEND_RESET_PASSWORD",
+        client_id=client.client_id,
+        user_id=user.id,
+        details=details,
+    )

@@ -16,7 +16,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_events
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.web import email_links
-from doorkeep.web.http import client_ip, state
+from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -47,19 +47,13 @@ async def send(
     ui = messages.language(realm, user, request.headers.get("accept-language", ""))
     mail = messages.verify_email(ui, realm, user, target, lifespan // 60)
     details = login_events.details(auth_request, user.username, email=user.email)
-    ip = client_ip(request)
-
-    async def recorded(tx: Tx, reason: str | None) -> None:
-        await email_links.record(
-            tx,
-            request,
-            realm,
-            "SEND_VERIFY_EMAIL",
-            reason,
-            client_id=client.client_id,
-            user_id=user.id,
-            ip=ip,
-            details=details,
-        )
-
-    email_links.send_after(request, response, realm, mail, recorded)
+    email_links.send_after(
+        request,
+        response,
+        realm,
+        mail,
+        "SEND_VERIFY_EMAIL",
+        client_id=client.client_id,
+        user_id=user.id,
+        details=details,
+    )
