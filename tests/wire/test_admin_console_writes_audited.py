@@ -37,6 +37,26 @@ ACTIONS = {
     "/{target}/realm-settings/login": ("UPDATE", "REALM", ""),
     "/{target}/realm-settings/localization": ("UPDATE", "REALM", ""),
     "/{target}/authentication/policies/otp": ("UPDATE", "REALM", ""),
+    "/{target}/authentication/required-actions/{alias}/switch": (
+        "UPDATE",
+        "REQUIRED_ACTION",
+        "authentication/required-actions/{alias}",
+    ),
+    "/{target}/authentication/required-actions/{alias}/raise-priority": (
+        "UPDATE",
+        "REQUIRED_ACTION",
+        "authentication/required-actions/{alias}/raise-priority",
+    ),
+    "/{target}/authentication/required-actions/{alias}/lower-priority": (
+        "UPDATE",
+        "REQUIRED_ACTION",
+        "authentication/required-actions/{alias}/lower-priority",
+    ),
+    "/{target}/authentication/register-required-action": (
+        "CREATE",
+        "REQUIRED_ACTION",
+        "authentication/register-required-action",
+    ),
     "/{target}/realm-settings/keys/providers/new/{provider}": ("CREATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}": ("UPDATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}/delete": ("DELETE", "COMPONENT", "components/{id}"),

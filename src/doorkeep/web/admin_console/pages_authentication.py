@@ -1,37 +1,47 @@
-"""Pages: Authentication → Policies → OTP policy (view-realm to read, manage-realm to save, as ``GET``/``PUT
-/admin/realms/{realm}``). Keycloak's Required actions tab is not here: Doorkeep's REST API has no
-``authentication/required-actions`` yet."""
+"""Pages: Authentication → Required actions and Policies → OTP policy (view-realm to read, manage-realm to
+change, as ``authentication/required-actions`` and ``GET``/``PUT /admin/realms/{realm}``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import Response
 
+from doorkeep.errors import AdminError
 from doorkeep.web.admin_console import views_otp as views
 from doorkeep.web.admin_console import views_realm
+from doorkeep.web.admin_console import views_required_actions as actions
 from doorkeep.web.admin_console.console import ADMIN, fields, render, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.console.base import Page
 
 OTP = "/authentication/policies/otp"
+REQUIRED = "/authentication/required-actions"
+SAVED = "Updated required action successfully"  # Keycloak's updatedRequiredActionSuccess
 
 
-async def _show(page: Page, c: Console, form: FormState, status: int = 200) -> Response:
+async def _page(page: Page, c: Console, template: str, tab: str, status: int = 200, **context: Any) -> Response:
+    realm = f"/{quote(c.realm.name, safe='')}"
     return await render(
         page,
         c,
-        "admin/otp_policy.html",
+        template,
         title="Authentication",
         section="Authentication",
         status=status,
-        tabs=[("OTP policy", f"/{quote(c.realm.name, safe='')}{OTP}")],
-        tab="OTP policy",
-        form=form,
-        choices=views.CHOICES,
-        numbers=views.NUMBERS,
+        tabs=[("Required actions", realm + REQUIRED), ("OTP policy", realm + OTP)],
+        tab=tab,
         editable=c.can("manage-realm"),
+        **context,
+    )
+
+
+async def _show(page: Page, c: Console, form: FormState, status: int = 200) -> Response:
+    return await _page(
+        page, c, "admin/otp_policy.html", "OTP policy", status, form=form, choices=views.CHOICES, numbers=views.NUMBERS
     )
 
 
@@ -55,3 +65,51 @@ async def save_otp_policy(page: Page) -> Response:
         return page.redirect(f"/{quote(c.realm.name, safe='')}{OTP}", flash="OTP policy saved.")
 
     return await run(page, work, write=True)
+
+
+@ADMIN.page("/{target}" + REQUIRED)
+async def required_actions(page: Page) -> Response:
+    async def work(c: Console) -> Response:
+        rows = actions.rows(c)
+        return await _page(
+            page, c, "admin/required_actions.html", "Required actions", rows=rows, switches=actions.SWITCHES
+        )
+
+    return await run(page, work)
+
+
+async def _change(page: Page, change: Callable[[Console], Awaitable[None]]) -> Response:
+    """Run one change of the tab, then back to it; a refusal of the REST call is its message."""
+
+    async def work(c: Console) -> Response:
+        try:
+            await change(c)
+        except AdminError as err:
+            return page.error(err.description or err.message, err.status)
+        return page.redirect(f"/{quote(c.realm.name, safe='')}{REQUIRED}", flash=SAVED)
+
+    return await run(page, work, write=True)
+
+
+@ADMIN.action("/{target}" + REQUIRED + "/{alias}/switch")
+async def switch_required_action(page: Page) -> Response:
+    alias, form = page.request.path_params["alias"], fields(page)
+    return await _change(page, lambda c: actions.switch(c, alias, form.get("field", ""), form.get("on") == "true"))
+
+
+@ADMIN.action("/{target}" + REQUIRED + "/{alias}/raise-priority")
+async def raise_required_action(page: Page) -> Response:
+    alias = page.request.path_params["alias"]
+    return await _change(page, lambda c: actions.move(c, alias, "raise-priority"))
+
+
+@ADMIN.action("/{target}" + REQUIRED + "/{alias}/lower-priority")
+async def lower_required_action(page: Page) -> Response:
+    alias = page.request.path_params["alias"]
+    return await _change(page, lambda c: actions.move(c, alias, "lower-priority"))
+
+
+@ADMIN.action("/{target}/authentication/register-required-action")
+async def register_required_action(page: Page) -> Response:
+    provider_id = fields(page).get("providerId", "")
+    return await _change(page, lambda c: actions.register(c, provider_id))
