@@ -74,6 +74,9 @@ ACTIONS = {
         "CLIENT_INITIAL_ACCESS_MODEL",
         "clients-initial-access/{id}",
     ),  # shows the secret (Keycloak: GET client-secret)
+    "/{target}/client-registration/policies/{sub}/new/{provider}": ("CREATE", "COMPONENT", "components/{id}"),
+    "/{target}/client-registration/policy/{id}": ("UPDATE", "COMPONENT", "components/{id}"),
+    "/{target}/client-registration/policy/{id}/delete": ("DELETE", "COMPONENT", "components/{id}"),
     "/{target}/sessions/{sid}/sign-out": ("DELETE", "USER_SESSION", "sessions/{sid}"),
     "/{target}/users/{id}/sign-out": ("ACTION", "USER", "users/{id}/logout"),
     "/{target}/users/{id}/details": ("UPDATE", "USER", "users/{id}"),

@@ -92,7 +92,8 @@ async def create(request: Request) -> Response:
         if refused is not None:
             return refused
         if rep.get("providerType") == pc.POLICY_TYPE:
-            return await registration_policies.create(call, rep)
+            policy = await registration_policies.create(call.tx, call.realm, rep)
+            return created(call.url(call.realm.name, "components", policy.id))
         key = await providers.create(call.tx, call.realm, rep, call.now)
         _forget(call, request)
         return created(call.url(call.realm.name, "components", key.component_id))
@@ -110,7 +111,7 @@ async def update(request: Request) -> Response:
         if refused is not None:
             return refused
         if policy is not None:
-            await registration_policies.update(call, policy, rep)
+            await registration_policies.update(call.tx, call.realm, policy, rep)
             return no_content()
         assert stored is not None
         await providers.update(call.tx, call.realm, stored, rep, call.now)
@@ -125,7 +126,7 @@ async def delete(request: Request) -> Response:
         call.require("manage-realm")
         policy = await call.tx.registration_policies.get(call.realm.id, request.path_params["id"])
         if policy is not None:
-            await call.tx.registration_policies.remove(call.realm.id, policy.id)
+            await registration_policies.delete(call.tx, call.realm, policy)
             return no_content()
         await providers.delete(
             call.tx, call.realm, await providers.stored(call.tx, call.realm, request.path_params["id"])
