@@ -104,8 +104,9 @@ async def test_trusted_hosts_saved_from_the_form_let_a_registration_through_and_
         "COMPONENT",
         f"components/{trusted['id']}",
     )
-    # as the REST PUT records it: admin_event_rules masks the config of a component that is not a key provider
-    assert json.loads(event["representation"])["config"] == {key: ["**********"] for key in after["config"]}
+    # as the REST PUT records it: a registration policy has no secret property (StripSecretsUtils), so its
+    # config is kept as it is
+    assert json.loads(event["representation"])["config"] == after["config"]
     registered = await realm.http.post(REG, json={"clientId": "c1", "redirectUris": ["http://localhost/cb"]})
     assert registered.status_code == 201, registered.text
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from doorkeep.clientreg import policy_components
 from doorkeep.keys import components
 
 SECRET_VALUE = "**********"  # Keycloak's ComponentRepresentation.SECRET_VALUE
@@ -233,7 +234,12 @@ def _strip_component(rep: dict[str, Any]) -> dict[str, Any]:
     value rather than guess."""
     config = rep.get("config")
     declared = key_properties(rep.get("providerType"), rep.get("providerId"))
-    if isinstance(config, dict) and declared is None:
+    policy = rep.get("providerType") == policy_components.POLICY_TYPE and rep.get("providerId")
+    if isinstance(config, dict) and isinstance(policy, str) and policy in policy_components.PROVIDERS:
+        # A registration policy's properties: none is secret (ClientRegistrationPolicyFactory's metadata).
+        names = policy_components.declared(policy)
+        rep["config"] = {key: values for key, values in config.items() if key in names}
+    elif isinstance(config, dict) and declared is None:
         rep["config"] = {key: [SECRET_VALUE] for key in config}
     elif isinstance(config, dict) and declared is not None:
         rep["config"] = {
