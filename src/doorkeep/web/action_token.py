@@ -35,13 +35,12 @@ from doorkeep.web.login import (
     LinkSpent,
     action_url,
     browser,
-    cookie_path,
     display,
     error_page,
     html,
     open_realm,
     render,
-    secure,
+    set_auth_cookie,
 )
 
 if TYPE_CHECKING:
@@ -210,9 +209,7 @@ async def _confirm(
             display(realm), ui.text("confirmExecutionOfActions"), action_uri=proceed, required_actions=named, ui=ui
         )
     response = html(body)
-    response.set_cookie(
-        sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
-    )
+    set_auth_cookie(response, request, realm, auth_session.id)
     return response
 
 

@@ -299,35 +299,23 @@ async def _respond(
         failed = None if outcome.approved else "expired_token"
         return await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
     if isinstance(outcome, login_flow.Failed) and auth_request.device_user_code is not None:
-        if auth_session is not None:  # DeviceGrantType.denyOAuth2DeviceAuthorization
-            await tx.flows.delete_auth_session(auth_session.id)
         denied = await device_verification.deny(tx, realm, auth_request.device_user_code, now)
         response = device_status(request, realm, "access_denied" if denied else "expired_token")
-        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
-        return response
+        return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_flow.AccountDeleted):  # the user is gone: so are the login and its form
-        if auth_session is not None:
-            await tx.flows.delete_auth_session(auth_session.id)
         response = action_pages.account_deleted(request, realm, client, auth_request)
-        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
-        return response
+        return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_flow.Refused):
-        if auth_session is not None:
-            await tx.flows.delete_auth_session(auth_session.id)
         response = error_page(request, realm, outcome.text, outcome.status, auth_request=auth_request)
-        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
-        return response
+        return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
-        if auth_session is not None:
-            await tx.flows.delete_auth_session(auth_session.id)
         err = RedirectingError(
             outcome.error,
             outcome.description,
             authorize.EarlyRedirect(auth_request.redirect_uri, auth_request.response_mode, auth_request.state),
         )
         response = error_redirect(request, realm, err)
-        response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
-        return response
+        return await login_over(request, tx, realm, auth_session, response)
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
@@ -433,9 +421,7 @@ async def _respond(
             ui=ui,
         )
     response = html(body, 200)
-    response.set_cookie(
-        sso.AUTH_COOKIE, auth_session.id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
-    )
+    set_auth_cookie(response, request, realm, auth_session.id)
     if send_to and user is not None:
         from doorkeep.web import verify_email  # it renders with this module's helpers
 
@@ -562,6 +548,24 @@ def registration_link(request: Request, realm: Realm, client: Client) -> str | N
     if not realm.registration_allowed:
         return None
     return redirect_uris.with_params(action_url(request, realm, "registration"), {"client_id": client.client_id})
+
+
+def set_auth_cookie(response: Response, request: Request, realm: Realm, auth_session_id: str) -> None:
+    """AUTH_SESSION_ID: the login under way, for the realm's path only."""
+    response.set_cookie(
+        sso.AUTH_COOKIE, auth_session_id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
+    )
+
+
+async def login_over(
+    request: Request, tx: Tx, realm: Realm, auth_session: AuthSession | None, response: Response
+) -> Response:
+    """The login is over (refused, failed, its user gone): its authentication session and cookie go with it,
+    so its forms are dead."""
+    if auth_session is not None:
+        await tx.flows.delete_auth_session(auth_session.id)
+    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    return response
 
 
 def pending_step(outcome: login_flow.Outcome) -> str:
