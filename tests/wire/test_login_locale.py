@@ -252,3 +252,22 @@ async def test_switching_without_a_login_under_way_is_the_timed_out_page(realm: 
     response = await realm.http.get("/realms/test/login-actions/authenticate", params={"kc_locale": "de"})
     assert response.status_code == 400
     assert "Ihr Anmeldeversuch wurde wegen Zeitüberschreitung abgebrochen." in response.text
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"><script>alert(1)</script>', "de\r\nX-Injected: 1", "de;Path=/;Domain=evil.example", "x" * 5000, "%00de"],
+)
+async def test_a_hostile_kc_locale_is_an_unsupported_one(realm: Env, hostile: str) -> None:
+    """A ``kc_locale`` no realm supports shows the page in the fallback language; nothing of it reaches the
+    page unescaped, a header of its own, or a cookie attribute."""
+    page = await start(realm.http, "test", "app", kc_locale=hostile)
+    assert page.status_code == 200 and ENGLISH_TITLE in page.text
+    assert "<script>alert(1)</script>" not in page.text
+    assert "x-injected" not in page.headers
+    for cookie in page.headers.get_list("set-cookie"):
+        assert "evil.example" not in cookie.split(";", 1)[0] or cookie.startswith('KEYCLOAK_LOCALE="')
+        assert "\r" not in cookie and "\n" not in cookie
+    code = code_from(await submit(realm.http, page, username="user1", password="password"))
+    assert "code" in code
+    assert await user_locale(realm) in (None, ["en"])  # never the hostile text

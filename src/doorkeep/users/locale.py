@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 
 COOKIE = "KEYCLOAK_LOCALE"  # CookieType.LOCALE: a session cookie on the realm's path
 PARAM = "kc_locale"  # LocaleSelectorProvider.KC_LOCALE_PARAM
+# What a language tag can look like (BCP 47: letters and digits in subtags of up to eight, ``-`` or ``_``).
+_TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}")
+
+
+def well_formed(value: str | None) -> str | None:
+    """``value`` if it is shaped like a language tag, else None. Keycloak keeps any ``kc_locale`` text as the
+    user's ``locale`` attribute and cookie; a link could then plant arbitrary text on a user, so Doorkeep
+    heeds only what could name a locale (stricter than Keycloak)."""
+    return value if value is not None and _TAG.fullmatch(value) else None
+
+
 ATTRIBUTE = "locale"  # UserModel.LOCALE
 ENGLISH = "en"
 _ALPHA = re.compile(r"[A-Za-z]+")

@@ -17,13 +17,17 @@ from doorkeep.web.http import base_url
 
 def requested(request: Request, realm: Realm) -> str | None:
     """``processLocaleParam``: the ``kc_locale`` query parameter, heeded only with internationalization on."""
-    return request.query_params.get(locale.PARAM) if realm.internationalization_enabled else None
+    return locale.well_formed(request.query_params.get(locale.PARAM)) if realm.internationalization_enabled else None
 
 
 def asked(request: Request, auth_request: AuthRequest | None = None, user: User | None = None) -> locale.Asked:
     """Every source of the language this request has: the login's pick and ``ui_locales`` (or, with no login
     under way, the URL's ``kc_locale``), the user's attribute, the cookie and ``Accept-Language``."""
-    pick = auth_request.kc_locale if auth_request is not None else request.query_params.get(locale.PARAM)
+    pick = (
+        auth_request.kc_locale
+        if auth_request is not None
+        else locale.well_formed(request.query_params.get(locale.PARAM))
+    )
     return locale.Asked(
         requested=pick,
         user=locale.of_user(user),
