@@ -26,7 +26,7 @@ BATCH = 500
 # After each full batch the cleaner rests as long as the batch took, so it never holds the database for more
 # than half of its time: deleting 1,000,000 expired among 10,000,000 sessions on PostgreSQL, back to back,
 # raised a refresh's p99 to 2.45x its idle value; resting, to 1.57x, and the cleaning took 130 s, not 62
-# (bench/README.md, issue #8).
+# (bench/HISTORY.md, issue #8).
 REST = 1.0
 
 

@@ -2,7 +2,7 @@
 
 Migration 0010_perf counts client sessions with a row trigger: every deleted row runs one UPDATE of its
 ``session_counts`` slot. At 10,000,000 sessions the cleaner's batches of 500 spent ~80% of their time in that
-trigger (EXPLAIN ANALYZE: 1228 of 1560 ms; see bench/README.md). Statement triggers with transition tables
+trigger (EXPLAIN ANALYZE: 1228 of 1560 ms; see bench/HISTORY.md). Statement triggers with transition tables
 apply a whole statement's rows as one grouped change per slot; a login (one row) costs the same as before.
 SQLite keeps its row triggers (it has no statement triggers).
 

@@ -4,7 +4,7 @@ The cleaner deletes expired sessions in batches. PostgreSQL's default autovacuum
 table is dead rows: at 10,000,000 stored sessions, cleaning 1,000,000 expired ones left every one of them
 as a dead tuple in the tables and their indexes, and the admin reads that look for expired sessions
 (``offline-session-count``, the session pages) went from ~15 ms to 18 s on a cold cache, until someone
-ran VACUUM (bench/README.md, issue #8). With 2% the autovacuum daemon follows the cleaner on its own,
+ran VACUUM (bench/HISTORY.md, issue #8). With 2% the autovacuum daemon follows the cleaner on its own,
 in the background, without blocking readers or writers. SQLite deletes in place and needs nothing.
 
 Revision ID: 0013_vacuum
