@@ -33,12 +33,35 @@ class ValidAccess:
     session: UserSession | None
 
 
-class InvalidAccess(Exception):
-    """Why a token failed: Keycloak's userinfo ``error_description`` for it, and a private detail."""
+# The org.keycloak.events.Errors value of each failure, as introspection's error event names it
+# (AccessTokenIntrospectionProvider.verifyClient, UserSessionUtil.findValidSession, isUserValid).
+_EVENT_ERRORS = {
+    e.CLIENT_NOT_FOUND: "client_not_found",
+    e.CLIENT_DISABLED: "client_disabled",
+    e.SESSION_WITHOUT_CLIENT: "user_session_not_found",
+    e.SESSION_EXPIRED: "session_expired",
+    e.USER_NOT_FOUND: "user_not_found",
+    e.USER_DISABLED: "user_disabled",
+}
+# The failures found once the session is looked up: Keycloak's event names the token's session then.
+SESSION_FAILURES = frozenset(
+    {e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN, e.USER_NOT_FOUND, e.USER_DISABLED}
+)
 
-    def __init__(self, description: str, detail: str = "") -> None:
+
+class InvalidAccess(Exception):
+    """Why a token failed: Keycloak's userinfo ``error_description`` for it, and a private detail;
+    ``user_id`` when the failure is the (found) user's."""
+
+    def __init__(self, description: str, detail: str = "", user_id: str | None = None) -> None:
         super().__init__(detail or description)
         self.description = description
+        self.user_id = user_id
+
+    @property
+    def event_error(self) -> str:
+        """The Errors value: the token's own checks and a token older than its session are invalid_token."""
+        return _EVENT_ERRORS.get(self.description, "invalid_token")
 
 
 async def validate(tx: Tx, services: Services, realm: Realm, issuer: str, token: str) -> ValidAccess:
@@ -82,7 +105,7 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     if user is None or (session is not None and session.user_id != user.id):
         raise InvalidAccess(e.USER_NOT_FOUND)
     if not user.enabled:
-        raise InvalidAccess(e.USER_DISABLED)
+        raise InvalidAccess(e.USER_DISABLED, user_id=user.id)
     return ValidAccess(claims, user, client, session)
 
 

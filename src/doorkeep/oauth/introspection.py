@@ -47,21 +47,31 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         raise e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint))
     parsed = unverified(token)
     if parsed is None:
+        await _failed(tx, services, req, client, "invalid_token")
         return INACTIVE
     if parsed[1].get("typ") in (TYPE_REFRESH, TYPE_OFFLINE):
         return await _refresh(tx, services, req, client, token, reuse_check=hint == REFRESH_TOKEN)
     if hint == REFRESH_TOKEN:
         return INACTIVE  # findValidSessionForRefreshToken: INVALID_TOKEN_TYPE
     try:
-        valid = await access.validate(tx, services, req.realm, req.issuer, token)
+        claims = await access.verified_claims(tx, services, req.realm, req.issuer, token)
     except access.InvalidAccess:
+        await _failed(tx, services, req, client, "invalid_token")
+        return INACTIVE
+    try:
+        valid = await access.holder(tx, services, req.realm, claims)
+    except access.InvalidAccess as err:
+        in_session = err.description in access.SESSION_FAILURES
+        await _failed(tx, services, req, client, err.event_error, claims, in_session=in_session, user_id=err.user_id)
         return INACTIVE
     if (
         valid.session is not None
         and valid.session.offline
         and not await resume.offline_access_granted(tx, valid.client)
     ):
-        return INACTIVE  # "Offline session invalid because offline access not granted anymore"
+        # "Offline session invalid because offline access not granted anymore"
+        await _failed(tx, services, req, client, "session_expired", claims, in_session=True, user_id=valid.user.id)
+        return INACTIVE
     out = await _active(tx, valid.claims, valid.client, valid.user, valid.session, req.base_url)
     await _record(tx, services, req, client, valid.user.id, out)
     return out
@@ -138,4 +148,41 @@ async def _record(
         user_id=user_id,
         session_id=active.get("sid"),
         ip=req.ip_address,
+    )
+
+
+async def _failed(
+    tx: Tx,
+    services: Services,
+    req: OAuthRequest,
+    caller: Client,
+    error: str,
+    claims: dict[str, Any] | None = None,
+    *,
+    in_session: bool = False,
+    user_id: str | None = None,
+) -> None:
+    """INTROSPECT_TOKEN_ERROR for an access token found inactive: the token's id, type and ``azp`` once
+    its signature holds; its session once the session was looked up (AccessTokenIntrospectionProvider)."""
+    details = (
+        {}
+        if claims is None
+        else {
+            "token_id": claims.get("jti"),
+            "token_type": claims.get("typ"),
+            "token_issued_for": claims.get("azp"),
+        }
+    )
+    sid = claims.get("sid") if claims is not None and in_session else None
+    await events.record(
+        tx,
+        req.realm,
+        "INTROSPECT_TOKEN_ERROR",
+        now=services.clock.now(),
+        client_id=caller.client_id,
+        user_id=user_id,
+        session_id=sid if isinstance(sid, str) else None,
+        ip=req.ip_address,
+        error=error,
+        details=details,
     )
