@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from browser_flow import code_from, exchange, login, start, submit
+from browser_flow import REDIRECT, code_from, exchange, login, start, submit
 from doorkeep.sessions.cleaner import clean_once
 from support import claims, header, password_grant, refresh, seed_client, token_url, update_client, update_realm
 from wire_env import Env
@@ -458,3 +458,108 @@ async def test_introspect_refresh_token_after_refresh_token_request(realm: Env) 
     assert (await introspect(realm, new, "refresh_token"))["active"] is True
     assert (await refresh(realm.http, "test", "app", new)).status_code == 200
     assert await introspect(realm, old, "refresh_token") == INACTIVE
+
+
+# --- LogoutTest and RPInitiatedLogoutTest -----------------------------------------------------------
+
+LOGOUT = "/realms/test/protocol/openid-connect/logout"
+
+
+async def online(env: Env, sid: str) -> bool:
+    async with env.db.transaction() as tx:
+        return await tx.sessions.get_user_session(sid, False) is not None
+
+
+async def rp_logout(env: Env, id_token: str) -> httpx.Response:
+    return await env.http.get(LOGOUT, params={"id_token_hint": id_token, "post_logout_redirect_uri": REDIRECT})
+
+
+async def test_post_logout_with_refresh_token_after_user_session_logout_and_login_again(realm: Env) -> None:
+    """LogoutTest.postLogoutWithRefreshTokenAfterUserSessionLogoutAndLoginAgain: the login page opened
+    before a logout signs in anew, and that session's refresh token logs out (204). The k_logout to the
+    adapter's admin URL is not ported (see the report)."""
+    first = await browser(realm)
+    realm.clock.advance(1)
+    page = await start(realm.http, "test", "app", prompt="login")
+    assert (await logout(realm, first["refresh_token"])).status_code == 204
+    realm.clock.advance(2)
+    code = code_from(await submit(realm.http, page, username="user1", password="password"))["code"]
+    second = (await exchange(realm.http, "test", "app", code)).json()
+    response = await logout(realm, second["refresh_token"])
+    assert response.status_code == 204 and response.text == ""
+    assert not await online(realm, second["session_state"])
+
+
+async def test_backchannel_logout_request_realm_rs384_client_rs512(realm: Env) -> None:
+    """LogoutTest.backchannelLogoutRequest_RealmRS384_ClientRS512: the access token follows the client's
+    algorithm, the ID token the realm's, the refresh token is HS512; all ``typ`` JWT without ``cty``; the
+    ID token then logs the browser out with a redirect."""
+    await update_realm(realm.db, "test", default_signature_algorithm="RS384")
+    attributes = {"post.logout.redirect.uris": "+", "access.token.signed.response.alg": "RS512"}
+    await update_client(realm.db, "test", "app", attributes=attributes)
+    body = await browser(realm)
+    for token, alg in ((body["access_token"], "RS512"), (body["id_token"], "RS384"), (body["refresh_token"], "HS512")):
+        assert header(token)["alg"] == alg and header(token)["typ"] == "JWT" and "cty" not in header(token)
+    response = await rp_logout(realm, body["id_token"])
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT
+    assert not await online(realm, body["session_state"])
+
+
+async def test_successful_k_logout_after_empty_back_channel_url(realm: Env) -> None:
+    """LogoutTest.successfulKLogoutAfterEmptyBackChannelUrl: an empty ``backchannel.logout.url`` does not
+    break the browser logout; LOGOUT names the session, the client and the redirect."""
+    attributes = {"post.logout.redirect.uris": "+", "backchannel.logout.url": ""}
+    await update_client(realm.db, "test", "app", attributes=attributes)
+    await keep_events(realm, "LOGOUT")
+    body = await browser(realm)
+    response = await rp_logout(realm, body["id_token"])
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT
+    (event,) = await events_of(realm, "LOGOUT")
+    assert event["sessionId"] == body["session_state"] and event["clientId"] == "app"
+    assert event["details"]["redirect_uri"] == REDIRECT
+
+
+async def test_logout_user_by_admin(realm: Env) -> None:
+    """LogoutTest.logoutUserByAdmin: the user's notBefore goes from 0 to now, and the browser must log in
+    again."""
+    body = await browser(realm)
+    user = f"{ADMIN}/users/{claims(body['access_token'])['sub']}"
+    headers = await realm.admin_headers()
+    assert (await realm.http.get(user, headers=headers)).json()["notBefore"] == 0
+    realm.clock.advance(1)
+    assert (await realm.http.post(f"{user}/logout", headers=headers)).status_code == 204
+    assert (await realm.http.get(user, headers=headers)).json()["notBefore"] > 0
+    page = await start(realm.http, "test", "app")
+    assert page.status_code == 200 and 'name="password"' in page.text
+
+
+async def test_logout_with_expired_id_token(realm: Env) -> None:
+    """RPInitiatedLogoutTest.logoutWithExpiredIdToken: a day-old ID token still logs out, with a redirect."""
+    body = await browser(realm)
+    realm.clock.advance(60 * 60 * 24)
+    response = await rp_logout(realm, body["id_token"])
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT
+    assert not await online(realm, body["session_state"])
+
+
+async def test_logout_with_valid_id_token_when_logged_out_by_admin(realm: Env) -> None:
+    """RPInitiatedLogoutTest.logoutWithValidIdTokenWhenLoggedOutByAdmin: after logout-all the ID token
+    still redirects, and no LOGOUT event is recorded."""
+    body = await browser(realm)
+    await keep_events(realm, "LOGOUT")
+    response = await realm.http.post(f"{ADMIN}/logout-all", headers=await realm.admin_headers())
+    assert response.status_code == 200, response.text
+    response = await rp_logout(realm, body["id_token"])
+    assert response.status_code == 302 and response.headers["location"] == REDIRECT
+    assert await events_of(realm, "LOGOUT") == []
+    assert not await online(realm, body["session_state"])
+
+
+@pytest.mark.parametrize("broken", ["no signature", "bad signature"])
+async def test_logout_with_invalid_id_token_hint(realm: Env, broken: str) -> None:
+    """RPInitiatedLogoutTest.logoutWithInvalidIdTokenHint: an error page, and the session stays."""
+    body = await browser(realm)
+    hint = body["id_token"].rsplit(".", 1)[0] + (".something" if broken == "bad signature" else "")
+    response = await rp_logout(realm, hint)
+    assert response.status_code == 400 and "id_token_hint" in response.text
+    assert await online(realm, body["session_state"])
