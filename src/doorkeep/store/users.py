@@ -150,6 +150,16 @@ class UserRepo:
         """Replace a credential's ``credentialData`` (a HOTP credential's counter moving on)."""
         await self._c.execute(update(credentials).where(credentials.c.id == credential_id).values(credential_data=data))
 
+    async def holding_credential(self, user_ids: list[str], credential_type: str) -> set[str]:
+        """Which of these users hold at least one credential of this type, in a few statements."""
+        found: set[str] = set()
+        for at in range(0, len(user_ids), 500):
+            query = select(credentials.c.user_id).where(
+                credentials.c.user_id.in_(user_ids[at : at + 500]), credentials.c.type == credential_type
+            )
+            found.update(row.user_id for row in await self._c.execute(query.distinct()))
+        return found
+
     async def delete_credential(self, user_id: str, credential_id: str) -> bool:
         result = await self._c.execute(
             delete(credentials).where(credentials.c.user_id == user_id, credentials.c.id == credential_id)

@@ -160,6 +160,12 @@ async def stored(tx: Tx, user_id: str) -> list[Credential]:
     return sorted((c for c in await tx.users.credentials(user_id) if c.type == TYPE), key=lambda c: c.created_date)
 
 
+async def configured_for(tx: Tx, user_ids: list[str]) -> set[str]:
+    """The users among ``user_ids`` that hold an OTP credential: Keycloak's
+    ``credentialManager().isConfiguredFor(OTPCredentialModel.TYPE)``, the ``totp`` of a UserRepresentation."""
+    return await tx.users.holding_credential(user_ids, TYPE) if user_ids else set()
+
+
 def duplicate_label(existing: list[Credential], label: str | None) -> bool:
     """The credential store's validateDuplicateCredential: the same label (trimmed, any case) on one type."""
     if label is None or not label.strip():

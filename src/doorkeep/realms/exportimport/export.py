@@ -25,6 +25,7 @@ from doorkeep.model import ClientScope, Realm, Role, User
 from doorkeep.realms import auth_flows, required_actions
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
+from doorkeep.users import otp
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -135,12 +136,13 @@ async def _scope_mappings(
 
 
 async def _user(tx: Tx, user: User, names: RoleNames, client_ids: dict[str, str]) -> dict[str, Any]:
-    rep = user_to_json(user)
+    stored = await tx.users.credentials(user.id)
+    rep = user_to_json(user, totp=any(c.type == otp.TYPE for c in stored))
     rep.pop("access", None)
     rep.pop("serviceAccountClientId", None)
     if user.service_account_client_id in client_ids:
         rep["serviceAccountClientId"] = client_ids[user.service_account_client_id]  # the clientId, as in exports
-    rep["credentials"] = [credential_to_json(c, with_secret=True) for c in await tx.users.credentials(user.id)]
+    rep["credentials"] = [credential_to_json(c, with_secret=True) for c in stored]
     roles = _split(await tx.users.role_ids(user.id), names)
     rep["realmRoles"] = roles.get("realm", [])
     if roles.get("client"):

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import user_to_brief_json, user_to_json
 from doorkeep.model import Group, User
+from doorkeep.users import otp
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
@@ -29,9 +30,9 @@ async def _user(call: RealmCall, user_id: str) -> User:
     return user
 
 
-def _member(user: User) -> dict[str, object]:
+def _member(user: User, with_otp: set[str]) -> dict[str, object]:
     """GroupResource.getMembers renders users without the ``access`` a user list adds."""
-    out = user_to_json(user)
+    out = user_to_json(user, totp=user.id in with_otp)
     del out["access"]
     return out
 
@@ -52,7 +53,8 @@ async def members(request: Request) -> Response:
         found = await call.tx.groups.members(group.id, first or 0, 100 if max_results is None else max_results)
         if query_bool(request, "briefRepresentation", False):
             return ok([user_to_brief_json(u) for u in found])
-        return ok([_member(u) for u in found])
+        with_otp = await otp.configured_for(call.tx, [u.id for u in found])
+        return ok([_member(u, with_otp) for u in found])
 
     return await run_realm(request, work, write=False)
 

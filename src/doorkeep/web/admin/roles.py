@@ -21,6 +21,7 @@ from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import is_true, user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Role, User
+from doorkeep.users import otp
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -302,13 +303,14 @@ async def members(request: Request) -> Response:
         limit = MEMBERS_MAX if max_results is None else max_results
         chosen = await operations.role_members(call.tx, call.realm, role, first or 0, limit)
         # getUsersInRole renders ModelToRepresentation's user, which carries no ``access``
-        return ok([_brief_user(rep) if brief else rep for rep in map(_member_json, chosen)])
+        with_otp = await otp.configured_for(call.tx, [u.id for u in chosen])
+        return ok([_brief_user(rep) if brief else rep for rep in (_member_json(u, with_otp) for u in chosen)])
 
     return await run_realm(request, work, write=False)
 
 
-def _member_json(user: User) -> dict[str, Any]:
-    out = user_to_json(user)
+def _member_json(user: User, with_otp: set[str]) -> dict[str, Any]:
+    out = user_to_json(user, totp=user.id in with_otp)
     out.pop("access", None)
     return out
 

@@ -38,7 +38,8 @@ async def list_users(request: Request) -> Response:
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
         if common.query_bool(request, "briefRepresentation", False):  # UsersResource.toRepresentation
             return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
-        return json_response([user_to_json(u) for u in found])
+        with_otp = await otp.configured_for(tx, [u.id for u in found])
+        return json_response([user_to_json(u, totp=u.id in with_otp) for u in found])
 
     return await handlers.answer(request, work, write=False)
 
@@ -99,7 +100,7 @@ async def get_user(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
-        rep = user_to_json(user, totp=bool(await otp.stored(tx, user.id)))
+        rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
         return json_response(rep)
