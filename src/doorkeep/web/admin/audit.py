@@ -11,6 +11,9 @@ itself recorded. Whether the representation is kept is read from the realm as th
 A handler whose call changed nothing Keycloak would record (``unchanged``), whose event carries a
 representation other than the request body (``represent``) or a resource type its path does not tell
 (``resource``), or which records several events instead of one (``several``), says so on the request.
+One whose event carries what only happens after the commit (the GlobalRequestResult of ``logout-all`` and
+``push-revocation``, known once the admin URLs have answered) puts it off (``deferred``) and stores it
+with ``record_outcome`` in a transaction of its own.
 
 The Admin Console writes through the core functions, not over HTTP; each of its writes names the REST call
 it equals (a ``Change``) and its unit of work stores it with ``store``, the function ``record`` ends in, so
@@ -31,7 +34,7 @@ from doorkeep.admin import admin_event_rules as rules
 from doorkeep.admin.admin_events import AdminEvent
 from doorkeep.model import Realm
 from doorkeep.numbers import loads
-from doorkeep.web.http import client_ip
+from doorkeep.web.http import client_ip, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 WRITES = frozenset({"POST", "PUT", "DELETE"})
 SCOPE_KEY = "doorkeep.admin_caller"
 UNCHANGED_KEY = "doorkeep.admin_event_unchanged"
+DEFERRED_KEY = "doorkeep.admin_event_deferred"
 REPRESENTATION_KEY = "doorkeep.admin_event_representation"
 RESOURCE_KEY = "doorkeep.admin_event_resource_type"
 CHANGES_KEY = "doorkeep.admin_event_changes"
@@ -54,6 +58,11 @@ def caller(request: Request, identity: AdminIdentity, realm: Realm) -> None:
 def unchanged(request: Request) -> None:
     """This call changed nothing, so records no event (a join of a group the user is already in)."""
     request.scope[UNCHANGED_KEY] = True
+
+
+def deferred(request: Request) -> None:
+    """This call's event is stored after the commit, by ``record_outcome``, not with the change."""
+    request.scope[DEFERRED_KEY] = True
 
 
 def represent(request: Request, representation: object) -> None:
@@ -106,7 +115,7 @@ async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> N
     stashed = request.scope.get(SCOPE_KEY)
     if stashed is None or request.method not in WRITES or response.status_code >= 400:
         return
-    if request.scope.get(UNCHANGED_KEY):
+    if request.scope.get(UNCHANGED_KEY) or request.scope.get(DEFERRED_KEY):
         return
     identity, administered = stashed
     if CHANGES_KEY in request.scope:
@@ -121,6 +130,18 @@ async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> N
     body = request.scope[REPRESENTATION_KEY] if REPRESENTATION_KEY in request.scope else _body(request)
     change = Change(request.method, tuple(segments), body, request.scope.get(RESOURCE_KEY))
     await store(tx, identity, administered, change, client_ip(request), now_ms)
+
+
+async def record_outcome(request: Request, representation: object, now_ms: int) -> None:
+    """Store the event of a ``deferred`` call, carrying ``representation``, in a transaction of its own: what
+    Keycloak's resource method hands ``AdminEventBuilder.representation`` after its requests went out."""
+    stashed = request.scope.get(SCOPE_KEY)
+    if stashed is None or not request.scope.get(DEFERRED_KEY):
+        return
+    identity, administered = stashed
+    change = Change(request.method, tuple(_relative(request.scope["path"], administered.name)), representation)
+    async with state(request).db.transaction() as tx:
+        await store(tx, identity, administered, change, client_ip(request), now_ms)
 
 
 async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Change, ip: str, now_ms: int) -> None:

@@ -27,7 +27,7 @@ from doorkeep.oauth import backchannel
 from doorkeep.sessions import device, service, triggered
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.web import handlers
-from doorkeep.web.admin import common
+from doorkeep.web.admin import audit, common
 from doorkeep.web.http import base_url, json_response, state
 
 if TYPE_CHECKING:
@@ -309,7 +309,8 @@ def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint
     """``push-revocation`` (realm or client): ``k_push_not_before`` to the clients' admin URLs; ``logout-all``:
     the realm's online sessions removed, its notBefore set to now, then ``k_logout`` to the admin URL of each
     enabled client (Keycloak's ResourceAdminManager.logoutAll). The requests go out after commit; the answer
-    is the GlobalRequestResult."""
+    is the GlobalRequestResult, which the realm-wide calls' admin event carries (RealmAdminResource.logoutAll
+    and pushRevocation hand it to ``representation``; ClientResource.pushRevocation records none)."""
     logout = action == backchannel.LOGOUT
 
     async def endpoint(request: Request) -> Response:
@@ -323,6 +324,7 @@ def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint
             else:
                 realm = await common.admin_realm(request, tx, "manage-users" if logout else "manage-realm")
                 clients = await tx.clients.list(realm.id)
+                audit.deferred(request)
             if logout:
                 await tx.sessions.delete_realm_sessions(realm.id, False)
                 realm = dataclasses.replace(realm, not_before=now)
@@ -335,10 +337,10 @@ def _admin_action(*, action: str, one_client: bool = False) -> handlers.Endpoint
         if not found:
             return response
         realm, clients = found[0]
-        notifier = state(request).notifier
-        return json_response(
-            await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before, action)
-        )
+        services, notifier = state(request).services, state(request).notifier
+        result = await notifier.admin_action(base_url(request), realm.id, clients, realm.not_before, action)
+        await audit.record_outcome(request, result, services.clock.now_ms())
+        return json_response(result)
 
     return endpoint
 

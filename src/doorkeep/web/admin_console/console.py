@@ -75,6 +75,13 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         return page.error(str(err), err.status)
 
 
+async def record_outcome(page: Page, c: Console, change: audit.Change) -> None:
+    """Store the admin event of a write whose representation is known only after its commit (a push's
+    GlobalRequestResult), in a transaction of its own, as ``audit.record_outcome`` does for the REST call."""
+    async with state(page.request).db.transaction() as tx:
+        await record(page, dataclasses.replace(c, tx=tx, changes=[change]))
+
+
 async def record(page: Page, c: Console) -> None:
     """Store the admin events of the page's writes as their REST calls record them, the caller being this
     console's client of the sign-in realm (Keycloak: the token's client, ``security-admin-console``)."""

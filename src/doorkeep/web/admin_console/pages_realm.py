@@ -8,8 +8,9 @@ from starlette.responses import RedirectResponse, Response
 
 from doorkeep.model import Client
 from doorkeep.oauth import backchannel
+from doorkeep.web.admin.audit import Change
 from doorkeep.web.admin_console import views_realm as views
-from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, render, run
+from doorkeep.web.admin_console.console import ADMIN, confirmed, fields, record_outcome, render, run
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_sessions import realm_counts
@@ -145,7 +146,7 @@ QUESTIONS = {
 
 def _revocation_action(kind: str) -> None:
     async def action(page: Page) -> Response:
-        push: list[tuple[str, str, list[Client], int]] = []  # (page path, realm id, clients, not-before)
+        push: list[tuple[str, Console, list[Client]]] = []  # (page path, the console, the realm's clients)
 
         async def work(c: Console) -> Response:
             c.require("manage-realm")
@@ -160,9 +161,8 @@ def _revocation_action(kind: str) -> None:
                     cancel=here,
                     fields={"confirmed": "yes"},
                 )
-            if kind == "push":  # sent after this transaction, as the REST endpoint does
-                push.append((here, c.realm.id, await c.tx.clients.list(c.realm.id), c.realm.not_before))
-                c.changed("POST", "push-revocation")
+            if kind == "push":  # sent after this transaction, its event recorded then, as the REST endpoint does
+                push.append((here, c, await c.tx.clients.list(c.realm.id)))
                 return page.redirect(here)
             realm = await views.set_not_before(c, c.now if kind == "set-to-now" else 0)
             text = (
@@ -170,13 +170,14 @@ def _revocation_action(kind: str) -> None:
             )
             return page.redirect(here, flash=text)
 
-        response = await run(page, work, write=True)  # push too: it writes its admin event
+        response = await run(page, work, write=True)
         if not push:
             return response
-        here, realm_id, clients, not_before = push[0]
+        here, console, clients = push[0]
         result = await state(page.request).notifier.admin_action(
-            base_url(page.request), realm_id, clients, not_before, backchannel.PUSH_NOT_BEFORE
+            base_url(page.request), console.realm.id, clients, console.realm.not_before, backchannel.PUSH_NOT_BEFORE
         )
+        await record_outcome(page, console, Change("POST", ("push-revocation",), result))
         sent, failed = result.get("successRequests", []), result.get("failedRequests", [])
         if not sent and not failed:
             return page.redirect(here, flash="No client has an admin URL: there was nothing to push.", kind="info")
