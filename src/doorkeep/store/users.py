@@ -160,6 +160,14 @@ class UserRepo:
             found.update(row.user_id for row in await self._c.execute(query.distinct()))
         return found
 
+    async def set_credential_label(self, user_id: str, credential_id: str, label: str) -> None:
+        """Rename one of the user's credentials (its ``userLabel``)."""
+        await self._c.execute(
+            update(credentials)
+            .where(credentials.c.user_id == user_id, credentials.c.id == credential_id)
+            .values(user_label=label)
+        )
+
     async def delete_credential(self, user_id: str, credential_id: str) -> bool:
         result = await self._c.execute(
             delete(credentials).where(credentials.c.user_id == user_id, credentials.c.id == credential_id)

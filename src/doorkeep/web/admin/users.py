@@ -19,11 +19,11 @@ from doorkeep.admin.user_profile import default_config
 from doorkeep.errors import AdminError
 from doorkeep.users import account_profile, otp
 from doorkeep.web import handlers
-from doorkeep.web.admin import common
+from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import created
-from doorkeep.web.http import base_url, json_response, state
+from doorkeep.web.http import BodyTooLarge, base_url, json_response, read_body, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -166,6 +166,26 @@ async def delete_credential(request: Request) -> Response:
     return await handlers.answer(request, work)
 
 
+async def set_credential_label(request: Request) -> Response:
+    """UserResource.setCredentialUserLabel: the plain-text body is the new label; Keycloak records no admin
+    event for it."""
+    try:
+        label = (await read_body(request)).decode()
+    except BodyTooLarge:
+        return handlers.render_error(AdminError(413, "Request entity too large", key="error"))
+    except UnicodeDecodeError:
+        return handlers.render_error(common.invalid_input("Credential label must be UTF-8 text"))
+
+    async def work(tx: Tx) -> Response:
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
+        await ops.set_credential_label(tx, user, request.path_params["credential"], label)
+        audit.unchanged(request)
+        return Response(status_code=NO_CONTENT)
+
+    return await handlers.answer(request, work)
+
+
 async def role_mappings(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
@@ -223,6 +243,7 @@ ROUTES: list[Route] = [
     Route(f"{USER}/reset-password", reset_password, methods=["PUT"]),
     Route(f"{USER}/credentials", list_credentials, methods=["GET"]),
     Route(f"{USER}/credentials/{{credential}}", delete_credential, methods=["DELETE"]),
+    Route(f"{USER}/credentials/{{credential}}/userLabel", set_credential_label, methods=["PUT"]),
     Route(f"{USER}/role-mappings", role_mappings, methods=["GET"]),
     Route(REALM_MAPPINGS, _role_list("direct", per_client=False), methods=["GET"]),
     Route(REALM_MAPPINGS, _role_change(grant=True, per_client=False), methods=["POST"]),
