@@ -29,17 +29,16 @@ from doorkeep.oauth import frontchannel_logout, redirect_uris
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
 from doorkeep.sessions import sso
+from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
-from doorkeep.web import protocol
 from doorkeep.web.headers import frame_src_policy
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
-from doorkeep.web.login import cookie_path, display, error_page, html, open_realm, secure
+from doorkeep.web.login import display, error_page, html, open_realm
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
     from doorkeep.store.tx import Tx
 
-LOGOUT_CSRF = "DOORKEEP_LOGOUT_CSRF"
 BAD_HINT = "Invalid parameter: id_token_hint"  # Keycloak's invalidParameterMessage
 
 
@@ -112,8 +111,9 @@ async def logout(request: Request) -> Response:
             redirect_uri=target,
         )
         response = _after_logout(realm, target, form.get("state"), framed, page_locale.language(request, realm))
-        for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE, sso.AUTH_COOKIE, LOGOUT_CSRF):
-            response.delete_cookie(name, path=cookie_path(realm), secure=secure(request), samesite="lax")
+        cookies.expire(
+            request, response, realm, cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF
+        )
         return response
 
     return await in_transaction(request, work)
@@ -149,15 +149,13 @@ def _confirm_page(realm: Realm, request: Request, form: Form) -> Response:
     action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
     ui = page_locale.language(request, realm)
     response = html(pages.logout_confirm(display(realm), action, token, hidden, ui=ui))
-    response.set_cookie(
-        LOGOUT_CSRF, token, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
-    )
+    cookies.write(request, response, realm, cookies.LOGOUT_CSRF, token)
     return response
 
 
 def _csrf_ok(request: Request, form: object) -> bool:
     given = (form.get("session_code") or "").encode()  # type: ignore[attr-defined]
-    expected = request.cookies.get(LOGOUT_CSRF, "").encode()
+    expected = request.cookies.get(cookies.LOGOUT_CSRF.name, "").encode()
     return bool(expected) and hmac.compare_digest(given, expected)
 
 

@@ -12,6 +12,7 @@ from doorkeep.console.i18n import Choice, Language, label
 from doorkeep.model import Realm, User
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import locale
+from doorkeep.web import cookies
 from doorkeep.web.http import base_url
 
 
@@ -71,8 +72,7 @@ def current_url(request: Request) -> str:
 
 def set_cookie(request: Request, realm: Realm, response: Response, value: str | None) -> None:
     """``updateLocaleCookie`` (a session cookie on the realm's path), or ``expireLocaleCookie`` for None."""
-    path, https = f"/realms/{realm.name}/", base_url(request).startswith("https://")
     if value is None:
-        response.delete_cookie(locale.COOKIE, path=path, secure=https, httponly=True, samesite="lax")
+        cookies.expire(request, response, realm, cookies.LOCALE)
     else:
-        response.set_cookie(locale.COOKIE, value, path=path, secure=https, httponly=True, samesite="lax")
+        cookies.write(request, response, realm, cookies.LOCALE, value)

@@ -1,7 +1,7 @@
 """Browser endpoints: the authorization endpoint, the login-action forms, and browser logout.
 
 Cross-site request forgery: every form carries a random ``session_code`` that must match the
-authentication session named by the HttpOnly, SameSite=Lax ``AUTH_SESSION_ID`` cookie. The code
+authentication session named by the HttpOnly ``AUTH_SESSION_ID`` cookie (``web.cookies``). The code
 changes at every step (a failed login too), and each form is accepted only when its step is the one
 the authentication session is waiting for (Keycloak's SessionCodeChecks).
 """
@@ -41,7 +41,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.users import otp
-from doorkeep.web import action_pages
+from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
@@ -96,14 +96,6 @@ def browser(request: Request) -> login_flow.Browser:
 
 def display(realm: Realm) -> str:
     return realm.display_name or realm.name
-
-
-def cookie_path(realm: Realm) -> str:
-    return f"/realms/{realm.name}/"
-
-
-def secure(request: Request) -> bool:
-    return base_url(request).startswith("https://")
 
 
 def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
@@ -224,8 +216,7 @@ async def _registration_start(
     outcome = login_flow.NeedRegistration(login_flow.registration_prefill(auth_request))
     response = await render(request, tx, realm, client, auth_request, outcome, None)
     response.headers["Cache-Control"] = NO_BACK
-    for name in (sso.IDENTITY_COOKIE, sso.SESSION_COOKIE):  # AuthenticationManager.expireIdentityCookie
-        response.delete_cookie(name, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)  # expireIdentityCookie
     return response
 
 
@@ -450,7 +441,7 @@ async def account_updated(
     ui = page_locale.language(request, realm, user=user)
     body = pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=outcome.back_uri, ui=ui)
     response = html(body)
-    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     return response
 
 
@@ -486,7 +477,7 @@ def device_status(request: Request, realm: Realm, error: str | None) -> Response
 async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> Response:
     """The end of a login: the SSO cookies set, the authentication session's cookie dropped."""
     await set_login_cookies(request, tx, realm, session, response)
-    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     remember(request, realm, session, response)
     return response
 
@@ -497,32 +488,17 @@ async def set_login_cookies(request: Request, tx: Tx, realm: Realm, session: Use
     services = state(request).services
     token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), session)
     identity_age, session_age = sso.cookie_max_ages(realm, session)
-    for name, value, httponly, max_age in (
-        (sso.IDENTITY_COOKIE, token, True, identity_age),
-        (sso.SESSION_COOKIE, sso.session_cookie_value(session.id), False, session_age),
-    ):
-        response.set_cookie(
-            name,
-            value,
-            path=cookie_path(realm),
-            httponly=httponly,
-            secure=secure(request),
-            samesite="lax",
-            max_age=max_age,
-        )
+    cookies.write(request, response, realm, cookies.IDENTITY, token, identity_age)
+    cookies.write(request, response, realm, cookies.SESSION, sso.session_cookie_value(session.id), session_age)
 
 
 def remember(request: Request, realm: Realm, session: UserSession, response: Response) -> None:
     """AuthenticationManager after every finished login: a remember-me session sets ``KEYCLOAK_REMEMBER_ME``
     to its login username, any other login expires the cookie."""
-    path, https = cookie_path(realm), secure(request)
     if not session.remember_me:
-        response.delete_cookie(remember_me.COOKIE, path=path, secure=https, httponly=True, samesite="lax")
+        cookies.expire(request, response, realm, cookies.LOGIN_HINT)
         return
-    value = remember_me.cookie_value(session.login_username)
-    response.set_cookie(
-        remember_me.COOKIE, value, path=path, max_age=remember_me.MAX_AGE, httponly=True, secure=https, samesite="lax"
-    )
+    cookies.write(request, response, realm, cookies.LOGIN_HINT, remember_me.cookie_value(session.login_username))
 
 
 def step_notes(outcome: login_flow.Outcome, auth_session: AuthSession | None) -> dict[str, str]:
@@ -552,9 +528,7 @@ def registration_link(request: Request, realm: Realm, client: Client) -> str | N
 
 def set_auth_cookie(response: Response, request: Request, realm: Realm, auth_session_id: str) -> None:
     """AUTH_SESSION_ID: the login under way, for the realm's path only."""
-    response.set_cookie(
-        sso.AUTH_COOKIE, auth_session_id, path=cookie_path(realm), httponly=True, secure=secure(request), samesite="lax"
-    )
+    cookies.write(request, response, realm, cookies.AUTH_SESSION_ID, auth_session_id)
 
 
 async def login_over(
@@ -564,7 +538,7 @@ async def login_over(
     so its forms are dead."""
     if auth_session is not None:
         await tx.flows.delete_auth_session(auth_session.id)
-    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     return response
 
 
@@ -723,7 +697,7 @@ async def requester_disabled(
             error="client_disabled",
         )
     response = error_page(request, realm, REQUESTER_DISABLED)
-    response.delete_cookie(sso.AUTH_COOKIE, path=cookie_path(realm), secure=secure(request), samesite="lax")
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     return response
 
 

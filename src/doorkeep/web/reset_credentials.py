@@ -113,14 +113,7 @@ async def _page(
         ui=ui,
     )
     response = login.html(body)
-    response.set_cookie(
-        sso.AUTH_COOKIE,
-        auth_session.id,
-        path=login.cookie_path(realm),
-        httponly=True,
-        secure=login.secure(request),
-        samesite="lax",
-    )
+    login.set_auth_cookie(response, request, realm, auth_session.id)
     response.headers["Cache-Control"] = login.NO_BACK
     return response
 

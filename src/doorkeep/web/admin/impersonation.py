@@ -18,17 +18,17 @@ from starlette.routing import Route
 
 from doorkeep.admin import impersonation
 from doorkeep.model import Realm, User, UserSession
-from doorkeep.sessions import remember_me, sso
+from doorkeep.web import cookies
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.http import base_url, client_ip, json_response, state
-from doorkeep.web.login import cookie_path, set_login_cookies
+from doorkeep.web.login import set_login_cookies
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 # What AuthenticationManager expires before an impersonation in the administrator's own realm.
-EXPIRED_FIRST = (sso.IDENTITY_COOKIE, remember_me.COOKIE, sso.AUTH_COOKIE)
+EXPIRED_FIRST = (cookies.IDENTITY, cookies.LOGIN_HINT, cookies.AUTH_SESSION_ID)
 
 
 async def _target(tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str) -> User:
@@ -63,9 +63,7 @@ async def set_cookies(request: Request, tx: Tx, realm: Realm, started: Started, 
     """The new session's SSO cookies on ``response``; in the administrator's own realm the cookies of their
     session are expired first (DefaultCookieProvider.expire: only the cookies the request carries)."""
     if started.same_realm:
-        for name in EXPIRED_FIRST:
-            if name in request.cookies:
-                response.delete_cookie(name, path=cookie_path(realm))
+        cookies.expire(request, response, realm, *EXPIRED_FIRST)
     await set_login_cookies(request, tx, realm, started.session, response)
 
 

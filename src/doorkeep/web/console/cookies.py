@@ -1,5 +1,12 @@
 """Console cookies: sealed (see ``console.sealing``), HttpOnly, SameSite=Lax, scoped to the console's path,
 and split into numbered chunks when a value outgrows one cookie (a browser keeps about 4 KB per cookie).
+
+They are Doorkeep's own, not Keycloak's (Keycloak's consoles keep their tokens in the page's script), so no
+Keycloak cookie type applies. Lax, not None: no other site ever needs them, not even in a frame. Lax, not
+Strict: a console link opened from a mail or another site must find the user signed in, and the sign-in's
+callback is a top-level GET at the end of a redirect chain another site may have started; every write is
+a POST, which a Lax cookie does not follow across sites, and carries a CSRF token besides. Secure exactly
+when the realm cookies are (``web.cookies.secure_context``).
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from doorkeep.console.sealing import Sealer
 from doorkeep.keys import material
 from doorkeep.keys.material import HMAC_ALG
 from doorkeep.model import Realm
-from doorkeep.web.http import base_url, in_transaction, state
+from doorkeep.web.cookies import secure_context
+from doorkeep.web.http import in_transaction, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -62,7 +70,7 @@ def write(request: Request, response: Response, name: str, value: str, path: str
     chunks = [value[i : i + CHUNK] for i in range(0, len(value), CHUNK)] or [""]
     if len(chunks) > MAX_CHUNKS:
         raise ValueError("console cookie too large")
-    secure = base_url(request).startswith("https://")
+    secure = secure_context(request)
     for i in range(MAX_CHUNKS):
         chunk_name = name if i == 0 else f"{name}.{i}"
         if i < len(chunks):
@@ -74,7 +82,7 @@ def write(request: Request, response: Response, name: str, value: str, path: str
 
 
 def clear(request: Request, response: Response, name: str, path: str) -> None:
-    secure = base_url(request).startswith("https://")
+    secure = secure_context(request)
     for i in range(MAX_CHUNKS):
         chunk_name = name if i == 0 else f"{name}.{i}"
         if chunk_name in request.cookies:
