@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interop.server import DoorkeepProcess, SeedRealm, StartServer, seed_database
+from interop.server import DoorkeepProcess, SeedRealm, StartServer, seed_database, self_signed_certificate
 
 _SERVERS = pytest.StashKey[list[DoorkeepProcess]]()
 
@@ -28,15 +28,19 @@ def pytest_runtest_makereport(
 
 @pytest.fixture
 def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StartServer]:
-    """Start a server in a fresh directory under tmp_path, optionally seeded first; all are stopped at teardown."""
+    """Start a server in a fresh directory under tmp_path, optionally seeded first, over HTTPS with a self-signed
+    certificate if asked; all are stopped at teardown."""
     started: list[DoorkeepProcess] = []
     request.node.stash[_SERVERS] = started
 
-    def start(*, seed: SeedRealm | None = None, import_realms: Sequence[Path] = ()) -> DoorkeepProcess:
+    def start(
+        *, seed: SeedRealm | None = None, import_realms: Sequence[Path] = (), https: bool = False
+    ) -> DoorkeepProcess:
         workdir = tmp_path / f"server{len(started) + 1}"
         if seed is not None:
             seed_database(workdir / "data" / "doorkeep.db", seed)
-        server = DoorkeepProcess(workdir, import_realms=import_realms)
+        tls = self_signed_certificate(workdir / "tls") if https else None
+        server = DoorkeepProcess(workdir, import_realms=import_realms, tls=tls)
         started.append(server)
         server.start()
         return server

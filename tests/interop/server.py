@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import ipaddress
 import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -31,6 +34,40 @@ ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for ``127.0.0.1`` and ``localhost`` signed by its own key, and that key (PEM files)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (the kernel picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -47,7 +84,8 @@ class DoorkeepProcess:
 
     ``stop()`` sends SIGTERM to this process only and waits, then SIGKILLs; ``kill9()`` SIGKILLs at once.
     ``start()`` again reuses the same data directory and port. The output of every run is appended to
-    ``workdir/doorkeep.log``.
+    ``workdir/doorkeep.log``. With ``tls`` (certificate and key files) it serves HTTPS
+    (``--https-certificate-file``); clients trust it with ``verify=server.ssl_context()``.
     """
 
     def __init__(
@@ -58,8 +96,10 @@ class DoorkeepProcess:
         db_url: str | None = None,
         import_realms: Sequence[Path] = (),
         startup_timeout: float = 60.0,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
         self.workdir = workdir
+        self.tls = tls
         self.port = port or free_port()
         self.db_url = db_url
         self.import_realms = tuple(import_realms)
@@ -70,7 +110,16 @@ class DoorkeepProcess:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def certificate(self) -> str | None:
+        """The certificate file of an HTTPS server, the one its clients trust."""
+        return str(self.tls[0]) if self.tls else None
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """What a client verifies this HTTPS server with (its own certificate trusted); None over HTTP."""
+        return ssl.create_default_context(cafile=self.certificate) if self.tls else None
 
     @property
     def running(self) -> bool:
@@ -82,6 +131,8 @@ class DoorkeepProcess:
             cmd += ["--db-url", self.db_url]
         for path in self.import_realms:
             cmd += ["--import-realm", str(path)]
+        if self.tls:
+            cmd += ["--https-certificate-file", str(self.tls[0]), "--https-certificate-key-file", str(self.tls[1])]
         return cmd
 
     def start(self) -> None:
@@ -120,7 +171,7 @@ class DoorkeepProcess:
             if code is not None:
                 raise ServerFailed(f"doorkeep exited with {code} before it was ready:\n{self.output()}")
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:
+                with urllib.request.urlopen(url, timeout=2, context=self.ssl_context()) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -182,7 +233,7 @@ class DoorkeepProcess:
         request = urllib.request.Request(
             f"{self.base_url}/realms/master/protocol/openid-connect/token", data=urllib.parse.urlencode(form).encode()
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10, context=self.ssl_context()) as response:
             return str(json.loads(response.read())["access_token"])
 
     def output(self) -> str:
