@@ -160,8 +160,10 @@ def checked(
     if parsed.invalid is not None:  # checkInvalidRequestMessage
         raise _redirecting(InvalidRequest(parsed.invalid), early)
     scope = params.get("scope") or ""
-    if not scope_valid:
-        raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early)
+    if not scope_valid:  # checkValidScope: the event's reason is the description
+        err = _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early)
+        err.reason = err.description
+        raise err
     # checkOIDCParams: every ID token from the authorization endpoint carries the client's nonce
     if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:
         raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_NONCE), early)
@@ -239,6 +241,9 @@ class RedirectingError(Exception):
         self.error = error
         self.description = description
         self.target = target
+        # Set where Keycloak's AuthorizationEndpointChecker records LOGIN_ERROR ``invalid_request`` with a
+        # REASON detail before redirecting (checkValidScope); None where no event is recorded here.
+        self.reason: str | None = None
 
 
 def _redirecting(err: OAuthError, early: tuple[str, str, str | None]) -> RedirectingError:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.authorize import AuthRequest, RedirectingError
+from doorkeep.oauth.context import Form
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -50,4 +51,29 @@ async def record(
         ip=ip,
         error=error,
         details=details(request, user.username, **(more or {})),
+    )
+
+
+async def refused_request(
+    tx: Tx, services: Services, realm: Realm, params: Form, err: RedirectingError, ip: str
+) -> None:
+    """The LOGIN_ERROR of an authorization request refused back to the client, where Keycloak's checker records
+    one (``err.reason`` set): error ``invalid_request``, the request's response type and mode, its redirect URI
+    and the reason (AuthorizationEndpointChecker.checkValidScope: "Invalid scopes: openid offline_access")."""
+    if err.reason is None:
+        return
+    await events.record(
+        tx,
+        realm,
+        "LOGIN_ERROR",
+        now=services.clock.now(),
+        client_id=params.get("client_id"),
+        ip=ip,
+        error="invalid_request",
+        details={
+            "response_type": params.get("response_type"),
+            "response_mode": err.target.response_mode,
+            "redirect_uri": params.get("redirect_uri"),
+            "reason": err.reason,
+        },
     )

@@ -27,6 +27,7 @@ from doorkeep.oauth import (
     authorize,
     device_verification,
     front_channel,
+    login_events,
     login_flow,
     login_otp,
     pushed_authorization,
@@ -163,6 +164,7 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
         try:
             client, auth_request = await authorize.validate(tx, realm, params, base_url(request), parsed)
         except RedirectingError as err:
+            await login_events.refused_request(tx, services, realm, params, err, client_ip(request))
             return error_redirect(request, realm, err)
         except AuthorizeError as err:
             if err.detail:  # ServicesLogger.invalidRequest: why a request object or pushed request was refused
