@@ -38,14 +38,31 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     code = req.form.get("code")
     if not code:
         raise e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code")
+    trail: dict[str, str] = {}
+    try:
+        return await _exchange(tx, services, req, client, code, trail)
+    except e.OAuthError as err:
+        # The failure event names what Keycloak's event builder knew by then: the code's session and code id
+        # (OAuth2CodeParser.parseCode sets both first), then the user (event.user once the user is found).
+        if "session" in trail:
+            err.event_session = err.event_session or trail["session"]
+            err.event_details.setdefault("code_id", trail["session"])
+        err.event_user = err.event_user or trail.get("user")
+        raise
+
+
+async def _exchange(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, code: str, trail: dict[str, str]
+) -> Minted:
     now = services.clock.now()
-    stored, us, cs = await _parse_code(tx, req, code, now)
+    stored, us, cs = await _parse_code(tx, req, code, now, trail)
     if cs is None:  # the code is live, but its client was detached from the session since
         raise e.InvalidGrant(e.USER_SESSION_NOT_FOUND, event_error="user_session_not_found")
     data = stored.data
     user = await tx.users.get(us.user_id)
     if user is None:
         raise e.InvalidGrant(e.USER_NOT_FOUND, event_error="user_not_found")
+    trail["user"] = user.id
     if not user.enabled:
         raise e.InvalidGrant(e.USER_DISABLED, event_error="user_disabled")
     if req.form.get("redirect_uri") != data.get("redirect_uri"):
@@ -98,7 +115,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
 
 
 async def _parse_code(
-    tx: Tx, req: OAuthRequest, code: str, now: int
+    tx: Tx, req: OAuthRequest, code: str, now: int, trail: dict[str, str]
 ) -> tuple[StoredCode, UserSession, ClientSession | None]:
     """Keycloak's OAuth2CodeParser.parseCode: the code, its user session and the client session it
     was issued into (None when detached since); "Code not valid" when any of the first two is missing,
@@ -106,6 +123,7 @@ async def _parse_code(
     stored, claimed = await tx.flows.claim_code(code_hash(code))
     if stored is None or stored.realm_id != req.realm.id:
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
+    trail["session"] = stored.user_session_id
     us = await tx.sessions.get_user_session(stored.user_session_id, False)
     if us is None:
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail="user session not found")
