@@ -312,6 +312,10 @@ async def begin(
     Remember Me on) with the box checked."""
     if sso is not None and request.sso_login:
         session, user = sso
+        # AuthenticationManager.authenticateIdentityCookie: a login over the SSO cookie refreshes the session
+        now = services.clock.now()
+        await tx.sessions.touch_user_session(session.id, False, now)
+        session = dataclasses.replace(session, last_session_refresh=now)
         if has_prompt(request, "none") and await _interaction_needed(tx, realm, client, user, request):
             return Failed("interaction_required", "")
         return await finish(tx, services, realm, client, request, user, session, fresh=False, browser=browser)

@@ -11,6 +11,7 @@ import dataclasses
 import uuid
 from typing import TYPE_CHECKING
 
+from doorkeep import policy
 from doorkeep.model import Client, ClientSession, Realm, User, UserSession
 from doorkeep.sessions import device, ended
 
@@ -84,20 +85,36 @@ async def add_client(
 
 
 async def create_or_update_offline(
-    tx: Tx, online: UserSession, online_cs: ClientSession, now: int
+    tx: Tx, realm: Realm, client: Client, online: UserSession, online_cs: ClientSession, now: int
 ) -> tuple[UserSession, ClientSession]:
-    """Copy the online session to an offline one with the same id (or bump it), and add this client."""
+    """Copy the online session to an offline one with the same id (or bump it), and add this client; both
+    copies start now, whenever the online session started.
+
+    As Keycloak's UserSessionManager.createOrUpdateOfflineSession sees them through its session store, an
+    offline user or client session that has expired counts as absent: it is replaced by a fresh copy (issue
+    13706: a client whose offline client session idled out logs in again over the SSO session)."""
     offline = await tx.sessions.get_user_session(online.id, True)
-    if offline is None:
-        offline = dataclasses.replace(online, offline=True, last_session_refresh=now)
+    if offline is not None and not policy.user_session_valid(
+        realm, True, offline.remember_me, offline.started, offline.last_session_refresh, now
+    ):
+        await tx.sessions.delete_user_session(offline.id, True)
+        offline = None
+    if offline is None:  # PersistentUserSessionProvider.createOfflineUserSession: started = last refresh = now
+        offline = dataclasses.replace(online, offline=True, started=now, last_session_refresh=now)
         await tx.sessions.create_user_session(offline)
     else:
         offline = dataclasses.replace(offline, last_session_refresh=now)
         await tx.sessions.touch_user_session(offline.id, True, now)
     offline_cs = await tx.sessions.get_client_session(online.id, True, online_cs.client_id)
+    if offline_cs is not None and not policy.client_session_valid(
+        realm, client, True, offline.remember_me, offline_cs.started, offline_cs.timestamp, offline.started, now
+    ):
+        await tx.sessions.detach_client_session(online.id, True, online_cs.client_id)
+        offline_cs = None
     if offline_cs is None:
         notes = {k: v for k, v in online_cs.notes.items() if k != FIRST_OFFLINE_ACCESS}
-        offline_cs = dataclasses.replace(online_cs, offline=True, timestamp=now, notes=notes)
+        # createOfflineClientSession: timestamp and STARTED_AT_NOTE are the time the offline copy is made
+        offline_cs = dataclasses.replace(online_cs, offline=True, started=now, timestamp=now, notes=notes)
         await tx.sessions.create_client_session(offline_cs)
     return offline, offline_cs
 

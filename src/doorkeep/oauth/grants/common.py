@@ -47,7 +47,9 @@ async def issue_new_session_tokens(
     if offline:
         assert ctx.user_session is not None and ctx.client_session is not None
         online_id = ctx.user_session.id
-        us, cs = await service.create_or_update_offline(tx, ctx.user_session, ctx.client_session, now)
+        us, cs = await service.create_or_update_offline(
+            tx, ctx.realm, ctx.client, ctx.user_session, ctx.client_session, now
+        )
         us = await offline_cap.label_session(tx, us, device.clean_label(req.form.get(device.LABEL_PARAM) or ""))
         await offline_cap.enforce_cap(tx, ctx.realm, ctx.client, us, now, req.ip_address)
         ctx = dataclasses.replace(ctx, user_session=us, client_session=cs)
