@@ -70,7 +70,17 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         and not await resume.offline_access_granted(tx, valid.client)
     ):
         # "Offline session invalid because offline access not granted anymore"
-        await _failed(tx, services, req, client, "session_expired", claims, in_session=True, user_id=valid.user.id)
+        await _failed(
+            tx,
+            services,
+            req,
+            client,
+            "session_expired",
+            claims,
+            in_session=True,
+            user_id=valid.user.id,
+            reason=e.OFFLINE_NOT_GRANTED,
+        )
         return INACTIVE
     out = await _active(tx, valid.claims, valid.client, valid.user, valid.session, req.base_url)
     await _record(tx, services, req, client, valid.user.id, out)
@@ -109,7 +119,11 @@ async def _refresh(
             and await rotation.refused(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id)
         ):
             return INACTIVE
-    except OAuthError:
+    except OAuthError as err:
+        if err.description == e.OFFLINE_NOT_GRANTED:
+            await _failed(
+                tx, services, req, caller, "session_expired", reason=e.OFFLINE_NOT_GRANTED, session_id=claims.sid
+            )
         return INACTIVE
     out = await _active(tx, claims.raw, client, user, us, req.base_url)
     await _record(tx, services, req, caller, user.id, out)
@@ -161,6 +175,8 @@ async def _failed(
     *,
     in_session: bool = False,
     user_id: str | None = None,
+    reason: str | None = None,
+    session_id: str | None = None,
 ) -> None:
     """INTROSPECT_TOKEN_ERROR for an access token found inactive: the token's id, type and ``azp`` once
     its signature holds; its session once the session was looked up (AccessTokenIntrospectionProvider)."""
@@ -173,7 +189,9 @@ async def _failed(
             "token_issued_for": claims.get("azp"),
         }
     )
-    sid = claims.get("sid") if claims is not None and in_session else None
+    if reason is not None:
+        details["reason"] = reason
+    sid = claims.get("sid") if claims is not None and in_session else session_id
     await events.record(
         tx,
         req.realm,

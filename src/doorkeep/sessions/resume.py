@@ -51,7 +51,9 @@ async def resume(
     else:
         await check_client_session(tx, realm, client, us, cs, claims.iat, now, write=write)
     if claims.offline and not await offline_access_granted(tx, client):  # #13
-        raise e.InvalidGrant(e.OFFLINE_NOT_GRANTED)
+        refused = e.InvalidGrant(e.OFFLINE_NOT_GRANTED)
+        refused.event_details["reason"] = e.OFFLINE_NOT_GRANTED  # TokenManager.validateToken: Details.REASON
+        raise refused
     if claims.iat < policy.effective_not_before(realm, client, user.not_before):
         raise e.InvalidGrant(e.STALE_TOKEN)
     return us, cs, user

@@ -51,6 +51,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             "refresh_token_id": claims.jti,
             "refresh_token_type": claims.typ,
             "refresh_token_sub": claims.sub,
+            **err.event_details,
         }
         raise
 
