@@ -9,12 +9,13 @@ does. Keycloak's time offset is the fake clock."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, login, start
-from support import claims, password_grant, refresh, token_url
+from support import claims, header, password_grant, refresh, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -87,7 +88,7 @@ def realm_rep() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def kc(env: Env) -> Env:
+async def kc(env: Env) -> AsyncIterator[Env]:
     """The imported ``test`` realm; the service account of offline-client holds ``user`` and ``offline_access``."""
     headers = await env.admin_headers()
     response = await env.http.post("/admin/realms", json=realm_rep(), headers=headers)
@@ -95,28 +96,43 @@ async def kc(env: Env) -> Env:
     account = await get(env, f"/clients/{await client_uuid(env, OFFLINE)}/service-account-user")
     await post(env, f"/users/{account['id']}/role-mappings/realm", [await get(env, "/roles/offline_access")])
     await post(env, f"/users/{account['id']}/role-mappings/realm", [await get(env, "/roles/user")])
-    return env
+    yield env
+    _ADMIN.pop(id(env), None)
 
 
 # --- the admin API --------------------------------------------------------------------------------------
+_ADMIN: dict[int, tuple[Env, str, int]] = {}
+
+
+async def admin_headers(env: Env) -> dict[str, str]:
+    """The master admin's bearer header, minted again only when the (60 s) token may have expired or the
+    clock went back: a password grant per call would hash the admin password every time."""
+    cached = _ADMIN.get(id(env))
+    now = env.clock.now()
+    if cached is None or cached[0] is not env or not 0 <= now - cached[2] < 50:
+        cached = (env, await env.admin_token(), now)
+        _ADMIN[id(env)] = cached
+    return {"Authorization": f"Bearer {cached[1]}"}
+
+
 async def get(env: Env, path: str, **params: Any) -> Any:
-    response = await env.http.get(ADMIN + path, params=params, headers=await env.admin_headers())
+    response = await env.http.get(ADMIN + path, params=params, headers=await admin_headers(env))
     assert response.status_code == 200, (path, response.status_code, response.text)
     return response.json()
 
 
 async def post(env: Env, path: str, body: Any, status: int = 204) -> None:
-    response = await env.http.post(ADMIN + path, json=body, headers=await env.admin_headers())
+    response = await env.http.post(ADMIN + path, json=body, headers=await admin_headers(env))
     assert response.status_code == status, (path, response.status_code, response.text)
 
 
 async def put(env: Env, path: str, body: Any) -> None:
-    response = await env.http.put(ADMIN + path, json=body, headers=await env.admin_headers())
+    response = await env.http.put(ADMIN + path, json=body, headers=await admin_headers(env))
     assert response.status_code == 204, (path, response.status_code, response.text)
 
 
 async def delete(env: Env, path: str, body: Any = None) -> None:
-    headers = await env.admin_headers()
+    headers = await admin_headers(env)
     response = await env.http.request("DELETE", ADMIN + path, json=body, headers=headers)
     assert response.status_code == 204, (path, response.status_code, response.text)
 
@@ -165,15 +181,19 @@ async def session_counts(env: Env, uid: str, client_id: str, sid: str) -> tuple[
 
 
 async def offline_state(env: Env, sid: str, client_id: str = OFFLINE) -> tuple[int, int | None]:
-    """OfflineTokenTest.checkIfUserAndClientSessionExist, read in the store as Keycloak reads it on the server:
-    2 with the client's offline client session, 1 with the offline user session only, 0 without either;
-    with the client session's start, so that a re-created one tells."""
-    uuid = await client_uuid(env, client_id)
-    async with env.db.transaction() as tx:
-        if await tx.sessions.get_user_session(sid, True) is None:
-            return 0, None
-        cs = await tx.sessions.get_client_session(sid, True, uuid)
-    return (2, cs.started) if cs is not None else (1, None)
+    """OfflineTokenTest.checkIfUserAndClientSessionExist, where Keycloak's session store hides what expired:
+    2 while the live offline session still holds the client's live client session, 1 with the offline user
+    session only, 0 without a live offline user session; with the client session's start (from the store),
+    so that a re-created one tells."""
+    by_client = await get(env, f"/users/{await user_id(env)}/offline-sessions/{await client_uuid(env, client_id)}")
+    if any(s["id"] == sid for s in by_client):
+        uuid = await client_uuid(env, client_id)
+        async with env.db.transaction() as tx:
+            cs = await tx.sessions.get_client_session(sid, True, uuid)
+        assert cs is not None
+        return 2, cs.started
+    every = await get(env, f"/users/{await user_id(env)}/offline-sessions")
+    return (1 if any(s["id"] == sid for s in every) else 0), None
 
 
 # --- the protocol ---------------------------------------------------------------------------------------
@@ -478,3 +498,464 @@ async def test_offline_token_allowed_with_composite_role(kc: Env) -> None:
     await delete(kc, f"/users/{uid}/role-mappings/realm", [offline_access])
     await post(kc, f"/users/{uid}/role-mappings/realm", [await get(kc, "/roles/composite")])
     await offline_direct_grant_flow(kc)
+
+
+async def test_offline_token_admin_rest_access(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenAdminRESTAccess (KEYCLOAK-4201): an access token refreshed from an offline
+    token, a day after the online session is gone, still works on the admin API for a view-realm user."""
+    management = await client_uuid(kc, "realm-management")
+    await post(
+        kc,
+        f"/users/{await user_id(kc)}/role-mappings/clients/{management}",
+        [await get(kc, f"/clients/{management}/roles/view-realm")],
+    )
+    body = await direct_grant(kc)
+    kc.clock.advance(86400)
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200, response.text
+    realm = await kc.http.get(ADMIN, headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+    assert realm.status_code == 200, realm.text
+    assert realm.json()["realm"] == "test"
+
+
+async def test_offline_token_remove_client_with_tokens(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenRemoveClientWithTokens (KEYCLOAK-4525): the user's consents list the client
+    holding an offline token with the "Offline Token" grant; deleting the client removes it from the list."""
+    await post(
+        kc, "/clients", {"clientId": "offline-client-2", "secret": SECRET, "directAccessGrantsEnabled": True}, 201
+    )
+    uid = await user_id(kc)
+    await poll(kc)
+    body = await direct_grant(kc, "offline-client-2")
+    (event,) = await poll(kc)
+    assert (event["type"], event["clientId"], event["userId"]) == ("LOGIN", "offline-client-2", uid)
+    assert event["details"]["refresh_token_type"] == "Offline"
+    assert event["details"]["refresh_token_id"] == claims(body["refresh_token"])["jti"]
+    consents = {c["clientId"]: c for c in await get(kc, f"/users/{uid}/consents")}
+    assert consents["offline-client-2"]["additionalGrants"][0]["key"] == "Offline Token"
+    await delete(kc, f"/clients/{await client_uuid(kc, 'offline-client-2')}")
+    assert await get(kc, "/clients", clientId="offline-client-2") == []
+    assert "offline-client-2" not in {c["clientId"] for c in await get(kc, f"/users/{uid}/consents")}
+
+
+async def test_offline_token_logout(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenLogout: logout with a refreshed offline token ends it (204, then 400)."""
+    body = await direct_grant(kc)
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200, response.text
+    token = response.json()["refresh_token"]
+    form = {"client_id": OFFLINE, "client_secret": SECRET, "refresh_token": token}
+    assert (await kc.http.post(token_url("test", "logout"), data=form)).status_code == 204
+    assert (await refresh_with(kc, token)).status_code == 400
+
+
+async def test_online_offline_token_logout(kc: Env) -> None:
+    """OfflineTokenTest.onlineOfflineTokenLogout: logging out the online session leaves the offline one."""
+    online = await direct_grant(kc, scope=None)
+    refreshed = await refresh_with(kc, online["refresh_token"])
+    assert refreshed.status_code == 200, refreshed.text
+    offline = await direct_grant(kc)
+    assert (await refresh_with(kc, offline["refresh_token"])).status_code == 200
+    form = {"client_id": OFFLINE, "client_secret": SECRET, "refresh_token": refreshed.json()["refresh_token"]}
+    assert (await kc.http.post(token_url("test", "logout"), data=form)).status_code == 204
+    assert (await refresh_with(kc, refreshed.json()["refresh_token"])).status_code == 400
+    assert (await refresh_with(kc, offline["refresh_token"])).status_code == 200
+
+
+async def test_browser_offline_token_logout_followed_by_login_same_session(kc: Env) -> None:
+    """OfflineTokenTest.browserOfflineTokenLogoutFollowedByLoginSameSession: after logging out the offline
+    session (LOGOUT event naming it), the browser must log in again and gets a new session."""
+    await poll(kc)
+    params = await browser_login(kc)
+    body = (await code_to_token(kc, params["code"])).json()
+    logged_in, exchanged = await poll(kc)
+    assert exchanged["details"]["code_id"] == logged_in["details"]["code_id"]
+    assert exchanged["details"]["refresh_token_type"] == "Offline"
+    offline = claims(body["refresh_token"])
+    assert offline["typ"] == "Offline" and "exp" not in offline
+    form = {"client_id": OFFLINE, "client_secret": SECRET, "refresh_token": body["refresh_token"]}
+    assert (await kc.http.post(token_url("test", "logout"), data=form)).status_code == 204
+    (logout,) = await poll(kc)
+    assert (logout["type"], logout["clientId"], logout["sessionId"]) == ("LOGOUT", OFFLINE, offline["sid"])
+
+    page = await start(kc.http, "test", OFFLINE, scope="openid offline_access")
+    assert page.status_code == 200 and 'name="password"' in page.text  # no SSO left: the login form
+    second = await browser_login(kc)
+    response = await code_to_token(kc, second["code"])
+    assert response.status_code == 200, response.text
+    offline2 = claims(response.json()["refresh_token"])
+    logged_in, exchanged = await poll(kc)
+    assert (logged_in["type"], logged_in["details"]["redirect_uri"]) == ("LOGIN", REDIRECT)
+    assert (exchanged["type"], exchanged["sessionId"]) == ("CODE_TO_TOKEN", offline2["sid"])
+    assert exchanged["details"]["code_id"] == logged_in["details"]["code_id"]
+    assert offline2["typ"] == "Offline" and "exp" not in offline2
+    assert offline2["sid"] != offline["sid"]
+
+
+async def change_offline_session_settings(
+    env: Env, enabled: bool, max_lifespan: int, idle: int, client_max: int, client_idle: int
+) -> None:
+    """OfflineTokenTest.changeOfflineSessionSettings (KEYCLOAK-7688)."""
+    await update_realm(
+        env,
+        offlineSessionMaxLifespanEnabled=enabled,
+        offlineSessionMaxLifespan=max_lifespan,
+        offlineSessionIdleTimeout=idle,
+        clientOfflineSessionMaxLifespan=client_max,
+        clientOfflineSessionIdleTimeout=client_idle,
+    )
+
+
+async def offline_session_expiration(env: Env, idle: int, max_lifespan: int, half: int, end: int) -> None:
+    """OfflineTokenTest.testOfflineSessionExpiration: a refresh at ``half`` keeps the same client session; at
+    ``end`` the refresh is invalid_grant and the offline session is gone."""
+    await change_offline_session_settings(env, True, max_lifespan, idle, 0, 0)
+    t0 = env.clock.now()
+    await poll(env)
+    params = await browser_login(env)
+    (logged_in,) = await poll(env)
+    sid = logged_in["sessionId"]
+    body = (await code_to_token(env, params["code"])).json()
+    assert claims(body["refresh_token"])["typ"] == "Offline"
+    state, started = await offline_state(env, sid)
+    assert state == 2
+    env.clock.set(t0 + half)
+    response = await refresh_with(env, body["refresh_token"])
+    assert response.status_code == 200, response.text
+    assert await offline_state(env, sid) == (2, started)
+    env.clock.set(t0 + end)
+    response = await refresh_with(env, response.json()["refresh_token"])
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant", response.text
+    assert await offline_state(env, sid) == (0, None)
+
+
+async def test_offline_token_browser_flow_max_lifespan_expired(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenBrowserFlowMaxLifespanExpired: max 3600, idle 6000."""
+    await offline_session_expiration(kc, 6000, 3600, 1800, 3660)
+
+
+async def test_offline_token_browser_flow_idle_time_expired(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenBrowserFlowIdleTimeExpired: max 3000, idle 600; persistent sessions, so no
+    idle grace window: expired at 660."""
+    await offline_session_expiration(kc, 600, 3000, 0, 660)
+
+
+async def test_offline_token_reauthentication_when_offline_client_session_expired(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenReauthenticationWhenOfflineClientSessionExpired (issue 13706): the offline
+    user session stays fresh through another client while offline-client's offline client session idles out;
+    offline-client's next login over the SSO session re-creates its client session and gets an offline token."""
+    await update_realm(kc, ssoSessionIdleTimeout=900)
+    await change_offline_session_settings(kc, True, 360000, 900, 0, 0)
+    t0 = kc.clock.now()
+    params = await browser_login(kc, "test-app", scope="openid")
+    assert claims((await code_to_token(kc, params["code"], "test-app")).json()["refresh_token"])["typ"] == "Refresh"
+    params = await browser_login(kc, scope="openid offline_access")
+    first = await code_to_token(kc, params["code"])
+    assert claims(first.json()["refresh_token"])["typ"] == "Offline"
+    sid = claims(first.json()["refresh_token"])["sid"]
+
+    kc.clock.set(t0 + 800)  # another client refreshes the SSO and the offline user session
+    params = await browser_login(kc, "test-app", scope="openid offline_access")
+    assert claims((await code_to_token(kc, params["code"], "test-app")).json()["refresh_token"])["typ"] == "Offline"
+
+    kc.clock.set(t0 + 900 + 180 + 20)  # offline-client's offline client session idled out
+    params = await browser_login(kc, scope="openid offline_access")
+    response = await code_to_token(kc, params["code"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["refresh_token"])["typ"] == "Offline"
+    assert claims(response.json()["refresh_token"])["sid"] == sid  # the same SSO session, kept alive at 800
+    assert (await offline_state(kc, sid))[0] == 2
+    # the client session is a fresh one: the new offline token refreshes (the expired one would be "Client
+    # session not active")
+    assert (await refresh_with(kc, response.json()["refresh_token"])).status_code == 200
+
+
+async def offline_token_request(kc: Env, account: str, refresh_alg: str, access_alg: str, id_alg: str) -> None:
+    """OfflineTokenTest.offlineTokenRequest: client_credentials offline tokens signed with each algorithm."""
+    tokens = []
+    for _ in range(2):
+        body = await client_credentials(kc)
+        expected = {"id_token": id_alg, "access_token": access_alg, "refresh_token": refresh_alg}
+        for name, alg in expected.items():
+            if name in body:
+                assert header(body[name])["alg"] == alg and header(body[name])["typ"] == "JWT"
+                assert "cty" not in header(body[name])
+        access, offline = claims(body["access_token"]), claims(body["refresh_token"])
+        (event,) = await poll(kc)
+        assert (event["type"], event["userId"], event["sessionId"]) == ("CLIENT_LOGIN", account, access["sid"])
+        assert event["details"]["token_id"] == access["jti"]
+        assert event["details"]["refresh_token_id"] == offline["jti"]
+        assert event["details"]["refresh_token_type"] == "Offline"
+        assert event["details"]["username"] == f"service-account-{OFFLINE}"
+        assert offline["typ"] == "Offline" and "exp" not in offline
+        await check_refresh_with_offline_token(kc, body["access_token"], body["refresh_token"], access["sid"], account)
+        tokens.append(body)
+    for body in tokens:
+        sid = claims(body["access_token"])["sid"]
+        await check_refresh_with_offline_token(kc, body["access_token"], body["refresh_token"], sid, account)
+
+
+async def offline_token_request_with_scope_parameter(kc: Env, account: str, access_alg: str) -> None:
+    """OfflineTokenTest.offlineTokenRequestWithScopeParameter: the same with ``scope=offline_access phone``."""
+    (phone,) = [s for s in await get(kc, "/client-scopes") if s["name"] == "phone"]
+    await put(kc, f"/clients/{await client_uuid(kc, OFFLINE)}/optional-client-scopes/{phone['id']}", {})
+    body = await client_credentials(kc, "offline_access phone")
+    assert header(body["access_token"])["alg"] == access_alg
+    assert header(body["refresh_token"])["alg"] == "HS512"
+    access, offline = claims(body["access_token"]), claims(body["refresh_token"])
+    (event,) = await poll(kc)
+    assert (event["type"], event["userId"], event["sessionId"]) == ("CLIENT_LOGIN", account, access["sid"])
+    assert event["details"]["refresh_token_type"] == "Offline"
+    assert event["details"]["refresh_token_id"] == offline["jti"]
+    assert offline["typ"] == "Offline" and "exp" not in offline
+
+
+@pytest.mark.parametrize(("client_alg", "realm_alg"), [("ES256", "PS256"), ("PS256", "ES256")])
+async def test_offline_token_request_client_alg_realm_alg(kc: Env, client_alg: str, realm_alg: str) -> None:
+    """OfflineTokenTest.offlineTokenRequest_ClientES256_RealmPS256 and _ClientPS256_RealmES256: the realm's
+    default algorithm signs ID tokens, the client's access.token.signed.response.alg access tokens, and offline
+    tokens stay HS512 whatever either says."""
+    account = await setup_customer_user_roles(kc)
+    await update_realm(kc, defaultSignatureAlgorithm=realm_alg)
+    await update_client(kc, OFFLINE, attributes={"access.token.signed.response.alg": client_alg})
+    await poll(kc)
+    await offline_token_request(kc, account, "HS512", client_alg, realm_alg)
+    await offline_token_request_with_scope_parameter(kc, account, client_alg)
+
+
+async def offline_code_login(env: Env, scope: str = "openid offline_access") -> tuple[str, Any]:
+    """A fresh browser login of offline-client with offline_access: the session id and the token response."""
+    await poll(env)
+    params = await browser_login(env, scope=scope)
+    response = await code_to_token(env, params["code"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["refresh_token"])["typ"] == "Offline"
+    return params["session_state"], response.json()
+
+
+async def refused_refresh(env: Env, token: str) -> dict[str, Any]:
+    """A refresh Keycloak's test expects to fail: 400 with no tokens; its REFRESH_TOKEN_ERROR event."""
+    response = await refresh_with(env, token)
+    assert response.status_code == 400, response.text
+    assert "access_token" not in response.json() and "refresh_token" not in response.json()
+    (event,) = [e for e in await poll(env) if e["type"] == "REFRESH_TOKEN_ERROR"]
+    assert (event["clientId"], event["error"]) == (OFFLINE, "invalid_token")
+    return event
+
+
+async def test_refresh_token_user_client_max_lifespan_smaller_than_session(kc: Env) -> None:
+    """OfflineTokenTest.refreshTokenUserClientMaxLifespanSmallerThanSession: a realm client offline max (1000)
+    below the session max (3600) caps the offline token and ends only the client session."""
+    await change_offline_session_settings(kc, True, 3600, 7200, 1000, 7200)
+    t0 = kc.clock.now()
+    sid, body = await offline_code_login(kc)
+    assert body["refresh_expires_in"] == 1000
+    assert (await offline_state(kc, sid))[0] == 2
+    await poll(kc)
+    kc.clock.set(t0 + 600)
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["refresh_token"])["typ"] == "Offline"
+    assert response.json()["refresh_expires_in"] == 400
+    assert (await offline_state(kc, sid))[0] == 2
+    (event,) = await poll(kc)
+    assert (event["type"], event["sessionId"]) == ("REFRESH_TOKEN", sid)
+    assert event["details"]["refresh_token_id"] == claims(body["refresh_token"])["jti"]
+    assert event["details"]["refresh_token_type"] == "Offline"
+    kc.clock.set(t0 + 1100)
+    await refused_refresh(kc, response.json()["refresh_token"])
+    assert (await offline_state(kc, sid))[0] == 1
+
+
+async def test_refresh_token_user_client_max_lifespan_greater_than_session(kc: Env) -> None:
+    """OfflineTokenTest.refreshTokenUserClientMaxLifespanGreaterThanSession: a client max (5000) above the
+    session max (3600) does not extend it; past 3600 the whole offline session is gone."""
+    await change_offline_session_settings(kc, True, 3600, 7200, 5000, 7200)
+    t0 = kc.clock.now()
+    sid, body = await offline_code_login(kc)
+    assert body["refresh_expires_in"] == 3600
+    await poll(kc)
+    kc.clock.set(t0 + 1800)
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200, response.text
+    assert response.json()["refresh_expires_in"] == 1800
+    assert (await offline_state(kc, sid))[0] == 2
+    (event,) = await poll(kc)
+    assert (event["type"], event["sessionId"]) == ("REFRESH_TOKEN", sid)
+    assert event["details"]["refresh_token_id"] == claims(body["refresh_token"])["jti"]
+    kc.clock.set(t0 + 3700)
+    await refused_refresh(kc, response.json()["refresh_token"])
+    assert (await offline_state(kc, sid))[0] == 0
+
+
+async def test_refresh_token_user_session_max_lifespan_modified_after_token_refresh(kc: Env) -> None:
+    """OfflineTokenTest.refreshTokenUserSessionMaxLifespanModifiedAfterTokenRefresh: lowering the realm's
+    offline session max after issuance ends the session at the next refresh (event names session and subject)."""
+    await change_offline_session_settings(kc, True, 7200, 7200, 7200, 7200)
+    t0 = kc.clock.now()
+    sid, body = await offline_code_login(kc)
+    assert body["refresh_expires_in"] == 7200
+    await update_realm(kc, offlineSessionMaxLifespan=3600)
+    kc.clock.set(t0 + 3700)
+    await poll(kc)
+    event = await refused_refresh(kc, body["refresh_token"])
+    assert event["sessionId"] == sid
+    assert event["details"]["refresh_token_sub"] == claims(body["access_token"])["sub"]
+    assert (await offline_state(kc, sid))[0] == 0
+
+
+async def test_refresh_token_client_session_max_lifespan_modified_after_token_refresh(kc: Env) -> None:
+    """OfflineTokenTest.refreshTokenClientSessionMaxLifespanModifiedAfterTokenRefresh: lowering the realm's
+    client offline max after issuance ends only the client session at the next refresh."""
+    await change_offline_session_settings(kc, True, 7200, 7200, 7200, 7200)
+    t0 = kc.clock.now()
+    sid, body = await offline_code_login(kc)
+    await update_realm(kc, clientOfflineSessionMaxLifespan=3600)
+    kc.clock.set(t0 + 3700)
+    await poll(kc)
+    event = await refused_refresh(kc, body["refresh_token"])
+    assert event["sessionId"] == sid
+    assert (await offline_state(kc, sid))[0] == 1
+
+
+async def test_short_offline_session_max(kc: Env) -> None:
+    """OfflineTokenTest.testShortOfflineSessionMax: offline max 60 caps the 300 s access token; idle 30 is the
+    refresh expiry; introspection agrees on the access token's exp."""
+    await change_offline_session_settings(kc, True, 60, 30, 0, 0)
+    await update_realm(kc, ssoSessionIdleTimeout=1800, accessTokenLifespan=300)
+    _, body = await offline_code_login(kc)
+    assert body["expires_in"] == 60 and body["refresh_expires_in"] == 30
+    view = await introspect(kc, body["access_token"])
+    assert view["active"] is True and view["email"] == TEST_USER
+    assert view["exp"] - kc.clock.now() == 60
+
+
+async def test_client_offline_session_max_lifespan(kc: Env) -> None:
+    """OfflineTokenTest.testClientOfflineSessionMaxLifespan: the realm offline max, then the realm's client
+    offline max, then the client's attribute, each lower, set the next refresh's expiry."""
+    idle = (await get(kc, ""))["offlineSessionIdleTimeout"]
+    await update_realm(kc, offlineSessionMaxLifespanEnabled=True, offlineSessionMaxLifespan=idle - 100)
+    _, body = await offline_code_login(kc)
+    assert body["refresh_expires_in"] == idle - 100
+    await update_realm(kc, clientOfflineSessionMaxLifespan=idle - 200)
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200 and response.json()["refresh_expires_in"] == idle - 200
+    await update_client(kc, OFFLINE, attributes={"client.offline.session.max.lifespan": str(idle - 300)})
+    response = await refresh_with(kc, response.json()["refresh_token"])
+    assert response.status_code == 200 and response.json()["refresh_expires_in"] == idle - 300
+
+
+async def test_client_offline_session_idle_timeout(kc: Env) -> None:
+    """OfflineTokenTest.testClientOfflineSessionIdleTimeout: the same with the idle timeouts."""
+    idle = (await get(kc, ""))["offlineSessionIdleTimeout"]
+    await update_realm(kc, offlineSessionMaxLifespanEnabled=True)
+    _, body = await offline_code_login(kc)
+    assert body["refresh_expires_in"] == idle
+    await update_realm(kc, clientOfflineSessionIdleTimeout=idle - 100)
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200 and response.json()["refresh_expires_in"] == idle - 100
+    await update_client(kc, OFFLINE, attributes={"client.offline.session.idle.timeout": str(idle - 200)})
+    response = await refresh_with(kc, response.json()["refresh_token"])
+    assert response.status_code == 200 and response.json()["refresh_expires_in"] == idle - 200
+
+
+async def test_offline_token_refresh_without_offline_access_scope(kc: Env) -> None:
+    """OfflineTokenTest.offlineTokenRefreshWithoutOfflineAccessScope: without full scope, a refresh asking only
+    ``openid`` drops offline_access from the access token; the new refresh token stays Offline, its scope whole."""
+    await update_client(kc, OFFLINE, fullScopeAllowed=False)
+    _, body = await offline_code_login(kc)
+    response = await refresh_with(kc, body["refresh_token"], scope="openid")
+    assert response.status_code == 200, response.text
+    assert "offline_access" not in claims(response.json()["access_token"])["scope"].split()
+    offline = claims(response.json()["refresh_token"])
+    assert offline["typ"] == "Offline" and "offline_access" in offline["scope"].split()
+
+
+async def test_offline_refresh_when_no_started_at_client_note(kc: Env) -> None:
+    """OfflineTokenTest.offlineRefreshWhenNoStartedAtClientNote, the part visible over HTTP: with offline max
+    and idle 3600 two refreshes in a row succeed within (0, 3600]. (Keycloak also deletes the client session's
+    STARTED_AT notes on the server first; Doorkeep keeps the start in a column, there is no note to lose.)"""
+    await change_offline_session_settings(kc, True, 3600, 3600, 0, 0)
+    _, body = await offline_code_login(kc)
+    for _ in range(2):
+        response = await refresh_with(kc, body["refresh_token"])
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert 0 < body["refresh_expires_in"] <= 3600
+
+
+async def test_offline_refresh_when_no_offline_scope(kc: Env) -> None:
+    """OfflineTokenTest.offlineRefreshWhenNoOfflineScope: introspection and refresh of an offline session's
+    tokens, then, once the client lost the offline_access scope, INTROSPECT_TOKEN_ERROR session_expired and
+    REFRESH_TOKEN_ERROR invalid_token with the reason "Offline session invalid because offline access not
+    granted anymore" (refresh_expires_in 0: Keycloak 26, offline session max not limited)."""
+    uid = await user_id(kc)
+    await poll(kc)
+    params = await browser_login(kc)
+    body = (await code_to_token(kc, params["code"])).json()
+    logged_in, exchanged = await poll(kc)
+    sid = logged_in["sessionId"]
+    assert (exchanged["type"], exchanged["sessionId"]) == ("CODE_TO_TOKEN", sid)
+    assert exchanged["details"]["code_id"] == logged_in["details"]["code_id"]
+    assert exchanged["details"]["refresh_token_type"] == "Offline"
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 200 and response.json()["refresh_expires_in"] == 0
+    (refreshed,) = await poll(kc)
+    assert (refreshed["type"], refreshed["userId"], refreshed["sessionId"]) == ("REFRESH_TOKEN", uid, sid)
+    assert refreshed["details"]["refresh_token_type"] == "Offline"
+    assert refreshed["details"]["refresh_token_id"] == claims(body["refresh_token"])["jti"]
+    body = response.json()
+    for token in (body["access_token"], body["refresh_token"]):
+        assert (await introspect(kc, token))["active"] is True
+        (event,) = await poll(kc)
+        assert (event["type"], event["clientId"], event["sessionId"]) == ("INTROSPECT_TOKEN", OFFLINE, sid)
+
+    await delete(kc, f"/clients/{await client_uuid(kc, OFFLINE)}/optional-client-scopes/{await offline_scope_id(kc)}")
+    for token in (body["access_token"], body["refresh_token"]):
+        assert (await introspect(kc, token))["active"] is False
+        (event,) = await poll(kc)
+        assert (event["type"], event["clientId"], event["sessionId"]) == ("INTROSPECT_TOKEN_ERROR", OFFLINE, sid)
+        assert event["error"] == "session_expired" and event["details"]["reason"] == NOT_GRANTED
+    response = await refresh_with(kc, body["refresh_token"])
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "invalid_grant", "error_description": NOT_GRANTED}
+    (event,) = await poll(kc)
+    assert (event["type"], event["clientId"], event["sessionId"]) == ("REFRESH_TOKEN_ERROR", OFFLINE, sid)
+    assert event["error"] == "invalid_token"
+    assert event["details"]["refresh_token_type"] == "Offline"
+    assert event["details"]["refresh_token_id"] == claims(body["refresh_token"])["jti"]
+    assert event["details"]["reason"] == NOT_GRANTED
+
+
+async def test_user_info_with_refreshed_access_token_from_offline_refresh_token(kc: Env) -> None:
+    """OfflineTokenRefreshTest.userInfoWithRefreshedAccessTokenFromOfflineRefreshToken: the expired access token
+    is refused by userinfo (401); one refreshed from the offline token (an offline session's) is accepted."""
+    body = await direct_grant(kc, scope="openid offline_access")
+    kc.clock.advance(20)
+    bearer = {"Authorization": f"Bearer {body['access_token']}"}
+    assert (await kc.http.get(token_url("test", "userinfo"), headers=bearer)).status_code == 401
+    response = await refresh_with(kc, body["refresh_token"], scope="openid email profile basic")
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["access_token"])["jti"].startswith("of")
+    bearer = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    assert (await kc.http.get(token_url("test", "userinfo"), headers=bearer)).status_code == 200
+
+
+async def test_offline_token_cross_user_session_isolation(kc: Env) -> None:
+    """OfflineTokenCrossUserSessionIsolationTest.offlineTokenCrossUserSessionIsolation (issue 46239): after
+    user A's first offline code exchange removed the online session, user B logging in from the same browser
+    gets a session of their own, and refreshing gives B's identity."""
+    await post(kc, "/users", user_rep("offline-user2@localhost", "Offline", "User2", []), status=201)
+    second = await user_id(kc, "offline-user2@localhost")
+    await post(kc, f"/users/{second}/role-mappings/realm", [await get(kc, "/roles/offline_access")])
+    _, first = await offline_code_login(kc)
+    page = await start(kc.http, "test", OFFLINE, scope="openid offline_access")
+    assert page.status_code == 200 and 'name="username"' in page.text  # nobody is logged in any more
+    params = await browser_login(kc, username="offline-user2@localhost")
+    response = await code_to_token(kc, params["code"])
+    assert response.status_code == 200, response.text
+    other = response.json()
+    assert claims(other["refresh_token"])["sid"] != claims(first["refresh_token"])["sid"]
+    refreshed = await refresh_with(kc, other["refresh_token"])
+    assert refreshed.status_code == 200, refreshed.text
+    assert claims(refreshed.json()["access_token"])["sub"] == second
