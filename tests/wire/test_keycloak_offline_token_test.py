@@ -959,3 +959,22 @@ async def test_offline_token_cross_user_session_isolation(kc: Env) -> None:
     refreshed = await refresh_with(kc, other["refresh_token"])
     assert refreshed.status_code == 200, refreshed.text
     assert claims(refreshed.json()["access_token"])["sub"] == second
+
+
+# --- beyond the ported methods: what the fixes above rest on -------------------------------------------
+async def test_the_offline_copy_starts_when_it_is_made_not_at_the_online_login(kc: Env) -> None:
+    """PersistentUserSessionProvider.createOfflineUserSession starts the offline user session when it is made
+    (started = lastSessionRefresh = now): an offline session max of 1000 counts from the offline_access login
+    over the SSO session, not from the online login 600 s before it."""
+    await update_realm(
+        kc, offlineSessionMaxLifespanEnabled=True, offlineSessionMaxLifespan=1000, ssoSessionIdleTimeout=1800
+    )
+    params = await browser_login(kc, "test-app", scope="openid")
+    assert (await code_to_token(kc, params["code"], "test-app")).status_code == 200
+    kc.clock.advance(600)
+    params = await browser_login(kc, scope="openid offline_access")
+    body = (await code_to_token(kc, params["code"])).json()
+    assert claims(body["refresh_token"])["typ"] == "Offline"
+    assert body["refresh_expires_in"] == 1000
+    kc.clock.advance(900)
+    assert (await refresh_with(kc, body["refresh_token"])).status_code == 200
