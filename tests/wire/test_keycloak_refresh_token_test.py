@@ -219,6 +219,8 @@ async def test_refresh_token_request(kc: Env) -> None:
     assert APP not in ([a] if isinstance(a := refreshed_refresh["aud"], str) else a)
     assert refreshed["jti"] != token["jti"] and refreshed_refresh["jti"] != refresh_token["jti"]
     assert renewed["token_type"] == "Bearer"
+    assert (renewed["session_state"], renewed["not-before-policy"]) == (session_id, 0)
+    assert renewed["refresh_expires_in"] == 1800 and renewed["expires_in"] == 300
     assert refreshed["sub"] == uid and refreshed["sub"] != USER
     assert "user" in refreshed["realm_access"]["roles"]
     assert "manage-account" in refreshed["resource_access"]["account"]["roles"]
@@ -244,7 +246,7 @@ async def test_refresh_token_with_different_issuer(kc: Env) -> None:
         assert realm is not None
         token = await codec.sign_internal(tx, realm.id, forged, kc.clock.now())
     body = assert_refused(await do_refresh(kc, token))
-    assert body["error_description"].startswith("Invalid token issuer.")
+    assert body["error_description"] == "Invalid token issuer. Expected 'http://localhost/realms/test'"
     event = await last_event(kc, "REFRESH_TOKEN_ERROR")
     assert event["error"] == "invalid_token"
 
@@ -416,6 +418,7 @@ async def _login_and_force_new_login_page(kc: Env) -> tuple[str, httpx.Response]
     assert response.status_code == 200, response.text
     page = await start(kc.http, "test", APP, prompt="login")
     assert page.status_code == 200, page.text[:300]
+    assert f'<label id="kc-attempted-username">{USER}</label>' in page.text
     return str(body["refresh_token"]), page
 
 
@@ -645,9 +648,12 @@ async def test_refresh_token_reuse_token_with_refresh_tokens_revoked_after_singl
     first_reuse = await _expect_valid_refresh(kc, session_id, body["refresh_token"])
     event = await last_event(kc, "REFRESH_TOKEN")
     assert event["details"]["refresh_token_sub"] == claims(first_reuse["refresh_token"])["sub"]
-    await _expect_refused_refresh(kc, session_id, body["refresh_token"])
-    await _expect_refused_refresh(kc, session_id, first_use["refresh_token"])
-    await _expect_refused_refresh(kc, session_id, first_reuse["refresh_token"])
+    refused = await _expect_refused_refresh(kc, session_id, body["refresh_token"])
+    assert refused["error_description"] == "Maximum allowed refresh token reuse exceeded"
+    # the refusal detached the client session: validateToken fails before the reuse check is reached
+    for token in (first_use["refresh_token"], first_reuse["refresh_token"]):
+        refused = await _expect_refused_refresh(kc, session_id, token)
+        assert refused["error_description"] == "Session doesn't have required client"
 
 
 async def test_refresh_token_reuse_of_existing_token_after_enabling_reuse_revokation(kc: Env) -> None:
@@ -752,11 +758,13 @@ async def test_user_session_refresh_and_idle_remember_me(kc: Env) -> None:
     the remember-me idle timeout (500 s), not the plain one (100 s)."""
     await update_realm_rep(kc, rememberMe=True, ssoSessionIdleTimeoutRememberMe=500, ssoSessionIdleTimeout=100)
     body = await _remember_me_login(kc)
+    assert body["refresh_expires_in"] == 500
     session_id = body["session_state"]
     last = await last_access(kc, session_id)
     at(kc, 110)
     response = await do_refresh(kc, body["refresh_token"])
     assert response.status_code == 200, response.text
+    assert response.json()["refresh_expires_in"] == 500
     assert await last_access(kc, session_id) != last
     at(kc, 620)
     refused = assert_refused(await do_refresh(kc, response.json()["refresh_token"]))
@@ -877,6 +885,11 @@ async def test_refresh_token_user_session_max_lifespan_with_remember_me(kc: Env)
     session still ends at its remember-me max (100 s)."""
     await update_realm_rep(kc, rememberMe=True, ssoSessionMaxLifespanRememberMe=100, ssoSessionMaxLifespan=50)
     body = await _remember_me_login(kc)
+    assert body["refresh_expires_in"] == 100
+    at(kc, 60)  # past the plain max, within the remember-me one
+    response = await do_refresh(kc, body["refresh_token"])
+    assert response.status_code == 200, response.text
+    assert response.json()["refresh_expires_in"] == 40
     at(kc, 110)
     assert assert_refused(await do_refresh(kc, body["refresh_token"]))["error_description"] == "Token is not active"
     assert (await last_event(kc, "REFRESH_TOKEN_ERROR"))["error"] == "invalid_token"
@@ -998,3 +1011,43 @@ async def test_refresh_with_a_token_of_another_client(kc: Env) -> None:
     body = await tokens_by_code(kc)
     refused = assert_refused(await do_refresh(kc, body["refresh_token"], client="other", secret="secret"))
     assert refused["error_description"] == "Invalid refresh token. Token client and authorized client don't match"
+
+
+async def test_a_remember_me_session_ends_when_the_realm_turns_remember_me_off(kc: Env) -> None:
+    """AuthenticationManager.isSessionValid: a remember-me session is invalid once the realm no longer allows
+    remember-me."""
+    await update_realm_rep(kc, rememberMe=True)
+    body = await _remember_me_login(kc)
+    await update_realm_rep(kc, rememberMe=False)
+    refused = assert_refused(await do_refresh(kc, body["refresh_token"]))
+    assert refused["error_description"] == "Session not active"
+
+
+async def test_max_reuse_two_counts_uses_of_one_token_and_makes_superseded_successors_stale(kc: Env) -> None:
+    """TokenManager.validateTokenReuse with refreshTokenMaxReuse 2, one second between requests: the token in
+    use may serve three refreshes; a successor that is neither the latest nor newer than the last refresh
+    is "Stale token"; the latest successor takes over the family with a fresh count."""
+    await update_realm_rep(kc, revokeRefreshToken=True, refreshTokenMaxReuse=2)
+    body = await tokens_by_code(kc)
+    session_id = body["session_state"]
+    successors = []
+    for second in (1, 2, 3):
+        at(kc, second)
+        successors.append((await _expect_valid_refresh(kc, session_id, body["refresh_token"]))["refresh_token"])
+    at(kc, 4)
+    latest = await _expect_valid_refresh(kc, session_id, successors[-1])  # the latest: no longer stale
+    at(kc, 5)
+    refused = await _expect_refused_refresh(kc, session_id, successors[0])
+    assert refused["error_description"] == "Stale token"
+    refused = await _expect_refused_refresh(kc, session_id, latest["refresh_token"])
+    assert refused["error_description"] == "Session doesn't have required client"
+
+
+async def test_max_reuse_two_refuses_the_fourth_use_of_one_token(kc: Env) -> None:
+    """TokenManager.validateTokenReuse: with refreshTokenMaxReuse 2 the fourth use of one token exceeds it."""
+    await update_realm_rep(kc, revokeRefreshToken=True, refreshTokenMaxReuse=2)
+    body = await tokens_by_code(kc)
+    for _ in range(3):
+        await _expect_valid_refresh(kc, body["session_state"], body["refresh_token"])
+    refused = await _expect_refused_refresh(kc, body["session_state"], body["refresh_token"])
+    assert refused["error_description"] == "Maximum allowed refresh token reuse exceeded"
