@@ -166,6 +166,9 @@ async def test_an_offline_refresh_records_the_old_and_new_refresh_token_ids(real
         "refresh_token_type": "Offline",
         "refresh_token_sub": event["userId"],
         "updated_refresh_token_id": claims(renewed["refresh_token"])["jti"],
+        # TokenManager.storeRefreshTimingInformation: the new access token's lifetime, the old token's age
+        "access_token_expiration_time": "300",
+        "age_of_refresh_token": "5",
     }
 
 

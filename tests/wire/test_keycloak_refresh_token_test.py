@@ -229,6 +229,9 @@ async def test_refresh_token_request(kc: Env) -> None:
     assert event["details"]["refresh_token_id"] == refresh_token["jti"]
     assert event["details"]["updated_refresh_token_id"] == refreshed_refresh["jti"]
     assert event["details"]["token_id"] != code_event["details"]["token_id"]
+    # TokenManager.storeRefreshTimingInformation
+    assert event["details"]["access_token_expiration_time"] == "300"
+    assert event["details"]["age_of_refresh_token"] == "2"
     assert code_event["details"]["refresh_token_id"] != event["details"]["updated_refresh_token_id"]
     assert "nonce" not in refreshed
     assert "nonce" not in claims(renewed["id_token"])  # null after refresh, as the spec recommends

@@ -90,4 +90,15 @@ async def _verified(
     minted = await issue.mint(tx, services, req, ctx, plan)
     if turn is None or turn.replay is None:
         await rotation.record_refresh(tx, us, client, turn.family if turn else None, minted, now)
-    return dataclasses.replace(minted, refreshed=claims)
+    details = {**minted.event_details, **_timing(minted, claims)}
+    return dataclasses.replace(minted, refreshed=claims, event_details=details)
+
+
+def _timing(minted: Minted, old: refresh_tokens.RefreshClaims) -> dict[str, str]:
+    """TokenManager.storeRefreshTimingInformation: the REFRESH_TOKEN event says how long the new access token
+    lives and how old the refresh token presented was, so that clients refreshing too early can be found."""
+    access = minted.unsigned["access_token"].claims
+    return {
+        "access_token_expiration_time": str(access["exp"] - access["iat"]),
+        "age_of_refresh_token": str(access["iat"] - old.iat),
+    }
