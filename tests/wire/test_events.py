@@ -190,6 +190,7 @@ async def test_a_refresh_after_the_session_was_revoked_is_a_refresh_error_with_i
         "refresh_token_type": "Refresh",
         "refresh_token_sub": claims(body["access_token"])["sub"],
         "client_auth_method": "client-secret",
+        "reason": "Session not active",  # RefreshTokenGrantType: the OAuthErrorException's description
     }
 
 
@@ -198,7 +199,11 @@ async def test_a_refresh_token_that_fails_verification_names_no_session(realm: E
     assert_error(await refresh(realm.http, "test", "app", "garbage"), 400, "invalid_grant", "Invalid refresh token")
     (event,) = await events_of(realm, type="REFRESH_TOKEN_ERROR")
     assert "sessionId" not in event and "userId" not in event
-    assert event["details"] == {"grant_type": "refresh_token", "client_auth_method": "client-secret"}
+    assert event["details"] == {
+        "grant_type": "refresh_token",
+        "client_auth_method": "client-secret",
+        "reason": "Invalid refresh token",
+    }
 
 
 async def test_a_reused_rotated_refresh_token_is_an_error_naming_its_session_and_subject(realm: Env) -> None:

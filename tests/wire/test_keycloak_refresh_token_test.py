@@ -1054,3 +1054,45 @@ async def test_max_reuse_two_refuses_the_fourth_use_of_one_token(kc: Env) -> Non
         await _expect_valid_refresh(kc, body["session_state"], body["refresh_token"])
     refused = await _expect_refused_refresh(kc, body["session_state"], body["refresh_token"])
     assert refused["error_description"] == "Maximum allowed refresh token reuse exceeded"
+
+
+async def test_a_requested_scope_of_the_client_that_the_token_lacks_is_ignored(kc: Env) -> None:
+    """OAuth2GrantTypeBase.getRequestedScopes accepts any scope of the client (TokenManager.isValidScope);
+    TokenManager.refreshAccessToken's transformScopes keeps only the token's: ``phone`` adds nothing."""
+    await _link_optional(kc, "phone")
+    body = await tokens_by_code(kc)
+    response = await do_refresh(kc, body["refresh_token"], scope="openid phone")
+    assert response.status_code == 200, response.text
+    assert scopes(response.json()["scope"]) == {"openid", "email", "profile"}
+    assert "phone" not in scopes(claims(response.json()["refresh_token"])["scope"])
+
+
+async def test_the_scope_parameter_is_checked_before_the_refresh_token(kc: Env) -> None:
+    """RefreshTokenGrantType calls getRequestedScopes before reading the token: an unknown scope is
+    invalid_scope even with a garbage token, recorded as ``invalid_request`` with its reason and no token."""
+    refused = assert_refused(await do_refresh(kc, "garbage", scope="bogus"), 400, "invalid_scope")
+    assert refused["error_description"] == "Invalid scopes: bogus"
+    event = await last_event(kc, "REFRESH_TOKEN_ERROR")
+    assert event["error"] == "invalid_request"
+    assert event["details"] == {
+        "grant_type": "refresh_token",
+        "client_auth_method": "client-secret",
+        "reason": "Invalid scopes: bogus",
+    }
+
+
+async def test_refusals_record_their_description_as_the_reason(kc: Env) -> None:
+    """RefreshTokenGrantType: an OAuthErrorException of the refresh is REFRESH_TOKEN_ERROR ``invalid_token``
+    with ``reason`` = its description; a missing ``refresh_token`` is answered before any event is recorded."""
+    await update_realm_rep(kc, revokeRefreshToken=True)
+    body = await tokens_by_code(kc)
+    missing = await kc.http.post(
+        token_url("test"), data={"grant_type": "refresh_token", "client_id": APP, "client_secret": SECRET}
+    )
+    assert_refused(missing, 400, "invalid_request")
+    assert await events(kc, "REFRESH_TOKEN_ERROR") == []
+    assert (await do_refresh(kc, body["refresh_token"])).status_code == 200
+    assert_refused(await do_refresh(kc, body["refresh_token"]))
+    event = await last_event(kc, "REFRESH_TOKEN_ERROR")
+    assert event["error"] == "invalid_token"
+    assert event["details"]["reason"] == "Maximum allowed refresh token reuse exceeded"

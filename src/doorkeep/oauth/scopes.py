@@ -103,15 +103,19 @@ async def permitted(
     return granted if len(kept) == len(granted.scopes) else GrantedScopes(tuple(kept), granted.openid)
 
 
-async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: str) -> GrantedScopes:
-    """Scope narrowing on refresh: keep requested scopes of the original grant, plus the defaults."""
-    requested = set(split(scope_param))
-    linked = await client_scopes(tx, client)
-    names = {scope.name for scope, _ in linked} & original.names
-    unknown = [name for name in requested if name != OPENID and name not in names]
-    if unknown:
+async def check_requested(tx: Tx, client: Client, scope_param: str) -> None:
+    """OAuth2GrantTypeBase.getRequestedScopes for a refresh: every requested scope must be one of the client's
+    (TokenManager.isValidScope), whether or not the refresh token holds it; else invalid_scope."""
+    linked = {scope.name for scope, _ in await client_scopes(tx, client)}
+    if any(name != OPENID and name not in linked for name in split(scope_param)):
         raise InvalidScope(INVALID_SCOPES.format(scope_param))
-    defaults = {scope.name for scope, default in linked if default}
+
+
+async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: str) -> GrantedScopes:
+    """Scope narrowing on refresh (Keycloak's transformScopes): keep the original grant's scopes that were
+    requested, plus the defaults. A requested scope the grant lacks is ignored, never added."""
+    requested = set(split(scope_param))
+    defaults = {scope.name for scope, default in await client_scopes(tx, client) if default}
     kept = tuple(s for s in original.scopes if s.name in requested or s.name in defaults)
     return GrantedScopes(kept, original.openid and OPENID in requested)
 

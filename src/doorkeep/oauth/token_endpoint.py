@@ -51,10 +51,6 @@ def prepare(form: Form) -> Callable[[Tx, OAuthRequest], Awaitable[OAuthRequest]]
     return password.precheck
 
 
-# Keycloak's refreshTokenGrant records every failure of the refresh itself as Errors.INVALID_TOKEN
-# (KEYCLOAK.md §2.5, §6.1); the other grants record each error's own event error.
-FAILURE_EVENT_ERRORS = {refresh_token.GRANT_TYPE: "invalid_token"}
-
 SUPPORTED_GRANT_TYPES = (
     "authorization_code",
     "client_credentials",
@@ -102,11 +98,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
         if req.form.has_duplicates(MULTIVALUED.get(grant_type, frozenset())):
             raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
         check_device_label(req.form)
-        try:
-            minted = await grant(tx, services, req, client)
-        except OAuthError as err:
-            err.event_error = FAILURE_EVENT_ERRORS.get(grant_type, err.event_error)
-            raise
+        minted = await grant(tx, services, req, client)
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
         if err.event_error:  # none for a device code still pending, as Keycloak records none

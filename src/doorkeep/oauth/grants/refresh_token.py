@@ -36,11 +36,21 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     expired session removed, a client session detached, a reused token's client session detached).
     """
     token = req.form.get("refresh_token")
-    if token is None:
-        raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
+    if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
+        raise e.InvalidRequest(e.NO_REFRESH_TOKEN, event_error="")
+    scope_param = req.form.get("scope")
+    if scope_param:  # OAuth2GrantTypeBase.getRequestedScopes, before the token is read
+        try:
+            await scope_rules.check_requested(tx, client, scope_param)
+        except e.InvalidScope as err:
+            err.event_error, err.event_details = "invalid_request", {"reason": err.description}
+            raise
     now = services.clock.now()
-    claims = await refresh_tokens.decode(tx, services, req, token)
-    refresh_tokens.check_binding(claims, req, client, now)
+    try:
+        claims = await refresh_tokens.decode(tx, services, req, token)
+        refresh_tokens.check_binding(claims, req, client, now)
+    except e.OAuthError as err:
+        raise _refused(err) from None
     try:
         return await _verified(tx, services, req, client, claims, now)
     except e.OAuthError as err:
@@ -53,7 +63,16 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             "refresh_token_sub": claims.sub,
             **err.event_details,
         }
-        raise
+        raise _refused(err) from None
+
+
+def _refused(err: e.OAuthError) -> e.OAuthError:
+    """RefreshTokenGrantType's REFRESH_TOKEN_ERROR: ``invalid_token`` with the description as ``reason``; the
+    offline permission's refusal keeps ``not_allowed`` (AccessTokenResponseBuilder records it itself)."""
+    if not isinstance(err, e.NotAllowed):
+        err.event_error = "invalid_token"
+    err.event_details = {**err.event_details, "reason": err.description}
+    return err
 
 
 async def _verified(
