@@ -80,7 +80,7 @@ async def test_revoking_consent_still_removes_an_offline_session_left_empty(env:
         online, cs = await service.start_online(
             tx, realm, user, client, scope_param="openid offline_access", now=env.clock.now(), ip_address="10.0.0.7"
         )
-        await service.create_or_update_offline(tx, online, cs, env.clock.now())
+        await service.create_or_update_offline(tx, realm, client, online, cs, env.clock.now())
     await _consent(env, user, client)
     assert (await env.http.delete(f"{REALM}/users/{user.id}/consents/app", headers=headers)).status_code == 204
     async with env.db.transaction() as tx:

@@ -46,7 +46,7 @@ async def _online_and_offline(env: Env, user: User, client: Client) -> str:
         us, cs = await service.start_online(
             tx, realm, user, client, scope_param="openid offline_access", now=env.clock.now(), ip_address="10.0.0.7"
         )
-        await service.create_or_update_offline(tx, us, cs, env.clock.now())
+        await service.create_or_update_offline(tx, realm, client, us, cs, env.clock.now())
         return us.id
 
 

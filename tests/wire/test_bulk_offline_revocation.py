@@ -42,7 +42,7 @@ async def _offline(env: Env, user: User, client: Client, ip: str = "10.0.0.7", c
             us, cs = await service.start_online(
                 tx, realm, user, client, scope_param="openid offline_access", now=now, ip_address=ip
             )
-            await service.create_or_update_offline(tx, us, cs, now)
+            await service.create_or_update_offline(tx, realm, client, us, cs, now)
             ids.append(us.id)
     return ids
 
