@@ -12,7 +12,8 @@ from typing import Any
 
 import requests
 from playwright.sync_api import Page, sync_playwright
-from server import DoorkeepProcess
+
+from interop.server import DoorkeepProcess
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]

@@ -18,7 +18,8 @@ import pytest
 import requests
 from page_layout import page_width
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from server import DoorkeepProcess
+
+from interop.server import DoorkeepProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent

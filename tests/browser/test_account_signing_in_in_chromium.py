@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from server import DoorkeepProcess
 
+from interop.server import DoorkeepProcess
 from totp_codes import key_from_shown, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]

@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from playwright.sync_api import Page, Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from server import DoorkeepProcess, free_port
+
+from interop.server import DoorkeepProcess, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 CHROMIUM = "/usr/bin/chromium"

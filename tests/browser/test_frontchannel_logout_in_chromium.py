@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
-from server import DoorkeepProcess
+
+from interop.server import DoorkeepProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
 CHROMIUM = "/usr/bin/chromium"

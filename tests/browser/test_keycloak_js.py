@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 from playwright.sync_api import Page, sync_playwright
-from server import DoorkeepProcess, free_port
 
+from interop.server import DoorkeepProcess, free_port
 from totp_codes import key_from_shown, totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from server import DEMO_REALM, DoorkeepProcess, free_port
 
+from interop.server import DEMO_REALM, DoorkeepProcess, free_port
 from offline_portal import launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]

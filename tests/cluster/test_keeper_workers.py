@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server import DEMO_REALM, DoorkeepProcess, WorkersProcess
 
 from doorkeep_keeper import FileStore, RefreshAnswerLost, TokenKey
+from interop.server import DEMO_REALM, DoorkeepProcess, WorkersProcess
 from keeper_support import (
     CLIENT,
     TOKEN,

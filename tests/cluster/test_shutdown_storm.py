@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from server import DoorkeepProcess, SeedRealm, WorkersProcess, _seed
+
+from interop.server import DoorkeepProcess, SeedRealm, WorkersProcess, _seed
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from server import DoorkeepProcess, SeedRealm, _seed
+
+from interop.server import DoorkeepProcess, SeedRealm, _seed
 
 pytestmark = [pytest.mark.interop]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server import DoorkeepProcess, WorkersProcess
 
+from interop.server import DoorkeepProcess, WorkersProcess
 from keeper_support import CLIENT, SECRET, TOKEN, refresh_directly
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]

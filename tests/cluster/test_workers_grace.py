@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server import DoorkeepProcess, WorkersProcess
 
 from doorkeep_keeper import FileStore, TokenKey
 from grace_support import demo_realm_with_grace, present_at_once
+from interop.server import DoorkeepProcess, WorkersProcess
 from keeper_support import (
     CLIENT,
     issuer,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from server import DoorkeepProcess, SeedRealm, _seed
-from test_workers import WorkersProcess, token_url
+from test_workers import token_url
+
+from interop.server import DoorkeepProcess, SeedRealm, WorkersProcess, _seed
 
 pytestmark = [pytest.mark.interop, pytest.mark.postgres]
 READS = 8  # enough requests that both workers answer some (uvicorn spreads connections)

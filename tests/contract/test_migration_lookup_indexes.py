@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from store_factories import add_client, add_realm, add_user
-from test_migration_vacuum import _migrate
 
 from doorkeep.model import Role
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
+from migration_steps import migrate
+from store_factories import add_client, add_realm, add_user
 
 pytestmark = pytest.mark.anyio
 
@@ -121,10 +121,10 @@ async def test_the_downgrade_drops_the_indexes_and_the_upgrade_brings_them_back(
         role = await _role(tx, realm.id, "reader")
         await tx.users.grant_roles(person.id, [role.id])
     async with db.engine.connect() as conn:
-        await conn.run_sync(lambda sync: _migrate(sync, "0013_vacuum", down=True))
+        await conn.run_sync(lambda sync: migrate(sync, "0013_vacuum", down=True))
         assert await conn.run_sync(_indexes) & set(LOOKUPS) == set()
         assert "ix_users_realm_email" in await conn.run_sync(_indexes)
-        await conn.run_sync(lambda sync: _migrate(sync, "head"))
+        await conn.run_sync(lambda sync: migrate(sync, "head"))
         assert await conn.run_sync(_indexes) & {*LOOKUPS, "ix_users_realm_email"} == set(LOOKUPS)
         await conn.commit()
     async with db.transaction(write=False) as tx:

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
-from doorkeep.store.database import HEAD_REVISION, MIGRATIONS, Database
+from doorkeep.store.database import HEAD_REVISION, Database
+from migration_steps import migrate
 
 pytestmark = pytest.mark.anyio
 TABLES = ("user_sessions", "client_sessions", "refresh_families")
@@ -30,13 +29,6 @@ def _options(conn: sa.Connection) -> dict[str, set[str]]:
     return {name: set(options or ()) for name, options in rows}
 
 
-def _migrate(conn: sa.Connection, target: str, *, down: bool = False) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = conn
-    (command.downgrade if down else command.upgrade)(cfg, target)
-
-
 async def test_the_session_tables_are_vacuumed_early_and_the_downgrade_restores_the_default(db: Database) -> None:
     async with db.transaction() as tx:
         conn: Any = tx.realms._c
@@ -46,8 +38,8 @@ async def test_the_session_tables_are_vacuumed_early_and_the_downgrade_restores_
             return
         assert await conn.run_sync(_options) == {table: WANTED for table in TABLES}
     async with db.engine.connect() as conn:
-        await conn.run_sync(lambda sync: _migrate(sync, "0012_scale", down=True))
+        await conn.run_sync(lambda sync: migrate(sync, "0012_scale", down=True))
         assert await conn.run_sync(_options) == {table: set() for table in TABLES}
-        await conn.run_sync(lambda sync: _migrate(sync, "head"))
+        await conn.run_sync(lambda sync: migrate(sync, "head"))
         assert await conn.run_sync(_options) == {table: WANTED for table in TABLES}
         await conn.commit()

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from realm_files import ENGINES, databases, demo, import_data, url_factory
 
 from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
+from realm_files import ENGINES, databases, demo, import_data, url_factory
 
 pytestmark = pytest.mark.anyio
 

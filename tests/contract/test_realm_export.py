@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from doorkeep.cli import main
+from doorkeep.realms.exportimport import files
+from doorkeep.store.database import Database
+from doorkeep.users import passwords
 from realm_files import (
     ALICE_ID,
     DEMO,
@@ -21,11 +26,6 @@ from realm_files import (
     url_factory,
     write,
 )
-
-from doorkeep.cli import main
-from doorkeep.realms.exportimport import files
-from doorkeep.store.database import Database
-from doorkeep.users import passwords
 
 pytestmark = pytest.mark.anyio
 

@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from doorkeep.clock import FakeClock
+from doorkeep.realms.exportimport import files
+from doorkeep.settings import Settings
+from doorkeep.store.database import Database
+from doorkeep.users import passwords
 from realm_files import (
     BUILTIN_CLIENTS,
     BUILTIN_SCOPES,
@@ -23,12 +29,6 @@ from realm_files import (
     url_factory,
     write,
 )
-
-from doorkeep.clock import FakeClock
-from doorkeep.realms.exportimport import files
-from doorkeep.settings import Settings
-from doorkeep.store.database import Database
-from doorkeep.users import passwords
 from support import claims, password_grant
 from wire_env import make_env
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from store_factories import add_realm, new_id
 
 from doorkeep.admin.admin_events import AdminEvent, AdminEventQuery
 from doorkeep.store.database import Database
+from store_factories import add_realm, new_id
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,6 @@ import dataclasses
 from dataclasses import dataclass
 
 import pytest
-from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import (
     Client,
@@ -23,6 +22,7 @@ from doorkeep.model import (
 )
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
+from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 

@@ -6,9 +6,9 @@ import dataclasses
 
 import anyio
 import pytest
-from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session
 
 from doorkeep.store.database import Database
+from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session
 
 pytestmark = pytest.mark.anyio
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from store_factories import add_realm
 
 from doorkeep.store.database import Database, async_url
+from store_factories import add_realm
 
 pytestmark = pytest.mark.anyio
 

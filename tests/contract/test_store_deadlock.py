@@ -8,10 +8,10 @@ import asyncio
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from store_factories import add_realm
 
 from doorkeep.store.database import Database
 from doorkeep.web.unavailable import database_unavailable
+from store_factories import add_realm
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 

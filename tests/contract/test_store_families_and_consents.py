@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import ClientSession, Consent, RefreshFamily
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from store_factories import add_client, add_realm, add_user
 
 from doorkeep.model import AuthSession
 from doorkeep.store.database import Database
+from store_factories import add_client, add_realm, add_user
 
 pytestmark = pytest.mark.anyio
 

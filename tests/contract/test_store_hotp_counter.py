@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from store_factories import add_realm, add_user, new_id
 
 from doorkeep.model import Credential
 from doorkeep.store.database import Database
 from doorkeep.users import otp
+from store_factories import add_realm, add_user, new_id
 
 pytestmark = pytest.mark.anyio
 

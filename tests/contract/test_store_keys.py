@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from store_factories import add_realm
 
 from doorkeep.model import Realm, RealmKey
 from doorkeep.store.database import Database
+from store_factories import add_realm
 
 pytestmark = pytest.mark.anyio
 

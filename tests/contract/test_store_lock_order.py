@@ -18,12 +18,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
-from store_factories import add_realm, add_user
-from waiting import polling
 
 from doorkeep.model import Group, Role
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
+from store_factories import add_realm, add_user
+from waiting import polling
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 

@@ -6,10 +6,10 @@ import asyncio
 import dataclasses
 
 import pytest
-from store_factories import add_realm, add_user
 
 from doorkeep.model import LoginFailure
 from doorkeep.store.database import Database
+from store_factories import add_realm, add_user
 
 pytestmark = pytest.mark.anyio
 

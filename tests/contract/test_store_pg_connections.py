@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from waiting import polling
 
 from doorkeep import observe
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
+from waiting import polling
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 

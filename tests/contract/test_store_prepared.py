@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import Client, Realm, Role, User, UserSession
 from doorkeep.store import realms as realm_store
@@ -20,6 +19,7 @@ from doorkeep.store import resume_read, sessions, users
 from doorkeep.store.database import Database, is_data_error
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.tables import user_role_mappings
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from store_factories import add_client, add_realm
 
 from doorkeep.model import PushedRequest
 from doorkeep.store.database import Database
+from store_factories import add_client, add_realm
 
 pytestmark = pytest.mark.anyio
 

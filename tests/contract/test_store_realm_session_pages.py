@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
 from doorkeep.sessions.liveness import live_filter
 from doorkeep.store.database import Database
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
 pytestmark = pytest.mark.anyio
 NOW = 100_000

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from store_factories import add_client, add_realm, new_id
 
 from doorkeep.model import Client, ClientScope, ProtocolMapper, Realm
 from doorkeep.store.database import Database
+from store_factories import add_client, add_realm, new_id
 
 pytestmark = pytest.mark.anyio
 

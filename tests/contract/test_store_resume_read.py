@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import Role
 from doorkeep.store.database import Database
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 

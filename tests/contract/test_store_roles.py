@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from store_factories import add_client, add_realm, add_user, new_id
 
 from doorkeep.model import Realm, Role
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
+from store_factories import add_client, add_realm, add_user, new_id
 
 pytestmark = pytest.mark.anyio
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, insert, select
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import Client
 from doorkeep.store.database import Database
 from doorkeep.store.tables import client_sessions, user_sessions
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 

@@ -11,11 +11,11 @@ import dataclasses
 
 import anyio
 import pytest
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import Client, Realm, User
 from doorkeep.sessions.liveness import live_filter
 from doorkeep.store.database import Database
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 NOW = 100_000

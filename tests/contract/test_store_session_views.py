@@ -4,12 +4,12 @@ of store/sessions.py answer, field for field and in the same order, on both engi
 from __future__ import annotations
 
 import pytest
-from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
 from doorkeep.model import Client, Realm, SessionView, User, UserSession
 from doorkeep.sessions.device import LABEL_NOTES, label_of
 from doorkeep.sessions.liveness import LiveFilter, live_filter
 from doorkeep.store.database import Database
+from store_factories import add_client, add_client_session, add_realm, add_user, add_user_session
 
 pytestmark = pytest.mark.anyio
 NOW = 100_000

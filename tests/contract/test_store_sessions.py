@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session, new_id
 
 from doorkeep.model import ClientSession, UserSession
 from doorkeep.store.database import Database
+from store_factories import add_client, add_client_session, add_family, add_realm, add_user, add_user_session, new_id
 
 pytestmark = pytest.mark.anyio
 

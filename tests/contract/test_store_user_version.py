@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import delete, text, update
-from store_factories import add_client, add_realm, add_user
 
 from doorkeep.model import Client, Group, Realm, Role, User
 from doorkeep.store.config_cache import MAX_GRANTS, ServiceAccount
 from doorkeep.store.database import Database
 from doorkeep.store.tables import users
 from doorkeep.store.tx import Tx
+from store_factories import add_client, add_realm, add_user
 
 pytestmark = pytest.mark.anyio
 

@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from store_factories import add_client, add_realm, add_user, new_id
 
 from doorkeep.admin.user_search import list_users
 from doorkeep.model import Credential, Role, User
 from doorkeep.store.database import Database
+from store_factories import add_client, add_realm, add_user, new_id
 
 pytestmark = pytest.mark.anyio
 

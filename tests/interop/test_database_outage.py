@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server import DoorkeepProcess
 
+from interop.server import DoorkeepProcess
 from pg import ThrowawayPostgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.interop]

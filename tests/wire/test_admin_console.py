@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from admin_console_http import post, sign_in
 from admin_support import client_uuid, make_admin
-from browser_flow import form_action, form_fields
+from browser_flow import form_fields
+from console_support import csrf
 from doorkeep.web.admin_console import views_sessions
 from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user
 from wire_env import Env, client_at
@@ -21,33 +23,6 @@ pytestmark = pytest.mark.anyio
 HTML = {"Accept": "text/html"}
 BASE = "/admin/test/console"
 ORIGIN = {"Origin": "http://localhost"}
-
-
-def csrf(page: httpx.Response) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, page.text[:500]
-    return match.group(1)
-
-
-async def sign_in(http: httpx.AsyncClient, username: str, realm: str = "test") -> httpx.Response:
-    """Through the login page, as a browser would; the console's start page."""
-    start = await http.get(f"/admin/{realm}/console/", headers=HTML)
-    assert start.status_code == 302, start.text
-    login = await http.get(start.headers["location"])
-    done = await http.post(
-        form_action(login.text), data={**form_fields(login.text), "username": username, "password": "password"}
-    )
-    assert done.status_code == 302, done.text[:300]
-    callback = await http.get(done.headers["location"])
-    assert callback.status_code == 302, callback.text[:300]
-    page = await http.get(callback.headers["location"], headers=HTML)
-    while page.status_code in (302, 303):
-        page = await http.get(page.headers["location"], headers=HTML)
-    return page
-
-
-async def post(http: httpx.AsyncClient, path: str, page: httpx.Response, **fields: str) -> httpx.Response:
-    return await http.post(path, data={"csrf_token": csrf(page), **fields}, headers=ORIGIN)
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from admin_console_http import sign_in
 from admin_support import client_uuid, make_admin
+from console_support import csrf
 from support import password_grant
 from wire_env import Env, client_at
 
@@ -21,8 +23,6 @@ ORIGIN = {"Origin": "http://localhost"}
 
 @pytest.fixture
 async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
-    from test_admin_console import sign_in
-
     await make_admin(realm, "test", "boss", "realm-admin")
     async with client_at(realm, "127.0.0.2") as http:
         await sign_in(http, "boss")
@@ -30,8 +30,6 @@ async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def _post(http: httpx.AsyncClient, path: str, **fields: str) -> httpx.Response:
-    from test_admin_console import csrf
-
     page = await http.get(path, headers=HTML)
     return await http.post(path, data={"csrf_token": csrf(page), **fields}, headers=ORIGIN)
 
@@ -107,8 +105,6 @@ async def test_a_post_without_the_csrf_token_is_refused(realm: Env, admin: httpx
 
 
 async def test_a_view_only_administrator_sees_the_policy_but_cannot_save_it(realm: Env) -> None:
-    from test_admin_console import sign_in
-
     await make_admin(realm, "test", "viewer", "view-realm", "view-clients")
     async with client_at(realm, "127.0.0.3") as http:
         await sign_in(http, "viewer")

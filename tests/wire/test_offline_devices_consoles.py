@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from test_admin_console import post, sign_in
 
+from admin_console_http import post, sign_in
 from admin_support import client_uuid, make_admin
 from console_support import HTML, act
 from console_support import sign_in as account_sign_in
