@@ -9,7 +9,7 @@ database is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -177,10 +177,10 @@ def segment(real: list[str]) -> st.SearchStrategy[str]:
     return chosen.map(lambda s: quote(s, safe=""))
 
 
-def headers(raw: dict[str, str]) -> dict[str, bytes]:
+def headers(raw: dict[str, str]) -> dict[bytes, bytes]:
     """Header values as a server would pass them on: UTF-8 bytes, without the control characters that
-    uvicorn's parsers refuse before the app sees the request."""
-    return {k: "".join(c for c in v if c >= " " and c != "\x7f").encode() for k, v in raw.items()}
+    uvicorn's parsers refuse before the app sees the request (names in ASCII, as httpx encodes them)."""
+    return {k.encode("ascii"): "".join(c for c in v if c >= " " and c != "\x7f").encode() for k, v in raw.items()}
 
 
 # Keycloak answers 500 on purpose when the realm's mail server cannot be reached (RealmAdminResource
@@ -204,7 +204,9 @@ def assert_no_server_error(response: httpx.Response, what: object) -> None:
     assert response.status_code < 500, (what, response.status_code, response.text[:300])
 
 
-async def fuzz(strategy: st.SearchStrategy[T], check: Callable[[T], Awaitable[None]], *, examples: int) -> None:
+async def fuzz(
+    strategy: st.SearchStrategy[T], check: Callable[[T], Coroutine[Any, Any, None]], *, examples: int
+) -> None:
     """Run ``check`` on ``examples`` generated values (shrinking any failure), on the caller's event loop."""
 
     @settings(

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 from urllib.parse import parse_qs
 
 import httpx
@@ -151,7 +152,14 @@ def refresh_directly(server: DoorkeepProcess, token: str) -> httpx.Response:
     )
 
 
-def keeper_for(store: FileStore, base_url: str, **options: object) -> Keeper:
+class KeeperOptions(TypedDict, total=False):
+    """The Keeper settings a test may change (the endpoint, client and retry delays are fixed here)."""
+
+    retry_window: float
+    min_validity: int
+
+
+def keeper_for(store: FileStore, base_url: str, **options: Unpack[KeeperOptions]) -> Keeper:
     return Keeper(
         store,
         token_endpoint=base_url + TOKEN,
@@ -159,7 +167,7 @@ def keeper_for(store: FileStore, base_url: str, **options: object) -> Keeper:
         client_secret=SECRET,
         retry_delays=(0.05, 0.1),
         **options,
-    )  # type: ignore[arg-type]
+    )
 
 
 def stored_without_access_token(keeper: Keeper, key: TokenKey, body: dict[str, object]) -> None:

@@ -60,7 +60,7 @@ def realm_files(tmp_path: Path) -> list[Path]:
         person("viewer", ["view-realm", "view-clients", "view-users", "view-events"]),
         person("nobody"),
     ]
-    other = {
+    other: dict[str, Any] = {  # realm-export JSON, as json.loads gives the demo realm
         "realm": "other",
         "enabled": True,
         "clients": [{"clientId": OTHER_CLIENT, "secret": "other-secret", "directAccessGrantsEnabled": True}],

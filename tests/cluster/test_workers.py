@@ -111,7 +111,10 @@ def test_a_client_scope_created_on_one_worker_is_in_every_workers_discovery_at_o
     created = requests.post(scopes, json={"name": "orders", "protocol": "openid-connect"}, headers=headers, timeout=10)
     assert created.status_code == 201, created.text
     assert all("orders" in names for names in listed())
-    hidden = {"name": "orders", "attributes": {"include.in.openid.provider.metadata": "false"}}
+    hidden: dict[str, str | dict[str, str]] = {
+        "name": "orders",
+        "attributes": {"include.in.openid.provider.metadata": "false"},
+    }
     scope_url = created.headers["location"]
     assert requests.put(scope_url, json=hidden, headers=headers, timeout=10).status_code == 204
     assert all("orders" not in names for names in listed())

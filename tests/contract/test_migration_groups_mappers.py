@@ -43,7 +43,7 @@ def test_scope_mappers_move_to_their_table_and_builtin_scopes_get_keycloaks_defa
         with engine.begin() as conn:
             command.upgrade(_config(conn), "head")
             rows = conn.execute(sa.text("SELECT scope_id, name, mapper FROM protocol_mappers")).all()
-            configs = dict(conn.execute(sa.text("SELECT id, config FROM client_scopes")).all())
+            configs: dict[str, str] = dict(conn.execute(sa.text("SELECT id, config FROM client_scopes")).all())
     finally:
         engine.dispose()
     by_scope: dict[str, set[str]] = {}

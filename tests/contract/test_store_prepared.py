@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.base import Executable
 
 from doorkeep.model import Client, Realm, Role, User, UserSession
 from doorkeep.store import realms as realm_store
@@ -36,6 +37,7 @@ def _same(prepared: list[Any], plain: list[Any]) -> None:
 async def _both(db: Database, statement: Prepared, params: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     async with db.transaction(write=False) as tx:
         conn = tx.realms._c
+        assert isinstance(statement.statement, Executable)  # Prepared keeps it as a ClauseElement
         return list(await statement.execute(conn, params)), list(await conn.execute(statement.statement, params))
 
 

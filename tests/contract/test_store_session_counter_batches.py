@@ -8,7 +8,7 @@ are the cases where one statement touches many rows, several clients and several
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, literal, null, select
 
 from doorkeep.model import Client
 from doorkeep.store.database import Database
@@ -48,7 +48,7 @@ async def test_cleaner_batches_keep_the_counter_of_every_client_exact(db: Databa
             await add_client_session(tx, session, other)
     assert await _counted_and_stored(db, app) == (27, 27)
     assert await _counted_and_stored(db, other) == (12, 12)
-    removed = []
+    removed: list[int] = []
     while not removed or removed[-1]:
         async with db.transaction() as tx:
             removed.append(await tx.sessions.delete_expired(realm.id, True, idle_before=1000, limit=10))
@@ -92,10 +92,10 @@ async def test_a_many_row_insert_and_a_users_cascade_keep_the_counter_exact(db: 
                 select(
                     user_sessions.c.id,
                     user_sessions.c.offline,
-                    func.cast(app.id, client_sessions.c.client_id.type),
+                    func.cast(literal(app.id, client_sessions.c.client_id.type), client_sessions.c.client_id.type),
                     user_sessions.c.started,
                     user_sessions.c.last_session_refresh,
-                    func.cast(None, client_sessions.c.redirect_uri.type),
+                    func.cast(null(), client_sessions.c.redirect_uri.type),
                     user_sessions.c.notes,
                 ).where(user_sessions.c.realm_id == realm.id),
             )

@@ -24,7 +24,7 @@ REALM = {
 async def _seed(db: Database) -> tuple[Realm, list[Client], User]:
     """Sessions of both kinds, several sharing a start second, some with two clients, some expired."""
     async with db.transaction() as tx:
-        realm = await add_realm(tx, **REALM)
+        realm = await add_realm(tx, "test", **REALM)
         app, other = await add_client(tx, realm), await add_client(tx, realm, "other")
         user = await add_user(tx, realm)
         for number in range(12):

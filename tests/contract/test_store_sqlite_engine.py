@@ -12,6 +12,7 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import bindparam, text
@@ -241,19 +242,21 @@ async def test_a_connection_that_cannot_roll_back_is_not_used_again(
             raise sqlite3.OperationalError("disk I/O error")
 
     async with database.transaction() as tx:
-        before = tx.realms._c  # type: ignore[attr-defined]
+        before = tx.realms._c
+    pooled: object = before  # Tx types it an AsyncConnection; on SQLite it is a SqliteConnection
+    assert isinstance(pooled, sqlite_engine.SqliteConnection)
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_engine.SqliteConnection, "commit", failing_commit)
         with pytest.raises(OperationalError, match="disk I/O error"):
             async with database.transaction() as tx:
-                assert tx.realms._c is before  # type: ignore[attr-defined]
+                assert tx.realms._c is before
                 await tx.realms._c.execute(text("INSERT INTO probe VALUES ('never committed')"))
-                real = before.dbapi
-                before.dbapi = Broken(real)
+                real = pooled.dbapi
+                pooled.dbapi = cast(sqlite3.Connection, Broken(real))  # the stand-in, see Broken
     assert idle_connections(database) == []
     with pytest.raises(sqlite3.ProgrammingError):  # invalidated: SQLAlchemy's pool closed it
         real.execute("SELECT 1")
     async with database.transaction() as tx:
-        assert tx.realms._c is not before  # type: ignore[attr-defined]
+        assert tx.realms._c is not before
         await tx.realms._c.execute(text("INSERT INTO probe VALUES ('committed')"))
     assert await notes(database) == ["committed"]

@@ -191,7 +191,7 @@ async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_gr
     other = Database(db.url)  # the membership changes come from a second worker
     try:
         kept = await kept_account(db, realm.name, client)
-        kept.grant("", dict)["roles"] = ["derived before the change"]
+        kept.grant("", dict[str, list[str]])["roles"] = ["derived before the change"]
         assert (await kept_account(db, realm.name, client)).grant("", dict) == {"roles": ["derived before the change"]}
 
         async def changed(write: Callable[[Tx], Awaitable[object]]) -> None:
@@ -202,7 +202,7 @@ async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_gr
             assert await version(db, realm) > before
             fresh = await kept_account(db, realm.name, client)
             assert fresh is not kept and fresh.grant("", dict) == {}  # read again, nothing derived carried over
-            fresh.grant("", dict)["roles"] = ["derived"]
+            fresh.grant("", dict[str, list[str]])["roles"] = ["derived"]
             kept = fresh
 
         await changed(lambda tx: tx.groups.join(account.id, group.id))
@@ -218,6 +218,6 @@ async def test_joining_or_leaving_a_group_advances_the_version_and_drops_what_gr
 def test_a_service_account_keeps_a_bounded_number_of_scope_parameters() -> None:
     account = ServiceAccount(None, frozenset())
     for number in range(MAX_GRANTS * 3):
-        account.grant(f"scope-{number}", dict)["roles"] = []
+        account.grant(f"scope-{number}", dict[str, list[str]])["roles"] = []
         assert len(account.grants) <= MAX_GRANTS
     assert account.grant("scope-0", dict) == {}  # long since dropped

@@ -78,7 +78,9 @@ def test_users_count_and_role_members_take_keycloak_query_parameters(
     admin.create_realm_role({"name": "auditor"})
     role = admin.get_realm_role("auditor")
     for name in ("carol", "carla", "dave"):
-        admin.assign_realm_roles(admin.get_user_id(name), [role])
+        user_id = admin.get_user_id(name)
+        assert user_id is not None, name
+        admin.assign_realm_roles(user_id, [role])
     everyone = admin.get_realm_role_members("auditor")
     assert sorted(u["username"] for u in everyone) == ["carla", "carol", "dave"]
     # python-keycloak pages this call itself (first/max of its own), so it reads every member
@@ -87,7 +89,9 @@ def test_users_count_and_role_members_take_keycloak_query_parameters(
     client = admin.get_client_id(seed.client_id)
     assert client is not None
     admin.create_client_role(client, {"name": "reader"})
-    admin.assign_client_role(admin.get_user_id("dave"), client, [admin.get_client_role(client, "reader")])
+    dave = admin.get_user_id("dave")
+    assert dave is not None
+    admin.assign_client_role(dave, client, [admin.get_client_role(client, "reader")])
     assert [u["username"] for u in admin.get_client_role_members(client, "reader")] == ["dave"]
 
     with pytest.raises(KeycloakGetError) as missing:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from doorkeep.realms.kcmigrate.groups import group_tree, mappers_of, scope_mappings, user_groups
 from doorkeep.realms.kcmigrate.report import Report
 
-ROLES = {"r1": {"name": "staff", "client_role": False}, "r2": {"name": "viewer", "client_role": True, "client": "c1"}}
+
+class RoleRow(TypedDict):
+    name: str
+    client_role: bool
+    client: NotRequired[str]
+
+
+ROLES: dict[str, RoleRow] = {
+    "r1": {"name": "staff", "client_role": False},
+    "r2": {"name": "viewer", "client_role": True, "client": "c1"},
+}
 CLIENTS = {"c1": {"client_id": "portal"}}
 
 
@@ -18,7 +28,7 @@ def _refs(role_ids: list[str]) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def _tables(**rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    names = ("keycloak_group", "group_attribute", "group_role_mapping", "user_group_membership")
+    names: tuple[str, ...] = ("keycloak_group", "group_attribute", "group_role_mapping", "user_group_membership")
     names += ("protocol_mapper", "protocol_mapper_config", "scope_mapping", "client_scope_role_mapping")
     return {n: rows.get(n, []) for n in names}
 

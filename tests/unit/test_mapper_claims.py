@@ -9,7 +9,7 @@ from doorkeep.oauth.mappers import claims as m
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 
 
-def _input(**user: object) -> m.MapperInput:
+def _input(*, last_name: str | None = None, email: str | None = None) -> m.MapperInput:
     parent = Group(id="p", realm_id="r", name="org", path="/org", attributes={"site": ["paris"], "tier": ["a"]})
     child = Group(id="c", realm_id="r", name="team", parent_id="p", path="/org/team", attributes={"tier": ["b"]})
     return m.MapperInput(
@@ -21,8 +21,9 @@ def _input(**user: object) -> m.MapperInput:
             first_name="Ann",
             email_verified=True,
             attributes={"tier": ["own"]},
-            **user,
-        ),  # type: ignore[arg-type]
+            last_name=last_name,
+            email=email,
+        ),
         session=None,
         roles=[Role(id="1", realm_id="r", name="reader", client_id="api-uuid")],
         role_clients={"api-uuid": "api"},

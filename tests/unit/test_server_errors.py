@@ -66,4 +66,5 @@ async def test_an_exception_after_the_headers_went_out_is_reraised_so_the_server
 
 def test_the_application_is_wrapped() -> None:
     app = create_app(Settings(db_url="sqlite:///:memory:"))
-    assert any(m.cls is CatchServerErrors for m in app.user_middleware)
+    classes: list[object] = [m.cls for m in app.user_middleware]
+    assert any(cls is CatchServerErrors for cls in classes)

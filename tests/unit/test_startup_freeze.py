@@ -15,6 +15,7 @@ import pytest
 
 from doorkeep import cli
 from doorkeep.app import create_app
+from doorkeep.server import workers
 from doorkeep.settings import Settings
 
 
@@ -53,6 +54,6 @@ def test_the_server_builds_its_app_frozen(monkeypatch: pytest.MonkeyPatch) -> No
         return object()
 
     monkeypatch.setattr("doorkeep.app.create_app", fake_create_app)
-    monkeypatch.setattr(cli.workers, "settings_from", lambda env: Settings(db_url="sqlite:///:memory:"))
+    monkeypatch.setattr(workers, "settings_from", lambda env: Settings(db_url="sqlite:///:memory:"))
     cli.app_factory()
     assert seen == {"freeze": True}

@@ -16,7 +16,7 @@ class _PgError(Exception):
 
 
 def _wrapped(orig: BaseException) -> sa_exc.DBAPIError:
-    return sa_exc.DBAPIError("SELECT 1", None, orig)  # type: ignore[arg-type]
+    return sa_exc.DBAPIError("SELECT 1", None, orig)
 
 
 def test_sqlite_locked_missing_or_broken_file_is_unavailable() -> None:

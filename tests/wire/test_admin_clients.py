@@ -34,7 +34,9 @@ def _names(items: list[dict[str, Any]]) -> set[str]:
 
 async def _scope_id(env: Env, headers: dict[str, str], name: str) -> str:
     scopes = (await env.http.get(SCOPES, headers=headers)).json()
-    return next(s["id"] for s in scopes if s["name"] == name)
+    found = next(s["id"] for s in scopes if s["name"] == name)
+    assert isinstance(found, str), found
+    return found
 
 
 # --- create, read, update, delete --------------------------------------------------------------

@@ -53,6 +53,7 @@ async def added(env: Env, http: httpx.AsyncClient, provider: str, **fields: str)
     assert done.status_code == 303 and done.headers["location"].endswith("/realm-settings/keys/providers"), done.text
     after = {c["id"] for c in await rest(env, "/components?type=org.keycloak.keys.KeyProvider")}
     (new,) = after - before
+    assert isinstance(new, str), new
     return new
 
 

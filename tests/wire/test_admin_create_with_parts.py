@@ -15,7 +15,7 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 ADMIN = "/admin/realms/test"
-HARDCODED = {
+HARDCODED: dict[str, Any] = {
     "name": "team",
     "protocol": "openid-connect",
     "protocolMapper": "oidc-hardcoded-claim-mapper",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from admin_support import DEMO, client_uuid, demo_realm
@@ -10,7 +12,7 @@ from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-HARDCODED = {
+HARDCODED: dict[str, Any] = {
     "name": "tenant",
     "protocol": "openid-connect",
     "protocolMapper": "oidc-hardcoded-claim-mapper",

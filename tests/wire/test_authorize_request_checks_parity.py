@@ -129,14 +129,14 @@ async def test_an_invalid_response_mode_is_sent_back_in_query(realm: Env, mode: 
 
 
 async def test_a_duplicated_parameter_is_sent_back_as_an_invalid_request(realm: Env) -> None:
-    query = [
+    query = (
         ("client_id", "app"),
         ("redirect_uri", REDIRECT),
         ("response_type", "code"),
         ("scope", "openid"),
         ("state", "abcdefg"),
         ("scope", "pop push"),
-    ]
+    )
     response = await realm.http.get("/realms/test/protocol/openid-connect/auth", params=query)
     assert sent_back(response) == {
         "error": "invalid_request",
@@ -150,25 +150,25 @@ async def test_a_duplicated_extra_parameter_counts_too_but_not_a_client_secret(r
     base = [("client_id", "app"), ("redirect_uri", REDIRECT), ("response_type", "code"), ("scope", "openid")]
     response = await realm.http.get("/realms/test/protocol/openid-connect/auth", params=[*base, ("x", "1"), ("x", "")])
     assert sent_back(response)["error_description"] == "duplicated parameter"
-    pairs = [*base, ("client_secret", "a"), ("client_secret", "b")]
+    pairs = (*base, ("client_secret", "a"), ("client_secret", "b"))
     response = await realm.http.get("/realms/test/protocol/openid-connect/auth", params=pairs)
     assert response.status_code == 200 and 'name="password"' in response.text
 
 
 async def test_the_response_type_is_checked_before_duplicates(realm: Env) -> None:
-    query = [
+    query = (
         ("client_id", "app"),
         ("redirect_uri", REDIRECT),
         ("response_type", "tokenn"),
         ("state", "a"),
         ("state", "b"),
-    ]
+    )
     response = await realm.http.get("/realms/test/protocol/openid-connect/auth", params=query)
     assert sent_back(response) == {"error": "unsupported_response_type", "state": "a", "iss": ISS}
 
 
 async def test_a_duplicated_or_missing_client_id_is_the_invalid_request_page(realm: Env) -> None:
-    query = [("client_id", "app"), ("client_id", "app"), ("redirect_uri", REDIRECT), ("response_type", "code")]
+    query = (("client_id", "app"), ("client_id", "app"), ("redirect_uri", REDIRECT), ("response_type", "code"))
     page_error(await realm.http.get("/realms/test/protocol/openid-connect/auth", params=query), "Invalid Request")
     response = await realm.http.get(
         "/realms/test/protocol/openid-connect/auth", params={"redirect_uri": REDIRECT, "response_type": "code"}

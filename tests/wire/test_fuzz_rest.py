@@ -54,7 +54,7 @@ PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 
 def _endpoints(prefix: str) -> list[tuple[str, str]]:
     """(method, path template) for every route under ``prefix``, HEAD left out."""
-    out = []
+    out: list[tuple[str, str]] = []
     for route in routes():
         if isinstance(route, Route) and route.path.startswith(prefix):
             out.extend((method, route.path) for method in sorted((route.methods or set()) - {"HEAD"}))

@@ -347,5 +347,5 @@ async def test_a_realm_exported_and_imported_again_keeps_its_key_providers_and_k
     assert sorted((c["name"], c["providerId"], c["config"]) for c in await components(realm)) == listed
     published = (await realm.http.get(token_url("test", "certs"))).json()
     signer = jwt.PyJWKSet.from_dict(published)[header(before["access_token"])["kid"]]
-    options = {"verify_aud": False, "verify_exp": False}
+    options: jwt.types.Options = {"verify_aud": False, "verify_exp": False}
     assert jwt.decode(before["access_token"], signer.key, algorithms=["RS256"], options=options)["iss"]

@@ -239,7 +239,7 @@ async def test_only_access_tokens_are_taken_as_subject(te: Env, subject_type: st
 )
 async def test_impersonation_and_brokering_parameters_are_refused(te: Env, param: str, description: str) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], **{param: "john"})
+    response = await _exchange(te, subject["access_token"], audience=None, **{param: "john"})  # param: an extra one
     assert_error(response, 400, "invalid_request", description)
 
 

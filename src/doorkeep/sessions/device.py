@@ -11,6 +11,7 @@ the other notes ("Chrome/120.0 on Linux"). docs/offline-devices.md.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 
 import ua_parser
 
@@ -68,7 +69,7 @@ def clean_label(raw: str) -> str | None:
     return text or None
 
 
-def derived_label(notes: dict[str, object]) -> str:
+def derived_label(notes: Mapping[str, object]) -> str:
     """``Chrome/120.0.6099 on Mac OS X 10.15.7`` from the device notes; ``Other/Unknown on Other`` without them."""
     browser = str(notes.get("browser") or f"{OTHER}/{UNKNOWN}")
     system = str(notes.get("os") or OTHER)
@@ -80,7 +81,7 @@ def derived_label(notes: dict[str, object]) -> str:
 LABEL_NOTES = (LABEL_NOTE, "browser", "os", "os.version")
 
 
-def label_of(notes: dict[str, object]) -> str:
+def label_of(notes: Mapping[str, object]) -> str:
     """The session's device label: the stored one, else the one its notes give."""
     stored = notes.get(LABEL_NOTE)
     return str(stored) if stored else derived_label(notes)
