@@ -20,7 +20,7 @@ from doorkeep.realms.exportimport import files
 from doorkeep.store.database import Database
 from doorkeep.store.tx import Tx
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-realm.json"
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo-realm.json"
 BUILTIN_CLIENTS = ["account", "account-console", "admin-cli", "broker", "realm-management", "security-admin-console"]
 BUILTIN_SCOPES = [
     "acr",
