@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from doorkeep.store import sqlite_engine
 from doorkeep.store.database import Database
 from doorkeep.store.prepared import Prepared
+from doorkeep.store.tx import Tx
 
 pytestmark = pytest.mark.anyio
 
@@ -155,6 +156,13 @@ async def test_a_commit_that_fails_leaves_its_connection_rolled_back_for_the_nex
     assert await notes(database) == ["committed"] * 3
 
 
+def pooled(tx: Tx) -> sqlite_engine.SqliteConnection:
+    """The transaction's connection: Tx types it an AsyncConnection, on SQLite it is a SqliteConnection."""
+    conn: object = tx.realms._c
+    assert isinstance(conn, sqlite_engine.SqliteConnection)
+    return conn
+
+
 def idle_connections(db: Database) -> list[sqlite3.Connection]:
     engine = db.engine
     assert isinstance(engine, sqlite_engine.SqliteEngine)
@@ -167,24 +175,24 @@ async def test_a_connection_serves_transaction_after_transaction_and_overlapping
     """The engine keeps its connections itself (issue #8): the next transaction takes the last one given
     back, with its open ``sqlite3`` connection; transactions that overlap never share one."""
     async with database.transaction() as tx:
-        first = tx.realms._c.dbapi  # type: ignore[attr-defined]
+        first = pooled(tx).dbapi
     for write in (True, False, True):
         async with database.transaction(write=write) as tx:
-            assert tx.realms._c.dbapi is first  # type: ignore[attr-defined]
+            assert pooled(tx).dbapi is first
 
     inside = asyncio.Event()
     held: list[sqlite3.Connection] = []
 
     async def holding() -> None:
         async with database.transaction(write=False) as tx:
-            held.append(tx.realms._c.dbapi)  # type: ignore[attr-defined]
+            held.append(pooled(tx).dbapi)
             inside.set()
             await asyncio.sleep(0.05)
 
     task = asyncio.create_task(holding())
     await inside.wait()
     async with database.transaction(write=False) as tx:
-        assert tx.realms._c.dbapi is not held[0]  # type: ignore[attr-defined]
+        assert pooled(tx).dbapi is not held[0]
     await task
     assert len(set(map(id, idle_connections(database)))) == len(idle_connections(database)) == 2
 
@@ -198,7 +206,7 @@ async def test_no_more_than_the_pool_size_is_kept_and_dispose_closes_them(
 
     async def reader() -> None:
         async with database.transaction(write=False) as tx:
-            opened.append(tx.realms._c.dbapi)  # type: ignore[attr-defined]
+            opened.append(pooled(tx).dbapi)
             await release.wait()
 
     tasks = [asyncio.create_task(reader()) for _ in range(6)]
@@ -242,21 +250,19 @@ async def test_a_connection_that_cannot_roll_back_is_not_used_again(
             raise sqlite3.OperationalError("disk I/O error")
 
     async with database.transaction() as tx:
-        before = tx.realms._c
-    pooled: object = before  # Tx types it an AsyncConnection; on SQLite it is a SqliteConnection
-    assert isinstance(pooled, sqlite_engine.SqliteConnection)
+        before = pooled(tx)
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_engine.SqliteConnection, "commit", failing_commit)
         with pytest.raises(OperationalError, match="disk I/O error"):
             async with database.transaction() as tx:
-                assert tx.realms._c is before
+                assert pooled(tx) is before
                 await tx.realms._c.execute(text("INSERT INTO probe VALUES ('never committed')"))
-                real = pooled.dbapi
-                pooled.dbapi = cast(sqlite3.Connection, Broken(real))  # the stand-in, see Broken
+                real = before.dbapi
+                before.dbapi = cast(sqlite3.Connection, Broken(real))  # the stand-in, see Broken
     assert idle_connections(database) == []
     with pytest.raises(sqlite3.ProgrammingError):  # invalidated: SQLAlchemy's pool closed it
         real.execute("SELECT 1")
     async with database.transaction() as tx:
-        assert tx.realms._c is not before
+        assert pooled(tx) is not before
         await tx.realms._c.execute(text("INSERT INTO probe VALUES ('committed')"))
     assert await notes(database) == ["committed"]
