@@ -327,6 +327,7 @@ async def test_the_browser_login_code_exchange_and_logout_are_recorded(realm: En
         "redirect_uri": REDIRECT,
         "code_id": sid,
         "username": "user1",
+        "consent": "no_consent_required",  # AuthenticationManager.actionRequired
     }
     assert (exchanged["type"], exchanged["sessionId"]) == ("CODE_TO_TOKEN", sid)
     assert exchanged["details"]["code_id"] == sid and exchanged["details"]["grant_type"] == "authorization_code"
