@@ -149,6 +149,7 @@ def config_totp(
         action=action,
         form_token=form_token,
         policy=policy,
+        algorithm=otp.algorithm_key(policy),
         apps=otp.supported_applications(policy),
         qr=qr,
         encoded=otp.encoded(secret),

@@ -60,13 +60,18 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
     """The default direct grant flow's conditional OTP step (ValidateOTP) for a user with an OTP credential:
     the code in ``otp`` (or ``totp``, KEYCLOAK-12908) checked against the user's default credential; missing or
-    wrong, 401 ``invalid_grant`` "Invalid user credentials", counted as a failed login."""
+    wrong, 401 ``invalid_grant`` "Invalid user credentials", counted as a failed login. Under an OTP policy
+    Keycloak's arithmetic throws on (``otp.UnusablePolicy``; a 500 there) no code is valid: the same answer."""
     creds = await otp.stored(tx, user.id)
     if not creds:
         return
     token = req.form.get("otp")
     token = req.form.get("totp") if token is None else token
-    if token is None or not await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now()):
+    try:
+        valid = token is not None and await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now())
+    except otp.UnusablePolicy:
+        valid = False
+    if not valid:
         await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
         raise InvalidGrant(
             INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user_credentials", detail="wrong otp"
