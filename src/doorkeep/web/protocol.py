@@ -275,13 +275,15 @@ async def pushed_authorization_request(request: Request) -> Response:
 
 
 async def introspect(request: Request) -> Response:
-    """TokenIntrospectionEndpoint: a server-to-server call, answered without any CORS header."""
+    """TokenIntrospectionEndpoint: a server-to-server call, answered without any CORS header. ``Accept`` as
+    getHeaderString reads it (several joined by ","); asking for a ``jwt`` may create a fallback signing key."""
     services = state(request).services
+    accept = ",".join(request.headers.getlist("accept")) or None
     return await _protocol(
         request,
-        lambda tx, req: introspection.introspect(tx, services, req),
+        lambda tx, req: introspection.introspect(tx, services, req, accept),
         json_response,
-        write=False,
+        write=accept == introspection.APPLICATION_JWT,
         event="INTROSPECT_TOKEN",
         cors_answers=False,
     )
