@@ -215,8 +215,8 @@ def new_credential(user_id: str, p: Policy, secret: str, label: str | None, now_
 
 
 async def stored(tx: Tx, user_id: str) -> list[Credential]:
-    """The user's OTP credentials, the default (the first by priority: the oldest) first."""
-    return sorted((c for c in await tx.users.credentials(user_id) if c.type == TYPE), key=lambda c: c.created_date)
+    """The user's OTP credentials by priority, the default (the first) first."""
+    return [c for c in await tx.users.credentials(user_id) if c.type == TYPE]
 
 
 async def configured_for(tx: Tx, user_ids: list[str]) -> set[str]:
