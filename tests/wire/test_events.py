@@ -257,7 +257,11 @@ async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: 
     }
     assert found["INTROSPECT_TOKEN"]["sessionId"] == third["session_state"]
     assert found["USER_INFO_REQUEST"]["sessionId"] == third["session_state"]
-    assert found["USER_INFO_REQUEST"]["details"] == {"auth_method": "validate_access_token"}
+    assert found["USER_INFO_REQUEST"]["details"] == {
+        "auth_method": "validate_access_token",
+        "username": "user1",
+        "signature_required": "false",
+    }
 
 
 async def test_revoking_an_access_token_records_its_token_id(realm: Env) -> None:

@@ -38,6 +38,7 @@ class ValidAccess:
 _EVENT_ERRORS = {
     e.CLIENT_NOT_FOUND: "client_not_found",
     e.CLIENT_DISABLED: "client_disabled",
+    e.USERINFO_WRONG_CLIENT_PROTOCOL: "invalid_client",
     e.SESSION_WITHOUT_CLIENT: "user_session_not_found",
     e.SESSION_EXPIRED: "session_expired",
     e.USER_NOT_FOUND: "user_not_found",

@@ -188,7 +188,7 @@ async def _protocol(
         opened.realm = await _realm(request)
         if opened.realm is None:
             return not_found_realm()
-        writes = write or events.saved(opened.realm, event)
+        writes = write or any(events.saved(opened.realm, kind) for kind in (event, f"{event}_ERROR"))
     form: Form | OAuthError
     try:  # read before the transaction opens; a malformed body is answered after the realm checks
         form = await read_form(request)
@@ -314,7 +314,13 @@ async def userinfo_endpoint(request: Request) -> Response:
     return await _protocol(
         request,
         lambda tx, req: userinfo.userinfo(tx, services, req),
-        json_response,
+        _userinfo_response,
         write=False,
         event="USER_INFO_REQUEST",
     )
+
+
+def _userinfo_response(answer: userinfo.UserInfoAnswer) -> Response:
+    if answer.signed is not None:
+        return Response(answer.signed, media_type="application/jwt")
+    return json_response(answer.claims)
