@@ -78,8 +78,9 @@ async def verified_claims(tx: Tx, services: Services, realm: Realm, issuer: str,
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "signature")
     if claims.get("typ") != TYPE_BEARER or claims.get("iss") != issuer:
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "type or issuer")
-    exp, iat = claims.get("exp"), claims.get("iat")
-    if not isinstance(exp, int) or exp <= services.clock.now() or not isinstance(iat, int):
+    if not isinstance(claims.get("iat"), int):
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "no iat")
+    if not policy.token_active(claims, services.clock.now()):  # IS_ACTIVE: still valid in its exp second
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "expired")
     return claims
 
