@@ -95,15 +95,7 @@ async def _grant(app: Any, kind: str) -> Callable[[], Awaitable[None]]:
     client, secret = (
         (side.ROTATE_CLIENT, side.ROTATE_SECRET) if kind == "rotate" else (seeding.CLIENT_ID, seeding.CLIENT_SECRET)
     )
-    login = {
-        "grant_type": "password",
-        "username": seeding.USERNAME,
-        "password": seeding.PASSWORD,
-        "client_id": client,
-        "client_secret": secret,
-        "scope": "openid offline_access",
-    }
-    status, body = await post(app, _token_path(realm), login)
+    status, body = await post(app, _token_path(realm), seeding.offline_login_form(client, secret))
     assert status == 200, body
     token = str(orjson.loads(body)["refresh_token"])
 

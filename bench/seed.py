@@ -237,3 +237,15 @@ async def mint_offline_tokens(db_url: str, seeded: Seeded, issuer: str, sessions
         return tokens
     finally:
         await db.dispose()
+
+
+def offline_login_form(client_id: str, client_secret: str) -> dict[str, str]:
+    """The password grant (with ``offline_access``) the benchmarks use to get an offline token for the bench user."""
+    return {
+        "grant_type": "password",
+        "username": USERNAME,
+        "password": PASSWORD,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "scope": "openid offline_access",
+    }

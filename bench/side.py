@@ -122,14 +122,7 @@ def _offline_tokens(server: Server, realm: str, client: str, secret: str, count:
         for _ in range(count):
             response = http.post(
                 f"/realms/{realm}/protocol/openid-connect/token",
-                data={
-                    "grant_type": "password",
-                    "username": seeding.USERNAME,
-                    "password": seeding.PASSWORD,
-                    "client_id": client,
-                    "client_secret": secret,
-                    "scope": "openid offline_access",
-                },
+                data=seeding.offline_login_form(client, secret),
             )
             response.raise_for_status()
             tokens.append(str(response.json()["refresh_token"]))

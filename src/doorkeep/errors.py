@@ -24,6 +24,7 @@ CONSENT_REQUIRED = "Client requires user consent"
 INVALID_USER_CREDENTIALS = "Invalid user credentials"
 ACCOUNT_NOT_SET_UP = "Account is not fully set up"
 ACCOUNT_DISABLED = "Account disabled"
+SERVICE_ACCOUNT_USER = "User is a service account"  # ValidateUsername's Details.REASON
 CC_BEARER_ONLY = "Bearer-only client not allowed to retrieve service account"
 CC_PUBLIC = "Public client not allowed to retrieve service account"
 CC_DISABLED = "Client not enabled to retrieve service account"

@@ -17,7 +17,6 @@ from doorkeep import policy
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Event, Realm
 from doorkeep.tokens import unverified
-from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
@@ -191,14 +190,10 @@ async def token_failed(
         return
     error = err.event_error
     details: dict[str, Any] = {"grant_type": grant_type}
-    user_id = None
-    if grant_type == "password":
-        username = req.form.get("username") or ""
-        details.update(auth_method="openid-connect", username=username or None)
-        user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
-        user_id = user.id if user else None
+    if grant_type == "password":  # the user only where the grant's flow had found one (err.event_user)
+        details.update(auth_method="openid-connect", username=req.form.get("username") or None)
     session_id = err.event_session
-    user_id = err.event_user or user_id
+    user_id = err.event_user
     details.update(err.event_details)
     if client is not None:  # set by the client authentication flow, before the grant could fail
         details["client_auth_method"] = client_auth_method(client)

@@ -7,7 +7,9 @@ is the same. Idle skew is 0: sessions are persistent (Keycloak 26 default).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from doorkeep.model import Client, Realm, RefreshFamily
 from doorkeep.numbers import INT_MAX, parse_int
@@ -114,8 +116,41 @@ def client_session_idle(
     return cs_timestamp + sso_idle(realm, remember_me)
 
 
+def token_expired(exp: object, now: int) -> bool:
+    """JsonWebToken.isExpired: ``exp`` absent or 0 never expires, and a token is still valid in the very
+    second of its ``exp`` (``now > exp``). An ``exp`` that is not a whole number cannot be read: expired."""
+    if exp is None:
+        return False
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        return True
+    return exp != 0 and now > exp
+
+
+def token_not_before(nbf: object, now: int, skew: int = 0) -> bool:
+    """JsonWebToken.isNotBefore(skew): ``nbf`` absent, or reached once ``skew`` seconds are added to now."""
+    if nbf is None:
+        return True
+    if not isinstance(nbf, int) or isinstance(nbf, bool):
+        return False
+    return now + skew >= nbf
+
+
+def token_active(claims: Mapping[str, Any], now: int, skew: int = 0) -> bool:
+    """JsonWebToken.isActive(skew), TokenVerifier.IS_ACTIVE with skew 0: not expired and not before ``nbf``.
+
+    The skew only ever moves ``nbf`` (client assertions allow 15 s); ``exp`` is exact. Every check of a
+    token's own lifetime (access, refresh, offline, action, client-registration tokens and client
+    assertions) goes through here; sessions have their own, stricter rule in ``is_valid``."""
+    return not token_expired(claims.get("exp"), now) and token_not_before(claims.get("nbf"), now, skew)
+
+
 def is_valid(idle_ts: int, max_ts: int, now: int) -> bool:
-    """Keycloak's isSessionValid: idle not passed (skew 0) and max not reached."""
+    """Keycloak's isSessionValid / isClientSessionValid: ``idle > now - skew`` and ``max > now``, both strict.
+
+    Unlike a token's ``exp``, a session is already over in the second its idle or max timestamp names.
+    Keycloak compares milliseconds (``idle_ts * 1000 > currentTimeMillis``), which for whole-second
+    timestamps is exactly ``idle_ts > now`` in seconds. The skew is 0 under persistent user sessions
+    (Keycloak 26's default); ``IDLE_TIMEOUT_WINDOW_SECONDS`` (120) applies only without them."""
     return idle_ts > now - IDLE_SKEW and (max_ts == NEVER or max_ts > now)
 
 
@@ -255,7 +290,7 @@ def grace_replay(token_jti: str, family: RefreshFamily, grace: int, now: int) ->
         and family.latest_jti is not None
         and family.latest_iat is not None
         and now <= family.latest_iat + grace
-        and (family.latest_exp is None or family.latest_exp > now)  # never hand out an expired token
+        and not token_expired(family.latest_exp, now)  # never hand out an expired token
     )
 
 

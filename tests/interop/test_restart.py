@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import signal
+import time
 from typing import Any
 
 import pytest
@@ -137,3 +138,39 @@ def test_with_rotation_a_token_used_before_a_kill_9_cannot_be_used_again_after_i
     assert reused.status_code == 400, reused.text
     assert reused.json()["error"] == "invalid_grant"
     assert reused.json()["error_description"] in {"Stale token", "Maximum allowed refresh token reuse exceeded"}
+
+
+def _offline_session(server: DoorkeepProcess, seed: SeedRealm, session_id: str) -> dict[str, Any]:
+    """The admin REST's view of one of the user's offline sessions for the seed client."""
+    admin = {"Authorization": f"Bearer {server.admin_token()}"}
+    base = f"{server.base_url}/admin/realms/{seed.name}"
+    [user] = requests.get(f"{base}/users", params={"username": seed.username}, headers=admin, timeout=10).json()
+    [client] = requests.get(f"{base}/clients", params={"clientId": seed.client_id}, headers=admin, timeout=10).json()
+    response = requests.get(f"{base}/users/{user['id']}/offline-sessions/{client['id']}", headers=admin, timeout=10)
+    assert response.status_code == 200, response.text
+    [session] = [s for s in response.json() if s["id"] == session_id]
+    return dict(session)
+
+
+def test_an_offline_session_keeps_its_start_across_a_restart_and_its_refreshes(
+    start_server: StartServer, seed: SeedRealm
+) -> None:
+    """The offline session starts when it is created (its max lifespan counts from there) and a restart between
+    refreshes neither moves that start nor loses the last refresh's time."""
+    server = start_server(seed=seed)
+    first = offline_grant(server, seed)
+    before = _offline_session(server, seed, first["session_state"])
+    assert before["start"] <= before["lastAccess"]
+
+    shut_down(server, "SIGKILL")
+    time.sleep(1.1)  # the session's times are in seconds: let the clock move past the offline login's second
+    server.start()
+    refreshed(server, seed, first["refresh_token"])
+    after = _offline_session(server, seed, first["session_state"])
+    assert after["start"] == before["start"]
+    assert after["lastAccess"] > before["lastAccess"]
+
+    shut_down(server, "SIGTERM")
+    server.start()
+    again = _offline_session(server, seed, first["session_state"])
+    assert (again["start"], again["lastAccess"]) == (after["start"], after["lastAccess"])

@@ -74,7 +74,8 @@ def test_the_client_override_wins_and_blank_inherits(
         ("T0", RefreshFamily("reuse", "T0", 1, 1000, "T1"), 30, 1000, False),  # stored before 0011: no iat
         ("T0", RefreshFamily("reuse", "T0", 1, 0, None), 30, 1000, False),  # no successor minted
         ("T0", RefreshFamily("reuse", "T0", 1, 1000, "T1", 1000, None, revoked=True), 30, 1000, False),
-        ("T0", RefreshFamily("reuse", "T0", 1, 1000, "T1", 1000, 1010), 30, 1010, False),  # successor expired
+        ("T0", RefreshFamily("reuse", "T0", 1, 1000, "T1", 1000, 1010), 30, 1010, True),  # its exp second: valid
+        ("T0", RefreshFamily("reuse", "T0", 1, 1000, "T1", 1000, 1010), 30, 1011, False),  # successor expired
     ],
 )
 def test_a_retry_is_answered_again_only_inside_the_window_and_before_the_successor_is_used(

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from browser_flow import exchange, login
-from support import assert_error, claims, seed_client, seed_realm, seed_user
+from browser_flow import REDIRECT, code_from, exchange, login, submit
+from support import assert_error, claims, seed_client, seed_realm, seed_user, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -102,3 +102,76 @@ async def test_an_unknown_code_is_not_valid_and_a_good_one_still_works(realm: En
     response = await exchange(realm.http, "test", "app", params["code"])
     assert response.status_code == 200, response.text
     assert claims(response.json()["access_token"])["sid"] == params["session_state"]
+
+
+async def last_exchange_error(env: Env) -> dict[str, Any]:
+    response = await env.http.get(
+        f"{REALM}/events", params={"type": "CODE_TO_TOKEN_ERROR"}, headers=await env.admin_headers()
+    )
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()
+    assert found, "no CODE_TO_TOKEN_ERROR event"
+    return found[0]
+
+
+async def test_refusals_after_the_code_record_keycloaks_event_error_and_reason(realm: Env) -> None:
+    """AuthorizationCodeGrantType.process: a code of another client is ``invalid_client``, a client without the
+    standard flow ``not_allowed``, a missing code ``invalid_code``, each with its description as the reason."""
+    await seed_client(realm.db, "test", "other", redirect_uris=("http://127.0.0.1:9999/*",))
+    params = await login(realm.http, "test", "app")
+    response = await exchange(realm.http, "test", "other", params["code"])
+    assert_error(response, 400, "invalid_grant", "Auth error: Found different client_id in clientSession")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["clientId"], event["details"]["reason"]) == (
+        "invalid_client",
+        "other",
+        "Auth error: Found different client_id in clientSession",
+    )
+
+    params = await login(realm.http, "test", "app")
+    await update_client(realm.db, "test", "app", standard_flow_enabled=False)
+    assert_error(await exchange(realm.http, "test", "app", params["code"]), 400, "invalid_grant")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == ("not_allowed", "Client not allowed to exchange code")
+
+    form = {"grant_type": "authorization_code", "client_id": "app", "client_secret": "secret"}
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", data=form)
+    assert_error(response, 400, "invalid_request", "Missing parameter: code")
+    event = await last_exchange_error(realm)
+    assert (event["error"], event["details"]["reason"]) == ("invalid_code", "Missing parameter: code")
+
+
+async def code_without_redirect_uri(env: Env) -> str:
+    """A plain OAuth 2.0 authorization request (no ``openid``) that leaves ``redirect_uri`` out: the client's
+    one registered URI is used."""
+    query = {"client_id": "app", "response_type": "code", "state": "s"}
+    page = await env.http.get("/realms/test/protocol/openid-connect/auth", params=query)
+    assert page.status_code == 200, page.text[:300]
+    done = await submit(env.http, page, username="user1", password="password")
+    assert done.status_code == 302 and done.headers["location"].startswith("http://127.0.0.1:9999?"), done.headers
+    return code_from(done)["code"]
+
+
+@pytest.mark.parametrize("redirect_uri", [None, "http://127.0.0.1:9999", "http://elsewhere"])
+async def test_a_code_requested_without_redirect_uri_is_not_bound_to_one(realm: Env, redirect_uri: str | None) -> None:
+    """RFC 6749 §4.1.3 as Keycloak reads it: the code keeps the request's raw ``redirect_uri`` (none here), and the
+    token request's is compared only when there was one (AuthorizationCodeGrantType: ``redirectUri != null``)."""
+    code = await code_without_redirect_uri(realm)
+    form = {"grant_type": "authorization_code", "code": code, "client_id": "app", "client_secret": "secret"}
+    if redirect_uri is not None:
+        form["redirect_uri"] = redirect_uri
+    response = await realm.http.post("/realms/test/protocol/openid-connect/token", data=form)
+    assert response.status_code == 200, response.text
+
+
+async def test_a_session_state_parameter_the_saved_redirect_uri_lacks_is_ignored(realm: Env) -> None:
+    """KEYCLOAK-4478 (AuthorizationCodeGrantType): old adapters append ``session_state`` to the redirect URI they
+    send; it is dropped before the comparison, and any other difference still fails."""
+    params = await login(realm.http, "test", "app")
+    sent = f"{REDIRECT}?session_state={params['session_state']}"
+    response = await exchange(realm.http, "test", "app", params["code"], redirect_uri=sent)
+    assert response.status_code == 200, response.text
+    params = await login(realm.http, "test", "app")
+    wrong = f"{REDIRECT}?session_state=x&other=1"
+    response = await exchange(realm.http, "test", "app", params["code"], redirect_uri=wrong)
+    assert_error(response, 400, "invalid_grant", "Incorrect redirect_uri")

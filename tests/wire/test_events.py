@@ -257,7 +257,11 @@ async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: 
     }
     assert found["INTROSPECT_TOKEN"]["sessionId"] == third["session_state"]
     assert found["USER_INFO_REQUEST"]["sessionId"] == third["session_state"]
-    assert found["USER_INFO_REQUEST"]["details"] == {"auth_method": "validate_access_token"}
+    assert found["USER_INFO_REQUEST"]["details"] == {
+        "auth_method": "validate_access_token",
+        "username": "user1",
+        "signature_required": "false",
+    }
 
 
 async def test_revoking_an_access_token_records_its_token_id(realm: Env) -> None:
@@ -327,6 +331,7 @@ async def test_the_browser_login_code_exchange_and_logout_are_recorded(realm: En
         "redirect_uri": REDIRECT,
         "code_id": sid,
         "username": "user1",
+        "consent": "no_consent_required",  # AuthenticationManager.actionRequired
     }
     assert (exchanged["type"], exchanged["sessionId"]) == ("CODE_TO_TOKEN", sid)
     assert exchanged["details"]["code_id"] == sid and exchanged["details"]["grant_type"] == "authorization_code"

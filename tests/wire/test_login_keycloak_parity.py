@@ -212,7 +212,8 @@ async def test_a_client_disabled_during_the_login_is_login_requester_not_enabled
     assert (event.error, event.client_id, event.user_id, event.session_id) == ("client_disabled", "app", None, None)
     await update_client(realm.db, "test", "app", enabled=True)
     again = await submit(realm.http, page, username="user1", password="password")
-    assert again.status_code == 400 and "timed out" in again.text  # the authentication session is gone
+    # the authentication session is gone, and its cookie (SessionCodeChecks: nothing to restart from)
+    assert again.status_code == 400 and "Cookie not found" in again.text
 
 
 async def test_changing_a_temporary_password_records_update_password_and_update_credential(realm: Env) -> None:

@@ -102,8 +102,13 @@ LINKS = (
 # REQUIRED_ACTION_CONFIG); its raise- and lower-priority POSTs record an UPDATE.
 REQUIRED_ACTION_PATHS = frozenset({"required-actions", "register-required-action"})
 PRIORITY_MOVES = frozenset({"raise-priority", "lower-priority"})
-# Writes Keycloak records no admin event for: UserResource.impersonate records the user event IMPERSONATE only.
-UNRECORDED = (("POST", ("users", "*", "impersonation")),)
+# Writes Keycloak records no admin event for: UserResource.impersonate records the user event IMPERSONATE only;
+# moveCredentialToFirst and moveCredentialAfter record none.
+UNRECORDED = (
+    ("POST", ("users", "*", "impersonation")),
+    ("POST", ("users", "*", "credentials", "*", "moveToFirst")),
+    ("POST", ("users", "*", "credentials", "*", "moveAfter", "*")),
+)
 # DELETEs that are an ACTION on the user (UserResource.revokeConsent, removeCredential).
 USER_ACTION_DELETES = (("users", "*", "consents", "*"), ("users", "*", "credentials", "*"))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep import policy
 from doorkeep.errors import AdminError
 from doorkeep.keys.material import HMAC_ALG
 from doorkeep.model import InitialAccess
@@ -109,20 +110,10 @@ async def verify(tx: Tx, services: Services, realm_id: str, issuer: str, token: 
     claims = None
     if isinstance(alg, str) and isinstance(kid, str):
         claims = await services.codec.verify(tx, realm_id, token, internal=alg.startswith("HS"))
-    if claims is None or claims.get("iss") != issuer or _expired(claims, services.clock.now()):
+    if claims is None or claims.get("iss") != issuer or not policy.token_active(claims, services.clock.now()):
         raise unauthorized("Failed decode token")
     if await tx.revoked.is_revoked(str(claims.get("jti", ""))):  # TokenRevocationCheck
         raise unauthorized("Failed decode token")
     if claims.get("typ") not in TYPES:
         raise unauthorized("Invalid type of token")
     return Verified(claims, str(kid))
-
-
-def _expired(claims: dict[str, Any], now: int) -> bool:
-    """JsonWebToken.isActive: ``exp`` absent or 0 never expires; ``nbf`` in the future is not active yet."""
-    exp, nbf = claims.get("exp"), claims.get("nbf")
-    if exp is not None and not isinstance(exp, int):
-        return True
-    if nbf is not None and (not isinstance(nbf, int) or nbf > now):
-        return True
-    return isinstance(exp, int) and exp != 0 and now > exp

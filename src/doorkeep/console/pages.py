@@ -149,6 +149,7 @@ def config_totp(
         action=action,
         form_token=form_token,
         policy=policy,
+        algorithm=otp.algorithm_key(policy),
         apps=otp.supported_applications(policy),
         qr=qr,
         encoded=otp.encoded(secret),
@@ -318,8 +319,10 @@ def device_code(realm_display: str, action: str, error: str | None = None, *, ui
     )
 
 
-def error(realm_display: str, text: str, *, ui: Language = ENGLISH) -> str:
-    return render("login/error.html", title=ui.text("pageTitleError"), realm_display=realm_display, text=text, ui=ui)
+def error(realm_display: str, text: str, *, ui: Language = ENGLISH, back_uri: str | None = None) -> str:
+    """error.ftl: the message, and "Back to Application" when the request named a client with a base URL."""
+    title = ui.text("pageTitleError")
+    return render("login/error.html", title=title, realm_display=realm_display, text=text, ui=ui, back_uri=back_uri)
 
 
 def info(realm_display: str, title: str, text: str, *, ui: Language = ENGLISH) -> str:

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep import tokens
+from doorkeep import policy, tokens
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -132,7 +132,7 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
     if claims is None or claims.get("iss") != issuer or user_id is None:
         return refused
     expires = claims.get("exp")
-    if not isinstance(expires, int) or services.clock.now() > expires:
+    if not isinstance(expires, int) or not policy.token_active(claims, services.clock.now()):
         return Refusal(EXPIRED_NO_SESSION, "expired_code", action, user_id, expired=True, token_id=token_id)
     actions = claims.get("rqac") or []
     return ActionToken(

@@ -38,6 +38,7 @@ class ValidAccess:
 _EVENT_ERRORS = {
     e.CLIENT_NOT_FOUND: "client_not_found",
     e.CLIENT_DISABLED: "client_disabled",
+    e.USERINFO_WRONG_CLIENT_PROTOCOL: "invalid_client",
     e.SESSION_WITHOUT_CLIENT: "user_session_not_found",
     e.SESSION_EXPIRED: "session_expired",
     e.USER_NOT_FOUND: "user_not_found",
@@ -77,8 +78,9 @@ async def verified_claims(tx: Tx, services: Services, realm: Realm, issuer: str,
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "signature")
     if claims.get("typ") != TYPE_BEARER or claims.get("iss") != issuer:
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "type or issuer")
-    exp, iat = claims.get("exp"), claims.get("iat")
-    if not isinstance(exp, int) or exp <= services.clock.now() or not isinstance(iat, int):
+    if not isinstance(claims.get("iat"), int):
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "no iat")
+    if not policy.token_active(claims, services.clock.now()):  # IS_ACTIVE: still valid in its exp second
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "expired")
     return claims
 

@@ -84,6 +84,9 @@ class AuthRequest:
     action_token: str | None = None
     # The part of ``kc_action`` after its ``:`` (the KC_ACTION_PARAMETER client note): delete_credential's id.
     kc_action_parameter: str | None = None
+    # Whether the request sent ``redirect_uri`` (Keycloak's REDIRECT_URI_PARAM note): the code binds the token
+    # request to it only then (RFC 6749 §4.1.3). True in authentication sessions from before this field.
+    redirect_uri_sent: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -185,6 +188,7 @@ def checked(
         ui_locales=params.get("ui_locales"),
         kc_action=_kc_action(params.get("kc_action"))[0],
         kc_action_parameter=_kc_action(params.get("kc_action"))[1],
+        redirect_uri_sent=bool(params.get("redirect_uri")),
     )
 
 
@@ -362,7 +366,7 @@ async def issue_code(
     )
     code = secrets.token_urlsafe(32)
     data = {
-        "redirect_uri": request.redirect_uri,
+        "redirect_uri": request.redirect_uri if request.redirect_uri_sent else None,
         "scope": request.scope,
         "nonce": request.nonce,
         "code_challenge": request.code_challenge,

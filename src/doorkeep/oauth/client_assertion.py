@@ -7,11 +7,11 @@ client secret). Both run AbstractJWTClientValidator.validate, in its order, each
 ``client_id`` parameter, ``iss`` = ``sub``, found, enabled, configured for this authenticator); the
 signature algorithm (never ``none``; asymmetric for client-jwt; ``token.endpoint.auth.signing.alg`` when
 set); the signature; one audience among the realm's issuer and its token, introspection, PAR and CIBA
-endpoints; ``exp`` (required), ``nbf`` and ``iat`` with 15 s of skew and ``token.endpoint.auth.signing.max.exp``
-(default 60 s); and a ``jti`` used once (AbstractBaseJWTValidator, store/client_assertions.py).
-An exception inside an authenticator becomes its prefixed message (400 ``invalid_client`` "Client
-authentication with signed JWT failed: ...", 400 ``unauthorized_client`` "Client authentication with client
-secret signed JWT failed: ...").
+endpoints; ``exp`` (required, exact: valid in its own second), ``nbf`` and ``iat`` with 15 s of skew and
+``token.endpoint.auth.signing.max.exp`` (default 60 s); and a ``jti`` used once (AbstractBaseJWTValidator,
+store/client_assertions.py). An exception inside an authenticator becomes its prefixed message (400
+``invalid_client`` "Client authentication with signed JWT failed: ...", 400 ``unauthorized_client`` "Client
+authentication with client secret signed JWT failed: ...").
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 
+from doorkeep import policy
 from doorkeep.clock import SystemClock
 from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, OAuthError, UnauthorizedClient
 from doorkeep.model import Client
@@ -260,8 +261,8 @@ def _lifespan(token: Assertion, client: Client, now: int) -> int | OAuthError:
     exp, iat, nbf = token.number("exp"), token.number("iat"), token.number("nbf")
     if exp is None:
         return _failure("Token exp claim is required")
-    expired = exp != 0 and now > exp + CLOCK_SKEW
-    if expired or (nbf is not None and nbf != 0 and now + CLOCK_SKEW < nbf):
+    # isActive(skew): the skew widens nbf only; exp is exact (valid in its own second, not one after).
+    if policy.token_expired(exp, now) or not policy.token_not_before(nbf, now, CLOCK_SKEW):
         return _failure("Token is not active")
     try:
         max_exp = int(client.attr("token.endpoint.auth.signing.max.exp"))

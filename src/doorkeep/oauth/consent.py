@@ -7,6 +7,7 @@ included, in the user's consent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from doorkeep.model import Client, ClientScope
@@ -14,6 +15,11 @@ from doorkeep.oauth.scopes import GrantedScopes
 
 DISPLAY = "display.on.consent.screen"
 TEXT = "consent.screen.text"
+GUI_ORDER = "gui.order"
+# The LOGIN event's ``consent`` detail (Keycloak's Details.CONSENT_VALUE_*).
+NO_CONSENT_REQUIRED = "no_consent_required"
+CONSENT_GRANTED = "consent_granted"
+PERSISTED_CONSENT = "persistent_consent"
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,27 @@ def client_item(client: Client) -> ConsentItem:
     return ConsentItem(client.id, client_text(client))
 
 
+def gui_order(attributes: Mapping[str, object]) -> int:
+    """OrderedModel.OrderedModelComparator's key: the ``gui.order`` attribute as an int, else 10000."""
+    try:
+        return int(str(attributes.get(GUI_ORDER)))
+    except ValueError:
+        return 10000
+
+
 def items(client: Client, granted: GrantedScopes) -> tuple[ConsentItem, ...]:
-    """Every line this request can put on the screen, before what the user already granted is taken out."""
-    shown = tuple(ConsentItem(s.id, scope_text(s)) for s in granted.scopes if scope_shown(s))
-    return shown + ((client_item(client),) if client_shown(client) else ())
+    """Every line this request can put on the screen, before what the user already granted is taken out, in
+    ``gui.order`` (OAuthGrantBean sorts them, a stable sort)."""
+    shown = [(gui_order(s.attributes), ConsentItem(s.id, scope_text(s))) for s in granted.scopes if scope_shown(s)]
+    if client_shown(client):
+        shown.append((gui_order(client.attributes), client_item(client)))
+    return tuple(item for _, item in sorted(shown, key=lambda pair: pair[0]))
+
+
+def event_detail(*, consented: bool, persisted: bool) -> str:
+    """The LOGIN event's ``consent`` detail: the screen accepted just now, or else a stored consent that left
+    nothing to ask (AuthenticationManager.actionRequired / nextRequiredAction; ``persisted`` is false for a
+    client without consent required and under ``prompt=consent``), or else no consent required."""
+    if consented:
+        return CONSENT_GRANTED
+    return PERSISTED_CONSENT if persisted else NO_CONSENT_REQUIRED

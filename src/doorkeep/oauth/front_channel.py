@@ -18,7 +18,8 @@ from doorkeep.oauth import authorize, issue, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.oauth.minted import Minted, Unsigned, token_hash
-from doorkeep.oauth.roles import effective_roles
+from doorkeep.oauth.roles import effective_roles, has_offline_access
+from doorkeep.sessions import service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.authorize import AuthRequest
@@ -114,6 +115,13 @@ async def _mint(
     granted = await scope_rules.resolve(tx, client, request.scope)
     client_session = await tx.sessions.get_client_session(session.id, False, client.id)
     roles = await effective_roles(tx, user, client, granted.scopes)
+    if not kind.implicit and granted.offline and client_session is not None and has_offline_access(roles):
+        # OIDCLoginProtocol.authenticated (issue 39037): a hybrid response asking for offline access makes the
+        # offline session now, so its tokens (of the offline session) serve before the code is exchanged.
+        now = services.clock.now()
+        session, client_session = await service.create_or_update_offline(
+            tx, realm, client, session, client_session, now
+        )
     ctx = issue.GrantContext(
         realm,
         client,

@@ -9,10 +9,16 @@ refresh token too, without the reuse check (it has no verifyTokenReuse).
 Either provider answers with the token rebuilt as ``transformAccessToken`` does: its basic claims and
 what the mappers that feed introspection give now (``issue.introspected_claims``), then ``client_id``,
 ``username``, ``token_type`` and ``active``.
+
+Keycloak 25+: when the request's ``Accept`` header is exactly ``application/jwt`` and the *calling* client has
+``client.introspection.response.allow.jwt.claim.enabled`` true, an active answer also carries ``jwt``: that
+rebuilt token signed as an access token (``session.tokens().encode``: the caller's
+``access.token.signed.response.alg``, else the realm's default). The answer stays JSON.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
@@ -32,10 +38,32 @@ if TYPE_CHECKING:
 
 INACTIVE: dict[str, Any] = {"active": False}
 ACCESS_TOKEN, REFRESH_TOKEN = "access_token", "refresh_token"  # the providers' ids
+APPLICATION_JWT = "application/jwt"  # org.keycloak.utils.MediaType.APPLICATION_JWT
+JWT_CLAIM_ENABLED = "client.introspection.response.allow.jwt.claim.enabled"  # Constants.SUPPORT_JWT_CLAIM_...
 
 
-async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
+async def introspect(tx: Tx, services: Services, req: OAuthRequest, accept: str | None = None) -> dict[str, Any]:
+    """``accept``: the request's Accept header as RESTEasy's getHeaderString gives it (several joined by ",")."""
     client = await _authorize(tx, req)
+    found = await _introspect(tx, services, req, client)
+    if not isinstance(found, Active):
+        return found
+    answer = dict(found.answer)
+    if accept == APPLICATION_JWT and client.attr_bool(JWT_CLAIM_ENABLED):
+        alg = issue.signature_alg(req.realm, client, "access.token.signed.response.alg")
+        answer["jwt"] = await services.codec.sign(tx, req.realm.id, found.token, alg, services.clock.now())
+    return answer
+
+
+@dataclass(frozen=True)
+class Active:
+    """An active token's answer, and the token as ``transformAccessToken`` rebuilt it (what ``jwt`` signs)."""
+
+    answer: dict[str, Any]
+    token: dict[str, Any]
+
+
+async def _introspect(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any] | Active:
     if req.form.has_duplicates():
         raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
     hint = req.form.get("token_type_hint")
@@ -83,7 +111,7 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest) -> dict[str,
         )
         return INACTIVE
     out = await _active(tx, valid.claims, valid.client, valid.user, valid.session, req.base_url)
-    await _record(tx, services, req, client, valid.user.id, out)
+    await _record(tx, services, req, client, valid.user.id, out.answer)
     return out
 
 
@@ -103,7 +131,7 @@ async def _authorize(tx: Tx, req: OAuthRequest) -> Client:
 
 async def _refresh(
     tx: Tx, services: Services, req: OAuthRequest, caller: Client, token: str, *, reuse_check: bool
-) -> dict[str, Any]:
+) -> dict[str, Any] | Active:
     """A refresh or offline token; ``reuse_check`` is the refresh_token provider's verifyTokenReuse."""
     now = services.clock.now()
     try:
@@ -126,26 +154,27 @@ async def _refresh(
             )
         return INACTIVE
     out = await _active(tx, claims.raw, client, user, us, req.base_url)
-    await _record(tx, services, req, caller, user.id, out)
+    await _record(tx, services, req, caller, user.id, out.answer)
     return out
 
 
 async def _active(
     tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None, base_url: str
-) -> dict[str, Any]:
+) -> Active:
     """The answer for an active token: the token rebuilt from the client session context its ``scope``
     gives, then the fields the provider adds (an empty scope is left out; a mapped ``username`` stays)."""
     mappers, data = await session_input(
         tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1")), base_url=base_url
     )
-    out = issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
+    rebuilt = issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
+    out = dict(rebuilt)
     if isinstance(out.get("scope"), str) and not out["scope"].strip():
         del out["scope"]
     out["client_id"] = out.get("azp")
     # getPreferredUsername() is never set by a mapper (they write "other claims"): the user's username.
     out.setdefault("username", user.username)
     out.update(token_type=out.get("typ"), active=True)
-    return out
+    return Active(out, rebuilt)
 
 
 async def _record(

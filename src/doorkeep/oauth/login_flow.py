@@ -44,6 +44,7 @@ INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-auth
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
 INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
+REJECTED_BY_USER = "rejected_by_user"  # Errors.REJECTED_BY_USER
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
@@ -190,9 +191,13 @@ class AccountDeleted:
 
 @dataclass(frozen=True)
 class NeedConsent:
+    """The consent screen: the ``items`` still to grant; ``offered`` is every id the screen stands for, the
+    client scopes the login resolved when it got there (the authentication session's client scopes)."""
+
     user_id: str
     items: tuple[ConsentItem, ...]
     request: AuthRequest | None = None
+    offered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,8 +352,9 @@ async def pending(
     if step == REGISTER:
         return NeedRegistration(registration_prefill(request))
     if user is not None and step == "consent":
-        items = await missing_consent(tx, client, user, request) or await _screen_items(tx, client, user, request)
-        return NeedConsent(user.id, items)
+        offered = await _screen_items(tx, client, user, request)
+        items = await missing_consent(tx, client, user, request) or offered
+        return NeedConsent(user.id, items, offered=tuple(i.id for i in offered))
     if user is not None:
         return NeedLogin(username=user.username, user_id=user.id)
     return NeedLogin(username=request.login_hint or "")
@@ -513,16 +519,20 @@ async def finish(
     if required_actions.unhandled(realm, user):
         return NeedLogin("Account is not fully set up")
     if request.end_after_actions:
-        return AccountUpdated(user.id, request.redirect_uri or _client_base(client))
+        return AccountUpdated(user.id, request.redirect_uri or client_base(client))
     missing = None if consented else await missing_consent(tx, client, user, request)
     if missing is not None:
-        return NeedConsent(user.id, missing, request)
+        offered = tuple(i.id for i in await _screen_items(tx, client, user, request))
+        return NeedConsent(user.id, missing, request, offered)
+    persisted = client.consent_required and not consented and not has_prompt(request, "consent")
+    persisted = persisted and await tx.sessions.get_consent(user.id, client.id) is not None
+    consent = consent_screen.event_detail(consented=consented, persisted=persisted)
     if fresh and session is not None:  # a re-authentication: the session's AUTH_TIME note moves
         notes = {**session.notes, AUTH_TIME_NOTE: str(services.clock.now())}
         await tx.sessions.update_user_session_notes(session.id, False, notes)
         session = dataclasses.replace(session, notes=notes)
     if request.device_user_code is not None:
-        return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me)
+        return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me, consent)
     response = await front_channel.respond(
         tx,
         services,
@@ -539,12 +549,12 @@ async def finish(
     if request.kc_action_status is not None:
         done = request.kc_action_done
         response = dataclasses.replace(response, kc_action=done, kc_action_status=request.kc_action_status)
-    await _logged_in(tx, services, realm, client, request, user, response.session, browser)
+    await _logged_in(tx, services, realm, client, request, user, response.session, browser, consent)
     return Done(response.session, response)
 
 
-def _client_base(client: Client) -> str | None:
-    """The info page's "Back to Application": the client's base URL, resolved against its root URL
+def client_base(client: Client) -> str | None:
+    """The info and error pages' "Back to Application": the client's base URL, resolved against its root URL
     (ResolveRelative.resolveRelativeUri)."""
     base = client.base_url
     if base and base.startswith("/") and client.root_url:
@@ -606,6 +616,7 @@ async def _approve_device(
     session: UserSession | None,
     browser: Browser,
     remember_me: bool,
+    consent: str,
 ) -> Outcome:
     """The device flow's end: the session and client session, then the device authorization approved."""
     assert request.device_user_code is not None
@@ -623,7 +634,7 @@ async def _approve_device(
         user_agent=browser.user_agent,
     )
     approved = await device_verification.approve(tx, realm, request.device_user_code, session.id, now)
-    await _logged_in(tx, services, realm, client, request, user, session, browser)
+    await _logged_in(tx, services, realm, client, request, user, session, browser, consent)
     return DeviceDone(session, approved)
 
 
@@ -636,8 +647,10 @@ async def _logged_in(
     user: User,
     session: UserSession,
     browser: Browser,
+    consent: str,
 ) -> None:
-    """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved)."""
+    """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved), with its
+    ``consent`` detail."""
     await login_event(
         tx,
         services,
@@ -649,6 +662,7 @@ async def _logged_in(
         browser.ip_address,
         session_id=session.id,
         remember_me=session.remember_me,
+        extra={"consent": consent},
     )
 
 
@@ -768,12 +782,27 @@ async def grant_consent(
     request: AuthRequest,
     user: User,
     browser: Browser,
+    offered: frozenset[str] | None = None,
 ) -> Outcome:
+    """The screen accepted: what it stood for (``offered``: a client scope added to the client while it was
+    open is not granted, LoginActionsService.processConsent grants the authentication session's scopes) is
+    stored in the user's consent, then the login goes on."""
     now_ms = services.clock.now() * 1000
-    granted = await _screen_items(tx, client, user, request)
+    granted = [i for i in await _screen_items(tx, client, user, request) if offered is None or i.id in offered]
     existing = await tx.sessions.get_consent(user.id, client.id)
     ids = set(existing.granted_scopes if existing else ()) | {s.id for s in granted}
     await tx.sessions.save_consent(
         Consent(user.id, client.id, tuple(sorted(ids)), existing.created_date if existing else now_ms, now_ms)
     )
     return await proceed(tx, services, realm, client, request, user, browser, consented=True)
+
+
+async def deny_consent(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser
+) -> Outcome:
+    """The screen cancelled: a LOGIN_ERROR ``rejected_by_user`` without a session (LoginActionsService
+    .processConsent), and ``access_denied`` back to the client (Error.CONSENT_DENIED)."""
+    await login_event(
+        tx, services, realm, client, request, user, user.username, browser.ip_address, error=REJECTED_BY_USER
+    )
+    return Failed("access_denied", "")

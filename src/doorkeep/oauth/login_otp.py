@@ -11,6 +11,12 @@ recorded, and a setup the client asked for (``kc_action=CONFIGURE_TOTP``) answer
 (its page's ``cancel-aia`` is handled by ``action_steps`` as for the other actions). Keycloak reads the secret
 back from the form's hidden ``totpSecret``; Doorkeep keeps it in the authentication session (where Keycloak's
 TotpBean keeps it too) and ignores the form's copy, so the secret stored is always one this server drew.
+
+A realm OTP policy Keycloak's code arithmetic throws on (``otp.UnusablePolicy``: a period of 0, digits outside
+0-8, an unknown algorithm) ends the OTP form as AuthenticationProcessor.handleBrowserException ends any
+unexpected failure: a 400 error page "Unexpected error when handling authentication request to identity
+provider." and LOGIN_ERROR ``invalid_user_credentials``. Keycloak lets the same exception out of
+UpdateTotp.processAction (a 500); Doorkeep answers the setup form with that same 400 page instead.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import TYPE_CHECKING
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_flow, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_flow import INVALID_TOTP, Browser, NeedOtp, NeedTotpSetup, Outcome
+from doorkeep.oauth.login_flow import INVALID_TOTP, Browser, NeedOtp, NeedTotpSetup, Outcome, Refused
 from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.users import brute_force, otp
 
@@ -32,6 +38,8 @@ if TYPE_CHECKING:
 MISSING_TOTP = "Please specify authenticator code."  # Messages.MISSING_TOTP
 MISSING_TOTP_DEVICE_NAME = "Please specify device name."  # Messages.MISSING_TOTP_DEVICE_NAME
 DUPLICATE_DEVICE = "Device already exists with the same name"  # the credential store's ModelDuplicateException
+# Messages.UNEXPECTED_ERROR_HANDLING_REQUEST
+UNEXPECTED_ERROR = "Unexpected error when handling authentication request to identity provider."
 
 
 async def verify(
@@ -52,10 +60,13 @@ async def verify(
     chosen = selected or (creds[0].id if creds else "")
     details = {"selected_credential_id": chosen}
 
-    async def refused(error: str) -> NeedOtp:
+    async def record(error: str) -> None:
         await login_flow.login_event(
             tx, services, realm, client, request, user, user.username, browser.ip_address, error=error, extra=details
         )
+
+    async def refused(error: str) -> NeedOtp:
+        await record(error)
         return NeedOtp(user.id, INVALID_TOTP, chosen, remember_me)
 
     now = services.clock.now()
@@ -65,7 +76,12 @@ async def verify(
     if token is None:
         return NeedOtp(user.id, None, chosen, remember_me)
     cred = next((c for c in creds if c.id == chosen), None)
-    if cred is None or not await otp.is_valid(tx, realm, cred, token, now):
+    try:
+        valid = cred is not None and await otp.is_valid(tx, realm, cred, token, now)
+    except otp.UnusablePolicy:  # handleBrowserException: no failed login counted
+        await record("invalid_user_credentials")
+        return Refused(UNEXPECTED_ERROR)
+    if not valid:
         await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
     await brute_force.successful_login(tx, realm, user)
@@ -97,8 +113,11 @@ async def configure(
     policy, now = otp.policy(realm), services.clock.now()
     if not (token or "").strip():  # Validation.isBlank
         return again(MISSING_TOTP)
-    if not otp.valid_for_policy(token or "", secret, policy, now):
-        return again(INVALID_TOTP)
+    try:
+        if not otp.valid_for_policy(token or "", secret, policy, now):
+            return again(INVALID_TOTP)
+    except otp.UnusablePolicy:
+        return Refused(UNEXPECTED_ERROR)
     existing = await otp.stored(tx, user.id)
     if existing and not (label or "").strip():
         return again(MISSING_TOTP_DEVICE_NAME)

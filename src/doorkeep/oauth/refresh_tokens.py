@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
+from doorkeep import policy
 from doorkeep.model import Client
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH
 
@@ -75,7 +76,7 @@ def check_binding(
     if check_expiration:
         if claims.iat < max(req.realm.not_before, client.not_before):
             raise e.InvalidGrant(e.STALE_TOKEN)
-        if claims.exp is not None and claims.exp != 0 and claims.exp <= now:
+        if not policy.token_active(claims.raw, now):  # IS_ACTIVE: still valid in its exp second
             raise e.InvalidGrant(e.TOKEN_NOT_ACTIVE)
     if claims.azp != client.client_id:
         raise e.InvalidGrant(e.CLIENT_MISMATCH)

@@ -17,6 +17,7 @@ import dataclasses
 from doorkeep.model import UPDATE_PASSWORD, Realm, User
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.realms import required_actions as registered
+from doorkeep.users import password_policy
 
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
@@ -102,6 +103,29 @@ def verify_email_trigger(realm: Realm, user: User) -> User:
     elif user.email_verified and VERIFY_EMAIL in actions:
         actions = tuple(a for a in actions if a != VERIFY_EMAIL)
     return user if actions == user.required_actions else dataclasses.replace(user, required_actions=actions)
+
+
+def password_expiry_trigger(realm: Realm, user: User, password_created_ms: int | None, now_ms: int) -> User:
+    """UpdatePassword.evaluateTriggers, after a password was validated: with the realm's
+    ``forceExpiredPasswordChange(days)`` policy, a password older than ``days`` (or of unknown age) gives the
+    user UPDATE_PASSWORD; ``password_created_ms`` None is a user without a password (nothing to expire)."""
+    days = password_policy.parse(realm.password_policy).parsed.get("forceExpiredPasswordChange")
+    if days is None or days == -1 or password_created_ms is None or UPDATE_PASSWORD in user.required_actions:
+        return user
+    if now_ms - password_created_ms > days * 86_400_000:
+        return dataclasses.replace(user, required_actions=(*user.required_actions, UPDATE_PASSWORD))
+    return user
+
+
+def direct_grant_triggers(realm: Realm, user: User, password_created_ms: int | None, now_ms: int) -> User:
+    """AuthenticationProcessor.evaluateRequiredActionTriggers for a direct grant: the triggers of the realm's
+    enabled required actions (VerifyEmail's, and UpdatePassword's as the grant validated a password)."""
+    runnable = registered.applicable(realm)
+    if VERIFY_EMAIL in runnable:
+        user = verify_email_trigger(realm, user)
+    if UPDATE_PASSWORD in runnable:
+        user = password_expiry_trigger(realm, user, password_created_ms, now_ms)
+    return user
 
 
 def leaving(request: AuthRequest, action: str) -> AuthRequest:

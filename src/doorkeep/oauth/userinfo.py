@@ -9,6 +9,7 @@ challenge, with an empty body (web/http.py ``bearer_error``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
@@ -37,20 +38,25 @@ def presented_token(req: OAuthRequest) -> str | None:
     return header or (body[0] if body else None)
 
 
-async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, Any]:
+@dataclass(frozen=True)
+class UserInfoAnswer:
+    """The claims as JSON, or (``user.info.response.signature.alg`` set) as a JWS, ``application/jwt``."""
+
+    claims: dict[str, Any]
+    signed: str | None = None
+
+
+# The refusals Keycloak's event names the token's client for (event.client is set once the protocol check
+# passed), and those it names the token's session for (findValidSession's event.session).
+_CLIENT_KNOWN = frozenset({e.CLIENT_DISABLED, e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN})
+_CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED}
+_SESSION_KNOWN = frozenset({e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.USER_NOT_FOUND, e.USER_DISABLED})
+SIGNATURE_ALG = "user.info.response.signature.alg"  # OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG
+
+
+async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> UserInfoAnswer:
     """The claims of the token's user, or Keycloak's refusal in ``issueUserInfo``'s order."""
     valid = await _valid(tx, services, req)
-    await events.record(
-        tx,
-        req.realm,
-        "USER_INFO_REQUEST",
-        now=services.clock.now(),
-        client_id=valid.client.client_id,
-        user_id=valid.user.id,
-        session_id=valid.claims.get("sid"),
-        ip=req.ip_address,
-        details={"auth_method": "validate_access_token"},
-    )
     # Keycloak rebuilds the client session context from the token's scope, then runs the userinfo mappers.
     mappers, data = await session_input(
         tx,
@@ -66,7 +72,45 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> dict[str, A
     # generateUserInfoClaims: the subject a mapper set, else the user's id.
     out: dict[str, Any] = {"sub": mappings.subject(mapped.pop("sub", valid.user.id))}
     out.update(mapped)
-    return out
+    details = {"auth_method": "validate_access_token", "username": valid.user.username}
+    alg = valid.client.attr(SIGNATURE_ALG)
+    answer = UserInfoAnswer(out)
+    if alg:  # UserInfoEndpoint: the issuer and the client as audience added, signed as the realm signs it
+        signed = {**out, "iss": req.issuer, "aud": valid.client.client_id}
+        now = services.clock.now()
+        answer = UserInfoAnswer(signed, await services.codec.sign(tx, req.realm.id, signed, alg, now))
+        details.update(signature_required="true", signature_algorithm=alg)
+    else:
+        details["signature_required"] = "false"
+    await events.record(
+        tx,
+        req.realm,
+        "USER_INFO_REQUEST",
+        now=services.clock.now(),
+        client_id=valid.client.client_id,
+        user_id=valid.user.id,
+        session_id=valid.claims.get("sid"),
+        ip=req.ip_address,
+        details=details,
+    )
+    return answer
+
+
+async def _refused(
+    tx: Tx, services: Services, req: OAuthRequest, error: str, *, client: str | None = None, **names: Any
+) -> None:
+    """USER_INFO_REQUEST_ERROR with Keycloak's Errors value and what its event builder had learnt by then."""
+    await events.record(
+        tx,
+        req.realm,
+        "USER_INFO_REQUEST_ERROR",
+        now=services.clock.now(),
+        client_id=client,
+        ip=req.ip_address,
+        error=error,
+        details={"auth_method": "validate_access_token"},
+        **names,
+    )
 
 
 async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidAccess:
@@ -75,14 +119,21 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
     token = presented_token(req)
     req.cors.allow_all()  # refusals before the token's client is known are readable from any origin
     if not token:
+        await _refused(tx, services, req, "invalid_token")
         raise BearerError()  # OAuth2Error.unauthorized()
+    claims: dict[str, Any] = {}
     try:
         claims = await access.verified_claims(tx, services, req.realm, req.issuer, token)
         if scopes.OPENID not in scopes.split(str(claims.get("scope", ""))):
+            await _refused(tx, services, req, "access_denied")
             raise BearerError(InsufficientScope(e.MISSING_OPENID_SCOPE, event_error="access_denied"))
         client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
         if client is not None:  # from here on only the client's web origins may read the answer
             req.cors.allow_client(client)
         return await access.holder(tx, services, req.realm, claims)
     except access.InvalidAccess as exc:
+        known = exc.description in _CLIENT_KNOWN
+        sid = claims.get("sid") if exc.description in _SESSION_KNOWN else None
+        client_id = str(claims.get("azp")) if known else None
+        await _refused(tx, services, req, exc.event_error, client=client_id, user_id=exc.user_id, session_id=sid)
         raise BearerError(InvalidToken(exc.description, detail=str(exc))) from exc

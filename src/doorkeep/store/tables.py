@@ -146,6 +146,8 @@ credentials = Table(
     Column("credential_data", JSON, nullable=False),
     Column("created_date", BigInteger, nullable=False),
     Column("user_label", String(255), nullable=True),
+    # Keycloak's CREDENTIAL.PRIORITY: the user's credentials are listed by it (10, 20, 30 …; migration 0027).
+    Column("priority", Integer, nullable=False, server_default="0"),
 )
 
 user_role_mappings = Table(

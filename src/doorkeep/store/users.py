@@ -20,6 +20,8 @@ _USER_BY_ID = Prepared(select(users).where(users.c.id == bindparam("id")))
 _SERVICE_ACCOUNT = Prepared(
     select(users).where(users.c.realm_id == bindparam("realm"), users.c.service_account_client_id == bindparam("cid"))
 )
+PRIORITY_DIFFERENCE = 10  # JpaUserCredentialStore.PRIORITY_DIFFERENCE
+_CREDENTIAL_COLUMNS = [c for c in credentials.c if c.name != "priority"]  # the Credential dataclass's fields
 _ROLE_IDS = Prepared(select(user_role_mappings.c.role_id).where(user_role_mappings.c.user_id == bindparam("id")))
 
 
@@ -125,9 +127,16 @@ class UserRepo:
         }
 
     # --- credentials -------------------------------------------------------------------------
+    # Keycloak's CREDENTIAL.PRIORITY (JpaUserCredentialStore): a user's credentials are listed by it; a new one
+    # goes last at the last priority plus PRIORITY_DIFFERENCE, and a new order renumbers them 10, 20, 30 …
     async def credentials(self, user_id: str) -> list[Credential]:
-        rows = await self._c.execute(select(credentials).where(credentials.c.user_id == user_id))
-        return [Credential(**dict(r._mapping)) for r in rows]
+        """The user's credentials by priority (oldest first among equals)."""
+        query = (
+            select(*_CREDENTIAL_COLUMNS)
+            .where(credentials.c.user_id == user_id)
+            .order_by(credentials.c.priority, credentials.c.created_date, credentials.c.id)
+        )
+        return [Credential(**dict(r._mapping)) for r in await self._c.execute(query)]
 
     async def password(self, user_id: str) -> Credential | None:
         for cred in await self.credentials(user_id):
@@ -136,15 +145,37 @@ class UserRepo:
         return None
 
     async def set_password(self, cred: Credential) -> None:
-        """Replace the user's password credential."""
-        await self._c.execute(
-            delete(credentials).where(credentials.c.user_id == cred.user_id, credentials.c.type == "password")
-        )
-        await self._c.execute(insert(credentials).values(**cred.__dict__))
+        """Replace the user's password credential; a new password keeps the old one's place in the list."""
+        old = credentials.c.user_id == cred.user_id, credentials.c.type == "password"
+        kept = (await self._c.execute(select(func.min(credentials.c.priority)).where(*old))).scalar()
+        await self._c.execute(delete(credentials).where(*old))
+        priority = kept if kept is not None else await self._next_priority(cred.user_id)
+        await self._c.execute(insert(credentials).values(**cred.__dict__, priority=priority))
 
     async def add_credential(self, cred: Credential) -> None:
-        """Store one more credential (an OTP device beside the others)."""
-        await self._c.execute(insert(credentials).values(**cred.__dict__))
+        """Store one more credential (an OTP device beside the others), last in the user's list."""
+        priority = await self._next_priority(cred.user_id)
+        await self._c.execute(insert(credentials).values(**cred.__dict__, priority=priority))
+
+    async def _next_priority(self, user_id: str) -> int:
+        query = select(func.max(credentials.c.priority)).where(credentials.c.user_id == user_id)
+        last = (await self._c.execute(query)).scalar()
+        return (last or 0) + PRIORITY_DIFFERENCE
+
+    async def order_credentials(self, user_id: str, ordered_ids: list[str]) -> None:
+        """Renumber the user's credentials in this order (10, 20, 30 …), writing only the rows that change
+        (JpaUserCredentialStore.moveCredentialTo's last step)."""
+        for place, credential_id in enumerate(ordered_ids, start=1):
+            priority = place * PRIORITY_DIFFERENCE
+            await self._c.execute(
+                update(credentials)
+                .where(
+                    credentials.c.user_id == user_id,
+                    credentials.c.id == credential_id,
+                    credentials.c.priority != priority,
+                )
+                .values(priority=priority)
+            )
 
     async def update_credential_data(self, credential_id: str, data: dict[str, object]) -> None:
         """Replace a credential's ``credentialData`` (a HOTP credential's counter moving on)."""

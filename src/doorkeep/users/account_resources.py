@@ -59,7 +59,7 @@ async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credential
     """``GET /account/credentials[?type=][&userCredentials=false]``: the password and OTP types, each with the
     user's credentials of it (secrets left out) unless ``userCredentials=false``."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
-    mine = sorted(await tx.users.credentials(caller.user.id), key=lambda c: c.created_date)
+    mine = await tx.users.credentials(caller.user.id)  # by priority (getStoredCredentialsByTypeStream)
     out = []
     for kind in (PASSWORD, otp.TYPE):
         if type_ is not None and type_ != kind:

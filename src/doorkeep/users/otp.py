@@ -29,7 +29,27 @@ if TYPE_CHECKING:
 TYPE = "otp"
 TOTP, HOTP = "totp", "hotp"
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
-_HASHES = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256, "HmacSHA512": hashlib.sha512}
+# The Mac algorithms Java's JCE answers to (case-insensitively, as Mac.getInstance does); any other name
+# makes HmacOTP throw.
+_MACS = {
+    "hmacmd5": "md5",
+    "hmacsha1": "sha1",
+    "hmacsha224": "sha224",
+    "hmacsha256": "sha256",
+    "hmacsha384": "sha384",
+    "hmacsha512": "sha512",
+    "hmacsha512/224": "sha512_224",
+    "hmacsha512/256": "sha512_256",
+    "hmacsha3-224": "sha3_224",
+    "hmacsha3-256": "sha3_256",
+    "hmacsha3-384": "sha3_384",
+    "hmacsha3-512": "sha3_512",
+}
+_MAX_DIGITS = 8  # HmacOTP.DIGITS_POWER holds 10^0 … 10^8
+# Keycloak walks every step of a look-around window (2^31 HMACs for a window near 2^30): Doorkeep checks at
+# most this many steps either side, so a hostile window costs milliseconds, not minutes.
+MAX_WINDOW_STEPS = 1000
+_INT32, _INT64 = 1 << 32, 1 << 64
 _KEY_URI_ALGORITHMS = {"HmacSHA1": "SHA1", "HmacSHA256": "SHA256", "HmacSHA512": "SHA512"}
 # HmacOTP.generateSecret's alphabet, as Keycloak spells it (no X, Y or Z).
 _SECRET_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW1234567890"
@@ -72,9 +92,34 @@ def supported_applications(p: Policy) -> list[str]:
 
 
 # --- the codes -----------------------------------------------------------------------------------
+class UnusablePolicy(Exception):
+    """Keycloak's HmacOTP or TimeBasedOTP throws on these settings (a period of 0: ArithmeticException;
+    digits outside 0-8: ArrayIndexOutOfBoundsException; an algorithm no JCE Mac has: RuntimeException), which
+    the admin REST API stores without a check."""
+
+
+def int32(n: int) -> int:
+    """``n`` as a Java ``int`` holds it (two's complement wrap-around)."""
+    return (n + (1 << 31)) % _INT32 - (1 << 31)
+
+
+def _java_div(a: int, b: int) -> int:
+    """Java's ``long`` division: truncated toward zero; by zero it throws."""
+    if b == 0:
+        raise UnusablePolicy("period 0")
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
 def code(key: bytes, counter: int, digits: int, algorithm: str) -> str:
-    """HmacOTP.generateOTP: the dynamic truncation of HMAC(key, counter as 8 bytes), ``digits`` long."""
-    digest = hmac.new(key, counter.to_bytes(8, "big"), _HASHES.get(algorithm, hashlib.sha1)).digest()
+    """HmacOTP.generateOTP: the dynamic truncation of HMAC(key, counter as 8 bytes), ``digits`` long. A negative
+    counter is its two's complement, as Long.toHexString writes it."""
+    name = _MACS.get(algorithm.lower())
+    if name is None or name not in hashlib.algorithms_available:
+        raise UnusablePolicy("unknown algorithm")
+    if not 0 <= digits <= _MAX_DIGITS:
+        raise UnusablePolicy("digits out of range")
+    digest = hmac.new(key, (counter % _INT64).to_bytes(8, "big"), name).digest()
     offset = digest[-1] & 0x0F
     binary = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
     return str(binary % 10**digits).zfill(digits)
@@ -85,17 +130,26 @@ def _same(a: str, b: str) -> bool:
 
 
 def validate_hotp(token: str, key: bytes, counter: int, digits: int, algorithm: str, window: int) -> int:
-    """HmacOTP.validateHOTP: the counter after the matching one among ``counter`` … ``counter + window``, or -1."""
-    for candidate in range(counter, counter + window + 1):
-        if _same(code(key, candidate, digits, algorithm), token):
-            return candidate + 1
+    """HmacOTP.validateHOTP: the counter after the matching one among ``counter`` … ``counter + window``, or -1.
+    Java ints: the bound ``counter + window`` wraps (past 2^31 - 1 the loop runs no step), a negative counter is
+    hashed as its 32-bit two's complement (Integer.toHexString), and the counter after 2^31 - 1 is negative."""
+    counter = int32(counter)
+    last = min(int32(counter + window), counter + MAX_WINDOW_STEPS)
+    for candidate in range(counter, last + 1):
+        if _same(code(key, candidate % _INT32, digits, algorithm), token):
+            return int32(candidate + 1)
     return -1
 
 
 def validate_totp(token: str, key: bytes, digits: int, algorithm: str, period: int, window: int, now: int) -> bool:
-    """TimeBasedOTP.validateTOTP: the current interval and ``window`` intervals either side of it."""
-    current = now // period
-    steps = range(current - window, current + window + 1)
+    """TimeBasedOTP.validateTOTP: the current interval and ``window`` intervals either side of it. Java
+    arithmetic: the interval is truncated toward zero (a negative period gives negative intervals), and
+    ``window * 2`` is an int, so a window past 2^30 (or below 0) checks no interval at all."""
+    current = _java_div(now, period)
+    if int32(window * 2) < 0:
+        return False
+    reach = min(window, MAX_WINDOW_STEPS)
+    steps = range(current - reach, current + reach + 1)
     return any(_same(code(key, step, digits, algorithm), token) for step in steps)
 
 
@@ -122,6 +176,11 @@ def encoded(secret: str) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
+def algorithm_key(p: Policy) -> str:
+    """OTPPolicy.getAlgorithmKey: SHA1, SHA256 or SHA512 for Keycloak's three algorithms, any other as stored."""
+    return _KEY_URI_ALGORITHMS.get(p.algorithm, p.algorithm)
+
+
 def _java_url_encode(text: str) -> str:
     """java.net.URLEncoder.encode: ``+`` for a space, ``*`` kept and ``~`` escaped."""
     return quote_plus(text, safe="*").replace("~", "%7E")
@@ -131,7 +190,7 @@ def key_uri(p: Policy, issuer: str, account: str, secret: str) -> str:
     """OTPPolicy.getKeyURI: the ``otpauth://`` URI the QR code carries (Google's Key-Uri-Format)."""
     issuer_name = _java_url_encode(issuer.replace(":", " ")).replace("+", "%20")
     parameters = (
-        f"secret={_base32(secret)}&digits={p.digits}&algorithm={_KEY_URI_ALGORITHMS.get(p.algorithm)}"
+        f"secret={_base32(secret)}&digits={p.digits}&algorithm={_KEY_URI_ALGORITHMS.get(p.algorithm, 'null')}"
         f"&issuer={issuer_name}"
     )
     if p.type == HOTP:
@@ -156,8 +215,8 @@ def new_credential(user_id: str, p: Policy, secret: str, label: str | None, now_
 
 
 async def stored(tx: Tx, user_id: str) -> list[Credential]:
-    """The user's OTP credentials, the default (the first by priority: the oldest) first."""
-    return sorted((c for c in await tx.users.credentials(user_id) if c.type == TYPE), key=lambda c: c.created_date)
+    """The user's OTP credentials by priority, the default (the first) first."""
+    return [c for c in await tx.users.credentials(user_id) if c.type == TYPE]
 
 
 async def configured_for(tx: Tx, user_ids: list[str]) -> set[str]:
@@ -175,6 +234,7 @@ def duplicate_label(existing: list[Credential], label: str | None) -> bool:
 
 
 HOTP_SPENT_KEPT = 86_400  # how long a spent HOTP counter is remembered (seconds)
+SPENT_FOR_GOOD = 100 * 365 * 86_400  # "immortal" in the single-use store
 
 
 async def is_valid(tx: Tx, realm: Realm, cred: Credential, token: str, now: int) -> bool:
@@ -202,4 +262,6 @@ async def is_valid(tx: Tx, realm: Realm, cred: Credential, token: str, now: int)
     if p.code_reusable:
         return True
     lifespan = period * (2 * p.look_ahead_window + 1)
+    if lifespan <= 0:  # a negative lifespan keeps an Infinispan entry for good: the code is never reused
+        lifespan = SPENT_FOR_GOOD
     return await tx.client_assertions.put_if_absent(f"otp:{cred.id}.{token}", now + lifespan, now)

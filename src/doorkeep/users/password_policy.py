@@ -9,9 +9,9 @@ winning; an empty config dropped; nothing left is no policy at all).
 A password is checked by the policies in the order Keycloak's ``DefaultPasswordPolicyManagerProvider`` meets
 them (the key order of a Java ``HashMap``), and the first failure is reported with its message key and
 the English text of Keycloak's admin messages. ``passwordHistory`` is checked against the user's current
-password only: Doorkeep keeps no older hashes. ``hashAlgorithm``, ``hashIterations`` and
-``forceExpiredPasswordChange`` are accepted and have no effect (Doorkeep hashes with its own parameters and
-does not expire passwords).
+password only: Doorkeep keeps no older hashes. ``hashAlgorithm`` and ``hashIterations`` are accepted and have no
+effect (Doorkeep hashes with its own parameters); ``forceExpiredPasswordChange`` checks no password but expires
+one, as UpdatePassword's trigger (oauth/required_actions.py; the password grant runs it).
 
 ``regexPattern`` runs on the ``regex`` engine with a time limit: the pattern is a realm administrator's and the
 password anyone's, and a backtracking pattern (``(a|aa)+b``) on Python's ``re`` would hold the interpreter for
@@ -199,7 +199,7 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
         return None if _matches(config, c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
     if key == "passwordHistory":
         return ("invalidPasswordHistoryMessage", config) if config != -1 and c.is_current else None
-    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check
+    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check here
 
 
 def _matches(pattern: regex.Pattern[str], password: str) -> bool:

@@ -68,8 +68,10 @@ FORM_STEPS = {
 STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in steps}
 REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
 VERIFY_EMAIL_NOTE = "VERIFY_EMAIL_KEY"  # Constants.VERIFY_EMAIL_KEY: the address the link was mailed to
+CONSENT_SCOPES_NOTE = "consent_scopes"  # the client scope ids a consent screen stands for (its grant stores those)
 _NO_USER = User("", "", "")
 TIMED_OUT = "Your login attempt timed out. Login will start from the beginning."
+COOKIE_NOT_FOUND = "Cookie not found. Please make sure cookies are enabled in your browser."  # cookieNotFoundMessage
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
 NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
@@ -82,13 +84,18 @@ def html(body: str, status: int = 200) -> HTMLResponse:
 
 
 def error_page(
-    request: Request, realm: Realm, text: str, status: int = 400, auth_request: AuthRequest | None = None
+    request: Request,
+    realm: Realm,
+    text: str,
+    status: int = 400,
+    auth_request: AuthRequest | None = None,
+    back_uri: str | None = None,
 ) -> HTMLResponse:
     """The error page in the request's language; on a GET its locale dropdown opens the same URL again with
     ``kc_locale`` (i18n/LoginPageTest.languageUserUpdatesOnErrorPage)."""
     switch = page_locale.current_url(request) if request.method == "GET" else None
     ui = page_locale.language(request, realm, auth_request=auth_request, switch_to=switch)
-    return html(pages.error(display(realm), text, ui=ui), status)
+    return html(pages.error(display(realm), text, ui=ui, back_uri=back_uri), status)
 
 
 def browser(request: Request) -> login_flow.Browser:
@@ -407,7 +414,7 @@ async def _respond(
         texts = [item.text for item in outcome.items]
         body = pages.consent(
             display(realm),
-            action_url(request, realm, "consent"),
+            redirect_uris.with_params(action_url(request, realm, "consent"), {"client_id": client.client_id}),
             token,
             client.name or client.client_id,
             texts,
@@ -505,12 +512,16 @@ def remember(request: Request, realm: Realm, session: UserSession, response: Res
 
 def step_notes(outcome: login_flow.Outcome, auth_session: AuthSession | None) -> dict[str, str]:
     """The auth notes the next step needs: the OTP form's Remember me box; the TOTP setup's secret, drawn once
-    per authentication session (TotpBean) so that the page shown again keeps the secret already scanned."""
+    per authentication session (TotpBean) so that the page shown again keeps the secret already scanned; the
+    client scopes a consent screen stands for."""
     if isinstance(outcome, login_flow.NeedOtp) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
     if isinstance(outcome, login_flow.NeedTotpSetup):
         kept = auth_session.notes.get(TOTP_SECRET_NOTE) if auth_session is not None else None
         return {TOTP_SECRET_NOTE: outcome.secret or kept or otp.generate_secret()}
+    if isinstance(outcome, login_flow.NeedConsent):  # fixed when the screen first shows
+        noted = auth_session.notes.get(CONSENT_SCOPES_NOTE) if auth_session is not None else None
+        return {CONSENT_SCOPES_NOTE: noted if noted is not None else " ".join(outcome.offered)}
     return {}
 
 
@@ -603,6 +614,8 @@ async def _action(request: Request, step: str) -> Response:
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
+        if sso.AUTH_COOKIE not in request.cookies:  # nothing to restart the login from
+            return await cookie_not_found(request, tx, realm)
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
         given = form.get("session_code") or ""
         if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
@@ -669,15 +682,32 @@ async def _action(request: Request, step: str) -> Response:
                 tx, services, realm, client, auth_request, user, auth_session.step, form, origin, totp_secret=secret
             )
         elif form.get("accept"):
-            outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin)
-        else:
-            outcome = login_flow.Failed("access_denied", "")  # the user said no
+            noted = auth_session.notes.get(CONSENT_SCOPES_NOTE)
+            offered = frozenset(noted.split()) if noted is not None else None
+            outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin, offered)
+        else:  # the user said no
+            outcome = await login_flow.deny_consent(tx, services, realm, client, auth_request, user, origin)
         return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
     try:
         return await in_transaction(request, work)
     except LinkSpent:
         return error_page(request, realm, action_tokens.EXPIRED_ACTION)
+
+
+async def cookie_not_found(request: Request, tx: Tx, realm: Realm) -> Response:
+    """SessionCodeChecks without the authentication session's cookie (nor KC_RESTART, which it stands for here):
+    a LOGIN_ERROR ``cookie_not_found`` (LoginTest) and Messages.COOKIE_NOT_FOUND, with "Back to Application" for
+    the enabled client the form's ``client_id`` names (its base URL)."""
+    named = request.query_params.get("client_id")
+    client = await tx.clients.get_by_client_id(realm.id, named) if named else None
+    now = state(request).services.clock.now()
+    known = client.client_id if client is not None else None
+    await events.record(
+        tx, realm, "LOGIN_ERROR", now=now, client_id=known, ip=client_ip(request), error="cookie_not_found"
+    )
+    back = login_flow.client_base(client) if client is not None and client.enabled else None
+    return error_page(request, realm, COOKIE_NOT_FOUND, back_uri=back)
 
 
 async def requester_disabled(

@@ -188,7 +188,7 @@ async def _protocol(
         opened.realm = await _realm(request)
         if opened.realm is None:
             return not_found_realm()
-        writes = write or events.saved(opened.realm, event)
+        writes = write or any(events.saved(opened.realm, kind) for kind in (event, f"{event}_ERROR"))
     form: Form | OAuthError
     try:  # read before the transaction opens; a malformed body is answered after the realm checks
         form = await read_form(request)
@@ -275,13 +275,15 @@ async def pushed_authorization_request(request: Request) -> Response:
 
 
 async def introspect(request: Request) -> Response:
-    """TokenIntrospectionEndpoint: a server-to-server call, answered without any CORS header."""
+    """TokenIntrospectionEndpoint: a server-to-server call, answered without any CORS header. ``Accept`` as
+    getHeaderString reads it (several joined by ","); asking for a ``jwt`` may create a fallback signing key."""
     services = state(request).services
+    accept = ",".join(request.headers.getlist("accept")) or None
     return await _protocol(
         request,
-        lambda tx, req: introspection.introspect(tx, services, req),
+        lambda tx, req: introspection.introspect(tx, services, req, accept),
         json_response,
-        write=False,
+        write=accept == introspection.APPLICATION_JWT,
         event="INTROSPECT_TOKEN",
         cors_answers=False,
     )
@@ -312,7 +314,13 @@ async def userinfo_endpoint(request: Request) -> Response:
     return await _protocol(
         request,
         lambda tx, req: userinfo.userinfo(tx, services, req),
-        json_response,
+        _userinfo_response,
         write=False,
         event="USER_INFO_REQUEST",
     )
+
+
+def _userinfo_response(answer: userinfo.UserInfoAnswer) -> Response:
+    if answer.signed is not None:
+        return Response(answer.signed, media_type="application/jwt")
+    return json_response(answer.claims)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from doorkeep import errors as e
 from doorkeep import policy
@@ -25,19 +26,29 @@ from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
-from doorkeep.sessions.resume import check_consent
+from doorkeep.sessions.resume import consent_still_available
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
 GRANT_TYPE = "authorization_code"
+REDIRECT_MISMATCH = (
+    "Parameter 'redirect_uri' did not match originally saved redirect URI used in initial OIDC request. "
+    "Saved redirectUri: {}, redirectUri parameter: {}"
+)
+
+
+def _refused(err: e.OAuthError, reason: str | None = None) -> e.OAuthError:
+    """A refusal whose event carries Keycloak's ``reason`` detail (its description unless given)."""
+    err.event_details["reason"] = err.description if reason is None else reason
+    return err
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     code = req.form.get("code")
     if not code:
-        raise e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code")
+        raise _refused(e.InvalidRequest(e.MISSING_CODE, event_error="invalid_code"))
     trail: dict[str, str] = {}
     try:
         return await _exchange(tx, services, req, client, code, trail)
@@ -65,14 +76,13 @@ async def _exchange(
     trail["user"] = user.id
     if not user.enabled:
         raise e.InvalidGrant(e.USER_DISABLED, event_error="user_disabled")
-    if req.form.get("redirect_uri") != data.get("redirect_uri"):
-        raise e.InvalidGrant(e.INCORRECT_REDIRECT_URI, event_error="invalid_code")
+    _check_redirect_uri(data.get("redirect_uri"), req.form.get("redirect_uri"))
     if stored.client_id != client.id:
-        raise e.InvalidGrant(e.CODE_CLIENT_MISMATCH, event_error="invalid_code")
+        raise _refused(e.InvalidGrant(e.CODE_CLIENT_MISMATCH, event_error="invalid_client"))
     if not client.standard_flow_enabled:
-        raise e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed")
+        raise _refused(e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed"))
     if not policy.user_session_valid(req.realm, False, us.remember_me, us.started, us.last_session_refresh, now):
-        raise e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found")
+        raise _refused(e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found"))
     pkce.verify(
         data.get("code_challenge"),
         data.get("code_challenge_method"),
@@ -83,9 +93,10 @@ async def _exchange(
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)
     except e.OAuthError:
-        raise e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed") from None
+        raise _refused(e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed")) from None
     granted = await scope_rules.permitted(tx, user, granted)
-    await check_consent(tx, client, user, granted)
+    if not await consent_still_available(tx, client, user, granted):
+        raise _refused(e.InvalidScope(e.CONSENT_NO_LONGER, event_error="not_allowed"))
     roles = await effective_roles(tx, user, client, granted.scopes)
     ctx = GrantContext(
         req.realm,
@@ -112,6 +123,28 @@ async def _exchange(
     return await issue_new_session_tokens(
         tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=remove_online
     )
+
+
+def _check_redirect_uri(saved: object, given: str | None) -> None:
+    """RFC 6749 §4.1.3: the ``redirect_uri`` must be the one the authorization request sent, if it sent one
+    (the code keeps None otherwise, and then any value passes, as Keycloak's code data keeps the raw parameter).
+    A ``session_state`` query parameter the saved URI lacks is dropped first (Keycloak's KEYCLOAK-4478
+    compatibility with old adapters)."""
+    if not isinstance(saved, str):
+        return
+    if given is not None and "session_state=" in given and "session_state=" not in saved:
+        given = _without_session_state(given)
+    if saved != given:
+        raise _refused(
+            e.InvalidGrant(e.INCORRECT_REDIRECT_URI, event_error="invalid_redirect_uri"),
+            REDIRECT_MISMATCH.format(saved, given),
+        )
+
+
+def _without_session_state(uri: str) -> str:
+    parts = urlsplit(uri)
+    kept = [p for p in parts.query.split("&") if p and p.split("=", 1)[0] != "session_state"]
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 async def _parse_code(

@@ -14,6 +14,7 @@ from doorkeep.errors import (
     INVALID_USER_CREDENTIALS,
     MISSING_USERNAME,
     NO_DIRECT_GRANTS,
+    SERVICE_ACCOUNT_USER,
     InvalidClient,
     InvalidGrant,
     InvalidRequest,
@@ -21,6 +22,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import ISSUER_NOTE, Client, User
+from doorkeep.oauth import required_actions
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -60,17 +62,48 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
     """The default direct grant flow's conditional OTP step (ValidateOTP) for a user with an OTP credential:
     the code in ``otp`` (or ``totp``, KEYCLOAK-12908) checked against the user's default credential; missing or
-    wrong, 401 ``invalid_grant`` "Invalid user credentials", counted as a failed login."""
+    wrong, 401 ``invalid_grant`` "Invalid user credentials", counted as a failed login. Under an OTP policy
+    Keycloak's arithmetic throws on (``otp.UnusablePolicy``; a 500 there) no code is valid: the same answer."""
     creds = await otp.stored(tx, user.id)
     if not creds:
         return
     token = req.form.get("otp")
     token = req.form.get("totp") if token is None else token
-    if token is None or not await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now()):
+    try:
+        valid = token is not None and await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now())
+    except otp.UnusablePolicy:
+        valid = False
+    if not valid:
         await brute_force.failed_login(tx, req.realm, user, req.ip_address, services.clock.now_ms())
-        raise InvalidGrant(
-            INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user_credentials", detail="wrong otp"
+        raise _named(
+            user,
+            InvalidGrant(
+                INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user_credentials", detail="wrong otp"
+            ),
         )
+
+
+def _named(user: User, err: OAuthError) -> OAuthError:
+    """A refusal after ValidateUsername found the user: its LOGIN_ERROR names the user (event.user)."""
+    err.event_user = user.id
+    return err
+
+
+def _reason(err: OAuthError, reason: str) -> OAuthError:
+    """A refusal whose LOGIN_ERROR gives Keycloak's Details.REASON (and, as no failing step set one, no user)."""
+    err.event_details["reason"] = reason
+    return err
+
+
+async def _required_action_triggers(tx: Tx, services: Services, req: OAuthRequest, user: User) -> User:
+    """ResourceOwnerPasswordCredentialsGrantType: ``evaluateRequiredActionTriggers`` once the flow passed; the
+    actions they add are kept on the user (Keycloak's triggers write to the user model)."""
+    cred = await tx.users.password(user.id)
+    created = cred.created_date if cred is not None else None
+    triggered = required_actions.direct_grant_triggers(req.realm, user, created, services.clock.now_ms())
+    if triggered is not user:
+        await tx.users.update(triggered)
+    return triggered
 
 
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
@@ -81,39 +114,51 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise InvalidClient(CONSENT_REQUIRED, status=400, event_error="consent_denied")
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
-    # Keycloak's direct grant flow: ValidateUsername (missing, unknown, locked, disabled), then ValidatePassword.
+    # Keycloak's direct grant flow: ValidateUsername (missing, unknown, a service account, locked, disabled),
+    # then ValidatePassword.
     if req.form.get("username") is None:
         raise InvalidRequest(MISSING_USERNAME, status=401, event_error="user_not_found")
     username = req.form.get("username") or ""
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    if user is not None and user.service_account_client_id is not None:
+        await check_password(tx, None, req.form.get("password") or "", req.password_verdict)  # the same time
+        raise _reason(
+            InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_user"), SERVICE_ACCOUNT_USER
+        )
     now = services.clock.now()
     refused = await brute_force.refusal(tx, realm, user, now) if user is not None else None
-    if refused is not None:  # locked: refused even with the right password
-        raise InvalidGrant(
+    if user is not None and refused is not None:  # locked: refused even with the right password
+        locked = InvalidGrant(
             INVALID_USER_CREDENTIALS, status=401, event_error=refused, detail="locked by brute force detection"
         )
+        raise _named(user, locked)
     if user is not None and not user.enabled:  # before the password, as Keycloak's ValidateUsername
-        raise InvalidGrant(ACCOUNT_DISABLED, event_error="user_disabled")
+        raise _named(user, InvalidGrant(ACCOUNT_DISABLED, event_error="user_disabled"))
     if not await check_password(tx, user, req.form.get("password") or "", req.password_verdict) or user is None:
         if user is not None:
             await brute_force.failed_login(tx, realm, user, req.ip_address, services.clock.now_ms())
         unknown = user is None
-        raise InvalidGrant(
+        wrong = InvalidGrant(
             INVALID_USER_CREDENTIALS,
             status=401,
             event_error="user_not_found" if unknown else "invalid_user_credentials",
             detail="no such user" if unknown else "wrong password",
         )
+        raise wrong if user is None else _named(user, wrong)
     await _validate_otp(tx, services, req, user)
     await brute_force.successful_login(tx, realm, user)
-    if user.required_actions:
-        raise InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions")
+    user = await _required_action_triggers(tx, services, req, user)
+    if user.required_actions:  # any action on the user, enabled in the realm or not
+        raise _reason(InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions"), ACCOUNT_NOT_SET_UP)
     granted = await scope_rules.permitted(tx, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
     if use_refresh and granted.offline:
-        require_offline_allowed(probe)  # validate before writing anything
+        try:
+            require_offline_allowed(probe)  # validate before writing anything
+        except OAuthError as err:
+            raise _named(user, err) from None
     us, cs = await service.start_online(
         tx,
         realm,

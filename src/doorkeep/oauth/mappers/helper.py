@@ -80,13 +80,32 @@ class MapperInput:
 
 
 def split_claim_path(name: str) -> list[str]:
-    """``a.b`` -> ["a", "b"]; ``a\\.b`` -> ["a.b"] (splitClaimPath)."""
+    """``a.b`` -> ["a", "b"]; ``a\\.b`` -> ["a.b"]; ``a\\\\b`` -> ["a\\b"] (splitClaimPath)."""
     return list(_split_claim_path(name))
+
+
+# OIDCAttributeMapperHelper: a component is characters other than backslash and dot, or any character
+# escaped by a backslash, up to an unescaped dot; the escapes are then undone.
+_CLAIM_COMPONENT = re.compile(r"((?:\\.|[^\\.])+?)\.")
+_BACKSLASHED = re.compile(r"\\(.)")
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the name, asked by every mapper of every token
 def _split_claim_path(name: str) -> tuple[str, ...]:
-    return tuple(part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", name))
+    parts: list[str] = []
+    start = 0
+    while (m := _CLAIM_COMPONENT.match(name, start)) is not None:
+        parts.append(_BACKSLASHED.sub(r"\1", m.group(1)))
+        start = m.end()
+    if len(name) > start:
+        parts.append(_BACKSLASHED.sub(r"\1", name[start:]))
+    return tuple(parts)
+
+
+def escape_claim_component(text: str) -> str:
+    """A value put into a claim path as one component: its backslashes and dots escaped, as
+    AbstractUserRoleMappingMapper escapes a client id for ``${client_id}``."""
+    return text.replace("\\", "\\\\").replace(".", "\\.")
 
 
 def _convert(json_type: str | None, value: Any) -> Any:

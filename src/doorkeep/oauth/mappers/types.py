@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from doorkeep.model import AUTH_TIME_NOTE, Group, ProtocolMapper, User
-from doorkeep.oauth.mappers.helper import AUDIENCE, MapperInput, RoleNames, map_claim, parse_role
+from doorkeep.oauth.mappers.helper import (
+    AUDIENCE,
+    MapperInput,
+    RoleNames,
+    escape_claim_component,
+    map_claim,
+    parse_role,
+)
 
 USER_PROPERTIES = {
     "username": "username",
@@ -100,7 +107,7 @@ def _client_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
     name = m.config.get("claim.name")
     for client_id, names in sorted(data.role_names.clients.items()):
         if only is None or client_id == only:
-            claim = name.replace("${client_id}", client_id) if name else None
+            claim = name.replace("${client_id}", escape_claim_component(client_id)) if name else None
             _role_claim(claims, m.config, sorted(prefix + n for n in names), claim)
 
 

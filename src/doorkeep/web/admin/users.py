@@ -17,7 +17,7 @@ from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.user_profile import default_config
 from doorkeep.errors import AdminError
-from doorkeep.users import account_profile, otp
+from doorkeep.users import account_profile, credential_order, otp
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
@@ -166,6 +166,22 @@ async def delete_credential(request: Request) -> Response:
     return await handlers.answer(request, work)
 
 
+async def move_credential(request: Request) -> Response:
+    """UserResource.moveCredentialToFirst / moveCredentialAfter: 204, or 404 "Credential not found" for a
+    credential that is not the user's; an unknown ``newPreviousCredentialId`` changes nothing (still 204).
+    Keycloak records no admin event for either."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await common.admin_realm(request, tx, "manage-users")
+        user = await common.user_of(tx, realm, request.path_params["id"])
+        after = request.path_params.get("previous")
+        if not await credential_order.move(tx, user.id, request.path_params["credential"], after):
+            raise ops.not_found("Credential not found")
+        return Response(status_code=NO_CONTENT)
+
+    return await handlers.answer(request, work)
+
+
 async def set_credential_label(request: Request) -> Response:
     """UserResource.setCredentialUserLabel: the plain-text body is the new label; Keycloak records no admin
     event for it."""
@@ -244,6 +260,8 @@ ROUTES: list[Route] = [
     Route(f"{USER}/credentials", list_credentials, methods=["GET"]),
     Route(f"{USER}/credentials/{{credential}}", delete_credential, methods=["DELETE"]),
     Route(f"{USER}/credentials/{{credential}}/userLabel", set_credential_label, methods=["PUT"]),
+    Route(f"{USER}/credentials/{{credential}}/moveToFirst", move_credential, methods=["POST"]),
+    Route(f"{USER}/credentials/{{credential}}/moveAfter/{{previous}}", move_credential, methods=["POST"]),
     Route(f"{USER}/role-mappings", role_mappings, methods=["GET"]),
     Route(REALM_MAPPINGS, _role_list("direct", per_client=False), methods=["GET"]),
     Route(REALM_MAPPINGS, _role_change(grant=True, per_client=False), methods=["POST"]),

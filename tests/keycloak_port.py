@@ -1,0 +1,97 @@
+"""The admin-API helpers of the wire ports of Keycloak's test classes: the realm ``test`` imported through
+``POST /admin/realms``, changed through the admin API as Keycloak's ``ClientManager`` / ``RealmManager`` do,
+and its events polled as Keycloak's ``events.poll()`` does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wire_env import Env
+
+ADMIN = "/admin/realms/test"
+_TOKENS: dict[int, tuple[Env, str, int]] = {}
+
+
+async def admin_headers(env: Env) -> dict[str, str]:
+    """The master admin's bearer header, minted again only when the (60 s) token may have expired or the
+    clock moved back: a password grant per call would hash the admin password every time."""
+    cached = _TOKENS.get(id(env))
+    now = env.clock.now()
+    if cached is None or cached[0] is not env or not 0 <= now - cached[2] < 50:
+        cached = (env, await env.admin_token(), now)
+        _TOKENS[id(env)] = cached
+    return {"Authorization": f"Bearer {cached[1]}"}
+
+
+def forget(env: Env) -> None:
+    _TOKENS.pop(id(env), None)
+
+
+async def import_realm(env: Env, rep: dict[str, Any]) -> None:
+    response = await env.http.post("/admin/realms", json=rep, headers=await admin_headers(env))
+    assert response.status_code == 201, response.text
+
+
+async def get(env: Env, path: str, **params: Any) -> Any:
+    response = await env.http.get(ADMIN + path, params=params, headers=await admin_headers(env))
+    assert response.status_code == 200, (path, response.status_code, response.text)
+    return response.json()
+
+
+async def post(env: Env, path: str, body: Any, status: int = 204) -> None:
+    response = await env.http.post(ADMIN + path, json=body, headers=await admin_headers(env))
+    assert response.status_code == status, (path, response.status_code, response.text)
+
+
+async def put(env: Env, path: str, body: Any, status: int = 204) -> None:
+    response = await env.http.put(ADMIN + path, json=body, headers=await admin_headers(env))
+    assert response.status_code == status, (path, response.status_code, response.text)
+
+
+async def delete(env: Env, path: str) -> None:
+    response = await env.http.delete(ADMIN + path, headers=await admin_headers(env))
+    assert response.status_code == 204, (path, response.status_code, response.text)
+
+
+async def client_uuid(env: Env, client_id: str) -> str:
+    (client,) = await get(env, "/clients", clientId=client_id)
+    return str(client["id"])
+
+
+async def user_id(env: Env, username: str) -> str:
+    (user,) = await get(env, "/users", username=username, exact="true")
+    return str(user["id"])
+
+
+async def update_realm(env: Env, **changes: Any) -> None:
+    await put(env, "", changes)
+
+
+async def update_client(env: Env, client_id: str, **changes: Any) -> None:
+    """ClientManager / ClientAttributeUpdater: the representation read, changed and written back."""
+    uuid = await client_uuid(env, client_id)
+    rep = await get(env, f"/clients/{uuid}")
+    attributes = changes.pop("attributes", None)
+    if attributes is not None:
+        rep["attributes"] = {**rep.get("attributes", {}), **attributes}
+    await put(env, f"/clients/{uuid}", {**rep, **changes})
+
+
+async def update_user(env: Env, username: str, **changes: Any) -> None:
+    uid = await user_id(env, username)
+    rep = await get(env, f"/users/{uid}")
+    await put(env, f"/users/{uid}", {**rep, **changes})
+
+
+async def poll(env: Env) -> list[dict[str, Any]]:
+    """Every event recorded since the last poll, oldest first."""
+    found: list[dict[str, Any]] = await get(env, "/events", max=1000)
+    await delete(env, "/events")
+    return list(reversed(found))
+
+
+async def one_event(env: Env) -> dict[str, Any]:
+    """``events.poll()`` where the test expects exactly one event since the last poll."""
+    found = await poll(env)
+    assert len(found) == 1, [(e["type"], e.get("error")) for e in found]
+    return found[0]

@@ -1,0 +1,249 @@
+"""Keycloak's OIDCWellKnownProviderTest (with the methods it inherits from AbstractWellKnownProviderTest),
+ported method by method (testsuite/integration-arquillian/tests/base/.../testsuite/oidc/).
+
+Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
+Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
+LACKING: pairwise subjects, mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
+request objects, ID tokens and userinfo, signed userinfo, JARM (the ``jwt`` response modes,
+authorization_signing/encryption), CIBA, the ``claims`` request parameter, UMA, HMAC/EdDSA-signed ID tokens
+and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
+The same holds for certs (no ``rsa-enc-generated`` encryption key: one key fewer than Keycloak's three) and
+testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
+
+Left out: testDpopSigningAlgValuesSupportedWithDpop (no DPoP) and OIDCWellKnownProviderTest's own
+testDefaultProviderCustomizations checks of a custom well-known provider SPI (no provider SPI): its scope part,
+AbstractWellKnownProviderTest.testDefaultProviderCustomizations, is ported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from browser_flow import exchange, login
+from support import claims, seed_client, seed_realm, seed_user, token_url
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+ISSUER = "http://localhost/realms/test"
+OIDC = f"{ISSUER}/protocol/openid-connect"
+URL = "/realms/test/.well-known/openid-configuration"
+NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"
+# Keycloak's algorithm lists (Algorithm.*), of which Doorkeep's lists must be part.
+ASYMMETRIC = ["PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
+ALL_SIGNING = [*ASYMMETRIC, "HS256", "HS384", "HS512", "EdDSA"]
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt"]
+# assertScopesSupportedMatchesWithRealm: Keycloak 26's built-in client scopes, all in the metadata; Doorkeep's
+# realms have no ``organization`` scope (no Organizations feature) and no ``service_account`` scope yet.
+NOT_PROVISIONED = ("organization", "service_account")
+KEYCLOAK_SCOPES = [
+    "openid",
+    "offline_access",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "acr",
+    "basic",
+    "roles",
+    "web-origins",
+    "microprofile-jwt",
+    "organization",
+    "service_account",
+]
+REALM_SCOPES = [scope for scope in KEYCLOAK_SCOPES if scope not in NOT_PROVISIONED]
+LACKING = (
+    "mtls_endpoint_aliases",
+    "backchannel_authentication_endpoint",
+    "backchannel_token_delivery_modes_supported",
+    "backchannel_authentication_request_signing_alg_values_supported",
+    "authorization_signing_alg_values_supported",
+    "authorization_encryption_alg_values_supported",
+    "authorization_encryption_enc_values_supported",
+    "request_object_encryption_alg_values_supported",
+    "request_object_encryption_enc_values_supported",
+    "id_token_encryption_alg_values_supported",
+    "id_token_encryption_enc_values_supported",
+    "userinfo_encryption_alg_values_supported",
+    "userinfo_encryption_enc_values_supported",
+    "userinfo_signing_alg_values_supported",
+    "dpop_signing_alg_values_supported",
+)
+
+
+@pytest.fixture
+async def kc(env: Env) -> Env:
+    """The test realm, with test-app (direct grants on, as clientConfiguration sets) and test-user@localhost."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "test-app", secret="password", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(env.db, env.clock, "test", "test-user@localhost", email="test-user@localhost")
+    return env
+
+
+async def discovery(env: Env, host: str | None = None) -> dict[str, Any]:
+    """getOIDCDiscoveryConfiguration: the document, never cached."""
+    headers = {"Host": host} if host else {}
+    response = await env.http.get(URL, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["Cache-Control"] == NO_CACHE
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def contains(actual: list[str], *expected: str) -> None:
+    """assertContains."""
+    for value in expected:
+        assert value in actual, (value, actual)
+
+
+async def test_discovery(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.testDiscovery (less what Doorkeep lacks: see LACKING)"""
+    doc = await discovery(kc)
+    assert doc["authorization_endpoint"] == f"{OIDC}/auth"
+    assert doc["token_endpoint"] == f"{OIDC}/token"
+    assert doc["userinfo_endpoint"] == f"{OIDC}/userinfo"
+    assert doc["jwks_uri"] == f"{OIDC}/certs"
+    assert doc["registration_endpoint"] == f"{ISSUER}/clients-registrations/openid-connect"
+    contains(doc["response_types_supported"], "code", "id_token", "id_token token", "code id_token", "code token")
+    contains(doc["response_types_supported"], "code id_token token")
+    contains(
+        doc["grant_types_supported"],
+        "authorization_code",
+        "implicit",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+    )
+    contains(doc["response_modes_supported"], "query", "fragment", "form_post")
+    assert doc["subject_types_supported"] == ["public"]  # no pairwise
+    assert "RS256" in doc["id_token_signing_alg_values_supported"]
+    assert set(doc["id_token_signing_alg_values_supported"]) <= set(ASYMMETRIC)
+    assert set(doc["request_object_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}
+    assert set(doc["token_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)  # no tls_client_auth
+    for field in (
+        "token_endpoint_auth_signing_alg_values_supported",
+        "introspection_endpoint_auth_signing_alg_values_supported",
+        "revocation_endpoint_auth_signing_alg_values_supported",
+    ):
+        assert set(doc[field]) == set(ALL_SIGNING), field
+    claims_supported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "name", "given_name", "family_name"]
+    contains(doc["claims_supported"], *claims_supported, "preferred_username", "email", "acr", "azp", "nonce")
+    assert doc["claim_types_supported"] == ["normal"]
+    assert doc["claims_parameter_supported"] is False  # no ``claims`` request parameter
+    assert sorted(doc["scopes_supported"]) == sorted(REALM_SCOPES)
+    assert doc["scopes_supported"][0] == "openid"
+    assert not set(NOT_PROVISIONED) & set(doc["scopes_supported"])
+    assert doc["request_parameter_supported"] is True
+    assert doc["request_uri_parameter_supported"] is True
+    assert doc["require_request_uri_registration"] is True
+    assert sorted(doc["code_challenge_methods_supported"]) == ["S256", "plain"]
+    assert doc["tls_client_certificate_bound_access_tokens"] is False  # no mTLS
+    assert doc["backchannel_logout_supported"] is True
+    assert doc["backchannel_logout_session_supported"] is True
+    assert doc["revocation_endpoint"] == f"{OIDC}/revoke"
+    assert set(doc["revocation_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)
+    assert doc["device_authorization_endpoint"] == f"{OIDC}/auth/device"
+    assert doc["pushed_authorization_request_endpoint"] == f"{OIDC}/ext/par/request"
+    assert doc["require_pushed_authorization_requests"] is False
+    assert doc["frontchannel_logout_session_supported"] is True
+    assert doc["frontchannel_logout_supported"] is True
+    for field in LACKING:
+        assert field not in doc, field
+
+
+async def test_http_discovery(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.testHttpDiscovery (another host over plain HTTP)"""
+    doc = await discovery(kc, host="localhost:8180")
+    assert doc["jwks_uri"] == "http://localhost:8180/realms/test/protocol/openid-connect/certs"
+    assert doc["revocation_endpoint"] == "http://localhost:8180/realms/test/protocol/openid-connect/revoke"
+    assert doc["revocation_endpoint_auth_methods_supported"]
+    assert doc["revocation_endpoint_auth_signing_alg_values_supported"]
+
+
+async def test_issuer_matches(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.testIssuerMatches"""
+    code = (await login(kc.http, "test", "test-app", "test-user@localhost"))["code"]
+    response = await exchange(kc.http, "test", "test-app", code, secret="password")
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["id_token"])["iss"] == (await discovery(kc))["issuer"] == ISSUER
+
+
+async def test_cors_test(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.corsTest"""
+    for origin in ("http://somehost", "null"):
+        response = await kc.http.get(URL, headers={"Origin": origin})
+        assert response.status_code == 200
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+
+
+async def register_es256(env: Env) -> None:
+    """TokenSignatureUtil.registerKeyProvider(ES256): an ``ecdsa-generated`` provider on P-256."""
+    async with env.db.transaction() as tx:
+        realm = await tx.realms.get_by_name("test")
+        assert realm is not None
+    rep = {
+        "name": "valid",
+        "providerId": "ecdsa-generated",
+        "providerType": "org.keycloak.keys.KeyProvider",
+        "parentId": realm.id,
+        "config": {"priority": ["110"], "ecdsaEllipticCurveKey": ["P-256"]},
+    }
+    created = await env.http.post("/admin/realms/test/components", json=rep, headers=await env.admin_headers())
+    assert created.status_code == 201, created.text
+
+
+async def jwks_uri(env: Env) -> str:
+    return str((await discovery(env))["jwks_uri"]).removeprefix("http://localhost")
+
+
+async def test_certs(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.certs (Keycloak's 3 keys less its RSA-OAEP encryption key)"""
+    await register_es256(kc)
+    keys = (await kc.http.get(await jwks_uri(kc))).json()["keys"]
+    assert len(keys) == 2
+    assert sorted((k["kty"], k["alg"], k["use"]) for k in keys) == [("EC", "ES256", "sig"), ("RSA", "RS256", "sig")]
+
+
+async def test_certs_with_jwks(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.certsWithJwks"""
+    await register_es256(kc)
+    jwks = "application/jwk-set+json"
+    response = await kc.http.get(await jwks_uri(kc), headers={"Accept": jwks})
+    assert response.status_code == 200 and response.headers["Content-Type"] == jwks
+    head = await kc.http.head(await jwks_uri(kc), headers={"Accept": jwks})  # issue 41537
+    assert head.status_code == 200 and head.headers["Content-Type"] == jwks
+
+
+async def test_introspection_endpoint_claim(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.testIntrospectionEndpointClaim"""
+    assert (await discovery(kc))["introspection_endpoint"] == f"{OIDC}/token/introspect"
+
+
+async def test_acr_values_supported(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.testAcrValuesSupported (the defaults: no acr-to-LoA map, no step-up flow)"""
+    assert sorted((await discovery(kc))["acr_values_supported"]) == ["0", "1"]
+
+
+async def test_default_provider_customizations(kc: Env) -> None:
+    """AbstractWellKnownProviderTest.testDefaultProviderCustomizations"""
+    assert sorted((await discovery(kc))["scopes_supported"]) == sorted(REALM_SCOPES)
+    headers = await kc.admin_headers()
+    made: list[httpx.Response] = []
+    for rep in (
+        {"name": "show-scope", "protocol": "openid-connect"},
+        {
+            "name": "hidden-scope",
+            "protocol": "openid-connect",
+            "attributes": {"include.in.openid.provider.metadata": "false"},
+        },
+    ):
+        made.append(await kc.http.post("/admin/realms/test/client-scopes", json=rep, headers=headers))
+        assert made[-1].status_code == 201, made[-1].text
+    assert sorted((await discovery(kc))["scopes_supported"]) == sorted([*REALM_SCOPES, "show-scope"])
+    for response in made:
+        path = response.headers["location"].removeprefix("http://localhost")
+        assert (await kc.http.delete(path, headers=headers)).status_code == 204
+    assert sorted((await discovery(kc))["scopes_supported"]) == sorted(REALM_SCOPES)
+    assert token_url("test", "certs") == await jwks_uri(kc)
