@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from store_factories import add_realm, add_user
-from test_migration_vacuum import _migrate
 
 from doorkeep.store.database import Database
+from migration_steps import migrate
+from store_factories import add_realm, add_user
 
 pytestmark = pytest.mark.anyio
 
@@ -49,10 +49,10 @@ async def test_existing_credentials_are_numbered_oldest_first_per_user_and_the_d
             conn.execute(sa.text(INSERT), {"id": cred_id, "user_id": users[user], "type": kind, "created": created})
 
     async with db.engine.connect() as conn:
-        await conn.run_sync(lambda sync: _migrate(sync, "0026_registration_policies", down=True))
+        await conn.run_sync(lambda sync: migrate(sync, "0026_registration_policies", down=True))
         assert "priority" not in await conn.run_sync(_columns)
         await conn.run_sync(fill)
-        await conn.run_sync(lambda sync: _migrate(sync, "head"))
+        await conn.run_sync(lambda sync: migrate(sync, "head"))
         found: dict[str, Any] = await conn.run_sync(_priorities)
         await conn.commit()
     assert found == {
@@ -72,8 +72,8 @@ async def test_existing_credentials_are_numbered_oldest_first_per_user_and_the_d
         ]
         assert [c.id for c in await tx.users.credentials(users["bob"])] == ["b-otp", "b-password"]
     async with db.engine.connect() as conn:
-        await conn.run_sync(lambda sync: _migrate(sync, "0026_registration_policies", down=True))
+        await conn.run_sync(lambda sync: migrate(sync, "0026_registration_policies", down=True))
         assert "priority" not in await conn.run_sync(_columns)
         assert await conn.run_sync(lambda sync: sync.execute(sa.text("SELECT count(*) FROM credentials")).scalar()) == 6
-        await conn.run_sync(lambda sync: _migrate(sync, "head"))
+        await conn.run_sync(lambda sync: migrate(sync, "head"))
         await conn.commit()

@@ -109,7 +109,9 @@ async def test_the_priorities_are_renumbered_ten_apart(realm: Env) -> None:
         rows = await conn.exec_driver_sql(
             f"SELECT user_label, priority FROM credentials WHERE user_id = '{await user_id(realm)}'"
         )
-        found = {label or "password": priority for label, priority in rows}
+        # SQLAlchemy types AsyncConnection.exec_driver_sql as CursorResult[Any], rows of one column (the sync
+        # Connection.exec_driver_sql says any number of columns): a wrong stub, the rows have two
+        found = {label or "password": priority for label, priority in rows}  # type: ignore[misc]
     assert found == {"tablet": 10, "password": 20, "phone": 30, "watch": 40}
 
 

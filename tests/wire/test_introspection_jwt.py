@@ -58,7 +58,7 @@ async def verified(env: Env, token: str) -> dict[str, Any]:
     kid = header(token)["kid"]
     [jwk] = [k for k in keys if k["kid"] == kid]
     key = jwt.PyJWK(jwk)
-    options = {"verify_aud": False, "verify_exp": False}
+    options: jwt.types.Options = {"verify_aud": False, "verify_exp": False}
     return dict(jwt.decode(token, key.key, algorithms=[header(token)["alg"]], options=options))
 
 

@@ -324,13 +324,13 @@ async def test_token_request_params_more_than_once(kc: Env) -> None:
     invalid_request "duplicated parameter" (TokenEndpoint checks duplicates right after client authentication:
     the form's first ``client_id`` with the Basic header's secret)."""
     code = (await do_login(kc))["code"]
-    form = [
+    form = (
         ("grant_type", "authorization_code"),
         ("code", code),
         ("redirect_uri", REDIRECT),
         ("client_id", APP),
         ("client_id", "foo"),
-    ]
+    )
     response = await kc.http.post(
         token_url(),
         content=str(httpx.QueryParams(form)),

@@ -250,7 +250,7 @@ async def verify(env: Env, token: str, alg: str) -> dict[str, Any]:
     """The token checked against the realm's published key of its ``kid``."""
     certs = await env.http.get("/realms/test/protocol/openid-connect/certs")
     key = jwt.PyJWKSet.from_dict(certs.json())[header(token)["kid"]]
-    options = {"verify_aud": False, "verify_exp": False}
+    options: jwt.types.Options = {"verify_aud": False, "verify_exp": False}
     verified: dict[str, Any] = jwt.decode(token, key.key, algorithms=[alg], options=options)
     return verified
 
