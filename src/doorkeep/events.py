@@ -136,9 +136,17 @@ def _claims(token: Any) -> dict[str, Any]:
     return parsed[1] if parsed else {}
 
 
-async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Client, minted: Minted, now: int) -> None:
+async def token_issued(
+    tx: Tx,
+    req: OAuthRequest,
+    grant_type: str,
+    client: Client,
+    minted: Minted,
+    now: int,
+    assertion: dict[str, str] | None = None,
+) -> None:
     """LOGIN, CLIENT_LOGIN, CODE_TO_TOKEN or REFRESH_TOKEN for a token response just built (from what
-    the minting reports, without decoding the tokens again)."""
+    the minting reports, without decoding the tokens again); ``assertion`` the client assertion's details."""
     type = TOKEN_EVENTS[grant_type]
     if not saved(req.realm, type):
         return
@@ -151,6 +159,7 @@ async def token_issued(tx: Tx, req: OAuthRequest, grant_type: str, client: Clien
         details["username"] = user.username if user else None
     elif grant_type in ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code"):
         details["code_id"] = sid
+    details.update(assertion or {})
     details.update(minted.event_details)
     details.update(token_id=minted.access_jti, scope=minted.scope, client_auth_method=client_auth_method(client))
     if minted.refreshed is not None:

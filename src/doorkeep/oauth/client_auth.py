@@ -62,9 +62,25 @@ def _credentials(req: OAuthRequest) -> tuple[str | None, str | None]:
     return (client_id if form_id is None else form_id), (secret if form_secret is None else form_secret)
 
 
-def claimed_client_id(req: OAuthRequest) -> str | None:
-    """The client the request names, before authentication (events and CORS decisions)."""
-    return _credentials(req)[0] or client_assertion.claimed_subject(req)
+async def event_naming(tx: Tx, req: OAuthRequest, client: Client | None) -> tuple[str | None, dict[str, str]]:
+    """The client the request's event names and the assertion details it carries (ClientAuthenticationFlow).
+
+    ``client`` is the authenticated client, or None when authentication failed. Then the event names the
+    ``client_id`` the request gives (ClientIdAndSecretAuthenticator's ``event.client``), else the client an
+    assertion names once it is found (AbstractJWTClientValidator.validateClient): an unknown client, or an
+    assertion whose ``iss`` is not its ``sub``, is named by no event. The assertion's details are there
+    whenever the JWT authenticators read it: not for a client the client-secret authenticator answers for."""
+    if client is not None:
+        named: str | None = client.client_id
+    elif client_id := _credentials(req)[0]:
+        named, client = client_id, await tx.config.client(req.realm.id, client_id)
+    else:
+        subject = client_assertion.claimed_subject(req)
+        client = await tx.config.client(req.realm.id, subject) if subject else None
+        named = client.client_id if client is not None else None
+    if client is not None and expected_authenticator(client) == CLIENT_SECRET:
+        return named, {}
+    return named, client_assertion.event_details(req)
 
 
 def expected_authenticator(client: Client) -> str:

@@ -18,7 +18,7 @@ from doorkeep.model import DeviceCode
 from doorkeep.oauth import device_codes, token_endpoint
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import pkce_problem
-from doorkeep.oauth.client_auth import OIDC, authenticate_client, claimed_client_id
+from doorkeep.oauth.client_auth import OIDC, authenticate_client, event_naming
 
 if TYPE_CHECKING:
     from doorkeep.model import Client
@@ -81,12 +81,13 @@ async def authorize_device(tx: Tx, services: Services, req: OAuthRequest) -> Dev
         if problem:
             raise e.InvalidRequest(problem)
     except OAuthError as err:
+        named, _ = await event_naming(tx, req, client)
         await events.record(
             tx,
             req.realm,
             f"{EVENT}_ERROR",
             now=now,
-            client_id=client.client_id if client else claimed_client_id(req),
+            client_id=named,
             ip=req.ip_address,
             error=err.event_error,
             details={"reason": err.description},

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.oauth import refresh_tokens
-from doorkeep.oauth.client_auth import authorize_client
+from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.sessions import service
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     if claims.iat + 1 < session.started:
         raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)
     await service.end_with_online(tx, session.id, claims.offline)
+    _, assertion = await event_naming(tx, req, client)  # the client authentication flow's details
     await events.record(
         tx,
         req.realm,
@@ -49,6 +50,7 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
         user_id=session.user_id,
         session_id=session.id,
         ip=req.ip_address,
+        details={**assertion, "client_auth_method": events.client_auth_method(client)},
     )
 
 

@@ -10,7 +10,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
-from doorkeep.oauth.client_auth import authorize_client, claimed_client_id
+from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.oauth.grants import (
     authorization_code,
     client_credentials,
@@ -102,8 +102,10 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
         if err.event_error:  # none for a device code still pending, as Keycloak records none
-            given = claimed_client_id(req)
+            given, assertion = await event_naming(tx, req, client)
+            err.event_details = {**assertion, **err.event_details}
             await events.token_failed(tx, req, grant_type, client, given, err, services.clock.now())
         raise
-    await events.token_issued(tx, req, grant_type, client, minted, services.clock.now())
+    _, assertion = await event_naming(tx, req, client)
+    await events.token_issued(tx, req, grant_type, client, minted, services.clock.now(), assertion)
     return minted
