@@ -58,7 +58,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     base = Realm(id=realm_id or new_id(), name=name, enabled=False)
     realm: Realm = apply(base, rep, REALM_FIELDS)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return _valid_policy(_valid_triggers(realm))
+    return _valid_policy(_valid_triggers(_valid_brute_force(realm, rep)))
 
 
 def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
@@ -68,7 +68,27 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return _valid_policy(_valid_triggers(updated))
+    return _valid_policy(_valid_triggers(_valid_brute_force(updated, rep)))
+
+
+# DefaultExportImportManager's checks on a realm update or import (keycloak#40353, PR #40538): each Brute Force
+# Detection number the representation gives must not be negative, else a ModelException (a 400) naming it.
+_BRUTE_FORCE_LIMITS = {
+    "failureFactor": "Failure factor",
+    "maxTemporaryLockouts": "Maximum temporary lockouts",
+    "maxFailureWaitSeconds": "Maximum failure wait seconds",
+    "waitIncrementSeconds": "Wait increment seconds",
+    "minimumQuickLoginWaitSeconds": "Minimum quick login wait seconds",
+    "quickLoginCheckMilliSeconds": "Quick login check milliseconds",
+    "maxDeltaTimeSeconds": "Maximum delta time seconds",
+}
+
+
+def _valid_brute_force(realm: Realm, rep: dict[str, Any]) -> Realm:
+    for key, label in _BRUTE_FORCE_LIMITS.items():
+        if rep.get(key) is not None and getattr(realm, REALM_FIELDS[key]) < 0:
+            raise AdminError(400, f"{label} may not be a negative value")
+    return realm
 
 
 def _valid_policy(realm: Realm) -> Realm:
