@@ -13,9 +13,10 @@ user is refused even with the right password, and an attempt refused that way is
   lockouts when that is above 0) the user is disabled with the attribute
   ``disabledReason = permanentLockout``. A user with more temporary lockouts on record than
   ``maxTemporaryLockouts`` counts as locked too (a realm switched to permanent lockout).
-- A successful login clears the record; so does an administrator (attack-detection endpoints, or
-  re-enabling the user). A record expires ``maxDeltaTimeSeconds`` after its last failure, and
-  turning detection off forgets every record of the realm.
+- A successful login clears the record (a browser login once its whole flow is through); so does an
+  administrator (attack-detection endpoints, or re-enabling the user). A record expires
+  ``maxDeltaTimeSeconds`` after its last failure, and turning detection off forgets every record of the
+  realm.
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ def _only_permanent(realm: Realm) -> bool:
 
 
 def _wait_seconds(realm: Realm, num_failures: int) -> int:
-    """Keycloak's arithmetic, for any stored settings (Keycloak validates none of them): Java's integer
-    division truncates toward zero, so negative factors and increments give the waits Keycloak gives.
+    """Keycloak's arithmetic, for any stored settings (the admin API refuses negative ones, as Keycloak
+    26.2+ does; older stored values are not checked): Java's integer division truncates toward zero, so
+    negative factors and increments give the waits Keycloak gives.
     A factor of 0 with ``MULTIPLE`` throws in Keycloak's job; here it only drops the factor's wait."""
     factor = realm.failure_factor
     if _only_permanent(realm):
@@ -167,6 +169,16 @@ def without_lockout_reason(user: User) -> User:
     return dataclasses.replace(user, attributes={k: v for k, v in user.attributes.items() if k != DISABLED_REASON})
 
 
+def as_shown(realm: Realm, user: User, failure: LoginFailure | None, now: int) -> User:
+    """The user as the admin API shows it (Keycloak's DefaultAttributes.toRepresentation): with detection on
+    and no ``disabledReason`` of its own, a permanently locked out user shows disabled, with the reason. Only
+    the failures rule of ``permanently_locked`` can add anything here, so only a realm with permanent lockout
+    needs the record read."""
+    if not realm.brute_force_protected or DISABLED_REASON in user.attributes:
+        return user
+    return locked_out_user(user) if permanently_locked(realm, user, live(realm, failure, now)) else user
+
+
 # --- the detector in a transaction --------------------------------------------------------------
 
 
@@ -206,6 +218,13 @@ async def failed_login(tx: Tx, realm: Realm, user: User, ip: str | None, now_ms:
             tx, realm, "USER_DISABLED_BY_PERMANENT_LOCKOUT", now=now_ms // 1000, user_id=user.id, ip=ip, details=details
         )
     return verdict
+
+
+async def shown(tx: Tx, realm: Realm, users: list[User], now: int) -> list[User]:
+    """``as_shown`` for each of ``users``."""
+    if not (realm.brute_force_protected and realm.permanent_lockout):
+        return users
+    return [as_shown(realm, u, await tx.login_failures.get(realm.id, u.id), now) for u in users]
 
 
 async def successful_login(tx: Tx, realm: Realm, user: User) -> None:

@@ -17,7 +17,7 @@ from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.user_profile import default_config
 from doorkeep.errors import AdminError
-from doorkeep.users import account_profile, credential_order, otp
+from doorkeep.users import account_profile, brute_force, credential_order, otp
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
@@ -32,12 +32,15 @@ NO_CONTENT = 204
 
 
 async def list_users(request: Request) -> Response:
+    now = state(request).services.clock.now()
+
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
         if common.query_bool(request, "briefRepresentation", False):  # UsersResource.toRepresentation
             return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
+        found = await brute_force.shown(tx, realm, found, now)
         with_otp = await otp.configured_for(tx, [u.id for u in found])
         return json_response([user_to_json(u, totp=u.id in with_otp) for u in found])
 
@@ -96,10 +99,11 @@ async def create_user(request: Request) -> Response:
 
 async def get_user(request: Request) -> Response:
     """UserResource.getUser; ``userProfileMetadata=true`` adds the USER_API context's profile metadata."""
+    now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
-        user = await common.user_of(tx, realm, request.path_params["id"])
+        [user] = await brute_force.shown(tx, realm, [await common.user_of(tx, realm, request.path_params["id"])], now)
         rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
