@@ -437,8 +437,6 @@ async def authenticate(
         return again(ACCOUNT_DISABLED)
     if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
         return NeedOtp(user.id, remember_me=remember_me)
-    # AuthenticationManager.logSuccess once the whole flow is through (after the OTP form, when there is one)
-    await brute_force.successful_login(tx, realm, user)
     return await proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
 
 
@@ -650,7 +648,10 @@ async def _logged_in(
     consent: str,
 ) -> None:
     """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved), with its
-    ``consent`` detail."""
+    ``consent`` detail; and AuthenticationManager.logSuccess (in redirectAfterSuccessfulFlow): the user's failed
+    logins are cleared only once the whole flow is through, its OTP form, required actions and consent included,
+    whichever flow authenticated the user (a reset-credentials link too, BruteForceTest.testResetPassword)."""
+    await brute_force.successful_login(tx, realm, user)
     await login_event(
         tx,
         services,

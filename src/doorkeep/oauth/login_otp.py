@@ -84,7 +84,6 @@ async def verify(
     if not valid:
         await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
-    await brute_force.successful_login(tx, realm, user)
     return await login_flow.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
 
 
