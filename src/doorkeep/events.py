@@ -94,7 +94,9 @@ def saved(realm: Realm, type: str) -> bool:
 
 
 def _clip(value: object) -> str | None:
-    return None if value is None else str(value)[:MAX_TEXT]
+    """A value as the event store keeps it: text, at most MAX_TEXT long, its NULs dropped (a request may send
+    one, as ``client_id=%00``; PostgreSQL refuses it in a text, and the event must not fail the answer)."""
+    return None if value is None else str(value).replace("\x00", "")[:MAX_TEXT]
 
 
 async def record(
@@ -113,7 +115,7 @@ async def record(
     """Store one event if the realm keeps events of this type (``now`` in seconds, stored in ms)."""
     if not saved(realm, type):
         return
-    kept = {k: str(v)[:MAX_TEXT] for k, v in (details or {}).items() if v is not None}
+    kept = {k: str(_clip(v)) for k, v in (details or {}).items() if v is not None}
     await tx.events.add(
         Event(
             id=event_id(),

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 RESPONSE_MODES = response_types.MODES
+# getClientId's LOGIN_ERROR reason (AuthorizationEndpointRequestParserProcessor)
+CLIENT_ID_NOT_ONE = "Parameter 'client_id' not present or present multiple times in the HTTP request parameters"
+UNSUPPORTED_RESPONSE_TYPE_REASON = "Unsupported response_type"  # OIDCResponseType.parse's message
 
 
 # An authorization error shown to the user as a page: an OAuthError whose class is not redirectable.
@@ -115,14 +118,16 @@ async def validate(
     request object read (oauth/request_parser.py, before this transaction), or the error it ended with."""
     client_id = params.get("client_id")
     if client_id is None or len(params.all("client_id")) != 1:  # getClientId: absent or repeated
-        raise FatalRequest(e.AUTHZ_INVALID_REQUEST)
+        err = FatalRequest(e.AUTHZ_INVALID_REQUEST)
+        err.event_details["reason"] = CLIENT_ID_NOT_ONE
+        raise err
     client = await tx.clients.get_by_client_id(realm.id, client_id)
-    if client is None:
-        raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400)
+    if client is None:  # checkClient, each with its event error
+        raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400, event_error="client_not_found")
     if not client.enabled:
-        raise InvalidClient(e.AUTHZ_CLIENT_DISABLED, status=400)
+        raise InvalidClient(e.AUTHZ_CLIENT_DISABLED, status=400, event_error="client_disabled")
     if client.bearer_only:
-        raise InvalidClient(e.AUTHZ_BEARER_ONLY, status=400)
+        raise InvalidClient(e.AUTHZ_BEARER_ONLY, status=400, event_error="not_allowed")
     if isinstance(parsed, OAuthError):  # parseRequest's catch-all: after the client checks
         raise parsed
     if parsed is None:
@@ -152,21 +157,19 @@ def checked(
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
     redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
-    if redirect_uri is None:
-        raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI)
+    if redirect_uri is None:  # checkRedirectUri
+        raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI, event_error="invalid_redirect_uri")
     response_type, response_mode = _response_type(client, params, redirect_uri)
     early = (redirect_uri, response_mode, params.get("state"))
     # checkParRequired: only the client's require.pushed.authorization.requests (ParPolicy)
     required = client.attr_bool("require.pushed.authorization.requests")
     if required and not par_endpoint and parsed.pushed_key is None:
         raise _redirecting(InvalidRequest(e.PAR_REQUIRED), early)
-    if parsed.invalid is not None:  # checkInvalidRequestMessage
-        raise _redirecting(InvalidRequest(parsed.invalid), early)
+    if parsed.invalid is not None:  # checkInvalidRequestMessage: its event has no reason
+        raise _redirecting(InvalidRequest(parsed.invalid), early, reason=None)
     scope = params.get("scope") or ""
-    if not scope_valid:  # checkValidScope: the event's reason is the description
-        err = _redirecting(InvalidScope(INVALID_SCOPES.format(scope)), early)
-        err.reason = err.description
-        raise err
+    if not scope_valid:  # checkValidScope: invalid_scope to the client, invalid_request in the event
+        raise _redirecting(InvalidScope(INVALID_SCOPES.format(scope), event_error="invalid_request"), early)
     # checkOIDCParams: every ID token from the authorization endpoint carries the client's nonce
     if response_type.has(response_types.ID_TOKEN) and params.get("nonce") is None:
         raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_NONCE), early)
@@ -207,21 +210,23 @@ def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[res
     raw, raw_mode, state = params.get("response_type"), params.get("response_mode"), params.get("state")
     if raw is None:
         early = (redirect_uri, response_types.mode_for_invalid_type(raw_mode), state)
-        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_RESPONSE_TYPE), early)
+        raise _redirecting(InvalidRequest(e.AUTHZ_MISSING_RESPONSE_TYPE), early, mode_known=False)
     parsed = response_types.parse(raw)
     if parsed is None:
         early = (redirect_uri, response_types.mode_for_invalid_type(raw_mode), state)
-        raise _redirecting(UnsupportedResponseType(""), early)
+        err = UnsupportedResponseType("", event_error="invalid_request")
+        raise _redirecting(err, early, reason=UNSUPPORTED_RESPONSE_TYPE_REASON, mode_known=False)
     mode = response_types.default_mode(parsed) if raw_mode is None else raw_mode
+    query = (redirect_uri, response_types.QUERY, state)
     if mode not in response_types.MODES:
-        raise _redirecting(InvalidRequest(e.AUTHZ_INVALID_RESPONSE_MODE), (redirect_uri, response_types.QUERY, state))
+        raise _redirecting(InvalidRequest(e.AUTHZ_INVALID_RESPONSE_MODE), query, mode_known=False)
     if parsed.implicit_or_hybrid and mode == response_types.QUERY:  # OIDC Core §3.2.2.5, §3.3.2.5
-        raise _redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), (redirect_uri, response_types.QUERY, state))
+        raise _redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), query, mode_known=False)
     early = (redirect_uri, mode, state)
     if (parsed.has(response_types.CODE) or parsed.has(response_types.NONE)) and not client.standard_flow_enabled:
-        raise _redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED), early)
+        raise _redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED, event_error="not_allowed"), early)
     if parsed.implicit_or_hybrid and not client.implicit_flow_enabled:
-        raise _redirecting(UnauthorizedClient(e.AUTHZ_IMPLICIT_DISABLED), early)
+        raise _redirecting(UnauthorizedClient(e.AUTHZ_IMPLICIT_DISABLED, event_error="not_allowed"), early)
     return parsed, mode
 
 
@@ -240,19 +245,49 @@ def _max_age(raw: str | None) -> int | None:
 class RedirectingError(Exception):
     """An error sent back to the client's redirect URI (RFC 6749 §4.1.2.1): its code, text and target."""
 
-    def __init__(self, error: str, description: str, target: EarlyRedirect) -> None:
+    def __init__(
+        self,
+        error: str,
+        description: str,
+        target: EarlyRedirect,
+        *,
+        event_error: str = "invalid_request",
+        reason: str | None = None,
+        mode_known: bool = True,
+    ) -> None:
         super().__init__(description)
         self.error = error
         self.description = description
         self.target = target
-        # Set where Keycloak's AuthorizationEndpointChecker records LOGIN_ERROR ``invalid_request`` with a
-        # REASON detail before redirecting (checkValidScope); None where no event is recorded here.
-        self.reason: str | None = None
+        # The LOGIN_ERROR AuthorizationEndpointChecker records before redirecting: its error, its REASON
+        # detail (None where the check sets none) and whether the response mode was parsed by then (its
+        # RESPONSE_MODE detail is set only once it was).
+        self.event_error = event_error
+        self.reason = reason
+        self.mode_known = mode_known
 
 
-def _redirecting(err: OAuthError, early: tuple[str, str, str | None]) -> RedirectingError:
+_AS_DESCRIPTION = "as description"
+
+
+def _redirecting(
+    err: OAuthError,
+    early: tuple[str, str, str | None],
+    *,
+    reason: str | None = _AS_DESCRIPTION,
+    mode_known: bool = True,
+) -> RedirectingError:
+    """The error sent back to the client; its event's reason is the description unless given."""
     assert err.redirectable, f"{err.error} is never redirected to the client"
-    return RedirectingError(err.error, err.description, EarlyRedirect(*early))
+    why = err.description if reason is _AS_DESCRIPTION else reason
+    return RedirectingError(
+        err.error,
+        err.description,
+        EarlyRedirect(*early),
+        event_error=err.event_error,
+        reason=why,
+        mode_known=mode_known,
+    )
 
 
 def _pkce(client: Client, params: Form, early: tuple[str, str, str | None]) -> tuple[str | None, str | None]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from doorkeep import events
+from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.context import Form
@@ -57,11 +58,15 @@ async def record(
 async def refused_request(
     tx: Tx, services: Services, realm: Realm, params: Form, err: RedirectingError, ip: str
 ) -> None:
-    """The LOGIN_ERROR of an authorization request refused back to the client, where Keycloak's checker records
-    one (``err.reason`` set): error ``invalid_request``, the request's response type and mode, its redirect URI
-    and the reason (AuthorizationEndpointChecker.checkValidScope: "Invalid scopes: openid offline_access")."""
-    if err.reason is None:
-        return
+    """The LOGIN_ERROR of an authorization request refused back to the client (AuthorizationEndpointChecker
+    records one for each check): its error, the request's redirect URI and response type, the response mode
+    once it was parsed, and the check's reason ("Invalid scopes: openid offline_access")."""
+    details = {
+        "redirect_uri": params.get("redirect_uri"),
+        "response_type": params.get("response_type"),
+        "response_mode": err.target.response_mode if err.mode_known else None,
+        "reason": err.reason,
+    }
     await events.record(
         tx,
         realm,
@@ -69,11 +74,31 @@ async def refused_request(
         now=services.clock.now(),
         client_id=params.get("client_id"),
         ip=ip,
-        error="invalid_request",
-        details={
-            "response_type": params.get("response_type"),
-            "response_mode": err.target.response_mode,
-            "redirect_uri": params.get("redirect_uri"),
-            "reason": err.reason,
-        },
+        error=err.event_error,
+        details={k: v for k, v in details.items() if v is not None},
     )
+
+
+async def refused_page(tx: Tx, services: Services, realm: Realm, params: Form, err: OAuthError, ip: str) -> None:
+    """The LOGIN_ERROR of an authorization request answered with an error page: no client when ``client_id``
+    was absent or repeated (getClientId), the client asked for after that (checkClient's ``event.client``),
+    and the redirect URI asked for once the client is known (checkRedirectUri)."""
+    named = params.all("client_id")
+    client_id = named[0] if len(named) == 1 else None
+    details: dict[str, str | None] = dict(err.event_details)
+    if client_id is not None and err.event_error not in _BEFORE_REDIRECT_CHECK:
+        details["redirect_uri"] = params.get("redirect_uri")
+    await events.record(
+        tx,
+        realm,
+        "LOGIN_ERROR",
+        now=services.clock.now(),
+        client_id=client_id,
+        ip=ip,
+        error=err.event_error,
+        details={k: v for k, v in details.items() if v is not None} or None,
+    )
+
+
+# checkClient's errors, recorded before checkRedirectUri adds the redirect URI to the event
+_BEFORE_REDIRECT_CHECK = frozenset({"client_not_found", "client_disabled", "not_allowed"})

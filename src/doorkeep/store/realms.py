@@ -254,6 +254,8 @@ class ClientRepo:
         return await MapperRepo(self._c).attach(found)
 
     async def get_by_client_id(self, realm_id: str, client_id: str) -> Client | None:
+        if "\x00" in client_id:  # no client has one (PostgreSQL refuses a NUL in a text): unknown on both engines
+            return None
         row = (
             await self._c.execute(
                 select(clients).where(clients.c.realm_id == realm_id, clients.c.client_id == client_id)

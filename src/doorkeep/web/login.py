@@ -174,6 +174,7 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
             await login_events.refused_request(tx, services, realm, params, err, client_ip(request))
             return error_redirect(request, realm, err)
         except AuthorizeError as err:
+            await login_events.refused_page(tx, services, realm, params, err, client_ip(request))
             if err.detail:  # ServicesLogger.invalidRequest: why a request object or pushed request was refused
                 log.warning("invalid authorization request for client %s: %s", params.get("client_id"), err.detail)
             return error_page(request, realm, err.description)
