@@ -317,6 +317,9 @@ def test_post_logout_redirect_uris(attribute: str, uri: str, expected: bool) -> 
         ("/a\\..\\b", True),
         ("/a/..;x", True),
         ("/a/%25%32%65%25%32%65/b", True),
+        ("/a/%252E%252E/b", True),
+        ("/a/%25252E%25252E/", False),  # three times encoded: no dot once decoded (Keycloak #48978)
+        ("/a/%2525252525252E%2525252525252E/", False),
         ("/..%09/x", True),  # the encoded tab, line ends and NUL end a segment too (issue #48978)
         ("/..%0a/x", True),
         ("/..%0D/x", True),

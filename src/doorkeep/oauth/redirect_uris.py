@@ -13,9 +13,9 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
 * a registered ``*`` matches any URI; a trailing ``*`` (on a pattern without ``?`` or ``#``) is a prefix
   match on what precedes the query (or, without a query, the fragment), and also matches the prefix
   without its trailing ``/``. Prefix wildcards are off when the requested URI has userinfo
-  (``http://localhost:@evil``) or a ``..`` segment in any spelling (``/../``, ``%2e%2E``, ``%2f..%2f``,
-  ``\\..\\``, ``/..%09/``, a trailing ``/..``), so a prefix cannot be escaped; otherwise the URI must equal a
-  registered one;
+  (``http://localhost:@evil``) or a ``..`` segment in any spelling a server decoding once reads as one
+  (``/../``, ``%2e%2E``, ``%252e``, ``%2f..%2f``, ``\\..\\``, ``/..%09/``, a trailing ``/..``), so a prefix
+  cannot be escaped; otherwise the URI must equal a registered one;
 * a match is accepted for ``http``/``https``; another scheme only when the matched pattern starts with
   that exact scheme (``myapp:*`` allows ``myapp://cb``; ``*`` does not);
 * an ``http`` loopback URI (``localhost``, ``127.0.0.1``, ``[::1]``) that matches nothing is tried again
@@ -93,15 +93,17 @@ def _lower_prefix(pattern: str) -> str:
 
 
 def has_dot_segment(path: str) -> bool:
-    """Whether a raw path holds a ``..`` segment, percent-encoded (even twice) or not."""
-    for _ in range(5):
+    """Whether a raw path holds a ``..`` segment, plain, percent-encoded or encoded twice (Keycloak's
+    ``%252E``). A dot encoded three times or more is left alone, as Keycloak does (#48978: a server decodes
+    once, so ``%25252E`` reaches it as ``%252E``, no dot)."""
+    for _ in range(2):
         if _DOT_SEGMENT.search(path):
             return True
         decoded = unquote(path)
         if decoded == path:
             return False
         path = decoded
-    return True
+    return False
 
 
 def wildcards_allowed(uri: Uri) -> bool:
