@@ -325,6 +325,12 @@ def error(realm_display: str, text: str, *, ui: Language = ENGLISH, back_uri: st
     return render("login/error.html", title=title, realm_display=realm_display, text=text, ui=ui, back_uri=back_uri)
 
 
+def installed_app(realm_display: str, code: str | None, error: str | None, *, ui: Language = ENGLISH) -> str:
+    """code.ftl: the code to copy into an installed application, or the error it got (shown as text)."""
+    title = ui.text("codeSuccessTitle") if code else ui.text("codeErrorTitle", error or "")
+    return render("login/code.html", title=title, realm_display=realm_display, code=code, error=error, ui=ui)
+
+
 def info(realm_display: str, title: str, text: str, *, ui: Language = ENGLISH) -> str:
     return render("login/info.html", title=ui.translate(title), realm_display=realm_display, text=text, ui=ui)
 

@@ -90,6 +90,9 @@ class AuthRequest:
     # Whether the request sent ``redirect_uri`` (Keycloak's REDIRECT_URI_PARAM note): the code binds the token
     # request to it only then (RFC 6749 §4.1.3). True in authentication sessions from before this field.
     redirect_uri_sent: bool = True
+    # The ``redirect_uri`` as sent (REDIRECT_URI_PARAM), which the token request must repeat: it differs from
+    # ``redirect_uri`` for the installed-app URN and a relative URI. None in sessions from before this field.
+    redirect_uri_param: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,6 +162,7 @@ def checked(
     redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
     if redirect_uri is None:  # checkRedirectUri
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI, event_error="invalid_redirect_uri")
+    redirect_uri = redirect_uris.installed_app(redirect_uri, base_url, realm.name)
     response_type, response_mode = _response_type(client, params, redirect_uri)
     early = (redirect_uri, response_mode, params.get("state"))
     # checkParRequired: only the client's require.pushed.authorization.requests (ParPolicy)
@@ -192,6 +196,7 @@ def checked(
         kc_action=_kc_action(params.get("kc_action"))[0],
         kc_action_parameter=_kc_action(params.get("kc_action"))[1],
         redirect_uri_sent=bool(params.get("redirect_uri")),
+        redirect_uri_param=params.get("redirect_uri") or None,
     )
 
 
@@ -401,7 +406,7 @@ async def issue_code(
     )
     code = secrets.token_urlsafe(32)
     data = {
-        "redirect_uri": request.redirect_uri if request.redirect_uri_sent else None,
+        "redirect_uri": (request.redirect_uri_param or request.redirect_uri) if request.redirect_uri_sent else None,
         "scope": request.scope,
         "nonce": request.nonce,
         "code_challenge": request.code_challenge,

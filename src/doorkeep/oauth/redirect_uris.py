@@ -40,6 +40,7 @@ from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
 NEVER = frozenset({"javascript", "data", "vbscript"})
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 SAME_AS_REDIRECTS = "+"
+INSTALLED_APP_URN = "urn:ietf:wg:oauth:2.0:oob"  # Constants.INSTALLED_APP_URN
 POST_LOGOUT = "post.logout.redirect.uris"
 # Keycloak's UNSAFE_PATH_PATTERN (";" and the encoded tab, line ends and NUL end a segment too: servers
 # strip or split on them, issue #48978); a doubly encoded dot is found by decoding again.
@@ -191,6 +192,14 @@ def resolve(requested: str | None, client: Client, base_url: str, *, required: b
     if "*" in only:
         return None
     return verify(only, [only], None, base_url, frozenset())  # registered: no forbidden-parameter check
+
+
+def installed_app(redirect_uri: str, base_url: str, realm_name: str) -> str:
+    """The URI to send the response to: for the installed-app URN, once verified, the realm's page that shows
+    the code (RedirectUtils.verifyRedirectUri: ``Urls.realmInstalledAppUrnCallback``); any other unchanged."""
+    if redirect_uri != INSTALLED_APP_URN:
+        return redirect_uri
+    return f"{base_url}/realms/{realm_name}/protocol/openid-connect/oauth/oob"
 
 
 def matches(uri: str, client: Client, base_url: str) -> bool:

@@ -208,3 +208,14 @@ async def third_party_step1(request: Request) -> Response:
 
 async def third_party_step2(request: Request) -> Response:
     return await _iframe(request, STEP2)
+
+
+async def installed_app(request: Request) -> Response:
+    """OIDCLoginProtocolService.installedAppUrnCallback: where a response to the installed-app URN lands, the
+    page showing the code to copy (or the error, as text)."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    code, error = request.query_params.get("code"), request.query_params.get("error")
+    ui = page_locale.language(request, realm)
+    return html(pages.installed_app(display(realm), code, error, ui=ui))

@@ -74,6 +74,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/login-status-iframe.html/init", browser_session.status_iframe_init, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step1.html", browser_session.third_party_step1, methods=["GET"]),
         Route(f"{OIDC}/3p-cookies/step2.html", browser_session.third_party_step2, methods=["GET"]),
+        Route(f"{OIDC}/oauth/oob", browser_session.installed_app, methods=["GET"]),
         Route(
             "/admin/realms",
             cors.with_token_origins(admin_realms.root, expose=cors.EXPOSE_LOCATION),

@@ -144,6 +144,9 @@ MESSAGES: dict[str, str] = {
     "successLogoutMessage": "You are logged out.",
     # error.html and the texts it shows
     "errorTitle": "We are sorry...",
+    "codeSuccessTitle": "Success code",
+    "codeErrorTitle": "Error code: {0}",
+    "copyCodeInstruction": "Please copy this code and paste it into your application:",
     "pageTitleError": "Error",
     "expiredCodeMessage": "Login timeout. Please sign in again.",
     "loginTimeout": "Your login attempt timed out. Login will start from the beginning.",
