@@ -2,19 +2,22 @@
 (testsuite/integration-arquillian/tests/base/.../oauth/AuthorizationCodeTest.java, the last arquillian
 version, with ``testInvalidNULCharacterClientId`` and the form_post methods).
 
-Each test is named after the Java method and says so in its docstring. Skipped, for features Doorkeep
-lacks entirely: ``authorizationRequestFormPostJwtResponseModeHTMLEntitiesRedirectUri`` (JARM: Doorkeep
+Each test is named after the Java method and says so in its docstring. The installed-app error page shows
+the error as plain text, as the newest version of the test (tests/base) expects. Skipped, for features
+Doorkeep lacks entirely: ``authorizationRequestFormPostJwtResponseModeHTMLEntitiesRedirectUri`` (JARM: Doorkeep
 signs no authorization responses, ``form_post.jwt`` is an unknown response mode here).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from access_token_realm import APP, REDIRECT, USER, import_realm, update_client
+from access_token_realm import APP, REDIRECT, USER, code_to_token, import_realm, update_client
 from authorize_port import ISSUER, authorize, error_page, form_post, log_in, sent_back
 from keycloak_port import poll
 from wire_env import Env
@@ -22,6 +25,8 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 STATE = "OpenIdConnect.AuthenticationProperties=2302984sdlk"
+OOB = "urn:ietf:wg:oauth:2.0:oob"
+OOB_PAGE = ISSUER + "/protocol/openid-connect/oauth/oob"
 
 
 @pytest.fixture
@@ -66,6 +71,38 @@ async def test_authorization_valid_redirect_uri(kc: Env) -> None:
     params = sent_back(await log_in(kc.http, await authorize(kc.http)))
     assert params["code"], params
     await expect_login(kc)
+
+
+async def test_authorization_request_installed_app(kc: Env) -> None:
+    """AuthorizationCodeTest.authorizationRequestInstalledApp: the URN's response lands on the realm's page
+    showing the code, which the token request redeems with the URN."""
+    await update_client(kc, redirectUris=["http://127.0.0.1:9999/*", OOB])
+    done = await log_in(kc.http, await authorize(kc.http, redirect_uri=OOB))
+    location = done.headers["location"]
+    assert location.startswith(OOB_PAGE + "?"), location
+    code = sent_back(done)["code"]
+    page = await kc.http.get(location)
+    assert page.status_code == 200
+    title = re.search(r'<h1 id="kc-page-title">([^<]*)</h1>', page.text)
+    assert title is not None and title.group(1) == "Success code", page.text[:500]
+    assert f'<input id="code" value="{code}"' in page.text
+    await expect_login(kc, redirect_uri=OOB_PAGE)
+    response = await code_to_token(kc, code, redirect_uri=OOB)
+    assert response.status_code == 200, response.text
+
+
+async def test_authorization_request_installed_app_errors(kc: Env) -> None:
+    """AuthorizationCodeTest.authorizationRequestInstalledAppErrors: the error is shown as text, never as markup
+    or a link back to the application."""
+    for error in (
+        '<p><a href="javascript&amp;colon;alert(document.domain);">Back to application</a></p>',
+        '<p><a href="http://foo.com">Back to application</a></p>',
+    ):
+        page = await kc.http.get(OOB_PAGE, params={"error": error})
+        assert page.status_code == 200
+        assert "<a href" not in page.text and "backToApplication" not in page.text, page.text
+        title = re.search(r'<h1 id="kc-page-title">([^<]*)</h1>', page.text)
+        assert title is not None and html.unescape(title.group(1)) == "Error code: " + error, page.text
 
 
 async def test_test_invalid_redirect_uri(kc: Env) -> None:

@@ -9,8 +9,7 @@ port 8280 only answers the browser, so it has no counterpart here: the redirect'
 Where Keycloak 26's source answers differently from this test, the test follows the source
 (RedirectUtils.redirectUriEquals / UriUtils.schemeHostAndPortEqual compare the scheme and host
 case-insensitively, as the test did before the 2024 rewrite): see ``test_test_different_case_in_hostname``
-and ``test_test_different_case_in_scheme``. The installed-app URN (``urn:ietf:wg:oauth:2.0:oob``) of
-``testLocalhost`` is left out: Doorkeep has no installed-app page.
+and ``test_test_different_case_in_scheme``.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ pytestmark = pytest.mark.anyio
 APP_ROOT = "http://localhost:8180/auth/realms/master/app"
 AUTH_SERVER_ROOT = "http://localhost/auth"  # Keycloak's http://localhost:8180/auth: the origin plus /auth
 PASSWORD = "password"
+INSTALLED_APP_URN = "urn:ietf:wg:oauth:2.0:oob"
 
 
 def _client(client_id: str, *redirects: str, root: str | None = None) -> dict[str, Any]:
@@ -125,7 +125,11 @@ async def check_redirect_uri(
         return
     done = await log_in(env.http, response)
     code = sent_back(done)["code"]
-    assert without_response(done.headers["location"]) == redirect_uri, done.headers["location"]
+    landed = without_response(done.headers["location"])
+    if redirect_uri == INSTALLED_APP_URN:  # the realm's page showing the code
+        assert landed.endswith("oauth/oob"), landed
+    else:
+        assert landed == redirect_uri, done.headers["location"]
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     tokens = await env.http.post(token_url(), data=form, auth=(client_id, PASSWORD))
     assert tokens.status_code == 200, (redirect_uri, tokens.text)
@@ -309,6 +313,7 @@ async def test_test_localhost(kc: Env) -> None:
     """OAuthRedirectUriTest.testLocalhost: a loopback URI registered without a port takes any port
     (RFC 8252 §7.3), and only with the registered path."""
     for uri, valid, exchange in [
+        ("urn:ietf:wg:oauth:2.0:oob", True, True),
         ("http://localhost", True, False),
         ("http://localhost:8280", True, True),
         ("http://localhosts", False, False),
