@@ -37,7 +37,7 @@ async def authorize(
     for name, value in wanted.items():
         for one in [value] if isinstance(value, str) else value or []:
             query.append((name, one))
-    return await env_http.get(AUTH, params=query)
+    return await env_http.get(AUTH, params=tuple(query))
 
 
 async def log_in(env_http: httpx.AsyncClient, page: httpx.Response, username: str = USER) -> httpx.Response:
