@@ -256,8 +256,10 @@ async def test_logout_revocation_introspection_and_userinfo_are_recorded(realm: 
         "revoked_client": "app",
         "refresh_token_type": "Refresh",
         "refresh_token_id": claims(second["refresh_token"])["jti"],
+        "client_auth_method": "client-secret",
     }
     assert found["INTROSPECT_TOKEN"]["sessionId"] == third["session_state"]
+    assert found["INTROSPECT_TOKEN"]["details"] == {"client_auth_method": "client-secret"}
     assert found["USER_INFO_REQUEST"]["sessionId"] == third["session_state"]
     assert found["USER_INFO_REQUEST"]["details"] == {
         "auth_method": "validate_access_token",
@@ -274,7 +276,8 @@ async def test_revoking_an_access_token_records_its_token_id(realm: Env) -> None
     )
     assert response.status_code == 200
     event = (await events_of(realm, type="REVOKE_GRANT"))[0]
-    assert event["details"] == {"token_id": claims(body["access_token"])["jti"]} and "sessionId" not in event
+    assert event["details"] == {"token_id": claims(body["access_token"])["jti"], "client_auth_method": "client-secret"}
+    assert "sessionId" not in event
 
 
 async def test_client_credentials_is_a_client_login_of_the_service_account(realm: Env) -> None:

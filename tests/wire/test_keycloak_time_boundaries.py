@@ -128,7 +128,7 @@ async def test_revocation_does_not_judge_exp_so_an_expired_access_token_is_still
     revoked = await realm.http.post(token_url("test", "revoke"), data=form)
     assert (revoked.status_code, revoked.content) == (200, b"")
     (event,) = await events_of(realm, "REVOKE_GRANT")
-    assert event["details"] == {"token_id": claims(access)["jti"]}
+    assert event["details"] == {"token_id": claims(access)["jti"], "client_auth_method": "client-secret"}
 
 
 async def test_logout_accepts_an_id_token_hint_long_past_its_exp(realm: Env) -> None:

@@ -90,7 +90,11 @@ async def authorize_device(tx: Tx, services: Services, req: OAuthRequest) -> Dev
             client_id=named,
             ip=req.ip_address,
             error=err.event_error,
-            details={"reason": err.description},
+            details={
+                "reason": err.description,
+                # ClientAuthenticationFlow's detail, once the client authenticated
+                "client_auth_method": events.client_auth_method(client) if client is not None else None,
+            },
         )
         raise
     if challenge is not None and method is None:

@@ -191,6 +191,7 @@ async def _record(
         user_id=user_id,
         session_id=active.get("sid"),
         ip=req.ip_address,
+        details={"client_auth_method": events.client_auth_method(caller)},
     )
 
 
@@ -220,6 +221,7 @@ async def _failed(
     )
     if reason is not None:
         details["reason"] = reason
+    details["client_auth_method"] = events.client_auth_method(caller)  # the caller authenticated first
     sid = claims.get("sid") if claims is not None and in_session else session_id
     await events.record(
         tx,

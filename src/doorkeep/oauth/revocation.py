@@ -62,6 +62,7 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         expires = max(int(exp) if isinstance(exp, int) else now, now + MIN_REVOKED_LIFETIME)
         await tx.revoked.add(str(claims.get("jti", "")), expires)
         details, sid = {"token_id": claims.get("jti")}, None
+    details["client_auth_method"] = events.client_auth_method(client)  # set by the client authentication flow
     await events.record(
         tx,
         req.realm,
