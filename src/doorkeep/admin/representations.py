@@ -238,6 +238,28 @@ def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = ""
     return dataclasses.replace(obj, **changes)
 
 
+# DefaultExportImportManager.importRealm and updateRealm (keycloak#40353, PR #40538, Keycloak 26.2+): each Brute
+# Force Detection number a representation gives goes through checkNonNegativeNumber, a ModelException naming it.
+BRUTE_FORCE_LIMITS = {
+    "failureFactor": "Failure factor",
+    "maxTemporaryLockouts": "Maximum temporary lockouts",
+    "maxFailureWaitSeconds": "Maximum failure wait seconds",
+    "waitIncrementSeconds": "Wait increment seconds",
+    "minimumQuickLoginWaitSeconds": "Minimum quick login wait seconds",
+    "quickLoginCheckMilliSeconds": "Quick login check milliseconds",
+    "maxDeltaTimeSeconds": "Maximum delta time seconds",
+}
+
+
+def negative_brute_force(realm: Realm, rep: dict[str, Any]) -> tuple[str, str] | None:
+    """The first Brute Force Detection field ``rep`` gives that left ``realm`` negative, with Keycloak's
+    message (the admin API's 400 and a realm file's import error alike), else None."""
+    for key, label in BRUTE_FORCE_LIMITS.items():
+        if rep.get(key) is not None and getattr(realm, REALM_FIELDS[key]) < 0:
+            return key, f"{label} may not be a negative value"
+    return None
+
+
 def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, attr in fields.items():

@@ -20,6 +20,7 @@ from doorkeep.admin.representations import (
     RepresentationError,
     apply,
     json_bool,
+    negative_brute_force,
 )
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.keys import components
@@ -159,6 +160,8 @@ class _Parser:
         self.unknown.update(auth_flows.unsupported(rep))
         # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
         realm = apply(Realm(id=opt_str(rep, "id", b) or "", name=name, enabled=False), rep, REALM_FIELDS, at(b, ""))
+        if (negative := negative_brute_force(realm, rep)) is not None:  # importRealm's checkNonNegativeNumber
+            fail(at(b, negative[0]), negative[1])
         ssl = realm.ssl_required.lower()
         if ssl not in SSL_REQUIRED:
             fail(at(b, "sslRequired"), f"expected one of {', '.join(SSL_REQUIRED)}")

@@ -13,7 +13,13 @@ from typing import Any, TypeVar
 
 from doorkeep import policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
-from doorkeep.admin.representations import CLIENT_FIELDS, REALM_FIELDS, RepresentationError, apply
+from doorkeep.admin.representations import (
+    CLIENT_FIELDS,
+    REALM_FIELDS,
+    RepresentationError,
+    apply,
+    negative_brute_force,
+)
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
@@ -71,23 +77,10 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     return _valid_policy(_valid_triggers(_valid_brute_force(updated, rep)))
 
 
-# DefaultExportImportManager's checks on a realm update or import (keycloak#40353, PR #40538): each Brute Force
-# Detection number the representation gives must not be negative, else a ModelException (a 400) naming it.
-_BRUTE_FORCE_LIMITS = {
-    "failureFactor": "Failure factor",
-    "maxTemporaryLockouts": "Maximum temporary lockouts",
-    "maxFailureWaitSeconds": "Maximum failure wait seconds",
-    "waitIncrementSeconds": "Wait increment seconds",
-    "minimumQuickLoginWaitSeconds": "Minimum quick login wait seconds",
-    "quickLoginCheckMilliSeconds": "Quick login check milliseconds",
-    "maxDeltaTimeSeconds": "Maximum delta time seconds",
-}
-
-
 def _valid_brute_force(realm: Realm, rep: dict[str, Any]) -> Realm:
-    for key, label in _BRUTE_FORCE_LIMITS.items():
-        if rep.get(key) is not None and getattr(realm, REALM_FIELDS[key]) < 0:
-            raise AdminError(400, f"{label} may not be a negative value")
+    """A negative Brute Force Detection number is a 400 (representations.negative_brute_force)."""
+    if (negative := negative_brute_force(realm, rep)) is not None:
+        raise AdminError(400, negative[1])
     return realm
 
 
