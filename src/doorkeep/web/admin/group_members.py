@@ -15,7 +15,7 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import user_to_brief_json, user_to_json
 from doorkeep.model import Group, User
-from doorkeep.users import otp
+from doorkeep.users import brute_force, otp
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, ok, page, query_bool, query_int, run_realm
 from doorkeep.web.admin.groups import load_group
@@ -51,6 +51,7 @@ async def members(request: Request) -> Response:
         call.require("view-users")
         first, max_results = query_int(request, "first"), query_int(request, "max")
         found = await call.tx.groups.members(group.id, first or 0, 100 if max_results is None else max_results)
+        found = await brute_force.shown(call.tx, call.realm, found, call.now)  # as the user search shows them
         if query_bool(request, "briefRepresentation", False):
             return ok([user_to_brief_json(u) for u in found])
         with_otp = await otp.configured_for(call.tx, [u.id for u in found])

@@ -21,7 +21,7 @@ from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import is_true, user_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Group, Role, User
-from doorkeep.users import otp
+from doorkeep.users import brute_force, otp
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -302,6 +302,7 @@ async def members(request: Request) -> Response:
         call.require("query-users")  # Keycloak asks for both: view the role's container, query users
         limit = MEMBERS_MAX if max_results is None else max_results
         chosen = await operations.role_members(call.tx, call.realm, role, first or 0, limit)
+        chosen = await brute_force.shown(call.tx, call.realm, chosen, call.now)  # as the user search shows them
         # getUsersInRole renders ModelToRepresentation's user, which carries no ``access``
         with_otp = await otp.configured_for(call.tx, [u.id for u in chosen])
         return ok([_brief_user(rep) if brief else rep for rep in (_member_json(u, with_otp) for u in chosen)])

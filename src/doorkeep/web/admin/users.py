@@ -38,9 +38,10 @@ async def list_users(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         first, max_results = common.query_int(request, "first", 0), common.query_int(request, "max", 100)
         found = await user_search.list_users(tx, realm, dict(request.query_params), first, max_results)
-        if common.query_bool(request, "briefRepresentation", False):  # UsersResource.toRepresentation
-            return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
+        # UsersResource.toRepresentation: the profile's representation, brief or full, shows a lockout
         found = await brute_force.shown(tx, realm, found, now)
+        if common.query_bool(request, "briefRepresentation", False):
+            return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
         with_otp = await otp.configured_for(tx, [u.id for u in found])
         return json_response([user_to_json(u, totp=u.id in with_otp) for u in found])
 
