@@ -435,6 +435,9 @@ async def authenticate(
             tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
         )
         return again(ACCOUNT_DISABLED)
+    # The password is validated (AuthenticatorUtil.isPasswordValidated): UpdatePassword's trigger, shared with
+    # the direct grant, gives a user whose password forceExpiredPasswordChange expired the UPDATE_PASSWORD page.
+    user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms())
     if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
         return NeedOtp(user.id, remember_me=remember_me)
     return await proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)

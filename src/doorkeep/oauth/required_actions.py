@@ -13,11 +13,15 @@ on the request as the authentication session's) run among the user's.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from doorkeep.model import UPDATE_PASSWORD, Realm, User
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.realms import required_actions as registered
 from doorkeep.users import password_policy
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 TERMS_AND_CONDITIONS = "TERMS_AND_CONDITIONS"
@@ -117,15 +121,23 @@ def password_expiry_trigger(realm: Realm, user: User, password_created_ms: int |
     return user
 
 
-def direct_grant_triggers(realm: Realm, user: User, password_created_ms: int | None, now_ms: int) -> User:
-    """AuthenticationProcessor.evaluateRequiredActionTriggers for a direct grant: the triggers of the realm's
-    enabled required actions (VerifyEmail's, and UpdatePassword's as the grant validated a password)."""
+async def password_validated(tx: Tx, realm: Realm, user: User, now_ms: int, *, direct_grant: bool = False) -> User:
+    """AuthenticationProcessor.evaluateRequiredActionTriggers once a login validated a password
+    (AuthenticatorUtil.isPasswordValidated): the trigger of each required action the realm enables, kept on the
+    user as Keycloak's triggers write to the user model. UpdatePassword's (``password_expiry_trigger``) for the
+    browser login and the direct grant alike; VerifyEmail's here only for the direct grant, as the browser login
+    runs that one for every login in ``login_flow.finish``."""
     runnable = registered.applicable(realm)
-    if VERIFY_EMAIL in runnable:
-        user = verify_email_trigger(realm, user)
+    triggered = user
+    if direct_grant and VERIFY_EMAIL in runnable:
+        triggered = verify_email_trigger(realm, triggered)
     if UPDATE_PASSWORD in runnable:
-        user = password_expiry_trigger(realm, user, password_created_ms, now_ms)
-    return user
+        cred = await tx.users.password(user.id)
+        created = cred.created_date if cred is not None else None
+        triggered = password_expiry_trigger(realm, triggered, created, now_ms)
+    if triggered is not user:
+        await tx.users.update(triggered)
+    return triggered
 
 
 def leaving(request: AuthRequest, action: str) -> AuthRequest:

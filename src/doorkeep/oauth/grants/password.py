@@ -95,17 +95,6 @@ def _reason(err: OAuthError, reason: str) -> OAuthError:
     return err
 
 
-async def _required_action_triggers(tx: Tx, services: Services, req: OAuthRequest, user: User) -> User:
-    """ResourceOwnerPasswordCredentialsGrantType: ``evaluateRequiredActionTriggers`` once the flow passed; the
-    actions they add are kept on the user (Keycloak's triggers write to the user model)."""
-    cred = await tx.users.password(user.id)
-    created = cred.created_date if cred is not None else None
-    triggered = required_actions.direct_grant_triggers(req.realm, user, created, services.clock.now_ms())
-    if triggered is not user:
-        await tx.users.update(triggered)
-    return triggered
-
-
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
     realm = req.realm
     if not client.direct_access_grants_enabled:
@@ -147,7 +136,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise wrong if user is None else _named(user, wrong)
     await _validate_otp(tx, services, req, user)
     await brute_force.successful_login(tx, realm, user)
-    user = await _required_action_triggers(tx, services, req, user)
+    # ResourceOwnerPasswordCredentialsGrantType: evaluateRequiredActionTriggers once the flow passed
+    user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms(), direct_grant=True)
     if user.required_actions:  # any action on the user, enabled in the realm or not
         raise _reason(InvalidGrant(ACCOUNT_NOT_SET_UP, event_error="resolve_required_actions"), ACCOUNT_NOT_SET_UP)
     granted = await scope_rules.permitted(tx, user, granted)
