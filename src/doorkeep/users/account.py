@@ -301,7 +301,36 @@ async def upsert_consent(tx: Tx, caller: Caller, client_id: str, body: Any) -> d
     existing = await tx.sessions.get_consent(caller.user.id, client.id)
     consent = Consent(caller.user.id, client.id, tuple(granted), existing.created_date if existing else now_ms, now_ms)
     await tx.sessions.save_consent(consent)
+    # AccountRestService.upsert: GRANT_CONSENT for a new consent, UPDATE_CONSENT for a changed one, the scope
+    # detail the granted scopes' names joined by spaces (a consent-required client's own "scope" is its name)
+    names = [await _scope_name(tx, client, scope_id) for scope_id in granted]
+    details = {"granted_client": client.client_id, "scope": " ".join(names)}
+    await _record(tx, caller, "UPDATE_CONSENT" if existing else "GRANT_CONSENT", details=details)
     return await _consent_json(tx, client, consent)
+
+
+async def _scope_name(tx: Tx, client: Client, scope_id: str) -> str:
+    if scope_id == client.id:
+        return str(client.name)  # ClientModel.getName(); Java's join writes a missing one as "null"
+    scope = await tx.scopes.get(scope_id)
+    return scope.name if scope is not None else ""
+
+
+async def _record(
+    tx: Tx, caller: Caller, type: str, *, session_id: str | None = None, details: dict[str, str] | None = None
+) -> None:
+    """An event of the account REST API: AccountRestService's builder names the ``account`` client and the
+    user, and a session only where the resource names one (SessionResource's LOGOUT)."""
+    await events.record(
+        tx,
+        caller.realm,
+        type,
+        now=caller.now,
+        client_id=ACCOUNT_CLIENT,
+        user_id=caller.user.id,
+        session_id=session_id,
+        details=details,
+    )
 
 
 async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
@@ -309,15 +338,7 @@ async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
     caller.require_one_of(MANAGE_ACCOUNT, MANAGE_CONSENT)
     client = await _client(tx, caller, client_id)
     await triggered.revoke_grant(tx, caller.realm, caller.user.id, client)
-    await events.record(
-        tx,
-        caller.realm,
-        "REVOKE_GRANT",
-        now=caller.now,
-        user_id=caller.user.id,
-        session_id=caller.session_id,
-        details={"revoked_client": client.client_id},
-    )
+    await _record(tx, caller, "REVOKE_GRANT", details={"revoked_client": client.client_id})
 
 
 # --- sessions and devices ----------------------------------------------------------------------
@@ -409,8 +430,12 @@ async def logout_sessions(tx: Tx, caller: Caller, *, include_current: bool) -> N
     unless the revocation-trigger policy ``account-logout`` says otherwise."""
     caller.require_one_of(MANAGE_ACCOUNT)
     keep = None if include_current else caller.session_id
+    listed = [s.id for s in await tx.sessions.user_sessions_of(caller.user.id, False) if s.id != keep]
     trigger = revocation_triggers.ACCOUNT_LOGOUT
     await triggered.end_for_user(tx, caller.realm, caller.user.id, trigger, now=caller.now, keep_session=keep)
+    for session_id in listed:  # SessionResource.logout: a LOGOUT event for each session logged out
+        if await tx.sessions.get_user_session(session_id, False) is None:
+            await _record(tx, caller, "LOGOUT", session_id=session_id)
 
 
 async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
@@ -419,3 +444,4 @@ async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
     session = await tx.sessions.get_user_session(session_id, False)
     if session is not None and session.user_id == caller.user.id:
         await service.end(tx, session.id, False)
+        await _record(tx, caller, "LOGOUT", session_id=session.id)

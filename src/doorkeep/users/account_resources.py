@@ -15,6 +15,7 @@ from doorkeep import events
 from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import credential_to_json
 from doorkeep.errors import AdminError
+from doorkeep.realms import required_actions as registered
 from doorkeep.users import otp
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
 
@@ -43,7 +44,7 @@ def _password_container(configured: bool) -> dict[str, Any]:
 
 
 def _otp_container() -> dict[str, Any]:
-    """OTPCredentialProvider.getCredentialTypeMetadata: always the CONFIGURE_TOTP create action."""
+    """OTPCredentialProvider.getCredentialTypeMetadata: the CONFIGURE_TOTP create action."""
     return {
         "type": otp.TYPE,
         "category": "two-factor",
@@ -60,13 +61,19 @@ async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credential
     user's credentials of it (secrets left out) unless ``userCredentials=false``."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     mine = await tx.users.credentials(caller.user.id)  # by priority (getStoredCredentialsByTypeStream)
+    enabled = registered.applicable(caller.realm)
     out = []
     for kind in (PASSWORD, otp.TYPE):
         if type_ is not None and type_ != kind:
             continue
         stored = [c for c in mine if c.type == kind]
         container = _password_container(bool(stored)) if kind == PASSWORD else _otp_container()
+        for action in ("createAction", "updateAction"):  # CredentialTypeMetadataBuilder.build: only enabled ones
+            if container.get(action) is not None and container[action] not in enabled:
+                del container[action]
         if user_credentials:
+            if not stored and "createAction" not in container and "updateAction" not in container:
+                continue  # nothing to show and nothing the user could set up
             container["userCredentialMetadatas"] = [{"credential": credential_to_json(c)} for c in stored]
         out.append(container)
     return out

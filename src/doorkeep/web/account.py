@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Route
 
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
@@ -235,3 +236,18 @@ ROUTES: list[Route] = [
     *_resource_routes(BASE),
     *_resource_routes(VERSIONED),
 ]
+
+
+def unrouted(routes: list[BaseRoute]) -> Route:
+    """The last route under the account URL: a path no resource method serves is Keycloak's 404 (say
+    ``GET /account/applications/{clientId}``), a served path with another method 405 -- not the 405 the
+    OPTIONS-only preflight route above would otherwise answer for every unknown path."""
+
+    resources = [r for r in routes if not isinstance(r, Route) or r.endpoint is not account_cors.preflight]
+
+    async def refuse(request: Request) -> Response:
+        served = any(route.matches(request.scope)[0] is Match.PARTIAL for route in resources)
+        raise HTTPException(405 if served else 404)
+
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+    return Route(BASE + "/{any:path}", refuse, methods=methods)

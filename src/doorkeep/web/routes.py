@@ -92,5 +92,6 @@ def routes() -> list[BaseRoute]:
         *account_console.ROUTES,  # before the Account REST: same URLs, chosen by the Accept header
         *account.ROUTES,
         *account_devices.ROUTES,
+        account.unrouted([*account.ROUTES, *account_devices.ROUTES]),
         console_static.MOUNT,
     ]
