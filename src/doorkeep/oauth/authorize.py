@@ -93,6 +93,10 @@ class AuthRequest:
     # The ``redirect_uri`` as sent (REDIRECT_URI_PARAM), which the token request must repeat: it differs from
     # ``redirect_uri`` for the installed-app URN and a relative URI. None in sessions from before this field.
     redirect_uri_param: str | None = None
+    # The username as the login form took it, trimmed (the ATTEMPTED_USERNAME auth note): the user session's
+    # login username (AuthenticationManager.createUserSession), so the LOGIN event's ``username`` and the
+    # remember-me cookie keep the e-mail a user logged in with (LoginTest.loginUserWithEmailAsUsername).
+    attempted_username: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -359,6 +363,7 @@ async def attach_client(
             scope_param=request.scope,
             now=now,
             ip_address=ip_address,
+            login_username=request.attempted_username,
             remember_me=remember_me,
             redirect_uri=redirect_uri,
             user_agent=user_agent,

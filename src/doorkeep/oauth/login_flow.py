@@ -134,6 +134,7 @@ class NeedOtp:
     error: str | None = None
     selected: str | None = None  # the credential the form's radio buttons select (its ``selectedCredentialId``)
     remember_me: bool = False
+    request: AuthRequest | None = None  # the request with the attempted username noted, to be kept
 
 
 @dataclass(frozen=True)
@@ -438,8 +439,10 @@ async def authenticate(
     # The password is validated (AuthenticatorUtil.isPasswordValidated): UpdatePassword's trigger, shared with
     # the direct grant, gives a user whose password forceExpiredPasswordChange expired the UPDATE_PASSWORD page.
     user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms())
+    if known is None:
+        request = dataclasses.replace(request, attempted_username=username)
     if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
-        return NeedOtp(user.id, remember_me=remember_me)
+        return NeedOtp(user.id, remember_me=remember_me, request=request)
     return await proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
 
 
