@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from browser_flow import REDIRECT, start, submit
-from keycloak_port import one_event, user_id
+from browser_flow import REDIRECT, exchange, start, submit
+from keycloak_port import admin_headers, one_event, user_id
 from wire_env import Env
 
 APP = "test-app"
@@ -26,6 +26,8 @@ PASSWORD = "password"
 INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER (invalidUserMessage)
 ACCOUNT_DISABLED = "Account is disabled, contact your administrator."  # Messages.ACCOUNT_DISABLED
 LOGIN_TIMEOUT = "Your login attempt timed out. Login will start from the beginning."  # Messages.LOGIN_TIMEOUT
+COOKIE_NOT_FOUND = "Cookie not found. Please make sure cookies are enabled in your browser."  # cookieNotFoundMessage
+APP_BASE = "http://127.0.0.1:9999/app"
 THIRD_PARTY_BASE = "http://127.0.0.1:9999/third-party"
 _BASE: dict[int, int] = {}
 
@@ -44,6 +46,7 @@ def realm_rep() -> dict[str, Any]:
             {
                 "clientId": APP,
                 "secret": SECRET,
+                "baseUrl": APP_BASE,
                 "redirectUris": ["http://127.0.0.1:9999/*"],
                 "directAccessGrantsEnabled": True,
             },
@@ -147,6 +150,23 @@ def auth_response(response: httpx.Response) -> dict[str, str]:
     location = httpx.URL(response.headers["location"])
     assert str(location).startswith(REDIRECT.rsplit("/", 1)[0]), location
     return dict(location.params)
+
+
+async def code_to_token(env: Env, code: str) -> httpx.Response:
+    """``oauth.accessTokenRequest(code).send()``."""
+    return await exchange(env.http, "test", APP, code, secret=SECRET)
+
+
+async def refresh(env: Env, refresh_token: str) -> httpx.Response:
+    """``oauth.refreshRequest(token).send()``."""
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    return await env.http.post("/realms/test/protocol/openid-connect/token", data=form, auth=(APP, SECRET))
+
+
+async def remove_user_session(env: Env, session_id: str) -> None:
+    """``testingClient.testing().removeUserSession("test", id)``: the SSO session gone, the cookies kept."""
+    response = await env.http.delete(f"/admin/realms/test/sessions/{session_id}", headers=await admin_headers(env))
+    assert response.status_code == 204, response.text
 
 
 # --- events ---------------------------------------------------------------------------------------------

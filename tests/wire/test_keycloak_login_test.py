@@ -10,14 +10,28 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from keycloak_port import forget, import_realm, poll, update_realm, update_user, user_id
+from keycloak_port import (
+    forget,
+    import_realm,
+    one_event,
+    poll,
+    update_client,
+    update_realm,
+    update_user,
+    user_id,
+)
 from login_test_realm import (
     ACCOUNT_DISABLED,
+    APP_BASE,
+    COOKIE_NOT_FOUND,
     INVALID_USER,
-    PASSWORD,
+    LOGIN_TIMEOUT,
     auth_response,
+    back_to_application,
     change_password,
+    code_to_token,
     error,
+    error_page_text,
     expect_login,
     expect_login_error,
     is_login_page,
@@ -26,12 +40,18 @@ from login_test_realm import (
     open_login_form,
     password_value,
     realm_rep,
+    refresh,
+    remember_me_checked,
+    remember_me_present,
+    remove_user_session,
     set_time_offset,
     username_value,
 )
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+
+IDLE_TIMEOUT_WINDOW_SECONDS = 120  # SessionTimeoutHelper.IDLE_TIMEOUT_WINDOW_SECONDS
 
 DEFAULT_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
@@ -223,4 +243,186 @@ async def test_login_no_timeout_with_long_wait(kc: Env) -> None:
     await expect_login(kc, "login-test", username="login-test")
 
 
-__all__ = ["PASSWORD"]
+# --- remember me ------------------------------------------------------------------------------------------
+
+
+async def remember_me_login(kc: Env, username: str) -> str:
+    """The form with Remember me ticked: the code, and the LOGIN event with remember_me=true; its session id."""
+    page = await open_login_form(kc)
+    assert remember_me_present(page) and not remember_me_checked(page)
+    assert "code" in auth_response(await login(kc, page, username, rememberMe="on"))
+    event = await expect_login(kc, "login-test", username=username, remember_me="true")
+    return str(event["sessionId"])
+
+
+async def test_login_with_remember_me(kc: Env) -> None:
+    """LoginTest.loginWithRememberMe: once the session is gone, the form comes back ticked and prefilled."""
+    await update_realm(kc, rememberMe=True)
+    await remove_user_session(kc, await remember_me_login(kc, "login-test"))
+    page = await open_login_form(kc)
+    assert is_login_page(page) and remember_me_checked(page)
+    assert username_value(page) == "login-test"
+
+
+async def test_login_with_remember_me_not_set(kc: Env) -> None:
+    """LoginTest.loginWithRememberMeNotSet: a forged rememberMe field is ignored while the realm has it off."""
+    page = await open_login_form(kc)
+    assert not remember_me_present(page)
+    assert "code" in auth_response(await login(kc, page, "login-test", rememberMe="on"))
+    event = await expect_login(kc, "login-test", username="login-test")
+    assert "remember_me" not in event["details"]
+
+
+async def test_login_again_without_remember_me(kc: Env) -> None:
+    """LoginTest.loginAgainWithoutRememberMe: a later login with the box cleared forgets the username."""
+    await update_realm(kc, rememberMe=True)
+    await remove_user_session(kc, await remember_me_login(kc, "login-test"))
+    page = await open_login_form(kc)
+    assert remember_me_checked(page) and username_value(page) == "login-test"
+    assert "code" in auth_response(await login(kc, page, "login-test"))  # the box cleared: no rememberMe field
+    event = await expect_login(kc, "login-test", username="login-test")
+    assert "remember_me" not in event["details"]
+    await remove_user_session(kc, event["sessionId"])
+    page = await open_login_form(kc)
+    assert is_login_page(page) and not remember_me_checked(page)
+    assert username_value(page) != "login-test"
+
+
+async def test_login_with_email_user_and_remember_me(kc: Env) -> None:
+    """LoginTest.loginWithEmailUserAndRememberMe: the e-mail typed is what the form is prefilled with."""
+    await update_realm(kc, rememberMe=True)
+    await remove_user_session(kc, await remember_me_login(kc, "login@test.com"))
+    page = await open_login_form(kc)
+    assert remember_me_checked(page) and username_value(page) == "login@test.com"
+
+
+async def test_login_after_disabling_remember_me_in_realm_settings(kc: Env) -> None:
+    """LoginTest.testLoginAfterDisablingRememberMeInRealmSettings: the remember-me session ends with the
+    realm's Remember me: its refresh token is "Session not active" and the form has no box, no name."""
+    await update_realm(kc, rememberMe=True)
+    page = await open_login_form(kc)
+    code = auth_response(await login(kc, page, "login@test.com", rememberMe="on"))["code"]
+    await expect_login(kc, "login-test", username="login@test.com", remember_me="true")
+    tokens = await code_to_token(kc, code)
+    assert tokens.status_code == 200, tokens.text
+    await update_realm(kc, rememberMe=False)
+    refreshed = await refresh(kc, tokens.json()["refresh_token"])
+    body = refreshed.json()
+    assert "access_token" not in body and body["error"] == "invalid_grant", body
+    assert body["error_description"] == "Session not active"
+    page = await open_login_form(kc)
+    assert is_login_page(page) and not remember_me_present(page)
+    assert username_value(page) != "login-test"
+
+
+# --- login timeouts and cookies -----------------------------------------------------------------------------
+
+
+async def test_login_expired_code(kc: Env) -> None:
+    """LoginTest.loginExpiredCode: a form older than accessCodeLifespanLogin starts the login again."""
+    page = await open_login_form(kc)
+    set_time_offset(kc, 5000)
+    again = await login(kc, page, "login@test.com")
+    assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
+    set_time_offset(kc, 0)
+    event = await expect_login_error(kc, "expired_code", None)
+    assert event["clientId"] == "test-app"
+
+
+async def test_login_expired_code_with_explicit_remove_expired(kc: Env) -> None:
+    """LoginTest.loginExpiredCodeWithExplicitRemoveExpired: the restart is noted in the LOGIN_ERROR."""
+    page = await open_login_form(kc)
+    set_time_offset(kc, 5000)
+    again = await login(kc, page, "login@test.com")
+    assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
+    set_time_offset(kc, 0)
+    await expect_login_error(kc, "expired_code", None, restart_after_timeout="true")
+
+
+async def test_login_after_expired_timeout(kc: Env) -> None:
+    """LoginTest.loginAfterExpiredTimeout: past ssoSessionMaxLifespan the next login is a fresh one."""
+    await update_realm(kc, ssoSessionMaxLifespan=5)
+    auth_response(await login(kc, await open_login_form(kc), "login@test.com"))
+    first = await expect_login(kc, "login-test")
+    set_time_offset(kc, 6)
+    page = await open_login_form(kc)
+    assert is_login_page(page)
+    auth_response(await login(kc, page, "login@test.com"))
+    assert (await expect_login(kc, "login-test"))["sessionId"] != first["sessionId"]
+
+
+async def test_login_expired_code_and_expired_cookies(kc: Env) -> None:
+    """LoginTest.loginExpiredCodeAndExpiredCookies: with every cookie gone (KC_RESTART too) the form's post is
+    an error page, whose "Back to Application" leads to the client's base URL."""
+    page = await open_login_form(kc)
+    kc.http.cookies.clear()
+    refused = await login(kc, page, "login@test.com")
+    assert refused.status_code == 400 and error_page_text(refused) == COOKIE_NOT_FOUND
+    # Keycloak's form action carries client_id, which names the client for the link; Doorkeep's does not, so
+    # the link is there only when the query names the client (LoginTest itself asserts no more than the page).
+    named = await kc.http.post(
+        "/realms/test/login-actions/authenticate", params={"client_id": "test-app"}, data={"username": "x"}
+    )
+    assert error_page_text(named) == COOKIE_NOT_FOUND and back_to_application(named) == APP_BASE
+
+
+async def test_login_with_disabled_cookies(kc: Env) -> None:
+    """LoginTest.loginWithDisabledCookies: the post without cookies is a LOGIN_ERROR cookie_not_found."""
+    page = await open_login_form(kc)
+    kc.http.cookies.clear()
+    refused = await login(kc, page, "login@test.com")
+    assert error_page_text(refused) == COOKIE_NOT_FOUND
+    event = await one_event(kc)
+    assert (event["type"], event["error"], event.get("userId")) == ("LOGIN_ERROR", "cookie_not_found", None)
+
+
+async def test_login_with_client_disabled_in_active_authentication_session(kc: Env) -> None:
+    """LoginTest.loginWithClientDisabledInActiveAuthenticationSession: "Login requester not enabled"."""
+    page = await open_login_form(kc)
+    assert is_login_page(page)
+    await update_client(kc, "test-app", enabled=False)
+    refused = await login(kc, page, "test-user@localhost")
+    assert error_page_text(refused) == "Login requester not enabled"
+    event = await expect_login_error(kc, "client_disabled", None)
+    assert event["clientId"] == "test-app"
+
+
+async def test_open_login_form_with_different_application(kc: Env) -> None:
+    """LoginTest.openLoginFormWithDifferentApplication: a second client's request takes over the browser's
+    login; its form logs in to that client."""
+    first = await open_login_form(kc, "root-url-client", redirect_uri="http://127.0.0.1:9999/foo/bar/")
+    assert is_login_page(first)
+    page = await open_login_form(kc)
+    assert is_login_page(page)
+    assert "code" in auth_response(await login(kc, page, "test-user@localhost"))
+    await expect_login(kc, "test-user@localhost", username="test-user@localhost")
+
+
+async def test_open_login_form_after_expired_code(kc: Env) -> None:
+    """LoginTest.openLoginFormAfterExpiredCode: a new request after the old form expired shows no error."""
+    await open_login_form(kc)
+    set_time_offset(kc, 5000)
+    page = await open_login_form(kc)
+    assert is_login_page(page) and error(page) is None
+    assert "code" in auth_response(await login(kc, page, "test-user@localhost"))
+    await expect_login(kc, "test-user@localhost", username="test-user@localhost")
+
+
+async def test_login_remember_me_expired_idle(kc: Env) -> None:
+    """LoginTest.loginRememberMeExpiredIdle: past the remember-me idle timeout the login form is back."""
+    await update_realm(kc, ssoSessionIdleTimeoutRememberMe=1, ssoSessionIdleTimeout=1, rememberMe=True)
+    page = await open_login_form(kc)
+    auth_response(await login(kc, page, "test-user@localhost", rememberMe="on"))
+    await expect_login(kc, "test-user@localhost", username="test-user@localhost")
+    set_time_offset(kc, 2 + IDLE_TIMEOUT_WINDOW_SECONDS)
+    assert is_login_page(await open_login_form(kc))
+
+
+async def test_login_remember_me_expired_max_lifespan(kc: Env) -> None:
+    """LoginTest.loginRememberMeExpiredMaxLifespan: past the remember-me max lifespan the form is back."""
+    await update_realm(kc, ssoSessionMaxLifespanRememberMe=1, rememberMe=True)
+    page = await open_login_form(kc)
+    auth_response(await login(kc, page, "test-user@localhost", rememberMe="on"))
+    await expect_login(kc, "test-user@localhost", username="test-user@localhost")
+    set_time_offset(kc, 2)
+    assert is_login_page(await open_login_form(kc))

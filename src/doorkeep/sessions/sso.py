@@ -42,8 +42,14 @@ def cookie_max_ages(realm: Realm, session: UserSession) -> tuple[int | None, int
 
 
 async def identity_token(tx: Tx, services: Services, realm: Realm, issuer: str, session: UserSession) -> str:
+    """AuthenticationManager.createIdentityToken: it expires with the session's max lifespan counted from now,
+    ssoSessionMaxLifespanRememberMe for a remember-me session when set (LoginTest.loginRememberMeExpiredMaxLifespan)."""
     now = services.clock.now()
-    claims = {"iat": now, "iss": issuer, "sub": session.user_id, "typ": TYPE, "sid": session.id}
+    claims: dict[str, object] = {"iat": now, "iss": issuer, "sub": session.user_id, "typ": TYPE, "sid": session.id}
+    if session.remember_me and realm.sso_session_max_lifespan_remember_me > 0:
+        claims["exp"] = now + realm.sso_session_max_lifespan_remember_me
+    elif realm.sso_session_max_lifespan > 0:
+        claims["exp"] = now + realm.sso_session_max_lifespan
     return await services.codec.sign_internal(tx, realm.id, claims, now)
 
 
@@ -55,6 +61,9 @@ async def current_session(
         return None
     claims = await services.codec.verify(tx, realm.id, cookie, internal=True)
     if claims is None or claims.get("typ") != TYPE or claims.get("iss") != issuer:
+        return None
+    exp = claims.get("exp")
+    if isinstance(exp, int) and 0 < exp < services.clock.now():  # TokenVerifier's IS_ACTIVE check
         return None
     try:  # validateToken's session step, read only
         session = await resume.user_session(

@@ -42,7 +42,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.users import otp
-from doorkeep.web import action_pages, cookies
+from doorkeep.web import action_pages, cookies, login_restart
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
@@ -619,8 +619,10 @@ async def _action(request: Request, step: str) -> Response:
             return await cookie_not_found(request, tx, realm)
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
         given = form.get("session_code") or ""
-        if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
+        if auth_session is None or auth_session.realm_id != realm.id:
             return error_page(request, realm, TIMED_OUT)
+        if auth_session.expires <= services.clock.now():  # SessionCodeChecks: restarted, as from KC_RESTART
+            return await login_restart.restart_after_timeout(request, tx, realm, auth_session)
         client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
         if client is not None and not client.enabled:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
