@@ -103,6 +103,11 @@ def is_login_page(page: httpx.Response) -> bool:
     return page.status_code == 200 and 'id="kc-form-login"' in page.text and 'name="password"' in page.text
 
 
+def is_config_totp_page(page: httpx.Response) -> bool:
+    """``configTotpPage.assertCurrent()``: the Configure OTP required action's form."""
+    return page.status_code == 200 and 'name="totp"' in page.text
+
+
 def username_value(page: httpx.Response) -> str:
     """``loginPage.getUsername()``: the username input's value."""
     found = re.search(r'<input type="text" id="username" name="username" value="([^"]*)"', page.text)

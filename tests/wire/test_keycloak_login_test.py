@@ -5,6 +5,8 @@ timeouts and the cookies. The realm and the page helpers are in ``tests/login_te
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 from collections.abc import AsyncIterator
 
@@ -34,6 +36,7 @@ from login_test_realm import (
     error_page_text,
     expect_login,
     expect_login_error,
+    is_config_totp_page,
     is_login_page,
     login,
     mark_start,
@@ -426,3 +429,37 @@ async def test_login_remember_me_expired_max_lifespan(kc: Env) -> None:
     await expect_login(kc, "test-user@localhost", username="test-user@localhost")
     set_time_offset(kc, 2)
     assert is_login_page(await open_login_form(kc))
+
+
+# --- the SSO cookies ----------------------------------------------------------------------------------------
+
+
+def identity_alg(kc: Env) -> str:
+    """The JWS ``alg`` of the KEYCLOAK_IDENTITY cookie the browser holds."""
+    cookie = kc.http.cookies.get("KEYCLOAK_IDENTITY")
+    assert cookie, "no KEYCLOAK_IDENTITY cookie"
+    header = json.loads(base64.urlsafe_b64decode(cookie.split(".")[0] + "=="))
+    return str(header["alg"])
+
+
+async def test_login_success_realm_signing_algorithms(kc: Env) -> None:
+    """LoginTest.loginSuccessRealmSigningAlgorithms: the identity cookie is signed with the internal HMAC
+    algorithm (Constants.INTERNAL_SIGNATURE_ALGORITHM, HS512) whatever the realm signs its tokens with."""
+    assert "code" in auth_response(await login(kc, await open_login_form(kc), "login-test"))
+    await expect_login(kc, "login-test", username="login-test")
+    assert identity_alg(kc) == "HS512"
+    await update_realm(kc, defaultSignatureAlgorithm="ES256")
+    assert "code" in auth_response(await open_login_form(kc))  # the SSO session answers
+    assert identity_alg(kc) == "HS512"
+    assert "code" in auth_response(await open_login_form(kc))  # and the cookie still works
+
+
+async def test_execute_action_if_session_exists(kc: Env) -> None:
+    """LoginTest.testExecuteActionIfSessionExists: a required action added while the SSO session lives is
+    asked on the next request, with or without the authentication session's cookie."""
+    assert "code" in auth_response(await login(kc, await open_login_form(kc), "test-user@localhost"))
+    await expect_login(kc, "test-user@localhost")
+    await update_user(kc, "test-user@localhost", requiredActions=["CONFIGURE_TOTP"])
+    assert is_config_totp_page(await open_login_form(kc))
+    kc.http.cookies.delete("AUTH_SESSION_ID")
+    assert is_config_totp_page(await open_login_form(kc))
