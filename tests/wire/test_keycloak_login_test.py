@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from doorkeep import events
 from keycloak_port import (
     forget,
     import_realm,
@@ -99,6 +100,16 @@ async def test_login_with_long_redirect_uri(kc: Env) -> None:
     assert is_login_page(page)
     auth_response(await login(kc, page, "login-test"))
     await expect_login(kc, "login-test", redirect_uri=long_uri)
+
+
+async def test_an_event_keeps_at_most_max_detail_characters_of_a_detail(kc: Env) -> None:
+    """Not in LoginTest: details are kept whole as Keycloak does, but each only up to events.MAX_DETAIL
+    characters, so one request cannot make the event store keep whatever it sends."""
+    long_uri = "http://127.0.0.1:9999/callback?v=" + "a" * (events.MAX_DETAIL + 5000)
+    page = await open_login_form(kc, redirect_uri=long_uri)
+    assert is_login_page(page)
+    auth_response(await login(kc, page, "login-test"))
+    await expect_login(kc, "login-test", redirect_uri=long_uri[: events.MAX_DETAIL])
 
 
 async def test_login_change_user_after_invalid_password(kc: Env) -> None:
