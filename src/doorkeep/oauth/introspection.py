@@ -25,7 +25,7 @@ from doorkeep import errors as e
 from doorkeep import events, policy
 from doorkeep.errors import OAuthError
 from doorkeep.oauth import access, issue, refresh_tokens
-from doorkeep.oauth.client_auth import authenticate_client, require_oidc
+from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
 from doorkeep.sessions import resume, rotation
@@ -44,8 +44,9 @@ JWT_CLAIM_ENABLED = "client.introspection.response.allow.jwt.claim.enabled"  # C
 
 async def introspect(tx: Tx, services: Services, req: OAuthRequest, accept: str | None = None) -> dict[str, Any]:
     """``accept``: the request's Accept header as RESTEasy's getHeaderString gives it (several joined by ",")."""
-    client = await _authorize(tx, req)
-    found = await _introspect(tx, services, req, client)
+    refusals = RequestEvents(tx, req, "INTROSPECT_TOKEN", services.clock.now())
+    client = await _authorize(refusals)
+    found = await _introspect(tx, services, req, client, refusals)
     if not isinstance(found, Active):
         return found
     answer = dict(found.answer)
@@ -63,16 +64,18 @@ class Active:
     token: dict[str, Any]
 
 
-async def _introspect(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> dict[str, Any] | Active:
+async def _introspect(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, refusals: RequestEvents
+) -> dict[str, Any] | Active:
     if req.form.has_duplicates():
-        raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
+        raise await refusals.refuse(e.InvalidRequest(e.DUPLICATED_PARAMETER))
     hint = req.form.get("token_type_hint")
     token = req.form.get("token")
     if token is None:  # an empty token is introspected, and is inactive
-        raise e.InvalidRequest(e.INTROSPECTION_NO_TOKEN)
+        raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_NO_TOKEN))
     hint = ACCESS_TOKEN if hint is None else hint
     if hint not in (ACCESS_TOKEN, REFRESH_TOKEN):
-        raise e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint))
+        raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint)))
     parsed = unverified(token)
     if parsed is None:
         await _failed(tx, services, req, client, "invalid_token")
@@ -115,17 +118,19 @@ async def _introspect(tx: Tx, services: Services, req: OAuthRequest, client: Cli
     return out
 
 
-async def _authorize(tx: Tx, req: OAuthRequest) -> Client:
+async def _authorize(refusals: RequestEvents) -> Client:
     """TokenIntrospectionEndpoint.authorizeClient: a failed authentication (unknown, disabled or
-    wrong secret alike) becomes "Authentication failed."; the protocol and public-client refusals
-    are ErrorResponseExceptions, which it lets through."""
+    wrong secret alike) becomes "Authentication failed.", a second error event after the flow's; the
+    protocol and public-client refusals are ErrorResponseExceptions, which it lets through. No Cors."""
     try:
-        client = await authenticate_client(tx, req)
+        client = await refusals.client(cors=False)
     except OAuthError as err:
-        raise e.InvalidRequest(e.INTROSPECTION_AUTH_FAILED, status=401, event_error=err.event_error) from err
-    require_oidc(client)  # an ErrorResponseException in Keycloak: not "Authentication failed."
+        if refusals.caller is not None:  # another protocol: an ErrorResponseException, not "Authentication failed."
+            raise
+        failed = e.InvalidRequest(e.INTROSPECTION_AUTH_FAILED, status=401, event_error=err.event_error)
+        raise await refusals.refuse(failed) from err
     if client.public_client:
-        raise e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403)
+        raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403))
     return client
 
 

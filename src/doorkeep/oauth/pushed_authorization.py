@@ -27,8 +27,8 @@ from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
 from doorkeep.oauth import authorize, request_parser, token_endpoint
 from doorkeep.oauth.authorize import RedirectingError
-from doorkeep.oauth.client_auth import authorize_client
 from doorkeep.oauth.client_keys import ClientKeys
+from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.oauth.request_parser import PAR_PREFIX, Parsed
 
 if TYPE_CHECKING:
@@ -59,45 +59,64 @@ def lifespan(realm: Realm) -> int:
     return DEFAULT_LIFESPAN if value is None else value
 
 
-async def _client(tx: Tx, req: OAuthRequest) -> Client:
-    """AbstractParEndpoint.authorizeClient: whatever AuthorizeClientUtil refuses is "Authentication failed."."""
+async def _client(refusals: RequestEvents) -> Client:
+    """AbstractParEndpoint.authorizeClient: whatever AuthorizeClientUtil refuses (after its own error event)
+    is "Authentication failed."."""
     try:
-        return await authorize_client(tx, req)
+        return await refusals.client()
     except OAuthError as err:
-        raise InvalidRequest("Authentication failed.", status=401, detail=err.description) from None
+        failed = InvalidRequest("Authentication failed.", status=401, detail=err.description)
+        raise await refusals.refuse(failed) from None
 
 
-async def parsed(client: Client, req: OAuthRequest, keys: ClientKeys) -> Parsed:
+async def parsed(client: Client, req: OAuthRequest, keys: ClientKeys, refusals: RequestEvents) -> Parsed:
     """ParEndpointRequestParserProcessor.parseRequest, its failures answered as ParEndpoint does."""
     try:
         return await request_parser.parse_pushed(client, req.form, keys)
     except OAuthError as err:
         kind = InvalidRequestObject if req.form.get("request") is not None else InvalidRequest
-        raise kind(INVALID_REQUEST_MESSAGE, detail=err.detail) from None
+        raise await refusals.refuse(kind(INVALID_REQUEST_MESSAGE, detail=err.detail)) from None
 
 
-def check(client: Client, req: OAuthRequest, found: Parsed, scope_valid: bool) -> None:
-    """The AuthorizationEndpointChecker steps ParEndpoint runs, each failure a JSON error."""
+async def check(client: Client, req: OAuthRequest, found: Parsed, scope_valid: bool, refusals: RequestEvents) -> None:
+    """The AuthorizationEndpointChecker steps ParEndpoint runs, each failure a JSON error. Each records two
+    events: the checker's own, then ParEndpoint's (or AuthorizationCheckException.throwAsCorsErrorResponseException's)
+    with the answer's error and ``detail``, the first's details kept."""
+    params = found.params
     try:
         authorize.checked(client, found, req.base_url, req.realm, scope_valid, par_endpoint=True)
     except RedirectingError as err:
+        mode = err.target.response_mode if err.mode_known else None
+        response_type = params.get("response_type")
+        await refusals.error(
+            err.event_error,
+            redirect_uri=params.get("redirect_uri"),
+            response_type=response_type,
+            response_mode=mode,
+            reason=err.reason,
+        )
         if err.error == "unsupported_response_type":
-            raise InvalidRequest("Unsupported response type") from None
+            raise await refusals.refuse(InvalidRequest("Unsupported response type")) from None
         # an invalid scope too: "PAR throws this as invalid_request error"
-        raise _CODES.get(err.error, InvalidRequest)(err.description) from None
-    except OAuthError:  # the redirect URI (the only page left once the parser has read max_age)
-        raise InvalidRequest(e.AUTHZ_INVALID_REDIRECT_URI) from None
+        raise await refusals.refuse(_CODES.get(err.error, InvalidRequest)(err.description)) from None
+    except OAuthError as err:  # the redirect URI (the only page left once the parser has read max_age)
+        await refusals.error(err.event_error, redirect_uri=params.get("redirect_uri"))
+        raise await refusals.refuse(InvalidRequest(e.AUTHZ_INVALID_REDIRECT_URI)) from None
 
 
 async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
-    """Authenticate the client, check what it pushed, keep it, and answer its ``request_uri``."""
+    """Authenticate the client, check what it pushed, keep it, and answer its ``request_uri``. Keycloak's
+    ParEndpoint records PUSHED_AUTHORIZATION_REQUEST_ERROR for each refusal after the realm checks, and no
+    event for a request it keeps (it never calls ``event.success()``)."""
     token_endpoint.check_realm(req)
-    client = await _client(tx, req)
+    now = services.clock.now()
+    refusals = RequestEvents(tx, req, "PUSHED_AUTHORIZATION_REQUEST", now)
+    client = await _client(refusals)
     if "request_uri" in req.form:
-        raise InvalidRequest("It is not allowed to include request_uri to PAR.")
-    found = await parsed(client, req, services.client_keys or ClientKeys(services.clock))
-    check(client, req, found, await authorize.scope_ok(tx, client, found.params))
-    now, expires_in = services.clock.now(), lifespan(req.realm)
+        raise await refusals.refuse(InvalidRequest("It is not allowed to include request_uri to PAR."))
+    found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals)
+    await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals)
+    expires_in = lifespan(req.realm)
     key = str(uuid.uuid4())
     names = req.form.keys()
     kept = (name for name in names if name not in NOT_KEPT)

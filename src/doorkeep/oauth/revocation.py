@@ -6,15 +6,20 @@ UserSessionUtil.findValidSessionForAccessToken): if none does, the token is alre
 revoked and the answer is HTTP 200 with ``invalid_token``, for access and refresh tokens alike.
 A refresh or offline token removes its client from its session (offline: from the offline session,
 then from the same-id online session); an access token's jti goes to the revoked-token store.
+
+Each refusal after the client authentication records REVOKE_GRANT_ERROR as Keycloak's checkToken,
+checkIssuedFor and checkUser do (its Errors value, and a ``reason`` where Keycloak sets one), but for a
+bearer-only client and repeated parameters, which Keycloak refuses without an event.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events, policy
-from doorkeep.oauth.client_auth import authorize_client
+from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_BEARER, TYPE_OFFLINE, TYPE_REFRESH, unverified
 
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 MIN_REVOKED_LIFETIME = 10
+ISSUED_FOR_NOT_SET = "Issued for not set"  # checkIssuedFor's REASON detail for a token without ``azp``
 
 
 def _unusable() -> e.InvalidToken:
@@ -32,25 +38,35 @@ def _unusable() -> e.InvalidToken:
 
 
 async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
-    client = await authorize_client(tx, req)  # checkClient comes before checkParameterDuplicated
+    refusals = RequestEvents(tx, req, "REVOKE_GRANT", services.clock.now())
+    client = await refusals.client()  # checkClient comes before checkParameterDuplicated
+    # Neither of the next two refusals records an event (no event.error before the throw).
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     if req.form.has_duplicates():
         raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
     token = req.form.get("token")
     if token is None:  # an empty one is decoded, and fails as invalid_token
+        await refusals.error("invalid_request", reason=e.TOKEN_NOT_PROVIDED)
         raise e.InvalidRequest(e.TOKEN_NOT_PROVIDED)
     claims = await _decode(tx, services, req, token)
+    if claims is None:
+        await refusals.error("invalid_token")
+        raise _unusable()
     typ = claims.get("typ")
     if typ not in (TYPE_REFRESH, TYPE_OFFLINE, TYPE_BEARER, "DPoP"):
+        await refusals.error("invalid_token_type", reason=e.UNSUPPORTED_TOKEN_TYPE)
         raise e.UnsupportedTokenType(e.UNSUPPORTED_TOKEN_TYPE)
     azp = claims.get("azp")
     if not azp:
+        await refusals.error("invalid_token", reason=ISSUED_FOR_NOT_SET)
         raise _unusable()
     if azp != client.client_id:
+        await refusals.error("invalid_request", reason=e.UNMATCHING_CLIENTS)
         raise e.InvalidRequest(e.UNMATCHING_CLIENTS)
-    user_id = await _holder(tx, req.realm, client, claims, services.clock.now())
-    if user_id is None:
+    held = await _holder(tx, req.realm, client, claims, services.clock.now())
+    if isinstance(held, _NotHeld):
+        await refusals.error(held.error)
         raise _unusable()
     sid = claims.get("sid")
     if typ in (TYPE_REFRESH, TYPE_OFFLINE):
@@ -69,22 +85,22 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         "REVOKE_GRANT",
         now=services.clock.now(),
         client_id=client.client_id,
-        user_id=user_id,
+        user_id=held.user_id,
         session_id=sid if isinstance(sid, str) else None,
         ip=req.ip_address,
         details=details,
     )
 
 
-async def _decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> dict[str, Any]:
+async def _decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> dict[str, Any] | None:
     """Keycloak's session.tokens().decode: the signature (refresh tokens carry the realm's HMAC key)."""
     parsed = unverified(token)
     if parsed is None:
-        raise _unusable()
+        return None
     internal = parsed[1].get("typ") in (TYPE_REFRESH, TYPE_OFFLINE)
     claims = await services.codec.verify(tx, req.realm.id, token, internal=internal)
     if claims is None or claims.get("iss") != req.issuer:
-        raise _unusable()
+        return None
     return claims
 
 
@@ -98,8 +114,18 @@ class _Predates(Exception):
     """The token was issued before the (client) session it names started."""
 
 
-async def _holder(tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], now: int) -> str | None:
-    """The user whose valid session still holds this client for the token, or None (checkUser).
+@dataclass(frozen=True)
+class _Held:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class _NotHeld:
+    error: str  # UserSessionValidationResult's Errors value, the REVOKE_GRANT_ERROR event's error
+
+
+async def _holder(tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], now: int) -> _Held | _NotHeld:
+    """The user whose valid session still holds this client for the token, or why none does (checkUser).
 
     Keycloak's UserSessionUtil.findValidSession: online, then offline, as the session type allows,
     each through getUserSessionIfClientExists. Read only: nothing is written on this path.
@@ -107,24 +133,29 @@ async def _holder(tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], 
     sid, iat, jti = claims.get("sid"), claims.get("iat"), str(claims.get("jti", ""))
     kind = jti[:2] if ":" in jti else "un"
     if not isinstance(iat, int):
-        return None
+        return _NotHeld("invalid_token")
     if sid is None:  # a transient session: the token's user, if enabled
         if kind not in ("tr", "un"):
-            return None
+            return _NotHeld("user_session_not_found")
         user = await tx.users.get(str(claims.get("sub", "")))
-        return user.id if user is not None and user.enabled else None
+        if user is None:
+            return _NotHeld("user_not_found")
+        return _Held(user.id) if user.enabled else _NotHeld("user_disabled")
+    found = False
     try:
         for offline in _LOOKUPS.get(kind, ()):
             us = await _with_client(tx, client, str(sid), offline, iat, transient_client=kind in ("nt", "ft"))
+            found = found or us is not None
             if us is not None and policy.user_session_valid(
                 realm, offline, us.remember_me, us.started, us.last_session_refresh, now
             ):
                 if iat + 1 < us.started:  # JsonWebToken.isIssuedBeforeSessionStart
                     raise _Predates
-                return us.user_id
+                return _Held(us.user_id)
     except _Predates:
-        return None
-    return None
+        return _NotHeld("invalid_token")
+    # found but no longer valid: SESSION_EXPIRED; none holding the client: USER_SESSION_NOT_FOUND
+    return _NotHeld("session_expired" if found else "user_session_not_found")
 
 
 async def _with_client(
