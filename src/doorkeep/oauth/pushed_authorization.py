@@ -87,11 +87,10 @@ async def check(client: Client, req: OAuthRequest, found: Parsed, scope_valid: b
         authorize.checked(client, found, req.base_url, req.realm, scope_valid, par_endpoint=True)
     except RedirectingError as err:
         mode = err.target.response_mode if err.mode_known else None
-        response_type = params.get("response_type")
         await refusals.error(
             err.event_error,
             redirect_uri=params.get("redirect_uri"),
-            response_type=response_type,
+            response_type=params.get("response_type"),
             response_mode=mode,
             reason=err.reason,
         )
