@@ -238,6 +238,9 @@ ROUTES: list[Route] = [
 ]
 
 
+UNROUTED = "account-unrouted"  # the route name of the refusal below: not an operation of the OpenAPI document
+
+
 def unrouted(routes: list[BaseRoute]) -> Route:
     """The last route under the account URL: a path no resource method serves is Keycloak's 404 (say
     ``GET /account/applications/{clientId}``), a served path with another method 405 -- not the 405 the
@@ -250,4 +253,4 @@ def unrouted(routes: list[BaseRoute]) -> Route:
         raise HTTPException(405 if served else 404)
 
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
-    return Route(BASE + "/{any:path}", refuse, methods=methods)
+    return Route(BASE + "/{any:path}", refuse, methods=methods, name=UNROUTED)

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from doorkeep.admin.openapi import document
+from doorkeep.web.account import UNROUTED
 from doorkeep.web.http import base_url
 
 PAGE = """<!doctype html>
@@ -36,7 +37,9 @@ def rest_routes(routes: list[BaseRoute]) -> list[tuple[str, frozenset[str]]]:
     return [
         (r.path, frozenset(r.methods or ()))
         for r in routes
-        if isinstance(r, Route) and getattr(r.endpoint, "__module__", "").startswith(REST_MODULES)
+        if isinstance(r, Route)
+        and getattr(r.endpoint, "__module__", "").startswith(REST_MODULES)
+        and r.name != UNROUTED  # the 404/405 for paths no resource serves is not an operation
     ]
 
 
