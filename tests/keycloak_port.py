@@ -48,8 +48,10 @@ async def put(env: Env, path: str, body: Any, status: int = 204) -> None:
     assert response.status_code == status, (path, response.status_code, response.text)
 
 
-async def delete(env: Env, path: str) -> None:
-    response = await env.http.delete(ADMIN + path, headers=await admin_headers(env))
+async def delete(env: Env, path: str, body: Any = None) -> None:
+    """A DELETE, with a JSON body where the resource takes one (role mappings)."""
+    headers = await admin_headers(env)
+    response = await env.http.request("DELETE", ADMIN + path, json=body, headers=headers)
     assert response.status_code == 204, (path, response.status_code, response.text)
 
 

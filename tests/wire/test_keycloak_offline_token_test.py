@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
+import keycloak_port as port
 from browser_flow import REDIRECT, code_from, exchange, login, start
+from keycloak_port import ADMIN, client_uuid, delete, forget, get, poll, post, put, update_client, update_realm
 from support import claims, header, password_grant, refresh, token_url
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
-ADMIN = "/admin/realms/test"
 OFFLINE = "offline-client"
 SECRET = "secret1"
 TEST_USER = "test-user@localhost"
@@ -97,79 +98,16 @@ async def kc(env: Env) -> AsyncIterator[Env]:
     await post(env, f"/users/{account['id']}/role-mappings/realm", [await get(env, "/roles/offline_access")])
     await post(env, f"/users/{account['id']}/role-mappings/realm", [await get(env, "/roles/user")])
     yield env
-    _ADMIN.pop(id(env), None)
-
-
-# --- the admin API --------------------------------------------------------------------------------------
-_ADMIN: dict[int, tuple[Env, str, int]] = {}
-
-
-async def admin_headers(env: Env) -> dict[str, str]:
-    """The master admin's bearer header, minted again only when the (60 s) token may have expired or the
-    clock went back: a password grant per call would hash the admin password every time."""
-    cached = _ADMIN.get(id(env))
-    now = env.clock.now()
-    if cached is None or cached[0] is not env or not 0 <= now - cached[2] < 50:
-        cached = (env, await env.admin_token(), now)
-        _ADMIN[id(env)] = cached
-    return {"Authorization": f"Bearer {cached[1]}"}
-
-
-async def get(env: Env, path: str, **params: Any) -> Any:
-    response = await env.http.get(ADMIN + path, params=params, headers=await admin_headers(env))
-    assert response.status_code == 200, (path, response.status_code, response.text)
-    return response.json()
-
-
-async def post(env: Env, path: str, body: Any, status: int = 204) -> None:
-    response = await env.http.post(ADMIN + path, json=body, headers=await admin_headers(env))
-    assert response.status_code == status, (path, response.status_code, response.text)
-
-
-async def put(env: Env, path: str, body: Any) -> None:
-    response = await env.http.put(ADMIN + path, json=body, headers=await admin_headers(env))
-    assert response.status_code == 204, (path, response.status_code, response.text)
-
-
-async def delete(env: Env, path: str, body: Any = None) -> None:
-    headers = await admin_headers(env)
-    response = await env.http.request("DELETE", ADMIN + path, json=body, headers=headers)
-    assert response.status_code == 204, (path, response.status_code, response.text)
-
-
-async def client_uuid(env: Env, client_id: str) -> str:
-    (client,) = await get(env, "/clients", clientId=client_id)
-    return str(client["id"])
+    forget(env)
 
 
 async def user_id(env: Env, username: str = TEST_USER) -> str:
-    (user,) = await get(env, "/users", username=username, exact="true")
-    return str(user["id"])
-
-
-async def update_realm(env: Env, **changes: Any) -> None:
-    await put(env, "", changes)
-
-
-async def update_client(env: Env, client_id: str, **changes: Any) -> None:
-    uuid = await client_uuid(env, client_id)
-    rep = await get(env, f"/clients/{uuid}")
-    attributes = changes.pop("attributes", None)
-    if attributes is not None:
-        rep["attributes"] = {**rep.get("attributes", {}), **attributes}
-    await put(env, f"/clients/{uuid}", {**rep, **changes})
+    return await port.user_id(env, username)
 
 
 async def offline_scope_id(env: Env) -> str:
     (scope,) = [s for s in await get(env, "/client-scopes") if s["name"] == "offline_access"]
     return str(scope["id"])
-
-
-async def poll(env: Env) -> list[dict[str, Any]]:
-    """Every event recorded since the last poll, oldest first (Keycloak's ``events.poll()`` one by one)."""
-    found: list[dict[str, Any]] = await get(env, "/events", max=1000)
-    await delete(env, "/events")
-    return list(reversed(found))
 
 
 async def session_counts(env: Env, uid: str, client_id: str, sid: str) -> tuple[int, int]:
