@@ -105,6 +105,19 @@ async def test_authorization_request_installed_app_errors(kc: Env) -> None:
         assert title is not None and html.unescape(title.group(1)) == "Error code: " + error, page.text
 
 
+async def test_the_installed_app_page_shows_a_hostile_code_as_text(kc: Env) -> None:
+    """Not in AuthorizationCodeTest: anyone can craft the oob page's URL, so a ``code`` that tries to leave
+    the input's value attribute stays inside it, escaped; and an unknown realm gets Keycloak's 404."""
+    hostile = '"><script>alert(document.domain)</script><input value="'
+    page = await kc.http.get(OOB_PAGE, params={"code": hostile})
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text, page.text
+    value = re.search(r'<input id="code" value="([^"]*)" readonly>', page.text)
+    assert value is not None and html.unescape(value.group(1)) == hostile, page.text
+    missing = await kc.http.get(OOB_PAGE.replace("/realms/test/", "/realms/no-such-realm/"), params={"code": "x"})
+    assert missing.status_code == 404
+
+
 async def test_test_invalid_redirect_uri(kc: Env) -> None:
     """AuthorizationCodeTest.testInvalidRedirectUri: a space, then a format-string probe with a newline."""
     await update_client(kc, redirectUris=["http://127.0.0.1:9999/*", REDIRECT])
