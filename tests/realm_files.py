@@ -32,6 +32,7 @@ BUILTIN_SCOPES = [
     "phone",
     "profile",
     "roles",
+    "service_account",
     "web-origins",
 ]
 

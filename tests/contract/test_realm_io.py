@@ -407,3 +407,64 @@ async def test_a_realm_or_user_the_file_does_not_enable_is_disabled_as_in_keyclo
         assert user is not None and user.enabled is False
         assert await tx.users.role_ids(user.id) == set()
         assert sorted(c.client_id for c in await tx.clients.list(realm.id)) == BUILTIN_CLIENTS
+
+
+# --- the service_account scope (Keycloak 26.1) ----------------------------------------------------------
+
+
+async def _sa_links(db: Database, realm_name: str) -> dict[str, list[tuple[str, bool]]]:
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name(realm_name)
+        assert realm is not None
+        return {
+            c.client_id: [(s.name, d) for s, d in await tx.clients.scopes(c.id) if s.name == "service_account"]
+            for c in await tx.clients.list(realm.id)
+        }
+
+
+async def test_a_file_from_before_keycloak_26_1_gets_the_scope_linked_to_its_service_account_clients(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    data = {
+        "realm": "old",
+        "enabled": True,
+        "clientScopes": [{"name": "profile", "protocol": "openid-connect"}],
+        "clients": [
+            {"clientId": "machine", "secret": "s", "serviceAccountsEnabled": True, "defaultClientScopes": ["profile"]},
+            {"clientId": "web", "secret": "s", "defaultClientScopes": ["profile"]},
+        ],
+    }
+    assert await import_data(db, data) == "old"
+    links = await _sa_links(db, "old")
+    assert links["machine"] == [("service_account", True)]
+    assert links["web"] == []
+
+
+async def test_a_file_that_has_the_scope_links_it_where_the_file_says(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    db = await new_db()
+    data = {
+        "realm": "new",
+        "enabled": True,
+        "clientScopes": [{"name": "service_account", "protocol": "openid-connect", "description": "kept"}],
+        "clients": [
+            {"clientId": "machine", "secret": "s", "serviceAccountsEnabled": True, "defaultClientScopes": []},
+            {
+                "clientId": "linked",
+                "secret": "s",
+                "serviceAccountsEnabled": True,
+                "defaultClientScopes": ["service_account"],
+            },
+        ],
+    }
+    assert await import_data(db, data) == "new"
+    links = await _sa_links(db, "new")
+    assert links["machine"] == []
+    assert links["linked"] == [("service_account", True)]
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("new")
+        assert realm is not None
+        scope = await tx.scopes.get_by_name(realm.id, "service_account")
+        assert scope is not None and scope.description == "kept"

@@ -37,8 +37,8 @@ ASYMMETRIC = ["PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "ES256", "ES
 ALL_SIGNING = [*ASYMMETRIC, "HS256", "HS384", "HS512", "EdDSA"]
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt"]
 # assertScopesSupportedMatchesWithRealm: Keycloak 26's built-in client scopes, all in the metadata; Doorkeep's
-# realms have no ``organization`` scope (no Organizations feature) and no ``service_account`` scope yet.
-NOT_PROVISIONED = ("organization", "service_account")
+# realms have no ``organization`` scope (no Organizations feature).
+NOT_PROVISIONED = ("organization",)
 KEYCLOAK_SCOPES = [
     "openid",
     "offline_access",

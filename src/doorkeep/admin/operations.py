@@ -126,6 +126,8 @@ async def create_client(
             if scope is not None and scope.protocol == client.protocol and scope.id not in linked:
                 await tx.clients.link_scope(client.id, scope.id, default)
                 linked.add(scope.id)
+    if explicit and client.service_accounts_enabled:
+        await provisioning.link_service_account_scope(tx, client)
     return client
 
 
@@ -146,8 +148,13 @@ async def update_client(tx: Tx, realm: Realm, old: Client, new: Client, now: int
     await tx.clients.update(new)
     if new.service_accounts_enabled:
         await provisioning.ensure_service_account(tx, realm, new, now=now)
-    elif (account := await tx.users.get_service_account(new)) is not None:
-        await tx.users.delete(account.id)
+        if not old.service_accounts_enabled:
+            await provisioning.link_service_account_scope(tx, new)
+    else:
+        if (account := await tx.users.get_service_account(new)) is not None:
+            await tx.users.delete(account.id)
+        if old.service_accounts_enabled:
+            await provisioning.unlink_service_account_scope(tx, new)
     return new
 
 

@@ -5,7 +5,6 @@ Every other claim comes from protocol mappers (``oauth/mappers/``), as in Keyclo
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from doorkeep.model import Client
@@ -59,5 +58,12 @@ def _redirect_origin(pattern: str, candidate: str) -> bool:
     return origin(pattern) == candidate and "*" not in candidate
 
 
-def service_account_claims(client: Client, ip_address: str) -> dict[str, Any]:
-    return {"client_id": client.client_id, "clientHost": ip_address, "clientAddress": ip_address}
+def service_account_notes(client: Client, ip_address: str) -> dict[str, str]:
+    """The user-session notes of a client-credentials grant (ClientCredentialsGrantType), which the realm's
+    ``service_account`` scope maps to claims; ``clientId`` is Keycloak's older name, kept as it keeps it."""
+    return {
+        "clientId": client.client_id,
+        "client_id": client.client_id,
+        "clientHost": ip_address,
+        "clientAddress": ip_address,
+    }

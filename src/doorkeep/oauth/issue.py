@@ -8,13 +8,13 @@ signing while SQLite's write lock is held).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
-from doorkeep.oauth import claims as claimset
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
@@ -64,6 +64,8 @@ class GrantContext:
     # the access token's ``aud`` and ``resource_access`` are cut down to (TokenManager.restrictRequestedAudience).
     transient_client: bool = False
     requested_audience: tuple[str, ...] | None = None
+    # The notes of a transient session (client credentials without a refresh token), which nothing stores.
+    notes: Mapping[str, str] | None = None
 
     @property
     def offline(self) -> bool:
@@ -136,7 +138,9 @@ async def token_input(tx: Tx, ctx: GrantContext, base_url: str) -> tuple[list[Pr
     mappers = token_mappers(ctx.client, ctx.scopes.scopes)
     gathered = (
         mappers,
-        await mapper_input(tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr, base_url=base_url),
+        await mapper_input(
+            tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr, base_url=base_url, notes=ctx.notes
+        ),
     )
     if kept is not None:
         kept.mapper_input = gathered
@@ -189,8 +193,6 @@ async def access_claims(
         claims["sid"] = us.id
     claims["scope"] = ctx.scopes.token_scope()
     claims.update({k: v for k, v in mapped.items() if k not in claims})
-    if ctx.user.service_account_client_id == ctx.client.id:
-        claims.update(claimset.service_account_claims(ctx.client, req.ip_address))
     return _ordered(claims)
 
 

@@ -47,6 +47,7 @@ MANAGEMENT_ROLES = {
     "manage-authorization": [],
     "impersonation": [],
 }
+SERVICE_ACCOUNT_SCOPE = "service_account"  # Keycloak 26.1+ (ServiceAccountConstants.SERVICE_ACCOUNT_SCOPE)
 # name -> (default scope?, include.in.token.scope, consent text, description)
 BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     "acr": (True, False, "", "OpenID Connect scope for add acr (authentication context class reference) to the token"),
@@ -64,6 +65,8 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
     "address": (False, True, "${addressScopeConsentText}", "OpenID Connect built-in scope: address"),
     "phone": (False, True, "${phoneScopeConsentText}", "OpenID Connect built-in scope: phone"),
     "microprofile-jwt": (False, True, "", "Microprofile - JWT built-in scope"),
+    # Neither a realm default nor optional: linked to a client while its service accounts are enabled.
+    SERVICE_ACCOUNT_SCOPE: (None, False, "", "Specific scope for a client enabled for service accounts"),
 }
 # Composite realm roles every realm starts with ("{realm}" is the realm name).
 BUILTIN_COMPOSITES = {"default-roles-{realm}": ("offline_access", "uma_authorization"), "admin": ("create-realm",)}
@@ -219,7 +222,25 @@ async def create_client(tx: Tx, realm: Realm, client: Client, *, now: int, link_
             await tx.clients.link_scope(client.id, scope.id, default)
     if client.service_accounts_enabled:
         await ensure_service_account(tx, realm, client, now=now)
+        await link_service_account_scope(tx, client)
     return client
+
+
+async def link_service_account_scope(tx: Tx, client: Client) -> None:
+    """Keycloak 26.1+: a client whose service accounts are enabled has the realm's ``service_account`` scope
+    (the client_id, clientHost and clientAddress claims) as a default scope, unless it is linked already."""
+    scope = await tx.scopes.get_by_name(client.realm_id, SERVICE_ACCOUNT_SCOPE)
+    if scope is None or scope.protocol != client.protocol:
+        return
+    if scope.id not in {linked.id for linked, _ in await tx.clients.scopes(client.id)}:
+        await tx.clients.link_scope(client.id, scope.id, True)
+
+
+async def unlink_service_account_scope(tx: Tx, client: Client) -> None:
+    """Service accounts disabled: the ``service_account`` scope goes with them."""
+    scope = await tx.scopes.get_by_name(client.realm_id, SERVICE_ACCOUNT_SCOPE)
+    if scope is not None and scope.id in {linked.id for linked, _ in await tx.clients.scopes(client.id)}:
+        await tx.clients.unlink_scope(client.id, scope.id)
 
 
 async def ensure_service_account(tx: Tx, realm: Realm, client: Client, *, now: int) -> User:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from doorkeep import policy
@@ -37,8 +38,10 @@ async def start_online(
     redirect_uri: str | None = None,
     notes: dict[str, object] | None = None,
     user_agent: str = "",
+    session_notes: Mapping[str, str] | None = None,
 ) -> tuple[UserSession, ClientSession]:
-    """A new online user session with this client's session in it."""
+    """A new online user session with this client's session in it; ``notes`` are the client session's,
+    ``session_notes`` the user session's besides its device notes."""
     session = UserSession(
         id=str(uuid.uuid4()),
         realm_id=realm.id,
@@ -50,7 +53,7 @@ async def start_online(
         remember_me=remember_me,
         started=now,
         last_session_refresh=now,
-        notes=dict(device.notes_for(user_agent)),
+        notes={**device.notes_for(user_agent), **(session_notes or {})},
     )
     await tx.sessions.create_user_session(session)
     client_session = await add_client(

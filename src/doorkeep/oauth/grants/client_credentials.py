@@ -18,6 +18,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import ISSUER_NOTE, Client
+from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -51,13 +52,14 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     scope_param = req.form.get("scope") or ""
     # ClientCredentialsGrantType.useRefreshToken: this attribute alone, not "use.refresh.tokens" as well.
     use_refresh = client.attr_bool("client_credentials.use_refresh_token", False)
-    if not use_refresh:  # a transient session: everything but the time, the ids and the caller's address is kept
-        kept = account.grant(scope_param, TransientGrant)
+    notes = claimset.service_account_notes(client, req.ip_address)
+    if not use_refresh:  # a transient session: everything but the time and the ids is kept, per caller's address
+        kept = account.grant(f"{scope_param}\n{req.ip_address}", TransientGrant)
         if kept.scopes is None:
             kept.scopes = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
         if kept.roles is None:
             kept.roles = await effective_roles(tx, user, client, kept.scopes.scopes)
-        ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept)
+        ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept, notes=notes)
         return await issue.mint(tx, services, req, ctx, None)
     granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
     roles = await effective_roles(tx, user, client, granted.scopes)
@@ -73,6 +75,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         ip_address=req.ip_address,
         auth_method="openid-connect",
         notes={"grant_type": GRANT_TYPE, service.FIRST_OFFLINE_ACCESS: "true", ISSUER_NOTE: req.issuer},
+        session_notes=notes,
     )
     ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
     return await issue_new_session_tokens(tx, services, req, ctx, use_refresh=True, remove_online_when_offline=True)

@@ -7,6 +7,7 @@ configuration and the user as they are now, not as they were when the token was 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, ClientScope, Group, ProtocolMapper, Role, User, UserSession
@@ -50,6 +51,7 @@ async def mapper_input(
     acr: str = "1",
     *,
     base_url: str,
+    notes: Mapping[str, str] | None = None,
 ) -> MapperInput:
     groups: tuple[Group, ...] = ()
     ancestors: dict[str, Group] = {}
@@ -66,6 +68,7 @@ async def mapper_input(
         ancestors=ancestors,
         acr=acr,
         origins=allowed_origins(client, base_url),
+        notes=notes or {},
     )
 
 

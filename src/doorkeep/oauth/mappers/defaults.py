@@ -18,6 +18,13 @@ def _flags(on: tuple[str, ...]) -> dict[str, str]:
     return {key: "true" for key in on}
 
 
+def _client_note(name: str, note: str) -> tuple[str, str, dict[str, str]]:
+    """One of the ``service_account`` scope's mappers: a user-session note the client-credentials grant writes,
+    in the access and ID tokens and introspection, not userinfo (UserSessionNoteMapper.createClaimMapper)."""
+    config = {**_flags(("id.token.claim", *ACCESS)), "user.session.note": note, "claim.name": note}
+    return name, "oidc-usersessionmodel-note-mapper", config | {"jsonType.label": "String"}
+
+
 def _attribute(
     name: str, attribute: str, claim: str, json_type: str = "String", mapper: str = "oidc-usermodel-attribute-mapper"
 ) -> tuple[str, str, dict[str, str]]:
@@ -103,6 +110,11 @@ _SPECS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                 "multivalued": "true",
             },
         ),
+    ],
+    "service_account": [
+        _client_note("Client ID", "client_id"),
+        _client_note("Client Host", "clientHost"),
+        _client_note("Client IP Address", "clientAddress"),
     ],
     "acr": [("acr loa level", "oidc-acr-mapper", _flags(("id.token.claim", *ACCESS)))],
     "basic": [

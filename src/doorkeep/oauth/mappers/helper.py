@@ -72,6 +72,7 @@ class MapperInput:
     acr: str = "1"
     origins: list[str] = field(default_factory=list)
     renamed: RoleNames | None = None  # the role names once this token's role-name/hardcoded-role mappers ran
+    notes: Mapping[str, str] = field(default_factory=dict)  # a transient session's notes (no ``session``)
 
     @functools.cached_property
     def role_names(self) -> RoleNames:

@@ -145,7 +145,8 @@ def _add_audience(claims: dict[str, Any], value: str) -> None:
 
 def _session_note(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     note = m.config.get("user.session.note", "")
-    if data.session is None:
+    if data.session is None:  # a transient session: only the notes its grant wrote (no AUTH_TIME)
+        map_claim(claims, m.config, data.notes.get(note))
         return
     value = str(data.session.auth_time) if note == AUTH_TIME_NOTE else data.session.notes.get(note)
     map_claim(claims, m.config, value)

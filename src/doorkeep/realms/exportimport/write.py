@@ -295,11 +295,16 @@ class _Writer:
                 await self.tx.groups.join(user.id, self.groups[_path(path)])
             self.progress.advance()
         self.progress.end()
+        # A file that defines the service_account scope links it where it wants; one from before Keycloak 26.1
+        # gets it as Doorkeep's migration 0028 gave the clients already stored.
+        file_scope = any(s.name == provisioning.SERVICE_ACCOUNT_SCOPE for s in self.plan.scopes)
         for cp in self.plan.clients:
             if cp.client.service_accounts_enabled and cp.client.client_id not in linked:
                 await provisioning.ensure_service_account(
                     self.tx, self.realm, self.clients[cp.client.client_id], now=self.now
                 )
+            if cp.client.service_accounts_enabled and not file_scope:  # a file from before Keycloak 26.1
+                await provisioning.link_service_account_scope(self.tx, self.clients[cp.client.client_id])
 
 
 def _path(path: str) -> str:
