@@ -88,6 +88,9 @@ class Realm:
     # user, password, ...), string values as RealmModel.getSmtpConfig keeps them (email/smtp.py reads it). The
     # admin API never shows the password (representations.mask_smtp_secrets).
     smtp_server: dict[str, str] = field(default_factory=dict)
+    # ``browserSecurityHeaders`` as the realm's representation last gave it; a missing key has Keycloak's default
+    # (realms/browser_headers.py).
+    browser_security_headers: dict[str, str] = field(default_factory=dict)
     # The registered required actions (realms/required_actions.py), RequiredActionProviderRepresentations with
     # their ids; None until the realm changes them: Keycloak's defaults.
     required_action_providers: tuple[JSON, ...] | None = None

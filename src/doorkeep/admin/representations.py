@@ -13,7 +13,7 @@ from typing import Any
 
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
-from doorkeep.realms import auth_flows
+from doorkeep.realms import auth_flows, browser_headers
 from doorkeep.users import otp
 
 # RealmRepresentation field -> Realm attribute
@@ -82,6 +82,7 @@ REALM_FIELDS: dict[str, str] = {
     "supportedLocales": "supported_locales",
     "defaultLocale": "default_locale",
     "smtpServer": "smtp_server",
+    "browserSecurityHeaders": "browser_security_headers",
     "attributes": "attributes",
 }
 CLIENT_FIELDS: dict[str, str] = {
@@ -151,8 +152,8 @@ def json_bool(value: Any, where: str) -> bool:
 
 def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     current = getattr(obj, attr)
-    if attr == "smtp_server":
-        return smtp_from_json(current, value, where)
+    if attr in ("smtp_server", "browser_security_headers"):  # Map<String, String>s; only SMTP has secrets
+        return smtp_from_json(current if attr == "smtp_server" else {}, value, where)
     if isinstance(current, bool) or attr in ("enabled",):
         return json_bool(value, where)
     if isinstance(current, int) or attr in _INT_FIELDS:
@@ -281,6 +282,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
     out["smtpServer"] = dict(realm.smtp_server)
+    out["browserSecurityHeaders"] = browser_headers.realm_values(realm.browser_security_headers)
     out.update(auth_flows.BINDINGS)  # the flows Doorkeep runs, under Keycloak's built-in aliases
     return out
 

@@ -119,6 +119,8 @@ async def _with_mappers(
 class RealmRepo:
     def __init__(self, conn: AsyncConnection) -> None:
         self._c = conn
+        # The realm this transaction last read by name or id: the web layer takes its browser security headers.
+        self.loaded: Realm | None = None
 
     async def get(self, realm_id: str) -> Realm | None:
         row = (await self._c.execute(select(realms).where(realms.c.id == realm_id))).first()
@@ -126,7 +128,10 @@ class RealmRepo:
 
     async def get_by_name(self, name: str) -> Realm | None:
         row = (await _REALM_BY_NAME.execute(self._c, {"name": name})).first()
-        return _realm(row[0], row[1], bool(row[2]), int(row[3]), int(row[4]), row[5]) if row else None
+        if row is None:
+            return None
+        self.loaded = _realm(row[0], row[1], bool(row[2]), int(row[3]), int(row[4]), row[5])
+        return self.loaded
 
     async def list(self) -> builtins.list[Realm]:
         rows = await self._c.execute(select(realms).order_by(realms.c.name))

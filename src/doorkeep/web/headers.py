@@ -1,7 +1,8 @@
-"""Security headers, in one place: every HTML page gets the page headers, every HTTPS answer HSTS.
-
-The page headers are Keycloak's defaults for its themed pages (no framing by other origins,
-no MIME sniffing, no referrer, no caching). The front-channel logout page lets its logout URLs' hosts
+"""Security headers, in one place, as Keycloak's DefaultSecurityHeadersProvider adds them: a JSON or XML answer
+the REST set, an HTML page all of the realm's browser security headers (realms/browser_headers.py) and no caching,
+anything else the generic set; Strict-Transport-Security with each, over HTTP too (a browser obeys it only
+over HTTPS, RFC 6797 §8.1). The realm is the one the request's transaction read (web/http.py ``finish``); without
+one, Keycloak's defaults. The front-channel logout page lets its logout URLs' hosts
 into frames (``frame_src_policy``). The form_post page adds a strict CSP of its own:
 no resource loads, only its one known script, and form submission only to the redirect URI's
 origin (so a hostile redirect URI cannot turn it into a script or a form to elsewhere).
@@ -15,29 +16,22 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.console.pages import FORM_POST_SCRIPT
-from doorkeep.web.http import base_url
+from doorkeep.realms import browser_headers
+from doorkeep.web.http import REALM_HEADERS
 
 PAGE_HEADERS = {
     "Cache-Control": "no-store, must-revalidate, max-age=0",
-    "X-Frame-Options": "SAMEORIGIN",
-    "Content-Security-Policy": "frame-src 'self'; frame-ancestors 'self'; object-src 'none';",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Robots-Tag": "none",
+    **dict(browser_headers.headers(browser_headers.HTML, {})),
 }
 # Pages other origins must be able to frame (keycloak-js loads them in an iframe): Keycloak's
-# allowAnyFrameAncestor drops X-Frame-Options and the CSP's frame-ancestors directive for them.
-FRAMEABLE_HEADERS = {
-    **{name: value for name, value in PAGE_HEADERS.items() if name != "X-Frame-Options"},
-    "Content-Security-Policy": "frame-src 'self'; object-src 'none';",
-}
+# allowAnyFrameAncestor drops X-Frame-Options and, when it is the default one, the CSP's frame-ancestors directive.
+FRAMEABLE_CSP = "frame-src 'self'; object-src 'none';"
 FRAMEABLE = ("/login-status-iframe.html", "/3p-cookies/step1.html", "/3p-cookies/step2.html")
-HSTS = "max-age=31536000; includeSubDomains"
+DEFAULT_CSP = browser_headers.DEFAULTS[browser_headers.CSP_KEY]
 SCRIPT_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(FORM_POST_SCRIPT.encode()).digest()).decode() + "'"
 NEVER = {"javascript", "data", "vbscript", "blob", "filesystem"}
 SAFE_SOURCE = re.compile(r"[a-z][a-z0-9+.\-]*:(//[a-z0-9.\-\[\]:]+)?")
@@ -80,8 +74,26 @@ def form_post_headers(redirect_uri: str) -> dict[str, str]:
     }
 
 
+def _kind(content_type: str, scope: Scope) -> tuple[str, ...]:
+    """DefaultSecurityHeadersProvider's choice: REST by the answer's type (the request's when it has none), HTML
+    by the answer's type or a form request, else generic."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in REST_TYPES:
+        return browser_headers.REST
+    if media == "text/html":
+        return browser_headers.HTML
+    requested = Headers(scope=scope).get("content-type", "").split(";", 1)[0].strip().lower()
+    if not media and requested in REST_TYPES:
+        return browser_headers.REST
+    return browser_headers.HTML if requested == FORM else browser_headers.GENERIC
+
+
+REST_TYPES = ("application/json", "application/xml")
+FORM = "application/x-www-form-urlencoded"
+
+
 class SecurityHeaders:
-    """ASGI middleware: the page headers on HTML answers (without overriding a page's own), HSTS on HTTPS."""
+    """ASGI middleware: the realm's security headers on every answer, without overriding a page's own."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -90,17 +102,22 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = base_url(Request(scope)).startswith("https://")
         frameable = str(scope.get("path", "")).endswith(FRAMEABLE)
+        state = scope.setdefault("state", {})  # shared with the scopes below, which copy this one
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if headers.get("content-type", "").startswith("text/html"):
-                    for name, value in (FRAMEABLE_HEADERS if frameable else PAGE_HEADERS).items():
-                        headers.setdefault(name, value)
-                if https:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                content_type = headers.get("content-type", "")
+                kind = _kind(content_type, scope)
+                for name, value in browser_headers.headers(kind, state.get(REALM_HEADERS) or {}):
+                    if frameable and name == "X-Frame-Options":
+                        continue
+                    if frameable and name == "Content-Security-Policy" and value == DEFAULT_CSP:
+                        value = FRAMEABLE_CSP
+                    headers.setdefault(name, value)
+                if content_type.startswith("text/html"):
+                    headers.setdefault("Cache-Control", PAGE_HEADERS["Cache-Control"])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

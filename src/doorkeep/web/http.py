@@ -262,10 +262,16 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
     return result  # type: ignore[return-value]
 
 
+# Where a request's scope keeps the browser security headers of the realm it read (web/headers.py).
+REALM_HEADERS = "doorkeep.browser_security_headers"
+
+
 def finish(request: Request, tx: Tx) -> None:
     """After a commit: run the transaction's after-commit actions and announce the sessions it ended."""
     for action in tx.after_commit:
         action()
+    if (loaded := tx.realms.loaded) is not None:  # the security headers middleware answers with its headers
+        request.scope.setdefault("state", {})[REALM_HEADERS] = loaded.browser_security_headers
     if tx.ended:
         state(request).notifier.sessions_ended(base_url(request), tx.ended)
 
