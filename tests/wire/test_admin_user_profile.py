@@ -1,5 +1,6 @@
-"""``/admin/realms/{realm}/users/profile``: Keycloak 26's default user profile configuration, read-only
-(UserProfileResource; keycloak-admin-client's users.getProfile), never a lookup of a user named "profile"."""
+"""``/admin/realms/{realm}/users/profile``: Keycloak 26's default user profile configuration, of which only
+``unmanagedAttributePolicy`` can be changed (UserProfileResource; keycloak-admin-client's users.getProfile and
+updateProfile), never a lookup of a user named "profile"."""
 
 from __future__ import annotations
 
@@ -86,3 +87,37 @@ async def test_reading_it_needs_an_admin_role_in_the_realm(env: Env) -> None:
     assert (await env.http.get(PROFILE)).status_code == 401
     missing = await env.http.get("/admin/realms/nowhere/users/profile", headers=await env.admin_headers())
     assert (missing.status_code, missing.json()) == (404, {"error": "Realm not found."})
+
+
+async def test_the_unmanaged_attribute_policy_is_kept_and_served_back(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    default = (await env.http.get(PROFILE, headers=headers)).json()
+    enabled = await env.http.put(PROFILE, headers=headers, json={**default, "unmanagedAttributePolicy": "ENABLED"})
+    assert (enabled.status_code, enabled.json()) == (200, {**default, "unmanagedAttributePolicy": "ENABLED"})
+    assert (await env.http.get(PROFILE, headers=headers)).json()["unmanagedAttributePolicy"] == "ENABLED"
+
+    realm = await env.http.get("/admin/realms/test", headers=headers)  # kept out of the realm's attributes
+    assert "doorkeep.userProfile.unmanagedAttributePolicy" not in realm.json()["attributes"]
+    update = {"attributes": {"some.attribute": "x"}}  # a new attributes map does not drop the policy
+    assert (await env.http.put("/admin/realms/test", headers=headers, json=update)).status_code == 204
+    assert (await env.http.get(PROFILE, headers=headers)).json()["unmanagedAttributePolicy"] == "ENABLED"
+
+    admin_view = await env.http.put(
+        PROFILE, headers=headers, json={**default, "unmanagedAttributePolicy": "ADMIN_VIEW"}
+    )
+    assert admin_view.json()["unmanagedAttributePolicy"] == "ADMIN_VIEW"
+    disabled = await env.http.put(PROFILE, headers=headers, json=default)  # no policy: disabled again
+    assert (disabled.status_code, disabled.json()) == (200, default)
+    assert (await env.http.get(PROFILE, headers=headers)).json() == default
+
+
+async def test_an_unknown_unmanaged_attribute_policy_is_a_400(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    default = (await env.http.get(PROFILE, headers=headers)).json()
+    for policy in ("SOMETIMES", 3, ["ENABLED"]):
+        response = await env.http.put(PROFILE, headers=headers, json={**default, "unmanagedAttributePolicy": policy})
+        assert response.status_code == 400, policy
+        assert "unmanagedAttributePolicy" in response.json()["errorMessage"]
+    assert (await env.http.get(PROFILE, headers=headers)).json() == default

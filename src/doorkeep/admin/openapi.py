@@ -68,6 +68,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/client-session-stats$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/users/\{id\}/consents$", array_of("UserConsentRepresentation")),
     _rule(r"GET .*/users/\{id\}/credentials$", array_of("CredentialRepresentation")),
+    _rule(r"GET .*/users/\{id\}/federated-identity$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET .*/users/\{id\}/configured-user-storage-credential-types$", {"type": "array", "items": STRING}),
     _rule(r"GET /admin/realms/\{realm\}/events/config$", ref("RealmEventsConfigRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/events$", array_of("EventRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/admin-events$", array_of("AdminEventRepresentation")),

@@ -11,6 +11,7 @@ import dataclasses
 import json
 from typing import Any
 
+from doorkeep.admin import user_profile
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
 from doorkeep.realms import auth_flows, browser_headers
@@ -271,6 +272,10 @@ def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+INTERNAL_REALM_ATTRIBUTES = frozenset({user_profile.POLICY_ATTRIBUTE})
+"""Realm attributes Doorkeep keeps for itself (admin/user_profile.py), never in the realm's representation."""
+
+
 def realm_to_json(realm: Realm) -> dict[str, Any]:
     out: dict[str, Any] = {"id": realm.id, "realm": realm.name}
     out.update(_out(realm, REALM_FIELDS))
@@ -280,7 +285,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     # Computed from the policy (OTPPolicy.getOtpSupportedApplications), never stored: an import ignores it.
     out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
-    out["attributes"] = {k: str(v) for k, v in realm.attributes.items()}
+    out["attributes"] = {k: str(v) for k, v in realm.attributes.items() if k not in INTERNAL_REALM_ATTRIBUTES}
     out["smtpServer"] = dict(realm.smtp_server)
     out["browserSecurityHeaders"] = browser_headers.realm_values(realm.browser_security_headers)
     out.update(auth_flows.BINDINGS)  # the flows Doorkeep runs, under Keycloak's built-in aliases

@@ -18,6 +18,7 @@ from doorkeep.web import (
     protocol,
     registration,
     reset_credentials,
+    theme_messages,
 )
 from doorkeep.web.admin import realms as admin_realms
 from doorkeep.web.admin import server as admin_server
@@ -82,6 +83,7 @@ def routes() -> list[BaseRoute]:
         ),
         Route("/admin/serverinfo", cors.with_token_origins(admin_server.serverinfo), methods=["GET"]),
         *openapi.ROUTES,
+        *theme_messages.ROUTES,
         *(Route(f"{OIDC}/{path}", cors.post_preflight, methods=["OPTIONS"]) for path in ("token", "revoke")),
         *(Route(f"{OIDC}/{path}", cors.default_preflight, methods=["OPTIONS"]) for path in ("userinfo", "logout")),
         *(Route(f"{OIDC}/{path}", cors.preflight, methods=["OPTIONS"]) for path in ("token/introspect", "auth/device")),

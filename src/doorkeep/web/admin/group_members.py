@@ -37,6 +37,14 @@ def _member(user: User, with_otp: set[str]) -> dict[str, object]:
     return out
 
 
+def _membership_json(group: Group, brief: bool) -> dict[str, object]:
+    """UserResource.groupMembership: ModelToRepresentation.toRepresentation(group, !brief), which has no
+    ``access`` block (only GroupsResource and GroupResource add it, through GroupUtils)."""
+    out = group_to_json(group, brief=brief)
+    del out["access"]
+    return out
+
+
 def _group_event_json(group: Group) -> dict[str, object]:
     """ModelToRepresentation.toRepresentation(group, true), the membership events' representation: the
     full group without the ``access`` block its resource adds."""
@@ -70,7 +78,7 @@ async def user_groups(request: Request) -> Response:
             return ok({"count": len(groups)})
         first, max_results = query_int(request, "first"), query_int(request, "max")
         brief = query_bool(request, "briefRepresentation", True)
-        return ok([group_to_json(g, brief=brief) for g in page(groups, first, max_results)])
+        return ok([_membership_json(g, brief) for g in page(groups, first, max_results)])
 
     return await run_realm(request, work, write=False)
 

@@ -15,6 +15,7 @@ from doorkeep import policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import (
     CLIENT_FIELDS,
+    INTERNAL_REALM_ATTRIBUTES,
     REALM_FIELDS,
     RepresentationError,
     apply,
@@ -71,6 +72,9 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     """A partial RealmRepresentation applied to ``realm``; ``realm`` (the name) may rename it."""
     name = _str(rep, "realm")
     updated: Realm = apply(realm, rep, REALM_FIELDS)
+    kept = {k: v for k, v in realm.attributes.items() if k in INTERNAL_REALM_ATTRIBUTES}
+    if kept:  # the representation never shows them, so a new ``attributes`` does not remove them
+        updated = dataclasses.replace(updated, attributes={**updated.attributes, **kept})
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)

@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import user_profile as up_config
 from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
-from doorkeep.admin.user_profile import default_config
 from doorkeep.errors import AdminError
 from doorkeep.users import account_profile, brute_force, credential_order, otp
 from doorkeep.web import handlers
@@ -67,21 +67,26 @@ async def user_profile(request: Request) -> Response:
     async def work(call: common.RealmCall) -> Response:
         if not (call.identity.master_admin or call.identity.management_roles):
             raise FORBIDDEN
-        return json_response(default_config())
+        return json_response(up_config.config_of(call.realm))
 
     return await common.run_realm(request, work, write=False)
 
 
 async def user_profile_update(request: Request) -> Response:
-    """``PUT users/profile`` (UserProfileResource.update, manage-realm): Doorkeep's profile is Keycloak's
-    default and fixed, so that configuration sent back is answered as Keycloak answers it (200, the
-    configuration) and any other is refused with a 400 saying so."""
+    """``PUT users/profile`` (UserProfileResource.update, manage-realm): the default configuration with or
+    without an ``unmanagedAttributePolicy`` is stored and answered back (200, the new configuration, as
+    Keycloak answers); any other change is refused with a 400 saying so."""
 
     async def work(tx: Tx, body: Any) -> Response:
-        await common.admin_caller(request, tx, "manage-realm")
-        if body != default_config():
-            raise AdminError(400, "Doorkeep serves Keycloak's default user profile only; it cannot be changed")
-        return json_response(default_config())
+        _, realm = await common.admin_caller(request, tx, "manage-realm")
+        try:
+            policy = up_config.policy_of(body)
+        except up_config.UnsupportedChange as problem:
+            raise AdminError(400, str(problem)) from None
+        updated = up_config.with_policy(realm, policy)
+        if updated != realm:
+            await tx.realms.update(updated)
+        return json_response(up_config.config_of(updated))
 
     return await handlers.answer_with_body(request, work)
 
@@ -156,6 +161,20 @@ async def list_credentials(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         return json_response([credential_to_json(c) for c in await tx.users.credentials(user.id)])
+
+    return await handlers.answer(request, work, write=False)
+
+
+async def none_linked(request: Request) -> Response:
+    """``GET users/{id}/federated-identity`` and ``users/{id}/configured-user-storage-credential-types``
+    (UserResource, view-users): Keycloak lists the user's links to the realm's identity providers (links to
+    an alias no provider has are left out) and the credential types a user storage provider manages for the
+    user. Doorkeep has no identity providers and no user storage, so both lists are always empty."""
+
+    async def work(tx: Tx) -> Response:
+        realm = await common.admin_realm(request, tx, "view-users")
+        await common.user_of(tx, realm, request.path_params["id"])
+        return json_response([])
 
     return await handlers.answer(request, work, write=False)
 
@@ -263,6 +282,8 @@ ROUTES: list[Route] = [
     Route(USER, delete_user, methods=["DELETE"]),
     Route(f"{USER}/reset-password", reset_password, methods=["PUT"]),
     Route(f"{USER}/credentials", list_credentials, methods=["GET"]),
+    Route(f"{USER}/federated-identity", none_linked, methods=["GET"]),
+    Route(f"{USER}/configured-user-storage-credential-types", none_linked, methods=["GET"]),
     Route(f"{USER}/credentials/{{credential}}", delete_credential, methods=["DELETE"]),
     Route(f"{USER}/credentials/{{credential}}/userLabel", set_credential_label, methods=["PUT"]),
     Route(f"{USER}/credentials/{{credential}}/moveToFirst", move_credential, methods=["POST"]),
