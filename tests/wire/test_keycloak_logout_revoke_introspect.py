@@ -8,115 +8,42 @@ do not already assert; each docstring names the method. ``app`` plays Keycloak's
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
+import keycloak_port as kc
 from browser_flow import REDIRECT, code_from, exchange, login, start, submit
 from doorkeep.sessions.cleaner import clean_once
-from support import claims, header, password_grant, refresh, seed_client, token_url, update_client, update_realm
+from support import claims, header, refresh, token_url, update_client, update_realm
+from token_port import (
+    ADMIN,
+    INACTIVE,
+    URIS,
+    access_refused_everywhere,
+    browser,
+    enabled,
+    events_of,
+    grant,
+    introspect,
+    keep_events,
+    logout,
+    prepare,
+    revoke,
+    user_sessions,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-URIS = ("http://127.0.0.1:9999/*",)
-ADMIN = "/admin/realms/test"
-INACTIVE = {"active": False}
 
 
 @pytest.fixture
 async def realm(realm: Env) -> Env:
-    """The shared realm; ``app`` and ``scope-app`` can log in through the browser, ``confidential-cli``
-    introspects (secret ``secret1``), and ``public-cli`` is public."""
-    await update_client(realm.db, "test", "app", redirect_uris=URIS, attributes={"post.logout.redirect.uris": "+"})
-    await seed_client(realm.db, "test", "scope-app", redirect_uris=URIS)
-    await seed_client(realm.db, "test", "confidential-cli", secret="secret1", service_accounts=True)
-    await seed_client(realm.db, "test", "public-cli", public=True)
-    return realm
-
-
-async def grant(env: Env, client_id: str = "app", scope: str = "") -> dict[str, Any]:
-    """A password grant; like Keycloak's OAuthClient, it always asks for ``openid``."""
-    response = await password_grant(env.http, "test", client_id, scope=f"openid {scope}".strip())
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-async def browser(env: Env, client_id: str = "app", **params: str) -> dict[str, Any]:
-    """A browser login (or an SSO answer) and its code exchange."""
-    code = (await login(env.http, "test", client_id, **params))["code"]
-    response = await exchange(env.http, "test", client_id, code)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-async def revoke(env: Env, token: str, hint: str | None = None, client_id: str = "app") -> httpx.Response:
-    form = {"client_id": client_id, "client_secret": "secret", "token": token}
-    if hint is not None:
-        form["token_type_hint"] = hint
-    return await env.http.post(token_url("test", "revoke"), data=form)
-
-
-async def introspect(
-    env: Env, token: str, hint: str | None = None, client: tuple[str, str] = ("confidential-cli", "secret1")
-) -> dict[str, Any]:
-    form = {"client_id": client[0], "client_secret": client[1], "token": token}
-    if hint is not None:
-        form["token_type_hint"] = hint
-    response = await env.http.post(token_url("test", "token/introspect"), data=form)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
-async def logout(env: Env, refresh_token: str, client_id: str = "app") -> httpx.Response:
-    form = {"client_id": client_id, "client_secret": "secret", "refresh_token": refresh_token}
-    return await env.http.post(token_url("test", "logout"), data=form)
-
-
-async def enabled(env: Env, body: dict[str, Any], client_id: str = "app") -> bool:
-    """TokenRevocationTest.isTokenEnabled / isTokenDisabled: introspection and a refresh agree."""
-    active = (await introspect(env, body["access_token"], client=(client_id, "secret")))["active"]
-    refreshed = await refresh(env.http, "test", client_id, body["refresh_token"])
-    assert active is (refreshed.status_code == 200), (active, refreshed.text)
-    assert refreshed.status_code in (200, 400), refreshed.text
-    return bool(active)
-
-
-async def access_refused_everywhere(env: Env, access_token: str, client_id: str = "app") -> None:
-    """TokenRevocationTest.isAccessTokenDisabled: introspection, userinfo, account REST and admin REST."""
-    assert await introspect(env, access_token, client=(client_id, "secret")) == INACTIVE
-    bearer = {"Authorization": f"Bearer {access_token}"}
-    assert (await env.http.get(token_url("test", "userinfo"), headers=bearer)).status_code == 401
-    account = await env.http.get("/realms/test/account", headers={**bearer, "Accept": "application/json"})
-    assert account.status_code == 401
-    assert (await env.http.get(ADMIN, headers=bearer)).status_code == 401
-
-
-async def user_sessions(env: Env, body: dict[str, Any]) -> list[dict[str, Any]]:
-    user_id = claims(body["access_token"])["sub"]
-    response = await env.http.get(f"{ADMIN}/users/{user_id}/sessions", headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    return list(response.json())
-
-
-async def client_uuid(env: Env, client_id: str) -> str:
-    response = await env.http.get(f"{ADMIN}/clients", params={"clientId": client_id}, headers=await env.admin_headers())
-    return str(response.json()[0]["id"])
-
-
-async def events_of(env: Env, kind: str) -> list[dict[str, Any]]:
-    response = await env.http.get(f"{ADMIN}/events", params={"type": kind}, headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    return list(response.json())
-
-
-async def keep_events(env: Env, *kinds: str) -> None:
-    config = {"eventsEnabled": True, "enabledEventTypes": list(kinds)}
-    response = await env.http.put(f"{ADMIN}/events/config", json=config, headers=await env.admin_headers())
-    assert response.status_code == 204, response.text
+    """The shared realm (token_port.prepare)."""
+    return await prepare(realm)
 
 
 # --- TokenRevocationTest ----------------------------------------------------------------------------
@@ -127,7 +54,7 @@ async def test_revoke_token(realm: Env) -> None:
     token removes only that client, revoking the other's removes the session."""
     first = await browser(realm, "app")
     second = await browser(realm, "scope-app")
-    app_id, scope_id = await client_uuid(realm, "app"), await client_uuid(realm, "scope-app")
+    app_id, scope_id = await kc.client_uuid(realm, "app"), await kc.client_uuid(realm, "scope-app")
     (session,) = await user_sessions(realm, first)
     assert session["clients"] == {app_id: "app", scope_id: "scope-app"}
     assert await enabled(realm, first, "app") and await enabled(realm, second, "scope-app")
