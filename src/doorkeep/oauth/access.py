@@ -1,4 +1,5 @@
-"""Validating a bearer access token as userinfo, introspection and the REST APIs need it.
+"""Validating a bearer access token as userinfo, token exchange and the REST APIs need it (introspection
+runs its own checks, oauth/introspection_checks.py, and shares ``valid_session``).
 
 Two steps, in the order of Keycloak's ``UserInfoEndpoint.issueUserInfo``, so that userinfo can check
 the ``openid`` scope between them: ``verified_claims`` (TokenVerifier's default checks: signature,
@@ -33,8 +34,8 @@ class ValidAccess:
     session: UserSession | None
 
 
-# The org.keycloak.events.Errors value of each failure, as introspection's error event names it
-# (AccessTokenIntrospectionProvider.verifyClient, UserSessionUtil.findValidSession, isUserValid).
+# The org.keycloak.events.Errors value of each failure, as an error event names it
+# (UserSessionUtil.findValidSession, isUserValid, the client checks).
 _EVENT_ERRORS = {
     e.CLIENT_NOT_FOUND: "client_not_found",
     e.CLIENT_DISABLED: "client_disabled",
@@ -44,10 +45,6 @@ _EVENT_ERRORS = {
     e.USER_NOT_FOUND: "user_not_found",
     e.USER_DISABLED: "user_disabled",
 }
-# The failures found once the session is looked up: Keycloak's event names the token's session then.
-SESSION_FAILURES = frozenset(
-    {e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN, e.USER_NOT_FOUND, e.USER_DISABLED}
-)
 
 
 class InvalidAccess(Exception):
@@ -103,7 +100,7 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
         raise InvalidAccess(e.CLIENT_DISABLED)
     sid = claims.get("sid")
     now = services.clock.now()
-    session = None if sid is None else await _session(tx, realm, client, str(sid), jti, iat, now)
+    session = None if sid is None else await valid_session(tx, realm, client, str(sid), jti, iat, now)
     if user is None or (session is not None and session.user_id != user.id):
         raise InvalidAccess(e.USER_NOT_FOUND)
     if not user.enabled:
@@ -111,7 +108,7 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     return ValidAccess(claims, user, client, session)
 
 
-async def _session(tx: Tx, realm: Realm, client: Client, sid: str, jti: str, iat: int, now: int) -> UserSession:
+async def valid_session(tx: Tx, realm: Realm, client: Client, sid: str, jti: str, iat: int, now: int) -> UserSession:
     """Keycloak's ``findValidSession``, read only: the first session (online, then offline) that holds
     ``client`` and is within its lifetimes; the token must not predate it nor its client session.
 

@@ -3,8 +3,9 @@
 As Keycloak's TokenIntrospectionEndpoint: every client-authentication failure is one answer,
 401 invalid_request "Authentication failed."; ``token_type_hint`` picks the provider
 (``access_token`` when absent, or ``refresh_token``; anything else is refused). The refresh_token
-provider refuses a Bearer token and checks refresh-token reuse; the access_token provider takes a
-refresh token too, without the reuse check (it has no verifyTokenReuse).
+provider refuses any token but a refresh or offline one and checks refresh-token reuse; the access_token
+provider takes a refresh or an ID token too, without the reuse check (it has no verifyTokenReuse). The checks,
+and the reason each failure records, are oauth/introspection_checks.py.
 
 Either provider answers with the token rebuilt as ``transformAccessToken`` does: its basic claims and
 what the mappers that feed introspection give now (``issue.introspected_claims``), then ``client_id``,
@@ -22,14 +23,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep import events, policy
+from doorkeep import events
 from doorkeep.errors import OAuthError
-from doorkeep.oauth import access, issue, refresh_tokens
+from doorkeep.oauth import introspection_checks as checks
+from doorkeep.oauth import issue
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
-from doorkeep.sessions import resume, rotation
-from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH, unverified
 
 if TYPE_CHECKING:
     from doorkeep.model import Client, User, UserSession
@@ -76,45 +76,13 @@ async def _introspect(
     hint = ACCESS_TOKEN if hint is None else hint
     if hint not in (ACCESS_TOKEN, REFRESH_TOKEN):
         raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint)))
-    parsed = unverified(token)
-    if parsed is None:
-        await _failed(tx, services, req, client, "invalid_token")
-        return INACTIVE
-    if parsed[1].get("typ") in (TYPE_REFRESH, TYPE_OFFLINE):
-        return await _refresh(tx, services, req, client, token, reuse_check=hint == REFRESH_TOKEN)
-    if hint == REFRESH_TOKEN:
-        return INACTIVE  # findValidSessionForRefreshToken: INVALID_TOKEN_TYPE
     try:
-        claims = await access.verified_claims(tx, services, req.realm, req.issuer, token)
-    except access.InvalidAccess:
-        await _failed(tx, services, req, client, "invalid_token")
+        found = await checks.checked(tx, services, req, token, refresh_hint=hint == REFRESH_TOKEN)
+    except checks.Refused as refused:
+        await _failed(tx, services, req, client, refused)
         return INACTIVE
-    try:
-        valid = await access.holder(tx, services, req.realm, claims)
-    except access.InvalidAccess as err:
-        in_session = err.description in access.SESSION_FAILURES
-        await _failed(tx, services, req, client, err.event_error, claims, in_session=in_session, user_id=err.user_id)
-        return INACTIVE
-    if (
-        valid.session is not None
-        and valid.session.offline
-        and not await resume.offline_access_granted(tx, valid.client)
-    ):
-        # "Offline session invalid because offline access not granted anymore"
-        await _failed(
-            tx,
-            services,
-            req,
-            client,
-            "session_expired",
-            claims,
-            in_session=True,
-            user_id=valid.user.id,
-            reason=e.OFFLINE_NOT_GRANTED,
-        )
-        return INACTIVE
-    out = await _active(tx, valid.claims, valid.client, valid.user, valid.session, req.base_url)
-    await _record(tx, services, req, client, valid.user.id, out.answer)
+    out = await _active(tx, found.claims, found.client, found.user, found.session, req.base_url)
+    await _record(tx, services, req, client, found.user.id, out.answer)
     return out
 
 
@@ -132,35 +100,6 @@ async def _authorize(refusals: RequestEvents) -> Client:
     if client.public_client:
         raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_NOT_ALLOWED, status=403))
     return client
-
-
-async def _refresh(
-    tx: Tx, services: Services, req: OAuthRequest, caller: Client, token: str, *, reuse_check: bool
-) -> dict[str, Any] | Active:
-    """A refresh or offline token; ``reuse_check`` is the refresh_token provider's verifyTokenReuse."""
-    now = services.clock.now()
-    try:
-        claims = await refresh_tokens.decode(tx, services, req, token)
-        client = await tx.config.client(req.realm.id, claims.azp or "")
-        if client is None or not client.enabled:
-            return INACTIVE
-        refresh_tokens.check_binding(claims, req, client, now)
-        us, _, user = await resume.resume(tx, req.realm, client, claims, now, lock=False, write=False)
-        if (
-            reuse_check
-            and policy.revoke_refresh_token(req.realm, client)
-            and await rotation.refused(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id)
-        ):
-            return INACTIVE
-    except OAuthError as err:
-        if err.description == e.OFFLINE_NOT_GRANTED:
-            await _failed(
-                tx, services, req, caller, "session_expired", reason=e.OFFLINE_NOT_GRANTED, session_id=claims.sid
-            )
-        return INACTIVE
-    out = await _active(tx, claims.raw, client, user, us, req.base_url)
-    await _record(tx, services, req, caller, user.id, out.answer)
-    return out
 
 
 async def _active(
@@ -200,21 +139,10 @@ async def _record(
     )
 
 
-async def _failed(
-    tx: Tx,
-    services: Services,
-    req: OAuthRequest,
-    caller: Client,
-    error: str,
-    claims: dict[str, Any] | None = None,
-    *,
-    in_session: bool = False,
-    user_id: str | None = None,
-    reason: str | None = None,
-    session_id: str | None = None,
-) -> None:
-    """INTROSPECT_TOKEN_ERROR for an access token found inactive: the token's id, type and ``azp`` once
-    its signature holds; its session once the session was looked up (AccessTokenIntrospectionProvider)."""
+async def _failed(tx: Tx, services: Services, req: OAuthRequest, caller: Client, refused: checks.Refused) -> None:
+    """INTROSPECT_TOKEN_ERROR for a token found inactive: the token's id, type and ``azp`` once its signature
+    held, its session once the session was looked up, its user once found, and the check's reason."""
+    claims = refused.claims
     details = (
         {}
         if claims is None
@@ -224,19 +152,17 @@ async def _failed(
             "token_issued_for": claims.get("azp"),
         }
     )
-    if reason is not None:
-        details["reason"] = reason
+    details["reason"] = refused.reason
     details["client_auth_method"] = events.client_auth_method(caller)  # the caller authenticated first
-    sid = claims.get("sid") if claims is not None and in_session else session_id
     await events.record(
         tx,
         req.realm,
         "INTROSPECT_TOKEN_ERROR",
         now=services.clock.now(),
         client_id=caller.client_id,
-        user_id=user_id,
-        session_id=sid if isinstance(sid, str) else None,
+        user_id=refused.user_id,
+        session_id=refused.session_id,
         ip=req.ip_address,
-        error=error,
+        error=refused.error,
         details=details,
     )
