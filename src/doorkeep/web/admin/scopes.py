@@ -4,7 +4,8 @@ Keycloak guards client scopes with the client roles: view-clients reads, manage-
 (ClientPermissions.canViewClientScopes / canManageClientScopes). Scope mappings of a client scope
 (``/client-scopes/{id}/scope-mappings/...``) and of a client (``/clients/{id}/scope-mappings/...``), to
 realm roles (``…/realm``) or to one client's roles (``…/clients/{client}``), share one implementation, as
-Keycloak's ScopeMappedResource and ScopeMappedClientResource do.
+Keycloak's ScopeMappedResource and ScopeMappedClientResource do, ``…/available`` (the roles not mapped
+directly yet) and ``…/composite`` (the roles in the effective scope) included.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.representations import scope_to_json
-from doorkeep.model import ClientScope, Role
+from doorkeep.model import Client, ClientScope, Role
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -121,11 +122,15 @@ def realm_defaults(default: bool) -> tuple[Endpoint, Endpoint]:
     return listing, change
 
 
-async def _mapping_owner(call: RealmCall, request: Request, of_client_scope: bool) -> str:
-    """The id of the client scope or client whose scope mappings the path names."""
+async def _owner(call: RealmCall, request: Request, of_client_scope: bool) -> Client | ClientScope:
+    """The client scope or client whose scope mappings the path names."""
     if of_client_scope:
-        return (await load_scope(call, request.path_params["id"])).id
-    return (await call.client(request.path_params["id"])).id
+        return await load_scope(call, request.path_params["id"])
+    return await call.client(request.path_params["id"])
+
+
+async def _mapping_owner(call: RealmCall, request: Request, of_client_scope: bool) -> str:
+    return (await _owner(call, request, of_client_scope)).id
 
 
 def scope_mappings(of_client_scope: bool) -> Endpoint:
@@ -159,6 +164,39 @@ def scope_mappings(of_client_scope: bool) -> Endpoint:
             return no_content()
 
         return await run_realm(request, work, write=write)
+
+    return endpoint
+
+
+def role_choices(of_client_scope: bool, composite: bool) -> Endpoint:
+    """GET ``…/scope-mappings/realm/{available,composite}`` and ``…/scope-mappings/clients/{client}/…``: the realm's
+    (or that client's) roles the owner does not map directly (``available``), or those in its effective scope
+    (``composite``, ``?briefRepresentation=false`` for attributes), as ScopeMappedResource and
+    ScopeMappedClientResource list them. A client's effective scope is every role when full scope is allowed,
+    else its mappings and its own roles with their composites (ClientModel.hasScope); a client scope's is its
+    mappings with their composites."""
+
+    async def endpoint(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            owner = await _owner(call, request, of_client_scope)
+            call.require("view-clients")
+            scoped = request.path_params.get("client")
+            if scoped is None:
+                candidates = await call.tx.roles.list_realm_roles(call.realm.id)
+            else:
+                candidates = await call.tx.roles.list_client_roles((await call.client(scoped)).id)
+            direct = {r.id for r in await call.tx.roles.scope_mappings(owner.id)}
+            if not composite:
+                return ok([role_json(r, brief=True) for r in candidates if r.id not in direct])
+            brief = request.query_params.get("briefRepresentation", "true").lower() != "false"
+            if isinstance(owner, Client) and owner.full_scope_allowed:
+                return ok([role_json(r, brief=brief) for r in candidates])
+            if isinstance(owner, Client):
+                direct |= {r.id for r in await call.tx.roles.list_client_roles(owner.id)}
+            in_scope = await call.tx.roles.expand(direct)
+            return ok([role_json(r, brief=brief) for r in candidates if r.id in in_scope])
+
+        return await run_realm(request, work, write=False)
 
     return endpoint
 
@@ -204,6 +242,15 @@ def _mapping_routes(base: str, of_client_scope: bool) -> list[Route]:
         Route(base + "/scope-mappings", all_scope_mappings(of_client_scope), methods=["GET"]),
         Route(base + "/scope-mappings/realm", scope_mappings(of_client_scope), methods=MAPPING_METHODS),
         Route(base + "/scope-mappings/clients/{client}", scope_mappings(of_client_scope), methods=MAPPING_METHODS),
+        *(
+            Route(
+                f"{base}/scope-mappings/{kind}/{choice}",
+                role_choices(of_client_scope, choice == "composite"),
+                methods=["GET"],
+            )
+            for kind in ("realm", "clients/{client}")
+            for choice in ("available", "composite")
+        ),
     ]
 
 
