@@ -12,6 +12,7 @@ PREFIX = "/admin/realms"
 MODULES = (
     "realms",
     "clients",
+    "client_installation",
     "initial_access",
     "scopes",
     "roles",

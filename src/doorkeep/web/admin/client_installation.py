@@ -1,0 +1,65 @@
+"""Admin REST: a client's installation files and its rotated secret (Keycloak's ClientResource).
+
+``GET …/clients/{id}/installation/providers/{providerId}`` (view-clients) renders an installation file as
+text/plain (admin/installation.py); an unknown provider is 404 "Unknown Provider". ``DELETE
+…/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients) forgets the rotated secret
+(the ``client.secret.rotated*`` attributes), 204 whether there was one or not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from doorkeep.admin import installation
+from doorkeep.web.admin.common import RealmCall, RestError, no_content, not_found, run_realm
+from doorkeep.web.http import base_url
+
+ONE = "/{realm}/clients/{id}"
+UNKNOWN_PROVIDER = not_found("Unknown Provider")
+AUDIENCE_MAPPER = "oidc-audience-mapper"
+ROTATED = ("client.secret.rotated", "client.secret.rotated.creation.time", "client.secret.rotated.expiration.time")
+
+
+async def installation_provider(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("view-clients")
+        provider = request.path_params["provider"]
+        if provider in installation.NOT_RENDERED:
+            raise RestError(501, "HTTP 501 Not Implemented", f"Doorkeep does not implement GET {request.url.path}")
+        if provider != installation.JBOSS_SUBSYSTEM:
+            raise UNKNOWN_PROVIDER
+        has_roles = bool(await call.tx.roles.list_client_roles(client.id))
+        audience = has_roles or any(
+            m.mapper == AUDIENCE_MAPPER and m.config.get("included.client.audience") == client.client_id
+            for scope in await call.tx.scopes.list(call.realm.id)
+            for m in scope.protocol_mappers
+        )
+        text = installation.jboss_subsystem(
+            call.realm, client, base_url(request) + "/", has_roles=has_roles, audience=audience
+        )
+        return PlainTextResponse(text)
+
+    return await run_realm(request, work, write=False)
+
+
+async def invalidate_rotated_secret(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("manage-clients")
+        if any(key in client.attributes for key in ROTATED):
+            kept = {k: v for k, v in client.attributes.items() if k not in ROTATED}
+            await call.tx.clients.update(dataclasses.replace(client, attributes=kept))
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+ROUTES = [
+    Route(ONE + "/installation/providers/{provider}", installation_provider, methods=["GET"]),
+    Route(ONE + "/client-secret/rotated", invalidate_rotated_secret, methods=["DELETE"]),
+]
