@@ -76,6 +76,9 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/keys$", ref("KeysMetadataRepresentation")),
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}$", OBJECT),  # ComponentRepresentation
     _rule(r"GET /admin/realms/\{realm\}/components$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET /admin/realms/\{realm\}/components/\{id\}/sub-component-types$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET /admin/realms/\{realm\}/users-management-permissions$", OBJECT),  # ManagementPermissionReference
+    _rule(r"GET .*/installation/providers/\{provider\}$", None),  # text/plain: the installation file
     _rule(r"GET /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/(flows|executions|config|executions/.*/config)/\{id\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),

@@ -18,10 +18,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from doorkeep.admin import key_providers as providers
+from doorkeep.admin import serverinfo
 from doorkeep.clientreg import policy_components as pc
+from doorkeep.errors import AdminError
 from doorkeep.keys import components as kc
 from doorkeep.web.admin import registration_policies
-from doorkeep.web.admin.common import RealmCall, created, no_content, ok, read_object, run_realm
+from doorkeep.web.admin.common import RealmCall, created, no_content, not_found, ok, read_object, run_realm
 from doorkeep.web.http import state
 
 BASE = "/{realm}/components"
@@ -137,6 +139,26 @@ async def delete(request: Request) -> Response:
     return await run_realm(request, work)
 
 
+async def sub_component_types(request: Request) -> Response:
+    """ComponentResource.getSubcomponentConfig (view-realm): the component types of ``?type=`` that may sit under
+    the component, as serverinfo's ``componentTypes`` lists them; a type Doorkeep has no providers of has none.
+    An unknown parent is 404 "Could not find parent component", no ``type`` a 400."""
+
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        component_id = request.path_params["id"]
+        policy = await call.tx.registration_policies.get(call.realm.id, component_id)
+        if policy is None and await call.tx.keys.component(call.realm.id, component_id) is None:
+            raise not_found("Could not find parent component")
+        kind = request.query_params.get("type")
+        if kind is None:  # BadRequestException("must specify a subtype")
+            raise AdminError(400, "must specify a subtype", key="error")
+        types = serverinfo.server_info(call.now, call.now)["componentTypes"]
+        return ok(types.get(kind, []))
+
+    return await run_realm(request, work, write=False)
+
+
 def _forget(call: RealmCall, request: Request) -> None:
     """This process drops its parsed keys of the realm at commit; the others follow the config version."""
     keyring, realm_id = state(request).services.keyring, call.realm.id
@@ -147,6 +169,7 @@ ROUTES = [
     Route(BASE, listing, methods=["GET"]),
     Route(BASE, create, methods=["POST"]),
     Route(BASE + "/{id}", one, methods=["GET"]),
+    Route(BASE + "/{id}/sub-component-types", sub_component_types, methods=["GET"]),
     Route(BASE + "/{id}", update, methods=["PUT"]),
     Route(BASE + "/{id}", delete, methods=["DELETE"]),
 ]

@@ -3,7 +3,8 @@
 ``GET /admin/realms`` lists what the caller may see, ``POST`` creates a realm (master ``admin``
 only) with everything its representation holds (roles, client scopes, clients, groups, users: the realm
 import's parser and writer), and ``GET/PUT/DELETE /admin/realms/{realm}`` read, partially update and delete one
-(view-realm to read, manage-realm to change); ``POST /admin/realms/{realm}/clear-*-cache`` (manage-realm).
+(view-realm to read, manage-realm to change); ``POST /admin/realms/{realm}/clear-*-cache`` (manage-realm);
+``GET …/users-management-permissions`` (never enabled: no fine-grained admin permissions).
 """
 
 from __future__ import annotations
@@ -147,6 +148,18 @@ async def clear_cache(request: Request) -> Response:
     return await run_realm(request, work)
 
 
+async def users_management_permissions(request: Request) -> Response:
+    """RealmAdminResource.getUsersManagementPermissions (view-realm): a ManagementPermissionReference. Doorkeep
+    has no fine-grained admin permissions, so they are never enabled: ``{"enabled": false}``, as Keycloak answers
+    for a realm that has not turned them on."""
+
+    async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
+        return ok({"enabled": False})
+
+    return await run_realm(request, work, write=False)
+
+
 async def root(request: Request) -> Response:
     """``/admin/realms`` itself: Starlette's Mount only sees paths below it, so the URL map routes
     this one explicitly (web/routes.py) as well as with a trailing slash (below)."""
@@ -158,5 +171,6 @@ ROUTES = [
     Route("/{realm}", get_realm, methods=["GET"]),
     Route("/{realm}", update_realm, methods=["PUT"]),
     Route("/{realm}", delete_realm, methods=["DELETE"]),
+    Route("/{realm}/users-management-permissions", users_management_permissions, methods=["GET"]),
     *(Route(f"/{{realm}}/clear-{kind}-cache", clear_cache, methods=["POST"]) for kind in ("realm", "user", "keys")),
 ]
