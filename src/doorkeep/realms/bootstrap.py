@@ -29,7 +29,11 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
         raise BootstrapError(
             "first start needs DOORKEEP_BOOTSTRAP_ADMIN_USERNAME and DOORKEEP_BOOTSTRAP_ADMIN_PASSWORD"
         )
-    realm = await provisioning.create_realm(tx, "master", now, access_token_lifespan=60, display_name="Keycloak")
+    # Keycloak's ApplianceBootstrap creates master through RealmManager.createRealm(name), whose id is its name:
+    # clients address it as ``master`` where an id is asked for (a component's parentId).
+    realm = await provisioning.create_realm(
+        tx, "master", now, id="master", access_token_lifespan=60, display_name="Keycloak"
+    )
     admin = await provisioning.create_user(
         tx,
         realm,
