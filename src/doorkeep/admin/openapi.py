@@ -79,6 +79,9 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}/sub-component-types$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/users-management-permissions$", OBJECT),  # ManagementPermissionReference
     _rule(r"GET .*/installation/providers/\{provider\}$", None),  # text/plain: the installation file
+    _rule(r"GET .*/evaluate-scopes/protocol-mappers$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET .*/evaluate-scopes/scope-mappings/\{container\}/(granted|not-granted)$", ROLES),
+    _rule(r"GET .*/evaluate-scopes/generate-example-(access-token|id-token|userinfo)$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/(flows|executions|config|executions/.*/config)/\{id\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
@@ -142,6 +145,14 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},
+    "GET sub-component-types": {"type": STRING},
+    "GET composite": {"briefRepresentation": BOOLEAN},
+    "GET protocol-mappers": {"scope": STRING},
+    "GET granted": {"scope": STRING},
+    "GET not-granted": {"scope": STRING},
+    "GET generate-example-access-token": {"scope": STRING, "userId": STRING},
+    "GET generate-example-id-token": {"scope": STRING, "userId": STRING},
+    "GET generate-example-userinfo": {"scope": STRING, "userId": STRING},
     "GET roles": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET events": {
         "type": {"type": "array", "items": STRING},

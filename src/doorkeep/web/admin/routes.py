@@ -13,6 +13,7 @@ MODULES = (
     "realms",
     "clients",
     "client_installation",
+    "evaluate_scopes",
     "initial_access",
     "scopes",
     "roles",
