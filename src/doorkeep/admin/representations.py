@@ -298,6 +298,28 @@ def user_action_token_lifespan(realm: Realm) -> int:
     return realm.access_code_lifespan_user_action if lifespan is None else lifespan
 
 
+# Where a client's registered cluster nodes (ClientModel.getRegisteredNodes: host -> registration time) are kept:
+# an attribute no representation shows as one, read and written only through these functions.
+REGISTERED_NODES = "doorkeep.registered-nodes"
+
+
+def registered_nodes(client: Client) -> dict[str, int]:
+    raw = client.attributes.get(REGISTERED_NODES)
+    try:
+        nodes = json.loads(str(raw)) if raw else {}
+        return {str(k): int(v) for k, v in nodes.items()}
+    except (ValueError, TypeError, AttributeError):  # not what with_registered_nodes wrote: none registered
+        return {}
+
+
+def with_registered_nodes(client: Client, nodes: dict[str, int]) -> Client:
+    """The client with exactly ``nodes`` registered."""
+    attributes = {k: v for k, v in client.attributes.items() if k != REGISTERED_NODES}
+    if nodes:
+        attributes[REGISTERED_NODES] = json.dumps(nodes, sort_keys=True)
+    return dataclasses.replace(client, attributes=attributes)
+
+
 def client_to_json(client: Client, default_scopes: list[str], optional_scopes: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {"id": client.id}
     out.update(_out(client, CLIENT_FIELDS))
@@ -306,9 +328,12 @@ def client_to_json(client: Client, default_scopes: list[str], optional_scopes: l
     out["clientAuthenticatorType"] = out.pop("clientAuthenticatorType")  # where Doorkeep always sent it
     out["surrogateAuthRequired"] = False
     out["nodeReRegistrationTimeout"] = -1
+    nodes = registered_nodes(client)
+    if nodes:  # ModelToRepresentation: only when some are registered
+        out["registeredNodes"] = nodes
     out["defaultClientScopes"] = sorted(default_scopes)
     out["optionalClientScopes"] = sorted(optional_scopes)
-    out["attributes"] = {k: str(v) for k, v in client.attributes.items()}
+    out["attributes"] = {k: str(v) for k, v in client.attributes.items() if k != REGISTERED_NODES}
     if client.protocol_mappers:
         from doorkeep.admin.group_mapper_json import mapper_to_json
 

@@ -21,6 +21,7 @@ from doorkeep.admin.representations import (
     apply,
     json_bool,
     negative_brute_force,
+    with_registered_nodes,
 )
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.keys import components
@@ -105,6 +106,7 @@ CLIENT_KEYS = {
     "nodeReRegistrationTimeout",
     "clientAuthenticatorType",
     "protocolMappers",
+    "registeredNodes",
 }
 USER_KEYS = {
     "id",
@@ -341,6 +343,7 @@ class _Parser:
                 attributes=_client_attributes(client, where),
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
+            client = with_registered_nodes(client, _registered_nodes(c.get("registeredNodes"), where))
             _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
@@ -571,3 +574,12 @@ def _grace(attributes: dict[str, str], name: str, where: str) -> None:
     value = attributes.get(name, "").strip()
     if value and policy.parse_grace_period(value) is None:
         fail(at(where, name), "expected a whole number of seconds from 0 to 120")
+
+
+def _registered_nodes(raw: Any, where: str) -> dict[str, int]:
+    """A client's ``registeredNodes``: host -> registration time (seconds)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw.values()):
+        fail(at(where, "registeredNodes"), "expected an object of host names to integers")
+    return {str(k): int(v) for k, v in raw.items()}

@@ -14,6 +14,7 @@ MODULES = (
     "clients",
     "client_installation",
     "evaluate_scopes",
+    "client_nodes",
     "initial_access",
     "scopes",
     "roles",
