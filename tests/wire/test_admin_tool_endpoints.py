@@ -112,7 +112,7 @@ async def test_a_keycloak_path_doorkeep_lacks_is_a_deliberate_501_in_keycloak_js
         f"{REALM}/identity-provider/instances",
         f"{REALM}/authentication/config-description/auth-otp-form",
         f"{REALM}/users/some-id/unmanagedAttributes",
-        f"{REALM}/clients/some-id/installation/providers/x",
+        f"{REALM}/clients/some-id/authz/resource-server",
     ):
         response = await realm.http.get(path, headers=headers)
         assert response.status_code == 501, path

@@ -54,6 +54,8 @@ ACTIONS = frozenset(
         "clear-user-cache",
         "clear-keys-cache",
         "revoke",  # offline-sessions/revoke, the bulk revocation (a Doorkeep extension)
+        "generate",  # ClientAttributeCertificateResource.generate and generateAndGetKeystore
+        "generate-and-download",
     }
 )
 # Calls that change nothing Keycloak records: clearing the event stores, reading through POST.

@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}/sub-component-types$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/users-management-permissions$", OBJECT),  # ManagementPermissionReference
     _rule(r"GET .*/installation/providers/\{provider\}$", None),  # text/plain: the installation file
+    _rule(r"GET .*/certificates/\{attr\}$", OBJECT),  # CertificateRepresentation
     _rule(r"GET .*/evaluate-scopes/protocol-mappers$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/evaluate-scopes/scope-mappings/\{container\}/(granted|not-granted)$", ROLES),
     _rule(r"GET .*/evaluate-scopes/generate-example-(access-token|id-token|userinfo)$", OBJECT),
@@ -103,6 +104,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"(POST|DELETE) .*/(composites|role-mappings/.*|scope-mappings/.*)$", None, ROLES),
     _rule(r"POST .*/client-secret$", ref("CredentialRepresentation")),
     _rule(r"POST .*/registration-access-token$", ref("ClientRepresentation")),
+    _rule(r"POST .*/certificates/\{attr\}/generate$", OBJECT),  # CertificateRepresentation
+    _rule(r"POST .*/certificates/\{attr\}/(download|generate-and-download)$", None, OBJECT),  # a keystore file
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
     _rule(r"POST /admin/realms/\{realm\}/components$", None, OBJECT, "201"),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),

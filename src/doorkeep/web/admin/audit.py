@@ -65,6 +65,12 @@ def deferred(request: Request) -> None:
     request.scope[DEFERRED_KEY] = True
 
 
+def counted_again(request: Request) -> None:
+    """A later unit of work of this request records its event after all (an earlier one, which only checked,
+    said ``unchanged``)."""
+    request.scope.pop(UNCHANGED_KEY, None)
+
+
 def represent(request: Request, representation: object) -> None:
     """The event of this call carries ``representation`` instead of the request body."""
     request.scope[REPRESENTATION_KEY] = representation

@@ -15,6 +15,7 @@ MODULES = (
     "client_installation",
     "evaluate_scopes",
     "client_nodes",
+    "client_certificates",
     "initial_access",
     "scopes",
     "roles",

@@ -1,0 +1,73 @@
+"""Keystores for client key pairs: Sun's JKS key protection undone gives the key back, a PKCS#12 file opens with
+its password, and the JKS digest covers every byte."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from doorkeep.admin import client_certificates, keystores
+from doorkeep.admin.keystores import CertificateEntry, KeyEntry
+
+PAIR = client_certificates.generate("app", 1_800_000_000, key_size=2048)
+
+
+def der(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def content_start(data: bytes, at: int) -> int:
+    """Where the content of the DER value at ``at`` begins."""
+    size = data[at + 1]
+    return at + 2 + (size & 0x7F if size & 0x80 else 0)
+
+
+def unprotect(encrypted_info: bytes, password: str) -> bytes:
+    """KeyProtector.recover: the PKCS#8 key inside an EncryptedPrivateKeyInfo made by protect_key."""
+    inner = content_start(encrypted_info, 0)
+    algorithm = encrypted_info[inner : inner + 2 + encrypted_info[inner + 1]]
+    assert algorithm == b"\x30\x0e" + keystores.KEY_PROTECTOR_OID + b"\x05\x00"
+    octets = inner + len(algorithm)
+    assert encrypted_info[octets] == 0x04
+    protected = encrypted_info[content_start(encrypted_info, octets) :]
+    salt, hidden, check = protected[:20], protected[20:-20], protected[-20:]
+    secret, stream, digest = password.encode("utf-16-be"), b"", salt
+    while len(stream) < len(hidden):
+        digest = hashlib.sha1(secret + digest).digest()
+        stream += digest
+    key = bytes(a ^ b for a, b in zip(hidden, stream, strict=False))
+    assert hashlib.sha1(secret + key).digest() == check
+    return key
+
+
+def test_a_protected_key_is_recovered_with_its_password_only() -> None:
+    key = der(PAIR.private_key)
+    protected = keystores.protect_key(key, "s3cret")
+    assert unprotect(protected, "s3cret") == key
+    assert key not in protected
+
+
+def test_the_jks_digest_covers_the_store_password_and_every_byte() -> None:
+    entries: list[KeyEntry | CertificateEntry] = [KeyEntry("Key", der(PAIR.private_key), der(PAIR.certificate), "kp")]
+    data = keystores.jks("store", entries, 1_800_000_000_000)
+    body = data[:-20]
+    assert data[-20:] == hashlib.sha1("store".encode("utf-16-be") + b"Mighty Aphrodite" + body).digest()
+    assert data[-20:] != hashlib.sha1("other".encode("utf-16-be") + b"Mighty Aphrodite" + body).digest()
+    assert b"\x00\x03key" in body  # JKS keeps aliases lower-cased
+
+
+def test_a_pkcs12_file_holds_the_key_and_both_certificates() -> None:
+    realm = client_certificates.generate("realm", 1_800_000_000, key_size=2048)
+    entries: list[KeyEntry | CertificateEntry] = [
+        KeyEntry("app", der(PAIR.private_key), der(PAIR.certificate), "kp"),
+        CertificateEntry("realm", der(realm.certificate)),
+    ]
+    loaded = pkcs12.load_pkcs12(keystores.keystore("PKCS12", "sp", entries, 0), b"sp")
+    assert loaded.key is not None and loaded.cert is not None
+    assert loaded.key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ) == der(PAIR.private_key)
+    assert [c.friendly_name for c in loaded.additional_certs] == [b"realm"]
