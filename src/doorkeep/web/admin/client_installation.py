@@ -15,6 +15,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from doorkeep.admin import installation
+from doorkeep.admin.admin_event_rules import SECRET_VALUE
+from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, RestError, no_content, not_found, run_realm
 from doorkeep.web.http import base_url
 
@@ -51,6 +53,9 @@ async def invalidate_rotated_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
+        rotated = client.attributes.get(ROTATED[0])
+        # Keycloak's DELETE event carries the rotated secret as a CredentialRepresentation, its value masked
+        audit.represent(request, {"type": "secret", **({"value": SECRET_VALUE} if rotated else {})})
         if any(key in client.attributes for key in ROTATED):
             kept = {k: v for k, v in client.attributes.items() if k not in ROTATED}
             await call.tx.clients.update(dataclasses.replace(client, attributes=kept))

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from doorkeep.admin.representations import registered_nodes, with_registered_nodes
 from doorkeep.errors import AdminError
+from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, no_content, not_found, read_object, run_realm
 
 ONE = "/{realm}/clients/{id}"
@@ -29,6 +30,8 @@ async def register_node(request: Request) -> Response:
         if not isinstance(node, str) or not node:
             raise NO_NODE
         await call.tx.clients.update(with_registered_nodes(client, {**registered_nodes(client), node: call.now}))
+        # Keycloak's event: CREATE of a CLUSTER_NODE at the node's path, without a representation
+        audit.several(request, [audit.Change("POST", ("clients", client.id, "nodes", node), None, "CLUSTER_NODE")])
         return no_content()
 
     return await run_realm(request, work)
@@ -42,6 +45,7 @@ async def unregister_node(request: Request) -> Response:
         if nodes.pop(request.path_params["node"], None) is None:
             raise NOT_REGISTERED
         await call.tx.clients.update(with_registered_nodes(client, nodes))
+        audit.resource(request, "CLUSTER_NODE")
         return no_content()
 
     return await run_realm(request, work)
