@@ -97,3 +97,10 @@ async def one_event(env: Env) -> dict[str, Any]:
     found = await poll(env)
     assert len(found) == 1, [(e["type"], e.get("error")) for e in found]
     return found[0]
+
+
+async def session_active(env: Env, session_id: str) -> bool:
+    """``testingClient.testing().getClientSessionsCountInUserSession`` answers (rather than 404): the online
+    user session is still in the store."""
+    async with env.db.transaction() as tx:
+        return await tx.sessions.get_user_session(session_id, False) is not None

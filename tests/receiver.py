@@ -38,7 +38,8 @@ class Receiver:
 
 
 @contextmanager
-def receiver(*, status: int = 200, hang: bool = False) -> Iterator[Receiver]:
+def receiver(*, status: int = 200, hang: bool = False, port: int = 0) -> Iterator[Receiver]:
+    """A receiver on ``port`` (0: any free one)."""
     release = threading.Event() if hang else None
     box: list[Receiver] = []
 
@@ -57,7 +58,7 @@ def receiver(*, status: int = 200, hang: bool = False) -> Iterator[Receiver]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     box.append(Receiver(f"http://127.0.0.1:{server.server_address[1]}", status=status, hang=release))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

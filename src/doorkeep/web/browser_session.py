@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
-import secrets
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from doorkeep import __version__
+from doorkeep import __version__, events
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
@@ -28,8 +26,9 @@ from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import frontchannel_logout, redirect_uris
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
-from doorkeep.sessions import sso
-from doorkeep.web import cookies, protocol
+from doorkeep.sessions import resume, sso
+from doorkeep.users.account import effective_url
+from doorkeep.web import cookies, logout_confirm, protocol
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import frame_src_policy
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
@@ -40,6 +39,14 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 BAD_HINT = "Invalid parameter: id_token_hint"  # Keycloak's invalidParameterMessage
+MISSING_HINT = "Missing parameters: id_token_hint"  # missingParameterMessage
+HINT_OR_CLIENT_ID = (
+    "Either the parameter 'client_id' or the parameter 'id_token_hint' is required when 'post_logout_redirect_uri' "
+    "is used."
+)
+CLIENT_MISMATCH = "Parameter client_id is different than the client for which ID Token was issued."
+CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOGOUT_CONFIRMATION_ENABLED
+CSRF = cookies.LOGOUT_CSRF.name
 
 
 def post_logout_allowed(uri: str, client: Client, base: str) -> bool:
@@ -64,11 +71,22 @@ async def logout(request: Request) -> Response:
     iss = issuer(request, realm.name)
 
     async def work(tx: Tx) -> Response:
+        now, ip, base = services.clock.now(), client_ip(request), base_url(request)
+
+        async def failed(error: str, client: str | None, **details: str) -> None:
+            kept = dict(details)
+            await events.record(tx, realm, "LOGOUT_ERROR", now=now, client_id=client, ip=ip, error=error, details=kept)
+
+        async def refused(text: str, error: str, client: str | None = None, **details: str) -> Response:
+            """ErrorPage.error after the LOGOUT_ERROR event (no back link: Keycloak passes no auth session)."""
+            await failed(error, client, **details)
+            return error_page(request, realm, text)
+
         # Keycloak's LogoutEndpoint, in its order: a parameter that is present but empty still counts.
         hint, client_id = form.get("id_token_hint"), form.get("client_id")
         target = form.get("post_logout_redirect_uri")
         if target is not None and hint is None and client_id is None:
-            return error_page(request, realm, "Missing parameters: id_token_hint")
+            return await refused(MISSING_HINT, "invalid_request", reason=HINT_OR_CLIENT_ID)
         client = await tx.clients.get_by_client_id(realm.id, client_id) if client_id is not None else None
         forced = client_id is not None and client is None  # an unknown client_id: always ask
         needed = True  # a confirmation, unless the hint names an existing client (and agrees with client_id)
@@ -76,7 +94,7 @@ async def logout(request: Request) -> Response:
         if hint is not None:
             claims = await services.codec.verify(tx, realm.id, hint, internal=False)
             if claims is None or claims.get("iss") != iss or claims.get("typ") != "ID":
-                return error_page(request, realm, BAD_HINT)
+                return await refused(BAD_HINT, "invalid_token")
             sid = str(claims.get("sid")) if claims.get("sid") else None
             azp = claims.get("azp")
             if client_id is None:
@@ -84,33 +102,40 @@ async def logout(request: Request) -> Response:
                 needed = client is None
             elif azp is not None:
                 if azp != client_id:
-                    return error_page(request, realm, BAD_HINT)
+                    return await refused(BAD_HINT, "invalid_token", client_id, reason=CLIENT_MISMATCH)
                 needed = False
-        if target is not None and (client is None or not post_logout_allowed(target, client, base_url(request))):
-            return error_page(request, realm, "Invalid redirect uri")
+        named = client.client_id if client is not None else None
+        if target is not None and (client is None or not post_logout_allowed(target, client, base)):
+            return await refused("Invalid redirect uri", "invalid_redirect_uri", named, redirect_uri=target)
         current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
         current_id = current[0].id if current else None
         if current_id is not None:  # a hint for another session than this browser's: the user must confirm
             forced = forced or (sid is not None and sid != current_id)
         elif hint is None and client is not None and target is not None:
             needed = False  # nothing to log out here: straight back to the client
+        user = current[1] if current else None
+        ui = page_locale.language(request, realm, user=user, ui_locales=form.get("ui_locales"))
+        back = effective_url(client, base) if client is not None else None  # "Back to Application"
         confirm = needed or forced
         if confirm and form.get("confirm") != "true":
-            return _confirm_page(realm, request, form)
-        if confirm and not _csrf_ok(request, form):
-            return error_page(request, realm, "Invalid request: the form has expired. Please try again.")
+            return _confirm_page(realm, request, form, now, ui)
+        if confirm:
+            verdict = logout_confirm.check(realm, form.get("session_code"), request.cookies.get(CSRF), now)
+            if verdict != "ok":
+                await failed(verdict, named, reason="Failed verification during logout.")
+                return html(pages.error(display(realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
+        if sid is not None and not await _live(tx, realm, sid, now):
+            # doBrowserLogout: the hint's session is gone (expired, logged out by an admin, its user deleted)
+            await failed(logout_confirm.SESSION_EXPIRED, named)
+            sid = None
         ending = [s for s in dict.fromkeys((sid, current_id)) if s]
         framed = await frontchannel_logout.notices(tx, ending, iss)  # read before the client sessions go
         await end_browser_sessions(
-            tx,
-            realm,
-            ending,
-            now=services.clock.now(),
-            client_id=client.client_id if client else None,
-            ip=client_ip(request),
-            redirect_uri=target,
+            tx, realm, ending, now=now, client_id=named or await _system_client(tx, realm), ip=ip, redirect_uri=target
         )
-        response = _after_logout(realm, target, form.get("state"), framed, page_locale.language(request, realm))
+        given = form.get("state")
+        final = redirect_uris.with_state(target, given) if target is not None and given else target
+        response = _after_logout(realm, client, final, framed, ui, back)
         cookies.expire(
             request, response, realm, cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF
         )
@@ -119,44 +144,54 @@ async def logout(request: Request) -> Response:
     return await in_transaction(request, work)
 
 
+async def _live(tx: Tx, realm: Realm, sid: str, now: int) -> bool:
+    """Whether the online session is there and within its lifetimes; an expired one is removed on the way."""
+    try:
+        await resume.user_session(tx, realm, sid, False, now, write=True)
+    except OAuthError:
+        return False
+    return True
+
+
+async def _system_client(tx: Tx, realm: Realm) -> str:
+    """SystemClientUtil.getSystemClient: the client a logout without one is recorded for."""
+    account = await tx.clients.get_by_client_id(realm.id, "account")
+    return "account" if account is not None and account.enabled else "_system"
+
+
 def _after_logout(
     realm: Realm,
-    target: str | None,
-    given_state: str | None,
+    client: Client | None,
+    final: str | None,
     framed: list[frontchannel_logout.Notice],
     ui: Language,
+    back: str | None,
 ) -> Response:
     """OIDCLoginProtocol.finishBrowserLogout: the front-channel page when a client is framed, else
-    LogoutUtil.sendResponseAfterLogoutFinished (the redirect, or "You are logged out")."""
-    # Keycloak's getRedirectUriWithAttachedState: ``state`` a query parameter, before any fragment.
-    final = redirect_uris.with_state(target, given_state) if target is not None and given_state else target
+    LogoutUtil.sendResponseAfterLogoutFinished: the redirect (``state`` a query parameter, before any fragment),
+    or "You are logged out" with a link to the redirect when the client has ``logout.confirmation.enabled``,
+    else to the client's base URL."""
     if framed:
         response = html(pages.frontchannel_logout(display(realm), framed, final, ui=ui))
         response.headers["Content-Security-Policy"] = frame_src_policy(n.authority for n in framed)
         return response
-    if final is not None:
+    confirmed = client is not None and client.attr(CONFIRMATION_ENABLED).lower() == "true"
+    if final is not None and not confirmed:
         return RedirectResponse(final, 302)
-    return html(pages.info(display(realm), "You are logged out", "You are logged out.", ui=ui))
+    return html(pages.action_info(display(realm), ui.text("successLogout"), back_uri=final or back, ui=ui))
 
 
-def _confirm_page(realm: Realm, request: Request, form: Form) -> Response:
-    token = secrets.token_urlsafe(24)
+def _confirm_page(realm: Realm, request: Request, form: Form, now: int, ui: Language) -> Response:
+    token = logout_confirm.issue(now)
     hidden = {
         k: v
-        for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
+        for k in ("id_token_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales")
         if (v := form.get(k)) is not None
     }
     action = f"{base_url(request)}/realms/{realm.name}/protocol/openid-connect/logout"
-    ui = page_locale.language(request, realm)
     response = html(pages.logout_confirm(display(realm), action, token, hidden, ui=ui))
     cookies.write(request, response, realm, cookies.LOGOUT_CSRF, token)
     return response
-
-
-def _csrf_ok(request: Request, form: object) -> bool:
-    given = (form.get("session_code") or "").encode()  # type: ignore[attr-defined]
-    expected = request.cookies.get(cookies.LOGOUT_CSRF.name, "").encode()
-    return bool(expected) and hmac.compare_digest(given, expected)
 
 
 STATUS_IFRAME = pages.static_page("login_status_iframe.html")

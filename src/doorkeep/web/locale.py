@@ -21,9 +21,12 @@ def requested(request: Request, realm: Realm) -> str | None:
     return locale.well_formed(request.query_params.get(locale.PARAM)) if realm.internationalization_enabled else None
 
 
-def asked(request: Request, auth_request: AuthRequest | None = None, user: User | None = None) -> locale.Asked:
+def asked(
+    request: Request, auth_request: AuthRequest | None = None, user: User | None = None, ui_locales: str | None = None
+) -> locale.Asked:
     """Every source of the language this request has: the login's pick and ``ui_locales`` (or, with no login
-    under way, the URL's ``kc_locale``), the user's attribute, the cookie and ``Accept-Language``."""
+    under way, the URL's ``kc_locale`` and the ``ui_locales`` given, as at logout), the user's attribute, the
+    cookie and ``Accept-Language``."""
     pick = (
         auth_request.kc_locale
         if auth_request is not None
@@ -32,7 +35,7 @@ def asked(request: Request, auth_request: AuthRequest | None = None, user: User 
     return locale.Asked(
         requested=pick,
         user=locale.of_user(user),
-        ui_locales=auth_request.ui_locales if auth_request is not None else None,
+        ui_locales=auth_request.ui_locales if auth_request is not None else ui_locales,
         cookie=request.cookies.get(locale.COOKIE),
         accept_language=request.headers.get("accept-language", ""),
     )
@@ -56,9 +59,10 @@ def language(
     auth_request: AuthRequest | None = None,
     user: User | None = None,
     switch_to: str | None = None,
+    ui_locales: str | None = None,
 ) -> Language:
     """The page's language; ``switch_to`` is the GET URL the dropdown's links lead to (None: no dropdown)."""
-    tag = locale.resolve(realm, asked(request, auth_request, user))
+    tag = locale.resolve(realm, asked(request, auth_request, user, ui_locales))
     if switch_to is None:
         return Language(tag)
     query = dict(request.query_params) if switch_to == current_url(request) else {}
