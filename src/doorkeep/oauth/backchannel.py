@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.model import Client, SessionEnded
+from doorkeep.model import Client, Realm, SessionEnded
+from doorkeep.oauth.issue import signature_alg
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -47,6 +48,12 @@ def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str)
     if client.attr_bool(SESSION_REQUIRED):
         claims["sid"] = ended.session_id
     return claims
+
+
+def logout_alg(realm: Realm, client: Client) -> str:
+    """The logout token's algorithm: the client's ID-token one (DefaultTokenManager signs TokenCategory.LOGOUT
+    as ID; LogoutTest.logoutBackchannelTwoClientsSpecificConfigurationIsUsed), else the realm's default."""
+    return signature_alg(realm, client, "id.token.signed.response.alg")
 
 
 def logout_url(client: Client) -> str | None:

@@ -20,7 +20,7 @@ from doorkeep.sessions import service
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from doorkeep.model import Realm
+    from doorkeep.model import Client, Realm, UserSession
     from doorkeep.oauth.context import OAuthRequest, Services
     from doorkeep.store.tx import Tx
 
@@ -29,18 +29,28 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     client = await authorize_client(tx, req)
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
+    _, assertion = await event_naming(tx, req, client)  # the client authentication flow's details
+    details = {**assertion, "client_auth_method": events.client_auth_method(client)}
     token = req.form.get("refresh_token")
-    if token is None:  # only an absent one: an empty token fails as "Invalid refresh token"
-        raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
-    claims = await refresh_tokens.decode(tx, services, req, token)
-    refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
-    session = await tx.sessions.get_user_session(claims.sid, claims.offline)
+    try:
+        session = await _session_to_end(tx, services, req, client, token)
+    except e.OAuthError as err:
+        # logoutToken: LOGOUT_ERROR invalid_token, with the verification's description as the reason
+        reason = {} if token is None else {"reason": err.description}
+        await events.record(
+            tx,
+            req.realm,
+            "LOGOUT_ERROR",
+            now=services.clock.now(),
+            client_id=client.client_id,
+            ip=req.ip_address,
+            error="invalid_token",
+            details={**details, **reason},
+        )
+        raise
     if session is None:
         return
-    if claims.iat + 1 < session.started:
-        raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)
-    await service.end_with_online(tx, session.id, claims.offline)
-    _, assertion = await event_naming(tx, req, client)  # the client authentication flow's details
+    await service.end_with_online(tx, session.id, session.offline)
     await events.record(
         tx,
         req.realm,
@@ -50,8 +60,23 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
         user_id=session.user_id,
         session_id=session.id,
         ip=req.ip_address,
-        details={**assertion, "client_auth_method": events.client_auth_method(client)},
+        details=details,
     )
+
+
+async def _session_to_end(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, token: str | None
+) -> UserSession | None:
+    """verifyRefreshToken without the expiry checks, then the token's session (None: already gone) and
+    checkTokenIssuedAt."""
+    if token is None:  # only an absent one: an empty token fails as "Invalid refresh token"
+        raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
+    claims = await refresh_tokens.decode(tx, services, req, token)
+    refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
+    session = await tx.sessions.get_user_session(claims.sid, claims.offline)
+    if session is not None and claims.iat + 1 < session.started:
+        raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)
+    return session
 
 
 async def end_browser_sessions(

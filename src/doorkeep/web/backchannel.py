@@ -70,7 +70,7 @@ class Notifier:
                 url = bc.logout_url(ended.client)
                 if realm is None or url is None:
                     continue
-                alg = realm.default_signature_algorithm or "RS256"
+                alg = bc.logout_alg(realm, ended.client)
                 claims = bc.logout_claims(ended, f"{server}/realms/{realm.name}", now, new_id())
                 token = await self._services.codec.sign(tx, ended.realm_id, claims, alg, now, typ=bc.LOGOUT_HEADER_TYP)
                 posts.append((ended.client.client_id, url, token))
