@@ -48,13 +48,16 @@ class Caller:
     base_url: str
     now: int
     origins: frozenset[str] = frozenset()  # the token's allowed-origins (CORS)
+    ip: str | None = None  # the caller's address, which its events record (EventBuilder's ipAddress)
 
     def require_one_of(self, *roles: str) -> None:
         if not self.roles.intersection(roles):
             raise FORBIDDEN
 
 
-async def authenticate(tx: Tx, services: Services, realm_name: str, base_url: str, token: str | None) -> Caller:
+async def authenticate(
+    tx: Tx, services: Services, realm_name: str, base_url: str, token: str | None, ip: str | None = None
+) -> Caller:
     """The realm (404), its enabled ``account`` client (404), then the bearer token (401)."""
     realm = await tx.realms.get_by_name(realm_name)
     if realm is None:
@@ -76,7 +79,7 @@ async def authenticate(tx: Tx, services: Services, realm_name: str, base_url: st
     sid = valid.claims.get("sid")
     roles, origins = token_roles(valid.claims), valid.claims.get("allowed-origins")
     allowed = frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
-    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now(), allowed)
+    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now(), allowed, ip)
 
 
 def token_roles(claims: dict[str, Any]) -> frozenset[str]:
@@ -329,6 +332,7 @@ async def _record(
         client_id=ACCOUNT_CLIENT,
         user_id=caller.user.id,
         session_id=session_id,
+        ip=caller.ip,
         details=details,
     )
 

@@ -20,7 +20,7 @@ from doorkeep.oauth import access
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
 from doorkeep.web import account_cors, cors, handlers
-from doorkeep.web.http import NO_CACHE, admin_error, base_url, is_secure, json_response, read_json, state
+from doorkeep.web.http import NO_CACHE, admin_error, base_url, client_ip, is_secure, json_response, read_json, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -47,7 +47,9 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is not None and not is_secure(request, realm):  # Keycloak's checkSsl: 403 before the token
             raise AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
-        caller = await ops.authenticate(tx, services, request.path_params["realm"], base_url(request), token)
+        caller = await ops.authenticate(
+            tx, services, request.path_params["realm"], base_url(request), token, client_ip(request)
+        )
         allowed.append(caller.origins)
         if not _known_version(request):
             raise API_VERSION_NOT_FOUND

@@ -27,7 +27,7 @@ from doorkeep.web.console import signin
 from doorkeep.web.console.base import Console, NavItem, Page
 from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import base_url, state
+from doorkeep.web.http import base_url, client_ip, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -67,7 +67,9 @@ async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *,
     services = state(page.request).services
 
     async def run(tx: Tx) -> T:
-        caller = await ops.authenticate(tx, services, page.realm.name, base_url(page.request), page.access_token)
+        caller = await ops.authenticate(
+            tx, services, page.realm.name, base_url(page.request), page.access_token, client_ip(page.request)
+        )
         return await work(tx, caller)
 
     try:
