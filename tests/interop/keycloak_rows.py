@@ -151,6 +151,7 @@ async def _rows(conn: asyncpg.Connection, now: int) -> KeycloakRealm:
         ("offlineSessionMaxLifespanEnabled", "false"),
         ("offlineSessionMaxLifespan", "5184000"),
         ("clientOfflineSessionIdleTimeout", "0"),
+        ("_browser_header.xFrameOptions", "DENY"),  # RealmAdapter keeps browserSecurityHeaders under this prefix
     ):
         await conn.execute("INSERT INTO realm_attribute VALUES ($1, $2, $3)", name, realm, value)
     for name, rid in role.items():

@@ -220,6 +220,11 @@ def test_offline_tokens_keycloak_issued_refresh_on_doorkeep_after_migration(
         jwk = next(k for k in jwks["keys"] if k["kid"] == kc.rsa_kid)
         claims = jwt.decode(signed_by_keycloak, jwt.PyJWK(jwk).key, algorithms=["RS256"], audience="account")
         assert claims["sid"] == kc.live_session
+
+        # The realm's browser security headers came along: Keycloak's value, the other defaults.
+        with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=10) as response:
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
     finally:
         server.stop()
 

@@ -38,6 +38,7 @@ _REALM_COLUMNS = {
     "admin_events_enabled": "adminEventsEnabled",
     "admin_events_details_enabled": "adminEventsDetailsEnabled",
 }
+_BROWSER_HEADER = "_browser_header."
 _REALM_ATTRIBUTES_INT = (
     "offlineSessionMaxLifespan",
     "clientSessionIdleTimeout",
@@ -104,6 +105,9 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     for name in _REALM_ATTRIBUTES_INT:
         if attrs.get(name, "").lstrip("-").isdigit():
             rep[name] = int(attrs[name])
+    headers = {k[len(_BROWSER_HEADER) :]: v for k, v in attrs.items() if k.startswith(_BROWSER_HEADER)}
+    if headers:  # RealmAdapter.getBrowserSecurityHeaders: the attributes under this prefix
+        rep["browserSecurityHeaders"] = headers
     clients = {c["id"]: c for c in t["client"]}
     scopes = {s["id"]: s for s in t["client_scope"]}
     roles = {r["id"]: r for r in t["keycloak_role"]}
