@@ -42,6 +42,7 @@ from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.plan import (
     ClientPlan,
     ImportError_,
+    OtpPlan,
     PasswordPlan,
     RealmPlan,
     RolePlan,
@@ -52,6 +53,7 @@ from doorkeep.realms.exportimport.plan import (
     at,
     builtin_client_roles,
     check_hash,
+    check_otp,
     fail,
     get_list,
     get_obj,
@@ -411,11 +413,15 @@ class _Parser:
             self.client_refs.append((service_account_of, at(where, "serviceAccountClientId")))
         roles = self.refs(u.get("realmRoles"), at(where, "realmRoles"), u.get("clientRoles"), at(where, "clientRoles"))
         password: PasswordPlan | None = None
+        otps: list[OtpPlan] = []
         for j, item in enumerate(get_list(u, "credentials", where)):
             cw = f"{at(where, 'credentials')}[{j}]"
             cred = obj(item, cw)
             self.fields(cred, CREDENTIAL_KEYS, "users[].credentials[].")
             kind = opt_str(cred, "type", cw) or "password"
+            if kind == "otp":  # an authenticator app: left out, the user would sign in without it
+                otps.append(self.otp(cred, cw))
+                continue
             if kind != "password":
                 self.unknown.add(f"users[].credentials[type={kind}]")
                 continue
@@ -430,7 +436,20 @@ class _Parser:
             ):
                 user = with_password_update(user, True)
         groups = str_list(u.get("groups"), at(where, "groups")) if u.get("groups") else []
-        return UserPlan(user, service_account_of, roles, password, groups)
+        return UserPlan(user, service_account_of, roles, password, groups, otps)
+
+    def otp(self, cred: dict[str, Any], cw: str) -> OtpPlan:
+        if cred.get("secretData") is None or cred.get("credentialData") is None:
+            fail(cw, 'an otp credential needs "secretData" and "credentialData"')
+        secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
+        check_otp(secret, data, cw)
+        return OtpPlan(
+            id=opt_str(cred, "id", cw),
+            created_date=opt_int(cred, "createdDate", cw),
+            user_label=opt_str(cred, "userLabel", cw),
+            secret_data=secret,
+            credential_data=data,
+        )
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:
         plan = PasswordPlan(

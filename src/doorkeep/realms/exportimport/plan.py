@@ -48,12 +48,24 @@ class PasswordPlan:
 
 
 @dataclass
+class OtpPlan:
+    """An OTP device (Keycloak's ``otp`` credential): its secret and OTPCredentialData, stored as they are."""
+
+    id: str | None
+    created_date: int | None
+    user_label: str | None
+    secret_data: JSON = field(repr=False)
+    credential_data: JSON
+
+
+@dataclass
 class UserPlan:
     user: User
     service_account_of: str | None  # clientId
     roles: list[RoleRef]
     password: PasswordPlan | None
     groups: list[str] = field(default_factory=list)  # group paths (``/a/b``)
+    otps: list[OtpPlan] = field(default_factory=list)  # in the file's order, which is their priority
 
 
 @dataclass
@@ -213,6 +225,23 @@ def json_field(cred: dict[str, Any], key: str, cw: str) -> dict[str, Any]:
     except ValueError as exc:
         fail(at(cw, key), str(exc))
     return obj(value, at(cw, key))
+
+
+OTP_ALGORITHMS = ("HmacSHA1", "HmacSHA256", "HmacSHA512")
+
+
+def check_otp(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:
+    """An OTP credential Doorkeep can verify: a secret, and OTPCredentialData of a TOTP or HOTP device."""
+    if not isinstance(secret.get("value"), str) or not secret["value"]:
+        fail(at(cw, "secretData"), 'expected a non-empty "value"')
+    if data.get("subType") not in ("totp", "hotp"):
+        fail(at(cw, "credentialData"), '"subType" must be "totp" or "hotp"')
+    if data.get("algorithm", "HmacSHA1") not in OTP_ALGORITHMS:
+        fail(at(cw, "credentialData"), f'"algorithm" must be one of {", ".join(OTP_ALGORITHMS)}')
+    for key, low, high in (("digits", 1, 10), ("period", 1, numbers.INT_MAX), ("counter", 0, numbers.INT_MAX)):
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            fail(at(cw, "credentialData"), f'"{key}" must be a whole number from {low} to {high}')
 
 
 def check_hash(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:

@@ -290,6 +290,19 @@ class _Writer:
                         user_label=pw.user_label,
                     )
                 )
+            for otp in up.otps:
+                kept = otp.id if otp.id and user.id == up.user.id else ""
+                await self.tx.users.add_credential(
+                    Credential(
+                        id=await self._id(kept, _nothing),
+                        user_id=user.id,
+                        type="otp",
+                        secret_data=otp.secret_data,
+                        credential_data=otp.credential_data,
+                        created_date=otp.created_date or self.now * 1000,
+                        user_label=otp.user_label,
+                    )
+                )
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
             for path in up.groups:
                 await self.tx.groups.join(user.id, self.groups[_path(path)])
