@@ -75,10 +75,10 @@ async def test_a_password_changed_between_the_check_and_the_login_is_checked_aga
     hashes: list[bool],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from doorkeep.oauth import login_flow
+    from doorkeep.oauth import login_password
     from doorkeep.realms.bootstrap import set_password
 
-    precheck = login_flow.precheck
+    precheck = login_password.precheck
 
     async def precheck_then_change(tx: Any, test: Any, *args: Any) -> Any:
         verdict = await precheck(tx, test, *args)
@@ -88,7 +88,7 @@ async def test_a_password_changed_between_the_check_and_the_login_is_checked_aga
             await set_password(other, user, "changed", realm.clock.now())
         return verdict
 
-    monkeypatch.setattr(login_flow, "precheck", precheck_then_change)
+    monkeypatch.setattr(login_password, "precheck", precheck_then_change)
     page = await start(realm.http, "test", "app")
     refused = await submit(realm.http, page, username="user1", password="password")
     assert "Invalid username or password." in refused.text  # the old password's verdict was not reused

@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Credential, Realm, User
-from doorkeep.oauth import login_events, login_flow, required_actions
+from doorkeep.oauth import login_completion, login_events, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_flow import Browser, Outcome
+from doorkeep.oauth.login_outcomes import Browser, Outcome
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
 from doorkeep.oauth.roles import user_roles
 from doorkeep.users import otp
@@ -60,12 +60,12 @@ async def _credential(tx: Tx, user: User, credential_id: str | None) -> Credenti
 async def page(tx: Tx, request: AuthRequest, user: User, action: str) -> Outcome:
     """The action's page shown again (another language); its checks were made when it was first shown."""
     if action == DELETE_ACCOUNT:
-        return login_flow.NeedDeleteAccount(user.id, cancel=_from_aia(request, user), request=request)
+        return login_outcomes.NeedDeleteAccount(user.id, cancel=_from_aia(request, user), request=request)
     found = await _credential(tx, user, request.kc_action_parameter)
     if found is None:  # gone since the page was first shown: the POST answers "Credential not found"
-        return login_flow.NeedDeleteCredential(user.id, request.kc_action_parameter or "", request)
+        return login_outcomes.NeedDeleteCredential(user.id, request.kc_action_parameter or "", request)
     label = found.user_label if (found.user_label or "").strip() else None  # StringUtil.isNotBlank
-    return login_flow.NeedDeleteCredential(user.id, label or found.type, request)
+    return login_outcomes.NeedDeleteCredential(user.id, label or found.type, request)
 
 
 def _from_aia(request: AuthRequest, user: User) -> bool:
@@ -85,7 +85,7 @@ async def challenge(
     """requiredActionChallenge: the page, or None when the action is passed over (its error recorded)."""
     if action == DELETE_ACCOUNT:
         if not await may_delete_account(tx, realm, user):
-            return login_flow.Refused(FORBIDDEN, 200)  # error.ftl drawn as the challenge
+            return login_outcomes.Refused(FORBIDDEN, 200)  # error.ftl drawn as the challenge
         return await page(tx, request, user, action)
     credential_id = request.kc_action_parameter
     if credential_id is None:
@@ -153,7 +153,7 @@ async def delete_credential(
         await _record(
             tx, services, realm, client, request, user, browser, "REMOVE_CREDENTIAL_ERROR", error=error, details=details
         )
-        return login_flow.Refused(refusal)
+        return login_outcomes.Refused(refusal)
     assert found is not None
     await tx.users.delete_credential(user.id, found.id)
     for type in types:
@@ -161,7 +161,7 @@ async def delete_credential(
     user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != DELETE_CREDENTIAL))
     await tx.users.update(user)
     request = required_actions.settled(request, DELETE_CREDENTIAL, required_actions.SUCCESS)
-    return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+    return await login_completion.proceed(tx, services, realm, client, request, user, browser)
 
 
 async def delete_account(
@@ -184,10 +184,10 @@ async def delete_account(
             error="user_delete_error",
             details=reason,
         )
-        return login_flow.NeedDeleteAccount(user.id, _from_aia(request, user), FORBIDDEN, request)
+        return login_outcomes.NeedDeleteAccount(user.id, _from_aia(request, user), FORBIDDEN, request)
     await tx.users.delete(user.id)
     await _record(tx, services, realm, client, request, user, browser, "DELETE_ACCOUNT")
-    return login_flow.AccountDeleted()
+    return login_outcomes.AccountDeleted()
 
 
 async def _record(

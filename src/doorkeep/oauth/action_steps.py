@@ -10,12 +10,23 @@ with ``access_denied`` (CONSENT_DENIED, the description TermsAndConditions' mess
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import account_actions, login_events, login_flow, login_otp, logout_others, required_actions
+from doorkeep.model import UPDATE_PASSWORD, Client, Realm, User, with_password_update
+from doorkeep.oauth import (
+    account_actions,
+    login_completion,
+    login_events,
+    login_otp,
+    login_outcomes,
+    logout_others,
+    required_actions,
+)
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_outcomes import Browser, NeedPasswordUpdate, Outcome
+from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.oauth.required_actions import (
     CONFIGURE_TOTP,
     TERMS_AND_CONDITIONS,
@@ -23,7 +34,10 @@ from doorkeep.oauth.required_actions import (
     UPDATE_PROFILE,
     VERIFY_EMAIL,
 )
-from doorkeep.users import account_profile
+from doorkeep.sessions import revocation_triggers, triggered
+from doorkeep.users import account_profile, passwords
+from doorkeep.users.credentials import enforce_policy
+from doorkeep.users.password_policy import PolicyViolation
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form, Services
@@ -71,17 +85,17 @@ async def submit(
     user: User,
     step: str,
     form: Form,
-    browser: login_flow.Browser,
+    browser: login_outcomes.Browser,
     *,
     totp_secret: str = "",
-) -> login_flow.Outcome:
+) -> login_outcomes.Outcome:
     """The POST of the required action the login waits on (``step``); ``totp_secret``: the one the CONFIGURE_TOTP
     page showed, kept in the authentication session."""
     request = required_actions.processed(request, step)
     if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(request, user, step):
         await _event(tx, services, realm, client, request, user, browser, step, error=REJECTED_BY_USER)
         request = required_actions.settled(request, step, required_actions.CANCELLED)
-        return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+        return await login_completion.proceed(tx, services, realm, client, request, user, browser)
     others = logout_others.asked(form.get(logout_others.FIELD))
     if step == CONFIGURE_TOTP:
         totp, label = form.get("totp"), form.get("userLabel")
@@ -93,11 +107,11 @@ async def submit(
     if step == UPDATE_PROFILE:
         return await update_profile(tx, services, realm, client, request, user, form, browser)
     if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login.py sends it)
-        return login_flow.NeedEmailVerification(user.id, request)
+        return login_outcomes.NeedEmailVerification(user.id, request)
     if step == TERMS_AND_CONDITIONS:
         return await terms(tx, services, realm, client, request, user, form.get("cancel") is not None, browser)
     new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""
-    return await login_flow.update_password(
+    return await update_password(
         tx, services, realm, client, request, user, new, confirm, browser, logout_others=others
     )
 
@@ -110,8 +124,8 @@ async def update_profile(
     request: AuthRequest,
     user: User,
     form: Form,
-    browser: login_flow.Browser,
-) -> login_flow.Outcome:
+    browser: login_outcomes.Browser,
+) -> login_outcomes.Outcome:
     """UpdateProfile.processAction: the UPDATE_PROFILE context validated as the Account REST API validates
     it (``users.account_profile``), the errors shown on the form with the values typed; then the user
     updated, a new e-mail unverified, and an UPDATE_PROFILE event naming what changed."""
@@ -124,14 +138,14 @@ async def update_profile(
     if found:
         typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
         cancel = required_actions.app_initiated(request, user, UPDATE_PROFILE)
-        return login_flow.NeedProfileUpdate(user.id, typed, field_errors(found), cancel, request)
+        return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found), cancel, request)
     changes = account_profile.changes(realm, user, values)
     others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
     updated = dataclasses.replace(user, **changes, required_actions=others)
     await tx.users.update(updated)
     await _event(tx, services, realm, client, request, user, browser, "UPDATE_PROFILE", details=_changed(user, updated))
     request = required_actions.settled(request, UPDATE_PROFILE, required_actions.SUCCESS)
-    return await login_flow.proceed(tx, services, realm, client, request, updated, browser)
+    return await login_completion.proceed(tx, services, realm, client, request, updated, browser)
 
 
 def _changed(before: User, after: User) -> dict[str, str | None]:
@@ -154,21 +168,21 @@ async def terms(
     request: AuthRequest,
     user: User,
     declined: bool,
-    browser: login_flow.Browser,
-) -> login_flow.Outcome:
+    browser: login_outcomes.Browser,
+) -> login_outcomes.Outcome:
     """TermsAndConditions.processAction: accepted, the ``terms_and_conditions`` attribute holds the time
     (seconds); declined, it is removed and the login fails. Keycloak 21's upper-case attribute is dropped."""
     attributes = {k: v for k, v in user.attributes.items() if k not in (TERMS_ATTRIBUTE, TERMS_ATTRIBUTE.upper())}
     if declined:
         await tx.users.update(dataclasses.replace(user, attributes=attributes))
         await _event(tx, services, realm, client, request, user, browser, TERMS_AND_CONDITIONS, error=REJECTED_BY_USER)
-        return login_flow.Failed("access_denied", TERMS_DECLINED)
+        return login_outcomes.Failed("access_denied", TERMS_DECLINED)
     attributes[TERMS_ATTRIBUTE] = [str(services.clock.now())]
     others = tuple(a for a in user.required_actions if a != TERMS_AND_CONDITIONS)
     user = dataclasses.replace(user, attributes=attributes, required_actions=others)
     await tx.users.update(user)
     await _event(tx, services, realm, client, request, user, browser, TERMS_AND_CONDITIONS)
-    return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+    return await login_completion.proceed(tx, services, realm, client, request, user, browser)
 
 
 async def _event(
@@ -178,7 +192,7 @@ async def _event(
     client: Client,
     request: AuthRequest,
     user: User,
-    browser: login_flow.Browser,
+    browser: login_outcomes.Browser,
     action: str,
     *,
     error: str | None = None,
@@ -192,3 +206,48 @@ async def _event(
     await login_events.record(
         tx, services, realm, client, request, user, browser.ip_address, type, error=error, more=more
     )
+
+
+async def update_password(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    new: str,
+    confirm: str,
+    browser: Browser,
+    *,
+    logout_others: bool = False,
+) -> Outcome:
+    """UpdatePassword.processAction; ``logout_others``: the page's "Sign out from other devices" box, acted on
+    once both fields are filled in and equal, before the password is checked against the policy (as Keycloak)."""
+    from doorkeep.realms.bootstrap import set_password
+
+    def again(error: str) -> NeedPasswordUpdate:
+        return NeedPasswordUpdate(user.id, error, required_actions.app_initiated(request, user, UPDATE_PASSWORD))
+
+    if not new:
+        return again("Please specify password.")
+    if new != confirm:
+        return again("Passwords don't match.")
+    if logout_others:
+        await logout_other_sessions(tx, services, realm, client, request, user, UPDATE_PASSWORD, browser.ip_address)
+    cred = await tx.users.password(user.id)
+    reused = False
+    if cred is not None:
+        reused = await asyncio.to_thread(passwords.verify, new, cred.secret_data, cred.credential_data)
+    if reused:
+        return again("Invalid password: must not be equal to any of last 1 passwords.")
+    try:
+        await enforce_policy(tx, realm, user, new)
+    except PolicyViolation as refused:
+        return again(refused.text)
+    await set_password(tx, user, new, services.clock.now())
+    await login_events.credential_updated(tx, services, realm, client, request, user, browser.ip_address, "password")
+    user = with_password_update(user, False)
+    await tx.users.update(user)
+    await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
+    request = required_actions.settled(request, UPDATE_PASSWORD, required_actions.SUCCESS)
+    return await login_completion.proceed(tx, services, realm, client, request, user, browser)

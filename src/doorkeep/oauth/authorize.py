@@ -424,3 +424,9 @@ async def issue_code(
         StoredCode(realm.id, client.id, session.id, data, now + max(realm.access_code_lifespan, 1), False),
     )
     return session, code
+
+
+def has_prompt(request: AuthRequest, value: str) -> bool:
+    """Keycloak's ``TokenUtil.hasPrompt``: ``prompt`` is a space-separated list (OIDC Core §3.1.2.1), so
+    ``login consent`` asks for both."""
+    return value in (request.prompt or "").split(" ")

@@ -2,16 +2,22 @@
 builds it: the request's client scopes marked "display on consent screen", and the client itself, which
 Keycloak treats as one more client scope (``ClientModel`` extends ``ClientScopeModel``) shown only when its
 ``display.on.consent.screen`` attribute is true. An accepted screen stores every listed id, the client's
-included, in the user's consent.
+included, in the user's consent. ``missing_consent``: what of that the user has still to grant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, ClientScope
+from doorkeep.model import Client, ClientScope, User
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.scopes import GrantedScopes
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 DISPLAY = "display.on.consent.screen"
 TEXT = "consent.screen.text"
@@ -82,3 +88,29 @@ def event_detail(*, consented: bool, persisted: bool) -> str:
     if consented:
         return CONSENT_GRANTED
     return PERSISTED_CONSENT if persisted else NO_CONSENT_REQUIRED
+
+
+async def screen_items(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...]:
+    """What the consent screen lists for this request: the requested scopes the user may be granted
+    (isClientScopePermittedForUser), and the client itself where it is displayed. The screen and the
+    consent stored when it is accepted are the same list."""
+    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, request.scope))
+    return items(client, granted)
+
+
+async def missing_consent(tx: Tx, client: Client, user: User, request: AuthRequest) -> tuple[ConsentItem, ...] | None:
+    """The consent-screen lines the user has not yet granted this client, or None when there is nothing to
+    ask (Keycloak's ``AuthenticationManager.nextRequiredAction``). The stored consent is ignored, so every line
+    is asked again, for ``prompt=consent`` and for a device verification (``getEffectiveGrantedConsent``). A
+    device verification always asks, even with nothing to list: ``getClientScopesToApproveOnConsentScreen``
+    then puts the client itself on the screen, so a user who opens a ``verification_uri_complete`` an
+    attacker sent must still click to hand over tokens (RFC 8628 §5.4)."""
+    device = request.device_user_code is not None
+    if not client.consent_required and not device:
+        return None
+    shown = await screen_items(tx, client, user, request)
+    if device:
+        return shown or (client_item(client),)
+    stored = None if has_prompt(request, "consent") else await tx.sessions.get_consent(user.id, client.id)
+    have = set(stored.granted_scopes) if stored else set()
+    return tuple(s for s in shown if s.id not in have) or None

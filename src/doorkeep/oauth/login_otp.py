@@ -25,9 +25,9 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_flow, required_actions
+from doorkeep.oauth import login_completion, login_events, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_flow import INVALID_TOTP, Browser, NeedOtp, NeedTotpSetup, Outcome, Refused
+from doorkeep.oauth.login_outcomes import Browser, NeedOtp, NeedTotpSetup, Outcome, Refused
 from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.users import brute_force, otp
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
 
+INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
 MISSING_TOTP = "Please specify authenticator code."  # Messages.MISSING_TOTP
 MISSING_TOTP_DEVICE_NAME = "Please specify device name."  # Messages.MISSING_TOTP_DEVICE_NAME
 DUPLICATE_DEVICE = "Device already exists with the same name"  # the credential store's ModelDuplicateException
@@ -61,7 +62,7 @@ async def verify(
     details = {"selected_credential_id": chosen}
 
     async def record(error: str) -> None:
-        await login_flow.login_event(
+        await login_events.login_event(
             tx, services, realm, client, request, user, user.username, browser.ip_address, error=error, extra=details
         )
 
@@ -84,7 +85,7 @@ async def verify(
     if not valid:
         await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
-    return await login_flow.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
+    return await login_completion.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
 
 
 async def configure(
@@ -128,9 +129,9 @@ async def configure(
     await tx.users.add_credential(cred)
     if not await otp.is_valid(tx, realm, cred, token or "", now):  # the setup code is spent (HOTP: counter moves)
         return again(INVALID_TOTP)
-    await login_flow.credential_updated(tx, services, realm, client, request, user, browser.ip_address, otp.TYPE)
+    await login_events.credential_updated(tx, services, realm, client, request, user, browser.ip_address, otp.TYPE)
     actions = tuple(a for a in user.required_actions if a != otp.CONFIGURE_TOTP)
     user = dataclasses.replace(user, required_actions=actions)
     await tx.users.update(user)
     request = required_actions.settled(request, otp.CONFIGURE_TOTP, required_actions.SUCCESS)
-    return await login_flow.proceed(tx, services, realm, client, request, user, browser)
+    return await login_completion.proceed(tx, services, realm, client, request, user, browser)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_flow
+from doorkeep.oauth import login_completion, login_outcomes
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.realms import provisioning
@@ -97,9 +97,9 @@ async def register(
     client: Client,
     request: AuthRequest,
     form: Form,
-    browser: login_flow.Browser,
+    browser: login_outcomes.Browser,
     locale: str | None = None,
-) -> login_flow.Outcome:
+) -> login_outcomes.Outcome:
     """The registration form's POST: validate everything, then create, record and log the user in."""
     typed = {name: form.get(name) or "" for name in PROFILE_FIELDS}
     if realm.registration_email_as_username:
@@ -127,14 +127,14 @@ async def register(
         keys = {e["errorMessage"] for e in found}
         error = "email_in_use" if EMAIL_EXISTS in keys else "username_in_use" if USERNAME_EXISTS in keys else None
         await _record(tx, services, realm, client, browser, details, None, error or "invalid_registration")
-        return login_flow.NeedRegistration(typed, shown)
+        return login_outcomes.NeedRegistration(typed, shown)
     user = await _create(tx, services, realm, candidate, typed, password, locale)
     # RegistrationUserCreation.success: the event names the username and e-mail as typed.
     typed_name = typed["email"] if realm.registration_email_as_username else typed["username"]
     typed_details = {**details, "username": typed_name, "email": typed["email"]}
     await _record(tx, services, realm, client, browser, typed_details, user, None)
     fresh = dataclasses.replace(request, user_session_id=None, sso_login=False)
-    return await login_flow.proceed(tx, services, realm, client, fresh, user, browser)
+    return await login_completion.proceed(tx, services, realm, client, fresh, user, browser)
 
 
 async def _create(
@@ -168,7 +168,7 @@ async def _record(
     services: Services,
     realm: Realm,
     client: Client,
-    browser: login_flow.Browser,
+    browser: login_outcomes.Browser,
     details: dict[str, str | None],
     user: User | None,
     error: str | None,

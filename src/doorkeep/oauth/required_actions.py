@@ -126,7 +126,7 @@ async def password_validated(tx: Tx, realm: Realm, user: User, now_ms: int, *, d
     (AuthenticatorUtil.isPasswordValidated): the trigger of each required action the realm enables, kept on the
     user as Keycloak's triggers write to the user model. UpdatePassword's (``password_expiry_trigger``) for the
     browser login and the direct grant alike; VerifyEmail's here only for the direct grant, as the browser login
-    runs that one for every login in ``login_flow.finish``."""
+    runs that one for every login in ``login_completion.finish``."""
     runnable = registered.applicable(realm)
     triggered = user
     if direct_grant and VERIFY_EMAIL in runnable:

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_flow, redirect_uris
+from doorkeep.oauth import login_outcomes, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import account_profile
 from doorkeep.users.account import effective_url
@@ -26,23 +26,23 @@ def page(
     request: Request,
     realm: Realm,
     client: Client,
-    outcome: login_flow.NeedProfileUpdate
-    | login_flow.NeedTerms
-    | login_flow.NeedRegistration
-    | login_flow.NeedDeleteCredential
-    | login_flow.NeedDeleteAccount,
+    outcome: login_outcomes.NeedProfileUpdate
+    | login_outcomes.NeedTerms
+    | login_outcomes.NeedRegistration
+    | login_outcomes.NeedDeleteCredential
+    | login_outcomes.NeedDeleteAccount,
     token: str,
     ui: Language,
 ) -> str:
     shown = realm.display_name or realm.name
-    if isinstance(outcome, login_flow.NeedDeleteCredential):
+    if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, _action(request, realm, "required-action"), token, outcome.label, ui=ui)
-    if isinstance(outcome, login_flow.NeedDeleteAccount):
+    if isinstance(outcome, login_outcomes.NeedDeleteAccount):
         action = _action(request, realm, "required-action")
         return pages.delete_account(shown, action, token, error=outcome.error, cancel=outcome.cancel, ui=ui)
-    if isinstance(outcome, login_flow.NeedTerms):
+    if isinstance(outcome, login_outcomes.NeedTerms):
         return pages.terms(shown, _action(request, realm, "required-action"), token, ui=ui)
-    if isinstance(outcome, login_flow.NeedProfileUpdate):
+    if isinstance(outcome, login_outcomes.NeedProfileUpdate):
         flags = account_profile.read_only(realm)
         return pages.update_profile(
             shown,

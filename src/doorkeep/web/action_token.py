@@ -24,7 +24,7 @@ from doorkeep.console import pages
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import login_flow, redirect_uris, required_actions
+from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
@@ -143,7 +143,7 @@ async def _start_again(request: Request, tx: Tx, realm: Realm, auth_session: Aut
     if client is None or client.client_id != request.query_params.get("client_id") or not client.enabled:
         return error_page(request, realm, action_tokens.EXPIRED_NO_SESSION)
     auth_request = AuthRequest.from_json(auth_session.request)
-    outcome = login_flow.NeedLogin(START_AGAIN, auth_request.login_hint or "")
+    outcome = login_outcomes.NeedLogin(START_AGAIN, auth_request.login_hint or "")
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
 
@@ -300,7 +300,7 @@ async def _continue(
 ) -> Response:
     """The login's next step for ``user`` in ``auth_session``, as the login pages render it."""
     await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
-    outcome = await login_flow.proceed(tx, services, realm, client, auth_request, user, browser(request))
+    outcome = await login_completion.proceed(tx, services, realm, client, auth_request, user, browser(request))
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
 

@@ -27,9 +27,14 @@ from doorkeep.oauth import (
     authorize,
     device_verification,
     front_channel,
+    login_completion,
+    login_consent,
     login_events,
     login_flow,
     login_otp,
+    login_outcomes,
+    login_password,
+    login_restart,
     pushed_authorization,
     redirect_uris,
     registration,
@@ -42,7 +47,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.users import otp
-from doorkeep.web import action_pages, cookies, login_restart
+from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, issuer, read_form, state
@@ -70,7 +75,7 @@ REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TO
 VERIFY_EMAIL_NOTE = "VERIFY_EMAIL_KEY"  # Constants.VERIFY_EMAIL_KEY: the address the link was mailed to
 CONSENT_SCOPES_NOTE = "consent_scopes"  # the client scope ids a consent screen stands for (its grant stores those)
 _NO_USER = User("", "", "")
-TIMED_OUT = "Your login attempt timed out. Login will start from the beginning."
+TIMED_OUT = login_restart.LOGIN_TIMEOUT
 COOKIE_NOT_FOUND = "Cookie not found. Please make sure cookies are enabled in your browser."  # cookieNotFoundMessage
 EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
@@ -98,8 +103,8 @@ def error_page(
     return html(pages.error(display(realm), text, ui=ui, back_uri=back_uri), status)
 
 
-def browser(request: Request) -> login_flow.Browser:
-    return login_flow.Browser(client_ip(request), request.headers.get("user-agent", ""))
+def browser(request: Request) -> login_outcomes.Browser:
+    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""))
 
 
 def display(realm: Realm) -> str:
@@ -223,11 +228,28 @@ async def _registration_start(
 ) -> Response:
     if not realm.registration_allowed:
         return error_page(request, realm, registration.NOT_ALLOWED, auth_request=auth_request)
-    outcome = login_flow.NeedRegistration(login_flow.registration_prefill(auth_request))
+    outcome = login_outcomes.NeedRegistration(login_flow.registration_prefill(auth_request))
     response = await render(request, tx, realm, client, auth_request, outcome, None)
     response.headers["Cache-Control"] = NO_BACK
     cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)  # expireIdentityCookie
     return response
+
+
+async def restart_after_timeout(request: Request, tx: Tx, realm: Realm, expired: AuthSession) -> Response:
+    """A form of an expired login: the login begun again (``oauth.login_restart``), or the timeout page."""
+    restarted = await login_restart.restart_after_timeout(
+        tx,
+        state(request).services,
+        realm,
+        expired,
+        issuer=issuer(request, realm.name),
+        identity_cookie=request.cookies.get(sso.IDENTITY_COOKIE),
+        remember_me_cookie=request.cookies.get(remember_me.COOKIE),
+        browser=browser(request),
+    )
+    if restarted is None:
+        return error_page(request, realm, TIMED_OUT)
+    return await render(request, tx, realm, restarted.client, restarted.request, restarted.outcome, None)
 
 
 async def render(
@@ -236,7 +258,7 @@ async def render(
     realm: Realm,
     client: Client,
     auth_request: AuthRequest,
-    outcome: login_flow.Outcome,
+    outcome: login_outcomes.Outcome,
     auth_session: AuthSession | None,
 ) -> Response:
     """Turn a login outcome into a page (creating the authentication session) or a redirect, with the
@@ -247,24 +269,29 @@ async def render(
 
 
 async def locale_cookie(
-    request: Request, tx: Tx, realm: Realm, auth_request: AuthRequest, outcome: login_flow.Outcome, response: Response
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    auth_request: AuthRequest,
+    outcome: login_outcomes.Outcome,
+    response: Response,
 ) -> None:
     """Once the user is authenticated, UpdateUserLocaleAction: the cookie holds the pick or the user's stored
     locale, or is expired; before that, processLocaleParam: a ``kc_locale`` in the URL is put in the cookie."""
     user_id: str | None = None
-    if isinstance(outcome, login_flow.Done | login_flow.DeviceDone):
+    if isinstance(outcome, login_outcomes.Done | login_outcomes.DeviceDone):
         user_id = outcome.session.user_id
     elif isinstance(
         outcome,
-        login_flow.NeedPasswordUpdate
-        | login_flow.NeedProfileUpdate
-        | login_flow.NeedTerms
-        | login_flow.NeedEmailVerification
-        | login_flow.NeedConsent
-        | login_flow.NeedOtp
-        | login_flow.NeedTotpSetup
-        | login_flow.NeedDeleteCredential
-        | login_flow.NeedDeleteAccount,
+        login_outcomes.NeedPasswordUpdate
+        | login_outcomes.NeedProfileUpdate
+        | login_outcomes.NeedTerms
+        | login_outcomes.NeedEmailVerification
+        | login_outcomes.NeedConsent
+        | login_outcomes.NeedOtp
+        | login_outcomes.NeedTotpSetup
+        | login_outcomes.NeedDeleteCredential
+        | login_outcomes.NeedDeleteAccount,
     ):
         user_id = outcome.user_id
     user = await tx.users.get(user_id) if user_id else None
@@ -280,36 +307,39 @@ async def _respond(
     realm: Realm,
     client: Client,
     auth_request: AuthRequest,
-    outcome: login_flow.Outcome,
+    outcome: login_outcomes.Outcome,
     auth_session: AuthSession | None,
 ) -> Response:
     services = state(request).services
     now = services.clock.now()
-    if isinstance(outcome, login_flow.Done | login_flow.AccountUpdated) and auth_request.action_token is not None:
+    if (
+        isinstance(outcome, login_outcomes.Done | login_outcomes.AccountUpdated)
+        and auth_request.action_token is not None
+    ):
         await spend_link(tx, auth_request.action_token, now)
-    if isinstance(outcome, login_flow.AccountUpdated):
+    if isinstance(outcome, login_outcomes.AccountUpdated):
         return await account_updated(request, tx, realm, outcome, auth_session)
-    if isinstance(outcome, login_flow.Done):
+    if isinstance(outcome, login_outcomes.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
         response = authorization_response(request, tx, realm, auth_request, outcome.response)
         return await signed_in(request, tx, realm, outcome.session, response)
-    if isinstance(outcome, login_flow.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
+    if isinstance(outcome, login_outcomes.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
         failed = None if outcome.approved else "expired_token"
         return await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
-    if isinstance(outcome, login_flow.Failed) and auth_request.device_user_code is not None:
+    if isinstance(outcome, login_outcomes.Failed) and auth_request.device_user_code is not None:
         denied = await device_verification.deny(tx, realm, auth_request.device_user_code, now)
         response = device_status(request, realm, "access_denied" if denied else "expired_token")
         return await login_over(request, tx, realm, auth_session, response)
-    if isinstance(outcome, login_flow.AccountDeleted):  # the user is gone: so are the login and its form
+    if isinstance(outcome, login_outcomes.AccountDeleted):  # the user is gone: so are the login and its form
         response = action_pages.account_deleted(request, realm, client, auth_request)
         return await login_over(request, tx, realm, auth_session, response)
-    if isinstance(outcome, login_flow.Refused):
+    if isinstance(outcome, login_outcomes.Refused):
         response = error_page(request, realm, outcome.text, outcome.status, auth_request=auth_request)
         return await login_over(request, tx, realm, auth_session, response)
-    if isinstance(outcome, login_flow.Failed):  # e.g. consent denied: the login is over, its form dead
+    if isinstance(outcome, login_outcomes.Failed):  # e.g. consent denied: the login is over, its form dead
         err = RedirectingError(
             outcome.error,
             outcome.description,
@@ -321,7 +351,7 @@ async def _respond(
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
     send_to: str | None = None  # VerifyEmail.process: the address not yet mailed in this session
-    if isinstance(outcome, login_flow.NeedEmailVerification):
+    if isinstance(outcome, login_outcomes.NeedEmailVerification):
         address = (await tx.users.get(outcome.user_id) or _NO_USER).email or ""
         mailed = auth_session.notes.get(VERIFY_EMAIL_NOTE) if auth_session is not None else None
         notes = {VERIFY_EMAIL_NOTE: address}
@@ -351,7 +381,7 @@ async def _respond(
     user = await tx.users.get(user_id) if user_id else None
     switch_to = action_url(request, realm, STEP_ACTIONS[step])
     ui = page_locale.language(request, realm, auth_request=auth_request, user=user, switch_to=switch_to)
-    if isinstance(outcome, login_flow.NeedLogin):
+    if isinstance(outcome, login_outcomes.NeedLogin):
         body = pages.login(
             display(realm),
             action_url(request, realm, "authenticate"),
@@ -366,13 +396,13 @@ async def _respond(
             success=outcome.success,
             ui=ui,
         )
-    elif isinstance(outcome, login_flow.NeedOtp):
+    elif isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
         selected = outcome.selected or (creds[0][0] if creds else "")
         body = pages.login_otp(
             display(realm), action_url(request, realm, "authenticate"), token, creds, selected, outcome.error, ui=ui
         )
-    elif isinstance(outcome, login_flow.NeedTotpSetup):
+    elif isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None
         secret = notes[TOTP_SECRET_NOTE]
         body = pages.config_totp(
@@ -387,7 +417,7 @@ async def _respond(
             cancel=outcome.cancel,
             ui=ui,
         )
-    elif isinstance(outcome, login_flow.NeedPasswordUpdate):
+    elif isinstance(outcome, login_outcomes.NeedPasswordUpdate):
         body = pages.update_password(
             display(realm),
             action_url(request, realm, "required-action"),
@@ -398,14 +428,14 @@ async def _respond(
         )
     elif isinstance(
         outcome,
-        login_flow.NeedProfileUpdate
-        | login_flow.NeedTerms
-        | login_flow.NeedRegistration
-        | login_flow.NeedDeleteCredential
-        | login_flow.NeedDeleteAccount,
+        login_outcomes.NeedProfileUpdate
+        | login_outcomes.NeedTerms
+        | login_outcomes.NeedRegistration
+        | login_outcomes.NeedDeleteCredential
+        | login_outcomes.NeedDeleteAccount,
     ):
         body = action_pages.page(request, realm, client, outcome, token, ui)
-    elif isinstance(outcome, login_flow.NeedEmailVerification):
+    elif isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(
             action_url(request, realm, "required-action"), {"execution": required_actions.VERIFY_EMAIL}
@@ -442,7 +472,7 @@ async def spend_link(tx: Tx, key: str, now: int) -> None:
 
 
 async def account_updated(
-    request: Request, tx: Tx, realm: Realm, outcome: login_flow.AccountUpdated, auth_session: AuthSession | None
+    request: Request, tx: Tx, realm: Realm, outcome: login_outcomes.AccountUpdated, auth_session: AuthSession | None
 ) -> Response:
     """END_AFTER_REQUIRED_ACTIONS: "Your account has been updated." and the authentication session gone."""
     if auth_session is not None:
@@ -511,16 +541,16 @@ def remember(request: Request, realm: Realm, session: UserSession, response: Res
     cookies.write(request, response, realm, cookies.LOGIN_HINT, remember_me.cookie_value(session.login_username))
 
 
-def step_notes(outcome: login_flow.Outcome, auth_session: AuthSession | None) -> dict[str, str]:
+def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None) -> dict[str, str]:
     """The auth notes the next step needs: the OTP form's Remember me box; the TOTP setup's secret, drawn once
     per authentication session (TotpBean) so that the page shown again keeps the secret already scanned; the
     client scopes a consent screen stands for."""
-    if isinstance(outcome, login_flow.NeedOtp) and outcome.remember_me:
+    if isinstance(outcome, login_outcomes.NeedOtp) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
-    if isinstance(outcome, login_flow.NeedTotpSetup):
+    if isinstance(outcome, login_outcomes.NeedTotpSetup):
         kept = auth_session.notes.get(TOTP_SECRET_NOTE) if auth_session is not None else None
         return {TOTP_SECRET_NOTE: outcome.secret or kept or otp.generate_secret()}
-    if isinstance(outcome, login_flow.NeedConsent):  # fixed when the screen first shows
+    if isinstance(outcome, login_outcomes.NeedConsent):  # fixed when the screen first shows
         noted = auth_session.notes.get(CONSENT_SCOPES_NOTE) if auth_session is not None else None
         return {CONSENT_SCOPES_NOTE: noted if noted is not None else " ".join(outcome.offered)}
     return {}
@@ -556,27 +586,27 @@ async def login_over(
     return response
 
 
-def pending_step(outcome: login_flow.Outcome) -> str:
+def pending_step(outcome: login_outcomes.Outcome) -> str:
     """The step a page rendered for this outcome waits for."""
-    if isinstance(outcome, login_flow.NeedOtp):
+    if isinstance(outcome, login_outcomes.NeedOtp):
         return login_flow.OTP_STEP
-    if isinstance(outcome, login_flow.NeedTotpSetup):
+    if isinstance(outcome, login_outcomes.NeedTotpSetup):
         return otp.CONFIGURE_TOTP
-    if isinstance(outcome, login_flow.NeedPasswordUpdate):
+    if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
         return UPDATE_PASSWORD
-    if isinstance(outcome, login_flow.NeedProfileUpdate):
+    if isinstance(outcome, login_outcomes.NeedProfileUpdate):
         return required_actions.UPDATE_PROFILE
-    if isinstance(outcome, login_flow.NeedTerms):
+    if isinstance(outcome, login_outcomes.NeedTerms):
         return required_actions.TERMS_AND_CONDITIONS
-    if isinstance(outcome, login_flow.NeedEmailVerification):
+    if isinstance(outcome, login_outcomes.NeedEmailVerification):
         return required_actions.VERIFY_EMAIL
-    if isinstance(outcome, login_flow.NeedDeleteCredential):
+    if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return required_actions.DELETE_CREDENTIAL
-    if isinstance(outcome, login_flow.NeedDeleteAccount):
+    if isinstance(outcome, login_outcomes.NeedDeleteAccount):
         return required_actions.DELETE_ACCOUNT
-    if isinstance(outcome, login_flow.NeedRegistration):
+    if isinstance(outcome, login_outcomes.NeedRegistration):
         return REGISTER
-    if isinstance(outcome, login_flow.NeedConsent):
+    if isinstance(outcome, login_outcomes.NeedConsent):
         return CONSENT
     return AUTHENTICATE
 
@@ -601,7 +631,7 @@ async def _action(request: Request, step: str) -> Response:
     if step == "authenticate":  # the password is hashed outside the write transaction (L5)
         verdict = await in_transaction(
             request,
-            lambda tx: login_flow.precheck(
+            lambda tx: login_password.precheck(
                 tx,
                 realm,
                 request.cookies.get(sso.AUTH_COOKIE, ""),
@@ -622,7 +652,7 @@ async def _action(request: Request, step: str) -> Response:
         if auth_session is None or auth_session.realm_id != realm.id:
             return error_page(request, realm, TIMED_OUT)
         if auth_session.expires <= services.clock.now():  # SessionCodeChecks: restarted, as from KC_RESTART
-            return await login_restart.restart_after_timeout(request, tx, realm, auth_session)
+            return await restart_after_timeout(request, tx, realm, auth_session)
         client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
         if client is not None and not client.enabled:
             return await requester_disabled(request, tx, realm, client, auth_session, step)
@@ -640,9 +670,9 @@ async def _action(request: Request, step: str) -> Response:
         elif step == "required-action":  # the login's own action is done once its form is through
             auth_request = required_actions.leaving(auth_request, auth_session.step)
         user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
-        outcome: login_flow.Outcome
+        outcome: login_outcomes.Outcome
         if step == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
-            outcome = await login_flow.authenticate(
+            outcome = await login_password.authenticate(
                 tx,
                 services,
                 realm,
@@ -663,9 +693,9 @@ async def _action(request: Request, step: str) -> Response:
         elif (
             user is not None and not user.enabled
         ):  # disabled mid-flow (LoginTest.testUserDisabledDuringRequiredAction)
-            return error_page(request, realm, login_flow.ACCOUNT_DISABLED)
+            return error_page(request, realm, login_password.ACCOUNT_DISABLED)
         elif user is None:
-            outcome = login_flow.NeedLogin()
+            outcome = login_outcomes.NeedLogin()
         elif auth_session.step == login_flow.OTP_STEP:
             outcome = await login_otp.verify(
                 tx,
@@ -687,9 +717,11 @@ async def _action(request: Request, step: str) -> Response:
         elif form.get("accept"):
             noted = auth_session.notes.get(CONSENT_SCOPES_NOTE)
             offered = frozenset(noted.split()) if noted is not None else None
-            outcome = await login_flow.grant_consent(tx, services, realm, client, auth_request, user, origin, offered)
+            outcome = await login_consent.grant_consent(
+                tx, services, realm, client, auth_request, user, origin, offered
+            )
         else:  # the user said no
-            outcome = await login_flow.deny_consent(tx, services, realm, client, auth_request, user, origin)
+            outcome = await login_consent.deny_consent(tx, services, realm, client, auth_request, user, origin)
         return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
     try:
@@ -709,7 +741,7 @@ async def cookie_not_found(request: Request, tx: Tx, realm: Realm) -> Response:
     await events.record(
         tx, realm, "LOGIN_ERROR", now=now, client_id=known, ip=client_ip(request), error="cookie_not_found"
     )
-    back = login_flow.client_base(client) if client is not None and client.enabled else None
+    back = login_completion.client_base(client) if client is not None and client.enabled else None
     return error_page(request, realm, COOKIE_NOT_FOUND, back_uri=back)
 
 

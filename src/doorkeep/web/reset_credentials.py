@@ -21,7 +21,7 @@ from doorkeep.console import pages
 from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_flow, redirect_uris, reset_credentials
+from doorkeep.oauth import login_outcomes, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.reset_credentials import NOT_ALLOWED
 from doorkeep.sessions import sso
@@ -180,7 +180,7 @@ async def submit(request: Request) -> Response:
             return await _page(request, tx, realm, client, auth_session, reset_credentials.MISSING_USERNAME)
         user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
         mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
-        outcome = login_flow.NeedLogin(success=reset_credentials.EMAIL_SENT)
+        outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
         response = await login.render(request, tx, realm, client, auth_request, outcome, auth_session)
         response.headers["Cache-Control"] = login.NO_BACK
         if user is not None:

@@ -1,0 +1,260 @@
+"""The end of the browser login, whichever step got there: the SSO session it was pinned to, the user's
+locale, the required actions one by one, the consent screen, then the code (or a device approved) and the
+LOGIN event (AuthenticationProcessor.attachSession, AuthenticationManager.nextRequiredAction and
+redirectAfterSuccessfulFlow).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from doorkeep.errors import OAuthError
+from doorkeep.model import AUTH_TIME_NOTE, Client, Realm, User, UserSession
+from doorkeep.oauth import authorize, device_verification, front_channel, login_events, required_actions
+from doorkeep.oauth import consent as consent_screen
+from doorkeep.oauth.authorize import AuthRequest, has_prompt
+from doorkeep.oauth.login_outcomes import (
+    AccountUpdated,
+    Browser,
+    DeviceDone,
+    Done,
+    NeedConsent,
+    NeedEmailVerification,
+    NeedLogin,
+    NeedPasswordUpdate,
+    NeedProfileUpdate,
+    NeedTerms,
+    NeedTotpSetup,
+    Outcome,
+    Refused,
+)
+from doorkeep.sessions import resume
+from doorkeep.users import account_profile, brute_force
+from doorkeep.users import locale as user_locale
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
+
+
+async def proceed(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    browser: Browser,
+    *,
+    remember_me: bool = False,
+    consented: bool = False,
+) -> Outcome:
+    """``finish`` after a step of the login's forms, in the SSO session the request was ``pinned`` to while it is
+    still valid (else a new one). As AuthenticationProcessor.attachSession, a valid session of another user
+    ends the login on an error page; the login counts as fresh unless that session's cookie authenticated it."""
+    session = await _pinned_session(tx, services, realm, request)
+    if session is not None and session.user_id != user.id:
+        other = await tx.users.get(session.user_id)
+        return Refused(DIFFERENT_USER.format(other.username if other else ""))
+    fresh = not (request.sso_login and session is not None)
+    return await finish(
+        tx,
+        services,
+        realm,
+        client,
+        request,
+        user,
+        session,
+        fresh=fresh,
+        browser=browser,
+        remember_me=remember_me,
+        consented=consented,
+    )
+
+
+async def _pinned_session(tx: Tx, services: Services, realm: Realm, request: AuthRequest) -> UserSession | None:
+    if request.user_session_id is None:
+        return None
+    try:
+        return await resume.user_session(tx, realm, request.user_session_id, False, services.clock.now(), write=False)
+    except OAuthError:
+        return None
+
+
+async def finish(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    session: UserSession | None,
+    *,
+    fresh: bool,
+    browser: Browser,
+    remember_me: bool = False,
+    consented: bool = False,
+) -> Outcome:
+    """The user's locale pick stored, then required actions, then consent (unless the user ``consented`` just
+    now), then the code. The pick is Keycloak's ``update_user_locale`` required action, whose triggers run
+    first whenever a login reaches its required actions, an SSO login included."""
+    if request.kc_locale is not None:
+        now = services.clock.now()
+        user = await user_locale.update_users_locale(
+            tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
+        )
+    triggered_user = required_actions.verify_email_trigger(realm, user)
+    if triggered_user is not user:
+        user = triggered_user
+        await tx.users.update(user)
+    # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
+    page, request = await _action_page(tx, services, realm, client, request, user, browser)
+    if page is not None:
+        return page
+    if required_actions.unhandled(realm, user):
+        return NeedLogin("Account is not fully set up")
+    if request.end_after_actions:
+        return AccountUpdated(user.id, request.redirect_uri or client_base(client))
+    missing = None if consented else await consent_screen.missing_consent(tx, client, user, request)
+    if missing is not None:
+        offered = tuple(i.id for i in await consent_screen.screen_items(tx, client, user, request))
+        return NeedConsent(user.id, missing, request, offered)
+    persisted = client.consent_required and not consented and not has_prompt(request, "consent")
+    persisted = persisted and await tx.sessions.get_consent(user.id, client.id) is not None
+    consent = consent_screen.event_detail(consented=consented, persisted=persisted)
+    if fresh and session is not None:  # a re-authentication: the session's AUTH_TIME note moves
+        notes = {**session.notes, AUTH_TIME_NOTE: str(services.clock.now())}
+        await tx.sessions.update_user_session_notes(session.id, False, notes)
+        session = dataclasses.replace(session, notes=notes)
+    if request.device_user_code is not None:
+        return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me, consent)
+    response = await front_channel.respond(
+        tx,
+        services,
+        realm,
+        client,
+        user,
+        request,
+        ip_address=browser.ip_address,
+        session=session,
+        fresh_login=fresh,
+        remember_me=remember_me and realm.remember_me,
+        user_agent=browser.user_agent,
+    )
+    if request.kc_action_status is not None:
+        done = request.kc_action_done
+        response = dataclasses.replace(response, kc_action=done, kc_action_status=request.kc_action_status)
+    await _logged_in(tx, services, realm, client, request, user, response.session, browser, consent)
+    return Done(response.session, response)
+
+
+def client_base(client: Client) -> str | None:
+    """The info and error pages' "Back to Application": the client's base URL, resolved against its root URL
+    (ResolveRelative.resolveRelativeUri)."""
+    base = client.base_url
+    if base and base.startswith("/") and client.root_url:
+        return client.root_url.rstrip("/") + base
+    return base or None
+
+
+async def _action_page(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser
+) -> tuple[Outcome | None, AuthRequest]:
+    """The page of the next required action (None: none is left) and the request as it then stands. A challenge
+    that passes over its action (delete_credential naming no credential of the user) answers ``error`` and the
+    next action runs (AuthenticationManager.executeAction's IGNORE)."""
+    from doorkeep.oauth import account_actions  # it finishes the login with this module's ``proceed``
+
+    ignored: frozenset[str] = frozenset()
+    while True:
+        action, request = required_actions.next_action(realm, user, request, ignored)
+        if action is None:
+            return None, request
+        if action not in account_actions.ACTIONS:
+            return action_page(user, request, action), request
+        page = await account_actions.challenge(tx, services, realm, client, request, user, action, browser)
+        if page is not None:
+            return page, request
+        ignored |= {action}
+        request = required_actions.settled(request, action, required_actions.ERROR)
+
+
+def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
+    """The page of a required action, with the cancel button when the client asked for it."""
+    cancel = required_actions.app_initiated(request, user, action)
+    if action == required_actions.UPDATE_PROFILE:
+        values = {k: v or "" for k, v in account_profile.current(user).items()}
+        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request)
+    if action == required_actions.TERMS_AND_CONDITIONS:
+        return NeedTerms(user.id, request)
+    if action == required_actions.CONFIGURE_TOTP:
+        return NeedTotpSetup(user.id, cancel=cancel, request=request)
+    if action == required_actions.VERIFY_EMAIL:
+        return NeedEmailVerification(user.id, request)
+    return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
+
+
+async def _approve_device(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    session: UserSession | None,
+    browser: Browser,
+    remember_me: bool,
+    consent: str,
+) -> Outcome:
+    """The device flow's end: the session and client session, then the device authorization approved."""
+    assert request.device_user_code is not None
+    now = services.clock.now()
+    session = await authorize.attach_client(
+        tx,
+        realm,
+        client,
+        user,
+        request,
+        now=now,
+        ip_address=browser.ip_address,
+        session=session,
+        remember_me=remember_me and realm.remember_me,
+        user_agent=browser.user_agent,
+    )
+    approved = await device_verification.approve(tx, realm, request.device_user_code, session.id, now)
+    await _logged_in(tx, services, realm, client, request, user, session, browser, consent)
+    return DeviceDone(session, approved)
+
+
+async def _logged_in(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User,
+    session: UserSession,
+    browser: Browser,
+    consent: str,
+) -> None:
+    """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved), with its
+    ``consent`` detail; and AuthenticationManager.logSuccess (in redirectAfterSuccessfulFlow): the user's failed
+    logins are cleared only once the whole flow is through, its OTP form, required actions and consent included,
+    whichever flow authenticated the user (a reset-credentials link too, BruteForceTest.testResetPassword)."""
+    await brute_force.successful_login(tx, realm, user)
+    await login_events.login_event(
+        tx,
+        services,
+        realm,
+        client,
+        request,
+        user,
+        session.login_username,
+        browser.ip_address,
+        session_id=session.id,
+        remember_me=session.remember_me,
+        extra={"consent": consent},
+    )

@@ -1,0 +1,197 @@
+"""What a step of the browser login answers: a page to show (``Need*``), or the end of the login (``Done``,
+``DeviceDone``, ``AccountUpdated``, ``AccountDeleted``, a ``Failed`` redirect, a ``Refused`` error page).
+
+The web layer renders each; the authentication session keeps the request a step hands back (``request``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from doorkeep.model import UserSession
+from doorkeep.oauth import front_channel
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.consent import ConsentItem
+
+
+@dataclass(frozen=True)
+class Browser:
+    """Where the login comes from: recorded on the session (device notes) and in events."""
+
+    ip_address: str
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class Done:
+    session: UserSession
+    response: front_channel.AuthorizationResponse  # the code and the implicit or hybrid flow's tokens
+
+
+@dataclass(frozen=True)
+class DeviceDone:
+    """A device-flow login finished: the device authorization approved, or found gone (``approved`` False)."""
+
+    session: UserSession
+    approved: bool
+
+
+@dataclass(frozen=True)
+class NeedLogin:
+    error: str | None = None
+    username: str = ""
+    remember_me: bool = False  # the form's Remember me box checked
+    # A re-authentication: the SSO session's user, whose password alone the form asks for (Keycloak's
+    # UsernamePasswordForm with the user set before it: USERNAME_HIDDEN, USER_SET_BEFORE_USERNAME_PASSWORD_AUTH).
+    user_id: str | None = None
+    success: str | None = None  # the page's success message (ResetCredentialEmail's forkWithSuccessMessage)
+
+
+@dataclass(frozen=True)
+class NeedPasswordUpdate:
+    user_id: str
+    error: str | None = None
+    cancel: bool = False  # asked for by the client (kc_action): the page offers ``cancel-aia``
+    request: AuthRequest | None = None  # the login request as it now stands, when a step changed it
+
+
+@dataclass(frozen=True)
+class NeedProfileUpdate:
+    """Keycloak's login-update-profile.ftl: the form's values and an error per field (login-theme texts)."""
+
+    user_id: str
+    values: dict[str, str]
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    cancel: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedTerms:
+    """Keycloak's terms.ftl: accept or decline."""
+
+    user_id: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedRegistration:
+    """Keycloak's register.ftl: the values typed (never the passwords) and an error per field."""
+
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    user_id: None = None  # no user yet: the authentication session has none
+
+
+@dataclass(frozen=True)
+class NeedOtp:
+    """The OTP Form (login-otp.ftl) for a user whose password was right and who has an OTP credential; the
+    form's Remember me box is kept until the login ends."""
+
+    user_id: str
+    error: str | None = None
+    selected: str | None = None  # the credential the form's radio buttons select (its ``selectedCredentialId``)
+    remember_me: bool = False
+    request: AuthRequest | None = None  # the request with the attempted username noted, to be kept
+
+
+@dataclass(frozen=True)
+class NeedTotpSetup:
+    """The CONFIGURE_TOTP required action's page (login-config-totp.ftl); ``secret`` None: the authentication
+    session's, or a new one; ``cancel``: asked for by the client, so the page offers ``cancel-aia``."""
+
+    user_id: str
+    error: str | None = None
+    secret: str | None = None
+    cancel: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedEmailVerification:
+    """The VERIFY_EMAIL required action's page (login-verify-email.ftl); the web layer sends the e-mail."""
+
+    user_id: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedDeleteCredential:
+    """DeleteCredentialAction's page (delete-credential.ftl): "Delete {label}", accept or ``cancel-aia``."""
+
+    user_id: str
+    label: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class AccountUpdated:
+    """END_AFTER_REQUIRED_ACTIONS: the actions of an e-mailed link are done, the login ends on "Your account
+    has been updated." with a link back to ``back_uri`` (AuthenticationManager.finishedRequiredActions)."""
+
+    user_id: str
+    back_uri: str | None
+
+
+@dataclass(frozen=True)
+class NeedDeleteAccount:
+    """DeleteAccount's page (delete-account-confirm.ftl); ``cancel``: ``triggered_from_aia``."""
+
+    user_id: str
+    cancel: bool = False
+    error: str | None = None
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class AccountDeleted:
+    """DeleteAccount done: info.ftl's "User deleted successfully"; the login and the user are gone."""
+
+
+@dataclass(frozen=True)
+class NeedConsent:
+    """The consent screen: the ``items`` still to grant; ``offered`` is every id the screen stands for, the
+    client scopes the login resolved when it got there (the authentication session's client scopes)."""
+
+    user_id: str
+    items: tuple[ConsentItem, ...]
+    request: AuthRequest | None = None
+    offered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An error that goes back to the client's redirect URI."""
+
+    error: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An error page (400 unless a required action's challenge drew error.ftl: 200) that ends the login."""
+
+    text: str
+    status: int = 400
+
+
+Outcome = (
+    Done
+    | DeviceDone
+    | NeedLogin
+    | NeedOtp
+    | NeedPasswordUpdate
+    | NeedTotpSetup
+    | NeedProfileUpdate
+    | NeedTerms
+    | NeedEmailVerification
+    | NeedRegistration
+    | NeedDeleteCredential
+    | NeedDeleteAccount
+    | AccountDeleted
+    | NeedConsent
+    | AccountUpdated
+    | Failed
+    | Refused
+)

@@ -1,0 +1,123 @@
+"""The browser login's username and password form (Keycloak's UsernamePasswordForm), and its
+re-authentication variant, which asks the SSO session's user for the password alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+from typing import TYPE_CHECKING
+
+from doorkeep.model import Client, Realm, User
+from doorkeep.oauth import login_completion, login_events, required_actions
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedOtp, Outcome
+from doorkeep.users import brute_force, otp
+from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+INVALID_CREDENTIALS = "Invalid username or password."
+
+INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-authentication form's only field
+
+ACCOUNT_DISABLED = "Account is disabled, contact your administrator."
+
+_JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what Java's String.trim() strips: U+0000 to U+0020
+
+
+def form_username(typed: str) -> str:
+    """The login form's username as Keycloak's AbstractUsernameFormAuthenticator uses it: ``username.trim()``
+    (the password grant's ValidateUsername does not trim)."""
+    return typed.strip(_JAVA_TRIMMED)
+
+
+async def precheck(
+    tx: Tx,
+    realm: Realm,
+    auth_session_id: str,
+    session_code: str,
+    username: str,
+    password: str,
+    now: int,
+) -> tuple[str, bool] | None:
+    """Check the login form's password in a reading transaction, before the writing one opens.
+
+    Argon2 then never runs under the write lock (SQLite's is global). Only a form of a live
+    authentication session gets a password hashed. The verdict names the credential it was made
+    against; ``authenticate`` reuses it only if that is still the user's credential.
+    """
+    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
+        return None
+    if auth_session.step != "authenticate":  # the OTP form posts no password
+        return None
+    if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
+        return None
+    username = form_username(username)
+    if auth_session.user_id is not None:  # a re-authentication: the known user's password, as ``authenticate``
+        user = await tx.users.get(auth_session.user_id)
+    else:
+        user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    cred = await tx.users.password(user.id) if user else None
+    ok = await check_password(tx, user, password)
+    return (cred.id if cred else NO_CREDENTIAL, ok)
+
+
+async def authenticate(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    username: str,
+    password: str,
+    browser: Browser,
+    remember_me: bool = False,
+    verdict: tuple[str, bool] | None = None,
+    known: User | None = None,
+) -> Outcome:
+    """The username and password form. Brute Force Detection is asked first: a locked user gets the
+    wrong-password answer even with the right password, and that attempt is not counted. A re-authentication
+    checks the ``known`` user's password whatever username is posted (UsernamePasswordForm.validateForm with
+    the user set before it), so no other user can log in to the SSO session there."""
+    user: User | None = known
+    if known is not None:
+        typed, username, wrong = known.username, known.username, INVALID_PASSWORD
+    else:
+        typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
+        user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+
+    def again(error: str) -> NeedLogin:
+        return NeedLogin(error, typed, remember_me, user_id=known.id if known else None)
+
+    if user is not None:
+        refused = await brute_force.refusal(tx, realm, user, services.clock.now())
+        if refused is not None:
+            await login_events.login_event(
+                tx, services, realm, client, request, user, username, browser.ip_address, error=refused
+            )
+            return again(wrong)
+    if not await check_password(tx, user, password, verdict) or user is None:
+        error = "invalid_user_credentials" if user else "user_not_found"
+        if user is not None and user.enabled and password:  # Keycloak counts no empty form password
+            await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
+        await login_events.login_event(
+            tx, services, realm, client, request, user, username, browser.ip_address, error=error
+        )
+        return again(wrong)
+    if not user.enabled:
+        await login_events.login_event(
+            tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
+        )
+        return again(ACCOUNT_DISABLED)
+    # The password is validated (AuthenticatorUtil.isPasswordValidated): UpdatePassword's trigger, shared with
+    # the direct grant, gives a user whose password forceExpiredPasswordChange expired the UPDATE_PASSWORD page.
+    user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms())
+    if known is None:
+        request = dataclasses.replace(request, attempted_username=username)
+    if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
+        return NeedOtp(user.id, remember_me=remember_me, request=request)
+    return await login_completion.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
