@@ -134,8 +134,10 @@ async def test_the_clients_signature_algorithm_is_required(realm: Env) -> None: 
     assert (await start(realm.http, "test", "app", request=unsigned(**ro()))).status_code == 200
 
 
-async def test_the_request_object_must_name_the_client(realm: Env) -> None:
-    invalid_request_page(await start(realm.http, "test", "app", request=unsigned(**ro(client_id=None))))
+async def test_the_request_object_may_not_name_another_client(realm: Env) -> None:
+    """Since keycloak/keycloak#14255 a request object need not name the client; naming another is refused."""
+    page = await start(realm.http, "test", "app", request=unsigned(**ro(client_id=None)))
+    assert "code" in await log_in(realm, page)
     invalid_request_page(await start(realm.http, "test", "app", request=unsigned(**ro(client_id="other"))))
     invalid_request_page(await start(realm.http, "test", "app", request=unsigned(**ro(request_uri=REQUEST_URI))))
 

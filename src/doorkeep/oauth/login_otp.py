@@ -25,7 +25,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_completion, login_events, required_actions
+from doorkeep.oauth import login_completion, login_events, login_password, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedOtp, NeedTotpSetup, Outcome, Refused
 from doorkeep.oauth.logout_others import logout_other_sessions
@@ -85,6 +85,7 @@ async def verify(
     if not valid:
         await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
+    user = await login_password.password_validated(tx, services, realm, user)  # the flow's end: its triggers
     return await login_completion.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
 
 

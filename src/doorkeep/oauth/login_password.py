@@ -113,11 +113,17 @@ async def authenticate(
             tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
         )
         return again(ACCOUNT_DISABLED)
-    # The password is validated (AuthenticatorUtil.isPasswordValidated): UpdatePassword's trigger, shared with
-    # the direct grant, gives a user whose password forceExpiredPasswordChange expired the UPDATE_PASSWORD page.
-    user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms())
     if known is None:
         request = dataclasses.replace(request, attempted_username=username)
     if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
         return NeedOtp(user.id, remember_me=remember_me, request=request)
+    user = await password_validated(tx, services, realm, user)
     return await login_completion.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
+
+
+async def password_validated(tx: Tx, services: Services, realm: Realm, user: User) -> User:
+    """The browser flow is through and its password form validated the password (AuthenticatorUtil
+    .isPasswordValidated): AuthenticationProcessor evaluates the required-action triggers only now, at the flow's
+    end, so UpdatePassword's (forceExpiredPasswordChange) gives UPDATE_PASSWORD to no user who stopped at the OTP
+    form. Shared with the direct grant through ``required_actions.password_validated``."""
+    return await required_actions.password_validated(tx, realm, user, services.clock.now_ms())

@@ -12,7 +12,9 @@ A request object is a JWT whose claims are authorization request parameters. In 
 * ``none`` is read unchecked (``verifyJWS``: no verifier for it); an asymmetric ``alg`` is checked with the
   client's keys (``ClientPublicKeyLoader``: its JWKS, ``jwks.url`` or certificate, ``oauth/client_keys.py``),
   ``HS*`` with the client secret; any other ``alg``, or a bad signature, fails;
-* the claims must name the client (``client_id``) and must not hold a ``request_uri``.
+* the claims must not hold a ``request_uri``, nor name another client (``client_id``, compared by
+  ``AuthzEndpointRequestParser.parseRequest``); they need not name it, nor the ``response_type``, since
+  Keycloak 20 (keycloak/keycloak#14255: OIDC Core §6.1 requires both in the query, not in the object).
 
 Keycloak checks neither ``iss``, ``aud`` nor ``exp`` of a request object here (only its FAPI client policy
 executors do). Every failure is a RuntimeException there, logged and answered "Invalid Request" (a page at
@@ -104,10 +106,8 @@ async def decode(text: str, client: Client, keys: ClientKeys) -> dict[str, Any]:
     if wanted and wanted != ANY and wanted != alg:
         raise RequestObjectError("Request object signed with different algorithm than client requested algorithm")
     claims = await _verified(text, client, keys)
-    if "client_id" not in claims:
-        raise RequestObjectError("Request object must be set with the client_id")
-    if text_value(claims["client_id"]) != client.client_id:
-        raise RequestObjectError("The client_id in the request object is not the same as the authorizing client")
+    if "client_id" in claims and text_value(claims["client_id"]) != client.client_id:  # parseRequest's check
+        raise RequestObjectError("The client_id parameter doesn't match the one from OIDC 'request' or 'request_uri'")
     if "request_uri" in claims:
         raise RequestObjectError("The request_uri claim should not be set in the request object")
     return claims

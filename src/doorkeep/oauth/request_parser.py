@@ -50,6 +50,8 @@ READ = (
     "prompt",
     "nonce",
     "max_age",
+    "ui_locales",
+    "kc_action",
     "code_challenge",
     "code_challenge_method",
 )
