@@ -319,3 +319,40 @@ async def test_groups_in_role_lists_direct_holders_by_name_paged(env: Env) -> No
     assert full[2]["attributes"] == {"team": ["t"]} and full[2]["realmRoles"] == ["tagged"]
     missing = await env.http.get(f"{ROLES}/nothing/groups", headers=headers)
     assert missing.status_code == 404
+
+
+# --- OIDCLoginProtocolFactory.setupClientDefaults: run by ClientManager.createClient when protocol is named ----
+async def _created(env: Env, headers: dict[str, str], rep: dict[str, Any]) -> dict[str, Any]:
+    response = await env.http.post(CLIENTS, headers=headers, json=rep)
+    assert response.status_code == 201, response.text
+    uuid = response.headers["location"].rsplit("/", 1)[-1]
+    client: dict[str, Any] = (await env.http.get(f"{CLIENTS}/{uuid}", headers=headers)).json()
+    return client
+
+
+async def test_a_client_naming_the_oidc_protocol_gets_keycloaks_protocol_defaults(env: Env) -> None:
+    headers = await _setup(env)
+    named = await _created(
+        env, headers, {"clientId": "named", "protocol": "openid-connect", "rootUrl": "https://app.example"}
+    )
+    assert (named["publicClient"], named["directAccessGrantsEnabled"], named["standardFlowEnabled"]) == (
+        True,
+        True,
+        True,
+    )
+    assert named["adminUrl"] == "https://app.example"
+    confidential = await _created(
+        env, headers, {"clientId": "conf", "protocol": "openid-connect", "publicClient": False, "secret": "s3"}
+    )
+    assert (confidential["publicClient"], confidential["directAccessGrantsEnabled"]) == (False, True)
+    refused = await _created(
+        env, headers, {"clientId": "off", "protocol": "openid-connect", "directAccessGrantsEnabled": False}
+    )
+    assert refused["directAccessGrantsEnabled"] is False
+
+
+async def test_a_client_without_a_protocol_keeps_the_models_defaults(env: Env) -> None:
+    headers = await _setup(env)
+    plain = await _created(env, headers, {"clientId": "plain", "rootUrl": "https://app.example"})
+    assert (plain["publicClient"], plain["directAccessGrantsEnabled"]) == (False, False)
+    assert "adminUrl" not in plain or plain["adminUrl"] in (None, "")

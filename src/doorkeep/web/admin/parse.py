@@ -119,14 +119,30 @@ def new_client(realm: Realm, rep: dict[str, Any]) -> Client:
         raise invalid_input("Client ID is required")
     base = Client(id=_str(rep, "id") or new_id(), realm_id=realm.id, client_id=client_id)
     client = _with_attributes(apply(base, rep, CLIENT_SCALARS), rep.get("attributes"))
-    return _oidc_logout_defaults(client, rep) if rep.get("protocol") == OIDC else client
+    return _oidc_client_defaults(client, rep) if rep.get("protocol") == OIDC else client
+
+
+def _oidc_client_defaults(client: Client, rep: dict[str, Any]) -> Client:
+    """OIDCLoginProtocolFactory.setupClientDefaults, which Keycloak's ClientManager.createClient runs only when
+    the representation names its protocol (a realm import never does): a client that says neither
+    ``publicClient`` nor ``bearerOnly`` is public (no secret); ``directAccessGrantsEnabled`` not given is true
+    (the model's own default is false); ``adminUrl`` not given is the ``rootUrl``; then the logout defaults."""
+    changes: dict[str, Any] = {}
+    if rep.get("publicClient") is None:
+        changes["public_client"] = True
+        if rep.get("bearerOnly") is None:
+            changes["secret"] = None
+    if rep.get("directAccessGrantsEnabled") is None and rep.get("directGrantsOnly") is None:
+        changes["direct_access_grants_enabled"] = True
+    if rep.get("adminUrl") is None and rep.get("rootUrl") is not None:
+        changes["admin_url"] = client.root_url
+    return _oidc_logout_defaults(dataclasses.replace(client, **changes), rep)
 
 
 def _oidc_logout_defaults(client: Client, rep: dict[str, Any]) -> Client:
-    """The logout part of OIDCLoginProtocolFactory.setupClientDefaults, which Keycloak's ClientManager.createClient
-    runs only when the representation names its protocol (a realm import never does). ``frontchannelLogout``
-    not given stays false, the model's default; with no backchannel URL given, the session is required and
-    offline tokens are not revoked, whatever the representation said of those two."""
+    """The logout part of setupClientDefaults. ``frontchannelLogout`` not given stays false, the model's
+    default; with no backchannel URL given, the session is required and offline tokens are not revoked,
+    whatever the representation said of those two."""
     given = rep.get("attributes")
     if isinstance(given, dict) and given.get(BACKCHANNEL_URL) is not None:
         return client
