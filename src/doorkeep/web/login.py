@@ -152,6 +152,18 @@ def action_url(request: Request, realm: Realm, action: str) -> str:
     return f"{base_url(request)}/realms/{realm.name}/login-actions/{action}"
 
 
+def login_action(request: Request, realm: Realm, form_token: str, client: Client) -> str:
+    """The login forms' target as Keycloak's ``url.loginAction``: the session code first in its query, then the
+    client (scrapers such as python-keycloak's tests post there with the username and password alone)."""
+    params = {"session_code": form_token, "client_id": client.client_id}
+    return redirect_uris.with_params(action_url(request, realm, "authenticate"), params)
+
+
+def session_code(request: Request, form: Form) -> str:
+    """LoginActionsService reads the code from the action's query; the form's hidden field is taken too."""
+    return request.query_params.get("session_code") or form.get("session_code") or ""
+
+
 async def authorize_endpoint(request: Request) -> Response:
     return await authorize_request(request)
 
@@ -384,7 +396,7 @@ async def _respond(
     if isinstance(outcome, login_outcomes.NeedLogin):
         body = pages.login(
             display(realm),
-            action_url(request, realm, "authenticate"),
+            login_action(request, realm, token, client),
             token,
             username=outcome.username,
             error=outcome.error,
@@ -400,7 +412,7 @@ async def _respond(
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
         selected = outcome.selected or (creds[0][0] if creds else "")
         body = pages.login_otp(
-            display(realm), action_url(request, realm, "authenticate"), token, creds, selected, outcome.error, ui=ui
+            display(realm), login_action(request, realm, token, client), token, creds, selected, outcome.error, ui=ui
         )
     elif isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None
@@ -635,7 +647,7 @@ async def _action(request: Request, step: str) -> Response:
                 tx,
                 realm,
                 request.cookies.get(sso.AUTH_COOKIE, ""),
-                form.get("session_code") or "",
+                session_code(request, form),
                 form.get("username") or "",
                 form.get("password") or "",
                 services.clock.now(),
@@ -648,7 +660,7 @@ async def _action(request: Request, step: str) -> Response:
         if sso.AUTH_COOKIE not in request.cookies:  # nothing to restart the login from
             return await cookie_not_found(request, tx, realm)
         auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
-        given = form.get("session_code") or ""
+        given = session_code(request, form)
         if auth_session is None or auth_session.realm_id != realm.id:
             return error_page(request, realm, TIMED_OUT)
         if auth_session.expires <= services.clock.now():  # SessionCodeChecks: restarted, as from KC_RESTART
