@@ -2,12 +2,15 @@
 
 As Keycloak's TokenIntrospectionEndpoint: every client-authentication failure is one answer,
 401 invalid_request "Authentication failed."; ``token_type_hint`` picks the provider
-(``access_token`` when absent, or ``refresh_token``; anything else is refused). The refresh_token
-provider refuses any token but a refresh or offline one and checks refresh-token reuse; the access_token
-provider takes a refresh or an ID token too, without the reuse check (it has no verifyTokenReuse). The checks,
-and the reason each failure records, are oauth/introspection_checks.py.
+(``access_token`` when absent, ``refresh_token``, or ``requesting_party_token``; anything else is refused). The
+refresh_token provider refuses any token but a refresh or offline one and checks refresh-token reuse; the
+access_token provider takes a refresh or an ID token too, without the reuse check (it has no verifyTokenReuse). The
+checks, and the reason each failure records, are oauth/introspection_checks.py.
 
-Either provider answers with the token rebuilt as ``transformAccessToken`` does: its basic claims and
+The requesting_party_token provider (RPTIntrospectionProvider, there while the default-on authorization feature
+is) runs the access_token provider's checks and answers an active token with a few of its own claims only.
+
+The other two answer with the token rebuilt as ``transformAccessToken`` does: its basic claims and
 what the mappers that feed introspection give now (``issue.introspected_claims``), then ``client_id``,
 ``username``, ``token_type`` and ``active``.
 
@@ -30,6 +33,7 @@ from doorkeep.oauth import issue
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
+from doorkeep.tokens import unverified
 
 if TYPE_CHECKING:
     from doorkeep.model import Client, User, UserSession
@@ -38,6 +42,11 @@ if TYPE_CHECKING:
 
 INACTIVE: dict[str, Any] = {"active": False}
 ACCESS_TOKEN, REFRESH_TOKEN = "access_token", "refresh_token"  # the providers' ids
+RPT = "requesting_party_token"
+# The claims RPTIntrospectionProvider copies into its metadata AccessToken, in Jackson's order (JsonWebToken's
+# fields, then IDToken's acr); the token's realm_access and resource_access are left out, and Doorkeep's tokens
+# carry no ``authorization`` claim, so no ``permissions`` follow.
+RPT_CLAIMS = ("jti", "exp", "nbf", "iat", "aud", "typ", "acr")
 APPLICATION_JWT = "application/jwt"  # org.keycloak.utils.MediaType.APPLICATION_JWT
 JWT_CLAIM_ENABLED = "client.introspection.response.allow.jwt.claim.enabled"  # Constants.SUPPORT_JWT_CLAIM_...
 
@@ -49,6 +58,9 @@ async def introspect(tx: Tx, services: Services, req: OAuthRequest, accept: str 
     found = await _introspect(tx, services, req, client, refusals)
     if not isinstance(found, Active):
         return found
+    if req.form.get("token_type_hint") == RPT:
+        claims = (unverified(req.form.get("token") or "") or ({}, {}))[1]
+        return {**{k: claims[k] for k in RPT_CLAIMS if claims.get(k) is not None}, "active": True}
     answer = dict(found.answer)
     if accept == APPLICATION_JWT and client.attr_bool(JWT_CLAIM_ENABLED):
         alg = issue.signature_alg(req.realm, client, "access.token.signed.response.alg")
@@ -74,7 +86,7 @@ async def _introspect(
     if token is None:  # an empty token is introspected, and is inactive
         raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_NO_TOKEN))
     hint = ACCESS_TOKEN if hint is None else hint
-    if hint not in (ACCESS_TOKEN, REFRESH_TOKEN):
+    if hint not in (ACCESS_TOKEN, REFRESH_TOKEN, RPT):
         raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint)))
     try:
         found = await checks.checked(tx, services, req, token, refresh_hint=hint == REFRESH_TOKEN)
