@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from interop.server import DoorkeepProcess, SeedRealm, StartServer, seed_database, self_signed_certificate
+from interop.server import (
+    DoorkeepProcess,
+    SeedRealm,
+    StartServer,
+    port_from_env,
+    seed_database,
+    self_signed_certificate,
+)
+from pg import ThrowawayPostgres
 
 _SERVERS = pytest.StashKey[list[DoorkeepProcess]]()
 
@@ -19,7 +29,9 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the output of every server the test started to its failure report."""
     report = yield
-    servers: list[DoorkeepProcess] = item.stash.get(_SERVERS, [])
+    module = item.getparent(pytest.Module)
+    shared = [] if module is None else module.stash.get(_SERVERS, [])
+    servers: list[DoorkeepProcess] = [*item.stash.get(_SERVERS, []), *shared]
     if report.failed:
         for number, server in enumerate(servers, 1):
             report.sections.append((f"doorkeep server {number} ({server.log_path})", server.output()[-20000:]))
@@ -53,6 +65,31 @@ def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sta
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def module_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DoorkeepProcess]:
+    """One server shared by a module's tests (each sets up its own realm), on a port of
+    ``DOORKEEP_TEST_PORTS`` (``first-last``) if set, on a fresh PostgreSQL database of its own when
+    ``DOORKEEP_WIRE_ENGINE=postgresql``, else on SQLite; its log joins any of those tests' failure reports."""
+    db_url = None
+    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
+        db_url = request.getfixturevalue("postgres_url_of_module")
+    server = DoorkeepProcess(tmp_path_factory.mktemp("module-server"), port=port_from_env(), db_url=db_url)
+    request.node.stash[_SERVERS] = [server]
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def postgres_url_of_module(postgres_server: ThrowawayPostgres) -> str:
+    """An empty database of the session's throwaway PostgreSQL, for one module's shared server."""
+    name = f"module_{uuid.uuid4().hex[:12]}"
+    postgres_server.create_database(name)
+    return postgres_server.url(name)
 
 
 @pytest.fixture

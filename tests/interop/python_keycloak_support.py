@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from keycloak import KeycloakAdmin, KeycloakError, KeycloakOpenID
@@ -41,3 +42,54 @@ def raw_json(admin: KeycloakAdmin, path: str) -> Any:
     response = admin.connection.raw_get(f"admin/realms/{admin.connection.realm_name}/{path}")
     assert response.status_code == 200, (path, response.status_code, response.text)
     return response.json()
+
+
+def new_realm(server: DoorkeepProcess) -> str:
+    """A fresh, enabled realm with a random name (python-keycloak's conftest ``realm``)."""
+    name = str(uuid.uuid4())
+    admin_of(server).create_realm({"realm": name, "enabled": True})
+    return name
+
+
+def public_client(server: DoorkeepProcess, realm: str) -> KeycloakOpenID:
+    """A new public client with a random client id, as python-keycloak's conftest ``oid`` creates it."""
+    client_id = str(uuid.uuid4())
+    admin_of(server, realm).create_client(
+        {"name": client_id, "clientId": client_id, "enabled": True, "publicClient": True, "protocol": "openid-connect"}
+    )
+    return openid(server, realm, client_id, None)
+
+
+def client_with_user(
+    server: DoorkeepProcess, realm: str, attributes: dict[str, Any] | None = None
+) -> tuple[KeycloakOpenID, str, str]:
+    """A new confidential client (secret authentication, client ``attributes`` if given) and a new user with a
+    password, first/last name and a verified email (conftest's ``oid_with_credentials``, ``..._device``)."""
+    admin = admin_of(server, realm)
+    client_id, secret = str(uuid.uuid4()), str(uuid.uuid4())
+    client: dict[str, Any] = {
+        "name": client_id,
+        "clientId": client_id,
+        "enabled": True,
+        "publicClient": False,
+        "protocol": "openid-connect",
+        "secret": secret,
+        "clientAuthenticatorType": "client-secret",
+    }
+    if attributes is not None:
+        client["attributes"] = attributes
+    admin.create_client(client)
+    username, password = str(uuid.uuid4()), str(uuid.uuid4())
+    admin.create_user(
+        {
+            "username": username,
+            "email": f"{username}@test.test",
+            "enabled": True,
+            "firstName": "first",
+            "lastName": "last",
+            "emailVerified": True,
+            "requiredActions": [],
+            "credentials": [{"type": "password", "value": password, "temporary": False}],
+        }
+    )
+    return openid(server, realm, client_id, secret), username, password

@@ -75,6 +75,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def port_from_env() -> int:
+    """A free port of ``DOORKEEP_TEST_PORTS`` (``first-last``, for a machine whose engineers share out port
+    ranges), else any free port."""
+    ports = os.environ.get("DOORKEEP_TEST_PORTS")
+    if not ports:
+        return free_port()
+    first, last = (int(part) for part in ports.split("-"))
+    for port in range(first, last + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in DOORKEEP_TEST_PORTS={ports}")
+
+
 class ServerFailed(RuntimeError):
     """The server died or never became ready; the message carries its output."""
 
