@@ -17,6 +17,11 @@ class Realm:
     name: str
     enabled: bool = True
     display_name: str | None = None
+    # The theme names (RealmRepresentation loginTheme, accountTheme, adminTheme, emailTheme): kept and shown, unused.
+    login_theme: str | None = None
+    account_theme: str | None = None
+    admin_theme: str | None = None
+    email_theme: str | None = None
     ssl_required: str = "external"
     default_signature_algorithm: str = "RS256"
     access_token_lifespan: int = 300

@@ -20,6 +20,10 @@ from doorkeep.users import otp
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
     "displayName": "display_name",
+    "loginTheme": "login_theme",
+    "accountTheme": "account_theme",
+    "adminTheme": "admin_theme",
+    "emailTheme": "email_theme",
     "enabled": "enabled",
     "sslRequired": "ssl_required",
     "defaultSignatureAlgorithm": "default_signature_algorithm",

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from doorkeep.admin import operations
 from doorkeep.admin.representations import mask_smtp_secrets, realm_to_json
+from doorkeep.admin.unknown_properties import REALM_REPRESENTATION, refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.realms.exportimport.parse import parse_realm
@@ -112,6 +113,7 @@ async def update_realm(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         rep = await read_object(request)
+        refuse_unknown(await request.body(), REALM_REPRESENTATION, "RealmRepresentation")
         await operations.update_realm(call.tx, call.realm, parse.updated_realm(call.realm, rep), rep)
         return no_content()
 

@@ -16,8 +16,10 @@ from starlette.routing import Route
 from doorkeep.admin import user_profile as up_config
 from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
+from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.users import account_profile, brute_force, credential_order, otp
+from doorkeep.users.account import USER_REPRESENTATION
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
 from doorkeep.web.admin import users_ops as ops
@@ -124,6 +126,7 @@ async def update_user(request: Request) -> Response:
     async def work(tx: Tx, body: Any) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
+        refuse_unknown(await request.body(), USER_REPRESENTATION, "UserRepresentation")
         await ops.update_user(tx, realm, user, body, now)
         return Response(status_code=NO_CONTENT)
 
