@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from keycloak import KeycloakError
 
 from interop.server import (
     DoorkeepProcess,
@@ -101,3 +103,39 @@ def seed() -> SeedRealm:
 def seeded_server(start_server: StartServer, seed: SeedRealm) -> DoorkeepProcess:
     """A server whose data directory holds the ``seed`` realm before it starts."""
     return start_server(seed=seed)
+
+
+@pytest.fixture(scope="module")
+def engine_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DoorkeepProcess]:
+    """One empty server for a whole module, on the database ``DOORKEEP_WIRE_ENGINE`` names: a fresh database
+    of the session's throwaway PostgreSQL when it is ``postgresql``, else SQLite in its data directory. Its
+    tests work in realms of their own."""
+    db_url = None
+    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
+        postgres: ThrowawayPostgres = request.getfixturevalue("postgres_server")
+        name = f"interop_{uuid.uuid4().hex[:12]}"
+        postgres.create_database(name)
+        db_url = postgres.url(name)
+    server = DoorkeepProcess(tmp_path_factory.mktemp("engine-server"), db_url=db_url)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def suite_realm(request: pytest.FixtureRequest, engine_server: DoorkeepProcess) -> Iterator[str]:
+    """A fresh realm with a random name on the module's server (python-keycloak's ``realm`` fixture), deleted
+    after the test; the server's log goes with a failure report."""
+    from interop.python_keycloak_support import admin_of
+
+    request.node.stash[_SERVERS] = [engine_server]
+    name = str(uuid.uuid4())
+    admin = admin_of(engine_server)
+    admin.create_realm({"realm": name, "enabled": True})
+    yield name
+    with contextlib.suppress(KeycloakError):  # a test may delete its realm itself
+        admin.delete_realm(name)

@@ -93,3 +93,8 @@ def client_with_user(
         }
     )
     return openid(server, realm, client_id, secret), username, password
+
+
+def error_text(error: KeycloakError) -> str:
+    """The ``"<status>: b'<body>'"`` text python-keycloak's errors print, which its own suite matches."""
+    return str(error)

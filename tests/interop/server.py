@@ -8,6 +8,7 @@ import datetime
 import ipaddress
 import json
 import os
+import random
 import signal
 import socket
 import ssl
@@ -69,27 +70,35 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on right now (the kernel picks it)."""
+    """A TCP port nobody listens on right now: the kernel picks it, or, when ``DOORKEEP_TEST_PORTS`` names a
+    range (``18700-18799``) for runs that share a machine, the first free one in it."""
+    confined = os.environ.get("DOORKEEP_TEST_PORTS")
+    if confined:
+        low, high = (int(part) for part in confined.split("-", 1))
+        return free_port_between(low, high)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 def port_from_env() -> int:
-    """A free port of ``DOORKEEP_TEST_PORTS`` (``first-last``, for a machine whose engineers share out port
-    ranges), else any free port."""
-    ports = os.environ.get("DOORKEEP_TEST_PORTS")
-    if not ports:
-        return free_port()
-    first, last = (int(part) for part in ports.split("-"))
-    for port in range(first, last + 1):
+    """A free port, within ``DOORKEEP_TEST_PORTS`` when set (``free_port``)."""
+    return free_port()
+
+
+def free_port_between(low: int, high: int) -> int:
+    """A port in ``low..high`` (inclusive) nobody listens on right now, for runs confined to a port range; the
+    search starts at a random place, so parallel workers seldom pick the same one."""
+    ports = list(range(low, high + 1))
+    start = random.randrange(len(ports))
+    for port in ports[start:] + ports[:start]:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in DOORKEEP_TEST_PORTS={ports}")
+    raise RuntimeError(f"no free port between {low} and {high}")
 
 
 class ServerFailed(RuntimeError):
