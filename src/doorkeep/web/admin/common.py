@@ -174,13 +174,20 @@ async def read_object(request: Request) -> dict[str, Any]:
     return body
 
 
+# A body that parses but is not the list of representations a method binds (e.g. ``["bad"]`` for
+# ``[RoleRepresentation]``): Jackson's MismatchedInputException, which Keycloak 26's
+# KeycloakMismatchedInputExceptionHandler answers as KeycloakErrorHandler does a JsonProcessingException whose
+# cause is no JsonParseException.
+NOT_A_LIST_OF_OBJECTS = RestError(400, "unknown_error", CANNOT_PARSE)
+
+
 async def read_objects(request: Request, *, allow_empty: bool = False) -> list[dict[str, Any]] | None:
     """A JSON array of objects, e.g. ``[RoleRepresentation]``; an empty body is None when allowed."""
     body = await read_json(request)
     if body is None and allow_empty:
         return None
     if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
-        raise RestError(400, "invalid_request", f"{CANNOT_PARSE}: expected a JSON array of objects")
+        raise NOT_A_LIST_OF_OBJECTS
     return body
 
 

@@ -17,12 +17,24 @@ from starlette.routing import Route
 
 from doorkeep.admin.representations import role_brief_json, role_to_json
 from doorkeep.model import Client, Group, Role
-from doorkeep.web.admin.common import CLIENT_NOT_FOUND, RealmCall, no_content, not_found, ok, query_bool, run_realm
+from doorkeep.web.admin.common import (
+    NOT_A_LIST_OF_OBJECTS,
+    RealmCall,
+    no_content,
+    not_found,
+    ok,
+    query_bool,
+    run_realm,
+)
 from doorkeep.web.admin.groups import load_group
 from doorkeep.web.http import read_json
 
 ROLE_NOT_FOUND = not_found("Role not found")
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+# RoleMapperResource.getUserClientRoleMappingsResource, for groups as for users: not "Could not find client".
+MAPPED_CLIENT_NOT_FOUND = not_found("Client not found")
 
 
 async def _client(call: RealmCall, request: Request) -> Client | None:
@@ -31,7 +43,7 @@ async def _client(call: RealmCall, request: Request) -> Client | None:
         return None
     client = await call.tx.clients.get(client_uuid)
     if client is None or client.realm_id != call.realm.id:
-        raise CLIENT_NOT_FOUND
+        raise MAPPED_CLIENT_NOT_FOUND
     return client
 
 
@@ -133,10 +145,8 @@ def change(grant: bool) -> Endpoint:
                     if r.client_id == owner
                 ]
             else:
-                if not isinstance(body, list):
-                    from doorkeep.admin.representations import RepresentationError
-
-                    raise RepresentationError("expected a JSON array of objects")
+                if not isinstance(body, list) or not all(isinstance(rep, dict) for rep in body):
+                    raise NOT_A_LIST_OF_OBJECTS
                 roles = [await _resolve(call, client, rep) for rep in body]
             for role in roles:  # Keycloak's requireMapRole, for groups as for users
                 await call.identity.require_grant(call.tx, role)

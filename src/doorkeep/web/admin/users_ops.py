@@ -385,7 +385,7 @@ async def change_mappings(
         await tx.users.revoke_roles(user.id, [r.id for r in mapped])
         return
     if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
-        raise bad_request()
+        raise common.NOT_A_LIST_OF_OBJECTS
     roles: list[Role] = []
     for rep in body:  # Keycloak checks each role as it finds it: 404 or 403 in the order given
         role = await _resolve_role(tx, realm, client, rep)
