@@ -88,7 +88,8 @@ async def test_removing_the_profile_scope_mappers_removes_their_claims(env: Env)
     after = claims((await password_grant(env.http, "demo", "app", scope="openid")).json()["access_token"])
     assert "name" not in after and "preferred_username" not in after
     assert after["login"] == "user1" and after["given_name"] == "User1"
+    # ProtocolMappersResource.createMapper: toModel checks nothing, validateModel looks the provider up first.
     bad = await env.http.post(models, json={"name": "x"}, headers=h)
-    assert bad.status_code == 400
+    assert bad.status_code == 404 and bad.json() == {"error": "ProtocolMapper provider not found"}
     unknown = await env.http.post(models, json={"name": "x", "protocolMapper": "no-such-mapper"}, headers=h)
     assert unknown.status_code == 404 and unknown.json() == {"error": "ProtocolMapper provider not found"}

@@ -67,14 +67,16 @@ def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
     """Keycloak's validateModel: the mapper type must be one the server knows (404 otherwise)."""
     if mapper.protocol not in PROTOCOLS:
         raise invalid_input(f"Unknown protocol '{mapper.protocol}'")
-    if (
-        mapper.mapper not in HANDLERS
-        and mapper.mapper not in TRANSFORMS
-        and mapper.mapper not in STORED_ONLY
-        and not mapper.mapper.startswith("saml-")
-    ):
+    if not _known(mapper.mapper):
         raise PROVIDER_NOT_FOUND
     return mapper
+
+
+def _known(provider: object) -> bool:
+    """A ``protocolMapper`` the server has (HANDLERS, TRANSFORMS, STORED_ONLY or any SAML one)."""
+    if not isinstance(provider, str):
+        return False
+    return provider in HANDLERS or provider in TRANSFORMS or provider in STORED_ONLY or provider.startswith("saml-")
 
 
 def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
@@ -83,6 +85,10 @@ def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
 
     if isinstance(rep, dict) and not keep_id:
         rep = {k: v for k, v in rep.items() if k != "id"}
+    # RepresentationToModel.toModel checks nothing, so validateModel's provider lookup refuses a body without a
+    # known ``protocolMapper`` (even ``{}``) before anything else is looked at.
+    if isinstance(rep, dict) and not _known(rep.get("protocolMapper")):
+        raise PROVIDER_NOT_FOUND
     try:
         return _valid(mapper_from_json(rep))
     except RepresentationError as exc:
