@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from doorkeep import events
 from doorkeep.admin.representations import REALM_FIELDS, apply
+from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.model import Event, Realm
 from doorkeep.numbers import parse_int
@@ -40,6 +41,8 @@ CONFIG_FIELDS = {
         "adminEventsDetailsEnabled",
     )
 }
+# RealmEventsConfigRepresentation has exactly these properties: any other is refused.
+CONFIG_PROPERTIES = frozenset(CONFIG_FIELDS)
 
 
 def bad_request(message: str) -> AdminError:
@@ -152,6 +155,7 @@ async def update_config(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-events")
         rep = await read_object(request)
+        refuse_unknown(await request.body(), CONFIG_PROPERTIES, "RealmEventsConfigRepresentation")
         defaults = {"eventsEnabled": False, "eventsExpiration": 0}  # primitives in Keycloak: never "unchanged"
         rep = {**rep, **{k: v for k, v in defaults.items() if rep.get(k) is None}}
         realm: Realm = apply(call.realm, rep, CONFIG_FIELDS)
