@@ -2,22 +2,25 @@
 ``GET /admin/realms/{realm}/clients/{id}/installation/providers/{providerId}``.
 
 Doorkeep renders ``keycloak-oidc-jboss-subsystem`` (KeycloakOIDCJbossSubsystemClientInstallation): the
-``<secure-deployment>`` XML snippet, as text/plain. The client's credentials are its authenticator's adapter
-configuration (ClientAuthenticatorFactory.getAdapterConfiguration): ``secret`` for client-secret, the
-``secret-jwt`` and ``jwt`` maps for the JWT authenticators.
+``<secure-deployment>`` XML snippet; and ``keycloak-oidc-keycloak-json`` (KeycloakOIDCClientInstallation):
+ClientManager.InstallationAdapterConfig as pretty-printed JSON; both as text/plain. The client's credentials are
+its authenticator's adapter configuration (ClientAuthenticatorFactory.getAdapterConfiguration): ``secret`` for
+client-secret, the ``secret-jwt`` and ``jwt`` maps for the JWT authenticators.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from xml.sax.saxutils import escape
 
 from doorkeep.model import Client, Realm
 
 JBOSS_SUBSYSTEM = "keycloak-oidc-jboss-subsystem"
+KEYCLOAK_JSON = "keycloak-oidc-keycloak-json"
 # Keycloak's other OIDC installation providers, which Doorkeep does not render (501, not an unknown 404).
 NOT_RENDERED = frozenset(
     {
-        "keycloak-oidc-keycloak-json",
         "keycloak-oidc-jboss-subsystem-cli",
         "oauth2-proxy",
         "oauth2-proxy-config",
@@ -77,3 +80,25 @@ def jboss_subsystem(realm: Realm, client: Client, base_uri: str, *, has_roles: b
         lines.append("    <use-resource-role-mappings>true</use-resource-role-mappings>")
     lines.append("</secure-deployment>")
     return "\n".join(lines) + "\n"
+
+
+def keycloak_json(realm: Realm, client: Client, base_uri: str, *, has_roles: bool, audience: bool) -> str:
+    """InstallationAdapterConfig in its @JsonPropertyOrder (realm, bearer-only, auth-server-url, ssl-required,
+    resource, public-client, verify-token-audience, credentials, use-resource-role-mappings), nulls left out,
+    then BaseRealmConfig's ``confidential-port`` (an int, 0), as Jackson's default pretty printer writes it."""
+    out: dict[str, Any] = {"realm": realm.name}
+    if client.bearer_only:
+        out["bearer-only"] = True
+    out["auth-server-url"] = base_uri
+    out["ssl-required"] = realm.ssl_required.lower()
+    out["resource"] = client.client_id
+    if client.public_client and not client.bearer_only:
+        out["public-client"] = True
+    if audience:
+        out["verify-token-audience"] = True
+    if show_credentials(client):
+        out["credentials"] = adapter_credentials(client)
+    if has_roles:
+        out["use-resource-role-mappings"] = True
+    out["confidential-port"] = 0
+    return json.dumps(out, indent=2, separators=(",", " : "))
