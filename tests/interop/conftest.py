@@ -9,7 +9,7 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from keycloak import KeycloakError
+from keycloak import KeycloakAdmin, KeycloakError
 
 from interop.server import (
     DoorkeepProcess,
@@ -139,3 +139,48 @@ def suite_realm(request: pytest.FixtureRequest, engine_server: DoorkeepProcess) 
     yield name
     with contextlib.suppress(KeycloakError):  # a test may delete its realm itself
         admin.delete_realm(name)
+
+
+# The other fixtures of python-keycloak's suite (its tests/conftest.py), each in a suite_realm.
+@pytest.fixture
+def suite_admin(engine_server: DoorkeepProcess) -> KeycloakAdmin:
+    """python-keycloak's ``admin``: master's admin, working on master."""
+    from interop.python_keycloak_support import admin_of
+
+    return admin_of(engine_server)
+
+
+@pytest.fixture
+def suite_user(suite_admin: KeycloakAdmin, suite_realm: str) -> str:
+    suite_admin.change_current_realm(suite_realm)
+    user_id = suite_admin.create_user({"username": "fixture-user", "email": "fixture-user@test.test"})
+    assert user_id is not None
+    return str(user_id)
+
+
+@pytest.fixture
+def suite_group(suite_admin: KeycloakAdmin, suite_realm: str) -> str:
+    suite_admin.change_current_realm(suite_realm)
+    group_id = suite_admin.create_group({"name": "fixture-group"})
+    assert group_id is not None
+    return str(group_id)
+
+
+@pytest.fixture
+def suite_client(suite_admin: KeycloakAdmin, suite_realm: str) -> str:
+    suite_admin.change_current_realm(suite_realm)
+    return str(suite_admin.create_client({"name": "fixture-client", "clientId": "fixture-client"}))
+
+
+@pytest.fixture
+def suite_client_role(suite_admin: KeycloakAdmin, suite_client: str) -> str:
+    suite_admin.create_client_role(suite_client, {"name": "fixture-client-role", "composite": False})
+    return "fixture-client-role"
+
+
+@pytest.fixture
+def suite_composite_client_role(suite_admin: KeycloakAdmin, suite_client: str, suite_client_role: str) -> str:
+    suite_admin.create_client_role(suite_client, {"name": "fixture-composite-role", "composite": True})
+    child = suite_admin.get_client_role(suite_client, suite_client_role)
+    suite_admin.add_composite_client_roles_to_role(suite_client, "fixture-composite-role", [child])
+    return "fixture-composite-role"

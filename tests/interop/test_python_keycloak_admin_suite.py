@@ -31,8 +31,6 @@ Left out, with the reason (Doorkeep has no such feature unless said otherwise):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from keycloak import (
     KeycloakAdmin,
@@ -42,8 +40,7 @@ from keycloak import (
     KeycloakPutError,
 )
 
-from interop.python_keycloak_support import admin_of, body_of
-from interop.server import DoorkeepProcess
+from interop.python_keycloak_support import body_of
 
 pytestmark = pytest.mark.interop
 
@@ -60,272 +57,249 @@ def unrecognized(class_name: str) -> dict[str, str]:
     return {"error": f'Invalid json representation for {class_name}. Unrecognized field "wrong" at line 1 column 12.'}
 
 
-@pytest.fixture
-def admin(engine_server: DoorkeepProcess) -> Iterator[KeycloakAdmin]:
-    """The upstream ``admin`` fixture: master's admin, working on master."""
-    yield admin_of(engine_server)
-
-
-@pytest.fixture
-def realm(admin: KeycloakAdmin, suite_realm: str) -> str:
-    return suite_realm
-
-
-@pytest.fixture
-def user(admin: KeycloakAdmin, realm: str) -> str:
-    admin.change_current_realm(realm)
-    user_id = admin.create_user({"username": "fixture-user", "email": "fixture-user@test.test"})
-    assert user_id is not None
-    return user_id
-
-
-@pytest.fixture
-def client(admin: KeycloakAdmin, realm: str) -> str:
-    admin.change_current_realm(realm)
-    return str(admin.create_client({"name": "fixture-client", "clientId": "fixture-client"}))
-
-
 # --- realms -------------------------------------------------------------------------------------
-def test_realms(admin: KeycloakAdmin) -> None:
-    assert "master" in {r["realm"] for r in admin.get_realms()}
-    assert admin.create_realm({"realm": "test"}) == b""
+def test_realms(suite_admin: KeycloakAdmin) -> None:
+    assert "master" in {r["realm"] for r in suite_admin.get_realms()}
+    assert suite_admin.create_realm({"realm": "test"}) == b""
     try:
         with pytest.raises(KeycloakPostError) as err:
-            admin.create_realm({"realm": "test"})
+            suite_admin.create_realm({"realm": "test"})
         assert err.value.response_code == 409
         assert err.value.error_message == b'{"errorMessage":"Conflict detected. See logs for details"}'
-        assert admin.create_realm({"realm": "test"}, skip_exists=True) == (
+        assert suite_admin.create_realm({"realm": "test"}, skip_exists=True) == (
             b'{"errorMessage": "Conflict detected. See logs for details"}'
         )
-        assert admin.get_realm("test")["realm"] == "test"
+        assert suite_admin.get_realm("test")["realm"] == "test"
         with pytest.raises(KeycloakGetError) as err2:
-            admin.get_realm("non-existent")
+            suite_admin.get_realm("non-existent")
         assert err2.match('404: b\'{"error":"Realm not found."')
 
-        assert admin.update_realm("test", {"accountTheme": "test"}) == {}
-        assert admin.get_realm("test")["accountTheme"] == "test"
+        assert suite_admin.update_realm("test", {"accountTheme": "test"}) == {}
+        assert suite_admin.get_realm("test")["accountTheme"] == "test"
         with pytest.raises(KeycloakPutError) as err3:
-            admin.update_realm("test", {"wrong": "payload"})
+            suite_admin.update_realm("test", {"wrong": "payload"})
         assert err3.match("Unrecognized field")  # upstream's check; Keycloak 26's whole answer:
         assert (err3.value.response_code, body_of(err3.value)) == (400, unrecognized("RealmRepresentation"))
-        assert {"master", "test"} <= {r["realm"] for r in admin.get_realms()}
+        assert {"master", "test"} <= {r["realm"] for r in suite_admin.get_realms()}
 
-        admin.change_current_realm("test")
-        profile = admin.get_realm_users_profile()
+        suite_admin.change_current_realm("test")
+        profile = suite_admin.get_realm_users_profile()
         assert "attributes" in profile
         # Upstream then adds an attribute with update_realm_users_profile: Doorkeep serves the default user
         # profile only (a 400 says so), so that half is left out.
-        admin.change_current_realm("master")
+        suite_admin.change_current_realm("master")
     finally:
-        assert admin.delete_realm("test") == {}
+        assert suite_admin.delete_realm("test") == {}
     with pytest.raises(KeycloakGetError) as err4:
-        admin.get_realm("test")
+        suite_admin.get_realm("test")
     assert err4.match('404: b\'{"error":"Realm not found."}\'')
     with pytest.raises(KeycloakDeleteError) as err5:
-        admin.delete_realm("non-existent")
+        suite_admin.delete_realm("non-existent")
     assert err5.match('404: b\'{"error":"Realm not found."}\'')
 
 
-def test_changing_of_realms(admin: KeycloakAdmin, realm: str) -> None:
-    assert admin.get_current_realm() == "master"
-    admin.change_current_realm(realm)
-    assert admin.get_current_realm() == realm
+def test_changing_of_realms(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    assert suite_admin.get_current_realm() == "master"
+    suite_admin.change_current_realm(suite_realm)
+    assert suite_admin.get_current_realm() == suite_realm
 
 
 # --- users --------------------------------------------------------------------------------------
-def test_users(admin: KeycloakAdmin, realm: str) -> None:
-    admin.change_current_realm(realm)
-    assert admin.get_users() == []
-    user_id = admin.create_user({"username": "test", "email": "test@test.test"})
+def test_users(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    suite_admin.change_current_realm(suite_realm)
+    assert suite_admin.get_users() == []
+    user_id = suite_admin.create_user({"username": "test", "email": "test@test.test"})
     assert user_id is not None
     with pytest.raises(KeycloakPostError) as err:
-        admin.create_user({"username": "test", "email": "test@test.test"})
+        suite_admin.create_user({"username": "test", "email": "test@test.test"})
     assert err.match(".*User exists with same.*")
-    assert admin.create_user({"username": "test", "email": "test@test.test"}, exist_ok=True) == user_id
+    assert suite_admin.create_user({"username": "test", "email": "test@test.test"}, exist_ok=True) == user_id
 
-    user = admin.get_user(user_id)
+    user = suite_admin.get_user(user_id)
     assert (user["username"], user["email"]) == ("test", "test@test.test")
-    assert admin.update_user(user_id, {"firstName": "Test"}) == {}
-    assert admin.get_user(user_id)["firstName"] == "Test"
+    assert suite_admin.update_user(user_id, {"firstName": "Test"}) == {}
+    assert suite_admin.get_user(user_id)["firstName"] == "Test"
     with pytest.raises(KeycloakPutError) as err2:
-        admin.update_user(user_id, {"wrong": "payload"})
+        suite_admin.update_user(user_id, {"wrong": "payload"})
     assert err2.match("Unrecognized field")
     assert (err2.value.response_code, body_of(err2.value)) == (400, unrecognized("UserRepresentation"))
 
-    assert admin.disable_user(user_id) == {}
-    assert not admin.get_user(user_id)["enabled"]
-    assert admin.enable_user(user_id) == {}
-    assert admin.get_user(user_id)["enabled"]
-    assert "test" in {u["username"] for u in admin.get_users()}
-    assert admin.users_count() == 1
-    assert admin.users_count(query={"username": "notpresent"}) == 0
+    assert suite_admin.disable_user(user_id) == {}
+    assert not suite_admin.get_user(user_id)["enabled"]
+    assert suite_admin.enable_user(user_id) == {}
+    assert suite_admin.get_user(user_id)["enabled"]
+    assert "test" in {u["username"] for u in suite_admin.get_users()}
+    assert suite_admin.users_count() == 1
+    assert suite_admin.users_count(query={"username": "notpresent"}) == 0
 
-    assert admin.get_user_groups(user_id) == []
+    assert suite_admin.get_user_groups(user_id) == []
     with pytest.raises(KeycloakGetError) as err3:
-        admin.get_user_groups("does-not-exist")
+        suite_admin.get_user_groups("does-not-exist")
     assert err3.match(USER_NOT_FOUND)
-    assert admin.user_logout(user_id) == {}
+    assert suite_admin.user_logout(user_id) == {}
     with pytest.raises(KeycloakPostError) as err4:
-        admin.user_logout("non-existent-id")
+        suite_admin.user_logout("non-existent-id")
     assert err4.match(USER_NOT_FOUND)
-    assert admin.user_consents(user_id) == []
+    assert suite_admin.user_consents(user_id) == []
     with pytest.raises(KeycloakGetError) as err5:
-        admin.user_consents("non-existent-id")
+        suite_admin.user_consents("non-existent-id")
     assert err5.match(USER_NOT_FOUND)
 
-    assert admin.delete_user(user_id) == {}
+    assert suite_admin.delete_user(user_id) == {}
     with pytest.raises(KeycloakGetError) as err6:
-        admin.get_user(user_id)
+        suite_admin.get_user(user_id)
     assert err6.match(USER_NOT_FOUND)
     with pytest.raises(KeycloakDeleteError) as err7:
-        admin.delete_user("non-existent-id")
+        suite_admin.delete_user("non-existent-id")
     assert err7.match(USER_NOT_FOUND)
 
 
-def test_enable_disable_all_users(admin: KeycloakAdmin, realm: str) -> None:
-    admin.change_current_realm(realm)
+def test_enable_disable_all_users(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    suite_admin.change_current_realm(suite_realm)
     ids = [
-        admin.create_user({"username": name, "email": f"{name}@test.test", "enabled": True})
+        suite_admin.create_user({"username": name, "email": f"{name}@test.test", "enabled": True})
         for name in ("test", "test2", "test3")
     ]
-    assert all(admin.get_user(i)["enabled"] for i in ids)
-    admin.disable_all_users()
-    assert not any(admin.get_user(i)["enabled"] for i in ids)
-    admin.enable_all_users()
-    assert all(admin.get_user(i)["enabled"] for i in ids)
+    assert all(suite_admin.get_user(i)["enabled"] for i in ids)
+    suite_admin.disable_all_users()
+    assert not any(suite_admin.get_user(i)["enabled"] for i in ids)
+    suite_admin.enable_all_users()
+    assert all(suite_admin.get_user(i)["enabled"] for i in ids)
 
 
-def test_users_roles(admin: KeycloakAdmin, realm: str) -> None:
-    admin.change_current_realm(realm)
-    user_id = admin.create_user({"username": "test", "email": "test@test.test"})
-    client_id = admin.create_client({"name": "test-client", "clientId": "test-client"})
-    admin.create_client_role(client_id, {"name": "test-role"})
-    admin.assign_client_role(user_id, client_id, [admin.get_client_role(client_id, "test-role")])
-    all_roles = admin.get_all_roles_of_user(user_id)
-    assert [r["name"] for r in all_roles["realmMappings"]] == [f"default-roles-{realm}"]
+def test_users_roles(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    suite_admin.change_current_realm(suite_realm)
+    user_id = suite_admin.create_user({"username": "test", "email": "test@test.test"})
+    client_id = suite_admin.create_client({"name": "test-client", "clientId": "test-client"})
+    suite_admin.create_client_role(client_id, {"name": "test-role"})
+    suite_admin.assign_client_role(user_id, client_id, [suite_admin.get_client_role(client_id, "test-role")])
+    all_roles = suite_admin.get_all_roles_of_user(user_id)
+    assert [r["name"] for r in all_roles["realmMappings"]] == [f"default-roles-{suite_realm}"]
     assert list(all_roles["clientMappings"]) == ["test-client"]
     with pytest.raises(KeycloakGetError) as err:
-        admin.get_all_roles_of_user("non-existent-id")
+        suite_admin.get_all_roles_of_user("non-existent-id")
     assert err.match(USER_NOT_FOUND)
-    admin.delete_user(user_id)
-    admin.delete_client(client_id)
+    suite_admin.delete_user(user_id)
+    suite_admin.delete_client(client_id)
 
 
-def test_users_pagination(admin: KeycloakAdmin, realm: str) -> None:
-    admin.change_current_realm(realm)
-    for index in range(admin.PAGE_SIZE + 50):
-        admin.create_user({"username": f"user_{index}", "email": f"user_{index}@test.test"})
-    assert len(admin.get_users()) == admin.PAGE_SIZE + 50
-    assert len(admin.get_users(query={"first": 100})) == 50
-    assert len(admin.get_users(query={"max": 20})) == 20
+def test_users_pagination(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    suite_admin.change_current_realm(suite_realm)
+    for index in range(suite_admin.PAGE_SIZE + 50):
+        suite_admin.create_user({"username": f"user_{index}", "email": f"user_{index}@test.test"})
+    assert len(suite_admin.get_users()) == suite_admin.PAGE_SIZE + 50
+    assert len(suite_admin.get_users(query={"first": 100})) == 50
+    assert len(suite_admin.get_users(query={"max": 20})) == 20
 
 
-def test_user_groups_pagination(admin: KeycloakAdmin, realm: str) -> None:
-    admin.change_current_realm(realm)
-    user_id = admin.create_user({"username": "username_1", "email": "username_1@test.test"})
-    for index in range(admin.PAGE_SIZE + 50):
-        group_id = admin.create_group({"name": f"group_{index}"})
+def test_user_groups_pagination(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    suite_admin.change_current_realm(suite_realm)
+    user_id = suite_admin.create_user({"username": "username_1", "email": "username_1@test.test"})
+    for index in range(suite_admin.PAGE_SIZE + 50):
+        group_id = suite_admin.create_group({"name": f"group_{index}"})
         assert group_id is not None
-        admin.group_user_add(user_id, group_id)
-    assert len(admin.get_user_groups(user_id)) == admin.PAGE_SIZE + 50
-    assert len(admin.get_user_groups(user_id, query={"first": 100, "max": -1, "search": ""})) == 50
+        suite_admin.group_user_add(user_id, group_id)
+    assert len(suite_admin.get_user_groups(user_id)) == suite_admin.PAGE_SIZE + 50
+    assert len(suite_admin.get_user_groups(user_id, query={"first": 100, "max": -1, "search": ""})) == 50
 
 
-def test_user_credentials(admin: KeycloakAdmin, user: str) -> None:
-    assert admin.set_user_password(user, "booya", temporary=True) == {}
+def test_user_credentials(suite_admin: KeycloakAdmin, suite_user: str) -> None:
+    assert suite_admin.set_user_password(suite_user, "booya", temporary=True) == {}
     with pytest.raises(KeycloakPutError) as err:
-        admin.set_user_password("does-not-exist", "")
+        suite_admin.set_user_password("does-not-exist", "")
     assert err.match(USER_NOT_FOUND)
-    credentials = admin.get_credentials(user)
+    credentials = suite_admin.get_credentials(suite_user)
     assert [c["type"] for c in credentials] == ["password"]
     with pytest.raises(KeycloakGetError) as err2:
-        admin.get_credentials("does-not-exist")
+        suite_admin.get_credentials("does-not-exist")
     assert err2.match(USER_NOT_FOUND)
-    assert admin.delete_credential(user, credentials[0]["id"]) == {}
+    assert suite_admin.delete_credential(suite_user, credentials[0]["id"]) == {}
     with pytest.raises(KeycloakDeleteError) as err3:
-        admin.delete_credential(user, "does-not-exist")
+        suite_admin.delete_credential(suite_user, "does-not-exist")
     assert err3.match('404: b\'{"error":"Credential not found"}\'')
 
 
 # --- groups -------------------------------------------------------------------------------------
-def test_groups(admin: KeycloakAdmin, user: str) -> None:
-    assert admin.get_groups() == []
-    group_id = admin.create_group({"name": "main-group"})
+def test_groups(suite_admin: KeycloakAdmin, suite_user: str) -> None:
+    assert suite_admin.get_groups() == []
+    group_id = suite_admin.create_group({"name": "main-group"})
     assert group_id is not None
-    assert admin.groups_count() == {"count": 1}
-    assert admin.groups_count(query={"search": "notpresent"}) == {"count": 0}
-    sub1 = admin.create_group({"name": "subgroup-1"}, parent=group_id)
-    sub2 = admin.create_group({"name": "subgroup-2"}, parent=group_id)
+    assert suite_admin.groups_count() == {"count": 1}
+    assert suite_admin.groups_count(query={"search": "notpresent"}) == {"count": 0}
+    sub1 = suite_admin.create_group({"name": "subgroup-1"}, parent=group_id)
+    sub2 = suite_admin.create_group({"name": "subgroup-2"}, parent=group_id)
     assert sub1 is not None and sub2 is not None
     with pytest.raises(KeycloakPostError) as err:
-        admin.create_group({"name": "subgroup-1"}, parent=group_id)
+        suite_admin.create_group({"name": "subgroup-1"}, parent=group_id)
     assert err.value.response_code == 409
-    assert admin.create_group({"name": "subgroup-1"}, parent=group_id, skip_exists=True) is None
+    assert suite_admin.create_group({"name": "subgroup-1"}, parent=group_id, skip_exists=True) is None
 
     for query in (None, {"max": 10}):
-        [main] = admin.get_groups(query=query)
+        [main] = suite_admin.get_groups(query=query)
         assert main["id"] == group_id
         assert {g["id"] for g in main["subGroups"]} == {sub1, sub2}
-    found = admin.get_group(sub1)
+    found = suite_admin.get_group(sub1)
     assert (found["id"], found["name"], found["path"]) == (sub1, "subgroup-1", "/main-group/subgroup-1")
     with pytest.raises(KeycloakGetError) as err2:
-        admin.get_group("does-not-exist")
+        suite_admin.get_group("does-not-exist")
     assert err2.match(GROUP_NOT_FOUND)
 
-    subsub = admin.create_group({"name": "subsubgroup-1"}, parent=sub2)
-    main_group = admin.get_group(group_id)
-    deep = admin.get_subgroups(admin.get_group(sub2), "/main-group/subgroup-2/subsubgroup-1")
+    subsub = suite_admin.create_group({"name": "subsubgroup-1"}, parent=sub2)
+    main_group = suite_admin.get_group(group_id)
+    deep = suite_admin.get_subgroups(suite_admin.get_group(sub2), "/main-group/subgroup-2/subsubgroup-1")
     assert deep is not None and deep["id"] == subsub
-    deep = admin.get_subgroups(admin.get_group(group_id, full_hierarchy=True), "/main-group/subgroup-2/subsubgroup-1")
+    deep = suite_admin.get_subgroups(
+        suite_admin.get_group(group_id, full_hierarchy=True), "/main-group/subgroup-2/subsubgroup-1"
+    )
     assert isinstance(deep, dict) and deep["id"] == subsub
-    [tree] = admin.get_groups(full_hierarchy=True)
+    [tree] = suite_admin.get_groups(full_hierarchy=True)
     children = {g["id"]: g for g in tree["subGroups"]}
     assert (len(children[sub1]["subGroups"]), len(children[sub2]["subGroups"])) == (0, 1)
     with pytest.raises(ValueError, match="Cannot use both query and full_hierarchy parameters"):
-        admin.get_group_children(group_id, full_hierarchy=True, query={"max": 10})
-    assert len(admin.get_group_children(group_id, query={"max": 1})) == 1
+        suite_admin.get_group_children(group_id, full_hierarchy=True, query={"max": 10})
+    assert len(suite_admin.get_group_children(group_id, query={"max": 1})) == 1
 
-    main2 = admin.create_group({"name": "main-group-2"})
+    main2 = suite_admin.create_group({"name": "main-group-2"})
     assert main2 is not None
-    assert len(admin.get_groups(full_hierarchy=True)) == 2
-    assert admin.get_subgroups(main_group, "/none") is None
-    assert admin.get_group_by_path("/main-group/subgroup-1")["id"] == sub1
+    assert len(suite_admin.get_groups(full_hierarchy=True)) == 2
+    assert suite_admin.get_subgroups(main_group, "/none") is None
+    assert suite_admin.get_group_by_path("/main-group/subgroup-1")["id"] == sub1
     with pytest.raises(KeycloakGetError) as err3:
-        admin.get_group_by_path("/main-group/subgroup-2/subsubgroup-1/does-not-exist")
+        suite_admin.get_group_by_path("/main-group/subgroup-2/subsubgroup-1/does-not-exist")
     assert err3.match('404: b\'{"error":"Group path does not exist"}\'')
-    assert admin.get_group_by_path("/main-group/subgroup-2/subsubgroup-1")["id"] == subsub
-    assert admin.get_group_by_path("/main-group")["id"] == group_id
+    assert suite_admin.get_group_by_path("/main-group/subgroup-2/subsubgroup-1")["id"] == subsub
+    assert suite_admin.get_group_by_path("/main-group")["id"] == group_id
 
-    assert admin.get_group_members(sub2) == []
+    assert suite_admin.get_group_members(sub2) == []
     with pytest.raises(KeycloakGetError) as err4:
-        admin.get_group_members("does-not-exist")
+        suite_admin.get_group_members("does-not-exist")
     assert err4.match(GROUP_NOT_FOUND)
-    assert admin.group_user_add(user, sub2) == {}
-    assert [m["id"] for m in admin.get_group_members(sub2)] == [user]
-    assert [m["id"] for m in admin.get_group_members(sub2, query={"max": 10})] == [user]
+    assert suite_admin.group_user_add(suite_user, sub2) == {}
+    assert [m["id"] for m in suite_admin.get_group_members(sub2)] == [suite_user]
+    assert [m["id"] for m in suite_admin.get_group_members(sub2, query={"max": 10})] == [suite_user]
     with pytest.raises(KeycloakDeleteError) as err5:
-        admin.group_user_remove("does-not-exist", sub2)
+        suite_admin.group_user_remove("does-not-exist", sub2)
     assert err5.match(USER_NOT_FOUND)
-    assert admin.group_user_remove(user, sub2) == {}
-    # group_set_permissions (fine-grained admin permissions) is left out: Doorkeep has none.
+    assert suite_admin.group_user_remove(suite_user, sub2) == {}
+    # group_set_permissions (fine-grained suite_admin permissions) is left out: Doorkeep has none.
 
-    assert admin.update_group(sub2, {"name": "new-subgroup-2"}) == {}
-    assert admin.get_group(sub2)["name"] == "new-subgroup-2"
+    assert suite_admin.update_group(sub2, {"name": "new-subgroup-2"}) == {}
+    assert suite_admin.get_group(sub2)["name"] == "new-subgroup-2"
     with pytest.raises(KeycloakPutError) as err6:
-        admin.update_group("does-not-exist", {})
+        suite_admin.update_group("does-not-exist", {})
     assert err6.match(GROUP_NOT_FOUND)
-    assert admin.delete_group(group_id) == {}
-    assert admin.delete_group(main2) == {}
-    assert admin.get_groups() == []
+    assert suite_admin.delete_group(group_id) == {}
+    assert suite_admin.delete_group(main2) == {}
+    assert suite_admin.get_groups() == []
     with pytest.raises(KeycloakDeleteError) as err7:
-        admin.delete_group("does-not-exist")
+        suite_admin.delete_group("does-not-exist")
     assert err7.match(GROUP_NOT_FOUND)
 
 
 # --- clients ------------------------------------------------------------------------------------
-def test_clients(admin: KeycloakAdmin, realm: str) -> None:
-    admin.change_current_realm(realm)
-    assert {c["name"] for c in admin.get_clients()} == {
+def test_clients(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
+    suite_admin.change_current_realm(suite_realm)
+    assert {c["name"] for c in suite_admin.get_clients()} == {
         "${client_admin-cli}",
         "${client_security-admin-console}",
         "${client_account-console}",
@@ -333,63 +307,63 @@ def test_clients(admin: KeycloakAdmin, realm: str) -> None:
         "${client_account}",
         "${client_realm-management}",
     }
-    client_id = admin.create_client({"name": "test-client", "clientId": "test-client"})
+    client_id = suite_admin.create_client({"name": "test-client", "clientId": "test-client"})
     with pytest.raises(KeycloakPostError) as err:
-        admin.create_client({"name": "test-client", "clientId": "test-client"})
+        suite_admin.create_client({"name": "test-client", "clientId": "test-client"})
     assert err.match('409: b\'{"errorMessage":"Client test-client already exists"}\'')
-    assert admin.create_client({"name": "test-client", "clientId": "test-client"}, skip_exists=True) == client_id
-    found = admin.get_client(client_id)
+    assert suite_admin.create_client({"name": "test-client", "clientId": "test-client"}, skip_exists=True) == client_id
+    found = suite_admin.get_client(client_id)
     assert (found["clientId"], found["name"], found["id"]) == ("test-client", "test-client", client_id)
     with pytest.raises(KeycloakGetError) as err2:
-        admin.get_client("does-not-exist")
+        suite_admin.get_client("does-not-exist")
     assert err2.match(COULD_NOT_FIND_CLIENT)
-    assert len(admin.get_clients()) == 7
-    assert admin.get_client_id("test-client") == client_id
-    assert admin.get_client_id("does-not-exist") is None
-    assert admin.update_client(client_id, {"name": "test-client-change"}) == {}
+    assert len(suite_admin.get_clients()) == 7
+    assert suite_admin.get_client_id("test-client") == client_id
+    assert suite_admin.get_client_id("does-not-exist") is None
+    assert suite_admin.update_client(client_id, {"name": "test-client-change"}) == {}
     with pytest.raises(KeycloakPutError) as err3:
-        admin.update_client("does-not-exist", {"name": "test-client-change"})
+        suite_admin.update_client("does-not-exist", {"name": "test-client-change"})
     assert err3.match(COULD_NOT_FIND_CLIENT)
 
-    assert admin.get_mappers_from_client(client_id) == []
+    assert suite_admin.get_mappers_from_client(client_id) == []
     with pytest.raises(KeycloakPostError) as err4:
-        admin.add_mapper_to_client("does-not-exist", {})
+        suite_admin.add_mapper_to_client("does-not-exist", {})
     assert err4.match(COULD_NOT_FIND_CLIENT)
     mapper_payload = {
         "name": "test-mapper",
         "protocol": "openid-connect",
         "protocolMapper": "oidc-usermodel-attribute-mapper",
     }
-    assert admin.add_mapper_to_client(client_id, mapper_payload) == b""
-    [mapper] = admin.get_mappers_from_client(client_id)
+    assert suite_admin.add_mapper_to_client(client_id, mapper_payload) == b""
+    [mapper] = suite_admin.get_mappers_from_client(client_id)
     with pytest.raises(KeycloakPutError) as err5:
-        admin.update_client_mapper(client_id, "does-not-exist", {})
+        suite_admin.update_client_mapper(client_id, "does-not-exist", {})
     assert err5.match('404: b\'{"error":"Model not found"}\'')
     mapper.setdefault("config", {})["user.attribute"] = "test"
-    assert admin.update_client_mapper(client_id, mapper["id"], mapper) == {}
-    assert admin.remove_client_mapper(client_id, mapper["id"]) == {}
+    assert suite_admin.update_client_mapper(client_id, mapper["id"], mapper) == {}
+    assert suite_admin.remove_client_mapper(client_id, mapper["id"]) == {}
     with pytest.raises(KeycloakDeleteError) as err6:
-        admin.remove_client_mapper(client_id, mapper["id"])
+        suite_admin.remove_client_mapper(client_id, mapper["id"])
     assert err6.match('404: b\'{"error":"Model not found"}\'')
 
     with pytest.raises(KeycloakGetError) as err7:
-        admin.get_client_all_sessions("does-not-exist")
+        suite_admin.get_client_all_sessions("does-not-exist")
     assert err7.match(COULD_NOT_FIND_CLIENT)
-    assert admin.get_client_all_sessions(client_id) == []
-    assert admin.get_client_sessions_stats() == []
+    assert suite_admin.get_client_all_sessions(client_id) == []
+    assert suite_admin.get_client_sessions_stats() == []
 
-    service = admin.create_client({"name": "service", "clientId": "service", "serviceAccountsEnabled": True})
-    assert admin.get_client_service_account_user(service)["username"] == "service-account-service"
+    service = suite_admin.create_client({"name": "service", "clientId": "service", "serviceAccountsEnabled": True})
+    assert suite_admin.get_client_service_account_user(service)["username"] == "service-account-service"
     with pytest.raises(KeycloakGetError) as err8:
-        admin.get_client_service_account_user(client_id)
+        suite_admin.get_client_service_account_user(client_id)
     assert err8.value.response_code == 400
     assert body_of(err8.value) == {"error": "Service account not enabled for the client 'test-client'"}
-    assert admin.delete_client(service) == {}
+    assert suite_admin.delete_client(service) == {}
     with pytest.raises(KeycloakDeleteError) as err9:
-        admin.delete_client(service)
+        suite_admin.delete_client(service)
     assert err9.match(COULD_NOT_FIND_CLIENT)
 
-    admin.create_client(
+    suite_admin.create_client(
         {
             "name": "test-confidential",
             "enabled": True,
@@ -403,14 +377,14 @@ def test_clients(admin: KeycloakAdmin, realm: str) -> None:
         }
     )
     with pytest.raises(KeycloakGetError) as err10:
-        admin.get_client_secrets("does-not-exist")
+        suite_admin.get_client_secrets("does-not-exist")
     assert err10.match(COULD_NOT_FIND_CLIENT)
-    confidential = admin.get_client_id("test-confidential")
+    confidential = suite_admin.get_client_id("test-confidential")
     assert confidential is not None
-    assert admin.get_client_secrets(confidential) == {"type": "secret", "value": "test-secret"}
+    assert suite_admin.get_client_secrets(confidential) == {"type": "secret", "value": "test-secret"}
     with pytest.raises(KeycloakPostError) as err11:
-        admin.generate_client_secrets("does-not-exist")
+        suite_admin.generate_client_secrets("does-not-exist")
     assert err11.match(COULD_NOT_FIND_CLIENT)
-    regenerated = admin.generate_client_secrets(confidential)
+    regenerated = suite_admin.generate_client_secrets(confidential)
     assert regenerated["type"] == "secret"
-    assert admin.get_client_secrets(confidential) == regenerated
+    assert suite_admin.get_client_secrets(confidential) == regenerated
