@@ -21,11 +21,12 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from types import TracebackType
+
+from ports import free_port
 
 __all__ = ["ThrowawayPostgres"]
 
@@ -68,10 +69,7 @@ def _find_runuser() -> str:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((_HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return free_port()
 
 
 def _clean_env() -> dict[str, str]:

@@ -8,9 +8,7 @@ import datetime
 import ipaddress
 import json
 import os
-import random
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -28,6 +26,7 @@ from doorkeep.model import Client, User
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.store.database import Database
+from ports import free_port as free_port  # re-exported: other interop modules import it from here
 
 DOORKEEP = Path(sys.executable).parent / "doorkeep"  # .venv/bin/doorkeep next to .venv/bin/python
 DEMO_REALM = Path(__file__).resolve().parents[2] / "examples" / "demo-realm.json"
@@ -69,36 +68,9 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now: the kernel picks it, or, when ``DOORKEEP_TEST_PORTS`` names a
-    range (``18700-18799``) for runs that share a machine, the first free one in it."""
-    confined = os.environ.get("DOORKEEP_TEST_PORTS")
-    if confined:
-        low, high = (int(part) for part in confined.split("-", 1))
-        return free_port_between(low, high)
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def port_from_env() -> int:
-    """A free port, within ``DOORKEEP_TEST_PORTS`` when set (``free_port``)."""
+    """A free port, within ``DOORKEEP_TEST_PORTS`` when set (tests/ports.py)."""
     return free_port()
-
-
-def free_port_between(low: int, high: int) -> int:
-    """A port in ``low..high`` (inclusive) nobody listens on right now, for runs confined to a port range; the
-    search starts at a random place, so parallel workers seldom pick the same one."""
-    ports = list(range(low, high + 1))
-    start = random.randrange(len(ports))
-    for port in ports[start:] + ports[:start]:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port between {low} and {high}")
 
 
 class ServerFailed(RuntimeError):
