@@ -9,7 +9,7 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from keycloak import KeycloakAdmin, KeycloakError
+from keycloak import KeycloakAdmin, KeycloakError, KeycloakOpenID
 
 from interop.server import (
     DoorkeepProcess,
@@ -184,3 +184,44 @@ def suite_composite_client_role(suite_admin: KeycloakAdmin, suite_client: str, s
     child = suite_admin.get_client_role(suite_client, suite_client_role)
     suite_admin.add_composite_client_roles_to_role(suite_client, "fixture-composite-role", [child])
     return "fixture-composite-role"
+
+
+@pytest.fixture
+def suite_oid_with_credentials(
+    suite_admin: KeycloakAdmin, suite_realm: str, engine_server: DoorkeepProcess
+) -> tuple[KeycloakOpenID, str, str]:
+    """python-keycloak's ``oid_with_credentials``: a confidential client and a user with a password. The client
+    says ``directAccessGrantsEnabled`` (upstream's leaves it out; a new Keycloak 26 client has it false, as
+    RepresentationToModel.createClient sets it only when given), since the password grant is used."""
+    suite_admin.change_current_realm(suite_realm)
+    suite_admin.create_client(
+        {
+            "name": "oid-client",
+            "clientId": "oid-client",
+            "enabled": True,
+            "publicClient": False,
+            "protocol": "openid-connect",
+            "secret": "oid-client-secret",
+            "clientAuthenticatorType": "client-secret",
+            "directAccessGrantsEnabled": True,
+        }
+    )
+    suite_admin.create_user(
+        {
+            "username": "oid-user",
+            "email": "oid-user@test.test",
+            "enabled": True,
+            "firstName": "first",
+            "lastName": "last",
+            "emailVerified": True,
+            "requiredActions": [],
+            "credentials": [{"type": "password", "value": "oid-user-password", "temporary": False}],
+        }
+    )
+    oid = KeycloakOpenID(
+        server_url=engine_server.base_url,
+        realm_name=suite_realm,
+        client_id="oid-client",
+        client_secret_key="oid-client-secret",
+    )
+    return oid, "oid-user", "oid-user-password"

@@ -10,12 +10,14 @@ whole here.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
 import pytest
 from keycloak import (
     KeycloakAdmin,
+    KeycloakAuthenticationError,
     KeycloakDeleteError,
     KeycloakError,
     KeycloakGetError,
@@ -662,3 +664,54 @@ def test_consents(suite_admin: KeycloakAdmin, suite_realm: str, engine_server: D
     with pytest.raises(KeycloakDeleteError) as nothing_left:
         admin.revoke_consent(user_id, "consenting")
     refused(nothing_left.value, 404, {"error": "Consent nor offline token not found"})
+
+
+# --- brute force detection and caches -----------------------------------------------------------
+def _one_failure(admin: KeycloakAdmin, realm: str, oid_with_credentials: tuple[KeycloakOpenID, str, str]) -> str:
+    """Turn brute force detection on, fail one password grant, and return the user's id."""
+    oid, username, _ = oid_with_credentials
+    admin.update_realm(realm, {"bruteForceProtected": True})
+    assert admin.get_realm(realm)["bruteForceProtected"] is True
+    with contextlib.suppress(KeycloakAuthenticationError):
+        oid.token(username, "wrongpassword")
+    user_id = admin.get_user_id(username)
+    assert user_id is not None
+    assert admin.get_bruteforce_detection_status(user_id)["numFailures"] == 1
+    return str(user_id)
+
+
+def _protection_off(admin: KeycloakAdmin, realm: str) -> None:
+    admin.update_realm(realm, {"bruteForceProtected": False})
+    assert admin.get_realm(realm)["bruteForceProtected"] is False
+
+
+def test_get_bruteforce_status_for_user(
+    suite_admin: KeycloakAdmin, suite_oid_with_credentials: tuple[KeycloakOpenID, str, str], suite_realm: str
+) -> None:
+    _one_failure(suite_admin, suite_realm, suite_oid_with_credentials)
+    _protection_off(suite_admin, suite_realm)
+
+
+def test_clear_bruteforce_attempts_for_user(
+    suite_admin: KeycloakAdmin, suite_oid_with_credentials: tuple[KeycloakOpenID, str, str], suite_realm: str
+) -> None:
+    user_id = _one_failure(suite_admin, suite_realm, suite_oid_with_credentials)
+    assert suite_admin.clear_bruteforce_attempts_for_user(user_id) == {}
+    assert suite_admin.get_bruteforce_detection_status(user_id)["numFailures"] == 0
+    _protection_off(suite_admin, suite_realm)
+
+
+def test_clear_bruteforce_attempts_for_all_users(
+    suite_admin: KeycloakAdmin, suite_oid_with_credentials: tuple[KeycloakOpenID, str, str], suite_realm: str
+) -> None:
+    user_id = _one_failure(suite_admin, suite_realm, suite_oid_with_credentials)
+    assert suite_admin.clear_all_bruteforce_attempts() == {}
+    assert suite_admin.get_bruteforce_detection_status(user_id)["numFailures"] == 0
+    _protection_off(suite_admin, suite_realm)
+
+
+@pytest.mark.parametrize("cache", ["keys", "realm", "user"])
+def test_clear_caches(suite_admin: KeycloakAdmin, suite_realm: str, cache: str) -> None:
+    """Upstream's test_clear_keys_cache, test_clear_realm_cache and test_clear_user_cache."""
+    suite_admin.change_current_realm(suite_realm)
+    assert getattr(suite_admin, f"clear_{cache}_cache")() == {}
