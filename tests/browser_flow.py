@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
@@ -35,6 +35,15 @@ async def start(http: httpx.AsyncClient, realm: str, client_id: str, **params: s
 async def submit(http: httpx.AsyncClient, page: httpx.Response, **fields: str) -> httpx.Response:
     data = {**form_fields(page.text), **fields}
     return await http.post(form_action(page.text), data=data)
+
+
+async def submit_forged(http: httpx.AsyncClient, page: httpx.Response, code: str, **fields: str) -> httpx.Response:
+    """The form posted with ``code`` as its session code, in the action's query (where Keycloak's url.loginAction
+    puts it and the handler reads it first) and in the hidden field alike."""
+    parts = urlsplit(form_action(page.text))
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()} | {"session_code": code}
+    data = {**form_fields(page.text), **fields, "session_code": code}
+    return await http.post(parts._replace(query=urlencode(query)).geturl(), data=data)
 
 
 def code_from(response: httpx.Response) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_flow import REDIRECT, code_from, exchange, login, start, submit
+from browser_flow import REDIRECT, code_from, exchange, login, start, submit, submit_forged
 from doorkeep.oauth.pkce import s256
 from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, update_client, update_user
 from wire_env import Env
@@ -53,7 +53,7 @@ async def test_wrong_password_shows_the_form_again(realm: Env) -> None:
 
 async def test_login_form_without_the_session_code_is_refused(realm: Env) -> None:
     page = await start(realm.http, "test", "app")
-    response = await submit(realm.http, page, username="user1", password="password", session_code="forged")
+    response = await submit_forged(realm.http, page, "forged", username="user1", password="password")
     assert response.status_code == 400
 
 

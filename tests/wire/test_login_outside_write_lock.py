@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from browser_flow import code_from, start, submit
+from browser_flow import code_from, start, submit, submit_forged
 from doorkeep.store import database
 from doorkeep.users import passwords
 from support import password_grant, seed_client, seed_realm, seed_user
@@ -61,7 +61,7 @@ async def test_an_unknown_user_on_the_login_form_costs_one_hash_outside_the_lock
 
 async def test_a_forged_form_gets_no_password_hashed(realm: Env, hashes: list[bool]) -> None:
     page = await start(realm.http, "test", "app")
-    refused = await submit(realm.http, page, username="user1", password="password", session_code="forged")
+    refused = await submit_forged(realm.http, page, "forged", username="user1", password="password")
     assert refused.status_code == 400 and hashes == []
 
 
