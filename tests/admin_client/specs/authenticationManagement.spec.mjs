@@ -9,7 +9,7 @@
 // authenticator, form and client-authenticator provider lists, and the "Flows" and "Flow executions" blocks.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { connect, uniqueName } from "./admin_connection.mjs";
+import { connect, uniqueName } from "./support.mjs";
 
 describe("Authentication management", () => {
   let kc;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { afterEach, before, beforeEach, describe, it } from "node:test";
 import { isDeepStrictEqual as isDeepEqual } from "node:util";
-import { connect } from "./admin_connection.mjs";
+import { connect } from "./support.mjs";
 
 describe("Client Scopes", () => {
   let kc;

@@ -11,7 +11,7 @@
 //     policy providers, and the two skipped fine-grained permission tests.
 import assert from "node:assert/strict";
 import { after, before, describe, it, beforeEach, afterEach } from "node:test";
-import { connect, uniqueName } from "./admin_connection.mjs";
+import { connect, uniqueName } from "./support.mjs";
 
 /** chai's `expect(actual).to.include(expected)`: every key of expected is in actual with a deep-equal value. */
 function assertIncludes(actual, expected) {

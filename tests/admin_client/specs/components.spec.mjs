@@ -8,7 +8,7 @@
 // (org.keycloak.keys.KeyProvider) of the master realm, whose id is "master" as in Keycloak.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { connect, uniqueName } from "./admin_connection.mjs";
+import { connect, uniqueName } from "./support.mjs";
 
 const KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
 

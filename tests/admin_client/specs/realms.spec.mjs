@@ -8,7 +8,7 @@
 // Skipped upstream and so not ported: the six "Realm localization" tests.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { connect, credentials, uniqueName } from "./admin_connection.mjs";
+import { connect, credentials, uniqueName } from "./support.mjs";
 
 function assertIncludes(actual, expected) {
   assert.ok(actual, "expected an object, got nothing");

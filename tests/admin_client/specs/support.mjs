@@ -1,6 +1,6 @@
 // Shared set-up of the spec ports in this folder: Keycloak's own admin-client specs
 // (js/libs/keycloak-admin-client/test/*.spec.ts in keycloak/keycloak), rewritten for node:test and
-// pointed at a Doorkeep server by environment variables:
+// pointed at a Doorkeep server by environment variables (the KEYCLOAK_* names are read too):
 //
 //   DOORKEEP_BASE_URL        the server, e.g. http://127.0.0.1:18400 (required)
 //   DOORKEEP_ADMIN_USERNAME  master's admin (default admin)
@@ -10,13 +10,15 @@ import { randomBytes } from "node:crypto";
 
 import KcAdminClient from "@keycloak/keycloak-admin-client";
 
-export const baseUrl = process.env.DOORKEEP_BASE_URL;
+const env = (name) => process.env[`DOORKEEP_${name}`] ?? process.env[`KEYCLOAK_${name}`];
+
+export const baseUrl = env("BASE_URL");
 assert.ok(baseUrl, "DOORKEEP_BASE_URL must name the server under test");
 
 /** What the specs' constants.ts holds: master's admin through admin-cli, password grant. */
 export const credentials = {
-  username: process.env.DOORKEEP_ADMIN_USERNAME ?? "admin",
-  password: process.env.DOORKEEP_ADMIN_PASSWORD ?? "admin",
+  username: env("ADMIN_USERNAME") ?? "admin",
+  password: env("ADMIN_PASSWORD") ?? "admin",
   grantType: "password",
   clientId: "admin-cli",
 };
@@ -30,7 +32,7 @@ export async function connect() {
 
 /** A fresh lower-case name (the specs use faker.internet.username()). */
 export function uniqueName(prefix = "user") {
-  return `${prefix}.${randomBytes(4).toString("hex")}`;
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
 }
 
 /** A copy of `value` without the named keys (lodash's omit). */
