@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.clientreg import policy_components
 from doorkeep.errors import AdminError
 from doorkeep.keys import components, material
-from doorkeep.model import Client, Credential, Group, ProtocolMapper, Realm, RealmKey
+from doorkeep.model import JSON, Client, Credential, Group, ProtocolMapper, Realm, RealmKey, User
 from doorkeep.realms import provisioning
-from doorkeep.realms.exportimport.plan import ImportError_, PasswordPlan, RealmPlan, RolePlan
+from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
 from doorkeep.users import passwords
@@ -193,6 +193,21 @@ class _Writer:
                     await self.tx.roles.add_composites(self.roles[(None, parent)], [self.roles[(None, child)]])
         return self.roles[(None, default)]
 
+    async def _credential(
+        self, user: User, file_user_id: str, kind: str, plan: PasswordPlan | OtpPlan, secret: JSON, data: JSON
+    ) -> Credential:
+        """A credential of the file as stored: its id kept while its user's is, its date or now."""
+        kept = plan.id if plan.id and user.id == file_user_id else ""
+        return Credential(
+            id=await self._id(kept, _nothing),
+            user_id=user.id,
+            type=kind,
+            secret_data=secret,
+            credential_data=data,
+            created_date=plan.created_date or self.now * 1000,
+            user_label=plan.user_label,
+        )
+
     async def _scopes(self) -> None:
         for scope in self.plan.scopes:
             scope = dataclasses.replace(
@@ -277,31 +292,12 @@ class _Writer:
             pw = up.password
             if pw is not None:
                 assert pw.secret_data is not None and pw.credential_data is not None, "hash_passwords first"
-                kept = pw.id if pw.id and user.id == up.user.id else ""
-                cred_id = await self._id(kept or "", _nothing)
                 await self.tx.users.set_password(
-                    Credential(
-                        id=cred_id,
-                        user_id=user.id,
-                        type="password",
-                        secret_data=pw.secret_data,
-                        credential_data=pw.credential_data,
-                        created_date=pw.created_date or self.now * 1000,
-                        user_label=pw.user_label,
-                    )
+                    await self._credential(user, up.user.id, "password", pw, pw.secret_data, pw.credential_data)
                 )
             for otp in up.otps:
-                kept = otp.id if otp.id and user.id == up.user.id else ""
                 await self.tx.users.add_credential(
-                    Credential(
-                        id=await self._id(kept, _nothing),
-                        user_id=user.id,
-                        type="otp",
-                        secret_data=otp.secret_data,
-                        credential_data=otp.credential_data,
-                        created_date=otp.created_date or self.now * 1000,
-                        user_label=otp.user_label,
-                    )
+                    await self._credential(user, up.user.id, "otp", otp, otp.secret_data, otp.credential_data)
                 )
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
             for path in up.groups:
