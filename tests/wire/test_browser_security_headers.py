@@ -5,6 +5,7 @@ header; a change through the admin API applies to the next answer; a realm file 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 
 from browser_flow import start
 from support import password_grant, seed_client, seed_realm, seed_user, token_url
-from wire_env import Env
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 
@@ -144,3 +145,57 @@ async def test_a_realm_file_round_trips_the_map(realm: Env) -> None:
     assert copy["browserSecurityHeaders"]["xFrameOptions"] == "DENY"
     discovery = await realm.http.get("/realms/copy/.well-known/openid-configuration")
     assert discovery.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "DENY\r\nSet-Cookie: stolen=1",
+        "DENY\nX-Injected: 1",
+        "DENY\rX",
+        "DENY\x00",
+        "DENY\x7f",
+        "DENY\u2028",
+        "sameorigin \u20ac",
+    ],
+)
+async def test_a_header_value_that_would_split_or_break_answers_is_refused(realm: Env, value: str) -> None:
+    """A CR or LF would start a header of the admin's choosing in every answer of the realm; a control character
+    or one outside ASCII cannot be sent. The admin API and a realm file refuse them, and nothing changes."""
+    rep = await _realm_rep(realm)
+    headers = await realm.admin_headers()
+    changed = {**rep, "browserSecurityHeaders": {"xFrameOptions": value}}
+    response = await realm.http.put(ADMIN, json=changed, headers=headers)
+    assert response.status_code == 400, response.text
+    assert (await _realm_rep(realm))["browserSecurityHeaders"] == DEFAULTS
+    imported = {"realm": "hostile", "enabled": True, "browserSecurityHeaders": {"contentSecurityPolicy": value}}
+    refused = await realm.http.post("/admin/realms", json=imported, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert (await realm.http.get("/admin/realms/hostile", headers=headers)).status_code == 404
+    page = await start(realm.http, "test", "app")
+    assert page.status_code == 200 and "x-injected" not in page.headers and "stolen" not in str(page.headers)
+
+
+async def test_a_bad_value_already_stored_is_never_sent(realm: Env) -> None:
+    """A value written into the database by hand (or before values were checked) is left out of the answers;
+    the other headers still go out."""
+    async with realm.db.transaction() as tx:
+        stored = await tx.realms.get_by_name("test")
+        assert stored is not None
+        bad = {"xFrameOptions": "DENY\r\nX-Injected: 1", "xRobotsTag": "noindex"}
+        await tx.realms.update(dataclasses.replace(stored, browser_security_headers=bad))
+    page = await start(realm.http, "test", "app")
+    assert page.status_code == 200
+    assert "x-frame-options" not in page.headers and "x-injected" not in page.headers
+    assert page.headers["x-robots-tag"] == "noindex"
+
+
+async def test_a_change_reaches_another_worker_at_its_next_answer(realm: Env) -> None:
+    """Each answer takes the headers of the realm its own transaction read: a second process on the same
+    database (a second worker) sends the new value at once, with nothing to expire."""
+    async with client_at(realm, "127.0.0.1") as other:
+        before = await other.get("/realms/test/.well-known/openid-configuration")
+        assert before.headers["x-frame-options"] == "SAMEORIGIN"
+        await _set(realm, {"xFrameOptions": "DENY"})
+        after = await other.get("/realms/test/.well-known/openid-configuration")
+        assert after.headers["x-frame-options"] == "DENY"

@@ -157,8 +157,10 @@ def json_bool(value: Any, where: str) -> bool:
 
 def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     current = getattr(obj, attr)
-    if attr in ("smtp_server", "browser_security_headers"):  # Map<String, String>s; only SMTP has secrets
-        return smtp_from_json(current if attr == "smtp_server" else {}, value, where)
+    if attr == "smtp_server":
+        return smtp_from_json(current, value, where)
+    if attr == "browser_security_headers":
+        return headers_from_json(value, where)
     if isinstance(current, bool) or attr in ("enabled",):
         return json_bool(value, where)
     if isinstance(current, int) or attr in _INT_FIELDS:
@@ -194,10 +196,9 @@ SECRET_VALUE = "**********"
 SMTP_SECRETS = ("password", "authTokenClientSecret")
 
 
-def smtp_from_json(stored: dict[str, str], value: Any, where: str) -> dict[str, str]:
-    """``smtpServer`` as RepresentationToModel.updateRealm reads it: a ``Map<String, String>`` (Jackson writes a
-    number or boolean as its text) replacing the stored map, except that a masked secret keeps the stored one,
-    so a representation read from the admin API can be PUT back without erasing the password."""
+def string_map_from_json(value: Any, where: str) -> dict[str, str]:
+    """A ``Map<String, String>`` as Jackson reads it: a number or boolean becomes its text, a null entry is left
+    out, anything else is refused."""
     if not isinstance(value, dict):
         raise RepresentationError(f"{where}: expected an object")
     out: dict[str, str] = {}
@@ -210,11 +211,31 @@ def smtp_from_json(stored: dict[str, str], value: Any, where: str) -> dict[str, 
             item = str(item)
         elif not isinstance(item, str):
             raise RepresentationError(f"{where}.{key}: expected a string")
-        if key in SMTP_SECRETS and item == SECRET_VALUE:
-            if key not in stored:
-                continue
-            item = stored[key]
         out[str(key)] = item
+    return out
+
+
+def smtp_from_json(stored: dict[str, str], value: Any, where: str) -> dict[str, str]:
+    """``smtpServer`` as RepresentationToModel.updateRealm reads it: the map replacing the stored one, except that
+    a masked secret keeps the stored one, so a representation read from the admin API can be PUT back without
+    erasing the password."""
+    out = string_map_from_json(value, where)
+    for key in SMTP_SECRETS:
+        if out.get(key) == SECRET_VALUE:
+            if key in stored:
+                out[key] = stored[key]
+            else:
+                del out[key]
+    return out
+
+
+def headers_from_json(value: Any, where: str) -> dict[str, str]:
+    """``browserSecurityHeaders``: a header value must be one line of visible ASCII (a CR or LF would end the header
+    and start another in every answer of the realm; a character outside ASCII could not be sent)."""
+    out = string_map_from_json(value, where)
+    for key, item in out.items():
+        if not browser_headers.valid_value(item):
+            raise RepresentationError(f"{where}.{key}: a header value must be visible ASCII on one line")
     return out
 
 

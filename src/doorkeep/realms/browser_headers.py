@@ -36,6 +36,12 @@ GENERIC = ("strictTransportSecurity", "xContentTypeOptions", "referrerPolicy", "
 HTML = tuple(NAMES)
 
 
+def valid_value(value: str) -> bool:
+    """One line of visible ASCII a header can carry: no control character (CR and LF above all) but tab, and
+    nothing the server could not encode."""
+    return all(ch == "\t" or " " <= ch <= "~" for ch in value)
+
+
 def realm_values(stored: Mapping[str, str]) -> dict[str, str]:
     """The realm representation's ``browserSecurityHeaders``: the defaults, then what the realm keeps."""
     return {**DEFAULTS, **stored}
@@ -49,4 +55,5 @@ def headers(kind: tuple[str, ...], stored: Mapping[str, str]) -> tuple[tuple[str
 @functools.lru_cache(maxsize=64)
 def _headers(kind: tuple[str, ...], stored: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     values = {**DEFAULTS, **dict(stored)}
-    return tuple((NAMES[key], values[key]) for key in kind if values.get(key))
+    # A value stored before it was checked, or written into the database by hand, is never sent.
+    return tuple((NAMES[key], values[key]) for key in kind if values.get(key) and valid_value(values[key]))
