@@ -15,7 +15,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.oauth import refresh_tokens
 from doorkeep.oauth.client_auth import authorize_client, event_naming
-from doorkeep.sessions import service
+from doorkeep.sessions import resume, service
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -105,3 +105,26 @@ async def end_browser_sessions(
                 ip=ip,
                 details={"redirect_uri": redirect_uri},
             )
+
+
+async def hinted_session_live(tx: Tx, realm: Realm, sid: str, now: int) -> bool:
+    """doBrowserLogout: whether the online session an ``id_token_hint`` names is there and within its lifetimes;
+    an expired one is removed on the way."""
+    try:
+        await resume.user_session(tx, realm, sid, False, now, write=True)
+    except e.OAuthError:
+        return False
+    return True
+
+
+async def system_client(tx: Tx, realm: Realm) -> str:
+    """SystemClientUtil.getSystemClient: the client a logout naming none is recorded for."""
+    account = await tx.clients.get_by_client_id(realm.id, "account")
+    return "account" if account is not None and account.enabled else "_system"
+
+
+async def record_error(
+    tx: Tx, realm: Realm, error: str, *, now: int, client_id: str | None, ip: str, details: dict[str, str]
+) -> None:
+    """LOGOUT_ERROR of a refused browser logout, with LogoutEndpoint's ``error`` and details."""
+    await events.record(tx, realm, "LOGOUT_ERROR", now=now, client_id=client_id, ip=ip, error=error, details=details)

@@ -18,17 +18,18 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from doorkeep import __version__, events
+from doorkeep import __version__
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import claims as claimset
-from doorkeep.oauth import frontchannel_logout, redirect_uris
+from doorkeep.oauth import frontchannel_logout, logout_confirm, redirect_uris
+from doorkeep.oauth import logout as rp_logout
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.logout import end_browser_sessions
-from doorkeep.sessions import resume, sso
+from doorkeep.sessions import sso
 from doorkeep.users.account import effective_url
-from doorkeep.web import cookies, logout_confirm, protocol
+from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import frame_src_policy
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
@@ -74,8 +75,7 @@ async def logout(request: Request) -> Response:
         now, ip, base = services.clock.now(), client_ip(request), base_url(request)
 
         async def failed(error: str, client: str | None, **details: str) -> None:
-            kept = dict(details)
-            await events.record(tx, realm, "LOGOUT_ERROR", now=now, client_id=client, ip=ip, error=error, details=kept)
+            await rp_logout.record_error(tx, realm, error, now=now, client_id=client, ip=ip, details=details)
 
         async def refused(text: str, error: str, client: str | None = None, **details: str) -> Response:
             """ErrorPage.error after the LOGOUT_ERROR event (no back link: Keycloak passes no auth session)."""
@@ -124,15 +124,14 @@ async def logout(request: Request) -> Response:
             if verdict != "ok":
                 await failed(verdict, named, reason="Failed verification during logout.")
                 return html(pages.error(display(realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
-        if sid is not None and not await _live(tx, realm, sid, now):
+        if sid is not None and not await rp_logout.hinted_session_live(tx, realm, sid, now):
             # doBrowserLogout: the hint's session is gone (expired, logged out by an admin, its user deleted)
             await failed(logout_confirm.SESSION_EXPIRED, named)
             sid = None
         ending = [s for s in dict.fromkeys((sid, current_id)) if s]
         framed = await frontchannel_logout.notices(tx, ending, iss)  # read before the client sessions go
-        await end_browser_sessions(
-            tx, realm, ending, now=now, client_id=named or await _system_client(tx, realm), ip=ip, redirect_uri=target
-        )
+        recorded = named or await rp_logout.system_client(tx, realm)
+        await end_browser_sessions(tx, realm, ending, now=now, client_id=recorded, ip=ip, redirect_uri=target)
         given = form.get("state")
         final = redirect_uris.with_state(target, given) if target is not None and given else target
         response = _after_logout(realm, client, final, framed, ui, back)
@@ -142,21 +141,6 @@ async def logout(request: Request) -> Response:
         return response
 
     return await in_transaction(request, work)
-
-
-async def _live(tx: Tx, realm: Realm, sid: str, now: int) -> bool:
-    """Whether the online session is there and within its lifetimes; an expired one is removed on the way."""
-    try:
-        await resume.user_session(tx, realm, sid, False, now, write=True)
-    except OAuthError:
-        return False
-    return True
-
-
-async def _system_client(tx: Tx, realm: Realm) -> str:
-    """SystemClientUtil.getSystemClient: the client a logout without one is recorded for."""
-    account = await tx.clients.get_by_client_id(realm.id, "account")
-    return "account" if account is not None and account.enabled else "_system"
 
 
 def _after_logout(

@@ -37,6 +37,8 @@ def check(realm: Realm, given: str | None, expected: str | None, now: int) -> Ve
     if not issued.isdigit():
         return SESSION_EXPIRED
     age = now - int(issued)
+    if age < 0:  # issued in the future: not a code this server wrote (a cookie set by another hand)
+        return SESSION_EXPIRED
     if age > max(realm.access_code_lifespan_login, realm.access_code_lifespan_user_action):
         return SESSION_EXPIRED
     if age > realm.access_code_lifespan_user_action:
