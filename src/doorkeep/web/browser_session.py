@@ -190,7 +190,7 @@ STATIC_MAX_AGE = "max-age=2592000"  # CacheControlUtil.getDefaultCacheControl():
 async def _iframe(request: Request, page: str) -> Response:
     """IframeUtil.returnIframe: the realm must exist; a ``version`` other than this server's is 404, this server's
     may be cached; the page may be framed by any origin (SecurityHeaders drops its frame-ancestors)."""
-    if await protocol._realm(request) is None:
+    if await protocol.realm_named(request) is None:
         return not_found_realm()
     version = request.query_params.get("version")
     if version is not None and version != RESOURCES_VERSION:
@@ -205,7 +205,7 @@ async def status_iframe(request: Request) -> Response:
 async def status_iframe_init(request: Request) -> Response:
     """LoginStatusIframeEndpoint.preCheck: 204 when an enabled client's web origins, or this server's own
     origin, hold ``origin``; 403 otherwise."""
-    realm = await protocol._realm(request)
+    realm = await protocol.realm_named(request)
     if realm is None:
         return not_found_realm()
     client_id = request.query_params.get("client_id", "")

@@ -49,7 +49,8 @@ DISCOVERY_CACHE = {"Cache-Control": "no-cache, must-revalidate, no-transform, no
 JWKS = "application/jwk-set+json"
 
 
-async def _realm(request: Request) -> Realm | None:
+async def realm_named(request: Request) -> Realm | None:
+    """The realm the path names, read in a transaction of its own (None: no such realm)."""
     name = request.path_params["realm"]
 
     async def load(tx: Tx) -> Realm | None:
@@ -60,7 +61,7 @@ async def _realm(request: Request) -> Realm | None:
 
 async def realm_info(request: Request) -> Response:
     """PublicRealmResource.getRealm: @NoCache, and readable from any origin."""
-    realm = await _realm(request)
+    realm = await realm_named(request)
     if realm is None:
         return not_found_realm()
     services = state(request).services
@@ -76,7 +77,7 @@ async def realm_info(request: Request) -> Response:
 
 async def realm_preflight(request: Request) -> Response:
     """PublicRealmResource.accountPreflight: its resource locator needs the realm; it names no methods."""
-    if await _realm(request) is None:
+    if await realm_named(request) is None:
         return not_found_realm()
     return cors.preflight_response(request, cors.DEFAULT_METHODS)
 
@@ -102,7 +103,7 @@ async def well_known(request: Request) -> Response:
 async def certs(request: Request) -> Response:
     """OIDCLoginProtocolService.certs: readable from any origin; its @NoCache replaces the max-age it sets
     (keycloak#15216); the JWK Set media type when the Accept header asks for exactly that."""
-    realm = await _realm(request)
+    realm = await realm_named(request)
     if realm is None:
         return not_found_realm()
     keyring = state(request).services.keyring
@@ -118,7 +119,7 @@ async def certs(request: Request) -> Response:
 
 async def certs_preflight(request: Request) -> Response:
     """The JWKS preflight (GET only); the protocol resource locator needs the realm."""
-    return not_found_realm() if await _realm(request) is None else cors.preflight_response(request, "GET")
+    return not_found_realm() if await realm_named(request) is None else cors.preflight_response(request, "GET")
 
 
 Step = Callable[["Tx", OAuthRequest], Awaitable[OAuthRequest]]
@@ -185,7 +186,7 @@ async def _protocol(
     challenge = False
     writes = write
     if event is not None:
-        opened.realm = await _realm(request)
+        opened.realm = await realm_named(request)
         if opened.realm is None:
             return not_found_realm()
         writes = write or any(events.saved(opened.realm, kind) for kind in (event, f"{event}_ERROR"))

@@ -18,12 +18,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.console import i18n
-from doorkeep.model import Realm
-from doorkeep.web import cors
-from doorkeep.web.http import in_transaction, json_response
+from doorkeep.web import cors, protocol
+from doorkeep.web.http import json_response
 
 if TYPE_CHECKING:
-    from doorkeep.store.tx import Tx
+    pass
 
 THEME_TYPES = frozenset({"login", "account", "admin", "email", "welcome", "common"})  # Theme.Type, any case
 
@@ -36,13 +35,8 @@ def messages(theme_type: str, locale: str) -> dict[str, str]:
 
 
 async def localization_texts(request: Request) -> Response:
-    name = request.path_params["realm"]
-
-    async def load(tx: Tx) -> Realm | None:
-        return await tx.realms.get_by_name(name)
-
     theme_type = request.path_params["theme_type"].lower()
-    if theme_type not in THEME_TYPES or await in_transaction(request, load, write=False) is None:
+    if theme_type not in THEME_TYPES or await protocol.realm_named(request) is None:
         return Response(status_code=404)
     source = request.query_params.get("source", "").lower() == "true"  # JAX-RS's boolean: "true" only
     texts = messages(theme_type, request.path_params["locale"])
