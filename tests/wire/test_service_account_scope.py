@@ -6,6 +6,7 @@ tokens (access and ID token, introspection; not userinfo), from the notes the gr
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -184,3 +185,19 @@ async def test_a_password_grant_user_gets_none_of_them(realm: Env) -> None:
     response = await realm.http.post(token_url("test"), data=form)
     assert response.status_code == 200, response.text
     assert not set(SA_CLAIMS) & set(claims(response.json()["access_token"]))
+
+
+async def test_two_admins_enabling_service_accounts_at_once_leave_one_link(realm: Env) -> None:
+    """Two updates switching service accounts on at once: each answers 204, or 409 where the database met the
+    other's link first (Keycloak's answer to the same race); never a 500, and the client ends with one
+    service-account user and one link to the scope."""
+    uuid = await _create(realm, "racer")
+    rep = (await _admin(realm, "GET", f"/clients/{uuid}")).json()
+    enabled = {**rep, "serviceAccountsEnabled": True}
+    answers = await asyncio.gather(*(_admin(realm, "PUT", f"/clients/{uuid}", enabled) for _ in range(4)))
+    assert {a.status_code for a in answers} <= {204, 409}, [a.text for a in answers]
+    assert 204 in {a.status_code for a in answers}
+    assert (await _default_scopes(realm, uuid)).count("service_account") == 1
+    users = await _admin(realm, "GET", "/users?username=service-account-racer&exact=true")
+    assert len(users.json()) == 1
+    assert "client_id" in claims((await _cc(realm.http, "racer"))["access_token"])
