@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlencode, urlsplit
+
 import pytest
 
-from browser_flow import REDIRECT, code_from, exchange, login, start, submit, submit_forged
+from browser_flow import REDIRECT, code_from, exchange, form_action, form_fields, login, start, submit, submit_forged
 from doorkeep.oauth.pkce import s256
 from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, update_client, update_user
 from wire_env import Env
@@ -250,3 +252,22 @@ async def test_a_browser_login_records_the_device_on_the_session(realm: Env) -> 
     async with realm.db.transaction(write=False) as tx:
         offline = await tx.sessions.get_user_session(body["session_state"], True)
     assert offline is not None and offline.notes["browser"] == "Chrome/120.0.6099"  # major.minor.patch, as ua-parser
+
+
+async def test_the_action_querys_session_code_wins_over_the_hidden_field(realm: Env) -> None:
+    """Keycloak reads the session code from the action's query (url.loginAction): a forged code there is refused
+    even with the page's own code in the body, and the page's code there passes whatever the body says."""
+    page = await start(realm.http, "test", "app")
+    parts = urlsplit(form_action(page.text))
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    genuine = query["session_code"]
+    forged_url = parts._replace(query=urlencode({**query, "session_code": "forged"})).geturl()
+    body = {**form_fields(page.text), "username": "user1", "password": "password"}
+    refused = await realm.http.post(forged_url, data={**body, "session_code": genuine})
+    assert refused.status_code == 400
+    again = await start(realm.http, "test", "app")
+    accepted = await realm.http.post(
+        form_action(again.text),
+        data={**form_fields(again.text), "username": "user1", "password": "password", "session_code": "forged"},
+    )
+    assert "code" in code_from(accepted)
