@@ -201,3 +201,32 @@ async def test_two_admins_enabling_service_accounts_at_once_leave_one_link(realm
     users = await _admin(realm, "GET", "/users?username=service-account-racer&exact=true")
     assert len(users.json()) == 1
     assert "client_id" in claims((await _cc(realm.http, "racer"))["access_token"])
+
+
+async def test_nested_note_claims_never_leak_into_the_kept_claims_of_other_callers(realm: Env) -> None:
+    """A session-note mapper writing into an object another (kept) mapper also writes to: each caller's token
+    has its own address beside the kept value, and the kept claims are never changed by one caller's notes."""
+    uuid = await _create(realm, "nested", serviceAccountsEnabled=True)
+    for name, kind, config in (
+        ("net kind", "oidc-hardcoded-claim-mapper", {"claim.name": "net.kind", "claim.value": "machine"}),
+        (
+            "net host",
+            "oidc-usersessionmodel-note-mapper",
+            {"claim.name": "net.host", "user.session.note": "clientHost"},
+        ),
+    ):
+        body = {
+            "name": name,
+            "protocol": "openid-connect",
+            "protocolMapper": kind,
+            "config": {**config, "access.token.claim": "true", "jsonType.label": "String"},
+        }
+        added = await _admin(realm, "POST", f"/clients/{uuid}/protocol-mappers/models", body)
+        assert added.status_code == 201, added.text
+    app = realm.apps[0]
+    for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.3"):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+            token = claims((await _cc(http, "nested"))["access_token"])
+        assert token["net"] == {"kind": "machine", "host": ip}
+        assert token["clientAddress"] == ip

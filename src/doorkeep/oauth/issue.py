@@ -8,6 +8,7 @@ signing while SQLite's write lock is held).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,8 @@ from doorkeep.oauth.mappers.context import mapper_input, token_mappers
 from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
 from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
+
+SESSION_NOTE_MAPPER = "oidc-usersessionmodel-note-mapper"
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -37,6 +40,10 @@ class TransientGrant:
     roles: list[Role] | None = None
     mapper_input: tuple[list[ProtocolMapper], MapperInput] | None = None
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)  # by token (mappings.ACCESS, mappings.ID)
+    # The grant's mappers split once: those whose claims are kept, and the session-note mappers, which read the
+    # notes of each grant (the caller's address) and run every time.
+    fixed_mappers: list[ProtocolMapper] | None = None
+    caller_mappers: list[ProtocolMapper] | None = None
 
 
 @dataclass(frozen=True)
@@ -153,10 +160,29 @@ def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperI
     kept = ctx.kept
     if kept is None:
         return mappings.apply(*mapped_input, token)
+    mappers, data = mapped_input
+    if kept.caller_mappers is None:  # the session-note mappers read the caller's notes (its address): never kept
+        kept.caller_mappers = [m for m in mappers if m.mapper == SESSION_NOTE_MAPPER]
+        kept.fixed_mappers = [m for m in mappers if m.mapper != SESSION_NOTE_MAPPER]
     claims = kept.claims.get(token)
     if claims is None:
-        claims = kept.claims[token] = mappings.apply(*mapped_input, token)
-    return dict(claims)
+        claims = kept.claims[token] = mappings.apply(kept.fixed_mappers or [], data, token)
+    out = dict(claims)
+    if kept.caller_mappers and ctx.notes:
+        _merge(out, mappings.apply(kept.caller_mappers, dataclasses.replace(data, notes=ctx.notes), token))
+    return out
+
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    """``extra``'s claims into ``into``, copying a nested object before adding to it (``into`` shares its nested
+    objects with kept claims, which must not change)."""
+    for key, value in extra.items():
+        held = into.get(key)
+        if isinstance(held, dict) and isinstance(value, dict):
+            into[key] = merged = dict(held)
+            _merge(merged, value)
+        elif key not in into:
+            into[key] = value
 
 
 async def access_claims(

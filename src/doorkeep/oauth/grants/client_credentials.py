@@ -53,8 +53,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     # ClientCredentialsGrantType.useRefreshToken: this attribute alone, not "use.refresh.tokens" as well.
     use_refresh = client.attr_bool("client_credentials.use_refresh_token", False)
     notes = claimset.service_account_notes(client, req.ip_address)
-    if not use_refresh:  # a transient session: everything but the time and the ids is kept, per caller's address
-        kept = account.grant(f"{scope_param}\n{req.ip_address}", TransientGrant)
+    if not use_refresh:  # a transient session: everything but the time, the ids and the caller's notes is kept
+        kept = account.grant(scope_param, TransientGrant)
         if kept.scopes is None:
             kept.scopes = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
         if kept.roles is None:
