@@ -24,6 +24,7 @@ from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
 
 SESSION_NOTE_MAPPER = "oidc-usersessionmodel-note-mapper"
+CALLERS_KEPT = 256
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -44,6 +45,9 @@ class TransientGrant:
     # notes of each grant (the caller's address) and run every time.
     fixed_mappers: list[ProtocolMapper] | None = None
     caller_mappers: list[ProtocolMapper] | None = None
+    # What those give, per token and notes (a grant's notes are its client's id and its caller's address), for the
+    # last CALLERS_KEPT callers; a fleet of more empties it, the kept claims stay.
+    caller_claims: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,14 @@ def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperI
         claims = kept.claims[token] = mappings.apply(kept.fixed_mappers or [], data, token)
     out = dict(claims)
     if kept.caller_mappers and ctx.notes:
-        _merge(out, mappings.apply(kept.caller_mappers, dataclasses.replace(data, notes=ctx.notes), token))
+        key = (token, tuple(ctx.notes.values()))
+        extra = kept.caller_claims.get(key)
+        if extra is None:
+            if len(kept.caller_claims) >= CALLERS_KEPT:
+                kept.caller_claims.clear()
+            data = dataclasses.replace(data, notes=ctx.notes)
+            extra = kept.caller_claims[key] = mappings.apply(kept.caller_mappers, data, token)
+        _merge(out, extra)
     return out
 
 
