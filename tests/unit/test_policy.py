@@ -10,6 +10,7 @@ import pytest
 from doorkeep import policy
 from doorkeep.clock import FakeClock
 from doorkeep.model import Client, Realm
+from policy_values import client_session, session
 
 MINUTE = 60
 HOUR = 3600
@@ -260,9 +261,9 @@ def test_offline_session_expires_after_thirty_days_idle() -> None:
     clock = FakeClock(T0)
     started = last_refresh = clock.now()
     clock.advance(30 * DAY - 1)
-    assert policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+    assert policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
     clock.advance(1)
-    assert not policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+    assert not policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
 
 
 def test_offline_session_refreshed_within_thirty_days_lives_forever_when_max_limited_is_off() -> None:
@@ -271,7 +272,7 @@ def test_offline_session_refreshed_within_thirty_days_lives_forever_when_max_lim
     started = last_refresh = clock.now()
     for _ in range(40):  # more than three years
         clock.advance(30 * DAY - 1)
-        assert policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+        assert policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
         last_refresh = clock.now()
     assert policy.user_session_max(realm, True, False, started) == policy.NEVER
 
@@ -282,25 +283,25 @@ def test_offline_session_expires_sixty_days_after_start_when_max_limited_even_if
     started = last_refresh = clock.now()
     for _ in range(5):
         clock.advance(10 * DAY)
-        assert policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+        assert policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
         last_refresh = clock.now()
     clock.set(started + 60 * DAY - 1)
-    assert policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+    assert policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
     clock.advance(1)
-    assert not policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+    assert not policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
 
 
 def test_offline_max_lifespan_value_is_ignored_while_max_limited_is_off() -> None:
     realm = make_realm(offline_session_max_lifespan=60)
     assert policy.user_session_max(realm, True, False, T0) == policy.NEVER
-    assert policy.user_session_valid(realm, True, False, T0, T0, T0 + 3600)
+    assert policy.user_session_valid(realm, session(True, False, T0, T0), T0 + 3600)
 
 
 def test_offline_max_limited_with_zero_max_uses_sixty_days() -> None:
     realm = offline_limited(offline_session_max_lifespan=0, offline_session_idle_timeout=-1)
-    assert policy.user_session_valid(realm, True, False, T0, T0 + 59 * DAY, T0 + 60 * DAY - 1)
-    assert not policy.user_session_valid(realm, True, False, T0, T0 + 59 * DAY, T0 + 60 * DAY)
-    assert not policy.user_session_valid(realm, True, False, T0, T0, T0 + 30 * DAY)
+    assert policy.user_session_valid(realm, session(True, False, T0, T0 + 59 * DAY), T0 + 60 * DAY - 1)
+    assert not policy.user_session_valid(realm, session(True, False, T0, T0 + 59 * DAY), T0 + 60 * DAY)
+    assert not policy.user_session_valid(realm, session(True, False, T0, T0), T0 + 30 * DAY)
 
 
 def test_online_session_expires_after_thirty_minutes_idle_and_ten_hours_in_total() -> None:
@@ -308,18 +309,18 @@ def test_online_session_expires_after_thirty_minutes_idle_and_ten_hours_in_total
     clock = FakeClock(T0)
     started = last_refresh = clock.now()
     clock.advance(1799)
-    assert policy.user_session_valid(realm, False, False, started, last_refresh, clock.now())
+    assert policy.user_session_valid(realm, session(False, False, started, last_refresh), clock.now())
     clock.advance(1)
-    assert not policy.user_session_valid(realm, False, False, started, last_refresh, clock.now())
+    assert not policy.user_session_valid(realm, session(False, False, started, last_refresh), clock.now())
 
     clock.set(started)
     while clock.now() < started + 36000 - 1200:
         clock.advance(1200)
         last_refresh = clock.now()
     clock.set(started + 36000 - 1)
-    assert policy.user_session_valid(realm, False, False, started, last_refresh, clock.now())
+    assert policy.user_session_valid(realm, session(False, False, started, last_refresh), clock.now())
     clock.advance(1)
-    assert not policy.user_session_valid(realm, False, False, started, last_refresh, clock.now())
+    assert not policy.user_session_valid(realm, session(False, False, started, last_refresh), clock.now())
 
 
 def test_remember_me_session_uses_the_remember_me_timeouts_when_the_realm_allows_remember_me() -> None:
@@ -328,26 +329,26 @@ def test_remember_me_session_uses_the_remember_me_timeouts_when_the_realm_allows
         sso_session_idle_timeout_remember_me=7 * DAY,
         sso_session_max_lifespan_remember_me=30 * DAY,
     )
-    assert policy.user_session_valid(realm, False, True, T0, T0, T0 + 7 * DAY - 1)
-    assert not policy.user_session_valid(realm, False, True, T0, T0, T0 + 7 * DAY)
-    assert policy.user_session_valid(realm, False, True, T0, T0 + 29 * DAY, T0 + 30 * DAY - 1)
-    assert not policy.user_session_valid(realm, False, True, T0, T0 + 29 * DAY, T0 + 30 * DAY)
-    assert not policy.user_session_valid(realm, False, False, T0, T0, T0 + 1800)
+    assert policy.user_session_valid(realm, session(False, True, T0, T0), T0 + 7 * DAY - 1)
+    assert not policy.user_session_valid(realm, session(False, True, T0, T0), T0 + 7 * DAY)
+    assert policy.user_session_valid(realm, session(False, True, T0, T0 + 29 * DAY), T0 + 30 * DAY - 1)
+    assert not policy.user_session_valid(realm, session(False, True, T0, T0 + 29 * DAY), T0 + 30 * DAY)
+    assert not policy.user_session_valid(realm, session(False, False, T0, T0), T0 + 1800)
 
 
 @pytest.mark.parametrize("offline", [False, True])
 def test_a_remember_me_session_is_invalid_once_the_realm_turns_remember_me_off(offline: bool) -> None:
     realm = make_realm(remember_me=False)
-    assert not policy.user_session_valid(realm, offline, True, T0, T0, T0)
-    assert policy.user_session_valid(realm, offline, False, T0, T0, T0)
-    assert policy.user_session_valid(replace(realm, remember_me=True), offline, True, T0, T0, T0)
+    assert not policy.user_session_valid(realm, session(offline, True, T0, T0), T0)
+    assert policy.user_session_valid(realm, session(offline, False, T0, T0), T0)
+    assert policy.user_session_valid(replace(realm, remember_me=True), session(offline, True, T0, T0), T0)
 
 
 def test_offline_idle_600_max_3000_refresh_at_660_fails() -> None:
     realm = offline_limited(offline_session_idle_timeout=600, offline_session_max_lifespan=3000)
-    assert policy.user_session_valid(realm, True, False, T0, T0, T0 + 599)
-    assert not policy.user_session_valid(realm, True, False, T0, T0, T0 + 600)
-    assert not policy.user_session_valid(realm, True, False, T0, T0, T0 + 660)
+    assert policy.user_session_valid(realm, session(True, False, T0, T0), T0 + 599)
+    assert not policy.user_session_valid(realm, session(True, False, T0, T0), T0 + 600)
+    assert not policy.user_session_valid(realm, session(True, False, T0, T0), T0 + 660)
 
 
 def test_offline_max_3600_idle_6000_refresh_at_1800_works_and_at_3660_fails() -> None:
@@ -356,24 +357,28 @@ def test_offline_max_3600_idle_6000_refresh_at_1800_works_and_at_3660_fails() ->
     clock = FakeClock(T0)
     started = clock.now()
     clock.advance(1800)
-    assert policy.user_session_valid(realm, True, False, started, started, clock.now())
-    assert policy.client_session_valid(realm, client, True, False, started, started, started, clock.now())
+    assert policy.user_session_valid(realm, session(True, False, started, started), clock.now())
+    assert policy.client_session_valid(
+        realm, client, session(True, False, started, started), client_session(started, started), clock.now()
+    )
     last_refresh = clock.now()
     clock.set(started + 3599)
-    assert policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+    assert policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
     clock.set(started + 3660)
-    assert not policy.user_session_valid(realm, True, False, started, last_refresh, clock.now())
+    assert not policy.user_session_valid(realm, session(True, False, started, last_refresh), clock.now())
     now = clock.now()
-    assert not policy.client_session_valid(realm, client, True, False, started, last_refresh, started, now)
+    assert not policy.client_session_valid(
+        realm, client, session(True, False, started, started), client_session(started, last_refresh), now
+    )
 
 
 def test_lowering_the_realm_offline_max_after_issuance_takes_effect_at_the_next_check() -> None:
     realm = offline_limited()
     started = T0
     now = T0 + 2 * HOUR
-    assert policy.user_session_valid(realm, True, False, started, now - 60, now)
+    assert policy.user_session_valid(realm, session(True, False, started, now - 60), now)
     lowered = replace(realm, offline_session_max_lifespan=HOUR)
-    assert not policy.user_session_valid(lowered, True, False, started, now - 60, now)
+    assert not policy.user_session_valid(lowered, session(True, False, started, now - 60), now)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -583,19 +588,23 @@ def test_a_client_offline_max_below_the_realms_expires_only_the_client_session()
     realm = offline_limited(offline_session_max_lifespan=3600, offline_session_idle_timeout=7200)
     client = make_client({CLIENT_OFFLINE_MAX: "1000"})
     now = T0 + 999
-    assert policy.client_session_valid(realm, client, True, False, T0, T0, T0, now)
+    assert policy.client_session_valid(realm, client, session(True, False, T0, T0), client_session(T0, T0), now)
     now = T0 + 1000
-    assert not policy.client_session_valid(realm, client, True, False, T0, T0, T0, now)
-    assert policy.user_session_valid(realm, True, False, T0, T0, now)
-    assert policy.client_session_valid(realm, make_client(), True, False, T0, T0, T0, now)
+    assert not policy.client_session_valid(realm, client, session(True, False, T0, T0), client_session(T0, T0), now)
+    assert policy.user_session_valid(realm, session(True, False, T0, T0), now)
+    assert policy.client_session_valid(realm, make_client(), session(True, False, T0, T0), client_session(T0, T0), now)
 
 
 def test_a_client_offline_max_attribute_expires_the_client_session_even_when_max_limited_is_off() -> None:
     realm = make_realm()
     client = make_client({CLIENT_OFFLINE_MAX: "1000"})
-    assert policy.client_session_valid(realm, client, True, False, T0, T0 + 900, T0, T0 + 999)
-    assert not policy.client_session_valid(realm, client, True, False, T0, T0 + 900, T0, T0 + 1000)
-    assert policy.user_session_valid(realm, True, False, T0, T0 + 900, T0 + 1000)
+    assert policy.client_session_valid(
+        realm, client, session(True, False, T0, T0), client_session(T0, T0 + 900), T0 + 999
+    )
+    assert not policy.client_session_valid(
+        realm, client, session(True, False, T0, T0), client_session(T0, T0 + 900), T0 + 1000
+    )
+    assert policy.user_session_valid(realm, session(True, False, T0, T0 + 900), T0 + 1000)
 
 
 @pytest.mark.parametrize(
@@ -616,26 +625,40 @@ def test_a_client_session_goes_idle_exactly_idle_seconds_after_its_last_refresh(
     clock.advance(100)
     timestamp = clock.now()
     clock.advance(idle - 1)
-    assert policy.client_session_valid(realm, client, offline, False, T0, timestamp, T0, clock.now())
+    assert policy.client_session_valid(
+        realm, client, session(offline, False, T0, T0), client_session(T0, timestamp), clock.now()
+    )
     clock.advance(1)
-    assert not policy.client_session_valid(realm, client, offline, False, T0, timestamp, T0, clock.now())
+    assert not policy.client_session_valid(
+        realm, client, session(offline, False, T0, T0), client_session(T0, timestamp), clock.now()
+    )
 
 
 def test_an_online_client_session_dies_with_the_user_session_max() -> None:
     realm = make_realm(client_session_max_lifespan=99999)
     cs_started = T0 + 30000
-    assert policy.client_session_valid(realm, None, False, False, cs_started, T0 + 35000, T0, T0 + 35999)
-    assert not policy.client_session_valid(realm, None, False, False, cs_started, T0 + 35000, T0, T0 + 36000)
+    assert policy.client_session_valid(
+        realm, None, session(False, False, T0, T0), client_session(cs_started, T0 + 35000), T0 + 35999
+    )
+    assert not policy.client_session_valid(
+        realm, None, session(False, False, T0, T0), client_session(cs_started, T0 + 35000), T0 + 36000
+    )
 
 
 def test_realm_client_session_overrides_expire_client_sessions_earlier() -> None:
     realm = make_realm(client_session_idle_timeout=300, client_session_max_lifespan=900)
     client = make_client()
-    assert policy.client_session_valid(realm, client, False, False, T0, T0, T0, T0 + 299)
-    assert not policy.client_session_valid(realm, client, False, False, T0, T0, T0, T0 + 300)
-    assert policy.client_session_valid(realm, client, False, False, T0, T0 + 600, T0, T0 + 899)
-    assert not policy.client_session_valid(realm, client, False, False, T0, T0 + 600, T0, T0 + 900)
-    assert policy.user_session_valid(realm, False, False, T0, T0 + 600, T0 + 900)
+    assert policy.client_session_valid(realm, client, session(False, False, T0, T0), client_session(T0, T0), T0 + 299)
+    assert not policy.client_session_valid(
+        realm, client, session(False, False, T0, T0), client_session(T0, T0), T0 + 300
+    )
+    assert policy.client_session_valid(
+        realm, client, session(False, False, T0, T0), client_session(T0, T0 + 600), T0 + 899
+    )
+    assert not policy.client_session_valid(
+        realm, client, session(False, False, T0, T0), client_session(T0, T0 + 600), T0 + 900
+    )
+    assert policy.user_session_valid(realm, session(False, False, T0, T0 + 600), T0 + 900)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -644,13 +667,21 @@ def test_realm_client_session_overrides_expire_client_sessions_earlier() -> None
 
 def test_an_online_refresh_token_expires_after_the_sso_idle_by_default() -> None:
     now = T0
-    assert policy.refresh_token_exp(make_realm(), make_client(), False, False, now, now, now) == now + 1800
+    assert (
+        policy.refresh_token_exp(
+            make_realm(), make_client(), session(False, False, now, now), client_session(now, now), now
+        )
+        == now + 1800
+    )
 
 
 def test_an_online_refresh_token_never_outlives_the_user_session_max() -> None:
     realm = make_realm()
     now = T0 + 35000
-    assert policy.refresh_token_exp(realm, make_client(), False, False, T0, now, T0) == T0 + 36000
+    assert (
+        policy.refresh_token_exp(realm, make_client(), session(False, False, T0, T0), client_session(T0, now), now)
+        == T0 + 36000
+    )
 
 
 @pytest.mark.parametrize(
@@ -667,7 +698,9 @@ def test_an_online_refresh_token_never_outlives_the_user_session_max() -> None:
 def test_an_online_refresh_token_exp_is_the_earlier_of_client_idle_and_client_max(
     realm: Realm, attributes: dict[str, str], remember_me: bool, expires_in: int
 ) -> None:
-    exp = policy.refresh_token_exp(realm, make_client(attributes), False, remember_me, T0, T0, T0)
+    exp = policy.refresh_token_exp(
+        realm, make_client(attributes), session(False, remember_me, T0, T0), client_session(T0, T0), T0
+    )
     assert exp == T0 + expires_in
 
 
@@ -684,20 +717,34 @@ def test_an_online_refresh_token_exp_is_the_earlier_of_client_idle_and_client_ma
     [{}, {CLIENT_OFFLINE_MAX: "1000"}, {CLIENT_OFFLINE_IDLE: "1000"}],
 )
 def test_an_offline_token_has_no_exp_unless_max_limited_is_on(realm: Realm, attributes: dict[str, str]) -> None:
-    assert policy.refresh_token_exp(realm, make_client(attributes), True, False, T0, T0, T0) is None
+    assert (
+        policy.refresh_token_exp(
+            realm, make_client(attributes), session(True, False, T0, T0), client_session(T0, T0), T0
+        )
+        is None
+    )
 
 
 def test_an_offline_token_expires_after_thirty_days_idle_when_max_limited_is_on_with_defaults() -> None:
-    exp = policy.refresh_token_exp(offline_limited(), make_client(), True, False, T0, T0, T0)
+    exp = policy.refresh_token_exp(
+        offline_limited(), make_client(), session(True, False, T0, T0), client_session(T0, T0), T0
+    )
     assert exp == T0 + 2592000
 
 
 def test_an_offline_token_exp_is_capped_by_the_offline_max_when_idle_is_longer() -> None:
     realm = offline_limited(offline_session_max_lifespan=3600, offline_session_idle_timeout=7200)
     clock = FakeClock(T0)
-    assert policy.refresh_token_exp(realm, None, True, False, T0, clock.now(), T0) == T0 + 3600
+    assert (
+        policy.refresh_token_exp(
+            realm, None, session(True, False, T0, T0), client_session(T0, clock.now()), clock.now()
+        )
+        == T0 + 3600
+    )
     clock.advance(3000)
-    exp = policy.refresh_token_exp(realm, None, True, False, T0, clock.now(), T0)
+    exp = policy.refresh_token_exp(
+        realm, None, session(True, False, T0, T0), client_session(T0, clock.now()), clock.now()
+    )
     assert exp is not None
     assert exp - clock.now() == 600
 
@@ -717,12 +764,24 @@ def test_offline_max_3600_idle_7200_client_max_1000_gives_1000_at_issue_and_400_
     clock = FakeClock(T0)
     us_started = cs_started = clock.now()
 
-    exp = policy.refresh_token_exp(realm, client, True, False, cs_started, clock.now(), us_started)
+    exp = policy.refresh_token_exp(
+        realm,
+        client,
+        session(True, False, us_started, us_started),
+        client_session(cs_started, clock.now()),
+        clock.now(),
+    )
     assert exp is not None
     assert exp - clock.now() == 1000
 
     clock.advance(600)
-    exp = policy.refresh_token_exp(realm, client, True, False, cs_started, clock.now(), us_started)
+    exp = policy.refresh_token_exp(
+        realm,
+        client,
+        session(True, False, us_started, us_started),
+        client_session(cs_started, clock.now()),
+        clock.now(),
+    )
     assert exp is not None
     assert exp - clock.now() == 400
 
@@ -732,7 +791,9 @@ def test_an_offline_token_exp_follows_the_client_offline_idle_attribute_when_max
     client = make_client({CLIENT_OFFLINE_IDLE: "600"})
     clock = FakeClock(T0)
     clock.advance(5000)
-    exp = policy.refresh_token_exp(realm, client, True, False, T0, clock.now(), T0)
+    exp = policy.refresh_token_exp(
+        realm, client, session(True, False, T0, T0), client_session(T0, clock.now()), clock.now()
+    )
     assert exp == clock.now() + 600
 
 
@@ -741,7 +802,13 @@ def test_an_offline_token_exp_uses_the_offline_user_session_max_counted_from_the
     # the offline user session is a copy of an online one that started a day earlier (§4.3)
     us_started = T0
     cs_started = cs_timestamp = T0 + DAY
-    exp = policy.refresh_token_exp(realm, None, True, False, cs_started, cs_timestamp, us_started)
+    exp = policy.refresh_token_exp(
+        realm,
+        None,
+        session(True, False, us_started, us_started),
+        client_session(cs_started, cs_timestamp),
+        cs_timestamp,
+    )
     assert exp == T0 + 10 * DAY
 
 

@@ -126,12 +126,10 @@ async def valid_session(tx: Tx, realm: Realm, client: Client, sid: str, jti: str
         cs = None if us is None else await tx.sessions.get_client_session(us.id, offline, client.id)
         if us is None or (cs is None and not transient_client):
             continue
-        if not policy.user_session_valid(realm, offline, us.remember_me, us.started, us.last_session_refresh, now):
+        if not policy.user_session_valid(realm, us, now):
             found = True  # isSessionValid / isOfflineSessionValid
             continue
-        if cs is not None and not policy.client_session_valid(
-            realm, client, offline, us.remember_me, cs.started, cs.timestamp, us.started, now
-        ):
+        if cs is not None and not policy.client_session_valid(realm, client, us, cs, now):
             if not transient_client:
                 continue
             cs = None

@@ -51,15 +51,7 @@ async def _verdict(
     fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
     if fam.revoked:  # a chain ended by reuse detection stays ended, whatever the settings now say
         return fam, policy.ReuseVerdict(e.STALE_TOKEN, fam.current_jti, fam.use_count)
-    return fam, policy.reuse_verdict(
-        token_jti,
-        token_iat,
-        fam.current_jti,
-        fam.latest_jti,
-        fam.last_refresh,
-        fam.use_count,
-        policy.refresh_token_max_reuse(realm, client),
-    )
+    return fam, policy.reuse_verdict(token_jti, token_iat, fam, policy.refresh_token_max_reuse(realm, client))
 
 
 async def refused(
