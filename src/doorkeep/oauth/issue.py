@@ -273,6 +273,7 @@ async def mint(
         refresh_jti=refresh_jti,
         refresh_type=refresh_type,
         refresh_expires_in=refresh_expires_in,
+        response_claims=_mapped(ctx, mapped_input, mappings.RESPONSE),
     )
 
 

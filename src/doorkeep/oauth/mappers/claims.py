@@ -24,6 +24,7 @@ from doorkeep.oauth.mappers.helper import (
     FLAGS,
     ID,
     INTROSPECTION,
+    RESPONSE,
     USERINFO,
     MapperInput,
     map_claim,
@@ -47,6 +48,7 @@ __all__ = [
     "AUDIENCE",
     "ID",
     "INTROSPECTION",
+    "RESPONSE",
     "USERINFO",
     "MapperInput",
     "applies",
@@ -69,12 +71,18 @@ ONLY = {
     "oidc-hardcoded-role-mapper": {ACCESS},
     "oidc-role-name-mapper": {ACCESS, USERINFO, INTROSPECTION},
 }
+# The mappers that implement OIDCAccessTokenResponseMapper and so may add claims to the token response (their
+# ``access.tokenResponse.claim``): HardcodedClaim (AccessTokenResponseTest) and UserSessionNoteMapper. The user
+# attribute mapper does not (keycloak/keycloak#7773, closed unmerged).
+RESPONSE_MAPPERS = frozenset({"oidc-hardcoded-claim-mapper", "oidc-usersessionmodel-note-mapper"})
 # The ID token's role names are those the same request's access token left (RoleResolveUtil's cache).
-TRANSFORMS_OF = {ACCESS: ACCESS, ID: ACCESS, USERINFO: USERINFO, INTROSPECTION: INTROSPECTION}
+TRANSFORMS_OF = {ACCESS: ACCESS, ID: ACCESS, USERINFO: USERINFO, INTROSPECTION: INTROSPECTION, RESPONSE: ACCESS}
 
 
 def applies(mapper: ProtocolMapper, token: str) -> bool:
     if token not in ONLY.get(mapper.mapper, {token}):
+        return False
+    if token == RESPONSE and mapper.mapper not in RESPONSE_MAPPERS:
         return False
     value = mapper.config.get(FLAGS[token])
     if value is None and token == USERINFO:
