@@ -83,6 +83,9 @@ DUPLICATE_PARAMETER = "Duplicate parameter"
 TOKEN_METHODS = "More than one method used for including an access token"
 TOKEN_VERIFICATION_FAILED = "Token verification failed"
 MISSING_OPENID_SCOPE = "Missing openid scope"
+# Doorkeep's own: a userinfo signature it cannot make (HS* for a client without a secret, an algorithm it has no
+# keys for). Keycloak answers these with a 500 (no SignatureProvider, or no key).
+USERINFO_SIGNATURE_UNAVAILABLE = "Userinfo signature algorithm not available for this client"
 CLIENT_NOT_FOUND = "Client not found"
 USERINFO_WRONG_CLIENT_PROTOCOL = "Wrong client protocol"  # userinfo has no dot
 CLIENT_DISABLED = "Client disabled"
