@@ -172,8 +172,8 @@ async def test_preflight_request(env: Env) -> None:
 async def response_realm(kc: Env) -> Env:
     """addTestRealms and clientConfiguration: the user ``no-permissions``; test-app without full scope, with a
     hardcoded claim mapped into the token response only, and direct grants on."""
-    user = {"username": "no-permissions", "enabled": True}
-    user["credentials"] = [{"type": "password", "value": "password", "temporary": False}]  # type: ignore[assignment]
+    user: dict[str, Any] = {"username": "no-permissions", "enabled": True}
+    user["credentials"] = [{"type": "password", "value": "password", "temporary": False}]
     await admin(kc, "POST", "/users", user, status=201)
     role = (await admin(kc, "GET", "/roles/user", status=200)).json()
     await admin(kc, "POST", f"/users/{await user_id_of(kc, 'no-permissions')}/role-mappings/realm", [role])
