@@ -10,7 +10,7 @@ import pytest
 from doorkeep import policy
 from doorkeep.clock import FakeClock
 from doorkeep.model import Realm
-from policy_realms import (
+from policy_values import (
     CLIENT_IDLE,
     CLIENT_MAX,
     CLIENT_OFFLINE_IDLE,
@@ -18,11 +18,12 @@ from policy_realms import (
     DAY,
     T0,
     UNSET_ATTRIBUTE_VALUES,
+    client_session,
     make_client,
     make_realm,
     offline_limited,
+    session,
 )
-from policy_values import client_session, session
 
 # --------------------------------------------------------------------------------------------------
 # client sessions: idle

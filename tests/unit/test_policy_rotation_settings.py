@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from doorkeep import policy
-from policy_realms import make_client, make_realm
+from policy_values import make_client, make_realm
 
 # --------------------------------------------------------------------------------------------------
 # rotation settings (§5.2 [VERSION 27-dev], §6.3)

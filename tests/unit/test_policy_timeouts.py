@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from doorkeep import policy
-from policy_realms import CLIENT_IDLE, DAY, HOUR, MINUTE, T0, make_client, make_realm
+from policy_values import CLIENT_IDLE, DAY, HOUR, MINUTE, T0, make_client, make_realm
 
 # --------------------------------------------------------------------------------------------------
 # §5.1 defaults and the §5.3 helpers

@@ -8,7 +8,7 @@ import pytest
 from doorkeep import policy
 from doorkeep.clock import FakeClock
 from doorkeep.model import Realm
-from policy_realms import (
+from policy_values import (
     ACCESS_LIFESPAN,
     CLIENT_IDLE,
     CLIENT_MAX,
@@ -16,11 +16,12 @@ from policy_realms import (
     CLIENT_OFFLINE_MAX,
     DAY,
     T0,
+    client_session,
     make_client,
     make_realm,
     offline_limited,
+    session,
 )
-from policy_values import client_session, session
 
 # --------------------------------------------------------------------------------------------------
 # refresh-token exp (§5.3 "Refresh-token exp", §2.6, §3.3)

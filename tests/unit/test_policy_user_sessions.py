@@ -9,8 +9,7 @@ import pytest
 from doorkeep import policy
 from doorkeep.clock import FakeClock
 from doorkeep.model import Realm
-from policy_realms import DAY, HOUR, T0, make_client, make_realm, offline_limited
-from policy_values import client_session, session
+from policy_values import DAY, HOUR, T0, client_session, make_client, make_realm, offline_limited, session
 
 # --------------------------------------------------------------------------------------------------
 # user sessions
