@@ -67,8 +67,9 @@ ONLY = {
     "oidc-allowed-origins-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-resolve-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-mapper": {ACCESS, ID, INTROSPECTION},
-    # HardcodedRole is an OIDCAccessTokenMapper only; RoleNameMapper has no ID token interface.
-    "oidc-hardcoded-role-mapper": {ACCESS},
+    # Neither role transform has an ID token interface (the ID token shares the access token's role names);
+    # HardcodedRole runs for userinfo and introspection too since Keycloak 21 / 25 (#15624, #17271).
+    "oidc-hardcoded-role-mapper": {ACCESS, USERINFO, INTROSPECTION},
     "oidc-role-name-mapper": {ACCESS, USERINFO, INTROSPECTION},
 }
 # The mappers that implement OIDCAccessTokenResponseMapper and so may add claims to the token response (their
