@@ -255,11 +255,12 @@ def mask_smtp_secrets(rep: dict[str, Any]) -> dict[str, Any]:
 
 
 def _string_list(value: Any, where: str) -> list[str]:
+    """A user attribute's values; Jackson reads a null inside the list, which holds no value (left out)."""
     if isinstance(value, str):
         return [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(v is None or isinstance(v, str) for v in value):
         raise RepresentationError(f"{where}: expected a list of strings")
-    return list(value)
+    return [v for v in value if v is not None]
 
 
 def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = "") -> Any:
