@@ -16,9 +16,10 @@ Left out, with the reason:
   SCRIPTS feature).
 * ``executeTokenMappersOnDynamicScopes``: Doorkeep has no dynamic scopes (the DYNAMIC_SCOPES feature,
   ``is.dynamic.scope`` / ``dynamic.scope.regexp``).
-* ``testUserGroupRoleToAttributeMappersNotScopedOtherApp`` logs in to ``test-app-authz``, which in Keycloak
-  carries authorization settings; Doorkeep has no authorization services, so the client is a plain
-  confidential client here. The roles the test asserts do not depend on those settings, so it is ported.
+
+Ported with a difference: ``test-app-authz`` carries authorization settings in Keycloak; Doorkeep has no
+authorization services, so here it is a plain confidential client. The roles
+``testUserGroupRoleToAttributeMappersNotScopedOtherApp`` asserts do not depend on those settings.
 """
 
 from __future__ import annotations
