@@ -48,16 +48,19 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def access_jti(offline: bool | None, grant_type: str, *, transient_client: bool = False) -> str:
+def access_jti(
+    offline: bool | None, grant_type: str, *, transient_client: bool = False, lightweight: bool = False
+) -> str:
     """``<ss><tt><gg>:<uuid>``: on/of/tr session type (nt/ft: a user session whose client session for the
-    token's client is transient, as token exchange makes it), rt regular token, the grant shortcut."""
+    token's client is transient, as token exchange makes it), rt regular or lt lightweight token, the grant
+    shortcut."""
     if offline is None:
         session = "tr"
     elif transient_client:
         session = "ft" if offline else "nt"
     else:
         session = "of" if offline else "on"
-    return f"{session}rt{GRANT_SHORTCUTS.get(grant_type, 'na')}:{new_id()}"
+    return f"{session}{'lt' if lightweight else 'rt'}{GRANT_SHORTCUTS.get(grant_type, 'na')}:{new_id()}"
 
 
 def jti_session_type(jti: str) -> str | None:

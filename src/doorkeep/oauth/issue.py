@@ -17,6 +17,7 @@ from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
 from doorkeep.oauth.mappers import claims as mappings
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
 from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
@@ -211,11 +212,17 @@ async def access_claims(
     else:
         lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
-    mapped = _mapped(ctx, mapped_input or await token_input(tx, ctx, req.base_url), mappings.ACCESS)
+    kind = lightweight.access_kind(ctx.client, mappings.ACCESS)
+    mapped = _mapped(ctx, mapped_input or await token_input(tx, ctx, req.base_url), kind)
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,
-        "jti": access_jti(None if us is None else us.offline, ctx.grant_type, transient_client=ctx.transient_client),
+        "jti": access_jti(
+            None if us is None else us.offline,
+            ctx.grant_type,
+            transient_client=ctx.transient_client,
+            lightweight=kind != mappings.ACCESS,
+        ),
         "iss": req.issuer,
     }
     audience = mapped.pop(mappings.AUDIENCE, [])
@@ -223,7 +230,10 @@ async def access_claims(
         audience = _restrict_audience(audience, mapped, ctx.requested_audience)
     if audience:
         claims["aud"] = _audience(audience)
-    claims["sub"] = mappings.subject(mapped.pop("sub", ctx.user.id))
+    # A lightweight token's subject comes from the sub mapper, or (initToken) from a transient session's user.
+    sub = mapped.pop("sub", ctx.user.id if kind == mappings.ACCESS or us is None else None)
+    if sub is not None:
+        claims["sub"] = mappings.subject(sub)
     claims["typ"] = TYPE_BEARER
     claims["azp"] = ctx.client.client_id
     if us is not None:

@@ -18,6 +18,7 @@ import dataclasses
 from typing import Any
 
 from doorkeep.model import ProtocolMapper
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.helper import (
     ACCESS,
     AUDIENCE,
@@ -77,10 +78,19 @@ ONLY = {
 # attribute mapper does not (keycloak/keycloak#7773, closed unmerged).
 RESPONSE_MAPPERS = frozenset({"oidc-hardcoded-claim-mapper", "oidc-usersessionmodel-note-mapper"})
 # The ID token's role names are those the same request's access token left (RoleResolveUtil's cache).
-TRANSFORMS_OF = {ACCESS: ACCESS, ID: ACCESS, USERINFO: USERINFO, INTROSPECTION: INTROSPECTION, RESPONSE: ACCESS}
+TRANSFORMS_OF = {
+    ACCESS: ACCESS,
+    ID: ACCESS,
+    USERINFO: USERINFO,
+    INTROSPECTION: INTROSPECTION,
+    RESPONSE: ACCESS,
+    lightweight.LIGHTWEIGHT: ACCESS,
+}
 
 
 def applies(mapper: ProtocolMapper, token: str) -> bool:
+    if token == lightweight.LIGHTWEIGHT:  # an access token's mappers, chosen by their own flag
+        return ACCESS in ONLY.get(mapper.mapper, {ACCESS}) and lightweight.feeds(mapper.config)
     if token not in ONLY.get(mapper.mapper, {token}):
         return False
     if token == RESPONSE and mapper.mapper not in RESPONSE_MAPPERS:
