@@ -19,6 +19,8 @@ from doorkeep import __version__, events
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
+from doorkeep.oauth.mappers import claims as mappings
+from doorkeep.oauth.mappers import lightweight
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
 KEYCLOAK_VERSION = "26.0.0"
@@ -60,6 +62,36 @@ KEY_PROVIDERS = (
     ("ecdsa-generated", "Generates ECDSA keys"),
     ("hmac-generated", "Generates HMAC secret key"),
 )
+
+
+# OIDCAttributeMapperHelper.addIncludeInTokensConfig: a switch per token the mapper type can feed, in
+# Keycloak's order; "Add to lightweight access token" follows "Add to access token" and is off by default.
+TOKEN_SWITCHES = (
+    (mappings.ID, "id.token.claim", "includeInIdToken", "true"),
+    (mappings.ACCESS, "access.token.claim", "includeInAccessToken", "true"),
+    (mappings.ACCESS, lightweight.FLAG, "includeInLightweight", "false"),
+    (mappings.USERINFO, "userinfo.token.claim", "includeInUserInfo", "true"),
+    (mappings.INTROSPECTION, "introspection.token.claim", "includeInIntrospection", "true"),
+)
+
+
+def _token_properties(mapper: str) -> list[dict[str, Any]]:
+    """The ConfigPropertyRepresentations of the token switches of ``mapper`` (the tokens it feeds, claims.ONLY)."""
+    tokens = mappings.ONLY.get(mapper, {mappings.ID, mappings.ACCESS, mappings.USERINFO, mappings.INTROSPECTION})
+    return [
+        {
+            "name": name,
+            "label": f"{key}.label",
+            "helpText": f"{key}.tooltip",
+            "type": "boolean",
+            "defaultValue": default,
+            "secret": False,
+            "required": False,
+            "readOnly": False,
+        }
+        for token, name, key, default in TOKEN_SWITCHES
+        if token in tokens
+    ]
 
 
 def _providers(*ids: str) -> dict[str, Any]:
@@ -143,7 +175,7 @@ def server_info(now: int, started: int) -> dict[str, Any]:
                     "category": "Token mapper",
                     "helpText": help_text,
                     "priority": 0,
-                    "properties": [],
+                    "properties": _token_properties(mid),
                 }
                 for mid, name, help_text in MAPPER_TYPES
             ]
