@@ -192,3 +192,11 @@ async def test_serverinfo_offers_add_to_lightweight_access_token(kc: Env) -> Non
         "lightweight.claim",
         "introspection.token.claim",
     ]
+    assert [p["name"] for p in types["oidc-hardcoded-claim-mapper"]["properties"]] == [
+        "id.token.claim",
+        "access.token.claim",
+        "lightweight.claim",
+        "userinfo.token.claim",
+        "access.tokenResponse.claim",
+        "introspection.token.claim",
+    ]

@@ -71,6 +71,7 @@ TOKEN_SWITCHES = (
     (mappings.ACCESS, "access.token.claim", "includeInAccessToken", "true"),
     (mappings.ACCESS, lightweight.FLAG, "includeInLightweight", "false"),
     (mappings.USERINFO, "userinfo.token.claim", "includeInUserInfo", "true"),
+    (mappings.RESPONSE, "access.tokenResponse.claim", "includeInAccessTokenResponse", "false"),
     (mappings.INTROSPECTION, "introspection.token.claim", "includeInIntrospection", "true"),
 )
 
@@ -78,6 +79,8 @@ TOKEN_SWITCHES = (
 def _token_properties(mapper: str) -> list[dict[str, Any]]:
     """The ConfigPropertyRepresentations of the token switches of ``mapper`` (the tokens it feeds, claims.ONLY)."""
     tokens = mappings.ONLY.get(mapper, {mappings.ID, mappings.ACCESS, mappings.USERINFO, mappings.INTROSPECTION})
+    if mapper in mappings.RESPONSE_MAPPERS:  # OIDCAccessTokenResponseMapper
+        tokens = {*tokens, mappings.RESPONSE}
     return [
         {
             "name": name,
