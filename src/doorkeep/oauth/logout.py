@@ -74,7 +74,7 @@ async def _session_to_end(
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
     session = await tx.sessions.get_user_session(claims.sid, claims.offline)
-    if session is not None and claims.iat + 1 < session.started:
+    if session is not None and issued_before_session(claims.iat, session):
         raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)
     return session
 
@@ -107,14 +107,22 @@ async def end_browser_sessions(
             )
 
 
-async def hinted_session_live(tx: Tx, realm: Realm, sid: str, now: int) -> bool:
-    """doBrowserLogout: whether the online session an ``id_token_hint`` names is there and within its lifetimes;
-    an expired one is removed on the way."""
+async def hinted_session(tx: Tx, realm: Realm, sid: str, now: int) -> UserSession | None:
+    """doBrowserLogout: the online session an ``id_token_hint`` names, when it is there and within its lifetimes
+    (an expired one is removed on the way).
+
+    Never an offline session: Keycloak looked one up here from commit 88069cd (issue #40398) and removed it
+    again (PR #46479, issue #46379; 26.4.11, 26.5.6, 26.6.0), so a hint naming only an offline session finds
+    nothing, and RP-initiated logout never ends an offline session."""
     try:
-        await resume.user_session(tx, realm, sid, False, now, write=True)
+        return await resume.user_session(tx, realm, sid, False, now, write=True)
     except e.OAuthError:
-        return False
-    return True
+        return None
+
+
+def issued_before_session(iat: int, session: UserSession) -> bool:
+    """LogoutEndpoint.checkTokenIssuedAt: the ID token is older than the session it names (one second of slack)."""
+    return iat + 1 < session.started
 
 
 async def system_client(tx: Tx, realm: Realm) -> str:

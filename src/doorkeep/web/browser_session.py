@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep import __version__
+from doorkeep import errors as e
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
@@ -47,6 +48,7 @@ HINT_OR_CLIENT_ID = (
     "Either the parameter 'client_id' or the parameter 'id_token_hint' is required when 'post_logout_redirect_uri' "
     "is used."
 )
+SESSION_NOT_ACTIVE = "Session not active."  # Messages.SESSION_NOT_ACTIVE (sessionNotActiveMessage)
 CLIENT_MISMATCH = "Parameter client_id is different than the client for which ID Token was issued."
 CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOGOUT_CONFIRMATION_ENABLED
 CSRF = cookies.LOGOUT_CSRF.name
@@ -93,11 +95,14 @@ async def logout(request: Request) -> Response:
         forced = client_id is not None and client is None  # an unknown client_id: always ask
         needed = True  # a confirmation, unless the hint names an existing client (and agrees with client_id)
         sid: str | None = None
+        hint_iat = 0
         if hint is not None:
             claims = await services.codec.verify(tx, realm.id, hint, internal=False)
             if claims is None or claims.get("iss") != iss or claims.get("typ") != "ID":
                 return await refused(BAD_HINT, "invalid_token")
             sid = str(claims.get("sid")) if claims.get("sid") else None
+            iat = claims.get("iat")
+            hint_iat = iat if isinstance(iat, int) else 0
             azp = claims.get("azp")
             if client_id is None:
                 client = await tx.clients.get_by_client_id(realm.id, str(azp)) if azp else None
@@ -126,10 +131,15 @@ async def logout(request: Request) -> Response:
             if verdict != "ok":
                 await failed(verdict, named, reason="Failed verification during logout.")
                 return html(pages.error(display(realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
-        if sid is not None and not await rp_logout.hinted_session_live(tx, realm, sid, now):
-            # doBrowserLogout: the hint's session is gone (expired, logged out by an admin, its user deleted)
+        hinted = await rp_logout.hinted_session(tx, realm, sid, now) if sid is not None else None
+        if sid is not None and hinted is None:
+            # doBrowserLogout: the hint's session is gone (expired, logged out by an admin, its user deleted,
+            # or only an offline session by that id, which logout never ends)
             await failed(logout_confirm.SESSION_EXPIRED, named)
             sid = None
+        elif hinted is not None and rp_logout.issued_before_session(hint_iat, hinted):
+            # checkTokenIssuedAt: nothing ends, the browser keeps its cookies
+            return await refused(SESSION_NOT_ACTIVE, "invalid_token", named, reason=e.ISSUED_BEFORE_SESSION_LOGOUT)
         # doBrowserLogout ends one session: the hint's when it is live, else the browser's own. A browser whose
         # session the hint does not name keeps that session in the store; only its cookies are expired below.
         ending = [s for s in (sid or current_id,) if s]
