@@ -46,6 +46,7 @@ USER_DISABLED = "User disabled"
 USER_NOT_FOUND = "User not found"
 ISSUED_BEFORE_SESSION = "Refresh token issued before the user session started"
 ISSUED_BEFORE_SESSION_LOGOUT = "Toked issued before the user session started"  # LogoutEndpoint, typo and all
+INVALID_ID_TOKEN = "Invalid IDToken"  # TokenManager.verifyIDTokenSignature: a hint that does not decode
 SESSION_MISSING_CLIENT = "Session doesn't have required client"
 CLIENT_SESSION_NOT_ACTIVE = "Client session not active"
 ISSUED_BEFORE_CLIENT_SESSION = "refresh token issued before the client session started"

@@ -284,3 +284,32 @@ async def test_an_old_hint_for_another_session_is_refused_after_the_confirmation
     assert await logout_error_reason(realm) == ISSUED_BEFORE
     assert await stored(realm, theirs["session_state"], False) and await stored(realm, mine["session_state"], False)
     assert await still_logged_in(realm) and await refreshes(realm, mine)
+
+
+# --- 3. The refused hint's LOGOUT_ERROR reason: the verification's message ----------------------------------
+
+
+async def refusal_reason(env: Env, hint: str) -> str | None:
+    response = await logout(env, hint)
+    assert response.status_code == 400 and error_text(response) == BAD_HINT
+    assert await logout_events(env) == [("LOGOUT_ERROR", "invalid_token", None, None, None)]
+    return await logout_error_reason(env)
+
+
+async def test_a_hint_that_does_not_verify_is_an_invalid_id_token(realm: Env) -> None:
+    """verifyIDTokenSignature: the token does not decode with the realm's keys, "Invalid IDToken"."""
+    body = await grant(realm)
+    assert await refusal_reason(realm, with_claims(body["id_token"], sid="another")) == "Invalid IDToken"
+
+
+@pytest.mark.parametrize("hint", ["garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJ0eXAiOiJJRCJ9.", ""])
+async def test_a_malformed_hint_is_an_invalid_id_token(realm: Env, hint: str) -> None:
+    assert await refusal_reason(realm, hint) == "Invalid IDToken"
+
+
+async def test_an_access_token_as_hint_names_its_type(realm: Env) -> None:
+    """TokenVerifier.TokenTypeCheck(["ID"]): "Token type is incorrect. Expected '[ID]' but was 'Bearer'"."""
+    body = await grant(realm)
+    reason = await refusal_reason(realm, body["access_token"])
+    assert reason == "Token type is incorrect. Expected '[ID]' but was 'Bearer'"
+    assert await stored(realm, body["session_state"], False)

@@ -18,7 +18,7 @@ from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.sessions import resume, service
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from doorkeep.model import Client, Realm, UserSession
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -105,6 +105,17 @@ async def end_browser_sessions(
                 ip=ip,
                 details={"redirect_uri": redirect_uri},
             )
+
+
+def hint_refusal(claims: Mapping[str, object] | None, issuer: str) -> str | None:
+    """LogoutEndpoint's ``id_token_hint`` check, verifyIDTokenSignature then TokenVerifier's TokenTypeCheck(["ID"]):
+    the LOGOUT_ERROR reason (VerificationException's message), or None for an ID token of this realm."""
+    if claims is None or claims.get("iss") != issuer:
+        return e.INVALID_ID_TOKEN
+    typ = claims.get("typ")
+    if isinstance(typ, str) and typ.lower() == "id":  # equalsIgnoreCase
+        return None
+    return f"Token type is incorrect. Expected '[ID]' but was '{'null' if typ is None else typ}'"
 
 
 async def hinted_session(tx: Tx, realm: Realm, sid: str, now: int) -> UserSession | None:

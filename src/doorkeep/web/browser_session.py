@@ -98,8 +98,9 @@ async def logout(request: Request) -> Response:
         hint_iat = 0
         if hint is not None:
             claims = await services.codec.verify(tx, realm.id, hint, internal=False)
-            if claims is None or claims.get("iss") != iss or claims.get("typ") != "ID":
-                return await refused(BAD_HINT, "invalid_token")
+            unfit = rp_logout.hint_refusal(claims, iss)
+            if claims is None or unfit is not None:
+                return await refused(BAD_HINT, "invalid_token", reason=unfit or e.INVALID_ID_TOKEN)
             sid = str(claims.get("sid")) if claims.get("sid") else None
             iat = claims.get("iat")
             hint_iat = iat if isinstance(iat, int) else 0
