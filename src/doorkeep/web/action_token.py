@@ -26,6 +26,7 @@ from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
@@ -300,7 +301,8 @@ async def _continue(
 ) -> Response:
     """The login's next step for ``user`` in ``auth_session``, as the login pages render it."""
     await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
-    outcome = await login_completion.proceed(tx, services, realm, client, auth_request, user, browser(request))
+    step = StepContext(tx, services, realm, client, auth_request, user, browser(request))
+    outcome = await login_completion.proceed(step)
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
 

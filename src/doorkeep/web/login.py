@@ -44,6 +44,7 @@ from doorkeep.oauth import (
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.users import otp
@@ -710,30 +711,23 @@ async def _action(request: Request, step: str) -> Response:
             outcome = login_outcomes.NeedLogin()
         elif auth_session.step == login_flow.OTP_STEP:
             outcome = await login_otp.verify(
-                tx,
-                services,
-                realm,
-                client,
-                auth_request,
-                user,
+                StepContext(tx, services, realm, client, auth_request, user, origin),
                 form.get("otp"),
                 form.get("selectedCredentialId"),
-                origin,
                 remember_me=auth_session.notes.get(REMEMBER_ME_NOTE) == "true",
             )
         elif step == "required-action":
             secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
-            outcome = await action_steps.submit(
-                tx, services, realm, client, auth_request, user, auth_session.step, form, origin, totp_secret=secret
-            )
+            ctx = StepContext(tx, services, realm, client, auth_request, user, origin)
+            outcome = await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret)
         elif form.get("accept"):
             noted = auth_session.notes.get(CONSENT_SCOPES_NOTE)
             offered = frozenset(noted.split()) if noted is not None else None
-            outcome = await login_consent.grant_consent(
-                tx, services, realm, client, auth_request, user, origin, offered
-            )
+            ctx = StepContext(tx, services, realm, client, auth_request, user, origin)
+            outcome = await login_consent.grant_consent(ctx, offered)
         else:  # the user said no
-            outcome = await login_consent.deny_consent(tx, services, realm, client, auth_request, user, origin)
+            ctx = StepContext(tx, services, realm, client, auth_request, user, origin)
+            outcome = await login_consent.deny_consent(ctx)
         return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
     try:
