@@ -93,7 +93,7 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
         return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer
     if step == UPDATE_PROFILE:
         return await update_profile(ctx, form)
-    if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login.py sends it)
+    if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login_responses.py sends it)
         return login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request)
     if step == TERMS_AND_CONDITIONS:
         return await terms(ctx, form.get("cancel") is not None)
