@@ -31,6 +31,9 @@ CC_DISABLED = "Client not enabled to retrieve service account"
 CC_NO_USER = "The associated service account for the client does not exist"
 CC_USER_DISABLED = "User '{}' disabled"
 NO_REFRESH_TOKEN = "No refresh token"
+NO_LOGOUT_TOKEN = "No logout token"  # LogoutEndpoint.backchannelLogout
+LOGOUT_TOKEN_UNDECODABLE = "The decode of the logoutToken failed"  # LogoutTokenValidationCode.DECODE_TOKEN_FAILED
+LOGOUT_TOKEN_NO_IDP = "No Identity Provider has been found"  # LogoutTokenValidationCode.COULD_NOT_FIND_IDP
 INVALID_REFRESH_TOKEN = "Invalid refresh token"
 CLIENT_MISMATCH = "Invalid refresh token. Token client and authorized client don't match"
 TOKEN_NOT_ACTIVE = "Token is not active"
@@ -80,6 +83,9 @@ DUPLICATE_PARAMETER = "Duplicate parameter"
 TOKEN_METHODS = "More than one method used for including an access token"
 TOKEN_VERIFICATION_FAILED = "Token verification failed"
 MISSING_OPENID_SCOPE = "Missing openid scope"
+# Doorkeep's own: a userinfo signature it cannot make (HS* for a client without a secret, an algorithm it has no
+# keys for). Keycloak answers these with a 500 (no SignatureProvider, or no key).
+USERINFO_SIGNATURE_UNAVAILABLE = "Userinfo signature algorithm not available for this client"
 CLIENT_NOT_FOUND = "Client not found"
 USERINFO_WRONG_CLIENT_PROTOCOL = "Wrong client protocol"  # userinfo has no dot
 CLIENT_DISABLED = "Client disabled"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from doorkeep.model import Client, Realm, RefreshFamily
+from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, UserSession
 from doorkeep.numbers import INT_MAX, parse_int
 
 DEFAULT_SSO_IDLE = 1800
@@ -154,52 +154,38 @@ def is_valid(idle_ts: int, max_ts: int, now: int) -> bool:
     return idle_ts > now - IDLE_SKEW and (max_ts == NEVER or max_ts > now)
 
 
-def user_session_valid(
-    realm: Realm, offline: bool, remember_me: bool, started: int, last_refresh: int, now: int
-) -> bool:
-    if remember_me and not realm.remember_me:
+def user_session_valid(realm: Realm, us: UserSession, now: int) -> bool:
+    """Keycloak's isSessionValid / isOfflineSessionValid of a stored user session (online or offline by
+    ``us.offline``); a remember-me session dies with the realm's Remember Me."""
+    if us.remember_me and not realm.remember_me:
         return False
     return is_valid(
-        user_session_idle(realm, offline, remember_me, last_refresh),
-        user_session_max(realm, offline, remember_me, started),
+        user_session_idle(realm, us.offline, us.remember_me, us.last_session_refresh),
+        user_session_max(realm, us.offline, us.remember_me, us.started),
         now,
     )
 
 
-def client_session_valid(
-    realm: Realm,
-    client: Client | None,
-    offline: bool,
-    remember_me: bool,
-    cs_started: int,
-    cs_timestamp: int,
-    us_started: int,
-    now: int,
-) -> bool:
+def client_session_valid(realm: Realm, client: Client | None, us: UserSession, cs: ClientSession, now: int) -> bool:
+    """Keycloak's isClientSessionValid: the client session's idle and max (the client's overrides, capped by
+    the user session's), within the user session ``us`` it belongs to."""
     return is_valid(
-        client_session_idle(realm, client, offline, remember_me, cs_timestamp),
-        client_session_max(realm, client, offline, remember_me, cs_started, us_started),
+        client_session_idle(realm, client, us.offline, us.remember_me, cs.timestamp),
+        client_session_max(realm, client, us.offline, us.remember_me, cs.started, us.started),
         now,
     )
 
 
-def refresh_token_exp(
-    realm: Realm,
-    client: Client | None,
-    offline: bool,
-    remember_me: bool,
-    cs_started: int,
-    cs_timestamp: int,
-    us_started: int,
-) -> int | None:
-    """The refresh token's ``exp`` (S2 getExpiration), or None when the token carries no exp.
+def refresh_token_exp(realm: Realm, client: Client | None, us: UserSession, cs: ClientSession, now: int) -> int | None:
+    """The ``exp`` of a refresh token minted ``now`` for ``cs`` (S2 getExpiration: the client session's idle
+    counted from now, capped by its max), or None when the token carries no exp.
 
     Offline tokens carry an exp only when the realm's Offline Session Max Limited is on.
     """
-    if offline and not realm.offline_session_max_lifespan_enabled:
+    if us.offline and not realm.offline_session_max_lifespan_enabled:
         return None
-    idle = client_session_idle(realm, client, offline, remember_me, cs_timestamp)
-    cap = client_session_max(realm, client, offline, remember_me, cs_started, us_started)
+    idle = client_session_idle(realm, client, us.offline, us.remember_me, now)
+    cap = client_session_max(realm, client, us.offline, us.remember_me, cs.started, us.started)
     return min(idle, cap) if cap > 0 else idle
 
 
@@ -303,16 +289,10 @@ class ReuseVerdict:
     use_count: int
 
 
-def reuse_verdict(
-    token_jti: str,
-    token_iat: int,
-    current_jti: str | None,
-    latest_jti: str | None,
-    last_refresh: int,
-    use_count: int,
-    max_reuse: int,
-) -> ReuseVerdict:
-    """Keycloak's validateTokenReuse (KEYCLOAK.md §6.3) as a pure function."""
+def reuse_verdict(token_jti: str, token_iat: int, family: RefreshFamily, max_reuse: int) -> ReuseVerdict:
+    """Keycloak's validateTokenReuse (KEYCLOAK.md §6.3) as a pure function of the token and its family."""
+    current_jti, latest_jti = family.current_jti, family.latest_jti
+    last_refresh, use_count = family.last_refresh, family.use_count
     stale = ReuseVerdict("Stale token", current_jti, use_count)
     if current_jti is not None and token_jti != current_jti:
         if latest_jti is not None:

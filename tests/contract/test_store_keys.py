@@ -1,4 +1,4 @@
-"""KeyRepo (realm signing keys) and RevokedTokenRepo (revoked access tokens)."""
+"""KeyRepo (realm signing keys, store/keys.py) and RevokedTokenRepo (revoked access tokens, store/revoked_tokens.py)."""
 
 from __future__ import annotations
 

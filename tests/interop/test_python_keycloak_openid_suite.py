@@ -113,8 +113,7 @@ WELL_KNOWN_KEYS = [
 
 # Keycloak lists these for features Doorkeep does not have (CIBA, mTLS endpoint aliases, JWE encryption of
 # request objects, ID tokens, userinfo and JARM responses, JARM signing); Doorkeep advertises only what it serves
-# (a client may pick any listed option), and leaves out userinfo_signing_alg_values_supported although
-# it signs userinfo on a client's request (tests/wire/test_discovery.py pins all of these as absent).
+# (a client may pick any listed option; tests/wire/test_discovery.py pins all of these as absent).
 NOT_ADVERTISED = {
     "authorization_encryption_alg_values_supported",
     "authorization_encryption_enc_values_supported",
@@ -129,7 +128,6 @@ NOT_ADVERTISED = {
     "request_object_encryption_enc_values_supported",
     "userinfo_encryption_alg_values_supported",
     "userinfo_encryption_enc_values_supported",
-    "userinfo_signing_alg_values_supported",
 }
 
 # Keycloak 26 with token-exchange:v1 off: StandardTokenExchangeProvider.supports refuses impersonation first

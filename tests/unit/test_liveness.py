@@ -9,6 +9,7 @@ import pytest
 from doorkeep import policy
 from doorkeep.model import Client, Realm
 from doorkeep.sessions.liveness import Liveness, Window, has_overrides, live_filter, liveness
+from policy_values import client_session, session
 
 NOW = 1_000_000
 
@@ -117,12 +118,12 @@ def test_windows_agree_with_policy_for_every_age(
         if idle_age > us_age:
             continue
         started, last = NOW - us_age, NOW - idle_age
-        expected = policy.user_session_valid(realm, offline, remember_me, started, last, NOW)
+        expected = policy.user_session_valid(realm, session(offline, remember_me, started, last), NOW)
         assert in_window(live.user[remember_me], last, started) == expected, (us_age, idle_age)
         for cs_age in (a for a in AGES if a <= us_age):
             cs_started, cs_ts = NOW - cs_age, max(NOW - cs_age, last)
             both = expected and policy.client_session_valid(
-                realm, client, offline, remember_me, cs_started, cs_ts, started, NOW
+                realm, client, session(offline, remember_me, started, started), client_session(cs_started, cs_ts), NOW
             )
             got = in_window(live.user[remember_me], last, started) and in_window(
                 live.client[remember_me], cs_ts, cs_started

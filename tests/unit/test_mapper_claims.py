@@ -64,8 +64,11 @@ def test_user_attributes_fall_back_to_groups_and_their_parents_or_aggregate_them
     data = _input()
     assert m.user_attribute(data, "site") == ["paris"]
     assert m.user_attribute(data, "tier") == ["own"]
-    assert m.user_attribute(data, "tier", aggregate=True) == ["own", "b"]
+    # aggregated, a group's values and its parents' (KeycloakModelUtils.resolveAttribute(group, name, true))
+    assert m.user_attribute(data, "tier", aggregate=True) == ["own", "b", "a"]
     assert m.user_attribute(data, "firstName") == ["Ann"]
+    no_own = dataclasses.replace(data, user=dataclasses.replace(data.user, attributes={}))
+    assert m.user_attribute(no_own, "tier") == ["b"]  # not aggregated, the group's own values hide its parent's
 
 
 def test_userinfo_follows_the_id_token_flag_and_introspection_the_access_token_flag_when_unset() -> None:
@@ -120,10 +123,38 @@ def test_attribute_mappers_through_the_cached_plan_read_the_user_then_the_groups
         attribute("firstName", "fn"),
     ]
     member = _input()
-    assert m.apply(mappers, member, m.ACCESS) == {"site": "paris", "tier": "own", "tiers": ["own", "b"], "fn": "Ann"}
+    assert m.apply(mappers, member, m.ACCESS) == {
+        "site": "paris",
+        "tier": "own",
+        "tiers": ["own", "b", "a"],
+        "fn": "Ann",
+    }
     alone = dataclasses.replace(member, groups=(), ancestors={})
     assert m.apply(mappers, alone, m.ACCESS) == {"tier": "own", "tiers": ["own"], "fn": "Ann"}
     bare = dataclasses.replace(alone, user=dataclasses.replace(member.user, attributes={}))
     assert m.apply(mappers, bare, m.ACCESS) == {"fn": "Ann"}
     inherits = dataclasses.replace(member, user=bare.user)
-    assert m.apply(mappers, inherits, m.ACCESS) == {"site": "paris", "tier": "b", "tiers": ["b"], "fn": "Ann"}
+    assert m.apply(mappers, inherits, m.ACCESS) == {"site": "paris", "tier": "b", "tiers": ["b", "a"], "fn": "Ann"}
+
+
+def test_a_role_mapper_not_multivalued_gives_one_role_name() -> None:
+    """Keycloak 23+ (#20218): mapAttributeValue takes one value, no longer the list's Java toString."""
+    data = dataclasses.replace(
+        _input(), roles=[*_input().roles, Role(id="2", realm_id="r", name="writer", client_id="api-uuid")]
+    )
+    config = {"claim.name": "r", "access.token.claim": "true", "usermodel.clientRoleMapping.clientId": "api"}
+    single = _mapper("oidc-usermodel-client-role-mapper", **config)
+    assert m.apply([single], data, m.ACCESS) == {"r": "reader"}
+    multi = _mapper("oidc-usermodel-client-role-mapper", **config, multivalued="true")
+    assert m.apply([multi], data, m.ACCESS) == {"r": ["reader", "writer"]}
+
+
+def test_the_address_reads_the_users_own_attributes_only_and_is_there_even_empty() -> None:
+    """AddressMapper: user.getFirstAttribute, no group fallback; an empty AddressClaimSet is ``{}``."""
+    address = _mapper("oidc-address-mapper", **{"access.token.claim": "true", "user.attribute.locality": "site"})
+    data = _input()  # the group /org has "site", the user none
+    assert m.apply([address], data, m.ACCESS) == {"address": {}}
+    user = dataclasses.replace(data.user, attributes={"site": ["Lyon", "Paris"], "country": ["FR"]})
+    assert m.apply([address], dataclasses.replace(data, user=user), m.ACCESS) == {
+        "address": {"locality": "Lyon", "country": "FR"}
+    }

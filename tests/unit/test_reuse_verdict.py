@@ -8,6 +8,7 @@ import pytest
 
 from doorkeep.clock import FakeClock
 from doorkeep.policy import ReuseVerdict, reuse_verdict
+from policy_values import family
 
 STALE = "Stale token"
 MAX_REUSE_EXCEEDED = "Maximum allowed refresh token reuse exceeded"
@@ -57,16 +58,9 @@ class RotatingClientSession:
 
     def check(self, token: Token) -> ReuseVerdict:
         """What presenting the token now would yield, without committing anything."""
-        family = self.families.get(token.reuse_id, Family())
-        return reuse_verdict(
-            token.jti,
-            token.iat,
-            family.current_jti,
-            family.latest_jti,
-            family.last_refresh,
-            family.use_count,
-            self.max_reuse,
-        )
+        kept = self.families.get(token.reuse_id, Family())
+        stored = family(kept.current_jti, kept.latest_jti, kept.last_refresh, kept.use_count)
+        return reuse_verdict(token.jti, token.iat, stored, self.max_reuse)
 
     def refresh(self, token: Token) -> Token | str:
         """The refresh grant: a new token of the same family, or the error description."""
@@ -130,16 +124,16 @@ def test_reuse_verdict_follows_validate_token_reuse(
     max_reuse: int,
     expected: ReuseVerdict,
 ) -> None:
-    assert reuse_verdict(token_jti, token_iat, current, latest, last, count, max_reuse) == expected
+    assert reuse_verdict(token_jti, token_iat, family(current, latest, last, count), max_reuse) == expected
 
 
 def test_a_stale_verdict_leaves_the_family_state_as_it_was() -> None:
-    verdict = reuse_verdict("old", T0, "current", "newest", T0 + 10, 1, 3)
+    verdict = reuse_verdict("old", T0, family("current", "newest", T0 + 10, 1), 3)
     assert verdict == ReuseVerdict(STALE, "current", 1)
 
 
 def test_a_verdict_is_an_immutable_value() -> None:
-    verdict = reuse_verdict("a", T0, None, None, 0, 0, 0)
+    verdict = reuse_verdict("a", T0, family(None, None, 0, 0), 0)
     with pytest.raises(AttributeError):
         verdict.use_count = 5  # type: ignore[misc]
 

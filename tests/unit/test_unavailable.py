@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from sqlalchemy import exc as sa_exc
+from starlette.requests import Request
 
-from doorkeep.web.unavailable import database_unavailable
+from doorkeep.web.unavailable import database_unavailable, unavailable_response
 
 
 class _PgError(Exception):
@@ -46,3 +47,14 @@ def test_query_bugs_and_constraint_violations_stay_errors() -> None:
     assert not database_unavailable(sa_exc.IntegrityError("INSERT", None, Exception("duplicate key")))
     assert not database_unavailable(_wrapped(_PgError("42P01")))  # undefined table: a bug, not an outage
     assert not database_unavailable(sa_exc.ProgrammingError("SELECT", None, Exception("syntax")))
+
+
+def test_an_upstream_back_channel_logout_gets_json_and_a_browser_logout_html() -> None:
+    def answer(path: str, accept: str) -> str:
+        scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"accept", accept.encode())]}
+        return unavailable_response(Request(scope)).headers["content-type"]
+
+    oidc = "/realms/test/protocol/openid-connect"
+    assert answer(f"{oidc}/logout/backchannel-logout", "text/html").startswith("application/json")
+    assert answer(f"{oidc}/logout", "text/html").startswith("text/html")
+    assert answer(f"{oidc}/logout", "*/*").startswith("application/json")

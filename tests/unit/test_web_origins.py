@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from doorkeep.model import Client
-from doorkeep.oauth.claims import allowed_origins, origin_allowed
+from doorkeep.oauth.claims import allowed_origins, default_web_origins, origin_allowed
 
 BASE = "https://sso.example"
 
@@ -62,3 +62,13 @@ def test_plus_resolves_relative_redirect_uris_as_keycloak_does(root_url: str | N
 
 def test_plus_takes_only_http_and_https_redirect_uris() -> None:
     assert allowed_origins(client("myapp://cb", "https://app.example/cb"), BASE) == ["https://app.example"]
+
+
+def test_a_new_client_without_web_origins_takes_its_redirect_uris_origins() -> None:
+    """RepresentationToModel.createClient, for a representation with no ``webOrigins``."""
+    new = client(
+        "http://a.example:8080/cb/*", "https://b.example/x", "http://a.example:8080/other", "app:/cb", origins=()
+    )
+    assert default_web_origins({}, new).web_origins == ("http://a.example:8080", "https://b.example")
+    assert default_web_origins({"webOrigins": []}, new).web_origins == ()
+    assert default_web_origins({}, client(origins=())).web_origins == ()

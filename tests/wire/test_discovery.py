@@ -83,7 +83,6 @@ NOT_SERVED_FIELDS = (
     "backchannel_authentication_endpoint",
     "mtls_endpoint_aliases",
     "request_object_encryption_alg_values_supported",  # no encryption keys to decrypt with
-    "userinfo_signing_alg_values_supported",
     "authorization_signing_alg_values_supported",
 )
 
@@ -147,15 +146,15 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     assert doc["authorization_response_iss_parameter_supported"] is True
 
 
-async def test_no_value_none_is_advertised_anywhere_but_for_request_objects(env: Env) -> None:
+async def test_no_value_none_is_advertised_anywhere_but_for_request_objects_and_userinfo(env: Env) -> None:
     doc = await discovered(env)
+    unsigned_read = ("request_object_signing_alg_values_supported", "userinfo_signing_alg_values_supported")
     for field, value in doc.items():
-        if field.endswith("alg_values_supported") and field != "request_object_signing_alg_values_supported":
+        if field.endswith("alg_values_supported") and field not in unsigned_read:
             assert isinstance(value, list) and "none" not in value, field
-    request_object_algs = doc["request_object_signing_alg_values_supported"]
-    assert (
-        isinstance(request_object_algs, list) and request_object_algs[-1] == "none"
-    )  # unsigned request objects are read
+    for field in unsigned_read:  # unsigned request objects are read; "none" userinfo is the plain JSON
+        algs = doc[field]
+        assert isinstance(algs, list) and algs[-1] == "none", field
 
 
 @pytest.mark.parametrize(

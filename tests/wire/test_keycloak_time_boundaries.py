@@ -336,3 +336,40 @@ async def test_a_client_assertion_works_in_its_exp_second_and_gets_no_skew_on_ex
     now = realm.clock.now()
     assert (await assertion_grant(realm, now)).status_code == 200
     assert_error(await assertion_grant(realm, now - 1), 400, "invalid_client", "Token is not active")
+
+
+INT_MAX = 2**31 - 1
+
+
+async def test_is_session_valid_with_the_largest_timeouts(realm: Env) -> None:
+    """SessionTimeoutValidationTest.testIsSessionValid (KEYCLOAK-9833): SSO Session Idle and Max of
+    Integer.MAX_VALUE, online and offline, must not break a login, a refresh or a session read; nothing
+    overflows, on either engine, and the admin API reads the sessions back as live."""
+    settings = {
+        "ssoSessionIdleTimeout": INT_MAX,
+        "ssoSessionMaxLifespan": INT_MAX,
+        "offlineSessionIdleTimeout": INT_MAX,
+        "offlineSessionMaxLifespanEnabled": True,
+        "offlineSessionMaxLifespan": INT_MAX,
+        "clientSessionIdleTimeout": INT_MAX,
+        "clientSessionMaxLifespan": INT_MAX,
+    }
+    response = await realm.http.put(ADMIN, json=settings, headers=await realm.admin_headers())
+    assert response.status_code == 204, response.text
+    stored = (await realm.http.get(ADMIN, headers=await realm.admin_headers())).json()
+    assert {key: stored[key] for key in settings} == settings
+    online, offline = await tokens(realm, "openid"), await tokens(realm, "openid offline_access")
+    assert online["refresh_expires_in"] > 0 and offline["refresh_expires_in"] > 0
+    realm.clock.advance(10 * 365 * 86400)  # ten years on: still inside every timeout
+    for body in (online, offline):
+        refreshed = await refresh(realm.http, "test", "app", body["refresh_token"])
+        assert refreshed.status_code == 200, refreshed.text
+        userinfo = await realm.http.get(token_url("test", "userinfo"), headers=bearer(refreshed.json()["access_token"]))
+        assert userinfo.status_code == 200, userinfo.text
+    user = claims(online["access_token"])["sub"]
+    sessions = await realm.http.get(f"{ADMIN}/users/{user}/sessions", headers=await realm.admin_headers())
+    assert sessions.status_code == 200, sessions.text
+    assert claims(online["access_token"])["sid"] in [s["id"] for s in sessions.json()]
+    stats = await realm.http.get(f"{ADMIN}/client-session-stats", headers=await realm.admin_headers())
+    assert stats.status_code == 200, stats.text
+    assert [(s["active"], s["offline"]) for s in stats.json() if s["clientId"] == "app"] == [("1", "1")]

@@ -18,6 +18,7 @@ Errors value and ``reason``).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -202,3 +203,106 @@ async def test_a_disabled_clients_tokens_are_inactive(realm: Env, kind: str, hin
     assert event["error"] == "client_disabled" and "sessionId" not in event
     assert event["details"]["reason"] == "Client with clientId app is disabled"
     assert event["details"]["token_issued_for"] == "app"
+
+
+async def client_session_gone(env: Env) -> dict[str, Any]:
+    """app's tokens once its client session is detached (its refresh token revoked) while the user session lives
+    on with scope-app's client session (one browser, SSO)."""
+    body = await browser(env)
+    await browser(env, "scope-app")
+    assert (await revoke(env, body["refresh_token"], "refresh_token")).status_code == 200
+    await kc.delete(env, "/events")
+    return body
+
+
+@pytest.mark.parametrize("kind,hint", [("access_token", None), ("refresh_token", "refresh_token")])
+async def test_a_disabled_user_whose_client_session_is_gone_has_no_session_found(
+    realm: Env, kind: str, hint: str | None
+) -> None:
+    """introspectionChecks looks the session up (verifyUserSession) before the user (isUserValid): a disabled user
+    whose client session is gone gives USER_SESSION_NOT_FOUND, the session named, no user yet."""
+    body = await client_session_gone(realm)
+    await kc.update_user(realm, "user1", enabled=False)
+    await kc.delete(realm, "/events")
+    assert await introspect(realm, body[kind], hint) == INACTIVE
+    event = await one_error(realm)
+    assert event["error"] == "user_session_not_found" and event["sessionId"] == body["session_state"], event
+    assert event["details"]["reason"] == "Introspection access token for app client: user_session_not_found"
+    assert "userId" not in event
+
+
+@pytest.mark.parametrize("kind,hint", [("access_token", None), ("refresh_token", "refresh_token")])
+async def test_the_realms_not_before_is_checked_with_the_client_before_the_session(
+    realm: Env, kind: str, hint: str | None
+) -> None:
+    """verifyClient's NotBeforeCheck comes before the session lookup: a token older than the realm's not-before
+    whose client session is gone (and whose user is disabled) is "JWT check failed", no session named."""
+    body = await client_session_gone(realm)
+    await kc.update_user(realm, "user1", enabled=False)
+    realm.clock.advance(5)
+    await kc.update_realm(realm, notBefore=realm.clock.now())
+    await kc.delete(realm, "/events")
+    assert await introspect(realm, body[kind], hint) == INACTIVE
+    event = await one_error(realm)
+    assert event["error"] == "invalid_token" and event["details"]["token_issued_for"] == "app", event
+    assert event["details"]["reason"] == "Introspection access token for app client: JWT check failed"
+    assert "sessionId" not in event and "userId" not in event
+
+
+@pytest.mark.parametrize("kind,hint", [("access_token", None), ("refresh_token", "refresh_token")])
+async def test_the_users_not_before_is_checked_with_the_user_after_the_session(
+    realm: Env, kind: str, hint: str | None
+) -> None:
+    """The user's not-before is isUserValid's (NotBeforeCheck.forModel(session, realm, user)), after the session:
+    a live session's token older than it is USER_DISABLED with the user named; with the client session gone it
+    is USER_SESSION_NOT_FOUND."""
+    body = await grant(realm)
+    realm.clock.advance(5)
+    async with realm.db.transaction() as tx:
+        user = await tx.users.get(claims(body["access_token"])["sub"])
+        assert user is not None
+        await tx.users.update(dataclasses.replace(user, not_before=realm.clock.now()))
+    await kc.delete(realm, "/events")
+    assert await introspect(realm, body[kind], hint) == INACTIVE
+    event = await one_error(realm)
+    sid = body["session_state"]
+    assert event["error"] == "user_disabled" and event["sessionId"] == sid and event["userId"] == user.id, event
+    assert event["details"]["reason"] == f"Could not find valid user from user session {sid}"
+    gone = await client_session_gone(realm)
+    async with realm.db.transaction() as tx:
+        await tx.users.update(dataclasses.replace(user, not_before=realm.clock.now() + 1))
+    realm.clock.advance(5)
+    assert await introspect(realm, gone[kind], hint) == INACTIVE
+    event = await one_error(realm)
+    assert event["error"] == "user_session_not_found" and "userId" not in event, event
+
+
+@pytest.mark.parametrize("kind,hint", [("access_token", None), ("refresh_token", "refresh_token")])
+async def test_the_users_not_before_comes_before_offline_access(realm: Env, kind: str, hint: str | None) -> None:
+    """isUserValid before isOfflineAccessGranted: an offline token older than its user's not-before, of a client
+    that lost offline_access, is USER_DISABLED (not SESSION_EXPIRED); offline access alone is SESSION_EXPIRED."""
+    body = await grant(realm, scope="offline_access")
+    assert claims(body["refresh_token"])["typ"] == "Offline"
+    async with realm.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        app = await tx.clients.get_by_client_id(test.id, "app")
+        scope = await tx.scopes.get_by_name(test.id, "offline_access")
+        assert app is not None and scope is not None
+        await tx.clients.unlink_scope(app.id, scope.id)
+    await kc.delete(realm, "/events")
+    assert await introspect(realm, body[kind], hint) == INACTIVE
+    event = await one_error(realm)
+    assert event["error"] == "session_expired", event
+    assert event["details"]["reason"] == "Offline session invalid because offline access not granted anymore"
+    realm.clock.advance(5)
+    async with realm.db.transaction() as tx:
+        user = await tx.users.get(claims(body["access_token"])["sub"])
+        assert user is not None
+        await tx.users.update(dataclasses.replace(user, not_before=realm.clock.now()))
+    await kc.delete(realm, "/events")
+    assert await introspect(realm, body[kind], hint) == INACTIVE
+    event = await one_error(realm)
+    sid = body["session_state"]
+    assert event["error"] == "user_disabled" and event["userId"] == user.id, event
+    assert event["details"]["reason"] == f"Could not find valid user from user session {sid}"

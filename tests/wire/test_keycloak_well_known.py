@@ -4,7 +4,7 @@ ported method by method (testsuite/integration-arquillian/tests/base/.../testsui
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
 LACKING: pairwise subjects, mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
-request objects, ID tokens and userinfo, signed userinfo, JARM (the ``jwt`` response modes,
+request objects, ID tokens and userinfo, EdDSA-signed userinfo, JARM (the ``jwt`` response modes,
 authorization_signing/encryption), CIBA, the ``claims`` request parameter, UMA, HMAC/EdDSA-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
 The same holds for certs (no ``rsa-enc-generated`` encryption key: one key fewer than Keycloak's three) and
@@ -69,7 +69,6 @@ LACKING = (
     "id_token_encryption_enc_values_supported",
     "userinfo_encryption_alg_values_supported",
     "userinfo_encryption_enc_values_supported",
-    "userinfo_signing_alg_values_supported",
     "dpop_signing_alg_values_supported",
 )
 
@@ -121,6 +120,7 @@ async def test_discovery(kc: Env) -> None:
     assert "RS256" in doc["id_token_signing_alg_values_supported"]
     assert set(doc["id_token_signing_alg_values_supported"]) <= set(ASYMMETRIC)
     assert set(doc["request_object_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}
+    assert set(doc["userinfo_signing_alg_values_supported"]) == {"none", *ALL_SIGNING} - {"EdDSA"}
     assert set(doc["token_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)  # no tls_client_auth
     for field in (
         "token_endpoint_auth_signing_alg_values_supported",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, code_from, form_fields, login, start, submit
+from browser_flow import REDIRECT, code_from, exchange, form_fields, login, start, submit
 from support import password_grant, seed_client, seed_realm, seed_user, update_client
 from wire_env import Env
 
@@ -234,3 +234,38 @@ async def test_a_matching_client_id_and_hint_log_out_without_confirmation(realm:
     response = await logout(realm, body["id_token"], client_id="app")
     assert response.status_code == 302 and response.headers["location"] == REDIRECT + "?state=s"
     assert not await still_logged_in(realm)
+
+
+async def test_a_confirmed_hint_for_another_session_ends_only_that_session(realm: Env) -> None:
+    """LogoutEndpoint.doBrowserLogout ends the hinted session alone; finishBrowserLogout expires the browser's
+    cookies, but the browser's own session stays in the store and its refresh token still works."""
+    params = await login(realm.http, "test", "app")
+    mine = (await exchange(realm.http, "test", "app", params["code"])).json()
+    theirs = (await password_grant(realm.http, "test", "app", "attacker", scope="openid")).json()
+    page = await logout(realm, theirs["id_token"])
+    done = await submit(realm.http, page)
+    assert done.status_code == 302 and done.headers["location"] == REDIRECT + "?state=s"
+    expired = {c.split("=", 1)[0] for c in done.headers.get_list("set-cookie") if "Max-Age=0" in c}
+    assert {"KEYCLOAK_IDENTITY", "KEYCLOAK_SESSION"} <= expired, done.headers.get_list("set-cookie")
+    async with realm.db.transaction() as tx:
+        assert await tx.sessions.get_user_session(theirs["session_state"], False) is None
+        assert await tx.sessions.get_user_session(mine["session_state"], False) is not None
+    assert (await refreshed(realm, mine["refresh_token"])).status_code == 200, "the browser's session must survive"
+    assert (await refreshed(realm, theirs["refresh_token"])).status_code == 400
+    assert not await still_logged_in(realm)  # its identity cookie is gone, so the browser logs in again
+
+
+async def test_a_hint_for_the_browsers_own_session_ends_it(realm: Env) -> None:
+    params = await login(realm.http, "test", "app")
+    mine = (await exchange(realm.http, "test", "app", params["code"])).json()
+    other = (await password_grant(realm.http, "test", "app", "user1", scope="openid")).json()
+    assert (await logout(realm, mine["id_token"])).status_code == 302
+    assert (await refreshed(realm, mine["refresh_token"])).status_code == 400
+    assert (await refreshed(realm, other["refresh_token"])).status_code == 200, "an unnamed session is untouched"
+
+
+async def refreshed(env: Env, token: str) -> httpx.Response:
+    return await env.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": token, "client_id": "app", "client_secret": "secret"},
+    )

@@ -70,8 +70,8 @@ async def test_a_hardcoded_role_joins_the_access_token_roles_and_its_client_the_
     assert access["groups"] == ["default-roles-test", "hardcoded", "offline_access", "uma_authorization"]
     # The ID token is minted after the access token, in the same request: RoleResolveUtil's roles are shared.
     assert claims(body["id_token"])["groups"] == access["groups"]
-    # HardcodedRole is an OIDCAccessTokenMapper only: userinfo's role mappers do not see it.
-    assert (await userinfo(realm, body["access_token"]))["groups"] == DEFAULT_REALM_ROLES
+    # HardcodedRole is a UserInfoTokenMapper too (Keycloak 21+, #15624): userinfo's role mappers see it.
+    assert (await userinfo(realm, body["access_token"]))["groups"] == access["groups"]
 
 
 async def test_the_role_name_mapper_runs_before_the_hardcoded_role_mapper(realm: Env) -> None:
@@ -190,8 +190,8 @@ async def test_an_introspected_access_token_is_its_basic_claims_and_the_introspe
 
 async def test_introspection_leaves_out_claims_not_meant_for_it_and_shows_mapper_changes(realm: Env) -> None:
     """AccessTokenIntrospectionProvider.transformAccessToken: introspection.token.claim false hides a
-    claim the token carries; mappers added after issuance, and RoleNameMapper, apply; HardcodedRole (an
-    access token mapper only) does not, though the audience it gave the token stays (aud is basic)."""
+    claim the token carries; mappers added after issuance, RoleNameMapper and HardcodedRole (a
+    TokenIntrospectionTokenMapper too, run whatever the flags) apply; aud is basic, kept from the token."""
     await add_mappers(
         realm,
         hardcoded_claim("tier", "gold", **{"access.token.claim": "true", "introspection.token.claim": "false"}),
@@ -206,7 +206,7 @@ async def test_introspection_leaves_out_claims_not_meant_for_it_and_shows_mapper
     view = await introspect(realm, body["access_token"])
     assert "tier" not in view and (view["level"], view["late"]) == ("3", "yes")
     assert view["aud"] == ["account", "reports"]
-    assert view["resource_access"] == {"account": {"roles": ACCOUNT_ROLES}}
+    assert view["resource_access"] == {"account": {"roles": ACCOUNT_ROLES}, "reports": {"roles": ["viewer"]}}
     assert view["realm_access"] == {"roles": ["default-roles-test", "offline_access", "uma"]}
 
 

@@ -331,3 +331,36 @@ async def test_disabling_a_client_after_a_cached_refresh_takes_effect_at_once(re
     assert (await refresh(realm.http, "test", "app", token)).status_code == 200
     await update_client(realm.db, "test", "app", enabled=False)
     assert_error(await refresh(realm.http, "test", "app", token), 401, "invalid_client")
+
+
+async def _stored_times(env: Env, sid: str) -> tuple[int, int]:
+    """The offline session's last refresh and its ``app`` client session's timestamp, as stored."""
+    async with env.db.transaction() as tx:
+        test = await tx.realms.get_by_name("test")
+        assert test is not None
+        client = await tx.clients.get_by_client_id(test.id, "app")
+        assert client is not None
+        us = await tx.sessions.get_user_session(sid, True)
+        cs = await tx.sessions.get_client_session(sid, True, client.id)
+    assert us is not None and cs is not None
+    return us.last_session_refresh, cs.timestamp
+
+
+async def test_refresh_moves_the_session_timestamps_only_forward(realm: Env) -> None:
+    """Keycloak's UserSessionAdapter.setLastSessionRefresh and AuthenticatedClientSessionAdapter.setTimestamp
+    return when the new value is not above the stored one: a clock set back (a time offset reset) keeps the
+    later values, a second refresh within the same second writes nothing, the next later one moves both."""
+    token = await offline_token(realm)
+    sid = claims(token)["sid"]
+    realm.clock.advance(100)
+    later = realm.clock.now()
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
+    assert await _stored_times(realm, sid) == (later, later)
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200  # the same second
+    assert await _stored_times(realm, sid) == (later, later)
+    realm.clock.advance(-50)
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
+    assert await _stored_times(realm, sid) == (later, later)
+    realm.clock.advance(60)
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
+    assert await _stored_times(realm, sid) == (later + 10, later + 10)

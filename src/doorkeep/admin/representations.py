@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from doorkeep.admin import user_profile
+from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
 from doorkeep.realms import auth_flows, browser_headers
@@ -136,6 +137,9 @@ _INT_FIELDS = {f.name for f in dataclasses.fields(Realm) if f.type in ("int", "i
 _ENUMS = {"brute_force_strategy": ("LINEAR", "MULTIPLE")}
 
 
+NEWLINE_NOT_ALLOWED = "Newline not allowed."
+
+
 class RepresentationError(ValueError):
     """A field has the wrong JSON type; the message names it."""
 
@@ -233,6 +237,8 @@ def headers_from_json(value: Any, where: str) -> dict[str, str]:
     """``browserSecurityHeaders``: a header value must be one line of visible ASCII (a CR or LF would end the header
     and start another in every answer of the realm; a character outside ASCII could not be sent)."""
     out = string_map_from_json(value, where)
+    if any("\n" in key or "\n" in item for key, item in out.items()):
+        raise AdminError(400, NEWLINE_NOT_ALLOWED)  # ReservedCharValidator.validateSecurityHeaders
     for key, item in out.items():
         if not browser_headers.valid_value(item):
             raise RepresentationError(f"{where}.{key}: a header value must be visible ASCII on one line")
@@ -249,11 +255,12 @@ def mask_smtp_secrets(rep: dict[str, Any]) -> dict[str, Any]:
 
 
 def _string_list(value: Any, where: str) -> list[str]:
+    """A user attribute's values; Jackson reads a null inside the list, which holds no value (left out)."""
     if isinstance(value, str):
         return [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(v is None or isinstance(v, str) for v in value):
         raise RepresentationError(f"{where}: expected a list of strings")
-    return list(value)
+    return [v for v in value if v is not None]
 
 
 def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = "") -> Any:

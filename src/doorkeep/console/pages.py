@@ -37,6 +37,7 @@ def login(
     register: str | None = None,
     reset: str | None = None,
     success: str | None = None,
+    username_label: str = "usernameOrEmail",
     ui: Language = ENGLISH,
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
@@ -57,8 +58,17 @@ def login(
         register=register,
         reset=reset,
         success=success,
+        username_label=username_label,
         ui=ui,
     )
+
+
+def username_label(login_with_email_allowed: bool, registration_email_as_username: bool) -> str:
+    """login.ftl's label of the username field: ``username`` without loginWithEmailAllowed, ``email`` when users
+    are named by their e-mail, ``usernameOrEmail`` otherwise."""
+    if not login_with_email_allowed:
+        return "username"
+    return "email" if registration_email_as_username else "usernameOrEmail"
 
 
 def reset_password(

@@ -17,10 +17,22 @@ if TYPE_CHECKING:
 class RealmKeys:
     by_kid: dict[str, LoadedKey] = field(default_factory=dict)
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
+    _active: dict[str, LoadedKey | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def add(self, key: LoadedKey) -> None:
+        self.by_kid[key.kid] = key
+        self._active.clear()
 
     def active(self, alg: str) -> LoadedKey | None:
         """DefaultKeyManager.getActiveKey: the active key of ``alg`` of the highest priority (then the lowest
-        component id). Without one, an active key of its family signs (an RSA key serves every RS*/PS*)."""
+        component id). Without one, an active key of its family signs (an RSA key serves every RS*/PS*).
+        Worked out once per algorithm: every token of the realm asks (issue #8); ``add`` forgets it."""
+        if alg in self._active:
+            return self._active[alg]
+        found = self._active[alg] = self._rank(alg)
+        return found
+
+    def _rank(self, alg: str) -> LoadedKey | None:
         ranked = sorted(
             (k for k in self.by_kid.values() if k.status == "active"), key=lambda k: (-k.priority, k.component_id)
         )
@@ -63,7 +75,7 @@ class KeyRing:
                 parsed = dataclasses.replace(
                     parsed, status=row.status, priority=row.priority, component_id=row.component_id
                 )
-            loaded.by_kid[row.kid] = parsed
+            loaded.add(parsed)
         self._realms[realm_id] = loaded
         return loaded
 
@@ -78,7 +90,7 @@ class KeyRing:
             new = material.generate(realm_id, alg, now, fallback=True)
             await tx.keys.add(new)
             key = material.load(new)
-            realm_keys.by_kid[key.kid] = key
+            realm_keys.add(key)
         return key
 
     async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:

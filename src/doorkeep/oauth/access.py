@@ -108,15 +108,18 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     return ValidAccess(claims, user, client, session)
 
 
-async def valid_session(tx: Tx, realm: Realm, client: Client, sid: str, jti: str, iat: int, now: int) -> UserSession:
+async def valid_session(
+    tx: Tx, realm: Realm, client: Client, sid: str, jti: str, iat: int, now: int, *, offline: bool | None = None
+) -> UserSession:
     """Keycloak's ``findValidSession``, read only: the first session (online, then offline) that holds
-    ``client`` and is within its lifetimes; the token must not predate it nor its client session.
+    ``client`` and is within its lifetimes; the token must not predate it nor its client session. ``offline``
+    names the one kind to look at (a refresh token's type), instead of the jti's.
 
     A user session found with the client but past its lifetimes is "Session expired"; a client session
     past its own lifetimes (in a live user session) counts as absent, as Keycloak's session store drops
     it; none found at all is the longer text.
     """
-    kind = jti_session_type(jti)
+    kind = jti_session_type(jti) if offline is None else ("offline" if offline else "online")
     # A token exchange's token for a client without a client session of its own (jti "nt"/"ft",
     # AccessTokenContext.SessionType.allowTransientClientSession) needs the user session alone.
     transient_client = jti[:2] in ("nt", "ft") and ":" in jti
@@ -126,12 +129,10 @@ async def valid_session(tx: Tx, realm: Realm, client: Client, sid: str, jti: str
         cs = None if us is None else await tx.sessions.get_client_session(us.id, offline, client.id)
         if us is None or (cs is None and not transient_client):
             continue
-        if not policy.user_session_valid(realm, offline, us.remember_me, us.started, us.last_session_refresh, now):
+        if not policy.user_session_valid(realm, us, now):
             found = True  # isSessionValid / isOfflineSessionValid
             continue
-        if cs is not None and not policy.client_session_valid(
-            realm, client, offline, us.remember_me, cs.started, cs.timestamp, us.started, now
-        ):
+        if cs is not None and not policy.client_session_valid(realm, client, us, cs, now):
             if not transient_client:
                 continue
             cs = None

@@ -5,6 +5,7 @@ Every other claim comes from protocol mappers (``oauth/mappers/``), as in Keyclo
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlsplit
 
 from doorkeep.model import Client
@@ -17,6 +18,15 @@ def origin(uri: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def default_web_origins(rep: dict[str, object], client: Client) -> Client:
+    """RepresentationToModel.createClient: a new client whose representation gives no ``webOrigins`` takes
+    the origins of its ``http(s)`` redirect URIs (admin create, client registration and realm import)."""
+    if rep.get("webOrigins") is not None or not client.redirect_uris:
+        return client
+    found = (origin(uri) for uri in client.redirect_uris)
+    return dataclasses.replace(client, web_origins=tuple(dict.fromkeys(o for o in found if o and "*" not in o)))
 
 
 def _redirects(client: Client, base_url: str) -> list[str]:

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 CLIENT_SECRET = "client-secret"
 
 
-def _basic(header: str | None) -> tuple[str, str] | None:
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """The client id and secret of an HTTP Basic ``Authorization`` header (RFC 6749 §2.3.1: each
+    form-urlencoded before base64), or None for another scheme or a malformed value."""
     if not header or header[:6].lower() != "basic ":
         return None
     try:
@@ -57,7 +59,7 @@ def _basic(header: str | None) -> tuple[str, str] | None:
 def _credentials(req: OAuthRequest) -> tuple[str | None, str | None]:
     """The client id and secret the request gives: the Basic header's, each replaced by the form's
     parameter when the form has it (even empty), as ClientIdAndSecretAuthenticator does."""
-    client_id, secret = _basic(req.authorization) or (None, None)
+    client_id, secret = basic_credentials(req.authorization) or (None, None)
     form_id, form_secret = req.form.get("client_id"), req.form.get("client_secret")
     return (client_id if form_id is None else form_id), (secret if form_secret is None else form_secret)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from doorkeep.keys import material
 from doorkeep.model import ClientScope
-from doorkeep.oauth import authorize, client_assertion, pkce, token_endpoint
+from doorkeep.oauth import authorize, client_assertion, pkce, token_endpoint, userinfo
 
 # Keycloak's order, less what Doorkeep does not sign with (EdDSA).
 ID_TOKEN_ALGS = [
@@ -14,6 +14,10 @@ ID_TOKEN_ALGS = [
     for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
     if alg in material.ASYMMETRIC
 ]
+# getSupportedSigningAlgorithms(true): every SignatureProvider (the order is the client verifiers' one, see
+# client_assertion.SIGNING_ALGS), then "none" (a client without user.info.response.signature.alg, or with "none",
+# reads plain JSON); less EdDSA, which Doorkeep has no keys for. HS* are signed with the client's secret.
+USERINFO_ALGS = [*(alg for alg in client_assertion.SIGNING_ALGS if alg in userinfo.SIGNED_ALGS), userinfo.UNSIGNED]
 # OIDCWellKnownProvider.DEFAULT_RESPONSE_TYPES_SUPPORTED: a client allows the implicit and hybrid ones
 # only with implicitFlowEnabled (authorize.py, front_channel.py).
 RESPONSE_TYPES = [
@@ -39,7 +43,7 @@ def configuration(issuer: str, scopes: list[ClientScope], *, registration: bool 
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
     Keycloak also lists CIBA, mTLS client authentication, encrypted request
-    objects, signed userinfo, JARM and pairwise subjects.
+    objects and userinfo, JARM and pairwise subjects.
     A client library may pick any advertised option, so only what works here is listed. Request objects
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
@@ -65,6 +69,7 @@ def configuration(issuer: str, scopes: list[ClientScope], *, registration: bool 
         # OIDCWellKnownProvider.getPromptValuesSupported: ``create`` while the realm allows registration.
         "prompt_values_supported": ["none", "login", "consent", *(["create"] if registration else [])],
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
+        "userinfo_signing_alg_values_supported": USERINFO_ALGS,
         "request_object_signing_alg_values_supported": REQUEST_OBJECT_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         # the client registration service's OpenID Connect provider, where Keycloak lists it

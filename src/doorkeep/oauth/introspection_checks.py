@@ -7,8 +7,9 @@
 2. verifyClient: the ``azp`` client exists and is enabled, then the realm's and client's not-before, the expiry
    and the revoked-token store ("JWT check failed").
 3. The session: ``findValidSessionForAccessToken`` (by the jti's session type), or for a refresh or offline token
-   the refresh grant's checks read only (``resume.resume``, ``write=False``); the refresh_token provider refuses
-   any other type (``invalid_token_type``). From here on the event names the token's session.
+   the refresh grant's checks read only (``resume.resume``, ``write=False``), its refusals put back in this order
+   (``_resume_refused``); the refresh_token provider refuses any other type (``invalid_token_type``). From here on
+   the event names the token's session. The realm's and client's not-before were step 2's.
 4. isUserValid: the session's user exists, is enabled, and the token is not older than its not-before.
 5. An offline session whose client lost the ``offline_access`` scope; then, for the refresh_token provider under
    ``revokeRefreshToken``, refresh-token reuse.
@@ -159,7 +160,7 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, token: str, *,
     try:
         us, _, user = await resume.resume(tx, req.realm, client, found, now, lock=False, write=False)
     except OAuthError as err:
-        raise await _resume_refused(tx, err.description, client, found) from None
+        raise await _resume_refused(tx, req.realm, err.description, client, found, now) from None
     if (
         reuse_check
         and policy.revoke_refresh_token(req.realm, client)
@@ -170,14 +171,28 @@ async def _refresh(tx: Tx, services: Services, req: OAuthRequest, token: str, *,
     return Checked(claims, client, user, us)
 
 
-async def _resume_refused(tx: Tx, description: str, client: Client, found: refresh_tokens.RefreshClaims) -> Refused:
-    """resume.resume's refusal as RefreshTokenIntrospectionProvider's event words it."""
+async def _resume_refused(
+    tx: Tx, realm: Realm, description: str, client: Client, found: refresh_tokens.RefreshClaims, now: int
+) -> Refused:
+    """resume.resume's refusal as RefreshTokenIntrospectionProvider's event words it. resume checks the user before
+    the client session and the user's not-before after offline access (the refresh grant's order);
+    introspectionChecks looks the session and its client up first (findValidSessionForRefreshToken), then
+    isUserValid (the user, enabled, its not-before), then offline access: a user refusal, or offline access, is
+    the session's refusal when the session check fails, and offline access the user's when the user's fails."""
     claims, sid = found.raw, found.sid
+    if description in _USER_ERRORS or description == e.OFFLINE_NOT_GRANTED:
+        try:
+            await access.valid_session(tx, realm, client, sid, found.jti, found.iat, now, offline=found.offline)
+        except access.InvalidAccess as err:
+            return Refused(err.event_error, _for(client.client_id, err.event_error), claims, sid)
     if description == e.OFFLINE_NOT_GRANTED:
-        return Refused("session_expired", e.OFFLINE_NOT_GRANTED, claims, sid, found.sub)
+        holder = await tx.users.get(found.sub)
+        if holder is not None and holder.enabled and found.iat >= holder.not_before:
+            return Refused("session_expired", e.OFFLINE_NOT_GRANTED, claims, sid, found.sub)
+        description = e.INVALID_REFRESH_TOKEN if holder is None else e.USER_DISABLED
     if description in _USER_ERRORS:
-        user = None if description == e.INVALID_REFRESH_TOKEN else found.sub
-        return Refused(_USER_ERRORS[description], _user_reason(sid), claims, sid, user)
+        user_id = None if description == e.INVALID_REFRESH_TOKEN else found.sub
+        return Refused(_USER_ERRORS[description], _user_reason(sid), claims, sid, user_id)
     error = _SESSION_ERRORS.get(description)
     if error is None:  # SESSION_NOT_ACTIVE: stored but expired, or gone
         stored = await tx.sessions.get_user_session(sid, False) is not None

@@ -273,6 +273,7 @@ async def mint(
         refresh_jti=refresh_jti,
         refresh_type=refresh_type,
         refresh_expires_in=refresh_expires_in,
+        response_claims=_mapped(ctx, mapped_input, mappings.RESPONSE),
     )
 
 
@@ -283,7 +284,7 @@ async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> 
 def _refresh_claims(req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int) -> RefreshTokenClaims:
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
-    exp = policy.refresh_token_exp(ctx.realm, ctx.client, us.offline, us.remember_me, cs.started, now, us.started)
+    exp = policy.refresh_token_exp(ctx.realm, ctx.client, us, cs, now)
     jti, iat = new_id(), now
     if plan.replay is not None and plan.replay.latest_jti is not None and plan.replay.latest_iat is not None:
         jti, iat, exp = plan.replay.latest_jti, plan.replay.latest_iat, plan.replay.latest_exp  # same successor

@@ -81,6 +81,9 @@ class Minted:
     refreshed: RefreshClaims | None = None  # the refresh grant: the token this response replaces
     issued_token_type: str | None = None  # token exchange: what ``access_token`` holds
     event_details: Mapping[str, str] = field(default_factory=dict)  # what the grant adds to its success event
+    # What the mappers add to the answer (``access.tokenResponse.claim``): AccessTokenResponse's other claims,
+    # written after its own fields; one of those names is never replaced.
+    response_claims: Mapping[str, Any] = field(default_factory=dict)
 
     def response(self) -> TokenResponse:
         """Sign the tokens (no database access) and return the AccessTokenResponse."""
@@ -106,6 +109,8 @@ class Minted:
         body["scope"] = self.scope
         if self.issued_token_type is not None:
             body["issued_token_type"] = self.issued_token_type
+        for name, value in self.response_claims.items():
+            body.setdefault(name, value)  # type: ignore[misc]  # Keycloak's @JsonAnyGetter otherClaims
         return body
 
 

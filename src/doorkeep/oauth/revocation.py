@@ -146,9 +146,7 @@ async def _holder(tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], 
         for offline in _LOOKUPS.get(kind, ()):
             us = await _with_client(tx, client, str(sid), offline, iat, transient_client=kind in ("nt", "ft"))
             found = found or us is not None
-            if us is not None and policy.user_session_valid(
-                realm, offline, us.remember_me, us.started, us.last_session_refresh, now
-            ):
+            if us is not None and policy.user_session_valid(realm, us, now):
                 if iat + 1 < us.started:  # JsonWebToken.isIssuedBeforeSessionStart
                     raise _Predates
                 return _Held(us.user_id)

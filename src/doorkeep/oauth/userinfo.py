@@ -9,12 +9,17 @@ challenge, with an empty body (web/http.py ``bearer_error``).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import BearerError, InsufficientScope, InvalidRequest, InvalidToken
+from doorkeep.keys import material
 from doorkeep.oauth import access, scopes
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
@@ -52,6 +57,9 @@ _CLIENT_KNOWN = frozenset({e.CLIENT_DISABLED, e.SESSION_WITHOUT_CLIENT, e.SESSIO
 _CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED}
 _SESSION_KNOWN = frozenset({e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.USER_NOT_FOUND, e.USER_DISABLED})
 SIGNATURE_ALG = "user.info.response.signature.alg"  # OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG
+UNSIGNED = "none"  # listed for userinfo in discovery: the plain JSON answer
+HMAC_ALGS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+SIGNED_ALGS = frozenset(material.ASYMMETRIC) | HMAC_ALGS.keys()  # what a userinfo answer may be signed with here
 
 
 async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> UserInfoAnswer:
@@ -75,10 +83,9 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> UserInfoAns
     details = {"auth_method": "validate_access_token", "username": valid.user.username}
     alg = valid.client.attr(SIGNATURE_ALG)
     answer = UserInfoAnswer(out)
-    if alg:  # UserInfoEndpoint: the issuer and the client as audience added, signed as the realm signs it
+    if alg and alg != UNSIGNED:  # UserInfoEndpoint: the issuer and the client as audience added, then signed
         signed = {**out, "iss": req.issuer, "aud": valid.client.client_id}
-        now = services.clock.now()
-        answer = UserInfoAnswer(signed, await services.codec.sign(tx, req.realm.id, signed, alg, now))
+        answer = UserInfoAnswer(signed, await _sign(tx, services, req, valid, signed, alg))
         details.update(signature_required="true", signature_algorithm=alg)
     else:
         details["signature_required"] = "false"
@@ -94,6 +101,34 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> UserInfoAns
         details=details,
     )
     return answer
+
+
+async def _sign(
+    tx: Tx, services: Services, req: OAuthRequest, valid: access.ValidAccess, claims: dict[str, Any], alg: str
+) -> str:
+    """The userinfo JWS: RS*/PS*/ES* with the realm's active key for ``alg`` (its JWKS verifies it); HS* with the
+    client's secret (OIDC Core §10.1, so that the client can verify it: Keycloak's MacSecretSignatureProvider
+    would take a realm HMAC key, the one its refresh tokens are signed with for HS512)."""
+    secret = valid.client.secret
+    if alg in HMAC_ALGS and secret:
+        return _hmac_jws(claims, secret.encode(), alg)
+    if alg not in SIGNED_ALGS or alg in HMAC_ALGS:
+        await _refused(tx, services, req, "invalid_request", client=valid.client.client_id, user_id=valid.user.id)
+        raise BearerError(InvalidRequest(e.USERINFO_SIGNATURE_UNAVAILABLE, status=400))
+    return await services.codec.sign(tx, req.realm.id, claims, alg, services.clock.now())
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _hmac_jws(claims: dict[str, Any], key: bytes, alg: str) -> str:
+    """A compact JWS (RFC 7515 §7.1) with an HMAC of ``alg`` (a client secret may be shorter than RFC 7518 §3.2
+    recommends: it is the client's to choose)."""
+    head = _b64(json.dumps({"alg": alg, "typ": "JWT"}, separators=(",", ":")).encode())
+    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(key, f"{head}.{body}".encode(), HMAC_ALGS[alg]).digest()
+    return f"{head}.{body}.{_b64(signature)}"
 
 
 async def _refused(

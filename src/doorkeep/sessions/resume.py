@@ -76,13 +76,11 @@ async def check_user_session(
     if offline:
         if us is None:
             raise e.InvalidGrant(e.OFFLINE_SESSION_NOT_FOUND)
-        if not policy.user_session_valid(realm, True, us.remember_me, us.started, us.last_session_refresh, now):
+        if not policy.user_session_valid(realm, us, now):
             if write:
                 await service.remove(tx, us.id, True)
             raise e.InvalidGrant(e.OFFLINE_SESSION_NOT_ACTIVE)
-    elif us is None or not policy.user_session_valid(
-        realm, False, us.remember_me, us.started, us.last_session_refresh, now
-    ):
+    elif us is None or not policy.user_session_valid(realm, us, now):
         if us is not None and write:
             await service.end(tx, us.id, False)
         raise e.InvalidGrant(e.SESSION_NOT_ACTIVE)
@@ -107,9 +105,7 @@ async def check_client_session(
     """``client_session``'s checks of a client session already read."""
     if cs is None:
         raise e.InvalidGrant(e.SESSION_MISSING_CLIENT)
-    if not policy.client_session_valid(
-        realm, client, us.offline, us.remember_me, cs.started, cs.timestamp, us.started, now
-    ):
+    if not policy.client_session_valid(realm, client, us, cs, now):
         if write:
             await tx.sessions.detach_client_session(us.id, us.offline, client.id)
         raise e.InvalidGrant(e.CLIENT_SESSION_NOT_ACTIVE)

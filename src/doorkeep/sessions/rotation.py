@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.errors import InvalidGrant
-from doorkeep.model import Client, Realm, RefreshFamily, UserSession
+from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, UserSession
 
 if TYPE_CHECKING:
     from doorkeep.oauth.minted import Minted
@@ -51,15 +51,7 @@ async def _verdict(
     fam = await tx.sessions.get_family(us.id, us.offline, client.id, key) or RefreshFamily(key, None, 0, 0, None)
     if fam.revoked:  # a chain ended by reuse detection stays ended, whatever the settings now say
         return fam, policy.ReuseVerdict(e.STALE_TOKEN, fam.current_jti, fam.use_count)
-    return fam, policy.reuse_verdict(
-        token_jti,
-        token_iat,
-        fam.current_jti,
-        fam.latest_jti,
-        fam.last_refresh,
-        fam.use_count,
-        policy.refresh_token_max_reuse(realm, client),
-    )
+    return fam, policy.reuse_verdict(token_jti, token_iat, fam, policy.refresh_token_max_reuse(realm, client))
 
 
 async def refused(
@@ -110,6 +102,7 @@ def new_family(reuse_id: str | None) -> RefreshFamily:
 async def record_refresh(
     tx: Tx,
     us: UserSession,
+    cs: ClientSession,
     client: Client,
     family: RefreshFamily | None,
     minted: Minted,
@@ -121,10 +114,17 @@ async def record_refresh(
     newest refresh token's iat, S2) and, under rotation (``family``), the family records it as the
     latest, with its iat and exp for a retry inside the grace period. Without one only the family's
     use is recorded.
+
+    ``us`` and ``cs`` are the sessions as stored, read under the client session's lock. A timestamp only
+    moves forward, and one already at ``now`` is not written again: Keycloak's UserSessionAdapter.
+    setLastSessionRefresh and AuthenticatedClientSessionAdapter.setTimestamp return when the new value is
+    not above the stored one. A token refreshed many times a second thus costs no write (issue #8).
     """
     refresh = minted.unsigned.get("refresh_token")
     if minted.refresh_jti is not None:
-        await tx.sessions.touch_sessions(us.id, us.offline, client.id, now)
+        touch_client, touch_user = now > cs.timestamp, now > us.last_session_refresh
+        if touch_client or touch_user:
+            await tx.sessions.touch_sessions(us.id, us.offline, client.id, now, client=touch_client, user=touch_user)
         if family is not None and refresh is not None:
             iat, exp = int(refresh.claims["iat"]), refresh.claims.get("exp")
             family = dataclasses.replace(

@@ -97,9 +97,7 @@ async def create_or_update_offline(
     offline user or client session that has expired counts as absent: it is replaced by a fresh copy (issue
     13706: a client whose offline client session idled out logs in again over the SSO session)."""
     offline = await tx.sessions.get_user_session(online.id, True)
-    if offline is not None and not policy.user_session_valid(
-        realm, True, offline.remember_me, offline.started, offline.last_session_refresh, now
-    ):
+    if offline is not None and not policy.user_session_valid(realm, offline, now):
         await tx.sessions.delete_user_session(offline.id, True)
         offline = None
     if offline is None:  # PersistentUserSessionProvider.createOfflineUserSession: started = last refresh = now
@@ -109,9 +107,7 @@ async def create_or_update_offline(
         offline = dataclasses.replace(offline, last_session_refresh=now)
         await tx.sessions.touch_user_session(offline.id, True, now)
     offline_cs = await tx.sessions.get_client_session(online.id, True, online_cs.client_id)
-    if offline_cs is not None and not policy.client_session_valid(
-        realm, client, True, offline.remember_me, offline_cs.started, offline_cs.timestamp, offline.started, now
-    ):
+    if offline_cs is not None and not policy.client_session_valid(realm, client, offline, offline_cs, now):
         await tx.sessions.detach_client_session(online.id, True, online_cs.client_id)
         offline_cs = None
     if offline_cs is None:

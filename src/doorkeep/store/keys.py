@@ -1,19 +1,15 @@
-"""Realm signing keys and the revoked-access-token store."""
+"""Realm signing keys (the revoked-access-token store is store/revoked_tokens.py)."""
 
 from __future__ import annotations
 
 import builtins
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import RealmKey
-from doorkeep.store.prepared import Prepared
 from doorkeep.store.realms import bump
-from doorkeep.store.tables import realm_keys, revoked_tokens
-
-# Asked on every introspection, userinfo and admin call (store/prepared.py).
-_IS_REVOKED = Prepared(select(revoked_tokens.c.jti).where(revoked_tokens.c.jti == bindparam("jti")))
+from doorkeep.store.tables import realm_keys
 
 
 class KeyRepo:
@@ -67,19 +63,3 @@ class KeyRepo:
 
     async def set_status(self, kid: str, status: str) -> None:
         await self._c.execute(update(realm_keys).where(realm_keys.c.kid == kid).values(status=status))
-
-
-class RevokedTokenRepo:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._c = conn
-
-    async def add(self, jti: str, expires: int) -> None:
-        if not await self.is_revoked(jti):
-            await self._c.execute(insert(revoked_tokens).values(jti=jti, expires=expires))
-
-    async def is_revoked(self, jti: str) -> bool:
-        return (await _IS_REVOKED.execute(self._c, {"jti": jti})).first() is not None
-
-    async def purge(self, now: int) -> int:
-        result = await self._c.execute(delete(revoked_tokens).where(revoked_tokens.c.expires < now))
-        return int(result.rowcount or 0)

@@ -217,14 +217,19 @@ class SessionRepo:
     async def touch_client_session(self, session_id: str, offline: bool, client_uuid: str, timestamp: int) -> None:
         await _TOUCH_CS.execute(self._c, {"sid": session_id, "off": offline, "cid": client_uuid, "at": timestamp})
 
-    async def touch_sessions(self, session_id: str, offline: bool, client_uuid: str, at: int) -> None:
-        """A refresh's two writes: the client session's timestamp and the user session's last refresh."""
+    async def touch_sessions(
+        self, session_id: str, offline: bool, client_uuid: str, at: int, *, client: bool = True, user: bool = True
+    ) -> None:
+        """A refresh's two writes: the client session's timestamp (``client``) and the user session's last
+        refresh (``user``); the caller leaves out a write that would not move its value forward."""
         params = {"sid": session_id, "off": offline, "cid": client_uuid, "at": at}
-        if self._sqlite:  # no round trip to save
-            await _TOUCH_CS.execute(self._c, params)
-            await _TOUCH_US.execute(self._c, params)
-        else:
+        if client and user and not self._sqlite:  # both in one round trip
             await _TOUCH_BOTH.execute(self._c, params)
+            return
+        if client:
+            await _TOUCH_CS.execute(self._c, params)
+        if user:
+            await _TOUCH_US.execute(self._c, params)
 
     async def update_client_session_notes(
         self, session_id: str, offline: bool, client_uuid: str, notes: dict[str, object]

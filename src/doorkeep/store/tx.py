@@ -17,13 +17,14 @@ from doorkeep.store.events import EventRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.groups import GroupRepo
 from doorkeep.store.initial_access import InitialAccessRepo
-from doorkeep.store.keys import KeyRepo, RevokedTokenRepo
+from doorkeep.store.keys import KeyRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.registration_policies import RegistrationPolicyRepo
 from doorkeep.store.resume_read import ResumeRead
+from doorkeep.store.revoked_tokens import RevokedTokenRepo
 from doorkeep.store.roles import RoleRepo
 from doorkeep.store.scheduled_tasks import ScheduledTaskRepo
 from doorkeep.store.session_views import SessionViewRepo

@@ -5,8 +5,10 @@ A logout that ends a session some front-channel client is logged in to answers w
 (``oauth/frontchannel_logout.py``), then on to the ``post_logout_redirect_uri`` when one was given.
 
 Logout CSRF: without an ``id_token_hint``, or when the hint names another session than the
-browser's own (Keycloak's ``forcedConfirmation``), the browser's session ends only after the user
-confirms on a page whose form carries a token bound to the ``DOORKEEP_LOGOUT_CSRF`` cookie.
+browser's own (Keycloak's ``forcedConfirmation``), the logout happens only after the user
+confirms on a page whose form carries a token bound to the ``DOORKEEP_LOGOUT_CSRF`` cookie. Once
+confirmed, only the hinted session ends (LogoutEndpoint.doBrowserLogout); the browser's own session
+stays in the store while its cookies are expired (AuthenticationManager.finishBrowserLogout).
 """
 
 from __future__ import annotations
@@ -128,7 +130,9 @@ async def logout(request: Request) -> Response:
             # doBrowserLogout: the hint's session is gone (expired, logged out by an admin, its user deleted)
             await failed(logout_confirm.SESSION_EXPIRED, named)
             sid = None
-        ending = [s for s in dict.fromkeys((sid, current_id)) if s]
+        # doBrowserLogout ends one session: the hint's when it is live, else the browser's own. A browser whose
+        # session the hint does not name keeps that session in the store; only its cookies are expired below.
+        ending = [s for s in (sid or current_id,) if s]
         framed = await frontchannel_logout.notices(tx, ending, iss)  # read before the client sessions go
         recorded = named or await rp_logout.system_client(tx, realm)
         await end_browser_sessions(tx, realm, ending, now=now, client_id=recorded, ip=ip, redirect_uri=target)

@@ -133,6 +133,7 @@ async def page_body(
             register=registration_link(request, realm, client) if outcome.user_id is None else None,
             reset=reset_link(request, realm, client) if outcome.user_id is None else None,
             success=outcome.success,
+            username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedOtp):

@@ -16,6 +16,7 @@ from doorkeep.model import Realm
 from doorkeep.oauth import (
     device_authorization,
     discovery,
+    inbound_logout,
     introspection,
     logout,
     pushed_authorization,
@@ -307,6 +308,17 @@ async def logout_endpoint(request: Request) -> Response:
         lambda tx, req: logout.logout_with_refresh_token(tx, services, req),
         lambda _: Response(status_code=204),
         cors_checks=True,
+    )
+
+
+async def backchannel_logout_endpoint(request: Request) -> Response:
+    """An upstream provider's logout token: always refused, Doorkeep brokers no identity providers."""
+    services = state(request).services
+    return await _protocol(
+        request,
+        lambda tx, req: inbound_logout.backchannel_logout(tx, services, req),
+        lambda _: Response(status_code=200),
+        cors_answers=False,  # ErrorResponseException: no Cors on Keycloak's refusals
     )
 
 

@@ -54,6 +54,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{OIDC}/userinfo", protocol.userinfo_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/revoke", protocol.revoke, methods=["POST"]),
         Route(f"{OIDC}/logout", browser_session.logout, methods=["GET", "POST"]),
+        Route(f"{OIDC}/logout/backchannel-logout", protocol.backchannel_logout_endpoint, methods=["POST"]),
         Route(f"{OIDC}/auth", login.authorize_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/auth/device", protocol.authorize_device, methods=["POST"]),
         Route(f"{OIDC}/ext/par/request", protocol.pushed_authorization_request, methods=["POST"]),

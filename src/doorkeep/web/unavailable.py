@@ -65,5 +65,9 @@ def unavailable_response(request: Request) -> Response:
 
 
 def _wants_json(request: Request) -> bool:
-    """Logout is both a browser page and a back-end call (refresh token): a browser asks for HTML."""
-    return request.url.path.endswith("/logout") and "text/html" not in request.headers.get("accept", "")
+    """Logout is both a browser page and a back-end call (refresh token): a browser asks for HTML. An upstream
+    provider's back-channel logout is always a back-end call."""
+    path = request.url.path
+    if path.endswith("/logout/backchannel-logout"):
+        return True
+    return path.endswith("/logout") and "text/html" not in request.headers.get("accept", "")

@@ -81,7 +81,7 @@ async def _exchange(
         raise _refused(e.InvalidGrant(e.CODE_CLIENT_MISMATCH, event_error="invalid_client"))
     if not client.standard_flow_enabled:
         raise _refused(e.InvalidGrant(e.CODE_EXCHANGE_NOT_ALLOWED, event_error="not_allowed"))
-    if not policy.user_session_valid(req.realm, False, us.remember_me, us.started, us.last_session_refresh, now):
+    if not policy.user_session_valid(req.realm, us, now):
         raise _refused(e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found"))
     pkce.verify(
         data.get("code_challenge"),

@@ -15,9 +15,11 @@ from doorkeep.errors import (
     CC_PUBLIC,
     CC_USER_DISABLED,
     InvalidRequest,
+    InvalidScope,
+    OAuthError,
     UnauthorizedClient,
 )
-from doorkeep.model import ISSUER_NOTE, Client
+from doorkeep.model import ISSUER_NOTE, Client, User
 from doorkeep.oauth import claims as claimset
 from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
@@ -29,25 +31,59 @@ from doorkeep.sessions import service
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
+    from doorkeep.oauth.scopes import GrantedScopes
+    from doorkeep.store.config_cache import ServiceAccount
     from doorkeep.store.tx import Tx
 
 GRANT_TYPE = "client_credentials"
 
 
+def _refused(err: OAuthError, username: str | None = None, user_id: str | None = None) -> OAuthError:
+    """A refusal whose CLIENT_LOGIN_ERROR carries Keycloak's ``reason`` detail (the description), and the
+    service account's username and id once the grant has found it (event.detail(USERNAME), event.user)."""
+    err.event_details["reason"] = err.description
+    if username is not None:
+        err.event_details["username"] = username
+        err.event_user = user_id
+    return err
+
+
 async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Minted:
-    realm = req.realm
     if client.bearer_only:
-        raise UnauthorizedClient(CC_BEARER_ONLY, event_error="invalid_client")
+        raise _refused(UnauthorizedClient(CC_BEARER_ONLY, event_error="invalid_client"))
     if client.public_client:
-        raise UnauthorizedClient(CC_PUBLIC, event_error="invalid_client")
+        raise _refused(UnauthorizedClient(CC_PUBLIC, event_error="invalid_client"))
     if not client.service_accounts_enabled:
-        raise UnauthorizedClient(CC_DISABLED, event_error="invalid_client")
+        raise _refused(UnauthorizedClient(CC_DISABLED, event_error="invalid_client"))
     account = await tx.config.service_account(client)  # kept per process while no user changes
     user = account.user
     if user is None:
-        raise InvalidRequest(CC_NO_USER, status=401, event_error="user_not_found")
+        raise _refused(InvalidRequest(CC_NO_USER, status=401, event_error="user_not_found"))
     if not user.enabled:
-        raise InvalidRequest(CC_USER_DISABLED.format(user.username), status=401)
+        disabled = InvalidRequest(CC_USER_DISABLED.format(user.username), status=401, event_error="user_disabled")
+        raise _refused(disabled, user.username, user.id)
+    try:
+        return await _tokens(tx, services, req, client, account, user)
+    except OAuthError as err:  # every later refusal names the service account, as event.user(clientUser) does
+        err.event_details.setdefault("username", user.username)
+        err.event_user = err.event_user or user.id
+        raise
+
+
+async def _requested(tx: Tx, client: Client, user: User, scope_param: str) -> GrantedScopes:
+    """getRequestedScopes: an unknown scope is ``invalid_scope`` to the caller, but Errors.INVALID_REQUEST
+    with the reason "Invalid scopes: <scope>" in the event."""
+    try:
+        return await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
+    except InvalidScope as err:
+        err.event_error = "invalid_request"
+        raise _refused(err) from None
+
+
+async def _tokens(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, account: ServiceAccount, user: User
+) -> Minted:
+    realm = req.realm
     tx.users.prefetched_role_ids(user.id, set(account.role_ids))
     scope_param = req.form.get("scope") or ""
     # ClientCredentialsGrantType.useRefreshToken: this attribute alone, not "use.refresh.tokens" as well.
@@ -56,12 +92,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if not use_refresh:  # a transient session: everything but the time, the ids and the caller's notes is kept
         kept = account.grant(scope_param, TransientGrant)
         if kept.scopes is None:
-            kept.scopes = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
+            kept.scopes = await _requested(tx, client, user, scope_param)
         if kept.roles is None:
             kept.roles = await effective_roles(tx, user, client, kept.scopes.scopes)
         ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept, notes=notes)
         return await issue.mint(tx, services, req, ctx, None)
-    granted = await scope_rules.permitted(tx, user, await scope_rules.resolve(tx, client, scope_param))
+    granted = await _requested(tx, client, user, scope_param)
     roles = await effective_roles(tx, user, client, granted.scopes)
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))

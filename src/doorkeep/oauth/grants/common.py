@@ -57,7 +57,8 @@ async def issue_new_session_tokens(
             await service.remove(tx, online_id, offline=False)
     plan = issue.new_family_plan(ctx, offline) if use_refresh else None
     minted = await issue.mint(tx, services, req, ctx, plan)
-    if minted.refresh_jti is not None and plan is not None and ctx.user_session is not None:
+    session, client_session = ctx.user_session, ctx.client_session
+    if minted.refresh_jti is not None and plan is not None and session is not None and client_session is not None:
         family = rotation.new_family(plan.reuse_id) if policy.revoke_refresh_token(ctx.realm, ctx.client) else None
-        await rotation.record_refresh(tx, ctx.user_session, ctx.client, family, minted, now)
+        await rotation.record_refresh(tx, session, client_session, ctx.client, family, minted, now)
     return minted

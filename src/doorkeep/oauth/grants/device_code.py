@@ -70,7 +70,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     cs = await tx.sessions.get_client_session(us.id, False, client.id)
     if cs is None:
         raise _with_session(e.InvalidGrant(e.AUTH_ERROR, event_error="invalid_code"), us.id, sid)
-    if not policy.user_session_valid(req.realm, False, us.remember_me, us.started, us.last_session_refresh, now):
+    if not policy.user_session_valid(req.realm, us, now):
         raise _with_session(e.InvalidGrant(e.SESSION_NOT_ACTIVE, event_error="user_session_not_found"), us.id, sid)
     try:
         granted = await scope_rules.resolve(tx, client, stored.scope)

@@ -108,7 +108,7 @@ async def _verified(
         plan = RefreshPlan(offline, claims.reuse_id if rotating else None, claims.scope, replay)
     minted = await issue.mint(tx, services, req, ctx, plan)
     if turn is None or turn.replay is None:
-        await rotation.record_refresh(tx, us, client, turn.family if turn else None, minted, now)
+        await rotation.record_refresh(tx, us, cs, client, turn.family if turn else None, minted, now)
     details = {**minted.event_details, **_timing(minted, claims)}
     return dataclasses.replace(minted, refreshed=claims, event_details=details)
 

@@ -24,6 +24,7 @@ from doorkeep.oauth.mappers.helper import (
     FLAGS,
     ID,
     INTROSPECTION,
+    RESPONSE,
     USERINFO,
     MapperInput,
     map_claim,
@@ -47,6 +48,7 @@ __all__ = [
     "AUDIENCE",
     "ID",
     "INTROSPECTION",
+    "RESPONSE",
     "USERINFO",
     "MapperInput",
     "applies",
@@ -65,16 +67,23 @@ ONLY = {
     "oidc-allowed-origins-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-resolve-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-mapper": {ACCESS, ID, INTROSPECTION},
-    # HardcodedRole is an OIDCAccessTokenMapper only; RoleNameMapper has no ID token interface.
-    "oidc-hardcoded-role-mapper": {ACCESS},
+    # Neither role transform has an ID token interface (the ID token shares the access token's role names);
+    # HardcodedRole runs for userinfo and introspection too since Keycloak 21 / 25 (#15624, #17271).
+    "oidc-hardcoded-role-mapper": {ACCESS, USERINFO, INTROSPECTION},
     "oidc-role-name-mapper": {ACCESS, USERINFO, INTROSPECTION},
 }
+# The mappers that implement OIDCAccessTokenResponseMapper and so may add claims to the token response (their
+# ``access.tokenResponse.claim``): HardcodedClaim (AccessTokenResponseTest) and UserSessionNoteMapper. The user
+# attribute mapper does not (keycloak/keycloak#7773, closed unmerged).
+RESPONSE_MAPPERS = frozenset({"oidc-hardcoded-claim-mapper", "oidc-usersessionmodel-note-mapper"})
 # The ID token's role names are those the same request's access token left (RoleResolveUtil's cache).
-TRANSFORMS_OF = {ACCESS: ACCESS, ID: ACCESS, USERINFO: USERINFO, INTROSPECTION: INTROSPECTION}
+TRANSFORMS_OF = {ACCESS: ACCESS, ID: ACCESS, USERINFO: USERINFO, INTROSPECTION: INTROSPECTION, RESPONSE: ACCESS}
 
 
 def applies(mapper: ProtocolMapper, token: str) -> bool:
     if token not in ONLY.get(mapper.mapper, {token}):
+        return False
+    if token == RESPONSE and mapper.mapper not in RESPONSE_MAPPERS:
         return False
     value = mapper.config.get(FLAGS[token])
     if value is None and token == USERINFO:

@@ -19,7 +19,7 @@ from doorkeep.oauth.roles import effective_roles
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-READS_GROUPS = frozenset({"oidc-group-membership-mapper", "oidc-usermodel-attribute-mapper", "oidc-address-mapper"})
+READS_GROUPS = frozenset({"oidc-group-membership-mapper", "oidc-usermodel-attribute-mapper"})
 
 
 def token_mappers(client: Client, scopes: tuple[ClientScope, ...]) -> list[ProtocolMapper]:

@@ -13,11 +13,13 @@ from typing import Any
 from doorkeep.model import Client, Group, Role, User, UserSession
 
 ACCESS, ID, USERINFO, INTROSPECTION = "access", "id", "userinfo", "introspection"
+RESPONSE = "response"  # the token endpoint's JSON answer (OIDCAccessTokenResponseMapper)
 FLAGS = {
     ACCESS: "access.token.claim",
     ID: "id.token.claim",
     USERINFO: "userinfo.token.claim",
     INTROSPECTION: "introspection.token.claim",
+    RESPONSE: "access.tokenResponse.claim",  # INCLUDE_IN_ACCESS_TOKEN_RESPONSE
 }
 AUDIENCE = "aud"  # the mapped audiences, a list the caller merges into the token's ``aud``
 

@@ -57,22 +57,24 @@ def user_attribute(data: MapperInput, name: str, aggregate: bool = False) -> lis
         return own
     found = list(own)
     for group in data.groups:
-        values = _group_attribute(data, group, name)
+        values = _group_attribute(data, group, name, aggregate)
         if values and not aggregate:
             return values
         found.extend(v for v in values if v not in found)
     return found
 
 
-def _group_attribute(data: MapperInput, group: Group | None, name: str) -> list[str]:
+def _group_attribute(data: MapperInput, group: Group | None, name: str, aggregate: bool) -> list[str]:
+    """resolveAttribute(group): the group's values; without them, or aggregated, its parent's too."""
+    found: list[str] = []
     seen: set[str] = set()
     while group is not None and group.id not in seen:
         seen.add(group.id)
-        values = _values(group.attributes.get(name))
-        if values:
-            return values
+        found.extend(v for v in _values(group.attributes.get(name)) if v not in found)
+        if found and not aggregate:
+            return found
         group = data.ancestors.get(group.parent_id) if group.parent_id else None
-    return []
+    return found
 
 
 def _attribute(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
@@ -112,11 +114,11 @@ def _client_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
 
 
 def _role_claim(claims: dict[str, Any], config: dict[str, str], names: list[str], claim: str | None) -> None:
-    """AbstractUserRoleMappingMapper.setClaim: a list, or its Java toString when not multivalued."""
-    if not names or not claim:
-        return
-    value: Any = names if config.get("multivalued") == "true" else "[" + ", ".join(names) + "]"
-    map_claim(claims, config, value, claim)
+    """AbstractUserRoleMappingMapper.setClaim: through mapAttributeValue, so a list when multivalued, else one
+    role name (Keycloak 23+, #20218; before, the list's Java toString). Keycloak's names are a set, so which
+    one is not fixed; here the first by name."""
+    if names and claim:
+        map_claim(claims, config, names, claim)
 
 
 def _groups(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
@@ -166,13 +168,18 @@ def _origins(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> No
 
 
 def _address(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    """AddressMapper: each part from the user's first value of its attribute (``user.attribute.<part>``, the
+    part's own name by default), never a group's; the claim is there even empty (an AddressClaimSet)."""
     address: dict[str, str] = {}
     for part in ("formatted", "street", "locality", "region", "postal_code", "country"):
-        values = user_attribute(data, m.config.get(f"user.attribute.{part}", part))
+        name = m.config.get(f"user.attribute.{part}")
+        name = part if name is None else name
+        values = _values(
+            user_property(data.user, name) if name in PROPERTY_ATTRIBUTES else data.user.attributes.get(name)
+        )
         if values:
             address["street_address" if part == "street" else part] = values[0]
-    if address:
-        claims["address"] = address
+    claims["address"] = address
 
 
 def _hardcoded_role(roles: RoleNames, m: ProtocolMapper) -> RoleNames:

@@ -36,6 +36,7 @@ from doorkeep.model import (
     with_password_update,
 )
 from doorkeep.oauth import client_urls
+from doorkeep.oauth.claims import default_web_origins
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import auth_flows, provisioning, required_actions
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
@@ -346,6 +347,7 @@ class _Parser:
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
             client = with_registered_nodes(client, _registered_nodes(c.get("registeredNodes"), where))
+            client = default_web_origins(c, client)
             _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")

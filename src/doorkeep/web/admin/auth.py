@@ -15,9 +15,10 @@ from starlette.requests import Request
 
 from doorkeep.admin.permissions import Grantor, facts, may_grant, may_redefine, may_rename
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
-from doorkeep.model import Group, Realm, Role, User
+from doorkeep.model import Client, Group, Realm, Role, User
 from doorkeep.oauth import access
-from doorkeep.oauth.roles import direct_and_group_role_ids
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
 from doorkeep.web import cors
 from doorkeep.web.http import is_secure, issuer, state
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 UNAUTHORIZED = AdminError(401, "HTTP 401 Unauthorized", key="error")
 FORBIDDEN = AdminError(403, "HTTP 403 Forbidden", key="error")
+UNSCOPED_CLIENTS = frozenset({"admin-cli", "security-admin-console"})
 SSL_REQUIRED = AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
 # Roles that imply others, as realm-management composites do.
 IMPLIED = {
@@ -129,7 +131,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     try:
         valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
         cors.remember_token_origins(request, valid.claims)
-        identity = await identity_of(tx, valid.user, realm, valid.client.id)
+        identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         sid = valid.claims.get("sid")
         return dataclasses.replace(identity, session_id=str(sid) if sid else None)
     except access.InvalidAccess:
@@ -138,11 +140,21 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
         tx.config.bind(previous)
 
 
-async def identity_of(tx: Tx, user: User, realm: Realm, client_uuid: str = "") -> AdminIdentity:
-    """What ``user`` of ``realm`` may administer: their roles (groups count too), composites expanded."""
+async def identity_of(
+    tx: Tx, user: User, realm: Realm, client: Client | None = None, token_scope: str | None = None
+) -> AdminIdentity:
+    """What ``user`` of ``realm`` may administer: their roles (groups count too), composites expanded; through a
+    token of ``client``, only those the client's scope lets its tokens carry (MgmtPermissions' KeycloakIdentity
+    reads the token's roles): a service account of a client without full scope holds the admin roles in that
+    client's scope mappings and no other. The roles are read now, not from the token, so a role taken away
+    applies at once. The admin CLI and console are not limited (the UserModelIdentity Keycloak gave them
+    before its console got full scope), so that a realm imported from such a version keeps its admins."""
     role_ids = await tx.config.expand(realm.id, await direct_and_group_role_ids(tx, user))
+    if client is not None and not client.full_scope_allowed and client.client_id not in UNSCOPED_CLIENTS:
+        granted = await scope_rules.from_names(tx, client, token_scope or "")
+        role_ids = {role.id for role in await effective_roles(tx, user, client, granted.scopes)}
     roles = await tx.config.roles(realm.id, role_ids)
     master_admin = realm.name == "master" and any(r.name == "admin" and r.client_id is None for r in roles)
     management = await tx.config.client(realm.id, "realm-management")
     held = frozenset(r.name for r in roles if management is not None and r.client_id == management.id)
-    return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids), client_uuid)
+    return AdminIdentity(user, realm, master_admin, held, frozenset(role_ids), client.id if client else "")

@@ -25,6 +25,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.oauth import backchannel as bc
+from doorkeep.oauth.claims import default_web_origins
 from doorkeep.realms.provisioning import new_id
 from doorkeep.sessions import revocation_triggers
 from doorkeep.sessions.ended import BACKCHANNEL_URL
@@ -119,6 +120,7 @@ def new_client(realm: Realm, rep: dict[str, Any]) -> Client:
         raise invalid_input("Client ID is required")
     base = Client(id=_str(rep, "id") or new_id(), realm_id=realm.id, client_id=client_id)
     client = _with_attributes(apply(base, rep, CLIENT_SCALARS), rep.get("attributes"))
+    client = default_web_origins(rep, client)
     return _oidc_client_defaults(client, rep) if rep.get("protocol") == OIDC else client
 
 

@@ -89,7 +89,7 @@ async def _answer(request: Request, tx: Tx) -> Response:
         azp = valid.claims.get("azp")
         client = await tx.config.client(realm.id, azp) if isinstance(azp, str) else None
         _is_console(valid.claims, client is not None and client.attributes.get(CONSOLE_ATTRIBUTE) == "true")
-        identity = await identity_of(tx, valid.user, realm, valid.client.id)
+        identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         roles = await tx.config.roles(realm.id, set(identity.role_ids))
     except access.InvalidAccess:
         raise UNAUTHORIZED from None

@@ -91,7 +91,7 @@ class RegistrationAuth:
             valid = await access.holder(self.tx, state(self.request).services, self.realm, self.claims)
         except access.InvalidAccess:
             return False
-        identity = await identity_of(self.tx, valid.user, self.realm, valid.client.id)
+        identity = await identity_of(self.tx, valid.user, self.realm, valid.client, valid.claims.get("scope"))
         return any(identity.can(self.realm, role) for role in roles)
 
     async def _check_protocol(self, client: Client | None) -> None:
