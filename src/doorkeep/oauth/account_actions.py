@@ -21,16 +21,16 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, Credential, Realm, User
-from doorkeep.oauth import login_completion, login_events, login_outcomes, required_actions
+from doorkeep.model import Credential, Realm, User
+from doorkeep.oauth import login_events, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_outcomes import Browser, Outcome
+from doorkeep.oauth.login_outcomes import Outcome
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
 from doorkeep.oauth.roles import user_roles
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
-    from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
 
 ACTIONS = frozenset({DELETE_CREDENTIAL, DELETE_ACCOUNT})
@@ -72,75 +72,38 @@ def _from_aia(request: AuthRequest, user: User) -> bool:
     return required_actions.app_initiated(request, user, DELETE_ACCOUNT)
 
 
-async def challenge(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    action: str,
-    browser: Browser,
-) -> Outcome | None:
+async def challenge(ctx: StepContext, action: str) -> Outcome | None:
     """requiredActionChallenge: the page, or None when the action is passed over (its error recorded)."""
+    tx, request, user = ctx.tx, ctx.request, ctx.user
     if action == DELETE_ACCOUNT:
-        if not await may_delete_account(tx, realm, user):
+        if not await may_delete_account(tx, ctx.realm, user):
             return login_outcomes.Refused(FORBIDDEN, 200)  # error.ftl drawn as the challenge
         return await page(tx, request, user, action)
     credential_id = request.kc_action_parameter
     if credential_id is None:
-        await _record(
-            tx,
-            services,
-            realm,
-            client,
-            request,
-            user,
-            browser,
-            "CUSTOM_REQUIRED_ACTION_ERROR",
-            error="missing_credential_id",
-        )
+        await _record(ctx, "CUSTOM_REQUIRED_ACTION_ERROR", error="missing_credential_id")
         return None
     if await _credential(tx, user, credential_id) is None:
         details = {"credential_id": credential_id}
-        await _record(
-            tx,
-            services,
-            realm,
-            client,
-            request,
-            user,
-            browser,
-            "CUSTOM_REQUIRED_ACTION_ERROR",
-            error="credential_not_found",
-            details=details,
-        )
+        await _record(ctx, "CUSTOM_REQUIRED_ACTION_ERROR", error="credential_not_found", details=details)
         return None
     return await page(tx, request, user, action)
 
 
-async def submit(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    action: str,
-    browser: Browser,
-) -> Outcome:
-    """processAction of delete_credential or delete_account (the ``cancel-aia`` button is handled before)."""
+async def submit(ctx: StepContext, action: str) -> Outcome | StepContext:
+    """processAction of delete_credential or delete_account (the ``cancel-aia`` button is handled before): the
+    page's answer, or the step to go on with once the credential is gone."""
     if action == DELETE_ACCOUNT:
-        return await delete_account(tx, services, realm, client, request, user, browser)
-    return await delete_credential(tx, services, realm, client, request, user, browser)
+        return await delete_account(ctx)
+    return await delete_credential(ctx)
 
 
-async def delete_credential(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser
-) -> Outcome:
+async def delete_credential(ctx: StepContext) -> Outcome | StepContext:
     """DeleteCredentialAction.processAction: REMOVE_CREDENTIAL (and the deprecated REMOVE_TOTP, sent first) with
-    the credential's type, id and label; a refusal is an error page (400) ending the login."""
-    found = await _credential(tx, user, request.kc_action_parameter)
+    the credential's type, id and label; a refusal is an error page (400) ending the login. Done, the step with
+    the user and request as they now stand, for the login to go on."""
+    user = ctx.user
+    found = await _credential(ctx.tx, user, ctx.request.kc_action_parameter)
     details: dict[str, str | None] = {}
     types = ["REMOVE_CREDENTIAL"]
     if found is not None:
@@ -149,55 +112,34 @@ async def delete_credential(
     refusal = NOT_FOUND if found is None else (NOT_REMOVABLE if found.type != otp.TYPE else None)
     if refusal is not None:  # never an OTP credential: REMOVE_TOTP_ERROR, sent after it, does not arise
         details["reason"] = refusal
-        error = "delete_credential_failed"
-        await _record(
-            tx, services, realm, client, request, user, browser, "REMOVE_CREDENTIAL_ERROR", error=error, details=details
-        )
+        await _record(ctx, "REMOVE_CREDENTIAL_ERROR", error="delete_credential_failed", details=details)
         return login_outcomes.Refused(refusal)
     assert found is not None
-    await tx.users.delete_credential(user.id, found.id)
+    await ctx.tx.users.delete_credential(user.id, found.id)
     for type in types:
-        await _record(tx, services, realm, client, request, user, browser, type, details=details)
+        await _record(ctx, type, details=details)
     user = dataclasses.replace(user, required_actions=tuple(a for a in user.required_actions if a != DELETE_CREDENTIAL))
-    await tx.users.update(user)
-    request = required_actions.settled(request, DELETE_CREDENTIAL, required_actions.SUCCESS)
-    return await login_completion.proceed(tx, services, realm, client, request, user, browser)
+    await ctx.tx.users.update(user)
+    request = required_actions.settled(ctx.request, DELETE_CREDENTIAL, required_actions.SUCCESS)
+    return dataclasses.replace(ctx, request=request, user=user)
 
 
-async def delete_account(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser
-) -> Outcome:
+async def delete_account(ctx: StepContext) -> Outcome:
     """DeleteAccount.processAction: without the role, DELETE_ACCOUNT_ERROR and the page again with the error;
     else the user removed (UserManager.removeUser: sessions, consents and credentials with them) and
     DELETE_ACCOUNT recorded."""
-    if not await may_delete_account(tx, realm, user):
+    user = ctx.user
+    if not await may_delete_account(ctx.tx, ctx.realm, user):
         reason = {"reason": "does not have the required roles for user deletion"}
-        await _record(
-            tx,
-            services,
-            realm,
-            client,
-            request,
-            user,
-            browser,
-            "DELETE_ACCOUNT_ERROR",
-            error="user_delete_error",
-            details=reason,
-        )
-        return login_outcomes.NeedDeleteAccount(user.id, _from_aia(request, user), FORBIDDEN, request)
-    await tx.users.delete(user.id)
-    await _record(tx, services, realm, client, request, user, browser, "DELETE_ACCOUNT")
+        await _record(ctx, "DELETE_ACCOUNT_ERROR", error="user_delete_error", details=reason)
+        return login_outcomes.NeedDeleteAccount(user.id, _from_aia(ctx.request, user), FORBIDDEN, ctx.request)
+    await ctx.tx.users.delete(user.id)
+    await _record(ctx, "DELETE_ACCOUNT")
     return login_outcomes.AccountDeleted()
 
 
 async def _record(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    browser: Browser,
+    ctx: StepContext,
     type: str,
     *,
     error: str | None = None,
@@ -205,7 +147,4 @@ async def _record(
 ) -> None:
     """The action's event: the login's details and ``custom_required_action`` (LoginActionsService's event)."""
     action = DELETE_ACCOUNT if type.startswith("DELETE_ACCOUNT") else DELETE_CREDENTIAL
-    more = {"custom_required_action": action, **(details or {})}
-    await login_events.record(
-        tx, services, realm, client, request, user, browser.ip_address, type, error=error, more=more
-    )
+    await login_events.record(ctx, type, error=error, more={"custom_required_action": action, **(details or {})})

@@ -14,7 +14,7 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import UPDATE_PASSWORD, Client, Realm, User, with_password_update
+from doorkeep.model import UPDATE_PASSWORD, User, with_password_update
 from doorkeep.oauth import (
     account_actions,
     login_completion,
@@ -24,8 +24,8 @@ from doorkeep.oauth import (
     logout_others,
     required_actions,
 )
-from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_outcomes import Browser, NeedPasswordUpdate, Outcome
+from doorkeep.oauth.login_outcomes import NeedPasswordUpdate, Outcome
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.oauth.required_actions import (
     CONFIGURE_TOTP,
@@ -34,14 +34,14 @@ from doorkeep.oauth.required_actions import (
     UPDATE_PROFILE,
     VERIFY_EMAIL,
 )
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import account_profile, passwords
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
 
 if TYPE_CHECKING:
-    from doorkeep.oauth.context import Form, Services
-    from doorkeep.store.tx import Tx
+    from doorkeep.oauth.context import Form
 
 CANCEL_AIA = "cancel-aia"  # LoginActionsService.CANCEL_AIA
 TERMS_DECLINED = "termsAndConditionsDeclined"  # Messages.TERMS_AND_CONDITIONS_DECLINED, sent as it is
@@ -76,76 +76,53 @@ def field_errors(found: list[dict[str, Any]]) -> dict[str, str]:
     return shown
 
 
-async def submit(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    step: str,
-    form: Form,
-    browser: login_outcomes.Browser,
-    *,
-    totp_secret: str = "",
-) -> login_outcomes.Outcome:
+async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = "") -> Outcome:
     """The POST of the required action the login waits on (``step``); ``totp_secret``: the one the CONFIGURE_TOTP
     page showed, kept in the authentication session."""
-    request = required_actions.processed(request, step)
-    if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(request, user, step):
-        await _event(tx, services, realm, client, request, user, browser, step, error=REJECTED_BY_USER)
-        request = required_actions.settled(request, step, required_actions.CANCELLED)
-        return await login_completion.proceed(tx, services, realm, client, request, user, browser)
+    ctx = dataclasses.replace(ctx, request=required_actions.processed(ctx.request, step))
+    if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(ctx.request, ctx.user, step):
+        await _event(ctx, step, error=REJECTED_BY_USER)
+        ctx = dataclasses.replace(ctx, request=required_actions.settled(ctx.request, step, required_actions.CANCELLED))
+        return await login_completion.proceed(ctx)
     others = logout_others.asked(form.get(logout_others.FIELD))
     if step == CONFIGURE_TOTP:
         totp, label = form.get("totp"), form.get("userLabel")
-        return await login_otp.configure(
-            tx, services, realm, client, request, user, totp, label, totp_secret, browser, logout_others=others
-        )
+        return await login_otp.configure(ctx, totp, label, totp_secret, logout_others=others)
     if step in account_actions.ACTIONS:
-        return await account_actions.submit(tx, services, realm, client, request, user, step, browser)
+        answer = await account_actions.submit(ctx, step)
+        return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer
     if step == UPDATE_PROFILE:
-        return await update_profile(tx, services, realm, client, request, user, form, browser)
-    if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login.py sends it)
-        return login_outcomes.NeedEmailVerification(user.id, request)
+        return await update_profile(ctx, form)
+    if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login_responses.py sends it)
+        return login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request)
     if step == TERMS_AND_CONDITIONS:
-        return await terms(tx, services, realm, client, request, user, form.get("cancel") is not None, browser)
+        return await terms(ctx, form.get("cancel") is not None)
     new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""
-    return await update_password(
-        tx, services, realm, client, request, user, new, confirm, browser, logout_others=others
-    )
+    return await update_password(ctx, new, confirm, logout_others=others)
 
 
-async def update_profile(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    form: Form,
-    browser: login_outcomes.Browser,
-) -> login_outcomes.Outcome:
+async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     """UpdateProfile.processAction: the UPDATE_PROFILE context validated as the Account REST API validates
     it (``users.account_profile``), the errors shown on the form with the values typed; then the user
     updated, a new e-mail unverified, and an UPDATE_PROFILE event naming what changed."""
+    realm, user = ctx.realm, ctx.user
     flags = account_profile.read_only(realm)
     rep = {name: form.get(name) or "" for name in account_profile.ATTRIBUTES if not flags[name]}
     values = account_profile.normalize(realm, user, rep)
-    found = await account_profile.errors(tx, realm, user, rep, values)
+    found = await account_profile.errors(ctx.tx, realm, user, rep, values)
     if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
     if found:
         typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
-        cancel = required_actions.app_initiated(request, user, UPDATE_PROFILE)
-        return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found), cancel, request)
+        cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
+        return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found), cancel, ctx.request)
     changes = account_profile.changes(realm, user, values)
     others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
     updated = dataclasses.replace(user, **changes, required_actions=others)
-    await tx.users.update(updated)
-    await _event(tx, services, realm, client, request, user, browser, "UPDATE_PROFILE", details=_changed(user, updated))
-    request = required_actions.settled(request, UPDATE_PROFILE, required_actions.SUCCESS)
-    return await login_completion.proceed(tx, services, realm, client, request, updated, browser)
+    await ctx.tx.users.update(updated)
+    await _event(ctx, "UPDATE_PROFILE", details=_changed(user, updated))
+    request = required_actions.settled(ctx.request, UPDATE_PROFILE, required_actions.SUCCESS)
+    return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=updated))
 
 
 def _changed(before: User, after: User) -> dict[str, str | None]:
@@ -160,80 +137,48 @@ def _changed(before: User, after: User) -> dict[str, str | None]:
     return details
 
 
-async def terms(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    declined: bool,
-    browser: login_outcomes.Browser,
-) -> login_outcomes.Outcome:
+async def terms(ctx: StepContext, declined: bool) -> Outcome:
     """TermsAndConditions.processAction: accepted, the ``terms_and_conditions`` attribute holds the time
     (seconds); declined, it is removed and the login fails. Keycloak 21's upper-case attribute is dropped."""
+    user = ctx.user
     attributes = {k: v for k, v in user.attributes.items() if k not in (TERMS_ATTRIBUTE, TERMS_ATTRIBUTE.upper())}
     if declined:
-        await tx.users.update(dataclasses.replace(user, attributes=attributes))
-        await _event(tx, services, realm, client, request, user, browser, TERMS_AND_CONDITIONS, error=REJECTED_BY_USER)
+        await ctx.tx.users.update(dataclasses.replace(user, attributes=attributes))
+        await _event(ctx, TERMS_AND_CONDITIONS, error=REJECTED_BY_USER)
         return login_outcomes.Failed("access_denied", TERMS_DECLINED)
-    attributes[TERMS_ATTRIBUTE] = [str(services.clock.now())]
+    attributes[TERMS_ATTRIBUTE] = [str(ctx.services.clock.now())]
     others = tuple(a for a in user.required_actions if a != TERMS_AND_CONDITIONS)
-    user = dataclasses.replace(user, attributes=attributes, required_actions=others)
-    await tx.users.update(user)
-    await _event(tx, services, realm, client, request, user, browser, TERMS_AND_CONDITIONS)
-    return await login_completion.proceed(tx, services, realm, client, request, user, browser)
+    ctx = dataclasses.replace(ctx, user=dataclasses.replace(user, attributes=attributes, required_actions=others))
+    await ctx.tx.users.update(ctx.user)
+    await _event(ctx, TERMS_AND_CONDITIONS)
+    return await login_completion.proceed(ctx)
 
 
 async def _event(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    browser: login_outcomes.Browser,
-    action: str,
-    *,
-    error: str | None = None,
-    details: dict[str, str | None] | None = None,
+    ctx: StepContext, action: str, *, error: str | None = None, details: dict[str, str | None] | None = None
 ) -> None:
     """The required action's event: its own type (UPDATE_PROFILE) with the changes, else
     CUSTOM_REQUIRED_ACTION naming the action (CUSTOM_REQUIRED_ACTION_ERROR when the user said no)."""
     own = action == "UPDATE_PROFILE" and error is None
     more = dict(details or {}) if own else {"custom_required_action": action, **(details or {})}
     type = action if own else ("CUSTOM_REQUIRED_ACTION_ERROR" if error else "CUSTOM_REQUIRED_ACTION")
-    await login_events.record(
-        tx, services, realm, client, request, user, browser.ip_address, type, error=error, more=more
-    )
+    await login_events.record(ctx, type, error=error, more=more)
 
 
-async def update_password(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    new: str,
-    confirm: str,
-    browser: Browser,
-    *,
-    logout_others: bool = False,
-) -> Outcome:
+async def update_password(ctx: StepContext, new: str, confirm: str, *, logout_others: bool = False) -> Outcome:
     """UpdatePassword.processAction; ``logout_others``: the page's "Sign out from other devices" box, acted on
     once both fields are filled in and equal, before the password is checked against the policy (as Keycloak)."""
-    from doorkeep.realms.bootstrap import set_password
+    tx, realm, user = ctx.tx, ctx.realm, ctx.user
 
     def again(error: str) -> NeedPasswordUpdate:
-        return NeedPasswordUpdate(user.id, error, required_actions.app_initiated(request, user, UPDATE_PASSWORD))
+        return NeedPasswordUpdate(user.id, error, required_actions.app_initiated(ctx.request, user, UPDATE_PASSWORD))
 
     if not new:
         return again("Please specify password.")
     if new != confirm:
         return again("Passwords don't match.")
     if logout_others:
-        await logout_other_sessions(tx, services, realm, client, request, user, UPDATE_PASSWORD, browser.ip_address)
+        await logout_other_sessions(ctx, UPDATE_PASSWORD)
     cred = await tx.users.password(user.id)
     reused = False
     if cred is not None:
@@ -244,10 +189,10 @@ async def update_password(
         await enforce_policy(tx, realm, user, new)
     except PolicyViolation as refused:
         return again(refused.text)
-    await set_password(tx, user, new, services.clock.now())
-    await login_events.credential_updated(tx, services, realm, client, request, user, browser.ip_address, "password")
+    await set_password(tx, user, new, ctx.services.clock.now())
+    await login_events.credential_updated(ctx, "password")
     user = with_password_update(user, False)
     await tx.users.update(user)
-    await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=services.clock.now())
-    request = required_actions.settled(request, UPDATE_PASSWORD, required_actions.SUCCESS)
-    return await login_completion.proceed(tx, services, realm, client, request, user, browser)
+    await triggered.end_for_user(tx, realm, user.id, revocation_triggers.PASSWORD_CHANGE, now=ctx.services.clock.now())
+    request = required_actions.settled(ctx.request, UPDATE_PASSWORD, required_actions.SUCCESS)
+    return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=user))

@@ -7,16 +7,21 @@ redirectAfterSuccessfulFlow).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 from doorkeep.errors import OAuthError
-from doorkeep.model import AUTH_TIME_NOTE, Client, Realm, User, UserSession
-from doorkeep.oauth import authorize, device_verification, front_channel, login_events, required_actions
+from doorkeep.model import AUTH_TIME_NOTE, Client, User, UserSession
+from doorkeep.oauth import (
+    account_actions,
+    authorize,
+    device_verification,
+    front_channel,
+    login_events,
+    required_actions,
+)
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import (
     AccountUpdated,
-    Browser,
     DeviceDone,
     Done,
     NeedConsent,
@@ -29,91 +34,63 @@ from doorkeep.oauth.login_outcomes import (
     Outcome,
     Refused,
 )
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import resume
 from doorkeep.users import account_profile, brute_force
 from doorkeep.users import locale as user_locale
 
-if TYPE_CHECKING:
-    from doorkeep.oauth.context import Services
-    from doorkeep.store.tx import Tx
-
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 
 
-async def proceed(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    browser: Browser,
-    *,
-    remember_me: bool = False,
-    consented: bool = False,
-) -> Outcome:
+async def proceed(ctx: StepContext, *, remember_me: bool = False, consented: bool = False) -> Outcome:
     """``finish`` after a step of the login's forms, in the SSO session the request was ``pinned`` to while it is
     still valid (else a new one). As AuthenticationProcessor.attachSession, a valid session of another user
     ends the login on an error page; the login counts as fresh unless that session's cookie authenticated it."""
-    session = await _pinned_session(tx, services, realm, request)
-    if session is not None and session.user_id != user.id:
-        other = await tx.users.get(session.user_id)
+    session = await _pinned_session(ctx)
+    if session is not None and session.user_id != ctx.user.id:
+        other = await ctx.tx.users.get(session.user_id)
         return Refused(DIFFERENT_USER.format(other.username if other else ""))
-    fresh = not (request.sso_login and session is not None)
-    return await finish(
-        tx,
-        services,
-        realm,
-        client,
-        request,
-        user,
-        session,
-        fresh=fresh,
-        browser=browser,
-        remember_me=remember_me,
-        consented=consented,
-    )
+    fresh = not (ctx.request.sso_login and session is not None)
+    return await finish(ctx, session, fresh=fresh, remember_me=remember_me, consented=consented)
 
 
-async def _pinned_session(tx: Tx, services: Services, realm: Realm, request: AuthRequest) -> UserSession | None:
-    if request.user_session_id is None:
+async def _pinned_session(ctx: StepContext) -> UserSession | None:
+    if ctx.request.user_session_id is None:
         return None
+    now = ctx.services.clock.now()
     try:
-        return await resume.user_session(tx, realm, request.user_session_id, False, services.clock.now(), write=False)
+        return await resume.user_session(ctx.tx, ctx.realm, ctx.request.user_session_id, False, now, write=False)
     except OAuthError:
         return None
 
 
 async def finish(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
+    ctx: StepContext,
     session: UserSession | None,
     *,
     fresh: bool,
-    browser: Browser,
     remember_me: bool = False,
     consented: bool = False,
 ) -> Outcome:
     """The user's locale pick stored, then required actions, then consent (unless the user ``consented`` just
     now), then the code. The pick is Keycloak's ``update_user_locale`` required action, whose triggers run
     first whenever a login reaches its required actions, an SSO login included."""
-    if request.kc_locale is not None:
+    tx, services, realm, client, browser = ctx.tx, ctx.services, ctx.realm, ctx.client, ctx.browser
+    if ctx.request.kc_locale is not None:
         now = services.clock.now()
-        user = await user_locale.update_users_locale(
-            tx, realm, user, request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
+        picked = await user_locale.update_users_locale(
+            tx, realm, ctx.user, ctx.request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
-    triggered_user = required_actions.verify_email_trigger(realm, user)
-    if triggered_user is not user:
-        user = triggered_user
-        await tx.users.update(user)
+        ctx = dataclasses.replace(ctx, user=picked)
+    triggered_user = required_actions.verify_email_trigger(realm, ctx.user)
+    if triggered_user is not ctx.user:
+        ctx = dataclasses.replace(ctx, user=triggered_user)
+        await tx.users.update(triggered_user)
     # In the order of the realm's required action priorities, then kc_action's; disabled ones are passed over.
-    page, request = await _action_page(tx, services, realm, client, request, user, browser)
+    page, ctx = await _action_page(ctx)
     if page is not None:
         return page
+    request, user = ctx.request, ctx.user
     if required_actions.unhandled(realm, user):
         return NeedLogin("Account is not fully set up")
     if request.end_after_actions:
@@ -130,7 +107,7 @@ async def finish(
         await tx.sessions.update_user_session_notes(session.id, False, notes)
         session = dataclasses.replace(session, notes=notes)
     if request.device_user_code is not None:
-        return await _approve_device(tx, services, realm, client, request, user, session, browser, remember_me, consent)
+        return await _approve_device(ctx, session, remember_me, consent)
     response = await front_channel.respond(
         tx,
         services,
@@ -147,7 +124,7 @@ async def finish(
     if request.kc_action_status is not None:
         done = request.kc_action_done
         response = dataclasses.replace(response, kc_action=done, kc_action_status=request.kc_action_status)
-    await _logged_in(tx, services, realm, client, request, user, response.session, browser, consent)
+    await _logged_in(ctx, response.session, consent)
     return Done(response.session, response)
 
 
@@ -160,26 +137,23 @@ def client_base(client: Client) -> str | None:
     return base or None
 
 
-async def _action_page(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, browser: Browser
-) -> tuple[Outcome | None, AuthRequest]:
-    """The page of the next required action (None: none is left) and the request as it then stands. A challenge
-    that passes over its action (delete_credential naming no credential of the user) answers ``error`` and the
-    next action runs (AuthenticationManager.executeAction's IGNORE)."""
-    from doorkeep.oauth import account_actions  # it finishes the login with this module's ``proceed``
-
+async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
+    """The page of the next required action (None: none is left) and the step with the request as it then
+    stands. A challenge that passes over its action (delete_credential naming no credential of the user) answers
+    ``error`` and the next action runs (AuthenticationManager.executeAction's IGNORE)."""
     ignored: frozenset[str] = frozenset()
     while True:
-        action, request = required_actions.next_action(realm, user, request, ignored)
+        action, request = required_actions.next_action(ctx.realm, ctx.user, ctx.request, ignored)
+        ctx = dataclasses.replace(ctx, request=request)
         if action is None:
-            return None, request
+            return None, ctx
         if action not in account_actions.ACTIONS:
-            return action_page(user, request, action), request
-        page = await account_actions.challenge(tx, services, realm, client, request, user, action, browser)
+            return action_page(ctx.user, request, action), ctx
+        page = await account_actions.challenge(ctx, action)
         if page is not None:
-            return page, request
+            return page, ctx
         ignored |= {action}
-        request = required_actions.settled(request, action, required_actions.ERROR)
+        ctx = dataclasses.replace(ctx, request=required_actions.settled(request, action, required_actions.ERROR))
 
 
 def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
@@ -197,63 +171,37 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 
-async def _approve_device(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    session: UserSession | None,
-    browser: Browser,
-    remember_me: bool,
-    consent: str,
-) -> Outcome:
+async def _approve_device(ctx: StepContext, session: UserSession | None, remember_me: bool, consent: str) -> Outcome:
     """The device flow's end: the session and client session, then the device authorization approved."""
+    request, realm = ctx.request, ctx.realm
     assert request.device_user_code is not None
-    now = services.clock.now()
+    now = ctx.services.clock.now()
     session = await authorize.attach_client(
-        tx,
+        ctx.tx,
         realm,
-        client,
-        user,
+        ctx.client,
+        ctx.user,
         request,
         now=now,
-        ip_address=browser.ip_address,
+        ip_address=ctx.browser.ip_address,
         session=session,
         remember_me=remember_me and realm.remember_me,
-        user_agent=browser.user_agent,
+        user_agent=ctx.browser.user_agent,
     )
-    approved = await device_verification.approve(tx, realm, request.device_user_code, session.id, now)
-    await _logged_in(tx, services, realm, client, request, user, session, browser, consent)
+    approved = await device_verification.approve(ctx.tx, realm, request.device_user_code, session.id, now)
+    await _logged_in(ctx, session, consent)
     return DeviceDone(session, approved)
 
 
-async def _logged_in(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    session: UserSession,
-    browser: Browser,
-    consent: str,
-) -> None:
+async def _logged_in(ctx: StepContext, session: UserSession, consent: str) -> None:
     """The LOGIN event of a login that ended in ``session`` (a code issued, or a device approved), with its
     ``consent`` detail; and AuthenticationManager.logSuccess (in redirectAfterSuccessfulFlow): the user's failed
     logins are cleared only once the whole flow is through, its OTP form, required actions and consent included,
     whichever flow authenticated the user (a reset-credentials link too, BruteForceTest.testResetPassword)."""
-    await brute_force.successful_login(tx, realm, user)
+    await brute_force.successful_login(ctx.tx, ctx.realm, ctx.user)
     await login_events.login_event(
-        tx,
-        services,
-        realm,
-        client,
-        request,
-        user,
+        ctx,
         session.login_username,
-        browser.ip_address,
         session_id=session.id,
         remember_me=session.remember_me,
         extra={"consent": consent},

@@ -15,6 +15,8 @@ from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.login_outcomes import Browser
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
@@ -28,31 +30,25 @@ def details(request: AuthRequest, username: str | None, **more: str | None) -> d
 
 
 async def record(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    ip: str,
+    ctx: StepContext,
     type: str,
     *,
     error: str | None = None,
     session_id: str | None = None,
     more: Mapping[str, str | None] | None = None,
 ) -> None:
-    """Record ``type`` for ``user`` at ``client``, with the login's details and ``more``."""
+    """Record ``type`` for the step's user at its client, with the login's details and ``more``."""
     await events.record(
-        tx,
-        realm,
+        ctx.tx,
+        ctx.realm,
         type,
-        now=services.clock.now(),
-        client_id=client.client_id,
-        user_id=user.id,
+        now=ctx.services.clock.now(),
+        client_id=ctx.client.client_id,
+        user_id=ctx.user.id,
         session_id=session_id,
-        ip=ip,
+        ip=ctx.browser.ip_address,
         error=error,
-        details=details(request, user.username, **(more or {})),
+        details=details(ctx.request, ctx.user.username, **(more or {})),
     )
 
 
@@ -107,14 +103,8 @@ DEPRECATED_EVENTS = {"password": "UPDATE_PASSWORD", otp.TYPE: "UPDATE_TOTP"}
 
 
 async def login_event(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User | None,
+    ctx: StepContext,
     username: str,
-    ip_address: str,
     *,
     error: str | None = None,
     session_id: str | None = None,
@@ -123,6 +113,44 @@ async def login_event(
 ) -> None:
     """LOGIN when the code is issued, LOGIN_ERROR when the credentials are refused (``extra``: an
     authenticator's own details, the OTP form's ``selected_credential_id``)."""
+    await _login_record(
+        ctx.tx,
+        ctx.services,
+        ctx.realm,
+        ctx.client,
+        ctx.request,
+        ctx.user,
+        username,
+        ctx.browser,
+        error=error,
+        session_id=session_id,
+        remember_me=remember_me,
+        extra=extra,
+    )
+
+
+async def unknown_user(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, username: str, browser: Browser
+) -> None:
+    """The LOGIN_ERROR ``user_not_found`` of a login form whose username names no user."""
+    await _login_record(tx, services, realm, client, request, None, username, browser, error="user_not_found")
+
+
+async def _login_record(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    user: User | None,
+    username: str,
+    browser: Browser,
+    *,
+    error: str | None = None,
+    session_id: str | None = None,
+    remember_me: bool = False,
+    extra: dict[str, str] | None = None,
+) -> None:
     details = {
         "auth_method": "openid-connect",
         "auth_type": "code",
@@ -142,25 +170,15 @@ async def login_event(
         client_id=client.client_id,
         user_id=user.id if user else None,
         session_id=session_id,
-        ip=ip_address,
+        ip=browser.ip_address,
         error=error,
         details=details,
     )
 
 
-async def credential_updated(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    ip_address: str,
-    credential_type: str,
-) -> None:
+async def credential_updated(ctx: StepContext, credential_type: str) -> None:
     """Keycloak's UpdatePassword and UpdateTotp required actions record their deprecated event (UPDATE_PASSWORD,
     UPDATE_TOTP) and then UPDATE_CREDENTIAL, each with the ``credential_type`` (BruteForceTest.testResetPassword);
     each is kept if the realm keeps its type."""
     for type in (DEPRECATED_EVENTS[credential_type], "UPDATE_CREDENTIAL"):
-        more = {"credential_type": credential_type}
-        await record(tx, services, realm, client, request, user, ip_address, type, more=more)
+        await record(ctx, type, more={"credential_type": credential_type})

@@ -17,6 +17,7 @@ from doorkeep.oauth import account_actions, login_completion, required_actions
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import Browser, Failed, NeedConsent, NeedLogin, NeedOtp, NeedRegistration, Outcome
+from doorkeep.oauth.login_step import StepContext
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -80,9 +81,8 @@ async def begin(
         session = dataclasses.replace(session, last_session_refresh=now)
         if has_prompt(request, "none") and await _interaction_needed(tx, realm, client, user, request):
             return Failed("interaction_required", "")
-        return await login_completion.finish(
-            tx, services, realm, client, request, user, session, fresh=False, browser=browser
-        )
+        step = StepContext(tx, services, realm, client, request, user, browser)
+        return await login_completion.finish(step, session, fresh=False)
     if has_prompt(request, "none"):
         return Failed("login_required", "")
     if sso is not None:  # CookieAuthenticator: the user is known, only the password is asked again

@@ -22,18 +22,12 @@ UpdateTotp.processAction (a 500); Doorkeep answers the setup form with that same
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_completion, login_events, login_password, required_actions
-from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_outcomes import Browser, NeedOtp, NeedTotpSetup, Outcome, Refused
+from doorkeep.oauth.login_outcomes import NeedOtp, NeedTotpSetup, Outcome, Refused
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.logout_others import logout_other_sessions
 from doorkeep.users import brute_force, otp
-
-if TYPE_CHECKING:
-    from doorkeep.oauth.context import Services
-    from doorkeep.store.tx import Tx
 
 INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
 MISSING_TOTP = "Please specify authenticator code."  # Messages.MISSING_TOTP
@@ -43,28 +37,15 @@ DUPLICATE_DEVICE = "Device already exists with the same name"  # the credential 
 UNEXPECTED_ERROR = "Unexpected error when handling authentication request to identity provider."
 
 
-async def verify(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    token: str | None,
-    selected: str | None,
-    browser: Browser,
-    *,
-    remember_me: bool = False,
-) -> Outcome:
+async def verify(ctx: StepContext, token: str | None, selected: str | None, *, remember_me: bool = False) -> Outcome:
     """The OTP form's POST. No ``otp`` field at all shows the form again without an error or a count."""
+    tx, services, realm, user = ctx.tx, ctx.services, ctx.realm, ctx.user
     creds = await otp.stored(tx, user.id)
     chosen = selected or (creds[0].id if creds else "")
     details = {"selected_credential_id": chosen}
 
     async def record(error: str) -> None:
-        await login_events.login_event(
-            tx, services, realm, client, request, user, user.username, browser.ip_address, error=error, extra=details
-        )
+        await login_events.login_event(ctx, user.username, error=error, extra=details)
 
     async def refused(error: str) -> NeedOtp:
         await record(error)
@@ -83,35 +64,25 @@ async def verify(
         await record("invalid_user_credentials")
         return Refused(UNEXPECTED_ERROR)
     if not valid:
-        await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
+        await brute_force.failed_login(tx, realm, user, ctx.browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
     user = await login_password.password_validated(tx, services, realm, user)  # the flow's end: its triggers
-    return await login_completion.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
+    return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 
 
 async def configure(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    token: str | None,
-    label: str | None,
-    secret: str,
-    browser: Browser,
-    *,
-    logout_others: bool = False,
+    ctx: StepContext, token: str | None, label: str | None, secret: str, *, logout_others: bool = False
 ) -> Outcome:
     """The CONFIGURE_TOTP page's POST, checked in UpdateTotp.processAction's order; ``logout_others``: the
     "Sign out from other devices" box, acted on once the code and the device name pass, before the credential
     is stored."""
+    tx, realm, user = ctx.tx, ctx.realm, ctx.user
 
     def again(error: str) -> NeedTotpSetup:
-        cancel = required_actions.app_initiated(request, user, otp.CONFIGURE_TOTP)
-        return NeedTotpSetup(user.id, error, secret, cancel, request)
+        cancel = required_actions.app_initiated(ctx.request, user, otp.CONFIGURE_TOTP)
+        return NeedTotpSetup(user.id, error, secret, cancel, ctx.request)
 
-    policy, now = otp.policy(realm), services.clock.now()
+    policy, now = otp.policy(realm), ctx.services.clock.now()
     if not (token or "").strip():  # Validation.isBlank
         return again(MISSING_TOTP)
     try:
@@ -123,16 +94,16 @@ async def configure(
     if existing and not (label or "").strip():
         return again(MISSING_TOTP_DEVICE_NAME)
     if logout_others:
-        await logout_other_sessions(tx, services, realm, client, request, user, otp.CONFIGURE_TOTP, browser.ip_address)
+        await logout_other_sessions(ctx, otp.CONFIGURE_TOTP)
     if otp.duplicate_label(existing, label):
         return again(DUPLICATE_DEVICE)
-    cred = otp.new_credential(user.id, policy, secret, label, services.clock.now_ms())
+    cred = otp.new_credential(user.id, policy, secret, label, ctx.services.clock.now_ms())
     await tx.users.add_credential(cred)
     if not await otp.is_valid(tx, realm, cred, token or "", now):  # the setup code is spent (HOTP: counter moves)
         return again(INVALID_TOTP)
-    await login_events.credential_updated(tx, services, realm, client, request, user, browser.ip_address, otp.TYPE)
+    await login_events.credential_updated(ctx, otp.TYPE)
     actions = tuple(a for a in user.required_actions if a != otp.CONFIGURE_TOTP)
     user = dataclasses.replace(user, required_actions=actions)
     await tx.users.update(user)
-    request = required_actions.settled(request, otp.CONFIGURE_TOTP, required_actions.SUCCESS)
-    return await login_completion.proceed(tx, services, realm, client, request, user, browser)
+    request = required_actions.settled(ctx.request, otp.CONFIGURE_TOTP, required_actions.SUCCESS)
+    return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=user))

@@ -12,6 +12,7 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_completion, login_events, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedOtp, Outcome
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.users import brute_force, otp
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
 
@@ -93,32 +94,29 @@ async def authenticate(
     def again(error: str) -> NeedLogin:
         return NeedLogin(error, typed, remember_me, user_id=known.id if known else None)
 
-    if user is not None:
-        refused = await brute_force.refusal(tx, realm, user, services.clock.now())
-        if refused is not None:
-            await login_events.login_event(
-                tx, services, realm, client, request, user, username, browser.ip_address, error=refused
-            )
-            return again(wrong)
-    if not await check_password(tx, user, password, verdict) or user is None:
-        error = "invalid_user_credentials" if user else "user_not_found"
-        if user is not None and user.enabled and password:  # Keycloak counts no empty form password
+    if user is None:  # no user to check a password of: the same answer as a wrong password
+        await check_password(tx, user, password, verdict)
+        await login_events.unknown_user(tx, services, realm, client, request, username, browser)
+        return again(wrong)
+    ctx = StepContext(tx, services, realm, client, request, user, browser)
+    refused = await brute_force.refusal(tx, realm, user, services.clock.now())
+    if refused is not None:
+        await login_events.login_event(ctx, username, error=refused)
+        return again(wrong)
+    if not await check_password(tx, user, password, verdict):
+        if user.enabled and password:  # Keycloak counts no empty form password
             await brute_force.failed_login(tx, realm, user, browser.ip_address, services.clock.now_ms())
-        await login_events.login_event(
-            tx, services, realm, client, request, user, username, browser.ip_address, error=error
-        )
+        await login_events.login_event(ctx, username, error="invalid_user_credentials")
         return again(wrong)
     if not user.enabled:
-        await login_events.login_event(
-            tx, services, realm, client, request, user, username, browser.ip_address, error="user_disabled"
-        )
+        await login_events.login_event(ctx, username, error="user_disabled")
         return again(ACCOUNT_DISABLED)
     if known is None:
-        request = dataclasses.replace(request, attempted_username=username)
+        ctx = dataclasses.replace(ctx, request=dataclasses.replace(request, attempted_username=username))
     if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
-        return NeedOtp(user.id, remember_me=remember_me, request=request)
+        return NeedOtp(user.id, remember_me=remember_me, request=ctx.request)
     user = await password_validated(tx, services, realm, user)
-    return await login_completion.proceed(tx, services, realm, client, request, user, browser, remember_me=remember_me)
+    return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 
 
 async def password_validated(tx: Tx, services: Services, realm: Realm, user: User) -> User:

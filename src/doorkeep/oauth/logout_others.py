@@ -10,16 +10,9 @@ by default, would keep them). Each records a LOGOUT event for that session, the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_events
-from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import service
-
-if TYPE_CHECKING:
-    from doorkeep.oauth.context import Services
-    from doorkeep.store.tx import Tx
 
 FIELD = "logout-sessions"
 TRIGGERED_BY = "logout_triggered_by_required_action"  # Details.LOGOUT_TRIGGERED_BY_REQUIRED_ACTION
@@ -30,27 +23,16 @@ def asked(value: str | None) -> bool:
     return value == "on"
 
 
-async def logout_other_sessions(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
-    user: User,
-    action: str,
-    ip_address: str,
-) -> int:
+async def logout_other_sessions(ctx: StepContext, action: str) -> int:
     """End the user's other sessions, online then offline; the session this login continues (the SSO session it
     was pinned to, whose id its offline copy shares) stays. Returns how many sessions ended."""
-    keep = request.user_session_id
+    keep = ctx.request.user_session_id
     ended = 0
     for offline in (False, True):
-        for session in await tx.sessions.user_sessions_of(user.id, offline):
-            if session.id == keep or not await service.end(tx, session.id, offline):
+        for session in await ctx.tx.sessions.user_sessions_of(ctx.user.id, offline):
+            if session.id == keep or not await service.end(ctx.tx, session.id, offline):
                 continue
             ended += 1
             more = {"custom_required_action": action, TRIGGERED_BY: action}
-            await login_events.record(
-                tx, services, realm, client, request, user, ip_address, "LOGOUT", session_id=session.id, more=more
-            )
+            await login_events.record(ctx, "LOGOUT", session_id=session.id, more=more)
     return ended

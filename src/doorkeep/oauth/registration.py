@@ -19,7 +19,9 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.users import profile
 from doorkeep.users.credentials import enforce_policy
@@ -134,7 +136,7 @@ async def register(
     typed_details = {**details, "username": typed_name, "email": typed["email"]}
     await _record(tx, services, realm, client, browser, typed_details, user, None)
     fresh = dataclasses.replace(request, user_session_id=None, sso_login=False)
-    return await login_completion.proceed(tx, services, realm, client, fresh, user, browser)
+    return await login_completion.proceed(StepContext(tx, services, realm, client, fresh, user, browser))
 
 
 async def _create(
@@ -143,8 +145,6 @@ async def _create(
     """The user as UserProfile.create leaves it: enabled, e-mail unverified, the page's locale kept where the
     realm is internationalized (RegisterTest.registerUserSuccess), VERIFY_EMAIL required where the realm
     verifies e-mails; the realm's default roles and groups (``provisioning.create_user``), then the password."""
-    from doorkeep.realms.bootstrap import set_password
-
     now = services.clock.now()
     verify = ("VERIFY_EMAIL",) if realm.verify_email else ()
     attributes = {"locale": [locale]} if realm.internationalization_enabled and locale else {}

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 EVENT = "RESET_PASSWORD"
+STEP = "reset-credentials"  # the authentication session shows the "Forgot Password?" form
 NOT_ALLOWED = "Reset Credential not allowed"  # Messages.RESET_CREDENTIAL_NOT_ALLOWED
 MISSING_USERNAME = "Please specify username."  # Messages.MISSING_USERNAME
 EMAIL_SENT = "You should receive an email shortly with further instructions."  # Messages.EMAIL_SENT

@@ -1,6 +1,6 @@
 """The pages of the required actions beyond the password and the authenticator (the profile, the terms, deleting
 a credential or the account), and of the registration form, for the login outcomes that ask for them
-(``web.login.render`` creates the authentication session and its form code)."""
+(``web.login_responses.render`` creates the authentication session and its form code)."""
 
 from __future__ import annotations
 

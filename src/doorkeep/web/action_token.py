@@ -26,22 +26,22 @@ from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_session import AUTHENTICATE, LinkSpent
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
-from doorkeep.web.login import (
-    AUTHENTICATE,
+from doorkeep.web.login_pages import (
     NO_BACK,
-    LinkSpent,
     action_url,
     browser,
     display,
     error_page,
     html,
     open_realm,
-    render,
     set_auth_cookie,
 )
+from doorkeep.web.login_responses import render
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -300,7 +300,8 @@ async def _continue(
 ) -> Response:
     """The login's next step for ``user`` in ``auth_session``, as the login pages render it."""
     await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
-    outcome = await login_completion.proceed(tx, services, realm, client, auth_request, user, browser(request))
+    step = StepContext(tx, services, realm, client, auth_request, user, browser(request))
+    outcome = await login_completion.proceed(step)
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 
 

@@ -36,7 +36,7 @@ from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import frame_src_policy
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
-from doorkeep.web.login import display, error_page, html, open_realm
+from doorkeep.web.login_pages import display, error_page, html, open_realm
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language

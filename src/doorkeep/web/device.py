@@ -17,7 +17,8 @@ from doorkeep.oauth import device_verification, login_flow
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
-from doorkeep.web.login import browser, display, error_page, html, open_realm, render
+from doorkeep.web.login_pages import browser, display, error_page, html, open_realm
+from doorkeep.web.login_responses import render
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language

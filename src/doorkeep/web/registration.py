@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.oauth import registration
-from doorkeep.web import login
+from doorkeep.web import login, login_pages
 
 
 async def registrations_endpoint(request: Request) -> Response:
-    realm = await login.open_realm(request)
+    realm = await login_pages.open_realm(request)
     if isinstance(realm, Response):
         return realm
     if not realm.registration_allowed:
-        return login.error_page(request, realm, registration.NOT_ALLOWED)
+        return login_pages.error_page(request, realm, registration.NOT_ALLOWED)
     return await login.authorize_request(request, register=True)

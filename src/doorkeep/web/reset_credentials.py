@@ -21,27 +21,18 @@ from doorkeep.console import pages
 from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_outcomes, redirect_uris, reset_credentials
+from doorkeep.oauth import login_actions, login_outcomes, login_session, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.reset_credentials import NOT_ALLOWED
+from doorkeep.oauth.reset_credentials import NOT_ALLOWED, STEP
 from doorkeep.sessions import sso
-from doorkeep.web import email_links, login
+from doorkeep.web import email_links, login, login_pages, login_responses
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, read_form, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
-STEP = "reset-credentials"  # the authentication session shows the "Forgot Password?" form
 _NOBODY = User(id="", realm_id="", username="", email="nobody@invalid.example")  # for the same work
-
-
-def link(request: Request, realm: Realm, client: Client) -> str | None:
-    """login.ftl's ``url.loginResetCredentialsUrl``, while the realm allows resetting passwords."""
-    if not realm.reset_password_allowed:
-        return None
-    target = login.action_url(request, realm, STEP)
-    return redirect_uris.with_params(target, {"client_id": client.client_id})
 
 
 async def _current(request: Request, tx: Tx, realm: Realm) -> AuthSession | None:
@@ -55,7 +46,7 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
     client_id, redirect_uri = request.query_params.get("client_id"), request.query_params.get("redirect_uri")
     if client_id is None:
         if redirect_uri is not None:
-            return login.error_page(request, realm, "Missing parameters: client_id")
+            return login_pages.error_page(request, realm, "Missing parameters: client_id")
         client = await tx.clients.get_by_client_id(realm.id, "account")
         redirect_uri = f"{base_url(request)}/realms/{realm.name}/account/"
     else:
@@ -63,11 +54,11 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
         if client is not None and client.enabled and redirect_uri is not None:
             redirect_uri = redirect_uris.resolve(redirect_uri, client, base_url(request))
             if redirect_uri is None:
-                return login.error_page(request, realm, "Invalid parameter: redirect_uri")
+                return login_pages.error_page(request, realm, "Invalid parameter: redirect_uri")
     if client is None:
-        return login.error_page(request, realm, "Client not found.")
+        return login_pages.error_page(request, realm, "Client not found.")
     if not client.enabled:
-        return login.error_page(request, realm, "Client disabled.")
+        return login_pages.error_page(request, realm, "Client disabled.")
     auth_request = AuthRequest(
         client.client_id, redirect_uri or "", "code", "query", "openid", end_after_actions=redirect_uri is None
     )
@@ -80,7 +71,7 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
         auth_request.to_json(),
         None,
         now + realm.access_code_lifespan_login,
-        login.AUTHENTICATE,
+        login_session.AUTHENTICATE,
     )
     await tx.flows.create_auth_session(auth_session)
     return auth_session, client
@@ -89,7 +80,7 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
 async def _not_allowed(request: Request, tx: Tx, realm: Realm, client: Client | None) -> Response:
     services = state(request).services
     await reset_credentials.event(tx, services, realm, client, client_ip(request), error="not_allowed")
-    return login.error_page(request, realm, NOT_ALLOWED)
+    return login_pages.error_page(request, realm, NOT_ALLOWED)
 
 
 async def _page(
@@ -99,28 +90,30 @@ async def _page(
     form_token = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(auth_session.id, None, STEP, form_token)
     auth_request = AuthRequest.from_json(auth_session.request)
-    back = redirect_uris.with_params(login.action_url(request, realm, "authenticate"), {"client_id": client.client_id})
+    back = redirect_uris.with_params(
+        login_pages.action_url(request, realm, "authenticate"), {"client_id": client.client_id}
+    )
     ui = page_locale.language(
-        request, realm, auth_request=auth_request, switch_to=login.action_url(request, realm, STEP)
+        request, realm, auth_request=auth_request, switch_to=login_pages.action_url(request, realm, STEP)
     )
     body = pages.reset_password(
-        login.display(realm),
-        login.action_url(request, realm, STEP),
+        login_pages.display(realm),
+        login_pages.action_url(request, realm, STEP),
         form_token,
         login_url=back,
         with_email=realm.login_with_email_allowed,
         error=error,
         ui=ui,
     )
-    response = login.html(body)
-    login.set_auth_cookie(response, request, realm, auth_session.id)
-    response.headers["Cache-Control"] = login.NO_BACK
+    response = login_pages.html(body)
+    login_pages.set_auth_cookie(response, request, realm, auth_session.id)
+    response.headers["Cache-Control"] = login_pages.NO_BACK
     return response
 
 
 async def page(request: Request) -> Response:
     """``GET reset-credentials``: the "Forgot Password?" form."""
-    realm = await login.open_realm(request)
+    realm = await login_pages.open_realm(request)
     if isinstance(realm, Response):
         return realm
 
@@ -147,30 +140,30 @@ async def page(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     """``POST reset-credentials``: the username or e-mail; the login page with "You should receive an email
     shortly with further instructions." whoever it names."""
-    realm = await login.open_realm(request)
+    realm = await login_pages.open_realm(request)
     if isinstance(realm, Response):
         return realm
     try:
         form = await read_form(request)
     except OAuthError as err:
-        return login.error_page(request, realm, err.description)
+        return login_pages.error_page(request, realm, err.description)
     services = state(request).services
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await _current(request, tx, realm)
         if auth_session is None:
-            return login.error_page(request, realm, login.TIMED_OUT)
+            return login_pages.error_page(request, realm, login_actions.TIMED_OUT)
         client = await tx.clients.get(auth_session.client_id)
         if client is None:
-            return login.error_page(request, realm, "Client not found.")
+            return login_pages.error_page(request, realm, "Client not found.")
         if not client.enabled:
             return await login.requester_disabled(request, tx, realm, client, auth_session, STEP)
         given = form.get("session_code") or ""
         if not hmac.compare_digest(given.encode(), auth_session.form_token.encode()):
-            return login.error_page(request, realm, login.BAD_CODE)
+            return login_pages.error_page(request, realm, login_actions.BAD_CODE)
         if auth_session.step != STEP:
-            return login.error_page(request, realm, login.EXPIRED_CODE)
+            return login_pages.error_page(request, realm, login_actions.EXPIRED_CODE)
         if not realm.reset_password_allowed:
             return await _not_allowed(request, tx, realm, client)
         auth_request = AuthRequest.from_json(auth_session.request)
@@ -181,8 +174,8 @@ async def submit(request: Request) -> Response:
         user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
         mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
         outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
-        response = await login.render(request, tx, realm, client, auth_request, outcome, auth_session)
-        response.headers["Cache-Control"] = login.NO_BACK
+        response = await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
+        response.headers["Cache-Control"] = login_pages.NO_BACK
         if user is not None:
             _send(request, response, realm, client, user, auth_session, auth_request, typed, mail)
         return response

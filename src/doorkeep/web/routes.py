@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from doorkeep.oauth import login_session
 from doorkeep.web import (
     account,
     account_devices,
@@ -69,7 +70,7 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/login-actions/reset-credentials", reset_credentials.submit, methods=["POST"]),
         *(
             Route(f"/realms/{{realm}}/login-actions/{action}", login.switch_language, methods=["GET"])
-            for action in login.FORM_STEPS
+            for action in login_session.FORM_STEPS
         ),
         Route(f"{OIDC}/registrations", registration.registrations_endpoint, methods=["GET", "POST"]),
         Route(f"{OIDC}/login-status-iframe.html", browser_session.status_iframe, methods=["GET"]),

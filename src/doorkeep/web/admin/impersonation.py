@@ -22,7 +22,7 @@ from doorkeep.web import cookies
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.http import base_url, client_ip, json_response, state
-from doorkeep.web.login import set_login_cookies
+from doorkeep.web.login_responses import set_login_cookies
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx

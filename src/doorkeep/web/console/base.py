@@ -27,7 +27,7 @@ from doorkeep.web.console import cookies, signin
 from doorkeep.web.console.negotiate import Endpoint, is_form, negotiate
 from doorkeep.web.console.signin import Session, Spec
 from doorkeep.web.http import base_url, read_form, state
-from doorkeep.web.login import display, open_realm
+from doorkeep.web.login_pages import display, open_realm
 
 # Chromium sends "Origin: null" with a form POST from a no-referrer page; same-origin keeps the Origin check
 # possible while still sending no referrer to any other site.

@@ -1,0 +1,232 @@
+"""The login-actions forms posted (LoginActionsService): Keycloak's SessionCodeChecks first, then the step the
+authentication session waits on — the password form, the OTP form, a required action, the consent screen or
+the registration form — and the page a login waits on shown again (another language, "Back to Login").
+
+Cross-site request forgery: every form carries a random ``session_code`` that must match the authentication
+session the HttpOnly ``AUTH_SESSION_ID`` cookie names. The code changes at every step (a failed login too), and
+each form is accepted only when its step is the one the authentication session is waiting for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep import events
+from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth import (
+    action_steps,
+    login_completion,
+    login_consent,
+    login_flow,
+    login_otp,
+    login_outcomes,
+    login_password,
+    login_restart,
+    registration,
+    required_actions,
+)
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_outcomes import Browser, Outcome
+from doorkeep.oauth.login_session import (
+    AUTHENTICATE,
+    CONSENT_SCOPES_NOTE,
+    REGISTER,
+    REMEMBER_ME_NOTE,
+    TOTP_SECRET_NOTE,
+    accepts,
+    without_mail_note,
+)
+from doorkeep.oauth.login_step import StepContext
+from doorkeep.users import otp
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Form, Services
+    from doorkeep.store.tx import Tx
+
+TIMED_OUT = login_restart.LOGIN_TIMEOUT
+EXPIRED_CODE = "Login timeout. Please sign in again."
+BAD_CODE = "Invalid request: the form has expired. Please try again."
+REQUESTER_DISABLED = "Login requester not enabled"  # loginRequesterNotEnabledMessage, as LoginTest reads it
+CLIENT_NOT_FOUND = "Client not found."
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """The login's error page; ``request``: the login's, whose language the page speaks."""
+
+    text: str
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class Expired:
+    """The form of an expired login: it starts again (``login_restart``)."""
+
+    auth_session: AuthSession
+
+
+@dataclass(frozen=True)
+class ClientDisabled:
+    """The client was disabled while its login form was open."""
+
+    client: Client
+    auth_session: AuthSession
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A form its authentication session accepts: the session, its client and request, the user it knows."""
+
+    auth_session: AuthSession
+    client: Client
+    request: AuthRequest
+    user: User | None
+
+
+async def check(
+    tx: Tx, services: Services, realm: Realm, action: str, auth_session_id: str, session_code: str
+) -> Posted | Expired | ClientDisabled | ErrorPage:
+    """SessionCodeChecks, in its order: the authentication session, its expiry, its client (disabled first),
+    the form's code, the step it waits on; then the request as the posted step leaves it."""
+    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    if auth_session is None or auth_session.realm_id != realm.id:
+        return ErrorPage(TIMED_OUT)
+    if auth_session.expires <= services.clock.now():  # SessionCodeChecks: restarted, as from KC_RESTART
+        return Expired(auth_session)
+    client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
+    if client is not None and not client.enabled:
+        return ClientDisabled(client, auth_session)
+    if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
+        return ErrorPage(BAD_CODE)
+    if not accepts(action, auth_session.step):  # only the pending step: no skipping to another form
+        return ErrorPage(EXPIRED_CODE)
+    if client is None:
+        return ErrorPage(CLIENT_NOT_FOUND)
+    request = AuthRequest.from_json(auth_session.request)
+    if action == "required-action" and auth_session.step == required_actions.VERIFY_EMAIL:
+        auth_session = without_mail_note(auth_session)  # the page's POST sends the e-mail again
+    elif action == "required-action":  # the login's own action is done once its form is through
+        request = required_actions.leaving(request, auth_session.step)
+    user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
+    return Posted(auth_session, client, request, user)
+
+
+async def submit(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    posted: Posted,
+    action: str,
+    form: Form,
+    browser: Browser,
+    *,
+    verdict: tuple[str, bool] | None = None,
+    locale: str | None = None,
+) -> Outcome | ErrorPage:
+    """The posted step run: ``verdict``, the password form's password checked before the writing transaction;
+    ``locale``, the registration page's language (the new user's locale)."""
+    auth_session, client, request, user = posted.auth_session, posted.client, posted.request, posted.user
+    if action == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
+        return await login_password.authenticate(
+            tx,
+            services,
+            realm,
+            client,
+            request,
+            form.get("username") or "",
+            form.get("password") or "",
+            browser,
+            remember_me=(form.get("rememberMe") or "").lower() == "on",  # equalsIgnoreCase("on")
+            verdict=verdict,
+            known=user,
+        )
+    if action == "registration":
+        if not realm.registration_allowed:
+            return ErrorPage(registration.NOT_ALLOWED, request)
+        return await registration.register(tx, services, realm, client, request, form, browser, locale)
+    if user is not None and not user.enabled:  # disabled mid-flow (LoginTest.testUserDisabledDuringRequiredAction)
+        return ErrorPage(login_password.ACCOUNT_DISABLED)
+    if user is None:
+        return login_outcomes.NeedLogin()
+    ctx = StepContext(tx, services, realm, client, request, user, browser)
+    if auth_session.step == login_flow.OTP_STEP:
+        remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+        return await login_otp.verify(ctx, form.get("otp"), form.get("selectedCredentialId"), remember_me=remember_me)
+    if action == "required-action":
+        secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
+        return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret)
+    if form.get("accept"):
+        noted = auth_session.notes.get(CONSENT_SCOPES_NOTE)
+        return await login_consent.grant_consent(ctx, frozenset(noted.split()) if noted is not None else None)
+    return await login_consent.deny_consent(ctx)  # the user said no
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The page a login waits on, to be shown again."""
+
+    auth_session: AuthSession
+    client: Client
+    request: AuthRequest
+    outcome: Outcome
+
+
+async def shown_again(
+    tx: Tx,
+    realm: Realm,
+    auth_session_id: str,
+    target: str,
+    *,
+    pick: str | None,
+    execution: str | None,
+    now: int,
+) -> Shown | ErrorPage:
+    """A GET of a login-actions URL (``target``), as the locale dropdown's links make: the page the login waits
+    on, in the language ``pick`` asks for (LoginActionsService's processLocaleParam, kept on the login)."""
+    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
+        return ErrorPage(TIMED_OUT)
+    client = await tx.clients.get(auth_session.client_id)
+    if client is None or not client.enabled:
+        return ErrorPage(REQUESTER_DISABLED if client else CLIENT_NOT_FOUND)
+    request = AuthRequest.from_json(auth_session.request)
+    if pick is not None:
+        request = dataclasses.replace(request, kc_locale=pick)
+        await tx.flows.replace_auth_request(auth_session.id, request.to_json())
+    user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
+    step = auth_session.step
+    if target == "registration":  # login.ftl's "Register" link
+        step = REGISTER
+    elif step == REGISTER and target == "authenticate":  # register.ftl's "Back to Login"
+        step = AUTHENTICATE
+    if step == required_actions.VERIFY_EMAIL and execution == step:
+        auth_session = without_mail_note(auth_session)  # login-verify-email.ftl's "Click here": send it again
+    remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+    outcome = await login_flow.pending(tx, client, request, step, user, remember_me=remembered)
+    return Shown(auth_session, client, request, outcome)
+
+
+async def without_cookie(tx: Tx, services: Services, realm: Realm, named: str | None, ip: str) -> str | None:
+    """SessionCodeChecks without the authentication session's cookie (nor KC_RESTART, which it stands for here):
+    a LOGIN_ERROR ``cookie_not_found`` (LoginTest); the "Back to Application" link of the enabled client the
+    form's ``client_id`` names (its base URL)."""
+    client = await tx.clients.get_by_client_id(realm.id, named) if named else None
+    known = client.client_id if client is not None else None
+    now = services.clock.now()
+    await events.record(tx, realm, "LOGIN_ERROR", now=now, client_id=known, ip=ip, error="cookie_not_found")
+    return login_completion.client_base(client) if client is not None and client.enabled else None
+
+
+async def drop_for_disabled_client(
+    tx: Tx, services: Services, realm: Realm, disabled: ClientDisabled, action: str, ip: str
+) -> None:
+    """The client was disabled while its login form was open (SessionCodeChecks): the authentication session is
+    dropped; the login form's POST, a LOGIN event, records ``client_disabled``."""
+    await tx.flows.delete_auth_session(disabled.auth_session.id)
+    if action == "authenticate":
+        now = services.clock.now()
+        client_id = disabled.client.client_id
+        await events.record(tx, realm, "LOGIN_ERROR", now=now, client_id=client_id, ip=ip, error="client_disabled")

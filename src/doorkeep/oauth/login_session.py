@@ -1,0 +1,176 @@
+"""The authentication session a browser login keeps between its pages (Keycloak's AuthenticationSessionModel):
+the step its next form must post (SessionCodeChecks accepts no other), who is logging in, the notes a step
+keeps for the next one, and a fresh form code at every page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep.email import action_tokens
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
+from doorkeep.oauth import login_flow, login_outcomes, required_actions
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.users import otp
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+AUTHENTICATE = "authenticate"
+CONSENT = "consent"
+REGISTER = login_flow.REGISTER
+# The steps each login-actions form posts, as recorded on the authentication session: the OTP form posts
+# to ``authenticate`` as the password form does (both are authenticators of the browser flow); the
+# required-action form posts whichever required action is pending.
+FORM_STEPS = {
+    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP}),
+    "required-action": required_actions.HANDLED,
+    "consent": frozenset({CONSENT}),
+    "registration": frozenset({REGISTER}),
+}
+STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in steps}
+REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
+VERIFY_EMAIL_NOTE = "VERIFY_EMAIL_KEY"  # Constants.VERIFY_EMAIL_KEY: the address the link was mailed to
+CONSENT_SCOPES_NOTE = "consent_scopes"  # the client scope ids a consent screen stands for (its grant stores those)
+_NO_USER = User("", "", "")
+
+
+def accepts(action: str, step: str) -> bool:
+    """Whether a login-actions form may be posted while the login waits on ``step``."""
+    return step in FORM_STEPS.get(action, frozenset())
+
+
+def pending_step(outcome: login_outcomes.Outcome) -> str:
+    """The step a page rendered for this outcome waits for."""
+    if isinstance(outcome, login_outcomes.NeedOtp):
+        return login_flow.OTP_STEP
+    if isinstance(outcome, login_outcomes.NeedTotpSetup):
+        return otp.CONFIGURE_TOTP
+    if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
+        return UPDATE_PASSWORD
+    if isinstance(outcome, login_outcomes.NeedProfileUpdate):
+        return required_actions.UPDATE_PROFILE
+    if isinstance(outcome, login_outcomes.NeedTerms):
+        return required_actions.TERMS_AND_CONDITIONS
+    if isinstance(outcome, login_outcomes.NeedEmailVerification):
+        return required_actions.VERIFY_EMAIL
+    if isinstance(outcome, login_outcomes.NeedDeleteCredential):
+        return required_actions.DELETE_CREDENTIAL
+    if isinstance(outcome, login_outcomes.NeedDeleteAccount):
+        return required_actions.DELETE_ACCOUNT
+    if isinstance(outcome, login_outcomes.NeedRegistration):
+        return REGISTER
+    if isinstance(outcome, login_outcomes.NeedConsent):
+        return CONSENT
+    return AUTHENTICATE
+
+
+def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None) -> dict[str, str]:
+    """The auth notes the next step needs: the OTP form's Remember me box; the TOTP setup's secret, drawn once
+    per authentication session (TotpBean) so that the page shown again keeps the secret already scanned; the
+    client scopes a consent screen stands for."""
+    if isinstance(outcome, login_outcomes.NeedOtp) and outcome.remember_me:
+        return {REMEMBER_ME_NOTE: "true"}
+    if isinstance(outcome, login_outcomes.NeedTotpSetup):
+        kept = auth_session.notes.get(TOTP_SECRET_NOTE) if auth_session is not None else None
+        return {TOTP_SECRET_NOTE: outcome.secret or kept or otp.generate_secret()}
+    if isinstance(outcome, login_outcomes.NeedConsent):  # fixed when the screen first shows
+        noted = auth_session.notes.get(CONSENT_SCOPES_NOTE) if auth_session is not None else None
+        return {CONSENT_SCOPES_NOTE: noted if noted is not None else " ".join(outcome.offered)}
+    return {}
+
+
+def without_mail_note(auth_session: AuthSession) -> AuthSession:
+    """VerifyEmail.processAction: the page asked again (its POST, or its "Click here" link) sends the e-mail
+    again, as if none had been sent in this session."""
+    notes = {k: v for k, v in auth_session.notes.items() if k != VERIFY_EMAIL_NOTE}
+    return dataclasses.replace(auth_session, notes=notes)
+
+
+def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
+    """The user the login has authenticated once it reached this outcome (None: not yet, or not any more)."""
+    if isinstance(outcome, login_outcomes.Done | login_outcomes.DeviceDone):
+        return outcome.session.user_id
+    if isinstance(
+        outcome,
+        login_outcomes.NeedPasswordUpdate
+        | login_outcomes.NeedProfileUpdate
+        | login_outcomes.NeedTerms
+        | login_outcomes.NeedEmailVerification
+        | login_outcomes.NeedConsent
+        | login_outcomes.NeedOtp
+        | login_outcomes.NeedTotpSetup
+        | login_outcomes.NeedDeleteCredential
+        | login_outcomes.NeedDeleteAccount,
+    ):
+        return outcome.user_id
+    return None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A page's authentication session, created or advanced: what the page shows and where it posts."""
+
+    auth_session: AuthSession
+    request: AuthRequest  # the login request as the step left it
+    user: User | None
+    mail_to: str | None  # VerifyEmail.process: the address to mail now (not yet mailed in this session)
+
+
+async def wait_for(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    request: AuthRequest,
+    outcome: login_outcomes.Outcome,
+    auth_session: AuthSession | None,
+    now: int,
+) -> Waiting:
+    """The authentication session of the page ``outcome`` asks for: created with the login's first page, else
+    moved to the page's step with a new form code (every step, a failed login too, burns the form's code)."""
+    user_id = getattr(outcome, "user_id", None)
+    step = pending_step(outcome)
+    notes = step_notes(outcome, auth_session)
+    mail_to: str | None = None
+    if isinstance(outcome, login_outcomes.NeedEmailVerification):
+        address = (await tx.users.get(outcome.user_id) or _NO_USER).email or ""
+        mailed = auth_session.notes.get(VERIFY_EMAIL_NOTE) if auth_session is not None else None
+        notes = {VERIFY_EMAIL_NOTE: address}
+        mail_to = address if mailed != address else None
+    current = getattr(outcome, "request", None) or request  # a step may have changed the request
+    if auth_session is None:
+        auth_session = AuthSession(
+            secrets.token_urlsafe(24),
+            realm.id,
+            client.id,
+            secrets.token_urlsafe(24),
+            current.to_json(),
+            user_id,
+            now + realm.access_code_lifespan_login,
+            step,
+            notes,
+        )
+        await tx.flows.create_auth_session(auth_session)
+    else:
+        auth_session = dataclasses.replace(
+            auth_session, user_id=user_id, step=step, form_token=secrets.token_urlsafe(24), notes=notes
+        )
+        await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token, notes)
+        if current != request:
+            await tx.flows.replace_auth_request(auth_session.id, current.to_json())
+    user = await tx.users.get(user_id) if user_id else None
+    return Waiting(auth_session, current, user, mail_to)
+
+
+class LinkSpent(Exception):
+    """An e-mailed link's single-use key was spent by another request while this login ran: the
+    transaction is rolled back and the page says so."""
+
+
+async def spend_link(tx: Tx, key: str, now: int) -> None:
+    """AuthenticationManager's INVALIDATE_ACTION_TOKEN: the link's key spent when its login ends."""
+    if not await tx.action_tokens.put_if_absent(key, action_tokens.key_expiry(key), now):
+        raise LinkSpent(key)

@@ -1,0 +1,186 @@
+"""The login's pages and the pieces every browser endpoint shares: the realm opened (or its error page), the
+themed page and the error page in the request's language, the login-actions URLs, and the body of the page a
+login waits on (login.ftl, login-otp.ftl, login-config-totp.ftl, login-update-password.ftl, the required
+actions', login-verify-email.ftl, login-oauth-grant.ftl).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from doorkeep.console import pages
+from doorkeep.model import Client, Realm
+from doorkeep.oauth import login_outcomes, redirect_uris, required_actions
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.context import Form
+from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, Waiting
+from doorkeep.oauth.reset_credentials import STEP as RESET_STEP
+from doorkeep.users import otp
+from doorkeep.web import action_pages, cookies
+from doorkeep.web import locale as page_locale
+from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure
+
+if TYPE_CHECKING:
+    from doorkeep.console.i18n import Language
+    from doorkeep.store.tx import Tx
+
+NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    """A themed page; the security headers are added by ``headers.SecurityHeaders``."""
+    return HTMLResponse(body, status_code=status)
+
+
+def error_page(
+    request: Request,
+    realm: Realm,
+    text: str,
+    status: int = 400,
+    auth_request: AuthRequest | None = None,
+    back_uri: str | None = None,
+) -> HTMLResponse:
+    """The error page in the request's language; on a GET its locale dropdown opens the same URL again with
+    ``kc_locale`` (i18n/LoginPageTest.languageUserUpdatesOnErrorPage)."""
+    switch = page_locale.current_url(request) if request.method == "GET" else None
+    ui = page_locale.language(request, realm, auth_request=auth_request, switch_to=switch)
+    return html(pages.error(display(realm), text, ui=ui, back_uri=back_uri), status)
+
+
+def browser(request: Request) -> login_outcomes.Browser:
+    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""))
+
+
+def display(realm: Realm) -> str:
+    return realm.display_name or realm.name
+
+
+async def open_realm(request: Request) -> Realm | Response:
+    """The path's realm, or the error page: unknown (404), then Keycloak's checkSsl and checkRealm (400)."""
+
+    async def load(tx: Tx) -> Realm | None:
+        return await tx.realms.get_by_name(request.path_params["realm"])
+
+    realm = await in_transaction(request, load, write=False)
+    if realm is None:
+        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+    if not is_secure(request, realm):
+        return error_page(request, realm, "HTTPS required")
+    if not realm.enabled:
+        return error_page(request, realm, "Realm not enabled.")
+    return realm
+
+
+def action_url(request: Request, realm: Realm, action: str) -> str:
+    return f"{base_url(request)}/realms/{realm.name}/login-actions/{action}"
+
+
+def login_action(request: Request, realm: Realm, form_token: str, client: Client) -> str:
+    """The login forms' target as Keycloak's ``url.loginAction``: the session code first in its query, then the
+    client (scrapers such as python-keycloak's tests post there with the username and password alone)."""
+    params = {"session_code": form_token, "client_id": client.client_id}
+    return redirect_uris.with_params(action_url(request, realm, "authenticate"), params)
+
+
+def session_code(request: Request, form: Form) -> str:
+    """LoginActionsService reads the code from the action's query; the form's hidden field is taken too."""
+    return request.query_params.get("session_code") or form.get("session_code") or ""
+
+
+def set_auth_cookie(response: Response, request: Request, realm: Realm, auth_session_id: str) -> None:
+    """AUTH_SESSION_ID: the login under way, for the realm's path only."""
+    cookies.write(request, response, realm, cookies.AUTH_SESSION_ID, auth_session_id)
+
+
+def reset_link(request: Request, realm: Realm, client: Client) -> str | None:
+    """login.ftl's "Forgot Password?" (``url.loginResetCredentialsUrl``), while the realm allows it."""
+    if not realm.reset_password_allowed:
+        return None
+    return redirect_uris.with_params(action_url(request, realm, RESET_STEP), {"client_id": client.client_id})
+
+
+def registration_link(request: Request, realm: Realm, client: Client) -> str | None:
+    """The login page's "Register" link (login.ftl's ``url.registrationUrl``), while registration is allowed."""
+    if not realm.registration_allowed:
+        return None
+    return redirect_uris.with_params(action_url(request, realm, "registration"), {"client_id": client.client_id})
+
+
+async def page_body(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    outcome: login_outcomes.Outcome,
+    waiting: Waiting,
+    ui: Language,
+) -> str:
+    """The page of the step ``waiting`` stands for, its forms posting its code."""
+    token, user = waiting.auth_session.form_token, waiting.user
+    if isinstance(outcome, login_outcomes.NeedLogin):
+        return pages.login(
+            display(realm),
+            login_action(request, realm, token, client),
+            token,
+            username=outcome.username,
+            error=outcome.error,
+            remember_me=realm.remember_me,
+            remember_me_checked=outcome.remember_me,
+            reauthenticate=outcome.user_id is not None,
+            register=registration_link(request, realm, client) if outcome.user_id is None else None,
+            reset=reset_link(request, realm, client) if outcome.user_id is None else None,
+            success=outcome.success,
+            username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
+            ui=ui,
+        )
+    if isinstance(outcome, login_outcomes.NeedOtp):
+        creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
+        selected = outcome.selected or (creds[0][0] if creds else "")
+        return pages.login_otp(
+            display(realm), login_action(request, realm, token, client), token, creds, selected, outcome.error, ui=ui
+        )
+    if isinstance(outcome, login_outcomes.NeedTotpSetup):
+        assert user is not None
+        secret = waiting.auth_session.notes[TOTP_SECRET_NOTE]
+        return pages.config_totp(
+            display(realm),
+            action_url(request, realm, "required-action"),
+            token,
+            otp.policy(realm),
+            otp.key_uri(otp.policy(realm), display(realm), user.username, secret),
+            secret,
+            has_otp=bool(await otp.stored(tx, user.id)),
+            error=outcome.error,
+            cancel=outcome.cancel,
+            ui=ui,
+        )
+    if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
+        target = action_url(request, realm, "required-action")
+        return pages.update_password(display(realm), target, token, outcome.error, cancel=outcome.cancel, ui=ui)
+    if isinstance(
+        outcome,
+        login_outcomes.NeedProfileUpdate
+        | login_outcomes.NeedTerms
+        | login_outcomes.NeedRegistration
+        | login_outcomes.NeedDeleteCredential
+        | login_outcomes.NeedDeleteAccount,
+    ):
+        return action_pages.page(request, realm, client, outcome, token, ui)
+    if isinstance(outcome, login_outcomes.NeedEmailVerification):
+        assert user is not None
+        resend = redirect_uris.with_params(
+            action_url(request, realm, "required-action"), {"execution": required_actions.VERIFY_EMAIL}
+        )
+        return pages.verify_email(display(realm), user.email or "", resend, ui=ui)
+    assert isinstance(outcome, login_outcomes.NeedConsent)
+    return pages.consent(
+        display(realm),
+        redirect_uris.with_params(action_url(request, realm, "consent"), {"client_id": client.client_id}),
+        token,
+        client.name or client.client_id,
+        [item.text for item in outcome.items],
+        ui=ui,
+    )

@@ -1,0 +1,222 @@
+"""How a step of the browser login answers: a login outcome turned into its page (the authentication session
+created or advanced, its cookie set), the authorization response or error sent back to the client in its
+response mode, a device-flow login's status page, or the end of the login with the SSO cookies
+(AuthenticationManager.createLoginCookie) and the ``KEYCLOAK_LOCALE`` cookie the outcome calls for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from doorkeep.console import pages
+from doorkeep.model import AuthSession, Client, Realm, UserSession
+from doorkeep.oauth import authorize, device_verification, front_channel, login_outcomes, login_session, redirect_uris
+from doorkeep.oauth.authorize import AuthRequest, RedirectingError
+from doorkeep.oauth.login_session import STEP_ACTIONS, spend_link
+from doorkeep.sessions import remember_me, sso
+from doorkeep.users import locale as user_locale
+from doorkeep.web import action_pages, cookies, verify_email
+from doorkeep.web import locale as page_locale
+from doorkeep.web.headers import form_post_headers
+from doorkeep.web.http import base_url, issuer, state
+from doorkeep.web.login_pages import NO_BACK, action_url, display, error_page, html, page_body, set_auth_cookie
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
+    """Send the authorization response (or error) in the requested response mode."""
+    if mode == "form_post":
+        return HTMLResponse(pages.form_post(target, params), headers=form_post_headers(target))
+    return RedirectResponse(redirect_uris.with_params(target, params, in_fragment=mode == "fragment"), 302)
+
+
+def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Response:
+    """``redirectErrorToClient``: the error, its description, the state and the issuer, never cached
+    (``noBackButtonCacheControlHeader``)."""
+    params = {"error": err.error}
+    if err.description:
+        params["error_description"] = err.description
+    if err.target.state is not None:
+        params["state"] = err.target.state
+    params["iss"] = issuer(request, realm.name)
+    response = client_redirect(err.target.redirect_uri, err.target.response_mode, params)
+    response.headers["Cache-Control"] = NO_BACK
+    return response
+
+
+async def render(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    outcome: login_outcomes.Outcome,
+    auth_session: AuthSession | None,
+) -> Response:
+    """Turn a login outcome into a page (creating the authentication session) or a redirect, with the
+    ``KEYCLOAK_LOCALE`` cookie the outcome calls for."""
+    response = await _respond(request, tx, realm, client, auth_request, outcome, auth_session)
+    await locale_cookie(request, tx, realm, auth_request, outcome, response)
+    return response
+
+
+async def locale_cookie(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    auth_request: AuthRequest,
+    outcome: login_outcomes.Outcome,
+    response: Response,
+) -> None:
+    """Once the user is authenticated, UpdateUserLocaleAction: the cookie holds the pick or the user's stored
+    locale, or is expired; before that, processLocaleParam: a ``kc_locale`` in the URL is put in the cookie."""
+    user_id = login_session.authenticated_user_id(outcome)
+    user = await tx.users.get(user_id) if user_id else None
+    if user is not None:
+        page_locale.set_cookie(request, realm, response, user_locale.cookie_after_login(auth_request.kc_locale, user))
+    elif (pick := page_locale.requested(request, realm)) is not None:
+        page_locale.set_cookie(request, realm, response, pick)
+
+
+async def _respond(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    outcome: login_outcomes.Outcome,
+    auth_session: AuthSession | None,
+) -> Response:
+    now = state(request).services.clock.now()
+    if (
+        isinstance(outcome, login_outcomes.Done | login_outcomes.AccountUpdated)
+        and auth_request.action_token is not None
+    ):
+        await spend_link(tx, auth_request.action_token, now)
+    if isinstance(outcome, login_outcomes.AccountUpdated):
+        return await account_updated(request, tx, realm, outcome, auth_session)
+    if isinstance(outcome, login_outcomes.Done):
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        response = authorization_response(request, tx, realm, auth_request, outcome.response)
+        return await signed_in(request, tx, realm, outcome.session, response)
+    if isinstance(outcome, login_outcomes.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
+        if auth_session is not None:
+            await tx.flows.delete_auth_session(auth_session.id)
+        failed = None if outcome.approved else "expired_token"
+        return await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
+    if isinstance(outcome, login_outcomes.Failed) and auth_request.device_user_code is not None:
+        denied = await device_verification.deny(tx, realm, auth_request.device_user_code, now)
+        response = device_status(request, realm, "access_denied" if denied else "expired_token")
+        return await login_over(request, tx, realm, auth_session, response)
+    if isinstance(outcome, login_outcomes.AccountDeleted):  # the user is gone: so are the login and its form
+        response = action_pages.account_deleted(request, realm, client, auth_request)
+        return await login_over(request, tx, realm, auth_session, response)
+    if isinstance(outcome, login_outcomes.Refused):
+        response = error_page(request, realm, outcome.text, outcome.status, auth_request=auth_request)
+        return await login_over(request, tx, realm, auth_session, response)
+    if isinstance(outcome, login_outcomes.Failed):  # e.g. consent denied: the login is over, its form dead
+        err = RedirectingError(
+            outcome.error,
+            outcome.description,
+            authorize.EarlyRedirect(auth_request.redirect_uri, auth_request.response_mode, auth_request.state),
+        )
+        response = error_redirect(request, realm, err)
+        return await login_over(request, tx, realm, auth_session, response)
+    # the page the login now waits on, in its authentication session
+    waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now)
+    switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
+    ui = page_locale.language(request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to)
+    response = html(await page_body(request, tx, realm, client, outcome, waiting, ui), 200)
+    set_auth_cookie(response, request, realm, waiting.auth_session.id)
+    if waiting.mail_to and waiting.user is not None:
+        await verify_email.send(
+            request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, response
+        )
+    return response
+
+
+async def account_updated(
+    request: Request, tx: Tx, realm: Realm, outcome: login_outcomes.AccountUpdated, auth_session: AuthSession | None
+) -> Response:
+    """END_AFTER_REQUIRED_ACTIONS: "Your account has been updated." and the authentication session gone."""
+    if auth_session is not None:
+        await tx.flows.delete_auth_session(auth_session.id)
+    user = await tx.users.get(outcome.user_id)
+    ui = page_locale.language(request, realm, user=user)
+    body = pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=outcome.back_uri, ui=ui)
+    response = html(body)
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
+    return response
+
+
+def authorization_response(
+    request: Request, tx: Tx, realm: Realm, auth_request: AuthRequest, done: front_channel.AuthorizationResponse
+) -> Response:
+    """The redirect (or form_post page) with the code and tokens. Tokens are signed only after the commit
+    (issue #8: no signing under SQLite's write lock), so their answer is completed then."""
+    target, mode, state = auth_request.redirect_uri, auth_request.response_mode, auth_request.state
+    iss = issuer(request, realm.name)
+    if done.tokens is None:
+        return client_redirect(target, mode, front_channel.params(done, state, iss))
+    response = client_redirect(target, mode, {})
+
+    def complete() -> None:
+        filled = client_redirect(target, mode, front_channel.params(done, state, iss))
+        if "location" in filled.headers:
+            response.headers["location"] = filled.headers["location"]
+        else:
+            response.body = filled.body
+            response.headers["content-length"] = str(len(filled.body))
+
+    tx.after_commit.append(complete)
+    return response
+
+
+def device_status(request: Request, realm: Realm, error: str | None) -> Response:
+    """Where a device-flow login ends: this server's own status page, never a client's URI."""
+    target = f"{base_url(request)}/realms/{realm.name}/device/status"
+    return RedirectResponse(redirect_uris.with_params(target, {"error": error}) if error else target, 302)
+
+
+async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> Response:
+    """The end of a login: the SSO cookies set, the authentication session's cookie dropped."""
+    await set_login_cookies(request, tx, realm, session, response)
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
+    remember(request, realm, session, response)
+    return response
+
+
+async def set_login_cookies(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> None:
+    """AuthenticationManager.createLoginCookie: ``KEYCLOAK_IDENTITY`` and ``KEYCLOAK_SESSION`` for ``session``,
+    on the realm's path; a login and an impersonation set them alike."""
+    services = state(request).services
+    token = await sso.identity_token(tx, services, realm, issuer(request, realm.name), session)
+    identity_age, session_age = sso.cookie_max_ages(realm, session)
+    cookies.write(request, response, realm, cookies.IDENTITY, token, identity_age)
+    cookies.write(request, response, realm, cookies.SESSION, sso.session_cookie_value(session.id), session_age)
+
+
+def remember(request: Request, realm: Realm, session: UserSession, response: Response) -> None:
+    """AuthenticationManager after every finished login: a remember-me session sets ``KEYCLOAK_REMEMBER_ME``
+    to its login username, any other login expires the cookie."""
+    if not session.remember_me:
+        cookies.expire(request, response, realm, cookies.LOGIN_HINT)
+        return
+    cookies.write(request, response, realm, cookies.LOGIN_HINT, remember_me.cookie_value(session.login_username))
+
+
+async def login_over(
+    request: Request, tx: Tx, realm: Realm, auth_session: AuthSession | None, response: Response
+) -> Response:
+    """The login is over (refused, failed, its user gone): its authentication session and cookie go with it,
+    so its forms are dead."""
+    if auth_session is not None:
+        await tx.flows.delete_auth_session(auth_session.id)
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
+    return response
