@@ -167,6 +167,11 @@ async def test_a_decodable_logout_token_finds_no_identity_provider(consumer: Env
     ] * 2
 
 
+def _nested(depth: int) -> str:
+    """A base64url segment of ``depth`` nested JSON arrays."""
+    return base64.urlsafe_b64encode(b"[" * depth + b"]" * depth).rstrip(b"=").decode()
+
+
 @pytest.mark.parametrize(
     ("token", "reason"),
     [
@@ -180,6 +185,8 @@ async def test_a_decodable_logout_token_finds_no_identity_provider(consumer: Env
         (b64({"alg": "none"}) + "." + b64({}), NO_IDP),  # unsigned but decodable: the next check refuses it
         (b64({"alg": "none"}) + "." + b64({"exp": "12"}) + ".", NO_IDP),  # Java's split drops the empty part
         ("x" * 5000, DECODE_FAILED),
+        (_nested(5000) + "." + b64({}), DECODE_FAILED),  # nested deeper than a JSON parser recurses
+        (b64({"alg": "none"}) + "." + _nested(5000), DECODE_FAILED),
     ],
 )
 async def test_a_malformed_logout_token_is_a_400_never_a_500(consumer: Env, token: str, reason: str) -> None:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep import events
+from doorkeep import events, numbers
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -65,8 +64,7 @@ def decode(token: str) -> dict[str, Any] | None:
 
 def _json(segment: str) -> Any:
     try:
-        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-        return json.loads(raw)
+        return numbers.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (binascii.Error, ValueError):
         return None
 
