@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from access_token_realm import client_uuid as client_uuid
+from access_token_realm import get as get
+from access_token_realm import send as send
 from browser_flow import code_from, exchange, start, submit
 from wire_env import Env
 
@@ -88,23 +89,6 @@ async def import_realm(env: Env) -> Env:
     response = await env.http.post("/admin/realms", json=realm_rep(), headers=await env.admin_headers())
     assert response.status_code == 201, response.text
     return env
-
-
-async def get(env: Env, path: str, **params: Any) -> Any:
-    response = await env.http.get(ADMIN + path, params=params, headers=await env.admin_headers())
-    assert response.status_code == 200, (path, response.status_code, response.text)
-    return response.json()
-
-
-async def send(env: Env, method: str, path: str, body: Any = None, status: int = 204) -> httpx.Response:
-    response = await env.http.request(method, ADMIN + path, json=body, headers=await env.admin_headers())
-    assert response.status_code == status, (method, path, response.status_code, response.text)
-    return response
-
-
-async def client_uuid(env: Env, client_id: str = APP) -> str:
-    [client] = await get(env, "/clients", clientId=client_id)
-    return str(client["id"])
 
 
 async def set_client_attribute(env: Env, name: str, value: str | None, client_id: str = APP) -> dict[str, Any]:

@@ -20,6 +20,9 @@ from typing import Any
 
 import httpx
 
+from access_token_realm import client_uuid as client_uuid
+from access_token_realm import get as get
+from access_token_realm import user_id as user_id
 from browser_flow import code_from, exchange, start, submit
 from wire_env import Env
 
@@ -147,28 +150,12 @@ async def import_realm(env: Env) -> Env:
 # --- the admin API --------------------------------------------------------------------------------------
 
 
-async def get(env: Env, path: str, **params: Any) -> Any:
-    response = await env.http.get(ADMIN + path, params=params, headers=await env.admin_headers())
-    assert response.status_code == 200, (path, response.status_code, response.text)
-    return response.json()
-
-
 async def send(
     env: Env, method: str, path: str, body: Any = None, status: int = 204, base: str = ADMIN
 ) -> httpx.Response:
     response = await env.http.request(method, base + path, json=body, headers=await env.admin_headers())
     assert response.status_code == status, (method, path, response.status_code, response.text)
     return response
-
-
-async def client_uuid(env: Env, client_id: str = APP) -> str:
-    [client] = await get(env, "/clients", clientId=client_id)
-    return str(client["id"])
-
-
-async def user_id(env: Env, username: str = USER) -> str:
-    [user] = await get(env, "/users", username=username, exact="true")
-    return str(user["id"])
 
 
 async def set_attributes(env: Env, attributes: dict[str, list[str | None]]) -> None:
