@@ -522,3 +522,23 @@ async def test_service_account_limited_scope_no_scoped_roles_gets403(scoped: Env
     # The boundary is the scope, not the role: in scope, the same service account gets in at the next request.
     await add_management_role_to_scope(scoped, LIMITED_NO_ROLE, "manage-users")
     assert (await list_users_with(scoped, LIMITED_NO_ROLE)).status_code == 200
+
+
+async def test_a_scope_mapping_never_grants_a_role_the_account_lacks(scoped: Env) -> None:
+    """Hostile variant: a client without full scope whose scope mappings name manage-users, for a service account
+    holding only view-users, may read users but not create one; the scope narrows roles, it never adds them.
+    And a role taken out of the scope refuses the very token that used it, at its next request."""
+    await assign_management_role(scoped, LIMITED_WITH_ROLE, "view-users")
+    for role in ("view-users", "manage-users"):
+        await add_management_role_to_scope(scoped, LIMITED_WITH_ROLE, role)
+    response = await client_credentials(scoped, LIMITED_WITH_ROLE, "secret1")
+    assert response.status_code == 200, response.text
+    bearer = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    assert (await scoped.http.get(f"{ADMIN}/users", headers=bearer)).status_code == 200
+    created = await scoped.http.post(f"{ADMIN}/users", json={"username": "mallory"}, headers=bearer)
+    assert created.status_code == 403, created.text
+    management, view = await management_role(scoped, "view-users")
+    await delete(
+        scoped, f"/clients/{await client_uuid(scoped, LIMITED_WITH_ROLE)}/scope-mappings/clients/{management}", [view]
+    )
+    assert (await scoped.http.get(f"{ADMIN}/users", headers=bearer)).status_code == 403
