@@ -72,3 +72,20 @@ def test_a_new_client_without_web_origins_takes_its_redirect_uris_origins() -> N
     assert default_web_origins({}, new).web_origins == ("http://a.example:8080", "https://b.example")
     assert default_web_origins({"webOrigins": []}, new).web_origins == ()
     assert default_web_origins({}, client(origins=())).web_origins == ()
+
+
+@pytest.mark.parametrize(
+    ("redirect", "expected"),
+    [
+        ("https://user:secret@app.example/cb", ("https://app.example",)),  # user information is no part of it
+        ("https://a@b@app.example:8443/cb", ("https://app.example:8443",)),
+        ("http://[::1]:8080/cb", ("http://[::1]:8080",)),
+        ("http://*", ()),  # a wildcard host gives no origin
+        ("javascript:alert(1)", ()),
+        ("http://@/cb", ()),  # nothing left once the user information is dropped
+    ],
+)
+def test_a_hostile_redirect_uri_gives_a_plain_origin_or_none(redirect: str, expected: tuple[str, ...]) -> None:
+    """Hostile variants of the default web origins: no credentials copied into webOrigins, never a wildcard."""
+    assert default_web_origins({}, client(redirect, origins=())).web_origins == expected
+    assert origin_allowed(client(redirect, origins=("+",)), "https://user:secret@app.example", BASE) is False

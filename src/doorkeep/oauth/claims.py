@@ -13,11 +13,14 @@ from doorkeep.oauth import redirect_uris
 
 
 def origin(uri: str) -> str | None:
-    """``scheme://host[:port]`` of an ``http``/``https`` URI (WebOriginsUtils takes no other scheme)."""
+    """``scheme://host[:port]`` of an ``http``/``https`` URI (WebOriginsUtils takes no other scheme). User
+    information before an ``@`` is no part of an origin (UriUtils.getOrigin: scheme, host and port), and a
+    browser's ``Origin`` never carries it."""
     parts = urlsplit(uri)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    host = parts.netloc.rpartition("@")[2]
+    if parts.scheme not in ("http", "https") or not host:
         return None
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{host}"
 
 
 def default_web_origins(rep: dict[str, object], client: Client) -> Client:
