@@ -16,7 +16,7 @@ from jwt.types import Options
 
 from doorkeep import numbers
 from doorkeep.keys import jws
-from doorkeep.keys.material import HMAC_ALG, LoadedKey
+from doorkeep.keys.material import HMAC_ALG, LoadedKey, is_hmac
 from doorkeep.keys.ring import KeyRing
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ TYPE_BEARER = "Bearer"
 TYPE_REFRESH = "Refresh"
 TYPE_OFFLINE = "Offline"
 TYPE_ID = "ID"
+SESSION_STATE = "session_state"  # the session claim of tokens before Keycloak 15 (IDToken.SESSION_STATE)
 
 # jti prefixes (Keycloak 26.2+ AccessTokenContext): session type, token type, grant type.
 GRANT_SHORTCUTS = {
@@ -144,10 +145,10 @@ class TokenCodec:
         if not isinstance(kid, str) or not isinstance(alg, str):
             return None
         key = await self.keyring.verification_key(tx, realm_id, kid)
-        if key is None or (key.algorithm == HMAC_ALG) != internal:
+        if key is None or is_hmac(key.algorithm) != internal:
             return None
-        if key.algorithm == HMAC_ALG:
-            allowed = [HMAC_ALG]
+        if is_hmac(key.algorithm):  # HS512 today; HS256/HS384 keys a Keycloak realm kept verify their old tokens
+            allowed = [key.algorithm]
         elif key.algorithm.startswith(("RS", "PS")):
             allowed = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
         else:
@@ -161,4 +162,7 @@ class TokenCodec:
                 claims = jws.decode(token, key.jws_verifying, alg, _VERIFY_ONLY)
         except InvalidTokenError:
             return None
+        if internal and "sid" not in claims and isinstance(claims.get(SESSION_STATE), str):
+            # RefreshToken.getSessionId: offline tokens of Keycloak 14 and before name their session only so
+            claims["sid"] = claims[SESSION_STATE]
         return claims

@@ -30,6 +30,20 @@ def test_keys_keep_their_components_and_stay_active_the_highest_priority_signing
     )
 
 
+def test_an_hs256_key_of_an_older_realm_is_carried_to_verify_the_tokens_it_signed() -> None:
+    """A realm Keycloak created before 19 keeps its HS256 ``hmac-generated`` key beside the HS512 one; both are
+    carried (the HS256 one verifies old offline tokens, tokens.py), and an algorithm that is not HMAC's is not."""
+    rows = [
+        _hmac("new", "k512", "100"),
+        _hmac("old", "k256", "0", algorithm="HS256"),
+        _hmac("odd", "kx", "5", algorithm="RS256"),
+    ]
+    report = Report("r")
+    keys = realm_keys("r", [c for c, _ in rows], [x for _, cfg in rows for x in cfg], 0, report)
+    assert [(k.kid, k.algorithm, k.status) for k in keys] == [("k512", "HS512", "active"), ("k256", "HS256", "active")]
+    assert report.cannot_carry == [("key 'odd' (RS256)", "not an HMAC algorithm Keycloak offers")]
+
+
 def test_a_key_provider_doorkeep_has_no_use_for_is_reported_with_its_reason() -> None:
     report = Report("r")
     realm_keys("r", [{"id": "x", "name": "aes", "provider_id": "aes-generated"}], [], 0, report)

@@ -25,6 +25,8 @@ from doorkeep.realms.kcmigrate.report import Report
 
 _RSA = {"rsa-generated", "rsa", "java-keystore"}
 _HMAC = {"hmac-generated"}
+# An HS256 key of a realm older than Keycloak 19 still verifies the offline tokens it signed; HS512 signs new ones.
+_HMAC_ALGS = {"HS256", "HS384", "HS512"}
 _NOT_USED = {
     "aes-generated": "Doorkeep encrypts no tokens, so the AES key has no use here",
     "rsa-enc-generated": "Doorkeep encrypts no tokens (RSA-OAEP keys have no use here)",
@@ -67,10 +69,8 @@ def realm_keys(
                 now,
                 priority,
             )
-            if key.algorithm != material.HMAC_ALG:
-                report.cannot(
-                    f"key '{comp['name']}' ({key.algorithm})", "Doorkeep signs refresh tokens with HS512 only"
-                )
+            if key.algorithm not in _HMAC_ALGS:
+                report.cannot(f"key '{comp['name']}' ({key.algorithm})", "not an HMAC algorithm Keycloak offers")
                 continue
         else:
             why = _NOT_USED.get(provider, "Doorkeep does not support this key provider")
