@@ -1,5 +1,7 @@
 """Keycloak's OIDCWellKnownProviderTest (with the methods it inherits from AbstractWellKnownProviderTest),
-ported method by method (testsuite/integration-arquillian/tests/base/.../testsuite/oidc/).
+ported method by method (testsuite/integration-arquillian/tests/base/.../testsuite/oidc/), and its two OAuth 2.0
+siblings OAuth2WellKnownProviderTest and RFC8414CompliantOAuth2WellKnownProviderTest (testsuite/oauth/): every
+inherited method runs against each of the three metadata URLs (the ``url`` fixture).
 
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
@@ -30,7 +32,14 @@ pytestmark = pytest.mark.anyio
 
 ISSUER = "http://localhost/realms/test"
 OIDC = f"{ISSUER}/protocol/openid-connect"
-URL = "/realms/test/.well-known/openid-configuration"
+# The three subclasses of AbstractWellKnownProviderTest: OIDCWellKnownProviderTest, OAuth2WellKnownProviderTest
+# (RealmsResource's ``.well-known/{provider}`` with OAuth2WellKnownProviderFactory, the same metadata) and
+# RFC8414CompliantOAuth2WellKnownProviderTest (ServerMetadataResource's ``/.well-known/{provider}/realms/{realm}``).
+URLS = {
+    "oidc": "/realms/test/.well-known/openid-configuration",
+    "oauth2": "/realms/test/.well-known/oauth-authorization-server",
+    "rfc8414": "/.well-known/oauth-authorization-server/realms/test",
+}
 NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"
 # Keycloak's algorithm lists (Algorithm.*), of which Doorkeep's lists must be part.
 ASYMMETRIC = ["PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
@@ -82,10 +91,15 @@ async def kc(env: Env) -> Env:
     return env
 
 
-async def discovery(env: Env, host: str | None = None) -> dict[str, Any]:
+@pytest.fixture(params=sorted(URLS))
+def url(request: pytest.FixtureRequest) -> str:
+    return URLS[request.param]
+
+
+async def discovery(env: Env, url: str, host: str | None = None) -> dict[str, Any]:
     """getOIDCDiscoveryConfiguration: the document, never cached."""
     headers = {"Host": host} if host else {}
-    response = await env.http.get(URL, headers=headers)
+    response = await env.http.get(url, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["Cache-Control"] == NO_CACHE
     document: dict[str, Any] = response.json()
@@ -98,9 +112,9 @@ def contains(actual: list[str], *expected: str) -> None:
         assert value in actual, (value, actual)
 
 
-async def test_discovery(kc: Env) -> None:
+async def test_discovery(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.testDiscovery (less what Doorkeep lacks: see LACKING)"""
-    doc = await discovery(kc)
+    doc = await discovery(kc, url)
     assert doc["authorization_endpoint"] == f"{OIDC}/auth"
     assert doc["token_endpoint"] == f"{OIDC}/token"
     assert doc["userinfo_endpoint"] == f"{OIDC}/userinfo"
@@ -153,27 +167,27 @@ async def test_discovery(kc: Env) -> None:
         assert field not in doc, field
 
 
-async def test_http_discovery(kc: Env) -> None:
+async def test_http_discovery(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.testHttpDiscovery (another host over plain HTTP)"""
-    doc = await discovery(kc, host="localhost:8180")
+    doc = await discovery(kc, url, host="localhost:8180")
     assert doc["jwks_uri"] == "http://localhost:8180/realms/test/protocol/openid-connect/certs"
     assert doc["revocation_endpoint"] == "http://localhost:8180/realms/test/protocol/openid-connect/revoke"
     assert doc["revocation_endpoint_auth_methods_supported"]
     assert doc["revocation_endpoint_auth_signing_alg_values_supported"]
 
 
-async def test_issuer_matches(kc: Env) -> None:
+async def test_issuer_matches(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.testIssuerMatches"""
     code = (await login(kc.http, "test", "test-app", "test-user@localhost"))["code"]
     response = await exchange(kc.http, "test", "test-app", code, secret="password")
     assert response.status_code == 200, response.text
-    assert claims(response.json()["id_token"])["iss"] == (await discovery(kc))["issuer"] == ISSUER
+    assert claims(response.json()["id_token"])["iss"] == (await discovery(kc, url))["issuer"] == ISSUER
 
 
-async def test_cors_test(kc: Env) -> None:
+async def test_cors_test(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.corsTest"""
     for origin in ("http://somehost", "null"):
-        response = await kc.http.get(URL, headers={"Origin": origin})
+        response = await kc.http.get(url, headers={"Origin": origin})
         assert response.status_code == 200
         assert response.headers["Access-Control-Allow-Origin"] == origin
 
@@ -194,41 +208,41 @@ async def register_es256(env: Env) -> None:
     assert created.status_code == 201, created.text
 
 
-async def jwks_uri(env: Env) -> str:
-    return str((await discovery(env))["jwks_uri"]).removeprefix("http://localhost")
+async def jwks_uri(env: Env, url: str) -> str:
+    return str((await discovery(env, url))["jwks_uri"]).removeprefix("http://localhost")
 
 
-async def test_certs(kc: Env) -> None:
+async def test_certs(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.certs (Keycloak's 3 keys less its RSA-OAEP encryption key)"""
     await register_es256(kc)
-    keys = (await kc.http.get(await jwks_uri(kc))).json()["keys"]
+    keys = (await kc.http.get(await jwks_uri(kc, url))).json()["keys"]
     assert len(keys) == 2
     assert sorted((k["kty"], k["alg"], k["use"]) for k in keys) == [("EC", "ES256", "sig"), ("RSA", "RS256", "sig")]
 
 
-async def test_certs_with_jwks(kc: Env) -> None:
+async def test_certs_with_jwks(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.certsWithJwks"""
     await register_es256(kc)
     jwks = "application/jwk-set+json"
-    response = await kc.http.get(await jwks_uri(kc), headers={"Accept": jwks})
+    response = await kc.http.get(await jwks_uri(kc, url), headers={"Accept": jwks})
     assert response.status_code == 200 and response.headers["Content-Type"] == jwks
-    head = await kc.http.head(await jwks_uri(kc), headers={"Accept": jwks})  # issue 41537
+    head = await kc.http.head(await jwks_uri(kc, url), headers={"Accept": jwks})  # issue 41537
     assert head.status_code == 200 and head.headers["Content-Type"] == jwks
 
 
-async def test_introspection_endpoint_claim(kc: Env) -> None:
+async def test_introspection_endpoint_claim(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.testIntrospectionEndpointClaim"""
-    assert (await discovery(kc))["introspection_endpoint"] == f"{OIDC}/token/introspect"
+    assert (await discovery(kc, url))["introspection_endpoint"] == f"{OIDC}/token/introspect"
 
 
-async def test_acr_values_supported(kc: Env) -> None:
+async def test_acr_values_supported(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.testAcrValuesSupported (the defaults: no acr-to-LoA map, no step-up flow)"""
-    assert sorted((await discovery(kc))["acr_values_supported"]) == ["0", "1"]
+    assert sorted((await discovery(kc, url))["acr_values_supported"]) == ["0", "1"]
 
 
-async def test_default_provider_customizations(kc: Env) -> None:
+async def test_default_provider_customizations(kc: Env, url: str) -> None:
     """AbstractWellKnownProviderTest.testDefaultProviderCustomizations"""
-    assert sorted((await discovery(kc))["scopes_supported"]) == sorted(REALM_SCOPES)
+    assert sorted((await discovery(kc, url))["scopes_supported"]) == sorted(REALM_SCOPES)
     headers = await kc.admin_headers()
     made: list[httpx.Response] = []
     for rep in (
@@ -241,9 +255,43 @@ async def test_default_provider_customizations(kc: Env) -> None:
     ):
         made.append(await kc.http.post("/admin/realms/test/client-scopes", json=rep, headers=headers))
         assert made[-1].status_code == 201, made[-1].text
-    assert sorted((await discovery(kc))["scopes_supported"]) == sorted([*REALM_SCOPES, "show-scope"])
+    assert sorted((await discovery(kc, url))["scopes_supported"]) == sorted([*REALM_SCOPES, "show-scope"])
     for response in made:
         path = response.headers["location"].removeprefix("http://localhost")
         assert (await kc.http.delete(path, headers=headers)).status_code == 204
-    assert sorted((await discovery(kc))["scopes_supported"]) == sorted(REALM_SCOPES)
-    assert token_url("test", "certs") == await jwks_uri(kc)
+    assert sorted((await discovery(kc, url))["scopes_supported"]) == sorted(REALM_SCOPES)
+    assert token_url("test", "certs") == await jwks_uri(kc, url)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/realms/nope/.well-known/oauth-authorization-server",
+        "/.well-known/oauth-authorization-server/realms/nope",
+        "/realms/test/.well-known/uma2-configuration",  # no authorization services
+        "/.well-known/openid-configuration/realms/test",  # ServerMetadataResource.isValidProvider: not this one
+        "/.well-known/uma2-configuration/realms/test",
+    ],
+)
+async def test_unknown_realm_or_provider_is_not_found(kc: Env, path: str) -> None:
+    """RealmsResource.getWellKnownResponse: an unknown realm is 404; ServerMetadataResource serves only the
+    providers it names (its preflight too), and neither serves a provider Doorkeep lacks."""
+    response = await kc.http.get(path)
+    assert response.status_code == 404, response.text
+    preflight = await kc.http.options(path, headers={"Origin": "http://somehost"})
+    # the preflight of a provider's path does not look the realm up (Keycloak's @OPTIONS methods)
+    assert preflight.status_code == (200 if "/nope" in path else 404), preflight.text
+
+
+@pytest.mark.parametrize("name", ["oauth2", "rfc8414"])
+async def test_oauth_authorization_server_metadata_is_the_openid_document(kc: Env, name: str) -> None:
+    """OAuth2WellKnownProviderFactory extends OIDCWellKnownProviderFactory: both OAuth 2.0 metadata URLs answer
+    the OpenID document itself (same issuer, endpoints and lists), readable from any origin, with the preflight
+    Keycloak's ``@OPTIONS`` methods answer."""
+    assert await discovery(kc, URLS[name]) == await discovery(kc, URLS["oidc"])
+    preflight = await kc.http.options(
+        URLS[name], headers={"Origin": "http://somehost", "Access-Control-Request-Method": "GET"}
+    )
+    assert preflight.status_code == 200, preflight.text
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://somehost"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]

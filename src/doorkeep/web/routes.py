@@ -48,6 +48,11 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}", protocol.realm_preflight, methods=["OPTIONS"]),
         Route("/realms/{realm}/.well-known/openid-configuration", protocol.well_known, methods=["GET"]),
         Route("/realms/{realm}/.well-known/openid-configuration", cors.get_preflight, methods=["OPTIONS"]),
+        # OAuth 2.0 metadata (RFC 8414): the OpenID document, at the realm's path and at the RFC's own
+        Route("/realms/{realm}/.well-known/oauth-authorization-server", protocol.well_known, methods=["GET"]),
+        Route("/realms/{realm}/.well-known/oauth-authorization-server", cors.get_preflight, methods=["OPTIONS"]),
+        Route("/.well-known/oauth-authorization-server/realms/{realm}", protocol.well_known, methods=["GET"]),
+        Route("/.well-known/oauth-authorization-server/realms/{realm}", cors.get_preflight, methods=["OPTIONS"]),
         Route(f"{OIDC}/certs", protocol.certs, methods=["GET"]),
         Route(f"{OIDC}/certs", protocol.certs_preflight, methods=["OPTIONS"]),
         Route(f"{OIDC}/token/introspect", protocol.introspect, methods=["POST"]),
