@@ -1,0 +1,161 @@
+"""Keycloak's ``org.keycloak.testsuite.oauth.AccessTokenDuplicateEmailsTest``, one test per method, against its
+``testrealm-duplicate-emails.json`` imported through ``POST /admin/realms`` (without its SMTP server and event
+listeners, which no method uses): ``duplicateEmailsAllowed`` on, ``loginWithEmailAllowed`` off, two users sharing
+one email. Each signs in by username and gets its own subject; an email never signs anyone in. Beyond the port:
+the password grant (the path a backup job uses) follows the same rule, and the Admin REST's exact email search
+finds both users.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+import keycloak_port as port
+from browser_flow import exchange, login, start, submit
+from login_test_realm import error
+from support import claims, password_grant
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+REALM = "test-duplicate-emails"
+APP = "test-app"
+REDIRECT = "http://127.0.0.1:9999/*"  # where browser_flow's REDIRECT lands (the file's localhost:8180 app URL)
+SHARED = "duplicate-email-user@localhost"
+
+
+def _user(username: str, email: str, first: str, last: str) -> dict[str, Any]:
+    return {
+        "username": username,
+        "enabled": True,
+        "email": email,
+        "firstName": first,
+        "lastName": last,
+        "credentials": [{"type": "password", "value": "password"}],
+        "realmRoles": ["user", "offline_access"],
+        "clientRoles": {APP: ["customer-user"], "account": ["view-profile", "manage-account"]},
+    }
+
+
+def realm_rep() -> dict[str, Any]:
+    return {
+        "realm": REALM,
+        "enabled": True,
+        "sslRequired": "external",
+        "registrationAllowed": True,
+        "resetPasswordAllowed": True,
+        "editUsernameAllowed": True,
+        "loginWithEmailAllowed": False,
+        "duplicateEmailsAllowed": True,
+        "users": [
+            _user("non-duplicate-email-user", "non-duplicate-email-user@localhost", "Brian", "Cohen"),
+            _user("duplicate-email-user1", SHARED, "Agent", "Smith"),
+            _user("duplicate-email-user2", SHARED, "Agent", "Smith"),
+        ],
+        "scopeMappings": [{"client": APP, "roles": ["user"]}],
+        "clients": [
+            {
+                "clientId": APP,
+                "enabled": True,
+                "redirectUris": [REDIRECT],
+                "secret": "password",
+                "directAccessGrantsEnabled": True,
+            }
+        ],
+        "roles": {
+            "realm": [{"name": "user"}, {"name": "admin"}],
+            "client": {APP: [{"name": "customer-user"}, {"name": "customer-admin"}]},
+        },
+        "internationalizationEnabled": True,
+        "supportedLocales": ["en", "de"],
+        "defaultLocale": "en",
+    }
+
+
+@pytest.fixture
+async def kc(env: Env) -> Env:
+    await port.import_realm(env, realm_rep())
+    return env
+
+
+async def user_id(env: Env, username: str) -> str:
+    response = await env.http.get(
+        f"/admin/realms/{REALM}/users",
+        params={"username": username, "exact": "true"},
+        headers=await port.admin_headers(env),
+    )
+    assert response.status_code == 200, response.text
+    (user,) = response.json()
+    return str(user["id"])
+
+
+async def access_token_of(env: Env, username: str) -> dict[str, Any]:
+    code = (await login(env.http, REALM, APP, username))["code"]
+    response = await exchange(env.http, REALM, APP, code, secret="password")
+    assert response.status_code == 200, response.text
+    return claims(response.json()["access_token"])
+
+
+async def test_login_form_username_label(kc: Env) -> None:
+    """loginFormUsernameLabel: without email login, the field is "Username"."""
+    page = await start(kc.http, REALM, APP)
+    assert page.status_code == 200, page.text[:300]
+    label = re.search(r'<label for="username"[^>]*>([^<]*)</label>', page.text)
+    assert label is not None and label.group(1) == "Username", page.text[:1500]
+
+
+async def test_login_with_non_duplicate_email_user(kc: Env) -> None:
+    """loginWithNonDuplicateEmailUser"""
+    token = await access_token_of(kc, "non-duplicate-email-user")
+    assert token["sub"] == await user_id(kc, "non-duplicate-email-user")
+    assert token["email"] == "non-duplicate-email-user@localhost"
+
+
+async def test_login_with_first_duplicate_email_user(kc: Env) -> None:
+    """loginWithFirstDuplicateEmailUser"""
+    token = await access_token_of(kc, "duplicate-email-user1")
+    assert token["sub"] == await user_id(kc, "duplicate-email-user1")
+    assert token["email"] == SHARED
+
+
+async def test_login_with_second_duplicate_email_user(kc: Env) -> None:
+    """loginWithSecondDuplicateEmailUser: the second holder of the email is a user of its own."""
+    token = await access_token_of(kc, "duplicate-email-user2")
+    assert token["sub"] == await user_id(kc, "duplicate-email-user2")
+    assert token["sub"] != await user_id(kc, "duplicate-email-user1")
+    assert token["email"] == SHARED
+
+
+@pytest.mark.parametrize("email", ["non-duplicate-email-user@localhost", SHARED])
+async def test_login_with_email_is_refused(kc: Env, email: str) -> None:
+    """loginWithNonDuplicateEmail and loginWithDuplicateEmail: "Invalid username or password." on the form."""
+    page = await start(kc.http, REALM, APP)
+    answer = await submit(kc.http, page, username=email, password="password")
+    assert answer.status_code == 200, answer.text[:300]  # the form again, not the app's redirect
+    assert error(answer) == "Invalid username or password."
+
+
+@pytest.mark.parametrize("email", ["non-duplicate-email-user@localhost", SHARED])
+async def test_password_grant_by_email_is_refused_and_by_username_answers_each_user(kc: Env, email: str) -> None:
+    """Beyond the port: the direct grant signs in by username only here too (401 "Invalid user credentials")."""
+    refused = await password_grant(kc.http, REALM, APP, email, secret="password")
+    assert refused.status_code == 401, refused.text
+    assert refused.json() == {"error": "invalid_grant", "error_description": "Invalid user credentials"}
+    for username in ("duplicate-email-user1", "duplicate-email-user2"):
+        answer = await password_grant(kc.http, REALM, APP, username, secret="password")
+        assert answer.status_code == 200, answer.text
+        assert claims(answer.json()["access_token"])["sub"] == await user_id(kc, username)
+
+
+async def test_admin_search_by_shared_email_finds_both_users(kc: Env) -> None:
+    """Beyond the port: the exact email search answers every holder of a shared email, by username."""
+    response = await kc.http.get(
+        f"/admin/realms/{REALM}/users",
+        params={"email": SHARED, "exact": "true"},
+        headers=await port.admin_headers(kc),
+    )
+    assert response.status_code == 200, response.text
+    assert sorted(u["username"] for u in response.json()) == ["duplicate-email-user1", "duplicate-email-user2"]
