@@ -81,12 +81,18 @@ async def test_the_link_follows_service_accounts_enabled(realm: Env) -> None:
     assert "service_account" not in await _default_scopes(realm, uuid)
     assert (await _admin(realm, "PUT", f"/clients/{uuid}", {**rep, "serviceAccountsEnabled": True})).status_code == 204
     assert "service_account" in await _default_scopes(realm, uuid)
-    # An update that leaves the flag on keeps a link the admin removed.
+    # Every update with the flag on links the scope as a default one again, even one the admin removed
+    # (ServiceAccountClientTest.testServiceAccountEnableDisable: "should assign the scope again as default").
     scope_id = next(
         s["id"] for s in (await _admin(realm, "GET", "/client-scopes")).json() if s["name"] == "service_account"
     )
     assert (await _admin(realm, "DELETE", f"/clients/{uuid}/default-client-scopes/{scope_id}")).status_code == 204
+    assert "service_account" not in await _default_scopes(realm, uuid)
     assert (await _admin(realm, "PUT", f"/clients/{uuid}", {**rep, "description": "renamed"})).status_code == 204
+    assert "service_account" in await _default_scopes(realm, uuid)
+    # An update that leaves the flag out (a partial representation) changes nothing.
+    assert (await _admin(realm, "DELETE", f"/clients/{uuid}/default-client-scopes/{scope_id}")).status_code == 204
+    assert (await _admin(realm, "PUT", f"/clients/{uuid}", {"description": "partial"})).status_code == 204
     assert "service_account" not in await _default_scopes(realm, uuid)
 
 

@@ -131,10 +131,14 @@ async def create_client(
     return client
 
 
-async def update_client(tx: Tx, realm: Realm, old: Client, new: Client, now: int) -> Client:
+async def update_client(
+    tx: Tx, realm: Realm, old: Client, new: Client, now: int, *, service_accounts_sent: bool = False
+) -> Client:
     """Store ``new``. A new clientId renames the service account; enabling service accounts creates one and
     disabling them deletes it with its sessions (ClientResource.updateClientFromRep: UserManager.removeUser),
-    so enabling them again makes a new user."""
+    so enabling them again makes a new user. ``service_accounts_sent``: the admin representation said
+    ``serviceAccountsEnabled: true``, which (ClientManager.updateClientServiceAccount) enables them again even
+    when they are on, making the ``service_account`` scope a default scope once more."""
     renamed = new.client_id != old.client_id
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
@@ -148,7 +152,9 @@ async def update_client(tx: Tx, realm: Realm, old: Client, new: Client, now: int
     await tx.clients.update(new)
     if new.service_accounts_enabled:
         await provisioning.ensure_service_account(tx, realm, new, now=now)
-        if not old.service_accounts_enabled:
+        if service_accounts_sent:
+            await provisioning.default_service_account_scope(tx, new)
+        elif not old.service_accounts_enabled:
             await provisioning.link_service_account_scope(tx, new)
     else:
         if (account := await tx.users.get_service_account(new)) is not None:

@@ -236,6 +236,21 @@ async def link_service_account_scope(tx: Tx, client: Client) -> None:
         await tx.clients.link_scope(client.id, scope.id, True)
 
 
+async def default_service_account_scope(tx: Tx, client: Client) -> None:
+    """A client update with service accounts enabled: the ``service_account`` scope is made a default scope
+    again, moved there when an admin had made it optional (ServiceAccountClientTest.testServiceAccountEnableDisable:
+    "re-enable service accounts, should assign the scope again as default")."""
+    scope = await tx.scopes.get_by_name(client.realm_id, SERVICE_ACCOUNT_SCOPE)
+    if scope is None or scope.protocol != client.protocol:
+        return
+    linked = {found.id: default for found, default in await tx.clients.scopes(client.id)}
+    if linked.get(scope.id) is True:
+        return
+    if scope.id in linked:
+        await tx.clients.unlink_scope(client.id, scope.id)
+    await tx.clients.link_scope(client.id, scope.id, True)
+
+
 async def unlink_service_account_scope(tx: Tx, client: Client) -> None:
     """Service accounts disabled: the ``service_account`` scope goes with them."""
     scope = await tx.scopes.get_by_name(client.realm_id, SERVICE_ACCOUNT_SCOPE)

@@ -145,7 +145,8 @@ async def update_client(request: Request) -> Response:
         new = parse.updated_client(client, rep)
         listed = rep.get("protocolMappers")
         mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
-        await operations.update_client(call.tx, call.realm, client, new, call.now)
+        sent = rep.get("serviceAccountsEnabled") is True
+        await operations.update_client(call.tx, call.realm, client, new, call.now, service_accounts_sent=sent)
         if mappers is not None:
             await sync_client_mappers(call.tx, call.realm.id, client.id, mappers)
         return no_content()
