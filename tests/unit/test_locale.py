@@ -42,3 +42,11 @@ def test_english_pages_show_the_cores_texts_unchanged_and_other_languages_transl
     assert Language("de").translate("Invalid parameter: redirect_uri") == "Ungültiger Parameter: redirect_uri"
     assert Language("de").translate("Something Doorkeep says") == "Something Doorkeep says"
     assert Language("de-CH").text("doLogIn") == "Anmelden" and Language("xx").text("doLogIn") == "Sign In"
+
+
+def test_a_message_naming_its_parameter_twice_fills_both_places() -> None:
+    """oauthGrantInformation says "{0}" twice: both are the client's name, and the translation patterns built
+    from the English catalog accept the repeat (a backreference, not a second group of the same name)."""
+    text = Language("en").text("oauthGrantInformation", "Shop")
+    assert text == "Make sure you trust Shop by learning how Shop will handle your data."
+    assert Language("de").translate(text) == text  # German has no such text: the English stays

@@ -1,7 +1,8 @@
 """Keycloak 26's admin tests about a user's sessions, offline sessions, consents and credentials, ported one
-method to one test: UserTest (now tests/admin/user/User*Test), ConsentsTest, ClientTest's offline-session
-parts and RealmOAuthActionsTest (logoutAll, deleteSession, clientSessionStats). Browser logins run over
-plain HTTP (browser_flow.py); only what the other admin tests here do not yet assert is ported."""
+method to one test: UserTest (now tests/admin/user/User*Test), ClientTest's offline-session parts and
+RealmOAuthActionsTest (logoutAll, deleteSession, clientSessionStats). Browser logins run over plain HTTP
+(browser_flow.py); only what the other admin tests here do not yet assert is ported. ConsentsTest is ported
+whole in test_keycloak_consents_test.py, SessionTest in test_keycloak_admin_session_test.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from admin_support import realm_admin
-from browser_flow import code_from, exchange, login, start, submit
+from browser_flow import exchange, login
 from doorkeep.model import Credential
 from receiver import receiver
 from support import assert_error, password_grant, refresh, seed_client, seed_realm, seed_user, update_client
@@ -318,65 +319,6 @@ async def test_push_revocation(realm: Env) -> None:
     [event] = [e for e in await _admin_events(realm) if e["operationType"] == "ACTION"]
     assert (event["resourceType"], event["resourcePath"]) == ("CLIENT", f"clients/{client_id}/push-revocation")
     assert "representation" not in event
-
-
-# --- consents ----------------------------------------------------------------------------------------------
-async def _consent_login(env: Env, scope: str = "openid") -> dict[str, Any]:
-    """A browser login to the consent-requiring ``third-party``, the consent granted; the token response."""
-    page = await start(env.http, "test", "third-party", scope=scope)
-    consent = await submit(env.http, page, username="user1", password="password")
-    assert consent.status_code == 200 and 'name="accept"' in consent.text, consent.text[:500]
-    code = code_from(await submit(env.http, consent, accept="yes"))["code"]
-    response = await exchange(env.http, "test", "third-party", code)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-async def test_consents(realm: Env) -> None:
-    """ConsentsTest.testConsents (its provider-realm half; brokering is not ported): one consent, to the client
-    logged in to; one session holding one client; after revoking the consent none is listed and the session
-    stays, holding no client."""
-    await seed_client(realm.db, "test", "third-party", redirect_uris=CALLBACK, consent_required=True)
-    await _consent_login(realm)
-    user_id, _ = await _ids(realm)
-    [consent] = await _get(realm, f"/users/{user_id}/consents")
-    assert consent["clientId"] == "third-party"
-    [session] = await _get(realm, f"/users/{user_id}/sessions")
-    assert len(session["clients"]) == 1
-    revoked = await realm.http.delete(
-        f"{REALM}/users/{user_id}/consents/third-party", headers=await realm.admin_headers()
-    )
-    assert revoked.status_code == 204, revoked.text
-    assert await _get(realm, f"/users/{user_id}/consents") == []
-    [session] = await _get(realm, f"/users/{user_id}/sessions")
-    assert session["clients"] == {}
-
-
-async def test_retrieve_consents_for_user_with_clients_with_granted_offline_access(realm: Env) -> None:
-    """ConsentsTest.testRetrieveConsentsForUserWithClientsWithGrantedOfflineAccess (KEYCLOAK-18954): consent
-    granted (offline_access among the scopes) in the browser, then an offline token by direct grant; the
-    user's consents list that client with its "Offline Token" grant."""
-    client = await seed_client(realm.db, "test", "third-party", redirect_uris=CALLBACK, consent_required=True)
-    await _consent_login(realm, scope="openid offline_access")
-    await update_client(realm.db, "test", "third-party", consent_required=False)
-    offline = await password_grant(realm.http, "test", "third-party", scope="openid profile offline_access")
-    assert offline.status_code == 200 and offline.json()["refresh_token"], offline.text
-    user_id, _ = await _ids(realm)
-    [consent] = await _get(realm, f"/users/{user_id}/consents")
-    assert consent["clientId"] == "third-party"
-    assert "offline_access" in consent["grantedClientScopes"]
-    assert consent["additionalGrants"] == [{"client": client.id, "key": "Offline Token"}]
-
-
-async def test_client_consent_required_after_login(realm: Env) -> None:
-    """ConsentsTest.clientConsentRequiredAfterLogin: a client turned consent-requiring after the login refuses
-    the earlier refresh token: 400 invalid_scope "Client no longer has requested consent from user"."""
-    tokens = await _code_login(realm)
-    await update_client(realm.db, "test", "app", consent_required=True)
-    response = await refresh(realm.http, "test", "app", tokens["refresh_token"])
-    assert_error(response, 400, "invalid_scope", "Client no longer has requested consent from user")
-    assert "refresh_token" not in response.json()
 
 
 # --- what a viewer sees ------------------------------------------------------------------------------------

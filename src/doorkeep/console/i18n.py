@@ -23,13 +23,27 @@ LABELS = MappingProxyType({"en": "English", "de": "Deutsch", "fr": "Français", 
 _PARAM = re.compile(r"\\\{(\d)\\\}")
 
 
+def _parameters(escaped: str) -> str:
+    """``{n}`` as a named group, and a parameter used twice ("trust {0} … how {0} will") as a backreference."""
+    seen: set[str] = set()
+
+    def group(found: re.Match[str]) -> str:
+        index = found.group(1)
+        if index in seen:
+            return f"(?P=p{index})"
+        seen.add(index)
+        return f"(?P<p{index}>.+?)"
+
+    return _PARAM.sub(group, escaped)
+
+
 def _patterns() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
     """English text to key: exact texts, and a pattern per text with parameters."""
     exact: dict[str, str] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
     for text, key in [*((v, k) for k, v in en.MESSAGES.items()), *en.ALIASES.items()]:
         if "{0}" in text:
-            patterns.append((re.compile(_PARAM.sub(r"(?P<p\1>.+?)", re.escape(text)) + r"\Z", re.S), key))
+            patterns.append((re.compile(_parameters(re.escape(text)) + r"\Z", re.S), key))
         else:
             exact.setdefault(text, key)
     return exact, patterns

@@ -16,7 +16,7 @@ from doorkeep.console.templating import render
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from doorkeep.oauth.frontchannel_logout import Notice
 
@@ -302,9 +302,13 @@ def consent(
     client_name: str,
     scope_texts: list[str],
     *,
+    client_links: Mapping[str, str] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
-    """The consent screen; a ``${key}`` scope text is the consent text of that key in the page's language."""
+    """The consent screen; a ``${key}`` scope text is the consent text of that key in the page's language.
+    ``client_links`` are the client's ``logoUri``, ``tosUri`` and ``policyUri`` attributes, shown as
+    login-oauth-grant.ftl shows them: the logo above the title, the two links under the scopes."""
+    links = client_links or {}
     return render(
         "login/consent.html",
         title=ui.text("oauthGrantTitle", ui.display(client_name)),
@@ -313,6 +317,9 @@ def consent(
         form_token=form_token,
         client_name=ui.display(client_name),
         scope_texts=[ui.display(t) for t in scope_texts],
+        logo_uri=links.get("logoUri"),
+        tos_uri=links.get("tosUri"),
+        policy_uri=links.get("policyUri"),
         ui=ui,
     )
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
     from doorkeep.store.tx import Tx
 
+CLIENT_LINKS = frozenset({"logoUri", "tosUri", "policyUri"})  # ClientModel.LOGO_URI, TOS_URI, POLICY_URI
 NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
 
 
@@ -182,5 +183,6 @@ async def page_body(
         token,
         client.name or client.client_id,
         [item.text for item in outcome.items],
+        client_links={k: v for k, v in client.attributes.items() if k in CLIENT_LINKS and v},
         ui=ui,
     )

@@ -104,6 +104,10 @@ MESSAGES: dict[str, str] = {
     # consent.html
     "oauthGrantTitle": "Grant access to {0}",
     "oauthGrantRequest": "Do you grant these access privileges?",
+    "oauthGrantInformation": "Make sure you trust {0} by learning how {0} will handle your data.",
+    "oauthGrantReview": "You could review the",
+    "oauthGrantTos": "terms of service.",
+    "oauthGrantPolicy": "privacy policy.",
     "doYes": "Yes",
     "doNo": "No",
     "profileScopeConsentText": "User profile",
