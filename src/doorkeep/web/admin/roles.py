@@ -119,7 +119,9 @@ async def list_roles(request: Request) -> Response:
         roles = await owner.roles(call)
         if search:
             roles = [r for r in roles if search in r.name.lower() or search in (r.description or "").lower()]
-        return ok([role_json(r, brief=brief) for r in page(roles, first, max_results)])
+        if search or (first is not None and max_results is not None):
+            roles = page(roles, first, max_results)  # getRoles pages a listing only when given both bounds
+        return ok([role_json(r, brief=brief) for r in roles])
 
     return await run_realm(request, work, write=False)
 
@@ -235,12 +237,15 @@ async def delete_role(request: Request) -> Response:
 
 
 async def composites(request: Request) -> Response:
-    """GET (``search``, ``first``, ``max``), POST and DELETE of ``…/composites``: the role's direct children."""
+    """GET, POST and DELETE of ``…/composites``: the role's direct children. Only ``roles-by-id`` reads
+    ``search``, ``first`` and ``max`` (RoleByIdResource.getRoleComposites); by name they are ignored
+    (RoleContainerResource.getRoleComposites takes none)."""
     write = request.method != "GET"
-    search = (request.query_params.get("search") or "").strip().lower()
+    by_id = "role_id" in request.path_params
+    search = (request.query_params.get("search") or "").strip().lower() if by_id else ""
 
     async def work(call: RealmCall) -> Response:
-        first, max_results = query_int(request, "first"), query_int(request, "max")
+        first, max_results = (query_int(request, "first"), query_int(request, "max")) if by_id else (None, None)
         role = await target(call, request, manage=write)
         if not write:
             children = await call.tx.roles.composites(role.id)
@@ -298,8 +303,10 @@ async def members(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
-        role = await target(call, request, manage=False)
-        call.require("query-users")  # Keycloak asks for both: view the role's container, query users
+        owner = await container(call, request)
+        call.require(owner.view)  # Keycloak asks for both, before it looks the role up: view its container,
+        call.require("query-users")  # and query users
+        role = await owner.role(call, request.path_params["role_name"])
         limit = MEMBERS_MAX if max_results is None else max_results
         chosen = await operations.role_members(call.tx, call.realm, role, first or 0, limit)
         chosen = await brute_force.shown(call.tx, call.realm, chosen, call.now)  # as the user search shows them
