@@ -159,10 +159,18 @@ def event_representation(rep: dict[str, Any], role_id: str) -> dict[str, Any]:
 
 async def _composites_of_new_role(call: RealmCall, rep: dict[str, Any]) -> list[Role]:
     """The roles a new role nests when ``composite`` is true (Keycloak's createRole); all checked before the role
-    is made."""
+    is made, a role named under an unknown clientId ignored as Keycloak ignores it."""
     composites = rep.get("composites")
     if not is_true(rep.get("composite")) or composites is None:
         return []
+    if isinstance(composites, dict) and isinstance(composites.get("client"), dict):
+        # a clientId no client of the realm has is passed over (createRole: ``if (client == null) continue``)
+        by_client = {
+            client_id: names
+            for client_id, names in composites["client"].items()
+            if await call.tx.clients.get_by_client_id(call.realm.id, client_id) is not None
+        }
+        composites = {**composites, "client": by_client}
     return await nestable(call, composites)
 
 
