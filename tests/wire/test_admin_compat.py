@@ -53,7 +53,7 @@ def _names(items: list[dict[str, Any]]) -> list[str]:
 async def test_a_role_is_updated_and_deleted_by_its_id(env: Env) -> None:
     headers = await _setup(env)
     role = await _role(env, headers, "member")
-    await _send(env, "PUT", f"/roles-by-id/{role['id']}", headers, {"description": "Paying member"})
+    await _send(env, "PUT", f"/roles-by-id/{role['id']}", headers, {"name": "member", "description": "Paying member"})
     assert (await _get(env, "/roles/member", headers))["description"] == "Paying member"
     await _send(env, "DELETE", f"/roles-by-id/{role['id']}", headers)
     missing = await env.http.get(f"{REALM}/roles-by-id/{role['id']}", headers=headers)

@@ -91,20 +91,26 @@ async def test_a_duplicate_role_name_answers_409(env: Env) -> None:
     assert renamed.status_code == 409
 
 
-async def test_a_role_without_a_name_answers_400(env: Env) -> None:
+async def test_a_role_without_a_name_answers_400_role_has_no_name(env: Env) -> None:
     headers = await _setup(env)
     response = await env.http.post(ROLES, headers=headers, json={"description": "nameless"})
-    assert response.status_code == 400
+    assert (response.status_code, response.json()) == (400, {"error": "role has no name"})
+    await _role(env, headers, "editor", description="Edits")
+    for body in ({"description": "x"}, {"name": "  "}):  # RoleResource.updateRole: a blank name is refused
+        response = await env.http.put(f"{ROLES}/editor", headers=headers, json=body)
+        assert (response.status_code, response.json()) == (400, {"error": "role has no name"})
+    assert (await env.http.get(f"{ROLES}/editor", headers=headers)).json()["description"] == "Edits"
 
 
-async def test_updating_a_role_changes_only_the_fields_given(env: Env) -> None:
+async def test_updating_a_role_sets_its_description_and_keeps_attributes_not_given(env: Env) -> None:
     headers = await _setup(env)
     role = await _role(env, headers, "editor", description="Edits", attributes={"a": ["1"]})
     response = await env.http.put(f"{ROLES}/editor", headers=headers, json={"name": "author", "description": None})
     assert response.status_code == 204, response.text
     assert (await env.http.get(f"{ROLES}/editor", headers=headers)).status_code == 404
     body = (await env.http.get(f"{ROLES}/author", headers=headers)).json()
-    assert body["id"] == role["id"] and body["description"] == "Edits" and body["attributes"] == {"a": ["1"]}
+    # RoleResource.updateRole: setDescription(rep.getDescription()) always; attributes only when given
+    assert body["id"] == role["id"] and "description" not in body and body["attributes"] == {"a": ["1"]}
 
 
 async def test_deleting_a_role_removes_it_from_users_tokens(env: Env) -> None:
@@ -205,7 +211,9 @@ async def test_client_roles_are_created_read_updated_and_deleted(env: Env) -> No
     assert duplicate.status_code == 409
     assert duplicate.json() == {"errorMessage": "Role with name orders already exists"}
     assert (await env.http.post(ROLES, headers=headers, json={"name": "orders"})).status_code == 201
-    update = await env.http.put(f"{CLIENTS}/{app}/roles/orders", headers=headers, json={"description": "Orders"})
+    update = await env.http.put(
+        f"{CLIENTS}/{app}/roles/orders", headers=headers, json={"name": "orders", "description": "Orders"}
+    )
     assert update.status_code == 204
     assert (await env.http.get(f"{CLIENTS}/{app}/roles", headers=headers)).json()[0]["description"] == "Orders"
     assert (await env.http.delete(f"{CLIENTS}/{app}/roles/orders", headers=headers)).status_code == 204

@@ -198,10 +198,13 @@ def scope_names(rep: dict[str, Any], key: str) -> list[str] | None:
 
 
 # --- roles -------------------------------------------------------------------------------------
+ROLE_HAS_NO_NAME = "role has no name"  # RoleContainerResource.createRole, RoleResource.updateRole
+
+
 def new_role(realm_id: str, client_uuid: str | None, rep: dict[str, Any]) -> Role:
     name = _str(rep, "name")
     if not name:
-        raise AdminError(400, "HTTP 400 Bad Request", key="error")  # Keycloak's bare BadRequestException
+        raise AdminError(400, ROLE_HAS_NO_NAME, key="error")
     return Role(
         id=new_id(),
         realm_id=realm_id,
@@ -213,12 +216,16 @@ def new_role(realm_id: str, client_uuid: str | None, rep: dict[str, Any]) -> Rol
 
 
 def updated_role(role: Role, rep: dict[str, Any]) -> Role:
-    """A partial RoleRepresentation: absent or null fields keep their value."""
+    """The role as Keycloak's RoleResource.updateRole leaves it: the name is required (400 when blank), the
+    description always taken from the representation (absent or null clears it), the attributes replaced only
+    when given."""
     name, description, attributes = _str(rep, "name"), _str(rep, "description"), _role_attributes(rep)
+    if name is None or not name.strip():
+        raise AdminError(400, ROLE_HAS_NO_NAME, key="error")
     return dataclasses.replace(
         role,
-        name=name or role.name,
-        description=role.description if description is None else description,
+        name=name,
+        description=description,
         attributes=role.attributes if attributes is None else attributes,
     )
 
