@@ -6,7 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 
+import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from doorkeep.admin import client_certificates, keystores
@@ -71,3 +74,56 @@ def test_a_pkcs12_file_holds_the_key_and_both_certificates() -> None:
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ) == der(PAIR.private_key)
     assert [c.friendly_name for c in loaded.additional_certs] == [b"realm"]
+
+
+def test_a_jks_file_reads_back_its_key_and_certificate_by_alias_in_any_case() -> None:
+    entries: list[KeyEntry | CertificateEntry] = [
+        KeyEntry("Key", der(PAIR.private_key), der(PAIR.certificate), "kp"),
+        CertificateEntry("realm", der(PAIR.certificate)),
+    ]
+    data = keystores.jks("store", entries, 1_800_000_000_000)
+    assert keystores.read("JKS", data, "store", "KEY", "kp") == (der(PAIR.private_key), der(PAIR.certificate))
+    assert keystores.read("JKS", data, None, "key", "kp")[0] == der(PAIR.private_key)  # no password: no check
+    assert keystores.read("JKS", data, "store", "key", "wrong") == (None, der(PAIR.certificate))
+    assert keystores.read("JKS", data, "store", "realm", "kp") == (None, der(PAIR.certificate))
+    assert keystores.read("JKS", data, "store", "none", "kp") == (None, None)
+
+
+@pytest.mark.parametrize("cut", [0, 12, 40, 200])
+def test_a_truncated_jks_file_is_a_keystore_error(cut: int) -> None:
+    entries: list[KeyEntry | CertificateEntry] = [KeyEntry("k", der(PAIR.private_key), der(PAIR.certificate), "kp")]
+    data = keystores.jks("store", entries, 1_800_000_000_000)
+    with pytest.raises(keystores.KeystoreError):
+        keystores.read("JKS", data[:cut], "store", "k", "kp")
+    with pytest.raises(keystores.KeystoreError):  # without a store password the structure is still checked
+        keystores.read("JKS", data[:cut] + data[-20:], None, "k", "kp")
+
+
+def test_an_altered_jks_file_fails_its_digest_and_a_huge_length_is_no_crash() -> None:
+    entries: list[KeyEntry | CertificateEntry] = [KeyEntry("k", der(PAIR.private_key), der(PAIR.certificate), "kp")]
+    data = keystores.jks("store", entries, 1_800_000_000_000)
+    altered = data[:100] + bytes([data[100] ^ 1]) + data[101:]
+    with pytest.raises(keystores.KeystoreError, match="Password verification failed"):
+        keystores.read("JKS", altered, "store", "k", "kp")
+    key_length_at = 12 + 4 + 2 + 1 + 8  # header, tag, alias "k", date
+    huge = data[:key_length_at] + b"\x7f\xff\xff\xff" + data[key_length_at + 4 :]
+    with pytest.raises(keystores.KeystoreError, match="error loading keystore"):
+        keystores.read("JKS", huge, None, "k", "kp")
+
+
+def test_a_pkcs12_file_made_elsewhere_reads_back_and_a_wrong_password_is_an_error() -> None:
+    key = serialization.load_der_private_key(der(PAIR.private_key), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    cert = x509.load_der_x509_certificate(der(PAIR.certificate))
+    data = pkcs12.serialize_key_and_certificates(
+        b"Signer",
+        key,
+        cert,
+        None,
+        serialization.BestAvailableEncryption(b"pw"),
+    )
+    assert keystores.read("PKCS12", data, "pw", "signer", "pw") == (der(PAIR.private_key), der(PAIR.certificate))
+    assert keystores.read("PKCS12", data, "pw", "signer", "other") == (None, der(PAIR.certificate))
+    assert keystores.read("PKCS12", data, "pw", "absent", "pw") == (None, None)
+    with pytest.raises(keystores.KeystoreError):
+        keystores.read("PKCS12", data, "wrong", "signer", "wrong")

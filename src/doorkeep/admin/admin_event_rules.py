@@ -56,6 +56,8 @@ ACTIONS = frozenset(
         "revoke",  # offline-sessions/revoke, the bulk revocation (a Doorkeep extension)
         "generate",  # ClientAttributeCertificateResource.generate and generateAndGetKeystore
         "generate-and-download",
+        "upload",  # ClientAttributeCertificateResource.uploadJks and uploadJksCertificate
+        "upload-certificate",
     }
 )
 # Calls that change nothing Keycloak records: clearing the event stores, reading through POST.

@@ -3,23 +3,29 @@ CertificateInfoHelper and KeycloakModelUtils.generateKeyPairCertificate).
 
 The attributes are ``{prefix}.private.key`` (base64 PKCS#8), ``{prefix}.certificate`` (base64 DER), and, for a
 bare public key, ``{prefix}.public.key`` and ``{prefix}.kid``; a CertificateRepresentation shows those present as
-``privateKey``, ``certificate``, ``publicKey`` and ``kid``. A generated pair is RSA 4096 with a self-signed
-certificate whose subject is ``CN={clientId}``, valid three years (Keycloak 26.3's defaults).
+``privateKey``, ``certificate``, ``publicKey`` and ``kid`` (or, while an OIDC client uses ``jwks.string``, that
+set's signature key). Uploads (ClientAttributeCertificateResource.updateCertFromRequest) replace them. A generated
+pair is RSA 4096 with a self-signed certificate whose subject is ``CN={clientId}``, valid three years (Keycloak
+26.3's defaults).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import datetime
+import re
 import secrets
 
+import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from doorkeep.model import Client
+from doorkeep.numbers import loads
 
 DEFAULT_KEY_SIZE = 4096
 DEFAULT_YEARS = 3
@@ -56,14 +62,90 @@ def generate(subject: str, now: int, key_size: int = DEFAULT_KEY_SIZE, years: in
 
 
 def info(client: Client, prefix: str) -> dict[str, str]:
-    """CertificateInfoHelper.getCertificateFromClient: the CertificateRepresentation of the attributes."""
+    """CertificateInfoHelper.getCertificateFromClient: the CertificateRepresentation of the attributes, or of the
+    client's ``jwks.string`` while it uses that (an unreadable set shows nothing)."""
+    if client.attr(USE_JWKS_STRING).lower() == "true":
+        try:
+            return jwks_info(client.attr(JWKS_STRING))
+        except CertificateNotFound:
+            return {}
     return {field: client.attr(f"{prefix}.{suffix}") for field, suffix in FIELDS if client.attr(f"{prefix}.{suffix}")}
 
 
 def with_pair(client: Client, prefix: str, private_key: str | None, certificate: str) -> Client:
     """CertificateInfoHelper.updateClientModelCertificateInfo with a certificate (and the private key, or none)."""
-    attributes = {k: v for k, v in client.attributes.items() if k not in {f"{prefix}.{s}" for _, s in FIELDS}}
-    if private_key is not None:
-        attributes[f"{prefix}.private.key"] = private_key
-    attributes[f"{prefix}.certificate"] = certificate
+    rep = {"certificate": certificate} | ({"privateKey": private_key} if private_key is not None else {})
+    return with_info(client, prefix, rep)
+
+
+JWKS_STRING, USE_JWKS_STRING = "jwks.string", "use.jwks.string"  # OIDCConfigAttributes
+
+
+class CertificateNotFound(ValueError):
+    """CertificateInfoHelper's IllegalStateException: nothing usable was given (no certificate, no public key)."""
+
+
+def with_info(client: Client, prefix: str, rep: dict[str, str]) -> Client:
+    """CertificateInfoHelper.updateClientModelCertificateInfo: exactly one of a certificate and a public key, with
+    the private key and kid when given; every other attribute of the prefix removed, and an OIDC client's
+    ``jwks.string`` no longer used."""
+    if ("certificate" in rep) == ("publicKey" in rep):
+        raise CertificateNotFound("Both certificate and publicKey are " + ("not null!" if rep else "null!"))
+    dropped = {f"{prefix}.{s}" for _, s in FIELDS} | {JWKS_STRING, USE_JWKS_STRING}
+    attributes = {k: v for k, v in client.attributes.items() if k not in dropped}
+    attributes |= {f"{prefix}.{suffix}": rep[field] for field, suffix in FIELDS if rep.get(field)}
     return dataclasses.replace(client, attributes=attributes)
+
+
+def with_jwks(client: Client, prefix: str, jwks: str) -> Client:
+    """CertificateInfoHelper.updateClientModelJwksString: the set itself kept and used, the prefix's keys removed."""
+    attributes = {k: v for k, v in client.attributes.items() if k not in {f"{prefix}.{s}" for _, s in FIELDS}}
+    attributes |= {USE_JWKS_STRING: "true", JWKS_STRING: jwks}
+    return dataclasses.replace(client, attributes=attributes)
+
+
+def jwks_info(jwks: str) -> dict[str, str]:
+    """CertificateInfoHelper.jwksStringToSigCertificateRepresentation: the first key whose ``use`` is ``sig`` (a key
+    without ``use`` is passed over, as JWKSUtils.getKeyForUse does), as a public key and its kid."""
+    try:
+        document = loads(jwks)
+    except (ValueError, UnicodeDecodeError):
+        raise CertificateNotFound("Invalid jwks representation!") from None
+    keys = document.get("keys") if isinstance(document, dict) else None
+    for item in keys if isinstance(keys, list) else []:
+        if not isinstance(item, dict) or item.get("use") != "sig" or item.get("kty") not in ("RSA", "EC", "OKP"):
+            continue
+        try:
+            key = jwt.PyJWK(item).key
+        except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError, KeyError):
+            continue
+        public = key.public_key() if hasattr(key, "private_bytes") else key
+        spki = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        info = {"publicKey": base64.b64encode(spki).decode()}
+        if isinstance(item.get("kid"), str):
+            info["kid"] = item["kid"]
+        return info
+    raise CertificateNotFound("Certificate not found for use sig")
+
+
+def pem_body(text: str) -> str:
+    """PemUtils.removeBeginEnd: the BEGIN and END lines and the line breaks taken out."""
+    body = re.sub(r"-----BEGIN (.*)-----", "", text)
+    body = re.sub(r"-----END (.*)----", "", body)
+    return body.replace("\r\n", "").replace("\n", "").strip()
+
+
+def valid_certificate(body: str) -> bool:
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except (ValueError, binascii.Error):
+        return False
+    return True
+
+
+def valid_public_key(text: str) -> bool:
+    try:
+        serialization.load_der_public_key(base64.b64decode(pem_body(text), validate=True))
+    except (ValueError, binascii.Error, TypeError):
+        return False
+    return True

@@ -26,8 +26,10 @@ from doorkeep.admin import keystores
 from doorkeep.admin.keys_metadata import keys_metadata
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.web import multipart
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, RestError, invalid_input, not_found, ok, read_object, run_realm
+from doorkeep.web.http import BodyTooLarge
 
 BASE = "/{realm}/clients/{id}/certificates/{attr}"
 NO_PAIR = not_found("keypair not generated for client")
@@ -166,8 +168,95 @@ def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+CERTIFICATE_PEM, PUBLIC_KEY_PEM, JSON_WEB_KEY_SET = "Certificate PEM", "Public Key PEM", "JSON Web Key Set"
+NOT_IN_KEYSTORE = RestError(
+    400, "certificate-not-found", "Certificate or key with given alias not found in the keystore"
+)
+
+
+def _bad_request(message: str) -> AdminError:
+    """A JAX-RS BadRequestException(message): ``{"error": message}``."""
+    return AdminError(400, message, key="error")
+
+
+async def _parts(request: Request) -> dict[str, bytes]:
+    try:
+        return await multipart.read_parts(request)
+    except BodyTooLarge:
+        raise AdminError(413, "Request entity too large", key="error") from None
+    except multipart.NotMultipart:
+        raise AdminError(415, "HTTP 415 Unsupported Media Type", key="error") from None
+
+
+def _text(parts: dict[str, bytes], name: str) -> str | None:
+    value = parts.get(name)
+    return None if value is None else value.decode("utf-8", errors="replace")
+
+
+def _uploaded(parts: dict[str, bytes], client: Client, prefix: str) -> tuple[Client, dict[str, str]]:
+    """ClientAttributeCertificateResource.updateCertFromRequest: the client with what the form gives, and the
+    CertificateRepresentation of what was read."""
+    fmt, data = _text(parts, "keystoreFormat"), parts.get("file")
+    if fmt is None:
+        raise _bad_request("keystoreFormat cannot be null")
+    if not data:
+        raise _bad_request("file cannot be empty")
+    text = data.decode("utf-8", errors="replace")
+    if fmt == CERTIFICATE_PEM:
+        body = certs.pem_body(text)
+        if not certs.valid_certificate(body):  # Keycloak's PemException is a 500: a 400 here
+            raise _bad_request("error loading certificate")
+        rep = {"certificate": body}
+    elif fmt == PUBLIC_KEY_PEM:
+        if not certs.valid_public_key(text):
+            raise _bad_request("error loading public key")
+        rep = {"publicKey": text}
+    elif fmt == JSON_WEB_KEY_SET:
+        return certs.with_jwks(client, prefix, text), certs.jwks_info(text)  # an OIDC client keeps the set
+    elif fmt in keystores.FORMATS:
+        alias = _text(parts, "keyAlias")
+        if alias is None:
+            raise _bad_request("keyAlias cannot be null")
+        key, cert = keystores.read(fmt, data, _text(parts, "storePassword"), alias, _text(parts, "keyPassword"))
+        rep = {k: base64.b64encode(v).decode() for k, v in (("privateKey", key), ("certificate", cert)) if v}
+    else:  # KeystoreFormat.valueOf: not a format Doorkeep reads (BCFKS among them)
+        raise _bad_request("error loading keystore")
+    return certs.with_info(client, prefix, rep), rep
+
+
+def upload(certificate_only: bool) -> Callable[[Request], Awaitable[Response]]:
+    """``upload`` (a certificate or public key, with the private key a keystore holds) or ``upload-certificate``
+    (the same without the private key); answers the CertificateRepresentation read, not the stored state."""
+
+    async def endpoint(request: Request) -> Response:
+        async def work(call: RealmCall) -> Response:
+            client = await call.client(request.path_params["id"])
+            call.require("manage-clients")
+            parts = await _parts(request)
+            prefix = request.path_params["attr"]
+            try:
+                updated, rep = _uploaded(parts, client, prefix)
+                if certificate_only and "privateKey" in rep:  # "Upload only certificate, not private key"
+                    rep = {k: v for k, v in rep.items() if k != "privateKey"}
+                    updated = certs.with_info(client, prefix, rep)
+            except certs.CertificateNotFound:
+                raise NOT_IN_KEYSTORE from None
+            except keystores.KeystoreError as exc:
+                raise _bad_request(str(exc)) from None
+            await call.tx.clients.update(updated)
+            # Keycloak's event carries the CertificateRepresentation; Doorkeep's never the private key.
+            audit.represent(request, {k: v for k, v in rep.items() if k != "privateKey"})
+            return ok(rep)
+
+        return await run_realm(request, work)
+
+    return endpoint
+
+
 ROUTES = [
     Route(BASE, key_info, methods=["GET"]),
+    Route(BASE + "/upload", upload(False), methods=["POST"]),
+    Route(BASE + "/upload-certificate", upload(True), methods=["POST"]),
     Route(BASE + "/generate", generate(False), methods=["POST"]),
     Route(BASE + "/download", download, methods=["POST"]),
     Route(BASE + "/generate-and-download", generate(True), methods=["POST"]),

@@ -1,0 +1,292 @@
+"""Keycloak's ``org.keycloak.testsuite.admin.client.CredentialsTest``, one test per method, on the ``account``
+client, plus the uploads it reaches only through JKS: a public key, a JWK set, PKCS#12, and the hostile variants.
+
+Keycloak's testUploadKeyAndCertificate uploads a keystore its test utilities generate (JKS, PKCS12 or BCFKS,
+whichever the crypto provider prefers); here PKCS#12 files come from ``cryptography`` and JKS files from this
+server's own download, which is the round trip Keycloak's admin console offers (download, then upload elsewhere).
+Doorkeep reads JKS and PKCS#12, not BCFKS.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+from cryptography.x509.oid import NameOID
+
+from admin_support import realm_admin
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+REALM = "/admin/realms/test"
+# CredentialsTest's certificate2: a self-signed CN=client1 certificate (base64 DER, no PEM lines)
+CERTIFICATE2 = (
+    "MIICnTCCAYUCBgFPPQDGxTANBgkqhkiG9w0BAQsFADASMRAwDgYDVQQDDAdjbGllbnQxMB4XDTE1MDgxNzE4NTAwNVoXDTI1MDgxNzE4NTE0NVow"
+    "EjEQMA4GA1UEAwwHY2xpZW50MTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAMMw3PaBffWxgS2PYSDDBp6As+cNvv9kt2C4f/RDAGmv"
+    "SIHPFev9kuQiKs3Oaws3ZsV4JG3qHEuYgnh9W4vfe3DwNwtD1bjL5FYBhPBFTw0lAQECYxaBHnkjHwUKp957FqdSPPICm3LjmTcEdlH+9dpp9xHC"
+    "MbbiNiWDzWI1xSxC8Fs2d0hwz1sd+Q4QeTBPIBWcPM+ICZtNG5MN+ORfayu4X+Me5d0tXG2fQO//rAevk1i5IFjKZuOjTwyKB5SJIY4b8QTeg0g/"
+    "50IU7Ht00Pxw6CK02dHS+FvXHasZlD3ckomqCDjStTBWdhJo5dST0CbOqalkkpLlCCbGA1yEQRsCAwEAATANBgkqhkiG9w0BAQsFAAOCAQEAUIMe"
+    "J+EAo8eNpCG/nXImacjrKakbFnZYBGD/gqeTGaZynkX+jgBSructTHR83zSH+yELEhsAy+3BfK4EEihp+PEcRnK2fASVkHste8AQ7rlzC+HGGirl"
+    "wrVhWCdizNUCGK80DE537IZ7nmZw6LFG9P5/Q2MvCsOCYjRUvMkukq6TdXBXR9tETwZ+0gpSfsOxjj0ZF7ftTRUSzx4rFfcbM9fRNdVizdOuKGc8"
+    "HJPA5lLOxV6CyaYIvi3y5RlQI1OHeS34lE4w9CNPRFa/vdxXvN7ClyzA0HMFNWxBN7pC/Ht/FbhSvaAagJBHg+vCrcY5C26Oli7lAglf/zZrwUPs0w=="
+)
+
+
+@pytest.fixture
+async def kc(realm: Env) -> Env:
+    headers = await realm.admin_headers()
+    config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
+    assert (await realm.http.put(f"{REALM}/events/config", json=config, headers=headers)).status_code == 204
+    return realm
+
+
+async def account(env: Env) -> str:
+    """findClientResourceById("account"): the account client's id."""
+    found = await env.http.get(f"{REALM}/clients", params={"clientId": "account"}, headers=await env.admin_headers())
+    assert found.status_code == 200, found.text
+    return str(found.json()[0]["id"])
+
+
+async def call(env: Env, method: str, path: str, **kwargs: Any) -> Any:
+    response = await env.http.request(method, f"{REALM}{path}", headers=await env.admin_headers(), **kwargs)
+    assert response.status_code in (200, 204), (path, response.status_code, response.text)
+    return response.json() if response.content and "json" in response.headers.get("content-type", "") else response
+
+
+async def last_admin_event(env: Env) -> dict[str, Any]:
+    listed = await call(env, "GET", "/admin-events", params={"max": 1})
+    event: dict[str, Any] = listed[0]
+    return event
+
+
+def form(fmt: str, data: bytes, **fields: str) -> dict[str, Any]:
+    """MultipartFormDataOutput: the text fields and the ``file`` part (application/octet-stream)."""
+    return {"data": {"keystoreFormat": fmt, **fields}, "files": {"file": ("file", data, "application/octet-stream")}}
+
+
+async def upload(env: Env, client: str, fmt: str, data: bytes, path: str = "upload", **fields: str) -> Any:
+    return await call(env, "POST", f"/clients/{client}/certificates/jwt.credential/{path}", **form(fmt, data, **fields))
+
+
+async def refused(env: Env, client: str, fmt: str, data: bytes, path: str = "upload", **fields: str) -> Any:
+    url = f"{REALM}/clients/{client}/certificates/jwt.credential/{path}"
+    return await env.http.post(url, headers=await env.admin_headers(), **form(fmt, data, **fields))
+
+
+def pkcs12_store(alias: str, store_password: str) -> tuple[bytes, str, str]:
+    """A PKCS#12 file with an RSA key and its self-signed certificate; the key and certificate as base64 DER."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "clientkey")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        alias.encode(), key, cert, None, BestAvailableEncryption(store_password.encode())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    der_cert = cert.public_bytes(serialization.Encoding.DER)
+    return data, base64.b64encode(der_key).decode(), base64.b64encode(der_cert).decode()
+
+
+async def test_get_and_regenerate_secret(kc: Env) -> None:
+    """testGetAndRegenerateSecret"""
+    client = await account(kc)
+    old = await call(kc, "GET", f"/clients/{client}/client-secret")
+    new = await call(kc, "POST", f"/clients/{client}/client-secret")
+    event = await last_admin_event(kc)
+    assert (event["operationType"], event["resourceType"]) == ("ACTION", "CLIENT")
+    assert event["resourcePath"] == f"clients/{client}/client-secret"
+    assert json.loads(event["representation"])["type"] == "secret"  # AssertAdminEvents: the fields it names
+    assert new["value"] and new["value"] != old.get("value")  # account is public: no secret before
+    assert new["value"] not in event["representation"]  # the secret itself is masked in the event
+    assert (await call(kc, "GET", f"/clients/{client}/client-secret"))["value"] == new["value"]
+
+
+async def test_get_and_regenerate_registration_access_token(kc: Env) -> None:
+    """testGetAndRegenerateRegistrationAccessToken: the token is shown once, never in the representation."""
+    client = await account(kc)
+    rep = await call(kc, "GET", f"/clients/{client}")
+    assert rep.get("registrationAccessToken") is None
+    token = (await call(kc, "POST", f"/clients/{client}/registration-access-token"))["registrationAccessToken"]
+    assert token
+    assert (await call(kc, "GET", f"/clients/{client}")).get("registrationAccessToken") is None
+    event = await last_admin_event(kc)
+    assert (event["operationType"], event["resourceType"]) == ("ACTION", "CLIENT")
+    assert event["resourcePath"] == f"clients/{client}/registration-access-token"
+
+
+async def test_get_certificate_resource(kc: Env) -> None:
+    """testGetCertificateResource: generate, then the same certificate and key read back."""
+    client = await account(kc)
+    cert = await call(kc, "POST", f"/clients/{client}/certificates/jwt.credential/generate")
+    again = await call(kc, "GET", f"/clients/{client}/certificates/jwt.credential")
+    assert (again["certificate"], again["privateKey"]) == (cert["certificate"], cert["privateKey"])
+    event = await last_admin_event(kc)
+    assert event["resourcePath"] == f"clients/{client}/certificates/jwt.credential/generate"
+    assert cert["privateKey"] not in json.dumps(event)
+
+
+async def test_upload_key_and_certificate(kc: Env) -> None:
+    """testUploadKeyAndCertificate, with a PKCS#12 keystore: the key and certificate are read from it; a PEM
+    certificate through ``upload-certificate`` or ``upload`` replaces both (the private key removed), with or
+    without its BEGIN/END lines."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    data, key, cert = pkcs12_store("clientkey", "storepass")
+    fields = {"keyAlias": "clientkey", "keyPassword": "storepass", "storePassword": "storepass"}
+    extracted = await upload(kc, client, "PKCS12", data, **fields)
+    assert extracted == {"privateKey": key, "certificate": cert}
+    assert await call(kc, "GET", certs) == {"privateKey": key, "certificate": cert}
+    event = await last_admin_event(kc)
+    assert (event["operationType"], event["resourcePath"]) == ("ACTION", f"{certs[1:]}/upload")
+    assert key not in json.dumps(event) and "storepass" not in json.dumps(event)
+
+    pem = CERTIFICATE2.encode()
+    assert await upload(kc, client, "Certificate PEM", pem, "upload-certificate") == {"certificate": CERTIFICATE2}
+    assert await call(kc, "GET", certs) == {"certificate": CERTIFICATE2}  # the private key nullified
+
+    await upload(kc, client, "PKCS12", data, **fields)  # the private key re-uploaded
+    assert await upload(kc, client, "Certificate PEM", pem) == {"certificate": CERTIFICATE2}
+    assert await call(kc, "GET", certs) == {"certificate": CERTIFICATE2}
+
+    with_headers = f"-----BEGIN CERTIFICATE-----\n{CERTIFICATE2}\n-----END CERTIFICATE-----".encode()
+    assert await upload(kc, client, "Certificate PEM", with_headers) == {"certificate": CERTIFICATE2}
+    assert await call(kc, "GET", certs) == {"certificate": CERTIFICATE2}  # stored without the lines
+
+
+async def test_download_keystore(kc: Env) -> None:
+    """testDownloadKeystore: the generated pair comes back in the keystore, under the alias and passwords given
+    (read back through the upload, which needs the same passwords)."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    made = await call(kc, "POST", f"{certs}/generate")
+    for fmt in ("JKS", "PKCS12"):
+        config = {"format": fmt, "keyAlias": "alias", "keyPassword": "storePass", "storePassword": "storePass"}
+        store = (await call(kc, "POST", f"{certs}/download", json=config)).content
+        fields = {"keyAlias": "alias", "keyPassword": "storePass", "storePassword": "storePass"}
+        assert await upload(kc, client, fmt, store, **fields) == made, fmt
+
+
+async def test_generate_and_download_keystore(kc: Env) -> None:
+    """testGenerateAndDownloadKeystore: a new pair, not the one generated before; only its certificate is kept."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    first = await call(kc, "POST", f"{certs}/generate")
+    config = {"format": "JKS", "keyAlias": "alias", "keyPassword": "keyPass", "storePassword": "storePass"}
+    store = (await call(kc, "POST", f"{certs}/generate-and-download", json={**config, "keySize": 2048})).content
+    kept = await call(kc, "GET", certs)
+    assert set(kept) == {"certificate"} and kept["certificate"] != first["certificate"]
+    read = await refused(kc, client, "JKS", store, keyAlias="alias", keyPassword="keyPass", storePassword="storePass")
+    assert read.status_code == 200, read.text
+    assert read.json()["privateKey"] != first["privateKey"]
+    assert read.json()["certificate"] == kept["certificate"]
+
+
+async def test_upload_public_key_pem_and_jwks(kc: Env) -> None:
+    """Beyond the port: a public key PEM is kept as given; a JWK set's first ``sig`` key (a key without ``use`` is
+    passed over) becomes the client's ``jwks.string``, in use, and the key info shows its key and kid; a later
+    certificate upload stops using the set."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    spki = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    b64 = base64.b64encode(spki).decode()
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    assert await upload(kc, client, "Public Key PEM", pem.encode()) == {"publicKey": pem}
+    numbers = key.public_numbers()
+    jwk = {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": base64.urlsafe_b64encode(numbers.x.to_bytes(32, "big")).rstrip(b"=").decode(),
+        "y": base64.urlsafe_b64encode(numbers.y.to_bytes(32, "big")).rstrip(b"=").decode(),
+    }
+    jwks = json.dumps({"keys": [{**jwk, "kid": "no-use"}, {**jwk, "kid": "k1", "use": "sig"}]})
+    assert await upload(kc, client, "JSON Web Key Set", jwks.encode()) == {"publicKey": b64, "kid": "k1"}
+    attributes = (await call(kc, "GET", f"/clients/{client}"))["attributes"]
+    assert (attributes["use.jwks.string"], attributes["jwks.string"]) == ("true", jwks)
+    assert "jwt.credential.public.key" not in attributes
+    assert await call(kc, "GET", certs) == {"publicKey": b64, "kid": "k1"}
+    await upload(kc, client, "Certificate PEM", CERTIFICATE2.encode())
+    attributes = (await call(kc, "GET", f"/clients/{client}"))["attributes"]
+    assert "use.jwks.string" not in attributes and "jwks.string" not in attributes
+    assert await call(kc, "GET", certs) == {"certificate": CERTIFICATE2}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data", "fields", "status", "body"),
+    [
+        ("", b"x", {}, 400, {"error": "error loading keystore"}),
+        ("BCFKS", b"x", {"keyAlias": "a"}, 400, {"error": "error loading keystore"}),
+        ("JKS", b"not a keystore at all, long enough", {"keyAlias": "a"}, 400, {"error": "error loading keystore"}),
+        ("PKCS12", b"\x30\x82\xff\xff", {"keyAlias": "a"}, 400, {"error": "error loading keystore"}),
+        ("Certificate PEM", b"-----BEGIN CERTIFICATE-----\nAAAA\n", {}, 400, {"error": "error loading certificate"}),
+        ("Public Key PEM", b"not base64!", {}, 400, {"error": "error loading public key"}),
+        ("JSON Web Key Set", b'{"keys": [{"kty": "RSA", "use": "enc"}]}', {}, 400, None),
+        ("JSON Web Key Set", b"[" * 5000, {}, 400, None),
+        ("Certificate PEM", b"", {}, 400, {"error": "file cannot be empty"}),
+    ],
+    ids=["empty-format", "bcfks", "jks-garbage", "pkcs12-garbage", "bad-pem", "bad-key", "no-sig", "deep", "empty"],
+)
+async def test_hostile_uploads_are_refused_and_change_nothing(
+    kc: Env, fmt: str, data: bytes, fields: dict[str, str], status: int, body: dict[str, str] | None
+) -> None:
+    """Every malformed upload is a 400 with Keycloak's message (never a 500), and the client keeps its pair."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    before = await call(kc, "POST", f"{certs}/generate")
+    answer = await refused(kc, client, fmt, data, **fields)
+    assert answer.status_code == status, answer.text
+    expected = body or {
+        "error": "certificate-not-found",
+        "error_description": "Certificate or key with given alias not found in the keystore",
+    }
+    assert answer.json() == expected
+    assert await call(kc, "GET", certs) == before
+
+
+async def test_hostile_keystore_passwords_and_aliases(kc: Env) -> None:
+    """A wrong JKS store password is "Password verification failed"; a wrong key password reads the certificate
+    alone (Keycloak ignores the key it cannot recover); an alias the store lacks is certificate-not-found; a body
+    that is not multipart is 415; without manage-clients it is 403 before anything is read."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    made = await call(kc, "POST", f"{certs}/generate")
+    config = {"format": "JKS", "keyAlias": "k", "keyPassword": "kp", "storePassword": "sp", "realmCertificate": False}
+    store = (await call(kc, "POST", f"{certs}/download", json=config)).content
+    wrong_store = await refused(kc, client, "JKS", store, keyAlias="k", keyPassword="kp", storePassword="nope")
+    assert (wrong_store.status_code, wrong_store.json()) == (400, {"error": "Password verification failed"})
+    wrong_key = await refused(kc, client, "JKS", store, keyAlias="K", keyPassword="nope", storePassword="sp")
+    assert (wrong_key.status_code, wrong_key.json()) == (200, {"certificate": made["certificate"]})
+    assert await call(kc, "GET", certs) == {"certificate": made["certificate"]}
+    missing = await refused(kc, client, "JKS", store, keyAlias="other", keyPassword="kp", storePassword="sp")
+    assert missing.status_code == 400 and missing.json()["error"] == "certificate-not-found"
+    tampered = store[:-1] + bytes([store[-1] ^ 1])
+    broken = await refused(kc, client, "JKS", tampered, keyAlias="k", keyPassword="kp", storePassword="sp")
+    assert (broken.status_code, broken.json()) == (400, {"error": "Password verification failed"})
+    url = f"{REALM}{certs}/upload"
+    as_json = await kc.http.post(url, json={"keystoreFormat": "JKS"}, headers=await kc.admin_headers())
+    assert as_json.status_code == 415, as_json.text
+    viewer = await realm_admin(kc, "viewer", "view-clients")
+    pem = form("Certificate PEM", CERTIFICATE2.encode())
+    for path in ("upload", "upload-certificate"):
+        forbidden = await kc.http.post(f"{REALM}{certs}/{path}", headers=viewer, **pem)
+        assert forbidden.status_code == 403, forbidden.text
+    assert (await kc.http.get(f"{REALM}{certs}", headers=viewer)).json() == {"certificate": made["certificate"]}
