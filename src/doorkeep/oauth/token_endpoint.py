@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
+from doorkeep.oauth import parameter_limits
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.oauth.grants import (
     authorization_code,
@@ -97,6 +99,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise e.InvalidClient(e.BEARER_ONLY, status=400)
         if req.form.has_duplicates(MULTIVALUED.get(grant_type, frozenset())):
             raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
+        req = dataclasses.replace(req, form=parameter_limits.within_limits(req.form, grant_type))
         check_device_label(req.form)
         minted = await grant(tx, services, req, client)
     except OAuthError as err:  # the *_ERROR event commits with the answer

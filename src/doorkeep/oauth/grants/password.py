@@ -22,7 +22,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import ISSUER_NOTE, Client, User
-from doorkeep.oauth import required_actions
+from doorkeep.oauth import parameter_limits, required_actions
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -52,10 +52,11 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
         return req
     if not client.direct_access_grants_enabled or client.consent_required or client.bearer_only:
         return req
-    username = req.form.get("username") or ""
+    form = parameter_limits.within_limits(req.form, GRANT_TYPE)  # as the grant will see it
+    username = form.get("username") or ""
     user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
     cred = await tx.users.password(user.id) if user else None
-    ok = await check_password(tx, user, req.form.get("password") or "")
+    ok = await check_password(tx, user, form.get("password") or "")
     return dataclasses.replace(req, password_verdict=(cred.id if cred else NO_CREDENTIAL, ok))
 
 
