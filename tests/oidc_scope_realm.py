@@ -76,7 +76,7 @@ async def do_login(
     """``oauth.doLogin``: the login form filled in, or the SSO session's redirect; the response (a redirect with
     the code, or the consent page)."""
     page = await login_page(env, client_id, scope)
-    if page.status_code == 302:
+    if page.status_code == 302 or 'name="accept"' in page.text:  # the SSO session: a code, or the consent page
         return page
     assert page.status_code == 200 and 'name="password"' in page.text, (page.status_code, page.text[:500])
     return await submit(env.http, page, username=username, password="password")

@@ -121,7 +121,10 @@ async def narrow(tx: Tx, client: Client, original: GrantedScopes, scope_param: s
 
 
 async def from_names(tx: Tx, client: Client, full_scope: str) -> GrantedScopes:
-    """Rebuild granted scopes from a refresh token's ``scope`` claim, against the client's current scopes."""
+    """Rebuild granted scopes from a token's ``scope`` claim against the client's current scopes, as
+    TokenManager.getRequestedClientScopes does for a refresh (DefaultClientSessionContext
+    .fromClientSessionAndScopeParameter): every default scope the client has now, even one linked after the
+    token was issued, plus the optional ones the claim names. Unknown names are ignored, never an error."""
     names = set(split(full_scope))
     linked = await client_scopes(tx, client)
-    return GrantedScopes(tuple(s for s, _ in linked if s.name in names), OPENID in names)
+    return GrantedScopes(tuple(s for s, default in linked if default or s.name in names), OPENID in names)
