@@ -14,7 +14,9 @@ stays in the store while its cookies are expired (AuthenticationManager.finishBr
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -40,6 +42,7 @@ from doorkeep.web.login_pages import display, error_page, html, open_realm
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
+    from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
 
 BAD_HINT = "Invalid parameter: id_token_hint"  # Keycloak's invalidParameterMessage
@@ -73,89 +76,141 @@ async def logout(request: Request) -> Response:
     if form is None:
         return error_page(request, realm, "Invalid request")
     services = state(request).services
-    iss = issuer(request, realm.name)
+    call = _Call(request, realm, form, services, issuer(request, realm.name), services.clock.now())
+    return await in_transaction(request, call.run)
 
-    async def work(tx: Tx) -> Response:
-        now, ip, base = services.clock.now(), client_ip(request), base_url(request)
 
-        async def failed(error: str, client: str | None, **details: str) -> None:
-            await rp_logout.record_error(tx, realm, error, now=now, client_id=client, ip=ip, details=details)
+@dataclass(frozen=True)
+class _Target:
+    """What the logout request names: its client (by ``client_id`` or the hint's ``azp``), the hinted session, and
+    whether the user must confirm (``needed``: no known client vouches; ``forced``: the request is suspect)."""
 
-        async def refused(text: str, error: str, client: str | None = None, **details: str) -> Response:
-            """ErrorPage.error after the LOGOUT_ERROR event (no back link: Keycloak passes no auth session)."""
-            await failed(error, client, **details)
-            return error_page(request, realm, text)
+    client: Client | None
+    sid: str | None = None
+    hint_iat: int = 0
+    needed: bool = True
+    forced: bool = False
 
-        # Keycloak's LogoutEndpoint, in its order: a parameter that is present but empty still counts.
-        hint, client_id = form.get("id_token_hint"), form.get("client_id")
-        target = form.get("post_logout_redirect_uri")
-        if target is not None and hint is None and client_id is None:
-            return await refused(MISSING_HINT, "invalid_request", reason=HINT_OR_CLIENT_ID)
-        client = await tx.clients.get_by_client_id(realm.id, client_id) if client_id is not None else None
-        forced = client_id is not None and client is None  # an unknown client_id: always ask
-        needed = True  # a confirmation, unless the hint names an existing client (and agrees with client_id)
-        sid: str | None = None
-        hint_iat = 0
-        if hint is not None:
-            claims = await services.codec.verify(tx, realm.id, hint, internal=False)
-            unfit = rp_logout.hint_refusal(claims, iss)
-            if claims is None or unfit is not None:
-                return await refused(BAD_HINT, "invalid_token", reason=unfit or e.INVALID_ID_TOKEN)
-            sid = str(claims.get("sid")) if claims.get("sid") else None
-            iat = claims.get("iat")
-            hint_iat = iat if isinstance(iat, int) else 0
-            azp = claims.get("azp")
-            if client_id is None:
-                client = await tx.clients.get_by_client_id(realm.id, str(azp)) if azp else None
-                needed = client is None
-            elif azp is not None:
-                if azp != client_id:
-                    return await refused(BAD_HINT, "invalid_token", client_id, reason=CLIENT_MISMATCH)
-                needed = False
-        named = client.client_id if client is not None else None
-        if target is not None and (client is None or not post_logout_allowed(target, client, base)):
-            return await refused("Invalid redirect uri", "invalid_redirect_uri", named, redirect_uri=target)
-        current = await sso.current_session(tx, services, realm, iss, request.cookies.get(sso.IDENTITY_COOKIE))
+    @property
+    def named(self) -> str | None:
+        return self.client.client_id if self.client is not None else None
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One browser logout (Keycloak's LogoutEndpoint.logout), its steps in Keycloak's order."""
+
+    request: Request
+    realm: Realm
+    form: Form
+    services: Services
+    iss: str
+    now: int
+
+    async def failed(self, tx: Tx, error: str, client: str | None, **details: str) -> None:
+        ip = client_ip(self.request)
+        await rp_logout.record_error(tx, self.realm, error, now=self.now, client_id=client, ip=ip, details=details)
+
+    async def refused(self, tx: Tx, text: str, error: str, client: str | None = None, **details: str) -> Response:
+        """ErrorPage.error after the LOGOUT_ERROR event (no back link: Keycloak passes no auth session)."""
+        await self.failed(tx, error, client, **details)
+        return error_page(self.request, self.realm, text)
+
+    async def run(self, tx: Tx) -> Response:
+        # A parameter that is present but empty still counts.
+        target = self.form.get("post_logout_redirect_uri")
+        if target is not None and self.form.get("id_token_hint") is None and self.form.get("client_id") is None:
+            return await self.refused(tx, MISSING_HINT, "invalid_request", reason=HINT_OR_CLIENT_ID)
+        named = await self._target(tx)
+        if isinstance(named, Response):
+            return named
+        client = named.client
+        if target is not None and (client is None or not post_logout_allowed(target, client, base_url(self.request))):
+            return await self.refused(
+                tx, "Invalid redirect uri", "invalid_redirect_uri", named.named, redirect_uri=target
+            )
+        cookie = self.request.cookies.get(sso.IDENTITY_COOKIE)
+        current = await sso.current_session(tx, self.services, self.realm, self.iss, cookie)
         current_id = current[0].id if current else None
+        needed, forced = named.needed, named.forced
         if current_id is not None:  # a hint for another session than this browser's: the user must confirm
-            forced = forced or (sid is not None and sid != current_id)
-        elif hint is None and client is not None and target is not None:
+            forced = forced or (named.sid is not None and named.sid != current_id)
+        elif self.form.get("id_token_hint") is None and client is not None and target is not None:
             needed = False  # nothing to log out here: straight back to the client
-        user = current[1] if current else None
-        ui = page_locale.language(request, realm, user=user, ui_locales=form.get("ui_locales"))
-        back = effective_url(client, base) if client is not None else None  # "Back to Application"
-        confirm = needed or forced
-        if confirm and form.get("confirm") != "true":
-            return _confirm_page(realm, request, form, now, ui)
-        if confirm:
-            verdict = logout_confirm.check(realm, form.get("session_code"), request.cookies.get(CSRF), now)
-            if verdict != "ok":
-                await failed(verdict, named, reason="Failed verification during logout.")
-                return html(pages.error(display(realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
-        hinted = await rp_logout.hinted_session(tx, realm, sid, now) if sid is not None else None
-        if sid is not None and hinted is None:
-            # doBrowserLogout: the hint's session is gone (expired, logged out by an admin, its user deleted,
-            # or only an offline session by that id, which logout never ends)
-            await failed(logout_confirm.SESSION_EXPIRED, named)
-            sid = None
-        elif hinted is not None and rp_logout.issued_before_session(hint_iat, hinted):
-            # checkTokenIssuedAt: nothing ends, the browser keeps its cookies
-            return await refused(SESSION_NOT_ACTIVE, "invalid_token", named, reason=e.ISSUED_BEFORE_SESSION_LOGOUT)
-        # doBrowserLogout ends one session: the hint's when it is live, else the browser's own. A browser whose
-        # session the hint does not name keeps that session in the store; only its cookies are expired below.
-        ending = [s for s in (sid or current_id,) if s]
-        framed = await frontchannel_logout.notices(tx, ending, iss)  # read before the client sessions go
-        recorded = named or await rp_logout.system_client(tx, realm)
-        await end_browser_sessions(tx, realm, ending, now=now, client_id=recorded, ip=ip, redirect_uri=target)
-        given = form.get("state")
-        final = redirect_uris.with_state(target, given) if target is not None and given else target
-        response = _after_logout(realm, client, final, framed, ui, back)
-        cookies.expire(
-            request, response, realm, cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF
+        ui = page_locale.language(
+            self.request, self.realm, user=current[1] if current else None, ui_locales=self.form.get("ui_locales")
         )
-        return response
+        if needed or forced:
+            refusal = await self._confirmed(tx, named, ui)
+            if refusal is not None:
+                return refusal
+        return await self._end(tx, named, current_id, ui)
 
-    return await in_transaction(request, work)
+    async def _target(self, tx: Tx) -> _Target | Response:
+        """The client named by ``client_id``, then the ``id_token_hint`` checked and agreeing with it."""
+        hint, client_id = self.form.get("id_token_hint"), self.form.get("client_id")
+        client = await tx.clients.get_by_client_id(self.realm.id, client_id) if client_id is not None else None
+        forced = client_id is not None and client is None  # an unknown client_id: always ask
+        if hint is None:
+            return _Target(client, forced=forced)
+        claims = await self.services.codec.verify(tx, self.realm.id, hint, internal=False)
+        unfit = rp_logout.hint_refusal(claims, self.iss)
+        if claims is None or unfit is not None:
+            return await self.refused(tx, BAD_HINT, "invalid_token", reason=unfit or e.INVALID_ID_TOKEN)
+        sid = str(claims.get("sid")) if claims.get("sid") else None
+        iat = claims.get("iat")
+        hinted = _Target(client, sid, iat if isinstance(iat, int) else 0, forced=forced)
+        azp = claims.get("azp")
+        if client_id is None:
+            found = await tx.clients.get_by_client_id(self.realm.id, str(azp)) if azp else None
+            return dataclasses.replace(hinted, client=found, needed=found is None)
+        if azp is None:
+            return hinted
+        if azp != client_id:
+            return await self.refused(tx, BAD_HINT, "invalid_token", client_id, reason=CLIENT_MISMATCH)
+        return dataclasses.replace(hinted, needed=False)
+
+    async def _confirmed(self, tx: Tx, named: _Target, ui: Language) -> Response | None:
+        """The confirmation page, or the refusal of a confirmation that does not verify; None once confirmed."""
+        if self.form.get("confirm") != "true":
+            return _confirm_page(self.realm, self.request, self.form, self.now, ui)
+        verdict = logout_confirm.check(
+            self.realm, self.form.get("session_code"), self.request.cookies.get(CSRF), self.now
+        )
+        if verdict == "ok":
+            return None
+        await self.failed(tx, verdict, named.named, reason="Failed verification during logout.")
+        back = effective_url(named.client, base_url(self.request)) if named.client is not None else None
+        return html(pages.error(display(self.realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
+
+    async def _end(self, tx: Tx, named: _Target, current_id: str | None, ui: Language) -> Response:
+        """doBrowserLogout: the hint's session when it is live, else the browser's own; the cookies expired."""
+        sid = named.sid
+        hinted = await rp_logout.hinted_session(tx, self.realm, sid, self.now) if sid is not None else None
+        if sid is not None and hinted is None:
+            # the hint's session is gone (expired, logged out by an admin, its user deleted, or only an offline
+            # session by that id, which logout never ends)
+            await self.failed(tx, logout_confirm.SESSION_EXPIRED, named.named)
+            sid = None
+        elif hinted is not None and rp_logout.issued_before_session(named.hint_iat, hinted):
+            # checkTokenIssuedAt: nothing ends, the browser keeps its cookies
+            return await self.refused(
+                tx, SESSION_NOT_ACTIVE, "invalid_token", named.named, reason=e.ISSUED_BEFORE_SESSION_LOGOUT
+            )
+        # A browser whose session the hint does not name keeps that session in the store; only its cookies go.
+        ending = [s for s in (sid or current_id,) if s]
+        framed = await frontchannel_logout.notices(tx, ending, self.iss)  # read before the client sessions go
+        recorded = named.named or await rp_logout.system_client(tx, self.realm)
+        target = self.form.get("post_logout_redirect_uri")
+        ip = client_ip(self.request)
+        await end_browser_sessions(tx, self.realm, ending, now=self.now, client_id=recorded, ip=ip, redirect_uri=target)
+        given = self.form.get("state")
+        final = redirect_uris.with_state(target, given) if target is not None and given else target
+        back = effective_url(named.client, base_url(self.request)) if named.client is not None else None
+        response = _after_logout(self.realm, named.client, final, framed, ui, back)
+        expired = (cookies.IDENTITY, cookies.SESSION, cookies.AUTH_SESSION_ID, cookies.LOGOUT_CSRF)
+        cookies.expire(self.request, response, self.realm, *expired)
+        return response
 
 
 def _after_logout(
