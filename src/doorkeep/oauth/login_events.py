@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.errors import OAuthError
-from doorkeep.model import Client, Realm, User
+from doorkeep.model import Realm, User
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.context import Form
-from doorkeep.oauth.login_outcomes import Browser
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
@@ -113,44 +112,24 @@ async def login_event(
 ) -> None:
     """LOGIN when the code is issued, LOGIN_ERROR when the credentials are refused (``extra``: an
     authenticator's own details, the OTP form's ``selected_credential_id``)."""
-    await _login_record(
-        ctx.tx,
-        ctx.services,
-        ctx.realm,
-        ctx.client,
-        ctx.request,
-        ctx.user,
-        username,
-        ctx.browser,
-        error=error,
-        session_id=session_id,
-        remember_me=remember_me,
-        extra=extra,
-    )
+    more = {"remember_me": "true" if remember_me else None, **(extra or {})}
+    await _login_record(ctx.site, ctx.user, username, error, session_id, more)
 
 
-async def unknown_user(
-    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, username: str, browser: Browser
-) -> None:
+async def unknown_user(site: LoginSite, username: str) -> None:
     """The LOGIN_ERROR ``user_not_found`` of a login form whose username names no user."""
-    await _login_record(tx, services, realm, client, request, None, username, browser, error="user_not_found")
+    await _login_record(site, None, username, "user_not_found", None, {})
 
 
 async def _login_record(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    client: Client,
-    request: AuthRequest,
+    site: LoginSite,
     user: User | None,
     username: str,
-    browser: Browser,
-    *,
-    error: str | None = None,
-    session_id: str | None = None,
-    remember_me: bool = False,
-    extra: dict[str, str] | None = None,
+    error: str | None,
+    session_id: str | None,
+    more: Mapping[str, str | None],
 ) -> None:
+    request = site.request
     details = {
         "auth_method": "openid-connect",
         "auth_type": "code",
@@ -159,18 +138,17 @@ async def _login_record(
         "redirect_uri": request.redirect_uri or None,
         "code_id": session_id,
         "username": username or None,
-        "remember_me": "true" if remember_me else None,
-        **(extra or {}),
+        **more,
     }
     await events.record(
-        tx,
-        realm,
+        site.tx,
+        site.realm,
         "LOGIN_ERROR" if error else "LOGIN",
-        now=services.clock.now(),
-        client_id=client.client_id,
+        now=site.services.clock.now(),
+        client_id=site.client.client_id,
         user_id=user.id if user else None,
         session_id=session_id,
-        ip=browser.ip_address,
+        ip=site.browser.ip_address,
         error=error,
         details=details,
     )

@@ -12,7 +12,7 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_completion, login_events, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedOtp, Outcome
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import brute_force, otp
 from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
 
@@ -96,7 +96,7 @@ async def authenticate(
 
     if user is None:  # no user to check a password of: the same answer as a wrong password
         await check_password(tx, user, password, verdict)
-        await login_events.unknown_user(tx, services, realm, client, request, username, browser)
+        await login_events.unknown_user(LoginSite(tx, services, realm, client, request, browser), username)
         return again(wrong)
     ctx = StepContext(tx, services, realm, client, request, user, browser)
     refused = await brute_force.refusal(tx, realm, user, services.clock.now())

@@ -29,3 +29,19 @@ class StepContext:
     request: AuthRequest
     user: User
     browser: Browser
+
+    @property
+    def site(self) -> LoginSite:
+        return LoginSite(self.tx, self.services, self.realm, self.client, self.request, self.browser)
+
+
+@dataclass(frozen=True)
+class LoginSite:
+    """Where a login runs before (or without) a known user: a StepContext without its user."""
+
+    tx: Tx
+    services: Services
+    realm: Realm
+    client: Client
+    request: AuthRequest
+    browser: Browser
