@@ -348,7 +348,7 @@ async def test_client_scopes_are_created_read_updated_and_deleted(env: Env) -> N
 
 async def test_a_duplicate_client_scope_name_answers_409(env: Env) -> None:
     headers = await _setup(env)
-    response = await env.http.post(SCOPES, headers=headers, json={"name": "profile"})
+    response = await env.http.post(SCOPES, headers=headers, json={"name": "profile", "protocol": "openid-connect"})
     assert response.status_code == 409
     assert response.json() == {"errorMessage": "Client Scope profile already exists"}
 

@@ -141,7 +141,9 @@ async def test_links_are_creates_and_deletes_of_keycloak_resource_types(realm: E
     headers = await realm.admin_headers()
     assert (await realm.http.post(f"{REALM}/groups", json={"name": "newcomers"}, headers=headers)).status_code == 201
     group_id = (await realm.http.get(f"{REALM}/groups", headers=headers)).json()[0]["id"]
-    response = await realm.http.post(f"{REALM}/client-scopes", json={"name": "extra"}, headers=headers)
+    response = await realm.http.post(
+        f"{REALM}/client-scopes", json={"name": "extra", "protocol": "openid-connect"}, headers=headers
+    )
     scope_id = response.headers["location"].rsplit("/", 1)[1]
     uuid = await client_uuid(realm, "test", "app")
     await configure(realm, adminEventsEnabled=True)

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from doorkeep.admin import scope_validation
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
@@ -285,6 +286,16 @@ async def create_scope(tx: Tx, scope: ClientScope) -> ClientScope:
     return scope
 
 
+async def check_scope_update(tx: Tx, scope: ClientScope, attributes: object) -> None:
+    """ClientScopeResource.validateDynamicScopeUpdate: a scope a client has as a default one is not made dynamic,
+    and no scope is while dynamic scopes are off."""
+    if scope_validation.makes_dynamic(attributes):
+        for client in await tx.clients.list(scope.realm_id):
+            if any(s.id == scope.id and default for s, default in await tx.clients.scopes(client.id)):
+                raise AdminError(400, scope_validation.DEFAULT_OF_A_CLIENT)
+    scope_validation.check_not_dynamic(attributes)
+
+
 async def update_scope(tx: Tx, old: ClientScope, new: ClientScope) -> ClientScope:
     if new.name != old.name and await tx.scopes.get_by_name(new.realm_id, new.name) is not None:
         raise AdminError(409, f"Client Scope {new.name} already exists")
@@ -293,6 +304,7 @@ async def update_scope(tx: Tx, old: ClientScope, new: ClientScope) -> ClientScop
 
 
 async def delete_scope(tx: Tx, scope: ClientScope) -> None:
-    """Delete a client scope; its links to clients and realm defaults go by cascade."""
+    """Delete a client scope, never a realm's last one; its links to clients and realm defaults go by cascade."""
+    scope_validation.check_deletable(len(await tx.scopes.list(scope.realm_id)))
     await tx.roles.delete_scope_mappings_of(scope.id)
     await tx.scopes.delete(scope.id)

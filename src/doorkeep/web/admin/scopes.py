@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.admin import operations
+from doorkeep.admin import operations, scope_validation
 from doorkeep.admin.representations import scope_to_json
 from doorkeep.model import Client, ClientScope, Role
 from doorkeep.web.admin import parse
@@ -61,7 +61,11 @@ async def list_scopes(request: Request) -> Response:
 async def create_scope(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
-        scope = await operations.create_scope(call.tx, parse.new_scope(call.realm.id, await read_object(request)))
+        rep = await read_object(request)
+        new = parse.new_scope(call.realm.id, rep)  # the name is checked first
+        scope_validation.check_protocol(rep.get("protocol"))
+        scope_validation.check_not_dynamic(rep.get("attributes"))
+        scope = await operations.create_scope(call.tx, new)
         return created(call.url(call.realm.name, "client-scopes", scope.id))
 
     return await run_realm(request, work)
@@ -80,7 +84,10 @@ async def update_scope(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         scope = await load_scope(call, request.path_params["id"])
         call.require("manage-clients")
-        await operations.update_scope(call.tx, scope, parse.updated_scope(scope, await read_object(request)))
+        rep = await read_object(request)
+        changed = parse.updated_scope(scope, rep)
+        await operations.check_scope_update(call.tx, scope, rep.get("attributes"))
+        await operations.update_scope(call.tx, scope, changed)
         return no_content()
 
     return await run_realm(request, work)
