@@ -82,20 +82,23 @@ async def example_claims(
     mappers, data = await session_input(tx, client, user, None, scope, "1", base_url=base_url)
     mapped = mappings.apply(mappers, data, token)
     audience: list[str] = mapped.pop(mappings.AUDIENCE, [])
-    sub = mappings.subject(mapped.pop("sub", user.id))
     if token == mappings.USERINFO:
-        return {"sub": sub, **mapped}
+        return {"sub": mappings.subject(mapped.pop("sub", user.id)), **mapped}
     lifespan = client_attr_timeout(client, "access.token.lifespan")
     claims: dict[str, Any] = {"exp": now + (lifespan if lifespan > 0 else realm.access_token_lifespan), "iat": now}
     issuer = f"{base_url}/realms/{realm.name}"
     if token == mappings.ID:
+        sub = mappings.subject(mapped.pop("sub", user.id))
         claims.update(jti=new_id(), iss=issuer, aud=_one_or_many([client.client_id, *audience]), sub=sub, typ=TYPE_ID)
         claims.update(azp=client.client_id, sid=new_id())
     else:
         claims.update(jti=access_jti(False, ""), iss=issuer)
         if audience:
             claims["aud"] = _one_or_many(audience)
-        claims.update(sub=sub, typ=TYPE_BEARER, azp=client.client_id, sid=new_id())
+        # The example's session is a persistent one (sessionAware), so only a mapper gives the subject.
+        subject = mappings.access_subject(mapped, user.id, transient=False)
+        claims.update({"sub": subject} if subject is not None else {})
+        claims.update(typ=TYPE_BEARER, azp=client.client_id, sid=new_id())
         requested = scopeset.GrantedScopes(
             tuple(await requested_scopes(tx, client, scope)), scopeset.OPENID in scopeset.split(scope)
         )

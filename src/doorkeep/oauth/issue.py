@@ -230,10 +230,9 @@ async def access_claims(
         audience = _restrict_audience(audience, mapped, ctx.requested_audience)
     if audience:
         claims["aud"] = _audience(audience)
-    # A lightweight token's subject comes from the sub mapper, or (initToken) from a transient session's user.
-    sub = mapped.pop("sub", ctx.user.id if kind == mappings.ACCESS or us is None else None)
+    sub = mappings.access_subject(mapped, ctx.user.id, transient=us is None)
     if sub is not None:
-        claims["sub"] = mappings.subject(sub)
+        claims["sub"] = sub
     claims["typ"] = TYPE_BEARER
     claims["azp"] = ctx.client.client_id
     if us is not None:

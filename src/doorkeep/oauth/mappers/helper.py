@@ -154,6 +154,14 @@ def subject(value: Any) -> str:
     return str(value)
 
 
+def access_subject(mapped: dict[str, Any], user_id: str, transient: bool) -> str | None:
+    """An access token's ``sub``, taken out of ``mapped``: what a mapper wrote (the ``basic`` scope's Subject
+    mapper since Keycloak 25), else the user's id for a transient session only (TokenManager.initToken), so an
+    access token of a client without the ``basic`` scope has no subject."""
+    value = mapped.pop("sub", user_id if transient else None)
+    return None if value is None else subject(value)
+
+
 def map_claim(claims: dict[str, Any], config: dict[str, str], value: Any, name: str | None = None) -> None:
     """Put ``value`` at the (possibly nested) claim name; multivalued values merge into an existing list."""
     value = map_value(config, value)
