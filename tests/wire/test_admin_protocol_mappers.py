@@ -39,7 +39,10 @@ async def test_a_client_mapper_is_created_read_updated_and_deleted_and_tokens_fo
         "errorMessage": "Protocol mapper exists with same name"
     }
     one = (await env.http.get(f"{models}/{mapper_id}", headers=h)).json()
-    assert one == {"id": mapper_id, "consentRequired": False, **HARDCODED}
+    # Read back with its effective config (getEffectiveModel): userinfo follows the ID token, introspection the
+    # access token.
+    effective = {**HARDCODED["config"], "userinfo.token.claim": "false", "introspection.token.claim": "true"}
+    assert one == {"id": mapper_id, "consentRequired": False, **HARDCODED, "config": effective}
     assert [m["name"] for m in (await env.http.get(models, headers=h)).json()] == ["tenant"]
 
     token = await password_grant(env.http, "demo", "app", scope="openid")

@@ -1,7 +1,8 @@
 """Admin REST: protocol mappers of a client or a client scope (Keycloak's ProtocolMappersResource).
 
 ``…/protocol-mappers/models`` lists and creates, ``…/add-models`` creates several, ``…/models/{id}``
-reads, replaces and deletes, ``…/protocol/{protocol}`` lists one protocol's. view-clients reads,
+reads, replaces and deletes, ``…/protocol/{protocol}`` lists one protocol's; what is read shows each
+mapper's effective config (oauth/mappers/effective.py). view-clients reads,
 manage-clients changes, for clients and client scopes alike.
 """
 
@@ -18,6 +19,7 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
+from doorkeep.oauth.mappers.effective import effective_config
 from doorkeep.oauth.mappers.types import HANDLERS, TRANSFORMS
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -136,13 +138,18 @@ async def _add(
     await call.tx.mappers.add(call.realm.id, owner_id, new, client=not of_scope)
 
 
+def _effective_json(mapper: ProtocolMapper) -> dict[str, object]:
+    """toEffectiveProtocolMapperRep: the representation with the mapper's effective config."""
+    return {**mapper_to_json(mapper), "config": effective_config(mapper)}
+
+
 def routes_for(base: str, of_scope: bool) -> list[Route]:
     async def listing(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
             _, mappers = await _owner(call, request, of_scope)
             call.require("view-clients")
             wanted = request.path_params.get("protocol")
-            return ok([mapper_to_json(m) for m in mappers if wanted is None or m.protocol == wanted])
+            return ok([_effective_json(m) for m in mappers if wanted is None or m.protocol == wanted])
 
         return await run_realm(request, work, write=False)
 
@@ -177,7 +184,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             if found is None:
                 raise MODEL_NOT_FOUND
             if request.method == "GET":
-                return ok(mapper_to_json(found))
+                return ok(_effective_json(found))
             if request.method == "DELETE":
                 await call.tx.mappers.delete(call.realm.id, found.id)
                 return no_content()
