@@ -110,7 +110,10 @@ def _client_roles(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) 
     for client_id, names in sorted(data.role_names.clients.items()):
         if only is None or client_id == only:
             claim = name.replace("${client_id}", escape_claim_component(client_id)) if name else None
-            _role_claim(claims, m.config, sorted(prefix + n for n in names), claim)
+            # A ``${client_id}`` in the prefix names the role's client, as is (UserClientRoleMappingMapperTest's
+            # ``${client_id}::`` gives ``test-app::customer-user``; KEYCLOAK-14954).
+            own = prefix.replace("${client_id}", client_id)
+            _role_claim(claims, m.config, sorted(own + n for n in names), claim)
 
 
 def _role_claim(claims: dict[str, Any], config: dict[str, str], names: list[str], claim: str | None) -> None:
