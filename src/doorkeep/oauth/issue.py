@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
@@ -20,6 +20,7 @@ from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.mappers.context import mapper_input, token_mappers
+from doorkeep.oauth.mappers.types import NONCE_MAPPER
 from doorkeep.oauth.minted import Minted, RefreshTokenClaims, Unsigned
 from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
@@ -213,7 +214,8 @@ async def access_claims(
         lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
     kind = lightweight.access_kind(ctx.client, mappings.ACCESS)
-    mapped = _mapped(ctx, mapped_input or await token_input(tx, ctx, req.base_url), kind)
+    mapped_input = mapped_input or await token_input(tx, ctx, req.base_url)
+    mapped = _mapped(ctx, mapped_input, kind)
     claims: dict[str, Any] = {
         "exp": exp,
         "iat": now,
@@ -235,6 +237,9 @@ async def access_claims(
         claims["sub"] = sub
     claims["typ"] = TYPE_BEARER
     claims["azp"] = ctx.client.client_id
+    # A lightweight token takes only mappers switched on for it (``lightweight.claim``); the nonce mapper has none.
+    if ctx.nonce and kind == mappings.ACCESS and any(m.mapper == NONCE_MAPPER for m in mapped_input[0]):
+        claims["nonce"] = ctx.nonce
     if us is not None:
         claims["sid"] = us.id
     claims["scope"] = ctx.scopes.token_scope()
@@ -264,7 +269,7 @@ async def mint(
     refresh_type: str | None = None
     refresh_expires_in = 0
     if refresh is not None and us is not None and cs is not None:
-        refresh_claims = _refresh_claims(req, ctx, refresh, now)
+        refresh_claims = _refresh_claims(req, ctx, refresh, now, access.get("nonce"))
         unsigned["refresh_token"] = Unsigned(refresh_claims, await _key(tx, services, realm, HMAC_ALG, now), HMAC_ALG)
         refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
         refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0
@@ -290,14 +295,19 @@ async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> 
     return await services.keyring.signing_key(tx, realm.id, alg, now)
 
 
-def _refresh_claims(req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int) -> RefreshTokenClaims:
+def _refresh_claims(
+    req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now: int, nonce: Any
+) -> RefreshTokenClaims:
+    """Keycloak's ``RefreshToken(AccessToken)``: the access token's ``nonce`` is copied (the nonce mapper put it
+    there), so that a refresh finds it again."""
     us, cs = ctx.user_session, ctx.client_session
     assert us is not None and cs is not None
     exp = policy.refresh_token_exp(ctx.realm, ctx.client, us, cs, now)
     jti, iat = new_id(), now
     if plan.replay is not None and plan.replay.latest_jti is not None and plan.replay.latest_iat is not None:
         jti, iat, exp = plan.replay.latest_jti, plan.replay.latest_iat, plan.replay.latest_exp  # same successor
-    claims: RefreshTokenClaims = {
+    claims: dict[str, Any] = {} if exp is None else {"exp": exp}  # exp first, as in Keycloak's JSON
+    claims |= {
         "iat": iat,
         "jti": jti,
         "iss": req.issuer,
@@ -305,14 +315,13 @@ def _refresh_claims(req: OAuthRequest, ctx: GrantContext, plan: RefreshPlan, now
         "sub": ctx.user.id,
         "typ": TYPE_OFFLINE if plan.offline else TYPE_REFRESH,
         "azp": ctx.client.client_id,
-        "sid": us.id,
-        "scope": plan.full_scope,
     }
-    if exp is not None:  # first, as in Keycloak's JSON
-        claims = {"exp": exp, **claims}
+    if isinstance(nonce, str):
+        claims["nonce"] = nonce
+    claims |= {"sid": us.id, "scope": plan.full_scope}
     if plan.reuse_id is not None:
         claims["reuse_id"] = plan.reuse_id
-    return claims
+    return cast("RefreshTokenClaims", claims)
 
 
 async def id_token(

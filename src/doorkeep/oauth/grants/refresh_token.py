@@ -88,7 +88,11 @@ async def _verified(
     granted = await scope_rules.permitted(tx, user, granted)
     await resume.check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
-    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE)
+    # TokenManager: the refresh token's nonce (there only under the nonce mapper) is the new tokens' nonce.
+    nonce = claims.raw.get("nonce")
+    ctx = GrantContext(
+        req.realm, client, user, us, cs, granted, roles, GRANT_TYPE, nonce=nonce if isinstance(nonce, str) else None
+    )
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     offline = claims.offline
     if offline and use_refresh:

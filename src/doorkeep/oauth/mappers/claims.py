@@ -66,6 +66,7 @@ __all__ = [
 
 ONLY = {
     "oidc-acr-mapper": {ACCESS, ID, INTROSPECTION},
+    "oidc-amr-mapper": {ACCESS, ID},  # AmrProtocolMapper: an access and ID token mapper only
     "oidc-sub-mapper": {ACCESS, INTROSPECTION},
     "oidc-allowed-origins-mapper": {ACCESS, INTROSPECTION},
     "oidc-audience-resolve-mapper": {ACCESS, INTROSPECTION},

@@ -27,6 +27,11 @@ USER_PROPERTIES = {
 }
 
 
+# NonceBackwardsCompatibleMapper (Keycloak 25+): the client's ``nonce`` in the access token again, and so in the
+# refresh token made from it and in the tokens of every refresh (TokenManager reads it back from the refresh
+# token). It writes no claim of its own config, so issue.access_claims applies it, not HANDLERS.
+NONCE_MAPPER = "oidc-nonce-backwards-compatible-mapper"
+
 PROPERTY_ATTRIBUTES = ("username", "email", "firstName", "lastName")  # attributes read from the user's columns
 
 
@@ -165,6 +170,14 @@ def _acr(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     claims["acr"] = data.acr
 
 
+def _amr(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    """AmrProtocolMapper: the ``default.reference.value`` of each execution the login completed (within its
+    ``default.reference.maxAge``), always a list. Doorkeep runs Keycloak's built-in flows, whose executions carry
+    no authenticator config (the admin API's config writes answer 501), so the list is empty, as Keycloak's is
+    for such a flow."""
+    claims["amr"] = []
+
+
 def _origins(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     if data.origins:
         claims["allowed-origins"] = list(data.origins)
@@ -233,6 +246,7 @@ HANDLERS: dict[str, Handler] = {
     "oidc-usersessionmodel-note-mapper": _session_note,
     "oidc-sub-mapper": _sub,
     "oidc-acr-mapper": _acr,
+    "oidc-amr-mapper": _amr,
     "oidc-allowed-origins-mapper": _origins,
     "oidc-address-mapper": _address,
 }

@@ -20,7 +20,7 @@ from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
 from doorkeep.oauth.mappers.effective import effective_config
-from doorkeep.oauth.mappers.types import HANDLERS, TRANSFORMS
+from doorkeep.oauth.mappers.types import HANDLERS, NONCE_MAPPER, TRANSFORMS
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -46,9 +46,7 @@ PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
 STORED_ONLY = frozenset(
     {
         "oidc-claims-param-token-mapper",
-        "oidc-nonce-backwards-compatible-mapper",
         "oidc-organization-membership-mapper",
-        "oidc-amr-mapper",
         "oidc-sha256-pairwise-sub-mapper",
         "oidc-session-state-mapper",
     }
@@ -75,10 +73,11 @@ def _valid(mapper: ProtocolMapper) -> ProtocolMapper:
 
 
 def _known(provider: object) -> bool:
-    """A ``protocolMapper`` the server has (HANDLERS, TRANSFORMS, STORED_ONLY or any SAML one)."""
+    """A ``protocolMapper`` the server has (HANDLERS, TRANSFORMS, the nonce mapper, STORED_ONLY or any SAML one)."""
     if not isinstance(provider, str):
         return False
-    return provider in HANDLERS or provider in TRANSFORMS or provider in STORED_ONLY or provider.startswith("saml-")
+    applied = provider in HANDLERS or provider in TRANSFORMS or provider == NONCE_MAPPER
+    return applied or provider in STORED_ONLY or provider.startswith("saml-")
 
 
 def _parse(rep: object, keep_id: bool = False) -> ProtocolMapper:
