@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
@@ -106,6 +106,11 @@ class AuthRequest:
         return cls(**{**data, "session_actions": tuple(data.get("session_actions") or ())})
 
 
+# OIDCConfigAttributes: a client may leave these out of its authorization responses (OIDCLoginProtocol).
+EXCLUDE_SESSION_STATE = "exclude.session.state.from.auth.response"
+EXCLUDE_ISSUER = "exclude.issuer.from.auth.response"
+
+
 @dataclass(frozen=True)
 class EarlyRedirect:
     """What an error needs to be sent back to the client even before a full AuthRequest exists."""
@@ -113,6 +118,7 @@ class EarlyRedirect:
     redirect_uri: str
     response_mode: str
     state: str | None
+    with_issuer: bool = True  # False: the client excludes ``iss`` from its authorization responses
 
 
 async def validate(
@@ -143,7 +149,11 @@ async def validate(
     # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
-    return client, checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
+    try:
+        return client, checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
+    except RedirectingError as err:  # redirectErrorToClient: ``iss`` unless the client excludes it
+        err.target = replace(err.target, with_issuer=not client.attr_bool(EXCLUDE_ISSUER))
+        raise
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:

@@ -175,14 +175,17 @@ def _hashed(token: Unsigned, kind: response_types.ResponseType, code: str | None
     return Unsigned(claims, token.key, token.alg)
 
 
-def params(response: AuthorizationResponse, state: str | None, issuer: str) -> dict[str, str]:
+def params(response: AuthorizationResponse, state: str | None, issuer: str, client: Client) -> dict[str, str]:
     """The response parameters in Keycloak's order: state, session_state, iss, kc_action, kc_action_status,
-    code, id_token, access_token, token_type, expires_in. Signing happens here, so call it after the commit."""
+    code, id_token, access_token, token_type, expires_in. Signing happens here, so call it after the commit.
+    The client may exclude ``session_state`` and ``iss`` (OIDCLoginProtocol.authenticated)."""
     out: dict[str, str] = {}
     if state is not None:
         out["state"] = state
-    out["session_state"] = response.session.id
-    out["iss"] = issuer
+    if not client.attr_bool(authorize.EXCLUDE_SESSION_STATE):
+        out["session_state"] = response.session.id
+    if not client.attr_bool(authorize.EXCLUDE_ISSUER):
+        out["iss"] = issuer
     if response.kc_action_status is not None:
         if response.kc_action is not None:
             out["kc_action"] = response.kc_action

@@ -43,7 +43,8 @@ def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Res
         params["error_description"] = err.description
     if err.target.state is not None:
         params["state"] = err.target.state
-    params["iss"] = issuer(request, realm.name)
+    if err.target.with_issuer:
+        params["iss"] = issuer(request, realm.name)
     response = client_redirect(err.target.redirect_uri, err.target.response_mode, params)
     response.headers["Cache-Control"] = NO_BACK
     return response
@@ -103,7 +104,7 @@ async def _respond(
     if isinstance(outcome, login_outcomes.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        response = authorization_response(request, tx, realm, auth_request, outcome.response)
+        response = authorization_response(request, tx, realm, client, auth_request, outcome.response)
         return await signed_in(request, tx, realm, outcome.session, response)
     if isinstance(outcome, login_outcomes.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
         if auth_session is not None:
@@ -124,7 +125,12 @@ async def _respond(
         err = RedirectingError(
             outcome.error,
             outcome.description,
-            authorize.EarlyRedirect(auth_request.redirect_uri, auth_request.response_mode, auth_request.state),
+            authorize.EarlyRedirect(
+                auth_request.redirect_uri,
+                auth_request.response_mode,
+                auth_request.state,
+                not client.attr_bool(authorize.EXCLUDE_ISSUER),
+            ),
         )
         response = error_redirect(request, realm, err)
         return await login_over(request, tx, realm, auth_session, response)
@@ -156,18 +162,23 @@ async def account_updated(
 
 
 def authorization_response(
-    request: Request, tx: Tx, realm: Realm, auth_request: AuthRequest, done: front_channel.AuthorizationResponse
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_request: AuthRequest,
+    done: front_channel.AuthorizationResponse,
 ) -> Response:
     """The redirect (or form_post page) with the code and tokens. Tokens are signed only after the commit
     (issue #8: no signing under SQLite's write lock), so their answer is completed then."""
     target, mode, state = auth_request.redirect_uri, auth_request.response_mode, auth_request.state
     iss = issuer(request, realm.name)
     if done.tokens is None:
-        return client_redirect(target, mode, front_channel.params(done, state, iss))
+        return client_redirect(target, mode, front_channel.params(done, state, iss, client))
     response = client_redirect(target, mode, {})
 
     def complete() -> None:
-        filled = client_redirect(target, mode, front_channel.params(done, state, iss))
+        filled = client_redirect(target, mode, front_channel.params(done, state, iss, client))
         if "location" in filled.headers:
             response.headers["location"] = filled.headers["location"]
         else:
