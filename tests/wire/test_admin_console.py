@@ -378,3 +378,25 @@ async def test_signing_a_user_out_everywhere_is_confirmed_and_keeps_offline_sess
     shown = await admin.get(done.headers["location"], headers=HTML)
     assert "Sessions (0)" in shown.text and "Offline sessions (1)" in shown.text
     assert_error(await refresh(realm.http, "test", "app", token), 400, "invalid_grant", "Stale token")
+
+
+async def test_the_console_signs_in_with_a_console_client_whose_tokens_carry_no_subject(realm: Env) -> None:
+    """Keycloak 25+: without the ``basic`` scope an access token has no ``sub`` (a realm whose console client lost
+    it, or one imported from before the scope existed). The console then knows its administrator by the token's
+    session, and still refuses a user without admin roles."""
+    headers = await realm.admin_headers()
+    console = await client_uuid(realm, "test", "security-admin-console")
+    scopes = await realm.http.get(f"/admin/realms/test/clients/{console}/default-client-scopes", headers=headers)
+    basic = next(s["id"] for s in scopes.json() if s["name"] == "basic")
+    removed = await realm.http.delete(
+        f"/admin/realms/test/clients/{console}/default-client-scopes/{basic}", headers=headers
+    )
+    assert removed.status_code == 204, removed.text
+    await make_admin(realm, "test", "boss", "realm-admin")
+    async with client_at(realm, "127.0.0.2") as http:
+        page = await sign_in(http, "boss")
+        assert page.status_code == 200, page.text[:500]
+        assert "boss" in page.text
+    async with client_at(realm, "127.0.0.3") as http:
+        page = await sign_in(http, "user1")
+        assert page.status_code == 403 and "holds no administration roles in realm test" in page.text

@@ -115,3 +115,29 @@ async def test_a_real_access_token_follows_the_example_without_the_basic_scope(k
     refreshed = await refresh(env.http, "test", "default", granted.json()["refresh_token"])
     assert refreshed.status_code == 200, refreshed.text
     assert "sub" not in claims(refreshed.json()["access_token"])
+
+
+async def test_hostile_a_token_without_sub_still_obeys_the_users_not_before(kc: tuple[Env, str, str]) -> None:
+    """Beyond the Java class: an access token with no ``sub`` (no ``basic`` scope) names its user only through its
+    session. Logging the user out (``users/{id}/logout`` sets their not-before) must refuse it at userinfo and
+    introspection like a token with a subject, although its offline session survives the logout."""
+    env, client, user_id = kc
+    await ok(env, "PUT", f"/clients/{client}", {"directAccessGrantsEnabled": True})
+    password = {"type": "password", "value": "pw", "temporary": False}
+    await ok(env, "PUT", f"/users/{user_id}/reset-password", password)
+    basic = await scope_id_named(env, "basic")
+    await ok(env, "DELETE", f"/clients/{client}/default-client-scopes/{basic}")
+    granted = await password_grant(env.http, "test", "default", "test-user", "pw", scope="openid offline_access")
+    assert granted.status_code == 200, granted.text
+    access = granted.json()["access_token"]
+    assert "sub" not in claims(access)
+    userinfo = "/realms/test/protocol/openid-connect/userinfo"
+    bearer = {"Authorization": f"Bearer {access}"}
+    assert (await env.http.get(userinfo, headers=bearer)).status_code == 200
+    env.clock.advance(2)
+    await ok(env, "POST", f"/users/{user_id}/logout")
+    refused = await env.http.get(userinfo, headers=bearer)
+    assert refused.status_code == 401, refused.text
+    introspect = "/realms/test/protocol/openid-connect/token/introspect"
+    form = {"client_id": "default", "client_secret": "secret", "token": access}
+    assert (await env.http.post(introspect, data=form)).json() == {"active": False}

@@ -101,8 +101,10 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     sid = claims.get("sid")
     now = services.clock.now()
     session = None if sid is None else await valid_session(tx, realm, client, str(sid), jti, iat, now)
-    if user is None and session is not None and "sub" not in claims:  # a lightweight token: the session's user
+    if user is None and session is not None and "sub" not in claims:  # no subject: the session's user
         user = await tx.users.get(session.user_id)
+        if user is not None and iat < policy.effective_not_before(realm, client, user.not_before):
+            raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale")  # the user's not-before holds here too
     if user is None or (session is not None and session.user_id != user.id):
         raise InvalidAccess(e.USER_NOT_FOUND)
     if not user.enabled:

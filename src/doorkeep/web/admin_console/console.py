@@ -50,13 +50,22 @@ SECTIONS = (
 Work = Callable[[Console], Awaitable[Response]]
 
 
+async def _subject(tx: Tx, claims: dict[str, Any]) -> str:
+    """The administrator's user id: the token's ``sub``, or, for a console client without the ``basic`` scope
+    (whose access tokens carry none), the user of the token's session."""
+    if isinstance(claims.get("sub"), str):
+        return str(claims["sub"])
+    session = await tx.sessions.get_user_session(str(claims.get("sid", "")), False)
+    return session.user_id if session is not None else ""
+
+
 async def run(page: Page, work: Work, *, write: bool = False) -> Response:
     """Load the administrator and the realm of the URL, run ``work`` in one transaction, render refusals."""
     request = page.request
     now = state(request).services.clock.now()
 
     async def load(tx: Tx) -> Response:
-        user = await tx.users.get(str(page.claims.get("sub", "")))
+        user = await tx.users.get(await _subject(tx, page.claims))
         if user is None or user.realm_id != page.realm.id or not user.enabled:
             raise Refused("Your account is no longer active. Sign out and sign in again.")
         identity = await identity_of(tx, user, page.realm)
