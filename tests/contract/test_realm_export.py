@@ -83,8 +83,9 @@ async def test_the_export_uses_keycloaks_shapes(new_db: Callable[[], Awaitable[D
     assert "reports" in exported["defaultOptionalClientScopes"]
     clients = {c["clientId"]: c for c in exported["clients"]}
     assert clients["reports"]["secret"] == "reports-secret" and "secret" not in clients["offline-access-spa"]
-    # The file has no service_account scope (as one from before Keycloak 26.1): its service-account client gets it.
-    assert clients["reports"]["defaultClientScopes"] == ["profile", "reports", "service_account"]
+    # The file has no service_account scope (as one from before Keycloak 26.1): its service-account client gets it;
+    # nor a basic scope, nor a keycloakVersion (MigrateTo25_0_0 runs): every OpenID Connect client gets that one.
+    assert clients["reports"]["defaultClientScopes"] == ["basic", "profile", "reports", "service_account"]
     users = {u["username"]: u for u in exported["users"]}
     assert users["service-account-reports"]["serviceAccountClientId"] == "reports"
     assert users["service-account-reports"]["clientRoles"] == {"reports": ["write"]}

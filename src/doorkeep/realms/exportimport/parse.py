@@ -76,6 +76,7 @@ from doorkeep.users import password_policy
 REALM_KEYS = {
     "id",
     "realm",
+    "keycloakVersion",  # the version that wrote the file: which of Keycloak's import migrations apply
     "components",
     "requiredActions",
     "authenticationFlows",  # the built-in ones pass silently; others are warned of (auth_flows.unsupported)
@@ -214,6 +215,7 @@ class _Parser:
             default_groups,
             _key_components(rep, b),
             _listed_components(rep, b, POLICY_TYPE),
+            _written_before(rep.get("keycloakVersion"), (25, 0, 0)),
         )
 
     # --- roles -----------------------------------------------------------------------------
@@ -604,3 +606,18 @@ def _registered_nodes(raw: Any, where: str) -> dict[str, int]:
     if not isinstance(raw, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw.values()):
         fail(at(where, "registeredNodes"), "expected an object of host names to integers")
     return {str(k): int(v) for k, v in raw.items()}
+
+
+def _written_before(version: object, release: tuple[int, ...]) -> bool:
+    """MigrationModelManager.migrateImport: a file without ``keycloakVersion`` counts as the oldest, so every
+    migration runs for it; a version that does not read as numbers (a product version, a snapshot) does not."""
+    if version is None:
+        return True
+    if not isinstance(version, str):
+        return False
+    parts = version.split("-")[0].split(".")[:3]
+    try:
+        numbers = tuple(int(x) for x in parts)
+    except ValueError:
+        return False
+    return numbers < release

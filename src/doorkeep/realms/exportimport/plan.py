@@ -106,6 +106,7 @@ class RealmPlan:
     key_components: list[dict[str, Any]] = field(default_factory=list)
     # components["...ClientRegistrationPolicy"]: None when the file lists none (the realm gets the defaults)
     policy_components: list[dict[str, Any]] | None = None
+    before_25: bool = False  # written by Keycloak before 25 (or unversioned): MigrateTo25_0_0 applies
 
 
 def builtin_client_roles() -> dict[str, set[str]]:

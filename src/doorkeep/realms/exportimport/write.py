@@ -29,6 +29,8 @@ from doorkeep.users import passwords
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
+BASIC_SCOPE = "basic"
+
 
 async def hash_passwords(plan: RealmPlan, progress: Progress = SILENT) -> None:
     """Hash plain passwords with argon2 in worker threads (CPU-bound, off the event loop)."""
@@ -269,10 +271,23 @@ class _Writer:
                 self.clients[client.client_id] = client
                 for role in await self.tx.roles.list_client_roles(client.id):
                     self.roles[(client.client_id, role.name)] = role.id
+        await self._basic_scope_migration()
         for rp in self.plan.roles:
             # Roles of a built-in client the file does not list merge by name with the built-in ones.
             if rp.client is not None and (rp.client, rp.role.name) not in self.roles:
                 await self._role(rp, self.clients[rp.client].id)
+
+    async def _basic_scope_migration(self) -> None:
+        """MigrateTo25_0_0.migrateImport: a file from before Keycloak 25 without a ``basic`` client scope gets it
+        as a realm default and as a default scope of every OpenID Connect client, as Keycloak's import migration
+        gives it (without it their access tokens would carry no ``sub``)."""
+        if not self.plan.before_25 or any(s.name == BASIC_SCOPE for s in self.plan.scopes):
+            return
+        basic = self.scopes[BASIC_SCOPE]
+        await self.tx.realms.set_default_scope(self.realm.id, basic, True)
+        for client in await self.tx.clients.list(self.realm.id):
+            if client.protocol == "openid-connect":
+                await self.tx.clients.link_scope(client.id, basic, True)
 
     async def _users(self) -> None:
         linked: set[str] = set()
