@@ -15,6 +15,11 @@ parametrized by the response type, and each subclass's own ``testAuthzResponseAn
 flow on or off) goes through the admin API. The hashes (``at_hash``, ``c_hash``, ``s_hash``) are computed here
 from OIDC Core §3.3.2.11 rather than with Doorkeep's own helper.
 
+Beyond the Java classes, from Keycloak's source: the LOGIN_ERROR of a refused ``query`` mode names the parsed
+mode (AuthorizationEndpointChecker.checkResponseType), ``form_post`` and an explicit ``fragment`` for the code
+flow, and the client attributes ``exclude.session.state.from.auth.response`` and
+``exclude.issuer.from.auth.response`` (OIDCLoginProtocol.authenticated, redirectErrorToClient, sendError).
+
 Left out: ``OIDCHybridResponseTypeCodeIDTokenAsDetachedSigTest`` and
 ``OIDCHybridResponseTypeCodeIDTokenAsDetachedSigTokenTest`` (FAPI's ID token as detached signature, the
 client's ``exclude.issuer.from.auth.response``/FAPI profile executors: Doorkeep has no FAPI client policies).
@@ -45,7 +50,7 @@ from access_token_realm import (
     update_realm,
     user_id,
 )
-from authorize_port import ISSUER, authorize, error_page, is_login_page, log_in
+from authorize_port import ISSUER, authorize, error_page, form_post, is_login_page, log_in
 from keycloak_port import poll
 from support import header
 from wire_env import Env
@@ -366,3 +371,81 @@ async def test_error_implicit_flow_not_allowed(kc: Env, flow: Flow) -> None:
     await update_client(kc, implicitFlowEnabled=True)
     found, event = await login_user(kc, flow)
     await check_response(kc, flow, found, event)
+
+
+# --- beyond the Java classes: the response mode and the client's exclusions ---------------------------
+
+
+@flows(CODE_ID_TOKEN, CODE_ID_TOKEN_TOKEN, CODE_TOKEN, ID_TOKEN, ID_TOKEN_TOKEN)
+async def test_query_mode_refused_for_tokens_records_the_parsed_mode(kc: Env, flow: Flow) -> None:
+    """AuthorizationEndpointChecker.checkResponseType sets the RESPONSE_MODE detail once the mode parses, so the
+    LOGIN_ERROR of "Response_mode 'query' not allowed" names ``query``; an unknown mode never parsed and has
+    none. Both errors go back in the query."""
+    await configure(kc, flow)
+    for mode, description, detail in (
+        ("query", "Response_mode 'query' not allowed for implicit or hybrid flow", "query"),
+        ("fragment.jwt", "Invalid parameter: response_mode", None),
+    ):
+        response = await authorize(kc.http, response_type=flow.response_type, response_mode=mode, nonce=NONCE)
+        assert answer(response, fragment=False).get("error_description") == description
+        [event] = await poll(kc)
+        assert (event["type"], event["error"]) == ("LOGIN_ERROR", "invalid_request"), event
+        assert event["details"].get("response_mode") == detail, (mode, event["details"])
+        assert event["details"]["response_type"] == flow.response_type and event["details"]["reason"] == description
+
+
+@flows(*ALL)
+async def test_form_post_carries_the_answer_and_is_the_events_response_mode(kc: Env, flow: Flow) -> None:
+    """``response_mode=form_post`` for every response type: the page posts to the redirect URI the same
+    parameters the redirect would carry, and the LOGIN event's response_mode is ``form_post``."""
+    await configure(kc, flow)
+    page = await authorize(
+        kc.http, response_type=flow.response_type, response_mode="form_post", nonce=NONCE, state=STATE
+    )
+    done = await log_in(kc.http, page)
+    action, fields = form_post(done)
+    assert action == REDIRECT, action
+    [event] = [e for e in await poll(kc) if e["type"] == "LOGIN"]
+    assert event["details"]["response_mode"] == "form_post", event["details"]
+    assert fields.get("session_state") == event["sessionId"], fields
+    await check_response(kc, flow, Answer(fields, action), event)
+
+
+@flows(CODE, NONE)
+async def test_the_code_flow_may_ask_for_the_fragment(kc: Env, flow: Flow) -> None:
+    """``response_mode=fragment`` is allowed without tokens: the code (or nothing) comes in the fragment, and
+    the LOGIN event says ``fragment``."""
+    await configure(kc, flow)
+    page = await authorize(kc.http, response_type=flow.response_type, response_mode="fragment", state=STATE)
+    found = answer(await log_in(kc.http, page), fragment=True)
+    [event] = [e for e in await poll(kc) if e["type"] == "LOGIN"]
+    assert event["details"]["response_mode"] == "fragment", event["details"]
+    await check_response(kc, flow, found, event)
+
+
+@flows(*ALL)
+async def test_a_client_can_exclude_session_state_and_iss_from_the_answer(kc: Env, flow: Flow) -> None:
+    """OIDCLoginProtocol.authenticated and redirectErrorToClient: ``exclude.session.state.from.auth.response``
+    drops session_state from the answer, ``exclude.issuer.from.auth.response`` drops iss from the answer and
+    from the errors sent back; everything else stays."""
+    await configure(kc, flow)
+    await set_client_attributes(kc, exclude_session_state_from_auth_response="true")
+    found, _ = await login_user(kc, flow)
+    assert "session_state" not in found.params and found.get("iss") == ISSUER, found.params
+    kc.http.cookies.clear()
+    await set_client_attributes(
+        kc, exclude_session_state_from_auth_response="false", exclude_issuer_from_auth_response="true"
+    )
+    found, event = await login_user(kc, flow)
+    assert "iss" not in found.params and found.get("session_state") == event["sessionId"], found.params
+    response = await authorize(kc.http, response_type=None, state=STATE)
+    assert answer(response, fragment=False).params == {
+        "error": "invalid_request",
+        "error_description": "Missing parameter: response_type",
+        "state": STATE,
+    }
+    kc.http.cookies.clear()
+    response = await authorize(
+        kc.http, response_type=flow.response_type, response_mode="form_post", prompt="none", nonce=NONCE, state=STATE
+    )
+    assert form_post(response) == (REDIRECT, {"error": "login_required", "state": STATE})  # sendError

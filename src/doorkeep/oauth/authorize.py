@@ -239,8 +239,9 @@ def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[res
     query = (redirect_uri, response_types.QUERY, state)
     if mode not in response_types.MODES:
         raise _redirecting(InvalidRequest(e.AUTHZ_INVALID_RESPONSE_MODE), query, mode_known=False)
-    if parsed.implicit_or_hybrid and mode == response_types.QUERY:  # OIDC Core §3.2.2.5, §3.3.2.5
-        raise _redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), query, mode_known=False)
+    # OIDC Core §3.2.2.5, §3.3.2.5; the mode was parsed, so the event's RESPONSE_MODE detail says "query"
+    if parsed.implicit_or_hybrid and mode == response_types.QUERY:
+        raise _redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), query)
     early = (redirect_uri, mode, state)
     if (parsed.has(response_types.CODE) or parsed.has(response_types.NONE)) and not client.standard_flow_enabled:
         raise _redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED, event_error="not_allowed"), early)
