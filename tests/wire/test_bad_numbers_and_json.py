@@ -31,12 +31,13 @@ async def _setup(env: Env) -> dict[str, str]:
 async def _list_urls(env: Env, headers: dict[str, str]) -> list[str]:
     clients = (await env.http.get(f"{ADMIN}/clients", params={"clientId": "app"}, headers=headers)).json()
     app = clients[0]["id"]
+    viewer = (await env.http.get(f"{ADMIN}/roles/viewer", headers=headers)).json()["id"]
     return [
         f"{ADMIN}/clients",
         f"{ADMIN}/roles",
         f"{ADMIN}/clients/{app}/roles",
         f"{ADMIN}/roles/viewer/users",
-        f"{ADMIN}/roles/viewer/composites",
+        f"{ADMIN}/roles-by-id/{viewer}/composites",  # by name, Keycloak takes no first/max (they are ignored)
         f"{ADMIN}/users",
         f"{ADMIN}/events",
         f"{ADMIN}/clients/{app}/offline-sessions",

@@ -10,18 +10,17 @@ Doorkeep reads JKS and PKCS#12, not BCFKS.
 from __future__ import annotations
 
 import base64
-import datetime
 import json
 from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
-from cryptography.x509.oid import NameOID
 
 from admin_support import realm_admin
+from doorkeep.admin import client_certificates
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -82,28 +81,16 @@ async def refused(env: Env, client: str, fmt: str, data: bytes, path: str = "upl
 
 
 def pkcs12_store(alias: str, store_password: str) -> tuple[bytes, str, str]:
-    """A PKCS#12 file with an RSA key and its self-signed certificate; the key and certificate as base64 DER."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "clientkey")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    """A PKCS#12 file (written by ``cryptography``) with an RSA key and its self-signed certificate; the key and
+    certificate as base64 DER."""
+    pair = client_certificates.generate("clientkey", 1_800_000_000, key_size=2048)
+    key = serialization.load_der_private_key(base64.b64decode(pair.private_key), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    cert = x509.load_der_x509_certificate(base64.b64decode(pair.certificate))
     data = pkcs12.serialize_key_and_certificates(
         alias.encode(), key, cert, None, BestAvailableEncryption(store_password.encode())
     )
-    der_key = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    der_cert = cert.public_bytes(serialization.Encoding.DER)
-    return data, base64.b64encode(der_key).decode(), base64.b64encode(der_cert).decode()
+    return data, pair.private_key, pair.certificate
 
 
 async def test_get_and_regenerate_secret(kc: Env) -> None:
