@@ -56,7 +56,7 @@ async def another_worker(env: Env) -> AsyncIterator[httpx.AsyncClient]:
     """A second app with its own Database (its own caches, its own connections) on the same database, as
     another worker process would be."""
     db = Database(env.settings.db_url)
-    app = create_app(env.settings, db=db, clock=env.clock)
+    app = _patient(create_app(env.settings, db=db, clock=env.clock))
     env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     try:
@@ -65,6 +65,16 @@ async def another_worker(env: Env) -> AsyncIterator[httpx.AsyncClient]:
     finally:
         await app.state.doorkeep.notifier.drain()
         await db.dispose()
+
+
+# A loaded test machine can stall the event loop past the server's 3 s backchannel timeout before a local receiver
+# is connected to (one ConnectTimeout in 3114 PostgreSQL wire tests, 2026-12-01); no test depends on the 3 s.
+WIRE_BACKCHANNEL_TIMEOUT = 20.0
+
+
+def _patient(app: Starlette) -> Starlette:
+    app.state.doorkeep.notifier.timeout = WIRE_BACKCHANNEL_TIMEOUT
+    return app
 
 
 _TEMPLATE: dict[str, Path] = {}
@@ -95,7 +105,7 @@ async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, 
     db = Database(db_url)
     if not (db_url.startswith("sqlite:///") and await _sqlite_from_template(db_url, settings, clock)):
         await prepare(settings, db, clock)
-    app = create_app(settings, db=db, clock=clock)
+    app = _patient(create_app(settings, db=db, clock=clock))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000))
     http = httpx.AsyncClient(transport=transport, base_url="http://localhost")
     return Env(http, clock, db, settings, [app]), db
@@ -103,7 +113,7 @@ async def make_env(db_url: str, settings: Settings | None = None) -> tuple[Env, 
 
 def client_at(env: Env, ip: str, scheme: str = "http") -> httpx.AsyncClient:
     """Another browser on the same app and database, connecting from ``ip`` over ``scheme``."""
-    app = create_app(env.settings, db=env.db, clock=env.clock)
+    app = _patient(create_app(env.settings, db=env.db, clock=env.clock))
     env.apps.append(app)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 50000))
     return httpx.AsyncClient(transport=transport, base_url=f"{scheme}://localhost")

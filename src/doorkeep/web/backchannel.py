@@ -34,7 +34,7 @@ class Notifier:
     def __init__(self, db: Database, services: Services, timeout: float = TIMEOUT) -> None:
         self._db = db
         self._services = services
-        self._timeout = timeout
+        self.timeout = timeout  # seconds for connect, read and write of each delivery
         self._limit = asyncio.Semaphore(PARALLEL)
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -76,7 +76,7 @@ class Notifier:
                 posts.append((ended.client.client_id, url, token))
         import httpx  # here, not at import: a server that never notifies does not pay for it at start
 
-        async with httpx.AsyncClient(timeout=self._timeout) as http:
+        async with httpx.AsyncClient(timeout=self.timeout) as http:
             await asyncio.gather(*(self._post(http, c, u, data={"logout_token": t}) for c, u, t in posts))
 
     async def _post(
@@ -126,7 +126,7 @@ class Notifier:
                 jobs.append((client, mgmt, await self._services.codec.sign(tx, realm_id, claims, alg, now)))
         import httpx
 
-        async with httpx.AsyncClient(timeout=self._timeout) as http:
+        async with httpx.AsyncClient(timeout=self.timeout) as http:
 
             async def one(client: Client, mgmt: str, token: str | None) -> bool:
                 if token is None:
