@@ -277,3 +277,25 @@ async def test_hostile_keystore_passwords_and_aliases(kc: Env) -> None:
         forbidden = await kc.http.post(f"{REALM}{certs}/{path}", headers=viewer, **pem)
         assert forbidden.status_code == 403, forbidden.text
     assert (await kc.http.get(f"{REALM}{certs}", headers=viewer)).json() == {"certificate": made["certificate"]}
+
+
+async def test_hostile_multipart_bodies_are_refused_and_change_nothing(kc: Env) -> None:
+    """A body over the server's limit is 413, a multipart body without its boundary or cut short is 400, and one
+    with more parts than an upload has is 400; the client keeps its pair every time."""
+    client = await account(kc)
+    certs = f"/clients/{client}/certificates/jwt.credential"
+    before = await call(kc, "POST", f"{certs}/generate")
+    url, headers = f"{REALM}{certs}/upload", await kc.admin_headers()
+    huge = await kc.http.post(url, headers=headers, **form("Certificate PEM", b"A" * 70_000))
+    assert huge.status_code == 413, huge.text
+    no_boundary = await kc.http.post(
+        url, headers={**headers, "Content-Type": "multipart/form-data"}, content=b"--x\r\nnonsense"
+    )
+    assert (no_boundary.status_code, no_boundary.json()) == (400, {"error": "HTTP 400 Bad Request"})
+    cut = b'--b\r\nContent-Disposition: form-data; name="keystoreFormat"\r\n\r\nJKS'
+    short = await kc.http.post(url, headers={**headers, "Content-Type": "multipart/form-data; boundary=b"}, content=cut)
+    assert short.status_code == 400, short.text
+    many = {"data": {f"f{i}": "x" for i in range(40)} | {"keystoreFormat": "Certificate PEM"}}
+    crowded = await kc.http.post(url, headers=headers, files={"file": ("f", CERTIFICATE2.encode())}, **many)
+    assert (crowded.status_code, crowded.json()) == (400, {"error": "HTTP 400 Bad Request"})
+    assert await call(kc, "GET", certs) == before

@@ -20,11 +20,15 @@ MAX_PARTS = 16
 
 
 class NotMultipart(ValueError):
-    """The body is not ``multipart/form-data``, or not well formed."""
+    """The body is not declared ``multipart/form-data``."""
+
+
+class Malformed(ValueError):
+    """A ``multipart/form-data`` body that cannot be read, or with more than MAX_PARTS parts."""
 
 
 async def read_parts(request: Request) -> dict[str, bytes]:
-    """Each part's bytes by name. Raises NotMultipart, and http.BodyTooLarge over the body limit."""
+    """Each part's bytes by name. Raises NotMultipart, Malformed, and http.BodyTooLarge over the body limit."""
     ctype = request.headers.get("content-type", "")
     if ctype.split(";")[0].strip().lower() != "multipart/form-data":
         raise NotMultipart(ctype)
@@ -36,7 +40,7 @@ async def read_parts(request: Request) -> dict[str, bytes]:
         nonlocal count
         count += 1
         if count > MAX_PARTS:
-            raise NotMultipart("too many parts")
+            raise Malformed("too many parts")
         key = (name or b"").decode("utf-8", errors="replace")
         parts.setdefault(key, value)
 
@@ -52,6 +56,8 @@ async def read_parts(request: Request) -> dict[str, bytes]:
     headers = {"Content-Type": ctype.encode("latin-1", errors="replace"), "Content-Length": str(len(body)).encode()}
     try:
         parse_form(headers, io.BytesIO(body), on_field, on_file)
+    except Malformed:
+        raise
     except (FormParserError, ValueError) as exc:
-        raise NotMultipart(str(exc)) from None
+        raise Malformed(str(exc)) from None
     return parts

@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import certificate_upload, keystores
 from doorkeep.admin import client_certificates as certs
-from doorkeep.admin import keystores
 from doorkeep.admin.keys_metadata import keys_metadata
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
@@ -168,7 +168,6 @@ def generate(with_download: bool) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-CERTIFICATE_PEM, PUBLIC_KEY_PEM, JSON_WEB_KEY_SET = "Certificate PEM", "Public Key PEM", "JSON Web Key Set"
 NOT_IN_KEYSTORE = RestError(
     400, "certificate-not-found", "Certificate or key with given alias not found in the keystore"
 )
@@ -184,44 +183,10 @@ async def _parts(request: Request) -> dict[str, bytes]:
         return await multipart.read_parts(request)
     except BodyTooLarge:
         raise AdminError(413, "Request entity too large", key="error") from None
-    except multipart.NotMultipart:
+    except multipart.NotMultipart:  # RESTEasy's @Consumes(MULTIPART_FORM_DATA)
         raise AdminError(415, "HTTP 415 Unsupported Media Type", key="error") from None
-
-
-def _text(parts: dict[str, bytes], name: str) -> str | None:
-    value = parts.get(name)
-    return None if value is None else value.decode("utf-8", errors="replace")
-
-
-def _uploaded(parts: dict[str, bytes], client: Client, prefix: str) -> tuple[Client, dict[str, str]]:
-    """ClientAttributeCertificateResource.updateCertFromRequest: the client with what the form gives, and the
-    CertificateRepresentation of what was read."""
-    fmt, data = _text(parts, "keystoreFormat"), parts.get("file")
-    if fmt is None:
-        raise _bad_request("keystoreFormat cannot be null")
-    if not data:
-        raise _bad_request("file cannot be empty")
-    text = data.decode("utf-8", errors="replace")
-    if fmt == CERTIFICATE_PEM:
-        body = certs.pem_body(text)
-        if not certs.valid_certificate(body):  # Keycloak's PemException is a 500: a 400 here
-            raise _bad_request("error loading certificate")
-        rep = {"certificate": body}
-    elif fmt == PUBLIC_KEY_PEM:
-        if not certs.valid_public_key(text):
-            raise _bad_request("error loading public key")
-        rep = {"publicKey": text}
-    elif fmt == JSON_WEB_KEY_SET:
-        return certs.with_jwks(client, prefix, text), certs.jwks_info(text)  # an OIDC client keeps the set
-    elif fmt in keystores.FORMATS:
-        alias = _text(parts, "keyAlias")
-        if alias is None:
-            raise _bad_request("keyAlias cannot be null")
-        key, cert = keystores.read(fmt, data, _text(parts, "storePassword"), alias, _text(parts, "keyPassword"))
-        rep = {k: base64.b64encode(v).decode() for k, v in (("privateKey", key), ("certificate", cert)) if v}
-    else:  # KeystoreFormat.valueOf: not a format Doorkeep reads (BCFKS among them)
-        raise _bad_request("error loading keystore")
-    return certs.with_info(client, prefix, rep), rep
+    except multipart.Malformed:
+        raise _bad_request("HTTP 400 Bad Request") from None
 
 
 def upload(certificate_only: bool) -> Callable[[Request], Awaitable[Response]]:
@@ -235,17 +200,15 @@ def upload(certificate_only: bool) -> Callable[[Request], Awaitable[Response]]:
             parts = await _parts(request)
             prefix = request.path_params["attr"]
             try:
-                updated, rep = _uploaded(parts, client, prefix)
-                if certificate_only and "privateKey" in rep:  # "Upload only certificate, not private key"
-                    rep = {k: v for k, v in rep.items() if k != "privateKey"}
-                    updated = certs.with_info(client, prefix, rep)
+                updated, rep = certificate_upload.read(parts, client, prefix, keep_private=not certificate_only)
+            except certificate_upload.UploadRefused as exc:
+                raise _bad_request(str(exc)) from None
             except certs.CertificateNotFound:
                 raise NOT_IN_KEYSTORE from None
             except keystores.KeystoreError as exc:
                 raise _bad_request(str(exc)) from None
             await call.tx.clients.update(updated)
-            # Keycloak's event carries the CertificateRepresentation; Doorkeep's never the private key.
-            audit.represent(request, {k: v for k, v in rep.items() if k != "privateKey"})
+            audit.represent(request, {k: v for k, v in rep.items() if k != "privateKey"})  # never the private key
             return ok(rep)
 
         return await run_realm(request, work)
