@@ -295,7 +295,7 @@ async def test_hostile_multipart_bodies_are_refused_and_change_nothing(kc: Env) 
     cut = b'--b\r\nContent-Disposition: form-data; name="keystoreFormat"\r\n\r\nJKS'
     short = await kc.http.post(url, headers={**headers, "Content-Type": "multipart/form-data; boundary=b"}, content=cut)
     assert short.status_code == 400, short.text
-    many = {"data": {f"f{i}": "x" for i in range(40)} | {"keystoreFormat": "Certificate PEM"}}
-    crowded = await kc.http.post(url, headers=headers, files={"file": ("f", CERTIFICATE2.encode())}, **many)
+    fields = {f"f{i}": "x" for i in range(40)} | {"keystoreFormat": "Certificate PEM"}
+    crowded = await kc.http.post(url, headers=headers, data=fields, files={"file": ("f", CERTIFICATE2.encode())})
     assert (crowded.status_code, crowded.json()) == (400, {"error": "HTTP 400 Bad Request"})
     assert await call(kc, "GET", certs) == before
