@@ -162,7 +162,8 @@ class TokenCodec:
                 claims = jws.decode(token, key.jws_verifying, alg, _VERIFY_ONLY)
         except InvalidTokenError:
             return None
-        if internal and "sid" not in claims and isinstance(claims.get(SESSION_STATE), str):
-            # RefreshToken.getSessionId: offline tokens of Keycloak 14 and before name their session only so
+        refresh = claims.get("typ") in (TYPE_REFRESH, TYPE_OFFLINE)
+        if refresh and "sid" not in claims and isinstance(claims.get(SESSION_STATE), str):
+            # RefreshToken.getSessionId (refresh tokens only): Keycloak 14 and before named the session only so
             claims["sid"] = claims[SESSION_STATE]
         return claims
