@@ -13,15 +13,17 @@ import base64
 import json
 from typing import Any
 
+import jwt
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
+import client_auth_support
 from admin_support import realm_admin
 from doorkeep.admin import client_certificates
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -299,3 +301,36 @@ async def test_hostile_multipart_bodies_are_refused_and_change_nothing(kc: Env) 
     crowded = await kc.http.post(url, headers=headers, data=fields, files={"file": ("f", CERTIFICATE2.encode())})
     assert (crowded.status_code, crowded.json()) == (400, {"error": "HTTP 400 Bad Request"})
     assert await call(kc, "GET", certs) == before
+
+
+@pytest.mark.parametrize("fmt", ["Certificate PEM", "Public Key PEM", "JSON Web Key Set"])
+async def test_an_uploaded_key_authenticates_the_client_at_once_in_another_worker(kc: Env, fmt: str) -> None:
+    """What an upload is for: a ``client-jwt`` client signs its assertion with the key it uploaded, and the token
+    endpoint of another worker (its own caches) accepts it at once; the key it had before no longer does."""
+    headers = await kc.admin_headers()
+    rep = {"clientId": "signer", "clientAuthenticatorType": "client-jwt", "serviceAccountsEnabled": True}
+    created = await kc.http.post(f"{REALM}/clients", json=rep, headers=headers)
+    assert created.status_code == 201, created.text
+    client = created.headers["location"].rsplit("/", 1)[1]
+    old, new = client_auth_support.new_key(), client_auth_support.new_key()
+    await upload(kc, client, "Certificate PEM", client_auth_support.certificate(old).encode())
+    if fmt == "Certificate PEM":
+        data = client_auth_support.certificate(new).encode()
+    elif fmt == "Public Key PEM":
+        data = client_auth_support.public_key_pem(new).encode()
+    else:
+        public = new.public_key()
+        assert isinstance(public, rsa.RSAPublicKey)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public))
+        data = json.dumps({"keys": [{**jwk, "use": "sig", "kid": client_auth_support.kid_of(new)}]}).encode()
+    async with another_worker(kc) as worker:  # it reads the client once before the upload
+        assert (await worker.get(f"{REALM}/clients/{client}", headers=headers)).status_code == 200
+        await upload(kc, client, fmt, data, "upload-certificate")
+        for key, status in ((new, 200), (old, 400)):  # the old key's kid: "Unable to load public key"
+            form = {
+                "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": client_auth_support.signed_jwt(kc, key, "signer"),
+            }
+            answer = await worker.post("/realms/test/protocol/openid-connect/token", data=form)
+            assert answer.status_code == status, (fmt, answer.text)
