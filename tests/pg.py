@@ -189,10 +189,13 @@ class ThrowawayPostgres:
     def url(self, dbname: str) -> str:
         return f"postgresql://{_DB_USER}@{_HOST}:{self.port}/{dbname}"
 
-    def create_database(self, name: str) -> None:
-        if not _DB_NAME.fullmatch(name):
-            raise ValueError(f"database name must be a plain identifier of at most 63 chars: {name!r}")
+    def create_database(self, name: str, template: str | None = None) -> None:
+        """An empty database, or a file-level copy of ``template`` (which nobody may be connected to)."""
+        for each in (name, template):
+            if each is not None and not _DB_NAME.fullmatch(each):
+                raise ValueError(f"database name must be a plain identifier of at most 63 chars: {each!r}")
         assert self._bin_dir is not None
+        copy = ["--template", template] if template is not None else []
         self._run(
             [
                 str(self._bin_dir / "createdb"),
@@ -203,6 +206,7 @@ class ThrowawayPostgres:
                 "--username",
                 _DB_USER,
                 "--no-password",
+                *copy,
                 name,
             ]
         )

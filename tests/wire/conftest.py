@@ -10,17 +10,18 @@ import pytest
 
 from mail_sink import mail  # noqa: F401  (the SMTP sink fixture)
 from support import seed_client, seed_realm, seed_user
-from wire_env import Env, make_env
+from wire_env import Env, make_env, prepared_postgres
 
 
 @pytest.fixture
 async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
     """The app on SQLite; with DOORKEEP_WIRE_ENGINE=postgresql the same tests run on PostgreSQL."""
-    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        url = request.getfixturevalue("postgres_url")
+    postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
+    if postgres:
+        url = await prepared_postgres(request.getfixturevalue("postgres_server"))
     else:
         url = f"sqlite:///{tmp_path / 'doorkeep.db'}"
-    e, db = await make_env(url)
+    e, db = await make_env(url, prepared=postgres)
     try:
         yield e
     finally:
