@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from doorkeep.store.database import Database
+from pg import ThrowawayPostgres
+
+_TEMPLATES: dict[int, str] = {}  # by the throwaway server's port
+
+
+async def _migrated_postgres(server: ThrowawayPostgres) -> str:
+    """A fresh database of its own, copied at file level from one migrated once per server."""
+    template = _TEMPLATES.get(server.port)
+    if template is None:
+        template = f"migrated_{uuid.uuid4().hex[:12]}"
+        server.create_database(template)
+        database = Database(server.url(template))
+        try:
+            await database.migrate()
+        finally:
+            await database.dispose()  # a template nobody is connected to can be copied
+        _TEMPLATES[server.port] = template
+    name = f"contract_{uuid.uuid4().hex[:16]}"
+    server.create_database(name, template=template)
+    return server.url(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -16,10 +37,10 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'contract.db'}"
     else:
-        url = str(request.getfixturevalue("postgres_url"))
+        url = await _migrated_postgres(request.getfixturevalue("postgres_server"))
     database = Database(url)
     try:
-        await database.migrate()
+        await database.migrate()  # a no-op on a copy of the migrated template
         yield database
     finally:
         await database.dispose()
