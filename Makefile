@@ -43,8 +43,8 @@ test:
 	$(BIN)/ruff check src tests clients examples
 	$(BIN)/ruff format --check src tests clients examples
 	$(BIN)/mypy
-	$(BIN)/pytest $(XDIST) --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
-	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) tests/wire -q -p no:cacheprovider
+	$(BIN)/pytest $(XDIST) --durations=15 --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
+	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) --durations=15 tests/wire -q -p no:cacheprovider
 
 # keycloak-js for the browser tests and @keycloak/keycloak-admin-client for the admin interop
 # tests, from npm (the versions are pinned in each package-lock.json).
