@@ -158,6 +158,8 @@ class TokenCodec:
         try:
             if key.jws_verifying is None:  # a key PyJWT refused to prepare: its own answer, as before
                 claims: dict[str, Any] = jwt.decode(token, key.verifying, algorithms=[alg], options=_VERIFY_ONLY)
+            elif internal:
+                claims = jws.decode_hmac(token, key.jws_verifying, alg)
             else:
                 claims = jws.decode(token, key.jws_verifying, alg, _VERIFY_ONLY)
         except InvalidTokenError:
