@@ -140,6 +140,8 @@ def _settings(dev: bool, **opts: Any) -> Settings:
             value = tuple(value or ())
         elif name == "proxy_trusted_addresses":
             value = _addresses(value)
+        elif field_name == "client_searchable_attributes":  # Keycloak's config.getArray: comma-separated, trimmed
+            value = tuple(part.strip() for part in (value or "").split(",") if part.strip())
         elif name == "log_format":
             value = logs.FORMAT_NAMES[value or "text"]
         if value is not None or field_name in _NULLABLE:

@@ -249,6 +249,14 @@ class Settings:
         group="Bootstrap Admin",
         secret=True,
     )
+    client_searchable_attributes: tuple[str, ...] = _option(
+        (),
+        "--spi-client-jpa-searchable-attributes",
+        "Comma-separated client attributes the admin API's client search (GET clients?q=key:value) may name, "
+        "besides the ones Keycloak always allows.",
+        default=None,
+        aliases=("--spi-client--jpa--searchable-attributes",),
+    )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576

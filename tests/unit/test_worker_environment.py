@@ -106,3 +106,16 @@ def test_the_settings_debug_line_hides_passwords_sqlalchemy_accepts(password: st
 def test_the_settings_debug_line_keeps_a_url_without_password() -> None:
     assert public_settings(Settings(db_url="postgresql://db:5432/dk"))["db_url"] == "postgresql://db:5432/dk"
     assert public_settings(Settings(db_url="postgresql://dk@db/dk"))["db_url"] == "postgresql://dk@db/dk"
+
+
+def test_client_searchable_attributes_are_read_as_keycloaks_array_and_reach_the_workers() -> None:
+    """``--spi-client-jpa-searchable-attributes``: comma-separated, each name trimmed (Config.getArray)."""
+    from doorkeep.cli import _settings
+
+    searchable = _settings(
+        False, spi_client_jpa_searchable_attributes=' url , test "123",,org'
+    ).client_searchable_attributes
+    assert searchable == ("url", 'test "123"', "org")
+    environ: dict[str, str] = {}
+    prepare_environment(Settings(client_searchable_attributes=searchable), environ)
+    assert settings_from(environ).client_searchable_attributes == searchable

@@ -104,7 +104,9 @@ def _flag(params: dict[str, str], name: str) -> bool | None:
 
 def query_fields(q: str) -> dict[str, str]:
     """Keycloak's ``q`` (SearchQueryUtils): blank-separated ``key:value`` pairs, either side optionally
-    double-quoted (a backslash escapes inside quotes). One pass over the text: no backtracking regex."""
+    double-quoted (a backslash escapes inside quotes). A double quote opens a quoted side only where the side
+    begins; inside an unquoted one it is an ordinary character (``org:Test_"x"`` is ``Test_"x"``). One pass
+    over the text: no backtracking regex."""
     fields: dict[str, str] = {}
     sides: list[list[str]] = [[]]
     quoted = escaped = False
@@ -119,7 +121,7 @@ def query_fields(q: str) -> dict[str, str]:
                 quoted = False
             else:
                 sides[-1].append(ch)
-        elif ch == '"':
+        elif ch == '"' and not sides[-1]:
             quoted = True
         elif ch == ":" and len(sides) == 1:
             sides.append([])

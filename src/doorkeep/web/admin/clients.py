@@ -50,8 +50,8 @@ SCOPE_NOT_FOUND = not_found("Client scope not found")
 # Keycloak's Constants.defaultClients: ClientManager.removeClient refuses them (account-console is not one).
 INTERNAL_CLIENTS = frozenset({"account", "admin-cli", "broker", "realm-management", "security-admin-console"})
 CANNOT_DELETE = RestError(400, "invalid_request", "Could not delete client")
-# JpaClientProviderFactory.REQUIRED_SEARCHABLE_ATTRIBUTES: what ``q`` may name (Keycloak's
-# ``spi-client-jpa-searchable-attributes`` adds more; Doorkeep has no such option).
+# JpaClientProviderFactory.REQUIRED_SEARCHABLE_ATTRIBUTES: what ``q`` may always name; the option
+# ``--spi-client-jpa-searchable-attributes`` adds more, as Keycloak's ``searchableAttributes`` does.
 SEARCHABLE_ATTRIBUTES = frozenset(
     {
         "saml_idp_initiated_sso_url_name",
@@ -78,11 +78,11 @@ def secret_json(client: Client) -> dict[str, Any]:
     return out
 
 
-def attribute_query(q: str) -> dict[str, str]:
-    """``q``'s ``key:value`` pairs; a key Keycloak cannot search answers 400 as JpaRealmProvider's
-    ModelException does through ClientsResource."""
+def attribute_query(q: str, searchable: tuple[str, ...] = ()) -> dict[str, str]:
+    """``q``'s ``key:value`` pairs; a key Keycloak cannot search (neither always searchable nor configured)
+    answers 400 as JpaRealmProvider's ModelException does through ClientsResource."""
     wanted = query_fields(q)
-    refused = sorted(k for k in wanted if k not in SEARCHABLE_ATTRIBUTES)
+    refused = sorted(k for k in wanted if k not in SEARCHABLE_ATTRIBUTES and k not in searchable)
     if refused:
         raise RestError(400, "invalid_request", f"Attributes [{', '.join(refused)}] not allowed for search")
     return wanted
@@ -96,7 +96,8 @@ async def list_clients(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         call.require("query-clients")
-        wanted = attribute_query(q) if q is not None else None
+        searchable = state(request).settings.client_searchable_attributes
+        wanted = attribute_query(q, searchable) if q is not None else None
         if not call.can("view-clients"):  # Keycloak lists nothing it may not show in full
             return ok([])
         if wanted is not None:  # searchClientByAttributes: exact values, every pair, by clientId
