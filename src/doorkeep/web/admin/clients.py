@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import operations
+from doorkeep.admin.permissions import REALM_MANAGEMENT
 from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.admin.user_search import query_fields
 from doorkeep.clientreg import tokens as registration_tokens
@@ -25,6 +26,7 @@ from doorkeep.realms import provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.web.admin import parse
+from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import (
     RealmCall,
     RestError,
@@ -144,6 +146,8 @@ async def update_client(request: Request) -> Response:
         call.require("manage-clients")
         rep = await read_object(request)
         new = parse.updated_client(client, rep)
+        if client.client_id == REALM_MANAGEMENT and new.client_id != client.client_id:
+            raise FORBIDDEN  # the realm's admin roles are found by this name: renaming it would strip every admin
         listed = rep.get("protocolMappers")
         mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
         sent = rep.get("serviceAccountsEnabled") is True
