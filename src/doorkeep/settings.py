@@ -227,6 +227,12 @@ class Settings:
         keycloak=False,
         show_default=True,
     )
+    features_disabled: str | None = _option(
+        None,
+        "--features-disabled",
+        "Comma-separated features to turn off. Doorkeep knows one, impersonation: the admin API's "
+        'users/{id}/impersonation then answers 501 "Feature not enabled", as Keycloak\'s does.',
+    )
     import_realms: tuple[str, ...] = _option(
         (),
         "--import-realm",
@@ -262,6 +268,10 @@ class Settings:
     max_body_bytes: int = 1_048_576
     session_cleaner_interval: int = 900
     extra: dict[str, str] = field(default_factory=dict)
+
+    def feature_disabled(self, feature: str) -> bool:
+        """Is ``feature`` named in --features-disabled (Keycloak's Profile.isFeatureEnabled, negated)?"""
+        return feature in {name.strip() for name in (self.features_disabled or "").split(",")}
 
 
 def _other_size(flag: str, what: str) -> Option:

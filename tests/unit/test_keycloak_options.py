@@ -168,3 +168,10 @@ def test_a_database_option_without_its_value_is_left_for_click_to_refuse() -> No
     assert run(["--db-url"], {}).args == ["--db-url"]
     result = CliRunner().invoke(main, ["start-dev", "--db-url"])
     assert result.exit_code == 2 and "'--db-url' requires an argument" in result.output
+
+
+def test_features_disabled_is_doorkeeps_own_option_while_features_stays_ignored() -> None:
+    done = run(["--features-disabled", "impersonation", "--features", "x"], {"KC_FEATURES_DISABLED": "impersonation"})
+    assert done.ignored == ["--features"]
+    assert done.args == ["--features-disabled", "impersonation"]
+    assert done.defaults == {"features_disabled": "impersonation"}

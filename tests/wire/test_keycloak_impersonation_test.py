@@ -14,12 +14,15 @@ Not ported, with the reason:
 * ``testImpersonateByMasterImpersonator``: the master user holds ``view-users`` and ``impersonation`` of master's
   ``test-realm`` client. Doorkeep has no per-realm master clients (``{realm}-realm``); a master user administers
   another realm only through master's ``admin`` role (docs/admin-api.md).
-* ``ImpersonationDisabledTest.testImpersonationDisabled`` (501 with ``--features-disabled=impersonation``):
-  Doorkeep has no feature switches; impersonation is always on and guarded by the ``impersonation`` role.
+
+ImpersonationDisabledTest's one method is ported last: a server started with ``--features-disabled=impersonation``
+answers the endpoint 501. (Keycloak also leaves the ``impersonation`` role out of realms made while the feature is
+off; Doorkeep keeps the role, which then allows nothing.)
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
@@ -28,7 +31,7 @@ import pytest
 from browser_flow import REDIRECT, code_from, start
 from keycloak_port import ADMIN, admin_headers, client_uuid, import_realm, poll, user_id
 from support import password_grant, token_url
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 
@@ -251,3 +254,16 @@ async def test_impersonation_by_master_realm_service_account(kc: Env) -> None:
     account = await _service_account(kc, "master")
     await _map(kc, "master", account, "admin")
     await _impersonate(kc, await _client_credentials(kc, "master"))
+
+
+async def test_impersonation_disabled(kc: Env) -> None:
+    """ImpersonationDisabledTest.testImpersonationDisabled: with the feature off, ``impersonate()`` is a 501 (Keycloak's
+    ProfileHelper.requireFeature), even to master's admin, and no session is made."""
+    off = dataclasses.replace(kc, settings=dataclasses.replace(kc.settings, features_disabled="impersonation"))
+    target = await user_id(kc, "test-user")
+    async with another_worker(off) as http:
+        response = await http.post(_url(target), headers=await admin_headers(kc))
+    assert response.status_code == 501, response.text
+    assert response.json() == {"error": "Feature not enabled"}
+    sessions = await kc.http.get(f"{ADMIN}/users/{target}/sessions", headers=await admin_headers(kc))
+    assert sessions.json() == []

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import impersonation
+from doorkeep.errors import AdminError
 from doorkeep.model import Realm, User, UserSession
 from doorkeep.web import cookies
 from doorkeep.web.admin import common
@@ -27,6 +28,8 @@ from doorkeep.web.login_responses import set_login_cookies
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
+FEATURE = "impersonation"
+FEATURE_DISABLED = AdminError(501, "Feature not enabled", key="error")
 # What AuthenticationManager expires before an impersonation in the administrator's own realm.
 EXPIRED_FIRST = (cookies.IDENTITY, cookies.LOGIN_HINT, cookies.AUTH_SESSION_ID)
 
@@ -50,8 +53,11 @@ class Started:
 
 async def start(request: Request, tx: Tx, caller: AdminIdentity, realm: Realm, user_id: str, now: int) -> Started:
     """UserResource.impersonate up to its answer: the user found as UsersResource finds it, the ``impersonation``
-    role required, the session made (shared by the REST call and the Admin Console's Impersonate button)."""
+    role required (after the feature, which --features-disabled may turn off: 501), the session made (shared by
+    the REST call and the Admin Console's Impersonate button)."""
     user = await _target(tx, caller, realm, user_id)
+    if state(request).settings.feature_disabled(FEATURE):  # ProfileHelper.requireFeature, before the role check
+        raise FEATURE_DISABLED
     caller.require(realm, "impersonation")
     admin = impersonation.Impersonator(caller.user, caller.realm, caller.session_id)
     done = await impersonation.impersonate(tx, realm, user, admin, ip=client_ip(request), now=now)
