@@ -267,3 +267,19 @@ async def test_impersonation_disabled(kc: Env) -> None:
     assert response.json() == {"error": "Feature not enabled"}
     sessions = await kc.http.get(f"{ADMIN}/users/{target}/sessions", headers=await admin_headers(kc))
     assert sessions.json() == []
+
+
+async def test_a_user_without_a_password_is_impersonated_and_signed_in(kc: Env) -> None:
+    """Beyond the Java class: impersonation needs no credential of the user; a user made through the admin API with
+    none is impersonated, and the impersonated session's cookies sign the browser in to an application."""
+    root = await admin_headers(kc)
+    created = await kc.http.post(f"{ADMIN}/users", json={"username": "no-password", "enabled": True}, headers=root)
+    assert created.status_code == 201, created.text
+    target = created.headers["location"].rsplit("/", 1)[-1]
+    response = await kc.http.post(_url(target), headers=await _login(kc, "impersonator", "test"))
+    assert response.status_code == 200, response.text
+    assert _identity_cookies(response) != []
+    signed_in = await start(kc.http, "test", "test-app")
+    assert "code" in code_from(signed_in)
+    [event] = [e for e in await poll(kc) if e["type"] == "IMPERSONATE"]
+    assert event["userId"] == target and event["details"]["impersonator"] == "impersonator"
