@@ -25,6 +25,7 @@ from doorkeep.users import brute_force, otp
 from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin.common import (
     RealmCall,
+    client_of,
     created,
     invalid_input,
     no_content,
@@ -298,7 +299,8 @@ async def client_composites(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         role = await target(call, request, manage=False)
-        client = await call.client(request.path_params["client"])
+        # realm.getClientById: an unknown client is 404 to whoever may see the role, whatever they may list
+        client = await client_of(call.tx, call.realm, request.path_params["client"], "Could not find client")
         children = await call.tx.roles.composites(role.id)
         return ok([role_json(r, brief=True) for r in children if r.client_id == client.id])
 
