@@ -80,7 +80,7 @@ async def partial_export(request: Request) -> Response:
         if clients:
             call.require("view-clients")
         if groups_and_roles:
-            call.require("view-users")
+            call.require("query-groups")  # auth.groups().requireList(): view-users, manage-users or query-groups
         rep: dict[str, Any] = await realm_representation(call.tx, call.realm, users=False)
         return ok(strip_secrets(cut(rep, clients=clients, groups_and_roles=groups_and_roles)))
 

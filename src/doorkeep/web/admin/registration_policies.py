@@ -1,7 +1,7 @@
 """Admin REST: the realm's client registration policies, as ComponentResource serves components of type
 ``ClientRegistrationPolicy`` (web/admin/components.py hands them here), and the policy providers with their
 properties (ClientRegistrationPolicyResource.getProviders, ``/client-registration-policy/providers``, which
-checks no role: any caller allowed into the realm's admin API). The writes take the transaction and the
+needs view-realm since Keycloak 26.x's ``auth.realm().requireViewRealm()``). The writes take the transaction and the
 realm, so that ``/components`` and the Admin Console's Client registration → Policies make them alike.
 """
 
@@ -66,6 +66,7 @@ async def delete(tx: Tx, realm: Realm, stored: RegistrationPolicy) -> None:
 
 async def providers(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
+        call.require("view-realm")
         return ok(pc.providers([m[0] for m in MAPPER_TYPES], await scope_names(call.tx, call.realm)))
 
     return await run_realm(request, work, write=False)
