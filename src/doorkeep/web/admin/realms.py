@@ -60,6 +60,26 @@ def brief_realm(realm: Realm) -> dict[str, Any]:
     return out
 
 
+# What RealmAdminResource.getRealm shows an admin of the realm without view-realm (any other realm-management
+# role): its name, locales, display names and a few switches; registrationEmailAsUsername only to those who may
+# view users (the user forms need it).
+LIMITED_KEYS = (
+    "realm",
+    "defaultLocale",
+    "displayName",
+    "displayNameHtml",
+    "supportedLocales",
+    "bruteForceProtected",
+    "organizationsEnabled",
+)
+
+
+def limited_realm(realm: Realm, users_visible: bool) -> dict[str, Any]:
+    full = realm_to_json(realm)
+    keys = (*LIMITED_KEYS, "registrationEmailAsUsername") if users_visible else LIMITED_KEYS
+    return {key: full[key] for key in keys if key in full}
+
+
 def administers(identity: AdminIdentity, realm: Realm) -> bool:
     """Holds any realm-management role there: enough to learn the realm's name."""
     return identity.master_admin or (identity.realm.id == realm.id and bool(identity.management_roles))
@@ -103,7 +123,7 @@ async def get_realm(request: Request) -> Response:
         if call.can("view-realm"):
             return ok(await realm_json(call.tx, call.realm))
         if administers(call.identity, call.realm):
-            return ok({"realm": call.realm.name})
+            return ok(limited_realm(call.realm, call.can("view-users")))
         raise FORBIDDEN
 
     return await run_realm(request, work, write=False)
