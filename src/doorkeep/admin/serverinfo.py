@@ -11,6 +11,7 @@ built-in claims of the default client scopes, and no password policies.
 from __future__ import annotations
 
 import datetime
+import os
 import platform
 import sys
 from typing import Any
@@ -141,6 +142,18 @@ def system_info(now: int, started: int) -> dict[str, Any]:
         "productName": "Doorkeep",
         "productVersion": __version__,
     }
+
+
+def shown_to(info: dict[str, Any], *, system: bool, version: bool) -> dict[str, Any]:
+    """What an admin sees of ``info`` (Keycloak's PermissionsTest.testServerInfo, ServerInfoPermissionsTest): the
+    system (``systemInfo``, ``cpuInfo``) to an admin of the master realm or a holder of realm-management's
+    ``view-system``; to another realm's manage-realm admin only ``systemInfo.version``; to the rest neither."""
+    if system:
+        return {**info, "cpuInfo": {"processorCount": os.cpu_count() or 1}}
+    out = {key: value for key, value in info.items() if key != "systemInfo"}
+    if version:
+        out["systemInfo"] = {"version": info["systemInfo"]["version"]}
+    return out
 
 
 def server_info(now: int, started: int) -> dict[str, Any]:

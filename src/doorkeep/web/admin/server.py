@@ -1,7 +1,8 @@
 """Admin REST: ``GET /admin/serverinfo`` and ``GET /admin/realms/{realm}/keys``.
 
 Server info is for administrators: a token holding any realm-management role (or the master
-``admin`` role) reads it; anyone else gets 403. Keys need ``view-realm`` on the realm.
+``admin`` role) reads it; anyone else gets 403. Only master's admins and holders of ``view-system`` see the
+system (``serverinfo.shown_to``). Keys need ``view-realm`` on the realm.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.keys_metadata import keys_metadata
-from doorkeep.admin.serverinfo import server_info
+from doorkeep.admin.permissions import MASTER
+from doorkeep.admin.serverinfo import server_info, shown_to
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import Call, RealmCall, ok, run, run_realm
 from doorkeep.web.http import state
 
+VIEW_SYSTEM = "view-system"  # AdminRoles.VIEW_SYSTEM: a realm-management role no realm has until someone makes it
+
 
 async def serverinfo(request: Request) -> Response:
     async def work(call: Call) -> Response:
-        if not (call.identity.master_admin or call.identity.management_roles):
+        identity = call.identity
+        if not (identity.master_admin or identity.management_roles):
             raise FORBIDDEN
-        return ok(server_info(call.now, state(request).started or call.now))
+        info = server_info(call.now, state(request).started or call.now)
+        system = identity.realm.name == MASTER or VIEW_SYSTEM in identity.management_roles
+        return ok(shown_to(info, system=system, version=identity.can(identity.realm, "manage-realm")))
 
     return await run(request, work, write=False)
 
