@@ -26,6 +26,9 @@ Not ported, and why:
   client-authenticator-providers, form-action-providers, config-description, per-client-config-description)
   and flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new config,
   config update/delete): Doorkeep has no such endpoint (its authentication flows are read-only).
+* testServerInfo's ``memoryInfo``: Doorkeep has no JVM heap to report, so no admin sees one; ``cpuInfo`` (the
+  processor count) and ``systemInfo`` are asserted.
+* users()' impersonation: as the Java comment says, in ImpersonationTest (test_admin_impersonation.py).
 * realms()' realm deletion by the realm's own realm-admin runs against a third realm, ``permissions-delete``,
   so the module's realm stays for the other tests (the Java test deletes and imports ``permissions-test``).
 """
@@ -416,6 +419,7 @@ COMPONENTS = [
     case("get", GET, "/components/nosuch", R, False),
     case("update", PUT, "/components/nosuch", R, True, {}),
     case("remove", DELETE, "/components/nosuch", R, True),
+    case("keys", GET, "/keys", R, False),  # not in the Java method: KeyResource.getKeyMetadata, requireViewRealm
 ]
 
 
