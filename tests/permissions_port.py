@@ -2,10 +2,11 @@
 test_keycloak_permissions_test.py): one app and database for the whole module, the realms ``permissions-test``
 and ``realm2`` imported as AbstractPermissionsTest's PermissionsTestRealmConfig1/2 make them, a bearer header
 per caller, and ``invoke``: each case's requests made as every caller, the answer held against Keycloak's
-expectation (permitted: 200, 201, 204, 400, 404 or 409; refused: 403)."""
+expectation (permitted: 200, 201, 204, 400, 404 or 409; refused: 403 ``{"error": "HTTP 403 Forbidden"}``)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from admin_support import FORBIDDEN_BODY
 from keycloak_port import admin_headers
 from wire_env import Env
 
@@ -163,8 +165,10 @@ async def invoke(kc: Kc, one: Case) -> None:
             wrong.append(f"{caller}: expected permitted, was {status}")
         elif not permitted and status != 403:
             wrong.append(f"{caller}: expected 403, was {status}")
+        elif not permitted and json.loads(body or b"null") != FORBIDDEN_BODY:
+            wrong.append(f"{caller}: 403 with {body!r}, not Keycloak's {FORBIDDEN_BODY}")
         elif permitted and one.check is not None:
-            one.check(caller, httpx.Response(status, content=body or b"null").json())
+            one.check(caller, json.loads(body or b"null"))
         if one.refresh:
             await kc.refresh()
     assert not wrong, f"{one.name}: " + "; ".join(wrong)
