@@ -348,8 +348,16 @@ def installed_app(realm_display: str, code: str | None, error: str | None, *, ui
     return render("login/code.html", title=title, realm_display=realm_display, code=code, error=error, ui=ui)
 
 
-def info(realm_display: str, title: str, text: str, *, ui: Language = ENGLISH) -> str:
-    return render("login/info.html", title=ui.translate(title), realm_display=realm_display, text=text, ui=ui)
+def info(realm_display: str, title: str, text: str, *, action_uri: str | None = None, ui: Language = ENGLISH) -> str:
+    """info.ftl: the message as its instruction, then "» Click here to proceed" when ``actionUri`` is set."""
+    return render(
+        "login/info.html",
+        title=ui.translate(title),
+        realm_display=realm_display,
+        text=text,
+        action_uri=action_uri,
+        ui=ui,
+    )
 
 
 def action_info(

@@ -82,10 +82,7 @@ async def verification_form(request: Request) -> Response:
     except OAuthError as err:
         return error_page(request, realm, err.description)
     if form.get("cancel") is not None:
-        denied = pages.info(
-            display(realm), device_verification.FAILED_HEADER, device_verification.CONSENT_DENIED, ui=ui(request, realm)
-        )
-        return html(denied)
+        return failed_page(request, realm, device_verification.CONSENT_DENIED)
     return await verify(request, realm, form.get("device_user_code"))
 
 
@@ -96,7 +93,15 @@ async def status(request: Request) -> Response:
         return realm
     error = request.query_params.get("error")
     if error:
-        message = device_verification.STATUS_MESSAGES.get(error, device_verification.FAILED)
-        return html(pages.info(display(realm), device_verification.FAILED_HEADER, message, ui=ui(request, realm)))
+        return failed_page(request, realm, device_verification.STATUS_MESSAGES.get(error, device_verification.FAILED))
     complete = device_verification.COMPLETE
     return html(pages.info(display(realm), device_verification.COMPLETE_HEADER, complete, ui=ui(request, realm)))
+
+
+def failed_page(request: Request, realm: Realm, message: str) -> Response:
+    """ "Device Login Failed" with the message, and Keycloak's link back to the code page (its restart URI)."""
+    restart = f"{base_url(request)}/realms/{realm.name}/device"
+    page = pages.info(
+        display(realm), device_verification.FAILED_HEADER, message, action_uri=restart, ui=ui(request, realm)
+    )
+    return html(page)
