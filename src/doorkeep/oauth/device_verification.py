@@ -73,6 +73,13 @@ async def approve(tx: Tx, realm: Realm, user_code: str, session_id: str, now: in
     return await tx.device_codes.approve(realm.id, device_codes.digest(user_code), session_id, now)
 
 
+async def denied(tx: Tx, realm: Realm, user_code: str, now: int) -> bool:
+    """DeviceGrantType.isDeviceCodeDeniedForDeviceVerificationFlow: the user already said no to this code."""
+    found = await tx.device_codes.by_user_code(realm.id, device_codes.digest(user_code), now)
+    return found is not None and found.status == DEVICE_DENIED
+
+
 async def deny(tx: Tx, realm: Realm, user_code: str, now: int) -> bool:
-    """The user said no at the consent screen; False when the authorization is gone meanwhile."""
+    """The user said no at the consent screen (again, after the back button, is still a success: Keycloak's
+    ``denyUserCode`` rewrites the stored code); False when the authorization is gone or approved meanwhile."""
     return await tx.device_codes.deny(realm.id, device_codes.digest(user_code), now)

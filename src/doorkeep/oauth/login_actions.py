@@ -18,6 +18,7 @@ from doorkeep import events
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import (
     action_steps,
+    device_verification,
     login_completion,
     login_consent,
     login_flow,
@@ -158,6 +159,10 @@ async def submit(
     if action == "required-action":
         secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
         return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret)
+    if request.device_user_code is not None and await device_verification.denied(
+        tx, realm, request.device_user_code, services.clock.now()
+    ):  # LoginActionsService.processConsent: Yes pressed after No (the back button) is still No
+        return await login_consent.deny_consent(ctx)
     if form.get("accept"):
         noted = auth_session.notes.get(CONSENT_SCOPES_NOTE)
         return await login_consent.grant_consent(ctx, frozenset(noted.split()) if noted is not None else None)

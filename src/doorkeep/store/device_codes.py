@@ -84,9 +84,17 @@ class DeviceCodeRepo:
         return bool(result.rowcount)
 
     async def deny(self, realm_id: str, user_code_hash: str, now: int) -> bool:
-        """Mark a pending authorization denied by the user; False if it is gone."""
+        """Mark a pending (or already denied) authorization denied by the user; False if it is gone or approved
+        (an approved code has no user code any more)."""
         result = await self._c.execute(
-            update(device_codes).where(*self._pending(realm_id, user_code_hash, now)).values(status=DEVICE_DENIED)
+            update(device_codes)
+            .where(
+                device_codes.c.realm_id == realm_id,
+                device_codes.c.user_code_hash == user_code_hash,
+                device_codes.c.status.in_((DEVICE_PENDING, DEVICE_DENIED)),
+                device_codes.c.keep_until >= now,
+            )
+            .values(status=DEVICE_DENIED)
         )
         return bool(result.rowcount)
 

@@ -112,9 +112,11 @@ async def _respond(
         failed = None if outcome.approved else "expired_token"
         return await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
     if isinstance(outcome, login_outcomes.Failed) and auth_request.device_user_code is not None:
+        # DeviceGrantType.denyOAuth2DeviceAuthorization: unlike a redirecting error, the authentication session
+        # stays (OIDCLoginProtocol.sendError returns before removing it), so the consent form posted again
+        # after the back button reaches processConsent and is refused there (login_actions.submit)
         denied = await device_verification.deny(tx, realm, auth_request.device_user_code, now)
-        response = device_status(request, realm, "access_denied" if denied else "expired_token")
-        return await login_over(request, tx, realm, auth_session, response)
+        return device_status(request, realm, "access_denied" if denied else "expired_token")
     if isinstance(outcome, login_outcomes.AccountDeleted):  # the user is gone: so are the login and its form
         response = action_pages.account_deleted(request, realm, client, auth_request)
         return await login_over(request, tx, realm, auth_session, response)
