@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
 
-import httpx
 import pytest
 
 from browser_flow import form_action, form_fields, submit
+from device_flow import DEVICE, DEVICE_URL, ENABLED, approve, authorize, poll
 from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, token_url, update_client
 from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
-
-DEVICE = "urn:ietf:params:oauth:grant-type:device_code"
-ENABLED = {"oauth2.device.authorization.grant.enabled": "true"}
-DEVICE_URL = "/realms/test/protocol/openid-connect/auth/device"
 
 
 @pytest.fixture
@@ -30,34 +25,6 @@ async def realm(env: Env) -> Env:
     await seed_client(env.db, "test", "plain-app")
     await seed_user(env.db, env.clock, "test", "device-login", realm_roles=("offline_access",))
     return env
-
-
-async def authorize(env: Env, client_id: str = "test-device", secret: str | None = "secret", **form: str) -> Any:
-    data = {"client_id": client_id, **form}
-    if secret is not None:
-        data["client_secret"] = secret
-    response = await env.http.post(DEVICE_URL, data=data)
-    assert response.status_code == 200, response.text
-    assert response.headers["cache-control"] == "no-store"
-    return response.json()
-
-
-async def poll(env: Env, device_code: str, client_id: str = "test-device", secret: str | None = "secret") -> Any:
-    data = {"grant_type": DEVICE, "device_code": device_code, "client_id": client_id}
-    if secret is not None:
-        data["client_secret"] = secret
-    return await env.http.post(token_url("test"), data=data)
-
-
-async def approve(env: Env, answer: dict[str, Any], *, accept: bool = True) -> httpx.Response:
-    """The user opens verification_uri_complete, logs in, and answers the consent screen."""
-    page = await env.http.get(answer["verification_uri_complete"].removeprefix("http://localhost"))
-    assert page.status_code == 200 and 'name="username"' in page.text, page.text[:500]
-    consent = await submit(env.http, page, username="device-login", password="password")
-    assert consent.status_code == 200 and 'name="accept"' in consent.text, consent.text[:500]
-    fields = {"accept": "yes"} if accept else {"cancel": "no"}
-    data = {**form_fields(consent.text), **fields}
-    return await env.http.post(form_action(consent.text), data=data)
 
 
 async def test_the_device_authorization_response_has_keycloak_s_fields(realm: Env) -> None:
@@ -364,3 +331,16 @@ async def test_a_client_created_through_the_admin_api_has_the_grant_off(realm: E
     assert created.status_code == 201
     refused = await realm.http.post(DEVICE_URL, data={"client_id": "new-tv"})
     assert_error(refused, 400, "unauthorized_client")
+
+
+async def test_after_a_denial_the_same_browser_approves_another_device(realm: Env) -> None:
+    """A denial keeps its authentication session (for the back button, as Keycloak's does): a second device's
+    code typed in the same browser still runs its own login and approves only the second device."""
+    first = await authorize(realm)
+    denied = await approve(realm, first, accept=False)
+    assert denied.headers["location"].endswith("/device/status?error=access_denied")
+    second = await authorize(realm)
+    done = await approve(realm, second)
+    assert done.headers["location"] == "http://localhost/realms/test/device/status"
+    assert_error(await poll(realm, first["device_code"]), 400, "access_denied")
+    assert (await poll(realm, second["device_code"])).status_code == 200
