@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, login, start, submit
-from support import seed_client, seed_realm, seed_user, update_client
+from browser_flow import REDIRECT, exchange, login, start, submit
+from support import claims, seed_client, seed_realm, seed_user, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -198,3 +198,39 @@ async def test_an_sso_answer_from_the_authorization_endpoint_is_never_cached(rea
     response = await start(realm.http, "test", "app")
     assert response.status_code == 302 and "code=" in response.headers["location"]
     assert response.headers["cache-control"] == NO_BACK
+
+
+# --- parameter length (AuthzEndpointRequestParser.getAndValidateParameter) ------------------------
+
+
+def unknown_scopes(count: int) -> str:
+    """OIDCScopeTest.getLongScopeParameter: ``openid`` and ``count`` scopes the client does not have."""
+    return "openid" + "".join(f" s{i}" for i in range(count))
+
+
+async def test_an_over_long_scope_is_ignored_rather_than_validated(realm: Env) -> None:
+    """A scope over 4000 characters is dropped by the parser, as the token endpoint does
+    (OIDCScopeTest.testLengthyScopeParameter): the login goes on as a plain OAuth 2.0 request (no ``openid``,
+    no ID token); one just under the limit is validated and its unknown scopes are ``invalid_scope``."""
+    assert len(unknown_scopes(1000)) > 4000 > len(unknown_scopes(800))
+    answer = await login(realm.http, "test", "app", scope=unknown_scopes(1000))
+    assert "code" in answer, answer
+    tokens = (await exchange(realm.http, "test", "app", answer["code"])).json()
+    assert "openid" not in claims(tokens["access_token"])["scope"].split()
+    assert "id_token" not in tokens
+    refused = sent_back(await start(realm.http, "test", "app", scope=unknown_scopes(800), state="s1"))
+    assert refused["error"] == "invalid_scope" and refused["state"] == "s1"
+
+
+async def test_an_over_long_state_or_login_hint_is_left_out(realm: Env) -> None:
+    """``state`` keeps up to 4000 characters and ``login_hint`` up to 255 (DEFAULT_MAX_PARAMS_SIZES); one
+    character more and the parameter is ignored: the error goes back without a state, the login page without
+    the username filled in."""
+    for state, kept in (("s" * 4000, True), ("s" * 4001, False)):
+        params = sent_back(await start(realm.http, "test", "app", response_mode="foo", state=state))
+        assert params["error"] == "invalid_request" and ("state" in params) is kept, len(state)
+    hint = "h" * 250 + "@x.io"
+    assert len(hint) == 255
+    assert f'value="{hint}"' in (await start(realm.http, "test", "app", login_hint=hint)).text
+    page = await start(realm.http, "test", "app", login_hint="h" + hint)
+    assert page.status_code == 200 and 'name="password"' in page.text and "h" * 250 not in page.text

@@ -331,7 +331,7 @@ async def test_an_unknown_client_is_authentication_failed(realm: Env) -> None:
 
 
 async def test_state_and_nonce_have_no_length_limit(realm: Env) -> None:
-    """Keycloak's parser keeps ``state`` and ``nonce`` whatever their length: a 4000-character state is pushed,
+    """Keycloak's parser keeps ``state`` and ``nonce`` up to its 4000-character limit: a 4000-character state is pushed,
     comes back on the redirect, and its nonce reaches the ID token."""
     state, nonce = "s" * 4000, "n" * 4000
     answer = await sign_in(realm, await pushed(realm, state=state, nonce=nonce))

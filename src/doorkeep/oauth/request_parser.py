@@ -10,6 +10,8 @@ reads them with ``AuthzEndpointQueryStringParser`` and ``AuthzEndpointRequestObj
   "Invalid Request" page (``ErrorPageException``), never a redirect.
 * A request object's parameter replaces the query's when it is present (``replaceIfNotNull``); a
   ``response_type`` in both must agree ("Parameter response_type does not match", sent back later).
+* A parameter the parser reads that is longer than its limit (4000 characters, 255 for ``login_hint``;
+  ``getAndValidateParameter``) is ignored, as if never sent: an over-long ``scope`` is not validated.
 
 A ``request_uri`` of a pushed request (``urn:ietf:params:oauth:request_uri:``) names what the client pushed
 (``AuthzEndpointParParser``): unknown, used, another client's or expired, it is the "Invalid Request" page; its
@@ -28,7 +30,7 @@ from doorkeep import errors as e
 from doorkeep.errors import FatalRequest
 from doorkeep.model import Client
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import redirect_uris
+from doorkeep.oauth import parameter_limits, redirect_uris
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.request_object import RequestObjectError, decode, text_value
@@ -94,16 +96,23 @@ def refused(detail: str) -> FatalRequest:
     return FatalRequest(e.AUTHZ_INVALID_REQUEST, detail=detail)
 
 
+def read(name: str, value: str | None) -> str | None:
+    """``getAndValidateParameter``: a parameter the parser reads is ignored when over its length limit
+    (oauth/parameter_limits.py); ``max_age`` is read as an int (``getIntParameter``), with no limit."""
+    return value if name == "max_age" or name not in READ else parameter_limits.within_limit(name, value)
+
+
 def first_values(params: Form) -> Form:
+    """Each parameter's first value, those the parser reads within their length limits."""
     names = params.keys()
-    return Form([(name, value) for name in names if (value := params.get(name)) is not None])
+    return Form([(name, value) for name in names if (value := read(name, params.get(name))) is not None])
 
 
 def query_problem(params: Form, *, response_type_required: bool) -> str | None:
     """AuthzEndpointQueryStringParser's invalid-request message: a duplicate, or a missing response_type."""
     if params.has_duplicates(ignoring=NOT_PARSED):
         return e.DUPLICATED_PARAMETER
-    if response_type_required and params.get("response_type") is None:
+    if response_type_required and read("response_type", params.get("response_type")) is None:
         return e.AUTHZ_MISSING_RESPONSE_TYPE
     return None
 
@@ -131,7 +140,7 @@ def allowed_request_uri(client: Client, request_uri: str, base_url: str) -> str 
 def merged(base: Form, claims: dict[str, Any], *, replace_all: bool = False) -> Parsed:
     """``parseRequest`` over a request object: its parameters replace the earlier ones when present (or always,
     for a request object pushed to the PAR endpoint: ``ParEndpointRequestObjectParser``)."""
-    values = {name: base.get(name) for name in READ}
+    values = {name: read(name, base.get(name)) for name in READ}
     invalid = None
     given = claims.get("response_type")
     sent = values["response_type"]
@@ -139,7 +148,10 @@ def merged(base: Form, claims: dict[str, Any], *, replace_all: bool = False) -> 
         invalid = RESPONSE_TYPE_MISMATCH
     for name in READ:
         if name in claims or replace_all:
-            values[name] = text_value(claims[name]) if name in claims else None
+            value = text_value(claims[name]) if name in claims else None
+            if value is not None and read(name, value) is None and not replace_all:
+                continue  # over-long: replaceIfNotNull keeps the earlier value
+            values[name] = read(name, value)
     if claims.get("max_age") is not None:
         _int(values["max_age"])
     pairs = [("client_id", base.get("client_id") or "")]
