@@ -10,6 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from admin_support import make_admin
+from doorkeep.oauth.mappers.types import HANDLERS, NONCE_MAPPER, TRANSFORMS
 from support import seed_user
 from wire_env import Env
 
@@ -32,6 +33,34 @@ async def test_serverinfo_answers_the_fields_tools_read(realm: Env) -> None:
     assert info["passwordPolicies"] == []
     assert {"CREATE", "UPDATE", "DELETE", "ACTION"} == set(info["enums"]["operationType"])
     assert "USER_SESSION" in info["enums"]["resourceType"] and "LOGIN" in info["enums"]["eventType"]
+
+
+async def test_serverinfo_lists_every_mapper_type_doorkeep_applies_and_no_other(realm: Env) -> None:
+    """protocolMapperTypes (ServerInfoAdminResource.toProtocolMapperTypeRepresentation): one entry per mapper type
+    Doorkeep applies to tokens, the role transforms and the nonce mapper included, each in the Token mapper
+    category; the amr and nonce types as AmrProtocolMapper and NonceBackwardsCompatibleMapper describe them."""
+    response = await realm.http.get("/admin/serverinfo", headers=await realm.admin_headers())
+    info = response.json()
+    types = {t["id"]: t for t in info["protocolMapperTypes"]["openid-connect"]}
+    assert set(types) == {*HANDLERS, *TRANSFORMS, NONCE_MAPPER}
+    assert set(info["providers"]["protocol-mapper"]["providers"]) == set(types)
+    assert {t["category"] for t in types.values()} == {"Token mapper"}
+    amr = types["oidc-amr-mapper"]
+    assert (amr["name"], amr["helpText"], amr["priority"]) == (
+        "Authentication Method Reference (AMR)",
+        "Add authentication method reference (AMR) to the token.",
+        0,
+    )
+    assert [p["name"] for p in amr["properties"]] == ["id.token.claim", "access.token.claim", "lightweight.claim"]
+    nonce = types["oidc-nonce-backwards-compatible-mapper"]
+    assert (nonce["name"], nonce["helpText"], nonce["properties"]) == (
+        "Nonce backwards compatible",
+        "Adds the nonce claim to Access, Refresh and ID token",
+        [],
+    )
+    renamed = types["oidc-role-name-mapper"]
+    assert renamed["priority"] == 10 and [p["name"] for p in renamed["properties"]] == ["role", "new.role.name"]
+    assert [p["type"] for p in types["oidc-hardcoded-role-mapper"]["properties"]] == ["Role"]
 
 
 async def test_serverinfo_needs_an_administrator(realm: Env) -> None:

@@ -22,12 +22,14 @@ from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
+from doorkeep.oauth.mappers.types import NONCE_MAPPER, PRIORITIES
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
 KEYCLOAK_VERSION = "26.0.0"
 OIDC = "openid-connect"
 THEME_TYPES = ("account", "admin", "common", "email", "login", "welcome")
-# (mapper type id, display name, help text), as Keycloak's OIDC mapper providers name them.
+# (mapper type id, display name, help text), as Keycloak's OIDC mapper providers name them: every type Doorkeep
+# applies (mappers.types: HANDLERS, TRANSFORMS and the nonce mapper), and only those.
 MAPPER_TYPES = (
     ("oidc-usermodel-property-mapper", "User Property", "Map a built in user property to a token claim."),
     ("oidc-usermodel-attribute-mapper", "User Attribute", "Map a custom user attribute to a token claim."),
@@ -41,7 +43,44 @@ MAPPER_TYPES = (
     ("oidc-acr-mapper", "Authentication Context Class Reference (ACR)", "Maps the achieved LoA to 'acr'."),
     ("oidc-sub-mapper", "Subject (sub)", "Adds the 'sub' claim."),
     ("oidc-usersessionmodel-note-mapper", "User Session Note", "Map a custom user session note to a token claim."),
+    ("oidc-group-membership-mapper", "Group Membership", "Map user group membership"),
+    (
+        "oidc-address-mapper",
+        "User Address",
+        "Maps user address attributes (street, locality, region, postal_code, and country) to the OpenID Connect "
+        "'address' claim.",
+    ),
+    ("oidc-hardcoded-role-mapper", "Hardcoded Role", "Hardcode a role into the access token."),
+    ("oidc-role-name-mapper", "Role Name Mapper", "Map an assigned role to a new name or position in the token."),
+    (
+        "oidc-amr-mapper",
+        "Authentication Method Reference (AMR)",
+        "Add authentication method reference (AMR) to the token.",
+    ),
+    (NONCE_MAPPER, "Nonce backwards compatible", "Adds the nonce claim to Access, Refresh and ID token"),
 )
+MAPPER_CATEGORY = "Token mapper"  # AbstractOIDCProtocolMapper.TOKEN_MAPPER_CATEGORY, every type's here
+_ROLE_SYNTAX = (
+    "Click 'Select Role' button to browse roles, or just type it in the textbox.  To reference a client role the "
+    "syntax is clientname.clientrole, i.e. myclient.myrole"
+)
+# The types whose properties are their own, with no token switches: (name, label, help text, type). The role
+# transforms run whatever the token flags (HardcodedRole, RoleNameMapper); the nonce mapper has no property.
+OWN_PROPERTIES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "oidc-hardcoded-role-mapper": (("role", "Role", f"Role you want added to the token.  {_ROLE_SYNTAX}", "Role"),),
+    "oidc-role-name-mapper": (
+        ("role", "Role", f"Role name you want changed.  {_ROLE_SYNTAX}", "Role"),
+        (
+            "new.role.name",
+            "New Role Name",
+            "The new role name.  The new name format corresponds to where in the access token the role will be "
+            "mapped to.  So, a new name of 'myapp.newname' will map the role to that position in the access "
+            "token.  A new name of 'newname' will map the role to the realm roles in the token.",
+            "String",
+        ),
+    ),
+    NONCE_MAPPER: (),
+}
 # The built-in mappers of the default client scopes: (name, mapper type, claim, user property or attribute).
 BUILTIN_MAPPERS = (
     ("username", "oidc-usermodel-attribute-mapper", "preferred_username", "username"),
@@ -75,6 +114,17 @@ TOKEN_SWITCHES = (
     (mappings.RESPONSE, "access.tokenResponse.claim", "includeInAccessTokenResponse", "false"),
     (mappings.INTROSPECTION, "introspection.token.claim", "includeInIntrospection", "true"),
 )
+
+
+def _properties(mapper: str) -> list[dict[str, Any]]:
+    """The ConfigPropertyRepresentations of ``mapper``: its own (OWN_PROPERTIES), else its token switches."""
+    if mapper not in OWN_PROPERTIES:
+        return _token_properties(mapper)
+    flags = {"secret": False, "required": False, "readOnly": False}
+    return [
+        {"name": name, "label": label, "helpText": text, "type": kind, **flags}
+        for name, label, text, kind in OWN_PROPERTIES[mapper]
+    ]
 
 
 def _token_properties(mapper: str) -> list[dict[str, Any]]:
@@ -188,10 +238,10 @@ def server_info(now: int, started: int) -> dict[str, Any]:
                 {
                     "id": mid,
                     "name": name,
-                    "category": "Token mapper",
+                    "category": MAPPER_CATEGORY,
                     "helpText": help_text,
-                    "priority": 0,
-                    "properties": _token_properties(mid),
+                    "priority": PRIORITIES.get(mid, 0),  # getPriority
+                    "properties": _properties(mid),
                 }
                 for mid, name, help_text in MAPPER_TYPES
             ]
