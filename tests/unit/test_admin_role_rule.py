@@ -177,8 +177,20 @@ def test_renaming_a_role_into_an_admin_role_s_place_is_refused() -> None:
 
 
 def test_ordinary_roles_are_renamed_freely() -> None:
-    assert may_rename(admin("manage-clients"), client_role("account", "manage-account"), "manage-users")
+    assert may_rename(admin("manage-clients"), client_role("account", "manage-account"), "account-manager")
     assert may_rename(admin("manage-realm"), realm_role("default-roles-demo"), "staff")
+
+
+def test_renaming_any_role_to_an_admin_role_s_name_needs_realm_admin_or_the_master_admin() -> None:
+    """keycloak#49427: the name alone passes Keycloak's guards, so a delegated admin may not hand it out."""
+    clientmgr = admin("manage-clients")
+    assert not may_rename(clientmgr, client_role("attacker-client", "innocent-role"), "realm-admin")
+    assert not may_rename(clientmgr, client_role("account", "manage-account"), "manage-users")
+    assert not may_rename(admin("manage-realm"), realm_role("boss"), "query-users")
+    assert not may_rename(admin("manage-clients"), client_role("app", "x"), "admin")  # master-only for realm roles
+    assert may_rename(admin("realm-admin"), client_role("attacker-client", "innocent-role"), "realm-admin")
+    assert not may_rename(admin("realm-admin", realm=MASTER), client_role("app", "x"), "realm-admin")
+    assert may_rename(admin(realm=MASTER, master_admin=True), client_role("app", "x"), "manage-users")
 
 
 def test_deleting_an_admin_role_needs_realm_admin_or_the_master_admin() -> None:

@@ -5,14 +5,9 @@ composite-role-with-d, the client ``client-a`` with its role role-c, made throug
 makes them; the events of that set-up are skipped, as the Java test skips them.
 
 The delegated-admin methods (#49427: testRenameProtectedRoleBlockedForDelegatedAdmin,
-testRenameProtectedRoleBlockedViaNamedRoleEndpoint, testTOCTOURenameCompositeAttackPrevented) are ported
-below; who else may rename or delete an admin role is in test_admin_role_rename.py.
-
-Not ported: testRenamingToProtectedRoleNameBlockedForDelegatedAdmin (a manage-clients admin renames a role of
-a client it made to ``realm-admin`` and expects 403). Doorkeep knows an admin role by its place (a role of
-``realm-management``, or of master's admin roles), so such a rename hands out nothing, and
-test_admin_role_rename.py asserts it is allowed; the Keycloak change behind #49427 that refuses the name
-itself was not in the source index to check its exact rule against.
+testRenamingToProtectedRoleNameBlockedForDelegatedAdmin, testRenameProtectedRoleBlockedViaNamedRoleEndpoint,
+testTOCTOURenameCompositeAttackPrevented) are ported below; who else may rename or delete an admin role, or
+give a role an admin role's name, is in test_admin_role_rename.py.
 """
 
 from __future__ import annotations
@@ -192,6 +187,23 @@ async def test_test_rename_protected_role_blocked_for_delegated_admin(kc: Kc) ->
     url = f"/admin/realms/test{BY_ID}/{realm_admin['id']}"
     response = await kc.env.http.put(url, json=renamed, headers=headers)
     assert response.status_code == 403 and response.json() == {"error": "HTTP 403 Forbidden"}
+
+
+async def test_test_renaming_to_protected_role_name_blocked_for_delegated_admin(kc: Kc) -> None:
+    """A manage-clients admin makes a client and a role of its own, then renames that role to ``realm-admin``
+    through roles-by-id: 403, and the role keeps its name."""
+    headers = await _delegated_admin(kc, "delegated-admin2")
+    clients = "/admin/realms/test/clients"
+    made = await kc.env.http.post(clients, json={"clientId": "attacker-client-1", "enabled": True}, headers=headers)
+    assert made.status_code == 201, made.text
+    attacker = made.headers["location"].rsplit("/", 1)[-1]
+    role_made = await kc.env.http.post(f"{clients}/{attacker}/roles", json={"name": "innocent-role"}, headers=headers)
+    assert role_made.status_code == 201, role_made.text
+    innocent = (await kc.env.http.get(f"{clients}/{attacker}/roles/innocent-role", headers=headers)).json()
+    url = f"/admin/realms/test{BY_ID}/{innocent['id']}"
+    response = await kc.env.http.put(url, json={"id": innocent["id"], "name": "realm-admin"}, headers=headers)
+    assert response.status_code == 403 and response.json() == {"error": "HTTP 403 Forbidden"}
+    assert (await ok(kc.env, "GET", f"{BY_ID}/{innocent['id']}"))["name"] == "innocent-role"
 
 
 async def test_test_rename_protected_role_blocked_via_named_role_endpoint(kc: Kc) -> None:

@@ -53,6 +53,7 @@ ADMIN_ROLE_NAMES = frozenset(
         "query-groups",
     }
 )
+MASTER_ONLY_NAMES = frozenset({"admin", "create-realm"})  # admin role names only in the master realm
 # Realm-management roles any admin who may map roles may hand out.
 QUERY_ROLES = frozenset({"query-users", "query-clients", "query-realms", "query-groups"})
 # Realm-management roles an admin may hand out without holding them, when holding one of these.
@@ -133,10 +134,31 @@ def may_redefine(grantor: Grantor, role: RoleFacts) -> bool:
 
 
 def may_rename(grantor: Grantor, role: RoleFacts, new_name: str) -> bool:
-    """May ``grantor`` rename ``role`` to ``new_name``: out of an admin role's place, or into one?"""
+    """May ``grantor`` rename ``role`` to ``new_name``: out of an admin role's place, or into one, or to an
+    admin role's name anywhere?"""
     if new_name == role.name:
         return True
-    return may_redefine(grantor, role) and may_redefine(grantor, replace(role, name=new_name))
+    if not (may_redefine(grantor, role) and may_redefine(grantor, replace(role, name=new_name))):
+        return False
+    if takes_admin_name(role, new_name):
+        return grantor.master_admin or (role.realm_id == grantor.realm_id and "realm-admin" in grantor.management)
+    return True
+
+
+def takes_admin_name(role: RoleFacts, new_name: str) -> bool:
+    """Would the rename give ``role`` an admin role's name (AdminRoles.ALL_ROLES), wherever the role lives?
+
+    Keycloak's guards compare role names, so a delegated admin's own client role renamed to ``realm-admin``
+    would pass for one (keycloak#49427, CVE-2026-9796; RoleByIdResourceTest
+    .testRenamingToProtectedRoleNameBlockedForDelegatedAdmin answers 403). Only the master admin or a holder of
+    the realm's ``realm-admin`` may hand out such a name. ``admin`` and ``create-realm`` are admin names in the
+    master realm only (RolePermissions.isRealmAdminRole, keycloak#51323): another realm's realm role may take
+    them. [UNVERIFIED] The exact rule of Keycloak's merged fix (#49624) was not in the source index; this is
+    the rule its test and the fix's discussion (#49516) describe.
+    """
+    if new_name not in ADMIN_ROLE_NAMES:
+        return False
+    return not (role.client_id is None and not role.in_master and new_name in MASTER_ONLY_NAMES)
 
 
 async def closure_facts(tx: Tx, role: Role) -> list[RoleFacts]:
