@@ -13,8 +13,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.model import AuthSession, Client, Realm, UserSession
-from doorkeep.oauth import authorize, device_verification, front_channel, login_outcomes, login_session, redirect_uris
+from doorkeep.oauth import device_verification, front_channel, login_outcomes, login_session, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
+from doorkeep.oauth.authorize_redirects import target
 from doorkeep.oauth.login_session import STEP_ACTIONS, spend_link
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
@@ -127,12 +128,7 @@ async def _respond(
         err = RedirectingError(
             outcome.error,
             outcome.description,
-            authorize.EarlyRedirect(
-                auth_request.redirect_uri,
-                auth_request.response_mode,
-                auth_request.state,
-                not client.attr_bool(authorize.EXCLUDE_ISSUER),
-            ),
+            target(client, auth_request.redirect_uri, auth_request.response_mode, auth_request.state),
         )
         response = error_redirect(request, realm, err)
         return await login_over(request, tx, realm, auth_session, response)

@@ -1,0 +1,76 @@
+"""The authorization request as the login keeps it (Keycloak's authentication session notes), from the
+authorization endpoint (oauth/authorize.py) to the code or tokens it ends with."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """A validated authorization request, kept in the authentication session while the user logs in."""
+
+    client_id: str
+    redirect_uri: str
+    response_type: str
+    response_mode: str
+    scope: str
+    state: str | None = None
+    nonce: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    prompt: str | None = None
+    login_hint: str | None = None
+    max_age: int | None = None
+    # Set when the login approves a device authorization (RFC 8628 §3.3): the user code it was started with,
+    # normalised; there is then no redirect URI, and the end is the device verification status page.
+    device_user_code: str | None = None
+    issuer: str | None = None  # where the request came in; None in authentication sessions from before
+    # The SSO session the login continues, pinned when the request came in (Keycloak's root authentication
+    # session takes the user session's id), and whether that session's cookie authenticated the user (True)
+    # or the user must give credentials again (prompt=login, max_age): see login_flow.pinned.
+    user_session_id: str | None = None
+    sso_login: bool = False
+    # The login pages' language (Keycloak's authentication-session notes): the client's ``ui_locales``
+    # (locale_client_requested) and the user's pick on a page, ``kc_locale`` (locale_user_requested).
+    ui_locales: str | None = None
+    kc_locale: str | None = None
+    # An application-initiated action (the ``kc_action`` client note) while it is pending, then its outcome for
+    # the response: ``kc_action_status`` and the alias of the last required action the user submitted
+    # (LAST_PROCESSED_EXECUTION), sent back as ``kc_action`` (OIDCLoginProtocol.authenticated).
+    kc_action: str | None = None
+    kc_action_status: str | None = None
+    kc_action_done: str | None = None
+    # Required actions of this login only (AuthenticationSessionModel.addRequiredAction: an e-mailed link's
+    # actions, the reset-credentials flow's UPDATE_PASSWORD), run with the user's own by priority; the
+    # END_AFTER_REQUIRED_ACTIONS note (the login ends on "Your account has been updated." instead of a code);
+    # and the INVALIDATE_ACTION_TOKEN note: the single-use key of the link, spent when the login ends.
+    session_actions: tuple[str, ...] = ()
+    end_after_actions: bool = False
+    action_token: str | None = None
+    # The part of ``kc_action`` after its ``:`` (the KC_ACTION_PARAMETER client note): delete_credential's id.
+    kc_action_parameter: str | None = None
+    # Whether the request sent ``redirect_uri`` (Keycloak's REDIRECT_URI_PARAM note): the code binds the token
+    # request to it only then (RFC 6749 §4.1.3). True in authentication sessions from before this field.
+    redirect_uri_sent: bool = True
+    # The ``redirect_uri`` as sent (REDIRECT_URI_PARAM), which the token request must repeat: it differs from
+    # ``redirect_uri`` for the installed-app URN and a relative URI. None in sessions from before this field.
+    redirect_uri_param: str | None = None
+    # The username as the login form took it, trimmed (the ATTEMPTED_USERNAME auth note): the user session's
+    # login username (AuthenticationManager.createUserSession), so the LOGIN event's ``username`` and the
+    # remember-me cookie keep the e-mail a user logged in with (LoginTest.loginUserWithEmailAsUsername).
+    attempted_username: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AuthRequest:
+        return cls(**{**data, "session_actions": tuple(data.get("session_actions") or ())})
+
+
+def has_prompt(request: AuthRequest, value: str) -> bool:
+    """Keycloak's ``TokenUtil.hasPrompt``: ``prompt`` is a space-separated list (OIDC Core §3.1.2.1), so
+    ``login consent`` asks for both."""
+    return value in (request.prompt or "").split(" ")

@@ -1,0 +1,108 @@
+"""What a finished login gives the client: the user session joined or started, the client attached to it,
+and a single-use authorization code (RFC 6749 §4.1.2), stored by its hash only."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSession
+from doorkeep.oauth import scopes as scope_rules
+from doorkeep.oauth.auth_request import AuthRequest
+from doorkeep.sessions import service
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+async def attach_client(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    request: AuthRequest,
+    *,
+    now: int,
+    ip_address: str,
+    session: UserSession | None,
+    remember_me: bool = False,
+    user_agent: str = "",
+) -> UserSession:
+    """Create (or join) the user session and attach the client: what a finished login gives the client."""
+    redirect_uri = request.redirect_uri or None
+    created = session is None
+    if session is None:
+        session, _ = await service.start_online(
+            tx,
+            realm,
+            user,
+            client,
+            scope_param=request.scope,
+            now=now,
+            ip_address=ip_address,
+            login_username=request.attempted_username,
+            remember_me=remember_me,
+            redirect_uri=redirect_uri,
+            user_agent=user_agent,
+        )
+        had_clients = False
+    else:
+        had_clients = bool(await tx.sessions.client_sessions(session.id, False))
+    notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
+    if request.issuer:  # Keycloak notes the authorization request's issuer for the logout token's iss
+        notes[ISSUER_NOTE] = request.issuer
+    if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
+        notes[service.FIRST_OFFLINE_ACCESS] = "true"
+    await service.add_client(
+        tx, session, client, scope_param=request.scope, now=now, redirect_uri=redirect_uri, notes=notes
+    )
+    return session
+
+
+async def issue_code(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    request: AuthRequest,
+    *,
+    now: int,
+    ip_address: str,
+    session: UserSession | None,
+    fresh_login: bool,
+    remember_me: bool = False,
+    user_agent: str = "",
+) -> tuple[UserSession, str]:
+    """Create (or join) the user session, attach the client, and store a single-use code."""
+    session = await attach_client(
+        tx,
+        realm,
+        client,
+        user,
+        request,
+        now=now,
+        ip_address=ip_address,
+        session=session,
+        remember_me=remember_me,
+        user_agent=user_agent,
+    )
+    code = secrets.token_urlsafe(32)
+    data = {
+        "redirect_uri": (request.redirect_uri_param or request.redirect_uri) if request.redirect_uri_sent else None,
+        "scope": request.scope,
+        "nonce": request.nonce,
+        "code_challenge": request.code_challenge,
+        "code_challenge_method": request.code_challenge_method,
+        "acr": "1" if fresh_login else "0",
+        "user_id": user.id,
+    }
+    await tx.flows.save_code(
+        code_hash(code),
+        StoredCode(realm.id, client.id, session.id, data, now + max(realm.access_code_lifespan, 1), False),
+    )
+    return session, code
