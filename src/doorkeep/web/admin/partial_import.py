@@ -39,7 +39,7 @@ from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin import users_ops as user_ops
 from doorkeep.web.admin.common import RealmCall, invalid_input, ok, read_object, run_realm
 from doorkeep.web.admin.mappers import client_mappers
-from doorkeep.web.admin.roles import named_roles, nestable
+from doorkeep.web.admin.role_composites import named_roles, nestable
 
 POLICIES = ("FAIL", "SKIP", "OVERWRITE")
 # Constants.defaultClients: never imported over, whatever the policy (ClientsPartialImport.INTERNAL_CLIENTS).
