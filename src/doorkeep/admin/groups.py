@@ -85,11 +85,12 @@ async def full_json(tx: Tx, group: Group, sub_count: int) -> dict[str, Any]:
 
 
 def _name(rep: dict[str, Any]) -> str:
+    """The name a create, move or update must carry (ObjectUtil.isBlank: "Group name is missing"). A slash is a
+    character like any other: Keycloak's paths do not escape it by default (GroupProvider.DEFAULT_ESCAPE_SLASHES
+    is false), so ``a/b`` under ``top`` has the path ``/top/a/b``."""
     name = rep.get("name")
     if not isinstance(name, str) or not name.strip():
         raise AdminError(400, "Group name is missing")
-    if "/" in name:
-        raise AdminError(400, "Group name cannot contain '/'")  # it would break paths
     if len(name.strip()) > 255:
         raise AdminError(400, "Group name is too long")
     return name.strip()
@@ -102,15 +103,15 @@ def _description(rep: dict[str, Any], current: str | None) -> str | None:
     return value
 
 
-async def _check_sibling(tx: Tx, realm_id: str, parent_id: str | None, name: str, own_id: str | None) -> None:
+async def _check_sibling(
+    tx: Tx, realm_id: str, parent_id: str | None, name: str, own_id: str | None, renamed: bool = False
+) -> None:
+    """A 409 when a sibling has the name: GroupsResource says "Top level group" for the top level, while
+    GroupResource (a subgroup, and any rename) says "Sibling group"."""
     siblings = [g for g in await tx.groups.realm_groups(realm_id) if g.parent_id == parent_id and g.id != own_id]
     if any(g.name == name for g in siblings):
-        raise AdminError(
-            409,
-            f"Top level group named '{name}' already exists."
-            if parent_id is None
-            else f"Sibling group named '{name}' already exists.",
-        )
+        where = "Top level group" if parent_id is None and not renamed else "Sibling group"
+        raise AdminError(409, f"{where} named '{name}' already exists.")
 
 
 async def create_or_move(
@@ -119,6 +120,7 @@ async def create_or_move(
     """Keycloak's POST to ``groups`` or ``groups/{id}/children``: a representation with the id of an
     existing group moves it here (False); otherwise a new group is created (True)."""
     parent_id = parent.id if parent else None
+    name = _name(rep)  # GroupsResource and GroupResource ask for a name even of a move, which keeps its own
     rep_id = rep.get("id")
     if isinstance(rep_id, str) and rep_id:
         existing = await tx.groups.get(rep_id)
@@ -130,7 +132,6 @@ async def create_or_move(
         moved = dataclasses.replace(existing, parent_id=parent_id)
         await tx.groups.update(moved)
         return moved, False
-    name = _name(rep)
     await _check_sibling(tx, realm_id, parent_id, name, None)
     group = Group(
         id=new_id,
@@ -146,11 +147,15 @@ async def create_or_move(
 
 
 async def update(tx: Tx, group: Group, rep: dict[str, Any]) -> None:
-    """PUT: name, description and attributes (attributes replaced when given)."""
-    name = _name(rep) if rep.get("name") is not None else group.name
+    """PUT (GroupResource.updateGroup): a name is required, an ``id`` must be the group's own; the name, the
+    description (an absent one clears it, as ``model.setDescription(rep.getDescription())``) and the
+    attributes (replaced when given)."""
+    name = _name(rep)
+    if rep.get("id") is not None and rep.get("id") != group.id:
+        raise AdminError(400, "Invalid group id")
     if name != group.name:
-        await _check_sibling(tx, group.realm_id, group.parent_id, name, group.id)
+        await _check_sibling(tx, group.realm_id, group.parent_id, name, group.id, renamed=True)
     attributes = group.attributes if rep.get("attributes") is None else group_attributes(rep.get("attributes"))
     await tx.groups.update(
-        dataclasses.replace(group, name=name, description=_description(rep, group.description), attributes=attributes)
+        dataclasses.replace(group, name=name, description=_description(rep, None), attributes=attributes)
     )

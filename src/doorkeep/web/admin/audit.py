@@ -114,6 +114,7 @@ class Change:
     segments: tuple[str, ...]
     body: object = None
     resource_type: str | None = None  # None: the one the path names (admin_event_rules.resource_type)
+    operation: str | None = None  # None: the one the method and path name (admin_event_rules.operation_type)
 
 
 async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> None:
@@ -162,7 +163,7 @@ async def store(tx: Tx, identity: AdminIdentity, administered: Realm, change: Ch
     if not (administered.admin_events_enabled or refreshed):
         return
     segments = list(change.segments)
-    operation = rules.operation_type(change.method, segments)
+    operation = change.operation or rules.operation_type(change.method, segments)
     if operation is None:
         return
     if realm.admin_events_details_enabled:

@@ -19,6 +19,7 @@ from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.user_search import query_fields
 from doorkeep.model import Group
 from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -44,11 +45,13 @@ async def load_group(call: RealmCall, group_id: str) -> Group:
 
 
 def _json(
-    group: Group, tree: dict[str | None, list[Group]], brief: bool, below: list[Any] | None = None
+    group: Group, tree: dict[str | None, list[Group]], brief: bool, counts: bool, below: list[Any] | None = None
 ) -> dict[str, Any]:
-    out = group_to_json(group, brief=brief, sub_count=len(tree.get(group.id, [])))
+    """A listed group; ``counts`` (``subGroupsCount``, default true) adds each one's ``subGroupCount``
+    (GroupUtils.populateSubGroupCount), the subgroups of a search's hierarchy included."""
+    out = group_to_json(group, brief=brief, sub_count=len(tree.get(group.id, [])) if counts else None)
     if below:
-        out["subGroups"] = [_json(g, tree, brief, b) for g, b in below]
+        out["subGroups"] = [_json(g, tree, brief, counts, b) for g, b in below]
     return out
 
 
@@ -60,6 +63,7 @@ async def list_groups(request: Request) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         brief = query_bool(request, "briefRepresentation", True)
         hierarchy = query_bool(request, "populateHierarchy", True)
+        counts = query_bool(request, "subGroupsCount", True)
         groups = await call.tx.groups.realm_groups(call.realm.id)
         tree = group_ops.children_of(groups)
         search = q.get("search") or None
@@ -72,14 +76,14 @@ async def list_groups(request: Request) -> Response:
                 max_results,
             )
             top = group_ops.hierarchy(found, {g.id: g for g in groups}) if hierarchy else [(g, []) for g in found]
-            return ok([_json(g, tree, brief, below) for g, below in top])
+            return ok([_json(g, tree, brief, counts, below) for g, below in top])
         if search is None:
             top = [(g, []) for g in tree.get(None, [])]
         else:
             top = group_ops.searched_tree(tree, None, search, query_bool(request, "exact", False))
             if not hierarchy:
                 top = [(g, []) for g, _ in top]
-        return ok([_json(g, tree, brief, below) for g, below in page(top, first, max_results)])
+        return ok([_json(g, tree, brief, counts, below) for g, below in page(top, first, max_results)])
 
     return await run_realm(request, work, write=False)
 
@@ -104,10 +108,13 @@ async def count_groups(request: Request) -> Response:
 async def create_group(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-users")
-        group, is_new = await group_ops.create_or_move(
-            call.tx, call.realm.id, None, await read_object(request), new_id()
-        )
-        return created(call.url(call.realm.name, "groups", group.id)) if is_new else no_content()
+        rep = await read_object(request)
+        group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, None, rep, new_id())
+        if not is_new:  # a move to the top level: an UPDATE of ``groups``
+            audit.several(request, [audit.Change("POST", ("groups",), rep, operation="UPDATE")])
+            return no_content()
+        audit.represent(request, {**rep, "id": group.id})  # rep.setId(child.getId()) before the event
+        return created(call.url(call.realm.name, "groups", group.id))
 
     return await run_realm(request, work)
 
@@ -124,6 +131,7 @@ async def one_group(request: Request) -> Response:
             await group_ops.update(call.tx, group, await read_object(request))
         else:
             await call.tx.groups.delete(group)
+            audit.represent(request, {"id": group.id, "name": group.name})  # deleteGroup's event representation
         return no_content()
 
     return await run_realm(request, work, write=request.method != "GET")
@@ -138,9 +146,13 @@ async def children(request: Request) -> Response:
             if isinstance(rep.get("id"), str) and rep["id"]:  # a move: its members get the new parents' roles
                 await call.identity.require_membership(call.tx, parent)
             group, is_new = await group_ops.create_or_move(call.tx, call.realm.id, parent, rep, new_id())
+            # addChild records at its own path, ``groups/{id}/children``: a CREATE with the new id, or an UPDATE
+            segments = ("groups", parent.id, "children")
+            event = {**rep, "id": group.id} if is_new else rep
+            audit.several(request, [audit.Change("POST", segments, event, operation=None if is_new else "UPDATE")])
             if not is_new:
                 return no_content()
-            body = group_to_json(group, brief=False, sub_count=0)
+            body = group_to_json(group, brief=False)  # toRepresentation(child, true): no subGroupCount
             return json_response(body, status=201, headers={"Location": call.url(call.realm.name, "groups", group.id)})
         call.require("view-users")
         tree = group_ops.children_of(await call.tx.groups.realm_groups(call.realm.id))
@@ -148,7 +160,8 @@ async def children(request: Request) -> Response:
         subs = [g for g in tree.get(parent.id, []) if group_ops.matches(g, search, exact)]
         first, max_results = query_int(request, "first"), query_int(request, "max")
         chosen = page(subs, first, 10 if max_results is None else max_results)
-        return ok([_json(g, tree, query_bool(request, "briefRepresentation", False)) for g in chosen])
+        brief, counts = query_bool(request, "briefRepresentation", False), query_bool(request, "subGroupsCount", True)
+        return ok([_json(g, tree, brief, counts) for g in chosen])
 
     return await run_realm(request, work, write=request.method == "POST")
 
