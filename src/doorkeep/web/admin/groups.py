@@ -44,14 +44,27 @@ async def load_group(call: RealmCall, group_id: str) -> Group:
     return group
 
 
+def access_of(call: RealmCall) -> dict[str, bool]:
+    """GroupPermissions.getAccess without fine-grained permissions: what the caller may do with any group of
+    the realm. view and viewMembers come with view-users (or manage-users), the rest with manage-users."""
+    view, manage = call.can("view-users"), call.can("manage-users")
+    return {"view": view, "viewMembers": view, "manageMembers": manage, "manage": manage, "manageMembership": manage}
+
+
 def _json(
-    group: Group, tree: dict[str | None, list[Group]], brief: bool, counts: bool, below: list[Any] | None = None
+    group: Group,
+    tree: dict[str | None, list[Group]],
+    access: dict[str, bool],
+    brief: bool,
+    counts: bool,
+    below: list[Any] | None = None,
 ) -> dict[str, Any]:
     """A listed group; ``counts`` (``subGroupsCount``, default true) adds each one's ``subGroupCount``
     (GroupUtils.populateSubGroupCount), the subgroups of a search's hierarchy included."""
     out = group_to_json(group, brief=brief, sub_count=len(tree.get(group.id, [])) if counts else None)
+    out["access"] = dict(access)
     if below:
-        out["subGroups"] = [_json(g, tree, brief, counts, b) for g, b in below]
+        out["subGroups"] = [_json(g, tree, access, brief, counts, b) for g, b in below]
     return out
 
 
@@ -59,6 +72,9 @@ async def list_groups(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         if not (call.can("query-groups") or call.can("view-users")):
             call.require("query-groups")
+        access = access_of(call)
+        if not access["view"]:  # query-groups lists, but every group is filtered out by canView (GroupsResource)
+            return ok([])
         q = request.query_params
         first, max_results = query_int(request, "first"), query_int(request, "max")
         brief = query_bool(request, "briefRepresentation", True)
@@ -76,14 +92,14 @@ async def list_groups(request: Request) -> Response:
                 max_results,
             )
             top = group_ops.hierarchy(found, {g.id: g for g in groups}) if hierarchy else [(g, []) for g in found]
-            return ok([_json(g, tree, brief, counts, below) for g, below in top])
+            return ok([_json(g, tree, access, brief, counts, below) for g, below in top])
         if search is None:
             top = [(g, []) for g in tree.get(None, [])]
         else:
             top = group_ops.searched_tree(tree, None, search, query_bool(request, "exact", False))
             if not hierarchy:
                 top = [(g, []) for g, _ in top]
-        return ok([_json(g, tree, brief, counts, below) for g, below in page(top, first, max_results)])
+        return ok([_json(g, tree, access, brief, counts, below) for g, below in page(top, first, max_results)])
 
     return await run_realm(request, work, write=False)
 
@@ -125,7 +141,7 @@ async def one_group(request: Request) -> Response:
         if request.method == "GET":
             call.require("view-users")
             subs = [g for g in await call.tx.groups.realm_groups(call.realm.id) if g.parent_id == group.id]
-            return ok(await group_ops.full_json(call.tx, group, len(subs)))
+            return ok({**await group_ops.full_json(call.tx, group, len(subs)), "access": access_of(call)})
         call.require("manage-users")
         if request.method == "PUT":
             await group_ops.update(call.tx, group, await read_object(request))
@@ -152,7 +168,7 @@ async def children(request: Request) -> Response:
             audit.several(request, [audit.Change("POST", segments, event, operation=None if is_new else "UPDATE")])
             if not is_new:
                 return no_content()
-            body = group_to_json(group, brief=False)  # toRepresentation(child, true): no subGroupCount
+            body = {**group_to_json(group, brief=False), "access": access_of(call)}  # no subGroupCount
             return json_response(body, status=201, headers={"Location": call.url(call.realm.name, "groups", group.id)})
         call.require("view-users")
         tree = group_ops.children_of(await call.tx.groups.realm_groups(call.realm.id))
@@ -161,7 +177,7 @@ async def children(request: Request) -> Response:
         first, max_results = query_int(request, "first"), query_int(request, "max")
         chosen = page(subs, first, 10 if max_results is None else max_results)
         brief, counts = query_bool(request, "briefRepresentation", False), query_bool(request, "subGroupsCount", True)
-        return ok([_json(g, tree, brief, counts) for g in chosen])
+        return ok([_json(g, tree, access_of(call), brief, counts) for g in chosen])
 
     return await run_realm(request, work, write=request.method == "POST")
 
@@ -174,7 +190,8 @@ async def group_by_path(request: Request) -> Response:
         found = next((g for g in groups if g.path == path), None)
         if found is None:
             raise not_found("Group path does not exist")
-        return ok(await group_ops.full_json(call.tx, found, sum(1 for g in groups if g.parent_id == found.id)))
+        rep = await group_ops.full_json(call.tx, found, sum(1 for g in groups if g.parent_id == found.id))
+        return ok({**rep, "access": access_of(call)})
 
     return await run_realm(request, work, write=False)
 
