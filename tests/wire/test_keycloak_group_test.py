@@ -6,14 +6,12 @@ with admin events and their representations kept, and every test drives ``groups
 ``groups/{id}/children``, ``groups/{id}/members``, ``groups/{id}/role-mappings``, ``users/{id}/groups``,
 ``default-groups`` and ``group-by-path`` as master's admin, checking the admin events as the Java test does.
 
-Left out: ``doNotAllowSameGroupNameAtTopLevelInDatabase`` runs on the server (``runOnServer``) against
-``RealmModel.createGroup`` and expects the store's unique key to throw ModelDuplicateException; Doorkeep's
-``groups`` table has no such key (the sibling-name rule is checked in admin/groups.py, which the other
-``doNotAllowSameGroupName*`` tests here cover), so there is no model call to port.
+``doNotAllowSameGroupNameAtTopLevelInDatabase`` runs on the server against ``RealmModel.createGroup``; here
+the store's ``groups.create`` is called twice in its own transactions, and the database's unique index answers.
 
-Who may list, read and change groups (query-groups, view-users, manage-users) is covered in
-test_admin_groups.py and test_admin_group_escalation.py; search and counting in
-test_keycloak_group_search_test.py.
+Who may list, read and change groups (query-groups, view-users, manage-users) and the ``access`` each sees
+is in test_admin_group_permissions.py, joining groups that hand out admin roles in
+test_admin_group_escalation.py; search and counting in test_keycloak_group_search_test.py.
 """
 
 from __future__ import annotations
@@ -23,8 +21,11 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 import group_port
+from doorkeep.model import Group
+from doorkeep.store.database import is_duplicate
 from group_port import add_sub_group, create_group, fresh_realm, login
 from keycloak_port import admin_headers
 from role_port import TEST_REALM, assert_event, call, clear_events, create, names, ok, poll_events
@@ -153,6 +154,20 @@ async def test_do_not_allow_same_group_name_at_top_level(env: Env, realm_id: str
     await create_group(env, realm_id, {"name": "test-group"})
     response = await call(env, "POST", "/groups", {"name": "test-group"})
     assert response.status_code == 409, response.text
+
+
+async def test_do_not_allow_same_group_name_at_top_level_in_database(env: Env, realm_id: str) -> None:
+    """The unique key holds at the top level too (ModelDuplicateException): not only the REST check."""
+
+    def top_level(group_id: str) -> Group:
+        return Group(group_id, realm_id, "test-group", None, "/test-group", None, {})
+
+    async with env.db.transaction() as tx:
+        await tx.groups.create(top_level(str(uuid.uuid4())))
+    with pytest.raises(IntegrityError) as refused:
+        async with env.db.transaction() as tx:
+            await tx.groups.create(top_level(str(uuid.uuid4())))
+    assert is_duplicate(refused.value)
 
 
 async def test_create_group_with_empty_name_should_fail(env: Env, realm_id: str) -> None:

@@ -373,6 +373,16 @@ groups = Table(
     Column("name", String(255), nullable=False),
     Column("config", JSON, nullable=False),
     Index("ix_groups_realm_parent", "realm_id", "parent_id"),
+    # Keycloak's SIBLING_NAMES: one name per parent; NULLs are distinct, so the top level has its own index.
+    Index("uq_groups_sibling_name", "parent_id", "name", unique=True),
+    Index(
+        "uq_groups_top_level_name",
+        "realm_id",
+        "name",
+        unique=True,
+        sqlite_where=text("parent_id IS NULL"),
+        postgresql_where=text("parent_id IS NULL"),
+    ),
 )
 
 group_role_mappings = Table(
