@@ -7,7 +7,6 @@ its parent) and ``login`` (a password grant's access token)."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from keycloak_port import ADMIN, admin_headers, import_realm
 from role_port import assert_event, call, clear_events, create, ok
 from support import claims, password_grant
-from wire_env import Env, make_env
+from wire_env import Env, make_env, prepared_postgres
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +28,12 @@ def anyio_backend() -> str:
 async def shared_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     """The app on SQLite, or on PostgreSQL with DOORKEEP_WIRE_ENGINE=postgresql, once for the module: the
     master admin's token and the app's start are paid once instead of once a test."""
-    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
-        server = request.getfixturevalue("postgres_server")
-        name = f"test_groups_{uuid.uuid4().hex[:12]}"
-        server.create_database(name)
-        url = server.url(name)
+    postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
+    if postgres:
+        url = await prepared_postgres(request.getfixturevalue("postgres_server"))
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('groups') / 'doorkeep.db'}"
-    env, db = await make_env(url)
+    env, db = await make_env(url, prepared=postgres)
     try:
         yield env
     finally:
