@@ -142,6 +142,9 @@ TE_NEW_SESSION_NEEDED = "Refresh token not valid as requested_token_type because
 TE_OFFLINE_SCOPE = "Scope offline_access not allowed for token exchange"
 TE_MISSING_CONSENTS = "Missing consents for Token Exchange in client {}"
 TE_AUDIENCE_NOT_AVAILABLE = "Requested audience not available: {}"
+TE_SENDER_CONSTRAINED = (
+    "Sender-constrained token exchange rejected as the token was not issued for the requesting client"
+)
 
 
 class OAuthError(Exception):

@@ -130,16 +130,17 @@ async def valid_session(
     found = False
     for offline in [False, True] if kind is None else [kind == "offline"]:
         us = await tx.sessions.get_user_session(sid, offline)
-        cs = None if us is None else await tx.sessions.get_client_session(us.id, offline, client.id)
+        # A transient client session is looked up by the user session alone: a client session the client
+        # got later (an SSO login after the exchange) is neither needed nor compared with the token's iat.
+        transient = us is None or transient_client
+        cs = None if transient else await tx.sessions.get_client_session(sid, offline, client.id)
         if us is None or (cs is None and not transient_client):
             continue
         if not policy.user_session_valid(realm, us, now):
             found = True  # isSessionValid / isOfflineSessionValid
             continue
         if cs is not None and not policy.client_session_valid(realm, client, us, cs, now):
-            if not transient_client:
-                continue
-            cs = None
+            continue
         if iat + 1 < us.started or (cs is not None and iat + 1 < cs.started):  # checkTokenIssuedAt
             raise InvalidAccess(e.STALE_TOKEN)
         return us

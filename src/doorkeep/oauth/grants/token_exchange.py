@@ -85,8 +85,9 @@ def _check_supported(form: Form, client: Client) -> None:
         raise _refused(e.InvalidRequest(e.TE_ACCESS_TOKENS_ONLY), e.TE_ACCESS_TOKENS_ONLY)
 
 
-async def _subject(tx: Tx, services: Services, req: OAuthRequest, trail: _Trail) -> access.ValidAccess:
-    """processSubjectToken: the access token verified as userinfo verifies one; its user and session named."""
+async def _subject(tx: Tx, services: Services, req: OAuthRequest, client: Client, trail: _Trail) -> access.ValidAccess:
+    """processSubjectToken: the access token verified as userinfo verifies one, a sender-constrained one
+    refused, then its user and session named."""
     requested = req.form.get("requested_token_type")
     if requested is not None:
         trail.details["requested_token_type"] = requested
@@ -95,6 +96,11 @@ async def _subject(tx: Tx, services: Services, req: OAuthRequest, trail: _Trail)
     except access.InvalidAccess as err:
         failed = e.InvalidRequest(e.INVALID_TOKEN, event_error="invalid_token", detail=str(err))
         raise _refused(failed, "subject_token validation failure") from None
+    # validateSenderConstrainedToken (RFC 7800 ``cnf``), before the event knows the user: only the client the
+    # token was issued to may present it. Doorkeep binds no token to a certificate or a DPoP key, so the
+    # proof checks that follow in Keycloak have nothing to verify here.
+    if valid.claims.get("cnf") is not None and valid.claims.get("azp") != client.client_id:
+        raise _refused(e.InvalidRequest(e.TE_SENDER_CONSTRAINED), e.TE_SENDER_CONSTRAINED)
     trail.user_id = valid.user.id
     trail.details["username"] = valid.user.username
     sid = valid.claims.get("sid")
@@ -160,7 +166,7 @@ async def _requested_scopes(tx: Tx, client: Client, scope_param: str | None) -> 
 async def _exchange(tx: Tx, services: Services, req: OAuthRequest, client: Client, trail: _Trail) -> Minted:
     form = req.form
     _check_supported(form, client)
-    valid = await _subject(tx, services, req, trail)
+    valid = await _subject(tx, services, req, client, trail)
     requested = _requested_token_type(form, client)
     trail.details["requested_token_type"] = requested
     targets = await _audience_clients(tx, req, client)
