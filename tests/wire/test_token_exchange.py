@@ -5,27 +5,33 @@ its base AbstractTokenExchangeProvider, in the scenarios of Keycloak's StandardT
 from __future__ import annotations
 
 import warnings
-from typing import Any
-from urllib.parse import urlencode
 
-import httpx
 import pytest
 
 from admin_support import client_uuid, role_ref
-from support import assert_error, claims, password_grant, refresh, seed_client, seed_realm, seed_user, token_url
+from support import assert_error, claims, refresh, seed_client, seed_realm, seed_user, token_url
+from token_exchange_realm import (
+    ACCESS,
+    ENABLED,
+    GRANT,
+    ID,
+    JWT,
+    REFRESH,
+    SAME_SESSION,
+    SAML2,
+    aud,
+    events,
+    exchange,
+    post,
+)
+from token_exchange_realm import (
+    subject as _subject,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
-GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
-ACCESS = "urn:ietf:params:oauth:token-type:access_token"
-REFRESH = "urn:ietf:params:oauth:token-type:refresh_token"
-ID = "urn:ietf:params:oauth:token-type:id_token"
-SAML2 = "urn:ietf:params:oauth:token-type:saml2"
-JWT = "urn:ietf:params:oauth:token-type:jwt"
-ENABLED = {"standard.token.exchange.enabled": "true"}
-SAME_SESSION = "standard.token.exchange.enableRefreshRequestedTokenType"
 
 
 async def _client_scope(env: Env, name: str, client: str, role: str) -> str:
@@ -108,58 +114,9 @@ async def te(env: Env) -> Env:
     return env
 
 
-async def _subject(env: Env, client: str = "subject-client", username: str = "john", **kw: str) -> dict[str, Any]:
-    response = await password_grant(env.http, "test", client, username, **kw)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-async def _exchange(
-    env: Env,
-    subject_token: str,
-    client: str = "requester-client",
-    *,
-    secret: str | None = "secret",
-    audience: list[str] | None = None,
-    **params: str,
-) -> httpx.Response:
-    form: list[tuple[str, str]] = [
-        ("grant_type", GRANT),
-        ("client_id", client),
-        ("subject_token", subject_token),
-        ("subject_token_type", ACCESS),
-    ]
-    if secret is not None:
-        form.append(("client_secret", secret))
-    form += [("audience", a) for a in audience or []]
-    form += [(k, v) for k, v in params.items() if k != "subject_token_type"]
-    if "subject_token_type" in params:
-        form = [(k, params["subject_token_type"] if k == "subject_token_type" else v) for k, v in form]
-    return await _post(env, form)
-
-
-async def _post(env: Env, form: list[tuple[str, str]]) -> httpx.Response:
-    """A form with repeated parameters, as the client libraries send it."""
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    return await env.http.post(token_url("test"), content=urlencode(form), headers=headers)
-
-
-async def _events(env: Env, kind: str) -> list[dict[str, Any]]:
-    found = await env.http.get(f"{REALM}/events", params={"type": kind}, headers=await env.admin_headers())
-    assert found.status_code == 200, found.text
-    events: list[dict[str, Any]] = found.json()
-    return events
-
-
-def _aud(token: dict[str, Any]) -> set[str]:
-    aud = token.get("aud", [])
-    return {aud} if isinstance(aud, str) else set(aud)
-
-
 async def test_an_access_token_is_exchanged_for_one_of_the_requester_in_the_same_session(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"])
+    response = await exchange(te, subject["access_token"])
     assert response.status_code == 200, response.text
     body = response.json()
     assert list(body) == [
@@ -179,7 +136,7 @@ async def test_an_access_token_is_exchanged_for_one_of_the_requester_in_the_same
     assert token["azp"] == "requester-client" and token["sid"] == sid and token["typ"] == "Bearer"
     assert token["aud"] == "target-client1" and set(token["resource_access"]) == {"target-client1"}
     assert token["jti"].startswith("ntrtte:")  # ONLINE_TRANSIENT_CLIENT, regular token, token exchange
-    (event,) = await _events(te, "TOKEN_EXCHANGE")
+    (event,) = await events(te, "TOKEN_EXCHANGE")
     assert event["clientId"] == "requester-client" and event["sessionId"] == sid
     assert event["userId"] == token["sub"]
     details = event["details"]
@@ -189,9 +146,9 @@ async def test_an_access_token_is_exchanged_for_one_of_the_requester_in_the_same
     assert details["scope"] == "default-scope1" and details["token_id"] == token["jti"]
 
 
-async def test_the_requester_gets_no_client_session_from_an_access_token_exchange(te: Env) -> None:
+async def test_the_requester_gets_no_client_session_from_an_access_tokenexchange(te: Env) -> None:
     subject = await _subject(te)
-    assert (await _exchange(te, subject["access_token"])).status_code == 200
+    assert (await exchange(te, subject["access_token"])).status_code == 200
     uuid = await client_uuid(te, "test", "requester-client")
     sessions = await te.http.get(f"{REALM}/clients/{uuid}/user-sessions", headers=await te.admin_headers())
     assert sessions.json() == []
@@ -199,9 +156,9 @@ async def test_the_requester_gets_no_client_session_from_an_access_token_exchang
 
 async def test_a_client_outside_the_token_audience_is_forbidden(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], "invalid-requester-client")
+    response = await exchange(te, subject["access_token"], "invalid-requester-client")
     assert_error(response, 403, "access_denied", "Client is not within the token audience")
-    (event,) = await _events(te, "TOKEN_EXCHANGE_ERROR")
+    (event,) = await events(te, "TOKEN_EXCHANGE_ERROR")
     assert event["error"] == "not_allowed" and event["clientId"] == "invalid-requester-client"
     assert event["sessionId"] == claims(subject["access_token"])["sid"] and event["userId"]
     assert event["details"]["reason"] == "client is not within the token audience"
@@ -209,23 +166,23 @@ async def test_a_client_outside_the_token_audience_is_forbidden(te: Env) -> None
 
 async def test_a_client_without_the_switch_is_refused(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], "disabled-requester-client")
+    response = await exchange(te, subject["access_token"], "disabled-requester-client")
     assert_error(response, 400, "invalid_request", "Standard token exchange is not enabled for the requested client")
-    (event,) = await _events(te, "TOKEN_EXCHANGE_ERROR")
+    (event,) = await events(te, "TOKEN_EXCHANGE_ERROR")
     assert event["error"] == "invalid_request"
     assert event["details"]["reason"] == "Standard token exchange is not enabled for the requested client"
 
 
-async def test_a_public_client_may_not_exchange(te: Env) -> None:
+async def test_a_public_client_may_notexchange(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], "requester-client-public", secret=None)
+    response = await exchange(te, subject["access_token"], "requester-client-public", secret=None)
     assert_error(response, 400, "invalid_client", "Public client is not allowed to exchange token")
 
 
 @pytest.mark.parametrize("subject_type", [REFRESH, ID, SAML2, JWT, "WRONG_TOKEN_TYPE"])
-async def test_only_access_tokens_are_taken_as_subject(te: Env, subject_type: str) -> None:
+async def test_only_access_tokens_are_taken_assubject(te: Env, subject_type: str) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], subject_token_type=subject_type)
+    response = await exchange(te, subject["access_token"], subject_token_type=subject_type)
     assert_error(response, 400, "invalid_request", "Parameter 'subject_token' supports access tokens only")
 
 
@@ -239,7 +196,7 @@ async def test_only_access_tokens_are_taken_as_subject(te: Env, subject_type: st
 )
 async def test_impersonation_and_brokering_parameters_are_refused(te: Env, param: str, description: str) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], audience=None, **{param: "john"})  # param: an extra one
+    response = await exchange(te, subject["access_token"], audience=None, **{param: "john"})  # param: an extra one
     assert_error(response, 400, "invalid_request", description)
 
 
@@ -254,16 +211,16 @@ async def test_missing_subject_parameters(te: Env) -> None:
 
 
 async def test_a_bad_subject_token_is_an_invalid_token(te: Env) -> None:
-    response = await _exchange(te, "not.a.token")
+    response = await exchange(te, "not.a.token")
     assert_error(response, 400, "invalid_request", "Invalid token")
-    (event,) = await _events(te, "TOKEN_EXCHANGE_ERROR")
+    (event,) = await events(te, "TOKEN_EXCHANGE_ERROR")
     assert event["error"] == "invalid_token" and event["details"]["reason"] == "subject_token validation failure"
 
 
 async def test_an_expired_subject_token_is_an_invalid_token(te: Env) -> None:
     subject = await _subject(te)
     te.clock.advance(301)
-    assert_error(await _exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
+    assert_error(await exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
 
 
 async def test_a_disabled_user_or_a_removed_session_makes_the_subject_invalid(te: Env) -> None:
@@ -271,21 +228,21 @@ async def test_a_disabled_user_or_a_removed_session_makes_the_subject_invalid(te
     sid = claims(subject["access_token"])["sid"]
     removed = await te.http.delete(f"{REALM}/sessions/{sid}", headers=await te.admin_headers())
     assert removed.status_code == 204, removed.text
-    assert_error(await _exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
+    assert_error(await exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
     subject = await _subject(te)
     headers = await te.admin_headers()
     user_id = claims(subject["access_token"])["sub"]
     disabled = await te.http.put(f"{REALM}/users/{user_id}", json={"enabled": False}, headers=headers)
     assert disabled.status_code == 204, disabled.text
-    assert_error(await _exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
+    assert_error(await exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
 
 
 @pytest.mark.parametrize("requested", [REFRESH, JWT, SAML2, "WRONG_TOKEN_TYPE"])
 async def test_unsupported_requested_token_types(te: Env, requested: str) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], requested_token_type=requested)
+    response = await exchange(te, subject["access_token"], requested_token_type=requested)
     assert_error(response, 400, "invalid_request", "requested_token_type unsupported")
-    (event,) = await _events(te, "TOKEN_EXCHANGE_ERROR")
+    (event,) = await events(te, "TOKEN_EXCHANGE_ERROR")
     assert event["error"] == "invalid_request" and event["sessionId"] == claims(subject["access_token"])["sid"]
     details = event["details"]
     assert details["reason"] == "requested_token_type unsupported" and details["requested_token_type"] == requested
@@ -297,7 +254,7 @@ async def test_a_refresh_token_with_same_session_enabled(te: Env) -> None:
 
     await update_client(te.db, "test", "requester-client", attributes={**ENABLED, SAME_SESSION: "SAME_SESSION"})
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], requested_token_type=REFRESH)
+    response = await exchange(te, subject["access_token"], requested_token_type=REFRESH)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["issued_token_type"] == REFRESH and body["token_type"] == "Bearer" and "refresh_token" in body
@@ -311,7 +268,7 @@ async def test_a_refresh_token_with_same_session_enabled(te: Env) -> None:
 
 async def test_an_id_token_goes_in_access_token_with_type_n_a(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], requested_token_type=ID)
+    response = await exchange(te, subject["access_token"], requested_token_type=ID)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["issued_token_type"] == ID and body["token_type"] == "N_A" and "id_token" not in body
@@ -322,43 +279,43 @@ async def test_an_id_token_goes_in_access_token_with_type_n_a(te: Env) -> None:
 
 async def test_scope_openid_adds_an_id_token(te: Env) -> None:
     subject = await _subject(te)
-    body = (await _exchange(te, subject["access_token"], scope="openid")).json()
+    body = (await exchange(te, subject["access_token"], scope="openid")).json()
     assert body["scope"] == "openid default-scope1" and claims(body["id_token"])["at_hash"]
-    assert "id_token" not in (await _exchange(te, subject["access_token"])).json()
+    assert "id_token" not in (await exchange(te, subject["access_token"])).json()
 
 
 async def test_an_optional_scope_widens_the_audience(te: Env) -> None:
     subject = await _subject(te)
-    body = (await _exchange(te, subject["access_token"], scope="optional-scope2")).json()
+    body = (await exchange(te, subject["access_token"], scope="optional-scope2")).json()
     token = claims(body["access_token"])
-    assert _aud(token) == {"target-client1", "target-client2"} and token["scope"] == "default-scope1 optional-scope2"
+    assert aud(token) == {"target-client1", "target-client2"} and token["scope"] == "default-scope1 optional-scope2"
 
 
 async def test_the_audience_parameter_narrows_aud_and_scopes(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], audience=["target-client2"], scope="optional-scope2")
+    response = await exchange(te, subject["access_token"], audience=["target-client2"], scope="optional-scope2")
     token = claims(response.json()["access_token"])
     assert token["aud"] == "target-client2" and set(token["resource_access"]) == {"target-client2"}
     assert token["scope"] == "optional-scope2"
-    response = await _exchange(
+    response = await exchange(
         te, subject["access_token"], audience=["target-client1", "target-client2"], scope="optional-scope2"
     )
-    assert _aud(claims(response.json()["access_token"])) == {"target-client1", "target-client2"}
-    (second, _) = await _events(te, "TOKEN_EXCHANGE")  # newest first
+    assert aud(claims(response.json()["access_token"])) == {"target-client1", "target-client2"}
+    (second, _) = await events(te, "TOKEN_EXCHANGE")  # newest first
     assert set(second["details"]["audience"].split(" ")) == {"target-client1", "target-client2"}
 
 
 async def test_unknown_or_unavailable_audiences_are_refused(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], audience=["target-client1", "invalid-client"])
+    response = await exchange(te, subject["access_token"], audience=["target-client1", "invalid-client"])
     assert_error(response, 400, "invalid_client", "Audience not found")
-    response = await _exchange(te, subject["access_token"], audience=["target-client1", "target-client3"])
+    response = await exchange(te, subject["access_token"], audience=["target-client1", "target-client3"])
     assert_error(response, 400, "invalid_request", "Requested audience not available: target-client3")
-    response = await _exchange(te, subject["access_token"], audience=["target-client2"])
+    response = await exchange(te, subject["access_token"], audience=["target-client2"])
     assert_error(response, 400, "invalid_request", "Requested audience not available: target-client2")
-    events = await _events(te, "TOKEN_EXCHANGE_ERROR")
-    assert [e["error"] for e in events] == ["invalid_request", "invalid_request", "client_not_found"]
-    assert events[2]["details"]["audience"] == "invalid-client"
+    refusals = await events(te, "TOKEN_EXCHANGE_ERROR")
+    assert [e["error"] for e in refusals] == ["invalid_request", "invalid_request", "client_not_found"]
+    assert refusals[2]["details"]["audience"] == "invalid-client"
 
 
 async def test_a_disabled_audience_client_is_refused(te: Env) -> None:
@@ -366,20 +323,20 @@ async def test_a_disabled_audience_client_is_refused(te: Env) -> None:
 
     await update_client(te.db, "test", "target-client1", enabled=False)
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], audience=["target-client1"])
+    response = await exchange(te, subject["access_token"], audience=["target-client1"])
     assert_error(response, 400, "invalid_client", "Client disabled")
 
 
 async def test_scopes_the_requester_does_not_have_are_invalid(te: Env) -> None:
     subject = await _subject(te)
     for scope in ("optional-scope3", "bad-scope"):
-        response = await _exchange(te, subject["access_token"], audience=["target-client1"], scope=scope)
+        response = await exchange(te, subject["access_token"], audience=["target-client1"], scope=scope)
         assert_error(response, 400, "invalid_scope", f"Invalid scopes: {scope}")
 
 
 async def test_audience_may_repeat_but_scope_may_not(te: Env) -> None:
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"], audience=["target-client1", "target-client1"])
+    response = await exchange(te, subject["access_token"], audience=["target-client1", "target-client1"])
     assert response.status_code == 200, response.text
     form = [
         ("grant_type", GRANT),
@@ -390,7 +347,7 @@ async def test_audience_may_repeat_but_scope_may_not(te: Env) -> None:
         ("scope", "a"),
         ("scope", "b"),
     ]
-    response = await _post(te, form)
+    response = await post(te, form)
     assert_error(response, 400, "invalid_request", "duplicated parameter")
 
 
@@ -402,11 +359,11 @@ async def test_a_service_account_token_is_exchanged_without_a_session(te: Env) -
         data={"grant_type": "client_credentials", "client_id": "subject-client", "client_secret": "secret"},
     )
     subject = response.json()["access_token"]
-    body = (await _exchange(te, subject)).json()
+    body = (await exchange(te, subject)).json()
     token = claims(body["access_token"])
     assert "sid" not in token and "session_state" not in body and token["jti"].startswith("trrtte:")
     await update_client(te.db, "test", "requester-client", attributes={**ENABLED, SAME_SESSION: "SAME_SESSION"})
-    response = await _exchange(te, subject, requested_token_type=REFRESH)
+    response = await exchange(te, subject, requested_token_type=REFRESH)
     assert_error(
         response,
         400,
@@ -420,7 +377,7 @@ async def test_a_client_may_exchange_its_own_token(te: Env) -> None:
 
     await update_client(te.db, "test", "subject-client", attributes=ENABLED)
     subject = await _subject(te)
-    assert (await _exchange(te, subject["access_token"], "subject-client")).status_code == 200
+    assert (await exchange(te, subject["access_token"], "subject-client")).status_code == 200
 
 
 async def test_a_consent_required_requester_needs_the_consent(te: Env) -> None:
@@ -428,15 +385,15 @@ async def test_a_consent_required_requester_needs_the_consent(te: Env) -> None:
 
     await update_client(te.db, "test", "requester-client", consent_required=True)
     subject = await _subject(te)
-    response = await _exchange(te, subject["access_token"])
+    response = await exchange(te, subject["access_token"])
     assert_error(response, 400, "invalid_scope", "Missing consents for Token Exchange in client requester-client")
-    (event,) = await _events(te, "TOKEN_EXCHANGE_ERROR")
+    (event,) = await events(te, "TOKEN_EXCHANGE_ERROR")
     assert event["error"] == "consent_denied"
 
 
 async def test_the_exchanged_token_works_at_userinfo_and_introspection_until_the_session_ends(te: Env) -> None:
     subject = await _subject(te, scope="openid")
-    exchanged = (await _exchange(te, subject["access_token"], scope="openid")).json()["access_token"]
+    exchanged = (await exchange(te, subject["access_token"], scope="openid")).json()["access_token"]
     userinfo = await te.http.get(token_url("test", "userinfo"), headers={"Authorization": f"Bearer {exchanged}"})
     assert userinfo.status_code == 200, userinfo.text
     introspect = {"token": exchanged, "client_id": "requester-client", "client_secret": "secret"}
@@ -450,11 +407,11 @@ async def test_the_exchanged_token_works_at_userinfo_and_introspection_until_the
 
 async def test_an_exchanged_token_can_be_exchanged_again(te: Env) -> None:
     subject = await _subject(te)
-    first = (await _exchange(te, subject["access_token"], audience=["target-client1"])).json()["access_token"]
+    first = (await exchange(te, subject["access_token"], audience=["target-client1"])).json()["access_token"]
     from support import update_client
 
     await update_client(te.db, "test", "target-client1", attributes=ENABLED)
-    response = await _exchange(te, first, "target-client1")
+    response = await exchange(te, first, "target-client1")
     assert response.status_code == 200, response.text
     token = claims(response.json()["access_token"])
     assert token["azp"] == "target-client1" and token["sid"] == claims(subject["access_token"])["sid"]
@@ -466,7 +423,7 @@ async def test_discovery_lists_the_grant(env: Env) -> None:
     assert GRANT in doc["grant_types_supported"]
 
 
-async def test_authlib_sends_a_token_exchange(te: Env) -> None:
+async def test_authlib_sends_a_tokenexchange(te: Env) -> None:
     """A real client library: authlib's fetch_token with the RFC 8693 grant type, in process."""
     from authlib.deprecate import AuthlibDeprecationWarning
 
