@@ -12,6 +12,9 @@ test_a_client_outside_the_token_audience_is_forbidden), ``testExchangeForIdToken
 ``testUnavailableAudienceRequested`` (test_unknown_or_unavailable_audiences_are_refused) and
 ``testExchangeDisabledOnClient`` (test_a_client_without_the_switch_is_refused).
 
+The client-policy parts of token exchange (``StandardTokenExchangeClientPoliciesV2Test``, the
+``token-exchange`` policy conditions and executors) are not ported: Doorkeep has no client policies.
+
 ``assertAccessTokenContext`` (a server-side decoding of the jti) reads the jti's prefix: ``nt``/``ft`` the
 online/offline transient client session, ``rt`` a regular token, ``te`` the token-exchange grant.
 

@@ -5,7 +5,9 @@ belong to a session that still holds the calling client (Keycloak's checkUser, t
 UserSessionUtil.findValidSessionForAccessToken): if none does, the token is already as good as
 revoked and the answer is HTTP 200 with ``invalid_token``, for access and refresh tokens alike.
 A refresh or offline token removes its client from its session (offline: from the offline session,
-then from the same-id online session); an access token's jti goes to the revoked-token store.
+then from the same-id online session); an access token's jti goes to the revoked-token store. Either way
+the client sessions exchanged from the calling client's tokens in that session are detached too
+(revokeTokenExchangeSession, oauth/exchange_chain.py).
 
 Each refusal after the client authentication records REVOKE_GRANT_ERROR as Keycloak's checkToken,
 checkIssuedFor and checkUser do (its Errors value, and a ``reason`` where Keycloak sets one), but for a
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events, policy
+from doorkeep.oauth import exchange_chain
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_BEARER, TYPE_OFFLINE, TYPE_REFRESH, unverified
@@ -69,7 +72,10 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         await refusals.error(held.error)
         raise _unusable()
     sid = claims.get("sid")
+    # revokeTokenExchangeSession: with a refresh token, only when the online client session was there to detach
+    chained = sid is not None
     if typ in (TYPE_REFRESH, TYPE_OFFLINE):
+        chained = chained and await tx.sessions.get_client_session(str(sid), False, client.id) is not None
         await service.detach_with_online(tx, str(sid), typ == TYPE_OFFLINE, client.id)
         details = {"revoked_client": client.client_id, "refresh_token_id": claims.get("jti"), "refresh_token_type": typ}
     else:
@@ -77,7 +83,12 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         now = services.clock.now()
         expires = max(int(exp) if isinstance(exp, int) else now, now + MIN_REVOKED_LIFETIME)
         await tx.revoked.add(str(claims.get("jti", "")), expires)
-        details, sid = {"token_id": claims.get("jti")}, None
+        details = {"token_id": claims.get("jti")}
+    revoked_clients = await exchange_chain.revoke_exchanged(tx, str(sid), client.client_id) if chained else []
+    if revoked_clients:
+        details["token_exchange_revoked_clients"] = ",".join(revoked_clients)
+    if typ not in (TYPE_REFRESH, TYPE_OFFLINE):
+        sid = None
     details["client_auth_method"] = events.client_auth_method(client)  # set by the client authentication flow
     await events.record(
         tx,

@@ -6,9 +6,11 @@ its ``supports`` refusals come first, then AbstractTokenExchangeProvider.exchang
 order. A confidential client with ``standard.token.exchange.enabled`` trades an access token whose
 audience names it (or that was issued to it) for a token of its own in the same user session: an access
 token, an ID token, or with ``standard.token.exchange.enableRefreshRequestedTokenType`` = SAME_SESSION a
-refresh token too. Nothing is written until every check has passed; only the refresh token type writes (a
-client session for the requester, then the refresh token's record); the other types use a client session
-that lives for this request only (jti ``nt``/``ft``).
+refresh token too. Nothing is written until every check has passed; the refresh token type writes a client
+session for the requester, then the refresh token's record; the other types use the requester's client session
+if it has one, else one that lives for this request only (jti ``nt``/``ft``). A client session that outlives
+the request is noted with the subject's client (oauth/exchange_chain.py), so that revoking the subject's
+token revokes it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep.model import ISSUER_NOTE, Client, ClientSession
-from doorkeep.oauth import access, issue
+from doorkeep.oauth import access, exchange_chain, issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.exchange_settings import REFRESH_ENABLED, enabled
 from doorkeep.oauth.grants.common import issue_new_session_tokens
@@ -240,6 +242,8 @@ async def _to_oidc_client(
         minted = await issue_new_session_tokens(
             tx, services, req, ctx, use_refresh=True, remove_online_when_offline=False
         )
+    if us is not None and not us.offline and (refresh or not transient_client):
+        await exchange_chain.record(tx, us, client, valid.claims)  # on a client session that outlives this
     if id_only:  # RFC 8693 §2.2.1: the ID token goes in ``access_token``
         id_token = minted.unsigned["id_token"]
         claims = {k: v for k, v in id_token.claims.items() if k != "at_hash"}  # no generateAccessTokenHash
