@@ -237,6 +237,22 @@ async def test_a_disabled_user_or_a_removed_session_makes_the_subject_invalid(te
     assert_error(await exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
 
 
+async def test_a_revoked_subject_token_or_a_disabled_subject_client_makes_the_subject_invalid(te: Env) -> None:
+    from support import update_client
+
+    subject = await _subject(te)
+    form = {"token": subject["access_token"], "client_id": "subject-client", "client_secret": "secret"}
+    assert (await te.http.post(token_url("test", "revoke"), data=form)).status_code == 200
+    assert_error(await exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
+    subject = await _subject(te)
+    await update_client(te.db, "test", "subject-client", enabled=False)
+    assert_error(await exchange(te, subject["access_token"]), 400, "invalid_request", "Invalid token")
+    refusals = await events(te, "TOKEN_EXCHANGE_ERROR")
+    assert [(e["error"], e["details"]["reason"]) for e in refusals] == [
+        ("invalid_token", "subject_token validation failure")
+    ] * 2
+
+
 @pytest.mark.parametrize("requested", [REFRESH, JWT, SAML2, "WRONG_TOKEN_TYPE"])
 async def test_unsupported_requested_token_types(te: Env, requested: str) -> None:
     subject = await _subject(te)
