@@ -97,6 +97,24 @@ async def _check_email_free(tx: Tx, realm: Realm, email: str | None, user: User 
         raise AdminError(409, "User exists with same username or email")
     if holders and (user is None or holders[0] != user.id):
         raise AdminError(409, "User exists with same email")
+    if realm.login_with_email_allowed:  # the address may not be another user's username either (#27297)
+        named = await tx.users.get_by_username(realm.id, email)
+        if named is not None and (user is None or named.id != user.id):
+            raise AdminError(409, "User exists with same email")
+
+
+async def _check_username_free(tx: Tx, realm: Realm, username: str, user: User | None) -> None:
+    """Keycloak 26's duplicate-username checks for a new or changed username: another user's username is
+    "User exists with same username"; with loginWithEmailAllowed (and duplicate e-mails refused) so is
+    another user's e-mail address, which a login by e-mail would otherwise confuse with it (#27297). With
+    registrationEmailAsUsername the username is the e-mail, which the e-mail check covers."""
+    if await tx.users.get_by_username(realm.id, username) is not None:
+        raise AdminError(409, "User exists with same username")
+    cross_checked = realm.login_with_email_allowed and not realm.duplicate_emails_allowed
+    if cross_checked and not realm.registration_email_as_username:
+        holders = await tx.users.ids_with_email(realm.id, username)
+        if any(user is None or holder != user.id for holder in holders):
+            raise AdminError(409, "User exists with same username")
 
 
 def _credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
@@ -166,8 +184,7 @@ async def create_user(
         username = rep["email"]  # DefaultAttributes: the e-mail, even a blank one, is the username
     if not isinstance(username, str) or not username.strip():
         raise AdminError(400, "User name is missing")
-    if await tx.users.get_by_username(realm.id, username.strip()) is not None:
-        raise AdminError(409, "User exists with same username")
+    await _check_username_free(tx, realm, username.strip(), None)
     user = User(
         id=provisioning.new_id(),
         realm_id=realm.id,
@@ -254,8 +271,8 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     if not isinstance(rep, dict):
         raise bad_request()
     username = _new_username(realm, user, rep)
-    if username is not None and await tx.users.get_by_username(realm.id, username) is not None:
-        raise AdminError(409, "User exists with same username")
+    if username is not None:
+        await _check_username_free(tx, realm, username, user)
     read_only = username is not None and not _username_editable(realm, user, username, rep)
     renamed = user if username is None or read_only else dataclasses.replace(user, username=username)
     updated = _representation(renamed, rep, UPDATE_FIELDS)
