@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -13,12 +12,13 @@ from typing import Any
 
 import pytest
 
+import ports
+
 
 def free_port() -> int:
-    """A port nothing listens on now (the kernel's pick), so parallel test workers never share one."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port nothing listens on now: the kernel's pick, or one in ``DOORKEEP_TEST_PORTS`` when a run shares
+    the machine (ports.free_port), so parallel test workers never share one."""
+    return ports.free_port()
 
 
 DOWN_PORT = free_port()  # nothing listens here (bound and released at import)
