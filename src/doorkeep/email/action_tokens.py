@@ -58,6 +58,9 @@ class ActionToken:
     required_actions: tuple[str, ...] = ()
     auth_session_id: str | None = None
     token_id: str = ""
+    # VerifyEmailActionToken's compound original authentication session (``oasid``): the login that sent the
+    # link, kept when a confirmation page hands the link to a fresh session; None for a link an admin sent.
+    original_auth_session_id: str | None = None
 
     @property
     def single_use_key(self) -> str:
@@ -76,7 +79,12 @@ class ActionToken:
             "azp": self.client_id,
             "nonce": self.nonce,
         }
-        optional = {"eml": self.email, "reduri": self.redirect_uri, "asid": self.auth_session_id}
+        optional = {
+            "eml": self.email,
+            "reduri": self.redirect_uri,
+            "asid": self.auth_session_id,
+            "oasid": self.original_auth_session_id,
+        }
         out.update({k: v for k, v in optional.items() if v is not None})
         if self.action == EXECUTE_ACTIONS:
             out["rqac"] = list(self.required_actions)
@@ -147,4 +155,5 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
         required_actions=tuple(a for a in actions if isinstance(a, str)),
         auth_session_id=_str(claims, "asid"),
         token_id=_str(claims, "jti") or "",
+        original_auth_session_id=_str(claims, "oasid"),
     )

@@ -124,6 +124,20 @@ async def execute(request: Request) -> Response:
             return error_page(request, realm, action_tokens.EXPIRED_ACTION)
         if token.action == action_tokens.RESET_CREDENTIALS:
             return await _reset(request, tx, services, realm, client, user, token, auth_session)
+        if token.action == action_tokens.VERIFY_EMAIL and _verified_already(user, token, auth_session):
+            await _event(
+                tx,
+                services,
+                realm,
+                "VERIFY_EMAIL",
+                ip,
+                token=token,
+                error="email_already_verified",
+                client_id=token.client_id,
+                details={"email": user.email},
+            )
+            ui = page_locale.language(request, realm, user=user)
+            return html(pages.action_info(display(realm), ui.text("emailVerifiedAlreadyMessage"), ui=ui))
         if token.auth_session_id is None or auth_session is None or auth_session.id != token.auth_session_id:
             return await _confirm(request, tx, services, realm, client, user, token, auth_session)
         return await _run(request, tx, services, realm, client, user, token, auth_session)
@@ -134,6 +148,16 @@ async def execute(request: Request) -> Response:
         response = error_page(request, realm, action_tokens.EXPIRED_ACTION)
     response.headers["Cache-Control"] = NO_BACK
     return response
+
+
+def _verified_already(user: User, token: ActionToken, auth_session: AuthSession | None) -> bool:
+    """VerifyEmailActionTokenHandler: the address is verified and neither the user nor the token's own
+    login still asks for VERIFY_EMAIL (isVerifyEmailActionSet), so the link only says so."""
+    if not user.email_verified or VERIFY in user.required_actions:
+        return False
+    if auth_session is not None and auth_session.id == token.auth_session_id:
+        return VERIFY not in AuthRequest.from_json(auth_session.request).session_actions
+    return True
 
 
 async def _start_again(request: Request, tx: Tx, realm: Realm, auth_session: AuthSession) -> Response:
@@ -195,7 +219,9 @@ async def _confirm(
         STEP,
     )
     await tx.flows.create_auth_session(auth_session)
-    confirmed = dataclasses.replace(token, auth_session_id=auth_session.id)
+    confirmed = dataclasses.replace(
+        token, auth_session_id=auth_session.id, original_auth_session_id=token.auth_session_id
+    )
     key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), confirmed)
     proceed = f"{action_url(request, realm, 'action-token')}?key={key}"
     ui = page_locale.language(request, realm, user=user)
@@ -245,13 +271,18 @@ async def _run(
             client_id=client.client_id,
             details={"email": user.email},
         )
-        if auth_session.step != STEP:  # the login that sent it, in this browser: it goes on
-            auth_request = required_actions.leaving(auth_request, VERIFY)
-            return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
-        await tx.flows.delete_auth_session(auth_session.id)
-        return html(
-            pages.action_info(display(realm), ui.text("emailVerifiedMessage"), back_uri=token.redirect_uri, ui=ui)
-        )
+        if auth_session.step == STEP and token.original_auth_session_id is not None:
+            # a login's link confirmed in another browser: that login is left alone, this one only told so
+            await tx.flows.delete_auth_session(auth_session.id)
+            return html(
+                pages.action_info(display(realm), ui.text("emailVerifiedMessage"), back_uri=token.redirect_uri, ui=ui)
+            )
+        # the login that sent it, in this browser, goes on; an admin's link runs the user's other required
+        # actions and ends on "Your account has been updated." (END_AFTER_REQUIRED_ACTIONS)
+        auth_request = required_actions.leaving(auth_request, VERIFY)
+        if auth_session.step == STEP:
+            auth_request = dataclasses.replace(auth_request, end_after_actions=True)
+        return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
     auth_request = dataclasses.replace(
         auth_request,
         session_actions=token.required_actions,
