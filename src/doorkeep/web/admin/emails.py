@@ -23,6 +23,7 @@ from doorkeep.email.action_tokens import ActionToken
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import redirect_uris
+from doorkeep.realms import provisioning
 from doorkeep.web import handlers
 from doorkeep.web.admin import common
 from doorkeep.web.admin.users_ops import KNOWN_ACTIONS
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SEND_FAILED = "Failed to send email"
+SYSTEM_CLIENT_ID = "_system"  # SystemClientUtil.SYSTEM_CLIENT_ID
 
 
 def _reuse_password(settings: dict[str, str], stored: dict[str, str]) -> bool:
@@ -82,9 +84,21 @@ async def test_smtp_connection(request: Request) -> Response:
     return common.no_content()  # no admin event: Keycloak records none for this call
 
 
+class _SystemClientMissing(Exception):
+    """The link needs SystemClientUtil's ``_system`` client, which this realm does not have yet."""
+
+
 async def system_client(tx: Tx, realm: Realm, client_id: str | None) -> Client:
-    """The client an e-mail's link belongs to: ``client_id``, else SystemClientUtil.getSystemClient (``account``)."""
-    client = await tx.clients.get_by_client_id(realm.id, client_id or "account")
+    """The client an e-mail's link belongs to: ``client_id``, else SystemClientUtil.getSystemClient: ``account``
+    while it is enabled, otherwise the ``_system`` client (made on first use, see ``_make_system_client``)."""
+    if client_id is None:
+        client = await tx.clients.get_by_client_id(realm.id, "account")
+        if client is None or not client.enabled:
+            client = await tx.clients.get_by_client_id(realm.id, SYSTEM_CLIENT_ID)
+            if client is None:
+                raise _SystemClientMissing
+    else:
+        client = await tx.clients.get_by_client_id(realm.id, client_id)
     if client is None:
         raise AdminError(400, "Client doesn't exist")
     if not client.enabled:
@@ -112,6 +126,14 @@ async def send_params(request: Request, tx: Tx, realm: Realm, user: User) -> tup
     return client, redirect_uri, lifespan
 
 
+async def _make_system_client(tx: Tx, realm: Realm, now: int) -> None:
+    """SystemClientUtil.getSystemClient's fallback: ``realm.addClient("_system")`` named ``_system``, with a
+    new client's defaults and no client scopes linked (addClient is not ClientManager.createClient)."""
+    if await tx.clients.get_by_client_id(realm.id, SYSTEM_CLIENT_ID) is None:
+        client = Client(provisioning.new_id(), realm.id, SYSTEM_CLIENT_ID, name=SYSTEM_CLIENT_ID)
+        await provisioning.create_client(tx, realm, client, now=now, link_default_scopes=False)
+
+
 def link(request: Request, realm: Realm, key: str) -> str:
     """LoginActionsService.actionTokenProcessor with ``key``."""
     return f"{base_url(request)}/realms/{realm.name}/login-actions/action-token?key={key}"
@@ -130,9 +152,19 @@ def _actions(body: Any) -> tuple[str, ...]:
 async def _user_email(
     request: Request, prepare: Callable[[Tx], Awaitable[tuple[dict[str, str], smtp.Mail]]], failure: str
 ) -> Response:
-    """Check and build in a reading transaction, send outside any, then record the admin event."""
+    """Check and build in a reading transaction, send outside any, then record the admin event. A link that
+    needs the ``_system`` client first makes it in a writing transaction of its own."""
     try:
-        mail = await handlers.unit_of_work(request, prepare, write=False)
+        try:
+            mail = await handlers.unit_of_work(request, prepare, write=False)
+        except _SystemClientMissing:
+
+            async def make(tx: Tx) -> None:
+                realm = await common.admin_realm(request, tx, "manage-users")
+                await _make_system_client(tx, realm, state(request).services.clock.now())
+
+            await handlers.unit_of_work(request, make)
+            mail = await handlers.unit_of_work(request, prepare, write=False)
     except AdminError as err:
         return handlers.render_error(err)
     try:
