@@ -39,6 +39,13 @@ class RestError(AdminError):
         super().__init__(status, error, key="error", description=description)
 
 
+def bad_request(message: str | None = None) -> AdminError:
+    """Keycloak's BadRequestException body; a body of the wrong shape is "Cannot parse the JSON"."""
+    if message is None:
+        return AdminError(400, "invalid_request", key="error", description=CANNOT_PARSE)
+    return AdminError(400, message, key="error")
+
+
 def not_found(message: str) -> AdminError:
     """Keycloak's ``NotFoundException(message)``: ``{"error": message}``."""
     return AdminError(404, message, key="error")

@@ -28,11 +28,15 @@ from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force, otp
-from doorkeep.users.credentials import enforce_policy
-from doorkeep.users.password_policy import PolicyViolation
 from doorkeep.users.profile import ProfileError, require_valid, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
+from doorkeep.web.admin.user_credential_reps import (
+    apply_credentials,
+    check_policy,
+    new_passwords,
+    representation_credentials,
+)
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -65,13 +69,7 @@ UPDATE_FIELDS = {k: v for k, v in CREATE_FIELDS.items() if k != "createdTimestam
 READ_ONLY_USERNAME = {"field": "username", "errorMessage": "error-user-attribute-read-only", "params": ["username"]}
 
 not_found = common.not_found  # one definition, shared with the other admin modules
-
-
-def bad_request(message: str | None = None) -> AdminError:
-    """Keycloak's BadRequestException body; a body of the wrong shape is "Cannot parse the JSON"."""
-    if message is None:
-        return AdminError(400, "invalid_request", key="error", description="Cannot parse the JSON")
-    return AdminError(400, message, key="error")
+bad_request = common.bad_request
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -117,44 +115,6 @@ async def _check_username_free(tx: Tx, realm: Realm, username: str, user: User |
             raise AdminError(409, "User exists with same username")
 
 
-def _credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
-    """The representation's ``credentials`` list, checked before anything is written."""
-    creds = rep.get("credentials")
-    if creds is None:
-        return []
-    if not isinstance(creds, list) or not all(isinstance(c, dict) for c in creds):
-        raise bad_request()
-    return creds
-
-
-def _new_passwords(creds: list[dict[str, Any]]) -> list[str]:
-    """The passwords ``credentials`` sets (Keycloak's createCredentials: a password with a non-empty value)."""
-    return [c["value"] for c in creds if c.get("type") == "password" and isinstance(c.get("value"), str) and c["value"]]
-
-
-async def check_policy(tx: Tx, realm: Realm, user: User, passwords: list[str]) -> None:
-    """The realm's password policy, before anything is written: Keycloak's PasswordPolicyNotMetException
-    answer, ``{"error": <message key>, "error_description": <English text>}`` (UserResource.resetPassword,
-    UsersResource.createUser, UserResource.updateUser)."""
-    for password in passwords:
-        try:
-            await enforce_policy(tx, realm, user, password)
-        except PolicyViolation as refused:
-            raise AdminError(400, refused.key, key="error", description=refused.text) from None
-
-
-async def _apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int) -> User:
-    """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password."""
-    for cred in creds:
-        value = cred.get("value")
-        if cred.get("type") == "password" and isinstance(value, str) and value:
-            await set_password(tx, user, value, now)
-            if is_true(cred.get("temporary")):
-                user = with_password_update(user, True)
-    actions = tuple(dict.fromkeys(user.required_actions))
-    return dataclasses.replace(user, required_actions=actions)
-
-
 def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
     """The user-profile attributes of a UserRepresentation that Keycloak validates."""
     return {k: rep.get(k) for k in ("email", "firstName", "lastName")}
@@ -196,17 +156,17 @@ async def create_user(
     if default_actions_added:
         actions = tuple(dict.fromkeys(default_actions(realm) + user.required_actions))
         user = dataclasses.replace(user, required_actions=actions)
-    creds = _credentials(rep)
+    creds = representation_credentials(rep)
     require_valid({**_profile_values(rep), "username": username}, shrink=True)
     await _check_email_free(tx, realm, user.email, None)
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
         await caller.require_membership(tx, group)
-    await check_policy(tx, realm, user, _new_passwords(creds))
+    await check_policy(tx, realm, user, new_passwords(creds))
     await provisioning.create_user(tx, realm, user)
     for group in groups:
         await tx.groups.join(user.id, group.id)
-    updated = await _apply_credentials(tx, user, creds, now)
+    updated = await apply_credentials(tx, user, creds, now)
     if updated != user:
         await tx.users.update(updated)
     return updated
@@ -276,7 +236,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     read_only = username is not None and not _username_editable(realm, user, username, rep)
     renamed = user if username is None or read_only else dataclasses.replace(user, username=username)
     updated = _representation(renamed, rep, UPDATE_FIELDS)
-    creds = _credentials(rep)
+    creds = representation_credentials(rep)
     errors = validate({**_profile_values(rep), **({"username": username} if username is not None else {})})
     if read_only:  # after the username's errors, before the other attributes'
         errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
@@ -287,12 +247,12 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
         raise AdminError(400, "Could not update user!")
-    await check_policy(tx, realm, updated, _new_passwords(creds))  # the user as updated: its new name and email
-    updated = await _apply_credentials(tx, updated, creds, now)
+    await check_policy(tx, realm, updated, new_passwords(creds))  # the user as updated: its new name and email
+    updated = await apply_credentials(tx, updated, creds, now)
     if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
-    if _new_passwords(creds):
+    if new_passwords(creds):
         await triggered.end_for_user(tx, realm, user.id, rt.PASSWORD_CHANGE, now=now)
     if user.enabled and not updated.enabled:
         await triggered.end_for_user(tx, realm, user.id, rt.USER_DISABLED, now=now)

@@ -1,0 +1,97 @@
+"""The ``credentials`` of a UserRepresentation sent to the admin API (UsersResource.createUser,
+UserResource.updateUser, resetPassword): read and checked before anything is written, the realm's password
+policy applied to new passwords, then stored (RepresentationToModel.createCredentials)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.admin.representations import is_true
+from doorkeep.errors import AdminError
+from doorkeep.model import Credential, Realm, User, with_password_update
+from doorkeep.realms import provisioning
+from doorkeep.realms.bootstrap import set_password
+from doorkeep.users.credentials import enforce_policy
+from doorkeep.users.password_policy import PolicyViolation
+from doorkeep.web.admin.common import bad_request
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+
+def representation_credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
+    """The representation's ``credentials`` list, checked before anything is written."""
+    creds = rep.get("credentials")
+    if creds is None:
+        return []
+    if not isinstance(creds, list) or not all(isinstance(c, dict) for c in creds):
+        raise bad_request()
+    return creds
+
+
+def new_passwords(creds: list[dict[str, Any]]) -> list[str]:
+    """The passwords ``credentials`` sets (Keycloak's createCredentials: a password with a non-empty value)."""
+    return [c["value"] for c in creds if c.get("type") == "password" and isinstance(c.get("value"), str) and c["value"]]
+
+
+async def check_policy(tx: Tx, realm: Realm, user: User, passwords: list[str]) -> None:
+    """The realm's password policy, before anything is written: Keycloak's PasswordPolicyNotMetException
+    answer, ``{"error": <message key>, "error_description": <English text>}`` (UserResource.resetPassword,
+    UsersResource.createUser, UserResource.updateUser)."""
+    for password in passwords:
+        try:
+            await enforce_policy(tx, realm, user, password)
+        except PolicyViolation as refused:
+            raise AdminError(400, refused.key, key="error", description=refused.text) from None
+
+
+def stored_hash(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A password given as a stored hash rather than a ``value`` (RepresentationToModel.createCredentials'
+    createCredentialThroughProvider): ``secretData`` and ``credentialData`` as JSON strings, or the pre-12
+    ``hashedSaltedValue`` / ``salt`` / ``hashIterations`` / ``algorithm``. Stored as given, whatever the
+    algorithm: one no hash provider knows simply never verifies, as in Keycloak."""
+    if cred.get("type") != "password" or cred.get("value") is not None:
+        return None
+    try:
+        if cred.get("secretData") is not None or cred.get("credentialData") is not None:
+            secret, data = json.loads(cred["secretData"]), json.loads(cred["credentialData"])
+        elif cred.get("hashedSaltedValue") is not None:
+            secret = {"value": cred["hashedSaltedValue"], "salt": cred.get("salt") or ""}
+            data = {"hashIterations": cred.get("hashIterations") or 27500, "algorithm": cred.get("algorithm")}
+        else:
+            return None
+    except (KeyError, TypeError, ValueError):
+        raise bad_request() from None
+    if not isinstance(secret, dict) or not isinstance(data, dict) or not isinstance(secret.get("value"), str):
+        raise bad_request()
+    return secret, data
+
+
+async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int) -> User:
+    """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
+    (``stored_hash``) is kept with its ``createdDate`` and ``userLabel``."""
+    for cred in creds:
+        value = cred.get("value")
+        hashed = stored_hash(cred)
+        if hashed is not None:
+            created = cred.get("createdDate")
+            label = cred.get("userLabel")
+            await tx.users.set_password(
+                Credential(
+                    provisioning.new_id(),
+                    user.id,
+                    "password",
+                    hashed[0],
+                    hashed[1],
+                    created if isinstance(created, int) and not isinstance(created, bool) else now * 1000,
+                    label if isinstance(label, str) else None,
+                )
+            )
+        elif cred.get("type") == "password" and isinstance(value, str) and value:
+            await set_password(tx, user, value, now)
+            if is_true(cred.get("temporary")):
+                user = with_password_update(user, True)
+    actions = tuple(dict.fromkeys(user.required_actions))
+    return dataclasses.replace(user, required_actions=actions)
