@@ -13,17 +13,17 @@ Left out, with the reason:
 
 * ``createUserWithFederationLink``: user federation (a dummy UserStorageProvider component), which Doorkeep
   deliberately lacks.
-* ``createUserWithHashedCredentials`` / ``createUserWithDeprecatedCredentialsFormat``: they import a hash of
-  the made-up algorithm ``my-algorithm`` and read it back through run-on-server; Doorkeep verifies passwords only
-  with the hash providers it has, and has no run-on-server. The raw-password counterpart is ported.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import pytest
 
+from doorkeep.model import Credential
 from keycloak_port import get
 from role_port import assert_event, call, clear_events, create, ok, poll_events, user_named
 from role_port import import_test_realm as _import
@@ -104,12 +104,58 @@ async def test_create_duplicated_email_with_username(env: Env, realm_id: str) ->
     assert body == {"errorMessage": "User exists with same email"}
 
 
+async def _stored_password(env: Env, user_id: str) -> Credential:
+    """fetchCredentials (run-on-server in Keycloak): the user's one stored credential."""
+    async with env.db.transaction() as tx:
+        [credential] = await tx.users.credentials(user_id)
+    return credential
+
+
+def _assert_my_algorithm(credential: Credential) -> None:
+    assert credential.type == "password" and credential.created_date == 1001 and credential.user_label == "deviceX"
+    assert isinstance(credential.credential_data, dict) and isinstance(credential.secret_data, dict)
+    assert credential.credential_data["algorithm"] == "my-algorithm"
+    assert credential.credential_data["hashIterations"] == 22
+    assert credential.secret_data["value"] == "ABC"
+    assert base64.b64decode(credential.secret_data["salt"]) == b"theSalt"
+
+
+async def test_create_user_with_hashed_credentials(env: Env, realm_id: str) -> None:
+    """A hash in ``secretData`` / ``credentialData`` is stored as given, with its createdDate and userLabel."""
+    salt = base64.b64encode(b"theSalt").decode()
+    hashed = {
+        "type": "password",
+        "createdDate": 1001,
+        "userLabel": "deviceX",
+        "secretData": json.dumps({"value": "ABC", "salt": salt, "additionalParameters": {}}),
+        "credentialData": json.dumps({"hashIterations": 22, "algorithm": "my-algorithm", "additionalParameters": {}}),
+    }
+    rep = {"username": "user_creds", "email": "email@localhost", "credentials": [hashed]}
+    user_id = await _create_user(env, realm_id, rep)
+    _assert_my_algorithm(await _stored_password(env, user_id))
+
+
+async def test_create_user_with_deprecated_credentials_format(env: Env, realm_id: str) -> None:
+    """The pre-12 ``hashedSaltedValue`` / ``salt`` / ``hashIterations`` / ``algorithm`` fields."""
+    deprecated = {
+        "type": "password",
+        "hashedSaltedValue": "ABC",
+        "salt": base64.b64encode(b"theSalt").decode(),
+        "hashIterations": 22,
+        "algorithm": "my-algorithm",
+        "createdDate": 1001,
+        "userLabel": "deviceX",
+    }
+    rep = {"username": "user_creds", "email": "email@localhost", "credentials": [deprecated]}
+    user_id = await _create_user(env, realm_id, rep, event=False)
+    _assert_my_algorithm(await _stored_password(env, user_id))
+
+
 async def test_create_user_with_raw_credentials(env: Env, realm_id: str) -> None:
     """The raw value is hashed with the default provider (Keycloak 26: argon2 outside FIPS) and never stored."""
     rep = _rep("user_rawpw", "email.raw@localhost", credentials=[{"type": "password", "value": "ABCD"}])
     user_id = await _create_user(env, realm_id, rep)
-    async with env.db.transaction() as tx:
-        [credential] = await tx.users.credentials(user_id)
+    credential = await _stored_password(env, user_id)
     assert credential.type == "password"
     assert isinstance(credential.credential_data, dict) and isinstance(credential.secret_data, dict)
     assert credential.credential_data["algorithm"] == "argon2"
