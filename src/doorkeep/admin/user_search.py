@@ -102,6 +102,9 @@ def _flag(params: dict[str, str], name: str) -> bool | None:
     return None if raw is None else raw.strip().lower() == "true"
 
 
+EXACT_KEY = "keycloak.session.realm.users.query.exact"  # UserModel.EXACT, the ``exact`` flag's map key
+
+
 def query_fields(q: str) -> dict[str, str]:
     """Keycloak's ``q`` (SearchQueryUtils): blank-separated ``key:value`` pairs, either side optionally
     double-quoted (a backslash escapes inside quotes). A double quote opens a quoted side only where the side
@@ -205,6 +208,8 @@ async def list_users(
         # No identity providers exist here, so a query by IdP link matches nobody.
         idp = "idpAlias" in params or "idpUserId" in params
         query, exact = _field_query(params), _flag(params, "exact")
+        if EXACT_KEY in query:  # a q pair naming UserModel.EXACT is the flag: UsersResource's putAll sets it
+            exact = query.pop(EXACT_KEY).strip().lower() == "true"
         everyone = await operations.realm_users(tx, realm, service_accounts=True, narrowed=_field_needles(query))
         found = [] if idp else [u for u in everyone if _matches_fields(u, query, exact)]
     else:  # everyone but service accounts: the statement pages (the console's user list at 1,000,000 users)
