@@ -23,8 +23,9 @@ def test_null_values_are_dropped() -> None:
 
 def test_a_null_inside_the_list_is_no_value() -> None:
     """Jackson reads ``["a", null]`` as a List<String>; Keycloak's admin API takes it (OIDCProtocolMappersTest
-    sets ``user.singleAttribute("null", null)``), and the null is no value."""
-    assert _user({"a": ["b", None], "c": [None]}).attributes == {"a": ["b"], "c": []}
+    sets ``user.singleAttribute("null", null)``), and the null is no value; an attribute left without values is
+    not kept (UserAttributesTest.testImportUserWithNullAttribute)."""
+    assert _user({"a": ["b", None], "c": [None], "d": []}).attributes == {"a": ["b"]}
 
 
 @pytest.mark.parametrize("value", [[[["x"]]], [1], 1, True, {"k": "v"}, ["a", 2], [{"a": "b"}]])

@@ -185,8 +185,10 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
     if isinstance(current, dict):
         if not isinstance(value, dict):
             raise RepresentationError(f"{where}: expected an object")
-        if isinstance(obj, User):  # Keycloak's Map<String, List<String>>: a single string is a list of one
-            return {str(k): _string_list(v, f"{where}.{k}") for k, v in value.items() if v is not None}
+        if isinstance(obj, User):  # Keycloak's Map<String, List<String>>: a single string is a list of one;
+            # null values are dropped and an attribute left without any is not kept (UserModel.setAttribute)
+            values = {str(k): _string_list(v, f"{where}.{k}") for k, v in value.items() if v is not None}
+            return {k: v for k, v in values.items() if v}
         return {str(k): v for k, v in value.items()}
     if not isinstance(value, str):
         raise RepresentationError(f"{where}: expected a string")
