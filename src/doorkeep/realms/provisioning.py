@@ -8,6 +8,7 @@ import string
 import uuid
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from doorkeep.clientreg import policy_components
 from doorkeep.keys import material
@@ -71,6 +72,8 @@ BUILTIN_SCOPES: dict[str, tuple[bool | None, bool, str, str]] = {
 # Composite realm roles every realm starts with ("{realm}" is the realm name).
 BUILTIN_COMPOSITES = {"default-roles-{realm}": ("offline_access", "uma_authorization"), "admin": ("create-realm",)}
 REALM_ADMIN = "realm-admin"  # the realm-management role that holds all the others
+# RESTEasy's path-segment characters left as they are (Encode.encodePathAsIs); the rest is percent-encoded.
+PATH_SAFE = "!$&'()*+,;=:@~/"
 BUILTIN_CLIENTS = ("account", "account-console", "admin-cli", "broker", "realm-management", "security-admin-console")
 
 
@@ -153,20 +156,22 @@ async def create_builtin_scopes(tx: Tx, realm_id: str, offline_role_id: str | No
 async def create_builtin_clients(
     tx: Tx, realm: Realm, default_roles_id: str, now: int, skip: Collection[str] = ()
 ) -> None:
-    base = f"/realms/{realm.name}/account/"
+    # RealmManager.setupAccountManagement / setupAdminConsole: the name as a path segment (Encode.encodePathAsIs).
+    segment = quote(realm.name, safe=PATH_SAFE)
+    base = f"/realms/{segment}/account/"
     specs: dict[str, dict[str, Any]] = {
         "account": {
             "public_client": True,
             "base_url": base,
             "root_url": "${authBaseUrl}",
-            "redirect_uris": (f"/realms/{realm.name}/account/*",),
+            "redirect_uris": (f"{base}*",),
             "name": "${client_account}",
         },
         "account-console": {
             "public_client": True,
             "base_url": base,
             "root_url": "${authBaseUrl}",
-            "redirect_uris": (f"/realms/{realm.name}/account/*",),
+            "redirect_uris": (f"{base}*",),
             "name": "${client_account-console}",
             "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
         },
@@ -181,8 +186,8 @@ async def create_builtin_clients(
         "security-admin-console": {
             "public_client": True,
             "root_url": "${authAdminUrl}",
-            "base_url": f"/admin/{realm.name}/console/",
-            "redirect_uris": (f"/admin/{realm.name}/console/*",),
+            "base_url": f"/admin/{segment}/console/",
+            "redirect_uris": (f"/admin/{segment}/console/*",),
             "web_origins": ("+",),
             "name": "${client_security-admin-console}",
             "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
