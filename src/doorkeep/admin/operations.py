@@ -19,6 +19,7 @@ from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.write import hash_passwords, write_realm
 from doorkeep.sessions import offline_cap, triggered
 from doorkeep.sessions import revocation_triggers as rt
+from doorkeep.users import password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -37,10 +38,25 @@ async def create_realm(tx: Tx, realm: Realm, now: int, plan: RealmPlan | None = 
         raise AdminError(409, "Conflict detected. See logs for details")
     if plan is not None:
         plan = dataclasses.replace(plan, realm=dataclasses.replace(plan.realm, id=realm.id))  # settings as imported
+        _check_import_passwords(plan)
         await hash_passwords(plan)
         return await write_realm(tx, plan, now)
     settings = {f.name: getattr(realm, f.name) for f in dataclasses.fields(realm) if f.name != "name"}
     return await provisioning.create_realm(tx, realm.name, now, **settings)
+
+
+def _check_import_passwords(plan: RealmPlan) -> None:
+    """A plain-text password of the file must meet the realm's own policy, or nothing is created
+    (RepresentationToModel.createCredentials' PasswordPolicyNotMetException, KEYCLOAK-6146)."""
+    policy = password_policy.parse(plan.realm.password_policy)
+    for user in plan.users:
+        plain = user.password.plain if user.password is not None else None
+        if plain is None:
+            continue
+        try:
+            password_policy.check(policy, password_policy.Candidate(plain, user.user.username, user.user.email))
+        except password_policy.PolicyViolation:
+            raise AdminError(400, "Password policy not met. See logs for details") from None
 
 
 async def update_realm(tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object] | None = None) -> Realm:
