@@ -224,15 +224,24 @@ def string_map_from_json(value: Any, where: str) -> dict[str, str]:
 def smtp_from_json(stored: dict[str, str], value: Any, where: str) -> dict[str, str]:
     """``smtpServer`` as RepresentationToModel.updateRealm reads it: the map replacing the stored one, except that
     a masked secret keeps the stored one, so a representation read from the admin API can be PUT back without
-    erasing the password."""
+    erasing the password; but only towards the same destination (RealmAdminResource's
+    ``reuseConfiguredAuthenticationForSmtp``): with another host, port or user, or for the token secret another
+    ``authTokenUrl``, the masked secret is dropped rather than sent somewhere new."""
     out = string_map_from_json(value, where)
     for key in SMTP_SECRETS:
         if out.get(key) == SECRET_VALUE:
-            if key in stored:
+            if key in stored and _same_smtp_destination(stored, out, key):
                 out[key] = stored[key]
             else:
                 del out[key]
     return out
+
+
+def _same_smtp_destination(stored: dict[str, str], new: dict[str, str], secret: str) -> bool:
+    fields = {"host": "", "port": "25", "user": ""}
+    if secret == "authTokenClientSecret":
+        fields["authTokenUrl"] = ""
+    return all(new.get(name, default) == stored.get(name, default) for name, default in fields.items())
 
 
 def headers_from_json(value: Any, where: str) -> dict[str, str]:
