@@ -315,8 +315,10 @@ def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-INTERNAL_REALM_ATTRIBUTES = frozenset({user_profile.POLICY_ATTRIBUTE})
-"""Realm attributes Doorkeep keeps for itself (admin/user_profile.py), never in the realm's representation."""
+DISPLAY_NAME_HTML = "displayNameHtml"  # RealmAttributes.DISPLAY_NAME_HTML: Keycloak keeps the field as an attribute
+INTERNAL_REALM_ATTRIBUTES = frozenset({user_profile.POLICY_ATTRIBUTE, DISPLAY_NAME_HTML})
+"""Realm attributes Doorkeep keeps for itself (admin/user_profile.py) or behind a field of their own, never in
+the representation's ``attributes`` (ModelToRepresentation.stripRealmAttributesIncludedAsFields)."""
 
 
 def realm_to_json(realm: Realm) -> dict[str, Any]:
@@ -329,6 +331,8 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items() if k not in INTERNAL_REALM_ATTRIBUTES}
+    if (html := realm.attributes.get(DISPLAY_NAME_HTML)) is not None:
+        out[DISPLAY_NAME_HTML] = str(html)
     out["smtpServer"] = dict(realm.smtp_server)
     out["browserSecurityHeaders"] = browser_headers.realm_values(realm.browser_security_headers)
     out.update(auth_flows.BINDINGS)  # the flows Doorkeep runs, under Keycloak's built-in aliases

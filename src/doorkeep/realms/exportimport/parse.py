@@ -15,6 +15,7 @@ from doorkeep import numbers, policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import (
     CLIENT_FIELDS,
+    DISPLAY_NAME_HTML,
     REALM_FIELDS,
     USER_FIELDS,
     RepresentationError,
@@ -175,6 +176,8 @@ class _Parser:
         if (problem := invalid_triggers(attributes)) is not None:
             fail(at(b, "attributes"), problem)
         _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))
+        if (html := opt_str(rep, DISPLAY_NAME_HTML, b)) is not None:  # RealmAdapter keeps it as an attribute
+            attributes[DISPLAY_NAME_HTML] = html
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))

@@ -15,6 +15,7 @@ from doorkeep import policy
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import (
     CLIENT_FIELDS,
+    DISPLAY_NAME_HTML,
     INTERNAL_REALM_ATTRIBUTES,
     REALM_FIELDS,
     RepresentationError,
@@ -64,7 +65,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     if realm_id:  # the id is a path segment and a key too: the realm name's reserved characters hold for it
         _name(realm_id, "Realm")
     base = Realm(id=realm_id or new_id(), name=name, enabled=False)
-    realm: Realm = apply(base, rep, REALM_FIELDS)
+    realm: Realm = _with_display_name_html(apply(base, rep, REALM_FIELDS), rep)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return _valid_policy(_valid_triggers(_valid_brute_force(realm, rep)))
 
@@ -76,10 +77,19 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     kept = {k: v for k, v in realm.attributes.items() if k in INTERNAL_REALM_ATTRIBUTES}
     if kept:  # the representation never shows them, so a new ``attributes`` does not remove them
         updated = dataclasses.replace(updated, attributes={**updated.attributes, **kept})
+    updated = _with_display_name_html(updated, rep)
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return _valid_policy(_valid_triggers(_valid_brute_force(updated, rep)))
+
+
+def _with_display_name_html(realm: Realm, rep: dict[str, Any]) -> Realm:
+    """``displayNameHtml``, which Keycloak's RealmAdapter stores as a realm attribute; null leaves it as it is."""
+    html = _str(rep, DISPLAY_NAME_HTML)
+    if html is None:
+        return realm
+    return dataclasses.replace(realm, attributes={**realm.attributes, DISPLAY_NAME_HTML: html})
 
 
 def _valid_brute_force(realm: Realm, rep: dict[str, Any]) -> Realm:
