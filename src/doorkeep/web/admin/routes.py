@@ -13,6 +13,7 @@ MODULES = (
     "realms",
     "clients",
     "client_installation",
+    "client_description",
     "evaluate_scopes",
     "client_nodes",
     "client_certificates",
