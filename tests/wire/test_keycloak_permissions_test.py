@@ -21,7 +21,7 @@ Not ported, and why:
 * realms()' testLDAPConnection: user federation / LDAP.
 * localizations: Doorkeep has no ``localization`` endpoints (its message catalogs are built in).
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
-* clients()' convertClientDescription, testNodesAvailable, getClientAuthenticatorProviders and
+* clients()' testNodesAvailable, getClientAuthenticatorProviders and
   getPerClientConfigDescription; flows()' provider lists (form-providers, authenticator-providers,
   client-authenticator-providers, form-action-providers, config-description, per-client-config-description)
   and flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new config,
@@ -192,6 +192,8 @@ CLIENTS = [
     case("get-secret", GET, FOO + "/client-secret", C, False),
     case("service-account-user", GET, FOO + "/service-account-user", C, False),
     case("push-revocation", POST, FOO + "/push-revocation", C, True),
+    # realm.convertClientDescription("blahblah"): a permitted caller's 400 is "Unsupported format".
+    case("convert-client-description", POST, "/client-description-converter", C, True, "blahblah"),
     case("session-count", GET, FOO + "/session-count", C, False),
     case("user-sessions", GET, FOO + "/user-sessions?first=0&max=100", C, False),
     case("offline-session-count", GET, FOO + "/offline-session-count", C, False),
