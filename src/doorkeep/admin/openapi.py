@@ -104,6 +104,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"(POST|DELETE) .*/(composites|role-mappings/.*|scope-mappings/.*)$", None, ROLES),
     _rule(r"POST .*/client-secret$", ref("CredentialRepresentation")),
     _rule(r"POST .*/registration-access-token$", ref("ClientRepresentation")),
+    _rule(r"POST .*/client-description-converter$", ref("ClientRepresentation"), {"type": "string"}),
     _rule(r"POST .*/certificates/\{attr\}/generate$", OBJECT),  # CertificateRepresentation
     _rule(r"POST .*/certificates/\{attr\}/(download|generate-and-download)$", None, OBJECT),  # a keystore file
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
