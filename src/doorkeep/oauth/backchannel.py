@@ -6,6 +6,7 @@ with the realm's keys and delivery in the web layer (web/backchannel.py).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from doorkeep.model import Client, Realm, SessionEnded
 from doorkeep.oauth.issue import signature_alg
@@ -21,7 +22,8 @@ LOGOUT_LIFESPAN = 120  # Keycloak: two minutes
 ADMIN_ACTION_LIFESPAN = 30  # Keycloak: Time.currentTime() + 30
 PUSH_NOT_BEFORE = "PUSH_NOT_BEFORE"
 LOGOUT = "LOGOUT"
-ENDPOINTS = {PUSH_NOT_BEFORE: "k_push_not_before", LOGOUT: "k_logout"}
+TEST_AVAILABILITY = "TEST_AVAILABILITY"
+ENDPOINTS = {PUSH_NOT_BEFORE: "k_push_not_before", LOGOUT: "k_logout", TEST_AVAILABILITY: "k_test_available"}
 DELIVERABLE = ("http://", "https://")
 
 
@@ -63,15 +65,18 @@ def logout_url(client: Client) -> str | None:
 
 
 def admin_action_claims(client: Client, action: str, not_before: int, now: int, jti: str) -> dict[str, Any]:
-    """Keycloak's AdminAction (PushNotBeforeAction, or LogoutAction without adapter session ids): posted as
-    a JWS to ``{adminUrl}/k_push_not_before`` or ``{adminUrl}/k_logout``."""
-    return {
+    """Keycloak's AdminAction (PushNotBeforeAction, LogoutAction without adapter session ids, or
+    TestAvailabilityAction, which carries no ``notBefore``): posted as a JWS to ``{adminUrl}/k_push_not_before``,
+    ``{adminUrl}/k_logout`` or ``{adminUrl}/k_test_available``."""
+    claims: dict[str, Any] = {
         "id": jti,
         "expiration": now + ADMIN_ACTION_LIFESPAN,
         "resource": client.client_id,
         "action": action,
-        "notBefore": not_before,
     }
+    if action != TEST_AVAILABILITY:
+        claims["notBefore"] = not_before
+    return claims
 
 
 def management_url(client: Client, server: str) -> str | None:
@@ -85,6 +90,18 @@ def management_url(client: Client, server: str) -> str | None:
     if url.startswith("/"):
         url = (root or server) + url
     return url
+
+
+def node_urls(management: str, nodes: list[str]) -> list[str]:
+    """Keycloak's ResourceAdminManager.getAllManagementUrls: without registered cluster nodes the management
+    URL itself; with them, one URL per node, the management URL's host replaced by the node's."""
+    if not nodes:
+        return [management]
+    parts = urlsplit(management)
+    port = f":{parts.port}" if parts.port is not None else ""
+    userinfo = parts.netloc.rpartition("@")[0]
+    at = f"{userinfo}@" if userinfo else ""
+    return [urlunsplit(parts._replace(netloc=f"{at}{node}{port}")) for node in nodes]
 
 
 def action_target(management: str, action: str) -> str:

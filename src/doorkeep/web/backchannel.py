@@ -137,3 +137,34 @@ class Notifier:
         success = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if ok]
         failed = [mgmt for (_, mgmt, _), ok in zip(jobs, outcomes, strict=True) if not ok]
         return {k: v for k, v in (("successRequests", success), ("failedRequests", failed)) if v}
+
+    async def test_nodes(self, server: str, realm_id: str, client: Client, nodes: list[str]) -> dict[str, list[str]]:
+        """Keycloak's ResourceAdminManager.testNodesAvailability: a TestAvailabilityAction to
+        ``k_test_available`` under the management URL of each registered node (or the URL itself without
+        nodes); its GlobalRequestResult, empty when the client has no admin URL."""
+        mgmt = bc.management_url(client, server)
+        if not mgmt:
+            return {}
+        now = self._services.clock.now()
+        urls = bc.node_urls(mgmt, nodes)
+        async with self._db.transaction(write=False) as tx:
+            realm = await tx.realms.get(realm_id)
+            alg = (realm.default_signature_algorithm if realm else None) or "RS256"
+            tokens = []
+            for _ in urls:
+                claims = bc.admin_action_claims(client, bc.TEST_AVAILABILITY, 0, now, new_id())
+                tokens.append(await self._services.codec.sign(tx, realm_id, claims, alg, now))
+        import httpx
+
+        async with httpx.AsyncClient(timeout=self.timeout) as http:
+
+            async def one(url: str, token: str) -> bool:
+                if not url.lower().startswith(bc.DELIVERABLE):
+                    return False
+                target = bc.action_target(url, bc.TEST_AVAILABILITY)
+                return await self._post(http, client.client_id, target, content=token)
+
+            outcomes = await asyncio.gather(*(one(u, t) for u, t in zip(urls, tokens, strict=True)))
+        success = [u for u, ok in zip(urls, outcomes, strict=True) if ok]
+        failed = [u for u, ok in zip(urls, outcomes, strict=True) if not ok]
+        return {k: v for k, v in (("successRequests", success), ("failedRequests", failed)) if v}

@@ -139,14 +139,18 @@ async def record(request: Request, tx: Tx, response: Response, now_ms: int) -> N
     await store(tx, identity, administered, change, client_ip(request), now_ms)
 
 
-async def record_outcome(request: Request, representation: object, now_ms: int) -> None:
+async def record_outcome(
+    request: Request, representation: object, now_ms: int, resource_type: str | None = None
+) -> None:
     """Store the event of a ``deferred`` call, carrying ``representation``, in a transaction of its own: what
-    Keycloak's resource method hands ``AdminEventBuilder.representation`` after its requests went out."""
+    Keycloak's resource method hands ``AdminEventBuilder.representation`` after its requests went out;
+    ``resource_type`` where the path does not tell it."""
     stashed = request.scope.get(SCOPE_KEY)
     if stashed is None or not request.scope.get(DEFERRED_KEY):
         return
     identity, administered = stashed
-    change = Change(request.method, tuple(_relative(request.scope["path"], administered.name)), representation)
+    segments = tuple(_relative(request.scope["path"], administered.name))
+    change = Change(request.method, segments, representation, resource_type)
     async with state(request).db.transaction() as tx:
         await store(tx, identity, administered, change, client_ip(request), now_ms)
 
