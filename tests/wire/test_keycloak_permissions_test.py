@@ -200,6 +200,7 @@ CLIENTS = [
     case("offline-sessions", GET, FOO + "/offline-sessions?first=0&max=100", C, False),
     case("register-node", POST, FOO + "/nodes", C, True, {}),
     case("unregister-node", DELETE, FOO + "/nodes/nosuch", C, True),
+    case("test-nodes-available", GET, FOO + "/test-nodes-available", C, True),
     case("certificate-generate", POST, CERT + "/generate", C, True),
     case("certificate-generate-and-download", POST, CERT + "/generate-and-download", C, True, {}),
     case("certificate-key-info", GET, CERT, C, False),
