@@ -9,8 +9,9 @@ test_keycloak_credentials_test.py; the service account's token and its deletion 
 test_keycloak_service_account_client_test.py; scope mappings in test_keycloak_scope_mapping_test.py.
 
 Secret rotation itself is a client-policy executor (``secret-rotation``), and client policies are a feature
-Doorkeep deliberately lacks; so no client ever has a rotated secret, and only the answers of the
-``client-secret/rotated`` endpoints for a client without one are checked.
+Doorkeep deliberately lacks; a client has a rotated secret only when a realm import gives it one, which is
+how the ``client-secret/rotated`` endpoints are checked with one. Invalidating it is also in
+test_admin_client_extras.py.
 """
 
 from __future__ import annotations
@@ -50,6 +51,27 @@ async def test_get_client_rotated_secret_without_one_answers_404(env: Env, realm
     secret")``."""
     client_uuid = await create(env, "/clients", {"clientId": "my-app"})
     response = await call(env, "GET", f"/clients/{client_uuid}/client-secret/rotated")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Client does not have a rotated secret"}
+
+
+async def test_get_client_rotated_secret_of_an_imported_one(env: Env) -> None:
+    """ClientResource.getClientRotatedSecret with OIDCClientSecretConfigWrapper.hasRotatedSecret true (the
+    secret and its creation time set): the ``secret`` credential; none after invalidateRotatedSecret, nor
+    when only the secret is set."""
+    rotated = {"client.secret.rotated": "old-secret", "client.secret.rotated.creation.time": "1700000000"}
+    clients = [
+        {"clientId": "rotated", "secret": "new-secret", "attributes": rotated},
+        {"clientId": "half", "secret": "s", "attributes": {"client.secret.rotated": "old-secret"}},
+    ]
+    await fresh_realm(env, {**REALM, "clients": clients})
+    (client,) = await ok(env, "GET", "/clients", clientId="rotated")
+    path = f"/clients/{client['id']}/client-secret/rotated"
+    assert await ok(env, "GET", path) == {"type": "secret", "value": "old-secret"}
+    await ok(env, "DELETE", path)
+    assert (await call(env, "GET", path)).status_code == 404
+    (half,) = await ok(env, "GET", "/clients", clientId="half")
+    response = await call(env, "GET", f"/clients/{half['id']}/client-secret/rotated")
     assert response.status_code == 404
     assert response.json() == {"error": "Client does not have a rotated secret"}
 

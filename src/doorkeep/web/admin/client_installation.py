@@ -3,7 +3,10 @@
 ``GET …/clients/{id}/installation/providers/{providerId}`` (view-clients) renders an installation file as
 text/plain (admin/installation.py: keycloak.json or the JBoss subsystem XML); an unknown provider is 404
 "Unknown Provider". ``DELETE …/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients)
-forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whether there was one or not.
+forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whether there was one or not;
+``GET`` of it (getClientRotatedSecret, view-clients) answers it as a ``secret`` credential when the client has
+one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its creation time both set, which only a
+realm import can do, as Doorkeep does not rotate secrets), else 404 "Client does not have a rotated secret".
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from doorkeep.admin import installation
 from doorkeep.admin.admin_event_rules import SECRET_VALUE
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import RealmCall, RestError, no_content, not_found, run_realm
-from doorkeep.web.http import base_url
+from doorkeep.web.http import base_url, json_response
 
 ONE = "/{realm}/clients/{id}"
 UNKNOWN_PROVIDER = not_found("Unknown Provider")
+NO_ROTATED_SECRET = not_found("Client does not have a rotated secret")
 AUDIENCE_MAPPER = "oidc-audience-mapper"
 ROTATED = ("client.secret.rotated", "client.secret.rotated.creation.time", "client.secret.rotated.expiration.time")
 
@@ -50,6 +54,18 @@ async def installation_provider(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
+async def rotated_secret(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        client = await call.client(request.path_params["id"])
+        call.require("view-clients")
+        secret, created = (str(client.attributes.get(key) or "").strip() for key in ROTATED[:2])
+        if not (secret and created):
+            raise NO_ROTATED_SECRET
+        return json_response({"type": "secret", "value": str(client.attributes[ROTATED[0]])})
+
+    return await run_realm(request, work, write=False)
+
+
 async def invalidate_rotated_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
@@ -67,5 +83,6 @@ async def invalidate_rotated_secret(request: Request) -> Response:
 
 ROUTES = [
     Route(ONE + "/installation/providers/{provider}", installation_provider, methods=["GET"]),
+    Route(ONE + "/client-secret/rotated", rotated_secret, methods=["GET"]),
     Route(ONE + "/client-secret/rotated", invalidate_rotated_secret, methods=["DELETE"]),
 ]

@@ -25,7 +25,7 @@ from doorkeep.model import Client
 from doorkeep.realms import provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.web.admin import audit, parse
+from doorkeep.web.admin import parse
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -180,31 +180,6 @@ async def get_secret(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
-async def get_rotated_secret(request: Request) -> Response:
-    """ClientResource.getClientRotatedSecret: Doorkeep does not rotate secrets (a client-policy executor in
-    Keycloak), so no client has a rotated one: view-clients, then Keycloak's 404."""
-
-    async def work(call: RealmCall) -> Response:
-        await call.client(request.path_params["id"])
-        call.require("view-clients")
-        raise not_found("Client does not have a rotated secret")
-
-    return await run_realm(request, work, write=False)
-
-
-async def invalidate_rotated_secret(request: Request) -> Response:
-    """ClientResource.invalidateRotatedSecret: manage-clients; nothing to remove, yet Keycloak records the
-    DELETE with a secret credential of no value and answers 204."""
-
-    async def work(call: RealmCall) -> Response:
-        await call.client(request.path_params["id"])
-        call.require("manage-clients")
-        audit.represent(request, {"type": "secret"})
-        return no_content()
-
-    return await run_realm(request, work)
-
-
 async def regenerate_secret(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
@@ -295,8 +270,6 @@ ROUTES = [
     Route(ONE, delete_client, methods=["DELETE"]),
     Route(ONE + "/client-secret", get_secret, methods=["GET"]),
     Route(ONE + "/client-secret", regenerate_secret, methods=["POST"]),
-    Route(ONE + "/client-secret/rotated", get_rotated_secret, methods=["GET"]),
-    Route(ONE + "/client-secret/rotated", invalidate_rotated_secret, methods=["DELETE"]),
     Route(ONE + "/registration-access-token", regenerate_registration_token, methods=["POST"]),
     Route(ONE + "/service-account-user", service_account_user, methods=["GET"]),
     Route(ONE + "/default-client-scopes", _defaults, methods=["GET"]),
