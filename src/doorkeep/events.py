@@ -54,6 +54,9 @@ SAVED_BY_DEFAULT: tuple[str, ...] = (
     "USER_DISABLED_BY_PERMANENT_LOCKOUT",
     "USER_DISABLED_BY_TEMPORARY_LOCKOUT",
     *_with_errors("OAUTH2_EXTENSION_GRANT JWT_BEARER"),
+    # Keycloak 26's successor of UPDATE_PASSWORD / UPDATE_TOTP, saved by default: the newest SSOTest polls it
+    # after a required password update with no enabledEventTypes set. Its place in the list is not verified.
+    *_with_errors("UPDATE_CREDENTIAL"),
 )
 NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("""REFRESH_TOKEN VALIDATE_ACCESS_TOKEN INTROSPECT_TOKEN INVALID_SIGNATURE REGISTER_NODE
