@@ -51,7 +51,7 @@ async def test_prompt_login_asks_the_known_user_and_keeps_the_session(realm: Env
     realm.clock.advance(5)
     page = await start(realm.http, "test", "app", prompt="login")
     assert_reauthentication_form(page)
-    assert "Please re-authenticate to continue." in page.text
+    assert "Please re-authenticate to continue<" in page.text  # no full stop, as messages_en.properties
     params = code_from(await submit(realm.http, page, password="password"))
     second = await id_token(realm, params)
     assert second["sid"] == first["sid"] and params["session_state"] == first["sid"]

@@ -38,11 +38,13 @@ def login(
     reset: str | None = None,
     success: str | None = None,
     username_label: str = "usernameOrEmail",
+    restart: str | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
-    e-mail's); for a re-authentication it names the known user instead of asking for one, and has no
-    Remember me box (login.ftl's ``usernameHidden``). Its title is Keycloak's ``loginTitle`` ("Sign in to
+    e-mail's); for a re-authentication it names the known user instead of asking for one, with the "Restart
+    login" link ``restart`` beside it (template.ftl's ``reset-login``), and has no Remember me box (login.ftl's
+    ``usernameHidden``). Its title is Keycloak's ``loginTitle`` ("Sign in to
     <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
     return render(
         "login/login.html",
@@ -55,6 +57,7 @@ def login(
         remember_me=remember_me,
         remember_me_checked=remember_me_checked,
         reauthenticate=reauthenticate,
+        restart=restart,
         register=register,
         reset=reset,
         success=success,

@@ -101,6 +101,35 @@ async def restart_after_timeout(request: Request, tx: Tx, realm: Realm, expired:
     return await render(request, tx, realm, restarted.client, restarted.request, restarted.outcome, None)
 
 
+async def restart_login(request: Request) -> Response:
+    """GET ``login-actions/restart``, the "Restart login" link: the login of AUTH_SESSION_ID begun again with its
+    SSO session logged out (``oauth.login_restart.restart_flow``), its first page shown."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        found = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+        if found is None or found.realm_id != realm.id:
+            return await cookie_not_found(request, tx, realm)
+        restarted = await login_restart.restart_flow(
+            tx,
+            state(request).services,
+            realm,
+            found,
+            remember_me_cookie=request.cookies.get(remember_me.COOKIE),
+            browser=browser(request),
+        )
+        if restarted is None:
+            return error_page(request, realm, login_actions.TIMED_OUT)
+        response = await render(request, tx, realm, restarted.client, restarted.request, restarted.outcome, None)
+        cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)
+        return response
+
+    return await in_transaction(request, work)
+
+
 async def _action(request: Request, action: str) -> Response:
     """The POST target of the login, required-action, consent and registration forms."""
     realm = await open_realm(request)

@@ -103,6 +103,11 @@ def reset_link(request: Request, realm: Realm, client: Client) -> str | None:
     return redirect_uris.with_params(action_url(request, realm, RESET_STEP), {"client_id": client.client_id})
 
 
+def restart_link(request: Request, realm: Realm, client: Client) -> str:
+    """template.ftl's "Restart login" (``url.loginRestartFlowUrl``): the login begun again, its SSO session out."""
+    return redirect_uris.with_params(action_url(request, realm, "restart"), {"client_id": client.client_id})
+
+
 def registration_link(request: Request, realm: Realm, client: Client) -> str | None:
     """The login page's "Register" link (login.ftl's ``url.registrationUrl``), while registration is allowed."""
     if not realm.registration_allowed:
@@ -135,6 +140,7 @@ async def page_body(
             reset=reset_link(request, realm, client) if outcome.user_id is None else None,
             success=outcome.success,
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
+            restart=restart_link(request, realm, client) if outcome.user_id is not None else None,
             ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedOtp):

@@ -67,6 +67,7 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/device", device.verification_form, methods=["POST"]),
         Route("/realms/{realm}/device/status", device.status, methods=["GET"]),
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
+        Route("/realms/{realm}/login-actions/restart", login.restart_login, methods=["GET"]),
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/registration", login.registration_action, methods=["POST"]),

@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "loginTitle": "Anmeldung bei {0}",
     "loginAccountTitle": "Bei Ihrem Konto anmelden",
     "reauthenticate": "Zum Fortsetzen bitte erneut anmelden",
+    "restartLoginTooltip": "Login neu starten",
     "usernameOrEmail": "Benutzername oder E-Mail",
     "password": "Passwort",
     "rememberMe": "Angemeldet bleiben",

@@ -4,7 +4,8 @@ MESSAGES: dict[str, str] = {
     # login.html
     "loginTitle": "Sign in to {0}",
     "loginAccountTitle": "Sign in to your account",
-    "reauthenticate": "Please re-authenticate to continue.",
+    "reauthenticate": "Please re-authenticate to continue",
+    "restartLoginTooltip": "Restart login",
     "usernameOrEmail": "Username or email",
     "password": "Password",
     "rememberMe": "Remember me",

@@ -1,0 +1,185 @@
+"""Keycloak's ReAuthenticationTest (testsuite/integration-arquillian/tests/base/.../forms/ReAuthenticationTest.java;
+no newer copy under tests/base) over HTTP: ``max_age`` and ``prompt=login`` ask the SSO session's user again on
+the username/password form with the username fixed (``kc-attempted-username``), without the username input,
+the registration link and remember-me, with "Please re-authenticate to continue"; its "Restart login" link
+(``reset-login``) logs the session out and starts the login over, so another user can sign in. The set-up is in
+``tests/sso_port.py`` (remember-me and registration on, as the Java test's realm).
+
+Left out, with the reason:
+
+- identityFirstFormReauthentication, identityFirstFormReauthenticationWithGithubLink: they copy the browser flow
+  with a separate username form (``auth-username-form``) and password form; Doorkeep's browser flow has only
+  the username/password form, so there is no identity-first flow to re-authenticate on.
+- The social-button assertions of usernamePasswordFormReauthentication(WithResetFlow) (``assertSocialButtonsPresent``
+  and the user's GitHub link): identity brokering, which Doorkeep deliberately lacks. The rest of each method is
+  ported.
+- The second browser tab of loginAfterLogoutWithDifferentSessionId: Keycloak keeps one authentication session per
+  tab (``tab_id``) under the browser's root session, so the first tab's form still signs in after a second tab
+  opened the login. Doorkeep keeps one authentication session per browser: the second authorization request
+  replaces it, and the first tab's form is refused ("the form has expired"). Not fixed here; the rest of the
+  method is ported.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+import pytest
+
+import sso_port
+from browser_flow import code_from, submit
+from keycloak_port import update_realm
+from login_test_realm import APP, SECRET, error, is_login_page, login, open_login_form, set_time_offset
+from sso_port import token
+from support import claims
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+# One app for the module (group_port.shared_env), each test on the realm imported anew (sso_port.kc).
+anyio_backend, shared_env, env, kc = sso_port.anyio_backend, sso_port.shared_env, sso_port.env, sso_port.kc
+USER = "test-user@localhost"
+JOHN = "john-doh@localhost"
+REAUTHENTICATE = "Please re-authenticate to continue"  # messages_en.properties: reauthenticate
+INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD
+
+
+def username_input_present(page: httpx.Response) -> bool:
+    return re.search(r'<input [^>]*id="username"', page.text) is not None
+
+
+def register_link_present(page: httpx.Response) -> bool:
+    return 'id="kc-registration"' in page.text
+
+
+def remember_me_present(page: httpx.Response) -> bool:
+    return 'name="rememberMe"' in page.text
+
+
+def assert_username_field_and_other_fields(page: httpx.Response, expect_present: bool) -> None:
+    """``assertUsernameFieldAndOtherFields``: the username input, the registration link and remember-me."""
+    found = (username_input_present(page), register_link_present(page), remember_me_present(page))
+    assert found == (expect_present,) * 3, found
+
+
+def info_message(page: httpx.Response) -> str | None:
+    """``loginPage.getInfoMessage()``."""
+    found = re.search(r'<div id="input-error" class="info">([^<]*)</div>', page.text)
+    return html.unescape(found[1]) if found else None
+
+
+def attempted_username(page: httpx.Response) -> str | None:
+    """``loginPage.getAttemptedUsername()``."""
+    found = re.search(r'<label id="kc-attempted-username">([^<]*)</label>', page.text)
+    return html.unescape(found[1]) if found else None
+
+
+async def click_reset_login(kc: Env, page: httpx.Response) -> httpx.Response:
+    """``loginPage.clickResetLogin()``: the "Restart login" link followed. Keycloak answers with a redirect to
+    ``login-actions/authenticate``, which shows the flow's first page; Doorkeep shows that page at once."""
+    found = re.search(r'<a id="reset-login" href="([^"]+)"', page.text)
+    assert found, page.text[:1500]
+    restarted = await kc.http.get(html.unescape(found[1]))
+    assert restarted.status_code == 200, (restarted.status_code, restarted.text[:500])
+    return restarted
+
+
+async def sign_in(kc: Env, username: str = USER, **params: str) -> dict[str, str]:
+    page = await open_login_form(kc, **params)
+    assert is_login_page(page)
+    assert_username_field_and_other_fields(page, True)
+    return code_from(await login(kc, page, username))
+
+
+async def re_authentication_page(kc: Env, **params: str) -> httpx.Response:
+    page = await open_login_form(kc, **params)
+    assert page.status_code == 200 and 'id="kc-form-login"' in page.text, (page.status_code, page.text[:500])
+    return page
+
+
+async def test_username_password_form_reauthentication(kc: Env) -> None:
+    """ReAuthenticationTest.usernamePasswordFormReauthentication (without its social buttons): max_age=1 ten
+    seconds after the login shows the form with the username fixed and the info message; a bad password keeps
+    everything hidden, shows the error and no info message; the right one signs in. The Java test reads
+    "Invalid username or password."; AbstractUsernameFormAuthenticator.getDefaultChallengeMessage (same commit,
+    898fdedc) answers Messages.INVALID_PASSWORD once the user was set before the form
+    (USER_SET_BEFORE_USERNAME_PASSWORD_AUTH, which UsernamePasswordForm.authenticate sets on a re-authentication),
+    and Doorkeep follows that source (``test_reauthentication_parity.py``)."""
+    await sign_in(kc)
+    set_time_offset(kc, 10)
+    page = await re_authentication_page(kc, max_age="1")
+    assert_username_field_and_other_fields(page, False)
+    assert info_message(page) == REAUTHENTICATE
+
+    bad = await submit(kc.http, page, password="bad-password")
+    assert bad.status_code == 200 and 'id="kc-form-login"' in bad.text
+    assert error(bad) == INVALID_PASSWORD
+    assert_username_field_and_other_fields(bad, False)
+    assert info_message(bad) is None
+
+    code_from(await submit(kc.http, bad, password="password"))
+
+
+async def test_username_password_form_reauthentication_with_reset_flow(kc: Env) -> None:
+    """ReAuthenticationTest.usernamePasswordFormReauthenticationWithResetFlow (without its social buttons): on
+    the re-authentication form, "Restart login" logs the SSO session out and shows the full form again, without
+    the attempted username or the info message; another user then signs in."""
+    await sign_in(kc)
+    set_time_offset(kc, 10)
+    page = await re_authentication_page(kc, max_age="1")
+    assert_username_field_and_other_fields(page, False)
+    assert info_message(page) == REAUTHENTICATE
+    assert attempted_username(page) == USER
+
+    restarted = await click_reset_login(kc, page)
+    assert is_login_page(restarted)
+    assert_username_field_and_other_fields(restarted, True)
+    assert info_message(restarted) is None and attempted_username(restarted) is None
+
+    code_from(await login(kc, restarted, JOHN))
+
+
+async def test_restart_login_with_new_root_auth_session(kc: Env) -> None:
+    """ReAuthenticationTest.restartLoginWithNewRootAuthSession: prompt=login, "Restart login", then john-doh
+    signs in: a different subject and a different session from the first login's."""
+    first = await token(kc.http, (await sign_in(kc))["code"])
+    page = await re_authentication_page(kc, prompt="login")
+    restarted = await click_reset_login(kc, page)
+    second = await token(kc.http, code_from(await login(kc, restarted, JOHN))["code"])
+    token1, token2 = claims(first["access_token"]), claims(second["access_token"])
+    assert token1["sub"] != token2["sub"]
+    assert token1["sid"] != token2["sid"]
+
+
+async def test_login_after_expired_user_session(kc: Env) -> None:
+    """ReAuthenticationTest.loginAfterExpiredUserSession: with SSO idle and max of 10 s, 20 s later the login
+    form is back (the session expired, the login codes not) and another user signs in, in a new session."""
+    await update_realm(kc, ssoSessionIdleTimeout=10, ssoSessionMaxLifespan=10)
+    page = await open_login_form(kc)
+    page = await kc.http.get(str(page.url))  # driver.navigate().refresh()
+    first = await token(kc.http, code_from(await login(kc, page, USER))["code"])
+    set_time_offset(kc, 20)
+    second = await token(kc.http, (await sign_in(kc, JOHN))["code"])
+    token1, token2 = claims(first["access_token"]), claims(second["access_token"])
+    assert token1["sub"] != token2["sub"]
+    assert token1["sid"] != token2["sid"]
+
+
+async def test_login_after_logout_with_different_session_id(kc: Env) -> None:
+    """ReAuthenticationTest.loginAfterLogoutWithDifferentSessionId, without its second tab (see the module's
+    docstring): after a logout with the refresh token, the login form is back and the new login's token and
+    session differ from the first's."""
+    page = await open_login_form(kc)
+    assert is_login_page(page)
+    first = await token(kc.http, code_from(await login(kc, page, USER))["code"])
+    out = await kc.http.post(
+        "/realms/test/protocol/openid-connect/logout",
+        data={"refresh_token": first["refresh_token"]},
+        auth=(APP, SECRET),
+    )
+    assert out.status_code == 204, out.text
+    second = await token(kc.http, (await sign_in(kc))["code"])
+    token1, token2 = claims(first["access_token"]), claims(second["access_token"])
+    assert token1["jti"] != token2["jti"]
+    assert token1["sid"] != token2["sid"]
