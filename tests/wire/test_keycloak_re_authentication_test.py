@@ -31,7 +31,16 @@ import pytest
 import sso_port
 from browser_flow import code_from, submit
 from keycloak_port import update_realm
-from login_test_realm import APP, SECRET, error, is_login_page, login, open_login_form, set_time_offset
+from login_test_realm import (
+    APP,
+    COOKIE_NOT_FOUND,
+    SECRET,
+    error,
+    is_login_page,
+    login,
+    open_login_form,
+    set_time_offset,
+)
 from sso_port import token
 from support import claims
 from wire_env import Env
@@ -183,3 +192,15 @@ async def test_login_after_logout_with_different_session_id(kc: Env) -> None:
     token1, token2 = claims(first["access_token"]), claims(second["access_token"])
     assert token1["jti"] != token2["jti"]
     assert token1["sid"] != token2["sid"]
+
+
+async def test_restart_login_without_a_login_under_way_is_the_cookie_not_found_page(kc: Env) -> None:
+    """Not in ReAuthenticationTest: the "Restart login" link with no AUTH_SESSION_ID, or one naming no login, is
+    SessionCodeChecks' "Cookie not found" page (as the login forms posted without it), never a 500."""
+    for cookie in (None, "no-such-login"):
+        kc.http.cookies.clear()
+        if cookie is not None:
+            kc.http.cookies.set("AUTH_SESSION_ID", cookie, domain="localhost", path="/realms/test/")
+        page = await kc.http.get("/realms/test/login-actions/restart", params={"client_id": APP})
+        assert page.status_code == 400, (page.status_code, page.text[:300])
+        assert COOKIE_NOT_FOUND in html.unescape(page.text)
