@@ -13,10 +13,11 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import operations
-from doorkeep.clientreg import policies
+from doorkeep.admin.representations import RepresentationError
+from doorkeep.clientreg import default_roles, policies
 from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
-from doorkeep.model import Client
+from doorkeep.model import Client, Realm
 from doorkeep.oauth import client_urls
 from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin import parse
@@ -46,13 +47,22 @@ def validate(client: Client) -> None:
         raise AdminError(400, code or "invalid_client_metadata", key="error", description=client_urls.message(errors))
 
 
-async def representation(tx: Tx, client: Client) -> dict[str, Any]:
-    """ModelToRepresentation.toRepresentation, with the secret of a confidential client and the (deprecated,
-    here always empty) ``defaultRoles``."""
+async def representation(tx: Tx, realm: Realm, client: Client) -> dict[str, Any]:
+    """ModelToRepresentation.toRepresentation, with the secret of a confidential client and the (deprecated)
+    ``defaultRoles``: the client's roles in the realm's default role."""
     out = await client_json(tx, client)
     out.pop("access", None)
-    out["defaultRoles"] = []
+    out["defaultRoles"] = await default_roles.names(tx, realm, client)
     return out
+
+
+def _role_names(rep: dict[str, Any]) -> list[str] | None:
+    listed = rep.get("defaultRoles")
+    if listed is None:
+        return None
+    if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+        raise RepresentationError("defaultRoles")
+    return list(listed)
 
 
 def _with_token(rep: dict[str, Any], token: str | None) -> dict[str, Any]:
@@ -89,10 +99,11 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     defaults, optionals = parse.scope_names(rep, "defaultClientScopes"), parse.scope_names(rep, "optionalClientScopes")
     now = state(auth.request).services.clock.now()
     client = await operations.create_client(tx, realm, client, defaults, optionals, now)
+    await default_roles.add(tx, realm, client, _role_names(rep) or [])
     if auth.initial is not None and not await tx.initial_access.spend(auth.initial.id):
         raise rt.unauthorized("No remaining count on initial access token")  # another registration spent it
     auth.event_client = client.client_id
-    out = await representation(tx, client)
+    out = await representation(tx, realm, client)
     out["directAccessGrantsEnabled"] = False  # what Keycloak's create answers, whatever the client has
     return client, _with_token(out, token)
 
@@ -106,7 +117,7 @@ async def get(auth: RegistrationAuth, client: Client | None) -> dict[str, Any]:
     if auth.registration_access and auth.verified is not None and auth.token is not None:
         services = state(auth.request).services
         token = await rt.same_registration_token(auth.tx, services, auth.realm.id, auth.token, auth.verified)
-    return _with_token(await representation(auth.tx, client), token)
+    return _with_token(await representation(auth.tx, auth.realm, client), token)
 
 
 async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, Any]) -> dict[str, Any]:
@@ -131,9 +142,12 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     if mappers is not None:
         await sync_client_mappers(tx, realm.id, client.id, mappers)
     await _sync_scopes(tx, realm.id, new, rep)
+    roles = _role_names(rep)
+    if roles is not None:
+        await default_roles.replace(tx, realm, new, roles)
     stored = await tx.clients.get(client.id)
     assert stored is not None
-    return _with_token(await representation(tx, stored), token)
+    return _with_token(await representation(tx, realm, stored), token)
 
 
 async def delete(auth: RegistrationAuth, client: Client | None) -> None:

@@ -1,6 +1,7 @@
 """``/realms/{realm}/clients-registrations/{provider}``: Keycloak's ClientRegistrationService and its providers.
 
-The realm (404), the HTTPS rule (403), the provider (404), then the body (400) and the provider's own work,
+The realm (404), the HTTPS rule (403), the provider (404), then the body (400; for the ``openid-connect``
+provider also a property OIDCClientRepresentation lacks, as Jackson refuses it) and the provider's own work,
 in one transaction that commits only if the call succeeds (Keycloak's error handler rolls back).
 
 Each call that reaches the provider is an event (AbstractClientRegistrationProvider): CLIENT_REGISTER,
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from doorkeep import events
 from doorkeep.admin import operations
 from doorkeep.admin.representations import RepresentationError
+from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.clientreg import description, policies
 from doorkeep.clientreg.tokens import RegistrationError
 from doorkeep.errors import AdminError
@@ -94,6 +96,11 @@ async def serve(request: Request, work: Work, *, body: bool = False) -> Response
             problem = err
         if problem is None and not isinstance(parsed, dict):
             problem = CANNOT_PARSE
+        if problem is None and request.path_params["provider"] == "openid-connect":
+            try:  # Jackson refuses an unknown property while binding, before the provider runs
+                refuse_unknown(await request.body(), description.OIDC_CLIENT_REPRESENTATION, "OIDCClientRepresentation")
+            except AdminError as err:
+                problem = err
 
     async def run(tx: Tx) -> Response:
         realm = await tx.realms.get_by_name(request.path_params["realm"])
