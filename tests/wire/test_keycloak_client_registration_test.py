@@ -9,7 +9,7 @@ Initial access tokens, registration access tokens, the default policies and pars
 test_client_registration.py (InitialAccessTokenTest, RegistrationAccessTokenTest).
 
 The newest copy's assertions are followed (``registerOid4vcClientShouldBeRejected`` included; the fragment
-message is DefaultClientValidationProvider's "Redirect URIs must not contain an URI fragment"). Where a client is
+message is DefaultClientValidationProvider's "A redirect URI must not contain an URL fragment"). Where a client is
 registered with ``optionalClientScopes`` only (``updateClientScopes``, ``registerClientAsAdminWithScope``), the
 copies of the Java test disagree on its default scopes (one copy ``basic`` alone, another the realm's six
 defaults) while RepresentationToModel.createClient removes every default scope once either list is given, as
@@ -282,7 +282,7 @@ async def test_fragment_prohibited_client_validation(reg: Registration) -> None:
         "Root URL must not contain an URL fragment",
         None,
         None,
-        "Redirect URIs must not contain an URI fragment",
+        "A redirect URI must not contain an URL fragment",
         "http://redhat.com/abcd#someFragment",
     )
 

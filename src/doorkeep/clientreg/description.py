@@ -2,10 +2,10 @@
 DescriptionConverter ``toInternal`` and ``toExternalResponse``), for the ``openid-connect`` provider.
 
 Only what Doorkeep serves is converted: response and grant types to flows, the token endpoint's client
-authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, backchannel logout
-and PAR's flag. What Keycloak would refuse (``ClientRegistrationException``), or what Doorkeep cannot honour
-(pairwise subjects, ``tls_client_auth``), is ``ConversionError``: 400 ``invalid_client_metadata``
-"Client metadata invalid".
+authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, backchannel and
+front-channel logout and PAR's flag. What Keycloak would refuse (``ClientRegistrationException``), or what
+Doorkeep cannot honour (pairwise subjects, ``tls_client_auth``), is ``ConversionError``: 400
+``invalid_client_metadata`` "Client metadata invalid".
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from doorkeep.model import Client
 from doorkeep.oauth import backchannel as bc
+from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 # AuthorizeClientUtil.findClientAuthenticatorForOIDCAuthMethod, for the authenticators Doorkeep runs.
@@ -133,7 +134,7 @@ def _response_flows(types: list[str]) -> tuple[bool, bool]:
         if not words or any(w not in RESPONSE_TYPES for w in words) or ("none" in words and len(words) > 1):
             raise ConversionError(f"Unsupported response_type: {value}")
         parts.update(words)
-    return "code" in parts, bool(parts & {"id_token", "token"})
+    return bool(parts & {"code", "none"}), bool(parts & {"id_token", "token"})  # ``none`` is the standard flow
 
 
 def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,6 +178,7 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     revoke = _flag(oidc.get("backchannel_logout_revoke_offline_tokens"), "backchannel_logout_revoke_offline_tokens")
     attributes[bc.SESSION_REQUIRED] = "false" if required is False else "true"
     attributes[bc.REVOKE_OFFLINE] = "true" if revoke else "false"
+    _frontchannel(oidc, rep, attributes)
     par = _flag(oidc.get("require_pushed_authorization_requests"), "require_pushed_authorization_requests")
     if par is not None:
         attributes[PAR] = "true" if par else "false"
@@ -185,6 +187,17 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
         raise ConversionError(f"Unsupported subject_type: {subject}")
     rep["attributes"] = attributes
     return rep
+
+
+def _frontchannel(oidc: Mapping[str, Any], rep: dict[str, Any], attributes: dict[str, str]) -> None:
+    """Front-channel logout: a ``frontchannel_logout_uri`` turns it on; the session is required only when
+    ``frontchannel_logout_session_required`` says so (OIDC Front-Channel Logout's default is false)."""
+    uri = _string(oidc.get("frontchannel_logout_uri"), "frontchannel_logout_uri")
+    if uri is not None:
+        rep["frontchannelLogout"] = True
+        attributes[fc.URL] = uri
+    required = _flag(oidc.get("frontchannel_logout_session_required"), "frontchannel_logout_session_required")
+    attributes[fc.SESSION_REQUIRED] = "true" if required else "false"
 
 
 def _public_key(oidc: Mapping[str, Any], attributes: dict[str, str]) -> bool:
@@ -268,6 +281,8 @@ def to_external(
     # As Keycloak's toExternalResponse writes it: the revoke-offline flag lands in session_required.
     out["backchannel_logout_session_required"] = client.attr_bool(bc.REVOKE_OFFLINE)
     out["tls_client_certificate_bound_access_tokens"] = False
+    out["frontchannel_logout_uri"] = client.attr(fc.URL) or None
+    out["frontchannel_logout_session_required"] = fc.session_required(client)
     out["require_pushed_authorization_requests"] = client.attr_bool(PAR)
     return {k: v for k, v in out.items() if v is not None}
 

@@ -1,0 +1,229 @@
+"""Keycloak's OIDCClientRegistrationTest (tests/base/.../tests/client/OIDCClientRegistrationTest.java, formerly
+testsuite/integration-arquillian/.../testsuite/client/OIDCClientRegistrationTest.java), ported one method to one
+test over HTTP against ``/realms/test/clients-registrations/openid-connect``: as the Java ``before``, each test
+registers with an initial access token of ten uses; ClientRegistrationRealmConfig is imported once for the module
+(client_registration_port) and the clients registered are removed before each test.
+
+What test_oidc_client_registration.py already covers (metadata Keycloak cannot honour, a client_id in the
+request, discovery) is not repeated.
+
+Not ported yet, for lack of time in this pass (each needs Doorkeep's converter to carry more metadata):
+``testSignaturesRequired`` (userinfo and request object signing algorithms), ``testDPoPHoKTokenEnabled``,
+``testIdTokenSignedResponse``, ``testTokenEndpointSigningAlg``, ``testAuthorizationResponseSigningAlg``,
+``testClientSecretsWithAuthMethod`` / ``testClientSecretClientAuthMethod`` / ``testTlsClientAuthSubjectDn``
+(``tls_client_auth`` is refused by Doorkeep: no mutual TLS client authentication), ``updateClientWithScopeField``,
+``testClientWithScope`` / ``testClientWithNotDefinedScope`` / ``testClientWithoutScope`` and the rest of the
+class after them.
+
+Left out, with the reason:
+
+- ``testUserInfoEncryptedResponse``, ``testIdTokenEncryptedResponse``, ``testAuthorizationEncryptedResponse``:
+  JWE encryption; Doorkeep has none.
+- ``testCIBASettings``: CIBA; Doorkeep has none.
+- ``testMtlsHoKTokenEnabled``: certificate-bound access tokens (RFC 8705); Doorkeep has no mutual TLS, answers
+  ``tls_client_certificate_bound_access_tokens`` false and does not store a binding it could not enforce.
+- ``testOIDCEndpointGetWithSamlClient``: SAML clients; Doorkeep has no SAML protocol.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import group_port
+from client_registration_port import REGISTRATION_REALM, body
+from group_port import fresh_realm
+from keycloak_port import admin_headers
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+
+ADMIN = "/admin/realms/test"
+REG = "/realms/test/clients-registrations/openid-connect"
+PRESET = {c["clientId"] for c in REGISTRATION_REALM["clients"]}
+
+
+@pytest.fixture(scope="module")
+async def realm_ready(shared_env: Env) -> None:
+    await fresh_realm(shared_env, REGISTRATION_REALM)
+
+
+@pytest.fixture
+async def initial(env: Env, realm_ready: None) -> dict[str, str]:
+    """``before``: the clients earlier tests registered removed, and an initial access token of ten uses."""
+    headers = await admin_headers(env)
+    for client in body(await env.http.get(f"{ADMIN}/clients", headers=headers)):
+        if client["clientId"] not in PRESET and _registered(client):
+            assert (await env.http.delete(f"{ADMIN}/clients/{client['id']}", headers=headers)).status_code == 204
+    made = await env.http.post(f"{ADMIN}/clients-initial-access", json={"expiration": 0, "count": 10}, headers=headers)
+    return {"Authorization": f"Bearer {body(made, 201)['token']}"}
+
+
+def _registered(client: dict[str, Any]) -> bool:
+    """A client the service registered: its clientId is a UUID (the ``openid-connect`` provider names it)."""
+    client_id = str(client["clientId"])
+    return len(client_id) == 36 and client_id.count("-") == 4
+
+
+def create_rep() -> dict[str, Any]:
+    """``createRep``."""
+    return {
+        "client_name": "RegistrationAccessTokenTest",
+        "client_uri": "http://root",
+        "redirect_uris": ["http://redirect"],
+        "frontchannel_logout_uri": "http://frontchannel",
+        "frontchannel_logout_session_required": True,
+    }
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def create(env: Env, initial: dict[str, str], rep: dict[str, Any] | None = None) -> dict[str, Any]:
+    created: dict[str, Any] = body(await env.http.post(REG, json=rep or create_rep(), headers=initial), 201)
+    return created
+
+
+def registration_client_uri(client_id: str) -> str:
+    return f"http://localhost{REG}/{client_id}"
+
+
+async def keycloak_client(env: Env, client_id: str) -> dict[str, Any]:
+    """``getKeycloakClient`` / ``getClient``: the admin API's representation."""
+    headers = await admin_headers(env)
+    (found,) = body(await env.http.get(f"{ADMIN}/clients", params={"clientId": client_id}, headers=headers))
+    client: dict[str, Any] = body(await env.http.get(f"{ADMIN}/clients/{found['id']}", headers=headers))
+    return client
+
+
+async def update(env: Env, rep: dict[str, Any]) -> dict[str, Any]:
+    """``reg.auth(Auth.token(rep)); reg.oidc().update(rep)``."""
+    url = f"{REG}/{rep['client_id']}"
+    updated: dict[str, Any] = body(await env.http.put(url, json=rep, headers=bearer(rep["registration_access_token"])))
+    return updated
+
+
+async def test_create_client_with_uri_fragment(env: Env, initial: dict[str, str]) -> None:
+    rep = {
+        **create_rep(),
+        "redirect_uris": ["http://localhost/auth", "http://localhost/auth#fragment", "http://localhost/auth*"],
+    }
+    response = await env.http.post(REG, json=rep, headers=initial)
+    assert response.status_code == 400 and "URL fragment" in response.text
+
+
+def assert_created(response: dict[str, Any]) -> None:
+    assert response["registration_access_token"] and response["client_id_issued_at"]
+    assert response["client_id"] and response["client_secret"]
+    assert response["client_secret_expires_at"] == 0
+    assert response["registration_client_uri"] == registration_client_uri(response["client_id"])
+    assert response["client_name"] == "RegistrationAccessTokenTest" and response["client_uri"] == "http://root"
+    assert response["redirect_uris"] == ["http://redirect"]
+    assert response["response_types"] == ["code", "none"]
+    assert response["grant_types"] == ["authorization_code", "refresh_token"]
+    assert response["token_endpoint_auth_method"] == "client_secret_basic"
+    assert response.get("userinfo_signed_response_alg") is None
+    assert response["frontchannel_logout_uri"] == "http://frontchannel"
+    assert response["frontchannel_logout_session_required"] is True
+
+
+async def test_create_client(env: Env, initial: dict[str, str]) -> None:
+    assert_created(await create(env, initial))
+
+
+async def test_get_client(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial)
+    url = f"{REG}/{response['client_id']}"
+    rep = body(await env.http.get(url, headers=bearer(response["registration_access_token"])))
+    assert rep["registration_access_token"] == response["registration_access_token"]
+    # the Java test checks the create answer (``response``) from here on
+    assert set(response["response_types"]) == {"code", "none"}
+    assert set(response["grant_types"]) == {"authorization_code", "refresh_token"}
+    assert response["client_secret"] and response["client_secret_expires_at"] == 0
+    assert response["token_endpoint_auth_method"] == "client_secret_basic"
+    assert response["registration_client_uri"] == registration_client_uri(response["client_id"])
+
+
+async def test_update_client(env: Env, initial: dict[str, str]) -> None:
+    headers = await admin_headers(env)
+    defaults = body(await env.http.get(f"{ADMIN}/default-default-client-scopes", headers=headers))
+    realm_defaults = {s["name"] for s in defaults if s.get("protocol") == "openid-connect"}
+    response = await create(env, initial)
+    response["redirect_uris"] = ["http://newredirect"]
+    response["response_types"] = ["code", "id_token token", "code id_token token"]
+    response["grant_types"] = ["authorization_code", "refresh_token", "password"]
+    updated = await update(env, response)
+    rep = await keycloak_client(env, response["client_id"])
+    assert updated["registration_client_uri"] == registration_client_uri(updated["client_id"])
+    assert updated["redirect_uris"] == ["http://newredirect"]
+    assert set(updated["grant_types"]) == {"authorization_code", "implicit", "refresh_token", "password"}
+    assert set(updated["response_types"]) == {
+        "code",
+        "none",
+        "id_token",
+        "id_token token",
+        "code id_token",
+        "code token",
+        "code id_token token",
+    }
+    assert set(rep["defaultClientScopes"]) == realm_defaults
+
+
+async def test_update_non_existent_client_with_scope_field(env: Env, initial: dict[str, str]) -> None:
+    rep = {"client_id": "non-existent-client-x", "scope": "openid profile", "redirect_uris": ["http://example.com"]}
+    response = await env.http.put(f"{REG}/non-existent-client-x", json=rep)
+    assert response.status_code == 401
+
+
+async def test_create_client_response_type_none(env: Env, initial: dict[str, str]) -> None:
+    assert_created(await create(env, initial, {**create_rep(), "response_types": ["none"]}))
+
+
+async def test_update_client_error(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial)
+    response["response_types"] = ["code", "tokenn"]
+    url = f"{REG}/{response['client_id']}"
+    refused = await env.http.put(url, json=response, headers=bearer(response["registration_access_token"]))
+    assert refused.status_code >= 400
+
+
+async def test_delete_client(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial)
+    url = f"{REG}/{response['client_id']}"
+    assert (await env.http.delete(url, headers=bearer(response["registration_access_token"]))).status_code == 204
+
+
+async def test_create_client_implicit_flow(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial, {**create_rep(), "response_types": ["id_token token"]})
+    client = await keycloak_client(env, response["client_id"])
+    assert client["publicClient"] is False and client["bearerOnly"] is False and client["secret"]
+
+
+async def test_create_public_client(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial, {**create_rep(), "token_endpoint_auth_method": "none"})
+    assert response["token_endpoint_auth_method"] == "none"
+    client = await keycloak_client(env, response["client_id"])
+    assert client["publicClient"] is True and client.get("secret") is None
+
+
+async def test_create_client_frontchannel_logout_settings(env: Env, initial: dict[str, str]) -> None:
+    rep = {**create_rep()}
+    del rep["frontchannel_logout_session_required"]
+    response = await create(env, initial, rep)
+    assert response["frontchannel_logout_session_required"] is False
+    client = await keycloak_client(env, response["client_id"])
+    assert client["attributes"].get("frontchannel.logout.session.required", "false") == "false"
+
+
+async def test_oidc_endpoint_get_with_token(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial)
+    url = f"{REG}/{response['client_id']}"
+    assert (await env.http.get(url, headers=bearer(response["registration_access_token"]))).status_code == 200
+
+
+async def test_oidc_endpoint_get_without_token(env: Env, initial: dict[str, str]) -> None:
+    response = await create(env, initial)
+    assert (await env.http.get(f"{REG}/{response['client_id']}")).status_code == 401
