@@ -165,12 +165,12 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
         rep["clientAuthenticatorType"] = AUTHENTICATORS.get(method or "", "client-secret")
     else:
         raise ConversionError("Not found clientAuthenticator for requested token_endpoint_auth_method")
-    attributes: dict[str, str] = {}
+    attributes: dict[str, str | None] = {}
     if not _public_key(oidc, attributes) and method == "private_key_jwt":
         raise ConversionError("Didn't find key of supported keyType for use sig")
     for name, attribute in ATTRIBUTES.items():
-        if (value := _string(oidc.get(name), name)) is not None:
-            attributes[attribute] = value
+        # setXxx(null) on the wrapper: an absent value clears the attribute on update
+        attributes[attribute] = _string(oidc.get(name), name)
     logout_url = _string(oidc.get("backchannel_logout_uri"), "backchannel_logout_uri")
     if logout_url is not None:
         attributes[BACKCHANNEL_URL] = logout_url
@@ -189,7 +189,7 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     return rep
 
 
-def _frontchannel(oidc: Mapping[str, Any], rep: dict[str, Any], attributes: dict[str, str]) -> None:
+def _frontchannel(oidc: Mapping[str, Any], rep: dict[str, Any], attributes: dict[str, str | None]) -> None:
     """Front-channel logout: a ``frontchannel_logout_uri`` turns it on; the session is required only when
     ``frontchannel_logout_session_required`` says so (OIDC Front-Channel Logout's default is false)."""
     uri = _string(oidc.get("frontchannel_logout_uri"), "frontchannel_logout_uri")
@@ -200,7 +200,7 @@ def _frontchannel(oidc: Mapping[str, Any], rep: dict[str, Any], attributes: dict
     attributes[fc.SESSION_REQUIRED] = "true" if required else "false"
 
 
-def _public_key(oidc: Mapping[str, Any], attributes: dict[str, str]) -> bool:
+def _public_key(oidc: Mapping[str, Any], attributes: dict[str, str | None]) -> bool:
     """setPublicKey: ``jwks_uri`` or ``jwks`` (not both); a key set kept as the client's JWKS string."""
     uri, jwks = oidc.get("jwks_uri"), oidc.get("jwks")
     if uri is None and jwks is None:
