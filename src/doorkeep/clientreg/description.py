@@ -18,6 +18,7 @@ from typing import Any
 from doorkeep.model import Client
 from doorkeep.oauth import backchannel as bc
 from doorkeep.oauth import frontchannel_logout as fc
+from doorkeep.oauth import redirect_uris as ru
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 # AuthorizeClientUtil.findClientAuthenticatorForOIDCAuthMethod, for the authenticators Doorkeep runs.
@@ -179,6 +180,9 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     attributes[bc.SESSION_REQUIRED] = "false" if required is False else "true"
     attributes[bc.REVOKE_OFFLINE] = "true" if revoke else "false"
     _frontchannel(oidc, rep, attributes)
+    post_logout = _strings(oidc.get("post_logout_redirect_uris"), "post_logout_redirect_uris")
+    if post_logout:  # none or an empty list leaves the default, the redirect URIs
+        attributes[ru.POST_LOGOUT] = "##".join(post_logout)
     par = _flag(oidc.get("require_pushed_authorization_requests"), "require_pushed_authorization_requests")
     if par is not None:
         attributes[PAR] = "true" if par else "false"
@@ -281,6 +285,8 @@ def to_external(
     # As Keycloak's toExternalResponse writes it: the revoke-offline flag lands in session_required.
     out["backchannel_logout_session_required"] = client.attr_bool(bc.REVOKE_OFFLINE)
     out["tls_client_certificate_bound_access_tokens"] = False
+    # "+" (or nothing) answers the redirect URIs, "-" none (OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris)
+    out["post_logout_redirect_uris"] = ru.post_logout_patterns(client)
     out["frontchannel_logout_uri"] = client.attr(fc.URL) or None
     out["frontchannel_logout_session_required"] = fc.session_required(client)
     out["require_pushed_authorization_requests"] = client.attr_bool(PAR)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from doorkeep.model import Client
-from doorkeep.oauth.redirect_uris import NEVER, POST_LOGOUT, SAME_AS_REDIRECTS
+from doorkeep.oauth.redirect_uris import NEVER, NO_POST_LOGOUT, POST_LOGOUT, SAME_AS_REDIRECTS
 from doorkeep.oauth.uri_syntax import Uri, parse
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
@@ -153,7 +153,7 @@ def url_errors(client: Client) -> list[UrlError]:
     )
     listed = client.attr(POST_LOGOUT).split("##")
     for i, uri in enumerate(p for p in listed if p):
-        if uri != SAME_AS_REDIRECTS:
+        if uri not in (SAME_AS_REDIRECTS, NO_POST_LOGOUT):  # markers, not URIs
             found += check(
                 POST_LOGOUT_URIS,
                 _relative(_pattern(uri), root),

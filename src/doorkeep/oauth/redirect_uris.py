@@ -40,6 +40,7 @@ from doorkeep.oauth.uri_syntax import DEFAULT_PORTS, SPECIAL, Uri, parse
 NEVER = frozenset({"javascript", "data", "vbscript"})
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 SAME_AS_REDIRECTS = "+"
+NO_POST_LOGOUT = "-"  # post.logout.redirect.uris "-": none allowed (not even the redirect URIs)
 INSTALLED_APP_URN = "urn:ietf:wg:oauth:2.0:oob"  # Constants.INSTALLED_APP_URN
 POST_LOGOUT = "post.logout.redirect.uris"
 # Keycloak's UNSAFE_PATH_PATTERN (";" and the encoded tab, line ends and NUL end a segment too: servers
@@ -208,8 +209,11 @@ def matches(uri: str, client: Client, base_url: str) -> bool:
 
 
 def post_logout_patterns(client: Client) -> list[str]:
-    """``post.logout.redirect.uris`` (``##``-separated; ``+`` = the redirect URIs; unset = the redirect URIs)."""
+    """``post.logout.redirect.uris`` (``##``-separated; ``+`` = the redirect URIs; unset = the redirect URIs;
+    ``-`` = none, as OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris reads it)."""
     listed = [p for p in client.attr(POST_LOGOUT).split("##") if p]
+    if listed[:1] == [NO_POST_LOGOUT]:
+        return []
     if not listed or SAME_AS_REDIRECTS in listed:
         return [*client.redirect_uris, *(p for p in listed if p != SAME_AS_REDIRECTS)]
     return listed
