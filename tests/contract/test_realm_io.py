@@ -252,7 +252,7 @@ DUPLICATE_USER = {"username": "USER1", "enabled": True}
         ),
         (
             _set(["clients", 1, "redirectUris", 0], "http://localhost/cb#x"),
-            "clients[1].redirectUris[0]: A redirect URI must not contain an URL fragment (client 'offline-access-spa')",
+            "clients[1].redirectUris[0]: Redirect URIs must not contain an URI fragment (client 'offline-access-spa')",
         ),
         (
             _set(["clients", 0, "rootUrl"], "JavaScript:alert(1)"),

@@ -67,7 +67,7 @@ def test_valid_client_urls_pass(kw: dict[str, Any]) -> None:
         ),
         (
             {"redirect_uris": ("https://ok.example/cb#x",)},
-            [UrlError("redirectUris[0]", "A redirect URI must not contain an URL fragment")],
+            [UrlError("redirectUris[0]", "Redirect URIs must not contain an URI fragment")],
         ),
         (
             {"redirect_uris": ("https://*.example.com/*",)},
@@ -76,7 +76,7 @@ def test_valid_client_urls_pass(kw: dict[str, Any]) -> None:
         (
             {"redirect_uris": ("invalid#x", "http:*")},
             [
-                UrlError("redirectUris[0]", "A redirect URI must not contain an URL fragment"),
+                UrlError("redirectUris[0]", "Redirect URIs must not contain an URI fragment"),
                 UrlError("redirectUris[1]", "A redirect URI is not a valid URI"),  # a scheme: not relative
             ],
         ),

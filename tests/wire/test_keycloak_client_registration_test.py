@@ -10,7 +10,7 @@ Initial access tokens, registration access tokens, the default policies and pars
 test_client_registration.py (InitialAccessTokenTest, RegistrationAccessTokenTest).
 
 The copies of the Java class differ; the newest (no ``registerOid4vcClientShouldBeRejected``, which moved to a
-class of its own) is followed: a redirect URI's fragment is "A redirect URI must not contain an URL fragment".
+class of its own) is followed: a redirect URI's fragment is "Redirect URIs must not contain an URI fragment".
 Where a client is registered with ``optionalClientScopes`` only (``updateClientScopes``,
 ``registerClientAsAdminWithScope``), the newest copy expects the realm's six default scopes to stay linked, an
 older one ``basic`` alone, while the RepresentationToModel.createClient Doorkeep follows unlinks every default scope
@@ -284,7 +284,7 @@ async def test_fragment_prohibited_client_validation(reg: Registration) -> None:
         "Root URL must not contain an URL fragment",
         None,
         None,
-        "A redirect URI must not contain an URL fragment",
+        "Redirect URIs must not contain an URI fragment",
         "http://redhat.com/abcd#someFragment",
     )
 

@@ -112,7 +112,7 @@ async def test_create_client_with_uri_fragment(env: Env, initial: dict[str, str]
         "redirect_uris": ["http://localhost/auth", "http://localhost/auth#fragment", "http://localhost/auth*"],
     }
     response = await env.http.post(REG, json=rep, headers=initial)
-    assert response.status_code == 400 and "URL fragment" in response.text
+    assert response.status_code == 400 and "URI fragment" in response.text
 
 
 def assert_created(response: dict[str, Any]) -> None:

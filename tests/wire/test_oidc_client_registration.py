@@ -84,7 +84,7 @@ async def test_a_redirect_uri_with_a_fragment_is_invalid_redirect_uri(realm: Env
     response = await realm.http.post(
         REG, json={"redirect_uris": ["https://rp.example/cb#x"]}, headers=await initial_token(realm)
     )
-    assert_error(response, 400, "invalid_redirect_uri", "A redirect URI must not contain an URL fragment")
+    assert_error(response, 400, "invalid_redirect_uri", "Redirect URIs must not contain an URI fragment")
 
 
 async def test_metadata_of_the_wrong_json_type_is_a_400(realm: Env) -> None:

@@ -196,7 +196,7 @@ BAD_CLIENT_URLS: list[tuple[dict[str, Any], str]] = [
     ({"redirectUris": ["vbscript:msgbox(1)"]}, "A redirect URI uses an illegal scheme"),
     ({"redirectUris": ["https://ok.example/a b"]}, "A redirect URI is not a valid URI"),
     ({"redirectUris": ["https://ok.example\\cb"]}, "A redirect URI is not a valid URI"),
-    ({"redirectUris": ["https://ok.example/cb#x"]}, "A redirect URI must not contain an URL fragment"),
+    ({"redirectUris": ["https://ok.example/cb#x"]}, "Redirect URIs must not contain an URI fragment"),
     ({"rootUrl": "javascript:alert(1)"}, "Root URL uses an illegal scheme"),
     ({"rootUrl": "invalid"}, "Root URL is not a valid URL"),
     ({"rootUrl": "myapp://some-fake-app"}, "Root URL is not a valid URL"),

@@ -55,7 +55,7 @@ REDIRECT_URIS = Field(
     "redirectUris",
     "A redirect URI is not a valid URI",
     "A redirect URI uses an illegal scheme",
-    "A redirect URI must not contain an URL fragment",
+    "Redirect URIs must not contain an URI fragment",
 )
 BACKCHANNEL_LOGOUT_URL = Field(
     f"attributes.{BACKCHANNEL_URL}",
