@@ -125,15 +125,9 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
 
 
 def _changed(before: User, after: User) -> dict[str, str | None]:
-    """EventAuditingAttributeChangeListener: the context, and the previous and updated value of each
-    attribute that changed."""
-    details: dict[str, str | None] = {"context": "UPDATE_PROFILE"}
-    for name, key in (("first_name", "first_name"), ("last_name", "last_name"), ("email", "email")):
-        old, new = getattr(before, name), getattr(after, name)
-        if old != new:
-            details[f"previous_{key}"] = old
-            details[f"updated_{key}"] = new
-    return details
+    """The UPDATE_PROFILE context and EventAuditingAttributeChangeListener's details, as the Account REST
+    API records them."""
+    return {"context": "UPDATE_PROFILE", **account_profile.change_details(before, after)}
 
 
 async def terms(ctx: StepContext, declined: bool) -> Outcome:

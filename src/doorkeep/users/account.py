@@ -151,9 +151,6 @@ USER_REPRESENTATION = frozenset(
         "rawAttributes",
     ]
 )
-# Keycloak's ObjectMapper fails on unknown properties; the UnrecognizedPropertyException (a
-# MismatchedInputException, not a parse error) is answered by KeycloakErrorHandler.getResponse so.
-UNKNOWN_PROPERTY = AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
 
 
 async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
@@ -162,12 +159,12 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
 
     The body is a UserRepresentation, read before the method runs (so before the role check): anything but
     an object, or a profile field that is neither a string nor null, is refused as the admin API refuses it
-    ("Cannot parse the JSON"), never ignored; so is a property UserRepresentation does not have.
+    ("Cannot parse the JSON"), never ignored; a property UserRepresentation does not have is refused by the
+    handler, which has the raw body (``admin.unknown_properties``). A change records UPDATE_PROFILE with the
+    ACCOUNT context and, per changed attribute, EventAuditingAttributeChangeListener's details.
     """
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
-    if not body.keys() <= USER_REPRESENTATION:
-        raise UNKNOWN_PROPERTY
     caller.require_one_of(MANAGE_ACCOUNT)
     user, realm = caller.user, caller.realm
     values = account_profile.normalize(realm, user, body)
@@ -175,7 +172,10 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     if found:
         shown = [account_profile.display_params(e) for e in found]
         raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
-    await tx.users.update(dataclasses.replace(user, **account_profile.changes(realm, user, values)))
+    updated = dataclasses.replace(user, **account_profile.changes(realm, user, values))
+    await tx.users.update(updated)
+    details = {"context": "ACCOUNT", **account_profile.change_details(user, updated)}
+    await _record(tx, caller, "UPDATE_PROFILE", details=details)
 
 
 # --- applications and consents -----------------------------------------------------------------

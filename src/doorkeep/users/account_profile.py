@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Realm, User
+from doorkeep.realms import required_actions
 from doorkeep.users import profile
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ MISSING_EMAIL = "missingEmailMessage"
 READ_ONLY_USERNAME = "readOnlyUsernameMessage"
 USERNAME_EXISTS = "usernameExistsMessage"
 EMAIL_EXISTS = "emailExistsMessage"
+UPDATE_EMAIL = "UPDATE_EMAIL"
 
 
 def username_editable(realm: Realm) -> bool:
@@ -54,8 +56,17 @@ def username_editable(realm: Realm) -> bool:
     return realm.edit_username_allowed and not realm.registration_email_as_username
 
 
+def update_email_enabled(realm: Realm) -> bool:
+    """UpdateEmail.isEnabled: the realm's UPDATE_EMAIL required action is registered and enabled (the
+    update-email feature is on in a default Keycloak 26 server)."""
+    return any(a.alias == UPDATE_EMAIL and a.enabled for a in required_actions.of(realm))
+
+
 def email_editable(realm: Realm) -> bool:
-    """editEmailCondition in the ACCOUNT context (the update-email feature is off)."""
+    """editEmailCondition in the ACCOUNT (and UPDATE_PROFILE) context: never while UPDATE_EMAIL is enabled,
+    which then is the way to change it (AccountRestServiceTest.testEmailWhenUpdateEmailEnabled)."""
+    if update_email_enabled(realm):
+        return False
     return not (realm.registration_email_as_username and not realm.edit_username_allowed)
 
 
@@ -71,15 +82,17 @@ def read_only(realm: Realm, *, admin: bool = False) -> dict[str, bool]:
 
 
 def metadata(realm: Realm, *, admin: bool = False) -> dict[str, Any]:
-    """``userProfileMetadata`` (UserProfileUtil.createUserProfileMetadata): the username is always required;
-    the others are required for the ``user`` role, so in the ACCOUNT context and not in the admin API's
-    USER_API context (``admin``; UPConfigUtils.isRoleForContext asks for the ``admin`` role there)."""
+    """``userProfileMetadata`` (UserProfileUtil.createUserProfileMetadata): the username is required unless
+    the e-mail is the username (DeclarativeUserProfileProvider's required predicate of the username); the
+    others are required for the ``user`` role, so in the ACCOUNT context and not in the admin API's USER_API
+    context (``admin``; UPConfigUtils.isRoleForContext asks for the ``admin`` role there)."""
     flags = read_only(realm, admin=admin)
+    username_required = not realm.registration_email_as_username
     attributes = [
         {
             "name": name,
             "displayName": DISPLAY_NAMES[name],
-            "required": name == "username" or not admin,
+            "required": username_required if name == "username" else not admin,
             "readOnly": flags[name],
             "validators": VALIDATORS[name],
             "multivalued": False,
@@ -95,17 +108,20 @@ def current(user: User) -> dict[str, str | None]:
 
 def normalize(realm: Realm, user: User, rep: dict[str, Any]) -> dict[str, str | None]:
     """The values after DefaultAttributes.normalizeAttributes: a null or absent attribute is empty unless it
-    is read-only (then the user's value); the username is lower-cased, the user's own when not sent, and the
-    e-mail sent when the e-mail is the username."""
+    is read-only (then the user's value); a read-only e-mail is the user's whatever is sent (DefaultUserProfile
+    writes no read-only attribute: AccountRestServiceTest.testEditUsernameAllowed); the username is
+    lower-cased, the user's own when not sent, and the e-mail when the e-mail is the username."""
     flags, mine = read_only(realm), current(user)
     values: dict[str, str | None] = {}
     for name in ATTRIBUTES:
         sent = rep.get(name)
         values[name] = sent if isinstance(sent, str) else (mine[name] if flags[name] else None)
+    if flags["email"]:
+        values["email"] = mine["email"]
     username = rep.get("username")
     values["username"] = username.lower() if isinstance(username, str) and username else user.username
     if realm.registration_email_as_username and isinstance(rep.get("email"), str):
-        values["username"] = rep["email"]
+        values["username"] = values["email"]
     return values
 
 
@@ -129,7 +145,8 @@ async def errors(
         other = await tx.users.get_by_username(realm.id, username)
         if other is not None and other.id != user.id:
             found.append(_error("username", USERNAME_EXISTS))
-    if not realm.edit_username_allowed and username != user.username:
+    # the username that follows the e-mail is no edit of the username (testEditUsernameAllowed's last step)
+    if not realm.edit_username_allowed and not realm.registration_email_as_username and username != user.username:
         found.append(_error("username", READ_ONLY_USERNAME))
     found.extend(profile.validate({"username": username}))
     email = values["email"]
@@ -161,6 +178,24 @@ def changes(realm: Realm, user: User, values: dict[str, str | None]) -> dict[str
     username = (values["username"] or user.username).strip().lower()
     if username != user.username and (not flags["username"] or realm.registration_email_as_username):
         found["username"] = username
+    return found
+
+
+_DETAIL_NAMES = {"username": "username", "email": "email", "firstName": "first_name", "lastName": "last_name"}
+
+
+def change_details(before: User, after: User) -> dict[str, str]:
+    """EventAuditingAttributeChangeListener: ``previous_<x>`` and ``updated_<x>`` for each attribute the update
+    changed (``first_name``, ``last_name``, ``email``; another attribute under its own name), a missing value
+    left out as EventBuilder leaves out an empty one."""
+    old, new = current(before), current(after)
+    found: dict[str, str] = {}
+    for name in ATTRIBUTES:
+        if old[name] == new[name]:
+            continue
+        for prefix, value in (("previous_", old[name]), ("updated_", new[name])):
+            if value is not None:
+                found[prefix + _DETAIL_NAMES[name]] = value
     return found
 
 

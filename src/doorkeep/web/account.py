@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
+from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
 from doorkeep.oauth import access
 from doorkeep.users import account as ops
@@ -85,6 +86,8 @@ async def account(request: Request) -> Response:
         return admin_error(err)
 
     async def update(tx: Tx, caller: ops.Caller) -> Response:
+        # read before the resource method, so refused before its role check (KcUnrecognizedPropertyExceptionHandler)
+        refuse_unknown(await request.body(), ops.USER_REPRESENTATION, "UserRepresentation")
         await ops.update_profile(tx, caller, body)
         return _no_content()
 
