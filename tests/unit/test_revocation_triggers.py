@@ -14,7 +14,7 @@ KEYCLOAK_DEFAULTS = {
     "scope-removal": Ends.NONE,
     "client-secret-rotation": Ends.NONE,
     "admin-logout": Ends.BOTH,
-    "account-logout": Ends.ONLINE,
+    "account-logout": Ends.BOTH,  # Keycloak 26.5+ (PR #45112)
 }
 
 

@@ -435,9 +435,10 @@ async def test_expires_uses_the_remember_me_maximum_for_remember_me_sessions(env
     assert by_id[remembered.id]["ipAddress"] == "10.0.0.9"
 
 
-async def test_devices_group_the_online_sessions(env: Env) -> None:
+async def test_devices_group_the_online_and_offline_sessions(env: Env) -> None:
+    """Keycloak 26.5+ (PR #45112) lists the offline sessions among the devices."""
     await _setup(env)
-    await _grant(env, offline=True)
+    offline = await _grant(env, offline=True)
     first = await _grant(env)
     env.clock.advance(5)
     tokens = await _grant(env, "portal")
@@ -451,12 +452,15 @@ async def test_devices_group_the_online_sessions(env: Env) -> None:
         "current": True,
     }
     assert {s["id"] for s in device["sessions"]} == {
+        offline["session_state"],
         claims(first["access_token"])["sid"],
         claims(tokens["access_token"])["sid"],
     }
 
 
-async def test_logging_out_other_sessions_keeps_the_current_one_and_offline_tokens(env: Env) -> None:
+async def test_logging_out_other_sessions_keeps_only_the_current_one(env: Env) -> None:
+    """Offline sessions end too since Keycloak 26.5 (PR #45112); the revocation-trigger policy
+    ``account-logout`` can keep them (test_revocation_trigger_sessions.py)."""
     await _setup(env)
     offline = await _grant(env, offline=True)
     other = await _grant(env)
@@ -464,19 +468,18 @@ async def test_logging_out_other_sessions_keeps_the_current_one_and_offline_toke
     assert (await env.http.delete(f"{ACCOUNT}/sessions", headers=_bearer(tokens))).status_code == 204
     assert [s["id"] for s in await _get(env, "/sessions", tokens)] == [claims(tokens["access_token"])["sid"]]
     assert_error(await refresh(env.http, "test", "app", other["refresh_token"]), 400, "invalid_grant")
-    assert (await refresh(env.http, "test", "app", offline["refresh_token"])).status_code == 200
+    assert (await refresh(env.http, "test", "app", offline["refresh_token"])).status_code == 400
 
 
-async def test_logging_out_with_current_true_ends_every_online_session_but_no_offline_one(env: Env) -> None:
+async def test_logging_out_with_current_true_ends_every_online_and_offline_session(env: Env) -> None:
     await _setup(env)
     offline = await _grant(env, offline=True)
     tokens = await _grant(env, "portal")
     response = await env.http.delete(f"{ACCOUNT}/sessions", params={"current": "true"}, headers=_bearer(tokens))
     assert response.status_code == 204
     assert_error(await refresh(env.http, "test", "portal", tokens["refresh_token"]), 400, "invalid_grant")
-    assert (await refresh(env.http, "test", "app", offline["refresh_token"])).status_code == 200
+    assert_error(await refresh(env.http, "test", "app", offline["refresh_token"]), 400, "invalid_grant")
     assert await _get(env, "/applications", await _grant(env, "portal")) == [
-        APP_OFFLINE,
         {"clientId": "portal", "userConsentRequired": False, "inUse": True, "offlineAccess": False},
     ]
 

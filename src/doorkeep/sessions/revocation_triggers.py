@@ -51,7 +51,7 @@ CONSENT_REMOVAL = Trigger("consent-removal", "Removing a consent", Ends.BOTH, Tr
 SCOPE_REMOVAL = Trigger("scope-removal", "Removing an optional client scope", Ends.NONE, True)
 SECRET_ROTATION = Trigger("client-secret-rotation", "Regenerating the client secret", Ends.NONE, True)
 ADMIN_LOGOUT = Trigger("admin-logout", "An administrator's sign out of a user", Ends.BOTH, False)
-ACCOUNT_LOGOUT = Trigger("account-logout", "Signing out of all devices in the Account Console", Ends.ONLINE, False)
+ACCOUNT_LOGOUT = Trigger("account-logout", "Signing out of all devices in the Account Console", Ends.BOTH, False)
 
 TRIGGERS: tuple[Trigger, ...] = (
     PASSWORD_CHANGE,

@@ -346,10 +346,10 @@ async def revoke_consent(tx: Tx, caller: Caller, client_id: str) -> None:
 
 
 # --- sessions and devices ----------------------------------------------------------------------
-async def _online_sessions(tx: Tx, caller: Caller) -> list[UserSession]:
-    """The user's live online sessions (expired rows awaiting the cleaner are not shown)."""
-    live = await realm_filter(tx, caller.realm, False, caller.now)
-    return await tx.sessions.user_sessions_of(caller.user.id, False, live)
+async def _live_sessions(tx: Tx, caller: Caller, offline: bool) -> list[UserSession]:
+    """The user's live online (or offline) sessions (expired rows awaiting the cleaner are not shown)."""
+    live = await realm_filter(tx, caller.realm, offline, caller.now)
+    return await tx.sessions.user_sessions_of(caller.user.id, offline, live)
 
 
 def _device(session: UserSession) -> dict[str, str]:
@@ -368,10 +368,10 @@ def _device(session: UserSession) -> dict[str, str]:
     }
 
 
-async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[str, Any]:
+async def _session_json(tx: Tx, caller: Caller, session: UserSession, offline: bool = False) -> dict[str, Any]:
     """SessionRepresentation: times in seconds; ``expires`` = started + SSO Session Max."""
-    clients, live = [], await realm_filter(tx, caller.realm, False, caller.now)
-    for cs in await tx.sessions.client_sessions(session.id, False, live):
+    clients, live = [], await realm_filter(tx, caller.realm, offline, caller.now)
+    for cs in await tx.sessions.client_sessions(session.id, offline, live):
         client = await tx.clients.get(cs.client_id)
         if client is not None:
             clients.append(
@@ -400,16 +400,27 @@ async def _session_json(tx: Tx, caller: Caller, session: UserSession) -> dict[st
 
 
 async def sessions(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
-    """``GET /account/sessions``: online sessions only; offline sessions are never listed."""
+    """``GET /account/sessions``: online sessions only (Keycloak issue #50936: the devices list the offline
+    ones, this older resource does not)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
-    return [await _session_json(tx, caller, s) for s in await _online_sessions(tx, caller)]
+    return [await _session_json(tx, caller, s) for s in await _live_sessions(tx, caller, False)]
+
+
+async def _signed_in(tx: Tx, caller: Caller) -> list[tuple[UserSession, bool]]:
+    """The online sessions, then the offline ones (Keycloak 26.5, PR #45112 "delete offline sessions via
+    account console"), an offline session of the same id as an online one shown once, as the online one."""
+    online = await _live_sessions(tx, caller, False)
+    ids = {s.id for s in online}
+    offline = [s for s in await _live_sessions(tx, caller, True) if s.id not in ids]
+    return [(s, False) for s in online] + [(s, True) for s in offline]
 
 
 async def devices(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
-    """``GET /account/sessions/devices``: online sessions grouped by operating system and version."""
+    """``GET /account/sessions/devices``: the online and offline sessions grouped by operating system and
+    version (AccountRestServiceTest.testListingAllSignedInDevicesEvenOfflineSessionsThenTerminatingAllSessions)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     grouped: dict[str, dict[str, Any]] = {}
-    for session in await _online_sessions(tx, caller):
+    for session, offline in await _signed_in(tx, caller):
         device = _device(session)
         rep = grouped.setdefault(
             device["os"] + device["osVersion"],
@@ -425,27 +436,45 @@ async def devices(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
         if session.id == caller.session_id:
             rep["current"] = True
         rep["lastAccess"] = max(rep["lastAccess"], session.last_session_refresh)
-        rep["sessions"].append(await _session_json(tx, caller, session))
+        rep["sessions"].append(await _session_json(tx, caller, session, offline))
     return list(grouped.values())
 
 
+async def _gone(tx: Tx, session_id: str) -> bool:
+    """Neither an online nor an offline session of that id is left."""
+    for offline in (False, True):
+        if await tx.sessions.get_user_session(session_id, offline) is not None:
+            return False
+    return True
+
+
 async def logout_sessions(tx: Tx, caller: Caller, *, include_current: bool) -> None:
-    """``DELETE /account/sessions``: every online session (the current one only if asked); offline kept,
-    unless the revocation-trigger policy ``account-logout`` says otherwise."""
+    """``DELETE /account/sessions``: every session, online and offline (the current one only if asked), as
+    the revocation-trigger policy ``account-logout`` says (by default both, as Keycloak 26.5+ does); a
+    LOGOUT event for each session id that is gone."""
     caller.require_one_of(MANAGE_ACCOUNT)
     keep = None if include_current else caller.session_id
-    listed = [s.id for s in await tx.sessions.user_sessions_of(caller.user.id, False) if s.id != keep]
+    listed: list[str] = []
+    for offline in (False, True):
+        for session in await tx.sessions.user_sessions_of(caller.user.id, offline):
+            if session.id != keep and session.id not in listed:
+                listed.append(session.id)
     trigger = revocation_triggers.ACCOUNT_LOGOUT
     await triggered.end_for_user(tx, caller.realm, caller.user.id, trigger, now=caller.now, keep_session=keep)
     for session_id in listed:  # SessionResource.logout: a LOGOUT event for each session logged out
-        if await tx.sessions.get_user_session(session_id, False) is None:
+        if await _gone(tx, session_id):
             await _record(tx, caller, "LOGOUT", session_id=session_id)
 
 
 async def logout_session(tx: Tx, caller: Caller, session_id: str) -> None:
-    """``DELETE /account/sessions/{id}``: that online session if it is the caller's; 204 either way."""
+    """``DELETE /account/sessions/{id}``: that session, online or offline (both when they share the id), if
+    it is the caller's; one LOGOUT event; 204 either way."""
     caller.require_one_of(MANAGE_ACCOUNT)
-    session = await tx.sessions.get_user_session(session_id, False)
-    if session is not None and session.user_id == caller.user.id:
-        await service.end(tx, session.id, False)
-        await _record(tx, caller, "LOGOUT", session_id=session.id)
+    ended = False
+    for offline in (False, True):
+        session = await tx.sessions.get_user_session(session_id, offline)
+        if session is not None and session.user_id == caller.user.id:
+            await service.end(tx, session.id, offline)
+            ended = True
+    if ended:
+        await _record(tx, caller, "LOGOUT", session_id=session_id)

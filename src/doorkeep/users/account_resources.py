@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 PASSWORD = "password"
 VIEW_GROUPS = "view-groups"
 UPDATE_PASSWORD = "UPDATE_PASSWORD"
+DELETE_CREDENTIAL = "delete_credential"
 NOT_REMOVABLE = AdminError(400, "Credential type cannot be removed", key="error")
 NOT_FOUND = AdminError(404, "Credential not found", key="error")
 
@@ -71,6 +72,8 @@ async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credential
         for action in ("createAction", "updateAction"):  # CredentialTypeMetadataBuilder.build: only enabled ones
             if container.get(action) is not None and container[action] not in enabled:
                 del container[action]
+        # issue 30204: a type is offered for removal only while the delete_credential action is enabled
+        container["removeable"] = container["removeable"] and DELETE_CREDENTIAL in enabled
         if user_credentials:
             if not stored and "createAction" not in container and "updateAction" not in container:
                 continue  # nothing to show and nothing the user could set up

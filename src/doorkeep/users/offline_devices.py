@@ -1,6 +1,6 @@
 """A user's offline grants by device, and their removal (a Doorkeep extension, issue #13 item 2).
 
-Keycloak's Account REST lists online sessions only (``/account/sessions``, ``/sessions/devices``); the
+Keycloak's ``/account/sessions`` lists online sessions only (``/sessions/devices`` lists both since 26.5); the
 offline sessions (one per device that holds offline tokens) are listed here with their device label, first
 use, last use and IP. "Remove this device" ends one offline session (every offline token of it dies at
 once); "remove all other devices" ends every other offline session of the user, whatever its clients.
