@@ -19,6 +19,7 @@ from doorkeep.errors import AdminError
 from doorkeep.oauth import account_actions
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
 from doorkeep.realms import required_actions as registered
+from doorkeep.sessions import revocation_triggers
 from doorkeep.users import account as ops
 from doorkeep.users import account_profile, offline_devices
 from doorkeep.web import account as rest
@@ -258,8 +259,19 @@ async def confirm_sign_out_others(page: Page) -> Response:
         button="Sign out everywhere else",
         cancel=DEVICES,
         action=f"{DEVICES}/sign-out-others",
-        question="Sign out every other browser session? This one stays signed in; "
-        "offline access of applications is kept (remove it under Applications).",
+        question=_sign_out_others_question(page),
+    )
+
+
+def _sign_out_others_question(page: Page) -> str:
+    """What "sign out everywhere else" ends: the realm's ``account-logout`` policy (by default offline access
+    too, as Keycloak 26.5's account console does)."""
+    ends = revocation_triggers.realm_value(revocation_triggers.ACCOUNT_LOGOUT, page.realm.attributes)
+    if ends.offline:
+        return "Sign out every other session, offline access of applications included? This one stays signed in."
+    return (
+        "Sign out every other browser session? This one stays signed in; "
+        "offline access of applications is kept (remove it under Applications)."
     )
 
 
