@@ -48,8 +48,12 @@ async def test_the_realm_page_shows_keycloaks_policy_with_its_effect(realm: Env,
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert "A password change ends: no sessions — sessions stay, and their tokens keep working." in text
-    assert "Signing out of all devices in the Account Console ends: online sessions of the user" in text
-    assert '<option value="online" selected>online (Keycloak)</option>' in text
+    # Keycloak 26.5 (PR #45112): signing out of all devices ends offline sessions too
+    assert (
+        "Signing out of all devices in the Account Console ends: online and offline sessions of the user — the user must "
+        "sign in again everywhere." in text
+    )
+    assert '<option value="both" selected>both (Keycloak)</option>' in text
     revocation = await admin.get(f"{BASE}/revocation", headers=HTML)
     assert "/revocation/triggers" in revocation.text
 
