@@ -60,7 +60,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/(roles|roles-by-id)/\{role_(name|id)\}/users$", USERS),
     _rule(r"GET .*/(roles|roles-by-id)/\{role_(name|id)\}$", ref("RoleRepresentation")),
     _rule(r"GET .*/roles$", ROLES),
-    _rule(r"GET .*/client-secret$", ref("CredentialRepresentation")),
+    _rule(r"GET .*/client-secret(/rotated)?$", ref("CredentialRepresentation")),
+    _rule(r"GET .*/test-nodes-available$", OBJECT),  # GlobalRequestResult, as push-revocation answers
     _rule(r"GET .*/service-account-user$", ref("UserRepresentation")),
     _rule(r"GET .*/(default|optional)-client-scopes$", array_of("ClientScopeRepresentation")),
     _rule(r"GET .*/(default-default|default-optional)-client-scopes$", array_of("ClientScopeRepresentation")),
