@@ -299,6 +299,9 @@ def test_the_authorization_endpoint_accepts_fragments_and_defaults_only_to_a_saf
         ("*", "javascript:alert(1)", False),
         ("*", "myapp://x", False),
         ("myapp:*", "myapp://x", True),
+        ("-", "https://app.example/cb", False),  # "-": none at all, not even the redirect URIs
+        ("-", "-", False),  # the marker is never a URI itself
+        ("-", "https://app.example/cb/../../evil", False),
     ],
 )
 def test_post_logout_redirect_uris(attribute: str, uri: str, expected: bool) -> None:
