@@ -25,7 +25,7 @@ from doorkeep import __version__
 from doorkeep.server import logs, workers
 from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
-from doorkeep.settings import FIELD_OF, OPTIONS, Option, Settings, option
+from doorkeep.settings import FIELD_OF, KNOWN_FEATURES, OPTIONS, Option, Settings, option
 
 log = logging.getLogger("doorkeep")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,6 +73,17 @@ def _duration(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
+def _features(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--features-disabled: every name must be a feature Doorkeep knows, or the server does not start (as
+    Keycloak refuses an unrecognized feature); a misspelt name would otherwise leave the feature on."""
+    unknown = [n.strip() for n in (value or "").split(",") if n.strip() and n.strip() not in KNOWN_FEATURES]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: unrecognized feature; Doorkeep knows {', '.join(KNOWN_FEATURES)}"
+        )
+    return value
+
+
 def _click_type(option: Option) -> Any:
     """The click type of a declared option's ``kind`` (settings.Option)."""
     return {
@@ -86,7 +97,12 @@ def _click_type(option: Option) -> Any:
     }.get(option.kind)
 
 
-_CALLBACKS: dict[str, Callable[..., Any]] = {"db_url": _db_url, "duration": _duration, "log_level": _log_level}
+_CALLBACKS: dict[str, Callable[..., Any]] = {
+    "db_url": _db_url,
+    "duration": _duration,
+    "log_level": _log_level,
+    "features": _features,
+}
 
 
 def _click_option(option: Option, **override: Any) -> Callable[[F], F]:

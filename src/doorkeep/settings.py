@@ -94,6 +94,9 @@ def _lifespan(what: str) -> Any:
     )
 
 
+KNOWN_FEATURES = ("impersonation",)  # the Keycloak feature names --features-disabled may name
+
+
 @dataclass(frozen=True)
 class Settings:
     """Server settings. Flag names follow Keycloak's (``--http-port`` ⇔ ``DOORKEEP_HTTP_PORT``)."""
@@ -232,6 +235,7 @@ class Settings:
         "--features-disabled",
         "Comma-separated features to turn off. Doorkeep knows one, impersonation: the admin API's "
         'users/{id}/impersonation then answers 501 "Feature not enabled", as Keycloak\'s does.',
+        kind="features",
     )
     import_realms: tuple[str, ...] = _option(
         (),

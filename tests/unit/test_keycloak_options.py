@@ -175,3 +175,17 @@ def test_features_disabled_is_doorkeeps_own_option_while_features_stays_ignored(
     assert done.ignored == ["--features"]
     assert done.args == ["--features-disabled", "impersonation"]
     assert done.defaults == {"features_disabled": "impersonation"}
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--features-disabled", "impersonaton"], {}),  # a misspelt name would leave impersonation on
+        (["--features-disabled", "impersonation,token-exchange"], {}),
+        ([], {"KC_FEATURES_DISABLED": "admin-fine-grained-authz"}),
+    ],
+)
+def test_an_unknown_disabled_feature_stops_the_start_with_its_name(args: list[str], env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["start-dev", *args], env=env)
+    assert result.exit_code == 2, result.output
+    assert "unrecognized feature; Doorkeep knows impersonation" in result.output
