@@ -64,6 +64,7 @@ PKCE_INVALID_VERIFIER = "PKCE verification failed: Invalid code verifier"
 PKCE_UNSUPPORTED_METHOD = "PKCE verification failed: Unsupported algorithm specified"
 PKCE_MISMATCH = "PKCE verification failed: Code mismatch"
 # The authorization endpoint's PKCE checks (AuthorizationEndpointChecker.checkPKCEParams).
+AUTHZ_DPOP_IMPLICIT = "DPoP is not supported for implicit nor hybrid flows. Client requires DPoP bound access tokens."
 PKCE_MISSING_METHOD = "Missing parameter: code_challenge_method"
 PKCE_METHOD_NOT_CONFIGURED = "Invalid parameter: code challenge method is not matching the configured one"
 PKCE_MISSING_CHALLENGE = "Missing parameter: code_challenge"
@@ -282,9 +283,10 @@ class BearerError(Exception):
     that carried no token at all: a bare 401 whose challenge names only the realm (RFC 6750 §3.1).
     """
 
-    def __init__(self, err: OAuthError | None = None) -> None:
+    def __init__(self, err: OAuthError | None = None, *, dpop: bool = False) -> None:
         super().__init__(err.description if err is not None else "no token")
         self.cause = err
+        self.dpop = dpop  # the token came with the DPoP scheme: the challenge is DPoP's, naming its algorithms
 
     @property
     def error(self) -> str | None:

@@ -78,7 +78,6 @@ LACKING = (
     "id_token_encryption_enc_values_supported",
     "userinfo_encryption_alg_values_supported",
     "userinfo_encryption_enc_values_supported",
-    "dpop_signing_alg_values_supported",
 )
 
 
@@ -163,6 +162,7 @@ async def test_discovery(kc: Env, url: str) -> None:
     assert doc["require_pushed_authorization_requests"] is False
     assert doc["frontchannel_logout_session_supported"] is True
     assert doc["frontchannel_logout_supported"] is True
+    assert {"ES256", "PS256", "RS256", "EdDSA"} <= set(doc["dpop_signing_alg_values_supported"])  # DPoP: RFC 9449
     for field in LACKING:
         assert field not in doc, field
 

@@ -101,6 +101,7 @@ ATTRIBUTES = {  # OIDCAdvancedConfigWrapper's attributes for plain metadata stri
     "token_endpoint_auth_signing_alg": "token.endpoint.auth.signing.alg",
 }
 PAR = "require.pushed.authorization.requests"
+DPOP = "dpop.bound.access.tokens"  # oauth/dpop.py CLIENT_ATTRIBUTE (clientreg stays free of the oauth package)
 
 
 class ConversionError(ValueError):
@@ -186,6 +187,9 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     par = _flag(oidc.get("require_pushed_authorization_requests"), "require_pushed_authorization_requests")
     if par is not None:
         attributes[PAR] = "true" if par else "false"
+    bound = _flag(oidc.get("dpop_bound_access_tokens"), "dpop_bound_access_tokens")
+    if bound is not None:  # OIDCAdvancedConfigWrapper.setUseDPoP
+        attributes[DPOP] = "true" if bound else "false"
     subject = _string(oidc.get("subject_type"), "subject_type")
     if subject not in (None, "public"):  # Doorkeep has no pairwise subject mapper
         raise ConversionError(f"Unsupported subject_type: {subject}")
@@ -290,6 +294,7 @@ def to_external(
     out["frontchannel_logout_uri"] = client.attr(fc.URL) or None
     out["frontchannel_logout_session_required"] = fc.session_required(client)
     out["require_pushed_authorization_requests"] = client.attr_bool(PAR)
+    out["dpop_bound_access_tokens"] = client.attr_bool(DPOP)
     return {k: v for k, v in out.items() if v is not None}
 
 

@@ -18,12 +18,32 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client, Realm, User, UserSession
+from doorkeep.oauth import dpop
 from doorkeep.oauth.client_auth import OIDC
 from doorkeep.tokens import TYPE_BEARER, jti_session_type
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
+
+
+_ACCESS_TYPES = frozenset({TYPE_BEARER, dpop.SCHEME})  # withDPoPVerifier's tokenType(Bearer, DPoP)
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How a request presented its access token (DPoPUtil.Validator.request): the ``Authorization`` scheme as
+    sent, the token, the ``DPoP`` header, and the request's URL (no query) and method, which a proof names."""
+
+    scheme: str
+    token: str
+    proof: str | None = None
+    url: str = ""
+    method: str = "GET"
+
+    @property
+    def dpop(self) -> bool:
+        return self.scheme == dpop.SCHEME  # case-sensitive, as withDPoPVerifier compares it
 
 
 @dataclass(frozen=True)
@@ -62,24 +82,65 @@ class InvalidAccess(Exception):
         return _EVENT_ERRORS.get(self.description, "invalid_token")
 
 
-async def validate(tx: Tx, services: Services, realm: Realm, issuer: str, token: str) -> ValidAccess:
+async def validate(
+    tx: Tx, services: Services, realm: Realm, issuer: str, token: str, presented: Presentation | None = None
+) -> ValidAccess:
     """Both steps: the token's own checks, then its client, session and user."""
-    return await holder(tx, services, realm, await verified_claims(tx, services, realm, issuer, token))
+    claims = await verified_claims(tx, services, realm, issuer, token, presented)
+    return await holder(tx, services, realm, claims)
 
 
-async def verified_claims(tx: Tx, services: Services, realm: Realm, issuer: str, token: str) -> dict[str, Any]:
-    """TokenVerifier's default checks (signature, ``typ`` Bearer, issuer, expiry); any failure is Keycloak's
-    one "Token verification failed"."""
+async def verified_claims(
+    tx: Tx, services: Services, realm: Realm, issuer: str, token: str, presented: Presentation | None = None
+) -> dict[str, Any]:
+    """TokenVerifier's default checks (signature, ``typ`` Bearer or DPoP, issuer, expiry), then, for a token a
+    request ``presented`` in its Authorization header, withDPoPVerifier's; any failure is Keycloak's one "Token
+    verification failed"."""
     claims = await services.codec.verify(tx, realm.id, token, internal=False)
     if claims is None:
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "signature")
-    if claims.get("typ") != TYPE_BEARER or claims.get("iss") != issuer:
+    if claims.get("typ") not in _ACCESS_TYPES or claims.get("iss") != issuer:
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "type or issuer")
     if not isinstance(claims.get("iat"), int):
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "no iat")
     if not policy.token_active(claims, services.clock.now()):  # IS_ACTIVE: still valid in its exp second
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "expired")
+    if presented is not None:
+        await _dpop_checks(tx, services, realm, claims, presented)
     return claims
+
+
+async def _dpop_checks(
+    tx: Tx, services: Services, realm: Realm, claims: dict[str, Any], presented: Presentation
+) -> None:
+    """DPoPUtil.withDPoPVerifier: a DPoP token only with the DPoP scheme and the reverse; a client that requires
+    DPoP only with the DPoP scheme; and with it a proof of the token's key for this request, with its hash."""
+    bound = claims.get("typ") == dpop.SCHEME
+    if bound and not presented.dpop:
+        raise InvalidAccess(
+            e.TOKEN_VERIFICATION_FAILED, "The access token type is DPoP but Authorization Header is not DPoP"
+        )
+    if presented.dpop and not bound:
+        raise InvalidAccess(
+            e.TOKEN_VERIFICATION_FAILED, "The access token type is not DPoP but Authorization Header is DPoP"
+        )
+    client = await tx.config.client(realm.id, str(claims.get("azp", "")))
+    if client is None:
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "Client not found")
+    if dpop.required(client) and not presented.dpop:
+        raise InvalidAccess(
+            e.TOKEN_VERIFICATION_FAILED, "This client requires DPoP, but no DPoP Authorization header is present"
+        )
+    if not presented.dpop:
+        return
+    now = services.clock.now()
+    try:
+        proof = await dpop.validate(
+            tx, presented.proof, uri=presented.url, method=presented.method, now=now, access_token=presented.token
+        )
+        dpop.check_binding(claims, proof)
+    except dpop.InvalidProof as err:
+        raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, err.message) from None
 
 
 async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any]) -> ValidAccess:
@@ -152,3 +213,19 @@ def bearer_token(authorization: str | None) -> str | None:
         token = authorization[7:].strip()
         return token or None
     return None
+
+
+def presentation(
+    authorization: str | None, proof: str | None = None, url: str = "", method: str = "GET"
+) -> Presentation | None:
+    """AppAuthManager.extractTokenStringFromAuthHeader: ``Bearer`` (any case) or ``DPoP`` (exactly), a space,
+    and a token without spaces; anything else is no token."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" and scheme != dpop.SCHEME:
+        return None
+    if not token or " " in token:
+        return None
+    return Presentation(scheme, token, proof, url, method)

@@ -20,6 +20,7 @@ class AuthRequest:
     nonce: str | None = None
     code_challenge: str | None = None
     code_challenge_method: str | None = None
+    dpop_jkt: str | None = None  # the key the code's token request must prove (RFC 9449 §10)
     prompt: str | None = None
     login_hint: str | None = None
     max_age: int | None = None

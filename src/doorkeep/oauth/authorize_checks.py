@@ -15,7 +15,7 @@ from doorkeep.errors import (
 )
 from doorkeep.model import Client, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import pkce, redirect_uris, response_types
+from doorkeep.oauth import dpop, pkce, redirect_uris, response_types
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.oauth.authorize_redirects import EarlyRedirect, redirecting, target
 from doorkeep.oauth.context import Form
@@ -62,6 +62,7 @@ def checked(
         nonce=params.get("nonce"),
         code_challenge=challenge,
         code_challenge_method=method,
+        dpop_jkt=params.get(dpop.AUTHORIZE_PARAM),
         prompt=params.get("prompt"),
         login_hint=params.get("login_hint"),
         max_age=max_age,
@@ -107,6 +108,8 @@ def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[res
         raise redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED, event_error="not_allowed"), early)
     if parsed.implicit_or_hybrid and not client.implicit_flow_enabled:
         raise redirecting(UnauthorizedClient(e.AUTHZ_IMPLICIT_DISABLED, event_error="not_allowed"), early)
+    if parsed.implicit_or_hybrid and dpop.required(client):  # a token from the front channel cannot be bound
+        raise redirecting(UnauthorizedClient(e.AUTHZ_DPOP_IMPLICIT, event_error="not_allowed"), early)
     return parsed, mode
 
 

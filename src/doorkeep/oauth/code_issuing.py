@@ -98,6 +98,7 @@ async def issue_code(
         "nonce": request.nonce,
         "code_challenge": request.code_challenge,
         "code_challenge_method": request.code_challenge_method,
+        "dpop_jkt": request.dpop_jkt,
         "acr": "1" if fresh_login else "0",
         "user_id": user.id,
     }

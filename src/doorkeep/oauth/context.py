@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from doorkeep.clock import Clock
@@ -10,6 +11,9 @@ from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Client, Realm
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.tokens import TokenCodec
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.dpop import Proof
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,11 @@ class OAuthRequest:
     # Clients' public keys and the clock for JWT client authentication (the process's, from Services).
     client_keys: ClientKeys | None = None
     cors: CorsReach = field(default_factory=CorsReach, compare=False)  # shared by the copies of this request
+    # DPoP (oauth/dpop.py): the ``DPoP`` header, this request's URL without its query (what a proof's ``htu``
+    # names), and the proof once the token endpoint verified it.
+    dpop_header: str | None = None
+    url: str = ""
+    dpop: Proof | None = None
 
     @property
     def base_url(self) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from doorkeep.keys import material
 from doorkeep.model import ClientScope
-from doorkeep.oauth import authorize, client_assertion, pkce, token_endpoint, userinfo
+from doorkeep.oauth import authorize, client_assertion, dpop, pkce, token_endpoint, userinfo
 
 # Keycloak's order, less what Doorkeep does not sign with (EdDSA).
 ID_TOKEN_ALGS = [
@@ -111,6 +111,7 @@ def configuration(issuer: str, scopes: list[ClientScope], *, registration: bool 
         "require_pushed_authorization_requests": False,
         "pushed_authorization_request_endpoint": f"{oidc}/ext/par/request",
         "authorization_response_iss_parameter_supported": True,
+        "dpop_signing_alg_values_supported": list(dpop.ALGS),
     }
 
 

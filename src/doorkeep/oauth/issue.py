@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
+from doorkeep.oauth import dpop
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -235,7 +236,8 @@ async def access_claims(
     sub = mappings.access_subject(mapped, ctx.user.id, transient=us is None)
     if sub is not None:
         claims["sub"] = sub
-    claims["typ"] = TYPE_BEARER
+    # DPoPUtil's transient mapper: a token request with a proof gets a token bound to the proof's key.
+    claims["typ"] = TYPE_BEARER if req.dpop is None else dpop.SCHEME
     claims["azp"] = ctx.client.client_id
     # A lightweight token takes only mappers switched on for it (``lightweight.claim``); the nonce mapper has none.
     if ctx.nonce and kind == mappings.ACCESS and any(m.mapper == NONCE_MAPPER for m in mapped_input[0]):
@@ -243,6 +245,8 @@ async def access_claims(
     if us is not None:
         claims["sid"] = us.id
     claims["scope"] = ctx.scopes.token_scope()
+    if req.dpop is not None:
+        claims["cnf"] = {"jkt": req.dpop.thumbprint}
     claims.update({k: v for k, v in mapped.items() if k not in claims})
     return _ordered(claims)
 
@@ -270,6 +274,8 @@ async def mint(
     refresh_expires_in = 0
     if refresh is not None and us is not None and cs is not None:
         refresh_claims = _refresh_claims(req, ctx, refresh, now, access.get("nonce"))
+        if client.public_client and "cnf" in access:  # RFC 9449 §5: only a public client's refresh token is bound
+            refresh_claims["cnf"] = access["cnf"]
         unsigned["refresh_token"] = Unsigned(refresh_claims, await _key(tx, services, realm, HMAC_ALG, now), HMAC_ALG)
         refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
         refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0
@@ -280,7 +286,7 @@ async def mint(
         session_id=None if us is None else us.id,
         access_jti=access["jti"],
         expires_in=access["exp"] - now,
-        token_type="bearer" if client.attr_bool("token.response.type.bearer.lower-case") else "Bearer",
+        token_type=_token_type(client, access),
         not_before_policy=policy.effective_not_before(realm, client, ctx.user.not_before),
         scope=ctx.scopes.token_scope(),
         unsigned=unsigned,
@@ -289,6 +295,13 @@ async def mint(
         refresh_expires_in=refresh_expires_in,
         response_claims=_mapped(ctx, mapped_input, mappings.RESPONSE),
     )
+
+
+def _token_type(client: Client, access: dict[str, Any]) -> str:
+    """TokenManager.formatTokenType: the access token's type (Bearer, or DPoP for a bound one), lower-cased when
+    the client asks for it."""
+    kind = str(access.get("typ", TYPE_BEARER))
+    return kind.lower() if client.attr_bool("token.response.type.bearer.lower-case") else kind
 
 
 async def _key(tx: Tx, services: Services, realm: Realm, alg: str, now: int) -> LoadedKey:

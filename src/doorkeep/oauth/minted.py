@@ -33,6 +33,7 @@ class RefreshTokenClaims(TypedDict):
     sid: str
     scope: str
     reuse_id: NotRequired[str]  # the rotation family, while rotation is in force
+    cnf: NotRequired[dict[str, str]]  # a public client's DPoP key (``jkt``), as its access token has it
 
 
 # Keycloak's AccessTokenResponse, in its JSON order (a hyphenated field, hence this form).

@@ -25,7 +25,7 @@ from doorkeep import errors as e
 from doorkeep.errors import InvalidRequest, InvalidRequestObject, OAuthError, UnauthorizedClient
 from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import authorize, request_parser, token_endpoint
+from doorkeep.oauth import authorize, dpop, request_parser, token_endpoint
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.endpoint_events import RequestEvents
@@ -103,6 +103,18 @@ async def check(client: Client, req: OAuthRequest, found: Parsed, scope_valid: b
         raise await refusals.refuse(InvalidRequest(e.AUTHZ_INVALID_REDIRECT_URI)) from None
 
 
+async def _dpop_proof(tx: Tx, req: OAuthRequest, now: int, refusals: RequestEvents) -> dpop.Proof | None:
+    """ParEndpoint's handleDPoPHeader: a ``DPoP`` header is checked as at the token endpoint (for this URL)."""
+    if req.dpop_header is None:
+        return None
+    try:
+        return await dpop.validate(tx, req.dpop_header, uri=req.url, method=req.method, now=now)
+    except dpop.InvalidProof as err:
+        refused = InvalidRequest(err.message)
+        await refusals.error("invalid_dpop_proof", reason=err.message)
+        raise refused from None
+
+
 async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     """Authenticate the client, check what it pushed, keep it, and answer its ``request_uri``. Keycloak's
     ParEndpoint records PUSHED_AUTHORIZATION_REQUEST_ERROR for each refusal after the realm checks, and no
@@ -113,6 +125,7 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     client = await _client(refusals)
     if "request_uri" in req.form:
         raise await refusals.refuse(InvalidRequest("It is not allowed to include request_uri to PAR."))
+    proof = await _dpop_proof(tx, req, now, refusals)
     found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals)
     await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals)
     expires_in = lifespan(req.realm)
@@ -120,5 +133,10 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     names = req.form.keys()
     kept = (name for name in names if name not in NOT_KEPT)
     params = {name: value for name in kept if (value := req.form.get(name)) is not None}
+    if proof is not None:  # RFC 9449 §10.1: a pushed request with a proof binds its code to the proof's key
+        jkt = found.params.get(dpop.AUTHORIZE_PARAM)
+        if jkt is not None and jkt != proof.thumbprint:
+            raise await refusals.refuse(InvalidRequest("DPoP Proof public key thumbprint does not match dpop_jkt"))
+        params[dpop.AUTHORIZE_PARAM] = proof.thumbprint
     await tx.pushed_requests.save(key, PushedRequest(req.realm.id, client.id, params, now), now + max(expires_in, 0))
     return ParResponse(PAR_PREFIX + key, expires_in)

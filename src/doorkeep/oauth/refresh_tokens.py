@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client
+from doorkeep.oauth import dpop
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH
 
 if TYPE_CHECKING:
@@ -64,6 +65,19 @@ async def decode(tx: Tx, services: Services, req: OAuthRequest, token: str) -> R
         reuse_id=str(reuse_id) if reuse_id else None,
         raw=claims,
     )
+
+
+def check_dpop(claims: RefreshClaims, req: OAuthRequest) -> None:
+    """verifyRefreshToken's DPoP step: a refresh token bound to a key (a public client's) needs a proof made with
+    that key; both refusals are ``invalid_grant``."""
+    if dpop.bound_thumbprint(claims.raw) is None:
+        return
+    if req.dpop is None:
+        raise e.InvalidGrant("DPoP proof is missing")
+    try:
+        dpop.check_binding(claims.raw, req.dpop)
+    except dpop.InvalidProof as err:
+        raise e.InvalidGrant(err.message) from None
 
 
 def check_binding(

@@ -56,6 +56,7 @@ READ = (
     "kc_action",
     "code_challenge",
     "code_challenge_method",
+    "dpop_jkt",
 )
 # Parameters the request parser never reads as plain parameters, so never "duplicated"
 # (AuthzEndpointRequestParser: request objects, client authentication).

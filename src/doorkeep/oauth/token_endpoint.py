@@ -11,7 +11,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
-from doorkeep.oauth import parameter_limits
+from doorkeep.oauth import dpop, parameter_limits
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.oauth.grants import (
     authorization_code,
@@ -77,6 +77,21 @@ def check_realm(req: OAuthRequest) -> None:
         raise e.AccessDenied(e.REALM_NOT_ENABLED)
 
 
+async def _dpop_proof(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> OAuthRequest:
+    """DPoPUtil.handleDPoPHeader, for every grant: a proof is checked when the request carries one or the client
+    requires DPoP; refused, it is 400 ``invalid_request`` with the check's message (event error
+    ``invalid_dpop_proof``). A valid one binds the tokens this request mints (oauth/issue.py)."""
+    if req.dpop_header is None and not dpop.required(client):
+        return req
+    try:
+        proof = await dpop.validate(tx, req.dpop_header, uri=req.url, method=req.method, now=services.clock.now())
+    except dpop.InvalidProof as err:
+        failure = e.InvalidRequest(err.message, event_error="invalid_dpop_proof")
+        failure.event_details = {"reason": err.message}
+        raise failure from None
+    return dataclasses.replace(req, dpop=proof)
+
+
 async def token(tx: Tx, services: Services, req: OAuthRequest) -> TokenResponse:
     """Handle one token request and sign its tokens at once (callers inside a larger transaction)."""
     return (await grant_tokens(tx, services, req)).response()
@@ -101,6 +116,7 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
         req = dataclasses.replace(req, form=parameter_limits.within_limits(req.form, grant_type))
         check_device_label(req.form)
+        req = await _dpop_proof(tx, services, req, client)
         minted = await grant(tx, services, req, client)
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)

@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
-def presented_token(req: OAuthRequest) -> str | None:
-    """The token from the header, or from a POST body; both at once, or two in the body, are refused."""
-    header = access.bearer_token(req.authorization)
+def presented_token(req: OAuthRequest) -> access.Presentation | None:
+    """The token from the header (``Bearer`` or ``DPoP``), or from a POST body (``Bearer``); both at once, or two
+    in the body, are refused."""
+    header = access.presentation(req.authorization, req.dpop_header, req.url, req.method)
     if req.method != "POST":
         return header
     body = req.form.all("access_token")
@@ -40,7 +41,9 @@ def presented_token(req: OAuthRequest) -> str | None:
     req.cors.allow_all()
     if body and header:
         raise BearerError(InvalidRequest(e.TOKEN_METHODS))
-    return header or (body[0] if body else None)
+    if header is None and body and body[0]:
+        return access.Presentation("Bearer", body[0], req.dpop_header, req.url, req.method)
+    return header
 
 
 @dataclass(frozen=True)
@@ -151,17 +154,19 @@ async def _refused(
 async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidAccess:
     """No token is a bare 401; a token without ``openid`` is 403 ``insufficient_scope`` (userinfo is an OIDC
     resource, OIDC Core §5.3), checked after the signature but before the client; then ``invalid_token``."""
-    token = presented_token(req)
+    presented = presented_token(req)
     req.cors.allow_all()  # refusals before the token's client is known are readable from any origin
-    if not token:
+    if presented is None:
         await _refused(tx, services, req, "invalid_token")
         raise BearerError()  # OAuth2Error.unauthorized()
     claims: dict[str, Any] = {}
     try:
-        claims = await access.verified_claims(tx, services, req.realm, req.issuer, token)
+        claims = await access.verified_claims(tx, services, req.realm, req.issuer, presented.token, presented)
         if scopes.OPENID not in scopes.split(str(claims.get("scope", ""))):
             await _refused(tx, services, req, "access_denied")
-            raise BearerError(InsufficientScope(e.MISSING_OPENID_SCOPE, event_error="access_denied"))
+            raise BearerError(
+                InsufficientScope(e.MISSING_OPENID_SCOPE, event_error="access_denied"), dpop=presented.dpop
+            )
         client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
         if client is not None:  # from here on only the client's web origins may read the answer
             req.cors.allow_client(client)
@@ -171,4 +176,4 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
         sid = claims.get("sid") if exc.description in _SESSION_KNOWN else None
         client_id = str(claims.get("azp")) if known else None
         await _refused(tx, services, req, exc.event_error, client=client_id, user_id=exc.user_id, session_id=sid)
-        raise BearerError(InvalidToken(exc.description, detail=str(exc))) from exc
+        raise BearerError(InvalidToken(exc.description, detail=str(exc)), dpop=presented.dpop) from exc

@@ -56,9 +56,17 @@ class Caller:
 
 
 async def authenticate(
-    tx: Tx, services: Services, realm_name: str, base_url: str, token: str | None, ip: str | None = None
+    tx: Tx,
+    services: Services,
+    realm_name: str,
+    base_url: str,
+    token: str | None,
+    ip: str | None = None,
+    *,
+    presented: access.Presentation | None = None,
 ) -> Caller:
-    """The realm (404), its enabled ``account`` client (404), then the bearer token (401)."""
+    """The realm (404), its enabled ``account`` client (404), then the bearer token (401); ``presented``: how the
+    request's Authorization header carried it (a DPoP token needs its proof, oauth/access.py)."""
     realm = await tx.realms.get_by_name(realm_name)
     if realm is None:
         raise AdminError(404, "Realm does not exist", key="error")
@@ -68,7 +76,7 @@ async def authenticate(
     if token is None or not realm.enabled:
         raise UNAUTHORIZED
     try:
-        valid = await access.validate(tx, services, realm, f"{base_url}/realms/{realm.name}", token)
+        valid = await access.validate(tx, services, realm, f"{base_url}/realms/{realm.name}", token, presented)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
     aud = valid.claims.get("aud")

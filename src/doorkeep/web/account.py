@@ -17,11 +17,20 @@ from starlette.routing import BaseRoute, Match, Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import HTTPS_REQUIRED, AdminError
-from doorkeep.oauth import access
 from doorkeep.users import account as ops
 from doorkeep.users import account_resources as resources
 from doorkeep.web import account_cors, cors, handlers
-from doorkeep.web.http import NO_CACHE, admin_error, base_url, client_ip, is_secure, json_response, read_json, state
+from doorkeep.web.http import (
+    NO_CACHE,
+    admin_error,
+    base_url,
+    client_ip,
+    is_secure,
+    json_response,
+    read_json,
+    resource_presentation,
+    state,
+)
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -41,7 +50,8 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
     """Authenticate the bearer token for the path's realm, then run ``work`` as ``handlers.answer`` does:
     one transaction, committed only if the call succeeds."""
     services = state(request).services
-    token = access.bearer_token(request.headers.get("authorization"))
+    presented = resource_presentation(request)
+    token = presented.token if presented is not None else None
     allowed: list[frozenset[str]] = []  # the token's allowed-origins, once it is verified
 
     async def run(tx: Tx) -> Response:
@@ -49,7 +59,13 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
         if realm is not None and not is_secure(request, realm):  # Keycloak's checkSsl: 403 before the token
             raise AdminError(403, "invalid_request", key="error", description=HTTPS_REQUIRED)
         caller = await ops.authenticate(
-            tx, services, request.path_params["realm"], base_url(request), token, client_ip(request)
+            tx,
+            services,
+            request.path_params["realm"],
+            base_url(request),
+            token,
+            client_ip(request),
+            presented=presented,
         )
         allowed.append(caller.origins)
         if not _known_version(request):

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from doorkeep import json_bytes, numbers
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.model import Realm
+from doorkeep.oauth import access, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
 
@@ -73,8 +74,12 @@ def bearer_error(err: BearerError, realm: str) -> Response:
     (RFC 6750 §3), the body is empty text. Attributes absent from the error are left out of the challenge,
     so a request without a token gets just ``Bearer realm="…"``."""
     attributes = {"realm": realm, "error": err.error, "error_description": err.description}
+    if err.dpop:  # OAuth2Error's DPoPChallenge: the proof algorithms first (RFC 9449 §7.1)
+        attributes = {"algs": " ".join(dpop.ALGS), **attributes}
     challenge = ", ".join(f'{name}="{value}"' for name, value in attributes.items() if value is not None)
-    return Response(b"", err.status, {"WWW-Authenticate": f"Bearer {challenge}"}, media_type="text/plain;charset=utf-8")
+    scheme = dpop.SCHEME if err.dpop else "Bearer"
+    headers = {"WWW-Authenticate": f"{scheme} {challenge}"}
+    return Response(b"", err.status, headers, media_type="text/plain;charset=utf-8")
 
 
 async def read_body(request: Request) -> bytes:
@@ -244,7 +249,29 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
         client_keys=state(request).services.client_keys,
+        dpop_header=dpop_header(request),
+        url=request_url(request),
     )
+
+
+def dpop_header(request: Request) -> str | None:
+    """The ``DPoP`` header; repeated, its values joined by a comma (as JAX-RS getHeaderString joins them)."""
+    values = request.headers.getlist(dpop.HEADER)
+    return ",".join(values) if values else None
+
+
+def resource_presentation(request: Request) -> access.Presentation | None:
+    """How a REST request (account, admin) presented its access token: ``Bearer`` or ``DPoP`` with its proof."""
+    return access.presentation(
+        request.headers.get("authorization"), dpop_header(request), request_url(request), request.method
+    )
+
+
+def request_url(request: Request) -> str:
+    """This request's absolute URL without its query (JAX-RS ``getAbsolutePath``), as a DPoP proof names it."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) and raw else request.url.path
+    return f"{base_url(request)}{path}"
 
 
 async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:

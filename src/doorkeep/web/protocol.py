@@ -324,6 +324,8 @@ async def backchannel_logout_endpoint(request: Request) -> Response:
 
 async def userinfo_endpoint(request: Request) -> Response:
     services = state(request).services
+    if len(request.headers.getlist("authorization")) > 1:  # AppAuthManager: NotAuthorizedException("Bearer")
+        return Response(b"", 401, {"WWW-Authenticate": "Bearer", **NO_STORE}, media_type="text/plain;charset=utf-8")
     return await _protocol(
         request,
         lambda tx, req: userinfo.userinfo(tx, services, req),

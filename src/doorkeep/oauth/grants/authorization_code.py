@@ -89,6 +89,7 @@ async def _exchange(
         req.form.get("code_verifier"),
         client.attr("pkce.code.challenge.method") or None,
     )
+    _check_dpop_jkt(data.get("dpop_jkt"), req)
     scope_param = str(data.get("scope") or "")
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)
@@ -167,3 +168,16 @@ async def _parse_code(
         detail = "code used twice" if not claimed else "code expired"
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail=detail)
     return stored, us, cs
+
+
+def _check_dpop_jkt(jkt: object, req: OAuthRequest) -> None:
+    """DPoPUtil.validateDPoPJkt: a code asked for with ``dpop_jkt`` is exchanged only with a proof of that key."""
+    if not isinstance(jkt, str):
+        return
+    message = None
+    if req.dpop is None:
+        message = "DPoP Proof missing"
+    elif req.dpop.thumbprint != jkt:
+        message = "DPoP Proof public key thumbprint does not match dpop_jkt"
+    if message is not None:
+        raise _refused(e.InvalidRequest(message))

@@ -49,6 +49,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     try:
         claims = await refresh_tokens.decode(tx, services, req, token)
         refresh_tokens.check_binding(claims, req, client, now)
+        refresh_tokens.check_dpop(claims, req)
     except e.OAuthError as err:
         raise _refused(err) from None
     try:

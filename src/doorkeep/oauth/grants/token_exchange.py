@@ -16,11 +16,11 @@ token revokes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep.model import ISSUER_NOTE, Client, ClientSession
-from doorkeep.oauth import access, exchange_chain, issue
+from doorkeep.oauth import access, dpop, exchange_chain, issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.exchange_settings import REFRESH_ENABLED, enabled
 from doorkeep.oauth.grants.common import issue_new_session_tokens
@@ -98,11 +98,11 @@ async def _subject(tx: Tx, services: Services, req: OAuthRequest, client: Client
     except access.InvalidAccess as err:
         failed = e.InvalidRequest(e.INVALID_TOKEN, event_error="invalid_token", detail=str(err))
         raise _refused(failed, "subject_token validation failure") from None
-    # validateSenderConstrainedToken (RFC 7800 ``cnf``), before the event knows the user: only the client the
-    # token was issued to may present it. Doorkeep binds no token to a certificate or a DPoP key, so the
-    # proof checks that follow in Keycloak have nothing to verify here.
-    if valid.claims.get("cnf") is not None and valid.claims.get("azp") != client.client_id:
-        raise _refused(e.InvalidRequest(e.TE_SENDER_CONSTRAINED), e.TE_SENDER_CONSTRAINED)
+    # validateSenderConstrainedToken (RFC 7800 ``cnf``), before the event knows the user: a token bound to a DPoP
+    # key is exchanged by whoever proves that key in this request (the proof the token endpoint checked);
+    # otherwise a bound token only by the client it was issued to, and a DPoP-bound one only with a proof.
+    if valid.claims.get("cnf") is not None:
+        _check_sender_constraint(valid.claims, req, client)
     trail.user_id = valid.user.id
     trail.details["username"] = valid.user.username
     sid = valid.claims.get("sid")
@@ -267,3 +267,19 @@ def _check_requested_audiences(aud: list[str], requested: list[str]) -> None:
         if missing:
             reason = e.TE_AUDIENCE_NOT_AVAILABLE.format(missing)
             raise _refused(e.InvalidRequest(reason), reason)
+
+
+def _check_sender_constraint(claims: dict[str, Any], req: OAuthRequest, client: Client) -> None:
+    """A subject token with ``cnf``: proven (DPoPUtil.validateBinding), or refused."""
+    message = "DPoP proof is missing"
+    if dpop.bound_thumbprint(claims) is not None and req.dpop is not None:
+        try:
+            dpop.check_binding(claims, req.dpop)
+            return
+        except dpop.InvalidProof as err:
+            message = err.message
+    if claims.get("azp") != client.client_id:
+        message = e.TE_SENDER_CONSTRAINED
+    elif dpop.bound_thumbprint(claims) is None:
+        return  # bound to something else than a DPoP key (a certificate), and presented by its own client
+    raise _refused(e.InvalidRequest(message), message)

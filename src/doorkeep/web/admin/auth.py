@@ -20,7 +20,7 @@ from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
 from doorkeep.web import cors
-from doorkeep.web.http import is_secure, issuer, state
+from doorkeep.web.http import is_secure, issuer, resource_presentation, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -109,9 +109,10 @@ def require_https(request: Request, realm: Realm) -> None:
 
 async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     """Validate the bearer token against the realm named in its ``iss``; 401 if anything is off."""
-    token = access.bearer_token(request.headers.get("authorization"))
-    if token is None:
+    presented = resource_presentation(request)
+    if presented is None:
         raise UNAUTHORIZED
+    token = presented.token
     from doorkeep.tokens import unverified
 
     parsed = unverified(token)
@@ -129,7 +130,8 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     # Unbound again before the handler runs, so that nothing it reads after its own writes is cached.
     previous = tx.config.bind(realm)
     try:
-        valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
+        services = state(request).services
+        valid = await access.validate(tx, services, realm, issuer(request, realm.name), token, presented)
         cors.remember_token_origins(request, valid.claims)
         identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         sid = valid.claims.get("sid")

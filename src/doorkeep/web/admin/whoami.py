@@ -25,7 +25,7 @@ from doorkeep.users import locale as user_locale
 from doorkeep.web import handlers
 from doorkeep.web.admin.auth import UNAUTHORIZED, identity_of
 from doorkeep.web.cors import preflight_response
-from doorkeep.web.http import issuer, json_response, state
+from doorkeep.web.http import issuer, json_response, resource_presentation, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -80,12 +80,13 @@ async def _answer(request: Request, tx: Tx) -> Response:
     realm = await tx.realms.get_by_name(request.path_params["realm"])
     if realm is None:
         raise REALM_NOT_FOUND
-    token = access.bearer_token(request.headers.get("authorization"))
-    if token is None or not realm.enabled:
+    presented = resource_presentation(request)
+    if presented is None or not realm.enabled:
         raise UNAUTHORIZED
     previous = tx.config.bind(realm)
     try:
-        valid = await access.validate(tx, state(request).services, realm, issuer(request, realm.name), token)
+        services = state(request).services
+        valid = await access.validate(tx, services, realm, issuer(request, realm.name), presented.token, presented)
         azp = valid.claims.get("azp")
         client = await tx.config.client(realm.id, azp) if isinstance(azp, str) else None
         _is_console(valid.claims, client is not None and client.attributes.get(CONSOLE_ATTRIBUTE) == "true")
