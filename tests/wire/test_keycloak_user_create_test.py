@@ -25,8 +25,8 @@ UserSearchTest's parts in test_admin_users_keycloak_parity.py. Not ported, by de
 * UserSessionClientVisibilityTest: fine-grained admin permissions v2 (per-client view policies).
 * Issued/Federated(User)VerifiableCredentialTest, UserVerifiableCredentialsTest: OID4VC, not in Doorkeep.
 
-Not yet ported (no feature missing): CompositeClientRoleMappingsTest and CompositeRealmRoleMappingsTest
-(composite role-mapping listings; test_admin_users.py covers the realm side in part).
+CompositeClientRoleMappingsTest and CompositeRealmRoleMappingsTest (the composite role-mapping listings) live in
+test_keycloak_composite_client_role_mappings_test.py and test_keycloak_composite_realm_role_mappings_test.py.
 """
 
 from __future__ import annotations
