@@ -226,7 +226,6 @@ DUPLICATE_USER = {"username": "USER1", "enabled": True}
         (_set(["realm"], 7), "realm: expected a non-empty string"),
         (_set(["users", 0, "credentials", 0, "value"], 1234), "users[0].credentials[0].value: expected a string"),
         (_set(["users", 1], DUPLICATE_USER), "users[1].username: duplicate username 'user1' (also users[0])"),
-        (_set(["users", 0, "realmRoles", 2], "ghost"), "users[0].realmRoles[2]: no realm role 'ghost'"),
         (_set(["users", 0, "clientRoles"], {"nope": ["x"]}), "users[0].clientRoles.nope: no client 'nope'"),
         (
             _set(["users", 0, "clientRoles"], {"account": ["x"]}),
@@ -317,6 +316,44 @@ async def test_a_malformed_file_names_the_place_and_writes_nothing(
     assert await files.export_realm(db, "demo") == before
 
 
+async def test_a_users_undefined_realm_role_is_made_and_granted(new_db: Callable[[], Awaitable[Database]]) -> None:
+    """RepresentationToModel.createRoleMappings: a ``realmRoles`` name no role has is added to the realm (Keycloak's
+    CompositeRoleTest imports REALM_APP_ROLE_USER holding an ``APP_ROLE_2`` nobody defined)."""
+    db = await new_db()
+    data = demo()
+    data["users"][0]["realmRoles"] = ["ghost", "offline_access"]
+    data["users"].append({"username": "user2", "enabled": True, "realmRoles": ["ghost"]})
+    await import_data(db, data)
+    async with db.transaction() as tx:
+        assert await realm_roles_of(tx, "demo", "user1") == {"ghost", "offline_access"}
+        assert await realm_roles_of(tx, "demo", "user2") == {"ghost"}
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        assert [r.name for r in await tx.roles.list_realm_roles(realm.id)].count("ghost") == 1
+
+
+async def test_a_clients_deprecated_default_roles_join_the_default_role(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    """DefaultExportImportManager.convertDeprecatedDefaultRoles: without ``defaultRole``, each of a client's
+    ``defaultRoles`` is made a role of the client if the file lacks it, and a composite of default-roles-{realm},
+    beside Keycloak's own defaults; with ``defaultRole`` given, the old field is ignored."""
+    db = await new_db()
+    data = demo()
+    data.pop("defaultRole", None)
+    data["clients"][0]["defaultRoles"] = ["reader", "writer"]
+    data["roles"] = {**data.get("roles", {}), "client": {data["clients"][0]["clientId"]: [{"name": "writer"}]}}
+    await import_data(db, data)
+    async with db.transaction() as tx:
+        realm = await tx.realms.get_by_name("demo")
+        assert realm is not None
+        default = await tx.roles.get_realm_role(realm.id, "default-roles-demo")
+        assert default is not None
+        parts = await tx.roles.composites(default.id)
+        names = {(r.client_id is not None, r.name) for r in parts}
+        assert {(True, "reader"), (True, "writer"), (False, "offline_access")} <= names, names
+
+
 async def test_a_json_syntax_error_names_its_line_and_column(
     new_db: Callable[[], Awaitable[Database]],
     tmp_path: Path,
@@ -338,14 +375,14 @@ async def test_a_list_of_realms_is_imported_all_or_nothing(
     tmp_path: Path,
 ) -> None:
     db = await new_db()
-    second = {"realm": "second", "users": [{"username": "bob", "realmRoles": ["ghost"]}]}
+    second = {"realm": "second", "users": [{"username": "bob", "clientRoles": {"account": ["ghost"]}}]}
     path = write(tmp_path, [demo(), second])
     with pytest.raises(files.ImportError_) as raised:
         await files.import_file(db, path, FakeClock(), skip_existing=False)
-    assert str(raised.value) == f"{path}: [1].users[0].realmRoles[0]: no realm role 'ghost'"
+    assert str(raised.value) == f"{path}: [1].users[0].clientRoles.account[0]: client 'account' has no role 'ghost'"
     async with db.transaction() as tx:
         assert [r.name for r in await tx.realms.list()] == []
-    second["users"][0]["realmRoles"] = ["offline_access"]  # type: ignore[index]
+    second["users"][0]["clientRoles"] = {"account": ["view-profile"]}  # type: ignore[index]
     path = write(tmp_path, [demo(), second])
     assert await files.import_file(db, path, FakeClock(), skip_existing=False) == ["demo", "second"]
 

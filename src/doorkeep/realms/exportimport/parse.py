@@ -41,6 +41,7 @@ from doorkeep.oauth.claims import default_web_origins
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import auth_flows, provisioning, required_actions
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
+from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_realm_roles
 from doorkeep.realms.exportimport.plan import (
     ClientPlan,
     ImportError_,
@@ -112,6 +113,7 @@ CLIENT_KEYS = {
     "clientAuthenticatorType",
     "protocolMappers",
     "registeredNodes",
+    "defaultRoles",  # deprecated (Keycloak < 13), still imported: implied_roles
 }
 USER_KEYS = {
     "id",
@@ -152,6 +154,7 @@ class _Parser:
         self.role_refs: list[RoleRef] = []
         self.scope_refs: list[tuple[str, str]] = []
         self.client_refs: list[tuple[str, str]] = []
+        self.client_default_roles: list[RoleRef] = []  # the clients' deprecated ``defaultRoles``
         self.alias: dict[str, str] = {}  # the file's default-role name -> ours
 
     def fields(self, rep: dict[str, Any], known: set[str], pattern: str) -> None:
@@ -194,6 +197,9 @@ class _Parser:
         mappings = self.scope_mappings(rep)
         users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
         self.check_users(realm, users, clients)
+        add_user_realm_roles(roles, users, builtin_realm_roles(name))
+        if rep.get("defaultRole") is None:
+            add_client_default_roles(roles, default_role, self.client_default_roles)
         groups = parse_groups(rep, b, self.refs)
         default_groups = str_list(rep.get("defaultGroups"), at(b, "defaultGroups")) if rep.get("defaultGroups") else []
         check_group_paths(
@@ -338,6 +344,10 @@ class _Parser:
             client_id = req_str(c, "clientId", where)
             if any(p.client.client_id == client_id for p in out):
                 fail(at(where, "clientId"), f"duplicate clientId '{client_id}'")
+            if c.get("defaultRoles") is not None:
+                listed = at(where, "defaultRoles")
+                names = str_list(c["defaultRoles"], listed)
+                self.client_default_roles += [(client_id, n, f"{listed}[{k}]") for k, n in enumerate(names)]
             if c.get("clientAuthenticatorType") not in (None, *CLIENT_AUTHENTICATORS):
                 self.unknown.add(f"clients[].clientAuthenticatorType={c['clientAuthenticatorType']}")
             client = apply(
