@@ -26,8 +26,9 @@ Not ported, and why:
   client-authenticator-providers, form-action-providers, config-description, per-client-config-description)
   and flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new config,
   config update/delete): Doorkeep has no such endpoint (its authentication flows are read-only).
-* testServerInfo's ``memoryInfo``: Doorkeep has no JVM heap to report, so no admin sees one; ``cpuInfo`` (the
-  processor count) and ``systemInfo`` are asserted.
+* testServerInfo's ``systemInfo.javaVersion``: Doorkeep runs no JVM; who sees ``systemInfo``, ``cpuInfo`` and
+  ``memoryInfo`` (the process's memory, admin/memory_info.py) is asserted, here and in
+  test_keycloak_server_info_permissions_test.py.
 * users()' impersonation: as the Java comment says, in ImpersonationTest (test_admin_impersonation.py).
 * realms()' realm deletion by the realm's own realm-admin runs against a third realm, ``permissions-delete``,
   so the module's realm stays for the other tests (the Java test deletes and imports ``permissions-test``).
@@ -550,12 +551,12 @@ SYSTEM = ("systemInfo", "cpuInfo", "memoryInfo")
     ("caller", "status", "shown"),
     [
         ("master-none", 403, ()),  # a master user without a role
-        ("master-admin", 200, ("systemInfo", "cpuInfo")),  # a master user with a permission sees the system
+        ("master-admin", 200, SYSTEM),  # a master user with a permission sees the system
         ("none", 403, ()),
         ("view-realm", 200, ()),  # an admin of another realm does not
         ("manage-users", 200, ()),
         ("manage-realm", 200, ("systemInfo",)),  # ServerInfoPermissionsTest (26.x): manage-realm sees the version
-        ("view-system", 200, ("systemInfo", "cpuInfo")),  # unless they hold realm-management's view-system
+        ("view-system", 200, SYSTEM),  # unless they hold realm-management's view-system
     ],
 )
 async def test_server_info(kc: Kc, caller: str, status: int, shown: tuple[str, ...]) -> None:

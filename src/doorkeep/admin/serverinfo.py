@@ -18,6 +18,9 @@ from typing import Any
 
 from doorkeep import __version__, events
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
+from doorkeep.admin.keystores import FORMATS as KEYSTORE_TYPES
+from doorkeep.admin.memory_info import memory_info
+from doorkeep.keys import components
 from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.oauth.mappers import claims as mappings
@@ -166,6 +169,17 @@ def _mapper(name: str, mapper: str, claim: str | None, attribute: str | None) ->
     return {"name": name, "protocol": OIDC, "protocolMapper": mapper, "consentRequired": False, "config": config}
 
 
+def _key_properties(provider: str) -> list[dict[str, Any]]:
+    """The ConfigPropertyRepresentations of a key provider's config properties (keys.components.PROPERTIES)."""
+    out: list[dict[str, Any]] = []
+    for prop in components.PROPERTIES[provider]:
+        rep: dict[str, Any] = {"name": prop.name, "label": prop.label, "secret": prop.secret}
+        if prop.options:
+            rep |= {"type": "List", "options": list(prop.options)}
+        out.append({**rep, "required": False, "readOnly": False})
+    return out
+
+
 def _uptime(seconds: int) -> str:
     """Keycloak's uptime text, e.g. ``0 days, 1 hour, 2 minutes, 3 seconds``."""
     days, rest = divmod(max(seconds, 0), 86_400)
@@ -196,10 +210,11 @@ def system_info(now: int, started: int) -> dict[str, Any]:
 
 def shown_to(info: dict[str, Any], *, system: bool, version: bool) -> dict[str, Any]:
     """What an admin sees of ``info`` (Keycloak's PermissionsTest.testServerInfo, ServerInfoPermissionsTest): the
-    system (``systemInfo``, ``cpuInfo``) to an admin of the master realm or a holder of realm-management's
-    ``view-system``; to another realm's manage-realm admin only ``systemInfo.version``; to the rest neither."""
+    system (``systemInfo``, ``cpuInfo``, ``memoryInfo``) to an admin of the master realm or a holder of
+    realm-management's ``view-system``; to another realm's manage-realm admin only ``systemInfo.version``; to the
+    rest neither."""
     if system:
-        return {**info, "cpuInfo": {"processorCount": os.cpu_count() or 1}}
+        return {**info, "cpuInfo": {"processorCount": os.cpu_count() or 1}, "memoryInfo": memory_info()}
     out = {key: value for key, value in info.items() if key != "systemInfo"}
     if version:
         out["systemInfo"] = {"version": info["systemInfo"]["version"]}
@@ -216,7 +231,7 @@ def server_info(now: int, started: int) -> dict[str, Any]:
         "features": [],
         "cryptoInfo": {
             "cryptoProvider": "cryptography (Python)",
-            "supportedKeystoreTypes": [],
+            "supportedKeystoreTypes": list(KEYSTORE_TYPES),  # what client-certificate downloads write
             "clientSignatureSymmetricAlgorithms": ["HS256", "HS384", "HS512"],
             "clientSignatureAsymmetricAlgorithms": sorted(keys.ASYMMETRIC),
         },
@@ -250,7 +265,8 @@ def server_info(now: int, started: int) -> dict[str, Any]:
         "clientInstallations": {OIDC: []},
         "componentTypes": {
             "org.keycloak.keys.KeyProvider": [
-                {"id": pid, "helpText": text, "properties": [], "metadata": {}} for pid, text in KEY_PROVIDERS
+                {"id": pid, "helpText": text, "properties": _key_properties(pid), "metadata": {}}
+                for pid, text in KEY_PROVIDERS
             ]
         },
         "passwordPolicies": [],

@@ -1,0 +1,55 @@
+"""Keycloak's ServerInfoTest (tests/base/.../tests/admin/ServerInfoTest.java), its one method ported to one test:
+``GET /admin/serverinfo`` as master's admin (ServerInfoAdminResource.getInfo).
+
+Who sees which part is ServerInfoPermissionsTest's (test_keycloak_server_info_permissions_test.py). What the Java
+method asserts and Doorkeep answers differently, on purpose:
+
+* ``providers`` lists the SPIs Doorkeep has (login-protocol, keys, eventsListener…), not Keycloak's ``realm``,
+  ``user``, ``authenticator`` or ``connectionsJpa`` (no JPA, so no ``operationalInfo`` of it).
+* ``themes``: Doorkeep has one built-in theme, ``keycloak``, for every type; not Keycloak's ``base``,
+  ``keycloak.v2`` and ``keycloak.v3``.
+* ``cryptoInfo``: no ``BCFKS`` keystore type (no Bouncy Castle FIPS) and no ``EdDSA`` among the client signature
+  algorithms (Doorkeep verifies no Ed25519 signatures).
+* ``systemInfo.version``: the Keycloak release Doorkeep answers like (serverinfo.KEYCLOAK_VERSION), not the
+  version of a server under test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from doorkeep.admin.serverinfo import KEYCLOAK_VERSION
+from keycloak_port import admin_headers
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+def _key_size_options(info: dict[str, Any]) -> list[str]:
+    (rsa,) = [t for t in info["componentTypes"]["org.keycloak.keys.KeyProvider"] if t["id"] == "rsa-generated"]
+    (key_size,) = [p for p in rsa["properties"] if p["name"] == "keySize"]
+    return list(key_size["options"])
+
+
+async def test_server_info(env: Env) -> None:
+    response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
+    assert response.status_code == 200, response.text
+    info = response.json()
+    assert info["providers"] and info["themes"]["account"] and info["enums"]
+    assert info["memoryInfo"] is not None and info["systemInfo"] is not None
+
+    crypto = info["cryptoInfo"]
+    assert sorted(crypto["supportedKeystoreTypes"]) == ["JKS", "PKCS12"]
+    assert sorted(crypto["clientSignatureSymmetricAlgorithms"]) == ["HS256", "HS384", "HS512"]
+    asymmetric = ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"]
+    assert sorted(crypto["clientSignatureAsymmetricAlgorithms"]) == asymmetric
+    assert sorted(_key_size_options(info)) == ["1024", "2048", "3072", "4096"]
+
+    system = info["systemInfo"]
+    assert system["version"] == KEYCLOAK_VERSION
+    assert system.get("serverTime") is not None and system.get("uptime") is not None
+    memory = info["memoryInfo"]
+    assert memory["free"] == memory["total"] - memory["used"] and 0 <= memory["freePercentage"] <= 100, memory
+    assert memory["totalFormated"].endswith((" MB", " kB", " B")), memory
