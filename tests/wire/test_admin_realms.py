@@ -153,6 +153,32 @@ async def test_listing_realms_shows_a_realm_admin_only_their_own_realm(env: Env)
     assert [r["realm"] for r in response.json()] == ["test"]
 
 
+async def test_listing_realms_shows_an_admin_without_view_realm_only_the_realm_name(env: Env) -> None:
+    """RealmsAdminResource.toRealmRep: an admin of the realm who may not view it (``isAdmin``, any
+    realm-management role) gets a representation holding ``realm`` alone, brief or not; Keycloak 26's source
+    sets nothing else there (the fuller limited view is GET /admin/realms/{realm}'s, RealmAdminResource.getRealm)."""
+    await seed_realm(env.db, env.clock, display_name="Test Realm")
+    for role in ("query-users", "view-users", "manage-clients", "view-events"):
+        headers = await _realm_user(env, f"limited-{role}", role)
+        for params in ({}, {"briefRepresentation": "true"}):
+            response = await env.http.get(REALMS, params=params, headers=headers)
+            assert (response.status_code, response.json()) == (200, [{"realm": "test"}]), (role, params)
+
+
+async def test_listing_realms_briefly_gives_a_viewer_keycloaks_brief_representation(env: Env) -> None:
+    """ModelToRepresentation.toBriefRepresentation(RealmModel): id, realm, displayName, displayNameHtml, enabled."""
+    await seed_realm(env.db, env.clock, display_name="Test Realm")
+    master = await env.admin_headers()
+    update = {"displayNameHtml": "<b>Test</b> Realm"}
+    assert (await env.http.put(f"{REALMS}/test", json=update, headers=master)).status_code == 204
+    realm_id = (await env.http.get(f"{REALMS}/test", headers=master)).json()["id"]
+    expected = {"id": realm_id, "realm": "test", "displayName": "Test Realm", "enabled": True, **update}
+    for headers in (master, await _realm_user(env, "viewer", "view-realm")):
+        response = await env.http.get(REALMS, params={"briefRepresentation": "true"}, headers=headers)
+        assert response.status_code == 200, response.text
+        assert [r for r in response.json() if r["realm"] == "test"] == [expected]
+
+
 async def test_listing_realms_is_forbidden_to_a_user_who_administers_nothing(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     response = await env.http.get(REALMS, headers=await _realm_user(env, "nobody"))

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import operations
-from doorkeep.admin.representations import mask_smtp_secrets, realm_to_json
+from doorkeep.admin.representations import DISPLAY_NAME_HTML, mask_smtp_secrets, realm_to_json
 from doorkeep.admin.unknown_properties import REALM_REPRESENTATION, refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
@@ -53,9 +53,12 @@ async def realm_json(tx: Tx, realm: Realm) -> dict[str, Any]:
 
 
 def brief_realm(realm: Realm) -> dict[str, Any]:
+    """ModelToRepresentation.toBriefRepresentation(RealmModel): id, name, display names, enabled."""
     out: dict[str, Any] = {"id": realm.id, "realm": realm.name}
     if realm.display_name is not None:
         out["displayName"] = realm.display_name
+    if (html := realm.attributes.get(DISPLAY_NAME_HTML)) is not None:
+        out[DISPLAY_NAME_HTML] = html
     out["enabled"] = realm.enabled
     return out
 
