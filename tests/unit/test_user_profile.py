@@ -127,3 +127,14 @@ def test_one_error_is_inline_several_are_a_list() -> None:
         require_valid({"email": "bad", "firstName": "<x>"}, shrink=True)
     assert [e["field"] for e in several.value.body()["errors"]] == ["email", "firstName"]
     assert set(several.value.body()) == {"errors"}
+
+
+def test_custom_attributes_are_limited_to_2048_characters_once_trimmed() -> None:
+    """DefaultAttributes' default length validator (min 0, max 2048) on attributes without their own."""
+    fine = {"attr": ["x" * 2048, " " + "y" * 2048 + " "], "one": "z" * 2048, "email": None}
+    assert validate({"attributes": fine}) == []
+    long = {"attr": ["ok", "x" * 2049], "other": "y" * 2049, "fine": ["v"]}
+    assert validate({"attributes": long}) == [
+        {"field": "attr", "errorMessage": "error-invalid-length", "params": ["attr", 0, 2048]},
+        {"field": "other", "errorMessage": "error-invalid-length", "params": ["other", 0, 2048]},
+    ]

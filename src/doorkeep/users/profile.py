@@ -2,7 +2,8 @@
 
 The rules of ``keycloak-default-user-profile.json``: username ``length`` 3–255 and
 ``username-prohibited-characters``; email ``email`` and ``length`` ≤ 255; first and last name ``length``
-≤ 255 and ``person-name-prohibited-characters``. Each error is Keycloak's ErrorRepresentation:
+≤ 255 and ``person-name-prohibited-characters``; any other attribute the ``length`` ≤ 2048 that
+DefaultAttributes adds to an attribute without a length validator. Each error is Keycloak's ErrorRepresentation:
 ``{"field", "errorMessage", "params"}``, the params starting with the attribute name. No regular
 expression with backtracking is used, so no value can make validation slow.
 """
@@ -14,6 +15,8 @@ from typing import Any
 from doorkeep.errors import AdminError
 
 MAX_LENGTH = 255
+MAX_LENGTH_ATTRIBUTES = 2048  # DefaultAttributes.DEFAULT_MAX_LENGTH_ATTRIBUTES
+PROFILE_FIELDS = ("username", "email", "firstName", "lastName")
 USERNAME_MIN = 3
 EMAIL_LOCAL_MAX = 64  # EmailValidator's default max-local-length
 
@@ -94,9 +97,25 @@ def check_person_name(field: str, value: str) -> dict[str, Any] | None:
     return None
 
 
+def check_attributes(attributes: Any) -> list[dict[str, Any]]:
+    """DefaultAttributes' default ``length`` validator (min 0, max 2048, the value trimmed) on each custom
+    attribute of a representation's ``attributes``: one error per attribute with a value too long."""
+    if not isinstance(attributes, dict):
+        return []
+    errors = []
+    for name, values in attributes.items():
+        if name in PROFILE_FIELDS:
+            continue
+        values = values if isinstance(values, list) else [values]
+        if any(isinstance(v, str) and len(v.strip()) > MAX_LENGTH_ATTRIBUTES for v in values):
+            errors.append(_error(name, INVALID_LENGTH, 0, MAX_LENGTH_ATTRIBUTES))
+    return errors
+
+
 def validate(values: dict[str, Any]) -> list[dict[str, Any]]:
     """Errors for the given string attributes (``username``, ``email``, ``firstName``, ``lastName``), in
-    Keycloak's attribute order; absent, null or non-string values are not checked here."""
+    Keycloak's attribute order, then for the custom ``attributes`` map if one is given; absent, null or
+    non-string values are not checked here."""
     checks = (
         ("username", check_username),
         ("email", check_email),
@@ -110,7 +129,7 @@ def validate(values: dict[str, Any]) -> list[dict[str, Any]]:
             error = check(value)
             if error is not None:
                 errors.append(error)
-    return errors
+    return errors + check_attributes(values.get("attributes"))
 
 
 class ProfileError(AdminError):

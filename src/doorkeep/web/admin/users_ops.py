@@ -116,8 +116,8 @@ async def _check_username_free(tx: Tx, realm: Realm, username: str, user: User |
 
 
 def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
-    """The user-profile attributes of a UserRepresentation that Keycloak validates."""
-    return {k: rep.get(k) for k in ("email", "firstName", "lastName")}
+    """The user-profile attributes of a UserRepresentation that Keycloak validates, custom ones included."""
+    return {k: rep.get(k) for k in ("email", "firstName", "lastName", "attributes")}
 
 
 async def create_user(
