@@ -42,6 +42,8 @@ def _log_level(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 
 _READABLE = click.Path(exists=True, dir_okay=False, readable=True)
+# The ``--spi-…-jpa-searchable-attributes`` settings, each a tuple of names.
+SEARCHABLE = ("client_searchable_attributes", "group_searchable_attributes")
 
 
 def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -156,7 +158,7 @@ def _settings(dev: bool, **opts: Any) -> Settings:
             value = tuple(value or ())
         elif name == "proxy_trusted_addresses":
             value = _addresses(value)
-        elif field_name == "client_searchable_attributes":  # Keycloak's config.getArray: comma-separated, trimmed
+        elif field_name in SEARCHABLE:  # Keycloak's config.getArray: comma-separated, trimmed
             value = tuple(part.strip() for part in (value or "").split(",") if part.strip())
         elif name == "log_format":
             value = logs.FORMAT_NAMES[value or "text"]

@@ -267,6 +267,14 @@ class Settings:
         default=None,
         aliases=("--spi-client--jpa--searchable-attributes",),
     )
+    group_searchable_attributes: tuple[str, ...] = _option(
+        (),
+        "--spi-group-jpa-searchable-attributes",
+        "Comma-separated group attributes the admin API's group search (GET groups?q=key:value) matches; "
+        "other keys are left out of the search. None: every key is matched.",
+        default=None,
+        aliases=("--spi-group--jpa--searchable-attributes",),
+    )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576

@@ -119,3 +119,15 @@ def test_client_searchable_attributes_are_read_as_keycloaks_array_and_reach_the_
     environ: dict[str, str] = {}
     prepare_environment(Settings(client_searchable_attributes=searchable), environ)
     assert settings_from(environ).client_searchable_attributes == searchable
+
+
+def test_group_searchable_attributes_are_read_as_keycloaks_array_and_reach_the_workers() -> None:
+    """``--spi-group-jpa-searchable-attributes``: comma-separated, each name trimmed (Config.getArray)."""
+    from doorkeep.cli import _settings
+
+    settings = _settings(False, spi_group_jpa_searchable_attributes=' url , test "123",,org')
+    assert settings.group_searchable_attributes == ("url", 'test "123"', "org")
+    assert settings.client_searchable_attributes == ()
+    environ: dict[str, str] = {}
+    prepare_environment(settings, environ)
+    assert settings_from(environ).group_searchable_attributes == ("url", 'test "123"', "org")

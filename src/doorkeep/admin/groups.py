@@ -48,6 +48,13 @@ def attribute_matches(group: Group, wanted: dict[str, str]) -> bool:
     return all(value in (group.attributes.get(key) or []) for key, value in wanted.items() if key)
 
 
+def searchable(wanted: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """JpaRealmProvider.searchGroupsByAttributes: with ``--spi-group-jpa-searchable-attributes`` set, the
+    ``q`` pairs of other keys are left out of the search (not refused, unlike the client search); unset,
+    every pair counts."""
+    return {k: v for k, v in wanted.items() if k in names} if names else wanted
+
+
 def hierarchy(groups: list[Group], by_id: dict[str, Group]) -> list[tuple[Group, list[Any]]]:
     """GroupUtils.populateGroupHierarchyFromSubGroups: each group under its ancestors up to the top level,
     shared ancestors merged, no other siblings; the top level by name."""

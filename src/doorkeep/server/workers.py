@@ -39,6 +39,7 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
     raw["import_realms"] = tuple(raw["import_realms"])
     raw["proxy_trusted_addresses"] = tuple(raw["proxy_trusted_addresses"])
     raw["client_searchable_attributes"] = tuple(raw["client_searchable_attributes"])
+    raw["group_searchable_attributes"] = tuple(raw["group_searchable_attributes"])
     return Settings(**raw)
 
 

@@ -32,7 +32,7 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
-from doorkeep.web.http import json_response
+from doorkeep.web.http import json_response, state
 
 GROUP_NOT_FOUND = not_found("Could not find group by id")
 
@@ -85,7 +85,7 @@ async def list_groups(request: Request) -> Response:
         search = q.get("search") or None
         top: list[tuple[Group, list[Any]]]
         if "q" in q:  # attribute search: the matches of any depth, by name, paged before the tree is built
-            wanted = query_fields(q["q"])
+            wanted = group_ops.searchable(query_fields(q["q"]), state(request).settings.group_searchable_attributes)
             found = page(
                 [g for g in sorted(groups, key=lambda g: g.name) if group_ops.attribute_matches(g, wanted)],
                 first,
