@@ -18,7 +18,8 @@ The rest of the split UserTest lives in test_keycloak_user_groups_roles.py (User
 test_keycloak_user_email_test.py (UserEmailTest), test_keycloak_user_update_test.py (UserUpdateTest,
 UserCredentialTest) and test_keycloak_user_attributes_test.py (UserAttributesTest); sessions, offline
 sessions and consents per user in test_keycloak_admin_user_sessions.py and test_keycloak_consents_test.py;
-UserSearchTest's parts in test_admin_users_keycloak_parity.py. Not ported, by design:
+UserSearchTest in test_keycloak_user_search_test.py
+(``searchById`` in test_admin_users_keycloak_parity.py). Not ported, by design:
 
 * UserProfileTest: user-profile configuration (Doorkeep serves Keycloak's default profile only).
 * UserFedarationTest: user federation / LDAP.
