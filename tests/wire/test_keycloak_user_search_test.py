@@ -6,7 +6,8 @@ as AbstractUserTest makes it (201 and its CREATE USER event).
 
 AbstractUserTest declares the custom attributes these tests use as managed user-profile attributes; Doorkeep
 keeps a user's custom attributes as they are sent, which is the same on the wire. One app for the module
-(group_port.shared_env), the realm imported anew for each test instead of the Java cleanups.
+(group_port.shared_env) and one realm, each test's users and clients deleted after it as the Java
+cleanups do.
 
 Already covered elsewhere, so not repeated here:
 
@@ -25,13 +26,14 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 import group_port
 from group_port import fresh_realm
-from role_port import TEST_REALM, assert_event, call, create, ok
+from role_port import TEST_REALM, assert_event, call, clear_events, create, ok
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -41,10 +43,24 @@ anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env
 MAX_LENGTH_ATTRIBUTES = 2048  # DefaultAttributes.DEFAULT_MAX_LENGTH_ATTRIBUTES
 
 
+@pytest.fixture(scope="module")
+async def managed_realm(shared_env: Env) -> str:
+    """AbstractUserTest's managed realm, imported once: admin events on, with their representations."""
+    return await fresh_realm(shared_env, TEST_REALM)
+
+
 @pytest.fixture
-async def realm_id(env: Env) -> str:
-    """AbstractUserTest's managed realm: admin events on, with their representations."""
-    return await fresh_realm(env, TEST_REALM)
+async def realm_id(env: Env, managed_realm: str) -> AsyncIterator[str]:
+    """The managed realm for one test; afterwards its users and the clients the test made are deleted, as the
+    Java cleanups do (cheaper than a new realm on PostgreSQL)."""
+    clients = {c["id"] for c in await ok(env, "GET", "/clients")}
+    yield managed_realm
+    for user in await ok(env, "GET", "/users", briefRepresentation="true", max=-1):
+        await ok(env, "DELETE", f"/users/{user['id']}")
+    for client in await ok(env, "GET", "/clients"):
+        if client["id"] not in clients:
+            await ok(env, "DELETE", f"/clients/{client['id']}")
+    await clear_events(env)
 
 
 async def create_user(env: Env, realm_id: str, rep: dict[str, Any]) -> str:
