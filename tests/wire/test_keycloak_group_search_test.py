@@ -4,8 +4,9 @@ testsuite/integration-arquillian/.../admin/group/GroupSearchTest.java), ported o
 ``GET groups/count`` (``search``, ``top``), ``GET groups/{id}/children`` and ``group-by-path``, against a realm
 ``test`` with admin events on (GroupSearchTestRealmConfig).
 
-Attribute search (``q``) is GroupAttributeSearchTest's and the subgroup search of the children endpoint
-SubGroupSearchTest's; the basic tree, counting and the ``top`` count are also in test_admin_groups.py.
+Attribute search (``q``) is GroupAttributeSearchTest's (test_keycloak_group_attribute_search_test.py) and the
+subgroup search of the children endpoint SubGroupSearchTest's (test_keycloak_sub_group_search_test.py); the basic
+tree, counting and the ``top`` count are also in test_admin_groups.py.
 """
 
 from __future__ import annotations
