@@ -97,6 +97,7 @@ AUTHZ_CLIENT_NOT_FOUND = "Client not found."
 AUTHZ_CLIENT_DISABLED = "Client disabled."
 AUTHZ_BEARER_ONLY = "Bearer-only clients are not allowed to initiate browser login."
 AUTHZ_INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
+AUTHZ_INVALID_CLAIMS = "Invalid parameter: claims"  # an essential acr that cannot be met (oauth/acr.py)
 AUTHZ_INVALID_RESPONSE_MODE = "Invalid parameter: response_mode"
 AUTHZ_MISSING_RESPONSE_TYPE = "Missing parameter: response_type"
 AUTHZ_QUERY_NOT_ALLOWED = "Response_mode 'query' not allowed for implicit or hybrid flow"

@@ -62,6 +62,10 @@ class AuthRequest:
     # login username (AuthenticationManager.createUserSession), so the LOGIN event's ``username`` and the
     # remember-me cookie keep the e-mail a user logged in with (LoginTest.loginUserWithEmailAsUsername).
     attempted_username: str | None = None
+    # The ``claims`` and ``acr_values`` parameters as sent (the CLAIMS_PARAM and ACR_PARAM client notes): the
+    # ACRs the client asks for, which the ``acr`` claim is named from (oauth/acr.py).
+    claims: str | None = None
+    acr_values: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import request_parser, response_types
+from doorkeep.oauth import acr, request_parser, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest, has_prompt
 from doorkeep.oauth.authorize_checks import checked, pkce_problem
@@ -79,7 +79,9 @@ async def validate(
     # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
-    return client, checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
+    request = checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
+    acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks
+    return client, request
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:

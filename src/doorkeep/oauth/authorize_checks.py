@@ -72,6 +72,8 @@ def checked(
         kc_action_parameter=_kc_action(params.get("kc_action"))[1],
         redirect_uri_sent=bool(params.get("redirect_uri")),
         redirect_uri_param=params.get("redirect_uri") or None,
+        claims=params.get("claims"),
+        acr_values=params.get("acr_values"),
     )
 
 

@@ -8,6 +8,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSession
+from doorkeep.oauth import acr
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.sessions import service
@@ -99,7 +100,7 @@ async def issue_code(
         "code_challenge": request.code_challenge,
         "code_challenge_method": request.code_challenge_method,
         "dpop_jkt": request.dpop_jkt,
-        "acr": "1" if fresh_login else "0",
+        "acr": acr.login_acr(client, realm, request, fresh_login),
         "user_id": user.id,
     }
     await tx.flows.save_code(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.oauth import authorize, issue, response_types
+from doorkeep.oauth import acr, authorize, issue, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.context import Form, OAuthRequest
 from doorkeep.oauth.minted import Minted, Unsigned, token_hash
@@ -132,7 +132,7 @@ async def _mint(
         roles,
         GRANT_TYPE,
         nonce=request.nonce,
-        acr="1" if fresh_login else "0",
+        acr=acr.login_acr(client, realm, request, fresh_login),
         implicit_flow=kind.implicit,
     )
     req = OAuthRequest(realm, request.issuer or "", Form([]), method="GET", ip_address=ip_address)

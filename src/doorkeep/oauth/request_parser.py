@@ -57,6 +57,8 @@ READ = (
     "code_challenge",
     "code_challenge_method",
     "dpop_jkt",
+    "claims",
+    "acr_values",
 )
 # Parameters the request parser never reads as plain parameters, so never "duplicated"
 # (AuthzEndpointRequestParser: request objects, client authentication).

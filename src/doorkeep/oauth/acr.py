@@ -1,0 +1,188 @@
+"""The level of authentication a client asks for and the ``acr`` claim it gets (OIDC Core §3.1.2.1 ``acr_values``,
+§5.5.1.1 the ``acr`` claim requested through ``claims``), as Keycloak's AcrUtils, AcrProtocolMapper.getAcr and
+AuthorizationEndpoint.updateAuthenticationSession have them.
+
+An ACR name maps to a level (LoA) through the client's ``acr.loa.map`` attribute, or, when the client has none,
+the realm's attribute of the same name (both a JSON object of names to integers); a name that is not mapped may
+be a number itself. ``default.acr.values`` (``##``-separated) stands in when the request asks for none, and
+``minimum.acr.value`` drops every requested name below its level.
+
+Doorkeep's browser flow is Keycloak's built-in one, with no Conditional - Level Of Authentication step: a login
+never records a level, so the level reached is Keycloak's fallback, 1 for a login with credentials and 0 for
+one the SSO cookie answered (AcrStore.getEffectiveLevelOfAuthentication). The claim names the highest requested
+ACR that level reaches, else the highest mapped one it reaches, else the level itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from doorkeep import errors as e
+from doorkeep.errors import FatalRequest
+from doorkeep.model import Client, Realm
+from doorkeep.numbers import parse_int
+from doorkeep.oauth.auth_request import AuthRequest
+
+ACR_LOA_MAP = "acr.loa.map"  # Constants.ACR_LOA_MAP, a client and a realm attribute
+DEFAULT_ACR_VALUES = "default.acr.values"  # Constants.DEFAULT_ACR_VALUES
+MINIMUM_ACR_VALUE = "minimum.acr.value"  # OIDCConfigAttributes.MINIMUM_ACR_VALUE
+MINIMUM_LOA = 0  # Constants.MINIMUM_LOA: an SSO login, and an unknown non-essential ACR
+# The LOGIN_ERROR reason of an essential acr that cannot be met (AuthorizationEndpoint)
+INVALID_ESSENTIAL = "Invalid requested essential acr value"
+
+
+def loa_map(client: Client, realm: Realm) -> dict[str, int]:
+    """``AcrUtils.getAcrLoaMap``: the client's map, or the realm's when the client's is unset, empty or unreadable."""
+    return _read_map(client.attributes.get(ACR_LOA_MAP)) or _read_map(realm.attributes.get(ACR_LOA_MAP))
+
+
+def supported(realm: Realm) -> list[str]:
+    """OIDCWellKnownProvider's ``acr_values_supported``: the realm map's ACRs, then the levels of the browser
+    flow, which for Doorkeep's flow (no level conditions) are Keycloak's fallback 0 and 1."""
+    return list(dict.fromkeys([*_read_map(realm.attributes.get(ACR_LOA_MAP)), "0", "1"]))
+
+
+def _read_map(raw: Any) -> dict[str, int]:
+    """A map as Jackson reads ``Map<String, Integer>``: integers or numeric strings; anything else spoils it all."""
+    if not isinstance(raw, str) or not raw:
+        return {}
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    levels: dict[str, int] = {}
+    for name, value in found.items():
+        if value is None:
+            continue  # a null level maps nothing: the name is read as a number, as one not in the map
+        level = parse_int(value)
+        if level is None:
+            return {}
+        levels[name] = level
+    return levels
+
+
+def _claim_values(claims_param: str | None, *, essential_only: bool) -> list[str]:
+    """The values of ``claims``' ``id_token.acr`` (``values``, else ``value``); only an essential one if asked."""
+    if not claims_param:
+        return []
+    try:
+        claims = json.loads(claims_param)
+    except ValueError:
+        return []  # "Invalid claims parameter": logged and ignored
+    context = claims.get("id_token") if isinstance(claims, dict) else None
+    acr = context.get("acr") if isinstance(context, dict) else None
+    if not isinstance(acr, dict):
+        return []
+    if essential_only and acr.get("essential") not in (True, "true"):
+        return []
+    values = acr.get("values")
+    if isinstance(values, list):
+        return [_text(v) for v in values if v is not None]
+    value = acr.get("value")
+    return [] if value is None or isinstance(value, dict | list) else [_text(value)]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def required_values(claims_param: str | None) -> list[str]:
+    """``AcrUtils.getRequiredAcrValues``: the essential ``acr`` claim's values."""
+    return _claim_values(claims_param, essential_only=True)
+
+
+def requested_values(claims_param: str | None, acr_param: str | None, client: Client, realm: Realm) -> list[str]:
+    """``AcrUtils.getAcrValues``: ``acr_values`` then the ``claims`` ones, else the client's defaults; above
+    the client's minimum."""
+    values = _split_java(acr_param) if acr_param is not None else []
+    values += _claim_values(claims_param, essential_only=False)
+    if not values:
+        values = [v for v in client.attr(DEFAULT_ACR_VALUES).split("##") if v]
+    return enforce_minimum(values, client, realm)
+
+
+def _split_java(text: str) -> list[str]:
+    """Java's ``split(" ")``: empty strings inside are kept, trailing ones dropped."""
+    parts = text.split(" ")
+    while parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def enforce_minimum(values: list[str], client: Client, realm: Realm) -> list[str]:
+    """``AcrUtils.enforceMinimumAcr``: with ``minimum.acr.value`` mapped, only the mapped values at or above it,
+    or the minimum itself when none is left."""
+    minimum = client.attr(MINIMUM_ACR_VALUE) or None
+    if minimum is None:
+        return values
+    levels = loa_map(client, realm)
+    floor = levels.get(minimum)  # no level from the browser flow's conditions: Doorkeep's flow has none
+    if floor is None:
+        return values  # "can not be mapped to a LoA value": logged, the values kept
+    kept = [v for v in values if v in levels and levels[v] >= floor]
+    return kept or [minimum]
+
+
+def check_request(client: Client, realm: Realm, claims_param: str | None) -> None:
+    """``updateAuthenticationSession``'s refusals: an essential ``acr`` whose values fall below the client's
+    minimum, or one that names no level, gets the "Invalid parameter: claims" page.
+
+    Keycloak also notes the lowest requested level there, which only a Conditional - Level Of Authentication
+    step reads (and refuses a login short of it with "Authentication requirements not fulfilled"); Doorkeep's
+    flow has no such step, so nothing else of the request is checked."""
+    essential = required_values(claims_param)
+    if not essential:
+        return  # a non-essential unknown ACR is read as level 0, never refused
+    if enforce_minimum(essential, client, realm) != essential:
+        raise _invalid_claims()
+    levels = loa_map(client, realm)
+    if any(value not in levels and parse_int(value) is None for value in essential):
+        raise _invalid_claims()
+
+
+def _invalid_claims() -> FatalRequest:
+    err = FatalRequest(e.AUTHZ_INVALID_CLAIMS)
+    err.event_details["reason"] = INVALID_ESSENTIAL
+    return err
+
+
+def effective_level(fresh_login: bool) -> int:
+    """``AcrStore.getEffectiveLevelOfAuthentication`` for a login that recorded no level (Doorkeep's flow)."""
+    return 1 if fresh_login else MINIMUM_LOA
+
+
+def map_loa_to_acr(level: int, levels: dict[str, int], values: list[str]) -> str | None:
+    """``AcrUtils.mapLoaToAcr``: the first of ``values`` with the highest level not above ``level``."""
+    if not levels:
+        return None
+    chosen, best = None, -1
+    for value in values:
+        mapped = levels[value] if value in levels else parse_int(value)
+        if mapped is not None and best < mapped <= level:
+            chosen, best = value, mapped
+    return chosen
+
+
+def token_acr(level: int, client: Client, realm: Realm, claims_param: str | None, acr_param: str | None) -> str:
+    """``AcrProtocolMapper.getAcr``: the essential ACR the level reaches, else a requested one, else any mapped
+    one, else the level as a number."""
+    levels = loa_map(client, realm)
+    for values in (
+        required_values(claims_param),
+        requested_values(claims_param, acr_param, client, realm),
+        list(levels),
+    ):
+        found = map_loa_to_acr(level, levels, values)
+        if found is not None:
+            return found
+    return str(level)
+
+
+def login_acr(client: Client, realm: Realm, request: AuthRequest, fresh_login: bool) -> str:
+    """The ``acr`` of the tokens a login ends with: a fresh login's level 1, an SSO one's 0, named."""
+    return token_acr(effective_level(fresh_login), client, realm, request.claims, request.acr_values)
