@@ -19,13 +19,14 @@ AbstractWellKnownProviderTest.testDefaultProviderCustomizations, is ported.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
 
 from browser_flow import exchange, login
-from support import claims, seed_client, seed_realm, seed_user, token_url
+from support import claims, seed_client, seed_realm, seed_user, token_url, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -236,8 +237,14 @@ async def test_introspection_endpoint_claim(kc: Env, url: str) -> None:
 
 
 async def test_acr_values_supported(kc: Env, url: str) -> None:
-    """AbstractWellKnownProviderTest.testAcrValuesSupported (the defaults: no acr-to-LoA map, no step-up flow)"""
+    """AbstractWellKnownProviderTest.testAcrValuesSupported: the defaults, then the realm's ACR-to-LoA map's names
+    added to them (the step-up flow's levels 2 and 3 in between need a Conditional - Level Of Authentication flow,
+    which Doorkeep does not have)."""
     assert sorted((await discovery(kc, url))["acr_values_supported"]) == ["0", "1"]
+    levels = {"poor": 0, "silver": 1, "gold": 2, "platinum": 3, "diamond": 4}
+    await update_realm(kc.db, "test", attributes={"acr.loa.map": json.dumps(levels)})
+    expected = ["0", "1", "diamond", "gold", "platinum", "poor", "silver"]
+    assert sorted((await discovery(kc, url))["acr_values_supported"]) == expected
 
 
 async def test_default_provider_customizations(kc: Env, url: str) -> None:

@@ -39,7 +39,9 @@ AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
 REQUEST_OBJECT_ALGS = [*client_assertion.SIGNING_ALGS, "none"]
 
 
-def configuration(issuer: str, scopes: list[ClientScope], *, registration: bool = False) -> dict[str, Any]:
+def configuration(
+    issuer: str, scopes: list[ClientScope], *, registration: bool = False, acr_values: list[str] | None = None
+) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
     Keycloak also lists CIBA, mTLS client authentication, encrypted request
@@ -63,7 +65,7 @@ def configuration(issuer: str, scopes: list[ClientScope], *, registration: bool 
         "jwks_uri": f"{oidc}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
         "grant_types_supported": sorted([*token_endpoint.GRANTS, IMPLICIT]),
-        "acr_values_supported": ["0", "1"],
+        "acr_values_supported": ["0", "1"] if acr_values is None else acr_values,  # oauth/acr.py: supported
         "response_types_supported": RESPONSE_TYPES,
         "subject_types_supported": ["public"],
         # OIDCWellKnownProvider.getPromptValuesSupported: ``create`` while the realm allows registration.

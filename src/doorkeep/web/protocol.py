@@ -14,6 +14,7 @@ from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, Bea
 from doorkeep.keys import material
 from doorkeep.model import Realm
 from doorkeep.oauth import (
+    acr,
     device_authorization,
     discovery,
     inbound_logout,
@@ -93,7 +94,12 @@ async def well_known(request: Request) -> Response:
         if realm is None:
             return None
         scopes = await tx.config.realm_scopes(realm)
-        return discovery.configuration(issuer(request, realm.name), scopes, registration=realm.registration_allowed)
+        return discovery.configuration(
+            issuer(request, realm.name),
+            scopes,
+            registration=realm.registration_allowed,
+            acr_values=acr.supported(realm),
+        )
 
     document = await in_transaction(request, work, write=False)
     if document is None:
