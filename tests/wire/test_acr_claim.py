@@ -50,17 +50,34 @@ def essential(*values: str) -> str:
     return json.dumps({"id_token": {"acr": {"essential": True, "values": list(values)}}})
 
 
-async def login_acr(env: Env, **params: str) -> str:
-    """A login of no-otp-user asking with ``params``; the ``acr`` of the ID and access tokens."""
+async def login_tokens(env: Env, **params: str) -> dict[str, Any]:
+    """A login of no-otp-user asking with ``params``, its code exchanged."""
     page = await start(env.http, "test", CLIENT, **params)
     if page.status_code == 200:
         page = await submit(env.http, page, username="no-otp-user", password=PASSWORD)
     response = await exchange(env.http, "test", CLIENT, code_from(page)["code"], secret=SECRET)
     assert response.status_code == 200, response.text
     tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def token_acr(tokens: dict[str, Any]) -> str:
+    """The ``acr`` of the access token, the same in the ID token."""
     acr = claims(tokens["access_token"]).get("acr")
     assert claims(tokens["id_token"]).get("acr") == acr, (claims(tokens["id_token"]), acr)
     return str(acr)
+
+
+async def login_acr(env: Env, **params: str) -> str:
+    """A login of no-otp-user asking with ``params``; the ``acr`` of the ID and access tokens."""
+    return token_acr(await login_tokens(env, **params))
+
+
+async def refreshed_acr(env: Env, tokens: dict[str, Any]) -> str:
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    response = await env.http.post("/realms/test/protocol/openid-connect/token", data=form, auth=(CLIENT, SECRET))
+    assert response.status_code == 200, response.text
+    return token_acr(response.json())
 
 
 async def assert_invalid_claims(env: Env, page: httpx.Response) -> None:
@@ -140,3 +157,15 @@ async def test_essential_acr_below_the_minimum_is_invalid_claims(env: Env) -> No
     await update_client(env, CLIENT, attributes={"acr.loa.map": GOLD_SILVER, "minimum.acr.value": "silver"})
     await assert_invalid_claims(env, await start(env.http, "test", CLIENT, claims=essential("bronze")))
     assert await login_acr(env, claims=essential("gold")) == "gold"
+
+
+async def test_refresh_names_the_acr_of_the_login_again(env: Env) -> None:
+    """AcrProtocolMapper reads the client session on a refresh too: the requested ACR of a fresh login, then
+    level 0 of an SSO login (which re-attached the client), under the map as it is at the refresh."""
+    await update_client(env, CLIENT, attributes={"acr.loa.map": GOLD_SILVER})
+    assert await refreshed_acr(env, await login_tokens(env, acr_values="silver")) == "silver"
+    sso = await login_tokens(env, acr_values="silver")
+    assert token_acr(sso) == "bronze"
+    assert await refreshed_acr(env, sso) == "bronze"
+    await update_client(env, CLIENT, attributes={"acr.loa.map": '{"renamed":0}'})
+    assert await refreshed_acr(env, sso) == "renamed"

@@ -27,6 +27,10 @@ from doorkeep.oauth.auth_request import AuthRequest
 ACR_LOA_MAP = "acr.loa.map"  # Constants.ACR_LOA_MAP, a client and a realm attribute
 DEFAULT_ACR_VALUES = "default.acr.values"  # Constants.DEFAULT_ACR_VALUES
 MINIMUM_ACR_VALUE = "minimum.acr.value"  # OIDCConfigAttributes.MINIMUM_ACR_VALUE
+# The client-session notes a refresh names the acr from again, as AcrProtocolMapper reads them off the client
+# session: the level reached (Doorkeep's stand-in for LEVEL_OF_AUTHENTICATION and SSO_AUTH together) and the
+# request's CLAIMS_PARAM and ACR_PARAM.
+LEVEL_NOTE, CLAIMS_NOTE, ACR_NOTE = "level-of-authentication", "claims", "acr_values"
 MINIMUM_LOA = 0  # Constants.MINIMUM_LOA: an SSO login, and an unknown non-essential ACR
 # The LOGIN_ERROR reason of an essential acr that cannot be met (AuthorizationEndpoint)
 INVALID_ESSENTIAL = "Invalid requested essential acr value"
@@ -186,3 +190,27 @@ def token_acr(level: int, client: Client, realm: Realm, claims_param: str | None
 def login_acr(client: Client, realm: Realm, request: AuthRequest, fresh_login: bool) -> str:
     """The ``acr`` of the tokens a login ends with: a fresh login's level 1, an SSO one's 0, named."""
     return token_acr(effective_level(fresh_login), client, realm, request.claims, request.acr_values)
+
+
+def session_notes(request: AuthRequest, fresh_login: bool) -> dict[str, str]:
+    """What the client session keeps of this login for the ``acr`` of its refreshed tokens."""
+    notes = {LEVEL_NOTE: str(effective_level(fresh_login))}
+    if request.claims is not None:
+        notes[CLAIMS_NOTE] = request.claims
+    if request.acr_values is not None:
+        notes[ACR_NOTE] = request.acr_values
+    return notes
+
+
+def refreshed_acr(client: Client, realm: Realm, notes: dict[str, Any]) -> str:
+    """The ``acr`` of a refresh: named again from the client session's notes, under today's maps (a session
+    from before these notes counts as a fresh login's level 1)."""
+    level = parse_int(notes.get(LEVEL_NOTE))
+    claims, acr_values = notes.get(CLAIMS_NOTE), notes.get(ACR_NOTE)
+    return token_acr(
+        1 if level is None else level,
+        client,
+        realm,
+        claims if isinstance(claims, str) else None,
+        acr_values if isinstance(acr_values, str) else None,
+    )

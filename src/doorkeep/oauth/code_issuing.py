@@ -33,6 +33,7 @@ async def attach_client(
     session: UserSession | None,
     remember_me: bool = False,
     user_agent: str = "",
+    fresh_login: bool = True,
 ) -> UserSession:
     """Create (or join) the user session and attach the client: what a finished login gives the client."""
     redirect_uri = request.redirect_uri or None
@@ -55,6 +56,7 @@ async def attach_client(
     else:
         had_clients = bool(await tx.sessions.client_sessions(session.id, False))
     notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
+    notes.update(acr.session_notes(request, fresh_login))
     if request.issuer:  # Keycloak notes the authorization request's issuer for the logout token's iss
         notes[ISSUER_NOTE] = request.issuer
     if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
@@ -91,6 +93,7 @@ async def issue_code(
         session=session,
         remember_me=remember_me,
         user_agent=user_agent,
+        fresh_login=fresh_login,
     )
     code = secrets.token_urlsafe(32)
     data = {

@@ -88,6 +88,7 @@ async def respond(
             session=session,
             remember_me=remember_me,
             user_agent=user_agent,
+            fresh_login=fresh_login,
         )
     if not kind.implicit_or_hybrid:
         return AuthorizationResponse(session, code)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client
-from doorkeep.oauth import issue, refresh_tokens
+from doorkeep.oauth import acr, issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_allowed
 from doorkeep.oauth.issue import GrantContext, RefreshPlan
@@ -92,7 +92,16 @@ async def _verified(
     # TokenManager: the refresh token's nonce (there only under the nonce mapper) is the new tokens' nonce.
     nonce = claims.raw.get("nonce")
     ctx = GrantContext(
-        req.realm, client, user, us, cs, granted, roles, GRANT_TYPE, nonce=nonce if isinstance(nonce, str) else None
+        req.realm,
+        client,
+        user,
+        us,
+        cs,
+        granted,
+        roles,
+        GRANT_TYPE,
+        nonce=nonce if isinstance(nonce, str) else None,
+        acr=acr.refreshed_acr(client, req.realm, cs.notes),  # AcrProtocolMapper reads the client session again
     )
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     offline = claims.offline
