@@ -48,7 +48,8 @@ def supported(realm: Realm) -> list[str]:
 
 
 def _read_map(raw: Any) -> dict[str, int]:
-    """A map as Jackson reads ``Map<String, Integer>``: integers or numeric strings; anything else spoils it all."""
+    """A map as Jackson reads ``Map<String, Integer>``: integers, numeric strings or (truncated) fractions; anything
+    else spoils it all."""
     if not isinstance(raw, str) or not raw:
         return {}
     try:
@@ -61,7 +62,8 @@ def _read_map(raw: Any) -> dict[str, int]:
     for name, value in found.items():
         if value is None:
             continue  # a null level maps nothing: the name is read as a number, as one not in the map
-        level = parse_int(value)
+        # Jackson's ACCEPT_FLOAT_AS_INT (on by default) truncates a fractional level
+        level = int(value) if isinstance(value, float) and abs(value) < 2**31 else parse_int(value)
         if level is None:
             return {}
         levels[name] = level
