@@ -99,6 +99,9 @@ AUTHZ_BEARER_ONLY = "Bearer-only clients are not allowed to initiate browser log
 AUTHZ_INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
 AUTHZ_INVALID_CLAIMS = "Invalid parameter: claims"  # an essential acr that cannot be met (oauth/acr.py)
 AUTHZ_INVALID_RESPONSE_MODE = "Invalid parameter: response_mode"
+AUTHZ_QUERY_JWT_NOT_ENCRYPTED = (
+    "Response_mode 'query.jwt' is allowed only when the authorization response token is encrypted"
+)
 AUTHZ_MISSING_RESPONSE_TYPE = "Missing parameter: response_type"
 AUTHZ_QUERY_NOT_ALLOWED = "Response_mode 'query' not allowed for implicit or hybrid flow"
 AUTHZ_MISSING_NONCE = "Missing parameter: nonce"

@@ -114,7 +114,7 @@ async def test_query_mode_for_tokens_is_refused_before_the_client_flags_in_query
     }
 
 
-@pytest.mark.parametrize("mode", ["foo", "", "QUERY", "query.jwt"])
+@pytest.mark.parametrize("mode", ["foo", "", "QUERY", "query.JWT", "jwt.query"])
 async def test_an_invalid_response_mode_is_sent_back_in_query(realm: Env, mode: str) -> None:
     response = await start(realm.http, "test", "app", response_mode=mode, state="s1")
     assert sent_back(response) == {

@@ -83,7 +83,7 @@ NOT_SERVED_FIELDS = (
     "backchannel_authentication_endpoint",
     "mtls_endpoint_aliases",
     "request_object_encryption_alg_values_supported",  # no encryption keys to decrypt with
-    "authorization_signing_alg_values_supported",
+    "authorization_encryption_alg_values_supported",  # JARM responses are signed, never encrypted
 )
 
 
@@ -118,7 +118,16 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
         "urn:ietf:params:oauth:grant-type:token-exchange",  # token-exchange-standard, on by default
     ]
     assert doc["device_authorization_endpoint"] == "http://localhost/realms/test/protocol/openid-connect/auth/device"
-    assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
+    assert doc["response_modes_supported"] == [  # Keycloak's list and order, JARM's modes included
+        "query",
+        "fragment",
+        "form_post",
+        "query.jwt",
+        "fragment.jwt",
+        "form_post.jwt",
+        "jwt",
+    ]
+    assert doc["authorization_signing_alg_values_supported"] == doc["id_token_signing_alg_values_supported"]
     assert doc["subject_types_supported"] == ["public"]
     methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]  # no mTLS
     for field in (

@@ -384,7 +384,7 @@ async def test_query_mode_refused_for_tokens_records_the_parsed_mode(kc: Env, fl
     await configure(kc, flow)
     for mode, description, detail in (
         ("query", "Response_mode 'query' not allowed for implicit or hybrid flow", "query"),
-        ("fragment.jwt", "Invalid parameter: response_mode", None),
+        ("fragment.JWT", "Invalid parameter: response_mode", None),
     ):
         response = await authorize(kc.http, response_type=flow.response_type, response_mode=mode, nonce=NONCE)
         assert answer(response, fragment=False).get("error_description") == description

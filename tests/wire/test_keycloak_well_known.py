@@ -6,8 +6,8 @@ inherited method runs against each of the three metadata URLs (the ``url`` fixtu
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
 LACKING: pairwise subjects, mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
-request objects, ID tokens and userinfo, EdDSA-signed userinfo, JARM (the ``jwt`` response modes,
-authorization_signing/encryption), CIBA, the ``claims`` request parameter, UMA, HMAC/EdDSA-signed ID tokens
+request objects, ID tokens and userinfo, EdDSA-signed userinfo, encrypted JARM responses
+(authorization_encryption_*) and HMAC-signed ones, CIBA, the ``claims`` request parameter, UMA, HMAC/EdDSA-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
 The same holds for certs (no ``rsa-enc-generated`` encryption key: one key fewer than Keycloak's three) and
 testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
@@ -70,7 +70,6 @@ LACKING = (
     "backchannel_authentication_endpoint",
     "backchannel_token_delivery_modes_supported",
     "backchannel_authentication_request_signing_alg_values_supported",
-    "authorization_signing_alg_values_supported",
     "authorization_encryption_alg_values_supported",
     "authorization_encryption_enc_values_supported",
     "request_object_encryption_alg_values_supported",
@@ -130,6 +129,9 @@ async def test_discovery(kc: Env, url: str) -> None:
         "urn:ietf:params:oauth:grant-type:token-exchange",
     )
     contains(doc["response_modes_supported"], "query", "fragment", "form_post")
+    contains(doc["response_modes_supported"], "query.jwt", "fragment.jwt", "form_post.jwt", "jwt")
+    assert "RS256" in doc["authorization_signing_alg_values_supported"]
+    assert set(doc["authorization_signing_alg_values_supported"]) <= set(ASYMMETRIC)  # no HS*
     assert doc["subject_types_supported"] == ["public"]  # no pairwise
     assert "RS256" in doc["id_token_signing_alg_values_supported"]
     assert set(doc["id_token_signing_alg_values_supported"]) <= set(ASYMMETRIC)

@@ -43,7 +43,7 @@ __all__ = [
     "validate",
 ]
 
-RESPONSE_MODES = response_types.MODES
+RESPONSE_MODES = response_types.ADVERTISED
 # getClientId's LOGIN_ERROR reason (AuthorizationEndpointRequestParserProcessor)
 CLIENT_ID_NOT_ONE = "Parameter 'client_id' not present or present multiple times in the HTTP request parameters"
 

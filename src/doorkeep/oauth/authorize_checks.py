@@ -98,14 +98,18 @@ def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[res
         early = target(client, redirect_uri, response_types.mode_for_invalid_type(raw_mode), state)
         err = UnsupportedResponseType("", event_error="invalid_request")
         raise redirecting(err, early, reason=UNSUPPORTED_RESPONSE_TYPE_REASON, mode_known=False)
-    mode = response_types.default_mode(parsed) if raw_mode is None else raw_mode
+    mode = response_types.mode(raw_mode, parsed)
     query = target(client, redirect_uri, response_types.QUERY, state)
-    if mode not in response_types.MODES:
+    if mode is None:
         raise redirecting(InvalidRequest(e.AUTHZ_INVALID_RESPONSE_MODE), query, mode_known=False)
     # OIDC Core §3.2.2.5, §3.3.2.5; the mode was parsed, so the event's RESPONSE_MODE detail says "query"
     if parsed.implicit_or_hybrid and mode == response_types.QUERY:
         raise redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), query)
     early = target(client, redirect_uri, mode, state)
+    # JARM §4.3.1: tokens in a query only inside an encrypted response; Doorkeep encrypts none (oauth/jarm.py),
+    # so a hybrid or implicit query.jwt is refused, in query.jwt, whatever the client's encryption attributes
+    if parsed.implicit_or_hybrid and mode == response_types.QUERY_JWT:
+        raise redirecting(InvalidRequest(e.AUTHZ_QUERY_JWT_NOT_ENCRYPTED), early)
     if (parsed.has(response_types.CODE) or parsed.has(response_types.NONE)) and not client.standard_flow_enabled:
         raise redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED, event_error="not_allowed"), early)
     if parsed.implicit_or_hybrid and not client.implicit_flow_enabled:

@@ -21,11 +21,14 @@ class EarlyRedirect:
     response_mode: str
     state: str | None
     with_issuer: bool = True  # False: the client excludes ``iss`` from its authorization responses
+    client: Client | None = None  # whose key signs a JARM mode's ``response`` (oauth/jarm.py)
 
 
 def target(client: Client, redirect_uri: str, response_mode: str, state: str | None) -> EarlyRedirect:
     """Where an error goes back to ``client``: with ``iss`` unless the client excludes it (redirectErrorToClient)."""
-    return EarlyRedirect(redirect_uri, response_mode, state, with_issuer=not client.attr_bool(EXCLUDE_ISSUER))
+    return EarlyRedirect(
+        redirect_uri, response_mode, state, with_issuer=not client.attr_bool(EXCLUDE_ISSUER), client=client
+    )
 
 
 class RedirectingError(Exception):

@@ -45,7 +45,7 @@ def configuration(
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
     Keycloak also lists CIBA, mTLS client authentication, encrypted request
-    objects and userinfo, JARM and pairwise subjects.
+    objects, userinfo and JARM responses, and pairwise subjects.
     A client library may pick any advertised option, so only what works here is listed. Request objects
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
@@ -80,6 +80,9 @@ def configuration(
         "token_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
+        # JARM (oauth/jarm.py): the realm keys' algorithms a ``response`` is signed with (Keycloak adds HS*);
+        # no authorization_encryption_*: Doorkeep encrypts no response
+        "authorization_signing_alg_values_supported": ID_TOKEN_ALGS,
         "claims_supported": [
             "iss",
             "sub",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Realm, User
+from doorkeep.oauth import response_types
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_step import LoginSite, StepContext
@@ -60,7 +61,7 @@ async def refused_request(
     details = {
         "redirect_uri": params.get("redirect_uri"),
         "response_type": params.get("response_type"),
-        "response_mode": err.target.response_mode if err.mode_known else None,
+        "response_mode": response_types.event_name(err.target.response_mode) if err.mode_known else None,
         "reason": err.reason,
     }
     await events.record(
@@ -134,7 +135,7 @@ async def _login_record(
         "auth_method": "openid-connect",
         "auth_type": "code",
         "response_type": request.response_type or None,  # none of the three for a device's login
-        "response_mode": request.response_mode or None,
+        "response_mode": response_types.event_name(request.response_mode) or None,
         "redirect_uri": request.redirect_uri or None,
         "code_id": session_id,
         "username": username or None,

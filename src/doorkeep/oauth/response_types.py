@@ -1,5 +1,5 @@
 """``response_type`` and ``response_mode`` as Keycloak 26 reads them (OIDC Core §3, OAuth 2.0 Multiple
-Response Type Encoding Practices): ``OIDCResponseType.parse`` and ``OIDCResponseMode.parse``.
+Response Type Encoding Practices, JARM): ``OIDCResponseType.parse`` and ``OIDCResponseMode.parse``.
 
 A response type is a space-separated set of ``code``, ``token``, ``id_token`` and ``none`` (``none``
 only alone). Keycloak splits on single spaces after Java's ``trim()``, so a doubled space leaves an
@@ -20,7 +20,14 @@ _JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # String.trim(): U+0000 to U+002
 QUERY = "query"
 FRAGMENT = "fragment"
 FORM_POST = "form_post"
-MODES = (QUERY, FRAGMENT, FORM_POST)  # Doorkeep signs no JARM responses: the ``.jwt`` modes are unknown here
+QUERY_JWT = "query.jwt"
+FRAGMENT_JWT = "fragment.jwt"
+FORM_POST_JWT = "form_post.jwt"
+JWT = "jwt"  # JARM's shorthand: query.jwt, or fragment.jwt when tokens are in the response
+# A parsed mode is one of these; discovery lists them and ``jwt`` (OIDCWellKnownProvider's order).
+MODES = (QUERY, FRAGMENT, FORM_POST, QUERY_JWT, FRAGMENT_JWT, FORM_POST_JWT)
+ADVERTISED = (*MODES, JWT)
+_JWT_SUFFIX = ".jwt"
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,34 @@ def default_mode(response_type: ResponseType) -> str:
     return FRAGMENT if response_type.implicit_or_hybrid else QUERY
 
 
+def mode(raw: str | None, response_type: ResponseType) -> str | None:
+    """``OIDCResponseMode.parse``: the default when absent, ``jwt`` resolved by the response type, a known mode
+    as asked; None for anything else (Keycloak's "Invalid parameter: response_mode")."""
+    if raw is None:
+        return default_mode(response_type)
+    if raw == JWT:
+        return FRAGMENT_JWT if response_type.implicit_or_hybrid else QUERY_JWT
+    return raw if raw in MODES else None
+
+
 def mode_for_invalid_type(raw: str | None) -> str:
-    """``OIDCResponseMode.parseWhenInvalidResponseType``: a known mode as asked, anything else query."""
+    """``OIDCResponseMode.parseWhenInvalidResponseType``: ``jwt`` is query.jwt, a known mode as asked,
+    anything else query."""
+    if raw == JWT:
+        return QUERY_JWT
     return raw if raw in MODES else QUERY
+
+
+def is_jwt(mode: str) -> bool:
+    """A JARM mode: the parameters travel as one signed ``response`` JWT."""
+    return mode.endswith(_JWT_SUFFIX)
+
+
+def carrier(mode: str) -> str:
+    """Where a mode puts its parameters (or its ``response`` JWT): query, fragment or form_post."""
+    return mode.removesuffix(_JWT_SUFFIX)
+
+
+def event_name(mode: str) -> str:
+    """The RESPONSE_MODE event detail: Keycloak's enum name lowercased (``query.jwt`` is ``query_jwt``)."""
+    return mode.replace(".", "_")

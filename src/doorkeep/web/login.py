@@ -68,7 +68,7 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
             tx, services, realm, params, parsed, browsing, base_url=base, issuer=iss, register=register
         )
         if isinstance(started, RedirectingError):
-            return error_redirect(request, realm, started)
+            return await error_redirect(request, tx, realm, started)
         if isinstance(started, OAuthError):
             if started.detail:  # ServicesLogger.invalidRequest: why a request object or pushed request was refused
                 log.warning("invalid authorization request for client %s: %s", params.get("client_id"), started.detail)

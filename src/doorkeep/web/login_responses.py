@@ -13,9 +13,18 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.model import AuthSession, Client, Realm, UserSession
-from doorkeep.oauth import device_verification, front_channel, login_outcomes, login_session, redirect_uris
+from doorkeep.oauth import (
+    device_verification,
+    front_channel,
+    jarm,
+    login_outcomes,
+    login_session,
+    redirect_uris,
+    response_types,
+)
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.authorize_redirects import target
+from doorkeep.oauth.jarm import ResponseSigner
 from doorkeep.oauth.login_session import STEP_ACTIONS, spend_link
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
@@ -29,14 +38,25 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
-def client_redirect(target: str, mode: str, params: dict[str, str]) -> Response:
-    """Send the authorization response (or error) in the requested response mode."""
+def client_redirect(target: str, mode: str, params: dict[str, str], signer: ResponseSigner | None = None) -> Response:
+    """Send the authorization response (or error) in the requested response mode; a JARM mode sends the
+    parameters as one ``response`` JWT signed by ``signer`` (oauth/jarm.py)."""
+    if response_types.is_jwt(mode):
+        assert signer is not None, f"{mode} needs the client's response signer"
+        params, mode = {jarm.RESPONSE: signer.sign(params)}, response_types.carrier(mode)
     if mode == "form_post":
         return HTMLResponse(pages.form_post(target, params), headers=form_post_headers(target))
     return RedirectResponse(redirect_uris.with_params(target, params, in_fragment=mode == "fragment"), 302)
 
 
-def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Response:
+async def response_signer(request: Request, tx: Tx, realm: Realm, client: Client, mode: str) -> ResponseSigner | None:
+    """The client's JARM signer when ``mode`` is a JARM mode (its key loaded now, in the transaction)."""
+    if not response_types.is_jwt(mode):
+        return None
+    return await jarm.signer(tx, state(request).services, realm, client, issuer(request, realm.name))
+
+
+async def error_redirect(request: Request, tx: Tx, realm: Realm, err: RedirectingError) -> Response:
     """``redirectErrorToClient``: the error, its description, the state and the issuer, never cached
     (``noBackButtonCacheControlHeader``)."""
     params = {"error": err.error}
@@ -46,7 +66,9 @@ def error_redirect(request: Request, realm: Realm, err: RedirectingError) -> Res
         params["state"] = err.target.state
     if err.target.with_issuer:
         params["iss"] = issuer(request, realm.name)
-    response = client_redirect(err.target.redirect_uri, err.target.response_mode, params)
+    mode, client = err.target.response_mode, err.target.client
+    signer = None if client is None else await response_signer(request, tx, realm, client, mode)
+    response = client_redirect(err.target.redirect_uri, mode, params, signer)
     response.headers["Cache-Control"] = NO_BACK
     return response
 
@@ -105,7 +127,8 @@ async def _respond(
     if isinstance(outcome, login_outcomes.Done):
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
-        response = authorization_response(request, tx, realm, client, auth_request, outcome.response)
+        signer = await response_signer(request, tx, realm, client, auth_request.response_mode)
+        response = authorization_response(request, tx, realm, client, auth_request, outcome.response, signer)
         return await signed_in(request, tx, realm, outcome.session, response)
     if isinstance(outcome, login_outcomes.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
         if auth_session is not None:
@@ -130,7 +153,7 @@ async def _respond(
             outcome.description,
             target(client, auth_request.redirect_uri, auth_request.response_mode, auth_request.state),
         )
-        response = error_redirect(request, realm, err)
+        response = await error_redirect(request, tx, realm, err)
         return await login_over(request, tx, realm, auth_session, response)
     # the page the login now waits on, in its authentication session
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now)
@@ -166,17 +189,19 @@ def authorization_response(
     client: Client,
     auth_request: AuthRequest,
     done: front_channel.AuthorizationResponse,
+    signer: ResponseSigner | None = None,
 ) -> Response:
-    """The redirect (or form_post page) with the code and tokens. Tokens are signed only after the commit
-    (issue #8: no signing under SQLite's write lock), so their answer is completed then."""
+    """The redirect (or form_post page) with the code and tokens, in a JARM mode signed by ``signer``. Tokens
+    are signed only after the commit (issue #8: no signing under SQLite's write lock), so their answer (and its
+    ``response`` JWT) is completed then."""
     target, mode, state = auth_request.redirect_uri, auth_request.response_mode, auth_request.state
     iss = issuer(request, realm.name)
     if done.tokens is None:
-        return client_redirect(target, mode, front_channel.params(done, state, iss, client))
-    response = client_redirect(target, mode, {})
+        return client_redirect(target, mode, front_channel.params(done, state, iss, client), signer)
+    response = client_redirect(target, response_types.carrier(mode), {})
 
     def complete() -> None:
-        filled = client_redirect(target, mode, front_channel.params(done, state, iss, client))
+        filled = client_redirect(target, mode, front_channel.params(done, state, iss, client), signer)
         if "location" in filled.headers:
             response.headers["location"] = filled.headers["location"]
         else:

@@ -1,0 +1,57 @@
+"""JWT Secured Authorization Response Mode (JARM, OpenID FAPI JARM §2, §4) as Keycloak 26 builds it: the
+authorization response (or error) sent as one signed ``response`` JWT in the query, the fragment or a form_post
+page (``OIDCRedirectUriBuilder.JWTRedirectUriBuilder``, ``AuthorizationResponseToken``).
+
+The JWT's claims are ``exp`` (now plus the realm's access code lifespan), ``iss`` (the realm's issuer) and ``aud``
+(the client's id), then every parameter the plain mode would have sent (``code``, ``state``, ``session_state``,
+``iss``, tokens, or ``error`` and ``error_description``), for errors as for answers. It is signed with the
+client's ``authorization.signed.response.alg``, else the realm's default algorithm, else RS256
+(``DefaultTokenManager.signatureAlgorithm(AUTHORIZATION_RESPONSE)``).
+
+Doorkeep encrypts no authorization response: ``authorization.encrypted.response.alg``/``enc`` are stored but not
+applied, and a hybrid or implicit request in ``query.jwt`` (allowed by Keycloak only with both set) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.keys.material import LoadedKey
+from doorkeep.model import Client, Realm
+from doorkeep.oauth.issue import signature_alg
+from doorkeep.tokens import encode
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+SIGNED_ALG = "authorization.signed.response.alg"  # OIDCConfigAttributes.AUTHORIZATION_SIGNED_RESPONSE_ALG
+RESPONSE = "response"  # the one parameter a JARM mode sends
+
+
+@dataclass(frozen=True)
+class ResponseSigner:
+    """What signs one client's authorization response, its key loaded in the transaction so that signing
+    needs no database (the implicit flow's response is completed after the commit)."""
+
+    key: LoadedKey
+    alg: str
+    issuer: str
+    audience: str
+    exp: int
+
+    def sign(self, params: Mapping[str, str]) -> str:
+        """The ``response`` JWT: Keycloak's ``exp``, ``iss``, ``aud``, then the parameters in their order."""
+        claims: dict[str, Any] = {"exp": self.exp, "iss": self.issuer, "aud": self.audience}
+        claims.update(params)  # a sent ``iss`` is the same issuer: one claim, not Keycloak's duplicate
+        return encode(self.key, claims, self.alg)
+
+
+async def signer(tx: Tx, services: Services, realm: Realm, client: Client, issuer: str) -> ResponseSigner:
+    """The signer of ``client``'s JARM responses, with the key for its algorithm (created on first need)."""
+    now = services.clock.now()
+    alg = signature_alg(realm, client, SIGNED_ALG)
+    key = await services.keyring.signing_key(tx, realm.id, alg, now)
+    return ResponseSigner(key, alg, issuer, client.client_id, now + realm.access_code_lifespan)
