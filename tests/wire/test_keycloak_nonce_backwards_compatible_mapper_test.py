@@ -8,9 +8,8 @@ reading it back from the refresh token) in the access, ID and refresh tokens of 
 offline. Introspection shows what the access token holds. The realm is ``oidc_port_realm``'s slice of
 ``testrealm.json``; each test starts from a fresh realm, so the ``finally`` blocks removing the mapper are left out.
 
-Ported with a difference: ``testNonceImplicit`` asks for ``response_mode=jwt`` and reads the tokens out of the
-signed authorization response (JARM). Doorkeep signs no JARM responses (``response_types.MODES``), so the two
-implicit tests read the same tokens from the fragment; every assertion on them is kept.
+``testNonceImplicit`` asks for ``response_mode=jwt`` and reads the tokens out of the signed authorization
+response (JARM, oauth/jarm.py): for ``token id_token`` that is the ``response`` JWT in the fragment.
 """
 
 from __future__ import annotations
@@ -96,11 +95,11 @@ async def nonce_flow(env: Env, mapper: bool, offline_session: bool) -> None:
 async def nonce_implicit(env: Env, mapper: bool) -> None:
     """``testNonceImplicit``: ``response_type=token id_token`` with a nonce; the tokens of the redirect."""
     nonce = uuid.uuid4().hex
-    page = await start(env.http, "test", APP, response_type="token id_token", nonce=nonce)
+    page = await start(env.http, "test", APP, response_type="token id_token", response_mode="jwt", nonce=nonce)
     assert page.status_code == 200, page.text[:300]
     redirect = await submit(env.http, page, username=USER, password="password")
-    assert redirect.headers["location"].startswith(REDIRECT + "#"), redirect.headers.get("location")
-    params = code_from(redirect)
+    assert redirect.headers["location"].startswith(REDIRECT + "#response="), redirect.headers.get("location")
+    params = claims(code_from(redirect)["response"])  # oauth.verifyAuthorizationResponseToken's claims
 
     access_token, id_token = params["access_token"], params["id_token"]
     check_nonce(nonce, claims(access_token), mapper)
