@@ -257,6 +257,17 @@ async def test_client_signed_response_alg_signs_the_response(kc: Env) -> None:
         await set_client_attributes(kc, APP, authorization_signed_response_alg="")
 
 
+async def test_unsignable_signed_response_alg_falls_back_to_the_default(kc: Env) -> None:
+    """An ``authorization.signed.response.alg`` no realm key signs with (Keycloak: a null SignatureProvider and a
+    server error) is signed with the realm's default instead of failing the login."""
+    await set_client_attributes(kc, APP, authorization_signed_response_alg="HS-nothing")
+    try:
+        claims = await response_token(kc, sent(await login(kc, "query.jwt"), "query"), alg="RS256")
+        assert claims["code"] and claims["state"] == STATE
+    finally:
+        await set_client_attributes(kc, APP, authorization_signed_response_alg="")
+
+
 async def test_jwt_mode_with_bad_response_type_answers_in_query_jwt(kc: Env) -> None:
     """OIDCResponseMode.parseWhenInvalidResponseType: ``jwt`` is query.jwt when the type is not understood."""
     response = await authorize(kc.http, response_type="tokenn", response_mode="jwt", state=STATE)

@@ -6,7 +6,8 @@ The JWT's claims are ``exp`` (now plus the realm's access code lifespan), ``iss`
 (the client's id), then every parameter the plain mode would have sent (``code``, ``state``, ``session_state``,
 ``iss``, tokens, or ``error`` and ``error_description``), for errors as for answers. It is signed with the
 client's ``authorization.signed.response.alg``, else the realm's default algorithm, else RS256
-(``DefaultTokenManager.signatureAlgorithm(AUTHORIZATION_RESPONSE)``).
+(``DefaultTokenManager.signatureAlgorithm(AUTHORIZATION_RESPONSE)``). An algorithm no realm key of Doorkeep's
+signs with (HS*, EdDSA, a misspelling) falls back to the realm's default rather than failing the login.
 
 Doorkeep encrypts no authorization response: ``authorization.encrypted.response.alg``/``enc`` are stored but not
 applied, and a hybrid or implicit request in ``query.jwt`` (allowed by Keycloak only with both set) is refused.
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.keys import material
 from doorkeep.keys.material import LoadedKey
 from doorkeep.model import Client, Realm
 from doorkeep.oauth.issue import signature_alg
@@ -53,5 +55,7 @@ async def signer(tx: Tx, services: Services, realm: Realm, client: Client, issue
     """The signer of ``client``'s JARM responses, with the key for its algorithm (created on first need)."""
     now = services.clock.now()
     alg = signature_alg(realm, client, SIGNED_ALG)
+    if alg not in material.ASYMMETRIC:  # no realm key signs it (Keycloak fails on a null SignatureProvider)
+        alg = realm.default_signature_algorithm or "RS256"
     key = await services.keyring.signing_key(tx, realm.id, alg, now)
     return ResponseSigner(key, alg, issuer, client.client_id, now + realm.access_code_lifespan)
