@@ -257,6 +257,19 @@ async def test_client_signed_response_alg_signs_the_response(kc: Env) -> None:
         await set_client_attributes(kc, APP, authorization_signed_response_alg="")
 
 
+async def test_form_post_jwt_carries_the_hybrid_tokens(kc: Env) -> None:
+    """The tokens of a hybrid response, signed after the commit, are in the form_post.jwt page's ``response``."""
+    page = await authorize(
+        kc.http, response_type="code id_token token", response_mode="form_post.jwt", state=STATE, nonce=NONCE
+    )
+    _, fields = form_post(await log_in(kc.http, page))
+    claims = await response_token(kc, fields["response"])
+    assert claims["code"] and claims["state"] == STATE and claims["token_type"] == "Bearer"
+    assert (await verified(kc, claims["id_token"], "ID"))["nonce"] == NONCE
+    assert (await verified(kc, claims["access_token"], "Bearer"))["azp"] == APP
+    await expect_login_success(kc, "form_post_jwt")
+
+
 async def test_unsignable_signed_response_alg_falls_back_to_the_default(kc: Env) -> None:
     """An ``authorization.signed.response.alg`` no realm key signs with (Keycloak: a null SignatureProvider and a
     server error) is signed with the realm's default instead of failing the login."""
