@@ -14,11 +14,10 @@ Ported elsewhere, not repeated here:
     cache to look into.
   - Duplicate names (409), a missing name, renames onto a taken name, deleting a realm's contents:
     test_admin_realms.py.
+  - RealmUpdateTest.testRealmClientSessionTimeoutValidation: test_client_session_timeout_limits.py, with the
+    same check on the client attributes.
 
 Left out, with the reason:
-  - RealmUpdateTest.testRealmClientSessionTimeoutValidation: Keycloak refuses (400) a realm whose client
-    session idle/max timeout exceeds the SSO session's (the remember-me one where remember-me is on);
-    Doorkeep accepts it today, and the Keycloak check's source was not found to port it faithfully. To do.
   - ``requiredCredentials`` (compared by RealmCreateTest.assertRealm): Doorkeep does not show it.
   - RealmOAuthActionsTest.pushNotBeforeWithSamlApp: SAML clients (Doorkeep is OIDC only).
   - RealmSearchTest (both methods): they call ``RealmProvider.getRealmsStream(search)`` on the server;

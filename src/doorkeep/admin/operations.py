@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from doorkeep.admin import scope_validation
+from doorkeep.admin import scope_validation, session_limits
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
@@ -66,6 +66,8 @@ async def update_realm(tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object]
         raise AdminError(400, "Can't rename master realm")
     if rep is not None:
         _check_login_lifespans(rep)
+    if problem := session_limits.realm_problem(new, rep):
+        raise AdminError(400, problem)
     if new.name != old.name:
         if await tx.realms.get_by_name(new.name) is not None:
             raise AdminError(409, "Realm with same name exists")
@@ -132,7 +134,7 @@ async def create_client(
     """Create a client. Named scopes replace the realm's defaults when either list is given."""
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise AdminError(409, f"Client {client.client_id} already exists")
-    check_urls(client)
+    check_client(realm, client)
     explicit = default_scopes is not None or optional_scopes is not None
     client = await provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
     linked: set[str] = set()
@@ -159,7 +161,7 @@ async def update_client(
     renamed = new.client_id != old.client_id
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
-    check_urls(new)
+    check_client(realm, new)
     if renamed:
         account = await tx.users.get_service_account(old)
         if account is not None:
@@ -181,11 +183,12 @@ async def update_client(
     return new
 
 
-def check_urls(client: Client) -> None:
-    """Keycloak's ValidationUtil.validateClient for URLs: 400 ``invalid_input``, the messages joined by "; "."""
-    errors = client_urls.url_errors(client)
-    if errors:
-        raise AdminError(400, "invalid_input", key="error", description=client_urls.message(errors))
+def check_client(realm: Realm, client: Client) -> None:
+    """Keycloak's ValidationUtil.validateClient for URLs and session timeouts: 400 ``invalid_input``, the
+    messages joined by "; "."""
+    messages = [e.message for e in client_urls.url_errors(client)] + session_limits.client_problems(realm, client)
+    if messages:
+        raise AdminError(400, "invalid_input", key="error", description="; ".join(dict.fromkeys(messages)))
     if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):
         raise AdminError(400, "invalid_input", key="error", description=cap_problem)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.admin import operations
+from doorkeep.admin import operations, session_limits
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.clientreg import default_roles, policies
 from doorkeep.clientreg import tokens as rt
@@ -38,13 +38,15 @@ def metadata_error(description: str) -> AdminError:
     return AdminError(400, "invalid_client_metadata", key="error", description=description)
 
 
-def validate(client: Client) -> None:
+def validate(realm: Realm, client: Client) -> None:
     """validateClient: ``invalid_redirect_uri`` when a redirect URI is at fault, else ``invalid_client_metadata``,
-    with every message (ValidationResult.getAllErrorsAsString)."""
+    with every message (ValidationResult.getAllErrorsAsString), the session timeouts' last."""
     errors = client_urls.url_errors(client)
-    if errors:
+    messages = [e.message for e in errors] + session_limits.client_problems(realm, client)
+    if messages:
         code = "invalid_redirect_uri" if any(e.place.startswith("redirectUris") for e in errors) else None
-        raise AdminError(400, code or "invalid_client_metadata", key="error", description=client_urls.message(errors))
+        description = "; ".join(dict.fromkeys(messages))
+        raise AdminError(400, code or "invalid_client_metadata", key="error", description=description)
 
 
 async def representation(tx: Tx, realm: Realm, client: Client) -> dict[str, Any]:
@@ -93,7 +95,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise IN_USE
     client = await policies.after_register(tx, realm.id, client, kind)
-    validate(client)
+    validate(realm, client)
     jti, token = await _new_token(auth, kind)
     client = dataclasses.replace(client, registration_token=jti)
     defaults, optionals = parse.scope_names(rep, "defaultClientScopes"), parse.scope_names(rep, "optionalClientScopes")
@@ -130,7 +132,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     if rep.get("clientId") != client.client_id:
         raise MODIFIED
     new = parse.updated_client(client, rep)
-    validate(new)
+    validate(realm, new)
     listed = rep.get("protocolMappers")
     mappers = client_mappers(listed) if listed is not None else None
     token = None
