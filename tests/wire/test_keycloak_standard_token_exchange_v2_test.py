@@ -23,9 +23,8 @@ Use a Bearer token instead."; StandardTokenExchangeProvider.validateSenderConstr
 answers a ``cnf`` token issued to another client with "Sender-constrained token exchange rejected as the token
 was not issued for the requesting client", which is what is asserted.
 
-``assertUserInfoError(.., "invalid_token", Errors.USER_SESSION_NOT_FOUND)``: the newest UserInfoEndpoint puts
-findValidSession's error code in ``error_description``; Doorkeep keeps the older text "User session not found
-or doesn't have client attached on it" (pinned by test_userinfo_keycloak_errors.py), asserted here.
+``assertUserInfoError(.., "invalid_token", Errors.USER_SESSION_NOT_FOUND)``: UserInfoEndpoint puts
+findValidSession's error code in ``error_description`` (test_userinfo_keycloak_errors.py), asserted here.
 """
 
 from __future__ import annotations
@@ -117,13 +116,11 @@ async def _assert_usable(env: Env, token: str, username: str) -> None:
 
 
 async def _assert_unusable(env: Env, token: str) -> None:
-    """``assertIntrospectError`` and ``assertUserInfoError(.., "invalid_token", USER_SESSION_NOT_FOUND)``: the
-    description is the older UserInfoEndpoint text Doorkeep keeps (see the module docstring)."""
+    """``assertIntrospectError`` and ``assertUserInfoError(.., "invalid_token", USER_SESSION_NOT_FOUND)``."""
     assert (await _introspect(env, token))["active"] is False
     info = await _userinfo(env, token)
     assert info.status_code == 401, info.text
-    description = "User session not found or doesn't have client attached on it"
-    challenge = f'Bearer realm="test", error="invalid_token", error_description="{description}"'
+    challenge = 'Bearer realm="test", error="invalid_token", error_description="user_session_not_found"'
     assert info.headers["www-authenticate"] == challenge
 
 

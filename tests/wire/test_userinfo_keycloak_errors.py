@@ -1,13 +1,16 @@
 """Userinfo's refusals as Keycloak 26's UserInfoEndpoint gives them (``OAuth2Error.json(false)``): the error in
 the ``WWW-Authenticate`` challenge only, an empty text body, and the specific description of the first check
-that failed, in ``issueUserInfo``'s order."""
+that failed, in ``issueUserInfo``'s order. A failure of the session lookup
+(UserSessionUtil.findValidSessionForAccessToken) is described by its Errors code (``user_session_not_found``,
+``session_expired``, ``invalid_token`` for a token older than its session, and for a token without ``sid``
+``user_not_found`` / ``user_disabled``); the user checks after a valid session keep their sentences."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from support import password_grant, seed_client, seed_realm, seed_user, token_url, update_client, update_user
+from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url, update_client, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -96,27 +99,27 @@ async def test_a_disabled_client_is_client_disabled_before_the_user_is_looked_at
     assert_refused(await userinfo(realm, tokens["access_token"]), 401, invalid_token("Client disabled"))
 
 
-async def test_a_logged_out_session_is_user_session_not_found(realm: Env) -> None:
+async def test_a_logged_out_session_is_described_user_session_not_found(realm: Env) -> None:
     tokens = await grant(realm)
     form = {"client_id": "app", "client_secret": "secret", "refresh_token": tokens["refresh_token"]}
     assert (await realm.http.post(token_url("test", "logout"), data=form)).status_code == 204
     assert_refused(
         await userinfo(realm, tokens["access_token"]),
         401,
-        invalid_token("User session not found or doesn't have client attached on it"),
+        invalid_token("user_session_not_found"),
     )
 
 
-async def test_an_idle_session_still_stored_is_session_expired(env: Env) -> None:
+async def test_an_idle_session_still_stored_is_described_session_expired(env: Env) -> None:
     await seed_realm(env.db, env.clock, access_token_lifespan=36000, sso_session_idle_timeout=600)
     await seed_client(env.db, "test", "app")
     await seed_user(env.db, env.clock, "test", "user1")
     tokens = await grant(env)
     env.clock.advance(601)
-    assert_refused(await userinfo(env, tokens["access_token"]), 401, invalid_token("Session expired"))
+    assert_refused(await userinfo(env, tokens["access_token"]), 401, invalid_token("session_expired"))
 
 
-async def test_a_disabled_user_is_user_disabled(realm: Env) -> None:
+async def test_a_disabled_user_of_a_live_session_is_the_sentence_user_disabled(realm: Env) -> None:
     tokens = await grant(realm)
     await update_user(realm.db, "test", "user1", enabled=False)
     assert_refused(await userinfo(realm, tokens["access_token"]), 401, invalid_token("User disabled"))
@@ -137,3 +140,28 @@ async def test_two_token_methods_and_two_parameters_are_400_in_the_challenge_too
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert_refused(twice, 400, 'Bearer realm="test", error="invalid_request", error_description="Duplicate parameter"')
+
+
+async def _service_account_token(env: Env) -> str:
+    await seed_client(env.db, "test", "robot", service_accounts=True)
+    form = {"grant_type": "client_credentials", "client_id": "robot", "client_secret": "secret", "scope": "openid"}
+    response = await env.http.post(token_url("test"), data=form)
+    assert response.status_code == 200, response.text
+    token = str(response.json()["access_token"])
+    assert "sid" not in claims(token)  # a transient session: findValidSession checks the user itself
+    return token
+
+
+async def test_a_service_account_token_of_a_disabled_user_is_described_user_disabled(realm: Env) -> None:
+    token = await _service_account_token(realm)
+    assert (await userinfo(realm, token)).status_code == 200
+    await update_user(realm.db, "test", "service-account-robot", enabled=False)
+    assert_refused(await userinfo(realm, token), 401, invalid_token("user_disabled"))
+
+
+async def test_a_service_account_token_of_a_deleted_user_is_described_user_not_found(realm: Env) -> None:
+    token = await _service_account_token(realm)
+    user = await update_user(realm.db, "test", "service-account-robot")
+    async with realm.db.transaction() as tx:
+        await tx.users.delete(user.id)
+    assert_refused(await userinfo(realm, token), 401, invalid_token("user_not_found"))

@@ -58,7 +58,20 @@ class UserInfoAnswer:
 # passed), and those it names the token's session for (findValidSession's event.session).
 _CLIENT_KNOWN = frozenset({e.CLIENT_DISABLED, e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN})
 _CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED}
-_SESSION_KNOWN = frozenset({e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.USER_NOT_FOUND, e.USER_DISABLED})
+_SESSION_KNOWN = frozenset(
+    {e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN, e.USER_NOT_FOUND, e.USER_DISABLED}
+)
+# Keycloak 26's UserInfoEndpoint answers a failure of UserSessionUtil.findValidSessionForAccessToken with the
+# Errors code it returns as the description (``error.invalidToken(userSessionValidation.getError())``); the
+# user checks that follow a valid session keep their sentences.
+_SESSION_CODES = {
+    e.SESSION_WITHOUT_CLIENT: "user_session_not_found",
+    e.SESSION_EXPIRED: "session_expired",
+    e.STALE_TOKEN: "invalid_token",
+}
+# A token without ``sid`` (a service account's) gets a transient session, whose user is checked inside
+# findValidSession: its failures are codes too.
+_TRANSIENT_CODES = {e.USER_NOT_FOUND: "user_not_found", e.USER_DISABLED: "user_disabled"}
 SIGNATURE_ALG = "user.info.response.signature.alg"  # OIDCConfigAttributes.USER_INFO_RESPONSE_SIGNATURE_ALG
 UNSIGNED = "none"  # listed for userinfo in discovery: the plain JSON answer
 HMAC_ALGS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
@@ -176,4 +189,11 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
         sid = claims.get("sid") if exc.description in _SESSION_KNOWN else None
         client_id = str(claims.get("azp")) if known else None
         await _refused(tx, services, req, exc.event_error, client=client_id, user_id=exc.user_id, session_id=sid)
-        raise BearerError(InvalidToken(exc.description, detail=str(exc)), dpop=presented.dpop) from exc
+        description = _description(exc.description, claims)
+        raise BearerError(InvalidToken(description, detail=str(exc)), dpop=presented.dpop) from exc
+
+
+def _description(reason: str, claims: dict[str, Any]) -> str:
+    """The ``error_description`` of a refused token: the session lookup's Errors code, else the sentence."""
+    codes = _SESSION_CODES if claims.get("sid") is not None else {**_SESSION_CODES, **_TRANSIENT_CODES}
+    return codes.get(reason, reason)
