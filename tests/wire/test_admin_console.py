@@ -190,6 +190,28 @@ async def test_a_realm_administrator_sees_nothing_of_another_realm(realm: Env, a
     )
 
 
+async def test_the_sessions_tab_refuses_a_client_session_idle_above_sso_idle_next_to_the_field(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    """The check PUT /admin/realms/{realm} makes (Keycloak 26.5, test_client_session_timeout_limits.py), shown
+    on the form as a 400 with the message, nothing saved; other tabs still save."""
+    tab = await admin.get(f"{BASE}/test/realm-settings/sessions", headers=HTML)
+    fields = dict(re.findall(r'<input type="number"[^>]*name="([^"]+)"\s+value="([^"]*)"', tab.text))
+    units = dict(
+        re.findall(
+            r'<select name="([^"]+)\.unit"[^>]*>(?:(?!</select>).)*?<option value="(\w+)" selected', tab.text, re.S
+        )
+    )
+    form = {**fields, **{f"{k}.unit": v for k, v in units.items()}}
+    typed = {"clientSessionIdleTimeout": "31", "clientSessionIdleTimeout.unit": "minutes"}
+    refused = await post(admin, f"{BASE}/test/realm-settings/sessions", tab, **{**form, **typed})
+    assert refused.status_code == 400, refused.text[:500]
+    assert "Client session idle timeout cannot exceed realm SSO session idle timeout." in refused.text
+    async with realm.db.transaction() as tx:
+        found = await tx.realms.get_by_name("test")
+        assert found is not None and found.client_session_idle_timeout == 0
+
+
 async def test_a_user_without_admin_roles_gets_a_refusal_page(realm: Env) -> None:
     async with client_at(realm, "127.0.0.3") as http:
         page = await sign_in(http, "user1")

@@ -66,8 +66,8 @@ async def update_realm(tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object]
         raise AdminError(400, "Can't rename master realm")
     if rep is not None:
         _check_login_lifespans(rep)
-    if problem := session_limits.realm_problem(new, rep):
-        raise AdminError(400, problem)
+    if problem := session_limits.realm_problem(old, new, rep):
+        raise AdminError(400, problem[1])
     if new.name != old.name:
         if await tx.realms.get_by_name(new.name) is not None:
             raise AdminError(409, "Realm with same name exists")

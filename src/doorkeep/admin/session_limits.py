@@ -49,12 +49,27 @@ def client_problems(realm: Realm, client: Client) -> list[str]:
     return problems
 
 
-def realm_problem(realm: Realm, rep: Mapping[str, object] | None) -> str | None:
-    """The error of a realm update whose client session idle or max exceeds the SSO values; ``rep`` None
-    (the admin console's form, which always sends both) checks both."""
-    idle, most = _allowed(realm)
-    if (rep is None or rep.get("clientSessionIdleTimeout") is not None) and realm.client_session_idle_timeout > idle:
-        return REALM_IDLE_REMEMBER_ME if realm.remember_me else REALM_IDLE
-    if (rep is None or rep.get("clientSessionMaxLifespan") is not None) and realm.client_session_max_lifespan > most:
-        return REALM_MAX_REMEMBER_ME if realm.remember_me else REALM_MAX
+# The realm fields the check reads: a form that changes none of them is not checked.
+_REALM_FIELDS = (
+    "client_session_idle_timeout",
+    "client_session_max_lifespan",
+    "sso_session_idle_timeout",
+    "sso_session_max_lifespan",
+    "sso_session_idle_timeout_remember_me",
+    "sso_session_max_lifespan_remember_me",
+    "remember_me",
+)
+
+
+def realm_problem(old: Realm, new: Realm, rep: Mapping[str, object] | None) -> tuple[str, str] | None:
+    """The representation key at fault and the error of a realm update whose client session idle or max
+    exceeds the SSO values. With ``rep`` only the values it carries are checked; without (the admin console's
+    forms) both, once the update changes any of the values compared."""
+    if rep is None and all(getattr(old, f) == getattr(new, f) for f in _REALM_FIELDS):
+        return None
+    idle, most = _allowed(new)
+    if (rep is None or rep.get("clientSessionIdleTimeout") is not None) and new.client_session_idle_timeout > idle:
+        return "clientSessionIdleTimeout", REALM_IDLE_REMEMBER_ME if new.remember_me else REALM_IDLE
+    if (rep is None or rep.get("clientSessionMaxLifespan") is not None) and new.client_session_max_lifespan > most:
+        return "clientSessionMaxLifespan", REALM_MAX_REMEMBER_ME if new.remember_me else REALM_MAX
     return None

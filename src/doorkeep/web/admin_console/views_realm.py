@@ -12,6 +12,7 @@ from typing import Any
 
 from doorkeep import policy
 from doorkeep.admin import operations as admin_ops
+from doorkeep.admin import session_limits
 from doorkeep.model import Realm
 from doorkeep.web.admin.realms import realm_json
 from doorkeep.web.admin_console.context import Console
@@ -132,7 +133,11 @@ def read_sessions(realm: Realm, form: Mapping[str, str]) -> Realm:
             changes[spec.attr] = seconds
     if state.errors:
         raise FormErrors(state)
-    return dataclasses.replace(realm, offline_session_max_lifespan_enabled=limited, **changes)
+    new = dataclasses.replace(realm, offline_session_max_lifespan_enabled=limited, **changes)
+    if problem := session_limits.realm_problem(realm, new, None):  # the PUT would refuse it: say where
+        state.errors[problem[0]] = problem[1]
+        raise FormErrors(state)
+    return new
 
 
 def read_tokens(realm: Realm, form: Mapping[str, str]) -> Realm:
