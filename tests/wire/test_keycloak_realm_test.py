@@ -275,6 +275,28 @@ async def test_rename_realm(env: Env, realm_id: str) -> None:
     await remove(env, "new")
 
 
+async def test_rename_replaces_the_realm_name_as_written_not_encoded(env: Env, realm_id: str) -> None:
+    """DefaultExportImportManager.renameRealm replaces ``/realms/<old>/`` and ``/admin/<old>/`` with the raw
+    names, while RealmManager wrote them percent-encoded (Encode.encodePathAsIs): a realm whose name needs
+    encoding keeps its old URLs when renamed, and a new name needing encoding is written as it is. Doorkeep
+    does the same; not a rule to improve on without Keycloak."""
+    assert (await admin(env, "POST", "", {"realm": "old realm"})).status_code == 201
+    assert (await admin(env, "PUT", "/old%20realm", {"realm": "plain"})).status_code == 204
+    account = {c["clientId"]: c for c in await _clients(env, "plain")}["account"]
+    assert (account["baseUrl"], account["redirectUris"]) == (
+        "/realms/old%20realm/account/",
+        ["/realms/old%20realm/account/*"],
+    )
+    assert (await admin(env, "PUT", "/plain", {"realm": "new realm"})).status_code == 204
+    assert (await admin(env, "POST", "", {"realm": "plain"})).status_code == 201
+    assert (await admin(env, "PUT", "/plain", {"realm": "second realm"})).status_code == 204
+    by_id = {c["clientId"]: c for c in await _clients(env, "second%20realm")}
+    assert by_id["account-console"]["baseUrl"] == "/realms/second realm/account/"
+    assert by_id["security-admin-console"]["redirectUris"] == ["/admin/second realm/console/*"]
+    await remove(env, "new realm")
+    await remove(env, "second realm")
+
+
 def _events_config_matches(expected: dict[str, Any], actual: dict[str, Any]) -> None:
     """checkRealmEventsConfigRepresentation: the lists as sets of the same size, the rest equal."""
     for key in ("enabledEventTypes", "eventsListeners"):
