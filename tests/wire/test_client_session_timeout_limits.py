@@ -105,9 +105,13 @@ async def test_realm_client_session_timeout_validation(env: Env, realm_id: str) 
     remember = {"rememberMe": True, "ssoSessionIdleTimeoutRememberMe": 3600, "ssoSessionMaxLifespanRememberMe": 40000}
     assert (await admin(env, "PUT", "/test", {**remember, "clientSessionIdleTimeout": 3600})).status_code == 204
     response = await admin(env, "PUT", "/test", {**remember, "clientSessionIdleTimeout": 3601})
-    refused(response, "errorMessage", "Client session idle timeout cannot exceed realm SSO or Remember Me idle timeout.")
+    refused(
+        response, "errorMessage", "Client session idle timeout cannot exceed realm SSO or Remember Me idle timeout."
+    )
     response = await admin(env, "PUT", "/test", {**remember, "clientSessionMaxLifespan": 40001})
-    refused(response, "errorMessage", "Client session max lifespan cannot exceed realm SSO or Remember Me max lifespan.")
+    refused(
+        response, "errorMessage", "Client session max lifespan cannot exceed realm SSO or Remember Me max lifespan."
+    )
     stored = await representation(env)
     assert (stored["clientSessionIdleTimeout"], stored["clientSessionMaxLifespan"]) == (3600, 0)
 
