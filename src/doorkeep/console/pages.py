@@ -83,9 +83,11 @@ def reset_password(
     with_email: bool,
     username: str = "",
     error: str | None = None,
+    duplicate_emails: bool = False,
     ui: Language = ENGLISH,
 ) -> str:
-    """login-reset-password.ftl: the username (or e-mail, with loginWithEmailAllowed) to send the link to."""
+    """login-reset-password.ftl: the username (or e-mail, with loginWithEmailAllowed) to send the link to; the
+    instruction names only the username while the realm allows duplicate e-mails."""
     return render(
         "login/reset_password.html",
         title=ui.text("emailForgotTitle"),
@@ -96,6 +98,7 @@ def reset_password(
         with_email=with_email,
         username=username,
         error=error,
+        instruction="emailInstructionUsername" if duplicate_emails else "emailInstruction",
         ui=ui,
     )
 

@@ -36,6 +36,7 @@ STALE_VERIFY_EMAIL = (
     "The link you clicked is an old stale link and is no longer valid. Maybe you have already verified your email."
 )
 RESET_NOT_ALLOWED = "Reset Credential not allowed"
+INVALID_EMAIL = "Invalid email address."  # Messages.INVALID_EMAIL
 # Each handler's default page text and event error (AbstractActionTokenHandler's constructor arguments), and
 # the event type its later checks record.
 HANDLERS: dict[str, tuple[str, str, str]] = {

@@ -177,6 +177,7 @@ async def update_password(ctx: StepContext, new: str, confirm: str, *, logout_ot
     try:
         await enforce_policy(tx, realm, user, new)
     except PolicyViolation as refused:
+        await login_events.credential_refused(ctx, "password", refused.key)
         return again(refused.text)
     await set_password(tx, user, new, ctx.services.clock.now())
     await login_events.credential_updated(ctx, "password")

@@ -37,7 +37,8 @@ async def record(
     session_id: str | None = None,
     more: Mapping[str, str | None] | None = None,
 ) -> None:
-    """Record ``type`` for the step's user at its client, with the login's details and ``more``."""
+    """Record ``type`` for the step's user at its client, with the login's details and ``more``; the username
+    as the login typed it (the ATTEMPTED_USERNAME note), else the user's."""
     await events.record(
         ctx.tx,
         ctx.realm,
@@ -48,7 +49,7 @@ async def record(
         session_id=session_id,
         ip=ctx.browser.ip_address,
         error=error,
-        details=details(ctx.request, ctx.user.username, **(more or {})),
+        details=details(ctx.request, ctx.request.attempted_username or ctx.user.username, **(more or {})),
     )
 
 
@@ -161,3 +162,12 @@ async def credential_updated(ctx: StepContext, credential_type: str) -> None:
     each is kept if the realm keeps its type."""
     for type in (DEPRECATED_EVENTS[credential_type], "UPDATE_CREDENTIAL"):
         await record(ctx, type, more={"credential_type": credential_type})
+
+
+async def credential_refused(ctx: StepContext, credential_type: str, reason: str) -> None:
+    """UpdatePassword.processAction on a password the policy refuses (its ModelException): UPDATE_CREDENTIAL_ERROR
+    and then the deprecated UPDATE_PASSWORD_ERROR, ``password_rejected`` with the message key as ``reason``
+    (ResetPasswordTest.resetPasswordWithLengthPasswordPolicy)."""
+    for type in ("UPDATE_CREDENTIAL", DEPRECATED_EVENTS[credential_type]):
+        more = {"credential_type": credential_type, "reason": reason}
+        await record(ctx, f"{type}_ERROR", error="password_rejected", more=more)

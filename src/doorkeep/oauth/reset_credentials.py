@@ -27,6 +27,14 @@ STEP = "reset-credentials"  # the authentication session shows the "Forgot Passw
 NOT_ALLOWED = "Reset Credential not allowed"  # Messages.RESET_CREDENTIAL_NOT_ALLOWED
 MISSING_USERNAME = "Please specify username."  # Messages.MISSING_USERNAME
 EMAIL_SENT = "You should receive an email shortly with further instructions."  # Messages.EMAIL_SENT
+INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
+
+
+class ServiceAccountNamed(Exception):
+    """The name is a service account's: AuthenticationProcessor.validateUser refuses it (UNKNOWN_USER), and the
+    login page says "Invalid username or password." (ResetPasswordTest.failResetPasswordServiceAccount)."""
+
+
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))
 
 
@@ -59,12 +67,17 @@ async def event(
     )
 
 
+def trimmed(typed: str) -> str:
+    """The username as ResetCredentialChooseUser looks it up (Java's ``String.trim``)."""
+    return typed.strip(_JAVA_TRIMMED)
+
+
 async def choose_user(
     tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, typed: str, ip: str
 ) -> User | None:
     """ResetCredentialChooseUser.action and ResetCredentialEmail's checks: the user a link may be sent to, or
-    None (with the event saying why). ``typed`` is not empty."""
-    username = typed.strip(_JAVA_TRIMMED)
+    None (with the event saying why); ServiceAccountNamed for a service account. ``typed`` is not empty."""
+    username = trimmed(typed)
     user = await find_user(tx, realm.id, username, realm.login_with_email_allowed)
     shown = details(request, username)
     if user is None:
@@ -73,6 +86,9 @@ async def choose_user(
     if not user.enabled:
         await event(tx, services, realm, client, ip, error="user_disabled", user=user, extra=shown)
         return None
+    if user.service_account_client_id is not None:
+        await event(tx, services, realm, client, ip, error="user_not_found", extra=shown)
+        raise ServiceAccountNamed
     if not (user.email or "").strip():
         await event(tx, services, realm, client, ip, error="invalid_email", user=user, extra=shown)
         return None

@@ -87,6 +87,14 @@ async def _event(
     )
 
 
+async def _back(tx: Tx, realm: Realm, request: Request) -> str | None:
+    """The link's ``client_id`` is the page's client (handleActionToken sets it on the session context before
+    the token is checked): its base URL as "Back to Application" (ResetPasswordTest's KEYCLOAK-4016 cases)."""
+    named = request.query_params.get("client_id")
+    client = await tx.clients.get_by_client_id(realm.id, named) if named else None
+    return login_completion.client_base(client) if client is not None and client.enabled else None
+
+
 async def execute(request: Request) -> Response:
     realm = await open_realm(request)
     if isinstance(realm, Response):
@@ -105,7 +113,7 @@ async def execute(request: Request) -> Response:
             await _event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
             if token.expired and auth_session is not None:
                 return await _start_again(request, tx, realm, auth_session)
-            return error_page(request, realm, token.text)
+            return error_page(request, realm, token.text, back_uri=await _back(tx, realm, request))
         _, default_error, event_type = action_tokens.HANDLERS[token.action]
         user = await tx.users.get(token.user_id)
         client = await tx.clients.get_by_client_id(realm.id, token.client_id)
@@ -189,7 +197,9 @@ def _check(
     if token.action == action_tokens.RESET_CREDENTIALS and not realm.reset_password_allowed:
         return Refusal(action_tokens.RESET_NOT_ALLOWED, "not_allowed")
     if token.email is not None and token.email != user.email:  # verifyEmail: the address it was sent to
-        return Refusal(default_text, "invalid_email")
+        # AbstractActionTokenHandler.verifyEmail says Messages.INVALID_EMAIL; VerifyEmailActionTokenHandler its own
+        stale = token.action == action_tokens.VERIFY_EMAIL
+        return Refusal(default_text if stale else action_tokens.INVALID_EMAIL, "invalid_email")
     return None
 
 

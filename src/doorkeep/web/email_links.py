@@ -25,10 +25,20 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 log = logging.getLogger(__name__)
+PER_ACTION_LIFESPAN = "actionTokenGeneratedByUserLifespan"  # + ".<action>", UserActionTokenBuilder's keys
 USER_LIFESPAN = 300  # RealmModel.getActionTokenGeneratedByUserLifespan's default: five minutes
 
 
-def user_lifespan(realm: Realm) -> int:
+def user_lifespan(realm: Realm, action: str) -> int:
+    """RealmModel.getActionTokenGeneratedByUserLifespan(action): the realm attribute
+    ``actionTokenGeneratedByUserLifespan.<action>`` when set (unparsable: the user-action code lifespan, as
+    RealmAdapter.getAttribute's default), else the realm's ``actionTokenGeneratedByUserLifespan``."""
+    own = realm.attributes.get(f"{PER_ACTION_LIFESPAN}.{action}")
+    if own is not None:
+        try:
+            return int(str(own))
+        except ValueError:
+            return realm.access_code_lifespan_user_action
     return realm.action_token_generated_by_user_lifespan or USER_LIFESPAN
 
 

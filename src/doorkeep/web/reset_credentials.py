@@ -2,14 +2,17 @@
 (LoginActionsService.resetCredentialsGET/POST with ResetCredentialChooseUser and ResetCredentialEmail).
 
 A GET opens the page in the login's authentication session, or, linked to directly, in a new one for
-``client_id`` (else the account console, ``account``), ending on "Your account has been updated." unless a
-``redirect_uri`` was given (createAuthenticationSessionForClient). The POST answers the login page with
-"You should receive an email shortly with further instructions." whatever the username: the same page, the
-same work (a token signed and a mail rendered for an unknown user too), the mail sent after the answer.
+``client_id`` (else the account console, ``account``, or without it SystemClientUtil's ``_system``), ending on
+"Your account has been updated." unless a ``redirect_uri`` was given (createAuthenticationSessionForClient).
+The POST answers the login page with "You should receive an email shortly with further instructions."
+whatever the username: the same page, the same work (a token signed and a mail rendered for an unknown user
+too), the mail sent after the answer. A service account's name is refused as AuthenticationProcessor.validateUser
+does ("Invalid username or password.").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import secrets
 from typing import TYPE_CHECKING
@@ -27,6 +30,7 @@ from doorkeep.oauth.reset_credentials import NOT_ALLOWED, STEP
 from doorkeep.sessions import sso
 from doorkeep.web import email_links, login, login_pages, login_responses
 from doorkeep.web import locale as page_locale
+from doorkeep.web.admin import emails
 from doorkeep.web.http import base_url, client_ip, in_transaction, read_form, state
 
 if TYPE_CHECKING:
@@ -44,10 +48,11 @@ async def _current(request: Request, tx: Tx, realm: Realm) -> AuthSession | None
 async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, Client] | Response:
     """createAuthenticationSessionForClient: the client asked for (or ``account``), its checks and texts."""
     client_id, redirect_uri = request.query_params.get("client_id"), request.query_params.get("redirect_uri")
+    client: Client | None
     if client_id is None:
         if redirect_uri is not None:
             return login_pages.error_page(request, realm, "Missing parameters: client_id")
-        client = await tx.clients.get_by_client_id(realm.id, "account")
+        client = await emails.page_client(tx, realm, state(request).services.clock.now())
         redirect_uri = f"{base_url(request)}/realms/{realm.name}/account/"
     else:
         client = await tx.clients.get_by_client_id(realm.id, client_id)
@@ -103,6 +108,7 @@ async def _page(
         login_url=back,
         with_email=realm.login_with_email_allowed,
         error=error,
+        duplicate_emails=realm.duplicate_emails_allowed,
         ui=ui,
     )
     response = login_pages.html(body)
@@ -171,7 +177,14 @@ async def submit(request: Request) -> Response:
         if not typed:  # ResetCredentialChooseUser: USERNAME_MISSING, the form again
             await reset_credentials.event(tx, services, realm, client, ip, error="username_missing")
             return await _page(request, tx, realm, client, auth_session, reset_credentials.MISSING_USERNAME)
-        user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
+        # ATTEMPTED_USERNAME: the events of the login this flow goes on with name the user as typed
+        auth_request = dataclasses.replace(auth_request, attempted_username=reset_credentials.trimmed(typed))
+        await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
+        try:
+            user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
+        except reset_credentials.ServiceAccountNamed:
+            outcome = login_outcomes.NeedLogin(error=reset_credentials.INVALID_USER)
+            return await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
         mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
         outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
         response = await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
@@ -194,7 +207,7 @@ async def _mail(
 ) -> smtp.Mail:
     """ResetCredentialEmail.authenticate: a ResetCredentialsActionToken naming this authentication session,
     valid for the realm's actionTokenGeneratedByUserLifespan, in ``passwordResetBody``."""
-    lifespan = email_links.user_lifespan(realm)
+    lifespan = email_links.user_lifespan(realm, action_tokens.RESET_CREDENTIALS)
     now = state(request).services.clock.now()
     token = action_tokens.new(
         action_tokens.RESET_CREDENTIALS,

@@ -32,7 +32,7 @@ async def send(
     auth_request: AuthRequest,
     response: Response,
 ) -> None:
-    lifespan = email_links.user_lifespan(realm)
+    lifespan = email_links.user_lifespan(realm, action_tokens.VERIFY_EMAIL)
     now = state(request).services.clock.now()
     token = action_tokens.new(
         action_tokens.VERIFY_EMAIL,

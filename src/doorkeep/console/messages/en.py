@@ -221,6 +221,9 @@ MESSAGES: dict[str, str] = {
     "emailInstruction": (
         "Enter your username or email address and we will send you instructions on how to create a new password."
     ),
+    "emailInstructionUsername": (
+        "Enter your username and we will send you instructions on how to create a new password."
+    ),
     # login-verify-email.ftl
     "emailVerifyTitle": "Email verification",
     "emailVerifyInstruction1": (

@@ -106,6 +106,20 @@ async def system_client(tx: Tx, realm: Realm, client_id: str | None) -> Client:
     return client
 
 
+async def page_client(tx: Tx, realm: Realm, now: int) -> Client:
+    """SystemClientUtil.getSystemClient where a login page needs it (LoginActionsService's
+    createAuthenticationSessionForClient without ``client_id``): ``account`` while it is enabled, else the
+    ``_system`` client, made in the page's own writing transaction when it is missing."""
+    client = await tx.clients.get_by_client_id(realm.id, "account")
+    if client is not None and client.enabled:
+        return client
+    if await tx.clients.get_by_client_id(realm.id, SYSTEM_CLIENT_ID) is None:
+        await _make_system_client(tx, realm, now)
+    made = await tx.clients.get_by_client_id(realm.id, SYSTEM_CLIENT_ID)
+    assert made is not None
+    return made
+
+
 async def send_params(request: Request, tx: Tx, realm: Realm, user: User) -> tuple[Client, str | None, int]:
     """UserResource.verifySendEmailParams, in its order: the user's address and state, then the client, the
     redirect URI (the one validator the authorization endpoint uses) and the lifespan (the realm's
