@@ -87,6 +87,13 @@ async def _event(
     )
 
 
+def _redirect_detail(request: Request, realm: Realm, auth_session: AuthSession | None) -> str:
+    """The event's ``redirect_uri``: the login's, else (a session the link started) the account console's, as
+    createAuthenticationSessionForClient sets it."""
+    asked = AuthRequest.from_json(auth_session.request).redirect_uri if auth_session is not None else ""
+    return asked or f"{base_url(request)}/realms/{realm.name}/account/"
+
+
 async def _back(tx: Tx, realm: Realm, request: Request) -> str | None:
     """The link's ``client_id`` is the page's client (handleActionToken sets it on the session context before
     the token is checked): its base URL as "Back to Application" (ResetPasswordTest's KEYCLOAK-4016 cases)."""
@@ -142,7 +149,7 @@ async def execute(request: Request) -> Response:
                 token=token,
                 error="email_already_verified",
                 client_id=token.client_id,
-                details={"email": user.email},
+                details={"email": user.email, "redirect_uri": _redirect_detail(request, realm, auth_session)},
             )
             ui = page_locale.language(request, realm, user=user)
             return html(pages.action_info(display(realm), ui.text("emailVerifiedAlreadyMessage"), ui=ui))
@@ -279,7 +286,12 @@ async def _run(
             client_ip(request),
             token=token,
             client_id=client.client_id,
-            details={"email": user.email},
+            details={
+                "username": user.username,
+                "email": user.email,
+                "code_id": auth_session.id,
+                "redirect_uri": _redirect_detail(request, realm, auth_session),
+            },
         )
         if auth_session.step == STEP and token.original_auth_session_id is not None:
             # a login's link confirmed in another browser: that login is left alone, this one only told so

@@ -46,7 +46,8 @@ async def send(
     target = await email_links.link(request, tx, realm, token)
     ui = messages.language(realm, user, request.headers.get("accept-language", ""))
     mail = messages.verify_email(ui, realm, user, target, lifespan // 60)
-    details = login_events.details(auth_request, user.username, email=user.email)
+    # CODE_ID: the authentication session the link goes on with (VerifyEmail.sendVerifyEmail)
+    details = login_events.details(auth_request, user.username, email=user.email, code_id=auth_session.id)
     email_links.send_after(
         request,
         response,
