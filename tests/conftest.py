@@ -43,8 +43,9 @@ def postgres_server() -> Iterator[ThrowawayPostgres]:
 
 
 @pytest.fixture
-def postgres_url(postgres_server: ThrowawayPostgres) -> str:
-    """URL of a fresh, empty database of its own for this test."""
+def postgres_url(postgres_server: ThrowawayPostgres) -> Iterator[str]:
+    """URL of a fresh, empty database of its own for this test, dropped after it."""
     name = f"test_{next(_database_numbers)}_{uuid.uuid4().hex[:12]}"
     postgres_server.create_database(name)
-    return postgres_server.url(name)
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from keycloak_port import ADMIN, admin_headers, import_realm
+from pg import ThrowawayPostgres
 from role_port import assert_event, call, clear_events, create, ok
 from support import claims, password_grant
 from wire_env import Env, make_env, prepared_postgres
@@ -28,18 +29,21 @@ def anyio_backend() -> str:
 async def shared_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     """The app on SQLite, or on PostgreSQL with DOORKEEP_WIRE_ENGINE=postgresql, once for the module: the
     master admin's token and the app's start are paid once instead of once a test."""
-    postgres = os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql"
-    if postgres:
-        url = await prepared_postgres(request.getfixturevalue("postgres_server"))
+    server: ThrowawayPostgres | None = None
+    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        url = await prepared_postgres(server)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('groups') / 'doorkeep.db'}"
-    env, db = await make_env(url, prepared=postgres)
+    env, db = await make_env(url, prepared=server is not None)
     try:
         yield env
     finally:
         await env.drain()
         await env.http.aclose()
         await db.dispose()
+        if server is not None:
+            server.drop_database_of(url)
 
 
 @pytest.fixture

@@ -34,13 +34,17 @@ async def _migrated_postgres(server: ThrowawayPostgres) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database on the engine named by the parameter, disposed of afterwards."""
+    server: ThrowawayPostgres | None = None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'contract.db'}"
     else:
-        url = await _migrated_postgres(request.getfixturevalue("postgres_server"))
+        server = request.getfixturevalue("postgres_server")
+        url = await _migrated_postgres(server)
     database = Database(url)
     try:
         await database.migrate()  # a no-op on a copy of the migrated template
         yield database
     finally:
         await database.dispose()
+        if server is not None:
+            server.drop_database_of(url)

@@ -104,6 +104,8 @@ async def kc(
         await env.drain()
         await env.http.aclose()
         await db.dispose()
+        if url.startswith("postgresql"):
+            request.getfixturevalue("postgres_server").drop_database_of(url)
 
 
 def ids(one: Case) -> str:
