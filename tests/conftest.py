@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from doorkeep.users import passwords
 from pg import ThrowawayPostgres
 
 _database_numbers = itertools.count(1)
@@ -23,6 +24,35 @@ _GC_FINALISERS = r"Exception ignored in. <function (Connection|_SelectorTranspor
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
         config.addinivalue_line("filterwarnings", f"ignore:{_GC_FINALISERS}:pytest.PytestUnraisableExceptionWarning")
+
+
+# Keycloak's argon2 cost (5 passes over 7 MiB, ~50 ms a hash on an idle core, several times that on a loaded CI
+# machine) was paid at every user a test seeds or creates, and at every login, the master admin's token included:
+# the cost travels with the stored hash, which ``verify`` reads back. Tests in this process hash with argon2id's
+# cheapest parameters instead; a test about the stored parameters is marked ``keycloak_hash_cost``. Servers the
+# tests start as processes (tests/interop, tests/browser, tests/cluster) keep Keycloak's cost.
+_CHEAP_ARGON2 = {"ARGON2_ITERATIONS": 1, "ARGON2_MEMORY_KIB": 8}
+_KEYCLOAK_ARGON2 = {name: getattr(passwords, name) for name in _CHEAP_ARGON2}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in _CHEAP_ARGON2.items():
+            patch.setattr(passwords, name, value)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _keycloak_hash_cost(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keycloak's argon2 parameters for a test marked ``keycloak_hash_cost``."""
+    if request.node.get_closest_marker("keycloak_hash_cost") is None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in _KEYCLOAK_ARGON2.items():
+            patch.setattr(passwords, name, value)
+        yield
 
 
 @pytest.fixture

@@ -38,3 +38,26 @@ def test_the_password_still_verifies_with_its_own_parameters() -> None:
     # hashLength is not read back (the stored hash's length decides), so junk there changes nothing.
     junk_length = {**cred, "additionalParameters": {**cred["additionalParameters"], "hashLength": ["x"]}}
     assert passwords.verify("pw", secret, junk_length) is True
+
+
+@pytest.mark.keycloak_hash_cost
+def test_a_new_password_is_hashed_with_keycloaks_argon2_defaults() -> None:
+    """Argon2PasswordHashProviderFactory's defaults (argon2id 1.3, 5 iterations, 7168 KiB, 1 lane, 32 bytes);
+    every other in-process test hashes more cheaply (tests/conftest.py)."""
+    secret, cred = passwords.hash_password("pw", b"0123456789abcdef")
+    assert cred["algorithm"] == "argon2" and cred["hashIterations"] == 5
+    assert cred["additionalParameters"] == {
+        "hashLength": ["32"],
+        "memory": ["7168"],
+        "type": ["id"],
+        "version": ["1.3"],
+        "parallelism": ["1"],
+    }
+    assert len(passwords._unb64(secret["value"])) == 32 and passwords.verify("pw", secret, cred)
+
+
+def test_other_tests_hash_with_argon2s_cheapest_parameters() -> None:
+    """The test suite's cheap hashes still go through argon2id and verify with their stored parameters."""
+    secret, cred = passwords.hash_password("pw")
+    assert (cred["hashIterations"], cred["additionalParameters"]["memory"]) == (1, ["8"])
+    assert passwords.verify("pw", secret, cred) and not passwords.verify("px", secret, cred)

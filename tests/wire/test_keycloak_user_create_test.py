@@ -166,6 +166,7 @@ async def test_create_user_with_deprecated_credentials_format(env: Env, realm_id
     _assert_my_algorithm(await _stored_password(env, user_id))
 
 
+@pytest.mark.keycloak_hash_cost
 async def test_create_user_with_raw_credentials(env: Env, realm_id: str) -> None:
     """The raw value is hashed with the default provider (Keycloak 26: argon2 outside FIPS) and never stored."""
     rep = _rep("user_rawpw", "email.raw@localhost", credentials=[{"type": "password", "value": "ABCD"}])

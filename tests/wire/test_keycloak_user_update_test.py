@@ -143,6 +143,7 @@ async def test_update_user_with_new_username_accessing_via_old_username(env: Env
     assert await poll_events(env) == []
 
 
+@pytest.mark.keycloak_hash_cost
 async def test_update_user_with_raw_credentials(env: Env, realm_id: str) -> None:
     rep = _rep("user_rawpw", "email.raw@localhost", credentials=[{"type": "password", "value": "ABCD"}])
     user_id = await _create_user(env, realm_id, rep)
