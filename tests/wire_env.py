@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import shutil
@@ -94,6 +95,7 @@ async def _sqlite_from_template(db_url: str, settings: Settings) -> bool:
     template = _TEMPLATE.get(key)
     if template is None:
         folder = Path(tempfile.mkdtemp(prefix="doorkeep-template-"))
+        atexit.register(shutil.rmtree, folder, True)  # one per process (xdist worker), removed as it exits
         template = folder / "template.db"
         db = Database(f"sqlite:///{template}")
         await prepare(dataclasses.replace(settings, db_url=f"sqlite:///{template}"), db, FakeClock())
