@@ -223,7 +223,6 @@ def presentation(
     if not authorization:
         return None
     scheme, _, token = authorization.strip().partition(" ")
-    token = token.strip()
     if scheme.lower() != "bearer" and scheme != dpop.SCHEME:
         return None
     if not token or " " in token:
