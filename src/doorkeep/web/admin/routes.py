@@ -32,6 +32,7 @@ MODULES = (
     "groups",
     "group_members",
     "group_roles",
+    "role_mapping_search",
     "partial_import",
     "partial_export",
     "server",
