@@ -48,3 +48,18 @@ def test_the_document_is_openapi_3_1_with_schemas_derived_from_the_field_tables(
     count = doc["paths"]["/admin/realms/{realm}/clients/{uuid}/offline-session-count"]["get"]
     assert count["responses"]["2XX"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Count"}
     assert [p["name"] for p in count["parameters"]] == ["realm", "uuid"]
+
+
+def test_the_mapping_views_answer_mappings_and_only_available_is_searched_and_paged() -> None:
+    doc = document(served())
+    for owner in ("users/{id}/role-mappings", "clients/{id}/scope-mappings", "roles-by-id/{role_id}/composites"):
+        for view in ("composite", "inherited", "available"):
+            get = doc["paths"][f"/admin/realms/{{realm}}/{owner}/{view}"]["get"]
+            schema = get["responses"]["2XX"]["content"]["application/json"]["schema"]
+            assert set(schema["properties"]) == {"realmMappings", "clientMappings"}, (owner, view)
+            query = [p["name"] for p in get["parameters"] if p["in"] == "query"]
+            assert query == (["search", "first", "max"] if view == "available" else []), (owner, view, query)
+    # the per-kind lists keep their own parameters
+    listed = doc["paths"]["/admin/realms/{realm}/users/{id}/role-mappings/realm/composite"]["get"]
+    assert [p["name"] for p in listed["parameters"] if p["in"] == "query"] == ["briefRepresentation"]
+    assert listed["responses"]["2XX"]["content"]["application/json"]["schema"]["type"] == "array"

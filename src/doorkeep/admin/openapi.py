@@ -56,6 +56,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/(groups|groups/\{id\}/children|default-groups)$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/users/count$", INTEGER),
     _rule(r"GET .*/(role-mappings|scope-mappings)$", MAPPINGS),
+    # RoleMappingAwareResource's views: MappingsRepresentations, not lists
+    _rule(r"GET .*/(role-mappings|scope-mappings|composites)/(composite|inherited|available)$", MAPPINGS),
     _rule(r"GET .*/(composites|role-mappings|scope-mappings)(/.*)?$", ROLES),
     _rule(r"GET .*/(roles|roles-by-id)/\{role_(name|id)\}/users$", USERS),
     _rule(r"GET .*/(roles|roles-by-id)/\{role_(name|id)\}$", ref("RoleRepresentation")),
@@ -131,7 +133,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"(POST|PUT) /realms/\{realm\}/account.*$", None, OBJECT),
     _rule(r"(PUT|POST|DELETE) .*$", None),  # 204 and the like: no body to describe
 )
-# Query parameters Keycloak's resources take, by the path's last segment.
+# Query parameters Keycloak's resources take, by the path's last two segments or else its last one (QUERY).
 _PAGING = {"first": INTEGER, "max": INTEGER}
 _USER_SEARCH = {
     "search": STRING,
@@ -144,6 +146,8 @@ _USER_SEARCH = {
     "emailVerified": BOOLEAN,
     "q": STRING,
 }
+_MAPPING_PARENTS = ("role-mappings", "scope-mappings", "composites")
+# By the path's last two segments, else its last one.
 QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET users": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
     "GET count": _USER_SEARCH,
@@ -182,6 +186,9 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
         **_PAGING,
     },
     "GET offline-sessions": _PAGING,
+    # the MappingsRepresentation views (keyed by their last two segments): client roles searched and paged
+    **{f"GET {parent}/available": {"search": STRING, **_PAGING} for parent in _MAPPING_PARENTS},
+    **{f"GET {parent}/{view}": {} for parent in _MAPPING_PARENTS for view in ("composite", "inherited")},
     "GET user-sessions": _PAGING,
     "DELETE {session}": {"isOffline": BOOLEAN},
 }
@@ -199,7 +206,8 @@ def _operation(method: str, path: str) -> dict[str, Any]:
     params: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": STRING} for name in _PARAM.findall(path)
     ]
-    for name, schema in QUERY.get(f"{method} {segments[-1]}", {}).items():
+    query = QUERY.get(f"{method} {'/'.join(segments[-2:])}", QUERY.get(f"{method} {segments[-1]}", {}))
+    for name, schema in query.items():
         params.append({"name": name, "in": "query", "required": False, "schema": schema})
     response = rule.response if rule else ANY
     success: dict[str, Any] = {"description": "Success"}
