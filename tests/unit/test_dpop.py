@@ -79,6 +79,8 @@ def test_presentation_schemes(header: str, scheme: str, token: str) -> None:
     assert found.dpop == (scheme == "DPoP")
 
 
-@pytest.mark.parametrize("header", [None, "", "dpop abc", "DPOP abc", "Basic abc", "Bearer", "Bearer a b", "DPoP ", "DPoP  abc"])
+@pytest.mark.parametrize(
+    "header", [None, "", "dpop abc", "DPOP abc", "Basic abc", "Bearer", "Bearer a b", "DPoP ", "DPoP  abc"]
+)
 def test_presentation_refusals(header: str | None) -> None:
     assert access.presentation(header) is None
