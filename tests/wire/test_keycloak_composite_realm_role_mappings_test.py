@@ -15,9 +15,9 @@ tests/base/.../tests/admin are not ported:
 * RoleMappingDeleteResourceTest and AllEffectiveRoleMappingResourceTest: they call the admin console's REST
   extension (``ui-ext/role-mapping-delete``, ``ui-ext/effective-roles-all``), which Doorkeep does not serve (its
   console is its own, admin_console/).
-* RoleMappingSearchTest: the ``available`` / ``composite`` / ``inherited`` search-and-paging variants of the
-  role-mapping, scope-mapping and composite endpoints that Keycloak's main branch added in 2026 (the admin
-  client's ``getAllAvailable``, ``getAllInherited``); not yet in Doorkeep, left for a later change.
+
+RoleMappingSearchTest (the ``available`` / ``composite`` / ``inherited`` views) is ported in
+test_keycloak_role_mapping_search_test.py.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import pytest
 
 import group_port
 from group_port import fresh_realm
-from keycloak_port import ADMIN
+from keycloak_port import ADMIN, admin_headers
 from role_port import create, ok
 from wire_env import Env
 
@@ -347,3 +347,24 @@ async def test_available_pages_are_not_shortened_by_roles_the_caller_cannot_map(
         paged += names
         first += 3
     assert paged == every
+
+
+async def test_doorkeep_the_views_refuse_unknown_targets_bad_paging_and_callers_without_view_rights(
+    env: Env, ids: Ids
+) -> None:
+    """Not in the Java class: the views answer Keycloak's errors, never a 500. An unknown user, group or role is
+    404 with the lookup's text; a ``first`` that is no Integer is JAX-RS's 404; an admin without view-users may
+    not read a user's candidates (the check the unported viewClientsIsEnoughToListClientRoles ends with)."""
+    unknown = "00000000-0000-0000-0000-000000000000"
+    for path, text in (
+        (f"/users/{unknown}/role-mappings/available", "User not found"),
+        (f"/groups/{unknown}/role-mappings/inherited", "Could not find group by id"),
+        (f"/roles-by-id/{unknown}/composites/composite", "Could not find role with id"),
+        (f"/users/{ids.user}/role-mappings/available?first=x", "HTTP 404 Not Found"),
+    ):
+        response = await env.http.get(ADMIN + path, headers=await admin_headers(env))
+        assert (response.status_code, response.json()) == (404, {"error": text}), (path, response.text)
+    response = await env.http.get(
+        f"{ADMIN}/users/{ids.user}/role-mappings/available", headers=await _login(env, "client-viewer")
+    )
+    assert response.status_code == 403, response.text
