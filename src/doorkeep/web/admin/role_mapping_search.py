@@ -19,6 +19,7 @@ For ``users/{id}/role-mappings``, ``groups/{id}/role-mappings``, ``clients/{id}/
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -37,12 +38,16 @@ Permission = Callable[[RealmCall, Role], Awaitable[bool]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+@dataclass(frozen=True)
 class Subject:
     """What a path's mappings belong to: its direct roles, the roles it inherits besides its composites, what
-    ``available`` leaves out, and who may map a role to it."""
+    ``available`` leaves out, who may map a role to it, and (for a composite role) the role itself, never listed."""
 
-    def __init__(self, direct: set[str], inherited_sources: set[str], excluded: set[str], may: Permission) -> None:
-        self.direct, self.inherited_sources, self.excluded, self.may = direct, inherited_sources, excluded, may
+    direct: set[str]
+    inherited_sources: set[str]
+    excluded: set[str]
+    may: Permission
+    itself: str | None = None
 
 
 async def _may_map(call: RealmCall, role: Role) -> bool:
@@ -121,7 +126,7 @@ async def _inherited(call: RealmCall, subject: Subject) -> set[str]:
     roots = set(subject.inherited_sources)
     for role_id in subject.direct:
         roots |= {r.id for r in await call.tx.roles.composites(role_id)}
-    return await call.tx.roles.expand(roots) if roots else set()
+    return await call.tx.roles.expand(roots)
 
 
 # --- the subjects -----------------------------------------------------------------------------------------------
@@ -166,8 +171,8 @@ def _scope_owner(of_client_scope: bool) -> Callable[[RealmCall, Request], Awaita
 async def _composite_role(call: RealmCall, request: Request) -> tuple[Subject, set[str]]:
     role = await target(call, request, manage=False)
     direct = {r.id for r in await call.tx.roles.composites(role.id)}
-    effective = (await call.tx.roles.expand(direct)) - {role.id} if direct else set()
-    return Subject(direct, set(), direct | {role.id}, _may_nest), effective
+    effective = await call.tx.roles.expand(direct)
+    return Subject(direct, set(), direct | {role.id}, _may_nest, role.id), effective
 
 
 def view(load: Callable[[RealmCall, Request], Awaitable[tuple[Subject, set[str]]]], kind: str) -> Endpoint:
@@ -179,8 +184,7 @@ def view(load: Callable[[RealmCall, Request], Awaitable[tuple[Subject, set[str]]
             if kind == "available":
                 return ok(await available(call, request, subject))
             chosen = effective if kind == "composite" else await _inherited(call, subject)
-            if load is _composite_role:
-                chosen -= subject.excluded - subject.direct  # never the role itself
+            chosen.discard(subject.itself or "")
             return ok(await mappings_json(call, await _realm_ordered(call, chosen)))
 
         return await run_realm(request, work, write=False)
