@@ -9,7 +9,6 @@ request, discovery) is not repeated.
 
 Not ported yet, for lack of time in this pass (each needs Doorkeep's converter to carry more metadata):
 ``testSignaturesRequired`` (userinfo and request object signing algorithms), ``testDPoPHoKTokenEnabled``,
-``testAuthorizationResponseSigningAlg``,
 ``testClientSecretsWithAuthMethod`` / ``testClientSecretClientAuthMethod`` / ``testTlsClientAuthSubjectDn``
 (``tls_client_auth`` is refused by Doorkeep: no mutual TLS client authentication), ``updateClientWithScopeField``,
 ``testClientWithScope`` / ``testClientWithoutScope`` (the default scopes Keycloak's newest copy expects are the
@@ -17,8 +16,9 @@ open question noted in test_keycloak_client_registration_test.py), ``testRequest
 
 Left out, with the reason:
 
-- ``testUserInfoEncryptedResponse``, ``testIdTokenEncryptedResponse``, ``testAuthorizationEncryptedResponse``:
-  JWE encryption; Doorkeep has none.
+- ``testUserInfoEncryptedResponse``, ``testIdTokenEncryptedResponse``: JWE encryption; Doorkeep has none.
+  (``testAuthorizationEncryptedResponse`` is ported: it only checks that the metadata is stored and answered back,
+  which Doorkeep does as Keycloak's DescriptionConverter does, though it encrypts no authorization response.)
 - ``testCIBASettings``: CIBA; Doorkeep has none.
 - ``testMtlsHoKTokenEnabled``: certificate-bound access tokens (RFC 8705); Doorkeep has no mutual TLS, answers
   ``tls_client_certificate_bound_access_tokens`` false and does not store a binding it could not enforce.
@@ -249,6 +249,37 @@ async def test_token_endpoint_signing_alg(env: Env, initial: dict[str, str]) -> 
     updated = await update(env, response)
     assert updated.get("token_endpoint_auth_signing_alg") is None
     assert not (await keycloak_client(env, response["client_id"]))["attributes"].get(attribute)
+
+
+async def test_authorization_response_signing_alg(env: Env, initial: dict[str, str]) -> None:
+    attribute = "authorization.signed.response.alg"
+    response = await create(env, initial, {**create_rep(), "authorization_signed_response_alg": "PS256"})
+    assert response["authorization_signed_response_alg"] == "PS256"
+    assert (await keycloak_client(env, response["client_id"]))["attributes"][attribute] == "PS256"
+    del response["authorization_signed_response_alg"]
+    updated = await update(env, response)
+    assert updated.get("authorization_signed_response_alg") is None
+    assert not (await keycloak_client(env, response["client_id"]))["attributes"].get(attribute)
+
+
+async def test_authorization_encrypted_response(env: Env, initial: dict[str, str]) -> None:
+    alg, enc = "authorization.encrypted.response.alg", "authorization.encrypted.response.enc"
+    rep = {
+        **create_rep(),
+        "authorization_encrypted_response_alg": "RSA1_5",
+        "authorization_encrypted_response_enc": "A128CBC-HS256",
+    }
+    response = await create(env, initial, rep)
+    assert response["authorization_encrypted_response_alg"] == "RSA1_5"
+    assert response["authorization_encrypted_response_enc"] == "A128CBC-HS256"
+    attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
+    assert (attributes[alg], attributes[enc]) == ("RSA1_5", "A128CBC-HS256")
+    del response["authorization_encrypted_response_alg"], response["authorization_encrypted_response_enc"]
+    updated = await update(env, response)
+    assert updated.get("authorization_encrypted_response_alg") is None
+    assert updated.get("authorization_encrypted_response_enc") is None
+    attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
+    assert not attributes.get(alg) and not attributes.get(enc)
 
 
 async def test_client_with_not_defined_scope(env: Env, initial: dict[str, str]) -> None:

@@ -2,10 +2,10 @@
 DescriptionConverter ``toInternal`` and ``toExternalResponse``), for the ``openid-connect`` provider.
 
 Only what Doorkeep serves is converted: response and grant types to flows, the token endpoint's client
-authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, backchannel and
-front-channel logout and PAR's flag. What Keycloak would refuse (``ClientRegistrationException``), or what
-Doorkeep cannot honour (pairwise subjects, ``tls_client_auth``), is ``ConversionError``: 400
-``invalid_client_metadata`` "Client metadata invalid".
+authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, the authorization
+response's (JARM) algorithms, backchannel and front-channel logout and PAR's flag. What Keycloak would refuse
+(``ClientRegistrationException``), or what Doorkeep cannot honour (pairwise subjects, ``tls_client_auth``), is
+``ConversionError``: 400 ``invalid_client_metadata`` "Client metadata invalid".
 """
 
 from __future__ import annotations
@@ -99,7 +99,16 @@ RESPONSE_TYPES = frozenset({"code", "none", "id_token", "token"})
 ATTRIBUTES = {  # OIDCAdvancedConfigWrapper's attributes for plain metadata strings
     "id_token_signed_response_alg": "id.token.signed.response.alg",
     "token_endpoint_auth_signing_alg": "token.endpoint.auth.signing.alg",
+    # JARM (oauth/jarm.py); the encryption pair is stored and answered as Keycloak does, though Doorkeep has no JWE
+    "authorization_signed_response_alg": "authorization.signed.response.alg",
+    "authorization_encrypted_response_alg": "authorization.encrypted.response.alg",
+    "authorization_encrypted_response_enc": "authorization.encrypted.response.enc",
 }
+AUTHORIZATION = (
+    "authorization_signed_response_alg",
+    "authorization_encrypted_response_alg",
+    "authorization_encrypted_response_enc",
+)
 PAR = "require.pushed.authorization.requests"
 DPOP = "dpop.bound.access.tokens"  # oauth/dpop.py CLIENT_ATTRIBUTE (clientreg stays free of the oauth package)
 
@@ -279,8 +288,9 @@ def to_external(
     if client.attr_bool("use.jwks.url"):
         out["jwks_uri"] = client.attr("jwks.url")
     out["subject_type"] = "public"
-    if client.attr("id.token.signed.response.alg"):
-        out["id_token_signed_response_alg"] = client.attr("id.token.signed.response.alg")
+    for name in ("id_token_signed_response_alg", *AUTHORIZATION):
+        if client.attr(ATTRIBUTES[name]):
+            out[name] = client.attr(ATTRIBUTES[name])
     if authenticator == "client-secret":
         out["client_secret_expires_at"] = 0
     out["registration_client_uri"] = uri
