@@ -31,7 +31,7 @@ import pytest
 import group_port
 from account_rest_service_port import ORIGIN, account_realm, bearer, call, grant, token
 from doorkeep.users import otp
-from keycloak_port import admin_headers, poll, put, update_realm, user_id
+from keycloak_port import ADMIN, admin_headers, poll, put, update_realm, user_id
 from support import claims, refresh
 from wire_env import Env
 
@@ -227,6 +227,26 @@ async def test_update_profile_cannot_change_through_attributes(env: Env, realm_i
     attributes = {"username": ["Username"], "attr2": ["val2"]}
     user = await _update_and_get(env, {**user, "attributes": attributes}, access)
     assert user["username"] == "test-user@localhost"
+
+
+async def test_unmanaged_attribute_over_2048_characters_is_refused_when_the_policy_enables_it(
+    env: Env, realm_id: str
+) -> None:
+    """Beyond the Java class (Keycloak's DefaultAttributes.addLengthValidatorIfNotSet, as the admin API's
+    UserSearchTest.storeAndReadUserWithLongAttributeValue): under unmanagedAttributePolicy ENABLED the ACCOUNT
+    context keeps unmanaged attributes and validates them, max 2048 characters; under the default (disabled)
+    policy DefaultAttributes.normalizeAttributes drops them before validation, so nothing is refused."""
+    access = await token(env)
+    user = await _get_user(env, access, metadata=False)
+    too_long = {**user, "attributes": {"attr": ["x" * 2049]}}
+    assert (await call(env, "POST", "", access, too_long)).status_code == 204
+    profile = (await env.http.get(f"{ADMIN}/users/profile", headers=await admin_headers(env))).json()
+    await put(env, "/users/profile", {**profile, "unmanagedAttributePolicy": "ENABLED"}, status=200)
+    response = await call(env, "POST", "", access, too_long)
+    error = {"field": "attr", "errorMessage": "error-invalid-length", "params": ["attr", "0", "2048"]}
+    assert (response.status_code, response.json()) == (400, {**error, "errors": [error]})
+    fine = await call(env, "POST", "", access, {**user, "attributes": {"attr": [" " + "x" * 2048 + " "]}})
+    assert fine.status_code == 204, fine.text
 
 
 async def test_update_profile_with_registration_email_as_username(env: Env, realm_id: str) -> None:

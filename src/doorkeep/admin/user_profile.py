@@ -81,11 +81,17 @@ def default_config() -> dict[str, Any]:
     return copy.deepcopy(DEFAULT_CONFIG)
 
 
+def unmanaged_policy(realm: Realm) -> str | None:
+    """The realm's unmanaged attribute policy (None: disabled)."""
+    policy = realm.attributes.get(POLICY_ATTRIBUTE)
+    return policy if policy in POLICIES else None
+
+
 def config_of(realm: Realm) -> dict[str, Any]:
     """The realm's UPConfig: the default, with its unmanaged attribute policy when one is set."""
     config = default_config()
-    policy = realm.attributes.get(POLICY_ATTRIBUTE)
-    if policy in POLICIES:
+    policy = unmanaged_policy(realm)
+    if policy is not None:
         config[POLICY_KEY] = policy
     return config
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import events, policy
+from doorkeep.admin.user_profile import unmanaged_policy
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Consent, Realm, User, UserSession
@@ -169,7 +170,9 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     an object, or a profile field that is neither a string nor null, is refused as the admin API refuses it
     ("Cannot parse the JSON"), never ignored; a property UserRepresentation does not have is refused by the
     handler, which has the raw body (``admin.unknown_properties``). A change records UPDATE_PROFILE with the
-    ACCOUNT context and, per changed attribute, EventAuditingAttributeChangeListener's details.
+    ACCOUNT context and, per changed attribute, EventAuditingAttributeChangeListener's details. Unmanaged
+    ``attributes`` are validated (DefaultAttributes' length ≤ 2048) only under the ENABLED policy, the one that
+    keeps them in this context; Doorkeep does not write them from here.
     """
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
@@ -177,6 +180,10 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     user, realm = caller.user, caller.realm
     values = account_profile.normalize(realm, user, body)
     found = await account_profile.errors(tx, realm, user, body, values)
+    if unmanaged_policy(realm) == "ENABLED":
+        # Only then does DefaultAttributes keep unmanaged attributes in the ACCOUNT context, and validate them
+        # with the default length validator (max 2048); any other policy drops them before validation.
+        found.extend(user_profile.check_attributes(body.get("attributes")))
     if found:
         shown = [account_profile.display_params(e) for e in found]
         raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
