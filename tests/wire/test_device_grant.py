@@ -5,6 +5,7 @@ endpoint, the verification pages with the ordinary browser login and consent, an
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 import pytest
@@ -218,6 +219,27 @@ async def test_an_sso_session_skips_the_login_but_never_the_consent_click(realm:
     assert done.status_code == 302 and done.headers["location"].endswith("/device/status")
     realm.clock.advance(6)  # past the polling interval
     assert (await poll(realm, second["device_code"])).status_code == 200
+
+
+async def test_device_tokens_carry_the_acr_of_the_verification_login(realm: Env) -> None:
+    """AcrProtocolMapper.getAcr reads the client session of the verification's browser login, as for the code
+    flow: level 1 for a login with the password, 0 for one the SSO cookie answered, named through the client's
+    default.acr.values and acr.loa.map (DeviceEndpoint notes neither ``claims`` nor ``acr_values``)."""
+    loa = {"acr.loa.map": json.dumps({"silver": 1, "gold": 2}), "default.acr.values": "gold##silver"}
+    await update_client(realm.db, "test", "test-device", attributes={**ENABLED, **loa})
+    first = await authorize(realm, scope="openid")
+    await approve(realm, first)
+    tokens = (await poll(realm, first["device_code"])).json()
+    assert claims(tokens["access_token"])["acr"] == claims(tokens["id_token"])["acr"] == "silver"
+    again = await refresh(realm.http, "test", "test-device", tokens["refresh_token"])
+    assert claims(again.json()["access_token"])["acr"] == "silver"
+    second = await authorize(realm, scope="openid")
+    page = await realm.http.get("/realms/test/device", params={"user_code": second["user_code"]})
+    assert 'name="username"' not in page.text  # the SSO cookie logs the user in
+    await realm.http.post(form_action(page.text), data={**form_fields(page.text), "accept": "yes"})
+    realm.clock.advance(6)
+    sso = (await poll(realm, second["device_code"])).json()
+    assert claims(sso["access_token"])["acr"] == claims(sso["id_token"])["acr"] == "0"
 
 
 async def test_a_client_with_no_consent_scopes_still_gets_a_consent_click_naming_it(realm: Env) -> None:

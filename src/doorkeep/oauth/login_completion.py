@@ -107,7 +107,7 @@ async def finish(
         await tx.sessions.update_user_session_notes(session.id, False, notes)
         session = dataclasses.replace(session, notes=notes)
     if request.device_user_code is not None:
-        return await _approve_device(ctx, session, remember_me, consent)
+        return await _approve_device(ctx, session, remember_me, consent, fresh=fresh)
     response = await front_channel.respond(
         tx,
         services,
@@ -171,8 +171,11 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 
-async def _approve_device(ctx: StepContext, session: UserSession | None, remember_me: bool, consent: str) -> Outcome:
-    """The device flow's end: the session and client session, then the device authorization approved."""
+async def _approve_device(
+    ctx: StepContext, session: UserSession | None, remember_me: bool, consent: str, *, fresh: bool
+) -> Outcome:
+    """The device flow's end: the session and client session, then the device authorization approved. The client
+    session notes the login's level (1 fresh, 0 by the SSO cookie) for the device tokens' ``acr``."""
     request, realm = ctx.request, ctx.realm
     assert request.device_user_code is not None
     now = ctx.services.clock.now()
@@ -187,6 +190,7 @@ async def _approve_device(ctx: StepContext, session: UserSession | None, remembe
         session=session,
         remember_me=remember_me and realm.remember_me,
         user_agent=ctx.browser.user_agent,
+        fresh_login=fresh,
     )
     approved = await device_verification.approve(ctx.tx, realm, request.device_user_code, session.id, now)
     await _logged_in(ctx, session, consent)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import DEVICE_DENIED, DEVICE_PENDING, Client
-from doorkeep.oauth import device_codes, pkce
+from doorkeep.oauth import acr, device_codes, pkce
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
@@ -80,7 +80,10 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     await check_consent(tx, client, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     nonce = stored.data.get("nonce")
-    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE, nonce=nonce, acr="1")
+    # AcrProtocolMapper.getAcr on the client session of the verification's browser login: its level, named
+    # through the client's default ACR values and LoA map (DeviceEndpoint notes no claims nor acr_values)
+    named = acr.refreshed_acr(client, req.realm, cs.notes)
+    ctx = GrantContext(req.realm, client, user, us, cs, granted, roles, GRANT_TYPE, nonce=nonce, acr=named)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     if use_refresh and granted.offline:
         require_offline_allowed(ctx)  # the last check: nothing below may refuse
