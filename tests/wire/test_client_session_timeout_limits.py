@@ -6,8 +6,13 @@ exceeds them is a 400 ``errorMessage`` (RealmUpdateTest.testRealmClientSessionTi
 remember-me on, the larger of the SSO and remember-me values is the limit. One app for the module; each test
 starts from a freshly imported realm ``test``.
 
-Not ported: the realm import's "Invalid client X: ..." check of the same attributes (Doorkeep's import
-parser reports its own errors); the offline timeouts, which Keycloak does not compare (OfflineTokenTest's
+A realm imported whole (``POST /admin/realms``) runs the same client check against its own SSO values
+(DefaultExportImportManager.createClients: ``"Invalid client <clientId>: <errors joined by '; '>"``, a
+RuntimeException Keycloak answers with a 500; Doorkeep answers it as its other import problems, a 400
+``errorMessage``). A partial import creates each client through the admin API's create, so it is refused as
+on create.
+
+Not ported: the offline timeouts, which Keycloak does not compare (OfflineTokenTest's
 refreshTokenUserClientMaxLifespanGreaterThanSession still sets a client offline max above the realm's).
 """
 
@@ -121,3 +126,29 @@ async def test_a_realm_update_without_the_client_values_is_not_checked(env: Env,
     lower SSO idle sent alone passes even though the stored client session idle now exceeds it."""
     assert (await admin(env, "PUT", "/test", {"clientSessionIdleTimeout": 1200})).status_code == 204
     assert (await admin(env, "PUT", "/test", {"ssoSessionIdleTimeout": 600})).status_code == 204
+
+
+async def test_a_realm_import_refuses_a_client_above_its_sso_values(env: Env, realm_id: str) -> None:
+    """Checked against the imported realm's own values (SSO idle 600 here), both faults named; nothing is
+    created. With remember-me, the remember-me values raise the limit, as on create."""
+    attributes = {"client.session.idle.timeout": "601", "client.session.max.lifespan": "36001"}
+    rep = {"realm": "limits", "ssoSessionIdleTimeout": 600, "clients": [{"clientId": "app", "attributes": attributes}]}
+    refused(await admin(env, "POST", "", rep), "errorMessage", f"Invalid client app: {IDLE}; {MAX}")
+    assert (await admin(env, "GET", "/limits")).status_code == 404
+    remembered = {
+        **rep,
+        "rememberMe": True,
+        "ssoSessionIdleTimeoutRememberMe": 601,
+        "ssoSessionMaxLifespanRememberMe": 36001,
+    }
+    assert (await admin(env, "POST", "", remembered)).status_code == 201
+    assert (await admin(env, "DELETE", "/limits")).status_code == 204
+
+
+async def test_a_partial_import_refuses_a_client_above_the_sso_values(env: Env, realm_id: str) -> None:
+    rep = {
+        "ifResourceExists": "FAIL",
+        "clients": [{"clientId": "p", "attributes": {"client.session.idle.timeout": "1801"}}],
+    }
+    refused(await admin(env, "POST", "/test/partialImport", rep), "error", "invalid_input", IDLE)
+    assert (await admin(env, "GET", "/test/clients", clientId="p")).json() == []

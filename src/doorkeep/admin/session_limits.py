@@ -1,10 +1,14 @@
 """Client session timeouts may not outlive the SSO session (Keycloak 26.5, issues #41019 and #44910).
 
 A client session ends with its user session, so a client session idle or max above the realm's SSO values
-only misleads. Keycloak 26.5 refuses it in two places:
+only misleads. Keycloak 26.5 refuses it in three places:
 
 * a client's ``client.session.idle.timeout`` / ``client.session.max.lifespan`` attributes, on create and
   update (PR #44601, a client validation error: 400 ``invalid_input`` with the message as description);
+* the same attributes of a client in a realm imported whole (``POST /admin/realms``, the CLI import):
+  DefaultExportImportManager.createClients runs that client validation against the realm's SSO values and
+  fails with ``"Invalid client <clientId>: <errors joined by '; '>"`` (``invalid_client``); Doorkeep answers
+  it as its other import problems, 400 with that ``errorMessage``, where Keycloak's RuntimeException is a 500;
 * the realm's ``clientSessionIdleTimeout`` / ``clientSessionMaxLifespan`` on ``PUT /admin/realms/{realm}``
   (PR #44968, DefaultExportImportManager.updateRealm's ModelException: 400 ``errorMessage``), checked only
   when the representation carries them. With remember-me on, the larger of the SSO and remember-me values is
@@ -47,6 +51,11 @@ def client_problems(realm: Realm, client: Client) -> list[str]:
     if client_attr_timeout(client, "client.session.max.lifespan") > most:
         problems.append(CLIENT_MAX)
     return problems
+
+
+def invalid_client(client_id: str, problems: list[str]) -> str:
+    """The import-time failure: ``"Invalid client " + clientId + ": " + ValidationResult.getAllErrorsAsString()``."""
+    return f"Invalid client {client_id}: {'; '.join(problems)}"
 
 
 # The realm fields the check reads: a form that changes none of them is not checked.

@@ -24,6 +24,7 @@ from doorkeep.admin.representations import (
     negative_brute_force,
     with_registered_nodes,
 )
+from doorkeep.admin.session_limits import client_problems, invalid_client
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.keys import components
 from doorkeep.model import (
@@ -193,7 +194,7 @@ class _Parser:
         scopes = self.scopes(rep)
         realm_defaults = self.scope_names(rep, "defaultDefaultClientScopes", b)
         realm_optional = self.scope_names(rep, "defaultOptionalClientScopes", b)
-        clients = self.clients(rep)
+        clients = self.clients(rep, realm)
         mappings = self.scope_mappings(rep)
         users = [self.user(u, f"{at(b, 'users')}[{i}]") for i, u in enumerate(get_list(rep, "users", b))]
         self.check_users(realm, users, clients)
@@ -335,7 +336,7 @@ class _Parser:
         self.scope_refs += [(n, f"{at(base, key)}[{i}]") for i, n in enumerate(names)]
         return names
 
-    def clients(self, rep: dict[str, Any]) -> list[ClientPlan]:
+    def clients(self, rep: dict[str, Any], realm: Realm) -> list[ClientPlan]:
         out: list[ClientPlan] = []
         for i, value in enumerate(get_list(rep, "clients", self.base)):
             where = f"{at(self.base, 'clients')}[{i}]"
@@ -366,6 +367,8 @@ class _Parser:
             _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
                 fail(at(where, error.place), f"{error.message} (client '{client_id}')")
+            if limits := client_problems(realm, client):  # against the realm's SSO values above
+                raise ImportError_(invalid_client(client_id, limits))
             if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):
                 fail(at(where, "attributes"), f"{cap_problem} (client '{client_id}')")
             out.append(
