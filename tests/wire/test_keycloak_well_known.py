@@ -7,7 +7,7 @@ Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's tes
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
 LACKING: pairwise subjects, mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
 request objects, ID tokens and userinfo, EdDSA-signed userinfo, encrypted JARM responses
-(authorization_encryption_*) and HMAC-signed ones, CIBA, the ``claims`` request parameter, UMA, HMAC/EdDSA-signed ID tokens
+(authorization_encryption_*) and HMAC-signed ones, CIBA, UMA, HMAC/EdDSA-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
 The same holds for certs (no ``rsa-enc-generated`` encryption key: one key fewer than Keycloak's three) and
 testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
@@ -147,7 +147,7 @@ async def test_discovery(kc: Env, url: str) -> None:
     claims_supported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "name", "given_name", "family_name"]
     contains(doc["claims_supported"], *claims_supported, "preferred_username", "email", "acr", "azp", "nonce")
     assert doc["claim_types_supported"] == ["normal"]
-    assert doc["claims_parameter_supported"] is False  # no ``claims`` request parameter
+    assert doc["claims_parameter_supported"] is True  # acr read from ``claims`` (AcrProtocolMapper), as Keycloak
     assert sorted(doc["scopes_supported"]) == sorted(REALM_SCOPES)
     assert doc["scopes_supported"][0] == "openid"
     assert not set(NOT_PROVISIONED) & set(doc["scopes_supported"])

@@ -100,7 +100,9 @@ def configuration(
             "nonce",
         ],
         "claim_types_supported": ["normal"],
-        "claims_parameter_supported": False,
+        # OIDCWellKnownProvider says true: the default acr mapper reads ``claims`` (oauth/acr.py, as here); the
+        # opt-in claims-parameter mappers are stored, not applied (web/admin/mappers.py STORED_ONLY)
+        "claims_parameter_supported": True,
         "scopes_supported": scope_names,
         "request_parameter_supported": True,
         "request_uri_parameter_supported": True,
