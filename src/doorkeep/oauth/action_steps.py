@@ -36,7 +36,7 @@ from doorkeep.oauth.required_actions import (
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import account_profile
-from doorkeep.users.credentials import enforce_policy
+from doorkeep.users.credentials import enforce_policy, history_kept
 from doorkeep.users.password_policy import PolicyViolation
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ async def update_password(ctx: StepContext, new: str, confirm: str, *, logout_ot
     except PolicyViolation as refused:
         await login_events.credential_refused(ctx, "password", refused.key)
         return again(refused.text)
-    await set_password(tx, user, new, ctx.services.clock.now())
+    await set_password(tx, user, new, ctx.services.clock.now(), history=history_kept(realm))
     await login_events.credential_updated(ctx, "password")
     user = with_password_update(user, False)
     await tx.users.update(user)

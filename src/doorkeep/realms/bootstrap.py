@@ -46,8 +46,11 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
     return True
 
 
-async def set_password(tx: Tx, user: User, password: str, now: int, *, temporary: bool = False) -> None:
-    """Hash off the event loop and store Keycloak's credential shape."""
+async def set_password(
+    tx: Tx, user: User, password: str, now: int, *, temporary: bool = False, history: int = 0
+) -> None:
+    """Hash off the event loop and store Keycloak's credential shape; ``history``: how many previous hashes the
+    realm's ``passwordHistory`` keeps (``users.credentials.history_kept``), none by default."""
     secret, cred = await asyncio.to_thread(passwords.hash_password, password)
     await tx.users.set_password(
         Credential(
@@ -57,7 +60,8 @@ async def set_password(tx: Tx, user: User, password: str, now: int, *, temporary
             secret_data=secret,
             credential_data=cred,
             created_date=now * 1000,
-        )
+        ),
+        history,
     )
     if temporary and UPDATE_PASSWORD not in user.required_actions:
         await tx.users.update(with_password_update(user, True))

@@ -150,6 +150,18 @@ credentials = Table(
     Column("priority", Integer, nullable=False, server_default="0"),
 )
 
+# Keycloak's ``password-history`` credentials: the user's previous password hashes, newest first by
+# ``created_date`` then ``id`` (migration 0030). Apart from ``credentials`` so that no credential listing sees them.
+password_history = Table(
+    "password_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("secret_data", JSON, nullable=False),
+    Column("credential_data", JSON, nullable=False),
+    Column("created_date", BigInteger, nullable=False),
+)
+
 user_role_mappings = Table(
     "user_role_mappings",
     metadata,

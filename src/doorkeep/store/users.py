@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from doorkeep.model import Client, Credential, User
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
-from doorkeep.store.tables import credentials, user_role_mappings, users
+from doorkeep.store.tables import credentials, password_history, user_role_mappings, users
 
 USER_COLS = ("id", "realm_id", "username", "email", "enabled", "service_account_client_id", "not_before")
 # Read by every token request: built once (SQLAlchemy reuses their cache keys and compiled forms).
@@ -144,13 +144,47 @@ class UserRepo:
                 return cred
         return None
 
-    async def set_password(self, cred: Credential) -> None:
-        """Replace the user's password credential; a new password keeps the old one's place in the list."""
+    async def set_password(self, cred: Credential, history: int = 0) -> None:
+        """Replace the user's password credential; a new password keeps the old one's place in the list.
+
+        PasswordCredentialProvider.createCredential: with ``history`` above 0 (``passwordHistory(N)``'s N-1) the
+        old hash moves to the user's password history; the history is then trimmed to its newest ``history``
+        (none at all without the policy), the hash just moved always kept."""
         old = credentials.c.user_id == cred.user_id, credentials.c.type == "password"
-        kept = (await self._c.execute(select(func.min(credentials.c.priority)).where(*old))).scalar()
+        previous = (await self._c.execute(select(*_CREDENTIAL_COLUMNS, credentials.c.priority).where(*old))).all()
+        kept = min((row.priority for row in previous), default=None)
+        moved = None
+        if history > 0 and previous:
+            first = previous[0]
+            row = {"user_id": cred.user_id, "secret_data": first.secret_data, "credential_data": first.credential_data}
+            inserted = await self._c.execute(insert(password_history).values(**row, created_date=first.created_date))
+            moved = inserted.inserted_primary_key[0] if inserted.inserted_primary_key else None
+        await self._trim_password_history(cred.user_id, history, moved)
         await self._c.execute(delete(credentials).where(*old))
         priority = kept if kept is not None else await self._next_priority(cred.user_id)
         await self._c.execute(insert(credentials).values(**cred.__dict__, priority=priority))
+
+    async def _trim_password_history(self, user_id: str, keep: int, moved: int | None) -> None:
+        newest = select(password_history.c.id).where(password_history.c.user_id == user_id)
+        newest = newest.order_by(password_history.c.created_date.desc(), password_history.c.id.desc()).limit(keep)
+        kept = {row.id for row in await self._c.execute(newest)} if keep > 0 else set()
+        if moved is not None:
+            kept.add(moved)
+        query = delete(password_history).where(password_history.c.user_id == user_id)
+        await self._c.execute(query.where(password_history.c.id.not_in(kept)) if kept else query)
+
+    async def password_history(self, user_id: str, limit: int) -> list[tuple[Any, Any]]:
+        """The user's ``limit`` newest previous password hashes (``secret_data``, ``credential_data``), newest first
+        (HistoryPasswordPolicyProvider.getRecent: by created date, descending)."""
+        if limit <= 0:
+            return []
+        query = (
+            select(password_history.c.secret_data, password_history.c.credential_data)
+            .where(password_history.c.user_id == user_id)
+            .order_by(password_history.c.created_date.desc(), password_history.c.id.desc())
+            .limit(limit)
+        )
+        return [(row.secret_data, row.credential_data) for row in await self._c.execute(query)]
 
     async def add_credential(self, cred: Credential) -> None:
         """Store one more credential (an OTP device beside the others), last in the user's list."""

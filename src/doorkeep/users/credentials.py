@@ -45,10 +45,22 @@ async def enforce_policy(tx: Tx, realm: Realm, user: User, password: str) -> Non
     policy = password_policy.parse(realm.password_policy)  # stored already checked: it parses
     if not policy.parsed:
         return
-    current = False
-    if policy.checks_history:
-        cred = await tx.users.password(user.id)
-        if cred is not None:
-            current = await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
-    candidate = password_policy.Candidate(password, user.username, user.email, is_current=current)
+    reused = policy.history != -1 and await _reused(tx, user, password, policy.history)
+    candidate = password_policy.Candidate(password, user.username, user.email, reused=reused)
     password_policy.check(policy, candidate)
+
+
+async def _reused(tx: Tx, user: User, password: str, count: int) -> bool:
+    """HistoryPasswordPolicyProvider.validate: the current password, then the newest ``count``-1 previous ones."""
+    cred = await tx.users.password(user.id)
+    hashes = [(cred.secret_data, cred.credential_data)] if cred is not None else []
+    hashes += await tx.users.password_history(user.id, count - 1)
+    for secret, data in hashes:
+        if await asyncio.to_thread(passwords.verify, password, secret, data):
+            return True
+    return False
+
+
+def history_kept(realm: Realm) -> int:
+    """How many previous hashes the realm's policy keeps on a password update (``PasswordPolicy.history_kept``)."""
+    return password_policy.parse(realm.password_policy).history_kept

@@ -8,8 +8,9 @@ winning; an empty config dropped; nothing left is no policy at all).
 
 A password is checked by the policies in the order Keycloak's ``DefaultPasswordPolicyManagerProvider`` meets
 them (the key order of a Java ``HashMap``), and the first failure is reported with its message key and
-the English text of Keycloak's admin messages. ``passwordHistory`` is checked against the user's current
-password only: Doorkeep keeps no older hashes. ``hashAlgorithm`` and ``hashIterations`` are accepted and have no
+the English text of Keycloak's admin messages. ``passwordHistory(N)`` refuses the user's current password
+(whatever N but -1) and its N-1 predecessors, which every password update keeps while N is above 1
+(``history_kept``; HistoryPasswordPolicyProvider, PasswordCredentialProvider). ``hashAlgorithm`` and ``hashIterations`` are accepted and have no
 effect (Doorkeep hashes with its own parameters); ``forceExpiredPasswordChange`` checks no password but expires
 one, as UpdatePassword's trigger (oauth/required_actions.py; the password grant runs it).
 
@@ -65,13 +66,14 @@ class PolicyViolation(Exception):
 
 @dataclass(frozen=True)
 class Candidate:
-    """What the policies look at: the new password and the user it is for. ``is_current`` tells whether it is
-    the user's current password (asked only when ``passwordHistory`` is set: it costs a hash)."""
+    """What the policies look at: the new password and the user it is for. ``reused`` tells whether it is the
+    user's current password or one of the previous ones ``passwordHistory`` counts (asked only when that policy
+    is set: each costs a hash)."""
 
     password: str
     username: str | None
     email: str | None
-    is_current: bool = False
+    reused: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,16 @@ class PasswordPolicy:
         return " and ".join(key if not config or not config.strip() else f"{key}({config})" for key, config in self.raw)
 
     @property
-    def checks_history(self) -> bool:
-        return "passwordHistory" in self.parsed
+    def history(self) -> int:
+        """``passwordHistory``'s N, or -1 without the policy (``PasswordPolicy.getExpiredPasswords``)."""
+        value = self.parsed.get("passwordHistory", -1)
+        return value if isinstance(value, int) else -1
+
+    @property
+    def history_kept(self) -> int:
+        """How many previous hashes a password update keeps: N-1, none below 2 (PasswordCredentialProvider's
+        ``passwordHistoryListMaxSize``; passwordAge, which would keep more, is not enforced)."""
+        return max(0, self.history - 1)
 
 
 def _int(value: str | None, default: int) -> int:
@@ -198,7 +208,7 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
     if key == "regexPattern":
         return None if _matches(config, c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
     if key == "passwordHistory":
-        return ("invalidPasswordHistoryMessage", config) if config != -1 and c.is_current else None
+        return ("invalidPasswordHistoryMessage", config) if config != -1 and c.reused else None
     return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check here
 
 

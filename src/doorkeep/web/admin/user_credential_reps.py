@@ -69,9 +69,10 @@ def stored_hash(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] |
     return secret, data
 
 
-async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int) -> User:
+async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, history: int) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
-    (``stored_hash``) is kept with its ``createdDate`` and ``userLabel``."""
+    (``stored_hash``) is kept with its ``createdDate`` and ``userLabel``. Either way the old password joins the
+    ``history`` the realm's policy keeps (PasswordCredentialProvider.createCredential serves both)."""
     for cred in creds:
         value = cred.get("value")
         hashed = stored_hash(cred)
@@ -87,10 +88,11 @@ async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now
                     hashed[1],
                     created if isinstance(created, int) and not isinstance(created, bool) else now * 1000,
                     label if isinstance(label, str) else None,
-                )
+                ),
+                history,
             )
         elif cred.get("type") == "password" and isinstance(value, str) and value:
-            await set_password(tx, user, value, now)
+            await set_password(tx, user, value, now, history=history)
             if is_true(cred.get("temporary")):
                 user = with_password_update(user, True)
     actions = tuple(dict.fromkeys(user.required_actions))

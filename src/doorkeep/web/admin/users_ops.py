@@ -28,6 +28,7 @@ from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force, otp
+from doorkeep.users.credentials import history_kept
 from doorkeep.users.profile import ProfileError, require_valid, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
@@ -166,7 +167,7 @@ async def create_user(
     await provisioning.create_user(tx, realm, user)
     for group in groups:
         await tx.groups.join(user.id, group.id)
-    updated = await apply_credentials(tx, user, creds, now)
+    updated = await apply_credentials(tx, user, creds, now, history=history_kept(realm))
     if updated != user:
         await tx.users.update(updated)
     return updated
@@ -248,7 +249,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
         raise AdminError(400, "Could not update user!")
     await check_policy(tx, realm, updated, new_passwords(creds))  # the user as updated: its new name and email
-    updated = await apply_credentials(tx, updated, creds, now)
+    updated = await apply_credentials(tx, updated, creds, now, history=history_kept(realm))
     if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
@@ -272,7 +273,7 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
         # becomes a generic 500; Doorkeep answers a 400 with the refusal's own text instead (never a 500).
         raise AdminError(400, "You can not manage credentials for this user")
     await check_policy(tx, realm, user, [value])
-    await set_password(tx, user, value, now)
+    await set_password(tx, user, value, now, history=history_kept(realm))
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
         await tx.users.update(updated)
