@@ -21,11 +21,10 @@ import pytest
 from sqlalchemy import func, select
 
 import group_port
+from doorkeep.store.tables import password_history
 from keycloak_port import import_realm, update_realm
 from role_port import call, create, ok
 from wire_env import Env
-
-from doorkeep.store.tables import password_history
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
