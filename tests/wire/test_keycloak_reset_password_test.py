@@ -15,8 +15,6 @@ Not ported:
 * resetPasswordWithSpnegoEnabled: Kerberos/SPNEGO is not in Doorkeep.
 * resetPasswordBackButton: it checks the browser's history (``navigate().back()``), which an HTTP client has not.
 * resetPasswordForceLogin: the reset-credential-email authenticator's ``force-login`` config is not in Doorkeep.
-* resetPasswordWithPasswordHistoryPolicy: Doorkeep keeps no older password hashes (users/password_policy.py:
-  ``passwordHistory`` refuses the current password only), so password1 is accepted again after password2.
 
 Left, where Doorkeep differs and is not fixed yet:
 * resetPasswordLoggedUser: Keycloak's ResetCredentialChooseUser skips the form when the browser has an SSO
@@ -452,6 +450,41 @@ async def test_reset_password_with_length_password_policy(kc: Env, mail: Sink) -
     await login_and_logout(kc, done, "login-test")
     again = await login(kc, await open_login_form(kc), "login-test", "resetPasswordWithPasswordPolicy")
     auth_response(again)
+
+
+async def reset_password_invalid_password(kc: Env, mail: Sink, username: str, password: str, message: str) -> None:
+    """ResetPasswordTest.resetPasswordInvalidPassword: the mail, its link, ``password`` refused with ``message``
+    and the UPDATE_CREDENTIAL_ERROR / UPDATE_PASSWORD_ERROR ``password_rejected`` events."""
+    sent = len(mail.received)
+    await initiate(kc, username)
+    await expect_sent(kc, username)
+    assert len(mail.received) == sent + 1
+    page = await follow(kc, mail.received[-1].link())
+    refused = await change_password(kc, page, password)
+    assert error(refused) == message, refused.text[:800]
+    for type in ("UPDATE_CREDENTIAL_ERROR", "UPDATE_PASSWORD_ERROR"):
+        event = await expect(kc, type, username=username, credential_type="password")
+        assert event["error"] == "password_rejected", event
+
+
+async def test_reset_password_with_password_history_policy(kc: Env, mail: Sink) -> None:
+    """``passwordHistory`` (3 by default): the current password and the two before it are refused on the update
+    page; the user's first password, four passwords back, is accepted again."""
+    await update_realm(kc, passwordPolicy="passwordHistory")
+    last_three = "Invalid password: must not be equal to any of last 3 passwords."
+    set_time_offset(kc, 2000000)
+    await reset_password(kc, mail, "login-test", "password1")
+    await reset_password_invalid_password(kc, mail, "login-test", "password1", last_three)
+    set_time_offset(kc, 4000000)
+    await reset_password(kc, mail, "login-test", "password2")
+    for password in ("password1", "password2"):
+        await reset_password_invalid_password(kc, mail, "login-test", password, last_three)
+    set_time_offset(kc, 6000000)
+    await reset_password(kc, mail, "login-test", "password3")
+    for password in ("password1", "password2", "password3"):
+        await reset_password_invalid_password(kc, mail, "login-test", password, last_three)
+    set_time_offset(kc, 8000000)
+    await reset_password(kc, mail, "login-test", "password")
 
 
 async def reset_password_link_opened_in_new_browser(kc: Env, mail: Sink, client: str) -> None:
