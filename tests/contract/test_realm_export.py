@@ -168,3 +168,29 @@ def test_the_cli_imports_and_exports_realm_files(tmp_path: Path) -> None:
     assert f"Error: {bad}: users[0].username: expected a string" in result.output
     result = runner.invoke(main, ["export", "--realm", "nowhere", "--file", str(out), "--db-url", url])
     assert result.exit_code == 1 and "Error: realm 'nowhere' not found" in result.output
+
+
+async def test_password_history_is_exported_after_the_password_and_reimported(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    """Keycloak's ExportUtils exports every stored credential, ``password-history`` ones included, and its import
+    keeps them as stored; they are not listed among the user's credentials, only refused by ``passwordHistory``."""
+    data = rich_realm()
+    alice = next(u for u in data["users"] if u.get("id") == ALICE_ID)
+    [password] = alice["credentials"]
+    old = {k: v for k, v in password.items() if k not in ("id", "userLabel", "temporary", "value")}
+    old.update(type="password-history", createdDate=1_500_000_000_000)
+    alice["credentials"].append(old)
+    first = await new_db()
+    await import_data(first, data)
+    exported = await files.export_realm(first, "demo")
+    credentials = next(u for u in exported["users"] if u["username"] == "alice")["credentials"]
+    assert [c["type"] for c in credentials] == ["password", "password-history"]
+    assert "id" not in credentials[1] and credentials[1]["createdDate"] == 1_500_000_000_000
+    assert json.loads(credentials[1]["secretData"]) == json.loads(credentials[0]["secretData"])
+    second = await new_db()
+    async with second.transaction() as tx:
+        assert await files.import_realm(tx, copy.deepcopy(exported), 1_800_000_000, skip_existing=True) == "demo"
+        assert [c.type for c in await tx.users.credentials(ALICE_ID)] == ["password"]
+        assert len(await tx.users.password_history(ALICE_ID, 5)) == 1
+    assert await files.export_realm(second, "demo") == exported

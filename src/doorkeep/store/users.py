@@ -173,6 +173,24 @@ class UserRepo:
         query = delete(password_history).where(password_history.c.user_id == user_id)
         await self._c.execute(query.where(password_history.c.id.not_in(kept)) if kept else query)
 
+    async def add_password_history(
+        self, user_id: str, secret_data: Any, credential_data: Any, created_date: int
+    ) -> None:
+        """One previous password hash as a realm file gives it (Keycloak imports ``password-history`` credentials
+        as stored)."""
+        row = {"user_id": user_id, "secret_data": secret_data, "credential_data": credential_data}
+        await self._c.execute(insert(password_history).values(**row, created_date=created_date))
+
+    async def exported_password_history(self, user_id: str) -> list[tuple[Any, Any, int]]:
+        """Every previous password hash of the user (``secret_data``, ``credential_data``, ``created_date``), in
+        the order they were kept: a realm export's ``password-history`` credentials."""
+        query = (
+            select(password_history.c.secret_data, password_history.c.credential_data, password_history.c.created_date)
+            .where(password_history.c.user_id == user_id)
+            .order_by(password_history.c.id)
+        )
+        return [(row.secret_data, row.credential_data, row.created_date) for row in await self._c.execute(query)]
+
     async def password_history(self, user_id: str, limit: int) -> list[tuple[Any, Any]]:
         """The user's ``limit`` newest previous password hashes (``secret_data``, ``credential_data``), newest first
         (HistoryPasswordPolicyProvider.getRecent: by created date, descending)."""

@@ -10,9 +10,10 @@ A password is checked by the policies in the order Keycloak's ``DefaultPasswordP
 them (the key order of a Java ``HashMap``), and the first failure is reported with its message key and
 the English text of Keycloak's admin messages. ``passwordHistory(N)`` refuses the user's current password
 (whatever N but -1) and its N-1 predecessors, which every password update keeps while N is above 1
-(``history_kept``; HistoryPasswordPolicyProvider, PasswordCredentialProvider). ``hashAlgorithm`` and ``hashIterations`` are accepted and have no
-effect (Doorkeep hashes with its own parameters); ``forceExpiredPasswordChange`` checks no password but expires
-one, as UpdatePassword's trigger (oauth/required_actions.py; the password grant runs it).
+(``history_kept``; HistoryPasswordPolicyProvider, PasswordCredentialProvider). ``hashAlgorithm`` and
+``hashIterations`` are accepted and have no effect (Doorkeep hashes with its own parameters);
+``forceExpiredPasswordChange`` checks no password but expires one, as UpdatePassword's trigger
+(oauth/required_actions.py; the password grant runs it).
 
 ``regexPattern`` runs on the ``regex`` engine with a time limit: the pattern is a realm administrator's and the
 password anyone's, and a backtracking pattern (``(a|aa)+b``) on Python's ``re`` would hold the interpreter for
@@ -36,6 +37,8 @@ DEFAULT_COUNT = {"length": 8, "maxLength": 64, "digits": 1, "lowerCase": 1, "upp
 # Keycloak 26's PasswordHashProvider ids (hashAlgorithm's config must name one).
 # Seconds one regexPattern match may take; ordinary patterns take microseconds.
 REGEX_TIMEOUT = 0.1
+# PasswordCredentialModel.PASSWORD_HISTORY: the type of a previous password in Keycloak's realm files.
+HISTORY_TYPE = "password-history"
 HASH_ALGORITHMS = frozenset({"argon2", "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512"})
 # themes/.../base/admin/messages/messages_en.properties; a key it lacks is answered as itself, as Keycloak's
 # ``messages.getProperty(key, key)`` does.

@@ -21,11 +21,12 @@ from doorkeep.admin.representations import (
     scope_to_json,
     user_to_json,
 )
-from doorkeep.model import ClientScope, Realm, Role, User
+from doorkeep.model import ClientScope, Credential, Realm, Role, User
 from doorkeep.realms import auth_flows, required_actions
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
 from doorkeep.users import otp
+from doorkeep.users.password_policy import HISTORY_TYPE
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -143,6 +144,12 @@ async def _user(tx: Tx, user: User, names: RoleNames, client_ids: dict[str, str]
     if user.service_account_client_id in client_ids:
         rep["serviceAccountClientId"] = client_ids[user.service_account_client_id]  # the clientId, as in exports
     rep["credentials"] = [credential_to_json(c, with_secret=True) for c in stored]
+    # ExportUtils.exportUser exports every stored credential, the password-history ones (after the others, as
+    # their priority puts them) included; Doorkeep's have no credential id to give.
+    for secret, data, created in await tx.users.exported_password_history(user.id):
+        old = credential_to_json(Credential("", user.id, HISTORY_TYPE, secret, data, created), with_secret=True)
+        old.pop("id")
+        rep["credentials"].append(old)
     roles = _split(await tx.users.role_ids(user.id), names)
     rep["realmRoles"] = roles.get("realm", [])
     if roles.get("client"):

@@ -434,6 +434,7 @@ class _Parser:
         roles = self.refs(u.get("realmRoles"), at(where, "realmRoles"), u.get("clientRoles"), at(where, "clientRoles"))
         password: PasswordPlan | None = None
         otps: list[OtpPlan] = []
+        history: list[tuple[Any, Any, int | None]] = []
         for j, item in enumerate(get_list(u, "credentials", where)):
             cw = f"{at(where, 'credentials')}[{j}]"
             cred = obj(item, cw)
@@ -441,6 +442,11 @@ class _Parser:
             kind = opt_str(cred, "type", cw) or "password"
             if kind == "otp":  # an authenticator app: left out, the user would sign in without it
                 otps.append(self.otp(cred, cw))
+                continue
+            if kind == password_policy.HISTORY_TYPE:  # kept as stored, as Keycloak's import does
+                secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
+                check_hash(secret, data, cw)
+                history.append((secret, data, opt_int(cred, "createdDate", cw)))
                 continue
             if kind != "password":
                 self.unknown.add(f"users[].credentials[type={kind}]")
@@ -456,7 +462,7 @@ class _Parser:
             ):
                 user = with_password_update(user, True)
         groups = str_list(u.get("groups"), at(where, "groups")) if u.get("groups") else []
-        return UserPlan(user, service_account_of, roles, password, groups, otps)
+        return UserPlan(user, service_account_of, roles, password, groups, otps, history)
 
     def otp(self, cred: dict[str, Any], cw: str) -> OtpPlan:
         if cred.get("secretData") is None or cred.get("credentialData") is None:

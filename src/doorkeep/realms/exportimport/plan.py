@@ -66,6 +66,8 @@ class UserPlan:
     password: PasswordPlan | None
     groups: list[str] = field(default_factory=list)  # group paths (``/a/b``)
     otps: list[OtpPlan] = field(default_factory=list)  # in the file's order, which is their priority
+    # ``password-history`` credentials (secretData, credentialData, createdDate), in the file's order.
+    history: list[tuple[JSON, JSON, int | None]] = field(default_factory=list, repr=False)
 
 
 @dataclass

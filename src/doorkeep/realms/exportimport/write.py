@@ -310,6 +310,8 @@ class _Writer:
                 await self.tx.users.set_password(
                     await self._credential(user, up.user.id, "password", pw, pw.secret_data, pw.credential_data)
                 )
+            for secret, data, created in up.history:
+                await self.tx.users.add_password_history(user.id, secret, data, created or self.now * 1000)
             for otp in up.otps:
                 await self.tx.users.add_credential(
                     await self._credential(user, up.user.id, "otp", otp, otp.secret_data, otp.credential_data)

@@ -14,6 +14,7 @@ from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.realms.kcmigrate import groups as kcgroups
 from doorkeep.realms.kcmigrate.groups import role_names as _refs
 from doorkeep.realms.kcmigrate.report import Report
+from doorkeep.users.password_policy import HISTORY_TYPE
 
 Rows = list[dict[str, Any]]
 
@@ -235,19 +236,20 @@ def _users(
             item["serviceAccountClientId"] = clients[u["service_account_client_link"]]["client_id"]
         item["realmRoles"], item["clientRoles"] = _refs([m["role_id"] for m in mappings.get(uid, [])], roles, clients)
         passwords = [c for c in creds.get(uid, []) if c["type"] == "password"]
+        history = [c for c in creds.get(uid, []) if c["type"] == HISTORY_TYPE]  # the passwordHistory policy's
         for c in creds.get(uid, []):
-            if c["type"] != "password":
+            if c["type"] not in ("password", HISTORY_TYPE):
                 skipped[f"'{c['type']}' credentials"] += 1
         item["credentials"] = [
             {
                 "id": c["id"],
-                "type": "password",
+                "type": c["type"],
                 "secretData": c["secret_data"],
                 "credentialData": c["credential_data"],
                 "createdDate": c.get("created_date"),
                 **({"userLabel": c["user_label"]} if c.get("user_label") else {}),
             }
-            for c in passwords[:1]
+            for c in [*passwords[:1], *history]
         ]
         out.append(item)
     for what, count in skipped.items():
