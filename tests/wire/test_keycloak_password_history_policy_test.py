@@ -153,3 +153,17 @@ async def test_previous_passwords_are_kept_unlisted_trimmed_and_deleted_with_the
     assert await _history_rows(env, user_id) == 1
     await ok(env, "DELETE", f"/users/{user_id}")
     assert await _history_rows(env, user_id) == 0
+
+
+async def test_put_user_with_a_previous_password_is_refused_and_a_new_one_moves_the_old(env: Env, user: str) -> None:
+    """UserResource.updateUser with ``credentials`` goes through the same credential manager: a reused password is
+    refused with the policy's message, a new one keeps the old hash in the history."""
+    await set_password_history(env, "passwordHistory(2)")
+    await reset_user_password(env, user, "secret")
+    rep = await ok(env, "GET", f"/users/{user}")
+    response = await call(env, "PUT", f"/users/{user}", {**rep, "credentials": [{"value": "secret"}]})
+    assert response.status_code == 400, response.text
+    assert response.json()["error_description"] == "Invalid password: must not be equal to any of last 2 passwords."
+    await ok(env, "PUT", f"/users/{user}", {**rep, "credentials": [{"value": "secret_2"}]})
+    assert await _history_rows(env, user) == 1
+    await refused(env, user, "secret", 2)

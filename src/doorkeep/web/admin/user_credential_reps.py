@@ -32,8 +32,9 @@ def representation_credentials(rep: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def new_passwords(creds: list[dict[str, Any]]) -> list[str]:
-    """The passwords ``credentials`` sets (Keycloak's createCredentials: a password with a non-empty value)."""
-    return [c["value"] for c in creds if c.get("type") == "password" and isinstance(c.get("value"), str) and c["value"]]
+    """The passwords ``credentials`` sets (Keycloak's createCredentials: any credential with a non-empty value is a
+    password, whatever its ``type`` says)."""
+    return [c["value"] for c in creds if isinstance(c.get("value"), str) and c["value"]]
 
 
 async def check_policy(tx: Tx, realm: Realm, user: User, passwords: list[str]) -> None:
@@ -91,7 +92,7 @@ async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now
                 ),
                 history,
             )
-        elif cred.get("type") == "password" and isinstance(value, str) and value:
+        elif isinstance(value, str) and value:  # createCredentials: a value is a password, whatever the type
             await set_password(tx, user, value, now, history=history)
             if is_true(cred.get("temporary")):
                 user = with_password_update(user, True)
