@@ -25,6 +25,7 @@ from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
+from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER, SALT, SECTOR_IDENTIFIER_URI
 from doorkeep.oauth.mappers.types import NONCE_MAPPER, PRIORITIES
 
 # The Keycloak release whose Admin REST API Doorkeep answers like; tools gate features on it.
@@ -61,6 +62,12 @@ MAPPER_TYPES = (
         "Add authentication method reference (AMR) to the token.",
     ),
     (NONCE_MAPPER, "Nonce backwards compatible", "Adds the nonce claim to Access, Refresh and ID token"),
+    (
+        PAIRWISE_MAPPER,
+        "Pairwise subject identifier",
+        "Calculates a pairwise subject identifier using a salted sha-256 hash. See OpenID Connect specification "
+        "for more info about pairwise subject identifiers.",
+    ),
 )
 MAPPER_CATEGORY = "Token mapper"  # AbstractOIDCProtocolMapper.TOKEN_MAPPER_CATEGORY, every type's here
 _ROLE_SYNTAX = (
@@ -83,6 +90,11 @@ OWN_PROPERTIES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ),
     ),
     NONCE_MAPPER: (),
+    # PairwiseSubMapperHelper's two properties, their label and help text message keys as Keycloak sends them.
+    PAIRWISE_MAPPER: (
+        (SECTOR_IDENTIFIER_URI, "sectorIdentifierUri.label", "sectorIdentifierUri.tooltip", "String"),
+        (SALT, "pairwiseSubAlgorithmSalt.label", "pairwiseSubAlgorithmSalt.tooltip", "String"),
+    ),
 }
 # The built-in mappers of the default client scopes: (name, mapper type, claim, user property or attribute).
 BUILTIN_MAPPERS = (

@@ -57,6 +57,12 @@ async def fetch_jwks(url: str) -> bytes:
     return await fetch_bounded(url, "application/json")
 
 
+async def fetch_json(url: str) -> bytes:
+    """GET a JSON document a client registered (the array at a pairwise ``sectorIdentifierUri``), bounded as a
+    JWK set is."""
+    return await fetch_bounded(url, "application/json")
+
+
 async def fetch_request_object(url: str) -> bytes:
     """GET a request object from a client's registered ``request_uri``, bounded as a JWK set is."""
     return await fetch_bounded(url, "application/oauth-authz-req+jwt, application/jwt, */*")

@@ -34,6 +34,7 @@ from doorkeep.oauth.mappers.helper import (
     split_claim_path,
     subject,
 )
+from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER
 from doorkeep.oauth.mappers.types import (
     HANDLERS,
     PRIORITIES,
@@ -75,7 +76,12 @@ ONLY = {
     # HardcodedRole runs for userinfo and introspection too since Keycloak 21 / 25 (#15624, #17271).
     "oidc-hardcoded-role-mapper": {ACCESS, USERINFO, INTROSPECTION},
     "oidc-role-name-mapper": {ACCESS, USERINFO, INTROSPECTION},
+    # AbstractPairwiseSubMapper (Keycloak 26): access and ID tokens, userinfo and introspection (and the
+    # backchannel logout token, which Doorkeep leaves with the user's id); never the refresh token.
+    PAIRWISE_MAPPER: {ACCESS, ID, USERINFO, INTROSPECTION},
 }
+# Mappers that run for every token they feed, whatever their token flags (they have none).
+UNFLAGGED = frozenset({PAIRWISE_MAPPER})
 # The mappers that implement OIDCAccessTokenResponseMapper and so may add claims to the token response (their
 # ``access.tokenResponse.claim``): HardcodedClaim (AccessTokenResponseTest) and UserSessionNoteMapper. The user
 # attribute mapper does not (keycloak/keycloak#7773, closed unmerged).
@@ -98,6 +104,8 @@ def applies(mapper: ProtocolMapper, token: str) -> bool:
         return False
     if token == RESPONSE and mapper.mapper not in RESPONSE_MAPPERS:
         return False
+    if mapper.mapper in UNFLAGGED:
+        return True
     value = mapper.config.get(FLAGS[token])
     if value is None and token == USERINFO:
         return mapper.config.get(FLAGS[ID]) == "true"

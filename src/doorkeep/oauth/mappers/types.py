@@ -14,6 +14,7 @@ from doorkeep.oauth.mappers.helper import (
     map_claim,
     parse_role,
 )
+from doorkeep.oauth.mappers.pairwise import PAIRWISE_MAPPER, apply_sub
 
 USER_PROPERTIES = {
     "username": "username",
@@ -249,6 +250,7 @@ HANDLERS: dict[str, Handler] = {
     "oidc-amr-mapper": _amr,
     "oidc-allowed-origins-mapper": _origins,
     "oidc-address-mapper": _address,
+    PAIRWISE_MAPPER: apply_sub,
 }
 
 

@@ -19,8 +19,11 @@ from starlette.routing import Route
 from doorkeep.admin.group_mapper_json import mapper_from_json, mapper_to_json
 from doorkeep.errors import AdminError
 from doorkeep.model import ProtocolMapper
+from doorkeep.oauth.client_keys import fetch_json
+from doorkeep.oauth.mappers import pairwise
 from doorkeep.oauth.mappers.effective import effective_config
 from doorkeep.oauth.mappers.types import HANDLERS, NONCE_MAPPER, TRANSFORMS
+from doorkeep.realms.provisioning import new_id
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -47,7 +50,6 @@ STORED_ONLY = frozenset(
     {
         "oidc-claims-param-token-mapper",
         "oidc-organization-membership-mapper",
-        "oidc-sha256-pairwise-sub-mapper",
         "oidc-session-state-mapper",
     }
 )
@@ -137,6 +139,18 @@ async def _add(
     await call.tx.mappers.add(call.realm.id, owner_id, new, client=not of_scope)
 
 
+async def _checked(call: RealmCall, owner_id: str, mapper: ProtocolMapper, of_scope: bool) -> ProtocolMapper:
+    """validateModel's validateConfig: a client's pairwise mapper is checked against the client's redirect URIs
+    (and salted); a refusal is ErrorResponseException(message, the message key's text), 400."""
+    if of_scope or not pairwise.is_pairwise(mapper):
+        return mapper
+    client = await call.client(owner_id)
+    try:
+        return await pairwise.checked(mapper, client.root_url, client.redirect_uris, fetch_json, new_id)
+    except pairwise.PairwiseConfigError as err:
+        raise AdminError(400, err.message, key="error", description=err.message) from None
+
+
 def _effective_json(mapper: ProtocolMapper) -> dict[str, object]:
     """toEffectiveProtocolMapperRep: the representation with the mapper's effective config."""
     return {**mapper_to_json(mapper), "config": effective_config(mapper)}
@@ -156,7 +170,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
         async def work(call: RealmCall) -> Response:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
-            new = _parse(await read_object(request))
+            new = await _checked(call, owner_id, _parse(await read_object(request)), of_scope)
             await _add(call, owner_id, mappers, new, of_scope)
             kind = "client-scopes" if of_scope else "clients"
             return created(call.url(call.realm.name, kind, owner_id, "protocol-mappers", "models", new.id))
@@ -168,7 +182,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
             for rep in await read_objects(request) or []:
-                new = _parse(rep)
+                new = await _checked(call, owner_id, _parse(rep), of_scope)
                 await _add(call, owner_id, mappers, new, of_scope)
                 mappers = (*mappers, new)
             return no_content()
@@ -177,7 +191,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
 
     async def one(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
-            _, mappers = await _owner(call, request, of_scope)
+            found_owner, mappers = await _owner(call, request, of_scope)
             call.require("view-clients" if request.method == "GET" else "manage-clients")
             found = next((m for m in mappers if m.id == request.path_params["mid"]), None)
             if found is None:
@@ -191,6 +205,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             # Keycloak's updateMapper changes the config (and name) only; the type and protocol stay.
             merged = {**mapper_to_json(found), **{k: v for k, v in rep.items() if k in ("name", "config")}}
             changed = _parse({**merged, "id": found.id}, keep_id=True)
+            changed = await _checked(call, found_owner, changed, of_scope)
             if any(m.name == changed.name and m.id != found.id for m in mappers):
                 raise AdminError(409, DUPLICATE)
             await call.tx.mappers.update(call.realm.id, changed)
