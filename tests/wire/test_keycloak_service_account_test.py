@@ -12,8 +12,6 @@ offset is the fake clock. Where Doorkeep answers differently:
   (``client.use.lightweight.access.token.enabled``), which Doorkeep does not implement (the attribute is
   stored, the token is a full one): the tests assert what the Java test does (no ``session_state``, the
   admin API answering 200 or 403 by the roles in the client's scope), which a full token must give too.
-* ServiceAccountTest.clientCredentialsAuthSuccessWithoutRefreshToken_pairWiseSubject: the pairwise mapper is
-  stored; Doorkeep does not compute pairwise subjects, which the Keycloak test does not look at.
 
 Elsewhere: the ``service_account`` client scope and its session-note mappers in test_service_account_scope.py;
 admin changes to the service account reaching the next grant in test_service_account_changes.py; the refusals'
@@ -348,8 +346,9 @@ async def test_client_credentials_auth_success_without_refresh_token_revoke_toke
 
 
 async def test_client_credentials_auth_success_without_refresh_token_pair_wise_subject(sa: Env) -> None:
-    """ServiceAccountTest.clientCredentialsAuthSuccessWithoutRefreshToken_pairWiseSubject (the mapper is
-    stored; Doorkeep does not compute pairwise subjects, which the Keycloak test does not look at)."""
+    """ServiceAccountTest.clientCredentialsAuthSuccessWithoutRefreshToken_pairWiseSubject: the access token's
+    ``sub`` is pairwise, and introspection still finds the service account (lookupUserFromStatelessToken's
+    ``preferred_username`` fallback)."""
     uuid = await client_uuid(sa, PLAIN)
     await update_client(sa, PLAIN, redirectUris=["http://localhost:8180/auth/realms/master/app/auth"])
     mapper = {

@@ -143,12 +143,22 @@ async def _dpop_checks(
         raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, err.message) from None
 
 
+async def stateless_user(tx: Tx, realm_id: str, claims: dict[str, Any]) -> User | None:
+    """TokenManager.lookupUserFromStatelessToken: the user ``sub`` names, else (a pairwise ``sub``) the one the
+    ``preferred_username`` claim names."""
+    user = await tx.users.get(str(claims.get("sub", "")))
+    username = claims.get("preferred_username")
+    if user is None and isinstance(username, str):
+        user = await tx.users.get_by_username(realm_id, username)
+    return user
+
+
 async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any]) -> ValidAccess:
     """The client, session and user behind verified claims, checked in ``issueUserInfo``'s order."""
     client = await tx.config.client(realm.id, str(claims.get("azp", "")))
     if client is None:
         raise InvalidAccess(e.CLIENT_NOT_FOUND)
-    user = await tx.users.get(str(claims.get("sub", "")))
+    user = await stateless_user(tx, realm.id, claims)
     jti, iat = str(claims.get("jti", "")), int(claims["iat"])
     # NotBeforeCheck and TokenRevocationCheck fail inside Keycloak's verifier: the generic description.
     if await tx.revoked.is_revoked(jti):
@@ -162,7 +172,8 @@ async def holder(tx: Tx, services: Services, realm: Realm, claims: dict[str, Any
     sid = claims.get("sid")
     now = services.clock.now()
     session = None if sid is None else await valid_session(tx, realm, client, str(sid), jti, iat, now)
-    if user is None and session is not None and "sub" not in claims:  # no subject: the session's user
+    # No subject, or one that names no user (a pairwise ``sub``): the session's user, as Keycloak takes it.
+    if user is None and session is not None:
         user = await tx.users.get(session.user_id)
         if user is not None and iat < policy.effective_not_before(realm, client, user.not_before):
             raise InvalidAccess(e.TOKEN_VERIFICATION_FAILED, "stale")  # the user's not-before holds here too

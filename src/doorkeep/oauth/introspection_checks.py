@@ -139,7 +139,7 @@ async def _access(tx: Tx, services: Services, realm: Realm, client: Client, clai
         except access.InvalidAccess as err:
             raise Refused(err.event_error, _for(client.client_id, err.event_error), claims, sid) from None
     # the session's user; a token without a session (a transient one) names its user itself
-    user = await tx.users.get(session.user_id if session is not None else str(claims.get("sub", "")))
+    user = await (tx.users.get(session.user_id) if session is not None else access.stateless_user(tx, realm.id, claims))
     if user is None:
         raise Refused("user_not_found", _user_reason(sid), claims, sid)
     if not user.enabled or iat < user.not_before:

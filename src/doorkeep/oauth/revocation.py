@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events, policy
-from doorkeep.oauth import exchange_chain
+from doorkeep.oauth import access, exchange_chain
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.sessions import service
 from doorkeep.tokens import TYPE_BEARER, TYPE_OFFLINE, TYPE_REFRESH, unverified
@@ -148,7 +148,7 @@ async def _holder(tx: Tx, realm: Realm, client: Client, claims: dict[str, Any], 
     if sid is None:  # a transient session: the token's user, if enabled
         if kind not in ("tr", "un"):
             return _NotHeld("user_session_not_found")
-        user = await tx.users.get(str(claims.get("sub", "")))
+        user = await access.stateless_user(tx, realm.id, claims)
         if user is None:
             return _NotHeld("user_not_found")
         return _Held(user.id) if user.enabled else _NotHeld("user_disabled")
