@@ -128,7 +128,7 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
         "jwt",
     ]
     assert doc["authorization_signing_alg_values_supported"] == doc["id_token_signing_alg_values_supported"]
-    assert doc["subject_types_supported"] == ["public"]
+    assert doc["subject_types_supported"] == ["public", "pairwise"]
     methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]  # no mTLS
     for field in (
         "token_endpoint_auth_methods_supported",

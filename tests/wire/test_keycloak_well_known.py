@@ -5,7 +5,7 @@ inherited method runs against each of the three metadata URLs (the ``url`` fixtu
 
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
-LACKING: pairwise subjects, mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
+LACKING: mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
 request objects, ID tokens and userinfo, EdDSA-signed userinfo, encrypted JARM responses
 (authorization_encryption_*) and HMAC-signed ones, CIBA, UMA, HMAC/EdDSA-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
@@ -132,7 +132,7 @@ async def test_discovery(kc: Env, url: str) -> None:
     contains(doc["response_modes_supported"], "query.jwt", "fragment.jwt", "form_post.jwt", "jwt")
     assert "RS256" in doc["authorization_signing_alg_values_supported"]
     assert set(doc["authorization_signing_alg_values_supported"]) <= set(ASYMMETRIC)  # no HS*
-    assert doc["subject_types_supported"] == ["public"]  # no pairwise
+    assert doc["subject_types_supported"] == ["public", "pairwise"]
     assert "RS256" in doc["id_token_signing_alg_values_supported"]
     assert set(doc["id_token_signing_alg_values_supported"]) <= set(ASYMMETRIC)
     assert set(doc["request_object_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}

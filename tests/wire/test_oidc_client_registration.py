@@ -72,7 +72,7 @@ async def test_a_client_id_in_the_request_is_refused(realm: Env) -> None:
         {"token_endpoint_auth_method": "private_key_jwt"},
         {"jwks_uri": "https://rp.example/jwks", "jwks": {"keys": []}},
         {"response_types": ["code bogus"]},
-        {"subject_type": "pairwise"},
+        {"subject_type": "bogus"},  # SubjectType.parse has no such value
     ],
 )
 async def test_metadata_keycloak_cannot_honour_is_invalid(realm: Env, metadata: dict[str, Any]) -> None:

@@ -4,8 +4,8 @@ DescriptionConverter ``toInternal`` and ``toExternalResponse``), for the ``openi
 Only what Doorkeep serves is converted: response and grant types to flows, the token endpoint's client
 authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, the authorization
 response's (JARM) algorithms, backchannel and front-channel logout and PAR's flag. What Keycloak would refuse
-(``ClientRegistrationException``), or what Doorkeep cannot honour (pairwise subjects, ``tls_client_auth``), is
-``ConversionError``: 400 ``invalid_client_metadata`` "Client metadata invalid".
+(``ClientRegistrationException``), or what Doorkeep cannot honour (``tls_client_auth``), is ``ConversionError``:
+400 ``invalid_client_metadata`` "Client metadata invalid".
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from doorkeep.clientreg import pairwise_subjects
 from doorkeep.model import Client
 from doorkeep.oauth import backchannel as bc
 from doorkeep.oauth import frontchannel_logout as fc
@@ -199,11 +200,18 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     bound = _flag(oidc.get("dpop_bound_access_tokens"), "dpop_bound_access_tokens")
     if bound is not None:  # OIDCAdvancedConfigWrapper.setUseDPoP
         attributes[DPOP] = "true" if bound else "false"
-    subject = _string(oidc.get("subject_type"), "subject_type")
-    if subject not in (None, "public"):  # Doorkeep has no pairwise subject mapper
-        raise ConversionError(f"Unsupported subject_type: {subject}")
+    subject_type(oidc)
     rep["attributes"] = attributes
     return rep
+
+
+def subject_type(oidc: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The ``subject_type`` (SubjectType.parse: ``public`` or ``pairwise``) and ``sector_identifier_uri``,
+    which the registration applies to the client's pairwise mapper once it is stored."""
+    subject = _string(oidc.get("subject_type"), "subject_type")
+    if subject not in (None, "public", "pairwise"):
+        raise ConversionError(f"Unsupported subject_type: {subject}")
+    return subject, _string(oidc.get("sector_identifier_uri"), "sector_identifier_uri")
 
 
 def _frontchannel(oidc: Mapping[str, Any], rep: dict[str, Any], attributes: dict[str, str | None]) -> None:
@@ -287,7 +295,8 @@ def to_external(
         out["scope"] = " ".join(optional_scopes)
     if client.attr_bool("use.jwks.url"):
         out["jwks_uri"] = client.attr("jwks.url")
-    out["subject_type"] = "public"
+    subject, out["sector_identifier_uri"] = pairwise_subjects.subject_of(client)  # null ones are left out below
+    out["subject_type"] = subject
     for name in ("id_token_signed_response_alg", *AUTHORIZATION):
         if client.attr(ATTRIBUTES[name]):
             out[name] = client.attr(ATTRIBUTES[name])

@@ -45,7 +45,7 @@ def configuration(
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
     Keycloak also lists CIBA, mTLS client authentication, encrypted request
-    objects, userinfo and JARM responses, and pairwise subjects.
+    objects, userinfo and JARM responses.
     A client library may pick any advertised option, so only what works here is listed. Request objects
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
@@ -67,7 +67,7 @@ def configuration(
         "grant_types_supported": sorted([*token_endpoint.GRANTS, IMPLICIT]),
         "acr_values_supported": ["0", "1"] if acr_values is None else acr_values,  # oauth/acr.py: supported
         "response_types_supported": RESPONSE_TYPES,
-        "subject_types_supported": ["public"],
+        "subject_types_supported": ["public", "pairwise"],
         # OIDCWellKnownProvider.getPromptValuesSupported: ``create`` while the realm allows registration.
         "prompt_values_supported": ["none", "login", "consent", *(["create"] if registration else [])],
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,

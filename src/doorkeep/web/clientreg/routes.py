@@ -25,10 +25,12 @@ from doorkeep import events
 from doorkeep.admin import operations
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.admin.unknown_properties import refuse_unknown
-from doorkeep.clientreg import description, policies
+from doorkeep.clientreg import description, pairwise_subjects, policies
 from doorkeep.clientreg.tokens import RegistrationError
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
+from doorkeep.oauth.client_keys import fetch_json
+from doorkeep.realms.provisioning import new_id
 from doorkeep.web import cors, handlers
 from doorkeep.web.admin.auth import require_https
 from doorkeep.web.clientreg import provider
@@ -180,10 +182,27 @@ async def _external(auth: RegistrationAuth, client: Client, token: str | None, *
     return description.to_external(stored, optional, uri, token, **kw)
 
 
+def _subject(oidc: dict[str, Any]) -> tuple[str | None, str | None]:
+    try:
+        return description.subject_type(oidc)
+    except description.ConversionError:
+        raise METADATA_INVALID from None
+    except TypeError:
+        raise CANNOT_BIND from None
+
+
+async def _pairwise(auth: RegistrationAuth, client: Client, subject: tuple[str | None, str | None]) -> None:
+    stored = await auth.tx.clients.get(client.id)
+    assert stored is not None
+    await pairwise_subjects.apply(auth.tx, stored, *subject, fetch_json, new_id)
+
+
 async def _oidc_create(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response:
     if oidc.get("client_id") is not None:
         raise INCLUDED
-    client, out = await provider.create(auth, _internal(oidc))
+    internal, subject = _internal(oidc), _subject(oidc)
+    client, out = await provider.create(auth, internal)
+    await _pairwise(auth, client, subject)
     body = await _external(auth, client, out.get("registrationAccessToken"), direct_grants=False)
     body["client_id_issued_at"] = state(auth.request).services.clock.now()
     return json_response(body, 201, {"Location": body["registration_client_uri"]})
@@ -198,8 +217,10 @@ async def _oidc_get(auth: RegistrationAuth, _: Any) -> Response:
 
 async def _oidc_update(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response:
     client = await _client(auth)
-    out = await provider.update(auth, client, _internal(oidc))
+    internal, subject = _internal(oidc), _subject(oidc)
+    out = await provider.update(auth, client, internal)
     assert client is not None
+    await _pairwise(auth, client, subject)
     return json_response(await _external(auth, client, out.get("registrationAccessToken")))
 
 
