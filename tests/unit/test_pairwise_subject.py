@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from doorkeep.model import ProtocolMapper
-from doorkeep.oauth.mappers import pairwise
+from doorkeep.oauth.mappers import claims, lightweight, pairwise
 
 pytestmark = pytest.mark.anyio
 
@@ -99,3 +99,10 @@ async def test_a_valid_mapper_keeps_its_salt_and_an_empty_one_is_generated() -> 
         mapper(pairwiseSubAlgorithmSalt=" "), None, ["https://a.example/cb"], fetch, lambda: "new"
     )
     assert made.config[pairwise.SALT] == "new"
+
+
+def test_the_mapper_feeds_every_token_but_the_refresh_token_whatever_its_flags() -> None:
+    """AbstractPairwiseSubMapper's transforms take no token switch; a lightweight access token gets it too."""
+    for token in (claims.ACCESS, claims.ID, claims.USERINFO, claims.INTROSPECTION, lightweight.LIGHTWEIGHT):
+        assert claims.applies(mapper(), token), token
+    assert not claims.applies(mapper(), claims.RESPONSE)

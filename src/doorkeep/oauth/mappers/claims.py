@@ -99,7 +99,9 @@ TRANSFORMS_OF = {
 
 def applies(mapper: ProtocolMapper, token: str) -> bool:
     if token == lightweight.LIGHTWEIGHT:  # an access token's mappers, chosen by their own flag
-        return ACCESS in ONLY.get(mapper.mapper, {ACCESS}) and lightweight.feeds(mapper.config)
+        # The pairwise mapper overrides transformAccessToken, so the lightweight check never runs for it.
+        unflagged = mapper.mapper in UNFLAGGED
+        return ACCESS in ONLY.get(mapper.mapper, {ACCESS}) and (unflagged or lightweight.feeds(mapper.config))
     if token not in ONLY.get(mapper.mapper, {token}):
         return False
     if token == RESPONSE and mapper.mapper not in RESPONSE_MAPPERS:
