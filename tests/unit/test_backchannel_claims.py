@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from doorkeep.model import Client, SessionEnded
+from doorkeep.model import Client, ProtocolMapper, SessionEnded
 from doorkeep.oauth import backchannel as bc
+from doorkeep.oauth.mappers import pairwise
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
@@ -103,3 +104,14 @@ def test_admin_action_targets_are_keycloaks_adapter_endpoints() -> None:
         == "https://app.example/admin/k_push_not_before"
     )
     assert bc.action_target("https://app.example/admin", bc.LOGOUT) == "https://app.example/admin/k_logout"
+
+
+def test_a_client_with_a_pairwise_mapper_gets_the_pairwise_sub() -> None:
+    """AbstractPairwiseSubMapper.transformLogoutToken (Keycloak 26): the logout token's ``sub`` is the one the
+    client's tokens carry, by the sector of its one redirect host."""
+    pairwise_mapper = ProtocolMapper(
+        id="m", name="pairwise", mapper=pairwise.PAIRWISE_MAPPER, config={pairwise.SALT: "salt"}
+    )
+    app = client(redirect_uris=("https://rp.example/cb",), protocol_mappers=(pairwise_mapper,))
+    claims = bc.logout_claims(SessionEnded("r", "user-1", "session-1", app), "https://id/realms/r", 100, "j")
+    assert claims["sub"] == pairwise.generate_sub("rp.example", "user-1", "salt") != "user-1"

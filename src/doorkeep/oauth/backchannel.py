@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from doorkeep.model import Client, Realm, SessionEnded
 from doorkeep.oauth.issue import signature_alg
+from doorkeep.oauth.mappers import pairwise
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -43,7 +44,7 @@ def logout_claims(ended: SessionEnded, fallback_issuer: str, now: int, jti: str)
         "jti": jti,
         "iss": ended.issuer or fallback_issuer,
         "aud": client.client_id,
-        "sub": ended.user_id,
+        "sub": pairwise.logout_subject(client, ended.user_id),
         "typ": LOGOUT_TYP,
         "events": events,
     }

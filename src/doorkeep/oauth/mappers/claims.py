@@ -77,7 +77,7 @@ ONLY = {
     "oidc-hardcoded-role-mapper": {ACCESS, USERINFO, INTROSPECTION},
     "oidc-role-name-mapper": {ACCESS, USERINFO, INTROSPECTION},
     # AbstractPairwiseSubMapper (Keycloak 26): access and ID tokens, userinfo and introspection (and the
-    # backchannel logout token, which Doorkeep leaves with the user's id); never the refresh token.
+    # backchannel logout token: pairwise.logout_subject); never the refresh token.
     PAIRWISE_MAPPER: {ACCESS, ID, USERINFO, INTROSPECTION},
 }
 # Mappers that run for every token they feed, whatever their token flags (they have none).

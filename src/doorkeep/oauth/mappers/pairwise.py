@@ -4,10 +4,11 @@
 The subject is ``UUID.nameUUIDFromBytes(SHA-256(sector identifier + user id + salt))``: a version 3 UUID made
 from the MD5 of the SHA-256 digest. The sector identifier is the host of the mapper's ``sectorIdentifierUri``,
 else the one host of the client's redirect URIs (relative ones resolved against its root URL). The mapper
-writes ``sub`` into the access token, the ID token, userinfo and introspection, whatever its token flags say
-(Keycloak 26's AbstractPairwiseSubMapper; its backchannel logout token is not done here: Doorkeep's keeps the
-user's id). The refresh token keeps the user's id (``issue._refresh_claims``), and every path that finds a user
-from a token takes the session's user, so refresh, userinfo, introspection and logout are unaffected.
+writes ``sub`` into the access token (lightweight too), the ID token, userinfo, introspection and the
+backchannel logout token of the client holding it, whatever its token flags say (Keycloak 26's
+AbstractPairwiseSubMapper). The refresh token keeps the user's id (``issue._refresh_claims``), and every path
+that finds a user from a token takes the session's user (or, for a stateless token, falls back to
+``preferred_username``), so refresh, userinfo, introspection, revocation and logout are unaffected.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from doorkeep.model import ProtocolMapper
+from doorkeep.model import Client, ProtocolMapper
 from doorkeep.oauth import uri_syntax
 from doorkeep.oauth.mappers.helper import MapperInput
 
@@ -122,9 +123,20 @@ def apply_sub(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> N
     """The mapper's transform: ``sub`` replaced by the pairwise subject. Keycloak fails the request (a null
     sector identifier or salt) where the client's redirect URIs no longer name one host; Doorkeep hashes an
     empty one instead, rather than answer 500 or hand out the user's own id."""
-    client = data.client
+    claims["sub"] = subject_for(m, data.client, data.user.id)
+
+
+def subject_for(m: ProtocolMapper, client: Client, user_id: str) -> str:
+    """The pairwise ``sub`` of ``user_id`` at ``client`` by mapper ``m``."""
     sector = sector_identifier(m, client.root_url, client.redirect_uris) or ""
-    claims["sub"] = generate_sub(sector, data.user.id, m.config.get(SALT) or "")
+    return generate_sub(sector, user_id, m.config.get(SALT) or "")
+
+
+def logout_subject(client: Client, user_id: str) -> str:
+    """A backchannel logout token's ``sub`` (the mapper's transformLogoutToken): pairwise by the client's own
+    pairwise mapper, else the user's id."""
+    found = next((m for m in client.protocol_mappers if is_pairwise(m) and m.protocol == "openid-connect"), None)
+    return user_id if found is None else subject_for(found, client, user_id)
 
 
 def matches_redirects(root_url: str | None, redirect_uris: Iterable[str], sector_redirects: set[str]) -> bool:
