@@ -11,7 +11,8 @@ its mapped claims still introspects with them.
 Where Keycloak 26's source answers differently from this (older) test, the test follows the source: no
 ``nonce`` in the access token or its introspection ([VERSION 25+], TokenManager no longer copies it; the
 newer LightWeightAccessTokenTest asserts it is null). The pairwise ``sub`` mapper ``setProtocolMappers`` adds
-is left out: Doorkeep has no pairwise subject mapper, and no assertion reads ``sub``'s value. Each test has a
+is left out: no assertion reads ``sub``'s value (the pairwise mapper's own tests are in
+test_keycloak_oidc_pairwise_client_registration_test.py). Each test has a
 realm of its own, so the ``finally`` clean-up (deleteProtocolMappers) has nothing to do. The
 ``client.use.lightweight.access.token.enabled`` path is in ``test_lightweight_access_token.py``.
 """
