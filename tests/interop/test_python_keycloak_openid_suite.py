@@ -134,11 +134,9 @@ REQUESTED_SUBJECT_REFUSED = {
     "error": "invalid_request",
     "error_description": "Parameter 'requested_subject' is not supported for standard token exchange",
 }
-# UserInfoEndpoint.findValidSession once logout ended the session: 401, OAuth2Error.json(false)'s empty body, the
-# error in the bearer challenge
-SESSION_GONE = (
-    'error="invalid_token", error_description="User session not found or doesn\'t have client attached on it"'
-)
+# UserInfoEndpoint once logout ended the session: 401, OAuth2Error.json(false)'s empty body, the error in the bearer
+# challenge, described by findValidSessionForAccessToken's Errors code (Keycloak 26's invalidToken(getError()))
+SESSION_GONE = 'error="invalid_token", error_description="user_session_not_found"'
 
 
 @pytest.fixture
