@@ -219,13 +219,6 @@ async def valid_session(
     raise InvalidAccess(e.SESSION_EXPIRED if found else e.SESSION_WITHOUT_CLIENT)
 
 
-def bearer_token(authorization: str | None) -> str | None:
-    if authorization and authorization[:7].lower() == "bearer ":
-        token = authorization[7:].strip()
-        return token or None
-    return None
-
-
 def presentation(
     authorization: str | None, proof: str | None = None, url: str = "", method: str = "GET"
 ) -> Presentation | None:

@@ -117,7 +117,7 @@ async def validate(
     jwk = header.get("jwk")
     if jwk is None:
         raise InvalidProof("No JWK in DPoP header")
-    key = _public_key(jwk)
+    key, key_thumbprint = _public_key(jwk)
     if "d" in jwk:
         raise InvalidProof("Private key is present in DPoP header")
     if not _signed(alg, key, signing_input, signature):
@@ -138,9 +138,7 @@ async def validate(
             raise InvalidProof("No access token hash in DPoP proof")
         if ath != access_token_hash(access_token):
             raise InvalidProof("DPoP proof access token hash mismatch")
-    print_ = thumbprint(jwk)
-    assert print_ is not None  # _public_key accepted the key, so its members are there
-    return Proof(print_, claims["jti"], claims["htu"], iat)
+    return Proof(key_thumbprint, claims["jti"], claims["htu"], iat)
 
 
 def _java(value: Any) -> str:
@@ -173,9 +171,11 @@ def _parts(proof: str) -> tuple[dict[str, Any], bytes, bytes, bytes]:
     return header, _unb64(parts[1]), f"{parts[0]}.{parts[1]}".encode(), _unb64(parts[2])
 
 
-def _public_key(jwk: Any) -> Any:
-    """JWKSUtils.getKeyWrapper: an RSA, EC or OKP key; any other, or one that does not parse, is unsupported."""
-    if not isinstance(jwk, dict) or thumbprint(jwk) is None:
+def _public_key(jwk: Any) -> tuple[Any, str]:
+    """JWKSUtils.getKeyWrapper: an RSA, EC or OKP key and its thumbprint; any other key type, or a key that does
+    not parse, is unsupported."""
+    key_thumbprint = thumbprint(jwk) if isinstance(jwk, dict) else None
+    if key_thumbprint is None:
         raise InvalidProof("Unsupported key type in DPoP header")
     try:
         key = jwt.PyJWK({k: v for k, v in jwk.items() if k != "d"}).key
@@ -184,7 +184,7 @@ def _public_key(jwk: Any) -> Any:
     public = (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)
     if not isinstance(key, public):
         raise InvalidProof("No public key in DPoP header")
-    return key
+    return key, key_thumbprint
 
 
 def _signed(alg: str, key: Any, signing_input: bytes, signature: bytes) -> bool:
