@@ -14,15 +14,17 @@ testBindOnlyRefreshTokenDPoPEnforcerExecutor.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 import group_port
 from authorize_port import authorize, log_in
 from browser_flow import REDIRECT, code_from, start, submit
-from dpop_port import ACCOUNT_URL, TOKEN_URL, USERINFO_URL, ProofKey, payload
+from dpop_port import ACCOUNT_URL, TOKEN_URL, USERINFO_URL, ProofKey, b64, payload
 from group_port import fresh_realm
 from keycloak_port import admin_headers, client_uuid, get, put
 from wire_env import Env
@@ -709,3 +711,48 @@ async def test_par_with_bad_dpop_proof(kc: Env) -> None:
         par, data={**form, "dpop_jkt": RSA.jkt}, headers={"DPoP": EC.proof("POST", url, now(kc))}
     )
     refused(response, "DPoP Proof public key thumbprint does not match dpop_jkt")
+
+
+def _part(value: dict[str, Any] | list[Any] | str) -> str:
+    return b64((value if isinstance(value, str) else json.dumps(value)).encode())
+
+
+def _signed(head: dict[str, Any] | list[Any] | str, claims: dict[str, Any] | str) -> str:
+    """A JWS of any header and claims (raw JSON text when given as a string), signed with the EC key."""
+    signing_input = f"{_part(head)}.{_part(claims)}"
+    return f"{signing_input}.{b64(jwt.get_algorithm_by_name('ES256').sign(signing_input.encode(), EC.private))}"
+
+
+def _hostile_proofs(iat: int) -> list[tuple[str, str]]:
+    numbers = EC.private.private_numbers()
+    private_jwk = {**EC.jwk, "d": b64(numbers.private_value.to_bytes(32, "big"))}
+    good = {"htm": "POST", "htu": TOKEN_URL, "iat": iat, "jti": "j-1"}
+    return [
+        ("not a JWT at all", "DPoP header verification failure"),
+        (_signed([], good), "DPoP header verification failure"),
+        (_signed("[" * 100_000 + "]" * 100_000, good), "DPoP header verification failure"),
+        (_signed({"typ": "dpop+jwt", "alg": "HS256", "jwk": EC.jwk}, good), "Unsupported DPoP algorithm: HS256"),
+        (_signed({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "oct", "k": "c2VjcmV0"}}, good), UNSUPPORTED_KEY),
+        (
+            _signed({"typ": "dpop+jwt", "alg": "ES256", "jwk": private_jwk}, good),
+            "Private key is present in DPoP header",
+        ),
+        (_signed({"typ": "dpop+jwt", "alg": "ES256", "jwk": EC.jwk}, {**good, "iat": str(iat)}), MISSING_CLAIMS),
+        (
+            _signed({"typ": "dpop+jwt", "alg": "ES256", "jwk": EC.jwk}, "[" * 100_000),
+            "DPoP header verification failure",
+        ),
+        (f"{EC.proof('POST', TOKEN_URL, iat)},{EC.proof('POST', TOKEN_URL, iat)}", "DPoP header verification failure"),
+    ]
+
+
+UNSUPPORTED_KEY, MISSING_CLAIMS = "Unsupported key type in DPoP header", "DPoP mandatory claims are missing"
+
+
+async def test_hostile_proofs_are_keycloaks_400_never_a_500(kc: Env) -> None:
+    """Proofs an attacker would try (garbage, a JSON array or a 100 000-deep header, a MAC algorithm, a symmetric
+    or a private key, a string ``iat``, a deeply nested payload, two proofs in one header): each is 400
+    ``invalid_request`` with DPoPUtil's message, and no token is issued."""
+    for proof, description in _hostile_proofs(now(kc)):
+        code = await login(kc)
+        refused(await code_exchange(kc, code, proof), description)
