@@ -14,6 +14,7 @@ testBindOnlyRefreshTokenDPoPEnforcerExecutor.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -27,7 +28,7 @@ from browser_flow import REDIRECT, code_from, start, submit
 from dpop_port import ACCOUNT_URL, TOKEN_URL, USERINFO_URL, ProofKey, b64, payload
 from group_port import fresh_realm
 from keycloak_port import admin_headers, client_uuid, get, put
-from wire_env import Env
+from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
@@ -756,3 +757,23 @@ async def test_hostile_proofs_are_keycloaks_400_never_a_500(kc: Env) -> None:
     for proof, description in _hostile_proofs(now(kc)):
         code = await login(kc)
         refused(await code_exchange(kc, code, proof), description)
+
+
+async def test_a_proof_is_single_use_across_workers_and_concurrent_requests(kc: Env) -> None:
+    """The replay store is the database, not a process: a proof spent on one worker is refused on another, and
+    of two refreshes sent at once with one proof exactly one gets tokens."""
+    code = await login(kc, PUBLIC)
+    body = ok(await code_exchange(kc, code, token_proof(kc), PUBLIC))
+    proof = token_proof(kc)
+    ok(await refresh(kc, body["refresh_token"], proof, PUBLIC))
+    form = {"grant_type": "refresh_token", "refresh_token": body["refresh_token"], "client_id": PUBLIC}
+    async with another_worker(kc) as second:
+        replayed = await second.post(TOKEN, data=form, headers={"DPoP": proof})
+        refused(replayed, "DPoP proof has already been used")
+        shared = token_proof(kc)
+        answers = await asyncio.gather(
+            kc.http.post(TOKEN, data=form, headers={"DPoP": shared}),
+            second.post(TOKEN, data=form, headers={"DPoP": shared}),
+        )
+    assert sorted(a.status_code for a in answers) == [200, 400], [a.text for a in answers]
+    refused(next(a for a in answers if a.status_code == 400), "DPoP proof has already been used")
