@@ -16,6 +16,7 @@ from doorkeep.model import Realm, User
 from doorkeep.oauth import response_types
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.context import Form
+from doorkeep.oauth.login_outcomes import Browser
 from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import otp
 
@@ -138,7 +139,7 @@ async def _login_record(
         "response_type": request.response_type or None,  # none of the three for a device's login
         "response_mode": response_types.event_name(request.response_mode) or None,
         "redirect_uri": request.redirect_uri or None,
-        "code_id": session_id,
+        "code_id": session_id or code_id(site.request, site.browser),
         "username": username or None,
         **more,
     }
@@ -154,6 +155,13 @@ async def _login_record(
         error=error,
         details=details,
     )
+
+
+def code_id(request: AuthRequest, browser: Browser) -> str | None:
+    """The ``code_id`` of a login step's event before a user session exists: Keycloak's root authentication
+    session id (SessionCodeChecks.initialVerify), which is the SSO session's id when the login continues one and
+    becomes the new session's id otherwise; Doorkeep's authentication session stands for the latter."""
+    return request.user_session_id or browser.auth_session_id
 
 
 async def credential_updated(ctx: StepContext, credential_type: str) -> None:
