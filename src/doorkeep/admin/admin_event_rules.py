@@ -336,6 +336,11 @@ def _kind(method: str, segments: list[str]) -> str | None:
     return None
 
 
+def realm_representation(body: Any) -> Any:
+    """A RealmRepresentation as a new realm's CREATE event keeps it: stripped as StripSecretsUtils strips a realm."""
+    return _strip_realm(copy.deepcopy(body)) if isinstance(body, dict) else body
+
+
 def representation(method: str, segments: list[str], body: Any) -> str | None:
     """The stored representation of a call: what its Keycloak resource method records, stripped of
     secrets as StripSecretsUtils strips that representation's class, as compact JSON; None without one."""

@@ -88,6 +88,14 @@ def several(request: Request, changes: list[Change]) -> None:
     request.scope[CHANGES_KEY] = changes
 
 
+def in_callers_realm(request: Request, identity: AdminIdentity, change: Change) -> None:
+    """This call's event goes to the realm of the admin who made it, not to the one in its path: Keycloak
+    records a realm's creation (RealmsAdminResource.importRealm) and its deletion (RealmAdminResource.deleteRealm,
+    "associated with the realm of the user executing the operation") with an AdminEventBuilder of that realm."""
+    caller(request, identity, identity.realm)
+    several(request, [change])
+
+
 def _relative(path: str, realm_name: str) -> list[str]:
     """The decoded segments after ``/admin/realms/{realm}``."""
     prefix = f"/admin/realms/{realm_name}"

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin import admin_event_rules as rules
 from doorkeep.admin import operations
 from doorkeep.admin.representations import DISPLAY_NAME_HTML, mask_smtp_secrets, realm_to_json
 from doorkeep.admin.unknown_properties import REALM_REPRESENTATION, refuse_unknown
@@ -22,7 +23,7 @@ from doorkeep.errors import AdminError
 from doorkeep.model import Realm
 from doorkeep.realms.exportimport.parse import parse_realm
 from doorkeep.realms.exportimport.plan import ImportError_
-from doorkeep.web.admin import parse
+from doorkeep.web.admin import audit, parse
 from doorkeep.web.admin.auth import FORBIDDEN, AdminIdentity
 from doorkeep.web.admin.common import (
     Call,
@@ -40,6 +41,10 @@ from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+
+
+# Their admin events' resource type and operation (the realm's own path says neither).
+REALM_CREATED, REALM_DELETED = ("REALM", "CREATE"), ("REALM", "DELETE")
 
 
 async def realm_json(tx: Tx, realm: Realm) -> dict[str, Any]:
@@ -116,6 +121,10 @@ async def create_realm(request: Request) -> Response:
         except ImportError_ as problem:
             raise AdminError(400, str(problem)) from None
         realm = await operations.create_realm(call.tx, realm, call.now, plan)
+        representation = rules.realm_representation(body)
+        audit.in_callers_realm(
+            request, call.identity, audit.Change("POST", (realm.name,), representation, *REALM_CREATED)
+        )
         return created(call.url(realm.name))
 
     return await run(request, work)
@@ -149,6 +158,7 @@ async def delete_realm(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-realm")
         await operations.delete_realm(call.tx, call.realm)
+        audit.in_callers_realm(request, call.identity, audit.Change("DELETE", (call.realm.name,), None, *REALM_DELETED))
         realm_id = call.realm.id
         call.after_commit(lambda: keyring.forget(realm_id))
         return no_content()
