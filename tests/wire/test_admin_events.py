@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from admin_support import client_uuid, make_admin
+from doorkeep.sessions.cleaner import clean_once
 from support import seed_user
 from wire_env import Env
 
@@ -197,3 +198,26 @@ async def test_the_realm_representation_carries_both_admin_event_flags(realm: En
     (event,) = await admin_events(realm)
     assert (event["operationType"], event["resourceType"]) == ("UPDATE", "REALM")
     assert "resourcePath" not in event and json.loads(event["representation"]) == update
+
+
+async def test_the_cleaner_purges_admin_events_older_than_the_realm_s_admin_events_expiration(realm: Env) -> None:
+    """Keycloak's ClearExpiredAdminEvents: the realm attribute ``adminEventsExpiration`` (seconds) bounds the
+    admin events' age; a realm without it, or with a value that is not a number, keeps them all."""
+    await enable(realm)
+    headers = await realm.admin_headers()
+    expiring = {"attributes": {"adminEventsExpiration": "3600"}}
+    assert (await realm.http.put(REALM, json=expiring, headers=headers)).status_code == 204
+    realm.clock.advance(1800)
+    headers = await realm.admin_headers()
+    assert (await realm.http.post(f"{REALM}/users", json={"username": "kept"}, headers=headers)).status_code == 201
+    realm.clock.advance(2000)  # the config change and the realm update are now 3800 s old, the user's creation 2000 s
+    await clean_once(realm.db, realm.clock.now())
+    assert [(e["resourceType"], e["time"]) for e in await admin_events(realm)] == [
+        ("USER", (realm.clock.now() - 2000) * 1000)
+    ]
+    headers = await realm.admin_headers()
+    unreadable = {"attributes": {"adminEventsExpiration": "an hour"}}
+    assert (await realm.http.put(REALM, json=unreadable, headers=headers)).status_code == 204
+    realm.clock.advance(7200)
+    await clean_once(realm.db, realm.clock.now())
+    assert len(await admin_events(realm)) == 2

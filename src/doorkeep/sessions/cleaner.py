@@ -1,5 +1,5 @@
-"""The periodic cleaner: deletes expired sessions in bounded batches (DESIGN §3), and events older
-than their realm's ``eventsExpiration``.
+"""The periodic cleaner: deletes expired sessions in bounded batches (DESIGN §3), events older
+than their realm's ``eventsExpiration`` and admin events older than its ``adminEventsExpiration`` attribute.
 
 It only removes what can no longer be used; validity is always decided again at refresh time,
 so a late or missed run never lets an expired session through. Like Keycloak's cleaner it
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from doorkeep import policy
 from doorkeep.clock import Clock
+from doorkeep.model import Realm
+from doorkeep.numbers import parse_int
 
 if TYPE_CHECKING:
     from doorkeep.store.database import Database
@@ -77,7 +79,21 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
         if realm.events_expiration > 0:  # Keycloak's ClearExpiredEvents
             async with db.transaction() as tx:
                 await tx.events.purge_older_than(realm.id, (now - realm.events_expiration) * 1000)
+        admin_expiration = admin_events_expiration(realm)
+        if admin_expiration > 0:  # Keycloak's ClearExpiredAdminEvents
+            async with db.transaction() as tx:
+                await tx.admin_events.purge_older_than(realm.id, (now - admin_expiration) * 1000)
     return removed
+
+
+ADMIN_EVENTS_EXPIRATION = "adminEventsExpiration"  # Keycloak's RealmAttributes.ADMIN_EVENTS_EXPIRATION
+MAX_LONG = 2**63 - 1  # Long.parseLong's bound
+
+
+def admin_events_expiration(realm: Realm) -> int:
+    """The realm attribute ``adminEventsExpiration`` in seconds; 0 (keep forever) when absent or not a number,
+    which JpaEventStoreProvider.clearExpiredAdminEvents skips with a warning."""
+    return parse_int(realm.attributes.get(ADMIN_EVENTS_EXPIRATION), 0, MAX_LONG) or 0
 
 
 TASK = "session-cleaner"

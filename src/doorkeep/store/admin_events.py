@@ -1,4 +1,4 @@
-"""The admin-event store (Keycloak's ADMIN_EVENT_ENTITY): append, query newest first, clear."""
+"""The admin-event store (Keycloak's ADMIN_EVENT_ENTITY): append, query newest first, clear, expire."""
 
 from __future__ import annotations
 
@@ -50,3 +50,8 @@ class AdminEventRepo:
 
     async def clear(self, realm_id: str) -> None:
         await self._c.execute(delete(t).where(t.c.realm_id == realm_id))
+
+    async def purge_older_than(self, realm_id: str, ms: int) -> int:
+        """Delete the realm's admin events recorded before ``ms``; returns how many went."""
+        result = await self._c.execute(delete(t).where(t.c.realm_id == realm_id, t.c.time < ms))
+        return int(result.rowcount or 0)
