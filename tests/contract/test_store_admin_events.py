@@ -1,4 +1,4 @@
-"""The admin-event store on both engines: filters, the '*' wildcard, ordering, paging, clearing, cascades."""
+"""The admin-event store on both engines: filters, the '*' wildcard, ordering, paging, clearing, expiry, cascades."""
 
 from __future__ import annotations
 
@@ -72,3 +72,14 @@ async def test_clearing_or_deleting_the_realm_removes_its_admin_events_only(db: 
         assert await tx.admin_events.find(cleared.id, AdminEventQuery()) == []
         await tx.realms.delete(kept.id)
         assert await tx.admin_events.find(kept.id, AdminEventQuery()) == []
+
+
+async def test_purging_removes_the_realm_s_admin_events_recorded_before_the_bound_only(db: Database) -> None:
+    async with db.transaction() as tx:
+        realm, other = await add_realm(tx, "expiring"), await add_realm(tx, "other")
+        for time in (999, 1000, 1001):
+            await tx.admin_events.add(event(realm.id, time, "CREATE", "USER", f"users/{time}"))
+        await tx.admin_events.add(event(other.id, 1, "CREATE", "USER", "users/old"))
+        assert await tx.admin_events.purge_older_than(realm.id, 1000) == 1
+        assert [e.time for e in await tx.admin_events.find(realm.id, AdminEventQuery())] == [1001, 1000]
+        assert len(await tx.admin_events.find(other.id, AdminEventQuery())) == 1
