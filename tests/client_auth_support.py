@@ -3,8 +3,8 @@
 AbstractClientAuthSignedJWTTest, ClientAuthSecretSignedJWTTest).
 
 Keycloak's test application serves the client's JWK set (TestingOIDCEndpointsApplicationResource
-``generateKeys``); here a small HTTP server on 127.0.0.1 (ports 19900-19999) does, and the realm fetches
-it for real. Assertions are built as Keycloak's JWTClientCredentialsProvider builds them (``jti``, ``iss`` =
+``generateKeys``); here a small HTTP server on 127.0.0.1 (ports 19900-19999, or the range
+``DOORKEEP_TEST_PORTS`` names) does, and the realm fetches it for real. Assertions are built as Keycloak's JWTClientCredentialsProvider builds them (``jti``, ``iss`` =
 ``sub`` = the client, ``aud`` = the realm's URL, ``iat`` = ``nbf`` = now, ``exp`` = now + 10, ``kid`` =
 KeyUtils.createKeyId of the public key); Keycloak's ``setTimeOffset`` is the fake clock.
 """
@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import os
 import random
 import threading
 import uuid
@@ -169,7 +170,7 @@ class JwksServer:
 
 @contextmanager
 def jwks_server() -> Iterator[JwksServer]:
-    """The JWK set served on 127.0.0.1, on a free port among 19900-19999."""
+    """The JWK set served on 127.0.0.1, on a free port among 19900-19999 (or ``DOORKEEP_TEST_PORTS``)."""
     box: list[JwksServer] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -197,14 +198,16 @@ def jwks_server() -> Iterator[JwksServer]:
 
 
 def _bind(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
-    ports = list(range(19900, 20000))
+    confined = os.environ.get("DOORKEEP_TEST_PORTS")
+    low, high = (int(part) for part in confined.split("-", 1)) if confined else (19900, 19999)
+    ports = list(range(low, high + 1))
     random.shuffle(ports)
     for port in ports:
         try:
             return ThreadingHTTPServer(("127.0.0.1", port), handler)
         except OSError:
             continue
-    raise RuntimeError("no free port in 19900-19999")
+    raise RuntimeError(f"no free port in {low}-{high}")
 
 
 # --- the realm and the admin API ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 
 from doorkeep.clientreg import pairwise_subjects
 from doorkeep.model import Client
+from doorkeep.numbers import loads
 from doorkeep.oauth import backchannel as bc
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth import redirect_uris as ru
@@ -240,7 +241,8 @@ def _public_key(oidc: Mapping[str, Any], attributes: dict[str, str | None]) -> b
             return False
         attributes.update({"use.jwks.url": "false", "use.jwks.string": "true", "jwks.string": json.dumps(jwks)})
         return True
-    attributes.update({"use.jwks.url": "true", "jwks.url": str(_string(uri, "jwks_uri"))})
+    # setUseJwksString(false): a key set registered before stops being used, or the client would hold both
+    attributes.update({"use.jwks.url": "true", "jwks.url": str(_string(uri, "jwks_uri")), "use.jwks.string": "false"})
     return True
 
 
@@ -295,6 +297,8 @@ def to_external(
         out["scope"] = " ".join(optional_scopes)
     if client.attr_bool("use.jwks.url"):
         out["jwks_uri"] = client.attr("jwks.url")
+    if client.attr_bool("use.jwks.string"):
+        out["jwks"] = _key_set(client.attr("jwks.string"))
     subject, out["sector_identifier_uri"] = pairwise_subjects.subject_of(client)  # null ones are left out below
     out["subject_type"] = subject
     for name in ("id_token_signed_response_alg", *AUTHORIZATION):
@@ -315,6 +319,16 @@ def to_external(
     out["require_pushed_authorization_requests"] = client.attr_bool(PAR)
     out["dpop_bound_access_tokens"] = client.attr_bool(DPOP)
     return {k: v for k, v in out.items() if v is not None}
+
+
+def _key_set(text: str) -> dict[str, Any] | None:
+    """The kept JWKS string as a JSON Web Key Set; one that does not parse is left out (Keycloak's "Illegal jwks
+    format" would refuse the whole answer, here to a set the admin API let in)."""
+    try:
+        parsed = loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def _with_direct(client: Client, enabled: bool) -> Client:
