@@ -5,8 +5,9 @@ The attributes are ``{prefix}.private.key`` (base64 PKCS#8), ``{prefix}.certific
 bare public key, ``{prefix}.public.key`` and ``{prefix}.kid``; a CertificateRepresentation shows those present as
 ``privateKey``, ``certificate``, ``publicKey`` and ``kid`` (or, while an OIDC client uses ``jwks.string``, that
 set's signature key). Uploads (ClientAttributeCertificateResource.updateCertFromRequest) replace them. A generated
-pair is RSA 4096 with a self-signed certificate whose subject is ``CN={clientId}``, valid three years (Keycloak
-26.3's defaults).
+pair is RSA 4096 with a self-signed certificate whose subject is ``CN={clientId}`` (cut to 64 characters, as
+CertificateUtils.truncateCN does), valid from 100 seconds ago until the same moment three calendar years on
+(Keycloak 26.3's defaults; ``Calendar.add(YEAR, n)``, 29 February becoming 28 February).
 """
 
 from __future__ import annotations
@@ -29,7 +30,16 @@ from doorkeep.numbers import loads
 
 DEFAULT_KEY_SIZE = 4096
 DEFAULT_YEARS = 3
+MAX_CN_LENGTH = 64  # X.520's ub-common-name; CertificateUtils.MAX_CN_LENGTH
 FIELDS = (("privateKey", "private.key"), ("certificate", "certificate"), ("publicKey", "public.key"), ("kid", "kid"))
+
+
+def years_after(start: datetime.datetime, years: int) -> datetime.datetime:
+    """Java's ``Calendar.add(Calendar.YEAR, years)``: the same day and time, 29 February becoming 28 February."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,17 +51,16 @@ class KeyPair:
 def generate(subject: str, now: int, key_size: int = DEFAULT_KEY_SIZE, years: int = DEFAULT_YEARS) -> KeyPair:
     """A new RSA key and its self-signed certificate for ``CN=subject``."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject[:MAX_CN_LENGTH])])
     start = datetime.datetime.fromtimestamp(now, datetime.UTC)
-    end = start + datetime.timedelta(days=365 * years)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(secrets.randbits(63) | 1)
-        .not_valid_before(start - datetime.timedelta(days=1))
-        .not_valid_after(end)
+        .not_valid_before(start - datetime.timedelta(seconds=100))
+        .not_valid_after(years_after(start, years))
         .sign(key, hashes.SHA256())
     )
     private = key.private_bytes(
