@@ -35,7 +35,8 @@ from cryptography.x509.oid import NameOID
 
 from browser_flow import REDIRECT, login
 from doorkeep.oauth import client_keys
-from keycloak_port import client_uuid, get, import_realm, poll, put
+from keycloak_port import admin_headers, client_uuid, get, import_realm, poll, put
+from support import claims
 from wire_env import Env
 
 ISSUER = "http://localhost/realms/test"  # getRealmInfoUrl()
@@ -257,6 +258,18 @@ async def update_client_rep(env: Env, client_id: str, **changes: Any) -> dict[st
     return rep
 
 
+async def generate_keys(env: Env, client_id: str, prefix: str = "jwt.credential") -> dict[str, Any]:
+    """``getCertficateResource(prefix).generate()``: a new key pair and certificate kept on the client; the
+    CertificateRepresentation answered."""
+    uuid_ = await client_uuid(env, client_id)
+    response = await env.http.post(
+        f"/admin/realms/test/clients/{uuid_}/certificates/{prefix}/generate", headers=await admin_headers(env)
+    )
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
 async def use_jwks_url(env: Env, client_id: str, url: str) -> None:
     """setupJwksUrl: ``use.jwks.url`` and ``jwks.url`` set, then ``setTimeOffset(20)`` so new keys are fetched."""
     await update_client_rep(env, client_id, attributes={"use.jwks.url": "true", "jwks.url": url})
@@ -325,6 +338,39 @@ async def events_of(env: Env, *types: str) -> list[dict[str, Any]]:
     found = await poll(env)
     assert [e["type"] for e in found] == list(types), [(e["type"], e.get("error")) for e in found]
     return found
+
+
+async def code_to_token_success(env: Env, client_id: str, key: PrivateKey, alg: str) -> dict[str, Any]:
+    """AbstractClientAuthSignedJWTTest.testCodeToTokenRequestSuccess(clientId, keyPair, algorithm, curve)."""
+    code, login_event = await do_login(env, client_id)
+    response = await code_to_token(env, code, sign(request_token(env, client_id), key, alg))
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert claims(body["access_token"])["azp"] == client_id
+    assert claims(body["refresh_token"])["typ"] == "Refresh"
+    [event] = await events_of(env, "CODE_TO_TOKEN")
+    assert (event["clientId"], event["sessionId"]) == (client_id, login_event["sessionId"])
+    assert event["details"]["code_id"] == login_event["details"]["code_id"]
+    assert event["details"]["client_auth_method"] == "client-jwt"
+    return body
+
+
+async def direct_grant_success(env: Env, client_id: str, assertion: str) -> None:
+    """The LOGIN event of a password grant authenticated by an assertion (testDirectGrantRequestSuccess)."""
+    response = await password_grant(env, assertion)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    access, refreshed = claims(body["access_token"]), claims(body["refresh_token"])
+    [event] = await events_of(env, "LOGIN")
+    assert (event["clientId"], event["sessionId"]) == (client_id, access["sid"])
+    details = event["details"]
+    assert (details["grant_type"], details["username"], details["client_auth_method"]) == (
+        "password",
+        USER,
+        "client-jwt",
+    )
+    assert (details["token_id"], details["refresh_token_id"]) == (access["jti"], refreshed["jti"])
+    assert not {"code_id", "redirect_uri", "consent"} & set(details), details
 
 
 def assert_failed_event(event: dict[str, Any], type: str, client_id: str | None, error: str) -> None:

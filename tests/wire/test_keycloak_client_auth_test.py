@@ -7,12 +7,15 @@ test_keycloak_client_auth_test_errors.py; the realm, keys and requests in tests/
 Not ported, as Doorkeep lacks the feature they exercise entirely:
 * ClientAuthSecretSignedJWTTest.authenticateWithValidClientSecretWhenRotationPolicyIsEnableForHS256/384/512
   and authenticateWithInvalidRotatedClientSecretPolicyIsEnable: client policies and secret rotation.
-* ClientAuthSignedJWTTest.testClientWithGeneratedKeysJKS/PKCS12/BCFKS, testUploadKeystoreJKS/PKCS12/BCFKS
-  and testUploadJWKS: the admin ``certificates/jwt.credential`` resource (generate, download, upload).
-  testUploadCertificatePem* and testUploadPublicKeyPem* are ported with the attribute the upload writes set
-  through the client representation, then Keycloak's token request as the test makes it.
-* testCodeToTokenRequestSuccessWhenClientHasGeneratedKeys / ...FailureWhenClientHasPrivateKeyJWT: the
-  ``generate`` call is replaced the same way, by a certificate attribute set through the representation.
+* ClientAuthSignedJWTTest.testClientWithGeneratedKeysBCFKS and testUploadKeystoreBCFKS: Doorkeep writes and
+  reads JKS and PKCS#12 keystores, not Bouncy Castle's BCFKS (Keycloak's own test assumes the format away where
+  its crypto provider lacks it).
+
+ClientAuthSignedJWTTest.testClientWithGeneratedKeysJKS/PKCS12, testUploadKeystoreJKS/PKCS12 and testUploadJWKS,
+which go through the admin ``certificates/jwt.credential`` resource, are in test_keycloak_client_certificates.py.
+testUploadCertificatePem* and testUploadPublicKeyPem* are ported here with the attribute the upload writes set
+through the client representation (the upload itself is CredentialsTest's, test_keycloak_credentials_test.py),
+then Keycloak's token request as the test makes it.
 
 ClientAuthSecretSignedJWTTest's methods named like ClientAuthSignedJWTTest's carry the suffix ``_secret``.
 """
@@ -31,12 +34,14 @@ from client_auth_support import (
     KEY1,
     KEY2,
     USER,
-    PrivateKey,
     certificate,
     client_credentials,
     code_to_token,
+    code_to_token_success,
+    direct_grant_success,
     do_login,
     events_of,
+    generate_keys,
     import_test_realm,
     jwks_server,
     logout,
@@ -152,16 +157,17 @@ async def test_code_to_token_request_success_hs512(secret_realm: Env) -> None:
 
 
 async def test_code_to_token_request_success_when_client_has_generated_keys(secret_realm: Env) -> None:
-    """ClientAuthSecretSignedJWTTest.testCodeToTokenRequestSuccessWhenClientHasGeneratedKeys: a certificate on
-    a client-secret-jwt client does not change how it authenticates (issue 34547)."""
-    await update_client_rep(secret_realm, "test-app", attributes={"jwt.credential.certificate": certificate(new_key())})
+    """ClientAuthSecretSignedJWTTest.testCodeToTokenRequestSuccessWhenClientHasGeneratedKeys: keys generated
+    for a client-secret-jwt client do not change how it authenticates (issue 34547)."""
+    await generate_keys(secret_realm, "test-app")
     await secret_code_to_token_success(secret_realm, "HS256")
 
 
 async def test_code_to_token_request_failure_when_client_has_private_key_jwt(secret_realm: Env) -> None:
-    """ClientAuthSecretSignedJWTTest.testCodeToTokenRequestFailureWhenClientHasPrivateKeyJWT."""
-    key_attr = {"jwt.credential.certificate": certificate(new_key())}
-    await update_client_rep(secret_realm, "test-app", clientAuthenticatorType="client-jwt", attributes=key_attr)
+    """ClientAuthSecretSignedJWTTest.testCodeToTokenRequestFailureWhenClientHasPrivateKeyJWT: keys generated,
+    then the client switched to client-jwt; an HMAC assertion is refused."""
+    await generate_keys(secret_realm, "test-app")
+    await update_client_rep(secret_realm, "test-app", clientAuthenticatorType="client-jwt")
     code, _ = await do_login(secret_realm, "test-app")
     response = await code_to_token(secret_realm, code, secret_jwt(secret_realm, "test-app", CLIENT_SECRET))
     assert_error(response, 400, "invalid_client", "Invalid signature algorithm")
@@ -250,21 +256,6 @@ async def test_assertion_reuse_secret(secret_realm: Env) -> None:
 # --- ClientAuthSignedJWTTest: TEST SUCCESS --------------------------------------------------------------
 
 
-async def code_to_token_success(env: Env, client_id: str, key: PrivateKey, alg: str) -> dict[str, Any]:
-    """AbstractClientAuthSignedJWTTest.testCodeToTokenRequestSuccess(clientId, keyPair, algorithm, curve)."""
-    code, login_event = await do_login(env, client_id)
-    response = await code_to_token(env, code, sign(request_token(env, client_id), key, alg))
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    assert claims(body["access_token"])["azp"] == client_id
-    assert claims(body["refresh_token"])["typ"] == "Refresh"
-    [event] = await events_of(env, "CODE_TO_TOKEN")
-    assert (event["clientId"], event["sessionId"]) == (client_id, login_event["sessionId"])
-    assert event["details"]["code_id"] == login_event["details"]["code_id"]
-    assert event["details"]["client_auth_method"] == "client-jwt"
-    return body
-
-
 async def jwks_code_to_token_success(env: Env, alg: str, *, use_url: bool) -> None:
     """testCodeToTokenRequestSuccess(algorithm, curve, useJwksUri): client2's key from its JWKS URL or string."""
     with jwks_server() as server:
@@ -274,24 +265,6 @@ async def jwks_code_to_token_success(env: Env, alg: str, *, use_url: bool) -> No
         else:
             await use_jwks_string(env, "client2", server.document())
         await code_to_token_success(env, "client2", key, alg)
-
-
-async def direct_grant_success(env: Env, client_id: str, assertion: str) -> None:
-    """The LOGIN event of a password grant authenticated by an assertion (testDirectGrantRequestSuccess)."""
-    response = await password_grant(env, assertion)
-    assert response.status_code == 200, response.text
-    body = response.json()
-    access, refreshed = claims(body["access_token"]), claims(body["refresh_token"])
-    [event] = await events_of(env, "LOGIN")
-    assert (event["clientId"], event["sessionId"]) == (client_id, access["sid"])
-    details = event["details"]
-    assert (details["grant_type"], details["username"], details["client_auth_method"]) == (
-        "password",
-        USER,
-        "client-jwt",
-    )
-    assert (details["token_id"], details["refresh_token_id"]) == (access["jti"], refreshed["jti"])
-    assert not {"code_id", "redirect_uri", "consent"} & set(details), details
 
 
 async def test_service_account_and_logout_success(kc: Env) -> None:
