@@ -24,8 +24,9 @@ Left out, with the reason (Doorkeep has no such feature unless said otherwise):
   test_components: not ported yet; Doorkeep's realm components (keys, client registration policies) are
     covered by tests/wire/test_key_components.py and the client registration tests.
   test_auto_refresh: freezes the library's clock with freezegun around a running server.
-  test_upload_certificate, test_keycloak_client_get_cert_info: the client certificate endpoints
-    (``clients/{id}/certificates/{attr}``) are not served by Doorkeep.
+  test_upload_certificate, test_keycloak_client_get_cert_info: not ported yet; Doorkeep serves the client
+    certificate endpoints (``clients/{id}/certificates/{attr}``), covered by tests/wire/test_keycloak_credentials_test.py
+    and tests/wire/test_keycloak_client_certificates.py.
   the upstream clients test's authorization-services half (resources, policies, permissions, scopes): not ported.
 """
 

@@ -63,3 +63,22 @@ def test_the_mapping_views_answer_mappings_and_only_available_is_searched_and_pa
     listed = doc["paths"]["/admin/realms/{realm}/users/{id}/role-mappings/realm/composite"]["get"]
     assert [p["name"] for p in listed["parameters"] if p["in"] == "query"] == ["briefRepresentation"]
     assert listed["responses"]["2XX"]["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_the_certificate_resource_names_its_representations_and_media_types() -> None:
+    """ClientAttributeCertificateResource: CertificateRepresentation answers, a multipart upload form, and keystore
+    downloads that take a KeyStoreConfig and answer octets."""
+    paths = document(served())["paths"]
+    base = "/admin/realms/{realm}/clients/{id}/certificates/{attr}"
+    cert = {"$ref": "#/components/schemas/CertificateRepresentation"}
+    for path, method in ((base, "get"), (f"{base}/generate", "post"), (f"{base}/upload", "post")):
+        assert paths[path][method]["responses"]["2XX"]["content"]["application/json"]["schema"] == cert, path
+    for path in (f"{base}/upload", f"{base}/upload-certificate"):
+        form = paths[path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        assert form == {"$ref": "#/components/schemas/CertificateUploadForm"}, path
+    for path in (f"{base}/download", f"{base}/generate-and-download"):
+        post = paths[path]["post"]
+        config = post["requestBody"]["content"]["application/json"]["schema"]
+        assert config == {"$ref": "#/components/schemas/KeyStoreConfig"}, path
+        octets = post["responses"]["2XX"]["content"]["application/octet-stream"]["schema"]
+        assert octets == {"type": "string", "format": "binary"}, path

@@ -19,6 +19,8 @@ from doorkeep.admin.openapi_schemas import BOOLEAN, INTEGER, OBJECT, STRING, arr
 
 PREFIXES = ("/admin/realms", "/admin/serverinfo", "/realms/{realm}/account")
 ANY: dict[str, Any] = {}
+JSON, MULTIPART, OCTETS = "application/json", "multipart/form-data", "application/octet-stream"
+BINARY = {"type": "string", "format": "binary"}
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,20 @@ class Rule:
     response: dict[str, Any] | None  # the success body's schema; None: no body
     request: dict[str, Any] | None = None
     status: str = "2XX"
+    request_media: str = JSON
+    response_media: str = JSON
 
 
 def _rule(
-    pattern: str, response: dict[str, Any] | None, request: dict[str, Any] | None = None, status: str = "2XX"
+    pattern: str,
+    response: dict[str, Any] | None,
+    request: dict[str, Any] | None = None,
+    status: str = "2XX",
+    *,
+    request_media: str = JSON,
+    response_media: str = JSON,
 ) -> Rule:
-    return Rule(pattern, response, request, status)
+    return Rule(pattern, response, request, status, request_media, response_media)
 
 
 ROLES, USERS, SESSIONS = (
@@ -82,7 +92,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}/sub-component-types$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/users-management-permissions$", OBJECT),  # ManagementPermissionReference
     _rule(r"GET .*/installation/providers/\{provider\}$", None),  # text/plain: the installation file
-    _rule(r"GET .*/certificates/\{attr\}$", OBJECT),  # CertificateRepresentation
+    _rule(r"GET .*/certificates/\{attr\}$", ref("CertificateRepresentation")),
     _rule(r"GET .*/evaluate-scopes/protocol-mappers$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/evaluate-scopes/scope-mappings/\{container\}/(granted|not-granted)$", ROLES),
     _rule(r"GET .*/evaluate-scopes/generate-example-(access-token|id-token|userinfo)$", OBJECT),
@@ -108,8 +118,19 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/client-secret$", ref("CredentialRepresentation")),
     _rule(r"POST .*/registration-access-token$", ref("ClientRepresentation")),
     _rule(r"POST .*/client-description-converter$", ref("ClientRepresentation"), {"type": "string"}),
-    _rule(r"POST .*/certificates/\{attr\}/generate$", OBJECT),  # CertificateRepresentation
-    _rule(r"POST .*/certificates/\{attr\}/(download|generate-and-download)$", None, OBJECT),  # a keystore file
+    _rule(r"POST .*/certificates/\{attr\}/generate$", ref("CertificateRepresentation")),
+    _rule(
+        r"POST .*/certificates/\{attr\}/(upload|upload-certificate)$",
+        ref("CertificateRepresentation"),
+        ref("CertificateUploadForm"),
+        request_media=MULTIPART,
+    ),
+    _rule(  # the keystore file
+        r"POST .*/certificates/\{attr\}/(download|generate-and-download)$",
+        BINARY,
+        ref("KeyStoreConfig"),
+        response_media=OCTETS,
+    ),
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
     _rule(r"POST /admin/realms/\{realm\}/components$", None, OBJECT, "201"),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
@@ -212,7 +233,7 @@ def _operation(method: str, path: str) -> dict[str, Any]:
     response = rule.response if rule else ANY
     success: dict[str, Any] = {"description": "Success"}
     if response is not None:
-        success["content"] = {"application/json": {"schema": response}}
+        success["content"] = {rule.response_media if rule else JSON: {"schema": response}}
     error = {
         "description": "Keycloak's error body",
         "content": {"application/json": {"schema": ref("ErrorRepresentation")}},
@@ -224,7 +245,7 @@ def _operation(method: str, path: str) -> dict[str, Any]:
         "responses": {rule.status if rule else "2XX": success, "default": error},
     }
     if rule is not None and rule.request is not None:
-        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": rule.request}}}
+        op["requestBody"] = {"required": False, "content": {rule.request_media: {"schema": rule.request}}}
     return op
 
 

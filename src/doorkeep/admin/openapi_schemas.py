@@ -171,6 +171,36 @@ def component_schemas() -> dict[str, Any]:
                 "enums": OBJECT,
             }
         ),
+        # ClientAttributeCertificateResource: the key info, the keystore download's config and the upload form
+        "CertificateRepresentation": _obj(
+            {"privateKey": STRING, "certificate": STRING, "publicKey": STRING, "kid": STRING}
+        ),
+        "KeyStoreConfig": _obj(
+            {
+                "realmCertificate": BOOLEAN,
+                "storePassword": STRING,
+                "keyPassword": STRING,
+                "keyAlias": STRING,
+                "realmAlias": STRING,
+                "format": {"enum": ["JKS", "PKCS12"]},
+                "keySize": INTEGER,
+                "validity": INTEGER,
+            }
+        ),
+        "CertificateUploadForm": {
+            **_obj(
+                {
+                    "keystoreFormat": {
+                        "enum": ["JKS", "PKCS12", "Certificate PEM", "Public Key PEM", "JSON Web Key Set"]
+                    },
+                    "file": {"type": "string", "format": "binary"},
+                    "keyAlias": STRING,
+                    "keyPassword": STRING,
+                    "storePassword": STRING,
+                }
+            ),
+            "required": ["keystoreFormat", "file"],
+        },
         "Count": _obj({"count": INTEGER}),
         "ErrorRepresentation": {
             "description": "Keycloak's error bodies: {error, error_description}, {errorMessage} or a field error",
