@@ -62,14 +62,30 @@ def test_the_jks_digest_covers_the_store_password_and_every_byte() -> None:
     assert b"\x00\x03key" in body  # JKS keeps aliases lower-cased
 
 
-def test_a_pkcs12_file_holds_the_key_and_both_certificates() -> None:
+def test_a_pkcs12_file_holds_the_key_under_the_key_password_and_both_certificates() -> None:
+    """As Java's KeyStore writes it: the key opens with the key password only, the file with the store password
+    (checked against Java 17's KeyStore.getKey and keytool -list when written)."""
     realm = client_certificates.generate("realm", 1_800_000_000, key_size=2048)
     entries: list[KeyEntry | CertificateEntry] = [
         KeyEntry("app", der(PAIR.private_key), der(PAIR.certificate), "kp"),
         CertificateEntry("realm", der(realm.certificate)),
     ]
+    data = keystores.keystore("PKCS12", "sp", entries, 0)
+    assert keystores.read("PKCS12", data, "sp", "App", "kp") == (der(PAIR.private_key), der(PAIR.certificate))
+    assert keystores.read("PKCS12", data, "sp", "app", "sp") == (None, der(PAIR.certificate))
+    assert keystores.read("PKCS12", data, "sp", "realm", None) == (None, der(realm.certificate))
+    with pytest.raises(keystores.KeystoreError, match="error loading keystore"):
+        keystores.read("PKCS12", data, "wrong", "app", "kp")
+    assert der(PAIR.private_key) not in data
+
+
+def test_a_pkcs12_file_with_one_password_opens_in_openssl_too() -> None:
+    entries: list[KeyEntry | CertificateEntry] = [
+        KeyEntry("app", der(PAIR.private_key), der(PAIR.certificate), "sp"),
+        CertificateEntry("realm", der(PAIR.certificate)),
+    ]
     loaded = pkcs12.load_pkcs12(keystores.keystore("PKCS12", "sp", entries, 0), b"sp")
-    assert loaded.key is not None and loaded.cert is not None
+    assert loaded.key is not None and loaded.cert is not None and loaded.cert.friendly_name == b"app"
     assert loaded.key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ) == der(PAIR.private_key)

@@ -4,17 +4,14 @@ test per method of AbstractClientAuthSignedJWTTest / ClientAuthSignedJWTTest tha
 Keycloak's token request with the keys it made or read.
 
 The realm is ClientAuthSignedJWTTest's (client_auth_support), imported once for the module; client3 is created
-anew before each test, as the Java ``recreateApp3`` does. Keystores are read here as the Java test reads them:
-PKCS#12 with ``cryptography``, JKS with Doorkeep's reader (no maintained Python JKS library exists; the reader is
-checked against a file Java's keytool wrote, ``data/keystore-client1.jks``, alias ``clientkey``, store password
-``storepass``, key password ``keypass``, which testUploadKeystoreJKS uploads as Keycloak's does its
-``generatedKeystoreClient1``).
-
-Doorkeep's PKCS#12 files protect the key with the store password (``cryptography`` writes one password), so the
-key of testClientWithGeneratedKeysPKCS12's keystore is read with ``pwd2`` where Keycloak's test passes the key
-password ``pwd1`` to ``KeyStore.getKey``. Java 17 itself fails that ``getKey`` on such a file ("Given final block
-not properly padded") and lists no realm certificate entry in it (the bag lacks Java's trusted-certificate
-attribute): a known gap of the PKCS#12 writer, not of this port. Doorkeep's JKS files read in Java as written.
+anew before each test, as the Java ``recreateApp3`` does. Keystores are read with Doorkeep's reader, which opens
+what Java writes: ``data/keystore-client1.jks`` (keytool, alias ``clientkey``, store password ``storepass``, key
+password ``keypass``) stands for Keycloak's ``generatedKeystoreClient1``, and ``data/keystore-client1.p12`` (Java
+17's KeyStore API, the same key, store password ``pwd2``, key password ``keypass``) for the PKCS#12 keystore
+KeystoreUtils.generateKeystore makes in testUploadKeystorePKCS12. (No maintained Python JKS library exists, and
+``cryptography`` opens no PKCS#12 file whose key password differs from its store password.) Doorkeep's downloads
+were checked in Java 17 when written: ``KeyStore.getKey(alias, keyPassword)`` recovers the key of both formats, and
+the realm certificate is a trusted certificate entry.
 
 Not ported: testClientWithGeneratedKeysBCFKS and testUploadKeystoreBCFKS, as Doorkeep has no BCFKS keystores
 (generate-and-download answers 406 "Not supported keystore format. Supported keystore formats: [JKS, PKCS12]", an
@@ -35,19 +32,16 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from cryptography.x509.oid import NameOID
 
 import group_port
 from browser_flow import REDIRECT
 from client_auth_support import (
     JwksServer,
-    certificate,
     client_rep,
     code_to_token_success,
     direct_grant_success,
     import_test_realm,
-    new_key,
     request_token,
     sign,
     signed_jwt_realm_clients,
@@ -108,10 +102,6 @@ def years_on(moment: int, years: int) -> datetime.datetime:
 
 def read_keystore(fmt: str, data: bytes, alias: str, store_password: str, key_password: str) -> tuple[Any, Any]:
     """``getKeystore(is, storePassword, format)``, then ``getKey(alias, keyPassword)`` and ``getCertificate(alias)``."""
-    if fmt == "PKCS12":
-        loaded = pkcs12.load_pkcs12(data, store_password.encode())
-        assert loaded.cert is not None and loaded.cert.friendly_name == alias.encode(), loaded
-        return loaded.key, loaded.cert.certificate
     key_der, cert_der = keystores.read(fmt, data, store_password, alias, key_password)
     assert key_der is not None and cert_der is not None
     return serialization.load_der_private_key(key_der, None), x509.load_der_x509_certificate(cert_der)
@@ -131,8 +121,7 @@ async def client_with_generated_keys(env: Env, fmt: str, key_size: int | None, v
     made = await env.http.post(f"{url}/generate-and-download", json=config, headers=await admin_headers(env))
     assert made.status_code == 200, made.text
     assert made.headers["content-type"] == "application/octet-stream"
-    store_password = "pwd2"
-    key, cert = read_keystore(fmt, made.content, "somekey", store_password, "pwd2" if fmt == "PKCS12" else "pwd1")
+    key, cert = read_keystore(fmt, made.content, "somekey", "pwd2", "pwd1")
 
     cert_new = (await attributes(env, "client3")).get(CERT_ATTR)
     assert cert_new != cert_old, "the old and new certificates shouldn't match"
@@ -182,17 +171,36 @@ async def test_upload_keystore_jks(kc: Env) -> None:
 
 
 async def test_upload_keystore_pkcs12(kc: Env) -> None:
-    """ClientAuthSignedJWTTest.testUploadKeystorePKCS12: KeystoreUtils.generateKeystore(PKCS12, "clientkey",
-    "pwd2", ...) of a new 2048-bit key, uploaded; then client3's code exchange signed with that key."""
-    key = new_key()
-    assert isinstance(key, rsa.RSAPrivateKey)
-    cert = x509.load_der_x509_certificate(base64.b64decode(certificate(key, "clientkey")))
-    data = pkcs12.serialize_key_and_certificates(b"clientkey", key, cert, None, BestAvailableEncryption(b"pwd2"))
+    """ClientAuthSignedJWTTest.testUploadKeystorePKCS12: a PKCS#12 file with store password ``pwd2`` and key
+    password ``keypass`` (Java-written); its certificate is kept, then client3's code exchange signed with its key."""
+    data = (DATA / "keystore-client1.p12").read_bytes()
     cert_old = (await attributes(kc, "client3")).get(CERT_ATTR)
     kept = await upload_keystore(kc, "PKCS12", data, "clientkey", "pwd2")
-    expected = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-    assert kept[CERT_ATTR] != cert_old and kept[CERT_ATTR] == expected
+    pem = (DATA / "keystore-client1.crt.pem").read_text()
+    assert kept[CERT_ATTR] != cert_old and kept[CERT_ATTR] == pem_body(pem)
+    key, _ = read_keystore("PKCS12", data, "clientkey", "pwd2", "keypass")
     await code_to_token_success(kc, "client3", key, "RS256")
+
+
+async def test_upload_reads_the_key_of_a_pkcs12_file_under_its_own_password(kc: Env) -> None:
+    """Beyond the port: ``upload`` of a Java-written PKCS#12 file whose key password differs from its store
+    password keeps the key as well (KeyStore.getKey(keyAlias, keyPassword)); it was "error loading keystore"."""
+    data = (DATA / "keystore-client1.p12").read_bytes()
+    url = await certificates_url(kc, "client3")
+    fields = {"keystoreFormat": "PKCS12", "keyAlias": "clientkey", "storePassword": "pwd2", "keyPassword": "keypass"}
+    files = {"file": ("file", data, "application/octet-stream")}
+    uploaded = await kc.http.post(f"{url}/upload", data=fields, files=files, headers=await admin_headers(kc))
+    assert uploaded.status_code == 200, uploaded.text
+    key, cert = read_keystore("PKCS12", data, "clientkey", "pwd2", "keypass")
+    pkcs8 = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    expected = {
+        "privateKey": base64.b64encode(pkcs8).decode(),
+        "certificate": base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(),
+    }
+    assert uploaded.json() == expected
+    assert await get(kc, f"/clients/{await client_uuid(kc, 'client3')}/certificates/jwt.credential") == expected
 
 
 async def test_upload_jwks(kc: Env) -> None:

@@ -4,7 +4,9 @@ Java's JKS and PKCS#12.
 JKS is written (and read, for uploads) as Sun's JavaKeyStore writes it (version 2): entries with lower-cased
 aliases and a creation time, a private key protected by Sun's KeyProtector (a SHA-1 key stream from the key
 password, OID 1.3.6.1.4.1.42.2.17.1.1) with its certificate chain, trusted certificate entries, and a SHA-1 over
-the store password, "Mighty Aphrodite" and the whole content. PKCS#12 comes from ``cryptography``.
+the store password, "Mighty Aphrodite" and the whole content. PKCS#12 is written as Java writes it (pkcs12_files:
+the key under the key password, the file under the store password) and read by ``cryptography``, or by
+pkcs12_files when the key password differs from the store password.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import os
 import struct
 from dataclasses import dataclass
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, load_der_private_key, pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from doorkeep.admin import pkcs12_files
 
 FORMATS = ("JKS", "PKCS12")
 JKS_MAGIC, JKS_VERSION = 0xFEEDFEED, 2
@@ -47,7 +50,7 @@ def keystore(
     """The keystore file of ``fmt`` (one of FORMATS) holding ``entries``."""
     if fmt == "JKS":
         return jks(store_password, entries, now_ms, salt)
-    return _pkcs12(store_password, entries)
+    return _pkcs12(store_password, entries, salt)
 
 
 def _utf(text: str) -> bytes:
@@ -97,21 +100,16 @@ def jks(
     return out + hashlib.sha1(_password(store_password) + WHITENER + out).digest()
 
 
-def _pkcs12(store_password: str, entries: list[KeyEntry | CertificateEntry]) -> bytes:
-    key_entry = next((e for e in entries if isinstance(e, KeyEntry)), None)
-    others = [
-        pkcs12.PKCS12Certificate(x509.load_der_x509_certificate(e.certificate), e.alias.encode())
-        for e in entries
-        if isinstance(e, CertificateEntry)
-    ]
-    key = load_der_private_key(key_entry.private_key, None) if key_entry else None
-    certificate = x509.load_der_x509_certificate(key_entry.certificate) if key_entry else None
-    return pkcs12.serialize_key_and_certificates(
-        key_entry.alias.encode() if key_entry else None,
-        key,  # type: ignore[arg-type]
-        certificate,
-        others or None,
-        BestAvailableEncryption(store_password.encode()),
+def _pkcs12(store_password: str, entries: list[KeyEntry | CertificateEntry], salt: bytes | None = None) -> bytes:
+    return pkcs12_files.write(
+        store_password,
+        [
+            pkcs12_files.Entry(e.alias, e.certificate, e.private_key, e.password)
+            if isinstance(e, KeyEntry)
+            else pkcs12_files.Entry(e.alias, e.certificate)
+            for e in entries
+        ],
+        salt,
     )
 
 
@@ -222,12 +220,16 @@ def _der_body(data: bytes, tag: int) -> bytes | None:
 def _read_pkcs12(
     data: bytes, store_password: str | None, alias: str, key_password: str | None
 ) -> tuple[bytes | None, bytes | None]:
-    """A PKCS#12 file through ``cryptography``: the key entry named ``alias`` (or a certificate entry of that name).
-    Its key is encrypted with the store password here, so a different key password recovers nothing."""
+    """A PKCS#12 file through ``cryptography``: the key entry named ``alias`` (or a certificate entry of that name),
+    its key recovered when the key password is the store password; a file ``cryptography`` cannot open with the
+    store password (its key protected by another) through pkcs12_files."""
     try:
         loaded = pkcs12.load_pkcs12(data, store_password.encode() if store_password is not None else None)
     except (ValueError, TypeError):
-        raise KeystoreError("error loading keystore") from None
+        try:
+            return pkcs12_files.read(data, store_password, alias, key_password)
+        except (ValueError, IndexError, TypeError):
+            raise KeystoreError("error loading keystore") from None
     der = serialization.Encoding.DER
     main = loaded.cert
     if main is not None and (main.friendly_name or b"").decode(errors="replace").lower() == alias:
