@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from doorkeep.admin import client_certificates, keystores
+from doorkeep.admin import client_certificates, keystores, pkcs12_files
 from doorkeep.admin.keystores import CertificateEntry, KeyEntry
 
 PAIR = client_certificates.generate("app", 1_800_000_000, key_size=2048)
@@ -143,3 +144,48 @@ def test_a_pkcs12_file_made_elsewhere_reads_back_and_a_wrong_password_is_an_erro
     assert keystores.read("PKCS12", data, "pw", "absent", "pw") == (None, None)
     with pytest.raises(keystores.KeystoreError):
         keystores.read("PKCS12", data, "wrong", "signer", "wrong")
+
+
+@pytest.mark.parametrize("cut", [0, 1, 10, 100, 400, -30, -1])
+def test_a_damaged_pkcs12_file_is_error_loading_keystore_never_another_exception(cut: int) -> None:
+    entries: list[KeyEntry | CertificateEntry] = [KeyEntry("app", der(PAIR.private_key), der(PAIR.certificate), "kp")]
+    data = keystores.keystore("PKCS12", "sp", entries, 0)
+    damaged = data[:cut] if cut else b""
+    flipped = bytearray(data)
+    flipped[abs(cut) % len(data)] ^= 0xFF
+    for broken in (damaged, bytes(flipped)):
+        try:
+            key, _ = keystores.read("PKCS12", broken, "sp", "app", "kp")
+        except keystores.KeystoreError as exc:
+            assert str(exc) == "error loading keystore"
+        else:  # a flipped byte outside what is checked may leave the file readable, never a wrong key
+            assert key in (None, der(PAIR.private_key))
+
+
+def test_a_pkcs12_file_under_legacy_encryption_is_read_through_cryptography() -> None:
+    """OpenSSL 1.1's and Java 8's defaults (3DES and RC2 under PKCS#12's own PBE) still open, key and certificate."""
+    key = serialization.load_der_private_key(der(PAIR.private_key), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    legacy = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())
+        .build(b"sp")
+    )
+    cert = x509.load_der_x509_certificate(der(PAIR.certificate))
+    data = pkcs12.serialize_key_and_certificates(b"app", key, cert, None, legacy)
+    assert keystores.read("PKCS12", data, "sp", "app", "sp") == (der(PAIR.private_key), der(PAIR.certificate))
+
+
+def test_a_pkcs12_mac_with_a_huge_iteration_count_is_refused_before_any_is_run() -> None:
+    """An upload is read on the request's time: 2^31 - 1 rounds of the MAC's key derivation are never started."""
+    entries: list[KeyEntry | CertificateEntry] = [KeyEntry("app", der(PAIR.private_key), der(PAIR.certificate), "kp")]
+    version, auth, mac = pkcs12_files._items(keystores.keystore("PKCS12", "sp", entries, 0))
+    digest, salt, _ = pkcs12_files._parse(mac[1])
+    huge_mac = pkcs12_files._seq(*(pkcs12_files._tlv(*part) for part in (digest, salt)), pkcs12_files._int(2**31 - 1))
+    data = pkcs12_files._seq(pkcs12_files._tlv(*version), pkcs12_files._tlv(*auth), huge_mac)
+    started = time.monotonic()
+    for password in ("sp", None):
+        with pytest.raises(keystores.KeystoreError, match="error loading keystore"):
+            keystores.read("PKCS12", data, password, "app", "kp")
+    assert time.monotonic() - started < 2

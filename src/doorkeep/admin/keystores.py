@@ -4,9 +4,9 @@ Java's JKS and PKCS#12.
 JKS is written (and read, for uploads) as Sun's JavaKeyStore writes it (version 2): entries with lower-cased
 aliases and a creation time, a private key protected by Sun's KeyProtector (a SHA-1 key stream from the key
 password, OID 1.3.6.1.4.1.42.2.17.1.1) with its certificate chain, trusted certificate entries, and a SHA-1 over
-the store password, "Mighty Aphrodite" and the whole content. PKCS#12 is written as Java writes it (pkcs12_files:
-the key under the key password, the file under the store password) and read by ``cryptography``, or by
-pkcs12_files when the key password differs from the store password.
+the store password, "Mighty Aphrodite" and the whole content. PKCS#12 is written and read as Java does it (pkcs12_files:
+the key under the key password, the file under the store password); a file with contents under PKCS#12's legacy
+encryption is read by ``cryptography``.
 """
 
 from __future__ import annotations
@@ -220,16 +220,20 @@ def _der_body(data: bytes, tag: int) -> bytes | None:
 def _read_pkcs12(
     data: bytes, store_password: str | None, alias: str, key_password: str | None
 ) -> tuple[bytes | None, bytes | None]:
-    """A PKCS#12 file through ``cryptography``: the key entry named ``alias`` (or a certificate entry of that name),
-    its key recovered when the key password is the store password; a file ``cryptography`` cannot open with the
-    store password (its key protected by another) through pkcs12_files."""
+    """A PKCS#12 file through pkcs12_files (as Java reads it, its key under the key password, every key derivation
+    bounded); one with contents under PKCS#12's legacy encryption through ``cryptography``, where the key entry
+    named ``alias`` (or a certificate entry of that name) gives its key when the key password is the store
+    password."""
+    try:
+        return pkcs12_files.read(data, store_password, alias, key_password)
+    except pkcs12_files.Legacy:
+        pass
+    except (ValueError, IndexError, TypeError):
+        raise KeystoreError("error loading keystore") from None
     try:
         loaded = pkcs12.load_pkcs12(data, store_password.encode() if store_password is not None else None)
     except (ValueError, TypeError):
-        try:
-            return pkcs12_files.read(data, store_password, alias, key_password)
-        except (ValueError, IndexError, TypeError):
-            raise KeystoreError("error loading keystore") from None
+        raise KeystoreError("error loading keystore") from None
     der = serialization.Encoding.DER
     main = loaded.cert
     if main is not None and (main.friendly_name or b"").decode(errors="replace").lower() == alias:

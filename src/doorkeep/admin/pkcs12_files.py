@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, load_der_private_key
 
 ITERATIONS = 10_000  # Java 17's keystore.pkcs12 iteration counts
+# An upload is read on the request's time: key derivations are bounded in rounds and in number.
+MAX_ITERATIONS, MAX_CONTENTS = 100_000, 4
 DATA, ENCRYPTED_DATA = "1.2.840.113549.1.7.1", "1.2.840.113549.1.7.6"
 SHROUDED_KEY_BAG, CERT_BAG, X509_CERT = (
     "1.2.840.113549.1.12.10.1.2",
@@ -45,6 +47,11 @@ AES_CBC = {"2.16.840.1.101.3.4.1.2": 16, "2.16.840.1.101.3.4.1.22": 24, AES256_C
 
 class Unreadable(ValueError):
     """Not a PKCS#12 file this reader opens, or its integrity check failed."""
+
+
+class Legacy(Unreadable):
+    """Contents under PKCS#12's own password-based encryption (pkcs-12PbeIds: 3DES, RC2), which this reader does
+    not decrypt; every iteration count it saw was within bounds, so ``cryptography`` may open the file."""
 
 
 # --- DER -------------------------------------------------------------------------------------------------------
@@ -188,7 +195,7 @@ def _pbes2_decrypt(algorithm: bytes, cipher: bytes, password: str) -> bytes:
     salt, rounds = kdf_params[0][1], int.from_bytes(kdf_params[1][1], "big")
     prf = next((PRFS.get(_dotted(_parse(c)[0][1])) for t, c in kdf_params[2:] if t == 0x30), "sha1")
     size = AES_CBC.get(_dotted(scheme[0][1]))
-    if prf is None or size is None or not 0 < rounds <= 10_000_000:
+    if prf is None or size is None or not 0 < rounds <= MAX_ITERATIONS:
         raise Unreadable("unsupported PBES2 parameters")
     key = hashlib.pbkdf2_hmac(prf, password.encode("utf-8"), salt, rounds, size)
     decryptor = Cipher(algorithms.AES(key), modes.CBC(scheme[1][1])).decryptor()
@@ -261,47 +268,67 @@ def read(
     if len(safe) != 1 or safe[0][0] != 0x04:
         raise Unreadable("no authenticated safe")
     content = safe[0][1]
-    if store_password is not None and len(pfx) > 2:
+    if len(pfx) > 2:  # its bounds always (``cryptography`` may run it), the MAC itself with a store password
         _check(_parse(pfx[2][1]), store_password, content)
-    key, cert = None, None
-    for _, info in _items(content):
-        for _, bag in _bags(info, store_password):
+    key, cert, tried, legacy = None, None, False, False
+    contents = _items(content)
+    if len(contents) > MAX_CONTENTS:
+        raise Unreadable("too many contents")
+    for _, info in contents:
+        bags, skipped = _bags(info, store_password)
+        legacy = legacy or skipped
+        for _, bag in bags:
             parts = _parse(bag)  # bagId, [0] bagValue, bagAttributes
             if len(parts) < 3 or alias.lower() not in _friendly_names(parts[2][1]):
                 continue
             kind, (value_tag, value) = _dotted(parts[0][1]), _parse(parts[1][1])[0]
             if kind == CERT_BAG:
                 cert = _parse(_parse(value)[1][1])[0][1]  # certId, [0] OCTET STRING
-            elif kind == SHROUDED_KEY_BAG and key_password is not None:
-                key = _recover(_tlv(value_tag, value), key_password)
+            elif kind == SHROUDED_KEY_BAG and key_password is not None and not tried:  # one alias, one key
+                key, tried = _recover(_tlv(value_tag, value), key_password), True
+    if legacy:
+        raise Legacy("PKCS#12 password-based encryption")
     return key, cert
 
 
-def _check(mac_data: list[tuple[int, bytes]], password: str, content: bytes) -> None:
+def _check(mac_data: list[tuple[int, bytes]], password: str | None, content: bytes) -> None:
     if len(mac_data) < 2:
         raise Unreadable("no MAC")
     digest_info = _parse(mac_data[0][1])
     digest = DIGESTS.get(_dotted(_parse(digest_info[0][1])[0][1]))
     rounds = int.from_bytes(mac_data[2][1], "big") if len(mac_data) > 2 else 1
-    if digest is None or not 0 < rounds <= 10_000_000:
+    if digest is None or not 0 < rounds <= MAX_ITERATIONS:
         raise Unreadable("unsupported MAC")
-    if not hmac.compare_digest(_mac(password, mac_data[1][1], rounds, content, digest), digest_info[1][1]):
+    if password is not None and not hmac.compare_digest(
+        _mac(password, mac_data[1][1], rounds, content, digest), digest_info[1][1]
+    ):
         raise Unreadable("integrity check failed")
 
 
-def _bags(info: bytes, store_password: str | None) -> list[tuple[int, bytes]]:
+def _bags(info: bytes, store_password: str | None) -> tuple[list[tuple[int, bytes]], bool]:
     """The SafeBags of one ContentInfo of the authenticated safe: plain, or encrypted (PBES2) with the store
-    password; encrypted contents are passed over without one, as Java does."""
+    password (passed over without one, as Java does); and whether it was legacy-encrypted contents, passed over."""
     fields = _parse(info)  # contentType, [0] content
     if len(fields) != 2:
         raise Unreadable("bad content info")
     kind, (_, body) = _dotted(fields[0][1]), _parse(fields[1][1])[0]
     if kind == DATA:
-        return _items(body)
+        return _items(body), False
     if kind != ENCRYPTED_DATA or store_password is None:
-        return []
+        return [], False
     encrypted = _parse(_parse(body)[1][1])  # EncryptedContentInfo: type, algorithm, [0] IMPLICIT content
-    return _items(_pbes2_decrypt(encrypted[1][1], encrypted[2][1], store_password))
+    if _bounded_legacy(encrypted[1][1]):
+        return [], True
+    return _items(_pbes2_decrypt(encrypted[1][1], encrypted[2][1], store_password)), False
+
+
+def _bounded_legacy(algorithm: bytes) -> bool:
+    """A pkcs-12PbeIds AlgorithmIdentifier (content) whose iteration count is within bounds."""
+    fields = _parse(algorithm)
+    if len(fields) != 2 or not _dotted(fields[0][1]).startswith("1.2.840.113549.1.12.1."):
+        return False
+    params = _parse(fields[1][1])  # pkcs-12PbeParams: salt, iterations
+    return len(params) == 2 and 0 < int.from_bytes(params[1][1], "big") <= MAX_ITERATIONS
 
 
 def _friendly_names(attributes: bytes) -> list[str]:
@@ -322,7 +349,9 @@ def _recover(shrouded: bytes, password: str) -> bytes | None:
         return plain
     except (ValueError, IndexError, TypeError):
         pass
-    try:  # what else ``cryptography`` decrypts (PKCS#12 PBE with 3DES, among others)
+    if not _bounded_legacy(algorithm[1]):
+        return None
+    try:  # PKCS#12's own PBE (3DES, RC2), which ``cryptography`` decrypts
         key = load_der_private_key(shrouded, password.encode("utf-8"))
     except (ValueError, TypeError):
         return None
