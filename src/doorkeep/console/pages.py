@@ -123,14 +123,19 @@ def login_otp(
     selected: str,
     error: str | None = None,
     *,
+    username: str = "",
+    restart: str = "",
     ui: Language = ENGLISH,
 ) -> str:
     """login-otp.ftl: the ``otp`` field, and a radio button per OTP credential (``selectedCredentialId``,
-    labelled by its device name) when the user has more than one."""
+    labelled by its device name) when the user has more than one; above the form, template.ftl's attempted
+    ``username`` with its "Restart login" link (``restart``: ``url.loginRestartFlowUrl``)."""
     return render(
         "login/login_otp.html",
         title=ui.text("loginTitle", realm_display),
         realm_display=realm_display,
+        username=username,
+        restart=restart,
         action=action,
         form_token=form_token,
         credentials=[(cid, label or "unnamed") for cid, label in credentials] if len(credentials) > 1 else [],

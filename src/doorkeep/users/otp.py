@@ -233,6 +233,36 @@ def duplicate_label(existing: list[Credential], label: str | None) -> bool:
     return any((c.user_label or "").strip().lower() == wanted for c in existing)
 
 
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _java_base32(text: str) -> bytes:
+    """org.keycloak.models.utils.Base32.decode: either case, any other character skipped, the bits of an
+    unfinished last byte dropped."""
+    bits = count = 0
+    out = bytearray()
+    for char in text.upper():
+        digit = _BASE32.find(char)
+        if digit < 0:
+            continue
+        bits, count = (bits << 5 | digit) & 0xFFFF, count + 5
+        if count >= 8:
+            count -= 8
+            out.append(bits >> count & 0xFF)
+    return bytes(out)
+
+
+def decoded_secret(cred: Credential) -> bytes:
+    """OTPCredentialModel.getDecodedSecret: the stored value's UTF-8 bytes, or its Base32 when the credential's
+    ``secretEncoding`` says BASE32 (any case); another encoding makes Keycloak throw."""
+    value, encoding = str(cred.secret_data.get("value", "")), cred.credential_data.get("secretEncoding")
+    if encoding is None:
+        return value.encode()
+    if isinstance(encoding, str) and encoding.upper() == "BASE32":
+        return _java_base32(value)
+    raise UnusablePolicy("unsupported secret encoding")
+
+
 HOTP_SPENT_KEPT = 86_400  # how long a spent HOTP counter is remembered (seconds)
 SPENT_FOR_GOOD = 100 * 365 * 86_400  # "immortal" in the single-use store
 
@@ -242,7 +272,7 @@ async def is_valid(tx: Tx, realm: Realm, cred: Credential, token: str, now: int)
     match is refused if the same code of the same credential was spent within its validity, unless the
     realm's policy allows reuse."""
     data, p = cred.credential_data, policy(realm)
-    key = str(cred.secret_data.get("value", "")).encode()
+    key = decoded_secret(cred)
     digits, algorithm = int(data.get("digits", 6)), str(data.get("algorithm", "HmacSHA1"))
     if data.get("subType") == HOTP:
         counter = validate_hotp(token, key, int(data.get("counter", 0)), digits, algorithm, p.look_ahead_window)

@@ -146,8 +146,17 @@ async def page_body(
     if isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
         selected = outcome.selected or (creds[0][0] if creds else "")
+        attempted = waiting.request.attempted_username or (user.username if user else "")
         return pages.login_otp(
-            display(realm), login_action(request, realm, token, client), token, creds, selected, outcome.error, ui=ui
+            display(realm),
+            login_action(request, realm, token, client),
+            token,
+            creds,
+            selected,
+            outcome.error,
+            username=attempted,
+            restart=restart_link(request, realm, client),
+            ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None

@@ -70,10 +70,30 @@ def stored_hash(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] |
     return secret, data
 
 
+def otp_device(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """An authenticator app given as ``secretData`` and ``credentialData`` (createCredentialThroughProvider into
+    OTPCredentialProvider.createCredential): stored as given, ``secretEncoding`` included. What Keycloak could
+    not read as OTPSecretData / OTPCredentialData (its 500) is a 400 here."""
+    if cred.get("type") != "otp" or cred.get("value"):
+        return None
+    try:
+        secret, data = json.loads(cred["secretData"]), json.loads(cred["credentialData"])
+    except (KeyError, TypeError, ValueError):
+        raise bad_request() from None
+    if not isinstance(secret, dict) or not isinstance(data, dict) or not isinstance(secret.get("value"), str):
+        raise bad_request()
+    numbers = [data.get(k, 0) for k in ("digits", "counter", "period")]
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+        raise bad_request()
+    if not isinstance(data.get("subType"), str) or not isinstance(data.get("algorithm", ""), str):
+        raise bad_request()
+    return secret, data
+
+
 async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, history: int) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
-    (``stored_hash``) is kept with its ``createdDate`` and ``userLabel``. Either way the old password joins the
-    ``history`` the realm's policy keeps (PasswordCredentialProvider.createCredential serves both)."""
+    (``stored_hash``) or an OTP device (``otp_device``) is kept with its ``createdDate`` and ``userLabel``. The
+    old password joins the ``history`` the realm's policy keeps (PasswordCredentialProvider.createCredential)."""
     for cred in creds:
         value = cred.get("value")
         hashed = stored_hash(cred)
@@ -92,6 +112,13 @@ async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now
                 ),
                 history,
             )
+        elif (device := otp_device(cred)) is not None:
+            created, label = cred.get("createdDate"), cred.get("userLabel")
+            when = created if isinstance(created, int) and not isinstance(created, bool) else now * 1000
+            otp = Credential(
+                provisioning.new_id(), user.id, "otp", *device, when, label if isinstance(label, str) else None
+            )
+            await tx.users.add_credential(otp)
         elif isinstance(value, str) and value:  # createCredentials: a value is a password, whatever the type
             await set_password(tx, user, value, now, history=history)
             if is_true(cred.get("temporary")):
