@@ -81,6 +81,12 @@ def page_error(page: httpx.Response) -> str:
     return found.group(1) if found else ""
 
 
+def manual_link(page: httpx.Response) -> str:
+    found = re.search(r'<a href="([^"]+)" id="mode-manual">', page.text)
+    assert found, page.text[:800]
+    return found.group(1).replace("&amp;", "&")
+
+
 def page_secret(page: httpx.Response) -> str:
     found = re.search(r'name="totpSecret" value="([^"]+)"', page.text)
     assert found, page.text[:800]
@@ -126,8 +132,9 @@ async def test_configure_totp_shows_the_secret_and_checks_the_code_then_stores_t
     assert page.status_code == 200 and "Mobile Authenticator Setup" in page.text
     secret = page_secret(page)
     encoded = base64.b32encode(secret.encode()).decode()
-    assert " ".join(encoded[i : i + 4] for i in range(0, 32, 4)) in page.text  # TotpUtils.encode's groups
     assert 'src="data:image/svg+xml' in page.text  # the QR code
+    page = await realm.http.get(manual_link(page))  # "Unable to scan?": the key as text, a form of its own
+    assert " ".join(encoded[i : i + 4] for i in range(0, 32, 4)) in page.text  # TotpUtils.encode's groups
     empty = await submit(realm.http, page, totp="")
     assert page_error(empty) == "Please specify authenticator code."
     wrong = await submit(

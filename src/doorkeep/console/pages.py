@@ -156,12 +156,16 @@ def config_totp(
     has_otp: bool,
     error: str | None = None,
     cancel: bool = False,
+    mode: str | None = None,
+    mode_urls: tuple[str, str] = ("", ""),
     ui: Language = ENGLISH,
 ) -> str:
-    """login-config-totp.ftl: the apps, the QR code of the ``otpauth://`` URI (an SVG ``data:`` URI drawn by
-    segno) and the same secret as text in Keycloak's groups of four with the policy's settings, then the
-    ``totp`` and ``userLabel`` fields (the device name required once the user has an OTP credential), and
-    ``cancelTOTPBtn`` (``cancel-aia``) when the client asked for the setup (``isAppInitiatedAction``)."""
+    """login-config-totp.ftl: the apps, then the QR code of the ``otpauth://`` URI (an SVG ``data:`` URI drawn by
+    segno) with the "Unable to scan?" link, or (``mode`` ``manual``) the same secret as text in Keycloak's groups
+    of four with the policy's settings and the "Scan QR-Code?" link (``mode_urls``: the manual and the QR view);
+    then the ``totp`` and ``userLabel`` fields (the device name required once the user has an OTP credential),
+    the ``mode`` kept in a hidden field, the "Sign out from other devices" box (unchecked, as since Keycloak
+    26.3), and ``cancelTOTPBtn`` (``cancel-aia``) when the client asked for the setup (``isAppInitiatedAction``)."""
     qr = segno.make(key_uri, error="m").svg_data_uri(scale=4, border=2)
     return render(
         "login/config_totp.html",
@@ -178,6 +182,9 @@ def config_totp(
         label_required=has_otp,
         error=error,
         cancel=cancel,
+        mode=mode,
+        manual_url=mode_urls[0],
+        qr_url=mode_urls[1],
         ui=ui,
     )
 

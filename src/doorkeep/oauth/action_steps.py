@@ -86,7 +86,8 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
     others = logout_others.asked(form.get(logout_others.FIELD))
     if step == CONFIGURE_TOTP:
         totp, label = form.get("totp"), form.get("userLabel")
-        return await login_otp.configure(ctx, totp, label, totp_secret, logout_others=others)
+        mode = form.get("mode")
+        return await login_otp.configure(ctx, totp, label, totp_secret, logout_others=others, mode=mode)
     if step in account_actions.ACTIONS:
         answer = await account_actions.submit(ctx, step)
         return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer

@@ -71,16 +71,22 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
 
 
 async def configure(
-    ctx: StepContext, token: str | None, label: str | None, secret: str, *, logout_others: bool = False
+    ctx: StepContext,
+    token: str | None,
+    label: str | None,
+    secret: str,
+    *,
+    logout_others: bool = False,
+    mode: str | None = None,
 ) -> Outcome:
     """The CONFIGURE_TOTP page's POST, checked in UpdateTotp.processAction's order; ``logout_others``: the
     "Sign out from other devices" box, acted on once the code and the device name pass, before the credential
-    is stored."""
+    is stored; ``mode``: the page's view, shown again with an error."""
     tx, realm, user = ctx.tx, ctx.realm, ctx.user
 
     def again(error: str) -> NeedTotpSetup:
         cancel = required_actions.app_initiated(ctx.request, user, otp.CONFIGURE_TOTP)
-        return NeedTotpSetup(user.id, error, secret, cancel, ctx.request)
+        return NeedTotpSetup(user.id, error, secret, cancel, ctx.request, mode)
 
     policy, now = otp.policy(realm), ctx.services.clock.now()
     if not (token or "").strip():  # Validation.isBlank

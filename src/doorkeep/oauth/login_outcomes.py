@@ -102,13 +102,15 @@ class NeedOtp:
 @dataclass(frozen=True)
 class NeedTotpSetup:
     """The CONFIGURE_TOTP required action's page (login-config-totp.ftl); ``secret`` None: the authentication
-    session's, or a new one; ``cancel``: asked for by the client, so the page offers ``cancel-aia``."""
+    session's, or a new one; ``cancel``: asked for by the client, so the page offers ``cancel-aia``; ``mode``: the
+    view the form was posted from (``manual``: the key as text), kept on an error (UpdateTotp.processAction)."""
 
     user_id: str
     error: str | None = None
     secret: str | None = None
     cancel: bool = False
     request: AuthRequest | None = None
+    mode: str | None = None
 
 
 @dataclass(frozen=True)

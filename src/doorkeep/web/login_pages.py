@@ -108,6 +108,12 @@ def restart_link(request: Request, realm: Realm, client: Client) -> str:
     return redirect_uris.with_params(action_url(request, realm, "restart"), {"client_id": client.client_id})
 
 
+def totp_mode_url(request: Request, realm: Realm, client: Client, mode: str) -> str:
+    """TotpBean's ``manualUrl`` / ``qrUrl``: the Configure OTP page again, in the view ``mode`` names."""
+    params = {"execution": otp.CONFIGURE_TOTP, "client_id": client.client_id, "mode": mode}
+    return redirect_uris.with_params(action_url(request, realm, "required-action"), params)
+
+
 def registration_link(request: Request, realm: Realm, client: Client) -> str | None:
     """The login page's "Register" link (login.ftl's ``url.registrationUrl``), while registration is allowed."""
     if not realm.registration_allowed:
@@ -161,6 +167,7 @@ async def page_body(
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None
         secret = waiting.auth_session.notes[TOTP_SECRET_NOTE]
+        mode = outcome.mode or request.query_params.get("mode")
         return pages.config_totp(
             display(realm),
             action_url(request, realm, "required-action"),
@@ -171,6 +178,8 @@ async def page_body(
             has_otp=bool(await otp.stored(tx, user.id)),
             error=outcome.error,
             cancel=outcome.cancel,
+            mode=mode,
+            mode_urls=(totp_mode_url(request, realm, client, "manual"), totp_mode_url(request, realm, client, "qr")),
             ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedPasswordUpdate):

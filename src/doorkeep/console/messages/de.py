@@ -34,6 +34,8 @@ MESSAGES: dict[str, str] = {
     "loginTotpManualStep3": (
         "Verwenden Sie die folgenden Konfigurationswerte, falls Sie diese für die Applikation anpassen können:"
     ),
+    "loginTotpUnableToScan": "Sie können den QR-Code nicht scannen?",
+    "loginTotpScanBarcode": "QR-Code scannen?",
     "loginTotpType": "Typ",
     "loginTotpAlgorithm": "Algorithmus",
     "loginTotpDigits": "Ziffern",

@@ -47,6 +47,8 @@ MESSAGES: dict[str, str] = {
     "loginTotpStep3DeviceName": "Provide a Device Name to help you manage your OTP devices.",
     "loginTotpManualStep2": "Open the application and enter the key:",
     "loginTotpManualStep3": "Use the following configuration values if the application allows setting them:",
+    "loginTotpUnableToScan": "Unable to scan?",
+    "loginTotpScanBarcode": "Scan QR-Code?",
     "loginTotpType": "Type",
     "loginTotpAlgorithm": "Algorithm",
     "loginTotpDigits": "Digits",
