@@ -1,0 +1,298 @@
+"""Keycloak's AppInitiatedActionTotpSetupTest (testsuite/integration-arquillian/tests/base/.../actions/
+AppInitiatedActionTotpSetupTest.java) over HTTP: CONFIGURE_TOTP asked for by the client (``kc_action``, the Java
+``doAIA()``) after a registration or a login, its views and errors, the realm's OTP policy, the
+``kc_action_status`` the client gets back, and the UPDATE_TOTP / UPDATE_CREDENTIAL / LOGIN / LOGOUT events. One
+app for the module (``group_port.shared_env``), the realm imported anew for each test with Keycloak's default
+required actions (CONFIGURE_TOTP enabled, not a default one) and ``test-user@localhost`` created through the
+admin API, as ``@Before`` does. The page texts are Keycloak 26's (see test_keycloak_required_action_totp_setup_
+test.py), and, as there, the events' ``code_id`` is not compared with the LOGIN's session.
+
+Already covered (not ported again): setupTotpRegisterDuplicateUserLabel is test_app_initiated_totp.py's
+test_a_second_device_with_the_same_name_is_refused (a logged-in user's two setups, both named "otp").
+
+cancelSetupTotp edits the browser flow as well (the conditional 2FA sub-flow with its "user configured"
+condition disabled and the OTP form ALTERNATIVE, to emulate a pre-KEYCLOAK-11745 OPTIONAL OTP); Doorkeep runs a
+fixed flow, which for a user without a device is what that emulation amounts to, so only the required action
+is disabled here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+import group_port
+from browser_flow import start, submit
+from group_port import fresh_realm
+from keycloak_port import ADMIN, admin_headers, get, post, put, update_realm, user_id
+from otp_port import (
+    APP,
+    MISSING_TOTP,
+    USER,
+    Events,
+    auth_response,
+    click,
+    client_rep,
+    configure,
+    element_text,
+    hotp,
+    input_error,
+    is_config_totp_page,
+    is_login_page,
+    is_login_totp_page,
+    login,
+    open_login,
+    otp_credentials,
+    register,
+    token_and_logout,
+    totp,
+    totp_secret,
+    user_rep,
+)
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+
+ACTION = "CONFIGURE_TOTP"
+SCAN = "Open the application and scan this QR-Code"
+ENTER_KEY = "Open the application and enter the key"
+UNABLE_TO_SCAN = "Unable to scan?"
+SCAN_QR = "Scan QR-Code?"
+APPS = ("FreeOTP", "Google Authenticator")
+
+
+@pytest.fixture
+async def kc(env: Env) -> AsyncIterator[Env]:
+    rep = {
+        "realm": "test",
+        "enabled": True,
+        "eventsEnabled": True,
+        "registrationAllowed": True,
+        "resetPasswordAllowed": True,
+        "clients": [client_rep()],
+    }
+    env.http.cookies.clear()
+    await fresh_realm(env, rep)
+    user = user_rep(USER, firstName="Tom", lastName="Brady")
+    created = await env.http.post(f"{ADMIN}/users", json=user, headers=await admin_headers(env))
+    assert created.status_code == 201, created.text
+    env.clock.advance(30)  # a period no earlier test spent a code in
+    yield env
+    env.http.cookies.clear()
+
+
+@pytest.fixture
+async def events(kc: Env) -> Events:
+    found = Events(kc)
+    await found.clear()
+    return found
+
+
+async def do_aia(kc: Env) -> httpx.Response:
+    """``doAIA()``: the authorization request with ``kc_action=CONFIGURE_TOTP``."""
+    return await start(kc.http, "test", APP, kc_action=ACTION)
+
+
+def kc_action_status(response: httpx.Response) -> str | None:
+    """``assertKcActionStatus``: the client got its code, and this ``kc_action_status`` (None: none)."""
+    params = auth_response(response)
+    assert "code" in params, params
+    return params.get("kc_action_status")
+
+
+def shows(page: httpx.Response, *texts: str) -> list[bool]:
+    return [text in page.text for text in texts]
+
+
+async def registered_and_logged_in(kc: Env, email: str, username: str, password: str = "password") -> None:
+    response = await register(kc, "firstName", "lastName", email, username, password)
+    assert "code" in auth_response(response)
+
+
+async def test_setup_totp_register(kc: Env, events: Events) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpRegister."""
+    await registered_and_logged_in(kc, "email@mail.com", "setupTotp")
+    await events.expect("REGISTER", user="setupTotp", username="setupTotp", email="email@mail.com")
+    page = await do_aia(kc)
+    assert is_config_totp_page(page)
+    done = await configure(kc, page, totp(totp_secret(page), kc.clock.now()))
+    await events.skip()  # events.poll(): the registration's LOGIN
+    await events.expect_required_action("UPDATE_TOTP", user="setupTotp", username="setuptotp")
+    await events.expect_required_action("UPDATE_CREDENTIAL", user="setupTotp", username="setuptotp")
+    assert kc_action_status(done) == "success"
+    await events.expect_login(user="setupTotp", username="setuptotp")
+
+
+async def test_cancel_setup_totp(kc: Env) -> None:
+    """AppInitiatedActionTotpSetupTest.cancelSetupTotp: CONFIGURE_TOTP disabled on the realm, the action the
+    client asks for ends in ``kc_action_status=error`` after the login."""
+    action = await get(kc, f"/authentication/required-actions/{ACTION}")
+    await put(kc, f"/authentication/required-actions/{ACTION}", {**action, "enabled": False})
+    page = await do_aia(kc)
+    assert is_login_page(page)
+    assert kc_action_status(await login(kc, page)) == "error"
+
+
+async def test_setup_totp_register_manual(kc: Env) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpRegisterManual."""
+    await registered_and_logged_in(kc, "checkQrCode@mail.com", "checkQrCode")
+    page = await do_aia(kc)
+    step1 = "Install one of the following applications on your mobile"
+    assert shows(page, step1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 4 + [False, True, False]
+    manual = await click(kc, page, "mode-manual")
+    assert shows(manual, step1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 3 + [
+        False,
+        True,
+        False,
+        True,
+    ]
+    assert element_text(manual, "kc-totp-type") == "Type: Time-based"
+    assert element_text(manual, "kc-totp-algorithm") == "Algorithm: SHA1"
+    assert element_text(manual, "kc-totp-digits") == "Digits: 6"
+    assert element_text(manual, "kc-totp-period") == "Interval: 30"
+    barcode = await click(kc, manual, "mode-barcode")
+    assert shows(barcode, step1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 4 + [False, True, False]
+
+
+async def test_setup_totp_register_manual_mode_switches_on_bad_submit(kc: Env) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpRegisterManualModeSwitchesOnBadSubmit (KEYCLOAK-7081)."""
+    await registered_and_logged_in(kc, "manual@mail.com", "manualBadSubmit")
+    page = await do_aia(kc)
+    assert shows(page, UNABLE_TO_SCAN, SCAN_QR) == [True, False]
+    manual = await click(kc, page, "mode-manual")
+    assert shows(manual, UNABLE_TO_SCAN, SCAN_QR) == [False, True]
+    again = await submit(kc.http, manual)
+    assert shows(again, UNABLE_TO_SCAN, SCAN_QR) == [False, True] and input_error(again) == MISSING_TOTP
+
+
+async def test_setup_totp_register_barcode_mode_switches_on_bad_submit(kc: Env) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpRegisterBarcodeModeSwitchesOnBadSubmit (KEYCLOAK-7081)."""
+    await registered_and_logged_in(kc, "barcode@mail.com", "barcodeBadSubmit")
+    page = await do_aia(kc)
+    again = await submit(kc.http, page)
+    assert shows(again, UNABLE_TO_SCAN, SCAN_QR) == [True, False] and input_error(again) == MISSING_TOTP
+    manual = await click(kc, again, "mode-manual")
+    assert shows(manual, UNABLE_TO_SCAN, SCAN_QR) == [False, True]
+
+
+async def test_setup_totp_modified_policy(kc: Env) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpModifiedPolicy."""
+    await update_realm(kc, otpPolicyDigits=8, otpPolicyType="hotp", otpPolicyAlgorithm="HmacSHA256")
+    await registered_and_logged_in(kc, "modified@mail.com", "setupTotpModifiedPolicy")
+    page = await do_aia(kc)
+    assert shows(page, *APPS) == [True, True]
+    manual = await click(kc, page, "mode-manual")
+    assert element_text(manual, "kc-totp-type") == "Type: Counter-based"
+    assert element_text(manual, "kc-totp-algorithm") == "Algorithm: SHA256"
+    assert element_text(manual, "kc-totp-digits") == "Digits: 8"
+    assert element_text(manual, "kc-totp-counter") == "Counter: 0"
+
+
+async def test_setup_totp_existing(kc: Env, events: Events) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpExisting: the setup asked for before the login comes after
+    the login form; the next login asks for the device's code."""
+    page = await login(kc, await do_aia(kc))
+    assert is_config_totp_page(page)
+    secret = totp_secret(page)
+    done = await configure(kc, page, totp(secret, kc.clock.now()))
+    await events.expect_required_action("UPDATE_TOTP")
+    await events.expect_required_action("UPDATE_CREDENTIAL")
+    assert kc_action_status(done) == "success"
+    login_event = await events.expect_login()
+    await token_and_logout(kc, auth_response(done)["code"])
+    await events.expect("CODE_TO_TOKEN")
+    assert (await events.expect("LOGOUT"))["sessionId"] == login_event["sessionId"]
+    kc.clock.advance(30)
+    again = await login(kc, await open_login(kc))
+    assert is_login_totp_page(again)
+    assert kc_action_status(await submit(kc.http, again, otp=totp(secret, kc.clock.now()))) is None
+    await events.expect_login()
+
+
+async def test_setup_totp_registered_after_totp_removal(kc: Env, events: Events) -> None:
+    """AppInitiatedActionTotpSetupTest.setupTotpRegisteredAfterTotpRemoval."""
+    await registered_and_logged_in(kc, "email2@mail.com", "setupTotp2", "password2")
+    page = await do_aia(kc)
+    assert is_config_totp_page(page)
+    secret = totp_secret(page)
+    done = await configure(kc, page, totp(secret, kc.clock.now()))
+    assert kc_action_status(done) == "success"
+    await events.skip()  # events.poll(): REGISTER
+    await events.skip()  # the registration's LOGIN
+    await events.expect_required_action("UPDATE_TOTP", user="setupTotp2", username="setuptotp2")
+    await events.expect_required_action("UPDATE_CREDENTIAL", user="setupTotp2", username="setuptotp2")
+    login_event = await events.expect_login(user="setupTotp2", username="setuptotp2")
+    await token_and_logout(kc, auth_response(done)["code"])
+    await events.expect("CODE_TO_TOKEN", user="setupTotp2")
+    assert (await events.expect("LOGOUT", user="setupTotp2"))["sessionId"] == login_event["sessionId"]
+    again = await login(kc, await open_login(kc), "setupTotp2", "password2")
+    assert is_login_totp_page(again) and not is_config_totp_page(again)
+    kc.clock.advance(30)
+    assert "code" in auth_response(await submit(kc.http, again, otp=totp(secret, kc.clock.now())))
+    await events.expect_login(user="setupTotp2", username="setupTotp2")
+    uid = await user_id(kc, "setupTotp2")
+    [device] = await otp_credentials(kc, "setupTotp2")
+    gone = await kc.http.delete(f"{ADMIN}/users/{uid}/credentials/{device['id']}", headers=await admin_headers(kc))
+    assert gone.status_code == 204  # AccountHelper.deleteTotpAuthentication
+    await post(kc, f"/users/{uid}/logout", None)  # AccountHelper.logout
+    after = await login(kc, await open_login(kc), "setupTotp2", "password2")
+    assert "code" in auth_response(after)  # no device left: the password alone signs in
+
+
+async def test_setup_otp_policy_changed_totp8_digits(kc: Env, events: Events) -> None:
+    """AppInitiatedActionTotpSetupTest.setupOtpPolicyChangedTotp8Digits."""
+    await update_realm(
+        kc,
+        otpPolicyLookAheadWindow=1,
+        otpPolicyDigits=8,
+        otpPolicyPeriod=30,
+        otpPolicyType="totp",
+        otpPolicyAlgorithm="HmacSHA1",
+        otpPolicyInitialCounter=0,
+    )
+    page = await login(kc, await do_aia(kc))
+    assert is_config_totp_page(page)
+    secret = totp_secret(page)
+    done = await configure(kc, page, totp(secret, kc.clock.now(), digits=8))
+    await events.expect_required_action("UPDATE_TOTP")
+    await events.expect_required_action("UPDATE_CREDENTIAL")
+    assert kc_action_status(done) == "success"
+    login_event = await events.expect_login()
+    await token_and_logout(kc, auth_response(done)["code"])
+    await events.expect("CODE_TO_TOKEN")
+    assert (await events.expect("LOGOUT"))["sessionId"] == login_event["sessionId"]
+    kc.clock.advance(30)
+    again = await login(kc, await open_login(kc))
+    token = totp(secret, kc.clock.now(), digits=8)
+    assert len(token) == 8
+    assert kc_action_status(await submit(kc.http, again, otp=token)) is None
+    await events.expect_login()
+
+
+async def test_setup_otp_policy_changed_hotp(kc: Env, events: Events) -> None:
+    """AppInitiatedActionTotpSetupTest.setupOtpPolicyChangedHotp: counters 0 (the setup) and 1 under a
+    look-ahead of 0, then 4 (two ahead of the next) under one of 5."""
+    policy = {"otpPolicyDigits": 6, "otpPolicyPeriod": 30, "otpPolicyType": "hotp", "otpPolicyInitialCounter": 0}
+    await update_realm(kc, otpPolicyLookAheadWindow=0, otpPolicyAlgorithm="HmacSHA1", **policy)
+    page = await login(kc, await do_aia(kc))
+    assert is_config_totp_page(page)
+    secret = totp_secret(page)
+    done = await configure(kc, page, hotp(secret, 0))
+    await events.expect_required_action("UPDATE_TOTP")
+    await events.expect_required_action("UPDATE_CREDENTIAL")
+    assert kc_action_status(done) == "success"
+    await events.expect_login()
+    await token_and_logout(kc, auth_response(done)["code"])
+    again = await login(kc, await open_login(kc))
+    answer = await submit(kc.http, again, otp=hotp(secret, 1))
+    assert kc_action_status(answer) is None
+    await token_and_logout(kc, auth_response(answer)["code"])
+    await events.clear()
+    await update_realm(kc, otpPolicyLookAheadWindow=5)
+    again = await login(kc, await open_login(kc))
+    assert is_login_totp_page(again)
+    assert kc_action_status(await submit(kc.http, again, otp=hotp(secret, 4))) is None
+    await events.expect_login()
