@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from browser_flow import REDIRECT, exchange, form_action, form_fields, start, submit
-from keycloak_port import get, poll, user_id
+from keycloak_port import ADMIN, admin_headers, delete, get, poll, put, user_id
 from wire_env import Env
 
 APP = "test-app"
@@ -39,6 +39,36 @@ def hotp(secret: str | bytes, counter: int, digits: int = 6, algorithm: str = "H
 def totp(secret: str | bytes, now: int, digits: int = 6, period: int = 30, algorithm: str = "HmacSHA1") -> str:
     """TimeBasedOTP.generateTOTP at the server's time ``now`` (the Java tests' setOtpTimeOffset moves both)."""
     return hotp(secret, now // period, digits, algorithm)
+
+
+# --- the realm, once a module ---------------------------------------------------------------------------------
+# Keycloak's OTPPolicy.DEFAULT_POLICY, as a RealmRepresentation carries it.
+DEFAULT_POLICY = {
+    "otpPolicyType": "totp",
+    "otpPolicyAlgorithm": "HmacSHA1",
+    "otpPolicyDigits": 6,
+    "otpPolicyPeriod": 30,
+    "otpPolicyLookAheadWindow": 1,
+    "otpPolicyInitialCounter": 0,
+    "otpPolicyCodeReusable": False,
+}
+
+
+async def fresh_users(env: Env, *users: dict[str, Any]) -> None:
+    """What each test starts from, on the realm the module imported once: the Java ``@Before`` (the test user
+    removed and created again through the admin API, so with the realm's default required actions) and the
+    cleanup of the users a test registered; the OTP policy back to Keycloak's default, no events, no cookies,
+    and the clock one period on, so no code an earlier test spent is the current one."""
+    env.http.cookies.clear()
+    headers = await admin_headers(env)
+    for user in await get(env, "/users", max=1000):
+        await delete(env, f"/users/{user['id']}")
+    for rep in users:
+        created = await env.http.post(f"{ADMIN}/users", json=rep, headers=headers)
+        assert created.status_code == 201, created.text
+    await put(env, "", DEFAULT_POLICY)
+    await poll(env)
+    env.clock.advance(30)
 
 
 # --- the pages -----------------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 AppInitiatedActionTotpSetupTest.java) over HTTP: CONFIGURE_TOTP asked for by the client (``kc_action``, the Java
 ``doAIA()``) after a registration or a login, its views and errors, the realm's OTP policy, the
 ``kc_action_status`` the client gets back, and the UPDATE_TOTP / UPDATE_CREDENTIAL / LOGIN / LOGOUT events. One
-app for the module (``group_port.shared_env``), the realm imported anew for each test with Keycloak's default
-required actions (CONFIGURE_TOTP enabled, not a default one) and ``test-user@localhost`` created through the
-admin API, as ``@Before`` does. The page texts are Keycloak 26's (see test_keycloak_required_action_totp_setup_
+app and one realm for the module (``group_port.shared_env``), with Keycloak's default required actions
+(CONFIGURE_TOTP enabled, not a default one); for each test (``otp_port.fresh_users``) ``test-user@localhost``
+created again through the admin API, as ``@Before`` does, and the users a test registered removed. The page texts are Keycloak 26's (see test_keycloak_required_action_totp_setup_
 test.py), and, as there, the events' ``code_id`` is not compared with the LOGIN's session.
 
 Already covered (not ported again): setupTotpRegisterDuplicateUserLabel is test_app_initiated_totp.py's
@@ -37,6 +37,7 @@ from otp_port import (
     client_rep,
     configure,
     element_text,
+    fresh_users,
     hotp,
     input_error,
     is_config_totp_page,
@@ -54,7 +55,7 @@ from otp_port import (
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
 ACTION = "CONFIGURE_TOTP"
 SCAN = "Open the application and scan this QR-Code"
@@ -64,8 +65,8 @@ SCAN_QR = "Scan QR-Code?"
 APPS = ("FreeOTP", "Google Authenticator")
 
 
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
+@pytest.fixture(scope="module")
+async def imported(shared_env: Env) -> Env:
     rep = {
         "realm": "test",
         "enabled": True,
@@ -74,21 +75,20 @@ async def kc(env: Env) -> AsyncIterator[Env]:
         "resetPasswordAllowed": True,
         "clients": [client_rep()],
     }
-    env.http.cookies.clear()
-    await fresh_realm(env, rep)
-    user = user_rep(USER, firstName="Tom", lastName="Brady")
-    created = await env.http.post(f"{ADMIN}/users", json=user, headers=await admin_headers(env))
-    assert created.status_code == 201, created.text
-    env.clock.advance(30)  # a period no earlier test spent a code in
-    yield env
-    env.http.cookies.clear()
+    await fresh_realm(shared_env, rep)
+    return shared_env
 
 
 @pytest.fixture
-async def events(kc: Env) -> Events:
-    found = Events(kc)
-    await found.clear()
-    return found
+async def kc(imported: Env) -> AsyncIterator[Env]:
+    await fresh_users(imported, user_rep(USER, firstName="Tom", lastName="Brady"))
+    yield imported
+    imported.http.cookies.clear()
+
+
+@pytest.fixture
+def events(kc: Env) -> Events:
+    return Events(kc)
 
 
 async def do_aia(kc: Env) -> httpx.Response:
@@ -129,11 +129,15 @@ async def test_setup_totp_register(kc: Env, events: Events) -> None:
 async def test_cancel_setup_totp(kc: Env) -> None:
     """AppInitiatedActionTotpSetupTest.cancelSetupTotp: CONFIGURE_TOTP disabled on the realm, the action the
     client asks for ends in ``kc_action_status=error`` after the login."""
-    action = await get(kc, f"/authentication/required-actions/{ACTION}")
-    await put(kc, f"/authentication/required-actions/{ACTION}", {**action, "enabled": False})
-    page = await do_aia(kc)
-    assert is_login_page(page)
-    assert kc_action_status(await login(kc, page)) == "error"
+    path = f"/authentication/required-actions/{ACTION}"
+    action = await get(kc, path)
+    await put(kc, path, {**action, "enabled": False})
+    try:
+        page = await do_aia(kc)
+        assert is_login_page(page)
+        assert kc_action_status(await login(kc, page)) == "error"
+    finally:
+        await put(kc, path, action)  # postConfigureRealmForCancelSetupTotpTest
 
 
 async def test_setup_totp_register_manual(kc: Env) -> None:

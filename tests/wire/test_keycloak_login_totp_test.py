@@ -2,8 +2,9 @@
 the OTP form of the browser login after the password, its "Invalid authenticator code." and LOGIN_ERROR
 ``invalid_user_credentials``, the attempted username with its "Restart login" link, the direct grant's ``otp`` /
 ``totp`` parameters, and an OTP credential whose secret is stored in Base32 (OTPCredentialData's
-``secretEncoding``). One app for the module (``group_port.shared_env``), the realm imported anew for each test:
-``test-user@localhost`` (password ``password``) with the OTP secret ``totpSecret`` (``configureTestRealm``).
+``secretEncoding``). One app and one realm for the module (``group_port.shared_env``, ``otp_port.fresh_users``):
+``test-user@localhost`` (password ``password``) with the OTP secret ``totpSecret`` (``configureTestRealm``), made
+again for each test.
 
 Codes are computed as the Java test's TimeBasedOTP does, at the server's (fake) time; ``setOtpTimeOffset(30)``
 moves that clock by one period, so a code is never one an earlier test spent.
@@ -30,6 +31,7 @@ from otp_port import (
     click,
     client_rep,
     element_text,
+    fresh_users,
     input_error,
     is_login_page,
     is_login_totp_page,
@@ -42,26 +44,23 @@ from otp_port import (
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
 TOTP_SECRET = "totpSecret"
 INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
 
 
+@pytest.fixture(scope="module")
+async def imported(shared_env: Env) -> Env:
+    await fresh_realm(shared_env, {"realm": "test", "enabled": True, "eventsEnabled": True, "clients": [client_rep()]})
+    return shared_env
+
+
 @pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    rep = {
-        "realm": "test",
-        "enabled": True,
-        "eventsEnabled": True,
-        "clients": [client_rep()],
-        "users": [user_rep(USER, otp_credential(TOTP_SECRET))],
-    }
-    env.http.cookies.clear()
-    await fresh_realm(env, rep)
-    env.clock.advance(30)  # a period no earlier test spent a code in
-    yield env
-    env.http.cookies.clear()
+async def kc(imported: Env) -> AsyncIterator[Env]:
+    await fresh_users(imported, user_rep(USER, otp_credential(TOTP_SECRET)))
+    yield imported
+    imported.http.cookies.clear()
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 RequiredActionTotpSetupTest.java) over HTTP: the Configure OTP required action (UpdateTotp) after a registration
 or a login, its barcode and manual views (``mode``), its errors, the device name, the realm's OTP policy (8 digits,
 HOTP, SHA256, look-ahead), the reuse of a code, the "Sign out from other devices" box, and the UPDATE_TOTP /
-UPDATE_CREDENTIAL / LOGIN / LOGOUT events. One app for the module (``group_port.shared_env``), the realm imported
-anew for each test: CONFIGURE_TOTP the realm's only required action, a default one (``configureTestRealm``), and
-``test-user@localhost`` created through the admin API (so it starts with CONFIGURE_TOTP), as ``@Before`` does.
+UPDATE_CREDENTIAL / LOGIN / LOGOUT events. One app and one realm for the module
+(``group_port.shared_env``): CONFIGURE_TOTP the realm's only required action, a default one
+(``configureTestRealm``); for each test (``otp_port.fresh_users``) ``test-user@localhost`` created again through
+the admin API (so it starts with CONFIGURE_TOTP), as ``@Before`` does, and the users a test registered removed.
 
 Keycloak 26 words the page "Open the application and scan this QR-Code:" and "Scan QR-Code?"
 (messages_en.properties); the Java test's "scan the barcode" / "Scan barcode?" are an older theme's, so the
@@ -45,6 +46,7 @@ from otp_port import (
     client_rep,
     configure,
     element_text,
+    fresh_users,
     hotp,
     input_error,
     is_config_totp_page,
@@ -61,7 +63,7 @@ from otp_port import (
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
 STEP1 = "Install one of the following applications on your mobile"
 SCAN = "Open the application and scan this QR-Code"
@@ -89,23 +91,22 @@ def realm_rep() -> dict[str, object]:
     }
 
 
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    env.http.cookies.clear()
-    await fresh_realm(env, realm_rep())
-    user = user_rep(USER, firstName="Tom", lastName="Brady")
-    created = await env.http.post(f"{ADMIN}/users", json=user, headers=await admin_headers(env))
-    assert created.status_code == 201, created.text
-    env.clock.advance(30)  # a period no earlier test spent a code in
-    yield env
-    env.http.cookies.clear()
+@pytest.fixture(scope="module")
+async def imported(shared_env: Env) -> Env:
+    await fresh_realm(shared_env, realm_rep())
+    return shared_env
 
 
 @pytest.fixture
-async def events(kc: Env) -> Events:
-    found = Events(kc)
-    await found.clear()
-    return found
+async def kc(imported: Env) -> AsyncIterator[Env]:
+    await fresh_users(imported, user_rep(USER, firstName="Tom", lastName="Brady"))
+    yield imported
+    imported.http.cookies.clear()
+
+
+@pytest.fixture
+def events(kc: Env) -> Events:
+    return Events(kc)
 
 
 def shows(page: httpx.Response, *texts: str) -> list[bool]:
