@@ -169,13 +169,37 @@ async def test_a_partial_import_leaves_the_realms_otp_policy_alone(realm: Env) -
     assert (rep["otpPolicyPeriod"], rep["otpPolicyDigits"], rep["otpPolicyAlgorithm"]) == (30, 6, "HmacSHA1")
 
 
+@pytest.mark.parametrize(
+    "credential",
+    [
+        {"type": "otp"},
+        {"type": "otp", "secretData": "{not json", "credentialData": "{}"},
+        {"type": "otp", "secretData": '{"value": 5}', "credentialData": '{"subType": "totp"}'},
+        {"type": "otp", "secretData": '{"value": "k"}', "credentialData": '{"subType": "totp", "digits": "6"}'},
+        {"type": "otp", "secretData": '{"value": "k"}', "credentialData": "[]"},
+    ],
+    ids=["no-data", "bad-json", "value-not-a-string", "digits-a-string", "data-not-an-object"],
+)
+async def test_a_user_created_with_an_otp_credential_keycloak_cannot_read_is_a_400_and_not_created(
+    realm: Env, credential: dict[str, Any]
+) -> None:
+    """createCredentialThroughProvider reads OTPSecretData / OTPCredentialData with Jackson; what it cannot
+    read ends Keycloak's request with a 500, Doorkeep's with a 400, and nothing is stored."""
+    headers = await realm.admin_headers()
+    rep = {"username": "device-user", "enabled": True, "credentials": [credential]}
+    answer = await realm.http.post(f"{ADMIN}/users", json=rep, headers=headers)
+    assert answer.status_code == 400, answer.text
+    found = await realm.http.get(f"{ADMIN}/users", params={"username": "device-user", "exact": "true"}, headers=headers)
+    assert found.json() == []
+
+
 # --- the OTP form -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "device",
-    [{"period": 0}, {"digits": 9}, {"digits": -1}, {"algorithm": "no-such-mac"}],
-    ids=["period-0", "digits-9", "digits-negative", "unknown-algorithm"],
+    [{"period": 0}, {"digits": 9}, {"digits": -1}, {"algorithm": "no-such-mac"}, {"secretEncoding": "HEX"}],
+    ids=["period-0", "digits-9", "digits-negative", "unknown-algorithm", "unsupported-secret-encoding"],
 )
 async def test_settings_keycloaks_arithmetic_throws_on_end_the_otp_form_with_its_unexpected_error_page(
     realm: Env, device: dict[str, Any]
