@@ -1,6 +1,6 @@
-"""``/admin/realms/{realm}/users/profile``: Keycloak 26's default user profile configuration, of which only
-``unmanagedAttributePolicy`` can be changed (UserProfileResource; keycloak-admin-client's users.getProfile and
-updateProfile), never a lookup of a user named "profile"."""
+"""``/admin/realms/{realm}/users/profile``: Keycloak 26's default user profile configuration and its
+``unmanagedAttributePolicy`` (UserProfileResource; keycloak-admin-client's users.getProfile and updateProfile),
+never a lookup of a user named "profile". Custom attributes: test_keycloak_user_profile.py."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ async def test_the_profile_is_keycloaks_default_configuration(env: Env) -> None:
     }
 
 
-async def test_the_default_profile_put_back_is_accepted_and_any_change_refused_in_words(env: Env) -> None:
+async def test_the_default_profile_put_back_is_accepted_and_an_invalid_one_refused_in_words(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     headers = await env.admin_headers()
     current = (await env.http.get(PROFILE, headers=headers)).json()
@@ -72,8 +72,8 @@ async def test_the_default_profile_put_back_is_accepted_and_any_change_refused_i
     assert (same.status_code, same.json()) == (200, current)
     response = await env.http.put(PROFILE, headers=headers, json={"attributes": []})
     assert response.status_code == 400
-    assert response.json() == {
-        "errorMessage": "Doorkeep serves Keycloak's default user profile only; it cannot be changed"
+    assert response.json() == {  # UPConfigUtils.validate's messages, as ComponentValidationException has them
+        "errorMessage": "[The attribute 'username' can not be removed, The attribute 'email' can not be removed]"
     }
 
 

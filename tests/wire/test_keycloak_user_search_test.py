@@ -19,7 +19,7 @@ Left out, with the reason:
 * ``searchByIdp`` and ``searchByIdpAndEnabled``: they link users to identity providers (``idpAlias``,
   ``idpUserId``), and Doorkeep deliberately has no identity brokering.
 * ``wildcardSearch``: it first removes the ``username-prohibited-characters`` validator from the realm's
-  user-profile configuration, and Doorkeep serves Keycloak's default user profile only.
+  user-profile configuration, and Doorkeep applies the username's default rules whatever the configuration says.
 """
 
 from __future__ import annotations

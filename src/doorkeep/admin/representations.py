@@ -316,7 +316,7 @@ def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
 
 
 DISPLAY_NAME_HTML = "displayNameHtml"  # RealmAttributes.DISPLAY_NAME_HTML: Keycloak keeps the field as an attribute
-INTERNAL_REALM_ATTRIBUTES = frozenset({user_profile.POLICY_ATTRIBUTE, DISPLAY_NAME_HTML})
+INTERNAL_REALM_ATTRIBUTES = frozenset({user_profile.POLICY_ATTRIBUTE, user_profile.CONFIG_ATTRIBUTE, DISPLAY_NAME_HTML})
 """Realm attributes Doorkeep keeps for itself (admin/user_profile.py) or behind a field of their own, never in
 the representation's ``attributes`` (ModelToRepresentation.stripRealmAttributesIncludedAsFields)."""
 

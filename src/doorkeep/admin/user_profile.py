@@ -1,29 +1,39 @@
 """The realm's user profile configuration (UPConfig) as Keycloak 26 serves it at ``users/profile``.
 
-Doorkeep's user profile is Keycloak's built-in default (``keycloak-default-user-profile.json``:
-username, email, firstName, lastName with their validators and permissions, and the ``user-metadata``
-group). The one part a realm may change is ``unmanagedAttributePolicy`` (UPConfig's enum: ENABLED,
-ADMIN_EDIT, ADMIN_VIEW; absent means disabled), kept as a realm attribute that the realm's representation
-does not show (Keycloak keeps the whole configuration in a component, not in the realm's attributes).
-Any other change to the configuration is refused.
+A realm starts with Keycloak's built-in default (``keycloak-default-user-profile.json``: username, email,
+firstName, lastName with their validators and permissions, and the ``user-metadata`` group). ``PUT
+users/profile`` replaces it with any configuration UPConfigUtils.validate accepts (``user_profile_checks``):
+custom attributes with their validations, permissions, required roles, groups and annotations, and the
+``unmanagedAttributePolicy`` (ENABLED, ADMIN_EDIT, ADMIN_VIEW; absent means disabled). Keycloak keeps a
+changed configuration in the realm's ``declarative-user-profile`` component (config
+``kc.user.profile.config``); Doorkeep keeps the same JSON in an internal realm attribute, which the realm's
+representation does not show and realm export writes as that component. A configuration equal to the default
+is not stored. The configuration as stored is Jackson's form of the UPConfig sent (``normalized``): null
+fields dropped, ``multivalued`` always present, permissions with both ``view`` and ``edit``.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from typing import Any
 
 from doorkeep.model import Realm
 
+CONFIG_ATTRIBUTE = "doorkeep.userProfile.config"
+"""The realm attribute holding a changed configuration's JSON; internal, left out of RealmRepresentation."""
 POLICY_ATTRIBUTE = "doorkeep.userProfile.unmanagedAttributePolicy"
-"""The realm attribute holding the policy; internal, left out of RealmRepresentation.attributes."""
+"""Where earlier releases kept the policy alone; still read, replaced by CONFIG_ATTRIBUTE on the next PUT."""
 POLICIES = ("ENABLED", "ADMIN_EDIT", "ADMIN_VIEW")  # UPConfig.UnmanagedAttributePolicy
 POLICY_KEY = "unmanagedAttributePolicy"
+COMPONENT_TYPE = "org.keycloak.userprofile.UserProfileProvider"
+PROVIDER_ID = "declarative-user-profile"
+COMPONENT_CONFIG_KEY = "kc.user.profile.config"
 
 
-class UnsupportedChange(ValueError):
-    """A configuration that changes more than the unmanaged attribute policy, or names no known policy."""
+class InvalidConfig(ValueError):
+    """A body that is no UPConfig (Jackson cannot read it)."""
 
 
 _BOTH = {"view": ["admin", "user"], "edit": ["admin", "user"]}
@@ -81,38 +91,139 @@ def default_config() -> dict[str, Any]:
     return copy.deepcopy(DEFAULT_CONFIG)
 
 
+def config_of(realm: Realm) -> dict[str, Any]:
+    """The realm's UPConfig: the stored one, else the default (with a policy an earlier release stored)."""
+    raw = realm.attributes.get(CONFIG_ATTRIBUTE)
+    if isinstance(raw, str) and raw:
+        loaded = json.loads(raw)
+        if isinstance(loaded, dict):
+            return loaded
+    config = default_config()
+    policy = realm.attributes.get(POLICY_ATTRIBUTE)
+    if policy in POLICIES:
+        config[POLICY_KEY] = policy
+    return config
+
+
 def unmanaged_policy(realm: Realm) -> str | None:
     """The realm's unmanaged attribute policy (None: disabled)."""
-    policy = realm.attributes.get(POLICY_ATTRIBUTE)
+    policy = config_of(realm).get(POLICY_KEY)
     return policy if policy in POLICIES else None
 
 
-def config_of(realm: Realm) -> dict[str, Any]:
-    """The realm's UPConfig: the default, with its unmanaged attribute policy when one is set."""
-    config = default_config()
-    policy = unmanaged_policy(realm)
+def with_config(realm: Realm, config: dict[str, Any] | None) -> Realm:
+    """``realm`` with ``config`` stored; None, or the default, goes back to the default."""
+    attributes = {k: v for k, v in realm.attributes.items() if k not in (CONFIG_ATTRIBUTE, POLICY_ATTRIBUTE)}
+    if config is not None and config != DEFAULT_CONFIG:
+        attributes[CONFIG_ATTRIBUTE] = json.dumps(config, separators=(",", ":"))
+    return dataclasses.replace(realm, attributes=attributes)
+
+
+# --- Jackson's reading of a UPConfig --------------------------------------------------------------
+def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if value is not None and (not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)):
+        raise InvalidConfig(f"Cannot parse the user profile configuration: '{where}' has the wrong type")
+    return value
+
+
+def _strings(value: Any, where: str) -> list[str] | None:
+    _typed(value, list, where)
+    if value is not None and not all(isinstance(v, str) for v in value):
+        raise InvalidConfig(f"Cannot parse the user profile configuration: '{where}' must be a list of strings")
+    return None if value is None else list(dict.fromkeys(value))
+
+
+def _compact(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _attribute(rep: Any, index: int) -> dict[str, Any]:
+    where = f"attributes[{index}]"
+    _typed(rep, dict, where)
+    validations = _typed(rep.get("validations"), dict, f"{where}.validations")
+    if validations is not None:
+        for key, value in validations.items():
+            _typed(value, dict, f"{where}.validations.{key}")
+        validations = {k: (v if v is not None else {}) for k, v in validations.items()}
+    permissions = _typed(rep.get("permissions"), dict, f"{where}.permissions")
+    if permissions is not None:
+        permissions = {
+            "view": _strings(permissions.get("view"), f"{where}.permissions.view") or [],
+            "edit": _strings(permissions.get("edit"), f"{where}.permissions.edit") or [],
+        }
+    required = _typed(rep.get("required"), dict, f"{where}.required")
+    if required is not None:
+        required = _compact({k: _strings(required.get(k), f"{where}.required.{k}") for k in ("roles", "scopes")})
+    selector = _typed(rep.get("selector"), dict, f"{where}.selector")
+    if selector is not None:
+        selector = _compact({"scopes": _strings(selector.get("scopes"), f"{where}.selector.scopes")})
+    return _compact(
+        {
+            "name": _typed(rep.get("name"), str, f"{where}.name"),
+            "displayName": _typed(rep.get("displayName"), str, f"{where}.displayName"),
+            "validations": validations,
+            "annotations": _typed(rep.get("annotations"), dict, f"{where}.annotations"),
+            "required": required,
+            "permissions": permissions,
+            "selector": selector,
+            "group": _typed(rep.get("group"), str, f"{where}.group"),
+            "multivalued": bool(_typed(rep.get("multivalued"), bool, f"{where}.multivalued")),
+            "defaultValue": _typed(rep.get("defaultValue"), str, f"{where}.defaultValue"),
+        }
+    )
+
+
+def _group(rep: Any, index: int) -> dict[str, Any]:
+    where = f"groups[{index}]"
+    _typed(rep, dict, where)
+    return _compact(
+        {
+            "name": _typed(rep.get("name"), str, f"{where}.name"),
+            "displayHeader": _typed(rep.get("displayHeader"), str, f"{where}.displayHeader"),
+            "displayDescription": _typed(rep.get("displayDescription"), str, f"{where}.displayDescription"),
+            "annotations": _typed(rep.get("annotations"), dict, f"{where}.annotations"),
+        }
+    )
+
+
+def normalized(body: Any) -> dict[str, Any]:
+    """The UPConfig ``body`` as Jackson reads it and writes it back; InvalidConfig when it cannot."""
+    _typed(body, dict, "UPConfig")
+    attributes = _typed(body.get("attributes"), list, "attributes")
+    groups = _typed(body.get("groups"), list, "groups")
+    policy = body.get(POLICY_KEY)
+    if policy is not None and policy not in POLICIES:
+        raise InvalidConfig(f"unknown {POLICY_KEY}: expected one of {', '.join(POLICIES)}")
+    config: dict[str, Any] = {}
+    if attributes is not None:
+        config["attributes"] = [_attribute(a, i) for i, a in enumerate(attributes)]
+    config["groups"] = [_group(g, i) for i, g in enumerate(groups or [])]
     if policy is not None:
         config[POLICY_KEY] = policy
     return config
 
 
-def policy_of(body: Any) -> str | None:
-    """The unmanaged attribute policy a PUT ``users/profile`` body sets (None: disabled); UnsupportedChange
-    when the body is not the default configuration apart from that policy."""
-    if not isinstance(body, dict):
-        raise UnsupportedChange("expected a user profile configuration")
-    rest = {k: v for k, v in body.items() if k != POLICY_KEY}
-    if rest != default_config():
-        raise UnsupportedChange("Doorkeep serves Keycloak's default user profile only; it cannot be changed")
-    policy = body.get(POLICY_KEY)
-    if policy is not None and policy not in POLICIES:
-        raise UnsupportedChange(f"unknown {POLICY_KEY}: expected one of {', '.join(POLICIES)}")
-    return policy if isinstance(policy, str) else None
+# --- realm export and import ------------------------------------------------------------------------
+def export_components(realm: Realm) -> list[dict[str, Any]]:
+    """``components["org.keycloak.userprofile.UserProfileProvider"]``: the one component of a realm whose
+    configuration was changed (Keycloak has none while the default is in force)."""
+    raw = realm.attributes.get(CONFIG_ATTRIBUTE)
+    if not isinstance(raw, str) or not raw:
+        return []
+    return [{"providerId": PROVIDER_ID, "subComponents": {}, "config": {COMPONENT_CONFIG_KEY: [raw]}}]
 
 
-def with_policy(realm: Realm, policy: str | None) -> Realm:
-    """``realm`` with ``policy`` stored (None removes it)."""
-    attributes = {k: v for k, v in realm.attributes.items() if k != POLICY_ATTRIBUTE}
-    if policy is not None:
-        attributes[POLICY_ATTRIBUTE] = policy
-    return dataclasses.replace(realm, attributes=attributes)
+def imported_config(components: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """The configuration a realm file's ``declarative-user-profile`` component holds, None for none."""
+    for component in components or []:
+        if component.get("providerId") != PROVIDER_ID:
+            continue
+        config = component.get("config")
+        values = config.get(COMPONENT_CONFIG_KEY) if isinstance(config, dict) else None
+        raw = values[0] if isinstance(values, list) and values else values
+        if isinstance(raw, str) and raw.strip():
+            try:
+                return normalized(json.loads(raw))
+            except ValueError as problem:
+                raise InvalidConfig(f"invalid {COMPONENT_CONFIG_KEY}: {problem}") from None
+    return None

@@ -15,34 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Realm, User
 from doorkeep.realms import required_actions
-from doorkeep.users import profile
+from doorkeep.users import declared, profile
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 ATTRIBUTES = ("username", "email", "firstName", "lastName")
 DISPLAY_NAMES = {name: "${" + name + "}" for name in ATTRIBUTES}
-_IGNORE_EMPTY: dict[str, Any] = {"ignore.empty.value": True}  # createConfiguredValidator adds it to each
-_NAME_VALIDATORS = {"length": {"max": 255, **_IGNORE_EMPTY}, "person-name-prohibited-characters": _IGNORE_EMPTY}
-VALIDATORS: dict[str, dict[str, dict[str, Any]]] = {
-    "username": {
-        "length": {"min": 3, "max": 255, **_IGNORE_EMPTY},
-        "username-prohibited-characters": _IGNORE_EMPTY,
-        "up-username-not-idn-homograph": _IGNORE_EMPTY,
-    },
-    "email": {"email": _IGNORE_EMPTY, "length": {"max": 255, **_IGNORE_EMPTY}},
-    "firstName": _NAME_VALIDATORS,
-    "lastName": _NAME_VALIDATORS,
-}
-GROUPS = (
-    {
-        "name": "user-metadata",
-        "displayHeader": "User metadata",
-        "displayDescription": "Attributes, which refer to user metadata",
-    },
-)
 REQUIRED = "error-user-attribute-required"
 MISSING_EMAIL = "missingEmailMessage"
 READ_ONLY_USERNAME = "readOnlyUsernameMessage"
@@ -81,25 +63,51 @@ def read_only(realm: Realm, *, admin: bool = False) -> dict[str, bool]:
     }
 
 
-def metadata(realm: Realm, *, admin: bool = False) -> dict[str, Any]:
-    """``userProfileMetadata`` (UserProfileUtil.createUserProfileMetadata): the username is required unless
-    the e-mail is the username (DeclarativeUserProfileProvider's required predicate of the username); the
-    others are required for the ``user`` role, so in the ACCOUNT context and not in the admin API's USER_API
-    context (``admin``; UPConfigUtils.isRoleForContext asks for the ``admin`` role there)."""
+def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> dict[str, Any]:
+    """``userProfileMetadata`` (UserProfileUtil.createUserProfileMetadata) of the realm's configuration: the
+    username is required unless the e-mail is the username (DeclarativeUserProfileProvider's required predicate
+    of the username); the e-mail when the configuration requires it for the context's role or the e-mail is the
+    username; the names when the configuration requires them for the role, so in the ACCOUNT context and not in
+    the admin API's USER_API context (``admin``; UPConfigUtils.isRoleForContext asks for the ``admin`` role
+    there). The root attributes the configuration leaves out are left out; the declared ones the context may
+    view follow (``users.declared``), then the configuration's groups. ``new_user``: the metadata of
+    ``users/profile/metadata``, for a user not yet created (editUsernameCondition: the username is editable
+    unless the e-mail is the username)."""
+    config = up_config.config_of(realm)
+    context = declared.USER_API if admin else declared.ACCOUNT
     flags = read_only(realm, admin=admin)
-    username_required = not realm.registration_email_as_username
-    attributes = [
-        {
+    if new_user:
+        flags["username"] = realm.registration_email_as_username
+    by_name = {a.get("name"): a for a in config.get("attributes") or []}
+    attributes = []
+    for name in ATTRIBUTES:
+        rep = by_name.get(name)
+        if rep is None:
+            continue
+        if name == "username":
+            required = not realm.registration_email_as_username
+        else:
+            required = _root_required(rep, context) or (name == "email" and realm.registration_email_as_username)
+        entry: dict[str, Any] = {
             "name": name,
-            "displayName": DISPLAY_NAMES[name],
-            "required": username_required if name == "username" else not admin,
+            "displayName": declared.display_name(rep),
+            "required": required,
             "readOnly": flags[name],
-            "validators": VALIDATORS[name],
-            "multivalued": False,
         }
-        for name in ATTRIBUTES
-    ]
-    return {"attributes": attributes, "groups": [dict(g) for g in GROUPS]}
+        if rep.get("annotations"):
+            entry["annotations"] = rep["annotations"]
+        entry["validators"] = declared.validators_metadata(rep.get("validations"))
+        if rep.get("group") is not None:
+            entry["group"] = rep["group"]
+        entry["multivalued"] = bool(rep.get("multivalued"))
+        attributes.append(entry)
+    attributes.extend(declared.metadata(config, context))
+    return {"attributes": attributes, "groups": [dict(g) for g in config.get("groups") or []]}
+
+
+def _root_required(rep: dict[str, Any], context: str) -> bool:
+    """The configuration's ``required`` of email, firstName or lastName in the context."""
+    return declared.is_required(rep, context)
 
 
 def current(user: User) -> dict[str, str | None]:
@@ -199,12 +207,13 @@ def change_details(before: User, after: User) -> dict[str, str]:
     return found
 
 
-def display_params(error: dict[str, Any]) -> dict[str, Any]:
+def display_params(error: dict[str, Any], names: dict[str, str] | None = None) -> dict[str, Any]:
     """AccountRestService.validationErrorParamsToString: the first parameter becomes the attribute's display
-    name (``${firstName}``); the others are strings, nulls kept."""
+    name (``${firstName}``, or a declared attribute's from ``names``); the others are strings, nulls kept."""
     params = list(error.get("params") or [])
     if params and params[0] is not None:
-        params[0] = DISPLAY_NAMES.get(str(params[0]), str(params[0]))
+        shown = {**DISPLAY_NAMES, **(names or {})}
+        params[0] = shown.get(str(params[0]), str(params[0]))
     return {**error, "params": [p if p is None else str(p) for p in params]}
 
 

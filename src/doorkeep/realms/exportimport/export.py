@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin import user_profile
 from doorkeep.admin.representations import (
     client_to_json,
     credential_to_json,
@@ -105,6 +106,8 @@ async def realm_representation(
     out["authenticationFlows"] = [auth_flows.flow_representation(realm, f) for f in auth_flows.flows(realm)]
     out["authenticatorConfig"] = auth_flows.config_representations(realm)
     out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
+    if profile_components := user_profile.export_components(realm):  # a changed user profile configuration
+        out["components"] = {user_profile.COMPONENT_TYPE: profile_components}
 
     accounts = await tx.users.search(realm.id, max_results=-1) if users else []
     for client in clients:

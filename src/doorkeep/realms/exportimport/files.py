@@ -153,6 +153,7 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
         out = await export.realm_representation(tx, realm, progress)
         policies = [policy_components.export(p) for p in await tx.registration_policies.list(realm.id)]
         out["components"] = {
+            **out.get("components", {}),
             policy_components.POLICY_TYPE: policies,
             KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)],
         }

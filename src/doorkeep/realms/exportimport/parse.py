@@ -12,6 +12,8 @@ import dataclasses
 from typing import Any
 
 from doorkeep import numbers, policy
+from doorkeep.admin import user_profile as up_config
+from doorkeep.admin import user_profile_checks as up_checks
 from doorkeep.admin.group_mapper_json import mappers_from_json
 from doorkeep.admin.representations import (
     CLIENT_FIELDS,
@@ -183,6 +185,7 @@ class _Parser:
         if (html := opt_str(rep, DISPLAY_NAME_HTML, b)) is not None:  # RealmAdapter keeps it as an attribute
             attributes[DISPLAY_NAME_HTML] = html
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
+        realm = _user_profile(realm, rep, b)
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
@@ -604,6 +607,30 @@ def _listed_components(rep: dict[str, Any], base: str, kind: str) -> list[dict[s
     if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
         fail(at(base, f"components.{kind}"), "expected a list of objects")
     return listed
+
+
+def _user_profile(realm: Realm, rep: dict[str, Any], base: str) -> Realm:
+    """The ``declarative-user-profile`` component's configuration, if the file has one, validated as
+    ``PUT users/profile`` validates it (the realm's client scopes are not known yet, so scope names pass)."""
+    kind = up_config.COMPONENT_TYPE
+    try:
+        config = up_config.imported_config(_listed_components(rep, base, kind))
+    except up_config.InvalidConfig as problem:
+        fail(at(base, f"components.{kind}"), str(problem))
+    if config is None:
+        return realm
+    scopes = {str(s.get("name")) for s in rep.get("clientScopes") or [] if isinstance(s, dict)}
+    if found := up_checks.errors(config, scopes | _scope_names_of(config)):
+        fail(at(base, f"components.{kind}"), up_checks.message(found))
+    return up_config.with_config(realm, config)
+
+
+def _scope_names_of(config: dict[str, Any]) -> set[str]:
+    names: set[str] = set()
+    for attribute in config.get("attributes") or []:
+        for part in ("required", "selector"):
+            names.update((attribute.get(part) or {}).get("scopes") or [])
+    return names
 
 
 def _client_attributes(client: Client, where: str) -> dict[str, str]:

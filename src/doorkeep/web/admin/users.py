@@ -14,11 +14,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin import user_profile as up_config
+from doorkeep.admin import user_profile_checks as up_checks
 from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
-from doorkeep.users import account_profile, brute_force, credential_order, otp
+from doorkeep.model import Realm
+from doorkeep.users import account_profile, brute_force, credential_order, declared, otp
 from doorkeep.users.account import USER_REPRESENTATION
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
@@ -45,9 +47,19 @@ async def list_users(request: Request) -> Response:
         if common.query_bool(request, "briefRepresentation", False):
             return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
         with_otp = await otp.configured_for(tx, [u.id for u in found])
-        return json_response([user_to_json(u, totp=u.id in with_otp) for u in found])
+        return json_response([_shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
 
     return await handlers.answer(request, work, write=False)
+
+
+def _shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
+    """The representation without the declared attributes an administrator may not view (UserProfile's
+    readable attributes in the USER_API context)."""
+    if "attributes" in rep:
+        rep["attributes"] = declared.shown(up_config.config_of(realm), declared.USER_API, rep["attributes"])
+        if not rep["attributes"]:
+            del rep["attributes"]
+    return rep
 
 
 async def count_users(request: Request) -> Response:
@@ -63,8 +75,8 @@ async def count_users(request: Request) -> Response:
 
 
 async def user_profile(request: Request) -> Response:
-    """``GET users/profile``: the realm's UPConfig, Keycloak's default (UserProfileResource.getConfiguration,
-    for any holder of an admin role in the realm)."""
+    """``GET users/profile``: the realm's UPConfig (UserProfileResource.getConfiguration, for any holder of an
+    admin role in the realm)."""
 
     async def work(call: common.RealmCall) -> Response:
         if not (call.identity.master_admin or call.identity.management_roles):
@@ -74,18 +86,37 @@ async def user_profile(request: Request) -> Response:
     return await common.run_realm(request, work, write=False)
 
 
+async def user_profile_metadata(request: Request) -> Response:
+    """``GET users/profile/metadata``: UserProfileResource.getMetadata, the USER_API context's metadata for a
+    user not yet created (any admin role)."""
+
+    async def work(call: common.RealmCall) -> Response:
+        if not (call.identity.master_admin or call.identity.management_roles):
+            raise FORBIDDEN
+        return json_response(account_profile.metadata(call.realm, admin=True, new_user=True))
+
+    return await common.run_realm(request, work, write=False)
+
+
 async def user_profile_update(request: Request) -> Response:
-    """``PUT users/profile`` (UserProfileResource.update, manage-realm): the default configuration with or
-    without an ``unmanagedAttributePolicy`` is stored and answered back (200, the new configuration, as
-    Keycloak answers); any other change is refused with a 400 saying so."""
+    """``PUT users/profile`` (UserProfileResource.update, manage-realm): the configuration is validated as
+    UPConfigUtils.validate does (400, the errors as one message), stored, and answered back (200); the same
+    configuration again changes nothing and records no event; ``null`` restores the default."""
 
     async def work(tx: Tx, body: Any) -> Response:
         _, realm = await common.admin_caller(request, tx, "manage-realm")
         try:
-            policy = up_config.policy_of(body)
-        except up_config.UnsupportedChange as problem:
+            config = None if body is None else up_config.normalized(body)
+        except up_config.InvalidConfig as problem:
             raise AdminError(400, str(problem)) from None
-        updated = up_config.with_policy(realm, policy)
+        if config is not None and config == up_config.config_of(realm):
+            audit.unchanged(request)  # setAndGetConfiguration returns an equal configuration untouched
+            return json_response(config)
+        if config is not None:
+            found = up_checks.errors(config, {s.name for s in await tx.scopes.list(realm.id)})
+            if found:
+                raise AdminError(400, up_checks.message(found))
+        updated = up_config.with_config(realm, config)
         if updated != realm:
             await tx.realms.update(updated)
         return json_response(up_config.config_of(updated))
@@ -112,7 +143,7 @@ async def get_user(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         [user] = await brute_force.shown(tx, realm, [await common.user_of(tx, realm, request.path_params["id"])], now)
-        rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
+        rep = _shown(realm, user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id]))))
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
         return json_response(rep)
@@ -280,6 +311,7 @@ ROUTES: list[Route] = [
     Route("/{realm}/users/count", count_users, methods=["GET"]),
     Route("/{realm}/users/profile", user_profile, methods=["GET"]),
     Route("/{realm}/users/profile", user_profile_update, methods=["PUT"]),
+    Route("/{realm}/users/profile/metadata", user_profile_metadata, methods=["GET"]),
     Route(USER, get_user, methods=["GET"]),
     Route(USER, update_user, methods=["PUT"]),
     Route(USER, delete_user, methods=["DELETE"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin import user_profile as up_config
 from doorkeep.admin.representations import (
     USER_FIELDS,
     RepresentationError,
@@ -27,9 +28,9 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.users import brute_force, otp
+from doorkeep.users import brute_force, declared, otp
 from doorkeep.users.credentials import history_kept
-from doorkeep.users.profile import ProfileError, require_valid, validate
+from doorkeep.users.profile import ProfileError, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
 from doorkeep.web.admin.user_credential_reps import (
@@ -116,9 +117,19 @@ async def _check_username_free(tx: Tx, realm: Realm, username: str, user: User |
             raise AdminError(409, "User exists with same username")
 
 
-def _profile_values(rep: dict[str, Any]) -> dict[str, Any]:
-    """The user-profile attributes of a UserRepresentation that Keycloak validates, custom ones included."""
-    return {k: rep.get(k) for k in ("email", "firstName", "lastName", "attributes")}
+def _profile_values(rep: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """The user-profile attributes of a UserRepresentation that Keycloak validates, the unmanaged custom ones
+    included (the declared ones are ``users.declared``'s)."""
+    values = {k: rep.get(k) for k in ("email", "firstName", "lastName", "attributes")}
+    if isinstance(values["attributes"], dict):
+        known = declared.names(config)
+        values["attributes"] = {k: v for k, v in values["attributes"].items() if k not in known}
+    return values
+
+
+def _sent_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
+    attributes = rep.get("attributes")
+    return attributes if isinstance(attributes, dict) else None
 
 
 async def create_user(
@@ -158,7 +169,15 @@ async def create_user(
         actions = tuple(dict.fromkeys(default_actions(realm) + user.required_actions))
         user = dataclasses.replace(user, required_actions=actions)
     creds = representation_credentials(rep)
-    require_valid({**_profile_values(rep), "username": username}, shrink=True)
+    config = up_config.config_of(realm)
+    found = declared.values(config, declared.USER_API, _sent_attributes(rep), None)
+    errors = validate({**_profile_values(rep, config), "username": username})
+    errors += declared.errors(config, declared.USER_API, found, None)
+    if errors:
+        raise ProfileError(errors, shrink=True)
+    user = dataclasses.replace(
+        user, attributes=declared.written(config, declared.USER_API, found, user.attributes, None)
+    )
     await _check_email_free(tx, realm, user.email, None)
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
@@ -238,11 +257,19 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     renamed = user if username is None or read_only else dataclasses.replace(user, username=username)
     updated = _representation(renamed, rep, UPDATE_FIELDS)
     creds = representation_credentials(rep)
-    errors = validate({**_profile_values(rep), **({"username": username} if username is not None else {})})
+    config, current = up_config.config_of(realm), dict(user.attributes)
+    # UserResource.updateUser: without ``attributes`` the user's own are validated (and kept)
+    sent = _sent_attributes(rep)
+    found = declared.values(config, declared.USER_API, current if sent is None else sent, current)
+    errors = validate({**_profile_values(rep, config), **({"username": username} if username is not None else {})})
     if read_only:  # after the username's errors, before the other attributes'
         errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
+    service_account = user.service_account_client_id is not None
+    errors += declared.errors(config, declared.USER_API, found, current, service_account=service_account)
     if errors:
         raise ProfileError(errors, shrink=True)
+    attributes = declared.written(config, declared.USER_API, found, updated.attributes, current)
+    updated = dataclasses.replace(updated, attributes=attributes)
     await _check_email_free(tx, realm, updated.email, user)
     if creds and user.service_account_client_id:
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials

@@ -1,0 +1,192 @@
+"""The custom attributes a realm's user profile configuration declares, as Keycloak 26 manages them.
+
+DeclarativeUserProfileProvider.decorateUserProfileForCache and DefaultAttributes for every attribute of the
+UPConfig other than username, email, firstName and lastName (whose rules live in ``users.profile`` and
+``users.account_profile``). A context is the admin API's USER_API (role ``admin``) or one of the user's own
+(ACCOUNT, UPDATE_PROFILE, REGISTRATION; role ``user``): an attribute is editable there when its
+``permissions.edit`` names the context's role, viewable when ``permissions.view`` does or it is editable (no
+permissions: neither); required when ``required`` names the role or no role and no scope at all (never for a
+service account). Required scopes and ``selector`` scopes depend on the client scopes an authentication
+requests; Doorkeep does not track those for the profile, so an attribute required only by scope is optional,
+and a selector never hides an attribute.
+
+``values`` is DefaultAttributes.normalizeAttributes (a value not sent is the user's own where the context may
+not edit it, else empty; an empty value takes the ``defaultValue``), ``errors`` the validation (the configured
+validators, then AttributeRequiredByMetadataValidator, ImmutableAttributeValidator, MultiValueValidator for a
+single-valued attribute and DefaultAttributes' length ≤ 2048 where no length validator is configured),
+``written`` what DefaultUserProfile stores (editable attributes only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doorkeep.users import validators
+
+USER_API, ACCOUNT, UPDATE_PROFILE, REGISTRATION = "USER_API", "ACCOUNT", "UPDATE_PROFILE", "REGISTRATION"
+ROOT = frozenset({"username", "email", "firstName", "lastName"})
+REQUIRED = "error-user-attribute-required"
+READ_ONLY = "error-user-attribute-read-only"
+DEFAULT_MAX_LENGTH = {"min": 0, "max": 2048}  # DefaultAttributes.DEFAULT_MAX_LENGTH_ATTRIBUTES
+_IGNORE_EMPTY = {"ignore.empty.value": True}
+
+Values = dict[str, list[str]]
+
+
+def custom(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The configuration's attributes other than the four root ones, in its order."""
+    return [a for a in config.get("attributes") or [] if a.get("name") not in ROOT]
+
+
+def names(config: dict[str, Any]) -> frozenset[str]:
+    return frozenset(str(a["name"]) for a in custom(config))
+
+
+def _role(context: str) -> str:
+    return "admin" if context == USER_API else "user"
+
+
+def can_edit(attribute: dict[str, Any], context: str) -> bool:
+    permissions = attribute.get("permissions")
+    return permissions is not None and _role(context) in (permissions.get("edit") or [])
+
+
+def can_view(attribute: dict[str, Any], context: str) -> bool:
+    permissions = attribute.get("permissions")
+    if permissions is None:
+        return False
+    return _role(context) in (permissions.get("view") or []) or can_edit(attribute, context)
+
+
+def is_required(attribute: dict[str, Any], context: str, *, service_account: bool = False) -> bool:
+    required = attribute.get("required")
+    if required is None or service_account:
+        return False
+    roles, scopes = required.get("roles") or [], required.get("scopes") or []
+    if scopes:  # only by the scopes an authentication requests, which Doorkeep's profile does not know
+        return False
+    return not roles or _role(context) in roles
+
+
+def display_name(attribute: dict[str, Any]) -> str:
+    """AttributeMetadata.getAttributeDisplayName: the configured one, else the attribute's name."""
+    shown = attribute.get("displayName")
+    return str(shown) if isinstance(shown, str) and shown.strip() else str(attribute["name"])
+
+
+def as_values(value: Any) -> list[str]:
+    """A value of a representation's ``attributes`` as a list of strings (nulls dropped)."""
+    if isinstance(value, list):
+        return [v if isinstance(v, str) else str(v) for v in value if v is not None]
+    if value is None:
+        return []
+    return [value if isinstance(value, str) else str(value)]
+
+
+def values(config: dict[str, Any], context: str, sent: dict[str, Any] | None, current: Values | None) -> Values:
+    """The declared attributes' values after normalisation (``current``: the user's attributes, None for a
+    new user)."""
+    found: Values = {}
+    for attribute in custom(config):
+        name = attribute["name"]
+        if sent is not None and name in sent:
+            found[name] = as_values(sent[name])
+        elif current is not None and not can_edit(attribute, context):
+            found[name] = list(current.get(name, []))
+        else:
+            found[name] = []
+        if not found[name] and attribute.get("defaultValue") is not None:
+            found[name] = [str(attribute["defaultValue"])]
+    return found
+
+
+def _validator_errors(attribute: dict[str, Any], context: str, given: list[str], service_account: bool) -> list[Any]:
+    name, required = attribute["name"], is_required(attribute, context, service_account=service_account)
+    configured = attribute.get("validations") or {}
+    found = []
+    for validator, config in configured.items():
+        found.extend(validators.check(validator, name, given, config, required=required))
+    blank = not given or any(not v.strip() for v in given)
+    if attribute.get("required") is not None and required and can_edit(attribute, context) and blank:
+        found.append({"field": name, "errorMessage": REQUIRED, "params": [name]})
+    return found
+
+
+def errors(
+    config: dict[str, Any], context: str, found: Values, current: Values | None, *, service_account: bool = False
+) -> list[dict[str, Any]]:
+    """Every validation error of the declared attributes, attribute by attribute in the configuration's
+    order. An attribute the context may not edit that keeps the user's (even invalid) value is not refused."""
+    out: list[dict[str, Any]] = []
+    for attribute in custom(config):
+        name = attribute["name"]
+        given = found.get(name, [])
+        editable = can_edit(attribute, context)
+        mine = None if current is None else list(current.get(name, []))
+        problems = _validator_errors(attribute, context, given, service_account)
+        if mine is not None and not editable and given != mine and not (not mine and all(not v.strip() for v in given)):
+            problems.append({"field": name, "errorMessage": READ_ONLY, "params": [name]})
+        configured = attribute.get("validations") or {}
+        required = is_required(attribute, context, service_account=service_account)
+        if not attribute.get("multivalued") and validators.MULTIVALUED not in configured:
+            problems.extend(validators.multivalued(name, given, {"max": 1}, required=required))
+        if validators.LENGTH not in configured:
+            problems.extend(validators.check(validators.LENGTH, name, given, DEFAULT_MAX_LENGTH))
+        if (
+            problems
+            and mine is not None
+            and not editable
+            and [v for v in mine if v.strip()] == [v for v in given if v.strip()]
+        ):
+            continue  # DefaultAttributes.validate: a read-only value the user already had stays
+        out.extend(problems)
+    return out
+
+
+def written(
+    config: dict[str, Any], context: str, found: Values, base: dict[str, Any], current: Values | None
+) -> dict[str, Any]:
+    """The user's attributes after the update: ``base`` (the unmanaged attributes kept) without any declared
+    attribute, then each declared one the context may edit with its new values, each other with the user's."""
+    out = {k: v for k, v in base.items() if k not in names(config)}
+    for attribute in custom(config):
+        name = attribute["name"]
+        kept = found.get(name, []) if can_edit(attribute, context) else (current or {}).get(name, [])
+        if kept:
+            out[name] = list(kept)
+    return out
+
+
+def shown(config: dict[str, Any], context: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """A user's attributes as the context may see them: declared attributes it may not view left out."""
+    hidden = {a["name"] for a in custom(config) if not can_view(a, context)}
+    return {k: v for k, v in attributes.items() if k not in hidden}
+
+
+def validators_metadata(configured: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The validators as userProfileMetadata shows them: each configured one with ``ignore.empty.value``."""
+    return {k: {**(v or {}), **_IGNORE_EMPTY} for k, v in (configured or {}).items()}
+
+
+def metadata(config: dict[str, Any], context: str, *, service_account: bool = False) -> list[dict[str, Any]]:
+    """UserProfileAttributeMetadata of each declared attribute the context may view."""
+    out = []
+    for attribute in custom(config):
+        if not can_view(attribute, context):
+            continue
+        entry: dict[str, Any] = {
+            "name": attribute["name"],
+            "displayName": display_name(attribute),
+            "required": is_required(attribute, context, service_account=service_account),
+            "readOnly": not can_edit(attribute, context),
+        }
+        if attribute.get("annotations"):
+            entry["annotations"] = attribute["annotations"]
+        entry["validators"] = validators_metadata(attribute.get("validations"))
+        if attribute.get("group") is not None:
+            entry["group"] = attribute["group"]
+        entry["multivalued"] = bool(attribute.get("multivalued"))
+        if attribute.get("defaultValue") is not None:
+            entry["defaultValue"] = attribute["defaultValue"]
+        out.append(entry)
+    return out

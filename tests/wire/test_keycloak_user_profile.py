@@ -1,0 +1,346 @@
+"""Keycloak 26's declarative user profile over the wire: UserProfileAdminTest (tests/base, admin/userprofile),
+one test per method, and the REST-observable parts of the testsuite's user/profile/UserProfileTest, each
+test named after its Java method.
+
+UserProfileTest runs on the server (``RunOnServer``) and sets configurations without username and email
+through the provider, which the admin API refuses; the ports below keep the default attributes and add the
+Java test's custom ones, and observe through ``users`` (USER_API), ``/account`` (ACCOUNT) what the Java
+test reads from the profile. Not ported, with the reason:
+
+* testIdempotentProfile, testValidation (failValidationWhenEmptyAttributes, testAttributeValidation),
+  testGetProfileAttributeGroups' metadata objects: they inspect UserProfile objects that have no wire form
+  beyond what test_groups_metadata and test_get_profile_attributes observe.
+* testResolveProfile, testRequiredByScope, testOptionalAttributeByScope and the other selector/required
+  scope methods: they depend on the client scopes an authentication session requests; Doorkeep's profile
+  does not track them (users/declared.py), so scope-bound attributes are optional and always shown.
+* the LDAP, user federation and identity-brokering (IDP_REVIEW) methods: Doorkeep has none of those.
+
+Already covered elsewhere: the default configuration's unmanaged attribute policy
+(test_admin_user_profile.py), the default attributes' validation in the admin API
+(test_admin_users_keycloak_parity.py) and in the Account API (test_account_rest_keycloak_parity.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import group_port
+from group_port import fresh_realm
+from keycloak_port import admin_headers
+from role_port import TEST_REALM, assert_event, call, clear_events, ok, poll_events
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+# One app for the module (group_port.shared_env), each test on a realm ``test`` imported anew.
+anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+
+PROFILE = "/users/profile"
+BOTH = {"view": ["admin", "user"], "edit": ["admin", "user"]}
+ADMIN_ONLY = {"view": [], "edit": ["admin"]}
+
+
+def _name(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "displayName": f"${{{name}}}",
+        "validations": {"length": {"max": 255}, "person-name-prohibited-characters": {}},
+        "required": {"roles": ["user"]},
+        "permissions": BOTH,
+        "multivalued": False,
+    }
+
+
+DEFAULT: dict[str, Any] = {
+    "attributes": [
+        {
+            "name": "username",
+            "displayName": "${username}",
+            "validations": {
+                "length": {"min": 3, "max": 255},
+                "username-prohibited-characters": {},
+                "up-username-not-idn-homograph": {},
+            },
+            "permissions": BOTH,
+            "multivalued": False,
+        },
+        {
+            "name": "email",
+            "displayName": "${email}",
+            "validations": {"email": {}, "length": {"max": 255}},
+            "required": {"roles": ["user"]},
+            "permissions": BOTH,
+            "multivalued": False,
+        },
+        _name("firstName"),
+        _name("lastName"),
+    ],
+    "groups": [
+        {
+            "name": "user-metadata",
+            "displayHeader": "User metadata",
+            "displayDescription": "Attributes, which refer to user metadata",
+        }
+    ],
+}
+
+
+def with_attributes(*attributes: dict[str, Any], groups: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The default configuration plus ``attributes`` (``UPConfig.addOrReplaceAttribute``)."""
+    config = copy.deepcopy(DEFAULT)
+    config["attributes"].extend(attributes)
+    config["groups"].extend(groups or [])
+    return config
+
+
+# TokenUtil's direct-grant client: the account user's password grant
+DIRECT_GRANT = {"clientId": "direct-grant", "secret": "password", "directAccessGrantsEnabled": True, "enabled": True}
+
+
+async def realm(env: Env, **changes: Any) -> str:
+    return await fresh_realm(env, {**TEST_REALM, "clients": [DIRECT_GRANT], **changes})
+
+
+async def set_profile(env: Env, config: dict[str, Any] | None) -> dict[str, Any]:
+    answer: dict[str, Any] = await ok(env, "PUT", PROFILE, config)
+    return answer
+
+
+async def metadata(env: Env) -> dict[str, Any]:
+    return {a["name"]: a for a in (await ok(env, "GET", f"{PROFILE}/metadata"))["attributes"]}
+
+
+async def update_realm(env: Env, **changes: Any) -> None:
+    await ok(env, "PUT", "", changes)
+
+
+async def refused(env: Env, config: dict[str, Any]) -> str:
+    response = await call(env, "PUT", PROFILE, config)
+    assert response.status_code == 400, response.text
+    message: str = response.json()["errorMessage"]
+    return message
+
+
+# --- UserProfileAdminTest -------------------------------------------------------------------------
+async def test_default_config_if_none_set(env: Env) -> None:
+    await realm(env)
+    assert await ok(env, "GET", PROFILE) == DEFAULT
+
+
+async def test_set_default_config(env: Env) -> None:
+    await realm(env)
+    config = with_attributes({"name": "test"})
+    assert await set_profile(env, config) == {
+        **config,
+        "attributes": [*DEFAULT["attributes"], {"name": "test", "multivalued": False}],
+    }
+    assert (await ok(env, "GET", PROFILE))["attributes"][-1] == {"name": "test", "multivalued": False}
+
+
+async def test_email_required_if_email_as_username_enabled(env: Env) -> None:
+    await realm(env, registrationEmailAsUsername=True)
+    assert (await metadata(env))["email"]["required"] is True
+
+
+async def test_email_not_required_if_email_as_username_disabled(env: Env) -> None:
+    await realm(env)
+    assert (await metadata(env))["email"]["required"] is False
+
+
+async def test_username_required_and_writable_if_email_as_username_disabled_and_edit_username_allowed(
+    env: Env,
+) -> None:
+    await realm(env, editUsernameAllowed=True)
+    username = (await metadata(env))["username"]
+    assert (username["required"], username["readOnly"]) == (True, False)
+
+
+async def test_username_required_and_writable_if_email_as_username_disabled_and_edit_username_disabled(
+    env: Env,
+) -> None:
+    await realm(env, editUsernameAllowed=False)
+    username = (await metadata(env))["username"]
+    assert (username["required"], username["readOnly"]) == (True, False)
+
+
+async def test_username_not_required_if_email_as_username_enabled(env: Env) -> None:
+    await realm(env, registrationEmailAsUsername=True)
+    username = (await metadata(env))["username"]
+    assert (username["required"], username["readOnly"]) == (False, True)
+
+
+async def test_groups_metadata(env: Env) -> None:
+    await realm(env)
+    config = copy.deepcopy(DEFAULT)
+    for i in range(3):
+        config["groups"].append(
+            {
+                "name": f"name-{i}",
+                "displayHeader": f"displayHeader-{i}",
+                "displayDescription": f"displayDescription-{i}",
+                "annotations": {"k1": "v1", "k2": "v2", "k3": "v3"},
+            }
+        )
+    config["attributes"][2]["group"] = config["groups"][0]["name"]
+    await set_profile(env, config)
+    found = await ok(env, "GET", f"{PROFILE}/metadata")
+    assert found["groups"] == config["groups"]
+    first_name = next(a for a in found["attributes"] if a["name"] == "firstName")
+    assert first_name["group"] == "user-metadata"
+
+
+# --- PUT users/profile: UPConfigUtils.validate, storage, events ------------------------------------
+async def test_invalid_configurations_are_refused_with_keycloaks_messages(env: Env) -> None:
+    await realm(env)
+    assert await refused(env, {"attributes": []}) == (
+        "[The attribute 'username' can not be removed, The attribute 'email' can not be removed]"
+    )
+    unknown = with_attributes({"name": "phone", "validations": {"phone-number": {}}})
+    assert await refused(env, unknown) == "[Validator 'phone-number' defined for attribute 'phone' doesn't exist]"
+    twice = with_attributes({"name": "phone"}, {"name": "phone"})
+    assert await refused(env, twice) == "[Attribute configuration already exists with 'name':'phone']"
+    group = with_attributes({"name": "phone", "group": "contact"})
+    assert await refused(env, group) == "[Attribute 'phone' references unknown group 'contact']"
+    roles = with_attributes({"name": "phone", "permissions": {"view": ["manager"], "edit": ["admin"]}})
+    assert await refused(env, roles) == (
+        "['permissions.view' configuration for attribute 'phone' contains unsupported role 'manager']"
+    )
+    named = with_attributes({"name": "my phone"}, {"name": "x", "required": {"scopes": ["nowhere"]}})
+    assert await refused(env, named) == (
+        "[Invalid attribute name (only letters, numbers and '.' '_' '-' special characters allowed): my phone', "
+        "'required.scopes' configuration for attribute 'x' contains unsupported scope 'nowhere']"
+    )
+    length = with_attributes({"name": "phone", "validations": {"length": {"min": "x"}}})
+    assert await refused(env, length) == (
+        "[Validator 'length' defined for attribute 'phone' has incorrect configuration: ValidationError{"
+        "validatorId='length', inputHint='min', message='error-validator-config-invalid-number-value', "
+        "messageParameters=[x]}, ]"
+    )
+    assert await ok(env, "GET", PROFILE) == DEFAULT
+
+
+async def test_a_changed_configuration_is_one_update_event_and_null_restores_the_default(env: Env) -> None:
+    realm_id = await realm(env)
+    config = with_attributes({"name": "department", "permissions": ADMIN_ONLY})
+    await set_profile(env, config)
+    await assert_event(env, realm_id, "UPDATE", "users/profile", "USER_PROFILE")
+    await set_profile(env, config)  # the same again: setAndGetConfiguration records nothing
+    assert await poll_events(env) == []
+    assert await set_profile(env, None) == DEFAULT
+    assert await ok(env, "GET", PROFILE) == DEFAULT
+
+
+async def test_realm_export_and_import_carry_the_configuration_as_its_component(env: Env) -> None:
+    await realm(env)
+    config = with_attributes({"name": "department", "permissions": BOTH, "validations": {"length": {"max": 8}}})
+    stored = await set_profile(env, config)
+    exported = await ok(env, "POST", "/partial-export")
+    [component] = exported["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    assert component["providerId"] == "declarative-user-profile"
+    assert "doorkeep.userProfile.config" not in exported["attributes"]
+    await fresh_realm(env, {**TEST_REALM, "components": exported["components"]})
+    assert await ok(env, "GET", PROFILE) == stored
+    bad = {"config": {"kc.user.profile.config": ['{"attributes": []}']}, "providerId": "declarative-user-profile"}
+    response = await env.http.post(
+        "/admin/realms",
+        json={"realm": "other", "components": {"org.keycloak.userprofile.UserProfileProvider": [bad]}},
+        headers=await admin_headers(env),
+    )
+    assert response.status_code == 400, response.text
+    assert "The attribute 'username' can not be removed" in response.text
+
+
+# --- Admin REST users with declared attributes (UserProfileTest, USER_API) -------------------------
+async def _user(env: Env, body: dict[str, Any]) -> Any:
+    return await call(env, "POST", "/users", {"username": "jdoe", "enabled": True, **body})
+
+
+async def test_create_and_update_user(env: Env) -> None:
+    await realm(env)
+    edit = {"view": [], "edit": ["admin", "user"]}
+    await set_profile(
+        env,
+        with_attributes({"name": "address", "permissions": edit}, {"name": "business.address", "permissions": edit}),
+    )
+    created = await _user(env, {"email": "user@keycloak.org", "attributes": {"address": ["fixed-address"]}})
+    assert created.status_code == 201, created.text
+    user_id = created.headers["location"].rsplit("/", 1)[-1]
+    user = await ok(env, "GET", f"/users/{user_id}")
+    assert user["attributes"] == {"address": ["fixed-address"]}
+    changed = {**user, "attributes": {**user["attributes"], "business.address": ["fixed-business-address"]}}
+    await ok(env, "PUT", f"/users/{user_id}", changed)
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == changed["attributes"]
+    await ok(env, "PUT", f"/users/{user_id}", {"firstName": "Alice"})  # without attributes: kept
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == changed["attributes"]
+
+
+async def test_required_custom_attribute_and_validations_in_the_admin_api(env: Env) -> None:
+    await realm(env)
+    department = {
+        "name": "department",
+        "permissions": BOTH,
+        "required": {"roles": ["admin"]},
+        "validations": {"options": {"options": ["sales", "support"]}},
+    }
+    phone = {"name": "phoneNumber", "permissions": BOTH, "validations": {"pattern": {"pattern": "\\+?[0-9]+"}}}
+    await set_profile(env, with_attributes(department, phone))
+    missing = await _user(env, {})
+    assert (missing.status_code, missing.json()) == (
+        400,
+        {"field": "department", "errorMessage": "error-user-attribute-required", "params": ["department"]},
+    )
+    both = await _user(env, {"attributes": {"department": ["marketing"], "phoneNumber": ["call me"]}})
+    assert (both.status_code, both.json()) == (
+        400,
+        {
+            "errors": [
+                {"field": "department", "errorMessage": "error-invalid-value", "params": ["department"]},
+                {
+                    "field": "phoneNumber",
+                    "errorMessage": "error-pattern-no-match",
+                    "params": ["phoneNumber", "\\+?[0-9]+"],
+                },
+            ]
+        },
+    )
+    two = await _user(env, {"attributes": {"department": ["sales", "support"]}})
+    assert two.json() == {
+        "field": "department",
+        "errorMessage": "error-invalid-multivalued-size",
+        "params": ["department", 1, 1],
+    }
+    fine = await _user(env, {"attributes": {"department": ["sales"], "phoneNumber": "+3312"}})
+    assert fine.status_code == 201, fine.text
+
+
+async def test_number_length_and_uri_validators(env: Env) -> None:
+    await realm(env)
+    config = with_attributes(
+        {"name": "age", "permissions": BOTH, "validations": {"integer": {"min": 18, "max": 99}}},
+        {"name": "code", "permissions": BOTH, "validations": {"length": {"min": 2, "max": 4}}},
+        {"name": "site", "permissions": BOTH, "validations": {"uri": {}}},
+    )
+    await set_profile(env, config)
+    bad = await _user(env, {"attributes": {"age": ["7"], "code": ["abcdef"], "site": ["ftp://x.org"]}})
+    assert bad.json()["errors"] == [
+        {"field": "age", "errorMessage": "error-number-out-of-range", "params": ["age", 18, 99]},
+        {"field": "code", "errorMessage": "error-invalid-length", "params": ["code", 2, 4]},
+        {"field": "site", "errorMessage": "error-invalid-uri-scheme", "params": ["site", "ftp://x.org", "ftp"]},
+    ]
+    nan = await _user(env, {"attributes": {"age": ["old"]}})
+    assert nan.json() == {"field": "age", "errorMessage": "error-invalid-number", "params": ["age"]}
+
+
+async def test_attributes_the_admin_may_not_view_are_left_out(env: Env) -> None:
+    await realm(env)
+    secret = {"name": "secret", "permissions": {"view": ["user"], "edit": ["user"]}}
+    await set_profile(env, with_attributes(secret, {"name": "department", "permissions": BOTH}))
+    created = await _user(env, {"attributes": {"secret": ["x"], "department": ["sales"]}})
+    user_id = created.headers["location"].rsplit("/", 1)[-1]
+    user = await ok(env, "GET", f"/users/{user_id}", userProfileMetadata="true")
+    assert user["attributes"] == {"department": ["sales"]}  # an admin cannot write it either
+    names = [a["name"] for a in user["userProfileMetadata"]["attributes"]]
+    assert names == ["username", "email", "firstName", "lastName", "department"]
+    await clear_events(env)
