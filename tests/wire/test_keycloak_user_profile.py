@@ -31,6 +31,7 @@ import group_port
 from group_port import fresh_realm
 from keycloak_port import admin_headers
 from role_port import TEST_REALM, assert_event, call, clear_events, ok, poll_events
+from support import password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -333,6 +334,39 @@ async def test_number_length_and_uri_validators(env: Env) -> None:
     assert nan.json() == {"field": "age", "errorMessage": "error-invalid-number", "params": ["age"]}
 
 
+async def test_readonly_updates(env: Env) -> None:
+    """department editable by the admin only: set through the admin API, refused through the account."""
+    await realm(env)
+    await set_profile(
+        env, with_attributes({"name": "department", "permissions": {"view": ["user"], "edit": ["admin"]}})
+    )
+    created = await _user(
+        env,
+        {
+            "email": "jdoe@keycloak.org",
+            "firstName": "John",
+            "lastName": "Doe",
+            "credentials": [{"type": "password", "value": "password", "temporary": False}],
+            "attributes": {"department": ["sales"]},
+        },
+    )
+    user_id = created.headers["location"].rsplit("/", 1)[-1]
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["sales"]}
+    headers = await _account_headers(env)
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    assert account["attributes"] == {"department": ["sales"]}
+    [meta] = [a for a in account["userProfileMetadata"]["attributes"] if a["name"] == "department"]
+    assert (meta["readOnly"], meta["required"]) == (True, False)
+    response = await env.http.post(
+        "/realms/test/account", headers=headers, json={**account, "attributes": {"department": ["cannot-change"]}}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"] == [
+        {"field": "department", "errorMessage": "error-user-attribute-read-only", "params": ["department"]}
+    ]
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["sales"]}
+
+
 async def test_attributes_the_admin_may_not_view_are_left_out(env: Env) -> None:
     await realm(env)
     secret = {"name": "secret", "permissions": {"view": ["user"], "edit": ["user"]}}
@@ -344,3 +378,90 @@ async def test_attributes_the_admin_may_not_view_are_left_out(env: Env) -> None:
     names = [a["name"] for a in user["userProfileMetadata"]["attributes"]]
     assert names == ["username", "email", "firstName", "lastName", "department"]
     await clear_events(env)
+
+
+# --- Account REST (ACCOUNT context) ------------------------------------------------------------------
+async def _account_headers(env: Env) -> dict[str, str]:
+    grant = await password_grant(env.http, "test", "direct-grant", username="jdoe", secret="password")
+    token = grant.json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+async def _account_user(env: Env, attributes: dict[str, Any] | None = None) -> str:
+    created = await _user(
+        env,
+        {
+            "email": "jdoe@keycloak.org",
+            "firstName": "John",
+            "lastName": "Doe",
+            "credentials": [{"type": "password", "value": "password", "temporary": False}],
+            **({"attributes": attributes} if attributes else {}),
+        },
+    )
+    assert created.status_code == 201, created.text
+    return str(created.headers["location"].rsplit("/", 1)[-1])
+
+
+async def test_validate_compliance_with_user_profile(env: Env) -> None:
+    await realm(env)
+    await _account_user(env)
+    headers = await _account_headers(env)  # before the profile requires an address VERIFY_PROFILE would ask for
+    await set_profile(env, with_attributes({"name": "address", "required": {}, "permissions": {"edit": ["user"]}}))
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    response = await env.http.post("/realms/test/account", headers=headers, json=account)
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "field": "address",
+            "errorMessage": "error-user-attribute-required",
+            "params": ["address"],
+            "errors": [{"field": "address", "errorMessage": "error-user-attribute-required", "params": ["address"]}],
+        },
+    )
+    fixed = {**account, "attributes": {"address": ["fixed-address"]}}
+    assert (await env.http.post("/realms/test/account", headers=headers, json=fixed)).status_code == 204
+    assert (await env.http.get("/realms/test/account", headers=headers)).json()["attributes"] == {
+        "address": ["fixed-address"]
+    }
+
+
+async def test_get_profile_attributes(env: Env) -> None:
+    await realm(env)
+    address = {"name": "address", "displayName": "${address}", "required": {}, "permissions": {"edit": ["user"]}}
+    await _account_user(env)
+    headers = await _account_headers(env)
+    await set_profile(env, with_attributes(address, groups=[{"name": "companyaddress", "displayHeader": "header"}]))
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    assert "attributes" not in account
+    [meta] = [a for a in account["userProfileMetadata"]["attributes"] if a["name"] == "address"]
+    assert meta == {
+        "name": "address",
+        "displayName": "${address}",
+        "required": True,
+        "readOnly": False,
+        "validators": {},
+        "multivalued": False,
+    }
+    assert account["userProfileMetadata"]["groups"][-1] == {"name": "companyaddress", "displayHeader": "header"}
+
+
+async def test_custom_attribute_in_any_context(env: Env) -> None:
+    """The account's errors name the attribute by its display name, as AccountRestService does."""
+    await realm(env)
+    phone = {
+        "name": "phone",
+        "displayName": "Phone number",
+        "permissions": BOTH,
+        "validations": {"length": {"max": 5}},
+    }
+    await set_profile(env, with_attributes(phone))
+    await _account_user(env, {"phone": ["123"]})
+    headers = await _account_headers(env)
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    assert account["attributes"] == {"phone": ["123"]}
+    response = await env.http.post(
+        "/realms/test/account", headers=headers, json={**account, "attributes": {"phone": ["1234567"]}}
+    )
+    assert response.json()["errors"] == [
+        {"field": "phone", "errorMessage": "error-invalid-length-too-long", "params": ["Phone number", None, "5"]}
+    ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import events, policy
-from doorkeep.admin.user_profile import unmanaged_policy
+from doorkeep.admin import user_profile as up_config
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Consent, Realm, User, UserSession
@@ -23,7 +23,7 @@ from doorkeep.oauth import access
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
-from doorkeep.users import account_profile
+from doorkeep.users import account_profile, declared
 from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
@@ -108,9 +108,16 @@ def _compact(body: dict[str, Any]) -> dict[str, Any]:
 # --- the profile -------------------------------------------------------------------------------
 def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     """``GET /account``: the account UserRepresentation with ``userProfileMetadata`` (left out only for
-    ``?userProfileMetadata=false``), as UserProfile.toRepresentation builds it (view-profile or manage-account)."""
+    ``?userProfileMetadata=false``), as UserProfile.toRepresentation builds it (view-profile or manage-account);
+    ``attributes`` holds the declared attributes the user may view (unmanaged ones are not shown)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     u = caller.user
+    config = up_config.config_of(caller.realm)
+    shown = {
+        name: list(declared.as_values(u.attributes[name]))
+        for attribute in declared.custom(config)
+        if (name := attribute["name"]) in u.attributes and declared.can_view(attribute, declared.ACCOUNT)
+    }
     return _compact(
         {
             "id": u.id,
@@ -119,6 +126,7 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
             "lastName": u.last_name,
             "email": u.email,
             "emailVerified": u.email_verified,
+            "attributes": shown or None,  # the declared attributes the user may view
             "userProfileMetadata": account_profile.metadata(caller.realm) if with_metadata else None,
         }
     )
@@ -172,22 +180,32 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     handler, which has the raw body (``admin.unknown_properties``). A change records UPDATE_PROFILE with the
     ACCOUNT context and, per changed attribute, EventAuditingAttributeChangeListener's details. Unmanaged
     ``attributes`` are validated (DefaultAttributes' length ≤ 2048) only under the ENABLED policy, the one that
-    keeps them in this context; Doorkeep does not write them from here.
+    keeps them in this context; Doorkeep does not write them from here. The attributes the realm's user profile
+    declares are validated and written as ``users.declared`` says for the ACCOUNT context (the ``user`` role's
+    permissions and requirements; one the body leaves out is emptied where the user may edit it, as
+    Keycloak's rawAttributes leave it out), their errors named by their display names.
     """
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
     caller.require_one_of(MANAGE_ACCOUNT)
     user, realm = caller.user, caller.realm
+    config, current = up_config.config_of(realm), dict(user.attributes)
+    sent = body.get("attributes") if isinstance(body.get("attributes"), dict) else None
     values = account_profile.normalize(realm, user, body)
     found = await account_profile.errors(tx, realm, user, body, values)
-    if unmanaged_policy(realm) == "ENABLED":
+    chosen = declared.values(config, declared.ACCOUNT, sent, current)
+    found.extend(declared.errors(config, declared.ACCOUNT, chosen, current))
+    if up_config.unmanaged_policy(realm) == "ENABLED" and sent is not None:
         # Only then does DefaultAttributes keep unmanaged attributes in the ACCOUNT context, and validate them
         # with the default length validator (max 2048); any other policy drops them before validation.
-        found.extend(user_profile.check_attributes(body.get("attributes")))
+        known = declared.names(config)
+        found.extend(user_profile.check_attributes({k: v for k, v in sent.items() if k not in known}))
     if found:
-        shown = [account_profile.display_params(e) for e in found]
+        names = {a["name"]: declared.display_name(a) for a in declared.custom(config)}
+        shown = [account_profile.display_params(e, names) for e in found]
         raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
-    updated = dataclasses.replace(user, **account_profile.changes(realm, user, values))
+    attributes = declared.written(config, declared.ACCOUNT, chosen, user.attributes, current)
+    updated = dataclasses.replace(user, **account_profile.changes(realm, user, values), attributes=attributes)
     await tx.users.update(updated)
     details = {"context": "ACCOUNT", **account_profile.change_details(user, updated)}
     await _record(tx, caller, "UPDATE_PROFILE", details=details)
