@@ -23,11 +23,15 @@ Already covered elsewhere: the default configuration's unmanaged attribute polic
 from __future__ import annotations
 
 import copy
+import html
+import re
 from typing import Any
 
+import httpx
 import pytest
 
 import group_port
+from browser_flow import REDIRECT, code_from, start, submit
 from group_port import fresh_realm
 from keycloak_port import admin_headers
 from role_port import TEST_REALM, assert_event, call, clear_events, ok, poll_events
@@ -465,3 +469,64 @@ async def test_custom_attribute_in_any_context(env: Env) -> None:
     assert response.json()["errors"] == [
         {"field": "phone", "errorMessage": "error-invalid-length-too-long", "params": ["Phone number", None, "5"]}
     ]
+
+
+# --- the registration form and the update-profile page (REGISTRATION, UPDATE_PROFILE) ---------------
+APP = {"clientId": "app", "publicClient": True, "redirectUris": [REDIRECT + "*"], "enabled": True}
+DEPARTMENT = {
+    "name": "department",
+    "displayName": "Department",
+    "permissions": BOTH,
+    "required": {"roles": ["user"]},
+    "validations": {"options": {"options": ["sales", "support"]}},
+    "group": "work",
+}
+HIDDEN = {"name": "clearance", "permissions": {"view": ["admin"], "edit": ["admin"]}}
+WORK = [{"name": "work", "displayHeader": "Work"}]
+
+
+def field_error(page: httpx.Response, field: str) -> str | None:
+    found = re.search(rf'<span id="input-error-{field}"[^>]*>([^<]*)</span>', page.text)
+    return html.unescape(found.group(1)) if found else None
+
+
+async def test_registration_form_shows_validates_and_stores_the_declared_attributes(env: Env) -> None:
+    await realm(env, registrationAllowed=True, clients=[APP])
+    await set_profile(env, with_attributes(DEPARTMENT, HIDDEN, groups=WORK))
+    login = await start(env.http, "test", "app")
+    link = re.search(r'<div id="kc-registration"><span>[^<]*<a href="([^"]+)"', login.text)
+    assert link is not None, login.text
+    page = await env.http.get(html.unescape(link.group(1)))
+    assert 'name="department"' in page.text and '<div class="kc-attribute-group">Work</div>' in page.text
+    assert 'name="clearance"' not in page.text  # the user may not edit it
+    form = {
+        "firstName": "Jane",
+        "lastName": "Doe",
+        "email": "jane@keycloak.org",
+        "username": "jane",
+        "password": "Str0ng-pass!",
+        "password-confirm": "Str0ng-pass!",
+    }
+    page = await submit(env.http, page, **form)
+    assert field_error(page, "department") == "Please specify this field."
+    page = await submit(env.http, page, **form, department="marketing")
+    assert field_error(page, "department") == "Invalid value."
+    done = await submit(env.http, page, **form, department="sales", clearance="top")
+    assert "code" in code_from(done)
+    (jane,) = await ok(env, "GET", "/users", username="jane", exact="true")
+    assert jane["attributes"] == {"department": ["sales"]}
+
+
+async def test_update_profile_page_edits_the_declared_attributes(env: Env) -> None:
+    await realm(env, clients=[APP])
+    user_id = await _account_user(env, {"department": ["sales"]})
+    await set_profile(env, with_attributes(DEPARTMENT, groups=WORK))
+    await ok(env, "PUT", f"/users/{user_id}", {"requiredActions": ["UPDATE_PROFILE"]})
+    page = await submit(env.http, await start(env.http, "test", "app"), username="jdoe", password="password")
+    assert 'id="kc-update-profile-form"' in page.text
+    assert re.search(r'name="department" value="sales"', page.text), page.text
+    names = {"email": "jdoe@keycloak.org", "firstName": "John", "lastName": "Doe"}
+    page = await submit(env.http, page, **names, department="")
+    assert field_error(page, "department") == "Please specify this field."
+    assert "code" in code_from(await submit(env.http, page, **names, department="support"))
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["support"]}

@@ -221,9 +221,11 @@ def update_profile(
     username_editable: bool,
     email_editable: bool,
     cancel: bool = False,
+    extra: list[dict[str, str]] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
-    """login-update-profile.ftl: the user profile's fields the user may edit, each with its first error."""
+    """login-update-profile.ftl: the user profile's fields the user may edit (``extra``: the declared ones,
+    ``users.declared.form_fields``), each with its first error."""
     return render(
         "login/update_profile.html",
         title=ui.text("loginProfileTitle"),
@@ -235,6 +237,7 @@ def update_profile(
         username_editable=username_editable,
         email_editable=email_editable,
         cancel=cancel,
+        extra=extra or [],
         ui=ui,
     )
 
@@ -296,9 +299,11 @@ def register(
     *,
     email_as_username: bool,
     login_url: str,
+    extra: list[dict[str, str]] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
-    """register.ftl: the values typed (never the passwords) and the first error of each field."""
+    """register.ftl: the values typed (never the passwords) and the first error of each field; ``extra``: the
+    declared attributes' fields (``users.declared.form_fields``)."""
     return render(
         "login/register.html",
         title=ui.text("registerTitle"),
@@ -309,6 +314,7 @@ def register(
         errors=errors,
         email_as_username=email_as_username,
         login_url=login_url,
+        extra=extra or [],
         ui=ui,
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from doorkeep.admin import user_profile as up_config
 from doorkeep.model import UPDATE_PASSWORD, User, with_password_update
 from doorkeep.oauth import (
     account_actions,
@@ -35,7 +36,7 @@ from doorkeep.oauth.required_actions import (
 )
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
-from doorkeep.users import account_profile
+from doorkeep.users import account_profile, declared
 from doorkeep.users.credentials import enforce_policy, history_kept
 from doorkeep.users.password_policy import PolicyViolation
 
@@ -60,15 +61,28 @@ LOGIN_TEXTS = {
     "readOnlyUsernameMessage": "You can't update your username as it is read-only.",
     "usernameExistsMessage": "Username already exists.",
     "emailExistsMessage": "Email already exists.",
+    # the other validators' keys, as the login theme words them
+    "error-invalid-length-too-short": "Minimal length is {1}.",
+    "error-invalid-value": "Invalid value.",
+    "error-pattern-no-match": "Invalid value.",
+    "error-invalid-number": "Invalid number.",
+    "error-number-out-of-range": "Number must be between {1} and {2}.",
+    "error-invalid-uri": "Invalid URL.",
+    "error-invalid-uri-scheme": "Invalid URL scheme.",
+    "error-invalid-uri-fragment": "Invalid URL fragment.",
+    "error-invalid-date": "Invalid date.",
+    "error-user-attribute-read-only": "This field is read only.",
 }
 
 
-def field_errors(found: list[dict[str, Any]]) -> dict[str, str]:
-    """The first error of each field in words (messagesPerField.getFirstError), in Keycloak's field order."""
+def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = None) -> dict[str, str]:
+    """The first error of each field in words (messagesPerField.getFirstError), in Keycloak's field order;
+    ``names``: the declared attributes' labels, for ``{0}``."""
     shown: dict[str, str] = {}
+    labels = {**FIELD_NAMES, **(names or {})}
     for error in found:
         text = LOGIN_TEXTS.get(error["errorMessage"], error["errorMessage"])
-        params = [FIELD_NAMES.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
+        params = [labels.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(error["params"])]
         for index, param in enumerate(params):
             text = text.replace(f"{{{index}}}", param)
         shown.setdefault(error["field"], text)
@@ -103,8 +117,9 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
 
 async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     """UpdateProfile.processAction: the UPDATE_PROFILE context validated as the Account REST API validates
-    it (``users.account_profile``), the errors shown on the form with the values typed; then the user
-    updated, a new e-mail unverified, and an UPDATE_PROFILE event naming what changed."""
+    it (``users.account_profile``, and the declared attributes the user may edit, ``users.declared``), the
+    errors shown on the form with the values typed; then the user updated, a new e-mail unverified, and an
+    UPDATE_PROFILE event naming what changed."""
     realm, user = ctx.realm, ctx.user
     flags = account_profile.read_only(realm)
     rep = {name: form.get(name) or "" for name in account_profile.ATTRIBUTES if not flags[name]}
@@ -112,13 +127,20 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     found = await account_profile.errors(ctx.tx, realm, user, rep, values)
     if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
+    # the realm's declared attributes the user may edit, as the page shows them
+    config, current = up_config.config_of(realm), dict(user.attributes)
+    sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get)
+    chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
+    found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))
     if found:
-        typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
+        typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep | sent
         cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
-        return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found), cancel, ctx.request)
+        labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.UPDATE_PROFILE)}
+        return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found, labels), cancel, ctx.request)
     changes = account_profile.changes(realm, user, values)
     others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
-    updated = dataclasses.replace(user, **changes, required_actions=others)
+    attributes = declared.written(config, declared.UPDATE_PROFILE, chosen, user.attributes, current)
+    updated = dataclasses.replace(user, **changes, attributes=attributes, required_actions=others)
     await ctx.tx.users.update(updated)
     await _event(ctx, "UPDATE_PROFILE", details=_changed(user, updated))
     request = required_actions.settled(ctx.request, UPDATE_PROFILE, required_actions.SUCCESS)

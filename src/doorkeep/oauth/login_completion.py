@@ -160,7 +160,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     """The page of a required action, with the cancel button when the client asked for it."""
     cancel = required_actions.app_initiated(request, user, action)
     if action == required_actions.UPDATE_PROFILE:
-        values = {k: v or "" for k, v in account_profile.current(user).items()}
+        values = {k: v[0] for k, v in user.attributes.items() if isinstance(v, list) and v and isinstance(v[0], str)}
+        values |= {k: v or "" for k, v in account_profile.current(user).items()}  # and the declared attributes'
         return NeedProfileUpdate(user.id, values, cancel=cancel, request=request)
     if action == required_actions.TERMS_AND_CONDITIONS:
         return NeedTerms(user.id, request)

@@ -1,7 +1,8 @@
 """Self-registration: Keycloak's registration form (register.ftl) and its form actions.
 
 RegistrationUserCreation validates the user profile's REGISTRATION context (username unless the e-mail is
-the username, e-mail, first and last name: all required), RegistrationPassword the password and its
+the username, e-mail, first and last name: all required; the declared attributes the user may edit, as
+``users.declared`` validates them), RegistrationPassword the password and its
 confirmation and the realm's policy; every action validates, and the first failing one names the
 REGISTER_ERROR (``email_in_use``, ``username_in_use``, else ``invalid_registration``), the page showing the
 first error of each field (FormAuthenticationFlow.processAction). On success the user is created enabled
@@ -15,6 +16,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
+from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes
 from doorkeep.oauth.action_steps import field_errors
@@ -23,7 +25,7 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
-from doorkeep.users import profile
+from doorkeep.users import declared, profile
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
 
@@ -109,9 +111,15 @@ async def register(
     username = typed["username"].strip().lower()
     email = typed["email"].strip().lower()
     found = await _profile_errors(tx, realm, typed["username"], typed["email"], typed)
+    config = up_config.config_of(realm)  # the declared attributes the form shows
+    sent = declared.from_form(config, declared.REGISTRATION, form.get)
+    chosen = declared.values(config, declared.REGISTRATION, sent, None)
+    found.extend(declared.errors(config, declared.REGISTRATION, chosen, None))
+    typed.update(sent)
     candidate = User(id="", realm_id=realm.id, username=username, email=email or None)
     password = form.get("password") or ""
-    shown = field_errors(found)
+    labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.REGISTRATION)}
+    shown = field_errors(found, labels)
     confirm = form.get("password-confirm") or ""
     for field, text in (await _password_errors(tx, realm, candidate, password, confirm)).items():
         shown.setdefault(field, text)
@@ -130,6 +138,9 @@ async def register(
         error = "email_in_use" if EMAIL_EXISTS in keys else "username_in_use" if USERNAME_EXISTS in keys else None
         await _record(tx, services, realm, client, browser, details, None, error or "invalid_registration")
         return login_outcomes.NeedRegistration(typed, shown)
+    candidate = dataclasses.replace(
+        candidate, attributes=declared.written(config, declared.REGISTRATION, chosen, {}, None)
+    )
     user = await _create(tx, services, realm, candidate, typed, password, locale)
     # RegistrationUserCreation.success: the event names the username and e-mail as typed.
     typed_name = typed["email"] if realm.registration_email_as_username else typed["username"]
@@ -147,7 +158,9 @@ async def _create(
     verifies e-mails; the realm's default roles and groups (``provisioning.create_user``), then the password."""
     now = services.clock.now()
     verify = ("VERIFY_EMAIL",) if realm.verify_email else ()
-    attributes = {"locale": [locale]} if realm.internationalization_enabled and locale else {}
+    attributes = dict(candidate.attributes)  # the declared attributes the form set
+    if realm.internationalization_enabled and locale:
+        attributes["locale"] = [locale]
     user = dataclasses.replace(
         candidate,
         id=provisioning.new_id(),

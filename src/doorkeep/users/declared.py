@@ -19,6 +19,7 @@ single-valued attribute and DefaultAttributes' length ≤ 2048 where no length v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from doorkeep.users import validators
@@ -152,6 +153,7 @@ def written(
     for attribute in custom(config):
         name = attribute["name"]
         kept = found.get(name, []) if can_edit(attribute, context) else (current or {}).get(name, [])
+        kept = [v for v in kept if v.strip()]  # DefaultUserProfile stores no blank value
         if kept:
             out[name] = list(kept)
     return out
@@ -190,3 +192,29 @@ def metadata(config: dict[str, Any], context: str, *, service_account: bool = Fa
             entry["defaultValue"] = attribute["defaultValue"]
         out.append(entry)
     return out
+
+
+# --- the login forms (register.ftl, login-update-profile.ftl) ----------------------------------------
+def form_fields(config: dict[str, Any], context: str) -> list[dict[str, str]]:
+    """The declared attributes a form of the user's shows as inputs (those the user may edit), each with its
+    label (the display name, ``${key}`` left for the page to resolve) and, for the first attribute of a group,
+    the group's header (user-profile-commons.ftl's group headers)."""
+    groups = {g.get("name"): g for g in config.get("groups") or []}
+    out: list[dict[str, str]] = []
+    last: str | None = None
+    for attribute in custom(config):
+        if not can_edit(attribute, context):
+            continue
+        group = attribute.get("group")
+        header = ""
+        if group is not None and group != last:
+            header = str(groups.get(group, {}).get("displayHeader") or group)
+        last = group
+        out.append({"name": attribute["name"], "label": display_name(attribute), "header": header})
+    return out
+
+
+def from_form(config: dict[str, Any], context: str, read: Callable[[str], str | None]) -> dict[str, Any]:
+    """The values a form posted for the declared attributes the user may edit (``read``: the form's getter;
+    a missing input is an empty value)."""
+    return {f["name"]: read(f["name"]) or "" for f in form_fields(config, context)}

@@ -7,12 +7,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from doorkeep.admin import user_profile as up_config
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import login_outcomes, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.users import account_profile
+from doorkeep.users import account_profile, declared
 from doorkeep.users.account import effective_url
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url
@@ -53,6 +54,7 @@ def page(
             username_editable=not flags["username"],
             email_editable=not flags["email"],
             cancel=outcome.cancel,
+            extra=declared.form_fields(up_config.config_of(realm), declared.UPDATE_PROFILE),
             ui=ui,
         )
     back = redirect_uris.with_params(_action(request, realm, "authenticate"), {"client_id": client.client_id})
@@ -64,6 +66,7 @@ def page(
         outcome.errors,
         email_as_username=realm.registration_email_as_username,
         login_url=back,
+        extra=declared.form_fields(up_config.config_of(realm), declared.REGISTRATION),
         ui=ui,
     )
 
