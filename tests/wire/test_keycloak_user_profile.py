@@ -530,3 +530,28 @@ async def test_update_profile_page_edits_the_declared_attributes(env: Env) -> No
     assert field_error(page, "department") == "Please specify this field."
     assert "code" in code_from(await submit(env.http, page, **names, department="support"))
     assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["support"]}
+
+
+async def test_first_and_last_name_follow_the_configuration(env: Env) -> None:
+    """Names no longer required for the user may be left empty through the account; required for the admin
+    too, the admin API asks for them."""
+    await realm(env)
+    await _account_user(env)
+    headers = await _account_headers(env)
+    optional = copy.deepcopy(DEFAULT)
+    for attribute in optional["attributes"][2:]:
+        del attribute["required"]
+    await set_profile(env, optional)
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    shown = {a["name"]: a["required"] for a in account["userProfileMetadata"]["attributes"]}
+    assert shown == {"username": True, "email": True, "firstName": False, "lastName": False}
+    cleared = {**account, "firstName": "", "lastName": ""}
+    assert (await env.http.post("/realms/test/account", headers=headers, json=cleared)).status_code == 204
+    required = copy.deepcopy(DEFAULT)
+    required["attributes"][2]["required"] = {"roles": ["admin", "user"]}
+    await set_profile(env, required)
+    response = await call(env, "POST", "/users", {"username": "nameless"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"field": "firstName", "errorMessage": "error-user-attribute-required", "params": ["firstName"]},
+    )

@@ -62,11 +62,9 @@ async def _profile_errors(
         found.append(bad)
     elif await _email_taken(tx, realm, email.strip().lower()):
         found.append(_error("email", EMAIL_EXISTS))
-    for name in ("firstName", "lastName"):
-        if not names[name].strip():
-            found.append(_error(name, "error-user-attribute-required"))
-        elif (bad := profile.check_person_name(name, names[name])) is not None:
-            found.append(bad)
+    config = up_config.config_of(realm)
+    for name in ("firstName", "lastName"):  # as the realm's user profile declares them
+        found.extend(declared.root_errors(config, declared.REGISTRATION, name, names[name]))
     return found
 
 

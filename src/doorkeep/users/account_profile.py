@@ -1,8 +1,12 @@
-"""The default user profile in the ACCOUNT context, as ``GET``/``POST /realms/{r}/account`` use it (and its
-metadata in the admin API's USER_API context, for ``GET users/{id}?userProfileMetadata=true``).
+"""The user profile's root attributes in the ACCOUNT context, as ``GET``/``POST /realms/{r}/account`` use it
+(and its metadata in the admin API's USER_API context, for ``GET users/{id}?userProfileMetadata=true`` and
+``users/profile/metadata``).
 
-Keycloak 26's ``keycloak-default-user-profile.json`` (username, email, firstName, lastName; the last three
-required for the ``user`` role; one group ``user-metadata``) with DeclarativeUserProfileProviderFactory's
+The realm's configuration (``admin.user_profile``; Keycloak 26's ``keycloak-default-user-profile.json`` until
+changed: username, email, firstName, lastName, the last three required for the ``user`` role, one group
+``user-metadata``) decides the names' validators and requirement, the e-mail's requirement, the display names
+and the groups; the declared custom attributes are ``users.declared``'s. Username and e-mail keep
+DeclarativeUserProfileProviderFactory's
 ``editUsernameCondition`` and ``editEmailCondition``: the username is editable only when the realm allows
 editing usernames and does not use the e-mail as username; the e-mail is read-only when the e-mail is the
 username and usernames may not be edited. ``metadata`` is UserProfileUtil.createUserProfileMetadata;
@@ -86,8 +90,10 @@ def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> di
             continue
         if name == "username":
             required = not realm.registration_email_as_username
+        elif name == "email":
+            required = email_required(config, realm, context)
         else:
-            required = _root_required(rep, context) or (name == "email" and realm.registration_email_as_username)
+            required = declared.is_required(rep, context)
         entry: dict[str, Any] = {
             "name": name,
             "displayName": declared.display_name(rep),
@@ -102,12 +108,9 @@ def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> di
         entry["multivalued"] = bool(rep.get("multivalued"))
         attributes.append(entry)
     attributes.extend(declared.metadata(config, context))
+    order = {a.get("name"): i for i, a in enumerate(config.get("attributes") or [])}
+    attributes.sort(key=lambda entry: order.get(entry["name"], len(order)))  # the GUI order: the configuration's
     return {"attributes": attributes, "groups": [dict(g) for g in config.get("groups") or []]}
-
-
-def _root_required(rep: dict[str, Any], context: str) -> bool:
-    """The configuration's ``required`` of email, firstName or lastName in the context."""
-    return declared.is_required(rep, context)
 
 
 def current(user: User) -> dict[str, str | None]:
@@ -165,13 +168,18 @@ async def errors(
         if any(h != user.id for h in holders) and not realm.duplicate_emails_allowed:
             found.append(_error("email", EMAIL_EXISTS))
     found.extend(profile.validate({"email": email}))
-    if _blank(email) and not flags["email"]:
+    config = up_config.config_of(realm)
+    if _blank(email) and not flags["email"] and email_required(config, realm, declared.ACCOUNT):
         found.append(_error("email", REQUIRED))
-    for name in ("firstName", "lastName"):
-        found.extend(profile.validate({name: values[name]}))
-        if _blank(values[name]):
-            found.append(_error(name, REQUIRED))
+    for name in ("firstName", "lastName"):  # as the configuration declares them (required for ``user``)
+        found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name]))
     return found
+
+
+def email_required(config: dict[str, Any], realm: Realm, context: str) -> bool:
+    """EmailRequiredPredicate: the configuration requires it for the context's role, or it is the username."""
+    rep = next((a for a in config.get("attributes") or [] if a.get("name") == "email"), {"name": "email"})
+    return declared.is_required(rep, context) or realm.registration_email_as_username
 
 
 def changes(realm: Realm, user: User, values: dict[str, str | None]) -> dict[str, Any]:

@@ -113,6 +113,15 @@ def _validator_errors(attribute: dict[str, Any], context: str, given: list[str],
     return found
 
 
+def root_errors(config: dict[str, Any], context: str, name: str, value: str | None) -> list[dict[str, Any]]:
+    """firstName or lastName as the configuration declares it: its validators, then its ``required`` for the
+    context's role (none when the configuration leaves the attribute out)."""
+    attribute = next((a for a in config.get("attributes") or [] if a.get("name") == name), None)
+    if attribute is None:
+        return []
+    return _validator_errors(attribute, context, [] if value is None else [value], False)
+
+
 def errors(
     config: dict[str, Any], context: str, found: Values, current: Values | None, *, service_account: bool = False
 ) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force, declared, otp
 from doorkeep.users.credentials import history_kept
-from doorkeep.users.profile import ProfileError, validate
+from doorkeep.users.profile import ProfileError, check_attributes, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
 from doorkeep.web.admin.user_credential_reps import (
@@ -117,14 +117,25 @@ async def _check_username_free(tx: Tx, realm: Realm, username: str, user: User |
             raise AdminError(409, "User exists with same username")
 
 
-def _profile_values(rep: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
-    """The user-profile attributes of a UserRepresentation that Keycloak validates, the unmanaged custom ones
-    included (the declared ones are ``users.declared``'s)."""
-    values = {k: rep.get(k) for k in ("email", "firstName", "lastName", "attributes")}
-    if isinstance(values["attributes"], dict):
+def _profile_errors(rep: dict[str, Any], config: dict[str, Any], username: str | None, user: User | None) -> list[Any]:
+    """The USER_API profile's errors in Keycloak's attribute order: username and e-mail (``users.profile``),
+    firstName and lastName as the configuration declares them (a name the PUT leaves out keeps the user's, so
+    only a requirement can fail it), then the unmanaged custom attributes (the declared ones are
+    ``users.declared``'s)."""
+    found = validate({"username": username, "email": rep.get("email")})
+    for name, field in (("firstName", "first_name"), ("lastName", "last_name")):
+        sent = rep.get(name)
+        if isinstance(sent, str):
+            found += declared.root_errors(config, declared.USER_API, name, sent)
+        else:
+            kept = getattr(user, field) if user is not None else None
+            checked = declared.root_errors(config, declared.USER_API, name, kept)
+            found += [e for e in checked if e["errorMessage"] == declared.REQUIRED]
+    attributes = rep.get("attributes")
+    if isinstance(attributes, dict):
         known = declared.names(config)
-        values["attributes"] = {k: v for k, v in values["attributes"].items() if k not in known}
-    return values
+        found += check_attributes({k: v for k, v in attributes.items() if k not in known})
+    return found
 
 
 def _sent_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
@@ -171,7 +182,7 @@ async def create_user(
     creds = representation_credentials(rep)
     config = up_config.config_of(realm)
     found = declared.values(config, declared.USER_API, _sent_attributes(rep), None)
-    errors = validate({**_profile_values(rep, config), "username": username})
+    errors = _profile_errors(rep, config, username, None)
     errors += declared.errors(config, declared.USER_API, found, None)
     if errors:
         raise ProfileError(errors, shrink=True)
@@ -261,7 +272,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     # UserResource.updateUser: without ``attributes`` the user's own are validated (and kept)
     sent = _sent_attributes(rep)
     found = declared.values(config, declared.USER_API, current if sent is None else sent, current)
-    errors = validate({**_profile_values(rep, config), **({"username": username} if username is not None else {})})
+    errors = _profile_errors(rep, config, username, user)
     if read_only:  # after the username's errors, before the other attributes'
         errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
     service_account = user.service_account_client_id is not None
