@@ -33,7 +33,7 @@ import pytest
 import group_port
 from browser_flow import REDIRECT, code_from, start, submit
 from group_port import fresh_realm
-from keycloak_port import admin_headers
+from keycloak_port import ADMIN, admin_headers
 from role_port import TEST_REALM, assert_event, call, clear_events, ok, poll_events
 from support import password_grant
 from wire_env import Env
@@ -407,7 +407,7 @@ async def _account_user(env: Env, attributes: dict[str, Any] | None = None) -> s
 
 
 async def test_validate_compliance_with_user_profile(env: Env) -> None:
-    await realm(env)
+    await realm(env, eventsEnabled=True)
     await _account_user(env)
     headers = await _account_headers(env)  # before the profile requires an address VERIFY_PROFILE would ask for
     await set_profile(env, with_attributes({"name": "address", "required": {}, "permissions": {"edit": ["user"]}}))
@@ -424,6 +424,12 @@ async def test_validate_compliance_with_user_profile(env: Env) -> None:
     )
     fixed = {**account, "attributes": {"address": ["fixed-address"]}}
     assert (await env.http.post("/realms/test/account", headers=headers, json=fixed)).status_code == 204
+    # EventAuditingAttributeChangeListener: the custom attribute's change in the UPDATE_PROFILE event
+    events = (
+        await env.http.get(f"{ADMIN}/events", params={"type": "UPDATE_PROFILE"}, headers=await admin_headers(env))
+    ).json()
+    assert events[0]["details"]["updated_address"] == "fixed-address"
+    assert "previous_address" not in events[0]["details"]
     assert (await env.http.get("/realms/test/account", headers=headers)).json()["attributes"] == {
         "address": ["fixed-address"]
     }

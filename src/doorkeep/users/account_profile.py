@@ -212,6 +212,13 @@ def change_details(before: User, after: User) -> dict[str, str]:
         for prefix, value in (("previous_", old[name]), ("updated_", new[name])):
             if value is not None:
                 found[prefix + _DETAIL_NAMES[name]] = value
+    for name in sorted(set(before.attributes) | set(after.attributes)):  # the custom attributes written
+        was, now = declared.as_values(before.attributes.get(name)), declared.as_values(after.attributes.get(name))
+        if was == now:
+            continue
+        for prefix, values in (("previous_", was), ("updated_", now)):
+            if values:  # EventBuilder.detail(key, Collection): the values joined with "::", none left out
+                found[prefix + name] = "::".join(values)
     return found
 
 
