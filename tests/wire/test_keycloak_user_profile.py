@@ -372,15 +372,26 @@ async def test_readonly_updates(env: Env) -> None:
 
 
 async def test_attributes_the_admin_may_not_view_are_left_out(env: Env) -> None:
+    """secret is the user's own (view and edit for ``user``): an admin neither writes nor sees it."""
     await realm(env)
     secret = {"name": "secret", "permissions": {"view": ["user"], "edit": ["user"]}}
     await set_profile(env, with_attributes(secret, {"name": "department", "permissions": BOTH}))
-    created = await _user(env, {"attributes": {"secret": ["x"], "department": ["sales"]}})
-    user_id = created.headers["location"].rsplit("/", 1)[-1]
+    user_id = await _account_user(env, {"secret": ["from-admin"], "department": ["sales"]})
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["sales"]}
+    headers = await _account_headers(env)
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    mine = {**account, "attributes": {"secret": ["mine"], "department": ["sales"]}}
+    assert (await env.http.post("/realms/test/account", headers=headers, json=mine)).status_code == 204
+    assert (await env.http.get("/realms/test/account", headers=headers)).json()["attributes"] == mine["attributes"]
     user = await ok(env, "GET", f"/users/{user_id}", userProfileMetadata="true")
-    assert user["attributes"] == {"department": ["sales"]}  # an admin cannot write it either
+    assert user["attributes"] == {"department": ["sales"]}
+    (listed,) = await ok(env, "GET", "/users", username="jdoe", exact="true")
+    assert listed["attributes"] == {"department": ["sales"]}
     names = [a["name"] for a in user["userProfileMetadata"]["attributes"]]
     assert names == ["username", "email", "firstName", "lastName", "department"]
+    await ok(env, "PUT", f"/users/{user_id}", {**user, "attributes": {"department": ["support"]}})
+    kept = (await env.http.get("/realms/test/account", headers=headers)).json()["attributes"]
+    assert kept == {"secret": ["mine"], "department": ["support"]}  # the admin's PUT leaves it alone
     await clear_events(env)
 
 

@@ -19,7 +19,6 @@ from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
-from doorkeep.model import Realm
 from doorkeep.users import account_profile, brute_force, credential_order, declared, otp
 from doorkeep.users.account import USER_REPRESENTATION
 from doorkeep.web import handlers
@@ -47,16 +46,17 @@ async def list_users(request: Request) -> Response:
         if common.query_bool(request, "briefRepresentation", False):
             return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
         with_otp = await otp.configured_for(tx, [u.id for u in found])
-        return json_response([_shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
+        config = up_config.config_of(realm)
+        return json_response([_shown(config, user_to_json(u, totp=u.id in with_otp)) for u in found])
 
     return await handlers.answer(request, work, write=False)
 
 
-def _shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
+def _shown(config: dict[str, Any], rep: dict[str, Any]) -> dict[str, Any]:
     """The representation without the declared attributes an administrator may not view (UserProfile's
-    readable attributes in the USER_API context)."""
+    readable attributes in the USER_API context of the realm's configuration ``config``)."""
     if "attributes" in rep:
-        rep["attributes"] = declared.shown(up_config.config_of(realm), declared.USER_API, rep["attributes"])
+        rep["attributes"] = declared.shown(config, declared.USER_API, rep["attributes"])
         if not rep["attributes"]:
             del rep["attributes"]
     return rep
@@ -143,7 +143,8 @@ async def get_user(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         [user] = await brute_force.shown(tx, realm, [await common.user_of(tx, realm, request.path_params["id"])], now)
-        rep = _shown(realm, user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id]))))
+        rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
+        rep = _shown(up_config.config_of(realm), rep)
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
         return json_response(rep)
