@@ -168,12 +168,13 @@ async def browser_session(
 
 async def create_sessions(env: Env) -> list[Browser]:
     """``UserSessionPersisterProviderTest.createSessions`` and ``createOfflineSessionIncludeClientSessions`` for
-    each: user1 from 127.0.0.1 with test-app and third-party, user1 from 127.0.0.2 with test-app, user2 from
-    127.0.0.3 with test-app; every client session copied to the offline session of the same id."""
+    each: remember-me sessions of user1 from 127.0.0.1 with test-app and third-party, of user1 from 127.0.0.2
+    with test-app, of user2 from 127.0.0.3 with test-app; every client session copied to the offline session of
+    the same id."""
     return [
-        await browser_session(env, "user1", (APP, THIRD_PARTY), (APP, THIRD_PARTY), ip="127.0.0.1"),
-        await browser_session(env, "user1", (APP,), (APP,), ip="127.0.0.2"),
-        await browser_session(env, "user2", (APP,), (APP,), ip="127.0.0.3"),
+        await browser_session(env, "user1", (APP, THIRD_PARTY), (APP, THIRD_PARTY), ip="127.0.0.1", remember_me=True),
+        await browser_session(env, "user1", (APP,), (APP,), ip="127.0.0.2", remember_me=True),
+        await browser_session(env, "user2", (APP,), (APP,), ip="127.0.0.3", remember_me=True),
     ]
 
 
@@ -240,3 +241,63 @@ async def delete_session(env: Env, session_id: str, offline: bool) -> httpx.Resp
     return await env.http.delete(
         f"{ADMIN}/sessions/{session_id}", params={"isOffline": str(offline).lower()}, headers=headers
     )
+
+
+# --- the second realm, foo ------------------------------------------------------------------------------------
+FOO = "/admin/realms/foo"
+
+
+def foo_realm(*client_ids: str) -> dict[str, Any]:
+    """The ``foo`` realm of the integration test: its clients and ``user3``, the SSO timeouts it sets."""
+    clients = [
+        {"clientId": c, "secret": "password", "redirectUris": ["http://127.0.0.1:9999/callback"]} for c in client_ids
+    ]
+    timeouts = {"ssoSessionIdleTimeout": 1800, "ssoSessionMaxLifespan": 36000}
+    offline = {"offlineSessionIdleTimeout": 2592000, "offlineSessionMaxLifespan": 5184000}
+    return {
+        "realm": "foo",
+        "enabled": True,
+        "rememberMe": True,
+        "users": [user("user3")],
+        "clients": clients,
+        **timeouts,
+        **offline,
+    }
+
+
+async def foo(env: Env, *client_ids: str) -> None:
+    """Realm ``foo`` made anew with ``client_ids`` (UserSessionProviderOfflineTest's ``createRealm("foo")``)."""
+    headers = await admin_headers(env)
+    assert (await env.http.delete(FOO, headers=headers)).status_code in (204, 404)
+    await import_realm(env, foo_realm(*client_ids))
+
+
+async def foo_session(env: Env, *client_ids: str) -> str:
+    """user3's remember-me session in ``foo`` through the first client, copied to an offline session holding
+    each of ``client_ids``; its id."""
+    http = browser(env)
+    first, *others = client_ids
+    page = await start(http, "foo", first)
+    code = code_from(await submit(http, page, username="user3", password=PASSWORD, rememberMe="on"))["code"]
+    body = (await exchange(http, "foo", first, code, secret="password")).json()
+    for client_id in (first, *others):
+        code = (await login(http, "foo", client_id, scope="openid offline_access"))["code"]
+        offline = await exchange(http, "foo", client_id, code, secret="password")
+        assert offline.json()["session_state"] == body["session_state"], offline.text
+    return str(body["session_state"])
+
+
+async def foo_clients(env: Env, session_id: str) -> set[str]:
+    headers = await admin_headers(env)
+    found = set()
+    for rep in (await env.http.get(f"{FOO}/clients", headers=headers)).json():
+        listed = await env.http.get(f"{FOO}/clients/{rep['id']}/offline-sessions", headers=headers)
+        if listed.status_code == 200 and any(s["id"] == session_id for s in listed.json()):
+            found.add(rep["clientId"])
+    return found
+
+
+async def foo_uuid(env: Env, client_id: str) -> str:
+    headers = await admin_headers(env)
+    (rep,) = (await env.http.get(f"{FOO}/clients", params={"clientId": client_id}, headers=headers)).json()
+    return str(rep["id"])

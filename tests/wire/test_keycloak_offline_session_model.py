@@ -28,10 +28,15 @@ from keycloak_port import ADMIN, admin_headers, get, import_realm
 from offline_model_port import (
     APP,
     DAY,
+    FOO,
     THIRD_PARTY,
-    browser,
     browser_session,
     create_sessions,
+    foo,
+    foo_clients,
+    foo_realm,
+    foo_session,
+    foo_uuid,
     fresh,
     offline_clients,
     offline_count,
@@ -39,7 +44,6 @@ from offline_model_port import (
     refresh,
     remove_expired,
     stored_offline,
-    user,
     user_id,
 )
 from wire_env import Env, another_worker
@@ -199,69 +203,14 @@ async def test_offline_sessions_crud(env: Env) -> None:
     assert await _clients_with_offline_token(env, "user1") == set()
 
 
-FOO = "/admin/realms/foo"
-
-
-def foo_realm(*client_ids: str) -> dict[str, Any]:
-    """The ``foo`` realm of the integration test: its clients and ``user3``, the SSO timeouts it sets."""
-    clients = [
-        {"clientId": c, "secret": "password", "redirectUris": ["http://127.0.0.1:9999/callback"]} for c in client_ids
-    ]
-    timeouts = {"ssoSessionIdleTimeout": 1800, "ssoSessionMaxLifespan": 36000}
-    offline = {"offlineSessionIdleTimeout": 2592000, "offlineSessionMaxLifespan": 5184000}
-    return {"realm": "foo", "enabled": True, "users": [user("user3")], "clients": clients, **timeouts, **offline}
-
-
-async def _foo(env: Env, *client_ids: str) -> None:
-    """Realm ``foo`` (made anew) and user3's offline session holding each of ``client_ids``; its id."""
-    headers = await admin_headers(env)
-    assert (await env.http.delete(FOO, headers=headers)).status_code in (204, 404)
-    await import_realm(env, foo_realm(*client_ids))
-
-
-async def _foo_session(env: Env, *client_ids: str) -> str:
-    from browser_flow import code_from, exchange, start, submit
-
-    http = browser(env)
-    first, *others = client_ids
-    page = await start(http, "foo", first)
-    code = code_from(await submit(http, page, username="user3", password="password"))["code"]
-    body = (await exchange(http, "foo", first, code, secret="password")).json()
-    for client_id in (first, *others):
-        from browser_flow import login
-
-        code = (await login(http, "foo", client_id, scope="openid offline_access"))["code"]
-        offline = await exchange(http, "foo", client_id, code, secret="password")
-        assert offline.json()["session_state"] == body["session_state"], offline.text
-    return str(body["session_state"])
-
-
-async def _foo_clients(env: Env, session_id: str) -> set[str]:
-    headers = await admin_headers(env)
-    found = set()
-    for rep in (await env.http.get(f"{FOO}/clients", headers=headers)).json():
-        listed = await env.http.get(f"{FOO}/clients/{rep['id']}/offline-sessions", headers=headers)
-        if listed.status_code == 200 and any(s["id"] == session_id for s in listed.json()):
-            found.add(rep["clientId"])
-    return found
-
-
-async def _foo_uuid(env: Env, client_id: str) -> str:
-    headers = await admin_headers(env)
-    (rep,) = (await env.http.get(f"{FOO}/clients", params={"clientId": client_id}, headers=headers)).json()
-    return str(rep["id"])
-
-
 async def test_on_realm_removed(env: Env) -> None:
-    await _foo(env, "foo-app")
-    session_id = await _foo_session(env, "foo-app")
-    assert await _foo_clients(env, session_id) == {"foo-app"}
+    await foo(env, "foo-app")
+    session_id = await foo_session(env, "foo-app")
+    assert await foo_clients(env, session_id) == {"foo-app"}
     headers = await admin_headers(env)
     assert (await env.http.delete(FOO, headers=headers)).status_code == 204
     await import_realm(env, foo_realm("foo-app"))  # the realm made again, with the same names
-    count = await env.http.get(
-        f"{FOO}/clients/{await _foo_uuid(env, 'foo-app')}/offline-session-count", headers=headers
-    )
+    count = await env.http.get(f"{FOO}/clients/{await foo_uuid(env, 'foo-app')}/offline-session-count", headers=headers)
     assert count.json() == {"count": 0}
     async with env.db.transaction(write=False) as tx:
         assert await tx.sessions.get_user_session(session_id, True) is None
@@ -270,16 +219,16 @@ async def test_on_realm_removed(env: Env) -> None:
 async def test_on_client_removed(env: Env) -> None:
     """Removing both clients leaves the offline user session with no client session (the Java test finds it
     with ``getAuthenticatedClientSessions().size() == 0``): it is not deleted, only empty."""
-    await _foo(env, "foo-app", "bar-app")
-    session_id = await _foo_session(env, "foo-app", "bar-app")
-    assert await _foo_clients(env, session_id) == {"foo-app", "bar-app"}
+    await foo(env, "foo-app", "bar-app")
+    session_id = await foo_session(env, "foo-app", "bar-app")
+    assert await foo_clients(env, session_id) == {"foo-app", "bar-app"}
     headers = await admin_headers(env)
-    foo_app = await _foo_uuid(env, "foo-app")
+    foo_app = await foo_uuid(env, "foo-app")
     assert (await env.http.delete(f"{FOO}/clients/{foo_app}", headers=headers)).status_code == 204
-    assert await _foo_clients(env, session_id) == {"bar-app"}
-    bar_app = await _foo_uuid(env, "bar-app")
+    assert await foo_clients(env, session_id) == {"bar-app"}
+    bar_app = await foo_uuid(env, "bar-app")
     assert (await env.http.delete(f"{FOO}/clients/{bar_app}", headers=headers)).status_code == 204
-    assert await _foo_clients(env, session_id) == set()
+    assert await foo_clients(env, session_id) == set()
     async with env.db.transaction(write=False) as tx:
         assert await tx.sessions.get_user_session(session_id, True) is not None
         assert await tx.sessions.client_sessions(session_id, True) == []
@@ -288,20 +237,18 @@ async def test_on_client_removed(env: Env) -> None:
 
 
 async def test_on_user_removed(env: Env) -> None:
-    await _foo(env, "foo-app")
-    session_id = await _foo_session(env, "foo-app")
+    await foo(env, "foo-app")
+    session_id = await foo_session(env, "foo-app")
     headers = await admin_headers(env)
     (user3,) = (await env.http.get(f"{FOO}/users", params={"username": "user3"}, headers=headers)).json()
     listed = await env.http.get(
-        f"{FOO}/users/{user3['id']}/offline-sessions/{await _foo_uuid(env, 'foo-app')}", headers=headers
+        f"{FOO}/users/{user3['id']}/offline-sessions/{await foo_uuid(env, 'foo-app')}", headers=headers
     )
     [session] = listed.json()
     assert (session["id"], session["username"], session["ipAddress"]) == (session_id, "user3", "127.0.0.1")
-    assert session["clients"] == {await _foo_uuid(env, "foo-app"): "foo-app"}
+    assert session["clients"] == {await foo_uuid(env, "foo-app"): "foo-app"}
     assert (await env.http.delete(f"{FOO}/users/{user3['id']}", headers=headers)).status_code == 204
-    count = await env.http.get(
-        f"{FOO}/clients/{await _foo_uuid(env, 'foo-app')}/offline-session-count", headers=headers
-    )
+    count = await env.http.get(f"{FOO}/clients/{await foo_uuid(env, 'foo-app')}/offline-session-count", headers=headers)
     assert count.json() == {"count": 0}
     gone = await env.http.delete(f"{FOO}/sessions/{session_id}", params={"isOffline": "true"}, headers=headers)
     assert gone.status_code == 404, gone.text
