@@ -179,3 +179,19 @@ async def test_revoking_an_offline_grant_whose_session_expired_finds_nothing(env
 async def _user_id(env: Env) -> str:
     users = await _get(env, "/users?username=user1&exact=true")
     return str(users[0]["id"])
+
+
+@pytest.mark.parametrize("offline", [True, False])
+async def test_deleting_a_session_that_expired_is_not_found(env: Env, offline: bool) -> None:
+    """RealmAdminResource.deleteSession looks the session up as every read does (the persister loads only
+    sessions within their idle time): one that expired, though its row is still stored, is "Sesssion not found"."""
+    await _setup(env, sso_session_idle_timeout=1000, offline_session_idle_timeout=1000)
+    tokens = await _grant(env, "app", "offline_access" if offline else None)
+    env.clock.advance(1000)
+    response = await env.http.delete(
+        f"{REALM}/sessions/{tokens['session_state']}",
+        params={"isOffline": str(offline).lower()},
+        headers=await env.admin_headers(),
+    )
+    assert response.status_code == 404, response.text
+    assert response.json() == {"error": "Sesssion not found"}

@@ -54,7 +54,7 @@ class World:
     http: httpx.AsyncClient
     sessions: dict[str, list[str]] = field(default_factory=dict)  # offline session ids by realm
     tokens: dict[str, str] = field(default_factory=dict)  # an offline token and its client, by realm
-    stats: dict[str, tuple[str, str]] = field(default_factory=dict)  # realm's client-session-stats
+    stats: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # client-session-stats by realm
 
     admin_token: tuple[str, float] = ("", 0.0)
 
