@@ -67,10 +67,30 @@ async def test_cleaner_honours_offline_max_when_limited(env: Env) -> None:
     body = (await password_grant(env.http, "test", "app", scope="offline_access")).json()
     env.clock.advance(50)
     assert await clean_once(env.db, env.clock.now()) == 0
-    env.clock.advance(51)
+    env.clock.advance(51 + 180)  # past the max by the cleaner's window
     assert await clean_once(env.db, env.clock.now()) == 1
     async with env.db.transaction() as tx:
         assert await tx.sessions.get_user_session(body["session_state"], True) is None
+
+
+@pytest.mark.parametrize("offline", [True, False])
+async def test_cleaner_keeps_a_session_past_its_max_for_the_window_so_a_raised_max_revives_it(
+    env: Env, offline: bool
+) -> None:
+    """Keycloak's cleaner deletes a session only 180 s past its max lifespan, as past its idle timeout
+    (UserSessionExpirationLogic): raised within that window, the max makes the session live again."""
+    await seed_realm(env.db, env.clock)
+    app = await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "user1")
+    limits = {"offline_session_max_lifespan": 100} if offline else {"sso_session_max_lifespan": 100}
+    await update_realm(env.db, "test", offline_session_max_lifespan_enabled=True, **limits)
+    await password_grant(env.http, "test", "app", scope="offline_access" if offline else None)
+    path = f"/admin/realms/test/clients/{app.id}/{'offline-session-count' if offline else 'session-count'}"
+    env.clock.advance(100 + 179)
+    assert await clean_once(env.db, env.clock.now()) == 0
+    assert (await env.http.get(path, headers=await env.admin_headers())).json() == {"count": 0}  # over its max
+    await update_realm(env.db, "test", **{name: 1000 for name in limits})
+    assert (await env.http.get(path, headers=await env.admin_headers())).json() == {"count": 1}
 
 
 async def test_cleaner_removes_online_sessions_past_sso_idle(env: Env) -> None:

@@ -3,8 +3,8 @@ than their realm's ``eventsExpiration`` and admin events older than its ``adminE
 
 It only removes what can no longer be used; validity is always decided again at refresh time,
 so a late or missed run never lets an expired session through. Like Keycloak's cleaner it
-waits an extra window (180 s) past the idle timeout. Between batches it rests (``REST``), so that the
-requests being served keep most of the database while it works through a backlog.
+waits an extra window (180 s) past the idle timeout and past the max lifespan. Between batches it rests
+(``REST``), so that the requests being served keep most of the database while it works through a backlog.
 """
 
 from __future__ import annotations
@@ -59,12 +59,16 @@ async def clean_once(db: Database, now: int, batch: int = BATCH) -> int:
     for realm in realms:
         online_idle = max(policy.sso_idle(realm), policy.sso_idle(realm, True))
         online_max = max(policy.sso_max(realm), policy.sso_max(realm, True))
+        # The window applies to the max lifespan as to the idle timeout (Keycloak's UserSessionExpirationLogic:
+        # ``currentTime - lifespan - PERIODIC_CLEANER_IDLE_TIMEOUT_WINDOW_SECONDS``), so a session a raised
+        # max lifespan brings back within the window is still stored.
+        offline_max = policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None
         plans = [
-            (False, now - online_idle - CLEANER_WINDOW, now - online_max),
+            (False, now - online_idle - CLEANER_WINDOW, now - online_max - CLEANER_WINDOW),
             (
                 True,
                 now - policy.offline_idle(realm) - CLEANER_WINDOW,
-                now - policy.offline_max(realm) if realm.offline_session_max_lifespan_enabled else None,
+                None if offline_max is None else now - offline_max - CLEANER_WINDOW,
             ),
         ]
         for offline, idle_before, started_before in plans:
