@@ -27,10 +27,13 @@ def _or_default(value: int, default: int) -> int:
 
 
 def client_attr_timeout(client: Client | None, key: str) -> int:
-    """A client timeout attribute when a positive integer, else -1 (blank or junk means unset)."""
+    """A client timeout attribute when a positive integer, else -1 (blank or junk means unset).
+
+    SessionExpirationUtils.getClientAttributeTimeout hands the value to ``Long.parseLong`` untrimmed, so blanks
+    around the digits make it junk too ("unset"), not the number."""
     if client is None:
         return -1
-    value = parse_int(str(client.attributes.get(key)).strip(), 1, INT_MAX)
+    value = parse_int(str(client.attributes.get(key)), 1, INT_MAX)
     return value if value is not None else -1
 
 

@@ -120,7 +120,8 @@ def test_remember_me_values_do_not_touch_offline_timeouts() -> None:
     ("raw", "expected"),
     [
         ("600", 600),
-        (" 600 ", 600),
+        ("+600", 600),  # Long.parseLong takes a sign
+        (" 600 ", -1),  # and no blanks (SessionExpirationUtils does not trim)
         ("1", 1),
         (600, 600),
         ("", -1),

@@ -156,6 +156,16 @@ async def test_client_offline_idle_override_detaches_only_that_client(realm: Env
     assert_error(again, 400, "invalid_grant", "Session doesn't have required client")
 
 
+@pytest.mark.parametrize("raw", [" 600", "600 ", "6e2", "0x258"])
+async def test_a_client_timeout_java_cannot_parse_as_a_long_is_unset(realm: Env, raw: str) -> None:
+    """SessionExpirationUtils.getClientAttributeTimeout: a non-blank value goes to ``Long.parseLong`` as it is,
+    which refuses blanks around the digits: such a value is -1 (unset), so the realm's 30 days apply."""
+    await update_client(realm.db, "test", "app", attributes={"client.offline.session.idle.timeout": raw})
+    token = await offline_token(realm)
+    realm.clock.advance(601)
+    assert (await refresh(realm.http, "test", "app", token)).status_code == 200
+
+
 async def test_realm_client_offline_idle_applies_when_client_has_no_override(realm: Env) -> None:
     await update_realm(realm.db, "test", client_offline_session_idle_timeout=300)
     token = await offline_token(realm)
