@@ -12,8 +12,12 @@ Not ported, with the reason:
   only without persistent user sessions (KEYCLOAK.md §11); Doorkeep keeps no session cache.
 
 Already pinned elsewhere, not repeated: the idle and max seconds of one offline session
-(tests/wire/test_keycloak_time_boundaries.py, test_offline_refresh.py), the cleaner's batches
-(test_cleaner.py), expired sessions hidden from every admin read (test_expired_sessions_hidden.py).
+(tests/wire/test_keycloak_time_boundaries.py, test_offline_refresh.py), the cleaner's batches and its window
+past the idle and max (test_cleaner.py), expired sessions hidden from every admin read and count
+(test_expired_sessions_hidden.py), an online session's logout or admin deletion leaving the offline one
+(test_admin_sessions.py, test_keycloak_offline_token_test.py), remember-me lifetimes
+(test_keycloak_refresh_token_test.py, test_keycloak_login_test.py), Offline Session Max Limited on and off
+(test_offline_refresh.py). Restarts and several nodes: test_keycloak_offline_session_persistence.py.
 """
 
 from __future__ import annotations
