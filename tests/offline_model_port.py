@@ -1,7 +1,8 @@
 """Shared set-up of the wire ports of Keycloak's model-level session tests (UserSessionProviderOfflineModelTest,
 UserSessionPersisterProviderTest, SessionTimeoutsTest, OfflineSessionPersistenceTest): the realm ``test`` with
 ``user1``/``user2`` and the clients ``test-app`` and ``third-party`` of ``UserSessionPersisterProviderTest.
-createClients``, imported anew for each test on the module's one app (``group_port.shared_env``).
+createClients``, imported once on the module's one app (``group_port.shared_env``) and reset for each test
+(``fresh``).
 
 The Java tests build sessions with ``createUserSession`` / ``createClientSession`` /
 ``createOrUpdateOfflineSession``; here a browser logs in (``openid``), which makes the online user session and

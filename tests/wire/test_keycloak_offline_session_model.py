@@ -49,6 +49,7 @@ from offline_model_port import (
     remove_expired,
     stored_offline,
     user_id,
+    uuid_of,
 )
 from wire_env import Env, another_worker
 
@@ -66,15 +67,16 @@ MODEL_REALM: dict[str, Any] = {
 
 async def test_expired(env: Env) -> None:
     realm_id = await fresh(env, **MODEL_REALM)
+    start = env.clock.now()
     sessions = await create_sessions(env)
     for session in sessions:  # every saved offline session found, with its client sessions
         assert await offline_clients(env, session.sid) == set(session.offline)
     assert await stored_offline(env, realm_id) == 3
     s0 = sessions[0].offline[APP]["refresh_token"]
     for at in (300, 20 * DAY, 21 * DAY):  # session0's lastSessionRefresh moved on three times
-        env.clock.advance(at - (env.clock.now() - _start(sessions)))
+        env.clock.set(start + at)
         assert (await refresh(env, s0)).status_code == 200
-    env.clock.advance(40 * DAY - (env.clock.now() - _start(sessions)))
+    env.clock.set(start + 40 * DAY)
     assert await remove_expired(env) >= 2
     assert await stored_offline(env, realm_id) == 1
     assert await offline_clients(env, sessions[0].sid) == {APP, THIRD_PARTY}
@@ -82,19 +84,12 @@ async def test_expired(env: Env) -> None:
         response = await refresh(env, gone.offline[APP]["refresh_token"])
         assert response.json()["error_description"] == "Offline user session not found", response.text
     assert await offline_count(env, APP) == 1
-    env.clock.advance(7000000 - (env.clock.now() - _start(sessions)))  # past the 60-day max: everything expires
+    env.clock.set(start + 7000000)  # past the 60-day max: everything expires
     await remove_expired(env)
     assert await stored_offline(env, realm_id) == 0
     assert await offline_count(env, APP) == await offline_count(env, THIRD_PARTY) == 0
     response = await refresh(env, s0)  # its own exp (the 60-day max) is checked before the session
     assert response.json() == {"error": "invalid_grant", "error_description": "Token is not active"}
-
-
-def _start(sessions: list[Any]) -> int:
-    """When the sessions were made (the offline tokens' ``iat``)."""
-    from support import claims
-
-    return int(claims(sessions[0].offline[APP]["refresh_token"])["iat"])
 
 
 async def test_load_user_sessions_with_not_deleted_offline_client_sessions(env: Env) -> None:
@@ -177,8 +172,6 @@ async def _clients_with_offline_token(env: Env, username: str) -> set[str]:
 
 async def _client_offline_sessions(env: Env, client_id: str) -> list[tuple[str, str]]:
     """``getOfflineUserSessions(realm, client, 0, 10)``: (ipAddress, username) of each."""
-    from offline_model_port import uuid_of
-
     listed = await get(env, f"/clients/{await uuid_of(env, client_id)}/offline-sessions", first=0, max=10)
     return [(s["ipAddress"], s["username"]) for s in listed]
 
