@@ -27,7 +27,7 @@ from authorize_port import authorize, log_in
 from browser_flow import REDIRECT, code_from, start, submit
 from dpop_port import ACCOUNT_URL, TOKEN_URL, USERINFO_URL, ProofKey, b64, payload
 from group_port import fresh_realm
-from keycloak_port import admin_headers, client_uuid, get, put
+from keycloak_port import admin_headers, client_uuid, get, one_event, poll, put
 from wire_env import Env, another_worker
 
 pytestmark = pytest.mark.anyio
@@ -777,3 +777,78 @@ async def test_a_proof_is_single_use_across_workers_and_concurrent_requests(kc: 
         )
     assert sorted(a.status_code for a in answers) == [200, 400], [a.text for a in answers]
     refused(next(a for a in answers if a.status_code == 400), "DPoP proof has already been used")
+
+
+LOGOUT = "/realms/test/protocol/openid-connect/logout"
+LOGOUT_URL = f"http://localhost{LOGOUT}"
+INTROSPECT = "/realms/test/protocol/openid-connect/token/introspect"
+
+
+async def public_dpop_tokens(env: Env) -> dict[str, Any]:
+    """test-public-client's tokens from a code exchanged with an EC proof: both bound to the EC key."""
+    code = await login(env, PUBLIC)
+    body = ok(await code_exchange(env, code, token_proof(env), PUBLIC))
+    assert bound_to(body["refresh_token"]) == EC.jkt
+    return body
+
+
+async def logout(env: Env, refresh_token: str, proof: str | None) -> httpx.Response:
+    headers = {} if proof is None else {"DPoP": proof}
+    return await env.http.post(LOGOUT, data={"refresh_token": refresh_token, "client_id": PUBLIC}, headers=headers)
+
+
+async def test_logout_with_a_public_clients_dpop_bound_refresh_token_needs_its_proof(kc: Env) -> None:
+    """LogoutEndpoint.logoutToken runs verifyRefreshToken, whose DPoP step refuses a bound refresh token without a
+    proof of its key (``invalid_grant``, LOGOUT_ERROR ``invalid_token``); a header that fails DPoPUtil's checks is
+    ``invalid_request`` (event error ``invalid_dpop_proof``); the session survives each refusal. With a proof of the
+    token's key the logout succeeds (keycloak#50306's fix, see oauth/logout.py)."""
+    body = await public_dpop_tokens(kc)
+    await poll(kc)
+    refused(await logout(kc, body["refresh_token"], None), "DPoP proof is missing", "invalid_grant")
+    event = await one_event(kc)
+    assert (event["type"], event["error"], event["details"]["reason"]) == (
+        "LOGOUT_ERROR",
+        "invalid_token",
+        "DPoP proof is missing",
+    ), event
+    other = ProofKey("ec").proof("POST", LOGOUT_URL, now(kc))
+    refused(
+        await logout(kc, body["refresh_token"], other), "DPoP confirmation doesn't match DPoP proof", "invalid_grant"
+    )
+    refused(await logout(kc, body["refresh_token"], token_proof(kc)), "DPoP HTTP URL mismatch")
+    assert [(e["type"], e.get("error")) for e in await poll(kc)][-1] == ("LOGOUT_ERROR", "invalid_dpop_proof")
+    body = ok(await refresh(kc, body["refresh_token"], token_proof(kc), PUBLIC))  # still logged in
+    response = await logout(kc, body["refresh_token"], EC.proof("POST", LOGOUT_URL, now(kc)))
+    assert response.status_code == 204, response.text
+    refused(await refresh(kc, body["refresh_token"], token_proof(kc), PUBLIC), "Session not active", "invalid_grant")
+
+
+async def test_revoking_a_dpop_bound_refresh_token_needs_no_proof(kc: Env) -> None:
+    """TokenRevocationEndpoint checks no DPoP binding (only the client policies' DPoP bind enforcer does, which
+    Doorkeep lacks): the public client revokes its bound refresh token without a proof, and the session is gone."""
+    body = await public_dpop_tokens(kc)
+    form = {"token": body["refresh_token"], "client_id": PUBLIC}
+    response = await kc.http.post("/realms/test/protocol/openid-connect/revoke", data=form)
+    assert response.status_code == 200, response.text
+    refused(await refresh(kc, body["refresh_token"], token_proof(kc), PUBLIC), "Session not active", "invalid_grant")
+
+
+async def test_introspection_of_a_dpop_bound_refresh_token_shows_its_binding(kc: Env) -> None:
+    """AccessTokenIntrospectionProvider checks no proof and copies ``cnf`` ("not a claim controlled by the protocol
+    mapper"); ``token_type`` is the token's ``typ``: "Refresh" for the refresh token, "Bearer" for the access token
+    (the DPoP scheme is the token response's ``token_type``, not the token's)."""
+    body = await public_dpop_tokens(kc)
+    meta = (await kc.http.post(INTROSPECT, data={"token": body["refresh_token"]}, auth=(CONFIDENTIAL, SECRET))).json()
+    assert meta["active"] is True and meta["cnf"] == {"jkt": EC.jkt} and meta["token_type"] == "Refresh", meta
+    meta = (await kc.http.post(INTROSPECT, data={"token": body["access_token"]}, auth=(CONFIDENTIAL, SECRET))).json()
+    assert meta["active"] is True and meta["cnf"] == {"jkt": EC.jkt}, meta
+
+
+async def test_a_refresh_token_is_no_access_token_at_userinfo(kc: Env) -> None:
+    """UserInfoEndpoint's token type check: a (DPoP-bound) refresh token, with a proof of its key, is refused as
+    an invalid token."""
+    body = await public_dpop_tokens(kc)
+    answer = await userinfo(kc, body["refresh_token"], userinfo_proof(kc, EC, body["refresh_token"]))
+    assert answer.status_code == 401, answer.text
+    found = challenge(answer)
+    assert found["error_description"] == '"Token verification failed"', found

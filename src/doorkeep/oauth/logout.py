@@ -5,15 +5,25 @@ An expired or stale (not-before) refresh token is still accepted. Repeated param
 Keycloak's logoutToken reads the first value. An offline token revokes the whole offline session and
 the same-id online one; an online refresh token ends the online session only. Success is 204.
 Each ended session is a LOGOUT event.
+
+A public client's DPoP-bound refresh token needs a proof of its key, as at the refresh grant: verifyRefreshToken's
+DPoP step refuses it with ``invalid_grant`` "DPoP proof is missing" or "DPoP confirmation doesn't match DPoP
+proof" (LOGOUT_ERROR ``invalid_token``), and a ``DPoP`` header is checked as the token endpoint checks it (400
+``invalid_request``, event error ``invalid_dpop_proof``). Keycloak 26's LogoutEndpoint never reads that header,
+so there even a good proof is "missing" (keycloak#50306, a regression of #36475; the fix, PR #50528, adds
+DPoPUtil.handleDPoPHeader before verifyRefreshToken). Doorkeep follows the fix and the documented intent ("A
+logout request ... with a holder-of-key refresh token" is verified for public clients): every refusal answers as
+Keycloak does; only a matching proof logs out where Keycloak 26 still refuses.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.oauth import refresh_tokens
+from doorkeep.oauth import dpop, refresh_tokens
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.sessions import resume, service
 
@@ -32,6 +42,7 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     _, assertion = await event_naming(tx, req, client)  # the client authentication flow's details
     details = {**assertion, "client_auth_method": events.client_auth_method(client)}
     token = req.form.get("refresh_token")
+    req = await _dpop_proof(tx, services, req, client, token, details)
     try:
         session = await _session_to_end(tx, services, req, client, token)
     except e.OAuthError as err:
@@ -64,6 +75,30 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     )
 
 
+async def _dpop_proof(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, token: str | None, details: dict[str, str]
+) -> OAuthRequest:
+    """DPoPUtil.handleDPoPHeader as the fix of keycloak#50306 calls it (after the "No refresh token" check, before
+    verifyRefreshToken): a ``DPoP`` header is validated for this URL; a refused one is 400 ``invalid_request``."""
+    if token is None or req.dpop_header is None:
+        return req
+    try:
+        proof = await dpop.validate(tx, req.dpop_header, uri=req.url, method=req.method, now=services.clock.now())
+    except dpop.InvalidProof as err:
+        await events.record(
+            tx,
+            req.realm,
+            "LOGOUT_ERROR",
+            now=services.clock.now(),
+            client_id=client.client_id,
+            ip=req.ip_address,
+            error="invalid_dpop_proof",
+            details={**details, "reason": err.message},
+        )
+        raise e.InvalidRequest(err.message) from None
+    return dataclasses.replace(req, dpop=proof)
+
+
 async def _session_to_end(
     tx: Tx, services: Services, req: OAuthRequest, client: Client, token: str | None
 ) -> UserSession | None:
@@ -73,6 +108,7 @@ async def _session_to_end(
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
+    refresh_tokens.check_dpop(claims, req)
     session = await tx.sessions.get_user_session(claims.sid, claims.offline)
     if session is not None and issued_before_session(claims.iat, session):
         raise e.InvalidGrant(e.ISSUED_BEFORE_SESSION_LOGOUT)
