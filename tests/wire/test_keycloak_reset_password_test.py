@@ -17,8 +17,6 @@ Not ported:
 * resetPasswordForceLogin: the reset-credential-email authenticator's ``force-login`` config is not in Doorkeep.
 
 Left, where Doorkeep differs and is not fixed yet:
-* resetPasswordLoggedUser: Keycloak's ResetCredentialChooseUser skips the form when the browser has an SSO
-  session (authenticateIdentityCookie) and mails its user at once; Doorkeep shows the form.
 * resetPasswordLinkOpenedInNewBrowser: the ``account`` client's "Account updated" page in a new browser shows
   "Back to Application" in Doorkeep, none in Keycloak (its SKIP_LINK); the ``_system`` case
   (…AndAccountClientRenamed) is ported.
@@ -250,19 +248,22 @@ async def reset_password(kc: Env, mail: Sink, username: str, password: str = "re
 
 
 async def open_reset_uri_and_do_flow(
-    kc: Env, mail: Sink, uri: str, client: str, redirect_uri: str | None
+    kc: Env, mail: Sink, uri: str, client: str, redirect_uri: str | None, user_authenticated: bool = False
 ) -> httpx.Response:
-    """ResetPasswordTest.openResetPasswordUrlAndDoFlow: ``uri`` opened, the mail asked for ``login-test``, the
-    new password ``resetPassword`` with "Sign out from other devices" ticked; the answer to it."""
+    """ResetPasswordTest.openResetPasswordUrlAndDoFlow: ``uri`` opened, the mail asked for ``login-test`` (by the
+    SSO session's user when ``user_authenticated``, without the form), the new password ``resetPassword`` with
+    "Sign out from other devices" ticked unless ``user_authenticated``; the answer to it."""
     page = await kc.http.get(uri)
-    assert is_reset_page(page), page.text[:800]
-    page = await submit(kc.http, page, username="login-test")
+    if not user_authenticated:
+        assert is_reset_page(page), page.text[:800]
+        page = await submit(kc.http, page, username="login-test")
     assert is_login_page(page) and success(page) == SENT, page.text[:800]
     sent = await expect_sent(kc, client=client)
     assert sent["details"].get("redirect_uri") == redirect_uri, sent
     assert len(mail.received) == 1
     update = await follow(kc, mail.received[0].link())
-    done = await change_password(kc, update, "resetPassword", **{"logout-sessions": "on"})
+    more = {} if user_authenticated else {"logout-sessions": "on"}
+    done = await change_password(kc, update, "resetPassword", **more)
     event = await expect(kc, "UPDATE_PASSWORD", client=client, username="login-test", credential_type="password")
     assert event["details"].get("redirect_uri") == redirect_uri, event
     await expect(kc, "UPDATE_CREDENTIAL", client=client, username="login-test", credential_type="password")
@@ -284,6 +285,15 @@ async def logs_in_with_the_new_password(kc: Env) -> None:
 async def test_reset_password_link(kc: Env, mail: Sink) -> None:
     """The reset URL with no client: the ``account`` client and its redirect URI, then the new password logs in."""
     await open_reset_uri_and_do_flow(kc, mail, RESET_URI, "account", ACCOUNT_REDIRECT)
+    await logs_in_with_the_new_password(kc)
+
+
+async def test_reset_password_logged_user(kc: Env, mail: Sink) -> None:
+    """The reset URL in a browser logged in as ``login-test``: no form, the mail goes to the SSO session's user at
+    once (ResetCredentialChooseUser: "skip user choice if sso session exists"); the new password logs in."""
+    auth_response(await login(kc, await open_login_form(kc), "login-test", "password"))
+    await expect(kc, "LOGIN", username="login-test")
+    await open_reset_uri_and_do_flow(kc, mail, RESET_URI, "account", ACCOUNT_REDIRECT, user_authenticated=True)
     await logs_in_with_the_new_password(kc)
 
 

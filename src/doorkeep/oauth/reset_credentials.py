@@ -89,7 +89,16 @@ async def choose_user(
     if user.service_account_client_id is not None:
         await event(tx, services, realm, client, ip, error="user_not_found", extra=shown)
         raise ServiceAccountNamed
+    return await email_check(tx, services, realm, client, request, user, ip)
+
+
+async def email_check(
+    tx: Tx, services: Services, realm: Realm, client: Client, request: AuthRequest, user: User, ip: str
+) -> User | None:
+    """ResetCredentialEmail's address check: the chosen user, or None (RESET_PASSWORD_ERROR ``invalid_email``)
+    for one without an e-mail address."""
     if not (user.email or "").strip():
+        shown = details(request, request.attempted_username)
         await event(tx, services, realm, client, ip, error="invalid_email", user=user, extra=shown)
         return None
     return user

@@ -8,6 +8,10 @@ The POST answers the login page with "You should receive an email shortly with f
 whatever the username: the same page, the same work (a token signed and a mail rendered for an unknown user
 too), the mail sent after the answer. A service account's name is refused as AuthenticationProcessor.validateUser
 does ("Invalid username or password.").
+
+A browser with a valid SSO session skips the form (ResetCredentialChooseUser.authenticate: "skip user choice if
+sso session exists", authenticateIdentityCookie): the GET mails the session's user at once and answers the same
+login page, the username it logged in with as ATTEMPTED_USERNAME (ResetPasswordTest.resetPasswordLoggedUser).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from doorkeep.sessions import sso
 from doorkeep.web import email_links, login, login_pages, login_responses
 from doorkeep.web import locale as page_locale
 from doorkeep.web.admin import emails
-from doorkeep.web.http import base_url, client_ip, in_transaction, read_form, state
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -138,6 +142,15 @@ async def page(request: Request) -> Response:
             return await login.requester_disabled(request, tx, realm, client, auth_session, STEP)
         elif not realm.reset_password_allowed:
             return await _not_allowed(request, tx, realm, client)
+        services = state(request).services
+        cookie = request.cookies.get(sso.IDENTITY_COOKIE)
+        current = await sso.current_session(tx, services, realm, issuer(request, realm.name), cookie)
+        if current is not None:  # the SSO session's user, chosen without the form
+            user = current[1]
+            auth_request = await _attempted(tx, auth_session, user.username)
+            ip = client_ip(request)
+            user_or_none = await reset_credentials.email_check(tx, services, realm, client, auth_request, user, ip)
+            return await _mailed(request, tx, realm, client, auth_session, auth_request, user_or_none, user.username)
         return await _page(request, tx, realm, client, auth_session)
 
     return await in_transaction(request, work)
@@ -178,22 +191,43 @@ async def submit(request: Request) -> Response:
             await reset_credentials.event(tx, services, realm, client, ip, error="username_missing")
             return await _page(request, tx, realm, client, auth_session, reset_credentials.MISSING_USERNAME)
         # ATTEMPTED_USERNAME: the events of the login this flow goes on with name the user as typed
-        auth_request = dataclasses.replace(auth_request, attempted_username=reset_credentials.trimmed(typed))
-        await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
+        auth_request = await _attempted(tx, auth_session, reset_credentials.trimmed(typed))
         try:
             user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
         except reset_credentials.ServiceAccountNamed:
             outcome = login_outcomes.NeedLogin(error=reset_credentials.INVALID_USER)
             return await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
-        mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
-        outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
-        response = await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
-        response.headers["Cache-Control"] = login_pages.NO_BACK
-        if user is not None:
-            _send(request, response, realm, client, user, auth_session, auth_request, typed, mail)
-        return response
+        return await _mailed(request, tx, realm, client, auth_session, auth_request, user, typed)
 
     return await in_transaction(request, work)
+
+
+async def _attempted(tx: Tx, auth_session: AuthSession, username: str) -> AuthRequest:
+    """The authentication session's request with ATTEMPTED_USERNAME set, stored."""
+    auth_request = dataclasses.replace(AuthRequest.from_json(auth_session.request), attempted_username=username)
+    await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
+    return auth_request
+
+
+async def _mailed(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    auth_session: AuthSession,
+    auth_request: AuthRequest,
+    user: User | None,
+    typed: str,
+) -> Response:
+    """ResetCredentialEmail: the login page with "You should receive an email shortly ...", the mail (to ``user``,
+    when there is one) sent after the answer; the same work either way."""
+    mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
+    outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
+    response = await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
+    response.headers["Cache-Control"] = login_pages.NO_BACK
+    if user is not None:
+        _send(request, response, realm, client, user, auth_session, auth_request, typed, mail)
+    return response
 
 
 async def _mail(
