@@ -275,6 +275,23 @@ class Credential:
     user_label: str | None = None
 
 
+@dataclass(frozen=True)
+class PasswordRetention:
+    """What a password update keeps of the user's previous hashes (PasswordCredentialProvider.createCredential): the
+    ``newest`` ones (``passwordHistory(N)``'s N-1) and, with ``passwordAge(D)`` above 0, every one created since
+    ``since`` (ms: the update's time less D days). The old hash moves to the history when either keeps any."""
+
+    newest: int = 0
+    since: int | None = None
+
+    @property
+    def moves(self) -> bool:
+        return self.newest > 0 or self.since is not None
+
+
+NO_HISTORY = PasswordRetention()  # no policy keeps a previous password
+
+
 class SessionView(NamedTuple):
     """What the admin API shows of a user session (UserSessionRepresentation), read without the rest of the row.
 

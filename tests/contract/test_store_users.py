@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from doorkeep.admin.user_search import list_users
-from doorkeep.model import Credential, Role, User
+from doorkeep.model import NO_HISTORY, Credential, PasswordRetention, Role, User
 from doorkeep.store.database import Database
 from store_factories import add_client, add_realm, add_user, new_id
 
@@ -207,6 +207,32 @@ async def test_set_password_replaces_the_previous_password_and_round_trips_it(db
     async with db.transaction() as tx:
         assert await tx.users.credentials(user.id) == [newer]
         assert await tx.users.password(user.id) == newer
+
+
+@pytest.mark.parametrize(
+    ("kept", "history"),
+    [
+        (NO_HISTORY, []),
+        (PasswordRetention(newest=1), [3000]),
+        (PasswordRetention(since=1500), [2000, 3000]),
+        (PasswordRetention(newest=1, since=2500), [3000]),
+        (PasswordRetention(newest=2, since=2500), [2000, 3000]),
+    ],
+)
+async def test_a_password_update_keeps_the_history_either_policy_keeps(
+    db: Database, kept: PasswordRetention, history: list[int]
+) -> None:
+    """PasswordCredentialProvider.createCredential: the old hash moves with its own date; a previous hash goes unless
+    it is among the newest kept, created since the cut-off, or the one just moved."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        user = await add_user(tx, realm)
+        for created in (1000, 2000, 3000, 4000):
+            await tx.users.set_password(password(user, created=created), kept)
+    async with db.transaction() as tx:
+        assert [created for _, _, created in await tx.users.exported_password_history(user.id)] == history
+        recent = await tx.users.password_history_since(user.id, 2000)  # strictly after
+        assert len(recent) == (1 if 3000 in history else 0)
 
 
 async def test_a_credential_is_deleted_only_by_its_owner(db: Database) -> None:

@@ -37,7 +37,7 @@ from doorkeep.oauth.required_actions import (
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
 from doorkeep.users import account_profile, declared
-from doorkeep.users.credentials import enforce_policy, history_kept
+from doorkeep.users.credentials import enforce_policy, retention
 from doorkeep.users.password_policy import PolicyViolation
 
 if TYPE_CHECKING:
@@ -198,11 +198,12 @@ async def update_password(ctx: StepContext, new: str, confirm: str, *, logout_ot
     # No check of its own against the current password: as Keycloak's UpdatePassword, only a realm's
     # passwordHistory policy refuses a reused one (SSOTest.loginWithRequiredActionAddedInTheMeantime).
     try:
-        await enforce_policy(tx, realm, user, new)
+        await enforce_policy(tx, realm, user, new, ctx.services.clock.now())
     except PolicyViolation as refused:
         await login_events.credential_refused(ctx, "password", refused.key)
         return again(refused.text)
-    await set_password(tx, user, new, ctx.services.clock.now(), history=history_kept(realm))
+    now = ctx.services.clock.now()
+    await set_password(tx, user, new, now, kept=retention(realm, now))
     await login_events.credential_updated(ctx, "password")
     user = with_password_update(user, False)
     await tx.users.update(user)

@@ -76,7 +76,9 @@ async def _email_taken(tx: Tx, realm: Realm, email: str) -> bool:
     return not realm.duplicate_emails_allowed and bool(await tx.users.ids_with_email(realm.id, email))
 
 
-async def _password_errors(tx: Tx, realm: Realm, candidate: User, password: str, confirm: str) -> dict[str, str]:
+async def _password_errors(
+    tx: Tx, realm: Realm, candidate: User, password: str, confirm: str, now: int
+) -> dict[str, str]:
     """RegistrationPassword.validate: missing, then not confirmed; the policy is asked whenever a password
     was typed, and its error shows on the password field unless one is already there."""
     shown: dict[str, str] = {}
@@ -86,7 +88,7 @@ async def _password_errors(tx: Tx, realm: Realm, candidate: User, password: str,
         shown["password-confirm"] = PASSWORD_CONFIRM
     if password:
         try:
-            await enforce_policy(tx, realm, candidate, password)
+            await enforce_policy(tx, realm, candidate, password, now)
         except PolicyViolation as refused:
             shown.setdefault("password", refused.text)
     return shown
@@ -119,7 +121,7 @@ async def register(
     labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.REGISTRATION)}
     shown = field_errors(found, labels)
     confirm = form.get("password-confirm") or ""
-    for field, text in (await _password_errors(tx, realm, candidate, password, confirm)).items():
+    for field, text in (await _password_errors(tx, realm, candidate, password, confirm, services.clock.now())).items():
         shown.setdefault(field, text)
     details = {
         "auth_method": "openid-connect",

@@ -7,7 +7,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING
 
-from doorkeep.model import UPDATE_PASSWORD, Credential, User, with_password_update
+from doorkeep.model import NO_HISTORY, UPDATE_PASSWORD, Credential, PasswordRetention, User, with_password_update
 from doorkeep.realms import provisioning
 from doorkeep.users import passwords
 
@@ -47,10 +47,10 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
 
 
 async def set_password(
-    tx: Tx, user: User, password: str, now: int, *, temporary: bool = False, history: int = 0
+    tx: Tx, user: User, password: str, now: int, *, temporary: bool = False, kept: PasswordRetention = NO_HISTORY
 ) -> None:
-    """Hash off the event loop and store Keycloak's credential shape; ``history``: how many previous hashes the
-    realm's ``passwordHistory`` keeps (``users.credentials.history_kept``), none by default."""
+    """Hash off the event loop and store Keycloak's credential shape; ``kept``: what of the previous hashes the
+    realm's password policy keeps (``users.credentials.retention``), none by default."""
     secret, cred = await asyncio.to_thread(passwords.hash_password, password)
     await tx.users.set_password(
         Credential(
@@ -61,7 +61,7 @@ async def set_password(
             credential_data=cred,
             created_date=now * 1000,
         ),
-        history,
+        kept,
     )
     if temporary and UPDATE_PASSWORD not in user.required_actions:
         await tx.users.update(with_password_update(user, True))

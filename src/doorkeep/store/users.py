@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, upd
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from doorkeep.model import Client, Credential, User
+from doorkeep.model import NO_HISTORY, Client, Credential, PasswordRetention, User
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import credentials, password_history, user_role_mappings, users
@@ -144,34 +144,38 @@ class UserRepo:
                 return cred
         return None
 
-    async def set_password(self, cred: Credential, history: int = 0) -> None:
+    async def set_password(self, cred: Credential, kept: PasswordRetention = NO_HISTORY) -> None:
         """Replace the user's password credential; a new password keeps the old one's place in the list.
 
-        PasswordCredentialProvider.createCredential: with ``history`` above 0 (``passwordHistory(N)``'s N-1) the
-        old hash moves to the user's password history; the history is then trimmed to its newest ``history``
-        (none at all without the policy), the hash just moved always kept."""
+        PasswordCredentialProvider.createCredential: when ``kept`` keeps any history the old hash moves to it (with
+        its own created date); then the history not kept is removed, "if both history policies are set, more
+        restrictive policy wins": a hash goes unless it is among the newest ``kept.newest``, created since
+        ``kept.since``, or the one just moved (none is kept without either policy)."""
         old = credentials.c.user_id == cred.user_id, credentials.c.type == "password"
         previous = (await self._c.execute(select(*_CREDENTIAL_COLUMNS, credentials.c.priority).where(*old))).all()
-        kept = min((row.priority for row in previous), default=None)
+        priority = min((row.priority for row in previous), default=None)
         moved = None
-        if history > 0 and previous:
+        if kept.moves and previous:
             first = previous[0]
             row = {"user_id": cred.user_id, "secret_data": first.secret_data, "credential_data": first.credential_data}
             inserted = await self._c.execute(insert(password_history).values(**row, created_date=first.created_date))
             moved = inserted.inserted_primary_key[0] if inserted.inserted_primary_key else None
-        await self._trim_password_history(cred.user_id, history, moved)
+        await self._trim_password_history(cred.user_id, kept, moved)
         await self._c.execute(delete(credentials).where(*old))
-        priority = kept if kept is not None else await self._next_priority(cred.user_id)
+        priority = priority if priority is not None else await self._next_priority(cred.user_id)
         await self._c.execute(insert(credentials).values(**cred.__dict__, priority=priority))
 
-    async def _trim_password_history(self, user_id: str, keep: int, moved: int | None) -> None:
-        newest = select(password_history.c.id).where(password_history.c.user_id == user_id)
-        newest = newest.order_by(password_history.c.created_date.desc(), password_history.c.id.desc()).limit(keep)
-        kept = {row.id for row in await self._c.execute(newest)} if keep > 0 else set()
+    async def _trim_password_history(self, user_id: str, kept: PasswordRetention, moved: int | None) -> None:
+        mine = password_history.c.user_id == user_id
+        newest = select(password_history.c.id).where(mine)
+        newest = newest.order_by(password_history.c.created_date.desc(), password_history.c.id.desc())
+        keep = {row.id for row in await self._c.execute(newest.limit(kept.newest))} if kept.newest > 0 else set()
         if moved is not None:
-            kept.add(moved)
-        query = delete(password_history).where(password_history.c.user_id == user_id)
-        await self._c.execute(query.where(password_history.c.id.not_in(kept)) if kept else query)
+            keep.add(moved)
+        query = delete(password_history).where(mine)
+        if kept.since is not None:  # passwordAgePredicate: only a hash created before the cut-off goes
+            query = query.where(password_history.c.created_date < kept.since)
+        await self._c.execute(query.where(password_history.c.id.not_in(keep)) if keep else query)
 
     async def add_password_history(
         self, user_id: str, secret_data: Any, credential_data: Any, created_date: int
@@ -201,6 +205,16 @@ class UserRepo:
             .where(password_history.c.user_id == user_id)
             .order_by(password_history.c.created_date.desc(), password_history.c.id.desc())
             .limit(limit)
+        )
+        return [(row.secret_data, row.credential_data) for row in await self._c.execute(query)]
+
+    async def password_history_since(self, user_id: str, since: int) -> list[tuple[Any, Any]]:
+        """The user's previous password hashes created after ``since`` (ms), newest first (AgePasswordPolicyProvider:
+        ``getCreatedDate() > passwordMaxAgeMillis``)."""
+        query = (
+            select(password_history.c.secret_data, password_history.c.credential_data)
+            .where(password_history.c.user_id == user_id, password_history.c.created_date > since)
+            .order_by(password_history.c.created_date.desc(), password_history.c.id.desc())
         )
         return [(row.secret_data, row.credential_data) for row in await self._c.execute(query)]
 

@@ -4,9 +4,9 @@ ValidatePassword), shared by the password grant, the browser login and the event
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import Realm, User
+from doorkeep.model import PasswordRetention, Realm, User
 from doorkeep.users import password_policy, passwords
 
 if TYPE_CHECKING:
@@ -39,28 +39,47 @@ async def check_password(tx: Tx, user: User | None, password: str, verdict: tupl
     return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
 
 
-async def enforce_policy(tx: Tx, realm: Realm, user: User, password: str) -> None:
-    """Raise ``PolicyViolation`` if the realm's password policy refuses ``password`` for ``user`` (every place a
-    password is set calls this first, as Keycloak's credential manager validates before it stores)."""
+async def enforce_policy(tx: Tx, realm: Realm, user: User, password: str, now: int) -> None:
+    """Raise ``PolicyViolation`` if the realm's password policy refuses ``password`` for ``user`` at ``now`` (every
+    place a password is set calls this first, as Keycloak's credential manager validates before it stores)."""
     policy = password_policy.parse(realm.password_policy)  # stored already checked: it parses
     if not policy.parsed:
         return
     reused = policy.history != -1 and await _reused(tx, user, password, policy.history)
-    candidate = password_policy.Candidate(password, user.username, user.email, reused=reused)
+    recently_used = policy.age != -1 and await _recently_used(tx, user, password, policy.age, now)
+    candidate = password_policy.Candidate(
+        password, user.username, user.email, reused=reused, recently_used=recently_used
+    )
     password_policy.check(policy, candidate)
 
 
 async def _reused(tx: Tx, user: User, password: str, count: int) -> bool:
     """HistoryPasswordPolicyProvider.validate: the current password, then the newest ``count``-1 previous ones."""
+    return await _any_matches(password, await _current(tx, user) + await tx.users.password_history(user.id, count - 1))
+
+
+async def _recently_used(tx: Tx, user: User, password: str, days: int, now: int) -> bool:
+    """AgePasswordPolicyProvider.validate: the current password, then (``days`` above 0) every previous one created
+    after ``now`` less ``days`` days."""
+    hashes = await _current(tx, user)
+    if days > 0:
+        hashes += await tx.users.password_history_since(user.id, now * 1000 - days * password_policy.MS_PER_DAY)
+    return await _any_matches(password, hashes)
+
+
+async def _current(tx: Tx, user: User) -> list[tuple[Any, Any]]:
     cred = await tx.users.password(user.id)
-    hashes = [(cred.secret_data, cred.credential_data)] if cred is not None else []
-    hashes += await tx.users.password_history(user.id, count - 1)
+    return [(cred.secret_data, cred.credential_data)] if cred is not None else []
+
+
+async def _any_matches(password: str, hashes: list[tuple[Any, Any]]) -> bool:
     for secret, data in hashes:
         if await asyncio.to_thread(passwords.verify, password, secret, data):
             return True
     return False
 
 
-def history_kept(realm: Realm) -> int:
-    """How many previous hashes the realm's policy keeps on a password update (``PasswordPolicy.history_kept``)."""
-    return password_policy.parse(realm.password_policy).history_kept
+def retention(realm: Realm, now: int) -> PasswordRetention:
+    """What the realm's policy keeps of the previous hashes on a password update at ``now``
+    (``PasswordPolicy.retention``)."""
+    return password_policy.parse(realm.password_policy).retention(now)

@@ -10,7 +10,10 @@ A password is checked by the policies in the order Keycloak's ``DefaultPasswordP
 them (the key order of a Java ``HashMap``), and the first failure is reported with its message key and
 the English text of Keycloak's admin messages. ``passwordHistory(N)`` refuses the user's current password
 (whatever N but -1) and its N-1 predecessors, which every password update keeps while N is above 1
-(``history_kept``; HistoryPasswordPolicyProvider, PasswordCredentialProvider). ``hashAlgorithm`` and
+(HistoryPasswordPolicyProvider, PasswordCredentialProvider). ``passwordAge(D)`` ("Not Recently Used (In Days)",
+AgePasswordPolicyProvider) refuses the current password (whatever D but -1) and, D above 0, every previous one
+created in the last D days, with the generic message; a password update keeps those too (``retention``: with
+both policies a hash stays while either keeps it). ``hashAlgorithm`` and
 ``hashIterations`` are accepted and have no effect (Doorkeep hashes with its own parameters);
 ``forceExpiredPasswordChange`` checks no password but expires one, as UpdatePassword's trigger
 (oauth/required_actions.py; the password grant runs it).
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
+
+from doorkeep.model import PasswordRetention
 
 _log = logging.getLogger(__name__)
 
@@ -52,7 +57,9 @@ MESSAGES = {
     "invalidPasswordNotEmailMessage": "Invalid password: must not be equal to the email.",
     "invalidPasswordRegexPatternMessage": "Invalid password: fails to match regex pattern(s).",
     "invalidPasswordHistoryMessage": "Invalid password: must not be equal to any of last {0} passwords.",
+    "invalidPasswordGenericMessage": "Invalid password: new password doesn't match password policies.",
 }
+MS_PER_DAY = 24 * 60 * 60 * 1000
 
 
 class PolicyConfigError(ValueError):
@@ -70,13 +77,14 @@ class PolicyViolation(Exception):
 @dataclass(frozen=True)
 class Candidate:
     """What the policies look at: the new password and the user it is for. ``reused`` tells whether it is the
-    user's current password or one of the previous ones ``passwordHistory`` counts (asked only when that policy
-    is set: each costs a hash)."""
+    user's current password or one of the previous ones ``passwordHistory`` counts, ``recently_used`` the same
+    for ``passwordAge`` (each asked only when its policy is set: each costs a hash)."""
 
     password: str
     username: str | None
     email: str | None
     reused: bool = False
+    recently_used: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,10 +107,16 @@ class PasswordPolicy:
         return value if isinstance(value, int) else -1
 
     @property
-    def history_kept(self) -> int:
-        """How many previous hashes a password update keeps: N-1, none below 2 (PasswordCredentialProvider's
-        ``passwordHistoryListMaxSize``; passwordAge, which would keep more, is not enforced)."""
-        return max(0, self.history - 1)
+    def age(self) -> int:
+        """``passwordAge``'s days, or -1 without the policy (``PasswordPolicy.getPasswordAgeInDays``)."""
+        value = self.parsed.get("passwordAge", -1)
+        return value if isinstance(value, int) else -1
+
+    def retention(self, now: int) -> PasswordRetention:
+        """What a password update at ``now`` (s) keeps of the previous hashes: the newest N-1 (none below 2,
+        ``passwordHistoryListMaxSize``) and, ``passwordAge(D)`` above 0, those created in the last D days."""
+        days = max(0, self.age)
+        return PasswordRetention(max(0, self.history - 1), now * 1000 - days * MS_PER_DAY if days > 0 else None)
 
 
 def _int(value: str | None, default: int) -> int:
@@ -136,7 +150,7 @@ def _count(default: int) -> Callable[[str | None], Any]:
     return lambda value: _int(value, default)
 
 
-UNENFORCED = ("notContainsUsername", "passwordBlacklist", "passwordAge", "maxAuthAge", "recoveryCodesWarningThreshold")
+UNENFORCED = ("notContainsUsername", "passwordBlacklist", "maxAuthAge", "recoveryCodesWarningThreshold")
 
 PARSERS: dict[str, Callable[[str | None], Any]] = {
     **{key: _count(default) for key, default in DEFAULT_COUNT.items()},
@@ -144,6 +158,7 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
     "notEmail": lambda value: None,
     "regexPattern": _regex,
     "passwordHistory": _count(3),
+    "passwordAge": _count(30),  # AgePasswordPolicyProviderFactory.DEFAULT_AGE_DAYS
     "forceExpiredPasswordChange": _count(365),
     "hashIterations": _count(-1),
     "hashAlgorithm": _hash_algorithm,
@@ -212,6 +227,8 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
         return None if _matches(config, c.password) else ("invalidPasswordRegexPatternMessage", config.pattern)
     if key == "passwordHistory":
         return ("invalidPasswordHistoryMessage", config) if config != -1 and c.reused else None
+    if key == "passwordAge":
+        return ("invalidPasswordGenericMessage", config) if config != -1 and c.recently_used else None
     return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check here
 
 

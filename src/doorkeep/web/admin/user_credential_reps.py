@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin.representations import is_true
 from doorkeep.errors import AdminError
-from doorkeep.model import Credential, Realm, User, with_password_update
+from doorkeep.model import Credential, PasswordRetention, Realm, User, with_password_update
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.users.credentials import enforce_policy
@@ -37,13 +37,13 @@ def new_passwords(creds: list[dict[str, Any]]) -> list[str]:
     return [c["value"] for c in creds if isinstance(c.get("value"), str) and c["value"]]
 
 
-async def check_policy(tx: Tx, realm: Realm, user: User, passwords: list[str]) -> None:
+async def check_policy(tx: Tx, realm: Realm, user: User, passwords: list[str], now: int) -> None:
     """The realm's password policy, before anything is written: Keycloak's PasswordPolicyNotMetException
     answer, ``{"error": <message key>, "error_description": <English text>}`` (UserResource.resetPassword,
     UsersResource.createUser, UserResource.updateUser)."""
     for password in passwords:
         try:
-            await enforce_policy(tx, realm, user, password)
+            await enforce_policy(tx, realm, user, password, now)
         except PolicyViolation as refused:
             raise AdminError(400, refused.key, key="error", description=refused.text) from None
 
@@ -90,10 +90,12 @@ def otp_device(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | 
     return secret, data
 
 
-async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, history: int) -> User:
+async def apply_credentials(
+    tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, kept: PasswordRetention
+) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
     (``stored_hash``) or an OTP device (``otp_device``) is kept with its ``createdDate`` and ``userLabel``. The
-    old password joins the ``history`` the realm's policy keeps (PasswordCredentialProvider.createCredential)."""
+    old password joins the history ``kept`` as the realm's policy says (PasswordCredentialProvider.createCredential)."""
     for cred in creds:
         value = cred.get("value")
         hashed = stored_hash(cred)
@@ -110,7 +112,7 @@ async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now
                     created if isinstance(created, int) and not isinstance(created, bool) else now * 1000,
                     label if isinstance(label, str) else None,
                 ),
-                history,
+                kept,
             )
         elif (device := otp_device(cred)) is not None:
             created, label = cred.get("createdDate"), cred.get("userLabel")
@@ -120,7 +122,7 @@ async def apply_credentials(tx: Tx, user: User, creds: list[dict[str, Any]], now
             )
             await tx.users.add_credential(otp)
         elif isinstance(value, str) and value:  # createCredentials: a value is a password, whatever the type
-            await set_password(tx, user, value, now, history=history)
+            await set_password(tx, user, value, now, kept=kept)
             if is_true(cred.get("temporary")):
                 user = with_password_update(user, True)
     actions = tuple(dict.fromkeys(user.required_actions))

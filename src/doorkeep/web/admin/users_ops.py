@@ -29,7 +29,7 @@ from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.users import brute_force, declared, otp
-from doorkeep.users.credentials import history_kept
+from doorkeep.users.credentials import retention
 from doorkeep.users.profile import ProfileError, check_attributes, validate
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
@@ -193,11 +193,11 @@ async def create_user(
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
         await caller.require_membership(tx, group)
-    await check_policy(tx, realm, user, new_passwords(creds))
+    await check_policy(tx, realm, user, new_passwords(creds), now)
     await provisioning.create_user(tx, realm, user)
     for group in groups:
         await tx.groups.join(user.id, group.id)
-    updated = await apply_credentials(tx, user, creds, now, history=history_kept(realm))
+    updated = await apply_credentials(tx, user, creds, now, kept=retention(realm, now))
     if updated != user:
         await tx.users.update(updated)
     return updated
@@ -286,8 +286,8 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         # Keycloak's UserCredentialManager throws for a service-account user ("You can not manage credentials
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
         raise AdminError(400, "Could not update user!")
-    await check_policy(tx, realm, updated, new_passwords(creds))  # the user as updated: its new name and email
-    updated = await apply_credentials(tx, updated, creds, now, history=history_kept(realm))
+    await check_policy(tx, realm, updated, new_passwords(creds), now)  # the user as updated: its new name and email
+    updated = await apply_credentials(tx, updated, creds, now, kept=retention(realm, now))
     if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
@@ -310,8 +310,8 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
         # Keycloak's credential manager refuses it too, but the exception escapes resetPassword's catches and
         # becomes a generic 500; Doorkeep answers a 400 with the refusal's own text instead (never a 500).
         raise AdminError(400, "You can not manage credentials for this user")
-    await check_policy(tx, realm, user, [value])
-    await set_password(tx, user, value, now, history=history_kept(realm))
+    await check_policy(tx, realm, user, [value], now)
+    await set_password(tx, user, value, now, kept=retention(realm, now))
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
         await tx.users.update(updated)
