@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
 import browser_flow
@@ -317,3 +318,92 @@ async def test_pairwise_subject_in_tokens_userinfo_introspection_refresh_and_log
     assert logout.status_code == 204, logout.text
     after = await env.http.get(f"{TOKEN}/userinfo", headers={"Authorization": f"Bearer {refreshed['access_token']}"})
     assert after.status_code == 401, after.text
+
+
+# --- the admin API (ProtocolMappersResource.validateModel, ClientResource/ClientsResource.validateClient) ----------
+
+
+async def admin_client(env: Env, redirect_uris: list[str], *mappers: dict[str, Any]) -> httpx.Response:
+    """``POST clients`` of a confidential client with these redirect URIs and protocol mappers."""
+    rep = {"clientId": f"pairwise-{uuid.uuid4().hex[:8]}", "redirectUris": redirect_uris, "protocolMappers": mappers}
+    return await env.http.post(f"{ADMIN}/clients", json=rep, headers=await admin_headers(env))
+
+
+def no_sector_mapper() -> dict[str, Any]:
+    mapper = create_pairwise_mapper("")
+    mapper["config"] = {"pairwiseSubAlgorithmSalt": ""}
+    return mapper
+
+
+def invalid_input(response: httpx.Response, text: str) -> None:
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "invalid_input", "error_description": text}, response.text
+
+
+async def test_admin_mapper_with_a_malformed_sector_identifier_uri_answers_the_admin_text(
+    env: Env, realm_ready: None
+) -> None:
+    """validateModel: ErrorResponseException(the exception's message, the message key's admin text), so the
+    malformed sector identifier URI is "Invalid ..." as ``error`` and "Malformed ..." as ``error_description``;
+    no mapper is added."""
+    made = await admin_client(env, [browser_flow.REDIRECT])
+    assert made.status_code == 201, made.text
+    url = f"{made.headers['location']}/protocol-mappers/models"
+    headers = await admin_headers(env)
+    response = await env.http.post(url, json=create_pairwise_mapper("no-scheme-here"), headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "error": "Invalid Sector Identifier URI.",
+        "error_description": "Malformed Sector Identifier URI.",
+    }
+    assert body(await env.http.get(url, headers=headers)) == []
+
+
+async def test_admin_mapper_without_a_salt_is_given_one(env: Env, realm_ready: None) -> None:
+    """SHA256PairwiseSubMapper.validateAdditionalConfig: an empty salt is generated and saved with the mapper."""
+    made = await admin_client(env, [browser_flow.REDIRECT])
+    url = f"{made.headers['location']}/protocol-mappers/models"
+    headers = await admin_headers(env)
+    added = await env.http.post(url, json=no_sector_mapper(), headers=headers)
+    assert added.status_code == 201, added.text
+    (mapper,) = body(await env.http.get(url, headers=headers))
+    assert mapper["config"]["pairwiseSubAlgorithmSalt"].strip()
+
+
+async def test_admin_client_with_a_pairwise_mapper_and_redirects_to_two_hosts_is_refused(
+    env: Env, realm_ready: None
+) -> None:
+    """DefaultClientValidationProvider.validatePairwiseInClientModel on ``POST clients``: 400 ``invalid_input`` with
+    the validator's admin text, nothing created."""
+    two_hosts = ["https://a.example/cb", "https://b.example/cb"]
+    invalid_input(await admin_client(env, two_hosts, no_sector_mapper()), MULTIPLE_HOSTS)
+
+
+async def test_admin_client_update_to_redirects_to_two_hosts_with_a_pairwise_mapper_is_refused(
+    env: Env, realm_ready: None
+) -> None:
+    """``PUT clients/{id}`` is validated with the mappers the update leaves: the client's pairwise mapper refuses
+    a second redirect host, and the client keeps its redirect URIs."""
+    made = await admin_client(env, ["https://a.example/cb"], no_sector_mapper())
+    assert made.status_code == 201, made.text
+    headers = await admin_headers(env)
+    rep = body(await env.http.get(made.headers["location"], headers=headers))
+    wider = {**rep, "redirectUris": ["https://a.example/cb", "https://b.example/cb"]}
+    invalid_input(await env.http.put(made.headers["location"], json=wider, headers=headers), MULTIPLE_HOSTS)
+    assert body(await env.http.get(made.headers["location"], headers=headers))["redirectUris"] == [
+        "https://a.example/cb"
+    ]
+    without = {**wider, "protocolMappers": []}  # the update removes the mapper: nothing to validate
+    response = await env.http.put(made.headers["location"], json=without, headers=headers)
+    assert response.status_code == 204, response.text
+
+
+async def test_admin_client_with_a_sector_identifier_uri_not_listing_its_redirects_is_refused(
+    env: Env, realm_ready: None, sector: Sector
+) -> None:
+    """The sector identifier URI is fetched on ``POST clients`` too: redirects it does not list are refused."""
+    sector.redirect_uris = ["https://elsewhere.example/cb"]
+    response = await admin_client(env, [browser_flow.REDIRECT], create_pairwise_mapper(sector.url))
+    invalid_input(response, MISMATCH)
+    sector.redirect_uris = [browser_flow.REDIRECT]
+    assert (await admin_client(env, [browser_flow.REDIRECT], create_pairwise_mapper(sector.url))).status_code == 201

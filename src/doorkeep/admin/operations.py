@@ -130,11 +130,13 @@ async def create_client(
     default_scopes: Sequence[str] | None,
     optional_scopes: Sequence[str] | None,
     now: int,
+    problems: Sequence[str] = (),
 ) -> Client:
-    """Create a client. Named scopes replace the realm's defaults when either list is given."""
+    """Create a client. Named scopes replace the realm's defaults when either list is given. ``problems``: what
+    else validateClient found (the pairwise mappers'), refused with the URL checks'."""
     if await tx.clients.get_by_client_id(realm.id, client.client_id) or await tx.clients.get(client.id):
         raise AdminError(409, f"Client {client.client_id} already exists")
-    check_client(realm, client)
+    check_client(realm, client, problems)
     explicit = default_scopes is not None or optional_scopes is not None
     client = await provisioning.create_client(tx, realm, client, now=now, link_default_scopes=not explicit)
     linked: set[str] = set()
@@ -151,7 +153,14 @@ async def create_client(
 
 
 async def update_client(
-    tx: Tx, realm: Realm, old: Client, new: Client, now: int, *, service_accounts_sent: bool = False
+    tx: Tx,
+    realm: Realm,
+    old: Client,
+    new: Client,
+    now: int,
+    *,
+    service_accounts_sent: bool = False,
+    problems: Sequence[str] = (),
 ) -> Client:
     """Store ``new``. A new clientId renames the service account; enabling service accounts creates one and
     disabling them deletes it with its sessions (ClientResource.updateClientFromRep: UserManager.removeUser),
@@ -161,7 +170,7 @@ async def update_client(
     renamed = new.client_id != old.client_id
     if renamed and await tx.clients.get_by_client_id(realm.id, new.client_id) is not None:
         raise AdminError(409, "Client already exists")
-    check_client(realm, new)
+    check_client(realm, new, problems)
     if renamed:
         account = await tx.users.get_service_account(old)
         if account is not None:
@@ -183,10 +192,11 @@ async def update_client(
     return new
 
 
-def check_client(realm: Realm, client: Client) -> None:
-    """Keycloak's ValidationUtil.validateClient for URLs and session timeouts: 400 ``invalid_input``, the
-    messages joined by "; "."""
-    messages = [e.message for e in client_urls.url_errors(client)] + session_limits.client_problems(realm, client)
+def check_client(realm: Realm, client: Client, problems: Sequence[str] = ()) -> None:
+    """Keycloak's ValidationUtil.validateClient for URLs, then ``problems`` (the pairwise mappers', found by the
+    caller: they may need a fetch), then session timeouts: 400 ``invalid_input``, the messages joined by "; "."""
+    messages = [e.message for e in client_urls.url_errors(client)] + list(problems)
+    messages += session_limits.client_problems(realm, client)
     if messages:
         raise AdminError(400, "invalid_input", key="error", description="; ".join(dict.fromkeys(messages)))
     if cap_problem := offline_cap.cap_error(client.attributes.get(offline_cap.CAP_ATTR)):

@@ -43,6 +43,10 @@ MISMATCH = (
     "pairwiseRedirectURIsMismatch",
 )
 
+# The admin API's texts for those keys (themes/.../admin/messages/messages_en.properties): the ``error_description``
+# of a refusal there. Only the malformed sector identifier's differs from the exception's message.
+ADMIN_TEXTS = {MALFORMED_SECTOR[1]: "Malformed Sector Identifier URI."}
+
 Fetch = Callable[[str], Awaitable[bytes]]
 
 
@@ -52,6 +56,11 @@ class PairwiseConfigError(Exception):
     def __init__(self, found: tuple[str, str]) -> None:
         super().__init__(found[0])
         self.message, self.key = found
+
+    @property
+    def text(self) -> str:
+        """The admin API's localized text (``messages.getProperty(key, message)``)."""
+        return ADMIN_TEXTS.get(self.key, self.message)
 
 
 class _Malformed(Exception):
@@ -182,6 +191,19 @@ async def validate(root_url: str | None, redirect_uris: Iterable[str], sector_ur
         raise PairwiseConfigError(FAILED_TO_GET)  # Jackson cannot bind it to a list of strings
     if not matches_redirects(root_url, uris, set(listed)):
         raise PairwiseConfigError(MISMATCH)
+
+
+async def client_problems(client: Client, fetch: Fetch) -> list[str]:
+    """DefaultClientValidationProvider.validatePairwiseInClientModel, for an admin create or update of a client:
+    each pairwise mapper validated against the client's redirect URIs, the admin text of each refusal."""
+    problems: list[str] = []
+    for mapper in client.protocol_mappers:
+        if is_pairwise(mapper):
+            try:
+                await validate(client.root_url, client.redirect_uris, mapper.config.get(SECTOR_IDENTIFIER_URI), fetch)
+            except PairwiseConfigError as err:
+                problems.append(err.text)
+    return problems
 
 
 async def checked(

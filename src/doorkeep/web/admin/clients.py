@@ -22,6 +22,8 @@ from doorkeep.admin.user_search import query_fields
 from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
+from doorkeep.oauth.client_keys import fetch_json
+from doorkeep.oauth.mappers import pairwise
 from doorkeep.realms import provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
@@ -125,7 +127,8 @@ async def create_client(request: Request) -> Response:
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
-        client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now)
+        problems = await pairwise.client_problems(client, fetch_json)
+        client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now, problems)
         return created(call.url(call.realm.name, "clients", client.id))
 
     return await run_realm(request, work)
@@ -151,7 +154,12 @@ async def update_client(request: Request) -> Response:
         listed = rep.get("protocolMappers")
         mappers = client_mappers(listed) if listed is not None else None  # checked before anything is written
         sent = rep.get("serviceAccountsEnabled") is True
-        await operations.update_client(call.tx, call.realm, client, new, call.now, service_accounts_sent=sent)
+        # validateClient sees the mappers the update leaves: those sent, else the client's own
+        final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)
+        problems = await pairwise.client_problems(final, fetch_json)
+        await operations.update_client(
+            call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
+        )
         if mappers is not None:
             await sync_client_mappers(call.tx, call.realm.id, client.id, mappers)
         return no_content()

@@ -141,14 +141,14 @@ async def _add(
 
 async def _checked(call: RealmCall, owner_id: str, mapper: ProtocolMapper, of_scope: bool) -> ProtocolMapper:
     """validateModel's validateConfig: a client's pairwise mapper is checked against the client's redirect URIs
-    (and salted); a refusal is ErrorResponseException(message, the message key's text), 400."""
+    (and salted); a refusal is ErrorResponseException(message, the message key's admin text), 400."""
     if of_scope or not pairwise.is_pairwise(mapper):
         return mapper
     client = await call.client(owner_id)
     try:
         return await pairwise.checked(mapper, client.root_url, client.redirect_uris, fetch_json, new_id)
     except pairwise.PairwiseConfigError as err:
-        raise AdminError(400, err.message, key="error", description=err.message) from None
+        raise AdminError(400, err.message, key="error", description=err.text) from None
 
 
 def _effective_json(mapper: ProtocolMapper) -> dict[str, object]:
