@@ -27,6 +27,8 @@ import pytest
 import browser_flow
 import group_port
 from client_registration_port import REGISTRATION_REALM, body
+from doorkeep.oauth import client_keys
+from doorkeep.store import database
 from group_port import fresh_realm
 from keycloak_port import admin_headers, user_id
 from ports import HOST, free_port
@@ -407,3 +409,46 @@ async def test_admin_client_with_a_sector_identifier_uri_not_listing_its_redirec
     invalid_input(response, MISMATCH)
     sector.redirect_uris = [browser_flow.REDIRECT]
     assert (await admin_client(env, [browser_flow.REDIRECT], create_pairwise_mapper(sector.url))).status_code == 201
+
+
+@pytest.fixture
+def fetches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For every outbound fetch: whether it ran under this process's SQLite write lock."""
+    seen: list[bool] = []
+    fetch = client_keys.fetch_bounded
+
+    async def spy(url: str, accept: str) -> bytes:
+        seen.append(database._holding_write_lock.get())
+        return await fetch(url, accept)
+
+    monkeypatch.setattr(client_keys, "fetch_bounded", spy)
+    return seen
+
+
+async def test_admin_calls_fetch_the_sector_identifier_uri_outside_the_write_transaction(
+    env: Env, realm_ready: None, sector: Sector, fetches: list[bool]
+) -> None:
+    """``POST clients``, ``POST …/models`` and ``PUT …/models/{id}`` naming a sector identifier URI fetch it before
+    their transaction opens (web/admin/sector_prefetch.py): on SQLite the one writer is never held across a
+    remote host's answer. The validation is the same (the document is still checked)."""
+    sector.redirect_uris = [browser_flow.REDIRECT]
+    made = await admin_client(env, [browser_flow.REDIRECT], create_pairwise_mapper(sector.url))
+    assert made.status_code == 201, made.text
+    other = await admin_client(env, [browser_flow.REDIRECT])
+    url = f"{other.headers['location']}/protocol-mappers/models"
+    headers = await admin_headers(env)
+    added = await env.http.post(url, json=create_pairwise_mapper(sector.url), headers=headers)
+    assert added.status_code == 201, added.text
+    (mapper,) = body(await env.http.get(url, headers=headers))
+    changed = {**mapper, "config": {**mapper["config"], "sectorIdentifierUri": f"{sector.url}?v=2"}}
+    put = await env.http.put(f"{url}/{mapper['id']}", json=changed, headers=headers)
+    assert put.status_code == 204, put.text
+    assert fetches == [False, False, False]
+    sector.redirect_uris = []
+    refused = await env.http.post(
+        url.replace(other.headers["location"], made.headers["location"]),
+        json={**create_pairwise_mapper(sector.url), "name": "second"},
+        headers=headers,
+    )
+    assert refused.status_code == 400 and refused.json()["error"] == MISMATCH, refused.text
+    assert fetches == [False, False, False, False]

@@ -180,8 +180,7 @@ async def validate(root_url: str | None, redirect_uris: Iterable[str], sector_ur
         if len(hosts) > 1:
             raise PairwiseConfigError(MULTIPLE_HOSTS)
         return
-    parsed = uri_syntax.parse(sector_uri)
-    if parsed is None or parsed.scheme is None or not parsed.host:
+    if not fetchable(sector_uri):
         raise PairwiseConfigError(MALFORMED_SECTOR)
     try:
         listed = json.loads(await fetch(sector_uri))
@@ -191,6 +190,12 @@ async def validate(root_url: str | None, redirect_uris: Iterable[str], sector_ur
         raise PairwiseConfigError(FAILED_TO_GET)  # Jackson cannot bind it to a list of strings
     if not matches_redirects(root_url, uris, set(listed)):
         raise PairwiseConfigError(MISMATCH)
+
+
+def fetchable(sector_uri: str) -> bool:
+    """validateSectorIdentifierUri's syntax step: an absolute URI with a host, the only kind ``validate`` fetches."""
+    parsed = uri_syntax.parse(sector_uri)
+    return parsed is not None and parsed.scheme is not None and bool(parsed.host)
 
 
 async def client_problems(client: Client, fetch: Fetch) -> list[str]:

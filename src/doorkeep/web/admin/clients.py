@@ -22,12 +22,11 @@ from doorkeep.admin.user_search import query_fields
 from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
-from doorkeep.oauth.client_keys import fetch_json
 from doorkeep.oauth.mappers import pairwise
 from doorkeep.realms import provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.web.admin import parse
+from doorkeep.web.admin import parse, sector_prefetch
 from doorkeep.web.admin.auth import FORBIDDEN
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -120,6 +119,8 @@ async def list_clients(request: Request) -> Response:
 
 
 async def create_client(request: Request) -> Response:
+    fetch = await sector_prefetch.for_mappers(request, clients=True)
+
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
         rep = await read_object(request)
@@ -127,7 +128,7 @@ async def create_client(request: Request) -> Response:
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
-        problems = await pairwise.client_problems(client, fetch_json)
+        problems = await pairwise.client_problems(client, fetch)
         client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now, problems)
         return created(call.url(call.realm.name, "clients", client.id))
 
@@ -144,6 +145,8 @@ async def get_client(request: Request) -> Response:
 
 
 async def update_client(request: Request) -> Response:
+    fetch = await sector_prefetch.for_mappers(request, clients=True)
+
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
@@ -156,7 +159,7 @@ async def update_client(request: Request) -> Response:
         sent = rep.get("serviceAccountsEnabled") is True
         # validateClient sees the mappers the update leaves: those sent, else the client's own
         final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)
-        problems = await pairwise.client_problems(final, fetch_json)
+        problems = await pairwise.client_problems(final, fetch)
         await operations.update_client(
             call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
         )

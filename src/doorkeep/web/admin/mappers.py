@@ -24,6 +24,7 @@ from doorkeep.oauth.mappers import pairwise
 from doorkeep.oauth.mappers.effective import effective_config
 from doorkeep.oauth.mappers.types import HANDLERS, NONCE_MAPPER, TRANSFORMS
 from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin import sector_prefetch
 from doorkeep.web.admin.common import (
     RealmCall,
     created,
@@ -139,14 +140,17 @@ async def _add(
     await call.tx.mappers.add(call.realm.id, owner_id, new, client=not of_scope)
 
 
-async def _checked(call: RealmCall, owner_id: str, mapper: ProtocolMapper, of_scope: bool) -> ProtocolMapper:
+async def _checked(
+    call: RealmCall, owner_id: str, mapper: ProtocolMapper, of_scope: bool, fetch: pairwise.Fetch = fetch_json
+) -> ProtocolMapper:
     """validateModel's validateConfig: a client's pairwise mapper is checked against the client's redirect URIs
-    (and salted); a refusal is ErrorResponseException(message, the message key's admin text), 400."""
+    (and salted); a refusal is ErrorResponseException(message, the message key's admin text), 400. ``fetch``: the
+    sector documents fetched before the transaction (web/admin/sector_prefetch.py)."""
     if of_scope or not pairwise.is_pairwise(mapper):
         return mapper
     client = await call.client(owner_id)
     try:
-        return await pairwise.checked(mapper, client.root_url, client.redirect_uris, fetch_json, new_id)
+        return await pairwise.checked(mapper, client.root_url, client.redirect_uris, fetch, new_id)
     except pairwise.PairwiseConfigError as err:
         raise AdminError(400, err.message, key="error", description=err.text) from None
 
@@ -166,11 +170,16 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
 
         return await run_realm(request, work, write=False)
 
+    async def prefetched(request: Request) -> pairwise.Fetch:
+        return fetch_json if of_scope else await sector_prefetch.for_mappers(request, clients=False)
+
     async def create(request: Request) -> Response:
+        fetch = await prefetched(request)
+
         async def work(call: RealmCall) -> Response:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
-            new = await _checked(call, owner_id, _parse(await read_object(request)), of_scope)
+            new = await _checked(call, owner_id, _parse(await read_object(request)), of_scope, fetch)
             await _add(call, owner_id, mappers, new, of_scope)
             kind = "client-scopes" if of_scope else "clients"
             return created(call.url(call.realm.name, kind, owner_id, "protocol-mappers", "models", new.id))
@@ -178,11 +187,13 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
         return await run_realm(request, work)
 
     async def add_models(request: Request) -> Response:
+        fetch = await prefetched(request)
+
         async def work(call: RealmCall) -> Response:
             owner_id, mappers = await _owner(call, request, of_scope)
             call.require("manage-clients")
             for rep in await read_objects(request) or []:
-                new = await _checked(call, owner_id, _parse(rep), of_scope)
+                new = await _checked(call, owner_id, _parse(rep), of_scope, fetch)
                 await _add(call, owner_id, mappers, new, of_scope)
                 mappers = (*mappers, new)
             return no_content()
@@ -190,6 +201,8 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
         return await run_realm(request, work)
 
     async def one(request: Request) -> Response:
+        fetch = await prefetched(request) if request.method == "PUT" else fetch_json
+
         async def work(call: RealmCall) -> Response:
             found_owner, mappers = await _owner(call, request, of_scope)
             call.require("view-clients" if request.method == "GET" else "manage-clients")
@@ -205,7 +218,7 @@ def routes_for(base: str, of_scope: bool) -> list[Route]:
             # Keycloak's updateMapper changes the config (and name) only; the type and protocol stay.
             merged = {**mapper_to_json(found), **{k: v for k, v in rep.items() if k in ("name", "config")}}
             changed = _parse({**merged, "id": found.id}, keep_id=True)
-            changed = await _checked(call, found_owner, changed, of_scope)
+            changed = await _checked(call, found_owner, changed, of_scope, fetch)
             if any(m.name == changed.name and m.id != found.id for m in mappers):
                 raise AdminError(409, DUPLICATE)
             await call.tx.mappers.update(call.realm.id, changed)
