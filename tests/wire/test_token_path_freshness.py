@@ -132,3 +132,103 @@ async def test_a_signature_algorithm_changed_by_another_process_signs_the_next_r
     assert header(answer["access_token"])["alg"] == "ES256" and header(answer["id_token"])["alg"] == "ES256"
     certs = (await realm.http.get("/realms/test/protocol/openid-connect/certs")).json()["keys"]
     assert header(answer["access_token"])["kid"] in {k["kid"] for k in certs}
+
+
+# --- What a refresh keeps of its user and configuration (issue #8: ``CachedConfig.kept``) ----------------------
+
+
+async def _add_mapper(realm: Env, other: httpx.AsyncClient, h: dict[str, str], mapper: dict[str, Any]) -> None:
+    models = f"{ADMIN}/clients/{await client_uuid(realm, 'test', 'app')}/protocol-mappers/models"
+    added = await other.post(models, json={"protocol": "openid-connect", **mapper}, headers=h)
+    assert added.status_code == 201, added.text
+
+
+async def test_a_user_attribute_changed_by_another_process_appears_in_the_next_refresh(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    h = await _admin(other)
+    config = {"user.attribute": "dept", "claim.name": "dept", "jsonType.label": "String", "access.token.claim": "true"}
+    await _add_mapper(
+        realm, other, h, {"name": "dept", "protocolMapper": "oidc-usermodel-attribute-mapper", "config": config}
+    )
+    tokens = await _tokens(realm)
+    first = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    again = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert "dept" not in first and "dept" not in again
+    user = await _user_id(other, h)
+    rep = (await other.get(f"{ADMIN}/users/{user}", headers=h)).json()
+    rep["attributes"] = {**rep.get("attributes", {}), "dept": ["ops"]}
+    assert (await other.put(f"{ADMIN}/users/{user}", json=rep, headers=h)).status_code == 204
+    after = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert after["dept"] == "ops"
+
+
+async def test_a_group_joined_and_its_role_changed_by_another_process_appear_in_the_next_refresh(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    h = await _admin(other)
+    config = {"claim.name": "groups", "full.path": "false", "access.token.claim": "true"}
+    await _add_mapper(
+        realm, other, h, {"name": "groups", "protocolMapper": "oidc-group-membership-mapper", "config": config}
+    )
+    tokens = await _tokens(realm)
+    await _refreshed(realm, tokens["refresh_token"])
+    assert (await other.post(f"{ADMIN}/groups", json={"name": "crew"}, headers=h)).status_code == 201
+    group = (await other.get(f"{ADMIN}/groups", params={"search": "crew"}, headers=h)).json()[0]["id"]
+    user = await _user_id(other, h)
+    assert (await other.put(f"{ADMIN}/users/{user}/groups/{group}", headers=h)).status_code == 204
+    joined = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert joined["groups"] == ["crew"]
+    assert "crew-role" not in joined["realm_access"]["roles"]
+    assert (await other.post(f"{ADMIN}/roles", json={"name": "crew-role"}, headers=h)).status_code == 201
+    role = (await other.get(f"{ADMIN}/roles/crew-role", headers=h)).json()
+    mapped = await other.post(f"{ADMIN}/groups/{group}/role-mappings/realm", json=[role], headers=h)
+    assert mapped.status_code == 204, mapped.text
+    after = claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])
+    assert "crew-role" in after["realm_access"]["roles"]
+
+
+async def test_two_sessions_of_one_user_each_keep_their_own_session_claims(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    """The kept part of a refresh is the user's; the session's notes, ``auth_time`` and ``sid`` are each session's."""
+    h = await _admin(other)
+    config = {"user.session.note": "AUTH_TIME", "claim.name": "login_at", "jsonType.label": "long"}
+    config |= {"access.token.claim": "true", "id.token.claim": "true"}
+    await _add_mapper(
+        realm, other, h, {"name": "login_at", "protocolMapper": "oidc-usersessionmodel-note-mapper", "config": config}
+    )
+    first = await _tokens(realm)
+    realm.clock.advance(7)
+    second = await _tokens(realm)
+    for _ in range(2):
+        one = await _refreshed(realm, first["refresh_token"])
+        two = await _refreshed(realm, second["refresh_token"])
+        a, b = claims(one["access_token"]), claims(two["access_token"])
+        assert (
+            b["auth_time"] - a["auth_time"] == 7 and a["login_at"] == a["auth_time"] and b["login_at"] == b["auth_time"]
+        )
+        assert a["sid"] == first["session_state"] and b["sid"] == second["session_state"]
+        assert claims(one["id_token"])["login_at"] == a["auth_time"]
+        assert claims(two["id_token"])["sid"] == second["session_state"]
+
+
+async def test_a_session_claim_named_like_a_kept_one_is_worked_out_in_mapper_order(
+    realm: Env, other: httpx.AsyncClient
+) -> None:
+    """When a session-note mapper and a kept mapper write the same claim, the refresh runs every mapper again, so
+    the answer is the one the mappers' order gives, as on the first token."""
+    h = await _admin(other)
+    hard = {"claim.name": "shared", "claim.value": "fixed", "jsonType.label": "String", "access.token.claim": "true"}
+    await _add_mapper(
+        realm, other, h, {"name": "shared-h", "protocolMapper": "oidc-hardcoded-claim-mapper", "config": hard}
+    )
+    note = {"user.session.note": "AUTH_TIME", "claim.name": "shared", "jsonType.label": "String"}
+    note |= {"access.token.claim": "true"}
+    await _add_mapper(
+        realm, other, h, {"name": "shared-n", "protocolMapper": "oidc-usersessionmodel-note-mapper", "config": note}
+    )
+    tokens = await _tokens(realm)
+    issued = claims(tokens["access_token"])["shared"]
+    for _ in range(2):
+        assert claims((await _refreshed(realm, tokens["refresh_token"]))["access_token"])["shared"] == issued

@@ -27,6 +27,8 @@ from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.tokens import TYPE_BEARER, TYPE_ID, TYPE_OFFLINE, TYPE_REFRESH, access_jti, new_id
 
 SESSION_NOTE_MAPPER = "oidc-usersessionmodel-note-mapper"
+# The mappers that read what differs between two sessions of one user (MapperInput's ``session`` and ``acr``).
+SESSION_MAPPERS = frozenset({SESSION_NOTE_MAPPER, "oidc-acr-mapper"})
 CALLERS_KEPT = 256
 
 if TYPE_CHECKING:
@@ -36,12 +38,18 @@ if TYPE_CHECKING:
 
 @dataclass
 class TransientGrant:
-    """What grants of a transient session (client_credentials without a refresh token) derive from the
-    configuration and the service account alone, for one ``scope`` parameter: kept with the service account
-    (store/config_cache.py ``ServiceAccount``) and dropped with it when either changes."""
+    """What grants derive from the configuration and their user alone, kept while neither changes:
+    - of a transient session (client_credentials without a refresh token), for one ``scope`` parameter, kept with
+      the service account (store/config_cache.py ``ServiceAccount``) and dropped with it;
+    - of a refresh (``per_session``), for one client, user and scope, kept by ``CachedConfig.kept``. The mappers
+      that read the session (its notes, ``auth_time``) or its ``acr`` then run on every refresh."""
 
     scopes: GrantedScopes | None = None
     roles: list[Role] | None = None
+    per_session: bool = False
+    grant_roles: list[Role] | None = None  # a refresh's: the roles of the token's own scope (the offline check)
+    # The last refresh's input for its session mappers (its session, acr, the kept input, and that input with them)
+    session_input: tuple[UserSession | None, str, MapperInput, MapperInput] | None = None
     mapper_input: tuple[list[ProtocolMapper], MapperInput] | None = None
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)  # by token (mappings.ACCESS, mappings.ID)
     # The grant's mappers split once: those whose claims are kept, and the session-note mappers, which read the
@@ -169,12 +177,15 @@ def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperI
         return mappings.apply(*mapped_input, token)
     mappers, data = mapped_input
     if kept.caller_mappers is None:  # the session-note mappers read the caller's notes (its address): never kept
-        kept.caller_mappers = [m for m in mappers if m.mapper == SESSION_NOTE_MAPPER]
-        kept.fixed_mappers = [m for m in mappers if m.mapper != SESSION_NOTE_MAPPER]
+        varying = SESSION_MAPPERS if kept.per_session else {SESSION_NOTE_MAPPER}
+        kept.caller_mappers = [m for m in mappers if m.mapper in varying]
+        kept.fixed_mappers = [m for m in mappers if m.mapper not in varying]
     claims = kept.claims.get(token)
     if claims is None:
         claims = kept.claims[token] = mappings.apply(kept.fixed_mappers or [], data, token)
     out = dict(claims)
+    if kept.per_session:
+        return _with_session(ctx, mappers, data, token, out, kept.caller_mappers)
     if kept.caller_mappers and ctx.notes:
         key = (token, tuple(ctx.notes.values()))
         extra = kept.caller_claims.get(key)
@@ -185,6 +196,38 @@ def _mapped(ctx: GrantContext, mapped_input: tuple[list[ProtocolMapper], MapperI
             extra = kept.caller_claims[key] = mappings.apply(kept.caller_mappers, data, token)
         _merge(out, extra)
     return out
+
+
+def _with_session(
+    ctx: GrantContext,
+    mappers: list[ProtocolMapper],
+    data: MapperInput,
+    token: str,
+    out: dict[str, Any],
+    session_mappers: list[ProtocolMapper],
+) -> dict[str, Any]:
+    """A refresh's kept claims and what its session's mappers give now. A session's claim that a kept mapper
+    also writes (the same top-level name) would depend on the mappers' order: then every mapper runs again."""
+    if not session_mappers:
+        return out
+    data = _session_input(ctx, data)
+    extra = mappings.apply(session_mappers, data, token)
+    if extra.keys() & out.keys():
+        return mappings.apply(mappers, data, token)
+    out.update(extra)
+    return out
+
+
+def _session_input(ctx: GrantContext, data: MapperInput) -> MapperInput:
+    """The kept input with this grant's session and ``acr``, made once for the grant's tokens."""
+    kept = ctx.kept
+    assert kept is not None
+    last = kept.session_input
+    if last is not None and last[0] is ctx.user_session and last[1] == ctx.acr and last[2] is data:
+        return last[3]
+    made = dataclasses.replace(data, session=ctx.user_session, acr=ctx.acr)
+    kept.session_input = (ctx.user_session, ctx.acr, data, made)
+    return made
 
 
 def _merge(into: dict[str, Any], extra: dict[str, Any]) -> None:

@@ -41,10 +41,14 @@ class _RealmView:
     all_scopes: list[ClientScope] | None = None  # every client scope of the realm, by name
     # by client uuid: the realm's user_version when read, and the service account read under it
     service_accounts: dict[str, tuple[int, ServiceAccount]] = field(default_factory=dict)
+    # what refreshes derive from the configuration and one user (``CachedConfig.kept``), by the caller's key, with
+    # the realm's user_version it was made under
+    kept: dict[tuple[str, ...], tuple[int, Any]] = field(default_factory=dict)
 
 
 _T = TypeVar("_T")
 MAX_GRANTS = 16  # distinct scope parameters whose derived results one service account keeps
+MAX_KEPT = 4096  # distinct (client, user, scope) entries of refreshes one realm keeps (``CachedConfig.kept``)
 
 
 @dataclass
@@ -253,6 +257,27 @@ class CachedConfig:
                 view.service_accounts.clear()
             view.service_accounts[client.id] = (realm.user_version, account)
         return account
+
+    def kept(self, key: tuple[str, ...], make: Callable[[], _T]) -> _T | None:
+        """What grants of one user derive from the configuration and that user alone (oauth/issue.py's
+        ``TransientGrant``, for a refresh), kept under ``key`` (the caller names the client, the user and the scope)
+        for as long as neither the bound realm's config version nor its ``user_version`` moves: every write to a
+        user, a user's role mappings or group memberships advances the latter in its own transaction, whatever
+        process makes it. The realm row is read before the user, so what is kept is never older than the version
+        it is kept under. Unbound: None, nothing is kept. Bounded: a realm refreshing more distinct users than
+        ``MAX_KEPT`` between two user writes starts over."""
+        realm = self._realm
+        if realm is None:
+            return None
+        view = self._cache.view(realm)
+        found = view.kept.get(key)
+        if found is not None and found[0] == realm.user_version:
+            return cast(_T, found[1])
+        made = make()
+        if found is None and len(view.kept) >= MAX_KEPT:
+            view.kept.clear()
+        view.kept[key] = (realm.user_version, made)
+        return made
 
     async def has_groups(self, realm_id: str) -> bool:
         """Whether the realm has any group (most have none: then no membership query is needed)."""

@@ -75,7 +75,7 @@ class Result:
 class _Compiled:
     """One statement compiled for a dialect: its SQL, bind order and conversions, and its row class."""
 
-    __slots__ = ("binds", "defaults", "results", "row", "sql", "uniform")
+    __slots__ = ("binds", "converted", "defaults", "results", "row", "sql", "uniform")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -93,6 +93,8 @@ class _Compiled:
             column.type._cached_result_processor(dialect, None) for column in columns
         )
         self.uniform = all(p is None for p in self.results)
+        # The columns that need a conversion, by position: most come from the driver as they are.
+        self.converted = tuple((at, p) for at, p in enumerate(self.results) if p is not None)
         keys = tuple(column.keyname for column in columns)
         self.row = type("PreparedRow", (Row,), {"__slots__": (), "_keys": keys, "_index": _first_index(keys)})
 
@@ -110,9 +112,16 @@ class _Compiled:
         if self.uniform:
             rows = [make(r) for r in raw]
         else:
-            procs = self.results
-            rows = [make(v if p is None else p(v) for p, v in zip(procs, r, strict=True)) for r in raw]
+            rows = [make(self._converted(r)) for r in raw]
         return Result(rows, rowcount)
+
+    def _converted(self, raw: Iterable[Any]) -> list[Any]:
+        values = list(raw)
+        if len(values) != len(self.results):
+            raise ValueError(f"a row of {len(values)} values for {len(self.results)} columns")
+        for at, convert in self.converted:
+            values[at] = convert(values[at])
+        return values
 
     def run(self, dbapi: sqlite3.Connection, params: Mapping[str, Any]) -> Result:
         cursor = dbapi.execute(self.sql, self.values(params))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import policy
 from doorkeep.errors import OFFLINE_NOT_ALLOWED, NotAllowed
+from doorkeep.model import Role
 from doorkeep.oauth import issue
 from doorkeep.oauth.issue import GrantContext
 from doorkeep.oauth.minted import Minted
@@ -24,7 +25,12 @@ if TYPE_CHECKING:
 
 def require_offline_allowed(ctx: GrantContext) -> None:
     """The realm role offline_access must be among the effective roles (§4.3 #3)."""
-    if not has_offline_access(ctx.roles):
+    require_offline_role(ctx.roles)
+
+
+def require_offline_role(roles: list[Role]) -> None:
+    """The realm role offline_access must be among ``roles``, the effective roles of the grant."""
+    if not has_offline_access(roles):
         raise NotAllowed(OFFLINE_NOT_ALLOWED)
 
 

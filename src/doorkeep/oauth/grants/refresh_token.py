@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
-from doorkeep.model import Client
+from doorkeep.model import Client, Role
 from doorkeep.oauth import acr, issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
-from doorkeep.oauth.grants.common import require_offline_allowed
-from doorkeep.oauth.issue import GrantContext, RefreshPlan
+from doorkeep.oauth.grants.common import require_offline_role
+from doorkeep.oauth.issue import GrantContext, RefreshPlan, TransientGrant
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
+from doorkeep.oauth.scopes import GrantedScopes
 from doorkeep.sessions import resume, rotation
 
 if TYPE_CHECKING:
@@ -85,10 +86,18 @@ async def _verified(
     scope_param = req.form.get("scope")
     granted = await scope_rules.narrow(tx, client, original, scope_param) if scope_param else original
     us, cs, user = await resume.resume(tx, req.realm, client, claims, now, lock=True)
-    granted = dataclasses.replace(granted, openid=scope_rules.OPENID in scope_rules.split(cs.scope_param))
-    granted = await scope_rules.permitted(tx, user, granted)
+    openid = scope_rules.OPENID in scope_rules.split(cs.scope_param)
+    # What this refresh derives from the configuration and the user alone, kept while neither changes (issue #8).
+    key = ("refresh", client.id, user.id, claims.scope, scope_param or "", "openid" if openid else "", req.base_url)
+    kept = tx.config.kept(key, lambda: TransientGrant(per_session=True))
+    if kept is not None and kept.scopes is not None and kept.roles is not None:
+        granted, roles = kept.scopes, kept.roles
+    else:
+        granted = await scope_rules.permitted(tx, user, dataclasses.replace(granted, openid=openid))
+        roles = await effective_roles(tx, user, client, granted.scopes)
+        if kept is not None:
+            kept.scopes, kept.roles = granted, roles
     await resume.check_consent(tx, client, user, granted)
-    roles = await effective_roles(tx, user, client, granted.scopes)
     # TokenManager: the refresh token's nonce (there only under the nonce mapper) is the new tokens' nonce.
     nonce = claims.raw.get("nonce")
     ctx = GrantContext(
@@ -102,16 +111,14 @@ async def _verified(
         GRANT_TYPE,
         nonce=nonce if isinstance(nonce, str) else None,
         acr=acr.refreshed_acr(client, req.realm, cs.notes),  # AcrProtocolMapper reads the client session again
+        kept=kept,
     )
     use_refresh = client.attr_bool("use.refresh.tokens", True)
     offline = claims.offline
     if offline and use_refresh:
         # The permission follows the offline grant (the token's own scope), not a narrower
         # ``scope`` of this request (Keycloak's offlineTokenRefreshWithoutOfflineAccessScope).
-        grant_roles = (
-            roles if granted.scopes == original.scopes else await effective_roles(tx, user, client, original.scopes)
-        )
-        require_offline_allowed(dataclasses.replace(ctx, roles=grant_roles))
+        require_offline_role(await _grant_roles(tx, ctx, original, kept))
     turn = None
     if rotating:  # the last check; a violation detaches the client session, or with a grace period ends its chain
         turn = await rotation.check(tx, req.realm, client, us, claims.jti, claims.iat, claims.reuse_id, now)
@@ -125,6 +132,18 @@ async def _verified(
         await rotation.record_refresh(tx, us, cs, client, turn.family if turn else None, minted, now)
     details = {**minted.event_details, **_timing(minted, claims)}
     return dataclasses.replace(minted, refreshed=claims, event_details=details)
+
+
+async def _grant_roles(tx: Tx, ctx: GrantContext, original: GrantedScopes, kept: TransientGrant | None) -> list[Role]:
+    """The roles of the refresh token's own scope (a ``scope`` parameter may have narrowed this refresh's)."""
+    if ctx.scopes.scopes == original.scopes:
+        return ctx.roles
+    if kept is not None and kept.grant_roles is not None:
+        return kept.grant_roles
+    roles = await effective_roles(tx, ctx.user, ctx.client, original.scopes)
+    if kept is not None:
+        kept.grant_roles = roles
+    return roles
 
 
 def _timing(minted: Minted, old: refresh_tokens.RefreshClaims) -> dict[str, str]:
