@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from doorkeep import observe
 from doorkeep.clock import Clock, SystemClock
@@ -29,6 +31,7 @@ from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
 from doorkeep.web.routes import routes
 from doorkeep.web.server_errors import CatchServerErrors, answer
+from doorkeep.web.token_route import DoorkeepApp, token_route
 from doorkeep.web.trailing_slash import AdminTrailingSlash
 
 log = logging.getLogger("doorkeep")
@@ -106,6 +109,7 @@ def create_app(
     # anything else 500) instead of Starlette re-raising it; inside SecurityHeaders, so those answers
     # carry the headers too.
     middleware = [Middleware(AdminTrailingSlash), Middleware(SecurityHeaders), Middleware(CatchServerErrors)]
+    metrics: Callable[[ASGIApp], ASGIApp] | None = None
     if settings.metrics_enabled:
         from doorkeep.web.metrics import PrometheusObserver, RequestMetrics
 
@@ -113,7 +117,10 @@ def create_app(
         observer.report_pool_size(database)
         observe.install(observer)
         middleware.insert(0, Middleware(RequestMetrics, observer=observer))
-    app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)
+        metrics = functools.partial(RequestMetrics, observer=observer)
+    served = routes()
+    app = DoorkeepApp(routes=served, lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)
+    app.take_token_route(token_route(served), metrics)
     app.state.doorkeep = AppState(
         settings=settings, db=database, services=services, notifier=notifier, started=clock.now()
     )

@@ -1,0 +1,56 @@
+"""The token endpoint straight from the server (issue #8): a POST to ``/realms/{realm}/protocol/openid-connect/token``
+skips Starlette's outer error middleware, its exception middleware and its router, and goes through Doorkeep's own
+middleware (the metrics when they are on, the security headers, the last line of defence) to the handler the router
+would call, with the scope the router would give it (``path_params``, ``route``).
+
+What it skips does nothing for this route: ``CatchServerErrors`` answers every exception before Starlette's error
+middleware could, the handler raises no ``HTTPException``, and the route's one method is the one matched here.
+Any other method or path (a trailing slash included) goes through Starlette as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from doorkeep.web.headers import SecurityHeaders
+from doorkeep.web.server_errors import CatchServerErrors
+
+TOKEN_TEMPLATE = "/realms/{realm}/protocol/openid-connect/token"
+TOKEN_PATH = re.compile(r"/realms/([^/]+)/protocol/openid-connect/token")
+
+
+class DoorkeepApp(Starlette):
+    """Starlette, with the token endpoint's requests taken before its middleware stack."""
+
+    _token_route: Route | None = None
+    _token: ASGIApp | None = None
+
+    def take_token_route(self, route: Route, metrics: Callable[[ASGIApp], ASGIApp] | None) -> None:
+        """Serve ``route`` (the token endpoint's) directly, through ``metrics`` when they are on."""
+        direct: ASGIApp = SecurityHeaders(CatchServerErrors(route.app))
+        self._token_route, self._token = route, direct if metrics is None else metrics(direct)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        direct = self._token
+        if direct is not None and scope["type"] == "http" and scope["method"] == "POST":
+            found = TOKEN_PATH.fullmatch(scope["path"])
+            if found is not None:
+                scope["app"] = self
+                scope["path_params"] = {"realm": found.group(1)}
+                scope["route"] = self._token_route
+                await direct(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def token_route(served: list[BaseRoute]) -> Route:
+    """The token endpoint's route among the app's routes."""
+    for route in served:
+        if isinstance(route, Route) and route.path == TOKEN_TEMPLATE and route.methods == {"POST"}:
+            return route
+    raise LookupError("no token endpoint route")
