@@ -114,11 +114,12 @@ LINKS = (
 REQUIRED_ACTION_PATHS = frozenset({"required-actions", "register-required-action"})
 PRIORITY_MOVES = frozenset({"raise-priority", "lower-priority"})
 # Writes Keycloak records no admin event for: UserResource.impersonate records the user event IMPERSONATE only;
-# moveCredentialToFirst and moveCredentialAfter record none.
+# moveCredentialToFirst and moveCredentialAfter record none, nor do the client-policies resources.
 UNRECORDED = (
     ("POST", ("users", "*", "impersonation")),
     ("POST", ("users", "*", "credentials", "*", "moveToFirst")),
     ("POST", ("users", "*", "credentials", "*", "moveAfter", "*")),
+    ("PUT", ("client-policies", "*")),  # ClientProfilesResource and ClientPoliciesResource record none
 )
 # DELETEs that are an ACTION on the user (UserResource.revokeConsent, removeCredential).
 USER_ACTION_DELETES = (("users", "*", "consents", "*"), ("users", "*", "credentials", "*"))

@@ -107,6 +107,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/client-scopes/\{id\}$", ref("ClientScopeRepresentation")),
     _rule(r"GET .*/client-scopes$", array_of("ClientScopeRepresentation")),
     _rule(r"GET .*/users/profile$", OBJECT),  # UPConfig
+    # ClientProfilesRepresentation, ClientPoliciesRepresentation
+    _rule(r"GET /admin/realms/\{realm\}/client-policies/(profiles|policies)$", OBJECT),
     _rule(r"GET .*/users/\{id\}$", ref("UserRepresentation")),
     _rule(r"GET .*/users$", USERS),
     _rule(r"GET /realms/\{realm\}/account(/applications/\{client_id\}/consent)?$", OBJECT),
@@ -148,6 +150,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT .*/(roles|roles-by-id)/\{role_(name|id)\}$", None, ref("RoleRepresentation")),
     _rule(r"POST .*/users$", None, ref("UserRepresentation"), "201"),
     _rule(r"PUT .*/users/profile$", OBJECT, OBJECT),  # UPConfig, sent back unchanged
+    _rule(r"PUT /admin/realms/\{realm\}/client-policies/(profiles|policies)$", None, OBJECT),
     _rule(r"PUT .*/users/\{id\}$", None, ref("UserRepresentation")),
     _rule(r"PUT .*/reset-password$", None, ref("CredentialRepresentation")),
     _rule(r"PUT .*/events/config$", None, ref("RealmEventsConfigRepresentation")),

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from doorkeep.admin import user_profile
+from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
@@ -316,7 +317,9 @@ def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
 
 
 DISPLAY_NAME_HTML = "displayNameHtml"  # RealmAttributes.DISPLAY_NAME_HTML: Keycloak keeps the field as an attribute
-INTERNAL_REALM_ATTRIBUTES = frozenset({user_profile.POLICY_ATTRIBUTE, user_profile.CONFIG_ATTRIBUTE, DISPLAY_NAME_HTML})
+INTERNAL_REALM_ATTRIBUTES = frozenset(
+    {user_profile.POLICY_ATTRIBUTE, user_profile.CONFIG_ATTRIBUTE, DISPLAY_NAME_HTML, *client_policies.ATTRIBUTES}
+)
 """Realm attributes Doorkeep keeps for itself (admin/user_profile.py) or behind a field of their own, never in
 the representation's ``attributes`` (ModelToRepresentation.stripRealmAttributesIncludedAsFields)."""
 
@@ -333,6 +336,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items() if k not in INTERNAL_REALM_ATTRIBUTES}
     if (html := realm.attributes.get(DISPLAY_NAME_HTML)) is not None:
         out[DISPLAY_NAME_HTML] = str(html)
+    out.update(client_policies.representation_fields(realm))
     out["smtpServer"] = dict(realm.smtp_server)
     out["browserSecurityHeaders"] = browser_headers.realm_values(realm.browser_security_headers)
     out.update(auth_flows.BINDINGS)  # the flows Doorkeep runs, under Keycloak's built-in aliases

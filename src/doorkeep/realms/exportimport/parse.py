@@ -27,6 +27,8 @@ from doorkeep.admin.representations import (
     with_registered_nodes,
 )
 from doorkeep.admin.session_limits import client_problems, invalid_client
+from doorkeep.clientpolicies import realm_config as client_policies
+from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.clientreg.policy_components import POLICY_TYPE
 from doorkeep.keys import components
 from doorkeep.model import (
@@ -88,6 +90,8 @@ REALM_KEYS = {
     "authenticatorConfig",
     *auth_flows.BINDINGS,
     *REALM_FIELDS,
+    "clientProfiles",  # clientpolicies/realm_config.py
+    "clientPolicies",
     "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
     "defaultRole",
@@ -186,6 +190,10 @@ class _Parser:
             attributes[DISPLAY_NAME_HTML] = html
         realm = dataclasses.replace(realm, ssl_required=ssl, attributes=attributes)
         realm = _user_profile(realm, rep, b)
+        try:
+            realm = client_policies.from_representation(realm, rep)
+        except ClientPolicyError as problem:  # updateRealmModelFromRepresentation's failed import
+            fail(at(b, "clientPolicies" if rep.get("clientPolicies") else "clientProfiles"), str(problem))
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)

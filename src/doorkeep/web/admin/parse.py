@@ -22,6 +22,8 @@ from doorkeep.admin.representations import (
     apply,
     negative_brute_force,
 )
+from doorkeep.clientpolicies import realm_config as client_policies
+from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
@@ -67,7 +69,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     base = Realm(id=realm_id or new_id(), name=name, enabled=False)
     realm: Realm = _with_display_name_html(apply(base, rep, REALM_FIELDS), rep)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return _valid_policy(_valid_triggers(_valid_brute_force(realm, rep)))
+    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)))
 
 
 def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
@@ -81,7 +83,16 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
-    return _valid_policy(_valid_triggers(_valid_brute_force(updated, rep)))
+    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(updated, rep), rep)))
+
+
+def _with_client_policies(realm: Realm, rep: dict[str, Any]) -> Realm:
+    """The representation's ``clientProfiles`` and ``clientPolicies``, refused as the client-policies resources
+    refuse them (400 with Keycloak's message)."""
+    try:
+        return client_policies.from_representation(realm, rep)
+    except ClientPolicyError as problem:
+        raise AdminError(400, str(problem)) from None
 
 
 def _with_display_name_html(realm: Realm, rep: dict[str, Any]) -> Realm:

@@ -41,6 +41,7 @@ MODULES = (
     "required_actions",
     "auth_flows",
     "registration_policies",
+    "client_policies",
 )
 
 
