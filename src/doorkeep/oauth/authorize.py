@@ -11,13 +11,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import acr, request_parser, response_types
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest, has_prompt
 from doorkeep.oauth.authorize_checks import checked, pkce_problem
-from doorkeep.oauth.authorize_redirects import EXCLUDE_ISSUER, EXCLUDE_SESSION_STATE, EarlyRedirect, RedirectingError
+from doorkeep.oauth.authorize_redirects import (
+    EXCLUDE_ISSUER,
+    EXCLUDE_SESSION_STATE,
+    EarlyRedirect,
+    RedirectingError,
+    redirecting,
+    target,
+)
 from doorkeep.oauth.code_issuing import attach_client, code_hash, issue_code
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.request_parser import Parsed
@@ -80,8 +89,28 @@ async def validate(
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
     request = checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
+    await _client_policies(tx, realm, client, parsed, request)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks
     return client, request
+
+
+async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed, request: AuthRequest) -> None:
+    """AuthorizationEndpoint's AUTHORIZATION_REQUEST client policy event, after the checks: a refusal goes back
+    to the client (redirectErrorToClient)."""
+    kinds = set(request.response_type.split())
+    try:
+        await client_policies.on_request(
+            tx,
+            realm,
+            Event.AUTHORIZATION_REQUEST,
+            client,
+            parsed.params,
+            scope=request.scope,
+            implicit_or_hybrid=bool(kinds & {"token", "id_token"}),
+        )
+    except OAuthError as err:
+        early = target(client, request.redirect_uri, request.response_mode, request.state)
+        raise redirecting(err, early) from None
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:

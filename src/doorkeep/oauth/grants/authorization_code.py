@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from doorkeep import errors as e
 from doorkeep import policy
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.model import Client, ClientSession, StoredCode, UserSession
 from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
@@ -90,6 +92,9 @@ async def _exchange(
         client.attr("pkce.code.challenge.method") or None,
     )
     _check_dpop_jkt(data.get("dpop_jkt"), req)
+    await client_policies.on_request(
+        tx, req.realm, Event.TOKEN_REQUEST, client, req.form, scope=str(data.get("scope") or ""), dpop_proof=_proof(req)
+    )
     scope_param = str(data.get("scope") or "")
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)
@@ -168,6 +173,10 @@ async def _parse_code(
         detail = "code used twice" if not claimed else "code expired"
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail=detail)
     return stored, us, cs
+
+
+def _proof(req: OAuthRequest) -> bool:
+    return req.dpop is not None or req.dpop_header is not None
 
 
 def _check_dpop_jkt(jkt: object, req: OAuthRequest) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import (
     ACCOUNT_DISABLED,
     ACCOUNT_NOT_SET_UP,
@@ -102,6 +104,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise UnauthorizedClient(NO_DIRECT_GRANTS, status=400, event_error="not_allowed")
     if client.consent_required:
         raise InvalidClient(CONSENT_REQUIRED, status=400, event_error="consent_denied")
+    event = Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST
+    await client_policies.on_request(tx, realm, event, client, req.form, scope=req.form.get("scope"))
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
     # Keycloak's direct grant flow: ValidateUsername (missing, unknown, a service account, locked, disabled),

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import policy
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.model import Client, Role
 from doorkeep.oauth import acr, issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
@@ -39,6 +41,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     token = req.form.get("refresh_token")
     if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN, event_error="")
+    proof = req.dpop is not None or req.dpop_header is not None
+    await client_policies.on_request(tx, req.realm, Event.TOKEN_REFRESH, client, req.form, dpop_proof=proof)
     scope_param = req.form.get("scope")
     if scope_param:  # OAuth2GrantTypeBase.getRequestedScopes, before the token is read
         try:

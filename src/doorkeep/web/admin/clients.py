@@ -19,6 +19,8 @@ from doorkeep.admin import operations
 from doorkeep.admin.permissions import REALM_MANAGEMENT
 from doorkeep.admin.representations import client_to_json, user_to_json
 from doorkeep.admin.user_search import query_fields
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import BY_AUTHENTICATED_USER as BY_ADMIN
 from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
@@ -123,7 +125,7 @@ async def create_client(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
-        rep = await read_object(request)
+        rep = await client_policies.on_client_write(call.tx, call.realm, await read_object(request), None, BY_ADMIN)
         client = parse.new_client(call.realm, rep)
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
@@ -150,7 +152,7 @@ async def update_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
-        rep = await read_object(request)
+        rep = await client_policies.on_client_write(call.tx, call.realm, await read_object(request), client, BY_ADMIN)
         new = parse.updated_client(client, rep)
         if client.client_id == REALM_MANAGEMENT and new.client_id != client.client_id:
             raise FORBIDDEN  # the realm's admin roles are found by this name: renaming it would strip every admin

@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.admin import operations, session_limits
 from doorkeep.admin.representations import RepresentationError
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import (
+    BY_ANONYMOUS,
+    BY_AUTHENTICATED_USER,
+    BY_INITIAL_ACCESS_TOKEN,
+    BY_REGISTRATION_ACCESS_TOKEN,
+)
 from doorkeep.clientreg import default_roles, policies
 from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
@@ -32,6 +39,17 @@ if TYPE_CHECKING:
 IN_USE = AdminError(400, "invalid_client_metadata", key="error", description="Client Identifier in use")
 MODIFIED = AdminError(400, "invalid_client_metadata", key="error", description="Client Identifier modified")
 NOT_REMOVED = AdminError(403, "HTTP 403 Forbidden", key="error")
+
+
+def updater_source(auth: RegistrationAuth) -> str:
+    """ClientUpdaterContextCondition's source of a registration or update: the token it came with."""
+    if auth.verified is None:
+        return BY_ANONYMOUS
+    if auth.initial_access:
+        return BY_INITIAL_ACCESS_TOKEN
+    if auth.registration_access:
+        return BY_REGISTRATION_ACCESS_TOKEN
+    return BY_AUTHENTICATED_USER
 
 
 def metadata_error(description: str) -> AdminError:
@@ -89,6 +107,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     """create: the new client and its representation with ``registrationAccessToken``."""
     tx, realm = auth.tx, auth.realm
     kind = await auth.require_create(rep)
+    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth))
     client_uuid = parse._str(rep, "id") or new_id()
     client = parse.new_client(realm, {**rep, "id": client_uuid, "clientId": parse._str(rep, "clientId") or client_uuid})
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
@@ -129,6 +148,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     kind, client = await auth.require_update(client)
     auth.event_kind = kind
     await policies.before_update(tx, auth.policy_request(kind, rep), client)
+    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth))
     if rep.get("clientId") != client.client_id:
         raise MODIFIED
     new = parse.updated_client(client, rep)

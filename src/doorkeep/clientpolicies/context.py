@@ -1,0 +1,72 @@
+"""What a client policy run looks at (Keycloak's ClientPolicyContext and its events) and how it refuses
+(ClientPolicyException)."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Form
+
+
+Params: TypeAlias = "Form | Mapping[str, str]"
+"""The request's parameters (first values)."""
+
+
+class Event(enum.Enum):
+    """ClientPolicyEvent: the points where Doorkeep runs the policies."""
+
+    REGISTER = "REGISTER"
+    UPDATE = "UPDATE"
+    AUTHORIZATION_REQUEST = "AUTHORIZATION_REQUEST"
+    TOKEN_REQUEST = "TOKEN_REQUEST"
+    TOKEN_REFRESH = "TOKEN_REFRESH"
+    RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST = "RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST"
+    SERVICE_ACCOUNT_TOKEN_REQUEST = "SERVICE_ACCOUNT_TOKEN_REQUEST"
+
+
+# ClientUpdaterContextConditionFactory's sources
+BY_ANONYMOUS = "ByAnonymous"
+BY_INITIAL_ACCESS_TOKEN = "ByInitialAccessToken"
+BY_REGISTRATION_ACCESS_TOKEN = "ByRegistrationAccessToken"
+BY_AUTHENTICATED_USER = "ByAuthenticatedUser"
+
+
+class ClientPolicyViolation(Exception):
+    """ClientPolicyException: ``error`` is the OAuth error code, ``description`` Keycloak's detail."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientFacts:
+    """What the conditions and executors read of a stored client."""
+
+    public: bool
+    bearer_only: bool
+    consent_required: bool = False
+    full_scope_allowed: bool = True
+    role_names: frozenset[str] = frozenset()
+    default_scopes: frozenset[str] = frozenset()
+    optional_scopes: frozenset[str] = frozenset()
+
+
+@dataclasses.dataclass
+class PolicyContext:
+    """ClientPolicyContext. ``proposed`` (REGISTER, UPDATE) is the client representation sent, which
+    auto-configuring executors change in place; ``client`` the stored client (None at REGISTER)."""
+
+    event: Event
+    client: ClientFacts | None = None
+    proposed: dict[str, Any] | None = None
+    updater: str | None = None
+    params: Params = dataclasses.field(default_factory=dict)
+    scope: str | None = None  # the requested scope (authorization request) or the session's (token request)
+    implicit_or_hybrid: bool = False
+    dpop_proof: bool = False

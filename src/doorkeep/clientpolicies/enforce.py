@@ -1,0 +1,97 @@
+"""Where the protocol and the client writes meet the client policies: the facts a run needs read through
+the transaction's repositories (only when the realm enables a policy), and a refusal turned into the answer
+Keycloak gives at that point: an OAuth error at the token and authorization endpoints (TokenEndpoint's and
+AuthorizationEndpoint's ``catch (ClientPolicyException cpe)``), ``{"error", "error_description"}`` with 400 for a
+client registered or updated through the admin API or dynamic registration."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import TYPE_CHECKING, Any
+
+from doorkeep import errors as e
+from doorkeep.clientpolicies import engine
+from doorkeep.clientpolicies.context import ClientFacts, ClientPolicyViolation, Event, Params, PolicyContext
+from doorkeep.errors import AdminError
+from doorkeep.model import Client, Realm
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+_OAUTH_ERRORS: dict[str, type[e.OAuthError]] = {"invalid_request": e.InvalidRequest, "invalid_grant": e.InvalidGrant}
+
+
+@functools.cache
+def _refusal(code: str) -> type[e.OAuthError]:
+    """An OAuthError class for an executor's code Doorkeep has none for (``invalid_client`` is one: Keycloak
+    sends a policy's ``invalid client access type`` back to the redirect URI, which InvalidClient never is)."""
+    return type(f"ClientPolicyRefusal[{code}]", (e.OAuthError,), {"error": code})
+
+
+def oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
+    """The refusal as the endpoints answer a ClientPolicyException: 400, the executor's error and detail; the
+    event records the error with the detail as its reason."""
+    cls = _OAUTH_ERRORS.get(violation.error) or _refusal(violation.error)
+    err = cls(violation.description, status=400)
+    err.event_details["reason"] = violation.description
+    return err
+
+
+async def client_facts(tx: Tx, client: Client) -> ClientFacts:
+    links = await tx.clients.scopes(client.id)
+    roles = await tx.roles.list_client_roles(client.id)
+    return ClientFacts(
+        public=client.public_client,
+        bearer_only=client.bearer_only,
+        consent_required=client.consent_required,
+        full_scope_allowed=client.full_scope_allowed,
+        role_names=frozenset(r.name for r in roles),
+        default_scopes=frozenset(s.name for s, default in links if default),
+        optional_scopes=frozenset(s.name for s, default in links if not default),
+    )
+
+
+async def on_request(
+    tx: Tx,
+    realm: Realm,
+    event: Event,
+    client: Client,
+    params: Params,
+    *,
+    scope: str | None = None,
+    implicit_or_hybrid: bool = False,
+    dpop_proof: bool = False,
+) -> None:
+    """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused."""
+    if not engine.has_policies(realm):
+        return
+    context = PolicyContext(
+        event,
+        client=await client_facts(tx, client),
+        params=params,
+        scope=scope,
+        implicit_or_hybrid=implicit_or_hybrid,
+        dpop_proof=dpop_proof,
+    )
+    try:
+        engine.run(realm, context)
+    except ClientPolicyViolation as violation:
+        raise oauth_error(violation) from None
+
+
+async def on_client_write(
+    tx: Tx, realm: Realm, rep: dict[str, Any], stored: Client | None, updater: str
+) -> dict[str, Any]:
+    """REGISTER (``stored`` None) or UPDATE of a client from its representation: the representation as the
+    executors auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
+    if not engine.has_policies(realm):
+        return rep
+    proposed = copy.deepcopy(rep)
+    facts = None if stored is None else await client_facts(tx, stored)
+    event = Event.REGISTER if stored is None else Event.UPDATE
+    try:
+        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater))
+    except ClientPolicyViolation as violation:
+        raise AdminError(400, violation.error, key="error", description=violation.description) from None
+    return proposed

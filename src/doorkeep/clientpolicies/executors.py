@@ -1,0 +1,164 @@
+"""The executors Doorkeep runs, with Keycloak's configuration keys, events and error texts
+(services/clientpolicy/executor/*Executor.java). On REGISTER and UPDATE an executor first auto-configures the
+proposed client representation (when its ``auto-configure`` is on), then validates it; on the protocol events
+it judges the request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from doorkeep.clientpolicies.config_values import flag, strings
+from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+
+INVALID_REQUEST, INVALID_CLIENT, INVALID_GRANT = "invalid_request", "invalid_client", "invalid_grant"
+INVALID_CLIENT_METADATA = "invalid_client_metadata"
+INVALID_REGISTRATION = "invalid_registration"  # Errors.INVALID_REGISTRATION
+PKCE_ATTRIBUTE = "pkce.code.challenge.method"
+DPOP_ATTRIBUTE = "dpop.bound.access.tokens"
+CHALLENGE = re.compile(r"[0-9a-zA-Z\-._~]{43,128}")  # PKCE_CODE_CHALLENGE_MIN/MAX_LENGTH and its pattern
+CRUD = (Event.REGISTER, Event.UPDATE)
+
+
+def _attributes(rep: dict[str, Any]) -> dict[str, Any]:
+    attributes = rep.get("attributes")
+    if not isinstance(attributes, dict):
+        attributes = {}
+        rep["attributes"] = attributes
+    return attributes
+
+
+def _proposed(context: PolicyContext) -> dict[str, Any]:
+    assert context.proposed is not None, "REGISTER and UPDATE carry the proposed representation"
+    return context.proposed
+
+
+def pkce_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
+    """PKCEEnforcerExecutor: S256 configured on the client; the authorization request sends an S256 challenge."""
+    if context.event in CRUD:
+        rep = _proposed(context)
+        if flag(config, "auto-configure"):
+            _attributes(rep)[PKCE_ATTRIBUTE] = "S256"
+        if (rep.get("attributes") or {}).get(PKCE_ATTRIBUTE) != "S256":
+            raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: code_challenge_method")
+    elif context.event is Event.AUTHORIZATION_REQUEST:
+        method = context.params.get("code_challenge_method")
+        challenge = context.params.get("code_challenge")
+        if method is None:
+            raise ClientPolicyViolation(INVALID_REQUEST, "Missing parameter: code_challenge_method")
+        if method != "S256":
+            raise ClientPolicyViolation(INVALID_REQUEST, "Invalid parameter: invalid code_challenge_method")
+        if challenge is None:
+            raise ClientPolicyViolation(INVALID_REQUEST, "Missing parameter: code_challenge")
+        if not CHALLENGE.fullmatch(challenge):
+            raise ClientPolicyViolation(INVALID_REQUEST, "Invalid parameter: code_challenge")
+    elif context.event is Event.TOKEN_REQUEST and context.params.get("code_verifier") is None:
+        raise ClientPolicyViolation("code_verifier_missing", "PKCE code verifier not specified")
+
+
+def dpop_bind_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
+    """DPoPBindEnforcerExecutor: DPoP-bound access tokens configured; a proof on the token requests; with
+    ``enforce-authorization-code-binding-to-dpop``, ``dpop_jkt`` on the authorization request."""
+    if context.event in CRUD:
+        rep = _proposed(context)
+        if flag(config, "auto-configure"):
+            _attributes(rep)[DPOP_ATTRIBUTE] = "true"
+        if str((rep.get("attributes") or {}).get(DPOP_ATTRIBUTE, "")).lower() != "true":
+            raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: DPoP token in disabled")
+    elif context.event is Event.AUTHORIZATION_REQUEST:
+        if flag(config, "enforce-authorization-code-binding-to-dpop") and not context.params.get("dpop_jkt"):
+            raise ClientPolicyViolation(INVALID_REQUEST, "Missing parameter: dpop_jkt")
+    elif context.event in (Event.TOKEN_REQUEST, Event.TOKEN_REFRESH) and not context.dpop_proof:
+        raise ClientPolicyViolation(INVALID_REQUEST, "DPoP proof is missing")
+
+
+def confidential_client(config: dict[str, Any], context: PolicyContext) -> None:
+    """ConfidentialClientAcceptExecutor."""
+    if context.event in (Event.AUTHORIZATION_REQUEST, Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST):
+        client = context.client
+        if client is None or client.public or client.bearer_only:
+            raise ClientPolicyViolation(INVALID_CLIENT, "invalid client access type")
+
+
+def _switch_kept(
+    config: dict[str, Any], context: PolicyContext, key: str, wanted: bool, stored: bool | None, message: str
+) -> None:
+    """ConsentRequiredExecutor and FullScopeDisabledExecutor: ``key`` auto-set to ``wanted``; on UPDATE a
+    representation that leaves it out is fine when the stored client already has it."""
+    rep = _proposed(context)
+    if flag(config, "auto-configure"):
+        rep[key] = wanted
+    if context.event is Event.UPDATE and rep.get(key) is None and stored is wanted:
+        return
+    if rep.get(key) is not wanted:
+        raise ClientPolicyViolation(INVALID_REGISTRATION, message)
+
+
+def consent_required(config: dict[str, Any], context: PolicyContext) -> None:
+    if context.event in CRUD:
+        stored = None if context.client is None else context.client.consent_required
+        _switch_kept(config, context, "consentRequired", True, stored, "Client is required to enable consentRequired")
+
+
+def full_scope_disabled(config: dict[str, Any], context: PolicyContext) -> None:
+    if context.event in CRUD:
+        stored = None if context.client is None else context.client.full_scope_allowed
+        _switch_kept(config, context, "fullScopeAllowed", False, stored, "Not permitted to enable fullScopeAllowed")
+
+
+def reject_implicit_grant(config: dict[str, Any], context: PolicyContext) -> None:
+    """RejectImplicitGrantExecutor."""
+    if context.event in CRUD:
+        rep = _proposed(context)
+        if flag(config, "auto-configure"):
+            rep["implicitFlowEnabled"] = False
+        if rep.get("implicitFlowEnabled") is True:
+            raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: implicit flow enabled")
+    elif context.event is Event.AUTHORIZATION_REQUEST and context.implicit_or_hybrid:
+        raise ClientPolicyViolation(INVALID_REQUEST, "Implicit/Hybrid flow is prohibited.")
+
+
+def reject_ropc_grant(config: dict[str, Any], context: PolicyContext) -> None:
+    """RejectResourceOwnerPasswordCredentialsGrantExecutor."""
+    if context.event in CRUD:
+        rep = _proposed(context)
+        if flag(config, "auto-configure"):
+            rep["directAccessGrantsEnabled"] = False
+        if rep.get("directAccessGrantsEnabled") is True:
+            message = "Invalid client metadata: resource owner password credentials grant enabled"
+            raise ClientPolicyViolation(INVALID_CLIENT_METADATA, message)
+    elif context.event is Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST:
+        raise ClientPolicyViolation(INVALID_GRANT, "resource owner password credentials grant is prohibited.")
+
+
+def secure_client_authenticator(config: dict[str, Any], context: PolicyContext) -> None:
+    """SecureClientAuthenticatorExecutor: a client without an authenticator gets the default one; the one it
+    has must be allowed."""
+    if context.event not in CRUD:
+        return
+    rep = _proposed(context)
+    default = config.get("default-client-authenticator")
+    if rep.get("clientAuthenticatorType") is None and isinstance(default, str):
+        rep["clientAuthenticatorType"] = default
+    if rep.get("clientAuthenticatorType") not in strings(config, "allowed-client-authenticators"):
+        raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: token_endpoint_auth_method")
+
+
+EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
+    "pkce-enforcer": pkce_enforcer,
+    "dpop-bind-enforcer": dpop_bind_enforcer,
+    "confidential-client": confidential_client,
+    "full-scope-disabled": full_scope_disabled,
+    "consent-required": consent_required,
+    "reject-implicit-grant": reject_implicit_grant,
+    "reject-ropc-grant": reject_ropc_grant,
+    "secure-client-authenticator": secure_client_authenticator,
+}
+
+
+def execute(provider: str, config: dict[str, Any], context: PolicyContext) -> None:
+    """Run one executor (a provider Doorkeep lacks is never stored: validation refuses it)."""
+    executor = EXECUTORS.get(provider)
+    if executor is not None:
+        executor(config, context)

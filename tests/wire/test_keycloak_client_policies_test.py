@@ -1,0 +1,441 @@
+"""Keycloak's ClientPoliciesTest (testsuite/.../client/policies/ClientPoliciesTest.java), the methods that use the
+conditions and executors Doorkeep runs (any-client, client-access-type, client-roles, client-scopes,
+client-updater-context; pkce-enforcer, confidential-client, consent-required, full-scope-disabled,
+reject-implicit-grant, reject-ropc-grant, secure-client-authenticator), each named after the Java method.
+
+AbstractClientPoliciesTest's helpers: ``createClientByAdmin`` (a confidential client with service accounts and
+the test redirect URI; a 400 is its ClientPolicyException with the body's ``error``), ``updateClientByAdmin``
+(the client's representation read, changed and sent back), ``successfulLoginAndLogout`` (a browser login and
+the code exchanged) and ``failLoginByNotFollowingPKCE`` (the authorization request sent back with
+``Missing parameter: code_challenge_method``). One realm for the module; each test leaves no profile or policy.
+
+Not ported:
+  testTwoProfilesWithDifferentConfigurationOfSameExecutorType, testCreateDeletePolicyRuntime,
+  testAuthzCodeFlowUnderMultiPhasePolicy: their set-up (setupPolicyClientIdAndSecretNotAcceptableAuthType,
+  setupPolicyAuthzCodeFlowUnderMultiPhasePolicy) is AbstractClientPoliciesTest's, not reproduced here yet;
+  testDynamicClientRegisterAndUpdate, testHolderOfKeyEnforceExecutor,
+  testSuppressRefreshTokenRotationWithHolderOfKeyToken: mutual-TLS bound tokens (holder-of-key-enforcer),
+  which Doorkeep does not have (the executor is refused, tests/wire/test_client_policies_admin.py);
+  testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
+  (test-raise-exception) and the grant-type condition;
+  testConditionWithoutNoConfiguration: the client-updater-source-groups and -roles conditions;
+  testNegativeLogicCondition: the secure-session executor;
+  testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and
+  ...WithClientAttributesCondition: the client-protocol and client-attributes conditions;
+  testRejectRequestExecutor, testIntentClientBindCheck: the reject-request and intent-client-bind-checker
+  executors;
+  testPKCEEnforcerDoesNotApplyToResponseTypeNone: newer than Keycloak 26, whose PKCE checks (the client's
+  pkce.code.challenge.method, AuthorizationEndpointChecker.checkPKCEParams) refuse response_type=none too;
+  whenCreateDynamicClientSecretExpirationDateMustExist, whenUpdateDynamicClientRotationMustFollowConfiguration,
+  whenUpdateDynamicClientDuringRemainingExpirationPeriodMustRotateSecret: the secret-rotation executor.
+testUpdatePolicyWithoutNameNotAllowed is tests/wire/test_client_policies_admin.py's
+test_policy_validation_messages ("client policy without name not allowed").
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+import pytest
+
+import group_port
+from browser_flow import REDIRECT, code_from, exchange, start, submit
+from group_port import fresh_realm
+from keycloak_port import get, put
+from role_port import call
+from support import password_grant
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+
+USER = "test-user@localhost"
+PROFILE_NAME, POLICY_NAME, SAMPLE_CLIENT_ROLE = "MyProfile", "MyPolicy", "sample-client-role"
+_SUFFIX = itertools.count()
+
+
+def realm_rep() -> dict[str, Any]:
+    user = {
+        "username": USER,
+        "enabled": True,
+        "email": USER,
+        "emailVerified": True,
+        "firstName": "Tom",
+        "lastName": "Brady",
+        "credentials": [{"type": "password", "value": "password"}],
+    }
+    return {"realm": "test", "enabled": True, "sslRequired": "external", "users": [user]}
+
+
+@pytest.fixture(scope="module")
+async def env(shared_env: Env) -> Env:
+    await fresh_realm(shared_env, realm_rep())
+    return shared_env
+
+
+@pytest.fixture(autouse=True)
+async def no_policies(env: Env) -> Any:
+    env.http.cookies.clear()
+    yield
+    await put(env, "/client-policies/policies", {"policies": []})
+    await put(env, "/client-policies/profiles", {"profiles": []})
+
+
+def suffixed(name: str) -> str:
+    """``generateSuffixedName``."""
+    return f"{name}-{next(_SUFFIX)}"
+
+
+def executor(provider: str, **config: Any) -> dict[str, Any]:
+    return {"executor": provider, "configuration": config}
+
+
+def condition(provider: str, **config: Any) -> dict[str, Any]:
+    return {"condition": provider, "configuration": config}
+
+
+async def update_profiles(env: Env, *profiles: tuple[str, list[dict[str, Any]]]) -> None:
+    reps = [{"name": name, "description": name, "executors": executors} for name, executors in profiles]
+    await put(env, "/client-policies/profiles", {"profiles": reps})
+
+
+async def update_policies(env: Env, *policies: tuple[str, list[dict[str, Any]], list[str]]) -> None:
+    reps = [
+        {"name": name, "description": name, "enabled": True, "conditions": conditions, "profiles": profiles}
+        for name, conditions, profiles in policies
+    ]
+    await put(env, "/client-policies/policies", {"policies": reps})
+
+
+class ClientPolicyRefused(Exception):
+    """AbstractClientPoliciesTest's ClientPolicyException: the 400 body's ``error``."""
+
+    def __init__(self, body: dict[str, str]) -> None:
+        super().__init__(body.get("error"))
+        self.error = body.get("error")
+        self.description = body.get("error_description")
+
+
+async def create_client_by_admin(env: Env, client_id: str, **fields: Any) -> str:
+    rep: dict[str, Any] = {
+        "clientId": client_id,
+        "name": client_id,
+        "protocol": "openid-connect",
+        "bearerOnly": False,
+        "publicClient": False,
+        "serviceAccountsEnabled": True,
+        "redirectUris": [REDIRECT],
+        "attributes": {},
+        **fields,
+    }
+    response = await call(env, "POST", "/clients", rep)
+    if response.status_code == 400:
+        raise ClientPolicyRefused(response.json())
+    assert response.status_code == 201, response.text
+    return str(response.headers["location"]).rsplit("/", 1)[-1]
+
+
+async def get_client_by_admin(env: Env, cid: str) -> dict[str, Any]:
+    return dict(await get(env, f"/clients/{cid}"))
+
+
+async def update_client_by_admin(env: Env, cid: str, **fields: Any) -> None:
+    rep = await get_client_by_admin(env, cid)
+    attributes = fields.pop("attributes", None)
+    rep.update(fields)
+    if attributes is not None:
+        rep["attributes"] = {**rep.get("attributes", {}), **attributes}
+    response = await call(env, "PUT", f"/clients/{cid}", rep)
+    if response.status_code == 400:
+        raise ClientPolicyRefused(response.json())
+    assert response.status_code == 204, response.text
+
+
+async def add_client_role(env: Env, cid: str, name: str) -> None:
+    response = await call(env, "POST", f"/clients/{cid}/roles", {"name": name})
+    assert response.status_code == 201, response.text
+
+
+async def open_login_form(env: Env, client_id: str, **params: str) -> httpx.Response:
+    env.http.cookies.clear()
+    return await start(env.http, "test", client_id, **params)
+
+
+async def successful_login_and_logout(env: Env, client_id: str, secret: str) -> None:
+    page = await open_login_form(env, client_id)
+    assert page.status_code == 200, (page.status_code, page.headers.get("location"))
+    code = code_from(await submit(env.http, page, username=USER, password="password"))["code"]
+    tokens = await exchange(env.http, "test", client_id, code, secret)
+    assert tokens.status_code == 200, tokens.text
+
+
+def sent_back(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 302, (response.status_code, response.text[:300])
+    return code_from(response)
+
+
+async def fail_login_by_not_following_pkce(env: Env, client_id: str) -> None:
+    back = sent_back(await open_login_form(env, client_id))
+    assert back["error"] == "invalid_request"
+    assert back["error_description"] == "Missing parameter: code_challenge_method"
+
+
+async def test_create_update_delete_condition_runtime(env: Env) -> None:
+    """testCreateUpdateDeleteConditionRuntime."""
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": True})]))
+    client_id, secret = suffixed("Zahlungs-App"), "secret"
+    cid = await create_client_by_admin(env, client_id, secret=secret)
+    await add_client_role(env, cid, SAMPLE_CLIENT_ROLE)
+    await successful_login_and_logout(env, client_id, secret)
+    roles = condition("client-roles", roles=[SAMPLE_CLIENT_ROLE])
+    await update_policies(env, (POLICY_NAME, [roles], [PROFILE_NAME]))
+    await fail_login_by_not_following_pkce(env, client_id)
+    other = condition("client-roles", roles=["anothor-client-role"])
+    await update_policies(env, (POLICY_NAME, [other], [PROFILE_NAME]))
+    await successful_login_and_logout(env, client_id, secret)
+    await update_policies(env, (POLICY_NAME, [], [PROFILE_NAME]))  # no condition: never applied
+    await successful_login_and_logout(env, client_id, secret)
+
+
+async def test_create_update_delete_executor_runtime(env: Env) -> None:
+    """testCreateUpdateDeleteExecutorRuntime."""
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": False})]))
+    conditions = [
+        condition("client-roles", roles=[SAMPLE_CLIENT_ROLE]),
+        condition("client-updater-context", **{"update-client-source": ["ByAuthenticatedUser"]}),
+    ]
+    await update_policies(env, (POLICY_NAME, conditions, []))
+    client_id, secret = suffixed("Zahlungs-App"), "secret"
+    cid = await create_client_by_admin(env, client_id, secret=secret)
+    await add_client_role(env, cid, SAMPLE_CLIENT_ROLE)
+    await successful_login_and_logout(env, client_id, secret)
+    await update_policies(env, (POLICY_NAME, conditions, [PROFILE_NAME]))
+    await fail_login_by_not_following_pkce(env, client_id)
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": True})]))
+    await update_client_by_admin(env, cid, serviceAccountsEnabled=False)
+    rep = await get_client_by_admin(env, cid)
+    assert rep["serviceAccountsEnabled"] is False
+    assert rep["attributes"]["pkce.code.challenge.method"] == "S256"
+    await update_profiles(env, (PROFILE_NAME, []))
+    await update_client_by_admin(env, cid, attributes={"pkce.code.challenge.method": ""})
+    assert not (await get_client_by_admin(env, cid))["attributes"].get("pkce.code.challenge.method")
+    await successful_login_and_logout(env, client_id, secret)
+
+
+async def test_multiple_policies(env: Env) -> None:
+    """testMultiplePolicies."""
+    alpha, beta, zeta, common = (f"sample-client-role-{x}" for x in ("alpha", "beta", "zeta", "common"))
+    only_secret = {"allowed-client-authenticators": ["client-secret"], "default-client-authenticator": "client-secret"}
+    await update_profiles(
+        env,
+        ("MyProfile-alpha", [executor("secure-client-authenticator", **only_secret)]),
+        ("MyProfile-beta", [executor("pkce-enforcer", **{"auto-configure": True})]),
+    )
+    await update_policies(
+        env,
+        (
+            "MyPolicy-alpha",
+            [
+                condition("client-roles", roles=[alpha, zeta]),
+                condition("client-updater-context", **{"update-client-source": ["ByAuthenticatedUser"]}),
+            ],
+            ["MyProfile-alpha"],
+        ),
+        ("MyPolicy-beta", [condition("client-roles", roles=[beta, zeta])], ["MyProfile-beta"]),
+    )
+    alpha_id, alpha_secret = suffixed("Alpha-App"), "secretAlpha"
+    with pytest.raises(ClientPolicyRefused) as refused:  # a client authenticator the policy does not allow
+        await create_client_by_admin(
+            env, suffixed("Zahlungs-App"), secret=alpha_secret, clientAuthenticatorType="client-secret-jwt"
+        )
+    assert refused.value.error == "invalid_client_metadata"
+    assert refused.value.description == "Invalid client metadata: token_endpoint_auth_method"
+    c_alpha = await create_client_by_admin(env, alpha_id, secret=alpha_secret, clientAuthenticatorType="client-secret")
+    await add_client_role(env, c_alpha, alpha)
+    await add_client_role(env, c_alpha, common)
+    beta_id = suffixed("Beta-App")
+    c_beta = await create_client_by_admin(env, beta_id, secret="secretBeta")
+    await add_client_role(env, c_beta, beta)
+    await add_client_role(env, c_beta, common)
+    assert (await get_client_by_admin(env, c_alpha))["clientAuthenticatorType"] == "client-secret"
+    await successful_login_and_logout(env, alpha_id, alpha_secret)
+    await fail_login_by_not_following_pkce(env, beta_id)
+
+
+async def test_confidential_client_accept_executor_executor(env: Env) -> None:
+    """testConfidentialClientAcceptExecutorExecutor. The description is ConfidentialClientAcceptExecutor's
+    ("invalid client access type"); the newest Java test expects ": public" after it, which Keycloak 26's
+    executor does not append."""
+    await update_profiles(env, (PROFILE_NAME, [executor("confidential-client")]))
+    await update_policies(env, (POLICY_NAME, [condition("client-roles", roles=[SAMPLE_CLIENT_ROLE])], [PROFILE_NAME]))
+    confidential_id, secret = suffixed("confidential-app"), "app-secret"
+    flows = {"standardFlowEnabled": True, "implicitFlowEnabled": True, "bearerOnly": False}
+    cid = await create_client_by_admin(env, confidential_id, secret=secret, publicClient=False, **flows)
+    await add_client_role(env, cid, SAMPLE_CLIENT_ROLE)
+    await successful_login_and_logout(env, confidential_id, secret)
+    public_id = suffixed("public-app")
+    public = await create_client_by_admin(env, public_id, secret=secret, publicClient=True, **flows)
+    await add_client_role(env, public, SAMPLE_CLIENT_ROLE)
+    back = sent_back(await open_login_form(env, public_id))
+    assert back["error"] == "invalid_client"
+    assert back["error_description"] == "invalid client access type"
+
+
+async def test_consent_required_executor_executor(env: Env) -> None:
+    """testConsentRequiredExecutorExecutor."""
+    await update_profiles(env, (PROFILE_NAME, [executor("consent-required", **{"auto-configure": True})]))
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
+    client_id = suffixed("aaa-app")
+    cid = await create_client_by_admin(env, client_id, implicitFlowEnabled=False, consentRequired=False)
+    assert (await get_client_by_admin(env, cid))["consentRequired"] is True  # auto-configured
+    await update_client_by_admin(env, cid, consentRequired=False)
+    assert (await get_client_by_admin(env, cid))["consentRequired"] is True
+    await update_profiles(env, (PROFILE_NAME, [executor("consent-required", **{"auto-configure": False})]))
+    with pytest.raises(ClientPolicyRefused) as refused:
+        await create_client_by_admin(env, client_id, consentRequired=False)
+    assert refused.value.error == "invalid_registration"
+    assert refused.value.description == "Client is required to enable consentRequired"
+    with pytest.raises(ClientPolicyRefused) as refused:
+        await update_client_by_admin(env, cid, consentRequired=False)
+    assert refused.value.error == "invalid_registration"
+    assert (await get_client_by_admin(env, cid))["consentRequired"] is True
+    await update_client_by_admin(env, cid, implicitFlowEnabled=True)
+    rep = await get_client_by_admin(env, cid)
+    assert rep["implicitFlowEnabled"] is True
+    assert rep["consentRequired"] is True
+
+
+async def test_consent_required_executor_with_client_roles_condition(env: Env) -> None:
+    """testConsentRequiredExecutorWithClientRolesCondition."""
+    await update_profiles(env, (PROFILE_NAME, [executor("consent-required", **{"auto-configure": True})]))
+    await update_policies(env, (POLICY_NAME, [condition("client-roles", roles=[SAMPLE_CLIENT_ROLE])], [PROFILE_NAME]))
+    cid = await create_client_by_admin(env, suffixed("consent-app"), implicitFlowEnabled=False, consentRequired=False)
+    assert (await get_client_by_admin(env, cid))["consentRequired"] is False  # no role when it is created
+    await add_client_role(env, cid, SAMPLE_CLIENT_ROLE)
+    await update_client_by_admin(env, cid, consentRequired=False)
+    assert (await get_client_by_admin(env, cid))["consentRequired"] is True
+
+
+async def test_full_scope_disabled_executor(env: Env) -> None:
+    """testFullScopeDisabledExecutor."""
+    await update_profiles(env, (PROFILE_NAME, [executor("full-scope-disabled", **{"auto-configure": True})]))
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
+    client_id = suffixed("aaa-app")
+    cid = await create_client_by_admin(env, client_id, implicitFlowEnabled=False, fullScopeAllowed=True)
+    assert (await get_client_by_admin(env, cid))["fullScopeAllowed"] is False
+    await update_client_by_admin(env, cid, fullScopeAllowed=True)
+    assert (await get_client_by_admin(env, cid))["fullScopeAllowed"] is False
+    await update_profiles(env, (PROFILE_NAME, [executor("full-scope-disabled", **{"auto-configure": False})]))
+    with pytest.raises(ClientPolicyRefused) as refused:
+        await create_client_by_admin(env, client_id, fullScopeAllowed=True)
+    assert refused.value.error == "invalid_registration"
+    assert refused.value.description == "Not permitted to enable fullScopeAllowed"
+    with pytest.raises(ClientPolicyRefused) as refused:
+        await update_client_by_admin(env, cid, fullScopeAllowed=True)
+    assert refused.value.error == "invalid_registration"
+    assert (await get_client_by_admin(env, cid))["fullScopeAllowed"] is False
+    await update_client_by_admin(env, cid, implicitFlowEnabled=True)
+    rep = await get_client_by_admin(env, cid)
+    assert rep["implicitFlowEnabled"] is True
+    assert rep["fullScopeAllowed"] is False
+
+
+async def create_client_for_ropc(env: Env, client_id: str, secret: str) -> str:
+    """createClientForResourceOwnerPasswordCredential."""
+    return await create_client_by_admin(
+        env,
+        client_id,
+        secret=secret,
+        standardFlowEnabled=True,
+        directAccessGrantsEnabled=True,
+        publicClient=False,
+        attributes={"use.refresh.tokens": "true"},
+    )
+
+
+async def register_ropc_reject_profile(env: Env) -> None:
+    """registerClientProfileWithResourceOwnerRejectExecutor."""
+    await update_profiles(env, (PROFILE_NAME, [executor("reject-ropc-grant", **{"auto-configure": True})]))
+
+
+async def assert_ropc_prohibited(env: Env, client_id: str, secret: str, scope: str | None = None) -> None:
+    response = await password_grant(env.http, "test", client_id, USER, "password", secret=secret, scope=scope)
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "resource owner password credentials grant is prohibited.",
+    }
+
+
+async def test_reject_resource_owner_credentials_grant_executor_with_any_client_condition(env: Env) -> None:
+    """testRejectResourceOwnerCredentialsGrantExecutorWithAnyClientCondition."""
+    client_id, secret = suffixed("Zahlungs-App"), "secret"
+    await create_client_for_ropc(env, client_id, secret)
+    await register_ropc_reject_profile(env)
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
+    await assert_ropc_prohibited(env, client_id, secret)
+
+
+async def test_reject_resource_owner_credentials_grant_executor_with_client_scope_condition(env: Env) -> None:
+    """testRejectResourceOwnerCredentialsGrantExecutorWithClientScopeCondition."""
+    client_id, secret = suffixed("Zahlungs-App"), "secret"
+    await create_client_for_ropc(env, client_id, secret)
+    await register_ropc_reject_profile(env)
+    phone = condition("client-scopes", type="Any", scopes=["phone"])
+    await update_policies(env, (POLICY_NAME, [phone], [PROFILE_NAME]))
+    response = await password_grant(env.http, "test", client_id, USER, "password", secret=secret)
+    assert response.status_code == 200, response.text
+    assert response.json()["access_token"]
+    await assert_ropc_prohibited(env, client_id, secret, scope="phone")  # the optional scope asked for
+
+
+async def test_reject_resource_owner_credentials_grant_executor_with_client_roles_condition(env: Env) -> None:
+    """testRejectResourceOwnerCredentialsGrantExecutorWithClientRolesCondition."""
+    client_id, secret = suffixed("Zahlungs-App"), "secret"
+    cid = await create_client_for_ropc(env, client_id, secret)
+    await register_ropc_reject_profile(env)
+    await add_client_role(env, cid, SAMPLE_CLIENT_ROLE)
+    await update_policies(env, (POLICY_NAME, [condition("client-roles", roles=[SAMPLE_CLIENT_ROLE])], [PROFILE_NAME]))
+    await assert_ropc_prohibited(env, client_id, secret)
+
+
+async def test_reject_implicit_grant_executor(env: Env) -> None:
+    """testRejectImplicitGrantExecutor, the authorization endpoint's half (its pushed authorization requests'
+    half is not ported: Doorkeep runs no policy at the PAR endpoint yet)."""
+    client_id, secret = suffixed("Zahlungs-App"), "secret"
+    await create_client_by_admin(
+        env, client_id, secret=secret, standardFlowEnabled=True, implicitFlowEnabled=True, publicClient=False
+    )
+    await update_profiles(env, (PROFILE_NAME, [executor("reject-implicit-grant", **{"auto-configure": True})]))
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
+    cases = [
+        ("token", None, "profile"),
+        ("token id_token", "exsefweag", "openid"),
+        ("token code", "exsefweag", "openid"),
+        ("token code id_token", "exsefweag", "openid"),
+    ]
+    for response_type, nonce, scope in cases:
+        params = {"response_type": response_type, "scope": scope, **({"nonce": nonce} if nonce else {})}
+        back = sent_back(await open_login_form(env, client_id, **params))
+        assert back["error"] == "invalid_request", (response_type, back)
+        assert back["error_description"] == "Implicit/Hybrid flow is prohibited."
+
+
+async def test_auto_configured_pkce_is_stored_on_register(env: Env) -> None:
+    """Not a Java method: the PKCE enforcer's auto-configure on REGISTER (PKCEEnforcerExecutor.autoConfigure),
+    and its validation without it ("Invalid client metadata: code_challenge_method")."""
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": True})]))
+    await update_policies(env, (POLICY_NAME, [condition("client-access-type", type=["public"])], [PROFILE_NAME]))
+    cid = await create_client_by_admin(env, suffixed("spa"), publicClient=True)
+    assert (await get_client_by_admin(env, cid))["attributes"]["pkce.code.challenge.method"] == "S256"
+    confidential = await create_client_by_admin(env, suffixed("app"))  # the condition says no
+    assert not (await get_client_by_admin(env, confidential))["attributes"].get("pkce.code.challenge.method")
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": False})]))
+    with pytest.raises(ClientPolicyRefused) as refused:
+        await create_client_by_admin(env, suffixed("spa"), publicClient=True)
+    assert (refused.value.error, refused.value.description) == (
+        "invalid_client_metadata",
+        "Invalid client metadata: code_challenge_method",
+    )
