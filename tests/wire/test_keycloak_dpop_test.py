@@ -7,9 +7,10 @@ both with "DPoP bound access tokens" on (the Java ``@Before``), ``named-test-app
 ``test-admin@localhost`` (realm-admin, offline_access). One app for the module (group_port.shared_env), the realm
 imported anew for each test; Keycloak's ``timeOffSet`` is the fake clock.
 
-Not ported, because Doorkeep has no client policies (the DPoP bind enforcer executor is one):
-testDPoPBindEnforcerExecutor, testDPoPBindEnforcerExecutorWithEnforcedAuthzCodeBinding and
-testBindOnlyRefreshTokenDPoPEnforcerExecutor.
+testDPoPBindEnforcerExecutor and testDPoPBindEnforcerExecutorWithEnforcedAuthzCodeBinding run the DPoP bind
+enforcer executor of the client policies (src/doorkeep/clientpolicies/). Not ported:
+testBindOnlyRefreshTokenDPoPEnforcerExecutor, because the executor's ``allow-only-refresh-token-binding`` (a
+public client's refresh token bound, its access token not) is not implemented.
 """
 
 from __future__ import annotations
@@ -852,3 +853,107 @@ async def test_a_refresh_token_is_no_access_token_at_userinfo(kc: Env) -> None:
     assert answer.status_code == 401, answer.text
     found = challenge(answer)
     assert found["error_description"] == '"Token verification failed"', found
+
+
+# --- the DPoP bind enforcer executor (client policies, src/doorkeep/clientpolicies/) ---------------------------
+def dpop_enforcer(auto: bool, code_binding: bool, refresh_only: bool) -> dict[str, Any]:
+    """``createDPoPBindEnforcerExecutorConfig``'s executor."""
+    config = {
+        "auto-configure": auto,
+        "enforce-authorization-code-binding-to-dpop": code_binding,
+        "allow-only-refresh-token-binding": refresh_only,
+    }
+    return {"executor": "dpop-bind-enforcer", "configuration": config}
+
+
+async def enforce_for_public_clients(env: Env, enforcer: dict[str, Any]) -> None:
+    """``updateProfiles`` with MyProfile and ``updatePolicies`` with MyPolicy (client-access-type public)."""
+    await put(env, "/client-policies/profiles", {"profiles": [{"name": "MyProfile", "executors": [enforcer]}]})
+    condition = {"condition": "client-access-type", "configuration": {"type": ["public"]}}
+    policy = {"name": "MyPolicy", "enabled": True, "conditions": [condition], "profiles": ["MyProfile"]}
+    await put(env, "/client-policies/policies", {"policies": [policy]})
+
+
+async def no_policies(env: Env) -> None:
+    """``updatePolicies("{}")``, ``updateProfiles("{}")``."""
+    await put(env, "/client-policies/policies", {"policies": []})
+    await put(env, "/client-policies/profiles", {"profiles": []})
+
+
+async def test_dpop_bind_enforcer_executor(kc: Env) -> None:
+    """testDPoPBindEnforcerExecutor, up to the token refresh: its revocation steps (a proof of another key
+    refused at the revocation endpoint) are DPoP at revocation, not the executor's part."""
+    await enforce_for_public_clients(kc, dpop_enforcer(False, False, False))
+    headers = await admin_headers(kc)
+    public = {"publicClient": True, "redirectUris": [f"{REDIRECT.split('?')[0]}*"]}
+    refused_admin = await kc.http.post(
+        "/admin/realms/test/clients", json={"clientId": "App-by-Admin", **public}, headers=headers
+    )
+    assert refused_admin.status_code == 400, refused_admin.text
+    assert refused_admin.json() == {
+        "error": "invalid_client_metadata",
+        "error_description": "Invalid client metadata: DPoP token in disabled",
+    }
+    alpha = {"clientId": "App-by-Admin-Alpha", "attributes": dict(DPOP_ON), **public}
+    created = await kc.http.post("/admin/realms/test/clients", json=alpha, headers=headers)
+    assert created.status_code == 201, created.text
+    alpha_uuid = await client_uuid(kc, "App-by-Admin-Alpha")
+    rep = await get(kc, f"/clients/{alpha_uuid}")
+    rep["attributes"]["dpop.bound.access.tokens"] = "false"
+    turned_off = await kc.http.put(f"/admin/realms/test/clients/{alpha_uuid}", json=rep, headers=headers)
+    assert turned_off.status_code == 400, turned_off.text
+    assert turned_off.json()["error"] == "invalid_client_metadata"
+    assert (await get(kc, f"/clients/{alpha_uuid}"))["attributes"]["dpop.bound.access.tokens"] == "true"
+
+    # auto-configure: a client registered dynamically without DPoP gets it
+    await enforce_for_public_clients(kc, dpop_enforcer(True, False, False))
+    made = await kc.http.post("/admin/realms/test/clients-initial-access", json={"count": 1}, headers=headers)
+    assert made.status_code == 201, made.text
+    registration = await kc.http.post(
+        "/realms/test/clients-registrations/openid-connect",
+        json={
+            "client_name": "App-in-Dynamic-Beta",
+            "redirect_uris": [REDIRECT],
+            "token_endpoint_auth_method": "none",
+            "dpop_bound_access_tokens": False,
+        },
+        headers={"Authorization": f"Bearer {made.json()['token']}"},
+    )
+    assert registration.status_code == 201, registration.text
+    assert registration.json()["dpop_bound_access_tokens"] is True
+
+    # the admin-made client: the token request and the refresh need a proof
+    code = await login(kc, "App-by-Admin-Alpha")
+    refused(await code_exchange(kc, code, None, "App-by-Admin-Alpha"), "DPoP proof is missing")
+    kc.http.cookies.clear()
+    code = await login(kc, "App-by-Admin-Alpha")
+    body = ok(await code_exchange(kc, code, token_proof(kc), "App-by-Admin-Alpha"))
+    assert bound_to(body["access_token"]) == bound_to(body["refresh_token"]) == EC.jkt
+    assert (await userinfo(kc, body["access_token"], None)).status_code == 401
+    answer = await userinfo(kc, body["access_token"], userinfo_proof(kc, EC, body["access_token"]))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["preferred_username"] == USER
+    refused(await refresh(kc, body["refresh_token"], None, "App-by-Admin-Alpha"), "DPoP proof is missing")
+    body = ok(await refresh(kc, body["refresh_token"], token_proof(kc), "App-by-Admin-Alpha"))
+    assert bound_to(body["access_token"]) == bound_to(body["refresh_token"]) == EC.jkt
+    await no_policies(kc)
+
+
+async def test_dpop_bind_enforcer_executor_with_enforced_authz_code_binding(kc: Env) -> None:
+    """testDPoPBindEnforcerExecutorWithEnforcedAuthzCodeBinding."""
+    await enforce_for_public_clients(kc, dpop_enforcer(False, True, False))
+    page = await start(kc.http, "test", PUBLIC)
+    sent = code_from(page)
+    assert (sent["error"], sent["error_description"]) == ("invalid_request", "Missing parameter: dpop_jkt")
+    events = await get(kc, "/events", type="LOGIN_ERROR")
+    assert events[0]["error"] == "invalid_request", events
+    assert events[0]["details"]["reason"] == "client_policy_error", events  # Details.CLIENT_POLICY_ERROR
+    assert events[0]["clientId"] == PUBLIC and "userId" not in events[0], events
+    code = await login(kc, PUBLIC, dpop_jkt=EC.jkt)
+    body = ok(await code_exchange(kc, code, token_proof(kc, skew=10), PUBLIC))
+    assert bound_to(body["access_token"]) == bound_to(body["refresh_token"]) == EC.jkt
+    body = ok(await refresh(kc, body["refresh_token"], token_proof(kc), PUBLIC))
+    assert bound_to(body["access_token"]) == EC.jkt
+    answer = await userinfo(kc, body["access_token"], userinfo_proof(kc, EC, body["access_token"]))
+    assert answer.status_code == 200, answer.text
+    await no_policies(kc)

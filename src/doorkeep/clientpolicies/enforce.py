@@ -19,6 +19,7 @@ from doorkeep.model import Client, Realm
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
+CLIENT_POLICY_ERROR = "client_policy_error"  # Details.CLIENT_POLICY_ERROR
 _OAUTH_ERRORS: dict[str, type[e.OAuthError]] = {"invalid_request": e.InvalidRequest, "invalid_grant": e.InvalidGrant}
 
 
@@ -31,10 +32,16 @@ def _refusal(code: str) -> type[e.OAuthError]:
 
 def oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
     """The refusal as the endpoints answer a ClientPolicyException: 400, the executor's error and detail; the
-    event records the error with the detail as its reason."""
+    event records the error, its reason ``client_policy_error`` and the two (Details.CLIENT_POLICY_ERROR*)."""
     cls = _OAUTH_ERRORS.get(violation.error) or _refusal(violation.error)
     err = cls(violation.description, status=400)
-    err.event_details["reason"] = violation.description
+    err.event_details.update(
+        {
+            "reason": CLIENT_POLICY_ERROR,
+            CLIENT_POLICY_ERROR: violation.error,
+            "client_policy_error_detail": violation.description,
+        }
+    )
     return err
 
 

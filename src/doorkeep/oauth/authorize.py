@@ -110,7 +110,7 @@ async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed,
         )
     except OAuthError as err:
         early = target(client, request.redirect_uri, request.response_mode, request.state)
-        raise redirecting(err, early) from None
+        raise redirecting(err, early, reason=client_policies.CLIENT_POLICY_ERROR) from None
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:
