@@ -439,3 +439,27 @@ async def test_auto_configured_pkce_is_stored_on_register(env: Env) -> None:
         "invalid_client_metadata",
         "Invalid client metadata: code_challenge_method",
     )
+
+
+async def test_updater_context_tells_dynamic_registration_from_the_admin_api(env: Env) -> None:
+    """Not a Java method (AbstractClientPoliciesTest's setupPolicyAuthzCodeFlowUnderMultiPhasePolicy uses it):
+    client-updater-context ``ByInitialAccessToken`` picks a dynamic registration made with an initial access
+    token, whose representation the PKCE enforcer auto-configures; a client the admin API makes
+    (``ByAuthenticatedUser``) is left alone."""
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": True})]))
+    by_iat = condition("client-updater-context", **{"update-client-source": ["ByInitialAccessToken"]})
+    await update_policies(env, (POLICY_NAME, [by_iat], [PROFILE_NAME]))
+    made = await call(env, "POST", "/clients-initial-access", {"count": 1})
+    assert made.status_code == 201, made.text
+    registered = await env.http.post(
+        "/realms/test/clients-registrations/openid-connect",
+        json={"client_name": suffixed("Dynamic"), "redirect_uris": [REDIRECT]},
+        headers={"Authorization": f"Bearer {made.json()['token']}"},
+    )
+    assert registered.status_code == 201, registered.text
+    client_id = registered.json()["client_id"]
+    (rep,) = await get(env, "/clients", clientId=client_id)
+    assert rep["attributes"]["pkce.code.challenge.method"] == "S256"
+    await fail_login_by_not_following_pkce(env, client_id)
+    cid = await create_client_by_admin(env, suffixed("Admin-App"))
+    assert not (await get_client_by_admin(env, cid))["attributes"].get("pkce.code.challenge.method")
