@@ -155,9 +155,11 @@ async def test_view_realm_reads_and_manage_realm_writes(env: Env) -> None:
     forbidden(await env.http.get(f"{ADMIN}/client-policies/profiles", headers=nobody))
 
 
-async def test_other_client_policies_paths_stay_unimplemented(env: Env) -> None:
-    response = await call(env, "GET", "/client-policies/executors")
-    assert response.status_code == 501, response.text
+async def test_other_client_policies_paths_are_not_found(env: Env) -> None:
+    """RealmAdminResource serves ``client-policies/profiles`` and ``client-policies/policies`` only."""
+    for path in ("/client-policies", "/client-policies/executors"):
+        response = await call(env, "GET", path)
+        assert response.status_code == 404, (path, response.text)
 
 
 async def test_realm_representation_and_import_carry_them(env: Env) -> None:

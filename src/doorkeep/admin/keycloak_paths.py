@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-# Realm sub-resources of Keycloak's RealmAdminResource (first segment after the realm name).
+# Realm sub-resources of Keycloak's RealmAdminResource (first segment after the realm name). ``client-policies``
+# is not one: Doorkeep routes its two resources (``profiles``, ``policies``) and Keycloak serves nothing else there.
 REALM_RESOURCES = frozenset(
     {
         "attack-detection",
         "authentication",
         "client-description-converter",
-        "client-policies",
         "client-registration-policy",
         "client-scopes",
         "client-templates",
