@@ -401,9 +401,14 @@ async def test_reject_resource_owner_credentials_grant_executor_with_client_role
     await assert_ropc_prohibited(env, client_id, secret)
 
 
+async def push(env: Env, client_id: str, secret: str, **params: str) -> httpx.Response:
+    """``oauth.pushedAuthorizationRequest().send()``."""
+    form = {"client_id": client_id, "client_secret": secret, "redirect_uri": REDIRECT, **params}
+    return await env.http.post("/realms/test/protocol/openid-connect/ext/par/request", data=form)
+
+
 async def test_reject_implicit_grant_executor(env: Env) -> None:
-    """testRejectImplicitGrantExecutor, the authorization endpoint's half (its pushed authorization requests'
-    half is not ported: Doorkeep runs no policy at the PAR endpoint yet)."""
+    """testRejectImplicitGrantExecutor."""
     client_id, secret = suffixed("Zahlungs-App"), "secret"
     await create_client_by_admin(
         env, client_id, secret=secret, standardFlowEnabled=True, implicitFlowEnabled=True, publicClient=False
@@ -421,6 +426,18 @@ async def test_reject_implicit_grant_executor(env: Env) -> None:
         back = sent_back(await open_login_form(env, client_id, **params))
         assert back["error"] == "invalid_request", (response_type, back)
         assert back["error_description"] == "Implicit/Hybrid flow is prohibited."
+    pushed = [
+        ("token", "evawieak39j", "profile"),
+        ("token id_token", "ob937kcoiei3", "openid"),
+        ("token code", "xiensoi3", "openid"),
+        ("token code id_token", "bor9v8uoan", "openid"),
+    ]
+    for response_type, nonce, scope in pushed:
+        answer = await push(env, client_id, secret, response_type=response_type, nonce=nonce, scope=scope)
+        assert answer.status_code == 400, (response_type, answer.text)
+        assert answer.json() == {"error": "invalid_request", "error_description": "Implicit/Hybrid flow is prohibited."}
+    allowed = await push(env, client_id, secret, response_type="code", nonce="ddab9e88", scope="openid")
+    assert allowed.status_code == 201, allowed.text
 
 
 async def test_auto_configured_pkce_is_stored_on_register(env: Env) -> None:

@@ -117,6 +117,12 @@ def reject_implicit_grant(config: dict[str, Any], context: PolicyContext) -> Non
             raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: implicit flow enabled")
     elif context.event is Event.AUTHORIZATION_REQUEST and context.implicit_or_hybrid:
         raise ClientPolicyViolation(INVALID_REQUEST, "Implicit/Hybrid flow is prohibited.")
+    elif context.event is Event.PUSHED_AUTHORIZATION_REQUEST:
+        response_type = context.params.get("response_type")
+        if not response_type:
+            raise ClientPolicyViolation(INVALID_REQUEST, "No response type.")
+        if response_type != "code":
+            raise ClientPolicyViolation(INVALID_REQUEST, "Implicit/Hybrid flow is prohibited.")
 
 
 def reject_ropc_grant(config: dict[str, Any], context: PolicyContext) -> None:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import InvalidRequest, InvalidRequestObject, OAuthError, UnauthorizedClient
 from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
@@ -128,6 +130,11 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     proof = await _dpop_proof(tx, req, now, refusals)
     found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals)
     await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals)
+    try:  # ParEndpoint's PUSHED_AUTHORIZATION_REQUEST client policy event
+        event, scope = Event.PUSHED_AUTHORIZATION_REQUEST, found.params.get("scope")
+        await client_policies.on_request(tx, req.realm, event, client, found.params, scope=scope)
+    except OAuthError as err:
+        raise await refusals.refuse(err) from None
     expires_in = lifespan(req.realm)
     key = str(uuid.uuid4())
     names = req.form.keys()
