@@ -10,9 +10,6 @@ the code exchanged) and ``failLoginByNotFollowingPKCE`` (the authorization reque
 ``Missing parameter: code_challenge_method``). One realm for the module; each test leaves no profile or policy.
 
 Not ported:
-  testTwoProfilesWithDifferentConfigurationOfSameExecutorType, testCreateDeletePolicyRuntime,
-  testAuthzCodeFlowUnderMultiPhasePolicy: their set-up (setupPolicyClientIdAndSecretNotAcceptableAuthType,
-  setupPolicyAuthzCodeFlowUnderMultiPhasePolicy) is AbstractClientPoliciesTest's, not reproduced here yet;
   testDynamicClientRegisterAndUpdate, testHolderOfKeyEnforceExecutor,
   testSuppressRefreshTokenRotationWithHolderOfKeyToken: mutual-TLS bound tokens (holder-of-key-enforcer),
   which Doorkeep does not have (the executor is refused, tests/wire/test_client_policies_admin.py);
@@ -34,6 +31,8 @@ test_policy_validation_messages ("client policy without name not allowed").
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 from typing import Any
 
@@ -66,7 +65,7 @@ def realm_rep() -> dict[str, Any]:
         "lastName": "Brady",
         "credentials": [{"type": "password", "value": "password"}],
     }
-    return {"realm": "test", "enabled": True, "sslRequired": "external", "users": [user]}
+    return {"realm": "test", "enabled": True, "sslRequired": "external", "eventsEnabled": True, "users": [user]}
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +175,109 @@ def sent_back(response: httpx.Response) -> dict[str, str]:
     return code_from(response)
 
 
-async def fail_login_by_not_following_pkce(env: Env, client_id: str) -> None:
+async def fail_login_by_not_following_pkce(env: Env, client_id: str, *, by_policy: bool = True) -> None:
+    """failLoginByNotFollowingPKCE (``by_policy``: the executor refused, ``expectClientPolicyError``) or
+    failLoginByNotFollowingPKCEWithoutClientPolicyValidation (the client's own PKCE setting refused)."""
     back = sent_back(await open_login_form(env, client_id))
     assert back["error"] == "invalid_request"
     assert back["error_description"] == "Missing parameter: code_challenge_method"
+    (event, *_) = await get(env, "/events", type="LOGIN_ERROR", client=client_id)
+    assert event["error"] == "invalid_request" and "userId" not in event, event
+    reason = "client_policy_error" if by_policy else "Missing parameter: code_challenge_method"
+    assert event["details"]["reason"] == reason, event
+
+
+async def create_client_dynamically(env: Env, name: str, **metadata: Any) -> dict[str, Any]:
+    """``createClientDynamically`` with the initial access token of the Java ``@Before``
+    (setInitialAccessTokenForDynamicClientRegistration): the registered OIDCClientRepresentation."""
+    made = await call(env, "POST", "/clients-initial-access", {"count": 1})
+    assert made.status_code == 201, made.text
+    registered = await env.http.post(
+        "/realms/test/clients-registrations/openid-connect",
+        json={"client_name": name, "redirect_uris": [REDIRECT], **metadata},
+        headers={"Authorization": f"Bearer {made.json()['token']}"},
+    )
+    assert registered.status_code == 201, registered.text
+    return dict(registered.json())
+
+
+async def setup_policy_authz_code_flow_under_multi_phase_policy(env: Env) -> None:
+    """setupPolicyAuthzCodeFlowUnderMultiPhasePolicy."""
+    authenticators = {
+        "allowed-client-authenticators": ["client-secret", "client-jwt"],
+        "default-client-authenticator": "client-secret",
+    }
+    pkce = executor("pkce-enforcer", **{"auto-configure": True})
+    await update_profiles(env, (PROFILE_NAME, [executor("secure-client-authenticator", **authenticators), pkce]))
+    conditions = [
+        condition("client-roles", roles=[SAMPLE_CLIENT_ROLE]),
+        condition("client-updater-context", **{"update-client-source": ["ByInitialAccessToken"]}),
+    ]
+    await update_policies(env, (POLICY_NAME, conditions, [PROFILE_NAME]))
+
+
+async def test_two_profiles_with_different_configuration_of_same_executor_type(env: Env) -> None:
+    """testTwoProfilesWithDifferentConfigurationOfSameExecutorType (KEYCLOAK-18108), with
+    setupPolicyClientIdAndSecretNotAcceptableAuthType's profile and policy."""
+    not_secret = {"allowed-client-authenticators": ["client-jwt", "client-secret-jwt", "client-x509"]}
+    unused = {"allowed-client-authenticators": ["client-jwt", "client-x509"]}
+    await update_profiles(
+        env,
+        (PROFILE_NAME, [executor("secure-client-authenticator", **not_secret)]),
+        ("UnusedProfile", [executor("secure-client-authenticator", **unused)]),
+    )
+    by_admin = condition("client-updater-context", **{"update-client-source": ["ByAuthenticatedUser"]})
+    await update_policies(env, (POLICY_NAME, [by_admin], [PROFILE_NAME]))
+    cid = await create_client_by_admin(env, suffixed("Zahlungs-App"), clientAuthenticatorType="client-secret-jwt")
+    assert (await get_client_by_admin(env, cid))["clientAuthenticatorType"] == "client-secret-jwt"
+
+
+async def test_create_delete_policy_runtime(env: Env) -> None:
+    """testCreateDeletePolicyRuntime."""
+    registered = await create_client_dynamically(env, suffixed("Zahlungs-App"))
+    client_id, secret = registered["client_id"], registered["client_secret"]
+    assert registered["token_endpoint_auth_method"] == "client_secret_basic"
+    (rep,) = await get(env, "/clients", clientId=client_id)
+    await add_client_role(env, rep["id"], SAMPLE_CLIENT_ROLE)
+    await successful_login_and_logout(env, client_id, secret)
+    await setup_policy_authz_code_flow_under_multi_phase_policy(env)
+    await fail_login_by_not_following_pkce(env, client_id)
+    await put(env, "/client-policies/policies", {"policies": []})  # deletePolicy
+    await successful_login_and_logout(env, client_id, secret)
+
+
+async def test_authz_code_flow_under_multi_phase_policy(env: Env) -> None:
+    """testAuthzCodeFlowUnderMultiPhasePolicy: registered under the policy (its PKCE auto-configured), the
+    client logs in with PKCE, refreshes and introspects."""
+    await setup_policy_authz_code_flow_under_multi_phase_policy(env)
+    name = suffixed("Zahlungs-App")
+    registered = await create_client_dynamically(env, name)
+    client_id, secret = registered["client_id"], registered["client_secret"]
+    assert registered["client_name"] == name
+    assert registered["token_endpoint_auth_method"] == "client_secret_basic"
+    (rep,) = await get(env, "/clients", clientId=client_id)
+    assert rep["attributes"]["pkce.code.challenge.method"] == "S256"
+    await add_client_role(env, rep["id"], SAMPLE_CLIENT_ROLE)
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" * 2
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    page = await open_login_form(
+        env, client_id, nonce="bjapewiziIE083d", code_challenge=challenge, code_challenge_method="S256"
+    )
+    code = code_from(await submit(env.http, page, username=USER, password="password"))["code"]
+    tokens = await exchange(env.http, "test", client_id, code, secret, code_verifier=verifier)
+    assert tokens.status_code == 200, tokens.text
+    refreshed = await env.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens.json()["refresh_token"]},
+        auth=(client_id, secret),
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    introspected = await env.http.post(
+        "/realms/test/protocol/openid-connect/token/introspect",
+        data={"token": refreshed.json()["access_token"]},
+        auth=(client_id, secret),
+    )
+    assert introspected.status_code == 200 and introspected.json()["active"] is True, introspected.text
 
 
 async def test_create_update_delete_condition_runtime(env: Env) -> None:
@@ -477,6 +575,6 @@ async def test_updater_context_tells_dynamic_registration_from_the_admin_api(env
     client_id = registered.json()["client_id"]
     (rep,) = await get(env, "/clients", clientId=client_id)
     assert rep["attributes"]["pkce.code.challenge.method"] == "S256"
-    await fail_login_by_not_following_pkce(env, client_id)
+    await fail_login_by_not_following_pkce(env, client_id, by_policy=False)
     cid = await create_client_by_admin(env, suffixed("Admin-App"))
     assert not (await get_client_by_admin(env, cid))["attributes"].get("pkce.code.challenge.method")
