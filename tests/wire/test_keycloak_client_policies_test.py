@@ -16,7 +16,6 @@ Not ported:
   testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
   (test-raise-exception) and the grant-type condition;
   testConditionWithoutNoConfiguration: the client-updater-source-groups and -roles conditions;
-  testNegativeLogicCondition: the secure-session executor;
   testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and
   ...WithClientAttributesCondition: the client-protocol and client-attributes conditions;
   testRejectRequestExecutor, testIntentClientBindCheck: the reject-request and intent-client-bind-checker
@@ -578,3 +577,20 @@ async def test_updater_context_tells_dynamic_registration_from_the_admin_api(env
     await fail_login_by_not_following_pkce(env, client_id, by_policy=False)
     cid = await create_client_by_admin(env, suffixed("Admin-App"))
     assert not (await get_client_by_admin(env, cid))["attributes"].get("pkce.code.challenge.method")
+
+
+async def test_negative_logic_condition(env: Env) -> None:
+    """testNegativeLogicCondition, with the PKCE enforcer in the place of the secure-session executor Doorkeep
+    does not run (so the client is made first, its registration not judged by the enforcer):
+    ``is-negative-logic`` turns the any-client condition's yes into a no, and back."""
+    client_id, secret = suffixed("Zahlungs-App"), "secretBeta"
+    await create_client_by_admin(env, client_id, secret=secret)
+    await update_profiles(env, (PROFILE_NAME, [executor("pkce-enforcer", **{"auto-configure": False})]))
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
+    await fail_login_by_not_following_pkce(env, client_id)
+    negated = condition("any-client", **{"is-negative-logic": True})
+    await update_policies(env, (POLICY_NAME, [negated], [PROFILE_NAME]))
+    await successful_login_and_logout(env, client_id, secret)
+    plain = condition("any-client", **{"is-negative-logic": False})
+    await update_policies(env, (POLICY_NAME, [plain], [PROFILE_NAME]))
+    await fail_login_by_not_following_pkce(env, client_id)
