@@ -947,7 +947,9 @@ async def test_dpop_bind_enforcer_executor_with_enforced_authz_code_binding(kc: 
     assert (sent["error"], sent["error_description"]) == ("invalid_request", "Missing parameter: dpop_jkt")
     events = await get(kc, "/events", type="LOGIN_ERROR")
     assert events[0]["error"] == "invalid_request", events
-    assert events[0]["details"]["reason"] == "client_policy_error", events  # Details.CLIENT_POLICY_ERROR
+    assert events[0]["details"]["reason"] == "client_policy_error", events  # expectClientPolicyError
+    assert events[0]["details"]["client_policy_error"] == "invalid_request", events
+    assert events[0]["details"]["client_policy_error_detail"] == "Missing parameter: dpop_jkt", events
     assert events[0]["clientId"] == PUBLIC and "userId" not in events[0], events
     code = await login(kc, PUBLIC, dpop_jkt=EC.jkt)
     body = ok(await code_exchange(kc, code, token_proof(kc, skew=10), PUBLIC))

@@ -110,7 +110,9 @@ async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed,
         )
     except OAuthError as err:
         early = target(client, request.redirect_uri, request.response_mode, request.state)
-        raise redirecting(err, early, reason=client_policies.CLIENT_POLICY_ERROR) from None
+        refused = redirecting(err, early, reason=client_policies.CLIENT_POLICY_ERROR)
+        refused.more_details = {k: v for k, v in err.event_details.items() if k != "reason"}
+        raise refused from None
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:

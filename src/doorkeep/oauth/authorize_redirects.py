@@ -54,6 +54,7 @@ class RedirectingError(Exception):
         self.event_error = event_error
         self.reason = reason
         self.mode_known = mode_known
+        self.more_details: dict[str, str] = {}  # e.g. a client policy's (oauth/authorize.py)
 
 
 _AS_DESCRIPTION = "as description"

@@ -65,6 +65,7 @@ async def refused_request(
         "response_type": params.get("response_type"),
         "response_mode": response_types.event_name(err.target.response_mode) if err.mode_known else None,
         "reason": err.reason,
+        **err.more_details,
     }
     await events.record(
         tx,
