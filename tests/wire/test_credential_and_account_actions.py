@@ -223,7 +223,9 @@ async def other_sessions(env: Env) -> None:
     assert (await password_grant(env.http, "test", "cli", scope="openid offline_access")).status_code == 200
 
 
-async def test_the_box_is_unchecked_and_when_checked_signs_out_every_other_session_online_and_offline(realm: Env) -> None:
+async def test_the_box_is_unchecked_and_when_checked_signs_out_every_other_session_online_and_offline(
+    realm: Env,
+) -> None:
     await login(realm.http, "test", "app")
     [current] = await sessions(realm, False)
     await other_sessions(realm)

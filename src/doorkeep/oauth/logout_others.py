@@ -1,11 +1,11 @@
 """The "Sign out from other devices" box (``logout-sessions``) of the update-password and authenticator pages.
 
 Keycloak 26's AuthenticatorUtil.logoutOtherSessions, which UpdatePassword and UpdateTotp run when the box comes
-back ``on`` (password-commons.ftl draws it unchecked since Keycloak 26.3, keycloak#40234): every session of the user but the one this login goes on
-in is logged out by backchannel (AuthenticationManager.backchannelLogout), the online ones and then the offline
-ones (keycloak#38850: a user does not know the difference; the deprecated LOGOUT_ALL_SESSIONS_V1 feature, off
-by default, would keep them). Each records a LOGOUT event for that session, the required action's event with
-``logout_triggered_by_required_action`` naming the action.
+back ``on`` (password-commons.ftl draws it unchecked since Keycloak 26.3, keycloak#40234): every session of the
+user but the one this login goes on in is logged out by backchannel (AuthenticationManager.backchannelLogout),
+the online ones and then the offline ones (keycloak#38850: a user does not know the difference; the deprecated
+LOGOUT_ALL_SESSIONS_V1 feature, off by default, would keep them). Each records a LOGOUT event for that session,
+the required action's event with ``logout_triggered_by_required_action`` naming the action.
 """
 
 from __future__ import annotations
