@@ -48,16 +48,7 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     except e.OAuthError as err:
         # logoutToken: LOGOUT_ERROR invalid_token, with the verification's description as the reason
         reason = {} if token is None else {"reason": err.description}
-        await events.record(
-            tx,
-            req.realm,
-            "LOGOUT_ERROR",
-            now=services.clock.now(),
-            client_id=client.client_id,
-            ip=req.ip_address,
-            error="invalid_token",
-            details={**details, **reason},
-        )
+        await _logout_error(tx, services, req, client, "invalid_token", {**details, **reason})
         raise
     if session is None:
         return
@@ -85,18 +76,24 @@ async def _dpop_proof(
     try:
         proof = await dpop.validate(tx, req.dpop_header, uri=req.url, method=req.method, now=services.clock.now())
     except dpop.InvalidProof as err:
-        await events.record(
-            tx,
-            req.realm,
-            "LOGOUT_ERROR",
-            now=services.clock.now(),
-            client_id=client.client_id,
-            ip=req.ip_address,
-            error="invalid_dpop_proof",
-            details={**details, "reason": err.message},
-        )
+        await _logout_error(tx, services, req, client, "invalid_dpop_proof", {**details, "reason": err.message})
         raise e.InvalidRequest(err.message) from None
     return dataclasses.replace(req, dpop=proof)
+
+
+async def _logout_error(
+    tx: Tx, services: Services, req: OAuthRequest, client: Client, error: str, details: dict[str, str]
+) -> None:
+    await events.record(
+        tx,
+        req.realm,
+        "LOGOUT_ERROR",
+        now=services.clock.now(),
+        client_id=client.client_id,
+        ip=req.ip_address,
+        error=error,
+        details=details,
+    )
 
 
 async def _session_to_end(
