@@ -426,7 +426,9 @@ class RegistrationPolicy:
 
 @dataclass(frozen=True)
 class AuthSession:
-    """A browser login in progress, bound to the AUTH_SESSION_ID cookie."""
+    """A browser login in progress in one tab (Keycloak's AuthenticationSessionModel): ``id`` is its ``tab_id``,
+    ``root_id`` the browser's root authentication session that the AUTH_SESSION_ID cookie names, so that every
+    tab of a browser keeps a login of its own."""
 
     id: str
     realm_id: str
@@ -438,6 +440,12 @@ class AuthSession:
     step: str = "authenticate"  # what the flow accepts next: authenticate, otp, a required action or consent
     # Keycloak's auth notes: what a later step needs (the OTP step's remember-me box, the TOTP setup's secret)
     notes: JSON = field(default_factory=dict)
+    root_id: str = ""  # the AUTH_SESSION_ID cookie's value; "" stands for ``id`` (a login of one tab)
+
+    @property
+    def root(self) -> str:
+        """The root authentication session this tab belongs to."""
+        return self.root_id or self.id
 
 
 @dataclass(frozen=True)

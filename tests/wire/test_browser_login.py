@@ -54,9 +54,13 @@ async def test_wrong_password_shows_the_form_again(realm: Env) -> None:
 
 
 async def test_login_form_without_the_session_code_is_refused(realm: Env) -> None:
+    """SessionCodeChecks: a wrong code logs nobody in; the tab's login page comes back (by a redirect, as for a
+    spent code) with "Action expired. Please continue with login now."."""
     page = await start(realm.http, "test", "app")
     response = await submit_forged(realm.http, page, "forged", username="user1", password="password")
-    assert response.status_code == 400
+    assert response.status_code == 302 and "/login-actions/authenticate?" in response.headers["location"]
+    again = await realm.http.get(response.headers["location"])
+    assert "Action expired. Please continue with login now." in again.text and 'name="password"' in again.text
 
 
 async def test_sso_session_skips_the_login_page(realm: Env) -> None:
@@ -264,7 +268,7 @@ async def test_the_action_querys_session_code_wins_over_the_hidden_field(realm: 
     forged_url = parts._replace(query=urlencode({**query, "session_code": "forged"})).geturl()
     body = {**form_fields(page.text), "username": "user1", "password": "password"}
     refused = await realm.http.post(forged_url, data={**body, "session_code": genuine})
-    assert refused.status_code == 400
+    assert refused.status_code == 302 and "code=" not in refused.headers["location"]  # the login page again
     again = await start(realm.http, "test", "app")
     accepted = await realm.http.post(
         form_action(again.text),

@@ -366,6 +366,19 @@ def error(realm_display: str, text: str, *, ui: Language = ENGLISH, back_uri: st
     return render("login/error.html", title=title, realm_display=realm_display, text=text, ui=ui, back_uri=back_uri)
 
 
+def page_expired(realm_display: str, restart_uri: str, continue_uri: str, *, ui: Language = ENGLISH) -> str:
+    """login-page-expired.ftl: "Page has expired", with "Click here" to restart the login and to continue it."""
+    title = ui.text("pageExpiredTitle")
+    return render(
+        "login/page_expired.html",
+        title=title,
+        realm_display=realm_display,
+        restart_uri=restart_uri,
+        continue_uri=continue_uri,
+        ui=ui,
+    )
+
+
 def installed_app(realm_display: str, code: str | None, error: str | None, *, ui: Language = ENGLISH) -> str:
     """code.ftl: the code to copy into an installed application, or the error it got (shown as text)."""
     title = ui.text("codeSuccessTitle") if code else ui.text("codeErrorTitle", error or "")

@@ -3,8 +3,12 @@ authentication session waits on — the password form, the OTP form, a required 
 the registration form — and the page a login waits on shown again (another language, "Back to Login").
 
 Cross-site request forgery: every form carries a random ``session_code`` that must match the authentication
-session the HttpOnly ``AUTH_SESSION_ID`` cookie names. The code changes at every step (a failed login too), and
-each form is accepted only when its step is the one the authentication session is waiting for.
+session of its tab (``tab_id``) under the root session the HttpOnly ``AUTH_SESSION_ID`` cookie names. The code
+changes at every step (a failed login too), and each form is accepted only when its step is the one the
+authentication session is waiting for. A form posted with a spent code (the back button, a page of the same
+tab left open) logs nobody in: as SessionCodeChecks, its tab's current page is shown again with "Action
+expired. Please continue with login now." when the form was that page's (``execution``), else the "Page has
+expired" page.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, Outcome
 from doorkeep.oauth.login_session import (
     AUTHENTICATE,
+    CONSENT,
     CONSENT_SCOPES_NOTE,
     REGISTER,
     REMEMBER_ME_NOTE,
@@ -52,6 +57,8 @@ EXPIRED_CODE = "Login timeout. Please sign in again."
 BAD_CODE = "Invalid request: the form has expired. Please try again."
 REQUESTER_DISABLED = "Login requester not enabled"  # loginRequesterNotEnabledMessage, as LoginTest reads it
 CLIENT_NOT_FOUND = "Client not found."
+EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
+FORWARDED_ERROR_NOTE = "forwardedErrorMessage"  # LoginActionsService.FORWARDED_ERROR_MESSAGE_NOTE
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,16 @@ class ClientDisabled:
 
 
 @dataclass(frozen=True)
+class Stale:
+    """A form or link of a live tab with a spent code, or for a step the tab has left: ``same_page``, the tab's
+    current page is shown again (with EXPIRED_ACTION); otherwise the "Page has expired" page."""
+
+    auth_session: AuthSession
+    client: Client
+    same_page: bool
+
+
+@dataclass(frozen=True)
 class Posted:
     """A form its authentication session accepts: the session, its client and request, the user it knows."""
 
@@ -88,11 +105,17 @@ class Posted:
 
 
 async def check(
-    tx: Tx, services: Services, realm: Realm, action: str, auth_session_id: str, session_code: str
-) -> Posted | Expired | ClientDisabled | ErrorPage:
-    """SessionCodeChecks, in its order: the authentication session, its expiry, its client (disabled first),
-    the form's code, the step it waits on; then the request as the posted step leaves it."""
-    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    action: str,
+    auth_session: AuthSession | None,
+    session_code: str,
+    execution: str | None = None,
+) -> Posted | Expired | ClientDisabled | Stale | ErrorPage:
+    """SessionCodeChecks, in its order, for the tab's authentication session: its expiry, its client (disabled
+    first), the form's code (a spent one: ``Stale``), the step it waits on; then the request as the posted step
+    leaves it."""
     if auth_session is None or auth_session.realm_id != realm.id:
         return ErrorPage(TIMED_OUT)
     if auth_session.expires <= services.clock.now():  # SessionCodeChecks: restarted, as from KC_RESTART
@@ -100,12 +123,12 @@ async def check(
     client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
     if client is not None and not client.enabled:
         return ClientDisabled(client, auth_session)
-    if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
-        return ErrorPage(BAD_CODE)
-    if not accepts(action, auth_session.step):  # only the pending step: no skipping to another form
-        return ErrorPage(EXPIRED_CODE)
     if client is None:
         return ErrorPage(CLIENT_NOT_FOUND)
+    if not hmac.compare_digest(session_code.encode(), auth_session.form_token.encode()):
+        return Stale(auth_session, client, same_page=_same_page(action, auth_session.step, execution))
+    if not accepts(action, auth_session.step):  # only the pending step: no skipping to another form
+        return ErrorPage(EXPIRED_CODE)
     request = AuthRequest.from_json(auth_session.request)
     if action == "required-action" and auth_session.step == required_actions.VERIFY_EMAIL:
         auth_session = without_mail_note(auth_session)  # the page's POST sends the e-mail again
@@ -113,6 +136,22 @@ async def check(
         request = required_actions.leaving(request, auth_session.step)
     user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
     return Posted(auth_session, client, request, user)
+
+
+def _same_page(action: str, step: str, execution: str | None) -> bool:
+    """``isEqualOrBothNull(execution, CURRENT_AUTHENTICATION_EXECUTION)``: the spent form was the page the tab
+    shows now (the consent form names no execution)."""
+    if execution is None:
+        return action == "consent" and step == CONSENT
+    return execution == step and accepts(action, step)
+
+
+async def forward_error(tx: Tx, auth_session: AuthSession, text: str) -> None:
+    """FORWARDED_ERROR_MESSAGE_NOTE: the message the tab's page shows when it is next opened."""
+    notes = {**auth_session.notes, FORWARDED_ERROR_NOTE: text}
+    await tx.flows.advance_auth_session(
+        auth_session.id, auth_session.user_id, auth_session.step, auth_session.form_token, notes
+    )
 
 
 async def submit(
@@ -178,32 +217,42 @@ class Shown:
     client: Client
     request: AuthRequest
     outcome: Outcome
+    user: User | None = None
 
 
 async def shown_again(
     tx: Tx,
     realm: Realm,
-    auth_session_id: str,
+    auth_session: AuthSession | None,
     target: str,
     *,
     pick: str | None,
     execution: str | None,
     now: int,
-) -> Shown | ErrorPage:
-    """A GET of a login-actions URL (``target``), as the locale dropdown's links make: the page the login waits
-    on, in the language ``pick`` asks for (LoginActionsService's processLocaleParam, kept on the login)."""
-    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    code: str | None = None,
+) -> Shown | Stale | ErrorPage:
+    """A GET of a login-actions URL (``target``) of the tab: a refresh, the back button, the locale dropdown's
+    links. SessionCodeChecks.initialVerify: without a code, the page the login waits on (in the language
+    ``pick`` asks for, processLocaleParam) unless ``execution`` names a step it has left ("Page has expired");
+    with a spent code, as a form posted with it; with the current code, the login form's URL without its
+    execution is expired while a required action's shows the action pending."""
     if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
         return ErrorPage(TIMED_OUT)
     client = await tx.clients.get(auth_session.client_id)
     if client is None or not client.enabled:
         return ErrorPage(REQUESTER_DISABLED if client else CLIENT_NOT_FOUND)
+    step = auth_session.step
+    if code is not None and not hmac.compare_digest(code.encode(), auth_session.form_token.encode()):
+        return Stale(auth_session, client, same_page=_same_page(target, step, execution))
+    if code is not None and execution != step and target != "required-action":
+        return Stale(auth_session, client, same_page=False)  # AuthenticationProcessor.authenticationAction
+    if code is None and execution is not None and execution != step:
+        return Stale(auth_session, client, same_page=False)
     request = AuthRequest.from_json(auth_session.request)
     if pick is not None:
         request = dataclasses.replace(request, kc_locale=pick)
         await tx.flows.replace_auth_request(auth_session.id, request.to_json())
     user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
-    step = auth_session.step
     if target == "registration":  # login.ftl's "Register" link
         step = REGISTER
     elif step == REGISTER and target == "authenticate":  # register.ftl's "Back to Login"
@@ -212,7 +261,10 @@ async def shown_again(
         auth_session = without_mail_note(auth_session)  # login-verify-email.ftl's "Click here": send it again
     remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
     outcome = await login_flow.pending(tx, client, request, step, user, remember_me=remembered)
-    return Shown(auth_session, client, request, outcome)
+    forwarded = auth_session.notes.get(FORWARDED_ERROR_NOTE)
+    if isinstance(forwarded, str) and isinstance(outcome, login_outcomes.NeedLogin):
+        outcome = dataclasses.replace(outcome, error=forwarded)
+    return Shown(auth_session, client, request, outcome, user)
 
 
 async def without_cookie(tx: Tx, services: Services, realm: Realm, named: str | None, ip: str) -> str | None:

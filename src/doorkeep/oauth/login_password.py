@@ -38,7 +38,7 @@ def form_username(typed: str) -> str:
 async def precheck(
     tx: Tx,
     realm: Realm,
-    auth_session_id: str,
+    tab: tuple[str, str | None],
     session_code: str,
     username: str,
     password: str,
@@ -48,9 +48,11 @@ async def precheck(
 
     Argon2 then never runs under the write lock (SQLite's is global). Only a form of a live
     authentication session gets a password hashed. The verdict names the credential it was made
-    against; ``authenticate`` reuses it only if that is still the user's credential.
+    against; ``authenticate`` reuses it only if that is still the user's credential. ``tab``: the root
+    authentication session (the AUTH_SESSION_ID cookie) and the form's ``tab_id``.
     """
-    auth_session = await tx.flows.get_auth_session(auth_session_id)
+    root, tab_id = tab
+    auth_session = await tx.flows.get_tab(realm.id, root, tab_id, session_code) if root else None
     if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= now:
         return None
     if auth_session.step != "authenticate":  # the OTP form posts no password

@@ -35,7 +35,21 @@ STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in
 REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
 VERIFY_EMAIL_NOTE = "VERIFY_EMAIL_KEY"  # Constants.VERIFY_EMAIL_KEY: the address the link was mailed to
 CONSENT_SCOPES_NOTE = "consent_scopes"  # the client scope ids a consent screen stands for (its grant stores those)
+# The required action the page shows is one of the user's stored ones: once another tab has done it, this tab's
+# page shown again goes on with the login (AuthenticationManager.nextActionAfterAuthentication). An action a
+# policy asks for (an expired password) is never noted, so no refresh passes over it.
+STORED_ACTION_NOTE = "stored_required_action"
 _NO_USER = User("", "", "")
+
+
+def new_tab_id() -> str:
+    """RootAuthenticationSessionAdapter.generateTabId: eight random bytes, base64url (11 characters)."""
+    return secrets.token_urlsafe(8)
+
+
+def new_root_id() -> str:
+    """A new root authentication session's id, the AUTH_SESSION_ID cookie's value."""
+    return secrets.token_urlsafe(24)
 
 
 def accepts(action: str, step: str) -> bool:
@@ -83,6 +97,13 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     return {}
 
 
+def done_elsewhere(auth_session: AuthSession, user: User | None) -> bool:
+    """Whether the user's stored required action this tab waits on was done meanwhile (in another tab)."""
+    step = auth_session.step
+    noted = auth_session.notes.get(STORED_ACTION_NOTE) == step
+    return noted and user is not None and step not in user.required_actions
+
+
 def without_mail_note(auth_session: AuthSession) -> AuthSession:
     """VerifyEmail.processAction: the page asked again (its POST, or its "Click here" link) sends the e-mail
     again, as if none had been sent in this session."""
@@ -128,9 +149,12 @@ async def wait_for(
     outcome: login_outcomes.Outcome,
     auth_session: AuthSession | None,
     now: int,
+    *,
+    root_id: str = "",
 ) -> Waiting:
-    """The authentication session of the page ``outcome`` asks for: created with the login's first page, else
-    moved to the page's step with a new form code (every step, a failed login too, burns the form's code)."""
+    """The authentication session of the page ``outcome`` asks for: created with the login's first page (a new
+    tab of the root authentication session ``root_id``), else moved to the page's step with a new form code
+    (every step, a failed login too, burns the form's code)."""
     user_id = getattr(outcome, "user_id", None)
     step = pending_step(outcome)
     notes = step_notes(outcome, auth_session)
@@ -141,9 +165,12 @@ async def wait_for(
         notes = {VERIFY_EMAIL_NOTE: address}
         mail_to = address if mailed != address else None
     current = getattr(outcome, "request", None) or request  # a step may have changed the request
+    user = await tx.users.get(user_id) if user_id else None
+    if user is not None and step in required_actions.HANDLED and step in user.required_actions:
+        notes = {**notes, STORED_ACTION_NOTE: step}
     if auth_session is None:
         auth_session = AuthSession(
-            secrets.token_urlsafe(24),
+            new_tab_id(),
             realm.id,
             client.id,
             secrets.token_urlsafe(24),
@@ -152,6 +179,7 @@ async def wait_for(
             now + realm.access_code_lifespan_login,
             step,
             notes,
+            root_id,
         )
         await tx.flows.create_auth_session(auth_session)
     else:
@@ -161,7 +189,6 @@ async def wait_for(
         await tx.flows.advance_auth_session(auth_session.id, user_id, step, auth_session.form_token, notes)
         if current != request:
             await tx.flows.replace_auth_request(auth_session.id, current.to_json())
-    user = await tx.users.get(user_id) if user_id else None
     return Waiting(auth_session, current, user, mail_to)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import AuthSession, StoredCode
@@ -20,10 +20,33 @@ class FlowRepo:
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
         row = (await self._c.execute(select(auth_sessions).where(auth_sessions.c.id == session_id))).first()
-        if row is None:
-            return None
-        values = dict(row._mapping)
-        return AuthSession(**{**values, "notes": values.get("notes") or {}})
+        return _auth_session(row._mapping) if row is not None else None
+
+    async def get_tab(
+        self, realm_id: str, root_id: str, tab_id: str | None, form_token: str | None = None
+    ) -> AuthSession | None:
+        """The tab ``tab_id`` of the browser's root authentication session (AuthenticationSessionManager's
+        getCurrentAuthenticationSession); without a ``tab_id``, the tab whose form code is ``form_token``, else
+        the tab opened last."""
+        query = select(auth_sessions).where(auth_sessions.c.realm_id == realm_id, _in_root(root_id))
+        if tab_id is not None:
+            query = query.where(auth_sessions.c.id == tab_id)
+        elif form_token:
+            found = (await self._c.execute(query.where(auth_sessions.c.form_token == form_token))).first()
+            if found is not None:
+                return _auth_session(found._mapping)
+        row = (await self._c.execute(query.order_by(auth_sessions.c.expires.desc()).limit(1))).first()
+        return _auth_session(row._mapping) if row is not None else None
+
+    async def root_alive(self, realm_id: str, root_id: str, now: int | None, *, besides: str | None = None) -> bool:
+        """Whether the root authentication session still has a tab (other than ``besides``) live at ``now``
+        (None: any tab not yet purged)."""
+        query = select(auth_sessions.c.id).where(auth_sessions.c.realm_id == realm_id, _in_root(root_id))
+        if now is not None:
+            query = query.where(auth_sessions.c.expires > now)
+        if besides is not None:
+            query = query.where(auth_sessions.c.id != besides)
+        return (await self._c.execute(query.limit(1))).first() is not None
 
     async def advance_auth_session(
         self, session_id: str, user_id: str | None, step: str, form_token: str, notes: dict[str, Any] | None = None
@@ -60,3 +83,15 @@ class FlowRepo:
     async def purge(self, now: int) -> None:
         await self._c.execute(delete(auth_sessions).where(auth_sessions.c.expires < now))
         await self._c.execute(delete(auth_codes).where(auth_codes.c.expires < now - 3600))
+
+
+def _in_root(root_id: str) -> Any:
+    """The tabs of ``root_id``: a row of a login of one tab (no root) is its own root."""
+    return or_(
+        auth_sessions.c.root_id == root_id, and_(auth_sessions.c.root_id.is_(None), auth_sessions.c.id == root_id)
+    )
+
+
+def _auth_session(row: Any) -> AuthSession:
+    values = dict(row)
+    return AuthSession(**{**values, "notes": values.get("notes") or {}, "root_id": values.get("root_id") or ""})

@@ -311,6 +311,7 @@ auth_sessions = Table(
     Column("expires", BigInteger, nullable=False, index=True),
     Column("step", String(32), nullable=False, server_default="authenticate"),  # the one step accepted next
     Column("notes", JSON, nullable=True),  # 0023_auth_session_notes: what a later step needs (model.AuthSession)
+    Column("root_id", String(64), nullable=True, index=True),  # 0031_auth_session_tabs: the browser's AUTH_SESSION_ID
 )
 
 # Authorization codes, stored by SHA-256 hash; ``used`` makes them single-use.

@@ -26,19 +26,20 @@ from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_session import AUTHENTICATE, LinkSpent
+from doorkeep.oauth.login_session import AUTHENTICATE, LinkSpent, new_tab_id
 from doorkeep.oauth.login_step import StepContext
-from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     action_url,
     browser,
+    current_tab,
     display,
     error_page,
     html,
     open_realm,
+    root_for_new_tab,
     set_auth_cookie,
 )
 from doorkeep.web.login_responses import render
@@ -113,8 +114,9 @@ async def execute(request: Request) -> Response:
         tx.config.bind(realm)
         ip, now = client_ip(request), services.clock.now()
         token = await action_tokens.read(tx, services, realm.id, iss, request.query_params.get("key"))
-        auth_session = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
-        if auth_session is not None and (auth_session.realm_id != realm.id or auth_session.expires <= now):
+        named = token.auth_session_id if isinstance(token, ActionToken) else None  # the tab that sent the link
+        auth_session = await current_tab(request, tx, realm, tab_id=named)
+        if auth_session is not None and auth_session.expires <= now:
             auth_session = None
         if isinstance(token, Refusal):  # handleActionTokenVerificationException
             await _event(tx, services, realm, "EXECUTE_ACTION_TOKEN", ip, token=token, error=token.error)
@@ -221,21 +223,11 @@ async def _confirm(
     old: AuthSession | None,
 ) -> Response:
     """A fresh authentication session for the token's client and user, and the page that confirms it."""
+    root = old.root if old is not None else await root_for_new_tab(request, tx, realm)
     if old is not None:
         await tx.flows.delete_auth_session(old.id)
-    now = services.clock.now()
     auth_request = AuthRequest(client.client_id, token.redirect_uri or "", "code", "query", "openid")
-    auth_session = AuthSession(
-        secrets.token_urlsafe(24),
-        realm.id,
-        client.id,
-        secrets.token_urlsafe(24),
-        auth_request.to_json(),
-        user.id,
-        now + realm.access_code_lifespan_login,
-        STEP,
-    )
-    await tx.flows.create_auth_session(auth_session)
+    auth_session = await _new_session(tx, services, realm, client, user, auth_request, STEP, root)
     confirmed = dataclasses.replace(
         token, auth_session_id=auth_session.id, original_auth_session_id=token.auth_session_id
     )
@@ -252,7 +244,7 @@ async def _confirm(
             display(realm), ui.text("confirmExecutionOfActions"), action_uri=proceed, required_actions=named, ui=ui
         )
     response = html(body)
-    set_auth_cookie(response, request, realm, auth_session.id)
+    set_auth_cookie(response, request, realm, auth_session)
     return response
 
 
@@ -332,10 +324,11 @@ async def _reset(
     if auth_session is not None and same and auth_session.step == AUTHENTICATE:
         auth_request = AuthRequest.from_json(auth_session.request)
     else:
+        root = auth_session.root if auth_session is not None else await root_for_new_tab(request, tx, realm)
         if auth_session is not None:
             await tx.flows.delete_auth_session(auth_session.id)
         auth_request = AuthRequest(client.client_id, "", "code", "query", "openid", end_after_actions=True)
-        auth_session = await _new_session(tx, services, realm, client, user, auth_request, AUTHENTICATE)
+        auth_session = await _new_session(tx, services, realm, client, user, auth_request, AUTHENTICATE, root)
     actions = (*(a for a in auth_request.session_actions if a != UPDATE_PASSWORD), UPDATE_PASSWORD)
     auth_request = dataclasses.replace(auth_request, session_actions=actions, action_token=token.single_use_key)
     return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
@@ -359,10 +352,18 @@ async def _continue(
 
 
 async def _new_session(
-    tx: Tx, services: Services, realm: Realm, client: Client, user: User, auth_request: AuthRequest, step: str
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_request: AuthRequest,
+    step: str,
+    root_id: str,
 ) -> AuthSession:
+    """A new tab of the browser's root authentication session ``root_id`` for the link's user."""
     auth_session = AuthSession(
-        secrets.token_urlsafe(24),
+        new_tab_id(),
         realm.id,
         client.id,
         secrets.token_urlsafe(24),
@@ -370,6 +371,7 @@ async def _new_session(
         user.id,
         services.clock.now() + realm.access_code_lifespan_login,
         step,
+        root_id=root_id,
     )
     await tx.flows.create_auth_session(auth_session)
     return auth_session

@@ -16,15 +16,32 @@ from starlette.responses import Response
 from doorkeep.email import action_tokens
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_actions, login_password, login_restart, login_start, registration
+from doorkeep.oauth import (
+    login_actions,
+    login_completion,
+    login_password,
+    login_restart,
+    login_start,
+    registration,
+)
 from doorkeep.oauth.authorize import RedirectingError
-from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Expired
-from doorkeep.oauth.login_session import LinkSpent
+from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Expired, Stale
+from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
+from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
-from doorkeep.web import cookies
+from doorkeep.web import cookies, login_tabs
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
-from doorkeep.web.login_pages import NO_BACK, browser, error_page, open_realm, session_code
+from doorkeep.web.login_pages import (
+    EXECUTION,
+    NO_BACK,
+    TAB_ID,
+    browser,
+    current_tab,
+    error_page,
+    open_realm,
+    session_code,
+)
 from doorkeep.web.login_responses import error_redirect, render
 
 if TYPE_CHECKING:
@@ -110,8 +127,8 @@ async def restart_login(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
-        found = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
-        if found is None or found.realm_id != realm.id:
+        found = await current_tab(request, tx, realm)
+        if found is None:
             return await cookie_not_found(request, tx, realm)
         restarted = await login_restart.restart_flow(
             tx,
@@ -139,29 +156,34 @@ async def _action(request: Request, action: str) -> Response:
         form = await read_form(request)
     except OAuthError as err:
         return error_page(request, realm, err.description)
-    services, cookie, code = (
-        state(request).services,
-        request.cookies.get(sso.AUTH_COOKIE, ""),
-        session_code(request, form),
-    )
+    services, code = state(request).services, session_code(request, form)
+    tab = (request.cookies.get(sso.AUTH_COOKIE, ""), request.query_params.get(TAB_ID))
+    execution = request.query_params.get(EXECUTION)
     verdict = None
     if action == "authenticate":  # the password is hashed outside the write transaction (L5)
         username, password = form.get("username") or "", form.get("password") or ""
         verdict = await in_transaction(
             request,
-            lambda tx: login_password.precheck(tx, realm, cookie, code, username, password, services.clock.now()),
+            lambda tx: login_password.precheck(tx, realm, tab, code, username, password, services.clock.now()),
             write=False,
         )
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
+        auth_session = await current_tab(request, tx, realm, code=code)
+        if auth_session is None or auth_session.expires <= services.clock.now():
+            answered = await login_tabs.already_logged_in(request, tx, realm, action, auth_session)
+            if answered is not None:
+                return answered
         if sso.AUTH_COOKIE not in request.cookies:  # nothing to restart the login from
             return await cookie_not_found(request, tx, realm)
-        posted = await login_actions.check(tx, services, realm, action, cookie, code)
+        posted = await login_actions.check(tx, services, realm, action, auth_session, code, execution)
         if isinstance(posted, Expired):  # SessionCodeChecks: restarted, as from KC_RESTART
             return await restart_after_timeout(request, tx, realm, posted.auth_session)
         if isinstance(posted, ClientDisabled):
             return await requester_disabled(request, tx, realm, posted.client, posted.auth_session, action)
+        if isinstance(posted, Stale):
+            return await login_tabs.stale(request, tx, realm, posted)
         if isinstance(posted, ErrorPage):
             return error_page(request, realm, posted.text)
         locale = None
@@ -212,15 +234,30 @@ async def switch_language(request: Request) -> Response:
     if target == "registration" and not realm.registration_allowed:  # LoginActionsService.registerPage
         return error_page(request, realm, registration.NOT_ALLOWED)
     now = state(request).services.clock.now()
-    cookie, pick = request.cookies.get(sso.AUTH_COOKIE, ""), page_locale.requested(request, realm)
-    execution = request.query_params.get("execution")
+    pick, execution = page_locale.requested(request, realm), request.query_params.get(EXECUTION)
+    code = request.query_params.get("session_code")
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
-        shown = await login_actions.shown_again(tx, realm, cookie, target, pick=pick, execution=execution, now=now)
+        auth_session = await current_tab(request, tx, realm)
+        if auth_session is None or auth_session.expires <= now:
+            answered = await login_tabs.already_logged_in(request, tx, realm, target, auth_session)
+            if answered is not None:
+                return answered
+        shown = await login_actions.shown_again(
+            tx, realm, auth_session, target, pick=pick, execution=execution, now=now, code=code
+        )
+        if isinstance(shown, Stale):
+            return await login_tabs.stale(request, tx, realm, shown)
         if isinstance(shown, ErrorPage):
             return error_page(request, realm, shown.text)
-        response = await render(request, tx, realm, shown.client, shown.request, shown.outcome, shown.auth_session)
+        outcome = shown.outcome
+        if code is None and shown.user is not None and done_elsewhere(shown.auth_session, shown.user):
+            step = StepContext(
+                tx, state(request).services, realm, shown.client, shown.request, shown.user, browser(request)
+            )
+            outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next action, or done
+        response = await render(request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)
         response.headers["Cache-Control"] = NO_BACK
         return response
 

@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from doorkeep.console import pages
-from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_outcomes, redirect_uris, required_actions
+from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.oauth import login_outcomes, login_session, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, Waiting
 from doorkeep.oauth.reset_credentials import STEP as RESET_STEP
+from doorkeep.sessions import sso
 from doorkeep.users import otp
 from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 CLIENT_LINKS = frozenset({"logoUri", "tosUri", "policyUri"})  # ClientModel.LOGO_URI, TOS_URI, POLICY_URI
 NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
+TAB_ID, EXECUTION = "tab_id", "execution"  # Constants.TAB_ID, Constants.EXECUTION
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
@@ -79,11 +81,26 @@ def action_url(request: Request, realm: Realm, action: str) -> str:
     return f"{base_url(request)}/realms/{realm.name}/login-actions/{action}"
 
 
-def login_action(request: Request, realm: Realm, form_token: str, client: Client) -> str:
+def tab_params(auth_session: AuthSession | None, client: Client, **first: str) -> dict[str, str]:
+    """The query every login-actions URL of a tab carries after its own parameters: the client and the tab
+    (Keycloak's ``client_id`` and ``tab_id``)."""
+    params = {**first, "client_id": client.client_id}
+    if auth_session is not None:
+        params[TAB_ID] = auth_session.id
+    return params
+
+
+def login_action(request: Request, realm: Realm, auth_session: AuthSession, client: Client) -> str:
     """The login forms' target as Keycloak's ``url.loginAction``: the session code first in its query, then the
-    client (scrapers such as python-keycloak's tests post there with the username and password alone)."""
-    params = {"session_code": form_token, "client_id": client.client_id}
-    return redirect_uris.with_params(action_url(request, realm, "authenticate"), params)
+    step the form answers (``execution``), the client and the tab (scrapers such as python-keycloak's tests
+    post there with the username and password alone)."""
+    return step_url(request, realm, "authenticate", auth_session, client)
+
+
+def step_url(request: Request, realm: Realm, action: str, auth_session: AuthSession, client: Client) -> str:
+    """A form's target for the step its tab waits on: ``session_code``, ``execution``, ``client_id``, ``tab_id``."""
+    first = {"session_code": auth_session.form_token, EXECUTION: auth_session.step}
+    return redirect_uris.with_params(action_url(request, realm, action), tab_params(auth_session, client, **first))
 
 
 def session_code(request: Request, form: Form) -> str:
@@ -91,34 +108,56 @@ def session_code(request: Request, form: Form) -> str:
     return request.query_params.get("session_code") or form.get("session_code") or ""
 
 
-def set_auth_cookie(response: Response, request: Request, realm: Realm, auth_session_id: str) -> None:
-    """AUTH_SESSION_ID: the login under way, for the realm's path only."""
-    cookies.write(request, response, realm, cookies.AUTH_SESSION_ID, auth_session_id)
+def set_auth_cookie(response: Response, request: Request, realm: Realm, auth_session: AuthSession) -> None:
+    """AUTH_SESSION_ID: the browser's root authentication session, for the realm's path only."""
+    cookies.write(request, response, realm, cookies.AUTH_SESSION_ID, auth_session.root)
 
 
-def reset_link(request: Request, realm: Realm, client: Client) -> str | None:
+async def current_tab(
+    request: Request, tx: Tx, realm: Realm, *, tab_id: str | None = None, code: str | None = None
+) -> AuthSession | None:
+    """The login of this tab: the tab ``tab_id`` (the URL's, unless given) of the root authentication session
+    AUTH_SESSION_ID names; without a tab id, its tab whose form code is ``code``, else its tab opened last."""
+    root = request.cookies.get(sso.AUTH_COOKIE)
+    if not root:
+        return None
+    return await tx.flows.get_tab(realm.id, root, tab_id or request.query_params.get(TAB_ID), code)
+
+
+async def root_for_new_tab(request: Request, tx: Tx, realm: Realm) -> str:
+    """AuthenticationSessionManager.createAuthenticationSession: a new tab joins the browser's root
+    authentication session while it has a tab, else a new root is made (and its cookie set). An expired tab
+    keeps its root until it is purged, so that its page can still learn that the user logged in meanwhile
+    (Keycloak keeps that in the page's URL, ``client_data``)."""
+    root = request.cookies.get(sso.AUTH_COOKIE, "")
+    if 0 < len(root) <= 64 and await tx.flows.root_alive(realm.id, root, None):
+        return root
+    return login_session.new_root_id()
+
+
+def reset_link(request: Request, realm: Realm, client: Client, tab: AuthSession | None = None) -> str | None:
     """login.ftl's "Forgot Password?" (``url.loginResetCredentialsUrl``), while the realm allows it."""
     if not realm.reset_password_allowed:
         return None
-    return redirect_uris.with_params(action_url(request, realm, RESET_STEP), {"client_id": client.client_id})
+    return redirect_uris.with_params(action_url(request, realm, RESET_STEP), tab_params(tab, client))
 
 
-def restart_link(request: Request, realm: Realm, client: Client) -> str:
+def restart_link(request: Request, realm: Realm, client: Client, tab: AuthSession | None = None) -> str:
     """template.ftl's "Restart login" (``url.loginRestartFlowUrl``): the login begun again, its SSO session out."""
-    return redirect_uris.with_params(action_url(request, realm, "restart"), {"client_id": client.client_id})
+    return redirect_uris.with_params(action_url(request, realm, "restart"), tab_params(tab, client))
 
 
-def totp_mode_url(request: Request, realm: Realm, client: Client, mode: str) -> str:
+def totp_mode_url(request: Request, realm: Realm, client: Client, mode: str, tab: AuthSession | None = None) -> str:
     """TotpBean's ``manualUrl`` / ``qrUrl``: the Configure OTP page again, in the view ``mode`` names."""
-    params = {"execution": otp.CONFIGURE_TOTP, "client_id": client.client_id, "mode": mode}
+    params = {**tab_params(tab, client, execution=otp.CONFIGURE_TOTP), "mode": mode}
     return redirect_uris.with_params(action_url(request, realm, "required-action"), params)
 
 
-def registration_link(request: Request, realm: Realm, client: Client) -> str | None:
+def registration_link(request: Request, realm: Realm, client: Client, tab: AuthSession | None = None) -> str | None:
     """The login page's "Register" link (login.ftl's ``url.registrationUrl``), while registration is allowed."""
     if not realm.registration_allowed:
         return None
-    return redirect_uris.with_params(action_url(request, realm, "registration"), {"client_id": client.client_id})
+    return redirect_uris.with_params(action_url(request, realm, "registration"), tab_params(tab, client))
 
 
 async def page_body(
@@ -131,22 +170,23 @@ async def page_body(
     ui: Language,
 ) -> str:
     """The page of the step ``waiting`` stands for, its forms posting its code."""
-    token, user = waiting.auth_session.form_token, waiting.user
+    tab = waiting.auth_session
+    token, user = tab.form_token, waiting.user
     if isinstance(outcome, login_outcomes.NeedLogin):
         return pages.login(
             display(realm),
-            login_action(request, realm, token, client),
+            login_action(request, realm, tab, client),
             token,
             username=outcome.username,
             error=outcome.error,
             remember_me=realm.remember_me,
             remember_me_checked=outcome.remember_me,
             reauthenticate=outcome.user_id is not None,
-            register=registration_link(request, realm, client) if outcome.user_id is None else None,
-            reset=reset_link(request, realm, client) if outcome.user_id is None else None,
+            register=registration_link(request, realm, client, tab) if outcome.user_id is None else None,
+            reset=reset_link(request, realm, client, tab) if outcome.user_id is None else None,
             success=outcome.success,
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
-            restart=restart_link(request, realm, client) if outcome.user_id is not None else None,
+            restart=restart_link(request, realm, client, tab) if outcome.user_id is not None else None,
             ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedOtp):
@@ -155,13 +195,13 @@ async def page_body(
         attempted = waiting.request.attempted_username or (user.username if user else "")
         return pages.login_otp(
             display(realm),
-            login_action(request, realm, token, client),
+            login_action(request, realm, tab, client),
             token,
             creds,
             selected,
             outcome.error,
             username=attempted,
-            restart=restart_link(request, realm, client),
+            restart=restart_link(request, realm, client, tab),
             ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
@@ -170,7 +210,7 @@ async def page_body(
         mode = outcome.mode or request.query_params.get("mode")
         return pages.config_totp(
             display(realm),
-            action_url(request, realm, "required-action"),
+            step_url(request, realm, "required-action", tab, client),
             token,
             otp.policy(realm),
             otp.key_uri(otp.policy(realm), display(realm), user.username, secret),
@@ -179,11 +219,14 @@ async def page_body(
             error=outcome.error,
             cancel=outcome.cancel,
             mode=mode,
-            mode_urls=(totp_mode_url(request, realm, client, "manual"), totp_mode_url(request, realm, client, "qr")),
+            mode_urls=(
+                totp_mode_url(request, realm, client, "manual", tab),
+                totp_mode_url(request, realm, client, "qr", tab),
+            ),
             ui=ui,
         )
     if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
-        target = action_url(request, realm, "required-action")
+        target = step_url(request, realm, "required-action", tab, client)
         return pages.update_password(display(realm), target, token, outcome.error, cancel=outcome.cancel, ui=ui)
     if isinstance(
         outcome,
@@ -197,13 +240,14 @@ async def page_body(
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(
-            action_url(request, realm, "required-action"), {"execution": required_actions.VERIFY_EMAIL}
+            action_url(request, realm, "required-action"),
+            tab_params(tab, client, **{EXECUTION: required_actions.VERIFY_EMAIL}),
         )
         return pages.verify_email(display(realm), user.email or "", resend, ui=ui)
     assert isinstance(outcome, login_outcomes.NeedConsent)
     return pages.consent(
         display(realm),
-        redirect_uris.with_params(action_url(request, realm, "consent"), {"client_id": client.client_id}),
+        redirect_uris.with_params(action_url(request, realm, "consent"), tab_params(tab, client)),
         token,
         client.name or client.client_id,
         [item.text for item in outcome.items],

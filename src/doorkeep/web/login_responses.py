@@ -32,7 +32,16 @@ from doorkeep.web import action_pages, cookies, verify_email
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import form_post_headers
 from doorkeep.web.http import base_url, issuer, state
-from doorkeep.web.login_pages import NO_BACK, action_url, display, error_page, html, page_body, set_auth_cookie
+from doorkeep.web.login_pages import (
+    NO_BACK,
+    action_url,
+    display,
+    error_page,
+    html,
+    page_body,
+    root_for_new_tab,
+    set_auth_cookie,
+)
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -125,16 +134,14 @@ async def _respond(
     if isinstance(outcome, login_outcomes.AccountUpdated):
         return await account_updated(request, tx, realm, outcome, auth_session)
     if isinstance(outcome, login_outcomes.Done):
-        if auth_session is not None:
-            await tx.flows.delete_auth_session(auth_session.id)
         signer = await response_signer(request, tx, realm, client, auth_request.response_mode)
         response = authorization_response(request, tx, realm, client, auth_request, outcome.response, signer)
-        return await signed_in(request, tx, realm, outcome.session, response)
+        await signed_in(request, tx, realm, outcome.session, response)
+        return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_outcomes.DeviceDone):  # DeviceGrantType.approveOAuth2DeviceAuthorization
-        if auth_session is not None:
-            await tx.flows.delete_auth_session(auth_session.id)
         failed = None if outcome.approved else "expired_token"
-        return await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
+        response = await signed_in(request, tx, realm, outcome.session, device_status(request, realm, failed))
+        return await login_over(request, tx, realm, auth_session, response)
     if isinstance(outcome, login_outcomes.Failed) and auth_request.device_user_code is not None:
         # DeviceGrantType.denyOAuth2DeviceAuthorization: unlike a redirecting error, the authentication session
         # stays (OIDCLoginProtocol.sendError returns before removing it), so the consent form posted again
@@ -155,12 +162,13 @@ async def _respond(
         )
         response = await error_redirect(request, tx, realm, err)
         return await login_over(request, tx, realm, auth_session, response)
-    # the page the login now waits on, in its authentication session
-    waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now)
+    # the page the login now waits on, in its authentication session (a new tab of the browser's root)
+    root = await root_for_new_tab(request, tx, realm) if auth_session is None else auth_session.root
+    waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)
     switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
     ui = page_locale.language(request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to)
     response = html(await page_body(request, tx, realm, client, outcome, waiting, ui), 200)
-    set_auth_cookie(response, request, realm, waiting.auth_session.id)
+    set_auth_cookie(response, request, realm, waiting.auth_session)
     if waiting.mail_to and waiting.user is not None:
         await verify_email.send(
             request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, response
@@ -172,14 +180,10 @@ async def account_updated(
     request: Request, tx: Tx, realm: Realm, outcome: login_outcomes.AccountUpdated, auth_session: AuthSession | None
 ) -> Response:
     """END_AFTER_REQUIRED_ACTIONS: "Your account has been updated." and the authentication session gone."""
-    if auth_session is not None:
-        await tx.flows.delete_auth_session(auth_session.id)
     user = await tx.users.get(outcome.user_id)
     ui = page_locale.language(request, realm, user=user)
     body = pages.action_info(display(realm), ui.text("accountUpdatedMessage"), back_uri=outcome.back_uri, ui=ui)
-    response = html(body)
-    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
-    return response
+    return await login_over(request, tx, realm, auth_session, html(body))
 
 
 def authorization_response(
@@ -219,9 +223,8 @@ def device_status(request: Request, realm: Realm, error: str | None) -> Response
 
 
 async def signed_in(request: Request, tx: Tx, realm: Realm, session: UserSession, response: Response) -> Response:
-    """The end of a login: the SSO cookies set, the authentication session's cookie dropped."""
+    """The end of a login: the SSO cookies set (the tab's authentication session goes with ``login_over``)."""
     await set_login_cookies(request, tx, realm, session, response)
-    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     remember(request, realm, session, response)
     return response
 
@@ -248,9 +251,13 @@ def remember(request: Request, realm: Realm, session: UserSession, response: Res
 async def login_over(
     request: Request, tx: Tx, realm: Realm, auth_session: AuthSession | None, response: Response
 ) -> Response:
-    """The login is over (refused, failed, its user gone): its authentication session and cookie go with it,
-    so its forms are dead."""
+    """The login is over (signed in, refused, failed, its user gone): its tab's authentication session goes, so
+    its forms are dead (AuthenticationSessionManager.removeTabIdInAuthenticationSession); the cookie goes with
+    the root's last tab, while another tab's login is still there (even expired: its page still learns that
+    the user logged in meanwhile) it stays."""
     if auth_session is not None:
         await tx.flows.delete_auth_session(auth_session.id)
-    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
+    root = auth_session.root if auth_session is not None else request.cookies.get(sso.AUTH_COOKIE, "")
+    if not root or not await tx.flows.root_alive(realm.id, root, None):
+        cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     return response

@@ -31,8 +31,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_actions, login_outcomes, login_session, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.reset_credentials import NOT_ALLOWED, STEP
-from doorkeep.sessions import sso
-from doorkeep.web import email_links, login, login_pages, login_responses
+from doorkeep.web import email_links, login, login_pages, login_responses, login_tabs
 from doorkeep.web import locale as page_locale
 from doorkeep.web.admin import emails
 from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
@@ -43,10 +42,10 @@ if TYPE_CHECKING:
 _NOBODY = User(id="", realm_id="", username="", email="nobody@invalid.example")  # for the same work
 
 
-async def _current(request: Request, tx: Tx, realm: Realm) -> AuthSession | None:
-    found = await tx.flows.get_auth_session(request.cookies.get(sso.AUTH_COOKIE, ""))
+async def _current(request: Request, tx: Tx, realm: Realm, code: str | None = None) -> AuthSession | None:
+    found = await login_pages.current_tab(request, tx, realm, code=code)
     now = state(request).services.clock.now()
-    return found if found is not None and found.realm_id == realm.id and found.expires > now else None
+    return found if found is not None and found.expires > now else None
 
 
 async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, Client] | Response:
@@ -73,7 +72,7 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
     )
     now = state(request).services.clock.now()
     auth_session = AuthSession(
-        secrets.token_urlsafe(24),
+        login_session.new_tab_id(),
         realm.id,
         client.id,
         secrets.token_urlsafe(24),
@@ -81,6 +80,7 @@ async def _fresh(request: Request, tx: Tx, realm: Realm) -> tuple[AuthSession, C
         None,
         now + realm.access_code_lifespan_login,
         login_session.AUTHENTICATE,
+        root_id=await login_pages.root_for_new_tab(request, tx, realm),
     )
     await tx.flows.create_auth_session(auth_session)
     return auth_session, client
@@ -99,15 +99,14 @@ async def _page(
     form_token = secrets.token_urlsafe(24)
     await tx.flows.advance_auth_session(auth_session.id, None, STEP, form_token)
     auth_request = AuthRequest.from_json(auth_session.request)
-    back = redirect_uris.with_params(
-        login_pages.action_url(request, realm, "authenticate"), {"client_id": client.client_id}
-    )
+    tab = login_pages.tab_params(auth_session, client)
+    back = redirect_uris.with_params(login_pages.action_url(request, realm, "authenticate"), tab)
     ui = page_locale.language(
         request, realm, auth_request=auth_request, switch_to=login_pages.action_url(request, realm, STEP)
     )
     body = pages.reset_password(
         login_pages.display(realm),
-        login_pages.action_url(request, realm, STEP),
+        redirect_uris.with_params(login_pages.action_url(request, realm, STEP), tab),
         form_token,
         login_url=back,
         with_email=realm.login_with_email_allowed,
@@ -116,7 +115,7 @@ async def _page(
         ui=ui,
     )
     response = login_pages.html(body)
-    login_pages.set_auth_cookie(response, request, realm, auth_session.id)
+    login_pages.set_auth_cookie(response, request, realm, auth_session)
     response.headers["Cache-Control"] = login_pages.NO_BACK
     return response
 
@@ -130,6 +129,11 @@ async def page(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await _current(request, tx, realm)
+        if auth_session is None and request.query_params.get(login_pages.TAB_ID) is not None:
+            gone = await login_pages.current_tab(request, tx, realm)  # the tab's login expired or is over
+            answered = await login_tabs.already_logged_in(request, tx, realm, STEP, gone)
+            if answered is not None:
+                return answered
         client = await tx.clients.get(auth_session.client_id) if auth_session is not None else None
         if auth_session is None or client is None:
             if not realm.reset_password_allowed:
@@ -170,7 +174,7 @@ async def submit(request: Request) -> Response:
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
-        auth_session = await _current(request, tx, realm)
+        auth_session = await _current(request, tx, realm, form.get("session_code"))
         if auth_session is None:
             return login_pages.error_page(request, realm, login_actions.TIMED_OUT)
         client = await tx.clients.get(auth_session.client_id)

@@ -210,4 +210,8 @@ MESSAGES: dict[str, str] = {
         "Geben Sie Ihren Benutzernamen oder Ihre E-Mail-Adresse ein und klicken Sie auf Absenden. Danach werden "
         "wir Ihnen eine E-Mail mit weiteren Instruktionen zusenden."
     ),
+    "pageExpiredTitle": "Diese Seite ist nicht mehr gültig.",
+    "pageExpiredMsg1": "Um den Anmeldevorgang neu zu starten",
+    "pageExpiredMsg2": "Um den Anmeldevorgang fortzusetzen",
+    "alreadyLoggedIn": "Sie sind bereits angemeldet.",
 }

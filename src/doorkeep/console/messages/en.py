@@ -234,6 +234,10 @@ MESSAGES: dict[str, str] = {
     "emailVerifyInstruction2": "Haven't received a verification code in your email?",
     "doClickHere": "Click here",
     "emailVerifyInstruction3": "to re-send the email.",
+    "pageExpiredTitle": "Page has expired",
+    "pageExpiredMsg1": "To restart the login process",
+    "pageExpiredMsg2": "To continue the login process",
+    "alreadyLoggedIn": "You are already logged in.",
 }
 
 # Other English texts of the same message (Doorkeep's pages and Keycloak's spell some twice).
