@@ -1,0 +1,379 @@
+"""Keycloak 26's MultipleTabsLoginTest (testsuite/integration-arquillian/tests/base/.../forms/MultipleTabsLoginTest.java)
+over HTTP: one cookie jar is the browser, each tab the page it last got. A browser keeps one root authentication
+session (the ``AUTH_SESSION_ID`` cookie) with one authentication session per tab (``tab_id`` in every
+login-actions URL), so logins in two tabs, of one client or two, each finish with their own request; a tab whose
+login expired after another tab logged in is sent back to its client with ``temporarily_unavailable`` /
+``authentication_expired``; a tab's spent page gets "Page has expired" or "Action expired". ``setTimeOffset`` is
+the fake clock; ``driver.navigate().refresh()`` of a login-actions page is a GET of the URL Keycloak puts in the
+browser's history (the form's action without its ``session_code``, BrowserHistoryHelper), of an authorization
+page the authorization request again. The realm is LoginTest's (``tests/sso_port.py``), imported anew for each
+test, ``login-test`` with the UPDATE_PROFILE and UPDATE_PASSWORD required actions as the Java ``setup``.
+
+Left out, with the reason:
+
+- testRestartFailureWithDifferentClientAfterAuthSessionExpiration, testInjectRedirectUriInClientDataAfterAuthSession-
+  Expiration: Keycloak restarts an expired tab from the one KC_RESTART cookie, which holds the request of the
+  tab opened last (a tab of another client fails with ``invalid_code`` and ``cookie_not_found``; an injected
+  ``client_data`` redirect URI is dropped for the last tab's). Doorkeep keeps each tab's request on the server
+  and restarts the expired tab from its own request, so neither the failure nor the other tab's redirect URI
+  happens; testRedirectToCorrectUrlAfterAuthSessionExpiration shows the tab keeping its own redirect URI.
+- testLogoutDifferentBrowserWithAuthenticationSessionStillPresent: it checks that a user session whose id Keycloak
+  took from the root authentication session is not reused after a logout from another browser; Doorkeep's user
+  session ids are never taken from the authentication session, so there is nothing to reuse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+
+import group_port
+import sso_port
+from browser_flow import REDIRECT, form_action, start, submit
+from group_port import fresh_realm
+from keycloak_port import admin_headers, forget, poll, update_client
+from login_test_realm import APP, LOGIN_TIMEOUT, error, error_page_text, is_login_page, mark_start
+from login_test_realm import set_time_offset as set_offset
+from sso_port import logout_form, token
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
+USER = "login-test"
+EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
+SUFFIX1, SUFFIX2 = "http://127.0.0.1:9999/auth/suffix1", "http://127.0.0.1:9999/auth/suffix2"
+ROOT_URL_REDIRECT = "http://127.0.0.1:9999/foo/bar/baz"  # root-url-client's /foo/bar/* under its root URL
+
+
+def tabs_realm() -> dict[str, Any]:
+    rep = sso_port.sso_realm()
+    for user in rep["users"]:
+        if user["username"] == USER:
+            user["requiredActions"] = ["UPDATE_PROFILE", "UPDATE_PASSWORD"]
+    return rep
+
+
+@pytest.fixture
+async def kc(env: Env) -> AsyncIterator[Env]:
+    """The realm as imported, no events pending, an empty cookie jar, ``setTimeOffset(0)`` at this moment."""
+    env.http.cookies.clear()
+    await fresh_realm(env, tabs_realm())
+    await poll(env)
+    mark_start(env)
+    yield env
+    forget(env)
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+
+def action_url(page: httpx.Response) -> str:
+    """``ActionURIUtils.getActionURIFromPageSource``: the form's action."""
+    return form_action(page.text)
+
+
+def without(url: str, name: str) -> str:
+    """``ActionURIUtils.removeQueryParamFromURI``."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, values in parse_qs(parts.query).items() for v in values if k != name]
+    return parts._replace(query=urlencode(query)).geturl()
+
+
+def history_url(page: httpx.Response) -> str:
+    """The page's URL as the browser's history has it: its form's action without the session code."""
+    return without(action_url(page), "session_code")
+
+
+def link(page: httpx.Response, element_id: str) -> str:
+    """The ``href`` of the page's link ``element_id`` (loginExpiredPage's, registerPage's, loginPage's)."""
+    marker = f'id="{element_id}" href="'
+    assert marker in page.text, page.text[:1500]
+    return page.text.split(marker, 1)[1].split('"', 1)[0].replace("&amp;", "&")
+
+
+def registration_link(page: httpx.Response) -> str:
+    """``loginPage.clickRegister()``: login.ftl's "Register" link."""
+    found = re.search(r'href="([^"]*/login-actions/registration\?[^"]*)"', page.text)
+    assert found, page.text[:1500]
+    return found[1].replace("&amp;", "&")
+
+
+def is_update_password_page(page: httpx.Response) -> bool:
+    return page.status_code == 200 and 'name="password-new"' in page.text
+
+
+def is_update_profile_page(page: httpx.Response) -> bool:
+    return page.status_code == 200 and 'id="kc-update-profile-form"' in page.text
+
+
+def is_register_page(page: httpx.Response) -> bool:
+    return page.status_code == 200 and 'id="kc-register-form"' in page.text
+
+
+def is_login_expired_page(page: httpx.Response) -> bool:
+    """``loginExpiredPage.assertCurrent()``: login-page-expired.ftl."""
+    return page.status_code == 200 and "Page has expired" in page.text and 'id="loginContinueLink"' in page.text
+
+
+def app_page(response: httpx.Response, redirect: str = REDIRECT) -> dict[str, str]:
+    """``appPage.assertCurrent()``: the redirect back to the client at ``redirect``; its parameters."""
+    assert response.status_code == 302, (response.status_code, response.text[:1500])
+    assert response.headers["location"].startswith(redirect), response.headers["location"]
+    return dict(httpx.URL(response.headers["location"]).params)
+
+
+async def login(kc: Env, page: httpx.Response, password: str = "password") -> httpx.Response:
+    """``loginPage.login("login-test", password)``."""
+    assert is_login_page(page), page.text[:1500]
+    return await submit(kc.http, page, username=USER, password=password)
+
+
+async def finish_required_actions(kc: Env, update_password: httpx.Response) -> httpx.Response:
+    """``updatePasswordPage.changePassword`` then ``updateProfilePage...submit()``: the answer of the last."""
+    assert is_update_password_page(update_password), update_password.text[:1500]
+    profile = await submit(kc.http, update_password, **{"password-new": "password", "password-confirm": "password"})
+    assert is_update_profile_page(profile), profile.text[:1500]
+    return await submit(kc.http, profile, firstName="John", lastName="Doe3", email="john@doe3.com")
+
+
+async def login_success_and_do_required_actions(
+    kc: Env, page: httpx.Response, redirect: str = REDIRECT
+) -> dict[str, str]:
+    """``loginSuccessAndDoRequiredActions``: the login, both required actions, the app page; its parameters."""
+    return app_page(await finish_required_actions(kc, await login(kc, page)), redirect)
+
+
+async def assert_already_logged_in(kc: Env, response: httpx.Response, event_type: str) -> None:
+    """``assertOnAppPageWithAlreadyLoggedInError``: the app gets ``temporarily_unavailable`` /
+    ``authentication_expired``, the event says ``already_logged_in`` and that the client was redirected to."""
+    params = app_page(response)
+    assert params["error"] == "temporarily_unavailable" and params["error_description"] == "authentication_expired"
+    events = [e for e in await poll(kc) if e.get("error")]
+    assert len(events) == 1, events
+    event = events[0]
+    assert event["type"] == f"{event_type}_ERROR" and event["error"] == "already_logged_in", event
+    assert event.get("userId") is None and event["clientId"] == APP, event
+    expected = {"redirect_uri": REDIRECT, "redirected_to_client": "true", "response_type": "code"}
+    assert {k: event["details"].get(k) for k in expected} == expected, event
+    assert event["details"]["response_mode"] == "query", event
+
+
+async def multiple_tabs_parallel_login(kc: Env) -> httpx.Response:
+    """``multipleTabsParallelLogin``: the login form in two tabs, both expire, tab 2 restarts and logs in; tab 1's
+    login form."""
+    tab1 = await start(kc.http, "test", APP)
+    tab2 = await start(kc.http, "test", APP)
+    assert is_login_page(tab1) and is_login_page(tab2)
+    set_offset(kc, 7200)
+    restarted = await login(kc, tab2)
+    assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
+    await poll(kc)  # events.clear()
+    await login_success_and_do_required_actions(kc, restarted)
+    return tab1
+
+
+# --- MultipleTabsLoginTest --------------------------------------------------------------------------------
+
+
+async def test_multiple_tabs_parallel_login_test(kc: Env) -> None:
+    tab1 = await login(kc, await start(kc.http, "test", APP))
+    assert is_update_password_page(tab1)
+    tab2 = await start(kc.http, "test", APP)  # the login page again in a new tab
+    await login_success_and_do_required_actions(kc, tab2)
+    # back in tab 1, a refresh: logged in automatically, its required actions done in tab 2
+    assert "code" in app_page(await kc.http.get(history_url(tab1)))
+
+
+async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_in_the_middle(kc: Env) -> None:
+    tab1 = await multiple_tabs_parallel_login(kc)
+    await assert_already_logged_in(kc, await login(kc, tab1), "LOGIN")
+
+
+async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_register_click(kc: Env) -> None:
+    tab1 = await multiple_tabs_parallel_login(kc)
+    await assert_already_logged_in(kc, await kc.http.get(registration_link(tab1)), "REGISTER")
+
+
+async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_reset_password_click(kc: Env) -> None:
+    tab1 = await multiple_tabs_parallel_login(kc)
+    await assert_already_logged_in(kc, await kc.http.get(link(tab1, "kc-forgot-password")), "RESET_PASSWORD")
+
+
+async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_required_action(kc: Env) -> None:
+    tab1 = await login(kc, await start(kc.http, "test", APP))
+    assert is_update_password_page(tab1)
+    tab2 = await start(kc.http, "test", APP)
+    set_offset(kc, 7200)
+    restarted = await login(kc, tab2)
+    assert error(restarted) == LOGIN_TIMEOUT
+    await login_success_and_do_required_actions(kc, restarted)
+    await poll(kc)
+    changed = await submit(kc.http, tab1, **{"password-new": "password", "password-confirm": "password"})
+    await assert_already_logged_in(kc, changed, "CUSTOM_REQUIRED_ACTION")
+
+
+async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_refresh_in_tab1(kc: Env) -> None:
+    tab1 = await login(kc, await start(kc.http, "test", APP), "bad-password")
+    assert is_login_page(tab1)
+    tab2 = await start(kc.http, "test", APP)
+    set_offset(kc, 7200)
+    restarted = await login(kc, tab2)
+    assert error(restarted) == LOGIN_TIMEOUT
+    await login_success_and_do_required_actions(kc, restarted)
+    await poll(kc)
+    await assert_already_logged_in(kc, await kc.http.get(history_url(tab1)), "LOGIN")
+
+
+async def test_with_auth_session_expired_in_the_middle_bad_redirect_uri(kc: Env) -> None:
+    failed = await submit(kc.http, await start(kc.http, "test", APP), username="invalid", password="invalid")
+    assert is_login_page(failed)
+    login_url = history_url(failed)  # a login-actions URL, naming its tab
+    assert "tab_id=" in login_url
+    again = await start(kc.http, "test", APP)
+    set_offset(kc, 7200)
+    restarted = await login(kc, again)
+    assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
+    await login_success_and_do_required_actions(kc, restarted)
+    await update_client(kc, APP, redirectUris=["https://foo"])
+    await poll(kc)
+    refused = await kc.http.get(login_url)
+    assert refused.status_code == 400 and error_page_text(refused) == "Invalid parameter: redirect_uri"
+    [event] = await poll(kc)
+    assert event["type"] == "LOGIN_ERROR" and event["error"] == "invalid_redirect_uri", event
+    assert event.get("userId") is None and event.get("sessionId") is None, event
+    assert event["details"]["response_type"] == "code" and event["details"]["response_mode"] == "query", event
+
+
+async def test_login_after_logout_from_different_tab(kc: Env) -> None:
+    code = (await login_success_and_do_required_actions(kc, await start(kc.http, "test", APP)))["code"]
+    tokens = await token(kc.http, code)
+    # seamless login in the second tab, the user already authenticated
+    assert "code" in app_page(await start(kc.http, "test", APP))
+    await poll(kc)
+    logged_out = await logout_form(kc.http, tokens["id_token"])  # logout in the second tab
+    assert logged_out.status_code == 302
+    assert [e["type"] for e in await poll(kc)] == ["LOGOUT"]
+    assert "code" in app_page(await login(kc, await start(kc.http, "test", APP)))  # re-login in the second tab
+    assert "code" in app_page(await start(kc.http, "test", APP))  # seamless authentication in the first tab
+
+
+async def test_multiple_tabs_login_and_passive_check(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP)
+    assert is_login_page(tab1)
+    passive = await start(kc.http, "test", APP, response_type="none", prompt="none")
+    assert "error=login_required" in urlsplit(passive.headers["location"]).query
+    assert is_update_password_page(await login(kc, tab1))  # the login goes on in the first tab
+
+
+async def test_expired_authentication_action_current_code_expired_execution(kc: Env) -> None:
+    page = await start(kc.http, "test", APP)
+    action_url1 = action_url(page)
+    register = await kc.http.get(registration_link(page))  # "register" clicked in tab 2
+    assert is_register_page(register)
+    expired = await kc.http.get(action_url1)  # tab 1's login form, its code spent
+    assert is_login_expired_page(expired)
+    register = await kc.http.get(link(expired, "loginContinueLink"))
+    assert is_register_page(register)
+    back = register.text.split('<div id="kc-form-options"><a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    await login_success_and_do_required_actions(kc, await kc.http.get(back))  # "Back to login", then the login
+
+
+async def test_expired_authentication_action_expired_code_current_execution(kc: Env) -> None:
+    page = await start(kc.http, "test", APP)
+    action_url1 = action_url(page)
+    failed = await submit(kc.http, page, username="invalid", password="invalid")
+    assert is_login_page(failed) and error(failed) == "Invalid username or password."
+    again = await kc.http.get(action_url1)
+    assert again.status_code == 302  # the tab's login page, by its URL
+    page = await kc.http.get(again.headers["location"])
+    assert is_login_page(page) and error(page) == EXPIRED_ACTION
+    await login_success_and_do_required_actions(kc, page)
+
+
+async def test_expired_authentication_action_expired_code_expired_execution(kc: Env) -> None:
+    page = await start(kc.http, "test", APP)
+    action_url1 = action_url(page)
+    update = await login(kc, page)
+    assert is_update_password_page(update)
+    expired = await kc.http.get(action_url1)
+    assert is_login_expired_page(expired)
+    update = await kc.http.get(link(expired, "loginContinueLink"))
+    app_page(await finish_required_actions(kc, update))
+
+
+async def test_login_action_without_execution(kc: Env) -> None:
+    page = await start(kc.http, "test", APP)
+    assert is_login_expired_page(await kc.http.get(without(action_url(page), "execution")))
+
+
+async def test_login_action_without_execution_in_required_actions(kc: Env) -> None:
+    update = await login(kc, await start(kc.http, "test", APP))
+    assert is_update_password_page(update)
+    again = await kc.http.get(without(action_url(update), "execution"))
+    app_page(await finish_required_actions(kc, again))  # back on the update-password page
+
+
+async def test_login_with_different_clients(kc: Env) -> None:
+    tab1 = await login(kc, await start(kc.http, "test", APP), "bad-password")
+    tab1_url = history_url(tab1)
+    tab2 = await start(kc.http, "test", "root-url-client", redirect_uri=ROOT_URL_REDIRECT)
+    assert is_login_page(tab2)
+    await login_success_and_do_required_actions(kc, await kc.http.get(tab1_url))  # back to tab 1, finished there
+    # tab 2 again (its URL, the authorization request): on the root-url-client's page
+    app_page(await start(kc.http, "test", "root-url-client", redirect_uri=ROOT_URL_REDIRECT), ROOT_URL_REDIRECT)
+
+
+async def test_login_with_same_client_different_states_login_in_tab1(kc: Env) -> None:
+    tab1 = await login(kc, await start(kc.http, "test", APP, redirect_uri=SUFFIX1, state="state1"), "bad-password")
+    tab1_url = history_url(tab1)
+    tab2 = await start(kc.http, "test", APP, redirect_uri=SUFFIX2, state="state2")
+    assert is_login_page(tab2)
+    params = await login_success_and_do_required_actions(kc, await kc.http.get(tab1_url), SUFFIX1)
+    assert params["state"] == "state1"
+
+
+async def test_login_with_same_client_different_states_login_in_tab2(kc: Env) -> None:
+    tab1 = await login(kc, await start(kc.http, "test", APP, redirect_uri=SUFFIX1, state="state1"), "bad-password")
+    assert is_login_page(tab1)
+    tab2 = await start(kc.http, "test", APP, redirect_uri=SUFFIX2, state="state2")
+    params = await login_success_and_do_required_actions(kc, tab2, SUFFIX2)
+    assert params["state"] == "state2"
+
+
+async def test_empty_base_url(kc: Env) -> None:
+    client = {"clientId": "empty-baseurl-client", "enabled": True, "baseUrl": "", "redirectUris": ["*"]}
+    created = await kc.http.post(
+        "/admin/realms/test/clients", json={**client, "secret": "password"}, headers=await admin_headers(kc)
+    )
+    assert created.status_code == 201, created.text
+    tab1 = await login(kc, await start(kc.http, "test", "empty-baseurl-client"))
+    assert is_update_password_page(tab1)
+    tab2 = await start(kc.http, "test", "empty-baseurl-client")
+    await login_success_and_do_required_actions(kc, tab2)
+    assert "code" in app_page(await kc.http.get(history_url(tab1)))  # tab 1 refreshed: logged in
+
+
+async def test_login_page_refresh(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP)
+    assert is_login_page(tab1)
+    kc.http.cookies.delete("AUTH_SESSION_ID")  # to be made anew in tab 2
+    tab2 = await start(kc.http, "test", APP)
+    assert is_login_page(tab2)
+    tab1 = await start(kc.http, "test", APP)  # tab 1 refreshed: its authorization request again
+    await login_success_and_do_required_actions(kc, tab1)
+    assert "code" in app_page(await login(kc, tab2))
+
+
+async def test_redirect_to_correct_url_after_auth_session_expiration(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP, redirect_uri=SUFFIX1)
+    tab2 = await start(kc.http, "test", APP, redirect_uri=SUFFIX2)
+    assert is_login_page(tab1) and is_login_page(tab2)
+    set_offset(kc, 7200)
+    restarted = await login(kc, tab1)  # tab 2 closed, the login tried in tab 1
+    assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
+    await login_success_and_do_required_actions(kc, restarted, SUFFIX1)
