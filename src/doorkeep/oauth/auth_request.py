@@ -66,6 +66,9 @@ class AuthRequest:
     # ACRs the client asks for, which the ``acr`` claim is named from (oauth/acr.py).
     claims: str | None = None
     acr_values: str | None = None
+    # The APP_INITIATED_FLOW client note: "registration" for a login the application began on the registration
+    # form (the registrations endpoint, ``prompt=create``), which "Restart login" begins there again.
+    app_initiated_flow: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

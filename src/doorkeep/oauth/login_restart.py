@@ -22,7 +22,7 @@ from doorkeep import events
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import login_flow
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_outcomes import Browser, NeedLogin, Outcome
+from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedRegistration, Outcome
 from doorkeep.sessions import remember_me, service, sso
 
 if TYPE_CHECKING:
@@ -98,6 +98,10 @@ async def restart_flow(
     if stored.user_session_id is not None:
         await service.end(tx, stored.user_session_id, False)
     request = dataclasses.replace(stored, user_session_id=None, sso_login=False)
+    if (
+        request.app_initiated_flow == login_flow.REGISTER and realm.registration_allowed
+    ):  # resetFlow(APP_INITIATED_FLOW)
+        return Restarted(client, request, NeedRegistration(login_flow.registration_prefill(request)))
     remembered = remember_me.remembered_username(remember_me_cookie)
     outcome = await login_flow.begin(tx, services, realm, client, request, None, browser, remembered)
     return Restarted(client, request, outcome)

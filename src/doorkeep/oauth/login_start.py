@@ -97,6 +97,7 @@ async def start(
     if register or params.get("prompt") == "create":
         if not realm.registration_allowed:
             return ErrorPage(registration.NOT_ALLOWED, request)
+        request = dataclasses.replace(request, app_initiated_flow=login_flow.REGISTER)
         return Started(client, request, NeedRegistration(login_flow.registration_prefill(request)), registering=True)
     current = await sso.current_session(tx, services, realm, issuer, browsing.identity_cookie)
     request = login_flow.pinned(request, current, services.clock.now())
