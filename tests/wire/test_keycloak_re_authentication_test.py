@@ -13,11 +13,6 @@ Left out, with the reason:
 - The social-button assertions of usernamePasswordFormReauthentication(WithResetFlow) (``assertSocialButtonsPresent``
   and the user's GitHub link): identity brokering, which Doorkeep deliberately lacks. The rest of each method is
   ported.
-- The second browser tab of loginAfterLogoutWithDifferentSessionId: Keycloak keeps one authentication session per
-  tab (``tab_id``) under the browser's root session, so the first tab's form still signs in after a second tab
-  opened the login. Doorkeep keeps one authentication session per browser: the second authorization request
-  replaces it, and the first tab's form is refused ("the form has expired"). Not fixed here; the rest of the
-  method is ported.
 """
 
 from __future__ import annotations
@@ -176,11 +171,12 @@ async def test_login_after_expired_user_session(kc: Env) -> None:
 
 
 async def test_login_after_logout_with_different_session_id(kc: Env) -> None:
-    """ReAuthenticationTest.loginAfterLogoutWithDifferentSessionId, without its second tab (see the module's
-    docstring): after a logout with the refresh token, the login form is back and the new login's token and
-    session differ from the first's."""
+    """ReAuthenticationTest.loginAfterLogoutWithDifferentSessionId: a second tab opens the login form and is
+    closed, the first tab's form still signs in (one authentication session per tab); after a logout with the
+    refresh token, the login form is back and the new login's token and session differ from the first's."""
     page = await open_login_form(kc)
     assert is_login_page(page)
+    assert is_login_page(await open_login_form(kc))  # the second tab, closed without a login
     first = await token(kc.http, code_from(await login(kc, page, USER))["code"])
     out = await kc.http.post(
         "/realms/test/protocol/openid-connect/logout",
