@@ -33,3 +33,33 @@ async def test_advancing_an_auth_session_records_the_step_and_replaces_the_form_
         "t1",
         {"scope": "openid"},
     )
+
+
+async def test_the_tabs_of_a_root_are_found_by_tab_id_then_by_form_code_then_newest(db: Database) -> None:
+    """One browser's root authentication session holds a tab per login; a row from before tabs is its own root."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm)
+        for tab, code, expires, root in (("t1", "c1", 1_000, "r"), ("t2", "c2", 2_000, "r"), ("old", "c3", 3_000, "")):
+            await tx.flows.create_auth_session(
+                AuthSession(tab, realm.id, client.id, code, {}, None, expires, root_id=root)
+            )
+    async with db.transaction(write=False) as tx:
+        by_tab = await tx.flows.get_tab(realm.id, "r", "t1")
+        by_code = await tx.flows.get_tab(realm.id, "r", None, "c1")
+        newest = await tx.flows.get_tab(realm.id, "r", None, "nope")
+        elsewhere = await tx.flows.get_tab(realm.id, "r", "old")  # another root's tab
+        legacy = await tx.flows.get_tab(realm.id, "old", None)
+        other_realm = await tx.flows.get_tab("elsewhere", "r", "t1")
+        alive = [
+            await tx.flows.root_alive(realm.id, "r", 1_500),
+            await tx.flows.root_alive(realm.id, "r", 1_500, besides="t2"),
+            await tx.flows.root_alive(realm.id, "r", None, besides="t2"),
+            await tx.flows.root_alive(realm.id, "nobody", None),
+        ]
+    assert by_tab is not None and (by_tab.id, by_tab.root) == ("t1", "r")
+    assert by_code is not None and by_code.id == "t1"
+    assert newest is not None and newest.id == "t2"
+    assert elsewhere is None and other_realm is None
+    assert legacy is not None and (legacy.id, legacy.root_id, legacy.root) == ("old", "", "old")
+    assert alive == [True, False, True, False]

@@ -16,7 +16,7 @@ class FlowRepo:
         self._c = conn
 
     async def create_auth_session(self, s: AuthSession) -> None:
-        await self._c.execute(insert(auth_sessions).values(**s.__dict__))
+        await self._c.execute(insert(auth_sessions).values(**{**s.__dict__, "root_id": s.root_id or None}))
 
     async def get_auth_session(self, session_id: str) -> AuthSession | None:
         row = (await self._c.execute(select(auth_sessions).where(auth_sessions.c.id == session_id))).first()
