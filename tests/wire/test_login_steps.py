@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import httpx
 import pytest
 
-from browser_flow import code_from, form_fields, login, start, submit
+from browser_flow import code_from, form_action, form_fields, login, start, submit
 from support import password_grant, seed_client, seed_realm, seed_user, update_client, update_user
 from wire_env import Env
 
@@ -135,8 +138,26 @@ async def test_consent_code_cannot_be_replayed_after_consent(realm: Env) -> None
     page = await start(realm.http, "test", "app")
     consent = await submit(realm.http, page, username="user1", password="password")
     assert "code" in code_from(await submit(realm.http, consent, accept="yes"))
-    replay = await submit(realm.http, consent, accept="yes")  # the tab's login is over; the SSO session says so
-    assert replay.status_code == 200 and "You are already logged in." in replay.text
+    # the tab's login is over and the SSO session says so: the client gets temporarily_unavailable at the redirect
+    # URI of the form's client_data (SessionCodeChecks, LoginProtocol.Error.ALREADY_LOGGED_IN), no code
+    replay = code_from(await submit(realm.http, consent, accept="yes"))
+    assert "code" not in replay and replay["state"] == "st4te"
+    assert (replay["error"], replay["error_description"]) == ("temporarily_unavailable", "authentication_expired")
+
+
+async def test_a_finished_tab_with_a_forged_client_data_gets_no_redirect(realm: Env) -> None:
+    """The form's ``client_data`` is only a hint: malformed, "Invalid Request"; naming a redirect URI the client
+    does not have, "Invalid parameter: redirect_uri"."""
+    page = await start(realm.http, "test", "app")
+    action = form_action(page.text)
+    assert "code" in code_from(await submit(realm.http, page, username="user1", password="password"))
+    malformed = re.sub(r"client_data=[^&]*", "client_data=%%%", action)
+    refused = await realm.http.post(malformed, data={**form_fields(page.text), "username": "user1", "password": "x"})
+    assert refused.status_code == 400 and "Invalid Request" in refused.text
+    evil = base64.urlsafe_b64encode(b'{"ru":"https://evil.example/cb","rt":"code"}').decode().rstrip("=")
+    elsewhere = re.sub(r"client_data=[^&]*", f"client_data={evil}", action)
+    refused = await realm.http.post(elsewhere, data={**form_fields(page.text), "username": "user1", "password": "x"})
+    assert refused.status_code == 400 and "Invalid parameter: redirect_uri" in refused.text
 
 
 async def test_a_denied_consent_ends_the_login(realm: Env) -> None:

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_outcomes, login_session, redirect_uris, required_actions
+from doorkeep.oauth import client_data, login_outcomes, login_session, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, Waiting
@@ -82,11 +82,12 @@ def action_url(request: Request, realm: Realm, action: str) -> str:
 
 
 def tab_params(auth_session: AuthSession | None, client: Client, **first: str) -> dict[str, str]:
-    """The query every login-actions URL of a tab carries after its own parameters: the client and the tab
-    (Keycloak's ``client_id`` and ``tab_id``)."""
+    """The query every login-actions URL of a tab carries after its own parameters: the client, the tab and the
+    client's redirect (Keycloak's ``client_id``, ``tab_id`` and ``client_data``)."""
     params = {**first, "client_id": client.client_id}
     if auth_session is not None:
         params[TAB_ID] = auth_session.id
+        params[client_data.PARAM] = client_data.encode(AuthRequest.from_json(auth_session.request))
     return params
 
 

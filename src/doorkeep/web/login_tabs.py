@@ -22,9 +22,10 @@ from starlette.responses import RedirectResponse, Response
 from doorkeep import events
 from doorkeep.console import pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_actions, redirect_uris
+from doorkeep.oauth import client_data, login_actions, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.authorize_redirects import target
+from doorkeep.oauth.client_data import ClientData
 from doorkeep.oauth.login_session import STEP_ACTIONS
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 ALREADY_LOGGED_IN, AUTHENTICATION_EXPIRED = "already_logged_in", "authentication_expired"  # Errors, Constants
 INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
+INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
 # The event each login-actions endpoint records (LoginActionsService's EventBuilder), ``_ERROR`` on a failure.
 EVENT_TYPES = {
     "authenticate": "LOGIN",
@@ -91,12 +93,30 @@ async def already_logged_in(
     session, user = current
     if auth_session is not None and session.auth_time < auth_session.expires - realm.access_code_lifespan_login:
         return None
-    if auth_session is not None:
-        await tx.flows.delete_auth_session(auth_session.id)
-    client = await tx.clients.get(auth_session.client_id) if auth_session is not None else None
     event_type = EVENT_TYPES.get(action, "LOGIN")
     now, ip = services.clock.now(), client_ip(request)
-    if client is None or not client.enabled or auth_session is None:
+    if auth_session is not None:  # the tab's own request, kept on the server
+        await tx.flows.delete_auth_session(auth_session.id)
+        client = await tx.clients.get(auth_session.client_id)
+        stored = AuthRequest.from_json(auth_session.request)
+        data = ClientData(stored.redirect_uri, stored.response_type, stored.response_mode, stored.state)
+    else:  # a finished (or purged) tab: its URL's client_id and client_data
+        named = request.query_params.get("client_id")
+        client = await tx.clients.get_by_client_id(realm.id, named) if named else None
+        try:
+            data = client_data.decode(request.query_params.get(client_data.PARAM) or "")
+        except ValueError:  # ClientData.decodeClientDataFromParameter failed: INVALID_REQUEST
+            await events.record(
+                tx,
+                realm,
+                f"{event_type}_ERROR",
+                now=now,
+                ip=ip,
+                error="invalid_request",
+                client_id=client.client_id if client is not None else None,
+            )
+            return error_page(request, realm, INVALID_REQUEST)
+    if client is None or not client.enabled or not data.redirect_uri:
         await events.record(
             tx,
             realm,
@@ -109,10 +129,19 @@ async def already_logged_in(
         ui = page_locale.language(request, realm, user=user)
         text = ui.text("alreadyLoggedIn")
         return html(pages.info(display(realm), text, text, ui=ui))
-    stored = AuthRequest.from_json(auth_session.request)
-    kept = redirect_uris.resolve(stored.redirect_uri, client, base_url(request))
-    details = {"response_type": stored.response_type, "response_mode": stored.response_mode}
-    if kept is None:  # the client's redirect URIs changed since: OIDCLoginProtocol.sendError refuses it
+    return await _send_error(request, tx, realm, client, data, event_type)
+
+
+async def _send_error(
+    request: Request, tx: Tx, realm: Realm, client: Client, data: ClientData, event_type: str
+) -> Response:
+    """OIDCLoginProtocol.sendError(client, clientData, ALREADY_LOGGED_IN): the redirect URI checked against the
+    client's again (``invalid_redirect_uri`` and its error page when it no longer is one of them)."""
+    now, ip = state(request).services.clock.now(), client_ip(request)
+    mode = data.response_mode or "query"
+    kept = redirect_uris.resolve(data.redirect_uri, client, base_url(request))
+    details = {"response_type": data.response_type, "response_mode": mode}
+    if kept is None:
         await events.record(
             tx,
             realm,
@@ -121,7 +150,7 @@ async def already_logged_in(
             client_id=client.client_id,
             ip=ip,
             error="invalid_redirect_uri",
-            details={"redirect_uri": stored.redirect_uri, **details},
+            details={"redirect_uri": data.redirect_uri, **details},
         )
         return error_page(request, realm, INVALID_REDIRECT_URI)
     await events.record(
@@ -134,7 +163,5 @@ async def already_logged_in(
         error=ALREADY_LOGGED_IN,
         details={"redirect_uri": kept, "redirected_to_client": "true", **details},
     )
-    err = RedirectingError(
-        "temporarily_unavailable", AUTHENTICATION_EXPIRED, target(client, kept, stored.response_mode, stored.state)
-    )
+    err = RedirectingError("temporarily_unavailable", AUTHENTICATION_EXPIRED, target(client, kept, mode, data.state))
     return await error_redirect(request, tx, realm, err)
