@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, start, submit
+from browser_flow import REDIRECT, form_action, start, submit
 from support import seed_client, seed_realm, seed_user, token_url, update_client, update_user
 from wire_env import Env, client_at
 
@@ -52,13 +52,17 @@ async def test_every_html_page_carries_the_security_headers(realm: Env) -> None:
     http = realm.http
     login_page = await start(http, "test", "app")
     failed = await submit(http, login_page, username="user1", password="wrong")
+    other_tab = await start(http, "test", "app")
+    await submit(http, other_tab, username="user1", password="wrong")
+    burnt = await submit(http, other_tab, username="user1", password="password")  # its login page, "Action expired"
+    assert burnt.status_code == 302
     pages = [
         login_page,
         failed,
         await http.get("/"),
         await http.get("/realms/nowhere/protocol/openid-connect/auth"),
         await start(http, "test", "app", redirect_uri="https://evil.example/cb"),
-        await submit(http, login_page, username="user1", password="password"),  # burnt code: error page
+        await http.get(burnt.headers["location"]),
         await http.get(token_url("test", "logout")),
         await http.get(token_url("test", "logout"), params={"id_token_hint": "garbage"}),
     ]
@@ -66,7 +70,7 @@ async def test_every_html_page_carries_the_security_headers(realm: Env) -> None:
     await update_user(realm.db, "test", "user1", required_actions=("UPDATE_PASSWORD",))
     update = await submit(http, failed, username="user1", password="password")
     consent = await submit(http, update, **{"password-new": "n3w", "password-confirm": "n3w"})
-    pages += [update, consent]
+    pages += [update, consent, await http.get(form_action(login_page.text))]  # the last: "Page has expired"
     confirm = await http.get(token_url("test", "logout"))
     pages += [confirm, await submit(http, confirm)]
     for page in pages:
