@@ -31,6 +31,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_actions, login_outcomes, login_session, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.reset_credentials import NOT_ALLOWED, STEP
+from doorkeep.sessions import sso
 from doorkeep.web import email_links, login, login_pages, login_responses, login_tabs
 from doorkeep.web import locale as page_locale
 from doorkeep.web.admin import emails
