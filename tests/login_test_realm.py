@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from browser_flow import REDIRECT, exchange, start, submit
+from doorkeep.oauth import email_cooldown
 from keycloak_port import admin_headers, one_event, user_id
 from wire_env import Env
 
@@ -201,3 +202,9 @@ async def expect_login_error(env: Env, error: str, user: str | None, **details: 
     for name, value in details.items():
         assert event["details"].get(name) == value, (name, event)
     return event
+
+
+async def clear_cooldown(env: Env, user_id: str) -> None:
+    """``clearCooldownForUser()``: the user's verification e-mail cooldown removed, so a resend goes at once."""
+    async with env.db.transaction() as tx:
+        await tx.action_tokens.remove(email_cooldown.KEY_PREFIX + user_id)

@@ -103,14 +103,18 @@ def reset_password(
     )
 
 
-def verify_email(realm_display: str, email: str, resend: str, *, ui: Language = ENGLISH) -> str:
-    """login-verify-email.ftl: where the mail went, and the link that sends it again."""
+def verify_email(
+    realm_display: str, email: str, resend: str, *, cooldown: int | None = None, ui: Language = ENGLISH
+) -> str:
+    """login-verify-email.ftl: where the mail went, and the link that sends it again; ``cooldown``: a resend
+    refused, the seconds left in the error message (emailVerifySendCooldown)."""
     return render(
         "login/verify_email.html",
         title=ui.text("emailVerifyTitle"),
         realm_display=realm_display,
         email=email,
         resend=resend,
+        error=ui.text("emailVerifySendCooldown", cooldown) if cooldown is not None else None,
         ui=ui,
     )
 

@@ -21,6 +21,7 @@ from doorkeep.oauth import (
     login_events,
     login_otp,
     login_outcomes,
+    login_session,
     logout_others,
     required_actions,
 )
@@ -108,7 +109,8 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
     if step == UPDATE_PROFILE:
         return await update_profile(ctx, form)
     if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login_responses.py sends it)
-        return login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request)
+        page = login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request)
+        return await login_session.mail_again(ctx.tx, page, ctx.services.clock.now())
     if step == TERMS_AND_CONDITIONS:
         return await terms(ctx, form.get("cancel") is not None)
     new, confirm = form.get("password-new") or "", form.get("password-confirm") or ""

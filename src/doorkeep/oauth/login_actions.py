@@ -34,7 +34,7 @@ from doorkeep.oauth import (
     required_actions,
 )
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_outcomes import Browser, Outcome
+from doorkeep.oauth.login_outcomes import Browser, NeedEmailVerification, Outcome
 from doorkeep.oauth.login_session import (
     AUTHENTICATE,
     CONSENT,
@@ -43,7 +43,7 @@ from doorkeep.oauth.login_session import (
     REMEMBER_ME_NOTE,
     TOTP_SECRET_NOTE,
     accepts,
-    without_mail_note,
+    mail_again,
 )
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.users import otp
@@ -130,9 +130,8 @@ async def check(
     if not accepts(action, auth_session.step):  # only the pending step: no skipping to another form
         return ErrorPage(EXPIRED_CODE)
     request = AuthRequest.from_json(auth_session.request)
-    if action == "required-action" and auth_session.step == required_actions.VERIFY_EMAIL:
-        auth_session = without_mail_note(auth_session)  # the page's POST sends the e-mail again
-    elif action == "required-action":  # the login's own action is done once its form is through
+    # the login's own action is done once its form is through (VERIFY_EMAIL's POST asks for the e-mail again)
+    if action == "required-action" and auth_session.step != required_actions.VERIFY_EMAIL:
         request = required_actions.leaving(request, auth_session.step)
     user = await tx.users.get(auth_session.user_id) if auth_session.user_id else None
     return Posted(auth_session, client, request, user)
@@ -257,10 +256,10 @@ async def shown_again(
         step = REGISTER
     elif step == REGISTER and target == "authenticate":  # register.ftl's "Back to Login"
         step = AUTHENTICATE
-    if step == required_actions.VERIFY_EMAIL and execution == step:
-        auth_session = without_mail_note(auth_session)  # login-verify-email.ftl's "Click here": send it again
     remembered = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
     outcome = await login_flow.pending(tx, client, request, step, user, remember_me=remembered)
+    if isinstance(outcome, NeedEmailVerification) and execution == step:  # the page's "Click here": send it again
+        outcome = await mail_again(tx, outcome, now)
     forwarded = auth_session.notes.get(FORWARDED_ERROR_NOTE)
     if isinstance(forwarded, str) and isinstance(outcome, login_outcomes.NeedLogin):
         outcome = dataclasses.replace(outcome, error=forwarded)

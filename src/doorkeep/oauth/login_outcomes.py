@@ -115,10 +115,14 @@ class NeedTotpSetup:
 
 @dataclass(frozen=True)
 class NeedEmailVerification:
-    """The VERIFY_EMAIL required action's page (login-verify-email.ftl); the web layer sends the e-mail."""
+    """The VERIFY_EMAIL required action's page (login-verify-email.ftl); the web layer sends the e-mail.
+    ``resend``: asked for again (VerifyEmail.processAction), so sent even if this session mailed the address;
+    ``cooldown``: the resend refused, the seconds left shown on the page (oauth/email_cooldown.py)."""
 
     user_id: str
     request: AuthRequest | None = None
+    resend: bool = False
+    cooldown: int | None = None
 
 
 @dataclass(frozen=True)

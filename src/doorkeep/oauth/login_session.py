@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.email import action_tokens
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import login_flow, login_outcomes, required_actions
+from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import otp
 
@@ -104,11 +104,13 @@ def done_elsewhere(auth_session: AuthSession, user: User | None) -> bool:
     return noted and user is not None and step not in user.required_actions
 
 
-def without_mail_note(auth_session: AuthSession) -> AuthSession:
+async def mail_again(
+    tx: Tx, outcome: login_outcomes.NeedEmailVerification, now: int
+) -> login_outcomes.NeedEmailVerification:
     """VerifyEmail.processAction: the page asked again (its POST, or its "Click here" link) sends the e-mail
-    again, as if none had been sent in this session."""
-    notes = {k: v for k, v in auth_session.notes.items() if k != VERIFY_EMAIL_NOTE}
-    return dataclasses.replace(auth_session, notes=notes)
+    again, as if none had been sent in this session, unless the user's cooldown is still running."""
+    left = await email_cooldown.remaining(tx, outcome.user_id, now)
+    return dataclasses.replace(outcome, resend=left is None, cooldown=left)
 
 
 def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
@@ -163,7 +165,9 @@ async def wait_for(
         address = (await tx.users.get(outcome.user_id) or _NO_USER).email or ""
         mailed = auth_session.notes.get(VERIFY_EMAIL_NOTE) if auth_session is not None else None
         notes = {VERIFY_EMAIL_NOTE: address}
-        mail_to = address if mailed != address else None
+        mail_to = address if (mailed != address or outcome.resend) and outcome.cooldown is None else None
+        if mail_to:  # VerifyEmail.process: the cooldown starts before the e-mail goes
+            await email_cooldown.start(tx, realm, required_actions.VERIFY_EMAIL, outcome.user_id, now)
     current = getattr(outcome, "request", None) or request  # a step may have changed the request
     user = await tx.users.get(user_id) if user_id else None
     if user is not None and step in required_actions.HANDLED and step in user.required_actions:

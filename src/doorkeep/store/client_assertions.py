@@ -37,6 +37,21 @@ class ClientAssertionRepo:
         result = await self._c.execute(stmt)
         return bool(result.rowcount)
 
+    async def put(self, key: str, expires: int) -> None:
+        """Record ``key`` until ``expires``, replacing what it held (``SingleUseObjectProvider.put``)."""
+        key_hash = _hash(key)
+        dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
+        stmt = dialect_insert(self._t).values(key_hash=key_hash, expires=expires)
+        await self._c.execute(stmt.on_conflict_do_update(index_elements=["key_hash"], set_={"expires": expires}))
+
+    async def expiry(self, key: str) -> int | None:
+        """When ``key`` stops being recorded (None: not recorded)."""
+        found = await self._c.scalar(select(self._t.c.expires).where(self._t.c.key_hash == _hash(key)))
+        return None if found is None else int(found)
+
+    async def remove(self, key: str) -> None:
+        await self._c.execute(delete(self._t).where(self._t.c.key_hash == _hash(key)))
+
     async def is_used(self, key: str, now: int) -> bool:
         """Whether ``key`` is recorded and not yet expired (a check that spends nothing)."""
         found = await self._c.scalar(select(self._t.c.expires).where(self._t.c.key_hash == _hash(key)))

@@ -118,7 +118,8 @@ class Tx:
 
     @cached_property
     def action_tokens(self) -> ClientAssertionRepo:
-        """Spent single-use action tokens (email/action_tokens.py)."""
+        """Keycloak's singleUseObjects: spent action tokens (email/action_tokens.py), e-mail resend cooldowns
+        (oauth/email_cooldown.py)."""
         return ClientAssertionRepo(self._conn, self._sqlite, used_action_tokens)
 
     @cached_property

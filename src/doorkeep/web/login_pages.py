@@ -244,7 +244,8 @@ async def page_body(
             action_url(request, realm, "required-action"),
             tab_params(tab, client, **{EXECUTION: required_actions.VERIFY_EMAIL}),
         )
-        return pages.verify_email(display(realm), user.email or "", resend, ui=ui)
+        cooldown = outcome.cooldown
+        return pages.verify_email(display(realm), user.email or "", resend, cooldown=cooldown, ui=ui)
     assert isinstance(outcome, login_outcomes.NeedConsent)
     return pages.consent(
         display(realm),

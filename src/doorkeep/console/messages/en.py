@@ -234,6 +234,7 @@ MESSAGES: dict[str, str] = {
     "emailVerifyInstruction2": "Haven't received a verification code in your email?",
     "doClickHere": "Click here",
     "emailVerifyInstruction3": "to re-send the email.",
+    "emailVerifySendCooldown": "You must wait {0} second(s) before sending another verification email.",
     "pageExpiredTitle": "Page has expired",
     "pageExpiredMsg1": "To restart the login process",
     "pageExpiredMsg2": "To continue the login process",
