@@ -39,7 +39,8 @@ async def record(
     more: Mapping[str, str | None] | None = None,
 ) -> None:
     """Record ``type`` for the step's user at its client, with the login's details and ``more``; the username
-    as the login typed it (the ATTEMPTED_USERNAME note), else the user's."""
+    as the login typed it (the ATTEMPTED_USERNAME note), else the user's; the ``code_id`` SessionCodeChecks puts
+    on every login-actions event (``more`` may name another)."""
     await events.record(
         ctx.tx,
         ctx.realm,
@@ -50,7 +51,11 @@ async def record(
         session_id=session_id,
         ip=ctx.browser.ip_address,
         error=error,
-        details=details(ctx.request, ctx.request.attempted_username or ctx.user.username, **(more or {})),
+        details=details(
+            ctx.request,
+            ctx.request.attempted_username or ctx.user.username,
+            **{"code_id": code_id(ctx.request, ctx.browser), **(more or {})},
+        ),
     )
 
 

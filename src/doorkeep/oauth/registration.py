@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_completion, login_outcomes
+from doorkeep.oauth import login_completion, login_events, login_outcomes
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_step import StepContext
@@ -128,6 +128,7 @@ async def register(
         "auth_type": "code",
         "redirect_uri": request.redirect_uri or None,
         "register_method": "form",
+        "code_id": login_events.code_id(request, browser),  # SessionCodeChecks.initialVerify
         "username": username or None,
         "email": email or None,
         "first_name": typed["firstName"] or None,
