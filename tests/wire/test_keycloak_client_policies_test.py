@@ -601,3 +601,25 @@ async def test_negative_logic_condition(env: Env) -> None:
     plain = condition("any-client", **{"is-negative-logic": False})
     await update_policies(env, (POLICY_NAME, [plain], [PROFILE_NAME]))
     await fail_login_by_not_following_pkce(env, client_id)
+
+
+async def test_service_account_token_request_runs_the_policies_keycloak_runs_there(env: Env) -> None:
+    """ClientCredentialsGrantType fires SERVICE_ACCOUNT_TOKEN_REQUEST once the scopes are read. Of the executors
+    Doorkeep runs only confidential-client acts on it (ConfidentialClientAcceptExecutor), and the grant has
+    refused public and bearer-only clients before; dpop-bind-enforcer (TOKEN_REQUEST and TOKEN_REFRESH only),
+    pkce-enforcer and secure-client-authenticator (its request check: TOKEN_REQUEST, TOKEN_REFRESH, TOKEN_REVOKE,
+    TOKEN_INTROSPECT, LOGOUT_REQUEST) leave it alone, so a proof-less request of a client-secret client passes.
+    Keycloak's own refusal there (testClientGrantTypeCondition) needs its test-only test-raise-exception."""
+    profile = [
+        executor("confidential-client"),
+        executor("dpop-bind-enforcer", **{"auto-configure": False}),
+        executor("pkce-enforcer", **{"auto-configure": False}),
+        executor("secure-client-authenticator", **{"allowed-client-authenticators": ["client-jwt"]}),
+    ]
+    client_id, secret = suffixed("service-app"), "app-secret"
+    await create_client_by_admin(env, client_id, secret=secret)
+    await update_profiles(env, (PROFILE_NAME, profile))
+    await update_policies(env, (POLICY_NAME, [condition("any-client")], [PROFILE_NAME]))
+    data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    answer = await env.http.post("/realms/test/protocol/openid-connect/token", data=data)
+    assert answer.status_code == 200 and answer.json()["token_type"] == "Bearer", answer.text
