@@ -196,3 +196,35 @@ async def test_create_client_with_jwksuri_rotate_client_keys(env: Env, initial: 
         await assert_authenticate_client_error(env, key2, response["client_id"], KEEP_GENERATED_KID)
         env.clock.advance(20)
         await assert_authenticate_client_success(env, key2, response["client_id"], KEEP_GENERATED_KID)
+
+
+def without_use(jwks: dict[str, Any]) -> dict[str, Any]:
+    return {"keys": [{k: v for k, v in jwk.items() if k != "use"} for jwk in jwks["keys"]]}
+
+
+async def test_a_jwk_without_use_is_no_signing_key(env: Env, initial: dict[str, str]) -> None:
+    """Not a Java method: JWKSUtils.getKeyForUse(jwks, SIG) skips a JWK without ``use`` ("Missing required field
+    'use'"), so a ``private_key_jwt`` registration whose only key has none is refused as having no key
+    (DescriptionConverter); and ClientPublicKeyLoader reads a stored ``jwks.string`` the same way
+    (getKeyWrappersForUse without useRequestedUseWhenNull), so such a key authenticates nobody. A ``jwks_uri``
+    set is read with it: there a key without ``use`` is a signing key (the tests above serve ``use: sig``)."""
+    key, jwks = generated_jwks()
+    refused = await env.http.post(REG, json=create_rep(jwks=without_use(jwks)), headers=initial)
+    assert refused.status_code == 400, refused.text
+    # the converter's "Didn't find key of supported keyType for use sig", answered as every ClientRegistrationException
+    assert refused.json() == {"error": "invalid_client_metadata", "error_description": "Client metadata invalid"}
+    client_id = "jwks-string-without-use"
+    rep = {
+        "clientId": client_id,
+        "serviceAccountsEnabled": True,
+        "clientAuthenticatorType": "client-jwt",
+        "attributes": {"use.jwks.string": "true", "jwks.string": json.dumps(without_use(jwks))},
+    }
+    made = await env.http.post(f"{ADMIN}/clients", json=rep, headers=await admin_headers(env))
+    assert made.status_code == 201, made.text
+    await assert_authenticate_client_error(env, key, client_id, KEEP_GENERATED_KID)
+    with jwks_server() as server:  # served without ``use``: taken for a signing key
+        served = server.generate_keys("RS256")
+        server.keys = without_use({"keys": server.keys})["keys"]
+        response = await register(env, initial, create_rep(jwks_uri=server.url))
+        await assert_authenticate_client_success(env, served, response["client_id"], KEEP_GENERATED_KID)

@@ -236,7 +236,8 @@ def _public_key(oidc: Mapping[str, Any], attributes: dict[str, str | None]) -> b
     if jwks is not None:
         if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
             raise TypeError("jwks")
-        signing = [k for k in jwks["keys"] if isinstance(k, dict) and k.get("use", "sig") == "sig"]
+        # JWKSUtils.getKeyForUse(keySet, SIG): a key without ``use`` is skipped, not taken for a signing key
+        signing = [k for k in jwks["keys"] if isinstance(k, dict) and k.get("use") == "sig"]
         if not signing:
             return False
         attributes.update({"use.jwks.url": "false", "use.jwks.string": "true", "jwks.string": json.dumps(jwks)})

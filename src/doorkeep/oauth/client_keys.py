@@ -112,8 +112,10 @@ def suits(key: Any, alg: str) -> bool:
     return False
 
 
-def parse_jwks(text: str | bytes) -> list[PublicKey]:
-    """The signature keys of a JWK set (keys with ``use`` other than ``sig`` and unreadable keys skipped)."""
+def parse_jwks(text: str | bytes, *, use_when_missing: bool = True) -> list[PublicKey]:
+    """The signature keys of a JWK set (JWKSUtils.getKeyWrappersForUse(set, SIG, useRequestedUseWhenNull)): keys
+    with ``use`` other than ``sig`` and unreadable keys skipped, and keys without ``use`` too unless
+    ``use_when_missing`` (ClientPublicKeyLoader: a fetched ``jwks_uri`` set, not a stored ``jwks.string``)."""
     try:
         document = loads(text)  # depth-checked: a fetched set nested 100 000 deep is no set, not a 500
     except (ValueError, UnicodeDecodeError):
@@ -121,7 +123,7 @@ def parse_jwks(text: str | bytes) -> list[PublicKey]:
     items = document.get("keys") if isinstance(document, dict) else None
     out: list[PublicKey] = []
     for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or item.get("use", "sig") != "sig":
+        if not isinstance(item, dict) or item.get("use", "sig" if use_when_missing else None) != "sig":
             continue
         try:
             parsed = jwt.PyJWK(item)
@@ -210,5 +212,5 @@ class ClientKeys:
                 found = pick(await self._fetched(client, url, force=True), kid, alg)
             return found
         if client.attr_bool("use.jwks.string"):
-            return pick(parse_jwks(client.attr("jwks.string")), kid, alg)
+            return pick(parse_jwks(client.attr("jwks.string"), use_when_missing=False), kid, alg)
         return pick(certificate_key(client), kid, alg)
