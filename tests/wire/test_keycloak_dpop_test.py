@@ -7,10 +7,9 @@ both with "DPoP bound access tokens" on (the Java ``@Before``), ``named-test-app
 ``test-admin@localhost`` (realm-admin, offline_access). One app for the module (group_port.shared_env), the realm
 imported anew for each test; Keycloak's ``timeOffSet`` is the fake clock.
 
-testDPoPBindEnforcerExecutor and testDPoPBindEnforcerExecutorWithEnforcedAuthzCodeBinding run the DPoP bind
-enforcer executor of the client policies (src/doorkeep/clientpolicies/). Not ported:
-testBindOnlyRefreshTokenDPoPEnforcerExecutor, because the executor's ``allow-only-refresh-token-binding`` (a
-public client's refresh token bound, its access token not) is not implemented.
+testDPoPBindEnforcerExecutor, testDPoPBindEnforcerExecutorWithEnforcedAuthzCodeBinding and
+testBindOnlyRefreshTokenDPoPEnforcerExecutor run the DPoP bind enforcer executor of the client policies
+(src/doorkeep/clientpolicies/).
 """
 
 from __future__ import annotations
@@ -958,4 +957,27 @@ async def test_dpop_bind_enforcer_executor_with_enforced_authz_code_binding(kc: 
     assert bound_to(body["access_token"]) == EC.jkt
     answer = await userinfo(kc, body["access_token"], userinfo_proof(kc, EC, body["access_token"]))
     assert answer.status_code == 200, answer.text
+    await no_policies(kc)
+
+
+async def test_bind_only_refresh_token_d_po_p_enforcer_executor(kc: Env) -> None:
+    """testBindOnlyRefreshTokenDPoPEnforcerExecutor: ``allow-only-refresh-token-binding`` for any client, neither
+    client with the DPoP switch. The public client's code exchange needs a proof (the executor's
+    ``invalid_dpop_proof``); with one, its refresh token is bound and its access token stays a Bearer one, at the
+    exchange and the refresh. The confidential client is left alone: without a proof nothing is bound, with one
+    its access token is (never a confidential client's refresh token)."""
+    await dpop_bound(kc, PUBLIC, False)
+    await dpop_bound(kc, CONFIDENTIAL, False)
+    profile = {"name": "MyProfile", "executors": [dpop_enforcer(False, False, True)]}
+    await put(kc, "/client-policies/profiles", {"profiles": [profile]})
+    any_client = {"condition": "any-client", "configuration": {}}
+    policy = {"name": "MyPolicy", "enabled": True, "conditions": [any_client], "profiles": ["MyProfile"]}
+    await put(kc, "/client-policies/policies", {"policies": [policy]})
+
+    code = await login(kc, PUBLIC)  # public client without proof
+    refused(await code_exchange(kc, code, None, PUBLIC), "DPoP proof is missing", "invalid_dpop_proof")
+    kc.http.cookies.clear()
+    await success_with_dpop(kc, token_proof(kc, skew=10), EC.jkt, False, True)  # public client with proof
+    await success_with_dpop(kc, None, EC.jkt, False, False, CONFIDENTIAL)  # confidential client without proof
+    await success_with_dpop(kc, token_proof(kc, skew=10), EC.jkt, True, False, CONFIDENTIAL)  # ... with proof
     await no_policies(kc)

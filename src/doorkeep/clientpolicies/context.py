@@ -51,6 +51,7 @@ class ClientFacts:
 
     public: bool
     bearer_only: bool
+    dpop_bound: bool = False  # "dpop.bound.access.tokens" (OIDCAdvancedConfigWrapper.isUseDPoP)
     consent_required: bool = False
     full_scope_allowed: bool = True
     role_names: frozenset[str] = frozenset()
@@ -71,3 +72,6 @@ class PolicyContext:
     scope: str | None = None  # the requested scope (authorization request) or the session's (token request)
     implicit_or_hybrid: bool = False
     dpop_proof: bool = False
+    # set by dpop-bind-enforcer (DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE): the proof binds the refresh
+    # token only, the access token stays a Bearer one
+    bind_only_refresh_token: bool = False

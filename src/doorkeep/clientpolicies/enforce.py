@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep.clientpolicies import engine
 from doorkeep.clientpolicies.context import ClientFacts, ClientPolicyViolation, Event, Params, PolicyContext
+from doorkeep.clientpolicies.executors import DPOP_ATTRIBUTE
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 
@@ -51,6 +52,7 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
     return ClientFacts(
         public=client.public_client,
         bearer_only=client.bearer_only,
+        dpop_bound=client.attr_bool(DPOP_ATTRIBUTE),
         consent_required=client.consent_required,
         full_scope_allowed=client.full_scope_allowed,
         role_names=frozenset(r.name for r in roles),
@@ -69,10 +71,11 @@ async def on_request(
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
     dpop_proof: bool = False,
-) -> None:
-    """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused."""
+) -> bool:
+    """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused.
+    True when an executor asked for the DPoP proof to bind the refresh token only (dpop-bind-enforcer)."""
     if not engine.has_policies(realm):
-        return
+        return False
     context = PolicyContext(
         event,
         client=await client_facts(tx, client),
@@ -85,6 +88,7 @@ async def on_request(
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise oauth_error(violation) from None
+    return context.bind_only_refresh_token
 
 
 async def on_client_write(

@@ -17,6 +17,8 @@ INVALID_CLIENT_METADATA = "invalid_client_metadata"
 INVALID_REGISTRATION = "invalid_registration"  # Errors.INVALID_REGISTRATION
 PKCE_ATTRIBUTE = "pkce.code.challenge.method"
 DPOP_ATTRIBUTE = "dpop.bound.access.tokens"
+REFRESH_ONLY = "allow-only-refresh-token-binding"  # DPoPBindEnforcerExecutorFactory.ALLOW_ONLY_REFRESH_BINDING
+INVALID_DPOP_PROOF = "invalid_dpop_proof"  # OAuthErrorException.INVALID_DPOP_PROOF
 CHALLENGE = re.compile(r"[0-9a-zA-Z\-._~]{43,128}")  # PKCE_CODE_CHALLENGE_MIN/MAX_LENGTH and its pattern
 CRUD = (Event.REGISTER, Event.UPDATE)
 
@@ -59,7 +61,9 @@ def pkce_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
 
 def dpop_bind_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
     """DPoPBindEnforcerExecutor: DPoP-bound access tokens configured; a proof on the token requests; with
-    ``enforce-authorization-code-binding-to-dpop``, ``dpop_jkt`` on the authorization request."""
+    ``enforce-authorization-code-binding-to-dpop``, ``dpop_jkt`` on the authorization request; with
+    ``allow-only-refresh-token-binding``, the token requests of a public client without the DPoP switch need a
+    proof that binds its refresh token only (validateAndBindOnlyRefreshToken), other clients' are left alone."""
     if context.event in CRUD:
         rep = _proposed(context)
         if flag(config, "auto-configure"):
@@ -69,6 +73,13 @@ def dpop_bind_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
     elif context.event is Event.AUTHORIZATION_REQUEST:
         if flag(config, "enforce-authorization-code-binding-to-dpop") and not context.params.get("dpop_jkt"):
             raise ClientPolicyViolation(INVALID_REQUEST, "Missing parameter: dpop_jkt")
+    elif context.event in (Event.TOKEN_REQUEST, Event.TOKEN_REFRESH) and flag(config, REFRESH_ONLY):
+        client = context.client
+        if client is None or client.dpop_bound or not client.public:
+            return
+        if not context.dpop_proof:
+            raise ClientPolicyViolation(INVALID_DPOP_PROOF, "DPoP proof is missing")
+        context.bind_only_refresh_token = True
     elif context.event in (Event.TOKEN_REQUEST, Event.TOKEN_REFRESH) and not context.dpop_proof:
         raise ClientPolicyViolation(INVALID_REQUEST, "DPoP proof is missing")
 

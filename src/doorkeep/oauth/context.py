@@ -102,6 +102,7 @@ class OAuthRequest:
     dpop_header: str | None = None
     url: str = ""
     dpop: Proof | None = None
+    dpop_refresh_only: bool = False  # dpop-bind-enforcer's allow-only-refresh-token-binding: the access token unbound
 
     @property
     def base_url(self) -> str:

@@ -280,7 +280,8 @@ async def access_claims(
     if sub is not None:
         claims["sub"] = sub
     # DPoPUtil's transient mapper: a token request with a proof gets a token bound to the proof's key.
-    claims["typ"] = TYPE_BEARER if req.dpop is None else dpop.SCHEME
+    bound = req.dpop is not None and not req.dpop_refresh_only
+    claims["typ"] = dpop.SCHEME if bound else TYPE_BEARER
     claims["azp"] = ctx.client.client_id
     # A lightweight token takes only mappers switched on for it (``lightweight.claim``); the nonce mapper has none.
     if ctx.nonce and kind == mappings.ACCESS and any(m.mapper == NONCE_MAPPER for m in mapped_input[0]):
@@ -288,7 +289,7 @@ async def access_claims(
     if us is not None:
         claims["sid"] = us.id
     claims["scope"] = ctx.scopes.token_scope()
-    if req.dpop is not None:
+    if bound and req.dpop is not None:
         claims["cnf"] = {"jkt": req.dpop.thumbprint}
     claims.update({k: v for k, v in mapped.items() if k not in claims})
     return _ordered(claims)
@@ -317,8 +318,9 @@ async def mint(
     refresh_expires_in = 0
     if refresh is not None and us is not None and cs is not None:
         refresh_claims = _refresh_claims(req, ctx, refresh, now, access.get("nonce"))
-        if client.public_client and "cnf" in access:  # RFC 9449 §5: only a public client's refresh token is bound
-            refresh_claims["cnf"] = access["cnf"]
+        cnf = access.get("cnf") or ({"jkt": req.dpop.thumbprint} if req.dpop and req.dpop_refresh_only else None)
+        if client.public_client and cnf:  # RFC 9449 §5: only a public client's refresh token is bound
+            refresh_claims["cnf"] = cnf
         unsigned["refresh_token"] = Unsigned(refresh_claims, await _key(tx, services, realm, HMAC_ALG, now), HMAC_ALG)
         refresh_jti, refresh_type = refresh_claims["jti"], refresh_claims["typ"]
         refresh_expires_in = refresh_claims["exp"] - now if "exp" in refresh_claims else 0

@@ -92,9 +92,10 @@ async def _exchange(
         client.attr("pkce.code.challenge.method") or None,
     )
     _check_dpop_jkt(data.get("dpop_jkt"), req)
-    await client_policies.on_request(
-        tx, req.realm, Event.TOKEN_REQUEST, client, req.form, scope=str(data.get("scope") or ""), dpop_proof=_proof(req)
-    )
+    scope = str(data.get("scope") or "")
+    event = Event.TOKEN_REQUEST
+    if await client_policies.on_request(tx, req.realm, event, client, req.form, scope=scope, dpop_proof=_proof(req)):
+        req = dataclasses.replace(req, dpop_refresh_only=True)  # the access token stays a Bearer one
     scope_param = str(data.get("scope") or "")
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)

@@ -42,7 +42,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN, event_error="")
     proof = req.dpop is not None or req.dpop_header is not None
-    await client_policies.on_request(tx, req.realm, Event.TOKEN_REFRESH, client, req.form, dpop_proof=proof)
+    if await client_policies.on_request(tx, req.realm, Event.TOKEN_REFRESH, client, req.form, dpop_proof=proof):
+        req = dataclasses.replace(req, dpop_refresh_only=True)
     scope_param = req.form.get("scope")
     if scope_param:  # OAuth2GrantTypeBase.getRequestedScopes, before the token is read
         try:
