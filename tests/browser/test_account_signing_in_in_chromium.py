@@ -66,6 +66,8 @@ def test_a_user_sets_up_an_authenticator_from_the_console_and_then_signs_in_with
     expect(page.get_by_text("My password")).to_be_visible()
     shot(page, "signing-in")
     page.get_by_role("button", name="Set up Authenticator application").click()
+    page.wait_for_selector("#mode-manual", timeout=15000)  # Keycloak's QR view first; "Unable to scan?" shows the key
+    page.click("#mode-manual")
     page.wait_for_selector("#kc-totp-secret-key", timeout=15000)
     expect(page.locator("#cancelTOTPBtn")).to_be_visible()
     shot(page, "signing-in-totp-setup")

@@ -223,6 +223,8 @@ def test_a_user_sets_up_otp_and_then_signs_in_with_the_login_form_and_the_otp_fo
     asks for the password, then for the code."""
     sign_in(page, app.replace("index.html", "online.html"))
     page.evaluate("() => { kc.login({action: 'CONFIGURE_TOTP'}); }")
+    page.wait_for_selector("#mode-manual", timeout=15000)  # Keycloak's QR view first; "Unable to scan?" shows the key
+    page.click("#mode-manual")
     page.wait_for_selector("#kc-totp-secret-key", timeout=15000)
     key = key_from_shown(page.inner_text("#kc-totp-secret-key"))
     page.fill("#totp", totp(key))

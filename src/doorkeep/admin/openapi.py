@@ -107,6 +107,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/client-scopes/\{id\}$", ref("ClientScopeRepresentation")),
     _rule(r"GET .*/client-scopes$", array_of("ClientScopeRepresentation")),
     _rule(r"GET .*/users/profile$", OBJECT),  # UPConfig
+    _rule(r"GET .*/users/profile/metadata$", OBJECT),  # UserProfileMetadata
     # ClientProfilesRepresentation, ClientPoliciesRepresentation
     _rule(r"GET /admin/realms/\{realm\}/client-policies/(profiles|policies)$", OBJECT),
     _rule(r"GET .*/users/\{id\}$", ref("UserRepresentation")),
