@@ -14,16 +14,23 @@ length), the one locale Doorkeep's themes speak.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
+
+import regex
 
 from doorkeep.users import profile
 
 Error = dict[str, Any]
 ConfigCheck = Callable[[dict[str, Any]], list[str]]
 Check = Callable[[str, str, dict[str, Any]], "Error | None"]
+
+_log = logging.getLogger(__name__)
+PATTERN_TIMEOUT = 0.1
+"""Seconds one ``pattern`` match may take; ordinary patterns take microseconds."""
 
 MISSING = "error-validator-config-missing-value"
 INVALID = "error-validator-config-invalid-value"
@@ -93,9 +100,19 @@ def _length(name: str, value: str, config: dict[str, Any]) -> Error | None:
 
 def _pattern(name: str, value: str, config: dict[str, Any]) -> Error | None:
     pattern = str(config.get("pattern"))
-    if re.fullmatch(pattern, value) is None:
+    if not _pattern_matches(name, pattern, value):
         return _error(name, str(config.get("error-message") or "error-pattern-no-match"), pattern)
     return None
+
+
+def _pattern_matches(name: str, pattern: str, value: str) -> bool:
+    try:
+        return regex.fullmatch(pattern, value, timeout=PATTERN_TIMEOUT) is not None
+    except TimeoutError:
+        _log.warning("pattern validator of attribute %r ran past %s s; value refused", name, PATTERN_TIMEOUT)
+    except (regex.error, RecursionError):  # a configuration stored before it was checked as below
+        _log.warning("pattern validator of attribute %r cannot run its pattern; value refused", name)
+    return False
 
 
 def _email(name: str, value: str, config: dict[str, Any]) -> Error | None:
@@ -267,8 +284,8 @@ def _pattern_config(config: dict[str, Any]) -> list[str]:
     if "pattern" not in config:
         return [_config_error("pattern", "pattern", MISSING)]
     try:
-        re.compile(str(config["pattern"]))
-    except re.error:
+        regex.compile(str(config["pattern"]))
+    except (regex.error, RecursionError):  # the engine's parser recurses per group: (((…))) 500 deep
         return [_config_error("pattern", "pattern", INVALID, config["pattern"])]
     return []
 
