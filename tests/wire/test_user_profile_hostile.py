@@ -85,3 +85,28 @@ async def test_a_pattern_nested_too_deep_to_compile_is_an_invalid_configuration_
     response = await call(env, "PUT", PROFILE, await default_with(env, code))
     assert response.status_code == 400, response.text
     assert "error-validator-config-invalid-value" in response.json()["errorMessage"]
+
+
+async def test_a_realm_update_cannot_write_the_profiles_internal_attribute(env: Env) -> None:
+    await realm(env)
+    for raw in ("{not json", '{"attributes": 3}', '{"attributes": [{"name": "x", "validations": {"pattern": 1}}]}'):
+        update = await call(env, "PUT", "", {"attributes": {"doorkeep.userProfile.config": raw, "kept": "yes"}})
+        assert update.status_code == 204, update.text
+        profile = await call(env, "GET", PROFILE)
+        assert profile.status_code == 200, profile.text
+        assert [a["name"] for a in profile.json()["attributes"]] == ["username", "email", "firstName", "lastName"]
+        created = await call(env, "POST", "/users", {"username": f"user{len(raw)}", "attributes": {"x": ["1"]}})
+        assert created.status_code == 201, created.text
+        assert (await ok(env, "GET", ""))["attributes"]["kept"] == "yes"
+
+
+async def test_realm_attributes_cannot_write_client_policies_past_their_validation(env: Env) -> None:
+    await realm(env)
+    unchecked = '{"policies": [{"name": "p", "enabled": true, "conditions": [], "profiles": ["no-such-profile"]}]}'
+    update = await call(env, "PUT", "", {"attributes": {"client-policies.policies": unchecked}})
+    assert update.status_code == 204, update.text
+    assert await ok(env, "GET", "/client-policies/policies") == {"policies": []}
+    checked = await call(env, "PUT", "/client-policies/policies", {"policies": [{"name": "p", "profiles": ["no"]}]})
+    assert checked.status_code == 400, checked.text  # the resource itself refuses it
+    await fresh_realm(env, {**TEST_REALM, "attributes": {"client-policies.policies": unchecked}})
+    assert await ok(env, "GET", "/client-policies/policies") == {"policies": []}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from doorkeep.admin import user_profile
 from doorkeep.clientpolicies import realm_config as client_policies
@@ -322,6 +322,20 @@ INTERNAL_REALM_ATTRIBUTES = frozenset(
 )
 """Realm attributes Doorkeep keeps for itself (admin/user_profile.py) or behind a field of their own, never in
 the representation's ``attributes`` (ModelToRepresentation.stripRealmAttributesIncludedAsFields)."""
+V = TypeVar("V")
+VALIDATED_REALM_ATTRIBUTES = frozenset(
+    {user_profile.POLICY_ATTRIBUTE, user_profile.CONFIG_ATTRIBUTE, *client_policies.ATTRIBUTES}
+)
+"""The internal attributes only their own resources write, after validating what they hold (``users/profile``,
+``client-policies``, a realm file's component and fields): a representation's ``attributes`` naming them is
+not followed, or a realm update could store a profile or policies no check saw (unreadable JSON is a 500 on
+every later user write)."""
+
+
+def without_validated(attributes: dict[str, V]) -> dict[str, V]:
+    """``attributes`` from a representation, without the ones VALIDATED_REALM_ATTRIBUTES keeps for their
+    resources."""
+    return {k: v for k, v in attributes.items() if k not in VALIDATED_REALM_ATTRIBUTES}
 
 
 def realm_to_json(realm: Realm) -> dict[str, Any]:

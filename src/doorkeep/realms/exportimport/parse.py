@@ -25,6 +25,7 @@ from doorkeep.admin.representations import (
     json_bool,
     negative_brute_force,
     with_registered_nodes,
+    without_validated,
 )
 from doorkeep.admin.session_limits import client_problems, invalid_client
 from doorkeep.clientpolicies import realm_config as client_policies
@@ -182,7 +183,7 @@ class _Parser:
         ssl = realm.ssl_required.lower()
         if ssl not in SSL_REQUIRED:
             fail(at(b, "sslRequired"), f"expected one of {', '.join(SSL_REQUIRED)}")
-        attributes = string_map(realm.attributes, at(b, "attributes"))
+        attributes = without_validated(string_map(realm.attributes, at(b, "attributes")))
         if (problem := invalid_triggers(attributes)) is not None:
             fail(at(b, "attributes"), problem)
         _grace(attributes, policy.GRACE_REALM_ATTRIBUTE, at(b, "attributes"))

@@ -21,6 +21,7 @@ from doorkeep.admin.representations import (
     RepresentationError,
     apply,
     negative_brute_force,
+    without_validated,
 )
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
@@ -67,7 +68,8 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     if realm_id:  # the id is a path segment and a key too: the realm name's reserved characters hold for it
         _name(realm_id, "Realm")
     base = Realm(id=realm_id or new_id(), name=name, enabled=False)
-    realm: Realm = _with_display_name_html(apply(base, rep, REALM_FIELDS), rep)
+    realm: Realm = apply(base, rep, REALM_FIELDS)
+    realm = _with_display_name_html(dataclasses.replace(realm, attributes=without_validated(realm.attributes)), rep)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)))
 
@@ -77,8 +79,8 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     name = _str(rep, "realm")
     updated: Realm = apply(realm, rep, REALM_FIELDS)
     kept = {k: v for k, v in realm.attributes.items() if k in INTERNAL_REALM_ATTRIBUTES}
-    if kept:  # the representation never shows them, so a new ``attributes`` does not remove them
-        updated = dataclasses.replace(updated, attributes={**updated.attributes, **kept})
+    # the representation never shows them, so a new ``attributes`` neither removes nor writes them
+    updated = dataclasses.replace(updated, attributes={**without_validated(updated.attributes), **kept})
     updated = _with_display_name_html(updated, rep)
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
