@@ -270,7 +270,7 @@ def read(
     content = safe[0][1]
     if len(pfx) > 2:  # its bounds always (``cryptography`` may run it), the MAC itself with a store password
         _check(_parse(pfx[2][1]), store_password, content)
-    key, cert, tried, legacy = None, None, False, False
+    key, cert, tried, legacy, unbounded = None, None, False, False, False
     contents = _items(content)
     if len(contents) > MAX_CONTENTS:
         raise Unreadable("too many contents")
@@ -279,13 +279,19 @@ def read(
         legacy = legacy or skipped
         for _, bag in bags:
             parts = _parse(bag)  # bagId, [0] bagValue, bagAttributes
-            if len(parts) < 3 or alias.lower() not in _friendly_names(parts[2][1]):
+            if len(parts) < 2:
                 continue
             kind, (value_tag, value) = _dotted(parts[0][1]), _parse(parts[1][1])[0]
+            if kind == SHROUDED_KEY_BAG and not _bounded_key(_tlv(value_tag, value)):
+                unbounded = True  # whatever its alias: ``cryptography`` would decrypt every key bag of the file
+            if len(parts) < 3 or alias.lower() not in _friendly_names(parts[2][1]):
+                continue
             if kind == CERT_BAG:
                 cert = _parse(_parse(value)[1][1])[0][1]  # certId, [0] OCTET STRING
             elif kind == SHROUDED_KEY_BAG and key_password is not None and not tried:  # one alias, one key
                 key, tried = _recover(_tlv(value_tag, value), key_password), True
+    if legacy and unbounded:
+        raise Unreadable("a key bag's iteration count is out of bounds")
     if legacy:
         raise Legacy("PKCS#12 password-based encryption")
     return key, cert
@@ -329,6 +335,19 @@ def _bounded_legacy(algorithm: bytes) -> bool:
         return False
     params = _parse(fields[1][1])  # pkcs-12PbeParams: salt, iterations
     return len(params) == 2 and 0 < int.from_bytes(params[1][1], "big") <= MAX_ITERATIONS
+
+
+def _bounded_key(shrouded: bytes) -> bool:
+    """Whether an EncryptedPrivateKeyInfo's key derivation is PBES2's or PKCS#12's own within MAX_ITERATIONS."""
+    algorithm = _items(shrouded)[0][1]
+    fields = _parse(algorithm)
+    if len(fields) == 2 and _dotted(fields[0][1]) == PBES2:
+        kdf = _parse(_parse(fields[1][1])[0][1])
+        if len(kdf) < 2 or _dotted(kdf[0][1]) != PBKDF2:
+            return False
+        params = _parse(kdf[1][1])
+        return len(params) >= 2 and 0 < int.from_bytes(params[1][1], "big") <= MAX_ITERATIONS
+    return _bounded_legacy(algorithm)
 
 
 def _friendly_names(attributes: bytes) -> list[str]:
