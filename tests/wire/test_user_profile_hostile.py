@@ -6,12 +6,15 @@ imported anew for each test."""
 from __future__ import annotations
 
 import copy
+import html
+import re
 import time
 from typing import Any
 
 import pytest
 
 import group_port
+from browser_flow import REDIRECT, start, submit
 from group_port import fresh_realm
 from role_port import TEST_REALM, call, ok
 from support import password_grant
@@ -110,3 +113,75 @@ async def test_realm_attributes_cannot_write_client_policies_past_their_validati
     assert checked.status_code == 400, checked.text  # the resource itself refuses it
     await fresh_realm(env, {**TEST_REALM, "attributes": {"client-policies.policies": unchecked}})
     assert await ok(env, "GET", "/client-policies/policies") == {"policies": []}
+
+
+async def test_a_user_cannot_set_an_admin_only_attribute_by_casing_spacing_or_a_dotted_name(env: Env) -> None:
+    """department is the admin's to edit (the user views it): no spelling of it through ``POST /account`` writes it,
+    and a look-alike name is no attribute of the user's either (Doorkeep writes no unmanaged attribute there)."""
+    await realm(env)
+    default = await default_with(env)
+    department = {"name": "department", "permissions": {"view": ["user"], "edit": ["admin"]}}
+    await ok(env, "PUT", PROFILE, {**default, "attributes": [*default["attributes"], department]})
+    created = await call(env, "POST", "/users", {**JDOE, "attributes": {"department": ["sales"]}})
+    user_id = created.headers["location"].rsplit("/", 1)[-1]
+    headers = await account_headers(env)
+    account = (await env.http.get("/realms/test/account", headers=headers)).json()
+    for attributes in (
+        {"department": ["sales"], "Department": ["board"]},
+        {"department": ["sales"], "department ": ["board"], "DEPARTMENT": ["board"]},
+        {"department": ["sales"], "attributes.department": ["board"], "user.attributes.department": ["board"]},
+    ):
+        sent = await env.http.post("/realms/test/account", headers=headers, json={**account, "attributes": attributes})
+        assert sent.status_code in (204, 400), sent.text
+        assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["sales"]}
+    for key in ("attributes.department", "user.attributes.department"):
+        dotted = await env.http.post("/realms/test/account", headers=headers, json={**account, key: "board"})
+        assert dotted.status_code == 400, dotted.text
+    duplicated = '{"attributes": {"department": ["board"], "department": ["sales"]}, "username": "jdoe"}'
+    for body in (
+        duplicated,
+        duplicated.replace('["board"]', "SWAP").replace('["sales"]', '["board"]').replace("SWAP", '["sales"]'),
+    ):
+        sent = await env.http.post(
+            "/realms/test/account", headers={**headers, "Content-Type": "application/json"}, content=body
+        )
+        assert sent.status_code in (204, 400), sent.text
+        assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["sales"]}
+
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = '"><img src=x onerror=alert(2)>'
+
+
+async def test_display_names_group_headers_and_message_keys_are_escaped_on_the_registration_page(env: Env) -> None:
+    app = {"clientId": "app", "publicClient": True, "redirectUris": [REDIRECT + "*"], "enabled": True}
+    await fresh_realm(env, {**TEST_REALM, "registrationAllowed": True, "clients": [app]})
+    default = await default_with(env)
+    group = {"name": "g", "displayHeader": SCRIPT, "displayDescription": IMAGE, "annotations": {"x": SCRIPT}}
+    shown = [
+        {"name": "a1", "displayName": SCRIPT, "permissions": BOTH, "group": "g", "required": {"roles": ["user"]}},
+        {
+            "name": "a2",
+            "displayName": "${" + IMAGE + "}",
+            "permissions": BOTH,
+            "annotations": {"inputHelperTextBefore": SCRIPT},
+        },
+        {
+            "name": "a3",
+            "displayName": IMAGE,
+            "permissions": BOTH,
+            "validations": {"options": {"options": [SCRIPT]}},
+            "annotations": {"inputType": "select", "inputOptionLabels": {SCRIPT: IMAGE}},
+        },
+    ]
+    config = {**default, "attributes": [*default["attributes"], *shown], "groups": [*default["groups"], group]}
+    await ok(env, "PUT", PROFILE, config)
+    login = await start(env.http, "test", "app")
+    link = re.search(r'<div id="kc-registration"><span>[^<]*<a href="([^"]+)"', login.text)
+    assert link is not None, login.text
+    page = await env.http.get(html.unescape(link.group(1)))
+    assert 'name="a1"' in page.text and 'name="a3"' in page.text
+    refused = await submit(env.http, page, username="jane", email="jane@keycloak.org", a3=IMAGE)  # errors name them
+    for answer in (page, refused):
+        assert "<script>" not in answer.text and "<img" not in answer.text, answer.text
+        assert "&lt;script&gt;" in answer.text  # shown, escaped
