@@ -90,6 +90,31 @@ async def test_a_pattern_nested_too_deep_to_compile_is_an_invalid_configuration_
     assert "error-validator-config-invalid-value" in response.json()["errorMessage"]
 
 
+async def test_nested_counted_repeats_the_engine_would_unroll_are_invalid_and_ordinary_patterns_still_run(
+    env: Env,
+) -> None:
+    """(?:x{1000}){1000} is a million nodes to the regex engine (about a second to compile, (?:x{65535}){65535}
+    hours): refused as Keycloak refuses a pattern it cannot compile, in the profile and in the password policy."""
+    await realm(env)
+    default = await default_with(env)
+    started = time.monotonic()
+    for pattern in ("(?:x{1000}){1000}", "(?:(?:x{1000}){1000}|y)", "(?:x{65535}){65535}", "x{9999999999}"):
+        code = {"name": "code", "permissions": BOTH, "validations": {"pattern": {"pattern": pattern}}}
+        response = await call(env, "PUT", PROFILE, {**default, "attributes": [*default["attributes"], code]})
+        assert response.status_code == 400, (pattern, response.text)
+        assert "error-validator-config-invalid-value" in response.json()["errorMessage"]
+        policy = await call(env, "PUT", "", {"passwordPolicy": f"regexPattern({pattern})"})
+        assert policy.status_code == 400, (pattern, policy.text)
+    took = time.monotonic() - started
+    assert took < 3, f"refusing four patterns took {took:.1f} s: they were compiled"
+    ordinary = {"pattern": {"pattern": r"\p{L}{1,20}-\d{4}-[a-z]{2}"}}
+    code = {"name": "code", "permissions": BOTH, "validations": ordinary}
+    await ok(env, "PUT", PROFILE, {**default, "attributes": [*default["attributes"], code]})
+    assert (await call(env, "POST", "/users", {**JDOE, "attributes": {"code": ["Zoë-2024-ab"]}})).status_code == 201
+    wrong = await call(env, "POST", "/users", {"username": "other", "attributes": {"code": ["Zoë-24-ab"]}})
+    assert (wrong.status_code, wrong.json()["errorMessage"]) == (400, "error-pattern-no-match")
+
+
 async def test_a_realm_update_cannot_write_the_profiles_internal_attribute(env: Env) -> None:
     await realm(env)
     for raw in ("{not json", '{"attributes": 3}', '{"attributes": [{"name": "x", "validations": {"pattern": 1}}]}'):

@@ -21,7 +21,8 @@ both policies a hash stays while either keeps it). ``hashAlgorithm`` and
 ``regexPattern`` runs on the ``regex`` engine with a time limit: the pattern is a realm administrator's and the
 password anyone's, and a backtracking pattern (``(a|aa)+b``) on Python's ``re`` would hold the interpreter for
 hours, for every realm. A match that runs out of time refuses the password (the policy could not show it
-matches), where Keycloak's thread would run on.
+matches), where Keycloak's thread would run on. A pattern whose nested counted repeats the engine would unroll
+for hours (``(?:x{65535}){65535}``) is not a valid regular expression (``users.admin_regex``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import Any
 import regex
 
 from doorkeep.model import PasswordRetention
+from doorkeep.users import admin_regex
 
 _log = logging.getLogger(__name__)
 
@@ -134,8 +136,8 @@ def _regex(value: str | None) -> regex.Pattern[str]:
     if not value.strip():
         raise PolicyConfigError("White space not acepted")  # sic, Keycloak's text
     try:
-        return regex.compile(value)
-    except (regex.error, RecursionError):  # the engine's parser recurses per group: (((…))) 500 deep
+        return admin_regex.compiled(value)
+    except admin_regex.UnsafePattern:  # invalid, or nested counted repeats the engine would unroll for hours
         raise PolicyConfigError("Not a valid regular expression") from None
 
 

@@ -20,9 +20,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import regex
-
-from doorkeep.users import profile
+from doorkeep.users import admin_regex, profile
 
 Error = dict[str, Any]
 ConfigCheck = Callable[[dict[str, Any]], list[str]]
@@ -107,10 +105,10 @@ def _pattern(name: str, value: str, config: dict[str, Any]) -> Error | None:
 
 def _pattern_matches(name: str, pattern: str, value: str) -> bool:
     try:
-        return regex.fullmatch(pattern, value, timeout=PATTERN_TIMEOUT) is not None
+        return admin_regex.compiled(pattern).fullmatch(value, timeout=PATTERN_TIMEOUT) is not None
     except TimeoutError:
         _log.warning("pattern validator of attribute %r ran past %s s; value refused", name, PATTERN_TIMEOUT)
-    except (regex.error, RecursionError):  # a configuration stored before it was checked as below
+    except admin_regex.UnsafePattern:  # a configuration stored before it was checked as below
         _log.warning("pattern validator of attribute %r cannot run its pattern; value refused", name)
     return False
 
@@ -284,8 +282,8 @@ def _pattern_config(config: dict[str, Any]) -> list[str]:
     if "pattern" not in config:
         return [_config_error("pattern", "pattern", MISSING)]
     try:
-        regex.compile(str(config["pattern"]))
-    except (regex.error, RecursionError):  # the engine's parser recurses per group: (((…))) 500 deep
+        admin_regex.compiled(str(config["pattern"]))
+    except admin_regex.UnsafePattern:
         return [_config_error("pattern", "pattern", INVALID, config["pattern"])]
     return []
 
