@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import group_port
+from admin_support import realm_admin
 from browser_flow import REDIRECT, start, submit
 from group_port import fresh_realm
 from role_port import TEST_REALM, call, ok
@@ -210,3 +211,28 @@ async def test_display_names_group_headers_and_message_keys_are_escaped_on_the_r
     for answer in (page, refused):
         assert "<script>" not in answer.text and "<img" not in answer.text, answer.text
         assert "&lt;script&gt;" in answer.text  # shown, escaped
+
+
+async def test_a_limited_admin_changes_neither_the_profile_nor_the_client_policies_by_any_route(env: Env) -> None:
+    """manage-users, manage-clients and view-realm together are not manage-realm: users/profile, the
+    client-policies resources, a realm update carrying either and a partial import are all refused (403), and the
+    profile and policies stay as they were."""
+    await realm(env)
+    default = await default_with(env)
+    headers = await realm_admin(env, "limited", "manage-users", "manage-clients", "view-realm", "view-users")
+    opened = {**default, "attributes": [*default["attributes"], {"name": "x", "permissions": BOTH}]}
+    policies = {"policies": [{"name": "p", "enabled": True, "conditions": [{"condition": "any-client"}]}]}
+    attempts = [
+        ("PUT", PROFILE, opened),
+        ("PUT", "/client-policies/policies", policies),
+        ("PUT", "/client-policies/profiles", {"profiles": [{"name": "p"}]}),
+        ("PUT", "", {"clientPolicies": policies}),
+        ("PUT", "", {"attributes": {"doorkeep.userProfile.config": "{}"}}),
+        ("POST", "/partialImport", {"ifResourceExists": "OVERWRITE", "clientPolicies": policies}),
+    ]
+    for method, path, body in attempts:
+        answer = await env.http.request(method, f"/admin/realms/test{path}", json=body, headers=headers)
+        assert answer.status_code == 403, (method, path, answer.status_code, answer.text)
+    assert await ok(env, "GET", PROFILE) == default
+    assert await ok(env, "GET", "/client-policies/policies") == {"policies": []}
+    assert (await env.http.get(f"/admin/realms/test{PROFILE}", headers=headers)).status_code == 200
