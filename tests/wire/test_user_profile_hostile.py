@@ -17,6 +17,7 @@ import group_port
 from admin_support import realm_admin
 from browser_flow import REDIRECT, start, submit
 from group_port import fresh_realm
+from keycloak_port import admin_headers
 from role_port import TEST_REALM, call, ok
 from support import password_grant
 from wire_env import Env
@@ -236,3 +237,20 @@ async def test_a_limited_admin_changes_neither_the_profile_nor_the_client_polici
     assert await ok(env, "GET", PROFILE) == default
     assert await ok(env, "GET", "/client-policies/policies") == {"policies": []}
     assert (await env.http.get(f"/admin/realms/test{PROFILE}", headers=headers)).status_code == 200
+
+
+async def test_a_realm_files_profile_component_nested_too_deep_is_refused_not_a_500(env: Env) -> None:
+    component = {
+        "providerId": "declarative-user-profile",
+        "config": {"kc.user.profile.config": ["[" * 5000 + "]" * 5000]},
+    }
+    rep = {
+        "realm": "deep",
+        "enabled": True,
+        "components": {"org.keycloak.userprofile.UserProfileProvider": [component]},
+    }
+    headers = await admin_headers(env)
+    answer = await env.http.post("/admin/realms", json=rep, headers=headers)
+    if answer.status_code == 201:
+        await env.http.delete("/admin/realms/deep", headers=headers)
+    assert answer.status_code == 400, answer.text

@@ -19,6 +19,7 @@ import dataclasses
 import json
 from typing import Any
 
+from doorkeep import numbers
 from doorkeep.model import Realm
 
 CONFIG_ATTRIBUTE = "doorkeep.userProfile.config"
@@ -223,7 +224,7 @@ def imported_config(components: list[dict[str, Any]] | None) -> dict[str, Any] |
         raw = values[0] if isinstance(values, list) and values else values
         if isinstance(raw, str) and raw.strip():
             try:
-                return normalized(json.loads(raw))
+                return normalized(numbers.loads(raw))  # bounded nesting: never a RecursionError
             except ValueError as problem:
                 raise InvalidConfig(f"invalid {COMPONENT_CONFIG_KEY}: {problem}") from None
     return None
