@@ -2,7 +2,8 @@
 
 Reads need query-clients and view-clients (Keycloak lists nothing it may not show in full), changes
 manage-clients, as the Admin REST's ``clients`` resource. Saving goes through ``admin_ops.update_client``
-(URL validation included), the function behind ``PUT clients/{id}``.
+(URL validation included), the function behind ``PUT clients/{id}``, after the realm's client policies (UPDATE) as that
+PUT runs them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import dataclasses
 from collections.abc import Mapping
 
 from doorkeep.admin import operations as admin_ops
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies.context import BY_AUTHENTICATED_USER as BY_ADMIN
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth import device_codes
 from doorkeep.oauth import exchange_settings as token_exchange
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth.uri_syntax import parse
+from doorkeep.web.admin import parse as admin_parse
 from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field, request_object_fields
 from doorkeep.web.admin_console.context import Console, Missing, Page, Refused, page_of
@@ -216,11 +220,21 @@ async def save(c: Console, old: Client, new: Client) -> Client:
     ClientRepresentation (its secret masked); a refused URL becomes a form error in words."""
     c.require("manage-clients")
     try:
+        new = await _under_policies(c, old, new)
         saved = await admin_ops.update_client(c.tx, c.realm, old, new, c.now)
     except AdminError as err:
         raise FormErrors(FormState(errors={"form": err.description or err.message})) from None
     c.changed("PUT", "clients", saved.id, body=await client_json(c.tx, saved))  # Keycloak's console sends it all
     return saved
+
+
+async def _under_policies(c: Console, old: Client, new: Client) -> Client:
+    """The realm's client policies on the change, as ``PUT clients/{id}`` runs them (UPDATE, by an admin): a
+    refusal is an AdminError, and what the executors auto-configure (e.g. ``consentRequired``) is applied."""
+    rep = await client_json(c.tx, new)
+    proposed = await client_policies.on_client_write(c.tx, c.realm, rep, old, BY_ADMIN)
+    changed = {k: v for k, v in proposed.items() if rep.get(k) != v}
+    return admin_parse.updated_client(new, changed) if changed else new
 
 
 async def secret(c: Console, cl: Client) -> str | None:

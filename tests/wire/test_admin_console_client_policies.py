@@ -1,0 +1,78 @@
+"""The Admin Console's client settings form is another route to ``PUT clients/{id}``: the realm's client policies
+(UPDATE, by an admin) judge it too, so an executor that refuses or auto-configures a change through the Admin REST
+does the same through the console (Keycloak's console only has the REST route)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from admin_console_http import HTML, post, sign_in
+from admin_support import client_uuid, make_admin
+from wire_env import Env, client_at
+
+pytestmark = pytest.mark.anyio
+BASE = "/admin/test/console"
+ROPC: dict[str, Any] = {
+    "name": "no-ropc",
+    "executors": [{"executor": "reject-ropc-grant", "configuration": {"auto-configure": "false"}}],
+}
+CONSENT: dict[str, Any] = {
+    "name": "consent",
+    "executors": [{"executor": "consent-required", "configuration": {"auto-configure": "true"}}],
+}
+
+
+@pytest.fixture
+async def admin(realm: Env) -> AsyncIterator[httpx.AsyncClient]:
+    """A manage-clients administrator of ``test``, signed in to its console."""
+    await make_admin(realm, "test", "clientman", "manage-clients", "view-clients", "query-clients")
+    async with client_at(realm, "127.0.0.2") as http:
+        await sign_in(http, "clientman")
+        yield http
+
+
+async def _policies(realm: Env, *profiles: dict[str, Any]) -> None:
+    headers = await realm.admin_headers()
+    base = "/admin/realms/test/client-policies"
+    answer = await realm.http.put(f"{base}/profiles", json={"profiles": list(profiles)}, headers=headers)
+    assert answer.status_code == 204, answer.text
+    policy: dict[str, Any] = {
+        "name": "all",
+        "enabled": True,
+        "conditions": [{"condition": "any-client", "configuration": {}}],
+    }
+    policy["profiles"] = [p["name"] for p in profiles]
+    answer = await realm.http.put(f"{base}/policies", json={"policies": [policy]}, headers=headers)
+    assert answer.status_code == 204, answer.text
+
+
+async def _client(realm: Env, uuid: str) -> dict[str, object]:
+    answer = await realm.http.get(f"/admin/realms/test/clients/{uuid}", headers=await realm.admin_headers())
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def test_the_console_cannot_turn_on_what_a_client_policy_refuses(realm: Env, admin: httpx.AsyncClient) -> None:
+    app = await client_uuid(realm, "test", "app")
+    before = await _client(realm, app)
+    await _policies(realm, ROPC)
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    fields = {"enabled": "on", "standardFlowEnabled": "on", "directAccessGrantsEnabled": "on"}
+    saved = await post(admin, f"{BASE}/test/clients/{app}", page, **fields, redirectUris="http://localhost/*")
+    assert saved.status_code == 400, (saved.status_code, saved.text[:300])
+    assert "resource owner password credentials grant enabled" in saved.text
+    assert (await _client(realm, app))["directAccessGrantsEnabled"] == before["directAccessGrantsEnabled"]
+
+
+async def test_the_console_save_gets_what_a_client_policy_auto_configures(realm: Env, admin: httpx.AsyncClient) -> None:
+    app = await client_uuid(realm, "test", "app")
+    await _policies(realm, CONSENT)
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    fields = {"enabled": "on", "standardFlowEnabled": "on"}
+    saved = await post(admin, f"{BASE}/test/clients/{app}", page, **fields, redirectUris="http://localhost/*")
+    assert saved.status_code == 303, (saved.status_code, saved.text[:300])
+    assert (await _client(realm, app))["consentRequired"] is True
