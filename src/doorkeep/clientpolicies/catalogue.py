@@ -51,6 +51,12 @@ def global_profiles() -> list[dict[str, Any]]:
     return [json.loads(p) for p in _global_profiles()]
 
 
+@functools.cache
+def global_profiles_read_only() -> tuple[dict[str, Any], ...]:
+    """The same, parsed once and shared: for the engine, which only reads them on every request."""
+    return tuple(global_profiles())
+
+
 def global_profile_names() -> frozenset[str]:
     return frozenset(p["name"] for p in global_profiles())
 

@@ -16,7 +16,8 @@ from doorkeep.model import Realm
 
 
 def _enabled_policies(realm: Realm) -> list[dict[str, Any]]:
-    policies = [*catalogue.global_policies(), *realm_config.policies_of(realm)["policies"]]
+    stored = realm_config.stored_items(realm, catalogue.POLICIES_ATTRIBUTE, "policies")
+    policies = [*catalogue.global_policies(), *stored]
     return [p for p in policies if p.get("enabled") is True]
 
 
@@ -45,7 +46,8 @@ def run(realm: Realm, context: PolicyContext) -> None:
     policies = _enabled_policies(realm)
     if not policies:
         return
-    profiles = {p["name"]: p for p in [*realm_config.profiles_of(realm)["profiles"], *catalogue.global_profiles()]}
+    stored = realm_config.stored_items(realm, catalogue.PROFILES_ATTRIBUTE, "profiles")
+    profiles = {p.get("name"): p for p in [*stored, *catalogue.global_profiles_read_only()]}
     for policy in policies:
         if not _satisfied(policy, context):
             continue

@@ -6,25 +6,43 @@ its ``attributes``; set from a realm import or a realm update that carries them,
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import json
 from typing import Any
 
+from doorkeep import numbers
 from doorkeep.clientpolicies import catalogue, validation
 from doorkeep.model import Realm
 
 ATTRIBUTES = frozenset({catalogue.PROFILES_ATTRIBUTE, catalogue.POLICIES_ATTRIBUTE})
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(raw: str) -> Any:
+    """The stored JSON, parsed once per distinct value: every protocol request of a realm with policies reads it
+    (issue #8). Shared between callers: read it, never change it (``_stored`` hands out copies)."""
+    try:
+        return numbers.loads(raw)
+    except ValueError:
+        return None
+
+
+def stored_items(realm: Realm, attribute: str, key: str) -> list[dict[str, Any]]:
+    """The stored profiles or policies, read-only (the engine's view; see ``_parsed``)."""
+    raw = realm.attributes.get(attribute)
+    parsed = _parsed(raw) if isinstance(raw, str) else None
+    if isinstance(parsed, dict) and isinstance(parsed.get(key), list):
+        return [item for item in parsed[key] if isinstance(item, dict)]
+    return []
+
+
 def _stored(realm: Realm, attribute: str, key: str) -> dict[str, Any]:
     raw = realm.attributes.get(attribute)
-    if isinstance(raw, str):
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict) and isinstance(parsed.get(key), list):
-            return parsed
+    parsed = _parsed(raw) if isinstance(raw, str) else None
+    if isinstance(parsed, dict) and isinstance(parsed.get(key), list):
+        return copy.deepcopy(parsed)
     return {key: []}
 
 
