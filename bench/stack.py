@@ -1,4 +1,4 @@
-"""bench/stack_app.py served the way Doorkeep is (uvicorn, uvloop, httptools), pinned to a core."""
+"""bench/stack_app.py and bench/bare_app.py served as Doorkeep is (uvicorn, uvloop, httptools), pinned to a core."""
 
 from __future__ import annotations
 
@@ -24,3 +24,15 @@ class Stack(Listener):
         env = {**os.environ, "STACK_DB": str(workdir / "stack.db"), "STACK_SECRET": client_secret}
         # a GET of the token URL answers 405: listening
         super().__init__(pinned(core, command), f"{self.base_url}/token", "the stack's ceiling", env=env)
+
+
+class Bare(Listener):
+    """uvicorn alone (bench/bare_app.py): a constant answer to any request, pinned to ``core``."""
+
+    def __init__(self, core: str | None) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(HERE)]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop", "--http", "httptools"]
+        command += ["--no-access-log", "--log-level", "warning"]
+        super().__init__(pinned(core, command), f"{self.base_url}/token", "uvicorn alone")
