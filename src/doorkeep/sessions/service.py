@@ -129,6 +129,16 @@ async def end(tx: Tx, session_id: str, offline: bool) -> bool:
     return await remove(tx, session_id, offline)
 
 
+async def admin_named(tx: Tx, realm: Realm, session_id: str, offline: bool, now: int) -> UserSession | None:
+    """The session an administrator names to end (``DELETE sessions/{id}``, the console's Sign out): None when
+    it is another realm's or past its idle or max, though the cleaner may not have removed its row yet, as
+    Keycloak's persister loads only sessions within their timeouts (JpaUserSessionPersisterProvider)."""
+    session = await tx.sessions.get_user_session(session_id, offline)
+    if session is None or session.realm_id != realm.id or not policy.user_session_valid(realm, session, now):
+        return None
+    return session
+
+
 async def end_with_online(tx: Tx, session_id: str, offline: bool) -> bool:
     """End a session; an offline one takes the online session of the same id with it (Keycloak's logout
     with an offline token, and the admin API's ``isOffline=true`` delete). True if the session existed.

@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep import policy
 from doorkeep.model import Client, Realm, SessionView, User, UserSession
 from doorkeep.oauth import backchannel
 from doorkeep.sessions import device, service, triggered
@@ -293,16 +292,14 @@ async def logout_user(request: Request) -> Response:
 
 async def delete_session(request: Request) -> Response:
     """``isOffline=true`` revokes the offline session and the same-id online one; otherwise the online one only.
-
-    A session past its idle or max is not found, though the cleaner may not have removed its row yet: Keycloak's
-    persister loads only sessions within their timeouts (JpaUserSessionPersisterProvider.loadUserSession)."""
+    A session past its idle or max is not found (``service.admin_named``)."""
     offline = request.query_params.get("isOffline", "false").lower() == "true"
     now = state(request).services.clock.now()
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
-        session = await tx.sessions.get_user_session(request.path_params["session"], offline)
-        if session is None or session.realm_id != realm.id or not policy.user_session_valid(realm, session, now):
+        session = await service.admin_named(tx, realm, request.path_params["session"], offline, now)
+        if session is None:
             raise common.not_found("Sesssion not found")  # sic, as Keycloak spells it
         await service.end_with_online(tx, session.id, offline)
         return Response(status_code=NO_CONTENT)
