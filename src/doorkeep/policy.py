@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from doorkeep.model import Client, ClientSession, Realm, RefreshFamily, UserSession
-from doorkeep.numbers import INT_MAX, parse_int
+from doorkeep.numbers import INT_MAX, LONG_MAX, parse_int
 
 DEFAULT_SSO_IDLE = 1800
 DEFAULT_SSO_MAX = 36000
@@ -26,14 +26,17 @@ def _or_default(value: int, default: int) -> int:
     return value if value > 0 else default
 
 
-def client_attr_timeout(client: Client | None, key: str) -> int:
-    """A client timeout attribute when a positive integer, else -1 (blank or junk means unset).
+def client_attr_timeout(client: Client | None, key: str, high: int = LONG_MAX) -> int:
+    """A client timeout attribute when a positive integer up to ``high``, else -1 (blank or junk means unset).
 
-    SessionExpirationUtils.getClientAttributeTimeout hands the value to ``Long.parseLong`` untrimmed, so blanks
-    around the digits make it junk too ("unset"), not the number."""
+    SessionExpirationUtils.getClientAttributeTimeout hands the session timeouts to ``Long.parseLong`` untrimmed,
+    so blanks around the digits make it junk too ("unset"), not the number, while a value above 2^31-1 is a
+    valid long and counts. Keycloak's millisecond sums overflow past about 9.2e15 s (292 million years), ending
+    the session at once; Doorkeep's whole-second arithmetic has no such edge. ``access.token.lifespan`` is read
+    with ``Integer.parseInt`` (callers pass ``high=INT_MAX``)."""
     if client is None:
         return -1
-    value = parse_int(str(client.attributes.get(key)), 1, INT_MAX)
+    value = parse_int(str(client.attributes.get(key)), 1, high)
     return value if value is not None else -1
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from doorkeep.model import Client, ClientScope, Role, User
+from doorkeep.numbers import INT_MAX
 from doorkeep.oauth import scopes as scopeset
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
@@ -84,7 +85,7 @@ async def example_claims(
     audience: list[str] = mapped.pop(mappings.AUDIENCE, [])
     if token == mappings.USERINFO:
         return {"sub": mappings.subject(mapped.pop("sub", user.id)), **mapped}
-    lifespan = client_attr_timeout(client, "access.token.lifespan")
+    lifespan = client_attr_timeout(client, "access.token.lifespan", INT_MAX)
     claims: dict[str, Any] = {"exp": now + (lifespan if lifespan > 0 else realm.access_token_lifespan), "iat": now}
     issuer = f"{base_url}/realms/{realm.name}"
     if token == mappings.ID:

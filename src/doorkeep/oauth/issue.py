@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
+from doorkeep.numbers import INT_MAX
 from doorkeep.oauth import dpop
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
@@ -255,7 +256,7 @@ async def access_claims(
             ctx.realm, ctx.client, us.offline, us.remember_me, now, cs.started, us.started, ctx.implicit_flow
         )
     else:
-        lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan")
+        lifespan = policy.client_attr_timeout(ctx.client, "access.token.lifespan", INT_MAX)
         exp = now + (lifespan if lifespan > 0 else ctx.realm.access_token_lifespan)
     kind = lightweight.access_kind(ctx.client, mappings.ACCESS)
     mapped_input = mapped_input or await token_input(tx, ctx, req.base_url)
