@@ -214,6 +214,22 @@ async def none_linked(request: Request) -> Response:
     return await handlers.answer(request, work, write=False)
 
 
+async def disable_credential_types(request: Request) -> Response:
+    """``PUT users/{id}/disable-credential-types`` (UserResource.disableCredentialType, manage-users): a JSON list of
+    credential types, each handed to the credential providers that can disable it. In Keycloak 26 only a user
+    storage provider can (the local password provider's disable is a no-op and the OTP provider cannot), so for
+    a user of the realm's own database nothing changes: 204, no admin event. Doorkeep has no user storage."""
+
+    async def work(tx: Tx, body: Any) -> Response:
+        realm = await common.admin_realm(request, tx, "manage-users")
+        await common.user_of(tx, realm, request.path_params["id"])
+        if body is not None and (not isinstance(body, list) or not all(isinstance(t, str) for t in body)):
+            raise common.NOT_A_LIST_OF_OBJECTS  # Jackson's MismatchedInputException for List<String>
+        return Response(status_code=NO_CONTENT)
+
+    return await handlers.answer_with_body(request, work)
+
+
 async def delete_credential(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
@@ -320,6 +336,7 @@ ROUTES: list[Route] = [
     Route(f"{USER}/credentials", list_credentials, methods=["GET"]),
     Route(f"{USER}/federated-identity", none_linked, methods=["GET"]),
     Route(f"{USER}/configured-user-storage-credential-types", none_linked, methods=["GET"]),
+    Route(f"{USER}/disable-credential-types", disable_credential_types, methods=["PUT"]),
     Route(f"{USER}/credentials/{{credential}}", delete_credential, methods=["DELETE"]),
     Route(f"{USER}/credentials/{{credential}}/userLabel", set_credential_label, methods=["PUT"]),
     Route(f"{USER}/credentials/{{credential}}/moveToFirst", move_credential, methods=["POST"]),
