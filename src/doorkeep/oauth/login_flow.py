@@ -27,16 +27,16 @@ OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
-def must_reauthenticate(request: AuthRequest, session: UserSession, now: int) -> bool:
+def must_reauthenticate(realm: Realm, request: AuthRequest, session: UserSession, now: int) -> bool:
     """OIDCLoginProtocol.requireReauthentication: ``prompt=login``, or ``max_age`` passed since the user last
     gave credentials (``isAuthTimeExpired``: the session's AUTH_TIME note); or ``kc_action=UPDATE_PASSWORD``
     past the action's max auth age (CookieAuthenticator)."""
     expired = request.max_age is not None and session.auth_time + request.max_age < now
-    stale = required_actions.reauthentication_due(request, session.auth_time, now)
+    stale = required_actions.reauthentication_due(realm, request, session.auth_time, now)
     return has_prompt(request, "login") or expired or stale
 
 
-def pinned(request: AuthRequest, sso: tuple[UserSession, User] | None, now: int) -> AuthRequest:
+def pinned(realm: Realm, request: AuthRequest, sso: tuple[UserSession, User] | None, now: int) -> AuthRequest:
     """The request with the SSO session it arrived with, kept for the whole login: Keycloak's
     AuthorizationEndpointBase.createAuthenticationSession gives the root authentication session the user
     session's id, and AuthenticationProcessor.attachSession finishes every later step in that session, a
@@ -45,7 +45,7 @@ def pinned(request: AuthRequest, sso: tuple[UserSession, User] | None, now: int)
         return request
     session, _ = sso
     return dataclasses.replace(
-        request, user_session_id=session.id, sso_login=not must_reauthenticate(request, session, now)
+        request, user_session_id=session.id, sso_login=not must_reauthenticate(realm, request, session, now)
     )
 
 

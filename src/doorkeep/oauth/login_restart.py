@@ -71,7 +71,7 @@ async def restart_after_timeout(
     )
     current = await sso.current_session(tx, services, realm, issuer, identity_cookie)
     stored = AuthRequest.from_json(expired.request)
-    request = login_flow.pinned(dataclasses.replace(stored, user_session_id=None, sso_login=False), current, now)
+    request = login_flow.pinned(realm, dataclasses.replace(stored, user_session_id=None, sso_login=False), current, now)
     remembered = remember_me.remembered_username(remember_me_cookie)
     outcome = await login_flow.begin(tx, services, realm, client, request, current, browser, remembered)
     if isinstance(outcome, NeedLogin) and outcome.error is None:  # FORWARDED_ERROR_MESSAGE_NOTE

@@ -16,6 +16,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import UPDATE_PASSWORD, Realm, User
+from doorkeep.numbers import parse_int
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.realms import required_actions as registered
 from doorkeep.users import password_policy
@@ -46,6 +47,7 @@ HANDLED = frozenset(
 APP_INITIATED = frozenset({CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE, DELETE_CREDENTIAL, DELETE_ACCOUNT})
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds
 MAX_AUTH_AGE = 300  # Constants.KC_ACTION_MAX_AGE: a kc_action re-authenticates logins older than this
+MAX_AUTH_AGE_KEY = "max_auth_age"  # Constants.MAX_AUTH_AGE_KEY: a required action's own max auth age
 # RequiredActionProvider.getMaxAuthAge overridden: DeleteAccount asks for the password every time.
 MAX_AUTH_AGES = {DELETE_ACCOUNT: 0}
 SUCCESS, CANCELLED, ERROR = "success", "cancelled", "error"  # RequiredActionContext.KcActionStatus
@@ -166,11 +168,27 @@ def processed(request: AuthRequest, action: str) -> AuthRequest:
     return dataclasses.replace(request, kc_action_done=action)
 
 
-def reauthentication_due(request: AuthRequest, auth_time: int, now: int) -> bool:
+def max_auth_age(realm: Realm, action: str) -> int:
+    """RequiredActionProvider.getMaxAuthAge(session): the seconds since the last credentials within which the
+    client may start ``action`` without a re-authentication. DeleteAccount overrides it (0); UpdatePassword
+    takes the password policy's ``maxAuthAge`` when the realm has one (``maxAuthAge`` with no value is -1:
+    none); otherwise the action's ``max_auth_age`` config (``Integer.parseInt``), else five minutes."""
+    if action in MAX_AUTH_AGES:
+        return MAX_AUTH_AGES[action]
+    if action == UPDATE_PASSWORD:
+        policy_age = password_policy.parse(realm.password_policy).max_auth_age
+        if policy_age >= 0:
+            return policy_age
+    found = registered.by_alias(realm, action)
+    configured = parse_int(found.config.get(MAX_AUTH_AGE_KEY)) if found is not None else None
+    return configured if configured is not None else MAX_AUTH_AGE
+
+
+def reauthentication_due(realm: Realm, request: AuthRequest, auth_time: int, now: int) -> bool:
     """OIDCLoginProtocol.isReAuthRequiredForKcAction: a ``kc_action`` naming a required-action provider needs
-    credentials given within the provider's max auth age (RequiredActionProvider.getMaxAuthAge: five minutes
-    unless configured), so CONFIGURE_TOTP and UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does
-    (AppInitiatedActionResetPasswordTest.resetPasswordRequiresReAuth), and delete_account (max age 0) always
-    does unless the credentials were given this very second; an unknown name does not."""
+    credentials given within the provider's max auth age (``max_auth_age``), so CONFIGURE_TOTP and
+    UPDATE_PROFILE re-authenticate as UPDATE_PASSWORD does (AppInitiatedActionResetPasswordTest
+    .resetPasswordRequiresReAuth), and delete_account (max age 0) always does unless the credentials were given
+    this very second; an unknown name does not."""
     action = request.kc_action
-    return action in HANDLED and auth_time + MAX_AUTH_AGES.get(action or "", MAX_AUTH_AGE) < now
+    return action in HANDLED and auth_time + max_auth_age(realm, action or "") < now

@@ -114,6 +114,13 @@ class PasswordPolicy:
         value = self.parsed.get("passwordAge", -1)
         return value if isinstance(value, int) else -1
 
+    @property
+    def max_auth_age(self) -> int:
+        """``maxAuthAge``'s seconds, or -1 without it (``PasswordPolicy.getMaxAuthAge``): UpdatePassword's max
+        auth age for a client-initiated password change (oauth/required_actions.py)."""
+        value = self.parsed.get("maxAuthAge", -1)
+        return value if isinstance(value, int) else -1
+
     def retention(self, now: int) -> PasswordRetention:
         """What a password update at ``now`` (s) keeps of the previous hashes: the newest N-1 (none below 2,
         ``passwordHistoryListMaxSize``) and, ``passwordAge(D)`` above 0, those created in the last D days."""
@@ -152,7 +159,7 @@ def _count(default: int) -> Callable[[str | None], Any]:
     return lambda value: _int(value, default)
 
 
-UNENFORCED = ("notContainsUsername", "passwordBlacklist", "maxAuthAge", "recoveryCodesWarningThreshold")
+UNENFORCED = ("notContainsUsername", "passwordBlacklist", "recoveryCodesWarningThreshold")
 
 PARSERS: dict[str, Callable[[str | None], Any]] = {
     **{key: _count(default) for key, default in DEFAULT_COUNT.items()},
@@ -163,6 +170,7 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
     "passwordAge": _count(30),  # AgePasswordPolicyProviderFactory.DEFAULT_AGE_DAYS
     "forceExpiredPasswordChange": _count(365),
     "hashIterations": _count(-1),
+    "maxAuthAge": _count(-1),  # MaxAuthAgePasswordPolicyProviderFactory.parseConfig: parseInteger(value, -1)
     "hashAlgorithm": _hash_algorithm,
     # Keycloak 26 policies Doorkeep accepts and keeps but does not enforce (docs/admin-api.md): refusing them
     # would make a realm exported from Keycloak impossible to import.
@@ -231,7 +239,7 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
         return ("invalidPasswordHistoryMessage", config) if config != -1 and c.reused else None
     if key == "passwordAge":
         return ("invalidPasswordGenericMessage", config) if config != -1 and c.recently_used else None
-    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange and UNENFORCED: nothing to check here
+    return None  # hashAlgorithm, hashIterations, forceExpiredPasswordChange, maxAuthAge, UNENFORCED: no check
 
 
 def _matches(pattern: regex.Pattern[str], password: str) -> bool:
