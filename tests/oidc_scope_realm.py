@@ -85,7 +85,7 @@ async def do_login(
 def grants(page: httpx.Response) -> list[str]:
     """``grantPage.assertCurrent()`` and the consent texts it lists."""
     assert page.status_code == 200 and 'name="accept"' in page.text, (page.status_code, page.text[:500])
-    return sorted(re.findall(r"<li>([^<]*)</li>", page.text))
+    return sorted(re.findall(r"<li><span>([^<]*)</span></li>", page.text))
 
 
 async def accept(env: Env, page: httpx.Response) -> httpx.Response:

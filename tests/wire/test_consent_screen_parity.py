@@ -29,7 +29,7 @@ async def realm(env: Env) -> Env:
 
 def listed(page: httpx.Response) -> list[str]:
     assert page.status_code == 200 and 'name="accept"' in page.text, (page.status_code, page.text[:500])
-    return re.findall(r"<li>([^<]*)</li>", page.text)
+    return re.findall(r"<li><span>([^<]*)</span></li>", page.text)
 
 
 async def granted_scopes(env: Env) -> list[str]:

@@ -259,7 +259,7 @@ async def test_a_client_with_no_consent_scopes_still_gets_a_consent_click_naming
     page = await realm.http.get(answer["verification_uri_complete"].removeprefix("http://localhost"))
     consent = await submit(realm.http, page, username="device-login", password="password")
     assert consent.status_code == 200 and 'name="accept"' in consent.text, consent.text[:500]
-    assert "<li>Living room TV</li>" in consent.text  # the client itself is the screen's one line
+    assert "<li><span>Living room TV</span></li>" in consent.text  # the client itself is the screen's one line
     assert_error(await poll(realm, answer["device_code"]), 400, "authorization_pending")
 
 

@@ -1,44 +1,34 @@
-"""Keycloak's OAuthGrantTest, OAuthScopeInTokenResponseTest, TokenEndpointCorsTest and LogoutCorsTest, ported
-method by method (testsuite/integration-arquillian/tests/base/.../testsuite/oauth/).
+"""Keycloak's OAuthScopeInTokenResponseTest, TokenEndpointCorsTest and LogoutCorsTest, ported method by method
+(testsuite/integration-arquillian/tests/base/.../testsuite/oauth/). OAuthGrantTest, once here, has its own
+module: test_keycloak_oauth_grant_test.py.
 
 The realm is the slice of Keycloak's ``testrealm.json`` in testrealm_slice.py, shared with
-test_keycloak_cors_and_response_test.py.
-
-Left out: OAuthGrantTest.oauthGrantDynamicScopeParamRequired (the DYNAMIC_SCOPES preview feature: Doorkeep has
-no dynamic, parameterised client scopes).
+test_keycloak_cors_and_response_test.py and test_keycloak_oauth_grant_test.py.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from browser_flow import code_from, exchange, login, start, submit
-from support import assert_error, claims, password_grant, refresh, token_url, update_client
+from browser_flow import exchange, login, start
+from support import assert_error, password_grant, refresh, token_url, update_client
 from testrealm_slice import (
     APP2_REDIRECT,
     INVALID_CORS_URL,
-    THIRD_PARTY,
-    THIRD_PARTY_BASE,
     USER,
     VALID_CORS_URL,
     admin,
     assert_cors,
     assert_not_cors,
     client_id_of,
-    events,
     seed_testrealm,
-    user_id_of,
 )
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-SCOPES_SHOWN = ["Email address", "User profile", "User roles"]  # OAuthGrantPage's *_CONSENT_TEXT
 
 
 @pytest.fixture
@@ -47,208 +37,9 @@ async def kc(env: Env) -> Env:
     return await seed_testrealm(env)
 
 
-async def last_login(env: Env, consent: str | None, username: str | None = USER) -> dict[str, Any]:
-    """AssertEvents.expectLogin().client(third-party): the newest LOGIN, with its ``consent`` detail."""
-    event = (await events(env, "LOGIN"))[0]
-    assert event["clientId"] == THIRD_PARTY and event["sessionId"], event
-    details = event["details"]
-    assert details["auth_method"] == "openid-connect" and details["code_id"] == event["sessionId"], details
-    assert details.get("consent") == consent, details
-    if username is not None:
-        assert details["username"] == username, details
-    return event
-
-
-def grants(page: httpx.Response) -> list[str]:
-    """OAuthGrantPage.getDisplayedGrants, after assertCurrent."""
-    assert page.status_code == 200 and 'name="accept"' in page.text, (page.status_code, page.text[:300])
-    return re.findall(r"<li>([^<]*)</li>", page.text)
-
-
-async def grant_page(env: Env, **params: str) -> httpx.Response:
-    """oauth.doLogin as the third party: the login form, then the consent screen."""
-    page = await start(env.http, "test", THIRD_PARTY, **params)
-    if page.status_code == 200 and 'name="password"' in page.text:
-        page = await submit(env.http, page, username=USER, password="password")
-    return page
-
-
-async def consents(env: Env) -> list[dict[str, Any]]:
-    """AccountHelper.getUserConsents: the admin API's list for the user."""
-    listed: list[dict[str, Any]] = (
-        await admin(env, "GET", f"/users/{await user_id_of(env, USER)}/consents", status=200)
-    ).json()
-    return listed
-
-
-async def revoke_by_admin(env: Env) -> None:
-    """AccountHelper.revokeConsents: ``DELETE /users/{id}/consents/{clientId}``."""
-    await admin(env, "DELETE", f"/users/{await user_id_of(env, USER)}/consents/{THIRD_PARTY}")
-
-
 async def new_client_scope(env: Env, name: str) -> str:
     created = await admin(env, "POST", "/client-scopes", {"name": name, "protocol": "openid-connect"}, status=201)
     return created.headers["location"].rsplit("/", 1)[-1]
-
-
-# --- OAuthGrantTest ---------------------------------------------------------------------------------
-async def test_oauth_grant_accept_test(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantAcceptTest"""
-    page = await grant_page(kc)
-    assert sorted(grants(page)) == SCOPES_SHOWN
-    params = code_from(await submit(kc.http, page, accept="yes"))
-    login_event = await last_login(kc, "consent_granted")
-    body = (await exchange(kc.http, "test", THIRD_PARTY, params["code"], secret="password")).json()
-    token = claims(body["access_token"])
-    assert token["sid"] == login_event["sessionId"]
-    assert token["realm_access"]["roles"] == ["user"]
-    assert token["resource_access"] == {"test-app": {"roles": ["customer-user"]}}
-    (code_to_token,) = await events(kc, "CODE_TO_TOKEN")
-    assert code_to_token["clientId"] == THIRD_PARTY and code_to_token["sessionId"] == login_event["sessionId"]
-    assert code_to_token["details"]["code_id"] == login_event["details"]["code_id"]
-    await revoke_by_admin(kc)
-    assert await consents(kc) == []
-
-
-async def test_oauth_grant_cancel_test(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantCancelTest"""
-    page = await grant_page(kc)
-    assert sorted(grants(page)) == SCOPES_SHOWN
-    params = code_from(await submit(kc.http, page, cancel="no"))
-    assert params["error"] == "access_denied" and "code" not in params
-    (event,) = await events(kc, "LOGIN_ERROR")
-    assert (event["clientId"], event["error"], event.get("sessionId")) == (THIRD_PARTY, "rejected_by_user", None)
-    assert event["userId"] == await user_id_of(kc, USER)
-    assert "consent" not in event["details"] and event["details"]["username"] == USER
-    assert await events(kc, "LOGIN") == []
-
-
-async def test_oauth_grant_not_shown_when_already_granted(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantNotShownWhenAlreadyGranted (the grant revoked through the account REST API,
-    as its older version did on the account page: a REVOKE_GRANT by ``account``)"""
-    first = code_from(await submit(kc.http, await grant_page(kc), accept="yes"))
-    await last_login(kc, "consent_granted")
-    granted = (await consents(kc))[0]["grantedClientScopes"]
-    assert "profile" in granted and "email" in granted
-    again = code_from(await start(kc.http, "test", THIRD_PARTY))  # no screen: the app's page
-    assert "code" in again
-    await last_login(kc, "persistent_consent", username=None)
-    token = (await password_grant(kc.http, "test", "test-app", USER, secret="password")).json()["access_token"]
-    revoked = await kc.http.delete(
-        f"/realms/test/account/applications/{THIRD_PARTY}/consent", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert revoked.status_code == 204, revoked.text
-    (revoke,) = await events(kc, "REVOKE_GRANT")
-    assert revoke["details"] == {"revoked_client": THIRD_PARTY}
-    assert await consents(kc) == []
-    assert sorted(grants(await start(kc.http, "test", THIRD_PARTY))) == SCOPES_SHOWN
-    assert first["session_state"]
-
-
-async def test_oauth_grant_add_another_scope(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantAddAnotherScope"""
-    page = await grant_page(kc)
-    foo = await new_client_scope(kc, "foo-scope")
-    await admin(kc, "PUT", f"/clients/{await client_id_of(kc, THIRD_PARTY)}/default-client-scopes/{foo}")
-    code_from(await submit(kc.http, page, accept="yes"))  # the screen shown before foo-scope was added
-    await last_login(kc, "consent_granted")
-    assert "foo-scope" not in (await consents(kc))[0]["grantedClientScopes"]
-    page = await start(kc.http, "test", THIRD_PARTY)
-    assert grants(page) == ["foo-scope"]
-    code_from(await submit(kc.http, page, accept="yes"))
-    await last_login(kc, "consent_granted")
-    assert "foo-scope" in (await consents(kc))[0]["grantedClientScopes"]
-    await revoke_by_admin(kc)
-    assert await consents(kc) == []
-
-
-async def test_oauth_grant_scope_param_required(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantScopeParamRequired"""
-    foo = await new_client_scope(kc, "foo-scope")
-    await admin(kc, "PUT", f"/clients/{await client_id_of(kc, THIRD_PARTY)}/optional-client-scopes/{foo}")
-    page = await grant_page(kc)
-    assert "foo-scope" not in grants(page)
-    assert code_from(await submit(kc.http, page, cancel="no"))["error"] == "access_denied"
-    (refused,) = await events(kc, "LOGIN_ERROR")
-    assert (refused["error"], refused.get("sessionId")) == ("rejected_by_user", None)
-    page = await grant_page(kc, scope="openid foo-scope")
-    assert "foo-scope" in grants(page)
-    code_from(await submit(kc.http, page, accept="yes"))
-    await last_login(kc, "consent_granted")
-    await revoke_by_admin(kc)
-    assert await consents(kc) == []
-
-
-async def test_oauth_grant_client_scope_mappers(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantClientScopeMappers"""
-    foo = await new_client_scope(kc, "foo-addr")
-    mapper = {
-        "name": "address",
-        "protocol": "openid-connect",
-        "protocolMapper": "oidc-address-mapper",
-        "config": {"id.token.claim": "true", "access.token.claim": "true", "userinfo.token.claim": "true"},
-    }
-    await admin(kc, "POST", f"/client-scopes/{foo}/protocol-mappers/models", mapper, status=201)
-    await admin(kc, "PUT", f"/clients/{await client_id_of(kc, THIRD_PARTY)}/default-client-scopes/{foo}")
-    page = await grant_page(kc)
-    assert sorted(grants(page)) == [*SCOPES_SHOWN, "foo-addr"]
-    code_from(await submit(kc.http, page, accept="yes"))
-    await last_login(kc, "consent_granted")
-    (consent,) = await consents(kc)
-    assert consent["clientId"] == THIRD_PARTY and "foo-addr" in consent["grantedClientScopes"]
-    assert "code" in code_from(await start(kc.http, "test", THIRD_PARTY))
-    await last_login(kc, "persistent_consent", username=None)
-    await revoke_by_admin(kc)
-    assert await consents(kc) == []
-
-
-async def test_oauth_grant_expired_auth_session(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantExpiredAuthSession"""
-    page = await grant_page(kc)
-    grants(page)
-    kc.http.cookies.clear()  # driver.manage().deleteAllCookies()
-    expired = await submit(kc.http, page, accept="yes")
-    assert expired.status_code == 400 and 'name="accept"' not in expired.text  # ErrorPage: 400
-    assert "Cookie not found. Please make sure cookies are enabled in your browser." in expired.text
-    (event,) = await events(kc, "LOGIN_ERROR")  # LoginTest: the error is cookie_not_found
-    assert (event["error"], event["clientId"]) == ("cookie_not_found", THIRD_PARTY)
-    link = re.search(r'<a id="backToApplication" href="([^"]+)"', expired.text)
-    assert link is not None, expired.text[:1500]
-    assert link.group(1).replace("&amp;", "&") == THIRD_PARTY_BASE
-
-
-async def test_oauth_grant_ordered_client_scopes(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantOrderedClientScopes"""
-    scopes = (await admin(kc, "GET", "/client-scopes", status=200)).json()
-    email = next(s for s in scopes if s["name"] == "email")
-    profile = next(s for s in scopes if s["name"] == "profile")
-
-    async def order(scope: dict[str, Any], value: str) -> None:
-        scope["attributes"]["gui.order"] = value
-        await admin(kc, "PUT", f"/client-scopes/{scope['id']}", scope)
-
-    await order(email, "1")
-    await order(profile, "2")
-    page = await grant_page(kc)
-    assert grants(page)[:2] == ["Email address", "User profile"]
-    code_from(await submit(kc.http, page, accept="yes"))
-    await order(email, "3")
-    await revoke_by_admin(kc)
-    assert grants(await start(kc.http, "test", THIRD_PARTY))[:2] == ["User profile", "Email address"]
-
-
-async def test_oauth_grant_user_not_logged_out_after_consent_revoke(kc: Env) -> None:
-    """OAuthGrantTest.oauthGrantUserNotLoggedOutAfterConsentRevoke"""
-    page = await grant_page(kc)
-    assert sorted(grants(page)) == SCOPES_SHOWN
-    assert "code" in code_from(await submit(kc.http, page, accept="yes"))
-    session_id = (await last_login(kc, "consent_granted"))["sessionId"]
-    await revoke_by_admin(kc)
-    page = await start(kc.http, "test", THIRD_PARTY)  # no password asked: the SSO session is still there
-    assert sorted(grants(page)) == SCOPES_SHOWN
-    code_from(await submit(kc.http, page, accept="yes"))
-    assert (await last_login(kc, "consent_granted"))["sessionId"] == session_id
-    await revoke_by_admin(kc)
 
 
 # --- OAuthScopeInTokenResponseTest ------------------------------------------------------------------

@@ -95,7 +95,7 @@ def page_title(page: httpx.Response) -> str:
 
 def assert_grants(consent: httpx.Response, *texts: str) -> None:
     for text in texts:
-        assert f"<li>{text}</li>" in consent.text, (text, consent.text)
+        assert f"<li><span>{text}</span></li>" in consent.text, (text, consent.text)
 
 
 def assert_approved_page(page: httpx.Response) -> None:

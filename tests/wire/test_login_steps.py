@@ -49,7 +49,7 @@ async def consent_page_over_sso(env: Env) -> httpx.Response:
     await login(env.http, "test", "app")
     await update_client(env.db, "test", "app", consent_required=True)
     page = await start(env.http, "test", "app")
-    assert page.status_code == 200 and "Grant access" in page.text
+    assert page.status_code == 200 and "Grant Access" in page.text
     return page
 
 
@@ -91,7 +91,7 @@ async def test_authenticate_or_consent_while_update_password_is_pending_is_refus
     assert (await post(realm, "consent", code, accept="yes")).status_code == 400
     # the pending step itself still goes through, then consent, then the code
     consent = await post(realm, "required-action", code, **{"password-new": "n3w", "password-confirm": "n3w"})
-    assert "Grant access" in consent.text
+    assert "Grant Access" in consent.text
     assert "code" in code_from(await submit(realm.http, consent, accept="yes"))
 
 

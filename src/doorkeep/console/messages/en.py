@@ -105,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "error-invalid-length-too-long": "Maximum length is {2}.",
     "error-person-name-invalid-character": "{0} contains invalid character.",
     # consent.html
-    "oauthGrantTitle": "Grant access to {0}",
+    "oauthGrantTitle": "Grant Access to {0}",
     "oauthGrantRequest": "Do you grant these access privileges?",
     "oauthGrantInformation": "Make sure you trust {0} by learning how {0} will handle your data.",
     "oauthGrantReview": "You could review the",
