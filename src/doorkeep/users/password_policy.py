@@ -6,6 +6,9 @@ unknown id (``Password policy not found``) or a bad config (``Invalid config for
 number``), and writes the string back as Keycloak's ``asString`` does (one entry per id, the last config
 winning; an empty config dropped; nothing left is no policy at all).
 
+``notUsername`` and ``notContainsUsername`` ignore case, as Keycloak's providers do (``equalsIgnoreCase``,
+``toLowerCase().contains``); ``notEmail`` too.
+
 A password is checked by the policies in the order Keycloak's ``DefaultPasswordPolicyManagerProvider`` meets
 them (the key order of a Java ``HashMap``), and the first failure is reported with its message key and
 the English text of Keycloak's admin messages. ``passwordHistory(N)`` refuses the user's current password
@@ -56,6 +59,7 @@ MESSAGES = {
     "invalidPasswordMinUpperCaseCharsMessage": "Invalid password: must contain at least {0} upper case characters.",
     "invalidPasswordMinSpecialCharsMessage": "Invalid password: must contain at least {0} special characters.",
     "invalidPasswordNotUsernameMessage": "Invalid password: must not be equal to the username.",
+    "invalidPasswordNotContainsUsernameMessage": "Invalid password: Can not contain the username.",
     "invalidPasswordNotEmailMessage": "Invalid password: must not be equal to the email.",
     "invalidPasswordRegexPatternMessage": "Invalid password: fails to match regex pattern(s).",
     "invalidPasswordHistoryMessage": "Invalid password: must not be equal to any of last {0} passwords.",
@@ -159,11 +163,12 @@ def _count(default: int) -> Callable[[str | None], Any]:
     return lambda value: _int(value, default)
 
 
-UNENFORCED = ("notContainsUsername", "passwordBlacklist", "recoveryCodesWarningThreshold")
+UNENFORCED = ("passwordBlacklist", "recoveryCodesWarningThreshold")
 
 PARSERS: dict[str, Callable[[str | None], Any]] = {
     **{key: _count(default) for key, default in DEFAULT_COUNT.items()},
     "notUsername": lambda value: None,
+    "notContainsUsername": lambda value: None,
     "notEmail": lambda value: None,
     "regexPattern": _regex,
     "passwordHistory": _count(3),
@@ -228,8 +233,14 @@ def _failure(key: str, config: Any, c: Candidate) -> tuple[str, Any] | None:
     if key in counts:
         test, message = counts[key]
         return (message, config) if sum(1 for ch in chars if test(ch)) < config else None
+    # NotUsername / NotContainsUsernamePasswordPolicyProvider: both ignore case (equalsIgnoreCase, and
+    # toLowerCase().contains), as RegisterTest's registerUserNot(Contains)UsernamePasswordPolicy show.
     if key == "notUsername":
-        return ("invalidPasswordNotUsernameMessage", None) if c.username == c.password else None
+        same = c.username is not None and c.username.lower() == c.password.lower()
+        return ("invalidPasswordNotUsernameMessage", None) if same else None
+    if key == "notContainsUsername":
+        inside = c.username is not None and c.username.lower() in c.password.lower()
+        return ("invalidPasswordNotContainsUsernameMessage", None) if inside else None
     if key == "notEmail":
         same = c.email is not None and c.email.casefold() == c.password.casefold()
         return ("invalidPasswordNotEmailMessage", None) if same else None

@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "invalidPasswordMinUpperCaseCharsMessage": "Invalid password: must contain at least {0} upper case characters.",
     "invalidPasswordMinSpecialCharsMessage": "Invalid password: must contain at least {0} special characters.",
     "invalidPasswordNotUsernameMessage": "Invalid password: must not be equal to the username.",
+    "invalidPasswordNotContainsUsernameMessage": "Invalid password: Can not contain the username.",
     "invalidPasswordNotEmailMessage": "Invalid password: must not be equal to the email.",
     "invalidPasswordRegexPatternMessage": "Invalid password: fails to match regex pattern(s).",
     "invalidPasswordHistoryMessage": "Invalid password: must not be equal to any of last {0} passwords.",
