@@ -8,6 +8,10 @@ REGISTER_ERROR (``email_in_use``, ``username_in_use``, else ``invalid_registrati
 first error of each field (FormAuthenticationFlow.processAction). On success the user is created enabled
 with the realm's default roles and groups, REGISTER is recorded, and the login finishes as any other: a
 fresh session and a code back to the client (LOGIN).
+
+A tab that already has a user (the "Forgot Password?" form chose one: ``reset_credentials.fork``) gets no
+registration form: RegistrationUserCreation.checkNotOtherUserAuthenticating answers "Action expired. Please
+continue with login now." with REGISTER_ERROR ``generic_authentication_error`` (``other_user``).
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import events
 from doorkeep.admin import user_profile as up_config
-from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_completion, login_events, login_outcomes
+from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth import login_completion, login_events, login_outcomes, reset_credentials
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_step import StepContext
@@ -38,6 +42,7 @@ PROFILE_FIELDS = ("firstName", "lastName", "email", "username")
 USERNAME_EXISTS, EMAIL_EXISTS = "usernameExistsMessage", "emailExistsMessage"
 PASSWORD_MISSING = "Please specify password."  # missingPasswordMessage
 PASSWORD_CONFIRM = "Password confirmation doesn't match."  # invalidPasswordConfirmMessage
+EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
 
 
 def _error(field: str, key: str) -> dict[str, Any]:
@@ -149,6 +154,31 @@ async def register(
     await _record(tx, services, realm, client, browser, typed_details, user, None)
     fresh = dataclasses.replace(request, user_session_id=None, sso_login=False)
     return await login_completion.proceed(StepContext(tx, services, realm, client, fresh, user, browser))
+
+
+async def other_user(
+    tx: Tx, services: Services, realm: Realm, auth_session: AuthSession, browser: login_outcomes.Browser
+) -> str | None:
+    """RegistrationUserCreation.checkNotOtherUserAuthenticating, as the registration form is built: a tab whose
+    user was already chosen (``reset_credentials.CHOSEN_USER_NOTE``) records REGISTER_ERROR
+    ``generic_authentication_error`` with ``existing_username`` and ``authentication_error_detail`` (the
+    AuthenticationFlowException's detail, AuthenticationProcessor.handleBrowserException) and gets the error
+    page's text; any other tab None."""
+    name = auth_session.notes.get(reset_credentials.CHOSEN_USER_NOTE)
+    client = await tx.clients.get(auth_session.client_id)
+    if not isinstance(name, str) or client is None:
+        return None
+    request = AuthRequest.from_json(auth_session.request)
+    details: dict[str, str | None] = {
+        "auth_method": "openid-connect",
+        "auth_type": "code",
+        "redirect_uri": request.redirect_uri or None,
+        "code_id": request.user_session_id or auth_session.id,  # SessionCodeChecks.initialVerify
+        "existing_username": name,
+        "authentication_error_detail": "different_user_authenticating",
+    }
+    await _record(tx, services, realm, client, browser, details, None, "generic_authentication_error")
+    return EXPIRED_ACTION
 
 
 async def _create(

@@ -6,15 +6,22 @@ unknown, disabled or without an address gets no mail, only a RESET_PASSWORD_ERRO
 (``user_not_found``, ``user_disabled``, ``invalid_email``), and the answer is the same as for a mail sent:
 "we don't want people guessing usernames". The link's token (ResetCredentialsActionToken) names the
 authentication session, so the browser that asked continues its login once the password is set.
+
+That page is a fork (AuthenticationProcessor's FORK_FLOW, ``forkWithSuccessMessage``): a new tab of the same root
+authentication session, at the login form, while the tab that asked keeps the chosen user
+(ResetCredentialChooseUser's ``setUser``) and waits for the link. That tab's registration URL, opened again,
+is then refused (RegistrationUserCreation's checkNotOtherUserAuthenticating, ``registration.other_user``); showing
+its login form or the reset form again forgets the user, as Keycloak's flow reset does.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_events
+from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth import login_events, login_session
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users.credentials import find_user
 
@@ -28,6 +35,8 @@ NOT_ALLOWED = "Reset Credential not allowed"  # Messages.RESET_CREDENTIAL_NOT_AL
 MISSING_USERNAME = "Please specify username."  # Messages.MISSING_USERNAME
 EMAIL_SENT = "You should receive an email shortly with further instructions."  # Messages.EMAIL_SENT
 INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
+CHOSEN_USER_NOTE = "reset_chosen_user"  # the username of the tab's authenticated user (ResetCredentialChooseUser)
+FORKED_FROM_NOTE = "FORKED_FROM"  # AuthenticationProcessor.FORKED_FROM: the tab a fork was cloned from
 
 
 class ServiceAccountNamed(Exception):
@@ -102,3 +111,29 @@ async def email_check(
         await event(tx, services, realm, client, ip, error="invalid_email", user=user, extra=shown)
         return None
     return user
+
+
+async def fork(tx: Tx, realm: Realm, auth_session: AuthSession, user: User | None, now: int) -> AuthSession:
+    """AuthenticationProcessor.clone after ResetCredentialEmail's ``forkWithSuccessMessage``: the asking tab keeps
+    waiting for the link with the chosen ``user`` noted; a new tab of its root, with the same login request and
+    no user, shows the login form (its page is rendered on that tab)."""
+    notes = {CHOSEN_USER_NOTE: user.username} if user is not None else {}
+    # the asking tab at the login step, as its own page would have left it (the link's handler tells a tab it
+    # made itself by the reset step)
+    await tx.flows.advance_auth_session(
+        auth_session.id, None, login_session.AUTHENTICATE, secrets.token_urlsafe(24), notes
+    )
+    clone = AuthSession(
+        login_session.new_tab_id(),
+        auth_session.realm_id,
+        auth_session.client_id,
+        secrets.token_urlsafe(24),
+        auth_session.request,
+        None,
+        now + realm.access_code_lifespan_login,
+        login_session.AUTHENTICATE,
+        {FORKED_FROM_NOTE: auth_session.id},
+        auth_session.root,
+    )
+    await tx.flows.create_auth_session(clone)
+    return clone

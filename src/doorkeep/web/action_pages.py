@@ -34,7 +34,10 @@ def page(
     | login_outcomes.NeedDeleteAccount,
     token: str,
     ui: Language,
+    tab: dict[str, str] | None = None,
 ) -> str:
+    """The page ``outcome`` asks for; ``tab`` is the query that names the login's tab (``tab_params``), which
+    the registration form's "Back to Login" carries as Keycloak's ``url.loginUrl`` does."""
     shown = realm.display_name or realm.name
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, _action(request, realm, "required-action"), token, outcome.label, ui=ui)
@@ -57,7 +60,7 @@ def page(
             extra=declared.form_fields(up_config.config_of(realm), declared.UPDATE_PROFILE),
             ui=ui,
         )
-    back = redirect_uris.with_params(_action(request, realm, "authenticate"), {"client_id": client.client_id})
+    back = redirect_uris.with_params(_action(request, realm, "authenticate"), tab or {"client_id": client.client_id})
     return pages.register(
         shown,
         _action(request, realm, "registration"),

@@ -244,6 +244,10 @@ async def switch_language(request: Request) -> Response:
             answered = await login_tabs.already_logged_in(request, tx, realm, target, auth_session)
             if answered is not None:
                 return answered
+        elif target == "registration":  # RegistrationUserCreation.buildPage: no form for a tab with a user
+            refused = await registration.other_user(tx, state(request).services, realm, auth_session, browser(request))
+            if refused is not None:
+                return error_page(request, realm, refused)
         shown = await login_actions.shown_again(
             tx, realm, auth_session, target, pick=pick, execution=execution, now=now, code=code
         )

@@ -237,7 +237,7 @@ async def page_body(
         | login_outcomes.NeedDeleteCredential
         | login_outcomes.NeedDeleteAccount,
     ):
-        return action_pages.page(request, realm, client, outcome, token, ui)
+        return action_pages.page(request, realm, client, outcome, token, ui, tab_params(tab, client))
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(

@@ -224,11 +224,13 @@ async def _mailed(
     user: User | None,
     typed: str,
 ) -> Response:
-    """ResetCredentialEmail: the login page with "You should receive an email shortly ...", the mail (to ``user``,
-    when there is one) sent after the answer; the same work either way."""
+    """ResetCredentialEmail: the login page with "You should receive an email shortly ..." in a fork of the tab,
+    the mail (to ``user``, when there is one) sent after the answer; the same work either way."""
     mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
     outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
-    response = await login_responses.render(request, tx, realm, client, auth_request, outcome, auth_session)
+    now = state(request).services.clock.now()
+    forked = await reset_credentials.fork(tx, realm, auth_session, user, now)  # the page is the fork's
+    response = await login_responses.render(request, tx, realm, client, auth_request, outcome, forked)
     response.headers["Cache-Control"] = login_pages.NO_BACK
     if user is not None:
         _send(request, response, realm, client, user, auth_session, auth_request, typed, mail)
