@@ -318,14 +318,12 @@ def _out(obj: Any, fields: dict[str, str]) -> dict[str, Any]:
 
 DISPLAY_NAME_HTML = "displayNameHtml"  # RealmAttributes.DISPLAY_NAME_HTML: Keycloak keeps the field as an attribute
 INTERNAL_REALM_ATTRIBUTES = frozenset(
-    {user_profile.POLICY_ATTRIBUTE, user_profile.CONFIG_ATTRIBUTE, DISPLAY_NAME_HTML, *client_policies.ATTRIBUTES}
+    {*user_profile.INTERNAL_ATTRIBUTES, DISPLAY_NAME_HTML, *client_policies.ATTRIBUTES}
 )
 """Realm attributes Doorkeep keeps for itself (admin/user_profile.py) or behind a field of their own, never in
 the representation's ``attributes`` (ModelToRepresentation.stripRealmAttributesIncludedAsFields)."""
 V = TypeVar("V")
-VALIDATED_REALM_ATTRIBUTES = frozenset(
-    {user_profile.POLICY_ATTRIBUTE, user_profile.CONFIG_ATTRIBUTE, *client_policies.ATTRIBUTES}
-)
+VALIDATED_REALM_ATTRIBUTES = frozenset({*user_profile.INTERNAL_ATTRIBUTES, *client_policies.ATTRIBUTES})
 """The internal attributes only their own resources write, after validating what they hold (``users/profile``,
 ``client-policies``, a realm file's component and fields): a representation's ``attributes`` naming them is
 not followed, or a realm update could store a profile or policies no check saw (unreadable JSON is a 500 on

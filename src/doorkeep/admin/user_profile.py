@@ -26,6 +26,10 @@ CONFIG_ATTRIBUTE = "doorkeep.userProfile.config"
 """The realm attribute holding a changed configuration's JSON; internal, left out of RealmRepresentation."""
 POLICY_ATTRIBUTE = "doorkeep.userProfile.unmanagedAttributePolicy"
 """Where earlier releases kept the policy alone; still read, replaced by CONFIG_ATTRIBUTE on the next PUT."""
+DECLARED_ATTRIBUTE = "doorkeep.userProfile.declared"
+"""Set once the realm is given a configuration (any ``PUT users/profile``, or an imported component), even one
+equal to the default: from then on the unmanaged attribute policy applies (``users.unmanaged``)."""
+INTERNAL_ATTRIBUTES = (CONFIG_ATTRIBUTE, POLICY_ATTRIBUTE, DECLARED_ATTRIBUTE)
 POLICIES = ("ENABLED", "ADMIN_EDIT", "ADMIN_VIEW")  # UPConfig.UnmanagedAttributePolicy
 POLICY_KEY = "unmanagedAttributePolicy"
 COMPONENT_TYPE = "org.keycloak.userprofile.UserProfileProvider"
@@ -112,9 +116,17 @@ def unmanaged_policy(realm: Realm) -> str | None:
     return policy if policy in POLICIES else None
 
 
+def enforced(realm: Realm) -> bool:
+    """Whether the realm was ever given a configuration, so applies its unmanaged attribute policy; a realm that
+    never was stores and shows every attribute (a deliberate difference from Keycloak 26, ``users.unmanaged``)."""
+    return any(realm.attributes.get(k) for k in (DECLARED_ATTRIBUTE, CONFIG_ATTRIBUTE, POLICY_ATTRIBUTE))
+
+
 def with_config(realm: Realm, config: dict[str, Any] | None) -> Realm:
-    """``realm`` with ``config`` stored; None, or the default, goes back to the default."""
+    """``realm`` with ``config`` stored (None, or the default, goes back to the default) and marked as given a
+    configuration."""
     attributes = {k: v for k, v in realm.attributes.items() if k not in (CONFIG_ATTRIBUTE, POLICY_ATTRIBUTE)}
+    attributes[DECLARED_ATTRIBUTE] = "true"
     if config is not None and config != DEFAULT_CONFIG:
         attributes[CONFIG_ATTRIBUTE] = json.dumps(config, separators=(",", ":"))
     return dataclasses.replace(realm, attributes=attributes)
@@ -207,10 +219,12 @@ def normalized(body: Any) -> dict[str, Any]:
 # --- realm export and import ------------------------------------------------------------------------
 def export_components(realm: Realm) -> list[dict[str, Any]]:
     """``components["org.keycloak.userprofile.UserProfileProvider"]``: the one component of a realm whose
-    configuration was changed (Keycloak has none while the default is in force)."""
+    configuration was set (Keycloak has none while the built-in default is in force)."""
     raw = realm.attributes.get(CONFIG_ATTRIBUTE)
     if not isinstance(raw, str) or not raw:
-        return []
+        if not enforced(realm):
+            return []
+        raw = json.dumps(config_of(realm), separators=(",", ":"))
     return [{"providerId": PROVIDER_ID, "subComponents": {}, "config": {COMPONENT_CONFIG_KEY: [raw]}}]
 
 

@@ -23,7 +23,7 @@ from doorkeep.oauth import access
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
-from doorkeep.users import account_profile, declared
+from doorkeep.users import account_profile, declared, unmanaged
 from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
@@ -118,6 +118,9 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
         for attribute in declared.custom(config)
         if (name := attribute["name"]) in u.attributes and declared.can_view(attribute, declared.ACCOUNT)
     }
+    policy = up_config.unmanaged_policy(caller.realm)
+    if up_config.enforced(caller.realm) and unmanaged.can_view(policy, declared.ACCOUNT):  # ENABLED only
+        shown.update({k: list(declared.as_values(v)) for k, v in unmanaged.only(config, u.attributes).items()})
     return _compact(
         {
             "id": u.id,
@@ -180,9 +183,10 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     handler, which has the raw body (``admin.unknown_properties``). A change records UPDATE_PROFILE with the
     ACCOUNT context and, per changed attribute, EventAuditingAttributeChangeListener's details. Unmanaged
     ``attributes`` are validated (DefaultAttributes' length ≤ 2048) only under the ENABLED policy, the one that
-    keeps them in this context; Doorkeep does not write them from here. The attributes the realm's user profile
-    declares are validated and written as ``users.declared`` says for the ACCOUNT context (the ``user`` role's
-    permissions and requirements; one the body leaves out is emptied where the user may edit it, as
+    keeps them in this context, and written (those the body leaves out removed) in a realm given a
+    configuration (``users.unmanaged``); a realm never given one keeps the user's. The attributes the realm's
+    user profile declares are validated and written as ``users.declared`` says for the ACCOUNT context (the
+    ``user`` role's permissions and requirements; one the body leaves out is emptied where the user may edit it, as
     Keycloak's rawAttributes leave it out), their errors named by their display names.
     """
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
@@ -205,6 +209,10 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
         shown = [account_profile.display_params(e, names) for e in found]
         raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
     attributes = declared.written(config, declared.ACCOUNT, chosen, user.attributes, current)
+    if up_config.enforced(realm):  # ENABLED: the body's unmanaged attributes replace the user's
+        policy = up_config.unmanaged_policy(realm)
+        kept = unmanaged.kept(config, policy, declared.ACCOUNT, sent, current, absent_removes=True)
+        attributes = unmanaged.replaced(config, attributes, kept)
     updated = dataclasses.replace(user, **account_profile.changes(realm, user, values), attributes=attributes)
     await tx.users.update(updated)
     details = {"context": "ACCOUNT", **account_profile.change_details(user, updated)}

@@ -19,7 +19,8 @@ from doorkeep.admin import user_search
 from doorkeep.admin.representations import credential_to_json, user_to_brief_json, user_to_json
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
-from doorkeep.users import account_profile, brute_force, credential_order, declared, otp
+from doorkeep.model import Realm
+from doorkeep.users import account_profile, brute_force, credential_order, declared, otp, unmanaged
 from doorkeep.users.account import USER_REPRESENTATION
 from doorkeep.web import handlers
 from doorkeep.web.admin import audit, common
@@ -46,17 +47,20 @@ async def list_users(request: Request) -> Response:
         if common.query_bool(request, "briefRepresentation", False):
             return json_response([{**user_to_brief_json(u), "access": {"manage": True}} for u in found])
         with_otp = await otp.configured_for(tx, [u.id for u in found])
-        config = up_config.config_of(realm)
-        return json_response([_shown(config, user_to_json(u, totp=u.id in with_otp)) for u in found])
+        return json_response([_shown(realm, user_to_json(u, totp=u.id in with_otp)) for u in found])
 
     return await handlers.answer(request, work, write=False)
 
 
-def _shown(config: dict[str, Any], rep: dict[str, Any]) -> dict[str, Any]:
-    """The representation without the declared attributes an administrator may not view (UserProfile's
-    readable attributes in the USER_API context of the realm's configuration ``config``)."""
+def _shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
+    """The representation without the declared attributes an administrator may not view, nor the unmanaged ones
+    the realm's policy hides from the admin API (UserProfile's readable attributes in the USER_API context)."""
     if "attributes" in rep:
+        config = up_config.config_of(realm)
         rep["attributes"] = declared.shown(config, declared.USER_API, rep["attributes"])
+        if up_config.enforced(realm):
+            policy = up_config.unmanaged_policy(realm)
+            rep["attributes"] = unmanaged.shown(config, policy, declared.USER_API, rep["attributes"])
         if not rep["attributes"]:
             del rep["attributes"]
     return rep
@@ -109,7 +113,7 @@ async def user_profile_update(request: Request) -> Response:
             config = None if body is None else up_config.normalized(body)
         except up_config.InvalidConfig as problem:
             raise AdminError(400, str(problem)) from None
-        if config is not None and config == up_config.config_of(realm):
+        if config is not None and config == up_config.config_of(realm) and up_config.enforced(realm):
             audit.unchanged(request)  # setAndGetConfiguration returns an equal configuration untouched
             return json_response(config)
         if config is not None:
@@ -144,7 +148,7 @@ async def get_user(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
         [user] = await brute_force.shown(tx, realm, [await common.user_of(tx, realm, request.path_params["id"])], now)
         rep = user_to_json(user, totp=bool(await otp.configured_for(tx, [user.id])))
-        rep = _shown(up_config.config_of(realm), rep)
+        rep = _shown(realm, rep)
         if common.query_bool(request, "userProfileMetadata", False):
             rep["userProfileMetadata"] = account_profile.metadata(realm, admin=True)
         return json_response(rep)

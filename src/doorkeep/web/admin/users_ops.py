@@ -28,7 +28,7 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.users import brute_force, declared, otp
+from doorkeep.users import brute_force, declared, otp, unmanaged
 from doorkeep.users.credentials import retention
 from doorkeep.users.profile import ProfileError, check_attributes, validate
 from doorkeep.web.admin import common
@@ -117,7 +117,9 @@ async def _check_username_free(tx: Tx, realm: Realm, username: str, user: User |
             raise AdminError(409, "User exists with same username")
 
 
-def _profile_errors(rep: dict[str, Any], config: dict[str, Any], username: str | None, user: User | None) -> list[Any]:
+def _profile_errors(
+    realm: Realm, rep: dict[str, Any], config: dict[str, Any], username: str | None, user: User | None
+) -> list[Any]:
     """The USER_API profile's errors in Keycloak's attribute order: username and e-mail (``users.profile``),
     firstName and lastName as the configuration declares them (a name the PUT leaves out keeps the user's, so
     only a requirement can fail it), then the unmanaged custom attributes (the declared ones are
@@ -131,11 +133,27 @@ def _profile_errors(rep: dict[str, Any], config: dict[str, Any], username: str |
             kept = getattr(user, field) if user is not None else None
             checked = declared.root_errors(config, declared.USER_API, name, kept)
             found += [e for e in checked if e["errorMessage"] == declared.REQUIRED]
-    attributes = rep.get("attributes")
-    if isinstance(attributes, dict):
-        known = declared.names(config)
-        found += check_attributes({k: v for k, v in attributes.items() if k not in known})
-    return found
+    return found + check_attributes(_unmanaged_checked(realm, config, _sent_attributes(rep)))
+
+
+def _unmanaged_checked(realm: Realm, config: dict[str, Any], sent: dict[str, Any] | None) -> dict[str, Any]:
+    """The unmanaged attributes sent that the profile holds, so validates (DefaultAttributes' length ≤ 2048):
+    all of them in a realm never given a configuration, else those the policy lets the admin API see."""
+    if not up_config.enforced(realm):
+        return {k: v for k, v in (sent or {}).items() if k not in declared.names(config)}
+    return unmanaged.sent_for_validation(config, up_config.unmanaged_policy(realm), declared.USER_API, sent)
+
+
+def _with_unmanaged(
+    realm: Realm, config: dict[str, Any], attributes: dict[str, Any], sent: dict[str, Any] | None, current: Any
+) -> dict[str, Any]:
+    """The attributes to store with the unmanaged ones as the realm's policy lets the admin API change them
+    (``users.unmanaged``); a realm never given a configuration stores them as sent."""
+    if not up_config.enforced(realm):
+        return attributes
+    policy = up_config.unmanaged_policy(realm)
+    kept = unmanaged.kept(config, policy, declared.USER_API, sent, current or {})
+    return unmanaged.replaced(config, attributes, kept)
 
 
 def _sent_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
@@ -182,13 +200,12 @@ async def create_user(
     creds = representation_credentials(rep)
     config = up_config.config_of(realm)
     found = declared.values(config, declared.USER_API, _sent_attributes(rep), None)
-    errors = _profile_errors(rep, config, username, None)
+    errors = _profile_errors(realm, rep, config, username, None)
     errors += declared.errors(config, declared.USER_API, found, None)
     if errors:
         raise ProfileError(errors, shrink=True)
-    user = dataclasses.replace(
-        user, attributes=declared.written(config, declared.USER_API, found, user.attributes, None)
-    )
+    attributes = declared.written(config, declared.USER_API, found, user.attributes, None)
+    user = dataclasses.replace(user, attributes=_with_unmanaged(realm, config, attributes, _sent_attributes(rep), None))
     await _check_email_free(tx, realm, user.email, None)
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
@@ -272,7 +289,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     # UserResource.updateUser: without ``attributes`` the user's own are validated (and kept)
     sent = _sent_attributes(rep)
     found = declared.values(config, declared.USER_API, current if sent is None else sent, current)
-    errors = _profile_errors(rep, config, username, user)
+    errors = _profile_errors(realm, rep, config, username, user)
     if read_only:  # after the username's errors, before the other attributes'
         errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
     service_account = user.service_account_client_id is not None
@@ -280,6 +297,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     if errors:
         raise ProfileError(errors, shrink=True)
     attributes = declared.written(config, declared.USER_API, found, updated.attributes, current)
+    attributes = _with_unmanaged(realm, config, attributes, sent, current)
     updated = dataclasses.replace(updated, attributes=attributes)
     await _check_email_free(tx, realm, updated.email, user)
     if creds and user.service_account_client_id:
