@@ -549,6 +549,50 @@ async def test_update_profile_page_edits_the_declared_attributes(env: Env) -> No
     assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"department": ["support"]}
 
 
+BADGE = {"name": "badge", "displayName": "Badge", "permissions": {"view": ["admin", "user"], "edit": ["admin"]}}
+
+
+async def test_update_profile_page_shows_a_read_only_attribute_disabled_with_its_value(env: Env) -> None:
+    """user-profile-commons.ftl renders an attribute the user may view but not edit as a ``disabled`` input
+    holding the user's value; a value posted under its name changes nothing."""
+    await realm(env, clients=[APP])
+    user_id = await _account_user(env, {"badge": ["B-1"], "department": ["sales"]})
+    await set_profile(env, with_attributes(DEPARTMENT, BADGE, HIDDEN, groups=WORK))
+    await ok(env, "PUT", f"/users/{user_id}", {"requiredActions": ["UPDATE_PROFILE"]})
+    page = await submit(env.http, await start(env.http, "test", "app"), username="jdoe", password="password")
+    assert re.search(
+        r'<label for="badge">Badge</label><input type="text" id="badge" name="badge" value="B-1" disabled>', page.text
+    ), page.text
+    assert 'name="clearance"' not in page.text  # neither viewable nor editable: not shown at all
+    names = {"email": "jdoe@keycloak.org", "firstName": "John", "lastName": "Doe"}
+    page = await submit(env.http, page, **names, department="", badge="forged")
+    assert field_error(page, "department") == "Please specify this field."
+    assert re.search(r'name="badge" value="B-1" disabled', page.text), page.text  # the user's, not the post
+    assert "code" in code_from(await submit(env.http, page, **names, department="support", badge="forged"))
+    assert (await ok(env, "GET", f"/users/{user_id}"))["attributes"] == {"badge": ["B-1"], "department": ["support"]}
+
+
+async def test_registration_form_shows_a_read_only_attribute_disabled_and_ignores_its_value(env: Env) -> None:
+    await realm(env, registrationAllowed=True, clients=[APP])
+    await set_profile(env, with_attributes(BADGE))
+    login = await start(env.http, "test", "app")
+    link = re.search(r'<div id="kc-registration"><span>[^<]*<a href="([^"]+)"', login.text)
+    assert link is not None, login.text
+    page = await env.http.get(html.unescape(link.group(1)))
+    assert '<input type="text" id="badge" name="badge" value="" disabled>' in page.text, page.text
+    form = {
+        "firstName": "Jane",
+        "lastName": "Doe",
+        "email": "jane@keycloak.org",
+        "username": "jane",
+        "password": "Str0ng-pass!",
+        "password-confirm": "Str0ng-pass!",
+    }
+    assert "code" in code_from(await submit(env.http, page, **form, badge="forged"))
+    (jane,) = await ok(env, "GET", "/users", username="jane", exact="true")
+    assert "attributes" not in jane
+
+
 async def test_first_and_last_name_follow_the_configuration(env: Env) -> None:
     """Names no longer required for the user may be left empty through the account; required for the admin
     too, the admin API asks for them."""

@@ -228,8 +228,9 @@ def update_profile(
     extra: list[dict[str, str]] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
-    """login-update-profile.ftl: the user profile's fields the user may edit (``extra``: the declared ones,
-    ``users.declared.form_fields``), each with its first error."""
+    """login-update-profile.ftl: the user profile's fields the user may see (``extra``: the declared ones,
+    ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with its first
+    error."""
     return render(
         "login/update_profile.html",
         title=ui.text("loginProfileTitle"),
@@ -307,7 +308,7 @@ def register(
     ui: Language = ENGLISH,
 ) -> str:
     """register.ftl: the values typed (never the passwords) and the first error of each field; ``extra``: the
-    declared attributes' fields (``users.declared.form_fields``)."""
+    declared attributes' fields (``users.declared.form_fields``; a read-only one rendered ``disabled``)."""
     return render(
         "login/register.html",
         title=ui.text("registerTitle"),

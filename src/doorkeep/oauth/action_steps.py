@@ -136,6 +136,7 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))
     if found:
         typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep | sent
+        typed |= declared.shown_values(config, declared.UPDATE_PROFILE, current)  # read-only: the user's value
         cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
         labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.UPDATE_PROFILE)}
         return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found, labels), cancel, ctx.request)

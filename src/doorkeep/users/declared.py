@@ -205,25 +205,38 @@ def metadata(config: dict[str, Any], context: str, *, service_account: bool = Fa
 
 # --- the login forms (register.ftl, login-update-profile.ftl) ----------------------------------------
 def form_fields(config: dict[str, Any], context: str) -> list[dict[str, str]]:
-    """The declared attributes a form of the user's shows as inputs (those the user may edit), each with its
-    label (the display name, ``${key}`` left for the page to resolve) and, for the first attribute of a group,
-    the group's header (user-profile-commons.ftl's group headers)."""
+    """The declared attributes a form of the user's shows (those the user may view), each with its label (the
+    display name, ``${key}`` left for the page to resolve), ``readonly`` ("true" where the user may not edit
+    it: user-profile-commons.ftl renders it ``disabled`` with its value, "" otherwise) and, for the first
+    attribute of a group, the group's header (user-profile-commons.ftl's group headers)."""
     groups = {g.get("name"): g for g in config.get("groups") or []}
     out: list[dict[str, str]] = []
     last: str | None = None
     for attribute in custom(config):
-        if not can_edit(attribute, context):
+        if not can_view(attribute, context):
             continue
         group = attribute.get("group")
         header = ""
         if group is not None and group != last:
             header = str(groups.get(group, {}).get("displayHeader") or group)
         last = group
-        out.append({"name": attribute["name"], "label": display_name(attribute), "header": header})
+        readonly = "" if can_edit(attribute, context) else "true"
+        label = display_name(attribute)
+        out.append({"name": attribute["name"], "label": label, "header": header, "readonly": readonly})
     return out
 
 
 def from_form(config: dict[str, Any], context: str, read: Callable[[str], str | None]) -> dict[str, Any]:
     """The values a form posted for the declared attributes the user may edit (``read``: the form's getter;
-    a missing input is an empty value)."""
-    return {f["name"]: read(f["name"]) or "" for f in form_fields(config, context)}
+    a missing input is an empty value); a read-only one is never read, whatever is posted under its name."""
+    return {f["name"]: read(f["name"]) or "" for f in form_fields(config, context) if not f["readonly"]}
+
+
+def shown_values(config: dict[str, Any], context: str, attributes: dict[str, Any]) -> dict[str, str]:
+    """The first value of each declared attribute a form shows read-only, as the page renders it."""
+    out: dict[str, str] = {}
+    for field in form_fields(config, context):
+        found = as_values(attributes.get(field["name"]))
+        if field["readonly"] and found:
+            out[field["name"]] = found[0]
+    return out
