@@ -152,10 +152,8 @@ async def errors(
     flags = read_only(realm)
     found: list[dict[str, Any]] = []
     username = values["username"] or user.username
-    if username.lower() != user.username:
-        other = await tx.users.get_by_username(realm.id, username)
-        if other is not None and other.id != user.id:
-            found.append(_error("username", USERNAME_EXISTS))
+    if username.lower() != user.username and await _username_taken(tx, realm, user, username):
+        found.append(_error("username", USERNAME_EXISTS))
     # the username that follows the e-mail is no edit of the username (testEditUsernameAllowed's last step)
     if not realm.edit_username_allowed and not realm.registration_email_as_username and username != user.username:
         found.append(_error("username", READ_ONLY_USERNAME))
@@ -163,10 +161,9 @@ async def errors(
     email = values["email"]
     if isinstance(rep.get("email"), str) and _blank(email):
         found.append(_error("email", MISSING_EMAIL))
-    if not _blank(email) and email is not None and email.lower() != (user.email or "").lower():
-        holders = await tx.users.ids_with_email(realm.id, email.strip())
-        if any(h != user.id for h in holders) and not realm.duplicate_emails_allowed:
-            found.append(_error("email", EMAIL_EXISTS))
+    changed = email is not None and not _blank(email) and email.lower() != (user.email or "").lower()
+    if changed and email is not None and await _email_taken(tx, realm, user, email.strip()):
+        found.append(_error("email", EMAIL_EXISTS))
     found.extend(profile.validate({"email": email}))
     config = up_config.config_of(realm)
     if _blank(email) and not flags["email"] and email_required(config, realm, declared.ACCOUNT):
@@ -174,6 +171,34 @@ async def errors(
     for name in ("firstName", "lastName"):  # as the configuration declares them (required for ``user``)
         found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name]))
     return found
+
+
+async def _username_taken(tx: Tx, realm: Realm, user: User, username: str) -> bool:
+    """DuplicateUsernameValidator: another user's username, or, where users log in with their e-mail and
+    e-mails are unique, another user's e-mail (#27297; the admin API's rule too)."""
+    other = await tx.users.get_by_username(realm.id, username.strip().lower())
+    if other is not None and other.id != user.id:
+        return True
+    if (
+        realm.login_with_email_allowed
+        and not realm.duplicate_emails_allowed
+        and not realm.registration_email_as_username
+    ):
+        return any(h != user.id for h in await tx.users.ids_with_email(realm.id, username.strip().lower()))
+    return False
+
+
+async def _email_taken(tx: Tx, realm: Realm, user: User, email: str) -> bool:
+    """DuplicateEmailValidator: another user's e-mail, or, where users log in with their e-mail, another
+    user's username (#27297), unless the realm allows duplicate e-mails."""
+    if realm.duplicate_emails_allowed:
+        return False
+    if any(h != user.id for h in await tx.users.ids_with_email(realm.id, email)):
+        return True
+    if realm.login_with_email_allowed:
+        other = await tx.users.get_by_username(realm.id, email.lower())
+        return other is not None and other.id != user.id
+    return False
 
 
 def email_required(config: dict[str, Any], realm: Realm, context: str) -> bool:
