@@ -35,22 +35,26 @@ def page(
     token: str,
     ui: Language,
     tab: dict[str, str] | None = None,
+    required_action: str | None = None,
 ) -> str:
-    """The page ``outcome`` asks for; ``tab`` is the query that names the login's tab (``tab_params``), which
-    the registration form's "Back to Login" carries as Keycloak's ``url.loginUrl`` does."""
+    """The page ``outcome`` asks for. ``tab`` is the query that names the login's tab (``tab_params``), which
+    the registration form's "Back to Login" carries as Keycloak's ``url.loginUrl`` does; ``required_action``:
+    the required actions' form target with the session code, the step, the client and the tab in its query
+    (Keycloak's ``url.loginAction``; a post whose cookies are gone still names its client, for the error page's
+    "Back to Application")."""
     shown = realm.display_name or realm.name
+    target = required_action or _action(request, realm, "required-action")
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
-        return pages.delete_credential(shown, _action(request, realm, "required-action"), token, outcome.label, ui=ui)
+        return pages.delete_credential(shown, target, token, outcome.label, ui=ui)
     if isinstance(outcome, login_outcomes.NeedDeleteAccount):
-        action = _action(request, realm, "required-action")
-        return pages.delete_account(shown, action, token, error=outcome.error, cancel=outcome.cancel, ui=ui)
+        return pages.delete_account(shown, target, token, error=outcome.error, cancel=outcome.cancel, ui=ui)
     if isinstance(outcome, login_outcomes.NeedTerms):
-        return pages.terms(shown, _action(request, realm, "required-action"), token, ui=ui)
+        return pages.terms(shown, target, token, ui=ui)
     if isinstance(outcome, login_outcomes.NeedProfileUpdate):
         flags = account_profile.read_only(realm)
         return pages.update_profile(
             shown,
-            _action(request, realm, "required-action"),
+            target,
             token,
             outcome.values,
             outcome.errors,
@@ -58,6 +62,7 @@ def page(
             email_editable=not flags["email"],
             cancel=outcome.cancel,
             extra=declared.form_fields(up_config.config_of(realm), declared.UPDATE_PROFILE),
+            lists=outcome.lists,
             ui=ui,
         )
     back = redirect_uris.with_params(_action(request, realm, "authenticate"), tab or {"client_id": client.client_id})

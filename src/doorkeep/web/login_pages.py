@@ -237,7 +237,10 @@ async def page_body(
         | login_outcomes.NeedDeleteCredential
         | login_outcomes.NeedDeleteAccount,
     ):
-        return action_pages.page(request, realm, client, outcome, token, ui, tab_params(tab, client))
+        target = step_url(request, realm, "required-action", tab, client)
+        return action_pages.page(
+            request, realm, client, outcome, token, ui, tab=tab_params(tab, client), required_action=target
+        )
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(
