@@ -226,11 +226,12 @@ def update_profile(
     email_editable: bool,
     cancel: bool = False,
     extra: list[dict[str, str]] | None = None,
+    lists: dict[str, list[str]] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """login-update-profile.ftl: the user profile's fields the user may see (``extra``: the declared ones,
     ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with its first
-    error."""
+    error; a multivalued one has an input per value (``lists``)."""
     return render(
         "login/update_profile.html",
         title=ui.text("loginProfileTitle"),
@@ -243,6 +244,7 @@ def update_profile(
         email_editable=email_editable,
         cancel=cancel,
         extra=extra or [],
+        lists=lists or {},
         ui=ui,
     )
 

@@ -131,15 +131,19 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
     # the realm's declared attributes the user may edit, as the page shows them
     config, current = up_config.config_of(realm), dict(user.attributes)
-    sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get)
+    sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
     chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
     found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))
     if found:
-        typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep | sent
+        lists = {k: declared.as_values(v) for k, v in current.items()}
+        lists |= {k: v for k, v in sent.items() if isinstance(v, list)}  # a multivalued one: the values typed
+        typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
+        typed |= {k: v for k, v in sent.items() if isinstance(v, str)}
         typed |= declared.shown_values(config, declared.UPDATE_PROFILE, current)  # read-only: the user's value
         cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
         labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.UPDATE_PROFILE)}
-        return login_outcomes.NeedProfileUpdate(user.id, typed, field_errors(found, labels), cancel, ctx.request)
+        errors = field_errors(found, labels)
+        return login_outcomes.NeedProfileUpdate(user.id, typed, errors, cancel, ctx.request, lists)
     changes = account_profile.changes(realm, user, values)
     others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
     attributes = declared.written(config, declared.UPDATE_PROFILE, chosen, user.attributes, current)

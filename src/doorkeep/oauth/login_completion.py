@@ -36,7 +36,7 @@ from doorkeep.oauth.login_outcomes import (
 )
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import resume
-from doorkeep.users import account_profile, brute_force
+from doorkeep.users import account_profile, brute_force, declared
 from doorkeep.users import locale as user_locale
 
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
@@ -162,7 +162,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     if action == required_actions.UPDATE_PROFILE:
         values = {k: v[0] for k, v in user.attributes.items() if isinstance(v, list) and v and isinstance(v[0], str)}
         values |= {k: v or "" for k, v in account_profile.current(user).items()}  # and the declared attributes'
-        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request)
+        lists = {k: declared.as_values(v) for k, v in user.attributes.items()}
+        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request, lists=lists)
     if action == required_actions.TERMS_AND_CONDITIONS:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:

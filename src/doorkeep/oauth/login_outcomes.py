@@ -68,6 +68,8 @@ class NeedProfileUpdate:
     errors: dict[str, str] = dataclasses.field(default_factory=dict)
     cancel: bool = False
     request: AuthRequest | None = None
+    lists: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    """Every value of the attributes, for a multivalued one's inputs (one per value)."""
 
 
 @dataclass(frozen=True)

@@ -221,15 +221,33 @@ def form_fields(config: dict[str, Any], context: str) -> list[dict[str, str]]:
             header = str(groups.get(group, {}).get("displayHeader") or group)
         last = group
         readonly = "" if can_edit(attribute, context) else "true"
+        multivalued = "true" if attribute.get("multivalued") else ""
         label = display_name(attribute)
-        out.append({"name": attribute["name"], "label": label, "header": header, "readonly": readonly})
+        field = {"name": attribute["name"], "label": label, "header": header, "readonly": readonly}
+        out.append({**field, "multivalued": multivalued})
     return out
 
 
-def from_form(config: dict[str, Any], context: str, read: Callable[[str], str | None]) -> dict[str, Any]:
+def from_form(
+    config: dict[str, Any],
+    context: str,
+    read: Callable[[str], str | None],
+    read_all: Callable[[str], list[str]] | None = None,
+) -> dict[str, Any]:
     """The values a form posted for the declared attributes the user may edit (``read``: the form's getter;
-    a missing input is an empty value); a read-only one is never read, whatever is posted under its name."""
-    return {f["name"]: read(f["name"]) or "" for f in form_fields(config, context) if not f["readonly"]}
+    a missing input is an empty value); a read-only one is never read, whatever is posted under its name. A
+    multivalued one takes every non-blank value posted under its name (``read_all``; the page has an input
+    per value)."""
+    out: dict[str, Any] = {}
+    for field in form_fields(config, context):
+        name = field["name"]
+        if field["readonly"]:
+            continue
+        if field["multivalued"] and read_all is not None:
+            out[name] = [v for v in read_all(name) if v.strip()]
+        else:
+            out[name] = read(name) or ""
+    return out
 
 
 def shown_values(config: dict[str, Any], context: str, attributes: dict[str, Any]) -> dict[str, str]:
