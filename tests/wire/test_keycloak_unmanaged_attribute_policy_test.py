@@ -8,8 +8,10 @@ UserProfileTest.testUnmanagedPolicy, one test per policy and per rule, named for
 
 * disabled (no policy): an unmanaged attribute sent is not stored, one a user has is neither shown nor
   removed, and a value too long is not even validated;
-* ENABLED: the admin API and the account both see and change them;
-* ADMIN_EDIT: the admin API sees and changes them, the account neither sees nor changes them;
+* ENABLED: the admin API, the account and the update-profile page (one input each, named after the
+  attribute; UpdateProfile builds the profile from the form) see and change them;
+* ADMIN_EDIT: the admin API sees and changes them, the account and the update-profile page neither see nor
+  change them;
 * ADMIN_VIEW: the admin API sees them but a value sent changes nothing, the account does not see them.
 
 Deliberate difference from Keycloak 26: the policy applies once a realm has been given a configuration
@@ -25,9 +27,11 @@ import copy
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 import group_port
+from browser_flow import REDIRECT, code_from, start, submit
 from group_port import fresh_realm
 from role_port import TEST_REALM, call, ok
 from support import password_grant
@@ -38,12 +42,13 @@ anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env
 
 PROFILE = "/users/profile"
 DIRECT_GRANT = {"clientId": "direct-grant", "secret": "password", "directAccessGrantsEnabled": True, "enabled": True}
+APP = {"clientId": "app", "publicClient": True, "redirectUris": [REDIRECT + "*"], "enabled": True}
 ACCOUNT = "/realms/test/account"
 
 
 async def realm(env: Env, policy: str | None, **changes: Any) -> dict[str, Any]:
     """Realm ``test`` given the default configuration with ``policy`` (None: disabled); the configuration."""
-    await fresh_realm(env, {**TEST_REALM, "clients": [DIRECT_GRANT], **changes})
+    await fresh_realm(env, {**TEST_REALM, "clients": [DIRECT_GRANT, APP], **changes})
     return await set_policy(env, policy)
 
 
@@ -188,6 +193,39 @@ async def test_admin_edit_policy_validates_unmanaged_attributes_sent_by_the_admi
     response = await call(env, "POST", "/users", {"username": "jdoe", "attributes": {"big": ["x" * 3000]}})
     assert response.status_code == 400
     assert response.json()["params"] == ["big", 0, 2048]
+
+
+async def profile_page(env: Env, user_id: str) -> httpx.Response:
+    """The login of jdoe with UPDATE_PROFILE pending: login-update-profile."""
+    await ok(env, "PUT", f"/users/{user_id}", {"requiredActions": ["UPDATE_PROFILE"]})
+    env.http.cookies.clear()
+    page = await submit(env.http, await start(env.http, "test", "app"), username="jdoe", password="password")
+    assert 'id="kc-update-profile-form"' in page.text, page.text[:1500]
+    return page
+
+
+NAMES = {"username": "jdoe", "email": "jdoe@keycloak.org", "firstName": "John", "lastName": "Doe"}
+
+
+async def test_enabled_policy_shows_them_on_the_update_profile_page_and_takes_what_is_posted(env: Env) -> None:
+    await realm(env, "ENABLED")
+    user_id = await create_user(env, {"aName": ["aValue"], "other": ["kept"]})
+    page = await profile_page(env, user_id)
+    assert '<label for="aName">aName</label><input type="text" id="aName" name="aName" value="aValue">' in page.text
+    assert 'name="other" value="kept"' in page.text
+    page = await submit(env.http, page, **{**NAMES, "email": "bad"}, aName="typed")
+    assert 'name="aName" value="typed"' in page.text  # shown again as typed
+    assert "code" in code_from(await submit(env.http, page, **NAMES, aName="changed", other=""))
+    assert await admin_attributes(env, user_id) == {"aName": ["changed"]}  # a blank value removes it
+
+
+async def test_admin_edit_policy_keeps_them_off_the_update_profile_page(env: Env) -> None:
+    await realm(env, "ADMIN_EDIT")
+    user_id = await create_user(env, {"aName": ["aValue"]})
+    page = await profile_page(env, user_id)
+    assert 'name="aName"' not in page.text
+    assert "code" in code_from(await submit(env.http, page, **NAMES, aName="forged", added="forged"))
+    assert await admin_attributes(env, user_id) == {"aName": ["aValue"]}
 
 
 # --- ADMIN_VIEW ----------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ from doorkeep.oauth.required_actions import (
 )
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
-from doorkeep.users import account_profile, declared
+from doorkeep.users import account_profile, declared, unmanaged
 from doorkeep.users.credentials import enforce_policy, retention
 from doorkeep.users.password_policy import PolicyViolation
+from doorkeep.users.profile import check_attributes
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form
@@ -134,11 +135,15 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
     chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
     found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))
+    policy = up_config.unmanaged_policy(realm) if up_config.enforced(realm) else None
+    names = form.keys()  # Form is no mapping: its keys are listed
+    mine = unmanaged.posted(config, policy, UPDATE_PROFILE, {k: form.get(k) or "" for k in names})
+    found.extend(check_attributes({k: [v] for k, v in mine.items()}))  # DefaultAttributes' length ≤ 2048
     if found:
         lists = {k: declared.as_values(v) for k, v in current.items()}
         lists |= {k: v for k, v in sent.items() if isinstance(v, list)}  # a multivalued one: the values typed
         typed = {k: v or "" for k, v in account_profile.current(user).items()} | rep
-        typed |= {k: v for k, v in sent.items() if isinstance(v, str)}
+        typed |= {k: v for k, v in sent.items() if isinstance(v, str)} | mine
         typed |= declared.shown_values(config, declared.UPDATE_PROFILE, current)  # read-only: the user's value
         cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
         labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.UPDATE_PROFILE)}
@@ -147,6 +152,8 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     changes = account_profile.changes(realm, user, values)
     others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
     attributes = declared.written(config, declared.UPDATE_PROFILE, chosen, user.attributes, current)
+    if mine:  # ENABLED: the unmanaged attributes the page showed, as posted
+        attributes = unmanaged.replaced(config, attributes, unmanaged.updated(config, mine, current))
     updated = dataclasses.replace(user, **changes, attributes=attributes, required_actions=others)
     await ctx.tx.users.update(updated)
     await _event(ctx, "UPDATE_PROFILE", details=_changed(user, updated))

@@ -83,3 +83,39 @@ def kept(
 def replaced(config: dict[str, Any], attributes: dict[str, Any], unmanaged: dict[str, Any]) -> dict[str, Any]:
     """``attributes`` with its unmanaged part replaced by ``unmanaged``."""
     return {**{k: v for k, v in attributes.items() if not is_unmanaged(config, k)}, **unmanaged}
+
+
+# --- the update-profile page (login-update-profile.ftl) -----------------------------------------------
+PAGE_FIELDS = frozenset({"session_code", "cancel-aia"})
+"""The page's own inputs, never attributes (Keycloak keeps the session code in the URL)."""
+
+
+def form_fields(
+    config: dict[str, Any], policy: str | None, context: str, attributes: dict[str, Any]
+) -> list[dict[str, str]]:
+    """The user's unmanaged attributes the page shows as inputs after the declared ones (ENABLED only; the
+    attribute's name is its label), as ``declared.form_fields`` describes a field."""
+    if not can_edit(policy, context):
+        return []
+    blank = {"header": "", "readonly": "", "multivalued": ""}
+    return [{"name": name, "label": name, **blank} for name in sorted(only(config, attributes))]
+
+
+def posted(config: dict[str, Any], policy: str | None, context: str, form: dict[str, str]) -> dict[str, str]:
+    """The unmanaged attributes a form posted where the context may change them: every field that is neither
+    the page's own nor an attribute the profile manages (UpdateProfile builds the profile from the form)."""
+    if not can_edit(policy, context):
+        return {}
+    return {k: v for k, v in form.items() if k not in PAGE_FIELDS and is_unmanaged(config, k)}
+
+
+def updated(config: dict[str, Any], sent: dict[str, str], current: dict[str, Any]) -> dict[str, Any]:
+    """The user's unmanaged attributes after the page's ``update(false)``: each one posted set, a blank one
+    removed, the others kept."""
+    out = only(config, current)
+    for name, value in sent.items():
+        if value.strip():
+            out[name] = [value]
+        else:
+            out.pop(name, None)
+    return out

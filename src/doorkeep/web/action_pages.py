@@ -13,7 +13,7 @@ from doorkeep.console.i18n import Language
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import login_outcomes, redirect_uris
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.users import account_profile, declared
+from doorkeep.users import account_profile, declared, unmanaged
 from doorkeep.users.account import effective_url
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url
@@ -61,7 +61,7 @@ def page(
             username_editable=not flags["username"],
             email_editable=not flags["email"],
             cancel=outcome.cancel,
-            extra=declared.form_fields(up_config.config_of(realm), declared.UPDATE_PROFILE),
+            extra=_profile_fields(realm, outcome.lists),
             lists=outcome.lists,
             ui=ui,
         )
@@ -77,6 +77,17 @@ def page(
         extra=declared.form_fields(up_config.config_of(realm), declared.REGISTRATION),
         ui=ui,
     )
+
+
+def _profile_fields(realm: Realm, attributes: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The update-profile page's declared attributes, then the user's unmanaged ones where the realm's policy
+    lets the user edit them (ENABLED)."""
+    config = up_config.config_of(realm)
+    fields = declared.form_fields(config, declared.UPDATE_PROFILE)
+    if not up_config.enforced(realm):
+        return fields
+    policy = up_config.unmanaged_policy(realm)
+    return fields + unmanaged.form_fields(config, policy, declared.UPDATE_PROFILE, attributes)
 
 
 def account_deleted(request: Request, realm: Realm, client: Client, auth_request: AuthRequest) -> HTMLResponse:
