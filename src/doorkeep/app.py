@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from doorkeep import observe
+from doorkeep import hostname, observe
 from doorkeep.clock import Clock, SystemClock
 from doorkeep.keys.ring import KeyRing
 from doorkeep.oauth.client_keys import ClientKeys
@@ -121,7 +121,14 @@ def create_app(
     served = routes()
     app = DoorkeepApp(routes=served, lifespan=lifespan, exception_handlers=HANDLERS, middleware=middleware)
     app.take_token_route(token_route(served), metrics)
+    urls = hostname.configure(
+        settings.hostname,
+        admin=settings.hostname_admin,
+        backchannel_dynamic=settings.hostname_backchannel_dynamic,
+        http_relative_path=settings.http_relative_path,
+    )
+    app.relative_path = urls.relative_path
     app.state.doorkeep = AppState(
-        settings=settings, db=database, services=services, notifier=notifier, started=clock.now()
+        settings=settings, db=database, services=services, notifier=notifier, started=clock.now(), hostname=urls
     )
     return app

@@ -188,14 +188,21 @@ def _addresses(text: str | None) -> tuple[str, ...]:
     return found
 
 
-HOSTNAME_NOT_CONFIGURED = "hostname is not configured; either configure hostname, or set hostname-strict to false"
-
-
 def _check_hostname(dev: bool, opts: dict[str, Any]) -> None:
-    """Keycloak's hostname-strict: without a fixed hostname the issuer would come from the Host header."""
+    """Keycloak's hostname v2 checks at start (doorkeep.hostname.configure): hostname-strict without a hostname,
+    a malformed hostname or hostname-admin, a dynamic backchannel without a full-URL hostname."""
+    from doorkeep import hostname
+
     strict = opts["hostname_strict"]
-    if (not dev if strict is None else strict) and not opts["hostname"]:
-        raise click.ClickException(HOSTNAME_NOT_CONFIGURED)
+    try:
+        hostname.configure(
+            opts["hostname"],
+            admin=opts.get("hostname_admin"),
+            backchannel_dynamic=bool(opts.get("hostname_backchannel_dynamic")),
+            strict=not dev if strict is None else strict,
+        )
+    except hostname.HostnameError as err:
+        raise click.ClickException(str(err)) from None
 
 
 def _dev_db_url() -> str:

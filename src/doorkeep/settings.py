@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 # The --help headings, in Keycloak's order; an option without one falls under "Other".
-GROUPS: tuple[str, ...] = ("Cache", "Database", "Hostname", "HTTP(S)", "Health", "Metrics", "Proxy", "Logging")
-GROUPS += ("Import", "Bootstrap Admin")
+GROUPS: tuple[str, ...] = ("Cache", "Database", "Hostname", "HTTP(S)", "Health", "Management", "Metrics", "Proxy")
+GROUPS += ("Logging", "Import", "Bootstrap Admin")
 NO_CACHE = (
     "Accepted for Keycloak compatibility; no effect: Doorkeep keeps no session cache, every request reads the database."
 )
@@ -122,7 +122,27 @@ class Settings:
         group="Database",
     )
     hostname: str | None = _option(
-        None, "--hostname", "Fixed public base URL; otherwise taken from each request.", group="Hostname"
+        None,
+        "--hostname",
+        "Address at which the server is exposed: a full URL (https://id.example.com/auth), which then fixes the "
+        "scheme, host, port and path of the issuer and browser URLs, or just a hostname, which replaces the "
+        "request's host only.",
+        group="Hostname",
+    )
+    hostname_admin: str | None = _option(
+        None,
+        "--hostname-admin",
+        "Address of the admin console, a full URL; needs --hostname as a full URL.",
+        group="Hostname",
+    )
+    hostname_backchannel_dynamic: bool = _option(
+        False,
+        "--hostname-backchannel-dynamic",
+        "Backchannel URLs (token, introspection, userinfo, certs, registration, PAR) follow each request's URL "
+        "when it did not come to --hostname's; needs --hostname as a full URL.",
+        kind="bool",
+        group="Hostname",
+        show_default=True,
     )
     hostname_strict: bool | None = _option(
         None,
@@ -132,6 +152,14 @@ class Settings:
         "header.",
         kind="bool",
         group="Hostname",
+    )
+    http_relative_path: str = _option(
+        "/",
+        "--http-relative-path",
+        "Path under which every endpoint is served (/auth: Keycloak's layout before 17); requests outside it "
+        "answer 404, a GET of / redirects to it.",
+        group="HTTP(S)",
+        show_default=True,
     )
     http_host: str = _option("127.0.0.1", "--http-host", "Address to listen on.", group="HTTP(S)", show_default=True)
     http_port: int = _option(8080, "--http-port", "Port to listen on.", kind="port", group="HTTP(S)", show_default=True)
@@ -183,6 +211,14 @@ class Settings:
         default="1s",
         group="HTTP(S)",
         show_default=True,
+    )
+    http_management_relative_path: str | None = _option(
+        None,
+        "--http-management-relative-path",
+        "Keycloak: the management interface's path (default: --http-relative-path). Doorkeep has no separate "
+        "management port: /health and /metrics are served on the main port under --http-relative-path; "
+        "accepted, no effect.",
+        group="Management",
     )
     metrics_enabled: bool = _option(
         False,

@@ -83,7 +83,8 @@ class DoorkeepProcess:
     ``stop()`` sends SIGTERM to this process only and waits, then SIGKILLs; ``kill9()`` SIGKILLs at once.
     ``start()`` again reuses the same data directory and port. The output of every run is appended to
     ``workdir/doorkeep.log``. With ``tls`` (certificate and key files) it serves HTTPS
-    (``--https-certificate-file``); clients trust it with ``verify=server.ssl_context()``.
+    (``--https-certificate-file``); clients trust it with ``verify=server.ssl_context()``. ``relative_path``
+    (``/auth``) is passed as ``--http-relative-path`` and ends ``base_url``; ``options`` go after the rest.
     """
 
     def __init__(
@@ -95,9 +96,13 @@ class DoorkeepProcess:
         import_realms: Sequence[Path] = (),
         startup_timeout: float = 60.0,
         tls: tuple[Path, Path] | None = None,
+        relative_path: str = "",
+        options: Sequence[str] = (),
     ) -> None:
         self.workdir = workdir
         self.tls = tls
+        self.relative_path = relative_path
+        self.options = tuple(options)
         self.port = port or free_port()
         self.db_url = db_url
         self.import_realms = tuple(import_realms)
@@ -108,7 +113,7 @@ class DoorkeepProcess:
 
     @property
     def base_url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}{self.relative_path}"
 
     @property
     def certificate(self) -> str | None:
@@ -131,7 +136,9 @@ class DoorkeepProcess:
             cmd += ["--import-realm", str(path)]
         if self.tls:
             cmd += ["--https-certificate-file", str(self.tls[0]), "--https-certificate-key-file", str(self.tls[1])]
-        return cmd
+        if self.relative_path:
+            cmd += ["--http-relative-path", self.relative_path]
+        return cmd + list(self.options)
 
     def start(self) -> None:
         """Start the server and return once ``GET /realms/master`` answers 200."""

@@ -346,6 +346,7 @@ def test_help_groups_options_as_keycloak_does(command: str) -> None:
         "Database",
         "Hostname",
         "HTTP(S)",
+        "Management",
         "Metrics",
         "Proxy",
         "Logging",
@@ -356,6 +357,11 @@ def test_help_groups_options_as_keycloak_does(command: str) -> None:
     http = out.index("HTTP(S):")
     assert http < out.index("--http-port") < out.index("Proxy:")
     assert out.index("Database:") < out.index("--db-url") < out.index("Hostname:")
+    hostname = out.index("Hostname:")
+    for flag in ("--hostname-admin", "--hostname-backchannel-dynamic"):
+        assert hostname < out.index(flag) < http
+    assert http < out.index("--http-relative-path") < out.index("Management:")
+    assert out.index("Management:") < out.index("--http-management-relative-path") < out.index("Metrics:")
 
 
 def test_show_config_prints_the_effective_configuration_with_secrets_masked(tmp_path: Path) -> None:

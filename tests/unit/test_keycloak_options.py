@@ -189,3 +189,24 @@ def test_an_unknown_disabled_feature_stops_the_start_with_its_name(args: list[st
     result = CliRunner().invoke(main, ["start-dev", *args], env=env)
     assert result.exit_code == 2, result.output
     assert "unrecognized feature; Doorkeep knows impersonation" in result.output
+
+
+def test_relative_path_and_hostname_v2_variables_set_doorkeeps_options() -> None:
+    done = run(
+        [],
+        {
+            "KC_HTTP_RELATIVE_PATH": "/auth",
+            "KC_HOSTNAME": "https://id.example.com/auth",
+            "KC_HOSTNAME_ADMIN": "https://admin.example.com",
+            "KC_HOSTNAME_BACKCHANNEL_DYNAMIC": "true",
+            "KC_HTTP_MANAGEMENT_RELATIVE_PATH": "/auth",
+        },
+    )
+    assert done.defaults == {
+        "http_relative_path": "/auth",
+        "hostname": "https://id.example.com/auth",
+        "hostname_admin": "https://admin.example.com",
+        "hostname_backchannel_dynamic": "true",
+        "http_management_relative_path": "/auth",
+    }
+    assert done.ignored == [] and done.args == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from doorkeep.settings import Settings
-from support import seed_realm
+from support import seed_client, seed_realm
 from wire_env import Env, make_env
 
 pytestmark = pytest.mark.anyio
@@ -59,3 +59,66 @@ async def test_trusted_forwarded_headers_set_scheme_and_host(proxied: Env) -> No
         await proxied.http.get(DISCOVERY, headers={"X-Forwarded-Host": "id.example.com", "X-Forwarded-Proto": "https"})
     ).json()
     assert doc["issuer"] == "https://id.example.com/realms/test"
+
+
+async def test_a_hostname_url_with_a_path_fixes_the_issuer_while_the_server_answers_at_its_own_path(
+    tmp_path: Path,
+) -> None:
+    env, _ = await env_with(tmp_path, hostname="https://id.example.com/auth/")
+    await seed_client(env.db, "test", "app", redirect_uris=("http://localhost/cb",))
+    try:
+        doc = (await env.http.get(DISCOVERY)).json()
+        page = await env.http.get(
+            "/realms/test/protocol/openid-connect/auth",
+            params={"client_id": "app", "redirect_uri": "http://localhost/cb", "response_type": "code"},
+        )
+    finally:
+        await env.http.aclose()
+        await env.db.dispose()
+    assert doc["issuer"] == "https://id.example.com/auth/realms/test"
+    assert doc["jwks_uri"] == "https://id.example.com/auth/realms/test/protocol/openid-connect/certs"
+    assert page.status_code == 200, page.text
+    assert "Path=/auth/realms/test/" in page.headers["set-cookie"]  # the browser reaches it through /auth
+
+
+async def test_a_plain_hostname_replaces_only_the_requests_host(tmp_path: Path) -> None:
+    env, _ = await env_with(tmp_path, hostname="id.example.com")
+    try:
+        doc = (await env.http.get(DISCOVERY, headers={"Host": "internal:8080"})).json()
+    finally:
+        await env.http.aclose()
+        await env.db.dispose()
+    assert doc["issuer"] == "http://id.example.com:8080/realms/test"  # scheme and port stay the request's
+
+
+async def test_a_dynamic_backchannel_lists_backend_endpoints_on_the_requests_url(tmp_path: Path) -> None:
+    env, _ = await env_with(
+        tmp_path, hostname="https://id.example.com", hostname_backchannel_dynamic=True, http_relative_path="/auth"
+    )
+    try:
+        inside = (await env.http.get(f"/auth{DISCOVERY}", headers={"Host": "internal:8080"})).json()
+        outside = await env.http.get(DISCOVERY, headers={"Host": "internal:8080"})
+    finally:
+        await env.http.aclose()
+        await env.db.dispose()
+    front, back = "https://id.example.com/realms/test", "http://internal:8080/auth/realms/test"
+    oidc = "/protocol/openid-connect"
+    assert outside.status_code == 404
+    assert inside["issuer"] == front
+    for name, path in [
+        ("token_endpoint", f"{oidc}/token"),
+        ("introspection_endpoint", f"{oidc}/token/introspect"),
+        ("userinfo_endpoint", f"{oidc}/userinfo"),
+        ("jwks_uri", f"{oidc}/certs"),
+        ("registration_endpoint", "/clients-registrations/openid-connect"),
+        ("pushed_authorization_request_endpoint", f"{oidc}/ext/par/request"),
+    ]:
+        assert inside[name] == back + path, name
+    for name, path in [
+        ("authorization_endpoint", f"{oidc}/auth"),
+        ("end_session_endpoint", f"{oidc}/logout"),
+        ("check_session_iframe", f"{oidc}/login-status-iframe.html"),
+        ("revocation_endpoint", f"{oidc}/revoke"),
+        ("device_authorization_endpoint", f"{oidc}/auth/device"),
+    ]:
+        assert inside[name] == front + path, name

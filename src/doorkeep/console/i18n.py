@@ -75,6 +75,7 @@ class Language:
 
     tag: str = "en"
     choices: tuple[Choice, ...] = ()
+    resources: str = "/resources/console"  # where the page's stylesheet is, under --http-relative-path
 
     @property
     def label(self) -> str:

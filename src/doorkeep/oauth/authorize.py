@@ -61,7 +61,13 @@ AuthorizeError = OAuthError
 
 
 async def validate(
-    tx: Tx, realm: Realm, params: Form, base_url: str, parsed: Parsed | OAuthError | None = None
+    tx: Tx,
+    realm: Realm,
+    params: Form,
+    base_url: str,
+    parsed: Parsed | OAuthError | None = None,
+    *,
+    admin_base: str | None = None,
 ) -> tuple[Client, AuthRequest]:
     """Check the request in Keycloak's order (``AuthorizationEndpoint.process``). Raises a
     non-redirectable OAuthError (a page) or a RedirectingError (back to the client).
@@ -88,7 +94,8 @@ async def validate(
     # AuthzEndpointParParser's singleUseStore.remove: the pushed request is used up here, whatever follows
     if parsed.pushed_key is not None and not await tx.pushed_requests.take(parsed.pushed_key):
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
-    request = checked(client, parsed, base_url, realm, await scope_ok(tx, client, parsed.params))
+    scope_valid = await scope_ok(tx, client, parsed.params)
+    request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base)
     await _client_policies(tx, realm, client, parsed, request)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks
     return client, request

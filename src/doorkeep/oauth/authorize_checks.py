@@ -25,7 +25,14 @@ UNSUPPORTED_RESPONSE_TYPE_REASON = "Unsupported response_type"  # OIDCResponseTy
 
 
 def checked(
-    client: Client, parsed: Parsed, base_url: str, realm: Realm, scope_valid: bool, *, par_endpoint: bool = False
+    client: Client,
+    parsed: Parsed,
+    base_url: str,
+    realm: Realm,
+    scope_valid: bool,
+    *,
+    par_endpoint: bool = False,
+    admin_base: str | None = None,
 ) -> AuthRequest:
     """The checks after parsing (AuthorizationEndpointChecker), on the parameters the parser settled on; the
     PAR endpoint runs them too, without ``checkParRequired``."""
@@ -33,7 +40,9 @@ def checked(
     max_age = _max_age(params.get("max_age"))  # parsed (and refused) before the redirect URI is checked
     # OpenID Connect requires redirect_uri; plain OAuth 2.0 may default to the one registered URI.
     openid = "openid" in (params.get("scope") or "").split()
-    redirect_uri = redirect_uris.resolve(params.get("redirect_uri"), client, base_url, required=openid)
+    redirect_uri = redirect_uris.resolve(
+        params.get("redirect_uri"), client, base_url, required=openid, admin_base=admin_base
+    )
     if redirect_uri is None:  # checkRedirectUri
         raise FatalRequest(e.AUTHZ_INVALID_REDIRECT_URI, event_error="invalid_redirect_uri")
     redirect_uri = redirect_uris.installed_app(redirect_uri, base_url, realm.name)

@@ -40,7 +40,12 @@ REQUEST_OBJECT_ALGS = [*client_assertion.SIGNING_ALGS, "none"]
 
 
 def configuration(
-    issuer: str, scopes: list[ClientScope], *, registration: bool = False, acr_values: list[str] | None = None
+    issuer: str,
+    scopes: list[ClientScope],
+    *,
+    registration: bool = False,
+    acr_values: list[str] | None = None,
+    backend: str | None = None,
 ) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
@@ -50,19 +55,22 @@ def configuration(
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
     oidc = f"{issuer}/protocol/openid-connect"
+    # OIDCWellKnownProvider builds these from the BACKEND URL (hostname v2: the request's own URL under
+    # --hostname-backchannel-dynamic); the issuer, auth, logout, device, iframe and revoke from the FRONTEND one.
+    back = f"{backend or issuer}/protocol/openid-connect"
     scope_names = ["openid"] + [
         s.name for s in scopes if str(s.attributes.get("include.in.openid.provider.metadata", "true")) == "true"
     ]
     return {
         "issuer": issuer,
         "authorization_endpoint": f"{oidc}/auth",
-        "token_endpoint": f"{oidc}/token",
-        "introspection_endpoint": f"{oidc}/token/introspect",
-        "userinfo_endpoint": f"{oidc}/userinfo",
+        "token_endpoint": f"{back}/token",
+        "introspection_endpoint": f"{back}/token/introspect",
+        "userinfo_endpoint": f"{back}/userinfo",
         "end_session_endpoint": f"{oidc}/logout",
         "frontchannel_logout_session_supported": True,  # oauth/frontchannel_logout.py, sid and iss on the URL
         "frontchannel_logout_supported": True,
-        "jwks_uri": f"{oidc}/certs",
+        "jwks_uri": f"{back}/certs",
         "check_session_iframe": f"{oidc}/login-status-iframe.html",
         "grant_types_supported": sorted([*token_endpoint.GRANTS, IMPLICIT]),
         "acr_values_supported": ["0", "1"] if acr_values is None else acr_values,  # oauth/acr.py: supported
@@ -75,7 +83,7 @@ def configuration(
         "request_object_signing_alg_values_supported": REQUEST_OBJECT_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         # the client registration service's OpenID Connect provider, where Keycloak lists it
-        "registration_endpoint": f"{issuer}/clients-registrations/openid-connect",
+        "registration_endpoint": f"{backend or issuer}/clients-registrations/openid-connect",
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "token_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
@@ -116,7 +124,7 @@ def configuration(
         "backchannel_logout_session_supported": True,
         "device_authorization_endpoint": f"{oidc}/auth/device",
         "require_pushed_authorization_requests": False,
-        "pushed_authorization_request_endpoint": f"{oidc}/ext/par/request",
+        "pushed_authorization_request_endpoint": f"{back}/ext/par/request",
         "authorization_response_iss_parameter_supported": True,
         "dpop_signing_alg_values_supported": list(dpop.ALGS),
     }

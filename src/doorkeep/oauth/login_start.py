@@ -82,11 +82,12 @@ async def start(
     base_url: str,
     issuer: str,
     register: bool = False,
+    admin_base: str | None = None,
 ) -> Started | RedirectingError | AuthorizeError | ErrorPage:
     """The request checked (a refusal recorded as LOGIN_ERROR and handed back), then the login begun."""
     ip = browsing.browser.ip_address
     try:
-        client, request = await authorize.validate(tx, realm, params, base_url, parsed)
+        client, request = await authorize.validate(tx, realm, params, base_url, parsed, admin_base=admin_base)
     except RedirectingError as err:
         await login_events.refused_request(tx, services, realm, params, err, ip)
         return err

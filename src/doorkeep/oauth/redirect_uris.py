@@ -69,10 +69,12 @@ FORBIDDEN_PARAMS = frozenset(
 _SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:)(//[^/?#]*)?")
 
 
-def _resolve(pattern: str, root_url: str | None, base_url: str) -> str:
+def _resolve(pattern: str, root_url: str | None, base_url: str, admin_base: str | None = None) -> str:
+    """A relative pattern against the root URL; ``${authAdminUrl}`` is the admin console's URL (--hostname-admin,
+    ``admin_base``), ``${authBaseUrl}`` and no root URL the server's."""
     if pattern.startswith("/"):
         root = root_url or base_url
-        root = root.replace("${authBaseUrl}", base_url).replace("${authAdminUrl}", base_url)
+        root = root.replace("${authBaseUrl}", base_url).replace("${authAdminUrl}", admin_base or base_url)
         return root.rstrip("/") + pattern
     return pattern
 
@@ -158,26 +160,31 @@ def verify(
     root_url: str | None,
     base_url: str,
     forbidden: frozenset[str] = FORBIDDEN_PARAMS,
+    admin_base: str | None = None,
 ) -> str | None:
     """The URI to redirect to (``requested``, made absolute if relative), or None when it is not allowed."""
     uri = parse(requested)
     if uri is None or uri.scheme in NEVER or _forbidden(uri, forbidden):
         return None
     usable = [p for p in patterns if p and p != SAME_AS_REDIRECTS and _usable(p)]
-    resolved = [_lower_prefix(_resolve(p, root_url, base_url)) for p in usable]
+    resolved = [_lower_prefix(_resolve(p, root_url, base_url, admin_base)) for p in usable]
     ok = _accepted(uri, uri.normalised(), resolved)
     if not ok and uri.scheme == "http" and uri.host in LOOPBACK and uri.port is not None:
         ok = _accepted(uri, uri.normalised(drop_port=True), resolved)
     if not ok:
         return None
-    return requested if uri.absolute else _resolve(requested, root_url, base_url)
+    return requested if uri.absolute else _resolve(requested, root_url, base_url, admin_base)
 
 
-def registered(client: Client, base_url: str) -> list[str]:
-    return [_resolve(p, client.root_url, base_url) for p in client.redirect_uris if p and p != SAME_AS_REDIRECTS]
+def registered(client: Client, base_url: str, admin_base: str | None = None) -> list[str]:
+    return [
+        _resolve(p, client.root_url, base_url, admin_base) for p in client.redirect_uris if p and p != SAME_AS_REDIRECTS
+    ]
 
 
-def resolve(requested: str | None, client: Client, base_url: str, *, required: bool = False) -> str | None:
+def resolve(
+    requested: str | None, client: Client, base_url: str, *, required: bool = False, admin_base: str | None = None
+) -> str | None:
     """The authorization endpoint's ``redirect_uri``, or None when it is not allowed.
 
     Without a requested URI (allowed only when not ``required``: Keycloak requires it for OpenID
@@ -185,8 +192,8 @@ def resolve(requested: str | None, client: Client, base_url: str, *, required: b
     follows is cut off. The result must itself be a URI this validator accepts.
     """
     if requested:
-        return verify(requested, client.redirect_uris, client.root_url, base_url)
-    candidates = registered(client, base_url)
+        return verify(requested, client.redirect_uris, client.root_url, base_url, admin_base=admin_base)
+    candidates = registered(client, base_url, admin_base)
     if required or len(candidates) != 1:
         return None
     only = candidates[0].split("/*", 1)[0]
@@ -219,10 +226,10 @@ def post_logout_patterns(client: Client) -> list[str]:
     return listed
 
 
-def post_logout(requested: str, client: Client, base_url: str) -> str | None:
+def post_logout(requested: str, client: Client, base_url: str, admin_base: str | None = None) -> str | None:
     """The ``post_logout_redirect_uri`` to redirect to, or None when it is not allowed. Logout allows the
     response parameters in it (Keycloak #51712): its ``state`` replaces any there (``with_state``)."""
-    return verify(requested, post_logout_patterns(client), client.root_url, base_url, frozenset())
+    return verify(requested, post_logout_patterns(client), client.root_url, base_url, frozenset(), admin_base)
 
 
 def with_params(target: str, params: dict[str, str], *, in_fragment: bool = False) -> str:

@@ -35,7 +35,6 @@ SPECIAL = (*DB_OPTIONS, "https-port", "health-enabled", "import-realm")
 DEFAULTS_OK: dict[str, frozenset[str]] = {
     "health-enabled": frozenset({"true"}),
     "log": frozenset({"console"}),
-    "http-relative-path": frozenset({"/"}),
     "db-schema": frozenset({"public"}),
     "cache": frozenset({"local"}),
     "db": frozenset({"dev-file"}),

@@ -37,7 +37,7 @@ from doorkeep.users.account import effective_url
 from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import frame_src_policy
-from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
+from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
 from doorkeep.web.login_pages import display, error_page, html, open_realm
 
 if TYPE_CHECKING:
@@ -57,9 +57,9 @@ CONFIRMATION_ENABLED = "logout.confirmation.enabled"  # OIDCConfigAttributes.LOG
 CSRF = cookies.LOGOUT_CSRF.name
 
 
-def post_logout_allowed(uri: str, client: Client, base: str) -> bool:
+def post_logout_allowed(uri: str, client: Client, base: str, admin_base: str | None = None) -> bool:
     """``post.logout.redirect.uris`` (``+`` = the redirect URIs), checked by the one redirect validator."""
-    return redirect_uris.post_logout(uri, client, base) is not None
+    return redirect_uris.post_logout(uri, client, base, admin_base) is not None
 
 
 async def logout(request: Request) -> Response:
@@ -125,7 +125,9 @@ class _Call:
         if isinstance(named, Response):
             return named
         client = named.client
-        if target is not None and (client is None or not post_logout_allowed(target, client, base_url(self.request))):
+        if target is not None and (
+            client is None or not post_logout_allowed(target, client, base_url(self.request), admin_url(self.request))
+        ):
             return await self.refused(
                 tx, "Invalid redirect uri", "invalid_redirect_uri", named.named, redirect_uri=target
             )
@@ -286,7 +288,8 @@ async def status_iframe_init(request: Request) -> Response:
         client = await tx.clients.get_by_client_id(realm.id, client_id)
         if client is None or not client.enabled:
             return False
-        return origin == base or claimset.origin_allowed(client, origin, base)
+        own = claimset.origin(base)  # getOrigin of the base URI: no path (/auth)
+        return origin == own or claimset.origin_allowed(client, origin, base)
 
     return Response(status_code=204 if await in_transaction(request, work, write=False) else 403)
 

@@ -34,7 +34,7 @@ from starlette.responses import Response
 from doorkeep.model import Realm
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale
-from doorkeep.web.http import base_url
+from doorkeep.web.http import base_url, browser_path
 
 _EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 
@@ -77,9 +77,9 @@ def secure_context(request: Request) -> bool:
     return base_url(request).startswith("https://")
 
 
-def realm_path(realm: Realm) -> str:
-    """``CookiePath.REALM``: the realm's base path with its trailing slash."""
-    return f"/realms/{realm.name}/"
+def realm_path(request: Request, realm: Realm) -> str:
+    """``CookiePath.REALM``: the realm's base path (under the frontend URL's path) with its trailing slash."""
+    return browser_path(request, f"/realms/{realm.name}/")
 
 
 def write(
@@ -92,7 +92,7 @@ def write(
     cookie: SimpleCookie = SimpleCookie()
     cookie[kind.name] = value
     morsel = cookie[kind.name]
-    morsel["path"] = realm_path(realm)
+    morsel["path"] = realm_path(request, realm)
     age = kind.max_age if max_age is None else max_age
     if age is not None:
         morsel["max-age"] = age
@@ -112,7 +112,7 @@ def expire(request: Request, response: Response, realm: Realm, *kinds: CookieTyp
         cookie: SimpleCookie = SimpleCookie()
         cookie[kind.name] = ""
         morsel = cookie[kind.name]
-        morsel["path"] = realm_path(realm)
+        morsel["path"] = realm_path(request, realm)
         morsel["max-age"] = 0
         morsel["expires"] = _EXPIRED
         response.raw_headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))

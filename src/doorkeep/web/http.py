@@ -6,14 +6,16 @@ import functools
 import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import json_bytes, numbers
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
+from doorkeep.hostname import Hostname
 from doorkeep.model import Realm
 from doorkeep.oauth import access, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
@@ -39,6 +41,7 @@ class AppState:
     services: Services
     notifier: Notifier
     started: int = 0  # when this process started serving, epoch seconds (serverinfo's uptime)
+    hostname: Hostname = field(default_factory=Hostname)  # the URLs' rules (doorkeep.hostname)
 
 
 _STATE = "doorkeep.state"
@@ -135,21 +138,36 @@ _BASE_URL = "doorkeep.base_url"  # the request's base URL, once worked out (its 
 
 
 def base_url(request: Request) -> str:
-    """``scheme://host[:port]`` from --hostname, trusted proxy headers, or the request.
+    """The frontend base URL (doorkeep.hostname): ``scheme://host[:port][/relative-path]`` from --hostname,
+    trusted proxy headers, or the request, and --http-relative-path.
 
     Worked out once per request (the settings and the request's headers do not change while it
     runs); a request asks for it several times (HTTPS rule, issuer, token claims)."""
     known: str | None = request.scope.get(_BASE_URL)
     if known is None:
-        known = request.scope[_BASE_URL] = _base_url(request)
+        known = request.scope[_BASE_URL] = state(request).hostname.frontend(origin(request))
     return known
 
 
-def _base_url(request: Request) -> str:
+def backend_url(request: Request) -> str:
+    """The backchannel base URL: the request's own under --hostname-backchannel-dynamic, else the frontend's."""
+    return state(request).hostname.backend(origin(request))
+
+
+def admin_url(request: Request) -> str:
+    """The admin console's base URL: --hostname-admin, else the frontend's."""
+    return state(request).hostname.admin(origin(request))
+
+
+def browser_path(request: Request, path: str) -> str:
+    """A server-absolute path (``/resources/…``, a cookie's ``/realms/x/``) under the frontend URL's own path
+    (``/auth`` with --http-relative-path or a --hostname URL with a path), as the browser must ask for it."""
+    return urlsplit(base_url(request)).path + path
+
+
+def origin(request: Request) -> str:
+    """``scheme://host[:port]`` this request came to, as trusted proxy headers say or else the request itself."""
     settings = state(request).settings
-    if settings.hostname:
-        host = settings.hostname.rstrip("/")
-        return host if "://" in host else f"https://{host}"
     scheme = request.scope.get("scheme", "http")  # what request.url.scheme says, without building the URL
     host = request.headers.get("host") or f"{settings.http_host}:{settings.http_port}"
     proxy = settings.proxy_headers if _from_trusted_proxy(request, settings) else None

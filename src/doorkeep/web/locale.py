@@ -13,7 +13,7 @@ from doorkeep.model import Realm, User
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import locale
 from doorkeep.web import cookies
-from doorkeep.web.http import base_url
+from doorkeep.web.http import base_url, browser_path
 
 
 def requested(request: Request, realm: Realm) -> str | None:
@@ -63,10 +63,11 @@ def language(
 ) -> Language:
     """The page's language; ``switch_to`` is the GET URL the dropdown's links lead to (None: no dropdown)."""
     tag = locale.resolve(realm, asked(request, auth_request, user, ui_locales))
+    resources = browser_path(request, "/resources/console")
     if switch_to is None:
-        return Language(tag)
+        return Language(tag, resources=resources)
     query = dict(request.query_params) if switch_to == current_url(request) else {}
-    return Language(tag, switch_links(realm, switch_to, query))
+    return Language(tag, switch_links(realm, switch_to, query), resources)
 
 
 def current_url(request: Request) -> str:

@@ -31,7 +31,7 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web import cookies, login_tabs
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, read_form, state
 from doorkeep.web.login_pages import (
     EXECUTION,
     NO_BACK,
@@ -82,7 +82,16 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
         tx.config.bind(realm)
         iss = issuer(request, realm.name)
         started = await login_start.start(
-            tx, services, realm, params, parsed, browsing, base_url=base, issuer=iss, register=register
+            tx,
+            services,
+            realm,
+            params,
+            parsed,
+            browsing,
+            base_url=base,
+            issuer=iss,
+            register=register,
+            admin_base=admin_url(request),
         )
         if isinstance(started, RedirectingError):
             return await error_redirect(request, tx, realm, started)

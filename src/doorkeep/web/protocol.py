@@ -30,6 +30,7 @@ from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_CACHE,
     NO_STORE,
+    backend_url,
     bearer_error,
     in_transaction,
     is_secure,
@@ -99,6 +100,7 @@ async def well_known(request: Request) -> Response:
             scopes,
             registration=realm.registration_allowed,
             acr_values=acr.supported(realm),
+            backend=f"{backend_url(request)}/realms/{realm.name}",
         )
 
     document = await in_transaction(request, work, write=False)

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from doorkeep.web import relative_path
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.server_errors import CatchServerErrors
 
@@ -29,6 +30,7 @@ class DoorkeepApp(Starlette):
 
     _token_route: Route | None = None
     _token: ASGIApp | None = None
+    relative_path = ""  # --http-relative-path as a prefix ("" or "/auth"): web/relative_path.py
 
     def take_token_route(self, route: Route, metrics: Callable[[ASGIApp], ASGIApp] | None) -> None:
         """Serve ``route`` (the token endpoint's) directly, through ``metrics`` when they are on."""
@@ -36,6 +38,12 @@ class DoorkeepApp(Starlette):
         self._token_route, self._token = route, direct if metrics is None else metrics(direct)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.relative_path and scope["type"] != "lifespan":
+            inner = relative_path.within(scope, self.relative_path)
+            if inner is None:
+                await relative_path.outside(scope, receive, send, self.relative_path)
+                return
+            scope = inner
         direct = self._token
         if direct is not None and scope["type"] == "http" and scope["method"] == "POST":
             found = TOKEN_PATH.fullmatch(scope["path"])

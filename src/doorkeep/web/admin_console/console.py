@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 CLIENT_ID = "security-admin-console"
-ADMIN = Base(Spec(CLIENT_ID, "/admin/{realm}/console"), title="Admin Console", nav=[NavItem("Realms", "/")])
+ADMIN = Base(Spec(CLIENT_ID, "/admin/{realm}/console", admin=True), title="Admin Console", nav=[NavItem("Realms", "/")])
 NOT_ADMIN = (
     "You are signed in as {user}, who holds no administration roles in realm {realm}. "
     "Ask an administrator for realm-management roles, or sign out and sign in as another user."

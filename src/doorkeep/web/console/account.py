@@ -28,7 +28,7 @@ from doorkeep.web.console import signin
 from doorkeep.web.console.base import Console, NavItem, Page
 from doorkeep.web.console.negotiate import negotiate
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import base_url, client_ip, state
+from doorkeep.web.http import base_url, browser_path, client_ip, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -310,7 +310,8 @@ async def _to_console(request: Request) -> Response:
     """To the console's page, keeping the query (keycloak-js ``accountManagement()`` sends ``referrer`` and
     ``referrer_uri``; ``scope`` asks the sign-in for more scopes)."""
     query = request.url.query
-    return RedirectResponse(f"/realms/{request.path_params['realm']}/account/" + (f"?{query}" if query else ""), 302)
+    target = browser_path(request, f"/realms/{request.path_params['realm']}/account/")
+    return RedirectResponse(target + (f"?{query}" if query else ""), 302)
 
 
 ROUTES: list[Route] = [

@@ -14,6 +14,7 @@ import hmac
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -26,7 +27,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.web.console import cookies, signin
 from doorkeep.web.console.negotiate import Endpoint, is_form, negotiate
 from doorkeep.web.console.signin import Session, Spec
-from doorkeep.web.http import base_url, read_form, state
+from doorkeep.web.http import browser_path, read_form, state
 from doorkeep.web.login_pages import display, open_realm
 
 # Chromium sends "Origin: null" with a form POST from a no-referrer page; same-origin keeps the Origin check
@@ -62,7 +63,7 @@ class Page:
 
     @property
     def base(self) -> str:
-        return self.console.spec.path(self.realm.name)
+        return self.console.spec.browser(self.request, self.realm.name)
 
     def url(self, path: str = "/") -> str:
         return self.base + (path if path.startswith("/") else "/" + path)
@@ -99,13 +100,13 @@ class Page:
             flash=self.flash,
             base=self.base,
             url=self.url,
-            static=STATIC,
+            static=browser_path(self.request, STATIC),
             **context,
         )
         return HTMLResponse(body, status, headers={"Content-Security-Policy": CSP, **PAGE_HEADERS})
 
     def _current(self, item: NavItem) -> bool:
-        path = self.request.url.path.rstrip("/")
+        path = browser_path(self.request, self.request.url.path).rstrip("/")
         target = self.url(item.path).rstrip("/")
         return path == target or (item.path != "/" and path.startswith(target + "/"))
 
@@ -198,7 +199,7 @@ class Console:
             session, changed = await signin.load(request, realm, self.spec)
             if session is None:
                 if post:
-                    return RedirectResponse(self.spec.path(realm.name) + "/", 303)
+                    return RedirectResponse(self.spec.browser(request, realm.name) + "/", 303)
                 return await signin.start(request, realm, self.spec, _return_to(request))
             page = Page(request, realm, self, session)
             if post:
@@ -222,7 +223,7 @@ class Console:
         realm = await open_realm(request)
         if isinstance(realm, Response):
             return realm
-        base = self.spec.path(realm.name)
+        base = self.spec.browser(request, realm.name)
         try:
             session, return_to = await signin.finish(request, realm, self.spec)
         except signin.SignInFailed as failed:
@@ -233,7 +234,7 @@ class Console:
                 realm_display=display(realm),
                 console_title=self.title,
                 base=base,
-                static=STATIC,
+                static=browser_path(request, STATIC),
             )
             return HTMLResponse(body, 400, headers={"Content-Security-Policy": CSP, **PAGE_HEADERS})
         target = return_to if return_to.startswith(base + "/") else base + "/"
@@ -256,7 +257,14 @@ class Console:
     async def _write_flash(self, request: Request, realm: Realm, response: Response, flash: dict[str, str]) -> None:
         now = state(request).services.clock.now()
         sealed = (await cookies.sealer(request, realm, self.spec.cookie("FLASH"))).seal(flash, now)
-        cookies.write(request, response, self.spec.cookie("FLASH"), sealed, self.spec.path(realm.name) + "/", FLASH_TTL)
+        cookies.write(
+            request,
+            response,
+            self.spec.cookie("FLASH"),
+            sealed,
+            self.spec.browser(request, realm.name) + "/",
+            FLASH_TTL,
+        )
 
     async def _sign_out(self, page: Page) -> Response:
         response = RedirectResponse(signin.end_session_url(page.request, page.realm, self.spec, page.session), 303)
@@ -265,12 +273,14 @@ class Console:
 
 
 def _return_to(request: Request) -> str:
-    path = request.url.path
+    path = browser_path(request, request.url.path)
     return path + ("?" + request.url.query if request.url.query else "")
 
 
-def _same_origin(request: Request) -> bool:
-    expected = base_url(request)
+def _same_origin(request: Request, spec: Spec) -> bool:
+    """The POST came from a page of the console's own origin (its base URL's scheme, host and port)."""
+    parts = urlsplit(spec.server(request))
+    expected = f"{parts.scheme}://{parts.netloc}"
     origin = request.headers.get("origin")
     if origin is not None:
         return origin == expected
@@ -285,7 +295,9 @@ async def _check_csrf(request: Request, page: Page) -> Response | None:
     except OAuthError as err:
         return page.error(err.description or "The form could not be read.", err.status)
     given = page.form.get("csrf_token") or ""
-    if not _same_origin(request) or not hmac.compare_digest(given.encode(), page.session.csrf.encode()):
+    if not _same_origin(request, page.console.spec) or not hmac.compare_digest(
+        given.encode(), page.session.csrf.encode()
+    ):
         return page.error(CSRF_REFUSED, 403)
     return None
 

@@ -20,7 +20,7 @@ import hmac
 import secrets
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -32,7 +32,7 @@ from doorkeep.oauth.context import Form
 from doorkeep.oauth.minted import TokenResponse
 from doorkeep.tokens import unverified
 from doorkeep.web.console import cookies
-from doorkeep.web.http import base_url, in_transaction, issuer, oauth_request, state
+from doorkeep.web.http import admin_url, base_url, in_transaction, issuer, oauth_request, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -46,15 +46,24 @@ class Spec:
 
     client_id: str
     base: str
+    admin: bool = False  # the admin console: served at --hostname-admin when given (Keycloak's authUrl)
+
+    def server(self, request: Request) -> str:
+        """The base URL this console is served at and signs in through."""
+        return admin_url(request) if self.admin else base_url(request)
 
     def path(self, realm: str) -> str:
         return self.base.format(realm=realm)
+
+    def browser(self, request: Request, realm: str) -> str:
+        """``path`` as the browser asks for it (under /auth with --http-relative-path /auth)."""
+        return urlsplit(self.server(request)).path + self.path(realm)
 
     def cookie(self, kind: str) -> str:
         return f"DOORKEEP_CONSOLE_{kind}_{self.client_id.upper().replace('-', '_')}"
 
     def redirect_uri(self, request: Request, realm: str) -> str:
-        return f"{base_url(request)}{self.path(realm)}/callback"
+        return f"{self.server(request)}{self.path(realm)}/callback"
 
 
 @dataclass(frozen=True)
@@ -108,10 +117,16 @@ async def start(
     }
     if kc_action is not None:
         query["kc_action"] = kc_action
-    response = RedirectResponse(f"{issuer(request, realm.name)}/protocol/openid-connect/auth?{urlencode(query)}", 302)
+    auth = f"{spec.server(request)}/realms/{realm.name}/protocol/openid-connect/auth"
+    response = RedirectResponse(f"{auth}?{urlencode(query)}", 302)
     sealed = (await cookies.sealer(request, realm, spec.cookie("FLOW"))).seal(flow, now)
     cookies.write(
-        request, response, spec.cookie("FLOW"), sealed, spec.path(realm.name) + "/", realm.access_code_lifespan_login
+        request,
+        response,
+        spec.cookie("FLOW"),
+        sealed,
+        spec.browser(request, realm.name) + "/",
+        realm.access_code_lifespan_login,
     )
     return response
 
@@ -231,9 +246,9 @@ async def save(
     that refreshed its tokens must keep (it may be starting a sign-in for an action just now)."""
     now = state(request).services.clock.now()
     sealed = (await cookies.sealer(request, realm, spec.cookie("SESSION"))).seal(asdict(session), now)
-    cookies.write(request, response, spec.cookie("SESSION"), sealed, spec.path(realm.name) + "/", None)
+    cookies.write(request, response, spec.cookie("SESSION"), sealed, spec.browser(request, realm.name) + "/", None)
     if signed_in:
-        cookies.clear(request, response, spec.cookie("FLOW"), spec.path(realm.name) + "/")
+        cookies.clear(request, response, spec.cookie("FLOW"), spec.browser(request, realm.name) + "/")
 
 
 def end_session_url(request: Request, realm: Realm, spec: Spec, session: Session) -> str:
@@ -241,10 +256,10 @@ def end_session_url(request: Request, realm: Realm, spec: Spec, session: Session
     query = {
         "client_id": spec.client_id,
         "id_token_hint": session.id_token,
-        "post_logout_redirect_uri": f"{base_url(request)}{spec.path(realm.name)}/",
+        "post_logout_redirect_uri": f"{spec.server(request)}{spec.path(realm.name)}/",
     }
-    return f"{issuer(request, realm.name)}/protocol/openid-connect/logout?{urlencode(query)}"
+    return f"{spec.server(request)}/realms/{realm.name}/protocol/openid-connect/logout?{urlencode(query)}"
 
 
 def forget(request: Request, response: Response, realm: Realm, spec: Spec) -> None:
-    cookies.clear(request, response, spec.cookie("SESSION"), spec.path(realm.name) + "/")
+    cookies.clear(request, response, spec.cookie("SESSION"), spec.browser(request, realm.name) + "/")
