@@ -1,0 +1,78 @@
+"""doorkeep.hostname: Keycloak's hostname v2 rules and start-time checks, as pure functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from doorkeep import hostname
+from doorkeep.hostname import HostnameError, configure
+
+ORIGIN = "http://10.0.0.5:8080"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"hostname": None, "strict": True}, hostname.NOT_CONFIGURED),
+        ({"hostname": "", "strict": True}, hostname.NOT_CONFIGURED),
+        ({"hostname": "htt://id.example.com"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "id.example.com:8443"}, hostname.INVALID_HOSTNAME),  # a port makes it neither
+        ({"hostname": "id.example.com/auth"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "id_example.com"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "https://user@id.example.com"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "https://id.example.com?x=1"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "https://id.example.com#x"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "https://id.example.com:port"}, hostname.INVALID_HOSTNAME),
+        ({"hostname": "id.example.com", "admin": "htt://admin.example.com"}, hostname.INVALID_ADMIN),
+        ({"hostname": "id.example.com", "admin": "https://admin.example.com"}, hostname.ADMIN_NEEDS_URL),
+        ({"hostname": None, "backchannel_dynamic": True}, hostname.DYNAMIC_WITHOUT_HOSTNAME),
+        ({"hostname": "id.example.com", "backchannel_dynamic": True}, hostname.DYNAMIC_NEEDS_URL),
+    ],
+)
+def test_refusals_carry_keycloaks_messages(options: dict[str, object], message: str) -> None:
+    with pytest.raises(HostnameError) as refused:
+        configure(**options)  # type: ignore[arg-type]
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("plain", ["id.example.com", "localhost", "127.0.0.1", "[::1]", "127.0.0.1.nip.io"])
+def test_plain_hostnames_are_accepted(plain: str) -> None:
+    assert configure(plain).host == plain
+
+
+def test_a_full_url_fixes_everything_and_loses_its_default_port_and_trailing_slash() -> None:
+    urls = configure("https://id.example.com:443/auth/", http_relative_path="/other")
+    assert urls.frontend(ORIGIN) == "https://id.example.com/auth"
+    assert urls.backend(ORIGIN) == urls.admin(ORIGIN) == "https://id.example.com/auth"
+
+
+def test_a_plain_hostname_keeps_the_requests_scheme_port_and_relative_path() -> None:
+    urls = configure("id.example.com", http_relative_path="auth/")
+    assert urls.frontend(ORIGIN) == "http://id.example.com:8080/auth"
+    assert urls.frontend("https://10.0.0.5:443") == "https://id.example.com/auth"
+    assert urls.frontend("http://[::1]:8080") == "http://id.example.com:8080/auth"
+
+
+def test_no_hostname_is_the_request_with_the_relative_path() -> None:
+    assert configure(None, http_relative_path="/auth").frontend("http://localhost:80") == "http://localhost/auth"
+    assert configure(None, http_relative_path="/").frontend(ORIGIN) == ORIGIN
+
+
+def test_the_dynamic_backchannel_follows_a_request_that_did_not_reach_the_frontend() -> None:
+    urls = configure("https://id.example.com", backchannel_dynamic=True, http_relative_path="/auth")
+    assert urls.backend(ORIGIN) == "http://10.0.0.5:8080/auth"
+    assert urls.backend("https://id.example.com:443") == "https://id.example.com"  # the frontend itself
+    assert urls.frontend(ORIGIN) == "https://id.example.com"
+
+
+def test_the_admin_url_is_its_own_or_the_frontends() -> None:
+    urls = configure("https://id.example.com", admin="https://admin.example.com:8443/")
+    assert urls.admin(ORIGIN) == "https://admin.example.com:8443"
+    assert configure("https://id.example.com").admin(ORIGIN) == "https://id.example.com"
+
+
+@pytest.mark.parametrize(
+    ("given", "prefix"), [(None, ""), ("/", ""), ("/auth", "/auth"), ("auth/", "/auth"), ("/a/b/", "/a/b")]
+)
+def test_the_relative_path_becomes_a_prefix(given: str | None, prefix: str) -> None:
+    assert hostname.relative_path(given) == prefix
