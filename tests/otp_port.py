@@ -237,10 +237,11 @@ class Events:
         return event
 
     async def expect_required_action(self, type: str, *, user: str = USER, **details: Any) -> dict[str, Any]:
-        """``expectRequiredAction(type).detail(CREDENTIAL_TYPE, otp)``. Keycloak's also carries ``code_id``, the
-        root authentication session's id that becomes the user session's (AuthenticationProcessor.attachSession);
-        Doorkeep draws user session ids afresh and records no ``code_id`` here, so the ports leave it out."""
-        return await self.expect(type, user=user, credential_type="otp", **details)
+        """``expectRequiredAction(type).detail(CREDENTIAL_TYPE, otp)``, with its ``code_id`` (``isCodeId()``): the
+        root authentication session's id, which the login's user session then takes."""
+        event = await self.expect(type, user=user, credential_type="otp", **details)
+        assert event.get("details", {}).get("code_id"), event
+        return event
 
     async def none_left(self) -> None:
         left = self.pending + await poll(self.env)

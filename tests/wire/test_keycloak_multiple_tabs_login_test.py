@@ -17,13 +17,17 @@ Left out, with the reason:
   ``client_data`` redirect URI is dropped for the last tab's). Doorkeep keeps each tab's request on the server
   and restarts the expired tab from its own request, so neither the failure nor the other tab's redirect URI
   happens; testRedirectToCorrectUrlAfterAuthSessionExpiration shows the tab keeping its own redirect URI.
-- testLogoutDifferentBrowserWithAuthenticationSessionStillPresent: it checks that a user session whose id Keycloak
-  took from the root authentication session is not reused after a logout from another browser; Doorkeep's user
-  session ids are never taken from the authentication session, so there is nothing to reuse.
+
+testLogoutDifferentBrowserWithAuthenticationSessionStillPresent: a login's user session takes the root
+authentication session's id; once the online session is logged out, an offline session of that id is left, and
+another user's login in a tab of that root gets a session of its own, not the offline one.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -36,7 +40,7 @@ import group_port
 import sso_port
 from browser_flow import REDIRECT, form_action, start, submit
 from group_port import fresh_realm
-from keycloak_port import admin_headers, forget, poll, update_client
+from keycloak_port import admin_headers, forget, get, poll, post, update_client, user_id
 from login_test_realm import APP, LOGIN_TIMEOUT, error, error_page_text, is_login_page, mark_start
 from login_test_realm import set_time_offset as set_offset
 from sso_port import logout_form, token
@@ -45,6 +49,10 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
 USER = "login-test"
+# testLogoutDifferentBrowserWithAuthenticationSessionStillPresent's test-user@localhost and
+# non-duplicate-email-user: two users without required actions
+USER2, USER3 = "test-user@localhost", "login-test2"
+OFFLINE = "openid offline_access"
 EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
 SUFFIX1, SUFFIX2 = "http://127.0.0.1:9999/auth/suffix1", "http://127.0.0.1:9999/auth/suffix2"
 ROOT_URL_REDIRECT = "http://127.0.0.1:9999/foo/bar/baz"  # root-url-client's /foo/bar/* under its root URL
@@ -118,6 +126,12 @@ def is_register_page(page: httpx.Response) -> bool:
 def is_login_expired_page(page: httpx.Response) -> bool:
     """``loginExpiredPage.assertCurrent()``: login-page-expired.ftl."""
     return page.status_code == 200 and "Page has expired" in page.text and 'id="loginContinueLink"' in page.text
+
+
+def claims(jwt: str) -> dict[str, Any]:
+    """``oauth.parseRefreshToken`` / ``verifyToken``: the token's payload."""
+    payload = jwt.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
 
 
 def app_page(response: httpx.Response, redirect: str = REDIRECT) -> dict[str, str]:
@@ -377,3 +391,45 @@ async def test_redirect_to_correct_url_after_auth_session_expiration(kc: Env) ->
     restarted = await login(kc, tab1)  # tab 2 closed, the login tried in tab 1
     assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted, SUFFIX1)
+
+
+async def test_logout_different_browser_with_authentication_session_still_present(kc: Env) -> None:
+    role = await get(kc, "/roles/offline_access")  # testrealm.json's users have it
+    for username in (USER2, USER3):
+        await post(kc, f"/users/{await user_id(kc, username)}/role-mappings/realm", [role])
+    tab1 = await start(kc.http, "test", APP)
+    assert is_login_page(tab1)
+    account = "http://localhost/realms/test/account"  # AUTH_SERVER_ROOT as the app is reached
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(b"v" * 43).digest()).rstrip(b"=").decode()
+    tab2 = await start(
+        kc.http, "test", "account-console", redirect_uri=account, code_challenge=challenge, code_challenge_method="S256"
+    )
+    assert is_login_page(tab2)  # closed, its authentication session kept
+    online = await token(kc.http, app_page(await submit(kc.http, tab1, username=USER2, password="password"))["code"])
+    online_sid = claims(online["refresh_token"])["sid"]
+    assert claims(online["refresh_token"])["typ"] == "Refresh"
+    assert claims(online["access_token"])["preferred_username"] == USER2
+    # an offline request of the client: logged in by the SSO session
+    offline = await token(kc.http, app_page(await start(kc.http, "test", APP, scope=OFFLINE))["code"])
+    assert claims(offline["refresh_token"])["typ"] == "Offline"
+    assert claims(offline["refresh_token"])["sid"] == online_sid
+    # the online session logged out from another browser (no cookies)
+    async with sso_port.browser(kc) as other:
+        logged_out = await other.post(
+            "/realms/test/protocol/openid-connect/logout", data={"id_token_hint": online["id_token"]}
+        )
+        assert logged_out.status_code == 200, logged_out.text[:1500]
+    # another user's offline login in this browser: not in the first user's session
+    page = await start(kc.http, "test", APP, scope=OFFLINE)
+    second = await token(kc.http, app_page(await submit(kc.http, page, username=USER3, password="password"))["code"])
+    assert claims(second["refresh_token"])["typ"] == "Offline"
+    assert claims(second["access_token"])["preferred_username"] == USER3
+    assert claims(second["refresh_token"])["sid"] != online_sid
+    refreshed = await kc.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": second["refresh_token"]},
+        auth=(APP, "password"),
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    assert claims(refreshed.json()["refresh_token"])["typ"] == "Offline"
+    assert claims(refreshed.json()["access_token"])["preferred_username"] == USER3

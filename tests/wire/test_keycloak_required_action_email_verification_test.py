@@ -19,8 +19,7 @@ Left, where Doorkeep differs and is not fixed yet:
 * verifyEmailFromAnotherAccountWhenUserIsAuthenticated / …AfterEmalIsVerified: "You are already authenticated
   as different user" is not checked yet.
 * verifyEmailDuringAuthFlowAfterRefresh, verifyEmailInNewBrowserWhileLoggedInFirstBrowser (two browsers logged
-  in at once, a refresh of the first) and the LOGIN event's session id equal to SEND_VERIFY_EMAIL's ``code_id``
-  (verifyEmailExisting's ``.session(mailCodeId)``) are not ported yet.
+  in at once, a refresh of the first) are not ported yet.
 """
 
 from __future__ import annotations
@@ -167,7 +166,7 @@ async def update_user(kc: Env, **changes: Any) -> None:
 
 async def test_verify_email_existing(kc: Env, mail: Sink) -> None:
     """The mailed link verifies the address and the login goes on: SEND_VERIFY_EMAIL, VERIFY_EMAIL with the same
-    ``code_id``, then LOGIN."""
+    ``code_id``, then LOGIN in the session of that id (``.session(mailCodeId)``)."""
     await login_to_verify_page(kc)
     assert len(mail.received) == 1
     sent = await expect(kc, "SEND_VERIFY_EMAIL", email=USER)
@@ -175,7 +174,8 @@ async def test_verify_email_existing(kc: Env, mail: Sink) -> None:
     done = await kc.http.get(mail.received[0].link())
     auth_response(done)
     await expect(kc, "VERIFY_EMAIL", username=USER, email=USER, code_id=code_id)
-    await expect(kc, "LOGIN", username=USER)
+    logged_in = await expect(kc, "LOGIN", username=USER)
+    assert logged_in["sessionId"] == code_id, logged_in
 
 
 async def test_verify_email_resend(kc: Env, mail: Sink) -> None:

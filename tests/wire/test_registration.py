@@ -130,15 +130,19 @@ async def test_an_existing_username_is_refused_and_the_form_keeps_what_was_typed
 
 
 async def test_register_error_and_register_carry_the_logins_code_id(realm: Env) -> None:
-    """SessionCodeChecks puts the authentication session's id on every login-actions event as ``code_id``:
-    REGISTER_ERROR and the REGISTER of the same form both name the login's."""
+    """SessionCodeChecks puts the root authentication session's id (the AUTH_SESSION_ID cookie) on every
+    login-actions event as ``code_id``: REGISTER_ERROR and the REGISTER of the same form both name it, and the new
+    user's session takes it (AuthenticationProcessor.attachSession)."""
     page = await register(realm, await open_form(realm), username="user1")
+    login_id = realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
+    assert login_id
     [refused] = await events(realm, "REGISTER_ERROR")
-    login_id = refused.details.get("code_id")
-    assert login_id, refused.details
+    assert refused.details["code_id"] == login_id, refused.details
     assert "code" in code_from(await register(realm, page))
     [registered] = await events(realm, "REGISTER")
     assert registered.details["code_id"] == login_id, registered.details
+    [logged_in] = await events(realm, "LOGIN")
+    assert logged_in.session_id == logged_in.details["code_id"] == login_id, logged_in
 
 
 async def test_an_existing_email_is_refused_unless_duplicates_are_allowed(realm: Env) -> None:

@@ -105,22 +105,27 @@ async def test_terms_accepted_stores_the_time_and_declined_sends_access_denied(r
     await update_user(realm.db, "test", "user1", required_actions=("TERMS_AND_CONDITIONS",))
     page = await password_page(realm)
     assert 'id="kc-terms-form"' in page.text
+    login_id = realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
     declined = await realm.http.post(form_action(page.text), data={**form_fields(page.text), "cancel": "Decline"})
     params = code_from(declined)
     assert (params["error"], params["error_description"]) == ("access_denied", "termsAndConditionsDeclined")
     assert ordered_params(declined) == ["error", "error_description", "state", "iss"]
     [event] = await events(realm, "CUSTOM_REQUIRED_ACTION_ERROR")
     assert (event.error, event.details["custom_required_action"]) == ("rejected_by_user", "TERMS_AND_CONDITIONS")
-    # the login's code_id, as SessionCodeChecks puts it on every login-actions event
-    assert event.details.get("code_id"), event.details
+    # the root authentication session's id, as SessionCodeChecks puts it on every login-actions event
+    assert login_id and event.details["code_id"] == login_id, event.details
     assert "terms_and_conditions" not in (await stored(realm, "user1")).attributes
     page = await password_page(realm)
+    login_id = realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
     accepted = await realm.http.post(form_action(page.text), data={**form_fields(page.text), "accept": "Accept"})
     assert "code" in code_from(accepted)
     user = await stored(realm, "user1")
     assert user.attributes["terms_and_conditions"] == [str(realm.clock.now())] and user.required_actions == ()
     [event] = await events(realm, "CUSTOM_REQUIRED_ACTION")
-    assert event.details["custom_required_action"] == "TERMS_AND_CONDITIONS" and event.details.get("code_id")
+    assert event.details["custom_required_action"] == "TERMS_AND_CONDITIONS", event.details
+    assert login_id and event.details["code_id"] == login_id, event.details
+    [logged_in] = await events(realm, "LOGIN")  # the session takes the root's id
+    assert logged_in.session_id == login_id, logged_in
 
 
 async def test_required_actions_run_in_keycloaks_priority_order(realm: Env) -> None:

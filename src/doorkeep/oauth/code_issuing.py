@@ -34,8 +34,10 @@ async def attach_client(
     remember_me: bool = False,
     user_agent: str = "",
     fresh_login: bool = True,
+    new_id: str | None = None,
 ) -> UserSession:
-    """Create (or join) the user session and attach the client: what a finished login gives the client."""
+    """Create (with ``new_id``, else a random id) or join the user session and attach the client: what a
+    finished login gives the client."""
     redirect_uri = request.redirect_uri or None
     created = session is None
     if session is None:
@@ -51,6 +53,7 @@ async def attach_client(
             remember_me=remember_me,
             redirect_uri=redirect_uri,
             user_agent=user_agent,
+            session_id=new_id,
         )
         had_clients = False
     else:
@@ -80,6 +83,7 @@ async def issue_code(
     fresh_login: bool,
     remember_me: bool = False,
     user_agent: str = "",
+    new_id: str | None = None,
 ) -> tuple[UserSession, str]:
     """Create (or join) the user session, attach the client, and store a single-use code."""
     session = await attach_client(
@@ -94,6 +98,7 @@ async def issue_code(
         remember_me=remember_me,
         user_agent=user_agent,
         fresh_login=fresh_login,
+        new_id=new_id,
     )
     code = secrets.token_urlsafe(32)
     data = {

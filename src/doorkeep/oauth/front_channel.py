@@ -57,8 +57,10 @@ async def respond(
     fresh_login: bool,
     remember_me: bool = False,
     user_agent: str = "",
+    new_id: str | None = None,
 ) -> AuthorizationResponse:
-    """Join (or create) the user session, attach the client, then store the code and mint the tokens asked for."""
+    """Join (or create, with ``new_id`` if given) the user session, attach the client, then store the code and
+    mint the tokens asked for."""
     now = services.clock.now()
     kind = response_types.parse(request.response_type) or _CODE_ONLY  # "" in authentication sessions from before
     code: str | None = None
@@ -75,6 +77,7 @@ async def respond(
             fresh_login=fresh_login,
             remember_me=remember_me,
             user_agent=user_agent,
+            new_id=new_id,
         )
     else:  # "none" and the implicit flow: the client is attached, no code is stored
         session = await authorize.attach_client(
@@ -89,6 +92,7 @@ async def respond(
             remember_me=remember_me,
             user_agent=user_agent,
             fresh_login=fresh_login,
+            new_id=new_id,
         )
     if not kind.implicit_or_hybrid:
         return AuthorizationResponse(session, code)

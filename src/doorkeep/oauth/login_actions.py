@@ -168,7 +168,7 @@ async def submit(
     """The posted step run: ``verdict``, the password form's password checked before the writing transaction;
     ``locale``, the registration page's language (the new user's locale)."""
     auth_session, client, request, user = posted.auth_session, posted.client, posted.request, posted.user
-    browser = dataclasses.replace(browser, auth_session_id=auth_session.id)
+    browser = dataclasses.replace(browser, auth_session_id=auth_session.root)
     if action == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
         return await login_password.authenticate(
             tx,

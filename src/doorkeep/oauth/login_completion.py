@@ -35,7 +35,7 @@ from doorkeep.oauth.login_outcomes import (
     Refused,
 )
 from doorkeep.oauth.login_step import StepContext
-from doorkeep.sessions import resume
+from doorkeep.sessions import attach, resume
 from doorkeep.users import account_profile, brute_force, declared
 from doorkeep.users import locale as user_locale
 
@@ -47,11 +47,22 @@ async def proceed(ctx: StepContext, *, remember_me: bool = False, consented: boo
     still valid (else a new one). As AuthenticationProcessor.attachSession, a valid session of another user
     ends the login on an error page; the login counts as fresh unless that session's cookie authenticated it."""
     session = await _pinned_session(ctx)
+    new_id = None
+    if session is None:  # no SSO session: the one the root authentication session's id names, if any
+        now = ctx.services.clock.now()
+        point = await attach.for_root(ctx.tx, ctx.realm, ctx.user.id, ctx.browser.auth_session_id, now)
+        session, new_id = point.session, point.new_id
+        if point.other_user is not None:
+            return await _different_user(ctx, point.other_user)
     if session is not None and session.user_id != ctx.user.id:
-        other = await ctx.tx.users.get(session.user_id)
-        return Refused(DIFFERENT_USER.format(other.username if other else ""))
+        return await _different_user(ctx, session.user_id)
     fresh = not (ctx.request.sso_login and session is not None)
-    return await finish(ctx, session, fresh=fresh, remember_me=remember_me, consented=consented)
+    return await finish(ctx, session, fresh=fresh, remember_me=remember_me, consented=consented, new_id=new_id)
+
+
+async def _different_user(ctx: StepContext, other_id: str) -> Outcome:
+    other = await ctx.tx.users.get(other_id)
+    return Refused(DIFFERENT_USER.format(other.username if other else ""))
 
 
 async def _pinned_session(ctx: StepContext) -> UserSession | None:
@@ -71,10 +82,12 @@ async def finish(
     fresh: bool,
     remember_me: bool = False,
     consented: bool = False,
+    new_id: str | None = None,
 ) -> Outcome:
     """The user's locale pick stored, then required actions, then consent (unless the user ``consented`` just
-    now), then the code. The pick is Keycloak's ``update_user_locale`` required action, whose triggers run
-    first whenever a login reaches its required actions, an SSO login included."""
+    now), then the code; a new session takes ``new_id`` (the root authentication session's). The pick is
+    Keycloak's ``update_user_locale`` required action, whose triggers run first whenever a login reaches its
+    required actions, an SSO login included."""
     tx, services, realm, client, browser = ctx.tx, ctx.services, ctx.realm, ctx.client, ctx.browser
     if ctx.request.kc_locale is not None:
         now = services.clock.now()
@@ -107,7 +120,7 @@ async def finish(
         await tx.sessions.update_user_session_notes(session.id, False, notes)
         session = dataclasses.replace(session, notes=notes)
     if request.device_user_code is not None:
-        return await _approve_device(ctx, session, remember_me, consent, fresh=fresh)
+        return await _approve_device(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
     response = await front_channel.respond(
         tx,
         services,
@@ -120,6 +133,7 @@ async def finish(
         fresh_login=fresh,
         remember_me=remember_me and realm.remember_me,
         user_agent=browser.user_agent,
+        new_id=new_id,
     )
     if request.kc_action_status is not None:
         done = request.kc_action_done
@@ -174,7 +188,13 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
 
 
 async def _approve_device(
-    ctx: StepContext, session: UserSession | None, remember_me: bool, consent: str, *, fresh: bool
+    ctx: StepContext,
+    session: UserSession | None,
+    remember_me: bool,
+    consent: str,
+    *,
+    fresh: bool,
+    new_id: str | None,
 ) -> Outcome:
     """The device flow's end: the session and client session, then the device authorization approved. The client
     session notes the login's level (1 fresh, 0 by the SSO cookie) for the device tokens' ``acr``."""
@@ -193,6 +213,7 @@ async def _approve_device(
         remember_me=remember_me and realm.remember_me,
         user_agent=ctx.browser.user_agent,
         fresh_login=fresh,
+        new_id=new_id,
     )
     approved = await device_verification.approve(ctx.tx, realm, request.device_user_code, session.id, now)
     await _logged_in(ctx, session, consent)

@@ -165,8 +165,8 @@ async def _login_record(
 
 def code_id(request: AuthRequest, browser: Browser) -> str | None:
     """The ``code_id`` of a login step's event before a user session exists: Keycloak's root authentication
-    session id (SessionCodeChecks.initialVerify), which is the SSO session's id when the login continues one and
-    becomes the new session's id otherwise; Doorkeep's authentication session stands for the latter."""
+    session id (SessionCodeChecks.initialVerify): the SSO session's id when the login continues one (Keycloak
+    re-creates the root under that id), else the browser's root, whose id the login's new session takes."""
     return request.user_session_id or browser.auth_session_id
 
 

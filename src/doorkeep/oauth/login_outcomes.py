@@ -21,8 +21,9 @@ class Browser:
 
     ip_address: str
     user_agent: str = ""
-    # The authentication session the posted step belongs to (the AUTH_SESSION_ID cookie's): Keycloak's
-    # SessionCodeChecks puts the root authentication session's id on the event as ``code_id`` before any step.
+    # The root authentication session the posted step belongs to (the AUTH_SESSION_ID cookie's): Keycloak's
+    # SessionCodeChecks puts its id on the event as ``code_id`` before any step, and a login that ends without
+    # an SSO session ends in the user session of that id (AuthenticationProcessor.attachSession).
     auth_session_id: str | None = None
 
 

@@ -39,11 +39,12 @@ async def start_online(
     notes: dict[str, object] | None = None,
     user_agent: str = "",
     session_notes: Mapping[str, str] | None = None,
+    session_id: str | None = None,
 ) -> tuple[UserSession, ClientSession]:
-    """A new online user session with this client's session in it; ``notes`` are the client session's,
-    ``session_notes`` the user session's besides its device notes."""
+    """A new online user session (``session_id``, else a random id) with this client's session in it; ``notes``
+    are the client session's, ``session_notes`` the user session's besides its device notes."""
     session = UserSession(
-        id=str(uuid.uuid4()),
+        id=session_id or str(uuid.uuid4()),
         realm_id=realm.id,
         user_id=user.id,
         offline=False,

@@ -281,7 +281,7 @@ async def _run(
             details={
                 "username": user.username,
                 "email": user.email,
-                "code_id": auth_session.id,
+                "code_id": auth_session.root,
                 "redirect_uri": _redirect_detail(request, realm, auth_session),
             },
         )
@@ -346,7 +346,7 @@ async def _continue(
 ) -> Response:
     """The login's next step for ``user`` in ``auth_session``, as the login pages render it."""
     await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
-    step = StepContext(tx, services, realm, client, auth_request, user, browser(request))
+    step = StepContext(tx, services, realm, client, auth_request, user, browser(request, auth_session))
     outcome = await login_completion.proceed(step)
     return await render(request, tx, realm, client, auth_request, outcome, auth_session)
 

@@ -267,7 +267,13 @@ async def switch_language(request: Request) -> Response:
         outcome = shown.outcome
         if code is None and shown.user is not None and done_elsewhere(shown.auth_session, shown.user):
             step = StepContext(
-                tx, state(request).services, realm, shown.client, shown.request, shown.user, browser(request)
+                tx,
+                state(request).services,
+                realm,
+                shown.client,
+                shown.request,
+                shown.user,
+                browser(request, shown.auth_session),
             )
             outcome = await login_completion.proceed(step)  # nextActionAfterAuthentication: the next action, or done
         response = await render(request, tx, realm, shown.client, shown.request, outcome, shown.auth_session)

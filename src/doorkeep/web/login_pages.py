@@ -53,8 +53,10 @@ def error_page(
     return html(pages.error(display(realm), text, ui=ui, back_uri=back_uri), status)
 
 
-def browser(request: Request) -> login_outcomes.Browser:
-    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""))
+def browser(request: Request, tab: AuthSession | None = None) -> login_outcomes.Browser:
+    """Where the request comes from; with the login's ``tab``, its root authentication session too."""
+    root = tab.root if tab is not None else None
+    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""), root)
 
 
 def display(realm: Realm) -> str:

@@ -278,7 +278,7 @@ def _send(
     details = {
         **reset_credentials.details(auth_request, typed.strip()),
         "email": user.email,
-        "code_id": auth_session.id,
+        "code_id": auth_session.root,
     }
     email_links.send_after(
         request,

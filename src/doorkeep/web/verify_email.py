@@ -47,7 +47,7 @@ async def send(
     ui = messages.language(realm, user, request.headers.get("accept-language", ""))
     mail = messages.verify_email(ui, realm, user, target, lifespan // 60)
     # CODE_ID: the authentication session the link goes on with (VerifyEmail.sendVerifyEmail)
-    details = login_events.details(auth_request, user.username, email=user.email, code_id=auth_session.id)
+    details = login_events.details(auth_request, user.username, email=user.email, code_id=auth_session.root)
     email_links.send_after(
         request,
         response,

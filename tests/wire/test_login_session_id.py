@@ -1,0 +1,100 @@
+"""A browser login's user session takes the id of the browser's root authentication session (the AUTH_SESSION_ID
+cookie), as Keycloak's AuthenticationProcessor.attachSession: the LOGIN event's ``sessionId`` is its ``code_id``,
+a second tab of the browser finishing the same user's login joins that session, another user's login there is
+refused, and an expired session under that id gives way. The realm is SSOTest's (``tests/sso_port.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+import sso_port
+from browser_flow import code_from, start, submit
+from keycloak_port import get, poll, session_active, update_realm, user_id
+from login_test_realm import APP, error_page_text, is_login_page
+from login_test_realm import set_time_offset as set_offset
+from sso_port import token
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+anyio_backend, shared_env, env, kc = sso_port.anyio_backend, sso_port.shared_env, sso_port.env, sso_port.kc
+USER, OTHER = "test-user@localhost", "login-test2"
+DIFFERENT_USER = f"You are already authenticated as different user '{USER}' in this session. Please log out first."
+
+
+def root_id(kc: Env) -> str:
+    """The AUTH_SESSION_ID cookie: the browser's root authentication session."""
+    value = kc.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
+    assert value, kc.http.cookies
+    return str(value)
+
+
+async def login(kc: Env, page: httpx.Response, username: str = USER) -> httpx.Response:
+    assert is_login_page(page), page.text[:1500]
+    return await submit(kc.http, page, username=username, password="password")
+
+
+async def logins(kc: Env) -> list[dict[str, Any]]:
+    return [e for e in await poll(kc) if e["type"] == "LOGIN"]
+
+
+async def test_a_logins_session_takes_the_root_authentication_sessions_id(kc: Env) -> None:
+    page = await start(kc.http, "test", APP)
+    root = root_id(kc)
+    tokens = await token(kc.http, code_from(await login(kc, page))["code"])
+    [event] = await logins(kc)
+    assert event["sessionId"] == event["details"]["code_id"] == root, (root, event)
+    assert tokens["session_state"] == root
+
+
+async def test_a_second_tab_finishing_the_same_users_login_joins_its_session(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP)
+    tab2 = await start(kc.http, "test", "third-party")
+    root = root_id(kc)
+    assert "code" in code_from(await login(kc, tab1))
+    assert "code" in code_from(await login(kc, tab2))  # its form was shown before tab 1 logged in: no SSO
+    events = await logins(kc)
+    assert [(e["clientId"], e["sessionId"], e["details"]["code_id"]) for e in events] == [
+        (APP, root, root),
+        ("third-party", root, root),
+    ], events
+    [session] = await get(kc, f"/users/{await user_id(kc, USER)}/sessions")
+    assert session["id"] == root and set(session["clients"].values()) == {APP, "third-party"}, session
+
+
+async def test_another_users_login_in_a_second_tab_is_refused(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP)
+    tab2 = await start(kc.http, "test", "third-party")
+    root = root_id(kc)
+    assert "code" in code_from(await login(kc, tab1))
+    refused = await login(kc, tab2, OTHER)
+    assert refused.status_code == 400 and error_page_text(refused) == DIFFERENT_USER, refused.text[:1500]
+    assert await get(kc, f"/users/{await user_id(kc, OTHER)}/sessions") == []
+    [session] = await get(kc, f"/users/{await user_id(kc, USER)}/sessions")
+    assert session["id"] == root and list(session["clients"].values()) == [APP], session
+
+
+async def test_an_expired_session_under_the_roots_id_gives_way_to_the_next_login(kc: Env) -> None:
+    await update_realm(kc, ssoSessionIdleTimeout=600)
+    tab1 = await start(kc.http, "test", APP)
+    tab2 = await start(kc.http, "test", "third-party")
+    root = root_id(kc)
+    old = await token(kc.http, code_from(await login(kc, tab1))["code"])
+    set_offset(kc, 900)  # the session idled out; tab 2's login (30 minutes) is still there
+    new = await token(kc.http, code_from(await login(kc, tab2, OTHER))["code"], "third-party")
+    events = await logins(kc)
+    assert [(e["userId"], e["sessionId"]) for e in events] == [
+        (await user_id(kc, USER), root),
+        (await user_id(kc, OTHER), root),
+    ], events
+    assert new["session_state"] == root and await session_active(kc, root)
+    refreshed = await kc.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": old["refresh_token"]},
+        auth=(APP, "password"),
+    )
+    assert refreshed.status_code == 400 and refreshed.json()["error"] == "invalid_grant", refreshed.text
+    [session] = await get(kc, f"/users/{await user_id(kc, OTHER)}/sessions")
+    assert session["id"] == root and list(session["clients"].values()) == ["third-party"], session
