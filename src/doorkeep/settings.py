@@ -311,6 +311,15 @@ class Settings:
         default=None,
         aliases=("--spi-group--jpa--searchable-attributes",),
     )
+    auth_sessions_limit: int = _option(
+        300,
+        "--spi-authentication-sessions-infinispan-auth-sessions-limit",
+        "Most logins in progress (tabs) one browser's root authentication session keeps; a new tab beyond it "
+        "drops the oldest (Keycloak's authSessionsLimit).",
+        kind="count",
+        aliases=("--spi-authentication-sessions--infinispan--auth-sessions-limit",),
+        show_default=True,
+    )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576

@@ -63,3 +63,21 @@ async def test_the_tabs_of_a_root_are_found_by_tab_id_then_by_form_code_then_new
     assert elsewhere is None and other_realm is None
     assert legacy is not None and (legacy.id, legacy.root_id, legacy.root) == ("old", "", "old")
     assert alive == [True, False, True, False]
+
+
+async def test_a_root_at_its_limit_drops_its_oldest_tabs_and_no_other_roots(db: Database) -> None:
+    """authSessionsLimit: the tabs beyond the ``keep`` newest of one root go, oldest first."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm)
+        for tab, expires, root in (("t1", 1_000, "r"), ("t2", 3_000, "r"), ("t3", 2_000, "r"), ("x", 500, "s")):
+            await tx.flows.create_auth_session(
+                AuthSession(tab, realm.id, client.id, tab, {}, None, expires, root_id=root)
+            )
+    async with db.transaction() as tx:
+        await tx.flows.drop_oldest_tabs(realm.id, "r", 2)
+        kept_two = [await tx.flows.get_auth_session(t) is not None for t in ("t1", "t2", "t3", "x")]
+        await tx.flows.drop_oldest_tabs(realm.id, "r", 0)
+        kept_none = [await tx.flows.get_auth_session(t) is not None for t in ("t1", "t2", "t3", "x")]
+    assert kept_two == [False, True, True, True]
+    assert kept_none == [False, False, False, True]

@@ -48,6 +48,14 @@ class FlowRepo:
             query = query.where(auth_sessions.c.id != besides)
         return (await self._c.execute(query.limit(1))).first() is not None
 
+    async def drop_oldest_tabs(self, realm_id: str, root_id: str, keep: int) -> None:
+        """RootAuthenticationSessionAdapter.createAuthenticationSession at its limit: the root's tabs beyond the
+        ``keep`` newest are removed, the oldest first (by their expiry, which their creation set)."""
+        query = select(auth_sessions.c.id).where(auth_sessions.c.realm_id == realm_id, _in_root(root_id))
+        ids = [row.id for row in await self._c.execute(query.order_by(auth_sessions.c.expires, auth_sessions.c.id))]
+        if len(ids) > keep:
+            await self._c.execute(delete(auth_sessions).where(auth_sessions.c.id.in_(ids[: len(ids) - keep])))
+
     async def advance_auth_session(
         self, session_id: str, user_id: str | None, step: str, form_token: str, notes: dict[str, Any] | None = None
     ) -> None:

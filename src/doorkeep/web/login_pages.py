@@ -22,7 +22,7 @@ from doorkeep.sessions import sso
 from doorkeep.users import otp
 from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure
+from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, state
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
@@ -131,9 +131,11 @@ async def root_for_new_tab(request: Request, tx: Tx, realm: Realm) -> str:
     """AuthenticationSessionManager.createAuthenticationSession: a new tab joins the browser's root
     authentication session while it has a tab, else a new root is made (and its cookie set). An expired tab
     keeps its root until it is purged, so that its page can still learn that the user logged in meanwhile
-    (Keycloak keeps that in the page's URL, ``client_data``)."""
+    (Keycloak keeps that in the page's URL, ``client_data``). A root at its limit of tabs
+    (``--spi-authentication-sessions-infinispan-auth-sessions-limit``) drops its oldest for the new one."""
     root = request.cookies.get(sso.AUTH_COOKIE, "")
     if 0 < len(root) <= 64 and await tx.flows.root_alive(realm.id, root, None):
+        await tx.flows.drop_oldest_tabs(realm.id, root, state(request).settings.auth_sessions_limit - 1)
         return root
     return login_session.new_root_id()
 
