@@ -1,6 +1,8 @@
 """The pages of the required actions beyond the password and the authenticator (the profile, the terms, deleting
 a credential or the account), and of the registration form, for the login outcomes that ask for them
-(``web.login_responses.render`` creates the authentication session and its form code)."""
+(``web.login_responses.render`` creates the authentication session and its form code). Each form posts to
+``target``, its tab's login-actions URL (session code, execution, client_id, tab_id and client_data, as
+Keycloak's ``url.loginAction`` / ``url.registrationAction``); ``back`` is register.ftl's "Back to Login"."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from doorkeep.admin import user_profile as up_config
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_outcomes, redirect_uris
+from doorkeep.oauth import login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import account_profile, declared, unmanaged
 from doorkeep.users.account import effective_url
@@ -19,14 +21,9 @@ from doorkeep.web import locale as page_locale
 from doorkeep.web.http import base_url
 
 
-def _action(request: Request, realm: Realm, name: str) -> str:
-    return f"{base_url(request)}/realms/{realm.name}/login-actions/{name}"
-
-
 def page(
     request: Request,
     realm: Realm,
-    client: Client,
     outcome: login_outcomes.NeedProfileUpdate
     | login_outcomes.NeedTerms
     | login_outcomes.NeedRegistration
@@ -34,16 +31,12 @@ def page(
     | login_outcomes.NeedDeleteAccount,
     token: str,
     ui: Language,
-    tab: dict[str, str] | None = None,
-    required_action: str | None = None,
+    *,
+    target: str,
+    back: str,
 ) -> str:
-    """The page ``outcome`` asks for. ``tab`` is the query that names the login's tab (``tab_params``), which
-    the registration form's "Back to Login" carries as Keycloak's ``url.loginUrl`` does; ``required_action``:
-    the required actions' form target with the session code, the step, the client and the tab in its query
-    (Keycloak's ``url.loginAction``; a post whose cookies are gone still names its client, for the error page's
-    "Back to Application")."""
+    """The page ``outcome`` asks for, its form posting to ``target`` (see the module's docstring)."""
     shown = realm.display_name or realm.name
-    target = required_action or _action(request, realm, "required-action")
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, target, token, outcome.label, ui=ui)
     if isinstance(outcome, login_outcomes.NeedDeleteAccount):
@@ -65,10 +58,9 @@ def page(
             lists=outcome.lists,
             ui=ui,
         )
-    back = redirect_uris.with_params(_action(request, realm, "authenticate"), tab or {"client_id": client.client_id})
     return pages.register(
         shown,
-        _action(request, realm, "registration"),
+        target,
         token,
         outcome.values,
         outcome.errors,

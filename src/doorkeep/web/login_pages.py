@@ -241,10 +241,10 @@ async def page_body(
         | login_outcomes.NeedDeleteCredential
         | login_outcomes.NeedDeleteAccount,
     ):
-        target = step_url(request, realm, "required-action", tab, client)
-        return action_pages.page(
-            request, realm, client, outcome, token, ui, tab=tab_params(tab, client), required_action=target
-        )
+        action = "registration" if isinstance(outcome, login_outcomes.NeedRegistration) else "required-action"
+        target = step_url(request, realm, action, tab, client)
+        back = redirect_uris.with_params(action_url(request, realm, "authenticate"), tab_params(tab, client))
+        return action_pages.page(request, realm, outcome, token, ui, target=target, back=back)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(
