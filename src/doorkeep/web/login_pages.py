@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import client_data, login_outcomes, login_session, redirect_uris, required_actions
+from doorkeep.oauth import client_data, login_outcomes, login_tabs, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, Waiting
@@ -128,16 +128,10 @@ async def current_tab(
 
 
 async def root_for_new_tab(request: Request, tx: Tx, realm: Realm) -> str:
-    """AuthenticationSessionManager.createAuthenticationSession: a new tab joins the browser's root
-    authentication session while it has a tab, else a new root is made (and its cookie set). An expired tab
-    keeps its root until it is purged, so that its page can still learn that the user logged in meanwhile
-    (Keycloak keeps that in the page's URL, ``client_data``). A root at its limit of tabs
-    (``--spi-authentication-sessions-infinispan-auth-sessions-limit``) drops its oldest for the new one."""
-    root = request.cookies.get(sso.AUTH_COOKIE, "")
-    if 0 < len(root) <= 64 and await tx.flows.root_alive(realm.id, root, None):
-        await tx.flows.drop_oldest_tabs(realm.id, root, state(request).settings.auth_sessions_limit - 1)
-        return root
-    return login_session.new_root_id()
+    """The root authentication session a new tab joins (``oauth.login_tabs.root_for_new_tab``): the
+    AUTH_SESSION_ID cookie's, at most ``--spi-authentication-sessions-infinispan-auth-sessions-limit`` tabs."""
+    cookie = request.cookies.get(sso.AUTH_COOKIE)
+    return await login_tabs.root_for_new_tab(tx, realm, cookie, state(request).settings.auth_sessions_limit)
 
 
 def reset_link(request: Request, realm: Realm, client: Client, tab: AuthSession | None = None) -> str | None:

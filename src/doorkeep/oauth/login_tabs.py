@@ -1,0 +1,159 @@
+"""A browser's logins in several tabs (Keycloak's root authentication session with one authentication session per
+``tab_id``): which root a new tab joins, and what a tab answers when its login expired or is gone while a login
+finished in this browser since it began.
+
+- A new tab joins the root the AUTH_SESSION_ID cookie names while that root has a tab (AuthenticationSessionManager.
+  createAuthenticationSession), else a new root is made. A root at its limit of tabs drops its oldest
+  (RootAuthenticationSessionAdapter.createAuthenticationSession, ``authSessionsLimit``).
+- A tab whose login expired or is gone, the user being logged in since (another tab, the KC_RESTART cookie
+  expired by that login): the tab's client gets ``temporarily_unavailable`` / ``authentication_expired`` at the
+  redirect URI the tab's request named (checked against the client's redirect URIs again,
+  LoginProtocol.Error.ALREADY_LOGGED_IN), with a ``*_ERROR`` event ``already_logged_in`` and
+  ``redirected_to_client=true``; without a request to answer, info.ftl's "You are already logged in."
+  (``redirected_to_client=false``).
+
+The web layer (``web.login_tabs``) reads the cookies and the URL and renders what these functions decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep import events
+from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.oauth import client_data, login_session, redirect_uris
+from doorkeep.oauth.authorize import AuthRequest, RedirectingError
+from doorkeep.oauth.authorize_redirects import target
+from doorkeep.oauth.client_data import ClientData
+from doorkeep.sessions import sso
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Services
+    from doorkeep.store.tx import Tx
+
+ALREADY_LOGGED_IN, AUTHENTICATION_EXPIRED = "already_logged_in", "authentication_expired"  # Errors, Constants
+INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
+INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
+_MAX_ROOT = 64  # the auth_sessions.root_id column
+# The event each login-actions endpoint records (LoginActionsService's EventBuilder), ``_ERROR`` on a failure.
+EVENT_TYPES = {
+    "authenticate": "LOGIN",
+    "registration": "REGISTER",
+    "reset-credentials": "RESET_PASSWORD",
+    "required-action": "CUSTOM_REQUIRED_ACTION",
+    "consent": "LOGIN",
+}
+
+
+async def root_for_new_tab(tx: Tx, realm: Realm, cookie: str | None, limit: int) -> str:
+    """The root authentication session a new tab joins: the cookie's while it has a tab (even expired, until it
+    is purged, so that its page can still learn that the user logged in meanwhile), room made for the new tab
+    when it holds ``limit`` already; else a new root."""
+    root = cookie or ""
+    if 0 < len(root) <= _MAX_ROOT and await tx.flows.root_alive(realm.id, root, None):
+        await tx.flows.drop_oldest_tabs(realm.id, root, limit - 1)
+        return root
+    return login_session.new_root_id()
+
+
+@dataclass(frozen=True)
+class Browsed:
+    """What the web layer reads for ``already_logged_in``: the identity cookie, the URL's ``client_id`` and
+    ``client_data``, the realm's issuer and base URL, the client address."""
+
+    identity_cookie: str | None
+    client_id: str | None
+    client_data: str | None
+    issuer: str
+    base_url: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class AlreadyLoggedInPage:
+    """info.ftl's "You are already logged in.", in ``user``'s language."""
+
+    user: User
+
+
+@dataclass(frozen=True)
+class ErrorText:
+    """The error page's text."""
+
+    text: str
+
+
+async def already_logged_in(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    action: str,
+    auth_session: AuthSession | None,
+    browsed: Browsed,
+) -> AlreadyLoggedInPage | ErrorText | RedirectingError | None:
+    """The answer to a tab whose login expired or is gone while a login finished in this browser since it
+    began; None when no SSO session is there (or it is older than the tab: a re-authentication's)."""
+    current = await sso.current_session(tx, services, realm, browsed.issuer, browsed.identity_cookie)
+    if current is None:
+        return None
+    session, user = current
+    if auth_session is not None and session.auth_time < auth_session.expires - realm.access_code_lifespan_login:
+        return None
+    event_type = EVENT_TYPES.get(action, "LOGIN")
+    now = services.clock.now()
+    if auth_session is not None:  # the tab's own request, kept on the server
+        await tx.flows.delete_auth_session(auth_session.id)
+        client = await tx.clients.get(auth_session.client_id)
+        stored = AuthRequest.from_json(auth_session.request)
+        data = ClientData(stored.redirect_uri, stored.response_type, stored.response_mode, stored.state)
+    else:  # a finished (or purged) tab: its URL's client_id and client_data
+        client = await tx.clients.get_by_client_id(realm.id, browsed.client_id) if browsed.client_id else None
+        try:
+            data = client_data.decode(browsed.client_data or "")
+        except ValueError:  # ClientData.decodeClientDataFromParameter failed: INVALID_REQUEST
+            known = client.client_id if client is not None else None
+            await events.record(
+                tx, realm, f"{event_type}_ERROR", now=now, ip=browsed.ip, error="invalid_request", client_id=known
+            )
+            return ErrorText(INVALID_REQUEST)
+    if client is None or not client.enabled or not data.redirect_uri:
+        details = {"redirected_to_client": "false"}
+        await events.record(
+            tx, realm, f"{event_type}_ERROR", now=now, ip=browsed.ip, error=ALREADY_LOGGED_IN, details=details
+        )
+        return AlreadyLoggedInPage(user)
+    return await _send_error(tx, realm, client, data, event_type, browsed, now)
+
+
+async def _send_error(
+    tx: Tx, realm: Realm, client: Client, data: ClientData, event_type: str, browsed: Browsed, now: int
+) -> ErrorText | RedirectingError:
+    """OIDCLoginProtocol.sendError(client, clientData, ALREADY_LOGGED_IN): the redirect URI checked against the
+    client's again (``invalid_redirect_uri`` and its error page when it no longer is one of them)."""
+    mode = data.response_mode or "query"
+    kept = redirect_uris.resolve(data.redirect_uri, client, browsed.base_url)
+    details = {"response_type": data.response_type, "response_mode": mode}
+    if kept is None:
+        await events.record(
+            tx,
+            realm,
+            "LOGIN_ERROR",
+            now=now,
+            client_id=client.client_id,
+            ip=browsed.ip,
+            error="invalid_redirect_uri",
+            details={"redirect_uri": data.redirect_uri, **details},
+        )
+        return ErrorText(INVALID_REDIRECT_URI)
+    await events.record(
+        tx,
+        realm,
+        f"{event_type}_ERROR",
+        now=now,
+        client_id=client.client_id,
+        ip=browsed.ip,
+        error=ALREADY_LOGGED_IN,
+        details={"redirect_uri": kept, "redirected_to_client": "true", **details},
+    )
+    return RedirectingError("temporarily_unavailable", AUTHENTICATION_EXPIRED, target(client, kept, mode, data.state))
