@@ -81,3 +81,18 @@ async def test_a_root_at_its_limit_drops_its_oldest_tabs_and_no_other_roots(db: 
         kept_none = [await tx.flows.get_auth_session(t) is not None for t in ("t1", "t2", "t3", "x")]
     assert kept_two == [False, True, True, True]
     assert kept_none == [False, False, False, True]
+
+
+async def test_deleting_a_root_removes_all_its_tabs_and_nothing_else(db: Database) -> None:
+    """removeRootAuthenticationSession: the root's tabs (a pre-tabs row that is its own root too) go, others stay."""
+    async with db.transaction() as tx:
+        realm = await add_realm(tx)
+        client = await add_client(tx, realm)
+        for tab, root in (("t1", "r"), ("t2", "r"), ("r", ""), ("x", "s")):
+            await tx.flows.create_auth_session(
+                AuthSession(tab, realm.id, client.id, tab, {}, None, 1_000, root_id=root)
+            )
+    async with db.transaction() as tx:
+        await tx.flows.delete_root("r")
+        kept = [await tx.flows.get_auth_session(t) is not None for t in ("t1", "t2", "r", "x")]
+    assert kept == [False, False, False, True]

@@ -1,7 +1,8 @@
 """A browser login's user session takes the id of the browser's root authentication session (the AUTH_SESSION_ID
 cookie), as Keycloak's AuthenticationProcessor.attachSession: the LOGIN event's ``sessionId`` is its ``code_id``,
 a second tab of the browser finishing the same user's login joins that session, another user's login there is
-refused, and an expired session under that id gives way. The realm is SSOTest's (``tests/sso_port.py``)."""
+refused; an expired or logged-out session's id is never taken again. The realm is SSOTest's
+(``tests/sso_port.py``)."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ async def test_another_users_login_in_a_second_tab_is_refused(kc: Env) -> None:
     assert session["id"] == root and list(session["clients"].values()) == [APP], session
 
 
-async def test_an_expired_session_under_the_roots_id_gives_way_to_the_next_login(kc: Env) -> None:
+async def test_an_expired_session_under_the_roots_id_gives_way_to_a_new_session(kc: Env) -> None:
+    """ReAuthenticationTest.loginAfterExpiredUserSession's rule, in a tab opened before the session expired."""
     await update_realm(kc, ssoSessionIdleTimeout=600)
     tab1 = await start(kc.http, "test", APP)
     tab2 = await start(kc.http, "test", "third-party")
@@ -87,9 +89,9 @@ async def test_an_expired_session_under_the_roots_id_gives_way_to_the_next_login
     events = await logins(kc)
     assert [(e["userId"], e["sessionId"]) for e in events] == [
         (await user_id(kc, USER), root),
-        (await user_id(kc, OTHER), root),
+        (await user_id(kc, OTHER), new["session_state"]),
     ], events
-    assert new["session_state"] == root and await session_active(kc, root)
+    assert new["session_state"] != root and not await session_active(kc, root)
     refreshed = await kc.http.post(
         "/realms/test/protocol/openid-connect/token",
         data={"grant_type": "refresh_token", "refresh_token": old["refresh_token"]},
@@ -97,4 +99,23 @@ async def test_an_expired_session_under_the_roots_id_gives_way_to_the_next_login
     )
     assert refreshed.status_code == 400 and refreshed.json()["error"] == "invalid_grant", refreshed.text
     [session] = await get(kc, f"/users/{await user_id(kc, OTHER)}/sessions")
-    assert session["id"] == root and list(session["clients"].values()) == ["third-party"], session
+    assert session["id"] == new["session_state"] and list(session["clients"].values()) == ["third-party"], session
+
+
+async def test_a_logout_removes_the_root_so_the_next_login_in_another_tab_gets_a_new_session(kc: Env) -> None:
+    """Keycloak issue 32197: a logged-out session's id is not taken by the browser's next login, though a tab
+    of its root authentication session was still open; that tab's login is gone with the root."""
+    tab1 = await start(kc.http, "test", APP)
+    tab2 = await start(kc.http, "test", "third-party")
+    root = root_id(kc)
+    first = await token(kc.http, code_from(await login(kc, tab1))["code"])
+    out = await kc.http.post(
+        "/realms/test/protocol/openid-connect/logout",
+        data={"refresh_token": first["refresh_token"]},
+        auth=(APP, "password"),
+    )
+    assert out.status_code == 204, out.text
+    gone = await login(kc, tab2)  # the root went with the session: the tab's login with it
+    assert gone.status_code == 400 and "timed out" in (error_page_text(gone) or ""), gone.text[:1500]
+    second = await token(kc.http, code_from(await login(kc, await start(kc.http, "test", APP)))["code"])
+    assert second["session_state"] not in (root, first["session_state"])

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browser_flow import REDIRECT, code_from, exchange, form_action, form_fields, start
+from browser_flow import REDIRECT, code_from, exchange, form_action, form_fields, start, submit_forged
 from doorkeep.model import Group
 from support import seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
@@ -232,9 +232,10 @@ async def test_the_registrations_endpoint_and_prompt_create_open_the_form_prefil
 
 async def test_the_form_code_is_checked_as_on_the_login_page(realm: Env) -> None:
     page = await open_form(realm)
-    data = {**form_fields(page.text), **FORM, "password": GOOD, "password-confirm": GOOD, "session_code": "forged"}
-    response = await realm.http.post(form_action(page.text), data=data)
-    assert "Page has expired" in response.text  # SessionCodeChecks.showPageExpired: the form names no execution
+    response = await submit_forged(realm.http, page, "forged", **FORM, password=GOOD, **{"password-confirm": GOOD})
+    # SessionCodeChecks: a wrong code on the page the tab shows (the form names its execution) sends the browser
+    # back to that page ("Action expired"), registering nobody
+    assert response.status_code == 302 and "/login-actions/registration?" in response.headers["location"]
     assert await stored_user(realm, "new.user") is None
     # the login form's code does not register either: the registration step is not pending
     login = await start(realm.http, "test", "app")

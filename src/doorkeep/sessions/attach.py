@@ -4,13 +4,15 @@ attachSession): the one whose id is the browser's root authentication session's 
 - None there: a new session takes the root's id, so the LOGIN event's ``sessionId`` equals its ``code_id``.
 - A valid one of the same user (a login finished in another tab of the browser): the login joins it.
 - A valid one of another user: the login is refused (Messages.DIFFERENT_USER_AUTHENTICATED).
-- An expired one: it gives way to the new login under the same id (UserSessionModel.restartSession).
-
-Doorkeep keeps an offline session under its online session's id, and Keycloak's createOrUpdateOfflineSession
-looks the offline copy up by that id. An offline session left under the root's id by another user (logged out
-online, a tab of the same browser still open) would then take this user's offline clients; Keycloak does not
-guard against it, Doorkeep does: such a login gets a random id instead, as does a root id held by another
-realm's session.
+- An expired one: it is removed and the login gets a new id. Keycloak's attachSession would restart it under
+  the same id, but the identity cookie's check of the authorization request has logged it out already and
+  removed its root (ReAuthenticationTest.loginAfterExpiredUserSession: the new login's ``sid`` differs).
+- Only an offline session there (its online session logged out or dropped at the first offline access, while
+  another tab kept the root): a new id. Offline copies share their online session's id and
+  createOrUpdateOfflineSession finds them by it, so reusing the id would hand this login that offline session
+  (MultipleTabsLoginTest.testLogoutDifferentBrowserWithAuthenticationSessionStillPresent). A logout removes the
+  root of its session's id (``service.remove``), which covers most of these cases before they arise.
+- A root id held by another realm's session: a new id.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from doorkeep import policy
 from doorkeep.model import Realm, UserSession
-from doorkeep.sessions import service
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -49,9 +50,9 @@ async def for_root(tx: Tx, realm: Realm, user_id: str, root_id: str | None, now:
         if online.user_id == user_id:
             return AttachPoint(session=online)
         return AttachPoint(other_user=online.user_id)
-    if online is not None:  # restartSession: nothing of the expired session stays, its clients included
-        await service.remove(tx, online.id, False)
-    offline = await tx.sessions.get_user_session(root_id, True)
-    if offline is not None and (offline.user_id != user_id or offline.realm_id != realm.id):
+    if online is not None:  # expired: logged out, its id not taken again
+        await tx.sessions.delete_user_session(online.id, False)
+        return AttachPoint()
+    if await tx.sessions.get_user_session(root_id, True) is not None:
         return AttachPoint()
     return AttachPoint(new_id=root_id)

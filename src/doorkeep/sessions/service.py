@@ -120,7 +120,11 @@ async def create_or_update_offline(
 
 
 async def remove(tx: Tx, session_id: str, offline: bool) -> bool:
-    """Remove a user session with all its client sessions."""
+    """Remove a user session with all its client sessions, and the browser's root authentication session of the
+    same id (its logins in other tabs): a later login of that browser gets a new root, so no new session takes
+    the removed one's id (Keycloak removes the root after a backchannel logout, issue 32197, and after the first
+    offline access drops the online session, issue 46239)."""
+    await tx.flows.delete_root(session_id)
     return await tx.sessions.delete_user_session(session_id, offline)
 
 

@@ -48,6 +48,10 @@ class FlowRepo:
             query = query.where(auth_sessions.c.id != besides)
         return (await self._c.execute(query.limit(1))).first() is not None
 
+    async def delete_root(self, root_id: str) -> None:
+        """Every tab of the root authentication session ``root_id`` (removeRootAuthenticationSession)."""
+        await self._c.execute(delete(auth_sessions).where(_in_root(root_id)))
+
     async def drop_oldest_tabs(self, realm_id: str, root_id: str, keep: int) -> None:
         """RootAuthenticationSessionAdapter.createAuthenticationSession at its limit: the root's tabs beyond the
         ``keep`` newest are removed, the oldest first (by their expiry, which their creation set)."""
