@@ -12,10 +12,15 @@ authentication session, at the login form, while the tab that asked keeps the ch
 (ResetCredentialChooseUser's ``setUser``) and waits for the link. That tab's registration URL, opened again,
 is then refused (RegistrationUserCreation's checkNotOtherUserAuthenticating, ``registration.other_user``); showing
 its login form or the reset form again forgets the user, as Keycloak's flow reset does.
+
+A browser with a valid SSO session skips the form (ResetCredentialChooseUser.authenticate: "skip user choice if
+sso session exists", authenticateIdentityCookie): the session's user is chosen at once, the username it logged in
+with becoming ATTEMPTED_USERNAME (ResetPasswordTest.resetPasswordLoggedUser).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from typing import TYPE_CHECKING
 
@@ -23,6 +28,7 @@ from doorkeep import events
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_events, login_session
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.sessions import sso
 from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
@@ -42,6 +48,16 @@ FORKED_FROM_NOTE = "FORKED_FROM"  # AuthenticationProcessor.FORKED_FROM: the tab
 class ServiceAccountNamed(Exception):
     """The name is a service account's: AuthenticationProcessor.validateUser refuses it (UNKNOWN_USER), and the
     login page says "Invalid username or password." (ResetPasswordTest.failResetPasswordServiceAccount)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionChoice:
+    """The SSO session's user, chosen without the form: the request now naming them as ATTEMPTED_USERNAME,
+    the user a link goes to (None without an address) and the username to show as typed."""
+
+    request: AuthRequest
+    user: User | None
+    username: str
 
 
 _JAVA_TRIMMED = "".join(map(chr, range(0x21)))
@@ -137,3 +153,32 @@ async def fork(tx: Tx, realm: Realm, auth_session: AuthSession, user: User | Non
     )
     await tx.flows.create_auth_session(clone)
     return clone
+
+
+async def attempted(tx: Tx, auth_session: AuthSession, username: str) -> AuthRequest:
+    """The authentication session's request with ATTEMPTED_USERNAME set, stored."""
+    request = dataclasses.replace(AuthRequest.from_json(auth_session.request), attempted_username=username)
+    await tx.flows.replace_auth_request(auth_session.id, request.to_json())
+    return request
+
+
+async def choose_by_session(
+    tx: Tx,
+    services: Services,
+    realm: Realm,
+    client: Client,
+    auth_session: AuthSession,
+    ip: str,
+    *,
+    issuer: str,
+    cookie: str | None,
+) -> SessionChoice | None:
+    """ResetCredentialChooseUser.authenticate: with a valid SSO session (the identity ``cookie``) its user is
+    chosen without the form; None, and the form is shown, without one."""
+    current = await sso.current_session(tx, services, realm, issuer, cookie)
+    if current is None:
+        return None
+    username = current[1].username
+    request = await attempted(tx, auth_session, username)
+    user = await email_check(tx, services, realm, client, request, current[1], ip)
+    return SessionChoice(request, user, username)

@@ -9,14 +9,12 @@ whatever the username: the same page, the same work (a token signed and a mail r
 too), the mail sent after the answer. A service account's name is refused as AuthenticationProcessor.validateUser
 does ("Invalid username or password.").
 
-A browser with a valid SSO session skips the form (ResetCredentialChooseUser.authenticate: "skip user choice if
-sso session exists", authenticateIdentityCookie): the GET mails the session's user at once and answers the same
-login page, the username it logged in with as ATTEMPTED_USERNAME (ResetPasswordTest.resetPasswordLoggedUser).
+A browser with a valid SSO session skips the form (reset_credentials.choose_by_session): the GET mails the
+session's user at once and answers the same login page (ResetPasswordTest.resetPasswordLoggedUser).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import secrets
 from typing import TYPE_CHECKING
@@ -148,14 +146,12 @@ async def page(request: Request) -> Response:
         elif not realm.reset_password_allowed:
             return await _not_allowed(request, tx, realm, client)
         services = state(request).services
-        cookie = request.cookies.get(sso.IDENTITY_COOKIE)
-        current = await sso.current_session(tx, services, realm, issuer(request, realm.name), cookie)
-        if current is not None:  # the SSO session's user, chosen without the form
-            user = current[1]
-            auth_request = await _attempted(tx, auth_session, user.username)
-            ip = client_ip(request)
-            user_or_none = await reset_credentials.email_check(tx, services, realm, client, auth_request, user, ip)
-            return await _mailed(request, tx, realm, client, auth_session, auth_request, user_or_none, user.username)
+        cookie, iss = request.cookies.get(sso.IDENTITY_COOKIE), issuer(request, realm.name)
+        chosen = await reset_credentials.choose_by_session(
+            tx, services, realm, client, auth_session, client_ip(request), issuer=iss, cookie=cookie
+        )
+        if chosen is not None:
+            return await _mailed(request, tx, realm, client, auth_session, chosen.request, chosen.user, chosen.username)
         return await _page(request, tx, realm, client, auth_session)
 
     return await in_transaction(request, work)
@@ -196,7 +192,7 @@ async def submit(request: Request) -> Response:
             await reset_credentials.event(tx, services, realm, client, ip, error="username_missing")
             return await _page(request, tx, realm, client, auth_session, reset_credentials.MISSING_USERNAME)
         # ATTEMPTED_USERNAME: the events of the login this flow goes on with name the user as typed
-        auth_request = await _attempted(tx, auth_session, reset_credentials.trimmed(typed))
+        auth_request = await reset_credentials.attempted(tx, auth_session, reset_credentials.trimmed(typed))
         try:
             user = await reset_credentials.choose_user(tx, services, realm, client, auth_request, typed, ip)
         except reset_credentials.ServiceAccountNamed:
@@ -205,13 +201,6 @@ async def submit(request: Request) -> Response:
         return await _mailed(request, tx, realm, client, auth_session, auth_request, user, typed)
 
     return await in_transaction(request, work)
-
-
-async def _attempted(tx: Tx, auth_session: AuthSession, username: str) -> AuthRequest:
-    """The authentication session's request with ATTEMPTED_USERNAME set, stored."""
-    auth_request = dataclasses.replace(AuthRequest.from_json(auth_session.request), attempted_username=username)
-    await tx.flows.replace_auth_request(auth_session.id, auth_request.to_json())
-    return auth_request
 
 
 async def _mailed(
