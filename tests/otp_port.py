@@ -1,8 +1,9 @@
 """Shared helpers of the wire ports of Keycloak's OTP browser tests (LoginTotpTest, RequiredActionTotpSetupTest,
 AppInitiatedActionTotpSetupTest): the codes as the Java tests' TimeBasedOTP and HmacOTP compute them, the OTP
 and Configure OTP pages read over HTTP (LoginTotpPage, LoginConfigTotpPage, RegisterPage), and AssertEvents'
-``expect…().assertEvent()`` over the admin events API. The module set-up is ``group_port``'s: one app for the
-module, the realm imported anew for each test."""
+``expect…().assertEvent()`` over the admin events API. The module set-up is ``group_port``'s, one app for the
+module: a port defines the fixtures ``otp_realm`` (its realm, imported once for the module) and ``otp_users``
+(the users made anew for each test) and takes ``kc`` and ``events`` from here."""
 
 from __future__ import annotations
 
@@ -10,13 +11,19 @@ import hashlib
 import hmac
 import html
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 
+import group_port
 from browser_flow import REDIRECT, exchange, form_action, form_fields, start, submit
-from keycloak_port import ADMIN, admin_headers, delete, get, poll, put, user_id
+from group_port import fresh_realm
+from keycloak_port import ADMIN, admin_headers, delete, get, poll, post, put, user_id
 from wire_env import Env
+
+anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
 APP = "test-app"
 SECRET = "password"
@@ -24,6 +31,12 @@ USER = "test-user@localhost"
 INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
 MISSING_TOTP = "Please specify authenticator code."  # Messages.MISSING_TOTP
 DUPLICATE_LABEL = "Device already exists with the same name"
+# The Configure OTP page's texts (Keycloak 26's messages_en.properties).
+STEP1 = "Install one of the following applications on your mobile"
+SCAN = "Open the application and scan this QR-Code"
+ENTER_KEY = "Open the application and enter the key"
+UNABLE_TO_SCAN = "Unable to scan?"
+SCAN_QR = "Scan QR-Code?"
 _DIGESTS = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256, "HmacSHA512": hashlib.sha512}
 
 
@@ -52,6 +65,42 @@ DEFAULT_POLICY = {
     "otpPolicyInitialCounter": 0,
     "otpPolicyCodeReusable": False,
 }
+
+
+# setupOtpPolicyChangedTotp8Digits' policy.
+TOTP8_POLICY = {
+    "otpPolicyLookAheadWindow": 1,
+    "otpPolicyDigits": 8,
+    "otpPolicyPeriod": 30,
+    "otpPolicyType": "totp",
+    "otpPolicyAlgorithm": "HmacSHA1",
+    "otpPolicyInitialCounter": 0,
+}
+
+
+def realm_rep(**extra: Any) -> dict[str, Any]:
+    """Realm ``test`` with events on and the app (``client_rep``), plus ``extra``."""
+    return {"realm": "test", "enabled": True, "eventsEnabled": True, "clients": [client_rep()], **extra}
+
+
+@pytest.fixture(scope="module")
+async def imported(shared_env: Env, otp_realm: dict[str, Any]) -> Env:
+    """The port's realm (its ``otp_realm`` fixture), imported once for the module."""
+    await fresh_realm(shared_env, otp_realm)
+    return shared_env
+
+
+@pytest.fixture
+async def kc(imported: Env, otp_users: list[dict[str, Any]]) -> AsyncIterator[Env]:
+    """The module's app for a test, on ``fresh_users`` with the port's ``otp_users``; no cookies left after."""
+    await fresh_users(imported, *otp_users)
+    yield imported
+    imported.http.cookies.clear()
+
+
+@pytest.fixture
+def events(kc: Env) -> Events:
+    return Events(kc)
 
 
 async def fresh_users(env: Env, *users: dict[str, Any]) -> None:
@@ -97,6 +146,11 @@ def input_error(page: httpx.Response) -> str | None:
     """``getInputError()`` of the OTP and Configure OTP pages (the code's or the device name's error)."""
     found = re.search(r'<div id="input-error" class="error">([^<]*)</div>', page.text)
     return html.unescape(found[1]) if found else None
+
+
+def shows(page: httpx.Response, *texts: str) -> list[bool]:
+    """Which of ``texts`` the page shows (the Java tests' ``pageSource.contains``)."""
+    return [text in page.text for text in texts]
 
 
 def is_login_totp_page(page: httpx.Response) -> bool:
@@ -195,6 +249,16 @@ async def otp_credentials(env: Env, username: str) -> list[dict[str, Any]]:
     return [c for c in await get(env, f"/users/{uid}/credentials") if c["type"] == "otp"]
 
 
+async def remove_device(env: Env, username: str) -> None:
+    """AccountHelper.deleteTotpAuthentication then AccountHelper.logout: the user's one OTP device removed and
+    their sessions ended through the admin API."""
+    uid = await user_id(env, username)
+    [device] = await otp_credentials(env, username)
+    gone = await env.http.delete(f"{ADMIN}/users/{uid}/credentials/{device['id']}", headers=await admin_headers(env))
+    assert gone.status_code == 204, gone.text
+    await post(env, f"/users/{uid}/logout", None)
+
+
 # --- AssertEvents ---------------------------------------------------------------------------------------------
 class Events:
     """``events.expect…().assertEvent()``: the events since the last poll, read oldest first."""
@@ -246,3 +310,18 @@ class Events:
     async def none_left(self) -> None:
         left = self.pending + await poll(self.env)
         assert not left, [(e["type"], e.get("error")) for e in left]
+
+
+async def setup_done_then_logout(
+    env: Env, events: Events, code: str, *, user: str = USER, **details: Any
+) -> dict[str, Any]:
+    """After a setup: UPDATE_TOTP, UPDATE_CREDENTIAL and LOGIN (each with ``details``), then the code exchanged
+    and the browser logged out (``token_and_logout``): CODE_TO_TOKEN, and LOGOUT of the LOGIN's session. The
+    LOGIN event."""
+    await events.expect_required_action("UPDATE_TOTP", user=user, **details)
+    await events.expect_required_action("UPDATE_CREDENTIAL", user=user, **details)
+    login_event = await events.expect_login(user=user, **details)
+    await token_and_logout(env, code)
+    await events.expect("CODE_TO_TOKEN", user=user)
+    assert (await events.expect("LOGOUT", user=user))["sessionId"] == login_event["sessionId"]
+    return login_event

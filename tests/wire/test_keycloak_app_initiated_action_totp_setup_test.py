@@ -18,26 +18,29 @@ is disabled here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 
-import group_port
+import otp_port
 from browser_flow import start, submit
-from group_port import fresh_realm
-from keycloak_port import ADMIN, admin_headers, get, post, put, update_realm, user_id
+from keycloak_port import get, put, update_realm
 from otp_port import (
     APP,
+    ENTER_KEY,
     MISSING_TOTP,
+    SCAN,
+    SCAN_QR,
+    STEP1,
+    TOTP8_POLICY,
+    UNABLE_TO_SCAN,
     USER,
     Events,
     auth_response,
     click,
-    client_rep,
     configure,
     element_text,
-    fresh_users,
     hotp,
     input_error,
     is_config_totp_page,
@@ -45,8 +48,11 @@ from otp_port import (
     is_login_totp_page,
     login,
     open_login,
-    otp_credentials,
+    realm_rep,
     register,
+    remove_device,
+    setup_done_then_logout,
+    shows,
     token_and_logout,
     totp,
     totp_secret,
@@ -55,40 +61,22 @@ from otp_port import (
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
+imported, kc, events = otp_port.imported, otp_port.kc, otp_port.events
 
 ACTION = "CONFIGURE_TOTP"
-SCAN = "Open the application and scan this QR-Code"
-ENTER_KEY = "Open the application and enter the key"
-UNABLE_TO_SCAN = "Unable to scan?"
-SCAN_QR = "Scan QR-Code?"
 APPS = ("FreeOTP", "Google Authenticator")
 
 
 @pytest.fixture(scope="module")
-async def imported(shared_env: Env) -> Env:
-    rep = {
-        "realm": "test",
-        "enabled": True,
-        "eventsEnabled": True,
-        "registrationAllowed": True,
-        "resetPasswordAllowed": True,
-        "clients": [client_rep()],
-    }
-    await fresh_realm(shared_env, rep)
-    return shared_env
+def otp_realm() -> dict[str, Any]:
+    """Keycloak's default required actions: CONFIGURE_TOTP enabled, not a default one."""
+    return realm_rep(registrationAllowed=True, resetPasswordAllowed=True)
 
 
 @pytest.fixture
-async def kc(imported: Env) -> AsyncIterator[Env]:
-    await fresh_users(imported, user_rep(USER, firstName="Tom", lastName="Brady"))
-    yield imported
-    imported.http.cookies.clear()
-
-
-@pytest.fixture
-def events(kc: Env) -> Events:
-    return Events(kc)
+def otp_users() -> list[dict[str, Any]]:
+    return [user_rep(USER, firstName="Tom", lastName="Brady")]
 
 
 async def do_aia(kc: Env) -> httpx.Response:
@@ -101,10 +89,6 @@ def kc_action_status(response: httpx.Response) -> str | None:
     params = auth_response(response)
     assert "code" in params, params
     return params.get("kc_action_status")
-
-
-def shows(page: httpx.Response, *texts: str) -> list[bool]:
-    return [text in page.text for text in texts]
 
 
 async def registered_and_logged_in(kc: Env, email: str, username: str, password: str = "password") -> None:
@@ -144,10 +128,9 @@ async def test_setup_totp_register_manual(kc: Env) -> None:
     """AppInitiatedActionTotpSetupTest.setupTotpRegisterManual."""
     await registered_and_logged_in(kc, "checkQrCode@mail.com", "checkQrCode")
     page = await do_aia(kc)
-    step1 = "Install one of the following applications on your mobile"
-    assert shows(page, step1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 4 + [False, True, False]
+    assert shows(page, STEP1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 4 + [False, True, False]
     manual = await click(kc, page, "mode-manual")
-    assert shows(manual, step1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 3 + [
+    assert shows(manual, STEP1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 3 + [
         False,
         True,
         False,
@@ -158,7 +141,7 @@ async def test_setup_totp_register_manual(kc: Env) -> None:
     assert element_text(manual, "kc-totp-digits") == "Digits: 6"
     assert element_text(manual, "kc-totp-period") == "Interval: 30"
     barcode = await click(kc, manual, "mode-barcode")
-    assert shows(barcode, step1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 4 + [False, True, False]
+    assert shows(barcode, STEP1, *APPS, SCAN, ENTER_KEY, UNABLE_TO_SCAN, SCAN_QR) == [True] * 4 + [False, True, False]
 
 
 async def test_setup_totp_register_manual_mode_switches_on_bad_submit(kc: Env) -> None:
@@ -202,13 +185,8 @@ async def test_setup_totp_existing(kc: Env, events: Events) -> None:
     assert is_config_totp_page(page)
     secret = totp_secret(page)
     done = await configure(kc, page, totp(secret, kc.clock.now()))
-    await events.expect_required_action("UPDATE_TOTP")
-    await events.expect_required_action("UPDATE_CREDENTIAL")
     assert kc_action_status(done) == "success"
-    login_event = await events.expect_login()
-    await token_and_logout(kc, auth_response(done)["code"])
-    await events.expect("CODE_TO_TOKEN")
-    assert (await events.expect("LOGOUT"))["sessionId"] == login_event["sessionId"]
+    await setup_done_then_logout(kc, events, auth_response(done)["code"])
     kc.clock.advance(30)
     again = await login(kc, await open_login(kc))
     assert is_login_totp_page(again)
@@ -226,48 +204,26 @@ async def test_setup_totp_registered_after_totp_removal(kc: Env, events: Events)
     assert kc_action_status(done) == "success"
     await events.skip()  # events.poll(): REGISTER
     await events.skip()  # the registration's LOGIN
-    await events.expect_required_action("UPDATE_TOTP", user="setupTotp2", username="setuptotp2")
-    await events.expect_required_action("UPDATE_CREDENTIAL", user="setupTotp2", username="setuptotp2")
-    login_event = await events.expect_login(user="setupTotp2", username="setuptotp2")
-    await token_and_logout(kc, auth_response(done)["code"])
-    await events.expect("CODE_TO_TOKEN", user="setupTotp2")
-    assert (await events.expect("LOGOUT", user="setupTotp2"))["sessionId"] == login_event["sessionId"]
+    await setup_done_then_logout(kc, events, auth_response(done)["code"], user="setupTotp2", username="setuptotp2")
     again = await login(kc, await open_login(kc), "setupTotp2", "password2")
     assert is_login_totp_page(again) and not is_config_totp_page(again)
     kc.clock.advance(30)
     assert "code" in auth_response(await submit(kc.http, again, otp=totp(secret, kc.clock.now())))
     await events.expect_login(user="setupTotp2", username="setupTotp2")
-    uid = await user_id(kc, "setupTotp2")
-    [device] = await otp_credentials(kc, "setupTotp2")
-    gone = await kc.http.delete(f"{ADMIN}/users/{uid}/credentials/{device['id']}", headers=await admin_headers(kc))
-    assert gone.status_code == 204  # AccountHelper.deleteTotpAuthentication
-    await post(kc, f"/users/{uid}/logout", None)  # AccountHelper.logout
+    await remove_device(kc, "setupTotp2")
     after = await login(kc, await open_login(kc), "setupTotp2", "password2")
     assert "code" in auth_response(after)  # no device left: the password alone signs in
 
 
 async def test_setup_otp_policy_changed_totp8_digits(kc: Env, events: Events) -> None:
     """AppInitiatedActionTotpSetupTest.setupOtpPolicyChangedTotp8Digits."""
-    await update_realm(
-        kc,
-        otpPolicyLookAheadWindow=1,
-        otpPolicyDigits=8,
-        otpPolicyPeriod=30,
-        otpPolicyType="totp",
-        otpPolicyAlgorithm="HmacSHA1",
-        otpPolicyInitialCounter=0,
-    )
+    await update_realm(kc, **TOTP8_POLICY)
     page = await login(kc, await do_aia(kc))
     assert is_config_totp_page(page)
     secret = totp_secret(page)
     done = await configure(kc, page, totp(secret, kc.clock.now(), digits=8))
-    await events.expect_required_action("UPDATE_TOTP")
-    await events.expect_required_action("UPDATE_CREDENTIAL")
     assert kc_action_status(done) == "success"
-    login_event = await events.expect_login()
-    await token_and_logout(kc, auth_response(done)["code"])
-    await events.expect("CODE_TO_TOKEN")
-    assert (await events.expect("LOGOUT"))["sessionId"] == login_event["sessionId"]
+    await setup_done_then_logout(kc, events, auth_response(done)["code"])
     kc.clock.advance(30)
     again = await login(kc, await open_login(kc))
     token = totp(secret, kc.clock.now(), digits=8)

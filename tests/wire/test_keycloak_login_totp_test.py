@@ -13,15 +13,14 @@ moves that clock by one period, so a code is never one an earlier test spent.
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-import group_port
+import otp_port
 from browser_flow import REDIRECT, form_action, submit
-from group_port import fresh_realm
 from keycloak_port import ADMIN, admin_headers, update_realm
 from otp_port import (
     INVALID_TOTP,
@@ -29,43 +28,35 @@ from otp_port import (
     Events,
     auth_response,
     click,
-    client_rep,
     element_text,
-    fresh_users,
     input_error,
     is_login_page,
     is_login_totp_page,
     login,
     open_login,
     otp_credential,
+    realm_rep,
     totp,
     user_rep,
 )
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
+imported, kc, events = otp_port.imported, otp_port.kc, otp_port.events
 
 TOTP_SECRET = "totpSecret"
 INVALID_USER = "Invalid username or password."  # Messages.INVALID_USER
 
 
 @pytest.fixture(scope="module")
-async def imported(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, {"realm": "test", "enabled": True, "eventsEnabled": True, "clients": [client_rep()]})
-    return shared_env
+def otp_realm() -> dict[str, Any]:
+    return realm_rep()
 
 
 @pytest.fixture
-async def kc(imported: Env) -> AsyncIterator[Env]:
-    await fresh_users(imported, user_rep(USER, otp_credential(TOTP_SECRET)))
-    yield imported
-    imported.http.cookies.clear()
-
-
-@pytest.fixture
-def events(kc: Env) -> Events:
-    return Events(kc)
+def otp_users() -> list[dict[str, Any]]:
+    return [user_rep(USER, otp_credential(TOTP_SECRET))]
 
 
 async def expect_login_error(events: Events) -> None:

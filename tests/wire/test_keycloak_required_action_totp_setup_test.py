@@ -27,26 +27,29 @@ browser flow is fixed, the OTP form conditional on a configured device):
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 
-import group_port
+import otp_port
 from browser_flow import start, submit
-from group_port import fresh_realm
-from keycloak_port import ADMIN, admin_headers, get, post, update_realm, update_user, user_id
+from keycloak_port import get, update_realm, update_user, user_id
 from otp_port import (
+    ENTER_KEY,
     INVALID_TOTP,
     MISSING_TOTP,
+    SCAN,
+    SCAN_QR,
+    STEP1,
+    TOTP8_POLICY,
+    UNABLE_TO_SCAN,
     USER,
     Events,
     auth_response,
     click,
-    client_rep,
     configure,
     element_text,
-    fresh_users,
     hotp,
     input_error,
     is_config_totp_page,
@@ -54,7 +57,11 @@ from otp_port import (
     login,
     open_login,
     otp_credentials,
+    realm_rep,
     register,
+    remove_device,
+    setup_done_then_logout,
+    shows,
     token_and_logout,
     totp,
     totp_secret,
@@ -63,16 +70,13 @@ from otp_port import (
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
-
-STEP1 = "Install one of the following applications on your mobile"
-SCAN = "Open the application and scan this QR-Code"
-ENTER_KEY = "Open the application and enter the key"
-UNABLE_TO_SCAN = "Unable to scan?"
-SCAN_QR = "Scan QR-Code?"
+anyio_backend, shared_env = otp_port.anyio_backend, otp_port.shared_env
+imported, kc, events = otp_port.imported, otp_port.kc, otp_port.events
 
 
-def realm_rep() -> dict[str, object]:
+@pytest.fixture(scope="module")
+def otp_realm() -> dict[str, Any]:
+    """CONFIGURE_TOTP the realm's only required action, a default one (``configureTestRealm``)."""
     configure_totp = {
         "alias": "CONFIGURE_TOTP",
         "providerId": "CONFIGURE_TOTP",
@@ -80,37 +84,12 @@ def realm_rep() -> dict[str, object]:
         "enabled": True,
         "defaultAction": True,
     }
-    return {
-        "realm": "test",
-        "enabled": True,
-        "eventsEnabled": True,
-        "registrationAllowed": True,
-        "resetPasswordAllowed": True,
-        "requiredActions": [configure_totp],
-        "clients": [client_rep()],
-    }
-
-
-@pytest.fixture(scope="module")
-async def imported(shared_env: Env) -> Env:
-    await fresh_realm(shared_env, realm_rep())
-    return shared_env
+    return realm_rep(registrationAllowed=True, resetPasswordAllowed=True, requiredActions=[configure_totp])
 
 
 @pytest.fixture
-async def kc(imported: Env) -> AsyncIterator[Env]:
-    await fresh_users(imported, user_rep(USER, firstName="Tom", lastName="Brady"))
-    yield imported
-    imported.http.cookies.clear()
-
-
-@pytest.fixture
-def events(kc: Env) -> Events:
-    return Events(kc)
-
-
-def shows(page: httpx.Response, *texts: str) -> list[bool]:
-    return [text in page.text for text in texts]
+def otp_users() -> list[dict[str, Any]]:
+    return [user_rep(USER, firstName="Tom", lastName="Brady")]
 
 
 def logout_sessions_checked(page: httpx.Response) -> bool:
@@ -250,47 +229,24 @@ async def test_setup_totp_registered_after_totp_removal(kc: Env, events: Events)
     await events.expect("REGISTER", user="setupTotp2", username="setupTotp2")
     secret = totp_secret(page)
     params = auth_response(await configure(kc, page, totp(secret, kc.clock.now())))
-    await events.expect_required_action("UPDATE_TOTP", user="setupTotp2", username="setuptotp2")
-    await events.expect_required_action("UPDATE_CREDENTIAL", user="setupTotp2", username="setuptotp2")
-    login_event = await events.expect_login(user="setupTotp2", username="setuptotp2")
-    await token_and_logout(kc, params["code"])
-    await events.expect("CODE_TO_TOKEN", user="setupTotp2")
-    logout = await events.expect("LOGOUT", user="setupTotp2")
-    assert logout["sessionId"] == login_event["sessionId"]
+    await setup_done_then_logout(kc, events, params["code"], user="setupTotp2", username="setuptotp2")
     kc.clock.advance(30)
     again = await login(kc, await open_login(kc), "setupTotp2", "password2")
     assert is_login_totp_page(again) and not is_config_totp_page(again)
     assert "code" in auth_response(await submit(kc.http, again, otp=totp(secret, kc.clock.now())))
     await events.expect_login(user="setupTotp2", username="setupTotp2")  # as the login form took it
-    uid = await user_id(kc, "setupTotp2")
-    [device] = await otp_credentials(kc, "setupTotp2")
-    gone = await kc.http.delete(f"{ADMIN}/users/{uid}/credentials/{device['id']}", headers=await admin_headers(kc))
-    assert gone.status_code == 204  # AccountHelper.deleteTotpAuthentication
-    await post(kc, f"/users/{uid}/logout", None)  # AccountHelper.logout
+    await remove_device(kc, "setupTotp2")
     assert await otp_credentials(kc, "setupTotp2") == []
 
 
 async def test_setup_otp_policy_changed_totp8_digits(kc: Env, events: Events) -> None:
     """RequiredActionTotpSetupTest.setupOtpPolicyChangedTotp8Digits."""
-    await update_realm(
-        kc,
-        otpPolicyLookAheadWindow=1,
-        otpPolicyDigits=8,
-        otpPolicyPeriod=30,
-        otpPolicyType="totp",
-        otpPolicyAlgorithm="HmacSHA1",
-        otpPolicyInitialCounter=0,
-    )
+    await update_realm(kc, **TOTP8_POLICY)
     page = await login(kc, await open_login(kc))
     assert is_config_totp_page(page)
     secret = totp_secret(page)
     params = auth_response(await configure(kc, page, totp(secret, kc.clock.now(), digits=8)))
-    await events.expect_required_action("UPDATE_TOTP")
-    await events.expect_required_action("UPDATE_CREDENTIAL")
-    login_event = await events.expect_login()
-    await token_and_logout(kc, params["code"])
-    await events.expect("CODE_TO_TOKEN")
-    assert (await events.expect("LOGOUT"))["sessionId"] == login_event["sessionId"]
+    await setup_done_then_logout(kc, events, params["code"])
     kc.clock.advance(30)
     again = await login(kc, await open_login(kc))
     token = totp(secret, kc.clock.now(), digits=8)
