@@ -34,12 +34,18 @@ def sso_realm() -> dict[str, Any]:
 @pytest.fixture
 async def kc(env: Env) -> AsyncIterator[Env]:
     """The realm as imported, no events pending, an empty cookie jar, ``setTimeOffset(0)`` at this moment."""
-    env.http.cookies.clear()
-    await fresh_realm(env, sso_realm())
-    await poll(env)
-    mark_start(env)
+    await begin(env, sso_realm())
     yield env
     forget(env)
+
+
+async def begin(env: Env, rep: dict[str, Any]) -> None:
+    """What a test starts from: realm ``rep`` as imported, no events pending, an empty cookie jar (a fresh
+    WebDriver), ``setTimeOffset(0)`` at this moment."""
+    env.http.cookies.clear()
+    await fresh_realm(env, rep)
+    await poll(env)
+    mark_start(env)
 
 
 def browser(env: Env, scheme: str = "http") -> httpx.AsyncClient:

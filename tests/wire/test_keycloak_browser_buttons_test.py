@@ -17,47 +17,40 @@ Left out, with the reason:
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 
-import group_port
-import sso_port
+import tabs_port
 from browser_flow import REDIRECT, form_action, start, submit
-from group_port import fresh_realm
-from keycloak_port import forget, poll
-from login_test_realm import APP, is_login_page, mark_start
+from login_test_realm import APP, is_login_page
+from tabs_port import (
+    PASSWORD,
+    PROFILE,
+    USER,
+    is_register_page,
+    is_update_password_page,
+    is_update_profile_page,
+    link,
+    registration_link,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
-USER = "login-test"
+anyio_backend, shared_env, env, kc = tabs_port.anyio_backend, tabs_port.shared_env, tabs_port.env, tabs_port.kc
 ACTIONS = "http://localhost/realms/test/login-actions"
 
 
-def buttons_realm() -> dict[str, Any]:
-    rep = sso_port.sso_realm()
-    for user in rep["users"]:
-        if user["username"] == USER:
-            user["requiredActions"] = ["UPDATE_PROFILE", "UPDATE_PASSWORD"]
+@pytest.fixture
+def tabs_realm() -> dict[str, Any]:
+    """``third-party`` asks for consent, as in Keycloak's testrealm.json."""
+    rep = tabs_port.required_actions_realm()
     for client in rep["clients"]:
         if client["clientId"] == "third-party":
             client["consentRequired"] = True
     return rep
-
-
-@pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    env.http.cookies.clear()
-    await fresh_realm(env, buttons_realm())
-    await poll(env)
-    mark_start(env)
-    yield env
-    forget(env)
 
 
 class Browser:
@@ -118,33 +111,9 @@ def history_url(page: httpx.Response, before: httpx.Response) -> str:
     return f"{target.split('?')[0]}?{urlencode(params)}"
 
 
-def link(page: httpx.Response, element_id: str) -> str:
-    marker = f'id="{element_id}" href="'
-    assert marker in page.text, page.text[:1500]
-    return page.text.split(marker, 1)[1].split('"', 1)[0].replace("&amp;", "&")
-
-
-def registration_link(page: httpx.Response) -> str:
-    found = re.search(r'href="([^"]*/login-actions/registration\?[^"]*)"', page.text)
-    assert found, page.text[:1500]
-    return found[1].replace("&amp;", "&")
-
-
 def back_to_login_link(page: httpx.Response) -> str:
     """register.ftl's "« Back to Login"."""
     return page.text.split('<div id="kc-form-options"><a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-
-
-def is_update_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password-new"' in page.text
-
-
-def is_update_profile_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'id="kc-update-profile-form"' in page.text
-
-
-def is_register_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'id="kc-register-form"' in page.text
 
 
 def is_grant_page(page: httpx.Response) -> bool:
@@ -159,10 +128,6 @@ def app_page(response: httpx.Response) -> None:
     assert response.status_code == 302, (response.status_code, response.text[:1500])
     location = response.headers["location"]
     assert location.startswith(REDIRECT) and "code=" in location, location
-
-
-PASSWORD = {"password-new": "password", "password-confirm": "password"}
-PROFILE = {"firstName": "John", "lastName": "Doe3", "email": "john@doe3.com"}
 
 
 async def test_invalid_login_and_back_button(kc: Env) -> None:

@@ -28,27 +28,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 
-import group_port
 import sso_port
+import tabs_port
 from browser_flow import REDIRECT, form_action, start, submit
-from group_port import fresh_realm
-from keycloak_port import admin_headers, forget, get, poll, post, update_client, user_id
-from login_test_realm import APP, LOGIN_TIMEOUT, error, error_page_text, is_login_page, mark_start
+from keycloak_port import admin_headers, get, poll, post, update_client, user_id
+from login_test_realm import APP, LOGIN_TIMEOUT, error, error_page_text, is_login_page
 from login_test_realm import set_time_offset as set_offset
 from sso_port import logout_form, token
+from tabs_port import (
+    PASSWORD,
+    PROFILE,
+    USER,
+    is_register_page,
+    is_update_password_page,
+    is_update_profile_page,
+    link,
+    registration_link,
+)
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
-USER = "login-test"
+anyio_backend, shared_env, env, kc = tabs_port.anyio_backend, tabs_port.shared_env, tabs_port.env, tabs_port.kc
 # testLogoutDifferentBrowserWithAuthenticationSessionStillPresent's test-user@localhost and
 # non-duplicate-email-user: two users without required actions
 USER2, USER3 = "test-user@localhost", "login-test2"
@@ -58,23 +64,9 @@ SUFFIX1, SUFFIX2 = "http://127.0.0.1:9999/auth/suffix1", "http://127.0.0.1:9999/
 ROOT_URL_REDIRECT = "http://127.0.0.1:9999/foo/bar/baz"  # root-url-client's /foo/bar/* under its root URL
 
 
-def tabs_realm() -> dict[str, Any]:
-    rep = sso_port.sso_realm()
-    for user in rep["users"]:
-        if user["username"] == USER:
-            user["requiredActions"] = ["UPDATE_PROFILE", "UPDATE_PASSWORD"]
-    return rep
-
-
 @pytest.fixture
-async def kc(env: Env) -> AsyncIterator[Env]:
-    """The realm as imported, no events pending, an empty cookie jar, ``setTimeOffset(0)`` at this moment."""
-    env.http.cookies.clear()
-    await fresh_realm(env, tabs_realm())
-    await poll(env)
-    mark_start(env)
-    yield env
-    forget(env)
+def tabs_realm() -> dict[str, Any]:
+    return tabs_port.required_actions_realm()
 
 
 # --- pages ----------------------------------------------------------------------------------------------
@@ -95,32 +87,6 @@ def without(url: str, name: str) -> str:
 def history_url(page: httpx.Response) -> str:
     """The page's URL as the browser's history has it: its form's action without the session code."""
     return without(action_url(page), "session_code")
-
-
-def link(page: httpx.Response, element_id: str) -> str:
-    """The ``href`` of the page's link ``element_id`` (loginExpiredPage's, registerPage's, loginPage's)."""
-    marker = f'id="{element_id}" href="'
-    assert marker in page.text, page.text[:1500]
-    return page.text.split(marker, 1)[1].split('"', 1)[0].replace("&amp;", "&")
-
-
-def registration_link(page: httpx.Response) -> str:
-    """``loginPage.clickRegister()``: login.ftl's "Register" link."""
-    found = re.search(r'href="([^"]*/login-actions/registration\?[^"]*)"', page.text)
-    assert found, page.text[:1500]
-    return found[1].replace("&amp;", "&")
-
-
-def is_update_password_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'name="password-new"' in page.text
-
-
-def is_update_profile_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'id="kc-update-profile-form"' in page.text
-
-
-def is_register_page(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'id="kc-register-form"' in page.text
 
 
 def is_login_expired_page(page: httpx.Response) -> bool:
@@ -150,9 +116,9 @@ async def login(kc: Env, page: httpx.Response, password: str = "password") -> ht
 async def finish_required_actions(kc: Env, update_password: httpx.Response) -> httpx.Response:
     """``updatePasswordPage.changePassword`` then ``updateProfilePage...submit()``: the answer of the last."""
     assert is_update_password_page(update_password), update_password.text[:1500]
-    profile = await submit(kc.http, update_password, **{"password-new": "password", "password-confirm": "password"})
+    profile = await submit(kc.http, update_password, **PASSWORD)
     assert is_update_profile_page(profile), profile.text[:1500]
-    return await submit(kc.http, profile, firstName="John", lastName="Doe3", email="john@doe3.com")
+    return await submit(kc.http, profile, **PROFILE)
 
 
 async def login_success_and_do_required_actions(
@@ -227,7 +193,7 @@ async def test_multiple_tabs_parallel_login_test_with_auth_session_expired_and_r
     assert error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted)
     await poll(kc)
-    changed = await submit(kc.http, tab1, **{"password-new": "password", "password-confirm": "password"})
+    changed = await submit(kc.http, tab1, **PASSWORD)
     await assert_already_logged_in(kc, changed, "CUSTOM_REQUIRED_ACTION")
 
 
