@@ -27,7 +27,7 @@ from doorkeep.oauth.authorize_redirects import (
     redirecting,
     target,
 )
-from doorkeep.oauth.code_issuing import attach_client, code_hash, issue_code
+from doorkeep.oauth.code_issuing import attach_client, code_hash, store_code
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.request_parser import Parsed
 
@@ -46,9 +46,9 @@ __all__ = [
     "checked",
     "code_hash",
     "has_prompt",
-    "issue_code",
     "pkce_problem",
     "scope_ok",
+    "store_code",
     "validate",
 ]
 

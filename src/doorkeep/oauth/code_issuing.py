@@ -70,36 +70,18 @@ async def attach_client(
     return session
 
 
-async def issue_code(
+async def store_code(
     tx: Tx,
     realm: Realm,
     client: Client,
     user: User,
+    session: UserSession,
     request: AuthRequest,
     *,
     now: int,
-    ip_address: str,
-    session: UserSession | None,
     fresh_login: bool,
-    remember_me: bool = False,
-    user_agent: str = "",
-    new_id: str | None = None,
-) -> tuple[UserSession, str]:
-    """Create (or join) the user session, attach the client, and store a single-use code."""
-    session = await attach_client(
-        tx,
-        realm,
-        client,
-        user,
-        request,
-        now=now,
-        ip_address=ip_address,
-        session=session,
-        remember_me=remember_me,
-        user_agent=user_agent,
-        fresh_login=fresh_login,
-        new_id=new_id,
-    )
+) -> str:
+    """A single-use code for the client attached to ``session`` (``attach_client``), stored by its hash."""
     code = secrets.token_urlsafe(32)
     data = {
         "redirect_uri": (request.redirect_uri_param or request.redirect_uri) if request.redirect_uri_sent else None,
@@ -115,4 +97,4 @@ async def issue_code(
         code_hash(code),
         StoredCode(realm.id, client.id, session.id, data, now + max(realm.access_code_lifespan, 1), False),
     )
-    return session, code
+    return code

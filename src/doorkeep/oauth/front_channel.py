@@ -63,37 +63,24 @@ async def respond(
     mint the tokens asked for."""
     now = services.clock.now()
     kind = response_types.parse(request.response_type) or _CODE_ONLY  # "" in authentication sessions from before
+    # "none" and the implicit flow attach the client and store no code
+    session = await authorize.attach_client(
+        tx,
+        realm,
+        client,
+        user,
+        request,
+        now=now,
+        ip_address=ip_address,
+        session=session,
+        remember_me=remember_me,
+        user_agent=user_agent,
+        fresh_login=fresh_login,
+        new_id=new_id,
+    )
     code: str | None = None
     if kind.has(response_types.CODE):
-        session, code = await authorize.issue_code(
-            tx,
-            realm,
-            client,
-            user,
-            request,
-            now=now,
-            ip_address=ip_address,
-            session=session,
-            fresh_login=fresh_login,
-            remember_me=remember_me,
-            user_agent=user_agent,
-            new_id=new_id,
-        )
-    else:  # "none" and the implicit flow: the client is attached, no code is stored
-        session = await authorize.attach_client(
-            tx,
-            realm,
-            client,
-            user,
-            request,
-            now=now,
-            ip_address=ip_address,
-            session=session,
-            remember_me=remember_me,
-            user_agent=user_agent,
-            fresh_login=fresh_login,
-            new_id=new_id,
-        )
+        code = await authorize.store_code(tx, realm, client, user, session, request, now=now, fresh_login=fresh_login)
     if not kind.implicit_or_hybrid:
         return AuthorizationResponse(session, code)
     tokens = await _mint(tx, services, realm, client, user, session, request, kind, code, fresh_login, ip_address)
