@@ -8,6 +8,7 @@ its ``_ERROR`` with ``email_send_failed`` and the sender's message as ``reason``
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.background import BackgroundTask
@@ -15,9 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import events
-from doorkeep.email import action_tokens, smtp
+from doorkeep.console.i18n import Language
+from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.email.action_tokens import ActionToken
-from doorkeep.model import Realm
+from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import redirect_uris
 from doorkeep.web.http import base_url, client_ip, issuer, state
 
@@ -48,6 +50,29 @@ async def link(request: Request, tx: Tx, realm: Realm, token: ActionToken) -> st
     key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
     target = f"{base_url(request)}/realms/{realm.name}/login-actions/action-token"
     return redirect_uris.with_params(target, {"key": key, "client_id": token.client_id})
+
+
+async def session_mail(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_session: AuthSession,
+    action: str,
+    compose: Callable[[Language, Realm, User, str, int], smtp.Mail],
+) -> smtp.Mail:
+    """The mail a login sends the user itself (ResetCredentialEmail, VerifyEmail.sendVerifyEmail): an ``action``
+    token for ``client`` naming this authentication session and the user's address, valid for ``user_lifespan``;
+    its link in the mail ``compose`` writes, in the user's language, with the lifespan in minutes."""
+    lifespan = user_lifespan(realm, action)
+    now = state(request).services.clock.now()
+    token = action_tokens.new(
+        action, user.id, client.client_id, now, lifespan, email=user.email, auth_session_id=auth_session.id
+    )
+    target = await link(request, tx, realm, token)
+    ui = messages.language(realm, user, request.headers.get("accept-language", ""))
+    return compose(ui, realm, user, target, lifespan // 60)
 
 
 def send_after(

@@ -215,7 +215,9 @@ async def _mailed(
 ) -> Response:
     """ResetCredentialEmail: the login page with "You should receive an email shortly ..." in a fork of the tab,
     the mail (to ``user``, when there is one) sent after the answer; the same work either way."""
-    mail = await _mail(request, tx, realm, client, user or _NOBODY, auth_session, auth_request)
+    # ResetCredentialEmail.authenticate: a ResetCredentialsActionToken naming this authentication session
+    kind, compose = action_tokens.RESET_CREDENTIALS, messages.password_reset
+    mail = await email_links.session_mail(request, tx, realm, client, user or _NOBODY, auth_session, kind, compose)
     outcome = login_outcomes.NeedLogin(success=reset_credentials.EMAIL_SENT)
     now = state(request).services.clock.now()
     forked = await reset_credentials.fork(tx, realm, auth_session, user, now)  # the page is the fork's
@@ -224,33 +226,6 @@ async def _mailed(
     if user is not None:
         _send(request, response, realm, client, user, auth_session, auth_request, typed, mail)
     return response
-
-
-async def _mail(
-    request: Request,
-    tx: Tx,
-    realm: Realm,
-    client: Client,
-    user: User,
-    auth_session: AuthSession,
-    auth_request: AuthRequest,
-) -> smtp.Mail:
-    """ResetCredentialEmail.authenticate: a ResetCredentialsActionToken naming this authentication session,
-    valid for the realm's actionTokenGeneratedByUserLifespan, in ``passwordResetBody``."""
-    lifespan = email_links.user_lifespan(realm, action_tokens.RESET_CREDENTIALS)
-    now = state(request).services.clock.now()
-    token = action_tokens.new(
-        action_tokens.RESET_CREDENTIALS,
-        user.id,
-        client.client_id,
-        now,
-        lifespan,
-        email=user.email,
-        auth_session_id=auth_session.id,
-    )
-    target = await email_links.link(request, tx, realm, token)
-    ui = messages.language(realm, user, request.headers.get("accept-language", ""))
-    return messages.password_reset(ui, realm, user, target, lifespan // 60)
 
 
 def _send(

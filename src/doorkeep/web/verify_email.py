@@ -16,7 +16,6 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_events
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.web import email_links
-from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -32,20 +31,9 @@ async def send(
     auth_request: AuthRequest,
     response: Response,
 ) -> None:
-    lifespan = email_links.user_lifespan(realm, action_tokens.VERIFY_EMAIL)
-    now = state(request).services.clock.now()
-    token = action_tokens.new(
-        action_tokens.VERIFY_EMAIL,
-        user.id,
-        client.client_id,
-        now,
-        lifespan,
-        email=user.email,
-        auth_session_id=auth_session.id,
+    mail = await email_links.session_mail(
+        request, tx, realm, client, user, auth_session, action_tokens.VERIFY_EMAIL, messages.verify_email
     )
-    target = await email_links.link(request, tx, realm, token)
-    ui = messages.language(realm, user, request.headers.get("accept-language", ""))
-    mail = messages.verify_email(ui, realm, user, target, lifespan // 60)
     # CODE_ID: the authentication session the link goes on with (VerifyEmail.sendVerifyEmail)
     details = login_events.details(auth_request, user.username, email=user.email, code_id=auth_session.root)
     email_links.send_after(
