@@ -12,12 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.console import pages
-from doorkeep.errors import OAuthError
 from doorkeep.oauth import device_verification, login_flow
 from doorkeep.sessions import sso
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
-from doorkeep.web.login_pages import browser, display, error_page, html, open_realm
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
+from doorkeep.web.login_pages import browser, display, html, open_form, open_realm
 from doorkeep.web.login_responses import render
 
 if TYPE_CHECKING:
@@ -74,13 +73,10 @@ async def verification_page(request: Request) -> Response:
 
 async def verification_form(request: Request) -> Response:
     """The code page's form; its Cancel button ends on Keycloak's consent-denied page."""
-    realm = await open_realm(request)
-    if isinstance(realm, Response):
-        return realm
-    try:
-        form = await read_form(request)
-    except OAuthError as err:
-        return error_page(request, realm, err.description)
+    opened = await open_form(request)
+    if isinstance(opened, Response):
+        return opened
+    realm, form = opened
     if form.get("cancel") is not None:
         return failed_page(request, realm, device_verification.CONSENT_DENIED)
     return await verify(request, realm, form.get("device_user_code"))

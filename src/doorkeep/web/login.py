@@ -31,7 +31,7 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
 from doorkeep.web import cookies, login_tabs
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import (
     EXECUTION,
     NO_BACK,
@@ -39,6 +39,7 @@ from doorkeep.web.login_pages import (
     browser,
     current_tab,
     error_page,
+    open_form,
     open_realm,
     session_code,
 )
@@ -60,13 +61,10 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
     """An authorization request: the login, or the registration form for the registrations endpoint and for
     ``prompt=create`` (AuthorizationEndpoint.buildRegister, which expires the SSO cookies: a registration
     starts a new session)."""
-    realm = await open_realm(request)
-    if isinstance(realm, Response):
-        return realm
-    try:
-        params = await read_form(request)
-    except OAuthError as err:
-        return error_page(request, realm, err.description)
+    opened = await open_form(request)
+    if isinstance(opened, Response):
+        return opened
+    realm, params = opened
     services, base = state(request).services, base_url(request)
     parsed = await in_transaction(
         request, lambda tx: login_start.parse_request(tx, services, realm, params, base), write=False
@@ -158,13 +156,10 @@ async def restart_login(request: Request) -> Response:
 
 async def _action(request: Request, action: str) -> Response:
     """The POST target of the login, required-action, consent and registration forms."""
-    realm = await open_realm(request)
-    if isinstance(realm, Response):
-        return realm
-    try:
-        form = await read_form(request)
-    except OAuthError as err:
-        return error_page(request, realm, err.description)
+    opened = await open_form(request)
+    if isinstance(opened, Response):
+        return opened
+    realm, form = opened
     services, code = state(request).services, session_code(request, form)
     tab = (request.cookies.get(sso.AUTH_COOKIE, ""), request.query_params.get(TAB_ID))
     execution = request.query_params.get(EXECUTION)

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from doorkeep.console import pages
+from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import client_data, login_outcomes, login_tabs, redirect_uris, required_actions
 from doorkeep.oauth.authorize import AuthRequest
@@ -22,7 +23,7 @@ from doorkeep.sessions import sso
 from doorkeep.users import otp
 from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, state
+from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, read_form, state
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
@@ -77,6 +78,17 @@ async def open_realm(request: Request) -> Realm | Response:
     if not realm.enabled:
         return error_page(request, realm, "Realm not enabled.")
     return realm
+
+
+async def open_form(request: Request) -> tuple[Realm, Form] | Response:
+    """``open_realm``, then the posted form (or the query); a body that cannot be read is the error page."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    try:
+        return realm, await read_form(request)
+    except OAuthError as err:
+        return error_page(request, realm, err.description)
 
 
 def action_url(request: Request, realm: Realm, action: str) -> str:

@@ -24,7 +24,6 @@ from starlette.responses import Response
 
 from doorkeep.console import pages
 from doorkeep.email import action_tokens, messages, smtp
-from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_actions, login_outcomes, login_session, redirect_uris, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
@@ -33,7 +32,7 @@ from doorkeep.sessions import sso
 from doorkeep.web import email_links, login, login_pages, login_responses, login_tabs
 from doorkeep.web import locale as page_locale
 from doorkeep.web.admin import emails
-from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.http import base_url, client_ip, in_transaction, issuer, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -160,13 +159,10 @@ async def page(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     """``POST reset-credentials``: the username or e-mail; the login page with "You should receive an email
     shortly with further instructions." whoever it names."""
-    realm = await login_pages.open_realm(request)
-    if isinstance(realm, Response):
-        return realm
-    try:
-        form = await read_form(request)
-    except OAuthError as err:
-        return login_pages.error_page(request, realm, err.description)
+    opened = await login_pages.open_form(request)
+    if isinstance(opened, Response):
+        return opened
+    realm, form = opened
     services = state(request).services
 
     async def work(tx: Tx) -> Response:
