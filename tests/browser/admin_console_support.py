@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from interop.server import DoorkeepProcess
 
@@ -19,15 +19,6 @@ HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 DEMO = REPO / "examples" / "demo-realm.json"
 OUTPUT = HERE.parent / "artifacts" / "screenshots" / "admin-console"  # the browser tests' output folder
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PORTAL, PORTAL_SECRET = "offline-access-portal", "password"
 PASSWORD = "Secret-Pass-1"
 OTHER_CLIENT = "other-realm-secret-app"
@@ -135,14 +126,3 @@ def console_server(tmp: Path) -> Iterator[str]:
         yield f"http://localhost:{process.port}"
     finally:
         process.stop()
-
-
-@contextmanager
-def chromium_page() -> Iterator[Page]:
-    """A page of a fresh headless Chromium, 1200×800."""
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
-        finally:
-            browser.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from chromium_support import launch
 from page_layout import page_width
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -25,15 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent
 DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 SHOTS = HERE.parent / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PORTAL = "offline-access-portal"
 
 
@@ -57,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoorkeepProcess
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        chromium = launch(pw)
         try:
             yield chromium
         finally:

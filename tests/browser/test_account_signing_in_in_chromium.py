@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from chromium_support import chromium_page
+from playwright.sync_api import Page, expect
 
 from interop.server import DoorkeepProcess
 from totp_codes import key_from_shown, totp
@@ -20,8 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent
 DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 SHOTS = HERE.parent / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 
 
 @pytest.fixture
@@ -35,12 +34,8 @@ def server(tmp_path: Path) -> Iterator[DoorkeepProcess]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_context(viewport={"width": 1100, "height": 800}).new_page()
-        finally:
-            browser.close()
+    with chromium_page(1100, 800) as opened:
+        yield opened
 
 
 def shot(page: Page, name: str) -> None:

@@ -16,13 +16,13 @@ from admin_console_support import (
     OTHER_CLIENT,
     PASSWORD,
     PORTAL,
-    chromium_page,
     console_server,
     offline_token,
     refresh,
     shot,
     sign_in,
 )
+from chromium_support import chromium_page
 from page_layout import page_width
 from playwright.sync_api import Page, expect
 
@@ -37,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with chromium_page() as opened:
+    with chromium_page(1200, 800) as opened:
         yield opened
 
 

@@ -11,12 +11,12 @@ import requests
 from admin_console_support import (
     PORTAL,
     PORTAL_SECRET,
-    chromium_page,
     console_server,
     refresh,
     shot,
     sign_in,
 )
+from chromium_support import chromium_page
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
@@ -30,7 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with chromium_page() as opened:
+    with chromium_page(1200, 800) as opened:
         yield opened
 
 

@@ -18,21 +18,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import pytest
-from playwright.sync_api import Page, Route, sync_playwright
+from chromium_support import chromium_page
+from playwright.sync_api import Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from interop.server import DoorkeepProcess, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass
@@ -111,12 +103,8 @@ def server(tmp_path: Path, receivers: tuple[Receiver, Receiver]) -> Iterator[Doo
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def sign_in_with_form_post(page: Page, server: DoorkeepProcess, redirect_uri: str) -> None:

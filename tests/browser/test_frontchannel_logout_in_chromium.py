@@ -19,20 +19,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from chromium_support import chromium_page
+from playwright.sync_api import Page
 
 from interop.server import DoorkeepProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DOORKEEP_PORT = 18851
 RP_PORT = 18852
 RP = f"http://127.0.0.1:{RP_PORT}"
@@ -118,12 +110,8 @@ def server(tmp_path: Path, recorder: Recorder) -> Iterator[DoorkeepProcess]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def oidc(path: str, **params: str) -> str:

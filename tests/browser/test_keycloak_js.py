@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, sync_playwright
+from chromium_support import chromium_page
+from playwright.sync_api import Page
 
 from interop.server import DoorkeepProcess, free_port
 from totp_codes import key_from_shown, totp
@@ -25,15 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent
 DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 KEYCLOAK_JS = HERE / "node_modules" / "keycloak-js" / "lib" / "keycloak.js"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 APP = """<!DOCTYPE html><html><head><title>loading</title></head><body><pre id="out"></pre>
 <script type="module">
@@ -105,12 +97,8 @@ def app(tmp_path: Path, server: DoorkeepProcess, app_port: int) -> Iterator[str]
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def sign_in(page: Page, app: str) -> None:

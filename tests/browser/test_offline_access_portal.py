@@ -13,21 +13,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from chromium_support import chromium_page
+from playwright.sync_api import Page, expect
 
 from interop.server import DEMO_REALM, DoorkeepProcess, free_port
 from offline_portal import launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots" / "offline-access-portal"
 
 
@@ -72,12 +64,8 @@ def portal(tmp_path: Path, doorkeep: DoorkeepProcess) -> Iterator[str]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_page(viewport={"width": 900, "height": 700})
-        finally:
-            browser.close()
+    with chromium_page(900, 700) as opened:
+        yield opened
 
 
 def shot(page: Page, name: str) -> None:
