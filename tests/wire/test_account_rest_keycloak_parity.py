@@ -10,6 +10,7 @@ import pytest
 
 from doorkeep.model import ProtocolMapper
 from support import password_grant, seed_client, seed_realm, seed_user
+from user_profile_config import METADATA_GROUP
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -59,13 +60,7 @@ async def test_the_profile_carries_the_default_user_profile_metadata(env: Env) -
         "multivalued": False,
     }
     assert (_attribute(body, "username")["readOnly"], _attribute(body, "email")["readOnly"]) == (True, False)
-    assert body["userProfileMetadata"]["groups"] == [
-        {
-            "name": "user-metadata",
-            "displayHeader": "User metadata",
-            "displayDescription": "Attributes, which refer to user metadata",
-        }
-    ]
+    assert body["userProfileMetadata"]["groups"] == [METADATA_GROUP]
     plain = (await env.http.get(ACCOUNT, params={"userProfileMetadata": "false"}, headers=headers)).json()
     assert "userProfileMetadata" not in plain and plain["username"] == "user1"
 

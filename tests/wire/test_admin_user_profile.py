@@ -7,61 +7,19 @@ from __future__ import annotations
 import pytest
 
 from support import password_grant, seed_client, seed_realm, seed_user
+from user_profile_config import DEFAULT_PROFILE
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 PROFILE = "/admin/realms/test/users/profile"
-BOTH = {"view": ["admin", "user"], "edit": ["admin", "user"]}
-
-
-def name_attribute(name: str) -> dict[str, object]:
-    return {
-        "name": name,
-        "displayName": f"${{{name}}}",
-        "validations": {"length": {"max": 255}, "person-name-prohibited-characters": {}},
-        "required": {"roles": ["user"]},
-        "permissions": BOTH,
-        "multivalued": False,
-    }
 
 
 async def test_the_profile_is_keycloaks_default_configuration(env: Env) -> None:
     await seed_realm(env.db, env.clock)
     response = await env.http.get(PROFILE, headers=await env.admin_headers())
     assert response.status_code == 200
-    assert response.json() == {
-        "attributes": [
-            {
-                "name": "username",
-                "displayName": "${username}",
-                "validations": {
-                    "length": {"min": 3, "max": 255},
-                    "username-prohibited-characters": {},
-                    "up-username-not-idn-homograph": {},
-                },
-                "permissions": BOTH,
-                "multivalued": False,
-            },
-            {
-                "name": "email",
-                "displayName": "${email}",
-                "validations": {"email": {}, "length": {"max": 255}},
-                "required": {"roles": ["user"]},
-                "permissions": BOTH,
-                "multivalued": False,
-            },
-            name_attribute("firstName"),
-            name_attribute("lastName"),
-        ],
-        "groups": [
-            {
-                "name": "user-metadata",
-                "displayHeader": "User metadata",
-                "displayDescription": "Attributes, which refer to user metadata",
-            }
-        ],
-    }
+    assert response.json() == DEFAULT_PROFILE
 
 
 async def test_the_default_profile_put_back_is_accepted_and_an_invalid_one_refused_in_words(env: Env) -> None:

@@ -36,6 +36,7 @@ from group_port import fresh_realm
 from keycloak_port import ADMIN, admin_headers
 from role_port import TEST_REALM, assert_event, call, clear_events, ok, poll_events
 from support import password_grant
+from user_profile_config import BOTH, DEFAULT_PROFILE
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -43,58 +44,12 @@ pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
 
 PROFILE = "/users/profile"
-BOTH = {"view": ["admin", "user"], "edit": ["admin", "user"]}
 ADMIN_ONLY = {"view": [], "edit": ["admin"]}
-
-
-def _name(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "displayName": f"${{{name}}}",
-        "validations": {"length": {"max": 255}, "person-name-prohibited-characters": {}},
-        "required": {"roles": ["user"]},
-        "permissions": BOTH,
-        "multivalued": False,
-    }
-
-
-DEFAULT: dict[str, Any] = {
-    "attributes": [
-        {
-            "name": "username",
-            "displayName": "${username}",
-            "validations": {
-                "length": {"min": 3, "max": 255},
-                "username-prohibited-characters": {},
-                "up-username-not-idn-homograph": {},
-            },
-            "permissions": BOTH,
-            "multivalued": False,
-        },
-        {
-            "name": "email",
-            "displayName": "${email}",
-            "validations": {"email": {}, "length": {"max": 255}},
-            "required": {"roles": ["user"]},
-            "permissions": BOTH,
-            "multivalued": False,
-        },
-        _name("firstName"),
-        _name("lastName"),
-    ],
-    "groups": [
-        {
-            "name": "user-metadata",
-            "displayHeader": "User metadata",
-            "displayDescription": "Attributes, which refer to user metadata",
-        }
-    ],
-}
 
 
 def with_attributes(*attributes: dict[str, Any], groups: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The default configuration plus ``attributes`` (``UPConfig.addOrReplaceAttribute``)."""
-    config = copy.deepcopy(DEFAULT)
+    config = copy.deepcopy(DEFAULT_PROFILE)
     config["attributes"].extend(attributes)
     config["groups"].extend(groups or [])
     return config
@@ -131,7 +86,7 @@ async def refused(env: Env, config: dict[str, Any]) -> str:
 # --- UserProfileAdminTest -------------------------------------------------------------------------
 async def test_default_config_if_none_set(env: Env) -> None:
     await realm(env)
-    assert await ok(env, "GET", PROFILE) == DEFAULT
+    assert await ok(env, "GET", PROFILE) == DEFAULT_PROFILE
 
 
 async def test_set_default_config(env: Env) -> None:
@@ -139,7 +94,7 @@ async def test_set_default_config(env: Env) -> None:
     config = with_attributes({"name": "test"})
     assert await set_profile(env, config) == {
         **config,
-        "attributes": [*DEFAULT["attributes"], {"name": "test", "multivalued": False}],
+        "attributes": [*DEFAULT_PROFILE["attributes"], {"name": "test", "multivalued": False}],
     }
     assert (await ok(env, "GET", PROFILE))["attributes"][-1] == {"name": "test", "multivalued": False}
 
@@ -178,7 +133,7 @@ async def test_username_not_required_if_email_as_username_enabled(env: Env) -> N
 
 async def test_groups_metadata(env: Env) -> None:
     await realm(env)
-    config = copy.deepcopy(DEFAULT)
+    config = copy.deepcopy(DEFAULT_PROFILE)
     for i in range(3):
         config["groups"].append(
             {
@@ -223,7 +178,7 @@ async def test_invalid_configurations_are_refused_with_keycloaks_messages(env: E
         "validatorId='length', inputHint='min', message='error-validator-config-invalid-number-value', "
         "messageParameters=[x]}, ]"
     )
-    assert await ok(env, "GET", PROFILE) == DEFAULT
+    assert await ok(env, "GET", PROFILE) == DEFAULT_PROFILE
 
 
 async def test_a_changed_configuration_is_one_update_event_and_null_restores_the_default(env: Env) -> None:
@@ -233,8 +188,8 @@ async def test_a_changed_configuration_is_one_update_event_and_null_restores_the
     await assert_event(env, realm_id, "UPDATE", "users/profile", "USER_PROFILE")
     await set_profile(env, config)  # the same again: setAndGetConfiguration records nothing
     assert await poll_events(env) == []
-    assert await set_profile(env, None) == DEFAULT
-    assert await ok(env, "GET", PROFILE) == DEFAULT
+    assert await set_profile(env, None) == DEFAULT_PROFILE
+    assert await ok(env, "GET", PROFILE) == DEFAULT_PROFILE
 
 
 async def test_realm_export_and_import_carry_the_configuration_as_its_component(env: Env) -> None:
@@ -599,7 +554,7 @@ async def test_first_and_last_name_follow_the_configuration(env: Env) -> None:
     await realm(env)
     await _account_user(env)
     headers = await _account_headers(env)
-    optional = copy.deepcopy(DEFAULT)
+    optional = copy.deepcopy(DEFAULT_PROFILE)
     for attribute in optional["attributes"][2:]:
         del attribute["required"]
     await set_profile(env, optional)
@@ -608,7 +563,7 @@ async def test_first_and_last_name_follow_the_configuration(env: Env) -> None:
     assert shown == {"username": True, "email": True, "firstName": False, "lastName": False}
     cleared = {**account, "firstName": "", "lastName": ""}
     assert (await env.http.post("/realms/test/account", headers=headers, json=cleared)).status_code == 204
-    required = copy.deepcopy(DEFAULT)
+    required = copy.deepcopy(DEFAULT_PROFILE)
     required["attributes"][2]["required"] = {"roles": ["admin", "user"]}
     await set_profile(env, required)
     response = await call(env, "POST", "/users", {"username": "nameless"})
