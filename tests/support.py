@@ -98,6 +98,17 @@ async def seed_user(
         return user
 
 
+async def seed_login_realm(db: Database, clock: FakeClock, *, events: bool = False) -> None:
+    """Realm ``test`` (saving events when ``events``) with the browser client ``app``, redirecting under
+    ``http://127.0.0.1:9999/``, and ``user1`` with the password ``password``: what a browser-login test starts
+    from."""
+    await seed_realm(db, clock)
+    if events:
+        await update_realm(db, "test", events_enabled=True)
+    await seed_client(db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
+    await seed_user(db, clock, "test", "user1")
+
+
 async def update_user(db: Database, realm_name: str, username: str, **changes: Any) -> User:
     async with db.transaction() as tx:
         realm = await tx.realms.get_by_name(realm_name)

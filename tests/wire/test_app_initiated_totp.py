@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from browser_flow import code_from, login, start, submit
-from support import seed_client, seed_realm, seed_user, update_realm, update_user
+from support import seed_login_realm, update_user
 from totp_codes import totp
 from wire_env import Env
 
@@ -22,10 +22,7 @@ CANCEL_BUTTON = 'id="cancelTOTPBtn" name="cancel-aia" value="true"'
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await update_realm(env.db, "test", events_enabled=True)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock, events=True)
     return env
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from browser_flow import start
-from support import password_grant, seed_client, seed_realm, seed_user, token_url
+from support import password_grant, seed_login_realm, token_url
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -38,9 +38,7 @@ REST = {
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     return env
 
 

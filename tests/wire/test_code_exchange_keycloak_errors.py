@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, login, submit
-from support import assert_error, claims, seed_client, seed_realm, seed_user, update_client
+from support import assert_error, claims, seed_client, seed_login_realm, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -19,9 +19,7 @@ REALM = "/admin/realms/test"
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     response = await env.http.put(
         f"{REALM}/events/config", json={"eventsEnabled": True}, headers=await env.admin_headers()
     )

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from browser_flow import code_from, login, start, submit
-from support import assert_error, password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
+from support import assert_error, password_grant, seed_login_realm, token_url, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -16,9 +16,7 @@ PAGE = "Realm not enabled."
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     return env
 
 

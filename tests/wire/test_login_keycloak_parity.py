@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from browser_flow import code_from, start, submit
-from support import assert_error, password_grant, seed_client, seed_realm, seed_user, update_client, update_realm
+from support import assert_error, password_grant, seed_login_realm, update_client, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -29,9 +29,7 @@ BRUTE_FORCE: dict[str, Any] = dict(
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     return env
 
 

@@ -9,7 +9,7 @@ import pytest
 from browser_flow import code_from, start, submit, submit_forged
 from doorkeep.store import database
 from doorkeep.users import passwords
-from support import password_grant, seed_client, seed_realm, seed_user
+from support import password_grant, seed_login_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     return env
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from admin_support import client_offline_sessions
 from browser_flow import exchange, login
-from support import assert_error, claims, seed_client, seed_realm, seed_user
+from support import assert_error, claims, seed_login_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -19,9 +19,7 @@ FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.
 
 
 async def _setup(env: Env) -> None:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
 
 
 async def _code(env: Env) -> str:

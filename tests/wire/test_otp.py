@@ -17,7 +17,7 @@ import pytest
 
 from browser_flow import code_from, start, submit
 from doorkeep.model import Credential
-from support import password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
+from support import password_grant, seed_login_realm, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -39,10 +39,7 @@ def totp(key: bytes, now: int, period: int = 30, digits: int = 6) -> str:
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await update_realm(env.db, "test", events_enabled=True)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock, events=True)
     return env
 
 

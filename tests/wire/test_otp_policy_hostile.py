@@ -22,7 +22,7 @@ from browser_flow import code_from, start, submit
 from console_support import HTML, sign_in
 from doorkeep.model import Credential
 from doorkeep.users import otp
-from support import password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
+from support import password_grant, seed_login_realm, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -50,10 +50,7 @@ def java_interval(now: int, period: int) -> int:
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await update_realm(env.db, "test", events_enabled=True)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock, events=True)
     return env
 
 

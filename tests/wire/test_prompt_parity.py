@@ -8,7 +8,7 @@ import pytest
 
 from browser_flow import REDIRECT, code_from, login, start
 from doorkeep.model import UPDATE_PASSWORD
-from support import seed_client, seed_realm, seed_user, update_client, update_user
+from support import seed_login_realm, update_client, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     return env
 
 

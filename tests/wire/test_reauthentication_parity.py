@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from browser_flow import code_from, exchange, login, start, submit
-from support import claims, seed_client, seed_realm, seed_user, update_client
+from support import claims, seed_login_realm, seed_user, update_client
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     await seed_user(env.db, env.clock, "test", "user2", password="other")
     return env
 

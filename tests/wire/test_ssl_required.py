@@ -14,7 +14,7 @@ import pytest
 
 from admin_support import realm_admin
 from browser_flow import REDIRECT, start, submit
-from support import assert_error, password_grant, seed_client, seed_realm, seed_user, token_url, update_realm
+from support import assert_error, password_grant, seed_login_realm, token_url, update_realm
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -25,9 +25,7 @@ QUERY = {"client_id": "app", "redirect_uri": REDIRECT, "response_type": "code", 
 
 @pytest.fixture
 async def realm(env: Env) -> Env:
-    await seed_realm(env.db, env.clock)
-    await seed_client(env.db, "test", "app", redirect_uris=("http://127.0.0.1:9999/*",))
-    await seed_user(env.db, env.clock, "test", "user1")
+    await seed_login_realm(env.db, env.clock)
     return env
 
 
