@@ -1,4 +1,5 @@
-"""Helpers for the admin-role tests: admins holding chosen realm-management roles, role ids, mappings."""
+"""Helpers for the admin API tests: admins holding chosen realm-management roles, role ids, mappings, and the
+test realm's admin events."""
 
 from __future__ import annotations
 
@@ -100,3 +101,21 @@ async def demo_realm(env: Env) -> None:
 def mappings_url(realm: str, user_id: str, client_uuid: str | None = None) -> str:
     base = f"/admin/realms/{realm}/users/{user_id}/role-mappings"
     return f"{base}/clients/{client_uuid}" if client_uuid else f"{base}/realm"
+
+
+async def enable_admin_events(env: Env, *, clear: bool = False) -> None:
+    """Admin events with their representations on for realm ``test``; ``clear``: the ones saved so far deleted."""
+    config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
+    response = await env.http.put("/admin/realms/test/events/config", json=config, headers=await env.admin_headers())
+    assert response.status_code == 204, response.text
+    if clear:
+        cleared = await env.http.delete("/admin/realms/test/admin-events", headers=await env.admin_headers())
+        assert cleared.status_code == 204, cleared.text
+
+
+async def admin_events(env: Env, **params: Any) -> list[dict[str, Any]]:
+    """``GET /admin/realms/test/admin-events`` (with the query ``params``) as the master admin."""
+    response = await env.http.get("/admin/realms/test/admin-events", params=params, headers=await env.admin_headers())
+    assert response.status_code == 200, response.text
+    body: list[dict[str, Any]] = response.json()
+    return body

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from admin_support import make_admin
+from admin_support import admin_events, enable_admin_events, make_admin
 from console_support import HTML, ORIGIN, csrf, sign_in
 from wire_env import Env, client_at
 
@@ -45,19 +45,6 @@ async def post(http: httpx.AsyncClient, path: str, **fields: str) -> httpx.Respo
     return await http.post(path, data={"csrf_token": csrf(page), **fields}, headers=ORIGIN)
 
 
-async def enable_events(env: Env) -> None:
-    config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
-    response = await env.http.put("/admin/realms/test/events/config", json=config, headers=await env.admin_headers())
-    assert response.status_code == 204, response.text
-
-
-async def admin_events(env: Env) -> list[dict[str, Any]]:
-    response = await env.http.get("/admin/realms/test/admin-events", headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    found: list[dict[str, Any]] = response.json()
-    return found
-
-
 async def test_the_tab_lists_the_actions_in_keycloaks_order_with_their_switches(
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
@@ -75,7 +62,7 @@ async def test_the_tab_lists_the_actions_in_keycloaks_order_with_their_switches(
 async def test_a_switch_puts_the_whole_action_with_that_field_turned_and_records_the_put(
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
-    await enable_events(realm)
+    await enable_admin_events(realm)
     before = (await by_alias(realm))["VERIFY_EMAIL"]
     done = await post(admin, f"{TAB}/VERIFY_EMAIL/switch", field="defaultAction", on="true")
     assert done.status_code == 303
@@ -96,7 +83,7 @@ async def test_a_switch_puts_the_whole_action_with_that_field_turned_and_records
 async def test_up_and_down_swap_priorities_and_the_first_one_raised_changes_and_records_nothing(
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
-    await enable_events(realm)
+    await enable_admin_events(realm)
     assert (await post(admin, f"{TAB}/UPDATE_PASSWORD/raise-priority")).status_code == 303
     order = [a["alias"] for a in await listed(realm)]
     assert order[:3] == ["CONFIGURE_TOTP", "UPDATE_PASSWORD", "TERMS_AND_CONDITIONS"]
@@ -119,7 +106,7 @@ async def test_an_unregistered_provider_is_listed_off_and_turning_it_on_register
     assert (await realm.http.delete(f"{REST}/delete_account", headers=headers)).status_code == 204
     page = await admin.get(TAB, headers=HTML)
     assert 'aria-label="Enabled Delete Account: turn on"' in page.text and 'value="delete_account"' in page.text
-    await enable_events(realm)
+    await enable_admin_events(realm)
     done = await post(
         admin, "/admin/test/console/test/authentication/register-required-action", providerId="delete_account"
     )

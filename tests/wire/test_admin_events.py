@@ -4,11 +4,10 @@ list and clear them (RealmAdminResource ``admin-events``)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from admin_support import client_uuid, make_admin
+from admin_support import admin_events, client_uuid, make_admin
 from doorkeep.sessions.cleaner import clean_once
 from support import seed_user
 from wire_env import Env
@@ -22,13 +21,6 @@ async def enable(env: Env, *, details: bool = False) -> None:
     config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": details}
     response = await env.http.put(f"{REALM}/events/config", json=config, headers=await env.admin_headers())
     assert response.status_code == 204, response.text
-
-
-async def admin_events(env: Env, **params: Any) -> list[dict[str, Any]]:
-    response = await env.http.get(f"{REALM}/admin-events", params=params, headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    body: list[dict[str, Any]] = response.json()
-    return body
 
 
 async def ids(env: Env) -> tuple[str, str, str]:

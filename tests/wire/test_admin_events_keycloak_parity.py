@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from admin_support import client_uuid
+from admin_support import admin_events, client_uuid
 from doorkeep import events
 from support import seed_user
 from wire_env import Env
@@ -23,13 +23,6 @@ REALM = "/admin/realms/test"
 async def configure(env: Env, **config: Any) -> None:
     response = await env.http.put(f"{REALM}/events/config", json=config, headers=await env.admin_headers())
     assert response.status_code == 204, response.text
-
-
-async def admin_events(env: Env, **params: Any) -> list[dict[str, Any]]:
-    response = await env.http.get(f"{REALM}/admin-events", params=params, headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    body: list[dict[str, Any]] = response.json()
-    return body
 
 
 def summary(event: dict[str, Any]) -> tuple[str, str, str | None]:

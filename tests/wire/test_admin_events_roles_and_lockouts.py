@@ -6,11 +6,10 @@ user with no login failures records nothing (AttackDetectionResource.clearBruteF
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
-from admin_support import client_uuid
+from admin_support import admin_events, client_uuid, enable_admin_events
 from support import assert_error, password_grant
 from wire_env import Env
 
@@ -18,21 +17,6 @@ pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
 ATTACK = f"{REALM}/attack-detection/brute-force/users"
-
-
-async def enable_admin_events(env: Env) -> None:
-    config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
-    response = await env.http.put(f"{REALM}/events/config", json=config, headers=await env.admin_headers())
-    assert response.status_code == 204, response.text
-    cleared = await env.http.delete(f"{REALM}/admin-events", headers=await env.admin_headers())
-    assert cleared.status_code == 204, cleared.text
-
-
-async def admin_events(env: Env) -> list[dict[str, Any]]:
-    response = await env.http.get(f"{REALM}/admin-events", headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    body: list[dict[str, Any]] = response.json()
-    return body
 
 
 async def _role_id(env: Env, url: str) -> str:
@@ -49,7 +33,7 @@ async def test_writes_to_a_client_role_by_id_are_client_role_events(realm: Env) 
         assert made.status_code == 201, made.text
     boss = await _role_id(realm, f"{REALM}/clients/{app}/roles/boss")
     worker = await _role_id(realm, f"{REALM}/clients/{app}/roles/worker")
-    await enable_admin_events(realm)
+    await enable_admin_events(realm, clear=True)
     by_id = f"{REALM}/roles-by-id/{boss}"
     assert (await realm.http.put(by_id, json={"name": "boss", "description": "d"}, headers=headers)).status_code == 204
     ref = [{"id": worker}]
@@ -72,14 +56,14 @@ async def test_a_realm_role_by_id_stays_a_realm_role_event(realm: Env) -> None:
     headers = await realm.admin_headers()
     assert (await realm.http.post(f"{REALM}/roles", json={"name": "plain"}, headers=headers)).status_code == 201
     plain = await _role_id(realm, f"{REALM}/roles/plain")
-    await enable_admin_events(realm)
+    await enable_admin_events(realm, clear=True)
     assert (await realm.http.delete(f"{REALM}/roles-by-id/{plain}", headers=headers)).status_code == 204
     [event] = await admin_events(realm)
     assert (event["operationType"], event["resourceType"]) == ("DELETE", "REALM_ROLE")
 
 
 async def test_a_created_roles_event_carries_its_id_and_composite_flag(realm: Env) -> None:
-    await enable_admin_events(realm)
+    await enable_admin_events(realm, clear=True)
     headers = await realm.admin_headers()
     body = {"name": "fresh", "description": "new one", "attributes": {"k": ["v"]}}
     assert (await realm.http.post(f"{REALM}/roles", json=body, headers=headers)).status_code == 201
@@ -105,7 +89,7 @@ async def test_releasing_a_user_without_failures_records_no_event(realm: Env) ->
     user_id = found.json()[0]["id"]
     update = await realm.http.put(REALM, json={"bruteForceProtected": True, "failureFactor": 5}, headers=headers)
     assert update.status_code == 204
-    await enable_admin_events(realm)
+    await enable_admin_events(realm, clear=True)
     for target in (user_id, "no-such-user"):
         assert (await realm.http.delete(f"{ATTACK}/{target}", headers=headers)).status_code == 204
     assert await admin_events(realm) == []

@@ -10,28 +10,13 @@ from typing import Any
 
 import pytest
 
-from admin_support import client_uuid
+from admin_support import admin_events, client_uuid, enable_admin_events
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 REALM = "/admin/realms/test"
 URL = f"{REALM}/partialImport"
-
-
-async def enable_admin_events(env: Env) -> None:
-    config = {"adminEventsEnabled": True, "adminEventsDetailsEnabled": True}
-    response = await env.http.put(f"{REALM}/events/config", json=config, headers=await env.admin_headers())
-    assert response.status_code == 204, response.text
-    cleared = await env.http.delete(f"{REALM}/admin-events", headers=await env.admin_headers())
-    assert cleared.status_code == 204, cleared.text
-
-
-async def admin_events(env: Env) -> list[dict[str, Any]]:
-    response = await env.http.get(f"{REALM}/admin-events", headers=await env.admin_headers())
-    assert response.status_code == 200, response.text
-    body: list[dict[str, Any]] = response.json()
-    return body
 
 
 async def test_overwriting_built_in_clients_leaves_them_alone(realm: Env) -> None:
@@ -89,7 +74,7 @@ async def test_client_roles_of_a_client_the_import_brings_are_imported_under_tha
 
 
 async def test_each_added_resource_is_a_create_event_on_its_own_path(realm: Env) -> None:
-    await enable_admin_events(realm)
+    await enable_admin_events(realm, clear=True)
     body = {
         "clients": [{"clientId": "imported", "secret": "s3cr3t"}],
         "roles": {"realm": [{"name": "reader"}], "client": {"imported": [{"name": "operator"}]}},
@@ -121,7 +106,7 @@ async def test_overwritten_resources_are_update_events_and_skipped_ones_none(rea
     headers = await realm.admin_headers()
     body: dict[str, Any] = {"roles": {"realm": [{"name": "reader"}]}, "users": [{"username": "user-one"}]}
     assert (await realm.http.post(URL, json=body, headers=headers)).status_code == 200
-    await enable_admin_events(realm)
+    await enable_admin_events(realm, clear=True)
     skipped = await realm.http.post(URL, json={**body, "ifResourceExists": "SKIP"}, headers=headers)
     assert skipped.status_code == 200 and skipped.json()["skipped"] == 2
     assert await admin_events(realm) == []
