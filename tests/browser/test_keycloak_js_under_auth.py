@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from chromium_support import chromium_page
+from playwright.sync_api import Page
 
 from interop.server import DoorkeepProcess, free_port
 
@@ -24,8 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.interop]
 HERE = Path(__file__).parent
 DEMO = HERE.parents[1] / "examples" / "demo-realm.json"
 KEYCLOAK_JS = HERE / "node_modules" / "keycloak-js" / "lib" / "keycloak.js"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 APP = """<!DOCTYPE html><html><head><title>loading</title></head><body><pre id="out"></pre>
 <script type="module">
 import Keycloak from './keycloak.js';
@@ -77,12 +76,8 @@ def app(tmp_path: Path, server: tuple[DoorkeepProcess, int]) -> Iterator[str]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def test_keycloak_js_signs_in_and_refreshes_with_every_request_under_auth(
