@@ -1,7 +1,7 @@
 """A browser login's user session takes the id of the browser's root authentication session (the AUTH_SESSION_ID
 cookie), as Keycloak's AuthenticationProcessor.attachSession: the LOGIN event's ``sessionId`` is its ``code_id``,
 a second tab of the browser finishing the same user's login joins that session, another user's login there is
-refused; an expired or logged-out session's id is never taken again. The realm is SSOTest's
+refused with a LOGIN_ERROR ``different_user_authenticated``; an expired or logged-out session's id is never taken again. The realm is SSOTest's
 (``tests/sso_port.py``)."""
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ async def test_another_users_login_in_a_second_tab_is_refused(kc: Env) -> None:
     assert "code" in code_from(await login(kc, tab1))
     refused = await login(kc, tab2, OTHER)
     assert refused.status_code == 400 and error_page_text(refused) == DIFFERENT_USER, refused.text[:1500]
+    [error] = [e for e in await poll(kc) if e["type"] == "LOGIN_ERROR"]
+    assert error["error"] == "different_user_authenticated" and error["clientId"] == "third-party", error
+    assert error["details"]["existing_user"] == await user_id(kc, USER), error
+    assert error["details"]["username"] == OTHER and error["details"]["code_id"] == root, error
+    assert "userId" not in error and "sessionId" not in error, error  # attachSession sets them only on success
     assert await get(kc, f"/users/{await user_id(kc, OTHER)}/sessions") == []
     [session] = await get(kc, f"/users/{await user_id(kc, USER)}/sessions")
     assert session["id"] == root and list(session["clients"].values()) == [APP], session

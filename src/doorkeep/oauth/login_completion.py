@@ -61,6 +61,9 @@ async def proceed(ctx: StepContext, *, remember_me: bool = False, consented: boo
 
 
 async def _different_user(ctx: StepContext, other_id: str) -> Outcome:
+    """attachSession's refusal: LOGIN_ERROR ``different_user_authenticated`` naming the session's user by id
+    (``existing_user``), then the error page naming them by username."""
+    await login_events.different_user(ctx, other_id)
     other = await ctx.tx.users.get(other_id)
     return Refused(DIFFERENT_USER.format(other.username if other else ""))
 

@@ -130,6 +130,14 @@ async def unknown_user(site: LoginSite, username: str) -> None:
     await _login_record(site, None, username, "user_not_found", None, {})
 
 
+async def different_user(ctx: StepContext, existing_user_id: str) -> None:
+    """AuthenticationProcessor.attachSession's LOGIN_ERROR when the browser's session belongs to another user: no
+    user on the event yet (attachSession sets it only on success), the typed username, and ``existing_user``."""
+    username = ctx.request.attempted_username or ctx.user.username
+    more = {"existing_user": existing_user_id}
+    await _login_record(ctx.site, None, username, "different_user_authenticated", None, more)
+
+
 async def _login_record(
     site: LoginSite,
     user: User | None,
