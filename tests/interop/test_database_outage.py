@@ -90,6 +90,23 @@ def test_outage_answers_503_and_recovers_when_postgresql_returns(pg: ThrowawayPo
         server.stop()
 
 
+def test_the_outage_page_links_its_stylesheet_under_the_relative_path(pg: ThrowawayPostgres, tmp_path: Path) -> None:
+    """The 503 page of a browser endpoint is drawn without a realm: its stylesheet is still under /auth."""
+    server = DoorkeepProcess(tmp_path, db_url=pg.url("outage"), relative_path="/auth")
+    server.start()
+    try:
+        assert admin_token(server.base_url)[0] == 200
+        pg.pause()
+        try:
+            status, headers, body = call(f"{server.base_url}/realms/master/protocol/openid-connect/auth")
+        finally:
+            pg.resume()
+        assert status == 503 and headers["content-type"].startswith("text/html"), body
+        assert b'href="/auth/resources/console/login.css"' in body, body
+    finally:
+        server.stop()
+
+
 class TwoWorkers(MetricsServer):
     def command(self) -> list[str]:
         return [*super().command(), "--workers", "2"]

@@ -52,6 +52,7 @@ def test_query_bugs_and_constraint_violations_stay_errors() -> None:
 def test_an_upstream_back_channel_logout_gets_json_and_a_browser_logout_html() -> None:
     def answer(path: str, accept: str) -> str:
         scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"accept", accept.encode())]}
+        scope["doorkeep.base_url"] = "http://localhost:8080"  # what web.http.base_url worked out
         return unavailable_response(Request(scope)).headers["content-type"]
 
     oidc = "/realms/test/protocol/openid-connect"

@@ -146,6 +146,14 @@ async def test_a_browser_login_stays_under_auth(server: DoorkeepProcess) -> None
     assert claims(exchanged.json()["id_token"])["iss"] == issuer
 
 
+async def test_the_realm_not_found_page_links_its_stylesheet_under_auth(server: DoorkeepProcess) -> None:
+    """A page drawn before any realm is known still asks for the stylesheet under the relative path."""
+    async with httpx.AsyncClient(timeout=30) as browser:
+        page = await browser.get(f"{server.base_url}/realms/no-such-realm/protocol/openid-connect/auth")
+    assert page.status_code == 404 and "Realm does not exist." in page.text, page.text
+    assert 'href="/auth/resources/console/login.css"' in page.text, page.text
+
+
 async def test_the_admin_console_signs_in_under_auth(server: DoorkeepProcess) -> None:
     async with httpx.AsyncClient(timeout=30) as browser:
         console = await browser.get(f"{server.base_url}/admin/master/console/")

@@ -70,6 +70,12 @@ def language(
     return Language(tag, switch_links(realm, switch_to, query), resources)
 
 
+def plain(request: Request) -> Language:
+    """The language of a page drawn before any realm is known (the realm not found, the database unreachable):
+    English, no dropdown, the stylesheet under the frontend URL's path (--http-relative-path)."""
+    return Language(resources=browser_path(request, "/resources/console"))
+
+
 def current_url(request: Request) -> str:
     """This request's URL without its query, on the server's public base URL."""
     return f"{base_url(request)}{request.url.path}"

@@ -72,7 +72,7 @@ async def open_realm(request: Request) -> Realm | Response:
 
     realm = await in_transaction(request, load, write=False)
     if realm is None:
-        return html(pages.error("Doorkeep", "Realm does not exist."), 404)
+        return html(pages.error("Doorkeep", "Realm does not exist.", ui=page_locale.plain(request)), 404)
     if not is_secure(request, realm):
         return error_page(request, realm, "HTTPS required")
     if not realm.enabled:

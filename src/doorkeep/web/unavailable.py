@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from doorkeep.console import pages
+from doorkeep.web import locale as page_locale
 from doorkeep.web.http import NO_STORE, json_response
 
 log = logging.getLogger("doorkeep.web")
@@ -60,7 +61,7 @@ def unavailable_response(request: Request) -> Response:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **NO_STORE}
     path = request.url.path
     if any(part in path for part in _BROWSER) and not _wants_json(request):
-        return HTMLResponse(pages.error("Doorkeep", DESCRIPTION), 503, headers)
+        return HTMLResponse(pages.error("Doorkeep", DESCRIPTION, ui=page_locale.plain(request)), 503, headers)
     return json_response({"error": "temporarily_unavailable", "error_description": DESCRIPTION}, 503, headers)
 
 
