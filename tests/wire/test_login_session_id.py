@@ -6,14 +6,16 @@ refused with a LOGIN_ERROR ``different_user_authenticated``; an expired or logge
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
 import sso_port
 from browser_flow import code_from, start, submit
-from keycloak_port import get, poll, session_active, update_realm, user_id
+from keycloak_port import delete, get, poll, session_active, update_realm, user_id
 from login_test_realm import APP, error_page_text, is_login_page
 from login_test_realm import set_time_offset as set_offset
 from sso_port import token
@@ -124,3 +126,54 @@ async def test_a_logout_removes_the_root_so_the_next_login_in_another_tab_gets_a
     assert gone.status_code == 400 and "timed out" in (error_page_text(gone) or ""), gone.text[:1500]
     second = await token(kc.http, code_from(await login(kc, await start(kc.http, "test", APP)))["code"])
     assert second["session_state"] not in (root, first["session_state"])
+
+
+async def test_two_tabs_finishing_the_same_users_login_at_once_share_one_session(kc: Env) -> None:
+    """Both tabs find no session under the root's id and both create it: the one that meets the other's row
+    joins it, as it would have a moment later (rather than a 409). A few rounds, so the two posts overlap."""
+    for _ in range(4):
+        kc.http.cookies.clear()
+        tab1 = await start(kc.http, "test", APP)
+        tab2 = await start(kc.http, "test", "third-party")
+        root = root_id(kc)
+        done = await anyio_gather(login(kc, tab1), login(kc, tab2))
+        assert [r.status_code for r in done] == [302, 302], [r.text[:500] for r in done]
+        assert all("code" in code_from(r) for r in done), [r.headers.get("location") for r in done]
+        events = await logins(kc)
+        assert sorted((e["clientId"], e["sessionId"]) for e in events) == [(APP, root), ("third-party", root)], events
+        sessions = await get(kc, f"/users/{await user_id(kc, USER)}/sessions")
+        assert [s["id"] for s in sessions] == [root], sessions
+        assert set(sessions[0]["clients"].values()) == {APP, "third-party"}, sessions
+        await delete(kc, f"/sessions/{root}")
+
+
+async def test_two_users_finishing_logins_in_two_tabs_at_once_leave_one_session_and_a_refusal(kc: Env) -> None:
+    """The tab whose session comes second meets the other user's under the root's id: refused, as it would be a
+    moment later, with its LOGIN_ERROR."""
+    users = {await user_id(kc, USER): USER, await user_id(kc, OTHER): OTHER}
+    for _ in range(4):
+        kc.http.cookies.clear()
+        tab1 = await start(kc.http, "test", APP)
+        tab2 = await start(kc.http, "test", "third-party")
+        root = root_id(kc)
+        done = await anyio_gather(login(kc, tab1, USER), login(kc, tab2, OTHER))
+        assert sorted(r.status_code for r in done) == [302, 400], [r.text[:500] for r in done]
+        [winner] = [e for e in await poll(kc) if e["type"] == "LOGIN"]
+        assert winner["sessionId"] == root, winner
+        refused = next(r for r in done if r.status_code == 400)
+        expected = f"You are already authenticated as different user '{users[winner['userId']]}' in this session."
+        assert (error_page_text(refused) or "").startswith(expected), refused.text[:1500]
+        await delete(kc, f"/sessions/{root}")
+
+
+async def anyio_gather(*calls: Awaitable[httpx.Response]) -> list[httpx.Response]:
+    """The responses of ``calls`` run at once, in their order."""
+    results: list[httpx.Response | None] = [None] * len(calls)
+
+    async def run(i: int, call: Awaitable[httpx.Response]) -> None:
+        results[i] = await call
+
+    async with anyio.create_task_group() as group:
+        for i, call in enumerate(calls):
+            group.start_soon(run, i, call)
+    return [r for r in results if r is not None]

@@ -3,6 +3,7 @@ and a single-use authorization code (RFC 6749 §4.1.2), stored by its hash only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from doorkeep.model import ISSUER_NOTE, Client, Realm, StoredCode, User, UserSes
 from doorkeep.oauth import acr
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.auth_request import AuthRequest
-from doorkeep.sessions import service
+from doorkeep.sessions import attach, service
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -41,23 +42,14 @@ async def attach_client(
     redirect_uri = request.redirect_uri or None
     created = session is None
     if session is None:
-        session, _ = await service.start_online(
-            tx,
-            realm,
-            user,
-            client,
-            scope_param=request.scope,
-            now=now,
-            ip_address=ip_address,
-            login_username=request.attempted_username,
-            remember_me=remember_me,
-            redirect_uri=redirect_uri,
-            user_agent=user_agent,
-            session_id=new_id,
-        )
-        had_clients = False
-    else:
-        had_clients = bool(await tx.sessions.client_sessions(session.id, False))
+        start = functools.partial(_start, tx, realm, client, user, request, now, ip_address, remember_me, user_agent)
+        try:
+            session = await start(new_id)
+        except service.IdTaken as taken:  # another tab's login took the root's id first: as if a moment later
+            session = await attach.after_race(tx, realm, user.id, taken.session_id, now)
+            created = session is None
+            session = session or await start(None)
+    had_clients = not created and bool(await tx.sessions.client_sessions(session.id, False))
     notes: dict[str, object] = {"nonce": request.nonce} if request.nonce else {}
     notes.update(acr.session_notes(request, fresh_login))
     if request.issuer:  # Keycloak notes the authorization request's issuer for the logout token's iss
@@ -66,6 +58,36 @@ async def attach_client(
         notes[service.FIRST_OFFLINE_ACCESS] = "true"
     await service.add_client(
         tx, session, client, scope_param=request.scope, now=now, redirect_uri=redirect_uri, notes=notes
+    )
+    return session
+
+
+async def _start(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    request: AuthRequest,
+    now: int,
+    ip_address: str,
+    remember_me: bool,
+    user_agent: str,
+    new_id: str | None,
+) -> UserSession:
+    """A new online session (``new_id``, else a random id) with the client in it; IdTaken if ``new_id`` went."""
+    session, _ = await service.start_online(
+        tx,
+        realm,
+        user,
+        client,
+        scope_param=request.scope,
+        now=now,
+        ip_address=ip_address,
+        login_username=request.attempted_username,
+        remember_me=remember_me,
+        redirect_uri=request.redirect_uri or None,
+        user_agent=user_agent,
+        session_id=new_id,
     )
     return session
 

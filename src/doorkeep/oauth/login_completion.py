@@ -122,14 +122,25 @@ async def finish(
         notes = {**session.notes, AUTH_TIME_NOTE: str(services.clock.now())}
         await tx.sessions.update_user_session_notes(session.id, False, notes)
         session = dataclasses.replace(session, notes=notes)
+    try:
+        return await _issue(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
+    except attach.HeldByAnother as held:  # another user's login in another tab took the root's id meanwhile
+        return await _different_user(ctx, held.user_id)
+
+
+async def _issue(
+    ctx: StepContext, session: UserSession | None, remember_me: bool, consent: str, *, fresh: bool, new_id: str | None
+) -> Outcome:
+    """The code (or the device approved) in ``session``, else in a new one taking ``new_id``."""
+    request, realm, browser = ctx.request, ctx.realm, ctx.browser
     if request.device_user_code is not None:
         return await _approve_device(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
     response = await front_channel.respond(
-        tx,
-        services,
+        ctx.tx,
+        ctx.services,
         realm,
-        client,
-        user,
+        ctx.client,
+        ctx.user,
         request,
         ip_address=browser.ip_address,
         session=session,

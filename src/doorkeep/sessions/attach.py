@@ -13,6 +13,10 @@ attachSession): the one whose id is the browser's root authentication session's 
   (MultipleTabsLoginTest.testLogoutDifferentBrowserWithAuthenticationSessionStillPresent). A logout removes the
   root of its session's id (``service.remove``), which covers most of these cases before they arise.
 - A root id held by another realm's session: a new id.
+
+Two tabs finishing a login at once both find no session and both create one under the root's id; the one whose
+row comes second (PostgreSQL makes it wait for the first's commit) looks again with ``after_race`` and ends as if
+it had come a moment later: it joins the first's session, or is refused when that is another user's.
 """
 
 from __future__ import annotations
@@ -56,3 +60,20 @@ async def for_root(tx: Tx, realm: Realm, user_id: str, root_id: str | None, now:
     if await tx.sessions.get_user_session(root_id, True) is not None:
         return AttachPoint()
     return AttachPoint(new_id=root_id)
+
+
+class HeldByAnother(Exception):
+    """The root's id was taken meanwhile by another user's login: this one is refused (DIFFERENT_USER_AUTHENTICATED)."""
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(user_id)
+        self.user_id = user_id
+
+
+async def after_race(tx: Tx, realm: Realm, user_id: str, root_id: str, now: int) -> UserSession | None:
+    """Where a login goes whose new session lost the root's id to a concurrent one: the session to join, None for a
+    new session with a random id, HeldByAnother when the winner is another user."""
+    point = await for_root(tx, realm, user_id, root_id, now)
+    if point.other_user is not None:
+        raise HeldByAnother(point.other_user)
+    return point.session

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 FIRST_OFFLINE_ACCESS = "first.offline.access"
 
 
+class IdTaken(Exception):
+    """The id asked for a new user session was taken meanwhile, by a transaction that committed first."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+
+
 async def start_online(
     tx: Tx,
     realm: Realm,
@@ -42,7 +50,8 @@ async def start_online(
     session_id: str | None = None,
 ) -> tuple[UserSession, ClientSession]:
     """A new online user session (``session_id``, else a random id) with this client's session in it; ``notes``
-    are the client session's, ``session_notes`` the user session's besides its device notes."""
+    are the client session's, ``session_notes`` the user session's besides its device notes. IdTaken when
+    another transaction created ``session_id`` first (two tabs of a browser finishing a login at once)."""
     session = UserSession(
         id=session_id or str(uuid.uuid4()),
         realm_id=realm.id,
@@ -56,7 +65,10 @@ async def start_online(
         last_session_refresh=now,
         notes={**device.notes_for(user_agent), **(session_notes or {})},
     )
-    await tx.sessions.create_user_session(session)
+    if session_id is None:
+        await tx.sessions.create_user_session(session)
+    elif not await tx.sessions.create_user_session_unless_taken(session):
+        raise IdTaken(session_id)
     client_session = await add_client(
         tx, session, client, scope_param=scope_param, now=now, redirect_uri=redirect_uri, notes=notes
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import ClientSession, Consent, RefreshFamily, UserSession
@@ -100,6 +101,13 @@ class SessionRepo:
     # --- user sessions -----------------------------------------------------------------------
     async def create_user_session(self, s: UserSession) -> None:
         await self._c.execute(insert(user_sessions).values(**s.__dict__))
+
+    async def create_user_session_unless_taken(self, s: UserSession) -> bool:
+        """Create ``s`` unless its id is taken (False); on PostgreSQL a concurrent transaction creating the same
+        id is waited for, and its row, once committed, makes this one give way rather than fail."""
+        dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
+        result = await self._c.execute(dialect_insert(user_sessions).values(**s.__dict__).on_conflict_do_nothing())
+        return bool(result.rowcount)
 
     async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
         row = (await _GET_US.execute(self._c, {"sid": session_id, "off": offline})).first()
