@@ -11,12 +11,17 @@ trusted proxy gave them, then the relative path):
   scheme, host and port, in which case the request's base URL;
 * admin (the admin console's): ``--hostname-admin``, else the frontend URL.
 
+A realm's ``frontendUrl`` attribute, when it is an http(s) URL, is the frontend URL of that realm's requests
+(HostnameV2Provider.getRealmFrontUriBuilder), before ``--hostname``; the backend and admin URLs follow it where
+they follow the frontend URL.
+
 Every result drops a port that is the scheme's default (``:443`` for https, ``:80`` for http), as Keycloak does.
 The start-time checks raise ``HostnameError`` with Keycloak's messages. Pure: no web framework here.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -27,6 +32,7 @@ INVALID_ADMIN = "Provided hostname-admin is not a valid URL"
 ADMIN_NEEDS_URL = "hostname must be set to a URL when hostname-admin is set"
 DYNAMIC_WITHOUT_HOSTNAME = "hostname-backchannel-dynamic must be set to false when no hostname is provided"
 DYNAMIC_NEEDS_URL = "hostname-backchannel-dynamic must be set to false if hostname is not provided as full URL"
+INVALID_REALM_URL = "The url [Realm frontendUrl] is malformed"
 NOT_CONFIGURED = "hostname is not configured; either configure hostname, or set hostname-strict to false"
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -49,22 +55,38 @@ class Hostname:
     backchannel_dynamic: bool = False
     relative_path: str = ""
 
-    def frontend(self, origin: str) -> str:
-        """The frontend base URL for a request whose own origin (``scheme://host[:port]``) is ``origin``."""
+    def frontend(self, origin: str, realm_url: str | None = None) -> str:
+        """The frontend base URL for a request whose own origin (``scheme://host[:port]``) is ``origin``; the
+        request's realm's ``frontendUrl`` (``realm_url``, checked by ``realm_frontend``) comes before any option."""
+        if realm_url is not None:
+            return realm_url
         if self.url is not None:
             return self.url
         base = origin if self.host is None else _with_host(origin, self.host)
         return normalized(base) + self.relative_path
 
-    def backend(self, origin: str) -> str:
+    def backend(self, origin: str, realm_url: str | None = None) -> str:
         """The backchannel base URL: the request's own when dynamic and the request did not reach the frontend."""
-        if self.backchannel_dynamic and not _same_origin(self.frontend(origin), origin):
+        frontend = self.frontend(origin, realm_url)
+        if self.backchannel_dynamic and not _same_origin(frontend, origin):
             return normalized(origin) + self.relative_path
-        return self.frontend(origin)
+        return frontend
 
-    def admin(self, origin: str) -> str:
-        """The admin console's base URL."""
-        return self.admin_url if self.admin_url is not None else self.frontend(origin)
+    def admin(self, origin: str, realm_url: str | None = None) -> str:
+        """The admin console's base URL: --hostname-admin, else the frontend's."""
+        return self.admin_url if self.admin_url is not None else self.frontend(origin, realm_url)
+
+
+@functools.lru_cache(maxsize=64)
+def realm_frontend(value: str) -> str | None:
+    """A realm's ``frontendUrl`` attribute as a base URL (default port and trailing slash dropped), or None when it
+    is blank or not an http(s) URL: HostnameV2Provider then falls back to the options, as if it were unset."""
+    if not value.strip():
+        return None
+    try:
+        return _url(value, INVALID_REALM_URL)
+    except HostnameError:
+        return None
 
 
 def relative_path(value: str | None) -> str:

@@ -76,3 +76,18 @@ def test_the_admin_url_is_its_own_or_the_frontends() -> None:
 )
 def test_the_relative_path_becomes_a_prefix(given: str | None, prefix: str) -> None:
     assert hostname.relative_path(given) == prefix
+
+
+def test_a_realms_frontend_url_comes_first_and_the_others_follow_it() -> None:
+    realm = hostname.realm_frontend("https://realm.example.com:443/sso/")
+    assert realm == "https://realm.example.com/sso"
+    urls = configure("https://id.example.com", backchannel_dynamic=True)
+    assert urls.frontend(ORIGIN, realm) == realm and urls.admin(ORIGIN, realm) == realm
+    assert urls.backend(ORIGIN, realm) == "http://10.0.0.5:8080"  # dynamic: not a request to the realm's URL
+    assert urls.backend("https://realm.example.com", realm) == realm
+    assert configure("id.example.com").backend(ORIGIN, realm) == realm
+
+
+@pytest.mark.parametrize("value", ["", "  ", "realm.example.com", "ftp://realm.example.com", "https://"])
+def test_a_realm_frontend_url_that_is_no_http_url_is_passed_over(value: str) -> None:
+    assert hostname.realm_frontend(value) is None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from doorkeep.settings import Settings
-from support import seed_client, seed_realm
+from support import seed_client, seed_realm, seed_user
 from wire_env import Env, make_env
 
 pytestmark = pytest.mark.anyio
@@ -122,3 +124,45 @@ async def test_a_dynamic_backchannel_lists_backend_endpoints_on_the_requests_url
         ("device_authorization_endpoint", f"{oidc}/auth/device"),
     ]:
         assert inside[name] == front + path, name
+
+
+async def test_a_realms_frontend_url_attribute_is_its_issuer_and_its_tokens_iss(tmp_path: Path) -> None:
+    """HostnameV2Provider.getRealmFrontUriBuilder: the realm's ``frontendUrl`` (set by PUT realm) comes before
+    --hostname for that realm's requests, default port and trailing slash dropped; a value that is not an http(s)
+    URL is passed over; other realms keep the server's URL."""
+    env, _ = await env_with(tmp_path, hostname="https://id.example.com")
+    await seed_client(env.db, "test", "app")
+    await seed_user(env.db, env.clock, "test", "alice")
+    admin = await env.admin_headers()
+
+    async def frontend_url(value: str) -> tuple[str, str]:
+        put = await env.http.put("/admin/realms/test", json={"attributes": {"frontendUrl": value}}, headers=admin)
+        assert put.status_code == 204, put.text
+        doc = (await env.http.get(DISCOVERY)).json()
+        grant = {"grant_type": "password", "username": "alice", "password": "password"}
+        tokens = await env.http.post("/realms/test/protocol/openid-connect/token", data=grant, auth=("app", "secret"))
+        assert tokens.status_code == 200, tokens.text
+        return doc["issuer"], unverified_claims(tokens.json()["access_token"])["iss"]
+
+    try:
+        realm = (await env.http.get("/admin/realms/test", headers=admin)).json()
+        assert await frontend_url("https://login.example.com:443/sso/") == (
+            "https://login.example.com/sso/realms/test",
+            "https://login.example.com/sso/realms/test",
+        )
+        after = (await env.http.get("/admin/realms/test", headers=admin)).json()
+        assert after["attributes"]["frontendUrl"] == "https://login.example.com:443/sso/", after["attributes"]
+        master = (await env.http.get("/realms/master/.well-known/openid-configuration")).json()
+        assert master["issuer"] == "https://id.example.com/realms/master"
+        fallback = "https://id.example.com/realms/test"
+        assert await frontend_url("login.example.com") == (fallback, fallback)
+        assert await frontend_url("") == (fallback, fallback)
+    finally:
+        await env.http.aclose()
+        await env.db.dispose()
+    assert "frontendUrl" not in realm.get("attributes", {})
+
+
+def unverified_claims(token: str) -> dict[str, str]:
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))

@@ -11,12 +11,13 @@ endpoints, as in Java. ``testAdminUrls`` reads Keycloak's admin console index pa
 the frontend URL in the issuer, the admin URL in where the admin console sends a browser to sign in (its
 authorization endpoint and ``redirect_uri``, which keycloak-js builds from ``authUrl``).
 
+The realm ``frontendUrlRealm`` of ``addTestRealms``, with its ``frontendUrl`` attribute, is created through the
+admin API of each server that needs it (the module's servers share one database; a second creation is a 409).
+
 The start-up refusals run ``doorkeep start-dev`` with the options and read its exit and output.
 
 Not ported, with the reason:
 
-* ``testRealmFrontendUrlWithOtherUrlsSet``, ``testRealmFrontendUrl``: a realm's ``frontendUrl`` attribute, which
-  Doorkeep does not implement (its URLs follow the server options only).
 * ``testAdminLocal``: Keycloak's welcome page offering to create the first admin through ``localhost``
   (``UrlType.LOCAL_ADMIN``); Doorkeep creates the bootstrap admin from the options and has no such page.
 * ``testStrictModeMustBeDisabledWhenHostnameIsSpecified``: commented out in Keycloak.
@@ -157,6 +158,35 @@ async def test_dynamic_everything(start: StartWith) -> None:
     server = start(*hostname_options(None, None, False, False))
     await frontend_and_backend_urls(server, "master", server.base_url, server.base_url)
     await admin_urls(server, "master", server.base_url, server.base_url)
+
+
+REALM_FRONTEND_NAME = "frontendUrlRealm"
+REALM_FRONTEND_URL = "https://realmFrontend.127.0.0.1.nip.io:445"
+
+
+async def add_frontend_url_realm(server: DoorkeepProcess) -> None:
+    """addTestRealms: the realm whose ``frontendUrl`` attribute is REALM_FRONTEND_URL."""
+    realm = {"realm": REALM_FRONTEND_NAME, "enabled": True, "attributes": {"frontendUrl": REALM_FRONTEND_URL}}
+    headers = {"Authorization": f"Bearer {server.admin_token()}"}
+    async with httpx.AsyncClient(timeout=30) as http:
+        created = await http.post(f"{server.base_url}/admin/realms", json=realm, headers=headers)
+    assert created.status_code in (201, 409), created.text
+
+
+async def test_realm_frontend_url_with_other_urls_set(start: StartWith) -> None:
+    fixed_frontend_url = "https://127.0.0.1.nip.io:444"
+    fixed_admin_url = "https://admin.127.0.0.1.nip.io:445"
+    server = start(*hostname_options(fixed_frontend_url, fixed_admin_url, True, True))
+    await add_frontend_url_realm(server)
+    await frontend_and_backend_urls(server, REALM_FRONTEND_NAME, REALM_FRONTEND_URL, server.base_url)
+    await admin_urls(server, REALM_FRONTEND_NAME, REALM_FRONTEND_URL, fixed_admin_url)
+
+
+async def test_realm_frontend_url(start: StartWith) -> None:
+    server = start(*hostname_options("127.0.0.1.nip.io", None, False, True))
+    await add_frontend_url_realm(server)
+    await frontend_and_backend_urls(server, REALM_FRONTEND_NAME, REALM_FRONTEND_URL, REALM_FRONTEND_URL)
+    await admin_urls(server, REALM_FRONTEND_NAME, REALM_FRONTEND_URL, REALM_FRONTEND_URL)
 
 
 def startup_failure(

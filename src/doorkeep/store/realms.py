@@ -8,7 +8,7 @@ import dataclasses
 import functools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
@@ -121,6 +121,8 @@ class RealmRepo:
         self._c = conn
         # The realm this transaction last read by name or id: the web layer takes its browser security headers.
         self.loaded: Realm | None = None
+        # Told of every realm read by name (the web layer takes the request's realm's frontend URL).
+        self.on_load: Callable[[Realm], None] | None = None
 
     async def get(self, realm_id: str) -> Realm | None:
         row = (await self._c.execute(select(realms).where(realms.c.id == realm_id))).first()
@@ -131,6 +133,8 @@ class RealmRepo:
         if row is None:
             return None
         self.loaded = _realm(row[0], row[1], bool(row[2]), int(row[3]), int(row[4]), row[5])
+        if self.on_load is not None:
+            self.on_load(self.loaded)
         return self.loaded
 
     async def list(self) -> builtins.list[Realm]:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep import json_bytes, numbers
+from doorkeep import hostname, json_bytes, numbers
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.hostname import Hostname
 from doorkeep.model import Realm
@@ -151,12 +151,30 @@ def base_url(request: Request) -> str:
 
 def backend_url(request: Request) -> str:
     """The backchannel base URL: the request's own under --hostname-backchannel-dynamic, else the frontend's."""
-    return state(request).hostname.backend(origin(request))
+    return state(request).hostname.backend(origin(request), request.scope.get(_REALM_URL))
 
 
 def admin_url(request: Request) -> str:
     """The admin console's base URL: --hostname-admin, else the frontend's."""
-    return state(request).hostname.admin(origin(request))
+    return state(request).hostname.admin(origin(request), request.scope.get(_REALM_URL))
+
+
+_REALM_URL = "doorkeep.realm_frontend_url"  # the path's realm's frontendUrl, once that realm was read
+FRONTEND_URL = "frontendUrl"  # the realm attribute
+
+
+def adopt_realm(request: Request, realm: Realm) -> None:
+    """The realm the path names was read: its ``frontendUrl`` attribute, if any, is from now on the request's
+    frontend base URL (HostnameV2Provider takes the session context's realm's before --hostname). Nothing to do
+    for a realm without it, the common case, so the token endpoint pays one dictionary lookup."""
+    value = realm.attributes.get(FRONTEND_URL)
+    if not value or realm.name != request.path_params.get("realm"):
+        return
+    url = hostname.realm_frontend(str(value))
+    if url is None:  # Keycloak logs it and falls back to the options
+        log.warning("realm %s: frontendUrl is not a valid URL; the server's hostname is used", realm.name)
+        return
+    request.scope[_REALM_URL] = request.scope[_BASE_URL] = url
 
 
 def browser_path(request: Request, path: str) -> str:
@@ -297,6 +315,7 @@ async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *
     answer: Exception | None = None
     result: T | None = None
     async with state(request).db.transaction(write=write) as tx:
+        tx.realms.on_load = functools.partial(adopt_realm, request)
         try:
             result = await work(tx)
         except (OAuthError, AdminError, BearerError) as err:
