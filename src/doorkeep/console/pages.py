@@ -307,10 +307,14 @@ def register(
     email_as_username: bool,
     login_url: str,
     extra: list[dict[str, str]] | None = None,
+    email_shown: bool = True,
+    labels: dict[str, str] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """register.ftl: the values typed (never the passwords) and the first error of each field; ``extra``: the
-    declared attributes' fields (``users.declared.form_fields``; a read-only one rendered ``disabled``)."""
+    declared attributes' fields (``users.declared.form_fields``; a read-only one rendered ``disabled``);
+    ``email_shown``: false where the user may not see the e-mail; ``labels``: the root fields' labels where the
+    user profile names them (else the page's own)."""
     return render(
         "login/register.html",
         title=ui.text("registerTitle"),
@@ -320,6 +324,8 @@ def register(
         values=values,
         errors=errors,
         email_as_username=email_as_username,
+        email_shown=email_shown,
+        labels=labels or {},
         login_url=login_url,
         extra=extra or [],
         ui=ui,

@@ -1,12 +1,15 @@
 """Self-registration: Keycloak's registration form (register.ftl) and its form actions.
 
 RegistrationUserCreation validates the user profile's REGISTRATION context (username unless the e-mail is
-the username, e-mail, first and last name: all required; the declared attributes the user may edit, as
-``users.declared`` validates them), RegistrationPassword the password and its
+the username; the e-mail, required unless the realm's configuration makes it optional or not the user's to
+write; first and last name as the configuration declares them; the declared attributes the user may edit, as
+``users.declared`` validates them) as the configuration stands for the client scopes the authorization
+request asks for (``declared.for_scopes``), RegistrationPassword the password and its
 confirmation and the realm's policy; every action validates, and the first failing one names the
 REGISTER_ERROR (``email_in_use``, ``username_in_use``, else ``invalid_registration``), the page showing the
 first error of each field (FormAuthenticationFlow.processAction). On success the user is created enabled
-with the realm's default roles and groups, REGISTER is recorded, and the login finishes as any other: a
+with the realm's default roles and groups (and, under ``unmanagedAttributePolicy`` ENABLED, the undeclared
+attributes the form posted), REGISTER is recorded, and the login finishes as any other: a
 fresh session and a code back to the client (LOGIN).
 
 A tab that already has a user (the "Forgot Password?" form chose one: ``reset_credentials.fork``) gets no
@@ -22,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_events, login_outcomes, reset_credentials
+from doorkeep.oauth import login_completion, login_events, login_outcomes, reset_credentials, scopes
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
-from doorkeep.users import declared, profile
+from doorkeep.users import declared, profile, unmanaged
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
 
@@ -43,17 +46,55 @@ USERNAME_EXISTS, EMAIL_EXISTS = "usernameExistsMessage", "emailExistsMessage"
 PASSWORD_MISSING = "Please specify password."  # missingPasswordMessage
 PASSWORD_CONFIRM = "Password confirmation doesn't match."  # invalidPasswordConfirmMessage
 EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
+REG = declared.REGISTRATION
 
 
 def _error(field: str, key: str) -> dict[str, Any]:
     return {"field": field, "errorMessage": key, "params": [field]}
 
 
+async def requested_scopes(tx: Tx, client: Client, request: AuthRequest) -> frozenset[str]:
+    """The client scopes the authentication requests: the client's default ones and the optional ones its
+    ``scope`` names (what the user profile's selector and required scopes are matched against)."""
+    asked = set(scopes.split(request.scope))
+    linked = await scopes.client_scopes(tx, client)
+    return frozenset(scope.name for scope, default in linked if default or scope.name in asked)
+
+
+def profile_config(realm: Realm, requested: frozenset[str]) -> dict[str, Any]:
+    """The realm's user profile configuration as this registration sees it (``declared.for_scopes``)."""
+    return declared.for_scopes(up_config.config_of(realm), requested)
+
+
+def email_shown(realm: Realm, config: dict[str, Any]) -> bool:
+    """register.ftl shows the e-mail where it is the username, else where the user may write it (the
+    registration form leaves out a read-only attribute)."""
+    attribute = _email_attribute(config)
+    return realm.registration_email_as_username or attribute is None or declared.can_edit(attribute, REG)
+
+
+def _email_attribute(config: dict[str, Any]) -> dict[str, Any] | None:
+    return next((a for a in config.get("attributes") or [] if a.get("name") == "email"), None)
+
+
+def _email_rules(realm: Realm, config: dict[str, Any]) -> tuple[bool, bool]:
+    """(editable, required) of the e-mail at registration: always both where it is the username; else as the
+    configuration declares it (no declaration: Keycloak's default, both), required only where editable
+    (AttributeRequiredByMetadataValidator skips an attribute the user may not write)."""
+    attribute = _email_attribute(config)
+    if realm.registration_email_as_username or attribute is None:
+        return True, True
+    editable = declared.can_edit(attribute, REG)
+    required = attribute.get("required") is not None and declared.is_required(attribute, REG)
+    return editable, editable and required
+
+
 async def _profile_errors(
-    tx: Tx, realm: Realm, username: str, email: str, names: dict[str, str]
+    tx: Tx, realm: Realm, config: dict[str, Any], username: str, email: str, names: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The REGISTRATION context's validators, attribute by attribute (username, email, firstName, lastName)."""
     found: list[dict[str, Any]] = []
+    email_required = _email_rules(realm, config)[1]
     if not realm.registration_email_as_username:
         if not username.strip():
             found.append(_error("username", "missingUsernameMessage"))
@@ -62,12 +103,12 @@ async def _profile_errors(
         elif await tx.users.get_by_username(realm.id, username.strip().lower()) is not None:
             found.append(_error("username", USERNAME_EXISTS))
     if not email.strip():
-        found.append(_error("email", "missingEmailMessage"))
+        if email_required:
+            found.append(_error("email", "missingEmailMessage"))
     elif (bad := profile.check_email(email)) is not None:
         found.append(bad)
     elif await _email_taken(tx, realm, email.strip().lower()):
         found.append(_error("email", EMAIL_EXISTS))
-    config = up_config.config_of(realm)
     for name in ("firstName", "lastName"):  # as the realm's user profile declares them
         found.extend(declared.root_errors(config, declared.REGISTRATION, name, names[name]))
     return found
@@ -110,13 +151,15 @@ async def register(
     locale: str | None = None,
 ) -> login_outcomes.Outcome:
     """The registration form's POST: validate everything, then create, record and log the user in."""
+    config = profile_config(realm, await requested_scopes(tx, client, request))
     typed = {name: form.get(name) or "" for name in PROFILE_FIELDS}
+    if not _email_rules(realm, config)[0]:
+        typed["email"] = ""  # an e-mail the user may not write is never read from the form
     if realm.registration_email_as_username:
         typed["username"] = typed["email"]
     username = typed["username"].strip().lower()
     email = typed["email"].strip().lower()
-    found = await _profile_errors(tx, realm, typed["username"], typed["email"], typed)
-    config = up_config.config_of(realm)  # the declared attributes the form shows
+    found = await _profile_errors(tx, realm, config, typed["username"], typed["email"], typed)
     sent = declared.from_form(config, declared.REGISTRATION, form.get)
     chosen = declared.values(config, declared.REGISTRATION, sent, None)
     found.extend(declared.errors(config, declared.REGISTRATION, chosen, None))
@@ -144,8 +187,9 @@ async def register(
         error = "email_in_use" if EMAIL_EXISTS in keys else "username_in_use" if USERNAME_EXISTS in keys else None
         await _record(tx, services, realm, client, browser, details, None, error or "invalid_registration")
         return login_outcomes.NeedRegistration(typed, shown)
+    extra = _unmanaged(realm, form)
     candidate = dataclasses.replace(
-        candidate, attributes=declared.written(config, declared.REGISTRATION, chosen, {}, None)
+        candidate, attributes=declared.written(config, declared.REGISTRATION, chosen, extra, None)
     )
     user = await _create(tx, services, realm, candidate, typed, password, locale)
     # RegistrationUserCreation.success: the event names the username and e-mail as typed.
@@ -154,6 +198,22 @@ async def register(
     await _record(tx, services, realm, client, browser, typed_details, user, None)
     fresh = dataclasses.replace(request, user_session_id=None, sso_login=False)
     return await login_completion.proceed(StepContext(tx, services, realm, client, fresh, user, browser))
+
+
+FORM_FIELDS = frozenset({*PROFILE_FIELDS, "password", "password-confirm", "register", "locale"})
+"""register.ftl's own inputs, never unmanaged attributes (nor is a password ever stored as one)."""
+
+
+def _unmanaged(realm: Realm, form: Form) -> dict[str, Any]:
+    """The unmanaged attributes the form posted, kept where the realm's policy lets the user write them
+    (ENABLED: DefaultAttributes.normalizeAttributes keeps every attribute sent in the REGISTRATION context)."""
+    if not up_config.enforced(realm):
+        return {}
+    policy = up_config.unmanaged_policy(realm)
+    posted = {k: form.get(k) or "" for k in form.keys() if k not in FORM_FIELDS}  # noqa: SIM118 (a Form)
+    declared_all = up_config.config_of(realm)  # an attribute no requested scope selects is still not unmanaged
+    found = {k: [v for v in form.all(k) if v.strip()] for k in unmanaged.posted(declared_all, policy, REG, posted)}
+    return {k: v for k, v in found.items() if v}  # DefaultUserProfile stores no blank value
 
 
 async def other_user(

@@ -7,7 +7,7 @@ UPConfig other than username, email, firstName and lastName (whose rules live in
 ``permissions.edit`` names the context's role, viewable when ``permissions.view`` does or it is editable (no
 permissions: neither); required when ``required`` names the role or no role and no scope at all (never for a
 service account). Required scopes and ``selector`` scopes depend on the client scopes an authentication
-requests; Doorkeep does not track those for the profile, so an attribute required only by scope is optional,
+requests; only registration knows them (``for_scopes``): elsewhere an attribute required only by scope is optional,
 and a selector never hides an attribute.
 
 ``values`` is DefaultAttributes.normalizeAttributes (a value not sent is the user's own where the context may
@@ -207,14 +207,15 @@ def metadata(config: dict[str, Any], context: str, *, service_account: bool = Fa
 def form_fields(config: dict[str, Any], context: str) -> list[dict[str, str]]:
     """The declared attributes a form of the user's shows (those the user may view), each with its label (the
     display name, ``${key}`` left for the page to resolve), ``readonly`` ("true" where the user may not edit
-    it: user-profile-commons.ftl renders it ``disabled`` with its value, "" otherwise) and, for the first
+    it: user-profile-commons.ftl renders it ``disabled`` with its value, "" otherwise; the REGISTRATION form
+    shows no read-only attribute at all) and, for the first
     attribute of a group, the group's header (user-profile-commons.ftl's group headers)."""
     groups = {g.get("name"): g for g in config.get("groups") or []}
     out: list[dict[str, str]] = []
     last: str | None = None
     for attribute in custom(config):
-        if not can_view(attribute, context):
-            continue
+        if not can_view(attribute, context) or (context == REGISTRATION and not can_edit(attribute, context)):
+            continue  # the registration form leaves out what the user may not write (it has no value yet)
         group = attribute.get("group")
         header = ""
         if group is not None and group != last:
@@ -258,3 +259,25 @@ def shown_values(config: dict[str, Any], context: str, attributes: dict[str, Any
         if field["readonly"] and found:
             out[field["name"]] = found[0]
     return out
+
+
+# --- the client scopes an authentication requests (AttributeMetadata's selector and required scopes) ----------
+def for_scopes(config: dict[str, Any], scopes: frozenset[str]) -> dict[str, Any]:
+    """The configuration as an authentication requesting the client scopes ``scopes`` sees it
+    (DeclarativeUserProfileProvider's requestedScopePredicate): an attribute whose ``selector.scopes`` names none
+    of them is left out (neither shown nor validated nor written); a ``required`` naming scopes holds only where
+    one of them is requested (then for its roles, as any other), else the attribute is optional."""
+    out: list[dict[str, Any]] = []
+    for attribute in config.get("attributes") or []:
+        selector = (attribute.get("selector") or {}).get("scopes") or []
+        if selector and not scopes.intersection(selector):
+            continue
+        required = attribute.get("required")
+        needed = (required or {}).get("scopes") or []
+        if needed:
+            kept = {k: v for k, v in required.items() if k != "scopes"}
+            attribute = {**attribute, "required": kept if scopes.intersection(needed) else None}
+            if attribute["required"] is None:
+                del attribute["required"]
+        out.append(attribute)
+    return {**config, "attributes": out}

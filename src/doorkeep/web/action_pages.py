@@ -6,6 +6,8 @@ Keycloak's ``url.loginAction`` / ``url.registrationAction``); ``back`` is regist
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -13,7 +15,7 @@ from doorkeep.admin import user_profile as up_config
 from doorkeep.console import pages
 from doorkeep.console.i18n import Language
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import login_outcomes
+from doorkeep.oauth import login_outcomes, registration
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.users import account_profile, declared, unmanaged
 from doorkeep.users.account import effective_url
@@ -34,8 +36,10 @@ def page(
     *,
     target: str,
     back: str,
+    scopes: frozenset[str] = frozenset(),
 ) -> str:
-    """The page ``outcome`` asks for, its form posting to ``target`` (see the module's docstring)."""
+    """The page ``outcome`` asks for, its form posting to ``target`` (see the module's docstring); ``scopes``:
+    the client scopes the authentication requests, which decide the registration form's declared attributes."""
     shown = realm.display_name or realm.name
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, target, token, outcome.label, ui=ui)
@@ -58,6 +62,7 @@ def page(
             lists=outcome.lists,
             ui=ui,
         )
+    config = registration.profile_config(realm, scopes)
     return pages.register(
         shown,
         target,
@@ -66,9 +71,22 @@ def page(
         outcome.errors,
         email_as_username=realm.registration_email_as_username,
         login_url=back,
-        extra=declared.form_fields(up_config.config_of(realm), declared.REGISTRATION),
+        extra=declared.form_fields(config, declared.REGISTRATION),
+        email_shown=registration.email_shown(realm, config),
+        labels=_root_labels(config, ui),
         ui=ui,
     )
+
+
+def _root_labels(config: dict[str, Any], ui: Language) -> dict[str, str]:
+    """register.ftl's labels of the root attributes the configuration declares: the display name (a ``${key}``
+    in the page's language), else the attribute's name (AttributeMetadata.getAttributeDisplayName)."""
+    out: dict[str, str] = {}
+    for attribute in config.get("attributes") or []:
+        if attribute.get("name") in declared.ROOT:
+            label = declared.display_name(attribute)
+            out[attribute["name"]] = ui.text(label[2:-1]) if label.startswith("${") and label.endswith("}") else label
+    return out
 
 
 def _profile_fields(realm: Realm, attributes: dict[str, list[str]]) -> list[dict[str, str]]:

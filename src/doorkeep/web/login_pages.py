@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import client_data, login_outcomes, login_tabs, redirect_uris, required_actions
+from doorkeep.oauth import client_data, login_outcomes, login_tabs, redirect_uris, registration, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, Waiting
@@ -250,7 +250,10 @@ async def page_body(
         action = "registration" if isinstance(outcome, login_outcomes.NeedRegistration) else "required-action"
         target = step_url(request, realm, action, tab, client)
         back = redirect_uris.with_params(action_url(request, realm, "authenticate"), tab_params(tab, client))
-        return action_pages.page(request, realm, outcome, token, ui, target=target, back=back)
+        asked = frozenset[str]()
+        if isinstance(outcome, login_outcomes.NeedRegistration):
+            asked = await registration.requested_scopes(tx, client, waiting.request)
+        return action_pages.page(request, realm, outcome, token, ui, target=target, back=back, scopes=asked)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(
