@@ -268,19 +268,30 @@ def es256_refresh(server: Server, plan: Plan, workdir: Path, primitives: dict[st
             client_id="bench-app",
             client_secret=CC_SECRET,
         )
+        raw_dir = workdir / "raw"
+        raw = stack.Stack(CC_SECRET, SERVER_CORE, raw_dir, app="raw_app")
+        started.callback(raw.stop)
+        raw_body = _form(
+            grant_type="refresh_token",
+            refresh_token=(raw_dir / "stack.db.refresh").read_text(),
+            client_id="bench-app",
+            client_secret=CC_SECRET,
+        )
         bare = stack.Bare(SERVER_CORE)
         started.callback(bare.stop)
-        results, least_runs, bare_runs = _alternate(
+        results, least_runs, raw_runs, bare_runs = _alternate(
             plan,
             [
                 lambda: _fixed(_token_url(server.base_url, ES_REALM), body, plan),
                 lambda: _fixed(f"{least.base_url}/refresh-es256", ceiling_body, plan),
+                lambda: _fixed(f"{raw.base_url}/refresh-es256", raw_body, plan),
                 lambda: _fixed(f"{bare.base_url}/token", body, plan),
             ],
         )
     seconds = floor.refresh_floor(primitives, "ES256")
     _row("SQLite ES256 realm refresh, rotation off", results, 1 / seconds, "of the ES256 floor")
     _row("the stack's ceiling for this refresh (bench/stack_app.py)", least_runs, 1 / seconds, "of the ES256 floor")
+    _row("  the same without Starlette (stack_app.raw_app)", raw_runs, 1 / seconds, "of the ES256 floor")
     # What a request costs before any endpoint work, plus the floor's cryptography: the best any Python
     # endpoint served by uvicorn can do, with no form, no SQL, no claims and no JSON of its own.
     bare_rate = _row("uvicorn alone, a constant answer (bench/bare_app.py)", bare_runs)

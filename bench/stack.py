@@ -15,10 +15,12 @@ HERE = Path(__file__).resolve().parent
 class Stack(Listener):
     """The minimal token endpoint listening on 127.0.0.1, pinned to ``core``; stopped by its own PID."""
 
-    def __init__(self, client_secret: str, core: str | None, workdir: Path) -> None:
+    def __init__(self, client_secret: str, core: str | None, workdir: Path, app: str = "app") -> None:
+        """``app``: ``app`` (Starlette) or ``raw_app`` (the same endpoints as a bare ASGI callable)."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "uvicorn", "stack_app:app", "--app-dir", str(HERE)]
+        workdir.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "uvicorn", f"stack_app:{app}", "--app-dir", str(HERE)]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop", "--http", "httptools"]
         command += ["--no-access-log", "--log-level", "warning"]
         env = {**os.environ, "STACK_DB": str(workdir / "stack.db"), "STACK_SECRET": client_secret}
