@@ -63,6 +63,15 @@ def value(page: httpx.Response, name: str) -> str:
     return html.unescape(found[1])
 
 
+async def assert_refused(kc: Env, page: httpx.Response, shown: dict[str, str], field: str, error: str) -> None:
+    """The update-profile form again, keeping what was posted (``shown``), with ``error`` under ``field`` and
+    no event recorded."""
+    assert is_update_profile_page(page)
+    assert {name: value(page, name) for name in shown} == shown
+    assert input_error(page, field) == error
+    assert await poll(kc) == []
+
+
 def input_error(page: httpx.Response, name: str) -> str | None:
     """``getInputErrors().getFirstNameError()`` and the like."""
     found = re.search(rf'<span id="input-error-{name.lower()}"[^>]*>([^<]*)</span>', page.text)
