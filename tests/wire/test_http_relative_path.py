@@ -180,3 +180,34 @@ async def test_requests_outside_auth_are_not_found_and_the_root_redirects_into_i
     assert outside[0].json()["error"] == "Unable to find matching target resource method"
     assert home.status_code == 302 and home.headers["location"] == "/auth/"
     assert health.status_code == 200 and health.json()["status"] == "UP"
+
+
+async def _raw_status(base_url: str, method: str, target: str) -> int:
+    """The status of a request whose target is sent as written (an HTTP client would remove dot segments)."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    async with await anyio.connect_tcp(host, port) as stream:
+        head = f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        await stream.send(head.encode())
+        answer = b""
+        while b"\r\n" not in answer:
+            answer += await stream.receive()
+    return int(answer.split(b" ", 2)[1])
+
+
+async def test_paths_that_leave_or_mimic_the_prefix_are_not_served(server: DoorkeepProcess) -> None:
+    """Hostile spellings of the prefix: dot segments out of it, its case changed, a doubled slash. None may
+    reach a route from outside /auth or by a route's name without the prefix."""
+    root = server.base_url.removesuffix("/auth")
+    token = f"/realms/{REALM}/protocol/openid-connect/token"
+    targets = [
+        ("GET", f"/auth/../realms/{REALM}/protocol/openid-connect/certs"),
+        ("GET", "/auth/../admin/master/console/"),
+        ("GET", f"/AUTH/realms/{REALM}"),
+        ("GET", f"//auth/realms/{REALM}"),
+        ("POST", f"/auth/..{token}"),
+        ("POST", f"/Auth{token}"),
+    ]
+    statuses = [await _raw_status(root, method, target) for method, target in targets]
+    assert statuses == [404] * len(targets), list(zip(targets, statuses, strict=True))
+    assert await _raw_status(root, "GET", f"/auth/realms/{REALM}") == 200  # the same server serves the prefix
