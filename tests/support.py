@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import uuid
 from typing import Any
@@ -181,3 +182,10 @@ def assert_error(response: httpx.Response, status: int, error: str, description:
     assert body["error"] == error, body
     if description is not None:
         assert body["error_description"] == description, body
+
+
+def auth_session_id(cookie: object) -> str:
+    """The root authentication session an AUTH_SESSION_ID cookie names: base64url of ``id.signature``, as
+    Keycloak's AuthenticationSessionManager.signAndEncodeToBase64AuthSessionId writes it."""
+    text = str(cookie)
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode().rpartition(".")[0]

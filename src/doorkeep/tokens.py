@@ -6,6 +6,9 @@ Signature and type checks live here; session checks live in the grants.
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
+import hmac
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -86,6 +89,10 @@ def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
 def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Header and claims of a compact JWS without checking anything, or None if it is not one."""
     parts = token.split(".")
@@ -131,6 +138,27 @@ class TokenCodec:
     async def sign_internal(self, tx: Tx, realm_id: str, claims: dict[str, Any], now: int) -> str:
         """Refresh and offline tokens: HS512 with the realm's HMAC key."""
         return await self.sign(tx, realm_id, claims, HMAC_ALG, now)
+
+    async def sign_id(self, tx: Tx, realm_id: str, value: str, now: int) -> str:
+        """AuthenticationSessionManager.signAndEncodeToBase64AuthSessionId: base64url of ``value.signature``, the
+        signature HMAC-SHA512 with the realm's active HMAC key (Keycloak's internal signature algorithm)."""
+        key = await self.keyring.signing_key(tx, realm_id, HMAC_ALG, now)
+        signature = _b64encode(hmac.new(key.signing, value.encode(), hashlib.sha512).digest())
+        return _b64encode(f"{value}.{signature}".encode())
+
+    async def signed_id(self, tx: Tx, realm_id: str, encoded: str, now: int) -> str | None:
+        """decodeBase64AndValidateSignature: the value ``sign_id`` signed, or None for anything else (a bare id,
+        another realm's or a rotated-out key's signature, junk)."""
+        try:
+            decoded = _b64decode(encoded).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        value, dot, signature = decoded.rpartition(".")
+        if not dot or not value:
+            return None
+        key = await self.keyring.signing_key(tx, realm_id, HMAC_ALG, now)
+        expected = _b64encode(hmac.new(key.signing, value.encode(), hashlib.sha512).digest())
+        return value if hmac.compare_digest(expected.encode(), signature.encode()) else None
 
     async def verify(self, tx: Tx, realm_id: str, token: str, *, internal: bool) -> dict[str, Any] | None:
         """The claims if the signature checks out with a key of this realm, else None.

@@ -6,6 +6,7 @@ refused with a LOGIN_ERROR ``different_user_authenticated``; an expired or logge
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Awaitable
 from typing import Any
 
@@ -14,11 +15,12 @@ import httpx
 import pytest
 
 import sso_port
-from browser_flow import code_from, start, submit
+from browser_flow import code_from, form_action, form_fields, start, submit
 from keycloak_port import delete, get, poll, session_active, update_realm, user_id
-from login_test_realm import APP, error_page_text, is_login_page
+from login_test_realm import APP, COOKIE_NOT_FOUND, error_page_text, is_login_page
 from login_test_realm import set_time_offset as set_offset
 from sso_port import token
+from support import auth_session_id
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -31,7 +33,7 @@ def root_id(kc: Env) -> str:
     """The AUTH_SESSION_ID cookie: the browser's root authentication session."""
     value = kc.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
     assert value, kc.http.cookies
-    return str(value)
+    return auth_session_id(value)
 
 
 async def login(kc: Env, page: httpx.Response, username: str = USER) -> httpx.Response:
@@ -177,3 +179,25 @@ async def anyio_gather(*calls: Awaitable[httpx.Response]) -> list[httpx.Response
         for i, call in enumerate(calls):
             group.start_soon(run, i, call)
     return [r for r in results if r is not None]
+
+
+async def test_the_sid_a_client_sees_does_not_open_the_browsers_pending_logins(kc: Env) -> None:
+    """Hostile: the root's id is the session's, so every client learns it (``session_state``, ``sid``). Set as
+    the AUTH_SESSION_ID cookie in another browser, bare or with a made-up signature, it must not reach the
+    victim's pending tab: Keycloak signs the cookie, and a cookie without a valid signature is no cookie."""
+    tab1 = await start(kc.http, "test", APP)
+    tab2 = await start(kc.http, "test", "third-party")
+    sid = (await token(kc.http, code_from(await login(kc, tab1))["code"]))["session_state"]
+    forged = base64.urlsafe_b64encode(f"{sid}.AAAA".encode()).rstrip(b"=").decode()
+    for cookie in (sid, forged):
+        async with sso_port.browser(kc) as attacker:
+            fields = {**form_fields(tab2.text), "username": OTHER}
+            page = await attacker.post(
+                form_action(tab2.text), data=fields, headers={"Cookie": f"AUTH_SESSION_ID={cookie}"}
+            )
+        assert page.status_code == 400 and error_page_text(page) == COOKIE_NOT_FOUND, page.text[:1500]
+        assert USER not in page.text
+    errors = [e for e in await poll(kc) if e["type"] == "LOGIN_ERROR"]
+    assert [(e["error"], e.get("userId"), e.get("sessionId")) for e in errors] == [("cookie_not_found", None, None)] * 2
+    [session] = await get(kc, f"/users/{await user_id(kc, USER)}/sessions")
+    assert session["id"] == sid and list(session["clients"].values()) == [APP], session

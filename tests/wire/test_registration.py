@@ -13,7 +13,7 @@ import pytest
 
 from browser_flow import REDIRECT, code_from, exchange, form_action, form_fields, start, submit_forged
 from doorkeep.model import Group
-from support import seed_client, seed_realm, seed_user, update_realm
+from support import auth_session_id, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -134,7 +134,7 @@ async def test_register_error_and_register_carry_the_logins_code_id(realm: Env) 
     login-actions event as ``code_id``: REGISTER_ERROR and the REGISTER of the same form both name it, and the new
     user's session takes it (AuthenticationProcessor.attachSession)."""
     page = await register(realm, await open_form(realm), username="user1")
-    login_id = realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
+    login_id = auth_session_id(realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/"))
     assert login_id
     [refused] = await events(realm, "REGISTER_ERROR")
     assert refused.details["code_id"] == login_id, refused.details

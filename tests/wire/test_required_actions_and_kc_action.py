@@ -15,7 +15,7 @@ import pytest
 
 from browser_flow import code_from, form_action, form_fields, login, start, submit
 from doorkeep.realms import required_actions as registered
-from support import password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
+from support import auth_session_id, password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -105,7 +105,7 @@ async def test_terms_accepted_stores_the_time_and_declined_sends_access_denied(r
     await update_user(realm.db, "test", "user1", required_actions=("TERMS_AND_CONDITIONS",))
     page = await password_page(realm)
     assert 'id="kc-terms-form"' in page.text
-    login_id = realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
+    login_id = auth_session_id(realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/"))
     declined = await realm.http.post(form_action(page.text), data={**form_fields(page.text), "cancel": "Decline"})
     params = code_from(declined)
     assert (params["error"], params["error_description"]) == ("access_denied", "termsAndConditionsDeclined")
@@ -116,7 +116,7 @@ async def test_terms_accepted_stores_the_time_and_declined_sends_access_denied(r
     assert login_id and event.details["code_id"] == login_id, event.details
     assert "terms_and_conditions" not in (await stored(realm, "user1")).attributes
     page = await password_page(realm)
-    login_id = realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/")
+    login_id = auth_session_id(realm.http.cookies.get("AUTH_SESSION_ID", path="/realms/test/"))
     accepted = await realm.http.post(form_action(page.text), data={**form_fields(page.text), "accept": "Accept"})
     assert "code" in code_from(accepted)
     user = await stored(realm, "user1")

@@ -244,7 +244,7 @@ async def _confirm(
             display(realm), ui.text("confirmExecutionOfActions"), action_uri=proceed, required_actions=named, ui=ui
         )
     response = html(body)
-    set_auth_cookie(response, request, realm, auth_session)
+    await set_auth_cookie(response, request, tx, realm, auth_session)
     return response
 
 

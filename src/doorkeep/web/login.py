@@ -36,6 +36,7 @@ from doorkeep.web.login_pages import (
     EXECUTION,
     NO_BACK,
     TAB_ID,
+    auth_root,
     browser,
     current_tab,
     error_page,
@@ -161,16 +162,17 @@ async def _action(request: Request, action: str) -> Response:
         return opened
     realm, form = opened
     services, code = state(request).services, session_code(request, form)
-    tab = (request.cookies.get(sso.AUTH_COOKIE, ""), request.query_params.get(TAB_ID))
+    tab_id = request.query_params.get(TAB_ID)
     execution = request.query_params.get(EXECUTION)
     verdict = None
     if action == "authenticate":  # the password is hashed outside the write transaction (L5)
         username, password = form.get("username") or "", form.get("password") or ""
-        verdict = await in_transaction(
-            request,
-            lambda tx: login_password.precheck(tx, realm, tab, code, username, password, services.clock.now()),
-            write=False,
-        )
+
+        async def precheck(tx: Tx) -> tuple[str, bool] | None:
+            tab = (await auth_root(request, tx, realm) or "", tab_id)
+            return await login_password.precheck(tx, realm, tab, code, username, password, services.clock.now())
+
+        verdict = await in_transaction(request, precheck, write=False)
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
@@ -179,7 +181,7 @@ async def _action(request: Request, action: str) -> Response:
             answered = await login_tabs.already_logged_in(request, tx, realm, action, auth_session)
             if answered is not None:
                 return answered
-        if sso.AUTH_COOKIE not in request.cookies:  # nothing to restart the login from
+        if await auth_root(request, tx, realm) is None:  # nothing (signed) to restart the login from
             return await cookie_not_found(request, tx, realm)
         posted = await login_actions.check(tx, services, realm, action, auth_session, code, execution)
         if isinstance(posted, Expired):  # SessionCodeChecks: restarted, as from KC_RESTART

@@ -123,9 +123,25 @@ def session_code(request: Request, form: Form) -> str:
     return request.query_params.get("session_code") or form.get("session_code") or ""
 
 
-def set_auth_cookie(response: Response, request: Request, realm: Realm, auth_session: AuthSession) -> None:
-    """AUTH_SESSION_ID: the browser's root authentication session, for the realm's path only."""
-    cookies.write(request, response, realm, cookies.AUTH_SESSION_ID, auth_session.root)
+async def set_auth_cookie(
+    response: Response, request: Request, tx: Tx, realm: Realm, auth_session: AuthSession
+) -> None:
+    """AUTH_SESSION_ID: the browser's root authentication session, for the realm's path only, signed as
+    Keycloak signs it (AuthenticationSessionManager.setAuthSessionCookie). The root's id is the user session's
+    too, which every client sees as ``sid``: unsigned, knowing a ``sid`` would be enough to name the root."""
+    now = state(request).services.clock.now()
+    value = await state(request).services.codec.sign_id(tx, realm.id, auth_session.root, now)
+    cookies.write(request, response, realm, cookies.AUTH_SESSION_ID, value)
+
+
+async def auth_root(request: Request, tx: Tx, realm: Realm) -> str | None:
+    """The root authentication session the AUTH_SESSION_ID cookie names, when its signature holds; a cookie
+    without one counts as none (AuthenticationSessionManager.getAuthSessionCookies)."""
+    cookie = request.cookies.get(sso.AUTH_COOKIE)
+    if not cookie:
+        return None
+    now = state(request).services.clock.now()
+    return await state(request).services.codec.signed_id(tx, realm.id, cookie, now)
 
 
 async def current_tab(
@@ -133,7 +149,7 @@ async def current_tab(
 ) -> AuthSession | None:
     """The login of this tab: the tab ``tab_id`` (the URL's, unless given) of the root authentication session
     AUTH_SESSION_ID names; without a tab id, its tab whose form code is ``code``, else its tab opened last."""
-    root = request.cookies.get(sso.AUTH_COOKIE)
+    root = await auth_root(request, tx, realm)
     if not root:
         return None
     return await tx.flows.get_tab(realm.id, root, tab_id or request.query_params.get(TAB_ID), code)
@@ -142,7 +158,7 @@ async def current_tab(
 async def root_for_new_tab(request: Request, tx: Tx, realm: Realm) -> str:
     """The root authentication session a new tab joins (``oauth.login_tabs.root_for_new_tab``): the
     AUTH_SESSION_ID cookie's, at most ``--spi-authentication-sessions-infinispan-auth-sessions-limit`` tabs."""
-    cookie = request.cookies.get(sso.AUTH_COOKIE)
+    cookie = await auth_root(request, tx, realm)
     return await login_tabs.root_for_new_tab(tx, realm, cookie, state(request).settings.auth_sessions_limit)
 
 

@@ -35,6 +35,7 @@ from doorkeep.web.http import base_url, issuer, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     action_url,
+    auth_root,
     display,
     error_page,
     html,
@@ -168,7 +169,7 @@ async def _respond(
     switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
     ui = page_locale.language(request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to)
     response = html(await page_body(request, tx, realm, client, outcome, waiting, ui), 200)
-    set_auth_cookie(response, request, realm, waiting.auth_session)
+    await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
     if waiting.mail_to and waiting.user is not None:
         await verify_email.send(
             request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, response
@@ -257,7 +258,7 @@ async def login_over(
     the user logged in meanwhile) it stays."""
     if auth_session is not None:
         await tx.flows.delete_auth_session(auth_session.id)
-    root = auth_session.root if auth_session is not None else request.cookies.get(sso.AUTH_COOKIE, "")
+    root = auth_session.root if auth_session is not None else await auth_root(request, tx, realm)
     if not root or not await tx.flows.root_alive(realm.id, root, None):
         cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
     return response

@@ -113,7 +113,7 @@ async def _page(
         ui=ui,
     )
     response = login_pages.html(body)
-    login_pages.set_auth_cookie(response, request, realm, auth_session)
+    await login_pages.set_auth_cookie(response, request, tx, realm, auth_session)
     response.headers["Cache-Control"] = login_pages.NO_BACK
     return response
 
