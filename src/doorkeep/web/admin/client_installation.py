@@ -1,7 +1,7 @@
 """Admin REST: a client's installation files and its rotated secret (Keycloak's ClientResource).
 
 ``GET …/clients/{id}/installation/providers/{providerId}`` (view-clients) renders an installation file as
-text/plain (admin/installation.py: keycloak.json or the JBoss subsystem XML); an unknown provider is 404
+text/plain (admin/installation.py: keycloak.json, the JBoss subsystem XML or its CLI script); an unknown provider is 404
 "Unknown Provider". ``DELETE …/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients)
 forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whether there was one or not;
 ``GET`` of it (getClientRotatedSecret, view-clients) answers it as a ``secret`` credential when the client has
@@ -37,16 +37,14 @@ async def installation_provider(request: Request) -> Response:
         provider = request.path_params["provider"]
         if provider in installation.NOT_RENDERED:
             raise RestError(501, "HTTP 501 Not Implemented", f"Doorkeep does not implement GET {request.url.path}")
-        if provider not in (installation.JBOSS_SUBSYSTEM, installation.KEYCLOAK_JSON):
+        render = installation.RENDERERS.get(provider)
+        if render is None:
             raise UNKNOWN_PROVIDER
         has_roles = bool(await call.tx.roles.list_client_roles(client.id))
         audience = has_roles or any(
             m.mapper == AUDIENCE_MAPPER and m.config.get("included.client.audience") == client.client_id
             for scope in await call.tx.scopes.list(call.realm.id)
             for m in scope.protocol_mappers
-        )
-        render = (
-            installation.jboss_subsystem if provider == installation.JBOSS_SUBSYSTEM else installation.keycloak_json
         )
         text = render(call.realm, client, base_url(request) + "/", has_roles=has_roles, audience=audience)
         return PlainTextResponse(text)
