@@ -98,7 +98,7 @@ async def finish(
             tx, realm, ctx.user, ctx.request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
         ctx = dataclasses.replace(ctx, user=picked)
-    triggered_user = required_actions.verify_email_trigger(realm, ctx.user)
+    triggered_user = required_actions.verify_email_trigger(realm, ctx.user, drop_verified=False)
     if triggered_user is not ctx.user:
         ctx = dataclasses.replace(ctx, user=triggered_user)
         await tx.users.update(triggered_user)
@@ -175,6 +175,9 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         ctx = dataclasses.replace(ctx, request=request)
         if action is None:
             return None, ctx
+        if required_actions.passes_at_once(ctx.user, action):
+            ctx = await _passed(ctx, action)
+            continue
         if action not in account_actions.ACTIONS:
             return action_page(ctx.user, request, action), ctx
         page = await account_actions.challenge(ctx, action)
@@ -182,6 +185,17 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
             return page, ctx
         ignored |= {action}
         ctx = dataclasses.replace(ctx, request=required_actions.settled(request, action, required_actions.ERROR))
+
+
+async def _passed(ctx: StepContext, action: str) -> StepContext:
+    """An action whose challenge succeeded without a page: CUSTOM_REQUIRED_ACTION naming it, and the action
+    gone from the user and the login (AuthenticationManager.executeAction's SUCCESS)."""
+    await login_events.record(ctx, "CUSTOM_REQUIRED_ACTION", more={"custom_required_action": action})
+    user = dataclasses.replace(ctx.user, required_actions=tuple(a for a in ctx.user.required_actions if a != action))
+    if user.required_actions != ctx.user.required_actions:
+        await ctx.tx.users.update(user)
+    request = required_actions.settled(required_actions.leaving(ctx.request, action), action, required_actions.SUCCESS)
+    return dataclasses.replace(ctx, user=user, request=request)
 
 
 def action_page(user: User, request: AuthRequest, action: str) -> Outcome:

@@ -96,17 +96,26 @@ def pending(realm: Realm, user: User, request: AuthRequest) -> bool:
 
 
 def _applies(user: User, action: str) -> bool:
-    """VerifyEmail.process passes a verified user and ignores one without an address (``context.ignore()``)."""
-    return action != VERIFY_EMAIL or (bool((user.email or "").strip()) and not user.email_verified)
+    """VerifyEmail.requiredActionChallenge ignores a user without an address (``context.ignore()``); a verified
+    one's challenge passes at once (``passes_at_once``)."""
+    return action != VERIFY_EMAIL or bool((user.email or "").strip())
 
 
-def verify_email_trigger(realm: Realm, user: User) -> User:
-    """VerifyEmail.evaluateTriggers: with the realm's verifyEmail on, an unverified user gets VERIFY_EMAIL;
-    its challenge passes at once (and drops it) for a verified one."""
+def passes_at_once(user: User, action: str) -> bool:
+    """Whether the challenge of ``action`` succeeds without a page: VerifyEmail for a verified user. Keycloak's
+    AuthenticationManager.executeAction then records CUSTOM_REQUIRED_ACTION naming it and removes it from the
+    user and the authentication session, and the next action runs."""
+    return action == VERIFY_EMAIL and user.email_verified
+
+
+def verify_email_trigger(realm: Realm, user: User, *, drop_verified: bool = True) -> User:
+    """VerifyEmail.evaluateTriggers: with the realm's verifyEmail on, an unverified user gets VERIFY_EMAIL.
+    ``drop_verified``: a verified user's VERIFY_EMAIL is dropped here, as the direct grant has no page whose
+    challenge would pass it; the browser login passes it at its priority (``passes_at_once``)."""
     actions = user.required_actions
     if realm.verify_email and not user.email_verified and VERIFY_EMAIL not in actions:
         actions = (*actions, VERIFY_EMAIL)
-    elif user.email_verified and VERIFY_EMAIL in actions:
+    elif drop_verified and user.email_verified and VERIFY_EMAIL in actions:
         actions = tuple(a for a in actions if a != VERIFY_EMAIL)
     return user if actions == user.required_actions else dataclasses.replace(user, required_actions=actions)
 
