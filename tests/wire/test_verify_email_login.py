@@ -14,7 +14,7 @@ import pytest
 from browser_flow import code_from, form_action, form_fields, start, submit
 from login_test_realm import clear_cooldown
 from mail_sink import Sink
-from support import seed_client, seed_realm, seed_user, update_realm
+from support import password_grant, seed_client, seed_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -100,3 +100,19 @@ async def test_the_link_in_another_browser_is_confirmed_first(realm: Env, mail: 
     confirm = await realm.http.get(mail.received[0].link())
     assert "Confirm validity of e-mail address user1@example.com." in confirm.text
     assert not (await stored(realm, "user1")).email_verified
+
+
+async def test_a_verified_users_verify_email_stops_the_direct_grant_and_passes_in_the_browser(realm: Env) -> None:
+    """A verified user still carrying VERIFY_EMAIL: VerifyEmail.evaluateTriggers never removes it, so the direct
+    grant refuses the user ("Account is not fully set up", as for any required action); the browser login runs
+    its challenge, which succeeds at once: CUSTOM_REQUIRED_ACTION naming it, the action gone, the code issued."""
+    await update_user(realm.db, "test", "user1", email_verified=True, required_actions=("VERIFY_EMAIL",))
+    refused = await password_grant(realm.http, "test", "app")
+    assert refused.status_code == 400 and refused.json()["error_description"] == "Account is not fully set up"
+    page = await start(realm.http, "test", "app")
+    assert "code" in code_from(await submit(realm.http, page, username="user1", password="password"))
+    [passed] = await events(realm, "CUSTOM_REQUIRED_ACTION")
+    assert passed.details["custom_required_action"] == "VERIFY_EMAIL" and passed.details["code_id"], passed.details
+    assert (await stored(realm, "user1")).required_actions == ()
+    assert "code" in code_from(await start(realm.http, "test", "app"))  # the SSO login: nothing left to pass
+    assert len(await events(realm, "CUSTOM_REQUIRED_ACTION")) == 1

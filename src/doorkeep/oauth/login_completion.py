@@ -98,7 +98,7 @@ async def finish(
             tx, realm, ctx.user, ctx.request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
         ctx = dataclasses.replace(ctx, user=picked)
-    triggered_user = required_actions.verify_email_trigger(realm, ctx.user, drop_verified=False)
+    triggered_user = required_actions.verify_email_trigger(realm, ctx.user)
     if triggered_user is not ctx.user:
         ctx = dataclasses.replace(ctx, user=triggered_user)
         await tx.users.update(triggered_user)

@@ -108,16 +108,13 @@ def passes_at_once(user: User, action: str) -> bool:
     return action == VERIFY_EMAIL and user.email_verified
 
 
-def verify_email_trigger(realm: Realm, user: User, *, drop_verified: bool = True) -> User:
-    """VerifyEmail.evaluateTriggers: with the realm's verifyEmail on, an unverified user gets VERIFY_EMAIL.
-    ``drop_verified``: a verified user's VERIFY_EMAIL is dropped here, as the direct grant has no page whose
-    challenge would pass it; the browser login passes it at its priority (``passes_at_once``)."""
-    actions = user.required_actions
-    if realm.verify_email and not user.email_verified and VERIFY_EMAIL not in actions:
-        actions = (*actions, VERIFY_EMAIL)
-    elif drop_verified and user.email_verified and VERIFY_EMAIL in actions:
-        actions = tuple(a for a in actions if a != VERIFY_EMAIL)
-    return user if actions == user.required_actions else dataclasses.replace(user, required_actions=actions)
+def verify_email_trigger(realm: Realm, user: User) -> User:
+    """VerifyEmail.evaluateTriggers: with the realm's verifyEmail on, an unverified user gets VERIFY_EMAIL. A
+    verified user's VERIFY_EMAIL stays: the browser login passes it at its priority (``passes_at_once``), the
+    direct grant refuses the user while it is there, as for any required action."""
+    if realm.verify_email and not user.email_verified and VERIFY_EMAIL not in user.required_actions:
+        return dataclasses.replace(user, required_actions=(*user.required_actions, VERIFY_EMAIL))
+    return user
 
 
 def password_expiry_trigger(realm: Realm, user: User, password_created_ms: int | None, now_ms: int) -> User:
