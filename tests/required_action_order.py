@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from browser_flow import submit
+from browser_flow import REDIRECT, submit
 from keycloak_port import get, post, put, user_id
 from otp_port import USER, Events
 from wire_env import Env
@@ -64,7 +64,11 @@ async def accept_terms(env: Env, page: httpx.Response) -> httpx.Response:
 
 async def expect_required_action(events: Events, type: str, **details: Any) -> dict[str, Any]:
     """``expectRequiredAction(type)``: the event of the login under way, naming the user, with its ``code_id``
-    (the root authentication session's id) and no session yet."""
+    (the root authentication session's id), the login's ``redirect_uri`` and no session yet. The Java tests
+    leave ``redirect_uri`` out of CUSTOM_REQUIRED_ACTION's expectation (``removeDetail``), so it is not checked
+    there."""
+    if type != "CUSTOM_REQUIRED_ACTION":
+        details = {"redirect_uri": REDIRECT, **details}
     event = await events.expect(type, username=USER, auth_method="openid-connect", **details)
     assert event.get("details", {}).get("code_id") and not event.get("sessionId"), event
     return event

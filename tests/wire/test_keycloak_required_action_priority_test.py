@@ -10,7 +10,12 @@ UPDATE_PASSWORD 30, UPDATE_PROFILE 40) and the method's own comment; a later rev
 the profile page before the password page with the same priorities, which those priorities do not give.
 
 Not ported yet: executeRequiredActionWithCustomPriorityAppliesSamePriorityToSessionAndUserActions, which needs
-the VERIFY_PROFILE required action (VerifyUserProfile); Doorkeep does not run it.
+the VERIFY_PROFILE required action (VerifyUserProfile: the user profile validated in the UPDATE_PROFILE context at
+every login, the action put on the authentication session while it fails, a VERIFY_PROFILE event with
+``fields_to_update`` when its page shows). Doorkeep lists VERIFY_PROFILE as enabled but does not run it. Running
+it would stop the login of every user without an e-mail, first or last name (required for the ``user`` role by
+the default profile), which most of Doorkeep's test realms have; Keycloak's own testsuite disables the action at
+every import (``removeVerifyProfileAtImport``) unless a class opts out as this one does.
 
 Keycloak 26 words the Configure OTP page's link "Scan QR-Code?" (messages_en.properties); the Java test's
 "Scan barcode?" is an older theme's, so setupTotpAfterUpdatePassword checks the current text.
