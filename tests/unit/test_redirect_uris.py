@@ -441,3 +441,37 @@ def test_logout_allows_response_parameters_and_replaces_the_state() -> None:
     )
     assert redirect_uris.with_state("http://localhost/x?State=e", "s") == "http://localhost/x?State=e&state=s"
     assert redirect_uris.with_state("http://localhost/x", "s t") == "http://localhost/x?state=s+t"
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        # RedirectUtilsTest.testWildcards / testUserInfo: a "*" ending the authority stands after it
+        ("https://test", True),
+        ("https://test/something", True),
+        ("https://test.evil.com", False),
+        ("https://testa.com", False),
+        ("https://test:8443/x", False),
+        ("https://test.com", True),
+        ("https://test.com:4443/", True),
+        ("https://test.com/lala", True),
+        ("https://test.com.evil/", False),
+        ("https://test@other.com", False),
+        ("custom2:custom", True),
+        ("custom3://custom", True),
+        ("custom3:/test", False),
+    ],
+)
+def test_an_authority_wildcard_is_a_port_or_whole_authority_wildcard_or_none(uri: str, expected: bool) -> None:
+    patterns = ["https://test*", "https://test.com:*", "https://test.com/*", "custom2:*", "custom3://*"]
+    assert (redirect_uris.verify(uri, patterns, None, BASE) is not None) is expected
+
+
+def test_the_wildcard_prefix_of_a_pattern() -> None:
+    assert redirect_uris.wildcard_prefix("https://app*") == "https://app/"
+    assert redirect_uris.wildcard_prefix("http://localhost:*") == "http://localhost:"
+    assert redirect_uris.wildcard_prefix("custom://*") == "custom://"
+    assert redirect_uris.wildcard_prefix("https://app/x*") == "https://app/x"
+    assert redirect_uris.wildcard_prefix("myapp:*") == "myapp:"
+    assert redirect_uris.wildcard_prefix("https://app/?x=*") is None
+    assert redirect_uris.wildcard_prefix("https://app/cb") is None

@@ -12,7 +12,10 @@ against what was accepted there) and ``post_logout_redirect_uri`` at logout. In 
   admin API stores as Keycloak does, matches nothing (Keycloak would let ``h*`` match ``https://…``);
 * a registered ``*`` matches any URI; a trailing ``*`` (on a pattern without ``?`` or ``#``) is a prefix
   match on what precedes the query (or, without a query, the fragment), and also matches the prefix
-  without its trailing ``/``. Prefix wildcards are off when the requested URI has userinfo
+  without its trailing ``/``. A ``*`` ending the authority is a port wildcard (``http://localhost:*``, which
+  needs an explicit port) or a whole-authority one (``custom://*``); any other (``https://app*``) is read
+  as ``https://app/*``, so it never matches another host (``https://app.evil.example``, ``https://apps``).
+  Prefix wildcards are off when the requested URI has userinfo
   (``http://localhost:@evil``) or a ``..`` segment in any spelling a server decoding once reads as one
   (``/../``, ``%2e%2E``, ``%252e``, ``%2f..%2f``, ``\\..\\``, ``/..%09/``, a trailing ``/..``), so a prefix
   cannot be escaped; otherwise the URI must equal a registered one;
@@ -115,14 +118,30 @@ def wildcards_allowed(uri: Uri) -> bool:
     return uri.userinfo is None and not has_dot_segment(uri.path)
 
 
+def wildcard_prefix(pattern: str) -> str | None:
+    """What a registered trailing ``*`` lets a URI start with (RedirectUtils.checkValidRedirectWildcard), or None
+    when the pattern is no wildcard. A ``*`` ending the authority is a wildcard on the port (``host:*``) or on
+    the whole authority (``scheme://*``) only; any other (``https://app*``) stands after the authority, as
+    ``https://app/*`` does, so it cannot stretch the host name (``https://app.evil.example``)."""
+    if not pattern.endswith("*") or "?" in pattern or "#" in pattern:
+        return None
+    match = _SCHEME_PREFIX.match(pattern)
+    if match and match.group(2) is not None and match.end() == len(pattern):
+        authority = match.group(2)[2:]
+        if authority != "*" and not authority.endswith(":*"):
+            return pattern[:-1] + "/"
+    return pattern[:-1]
+
+
 def _matches(pattern: str, target: str, wildcards: bool) -> bool:
     if pattern == "*":
         return True
-    if pattern.endswith("*") and "?" not in pattern and "#" not in pattern and wildcards:
+    prefix = wildcard_prefix(pattern) if wildcards else None
+    if prefix is not None:
         cut = target.find("?")
         cut = target.find("#") if cut < 0 else cut
         cut = len(target) if cut < 0 else cut
-        stem, prefix = target[:cut], pattern[:-1]
+        stem = target[:cut]
         if stem.startswith(prefix):
             return True
         return len(prefix) > 1 and prefix.endswith("/") and prefix[:-1] == stem
