@@ -3,7 +3,7 @@ pattern, sent to every place that redirects to a client-supplied URI, against th
 (oauth/redirect_uris.py, Keycloak 26's RedirectUtils.verifyRedirectUri).
 
 The places: the authorization endpoint in each response mode (``query``, ``fragment``, ``form_post``,
-``query.jwt``), with ``kc_action``, a pushed authorization request, ``post_logout_redirect_uri`` at logout,
+``query.jwt``), with ``kc_action``, in a request object, given twice, a pushed authorization request, ``post_logout_redirect_uri`` at logout,
 and the account console's ``referrer_uri``. Each refusal is checked together with an honest URI that the same
 client is allowed, so that a test cannot pass by refusing everything.
 
@@ -15,6 +15,10 @@ custom scheme, ``*`` allows ``http(s)`` only.
 """
 
 from __future__ import annotations
+
+import base64
+import json
+from typing import Any
 
 import httpx
 import pytest
@@ -238,3 +242,43 @@ async def test_the_account_console_back_link_takes_only_a_registered_uri(realm: 
         )
         assert response.status_code == 200, (uri, response.status_code)
         assert "Back to" not in response.text, uri
+
+
+def unsigned(claims: dict[str, Any]) -> str:
+    """A request object signed with ``none`` (accepted by a client that names no request object algorithm)."""
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return part({"alg": "none"}) + "." + part(claims) + "."
+
+
+async def test_a_request_objects_redirect_uri_takes_the_same_check(realm: Env) -> None:
+    await login(realm.http, "test", "app", redirect_uri="https://ok.example/cb/x")
+    for uri in [*HOSTILE[:20], "javascript:alert(1)"]:
+        claims = {"client_id": "app", "redirect_uri": uri, "response_type": "code", "scope": "openid", "state": "s"}
+        response = await start(
+            realm.http, "test", "app", redirect_uri="https://ok.example/cb/x", request=unsigned(claims)
+        )
+        refused_page(response, "Invalid parameter: redirect_uri", uri)
+    claims = {"client_id": "app", "redirect_uri": "https://ok.example/cb/y", "response_type": "code", "scope": "openid"}
+    done = await start(realm.http, "test", "app", redirect_uri="https://ok.example/cb/x", request=unsigned(claims))
+    assert done.status_code == 302 and done.headers["location"].startswith("https://ok.example/cb/y?"), done.text
+
+
+async def test_a_second_redirect_uri_parameter_never_picks_the_target(realm: Env) -> None:
+    """A duplicated parameter is an error, sent to the first ``redirect_uri`` only once it is verified."""
+    query = "client_id=app&response_type=code&scope=openid&state=s"
+    for first, second in (
+        ("https://evil.example/", "https://ok.example/cb/x"),
+        ("http://localhost:@evil.example/", "http://localhost:3000/"),
+    ):
+        response = await realm.http.get(f"{AUTH}?{query}&redirect_uri={first}&redirect_uri={second}")
+        refused_page(response, "Invalid parameter: redirect_uri", first)
+    response = await realm.http.get(
+        f"{AUTH}?{query}&redirect_uri=https://ok.example/cb/x&redirect_uri=https://evil.example/"
+    )
+    assert response.status_code == 302, response.text
+    assert response.headers["location"].startswith(
+        "https://ok.example/cb/x?error=invalid_request&error_description=duplicated+parameter"
+    )
