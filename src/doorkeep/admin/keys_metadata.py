@@ -1,11 +1,13 @@
 """``GET /admin/realms/{realm}/keys``: Keycloak's KeysMetadataRepresentation of a realm's keys.
 
 ``keys`` lists every key in DefaultKeyManager's order of providers (priority descending, then component id),
-with its kid, type (RSA, EC, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED), use (SIG), the id of the
-key-provider component that holds it (``providerId``) and its priority; for RSA and EC keys the public key, and
-for RSA keys the certificate (base64 DER: the one imported with an ``rsa`` key, else a self-signed one,
-subject ``CN={realm}``, as Keycloak's generated providers make them) and its end of validity. ``active`` maps
-each algorithm to the kid of the first active key listed for it. Never the private key or the HMAC secret.
+with its kid, type (RSA, EC, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED; an imported key whose
+certificate has expired is PASSIVE), use (SIG), the id of the key-provider component that holds it
+(``providerId``) and its priority (a long); for RSA and EC keys the public key, and for RSA keys (and EC keys
+with ``ecGenerateCertificate``) the certificate (base64 DER: the one imported with an ``rsa`` key, else a
+self-signed one, subject ``CN={realm}``, as Keycloak's generated providers make them) and its end of validity.
+``active`` maps each algorithm to the kid of the first active key listed for it. Never the private key or the
+HMAC secret.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from doorkeep.keys.components import decode_certificate, status_at
 from doorkeep.keys.material import is_hmac
 from doorkeep.model import RealmKey
 
@@ -65,14 +68,14 @@ def _public(key: RealmKey) -> str | None:
     return base64.b64encode(der).decode()
 
 
-def key_json(key: RealmKey, realm_name: str) -> dict[str, Any]:
+def key_json(key: RealmKey, realm_name: str, status: str) -> dict[str, Any]:
     """One KeyMetadataRepresentation."""
     kind = key_type(key)
     out: dict[str, Any] = {
         "providerId": key.component_id,
         "providerPriority": key.priority,
         "kid": key.kid,
-        "status": key.status.upper(),
+        "status": status.upper(),
         "type": kind,
         "algorithm": key.algorithm,
         "use": key.use.upper(),
@@ -80,9 +83,16 @@ def key_json(key: RealmKey, realm_name: str) -> dict[str, Any]:
     public = _public(key)
     if public is not None:
         out["publicKey"] = public
-    if kind == "RSA" and public is not None:
+    if public is not None and (kind == "RSA" or _ec_certificate(key)):
         out["certificate"], out["validTo"] = _certificate(key, realm_name)
     return out
+
+
+def _ec_certificate(key: RealmKey) -> bool:
+    """An ``ecdsa-generated`` key gets a self-signed certificate when ``ecGenerateCertificate`` is true
+    (Boolean.parseBoolean, as the provider reads it when it loads the key)."""
+    listed = key.config.get("ecGenerateCertificate") or [""]
+    return key.provider_id == "ecdsa-generated" and listed[0].lower() == "true"
 
 
 def _certificate(key: RealmKey, realm_name: str) -> tuple[str, int]:
@@ -90,18 +100,17 @@ def _certificate(key: RealmKey, realm_name: str) -> tuple[str, int]:
     given = listed[0] if listed else None
     if given is None:
         return certificate(key.kid, key.private, realm_name, key.created)
-    from doorkeep.keys.components import decode_certificate
-
     cert = decode_certificate(given)
     der = cert.public_bytes(serialization.Encoding.DER)
     return base64.b64encode(der).decode(), int(cert.not_valid_after_utc.timestamp()) * 1000
 
 
-def keys_metadata(keys: list[RealmKey], realm_name: str) -> dict[str, Any]:
-    """KeysMetadataRepresentation, in DefaultKeyManager's order of providers."""
+def keys_metadata(keys: list[RealmKey], realm_name: str, now: int) -> dict[str, Any]:
+    """KeysMetadataRepresentation at ``now``, in DefaultKeyManager's order of providers."""
     ordered = sorted(keys, key=lambda k: (-k.priority, k.component_id))
+    statuses = {k.kid: status_at(k, now) for k in ordered}
     active: dict[str, str] = {}
     for key in ordered:
-        if key.status == "active":
+        if statuses[key.kid] == "active":
             active.setdefault(key.algorithm, key.kid)
-    return {"active": active, "keys": [key_json(k, realm_name) for k in ordered]}
+    return {"active": active, "keys": [key_json(k, realm_name, statuses[k.kid]) for k in ordered]}

@@ -262,9 +262,8 @@ def decode_certificate(text: str) -> x509.Certificate:
 
 
 def _with(key: RealmKey, config: dict[str, list[str]]) -> RealmKey:
-    # Keycloak's priority is a long; the column an int: beyond its range the order is the same at its ends.
-    ranked = max(min(priority(config), 2**31 - 1), -(2**31))
-    return dataclasses.replace(key, config=config, priority=ranked, status=status(config))
+    """The row's priority is the component's, a long as Keycloak keeps it (a BIGINT column, migration 0032)."""
+    return dataclasses.replace(key, config=config, priority=priority(config), status=status(config))
 
 
 def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
@@ -283,7 +282,27 @@ def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKe
     )
 
 
-def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str) -> RealmKey:
+def certificate_expiry(key: RealmKey) -> int | None:
+    """The end of validity (epoch seconds) of an imported ``rsa`` key's certificate; None for other keys."""
+    listed = key.config.get(CERTIFICATE.name) if key.provider_id == "rsa" else None
+    if not listed:
+        return None
+    try:
+        return int(decode_certificate(listed[0]).not_valid_after_utc.timestamp())
+    except Exception:
+        return None
+
+
+def status_at(key: RealmKey, now: int) -> str:
+    """KeyNoteUtils.checkNotAfter: an active imported key whose certificate has expired is passive (it still
+    verifies the tokens it signed, it signs no new ones)."""
+    if key.status != "active":
+        return key.status
+    expiry = certificate_expiry(key)
+    return "passive" if expiry is not None and now > expiry else "active"
+
+
+def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str, now: int) -> RealmKey:
     _single(config, PRIVATE_KEY, required=True)
     _single(config, CERTIFICATE)
     try:
@@ -300,6 +319,8 @@ def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str)
             raise ComponentInvalid("Failed to decode certificate") from None
         if cert.public_key() != private.public_key():
             raise ComponentInvalid("Certificate does not match private key")
+        if not cert.not_valid_before_utc.timestamp() <= now <= cert.not_valid_after_utc.timestamp():
+            raise ComponentInvalid("Certificate is not valid")  # X509Certificate.checkValidity at import
     else:
         config[CERTIFICATE.name] = [self_signed(private, realm_name, base.created)]
     public, pem = pem_pair(private)
@@ -333,11 +354,21 @@ def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None
     )
 
 
+HMAC_DEFAULT_SIZE = 64  # GeneratedHmacKeyProviderFactory.DEFAULT_HMAC_KEY_SIZE
+
+
 def _hmac(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
-    size = int(check_list(config, SECRET_SIZE) or 64)  # GeneratedHmacKeyProviderFactory.DEFAULT_HMAC_KEY_SIZE
+    given = check_list(config, SECRET_SIZE)
     algorithm = first(config, HS_ALGORITHM.name) or "HS256"  # AbstractGeneratedSecretKeyProvider's default
-    if stored is not None and stored.provider_id == "hmac-generated" and len(_secret(stored.private)) == size:
-        return dataclasses.replace(base, kid=stored.kid, algorithm=algorithm, public_pem=None, private=stored.private)
+    if stored is not None and stored.provider_id == "hmac-generated":
+        current = len(_secret(stored.private))
+        if given is None and current != HMAC_DEFAULT_SIZE:
+            # Keycloak 26.4 (#42405): no secretSize given keeps the secret, and writes its size into the config
+            config[SECRET_SIZE.name] = [str(current)]
+        if given is None or int(given) == current:
+            kept = dataclasses.replace(base, kid=stored.kid, public_pem=None, private=stored.private)
+            return dataclasses.replace(kept, algorithm=algorithm, config=config)
+    size = int(given or HMAC_DEFAULT_SIZE)
     secret = base64.urlsafe_b64encode(os.urandom(size)).rstrip(b"=").decode()
     return dataclasses.replace(base, kid=str(uuid.uuid4()), algorithm=algorithm, public_pem=None, private=secret)
 
@@ -380,7 +411,7 @@ def build(
     if provider_id == "rsa-generated":
         made = _rsa_generated(base, config, stored)
     elif provider_id == "rsa":
-        made = _rsa_imported(base, config, realm_name)
+        made = _rsa_imported(base, config, realm_name, now)
     elif provider_id == "ecdsa-generated":
         made = _ecdsa(base, config, stored)
     else:

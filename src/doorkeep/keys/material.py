@@ -87,6 +87,8 @@ class LoadedKey:
     jws_verifying: jws.Prepared | None = field(default=None, repr=False, compare=False)
     priority: int = 0  # the component's: the active key of an algorithm is the one of highest priority
     component_id: str = ""  # then the lower component id (DefaultKeyManager.ProviderComparator)
+    # An imported key's certificate's end of validity (epoch seconds): past it the key no longer signs.
+    not_after: int | None = None
 
     def __post_init__(self) -> None:
         if self.jws_signing is None:
@@ -103,7 +105,15 @@ def load(key: RealmKey) -> LoadedKey:
         secret = base64.urlsafe_b64decode(key.private + "=" * (-len(key.private) % 4))
         return LoadedKey(key.kid, key.algorithm, key.status, secret, secret, priority=pri, component_id=cid)
     private = serialization.load_pem_private_key(key.private.encode(), password=None)
-    return LoadedKey(key.kid, key.algorithm, key.status, private, private.public_key(), priority=pri, component_id=cid)
+    public, expiry = private.public_key(), components.certificate_expiry(key)
+    return LoadedKey(
+        key.kid, key.algorithm, key.status, private, public, priority=pri, component_id=cid, not_after=expiry
+    )
+
+
+def signs_at(key: LoadedKey, now: int) -> bool:
+    """Active, and not an imported key whose certificate has expired (KeyNoteUtils.checkNotAfter)."""
+    return key.status == "active" and (key.not_after is None or now <= key.not_after)
 
 
 def jwk(key: LoadedKey, alg: str | None = None) -> dict[str, Any]:

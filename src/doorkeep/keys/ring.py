@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from doorkeep.keys import material
+from doorkeep.keys import components, material
 from doorkeep.keys.material import LoadedKey
 
 if TYPE_CHECKING:
@@ -18,23 +18,32 @@ class RealmKeys:
     by_kid: dict[str, LoadedKey] = field(default_factory=dict)
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
     _active: dict[str, LoadedKey | None] = field(default_factory=dict, repr=False, compare=False)
+    # The first moment (epoch seconds) an active key's certificate expires: the answers of ``active`` hold till then.
+    _until: int | None = field(default=None, repr=False, compare=False)
 
     def add(self, key: LoadedKey) -> None:
         self.by_kid[key.kid] = key
         self._active.clear()
+        ends = [k.not_after for k in self.by_kid.values() if k.not_after is not None and k.status == "active"]
+        self._until = min(ends, default=None)
 
-    def active(self, alg: str) -> LoadedKey | None:
+    def active(self, alg: str, now: int) -> LoadedKey | None:
         """DefaultKeyManager.getActiveKey: the active key of ``alg`` of the highest priority (then the lowest
         component id). Without one, an active key of its family signs (an RSA key serves every RS*/PS*).
-        Worked out once per algorithm: every token of the realm asks (issue #8); ``add`` forgets it."""
+        Worked out once per algorithm: every token of the realm asks (issue #8); ``add`` forgets it, and so does
+        the expiry of an imported key's certificate (that key turns passive)."""
+        if self._until is not None and now > self._until:
+            self._active.clear()
+            ends = [k.not_after for k in self.by_kid.values() if k.not_after is not None and k.not_after >= now]
+            self._until = min(ends, default=None)
         if alg in self._active:
             return self._active[alg]
-        found = self._active[alg] = self._rank(alg)
+        found = self._active[alg] = self._rank(alg, now)
         return found
 
-    def _rank(self, alg: str) -> LoadedKey | None:
+    def _rank(self, alg: str, now: int) -> LoadedKey | None:
         ranked = sorted(
-            (k for k in self.by_kid.values() if k.status == "active"), key=lambda k: (-k.priority, k.component_id)
+            (k for k in self.by_kid.values() if material.signs_at(k, now)), key=lambda k: (-k.priority, k.component_id)
         )
         exact = next((k for k in ranked if k.algorithm == alg), None)
         if exact is not None:
@@ -71,10 +80,13 @@ class KeyRing:
             parsed = known.get(row.kid)
             if parsed is None:
                 parsed = material.load(row)
-            elif (parsed.status, parsed.priority, parsed.component_id) != (row.status, row.priority, row.component_id):
-                parsed = dataclasses.replace(
-                    parsed, status=row.status, priority=row.priority, component_id=row.component_id
-                )
+            else:
+                current = (row.status, row.priority, row.component_id, components.certificate_expiry(row))
+                if (parsed.status, parsed.priority, parsed.component_id, parsed.not_after) != current:
+                    status, priority, component_id, not_after = current
+                    parsed = dataclasses.replace(
+                        parsed, status=status, priority=priority, component_id=component_id, not_after=not_after
+                    )
             loaded.add(parsed)
         self._realms[realm_id] = loaded
         return loaded
@@ -82,10 +94,10 @@ class KeyRing:
     async def signing_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey:
         """The active key for ``alg``, created on first need (e.g. a client asking for ES256)."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
-        key = realm_keys.active(alg)
+        key = realm_keys.active(alg, now)
         if key is None:
             realm_keys = await self._load(tx, realm_id)
-            key = realm_keys.active(alg)
+            key = realm_keys.active(alg, now)
         if key is None:
             new = material.generate(realm_id, alg, now, fallback=True)
             await tx.keys.add(new)

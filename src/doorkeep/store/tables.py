@@ -271,7 +271,7 @@ realm_keys = Table(
     Column("public_pem", Text, nullable=True),
     Column("private", Text, nullable=False),
     Column("created", BigInteger, nullable=False),
-    Column("priority", Integer, nullable=False),
+    Column("priority", BigInteger, nullable=False),  # the component's priority, a Java long (migration 0032)
     Column("component_id", String(ID), nullable=False, index=True),
     Column("name", String(255), nullable=False),
     Column("provider_id", String(64), nullable=False),

@@ -75,7 +75,7 @@ async def _store(call: RealmCall, client: Client, config: dict[str, Any], pair: 
     else:
         entries.append(keystores.CertificateEntry(alias, cert))
     if config["realmCertificate"]:
-        meta = keys_metadata(await call.tx.keys.list(call.realm.id), call.realm.name)
+        meta = keys_metadata(await call.tx.keys.list(call.realm.id), call.realm.name, call.now)
         kid = meta["active"].get("RS256")
         realm_cert = next((k.get("certificate") for k in meta["keys"] if k["kid"] == kid), None)
         if realm_cert:

@@ -36,7 +36,7 @@ async def serverinfo(request: Request) -> Response:
 async def realm_keys(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        return ok(keys_metadata(await call.tx.keys.list(call.realm.id), call.realm.name))
+        return ok(keys_metadata(await call.tx.keys.list(call.realm.id), call.realm.name, call.now))
 
     return await run_realm(request, work, write=False)
 

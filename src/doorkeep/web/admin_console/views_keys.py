@@ -40,7 +40,7 @@ async def key_list(c: Console) -> list[KeyRow]:
     c.require("view-realm")
     stored = await providers.listed(c.tx, c.realm)
     names = {k.component_id: k.name or k.provider_id for k in stored}
-    listed = keys_metadata(stored, c.realm.name)["keys"]
+    listed = keys_metadata(stored, c.realm.name, c.now)["keys"]
     return [KeyRow(meta, names.get(str(meta["providerId"]), "")) for meta in listed]
 
 
