@@ -83,7 +83,7 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
 # Keycloak providers Doorkeep has no use for: it encrypts no tokens.
 NOT_SUPPORTED = frozenset({"rsa-enc-generated", "aes-generated", "ecdh-generated", "java-keystore", "eddsa-generated"})
 _LONG = re.compile(r"[+-]?[0-9]+")
-_CURVE_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+CURVE_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 _CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1()}
 
 
@@ -184,30 +184,6 @@ def representation(key: RealmKey) -> dict[str, Any]:
     return out
 
 
-def export(key: RealmKey) -> dict[str, Any]:
-    """ComponentExportRepresentation of a full realm export: the internal config, key material included, so
-    an import keeps the same kid (``privateKey``/``certificate`` of RSA keys; ``kid``/``secret`` of HMAC
-    keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER)."""
-    config = {k: list(v) for k, v in key.config.items()}
-    if key.provider_id in ("rsa-generated", "rsa", "ecdsa-generated") and key.kid != key_id(_private(key).public_key()):
-        config["kid"] = [key.kid]  # a kid Doorkeep made before it named keys as Keycloak does: kept on import
-    if key.provider_id in ("rsa-generated", "rsa"):
-        config[PRIVATE_KEY.name] = [_der_b64(_private(key))]
-    elif key.provider_id == "hmac-generated":
-        config.update(kid=[key.kid], secret=[key.private])
-    elif key.provider_id == "ecdsa-generated":
-        private = _private(key)
-        spki = private.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        config.update(ecdsaPrivateKey=[_der_b64(private)], ecdsaPublicKey=[base64.b64encode(spki).decode()])
-    out: dict[str, Any] = {"id": key.component_id}
-    if key.name:
-        out["name"] = key.name
-    out.update(providerId=key.provider_id, subComponents={}, config=config)
-    return out
-
-
 def self_signed(private: Any, realm_name: str, created: int) -> str:
     """CertificateUtils.generateV1SelfSignedCertificate for the realm, as PemUtils.encodeCertificate writes it
     (base64 DER, no armour)."""
@@ -217,11 +193,11 @@ def self_signed(private: Any, realm_name: str, created: int) -> str:
     return certificate(key_id(private.public_key()), pem, realm_name, created)[0]
 
 
-def _private(key: RealmKey) -> Any:
+def private_of(key: RealmKey) -> Any:
     return serialization.load_pem_private_key(key.private.encode(), password=None)
 
 
-def _der_b64(private: Any) -> str:
+def der_b64(private: Any) -> str:
     der = private.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -261,7 +237,7 @@ def decode_certificate(text: str) -> x509.Certificate:
     return x509.load_der_x509_certificate(base64.b64decode("".join(text.split())))
 
 
-def _with(key: RealmKey, config: dict[str, list[str]]) -> RealmKey:
+def with_config(key: RealmKey, config: dict[str, list[str]]) -> RealmKey:
     """The row's priority is the component's, a long as Keycloak keeps it (a BIGINT column, migration 0032)."""
     return dataclasses.replace(key, config=config, priority=priority(config), status=status(config))
 
@@ -270,7 +246,7 @@ def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKe
     size = int(check_list(config, KEY_SIZE) or 2048)
     algorithm = first(config, RS_ALGORITHM.name) or "RS256"
     if stored is not None and stored.provider_id == "rsa-generated":
-        current = _private(stored)
+        current = private_of(stored)
         if isinstance(current, rsa.RSAPrivateKey) and current.key_size == size:
             return dataclasses.replace(
                 base, kid=stored.kid, public_pem=stored.public_pem, private=stored.private, algorithm=algorithm
@@ -333,7 +309,7 @@ def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str,
 def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
     curve = check_list(config, CURVE) or "P-256"
     config[CURVE.name] = [curve]  # generateKeys puts the curve into the model
-    if stored is not None and stored.provider_id == "ecdsa-generated" and stored.algorithm == _CURVE_ALG[curve]:
+    if stored is not None and stored.provider_id == "ecdsa-generated" and stored.algorithm == CURVE_ALG[curve]:
         return dataclasses.replace(
             base,
             kid=stored.kid,
@@ -347,7 +323,7 @@ def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None
     return dataclasses.replace(
         base,
         kid=key_id(private.public_key()),
-        algorithm=_CURVE_ALG[curve],
+        algorithm=CURVE_ALG[curve],
         public_pem=public,
         private=pem,
         config=config,
@@ -416,7 +392,7 @@ def build(
         made = _ecdsa(base, config, stored)
     else:
         made = _hmac(base, config, stored)
-    return _with(made, made.config or config)
+    return with_config(made, made.config or config)
 
 
 def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
@@ -428,7 +404,7 @@ def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
         config = {PRIORITY.name: [str(key.priority)], HS_ALGORITHM.name: [key.algorithm]}
     elif key.algorithm.startswith("ES"):
         provider, name = "ecdsa-generated", "ecdsa-generated"
-        curve = {v: k for k, v in _CURVE_ALG.items()}[key.algorithm]
+        curve = {v: k for k, v in CURVE_ALG.items()}[key.algorithm]
         config = {PRIORITY.name: [str(key.priority)], CURVE.name: [curve]}
     else:
         provider, name = "rsa-generated", "rsa-generated"
@@ -442,67 +418,3 @@ def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
     elif key.status == "disabled":
         config[ENABLED.name] = ["false"]
     return dataclasses.replace(key, component_id=str(uuid.uuid4()), name=name, provider_id=provider, config=config)
-
-
-def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
-    """A key provider of a realm file (ComponentExportRepresentation, internal config): its key kept when the
-    file holds it, so tokens signed before the export still verify (RealmAdapter.importComponentModel runs the
-    provider's validateConfiguration, which generates only what is missing). None for the providers Doorkeep
-    has no use for (``aes-generated``, ``rsa-enc-generated``… of every Keycloak export)."""
-    provider_id = str(rep.get("providerId") or "")
-    if provider_id not in PROPERTIES:
-        return None
-    given = clean(rep.get("config"))
-    declared = {p.name for p in PROPERTIES[provider_id]}
-    config = {k: v for k, v in given.items() if k in declared}
-    validate_common(config)
-    name = rep.get("name")
-    base = RealmKey(
-        "",
-        realm_id,
-        "",
-        "sig",
-        "active",
-        None,
-        "",
-        now,
-        component_id=component_id,
-        name=name if isinstance(name, str) else "",
-        provider_id=provider_id,
-        config=config,
-    )
-    held = _held(provider_id, given, base)
-    if held is None:
-        if provider_id == "rsa":
-            config[PRIVATE_KEY.name] = given.get(PRIVATE_KEY.name, [])
-        return build(rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now)
-    return _with(held, held.config)
-
-
-def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> RealmKey | None:
-    """The key a file's component holds, or None when it holds none (then one is generated)."""
-    if provider_id == "hmac-generated":
-        kid, secret = first(given, "kid"), first(given, "secret")
-        if kid is None or secret is None:
-            return None
-        algorithm = first(given, HS_ALGORITHM.name) or "HS256"
-        return dataclasses.replace(base, kid=kid, algorithm=algorithm, private=secret)
-    text = first(given, "ecdsaPrivateKey" if provider_id == "ecdsa-generated" else PRIVATE_KEY.name)
-    if text is None:
-        return None
-    try:
-        private = decode_private(text)
-    except Exception:
-        raise ComponentInvalid("Failed to decode private key") from None
-    public, pem = pem_pair(private)
-    if provider_id == "ecdsa-generated":
-        curve = {v: k for k, v in _CURVE_ALG.items()}
-        algorithm = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
-        config = {**base.config, CURVE.name: [curve[algorithm]]}
-    else:
-        algorithm = first(given, RS_ALGORITHM.name) or "RS256"
-        config = dict(base.config)
-        if provider_id == "rsa":
-            config[PRIVATE_KEY.name] = [SECRET_VALUE]
-    kid = first(given, "kid") or key_id(private.public_key())  # a kid of Doorkeep's own is kept
-    return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import numbers
 from doorkeep.clientreg import policy_components
 from doorkeep.clock import Clock
-from doorkeep.keys import components
+from doorkeep.keys import component_files
 from doorkeep.keys.components import KEY_PROVIDER
 from doorkeep.realms.exportimport import export
 from doorkeep.realms.exportimport.parse import parse_realm
@@ -155,6 +155,6 @@ async def export_realm(db: Database, realm_name: str, progress: Progress = SILEN
         out["components"] = {
             **out.get("components", {}),
             policy_components.POLICY_TYPE: policies,
-            KEY_PROVIDER: [components.export(k) for k in await tx.keys.list(realm.id)],
+            KEY_PROVIDER: [component_files.export(k) for k in await tx.keys.list(realm.id)],
         }
         return out

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep.clientreg import policy_components
 from doorkeep.errors import AdminError
-from doorkeep.keys import components, material
+from doorkeep.keys import component_files, components, material
 from doorkeep.model import JSON, Client, Credential, Group, ProtocolMapper, Realm, RealmKey, User
 from doorkeep.realms import provisioning
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
@@ -103,7 +103,7 @@ class _Writer:
             wanted = given if isinstance(given, str) else ""
             component_id = await self._id(wanted, lambda cid: self.tx.keys.component(self.realm.id, cid))
             try:
-                key = components.imported(
+                key = component_files.imported(
                     rep, realm_id=self.realm.id, realm_name=self.realm.name, component_id=component_id, now=self.now
                 )
             except AdminError as problem:
@@ -139,7 +139,7 @@ class _Writer:
             return None
         declared = {p.name for p in components.PROPERTIES[str(rep.get("providerId"))]}
         config = {k: v for k, v in components.clean(rep.get("config")).items() if k in declared}
-        return components.imported(
+        return component_files.imported(
             {**rep, "config": config},
             realm_id=self.realm.id,
             realm_name=self.realm.name,

@@ -1,0 +1,127 @@
+"""A realm's key providers in a realm file (Keycloak's full export and ``kc.sh import``): the
+ComponentExportRepresentation with the internal config, key material included, and back.
+
+``export`` writes what Keycloak's providers keep in their model (``privateKey``/``certificate`` of RSA keys,
+``kid``/``secret`` of HMAC keys, ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys); ``imported`` reads a
+provider of a realm file, keeping the key it holds so that tokens signed before the export still verify.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+
+from doorkeep.keys.components import (
+    CURVE,
+    CURVE_ALG,
+    HS_ALGORITHM,
+    PRIVATE_KEY,
+    PROPERTIES,
+    RS_ALGORITHM,
+    SECRET_VALUE,
+    ComponentInvalid,
+    build,
+    clean,
+    decode_private,
+    der_b64,
+    first,
+    key_id,
+    pem_pair,
+    private_of,
+    validate_common,
+    with_config,
+)
+from doorkeep.model import RealmKey
+
+
+def export(key: RealmKey) -> dict[str, Any]:
+    """ComponentExportRepresentation of a full realm export: the internal config, key material included, so
+    an import keeps the same kid (``privateKey``/``certificate`` of RSA keys; ``kid``/``secret`` of HMAC
+    keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER)."""
+    config = {k: list(v) for k, v in key.config.items()}
+    asymmetric = key.provider_id in ("rsa-generated", "rsa", "ecdsa-generated")
+    if asymmetric and key.kid != key_id(private_of(key).public_key()):
+        config["kid"] = [key.kid]  # a kid Doorkeep made before it named keys as Keycloak does: kept on import
+    if key.provider_id in ("rsa-generated", "rsa"):
+        config[PRIVATE_KEY.name] = [der_b64(private_of(key))]
+    elif key.provider_id == "hmac-generated":
+        config.update(kid=[key.kid], secret=[key.private])
+    elif key.provider_id == "ecdsa-generated":
+        private = private_of(key)
+        spki = private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        config.update(ecdsaPrivateKey=[der_b64(private)], ecdsaPublicKey=[base64.b64encode(spki).decode()])
+    out: dict[str, Any] = {"id": key.component_id}
+    if key.name:
+        out["name"] = key.name
+    out.update(providerId=key.provider_id, subComponents={}, config=config)
+    return out
+
+
+def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
+    """A key provider of a realm file (ComponentExportRepresentation, internal config): its key kept when the
+    file holds it, so tokens signed before the export still verify (RealmAdapter.importComponentModel runs the
+    provider's validateConfiguration, which generates only what is missing). None for the providers Doorkeep
+    has no use for (``aes-generated``, ``rsa-enc-generated``… of every Keycloak export)."""
+    provider_id = str(rep.get("providerId") or "")
+    if provider_id not in PROPERTIES:
+        return None
+    given = clean(rep.get("config"))
+    declared = {p.name for p in PROPERTIES[provider_id]}
+    config = {k: v for k, v in given.items() if k in declared}
+    validate_common(config)
+    name = rep.get("name")
+    base = RealmKey(
+        "",
+        realm_id,
+        "",
+        "sig",
+        "active",
+        None,
+        "",
+        now,
+        component_id=component_id,
+        name=name if isinstance(name, str) else "",
+        provider_id=provider_id,
+        config=config,
+    )
+    held = _held(provider_id, given, base)
+    if held is None:
+        if provider_id == "rsa":
+            config[PRIVATE_KEY.name] = given.get(PRIVATE_KEY.name, [])
+        return build(rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now)
+    return with_config(held, held.config)
+
+
+def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> RealmKey | None:
+    """The key a file's component holds, or None when it holds none (then one is generated)."""
+    if provider_id == "hmac-generated":
+        kid, secret = first(given, "kid"), first(given, "secret")
+        if kid is None or secret is None:
+            return None
+        algorithm = first(given, HS_ALGORITHM.name) or "HS256"
+        return dataclasses.replace(base, kid=kid, algorithm=algorithm, private=secret)
+    text = first(given, "ecdsaPrivateKey" if provider_id == "ecdsa-generated" else PRIVATE_KEY.name)
+    if text is None:
+        return None
+    try:
+        private = decode_private(text)
+    except Exception:
+        raise ComponentInvalid("Failed to decode private key") from None
+    public, pem = pem_pair(private)
+    if provider_id == "ecdsa-generated":
+        curve = {v: k for k, v in CURVE_ALG.items()}
+        algorithm = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
+        config = {**base.config, CURVE.name: [curve[algorithm]]}
+    else:
+        algorithm = first(given, RS_ALGORITHM.name) or "RS256"
+        config = dict(base.config)
+        if provider_id == "rsa":
+            config[PRIVATE_KEY.name] = [SECRET_VALUE]
+    kid = first(given, "kid") or key_id(private.public_key())  # a kid of Doorkeep's own is kept
+    return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)
