@@ -105,6 +105,16 @@ async def test_unsupported_ec_k163(realm: Env) -> None:
     )
 
 
+async def test_a_generate_certificate_switch_that_is_no_boolean_is_refused(realm: Env) -> None:
+    """Not a Java method: AbstractEcKeyProviderFactory.validateConfiguration's checkBoolean of
+    ``ecGenerateCertificate``, whose label is "Generate Certificate"."""
+    response = await add(realm, await rep(realm, "invalid", PROVIDER, {GENERATE_CERTIFICATE: "yes"}))
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errorMessage": "'Generate Certificate' should be 'true' or 'false'"},
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [

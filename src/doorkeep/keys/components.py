@@ -125,9 +125,14 @@ def validate_common(config: Mapping[str, list[str]]) -> None:
     if value is not None and not (_LONG.fullmatch(value) and -(2**63) <= int(value) < 2**63):
         raise ComponentInvalid(f"'{PRIORITY.label}' should be a number")  # Long.parseLong refused it
     for prop in (ENABLED, ACTIVE):
-        value = _single(config, prop)
-        if value is not None and value not in ("true", "false"):
-            raise ComponentInvalid(f"'{prop.label}' should be 'true' or 'false'")
+        check_boolean(config, prop)
+
+
+def check_boolean(config: Mapping[str, list[str]], prop: Prop) -> None:
+    """ConfigurationValidationHelper.checkBoolean."""
+    value = _single(config, prop)
+    if value is not None and value not in ("true", "false"):
+        raise ComponentInvalid(f"'{prop.label}' should be 'true' or 'false'")
 
 
 def check_list(config: Mapping[str, list[str]], prop: Prop) -> str | None:
@@ -307,6 +312,7 @@ def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str,
 
 
 def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    check_boolean(config, EC_CERTIFICATE)  # AbstractEcKeyProviderFactory, before the curve is looked at
     curve = check_list(config, CURVE) or "P-256"
     config[CURVE.name] = [curve]  # generateKeys puts the curve into the model
     if stored is not None and stored.provider_id == "ecdsa-generated" and stored.algorithm == CURVE_ALG[curve]:
