@@ -56,7 +56,9 @@ async def test_access_token_verifies_with_the_published_jwks_and_no_private_part
     await seed_client(env.db, "test", "app")
     await seed_user(env.db, env.clock, "test", "user1")
     keys = (await env.http.get("/realms/test/protocol/openid-connect/certs")).json()["keys"]
-    assert all(set(k) <= {"kid", "kty", "alg", "use", "n", "e", "crv", "x", "y"} for k in keys)
+    assert all(
+        set(k) <= {"kid", "kty", "alg", "use", "n", "e", "crv", "x", "y", "x5c", "x5t", "x5t#S256"} for k in keys
+    )
     assert all(k["kty"] != "oct" for k in keys)
     token = (await password_grant(env.http, "test", "app")).json()["access_token"]
     jwk = next(k for k in keys if k["kid"] == jwt.get_unverified_header(token)["kid"])

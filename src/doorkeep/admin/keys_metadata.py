@@ -83,9 +83,18 @@ def key_json(key: RealmKey, realm_name: str, status: str) -> dict[str, Any]:
     public = _public(key)
     if public is not None:
         out["publicKey"] = public
-    if public is not None and (kind == "RSA" or _ec_certificate(key)):
-        out["certificate"], out["validTo"] = _certificate(key, realm_name)
+        held = certificate_of(key, realm_name)
+        if held is not None:
+            out["certificate"], out["validTo"] = held
     return out
+
+
+def certificate_of(key: RealmKey, realm_name: str) -> tuple[str, int] | None:
+    """The certificate an asymmetric key is published with (base64 DER) and its end of validity in ms: every RSA
+    key's (imported or self-signed), an EC key's with ``ecGenerateCertificate``; None for other keys."""
+    if key.public_pem is None or not (key_type(key) == "RSA" or _ec_certificate(key)):
+        return None
+    return _certificate(key, realm_name)
 
 
 def _ec_certificate(key: RealmKey) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ class LoadedKey:
     component_id: str = ""  # then the lower component id (DefaultKeyManager.ProviderComparator)
     # An imported key's certificate's end of validity (epoch seconds): past it the key no longer signs.
     not_after: int | None = None
+    # The stored key it was loaded from (the JWKS takes its certificate from it).
+    record: RealmKey | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.jws_signing is None:
@@ -107,7 +110,15 @@ def load(key: RealmKey) -> LoadedKey:
     private = serialization.load_pem_private_key(key.private.encode(), password=None)
     public, expiry = private.public_key(), components.certificate_expiry(key)
     return LoadedKey(
-        key.kid, key.algorithm, key.status, private, public, priority=pri, component_id=cid, not_after=expiry
+        key.kid,
+        key.algorithm,
+        key.status,
+        private,
+        public,
+        priority=pri,
+        component_id=cid,
+        not_after=expiry,
+        record=key,
     )
 
 
@@ -116,22 +127,30 @@ def signs_at(key: LoadedKey, now: int) -> bool:
     return key.status == "active" and (key.not_after is None or now <= key.not_after)
 
 
-def jwk(key: LoadedKey, alg: str | None = None) -> dict[str, Any]:
-    """The public JWK of an asymmetric key (never the private part)."""
+def jwk(key: LoadedKey, alg: str | None = None, certificate: str | None = None) -> dict[str, Any]:
+    """The public JWK of an asymmetric key (never the private part), as Keycloak's JWKBuilder writes it: with the
+    key's certificate (base64 DER) as ``x5c`` and its SHA-1 and SHA-256 thumbprints when it has one."""
     pub = key.verifying
-    base: dict[str, Any] = {"kid": key.kid, "use": "sig", "alg": alg or key.algorithm}
+    base: dict[str, Any] = {"kid": key.kid}
     if isinstance(pub, rsa.RSAPublicKey):
         numbers = pub.public_numbers()
         size = (numbers.n.bit_length() + 7) // 8
-        base.update(kty="RSA", n=_b64u(numbers.n.to_bytes(size, "big")), e=_b64u(numbers.e.to_bytes(3, "big")))
-        return base
-    if isinstance(pub, ec.EllipticCurvePublicKey):
+        base.update(kty="RSA", alg=alg or key.algorithm, use="sig")
+        base.update(n=_b64u(numbers.n.to_bytes(size, "big")), e=_b64u(numbers.e.to_bytes(3, "big")))
+    elif isinstance(pub, ec.EllipticCurvePublicKey):
         point = pub.public_numbers()
         size = (pub.curve.key_size + 7) // 8
         crv = {256: "P-256", 384: "P-384", 521: "P-521"}[pub.curve.key_size]
-        base.update(kty="EC", crv=crv, x=_b64u(point.x.to_bytes(size, "big")), y=_b64u(point.y.to_bytes(size, "big")))
-        return base
-    raise ValueError("not an asymmetric key")
+        base.update(kty="EC", alg=alg or key.algorithm, use="sig", crv=crv)
+        base.update(x=_b64u(point.x.to_bytes(size, "big")), y=_b64u(point.y.to_bytes(size, "big")))
+    else:
+        raise ValueError("not an asymmetric key")
+    if certificate is not None:
+        der = base64.b64decode(certificate)
+        base["x5c"] = [certificate]
+        base["x5t"] = _b64u(hashlib.sha1(der).digest())
+        base["x5t#S256"] = _b64u(hashlib.sha256(der).digest())
+    return base
 
 
 def public_key_b64(key: LoadedKey) -> str:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import events, observe
+from doorkeep.admin import keys_metadata
 from doorkeep.errors import HTTPS_REQUIRED, REALM_NOT_ENABLED, AccessDenied, BearerError, InvalidRequest, OAuthError
 from doorkeep.keys import material
 from doorkeep.model import Realm
@@ -118,12 +119,21 @@ async def certs(request: Request) -> Response:
     keyring = state(request).services.keyring
 
     async def work(tx: Tx) -> list[dict[str, object]]:
-        return [material.jwk(k) for k in await keyring.public_keys(tx, realm.id)]
+        return [
+            material.jwk(k, certificate=_certificate(k, realm.name)) for k in await keyring.public_keys(tx, realm.id)
+        ]
 
     response = json_response({"keys": await in_transaction(request, work, write=False)}, headers=NO_CACHE)
     if request.headers.get("accept") == JWKS:
         response.headers["Content-Type"] = JWKS
     return cors.allow_all_origins(request, response)
+
+
+def _certificate(key: material.LoadedKey, realm_name: str) -> str | None:
+    """The certificate the JWKS publishes with the key as ``x5c`` (OIDCLoginProtocolService.certs takes the key's
+    certificate chain)."""
+    held = keys_metadata.certificate_of(key.record, realm_name) if key.record is not None else None
+    return held[0] if held is not None else None
 
 
 async def certs_preflight(request: Request) -> Response:
