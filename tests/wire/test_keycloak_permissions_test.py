@@ -21,11 +21,8 @@ Not ported, and why:
 * realms()' testLDAPConnection: user federation / LDAP.
 * localizations: Doorkeep has no ``localization`` endpoints (its message catalogs are built in).
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
-* clients()' testNodesAvailable, getClientAuthenticatorProviders and
-  getPerClientConfigDescription; flows()' provider lists (form-providers, authenticator-providers,
-  client-authenticator-providers, form-action-providers, config-description, per-client-config-description)
-  and flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new config,
-  config update/delete): Doorkeep has no such endpoint (its authentication flows are read-only).
+* flows()' flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new
+  config, config update/delete): Doorkeep's authentication flows are read-only (those answer 501).
 * testServerInfo's ``systemInfo.javaVersion``: Doorkeep runs no JVM; who sees ``systemInfo``, ``cpuInfo`` and
   ``memoryInfo`` (the process's memory, admin/memory_info.py) is asserted, here and in
   test_keycloak_server_info_permissions_test.py.
@@ -234,6 +231,18 @@ CLIENTS = [
     case("role-realm-composites", GET, FOO_ROLE + "/composites/realm", C, False),
     case("role-client-composites", GET, FOO_ROLE + "/composites/clients/nosuch", C, False),
     by("query-clients-flows", GET, "/authentication/flows", ("query-clients", True)),
+    by(
+        "client-authenticator-providers",
+        GET,
+        "/authentication/client-authenticator-providers",
+        ("query-clients", True),
+        ("view-clients", True),
+        ("manage-clients", True),
+        ("query-users", False),
+    ),
+    by(
+        "query-clients-per-client-config", GET, "/authentication/per-client-config-description", ("query-clients", True)
+    ),
 ]
 
 
@@ -526,6 +535,12 @@ async def test_realms(kc: Kc, one: Case) -> None:
 
 AUTH = "/authentication"
 FLOWS = [
+    case("form-providers", GET, AUTH + "/form-providers", R, False),
+    case("authenticator-providers", GET, AUTH + "/authenticator-providers", R, False),
+    case(
+        "client-authenticator-providers", GET, AUTH + "/client-authenticator-providers", R, False, skip_different=True
+    ),
+    case("form-action-providers", GET, AUTH + "/form-action-providers", R, False),
     case("flows", GET, AUTH + "/flows", R, False, skip_different=True),
     case("flow", GET, AUTH + "/flows/nosuch", R, False),
     case("executions", GET, AUTH + "/flows/nosuch/executions", R, False),
@@ -537,7 +552,11 @@ FLOWS = [
     case("required-action", GET, AUTH + "/required-actions/nosuch", R, False),
     case("remove-required-action", DELETE, AUTH + "/required-actions/nosuch", R, True),
     case("update-required-action", PUT, AUTH + "/required-actions/nosuch", R, True, {}),
+    case("config-description", GET, AUTH + "/config-description/nosuch", R, False),
+    case("per-client-config-description", GET, AUTH + "/per-client-config-description", R, False, skip_different=True),
     by("view-realm-required-actions", GET, AUTH + "/required-actions", ("view-realm", True)),
+    by("view-realm-per-client-config", GET, AUTH + "/per-client-config-description", ("view-realm", True)),
+    by("view-realm-client-authenticators", GET, AUTH + "/client-authenticator-providers", ("view-realm", True)),
 ]
 
 

@@ -40,6 +40,7 @@ MODULES = (
     "emails",
     "required_actions",
     "auth_flows",
+    "auth_providers",
     "registration_policies",
     "client_policies",
 )

@@ -1,0 +1,267 @@
+"""The authentication providers a realm's flows name, as Keycloak 26's AuthenticationManagementResource lists them.
+
+Keycloak lists every factory its server has deployed (``authenticator-providers``, ``form-providers``,
+``form-action-providers``, ``client-authenticator-providers``) with its ``getDisplayType`` and ``getHelpText``,
+and describes one factory's configuration (``config-description/{providerId}``: ``getConfigProperties``).
+Doorkeep cannot add an execution to a flow (the flows are fixed, realms/auth_flows.py), so a factory no
+built-in flow names would be a choice offered for nothing. It lists exactly the authenticators, the form and
+the form actions its built-in flows name, inert ones included (WebAuthn, Kerberos, the identity provider and
+organization steps, docker and saml ecp's HTTP Basic), as those flows list them. The client authenticators are
+what a client's ``clientAuthenticatorType`` can usefully be: ``client-x509`` is left out (the clients flow lists
+it DISABLED, and discovery leaves out ``tls_client_auth``), since Doorkeep authenticates no client by certificate.
+Texts and properties are Keycloak 26's factories' own (ProvidersTest; the factories' getConfigProperties).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from doorkeep.model import JSON
+from doorkeep.realms.auth_executions import FACTORIES
+from doorkeep.realms.auth_flows import FLOWS
+
+STRING, BOOLEAN, LIST, MULTIVALUED_LIST = "String", "boolean", "List", "MultivaluedList"  # ProviderConfigProperty
+AUTHENTICATOR, FORM, FORM_ACTION, CLIENT = "authenticator", "form", "form-action", "client"
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A ProviderConfigProperty, as ModelToRepresentation.toRepresentation writes it (nulls left out)."""
+
+    name: str
+    label: str
+    help_text: str
+    type: str
+    default: str | bool | None = None
+    options: tuple[str, ...] | None = None
+    secret: bool = False
+    required: bool = False
+
+    def representation(self) -> JSON:
+        out: JSON = {"name": self.name, "label": self.label, "helpText": self.help_text, "type": self.type}
+        if self.default is not None:
+            out["defaultValue"] = self.default
+        if self.options is not None:
+            out["options"] = list(self.options)
+        out.update(secret=self.secret, required=self.required, readOnly=False)
+        return out
+
+
+_FORCE_LOGIN_HELP = (
+    "If this property is true, the user needs to login again after the reset credentials.\n"
+    "If this property is false, the user will be automatically logged in after the succesful\n"
+    "reset credentials when the same authentication session is used.\n"
+    "If this property is only-federated (default), only federated users will be forced to login again,\n"
+    "users stored in the internal database will be logged in if using the same authentication session.\n"
+)
+_INCLUDED_HELP = (
+    "If this option is true, the condition will be evaluated to true when any of the credentials specified in the "
+    "credentials option\nhas been used in the authentication process, false otherwise.\n"
+    "If this option is false, the condition is evaluated in the opposite way, it will be true if none of the "
+    "credentials configured\nhave been used, and false if one or more of them have been used.\n"
+)
+_REVIEW_HELP = (
+    "Define conditions under which a user has to review and update his profile after first-time login. Value 'On' "
+    "means that page for reviewing profile will be displayed and user can review and update his profile. Value 'off' "
+    "means that page won't be displayed. Value 'missing' means that page is displayed just when some required "
+    "attribute is missing (wasn't downloaded from identity provider). Value 'missing' is the default one. WARN: In "
+    "case that user clicks 'Review profile info' on link duplications page, the update page will be always "
+    "displayed. You would need to disable this authenticator to never display the page."
+)
+_OTP_RESET_HELP = (
+    " If 'Remove none' is chosen, the user will keep all existing OTP configurations (legacy behavior). If 'Remove "
+    "one' is chosen, the user will be prompted to choose one OTP configuration which will then be removed. If "
+    "'Remove all' is chosen, all existing OTP configurations of the user will be removed. The user will always be "
+    "prompted to configure a new OTP no matter which option is selected."
+)
+# ConditionalCredentialAuthenticatorFactory's options: the installation's credential types (Keycloak 26's default
+# credential providers, in no order Keycloak fixes) and then kerberos, cert and none.
+_CREDENTIAL_TYPES = ("password", "otp", "webauthn", "webauthn-passwordless", "recovery-authn-codes")
+
+# Each factory's getConfigProperties where it has any; every other listed factory has none.
+PROPERTIES: dict[str, tuple[Prop, ...]] = {
+    "identity-provider-redirector": (
+        Prop("defaultProvider", "Default Identity Provider",
+             "To automatically redirect to an identity provider set to the alias of the identity provider", STRING),
+    ),
+    "organization": (
+        Prop("requiresUserMembership", "Requires user membership",
+             "Enforces that users authenticating in the scope of an organization are members. If not a member, the "
+             "user won't be able to proceed authenticating to the realm", BOOLEAN),
+    ),
+    "conditional-credential": (
+        Prop("credentials", "Credentials", "The list of credentials to be considered by the condition.",
+             MULTIVALUED_LIST, options=(*_CREDENTIAL_TYPES, "kerberos", "cert", "none"), required=True),
+        Prop("included", "Included", _INCLUDED_HELP, BOOLEAN),
+    ),
+    "reset-credential-email": (
+        Prop("force-login", "Force login after reset", _FORCE_LOGIN_HELP, LIST, "only-federated",
+             ("true", "false", "only-federated")),
+    ),
+    "reset-otp": (
+        Prop("action_on_otp_reset_flag", "Action on OTP reset.", _OTP_RESET_HELP, LIST, "Remove none",
+             ("Remove none", "Remove one", "Remove all")),
+    ),
+    "idp-review-profile": (
+        Prop("update.profile.on.first.login", "Update Profile on First Login", _REVIEW_HELP, LIST, "missing",
+             ("on", "missing", "off")),
+    ),
+    "idp-create-user-if-unique": (
+        Prop("require.password.update.after.registration", "Require Password Update After Registration",
+             "If this option is true and new user is successfully imported from Identity Provider to Keycloak (there "
+             "is no duplicated email or username detected in Keycloak DB), then this user is required to update his "
+             "password", BOOLEAN),
+    ),
+    "registration-recaptcha-action": (
+        Prop("site.key", "reCAPTCHA Site Key", "The site key.", STRING),
+        Prop("secret.key", "reCAPTCHA Secret", "The secret key.", STRING, secret=True),
+        Prop("action", "Action Name",
+             "A meaningful name for this reCAPTCHA context (e.g. login, register). An action name can only contain "
+             "alphanumeric characters, slashes and underscores and is not case-sensitive.", STRING, "register"),
+        Prop("useRecaptchaNet", "Use recaptcha.net",
+             "Whether to use recaptcha.net instead of google.com, which may have other cookies set.", BOOLEAN, False),
+        Prop("recaptcha.v3", "reCAPTCHA v3",
+             "Whether the site key belongs to a v3 (invisible, score-based reCAPTCHA) or v2 site (visible, "
+             "checkbox-based).", BOOLEAN, False),
+    ),
+}  # fmt: skip
+
+# provider id -> getHelpText (Kerberos: Keycloak's text where the server has no Kerberos, as auth_executions says).
+HELP: dict[str, str] = {
+    "auth-cookie": "Validates the SSO cookie set by the auth server.",
+    "auth-spnego": "DISABLED. Please enable Kerberos feature and make sure Kerberos available in your platform. "
+    "Initiates the SPNEGO protocol. Most often used with Kerberos.",
+    "identity-provider-redirector": "Redirects to default Identity Provider or Identity Provider specified with "
+    "kc_idp_hint query parameter",
+    "conditional-user-configured": "Executes the current flow only if authenticators are configured",
+    "organization": "If organizations are enabled, automatically redirects users to the corresponding identity "
+    "provider.",
+    "auth-username-password-form": "Validates a username and password from login form.",
+    "conditional-credential": "Condition to evaluate if a specific credential type has been used (or not used) by "
+    "the user during the authentication process",
+    "auth-otp-form": "Validates a OTP on a separate OTP form.",
+    "webauthn-authenticator": "Authenticator for WebAuthn. Usually used for WebAuthn two-factor authentication",
+    "auth-recovery-authn-code-form": "Validates a Recovery Authentication Code",
+    "direct-grant-validate-username": "Validates the username supplied as a 'username' form parameter in direct "
+    "grant request",
+    "direct-grant-validate-password": "Validates the password supplied as a 'password' form parameter in direct "
+    "grant request",
+    "direct-grant-validate-otp": "Validates the one time password supplied as a 'totp' form parameter in direct "
+    "grant request",
+    "reset-credentials-choose-user": "Choose a user to reset credentials for",
+    "reset-credential-email": "Send email to user and wait for response.",
+    "reset-password": "Sets the Update Password required action if execution is REQUIRED.  Will also set it if "
+    "execution is OPTIONAL and the password is currently configured for it.",
+    "reset-otp": "Removes existing OTP configurations (if chosen) and sets the 'Configure OTP' required action.",
+    "idp-review-profile": "User reviews and updates profile data retrieved from Identity Provider in the displayed "
+    "form",
+    "idp-create-user-if-unique": "Detect if there is existing Keycloak account with same email like identity "
+    "provider. If no, create new user",
+    "idp-confirm-link": "Show the form where user confirms if he wants to link identity provider with existing "
+    "account or rather edit user profile data retrieved from identity provider to avoid conflict",
+    "idp-email-verification": "Email verification of existing Keycloak user, that wants to link his user account "
+    "with identity provider",
+    "idp-username-password-form": "Validates a password from login form. Username may be already known from "
+    "identity provider authentication",
+    "idp-add-organization-member": "Adds a federated user as a member of an organization",
+    "http-basic-authenticator": "Validates username and password from Authorization HTTP header",
+    "docker-http-basic-authenticator": "Uses HTTP Basic authentication to validate docker users, returning a docker "
+    "error token on auth failure",
+    "registration-page-form": "This is the controller for the registration page",
+    "registration-user-creation": "This action must always be first! Validates the username and user profile of the "
+    "user in validation phase.  In success phase, this will create the user in the database including his user "
+    "profile.",
+    "registration-password-action": "Validates that password matches password confirmation field.  It also will "
+    "store password in user's credential store.",
+    "registration-recaptcha-action": "Adds Google reCAPTCHA to the form.",
+    "registration-terms-and-conditions": "Asks the user to accept terms and conditions before submitting its "
+    "registration form.",
+    "client-secret": "Validates client based on 'client_id' and 'client_secret' sent either in request parameters "
+    "or in 'Authorization: Basic' header",
+    "client-jwt": "Validates client based on signed JWT issued by client and signed with the Client private key",
+    "client-secret-jwt": "Validates client based on signed JWT issued by client and signed with the Client Secret",
+}
+# ClientAuthenticatorFactory.supportsSecret of the client authenticators listed.
+SUPPORTS_SECRET = {"client-secret": True, "client-jwt": False, "client-secret-jwt": True}
+UNLISTED = frozenset({"client-x509"})  # named by the clients flow, never run (see the module docstring)
+_DISPLAY = {"registration-page-form": "Registration Page"}  # a form's row shows its sub-flow, not the factory
+
+
+def _kinds() -> dict[str, str]:
+    """Each provider a built-in flow names, by kind: its flow type and whether it opens a form."""
+    out: dict[str, str] = {}
+    for flow in FLOWS:
+        for step in flow.steps:
+            if step.authenticator is None or step.authenticator in UNLISTED:
+                continue
+            if step.flow is not None:
+                out[step.authenticator] = FORM  # the page of a form flow (registration-page-form)
+            elif flow.provider_id == "form-flow":
+                out[step.authenticator] = FORM_ACTION
+            elif flow.provider_id == "client-flow":
+                out[step.authenticator] = CLIENT
+            else:
+                out[step.authenticator] = AUTHENTICATOR
+    return out
+
+
+KINDS = _kinds()
+
+
+def display_name(provider_id: str) -> str:
+    return _DISPLAY.get(provider_id) or FACTORIES[provider_id][0]
+
+
+def listed(kind: str) -> list[JSON]:
+    """The providers of one kind, by id, each a HashMap as Keycloak's buildProviderMetadata fills it (Jackson
+    writes a HashMap in its hash order: ``supportsSecret``, ``displayName``, ``description``, ``id``)."""
+    out: list[JSON] = []
+    for provider_id in sorted(p for p, k in KINDS.items() if k == kind):
+        item: JSON = {}
+        if kind == CLIENT:
+            item["supportsSecret"] = SUPPORTS_SECRET[provider_id]
+        item.update(displayName=display_name(provider_id), description=HELP[provider_id], id=provider_id)
+        out.append(item)
+    return out
+
+
+def per_client_config() -> JSON:
+    """getPerClientConfigDescription: no listed client authenticator has a per-client property."""
+    return {p["id"]: [] for p in listed(CLIENT)}
+
+
+def config_description(provider_id: str) -> JSON | None:
+    """getAuthenticatorConfigDescription (AuthenticatorConfigInfoRepresentation), or None for an unknown id; an
+    id Keycloak does not find is tried again Base32-decoded, as the admin console may send it."""
+    if provider_id not in KINDS:
+        provider_id = _base32_text(provider_id)
+        if provider_id not in KINDS:
+            return None
+    properties = [p.representation() for p in PROPERTIES.get(provider_id, ())]
+    return {
+        "name": display_name(provider_id),
+        "providerId": provider_id,
+        "helpText": HELP[provider_id],
+        "properties": properties,
+    }
+
+
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _base32_text(text: str) -> str:
+    """Keycloak's lenient Base32.decode (characters outside the alphabet skipped, case ignored, the result
+    ``len * 5 / 8`` bytes long) read as UTF-8, as ``new String(bytes)``."""
+    size = len(text) * 5 // 8
+    out = bytearray(size)
+    bits = count = filled = 0
+    for char in text.upper():
+        digit = _BASE32.find(char)
+        if digit < 0:
+            continue
+        bits, count = (bits << 5 | digit) & 0xFFFF, count + 5
+        if count >= 8 and filled < size:
+            count -= 8
+            out[filled] = bits >> count & 0xFF
+            filled += 1
+    return out.decode("utf-8", errors="replace")

@@ -1,0 +1,262 @@
+"""Keycloak's ProvidersTest (tests/base/.../tests/admin/authentication/ProvidersTest.java, formerly testsuite/
+integration-arquillian/.../admin/authentication/ProvidersTest.java), one test per Java method, against
+``/admin/realms/{realm}/authentication/…-providers``, ``per-client-config-description`` and
+``config-description/{providerId}``.
+
+Keycloak lists every factory its server deploys; Doorkeep lists the providers its fixed flows name
+(realms/auth_providers.py), since no other could be added to a flow here. Where the Java test expects more:
+
+* authenticator-providers: 25 of Keycloak's 41. Listed, as the flows list them, though they never run:
+  Kerberos (with Keycloak's text for a server without Kerberos), WebAuthn, recovery codes, the identity provider
+  redirector, the ``idp-*`` steps of the first broker login flow, the organization steps, docker's and saml ecp's
+  HTTP Basic. Left out, as no built-in flow names them and Doorkeep cannot add a step: the X509 username forms,
+  WebAuthn passwordless, the username-only and password-only forms, the user role, user attribute, level of
+  authentication, sub-flow executed and client scope conditions, idp auto link, confirm override link, detect
+  existing broker user, allow and deny access, the session count limiter and the Conditional OTP Form.
+* form-action-providers: reCAPTCHA Enterprise is left out (the registration form names reCAPTCHA only).
+* client-authenticator-providers: ``client-x509`` is left out: Doorkeep authenticates no client by certificate
+  (the clients flow lists it DISABLED; discovery has no ``tls_client_auth``), and this list is the client
+  Credentials tab's choice of authenticator.
+
+The Java test's expected lists are asserted minus those, so a text or a field that differs fails.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from admin_support import make_admin
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+BASE = "/admin/realms/test/authentication"
+
+
+def info(provider_id: str, display_name: str, description: str) -> dict[str, Any]:
+    return {"id": provider_id, "displayName": display_name, "description": description}
+
+
+def client_info(provider_id: str, display_name: str, description: str, supports_secret: bool) -> dict[str, Any]:
+    return {**info(provider_id, display_name, description), "supportsSecret": supports_secret}
+
+
+KERBEROS_HELP = (
+    "DISABLED. Please enable Kerberos feature and make sure Kerberos available in your platform. Initiates the "
+    "SPNEGO protocol. Most often used with Kerberos."
+)
+# expectedAuthProviders, the providers Doorkeep lists.
+EXPECTED_AUTH_PROVIDERS = [
+    info("auth-cookie", "Cookie", "Validates the SSO cookie set by the auth server."),
+    info("auth-otp-form", "OTP Form", "Validates a OTP on a separate OTP form."),
+    info("auth-spnego", "Kerberos", KERBEROS_HELP),
+    info("auth-username-password-form", "Username Password Form", "Validates a username and password from login form."),
+    info("direct-grant-validate-otp", "OTP",
+         "Validates the one time password supplied as a 'totp' form parameter in direct grant request"),
+    info("direct-grant-validate-password", "Password",
+         "Validates the password supplied as a 'password' form parameter in direct grant request"),
+    info("direct-grant-validate-username", "Username Validation",
+         "Validates the username supplied as a 'username' form parameter in direct grant request"),
+    info("docker-http-basic-authenticator", "Docker Authenticator",
+         "Uses HTTP Basic authentication to validate docker users, returning a docker error token on auth failure"),
+    info("http-basic-authenticator", "HTTP Basic Authentication",
+         "Validates username and password from Authorization HTTP header"),
+    info("identity-provider-redirector", "Identity Provider Redirector",
+         "Redirects to default Identity Provider or Identity Provider specified with kc_idp_hint query parameter"),
+    info("idp-confirm-link", "Confirm link existing account",
+         "Show the form where user confirms if he wants to link identity provider with existing account or rather "
+         "edit user profile data retrieved from identity provider to avoid conflict"),
+    info("idp-create-user-if-unique", "Create User If Unique",
+         "Detect if there is existing Keycloak account with same email like identity provider. If no, create new "
+         "user"),
+    info("idp-email-verification", "Verify existing account by Email",
+         "Email verification of existing Keycloak user, that wants to link his user account with identity provider"),
+    info("idp-review-profile", "Review Profile",
+         "User reviews and updates profile data retrieved from Identity Provider in the displayed form"),
+    info("idp-username-password-form", "Username Password Form for identity provider reauthentication",
+         "Validates a password from login form. Username may be already known from identity provider "
+         "authentication"),
+    info("reset-credential-email", "Send Reset Email", "Send email to user and wait for response."),
+    info("reset-credentials-choose-user", "Choose User", "Choose a user to reset credentials for"),
+    info("reset-otp", "Reset OTP",
+         "Removes existing OTP configurations (if chosen) and sets the 'Configure OTP' required action."),
+    info("reset-password", "Reset Password",
+         "Sets the Update Password required action if execution is REQUIRED.  Will also set it if execution is "
+         "OPTIONAL and the password is currently configured for it."),
+    info("webauthn-authenticator", "WebAuthn Authenticator",
+         "Authenticator for WebAuthn. Usually used for WebAuthn two-factor authentication"),
+    info("auth-recovery-authn-code-form", "Recovery Authentication Code Form",
+         "Validates a Recovery Authentication Code"),
+    info("conditional-user-configured", "Condition - user configured",
+         "Executes the current flow only if authenticators are configured"),
+    info("idp-add-organization-member", "Organization Member Onboard",
+         "Adds a federated user as a member of an organization"),
+    info("organization", "Organization Identity-First Login",
+         "If organizations are enabled, automatically redirects users to the corresponding identity provider."),
+    info("conditional-credential", "Condition - credential",
+         "Condition to evaluate if a specific credential type has been used (or not used) by the user during the "
+         "authentication process"),
+]  # fmt: skip
+
+
+async def get(env: Env, path: str, headers: dict[str, str] | None = None) -> Any:
+    response = await env.http.get(BASE + path, headers=headers or await env.admin_headers())
+    assert response.status_code == 200, (path, response.status_code, response.text)
+    return response.json()
+
+
+def by_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """compareProviders: the same count, and equal once sorted by id."""
+    return sorted(items, key=lambda item: str(item["id"]))
+
+
+async def test_form_providers(realm: Env) -> None:
+    result = await get(realm, "/form-providers")
+    assert result == [
+        info("registration-page-form", "Registration Page", "This is the controller for the registration page")
+    ]
+
+
+async def test_form_action_providers(realm: Env) -> None:
+    expected = [
+        info("registration-recaptcha-action", "reCAPTCHA", "Adds Google reCAPTCHA to the form."),
+        info("registration-password-action", "Password Validation",
+             "Validates that password matches password confirmation field.  It also will store password in user's "
+             "credential store."),
+        info("registration-user-creation", "Registration User Profile Creation",
+             "This action must always be first! Validates the username and user profile of the user in validation "
+             "phase.  In success phase, this will create the user in the database including his user profile."),
+        info("registration-terms-and-conditions", "Terms and conditions",
+             "Asks the user to accept terms and conditions before submitting its registration form."),
+    ]  # fmt: skip
+    assert by_id(await get(realm, "/form-action-providers")) == by_id(expected)
+
+
+async def test_client_authenticator_providers(realm: Env) -> None:
+    expected = [
+        client_info("client-jwt", "Signed JWT",
+                    "Validates client based on signed JWT issued by client and signed with the Client private key",
+                    False),
+        client_info("client-secret", "Client Id and Secret",
+                    "Validates client based on 'client_id' and 'client_secret' sent either in request parameters or "
+                    "in 'Authorization: Basic' header", True),
+        client_info("client-secret-jwt", "Signed JWT with Client Secret",
+                    "Validates client based on signed JWT issued by client and signed with the Client Secret", True),
+    ]  # fmt: skip
+    assert by_id(await get(realm, "/client-authenticator-providers")) == by_id(expected)
+
+
+async def test_per_client_config_descriptions(realm: Env) -> None:
+    configs = await get(realm, "/per-client-config-description")
+    assert configs == {"client-jwt": [], "client-secret": [], "client-secret-jwt": []}
+
+
+async def test_authenticator_config_description(realm: Env) -> None:
+    headers = await realm.admin_headers()
+    missing = await realm.http.get(BASE + "/config-description/not-existent", headers=headers)
+    assert (missing.status_code, missing.json()) == (404, {"error": "Could not find authenticator provider"})
+
+    rep = await get(realm, "/config-description/idp-create-user-if-unique")
+    assert rep == {
+        "name": "Create User If Unique",
+        "providerId": "idp-create-user-if-unique",
+        "helpText": "Detect if there is existing Keycloak account with same email like identity provider. If no, "
+        "create new user",
+        "properties": [
+            {
+                "name": "require.password.update.after.registration",
+                "label": "Require Password Update After Registration",
+                "helpText": "If this option is true and new user is successfully imported from Identity Provider to "
+                "Keycloak (there is no duplicated email or username detected in Keycloak DB), then this user is "
+                "required to update his password",
+                "type": "boolean",
+                "secret": False,
+                "required": False,
+                "readOnly": False,
+            }
+        ],
+    }
+
+
+async def test_initial_authentication_providers(realm: Env) -> None:
+    assert by_id(await get(realm, "/authenticator-providers")) == by_id(EXPECTED_AUTH_PROVIDERS)
+
+
+# Doorkeep's own: what the port above does not reach.
+
+
+async def test_every_provider_a_listed_flow_names_is_listed_but_client_x509(realm: Env) -> None:
+    listed = set()
+    for path in ("/authenticator-providers", "/form-providers", "/form-action-providers",
+                 "/client-authenticator-providers"):  # fmt: skip
+        listed |= {item["id"] for item in await get(realm, path)}
+    named = set()
+    aliases = [flow["alias"] for flow in await get(realm, "/flows")] + ["saml ecp"]  # exported, never listed
+    for alias in aliases:
+        rows = await get(realm, f"/flows/{alias}/executions")
+        named |= {row["providerId"] for row in rows if "providerId" in row}
+    assert named - listed == {"client-x509"}
+    assert listed - named == set()
+
+
+async def test_a_description_answers_every_listed_provider_and_a_base32_id(realm: Env) -> None:
+    for path in ("/authenticator-providers", "/form-action-providers", "/client-authenticator-providers"):
+        for item in await get(realm, path):
+            rep = await get(realm, "/config-description/" + item["id"])
+            assert (rep["name"], rep["providerId"], rep["helpText"]) == (
+                item["displayName"],
+                item["id"],
+                item["description"],
+            )
+    encoded = base64.b32encode(b"reset-otp").decode().rstrip("=")
+    rep = await get(realm, "/config-description/" + encoded)
+    assert rep["providerId"] == "reset-otp"
+    assert rep["properties"] == [
+        {
+            "name": "action_on_otp_reset_flag",
+            "label": "Action on OTP reset.",
+            "helpText": " If 'Remove none' is chosen, the user will keep all existing OTP configurations (legacy "
+            "behavior). If 'Remove one' is chosen, the user will be prompted to choose one OTP configuration which "
+            "will then be removed. If 'Remove all' is chosen, all existing OTP configurations of the user will be "
+            "removed. The user will always be prompted to configure a new OTP no matter which option is selected.",
+            "type": "List",
+            "defaultValue": "Remove none",
+            "options": ["Remove none", "Remove one", "Remove all"],
+            "secret": False,
+            "required": False,
+            "readOnly": False,
+        }
+    ]
+    recaptcha = await get(realm, "/config-description/registration-recaptcha-action")
+    secret = next(p for p in recaptcha["properties"] if p["name"] == "secret.key")
+    assert secret["secret"] is True
+    assert [p["name"] for p in recaptcha["properties"]] == [
+        "site.key",
+        "secret.key",
+        "action",
+        "useRecaptchaNet",
+        "recaptcha.v3",
+    ]
+    x509 = await realm.http.get(BASE + "/config-description/client-x509", headers=await realm.admin_headers())
+    assert x509.status_code == 404
+
+
+async def test_reading_needs_view_realm_and_client_authenticators_also_a_clients_role(realm: Env) -> None:
+    realm_wide = ("/form-providers", "/authenticator-providers", "/form-action-providers", "/config-description/x")
+    client_wide = ("/client-authenticator-providers", "/per-client-config-description")
+    _, viewer = await make_admin(realm, "test", "viewer", "view-realm")
+    for path in realm_wide + client_wide:
+        response = await realm.http.get(BASE + path, headers=viewer)
+        assert response.status_code == (404 if path.endswith("/x") else 200), path
+    for role in ("query-clients", "view-clients", "manage-clients"):
+        _, holder = await make_admin(realm, "test", role + "-holder", role)
+        for path in client_wide:
+            assert (await realm.http.get(BASE + path, headers=holder)).status_code == 200, (role, path)
+        for path in realm_wide:
+            assert (await realm.http.get(BASE + path, headers=holder)).status_code == 403, (role, path)
+    _, users = await make_admin(realm, "test", "users", "query-users")
+    for path in realm_wide + client_wide:
+        response = await realm.http.get(BASE + path, headers=users)
+        assert (response.status_code, response.json()) == (403, {"error": "HTTP 403 Forbidden"}), path
