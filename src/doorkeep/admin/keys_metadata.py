@@ -53,7 +53,12 @@ def certificate(kid: str, private_pem: str, realm_name: str, created: int) -> tu
         .serial_number(serial)
         .not_valid_before(start)
         .not_valid_after(end)
-        .sign(private, hashes.SHA256())
+        # RFC 6979 for EC keys: every process and worker derives the same certificate, so its x5t stays put.
+        .sign(
+            private,
+            hashes.SHA256(),
+            ecdsa_deterministic=True if isinstance(private, ec.EllipticCurvePrivateKey) else None,
+        )
     )
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), int(end.timestamp()) * 1000
 
