@@ -273,3 +273,21 @@ async def test_text_is_written_as_keycloak_writes_it(realm: Env) -> None:
     assert '  "resource" : "café \\"q\\" a\\\\b",\n' in text
     assert '    <resource>café "q" a\\b</resource>\n' in await installation(realm, client, XML)
     assert '    resource="café \\"q\\" a\\\\b", \\\n' in await installation(realm, client, CLI)
+
+
+async def test_server_info_lists_each_provider_a_client_can_download(realm: Env) -> None:
+    """ServerInfoAdminResource's ``clientInstallations``: every OIDC provider served above, with its
+    ClientInstallationRepresentation, and each of them answers for a client."""
+    response = await realm.http.get("/admin/serverinfo", headers=await realm.admin_headers())
+    assert response.status_code == 200, response.text
+    listed = response.json()["clientInstallations"]["openid-connect"]
+    assert [item["id"] for item in listed] == [JSON, XML, CLI]
+    by_id = {item["id"]: item for item in listed}
+    assert by_id[JSON]["filename"] == "keycloak.json" and by_id[JSON]["mediaType"] == "application/json"
+    assert by_id[XML]["displayType"] == "Keycloak OIDC JBoss Subsystem XML"
+    assert by_id[CLI]["filename"] == "keycloak-oidc-subsystem.cli" and by_id[CLI]["mediaType"] == "text/plain"
+    fields = ["id", "protocol", "downloadOnly", "displayType", "helpText", "filename", "mediaType"]
+    assert all(list(item) == fields and item["protocol"] == "openid-connect" for item in listed)
+    client = await make_client(realm, OIDC_NAME)
+    for item in listed:
+        assert "test" in await installation(realm, client, item["id"])

@@ -37,6 +37,41 @@ NOT_RENDERED = frozenset(
         "mod-auth-mellon",
     }
 )
+# ClientInstallationRepresentation of each provider Doorkeep renders, as server info lists them under
+# ``clientInstallations`` (the admin console's "Download adapter config" choices): the providers' own words.
+RENDERED = (
+    {
+        "id": KEYCLOAK_JSON,
+        "protocol": "openid-connect",
+        "downloadOnly": False,
+        "displayType": "Keycloak OIDC JSON",
+        "helpText": "keycloak.json file used by the Keycloak OIDC client adapter to configure clients.  This must be"
+        " saved to a keycloak.json file and put in your WEB-INF directory of your WAR file.  You may also want to"
+        " tweak this file after you download it.",
+        "filename": "keycloak.json",
+        "mediaType": "application/json",
+    },
+    {
+        "id": JBOSS_SUBSYSTEM,
+        "protocol": "openid-connect",
+        "downloadOnly": False,
+        "displayType": "Keycloak OIDC JBoss Subsystem XML",
+        "helpText": "XML snippet you must edit and add to the Keycloak OIDC subsystem on your client app server.  This"
+        " type of configuration is useful when you can't or don't want to crack open your WAR file.",
+        "filename": "keycloak-oidc-subsystem.xml",
+        "mediaType": "application/xml",
+    },
+    {
+        "id": JBOSS_SUBSYSTEM_CLI,
+        "protocol": "openid-connect",
+        "downloadOnly": False,
+        "displayType": "Keycloak OIDC JBoss Subsystem CLI",
+        "helpText": "CLI script you must edit and apply to your client app server. This type of configuration is useful"
+        " when you can't or don't want to crack open your WAR file.",
+        "filename": "keycloak-oidc-subsystem.cli",
+        "mediaType": "text/plain",
+    },
+)
 DEPLOYMENT = "WAR MODULE NAME.war"
 SIGNING_ALG = "token.endpoint.auth.signing.alg"
 

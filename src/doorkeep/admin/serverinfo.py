@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from doorkeep import __version__, events
+from doorkeep.admin import installation
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.admin.keystores import FORMATS as KEYSTORE_TYPES
 from doorkeep.admin.memory_info import memory_info
@@ -274,7 +275,7 @@ def server_info(now: int, started: int) -> dict[str, Any]:
             ]
         },
         "builtinProtocolMappers": {OIDC: [_mapper(*m) for m in BUILTIN_MAPPERS]},
-        "clientInstallations": {OIDC: []},
+        "clientInstallations": {OIDC: [dict(item) for item in installation.RENDERED]},
         "componentTypes": {
             "org.keycloak.keys.KeyProvider": [
                 {"id": pid, "helpText": text, "properties": _key_properties(pid), "metadata": {}}
