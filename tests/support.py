@@ -91,7 +91,7 @@ async def seed_user(
             id=str(uuid.uuid4()), realm_id=realm.id, username=username, created_timestamp=clock.now() * 1000, **kw
         )
         await provisioning.create_user(tx, realm, user, default_roles=default_roles)
-        await set_password(tx, user, password, clock.now())
+        await set_password(tx, user, password, clock.now(), policy=realm.password_policy)
         for name in realm_roles:
             role = await tx.roles.get_realm_role(realm.id, name)
             assert role is not None, name

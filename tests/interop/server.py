@@ -344,7 +344,7 @@ async def _seed(db_url: str, seed: SeedRealm) -> None:
                     created_timestamp=now * 1000,
                 ),
             )
-            await set_password(tx, user, seed.password, now)
+            await set_password(tx, user, seed.password, now, policy=realm.password_policy)
     finally:
         await db.dispose()
 

@@ -9,6 +9,7 @@ import pytest
 from browser_flow import code_from, start, submit, submit_forged
 from doorkeep.store import database
 from doorkeep.users import passwords
+from keycloak_port import update_realm
 from support import password_grant, seed_login_realm
 from wire_env import Env
 
@@ -83,10 +84,46 @@ async def test_a_password_changed_between_the_check_and_the_login_is_checked_aga
         async with realm.db.transaction() as other:  # another request changes the password meanwhile
             user = await other.users.get_by_username(test.id, "user1")
             assert user is not None
-            await set_password(other, user, "changed", realm.clock.now())
+            await set_password(other, user, "changed", realm.clock.now(), policy=None)
         return verdict
 
     monkeypatch.setattr(login_password, "precheck", precheck_then_change)
     page = await start(realm.http, "test", "app")
     refused = await submit(realm.http, page, username="user1", password="password")
     assert "Invalid username or password." in refused.text  # the old password's verdict was not reused
+
+
+@pytest.fixture
+def rehashes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For every new hash: whether it ran under the write lock."""
+    seen: list[bool] = []
+    hash_password = passwords.hash_password
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(database._holding_write_lock.get())
+        return hash_password(*args, **kwargs)
+
+    monkeypatch.setattr(passwords, "hash_password", spy)
+    return seen
+
+
+@pytest.mark.parametrize("via", ["form", "grant"])
+async def test_a_password_the_policy_no_longer_describes_is_hashed_again_outside_the_write_lock(
+    realm: Env, hashes: list[bool], rehashes: list[bool], via: str
+) -> None:
+    await update_realm(realm, passwordPolicy="hashAlgorithm(pbkdf2-sha256) and hashIterations(1)")
+    hashes.clear()  # the master admin's token, for the update
+    if via == "form":
+        page = await start(realm.http, "test", "app")
+        code_from(await submit(realm.http, page, username="user1", password="password"))
+    else:
+        assert (await password_grant(realm.http, "test", "app")).status_code == 200
+    assert hashes == [False] and rehashes == [False]
+    async with realm.db.transaction(write=False) as tx:
+        user = await tx.users.get_by_username((await tx.realms.get_by_name("test") or _missing()).id, "user1")
+        cred = await tx.users.password(user.id) if user else None
+    assert cred is not None and cred.credential_data["algorithm"] == "pbkdf2-sha256"
+
+
+def _missing() -> Any:
+    raise AssertionError("realm test is missing")

@@ -217,7 +217,7 @@ async def update_password(ctx: StepContext, new: str, confirm: str, *, logout_ot
         await login_events.credential_refused(ctx, "password", refused.key)
         return again(refused.text)
     now = ctx.services.clock.now()
-    await set_password(tx, user, new, now, kept=retention(realm, now))
+    await set_password(tx, user, new, now, policy=realm.password_policy, kept=retention(realm, now))
     await login_events.credential_updated(ctx, "password")
     user = with_password_update(user, False)
     await tx.users.update(user)

@@ -14,6 +14,7 @@ from doorkeep.tokens import TokenCodec
 
 if TYPE_CHECKING:
     from doorkeep.oauth.dpop import Proof
+    from doorkeep.users.credentials import Verdict
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class OAuthRequest:
     headers: dict[str, str] = field(default_factory=dict)
     # (credential id, matches) from checking the password before the writing transaction began;
     # argon2 then runs outside SQLite's write lock. Re-checked against the credential id inside.
-    password_verdict: tuple[str, bool] | None = None
+    password_verdict: Verdict | None = None
     # Clients' public keys and the clock for JWT client authentication (the process's, from Services).
     client_keys: ClientKeys | None = None
     cors: CorsReach = field(default_factory=CorsReach, compare=False)  # shared by the copies of this request

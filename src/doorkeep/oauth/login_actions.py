@@ -51,6 +51,7 @@ from doorkeep.users import otp
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Form, Services
     from doorkeep.store.tx import Tx
+    from doorkeep.users.credentials import Verdict
 
 TIMED_OUT = login_restart.LOGIN_TIMEOUT
 EXPIRED_CODE = "Login timeout. Please sign in again."
@@ -162,7 +163,7 @@ async def submit(
     form: Form,
     browser: Browser,
     *,
-    verdict: tuple[str, bool] | None = None,
+    verdict: Verdict | None = None,
     locale: str | None = None,
 ) -> Outcome | ErrorPage:
     """The posted step run: ``verdict``, the password form's password checked before the writing transaction;

@@ -14,7 +14,7 @@ from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedOtp, Outcome
 from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import brute_force, otp
-from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
+from doorkeep.users.credentials import Verdict, assess, check_password, find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -43,12 +43,13 @@ async def precheck(
     username: str,
     password: str,
     now: int,
-) -> tuple[str, bool] | None:
+) -> Verdict | None:
     """Check the login form's password in a reading transaction, before the writing one opens.
 
     Argon2 then never runs under the write lock (SQLite's is global). Only a form of a live
     authentication session gets a password hashed. The verdict names the credential it was made
-    against; ``authenticate`` reuses it only if that is still the user's credential. ``tab``: the root
+    against, and the password hashed again if the realm's policy asks (``credentials.assess``); ``authenticate``
+    reuses it only if that is still the user's credential. ``tab``: the root
     authentication session (the AUTH_SESSION_ID cookie) and the form's ``tab_id``.
     """
     root, tab_id = tab
@@ -64,9 +65,7 @@ async def precheck(
         user = await tx.users.get(auth_session.user_id)
     else:
         user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
-    cred = await tx.users.password(user.id) if user else None
-    ok = await check_password(tx, user, password)
-    return (cred.id if cred else NO_CREDENTIAL, ok)
+    return await assess(tx, realm, user, password)
 
 
 async def authenticate(
@@ -79,7 +78,7 @@ async def authenticate(
     password: str,
     browser: Browser,
     remember_me: bool = False,
-    verdict: tuple[str, bool] | None = None,
+    verdict: Verdict | None = None,
     known: User | None = None,
 ) -> Outcome:
     """The username and password form. Brute Force Detection is asked first: a locked user gets the

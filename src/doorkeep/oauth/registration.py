@@ -263,7 +263,7 @@ async def _create(
         required_actions=tuple(dict.fromkeys(default_actions(realm) + verify)),
     )
     await provisioning.create_user(tx, realm, user)
-    await set_password(tx, user, password, now)
+    await set_password(tx, user, password, now, policy=realm.password_policy)
     return user
 
 

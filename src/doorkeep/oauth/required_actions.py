@@ -121,7 +121,7 @@ def password_expiry_trigger(realm: Realm, user: User, password_created_ms: int |
     """UpdatePassword.evaluateTriggers, after a password was validated: with the realm's
     ``forceExpiredPasswordChange(days)`` policy, a password older than ``days`` (or of unknown age) gives the
     user UPDATE_PASSWORD; ``password_created_ms`` None is a user without a password (nothing to expire)."""
-    days = password_policy.parse(realm.password_policy).parsed.get("forceExpiredPasswordChange")
+    days = password_policy.stored(realm.password_policy).parsed.get("forceExpiredPasswordChange")
     if days is None or days == -1 or password_created_ms is None or UPDATE_PASSWORD in user.required_actions:
         return user
     if now_ms - password_created_ms > days * 86_400_000:
@@ -182,7 +182,7 @@ def max_auth_age(realm: Realm, action: str) -> int:
     if action in MAX_AUTH_AGES:
         return MAX_AUTH_AGES[action]
     if action == UPDATE_PASSWORD:
-        policy_age = password_policy.parse(realm.password_policy).max_auth_age
+        policy_age = password_policy.stored(realm.password_policy).max_auth_age
         if policy_age >= 0:
             return policy_age
     found = registered.by_alias(realm, action)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep.model import NO_HISTORY, UPDATE_PASSWORD, Credential, PasswordRetention, User, with_password_update
 from doorkeep.realms import provisioning
-from doorkeep.users import passwords
+from doorkeep.users import password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -39,7 +39,7 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
         realm,
         User(id=str(uuid.uuid4()), realm_id=realm.id, username=username, enabled=True, created_timestamp=now * 1000),
     )
-    await set_password(tx, admin, password, now)
+    await set_password(tx, admin, password, now, policy=None)
     role = await tx.roles.get_realm_role(realm.id, "admin")
     assert role is not None
     await tx.users.grant_roles(admin.id, [role.id])
@@ -47,11 +47,19 @@ async def ensure_master(tx: Tx, now: int, username: str | None, password: str | 
 
 
 async def set_password(
-    tx: Tx, user: User, password: str, now: int, *, temporary: bool = False, kept: PasswordRetention = NO_HISTORY
+    tx: Tx,
+    user: User,
+    password: str,
+    now: int,
+    *,
+    policy: str | None,
+    temporary: bool = False,
+    kept: PasswordRetention = NO_HISTORY,
 ) -> None:
-    """Hash off the event loop and store Keycloak's credential shape; ``kept``: what of the previous hashes the
-    realm's password policy keeps (``users.credentials.retention``), none by default."""
-    secret, cred = await asyncio.to_thread(passwords.hash_password, password)
+    """Hash off the event loop as the realm's password ``policy`` says (its hashAlgorithm and hashIterations) and
+    store Keycloak's credential shape; ``kept``: what of the previous hashes the policy keeps
+    (``users.credentials.retention``), none by default."""
+    secret, cred = await asyncio.to_thread(password_policy.stored(policy).hash, password)
     await tx.users.set_password(
         Credential(
             id=str(uuid.uuid4()),

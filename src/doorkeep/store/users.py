@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, upd
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from doorkeep.model import NO_HISTORY, Client, Credential, PasswordRetention, User
+from doorkeep.model import JSON, NO_HISTORY, Client, Credential, PasswordRetention, User
 from doorkeep.store.prepared import Prepared
 from doorkeep.store.rows import from_row, to_config
 from doorkeep.store.tables import credentials, password_history, user_role_mappings, users
@@ -242,6 +242,12 @@ class UserRepo:
                 )
                 .values(priority=priority)
             )
+
+    async def rehash_password(self, credential_id: str, secret_data: JSON, credential_data: JSON) -> None:
+        """The password credential hashed again at a login (PasswordCredentialProvider.rehashPasswordIfRequired):
+        the same id, created date, label and place; only the hash and its parameters change."""
+        query = update(credentials).where(credentials.c.id == credential_id, credentials.c.type == "password")
+        await self._c.execute(query.values(secret_data=secret_data, credential_data=credential_data))
 
     async def update_credential_data(self, credential_id: str, data: dict[str, object]) -> None:
         """Replace a credential's ``credentialData`` (a HOTP credential's counter moving on)."""

@@ -4,9 +4,10 @@ ValidatePassword), shared by the password grant, the browser login and the event
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from doorkeep.model import PasswordRetention, Realm, User
+from doorkeep.model import JSON, PasswordRetention, Realm, User
 from doorkeep.users import password_policy, passwords
 
 if TYPE_CHECKING:
@@ -23,26 +24,55 @@ async def find_user(tx: Tx, realm_id: str, username: str, login_with_email: bool
 NO_CREDENTIAL = ""
 
 
-async def check_password(tx: Tx, user: User | None, password: str, verdict: tuple[str, bool] | None = None) -> bool:
+@dataclass(frozen=True)
+class Verdict:
+    """An earlier check of a password, made in a reading transaction before the writing one opens (the login
+    form's and the password grant's ``precheck``): the credential it was made against (``NO_CREDENTIAL`` for
+    none), whether the password matched, and, when it did but the realm's policy no longer describes the stored
+    hash, the password hashed again as the policy says (``rehashed``: secret_data, credential_data)."""
+
+    credential_id: str
+    ok: bool
+    rehashed: tuple[JSON, JSON] | None = None
+
+
+async def assess(tx: Tx, realm: Realm, user: User | None, password: str) -> Verdict:
+    """Check ``password`` and, right, hash it again if the realm's hashAlgorithm / hashIterations no longer
+    describe the stored hash (PasswordCredentialProvider.rehashPasswordIfRequired). Both hashes run here, in a
+    worker thread, never under SQLite's write lock; ``check_password`` stores the new hash when the login uses it."""
+    cred = await tx.users.password(user.id) if user else None
+    ok = await check_password(tx, user, password)
+    if not ok or cred is None:
+        return Verdict(cred.id if cred else NO_CREDENTIAL, ok)
+    policy = password_policy.stored(realm.password_policy)
+    if policy.up_to_date(cred.secret_data, cred.credential_data):
+        return Verdict(cred.id, ok)
+    return Verdict(cred.id, ok, await asyncio.to_thread(policy.hash, password))
+
+
+async def check_password(tx: Tx, user: User | None, password: str, verdict: Verdict | None = None) -> bool:
     """Verify off the event loop; an unknown user costs the same time as a known one.
 
-    ``verdict`` is an earlier check of the same password (the password grant's ``precheck``): reused only when it was
-    made against the credential the user has now.
+    ``verdict`` is an earlier check of the same password (``assess``): reused only when it was made against the
+    credential the user has now (a new password is a new credential), and its re-hashed credential stored then,
+    under the same id, created date and label, as Keycloak's ``updateStoredCredential`` keeps them.
     """
     cred = await tx.users.password(user.id) if user else None
     if cred is None:
-        if verdict is None or verdict[0] != NO_CREDENTIAL:
+        if verdict is None or verdict.credential_id != NO_CREDENTIAL:
             await asyncio.to_thread(passwords.verify, password, passwords.DUMMY_SECRET, passwords.DUMMY_CRED)
         return False
-    if verdict is not None and verdict[0] == cred.id:
-        return verdict[1]
+    if verdict is not None and verdict.credential_id == cred.id:
+        if verdict.ok and verdict.rehashed is not None:
+            await tx.users.rehash_password(cred.id, *verdict.rehashed)
+        return verdict.ok
     return await asyncio.to_thread(passwords.verify, password, cred.secret_data, cred.credential_data)
 
 
 async def enforce_policy(tx: Tx, realm: Realm, user: User, password: str, now: int) -> None:
     """Raise ``PolicyViolation`` if the realm's password policy refuses ``password`` for ``user`` at ``now`` (every
     place a password is set calls this first, as Keycloak's credential manager validates before it stores)."""
-    policy = password_policy.parse(realm.password_policy)  # stored already checked: it parses
+    policy = password_policy.stored(realm.password_policy)
     if not policy.parsed:
         return
     reused = policy.history != -1 and await _reused(tx, user, password, policy.history)
@@ -82,4 +112,4 @@ async def _any_matches(password: str, hashes: list[tuple[Any, Any]]) -> bool:
 def retention(realm: Realm, now: int) -> PasswordRetention:
     """What the realm's policy keeps of the previous hashes on a password update at ``now``
     (``PasswordPolicy.retention``)."""
-    return password_policy.parse(realm.password_policy).retention(now)
+    return password_policy.stored(realm.password_policy).retention(now)

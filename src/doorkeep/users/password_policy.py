@@ -16,9 +16,13 @@ the English text of Keycloak's admin messages. ``passwordHistory(N)`` refuses th
 (HistoryPasswordPolicyProvider, PasswordCredentialProvider). ``passwordAge(D)`` ("Not Recently Used (In Days)",
 AgePasswordPolicyProvider) refuses the current password (whatever D but -1) and, D above 0, every previous one
 created in the last D days, with the generic message; a password update keeps those too (``retention``: with
-both policies a hash stays while either keeps it). ``hashAlgorithm`` and
-``hashIterations`` are accepted and have no effect (Doorkeep hashes with its own parameters);
-``forceExpiredPasswordChange`` checks no password but expires one, as UpdatePassword's trigger
+both policies a hash stays while either keeps it). ``hashAlgorithm(id)`` names the PasswordHashProvider that
+hashes new passwords (users/passwords.py; without it the default, argon2) and ``hashIterations(N)`` its iterations
+(-1 without it: the provider's default); a login re-hashes a password they no longer describe. Keycloak 24+'s
+HashAlgorithmPasswordPolicyProviderFactory refuses ``hashAlgorithm`` without an id ("Password hashing provider id
+must be set") and an id no provider has ("Password hashing provider not found"). ``hashIterations`` below 1 (but
+-1) is refused here, where Keycloak takes it and then fails every password it hashes (PBEKeySpec's "invalid
+iterationCount value"); ``forceExpiredPasswordChange`` checks no password but expires one, as UpdatePassword's trigger
 (oauth/required_actions.py; the password grant runs it).
 
 ``regexPattern`` runs on the ``regex`` engine with a time limit: the pattern is a realm administrator's and the
@@ -39,17 +43,15 @@ from typing import Any
 import regex
 
 from doorkeep.model import PasswordRetention
-from doorkeep.users import admin_regex
+from doorkeep.users import admin_regex, passwords
 
 _log = logging.getLogger(__name__)
 
 DEFAULT_COUNT = {"length": 8, "maxLength": 64, "digits": 1, "lowerCase": 1, "upperCase": 1, "specialChars": 1}
-# Keycloak 26's PasswordHashProvider ids (hashAlgorithm's config must name one).
 # Seconds one regexPattern match may take; ordinary patterns take microseconds.
 REGEX_TIMEOUT = 0.1
 # PasswordCredentialModel.PASSWORD_HISTORY: the type of a previous password in Keycloak's realm files.
 HISTORY_TYPE = "password-history"
-HASH_ALGORITHMS = frozenset({"argon2", "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512"})
 # themes/.../base/admin/messages/messages_en.properties; a key it lacks is answered as itself, as Keycloak's
 # ``messages.getProperty(key, key)`` does.
 MESSAGES = {
@@ -125,6 +127,27 @@ class PasswordPolicy:
         value = self.parsed.get("maxAuthAge", -1)
         return value if isinstance(value, int) else -1
 
+    @property
+    def hash_algorithm(self) -> str | None:
+        """``hashAlgorithm``'s provider id, or None: the default provider (``PasswordPolicy.getHashAlgorithm``)."""
+        value = self.parsed.get("hashAlgorithm")
+        return value if isinstance(value, str) else None
+
+    @property
+    def hash_iterations(self) -> int:
+        """``hashIterations``' N, or -1: the provider's default (``PasswordPolicy.getHashIterations``)."""
+        value = self.parsed.get("hashIterations", -1)
+        return value if isinstance(value, int) else -1
+
+    def hash(self, password: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The new credential's (secret_data, credential_data), as the policy's provider hashes ``password``
+        (PasswordCredentialProvider.createCredential). CPU-bound: run it in a worker thread."""
+        return passwords.hash_password(password, algorithm=self.hash_algorithm, iterations=self.hash_iterations)
+
+    def up_to_date(self, secret_data: Any, credential_data: Any) -> bool:
+        """The policy's provider's ``policyCheck``: False when a login should hash the password again."""
+        return passwords.up_to_date(self.hash_algorithm, self.hash_iterations, secret_data, credential_data)
+
     def retention(self, now: int) -> PasswordRetention:
         """What a password update at ``now`` (s) keeps of the previous hashes: the newest N-1 (none below 2,
         ``passwordHistoryListMaxSize``) and, ``passwordAge(D)`` above 0, those created in the last D days."""
@@ -153,10 +176,20 @@ def _regex(value: str | None) -> regex.Pattern[str]:
 
 
 def _hash_algorithm(value: str | None) -> str:
-    algorithm = value or "pbkdf2-sha256"
-    if algorithm not in HASH_ALGORITHMS:
+    """HashAlgorithmPasswordPolicyProviderFactory.parseConfig: a PasswordHashProvider's id."""
+    if value is None:
+        raise PolicyConfigError("Password hashing provider id must be set")
+    if value not in passwords.ALGORITHMS:
         raise PolicyConfigError("Password hashing provider not found")
-    return algorithm
+    return value
+
+
+def _hash_iterations(value: str | None) -> int:
+    """HashIterationsPasswordPolicyProviderFactory: -1 (the provider's default) without a config."""
+    iterations = _int(value, -1)
+    if iterations < 1 and iterations != -1:  # Keycloak would fail at every password it then hashes
+        raise PolicyConfigError("Not a valid number of iterations")
+    return iterations
 
 
 def _count(default: int) -> Callable[[str | None], Any]:
@@ -174,7 +207,7 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
     "passwordHistory": _count(3),
     "passwordAge": _count(30),  # AgePasswordPolicyProviderFactory.DEFAULT_AGE_DAYS
     "forceExpiredPasswordChange": _count(365),
-    "hashIterations": _count(-1),
+    "hashIterations": _hash_iterations,
     "maxAuthAge": _count(-1),  # MaxAuthAgePasswordPolicyProviderFactory.parseConfig: parseInteger(value, -1)
     "hashAlgorithm": _hash_algorithm,
     # Keycloak 26 policies Doorkeep accepts and keeps but does not enforce (docs/admin-api.md): refusing them
@@ -183,8 +216,7 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
 }
 
 
-def parse(policy_string: str | None) -> PasswordPolicy:
-    """Keycloak's ``PasswordPolicy.parse``; raises ``PolicyConfigError`` with its message."""
+def _entries(policy_string: str | None) -> dict[str, str | None]:
     entries: dict[str, str | None] = {}
     if policy_string is not None and policy_string.strip():
         parts = policy_string.split(" and ")
@@ -195,16 +227,43 @@ def parse(policy_string: str | None) -> PasswordPolicy:
             i = part.find("(")
             key, config = (part, None) if i == -1 else (part[:i].strip(), part[i + 1 : len(part) - 1])
             entries[key] = config
+    return entries
+
+
+def _parse_entry(key: str, config: str | None) -> Any:
+    parser = PARSERS.get(key)
+    if parser is None:
+        raise PolicyConfigError("Password policy not found")
+    try:
+        return parser(config)
+    except PolicyConfigError as problem:
+        raise PolicyConfigError(f"Invalid config for {key}: {problem}") from None
+
+
+def parse(policy_string: str | None) -> PasswordPolicy:
+    """Keycloak's ``PasswordPolicy.parse``; raises ``PolicyConfigError`` with its message."""
+    entries = _entries(policy_string)
+    return PasswordPolicy(tuple(entries.items()), {key: _parse_entry(key, config) for key, config in entries.items()})
+
+
+def stored(policy_string: str | None) -> PasswordPolicy:
+    """A realm's stored policy, which ``parse`` accepted when it was set. An entry an earlier Doorkeep accepted and
+    this one refuses (a bare ``hashAlgorithm``, ``hashIterations(0)``) is left out, with a warning, rather than
+    failing every login and password change of the realm."""
+    try:
+        return parse(policy_string)
+    except PolicyConfigError:
+        pass
+    raw: list[tuple[str, str | None]] = []
     parsed: dict[str, Any] = {}
-    for key, config in entries.items():
-        parser = PARSERS.get(key)
-        if parser is None:
-            raise PolicyConfigError("Password policy not found")
+    for key, config in _entries(policy_string).items():
         try:
-            parsed[key] = parser(config)
+            parsed[key] = _parse_entry(key, config)
         except PolicyConfigError as problem:
-            raise PolicyConfigError(f"Invalid config for {key}: {problem}") from None
-    return PasswordPolicy(tuple(entries.items()), parsed)
+            _log.warning("stored password policy entry %r ignored: %s", key, problem)
+            continue
+        raw.append((key, config))
+    return PasswordPolicy(tuple(raw), parsed)
 
 
 def check(policy: PasswordPolicy, candidate: Candidate) -> None:

@@ -48,6 +48,7 @@ from doorkeep.web.login_responses import error_redirect, render
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
+    from doorkeep.users.credentials import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ async def _action(request: Request, action: str) -> Response:
     if action == "authenticate":  # the password is hashed outside the write transaction (L5)
         username, password = form.get("username") or "", form.get("password") or ""
 
-        async def precheck(tx: Tx) -> tuple[str, bool] | None:
+        async def precheck(tx: Tx) -> Verdict | None:
             tab = (await auth_root(request, tx, realm) or "", tab_id)
             return await login_password.precheck(tx, realm, tab, code, username, password, services.clock.now())
 

@@ -33,7 +33,7 @@ from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.users import brute_force, otp
-from doorkeep.users.credentials import NO_CREDENTIAL, check_password, find_user
+from doorkeep.users.credentials import assess, check_password, find_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -57,9 +57,8 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     form = parameter_limits.within_limits(req.form, GRANT_TYPE)  # as the grant will see it
     username = form.get("username") or ""
     user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
-    cred = await tx.users.password(user.id) if user else None
-    ok = await check_password(tx, user, form.get("password") or "")
-    return dataclasses.replace(req, password_verdict=(cred.id if cred else NO_CREDENTIAL, ok))
+    verdict = await assess(tx, req.realm, user, form.get("password") or "")
+    return dataclasses.replace(req, password_verdict=verdict)
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:

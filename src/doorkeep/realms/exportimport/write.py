@@ -24,7 +24,7 @@ from doorkeep.realms import provisioning
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
-from doorkeep.users import passwords
+from doorkeep.users import password_policy
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -33,16 +33,18 @@ BASIC_SCOPE = "basic"
 
 
 async def hash_passwords(plan: RealmPlan, progress: Progress = SILENT) -> None:
-    """Hash plain passwords with argon2 in worker threads (CPU-bound, off the event loop)."""
+    """Hash plain passwords as the realm's password policy says (argon2 without one) in worker threads
+    (CPU-bound, off the event loop), as Keycloak's import sets them through PasswordCredentialProvider."""
     pending = [u.password for u in plan.users if u.password is not None and u.password.plain is not None]
     if not pending:
         return
+    policy = password_policy.parse(plan.realm.password_policy)  # checked by the parse already
     slots = asyncio.Semaphore(os.cpu_count() or 2)  # argon2 takes ~7 MiB per hash in flight
 
     async def one(pw: PasswordPlan) -> None:
         assert pw.plain is not None
         async with slots:
-            pw.secret_data, pw.credential_data = await asyncio.to_thread(passwords.hash_password, pw.plain)
+            pw.secret_data, pw.credential_data = await asyncio.to_thread(policy.hash, pw.plain)
         pw.plain = None
         progress.advance()
 

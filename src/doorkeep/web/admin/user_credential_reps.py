@@ -91,7 +91,7 @@ def otp_device(cred: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | 
 
 
 async def apply_credentials(
-    tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, kept: PasswordRetention
+    tx: Tx, user: User, creds: list[dict[str, Any]], now: int, *, policy: str | None, kept: PasswordRetention
 ) -> User:
     """``credentials: [{"type": "password", "value": .., "temporary": ..}]``: set the password; a stored hash
     (``stored_hash``) or an OTP device (``otp_device``) is kept with its ``createdDate`` and ``userLabel``. The
@@ -122,7 +122,7 @@ async def apply_credentials(
             )
             await tx.users.add_credential(otp)
         elif isinstance(value, str) and value:  # createCredentials: a value is a password, whatever the type
-            await set_password(tx, user, value, now, kept=kept)
+            await set_password(tx, user, value, now, policy=policy, kept=kept)
             if is_true(cred.get("temporary")):
                 user = with_password_update(user, True)
     actions = tuple(dict.fromkeys(user.required_actions))

@@ -214,7 +214,7 @@ async def create_user(
     await provisioning.create_user(tx, realm, user)
     for group in groups:
         await tx.groups.join(user.id, group.id)
-    updated = await apply_credentials(tx, user, creds, now, kept=retention(realm, now))
+    updated = await apply_credentials(tx, user, creds, now, policy=realm.password_policy, kept=retention(realm, now))
     if updated != user:
         await tx.users.update(updated)
     return updated
@@ -305,7 +305,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
         # for this user") and updateUser's catch-all answers it so; the transaction is rolled back.
         raise AdminError(400, "Could not update user!")
     await check_policy(tx, realm, updated, new_passwords(creds), now)  # the user as updated: its new name and email
-    updated = await apply_credentials(tx, updated, creds, now, kept=retention(realm, now))
+    updated = await apply_credentials(tx, updated, creds, now, policy=realm.password_policy, kept=retention(realm, now))
     if is_true(rep.get("enabled")):  # re-enabling releases a brute-force lockout
         updated = await brute_force.enabled_by_admin(tx, realm, user, updated, now)
     await tx.users.update(updated)
@@ -329,7 +329,7 @@ async def reset_password(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -
         # becomes a generic 500; Doorkeep answers a 400 with the refusal's own text instead (never a 500).
         raise AdminError(400, "You can not manage credentials for this user")
     await check_policy(tx, realm, user, [value], now)
-    await set_password(tx, user, value, now, kept=retention(realm, now))
+    await set_password(tx, user, value, now, policy=realm.password_policy, kept=retention(realm, now))
     updated = with_password_update(user, is_true(rep.get("temporary")))
     if updated != user:
         await tx.users.update(updated)
