@@ -30,7 +30,7 @@ from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
 from doorkeep.web.routes import routes
-from doorkeep.web.server_errors import CatchServerErrors, answer
+from doorkeep.web.server_errors import CatchServerErrors, respond
 from doorkeep.web.token_route import DoorkeepApp, token_route
 from doorkeep.web.trailing_slash import AdminTrailingSlash
 
@@ -59,7 +59,7 @@ async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    return answer(request, exc)  # only reached when CatchServerErrors is bypassed (it is the outermost handler)
+    return await respond(request, exc)  # only reached when CatchServerErrors is bypassed (it is the outermost handler)
 
 
 def freeze_startup_objects() -> None:

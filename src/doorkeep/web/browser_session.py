@@ -37,7 +37,7 @@ from doorkeep.users.account import effective_url
 from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import frame_src_policy
-from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, not_found_realm, read_form, state
+from doorkeep.web.http import RealmNotFound, admin_url, base_url, client_ip, in_transaction, issuer, read_form, state
 from doorkeep.web.login_pages import display, error_page, html, open_realm
 
 if TYPE_CHECKING:
@@ -263,7 +263,7 @@ async def _iframe(request: Request, page: str) -> Response:
     """IframeUtil.returnIframe: the realm must exist; a ``version`` other than this server's is 404, this server's
     may be cached; the page may be framed by any origin (SecurityHeaders drops its frame-ancestors)."""
     if await protocol.realm_named(request) is None:
-        return not_found_realm()
+        raise RealmNotFound
     version = request.query_params.get("version")
     if version is not None and version != RESOURCES_VERSION:
         return Response(status_code=404)
@@ -279,7 +279,7 @@ async def status_iframe_init(request: Request) -> Response:
     origin, hold ``origin``; 403 otherwise."""
     realm = await protocol.realm_named(request)
     if realm is None:
-        return not_found_realm()
+        raise RealmNotFound
     client_id = request.query_params.get("client_id", "")
     origin = request.query_params.get("origin", "")
     base = base_url(request)

@@ -120,6 +120,25 @@ async def read_form(request: Request) -> Form:
         raise InvalidRequest("Malformed form body") from None
 
 
+# A body a JSON method cannot consume (@Consumes(APPLICATION_JSON)): RESTEasy's NotSupportedException, answered
+# by KeycloakErrorHandler with its message as the error.
+UNSUPPORTED_MEDIA_TYPE = AdminError(
+    415,
+    "HTTP 415 Unsupported Media Type",
+    key="error",
+    description="For more on this error consult the server log at the debug level.",
+)
+
+
+def _json_media(content_type: str | None) -> bool:
+    """Whether a body of this Content-Type is JSON to a JAX-RS method consuming ``application/json``; a body
+    sent without one is read as JSON, as Doorkeep always has."""
+    if content_type is None:
+        return True
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in ("application/json", "*/*", "application/*", "")
+
+
 async def read_json(request: Request) -> Any:
     """A JSON body for the REST APIs; malformed or oversized input is an AdminError."""
     try:
@@ -128,6 +147,8 @@ async def read_json(request: Request) -> Any:
         raise AdminError(413, "Request entity too large", key="error") from None
     if not body.strip():
         return None
+    if not _json_media(request.headers.get("content-type")):
+        raise UNSUPPORTED_MEDIA_TYPE
     try:
         return numbers.loads(body)  # bounded nesting: deep input is a 400, never a RecursionError
     except (UnicodeDecodeError, ValueError):
@@ -340,5 +361,20 @@ def finish(request: Request, tx: Tx) -> None:
         state(request).notifier.sessions_ended(base_url(request), tx.ended)
 
 
-def not_found_realm() -> Response:
+def wants_html(request: Request) -> bool:
+    """``MediaTypeMatcher.isHtmlRequest``: one of the Accept header's types is ``text/html`` or ``text/*`` (a
+    browser's navigation; ``*/*`` alone is not), so an error is drawn as a page (web/error_pages.py)."""
+    for header in request.headers.getlist("accept"):
+        for item in header.split(","):
+            if item.split(";", 1)[0].strip().lower() in ("text/html", "text/*"):
+                return True
+    return False
+
+
+class RealmNotFound(Exception):
+    """Keycloak's ``NotFoundException("Realm does not exist")``, thrown where a path names no realm: JSON for a REST
+    client, the error page for a browser (web/server_errors.py answers it, as KeycloakErrorHandler does)."""
+
+
+def realm_not_found_json() -> Response:
     return json_response({"error": "Realm does not exist"}, 404)

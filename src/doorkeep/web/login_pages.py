@@ -23,7 +23,16 @@ from doorkeep.sessions import sso
 from doorkeep.users import otp
 from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
-from doorkeep.web.http import base_url, client_ip, in_transaction, is_secure, read_form, state
+from doorkeep.web.http import (
+    RealmNotFound,
+    base_url,
+    client_ip,
+    in_transaction,
+    is_secure,
+    read_form,
+    state,
+    wants_html,
+)
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
@@ -65,12 +74,15 @@ def display(realm: Realm) -> str:
 
 
 async def open_realm(request: Request) -> Realm | Response:
-    """The path's realm, or the error page: unknown (404), then Keycloak's checkSsl and checkRealm (400)."""
+    """The path's realm, or the error page: unknown (404; a browser's is Keycloak's "Page not found"), then
+    Keycloak's checkSsl and checkRealm (400)."""
 
     async def load(tx: Tx) -> Realm | None:
         return await tx.realms.get_by_name(request.path_params["realm"])
 
     realm = await in_transaction(request, load, write=False)
+    if realm is None and wants_html(request):
+        raise RealmNotFound  # KeycloakErrorHandler: a browser gets "Page not found" (web/error_pages.py)
     if realm is None:
         return html(pages.error("Doorkeep", "Realm does not exist.", ui=page_locale.plain(request)), 404)
     if not is_secure(request, realm):

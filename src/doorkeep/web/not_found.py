@@ -1,7 +1,8 @@
 """Answers for requests no route takes, in Keycloak's JSON error shape rather than plain text.
 
 An unknown path is 404 ``Unable to find matching target resource method`` (Keycloak's RESTEasy
-answer); a known path with the wrong method is 405; an Admin REST path that Keycloak serves and
+answer); a known path with the wrong method is 405; a browser gets the error page for both
+(web/error_pages.py); an Admin REST path that Keycloak serves and
 Doorkeep does not implement is a deliberate 501, so a tool knows the feature is missing rather
 than mistyped (doorkeep.admin.keycloak_paths). An OPTIONS anywhere in the admin REST API is its CORS
 preflight (AdminRoot.preFlight), answered before any authentication.
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep.admin.keycloak_paths import served_by_keycloak, unimplemented_write
-from doorkeep.web import cors
+from doorkeep.web import cors, error_pages
 from doorkeep.web.http import json_response
 
 SEE_LOG = "For more on this error consult the server log at the debug level."
@@ -32,10 +33,12 @@ async def no_route(request: Request, exc: Exception) -> Response:
         return await cors.admin_preflight(request)
     if status == 405 and unimplemented_write(request.method, path):
         return _not_implemented(request, path)
-    if status == 405:
-        return json_response({"error": "HTTP 405 Method Not Allowed", "error_description": SEE_LOG}, 405, headers)
     if status == 404 and served_by_keycloak(path) and not _encoded_slash(request):
         return _not_implemented(request, path)
+    if status in (404, 405) and error_pages.wants_html(request):
+        return await error_pages.page(request, status)
+    if status == 405:
+        return json_response({"error": "HTTP 405 Method Not Allowed", "error_description": SEE_LOG}, 405, headers)
     if status == 404:
         return json_response({"error": NO_METHOD, "error_description": SEE_LOG}, 404)
     return json_response({"error": f"HTTP {status}"}, status, headers)

@@ -31,13 +31,13 @@ from doorkeep.web import cors
 from doorkeep.web.http import (
     NO_CACHE,
     NO_STORE,
+    RealmNotFound,
     backend_url,
     bearer_error,
     in_transaction,
     is_secure,
     issuer,
     json_response,
-    not_found_realm,
     oauth_error,
     oauth_request,
     read_form,
@@ -67,7 +67,7 @@ async def realm_info(request: Request) -> Response:
     """PublicRealmResource.getRealm: @NoCache, and readable from any origin."""
     realm = await realm_named(request)
     if realm is None:
-        return not_found_realm()
+        raise RealmNotFound
     services = state(request).services
 
     async def work(tx: Tx) -> str:
@@ -82,7 +82,7 @@ async def realm_info(request: Request) -> Response:
 async def realm_preflight(request: Request) -> Response:
     """PublicRealmResource.accountPreflight: its resource locator needs the realm; it names no methods."""
     if await realm_named(request) is None:
-        return not_found_realm()
+        raise RealmNotFound
     return cors.preflight_response(request, cors.DEFAULT_METHODS)
 
 
@@ -106,7 +106,7 @@ async def well_known(request: Request) -> Response:
 
     document = await in_transaction(request, work, write=False)
     if document is None:
-        return not_found_realm()
+        raise RealmNotFound
     return cors.allow_all_origins(request, json_response(document, headers=DISCOVERY_CACHE))
 
 
@@ -115,7 +115,7 @@ async def certs(request: Request) -> Response:
     (keycloak#15216); the JWK Set media type when the Accept header asks for exactly that."""
     realm = await realm_named(request)
     if realm is None:
-        return not_found_realm()
+        raise RealmNotFound
     keyring = state(request).services.keyring
 
     async def work(tx: Tx) -> list[dict[str, object]]:
@@ -138,7 +138,9 @@ def _certificate(key: material.LoadedKey, realm_name: str) -> str | None:
 
 async def certs_preflight(request: Request) -> Response:
     """The JWKS preflight (GET only); the protocol resource locator needs the realm."""
-    return not_found_realm() if await realm_named(request) is None else cors.preflight_response(request, "GET")
+    if await realm_named(request) is None:
+        raise RealmNotFound
+    return cors.preflight_response(request, "GET")
 
 
 Step = Callable[["Tx", OAuthRequest], Awaitable[OAuthRequest]]
@@ -166,7 +168,7 @@ async def _open(tx: Tx, request: Request, opened: _Opened, form: Form | OAuthErr
     """The realm lookup, in the request's first transaction, then the HTTPS rule, the enabled flag, the form."""
     realm = opened.realm or await tx.realms.get_by_name(request.path_params["realm"])
     if realm is None:
-        raise _Refused(not_found_realm())
+        raise RealmNotFound
     if not is_secure(request, realm):
         raise _Refused(oauth_error(InvalidRequest(HTTPS_REQUIRED, status=403), no_store=no_store), checked=True)
     if not realm.enabled:
@@ -207,7 +209,7 @@ async def _protocol(
     if event is not None:
         opened.realm = await realm_named(request)
         if opened.realm is None:
-            return not_found_realm()
+            raise RealmNotFound
         writes = write or any(events.saved(opened.realm, kind) for kind in (event, f"{event}_ERROR"))
     form: Form | OAuthError
     try:  # read before the transaction opens; a malformed body is answered after the realm checks

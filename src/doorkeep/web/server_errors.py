@@ -1,6 +1,7 @@
 """The last line of defence: an unexpected exception becomes Keycloak's generic 500, logged in one line;
 a value the database itself refuses (SQLSTATE class 22) is a 400; a database outage is a 503 with
-``Retry-After`` (web/unavailable.py).
+``Retry-After`` (web/unavailable.py). A path naming no realm (``RealmNotFound``) is Keycloak's 404. A browser
+gets the error page for the 404 and the 500 (web/error_pages.py).
 
 Starlette's own handler re-raises after answering, so uvicorn would log the traceback a second time
 and drop the keep-alive connection. This ASGI wrapper answers and stops there. The server log gets the
@@ -18,7 +19,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from doorkeep.store.database import is_data_error, is_duplicate
-from doorkeep.web.http import json_response
+from doorkeep.web import error_pages
+from doorkeep.web.http import RealmNotFound, json_response, realm_not_found_json
 from doorkeep.web.unavailable import database_unavailable, unavailable_response
 
 log = logging.getLogger("doorkeep")
@@ -50,7 +52,21 @@ class CatchServerErrors:
             if started:  # too late for an answer: the server must abort the half-sent response
                 unexpected(exc, scope.get("method"), scope.get("path"))
                 raise
-            await answer(Request(scope), exc)(scope, receive, send)
+            response = await respond(Request(scope), exc)
+            await response(scope, receive, send)
+
+
+async def respond(request: Request, exc: Exception) -> Response:
+    """The answer to an exception no route handled: ``answer``'s, or for a browser (web/error_pages.py) the
+    error page in place of a 404 or a generic 500. A page that cannot be drawn leaves the JSON answer."""
+    response = realm_not_found_json() if isinstance(exc, RealmNotFound) else answer(request, exc)
+    if response.status_code not in (404, 500) or not error_pages.wants_html(request):
+        return response  # answer's 500 is the generic one; its 400, 409 and 503 stay as they are
+    try:
+        return await error_pages.page(request, response.status_code)
+    except Exception as failed:  # KeycloakErrorHandler: "Failed to create error page"
+        unexpected(failed, request.method, request.url.path)
+        return response
 
 
 def answer(request: Request, exc: Exception) -> Response:

@@ -165,6 +165,8 @@ MESSAGES: dict[str, str] = {
     "missingParameterMessage": "Fehlender Parameter: {0}",
     "clientNotFoundMessage": "Client nicht gefunden.",
     "clientDisabledMessage": "Client deaktiviert.",
+    "pageNotFound": "Seite nicht gefunden",
+    "internalServerError": "Es ist ein interner Server-Fehler aufgetreten",
     # E-Mails (Keycloaks E-Mail-Theme, messages_de.properties)
     "emailTestSubject": "[KEYCLOAK] - SMTP Testnachricht",
     "emailTestBody": "Dies ist eine Testnachricht",

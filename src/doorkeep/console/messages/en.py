@@ -169,6 +169,8 @@ MESSAGES: dict[str, str] = {
     "missingParameterMessage": "Missing parameters: {0}",
     "clientNotFoundMessage": "Client not found.",
     "clientDisabledMessage": "Client disabled.",
+    "pageNotFound": "Page not found",  # KeycloakErrorHandler's page for a 404
+    "internalServerError": "An internal server error has occurred",  # and for any other status
     # e-mails (Keycloak's email theme, messages_en.properties; email/messages.py)
     "emailTestSubject": "[KEYCLOAK] - SMTP test message",
     "emailTestBody": "This is a test message",

@@ -177,15 +177,16 @@ async def read_object(request: Request) -> dict[str, Any]:
     """A JSON object body, e.g. a RealmRepresentation; anything else is a 400."""
     body = await read_json(request)
     if not isinstance(body, dict):
-        raise RestError(400, "invalid_request", f"{CANNOT_PARSE}: expected a JSON object")
+        raise MISMATCHED_INPUT
     return body
 
 
-# A body that parses but is not the list of representations a method binds (e.g. ``["bad"]`` for
+# A body that parses but is not the shape the method binds (``[]`` for a UserRepresentation, ``["bad"]`` for
 # ``[RoleRepresentation]``): Jackson's MismatchedInputException, which Keycloak 26's
 # KeycloakMismatchedInputExceptionHandler answers as KeycloakErrorHandler does a JsonProcessingException whose
-# cause is no JsonParseException.
-NOT_A_LIST_OF_OBJECTS = RestError(400, "unknown_error", CANNOT_PARSE)
+# cause is no JsonParseException (UncaughtErrorPageTest.jsonProcessingException).
+MISMATCHED_INPUT = RestError(400, "unknown_error", CANNOT_PARSE)
+NOT_A_LIST_OF_OBJECTS = MISMATCHED_INPUT
 
 
 async def read_objects(request: Request, *, allow_empty: bool = False) -> list[dict[str, Any]] | None:

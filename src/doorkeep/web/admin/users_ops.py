@@ -178,8 +178,10 @@ async def create_user(
     (Keycloak 26's DefaultAttributes); a partial import (``email_as_username=False``) keeps the username, and
     gets no default actions (``default_actions_added=False``), as RepresentationToModel.createUser does
     (``addUser(…, false, false)``)."""
-    if not isinstance(rep, dict):
+    if rep is None:
         raise bad_request()
+    if not isinstance(rep, dict):
+        raise common.MISMATCHED_INPUT  # ``[]`` is no UserRepresentation: Jackson's MismatchedInputException
     username = rep.get("username")
     if email_as_username and realm.registration_email_as_username and isinstance(rep.get("email"), str):
         username = rep["email"]  # DefaultAttributes: the e-mail, even a blank one, is the username
