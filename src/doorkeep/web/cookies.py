@@ -14,6 +14,11 @@ lifetime. The scope (``CookieScope``) gives SameSite and HttpOnly:
 SameSite=None to Lax (browsers refuse SameSite=None without Secure). ``expire`` answers only for a cookie
 the request carries, with its path and ``Max-Age=0`` and no other attribute.
 
+Cookies an older Keycloak left in the browser go in the same answers: the ``*_LEGACY`` ones Keycloak 24 wrote
+(DefaultCookieProvider.expireOldUnusedCookies), and an AUTH_SESSION_ID on the realm's path without its trailing
+slash, where Keycloak before KEYCLOAK-5270 put it. While it lives the browser sends both AUTH_SESSION_IDs (the
+right one first); each value is tried, and one whose signature fails counts as none (web/login_pages.py).
+
 Doorkeep's secure context is HTTPS only: the public base URL (``--hostname``, trusted proxy headers, or the
 request) starts with ``https://``. Keycloak's ``SecureContextResolver`` also counts ``http://localhost`` and
 ``http://127.0.0.1`` as secure and sends ``Secure; SameSite=None`` there; Doorkeep does not, on purpose:
@@ -70,6 +75,8 @@ LOGIN_HINT = CookieType(remember_me.COOKIE, Scope.FEDERATION, remember_me.MAX_AG
 # authentication session, named by AUTH_SESSION_ID, so it gets AUTH_SESSION_ID's scope: the confirmation
 # page is reached by a redirect from the application, whose site may differ.
 LOGOUT_CSRF = CookieType("DOORKEEP_LOGOUT_CSRF", Scope.FEDERATION)
+# CookieType.OLD_UNUSED_COOKIES: the SameSite-less twins Keycloak 24 and earlier wrote next to these.
+LEGACY = ("AUTH_SESSION_ID_LEGACY", "KEYCLOAK_IDENTITY_LEGACY", "KEYCLOAK_SESSION_LEGACY")
 
 
 def secure_context(request: Request) -> bool:
@@ -102,17 +109,51 @@ def write(
         morsel["httponly"] = True
     morsel["samesite"] = same_site
     response.raw_headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+    _expire_old(request, response, realm)
 
 
 def expire(request: Request, response: Response, realm: Realm, *kinds: CookieType) -> None:
     """``DefaultCookieProvider.expire``: each of ``kinds`` the request carries, expired on the realm's path."""
     for kind in kinds:
-        if kind.name not in request.cookies:
-            continue
-        cookie: SimpleCookie = SimpleCookie()
-        cookie[kind.name] = ""
-        morsel = cookie[kind.name]
-        morsel["path"] = realm_path(request, realm)
-        morsel["max-age"] = 0
-        morsel["expires"] = _EXPIRED
-        response.raw_headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+        if kind.name in request.cookies:
+            _expired(response, kind.name, realm_path(request, realm))
+    _expire_old(request, response, realm)
+
+
+def values(request: Request, name: str) -> list[str]:
+    """Every value the request's cookies give ``name``, in the order sent (RFC 6265 §5.4: the most specific
+    path first); ``request.cookies`` keeps only the last."""
+    found = []
+    for header in request.headers.getlist("cookie"):
+        for pair in header.split(";"):
+            key, sep, value = pair.partition("=")
+            if sep and key.strip() == name:
+                value = value.strip()
+                found.append(value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' else value)
+    return found
+
+
+def _expire_old(request: Request, response: Response, realm: Realm) -> None:
+    """Cookies of older Keycloak versions, expired in the answer that sets or expires the realm's cookies:
+    the ``*_LEGACY`` cookies (CookieType.OLD_UNUSED_COOKIES) on the realm's path, and, when more than one
+    AUTH_SESSION_ID arrives, the one on the realm's path without its trailing slash
+    (AuthenticationManager.expireOldAuthSessionCookie, CookiesPathTest)."""
+    path = realm_path(request, realm)
+    for name in LEGACY:
+        if name in request.cookies:
+            _expired(response, name, path)
+    if len(values(request, AUTH_SESSION_ID.name)) > 1:
+        _expired(response, AUTH_SESSION_ID.name, path.rstrip("/"))
+
+
+def _expired(response: Response, name: str, path: str) -> None:
+    """``name`` expired on ``path``: an empty value, ``Max-Age=0`` (and the past date), nothing else; once."""
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[name] = ""
+    morsel = cookie[name]
+    morsel["path"] = path
+    morsel["max-age"] = 0
+    morsel["expires"] = _EXPIRED
+    header = (b"set-cookie", morsel.OutputString().encode("latin-1"))
+    if header not in response.raw_headers:
+        response.raw_headers.append(header)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 CLIENT_LINKS = frozenset({"logoUri", "tosUri", "policyUri"})  # ClientModel.LOGO_URI, TOS_URI, POLICY_URI
 NO_BACK = "no-store, must-revalidate, max-age=0"  # CacheControlUtil.noBackButtonCacheControlHeader
 TAB_ID, EXECUTION = "tab_id", "execution"  # Constants.TAB_ID, Constants.EXECUTION
+AUTH_SESSION_COOKIE_LIMIT = 3  # AuthenticationSessionManager: the AUTH_SESSION_ID values looked at
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
@@ -148,12 +149,14 @@ async def set_auth_cookie(
 
 async def auth_root(request: Request, tx: Tx, realm: Realm) -> str | None:
     """The root authentication session the AUTH_SESSION_ID cookie names, when its signature holds; a cookie
-    without one counts as none (AuthenticationSessionManager.getAuthSessionCookies)."""
-    cookie = request.cookies.get(sso.AUTH_COOKIE)
-    if not cookie:
-        return None
+    without one counts as none (AuthenticationSessionManager.getAuthSessionCookies). A browser holding more
+    than one (an old one on another path) sends the most specific first: the first of three that holds."""
     now = state(request).services.clock.now()
-    return await state(request).services.codec.signed_id(tx, realm.id, cookie, now)
+    for cookie in cookies.values(request, sso.AUTH_COOKIE)[:AUTH_SESSION_COOKIE_LIMIT]:
+        root = await state(request).services.codec.signed_id(tx, realm.id, cookie, now) if cookie else None
+        if root is not None:
+            return root
+    return None
 
 
 async def current_tab(
