@@ -25,6 +25,7 @@ from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
 from doorkeep.tokens import TokenCodec
+from doorkeep.users import read_only
 from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
@@ -129,6 +130,14 @@ def create_app(
     )
     app.relative_path = urls.relative_path
     app.state.doorkeep = AppState(
-        settings=settings, db=database, services=services, notifier=notifier, started=clock.now(), hostname=urls
+        settings=settings,
+        db=database,
+        services=services,
+        notifier=notifier,
+        started=clock.now(),
+        hostname=urls,
+        read_only=read_only.configured(
+            settings.user_profile_read_only_attributes, settings.user_profile_admin_read_only_attributes
+        ),
     )
     return app

@@ -42,8 +42,10 @@ def _log_level(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 
 _READABLE = click.Path(exists=True, dir_okay=False, readable=True)
-# The ``--spi-…-jpa-searchable-attributes`` settings, each a tuple of names.
-SEARCHABLE = ("client_searchable_attributes", "group_searchable_attributes")
+# The ``--spi-…-jpa-searchable-attributes`` and ``--spi-user-profile-…-read-only-attributes`` settings, each a
+# tuple of names.
+SEARCHABLE: tuple[str, ...] = ("client_searchable_attributes", "group_searchable_attributes")
+SEARCHABLE += ("user_profile_read_only_attributes", "user_profile_admin_read_only_attributes")
 
 
 def _db_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

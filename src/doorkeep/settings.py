@@ -311,6 +311,22 @@ class Settings:
         default=None,
         aliases=("--spi-group--jpa--searchable-attributes",),
     )
+    user_profile_read_only_attributes: tuple[str, ...] = _option(
+        (),
+        "--spi-user-profile-declarative-user-profile-read-only-attributes",
+        "Comma-separated user attributes no user may change (the Account API, the login's profile pages), besides "
+        "Keycloak's built-in ones (LDAP_ID, KERBEROS_PRINCIPAL, ...); a trailing * makes a name a prefix.",
+        default=None,
+        aliases=("--spi-user-profile--declarative-user-profile--read-only-attributes",),
+    )
+    user_profile_admin_read_only_attributes: tuple[str, ...] = _option(
+        (),
+        "--spi-user-profile-declarative-user-profile-admin-read-only-attributes",
+        "Comma-separated user attributes no administrator may change through the admin API, besides Keycloak's "
+        "built-in ones; a trailing * makes a name a prefix.",
+        default=None,
+        aliases=("--spi-user-profile--declarative-user-profile--admin-read-only-attributes",),
+    )
     auth_sessions_limit: int = _option(
         300,
         "--spi-authentication-sessions-infinispan-auth-sessions-limit",

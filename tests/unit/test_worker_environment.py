@@ -131,3 +131,21 @@ def test_group_searchable_attributes_are_read_as_keycloaks_array_and_reach_the_w
     environ: dict[str, str] = {}
     prepare_environment(settings, environ)
     assert settings_from(environ).group_searchable_attributes == ("url", 'test "123"', "org")
+
+
+def test_read_only_attributes_are_read_as_keycloaks_arrays_and_reach_the_workers() -> None:
+    """``--spi-user-profile-declarative-user-profile-read-only-attributes`` and its ``admin-`` twin (and their
+    ``--spi-user-profile--declarative-user-profile--…`` spellings): comma-separated, each name trimmed."""
+    from doorkeep.cli import _settings
+
+    settings = _settings(
+        False,
+        spi_user_profile_declarative_user_profile_read_only_attributes=" deniedFoo, deniedBar*,,a/b ",
+        spi_user_profile_declarative_user_profile_admin_read_only_attributes="deniedSomeAdmin",
+    )
+    assert settings.user_profile_read_only_attributes == ("deniedFoo", "deniedBar*", "a/b")
+    assert settings.user_profile_admin_read_only_attributes == ("deniedSomeAdmin",)
+    environ: dict[str, str] = {}
+    prepare_environment(settings, environ)
+    assert settings_from(environ).user_profile_read_only_attributes == ("deniedFoo", "deniedBar*", "a/b")
+    assert settings_from(environ).user_profile_admin_read_only_attributes == ("deniedSomeAdmin",)

@@ -40,6 +40,8 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
     raw["proxy_trusted_addresses"] = tuple(raw["proxy_trusted_addresses"])
     raw["client_searchable_attributes"] = tuple(raw["client_searchable_attributes"])
     raw["group_searchable_attributes"] = tuple(raw["group_searchable_attributes"])
+    raw["user_profile_read_only_attributes"] = tuple(raw["user_profile_read_only_attributes"])
+    raw["user_profile_admin_read_only_attributes"] = tuple(raw["user_profile_admin_read_only_attributes"])
     return Settings(**raw)
 
 

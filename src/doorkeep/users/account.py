@@ -23,7 +23,7 @@ from doorkeep.oauth import access
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
-from doorkeep.users import account_profile, declared, unmanaged
+from doorkeep.users import account_profile, declared, read_only, unmanaged
 from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ USER_REPRESENTATION = frozenset(
 )
 
 
-async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
+async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Names) -> None:
     """``POST /account``: the user profile's ACCOUNT context (``users.account_profile``); a new e-mail is
     unverified. Every error is answered at once, its first parameter the attribute's display name.
 
@@ -187,7 +187,9 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     configuration (``users.unmanaged``); a realm never given one keeps the user's. The attributes the realm's
     user profile declares are validated and written as ``users.declared`` says for the ACCOUNT context (the
     ``user`` role's permissions and requirements; one the body leaves out is emptied where the user may edit it, as
-    Keycloak's rawAttributes leave it out), their errors named by their display names.
+    Keycloak's rawAttributes leave it out), their errors named by their display names. An attribute ``fixed``
+    names (the server's read-only attributes, ``users.read_only``) is refused if changed and otherwise stays the
+    user's, sent or not.
     """
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
@@ -199,6 +201,11 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
     found = await account_profile.errors(tx, realm, user, body, values)
     chosen = declared.values(config, declared.ACCOUNT, sent, current)
     found.extend(declared.errors(config, declared.ACCOUNT, chosen, current))
+    taken = up_config.enforced(realm) and unmanaged.can_view(up_config.unmanaged_policy(realm), declared.ACCOUNT)
+    others = {k: v for k, v in (sent or {}).items() if unmanaged.is_unmanaged(config, k)}
+    found.extend(
+        read_only.refused(fixed, {**chosen, **read_only.held(fixed, others, current, unmanaged=taken)}, current)
+    )
     if up_config.unmanaged_policy(realm) == "ENABLED" and sent is not None:
         # Only then does DefaultAttributes keep unmanaged attributes in the ACCOUNT context, and validate them
         # with the default length validator (max 2048); any other policy drops them before validation.
@@ -213,6 +220,7 @@ async def update_profile(tx: Tx, caller: Caller, body: Any) -> None:
         policy = up_config.unmanaged_policy(realm)
         kept = unmanaged.kept(config, policy, declared.ACCOUNT, sent, current, absent_removes=True)
         attributes = unmanaged.replaced(config, attributes, kept)
+    attributes = read_only.pinned(fixed, attributes, current)
     updated = dataclasses.replace(user, **account_profile.changes(realm, user, values), attributes=attributes)
     await tx.users.update(updated)
     details = {"context": "ACCOUNT", **account_profile.change_details(user, updated)}

@@ -293,7 +293,14 @@ class _Import:
         roles = await self._roles(rep, where)
         call = self.call
         user = await user_ops.create_user(
-            tx, call.realm, rep, call.now, call.identity, email_as_username=False, default_actions_added=False
+            tx,
+            call.realm,
+            rep,
+            call.now,
+            call.identity,
+            email_as_username=False,
+            default_actions_added=False,
+            fixed=None,
         )
         if roles:
             await tx.users.grant_roles(user.id, [r.id for r in roles])

@@ -28,9 +28,10 @@ from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
-from doorkeep.users import brute_force, declared, otp, unmanaged
+from doorkeep.users import brute_force, declared, otp, read_only, unmanaged
 from doorkeep.users.credentials import retention
 from doorkeep.users.profile import ProfileError, check_attributes, validate
+from doorkeep.users.read_only import Names
 from doorkeep.web.admin import common
 from doorkeep.web.admin.auth import AdminIdentity
 from doorkeep.web.admin.user_credential_reps import (
@@ -161,6 +162,17 @@ def _sent_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
     return attributes if isinstance(attributes, dict) else None
 
 
+def _read_only_errors(
+    realm: Realm, config: dict[str, Any], fixed: Names, found: dict[str, Any], sent: dict[str, Any] | None, current: Any
+) -> list[dict[str, Any]]:
+    """The admin read-only attributes (``users.read_only``) the request changes: among the declared ones' values
+    and the unmanaged ones sent that the profile holds (all of them where the admin API takes unmanaged
+    attributes, as a realm never given a configuration does; else those the user has)."""
+    taken = not up_config.enforced(realm) or unmanaged.can_view(up_config.unmanaged_policy(realm), declared.USER_API)
+    others = {k: v for k, v in (sent or {}).items() if unmanaged.is_unmanaged(config, k)}
+    return read_only.refused(fixed, {**found, **read_only.held(fixed, others, current, unmanaged=taken)}, current)
+
+
 async def create_user(
     tx: Tx,
     realm: Realm,
@@ -170,6 +182,7 @@ async def create_user(
     *,
     email_as_username: bool = True,
     default_actions_added: bool = True,
+    fixed: Names | None,
 ) -> User:
     """``POST /users``: a new user (disabled unless ``enabled: true``) with the realm's default roles and its
     enabled default required actions (JpaUserProvider.addUser), to which the representation's add.
@@ -177,7 +190,8 @@ async def create_user(
     With registrationEmailAsUsername, the user profile names the user by its e-mail when one is sent
     (Keycloak 26's DefaultAttributes); a partial import (``email_as_username=False``) keeps the username, and
     gets no default actions (``default_actions_added=False``), as RepresentationToModel.createUser does
-    (``addUser(…, false, false)``)."""
+    (``addUser(…, false, false)``). ``fixed``: the admin read-only attributes, which a new user may not be
+    given (None: a partial import, which stores them as RepresentationToModel.createUser does)."""
     if rep is None:
         raise bad_request()
     if not isinstance(rep, dict):
@@ -204,10 +218,15 @@ async def create_user(
     found = declared.values(config, declared.USER_API, _sent_attributes(rep), None)
     errors = _profile_errors(realm, rep, config, username, None)
     errors += declared.errors(config, declared.USER_API, found, None)
+    if fixed is not None:
+        errors += _read_only_errors(realm, config, fixed, found, _sent_attributes(rep), None)
     if errors:
         raise ProfileError(errors, shrink=True)
     attributes = declared.written(config, declared.USER_API, found, user.attributes, None)
-    user = dataclasses.replace(user, attributes=_with_unmanaged(realm, config, attributes, _sent_attributes(rep), None))
+    attributes = _with_unmanaged(realm, config, attributes, _sent_attributes(rep), None)
+    user = dataclasses.replace(
+        user, attributes=attributes if fixed is None else read_only.pinned(fixed, attributes, None)
+    )
     await _check_email_free(tx, realm, user.email, None)
     groups = await _groups_by_path(tx, realm, rep.get("groups"))
     for group in groups:  # as PUT users/{id}/groups/{groupId} checks: the caller may give the group's roles
@@ -272,19 +291,21 @@ def _email_of(user: User, rep: dict[str, Any]) -> str | None:
     return user.email
 
 
-async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> None:
+async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int, fixed: Names) -> None:
     """``PUT /users/{id}``: a partial update; absent or null fields keep their value.
 
     A new username must be free (DuplicateUsernameValidator, a 409 first) and, unless the realm allows
     editing usernames, is refused by Keycloak's ImmutableAttributeValidator ("error-user-attribute-read-only",
-    after the username's own profile errors); repeating the name in another case changes nothing."""
+    after the username's own profile errors); repeating the name in another case changes nothing. An
+    attribute ``fixed`` names (the admin read-only attributes, ``users.read_only``) is refused if changed and
+    otherwise stays the user's, sent or not."""
     if not isinstance(rep, dict):
         raise bad_request()
     username = _new_username(realm, user, rep)
     if username is not None:
         await _check_username_free(tx, realm, username, user)
-    read_only = username is not None and not _username_editable(realm, user, username, rep)
-    renamed = user if username is None or read_only else dataclasses.replace(user, username=username)
+    name_frozen = username is not None and not _username_editable(realm, user, username, rep)
+    renamed = user if username is None or name_frozen else dataclasses.replace(user, username=username)
     updated = _representation(renamed, rep, UPDATE_FIELDS)
     creds = representation_credentials(rep)
     config, current = up_config.config_of(realm), dict(user.attributes)
@@ -292,14 +313,15 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int) -> N
     sent = _sent_attributes(rep)
     found = declared.values(config, declared.USER_API, current if sent is None else sent, current)
     errors = _profile_errors(realm, rep, config, username, user)
-    if read_only:  # after the username's errors, before the other attributes'
+    if name_frozen:  # after the username's errors, before the other attributes'
         errors.insert(sum(e["field"] == "username" for e in errors), READ_ONLY_USERNAME)
     service_account = user.service_account_client_id is not None
     errors += declared.errors(config, declared.USER_API, found, current, service_account=service_account)
+    errors += _read_only_errors(realm, config, fixed, found, sent, current)
     if errors:
         raise ProfileError(errors, shrink=True)
     attributes = declared.written(config, declared.USER_API, found, updated.attributes, current)
-    attributes = _with_unmanaged(realm, config, attributes, sent, current)
+    attributes = read_only.pinned(fixed, _with_unmanaged(realm, config, attributes, sent, current), current)
     updated = dataclasses.replace(updated, attributes=attributes)
     await _check_email_free(tx, realm, updated.email, user)
     if creds and user.service_account_client_id:

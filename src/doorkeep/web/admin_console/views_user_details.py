@@ -15,6 +15,7 @@ from typing import Any
 
 from doorkeep.errors import AdminError
 from doorkeep.model import Credential, User
+from doorkeep.users import read_only
 from doorkeep.users.profile import ProfileError
 from doorkeep.web.admin import users_ops as ops
 from doorkeep.web.admin_console.context import Console, Missing
@@ -68,7 +69,8 @@ async def save_details(c: Console, u: User, form: Mapping[str, str], actions: li
     rep["requiredActions"] = [*kept, *dict.fromkeys(chosen)]
     typed = FormState({**rep, "requiredActions": chosen})
     try:
-        await ops.update_user(c.tx, c.realm, u, rep, c.now)
+        # the form sends no attributes, so the built-in read-only ones are as good as the server's
+        await ops.update_user(c.tx, c.realm, u, rep, c.now, read_only.BUILT_IN.admin)
     except AdminError as err:
         raise _refused(typed, err) from None
     c.changed("PUT", "users", u.id, body=rep)
