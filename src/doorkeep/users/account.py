@@ -67,7 +67,8 @@ async def authenticate(
     presented: access.Presentation | None = None,
 ) -> Caller:
     """The realm (404), its enabled ``account`` client (404), then the bearer token (401); ``presented``: how the
-    request's Authorization header carried it (a DPoP token needs its proof, oauth/access.py)."""
+    request's Authorization header carried it (a DPoP token needs its proof, oauth/access.py). A service account's
+    token is accepted here and refused by ``refuse_service_account``."""
     realm = await tx.realms.get_by_name(realm_name)
     if realm is None:
         raise AdminError(404, "Realm does not exist", key="error")
@@ -83,12 +84,17 @@ async def authenticate(
     aud = valid.claims.get("aud")
     if ACCOUNT_CLIENT not in (aud if isinstance(aud, list) else [aud]):
         raise UNAUTHORIZED
-    if valid.user.service_account_client_id is not None:
-        raise UNAUTHORIZED  # "Service accounts are not allowed to access this service"
     sid = valid.claims.get("sid")
     roles, origins = token_roles(valid.claims), valid.claims.get("allowed-origins")
     allowed = frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
     return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now(), allowed, ip)
+
+
+def refuse_service_account(caller: Caller) -> None:
+    """AccountLoader's "Service accounts are not allowed to access this service" (401), checked once the token's
+    CORS is decided, so the refusal carries it."""
+    if caller.user.service_account_client_id is not None:
+        raise UNAUTHORIZED
 
 
 def token_roles(claims: dict[str, Any]) -> frozenset[str]:

@@ -67,7 +67,8 @@ async def _answer(request: Request, work: Work, *, write: bool = True) -> Respon
             client_ip(request),
             presented=presented,
         )
-        allowed.append(caller.origins)
+        allowed.append(caller.origins)  # AccountLoader adds the token's CORS before its last two refusals
+        ops.refuse_service_account(caller)
         if not _known_version(request):
             raise API_VERSION_NOT_FOUND
         return await work(tx, caller)

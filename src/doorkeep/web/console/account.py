@@ -71,6 +71,7 @@ async def as_user(page: Page, work: Callable[[Tx, ops.Caller], Awaitable[T]], *,
         caller = await ops.authenticate(
             tx, services, page.realm.name, base_url(page.request), page.access_token, client_ip(page.request)
         )
+        ops.refuse_service_account(caller)
         return await work(tx, caller)
 
     try:
