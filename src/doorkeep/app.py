@@ -38,9 +38,16 @@ from doorkeep.web.trailing_slash import AdminTrailingSlash
 log = logging.getLogger("doorkeep")
 
 
-def build_services(clock: Clock) -> Services:
+def build_services(clock: Clock, settings: Settings | None = None) -> Services:
     keyring = KeyRing()
-    return Services(clock=clock, keyring=keyring, codec=TokenCodec(keyring), client_keys=ClientKeys(clock))
+    fixed = read_only.BUILT_IN
+    if settings is not None:
+        fixed = read_only.configured(
+            settings.user_profile_read_only_attributes, settings.user_profile_admin_read_only_attributes
+        )
+    return Services(
+        clock=clock, keyring=keyring, codec=TokenCodec(keyring), client_keys=ClientKeys(clock), read_only=fixed
+    )
 
 
 async def prepare(settings: Settings, db: Database, clock: Clock) -> None:
@@ -87,7 +94,7 @@ def create_app(
     ``freeze`` (a server process) takes what startup left out of the garbage collector's full passes."""
     clock = clock or SystemClock()
     database = db or Database(settings.db_url)
-    services = build_services(clock)
+    services = build_services(clock, settings)
     notifier = Notifier(database, services)
 
     @contextlib.asynccontextmanager
@@ -136,8 +143,5 @@ def create_app(
         notifier=notifier,
         started=clock.now(),
         hostname=urls,
-        read_only=read_only.configured(
-            settings.user_profile_read_only_attributes, settings.user_profile_admin_read_only_attributes
-        ),
     )
     return app

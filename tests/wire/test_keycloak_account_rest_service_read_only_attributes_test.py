@@ -8,6 +8,9 @@ deniedsome*thing`` and ``...-admin-read-only-attributes=deniedSomeAdmin``; one a
 AbstractRestServiceTest's realm imported anew for each test (``account_rest_service_port``) with the
 @Before ``configureUserProfile`` applied through ``PUT users/profile``. Every attribute it declares is editable
 by the user and the admin; the built-in and configured read-only patterns (``users.read_only``) still win.
+Doorkeep's checks after the port cover what the Java class does not: unmanaged attributes under each policy,
+a value appended to a read-only attribute, the admin API's own patterns, and the login's update-profile and
+registration pages (the UPDATE_PROFILE and REGISTRATION contexts, same patterns as the Account API).
 """
 
 from __future__ import annotations
@@ -21,8 +24,13 @@ import pytest
 
 import group_port
 from account_rest_service_port import account_realm, call, token
+from browser_flow import form_action, form_fields
 from doorkeep.settings import Settings
+from group_port import fresh_realm
 from keycloak_port import ADMIN, admin_headers, get, user_id
+from login_test_realm import auth_response, login, open_login_form
+from register_port import field_error, is_register_page, open_register, realm_rep
+from update_profile_port import TEST_USER, form, import_realm, input_error, is_update_profile_page, update, user
 from wire_env import Env, make_env, prepared_postgres
 
 pytestmark = pytest.mark.anyio
@@ -272,3 +280,50 @@ async def test_admin_read_only_attribute_is_dropped_where_the_admin_api_takes_no
     assert await _admin_update(env, path, _with(admin_rep, "LDAP_ID", "x")) == 204
     assert "LDAP_ID" not in ((await get(env, path)).get("attributes") or {})
     assert await _admin_update(env, path, _with(admin_rep, "CREATED_TIMESTAMP", "1")) == 400
+
+
+# --- the login's pages: the same rules in the UPDATE_PROFILE and REGISTRATION contexts ------------------------
+async def _declare_for_login(env: Env) -> None:
+    """``deniedFoo`` declared, shown to the user; ADMIN_VIEW, so that the admin API shows undeclared attributes
+    (the user's pages take none)."""
+    shown = _attribute("deniedFoo", permissions={"view": ["user"], "edit": ["user", "admin"]})
+    await _configure(env, shown, policy="ADMIN_VIEW")
+
+
+async def test_update_profile_page_refuses_a_read_only_attribute_and_keeps_one_left_out(env: Env) -> None:
+    """UpdateProfile: a read-only declared field changed is refused on the page; an undeclared read-only
+    attribute the user has, posted changed, too; the page sent unchanged stores neither change."""
+    pending = {"emailVerified": True, "requiredActions": ["UPDATE_PROFILE"]}
+    await import_realm(env, [user(TEST_USER, "Tom", "Brady", attributes={"LDAP_ID": ["ldap-1"]}, **pending)])
+    await _declare_for_login(env)
+    path, admin_rep = await _admin_user(env)
+    assert await _admin_update(env, path, _with(admin_rep, "deniedFoo", "mine")) == 204
+    page = await login(env, await open_login_form(env), TEST_USER)
+    assert is_update_profile_page(page), page.text[:1500]
+    fields = form(TEST_USER, "Tom", "Brady", TEST_USER)
+
+    refused = await update(env, page, **fields, deniedFoo="changed")
+    assert is_update_profile_page(refused)
+    assert input_error(refused, "deniedFoo") == "Update of read-only attribute rejected"
+    refused = await update(env, refused, **fields, deniedFoo="mine", LDAP_ID="ldap-2")
+    assert is_update_profile_page(refused)
+    auth_response(await update(env, refused, **fields, deniedFoo="mine"))
+    assert (await get(env, path))["attributes"] == {"deniedFoo": ["mine"], "LDAP_ID": ["ldap-1"]}
+
+
+async def test_registration_refuses_a_read_only_attribute(env: Env) -> None:
+    """RegistrationUserCreation: a new user may not be given a read-only attribute; left blank, it registers."""
+    env.http.cookies.clear()
+    await fresh_realm(env, realm_rep())
+    await _declare_for_login(env)
+    page = await open_register(env)
+    assert 'name="deniedFoo"' in page.text
+    fields = {"firstName": "R", "lastName": "O", "email": "ro@localhost", "username": "ro-user", "password": "password"}
+    data = {**form_fields(page.text), **fields, "password-confirm": "password", "deniedFoo": "x"}
+    refused = await env.http.post(form_action(page.text), data=data)
+    assert is_register_page(refused)
+    assert field_error(refused, "deniedfoo") == "Update of read-only attribute rejected"
+    data = {**form_fields(refused.text), **fields, "password-confirm": "password", "deniedFoo": ""}
+    registered = await env.http.post(form_action(refused.text), data=data)
+    assert registered.status_code == 302, registered.text[:1500]
+    assert (await get(env, f"/users/{await user_id(env, 'ro-user')}")).get("attributes") is None

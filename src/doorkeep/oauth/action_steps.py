@@ -37,7 +37,7 @@ from doorkeep.oauth.required_actions import (
 )
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.sessions import revocation_triggers, triggered
-from doorkeep.users import account_profile, declared, unmanaged
+from doorkeep.users import account_profile, declared, read_only, unmanaged
 from doorkeep.users.credentials import enforce_policy, retention
 from doorkeep.users.password_policy import PolicyViolation
 from doorkeep.users.profile import check_attributes
@@ -74,6 +74,7 @@ LOGIN_TEXTS = {
     "error-invalid-uri-fragment": "Invalid URL fragment.",
     "error-invalid-date": "Invalid date.",
     "error-user-attribute-read-only": "This field is read only.",
+    "updateReadOnlyAttributesRejectedMessage": "Update of read-only attribute rejected",
 }
 
 
@@ -139,6 +140,7 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     names = form.keys()  # Form is no mapping: its keys are listed
     mine = unmanaged.posted(config, policy, UPDATE_PROFILE, {k: form.get(k) or "" for k in names})
     found.extend(check_attributes({k: [v] for k, v in mine.items()}))  # DefaultAttributes' length ≤ 2048
+    found.extend(_read_only_errors(ctx, config, chosen, form, unmanaged.can_edit(policy, UPDATE_PROFILE)))
     if found:
         lists = {k: declared.as_values(v) for k, v in current.items()}
         lists |= {k: v for k, v in sent.items() if isinstance(v, list)}  # a multivalued one: the values typed
@@ -154,11 +156,25 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     attributes = declared.written(config, declared.UPDATE_PROFILE, chosen, user.attributes, current)
     if mine:  # ENABLED: the unmanaged attributes the page showed, as posted
         attributes = unmanaged.replaced(config, attributes, unmanaged.updated(config, mine, current))
+    attributes = read_only.pinned(ctx.services.read_only.user, attributes, current)
     updated = dataclasses.replace(user, **changes, attributes=attributes, required_actions=others)
     await ctx.tx.users.update(updated)
     await _event(ctx, "UPDATE_PROFILE", details=_changed(user, updated))
     request = required_actions.settled(ctx.request, UPDATE_PROFILE, required_actions.SUCCESS)
     return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=updated))
+
+
+def _read_only_errors(
+    ctx: StepContext, config: dict[str, Any], chosen: dict[str, Any], form: Form, taken: bool
+) -> list[dict[str, Any]]:
+    """The server's read-only attributes (``users.read_only``) the form changes: among the declared ones and the
+    other fields posted that the profile holds (all of them where the page takes unmanaged attributes,
+    ``taken``; else a read-only one the user already has)."""
+    fixed, current = ctx.services.read_only.user, dict(ctx.user.attributes)
+    posted = form.keys()  # Form is no mapping: its keys are listed
+    names = [k for k in posted if unmanaged.is_unmanaged(config, k) and k not in unmanaged.PAGE_FIELDS]
+    held = read_only.held(fixed, {k: [form.get(k) or ""] for k in names}, current, unmanaged=taken)
+    return read_only.refused(fixed, {**chosen, **held}, current)
 
 
 def _changed(before: User, after: User) -> dict[str, str | None]:

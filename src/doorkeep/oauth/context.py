@@ -11,6 +11,8 @@ from doorkeep.keys.ring import KeyRing
 from doorkeep.model import Client, Realm
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.tokens import TokenCodec
+from doorkeep.users import read_only
+from doorkeep.users.read_only import ReadOnlyAttributes
 
 if TYPE_CHECKING:
     from doorkeep.oauth.dpop import Proof
@@ -25,6 +27,7 @@ class Services:
     keyring: KeyRing
     codec: TokenCodec
     client_keys: ClientKeys | None = None  # JWK sets of clients' jwks.url (oauth/client_keys.py)
+    read_only: ReadOnlyAttributes = read_only.BUILT_IN  # the attributes users and admins may not change
 
 
 class Form:

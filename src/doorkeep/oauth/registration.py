@@ -32,7 +32,7 @@ from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import provisioning
 from doorkeep.realms.bootstrap import set_password
 from doorkeep.realms.required_actions import default_actions
-from doorkeep.users import declared, profile, unmanaged
+from doorkeep.users import declared, profile, read_only, unmanaged
 from doorkeep.users.credentials import enforce_policy
 from doorkeep.users.password_policy import PolicyViolation
 
@@ -163,6 +163,8 @@ async def register(
     sent = declared.from_form(config, declared.REGISTRATION, form.get)
     chosen = declared.values(config, declared.REGISTRATION, sent, None)
     found.extend(declared.errors(config, declared.REGISTRATION, chosen, None))
+    # the server's read-only attributes (users.read_only): a new user may not be given one
+    found.extend(read_only.refused(services.read_only.user, {**chosen, **_unmanaged(realm, form)}, None))
     typed.update(sent)
     candidate = User(id="", realm_id=realm.id, username=username, email=email or None)
     password = form.get("password") or ""

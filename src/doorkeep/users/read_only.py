@@ -3,8 +3,9 @@
 DeclarativeUserProfileProviderFactory gives every user profile context a ``kc.read.only`` validator
 (ReadOnlyAttributeUnchangedValidator) built from attribute-name patterns:
 
-* the user's contexts (ACCOUNT, UPDATE_PROFILE, REGISTRATION): the built-in ``DEFAULT_READ_ONLY_ATTRIBUTES``
-  plus the server's ``--spi-user-profile-declarative-user-profile-read-only-attributes``;
+* the user's contexts (ACCOUNT: the Account API and console; UPDATE_PROFILE: the login's update-profile page;
+  REGISTRATION): the built-in ``DEFAULT_READ_ONLY_ATTRIBUTES`` plus the server's
+  ``--spi-user-profile-declarative-user-profile-read-only-attributes``;
 * the admin API (USER_API): the built-in ``DEFAULT_ADMIN_READ_ONLY_ATTRIBUTES`` plus
   ``--spi-user-profile-declarative-user-profile-admin-read-only-attributes``.
 
@@ -16,7 +17,8 @@ final line terminator, and the ``.*`` of a prefix does not cross one.
 An attribute a pattern names is refused (``updateReadOnlyAttributesRejectedMessage``) when the request changes
 it: Keycloak compares the first values (a user without the attribute may send it blank). Doorkeep also
 refuses a change to any later value, where Keycloak lets ``["mine", "added"]`` through; a read-only attribute
-is then exactly as the user had it, whatever the request held (``pinned``).
+is then exactly as the user had it, whatever the request held (``pinned``). The server's patterns reach the
+flows as ``Services.read_only``.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ async def account(request: Request) -> Response:
     async def update(tx: Tx, caller: ops.Caller) -> Response:
         # read before the resource method, so refused before its role check (KcUnrecognizedPropertyExceptionHandler)
         refuse_unknown(await request.body(), ops.USER_REPRESENTATION, "UserRepresentation")
-        await ops.update_profile(tx, caller, body, state(request).read_only.user)
+        await ops.update_profile(tx, caller, body, state(request).services.read_only.user)
         return _no_content()
 
     return await _answer(request, update)

@@ -20,8 +20,6 @@ from doorkeep.model import Realm
 from doorkeep.oauth import access, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
-from doorkeep.users import read_only
-from doorkeep.users.read_only import ReadOnlyAttributes
 
 if TYPE_CHECKING:
     from doorkeep.store.database import Database
@@ -44,7 +42,6 @@ class AppState:
     notifier: Notifier
     started: int = 0  # when this process started serving, epoch seconds (serverinfo's uptime)
     hostname: Hostname = field(default_factory=Hostname)  # the URLs' rules (doorkeep.hostname)
-    read_only: ReadOnlyAttributes = read_only.BUILT_IN  # the attributes users and admins may not change
 
 
 _STATE = "doorkeep.state"

@@ -133,7 +133,7 @@ async def create_user(request: Request) -> Response:
 
     async def work(tx: Tx, body: Any) -> Response:
         identity, realm = await common.admin_caller(request, tx, "manage-users")
-        user = await ops.create_user(tx, realm, body, now, identity, fixed=state(request).read_only.admin)
+        user = await ops.create_user(tx, realm, body, now, identity, fixed=state(request).services.read_only.admin)
         location = f"{base_url(request)}/admin/realms/{quote(realm.name, safe='')}/users/{user.id}"
         return created(location)
 
@@ -163,7 +163,7 @@ async def update_user(request: Request) -> Response:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         refuse_unknown(await request.body(), USER_REPRESENTATION, "UserRepresentation")
-        await ops.update_user(tx, realm, user, body, now, state(request).read_only.admin)
+        await ops.update_user(tx, realm, user, body, now, state(request).services.read_only.admin)
         return Response(status_code=NO_CONTENT)
 
     return await handlers.answer_with_body(request, work)

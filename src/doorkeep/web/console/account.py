@@ -121,7 +121,7 @@ async def save_personal_info(page: Page) -> Response:
     read_only = account_profile.read_only(page.realm)
     body = {k: (page.form.get(k) or "").strip() for k in account_profile.ATTRIBUTES if not read_only[k]}
     try:
-        fixed = state(page.request).read_only.user
+        fixed = state(page.request).services.read_only.user
         await as_user(page, lambda tx, caller: ops.update_profile(tx, caller, body, fixed), write=True)
     except Refused as refused:
         profile = await as_user(page, _profile)
