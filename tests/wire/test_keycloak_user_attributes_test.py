@@ -1,30 +1,57 @@
 """Keycloak 26's UserAttributesTest (tests/base/.../tests/admin/user/, from the old testsuite's admin
-UserTest), ported one method to one test over the admin API with admin events on.
+UserTest), ported one method to one test over the admin API with admin events on, on a server started as
+UserAttributesServerConfig starts it (``--spi-user-profile-declarative-user-profile-admin-read-only-attributes=
+deniedSomeAdmin``).
 
 AbstractUserTest declares the attributes these tests use as managed user-profile attributes, editable by
-admins; Doorkeep keeps a user's custom attributes as they are sent, which is the same on the wire.
-
-Left out, with the reason:
-
-* ``updateUserWithReadOnlyAttributes``: the read-only ``LDAP_ID`` and the ``deniedSomeAdmin`` attribute are
-  user-profile configuration (an attribute whose admin edit permission is denied) and user federation, both of
-  which Doorkeep deliberately lacks.
+admins; Doorkeep keeps a user's custom attributes as they are sent in a realm given no configuration, which is
+the same on the wire, the read-only attributes (``users.read_only``) included: they are refused there as
+Keycloak refuses them for a declared attribute.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from doorkeep.settings import Settings
 from keycloak_port import get
-from role_port import assert_event, create, ok
+from pg import ThrowawayPostgres
+from role_port import assert_event, call, create, ok, poll_events
 from role_port import import_test_realm as _import
-from wire_env import Env
+from wire_env import Env, make_env, prepared_postgres
 
 pytestmark = pytest.mark.anyio
 
 EXACT = "keycloak.session.realm.users.query.exact"  # UserModel.EXACT
+
+
+@pytest.fixture
+async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
+    """UserAttributesServerConfig: the app with ``deniedSomeAdmin`` read-only for admins, on SQLite or
+    (DOORKEEP_WIRE_ENGINE=postgresql) PostgreSQL."""
+    server: ThrowawayPostgres | None = None
+    if os.environ.get("DOORKEEP_WIRE_ENGINE") == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        url = await prepared_postgres(server)
+    else:
+        url = f"sqlite:///{tmp_path / 'doorkeep.db'}"
+    settings = Settings(db_url=url, bootstrap_admin_username="admin", bootstrap_admin_password="admin")
+    settings = dataclasses.replace(settings, user_profile_admin_read_only_attributes=("deniedSomeAdmin",))
+    e, db = await make_env(url, settings, prepared=server is not None)
+    try:
+        yield e
+    finally:
+        await e.drain()
+        await e.http.aclose()
+        await db.dispose()
+        if server is not None:
+            server.drop_database_of(url)
 
 
 @pytest.fixture
@@ -122,3 +149,24 @@ async def test_keep_root_attribute_when_other_attributes_are_set(env: Env, realm
     updated = await get(env, f"/users/{user_id}")
     assert (updated["username"], updated["email"]) == (username, email)
     assert updated["attributes"]["phoneNumber"] == ["123"]
+
+
+async def test_update_user_with_read_only_attributes(env: Env, realm_id: str) -> None:
+    user_id = await _create_user(env, realm_id, {"username": "user1", "attributes": {"usercertificate": ["foo1"]}})
+    user = await get(env, f"/users/{user_id}")
+    attributes = {**user["attributes"], "usercertificate": ["foo"], "saml.persistent.name.id.for.foo": ["bar"]}
+
+    async def refused(extra: dict[str, list[str]]) -> None:
+        response = await call(env, "PUT", f"/users/{user_id}", {**user, "attributes": {**attributes, **extra}})
+        assert response.status_code == 400, response.text
+        assert response.json()["errorMessage"] == "updateReadOnlyAttributesRejectedMessage"
+        assert await poll_events(env) == []
+
+    await refused({"LDAP_ID": ["baz"]})
+    await refused({"LDap_Id": ["baz"]})  # the same, in another case
+    await refused({"deniedSomeAdmin": ["baz"]})  # the server's admin-read-only-attributes
+    # usercertificate and the saml attribute are the admin's to change
+    await _update_user(env, realm_id, user_id, {**user, "attributes": attributes})
+    found = (await get(env, f"/users/{user_id}"))["attributes"]
+    assert (found["usercertificate"], found["saml.persistent.name.id.for.foo"]) == (["foo"], ["bar"])
+    assert "LDAP_ID" not in found
