@@ -24,7 +24,6 @@ from doorkeep.web.http import base_url
 
 
 def page(
-    request: Request,
     realm: Realm,
     outcome: login_outcomes.NeedProfileUpdate
     | login_outcomes.NeedTerms

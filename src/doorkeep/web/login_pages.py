@@ -284,7 +284,7 @@ async def page_body(
         asked = frozenset[str]()
         if isinstance(outcome, login_outcomes.NeedRegistration):
             asked = await registration.requested_scopes(tx, client, waiting.request)
-        return action_pages.page(request, realm, outcome, token, ui, target=target, back=back, scopes=asked)
+        return action_pages.page(realm, outcome, token, ui, target=target, back=back, scopes=asked)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         assert user is not None
         resend = redirect_uris.with_params(
