@@ -101,11 +101,13 @@ def test_over_https_the_federation_cookies_are_secure_and_same_site_none(
     page, done, confirm, logged_out = login_and_logout(server)
     federation = {PATH, "HttpOnly", "SameSite=None", "Secure"}
     assert page["AUTH_SESSION_ID"][1] == federation
+    assert page["KC_RESTART"][1] == federation  # CookieType.AUTH_RESTART
     assert page["KEYCLOAK_LOCALE"] == ("de", federation)
     assert done["KEYCLOAK_IDENTITY"][1] == federation | {SSO_MAX}
     assert done["KEYCLOAK_SESSION"][1] == {PATH, "SameSite=None", "Secure", SSO_MAX}  # FEDERATION_JS
     assert done["KEYCLOAK_REMEMBER_ME"] == ("username:user1", federation | {"Max-Age=31536000"})
     assert done["AUTH_SESSION_ID"][1] == EXPIRED
+    assert done["KC_RESTART"][1] == EXPIRED  # with the login's authentication session
     assert confirm["DOORKEEP_LOGOUT_CSRF"][1] == federation
     for name in ("KEYCLOAK_IDENTITY", "KEYCLOAK_SESSION", "DOORKEEP_LOGOUT_CSRF"):
         assert logged_out[name][1] == EXPIRED, name
@@ -119,6 +121,7 @@ def test_over_plain_http_they_stay_same_site_lax_without_secure(start_server: St
     page, done, confirm, logged_out = login_and_logout(server)
     federation = {PATH, "HttpOnly", "SameSite=Lax"}
     assert page["AUTH_SESSION_ID"][1] == federation
+    assert page["KC_RESTART"][1] == federation  # CookieType.AUTH_RESTART
     assert page["KEYCLOAK_LOCALE"] == ("de", federation)
     assert done["KEYCLOAK_IDENTITY"][1] == federation | {SSO_MAX}
     assert done["KEYCLOAK_SESSION"][1] == {PATH, "SameSite=Lax", SSO_MAX}

@@ -11,12 +11,11 @@ test, ``login-test`` with the UPDATE_PROFILE and UPDATE_PASSWORD required action
 
 Left out, with the reason:
 
-- testRestartFailureWithDifferentClientAfterAuthSessionExpiration, testInjectRedirectUriInClientDataAfterAuthSession-
-  Expiration: Keycloak restarts an expired tab from the one KC_RESTART cookie, which holds the request of the
-  tab opened last (a tab of another client fails with ``invalid_code`` and ``cookie_not_found``; an injected
-  ``client_data`` redirect URI is dropped for the last tab's). Doorkeep keeps each tab's request on the server
-  and restarts the expired tab from its own request, so neither the failure nor the other tab's redirect URI
-  happens; testRedirectToCorrectUrlAfterAuthSessionExpiration shows the tab keeping its own redirect URI.
+- testRestartFailureWithDifferentClientAfterAuthSessionExpiration, in part: a tab whose login expired restarts
+  from the one KC_RESTART cookie, which holds the request of the tab opened last, so another client's tab is
+  refused with ``invalid_code``. Keycloak's test expects a second LOGIN_ERROR, ``cookie_not_found``, after that
+  one; the form's POST records only ``invalid_code`` in Doorkeep, and which further request of Keycloak's browser
+  records the second was not pinned down, so the port checks the first.
 
 testLogoutDifferentBrowserWithAuthenticationSessionStillPresent: a login's user session takes the root
 authentication session's id; once the online session is logged out, an offline session of that id is left, and
@@ -60,6 +59,7 @@ anyio_backend, shared_env, env, kc = tabs_port.anyio_backend, tabs_port.shared_e
 USER2, USER3 = "test-user@localhost", "login-test2"
 OFFLINE = "openid offline_access"
 EXPIRED_ACTION = "Action expired. Please continue with login now."  # Messages.EXPIRED_ACTION
+INVALID_CODE = "An error occurred, please login again through your application."  # Messages.INVALID_CODE
 SUFFIX1, SUFFIX2 = "http://127.0.0.1:9999/auth/suffix1", "http://127.0.0.1:9999/auth/suffix2"
 ROOT_URL_REDIRECT = "http://127.0.0.1:9999/foo/bar/baz"  # root-url-client's /foo/bar/* under its root URL
 
@@ -357,6 +357,35 @@ async def test_redirect_to_correct_url_after_auth_session_expiration(kc: Env) ->
     restarted = await login(kc, tab1)  # tab 2 closed, the login tried in tab 1
     assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT
     await login_success_and_do_required_actions(kc, restarted, SUFFIX1)
+
+
+async def test_restart_failure_with_different_client_after_auth_session_expiration(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP, redirect_uri=SUFFIX1)
+    tab2 = await start(kc.http, "test", "root-url-client", redirect_uri=ROOT_URL_REDIRECT)
+    assert is_login_page(tab1) and is_login_page(tab2)
+    await poll(kc)
+    set_offset(kc, 7200)
+    refused = await login(kc, tab1)  # KC_RESTART holds tab 2's request: root-url-client's, not tab 1's client
+    assert refused.status_code == 400 and error_page_text(refused) == INVALID_CODE, refused.text[:1500]
+    set_offset(kc, 0)
+    found = await poll(kc)
+    assert [(e["type"], e.get("error"), e.get("userId")) for e in found] == [("LOGIN_ERROR", "invalid_code", None)]
+
+
+async def test_inject_redirect_uri_in_client_data_after_auth_session_expiration(kc: Env) -> None:
+    tab1 = await start(kc.http, "test", APP, redirect_uri=SUFFIX1)
+    wrong = await submit(kc.http, tab1, username="wrong", password="wrong")  # the page now names client_data
+    assert is_login_page(wrong)
+    tab2 = await start(kc.http, "test", APP, redirect_uri=SUFFIX2)
+    assert is_login_page(tab2)
+    set_offset(kc, 7200)
+    url = history_url(wrong)  # tab 1, its client_data's redirect URI replaced by one the client does not allow
+    data = json.loads(base64.urlsafe_b64decode(httpx.URL(url).params["client_data"] + "=="))
+    injected = {**data, "ru": "http://127.0.0.1:9998/auth/authFake/suffix1"}
+    encoded = base64.urlsafe_b64encode(json.dumps(injected).encode()).decode().rstrip("=")
+    restarted = await kc.http.get(without(url, "client_data") + "&client_data=" + encoded)
+    assert is_login_page(restarted) and error(restarted) == LOGIN_TIMEOUT, restarted.text[:1500]
+    await login_success_and_do_required_actions(kc, restarted, SUFFIX2)  # the injected URI is ignored
 
 
 async def test_logout_different_browser_with_authentication_session_still_present(kc: Env) -> None:

@@ -250,10 +250,14 @@ async def test_error_page_speaks_the_asked_language(realm: Env) -> None:
     assert "error_description=Invalid+parameter%3A+code_challenge_method" in denied.headers["location"]
 
 
-async def test_switching_without_a_login_under_way_is_the_timed_out_page(realm: Env) -> None:
+async def test_switching_without_a_login_under_way_is_the_cookie_not_found_page(realm: Env) -> None:
+    """No login and no KC_RESTART to restart one from (SessionCodeChecks.restartAuthenticationSessionFromCookie):
+    the error page in the language asked for (its message English: Doorkeep's German catalogue has no
+    cookieNotFoundMessage)."""
     response = await realm.http.get("/realms/test/login-actions/authenticate", params={"kc_locale": "de"})
     assert response.status_code == 400
-    assert "Ihr Anmeldeversuch wurde wegen Zeitüberschreitung abgebrochen." in response.text
+    assert '<html lang="de">' in response.text
+    assert "Cookie not found. Please make sure cookies are enabled in your browser." in response.text
 
 
 @pytest.mark.parametrize(

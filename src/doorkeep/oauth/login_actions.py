@@ -71,13 +71,6 @@ class ErrorPage:
 
 
 @dataclass(frozen=True)
-class Expired:
-    """The form of an expired login: it starts again (``login_restart``)."""
-
-    auth_session: AuthSession
-
-
-@dataclass(frozen=True)
 class ClientDisabled:
     """The client was disabled while its login form was open."""
 
@@ -113,14 +106,12 @@ async def check(
     auth_session: AuthSession | None,
     session_code: str,
     execution: str | None = None,
-) -> Posted | Expired | ClientDisabled | Stale | ErrorPage:
-    """SessionCodeChecks, in its order, for the tab's authentication session: its expiry, its client (disabled
-    first), the form's code (a spent one: ``Stale``), the step it waits on; then the request as the posted step
-    leaves it."""
-    if auth_session is None or auth_session.realm_id != realm.id:
+) -> Posted | ClientDisabled | Stale | ErrorPage:
+    """SessionCodeChecks, in its order, for the tab's live authentication session (a tab without one restarts
+    from KC_RESTART, ``login_restart``): its client (disabled first), the form's code (a spent one: ``Stale``),
+    the step it waits on; then the request as the posted step leaves it."""
+    if auth_session is None or auth_session.realm_id != realm.id or auth_session.expires <= services.clock.now():
         return ErrorPage(TIMED_OUT)
-    if auth_session.expires <= services.clock.now():  # SessionCodeChecks: restarted, as from KC_RESTART
-        return Expired(auth_session)
     client = await tx.clients.get(auth_session.client_id)  # SessionCodeChecks: the client before the code
     if client is not None and not client.enabled:
         return ClientDisabled(client, auth_session)
@@ -267,14 +258,17 @@ async def shown_again(
     return Shown(auth_session, client, request, outcome, user)
 
 
-async def without_cookie(tx: Tx, services: Services, realm: Realm, named: str | None, ip: str) -> str | None:
-    """SessionCodeChecks without the authentication session's cookie (nor KC_RESTART, which it stands for here):
+async def without_cookie(
+    tx: Tx, services: Services, realm: Realm, named: str | None, ip: str, event_type: str = "LOGIN"
+) -> str | None:
+    """SessionCodeChecks without a live authentication session nor the KC_RESTART cookie to restart it from:
     a LOGIN_ERROR ``cookie_not_found`` (LoginTest); the "Back to Application" link of the enabled client the
     form's ``client_id`` names (its base URL)."""
     client = await tx.clients.get_by_client_id(realm.id, named) if named else None
     known = client.client_id if client is not None else None
     now = services.clock.now()
-    await events.record(tx, realm, "LOGIN_ERROR", now=now, client_id=known, ip=ip, error="cookie_not_found")
+    error_type = f"{event_type}_ERROR"
+    await events.record(tx, realm, error_type, now=now, client_id=known, ip=ip, error="cookie_not_found")
     return login_completion.client_base(client) if client is not None and client.enabled else None
 
 

@@ -1,10 +1,10 @@
 """A login that starts again: a form posted after its authentication session expired, or "Restart login".
 
 Keycloak's SessionCodeChecks.restartAuthenticationSessionFromCookie rebuilds the authentication session from the
-KC_RESTART cookie (the client and its request), records a LOGIN_ERROR ``expired_code`` with
-``restart_after_timeout=true`` and runs the browser flow again with Messages.LOGIN_TIMEOUT forwarded to its first
-page (LoginTest.loginExpiredCode). Doorkeep's expired authentication session still holds that request, so it
-stands for the cookie; it is dropped and a new one begins.
+KC_RESTART cookie (``restart_cookie``: the client and its request) when the form's tab has none (expired, gone, or
+its AUTH_SESSION_ID cookie lost), records a LOGIN_ERROR ``expired_code`` with ``restart_after_timeout=true`` and
+runs the browser flow again with Messages.LOGIN_TIMEOUT forwarded to its first page (LoginTest.loginExpiredCode,
+RestartCookieTest). The cookie must name the client of the form's URL, else LOGIN_ERROR ``invalid_code``.
 
 "Restart login" (login.ftl's ``reset-login`` link, ``url.loginRestartFlowUrl``) is LoginActionsService.restartSession:
 when the login re-authenticates an SSO session (``prompt=login``, ``max_age``), that session is logged out first
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import login_flow
+from doorkeep.oauth import client_data, login_flow, redirect_uris, response_types, restart_cookie
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedRegistration, Outcome
 from doorkeep.sessions import remember_me, service, sso
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 LOGIN_TIMEOUT = "Your login attempt timed out. Login will start from the beginning."  # Messages.LOGIN_TIMEOUT
+INVALID_CODE = "An error occurred, please login again through your application."  # Messages.INVALID_CODE
 
 
 @dataclass(frozen=True)
@@ -41,42 +42,81 @@ class Restarted:
     outcome: Outcome
 
 
-async def restart_after_timeout(
-    tx: Tx,
-    services: Services,
-    realm: Realm,
-    expired: AuthSession,
-    *,
-    issuer: str,
-    identity_cookie: str | None,
-    remember_me_cookie: str | None,
-    browser: Browser,
-) -> Restarted | None:
-    """The ``expired`` login begun again for its client, the form showing why; None when the client is gone or
-    disabled (the login cannot restart: the LOGIN_TIMEOUT error page)."""
-    await tx.flows.delete_auth_session(expired.id)
-    client = await tx.clients.get(expired.client_id)
-    if client is None or not client.enabled:
-        return None
+@dataclass(frozen=True)
+class Browsed:
+    """What the form's request brings besides the KC_RESTART cookie: the URL's ``client_id`` and ``client_data``,
+    the browser's other cookies, where it comes from and which server name it reached."""
+
+    client_id: str | None
+    client_data: str | None
+    identity_cookie: str | None
+    remember_me_cookie: str | None
+    browser: Browser
+    issuer: str
+    base_url: str
+    event_type: str = "LOGIN"  # the endpoint's (login_tabs.EVENT_TYPES): its ``*_ERROR`` events
+
+
+async def restart_from_cookie(
+    tx: Tx, services: Services, realm: Realm, cookie: str, browsed: Browsed, expired: AuthSession | None
+) -> Restarted | str:
+    """SessionCodeChecks.restartAuthenticationSessionFromCookie: the login of the KC_RESTART ``cookie`` begun
+    again for the client the form's URL names, the form showing why; else the error page's text (INVALID_CODE
+    when the cookie is not the realm's or names another client, LOGIN_TIMEOUT when its client is disabled).
+    The tab's ``expired`` authentication session, if any, goes."""
+    if expired is not None:
+        await tx.flows.delete_auth_session(expired.id)
     now = services.clock.now()
+    decoded = await restart_cookie.decode(tx, services.keyring, realm.id, cookie, now)
+    client = await tx.clients.get_by_client_id(realm.id, decoded.client_id) if decoded is not None else None
+    stored = restart_cookie.to_request(decoded, browsed.issuer) if decoded is not None else None
+    if client is None or stored is None or client.client_id != browsed.client_id:  # "Clients doesn't match"
+        known = client.client_id if client is not None and client.client_id == browsed.client_id else None
+        ip = browsed.browser.ip_address
+        error_type = f"{browsed.event_type}_ERROR"
+        await events.record(tx, realm, error_type, now=now, client_id=known, ip=ip, error="invalid_code")
+        return INVALID_CODE
+    if not client.enabled:
+        return LOGIN_TIMEOUT
     await events.record(
         tx,
         realm,
-        "LOGIN_ERROR",
+        f"{browsed.event_type}_ERROR",
         now=now,
         client_id=client.client_id,
-        ip=browser.ip_address,
+        ip=browsed.browser.ip_address,
         error="expired_code",
         details={"restart_after_timeout": "true"},
     )
-    current = await sso.current_session(tx, services, realm, issuer, identity_cookie)
-    stored = AuthRequest.from_json(expired.request)
-    request = login_flow.pinned(realm, dataclasses.replace(stored, user_session_id=None, sso_login=False), current, now)
-    remembered = remember_me.remembered_username(remember_me_cookie)
-    outcome = await login_flow.begin(tx, services, realm, client, request, current, browser, remembered)
+    stored = _tab_redirect(stored, client, browsed)
+    current = await sso.current_session(tx, services, realm, browsed.issuer, browsed.identity_cookie)
+    request = login_flow.pinned(realm, stored, current, now)
+    remembered = remember_me.remembered_username(browsed.remember_me_cookie)
+    outcome = await login_flow.begin(tx, services, realm, client, request, current, browsed.browser, remembered)
     if isinstance(outcome, NeedLogin) and outcome.error is None:  # FORWARDED_ERROR_MESSAGE_NOTE
         outcome = dataclasses.replace(outcome, error=LOGIN_TIMEOUT)
     return Restarted(client, request, outcome)
+
+
+def _tab_redirect(stored: AuthRequest, client: Client, browsed: Browsed) -> AuthRequest:
+    """The tab's own redirect from the URL's ``client_data`` (the cookie holds the request of the tab opened
+    last), when its redirect URI is one of the client's; else the cookie's."""
+    try:
+        data = client_data.decode(browsed.client_data or "")
+    except ValueError:
+        return stored
+    resolved = redirect_uris.resolve(data.redirect_uri, client, browsed.base_url) if data.redirect_uri else None
+    response_type = response_types.parse(data.response_type or stored.response_type)
+    mode = response_types.mode(data.response_mode or stored.response_mode, response_type) if response_type else None
+    if resolved is None or response_type is None or mode is None:
+        return stored
+    return dataclasses.replace(
+        stored,
+        redirect_uri=resolved,
+        response_type=data.response_type or stored.response_type,
+        response_mode=mode,
+        state=data.state,
+    )
 
 
 async def restart_flow(

@@ -43,6 +43,7 @@ EVENT_TYPES = {
     "reset-credentials": "RESET_PASSWORD",
     "required-action": "CUSTOM_REQUIRED_ACTION",
     "consent": "LOGIN",
+    "restart": "RESTART_AUTHENTICATION",  # LoginActionsService.restartSession
 }
 
 

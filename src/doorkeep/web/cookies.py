@@ -5,8 +5,7 @@ lifetime. The scope (``CookieScope``) gives SameSite and HttpOnly:
 
 - ``FEDERATION``: SameSite=None, HttpOnly. It must reach Keycloak after a redirect from an application on
   another site, including a POST (``form_post``, SAML) and an iframe: ``AUTH_SESSION_ID``,
-  ``KEYCLOAK_IDENTITY``, ``KEYCLOAK_LOCALE``, ``KEYCLOAK_REMEMBER_ME`` (and ``KC_RESTART``, which Doorkeep
-  does not write).
+  ``KEYCLOAK_IDENTITY``, ``KEYCLOAK_LOCALE``, ``KEYCLOAK_REMEMBER_ME``, ``KC_RESTART``.
 - ``FEDERATION_JS``: the same without HttpOnly: ``KEYCLOAK_SESSION``, read by the login-status iframe.
 - ``INTERNAL``: SameSite=Strict, HttpOnly, for requests made from Keycloak's own pages only.
 
@@ -70,6 +69,7 @@ AUTH_SESSION_ID = CookieType(sso.AUTH_COOKIE, Scope.FEDERATION)
 IDENTITY = CookieType(sso.IDENTITY_COOKIE, Scope.FEDERATION)  # max-age given by each login
 SESSION = CookieType(sso.SESSION_COOKIE, Scope.FEDERATION_JS)  # the login-status iframe's script reads it
 LOCALE = CookieType(locale.COOKIE, Scope.FEDERATION)
+RESTART = CookieType("KC_RESTART", Scope.FEDERATION)  # CookieType.AUTH_RESTART (oauth/restart_cookie.py)
 LOGIN_HINT = CookieType(remember_me.COOKIE, Scope.FEDERATION, remember_me.MAX_AGE)
 # Doorkeep's own: the logout confirmation's CSRF token. Keycloak keeps that code in the logout's
 # authentication session, named by AUTH_SESSION_ID, so it gets AUTH_SESSION_ID's scope: the confirmation

@@ -17,15 +17,20 @@ from doorkeep.email import action_tokens
 from doorkeep.errors import OAuthError
 from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import (
+    client_data,
     login_actions,
     login_completion,
     login_password,
     login_restart,
     login_start,
     registration,
+    restart_cookie,
 )
+from doorkeep.oauth import login_tabs as tabs
+from doorkeep.oauth.auth_request import has_prompt
 from doorkeep.oauth.authorize import RedirectingError
-from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Expired, Stale
+from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale
+from doorkeep.oauth.login_outcomes import AccountDeleted, AccountUpdated, DeviceDone, Done, Failed, Refused
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
@@ -52,6 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_ENDED = (Done, DeviceDone, Failed, Refused, AccountUpdated, AccountDeleted)  # outcomes that leave no login
 COOKIE_NOT_FOUND = "Cookie not found. Please make sure cookies are enabled in your browser."  # cookieNotFoundMessage
 
 
@@ -102,6 +108,7 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
         if isinstance(started, ErrorPage):
             return error_page(request, realm, started.text, auth_request=started.request)
         response = await render(request, tx, realm, started.client, started.request, started.outcome, None)
+        await set_restart_cookie(request, response, tx, realm, started)
         response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked
         if started.registering:
             cookies.expire(request, response, realm, cookies.IDENTITY, cookies.SESSION)  # expireIdentityCookie
@@ -110,21 +117,42 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
     return await in_transaction(request, work)
 
 
-async def restart_after_timeout(request: Request, tx: Tx, realm: Realm, expired: AuthSession) -> Response:
-    """A form of an expired login: the login begun again (``oauth.login_restart``), or the timeout page."""
-    restarted = await login_restart.restart_after_timeout(
-        tx,
-        state(request).services,
-        realm,
-        expired,
-        issuer=issuer(request, realm.name),
-        identity_cookie=request.cookies.get(sso.IDENTITY_COOKIE),
-        remember_me_cookie=request.cookies.get(remember_me.COOKIE),
-        browser=browser(request),
+async def restart_from_cookie(
+    request: Request, tx: Tx, realm: Realm, expired: AuthSession | None, action: str = "authenticate"
+) -> Response:
+    """A login-actions request (of ``action``) whose tab has no live login: the login begun again from
+    KC_RESTART (``oauth.login_restart``), or the error page (COOKIE_NOT_FOUND without the cookie)."""
+    event_type = tabs.EVENT_TYPES.get(action, "LOGIN")
+    value = request.cookies.get(cookies.RESTART.name)
+    if not value:
+        return await cookie_not_found(request, tx, realm, event_type)
+    browsed = login_restart.Browsed(
+        request.query_params.get("client_id"),
+        request.query_params.get(client_data.PARAM),
+        request.cookies.get(sso.IDENTITY_COOKIE),
+        request.cookies.get(remember_me.COOKIE),
+        browser(request),
+        issuer(request, realm.name),
+        base_url(request),
+        event_type,
     )
-    if restarted is None:
-        return error_page(request, realm, login_actions.TIMED_OUT)
+    restarted = await login_restart.restart_from_cookie(tx, state(request).services, realm, value, browsed, expired)
+    if isinstance(restarted, str):
+        return error_page(request, realm, restarted)
     return await render(request, tx, realm, restarted.client, restarted.request, restarted.outcome, None)
+
+
+async def set_restart_cookie(
+    request: Request, response: Response, tx: Tx, realm: Realm, started: login_start.Started
+) -> None:
+    """RestartLoginCookie.setRestartCookie, as AuthorizationEndpointBase.handleBrowserAuthenticationRequest calls
+    it for a login that is not passive: KC_RESTART holds the request, for a login that waits on a page."""
+    if isinstance(started.outcome, _ENDED) or has_prompt(started.request, "none"):
+        return
+    services = state(request).services
+    content = restart_cookie.of_request(started.request)
+    value = await restart_cookie.encode(tx, services.keyring, realm.id, content, services.clock.now())
+    cookies.write(request, response, realm, cookies.RESTART, value)
 
 
 async def restart_login(request: Request) -> Response:
@@ -137,8 +165,8 @@ async def restart_login(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         found = await current_tab(request, tx, realm)
-        if found is None:
-            return await cookie_not_found(request, tx, realm)
+        if found is None or found.expires <= state(request).services.clock.now():  # initialVerifyAuthSession
+            return await restart_from_cookie(request, tx, realm, found, "restart")
         restarted = await login_restart.restart_flow(
             tx,
             state(request).services,
@@ -178,15 +206,12 @@ async def _action(request: Request, action: str) -> Response:
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await current_tab(request, tx, realm, code=code)
-        if auth_session is None or auth_session.expires <= services.clock.now():
+        if auth_session is None or auth_session.expires <= services.clock.now():  # no live login in this tab
             answered = await login_tabs.already_logged_in(request, tx, realm, action, auth_session)
             if answered is not None:
                 return answered
-        if await auth_root(request, tx, realm) is None:  # nothing (signed) to restart the login from
-            return await cookie_not_found(request, tx, realm)
+            return await restart_from_cookie(request, tx, realm, auth_session, action)
         posted = await login_actions.check(tx, services, realm, action, auth_session, code, execution)
-        if isinstance(posted, Expired):  # SessionCodeChecks: restarted, as from KC_RESTART
-            return await restart_after_timeout(request, tx, realm, posted.auth_session)
         if isinstance(posted, ClientDisabled):
             return await requester_disabled(request, tx, realm, posted.client, posted.auth_session, action)
         if isinstance(posted, Stale):
@@ -209,11 +234,11 @@ async def _action(request: Request, action: str) -> Response:
         return error_page(request, realm, action_tokens.EXPIRED_ACTION)
 
 
-async def cookie_not_found(request: Request, tx: Tx, realm: Realm) -> Response:
+async def cookie_not_found(request: Request, tx: Tx, realm: Realm, event_type: str = "LOGIN") -> Response:
     """SessionCodeChecks without the authentication session's cookie: Messages.COOKIE_NOT_FOUND, with "Back to
     Application" for the client the form names (``login_actions.without_cookie``)."""
     named, ip = request.query_params.get("client_id"), client_ip(request)
-    back = await login_actions.without_cookie(tx, state(request).services, realm, named, ip)
+    back = await login_actions.without_cookie(tx, state(request).services, realm, named, ip, event_type)
     return error_page(request, realm, COOKIE_NOT_FOUND, back_uri=back)
 
 
@@ -221,13 +246,14 @@ async def requester_disabled(
     request: Request, tx: Tx, realm: Realm, client: Client, auth_session: AuthSession, action: str
 ) -> Response:
     """The client was disabled while its login form was open (Keycloak's SessionCodeChecks): the
-    authentication session is dropped and the error page shown, its cookie expired."""
+    authentication session is dropped and the error page shown, its cookie and KC_RESTART expired
+    (removeAuthenticationSession with expireRestartCookie)."""
     disabled = ClientDisabled(client, auth_session)
     await login_actions.drop_for_disabled_client(
         tx, state(request).services, realm, disabled, action, client_ip(request)
     )
     response = error_page(request, realm, login_actions.REQUESTER_DISABLED)
-    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID)
+    cookies.expire(request, response, realm, cookies.AUTH_SESSION_ID, cookies.RESTART)
     return response
 
 
@@ -247,11 +273,12 @@ async def switch_language(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await current_tab(request, tx, realm)
-        if auth_session is None or auth_session.expires <= now:
+        if auth_session is None or auth_session.expires <= now:  # SessionCodeChecks.initialVerifyAuthSession
             answered = await login_tabs.already_logged_in(request, tx, realm, target, auth_session)
             if answered is not None:
                 return answered
-        elif target == "registration":  # RegistrationUserCreation.buildPage: no form for a tab with a user
+            return await restart_from_cookie(request, tx, realm, auth_session, target)
+        if target == "registration":  # RegistrationUserCreation.buildPage: no form for a tab with a user
             refused = await registration.other_user(tx, state(request).services, realm, auth_session, browser(request))
             if refused is not None:
                 return error_page(request, realm, refused)

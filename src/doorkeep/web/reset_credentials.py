@@ -168,8 +168,12 @@ async def submit(request: Request) -> Response:
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
         auth_session = await _current(request, tx, realm, form.get("session_code"))
-        if auth_session is None:
-            return login_pages.error_page(request, realm, login_actions.TIMED_OUT)
+        if auth_session is None:  # SessionCodeChecks.initialVerifyAuthSession: restarted from KC_RESTART
+            gone = await login_pages.current_tab(request, tx, realm, code=form.get("session_code"))
+            answered = await login_tabs.already_logged_in(request, tx, realm, STEP, gone)
+            if answered is not None:
+                return answered
+            return await login.restart_from_cookie(request, tx, realm, gone, STEP)
         client = await tx.clients.get(auth_session.client_id)
         if client is None:
             return login_pages.error_page(request, realm, "Client not found.")
