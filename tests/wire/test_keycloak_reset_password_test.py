@@ -23,7 +23,8 @@ Left, where Doorkeep differs and is not fixed yet:
 * resetPasswordLinkNewBrowserSessionPreserveClient: Keycloak's form actions carry ``client_id`` (and
   ``tab_id``) in their query; Doorkeep's required-action action URL carries none.
 * resetPasswordLinkNewTabAndProperRedirectClient: tab 1's ``login-actions/restart?skip_logout=true`` after tab 2
-  finished the login answers "Cookie not found" in Doorkeep (no KC_RESTART cookie to start again from).
+  finished the login answered "Cookie not found" when Doorkeep wrote no KC_RESTART; it does now (the restart
+  endpoint restarts from it, as SessionCodeChecks), and the port has not been tried again since.
 * resetPasswordWrongSmtp: Doorkeep answers every username with the same page and sends the mail after the answer
   (no timing or page difference tells a known user from an unknown one), so a failing SMTP server gives no
   "Failed to send email, please try again later." page; SEND_RESET_PASSWORD_ERROR ``email_send_failed`` is still

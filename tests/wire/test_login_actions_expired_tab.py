@@ -153,3 +153,27 @@ async def test_restart_login_link_of_an_expired_login_restarts_from_kc_restart(r
         "expired_code",
         {"restart_after_timeout": "true"},
     )
+
+
+async def test_restart_login_link_after_a_login_in_another_tab_is_already_logged_in(realm: Env) -> None:
+    """initialVerifyAuthSession finds the browser logged in since the tab began: no restart, the tab's client gets
+    ``temporarily_unavailable`` / ``authentication_expired`` and a RESTART_AUTHENTICATION_ERROR."""
+    await update_realm(realm.db, "test", access_code_lifespan_login=60)
+    tab1 = await start(realm.http, "test", "app", state="one")
+    tab = dict(httpx.URL(form_action(tab1.text)).params)
+    done = await submit(
+        realm.http, await start(realm.http, "test", "app", state="two"), username="plain", password="password"
+    )
+    assert done.status_code == 302 and "code=" in done.headers["location"], done.text[:1500]
+    realm.clock.advance(61)  # tab 1's login expired; the SSO session lives on
+    query = {"client_id": "app", "tab_id": tab["tab_id"], "client_data": tab["client_data"]}
+    answered = await realm.http.get("/realms/test/login-actions/restart", params=query)
+    assert answered.status_code == 302, answered.text[:1500]
+    location = httpx.URL(answered.headers["location"])
+    assert dict(location.params) | {"iss": ""} == {
+        "error": "temporarily_unavailable",
+        "error_description": "authentication_expired",
+        "state": "one",
+        "iss": "",
+    }, location
+    assert (await error_events(realm))[-1][:2] == ("RESTART_AUTHENTICATION_ERROR", "already_logged_in")

@@ -166,6 +166,9 @@ async def restart_login(request: Request) -> Response:
         tx.config.bind(realm)
         found = await current_tab(request, tx, realm)
         if found is None or found.expires <= state(request).services.clock.now():  # initialVerifyAuthSession
+            answered = await login_tabs.already_logged_in(request, tx, realm, "restart", found)
+            if answered is not None:
+                return answered
             return await restart_from_cookie(request, tx, realm, found, "restart")
         restarted = await login_restart.restart_flow(
             tx,
