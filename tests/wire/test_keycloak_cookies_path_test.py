@@ -7,8 +7,8 @@ A browser is an httpx client with its own cookie jar (RFC 6265 path matching; th
 first), following redirects as Apache's ``LaxRedirectStrategy`` and Selenium do. The Java paths are under
 ``/auth``; this server has no prefix. Every Java @Test method is ported, with Keycloak 26's cookies:
 
-- ``KC_RESTART`` is not written by Doorkeep (web/cookies.py; an expired login restarts from the server's own
-  record), so ``getCorrectCookies`` collects AUTH_SESSION_ID alone: the jar holds two cookies, not three.
+- ``getCorrectCookies`` collects AUTH_SESSION_ID and KC_RESTART, which the login page sets; with the old
+  cookie the jar holds three, as in Java.
 - ``KEYCLOAK_SESSION`` is no longer ``realm/user/session``: since Keycloak 26.1 it is the SHA-256 of the session
   id (base64url), and AUTH_SESSION_ID is ``base64url(id.signature)`` naming the root authentication session whose
   id the user session takes. "KEYCLOAK_SESSION should end by AUTH_SESSION_ID value" is checked as that relation.
@@ -137,7 +137,7 @@ async def check_old_cookie_is_ignored_and_removed(kc: Env, value: str) -> None:
     """testMultipleCookies and testOldCookieWithNodeInValue: the login succeeds; the old cookie is gone."""
     store = await get_correct_cookies(kc, ACCOUNT)
     store.jar.set_cookie(old_cookie(value))
-    assert len(store.jar) == 2  # the Java test's 3 counts KC_RESTART, which Doorkeep does not write
+    assert len(store.jar) == 3  # AUTH_SESSION_ID, KC_RESTART and the old cookie
     await login(kc, ACCOUNT, store)
     names = [cookie.name for cookie in store.jar]
     assert {"AUTH_SESSION_ID", "KEYCLOAK_IDENTITY", "KEYCLOAK_SESSION"} <= set(names), names

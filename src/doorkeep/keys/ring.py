@@ -105,10 +105,10 @@ class KeyRing:
             realm_keys.add(key)
         return key
 
-    async def active_key(self, tx: Tx, realm_id: str, alg: str) -> LoadedKey | None:
+    async def active_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey | None:
         """The active key of exactly ``alg``, or None (none is made): the key a JWT without ``kid`` names."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
-        key = realm_keys.active(alg)
+        key = realm_keys.active(alg, now)
         return key if key is not None and key.algorithm == alg else None
 
     async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:

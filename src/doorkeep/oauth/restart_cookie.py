@@ -136,11 +136,11 @@ async def decode(tx: Tx, keyring: KeyRing, realm_id: str, value: str, now: int) 
         token = inner.decode() if inner is not None else value  # else perhaps the cookie of an older version
     except UnicodeDecodeError:
         return None
-    claims = await _verified(tx, keyring, realm_id, token)
+    claims = await _verified(tx, keyring, realm_id, token, now)
     return _parsed(claims) if claims is not None else None
 
 
-async def _verified(tx: Tx, keyring: KeyRing, realm_id: str, token: str) -> dict[str, Any] | None:
+async def _verified(tx: Tx, keyring: KeyRing, realm_id: str, token: str, now: int) -> dict[str, Any] | None:
     """DefaultTokenManager.decode for an HMAC-signed JWT: the key its ``kid`` names (of the header's
     algorithm), or the realm's active key of that algorithm when there is no ``kid``."""
     parts = unverified(token)
@@ -149,7 +149,7 @@ async def _verified(tx: Tx, keyring: KeyRing, realm_id: str, token: str) -> dict
         return None
     kid = parts[0].get("kid")
     if kid is None:
-        key = await keyring.active_key(tx, realm_id, alg)
+        key = await keyring.active_key(tx, realm_id, alg, now)
     elif isinstance(kid, str):
         key = await keyring.verification_key(tx, realm_id, kid)
     else:

@@ -35,6 +35,7 @@ from doorkeep.web.http import base_url, issuer, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     action_url,
+    auth_root,
     display,
     error_page,
     html,
