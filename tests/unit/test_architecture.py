@@ -70,3 +70,21 @@ def test_only_the_token_endpoint_imports_a_grant() -> None:
         if grants not in p.parents and any(m.startswith("doorkeep.oauth.grants") for m in runtime_imports(p))
     )
     assert importers == ["oauth/token_endpoint.py"]
+
+
+# The web modules that may open a transaction without a request: the backchannel notifier (after the request).
+UNBOUND_TRANSACTIONS = {"web/backchannel.py"}
+OPENERS = {"web/http.py"}  # ``transaction`` and ``in_transaction``, which make the path's realm the context realm
+
+
+def test_every_request_transaction_is_opened_where_the_realms_frontend_url_is_adopted() -> None:
+    """A handler opening ``db.transaction(...)`` itself would read the path's realm without making it the request's
+    context realm: its URLs would miss the realm's ``frontendUrl`` (web.http.transaction)."""
+    openers = sorted(
+        str(p.relative_to(SRC))
+        for p in (SRC / "web").rglob("*.py")
+        for node in ast.walk(ast.parse(p.read_text()))
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("db.transaction")
+    )
+    assert set(openers) <= OPENERS | UNBOUND_TRANSACTIONS, openers
+    assert "web/http.py" in openers  # the check sees the calls it is about

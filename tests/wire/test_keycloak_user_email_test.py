@@ -5,10 +5,9 @@ Selenium driver follows it (confirmation page, "» Click here to proceed", the u
 
 Already covered elsewhere: test_action_token_emails.py (each refusal alone, SMTP failures, forged keys).
 
-Left out, with the reason:
-
-* ``testEmailLinkBasedOnRealmFrontEndUrl``: a realm's ``frontendUrl`` attribute (the hostname SPI's per-realm
-  front-end URL), which Doorkeep does not implement; its links follow the request's base URL.
+Every @Test method is ported. ``testEmailLinkBasedOnRealmFrontEndUrl`` sets the realms' ``frontendUrl`` attributes
+through the admin API as ``updateRealmFrontEndUrl`` does; its ``finally`` (both attributes set back to null) has
+nothing to undo here, each test having a database of its own.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from keycloak_port import get
+from keycloak_port import admin_headers, get
 from mail_sink import Received, Sink
 from role_port import assert_event, call, clear_events, create, ok, poll_events
 from role_port import import_test_realm as _import
@@ -146,6 +145,20 @@ async def test_send_reset_password_email(env: Env, realm_id: str, mail: Sink) ->
     response = await _send(env, user_id, "execute-actions-email", ["UPDATE_PASSWORD"], **params)
     await _refused(env, response, "Client doesn't exist")
     assert mail.received == []
+
+
+async def test_email_link_based_on_realm_front_end_url(env: Env, realm_id: str, mail: Sink) -> None:
+    """master's ``frontendUrl`` is the server's own root (the admin client keeps working), the realm's another
+    host: the execute-actions-email link is built on the realm's."""
+    expected = "https://mytestrealm"
+    for realm, url in (("master", "http://localhost"), ("test", expected)):
+        rep = {"attributes": {"frontendUrl": url}}
+        response = await env.http.put(f"/admin/realms/{realm}", json=rep, headers=await admin_headers(env))
+        assert response.status_code == 204, response.text
+    user_id = await create(env, "/users", {"enabled": True, "username": "user1", "email": "user1@test.com"})
+    assert (await _send(env, user_id, "execute-actions-email", ["UPDATE_PASSWORD"])).status_code == 204
+    [sent] = mail.received
+    assert expected in sent.link(), sent.link()
 
 
 async def test_send_reset_password_email_success(env: Env, realm_id: str, mail: Sink) -> None:

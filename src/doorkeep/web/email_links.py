@@ -21,7 +21,7 @@ from doorkeep.email import action_tokens, messages, smtp
 from doorkeep.email.action_tokens import ActionToken
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import redirect_uris
-from doorkeep.web.http import base_url, client_ip, issuer, state
+from doorkeep.web.http import base_url, client_ip, issuer, state, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -98,7 +98,7 @@ def send_after(
             log.error("failed to send email in realm %s: %s", realm.name, err)
             reason = str(err)
         failed = reason is not None
-        async with state(request).db.transaction() as tx:
+        async with transaction(request) as tx:
             tx.config.bind(realm)
             await events.record(
                 tx,

@@ -29,7 +29,7 @@ from starlette.responses import Response
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.errors import AdminError
 from doorkeep.web.admin import audit
-from doorkeep.web.http import admin_error, finish, read_json, state
+from doorkeep.web.http import admin_error, finish, read_json, state, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -44,7 +44,7 @@ async def unit_of_work(request: Request, work: Callable[[Tx], Awaitable[T]], *, 
 
     After a commit, the transaction's after-commit actions run and ended sessions are announced.
     """
-    async with state(request).db.transaction(write=write) as tx:
+    async with transaction(request, write=write) as tx:
         result = await work(tx)
     finish(request, tx)
     return result

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from doorkeep.console import pages
 from doorkeep.server import draining
-from doorkeep.web.http import NO_STORE, json_response, state
+from doorkeep.web.http import NO_STORE, json_response, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -50,7 +50,7 @@ async def ready(request: Request) -> Response:
 
 
 async def _ping_database(request: Request) -> None:
-    async with state(request).db.transaction(write=False) as tx:
+    async with transaction(request, write=False) as tx:
         await _ping(tx)
 
 

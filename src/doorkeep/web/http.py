@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -189,13 +190,39 @@ def adopt_realm(request: Request, realm: Realm) -> None:
     frontend base URL (HostnameV2Provider takes the session context's realm's before --hostname). Nothing to do
     for a realm without it, the common case, so the token endpoint pays one dictionary lookup."""
     value = realm.attributes.get(FRONTEND_URL)
-    if not value or realm.name != request.path_params.get("realm"):
-        return
+    if value and realm.name == request.path_params.get("realm"):
+        _take(request, realm, value)
+
+
+def adopt_token_realm(request: Request, realm: Realm) -> None:
+    """The admin token's realm is the context realm of an admin route whose path names no realm (``/admin/realms``,
+    ``/admin/serverinfo``): AdminRoot sets it before the bearer check, and only getRealmAdmin replaces it."""
+    value = realm.attributes.get(FRONTEND_URL)
+    if value and "realm" not in request.path_params:
+        _take(request, realm, value)
+
+
+def _take(request: Request, realm: Realm, value: object) -> None:
+    url = _realm_url(realm, value)
+    if url is not None:
+        request.scope[_REALM_URL] = request.scope[_BASE_URL] = url
+
+
+def _realm_url(realm: Realm, value: object) -> str | None:
     url = hostname.realm_frontend(str(value))
     if url is None:  # Keycloak logs it and falls back to the options
         log.warning("realm %s: frontendUrl is not a valid URL; the server's hostname is used", realm.name)
-        return
-    request.scope[_REALM_URL] = request.scope[_BASE_URL] = url
+    return url
+
+
+def realm_issuer(request: Request, realm: Realm) -> str:
+    """The issuer of ``realm`` while it is the context realm, whichever realm the path names: its own
+    ``frontendUrl``, else the options' frontend URL. AdminRoot makes the admin token's realm the context realm
+    before the bearer check, so a master token is checked against master's URL on ``/admin/realms/test/…``."""
+    value = realm.attributes.get(FRONTEND_URL)
+    url = _realm_url(realm, value) if value else None
+    base = url if url is not None else state(request).hostname.frontend(origin(request))
+    return f"{base}/realms/{realm.name}"
 
 
 def browser_path(request: Request, path: str) -> str:
@@ -331,12 +358,24 @@ def request_url(request: Request) -> str:
     return f"{base_url(request)}{path}"
 
 
+@contextlib.asynccontextmanager
+async def transaction(request: Request, *, write: bool = True) -> AsyncIterator[Tx]:
+    """The one way a request opens a transaction: the path's realm, whenever read in it, becomes the request's
+    context realm (``adopt_realm``), as Keycloak's ``session.getContext().setRealm`` does wherever a resource
+    resolves the realm (RealmsResource, RealmsAdminResource.getRealmAdmin, AdminRoot's console). So every URL
+    built afterwards, whatever the handler (login pages, e-mail links, account and admin REST, the consoles),
+    follows that realm's ``frontendUrl``."""
+    async with state(request).db.transaction(write=write) as tx:
+        tx.realms.on_load = functools.partial(adopt_realm, request)
+        yield tx
+
+
 async def in_transaction(request: Request, work: Callable[[Tx], Awaitable[T]], *, write: bool = True) -> T:
     """Run ``work`` in one transaction. OAuth and admin errors are answers: they commit too."""
     answer: Exception | None = None
     result: T | None = None
     async with state(request).db.transaction(write=write) as tx:
-        tx.realms.on_load = functools.partial(adopt_realm, request)
+        tx.realms.on_load = functools.partial(adopt_realm, request)  # ``transaction``'s hook, without its frame
         try:
             result = await work(tx)
         except (OAuthError, AdminError, BearerError) as err:

@@ -34,7 +34,7 @@ from doorkeep.admin import admin_event_rules as rules
 from doorkeep.admin.admin_events import AdminEvent
 from doorkeep.model import Realm
 from doorkeep.numbers import loads
-from doorkeep.web.http import client_ip, state
+from doorkeep.web.http import client_ip, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -159,7 +159,7 @@ async def record_outcome(
     identity, administered = stashed
     segments = tuple(_relative(request.scope["path"], administered.name))
     change = Change(request.method, segments, representation, resource_type)
-    async with state(request).db.transaction() as tx:
+    async with transaction(request) as tx:
         await store(tx, identity, administered, change, client_ip(request), now_ms)
 
 

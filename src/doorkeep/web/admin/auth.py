@@ -20,7 +20,7 @@ from doorkeep.oauth import access
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.roles import direct_and_group_role_ids, effective_roles
 from doorkeep.web import cors
-from doorkeep.web.http import is_secure, issuer, resource_presentation, state
+from doorkeep.web.http import adopt_token_realm, is_secure, realm_issuer, resource_presentation, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -124,6 +124,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     if realm is None or not realm.enabled:
         raise UNAUTHORIZED
     require_https(request, realm)  # the sslRequired of the realm the admin logged in to
+    adopt_token_realm(request, realm)
     # The token realm's clients and role graph come from the per-process configuration cache, keyed by the
     # realm row just read (its config_version); what can change without a version bump (the token's
     # revocation, the user, their role and group mappings, the session) is read from the tables every time.
@@ -131,7 +132,7 @@ async def authenticate(request: Request, tx: Tx) -> AdminIdentity:
     previous = tx.config.bind(realm)
     try:
         services = state(request).services
-        valid = await access.validate(tx, services, realm, issuer(request, realm.name), token, presented)
+        valid = await access.validate(tx, services, realm, realm_issuer(request, realm), token, presented)
         cors.remember_token_origins(request, valid.claims)
         identity = await identity_of(tx, valid.user, realm, valid.client, valid.claims.get("scope"))
         sid = valid.claims.get("sid")

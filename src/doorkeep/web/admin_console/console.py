@@ -26,7 +26,7 @@ from doorkeep.web.admin_console.context import Console, Missing, Refused, consol
 from doorkeep.web.console.base import Console as Base
 from doorkeep.web.console.base import NavItem, Page
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import client_ip, state
+from doorkeep.web.http import client_ip, state, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -87,7 +87,7 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
 async def record_outcome(page: Page, c: Console, change: audit.Change) -> None:
     """Store the admin event of a write whose representation is known only after its commit (a push's
     GlobalRequestResult), in a transaction of its own, as ``audit.record_outcome`` does for the REST call."""
-    async with state(page.request).db.transaction() as tx:
+    async with transaction(page.request) as tx:
         await record(page, dataclasses.replace(c, tx=tx, changes=[change]))
 
 

@@ -35,7 +35,7 @@ from doorkeep.web import cors, handlers
 from doorkeep.web.admin.auth import require_https
 from doorkeep.web.clientreg import provider
 from doorkeep.web.clientreg.auth import RegistrationAuth, authenticate
-from doorkeep.web.http import admin_error, base_url, client_ip, json_response, read_json, state
+from doorkeep.web.http import admin_error, base_url, client_ip, json_response, read_json, state, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -63,7 +63,7 @@ OIDC_METHODS = "DELETE, POST, GET, OPTIONS, PUT"  # allowedMethods("GET", "POST"
 
 async def _error_event(request: Request, event: str, client_id: str | None, err: RegistrationError) -> None:
     """The refusal's ``*_ERROR`` event, in a transaction of its own (the call's was rolled back)."""
-    async with state(request).db.transaction() as tx:
+    async with transaction(request) as tx:
         realm = await tx.realms.get_by_name(request.path_params["realm"])
         if realm is not None:
             details = {"reason": err.reason} if err.reason is not None else None
