@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ DYNAMIC_WITHOUT_HOSTNAME = "hostname-backchannel-dynamic must be set to false wh
 DYNAMIC_NEEDS_URL = "hostname-backchannel-dynamic must be set to false if hostname is not provided as full URL"
 INVALID_REALM_URL = "The url [Realm frontendUrl] is malformed"
 NOT_CONFIGURED = "hostname is not configured; either configure hostname, or set hostname-strict to false"
+FRONTEND_URL = "frontendUrl"  # the realm attribute
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _HOSTNAME = re.compile(rf"(?:{_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?")
@@ -87,6 +89,12 @@ def realm_frontend(value: str) -> str | None:
         return _url(value, INVALID_REALM_URL)
     except HostnameError:
         return None
+
+
+def realm_url_of(attributes: Mapping[str, object]) -> str | None:
+    """The base URL a realm's attributes set (its ``frontendUrl``, checked by ``realm_frontend``), or None."""
+    value = attributes.get(FRONTEND_URL)
+    return realm_frontend(str(value)) if value else None
 
 
 def relative_path(value: str | None) -> str:

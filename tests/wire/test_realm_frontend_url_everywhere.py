@@ -22,10 +22,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+import ports
 from browser_flow import form_action, form_fields, start
+from console_support import ORIGIN, csrf, sign_in
 from mail_sink import Sink
-from support import claims, seed_client, seed_realm, seed_user, token_url, update_realm
-from wire_env import Env
+from receiver import receiver
+from support import claims, password_grant, seed_client, seed_realm, seed_user, token_url, update_client, update_realm
+from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
 
@@ -238,3 +241,48 @@ async def test_client_registration_urls_follow_the_frontend_url(env: Env, realm:
     prefix = f"{_base(realm)}/realms/{realm}/clients-registrations/openid-connect/"
     assert registered.headers["location"].startswith(prefix), registered.headers["location"]
     assert registered.json()["registration_client_uri"].startswith(prefix)
+
+
+async def test_logout_tokens_name_the_ended_sessions_realm_url_when_the_console_ends_them(env: Env) -> None:
+    """The master admin's console signs out sessions of ``test`` and ``other``: each logout token's ``iss`` is
+    that realm's own issuer, noted on the client session at login (TokenManager.initLogoutToken), not the URL of
+    the console's realm."""
+    await _realms(env)
+    with receiver(port=ports.free_port()) as rx:
+        sids = {}
+        for realm in ("test", "other"):
+            await update_client(env.db, realm, "app", attributes={"backchannel.logout.url": f"{rx.url}/{realm}"})
+            tokens = await password_grant(env.http, realm, "app")
+            sids[realm] = claims(tokens.json()["access_token"])["sid"]
+        async with client_at(env, "127.0.0.3") as http:
+            await sign_in(http, "/admin/master/console/", "admin", "admin")
+            for realm, sid in sids.items():
+                here = f"/admin/master/console/{realm}/sessions"
+                form = {"csrf_token": csrf(await http.get(here, headers=HTML)), "offline": "false", "confirmed": "yes"}
+                ended = await http.post(f"{here}/{sid}/sign-out", data=form, headers=ORIGIN)
+                assert ended.status_code == 303, ended.text[:300]
+        await env.drain()
+        received = {r.path: parse_qs(r.body)["logout_token"][0] for r in await rx.wait_for(2)}
+    assert {path: claims(token)["iss"] for path, token in received.items()} == {
+        "/test": f"{FRONT}/realms/test",
+        "/other": f"{LOCAL}/realms/other",
+    }
+
+
+async def test_console_push_resolves_admin_urls_on_the_pushed_realms_url(env: Env) -> None:
+    """The console's not-before push for realm ``pushed`` fills ``${authBaseUrl}`` in a client's admin URL with
+    that realm's frontend URL (here the receiver), as POST /admin/realms/pushed/push-revocation does."""
+    await _realms(env)
+    with receiver(port=ports.free_port()) as rx:
+        await seed_realm(env.db, env.clock, "pushed", attributes={"frontendUrl": rx.url})
+        await seed_client(env.db, "pushed", "app", admin_url="${authBaseUrl}/app")
+        async with client_at(env, "127.0.0.3") as http:
+            await sign_in(http, "/admin/master/console/", "admin", "admin")
+            here = "/admin/master/console/pushed/revocation"
+            form = {"csrf_token": csrf(await http.get(here, headers=HTML)), "confirmed": "yes"}
+            pushed = await http.post(f"{here}/push", data=form, headers=ORIGIN)
+            assert pushed.status_code == 303, pushed.text[:300]
+            page = await http.get(pushed.headers["location"], headers=HTML)
+            assert "Pushed to 1 admin URL(s)." in page.text, page.text[:1000]
+        [request] = await rx.wait_for(1)
+    assert request.path == "/app/k_push_not_before"

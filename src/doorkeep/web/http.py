@@ -182,7 +182,7 @@ def admin_url(request: Request) -> str:
 
 
 _REALM_URL = "doorkeep.realm_frontend_url"  # the path's realm's frontendUrl, once that realm was read
-FRONTEND_URL = "frontendUrl"  # the realm attribute
+FRONTEND_URL = hostname.FRONTEND_URL
 
 
 def adopt_realm(request: Request, realm: Realm) -> None:
@@ -215,14 +215,16 @@ def _realm_url(realm: Realm, value: object) -> str | None:
     return url
 
 
+def realm_base_url(request: Request, realm: Realm) -> str:
+    """The frontend base URL while ``realm`` is the context realm, whichever realm the path names: its own
+    ``frontendUrl``, else the options'."""
+    return state(request).hostname.frontend(origin(request), hostname.realm_url_of(realm.attributes))
+
+
 def realm_issuer(request: Request, realm: Realm) -> str:
-    """The issuer of ``realm`` while it is the context realm, whichever realm the path names: its own
-    ``frontendUrl``, else the options' frontend URL. AdminRoot makes the admin token's realm the context realm
+    """The issuer of ``realm`` as the context realm. AdminRoot makes the admin token's realm the context realm
     before the bearer check, so a master token is checked against master's URL on ``/admin/realms/test/…``."""
-    value = realm.attributes.get(FRONTEND_URL)
-    url = _realm_url(realm, value) if value else None
-    base = url if url is not None else state(request).hostname.frontend(origin(request))
-    return f"{base}/realms/{realm.name}"
+    return f"{realm_base_url(request, realm)}/realms/{realm.name}"
 
 
 def browser_path(request: Request, path: str) -> str:

@@ -15,7 +15,7 @@ from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.admin_console.views_sessions import realm_counts
 from doorkeep.web.console.base import Page
-from doorkeep.web.http import base_url, state
+from doorkeep.web.http import realm_base_url, state
 
 TABS = (("Sessions", "/realm-settings/sessions"), ("Tokens", "/realm-settings/tokens"))
 # Every tab of Realm settings, in Keycloak's order of them (the Login and Localization tabs: pages_realm_login).
@@ -175,7 +175,11 @@ def _revocation_action(kind: str) -> None:
             return response
         here, console, clients = push[0]
         result = await state(page.request).notifier.admin_action(
-            base_url(page.request), console.realm.id, clients, console.realm.not_before, backchannel.PUSH_NOT_BEFORE
+            realm_base_url(page.request, console.realm),  # the REST call it stands for has that realm as context
+            console.realm.id,
+            clients,
+            console.realm.not_before,
+            backchannel.PUSH_NOT_BEFORE,
         )
         await record_outcome(page, console, Change("POST", ("push-revocation",), result))
         sent, failed = result.get("successRequests", []), result.get("failedRequests", [])
