@@ -56,9 +56,14 @@ async def attach_client(
         notes[ISSUER_NOTE] = request.issuer
     if created and not had_clients and scope_rules.OFFLINE_ACCESS in scope_rules.split(request.scope):
         notes[service.FIRST_OFFLINE_ACCESS] = "true"
-    await service.add_client(
-        tx, session, client, scope_param=request.scope, now=now, redirect_uri=redirect_uri, notes=notes
-    )
+    if created:
+        await service.add_client(
+            tx, session, client, scope_param=request.scope, now=now, redirect_uri=redirect_uri, notes=notes
+        )
+    else:
+        await service.join_client(
+            tx, realm, session, client, scope_param=request.scope, now=now, redirect_uri=redirect_uri, notes=notes
+        )
     return session
 
 

@@ -100,6 +100,49 @@ async def add_client(
     return cs
 
 
+async def join_client(
+    tx: Tx,
+    realm: Realm,
+    session: UserSession,
+    client: Client,
+    *,
+    scope_param: str,
+    now: int,
+    redirect_uri: str | None = None,
+    notes: dict[str, object] | None = None,
+) -> ClientSession | None:
+    """A login of ``client`` into a user session that exists already (TokenManager.attachAuthenticationSession).
+
+    A valid client session of the client stays and takes the new login's redirect URI, notes and timestamp, so
+    the tokens of its earlier logins (their ``started`` check, their rotation families) stay good, as in
+    Keycloak; an expired one is restarted. Concurrent logins of one client meet on one row. None when the user
+    session was removed meanwhile (a logout racing this login): nothing is attached, and the code issued next
+    finds no session, as Keycloak's code of a session removed under it does ("Code not valid")."""
+    if not await tx.sessions.hold_user_session(session.id, session.offline):  # the user session's row first
+        return None
+    fresh = ClientSession(
+        user_session_id=session.id,
+        offline=session.offline,
+        client_id=client.id,
+        started=now,
+        timestamp=now,
+        redirect_uri=redirect_uri,
+        notes={"scope": scope_param, **(notes or {})},
+    )
+    for _ in range(2):  # the second look finds the row a concurrent login of this client created first
+        existing = await tx.sessions.lock_client_session(session.id, session.offline, client.id)
+        if existing is not None and policy.client_session_valid(realm, client, session, existing, now):
+            joined = dataclasses.replace(existing, timestamp=now, redirect_uri=redirect_uri, notes=fresh.notes)
+            await tx.sessions.rejoin_client_session(joined)
+            return joined
+        if existing is not None:  # expired: restarted (restartClientSession), its rotation families gone
+            await tx.sessions.detach_client_session(session.id, session.offline, client.id)
+        if await tx.sessions.create_client_session_unless_present(fresh):
+            return fresh
+    await tx.sessions.create_client_session(fresh)  # not reached: a row both absent and present
+    return fresh
+
+
 async def create_or_update_offline(
     tx: Tx, realm: Realm, client: Client, online: UserSession, online_cs: ClientSession, now: int
 ) -> tuple[UserSession, ClientSession]:

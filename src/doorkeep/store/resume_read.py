@@ -7,8 +7,8 @@ ids as a JSON array handed to ``UserRepo`` for the transaction's next ``role_ids
 When the user session, the user or the client session is missing the join finds nothing and the
 caller reads them one by one, so each missing row still gets Keycloak's own error.
 
-Under ``lock`` the client-session row is locked as ``lock_client_session`` locks it: ``FOR UPDATE``
-of that row on PostgreSQL; on SQLite the writing transaction's ``BEGIN IMMEDIATE`` already holds
+Under ``lock`` the user-session row and then the client-session row are locked (``FOR NO KEY UPDATE`` on
+PostgreSQL); on SQLite the writing transaction's ``BEGIN IMMEDIATE`` already holds
 the database's write lock.
 """
 
@@ -43,7 +43,10 @@ _READ = (
     .select_from(_JOINED)
     .where(US.id == bindparam("sid"), US.offline == bindparam("off"))
 )
-_LOCKED = _READ.with_for_update(of=client_sessions)
+# FOR NO KEY UPDATE of both rows, the user session's first (PostgreSQL locks them in the order ``of`` names
+# them): the lock order of every grant, login and logout (SessionRepo.lock_user_session), so a refresh racing a
+# logout or an SSO login of its session does not deadlock with it.
+_LOCKED = _READ.with_for_update(of=(user_sessions, client_sessions), key_share=True)
 
 
 def _with_role_ids(query: Select[Any], aggregate: Any) -> Select[Any]:

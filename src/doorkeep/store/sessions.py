@@ -22,6 +22,7 @@ RF = refresh_families.c
 _US_KEY = (US.id == bindparam("sid"), US.offline == bindparam("off"))
 _CS_KEY = (CS.user_session_id == bindparam("sid"), CS.offline == bindparam("off"), CS.client_id == bindparam("cid"))
 _GET_US = Prepared(select(user_sessions).where(*_US_KEY))
+_LOCK_US = Prepared(select(user_sessions).where(*_US_KEY).with_for_update(key_share=True))
 _TOUCH_US = Prepared(update(user_sessions).where(*_US_KEY).values(last_session_refresh=bindparam("at")))
 _GET_CS = Prepared(select(client_sessions).where(*_CS_KEY))
 _LOCK_CS = Prepared(select(client_sessions).where(*_CS_KEY).with_for_update())
@@ -109,6 +110,19 @@ class SessionRepo:
         result = await self._c.execute(dialect_insert(user_sessions).values(**s.__dict__).on_conflict_do_nothing())
         return bool(result.rowcount)
 
+    async def lock_user_session(self, session_id: str, offline: bool) -> UserSession | None:
+        """Read the user session under a row lock (PostgreSQL ``FOR NO KEY UPDATE``; SQLite: the transaction holds
+        the write lock already). Lock order: a user session's row before any of its client sessions' rows, as a
+        delete's cascade takes them, so grants and logouts racing on one session do not deadlock."""
+        query = _GET_US if self._sqlite else _LOCK_US
+        row = (await query.execute(self._c, {"sid": session_id, "off": offline})).first()
+        return user_session_from(row) if row else None
+
+    async def hold_user_session(self, session_id: str, offline: bool) -> bool:
+        """Whether the user session is still there, held so till commit (``lock_user_session``): a concurrent
+        delete (a logout) waits for this transaction, or, committed first, is seen here as the session's absence."""
+        return await self.lock_user_session(session_id, offline) is not None
+
     async def get_user_session(self, session_id: str, offline: bool) -> UserSession | None:
         row = (await _GET_US.execute(self._c, {"sid": session_id, "off": offline})).first()
         return user_session_from(row) if row else None
@@ -182,6 +196,20 @@ class SessionRepo:
     # --- client sessions ---------------------------------------------------------------------
     async def create_client_session(self, cs: ClientSession) -> None:
         await self._c.execute(insert(client_sessions).values(**cs.__dict__))
+
+    async def create_client_session_unless_present(self, cs: ClientSession) -> bool:
+        """Create ``cs`` unless its client is in the user session already (False); on PostgreSQL a concurrent
+        transaction creating the same one is waited for, and its row, once committed, makes this one give way."""
+        dialect_insert = sqlite.insert if self._sqlite else postgresql.insert
+        result = await self._c.execute(dialect_insert(client_sessions).values(**cs.__dict__).on_conflict_do_nothing())
+        return bool(result.rowcount)
+
+    async def rejoin_client_session(self, cs: ClientSession) -> None:
+        """A new login of a client already in the user session: its redirect URI, timestamp and notes change, the
+        row (its ``started``, its rotation families) stays."""
+        key = {"sid": cs.user_session_id, "off": cs.offline, "cid": cs.client_id}
+        values = {"timestamp": cs.timestamp, "redirect_uri": cs.redirect_uri, "notes": cs.notes}
+        await self._c.execute(update(client_sessions).where(*_CS_KEY).values(**values), key)
 
     async def get_client_session(self, session_id: str, offline: bool, client_uuid: str) -> ClientSession | None:
         row = (await _GET_CS.execute(self._c, {"sid": session_id, "off": offline, "cid": client_uuid})).first()

@@ -164,10 +164,11 @@ async def _parse_code(
     if stored is None or stored.realm_id != req.realm.id:
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code")
     trail["session"] = stored.user_session_id
-    us = await tx.sessions.get_user_session(stored.user_session_id, False)
+    # Both rows locked, the user session's first: the order of every grant, login and logout (store/sessions.py).
+    us = await tx.sessions.lock_user_session(stored.user_session_id, False)
     if us is None:
         raise e.InvalidGrant(e.CODE_NOT_VALID, event_error="invalid_code", detail="user session not found")
-    cs = await tx.sessions.get_client_session(us.id, False, stored.client_id)
+    cs = await tx.sessions.lock_client_session(us.id, False, stored.client_id)
     if not claimed or stored.expires <= now:
         if cs is not None:
             await tx.sessions.detach_client_session(us.id, False, stored.client_id)
