@@ -23,14 +23,14 @@ with ``revokeRefreshToken`` on (exactly ``refreshTokenMaxReuse + 1`` succeed, on
 and detaches the client session, the rest find it gone) and off (all succeed), and SSO logins racing a logout.
 
 ``concurrentLoginSingleUserSingleClientRehash`` is ported as what HTTP can see: ten parallel logins after an
-admin password reset under ``hashAlgorithm(pbkdf2-sha256)`` all succeed and leave one password credential.
-Doorkeep accepts ``hashAlgorithm`` and always hashes with argon2 (users/password_policy.py), so no login has a
-hash to upgrade; Keycloak's login re-hashes to its default argon2, the same end state.
+admin password reset under ``hashAlgorithm(pbkdf2-sha256)`` all succeed, and the policy's default (argon2) then
+re-hashes the one password credential in place (its id kept), as Keycloak's login does.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -157,9 +157,13 @@ def test_concurrent_login_single_user_single_client_rehash(server: DoorkeepProce
             query, _cookies = login(realm, USERS[0])
             assert "code" in query, query
 
+        before = realm.admin("GET", f"/users/{realm.user_id(USERS[0])}/credentials").json()
+        assert json.loads(before[0]["credentialData"])["algorithm"] == "pbkdf2-sha256", before
         run(2, 10, fresh_login)
         credentials = realm.admin("GET", f"/users/{realm.user_id(USERS[0])}/credentials").json()
         assert [c["type"] for c in credentials] == ["password"], credentials
+        assert credentials[0]["id"] == before[0]["id"]
+        assert json.loads(credentials[0]["credentialData"])["algorithm"] == "argon2", credentials
 
 
 def test_concurrent_login_single_user_single_client(server: DoorkeepProcess) -> None:
