@@ -98,6 +98,10 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/evaluate-scopes/generate-example-(access-token|id-token|userinfo)$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/authentication/(flows|executions|config|executions/.*/config)/\{id\}$", OBJECT),
+    _rule(
+        r"GET /admin/realms/\{realm\}/authentication/(per-client-config-description|config-description/\{\w+\})$",
+        OBJECT,
+    ),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/client-registration-policy/providers$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),
