@@ -80,7 +80,7 @@ async def seed(db_url: str, *, ballast_users: int = 0) -> Seeded:
                     created_timestamp=now * 1000,
                 ),
             )
-            await set_password(tx, user, PASSWORD, now)
+            await set_password(tx, user, PASSWORD, now, policy=realm.password_policy)
             ballast: list[str] = []
             for number in range(ballast_users):
                 other = await provisioning.create_user(

@@ -105,7 +105,7 @@ async def seed_more(db_url: str) -> None:
                     created_timestamp=now * 1000,
                 ),
             )
-            await set_password(tx, user, seeding.PASSWORD, now)
+            await set_password(tx, user, seeding.PASSWORD, now, policy=realm.password_policy)
     finally:
         await db.dispose()
 
