@@ -75,6 +75,26 @@ async def start_online(
     return session, client_session
 
 
+def _fresh(
+    session: UserSession,
+    client: Client,
+    scope_param: str,
+    now: int,
+    redirect_uri: str | None,
+    notes: dict[str, object] | None,
+) -> ClientSession:
+    """A client session starting now, its ``scope`` note the login's scope parameter."""
+    return ClientSession(
+        user_session_id=session.id,
+        offline=session.offline,
+        client_id=client.id,
+        started=now,
+        timestamp=now,
+        redirect_uri=redirect_uri,
+        notes={"scope": scope_param, **(notes or {})},
+    )
+
+
 async def add_client(
     tx: Tx,
     session: UserSession,
@@ -87,15 +107,7 @@ async def add_client(
 ) -> ClientSession:
     """Attach (or re-attach, replacing) a client session to a user session."""
     await tx.sessions.detach_client_session(session.id, session.offline, client.id)
-    cs = ClientSession(
-        user_session_id=session.id,
-        offline=session.offline,
-        client_id=client.id,
-        started=now,
-        timestamp=now,
-        redirect_uri=redirect_uri,
-        notes={"scope": scope_param, **(notes or {})},
-    )
+    cs = _fresh(session, client, scope_param, now, redirect_uri, notes)
     await tx.sessions.create_client_session(cs)
     return cs
 
@@ -120,15 +132,7 @@ async def join_client(
     finds no session, as Keycloak's code of a session removed under it does ("Code not valid")."""
     if not await tx.sessions.hold_user_session(session.id, session.offline):  # the user session's row first
         return None
-    fresh = ClientSession(
-        user_session_id=session.id,
-        offline=session.offline,
-        client_id=client.id,
-        started=now,
-        timestamp=now,
-        redirect_uri=redirect_uri,
-        notes={"scope": scope_param, **(notes or {})},
-    )
+    fresh = _fresh(session, client, scope_param, now, redirect_uri, notes)
     for _ in range(2):  # the second look finds the row a concurrent login of this client created first
         existing = await tx.sessions.lock_client_session(session.id, session.offline, client.id)
         if existing is not None and policy.client_session_valid(realm, client, session, existing, now):
