@@ -22,7 +22,8 @@ from jwt.exceptions import InvalidTokenError
 from doorkeep.keys import jwe_direct, jws
 from doorkeep.keys.material import HMAC_ALG
 from doorkeep.oauth import response_types
-from doorkeep.oauth.auth_request import AuthRequest
+from doorkeep.oauth.auth_request import AuthRequest, has_prompt
+from doorkeep.oauth.login_outcomes import AccountDeleted, AccountUpdated, DeviceDone, Done, Failed, Refused
 from doorkeep.tokens import encode as sign
 from doorkeep.tokens import unverified
 
@@ -64,6 +65,15 @@ class RestartCookie:
     protocol: str | None = OIDC
     action: str | None = AUTHENTICATE
     notes: dict[str, str] = field(default_factory=dict)
+
+
+_ENDED = (Done, DeviceDone, Failed, Refused, AccountUpdated, AccountDeleted)  # outcomes that leave no login
+
+
+def wanted(request: AuthRequest, outcome: object) -> bool:
+    """AuthorizationEndpointBase.handleBrowserAuthenticationRequest sets the cookie for a login that waits on a
+    page: not for ``prompt=none``, nor for a login its first answer already ended."""
+    return not isinstance(outcome, _ENDED) and not has_prompt(request, "none")
 
 
 def of_request(request: AuthRequest) -> RestartCookie:

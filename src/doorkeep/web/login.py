@@ -27,10 +27,8 @@ from doorkeep.oauth import (
     restart_cookie,
 )
 from doorkeep.oauth import login_tabs as tabs
-from doorkeep.oauth.auth_request import has_prompt
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale
-from doorkeep.oauth.login_outcomes import AccountDeleted, AccountUpdated, DeviceDone, Done, Failed, Refused
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
@@ -57,7 +55,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_ENDED = (Done, DeviceDone, Failed, Refused, AccountUpdated, AccountDeleted)  # outcomes that leave no login
 COOKIE_NOT_FOUND = "Cookie not found. Please make sure cookies are enabled in your browser."  # cookieNotFoundMessage
 
 
@@ -147,7 +144,7 @@ async def set_restart_cookie(
 ) -> None:
     """RestartLoginCookie.setRestartCookie, as AuthorizationEndpointBase.handleBrowserAuthenticationRequest calls
     it for a login that is not passive: KC_RESTART holds the request, for a login that waits on a page."""
-    if isinstance(started.outcome, _ENDED) or has_prompt(started.request, "none"):
+    if not restart_cookie.wanted(started.request, started.outcome):
         return
     services = state(request).services
     content = restart_cookie.of_request(started.request)
