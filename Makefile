@@ -40,8 +40,8 @@ run: venv
 test:
 	bash scripts/ensure-system-deps.sh
 	@$(MAKE) --no-print-directory venv node
-	$(BIN)/ruff check src tests clients examples
-	$(BIN)/ruff format --check src tests clients examples
+	$(BIN)/ruff check src tests clients examples bench
+	$(BIN)/ruff format --check src tests clients examples bench
 	$(BIN)/mypy
 	$(BIN)/pytest $(XDIST) --durations=15 --cov=doorkeep --cov-report=term:skip-covered --cov-fail-under=88
 	DOORKEEP_WIRE_ENGINE=postgresql $(BIN)/pytest $(XDIST) --durations=15 tests/wire -q -p no:cacheprovider
@@ -59,8 +59,8 @@ tests/admin_client/node_modules/.stamp: tests/admin_client/package.json tests/ad
 	touch $@
 
 lint: venv
-	$(BIN)/ruff check src tests clients examples
-	$(BIN)/ruff format --check src tests clients examples
+	$(BIN)/ruff check src tests clients examples bench
+	$(BIN)/ruff format --check src tests clients examples bench
 	$(BIN)/mypy
 
 demo: venv

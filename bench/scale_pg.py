@@ -267,4 +267,4 @@ def reads_and_refreshes(url: str, seeded: seeding.Seeded, workdir: Path, args: a
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -147,10 +147,10 @@ async def token(request: Request) -> Response:
     )
 
 
-def _refresh(path: str, body: bytes, netloc: str) -> tuple[int, bytes]:
+def _refresh(path: str, raw: bytes, netloc: str) -> tuple[int, bytes]:
     """The refresh itself, free of any framework: the status and the JSON answer."""
     sign = _sign_es256 if path.endswith("-es256") else _sign_rs256
-    form = dict(parse_qsl(body.decode()))
+    form = dict(parse_qsl(raw.decode()))
     if not hmac.compare_digest(form.get("client_secret", "").encode(), _SECRET.encode()):
         return 401, b'{"error":"invalid_client"}'
     try:
