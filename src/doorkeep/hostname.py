@@ -193,3 +193,45 @@ def _same_origin(base: str, origin: str) -> bool:
     """isFrontendRequest: the same scheme, host and (normalised) port."""
     a, b = urlsplit(base), urlsplit(normalized(origin))
     return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+# The debug page's frontend check (--hostname-debug; Keycloak's DebugHostnameSettingsResource.test).
+ORIGIN_MISMATCH = (
+    "Default origin check failing, request hostname does not match frontend hostname. Please check you proxy settings."
+)
+PROXY_NOT_TRUSTED = " Note the proxy is not trusted."
+NO_PROXY_HEADERS = " No proxy headers are set on the request."
+NOT_SECURE = (
+    " Non-secure context detected - Keycloak will not function properly when accessed over http at a non-localhost "
+    "host."
+)
+
+
+def frontend_check(request_origin: str, frontend: str, *, proxy_trusted: bool, proxy_headers_sent: bool) -> str:
+    """What the debug page's frontend test says of a request that came to ``request_origin`` while the frontend
+    base URL is ``frontend``: "OK", or why browsers will fail (another origin, plain http off localhost)."""
+    text = "OK"
+    if not _same_origin(frontend, request_origin):
+        text = ORIGIN_MISMATCH
+        if not proxy_trusted:
+            text += PROXY_NOT_TRUSTED
+        if not proxy_headers_sent:
+            text += NO_PROXY_HEADERS
+    scheme = urlsplit(request_origin).scheme
+    if scheme != "https" and not secure_context(frontend):
+        text += NOT_SECURE
+    return text
+
+
+def secure_context(url: str) -> bool:
+    """SecureContextResolver.isSecureContext: https, or a host browsers trust over http (localhost, loopback)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -144,6 +144,15 @@ class Settings:
         group="Hostname",
         show_default=True,
     )
+    hostname_debug: bool = _option(
+        False,
+        "--hostname-debug",
+        "Serve the hostname debug page at /realms/{realm}/hostname-debug: the frontend, backchannel and admin "
+        "URLs a request gets, the options and proxy headers they come from.",
+        kind="bool",
+        group="Hostname",
+        show_default=True,
+    )
     hostname_strict: bool | None = _option(
         None,
         "--hostname-strict",

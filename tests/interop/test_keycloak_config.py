@@ -106,3 +106,21 @@ def test_a_server_configured_only_by_kc_variables_runs_on_postgresql_from_a_jdbc
         assert "not-checked-by-trust-auth" not in server.output()
     finally:
         server.stop()
+
+
+def test_kc_hostname_debug_serves_the_debug_page_of_a_real_server(tmp_path: Path) -> None:
+    """KC_HOSTNAME_DEBUG=true (Keycloak's --hostname-debug) is taken, not ignored: the page and its test answer."""
+    server = KeycloakStyleServer(tmp_path / "server", {"KC_DB": "dev-file", "KC_HOSTNAME_DEBUG": "true"})
+    server.start()
+    try:
+        base = server.base_url
+        page = httpx.get(f"{base}/realms/demo/hostname-debug", timeout=10)
+        check = httpx.get(f"{base}/realms/demo/hostname-debug/test", params={"frontEnd": "true"}, timeout=10)
+        output = server.output()
+    finally:
+        server.stop()
+    assert "KC_HOSTNAME_DEBUG" not in output
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert f"{base}/realms/demo/hostname-debug/test?frontEnd=true" in page.text
+    assert "production [start]" in page.text
+    assert check.status_code == 200 and check.text == "OK"

@@ -261,6 +261,11 @@ def _networks(addresses: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipadd
     return tuple(ipaddress.ip_network(a, strict=False) for a in addresses)
 
 
+def proxy_trusted(request: Request) -> bool:
+    """Whether this request's proxy headers count (Keycloak's HttpRequest.isProxyTrusted)."""
+    return _from_trusted_proxy(request, state(request).settings)
+
+
 def _from_trusted_proxy(request: Request, settings: Settings) -> bool:
     """Proxy headers count only with --proxy-headers, and only from --proxy-trusted-addresses when given."""
     if not settings.proxy_headers:
