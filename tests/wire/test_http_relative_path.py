@@ -178,7 +178,7 @@ async def test_requests_outside_auth_are_not_found_and_the_root_redirects_into_i
     assert token.status_code == 404, token.text
     assert [r.status_code for r in outside] == [404, 404, 404, 404]
     assert outside[0].json()["error"] == "Unable to find matching target resource method"
-    assert home.status_code == 302 and home.headers["location"] == "/auth/"
+    assert home.status_code == 302 and home.headers["location"] == "/auth"
     assert health.status_code == 200 and health.json()["status"] == "UP"
 
 
