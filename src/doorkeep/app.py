@@ -21,6 +21,7 @@ from doorkeep.keys.ring import KeyRing
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Services
 from doorkeep.realms import bootstrap
+from doorkeep.server import management
 from doorkeep.sessions.cleaner import run_forever
 from doorkeep.settings import Settings
 from doorkeep.store.database import Database
@@ -30,6 +31,7 @@ from doorkeep.web import not_found
 from doorkeep.web.backchannel import Notifier
 from doorkeep.web.headers import SecurityHeaders
 from doorkeep.web.http import AppState
+from doorkeep.web.management import ManagementPort
 from doorkeep.web.routes import routes
 from doorkeep.web.server_errors import CatchServerErrors, respond
 from doorkeep.web.token_route import DoorkeepApp, token_route
@@ -136,6 +138,9 @@ def create_app(
         http_relative_path=settings.http_relative_path,
     )
     app.relative_path = urls.relative_path
+    plan = management.interface(settings)
+    if plan is not None:
+        app.management = ManagementPort(plan, app)
     app.state.doorkeep = AppState(
         settings=settings,
         db=database,

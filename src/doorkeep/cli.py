@@ -242,11 +242,15 @@ def _check_common(settings: Settings) -> None:
 @server_options
 def start(**opts: Any) -> None:
     """Production mode: checks the hostname, TLS and the bootstrap admin; PostgreSQL for more than one process."""
+    from doorkeep.server import management
+
     _check_hostname(False, opts)
     settings = _settings(False, **opts)
     _check_common(settings)
     tls = settings.https_certificate_file and settings.https_certificate_key_file
-    if not tls and not _loopback(settings.http_host) and opts.get("http_enabled") is not True:
+    plan = management.interface(settings)  # the management port speaks the main port's scheme
+    hosts = (settings.http_host, *((plan.host,) if plan else ()))
+    if not tls and not all(map(_loopback, hosts)) and opts.get("http_enabled") is not True:
         raise click.UsageError(
             "plain HTTP on a non-loopback address: give --https-certificate-file and "
             "--https-certificate-key-file, or --http-enabled true behind a TLS proxy"
@@ -311,11 +315,11 @@ def _serve(settings: Settings) -> None:
         if isinstance(exc, ImportError_):
             raise click.ClickException(str(exc)) from None
         raise click.ClickException(f"cannot start: {serving.describe(exc)}") from None
-    sock = serving.bind(settings)  # a taken port is one clear line, not uvicorn's shutdown sequence
+    sockets = serving.bind(settings)  # a taken port is one clear line, not uvicorn's shutdown sequence
     workers.prepare_environment(settings, os.environ)
     metrics_dir = _metrics_multiprocess_dir(settings)
     try:
-        serving.run(settings, logs.parse(settings.log_level)[0], sock)
+        serving.run(settings, logs.parse(settings.log_level)[0], sockets)
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -221,18 +221,59 @@ class Settings:
         group="HTTP(S)",
         show_default=True,
     )
+    health_enabled: bool = _option(
+        False,
+        "--health-enabled",
+        "Serve /health, /health/started, /health/live and /health/ready on the management interface "
+        "(--http-management-port). The main port serves them whatever this says (Keycloak 26 answers 404 there).",
+        kind="bool",
+        group="Health",
+        show_default=True,
+    )
+    http_management_port: int = _option(
+        9000,
+        "--http-management-port",
+        "Port of the management interface, which serves health (--health-enabled) and metrics "
+        "(--metrics-enabled); it is open when either is on, unless --legacy-observability-interface. Its TLS is "
+        "the main port's.",
+        kind="port",
+        group="Management",
+        show_default=True,
+    )
     http_management_relative_path: str | None = _option(
         None,
         "--http-management-relative-path",
-        "Keycloak: the management interface's path (default: --http-relative-path). Doorkeep has no separate "
-        "management port: /health and /metrics are served on the main port under --http-relative-path; "
-        "accepted, no effect.",
+        "Path of the management interface's endpoints (/management: /management/health/ready); a GET of / on "
+        "its port redirects to it. Default: --http-relative-path.",
         group="Management",
+    )
+    http_management_host: str | None = _option(
+        None,
+        "--http-management-host",
+        "Address the management interface listens on. Default: --http-host.",
+        group="Management",
+    )
+    http_management_health_enabled: bool = _option(
+        True,
+        "--http-management-health-enabled",
+        "Serve health on the management interface; false leaves it to the main port only.",
+        kind="bool",
+        group="Management",
+        show_default=True,
+    )
+    legacy_observability_interface: bool = _option(
+        False,
+        "--legacy-observability-interface",
+        "No management interface: health and metrics only on the main port (Keycloak deprecates this).",
+        kind="bool",
+        group="Management",
+        show_default=True,
     )
     metrics_enabled: bool = _option(
         False,
         "--metrics-enabled",
-        "Serve Prometheus metrics at /metrics (with --workers N: multiprocess mode).",
+        "Serve Prometheus metrics at /metrics, on the management interface and the main port (with --workers N: "
+        "multiprocess mode).",
         kind="bool",
         group="Metrics",
         show_default=True,

@@ -43,7 +43,8 @@ def pytest_runtest_makereport(
 @pytest.fixture
 def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StartServer]:
     """Start a server in a fresh directory under tmp_path, optionally seeded first, over HTTPS with a self-signed
-    certificate if asked, on a database URL (PostgreSQL) and a port if given; all are stopped at teardown."""
+    certificate if asked, on a database URL (PostgreSQL) and a port if given, with further ``options``; all are
+    stopped at teardown."""
     started: list[DoorkeepProcess] = []
     request.node.stash[_SERVERS] = started
 
@@ -54,12 +55,15 @@ def start_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sta
         https: bool = False,
         db_url: str | None = None,
         port: int | None = None,
+        options: Sequence[str] = (),
     ) -> DoorkeepProcess:
         workdir = tmp_path / f"server{len(started) + 1}"
         if seed is not None:
             seed_database(workdir / "data" / "doorkeep.db", seed)
         tls = self_signed_certificate(workdir / "tls") if https else None
-        server = DoorkeepProcess(workdir, port=port, db_url=db_url, import_realms=import_realms, tls=tls)
+        server = DoorkeepProcess(
+            workdir, port=port, db_url=db_url, import_realms=import_realms, tls=tls, options=options
+        )
         started.append(server)
         server.start()
         return server

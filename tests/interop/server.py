@@ -73,6 +73,13 @@ def port_from_env() -> int:
     return free_port()
 
 
+def other_free_port(taken: int) -> int:
+    """A free port that is not ``taken`` (the main port, not bound yet when the management port is chosen)."""
+    while (port := free_port()) == taken:
+        pass
+    return port
+
+
 class ServerFailed(RuntimeError):
     """The server died or never became ready; the message carries its output."""
 
@@ -85,6 +92,8 @@ class DoorkeepProcess:
     ``workdir/doorkeep.log``. With ``tls`` (certificate and key files) it serves HTTPS
     (``--https-certificate-file``); clients trust it with ``verify=server.ssl_context()``. ``relative_path``
     (``/auth``) is passed as ``--http-relative-path`` and ends ``base_url``; ``options`` go after the rest.
+    Every run gets ``--http-management-port`` (``management_port``, a free port of its own), so servers with
+    health or metrics on do not all reach for Keycloak's 9000 when tests run in parallel.
     """
 
     def __init__(
@@ -104,6 +113,7 @@ class DoorkeepProcess:
         self.relative_path = relative_path
         self.options = tuple(options)
         self.port = port or free_port()
+        self.management_port = other_free_port(self.port)
         self.db_url = db_url
         self.import_realms = tuple(import_realms)
         self.startup_timeout = startup_timeout
@@ -130,6 +140,7 @@ class DoorkeepProcess:
 
     def command(self) -> list[str]:
         cmd = [str(DOORKEEP), "start-dev", "--http-host", "127.0.0.1", "--http-port", str(self.port)]
+        cmd += ["--http-management-port", str(self.management_port)]
         if self.db_url:
             cmd += ["--db-url", self.db_url]
         for path in self.import_realms:
@@ -383,6 +394,8 @@ class WorkersProcess(DoorkeepProcess):
             str(self.port),
             "--db-url",
             str(self.db_url),
+            "--http-management-port",
+            str(self.management_port),
             "--workers",
             str(self.workers),
             "--hostname-strict",

@@ -31,6 +31,7 @@ class KeycloakStyleServer(DoorkeepProcess):
             "KC_BOOTSTRAP_ADMIN_USERNAME": "boss",
             "KC_BOOTSTRAP_ADMIN_PASSWORD": "boss-password",
             "KC_HEALTH_ENABLED": "true",
+            "KC_HTTP_MANAGEMENT_PORT": str(self.management_port),  # health on: the management port opens
             "KC_FEATURES": "token-exchange",
             **kc_env,
         }
@@ -72,6 +73,10 @@ def _check_keycloak_configured_server(server: KeycloakStyleServer, tmp_path: Pat
     offline_login(base)
     assert cli.ok("offline-session-count", "-r", "demo", "--client", "offline-access-portal").out.strip() == "1"
     assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
+    # KC_HEALTH_ENABLED opens Keycloak's management interface, on KC_HTTP_MANAGEMENT_PORT
+    management = f"http://127.0.0.1:{server.management_port}/health/ready"
+    assert httpx.get(management, timeout=10).json()["status"] == "UP"
+    assert f"Management interface listening on http://127.0.0.1:{server.management_port}" in server.output()
 
 
 def test_a_server_configured_only_by_kc_variables_runs_on_sqlite(tmp_path: Path) -> None:

@@ -71,6 +71,14 @@ def test_start_refuses_plain_http_off_loopback(tmp_path: Path) -> None:
     assert "--http-enabled true" in out
 
 
+def test_start_refuses_plain_http_on_an_open_management_port_off_loopback(tmp_path: Path) -> None:
+    args = ("start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1")
+    code, out = run(*args, "--http-management-host", "0.0.0.0", "--metrics-enabled", "true")
+    assert code != 0 and "plain HTTP on a non-loopback address" in out
+    code, out = run(*args, "--http-management-host", "0.0.0.0")  # nothing exposed: the port stays closed
+    assert code != 0 and "plain HTTP" not in out and "DOORKEEP_BOOTSTRAP_ADMIN_USERNAME" in out
+
+
 def test_start_refuses_a_first_start_without_a_bootstrap_admin(tmp_path: Path) -> None:
     code, out = run(
         "start", "--hostname", "https://id.example", "--db-url", f"sqlite:///{tmp_path}/x.db", "--http-port", "1"
@@ -346,6 +354,7 @@ def test_help_groups_options_as_keycloak_does(command: str) -> None:
         "Database",
         "Hostname",
         "HTTP(S)",
+        "Health",
         "Management",
         "Metrics",
         "Proxy",

@@ -110,8 +110,22 @@ def test_options_doorkeep_lacks_are_named_and_dropped_with_their_values_but_typo
 
 
 def test_keycloaks_default_values_are_accepted_silently() -> None:
-    done = run(["--cache", "local", "--health-enabled", "true"], {"KC_LOG": "console", "KC_HEALTH_ENABLED": "true"})
+    done = run(["--cache", "local", "--http-management-scheme", "inherited"], {"KC_LOG": "console"})
     assert done.ignored == [] and done.args == []
+
+
+def test_health_and_the_management_interface_options_are_doorkeeps_own() -> None:
+    done = run(
+        ["--health-enabled", "true", "--legacy-observability-interface", "false"],
+        {"KC_HTTP_MANAGEMENT_PORT": "9100", "KC_HTTP_MANAGEMENT_RELATIVE_PATH": "/management"},
+    )
+    assert done.ignored == [] and done.args == ["--health-enabled", "true", "--legacy-observability-interface", "false"]
+    assert done.defaults == {"http_management_port": "9100", "http_management_relative_path": "/management"}
+
+
+def test_management_tls_options_doorkeep_lacks_are_named_as_ignored() -> None:
+    done = run(["--http-management-scheme", "http", "--https-management-certificate-file", "m.pem"], {})
+    assert done.ignored == ["--http-management-scheme", "--https-management-certificate-file"] and done.args == []
 
 
 def test_import_realm_without_a_file_imports_every_json_of_data_import(tmp_path: Path) -> None:

@@ -30,10 +30,10 @@ DB_OPTIONS = (
     "db-url-properties",
 )
 # Keycloak options with a meaning in Doorkeep but another spelling or form; handled one by one below.
-SPECIAL = (*DB_OPTIONS, "https-port", "health-enabled", "import-realm")
+SPECIAL = (*DB_OPTIONS, "https-port", "import-realm")
 # Keycloak's values that Doorkeep already behaves like: accepted without a word.
 DEFAULTS_OK: dict[str, frozenset[str]] = {
-    "health-enabled": frozenset({"true"}),
+    "http-management-scheme": frozenset({"inherited"}),  # the management port has the main port's TLS
     "log": frozenset({"console"}),
     "db-schema": frozenset({"public"}),
     "cache": frozenset({"local"}),

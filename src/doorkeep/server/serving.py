@@ -12,13 +12,16 @@ import click
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-from doorkeep.server import draining
+from doorkeep.server import draining, management
 from doorkeep.settings import Settings
 
 
 def _announce(settings: Settings) -> None:
     scheme = "https" if settings.https_certificate_file else "http"
     click.echo(f"Doorkeep listening on {scheme}://{settings.http_host}:{settings.http_port}", err=True)
+    plan = management.interface(settings)
+    if plan is not None:  # Keycloak's line; the management port has the main port's TLS
+        click.echo(f"Management interface listening on {scheme}://{plan.host}:{plan.port}", err=True)
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -49,8 +52,8 @@ class _DelayingSupervisor(Multiprocess):
     """The worker supervisor: on SIGTERM it waits ``--shutdown-delay``, then stops the workers, each of
     which finishes its in-flight requests within ``--shutdown-timeout``."""
 
-    def __init__(self, config: uvicorn.Config, sock: socket.socket, delay: float) -> None:
-        super().__init__(config, sockets=[sock])
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], delay: float) -> None:
+        super().__init__(config, sockets=sockets)
         self._delay = delay
 
     def handle_term(self) -> None:
@@ -59,28 +62,40 @@ class _DelayingSupervisor(Multiprocess):
         super().handle_term()
 
 
-def bind(settings: Settings) -> socket.socket:
-    """Bind and listen on the configured address now, so a taken port is one clear line before anything else."""
-    host, port = settings.http_host, settings.http_port
+def bind(settings: Settings) -> list[socket.socket]:
+    """Bind and listen on the main port and, when it is open, the management port, now: a taken port is one
+    clear line before anything else."""
+    sockets = [_listen(settings.http_host, settings.http_port, "")]
+    plan = management.interface(settings)
+    if plan is not None:
+        try:
+            sockets.append(_listen(plan.host, plan.port, " (management interface, --http-management-port)"))
+        except click.ClickException:
+            sockets[0].close()
+            raise
+    return sockets
+
+
+def _listen(host: str, port: int, what: str) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         family, _, _, _, address = infos[0]
         sock = socket.socket(family, socket.SOCK_STREAM)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise click.ClickException(f"cannot listen on {host}:{port}{what}: {exc.strerror or exc}") from None
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise click.ClickException(f"cannot listen on {host}:{port}{what}: {exc.strerror or exc}") from None
     sock.set_inheritable(True)
     return sock
 
 
-def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
-    """Serve on ``sock`` (from ``bind``); "listening" is printed once the server accepts connections."""
+def run(settings: Settings, log_level: str, sockets: list[socket.socket]) -> None:
+    """Serve on ``sockets`` (from ``bind``); "listening" is printed once the server accepts connections."""
     config = uvicorn.Config(
         "doorkeep.cli:app_factory",
         factory=True,
@@ -102,16 +117,17 @@ def run(settings: Settings, log_level: str, sock: socket.socket) -> None:
     try:
         if settings.workers > 1:
             _announce(settings)  # bound and listening: the workers accept from this socket
-            _DelayingSupervisor(config, sock, settings.shutdown_delay).run()
+            _DelayingSupervisor(config, sockets, settings.shutdown_delay).run()
         else:
-            _AnnouncingServer(config, settings).run(sockets=[sock])
+            _AnnouncingServer(config, settings).run(sockets=sockets)
     except SystemExit as exc:  # uvicorn exits 3 when it cannot start; it logged why
         if exc.code:
             click.echo(f"Error: cannot serve on {settings.http_host}:{settings.http_port}", err=True)
             sys.exit(1)
         raise
     finally:
-        sock.close()
+        for sock in sockets:
+            sock.close()
 
 
 def describe(exc: BaseException) -> str:

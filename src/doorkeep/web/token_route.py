@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from doorkeep.web import relative_path
 from doorkeep.web.headers import SecurityHeaders
+from doorkeep.web.management import ManagementPort
 from doorkeep.web.server_errors import CatchServerErrors
 
 TOKEN_TEMPLATE = "/realms/{realm}/protocol/openid-connect/token"
@@ -31,6 +32,7 @@ class DoorkeepApp(Starlette):
     _token_route: Route | None = None
     _token: ASGIApp | None = None
     relative_path = ""  # --http-relative-path as a prefix ("" or "/auth"): web/relative_path.py
+    management: ManagementPort | None = None  # the management port's requests (web/management.py), when it is open
 
     def take_token_route(self, route: Route, metrics: Callable[[ASGIApp], ASGIApp] | None) -> None:
         """Serve ``route`` (the token endpoint's) directly, through ``metrics`` when they are on."""
@@ -38,6 +40,10 @@ class DoorkeepApp(Starlette):
         self._token_route, self._token = route, direct if metrics is None else metrics(direct)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        management = self.management
+        if management is not None and management.serves(scope):
+            await management(scope, receive, send)
+            return
         if self.relative_path and scope["type"] != "lifespan":
             inner = relative_path.within(scope, self.relative_path)
             if inner is None:
