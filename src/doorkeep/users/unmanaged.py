@@ -14,7 +14,9 @@ returns every attribute. This is a deliberate difference from Keycloak 26, where
 configuration has the policy disabled.
 
 ``locale``, ``disabledReason`` and ``is_temporary_admin`` are never treated as unmanaged: Keycloak shows the
-first as a root attribute and always adds the other two to the representation.
+first as a root attribute and always adds the other two to the representation. ``locale`` is managed only while
+the realm has internationalization on (DeclarativeUserProfileProvider selects it with
+``isInternationalizationEnabled``); with it off the admin API shows it as any unmanaged attribute (``shown``).
 """
 
 from __future__ import annotations
@@ -46,11 +48,14 @@ def only(config: dict[str, Any], attributes: dict[str, Any] | None) -> dict[str,
     return {k: v for k, v in (attributes or {}).items() if is_unmanaged(config, k)}
 
 
-def shown(config: dict[str, Any], policy: str | None, context: str, attributes: dict[str, Any]) -> dict[str, Any]:
-    """``attributes`` without the unmanaged ones the context may not see."""
+def shown(
+    config: dict[str, Any], policy: str | None, context: str, attributes: dict[str, Any], *, locale: bool = True
+) -> dict[str, Any]:
+    """``attributes`` without the unmanaged ones the context may not see; ``locale`` False (the realm's
+    internationalization off) counts the ``locale`` attribute among them."""
     if can_view(policy, context):
         return dict(attributes)
-    return {k: v for k, v in attributes.items() if not is_unmanaged(config, k)}
+    return {k: v for k, v in attributes.items() if not is_unmanaged(config, k) and (locale or k != "locale")}
 
 
 def sent_for_validation(

@@ -60,7 +60,8 @@ def _shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
         rep["attributes"] = declared.shown(config, declared.USER_API, rep["attributes"])
         if up_config.enforced(realm):
             policy = up_config.unmanaged_policy(realm)
-            rep["attributes"] = unmanaged.shown(config, policy, declared.USER_API, rep["attributes"])
+            i18n = realm.internationalization_enabled
+            rep["attributes"] = unmanaged.shown(config, policy, declared.USER_API, rep["attributes"], locale=i18n)
         if not rep["attributes"]:
             del rep["attributes"]
     return rep
