@@ -127,7 +127,14 @@ async def test_user_locale(env: Env) -> None:
     listed = await ok(env, "GET", "/users", username="user1", exact="true")
     assert [u.get("attributes") for u in listed] == [None]
 
-    # beyond the Java test: hidden, the value is kept through an update, and shows again with internationalization
-    await update(env, user_id, {**rep, "firstName": "Ana"})
+    # beyond the Java test: the locale's read and write conditions are the realm's internationalization, so it
+    # stays hidden where unmanaged attributes are shown, a locale sent is ignored, and the stored one comes back
+    config = await ok(env, "GET", "/users/profile")
+    await set_profile(env, {**config, "unmanagedAttributePolicy": "ENABLED"})
+    assert "attributes" not in await user(env, user_id)
+    await update(env, user_id, {**rep, "firstName": "Ana", "attributes": {"locale": ["de"]}})
+    assert "attributes" not in await user(env, user_id)
+    user2_id = await create(env, "/users", {"username": "user2", "attributes": {"locale": ["de"]}})
     await ok(env, "PUT", "", {"internationalizationEnabled": True})
     assert (await user(env, user_id))["attributes"] == {"locale": ["pt_BR"]}
+    assert "attributes" not in await user(env, user2_id)

@@ -14,9 +14,9 @@ returns every attribute. This is a deliberate difference from Keycloak 26, where
 configuration has the policy disabled.
 
 ``locale``, ``disabledReason`` and ``is_temporary_admin`` are never treated as unmanaged: Keycloak shows the
-first as a root attribute and always adds the other two to the representation. ``locale`` is managed only while
-the realm has internationalization on (DeclarativeUserProfileProvider selects it with
-``isInternationalizationEnabled``); with it off the admin API shows it as any unmanaged attribute (``shown``).
+first as a root attribute and always adds the other two to the representation. ``locale`` may be read and
+written only while the realm has internationalization on (DeclarativeUserProfileProviderFactory gives it
+``isInternationalizationEnabled`` as both conditions): with it off the admin API does not show it (``shown``).
 """
 
 from __future__ import annotations
@@ -52,10 +52,20 @@ def shown(
     config: dict[str, Any], policy: str | None, context: str, attributes: dict[str, Any], *, locale: bool = True
 ) -> dict[str, Any]:
     """``attributes`` without the unmanaged ones the context may not see; ``locale`` False (the realm's
-    internationalization off) counts the ``locale`` attribute among them."""
-    if can_view(policy, context):
-        return dict(attributes)
-    return {k: v for k, v in attributes.items() if not is_unmanaged(config, k) and (locale or k != "locale")}
+    internationalization off) hides the ``locale`` attribute whatever the policy (its read condition)."""
+    visible = can_view(policy, context)
+    return {
+        k: v for k, v in attributes.items() if (locale or k != "locale") and (visible or not is_unmanaged(config, k))
+    }
+
+
+def locale_unwritable(attributes: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """``attributes`` with the user's own ``locale`` (none for a new user) in place of one sent: the realm's
+    internationalization is off, so the attribute is read-only and DefaultUserProfile skips it."""
+    out = {k: v for k, v in attributes.items() if k != "locale"}
+    if current and "locale" in current:
+        out["locale"] = current["locale"]
+    return out
 
 
 def sent_for_validation(

@@ -149,12 +149,14 @@ def _with_unmanaged(
     realm: Realm, config: dict[str, Any], attributes: dict[str, Any], sent: dict[str, Any] | None, current: Any
 ) -> dict[str, Any]:
     """The attributes to store with the unmanaged ones as the realm's policy lets the admin API change them
-    (``users.unmanaged``); a realm never given a configuration stores them as sent."""
+    (``users.unmanaged``), and ``locale`` left as it is while internationalization is off; a realm never given a
+    configuration stores them as sent."""
     if not up_config.enforced(realm):
         return attributes
     policy = up_config.unmanaged_policy(realm)
     kept = unmanaged.kept(config, policy, declared.USER_API, sent, current or {})
-    return unmanaged.replaced(config, attributes, kept)
+    out = unmanaged.replaced(config, attributes, kept)
+    return out if realm.internationalization_enabled else unmanaged.locale_unwritable(out, current)
 
 
 def _sent_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
