@@ -138,3 +138,17 @@ async def test_user_locale(env: Env) -> None:
     await ok(env, "PUT", "", {"internationalizationEnabled": True})
     assert (await user(env, user_id))["attributes"] == {"locale": ["pt_BR"]}
     assert "attributes" not in await user(env, user2_id)
+
+
+async def test_user_locale_in_a_realm_never_given_a_profile_configuration(env: Env) -> None:
+    """Beyond the Java class: the locale's conditions do not depend on a configuration being set (Doorkeep keeps
+    unmanaged attributes leniently in such a realm, but not the locale)."""
+    await fresh_realm(env, {**TEST_REALM, "internationalizationEnabled": True, "supportedLocales": ["en", "de"]})
+    user_id = await create(env, "/users", {"username": "user1", "attributes": {"locale": ["de"], "other": ["x"]}})
+    assert (await user(env, user_id))["attributes"] == {"locale": ["de"], "other": ["x"]}
+    await ok(env, "PUT", "", {"internationalizationEnabled": False})
+    rep = await user(env, user_id)
+    assert rep["attributes"] == {"other": ["x"]}
+    await update(env, user_id, {**rep, "attributes": {"other": ["x"], "locale": ["en"]}})
+    await ok(env, "PUT", "", {"internationalizationEnabled": True})
+    assert (await user(env, user_id))["attributes"] == {"locale": ["de"], "other": ["x"]}

@@ -16,7 +16,8 @@ configuration has the policy disabled.
 ``locale``, ``disabledReason`` and ``is_temporary_admin`` are never treated as unmanaged: Keycloak shows the
 first as a root attribute and always adds the other two to the representation. ``locale`` may be read and
 written only while the realm has internationalization on (DeclarativeUserProfileProviderFactory gives it
-``isInternationalizationEnabled`` as both conditions): with it off the admin API does not show it (``shown``).
+``isInternationalizationEnabled`` as both conditions, whatever the configuration): with it off the admin API
+neither shows it nor changes it (``locale_unwritable``), in every realm.
 """
 
 from __future__ import annotations
@@ -48,15 +49,11 @@ def only(config: dict[str, Any], attributes: dict[str, Any] | None) -> dict[str,
     return {k: v for k, v in (attributes or {}).items() if is_unmanaged(config, k)}
 
 
-def shown(
-    config: dict[str, Any], policy: str | None, context: str, attributes: dict[str, Any], *, locale: bool = True
-) -> dict[str, Any]:
-    """``attributes`` without the unmanaged ones the context may not see; ``locale`` False (the realm's
-    internationalization off) hides the ``locale`` attribute whatever the policy (its read condition)."""
-    visible = can_view(policy, context)
-    return {
-        k: v for k, v in attributes.items() if (locale or k != "locale") and (visible or not is_unmanaged(config, k))
-    }
+def shown(config: dict[str, Any], policy: str | None, context: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    """``attributes`` without the unmanaged ones the context may not see."""
+    if can_view(policy, context):
+        return dict(attributes)
+    return {k: v for k, v in attributes.items() if not is_unmanaged(config, k)}
 
 
 def locale_unwritable(attributes: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:

@@ -53,15 +53,17 @@ async def list_users(request: Request) -> Response:
 
 
 def _shown(realm: Realm, rep: dict[str, Any]) -> dict[str, Any]:
-    """The representation without the declared attributes an administrator may not view, nor the unmanaged ones
-    the realm's policy hides from the admin API (UserProfile's readable attributes in the USER_API context)."""
+    """The representation without the declared attributes an administrator may not view, the unmanaged ones
+    the realm's policy hides from the admin API, nor the locale while internationalization is off (UserProfile's
+    readable attributes in the USER_API context)."""
     if "attributes" in rep:
         config = up_config.config_of(realm)
         rep["attributes"] = declared.shown(config, declared.USER_API, rep["attributes"])
         if up_config.enforced(realm):
             policy = up_config.unmanaged_policy(realm)
-            i18n = realm.internationalization_enabled
-            rep["attributes"] = unmanaged.shown(config, policy, declared.USER_API, rep["attributes"], locale=i18n)
+            rep["attributes"] = unmanaged.shown(config, policy, declared.USER_API, rep["attributes"])
+        if not realm.internationalization_enabled:  # the locale's read condition (users.unmanaged)
+            rep["attributes"].pop("locale", None)
         if not rep["attributes"]:
             del rep["attributes"]
     return rep

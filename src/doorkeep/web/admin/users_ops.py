@@ -149,14 +149,18 @@ def _with_unmanaged(
     realm: Realm, config: dict[str, Any], attributes: dict[str, Any], sent: dict[str, Any] | None, current: Any
 ) -> dict[str, Any]:
     """The attributes to store with the unmanaged ones as the realm's policy lets the admin API change them
-    (``users.unmanaged``), and ``locale`` left as it is while internationalization is off; a realm never given a
-    configuration stores them as sent."""
+    (``users.unmanaged``); a realm never given a configuration stores them as sent."""
     if not up_config.enforced(realm):
         return attributes
     policy = up_config.unmanaged_policy(realm)
     kept = unmanaged.kept(config, policy, declared.USER_API, sent, current or {})
-    out = unmanaged.replaced(config, attributes, kept)
-    return out if realm.internationalization_enabled else unmanaged.locale_unwritable(out, current)
+    return unmanaged.replaced(config, attributes, kept)
+
+
+def _locale_checked(realm: Realm, attributes: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """``attributes`` with the user's own ``locale`` kept while the realm's internationalization is off (its
+    write condition in the USER_API profile, ``users.unmanaged``)."""
+    return attributes if realm.internationalization_enabled else unmanaged.locale_unwritable(attributes, current)
 
 
 def _sent_attributes(rep: dict[str, Any]) -> dict[str, Any] | None:
@@ -226,6 +230,8 @@ async def create_user(
         raise ProfileError(errors, shrink=True)
     attributes = declared.written(config, declared.USER_API, found, user.attributes, None)
     attributes = _with_unmanaged(realm, config, attributes, _sent_attributes(rep), None)
+    if fixed is not None:  # not a partial import: RepresentationToModel.createUser stores the locale as sent
+        attributes = _locale_checked(realm, attributes, None)
     user = dataclasses.replace(
         user, attributes=attributes if fixed is None else read_only.pinned(fixed, attributes, None)
     )
@@ -324,6 +330,7 @@ async def update_user(tx: Tx, realm: Realm, user: User, rep: Any, now: int, fixe
         raise ProfileError(errors, shrink=True)
     attributes = declared.written(config, declared.USER_API, found, updated.attributes, current)
     attributes = read_only.pinned(fixed, _with_unmanaged(realm, config, attributes, sent, current), current)
+    attributes = _locale_checked(realm, attributes, current)
     updated = dataclasses.replace(updated, attributes=attributes)
     await _check_email_free(tx, realm, updated.email, user)
     if creds and user.service_account_client_id:
