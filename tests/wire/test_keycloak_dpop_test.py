@@ -711,7 +711,7 @@ async def test_par_with_bad_dpop_proof(kc: Env) -> None:
     response = await kc.http.post(
         par, data={**form, "dpop_jkt": RSA.jkt}, headers={"DPoP": EC.proof("POST", url, now(kc))}
     )
-    refused(response, "DPoP Proof public key thumbprint does not match dpop_jkt")
+    refused(response, "DPoP Proof public key thumbprint does not match dpop_jkt.")  # the PAR checker's period
 
 
 def _part(value: dict[str, Any] | list[Any] | str) -> str:

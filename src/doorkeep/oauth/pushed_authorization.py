@@ -6,7 +6,9 @@ replaces them) are read by the request parser and checked as the authorization e
 failure a 400 JSON error instead of a page or a redirect (ParEndpoint's mapping: a parser failure is
 ``invalid_request`` or, with a ``request``, ``invalid_request_object``, described by Keycloak's message key
 "invalidRequestMessage"; a bad redirect URI "Invalid parameter: redirect_uri"; an unknown response type
-"Unsupported response type"; a bad scope ``invalid_request``). The form is kept (first values), under a random
+"Unsupported response type"; a bad scope ``invalid_request``; a ``dpop_jkt`` that is not the key of the push's
+DPoP proof "DPoP Proof public key thumbprint does not match dpop_jkt."). The form is kept (first values), with
+the proof's key beside it (``par.dpop.proof.jkt``, which binds the code whatever was pushed), under a random
 id, for the realm's ``parRequestUriLifespan`` (default 60 s); the answer is 201 with the ``request_uri`` and
 ``expires_in``. The authorization endpoint uses it up (oauth/request_parser.py, oauth/authorize.py).
 
@@ -43,6 +45,7 @@ REQUIRE_PAR = "require.pushed.authorization.requests"
 INVALID_REQUEST_MESSAGE = "invalidRequestMessage"  # Messages.INVALID_REQUEST, ErrorPageException's message
 # Client authentication parameters: never written to the pushed request's row.
 NOT_KEPT = frozenset({"client_secret", "client_assertion", "client_assertion_type"})
+PAR_JKT_MISMATCH = "DPoP Proof public key thumbprint does not match dpop_jkt."  # the checker's, with its period
 _CODES: dict[str, type[OAuthError]] = {"invalid_request": InvalidRequest, "unauthorized_client": UnauthorizedClient}
 
 
@@ -117,6 +120,16 @@ async def _dpop_proof(tx: Tx, req: OAuthRequest, now: int, refusals: RequestEven
         raise refused from None
 
 
+async def _proof_matches(found: Parsed, proof: dpop.Proof, refusals: RequestEvents) -> None:
+    """AuthorizationEndpointChecker.checkParDPoPParams: a ``dpop_jkt`` pushed with a proof (the request object's,
+    else the form's) must name the proof's key. Its two events: the checker's ``reason``, then
+    throwAsCorsErrorResponseException's ``detail``."""
+    jkt = found.params.get(dpop.AUTHORIZE_PARAM)
+    if jkt is not None and jkt != proof.thumbprint:
+        await refusals.error("invalid_request", reason=PAR_JKT_MISMATCH)
+        raise await refusals.refuse(InvalidRequest(PAR_JKT_MISMATCH))
+
+
 async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     """Authenticate the client, check what it pushed, keep it, and answer its ``request_uri``. Keycloak's
     ParEndpoint records PUSHED_AUTHORIZATION_REQUEST_ERROR for each refusal after the realm checks, and no
@@ -130,6 +143,8 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     proof = await _dpop_proof(tx, req, now, refusals)
     found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals)
     await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals)
+    if proof is not None:
+        await _proof_matches(found, proof, refusals)
     try:  # ParEndpoint's PUSHED_AUTHORIZATION_REQUEST client policy event
         event, scope = Event.PUSHED_AUTHORIZATION_REQUEST, found.params.get("scope")
         await client_policies.on_request(tx, req.realm, event, client, found.params, scope=scope)
@@ -141,9 +156,6 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     kept = (name for name in names if name not in NOT_KEPT)
     params = {name: value for name in kept if (value := req.form.get(name)) is not None}
     if proof is not None:  # RFC 9449 §10.1: a pushed request with a proof binds its code to the proof's key
-        jkt = found.params.get(dpop.AUTHORIZE_PARAM)
-        if jkt is not None and jkt != proof.thumbprint:
-            raise await refusals.refuse(InvalidRequest("DPoP Proof public key thumbprint does not match dpop_jkt"))
-        params[dpop.AUTHORIZE_PARAM] = proof.thumbprint
+        params[request_parser.PAR_PROOF_JKT] = proof.thumbprint
     await tx.pushed_requests.save(key, PushedRequest(req.realm.id, client.id, params, now), now + max(expires_in, 0))
     return ParResponse(PAR_PREFIX + key, expires_in)

@@ -40,6 +40,9 @@ REQUIRED = "request.object.required"
 REQUEST_OR_URI, REQUEST_ONLY, URI_ONLY = "request or request_uri", "request only", "request_uri only"
 REQUEST_URIS = "request.uris"
 PAR_PREFIX = "urn:ietf:params:oauth:request_uri:"
+# ParEndpoint.PAR_DPOP_PROOF_JKT: the key of the proof a push came with, kept beside what was pushed; it is the
+# request's ``dpop_jkt`` whatever the pushed form, its request object or the authorization request say.
+PAR_PROOF_JKT = "par.dpop.proof.jkt"
 RESPONSE_TYPE_MISMATCH = "Parameter response_type does not match"
 # What AuthzEndpointRequestParser.parseRequest reads (the ones Doorkeep uses); client_id is checked, not read.
 READ = (
@@ -214,16 +217,18 @@ async def from_pushed(client: Client, params: Form, keys: ClientKeys, key: str, 
     if pushed.age >= pushed.lifespan:
         raise refused("PAR expired.")
     stored = pushed.params
+    proof_jkt = stored.get(PAR_PROOF_JKT)
+    bound = {} if proof_jkt is None else {"dpop_jkt": proof_jkt}  # AuthorizationEndpoint's request.setDpopJkt
     if "request" in stored:
         try:
             claims = await decode(stored["request"], client, keys)
         except RequestObjectError as err:
             raise refused(str(err)) from None
-        found = merged(params, claims, replace_all=True)
+        found = merged(params, {**claims, **bound}, replace_all=True)
     else:
         if stored.get("client_id") not in (None, params.get("client_id")):
             raise refused("The client_id parameter doesn't match the one from OIDC 'request' or 'request_uri'")
-        found = merged(params, dict(stored))
+        found = merged(params, {**stored, **bound})
     return Parsed(found.params, found.invalid, key)
 
 
