@@ -284,6 +284,19 @@ def apply(obj: Any, rep: dict[str, Any], fields: dict[str, str], where: str = ""
     return dataclasses.replace(obj, **changes)
 
 
+def email_rules(realm: Realm, rep: dict[str, Any]) -> Realm:
+    """RealmAdapter's coupled setters, called in importRealm's and updateRealm's order: ``loginWithEmailAllowed``
+    given true turns duplicate e-mails off; then ``duplicateEmailsAllowed`` given true turns e-mail login and
+    "email as username" off. (Users already sharing an e-mail keep it; such an e-mail then signs no one in.)"""
+    if rep.get("loginWithEmailAllowed") is not None and realm.login_with_email_allowed:
+        realm = dataclasses.replace(realm, duplicate_emails_allowed=False)
+    if rep.get("duplicateEmailsAllowed") is not None and json_bool(rep["duplicateEmailsAllowed"], ""):
+        realm = dataclasses.replace(
+            realm, duplicate_emails_allowed=True, login_with_email_allowed=False, registration_email_as_username=False
+        )
+    return realm
+
+
 # DefaultExportImportManager.importRealm and updateRealm (keycloak#40353, PR #40538, Keycloak 26.2+): each Brute
 # Force Detection number a representation gives goes through checkNonNegativeNumber, a ModelException naming it.
 BRUTE_FORCE_LIMITS = {

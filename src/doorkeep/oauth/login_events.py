@@ -130,6 +130,12 @@ async def unknown_user(site: LoginSite, username: str) -> None:
     await _login_record(site, None, username, "user_not_found", None, {})
 
 
+async def duplicate_user(site: LoginSite, username: str) -> None:
+    """The LOGIN_ERROR ``username_in_use`` of a login form whose e-mail belongs to several users
+    (AbstractUsernameFormAuthenticator.setDuplicateUserChallenge)."""
+    await _login_record(site, None, username, "username_in_use", None, {})
+
+
 async def different_user(ctx: StepContext, existing_user_id: str) -> None:
     """AuthenticationProcessor.attachSession's LOGIN_ERROR when the browser's session belongs to another user: no
     user on the event yet (attachSession sets it only on success), the typed username, and ``existing_user``."""

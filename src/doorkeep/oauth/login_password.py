@@ -14,13 +14,15 @@ from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedOtp, Outcome
 from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import brute_force, otp
-from doorkeep.users.credentials import Verdict, assess, check_password, find_user
+from doorkeep.users.credentials import SharedEmail, Verdict, assess, check_password, find_login_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
     from doorkeep.store.tx import Tx
 
 INVALID_CREDENTIALS = "Invalid username or password."
+
+USERNAME_EXISTS = "Username already exists."  # Messages.USERNAME_EXISTS, for an e-mail several users share
 
 INVALID_PASSWORD = "Invalid password."  # Messages.INVALID_PASSWORD: the re-authentication form's only field
 
@@ -64,7 +66,10 @@ async def precheck(
     if auth_session.user_id is not None:  # a re-authentication: the known user's password, as ``authenticate``
         user = await tx.users.get(auth_session.user_id)
     else:
-        user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+        try:
+            user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+        except SharedEmail:
+            return None
     return await assess(tx, realm, user, password)
 
 
@@ -90,10 +95,16 @@ async def authenticate(
         typed, username, wrong = known.username, known.username, INVALID_PASSWORD
     else:
         typed, username, wrong = username, form_username(username), INVALID_CREDENTIALS
-        user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
 
     def again(error: str) -> NeedLogin:
         return NeedLogin(error, typed, remember_me, user_id=known.id if known else None)
+
+    if known is None:
+        try:
+            user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+        except SharedEmail:  # setDuplicateUserChallenge: USERNAME_IN_USE and "Username already exists."
+            await login_events.duplicate_user(LoginSite(tx, services, realm, client, request, browser), username)
+            return again(USERNAME_EXISTS)
 
     if user is None:  # no user to check a password of: the same answer as a wrong password
         await check_password(tx, user, password, verdict)

@@ -14,7 +14,27 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+class SharedEmail(Exception):
+    """getUserByEmail's ModelDuplicateException: the e-mail typed belongs to more than one user (a realm that
+    allowed duplicate e-mails, then turned e-mail login on, keeps its duplicates)."""
+
+
+async def find_login_user(tx: Tx, realm_id: str, username: str, login_with_email: bool) -> User | None:
+    """KeycloakModelUtils.findUserByNameOrEmail, as the login form and the password grant look a user up: with
+    e-mail login and an ``@``, the user holding that e-mail first, then the username. Raises SharedEmail when
+    the e-mail is more than one user's."""
+    if login_with_email and "@" in username:
+        holders = await tx.users.ids_with_email(realm_id, username)
+        if len(holders) > 1:
+            raise SharedEmail
+        if holders:
+            return await tx.users.get(holders[0])
+    return await tx.users.get_by_username(realm_id, username)
+
+
 async def find_user(tx: Tx, realm_id: str, username: str, login_with_email: bool) -> User | None:
+    """ResetCredentialChooseUser's lookup: the username first, then (with e-mail login and an ``@``) the one user
+    holding that e-mail."""
     user = await tx.users.get_by_username(realm_id, username)
     if user is None and login_with_email and "@" in username:
         user = await tx.users.get_by_email(realm_id, username)

@@ -33,7 +33,7 @@ from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
 from doorkeep.users import brute_force, otp
-from doorkeep.users.credentials import assess, check_password, find_user
+from doorkeep.users.credentials import SharedEmail, assess, check_password, find_login_user
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -56,8 +56,12 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
         return req
     form = parameter_limits.within_limits(req.form, GRANT_TYPE)  # as the grant will see it
     username = form.get("username") or ""
-    user = await find_user(tx, req.realm.id, username, req.realm.login_with_email_allowed) if username else None
-    verdict = await assess(tx, req.realm, user, form.get("password") or "")
+    realm = req.realm
+    try:
+        user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    except SharedEmail:
+        return req
+    verdict = await assess(tx, realm, user, form.get("password") or "")
     return dataclasses.replace(req, password_verdict=verdict)
 
 
@@ -112,7 +116,10 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if req.form.get("username") is None:
         raise InvalidRequest(MISSING_USERNAME, status=401, event_error="user_not_found")
     username = req.form.get("username") or ""
-    user = await find_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    try:
+        user = await find_login_user(tx, realm.id, username, realm.login_with_email_allowed) if username else None
+    except SharedEmail:  # ValidateUsername's ModelDuplicateException: its challenge, and no event
+        raise InvalidRequest(INVALID_USER_CREDENTIALS, status=401, event_error="", detail="e-mail shared") from None
     if user is not None and user.service_account_client_id is not None:
         await check_password(tx, None, req.form.get("password") or "", req.password_verdict)  # the same time
         raise _reason(

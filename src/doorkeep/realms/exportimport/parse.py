@@ -22,6 +22,7 @@ from doorkeep.admin.representations import (
     USER_FIELDS,
     RepresentationError,
     apply,
+    email_rules,
     json_bool,
     negative_brute_force,
     with_registered_nodes,
@@ -178,6 +179,7 @@ class _Parser:
         self.unknown.update(auth_flows.unsupported(rep))
         # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
         realm = apply(Realm(id=opt_str(rep, "id", b) or "", name=name, enabled=False), rep, REALM_FIELDS, at(b, ""))
+        realm = email_rules(realm, rep)
         if (negative := negative_brute_force(realm, rep)) is not None:  # importRealm's checkNonNegativeNumber
             fail(at(b, negative[0]), negative[1])
         ssl = realm.ssl_required.lower()

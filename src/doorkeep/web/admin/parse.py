@@ -20,6 +20,7 @@ from doorkeep.admin.representations import (
     REALM_FIELDS,
     RepresentationError,
     apply,
+    email_rules,
     negative_brute_force,
     without_validated,
 )
@@ -68,7 +69,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     if realm_id:  # the id is a path segment and a key too: the realm name's reserved characters hold for it
         _name(realm_id, "Realm")
     base = Realm(id=realm_id or new_id(), name=name, enabled=False)
-    realm: Realm = apply(base, rep, REALM_FIELDS)
+    realm: Realm = email_rules(apply(base, rep, REALM_FIELDS), rep)
     realm = _with_display_name_html(dataclasses.replace(realm, attributes=without_validated(realm.attributes)), rep)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)))
@@ -77,7 +78,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
 def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     """A partial RealmRepresentation applied to ``realm``; ``realm`` (the name) may rename it."""
     name = _str(rep, "realm")
-    updated: Realm = apply(realm, rep, REALM_FIELDS)
+    updated: Realm = email_rules(apply(realm, rep, REALM_FIELDS), rep)
     kept = {k: v for k, v in realm.attributes.items() if k in INTERNAL_REALM_ATTRIBUTES}
     # the representation never shows them, so a new ``attributes`` neither removes nor writes them
     updated = dataclasses.replace(updated, attributes={**without_validated(updated.attributes), **kept})
