@@ -270,9 +270,10 @@ async def _groups_by_path(tx: Tx, realm: Realm, paths: Any) -> list[Group]:
 def _new_username(realm: Realm, user: User, rep: dict[str, Any]) -> str | None:
     """The username a PUT asks for, lower-cased as Keycloak 26's DefaultAttributes normalises it, if it
     differs from the user's (absent, null or blank keeps it). With registrationEmailAsUsername the e-mail
-    sent, else the user's own, is the username when there is one; a blank e-mail sent is a missing name."""
+    sent, else the user's own, is the username when there is one; a blank e-mail sent is a missing name. Not for
+    a service account, whose e-mail never names it (ServiceAccountAttributes.setUserName does nothing)."""
     username = rep.get("username")
-    if realm.registration_email_as_username:
+    if realm.registration_email_as_username and user.service_account_client_id is None:
         email = rep.get("email")
         if isinstance(email, str) and not email.strip():
             raise AdminError(400, "User name is missing")
@@ -285,7 +286,10 @@ def _new_username(realm: Realm, user: User, rep: dict[str, Any]) -> str | None:
 def _username_editable(realm: Realm, user: User, username: str, rep: dict[str, Any]) -> bool:
     """Keycloak 26's editUsernameCondition for an existing user of the USER_API context (false with
     registrationEmailAsUsername), except that ImmutableAttributeValidator lets a username equal to the
-    e-mail through when the e-mail is the username."""
+    e-mail through when the e-mail is the username. A service account's username is read-only
+    (ServiceAccountAttributes.isReadOnly)."""
+    if user.service_account_client_id is not None:
+        return False
     if realm.registration_email_as_username:
         return username == _email_of(user, rep)
     return realm.edit_username_allowed
