@@ -10,6 +10,13 @@ testWrongSigningAlgorithmForRequestObject, testSuccessfulUsingRequestParameter, 
 testSuccessfulMultipleParByMultipleClients and, from the new test framework's ParTest, testParCrossRealmRejected,
 requestUriLifetimeDoesNotLimitAuthenticationSessionLength and testParClientIdMismatchRejected.
 
+Not ported: ParEndpointTest (oauth/par/ParEndpointTest.java). Its six methods
+(testFlattenDecodedFormParametersRetainAuthorizationDetails, ...MultipleValues, ...SingleValue, ...NullValue,
+...ValueWithNull, ...MultipleDistinctValues) call the static ParEndpoint.flattenDecodedFormParametersToParamsMap
+on a map built in Java, with no server; over HTTP a parameter the parser reads cannot reach that method twice
+(the push is refused as "duplicated parameter" first), and Doorkeep has no authorization_details (RAR).
+ParWithDPoPTest has its own module, test_keycloak_par_with_dpop_test.py.
+
 Skipped: testExtendedClientPolicyIntefacesForPar, which needs client policies and Keycloak's test-only
 TestRaiseExceptionExecutor; Doorkeep has no client policies.
 
