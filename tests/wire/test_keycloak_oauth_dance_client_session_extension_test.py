@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from access_token_realm import APP, SECRET, USER
 from browser_flow import exchange, login
-from oidc_port_realm import APP, SECRET, USER, expect_code_to_token, expect_login, expect_refresh, import_realm
+from oidc_port_realm import expect_code_to_token, expect_login, expect_refresh, import_realm
 from support import claims, refresh
 from wire_env import Env
 
