@@ -14,41 +14,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from browser_flow import form_action, form_fields
-from console_support import HTML
+from account_forms_port import is_console, is_login_form, log_in, open_console
 from support import update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
-
-ACCOUNT = "/realms/test/account"
-
-
-async def open_console(http: httpx.AsyncClient) -> httpx.Response:
-    """``testRealmAccountManagementPage.navigateTo()``: the console, or the page its sign-in stops at."""
-    response = await http.get(ACCOUNT, headers=HTML)
-    while response.status_code in (302, 303):
-        response = await http.get(response.headers["location"], headers=HTML)
-    return response
-
-
-def is_login_form(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'id="kc-form-login"' in page.text
-
-
-def is_console(page: httpx.Response) -> bool:
-    return page.status_code == 200 and 'id="kc-form-login"' not in page.text and ACCOUNT in page.text
-
-
-async def log_in(http: httpx.AsyncClient, page: httpx.Response, remember_me: bool) -> httpx.Response:
-    """``testRealmLoginPage.form().rememberMe(on); login(testUser)``, then the redirects to the console."""
-    form = {**form_fields(page.text), "username": "user1", "password": "password"}
-    if remember_me:
-        form["rememberMe"] = "on"
-    response = await http.post(form_action(page.text), data=form)
-    while response.status_code in (302, 303):
-        response = await http.get(response.headers["location"], headers=HTML)
-    return response
 
 
 def restart_browser(http: httpx.AsyncClient) -> None:
@@ -62,7 +32,7 @@ async def test_remember_me(realm: Env) -> None:
     await update_realm(realm.db, "test", remember_me=True)
     page = await open_console(realm.http)
     assert is_login_form(page) and 'name="rememberMe"' in page.text
-    assert is_console(await log_in(realm.http, page, remember_me=False))
+    assert is_console(await log_in(realm.http, page))
     restart_browser(realm.http)
 
     page = await open_console(realm.http)

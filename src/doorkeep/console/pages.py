@@ -106,8 +106,9 @@ def reset_password(
 def verify_email(
     realm_display: str, email: str, resend: str, *, cooldown: int | None = None, ui: Language = ENGLISH
 ) -> str:
-    """login-verify-email.ftl: where the mail went, and the link that sends it again; ``cooldown``: a resend
-    refused, the seconds left in the error message (emailVerifySendCooldown)."""
+    """login-verify-email.ftl: where the mail went, and the link that sends it again, under the warning
+    verifyEmailMessage; ``cooldown``: a resend refused, the seconds left in the error message instead
+    (emailVerifySendCooldown)."""
     return render(
         "login/verify_email.html",
         title=ui.text("emailVerifyTitle"),

@@ -56,8 +56,10 @@ def expiration(ui: Language, minutes: int) -> str:
 
 
 def realm_name(realm: Realm) -> str:
-    """The ``realmName`` attribute of every e-mail: the display name, else the name."""
-    return realm.display_name or realm.name
+    """The ``realmName`` attribute of every e-mail: the display name, else the name with its first letter upper
+    case (FreeMarkerEmailTemplateProvider.getRealmName: ``ObjectUtil.capitalize``), so realm ``test`` mails say
+    "Test"."""
+    return realm.display_name or realm.name[:1].upper() + realm.name[1:]
 
 
 def _mail(ui: Language, to: str, subject_key: str, body_key: str, link: str, *args: object) -> Mail:

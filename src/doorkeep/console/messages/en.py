@@ -231,6 +231,8 @@ MESSAGES: dict[str, str] = {
     ),
     # login-verify-email.ftl
     "emailVerifyTitle": "Email verification",
+    # its warning unless it shows an error (LoginFormsProvider.createResponse(VERIFY_EMAIL): Messages.VERIFY_EMAIL)
+    "verifyEmailMessage": "You need to verify your email address to activate your account.",
     "emailVerifyInstruction1": (
         "An email with instructions to verify your email address has been sent to your address {0}."
     ),
