@@ -1,5 +1,6 @@
-"""The "Forgot Password?" flow's first two steps (Keycloak's reset-credentials flow: ResetCredentialChooseUser,
-then ResetCredentialEmail).
+"""The "Forgot Password?" flow (Keycloak's default reset-credentials flow): its first two steps,
+ResetCredentialChooseUser then ResetCredentialEmail, and the required actions the rest of it adds once the link
+is followed (``flow_actions``).
 
 The user is looked up by username, then by e-mail where the realm lets users log in with it; a user that is
 unknown, disabled or without an address gets no mail, only a RESET_PASSWORD_ERROR event
@@ -25,10 +26,12 @@ import secrets
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.model import AuthSession, Client, Realm, User
+from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import login_events, login_session
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.required_actions import CONFIGURE_TOTP
 from doorkeep.sessions import sso
+from doorkeep.users import otp
 from doorkeep.users.credentials import find_user
 
 if TYPE_CHECKING:
@@ -182,3 +185,12 @@ async def choose_by_session(
     request = await attempted(tx, auth_session, username)
     user = await email_check(tx, services, realm, client, request, current[1], ip)
     return SessionChoice(request, user, username)
+
+
+async def flow_actions(tx: Tx, user: User, pending: tuple[str, ...]) -> tuple[str, ...]:
+    """The login's actions once the link is followed: ResetPassword's UPDATE_PASSWORD, then, for a user with an
+    OTP credential, the "Reset - Conditional OTP" sub-flow (CONDITIONAL: conditional-user-configured holds when
+    ResetOTP is configured for the user), whose ResetOTP without a configuration keeps the credentials and adds
+    CONFIGURE_TOTP. The realm's priorities order them (CONFIGURE_TOTP first by default)."""
+    added = (UPDATE_PASSWORD, CONFIGURE_TOTP) if await otp.stored(tx, user.id) else (UPDATE_PASSWORD,)
+    return (*(a for a in pending if a not in added), *added)

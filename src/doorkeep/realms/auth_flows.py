@@ -3,12 +3,11 @@
 Doorkeep runs fixed sign-in, direct-grant, registration, reset-credentials and client-authentication steps; it
 does not run flows an admin edits. What the Admin REST API and the realm export show is Keycloak's built-in
 flow set for a new realm, with the requirements of what Doorkeep actually runs: where Keycloak's default flow
-has a step Doorkeep never performs (the ``reset-otp`` step of the reset-credentials flow, ``client-x509``) it
-is listed DISABLED, everything else as Keycloak lists it (Kerberos, WebAuthn and recovery codes DISABLED;
-the Identity Provider Redirector and the organization steps ALTERNATIVE but inert, as in a realm with no
-identity provider and organizations off). Nothing is stored: ids derive from the realm id and the flow or
-execution, so every process and every request agree. The organization flows are not added to the admin
-realm (DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
+has a step Doorkeep never performs (``client-x509``) it is listed DISABLED, everything else as Keycloak lists
+it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity Provider Redirector and the organization steps
+ALTERNATIVE but inert, as in a realm with no identity provider and organizations off). Nothing is stored: ids
+derive from the realm id and the flow or execution, so every process and every request agree. The organization
+flows are not added to the admin realm (DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
 """
 
 from __future__ import annotations
@@ -102,7 +101,7 @@ FLOWS: tuple[Flow, ...] = (
         Step("reset-credentials-choose-user", REQ, 10),
         Step("reset-credential-email", REQ, 20),
         Step("reset-password", REQ, 30),
-        Step(None, DIS, 40, flow="Reset - Conditional OTP", keycloak=COND),  # Doorkeep never resets the OTP
+        Step(None, COND, 40, flow="Reset - Conditional OTP"),
     )),
     Flow("Reset - Conditional OTP", "Flow to determine if the OTP should be reset or not. Set to REQUIRED to force.",
          BASIC, False, (

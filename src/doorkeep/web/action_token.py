@@ -24,7 +24,7 @@ from doorkeep.console import pages
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions
+from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions, reset_credentials
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import AUTHENTICATE, LinkSpent, new_tab_id
 from doorkeep.oauth.login_step import StepContext
@@ -329,7 +329,7 @@ async def _reset(
             await tx.flows.delete_auth_session(auth_session.id)
         auth_request = AuthRequest(client.client_id, "", "code", "query", "openid", end_after_actions=True)
         auth_session = await _new_session(tx, services, realm, client, user, auth_request, AUTHENTICATE, root)
-    actions = (*(a for a in auth_request.session_actions if a != UPDATE_PASSWORD), UPDATE_PASSWORD)
+    actions = await reset_credentials.flow_actions(tx, user, auth_request.session_actions)
     auth_request = dataclasses.replace(auth_request, session_actions=actions, action_token=token.single_use_key)
     return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
 
