@@ -23,6 +23,8 @@ testLoginWithWithNoWebAuthnCredentialAndNoRequiredActionProviderRegistered,
 testLoginWithWithNoWebAuthnCredentialAndRequiredActionProviderDisabled, testLoginWithWithNoWebAuthnCredential,
 testLoginWithWithNoOTPCredentialAndAlternativeActionProvider,
 testLoginWithWithNoWebAuthnCredentialAndAlternativeActionProvider, testLoginMultiFactorWithWrongCredentialsMessage.
+DirectGrantFlowTest's one method (testDirectGrantLoginWithOTPFormShouldFail) is not ported for the same reason:
+it copies the direct grant flow and puts the OTP form in it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,11 @@
 BruteForceTest.java): the username/password form, the OTP form, registration and reset password under Brute
 Force Detection. The other methods are in ``test_keycloak_brute_force_test.py``; the realm and the page
 helpers are in ``tests/brute_force_realm.py``.
+
+Not ported: BruteForceDisplayLockoutTest, the subclass that sets ``displayLockoutOnLogin`` and expects "Account
+is temporarily disabled, contact admin or try again later." on the form. The setting is not in Keycloak 26 (its
+RealmRepresentation has no such property), whose form answers a locked user with "Invalid username or
+password." as ``expect_temporarily_disabled`` asserts here.
 """
 
 from __future__ import annotations
