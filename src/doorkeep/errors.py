@@ -99,6 +99,10 @@ AUTHZ_BEARER_ONLY = "Bearer-only clients are not allowed to initiate browser log
 AUTHZ_INVALID_REDIRECT_URI = "Invalid parameter: redirect_uri"
 AUTHZ_INVALID_CLAIMS = "Invalid parameter: claims"  # an essential acr that cannot be met (oauth/acr.py)
 AUTHZ_INVALID_RESPONSE_MODE = "Invalid parameter: response_mode"
+# Messages.UNEXPECTED_ERROR_HANDLING_REQUEST: AuthenticationProcessor.handleBrowserException's page
+UNEXPECTED_ERROR_HANDLING_REQUEST = "Unexpected error when handling authentication request to identity provider."
+# DefaultTokenManager: the client asks for an encrypted token and has no key for it (oauth/token_encryption.py)
+ENCRYPTION_KEY_MISSING = "can not get encryption KEK"
 AUTHZ_QUERY_JWT_NOT_ENCRYPTED = (
     "Response_mode 'query.jwt' is allowed only when the authorization response token is encrypted"
 )
@@ -287,10 +291,11 @@ class BearerError(Exception):
     that carried no token at all: a bare 401 whose challenge names only the realm (RFC 6750 §3.1).
     """
 
-    def __init__(self, err: OAuthError | None = None, *, dpop: bool = False) -> None:
+    def __init__(self, err: OAuthError | None = None, *, dpop: bool = False, status: int | None = None) -> None:
         super().__init__(err.description if err is not None else "no token")
         self.cause = err
         self.dpop = dpop  # the token came with the DPoP scheme: the challenge is DPoP's, naming its algorithms
+        self._status = status  # OAuth2Error.status(...) without an error: a bare challenge with this status
 
     @property
     def error(self) -> str | None:
@@ -302,6 +307,8 @@ class BearerError(Exception):
 
     @property
     def status(self) -> int:
+        if self._status is not None:
+            return self._status
         return self.cause.status if self.cause is not None else 401
 
 

@@ -112,21 +112,15 @@ WELL_KNOWN_KEYS = [
 ]
 
 # Keycloak lists these for features Doorkeep does not have (CIBA, mTLS endpoint aliases, JWE encryption of
-# request objects, ID tokens, userinfo and JARM responses); Doorkeep advertises only what it serves
-# (a client may pick any listed option; tests/wire/test_discovery.py pins all of these as absent).
+# request objects); Doorkeep advertises only what it serves (a client may pick any listed option;
+# tests/wire/test_discovery.py pins these as absent).
 NOT_ADVERTISED = {
-    "authorization_encryption_alg_values_supported",
-    "authorization_encryption_enc_values_supported",
     "backchannel_authentication_endpoint",
     "backchannel_authentication_request_signing_alg_values_supported",
     "backchannel_token_delivery_modes_supported",
-    "id_token_encryption_alg_values_supported",
-    "id_token_encryption_enc_values_supported",
     "mtls_endpoint_aliases",
     "request_object_encryption_alg_values_supported",
     "request_object_encryption_enc_values_supported",
-    "userinfo_encryption_alg_values_supported",
-    "userinfo_encryption_enc_values_supported",
 }
 
 # Keycloak 26 with token-exchange:v1 off: StandardTokenExchangeProvider.supports refuses impersonation first

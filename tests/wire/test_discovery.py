@@ -85,7 +85,6 @@ NOT_SERVED_FIELDS = (
     "backchannel_authentication_endpoint",
     "mtls_endpoint_aliases",
     "request_object_encryption_alg_values_supported",  # no encryption keys to decrypt with
-    "authorization_encryption_alg_values_supported",  # JARM responses are signed, never encrypted
 )
 
 

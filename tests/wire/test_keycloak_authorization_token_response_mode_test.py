@@ -11,9 +11,9 @@ module, and each test starts without cookies (a new browser) and with the event 
 ``oauth.verifyAuthorizationResponseToken`` is ``response_token``: the JWT's signature checked with the realm's
 published key and its ``aud``.
 
-The Java class has no encryption method; Doorkeep encrypts no authorization response (oauth/jarm.py), so the
-client attributes ``authorization.encrypted.response.alg``/``enc`` are stored but not applied, and a hybrid
-request in ``query.jwt`` is refused whatever they say (Keycloak accepts it with both set).
+The Java class has no encryption method: AuthorizationTokenEncryptionTest has them
+(test_keycloak_authorization_token_encryption_test.py); a hybrid request in ``query.jwt`` is refused here, where
+the client has no ``authorization.encrypted.response.alg``/``enc``.
 
 Beyond the Java class, from Keycloak's source: the client's ``authorization.signed.response.alg``
 (DefaultTokenManager.signatureAlgorithm), ``exp`` as now plus the realm's access code lifespan and ``iss``

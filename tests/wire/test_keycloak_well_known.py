@@ -6,8 +6,7 @@ inherited method runs against each of the three metadata URLs (the ``url`` fixtu
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
 LACKING: mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
-request objects, ID tokens and userinfo, EdDSA-signed userinfo, encrypted JARM responses
-(authorization_encryption_*) and HMAC-signed ones, CIBA, UMA, HMAC/EdDSA-signed ID tokens
+request objects, EdDSA-signed userinfo, HMAC-signed JARM responses, CIBA, UMA, HMAC/EdDSA-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
 The same holds for certs (no ``rsa-enc-generated`` encryption key: one key fewer than Keycloak's three) and
 testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
@@ -70,15 +69,21 @@ LACKING = (
     "backchannel_authentication_endpoint",
     "backchannel_token_delivery_modes_supported",
     "backchannel_authentication_request_signing_alg_values_supported",
-    "authorization_encryption_alg_values_supported",
-    "authorization_encryption_enc_values_supported",
     "request_object_encryption_alg_values_supported",
     "request_object_encryption_enc_values_supported",
-    "id_token_encryption_alg_values_supported",
-    "id_token_encryption_enc_values_supported",
-    "userinfo_encryption_alg_values_supported",
-    "userinfo_encryption_enc_values_supported",
 )
+# testDiscovery's "Encryption algorithms" (Keycloak 26, JWEConstants), for ID tokens, JARM responses and userinfo
+# (oauth/token_encryption.py): every key management and content encryption algorithm Keycloak offers.
+ENCRYPTION_ALGS = [
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+    "RSA1_5",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+]
+ENCRYPTION_ENCS = ["A128CBC-HS256", "A128GCM", "A192CBC-HS384", "A192GCM", "A256CBC-HS512", "A256GCM"]
 
 
 @pytest.fixture
@@ -138,6 +143,9 @@ async def test_discovery(kc: Env, url: str) -> None:
     assert set(doc["request_object_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}
     assert set(doc["userinfo_signing_alg_values_supported"]) == {"none", *ALL_SIGNING} - {"EdDSA"}
     assert set(doc["token_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)  # no tls_client_auth
+    for kind in ("id_token", "authorization", "userinfo"):  # Assert.assertNames: the same names, in any order
+        assert sorted(doc[f"{kind}_encryption_alg_values_supported"]) == sorted(ENCRYPTION_ALGS), kind
+        assert sorted(doc[f"{kind}_encryption_enc_values_supported"]) == sorted(ENCRYPTION_ENCS), kind
     for field in (
         "token_endpoint_auth_signing_alg_values_supported",
         "introspection_endpoint_auth_signing_alg_values_supported",

@@ -20,6 +20,7 @@ from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.oauth.authorize_redirects import EarlyRedirect, redirecting, target
 from doorkeep.oauth.context import Form
 from doorkeep.oauth.request_parser import Parsed
+from doorkeep.oauth.token_encryption import AUTHORIZATION
 
 UNSUPPORTED_RESPONSE_TYPE_REASON = "Unsupported response_type"  # OIDCResponseType.parse's message
 
@@ -115,9 +116,10 @@ def _response_type(client: Client, params: Form, redirect_uri: str) -> tuple[res
     if parsed.implicit_or_hybrid and mode == response_types.QUERY:
         raise redirecting(InvalidRequest(e.AUTHZ_QUERY_NOT_ALLOWED), query)
     early = target(client, redirect_uri, mode, state)
-    # JARM §4.3.1: tokens in a query only inside an encrypted response; Doorkeep encrypts none (oauth/jarm.py),
-    # so a hybrid or implicit query.jwt is refused, in query.jwt, whatever the client's encryption attributes
-    if parsed.implicit_or_hybrid and mode == response_types.QUERY_JWT:
+    # JARM §4.3.1: tokens in a query only inside an encrypted response: both of the client's
+    # ``authorization.encrypted.response.*`` attributes set (oauth/token_encryption.py), else refused in query.jwt
+    encrypted = all(client.attr(a).strip() for a in (AUTHORIZATION.alg_attribute, AUTHORIZATION.enc_attribute))
+    if parsed.implicit_or_hybrid and mode == response_types.QUERY_JWT and not encrypted:
         raise redirecting(InvalidRequest(e.AUTHZ_QUERY_JWT_NOT_ENCRYPTED), early)
     if (parsed.has(response_types.CODE) or parsed.has(response_types.NONE)) and not client.standard_flow_enabled:
         raise redirecting(UnauthorizedClient(e.AUTHZ_STANDARD_DISABLED, event_error="not_allowed"), early)

@@ -43,6 +43,7 @@ KEPT_SETS = 1024
 _CURVES = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}
 
 Fetch = Callable[[str], Awaitable[bytes]]
+SIG, ENC = "sig", "enc"  # JWK.Use: the keys a client signs with, and those it has tokens encrypted to
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,10 @@ def suits(key: Any, alg: str) -> bool:
     return False
 
 
-def parse_jwks(text: str | bytes, *, use_when_missing: bool = True) -> list[PublicKey]:
-    """The signature keys of a JWK set (JWKSUtils.getKeyWrappersForUse(set, SIG, useRequestedUseWhenNull)): keys
-    with ``use`` other than ``sig`` and unreadable keys skipped, and keys without ``use`` too unless
-    ``use_when_missing`` (ClientPublicKeyLoader: a fetched ``jwks_uri`` set, not a stored ``jwks.string``)."""
+def parse_jwks(text: str | bytes, *, use_when_missing: bool = True, use: str = SIG) -> list[PublicKey]:
+    """The keys of a JWK set for ``use`` (JWKSUtils.getKeyWrappersForUse(set, use, useRequestedUseWhenNull)): keys
+    with another ``use`` and unreadable keys skipped, and keys without ``use`` too unless ``use_when_missing``
+    (ClientPublicKeyLoader: a fetched ``jwks_uri`` set, not a stored ``jwks.string``)."""
     try:
         document = loads(text)  # depth-checked: a fetched set nested 100 000 deep is no set, not a 500
     except (ValueError, UnicodeDecodeError):
@@ -123,10 +124,10 @@ def parse_jwks(text: str | bytes, *, use_when_missing: bool = True) -> list[Publ
     items = document.get("keys") if isinstance(document, dict) else None
     out: list[PublicKey] = []
     for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or item.get("use", "sig" if use_when_missing else None) != "sig":
+        if not isinstance(item, dict) or item.get("use", use if use_when_missing else None) != use:
             continue
-        try:
-            parsed = jwt.PyJWK(item)
+        try:  # an encryption key's ``alg`` (RSA-OAEP, ECDH-ES…) names no signature: its material is read by type
+            parsed = jwt.PyJWK({k: v for k, v in item.items() if k != "alg"} if use == ENC else item)
         except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError, KeyError):
             continue
         key = parsed.key
@@ -182,23 +183,23 @@ class ClientKeys:
         self.clock = clock
         self.fetch = fetch or fetch_jwks
         self.fetch_request = fetch_request or fetch_request_object
-        self._sets: dict[tuple[str, str], tuple[list[PublicKey], int]] = {}
+        self._sets: dict[tuple[str, str, str], tuple[list[PublicKey], int]] = {}
 
-    async def _fetched(self, client: Client, url: str, force: bool) -> list[PublicKey]:
+    async def _fetched(self, client: Client, url: str, force: bool, use: str = SIG) -> list[PublicKey]:
         now = self.clock.now()
-        cached = self._sets.get((client.id, url))
+        cached = self._sets.get((client.id, url, use))
         if cached is not None:
             keys, fetched = cached
             if now - fetched < MAX_AGE and not (force and now - fetched >= MIN_REFETCH):
                 return keys
         try:
-            keys = parse_jwks(await self.fetch(url))
+            keys = parse_jwks(await self.fetch(url), use=use)
         except (OSError, ValueError) as err:
             log.warning("could not fetch the JWK set of client %s from %s: %s", client.client_id, url, err)
             keys = cached[0] if cached is not None else []
         if len(self._sets) >= KEPT_SETS:
             self._sets.clear()
-        self._sets[(client.id, url)] = (keys, now)
+        self._sets[(client.id, url, use)] = (keys, now)
         return keys
 
     async def find(self, client: Client, kid: str | None, alg: str) -> Any | None:
@@ -214,3 +215,13 @@ class ClientKeys:
         if client.attr_bool("use.jwks.string"):
             return pick(parse_jwks(client.attr("jwks.string"), use_when_missing=False), kid, alg)
         return pick(certificate_key(client), kid, alg)
+
+    async def encryption_keys(self, client: Client, fresh: bool = False) -> list[PublicKey]:
+        """The client's ``use: enc`` keys (ClientPublicKeyLoader with JWK.Use.ENCRYPTION): from ``jwks.url`` (kept
+        as signature sets are; ``fresh`` fetches again, rate-limited) or ``jwks.string``; a certificate has none."""
+        if client.attr_bool("use.jwks.url"):
+            url = client.attr("jwks.url")
+            return await self._fetched(client, url, force=fresh, use=ENC) if url else []
+        if client.attr_bool("use.jwks.string"):
+            return parse_jwks(client.attr("jwks.string"), use_when_missing=False, use=ENC)
+        return []

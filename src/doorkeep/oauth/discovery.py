@@ -6,7 +6,7 @@ from typing import Any
 
 from doorkeep.keys import material
 from doorkeep.model import ClientScope
-from doorkeep.oauth import authorize, client_assertion, dpop, pkce, token_endpoint, userinfo
+from doorkeep.oauth import authorize, client_assertion, dpop, pkce, token_encryption, token_endpoint, userinfo
 
 # Keycloak's order, less what Doorkeep does not sign with (EdDSA).
 ID_TOKEN_ALGS = [
@@ -49,8 +49,7 @@ def configuration(
 ) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
-    Keycloak also lists CIBA, mTLS client authentication, encrypted request
-    objects, userinfo and JARM responses.
+    Keycloak also lists CIBA, mTLS client authentication and encrypted request objects.
     A client library may pick any advertised option, so only what works here is listed. Request objects
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
@@ -79,7 +78,12 @@ def configuration(
         # OIDCWellKnownProvider.getPromptValuesSupported: ``create`` while the realm allows registration.
         "prompt_values_supported": ["none", "login", "consent", *(["create"] if registration else [])],
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
+        # ID tokens, userinfo and JARM responses encrypted to a client's key (oauth/token_encryption.py)
+        "id_token_encryption_alg_values_supported": list(token_encryption.ALGS),
+        "id_token_encryption_enc_values_supported": list(token_encryption.ENCS),
         "userinfo_signing_alg_values_supported": USERINFO_ALGS,
+        "userinfo_encryption_alg_values_supported": list(token_encryption.ALGS),
+        "userinfo_encryption_enc_values_supported": list(token_encryption.ENCS),
         "request_object_signing_alg_values_supported": REQUEST_OBJECT_ALGS,
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         # the client registration service's OpenID Connect provider, where Keycloak lists it
@@ -88,9 +92,10 @@ def configuration(
         "token_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
         "introspection_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
-        # JARM (oauth/jarm.py): the realm keys' algorithms a ``response`` is signed with (Keycloak adds HS*);
-        # no authorization_encryption_*: Doorkeep encrypts no response
+        # JARM (oauth/jarm.py): the realm keys' algorithms a ``response`` is signed with (Keycloak adds HS*)
         "authorization_signing_alg_values_supported": ID_TOKEN_ALGS,
+        "authorization_encryption_alg_values_supported": list(token_encryption.ALGS),
+        "authorization_encryption_enc_values_supported": list(token_encryption.ENCS),
         "claims_supported": [
             "iss",
             "sub",

@@ -164,7 +164,7 @@ def _hashed(token: Unsigned, kind: response_types.ResponseType, code: str | None
             claims["c_hash"] = token_hash(code, token.alg)
         if state:
             claims["s_hash"] = token_hash(state, token.alg)
-    return Unsigned(claims, token.key, token.alg)
+    return Unsigned(claims, token.key, token.alg, token.encrypter)
 
 
 def params(response: AuthorizationResponse, state: str | None, issuer: str, client: Client) -> dict[str, str]:

@@ -17,7 +17,7 @@ from doorkeep import policy
 from doorkeep.keys.material import HMAC_ALG, LoadedKey
 from doorkeep.model import Client, ClientSession, ProtocolMapper, Realm, RefreshFamily, Role, User, UserSession
 from doorkeep.numbers import INT_MAX
-from doorkeep.oauth import dpop
+from doorkeep.oauth import dpop, token_encryption
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.mappers.claims import MapperInput
@@ -412,7 +412,8 @@ async def id_token(
         claims["sid"] = access["sid"]
     claims["at_hash"] = ""  # its place in the claims; the value once the access token is signed
     claims.update({k: v for k, v in mapped.items() if k not in claims})
-    return Unsigned(_ordered(claims), await _key(tx, services, ctx.realm, alg, now), alg)
+    encrypter = await token_encryption.id_token_encrypter(services, ctx.client)
+    return Unsigned(_ordered(claims), await _key(tx, services, ctx.realm, alg, now), alg, encrypter)
 
 
 # AccessTokenIntrospectionProvider.getAccessTokenFromStoredData: what introspection keeps of a token.

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from doorkeep.errors import OAuthError
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST, OAuthError
 from doorkeep.model import AUTH_TIME_NOTE, Client, User, UserSession
 from doorkeep.oauth import (
     account_actions,
     authorize,
     device_verification,
     front_channel,
+    jarm,
     login_events,
     required_actions,
+    response_types,
+    token_encryption,
 )
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
@@ -135,20 +138,27 @@ async def _issue(
     request, realm, browser = ctx.request, ctx.realm, ctx.browser
     if request.device_user_code is not None:
         return await _approve_device(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
-    response = await front_channel.respond(
-        ctx.tx,
-        ctx.services,
-        realm,
-        ctx.client,
-        ctx.user,
-        request,
-        ip_address=browser.ip_address,
-        session=session,
-        fresh_login=fresh,
-        remember_me=remember_me and realm.remember_me,
-        user_agent=browser.user_agent,
-        new_id=new_id,
-    )
+    try:
+        if response_types.is_jwt(request.response_mode):  # the JARM key first: nothing is written without it
+            await jarm.response_encrypter(ctx.services, ctx.client)
+        response = await front_channel.respond(
+            ctx.tx,
+            ctx.services,
+            realm,
+            ctx.client,
+            ctx.user,
+            request,
+            ip_address=browser.ip_address,
+            session=session,
+            fresh_login=fresh,
+            remember_me=remember_me and realm.remember_me,
+            user_agent=browser.user_agent,
+            new_id=new_id,
+        )
+    except token_encryption.EncryptionKeyMissing:  # "can not get encryption KEK" (an ID token or the JARM response)
+        # AuthenticationProcessor.handleBrowserException: the protocol's RuntimeException ends the login
+        await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
     if request.kc_action_status is not None:
         done = request.kc_action_done
         response = dataclasses.replace(response, kc_action=done, kc_action_status=request.kc_action_status)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.oauth import login_completion, login_events, login_password, required_actions
 from doorkeep.oauth.login_outcomes import NeedOtp, NeedTotpSetup, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
@@ -33,8 +34,7 @@ INVALID_TOTP = "Invalid authenticator code."  # Messages.INVALID_TOTP
 MISSING_TOTP = "Please specify authenticator code."  # Messages.MISSING_TOTP
 MISSING_TOTP_DEVICE_NAME = "Please specify device name."  # Messages.MISSING_TOTP_DEVICE_NAME
 DUPLICATE_DEVICE = "Device already exists with the same name"  # the credential store's ModelDuplicateException
-# Messages.UNEXPECTED_ERROR_HANDLING_REQUEST
-UNEXPECTED_ERROR = "Unexpected error when handling authentication request to identity provider."
+UNEXPECTED_ERROR = UNEXPECTED_ERROR_HANDLING_REQUEST
 
 
 async def verify(ctx: StepContext, token: str | None, selected: str | None, *, remember_me: bool = False) -> Outcome:

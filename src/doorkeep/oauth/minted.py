@@ -17,6 +17,7 @@ from doorkeep.tokens import encode
 
 if TYPE_CHECKING:
     from doorkeep.oauth.refresh_tokens import RefreshClaims
+    from doorkeep.oauth.token_encryption import Encrypter
 
 
 class RefreshTokenClaims(TypedDict):
@@ -61,6 +62,7 @@ class Unsigned:
     claims: Mapping[str, Any]
     key: LoadedKey
     alg: str
+    encrypter: Encrypter | None = None  # the client's key it is then encrypted to (oauth/token_encryption.py)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class Minted:
             if "at_hash" in claims:  # the ID token hashes the access token signed just before it
                 claims = {**claims, "at_hash": token_hash(signed["access_token"], token.alg)}
             signed[name] = encode(token.key, claims, token.alg)
+        for name, token in self.unsigned.items():  # encrypted once every hash over the signed tokens is made
+            if token.encrypter is not None:
+                signed[name] = token.encrypter.encrypt(signed[name])
         body: TokenResponse = {
             "access_token": signed["access_token"],
             "expires_in": self.expires_in,

@@ -11,7 +11,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
-from doorkeep.oauth import dpop, parameter_limits
+from doorkeep.oauth import dpop, parameter_limits, token_encryption
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.oauth.grants import (
     authorization_code,
@@ -117,7 +117,10 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
         req = dataclasses.replace(req, form=parameter_limits.within_limits(req.form, grant_type))
         check_device_label(req.form)
         req = await _dpop_proof(tx, services, req, client)
-        minted = await grant(tx, services, req, client)
+        try:
+            minted = await grant(tx, services, req, client)
+        except token_encryption.EncryptionKeyMissing:
+            raise token_encryption.token_endpoint_error() from None
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
         if err.event_error:  # none for a device code still pending, as Keycloak records none

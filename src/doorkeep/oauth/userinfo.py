@@ -19,10 +19,14 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import BearerError, InsufficientScope, InvalidRequest, InvalidToken
+from doorkeep.json_bytes import dumps as json_bytes
 from doorkeep.keys import material
-from doorkeep.oauth import access, scopes
+from doorkeep.model import Client
+from doorkeep.oauth import access, scopes, token_encryption
+from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
+from doorkeep.oauth.token_encryption import NESTED
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest, Services
@@ -48,7 +52,8 @@ def presented_token(req: OAuthRequest) -> access.Presentation | None:
 
 @dataclass(frozen=True)
 class UserInfoAnswer:
-    """The claims as JSON, or (``user.info.response.signature.alg`` set) as a JWS, ``application/jwt``."""
+    """The claims as JSON, or as a JWT, ``application/jwt``: a JWS (``user.info.response.signature.alg`` set), a JWE
+    (``user.info.encrypted.response.alg`` set), or a JWS inside a JWE (both)."""
 
     claims: dict[str, Any]
     signed: str | None = None
@@ -101,9 +106,12 @@ async def userinfo(tx: Tx, services: Services, req: OAuthRequest) -> UserInfoAns
     answer = UserInfoAnswer(out)
     if alg and alg != UNSIGNED:  # UserInfoEndpoint: the issuer and the client as audience added, then signed
         signed = {**out, "iss": req.issuer, "aud": valid.client.client_id}
-        answer = UserInfoAnswer(signed, await _sign(tx, services, req, valid, signed, alg))
+        jws = await _sign(tx, services, req, valid, signed, alg)
+        answer = UserInfoAnswer(signed, await _encrypted(services, valid.client, jws, NESTED))
         details.update(signature_required="true", signature_algorithm=alg)
     else:
+        if token_encryption.requested(valid.client, token_encryption.USERINFO) is not None:
+            answer = UserInfoAnswer(out, await _encrypted(services, valid.client, json_bytes(out), None))
         details["signature_required"] = "false"
     await events.record(
         tx,
@@ -132,6 +140,20 @@ async def _sign(
         await _refused(tx, services, req, "invalid_request", client=valid.client.client_id, user_id=valid.user.id)
         raise BearerError(InvalidRequest(e.USERINFO_SIGNATURE_UNAVAILABLE, status=400))
     return await services.codec.sign(tx, req.realm.id, claims, alg, services.clock.now())
+
+
+async def _encrypted(services: Services, client: Client, content: str | bytes, content_type: str | None) -> str:
+    """``jweFromContent``: the answer encrypted to the client's key when it asks for that (``cty`` JWT around a
+    JWS, none around plain JSON); without a usable key, Keycloak's bare 500 (``error.status(500).build()``: the
+    challenge names only the realm, and no event is recorded)."""
+    keys = services.client_keys or ClientKeys(services.clock)
+    try:
+        encrypter = await token_encryption.encrypter(keys, client, token_encryption.USERINFO)
+    except token_encryption.EncryptionKeyMissing:
+        raise BearerError(status=500) from None
+    if encrypter is None:
+        return content if isinstance(content, str) else content.decode()
+    return encrypter.encrypt(content, content_type)
 
 
 def _b64(data: bytes) -> str:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep.console import pages
+from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.model import AuthSession, Client, Realm, UserSession
 from doorkeep.oauth import (
     device_verification,
@@ -26,6 +27,7 @@ from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.authorize_redirects import target
 from doorkeep.oauth.jarm import ResponseSigner
 from doorkeep.oauth.login_session import STEP_ACTIONS, spend_link
+from doorkeep.oauth.token_encryption import EncryptionKeyMissing
 from doorkeep.sessions import remember_me, sso
 from doorkeep.users import locale as user_locale
 from doorkeep.web import action_pages, cookies, verify_email
@@ -77,7 +79,10 @@ async def error_redirect(request: Request, tx: Tx, realm: Realm, err: Redirectin
     if err.target.with_issuer:
         params["iss"] = issuer(request, realm.name)
     mode, client = err.target.response_mode, err.target.client
-    signer = None if client is None else await response_signer(request, tx, realm, client, mode)
+    try:
+        signer = None if client is None else await response_signer(request, tx, realm, client, mode)
+    except EncryptionKeyMissing:  # the error cannot be encrypted to the client: shown here instead
+        return error_page(request, realm, UNEXPECTED_ERROR_HANDLING_REQUEST)
     response = client_redirect(err.target.redirect_uri, mode, params, signer)
     response.headers["Cache-Control"] = NO_BACK
     return response
@@ -135,7 +140,11 @@ async def _respond(
     if isinstance(outcome, login_outcomes.AccountUpdated):
         return await account_updated(request, tx, realm, outcome, auth_session)
     if isinstance(outcome, login_outcomes.Done):
-        signer = await response_signer(request, tx, realm, client, auth_request.response_mode)
+        try:
+            signer = await response_signer(request, tx, realm, client, auth_request.response_mode)
+        except EncryptionKeyMissing:  # its JWK set changed since the login checked it (login_completion._issue)
+            page = error_page(request, realm, UNEXPECTED_ERROR_HANDLING_REQUEST, auth_request=auth_request)
+            return await login_over(request, tx, realm, auth_session, page)
         response = authorization_response(request, tx, realm, client, auth_request, outcome.response, signer)
         await signed_in(request, tx, realm, outcome.session, response)
         return await login_over(request, tx, realm, auth_session, response)

@@ -1,0 +1,147 @@
+"""Keycloak's IdTokenEncryptionTest, ported method by method from its newest copy (tests/base/src/test/java/org/
+keycloak/tests/oidc/, the new test framework; the arquillian copy under testsuite/.../oauth/ has the same methods).
+
+The realm is AccessTokenTest's slice of testrealm.json (``access_token_realm``: ``test-app`` with secret
+``password``, the user ``test-user@localhost``), imported anew for each method as Keycloak undoes each method's
+client changes in its ``finally``. ``jwksProvider.generateKeys(alg)`` is ``encryption_port.generate_keys``: the
+client's JWK set, served on a test port, holds one key with ``use: enc`` and ``alg``; ``registerEcKeyProvider`` is
+not needed (Doorkeep makes the realm's ES256/ES512 key on first need). The ID token is decrypted with the private key
+(jwcrypto: TokenUtil.jweKeyEncryptionVerifyAndDecode), its header's ``cty`` is ``JWT`` (a nested JWT), and the JWS
+inside verifies with the realm's published key (``oauth.verifyIDToken``).
+
+Beyond the Java class, from DefaultTokenManager: the header names the client key's ``kid``, and the plain JWS (three
+parts) is back once the client's ``alg`` attribute is blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+import group_port
+from access_token_realm import APP, USER, realm_rep
+from authorize_port import authorize, log_in, sent_back
+from client_auth_support import JwksServer, jwks_server
+from encryption_port import decrypt, generate_keys, header, token_request, use_jwks_url, verified
+from keycloak_port import poll
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
+
+NO_KEY = "can not get encryption KEK"
+
+
+@pytest.fixture
+async def kc(shared_env: Env) -> AsyncIterator[Env]:
+    """The realm as imported, a new browser and no earlier events."""
+    rep = realm_rep()
+    rep["clients"][0]["serviceAccountsEnabled"] = True  # clientConfiguration's setServiceAccountsEnabled(true)
+    await group_port.fresh_realm(shared_env, rep)
+    shared_env.http.cookies.clear()
+    await poll(shared_env)
+    yield shared_env
+
+
+@pytest.fixture
+def jwks() -> Iterator[JwksServer]:
+    """The client's JWK set, served for the one test."""
+    with jwks_server() as server:
+        yield server
+
+
+async def code(env: Env) -> str:
+    """``oauth.loginForm().open()``, the login page filled in and submitted: the code sent back."""
+    return sent_back(await log_in(env.http, await authorize(env.http)))["code"]
+
+
+async def signature_and_encryption(env: Env, jwks: JwksServer, sig: str, alg: str, enc: str | None) -> None:
+    """testIdTokenSignatureAndEncryption."""
+    key = generate_keys(jwks, alg)
+    await use_jwks_url(
+        env,
+        jwks,
+        id_token_signed_response_alg=sig,
+        id_token_encrypted_response_alg=alg,
+        id_token_encrypted_response_enc=enc,
+    )
+    response = await token_request(env, await code(env))
+    assert response.status_code == 200, response.text
+    jwe_str = response.json()["id_token"]
+    assert len(jwe_str.split(".")) == 5
+    head = header(jwe_str)
+    assert head["cty"] == "JWT"  # a nested JWT
+    assert (head["alg"], head["enc"], head["kid"]) == (alg, enc or "A128CBC-HS256", "client-enc-key")
+    inner = decrypt(jwe_str, key)
+    assert header(inner)["alg"] == sig
+    id_token = await verified(env, inner, audience=APP)
+    assert id_token["preferred_username"] == USER
+    assert id_token["azp"] == APP
+
+
+CASES = {
+    "testIdTokenEncryptionAlgRSA1_5EncA128CBC_HS256": ("ES256", "RSA1_5", "A128CBC-HS256"),
+    "testIdTokenEncryptionAlgRSA1_5EncA192CBC_HS384": ("PS256", "RSA1_5", "A192CBC-HS384"),
+    "testIdTokenEncryptionAlgRSA1_5EncA256CBC_HS512": ("PS384", "RSA1_5", "A256CBC-HS512"),
+    "testIdTokenEncryptionAlgRSA1_5EncA128GCM": ("RS384", "RSA1_5", "A128GCM"),
+    "testIdTokenEncryptionAlgRSA1_5EncA192GCM": ("RS512", "RSA1_5", "A192GCM"),
+    "testIdTokenEncryptionAlgRSA1_5EncA256GCM": ("RS256", "RSA1_5", "A256GCM"),
+    "testIdTokenEncryptionAlgRSA_OAEPEncA128CBC_HS256": ("ES512", "RSA-OAEP", "A128CBC-HS256"),
+    "testIdTokenEncryptionAlgRSA_OAEPEncA192CBC_HS384": ("PS256", "RSA-OAEP", "A192CBC-HS384"),
+    "testIdTokenEncryptionAlgRSA_OAEPEncA256CBC_HS512": ("PS512", "RSA-OAEP", "A256CBC-HS512"),
+    "testIdTokenEncryptionAlgRSA_OAEP256EncA128CBC_HS256": ("ES512", "RSA-OAEP-256", "A128CBC-HS256"),
+    "testIdTokenEncryptionAlgRSA_OAEP256EncA192CBC_HS384": ("PS256", "RSA-OAEP-256", "A192CBC-HS384"),
+    "testIdTokenEncryptionAlgRSA_OAEP256EncA256CBC_HS512": ("PS512", "RSA-OAEP-256", "A256CBC-HS512"),
+    "testIdTokenEncryptionAlgRSA_OAEPEncA128GCM": ("ES256", "RSA-OAEP", "A128GCM"),
+    "testIdTokenEncryptionAlgRSA_OAEPEncA192GCM": ("PS384", "RSA-OAEP", "A192GCM"),
+    "testIdTokenEncryptionAlgRSA_OAEPEncA256GCM": ("PS512", "RSA-OAEP", "A256GCM"),
+}
+
+
+@pytest.mark.parametrize("method", sorted(CASES))
+async def test_id_token_signature_and_encryption(kc: Env, jwks: JwksServer, method: str) -> None:
+    """The fifteen testIdTokenEncryptionAlg*Enc* methods: the ID token signed with the client's algorithm, then
+    encrypted to its key with its ``alg`` and ``enc``."""
+    await signature_and_encryption(kc, jwks, *CASES[method])
+
+
+async def test_id_token_encryption_alg_rsa_oaep_enc_default(kc: Env, jwks: JwksServer) -> None:
+    """testIdTokenEncryptionAlgRSA_OAEPEncDefault: no ``enc`` is A128CBC-HS256."""
+    await signature_and_encryption(kc, jwks, "PS256", "RSA-OAEP", None)
+
+
+async def test_id_token_encryption_without_encryption_kek(kc: Env, jwks: JwksServer) -> None:
+    """testIdTokenEncryptionWithoutEncryptionKEK: the client's set holds only a signature key, so the code and the
+    client_credentials grants are refused, 400 invalid_request "can not get encryption KEK"."""
+    generate_keys(jwks, "RS256", use="sig")
+    await use_jwks_url(
+        kc,
+        jwks,
+        id_token_signed_response_alg="RS256",
+        id_token_encrypted_response_alg="RSA1_5",
+        id_token_encrypted_response_enc="A128CBC-HS256",
+    )
+    response = await token_request(kc, await code(kc))
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "invalid_request", "error_description": NO_KEY}
+    credentials = await kc.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "client_credentials", "scope": "openid"},
+        auth=(APP, "password"),
+    )
+    assert credentials.status_code == 400, credentials.text
+    assert credentials.json() == {"error": "invalid_request", "error_description": NO_KEY}
+
+
+async def test_id_token_back_to_a_plain_jws_without_the_attributes(kc: Env, jwks: JwksServer) -> None:
+    """The ``finally`` of the Java methods: with the encryption algorithm blanked the ID token is a JWS again."""
+    generate_keys(jwks, "RSA-OAEP")
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_alg="RSA-OAEP")
+    assert len((await token_request(kc, await code(kc))).json()["id_token"].split(".")) == 5
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_alg="")  # blank: not encrypted (getCekAlg)
+    kc.http.cookies.clear()
+    id_token = (await token_request(kc, await code(kc))).json()["id_token"]
+    assert len(id_token.split(".")) == 3
+    assert (await verified(kc, id_token, audience=APP))["azp"] == APP
