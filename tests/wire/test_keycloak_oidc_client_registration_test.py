@@ -16,9 +16,6 @@ open question noted in test_keycloak_client_registration_test.py), ``testRequest
 
 Left out, with the reason:
 
-- ``testUserInfoEncryptedResponse``, ``testIdTokenEncryptedResponse``: JWE encryption; Doorkeep has none.
-  (``testAuthorizationEncryptedResponse`` is ported: it only checks that the metadata is stored and answered back,
-  which Doorkeep does as Keycloak's DescriptionConverter does, though it encrypts no authorization response.)
 - ``testCIBASettings``: CIBA; Doorkeep has none.
 - ``testMtlsHoKTokenEnabled``: certificate-bound access tokens (RFC 8705); Doorkeep has no mutual TLS, answers
   ``tls_client_certificate_bound_access_tokens`` false and does not store a binding it could not enforce.
@@ -280,6 +277,34 @@ async def test_authorization_encrypted_response(env: Env, initial: dict[str, str
     assert updated.get("authorization_encrypted_response_enc") is None
     attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
     assert not attributes.get(alg) and not attributes.get(enc)
+
+
+async def encrypted_response(env: Env, initial: dict[str, str], prefix: str, attribute: str) -> None:
+    """testUserInfoEncryptedResponse / testIdTokenEncryptedResponse: none at first, then RSA1_5 and A128CBC-HS256
+    set by an update, in the answer and in the client's attributes (the ID token's and userinfo's encryption,
+    oauth/token_encryption.py); the ``finally``'s revert sends nulls, which leave them (set only when given)."""
+    response = await create(env, initial)
+    assert f"{prefix}_encrypted_response_alg" not in response
+    attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
+    assert attribute + ".alg" not in attributes and attribute + ".enc" not in attributes
+    response[f"{prefix}_encrypted_response_alg"] = "RSA1_5"
+    response[f"{prefix}_encrypted_response_enc"] = "A128CBC-HS256"
+    updated = await update(env, response)
+    assert updated[f"{prefix}_encrypted_response_alg"] == "RSA1_5"
+    assert updated[f"{prefix}_encrypted_response_enc"] == "A128CBC-HS256"
+    attributes = (await keycloak_client(env, response["client_id"]))["attributes"]
+    assert (attributes[attribute + ".alg"], attributes[attribute + ".enc"]) == ("RSA1_5", "A128CBC-HS256")
+    updated[f"{prefix}_encrypted_response_alg"] = updated[f"{prefix}_encrypted_response_enc"] = None
+    reverted = await update(env, updated)
+    assert reverted[f"{prefix}_encrypted_response_alg"] == "RSA1_5"
+
+
+async def test_user_info_encrypted_response(env: Env, initial: dict[str, str]) -> None:
+    await encrypted_response(env, initial, "userinfo", "user.info.encrypted.response")
+
+
+async def test_id_token_encrypted_response(env: Env, initial: dict[str, str]) -> None:
+    await encrypted_response(env, initial, "id_token", "id.token.encrypted.response")
 
 
 async def test_client_with_not_defined_scope(env: Env, initial: dict[str, str]) -> None:

@@ -101,10 +101,18 @@ RESPONSE_TYPES = frozenset({"code", "none", "id_token", "token"})
 ATTRIBUTES = {  # OIDCAdvancedConfigWrapper's attributes for plain metadata strings
     "id_token_signed_response_alg": "id.token.signed.response.alg",
     "token_endpoint_auth_signing_alg": "token.endpoint.auth.signing.alg",
-    # JARM (oauth/jarm.py); the encryption pair is stored and answered as Keycloak does, though Doorkeep has no JWE
+    # JARM (oauth/jarm.py), its response encrypted to the client's key with the pair (oauth/token_encryption.py)
     "authorization_signed_response_alg": "authorization.signed.response.alg",
     "authorization_encrypted_response_alg": "authorization.encrypted.response.alg",
     "authorization_encrypted_response_enc": "authorization.encrypted.response.enc",
+}
+# Set only when given (``if (clientOIDC.getIdTokenEncryptedResponseAlg() != null)``): an update without them keeps
+# them. The ID token and userinfo encryption (oauth/token_encryption.py).
+WHEN_GIVEN = {
+    "id_token_encrypted_response_alg": "id.token.encrypted.response.alg",
+    "id_token_encrypted_response_enc": "id.token.encrypted.response.enc",
+    "userinfo_encrypted_response_alg": "user.info.encrypted.response.alg",
+    "userinfo_encrypted_response_enc": "user.info.encrypted.response.enc",
 }
 AUTHORIZATION = (
     "authorization_signed_response_alg",
@@ -184,6 +192,10 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     for name, attribute in ATTRIBUTES.items():
         # setXxx(null) on the wrapper: an absent value clears the attribute on update
         attributes[attribute] = _string(oidc.get(name), name)
+    for name, attribute in WHEN_GIVEN.items():
+        given = _string(oidc.get(name), name)
+        if given is not None:
+            attributes[attribute] = given
     logout_url = _string(oidc.get("backchannel_logout_uri"), "backchannel_logout_uri")
     if logout_url is not None:
         attributes[BACKCHANNEL_URL] = logout_url
@@ -302,7 +314,14 @@ def to_external(
         out["jwks"] = _key_set(client.attr("jwks.string"))
     subject, out["sector_identifier_uri"] = pairwise_subjects.subject_of(client)  # null ones are left out below
     out["subject_type"] = subject
-    for name in ("id_token_signed_response_alg", *AUTHORIZATION):
+    for name in ("userinfo_encrypted_response_alg", "userinfo_encrypted_response_enc"):
+        if client.attr(WHEN_GIVEN[name]):
+            out[name] = client.attr(WHEN_GIVEN[name])
+    for name in ("id_token_signed_response_alg", "id_token_encrypted_response_alg", "id_token_encrypted_response_enc"):
+        attribute = ATTRIBUTES.get(name) or WHEN_GIVEN[name]
+        if client.attr(attribute):
+            out[name] = client.attr(attribute)
+    for name in AUTHORIZATION:
         if client.attr(ATTRIBUTES[name]):
             out[name] = client.attr(ATTRIBUTES[name])
     if authenticator == "client-secret":
