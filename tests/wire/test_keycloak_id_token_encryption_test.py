@@ -9,18 +9,22 @@ not needed (Doorkeep makes the realm's ES256/ES512 key on first need). The ID to
 (jwcrypto: TokenUtil.jweKeyEncryptionVerifyAndDecode), its header's ``cty`` is ``JWT`` (a nested JWT), and the JWS
 inside verifies with the realm's published key (``oauth.verifyIDToken``).
 
-Beyond the Java class, from DefaultTokenManager: the header names the client key's ``kid``, and the plain JWS (three
-parts) is back once the client's ``alg`` attribute is blank.
+Beyond the Java class, from DefaultTokenManager and ClientPublicKeyLoader: the header names the client key's ``kid``;
+the plain JWS (three parts) is back once the client's ``alg`` attribute is blank; the ECDH-ES algorithms Keycloak 26
+lists, to an EC key; a key of the wrong type, or too short, is no key; a ``jwks.string`` key needs its ``use``, a fetched one not.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto import jwk
 
 import group_port
-from access_token_realm import APP, USER, realm_rep
+from access_token_realm import APP, USER, realm_rep, set_client_attributes
 from authorize_port import authorize, log_in, sent_back
 from client_auth_support import JwksServer, jwks_server
 from encryption_port import decrypt, generate_keys, header, token_request, use_jwks_url, verified
@@ -145,3 +149,65 @@ async def test_id_token_back_to_a_plain_jws_without_the_attributes(kc: Env, jwks
     id_token = (await token_request(kc, await code(kc))).json()["id_token"]
     assert len(id_token.split(".")) == 3
     assert (await verified(kc, id_token, audience=APP))["azp"] == APP
+
+
+@pytest.mark.parametrize("alg", ["ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW"])
+async def test_id_token_encrypted_to_an_ec_key(kc: Env, jwks: JwksServer, alg: str) -> None:
+    """The ECDH-ES algorithms Keycloak 26 lists (EcdhEsCekManagementProvider): the ID token encrypted to the
+    client's P-256 ``use: enc`` key, an ephemeral key in the header."""
+    await signature_and_encryption(kc, jwks, "RS256", alg, "A256GCM")
+
+
+async def test_a_key_of_another_type_is_no_key(kc: Env, jwks: JwksServer) -> None:
+    """An RSA ``enc`` key cannot take ECDH-ES: the client has no key for it, "can not get encryption KEK"."""
+    generate_keys(jwks, "RSA-OAEP")
+    jwks.keys = [{**jwks.keys[0], "alg": "ECDH-ES"}]
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_alg="ECDH-ES")
+    response = await token_request(kc, await code(kc))
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "invalid_request", "error_description": NO_KEY}
+
+
+async def test_key_from_the_jwks_string_needs_its_use(kc: Env, jwks: JwksServer) -> None:
+    """ClientPublicKeyLoader with ``use.jwks.string``: the stored set's ``use: enc`` key encrypts; a key without
+    ``use`` there is no encryption key (JWKSUtils.getKeyWrappersForUse without useRequestedUseWhenNull), while the
+    same key fetched from ``jwks.url`` is taken for one."""
+    key = generate_keys(jwks, "RSA-OAEP-256")
+    enc_key = jwks.keys[0]
+    await set_client_attributes(
+        kc,
+        APP,
+        use_jwks_string="true",
+        jwks_string=json.dumps({"keys": [enc_key]}),
+        id_token_encrypted_response_alg="RSA-OAEP-256",
+    )
+    id_jwe = (await token_request(kc, await code(kc))).json()["id_token"]
+    assert (await verified(kc, decrypt(id_jwe, key), audience=APP))["azp"] == APP
+    without_use = {k: v for k, v in enc_key.items() if k != "use"}
+    await set_client_attributes(kc, APP, jwks_string=json.dumps({"keys": [without_use]}))
+    kc.http.cookies.clear()
+    refused = await token_request(kc, await code(kc))
+    assert refused.json() == {"error": "invalid_request", "error_description": NO_KEY}
+    jwks.keys = [without_use]
+    await set_client_attributes(kc, APP, use_jwks_string="false", use_jwks_url="true", jwks_url=jwks.url)
+    kc.http.cookies.clear()
+    id_jwe = (await token_request(kc, await code(kc))).json()["id_token"]
+    assert (await verified(kc, decrypt(id_jwe, key), audience=APP))["azp"] == APP
+
+
+async def test_a_modulus_too_short_for_the_content_key_is_no_key(kc: Env, jwks: JwksServer) -> None:
+    """RSA-OAEP-256 takes 66 bytes of the modulus: a 1024-bit key cannot wrap A256CBC-HS512's 64-byte content key,
+    so it is no key for it (not a failure once the token is signed), and serves A128GCM's 16 bytes."""
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    public = json.loads(jwk.JWK.from_pyca(small.public_key()).export_public())
+    jwks.keys = [{**public, "use": "enc", "alg": "RSA-OAEP-256", "kid": "small"}]
+    await use_jwks_url(
+        kc, jwks, id_token_encrypted_response_alg="RSA-OAEP-256", id_token_encrypted_response_enc="A256CBC-HS512"
+    )
+    refused = await token_request(kc, await code(kc))
+    assert refused.status_code == 400, refused.text
+    assert refused.json() == {"error": "invalid_request", "error_description": NO_KEY}
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_enc="A128GCM")
+    kc.http.cookies.clear()
+    id_jwe = (await token_request(kc, await code(kc))).json()["id_token"]
+    assert (await verified(kc, decrypt(id_jwe, small), audience=APP))["azp"] == APP

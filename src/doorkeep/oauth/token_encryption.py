@@ -12,9 +12,10 @@ The key (the KEK) is the client's, found as PublicKeyStorageManager.getClientPub
 JWK.Use.ENCRYPTION, alg) finds it: among the ``use: enc`` keys of its JWK set (``jwks.url`` or ``jwks.string``;
 a certificate gives none), with no ``kid`` to ask for, PublicKeysWrapper.getKeyByKidAndAlg(null, alg) takes a key
 without ``kid`` whose ``alg`` is the one asked for, then any key without ``kid``, then a key whose ``alg`` is the
-one asked for. Doorkeep passes over keys of the wrong type for the algorithm (RSA for RSA*, EC for ECDH-ES*),
-which Keycloak would take and then fail on. No key is Keycloak's "can not get encryption KEK"; so is an
-algorithm neither Keycloak nor Doorkeep knows (Keycloak fails there on a missing provider, a 500).
+one asked for. Doorkeep passes over keys that cannot do the algorithms (not RSA for RSA*, not an EC P-256/384/521
+key for ECDH-ES*, an RSA modulus too short for the content key), which Keycloak would take and then fail on.
+No key is Keycloak's "can not get encryption KEK"; so is an algorithm neither Keycloak nor Doorkeep knows
+(Keycloak fails there on a missing provider, a 500).
 
 The header is Keycloak's JWEHeader: ``alg``, ``enc``, ``cty`` (``JWT`` for a signed JWT inside, a nested JWT; none
 for a userinfo answer encrypted without a signature) and the key's ``kid`` when it has one.
@@ -104,16 +105,24 @@ def requested(client: Client, category: Category) -> tuple[str, str] | None:
     return alg, enc
 
 
-def suits(key: Any, alg: str) -> bool:
-    """Whether a public key can wrap a content key with ``alg``."""
+# The content key's length per ``enc`` (RFC 7518 §5), and what each RSA padding takes of the modulus (RFC 8017
+# §7.1, §7.2): a key too short to wrap the content key is no key, rather than a failure once tokens are signed.
+CEK_BYTES = {"A128GCM": 16, "A192GCM": 24, "A256GCM": 32, "A128CBC-HS256": 32, "A192CBC-HS384": 48}
+CEK_BYTES["A256CBC-HS512"] = 64
+RSA_OVERHEAD = {"RSA1_5": 11, "RSA-OAEP": 42, "RSA-OAEP-256": 66}
+ECDH_CURVES = (ec.SECP256R1, ec.SECP384R1, ec.SECP521R1)  # P-256, P-384, P-521 (RFC 7518 §6.2.1.1)
+
+
+def suits(key: Any, alg: str, enc: str) -> bool:
+    """Whether a public key can wrap a content key for ``enc`` with ``alg``."""
     if alg in RSA_ALGS:
-        return isinstance(key, rsa.RSAPublicKey)
-    return alg in ECDH_ALGS and isinstance(key, ec.EllipticCurvePublicKey)
+        return isinstance(key, rsa.RSAPublicKey) and key.key_size // 8 - RSA_OVERHEAD[alg] >= CEK_BYTES[enc]
+    return alg in ECDH_ALGS and isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ECDH_CURVES)
 
 
-def choose(keys: Iterable[PublicKey], alg: str) -> PublicKey | None:
-    """PublicKeysWrapper.getKeyByKidAndAlg(null, alg), less keys that cannot do ``alg``."""
-    usable = [k for k in keys if suits(k.key, alg)]
+def choose(keys: Iterable[PublicKey], alg: str, enc: str) -> PublicKey | None:
+    """PublicKeysWrapper.getKeyByKidAndAlg(null, alg), less keys that cannot do ``alg`` and ``enc``."""
+    usable = [k for k in keys if suits(k.key, alg, enc)]
     for match in (
         lambda k: k.kid is None and k.alg == alg,
         lambda k: k.kid is None,
@@ -134,9 +143,9 @@ async def encrypter(keys: ClientKeys, client: Client, category: Category) -> Enc
     alg, enc = wanted
     if alg not in ALGS or enc not in ENCS:
         raise EncryptionKeyMissing
-    found = choose(await keys.encryption_keys(client), alg)
+    found = choose(await keys.encryption_keys(client), alg, enc)
     if found is None:
-        found = choose(await keys.encryption_keys(client, fresh=True), alg)
+        found = choose(await keys.encryption_keys(client, fresh=True), alg, enc)
     if found is None:
         raise EncryptionKeyMissing
     return Encrypter(alg, enc, jwk.JWK.from_pyca(found.key), found.kid)
