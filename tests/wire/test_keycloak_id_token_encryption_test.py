@@ -11,7 +11,8 @@ inside verifies with the realm's published key (``oauth.verifyIDToken``).
 
 Beyond the Java class, from DefaultTokenManager and ClientPublicKeyLoader: the header names the client key's ``kid``;
 the plain JWS (three parts) is back once the client's ``alg`` attribute is blank; the ECDH-ES algorithms Keycloak 26
-lists, to an EC key; a key of the wrong type, or too short, is no key; a ``jwks.string`` key needs its ``use``, a fetched one not.
+lists, to an EC key; a key of the wrong type, or too short, is no key; a ``jwks.string`` key needs its ``use``, a
+fetched one not; the implicit flow's ID token is encrypted too, and without a key its login ends on the error page.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwcrypto import jwk
 
 import group_port
-from access_token_realm import APP, USER, realm_rep, set_client_attributes
-from authorize_port import authorize, log_in, sent_back
+from access_token_realm import APP, USER, realm_rep, set_client_attributes, update_client
+from authorize_port import authorize, error_page, log_in, sent_back
 from client_auth_support import JwksServer, jwks_server
 from encryption_port import decrypt, generate_keys, header, token_request, use_jwks_url, verified
 from keycloak_port import poll
@@ -211,3 +212,48 @@ async def test_a_modulus_too_short_for_the_content_key_is_no_key(kc: Env, jwks: 
     kc.http.cookies.clear()
     id_jwe = (await token_request(kc, await code(kc))).json()["id_token"]
     assert (await verified(kc, decrypt(id_jwe, small), audience=APP))["azp"] == APP
+
+
+async def test_id_token_of_the_implicit_flow_is_encrypted(kc: Env, jwks: JwksServer) -> None:
+    """OIDCLoginProtocol.authenticated builds the front channel's ID token with the same builder: ``response_type
+    id_token`` sends it encrypted in the fragment."""
+    key = generate_keys(jwks, "RSA-OAEP")
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_alg="RSA-OAEP")
+    await update_client(kc, APP, implicitFlowEnabled=True)
+    page = await authorize(kc.http, response_type="id_token", nonce="n-0S6_WzA2Mj")
+    id_jwe = sent_back(await log_in(kc.http, page), "fragment")["id_token"]
+    id_token = await verified(kc, decrypt(id_jwe, key), audience=APP)
+    assert id_token["nonce"] == "n-0S6_WzA2Mj"
+
+
+async def test_implicit_flow_without_encryption_key_ends_on_the_error_page(kc: Env, jwks: JwksServer) -> None:
+    """The builder's "can not get encryption KEK" inside the login (AuthenticationProcessor.handleBrowserException):
+    the 400 error page, LOGIN_ERROR ``invalid_user_credentials``, nothing sent to the client."""
+    generate_keys(jwks, "RS256", use="sig")
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_alg="RSA-OAEP")
+    await update_client(kc, APP, implicitFlowEnabled=True)
+    page = await log_in(kc.http, await authorize(kc.http, response_type="id_token", nonce="n"))
+    assert error_page(page) == "Unexpected error when handling authentication request to identity provider."
+    [event] = [e for e in await poll(kc) if e["type"].startswith("LOGIN")]
+    assert (event["type"], event.get("error")) == ("LOGIN_ERROR", "invalid_user_credentials")
+
+
+async def test_password_and_refresh_grants_encrypt_the_id_token(kc: Env, jwks: JwksServer) -> None:
+    """Every grant's AccessTokenResponseBuilder.build uses encodeAndEncrypt for the ID token: the direct grant's and
+    the refresh's are encrypted as the code's is."""
+    key = generate_keys(jwks, "RSA-OAEP-256")
+    await use_jwks_url(kc, jwks, id_token_encrypted_response_alg="RSA-OAEP-256")
+    tokens = await kc.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "password", "username": USER, "password": "password", "scope": "openid"},
+        auth=(APP, "password"),
+    )
+    assert tokens.status_code == 200, tokens.text
+    assert (await verified(kc, decrypt(tokens.json()["id_token"], key), audience=APP))["azp"] == APP
+    refreshed = await kc.http.post(
+        "/realms/test/protocol/openid-connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens.json()["refresh_token"]},
+        auth=(APP, "password"),
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    assert (await verified(kc, decrypt(refreshed.json()["id_token"], key), audience=APP))["azp"] == APP
