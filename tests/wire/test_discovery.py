@@ -237,3 +237,23 @@ async def test_the_scopes_discovery_lists_follow_every_change_at_once(env: Env) 
     assert "billing" in await listed() and "orders" not in await listed()
     assert (await env.http.delete(f"{scopes}/{scope_id}", headers=headers)).status_code == 204
     assert await listed() == before
+
+
+async def test_encryption_lists_in_keycloaks_order(env: Env) -> None:
+    """The ID token, userinfo and JARM encryption lists, in the order Keycloak 26 prints them (its provider
+    factories' HashMap order; oauth/token_encryption.py), ID tokens, userinfo and JARM alike."""
+    doc = await discovered(env)
+    algs = ["ECDH-ES+A256KW", "ECDH-ES+A192KW", "RSA-OAEP", "ECDH-ES+A128KW", "RSA-OAEP-256", "RSA1_5", "ECDH-ES"]
+    encs = ["A256GCM", "A192GCM", "A128GCM", "A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512"]
+    for kind in ("id_token", "userinfo", "authorization"):
+        assert doc[f"{kind}_encryption_alg_values_supported"] == algs, kind
+        assert doc[f"{kind}_encryption_enc_values_supported"] == encs, kind
+    keys = list(doc)  # OIDCConfigurationRepresentation's field order
+    assert (
+        keys.index("id_token_encryption_alg_values_supported")
+        == keys.index("id_token_signing_alg_values_supported") + 1
+    )
+    assert (
+        keys.index("authorization_encryption_enc_values_supported")
+        == keys.index("authorization_signing_alg_values_supported") + 2
+    )

@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 RSA_ALGS = ("RSA-OAEP", "RSA-OAEP-256", "RSA1_5")  # RsaCekManagementProvider
 ECDH_ALGS = ("ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW")  # EcdhEsCekManagementProvider
 # The CekManagementProvider and ContentEncryptionProvider ids, which discovery lists for ID tokens, userinfo and
-# JARM (OIDCWellKnownProvider.getSupportedEncryptionAlg / Enc: Keycloak 26's test compares them as sets).
-ALGS = (*RSA_ALGS, *ECDH_ALGS)
+# JARM, in the order Keycloak 26 prints them: its provider factories' HashMap order (Java String hashes, 16
+# buckets), the same arithmetic that gives Keycloak's signing list "PS384, RS384, EdDSA, ES384, ...".
+ALGS = ("ECDH-ES+A256KW", "ECDH-ES+A192KW", "RSA-OAEP", "ECDH-ES+A128KW", "RSA-OAEP-256", "RSA1_5", "ECDH-ES")
 ENCS = ("A256GCM", "A192GCM", "A128GCM", "A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512")
 DEFAULT_ENC = "A128CBC-HS256"  # JWEConstants.A128CBC_HS256
 NESTED = "JWT"  # ``cty`` of a signed JWT inside
