@@ -326,10 +326,12 @@ def test_logout(server: DoorkeepProcess, oid_with_credentials: Credentials) -> N
 
 
 def test_certs(oid: KeycloakOpenID) -> None:
-    # Keycloak's new realm has two: rsa-generated (sig, RS256) and rsa-enc-generated (enc, RSA-OAEP). Doorkeep
-    # has no encryption keys (it decrypts nothing), so its JWKS holds the signing key alone.
+    # Keycloak's new realm has two: rsa-generated (sig, RS256) and rsa-enc-generated (enc, RSA-OAEP).
     keys = oid.certs()["keys"]
-    assert [(key["use"], key["alg"], key["kty"]) for key in keys] == [("sig", "RS256", "RSA")]
+    assert sorted((key["use"], key["alg"], key["kty"]) for key in keys) == [
+        ("enc", "RSA-OAEP", "RSA"),
+        ("sig", "RS256", "RSA"),
+    ]
 
 
 def test_public_key(oid: KeycloakOpenID) -> None:

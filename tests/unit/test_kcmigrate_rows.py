@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from doorkeep.model import RefreshFamily
 from doorkeep.realms.kcmigrate.keys import realm_keys
 from doorkeep.realms.kcmigrate.report import Report
 from doorkeep.realms.kcmigrate.sessions import offline_sessions
+
+_RSA_DER = base64.b64encode(
+    rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+).decode()
 
 
 def _hmac(cid: str, kid: str, priority: str, **extra: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -44,12 +54,23 @@ def test_an_hs256_key_of_an_older_realm_is_carried_to_verify_the_tokens_it_signe
     assert report.cannot_carry == [("key 'odd' (RS256)", "not an HMAC algorithm Keycloak offers")]
 
 
-def test_a_key_provider_doorkeep_has_no_use_for_is_reported_with_its_reason() -> None:
+def test_a_key_provider_doorkeep_does_not_run_is_reported_with_its_reason() -> None:
     report = Report("r")
-    realm_keys("r", [{"id": "x", "name": "aes", "provider_id": "aes-generated"}], [], 0, report)
-    assert report.cannot_carry == [
-        ("key 'aes' (aes-generated)", "Doorkeep encrypts no tokens, so the AES key has no use here")
+    realm_keys("r", [{"id": "x", "name": "ed", "provider_id": "eddsa-generated"}], [], 0, report)
+    assert report.cannot_carry == [("key 'ed' (eddsa-generated)", "Doorkeep does not support this key provider")]
+
+
+def test_the_encryption_keys_are_carried_with_their_kids() -> None:
+    report = Report("r")
+    rows = [
+        ({"id": "a", "name": "aes-generated", "provider_id": "aes-generated"}, {"kid": "aes-kid", "secret": "c2Vj"}),
+        ({"id": "e", "name": "rsa-enc-generated", "provider_id": "rsa-enc-generated"}, {"privateKey": _RSA_DER}),
     ]
+    config = [{"component_id": c["id"], "name": n, "value": v} for c, cfg in rows for n, v in cfg.items()]
+    keys = realm_keys("r", [c for c, _ in rows], config, 0, report)
+    found = {k.provider_id: (k.kid, k.algorithm, k.use) for k in keys}
+    assert found["aes-generated"] == ("aes-kid", "AES", "enc")
+    assert found["rsa-enc-generated"][1:] == ("RSA-OAEP", "enc") and report.cannot_carry == []
 
 
 def test_rotation_notes_become_the_refresh_family_of_their_reuse_id() -> None:

@@ -85,13 +85,28 @@ async def put(env: Env, component_id: str, rep: dict[str, Any]) -> None:
 async def test_a_new_realm_lists_keycloaks_default_key_providers(realm: Env) -> None:
     rid = await realm_id(realm)
     listed = await components(realm, parent=rid, type=KEY_PROVIDER)
+    # DefaultKeyProviders.createProviders: two signing providers and two encryption ones
     assert sorted(({k: v for k, v in c.items() if k != "id"} for c in listed), key=lambda c: c["name"]) == [
+        {
+            "name": "aes-generated",
+            "providerId": "aes-generated",
+            "providerType": KEY_PROVIDER,
+            "parentId": rid,
+            "config": {"priority": ["100"]},
+        },
         {
             "name": "hmac-generated-hs512",
             "providerId": "hmac-generated",
             "providerType": KEY_PROVIDER,
             "parentId": rid,
             "config": {"priority": ["100"], "algorithm": ["HS512"]},
+        },
+        {
+            "name": "rsa-enc-generated",
+            "providerId": "rsa-enc-generated",
+            "providerType": KEY_PROVIDER,
+            "parentId": rid,
+            "config": {"priority": ["100"], "algorithm": ["RSA-OAEP"]},
         },
         {
             "name": "rsa-generated",
@@ -333,10 +348,14 @@ async def test_a_realm_exported_and_imported_again_keeps_its_key_providers_and_k
     listed = sorted((c["name"], c["providerId"], c["config"]) for c in await components(realm))
     exported = await export_realm(realm.db, "test")
     providers = exported["components"][KEY_PROVIDER]
-    assert {p["name"] for p in providers} == {"rsa-generated", "hmac-generated-hs512", "rotated", "ec"}
+    defaults = {"rsa-generated", "rsa-enc-generated", "hmac-generated-hs512", "aes-generated"}
+    assert {p["name"] for p in providers} == {*defaults, "rotated", "ec"}
     hmac = next(p for p in providers if p["providerId"] == "hmac-generated")
     assert set(hmac["config"]) == {"priority", "algorithm", "kid", "secret"}  # as kc.sh export writes it
-    providers.append({"name": "aes-generated", "providerId": "aes-generated", "config": {"priority": ["100"]}})
+    aes = next(p for p in providers if p["providerId"] == "aes-generated")
+    assert set(aes["config"]) == {"priority", "kid", "secret"}
+    enc = next(p for p in providers if p["providerId"] == "rsa-enc-generated")
+    assert set(enc["config"]) == {"priority", "algorithm", "privateKey"}
     headers = await realm.admin_headers()
     assert (await realm.http.delete(REALM, headers=headers)).status_code == 204
     imported = await realm.http.post("/admin/realms", json=exported, headers=headers)

@@ -2,9 +2,10 @@
 HTTP, on LoginTest's realm (``tests/login_test_realm.py``), and the KC_RESTART behaviour around it.
 
 The KC_RESTART cookie holds the login's request (client, redirect URI, client notes) as an HS512 JWT encrypted in
-a ``dir`` / ``A128CBC-HS256`` JWE. Keycloak's test decrypts it on the server with the realm's keys; here the
-test reads the realm's HMAC secret from the store (the key ``keys.jwe_direct.content_key`` derives the JWE's key
-from, Doorkeep having no AES key) and decrypts with jwcrypto, an independent JOSE implementation. The two
+a ``dir`` / ``A128CBC-HS256`` JWE made as Keycloak's TokenUtil.jweDirectEncode makes it: AES-128-CBC under the
+realm's active AES key, the tag HMAC-SHA-256 under its whole active HMAC secret. Keycloak's test decrypts it on the
+server with the realm's keys; here the test reads both keys from the store and opens the JWE by hand (with
+``cryptography``'s AES and ``hmac``, not Doorkeep's code). The two
 backwards-compatible tests sign Keycloak 3.1's cookie JSON with an HS256 key the test adds as Keycloak's does
 (``afterAbstractKeycloakTestRealmImport``), with and without ``kid``; its secret is read from the store too
 (``testingClient.server().fetchString``).
@@ -26,10 +27,10 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from jwcrypto import jwe, jwk
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from browser_flow import REDIRECT, form_action, form_fields, start
-from doorkeep.keys import jwe_direct
 from keycloak_port import forget, get, import_realm, one_event, poll, post
 from login_test_realm import (
     APP,
@@ -95,13 +96,31 @@ async def kc(env: Env) -> AsyncIterator[Env]:
 
 
 async def hmac_key(env: Env, realm: str, algorithm: str) -> tuple[str, bytes]:
-    """The realm's active HMAC key of ``algorithm`` (kid, secret), as the server's key manager picks it."""
+    """The realm's active secret key of ``algorithm`` (kid, secret), HMAC or AES, as the key manager picks it."""
     async with env.db.transaction() as tx:
         found = await tx.realms.get_by_name(realm)
         assert found is not None
         keys = [k for k in await tx.keys.list(found.id) if k.algorithm == algorithm and k.status == "active"]
     key = sorted(keys, key=lambda k: (-k.priority, k.component_id))[0]
     return key.kid, base64.urlsafe_b64decode(key.private + "=" * (-len(key.private) % 4))
+
+
+def open_jwe(value: str, aes: bytes, mac: bytes) -> bytes:
+    """TokenUtil.jweDirectVerifyAndDecode worked out by hand: the tag is HMAC-SHA-256 under the whole realm HMAC
+    secret over AAD || IV || ciphertext || AL, its first 16 octets; the content is AES-128-CBC under the AES key."""
+    protected, cek, iv, ciphertext, tag = value.split(".")
+    assert json.loads(unb64(protected)) == {"alg": "dir", "enc": "A128CBC-HS256"} and cek == ""
+    aad = protected.encode()
+    signed = aad + unb64(iv) + unb64(ciphertext) + (len(aad) * 8).to_bytes(8, "big")
+    assert hmac.compare_digest(unb64(tag), hmac.new(mac, signed, hashlib.sha256).digest()[:16])
+    decryptor = Cipher(algorithms.AES(aes), modes.CBC(unb64(iv))).decryptor()
+    padded = decryptor.update(unb64(ciphertext)) + decryptor.finalize()
+    unpadder = padding.PKCS7(128).unpadder()
+    return unpadder.update(padded) + unpadder.finalize()
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def restart_cookie(response: httpx.Response) -> str | None:
@@ -115,12 +134,8 @@ def restart_cookie(response: httpx.Response) -> str | None:
 async def decrypted(env: Env, value: str, realm: str = "test") -> dict[str, Any]:
     """``assertRestartCookie``'s decoding: the JWE opened with the realm's keys, its JWT's signature checked."""
     kid, secret = await hmac_key(env, realm, "HS512")
-    header = json.loads(base64.urlsafe_b64decode(value.split(".")[0] + "=="))
-    assert header == {"alg": "dir", "enc": "A128CBC-HS256"}, header
-    key = jwk.JWK(kty="oct", k=base64.urlsafe_b64encode(jwe_direct.content_key(secret)).rstrip(b"=").decode())
-    token = jwe.JWE()
-    token.deserialize(value, key=key)
-    inner = token.payload.decode()
+    _, aes = await hmac_key(env, realm, "AES")
+    inner = open_jwe(value, aes, secret).decode()
     assert jwt.get_unverified_header(inner) == {"alg": "HS512", "typ": "JWT", "kid": kid}
     claims: dict[str, Any] = jwt.decode(inner, secret, algorithms=["HS512"])
     return claims

@@ -8,8 +8,7 @@ Doorkeep lacks entirely, that assertion is replaced by the field's absence or Do
 LACKING: mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
 request objects, EdDSA-signed userinfo, HMAC-signed JARM responses, CIBA, UMA, HMAC/EdDSA-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
-The same holds for certs (no ``rsa-enc-generated`` encryption key: one key fewer than Keycloak's three) and
-testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
+The same holds for testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
 
 Left out: testDpopSigningAlgValuesSupportedWithDpop (no DPoP) and OIDCWellKnownProviderTest's own
 testDefaultProviderCustomizations checks of a custom well-known provider SPI (no provider SPI): its scope part,
@@ -224,11 +223,15 @@ async def jwks_uri(env: Env, url: str) -> str:
 
 
 async def test_certs(kc: Env, url: str) -> None:
-    """AbstractWellKnownProviderTest.certs (Keycloak's 3 keys less its RSA-OAEP encryption key)"""
+    """AbstractWellKnownProviderTest.certs: Keycloak's 3 keys, the RSA-OAEP encryption key among them"""
     await register_es256(kc)
     keys = (await kc.http.get(await jwks_uri(kc, url))).json()["keys"]
-    assert len(keys) == 2
-    assert sorted((k["kty"], k["alg"], k["use"]) for k in keys) == [("EC", "ES256", "sig"), ("RSA", "RS256", "sig")]
+    assert len(keys) == 3
+    assert sorted((k["kty"], k["alg"], k["use"]) for k in keys) == [
+        ("EC", "ES256", "sig"),
+        ("RSA", "RS256", "sig"),
+        ("RSA", "RSA-OAEP", "enc"),
+    ]
 
 
 async def test_certs_with_jwks(kc: Env, url: str) -> None:

@@ -2,7 +2,8 @@
 
 ``keys`` lists every key in DefaultKeyManager's order of providers (priority descending, then component id),
 with its kid, type (RSA, EC, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED; an imported key whose
-certificate has expired is PASSIVE), use (SIG), the id of the key-provider component that holds it
+certificate has expired is PASSIVE), use (SIG, or ENC for RSA-OAEP, ECDH and AES keys), the id of the
+key-provider component that holds it
 (``providerId``) and its priority (a long); for RSA and EC keys the public key, and for RSA keys (and EC keys
 with ``ecGenerateCertificate``) the certificate (base64 DER: the one imported with an ``rsa`` key, else a
 self-signed one, subject ``CN={realm}``, as Keycloak's generated providers make them) and its end of validity.
@@ -31,9 +32,10 @@ CERT_YEARS = 10  # Keycloak's generated certificates are valid for ten years
 
 
 def key_type(key: RealmKey) -> str:
-    if is_hmac(key.algorithm):
+    """KeyType: OCT for a secret (HMAC, AES), EC for ECDSA and ECDH keys, RSA for the others."""
+    if is_hmac(key.algorithm) or key.public_pem is None:
         return "OCT"
-    return "EC" if key.algorithm.startswith("ES") else "RSA"
+    return "EC" if key.algorithm.startswith(("ES", "ECDH")) else "RSA"
 
 
 @functools.lru_cache(maxsize=256)

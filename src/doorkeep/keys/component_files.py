@@ -1,8 +1,9 @@
 """A realm's key providers in a realm file (Keycloak's full export and ``kc.sh import``): the
 ComponentExportRepresentation with the internal config, key material included, and back.
 
-``export`` writes what Keycloak's providers keep in their model (``privateKey``/``certificate`` of RSA keys,
-``kid``/``secret`` of HMAC keys, ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys); ``imported`` reads a
+``export`` writes what Keycloak's providers keep in their model (``privateKey`` of RSA keys, RSA-OAEP ones
+included, ``kid``/``secret`` of HMAC and AES keys, ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys,
+``ecdhPrivateKey``/``ecdhPublicKey`` of ECDH keys); ``imported`` reads a
 provider of a realm file, keeping the key it holds so that tokens signed before the export still verify.
 """
 
@@ -18,6 +19,9 @@ from cryptography.hazmat.primitives import serialization
 from doorkeep.keys.components import (
     CURVE,
     CURVE_ALG,
+    ECDH_ALGORITHM,
+    ECDH_CURVE,
+    ENCRYPTING,
     HS_ALGORITHM,
     PRIVATE_KEY,
     PROPERTIES,
@@ -43,19 +47,20 @@ def export(key: RealmKey) -> dict[str, Any]:
     an import keeps the same kid (``privateKey``/``certificate`` of RSA keys; ``kid``/``secret`` of HMAC
     keys; ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys, base64 DER)."""
     config = {k: list(v) for k, v in key.config.items()}
-    asymmetric = key.provider_id in ("rsa-generated", "rsa", "ecdsa-generated")
-    if asymmetric and key.kid != key_id(private_of(key).public_key()):
+    if key.public_pem is not None and key.kid != key_id(private_of(key).public_key()):
         config["kid"] = [key.kid]  # a kid Doorkeep made before it named keys as Keycloak does: kept on import
-    if key.provider_id in ("rsa-generated", "rsa"):
+    if key.provider_id in ("rsa-generated", "rsa", "rsa-enc-generated"):
         config[PRIVATE_KEY.name] = [der_b64(private_of(key))]
-    elif key.provider_id == "hmac-generated":
+    elif key.provider_id in ("hmac-generated", "aes-generated"):
         config.update(kid=[key.kid], secret=[key.private])
-    elif key.provider_id == "ecdsa-generated":
+    elif key.provider_id in _EC_NAMES:
         private = private_of(key)
         spki = private.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        config.update(ecdsaPrivateKey=[der_b64(private)], ecdsaPublicKey=[base64.b64encode(spki).decode()])
+        prefix = _EC_NAMES[key.provider_id]
+        config[f"{prefix}PrivateKey"] = [der_b64(private)]
+        config[f"{prefix}PublicKey"] = [base64.b64encode(spki).decode()]
     out: dict[str, Any] = {"id": key.component_id}
     if key.name:
         out["name"] = key.name
@@ -63,11 +68,14 @@ def export(key: RealmKey) -> dict[str, Any]:
     return out
 
 
+_EC_NAMES = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh"}  # the prefix of their key's config names
+
+
 def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
     """A key provider of a realm file (ComponentExportRepresentation, internal config): its key kept when the
     file holds it, so tokens signed before the export still verify (RealmAdapter.importComponentModel runs the
     provider's validateConfiguration, which generates only what is missing). None for the providers Doorkeep
-    has no use for (``aes-generated``, ``rsa-enc-generated``… of every Keycloak export)."""
+    does not run (``java-keystore``, ``eddsa-generated``)."""
     provider_id = str(rep.get("providerId") or "")
     if provider_id not in PROPERTIES:
         return None
@@ -80,7 +88,7 @@ def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, componen
         "",
         realm_id,
         "",
-        "sig",
+        "enc" if provider_id in ENCRYPTING else "sig",
         "active",
         None,
         "",
@@ -100,13 +108,14 @@ def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, componen
 
 def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> RealmKey | None:
     """The key a file's component holds, or None when it holds none (then one is generated)."""
-    if provider_id == "hmac-generated":
+    if provider_id in ("hmac-generated", "aes-generated"):
         kid, secret = first(given, "kid"), first(given, "secret")
         if kid is None or secret is None:
             return None
-        algorithm = first(given, HS_ALGORITHM.name) or "HS256"
+        algorithm = "AES" if provider_id == "aes-generated" else first(given, HS_ALGORITHM.name) or "HS256"
         return dataclasses.replace(base, kid=kid, algorithm=algorithm, private=secret)
-    text = first(given, "ecdsaPrivateKey" if provider_id == "ecdsa-generated" else PRIVATE_KEY.name)
+    prefix = _EC_NAMES.get(provider_id)
+    text = first(given, f"{prefix}PrivateKey" if prefix else PRIVATE_KEY.name)
     if text is None:
         return None
     try:
@@ -114,12 +123,17 @@ def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> R
     except Exception:
         raise ComponentInvalid("Failed to decode private key") from None
     public, pem = pem_pair(private)
-    if provider_id == "ecdsa-generated":
+    if prefix is not None:
         curve = {v: k for k, v in CURVE_ALG.items()}
-        algorithm = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
-        config = {**base.config, CURVE.name: [curve[algorithm]]}
+        signing = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
+        if provider_id == "ecdh-generated":
+            algorithm = first(given, ECDH_ALGORITHM.name) or "ECDH-ES"
+            config = {**base.config, ECDH_CURVE.name: [curve[signing]]}
+        else:
+            algorithm, config = signing, {**base.config, CURVE.name: [curve[signing]]}
     else:
-        algorithm = first(given, RS_ALGORITHM.name) or "RS256"
+        default = "RSA-OAEP" if provider_id == "rsa-enc-generated" else "RS256"
+        algorithm = first(given, RS_ALGORITHM.name) or default
         config = dict(base.config)
         if provider_id == "rsa":
             config[PRIVATE_KEY.name] = [SECRET_VALUE]

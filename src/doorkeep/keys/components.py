@@ -1,7 +1,8 @@
 """A realm's keys as Keycloak's key-provider components (``org.keycloak.keys.KeyProvider``).
 
 Keycloak keeps every realm key in a component: ``rsa-generated`` and ``rsa`` (an imported PEM private key,
-with an optional certificate), ``ecdsa-generated``, ``hmac-generated``. Each provider declares config
+with an optional certificate), ``ecdsa-generated``, ``hmac-generated`` sign; ``rsa-enc-generated`` (RSA-OAEP),
+``ecdh-generated`` and ``aes-generated`` hold the realm's encryption keys (use ``enc``). Each provider declares config
 properties (``priority``, ``enabled``, ``active``, ``keySize``, ``algorithm``, ``secretSize``,
 ``ecdsaEllipticCurveKey``…); its ``validateConfiguration`` checks them with ConfigurationValidationHelper and
 generates the key, or generates it again when its size or curve changed. The admin REST API shows only the
@@ -68,6 +69,10 @@ RS_ALGORITHM = Prop("algorithm", "Algorithm", ("RS256", "RS384", "RS512", "PS256
 HS_ALGORITHM = Prop("algorithm", "Algorithm", ("HS256", "HS384", "HS512"))
 SECRET_SIZE = Prop("secretSize", "Secret size", ("16", "24", "32", "64", "128", "256", "512"))
 CURVE = Prop("ecdsaEllipticCurveKey", "Elliptic Curve", ("P-256", "P-384", "P-521"))
+RS_ENC_ALGORITHM = Prop("algorithm", "Algorithm", ("RSA1_5", "RSA-OAEP", "RSA-OAEP-256"))
+AES_SECRET_SIZE = Prop("secretSize", "AES Key size", ("16", "24", "32"))  # declared; checked as SECRET_SIZE
+ECDH_CURVE = Prop("ecdhEllipticCurveKey", "Elliptic Curve", ("P-256", "P-384", "P-521"))
+ECDH_ALGORITHM = Prop("ecdhAlgorithm", "Algorithm", ("ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW"))
 EC_CERTIFICATE = Prop("ecGenerateCertificate", "Generate Certificate")
 PRIVATE_KEY = Prop("privateKey", "Private RSA Key", secret=True)
 CERTIFICATE = Prop("certificate", "X509 Certificate")
@@ -79,9 +84,15 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
     "rsa": (*_COMMON, PRIVATE_KEY, CERTIFICATE, RS_ALGORITHM),
     "ecdsa-generated": (*_COMMON, CURVE, EC_CERTIFICATE),
     "hmac-generated": (*_COMMON, SECRET_SIZE, HS_ALGORITHM),
+    "rsa-enc-generated": (*_COMMON, KEY_SIZE, RS_ENC_ALGORITHM),
+    "aes-generated": (*_COMMON, AES_SECRET_SIZE),
+    "ecdh-generated": (*_COMMON, ECDH_CURVE, ECDH_ALGORITHM),
 }
-# Keycloak providers Doorkeep has no use for: it encrypts no tokens.
-NOT_SUPPORTED = frozenset({"rsa-enc-generated", "aes-generated", "ecdh-generated", "java-keystore", "eddsa-generated"})
+# The providers whose key encrypts (KeyUse.ENC); the others sign.
+ENCRYPTING = frozenset({"rsa-enc-generated", "aes-generated", "ecdh-generated"})
+# Keycloak providers Doorkeep does not run: a key store file on the server's disk (java-keystore), and EdDSA
+# keys (eddsa-generated), which nothing in Doorkeep signs with yet.
+NOT_SUPPORTED = frozenset({"java-keystore", "eddsa-generated"})
 _LONG = re.compile(r"[+-]?[0-9]+")
 CURVE_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 _CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1()}
@@ -248,9 +259,11 @@ def with_config(key: RealmKey, config: dict[str, list[str]]) -> RealmKey:
 
 
 def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    """AbstractGeneratedRsaKeyProviderFactory: a new key when there is none or its size changed (the algorithm is
+    not checked against the list, as in Keycloak; RSA-OAEP is the default of ``rsa-enc-generated``)."""
     size = int(check_list(config, KEY_SIZE) or 2048)
-    algorithm = first(config, RS_ALGORITHM.name) or "RS256"
-    if stored is not None and stored.provider_id == "rsa-generated":
+    algorithm = first(config, RS_ALGORITHM.name) or ("RSA-OAEP" if base.use == "enc" else "RS256")
+    if stored is not None and stored.provider_id == base.provider_id:
         current = private_of(stored)
         if isinstance(current, rsa.RSAPrivateKey) and current.key_size == size:
             return dataclasses.replace(
@@ -312,45 +325,53 @@ def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str,
 
 
 def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
-    check_boolean(config, EC_CERTIFICATE)  # AbstractEcKeyProviderFactory, before the curve is looked at
-    curve = check_list(config, CURVE) or "P-256"
-    config[CURVE.name] = [curve]  # generateKeys puts the curve into the model
-    if stored is not None and stored.provider_id == "ecdsa-generated" and stored.algorithm == CURVE_ALG[curve]:
-        return dataclasses.replace(
-            base,
-            kid=stored.kid,
-            algorithm=stored.algorithm,
-            public_pem=stored.public_pem,
-            private=stored.private,
-            config=config,
-        )
+    """AbstractGeneratedEcKeyProviderFactory for ``ecdsa-generated`` and ``ecdh-generated``: a new key when there
+    is none or the curve changed. An ECDH key's algorithm is its ``ecdhAlgorithm`` (ECDH-ES by default)."""
+    ecdh = base.provider_id == "ecdh-generated"
+    if not ecdh:
+        check_boolean(config, EC_CERTIFICATE)  # AbstractEcKeyProviderFactory, before the curve is looked at
+    curve_prop = ECDH_CURVE if ecdh else CURVE
+    curve = check_list(config, curve_prop) or "P-256"
+    config[curve_prop.name] = [curve]  # generateKeys puts the curve into the model
+    algorithm = (first(config, ECDH_ALGORITHM.name) or "ECDH-ES") if ecdh else CURVE_ALG[curve]
+    if stored is not None and stored.provider_id == base.provider_id and stored.public_pem is not None:
+        held: Any = serialization.load_pem_public_key(stored.public_pem.encode())
+        if isinstance(held, ec.EllipticCurvePublicKey) and held.curve.name == _CURVES[curve].name:
+            return dataclasses.replace(
+                base,
+                kid=stored.kid,
+                algorithm=algorithm,
+                public_pem=stored.public_pem,
+                private=stored.private,
+                config=config,
+            )
     private = ec.generate_private_key(_CURVES[curve])
     public, pem = pem_pair(private)
-    return dataclasses.replace(
-        base,
-        kid=key_id(private.public_key()),
-        algorithm=CURVE_ALG[curve],
-        public_pem=public,
-        private=pem,
-        config=config,
-    )
+    kid = key_id(private.public_key())
+    return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)
 
 
 HMAC_DEFAULT_SIZE = 64  # GeneratedHmacKeyProviderFactory.DEFAULT_HMAC_KEY_SIZE
+AES_DEFAULT_SIZE = 16  # GeneratedAesKeyProviderFactory.DEFAULT_AES_KEY_SIZE
 
 
 def _hmac(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    """AbstractGeneratedSecretKeyProviderFactory for ``hmac-generated`` and ``aes-generated`` (whose size is
+    checked against the same list, 16 to 512 bytes, as Keycloak's validation does)."""
+    aes = base.provider_id == "aes-generated"
+    default = AES_DEFAULT_SIZE if aes else HMAC_DEFAULT_SIZE
     given = check_list(config, SECRET_SIZE)
-    algorithm = first(config, HS_ALGORITHM.name) or "HS256"  # AbstractGeneratedSecretKeyProvider's default
-    if stored is not None and stored.provider_id == "hmac-generated":
+    # AbstractGeneratedSecretKeyProvider's default algorithm is HS256; an AES key's is AES.
+    algorithm = "AES" if aes else first(config, HS_ALGORITHM.name) or "HS256"
+    if stored is not None and stored.provider_id == base.provider_id:
         current = len(_secret(stored.private))
-        if given is None and current != HMAC_DEFAULT_SIZE:
+        if given is None and current != default:
             # Keycloak 26.4 (#42405): no secretSize given keeps the secret, and writes its size into the config
             config[SECRET_SIZE.name] = [str(current)]
         if given is None or int(given) == current:
             kept = dataclasses.replace(base, kid=stored.kid, public_pem=None, private=stored.private)
             return dataclasses.replace(kept, algorithm=algorithm, config=config)
-    size = int(given or HMAC_DEFAULT_SIZE)
+    size = int(given or default)
     secret = base64.urlsafe_b64encode(os.urandom(size)).rstrip(b"=").decode()
     return dataclasses.replace(base, kid=str(uuid.uuid4()), algorithm=algorithm, public_pem=None, private=secret)
 
@@ -381,7 +402,7 @@ def build(
         kid="",
         realm_id=realm_id,
         algorithm="",
-        use="sig",
+        use="enc" if provider_id in ENCRYPTING else "sig",
         status="active",
         public_pem=None,
         private="",
@@ -390,11 +411,11 @@ def build(
         name=name if isinstance(name, str) else (stored.name if stored is not None else ""),
         provider_id=provider_id,
     )
-    if provider_id == "rsa-generated":
+    if provider_id in ("rsa-generated", "rsa-enc-generated"):
         made = _rsa_generated(base, config, stored)
     elif provider_id == "rsa":
         made = _rsa_imported(base, config, realm_name, now)
-    elif provider_id == "ecdsa-generated":
+    elif provider_id in ("ecdsa-generated", "ecdh-generated"):
         made = _ecdsa(base, config, stored)
     else:
         made = _hmac(base, config, stored)
@@ -404,8 +425,15 @@ def build(
 def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
     """The component Keycloak gives a key Doorkeep generated itself: the realm's ``rsa-generated`` and
     ``hmac-generated-hs512`` (DefaultKeyProviders, priority 100), or a ``fallback-{alg}`` one (priority -100,
-    the factories' createFallbackKeys) made on first need of another algorithm."""
-    if key.algorithm.startswith("HS"):
+    the factories' createFallbackKeys) made on first need of another algorithm; likewise the encryption keys
+    ``rsa-enc-generated`` (RSA-OAEP) and ``aes-generated``."""
+    if key.algorithm == "AES":
+        provider = name = "aes-generated"
+        config = {PRIORITY.name: [str(key.priority)]}
+    elif key.use == "enc":
+        provider = name = "rsa-enc-generated"
+        config = {PRIORITY.name: [str(key.priority)], RS_ENC_ALGORITHM.name: [key.algorithm]}
+    elif key.algorithm.startswith("HS"):
         provider, name = "hmac-generated", f"hmac-generated-{key.algorithm.lower()}"
         config = {PRIORITY.name: [str(key.priority)], HS_ALGORITHM.name: [key.algorithm]}
     elif key.algorithm.startswith("ES"):

@@ -1,4 +1,4 @@
-"""Per-realm signing keys: RSA for access and ID tokens, HMAC for refresh tokens, JWKS.
+"""Per-realm keys: RSA for access and ID tokens, HMAC for refresh tokens, RSA-OAEP and AES to encrypt, JWKS.
 
 Keys live in the database; ``KeyRing`` caches the parsed key objects per process. Rotation adds
 a new active key and marks the old one passive, so tokens it signed still verify.
@@ -23,6 +23,10 @@ from doorkeep.model import RealmKey
 HMAC_ALG = "HS512"
 ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 _CURVES = {"ES256": ec.SECP256R1(), "ES384": ec.SECP384R1(), "ES512": ec.SECP521R1()}
+AES_ALG = "AES"  # Algorithm.AES: the realm's aes-generated key (KeyUse.ENC)
+RSA_ENC_ALG = "RSA-OAEP"  # the default algorithm of a realm's rsa-enc-generated key
+# DefaultKeyProviders.createProviders: rsa-generated, rsa-enc-generated, hmac-generated-hs512, aes-generated.
+DEFAULT_KEYS = ("RS256", RSA_ENC_ALG, HMAC_ALG, AES_ALG)
 
 
 def _b64u(data: bytes) -> str:
@@ -34,8 +38,8 @@ def _kid() -> str:
 
 
 def family(alg: str) -> str:
-    """Key material shared by algorithms: RSA keys serve RS* and PS*."""
-    if alg.startswith(("RS", "PS")):
+    """Key material shared by signature algorithms: RSA keys serve RS* and PS* (not RSA-OAEP)."""
+    if alg in ASYMMETRIC and alg.startswith(("RS", "PS")):
         return "RSA"
     return alg
 
@@ -45,8 +49,9 @@ def is_hmac(alg: str) -> bool:
 
 
 def generate(realm_id: str, alg: str, now: int, *, fallback: bool = False) -> RealmKey:
-    """A new active key for ``alg`` (RS256 also covers PS*/RS* families) in the component Keycloak gives it:
-    the realm's own (priority 100), or a ``fallback-{alg}`` one (priority -100) made on first need."""
+    """A new active key for ``alg`` (RS256 also covers PS*/RS* families; RSA-OAEP and AES are encryption keys) in
+    the component Keycloak gives it: the realm's own (priority 100), or a ``fallback-{alg}`` one (priority -100)
+    made on first need."""
     key = _generate(realm_id, alg, now)
     if fallback:
         key = dataclasses.replace(key, priority=-100)
@@ -56,8 +61,13 @@ def generate(realm_id: str, alg: str, now: int, *, fallback: bool = False) -> Re
 def _generate(realm_id: str, alg: str, now: int) -> RealmKey:
     if alg == HMAC_ALG:
         return RealmKey(_kid(), realm_id, HMAC_ALG, "sig", "active", None, _b64u(os.urandom(64)), now)
+    if alg == AES_ALG:  # GeneratedAesKeyProviderFactory: 16 bytes, a uuid as kid
+        return RealmKey(str(uuid.uuid4()), realm_id, AES_ALG, "enc", "active", None, _b64u(os.urandom(16)), now)
     private: Any
-    if family(alg) == "RSA":
+    use = "enc" if alg == RSA_ENC_ALG else "sig"
+    if alg == RSA_ENC_ALG:
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    elif family(alg) == "RSA":
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         alg = "RS256"
     elif alg in _CURVES:
@@ -72,7 +82,7 @@ def _generate(realm_id: str, alg: str, now: int) -> RealmKey:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-    return RealmKey(components.key_id(private.public_key()), realm_id, alg, "sig", "active", public, pem, now)
+    return RealmKey(components.key_id(private.public_key()), realm_id, alg, use, "active", public, pem, now)
 
 
 @dataclass(frozen=True)
@@ -92,8 +102,11 @@ class LoadedKey:
     not_after: int | None = None
     # The stored key it was loaded from (the JWKS takes its certificate from it).
     record: RealmKey | None = field(default=None, repr=False, compare=False)
+    use: str = "sig"  # "enc" for the realm's encryption keys (RSA-OAEP, ECDH, AES): they never sign
 
     def __post_init__(self) -> None:
+        if self.use == "enc":
+            return  # no JWS algorithm takes it
         if self.jws_signing is None:
             object.__setattr__(self, "jws_signing", jws.prepare(self.algorithm, self.signing))
         if self.jws_verifying is None:
@@ -104,9 +117,11 @@ class LoadedKey:
 
 def load(key: RealmKey) -> LoadedKey:
     pri, cid = key.priority, key.component_id
-    if is_hmac(key.algorithm):
+    if key.public_pem is None:  # a secret: HMAC, or AES
         secret = base64.urlsafe_b64decode(key.private + "=" * (-len(key.private) % 4))
-        return LoadedKey(key.kid, key.algorithm, key.status, secret, secret, priority=pri, component_id=cid)
+        return LoadedKey(
+            key.kid, key.algorithm, key.status, secret, secret, priority=pri, component_id=cid, use=key.use
+        )
     private = serialization.load_pem_private_key(key.private.encode(), password=None)
     public, expiry = private.public_key(), components.certificate_expiry(key)
     return LoadedKey(
@@ -119,6 +134,7 @@ def load(key: RealmKey) -> LoadedKey:
         component_id=cid,
         not_after=expiry,
         record=key,
+        use=key.use,
     )
 
 
@@ -128,20 +144,21 @@ def signs_at(key: LoadedKey, now: int) -> bool:
 
 
 def jwk(key: LoadedKey, alg: str | None = None, certificate: str | None = None) -> dict[str, Any]:
-    """The public JWK of an asymmetric key (never the private part), as Keycloak's JWKBuilder writes it: with the
-    key's certificate (base64 DER) as ``x5c`` and its SHA-1 and SHA-256 thumbprints when it has one."""
+    """The public JWK of an asymmetric key (never the private part), as Keycloak's JWKBuilder writes it (``use``
+    ``sig`` or ``enc``): with the key's certificate (base64 DER) as ``x5c`` and its SHA-1 and SHA-256 thumbprints
+    when it has one."""
     pub = key.verifying
     base: dict[str, Any] = {"kid": key.kid}
     if isinstance(pub, rsa.RSAPublicKey):
         numbers = pub.public_numbers()
         size = (numbers.n.bit_length() + 7) // 8
-        base.update(kty="RSA", alg=alg or key.algorithm, use="sig")
+        base.update(kty="RSA", alg=alg or key.algorithm, use=key.use)
         base.update(n=_b64u(numbers.n.to_bytes(size, "big")), e=_b64u(numbers.e.to_bytes(3, "big")))
     elif isinstance(pub, ec.EllipticCurvePublicKey):
         point = pub.public_numbers()
         size = (pub.curve.key_size + 7) // 8
         crv = {256: "P-256", 384: "P-384", 521: "P-521"}[pub.curve.key_size]
-        base.update(kty="EC", alg=alg or key.algorithm, use="sig", crv=crv)
+        base.update(kty="EC", alg=alg or key.algorithm, use=key.use, crv=crv)
         base.update(x=_b64u(point.x.to_bytes(size, "big")), y=_b64u(point.y.to_bytes(size, "big")))
     else:
         raise ValueError("not an asymmetric key")

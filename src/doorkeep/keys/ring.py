@@ -15,13 +15,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class RealmKeys:
-    by_kid: dict[str, LoadedKey] = field(default_factory=dict)
+    by_kid: dict[str, LoadedKey] = field(default_factory=dict)  # the keys that sign and verify
+    enc_by_kid: dict[str, LoadedKey] = field(default_factory=dict)  # the keys that encrypt and decrypt
     version: int | None = None  # the realm's config version when read (None: read outside a bound transaction)
     _active: dict[str, LoadedKey | None] = field(default_factory=dict, repr=False, compare=False)
     # The first moment (epoch seconds) an active key's certificate expires: the answers of ``active`` hold till then.
     _until: int | None = field(default=None, repr=False, compare=False)
 
     def add(self, key: LoadedKey) -> None:
+        if key.use == "enc":
+            self.enc_by_kid[key.kid] = key
+            return
         self.by_kid[key.kid] = key
         self._active.clear()
         ends = [k.not_after for k in self.by_kid.values() if k.not_after is not None and k.status == "active"]
@@ -40,6 +44,15 @@ class RealmKeys:
             return self._active[alg]
         found = self._active[alg] = self._rank(alg, now)
         return found
+
+    def encrypting(self, alg: str) -> LoadedKey | None:
+        """DefaultKeyManager.getActiveKey(realm, KeyUse.ENC, alg): the active encryption key of ``alg`` of the
+        highest priority (then the lowest component id)."""
+        ranked = sorted(
+            (k for k in self.enc_by_kid.values() if k.status == "active" and k.algorithm == alg),
+            key=lambda k: (-k.priority, k.component_id),
+        )
+        return ranked[0] if ranked else None
 
     def _rank(self, alg: str, now: int) -> LoadedKey | None:
         ranked = sorted(
@@ -72,7 +85,8 @@ class KeyRing:
     async def _load(self, tx: Tx, realm_id: str) -> RealmKeys:
         """Re-read the realm's key rows; parse only keys not parsed before (a PEM parse costs milliseconds,
         and a token with an unknown ``kid`` must not make every request pay it again)."""
-        known = self._realms.get(realm_id, RealmKeys()).by_kid
+        before = self._realms.get(realm_id, RealmKeys())
+        known = {**before.by_kid, **before.enc_by_kid}
         loaded = RealmKeys(version=tx.config.version_of(realm_id))
         for row in await tx.keys.list(realm_id):
             if row.status == "disabled":
@@ -111,6 +125,28 @@ class KeyRing:
         key = realm_keys.active(alg, now)
         return key if key is not None and key.algorithm == alg else None
 
+    async def encryption_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey:
+        """The realm's active encryption key of ``alg`` (AES, RSA-OAEP), a ``fallback-{alg}`` one made on first
+        need as Keycloak's createFallbackKeys does."""
+        realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
+        key = realm_keys.encrypting(alg)
+        if key is None:
+            realm_keys = await self._load(tx, realm_id)
+            key = realm_keys.encrypting(alg)
+        if key is None:
+            new = material.generate(realm_id, alg, now, fallback=True)
+            await tx.keys.add(new)
+            key = material.load(new)
+            realm_keys.add(key)
+        return key
+
+    async def decryption_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
+        """The realm's encryption key ``kid`` (active or passive), to decrypt what was encrypted to it."""
+        realm_keys = self._kept(tx, realm_id)
+        if realm_keys is None or kid not in realm_keys.enc_by_kid:
+            realm_keys = await self._load(tx, realm_id)
+        return realm_keys.enc_by_kid.get(kid)
+
     async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
         realm_keys = self._kept(tx, realm_id)
         if realm_keys is None or kid not in realm_keys.by_kid:
@@ -118,8 +154,10 @@ class KeyRing:
         return realm_keys.by_kid.get(kid)
 
     async def public_keys(self, tx: Tx, realm_id: str) -> list[LoadedKey]:
+        """The realm's enabled asymmetric keys, signing ones then encrypting ones (the JWKS)."""
         realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
-        return [k for k in realm_keys.by_kid.values() if not material.is_hmac(k.algorithm)]
+        every = [*realm_keys.by_kid.values(), *realm_keys.enc_by_kid.values()]
+        return [k for k in every if not isinstance(k.verifying, bytes)]
 
     def forget(self, realm_id: str) -> None:
         self._realms.pop(realm_id, None)

@@ -4,7 +4,8 @@ whose authentication session is gone (expired, or its AUTH_SESSION_ID cookie los
 Its content is a JWT of the INTERNAL category (HS512 with the realm's active HMAC key, ``kid`` in its header)
 holding ``cid`` (the client), ``pty`` (the protocol), ``ruri`` (the redirect URI), ``act`` (the action) and
 ``notes``, the authentication session's client notes under Keycloak's names (``response_type``, ``state``,
-``scope``…). That JWT is encrypted as a compact JWE (``keys.jwe_direct``) so the browser cannot read the request.
+``scope``…). That JWT is encrypted as a compact JWE (``keys.jwe_direct``, alg dir, A128CBC-HS256) with the realm's
+active AES key and its active HMAC key, as Keycloak's encodeAndEncrypt does, so the browser cannot read the request.
 Nothing secret is kept: a client's ``client_secret`` or ``client_assertion`` never reaches the login's request.
 
 Reading it, as RestartLoginCookie.decryptAndDecode: the JWE; failing that, a cookie of an older Keycloak (3.1 to
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from jwt.exceptions import InvalidTokenError
 
 from doorkeep.keys import jwe_direct, jws
-from doorkeep.keys.material import HMAC_ALG
+from doorkeep.keys.material import AES_ALG, HMAC_ALG
 from doorkeep.oauth import response_types
 from doorkeep.oauth.auth_request import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import AccountDeleted, AccountUpdated, DeviceDone, Done, Failed, Refused
@@ -132,16 +133,19 @@ def _json(cookie: RestartCookie) -> dict[str, Any]:
 
 
 async def encode(tx: Tx, keyring: KeyRing, realm_id: str, cookie: RestartCookie, now: int) -> str:
-    """``encodeAndEncrypt``: the cookie's JWT signed (HS512), then encrypted under the same realm HMAC key."""
+    """``encodeAndEncrypt``: the cookie's JWT signed (HS512), then encrypted with the realm's AES key (a
+    ``fallback-AES`` one made on first need), its tag made with the HMAC key."""
     key = await keyring.signing_key(tx, realm_id, HMAC_ALG, now)
+    aes = await keyring.encryption_key(tx, realm_id, AES_ALG, now)
     signed = sign(key, _json(cookie), HMAC_ALG)
-    return jwe_direct.encrypt(jwe_direct.content_key(key.signing), signed.encode())
+    return jwe_direct.encrypt(aes.signing, key.signing, signed.encode())
 
 
 async def decode(tx: Tx, keyring: KeyRing, realm_id: str, value: str, now: int) -> RestartCookie | None:
     """``decryptAndDecode``: the cookie, or None when no key of the realm vouches for it."""
     key = await keyring.signing_key(tx, realm_id, HMAC_ALG, now)
-    inner = jwe_direct.decrypt(jwe_direct.content_key(key.signing), value)
+    aes = await keyring.encryption_key(tx, realm_id, AES_ALG, now)
+    inner = jwe_direct.decrypt(aes.signing, key.signing, value)
     try:
         token = inner.decode() if inner is not None else value  # else perhaps the cookie of an older version
     except UnicodeDecodeError:

@@ -86,7 +86,7 @@ async def create_realm(tx: Tx, name: str, now: int, **settings: Any) -> Realm:
     registration policies."""
     realm = frozen_user_action_lifespan(Realm(id=settings.pop("id", None) or new_id(), name=name, **settings))
     await tx.realms.create(realm)
-    for alg in ("RS256", material.HMAC_ALG):
+    for alg in material.DEFAULT_KEYS:
         await tx.keys.add(material.generate(realm.id, alg, now))
     for policy in policy_components.defaults(realm.id):
         await tx.registration_policies.add(policy)

@@ -116,7 +116,7 @@ class _Writer:
                 await self.tx.keys.add(key)
                 made += 1
         if not made:
-            for alg in ("RS256", material.HMAC_ALG):
+            for alg in material.DEFAULT_KEYS:
                 await self.tx.keys.add(material.generate(self.realm.id, alg, self.now))
 
     async def _registration_policies(self) -> None:

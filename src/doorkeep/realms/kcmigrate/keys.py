@@ -2,7 +2,9 @@
 
 Keycloak stores an RSA key as base64 DER (``privateKey`` PKCS#8, ``certificate`` X.509) and names
 it by ``base64url(sha256(SubjectPublicKeyInfo))``; an HMAC key as a base64url ``secret`` with its own
-``kid``. Keeping the material and the ``kid`` is what lets tokens Keycloak signed verify here. Each key
+``kid``; its encryption keys likewise (``rsa-enc-generated`` RSA-OAEP keys, ``aes-generated`` secrets,
+``ecdh-generated`` keys as base64 DER ``ecdhPrivateKey``). Keeping the material and the ``kid`` is what lets
+tokens Keycloak signed verify here, and what was encrypted to the realm decrypt. Each key
 keeps its component (id, name, provider, declared config), so ``/components`` and ``/keys`` show what
 Keycloak showed; as in Keycloak, the highest-priority enabled, active key of an algorithm signs
 (keys/ring.py) and the other active ones stay active.
@@ -23,14 +25,11 @@ from doorkeep.keys import components, material
 from doorkeep.model import RealmKey
 from doorkeep.realms.kcmigrate.report import Report
 
-_RSA = {"rsa-generated", "rsa", "java-keystore"}
+_RSA = {"rsa-generated", "rsa", "java-keystore", "rsa-enc-generated"}
 _HMAC = {"hmac-generated"}
 # An HS256 key of a realm older than Keycloak 19 still verifies the offline tokens it signed; HS512 signs new ones.
 _HMAC_ALGS = {"HS256", "HS384", "HS512"}
-_NOT_USED = {
-    "aes-generated": "Doorkeep encrypts no tokens, so the AES key has no use here",
-    "rsa-enc-generated": "Doorkeep encrypts no tokens (RSA-OAEP keys have no use here)",
-}
+_ECDH_ALGS = {"ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW"}
 
 
 def _b64u(data: bytes) -> str:
@@ -56,7 +55,15 @@ def realm_keys(
         priority = int(_first(cfg, "priority", "0") or 0)
         status = "active" if _first(cfg, "active", "true") == "true" else "passive"
         if provider in _RSA and _first(cfg, "privateKey"):
-            key = _rsa(realm_id, cfg, status, now, priority)
+            key = _rsa(realm_id, cfg, status, now, priority, provider)
+        elif provider == "aes-generated" and _first(cfg, "secret"):
+            secret = _first(cfg, "secret")
+            key = RealmKey(_first(cfg, "kid"), realm_id, "AES", "enc", status, None, secret, now, priority)
+        elif provider == "ecdh-generated" and _first(cfg, "ecdhPrivateKey"):
+            key = _ecdh(realm_id, cfg, status, now, priority)
+            if key.algorithm not in _ECDH_ALGS:
+                report.cannot(f"key '{comp['name']}' ({key.algorithm})", "not an ECDH algorithm Keycloak offers")
+                continue
         elif provider in _HMAC and _first(cfg, "secret"):
             key = RealmKey(
                 _first(cfg, "kid"),
@@ -73,7 +80,7 @@ def realm_keys(
                 report.cannot(f"key '{comp['name']}' ({key.algorithm})", "not an HMAC algorithm Keycloak offers")
                 continue
         else:
-            why = _NOT_USED.get(provider, "Doorkeep does not support this key provider")
+            why = "Doorkeep does not support this key provider"
             report.cannot(f"key '{comp['name']}' ({provider})", why)
             continue
         found.append((priority, _component(key, comp, cfg)))
@@ -95,8 +102,29 @@ def _component(key: RealmKey, comp: dict[str, Any], cfg: dict[str, list[str]]) -
     )
 
 
-def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int) -> RealmKey:
-    der = base64.b64decode(_first(cfg, "privateKey"))
+def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int, provider: str) -> RealmKey:
+    enc = provider == "rsa-enc-generated"
+    algorithm = _first(cfg, "algorithm", "RSA-OAEP" if enc else "RS256")
+    return _pair(realm_id, _first(cfg, "privateKey"), cfg, algorithm, "enc" if enc else "sig", status, now, priority)
+
+
+def _ecdh(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int) -> RealmKey:
+    algorithm = _first(cfg, "ecdhAlgorithm", "ECDH-ES")
+    return _pair(realm_id, _first(cfg, "ecdhPrivateKey"), cfg, algorithm, "enc", status, now, priority)
+
+
+def _pair(
+    realm_id: str,
+    b64_der: str,
+    cfg: dict[str, list[str]],
+    algorithm: str,
+    use: str,
+    status: str,
+    now: int,
+    priority: int,
+) -> RealmKey:
+    """A key pair from its base64 DER private key, named by Keycloak's kid (the stored one, else KeyUtils')."""
+    der = base64.b64decode(b64_der)
     private: Any = serialization.load_der_private_key(der, password=None)
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -110,5 +138,4 @@ def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priori
         .decode()
     )
     kid = _first(cfg, "kid") or _b64u(hashlib.sha256(spki).digest())
-    algorithm = _first(cfg, "algorithm", "RS256")
-    return RealmKey(kid, realm_id, algorithm, "sig", status, public, pem, now, priority)
+    return RealmKey(kid, realm_id, algorithm, use, status, public, pem, now, priority)
