@@ -9,15 +9,10 @@ for a bad priority, enabled, active, private key or certificate, an expired cert
 Beyond the Java assertions: the imported key of the highest priority signs the next access token, and once
 its certificate has expired another key signs while the tokens it signed still verify.
 
-Not ported, with the reason:
-
-* ``privateKeyOnlyForEnc``, ``keyAndCertificateForEnc``, ``invalidPriorityForEnc``, ``invalidEnabledForEnc``,
-  ``invalidActiveForEnc``, ``invalidPrivateKeyForEnc``, ``invalidCertificateForEnc``: the same scenarios on
-  ``rsa-enc``, an imported encryption key. Doorkeep encrypts no tokens and decrypts no JWE, so it keeps no
-  encryption keys (the generated-RSA port checks the 400 that provider gets).
-* ``invalidExpiredCertificate`` runs on ``rsa`` instead of ``rsa-enc`` (the reason above); both share
-  AbstractImportedRsaKeyProviderFactory's validation. Its key and certificate, SAML test constants in Java, are
-  a key pair made here with a certificate that expired a day ago.
+The ``*ForEnc`` methods run the same scenarios on ``rsa-enc`` (ImportedRsaEncKeyProviderFactory: use ENC,
+RSA-OAEP by default); an encryption key never signs, so there the token check is that it does not.
+``invalidExpiredCertificate`` runs on ``rsa-enc`` as in Java; its key and certificate, SAML test constants in
+Java, are a key pair made here with a certificate that expired a day ago. Every Java @Test is ported.
 """
 
 from __future__ import annotations
@@ -49,6 +44,9 @@ from wire_env import Env
 pytestmark = pytest.mark.anyio
 
 PROVIDER = "rsa"  # ImportedRsaKeyProviderFactory.ID
+ENC_PROVIDER = "rsa-enc"  # ImportedRsaEncKeyProviderFactory.ID
+BOTH = [pytest.param(PROVIDER, id="ForSig"), pytest.param(ENC_PROVIDER, id="ForEnc")]
+USE = {PROVIDER: ("SIG", "RS256"), ENC_PROVIDER: ("ENC", "RSA-OAEP")}
 
 
 def _pair() -> rsa.RSAPrivateKey:
@@ -99,10 +97,18 @@ def _certified_key(encoded: str) -> str:
     return base64.b64encode(der).decode()
 
 
-async def test_private_key_only_for_sig(realm: Env) -> None:
+async def _signs_only_if_sig(realm: Env, provider: str, kid: str) -> None:
+    signed = header(await access_token(realm))["kid"]
+    assert (signed == kid) == (provider == PROVIDER)
+
+
+@pytest.mark.parametrize("provider", BOTH)
+async def test_private_key_only(realm: Env, provider: str) -> None:
+    """``privateKeyOnlyForSig``, ``privateKeyOnlyForEnc``."""
+    use, algorithm = USE[provider]
     priority = realm.clock.now_ms()
     private = _pair()
-    body = await rep(realm, "valid", PROVIDER, {"privateKey": _encode_key(private), "priority": str(priority)})
+    body = await rep(realm, "valid", provider, {"privateKey": _encode_key(private), "priority": str(priority)})
     component_id = await created_id(realm, body)
 
     created = (await component(realm, component_id))["config"]
@@ -110,7 +116,7 @@ async def test_private_key_only_for_sig(realm: Env) -> None:
     assert _certified_key(created["certificate"][0]) == _encode_public(private)  # the self-signed one
 
     keys = await metadata(realm)
-    assert keys["active"]["RS256"] == _kid(private)
+    assert keys["active"][algorithm] == _kid(private)
     key = keys["keys"][0]
     assert (key["providerId"], key["type"], key["providerPriority"], key["kid"]) == (
         component_id,
@@ -120,59 +126,77 @@ async def test_private_key_only_for_sig(realm: Env) -> None:
     )
     assert key["publicKey"] == _encode_public(private)
     assert _certified_key(key["certificate"]) == _encode_public(private)
-    assert key["use"] == "SIG"
-    assert header(await access_token(realm))["kid"] == _kid(private)
+    assert (key["use"], key["algorithm"]) == (use, algorithm)
+    await _signs_only_if_sig(realm, provider, _kid(private))
 
 
-async def test_key_and_certificate_for_sig(realm: Env) -> None:
+@pytest.mark.parametrize("provider", BOTH)
+async def test_key_and_certificate(realm: Env, provider: str) -> None:
+    """``keyAndCertificateForSig``, ``keyAndCertificateForEnc``."""
     priority = realm.clock.now_ms()
     private = _pair()
     now = realm.clock.now()
     certificate = _certificate(private, now - 60, now + 365 * 86400)
     config = {"privateKey": _encode_key(private), "certificate": certificate, "priority": str(priority)}
-    component_id = await created_id(realm, await rep(realm, "valid", PROVIDER, config))
+    component_id = await created_id(realm, await rep(realm, "valid", provider, config))
     created = (await component(realm, component_id))["config"]
     assert created["privateKey"] == [SECRET_VALUE] and created["certificate"] == [certificate]
     key = (await metadata(realm))["keys"][0]
-    assert key["certificate"] == certificate and key["use"] == "SIG"
+    assert key["certificate"] == certificate and key["use"] == USE[provider][0]
+    if provider == ENC_PROVIDER:  # the JWKS publishes the encryption key with its certificate
+        jwks = (await realm.http.get(token_url("test", "certs"))).json()["keys"]
+        published = next(k for k in jwks if k["kid"] == _kid(private))
+        assert (published["use"], published["alg"], published["x5c"]) == ("enc", "RSA-OAEP", [certificate])
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "message"),
+    ("provider", "name", "value", "message"),
     [
-        pytest.param("priority", "invalid", "'Priority' should be a number", id="invalidPriorityForSig"),
-        pytest.param("enabled", "invalid", "'Enabled' should be 'true' or 'false'", id="invalidEnabledForSig"),
-        pytest.param("active", "invalid", "'Active' should be 'true' or 'false'", id="invalidActiveForSig"),
+        pytest.param(p, "priority", "invalid", "'Priority' should be a number", id=f"invalidPriorityFor{u}")
+        for p, u in ((PROVIDER, "Sig"), (ENC_PROVIDER, "Enc"))
+    ]
+    + [
+        pytest.param(p, "enabled", "invalid", "'Enabled' should be 'true' or 'false'", id=f"invalidEnabledFor{u}")
+        for p, u in ((PROVIDER, "Sig"), (ENC_PROVIDER, "Enc"))
+    ]
+    + [
+        pytest.param(p, "active", "invalid", "'Active' should be 'true' or 'false'", id=f"invalidActiveFor{u}")
+        for p, u in ((PROVIDER, "Sig"), (ENC_PROVIDER, "Enc"))
     ],
 )
-async def test_invalid_switch_for_sig(realm: Env, name: str, value: str, message: str) -> None:
-    """``invalidPriorityForSig``, ``invalidEnabledForSig``, ``invalidActiveForSig``."""
-    body = await rep(realm, "invalid", PROVIDER, {"privateKey": _encode_key(_pair()), name: value})
+async def test_invalid_switch(realm: Env, provider: str, name: str, value: str, message: str) -> None:
+    """``invalidPriorityFor*``, ``invalidEnabledFor*``, ``invalidActiveFor*``."""
+    body = await rep(realm, "invalid", provider, {"privateKey": _encode_key(_pair()), name: value})
     assert_error(await add(realm, body), message)
 
 
-async def test_invalid_private_key_for_sig(realm: Env) -> None:
+@pytest.mark.parametrize("provider", BOTH)
+async def test_invalid_private_key(realm: Env, provider: str) -> None:
+    """``invalidPrivateKeyForSig``, ``invalidPrivateKeyForEnc``."""
     private = _pair()
-    assert_error(await add(realm, await rep(realm, "invalid", PROVIDER)), "'Private RSA Key' is required")
-    body = await rep(realm, "invalid", PROVIDER, {"privateKey": "nonsense"})
+    assert_error(await add(realm, await rep(realm, "invalid", provider)), "'Private RSA Key' is required")
+    body = await rep(realm, "invalid", provider, {"privateKey": "nonsense"})
     assert_error(await add(realm, body), "Failed to decode private key")
-    body = await rep(realm, "invalid", PROVIDER, {"privateKey": _encode_public(private)})
+    body = await rep(realm, "invalid", provider, {"privateKey": _encode_public(private)})
     assert_error(await add(realm, body), "Failed to decode private key")
 
 
-async def test_invalid_certificate_for_sig(realm: Env) -> None:
+@pytest.mark.parametrize("provider", BOTH)
+async def test_invalid_certificate(realm: Env, provider: str) -> None:
+    """``invalidCertificateForSig``, ``invalidCertificateForEnc``."""
     private, now = _pair(), realm.clock.now()
     other = _certificate(_pair(), now - 60, now + 86400)
-    body = await rep(realm, "invalid", PROVIDER, {"privateKey": _encode_key(private), "certificate": "nonsense"})
+    body = await rep(realm, "invalid", provider, {"privateKey": _encode_key(private), "certificate": "nonsense"})
     assert_error(await add(realm, body), "Failed to decode certificate")
-    body = await rep(realm, "invalid", PROVIDER, {"privateKey": _encode_key(private), "certificate": other})
+    body = await rep(realm, "invalid", provider, {"privateKey": _encode_key(private), "certificate": other})
     assert_error(await add(realm, body), "Certificate does not match private key")
 
 
 async def test_invalid_expired_certificate(realm: Env) -> None:
+    """``invalidExpiredCertificate``, on ``rsa-enc`` as in Java."""
     private, now = _pair(), realm.clock.now()
     expired = _certificate(private, now - 30 * 86400, now - 86400)
-    body = await rep(realm, "invalid", PROVIDER, {"privateKey": _encode_key(private), "certificate": expired})
+    body = await rep(realm, "invalid", ENC_PROVIDER, {"privateKey": _encode_key(private), "certificate": expired})
     assert_error(await add(realm, body), "Certificate is not valid")
     listed = await realm.http.get("/admin/realms/test/components", headers=await realm.admin_headers())
     assert "invalid" not in {c["name"] for c in listed.json()}

@@ -53,7 +53,7 @@ async def update(tx: Tx, realm: Realm, old: RealmKey, rep: Mapping[str, Any], no
     """ComponentResource.updateComponent: ``rep`` merged into ``old`` (RepresentationToModel.updateComponent)."""
     provider_id = str(rep.get("providerId") or old.provider_id)
     config = kc.merge(old.config, rep.get("config"), provider_id)
-    if provider_id == "rsa" and config.get("privateKey") in (None, [kc.SECRET_VALUE]):
+    if provider_id in kc.IMPORTED and config.get("privateKey") in (None, [kc.SECRET_VALUE]):
         config["privateKey"] = [old.private]  # the key kept behind the mask
     key = kc.build(
         {**rep, "providerId": provider_id},

@@ -112,7 +112,7 @@ def _ec_certificate(key: RealmKey) -> bool:
 
 
 def _certificate(key: RealmKey, realm_name: str) -> tuple[str, int]:
-    listed = key.config.get("certificate") if key.provider_id == "rsa" else None
+    listed = key.config.get("certificate") if key.provider_id in ("rsa", "rsa-enc") else None
     given = listed[0] if listed else None
     if given is None:
         return certificate(key.kid, key.private, realm_name, key.created)

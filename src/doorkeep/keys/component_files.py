@@ -23,6 +23,7 @@ from doorkeep.keys.components import (
     ECDH_CURVE,
     ENCRYPTING,
     HS_ALGORITHM,
+    IMPORTED,
     PRIVATE_KEY,
     PROPERTIES,
     RS_ALGORITHM,
@@ -49,7 +50,7 @@ def export(key: RealmKey) -> dict[str, Any]:
     config = {k: list(v) for k, v in key.config.items()}
     if key.public_pem is not None and key.kid != key_id(private_of(key).public_key()):
         config["kid"] = [key.kid]  # a kid Doorkeep made before it named keys as Keycloak does: kept on import
-    if key.provider_id in ("rsa-generated", "rsa", "rsa-enc-generated"):
+    if key.provider_id in ("rsa-generated", "rsa", "rsa-enc-generated", "rsa-enc"):
         config[PRIVATE_KEY.name] = [der_b64(private_of(key))]
     elif key.provider_id in ("hmac-generated", "aes-generated"):
         config.update(kid=[key.kid], secret=[key.private])
@@ -100,7 +101,7 @@ def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, componen
     )
     held = _held(provider_id, given, base)
     if held is None:
-        if provider_id == "rsa":
+        if provider_id in IMPORTED:
             config[PRIVATE_KEY.name] = given.get(PRIVATE_KEY.name, [])
         return build(rep, config, realm_id=realm_id, realm_name=realm_name, component_id=component_id, now=now)
     return with_config(held, held.config)
@@ -132,10 +133,10 @@ def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> R
         else:
             algorithm, config = signing, {**base.config, CURVE.name: [curve[signing]]}
     else:
-        default = "RSA-OAEP" if provider_id == "rsa-enc-generated" else "RS256"
+        default = "RSA-OAEP" if provider_id in ("rsa-enc-generated", "rsa-enc") else "RS256"
         algorithm = first(given, RS_ALGORITHM.name) or default
         config = dict(base.config)
-        if provider_id == "rsa":
+        if provider_id in IMPORTED:
             config[PRIVATE_KEY.name] = [SECRET_VALUE]
     kid = first(given, "kid") or key_id(private.public_key())  # a kid of Doorkeep's own is kept
     return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)

@@ -85,11 +85,14 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
     "ecdsa-generated": (*_COMMON, CURVE, EC_CERTIFICATE),
     "hmac-generated": (*_COMMON, SECRET_SIZE, HS_ALGORITHM),
     "rsa-enc-generated": (*_COMMON, KEY_SIZE, RS_ENC_ALGORITHM),
+    "rsa-enc": (*_COMMON, PRIVATE_KEY, CERTIFICATE, RS_ENC_ALGORITHM),
     "aes-generated": (*_COMMON, AES_SECRET_SIZE),
     "ecdh-generated": (*_COMMON, ECDH_CURVE, ECDH_ALGORITHM),
 }
 # The providers whose key encrypts (KeyUse.ENC); the others sign.
-ENCRYPTING = frozenset({"rsa-enc-generated", "aes-generated", "ecdh-generated"})
+ENCRYPTING = frozenset({"rsa-enc-generated", "rsa-enc", "aes-generated", "ecdh-generated"})
+# The providers given a private key and perhaps a certificate (ImportedRsaKeyProviderFactory, ImportedRsaEnc…).
+IMPORTED = frozenset({"rsa", "rsa-enc"})
 # Keycloak providers Doorkeep does not run: a key store file on the server's disk (java-keystore), and EdDSA
 # keys (eddsa-generated), which nothing in Doorkeep signs with yet.
 NOT_SUPPORTED = frozenset({"java-keystore", "eddsa-generated"})
@@ -278,7 +281,7 @@ def _rsa_generated(base: RealmKey, config: dict[str, list[str]], stored: RealmKe
 
 def certificate_expiry(key: RealmKey) -> int | None:
     """The end of validity (epoch seconds) of an imported ``rsa`` key's certificate; None for other keys."""
-    listed = key.config.get(CERTIFICATE.name) if key.provider_id == "rsa" else None
+    listed = key.config.get(CERTIFICATE.name) if key.provider_id in IMPORTED else None
     if not listed:
         return None
     try:
@@ -319,7 +322,7 @@ def _rsa_imported(base: RealmKey, config: dict[str, list[str]], realm_name: str,
         config[CERTIFICATE.name] = [self_signed(private, realm_name, base.created)]
     public, pem = pem_pair(private)
     config[PRIVATE_KEY.name] = [SECRET_VALUE]  # the key itself is kept in the row's ``private``, not here
-    algorithm = first(config, RS_ALGORITHM.name) or "RS256"
+    algorithm = first(config, RS_ALGORITHM.name) or ("RSA-OAEP" if base.use == "enc" else "RS256")
     kid = key_id(private.public_key())
     return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)
 
@@ -413,7 +416,7 @@ def build(
     )
     if provider_id in ("rsa-generated", "rsa-enc-generated"):
         made = _rsa_generated(base, config, stored)
-    elif provider_id == "rsa":
+    elif provider_id in IMPORTED:
         made = _rsa_imported(base, config, realm_name, now)
     elif provider_id in ("ecdsa-generated", "ecdh-generated"):
         made = _ecdsa(base, config, stored)

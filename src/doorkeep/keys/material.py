@@ -49,7 +49,7 @@ def is_hmac(alg: str) -> bool:
 
 
 def generate(realm_id: str, alg: str, now: int, *, fallback: bool = False) -> RealmKey:
-    """A new active key for ``alg`` (RS256 also covers PS*/RS* families; RSA-OAEP and AES are encryption keys) in
+    """A new active key for ``alg`` (RSA-OAEP and AES are encryption keys) in
     the component Keycloak gives it: the realm's own (priority 100), or a ``fallback-{alg}`` one (priority -100)
     made on first need."""
     key = _generate(realm_id, alg, now)
@@ -65,11 +65,8 @@ def _generate(realm_id: str, alg: str, now: int) -> RealmKey:
         return RealmKey(str(uuid.uuid4()), realm_id, AES_ALG, "enc", "active", None, _b64u(os.urandom(16)), now)
     private: Any
     use = "enc" if alg == RSA_ENC_ALG else "sig"
-    if alg == RSA_ENC_ALG:
+    if alg == RSA_ENC_ALG or family(alg) == "RSA":  # an rsa-(enc-)generated key whose ``algorithm`` is ``alg``
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    elif family(alg) == "RSA":
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        alg = "RS256"
     elif alg in _CURVES:
         private = ec.generate_private_key(_CURVES[alg])
     else:

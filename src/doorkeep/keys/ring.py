@@ -33,9 +33,10 @@ class RealmKeys:
 
     def active(self, alg: str, now: int) -> LoadedKey | None:
         """DefaultKeyManager.getActiveKey: the active key of ``alg`` of the highest priority (then the lowest
-        component id). Without one, an active key of its family signs (an RSA key serves every RS*/PS*).
-        Worked out once per algorithm: every token of the realm asks (issue #8); ``add`` forgets it, and so does
-        the expiry of an imported key's certificate (that key turns passive)."""
+        component id). Only a key of exactly ``alg`` (DefaultKeyManager.matches: an RS256 key does not sign PS256;
+        without one, ``signing_key`` makes a ``fallback-{alg}`` key). Worked out once per algorithm: every token of
+        the realm asks (issue #8); ``add`` forgets it, and so does the expiry of an imported key's certificate (that
+        key turns passive)."""
         if self._until is not None and now > self._until:
             self._active.clear()
             ends = [k.not_after for k in self.by_kid.values() if k.not_after is not None and k.not_after >= now]
@@ -58,11 +59,7 @@ class RealmKeys:
         ranked = sorted(
             (k for k in self.by_kid.values() if material.signs_at(k, now)), key=lambda k: (-k.priority, k.component_id)
         )
-        exact = next((k for k in ranked if k.algorithm == alg), None)
-        if exact is not None:
-            return exact
-        fam = material.family(alg)
-        return next((k for k in ranked if material.family(k.algorithm) == fam), None)
+        return next((k for k in ranked if k.algorithm == alg), None)
 
 
 class KeyRing:

@@ -136,8 +136,9 @@ class _Writer:
         return True if await self.tx.registration_policies.id_taken(policy_id) else None
 
     async def _fresh_key(self, rep: dict[str, Any], component_id: str) -> RealmKey | None:
-        """The provider generated anew without the file's key material; None for an imported ``rsa`` key."""
-        if rep.get("providerId") == "rsa":
+        """The provider generated anew without the file's key material; None for an imported ``rsa``/``rsa-enc``
+        key."""
+        if rep.get("providerId") in components.IMPORTED:
             return None
         declared = {p.name for p in components.PROPERTIES[str(rep.get("providerId"))]}
         config = {k: v for k, v in components.clean(rep.get("config")).items() if k in declared}

@@ -25,7 +25,7 @@ from doorkeep.keys import components, material
 from doorkeep.model import RealmKey
 from doorkeep.realms.kcmigrate.report import Report
 
-_RSA = {"rsa-generated", "rsa", "java-keystore", "rsa-enc-generated"}
+_RSA = {"rsa-generated", "rsa", "java-keystore", "rsa-enc-generated", "rsa-enc"}
 _HMAC = {"hmac-generated"}
 # An HS256 key of a realm older than Keycloak 19 still verifies the offline tokens it signed; HS512 signs new ones.
 _HMAC_ALGS = {"HS256", "HS384", "HS512"}
@@ -103,7 +103,7 @@ def _component(key: RealmKey, comp: dict[str, Any], cfg: dict[str, list[str]]) -
 
 
 def _rsa(realm_id: str, cfg: dict[str, list[str]], status: str, now: int, priority: int, provider: str) -> RealmKey:
-    enc = provider == "rsa-enc-generated"
+    enc = provider in ("rsa-enc-generated", "rsa-enc")
     algorithm = _first(cfg, "algorithm", "RSA-OAEP" if enc else "RS256")
     return _pair(realm_id, _first(cfg, "privateKey"), cfg, algorithm, "enc" if enc else "sig", status, now, priority)
 
