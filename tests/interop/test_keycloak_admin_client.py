@@ -102,7 +102,12 @@ def test_keycloak_admin_client_administers_offline_access_end_to_end(
     imported = out["partialImport"]["value"]
     assert (imported["added"], imported["skipped"]) == (1, 1)
     assert {(r["action"], r["resourceName"]) for r in imported["results"]} == {("SKIPPED", "nora"), ("ADDED", "nick")}
-    assert out["findKeyProviders"]["value"] == ["hmac-generated-hs512", "rsa-generated"]
+    assert out["findKeyProviders"]["value"] == [
+        "aes-generated",
+        "hmac-generated-hs512",
+        "rsa-enc-generated",
+        "rsa-generated",
+    ]  # DefaultKeyProviders' four
     assert set(out["createKeyProvider"]["value"]) == {"id"}  # read from the Location header
     assert out["activeAfterCreate"]["value"] == ["ACTIVE"]
     assert out["findOneKeyProvider"]["value"] == {"priority": ["500"], "active": ["false"]}

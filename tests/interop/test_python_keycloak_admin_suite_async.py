@@ -221,8 +221,8 @@ async def test_a_get_client_installation_provider(suite_admin: KeycloakAdmin, su
 async def test_a_keys(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
     await suite_admin.a_change_current_realm(suite_realm)
     keys = await suite_admin.a_get_keys()
-    # Keycloak 26 also has AES and RSA-OAEP keys, which Doorkeep lacks (see test_keys).
-    assert {"HS512", "RS256"} <= set(keys["active"]) == {k["algorithm"] for k in keys["keys"]}
+    # Keycloak 26's four keys, the AES and RSA-OAEP encryption keys among them (see test_keys).
+    assert {"AES", "HS512", "RS256", "RSA-OAEP"} == set(keys["active"]) == {k["algorithm"] for k in keys["keys"]}
 
 
 async def test_a_admin_events(suite_admin: KeycloakAdmin, suite_realm: str) -> None:

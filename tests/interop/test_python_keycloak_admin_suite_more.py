@@ -474,11 +474,9 @@ def test_client_scopes(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
 def test_keys(suite_admin: KeycloakAdmin, suite_realm: str) -> None:
     suite_admin.change_current_realm(suite_realm)
     keys = suite_admin.get_keys()
-    # Keycloak 26 generates four keys per realm: RS256, HS512, AES and RSA-OAEP. Doorkeep signs with the first
-    # two and has no encryption keys (AES, RSA-OAEP) yet; upstream's whole-set equality is left for then.
-    assert {"HS512", "RS256"} <= set(keys["active"])
-    assert {"HS512", "RS256"} <= {k["algorithm"] for k in keys["keys"]}
-    assert set(keys["active"]) == {k["algorithm"] for k in keys["keys"]}
+    # Keycloak 26 generates four keys per realm: RS256, HS512, AES and RSA-OAEP (upstream's whole-set equality).
+    assert set(keys["active"]) == {"AES", "HS512", "RS256", "RSA-OAEP"}
+    assert {k["algorithm"] for k in keys["keys"]} == {"AES", "HS512", "RS256", "RSA-OAEP"}
 
 
 def test_admin_events(suite_admin: KeycloakAdmin, suite_realm: str) -> None:

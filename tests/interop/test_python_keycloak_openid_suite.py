@@ -446,7 +446,7 @@ async def test_a_logout(server: DoorkeepProcess, a_oid_with_credentials: Credent
 
 @pytest.mark.anyio
 async def test_a_certs(a_oid: KeycloakOpenID) -> None:
-    assert len((await a_oid.a_certs())["keys"]) == 1  # as test_certs: no encryption key
+    assert len((await a_oid.a_certs())["keys"]) == 2  # as test_certs: the signing key and the RSA-OAEP one
 
 
 @pytest.mark.anyio
