@@ -177,6 +177,29 @@ async def test_restart_cookie(kc: Env) -> None:
     assert notes["redirect_uri"] == REDIRECT  # REDIRECT_URI_PARAM: the request sent it
 
 
+async def test_an_aes_key_larger_than_aes_takes_encrypts_with_its_first_16_bytes(kc: Env) -> None:
+    """aes-generated accepts secretSize 64 (the shared Secret size list); Keycloak's login then fails on the
+    key's length, Doorkeep's encrypts KC_RESTART with the key's first 16 bytes and reads it back."""
+    big = {
+        "name": "aes-64",
+        "parentId": (await get(kc, ""))["id"],
+        "providerId": "aes-generated",
+        "providerType": "org.keycloak.keys.KeyProvider",
+        "config": {"priority": ["1000"], "secretSize": ["64"]},
+    }
+    await post(kc, "/components", big, status=201)
+    page = await open_login_form(kc, state="big")
+    assert is_login_page(page)
+    _, aes = await hmac_key(kc, "test", "AES")
+    _, secret = await hmac_key(kc, "test", "HS512")
+    assert len(aes) == 64
+    inner = open_jwe(kc.http.cookies[RESTART], aes[:16], secret).decode()
+    assert jwt.decode(inner, secret, algorithms=["HS512"])["notes"]["state"] == "big"
+    set_time_offset(kc, 5000)  # the restart reads the cookie back
+    again = await login(kc, page, "login-test")
+    assert is_login_page(again) and error(again) == LOGIN_TIMEOUT
+
+
 async def test_restart_cookie_with_par(kc: Env) -> None:
     """testRestartCookieWithPar: a pushed request of a confidential client (its secret sent in the form) leaves
     no secret in KC_RESTART."""

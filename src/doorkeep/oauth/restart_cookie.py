@@ -138,20 +138,26 @@ async def encode(tx: Tx, keyring: KeyRing, realm_id: str, cookie: RestartCookie,
     key = await keyring.signing_key(tx, realm_id, HMAC_ALG, now)
     aes = await keyring.encryption_key(tx, realm_id, AES_ALG, now)
     signed = sign(key, _json(cookie), HMAC_ALG)
-    return jwe_direct.encrypt(aes.signing, key.signing, signed.encode())
+    return jwe_direct.encrypt(_content_key(aes.signing), key.signing, signed.encode())
 
 
 async def decode(tx: Tx, keyring: KeyRing, realm_id: str, value: str, now: int) -> RestartCookie | None:
     """``decryptAndDecode``: the cookie, or None when no key of the realm vouches for it."""
     key = await keyring.signing_key(tx, realm_id, HMAC_ALG, now)
     aes = await keyring.encryption_key(tx, realm_id, AES_ALG, now)
-    inner = jwe_direct.decrypt(aes.signing, key.signing, value)
+    inner = jwe_direct.decrypt(_content_key(aes.signing), key.signing, value)
     try:
         token = inner.decode() if inner is not None else value  # else perhaps the cookie of an older version
     except UnicodeDecodeError:
         return None
     claims = await _verified(tx, keyring, realm_id, token, now)
     return _parsed(claims) if claims is not None else None
+
+
+def _content_key(secret: bytes) -> bytes:
+    """The AES key as is when AES takes it (16, 24, 32 bytes); of a longer secret (aes-generated validates its
+    size against the HMAC list, up to 512 bytes, and Keycloak's login then fails) its first 16 bytes."""
+    return secret if len(secret) in (16, 24, 32) else secret[:16]
 
 
 async def _verified(tx: Tx, keyring: KeyRing, realm_id: str, token: str, now: int) -> dict[str, Any] | None:
