@@ -84,7 +84,6 @@ async def test_es256_access_tokens_when_the_client_asks(env: Env) -> None:
 NOT_SERVED_FIELDS = (
     "backchannel_authentication_endpoint",
     "mtls_endpoint_aliases",
-    "request_object_encryption_alg_values_supported",  # no encryption keys to decrypt with
 )
 
 

@@ -145,7 +145,7 @@ async def test_the_request_object_may_not_name_another_client(realm: Env) -> Non
 async def test_garbage_and_encrypted_request_objects_are_the_invalid_request_page(realm: Env) -> None:
     invalid_request_page(await start(realm.http, "test", "app", request="abc"))  # requestParam: not a JWT
     jwe_header = _b64(json.dumps({"alg": "RSA-OAEP", "enc": "A256GCM"}).encode())
-    invalid_request_page(await start(realm.http, "test", "app", request=f"{jwe_header}.a.b.c.d"))  # no enc key
+    invalid_request_page(await start(realm.http, "test", "app", request=f"{jwe_header}.a.b.c.d"))  # undecryptable
     no_alg = _b64(b"{}") + "." + _b64(json.dumps(ro()).encode()) + "."
     invalid_request_page(await start(realm.http, "test", "app", request=no_alg))
 
@@ -259,4 +259,5 @@ async def test_discovery_lists_request_objects_as_keycloak(realm: Env) -> None:
     assert doc["require_request_uri_registration"] is True
     assert doc["request_object_signing_alg_values_supported"][-1] == "none"
     assert "RS256" in doc["request_object_signing_alg_values_supported"]
-    assert "request_object_encryption_alg_values_supported" not in doc
+    assert "RSA-OAEP" in doc["request_object_encryption_alg_values_supported"]
+    assert "A256GCM" in doc["request_object_encryption_enc_values_supported"]

@@ -144,6 +144,15 @@ class KeyRing:
             realm_keys = await self._load(tx, realm_id)
         return realm_keys.enc_by_kid.get(kid)
 
+    async def request_decryption_key(self, tx: Tx, realm_id: str, kid: str | None) -> LoadedKey | None:
+        """DefaultTokenManager.decodeClientJWT's key for a JWE a client encrypted to the realm: the encryption key
+        ``kid``, or without one the asymmetric encryption key of the highest priority."""
+        if kid is not None:
+            return await self.decryption_key(tx, realm_id, kid)
+        realm_keys = self._kept(tx, realm_id) or await self._load(tx, realm_id)
+        asymmetric = [k for k in realm_keys.enc_by_kid.values() if not isinstance(k.verifying, bytes)]
+        return max(asymmetric, key=lambda k: k.priority, default=None)
+
     async def verification_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
         realm_keys = self._kept(tx, realm_id)
         if realm_keys is None or kid not in realm_keys.by_kid:

@@ -35,7 +35,6 @@ IMPLICIT = "implicit"  # listed by Keycloak; the token endpoint refuses it as a 
 AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]
 AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
 # getSupportedClientSigningAlgorithms(true): every client signature verifier, then "none" (oauth/request_object.py).
-# No request_object_encryption_*: Doorkeep has no encryption keys to decrypt a request object with.
 REQUEST_OBJECT_ALGS = [*client_assertion.SIGNING_ALGS, "none"]
 
 
@@ -85,6 +84,9 @@ def configuration(
         "userinfo_encryption_alg_values_supported": list(token_encryption.ALGS),
         "userinfo_encryption_enc_values_supported": list(token_encryption.ENCS),
         "request_object_signing_alg_values_supported": REQUEST_OBJECT_ALGS,
+        # request objects encrypted to the realm's RSA-OAEP key (oauth/request_object.py)
+        "request_object_encryption_alg_values_supported": list(token_encryption.ALGS),
+        "request_object_encryption_enc_values_supported": list(token_encryption.ENCS),
         "response_modes_supported": list(authorize.RESPONSE_MODES),
         # the client registration service's OpenID Connect provider, where Keycloak lists it
         "registration_endpoint": f"{backend or issuer}/clients-registrations/openid-connect",

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
-from doorkeep.oauth import authorize, login_events, login_flow, pushed_authorization, registration, request_parser
+from doorkeep.oauth import (
+    authorize,
+    login_events,
+    login_flow,
+    pushed_authorization,
+    registration,
+    request_object,
+    request_parser,
+)
 from doorkeep.oauth.authorize import AuthorizeError, AuthRequest, RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
@@ -44,7 +52,8 @@ async def parse_request(
         pushed = request_parser.Pushed(stored, age, pushed_authorization.lifespan(realm))
     try:
         keys = services.client_keys or ClientKeys(services.clock)
-        return await request_parser.parse(client, params, keys, base_url, pushed)
+        decryption = request_object.realm_decryption(tx, services.keyring, realm.id)
+        return await request_parser.parse(client, params, keys, base_url, pushed, decryption)
     except OAuthError as err:
         return err
 

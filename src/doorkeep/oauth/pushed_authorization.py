@@ -29,10 +29,11 @@ from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import InvalidRequest, InvalidRequestObject, OAuthError, UnauthorizedClient
 from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import authorize, dpop, request_parser, token_endpoint
+from doorkeep.oauth import authorize, dpop, request_object, request_parser, token_endpoint
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.endpoint_events import RequestEvents
+from doorkeep.oauth.request_object import Decryption
 from doorkeep.oauth.request_parser import PAR_PREFIX, Parsed
 
 if TYPE_CHECKING:
@@ -74,10 +75,12 @@ async def _client(refusals: RequestEvents) -> Client:
         raise await refusals.refuse(failed) from None
 
 
-async def parsed(client: Client, req: OAuthRequest, keys: ClientKeys, refusals: RequestEvents) -> Parsed:
+async def parsed(
+    client: Client, req: OAuthRequest, keys: ClientKeys, refusals: RequestEvents, decryption: Decryption | None = None
+) -> Parsed:
     """ParEndpointRequestParserProcessor.parseRequest, its failures answered as ParEndpoint does."""
     try:
-        return await request_parser.parse_pushed(client, req.form, keys)
+        return await request_parser.parse_pushed(client, req.form, keys, decryption)
     except OAuthError as err:
         kind = InvalidRequestObject if req.form.get("request") is not None else InvalidRequest
         raise await refusals.refuse(kind(INVALID_REQUEST_MESSAGE, detail=err.detail)) from None
@@ -141,7 +144,8 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
     if "request_uri" in req.form:
         raise await refusals.refuse(InvalidRequest("It is not allowed to include request_uri to PAR."))
     proof = await _dpop_proof(tx, req, now, refusals)
-    found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals)
+    decryption = request_object.realm_decryption(tx, services.keyring, req.realm.id)
+    found = await parsed(client, req, services.client_keys or ClientKeys(services.clock), refusals, decryption)
     await check(client, req, found, await authorize.scope_ok(tx, client, found.params), refusals)
     if proof is not None:
         await _proof_matches(found, proof, refusals)

@@ -33,7 +33,7 @@ from doorkeep.numbers import parse_int
 from doorkeep.oauth import parameter_limits, redirect_uris
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
-from doorkeep.oauth.request_object import RequestObjectError, decode, text_value
+from doorkeep.oauth.request_object import Decryption, RequestObjectError, decode, text_value
 from doorkeep.oauth.scopes import split
 
 REQUIRED = "request.object.required"
@@ -171,7 +171,14 @@ def _int(value: str | None) -> None:
         raise refused(f"max_age is not an integer: {value!r}")
 
 
-async def parse(client: Client, params: Form, keys: ClientKeys, base_url: str, pushed: Pushed | None = None) -> Parsed:
+async def parse(
+    client: Client,
+    params: Form,
+    keys: ClientKeys,
+    base_url: str,
+    pushed: Pushed | None = None,
+    decryption: Decryption | None = None,
+) -> Parsed:
     """The authorization endpoint's parameters (``EndpointType.OIDC_AUTH_ENDPOINT``), the request object (or the
     pushed request ``pushed``, looked up by the caller) read."""
     request, request_uri = params.get("request"), params.get("request_uri")
@@ -187,12 +194,12 @@ async def parse(client: Client, params: Form, keys: ClientKeys, base_url: str, p
         return Parsed(first_values(params))
     if request is None and is_par(request_uri):
         assert request_uri is not None
-        return await from_pushed(client, params, keys, pushed_key(request_uri), pushed)
+        return await from_pushed(client, params, keys, pushed_key(request_uri), pushed, decryption)
     if request is None:
         assert request_uri is not None
         request = await fetched(client, request_uri, keys, base_url)
     try:
-        claims = await decode(request, client, keys)
+        claims = await decode(request, client, keys, decryption)
     except RequestObjectError as err:
         raise refused(str(err)) from None
     return merged(params, claims)
@@ -209,7 +216,9 @@ async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: 
         raise refused(f"request_uri could not be fetched: {err}") from None
 
 
-async def from_pushed(client: Client, params: Form, keys: ClientKeys, key: str, pushed: Pushed | None) -> Parsed:
+async def from_pushed(
+    client: Client, params: Form, keys: ClientKeys, key: str, pushed: Pushed | None, decryption: Decryption | None
+) -> Parsed:
     """AuthzEndpointParParser: the pushed parameters, or the request object pushed (ParEndpointRequestObjectParser:
     its parameters only, none of the query's)."""
     if pushed is None or pushed.params is None:
@@ -221,7 +230,7 @@ async def from_pushed(client: Client, params: Form, keys: ClientKeys, key: str, 
     bound = {} if proof_jkt is None else {"dpop_jkt": proof_jkt}  # AuthorizationEndpoint's request.setDpopJkt
     if "request" in stored:
         try:
-            claims = await decode(stored["request"], client, keys)
+            claims = await decode(stored["request"], client, keys, decryption)
         except RequestObjectError as err:
             raise refused(str(err)) from None
         found = merged(params, {**claims, **bound}, replace_all=True)
@@ -232,7 +241,7 @@ async def from_pushed(client: Client, params: Form, keys: ClientKeys, key: str, 
     return Parsed(found.params, found.invalid, key)
 
 
-async def parse_pushed(client: Client, params: Form, keys: ClientKeys) -> Parsed:
+async def parse_pushed(client: Client, params: Form, keys: ClientKeys, decryption: Decryption | None = None) -> Parsed:
     """ParEndpointRequestParserProcessor: the pushed form (``response_type`` not required by the parser), its
     request object's parameters taking the place of the form's."""
     problem = query_problem(params, response_type_required=False)
@@ -246,7 +255,7 @@ async def parse_pushed(client: Client, params: Form, keys: ClientKeys) -> Parsed
     if request is None:
         return Parsed(first_values(params))
     try:
-        claims = await decode(request, client, keys)
+        claims = await decode(request, client, keys, decryption)
     except RequestObjectError as err:
         raise refused(str(err)) from None
     return merged(params, claims, replace_all=True)
