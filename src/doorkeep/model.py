@@ -99,6 +99,9 @@ class Realm:
     # The registered required actions (realms/required_actions.py), RequiredActionProviderRepresentations with
     # their ids; None until the realm changes them: Keycloak's defaults.
     required_action_providers: tuple[JSON, ...] | None = None
+    # The realm's own localization texts, by locale then key (realms/localization.py): Keycloak's
+    # RealmModel.getRealmLocalizationTexts, set through the admin API's ``localization`` resource or an import.
+    localization_texts: dict[str, dict[str, str]] = field(default_factory=dict)
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups

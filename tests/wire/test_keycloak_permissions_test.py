@@ -19,7 +19,8 @@ Not ported, and why:
 * identityProviders: identity brokering; Doorkeep has no ``identity-provider`` endpoints. So too users()'
   add/remove federated identity (``POST``/``DELETE users/{id}/federated-identity/{alias}``).
 * realms()' testLDAPConnection: user federation / LDAP.
-* localizations: Doorkeep has no ``localization`` endpoints (its message catalogs are built in).
+* localizations: not ported yet; the ``localization`` resource's role checks (any admin role reads, manage-realm
+  writes) are test_realm_localization.py's.
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
 * flows()' flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new
   config, config update/delete): Doorkeep's authentication flows are read-only (those answer 501).

@@ -114,12 +114,16 @@ LINKS = (
 REQUIRED_ACTION_PATHS = frozenset({"required-actions", "register-required-action"})
 PRIORITY_MOVES = frozenset({"raise-priority", "lower-priority"})
 # Writes Keycloak records no admin event for: UserResource.impersonate records the user event IMPERSONATE only;
-# moveCredentialToFirst and moveCredentialAfter record none, nor do the client-policies resources.
+# moveCredentialToFirst and moveCredentialAfter record none, nor do the client-policies and localization resources.
 UNRECORDED = (
     ("POST", ("users", "*", "impersonation")),
     ("POST", ("users", "*", "credentials", "*", "moveToFirst")),
     ("POST", ("users", "*", "credentials", "*", "moveAfter", "*")),
     ("PUT", ("client-policies", "*")),  # ClientProfilesResource and ClientPoliciesResource record none
+    ("PUT", ("localization", "*", "*")),  # RealmLocalizationResource records none
+    ("POST", ("localization", "*")),
+    ("DELETE", ("localization", "*")),
+    ("DELETE", ("localization", "*", "*")),
 )
 # DELETEs that are an ACTION on the user (UserResource.revokeConsent, removeCredential).
 USER_ACTION_DELETES = (("users", "*", "consents", "*"), ("users", "*", "credentials", "*"))

@@ -88,6 +88,7 @@ REALM_KEYS = {
     "keycloakVersion",  # the version that wrote the file: which of Keycloak's import migrations apply
     "components",
     "requiredActions",
+    "localizationTexts",  # realms/localization.py
     "authenticationFlows",  # the built-in ones pass silently; others are warned of (auth_flows.unsupported)
     "authenticatorConfig",
     *auth_flows.BINDINGS,
@@ -199,6 +200,7 @@ class _Parser:
             fail(at(b, "clientPolicies" if rep.get("clientPolicies") else "clientProfiles"), str(problem))
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
+        realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
             realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
         except password_policy.PolicyConfigError as problem:
@@ -599,6 +601,15 @@ def _required_actions(realm: Realm, listed: Any, where: str) -> Realm:
         except (TypeError, ValueError, AttributeError):
             fail(f"{where}[{index}]", "not a RequiredActionProviderRepresentation")
     return required_actions.with_actions(realm, actions)
+
+
+def _localization_texts(realm: Realm, given: Any, where: str) -> Realm:
+    """``localizationTexts``: a map of texts per locale, each imported as RealmLocalizationResource's POST
+    would merge it (createOrUpdateRealmLocalizationTexts)."""
+    if given is None:
+        return realm
+    found = {locale: string_map(texts, at(where, locale)) for locale, texts in obj(given, where).items()}
+    return dataclasses.replace(realm, localization_texts=found)
 
 
 def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:

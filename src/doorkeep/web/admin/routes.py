@@ -39,6 +39,7 @@ MODULES = (
     "components",
     "emails",
     "required_actions",
+    "localization",
     "auth_flows",
     "auth_providers",
     "registration_policies",
