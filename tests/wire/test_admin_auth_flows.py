@@ -246,7 +246,6 @@ async def test_keycloaks_writes_on_flows_are_deliberate_501s(realm: Env) -> None
         ("PUT", "/flows/browser/executions"),
         ("POST", "/executions"),
         ("DELETE", "/executions/some-id"),
-        ("POST", "/executions/some-id/raise-priority"),
     ):
         response = await realm.http.request(method, BASE + path, json={}, headers=headers)
         assert response.status_code == 501, (method, path, response.text)
@@ -307,3 +306,18 @@ async def test_keycloaks_own_export_of_the_built_in_flows_imports_without_a_warn
         async with realm.db.transaction() as tx:
             await import_realm(tx, exported, realm.clock.now(), skip_existing=False)
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
+
+
+async def test_moving_an_execution_needs_manage_realm_then_is_keycloaks_404_or_built_in_400(realm: Env) -> None:
+    execution_id = (await get(realm, "/flows/browser/executions"))[0]["id"]
+    _, viewer = await make_admin(realm, "test", "viewer", "view-realm")
+    for move in ("raise-priority", "lower-priority"):
+        refused = await realm.http.post(f"{BASE}/executions/{execution_id}/{move}", headers=viewer)
+        assert refused.status_code == 403, refused.text
+        unknown = await realm.http.post(f"{BASE}/executions/nope/{move}", headers=await realm.admin_headers())
+        assert (unknown.status_code, unknown.json()) == (404, {"error": "Illegal execution"})
+        built_in = await realm.http.post(
+            f"{BASE}/executions/{execution_id}/{move}", headers=await realm.admin_headers()
+        )
+        assert built_in.status_code == 400
+        assert built_in.json() == {"error": "It is illegal to modify execution in a built in flow"}
