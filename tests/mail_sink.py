@@ -48,8 +48,26 @@ class Received:
 
 @dataclass
 class Sink:
+    """Accepts SMTPUTF8 and offers AUTH (PLAIN, LOGIN) without TLS, as the Java tests' GreenMail does; a login
+    succeeds only with the pair ``credentials`` set (none by default: every login fails)."""
+
     port: int = 0
     received: list[Received] = field(default_factory=list)
+    login: tuple[str, str] | None = None
+    logins: list[str] = field(default_factory=list)  # the user of each login attempt
+
+    def credentials(self, user: str, password: str) -> None:
+        """GreenMail's ``credentials(user, password)``: the one pair a login may use."""
+        self.login = (user, password)
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        self.logins.append(user)
+        return AuthResult(success=self.login == (user, password), handled=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -67,7 +85,14 @@ def mail() -> Iterator[Sink]:
     from aiosmtpd.controller import Controller
 
     sink = Sink(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=sink.port,
+        enable_SMTPUTF8=True,
+        authenticator=sink.authenticate,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         yield sink

@@ -2,9 +2,12 @@
 
 The settings are the realm's ``smtpServer`` map (RealmModel.getSmtpConfig): ``host``, ``port``, ``from``,
 ``fromDisplayName``, ``replyTo``, ``replyToDisplayName``, ``envelopeFrom``, ``ssl``, ``starttls``, ``auth``,
-``user``, ``password``, and the timeouts in milliseconds (``connectionTimeout``, ``timeout``, 10 s each by
-default). The standard library's blocking ``smtplib`` runs in a worker thread, bounded by those timeouts, so
-no request's event loop waits on a mail server. Failures raise ``EmailError`` with Keycloak's message and are
+``user``, ``password``, ``allowutf8``, and the timeouts in milliseconds (``connectionTimeout``, ``timeout``, 10 s
+each by default). Without ``allowutf8`` an address's domain is sent in its ASCII (IDN) form and a local part
+past ASCII is refused; with it both go as they are, over SMTPUTF8. ``authType`` ``token`` (XOAUTH2 with a token
+fetched from ``authTokenUrl``) is not implemented: such a server's login fails, a 500 as any failure is. The
+standard library's blocking ``smtplib`` runs in a worker thread, bounded by those timeouts, so no request's
+event loop waits on a mail server. Failures raise ``EmailError`` with Keycloak's message and are
 logged with the host and the exception only: never the password, never the message.
 """
 
@@ -27,9 +30,13 @@ _UTF8_HINT = (
     "If the address contains UTF-8 characters in the local part please ensure the SMTP server supports the "
     "SMTPUTF8 extension and enable 'Allow UTF-8' in the email realm configuration."
 )
-# EmailValidationUtil.isValidEmail's shape, ASCII only (Doorkeep does not send SMTPUTF8): a local part and a
-# dotted domain, no spaces, within RFC 5321's lengths.
-_EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?")
+# EmailValidationUtil.isValidEmail's shape: a local part and a domain, no spaces, within RFC 5321's lengths; any
+# character past ASCII counts as a letter in either part (the IDN conversion or SMTPUTF8 deals with it).
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\u0080-\uffff-]{1,64}"
+    r"@[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9.\u0080-\uffff-]{0,253}[A-Za-z0-9\u0080-\uffff])?"
+)
+ALLOW_UTF8 = "allowutf8"  # EmailSenderProvider.CONFIG_ALLOW_UTF8
 DEFAULT_TIMEOUT_MS = 10000
 
 
@@ -49,6 +56,23 @@ class Mail:
 
 def _valid(address: str | None) -> bool:
     return address is not None and _EMAIL.fullmatch(address) is not None
+
+
+def converted(address: str | None, allow_utf8: bool) -> str | None:
+    """DefaultEmailSenderProvider.convertEmail: the address as it is sent, None if it cannot be. With
+    ``allowutf8`` it goes as it is (SMTPUTF8 carries both parts); otherwise its domain is turned into ASCII
+    (IDN.toASCII, IDNA 2003 as Python's ``idna`` codec) and a local part still not ASCII is refused."""
+    if address is None or not _valid(address):
+        return None
+    if allow_utf8:
+        return address
+    local, _, domain = address.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    out = f"{local}@{ascii_domain}"
+    return out if out.isascii() else None
 
 
 def _java(value: str | None) -> str:
@@ -71,12 +95,13 @@ def build(settings: dict[str, str], mail: Mail) -> EmailMessage:
     """The MIME message (buildMessage): From with its display name, Reply-To (``replyTo`` or the sender), To,
     the subject, then the text and HTML parts. Raises ``EmailError`` for a recipient or sender that is not an
     address, with Keycloak's texts."""
-    if not _valid(mail.to):
+    allow_utf8 = _flag(settings, ALLOW_UTF8)
+    to = converted(mail.to, allow_utf8)
+    if to is None:
         raise EmailError(f"Invalid address '{_java(mail.to)}'. {_UTF8_HINT}")
-    sender = settings.get("from")
-    if not _valid(sender):
-        raise EmailError(f"Invalid sender address '{_java(sender)}'. {_UTF8_HINT}")
-    assert sender is not None
+    sender = converted(settings.get("from"), allow_utf8)
+    if sender is None:
+        raise EmailError(f"Invalid sender address '{_java(settings.get('from'))}'. {_UTF8_HINT}")
     reply_to = settings.get("replyTo") or ""
     if reply_to.strip() and not _valid(reply_to):
         raise EmailError(f"Invalid reply-to address '{reply_to}'. {_UTF8_HINT}")
@@ -86,7 +111,7 @@ def build(settings: dict[str, str], mail: Mail) -> EmailMessage:
         message["Reply-To"] = _named(reply_to, settings.get("replyToDisplayName"))
     else:
         message["Reply-To"] = _named(sender, settings.get("fromDisplayName"))
-    message["To"] = mail.to
+    message["To"] = to
     message["Subject"] = mail.subject
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
@@ -118,16 +143,21 @@ def _deliver(settings: dict[str, str], message: EmailMessage, envelope_from: str
         if _flag(settings, "starttls"):
             smtp.starttls(context=context)
         if _flag(settings, "auth"):
-            smtp.login(settings.get("user") or "", settings.get("password") or "")
+            user, password = settings.get("user"), settings.get("password")
+            if user is None or password is None:  # JavaMail's connect does not even try without both
+                raise smtplib.SMTPAuthenticationError(535, b"no credentials configured")
+            smtp.login(user, password)
         smtp.send_message(message, from_addr=envelope_from, to_addrs=[to])
 
 
 async def send(settings: dict[str, str], mail: Mail) -> None:
     """Send ``mail`` with these settings; ``EmailError`` when it cannot be built or delivered."""
-    message = build(settings, mail)
-    envelope_from = (settings.get("envelopeFrom") or "").strip() or str(settings.get("from"))
+    message = build(settings, mail)  # both addresses convert (or it raised)
+    allow_utf8 = _flag(settings, ALLOW_UTF8)
+    to, sender = converted(mail.to, allow_utf8), converted(settings.get("from"), allow_utf8)
+    envelope_from = (settings.get("envelopeFrom") or "").strip() or str(sender)
     try:
-        await asyncio.to_thread(_deliver, settings, message, envelope_from, mail.to)
+        await asyncio.to_thread(_deliver, settings, message, envelope_from, str(to))
     except (OSError, smtplib.SMTPException, ValueError) as err:
         # ServicesLogger.failedToSendEmail: the server and the failure, without the settings' secrets.
         log.warning(
