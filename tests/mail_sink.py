@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -48,17 +49,39 @@ class Received:
 
 @dataclass
 class Sink:
-    """Accepts SMTPUTF8 and offers AUTH (PLAIN, LOGIN) without TLS, as the Java tests' GreenMail does; a login
-    succeeds only with the pair ``credentials`` set (none by default: every login fails)."""
+    """Accepts SMTPUTF8 and offers AUTH (PLAIN, LOGIN, XOAUTH2) without TLS, as the Java tests' GreenMail does;
+    a login succeeds only with the pair ``credentials`` set, an XOAUTH2 one only as ``token_credentials`` says
+    (none by default: every login fails)."""
 
     port: int = 0
     received: list[Received] = field(default_factory=list)
     login: tuple[str, str] | None = None
     logins: list[str] = field(default_factory=list)  # the user of each login attempt
+    token_login: tuple[str, Callable[[str], bool]] | None = None
+    tokens: list[str] = field(default_factory=list)  # the bearer token of each XOAUTH2 attempt
 
     def credentials(self, user: str, password: str) -> None:
         """GreenMail's ``credentials(user, password)``: the one pair a login may use."""
         self.login = (user, password)
+
+    def token_credentials(self, user: str, accept: Callable[[str], bool]) -> None:
+        """GreenMail's ``credentials(user, token -> ...)``: XOAUTH2 logins of ``user`` whose token ``accept``s."""
+        self.token_login = (user, accept)
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> Any:
+        """SASL XOAUTH2 with its initial response: ``user=U^Aauth=Bearer T^A^A``, base64."""
+        from aiosmtpd.smtp import AuthResult
+
+        try:
+            fields = dict(
+                part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if "=" in part
+            )
+        except (IndexError, ValueError):
+            return AuthResult(success=False, handled=False)
+        user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
+        self.tokens.append(token)
+        ok = self.token_login is not None and self.token_login[0] == user and self.token_login[1](token)
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 235 or 535 itself
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
         from aiosmtpd.smtp import AuthResult, LoginPassword

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from doorkeep import hostname, observe
 from doorkeep.clock import Clock, SystemClock
+from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.keys.ring import KeyRing
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Services
@@ -148,5 +149,6 @@ def create_app(
         notifier=notifier,
         started=clock.now(),
         hostname=urls,
+        smtp_tokens=SmtpTokens(clock),
     )
     return app

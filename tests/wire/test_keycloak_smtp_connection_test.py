@@ -1,13 +1,13 @@
 """Keycloak's SMTPConnectionTest (tests/base/.../tests/admin/), over HTTP against an SMTP sink (mail_sink.py, with
-SMTPUTF8 and AUTH as GreenMail has them), one test per method. The realm is the Java class's
-SMTPRealmWithClientAndUser: ``myclient`` (direct grants) and ``myadmin`` (``admin@localhost``, realm-admin),
-whose token calls ``POST testSMTPConnection``, so the test message goes to ``admin@localhost``.
+SMTPUTF8 and AUTH PLAIN/LOGIN/XOAUTH2 as GreenMail has them), one test per method. The realm is the Java
+class's SMTPRealmWithClientAndUser: ``myclient`` (direct grants) and ``myadmin`` (``admin@localhost``,
+realm-admin), whose token calls ``POST testSMTPConnection``, so the test message goes to ``admin@localhost``.
 
-Not ported, and why: testWithTokenAuthEnabledAndTokenCacheAndSavedCredentials,
-testWithTokenAuthEnabledRetryGivesUp and testWithTokenAuthEnabledAndRetryWithValidTokenInSecondTry. They use
-``authType`` ``token``: an access token fetched from ``authTokenUrl`` with a client's credentials, cached, and
-sent with SASL XOAUTH2, fetched again once on a refused login. Doorkeep does not implement that authenticator
-(email/smtp.py); such a configuration fails its login, a 500.
+The token-auth methods point ``authTokenUrl`` at a stub token endpoint on 127.0.0.1 (``token_endpoint``), not at
+the realm itself: the app under test answers in-process, with no port another process (or its own outgoing
+client) could call. Where the Java test counts the realm's CLIENT_LOGIN events of each SMTP client, the port
+counts the token requests the stub received for it, and the sink accepts exactly the tokens the stub issued
+(the Java sink accepts the active access tokens of the realm).
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
+import smtp_token_stub
 from mail_sink import Sink
 from support import password_grant
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+token_endpoint = smtp_token_stub.token_endpoint
+TokenEndpoint = smtp_token_stub.TokenEndpoint
 
 ADMIN = "/admin/realms/test"
 SECRET_VALUE = "**********"
@@ -81,6 +84,28 @@ def _settings(
     if allowutf8 is not None:
         config["allowutf8"] = allowutf8
     return config
+
+
+def _token_settings(
+    host: str, port: str, url: str, client_id: str, secret: str, scope: str = "basic"
+) -> dict[str, Any]:
+    """The Java test's ``smtpMapForTokenAuth`` (auth on, user ``admin@localhost``, replyTo and envelopeFrom empty)."""
+    return {
+        "host": host,
+        "port": port,
+        "from": "auto@keycloak.org",
+        "ssl": None,
+        "starttls": None,
+        "user": "admin@localhost",
+        "auth": "true",
+        "authType": "token",
+        "authTokenUrl": url,
+        "authTokenClientId": client_id,
+        "authTokenClientSecret": secret,
+        "authTokenScope": scope,
+        "replyTo": "",
+        "envelopeFrom": "",
+    }
 
 
 async def _test(env: Env, headers: dict[str, str], settings: dict[str, Any]) -> httpx.Response:
@@ -149,6 +174,66 @@ async def test_auth_enabled_and_saved_credentials(env: Env, myadmin: dict[str, s
     elsewhere = _settings("localhost", port, "auto@keycloak.org", "true", "admin@localhost", SECRET_VALUE)
     assert (await _test(env, myadmin, elsewhere)).status_code == 500
     assert mail.received == []
+
+
+async def test_with_token_auth_enabled_and_token_cache_and_saved_credentials(
+    env: Env, myadmin: dict[str, str], mail: Sink, token_endpoint: TokenEndpoint
+) -> None:
+    """testWithTokenAuthEnabledAndTokenCacheAndSavedCredentials: the masked client secret stands for the saved
+    one; the token is fetched once, then reused from the cache; on another host the secret is not reused, so no
+    token is had and the test fails."""
+    port, url, client = str(mail.port), token_endpoint.url, "test-smtp-client-I"
+    await _realm_smtp(env, myadmin, _token_settings("127.0.0.1", port, url, client, "secret"))
+    mail.token_credentials("admin@localhost", lambda token: token in token_endpoint.issued)
+
+    first = await _test(env, myadmin, _token_settings("127.0.0.1", port, url, client, SECRET_VALUE))
+    assert first.status_code == 204, first.text
+    _received(mail)
+    assert token_endpoint.count(client) == 1
+
+    second = await _test(env, myadmin, _token_settings("127.0.0.1", port, url, client, SECRET_VALUE))
+    assert second.status_code == 204, second.text
+    _received(mail)
+    assert token_endpoint.count(client) == 0
+
+    third = await _test(env, myadmin, _token_settings("localhost", port, url, client, SECRET_VALUE))
+    assert third.status_code == 500
+    assert mail.received == []
+
+
+async def test_with_token_auth_enabled_retry_gives_up(
+    env: Env, myadmin: dict[str, str], mail: Sink, token_endpoint: TokenEndpoint
+) -> None:
+    """testWithTokenAuthEnabledRetryGivesUp: the server declines every token; after one fresh token the test
+    gives up, a 500, nothing sent, two token requests."""
+    mail.token_credentials("admin@localhost", lambda token: False)
+    settings = _token_settings("127.0.0.1", str(mail.port), token_endpoint.url, "test-smtp-client-II", "secret")
+    response = await _test(env, myadmin, settings)
+    assert response.status_code == 500
+    assert mail.received == []
+    assert token_endpoint.count("test-smtp-client-II") == 2
+
+
+async def test_with_token_auth_enabled_and_retry_with_valid_token_in_second_try(
+    env: Env, myadmin: dict[str, str], mail: Sink, token_endpoint: TokenEndpoint
+) -> None:
+    """testWithTokenAuthEnabledAndRetryWithValidTokenInSecondTry: the first token is declined, the retry brings
+    a new one, which is accepted."""
+    seen: list[str] = []
+
+    def accept(token: str) -> bool:
+        if not seen:
+            seen.append(token)
+            return False  # even a valid token is declined for the test
+        assert token != seen[0], "the retry made a new token"
+        return token in token_endpoint.issued
+
+    mail.token_credentials("admin@localhost", accept)
+    settings = _token_settings("127.0.0.1", str(mail.port), token_endpoint.url, "test-smtp-client-III", "secret")
+    response = await _test(env, myadmin, settings)
+    assert response.status_code == 204, response.text
+    _received(mail)
+    assert token_endpoint.count("test-smtp-client-III") == 2
 
 
 async def test_allow_utf8(env: Env, myadmin: dict[str, str], mail: Sink) -> None:

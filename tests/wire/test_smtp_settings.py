@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+import smtp_token_stub
 from mail_sink import DOWN_PORT, Sink
 from support import seed_realm, update_user
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
+token_endpoint = smtp_token_stub.token_endpoint
+TokenEndpoint = smtp_token_stub.TokenEndpoint
 
 REALM = "/admin/realms/test"
 
@@ -73,3 +76,53 @@ async def test_an_admin_without_an_address_gets_the_same_500(env: Env, mail: Sin
     )
     assert response.status_code == 500 and response.json() == {"errorMessage": "Failed to send email"}
     assert mail.received == []
+
+
+def _token_settings(mail: Sink, url: str, **extra: str) -> dict[str, str]:
+    token = {
+        "auth": "true",
+        "authType": "token",
+        "user": "admin@example.com",
+        "authTokenUrl": url,
+        "authTokenClientId": "test-smtp-client-I",
+        "authTokenClientSecret": "secret",
+        "authTokenScope": "basic",
+    }
+    return mail.settings(**(token | extra))
+
+
+async def test_a_kept_smtp_token_is_fetched_again_30_seconds_after_it_expires(
+    env: Env, mail: Sink, token_endpoint: TokenEndpoint
+) -> None:
+    await seed_realm(env.db, env.clock)
+    await update_user(env.db, "master", "admin", email="admin@example.com")
+    mail.token_credentials("admin@example.com", lambda token: token in token_endpoint.issued)
+    headers = await env.admin_headers()
+    url = f"{REALM}/testSMTPConnection"
+    settings = _token_settings(mail, token_endpoint.url)
+    assert (await env.http.post(url, json=settings, headers=headers)).status_code == 204
+    env.clock.advance(300 + 29)  # expires_in 300, used for 30 s more
+    headers = await env.admin_headers()
+    assert (await env.http.post(url, json=settings, headers=headers)).status_code == 204
+    assert token_endpoint.count("test-smtp-client-I") == 1
+    env.clock.advance(1)
+    headers = await env.admin_headers()
+    assert (await env.http.post(url, json=settings, headers=headers)).status_code == 204
+    assert token_endpoint.count("test-smtp-client-I") == 1
+    assert mail.tokens == ["token-1", "token-1", "token-2"]
+
+
+async def test_an_unknown_auth_type_or_an_unreachable_token_url_is_the_500(
+    env: Env, mail: Sink, token_endpoint: TokenEndpoint
+) -> None:
+    await seed_realm(env.db, env.clock)
+    await update_user(env.db, "master", "admin", email="admin@example.com")
+    headers = await env.admin_headers()
+    url = f"{REALM}/testSMTPConnection"
+    for settings in (
+        _token_settings(mail, token_endpoint.url, authType="kerberos"),
+        _token_settings(mail, f"http://127.0.0.1:{DOWN_PORT}/token"),
+    ):
+        response = await env.http.post(url, json=settings, headers=headers)
+        assert (response.status_code, response.json()) == (500, {"errorMessage": "Failed to send email"})
+    assert mail.received == [] and mail.tokens == []

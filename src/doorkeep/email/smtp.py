@@ -3,12 +3,12 @@
 The settings are the realm's ``smtpServer`` map (RealmModel.getSmtpConfig): ``host``, ``port``, ``from``,
 ``fromDisplayName``, ``replyTo``, ``replyToDisplayName``, ``envelopeFrom``, ``ssl``, ``starttls``, ``auth``,
 ``user``, ``password``, ``allowutf8``, and the timeouts in milliseconds (``connectionTimeout``, ``timeout``, 10 s
-each by default). Without ``allowutf8`` an address's domain is sent in its ASCII (IDN) form and a local part
-past ASCII is refused; with it both go as they are, over SMTPUTF8. ``authType`` ``token`` (XOAUTH2 with a token
-fetched from ``authTokenUrl``) is not implemented: such a server's login fails, a 500 as any failure is. The
-standard library's blocking ``smtplib`` runs in a worker thread, bounded by those timeouts, so no request's
-event loop waits on a mail server. Failures raise ``EmailError`` with Keycloak's message and are
-logged with the host and the exception only: never the password, never the message.
+each by default). Without ``allowutf8`` an address's domain is sent in its ASCII (IDN) form and a local part past
+ASCII is refused; with it both go as they are, over SMTPUTF8. ``authType`` ``token`` logs in with SASL XOAUTH2 and
+an access token from ``authTokenUrl`` (email/smtp_tokens.py). The standard library's blocking ``smtplib`` runs in a
+worker thread, bounded by those timeouts, so no request's event loop waits on a mail server. Failures raise
+``EmailError`` with Keycloak's message and are logged with the host and the exception only: never the password,
+never the message.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr
+
+from doorkeep.email import smtp_tokens
+
+TokenLogin = tuple[smtp_tokens.SmtpTokens, str]  # the process's token store and the realm's id
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +129,25 @@ def _named(address: str, display: str | None) -> str | Address:
     return formataddr((display, f"{local}@{domain}"))
 
 
-def _deliver(settings: dict[str, str], message: EmailMessage, envelope_from: str, to: str) -> None:
+def _authenticate(smtp: smtplib.SMTP, settings: dict[str, str], token: str | None) -> None:
+    """BasicAuthEmailAuthenticator (user and password) or, with a token, TokenAuthEmailAuthenticator's
+    SASL XOAUTH2; a refused login raises SMTPAuthenticationError."""
+    user = settings.get("user")
+    if token is not None:
+        initial = f"user={user or ''}\x01auth=Bearer {token}\x01\x01"
+        smtp.ehlo_or_helo_if_needed()
+        # After a refusal the server's 334 carries its error; the client answers with an empty line.
+        smtp.auth("XOAUTH2", lambda challenge=None: initial if challenge is None else "")
+        return
+    password = settings.get("password")
+    if user is None or password is None:  # JavaMail's connect does not even try without both
+        raise smtplib.SMTPAuthenticationError(535, b"no credentials configured")
+    smtp.login(user, password)
+
+
+def _deliver(
+    settings: dict[str, str], message: EmailMessage, envelope_from: str, to: str, token: str | None = None
+) -> None:
     """The blocking part, in a worker thread: connect (TLS from the start or STARTTLS), log in, send."""
     use_ssl = _flag(settings, "ssl")
     host = settings.get("host") or "localhost"
@@ -143,22 +165,50 @@ def _deliver(settings: dict[str, str], message: EmailMessage, envelope_from: str
         if _flag(settings, "starttls"):
             smtp.starttls(context=context)
         if _flag(settings, "auth"):
-            user, password = settings.get("user"), settings.get("password")
-            if user is None or password is None:  # JavaMail's connect does not even try without both
-                raise smtplib.SMTPAuthenticationError(535, b"no credentials configured")
-            smtp.login(user, password)
+            _authenticate(smtp, settings, token)
         smtp.send_message(message, from_addr=envelope_from, to_addrs=[to])
 
 
-async def send(settings: dict[str, str], mail: Mail) -> None:
-    """Send ``mail`` with these settings; ``EmailError`` when it cannot be built or delivered."""
+def _auth_type(settings: dict[str, str]) -> str | None:
+    """``basic`` or ``token`` when authentication is on (``authType``, any case, basic by default); None when
+    it is off. Another type is a ValueError, as Keycloak's ``AuthenticatorType.valueOf`` refuses it."""
+    if not _flag(settings, "auth"):
+        return None
+    kind = (settings.get("authType") or "basic").lower()
+    if kind not in ("basic", "token"):
+        raise ValueError("unknown authType")
+    return kind
+
+
+async def _deliver_with_token(
+    settings: dict[str, str], message: EmailMessage, envelope_from: str, to: str, tokens: TokenLogin | None
+) -> None:
+    """TokenAuthEmailAuthenticator.connect: the realm's token; if the server refuses it, a fresh one, once."""
+    if tokens is None:
+        raise smtp_tokens.TokenUnavailable("no token store")
+    store, realm_id = tokens
+    token = await store.token(realm_id, settings)
+    try:
+        await asyncio.to_thread(_deliver, settings, message, envelope_from, to, token)
+    except smtplib.SMTPAuthenticationError:
+        store.forget(realm_id)
+        token = await store.token(realm_id, settings)
+        await asyncio.to_thread(_deliver, settings, message, envelope_from, to, token)
+
+
+async def send(settings: dict[str, str], mail: Mail, tokens: TokenLogin | None = None) -> None:
+    """Send ``mail`` with these settings; ``EmailError`` when it cannot be built or delivered. ``tokens`` (the
+    process's token store and the realm's id) serve a server configured for token authentication."""
     message = build(settings, mail)  # both addresses convert (or it raised)
     allow_utf8 = _flag(settings, ALLOW_UTF8)
     to, sender = converted(mail.to, allow_utf8), converted(settings.get("from"), allow_utf8)
     envelope_from = (settings.get("envelopeFrom") or "").strip() or str(sender)
     try:
-        await asyncio.to_thread(_deliver, settings, message, envelope_from, str(to))
-    except (OSError, smtplib.SMTPException, ValueError) as err:
+        if _auth_type(settings) == "token":
+            await _deliver_with_token(settings, message, envelope_from, str(to), tokens)
+        else:
+            await asyncio.to_thread(_deliver, settings, message, envelope_from, str(to))
+    except (OSError, smtplib.SMTPException, ValueError, smtp_tokens.TokenUnavailable) as err:
         # ServicesLogger.failedToSendEmail: the server and the failure, without the settings' secrets.
         log.warning(
             "failed to send email via %s:%s: %s: %s",

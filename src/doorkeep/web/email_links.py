@@ -89,11 +89,12 @@ def send_after(
     """Deliver ``mail`` once ``response`` is sent, then record ``type`` (or ``type_ERROR`` with
     ``email_send_failed`` and the failure's text as ``reason``) in a transaction of its own."""
     ip = client_ip(request)
+    login = state(request).smtp_login(realm)
 
     async def deliver() -> None:
         reason: str | None = None
         try:
-            await smtp.send(realm.smtp_server, mail)
+            await smtp.send(realm.smtp_server, mail, login)
         except smtp.EmailError as err:
             log.error("failed to send email in realm %s: %s", realm.name, err)
             reason = str(err)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from doorkeep import hostname, json_bytes, numbers
+from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.hostname import Hostname
 from doorkeep.model import Realm
@@ -43,6 +44,11 @@ class AppState:
     notifier: Notifier
     started: int = 0  # when this process started serving, epoch seconds (serverinfo's uptime)
     hostname: Hostname = field(default_factory=Hostname)  # the URLs' rules (doorkeep.hostname)
+    smtp_tokens: SmtpTokens | None = None  # the realms' SMTP XOAUTH2 tokens (email/smtp_tokens.py)
+
+    def smtp_login(self, realm: Realm) -> tuple[SmtpTokens, str] | None:
+        """What ``smtp.send`` needs for a realm whose SMTP server takes a token."""
+        return None if self.smtp_tokens is None else (self.smtp_tokens, realm.id)
 
 
 _STATE = "doorkeep.state"

@@ -37,23 +37,29 @@ SEND_FAILED = "Failed to send email"
 SYSTEM_CLIENT_ID = "_system"  # SystemClientUtil.SYSTEM_CLIENT_ID
 
 
-def _reuse_password(settings: dict[str, str], stored: dict[str, str]) -> bool:
-    """reuseConfiguredAuthenticationForSmtp: a masked password stands for the stored one only when both have
-    authentication on and name the same host, port and user (so the secret cannot be sent elsewhere)."""
+def _reuse(settings: dict[str, str], stored: dict[str, str], auth_type: str) -> bool:
+    """reuseConfiguredAuthenticationForSmtp: a masked secret stands for the stored one only when both have
+    authentication on, of ``auth_type``, and name the same host, port and user (so the secret cannot be sent
+    elsewhere)."""
     same = all(
         (settings.get(key) or default) == (stored.get(key) or default)
         for key, default in (("host", ""), ("port", "25"), ("user", ""))
     )
-    basic = (settings.get("authType") or "basic").lower() == "basic" == (stored.get("authType") or "basic").lower()
-    return settings.get("auth", "").lower() == "true" == stored.get("auth", "").lower() and same and basic
+    kind = (settings.get("authType") or "basic").lower() == auth_type == (stored.get("authType") or "basic").lower()
+    return settings.get("auth", "").lower() == "true" == stored.get("auth", "").lower() and same and kind
+
+
+# The masked secrets a test may send back, with the authentication type each belongs to.
+SECRETS = (("password", "basic"), ("authTokenClientSecret", "token"))
 
 
 def _settings(body: Any, stored: dict[str, str]) -> dict[str, str]:
     if not isinstance(body, dict):
         raise AdminError(400, "invalid_request", key="error", description=f"{handlers.CANNOT_PARSE}")
     settings = {str(k): v if isinstance(v, str) else str(v).lower() for k, v in body.items() if v is not None}
-    if settings.get("password") == SECRET_VALUE and _reuse_password(settings, stored):
-        settings["password"] = stored.get("password", "")
+    for key, auth_type in SECRETS:
+        if settings.get(key) == SECRET_VALUE and _reuse(settings, stored, auth_type):
+            settings[key] = stored.get(key, "")
     return settings
 
 
@@ -66,18 +72,18 @@ async def test_smtp_connection(request: Request) -> Response:
     except AdminError as err:
         return handlers.render_error(err)
 
-    async def check(tx: Tx) -> tuple[dict[str, str], str | None]:
+    async def check(tx: Tx) -> tuple[dict[str, str], str | None, Realm]:
         identity, realm = await common.admin_caller(request, tx, "manage-realm")
-        return _settings(body, realm.smtp_server), identity.user.email
+        return _settings(body, realm.smtp_server), identity.user.email, realm
 
     try:
-        settings, address = await handlers.unit_of_work(request, check, write=False)
+        settings, address, realm = await handlers.unit_of_work(request, check, write=False)
     except AdminError as err:
         return handlers.render_error(err)
     try:
         if address is None:
             raise smtp.EmailError("Logged in user does not have an e-mail.")
-        await smtp.send(settings, messages.smtp_test(ENGLISH, address))
+        await smtp.send(settings, messages.smtp_test(ENGLISH, address), state(request).smtp_login(realm))
     except smtp.EmailError as err:
         log.error("Failed to send email: %s", err)
         return handlers.render_error(AdminError(500, SEND_FAILED))
@@ -164,7 +170,7 @@ def _actions(body: Any) -> tuple[str, ...]:
 
 
 async def _user_email(
-    request: Request, prepare: Callable[[Tx], Awaitable[tuple[dict[str, str], smtp.Mail]]], failure: str
+    request: Request, prepare: Callable[[Tx], Awaitable[tuple[Realm, smtp.Mail]]], failure: str
 ) -> Response:
     """Check and build in a reading transaction, send outside any, then record the admin event. A link that
     needs the ``_system`` client first makes it in a writing transaction of its own."""
@@ -182,7 +188,8 @@ async def _user_email(
     except AdminError as err:
         return handlers.render_error(err)
     try:
-        await smtp.send(*mail)
+        realm, message = mail
+        await smtp.send(realm.smtp_server, message, state(request).smtp_login(realm))
     except smtp.EmailError as err:
         return handlers.render_error(AdminError(500, failure.format(err)))
 
@@ -203,7 +210,7 @@ async def execute_actions_email(request: Request) -> Response:
         return handlers.render_error(err)
     services = state(request).services
 
-    async def prepare(tx: Tx) -> tuple[dict[str, str], smtp.Mail]:
+    async def prepare(tx: Tx) -> tuple[Realm, smtp.Mail]:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         client, redirect_uri, lifespan = await send_params(request, tx, realm, user)
@@ -222,7 +229,7 @@ async def execute_actions_email(request: Request) -> Response:
         key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
         ui = messages.language(realm, user)
         mail = messages.execute_actions(ui, realm, user, link(request, realm, key), lifespan // 60, actions)
-        return realm.smtp_server, mail
+        return realm, mail
 
     return await _user_email(request, prepare, "Failed to send execute actions email: {}")
 
@@ -232,7 +239,7 @@ async def send_verify_email(request: Request) -> Response:
     email`` when it cannot be delivered."""
     services = state(request).services
 
-    async def prepare(tx: Tx) -> tuple[dict[str, str], smtp.Mail]:
+    async def prepare(tx: Tx) -> tuple[Realm, smtp.Mail]:
         realm = await common.admin_realm(request, tx, "manage-users")
         user = await common.user_of(tx, realm, request.path_params["id"])
         client, redirect_uri, lifespan = await send_params(request, tx, realm, user)
@@ -247,7 +254,7 @@ async def send_verify_email(request: Request) -> Response:
         )
         key = await action_tokens.serialize(tx, services, realm.id, issuer(request, realm.name), token)
         ui = messages.language(realm, user, request.headers.get("accept-language", ""))
-        return realm.smtp_server, messages.verify_email(ui, realm, user, link(request, realm, key), lifespan // 60)
+        return realm, messages.verify_email(ui, realm, user, link(request, realm, key), lifespan // 60)
 
     return await _user_email(request, prepare, "Failed to send verify email")
 

@@ -1,0 +1,93 @@
+"""Access tokens for SMTP's XOAUTH2 login (Keycloak's TokenAuthEmailAuthenticator), for a realm whose
+``smtpServer`` has ``auth`` on and ``authType`` ``token``.
+
+The token comes from ``authTokenUrl`` by the client credentials grant (``client_id``, ``client_secret``,
+``scope`` and ``grant_type`` as form parameters) and is kept per realm, in this process, until 30 seconds past
+its ``expires_in`` (60 seconds when the answer gives none), as long as the URL, scope, client id and secret are
+the ones it was fetched with. A login the server refuses drops it; the caller fetches a fresh one and tries
+once more. Neither the token nor the secret is ever logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import httpx
+
+from doorkeep.clock import Clock
+
+FALLBACK_EXPIRES_IN = 60  # TokenAuthEmailAuthenticator.FALLBACK_EXPIRES_AT_IN_SECONDS
+GRACE = 30  # a kept token is used until this long after its expiry, as Keycloak's isValidAuthToken does
+FETCH_TIMEOUT = 10.0
+
+
+class TokenUnavailable(Exception):
+    """No token could be had from ``authTokenUrl``: unreachable, refused, or no ``access_token`` in its answer."""
+
+
+@dataclass(frozen=True)
+class _Kept:
+    key: tuple[str, str, str, str]  # url, scope, client id, digest of the secret
+    token: str
+    usable_until: int
+
+
+def _key(settings: dict[str, str]) -> tuple[str, str, str, str]:
+    secret = settings.get("authTokenClientSecret") or ""
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    return (
+        settings.get("authTokenUrl") or "",
+        settings.get("authTokenScope") or "",
+        settings.get("authTokenClientId") or "",
+        digest,
+    )
+
+
+@dataclass
+class SmtpTokens:
+    """The tokens of every realm's SMTP login, one per realm; built once in the composition root."""
+
+    clock: Clock
+    _kept: dict[str, _Kept] = field(default_factory=dict)
+
+    def forget(self, realm_id: str) -> None:
+        """The server refused the realm's token: the next ``token`` fetches another."""
+        self._kept.pop(realm_id, None)
+
+    async def token(self, realm_id: str, settings: dict[str, str]) -> str:
+        """The realm's kept token if it was fetched with these settings and is still usable, else a new one."""
+        key = _key(settings)
+        kept = self._kept.get(realm_id)
+        if kept is not None and kept.key == key and self.clock.now() < kept.usable_until:
+            return kept.token
+        token, expires_in = await _fetch(settings)
+        self._kept[realm_id] = _Kept(key, token, self.clock.now() + expires_in + GRACE)
+        return token
+
+
+async def _fetch(settings: dict[str, str]) -> tuple[str, int]:
+    url = settings.get("authTokenUrl")
+    if not url:
+        raise TokenUnavailable("no authTokenUrl")
+    form = {
+        "client_id": settings.get("authTokenClientId") or "",
+        "client_secret": settings.get("authTokenClientSecret") or "",
+        "scope": settings.get("authTokenScope") or "",
+        "grant_type": "client_credentials",
+    }
+    try:
+        async with httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
+            answer = await http.post(url, data=form)
+        body = answer.json()
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as err:  # InvalidURL is no HTTPError
+        raise TokenUnavailable(f"token request failed: {type(err).__name__}") from None
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token:
+        raise TokenUnavailable(f"no access_token in the answer (HTTP {answer.status_code})")
+    expires_in = body.get("expires_in")
+    try:
+        seconds = int(str(expires_in)) if expires_in is not None else FALLBACK_EXPIRES_IN
+    except ValueError:
+        seconds = FALLBACK_EXPIRES_IN
+    return token, seconds
