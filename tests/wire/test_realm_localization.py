@@ -96,3 +96,26 @@ async def test_an_imported_realms_texts_must_be_maps_of_strings(env: Env) -> Non
     assert (await env.http.post("/admin/realms", json=good, headers=headers)).status_code == 201
     response = await env.http.get("/admin/realms/good/localization/en/k", headers=headers)
     assert response.text == "v"
+
+
+async def test_the_theme_resources_carry_the_realms_texts_over_the_themes(env: Env) -> None:
+    """ThemeResource.getLocalizationTexts: the realm's texts of the locale's chain over the theme's (de-CH, de,
+    en from the general up); with ``source=true`` both, marked THEME and REALM."""
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    for locale, texts in (("en", {"doLogIn": "Enter", "only-en": "E"}), ("de", {"doLogIn": "Rein"})):
+        assert (await env.http.post(f"{URL}/{locale}", json=texts, headers=headers)).status_code == 204
+    swiss = {e["key"]: e["value"] for e in (await env.http.get("/resources/test/login/de-CH")).json()}
+    assert (swiss["doLogIn"], swiss["only-en"], swiss["doRegister"]) == ("Rein", "E", "Registrieren")
+    english = {e["key"]: e["value"] for e in (await env.http.get("/resources/test/login/en")).json()}
+    assert english["doLogIn"] == "Enter"
+    admin = (await env.http.get("/resources/test/admin/de")).json()
+    assert sorted((e["key"], e["value"]) for e in admin) == [("doLogIn", "Rein"), ("only-en", "E")]
+    marked = (await env.http.get("/resources/test/login/de?source=true")).json()
+    assert {"key": "doLogIn", "value": "Anmelden", "source": "THEME"} in marked
+    realm = [e for e in marked if e["source"] == "REALM"]
+    assert realm == [
+        {"key": "doLogIn", "value": "Rein", "source": "REALM"},
+        {"key": "doLogIn", "value": "Enter", "source": "REALM"},
+        {"key": "only-en", "value": "E", "source": "REALM"},
+    ]
