@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from admin_support import forbidden, realm_admin
-from support import seed_realm
+from browser_flow import REDIRECT, start, submit
+from support import seed_client, seed_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -119,3 +120,27 @@ async def test_the_theme_resources_carry_the_realms_texts_over_the_themes(env: E
         {"key": "doLogIn", "value": "Enter", "source": "REALM"},
         {"key": "only-en", "value": "E", "source": "REALM"},
     ]
+
+
+async def test_the_login_page_shows_the_realms_texts_most_specific_first(env: Env) -> None:
+    """The login form renders getEnhancedMessages: a realm text over the theme's in its own locale, the theme's
+    German over the realm's English on a German page, and an error the core gives in English in the realm's
+    words."""
+    await seed_realm(env.db, env.clock)
+    await seed_client(env.db, "test", "app", redirect_uris=[REDIRECT])
+    headers = await env.admin_headers()
+    realm = (await env.http.get("/admin/realms/test", headers=headers)).json()
+    realm |= {"internationalizationEnabled": True, "supportedLocales": ["en", "de"], "defaultLocale": "en"}
+    assert (await env.http.put("/admin/realms/test", json=realm, headers=headers)).status_code == 204
+    english = {"loginAccountTitle": "Welcome back", "doLogIn": "Enter", "invalidUserMessage": "Nope."}
+    assert (await env.http.post(f"{URL}/en", json=english, headers=headers)).status_code == 204
+    assert (await env.http.post(f"{URL}/de", json={"password": "Kennwort!"}, headers=headers)).status_code == 204
+
+    page = await start(env.http, "test", "app")
+    assert '<h1 id="kc-page-title">Welcome back</h1>' in page.text and ">Enter</button>" in page.text
+    failed = await submit(env.http, page, username="nobody", password="wrong")
+    assert "Nope." in failed.text
+
+    german = await start(env.http, "test", "app", ui_locales="de")
+    assert ">Anmelden</button>" in german.text  # the theme's German beats the realm's English
+    assert ">Kennwort!</label>" in german.text

@@ -12,7 +12,8 @@ renders it in the page's language. A text no catalog knows is shown as it is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from doorkeep.console.messages import de, en
@@ -76,6 +77,8 @@ class Language:
     tag: str = "en"
     choices: tuple[Choice, ...] = ()
     resources: str = "/resources/console"  # where the page's stylesheet is, under --http-relative-path
+    # The realm's own localization texts that win over the catalogs for this tag (realms/localization.overrides).
+    overrides: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -83,7 +86,7 @@ class Language:
 
     def text(self, key: str, *args: object) -> str:
         """The message ``key`` in this language (English where the language lacks it), parameters filled."""
-        message = catalog(self.tag).get(key) or en.MESSAGES.get(key, key)
+        message = self.overrides.get(key) or catalog(self.tag).get(key) or en.MESSAGES.get(key, key)
         for index, arg in enumerate(args):
             message = message.replace(f"{{{index}}}", str(arg))
         return message
@@ -91,14 +94,16 @@ class Language:
     def translate(self, english: str | None) -> str:
         """An English text the core produced, in this language (unchanged when no catalog knows it)."""
         messages = catalog(self.tag)
-        if not english or messages is en.MESSAGES:  # English pages show the core's text exactly
+        if not english or (messages is en.MESSAGES and not self.overrides):  # English pages show the core's text
             return english or ""
+        # An English page translates only into the realm's own texts; others into their catalog too.
+        known = self.overrides if messages is en.MESSAGES else {**messages, **self.overrides}
         key = _EXACT.get(english)
         if key is not None:
-            return self.text(key) if key in messages else english
+            return self.text(key) if key in known else english
         for pattern, template_key in _TEMPLATES:
             found = pattern.match(english)
-            if found is not None and template_key in messages:
+            if found is not None and template_key in known:
                 groups = found.groupdict()
                 return self.text(template_key, *(groups[f"p{i}"] for i in range(len(groups))))
         return english

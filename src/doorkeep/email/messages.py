@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 import jinja2
 
-from doorkeep.console.i18n import Language
+from doorkeep.console.i18n import CATALOGS, Language
 from doorkeep.console.templating import TEMPLATES, render
 from doorkeep.email.smtp import Mail
 from doorkeep.model import Realm, User
+from doorkeep.realms import localization
 from doorkeep.users import locale
 
 _TEXT = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, keep_trailing_newline=False)
@@ -29,7 +30,7 @@ _UNITS = (("days", 1440), ("hours", 60), ("minutes", 1))
 def language(realm: Realm, user: User, accept_language: str = "") -> Language:
     """The e-mail's language: ``resolveLocale(user)`` without a kc_locale pick or cookie."""
     tag = locale.resolve(realm, locale.Asked(user=locale.of_user(user), accept_language=accept_language))
-    return Language(tag)
+    return Language(tag, overrides=localization.overrides(realm, tag, CATALOGS))
 
 
 def _choice(pattern: str, value: int) -> str:

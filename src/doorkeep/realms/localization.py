@@ -31,6 +31,31 @@ def texts(realm: Realm, locale: str, *, default_locale_fallback: bool = False) -
     return own
 
 
+def chain(tag: str) -> list[str]:
+    """The locale and its parents, most specific first (LocaleUtil.getParentLocale): ``de-CH``, ``de``, ``en``;
+    written as Locale.toLanguageTag writes them (language lower case, region upper case)."""
+    parts = tag.replace("_", "-").split("-")
+    parts[0] = parts[0].lower()
+    if len(parts) > 1 and len(parts[1]) == 2:
+        parts[1] = parts[1].upper()
+    found = ["-".join(parts[:n]) for n in range(min(len(parts), 2), 0, -1)]
+    if found[-1] != "en":
+        found.append("en")
+    return list(dict.fromkeys(found))
+
+
+def overrides(realm: Realm, tag: str, theme: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The realm's texts that win over the ``theme``'s catalogs (by locale) for a page in ``tag``
+    (LocaleUtil.mergeGroupedMessages): along the chain from English up, a step's theme texts replace the
+    realm's of the steps below, then the step's realm texts replace everything."""
+    out: dict[str, str] = {}
+    for step in reversed(chain(tag)):
+        for key in theme.get(step, {}):
+            out.pop(key, None)
+        out.update(realm.localization_texts.get(step, {}))
+    return out
+
+
 def text(realm: Realm, locale: str, key: str) -> str | None:
     """getLocalizationTextsById: one text, None if the locale or the key has none."""
     return realm.localization_texts.get(locale, {}).get(key)

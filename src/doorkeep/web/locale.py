@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.console.i18n import Choice, Language, label
+from doorkeep.console.i18n import CATALOGS, Choice, Language, label
 from doorkeep.model import Realm, User
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.realms import localization
 from doorkeep.users import locale
 from doorkeep.web import cookies
 from doorkeep.web.http import base_url, browser_path
@@ -64,10 +65,11 @@ def language(
     """The page's language; ``switch_to`` is the GET URL the dropdown's links lead to (None: no dropdown)."""
     tag = locale.resolve(realm, asked(request, auth_request, user, ui_locales))
     resources = browser_path(request, "/resources/console")
+    overrides = localization.overrides(realm, tag, CATALOGS)
     if switch_to is None:
-        return Language(tag, resources=resources)
+        return Language(tag, resources=resources, overrides=overrides)
     query = dict(request.query_params) if switch_to == current_url(request) else {}
-    return Language(tag, switch_links(realm, switch_to, query), resources)
+    return Language(tag, switch_links(realm, switch_to, query), resources, overrides)
 
 
 def plain(request: Request) -> Language:

@@ -34,22 +34,10 @@ def messages(theme_type: str, locale: str) -> dict[str, str]:
     return {**i18n.CATALOGS["en"], **i18n.catalog(locale)}
 
 
-def chain(tag: str) -> list[str]:
-    """The locale and its parents, most specific first (LocaleUtil.getParentLocale): ``de-CH``, ``de``, ``en``."""
-    parts = tag.replace("_", "-").split("-")
-    parts[0] = parts[0].lower()  # Locale.forLanguageTag's case: language lower, region upper
-    if len(parts) > 1 and len(parts[1]) == 2:
-        parts[1] = parts[1].upper()
-    found = ["-".join(parts[:n]) for n in range(min(len(parts), 2), 0, -1)]
-    if found[-1].lower() != "en":
-        found.append("en")
-    return list(dict.fromkeys(found))
-
-
 def effective(theme_type: str, realm: Realm, locale: str) -> dict[str, str]:
     """Theme.getEnhancedMessages: along the chain from English up, each step's theme texts, then the realm's."""
     out: dict[str, str] = {}
-    for step in reversed(chain(locale)):
+    for step in reversed(loc.chain(locale)):
         if theme_type == "login" and step in i18n.CATALOGS:
             out.update(i18n.CATALOGS[step])
         out.update(loc.texts(realm, step))
@@ -59,7 +47,7 @@ def effective(theme_type: str, realm: Realm, locale: str) -> dict[str, str]:
 def sourced(theme_type: str, realm: Realm, locale: str) -> list[dict[str, str]]:
     """``?source=true``: the theme's texts, then the realm's of each step of the chain, each marked."""
     listed = [{"key": k, "value": v, "source": "THEME"} for k, v in messages(theme_type, locale).items()]
-    for step in chain(locale):
+    for step in loc.chain(locale):
         listed += [{"key": k, "value": v, "source": "REALM"} for k, v in loc.texts(realm, step).items()]
     return listed
 
