@@ -19,8 +19,6 @@ Not ported, and why:
 * identityProviders: identity brokering; Doorkeep has no ``identity-provider`` endpoints. So too users()'
   add/remove federated identity (``POST``/``DELETE users/{id}/federated-identity/{alias}``).
 * realms()' testLDAPConnection: user federation / LDAP.
-* localizations: not ported yet; the ``localization`` resource's role checks (any admin role reads, manage-realm
-  writes) are test_realm_localization.py's.
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
 * flows()' flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new
   config, config update/delete): Doorkeep's authentication flows are read-only (those answer 501).
@@ -457,6 +455,38 @@ PARTIAL_EXPORT = [
 
 @pytest.mark.parametrize("one", PARTIAL_EXPORT, ids=ids)
 async def test_partial_export(kc: Kc, one: Case) -> None:
+    await invoke(kc, one)
+
+
+# verifyAnyAdminRoleReqired: any admin role of the realm (or master's admin) may read.
+ANY_ADMIN = (
+    ("view-realm", True),
+    ("manage-realm", True),
+    ("multi", True),
+    ("master-admin", True),
+    ("none", False),
+    ("REALM2", False),
+)
+MANAGE_REALM = (
+    ("view-realm", False),
+    ("manage-realm", True),
+    ("master-admin", True),
+    ("none", False),
+    ("REALM2", False),
+)
+LOCALIZATIONS = [
+    by("locales", GET, "/localization", *ANY_ADMIN),
+    by("text", GET, "/localization/en/test", *ANY_ADMIN),
+    by("texts", GET, "/localization/en", *ANY_ADMIN),
+    by("texts-without-fallback", GET, "/localization/en?useRealmDefaultLocaleFallback=false", *ANY_ADMIN),
+    by("create-or-update", POST, "/localization/en", *MANAGE_REALM[:4], body={}),
+    by("delete-text", DELETE, "/localization/en/test", *MANAGE_REALM),
+    by("delete-texts", DELETE, "/localization/en", *MANAGE_REALM),
+]
+
+
+@pytest.mark.parametrize("one", LOCALIZATIONS, ids=ids)
+async def test_localizations(kc: Kc, one: Case) -> None:
     await invoke(kc, one)
 
 
