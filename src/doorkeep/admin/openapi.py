@@ -19,7 +19,7 @@ from doorkeep.admin.openapi_schemas import BOOLEAN, INTEGER, OBJECT, STRING, arr
 
 PREFIXES = ("/admin/realms", "/admin/serverinfo", "/realms/{realm}/account")
 ANY: dict[str, Any] = {}
-JSON, MULTIPART, OCTETS = "application/json", "multipart/form-data", "application/octet-stream"
+JSON, MULTIPART, OCTETS, TEXT = "application/json", "multipart/form-data", "application/octet-stream", "text/plain"
 BINARY = {"type": "string", "format": "binary"}
 
 
@@ -104,6 +104,10 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(r"GET /admin/realms/\{realm\}/authentication/.*$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/client-registration-policy/providers$", {"type": "array", "items": OBJECT}),
+    # RealmLocalizationResource: the locales, a locale's texts, one text (text/plain)
+    _rule(r"GET /admin/realms/\{realm\}/localization$", {"type": "array", "items": STRING}),
+    _rule(r"GET /admin/realms/\{realm\}/localization/\{locale\}$", {"type": "object", "additionalProperties": STRING}),
+    _rule(r"GET /admin/realms/\{realm\}/localization/\{locale\}/\{key\}$", STRING, response_media=TEXT),
     _rule(r"GET .*/attack-detection/.*$", OBJECT),
     _rule(r"GET .*/clients-initial-access$", {"type": "array", "items": OBJECT}),  # ClientInitialAccessPresentation
     _rule(r"GET .*/clients/\{id\}$", ref("ClientRepresentation")),
@@ -160,6 +164,12 @@ RULES: tuple[Rule, ...] = (
     _rule(r"PUT .*/reset-password$", None, ref("CredentialRepresentation")),
     _rule(r"PUT .*/events/config$", None, ref("RealmEventsConfigRepresentation")),
     _rule(r"(POST|PUT) /realms/\{realm\}/account.*$", None, OBJECT),
+    _rule(r"PUT /admin/realms/\{realm\}/localization/\{locale\}/\{key\}$", None, STRING, request_media=TEXT),
+    _rule(
+        r"POST /admin/realms/\{realm\}/localization/\{locale\}$",
+        None,
+        {"type": "object", "additionalProperties": STRING},
+    ),
     _rule(r"(PUT|POST|DELETE) .*$", None),  # 204 and the like: no body to describe
 )
 # Query parameters Keycloak's resources take, by the path's last two segments or else its last one (QUERY).

@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import httpx
-
 from doorkeep.clock import Clock
 
 FALLBACK_EXPIRES_IN = 60  # TokenAuthEmailAuthenticator.FALLBACK_EXPIRES_AT_IN_SECONDS
@@ -67,6 +65,8 @@ class SmtpTokens:
 
 
 async def _fetch(settings: dict[str, str]) -> tuple[str, int]:
+    import httpx  # on first use: the server starts without it (tests/unit/test_start_imports.py)
+
     url = settings.get("authTokenUrl")
     if not url:
         raise TokenUnavailable("no authTokenUrl")
