@@ -6,6 +6,7 @@ dropdown; English by default."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import segno
@@ -103,12 +104,30 @@ def reset_password(
     )
 
 
+@dataclass(frozen=True)
+class VerifyEmailForm:
+    """login-verify-email.ftl's form of an application-initiated VERIFY_EMAIL (``isAppInitiatedAction``): it
+    posts to ``action`` with ``form_token``; ``sent``: the e-mail went in this login (``verifyEmail``), so the
+    button resends it."""
+
+    action: str
+    form_token: str
+    sent: bool
+
+
 def verify_email(
-    realm_display: str, email: str, resend: str, *, cooldown: int | None = None, ui: Language = ENGLISH
+    realm_display: str,
+    email: str,
+    resend: str,
+    *,
+    cooldown: int | None = None,
+    form: VerifyEmailForm | None = None,
+    ui: Language = ENGLISH,
 ) -> str:
     """login-verify-email.ftl: where the mail went, and the link that sends it again, under the warning
     verifyEmailMessage; ``cooldown``: a resend refused, the seconds left in the error message instead
-    (emailVerifySendCooldown)."""
+    (emailVerifySendCooldown); ``form``: the client asked for the action, so a button sends (or resends) the
+    e-mail and another cancels, in place of the link."""
     return render(
         "login/verify_email.html",
         title=ui.text("emailVerifyTitle"),
@@ -116,6 +135,7 @@ def verify_email(
         email=email,
         resend=resend,
         error=ui.text("emailVerifySendCooldown", cooldown) if cooldown is not None else None,
+        form=form,
         ui=ui,
     )
 

@@ -111,7 +111,8 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
     if step == UPDATE_PROFILE:
         return await update_profile(ctx, form)
     if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login_responses.py sends it)
-        page = login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request)
+        cancel = required_actions.app_initiated(ctx.request, ctx.user, VERIFY_EMAIL)
+        page = login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request, cancel=cancel)
         return await login_session.mail_again(ctx.tx, page, ctx.services.clock.now())
     if step == TERMS_AND_CONDITIONS:
         return await terms(ctx, form.get("cancel") is not None)

@@ -221,7 +221,7 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     if action == required_actions.CONFIGURE_TOTP:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
     if action == required_actions.VERIFY_EMAIL:
-        return NeedEmailVerification(user.id, request)
+        return NeedEmailVerification(user.id, request, cancel=cancel)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 

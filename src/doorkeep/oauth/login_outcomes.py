@@ -120,12 +120,14 @@ class NeedTotpSetup:
 class NeedEmailVerification:
     """The VERIFY_EMAIL required action's page (login-verify-email.ftl); the web layer sends the e-mail.
     ``resend``: asked for again (VerifyEmail.processAction), so sent even if this session mailed the address;
-    ``cooldown``: the resend refused, the seconds left shown on the page (oauth/email_cooldown.py)."""
+    ``cooldown``: the resend refused, the seconds left shown on the page (oauth/email_cooldown.py); ``cancel``:
+    asked for by the client, so the page's form sends the e-mail and offers ``cancel-aia``."""
 
     user_id: str
     request: AuthRequest | None = None
     resend: bool = False
     cooldown: int | None = None
+    cancel: bool = False
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,12 @@ async def wait_for(
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         address = (await tx.users.get(outcome.user_id) or _NO_USER).email or ""
         mailed = auth_session.notes.get(VERIFY_EMAIL_NOTE) if auth_session is not None else None
-        notes = {VERIFY_EMAIL_NOTE: address}
-        mail_to = address if (mailed != address or outcome.resend) and outcome.cooldown is None else None
+        # asked for by the client, the challenge shows the page without mailing (its form sends the e-mail)
+        challenge_mails = required_actions.mails_on_challenge(outcome.request or request)
+        wanted = outcome.resend or (mailed != address and challenge_mails)
+        mail_to = address if wanted and outcome.cooldown is None else None
+        noted = address if mail_to or challenge_mails else mailed
+        notes = {VERIFY_EMAIL_NOTE: noted} if noted else {}
         if mail_to:  # VerifyEmail.process: the cooldown starts before the e-mail goes
             await email_cooldown.start(tx, realm, required_actions.VERIFY_EMAIL, outcome.user_id, now)
     current = getattr(outcome, "request", None) or request  # a step may have changed the request

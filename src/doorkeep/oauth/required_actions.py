@@ -42,9 +42,11 @@ HANDLED = frozenset(
         DELETE_ACCOUNT,
     }
 )
-# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, DeleteCredentialAction,
-# DeleteAccount): TermsAndConditions and VerifyEmail keep the default NOT_SUPPORTED.
-APP_INITIATED = frozenset({CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE, DELETE_CREDENTIAL, DELETE_ACCOUNT})
+# InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, VerifyEmail, DeleteCredentialAction,
+# DeleteAccount): TermsAndConditions keeps the default NOT_SUPPORTED.
+APP_INITIATED = frozenset(
+    {CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE, VERIFY_EMAIL, DELETE_CREDENTIAL, DELETE_ACCOUNT}
+)
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds
 MAX_AUTH_AGE = 300  # Constants.KC_ACTION_MAX_AGE: a kc_action re-authenticates logins older than this
 MAX_AUTH_AGE_KEY = "max_auth_age"  # Constants.MAX_AUTH_AGE_KEY: a required action's own max auth age
@@ -75,8 +77,9 @@ def next_action(
     wanted = runnable.get(request.kc_action)
     if wanted is not None and wanted.provider_id in ignored:
         return None, request
-    if wanted is not None and wanted.provider_id in APP_INITIATED:
+    if wanted is not None and wanted.provider_id in APP_INITIATED and _applies(user, wanted.provider_id):
         return wanted.provider_id, request
+    # not supported, disabled, unknown, or its challenge passes over the user (VerifyEmail without an address)
     return None, settled(request, request.kc_action, ERROR)
 
 
@@ -99,6 +102,12 @@ def _applies(user: User, action: str) -> bool:
     """VerifyEmail.requiredActionChallenge ignores a user without an address (``context.ignore()``); a verified
     one's challenge passes at once (``passes_at_once``)."""
     return action != VERIFY_EMAIL or bool((user.email or "").strip())
+
+
+def mails_on_challenge(request: AuthRequest) -> bool:
+    """VerifyEmail.process: the challenge mails the link unless the client asked for the action
+    (``kc_action=VERIFY_EMAIL``, the user's own or not): the page then offers to send it."""
+    return request.kc_action != VERIFY_EMAIL
 
 
 def passes_at_once(user: User, action: str) -> bool:

@@ -17,7 +17,7 @@ from doorkeep.model import AuthSession, Client, Realm
 from doorkeep.oauth import client_data, login_outcomes, login_tabs, redirect_uris, registration, required_actions
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.context import Form
-from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, Waiting
+from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, VERIFY_EMAIL_NOTE, Waiting
 from doorkeep.oauth.reset_credentials import STEP as RESET_STEP
 from doorkeep.sessions import sso
 from doorkeep.users import otp
@@ -291,8 +291,10 @@ async def page_body(
             action_url(request, realm, "required-action"),
             tab_params(tab, client, **{EXECUTION: required_actions.VERIFY_EMAIL}),
         )
-        cooldown = outcome.cooldown
-        return pages.verify_email(display(realm), user.email or "", resend, cooldown=cooldown, ui=ui)
+        form = step_url(request, realm, "required-action", tab, client) if outcome.cancel else None
+        sent = bool(tab.notes.get(VERIFY_EMAIL_NOTE))
+        page = pages.VerifyEmailForm(form, token, sent) if form else None
+        return pages.verify_email(display(realm), user.email or "", resend, cooldown=outcome.cooldown, form=page, ui=ui)
     assert isinstance(outcome, login_outcomes.NeedConsent)
     return pages.consent(
         display(realm),

@@ -239,6 +239,11 @@ MESSAGES: dict[str, str] = {
     "emailVerifyInstruction2": "Haven't received a verification code in your email?",
     "doClickHere": "Click here",
     "emailVerifyInstruction3": "to re-send the email.",
+    "emailVerifyInstruction4": (
+        "To verify your email address, we are about to send you an email with instructions to the address {0}."
+    ),
+    "emailVerifySend": "Send verification email",
+    "emailVerifyResend": "Resend verification email",
     "emailVerifySendCooldown": "You must wait {0} second(s) before sending another verification email.",
     "pageExpiredTitle": "Page has expired",
     "pageExpiredMsg1": "To restart the login process",
