@@ -166,10 +166,11 @@ REALM: dict[str, Any] = {
 }
 
 
-async def account_realm(env: Env) -> str:
-    """AccountRestRealmConfig imported anew (its id), the events of the import dropped."""
+async def account_realm(env: Env, **settings: Any) -> str:
+    """AccountRestRealmConfig imported anew (its id), the events of the import dropped; ``settings``: what a
+    subclass's ``configureTestRealm`` adds to the realm representation."""
     users = [{**user, "credentials": [_password()]} for user in REALM["users"]]
-    realm_id = await fresh_realm(env, {**REALM, "users": users})
+    realm_id = await fresh_realm(env, {**REALM, "users": users, **settings})
     await poll(env)
     return realm_id
 

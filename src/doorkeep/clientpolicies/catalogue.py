@@ -29,6 +29,7 @@ EXECUTORS = frozenset(
         "reject-implicit-grant",
         "reject-ropc-grant",
         "secure-client-authenticator",
+        "use-lightweight-access-token",
     }
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""

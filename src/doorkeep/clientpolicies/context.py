@@ -75,3 +75,6 @@ class PolicyContext:
     # set by dpop-bind-enforcer (DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE): the proof binds the refresh
     # token only, the access token stays a Bearer one
     bind_only_refresh_token: bool = False
+    # set by use-lightweight-access-token (the session attribute USE_LIGHTWEIGHT_ACCESS_TOKEN_ENABLED): the access
+    # tokens of this request are lightweight, as if the client's attribute asked for it
+    lightweight_access_token: bool = False

@@ -7,6 +7,7 @@ client registered or updated through the admin API or dynamic registration."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,15 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """What the executors asked of a protocol request they let through: the DPoP proof binds the refresh token
+    only (dpop-bind-enforcer); the access tokens are lightweight (use-lightweight-access-token)."""
+
+    bind_only_refresh_token: bool = False
+    lightweight_access_token: bool = False
+
+
 async def on_request(
     tx: Tx,
     realm: Realm,
@@ -71,11 +81,11 @@ async def on_request(
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
     dpop_proof: bool = False,
-) -> bool:
-    """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused.
-    True when an executor asked for the DPoP proof to bind the refresh token only (dpop-bind-enforcer)."""
+) -> Verdict:
+    """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
+    what the executors asked of the request."""
     if not engine.has_policies(realm):
-        return False
+        return Verdict()
     context = PolicyContext(
         event,
         client=await client_facts(tx, client),
@@ -88,7 +98,7 @@ async def on_request(
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise oauth_error(violation) from None
-    return context.bind_only_refresh_token
+    return Verdict(context.bind_only_refresh_token, context.lightweight_access_token)
 
 
 async def on_client_write(

@@ -162,6 +162,22 @@ def secure_client_authenticator(config: dict[str, Any], context: PolicyContext) 
         raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: token_endpoint_auth_method")
 
 
+# UseLightweightAccessTokenExecutor's events: the token requests (Doorkeep has no CIBA nor device token policy
+# events, so BACKCHANNEL_TOKEN_REQUEST and DEVICE_TOKEN_REQUEST do not arise).
+TOKEN_EVENTS = (
+    Event.TOKEN_REQUEST,
+    Event.TOKEN_REFRESH,
+    Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
+    Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+)
+
+
+def use_lightweight_access_token(config: dict[str, Any], context: PolicyContext) -> None:
+    """UseLightweightAccessTokenExecutor: a token request's access tokens are lightweight; it never refuses."""
+    if context.event in TOKEN_EVENTS:
+        context.lightweight_access_token = True
+
+
 EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "pkce-enforcer": pkce_enforcer,
     "dpop-bind-enforcer": dpop_bind_enforcer,
@@ -171,6 +187,7 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "reject-implicit-grant": reject_implicit_grant,
     "reject-ropc-grant": reject_ropc_grant,
     "secure-client-authenticator": secure_client_authenticator,
+    "use-lightweight-access-token": use_lightweight_access_token,
 }
 
 

@@ -119,10 +119,7 @@ async def _active(
 ) -> Active:
     """The answer for an active token: the token rebuilt from the client session context its ``scope``
     gives, then the fields the provider adds (an empty scope is left out; a mapped ``username`` stays)."""
-    mappers, data = await session_input(
-        tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1")), base_url=base_url
-    )
-    rebuilt = issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
+    rebuilt = await transform_access_token(tx, token, client, user, session, base_url)
     out = dict(rebuilt)
     if isinstance(out.get("scope"), str) and not out["scope"].strip():
         del out["scope"]
@@ -131,6 +128,18 @@ async def _active(
     out.setdefault("username", user.username)
     out.update(token_type=out.get("typ"), active=True)
     return Active(out, rebuilt)
+
+
+async def transform_access_token(
+    tx: Tx, token: dict[str, Any], client: Client, user: User, session: UserSession | None, base_url: str
+) -> dict[str, Any]:
+    """AccessTokenIntrospectionProvider.transformAccessToken: the token rebuilt from the client session context
+    its ``scope`` gives, with the claims of the mappers that feed introspection (what fills a lightweight token
+    back in, here and for the Account REST API)."""
+    mappers, data = await session_input(
+        tx, client, user, session, str(token.get("scope", "")), str(token.get("acr", "1")), base_url=base_url
+    )
+    return issue.introspected_claims(token, mappings.apply(mappers, data, mappings.INTROSPECTION))
 
 
 async def _record(

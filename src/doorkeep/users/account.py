@@ -19,7 +19,7 @@ from doorkeep.admin import user_profile as up_config
 from doorkeep.console.pages import CONSENT_TEXTS
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Consent, Realm, User, UserSession
-from doorkeep.oauth import access
+from doorkeep.oauth import access, introspection
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
@@ -81,11 +81,18 @@ async def authenticate(
         valid = await access.validate(tx, services, realm, f"{base_url}/realms/{realm.name}", token, presented)
     except access.InvalidAccess:
         raise UNAUTHORIZED from None
-    aud = valid.claims.get("aud")
+    claims = valid.claims
+    access_of = claims.get("resource_access")
+    if claims.get("aud") is None or not isinstance(access_of, dict) or access_of.get(ACCOUNT_CLIENT) is None:
+        # a lightweight token, say: its claims filled in as introspection shows them (AccountLoader)
+        claims = await introspection.transform_access_token(
+            tx, claims, valid.client, valid.user, valid.session, base_url
+        )
+    aud = claims.get("aud")
     if ACCOUNT_CLIENT not in (aud if isinstance(aud, list) else [aud]):
         raise UNAUTHORIZED
-    sid = valid.claims.get("sid")
-    roles, origins = token_roles(valid.claims), valid.claims.get("allowed-origins")
+    sid = claims.get("sid")
+    roles, origins = token_roles(claims), claims.get("allowed-origins")
     allowed = frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
     return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now(), allowed, ip)
 

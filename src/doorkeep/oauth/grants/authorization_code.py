@@ -25,6 +25,7 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.authorize import code_hash
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
@@ -93,9 +94,11 @@ async def _exchange(
     )
     _check_dpop_jkt(data.get("dpop_jkt"), req)
     scope = str(data.get("scope") or "")
-    event = Event.TOKEN_REQUEST
-    if await client_policies.on_request(tx, req.realm, event, client, req.form, scope=scope, dpop_proof=_proof(req)):
+    event, proof = Event.TOKEN_REQUEST, _proof(req)
+    verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof)
+    if verdict.bind_only_refresh_token:
         req = dataclasses.replace(req, dpop_refresh_only=True)  # the access token stays a Bearer one
+    client = lightweight.for_request(client, verdict.lightweight_access_token)
     scope_param = str(data.get("scope") or "")
     try:
         granted = await scope_rules.resolve(tx, client, scope_param)

@@ -27,6 +27,7 @@ from doorkeep.oauth import issue
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext, TransientGrant
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
@@ -87,7 +88,8 @@ async def _policies(tx: Tx, req: OAuthRequest, client: Client) -> None:
     with the executor's error, the event's reason ``client_policy_error``); nothing to do, and nothing read,
     while the realm enables no policy (issue #8: this grant is the hot path)."""
     event = Event.SERVICE_ACCOUNT_TOKEN_REQUEST
-    await client_policies.on_request(tx, req.realm, event, client, req.form, scope=req.form.get("scope"))
+    verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, scope=req.form.get("scope"))
+    client = lightweight.for_request(client, verdict.lightweight_access_token)
 
 
 async def _tokens(

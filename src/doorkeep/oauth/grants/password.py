@@ -29,6 +29,7 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.sessions import service
@@ -108,7 +109,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if client.consent_required:
         raise InvalidClient(CONSENT_REQUIRED, status=400, event_error="consent_denied")
     event = Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST
-    await client_policies.on_request(tx, realm, event, client, req.form, scope=req.form.get("scope"))
+    verdict = await client_policies.on_request(tx, realm, event, client, req.form, scope=req.form.get("scope"))
+    client = lightweight.for_request(client, verdict.lightweight_access_token)
     scope_param = req.form.get("scope") or ""
     granted = await scope_rules.resolve(tx, client, scope_param)
     # Keycloak's direct grant flow: ValidateUsername (missing, unknown, a service account, locked, disabled),

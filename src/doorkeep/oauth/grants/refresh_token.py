@@ -20,6 +20,7 @@ from doorkeep.oauth import acr, issue, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_role
 from doorkeep.oauth.issue import GrantContext, RefreshPlan, TransientGrant
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
@@ -42,8 +43,10 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN, event_error="")
     proof = req.dpop is not None or req.dpop_header is not None
-    if await client_policies.on_request(tx, req.realm, Event.TOKEN_REFRESH, client, req.form, dpop_proof=proof):
+    verdict = await client_policies.on_request(tx, req.realm, Event.TOKEN_REFRESH, client, req.form, dpop_proof=proof)
+    if verdict.bind_only_refresh_token:
         req = dataclasses.replace(req, dpop_refresh_only=True)
+    client = lightweight.for_request(client, verdict.lightweight_access_token)
     scope_param = req.form.get("scope")
     if scope_param:  # OAuth2GrantTypeBase.getRequestedScopes, before the token is read
         try:

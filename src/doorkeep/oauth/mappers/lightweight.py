@@ -11,10 +11,12 @@ claims back in from the mappers marked ``introspection.token.claim``, as for any
 
 Role-changing mappers (role name, hardcoded role) take no token flag and run for both. ID tokens, userinfo
 and introspection are unaffected. Keycloak also switches it on per request through the client-policy
-executor ``use-lightweight-access-token``; Doorkeep has no client policies, so only the attribute does.
+executor ``use-lightweight-access-token`` (``for_request``).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from doorkeep.model import Client
 
@@ -26,6 +28,14 @@ LIGHTWEIGHT = "lightweight"  # the token kind mappers are applied for (claims.ap
 def enabled(client: Client) -> bool:
     """Whether ``client``'s access tokens are lightweight (Boolean.parseBoolean of the attribute)."""
     return client.attr(ATTRIBUTE).lower() == "true"
+
+
+def for_request(client: Client, forced: bool) -> Client:
+    """``client`` as this request's tokens see it: a client policy's use-lightweight-access-token (the session
+    attribute TokenManager reads beside the client's) turns the attribute on for this request only."""
+    if not forced or enabled(client):
+        return client
+    return dataclasses.replace(client, attributes={**client.attributes, ATTRIBUTE: "true"})
 
 
 def feeds(config: dict[str, str]) -> bool:
