@@ -200,3 +200,46 @@ async def call(env: Env, method: str, path: str, access_token: str, body: Any = 
     """One account REST request; ``path`` "" is the account itself."""
     url = f"{ACCOUNT}/{path}" if path else ACCOUNT
     return await env.http.request(method, url, headers=bearer(access_token), json=body, params=params or None)
+
+
+# --- AccountRestServiceCorsTest / AccountCorsTest: the browser's XMLHttpRequest ------------------------------
+PREFLIGHT_METHODS = {"GET", "POST", "DELETE", "PUT", "HEAD", "OPTIONS"}  # CorsPreflightService
+
+
+def cors_headers(response: httpx.Response) -> dict[str, str]:
+    return {k.lower(): v for k, v in response.headers.items() if k.lower().startswith("access-control-")}
+
+
+async def xhr(env: Env, url: str, access: str, origin: str, body: Any = None) -> tuple[bool, httpx.Response]:
+    """``doXhr``: the browser's preflight, checked as Keycloak answers it (any origin), then the request;
+    whether the browser hands the answer to the page (its ``Access-Control-Allow-Origin`` is the origin)."""
+    method = "GET" if body is None else "POST"
+    ask = {"Origin": origin, "Access-Control-Request-Method": method}
+    preflight = await env.http.options(
+        url, headers={**ask, "Access-Control-Request-Headers": "authorization,content-type"}
+    )
+    assert preflight.status_code == 200, preflight.text
+    allowed = cors_headers(preflight)
+    assert allowed["access-control-allow-origin"] == origin, allowed
+    assert allowed["access-control-allow-credentials"] == "true", allowed
+    assert set(allowed["access-control-allow-methods"].split(", ")) == PREFLIGHT_METHODS, allowed
+    assert {"authorization", "content-type"} <= {
+        h.strip().lower() for h in allowed["access-control-allow-headers"].split(",")
+    }
+    assert allowed["access-control-max-age"] == "3600", allowed
+    headers = {
+        "Origin": origin,
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+        "Authorization": f"bearer {access}",
+    }
+    response = await env.http.request(method, url, headers=headers, json=body)
+    granted = cors_headers(response).get("access-control-allow-origin") == origin
+    if granted:  # Cors.auth() on an answer: credentials allowed, nothing exposed, no preflight headers
+        assert cors_headers(response) == {
+            "access-control-allow-origin": origin,
+            "access-control-allow-credentials": "true",
+        }
+    else:
+        assert cors_headers(response) == {}, response.headers
+    return granted, response

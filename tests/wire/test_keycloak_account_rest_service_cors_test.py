@@ -5,7 +5,7 @@ The Java test opens a page at ``http://localtest.me:8180`` (or ``http://invalid.
 synchronous XMLHttpRequest with ``Accept`` and ``Content-Type: application/json`` and the bearer token of
 TokenUtil (``direct-grant``, whose web origins hold the first origin): the browser sends the preflight, then
 the request, and fails the call unless the answer's ``Access-Control-Allow-Origin`` is the page's origin.
-``_xhr`` makes both requests as the browser does and reports what the browser would decide; each test also
+``account_rest_service_port.xhr`` makes both requests as the browser does and reports what the browser would decide; each test also
 pins Keycloak's headers: the preflight (CorsPreflightService) answers any origin, and the resource answers
 (errors too) carry the token's ``allowed-origins`` only (``Cors.allowedOrigins(token).auth()``).
 
@@ -16,13 +16,10 @@ anew for each test. Doorkeep's own check of a refusal Keycloak answers after dec
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 import pytest
 
 import group_port
-from account_rest_service_port import ACCOUNT, ORIGIN, account_realm, token
+from account_rest_service_port import ACCOUNT, ORIGIN, account_realm, token, xhr
 from keycloak_port import ADMIN, admin_headers, update_realm
 from wire_env import Env
 
@@ -30,7 +27,6 @@ pytestmark = pytest.mark.anyio
 anyio_backend, shared_env, env = group_port.anyio_backend, group_port.shared_env, group_port.env
 
 VALID_ORIGIN, INVALID_ORIGIN = ORIGIN, "http://invalid.localtest.me:8180"
-PREFLIGHT_METHODS = {"GET", "POST", "DELETE", "PUT", "HEAD", "OPTIONS"}  # CorsPreflightService
 
 
 @pytest.fixture
@@ -40,85 +36,49 @@ async def access(env: Env) -> str:
     return await token(env)
 
 
-def _cors(response: httpx.Response) -> dict[str, str]:
-    return {k.lower(): v for k, v in response.headers.items() if k.lower().startswith("access-control-")}
-
-
-async def _xhr(env: Env, url: str, access: str, origin: str, body: Any = None) -> tuple[bool, httpx.Response]:
-    """``doXhr``: the browser's preflight, checked as Keycloak answers it (any origin), then the request;
-    whether the browser hands the answer to the page (its ``Access-Control-Allow-Origin`` is the origin)."""
-    method = "GET" if body is None else "POST"
-    ask = {"Origin": origin, "Access-Control-Request-Method": method}
-    preflight = await env.http.options(
-        url, headers={**ask, "Access-Control-Request-Headers": "authorization,content-type"}
-    )
-    assert preflight.status_code == 200, preflight.text
-    allowed = _cors(preflight)
-    assert allowed["access-control-allow-origin"] == origin, allowed
-    assert allowed["access-control-allow-credentials"] == "true", allowed
-    assert set(allowed["access-control-allow-methods"].split(", ")) == PREFLIGHT_METHODS, allowed
-    assert {"authorization", "content-type"} <= {
-        h.strip().lower() for h in allowed["access-control-allow-headers"].split(",")
-    }
-    assert allowed["access-control-max-age"] == "3600", allowed
-    headers = {
-        "Origin": origin,
-        "Accept": "application/json",
-        "Content-Type": "application/json",
-        "Authorization": f"bearer {access}",
-    }
-    response = await env.http.request(method, url, headers=headers, json=body)
-    granted = _cors(response).get("access-control-allow-origin") == origin
-    if granted:  # Cors.auth() on an answer: credentials allowed, nothing exposed, no preflight headers
-        assert _cors(response) == {"access-control-allow-origin": origin, "access-control-allow-credentials": "true"}
-    else:
-        assert _cors(response) == {}, response.headers
-    return granted, response
-
-
 async def test_get_profile(env: Env, access: str) -> None:
-    allowed, response = await _xhr(env, ACCOUNT, access, VALID_ORIGIN)
+    allowed, response = await xhr(env, ACCOUNT, access, VALID_ORIGIN)
     assert allowed
     assert response.status_code == 200 and response.json()["username"] == "test-user@localhost"
 
 
 async def test_get_profile_invalid_origin(env: Env, access: str) -> None:
-    allowed, response = await _xhr(env, ACCOUNT, access, INVALID_ORIGIN)
+    allowed, response = await xhr(env, ACCOUNT, access, INVALID_ORIGIN)
     assert not allowed
     assert response.status_code == 200  # served: only the browser keeps it from the page
 
 
 async def test_update_profile(env: Env, access: str) -> None:
-    allowed, _ = await _xhr(env, ACCOUNT, access, VALID_ORIGIN, {"firstName": "Bob"})
+    allowed, _ = await xhr(env, ACCOUNT, access, VALID_ORIGIN, {"firstName": "Bob"})
     assert allowed
 
 
 async def test_update_profile_invalid_origin(env: Env, access: str) -> None:
-    allowed, _ = await _xhr(env, ACCOUNT, access, INVALID_ORIGIN, {"firstName": "Bob"})
+    allowed, _ = await xhr(env, ACCOUNT, access, INVALID_ORIGIN, {"firstName": "Bob"})
     assert not allowed
 
 
 async def test_error_response(env: Env, access: str) -> None:
-    allowed, response = await _xhr(env, ACCOUNT, access, VALID_ORIGIN, {"username": "vmuzikar"})
+    allowed, response = await xhr(env, ACCOUNT, access, VALID_ORIGIN, {"username": "vmuzikar"})
     assert allowed
     assert response.status_code == 400
     assert "readOnlyUsernameMessage" in response.text
 
 
 async def test_error_response_invalid_origin(env: Env, access: str) -> None:
-    allowed, response = await _xhr(env, ACCOUNT, access, INVALID_ORIGIN, {"username": "vmuzikar"})
+    allowed, response = await xhr(env, ACCOUNT, access, INVALID_ORIGIN, {"username": "vmuzikar"})
     assert not allowed
     assert response.status_code == 400
 
 
 async def test_get_versioned_api(env: Env, access: str) -> None:
-    allowed, response = await _xhr(env, f"{ACCOUNT}/v1", access, VALID_ORIGIN)
+    allowed, response = await xhr(env, f"{ACCOUNT}/v1", access, VALID_ORIGIN)
     assert allowed
     assert response.status_code == 200 and response.json()["username"] == "test-user@localhost"
 
 
 async def test_get_versioned_api_invalid_origin(env: Env, access: str) -> None:
-    allowed, response = await _xhr(env, f"{ACCOUNT}/v1", access, INVALID_ORIGIN)
+    allowed, response = await xhr(env, f"{ACCOUNT}/v1", access, INVALID_ORIGIN)
     assert not allowed
     assert response.status_code == 200
 
@@ -148,10 +108,10 @@ async def test_refusals_after_the_token_carry_its_cors_and_those_before_it_none(
     assert granted.status_code == 200, granted.text
     service = granted.json()["access_token"]
 
-    allowed, response = await _xhr(env, ACCOUNT, service, VALID_ORIGIN)
+    allowed, response = await xhr(env, ACCOUNT, service, VALID_ORIGIN)
     assert allowed and response.status_code == 401, response.text
-    allowed, response = await _xhr(env, f"{ACCOUNT}/v2", access, VALID_ORIGIN)
+    allowed, response = await xhr(env, f"{ACCOUNT}/v2", access, VALID_ORIGIN)
     assert allowed and response.status_code == 404
     assert response.json() == {"error": "API version not found"}
-    allowed, response = await _xhr(env, ACCOUNT, access + "x", VALID_ORIGIN)
+    allowed, response = await xhr(env, ACCOUNT, access + "x", VALID_ORIGIN)
     assert not allowed and response.status_code == 401
