@@ -50,6 +50,7 @@ class Caller:
     now: int
     origins: frozenset[str] = frozenset()  # the token's allowed-origins (CORS)
     ip: str | None = None  # the caller's address, which its events record (EventBuilder's ipAddress)
+    scopes: frozenset[str] = frozenset()  # the token's client scopes (its ``scope``), for the user profile
 
     def require_one_of(self, *roles: str) -> None:
         if not self.roles.intersection(roles):
@@ -94,7 +95,10 @@ async def authenticate(
     sid = claims.get("sid")
     roles, origins = token_roles(claims), claims.get("allowed-origins")
     allowed = frozenset(str(o) for o in origins) if isinstance(origins, list) else frozenset()
-    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, services.clock.now(), allowed, ip)
+    scope = claims.get("scope")
+    scopes = frozenset(scope.split()) if isinstance(scope, str) else frozenset()
+    now = services.clock.now()
+    return Caller(realm, valid.user, str(sid) if sid else None, roles, base_url, now, allowed, ip, scopes)
 
 
 def refuse_service_account(caller: Caller) -> None:
@@ -143,7 +147,9 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
             "email": u.email,
             "emailVerified": u.email_verified,
             "attributes": shown or None,  # the declared attributes the user may view
-            "userProfileMetadata": account_profile.metadata(caller.realm) if with_metadata else None,
+            "userProfileMetadata": (
+                account_profile.metadata(caller.realm, scopes=caller.scopes) if with_metadata else None
+            ),
         }
     )
 

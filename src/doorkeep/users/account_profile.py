@@ -67,7 +67,9 @@ def read_only(realm: Realm, *, admin: bool = False) -> dict[str, bool]:
     }
 
 
-def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> dict[str, Any]:
+def metadata(
+    realm: Realm, *, admin: bool = False, new_user: bool = False, scopes: frozenset[str] | None = None
+) -> dict[str, Any]:
     """``userProfileMetadata`` (UserProfileUtil.createUserProfileMetadata) of the realm's configuration: the
     username is required unless the e-mail is the username (DeclarativeUserProfileProvider's required predicate
     of the username); the e-mail when the configuration requires it for the context's role or the e-mail is the
@@ -76,8 +78,14 @@ def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> di
     there). The root attributes the configuration leaves out are left out; the declared ones the context may
     view follow (``users.declared``), then the configuration's groups. ``new_user``: the metadata of
     ``users/profile/metadata``, for a user not yet created (editUsernameCondition: the username is editable
-    unless the e-mail is the username)."""
+    unless the e-mail is the username). ``scopes``: the client scopes of the caller's token, which the attributes'
+    ``selector`` and ``required`` scopes are matched against (DeclarativeUserProfileProvider.requestedScopePredicate
+    reads AuthenticationManager.getRequestedScopes, the bearer token's outside a login). The configured
+    permissions of email, firstName and lastName hide them from a context that may not view them and make them
+    read-only for one that may not edit them; the username's follow editUsernameAllowed only."""
     config = up_config.config_of(realm)
+    if scopes is not None:
+        config = declared.for_scopes(config, scopes)
     context = declared.USER_API if admin else declared.ACCOUNT
     flags = read_only(realm, admin=admin)
     if new_user:
@@ -88,6 +96,9 @@ def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> di
         rep = by_name.get(name)
         if rep is None:
             continue
+        guarded = name != "username" and rep.get("permissions") is not None
+        if guarded and not declared.can_view(rep, context):
+            continue
         if name == "username":
             required = not realm.registration_email_as_username
         elif name == "email":
@@ -96,9 +107,10 @@ def metadata(realm: Realm, *, admin: bool = False, new_user: bool = False) -> di
             required = declared.is_required(rep, context)
         entry: dict[str, Any] = {
             "name": name,
-            "displayName": declared.display_name(rep),
+            # the built-in attribute's "${name}" (the default metadata's) unless the configuration names another
+            "displayName": declared.display_name(rep, f"${{{name}}}"),
             "required": required,
-            "readOnly": flags[name],
+            "readOnly": flags[name] or (guarded and not declared.can_edit(rep, context)),
         }
         if rep.get("annotations"):
             entry["annotations"] = rep["annotations"]

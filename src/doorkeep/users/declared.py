@@ -69,10 +69,11 @@ def is_required(attribute: dict[str, Any], context: str, *, service_account: boo
     return not roles or _role(context) in roles
 
 
-def display_name(attribute: dict[str, Any]) -> str:
-    """AttributeMetadata.getAttributeDisplayName: the configured one, else the attribute's name."""
+def display_name(attribute: dict[str, Any], default: str | None = None) -> str:
+    """AttributeMetadata.getAttributeDisplayName: the configured one, else ``default`` (what the built-in
+    metadata of username, email, firstName and lastName holds), else the attribute's name."""
     shown = attribute.get("displayName")
-    return str(shown) if isinstance(shown, str) and shown.strip() else str(attribute["name"])
+    return str(shown) if isinstance(shown, str) and shown.strip() else (default or str(attribute["name"]))
 
 
 def as_values(value: Any) -> list[str]:
