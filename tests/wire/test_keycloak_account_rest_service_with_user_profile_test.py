@@ -5,11 +5,6 @@ a username, and a user-required e-mail, added where the configuration leaves the
 AbstractRestServiceTest's (``account_rest_service_port``), imported anew for each test; the token is
 TokenUtil's (test-user@localhost's password grant of ``direct-grant``), whose client scopes are the ones the
 attributes' ``selector`` and ``required`` scopes are matched against. One test per Java method.
-
-Left, where Doorkeep differs and is not fixed yet:
-* testManageUserLocaleAttribute: with internationalization on, Keycloak manages the ``locale`` attribute in the
-  ACCOUNT context (kept when sent, shown, listed in ``userProfileMetadata``); Doorkeep's Account REST API drops
-  it as it drops any attribute the configuration does not declare.
 """
 
 from __future__ import annotations
@@ -208,3 +203,28 @@ async def test_update_profile_event_with_additional_attributes_auditing(env: Env
         "updated_attr2": "val22",
     }
     assert {k: event["details"].get(k) for k in expected} == expected, event
+
+
+async def test_manage_user_locale_attribute(env: Env, access: str) -> None:
+    await update_realm(env, internationalizationEnabled=False)
+    user = await get_user(env, access)
+
+    async def update_and_get(rep: dict[str, Any]) -> dict[str, Any]:
+        rep = {k: v for k, v in rep.items() if k != "userProfileMetadata"}
+        response = await call(env, "POST", "", access, rep)
+        assert response.status_code == 204, response.text
+        return await get_user(env, access)
+
+    user["attributes"] = {**(user.get("attributes") or {}), "locale": ["pt_BR"]}
+    user = await update_and_get(user)
+    assert user.get("attributes") is None, user  # not internationalized: not the user profile's
+
+    await update_realm(env, internationalizationEnabled=True)
+    user["attributes"] = {"locale": ["pt_BR"]}
+    user = await update_and_get(user)
+    assert user["attributes"]["locale"] == ["pt_BR"], user
+
+    del user["attributes"]["locale"]
+    user = await update_and_get(user)
+    assert user.get("attributes") is None, user
+    assert metadata(user, "locale") is not None

@@ -23,7 +23,7 @@ from doorkeep.oauth import access, introspection
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
-from doorkeep.users import account_profile, declared, read_only, unmanaged
+from doorkeep.users import account_locale, account_profile, declared, read_only, unmanaged
 from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     policy = up_config.unmanaged_policy(caller.realm)
     if up_config.enforced(caller.realm) and unmanaged.can_view(policy, declared.ACCOUNT):  # ENABLED only
         shown.update({k: list(declared.as_values(v)) for k, v in unmanaged.only(config, u.attributes).items()})
+    shown.update(account_locale.shown(caller.realm, config, u.attributes))
     return _compact(
         {
             "id": u.id,
@@ -239,6 +240,7 @@ async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Nam
         policy = up_config.unmanaged_policy(realm)
         kept = unmanaged.kept(config, policy, declared.ACCOUNT, sent, current, absent_removes=True)
         attributes = unmanaged.replaced(config, attributes, kept)
+    attributes = account_locale.written(realm, config, attributes, sent, current)
     attributes = read_only.pinned(fixed, attributes, current)
     updated = dataclasses.replace(user, **account_profile.changes(realm, user, values), attributes=attributes)
     await tx.users.update(updated)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Realm, User
 from doorkeep.realms import required_actions
-from doorkeep.users import declared, profile
+from doorkeep.users import account_locale, declared, profile
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -120,6 +120,8 @@ def metadata(
         entry["multivalued"] = bool(rep.get("multivalued"))
         attributes.append(entry)
     attributes.extend(declared.metadata(config, context))
+    if not admin and account_locale.managed(realm, config):
+        attributes.append(account_locale.metadata())
     order = {a.get("name"): i for i, a in enumerate(config.get("attributes") or [])}
     attributes.sort(key=lambda entry: order.get(entry["name"], len(order)))  # the GUI order: the configuration's
     return {"attributes": attributes, "groups": [dict(g) for g in config.get("groups") or []]}
