@@ -248,11 +248,13 @@ def update_profile(
     cancel: bool = False,
     extra: list[dict[str, str]] | None = None,
     lists: dict[str, list[str]] | None = None,
+    labels: dict[str, str] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """login-update-profile.ftl: the user profile's fields the user may see (``extra``: the declared ones,
     ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with its first
-    error; a multivalued one has an input per value (``lists``)."""
+    error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
+    configuration gives them."""
     return render(
         "login/update_profile.html",
         title=ui.text("loginProfileTitle"),
@@ -266,6 +268,7 @@ def update_profile(
         cancel=cancel,
         extra=extra or [],
         lists=lists or {},
+        labels=labels or {},
         ui=ui,
     )
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 ATTRIBUTES = ("username", "email", "firstName", "lastName")
+# The display names the default metadata gives username and email (createDefaultProfile), which a configuration
+# without one keeps; firstName and lastName have none there, so theirs is their name
+# (RequiredActionUpdateProfileWithUserProfileTest.testDisplayName).
+BUILT_IN_DISPLAY_NAMES = {"username": "${username}", "email": "${email}"}
 DISPLAY_NAMES = {name: "${" + name + "}" for name in ATTRIBUTES}
 REQUIRED = "error-user-attribute-required"
 MISSING_EMAIL = "missingEmailMessage"
@@ -107,8 +111,7 @@ def metadata(
             required = declared.is_required(rep, context)
         entry: dict[str, Any] = {
             "name": name,
-            # the built-in attribute's "${name}" (the default metadata's) unless the configuration names another
-            "displayName": declared.display_name(rep, f"${{{name}}}"),
+            "displayName": declared.display_name(rep, BUILT_IN_DISPLAY_NAMES.get(name)),
             "required": required,
             "readOnly": flags[name] or (guarded and not declared.can_edit(rep, context)),
         }
@@ -224,9 +227,10 @@ def email_required(config: dict[str, Any], realm: Realm, context: str) -> bool:
 def changes(realm: Realm, user: User, values: dict[str, str | None]) -> dict[str, Any]:
     """The user's fields a valid update sets: the names, a new e-mail (then unverified) where it may be
     edited, and a new username where it may be edited or follows the e-mail that is the username. The
-    Account REST API and the UPDATE_PROFILE required action both write these."""
+    Account REST API and the UPDATE_PROFILE required action both write these. An emptied name is no name
+    (null), as Keycloak stores it (RequiredActionUpdateProfileWithUserProfileTest.testOptionalAttribute)."""
     flags = read_only(realm)
-    found: dict[str, Any] = {"first_name": values["firstName"], "last_name": values["lastName"]}
+    found: dict[str, Any] = {"first_name": values["firstName"] or None, "last_name": values["lastName"] or None}
     email = (values["email"] or "").strip().lower() or None
     if not flags["email"] and email != user.email:
         found.update(email=email, email_verified=False)

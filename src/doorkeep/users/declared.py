@@ -71,7 +71,7 @@ def is_required(attribute: dict[str, Any], context: str, *, service_account: boo
 
 def display_name(attribute: dict[str, Any], default: str | None = None) -> str:
     """AttributeMetadata.getAttributeDisplayName: the configured one, else ``default`` (what the built-in
-    metadata of username, email, firstName and lastName holds), else the attribute's name."""
+    metadata of username and email holds), else the attribute's name."""
     shown = attribute.get("displayName")
     return str(shown) if isinstance(shown, str) and shown.strip() else (default or str(attribute["name"]))
 

@@ -59,6 +59,7 @@ def page(
             cancel=outcome.cancel,
             extra=_profile_fields(realm, outcome.lists),
             lists=outcome.lists,
+            labels=_root_labels(up_config.config_of(realm), ui),
             ui=ui,
         )
     config = registration.profile_config(realm, scopes)
@@ -78,12 +79,13 @@ def page(
 
 
 def _root_labels(config: dict[str, Any], ui: Language) -> dict[str, str]:
-    """register.ftl's labels of the root attributes the configuration declares: the display name (a ``${key}``
-    in the page's language), else the attribute's name (AttributeMetadata.getAttributeDisplayName)."""
+    """register.ftl's and login-update-profile.ftl's labels of the root attributes the configuration declares: the
+    display name (a ``${key}`` in the page's language), else the built-in one of username and email, else the
+    attribute's name (AttributeMetadata.getAttributeDisplayName)."""
     out: dict[str, str] = {}
     for attribute in config.get("attributes") or []:
-        if attribute.get("name") in declared.ROOT:
-            label = declared.display_name(attribute)
+        if (name := attribute.get("name")) in declared.ROOT:
+            label = declared.display_name(attribute, account_profile.BUILT_IN_DISPLAY_NAMES.get(name))
             out[attribute["name"]] = ui.text(label[2:-1]) if label.startswith("${") and label.endswith("}") else label
     return out
 
