@@ -23,6 +23,7 @@ from doorkeep.oauth import (
     login_outcomes,
     login_session,
     logout_others,
+    profile_scopes,
     required_actions,
 )
 from doorkeep.oauth.login_outcomes import NeedPasswordUpdate, Outcome
@@ -133,7 +134,9 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
     # the realm's declared attributes the user may edit, as the page shows them
-    config, current = up_config.config_of(realm), dict(user.attributes)
+    # the configuration as this login's requested client scopes select and require its attributes
+    config = profile_scopes.config(realm, await profile_scopes.requested(ctx.tx, ctx.client, ctx.request))
+    current = dict(user.attributes)
     sent = declared.from_form(config, declared.UPDATE_PROFILE, form.get, form.all)
     chosen = declared.values(config, declared.UPDATE_PROFILE, sent, current)
     found.extend(declared.errors(config, declared.UPDATE_PROFILE, chosen, current))

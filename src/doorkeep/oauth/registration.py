@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import events
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_events, login_outcomes, reset_credentials, scopes
+from doorkeep.oauth import login_completion, login_events, login_outcomes, profile_scopes, reset_credentials
 from doorkeep.oauth.action_steps import field_errors
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_step import StepContext
@@ -53,17 +53,8 @@ def _error(field: str, key: str) -> dict[str, Any]:
     return {"field": field, "errorMessage": key, "params": [field]}
 
 
-async def requested_scopes(tx: Tx, client: Client, request: AuthRequest) -> frozenset[str]:
-    """The client scopes the authentication requests: the client's default ones and the optional ones its
-    ``scope`` names (what the user profile's selector and required scopes are matched against)."""
-    asked = set(scopes.split(request.scope))
-    linked = await scopes.client_scopes(tx, client)
-    return frozenset(scope.name for scope, default in linked if default or scope.name in asked)
-
-
-def profile_config(realm: Realm, requested: frozenset[str]) -> dict[str, Any]:
-    """The realm's user profile configuration as this registration sees it (``declared.for_scopes``)."""
-    return declared.for_scopes(up_config.config_of(realm), requested)
+requested_scopes = profile_scopes.requested  # the client scopes the registration's authentication requests
+profile_config = profile_scopes.config  # the realm's user profile configuration as the registration sees it
 
 
 def email_shown(realm: Realm, config: dict[str, Any]) -> bool:

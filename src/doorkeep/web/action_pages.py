@@ -38,7 +38,8 @@ def page(
     scopes: frozenset[str] = frozenset(),
 ) -> str:
     """The page ``outcome`` asks for, its form posting to ``target`` (see the module's docstring); ``scopes``:
-    the client scopes the authentication requests, which decide the registration form's declared attributes."""
+    the client scopes the authentication requests, which decide the registration and update-profile forms'
+    declared attributes."""
     shown = realm.display_name or realm.name
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return pages.delete_credential(shown, target, token, outcome.label, ui=ui)
@@ -57,7 +58,7 @@ def page(
             username_editable=not flags["username"],
             email_editable=not flags["email"],
             cancel=outcome.cancel,
-            extra=_profile_fields(realm, outcome.lists),
+            extra=_profile_fields(realm, outcome.lists, scopes),
             lists=outcome.lists,
             labels=_root_labels(up_config.config_of(realm), ui),
             ui=ui,
@@ -90,10 +91,10 @@ def _root_labels(config: dict[str, Any], ui: Language) -> dict[str, str]:
     return out
 
 
-def _profile_fields(realm: Realm, attributes: dict[str, list[str]]) -> list[dict[str, str]]:
-    """The update-profile page's declared attributes, then the user's unmanaged ones where the realm's policy
-    lets the user edit them (ENABLED)."""
-    config = up_config.config_of(realm)
+def _profile_fields(realm: Realm, attributes: dict[str, list[str]], scopes: frozenset[str]) -> list[dict[str, str]]:
+    """The update-profile page's declared attributes (those the login's requested client ``scopes`` select),
+    then the user's unmanaged ones where the realm's policy lets the user edit them (ENABLED)."""
+    config = registration.profile_config(realm, scopes)
     fields = declared.form_fields(config, declared.UPDATE_PROFILE)
     if not up_config.enforced(realm):
         return fields

@@ -282,7 +282,7 @@ async def page_body(
         target = step_url(request, realm, action, tab, client)
         back = redirect_uris.with_params(action_url(request, realm, "authenticate"), tab_params(tab, client))
         asked = frozenset[str]()
-        if isinstance(outcome, login_outcomes.NeedRegistration):
+        if isinstance(outcome, login_outcomes.NeedRegistration | login_outcomes.NeedProfileUpdate):
             asked = await registration.requested_scopes(tx, client, waiting.request)
         return action_pages.page(realm, outcome, token, ui, target=target, back=back, scopes=asked)
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
