@@ -141,7 +141,12 @@ async def test_discovery(kc: Env, url: str) -> None:
     assert set(doc["request_object_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}
     assert set(doc["userinfo_signing_alg_values_supported"]) == {"none", *ALL_SIGNING} - {"EdDSA"}
     assert set(doc["token_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)  # no tls_client_auth
-    for kind in ("id_token", "authorization", "userinfo", "request_object"):  # Assert.assertNames: the same names, in any order
+    for kind in (
+        "id_token",
+        "authorization",
+        "userinfo",
+        "request_object",
+    ):  # Assert.assertNames: the same names, in any order
         assert sorted(doc[f"{kind}_encryption_alg_values_supported"]) == sorted(ENCRYPTION_ALGS), kind
         assert sorted(doc[f"{kind}_encryption_enc_values_supported"]) == sorted(ENCRYPTION_ENCS), kind
     for field in (
