@@ -249,6 +249,24 @@ async def test_unmanaged_attribute_over_2048_characters_is_refused_when_the_poli
     assert fine.status_code == 204, fine.text
 
 
+async def test_manage_user_locale_attribute(env: Env, realm_id: str) -> None:
+    """With internationalization off a sent locale is neither stored nor shown; with it on it is stored, shown
+    under ``attributes``, removed when the body leaves it out, and listed in ``userProfileMetadata``."""
+    await update_realm(env, internationalizationEnabled=False)
+    access = await token(env)
+    user = await _get_user(env, access)
+    user = await _update_and_get(env, {**user, "attributes": {"locale": ["pt_BR"]}}, access)
+    assert user.get("attributes") is None, user
+
+    await update_realm(env, internationalizationEnabled=True)
+    user = await _update_and_get(env, {**user, "attributes": {"locale": ["pt_BR"]}}, access)
+    assert user["attributes"]["locale"][0] == "pt_BR", user
+
+    user = await _update_and_get(env, {**user, "attributes": {}}, access)
+    assert user.get("attributes") is None, user
+    assert "locale" in [a["name"] for a in user["userProfileMetadata"]["attributes"]]
+
+
 async def test_update_profile_with_registration_email_as_username(env: Env, realm_id: str) -> None:
     """KEYCLOAK-7572"""
     await update_realm(env, registrationEmailAsUsername=True)

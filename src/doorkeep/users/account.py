@@ -23,7 +23,7 @@ from doorkeep.oauth import access, introspection
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.sessions import revocation_triggers, service, triggered
 from doorkeep.sessions.liveness import realm_filter
-from doorkeep.users import account_locale, account_profile, declared, read_only, unmanaged
+from doorkeep.users import account_profile, declared, locale_attribute, read_only, unmanaged
 from doorkeep.users import profile as user_profile
 
 if TYPE_CHECKING:
@@ -126,7 +126,8 @@ def _compact(body: dict[str, Any]) -> dict[str, Any]:
 def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     """``GET /account``: the account UserRepresentation with ``userProfileMetadata`` (left out only for
     ``?userProfileMetadata=false``), as UserProfile.toRepresentation builds it (view-profile or manage-account);
-    ``attributes`` holds the declared attributes the user may view (unmanaged ones are not shown)."""
+    ``attributes`` holds the declared attributes the user may view (unmanaged ones are not shown) and, while
+    internationalization is on, the user's ``locale`` (``users.locale_attribute``)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
     u = caller.user
     config = up_config.config_of(caller.realm)
@@ -138,7 +139,7 @@ def profile(caller: Caller, *, with_metadata: bool = True) -> dict[str, Any]:
     policy = up_config.unmanaged_policy(caller.realm)
     if up_config.enforced(caller.realm) and unmanaged.can_view(policy, declared.ACCOUNT):  # ENABLED only
         shown.update({k: list(declared.as_values(v)) for k, v in unmanaged.only(config, u.attributes).items()})
-    shown.update(account_locale.shown(caller.realm, config, u.attributes))
+    shown.update(locale_attribute.shown(caller.realm, config, u.attributes))
     return _compact(
         {
             "id": u.id,
@@ -209,7 +210,8 @@ async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Nam
     ``user`` role's permissions and requirements; one the body leaves out is emptied where the user may edit it, as
     Keycloak's rawAttributes leave it out), their errors named by their display names. An attribute ``fixed``
     names (the server's read-only attributes, ``users.read_only``) is refused if changed and otherwise stays the
-    user's, sent or not.
+    user's, sent or not. While internationalization is on, ``attributes.locale`` is written, and removed when
+    left out (``users.locale_attribute``); while it is off, a sent one is ignored.
     """
     if not isinstance(body, dict) or any(not isinstance(body.get(k), (str, type(None))) for k in PROFILE_FIELDS):
         raise CANNOT_PARSE
@@ -240,7 +242,7 @@ async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Nam
         policy = up_config.unmanaged_policy(realm)
         kept = unmanaged.kept(config, policy, declared.ACCOUNT, sent, current, absent_removes=True)
         attributes = unmanaged.replaced(config, attributes, kept)
-    attributes = account_locale.written(realm, config, attributes, sent, current)
+    attributes = locale_attribute.written(realm, config, attributes, sent)
     attributes = read_only.pinned(fixed, attributes, current)
     updated = dataclasses.replace(user, **account_profile.changes(realm, user, values), attributes=attributes)
     await tx.users.update(updated)

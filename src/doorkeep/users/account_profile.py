@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep.admin import user_profile as up_config
 from doorkeep.model import Realm, User
 from doorkeep.realms import required_actions
-from doorkeep.users import account_locale, declared, profile
+from doorkeep.users import declared, locale_attribute, profile
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -80,7 +80,8 @@ def metadata(
     username; the names when the configuration requires them for the role, so in the ACCOUNT context and not in
     the admin API's USER_API context (``admin``; UPConfigUtils.isRoleForContext asks for the ``admin`` role
     there). The root attributes the configuration leaves out are left out; the declared ones the context may
-    view follow (``users.declared``), then the configuration's groups. ``new_user``: the metadata of
+    view follow (``users.declared``), after the built-in ``locale`` while internationalization is on
+    (``users.locale_attribute``), then the configuration's groups. ``new_user``: the metadata of
     ``users/profile/metadata``, for a user not yet created (editUsernameCondition: the username is editable
     unless the e-mail is the username). ``scopes``: the client scopes of the caller's token, which the attributes'
     ``selector`` and ``required`` scopes are matched against (DeclarativeUserProfileProvider.requestedScopePredicate
@@ -123,10 +124,9 @@ def metadata(
         entry["multivalued"] = bool(rep.get("multivalued"))
         attributes.append(entry)
     attributes.extend(declared.metadata(config, context))
-    if not admin and account_locale.managed(realm, config):
-        attributes.append(account_locale.metadata())
     order = {a.get("name"): i for i, a in enumerate(config.get("attributes") or [])}
     attributes.sort(key=lambda entry: order.get(entry["name"], len(order)))  # the GUI order: the configuration's
+    attributes[:0] = locale_attribute.metadata(realm, config)  # GUI order -1: before the configured ones
     return {"attributes": attributes, "groups": [dict(g) for g in config.get("groups") or []]}
 
 
