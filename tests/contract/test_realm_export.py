@@ -64,6 +64,21 @@ async def test_an_export_reimports_into_a_fresh_database_as_the_same_realm(
         assert service_account is not None and service_account.username == "service-account-reports"
 
 
+async def test_localization_texts_go_with_the_export_into_a_fresh_database(
+    new_db: Callable[[], Awaitable[Database]],
+) -> None:
+    texts = {"de": {"title": "Anmelden"}, "en": {"title": "Sign in", "x": ""}, "pt-BR": {}}
+    first = await new_db()
+    await import_data(first, {**rich_realm(), "localizationTexts": texts})
+    exported = await files.export_realm(first, "demo")
+    assert exported["localizationTexts"] == texts
+    second = await new_db()
+    async with second.transaction() as tx:
+        assert await files.import_realm(tx, copy.deepcopy(exported), 1_800_000_000, skip_existing=True) == "demo"
+        realm = await tx.realms.get_by_name("demo")
+    assert realm is not None and realm.localization_texts == texts
+
+
 async def test_the_export_uses_keycloaks_shapes(new_db: Callable[[], Awaitable[Database]]) -> None:
     db = await new_db()
     await import_data(db, rich_realm())

@@ -1,6 +1,7 @@
 """``/admin/realms/{realm}/localization`` beyond Keycloak's own tests of it (those are
 test_keycloak_realm_localization_resource_test.py): who may read and write, the media types, the JSON file
-upload, bodies that are not texts, and texts that come with an imported realm."""
+upload, bodies that are not texts, texts that come with an imported realm, and texts a realm export carries
+back (``localizationTexts``, an emptied locale included)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from admin_support import forbidden, realm_admin
 from browser_flow import REDIRECT, start, submit
+from doorkeep.realms.exportimport.files import export_realm
 from support import seed_client, seed_realm
 from wire_env import Env
 
@@ -97,6 +99,21 @@ async def test_an_imported_realms_texts_must_be_maps_of_strings(env: Env) -> Non
     assert (await env.http.post("/admin/realms", json=good, headers=headers)).status_code == 201
     response = await env.http.get("/admin/realms/good/localization/en/k", headers=headers)
     assert response.text == "v"
+
+
+async def test_a_full_export_carries_the_texts_and_a_realm_imported_from_it_has_them(env: Env) -> None:
+    await seed_realm(env.db, env.clock)
+    headers = await env.admin_headers()
+    texts = {"de": {"a": "A-de"}, "en": {"a": "A-en", "b": "<b>B</b> ü"}, "fr": {"gone": "x"}}
+    for locale, given in texts.items():
+        assert (await env.http.post(f"{URL}/{locale}", json=given, headers=headers)).status_code == 204
+    assert (await env.http.delete(f"{URL}/fr/gone", headers=headers)).status_code == 204  # fr kept, empty
+    exported = await export_realm(env.db, "test")
+    assert exported["localizationTexts"] == {**texts, "fr": {}}
+    assert (await env.http.delete("/admin/realms/test", headers=headers)).status_code == 204
+    assert (await env.http.post("/admin/realms", json=exported, headers=headers)).status_code == 201
+    assert sorted((await env.http.get(URL, headers=headers)).json()) == ["de", "en", "fr"]
+    assert {locale: await _texts(env, locale) for locale in ("de", "en", "fr")} == {**texts, "fr": {}}
 
 
 async def test_the_theme_resources_carry_the_realms_texts_over_the_themes(env: Env) -> None:

@@ -205,9 +205,14 @@ def _strip_attributes(attributes: Any) -> Any:
     if not isinstance(attributes, dict):
         return strip_secrets(attributes)
     return {
-        key: SECRET_VALUE if _secret_name(key) and item is not None else strip_secrets(item)
+        key: _masked_attribute(item) if _secret_name(key) and item is not None else strip_secrets(item)
         for key, item in attributes.items()
     }
+
+
+def _masked_attribute(item: Any) -> Any:
+    """A component's config values are lists: masked one by one, the list kept (stripComponentConfigMap)."""
+    return _masked(item) if isinstance(item, list) else SECRET_VALUE
 
 
 def _secret_name(key: str) -> bool:

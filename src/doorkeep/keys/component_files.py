@@ -3,7 +3,8 @@ ComponentExportRepresentation with the internal config, key material included, a
 
 ``export`` writes what Keycloak's providers keep in their model (``privateKey`` of RSA keys, RSA-OAEP ones
 included, ``kid``/``secret`` of HMAC and AES keys, ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys,
-``ecdhPrivateKey``/``ecdhPublicKey`` of ECDH keys); ``imported`` reads a
+``ecdhPrivateKey``/``ecdhPublicKey`` of ECDH keys); ``masked`` writes what the partial export shows (the
+declared properties only, secret ones masked); ``imported`` reads a
 provider of a realm file, keeping the key it holds so that tokens signed before the export still verify.
 """
 
@@ -37,6 +38,7 @@ from doorkeep.keys.components import (
     key_id,
     pem_pair,
     private_of,
+    representation,
     validate_common,
     with_config,
 )
@@ -66,6 +68,18 @@ def export(key: RealmKey) -> dict[str, Any]:
     if key.name:
         out["name"] = key.name
     out.update(providerId=key.provider_id, subComponents={}, config=config)
+    return out
+
+
+def masked(key: RealmKey) -> dict[str, Any]:
+    """ComponentExportRepresentation as the partial export leaves it (StripSecretsUtils.stripComponentExport):
+    config keys the provider does not declare (``kid``, ``secret``, a generated key's ``privateKey``) removed,
+    declared secret ones (an imported key's ``privateKey``) masked; re-imported, such a provider gets a new key."""
+    shown = representation(key)
+    out: dict[str, Any] = {"id": shown["id"]}
+    if "name" in shown:
+        out["name"] = shown["name"]
+    out.update(providerId=key.provider_id, subComponents={}, config=shown["config"])
     return out
 
 

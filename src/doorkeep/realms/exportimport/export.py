@@ -3,9 +3,10 @@
 Secrets are included (client secrets; hashed passwords with ``secretData`` / ``credentialData`` as
 JSON strings, as Keycloak writes them) so the file re-imports to the same realm. Ids are kept.
 The realm's key providers (``components``, with their key material) are added by the full export
-(files.export_realm), so a re-imported realm keeps its kids; the partial export has none. Both carry the
-authentication flows Doorkeep shows (realms/auth_flows.py), their authenticator configs and the required
-actions, as Keycloak's ExportUtils.exportRealm does for either.
+(files.export_realm), so a re-imported realm keeps its kids; the partial export adds them masked
+(web/admin/partial_export.py). Both carry the authentication flows Doorkeep shows (realms/auth_flows.py),
+their authenticator configs, the required actions and the realm's ``localizationTexts`` (every locale's
+texts, ``{}`` when there are none), as Keycloak's ExportUtils.exportRealm does for either.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ async def realm_representation(
     out["authenticationFlows"] = [auth_flows.flow_representation(realm, f) for f in auth_flows.flows(realm)]
     out["authenticatorConfig"] = auth_flows.config_representations(realm)
     out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
+    out["localizationTexts"] = {locale: dict(texts) for locale, texts in sorted(realm.localization_texts.items())}
     if profile_components := user_profile.export_components(realm):  # a changed user profile configuration
         out["components"] = {user_profile.COMPONENT_TYPE: profile_components}
 

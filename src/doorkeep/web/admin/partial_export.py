@@ -11,8 +11,11 @@ cuts it with ``ExportOptions(users=false, clients, groupsAndRoles, onlyServiceAc
 
 Lists and maps Keycloak leaves null when empty are left out, and no user carries ``credentials``. As in
 Keycloak's partial export every secret is masked (``**********``), so the file feeds ``partialImport`` or
-``POST /admin/realms`` but never hands out a credential. manage-realm, and view-clients or view-users for
-what is included, as Keycloak asks.
+``POST /admin/realms`` but never hands out a credential. The realm's key providers come whatever is asked
+(``components``, as exportComponents lists every component), cut down as StripSecretsUtils.stripComponentExport
+cuts them: their declared properties only (no key material), an imported key's ``privateKey`` masked. So do the
+realm's ``localizationTexts``. manage-realm, and view-clients or view-users for what is included, as Keycloak
+asks.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep.admin.admin_event_rules import strip_secrets
+from doorkeep.keys import component_files
+from doorkeep.keys.components import KEY_PROVIDER
 from doorkeep.realms.exportimport.export import realm_representation
 from doorkeep.web.admin.common import RealmCall, ok, query_bool, run_realm
 
@@ -82,6 +87,8 @@ async def partial_export(request: Request) -> Response:
         if groups_and_roles:
             call.require("query-groups")  # auth.groups().requireList(): view-users, manage-users or query-groups
         rep: dict[str, Any] = await realm_representation(call.tx, call.realm, users=False)
+        keys = [component_files.masked(k) for k in await call.tx.keys.list(call.realm.id)]
+        rep["components"] = {**rep.get("components", {}), KEY_PROVIDER: keys}
         return ok(strip_secrets(cut(rep, clients=clients, groups_and_roles=groups_and_roles)))
 
     return await run_realm(request, work, write=False)
