@@ -1,7 +1,9 @@
 """Realm settings → Keys of the Admin Console, over HTTP against the real app (both engines): the key list
 shows ``GET keys``; the Providers sub-tab adds, edits and deletes key providers through the functions behind
 ``/components`` (a higher priority signs at once, a refused config answers ComponentValidationException's
-message), view-realm reads and manage-realm writes, and each write is recorded as its REST call."""
+message), view-realm reads and manage-realm writes, and each write is recorded as its REST call. The
+encryption providers (rsa-enc-generated, imported rsa-enc, ecdh-generated, aes-generated) are offered with their
+own fields, and their keys are listed with use ENC."""
 
 from __future__ import annotations
 
@@ -192,3 +194,55 @@ async def test_console_key_writes_are_recorded_as_the_component_calls(realm: Env
     created = json.loads(events[2]["representation"])
     assert created["name"] == "mac" and created["config"]["priority"] == ["3"]
     assert json.loads(events[1]["representation"])["config"]["active"] == ["false"]
+
+
+ENCRYPTING_FIELDS = {
+    "rsa-enc-generated": ("f-keySize", "RSA-OAEP-256", "RSA1_5"),
+    "rsa-enc": ("f-privateKey", "f-certificate", "RSA-OAEP-256"),
+    "ecdh-generated": ("f-ecdhEllipticCurveKey", "ECDH-ES+A256KW", "P-521"),
+    "aes-generated": ("AES Key size", 'value="32"'),
+}
+
+
+async def test_the_add_list_offers_the_encryption_providers_each_with_its_own_fields(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    listing = await admin.get(PROVIDERS, headers=HTML)
+    for provider, needles in ENCRYPTING_FIELDS.items():
+        assert f'href="{PROVIDERS}/new/{provider}"' in listing.text, provider
+        form = await admin.get(f"{PROVIDERS}/new/{provider}", headers=HTML)
+        assert form.status_code == 200 and f"Add {provider} provider" in form.text, provider
+        for needle in (*needles, 'id="f-priority"', 'id="f-enabled"', 'id="f-active"'):
+            assert needle in form.text, (provider, needle)
+    assert "ECDH-ES" not in (await admin.get(f"{PROVIDERS}/new/rsa-enc-generated", headers=HTML)).text
+
+
+async def test_encryption_providers_added_in_the_console_list_their_keys_with_use_enc(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    oaep = await added(realm, admin, "rsa-enc-generated", name="oaep", algorithm="RSA-OAEP-256", keySize="2048")
+    ecdh = await added(
+        realm, admin, "ecdh-generated", name="ecdh", ecdhEllipticCurveKey="P-384", ecdhAlgorithm="ECDH-ES+A128KW"
+    )
+    aes = await added(realm, admin, "aes-generated", name="aes", secretSize="32")
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    imported = await added(realm, admin, "rsa-enc", name="imported-enc", privateKey=pem, algorithm="RSA1_5")
+    expected = {oaep: "RSA-OAEP-256", ecdh: "ECDH-ES+A128KW", aes: "AES", imported: "RSA1_5"}
+    metadata = {k["providerId"]: k for k in (await rest(realm, "/keys"))["keys"]}
+    assert {p: (metadata[p]["algorithm"], metadata[p]["use"]) for p in expected} == {
+        p: (alg, "ENC") for p, alg in expected.items()
+    }
+    assert (await rest(realm, f"/components/{aes}"))["config"]["secretSize"] == ["32"]
+    page = await admin.get(KEYS, headers=HTML)
+    for provider, algorithm in expected.items():
+        kid = re.escape(str(metadata[provider]["kid"]))
+        row = re.search(rf"<tr>(?:(?!</tr>).)*?<code>{kid}</code>(?:(?!</tr>).)*</tr>", page.text, re.S)
+        assert row, provider
+        assert f">{algorithm}<" in row.group(0) and '<td data-label="Use">ENC</td>' in row.group(0), row.group(0)
+    signing = (await rest(realm, "/keys"))["active"]["RS256"]
+    assert f'<code>{signing}</code></td>\n    <td data-label="Use">SIG</td>' in page.text
+    assert pem.split("\n")[1] not in page.text
+    assert pem.split("\n")[1] not in (await admin.get(f"{PROVIDERS}/{imported}", headers=HTML)).text

@@ -21,7 +21,17 @@ from doorkeep.model import RealmKey
 from doorkeep.web.admin_console.context import Console, Missing
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 
-ADDABLE = ("rsa-generated", "rsa", "ecdsa-generated", "hmac-generated")  # the providers Doorkeep implements
+# The providers Doorkeep implements, signing ones first, then those whose key encrypts (use ENC).
+ADDABLE = (
+    "rsa-generated",
+    "rsa",
+    "ecdsa-generated",
+    "hmac-generated",
+    "rsa-enc-generated",
+    "rsa-enc",
+    "ecdh-generated",
+    "aes-generated",
+)
 SWITCHES = frozenset({kc.ENABLED.name, kc.ACTIVE.name, kc.EC_CERTIFICATE.name})  # boolean properties
 TEXTS = frozenset({kc.PRIVATE_KEY.name, kc.CERTIFICATE.name})  # PEM text areas
 EDITABLE = (kc.PRIORITY, kc.ENABLED, kc.ACTIVE)  # what the edit form changes (plus the name)
