@@ -109,11 +109,15 @@ class KeyRing:
         if key is None:
             realm_keys = await self._load(tx, realm_id)
             key = realm_keys.active(alg, now)
-        if key is None:
-            new = material.generate(realm_id, alg, now, fallback=True)
-            await tx.keys.add(new)
-            key = material.load(new)
-            realm_keys.add(key)
+        return key if key is not None else await self._fallback(tx, realm_keys, realm_id, alg, now)
+
+    @staticmethod
+    async def _fallback(tx: Tx, realm_keys: RealmKeys, realm_id: str, alg: str, now: int) -> LoadedKey:
+        """DefaultKeyManager.createFallbackKeys: a ``fallback-{alg}`` key, stored and kept."""
+        new = material.generate(realm_id, alg, now, fallback=True)
+        await tx.keys.add(new)
+        key = material.load(new)
+        realm_keys.add(key)
         return key
 
     async def active_key(self, tx: Tx, realm_id: str, alg: str, now: int) -> LoadedKey | None:
@@ -130,12 +134,7 @@ class KeyRing:
         if key is None:
             realm_keys = await self._load(tx, realm_id)
             key = realm_keys.encrypting(alg)
-        if key is None:
-            new = material.generate(realm_id, alg, now, fallback=True)
-            await tx.keys.add(new)
-            key = material.load(new)
-            realm_keys.add(key)
-        return key
+        return key if key is not None else await self._fallback(tx, realm_keys, realm_id, alg, now)
 
     async def decryption_key(self, tx: Tx, realm_id: str, kid: str) -> LoadedKey | None:
         """The realm's encryption key ``kid`` (active or passive), to decrypt what was encrypted to it."""
