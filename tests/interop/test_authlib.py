@@ -87,8 +87,11 @@ def test_discovery_document_is_valid_provider_metadata_for_authlib(
     assert {"client_credentials", "password", "refresh_token"} <= set(discovery["grant_types_supported"])
     assert "offline_access" in discovery["scopes_supported"]
     keys = jwks(discovery)["keys"]
-    assert keys, "the realm publishes no signing key"
-    assert all(key["kty"] == "RSA" and key["use"] == "sig" and key["alg"] == "RS256" and key["kid"] for key in keys)
+    signing = [key for key in keys if key["use"] == "sig"]
+    assert signing, "the realm publishes no signing key"
+    assert all(key["kty"] == "RSA" and key["alg"] == "RS256" and key["kid"] for key in signing)
+    # and, as Keycloak's default realm, its RSA-OAEP encryption key (rsa-enc-generated)
+    assert [(key["kty"], key["alg"]) for key in keys if key["use"] == "enc"] == [("RSA", "RSA-OAEP")]
 
 
 def test_the_token_endpoints_named_in_discovery_answer_authlib(seeded_server: DoorkeepProcess, seed: SeedRealm) -> None:
