@@ -9,11 +9,19 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep.clientpolicies import engine
-from doorkeep.clientpolicies.context import ClientFacts, ClientPolicyViolation, Event, Params, PolicyContext
+from doorkeep.clientpolicies import engine, secret_rotation
+from doorkeep.clientpolicies.context import (
+    BY_AUTHENTICATED_USER,
+    ClientFacts,
+    ClientPolicyViolation,
+    Event,
+    Params,
+    PolicyContext,
+)
 from doorkeep.clientpolicies.executors import DPOP_ATTRIBUTE
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
@@ -59,6 +67,7 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         role_names=frozenset(r.name for r in roles),
         default_scopes=frozenset(s.name for s, default in links if default),
         optional_scopes=frozenset(s.name for s, default in links if not default),
+        secret_expires=secret_rotation.EXPIRATION_TIME in client.attributes,
     )
 
 
@@ -69,6 +78,7 @@ class Verdict:
 
     bind_only_refresh_token: bool = False
     lightweight_access_token: bool = False
+    secret_expiration: int | None = None  # secret-rotation: the expiry to give a client that has none
 
 
 async def on_request(
@@ -81,6 +91,7 @@ async def on_request(
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
     dpop_proof: bool = False,
+    now: int = 0,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request."""
@@ -93,12 +104,13 @@ async def on_request(
         scope=scope,
         implicit_or_hybrid=implicit_or_hybrid,
         dpop_proof=dpop_proof,
+        now=now,
     )
     try:
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise oauth_error(violation) from None
-    return Verdict(context.bind_only_refresh_token, context.lightweight_access_token)
+    return Verdict(context.bind_only_refresh_token, context.lightweight_access_token, context.secret_expiration)
 
 
 async def on_client_write(
@@ -116,3 +128,42 @@ async def on_client_write(
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
     return proposed
+
+
+async def after_client_write(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    now: int,
+    new_secret: Callable[[], str],
+    *,
+    created: bool = False,
+    rotating_from: str | None = None,
+    updater: str = BY_AUTHENTICATED_USER,
+) -> Client:
+    """REGISTERED (``created``) or UPDATED: the client as the executors leave it once written (secret-rotation
+    sets its secret's expiry or rotates it; ``rotating_from``: the secret a regeneration just replaced). After an
+    update that no enabled policy rotated, the expiry and the rotated secret are dropped, as ClientResource does
+    when the session attribute CLIENT_SECRET_ROTATION_ENABLED is not set."""
+    target: dict[str, Any] = {"secret": client.secret, "attributes": dict(client.attributes)}
+    event = Event.REGISTERED if created else Event.UPDATED
+    context = PolicyContext(
+        event,
+        client=await client_facts(tx, client),
+        updater=updater,
+        now=now,
+        target=target,
+        rotating_from=rotating_from,
+        new_secret=new_secret,
+    )
+    if engine.has_policies(realm):
+        try:
+            engine.run(realm, context)
+        except ClientPolicyViolation as violation:
+            raise AdminError(400, violation.error, key="error", description=violation.description) from None
+    attributes = target["attributes"]
+    if not created and not context.secret_rotation_enabled:
+        attributes = secret_rotation.without_rotation(attributes)
+    if target["secret"] == client.secret and attributes == client.attributes:
+        return client
+    return dataclasses.replace(client, secret=target["secret"], attributes=attributes)
