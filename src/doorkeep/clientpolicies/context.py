@@ -89,6 +89,7 @@ class PolicyContext:
     now: int = 0
     target: dict[str, Any] | None = None
     rotating_from: str | None = None
+    dynamic: bool = False  # written through the client registration service (DynamicClientUpdatedContext)
     new_secret: Callable[[], str] | None = None
     # set by secret-rotation whenever it runs for a confidential client (the session attribute
     # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it

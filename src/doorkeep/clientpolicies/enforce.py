@@ -140,11 +140,13 @@ async def after_client_write(
     created: bool = False,
     rotating_from: str | None = None,
     updater: str = BY_AUTHENTICATED_USER,
+    dynamic: bool = False,
 ) -> Client:
     """REGISTERED (``created``) or UPDATED: the client as the executors leave it once written (secret-rotation
     sets its secret's expiry or rotates it; ``rotating_from``: the secret a regeneration just replaced). After an
     update that no enabled policy rotated, the expiry and the rotated secret are dropped, as ClientResource does
-    when the session attribute CLIENT_SECRET_ROTATION_ENABLED is not set."""
+    when the session attribute CLIENT_SECRET_ROTATION_ENABLED is not set; ``dynamic`` (the client registration
+    service, whose providers do not drop them) keeps them."""
     target: dict[str, Any] = {"secret": client.secret, "attributes": dict(client.attributes)}
     event = Event.REGISTERED if created else Event.UPDATED
     context = PolicyContext(
@@ -155,6 +157,7 @@ async def after_client_write(
         target=target,
         rotating_from=rotating_from,
         new_secret=new_secret,
+        dynamic=dynamic,
     )
     if engine.has_policies(realm):
         try:
@@ -162,7 +165,7 @@ async def after_client_write(
         except ClientPolicyViolation as violation:
             raise AdminError(400, violation.error, key="error", description=violation.description) from None
     attributes = target["attributes"]
-    if not created and not context.secret_rotation_enabled:
+    if not created and not dynamic and not context.secret_rotation_enabled:
         attributes = secret_rotation.without_rotation(attributes)
     if target["secret"] == client.secret and attributes == client.attributes:
         return client

@@ -2,13 +2,13 @@
 Keycloak 26) and the client attributes it keeps (OIDCClientSecretConfigWrapper, ClientSecretConstants).
 
 A confidential client under the policy has a secret that expires ``expiration-period`` seconds after it was
-made. When it is created the expiry is set; an admin update of a client whose secret expired (or has no
-expiry) rotates it: a new secret, and the old one kept as the *rotated* secret for ``rotated-expiration-period``
-seconds (0: not kept). Regenerating the secret always rotates it. A client-registration update rotates it too
-once the remaining time falls within ``remaining-rotation-period``. The client authenticator accepts the
-rotated secret until it expires and refuses a main secret past its expiry. An update or a regenerated secret
-that no enabled policy rotates drops the expiry and the rotated secret (ClientResource's
-``removeClientSecretRotationInfo``).
+made. When it is created the expiry is set; an update of a client whose secret expired (or has no expiry)
+rotates it: a new secret, and the old one kept as the *rotated* secret for ``rotated-expiration-period``
+seconds (0: not kept). Regenerating the secret always rotates it. An update through the client registration
+service rotates it too once the remaining time falls within ``remaining-rotation-period``. The client
+authenticator accepts the rotated secret until it expires and refuses a main secret past its expiry. An admin
+update or a regenerated secret that no enabled policy rotates drops the expiry and the rotated secret
+(ClientResource's ``removeClientSecretRotationInfo``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from doorkeep.clientpolicies.context import BY_REGISTRATION_ACCESS_TOKEN, Event, PolicyContext
+from doorkeep.clientpolicies.context import Event, PolicyContext
 
 PROVIDER_ID = "secret-rotation"
 EXPIRATION_PERIOD = "expiration-period"
@@ -125,7 +125,7 @@ def _on_client_written(config: dict[str, Any], context: PolicyContext) -> None:
         attributes[EXPIRATION_TIME] = str(now + expiration)
         return
     due = secret_expired(attributes, now)
-    if not due and context.updater == BY_REGISTRATION_ACCESS_TOKEN:  # DynamicClientUpdatedContext
+    if not due and context.dynamic and context.event is Event.UPDATED:  # DynamicClientUpdatedContext
         due = now >= expiry - remaining
     if due:
         _keep_rotated(attributes, target.get("secret"), rotated_period, now)
