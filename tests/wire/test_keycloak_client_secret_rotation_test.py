@@ -6,6 +6,7 @@ Two methods of Keycloak's later version of the class (tests/.../client/ClientSec
 too: createExecutorConfigurationWithMissingConfigDoesNotCauseNPE (Keycloak 26 answers a configuration without
 one of the periods with a NullPointerException, a 500; Doorkeep refuses it with the 400 the later version
 expects) and secretExpirationWithLargeOffsetDoesNotOverflow (Keycloak 26's int arithmetic overflows past 2038).
+One Doorkeep test beyond the class: a client older than the policy gets its expiry at its first code exchange.
 
 Keycloak's ClientSecretTest (testsuite/.../client/ClientSecretTest.java) is this class under its former name:
 its twelve methods (whenCreateClientSecretCreationTimeMustExist, regenerateSecret,
@@ -313,3 +314,17 @@ async def test_removing_policy_must_clear_rotation_information_from_client_on_re
     assert await secret(env, cid) == new
     cleared = await wrapper(env, cid)
     assert not cleared.has_rotated_secret and cleared.expiration_time == 0
+
+
+async def test_a_client_older_than_the_policy_gets_its_expiry_at_its_first_code_exchange(env: Env) -> None:
+    """Beyond the Java class (executeOnAuthRequest): a confidential client without an expiry gets one when it
+    first asks for tokens under the policy, and its secret is refused once that passes."""
+    client_id = suffixed(CLIENT_NAME)
+    cid = await create_client_by_admin(env, client_id)
+    await configure_profile_and_policy(env)
+    assert (await wrapper(env, cid)).expiration_time == 0
+    tokens = await code_to_token(env, client_id, DEFAULT_SECRET)
+    assert tokens.status_code == 200, tokens.text
+    assert (await wrapper(env, cid)).expiration_time == now(env) + HOUR
+    set_time_offset(env, HOUR + 1)
+    await refused_code_to_token(env, client_id, DEFAULT_SECRET)

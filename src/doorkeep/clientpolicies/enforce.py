@@ -78,7 +78,6 @@ class Verdict:
 
     bind_only_refresh_token: bool = False
     lightweight_access_token: bool = False
-    secret_expiration: int | None = None  # secret-rotation: the expiry to give a client that has none
 
 
 async def on_request(
@@ -110,7 +109,12 @@ async def on_request(
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise oauth_error(violation) from None
-    return Verdict(context.bind_only_refresh_token, context.lightweight_access_token, context.secret_expiration)
+    if context.secret_expiration is not None and event is Event.TOKEN_REQUEST:
+        # secret-rotation's first look at a client without an expiry (executeOnAuthRequest). Keycloak sets it at
+        # the authorization request already; Doorkeep reads those without writing, so the code exchange sets it.
+        expiry = {secret_rotation.EXPIRATION_TIME: str(context.secret_expiration)}
+        await tx.clients.update(dataclasses.replace(client, attributes={**client.attributes, **expiry}))
+    return Verdict(context.bind_only_refresh_token, context.lightweight_access_token)
 
 
 async def on_client_write(
