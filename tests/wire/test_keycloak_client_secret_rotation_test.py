@@ -6,7 +6,8 @@ Two methods of Keycloak's later version of the class (tests/.../client/ClientSec
 too: createExecutorConfigurationWithMissingConfigDoesNotCauseNPE (Keycloak 26 answers a configuration without
 one of the periods with a NullPointerException, a 500; Doorkeep refuses it with the 400 the later version
 expects) and secretExpirationWithLargeOffsetDoesNotOverflow (Keycloak 26's int arithmetic overflows past 2038).
-One Doorkeep test beyond the class: a client older than the policy gets its expiry at its first code exchange.
+Two Doorkeep tests beyond the class: a client older than the policy gets its expiry at its first code exchange;
+a client_secret_jwt assertion signed with the rotated secret counts while that lasts.
 
 Keycloak's ClientSecretTest (testsuite/.../client/ClientSecretTest.java) is this class under its former name:
 its twelve methods (whenCreateClientSecretCreationTimeMustExist, regenerateSecret,
@@ -27,6 +28,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 import group_port
+from client_auth_support import secret_jwt, with_assertion
 from group_port import fresh_realm
 from keycloak_port import get
 from role_port import call
@@ -46,6 +48,7 @@ from secret_rotation_port import (
     now,
     realm_rep,
     refused_code_to_token,
+    representation,
     revert_to_builtin,
     rotated_secret,
     secret,
@@ -54,6 +57,7 @@ from secret_rotation_port import (
     successful_login_and_logout,
     suffixed,
     touch,
+    update,
     update_profiles,
     wrapper,
 )
@@ -328,3 +332,29 @@ async def test_a_client_older_than_the_policy_gets_its_expiry_at_its_first_code_
     assert (await wrapper(env, cid)).expiration_time == now(env) + HOUR
     set_time_offset(env, HOUR + 1)
     await refused_code_to_token(env, client_id, DEFAULT_SECRET)
+
+
+async def test_a_client_secret_jwt_signed_with_the_rotated_secret_counts_while_it_lasts(env: Env) -> None:
+    """Beyond the Java class (JWTClientSecretAuthenticator, toRotatedClientModel): a client_secret_jwt assertion
+    signed with the rotated secret is accepted until the rotated secret expires."""
+    await configure_profile_and_policy(env)
+    client_id = suffixed(CLIENT_NAME)
+    cid = await create_client_by_admin(env, client_id)
+    rep = await representation(env, cid)
+    await update(env, cid, {**rep, "clientAuthenticatorType": "client-secret-jwt"})
+    first = await secret(env, cid)
+    new = await generate_new_secret(env, cid)
+
+    async def grant(signing_secret: str) -> tuple[int, str | None]:
+        form = {"grant_type": "client_credentials", **with_assertion(secret_jwt(env, client_id, signing_secret))}
+        answer = await env.http.post("/realms/test/protocol/openid-connect/token", data=form)
+        return answer.status_code, answer.json().get("error_description")
+
+    assert (await grant(new), await grant(first)) == ((200, None), (200, None))
+    set_time_offset(env, 601)  # past the rotated secret's ten minutes
+    refused = (
+        400,
+        "Client authentication with client secret signed JWT failed: "
+        "Signature on JWT token by client secret  failed validation",
+    )
+    assert (await grant(new), await grant(first)) == ((200, None), refused)

@@ -76,17 +76,23 @@ def secret_expired(attributes: Mapping[str, Any], now: int) -> bool:
     return 0 < expiry < now
 
 
-def rotated_secret_matches(attributes: Mapping[str, Any], given: str, now: int) -> bool:
-    """validateRotatedSecret: the client has a rotated secret (with its creation time), not yet expired, and it
-    is the one given."""
+def live_rotated_secret(attributes: Mapping[str, Any], now: int) -> str | None:
+    """The rotated secret while it is valid: set with its creation time (hasRotatedSecret) and its expiry not
+    past (isClientRotatedSecretExpired: no expiry counts as expired)."""
     rotated = str(attributes.get(ROTATED_SECRET) or "").strip()
     if not rotated or not str(attributes.get(ROTATED_CREATION_TIME) or "").strip():
-        return False
+        return None
     if not str(attributes.get(ROTATED_EXPIRATION_TIME) or "").strip():
-        return False
+        return None
     if _time(attributes, ROTATED_EXPIRATION_TIME) < now:
-        return False
-    return hmac.compare_digest(given.encode(), str(attributes[ROTATED_SECRET]).encode())
+        return None
+    return str(attributes[ROTATED_SECRET])
+
+
+def rotated_secret_matches(attributes: Mapping[str, Any], given: str, now: int) -> bool:
+    """validateRotatedSecret: the client's valid rotated secret is the one given."""
+    rotated = live_rotated_secret(attributes, now)
+    return rotated is not None and hmac.compare_digest(given.encode(), rotated.encode())
 
 
 def without_rotation(attributes: Mapping[str, Any]) -> dict[str, Any]:
