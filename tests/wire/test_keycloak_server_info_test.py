@@ -8,8 +8,7 @@ method asserts and Doorkeep answers differently, on purpose:
   ``user``, ``authenticator`` or ``connectionsJpa`` (no JPA, so no ``operationalInfo`` of it).
 * ``themes``: Doorkeep has one built-in theme, ``keycloak``, for every type; not Keycloak's ``base``,
   ``keycloak.v2`` and ``keycloak.v3``.
-* ``cryptoInfo``: no ``BCFKS`` keystore type (no Bouncy Castle FIPS) and no ``EdDSA`` among the client signature
-  algorithms (Doorkeep verifies no Ed25519 signatures).
+* ``cryptoInfo``: no ``BCFKS`` keystore type (no Bouncy Castle FIPS).
 * ``systemInfo.version``: the Keycloak release Doorkeep answers like (serverinfo.KEYCLOAK_VERSION), not the
   version of a server under test.
 """
@@ -43,7 +42,7 @@ async def test_server_info(env: Env) -> None:
     crypto = info["cryptoInfo"]
     assert sorted(crypto["supportedKeystoreTypes"]) == ["JKS", "PKCS12"]
     assert sorted(crypto["clientSignatureSymmetricAlgorithms"]) == ["HS256", "HS384", "HS512"]
-    asymmetric = ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"]
+    asymmetric = ["ES256", "ES384", "ES512", "EdDSA", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"]
     assert sorted(crypto["clientSignatureAsymmetricAlgorithms"]) == asymmetric
     assert sorted(_key_size_options(info)) == ["1024", "2048", "3072", "4096"]
 
