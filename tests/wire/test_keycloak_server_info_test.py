@@ -52,3 +52,13 @@ async def test_server_info(env: Env) -> None:
     memory = info["memoryInfo"]
     assert memory["free"] == memory["total"] - memory["used"] and 0 <= memory["freePercentage"] <= 100, memory
     assert memory["totalFormated"].endswith((" MB", " kB", " B")), memory
+
+
+async def test_the_eddsa_key_provider_is_offered_with_its_curves(env: Env) -> None:
+    """Not a Java assertion: GeneratedEddsaKeyProviderFactory among the key providers, its help text and its
+    ``eddsaEllipticCurveKey`` list (Ed25519, Ed448), which the admin console builds its form from."""
+    info = (await env.http.get("/admin/serverinfo", headers=await admin_headers(env))).json()
+    (eddsa,) = [t for t in info["componentTypes"]["org.keycloak.keys.KeyProvider"] if t["id"] == "eddsa-generated"]
+    assert eddsa["helpText"] == "Generates EdDSA keys"
+    (curve,) = [p for p in eddsa["properties"] if p["name"] == "eddsaEllipticCurveKey"]
+    assert (curve["label"], curve["options"]) == ("Elliptic Curve", ["Ed25519", "Ed448"])
