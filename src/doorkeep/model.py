@@ -99,6 +99,12 @@ class Realm:
     # The registered required actions (realms/required_actions.py), RequiredActionProviderRepresentations with
     # their ids; None until the realm changes them: Keycloak's defaults.
     required_action_providers: tuple[JSON, ...] | None = None
+    # The realm's authentication flows (realms/flow_model.py), each with its executions, and the authenticator
+    # configs; None until an admin writes one: Keycloak's built-in set, computed. ``flow_bindings``: binding
+    # (``browserFlow`` ...) -> flow id where it is not the built-in flow of that name.
+    authentication_flows: tuple[JSON, ...] | None = None
+    authenticator_configs: tuple[JSON, ...] = ()
+    flow_bindings: dict[str, str] = field(default_factory=dict)
     # The realm's own localization texts, by locale then key (realms/localization.py): Keycloak's
     # RealmModel.getRealmLocalizationTexts, set through the admin API's ``localization`` resource or an import.
     localization_texts: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -173,6 +179,8 @@ class Client:
     # The id (``jti``) of the one registration access token that manages this client through the client
     # registration service (Keycloak's ClientModel.getRegistrationToken); a new one voids the old.
     registration_token: str | None = None
+    # authenticationFlowBindingOverrides: ``browser`` / ``direct_grant`` -> flow id (realms/flow_support.py)
+    flow_overrides: dict[str, str] = field(default_factory=dict)
 
     def attr(self, key: str, default: str = "") -> str:
         value = self.attributes.get(key)

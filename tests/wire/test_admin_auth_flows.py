@@ -1,6 +1,6 @@
 """``/admin/realms/{realm}/authentication/flows…`` read as Keycloak 26's AuthenticationManagementResource answers a
-new realm (InitialFlowsTest, DefaultAuthenticationFlows), with the steps Doorkeep does not run listed DISABLED,
-and Keycloak's writes on these paths answered 501."""
+new realm (InitialFlowsTest, DefaultAuthenticationFlows), with the steps Doorkeep does not run listed DISABLED;
+the writes' refusals of empty bodies."""
 
 from __future__ import annotations
 
@@ -235,25 +235,24 @@ async def test_reading_needs_view_realm_and_the_list_also_query_clients(realm: E
     assert (await realm.http.get(BASE + "/flows", headers=nobody)).status_code == 403
 
 
-async def test_keycloaks_writes_on_flows_are_deliberate_501s(realm: Env) -> None:
+async def test_writes_on_flows_with_empty_bodies_get_keycloaks_errors(realm: Env) -> None:
     headers = await realm.admin_headers()
     flow_id = (await get(realm, "/flows"))[0]["id"]
-    for method, path in (
-        ("POST", "/flows"),
-        ("PUT", f"/flows/{flow_id}"),
-        ("DELETE", f"/flows/{flow_id}"),
-        ("POST", "/flows/browser/copy"),
-        ("PUT", "/flows/browser/executions"),
-        ("POST", "/executions"),
-        ("DELETE", "/executions/some-id"),
+    empty_alias = {"errorMessage": "Failed to create flow with empty alias name"}
+    for method, path, status, body in (
+        ("POST", "/flows", 409, empty_alias),
+        ("PUT", f"/flows/{flow_id}", 409, {"errorMessage": "Failed to update flow with empty alias name"}),
+        ("DELETE", f"/flows/{flow_id}", 400, {"error": "Can't delete built in flow"}),
+        ("POST", "/flows/browser/copy", 409, empty_alias),
+        ("PUT", "/flows/browser/executions", 404, {"error": "Illegal execution"}),
+        ("DELETE", "/executions/some-id", 404, {"error": "Illegal execution"}),
+        ("PUT", "/config/some-id", 404, {"error": "Could not find authenticator config"}),
+        ("DELETE", "/config/some-id", 404, {"error": "Could not find authenticator config"}),
     ):
         response = await realm.http.request(method, BASE + path, json={}, headers=headers)
-        assert response.status_code == 501, (method, path, response.text)
-        assert response.json() == {
-            "error": "HTTP 501 Not Implemented",
-            "error_description": f"Doorkeep does not implement {method} {BASE}{path}",
-        }
+        assert (response.status_code, response.json()) == (status, body), (method, path)
     assert (await realm.http.patch(BASE + "/flows", headers=headers)).status_code == 405
+    assert [f["alias"] for f in await get(realm, "/flows")][:1] == ["browser"]
 
 
 async def test_the_realm_names_its_flow_bindings(realm: Env) -> None:

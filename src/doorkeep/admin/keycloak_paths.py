@@ -7,8 +7,6 @@ name Keycloak's resources by their path segments; paths Doorkeep routes never ge
 
 from __future__ import annotations
 
-import re
-
 # Realm sub-resources of Keycloak's RealmAdminResource (first segment after the realm name). ``client-policies``
 # is not one: Doorkeep routes its two resources (``profiles``, ``policies``) and Keycloak serves nothing else there.
 REALM_RESOURCES = frozenset(
@@ -101,17 +99,6 @@ CHILDREN = {
     "roles": frozenset({"composites", "groups", "management", "users"}),
     "roles-by-id": frozenset({"composites", "management"}),
 }
-# Methods Keycloak serves on authentication paths Doorkeep routes for reading only (AuthenticationManagementResource's
-# writes): a 501 there, not the router's 405.
-FLOW_WRITES = (
-    ("POST", re.compile(r"/admin/realms/[^/]+/authentication/flows")),
-    ("PUT", re.compile(r"/admin/realms/[^/]+/authentication/flows/[^/]+")),
-    ("DELETE", re.compile(r"/admin/realms/[^/]+/authentication/flows/[^/]+")),
-    ("PUT", re.compile(r"/admin/realms/[^/]+/authentication/flows/[^/]+/executions")),
-    ("DELETE", re.compile(r"/admin/realms/[^/]+/authentication/executions/[^/]+")),
-    ("PUT", re.compile(r"/admin/realms/[^/]+/authentication/config/[^/]+")),
-    ("DELETE", re.compile(r"/admin/realms/[^/]+/authentication/config/[^/]+")),
-)
 # Realm-level resources whose second segment is a fixed word, not an id.
 USERS_WORDS = frozenset({"count", "profile"})
 
@@ -141,8 +128,3 @@ def served_by_keycloak(path: str) -> bool:
         return True
     return rest[1] in children
 
-
-def unimplemented_write(method: str, path: str) -> bool:
-    """Whether ``method`` on this routed path is one of Keycloak's flow writes Doorkeep does not serve."""
-    trimmed = path.removesuffix("/")
-    return any(method == m and pattern.fullmatch(trimmed) for m, pattern in FLOW_WRITES)

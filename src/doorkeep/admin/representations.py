@@ -16,7 +16,7 @@ from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
-from doorkeep.realms import auth_flows, browser_headers
+from doorkeep.realms import browser_headers, flow_model, flow_support
 from doorkeep.users import otp
 
 # RealmRepresentation field -> Realm attribute
@@ -364,7 +364,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out.update(client_policies.representation_fields(realm))
     out["smtpServer"] = dict(realm.smtp_server)
     out["browserSecurityHeaders"] = browser_headers.realm_values(realm.browser_security_headers)
-    out.update(auth_flows.BINDINGS)  # the flows Doorkeep runs, under Keycloak's built-in aliases
+    out.update(flow_support.binding_aliases(realm, flow_model.of(realm)))  # the bound flows' aliases
     return out
 
 

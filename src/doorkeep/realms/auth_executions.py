@@ -9,9 +9,10 @@ realm; Kerberos offers only DISABLED, as Keycloak does where the JVM has no Kerb
 
 from __future__ import annotations
 
-from doorkeep.model import JSON, Realm
+from doorkeep.model import JSON
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms.auth_flows import ALT, COND, DIS, REQ, Flow, Step
+from doorkeep.realms.auth_flows import ALT, COND, DIS, REQ
+from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 _RAD = (REQ, ALT, DIS)
 _RD = (REQ, DIS)
@@ -51,49 +52,63 @@ FACTORIES: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "reset-password": ("Reset Password", False, _RAD),
     "reset-otp": ("Reset OTP", True, _RAD),
 }
+# Authenticators Keycloak 26 deploys that no built-in flow names, offered for new executions of an admin's flows.
+EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+    "auth-conditional-otp-form": ("Conditional OTP Form", True, _RAD),
+    "auth-username-form": ("Username Form", False, (REQ,)),
+    "auth-password-form": ("Password Form", False, (REQ,)),
+    "no-cookie-redirect": ("Browser Redirect for Cookie free authentication", False, (REQ,)),
+    "conditional-user-role": ("Condition - user role", True, _RD),
+    "deny-access-authenticator": ("Deny access", True, _RD),
+    "allow-access-authenticator": ("Allow access", False, _RD),
+}
+FACTORIES.update(EXTRA_AUTHENTICATORS)
 # A sub-flow row's choices by the sub-flow's type.
 FLOW_CHOICES = {af.BASIC: (REQ, ALT, DIS, COND), af.FORM: (REQ, DIS), af.CLIENT: (ALT, REQ, DIS)}
 
 
-def executions(realm: Realm, flow: Flow) -> list[JSON]:
+def executions(flows: FlowSet, flow: AuthFlow) -> list[JSON]:
     """The flow's AuthenticationExecutionInfoRepresentations, depth first."""
     out: list[JSON] = []
-    _recurse(realm, flow, out, 0)
+    _recurse(flows, flow, out, 0)
     return out
 
 
-def _recurse(realm: Realm, flow: Flow, out: list[JSON], level: int) -> None:
-    for index, step in enumerate(flow.steps):
-        if step.flow is not None:
-            sub = af.by_alias(realm, step.flow)
-            assert sub is not None, step.flow
-            out.append(_flow_row(realm, flow, step, sub, level, index))
-            _recurse(realm, sub, out, level + 1)
-        else:
-            out.append(_authenticator_row(realm, flow, step, level, index))
+def _recurse(flows: FlowSet, flow: AuthFlow, out: list[JSON], level: int) -> None:
+    for index, e in enumerate(flows.children(flow.id)):
+        sub = flows.flow(e.flow_id)
+        if sub is not None:
+            out.append(_flow_row(e, sub, level, index))
+            _recurse(flows, sub, out, level + 1)
+        elif e.flow_id is None:
+            out.append(_authenticator_row(flows, e, level, index))
 
 
-def _flow_row(realm: Realm, parent: Flow, step: Step, sub: Flow, level: int, index: int) -> JSON:
-    out: JSON = {"id": af.execution_uuid(realm, parent.alias, step), "requirement": step.requirement}
+def _flow_row(e: Execution, sub: AuthFlow, level: int, index: int) -> JSON:
+    out: JSON = {"id": e.id, "requirement": e.requirement}
     out["displayName"] = sub.alias
     if sub.description is not None:
         out["description"] = sub.description
-    out.update(requirementChoices=list(FLOW_CHOICES[sub.provider_id]), configurable=False, authenticationFlow=True)
-    if sub.provider_id == af.FORM and step.authenticator is not None:
-        out["providerId"] = step.authenticator  # the form's page (registration-page-form)
-    out.update(flowId=af.flow_uuid(realm, sub.alias), level=level, index=index, priority=step.priority)
+    choices = FLOW_CHOICES.get(sub.provider_id, ())
+    out.update(requirementChoices=list(choices), configurable=False, authenticationFlow=True)
+    if sub.provider_id == af.FORM:
+        if e.authenticator is not None:
+            out["providerId"] = e.authenticator  # the form's page (registration-page-form)
+        if e.config_id is not None:
+            out["authenticationConfig"] = e.config_id
+    out.update(flowId=sub.id, level=level, index=index, priority=e.priority)
     return out
 
 
-def _authenticator_row(realm: Realm, parent: Flow, step: Step, level: int, index: int) -> JSON:
-    assert step.authenticator is not None
-    display, configurable, choices = FACTORIES[step.authenticator]
-    out: JSON = {"id": af.execution_uuid(realm, parent.alias, step), "requirement": step.requirement}
+def _authenticator_row(flows: FlowSet, e: Execution, level: int, index: int) -> JSON:
+    display, configurable, choices = FACTORIES.get(e.authenticator or "", (e.authenticator or "", False, ()))
+    out: JSON = {"id": e.id, "requirement": e.requirement}
     out["displayName"] = display
-    if configurable and step.config is not None:
-        out["alias"] = step.config
-    out.update(requirementChoices=list(choices), configurable=configurable, providerId=step.authenticator)
-    if step.config is not None:
-        out["authenticationConfig"] = af.config_uuid(realm, step.config)
-    out.update(level=level, index=index, priority=step.priority)
+    config = flows.config(e.config_id)
+    if configurable and config is not None and config.alias is not None:
+        out["alias"] = config.alias
+    out.update(requirementChoices=list(choices), configurable=configurable, providerId=e.authenticator)
+    if e.config_id is not None:
+        out["authenticationConfig"] = e.config_id
+    out.update(level=level, index=index, priority=e.priority)
     return out

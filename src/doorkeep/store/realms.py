@@ -128,6 +128,13 @@ class RealmRepo:
         row = (await self._c.execute(select(realms).where(realms.c.id == realm_id))).first()
         return from_row(Realm, row, REALM_COLS) if row else None
 
+    async def lock(self, realm_id: str) -> Realm | None:
+        """The realm as committed, its row locked until the transaction ends (PostgreSQL ``FOR UPDATE``; a
+        SQLite write transaction holds the whole database already): read-modify-write of its config."""
+        query = select(realms).where(realms.c.id == realm_id).with_for_update()
+        row = (await self._c.execute(query)).first()
+        return from_row(Realm, row, REALM_COLS) if row else None
+
     async def get_by_name(self, name: str) -> Realm | None:
         row = (await _REALM_BY_NAME.execute(self._c, {"name": name})).first()
         if row is None:

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from doorkeep.admin.keycloak_paths import served_by_keycloak, unimplemented_write
+from doorkeep.admin.keycloak_paths import served_by_keycloak
 from doorkeep.web import cors, error_pages
 from doorkeep.web.http import json_response
 
@@ -31,8 +31,6 @@ async def no_route(request: Request, exc: Exception) -> Response:
         path.startswith(("/admin/realms/", "/admin/serverinfo")) or path == "/admin/realms"
     ):
         return await cors.admin_preflight(request)
-    if status == 405 and unimplemented_write(request.method, path):
-        return _not_implemented(request, path)
     if status == 404 and served_by_keycloak(path) and not _encoded_slash(request):
         return _not_implemented(request, path)
     if status in (404, 405) and error_pages.wants_html(request):

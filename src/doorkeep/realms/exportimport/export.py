@@ -24,7 +24,7 @@ from doorkeep.admin.representations import (
     user_to_json,
 )
 from doorkeep.model import ClientScope, Credential, Realm, Role, User
-from doorkeep.realms import auth_flows, required_actions
+from doorkeep.realms import flow_model, required_actions
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
 from doorkeep.users import otp
@@ -104,8 +104,9 @@ async def realm_representation(
     out["groups"], paths = await export_groups(tx, realm, names)
     out["defaultGroups"] = [paths[g] for g in await tx.groups.default_ids(realm.id) if g in paths]
     # ExportUtils.exportRealm, whatever the options: exportAuthenticationFlows and exportRequiredActions.
-    out["authenticationFlows"] = [auth_flows.flow_representation(realm, f) for f in auth_flows.flows(realm)]
-    out["authenticatorConfig"] = auth_flows.config_representations(realm)
+    flows = flow_model.of(realm)
+    out["authenticationFlows"] = flow_model.exported(flows)
+    out["authenticatorConfig"] = flow_model.configs_exported(flows)
     out["requiredActions"] = [required_actions.representation(a) for a in required_actions.of(realm)]
     out["localizationTexts"] = {locale: dict(texts) for locale, texts in sorted(realm.localization_texts.items())}
     if profile_components := user_profile.export_components(realm):  # a changed user profile configuration

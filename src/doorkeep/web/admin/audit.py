@@ -96,6 +96,11 @@ def in_callers_realm(request: Request, identity: AdminIdentity, change: Change) 
     several(request, [change])
 
 
+def here(request: Request, realm: Realm) -> tuple[str, ...]:
+    """The decoded segments of this request's path after ``/admin/realms/{realm}``, for a ``Change``."""
+    return tuple(_relative(request.scope["path"], realm.name))
+
+
 def _relative(path: str, realm_name: str) -> list[str]:
     """The decoded segments after ``/admin/realms/{realm}``."""
     prefix = f"/admin/realms/{realm_name}"

@@ -1,11 +1,8 @@
-"""Admin REST: a realm's authentication flows, read-only (Keycloak's AuthenticationManagementResource, its flow half).
+"""Admin REST: a realm's authentication flows, the reads (Keycloak's AuthenticationManagementResource, its flow half).
 
-The flows are Keycloak 26's built-in set as Doorkeep runs it (realms/auth_flows.py). Reads need view-realm (the
-list also query-clients, RealmPermissions.requireViewAuthenticationFlows: the client page lists flows). Writes
-(creating, copying, updating, deleting flows and executions, configs) are not served: Keycloak's write methods on
-these paths answer the deliberate 501 (admin/keycloak_paths.FLOW_WRITES, web/not_found.py). An execution's raise-
-and lower-priority are answered as Keycloak answers them for a built-in flow, which every flow here is: 404 for an
-unknown execution, else 400; nothing moves, so no admin event.
+The flows are the realm's own once an admin wrote one, else Keycloak 26's built-in set (realms/flow_model.py); the
+writes are web/admin/auth_flow_writes.py. Reads need view-realm (the list also query-clients,
+RealmPermissions.requireViewAuthenticationFlows: the client page lists flows).
 """
 
 from __future__ import annotations
@@ -14,9 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from doorkeep.realms import auth_executions
-from doorkeep.realms import auth_flows as af
-from doorkeep.web.admin.common import RealmCall, bad_request, not_found, ok, run_realm
+from doorkeep.realms import auth_executions, flow_model
+from doorkeep.web.admin.common import RealmCall, not_found, ok, run_realm
 
 BASE = "/{realm}/authentication"
 
@@ -25,7 +21,7 @@ async def listing(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         if not call.can("view-realm"):
             call.require("query-clients")  # requireViewAuthenticationFlows: view-realm or query-clients
-        return ok(af.listed(call.realm))
+        return ok(flow_model.listed(flow_model.of(call.realm)))
 
     return await run_realm(request, work, write=False)
 
@@ -35,10 +31,11 @@ async def one(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        flow = af.by_id(call.realm, request.path_params["id"])
+        flows = flow_model.of(call.realm)
+        flow = flows.flow(request.path_params["id"])
         if flow is None:
             raise not_found("Could not find flow with id")
-        return ok(af.flow_representation(call.realm, flow))
+        return ok(flow_model.flow_representation(flows, flow))
 
     return await run_realm(request, work, write=False)
 
@@ -48,10 +45,11 @@ async def executions(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        flow = af.by_alias(call.realm, request.path_params["alias"])
+        flows = flow_model.of(call.realm)
+        flow = flows.by_alias(request.path_params["alias"])
         if flow is None:
             raise not_found("Flow not found")
-        return ok(auth_executions.executions(call.realm, flow))
+        return ok(auth_executions.executions(flows, flow))
 
     return await run_realm(request, work, write=False)
 
@@ -61,23 +59,11 @@ async def execution(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        found = af.find_execution(call.realm, request.path_params["id"])
+        flows = flow_model.of(call.realm)
+        found = flows.execution(request.path_params["id"])
         if found is None:
             raise not_found("Illegal execution")
-        return ok(af.execution_representation(call.realm, *found))
-
-    return await run_realm(request, work, write=False)
-
-
-async def shift(request: Request) -> Response:
-    """raisePriority and lowerPriority of an execution: manage-realm, then 404 "Illegal execution", then the
-    BadRequestException every built-in flow's execution gets."""
-
-    async def work(call: RealmCall) -> Response:
-        call.require("manage-realm")
-        if af.find_execution(call.realm, request.path_params["id"]) is None:
-            raise not_found("Illegal execution")
-        raise bad_request("It is illegal to modify execution in a built in flow")
+        return ok(flow_model.execution_representation(flows, found))
 
     return await run_realm(request, work, write=False)
 
@@ -87,10 +73,10 @@ async def config(request: Request) -> Response:
 
     async def work(call: RealmCall) -> Response:
         call.require("view-realm")
-        found = af.config_by_id(call.realm, request.path_params["id"])
+        found = flow_model.of(call.realm).config(request.path_params["id"])
         if found is None:
             raise not_found("Could not find authenticator config")
-        return ok(found)
+        return ok(flow_model.config_representation(found))
 
     return await run_realm(request, work, write=False)
 
@@ -100,8 +86,6 @@ ROUTES = [
     Route(BASE + "/flows/{id}", one, methods=["GET"]),
     Route(BASE + "/flows/{alias}/executions", executions, methods=["GET"]),
     Route(BASE + "/executions/{id}", execution, methods=["GET"]),
-    Route(BASE + "/executions/{id}/raise-priority", shift, methods=["POST"]),
-    Route(BASE + "/executions/{id}/lower-priority", shift, methods=["POST"]),
     Route(BASE + "/config/{id}", config, methods=["GET"]),
     Route(BASE + "/executions/{execution}/config/{id}", config, methods=["GET"]),
 ]

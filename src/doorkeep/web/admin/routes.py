@@ -41,6 +41,7 @@ MODULES = (
     "required_actions",
     "localization",
     "auth_flows",
+    "auth_flow_writes",
     "auth_providers",
     "registration_policies",
     "client_policies",

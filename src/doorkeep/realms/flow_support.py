@@ -1,0 +1,115 @@
+"""Which flows Doorkeep can run, and the realm's and clients' flow bindings.
+
+Doorkeep's login runs fixed steps (oauth/login_flow.py, the direct grant, registration, reset credentials, client
+authentication), the ones Keycloak 26's built-in flows describe. So a flow may be bound (a realm binding such as
+``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) only while it is equivalent to the built-in
+flow of that kind: the same executions in the same order, with the same authenticators, requirements, configs
+and sub-flow structure (aliases, descriptions, ids and config aliases may differ). ``why_not_runnable`` is the
+one place that decides; a binding to anything else, or an edit that would make a bound flow differ, is refused
+rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+from doorkeep.model import Client, Realm
+from doorkeep.realms import auth_flows as af
+from doorkeep.realms.flow_model import AuthFlow, FlowSet
+
+# The realm representation's bindings and the flow kind each runs; a client's overrides and the realm binding
+# they stand in for (AuthenticationFlowBindings.BROWSER_BINDING, DIRECT_GRANT_BINDING).
+BINDINGS = af.BINDINGS
+OVERRIDES = {"browser": "browserFlow", "direct_grant": "directGrantFlow"}
+
+Shape = tuple[object, ...]
+
+
+def _stored_shape(flows: FlowSet, flow: AuthFlow, depth: int = 0) -> Shape:
+    rows: list[object] = []
+    for e in flows.children(flow.id):
+        sub = flows.flow(e.flow_id)
+        config = flows.config(e.config_id)
+        inner = _stored_shape(flows, sub, depth + 1) if sub is not None and depth < 16 else None
+        rows.append((e.authenticator, e.requirement, dict(config.config) if config else None, inner))
+    return (flow.provider_id, tuple(rows))
+
+
+def _builtin_shape(alias: str, keycloaks: bool, organization: bool) -> Shape:
+    by_alias = {f.alias: f for f in af.FLOWS}
+    flow = by_alias[alias]
+    rows: list[object] = []
+    for s in flow.steps:
+        if s.flow is not None and s.flow in af.ORGANIZATION_FLOWS and not organization:
+            continue
+        config = dict(af.CONFIGS[s.config]) if s.config is not None else None
+        inner = _builtin_shape(s.flow, keycloaks, organization) if s.flow is not None else None
+        requirement = (s.keycloak or s.requirement) if keycloaks else s.requirement
+        rows.append((s.authenticator, requirement, config, inner))
+    return (flow.provider_id, tuple(rows))
+
+
+def _variants(alias: str) -> set[Shape]:
+    return {_builtin_shape(alias, k, o) for k in (False, True) for o in (False, True)}
+
+
+def _describe(stored: Shape, wanted: Shape, where: str) -> str:
+    """The first difference between a flow and the built-in one, in words."""
+    if stored[0] != wanted[0]:
+        return f"'{where}' is a {stored[0]} where Doorkeep runs a {wanted[0]}"
+    rows, expected = list(stored[1]), list(wanted[1])  # type: ignore[call-overload]
+    for index, (got, want) in enumerate(zip(rows, expected, strict=False)):
+        if got[0] != want[0] or (got[3] is None) != (want[3] is None):
+            got_name, want_name = got[0] or "a sub-flow", want[0] or "a sub-flow"
+            return f"execution {index + 1} of '{where}' is {got_name} where Doorkeep runs {want_name}"
+        if got[1] != want[1]:
+            name = got[0] or "its sub-flow"
+            return f"{name} in '{where}' is {got[1]} where Doorkeep runs it {want[1]}"
+        if got[2] != want[2]:
+            return f"the config of {got[0]} in '{where}' differs from the one Doorkeep runs"
+        if got[3] is not None and got[3] != want[3]:
+            return _describe(got[3], want[3], f"{where}, step {index + 1}")
+    return f"'{where}' has {len(rows)} executions where Doorkeep runs {len(expected)}"
+
+
+def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None:
+    """None if Doorkeep runs ``flow`` as the realm binding ``binding`` (``browserFlow`` …); else why not."""
+    kind = BINDINGS[binding]
+    stored = _stored_shape(flows, flow)
+    if stored in _variants(kind):
+        return None
+    detail = _describe(stored, _builtin_shape(kind, False, True), flow.alias)
+    return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {detail}"
+
+
+def bound_id(realm: Realm, binding: str) -> str:
+    """The id of the flow a realm binding names: its own choice, else the built-in flow of that name."""
+    return realm.flow_bindings.get(binding) or af.flow_uuid(realm, BINDINGS[binding])
+
+
+def binding_aliases(realm: Realm, flows: FlowSet) -> dict[str, str | None]:
+    """The realm representation's ``browserFlow`` … ``firstBrokerLoginFlow``: the bound flows' aliases."""
+    out: dict[str, str | None] = {}
+    for binding in BINDINGS:
+        found = flows.flow(bound_id(realm, binding))
+        out[binding] = found.alias if found is not None else None
+    return out
+
+
+def in_use(realm: Realm, clients: list[Client], flow_id: str) -> bool:
+    """KeycloakModelUtils.isFlowUsed: a realm binding or a client override names it."""
+    if any(bound_id(realm, b) == flow_id for b in BINDINGS):
+        return True
+    return any(flow_id in c.flow_overrides.values() for c in clients)
+
+
+def check_all(realm: Realm, clients: list[Client], flows: FlowSet) -> str | None:
+    """Why Doorkeep could not run a flow that stays bound after a change to ``flows``; None if it can run all."""
+    for binding in BINDINGS:
+        flow = flows.flow(bound_id(realm, binding))
+        if flow is not None and (why := why_not_runnable(flows, flow, binding)):
+            return why
+    for client in clients:
+        for key, flow_id in client.flow_overrides.items():
+            flow = flows.flow(flow_id)
+            if flow is not None and key in OVERRIDES and (why := why_not_runnable(flows, flow, OVERRIDES[key])):
+                return f"{why} (client {client.client_id}'s {key} override)"
+    return None

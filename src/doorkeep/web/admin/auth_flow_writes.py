@@ -1,0 +1,216 @@
+"""Admin REST: the writes of Keycloak's AuthenticationManagementResource on flows, executions and configs.
+
+Each call needs manage-realm, locks the realm's row, applies one pure edit (realms/flow_edits.py) to the realm's
+flows (the built-in set materialised on the first write, ids kept) and stores the result, unless a flow that
+stays bound would no longer be one Doorkeep runs (realms/flow_support.py): that is a 400 naming what Doorkeep
+cannot run yet, never a binding silently ignored. Admin events are Keycloak's: AUTH_FLOW for flows,
+AUTH_EXECUTION_FLOW for a new sub-flow, AUTH_EXECUTION for executions and an execution's new config,
+AUTHENTICATOR_CONFIG for configs, each with the representation Keycloak records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.errors import AdminError
+from doorkeep.realms import flow_edits, flow_model, flow_support
+from doorkeep.realms.flow_model import FlowSet
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import REALM_NOT_FOUND, RealmCall, created, no_content, read_object, run_realm
+from doorkeep.web.http import json_response
+
+BASE = "/{realm}/authentication"
+IN_USE = AdminError(
+    400, "unknown_error", key="error", description="Cannot remove authentication flow, it is currently in use"
+)
+T = TypeVar("T")
+
+
+async def edit(call: RealmCall, change: Callable[[FlowSet], tuple[FlowSet, T]]) -> T:
+    """Apply ``change`` to the realm's flows under its row lock and keep the result; answers what ``change``
+    made. A flow still bound must stay one Doorkeep runs."""
+    realm = await call.tx.realms.lock(call.realm.id)
+    if realm is None:
+        raise REALM_NOT_FOUND
+    flows, made = change(flow_model.of(realm))
+    clients = await call.tx.clients.list(realm.id)
+    why = flow_support.check_all(realm, clients, flows)
+    if why is not None:
+        raise AdminError(400, why)
+    await call.tx.realms.update(flow_model.with_flows(realm, flows))
+    return made
+
+
+def _handler(work: Callable[[RealmCall, Request], Any]) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        async def run(call: RealmCall) -> Response:
+            call.require("manage-realm")
+            response: Response = await work(call, request)
+            return response
+
+        return await run_realm(request, run)
+
+    return endpoint
+
+
+def _event(call: RealmCall, request: Request, kind: str, body: object) -> None:
+    """One event at this request's own path (Keycloak's ``resourcePath(uri)``), whatever the Location says."""
+    audit.several(request, [audit.Change(request.method, audit.here(request, call.realm), body, kind)])
+
+
+async def create_flow(call: RealmCall, request: Request) -> Response:
+    rep = await read_object(request)
+    flow = await edit(call, lambda flows: flow_edits.create_flow(flows, rep))
+    audit.represent(request, {**rep, "description": flow.description, "id": flow.id})
+    return created(call.url(call.realm.name, "authentication", "flows", flow.id))
+
+
+async def update_flow(call: RealmCall, request: Request) -> Response:
+    rep = await read_object(request)
+    flow = await edit(call, lambda flows: flow_edits.update_flow(flows, request.path_params["id"], rep))
+    body = {**rep, "id": flow.id}
+    audit.represent(request, body)
+    return json_response(body, 202)
+
+
+async def delete_flow(call: RealmCall, request: Request) -> Response:
+    flow_id = request.path_params["id"]
+    clients = await call.tx.clients.list(call.realm.id)
+
+    def change(flows: FlowSet) -> tuple[FlowSet, None]:
+        after = flow_edits.delete_flow(flows, flow_id)
+        if flow_support.in_use(call.realm, clients, flow_id):
+            raise IN_USE  # KeycloakModelUtils.isFlowUsed, a ModelException in Keycloak
+        return after, None
+
+    await edit(call, change)
+    return no_content()
+
+
+async def copy_flow(call: RealmCall, request: Request) -> Response:
+    data = await read_object(request)
+    copy = await edit(call, lambda flows: flow_edits.copy_flow(flows, request.path_params["alias"], data))
+    audit.represent(request, {**data, "id": copy.id})
+    return Response(status_code=201)
+
+
+async def add_sub_flow(call: RealmCall, request: Request) -> Response:
+    data = await read_object(request)
+    sub, e = await edit(call, lambda flows: _pair(flow_edits.add_sub_flow(flows, request.path_params["alias"], data)))
+    _event(call, request, "AUTH_EXECUTION_FLOW", {**data, "id": e.id})
+    return created(call.url(call.realm.name, "authentication", "flows", sub.id))
+
+
+def _pair(result: tuple[FlowSet, T, Any]) -> tuple[FlowSet, tuple[T, Any]]:
+    return result[0], (result[1], result[2])
+
+
+async def add_execution(call: RealmCall, request: Request) -> Response:
+    data = await read_object(request)
+    e = await edit(call, lambda flows: flow_edits.add_execution(flows, request.path_params["alias"], data))
+    _event(call, request, "AUTH_EXECUTION", {**data, "id": e.id})
+    return created(call.url(call.realm.name, "authentication", "executions", e.id))
+
+
+async def add_execution_rep(call: RealmCall, request: Request) -> Response:
+    rep = await read_object(request)
+    e = await edit(call, lambda flows: flow_edits.add_execution_rep(flows, rep))
+    audit.resource(request, "AUTH_EXECUTION")
+    return created(call.url(call.realm.name, "authentication", "executions", e.id))
+
+
+async def update_execution(call: RealmCall, request: Request) -> Response:
+    rep = await read_object(request)
+
+    def change(flows: FlowSet) -> tuple[FlowSet, tuple[flow_model.AuthFlow, bool]]:
+        after, flow, recorded = flow_edits.update_execution(flows, request.path_params["alias"], rep)
+        return after, (flow, recorded)
+
+    flow, recorded = await edit(call, change)
+    if recorded:
+        audit.resource(request, "AUTH_EXECUTION")
+    else:
+        audit.unchanged(request)
+    return json_response(flow_model.flow_model(flow), 202)
+
+
+def _shift(step: int) -> Callable[[RealmCall, Request], Any]:
+    async def work(call: RealmCall, request: Request) -> Response:
+        def change(flows: FlowSet) -> tuple[FlowSet, bool]:
+            after = flow_edits.shifted(flows, request.path_params["id"], step)
+            return (flows, False) if after is None else (after, True)
+
+        if await edit(call, change):
+            audit.resource(request, "AUTH_EXECUTION")
+        else:
+            audit.unchanged(request)  # the first (last) one: Keycloak returns before changing or recording
+        return no_content()
+
+    return work
+
+
+async def remove_execution(call: RealmCall, request: Request) -> Response:
+    await edit(call, lambda flows: (flow_edits.remove_execution(flows, request.path_params["id"]), None))
+    audit.resource(request, "AUTH_EXECUTION")
+    return no_content()
+
+
+async def new_config(call: RealmCall, request: Request) -> Response:
+    rep = await read_object(request)
+    config = await edit(call, lambda flows: flow_edits.new_config(flows, request.path_params["id"], rep))
+    _event(call, request, "AUTH_EXECUTION", {**rep, "id": config.id})
+    return created(
+        call.url(call.realm.name, "authentication", "executions", request.path_params["id"], "config", config.id)
+    )
+
+
+async def create_config(call: RealmCall, request: Request) -> Response:
+    """createAuthenticatorConfig (deprecated): a config no execution names yet."""
+    rep = await read_object(request)
+
+    def change(flows: FlowSet) -> tuple[FlowSet, flow_model.AuthConfig]:
+        flow_edits.check_reserved(rep.get("alias"))
+        alias = rep.get("alias") if isinstance(rep.get("alias"), str) else None
+        config = flow_model.AuthConfig(flow_edits.new_id(), alias, flow_edits.config_values(rep))
+        return flow_model.replaced(flows, configs=(*flows.configs, config)), config
+
+    config = await edit(call, change)
+    audit.resource(request, "AUTHENTICATOR_CONFIG")
+    return created(call.url(call.realm.name, "authentication", "config", config.id))
+
+
+async def update_config(call: RealmCall, request: Request) -> Response:
+    rep = await read_object(request)
+    await edit(call, lambda flows: (flow_edits.update_config(flows, request.path_params["id"], rep), None))
+    audit.resource(request, "AUTHENTICATOR_CONFIG")
+    return no_content()
+
+
+async def remove_config(call: RealmCall, request: Request) -> Response:
+    await edit(call, lambda flows: (flow_edits.remove_config(flows, request.path_params["id"]), None))
+    audit.resource(request, "AUTHENTICATOR_CONFIG")
+    return no_content()
+
+
+ROUTES = [
+    Route(BASE + "/flows", _handler(create_flow), methods=["POST"]),
+    Route(BASE + "/flows/{id}", _handler(update_flow), methods=["PUT"]),
+    Route(BASE + "/flows/{id}", _handler(delete_flow), methods=["DELETE"]),
+    Route(BASE + "/flows/{alias}/copy", _handler(copy_flow), methods=["POST"]),
+    Route(BASE + "/flows/{alias}/executions/flow", _handler(add_sub_flow), methods=["POST"]),
+    Route(BASE + "/flows/{alias}/executions/execution", _handler(add_execution), methods=["POST"]),
+    Route(BASE + "/flows/{alias}/executions", _handler(update_execution), methods=["PUT"]),
+    Route(BASE + "/executions", _handler(add_execution_rep), methods=["POST"]),
+    Route(BASE + "/executions/{id}", _handler(remove_execution), methods=["DELETE"]),
+    Route(BASE + "/executions/{id}/raise-priority", _handler(_shift(-1)), methods=["POST"]),
+    Route(BASE + "/executions/{id}/lower-priority", _handler(_shift(1)), methods=["POST"]),
+    Route(BASE + "/executions/{id}/config", _handler(new_config), methods=["POST"]),
+    Route(BASE + "/config", _handler(create_config), methods=["POST"]),
+    Route(BASE + "/config/{id}", _handler(update_config), methods=["PUT"]),
+    Route(BASE + "/config/{id}", _handler(remove_config), methods=["DELETE"]),
+]
