@@ -29,7 +29,7 @@ def _stored_shape(flows: FlowSet, flow: AuthFlow, depth: int = 0) -> Shape:
         sub = flows.flow(e.flow_id)
         config = flows.config(e.config_id)
         inner = _stored_shape(flows, sub, depth + 1) if sub is not None and depth < 16 else None
-        rows.append((e.authenticator, e.requirement, dict(config.config) if config else None, inner))
+        rows.append((e.authenticator, e.requirement, tuple(sorted(config.config.items())) if config else None, inner))
     return (flow.provider_id, tuple(rows))
 
 
@@ -40,7 +40,7 @@ def _builtin_shape(alias: str, keycloaks: bool, organization: bool) -> Shape:
     for s in flow.steps:
         if s.flow is not None and s.flow in af.ORGANIZATION_FLOWS and not organization:
             continue
-        config = dict(af.CONFIGS[s.config]) if s.config is not None else None
+        config = tuple(sorted(af.CONFIGS[s.config].items())) if s.config is not None else None
         inner = _builtin_shape(s.flow, keycloaks, organization) if s.flow is not None else None
         requirement = (s.keycloak or s.requirement) if keycloaks else s.requirement
         rows.append((s.authenticator, requirement, config, inner))
