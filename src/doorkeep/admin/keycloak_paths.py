@@ -127,4 +127,3 @@ def served_by_keycloak(path: str) -> bool:
     if resource == "users" and rest[0] in USERS_WORDS:
         return True
     return rest[1] in children
-

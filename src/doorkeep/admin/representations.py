@@ -410,6 +410,7 @@ def client_to_json(client: Client, default_scopes: list[str], optional_scopes: l
     out["defaultClientScopes"] = sorted(default_scopes)
     out["optionalClientScopes"] = sorted(optional_scopes)
     out["attributes"] = {k: str(v) for k, v in client.attributes.items() if k != REGISTERED_NODES}
+    out["authenticationFlowBindingOverrides"] = dict(client.flow_overrides)
     if client.protocol_mappers:
         from doorkeep.admin.group_mapper_json import mapper_to_json
 

@@ -11,9 +11,12 @@ rather than silently ignored.
 
 from __future__ import annotations
 
+import dataclasses
+
+from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms.flow_model import AuthFlow, FlowSet
+from doorkeep.realms.flow_model import AuthFlow, FlowSet, of
 
 # The realm representation's bindings and the flow kind each runs; a client's overrides and the realm binding
 # they stand in for (AuthenticationFlowBindings.BROWSER_BINDING, DIRECT_GRANT_BINDING).
@@ -113,3 +116,46 @@ def check_all(realm: Realm, clients: list[Client], flows: FlowSet) -> str | None
             if flow is not None and key in OVERRIDES and (why := why_not_runnable(flows, flow, OVERRIDES[key])):
                 return f"{why} (client {client.client_id}'s {key} override)"
     return None
+
+
+def with_bindings(realm: Realm, rep: dict[str, object]) -> Realm:
+    """The realm representation's flow bindings applied (RepresentationToModel.updateRealm: each given alias
+    names the flow to bind). An alias no flow has, or a flow Doorkeep cannot run in that place, is a 400."""
+    flows = of(realm)
+    bindings = dict(realm.flow_bindings)
+    for binding in BINDINGS:
+        alias = rep.get(binding)
+        if not isinstance(alias, str):
+            continue
+        flow = flows.by_alias(alias)
+        if flow is None:
+            raise AdminError(400, f"Flow {alias} not found")
+        if why := why_not_runnable(flows, flow, binding):
+            raise AdminError(400, why)
+        bindings[binding] = flow.id
+    return realm if bindings == realm.flow_bindings else dataclasses.replace(realm, flow_bindings=bindings)
+
+
+def with_overrides(realm: Realm, client: Client, rep: dict[str, object]) -> Client:
+    """A client representation's ``authenticationFlowBindingOverrides`` applied (RepresentationToModel:
+    a null or blank value removes the override, any other must name a flow). Doorkeep runs a ``browser`` or
+    ``direct_grant`` override only while it is its built-in flow's equal, and runs no other binding: both are
+    refused with a 400 rather than kept and ignored."""
+    given = rep.get("authenticationFlowBindingOverrides")
+    if not isinstance(given, dict):
+        return client
+    flows = of(realm)
+    overrides = dict(client.flow_overrides)
+    for key, value in given.items():
+        if not isinstance(value, str) or not value.strip():
+            overrides.pop(str(key), None)
+            continue
+        flow = flows.flow(value)
+        if flow is None:
+            raise AdminError(400, f"Flow {value} does not exist")
+        if key not in OVERRIDES:
+            raise AdminError(400, f"Doorkeep does not run a '{key}' flow binding override")
+        if why := why_not_runnable(flows, flow, OVERRIDES[key]):
+            raise AdminError(400, why)
+        overrides[str(key)] = value
+    return client if overrides == client.flow_overrides else dataclasses.replace(client, flow_overrides=overrides)

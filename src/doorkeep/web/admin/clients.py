@@ -25,7 +25,7 @@ from doorkeep.clientreg import tokens as registration_tokens
 from doorkeep.errors import AdminError
 from doorkeep.model import Client
 from doorkeep.oauth.mappers import pairwise
-from doorkeep.realms import provisioning
+from doorkeep.realms import flow_support, provisioning
 from doorkeep.sessions import revocation_triggers as rt
 from doorkeep.sessions import triggered
 from doorkeep.web.admin import parse, sector_prefetch
@@ -126,7 +126,7 @@ async def create_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
         rep = await client_policies.on_client_write(call.tx, call.realm, await read_object(request), None, BY_ADMIN)
-        client = parse.new_client(call.realm, rep)
+        client = flow_support.with_overrides(call.realm, parse.new_client(call.realm, rep), rep)
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
         optionals = parse.scope_names(rep, "optionalClientScopes")
@@ -158,7 +158,7 @@ async def update_client(request: Request) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
         rep = await client_policies.on_client_write(call.tx, call.realm, await read_object(request), client, BY_ADMIN)
-        new = parse.updated_client(client, rep)
+        new = flow_support.with_overrides(call.realm, parse.updated_client(client, rep), rep)
         if client.client_id == REALM_MANAGEMENT and new.client_id != client.client_id:
             raise FORBIDDEN  # the realm's admin roles are found by this name: renaming it would strip every admin
         listed = rep.get("protocolMappers")

@@ -31,6 +31,7 @@ from doorkeep.model import Client, ClientScope, Realm, Role
 from doorkeep.numbers import INT_MAX, parse_int
 from doorkeep.oauth import backchannel as bc
 from doorkeep.oauth.claims import default_web_origins
+from doorkeep.realms import flow_support
 from doorkeep.realms.provisioning import new_id
 from doorkeep.sessions import revocation_triggers
 from doorkeep.sessions.ended import BACKCHANNEL_URL
@@ -86,6 +87,7 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
     if name is not None and name != realm.name:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
+    updated = flow_support.with_bindings(updated, rep)
     return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(updated, rep), rep)))
 
 

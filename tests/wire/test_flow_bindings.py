@@ -1,0 +1,99 @@
+"""A realm's flow bindings and a client's ``authenticationFlowBindingOverrides`` are writable, but only to flows
+Doorkeep runs (realms/flow_support.py): a copy of a built-in flow may be bound, and a bound flow edited, only
+while it stays the built-in flow's equal; the rest is a 400 naming what Doorkeep cannot run, never a binding
+kept and ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from auth_flow_port import auth, copy, executions, flow_by_alias, setup
+from role_port import call
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+
+
+async def _realm(env: Env) -> dict[str, Any]:
+    found: dict[str, Any] = (await call(env, "GET", "")).json()
+    return found
+
+
+def _otp(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(r for r in rows if r.get("providerId") == "auth-otp-form")
+
+
+async def test_a_copy_of_browser_is_bound_and_stays_bound_only_while_doorkeep_runs_it(env: Env) -> None:
+    await setup(env)
+    assert (await copy(env, "browser", "my browser")).status_code == 201
+    assert (await call(env, "PUT", "", {"browserFlow": "my browser"})).status_code == 204
+    assert (await _realm(env))["browserFlow"] == "my browser"
+
+    otp = _otp(await executions(env, "my browser"))
+    refused = await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "REQUIRED"})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "errorMessage": "Doorkeep cannot run flow 'my browser' as the browser flow yet: auth-otp-form in "
+        "'my browser, step 5, step 2' is REQUIRED where Doorkeep runs it ALTERNATIVE"
+    }
+    assert _otp(await executions(env, "my browser"))["requirement"] == "ALTERNATIVE"
+
+    bound = await flow_by_alias(env, "my browser")
+    assert bound is not None
+    in_use = await auth(env, "DELETE", f"/flows/{bound['id']}")
+    assert (in_use.status_code, in_use.json()["error_description"]) == (
+        400,
+        "Cannot remove authentication flow, it is currently in use",
+    )
+
+    assert (await call(env, "PUT", "", {"browserFlow": "browser"})).status_code == 204
+    assert (
+        await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "REQUIRED"})
+    ).status_code == 202
+    again = await call(env, "PUT", "", {"browserFlow": "my browser"})
+    assert again.status_code == 400 and "auth-otp-form" in again.json()["errorMessage"]
+    assert (await _realm(env))["browserFlow"] == "browser"
+    assert (await auth(env, "DELETE", f"/flows/{bound['id']}")).status_code == 204
+
+
+async def test_binding_an_unknown_alias_or_another_kind_of_flow_is_refused(env: Env) -> None:
+    await setup(env)
+    unknown = await call(env, "PUT", "", {"directGrantFlow": "nope"})
+    assert (unknown.status_code, unknown.json()) == (400, {"errorMessage": "Flow nope not found"})
+    wrong_kind = await call(env, "PUT", "", {"directGrantFlow": "browser"})
+    assert wrong_kind.status_code == 400
+    assert wrong_kind.json()["errorMessage"].startswith("Doorkeep cannot run flow 'browser' as the direct grant flow")
+    assert (await _realm(env))["directGrantFlow"] == "direct grant"
+
+
+async def test_a_clients_override_is_stored_shown_and_checked(env: Env) -> None:
+    await setup(env)
+    assert (await copy(env, "browser", "client browser")).status_code == 201
+    flow = await flow_by_alias(env, "client browser")
+    assert flow is not None
+    made = await call(
+        env, "POST", "/clients", {"clientId": "app", "authenticationFlowBindingOverrides": {"browser": flow["id"]}}
+    )
+    assert made.status_code == 201, made.text
+    client_id = str(made.headers["location"]).rsplit("/", 1)[-1]
+    shown = (await call(env, "GET", f"/clients/{client_id}")).json()
+    assert shown["authenticationFlowBindingOverrides"] == {"browser": flow["id"]}
+
+    unknown = await call(env, "PUT", f"/clients/{client_id}", {"authenticationFlowBindingOverrides": {"browser": "x"}})
+    assert (unknown.status_code, unknown.json()) == (400, {"errorMessage": "Flow x does not exist"})
+    wrong = await call(
+        env, "PUT", f"/clients/{client_id}", {"authenticationFlowBindingOverrides": {"direct_grant": flow["id"]}}
+    )
+    assert wrong.status_code == 400 and "as the direct grant flow" in wrong.json()["errorMessage"]
+
+    otp = _otp(await executions(env, "client browser"))
+    refused = await auth(env, "PUT", "/flows/client browser/executions", {**otp, "requirement": "REQUIRED"})
+    assert refused.status_code == 400 and refused.json()["errorMessage"].endswith("(client app's browser override)")
+    assert (await auth(env, "DELETE", f"/flows/{flow['id']}")).status_code == 400
+
+    cleared = await call(env, "PUT", f"/clients/{client_id}", {"authenticationFlowBindingOverrides": {"browser": ""}})
+    assert cleared.status_code == 204
+    assert (await call(env, "GET", f"/clients/{client_id}")).json()["authenticationFlowBindingOverrides"] == {}
+    assert (await auth(env, "DELETE", f"/flows/{flow['id']}")).status_code == 204
