@@ -5,11 +5,14 @@ kept and ignored."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 
 from auth_flow_port import auth, copy, executions, flow_by_alias, setup
+from doorkeep.realms.exportimport.files import export_realm, import_realm
+from keycloak_port import admin_headers
 from role_port import call
 from wire_env import Env
 
@@ -97,3 +100,35 @@ async def test_a_clients_override_is_stored_shown_and_checked(env: Env) -> None:
     assert cleared.status_code == 204
     assert (await call(env, "GET", f"/clients/{client_id}")).json()["authenticationFlowBindingOverrides"] == {}
     assert (await auth(env, "DELETE", f"/flows/{flow['id']}")).status_code == 204
+
+
+async def test_an_import_keeps_custom_flows_and_configs_and_binds_only_what_doorkeep_runs(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    await setup(env)
+    assert (await copy(env, "browser", "my browser")).status_code == 201
+    assert (await copy(env, "direct grant", "strict grant")).status_code == 201
+    otp = next(r for r in await executions(env, "strict grant") if r.get("providerId") == "direct-grant-validate-otp")
+    made = await auth(env, "POST", f"/executions/{otp['id']}/config", {"alias": "strict", "config": {"k": "v"}})
+    assert made.status_code == 201, made.text
+    exported = await export_realm(env.db, "test")
+    exported["realm"], exported["id"] = "imported", "imported-id"
+    exported["browserFlow"], exported["directGrantFlow"] = "my browser", "strict grant"
+    strict = next(
+        f for f in exported["authenticationFlows"] if f["alias"] == "strict grant Direct Grant - Conditional OTP"
+    )
+    strict["authenticationExecutions"][0]["requirement"] = "DISABLED"  # no longer what Doorkeep runs
+
+    with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
+        async with env.db.transaction() as tx:
+            await import_realm(tx, exported, env.clock.now(), skip_existing=False)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "realm 'imported': skipped fields Doorkeep does not support: directGrantFlow"
+    ]
+    rep = (await env.http.get("/admin/realms/imported", headers=await admin_headers(env))).json()
+    assert (rep["browserFlow"], rep["directGrantFlow"]) == ("my browser", "direct grant")
+    again = await export_realm(env.db, "imported")
+    assert {f["alias"] for f in again["authenticationFlows"]} == {f["alias"] for f in exported["authenticationFlows"]}
+    assert {c["alias"]: c["config"] for c in again["authenticatorConfig"]}["strict"] == {"k": "v"}
+    ours = next(f for f in again["authenticationFlows"] if f["alias"] == "strict grant")
+    assert ours == next(f for f in exported["authenticationFlows"] if f["alias"] == "strict grant")

@@ -46,7 +46,7 @@ from doorkeep.model import (
 from doorkeep.oauth import client_urls
 from doorkeep.oauth.claims import default_web_origins
 from doorkeep.oauth.mappers.defaults import builtin_mappers
-from doorkeep.realms import auth_flows, provisioning, required_actions
+from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_realm_roles
 from doorkeep.realms.exportimport.plan import (
@@ -89,7 +89,7 @@ REALM_KEYS = {
     "components",
     "requiredActions",
     "localizationTexts",  # realms/localization.py
-    "authenticationFlows",  # the built-in ones pass silently; others are warned of (auth_flows.unsupported)
+    "authenticationFlows",  # stored, bindings checked (realms/flow_import.py)
     "authenticatorConfig",
     *auth_flows.BINDINGS,
     *REALM_FIELDS,
@@ -177,7 +177,6 @@ class _Parser:
         if not isinstance(name, str) or not name.strip():
             fail(at(b, "realm"), "missing realm name" if name is None else "expected a non-empty string")
         self.fields(rep, REALM_KEYS, "")
-        self.unknown.update(auth_flows.unsupported(rep))
         # As in Keycloak, a realm (and a user) the file does not mark "enabled": true is disabled.
         realm = apply(Realm(id=opt_str(rep, "id", b) or "", name=name, enabled=False), rep, REALM_FIELDS, at(b, ""))
         realm = email_rules(realm, rep)
@@ -201,6 +200,8 @@ class _Parser:
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
+        realm, warned = flow_import.imported(realm, rep)  # custom flows kept; bindings Doorkeep cannot run warned of
+        self.unknown.update(warned)
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
             realm = dataclasses.replace(realm, password_policy=password_policy.parse(realm.password_policy).as_string())
         except password_policy.PolicyConfigError as problem:
