@@ -11,7 +11,9 @@ CREATE TABLE realm (
     not_before INTEGER, remember_me BOOLEAN NOT NULL DEFAULT FALSE, events_enabled BOOLEAN NOT NULL DEFAULT FALSE,
     events_expiration BIGINT, admin_events_enabled BOOLEAN NOT NULL DEFAULT FALSE,
     admin_events_details_enabled BOOLEAN NOT NULL DEFAULT FALSE, login_theme VARCHAR(255),
-    default_role VARCHAR(255)
+    default_role VARCHAR(255), browser_flow VARCHAR(36), registration_flow VARCHAR(36),
+    direct_grant_flow VARCHAR(36), reset_credentials_flow VARCHAR(36), client_auth_flow VARCHAR(36),
+    docker_auth_flow VARCHAR(36)
 );
 CREATE TABLE realm_attribute (name VARCHAR(255) NOT NULL, realm_id VARCHAR(36) NOT NULL REFERENCES realm (id),
                               value TEXT, PRIMARY KEY (name, realm_id));
@@ -110,3 +112,13 @@ CREATE TABLE scope_mapping (client_id VARCHAR(36) NOT NULL REFERENCES client (id
                             PRIMARY KEY (client_id, role_id));
 CREATE TABLE client_scope_role_mapping (scope_id VARCHAR(36) NOT NULL REFERENCES client_scope (id),
                                        role_id VARCHAR(36) NOT NULL, PRIMARY KEY (scope_id, role_id));
+CREATE TABLE authentication_flow (id VARCHAR(36) PRIMARY KEY, alias VARCHAR(255), description VARCHAR(255),
+                                  realm_id VARCHAR(36), provider_id VARCHAR(36) NOT NULL DEFAULT 'basic-flow',
+                                  top_level BOOLEAN NOT NULL DEFAULT FALSE, built_in BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE authentication_execution (id VARCHAR(36) PRIMARY KEY, alias VARCHAR(255), authenticator VARCHAR(36),
+                                       realm_id VARCHAR(36), flow_id VARCHAR(36), requirement INTEGER,
+                                       priority INTEGER, authenticator_flow BOOLEAN NOT NULL DEFAULT FALSE,
+                                       auth_flow_id VARCHAR(36), auth_config VARCHAR(36));
+CREATE TABLE authenticator_config (id VARCHAR(36) PRIMARY KEY, alias VARCHAR(255), realm_id VARCHAR(36));
+CREATE TABLE authenticator_config_entry (authenticator_id VARCHAR(36) NOT NULL, value TEXT, name VARCHAR(255) NOT NULL,
+                                         PRIMARY KEY (authenticator_id, name));

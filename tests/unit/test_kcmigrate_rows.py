@@ -128,3 +128,46 @@ def test_rotation_notes_become_the_refresh_family_of_their_reuse_id() -> None:
     assert client_session.notes == {"scope": "openid offline_access"}
     assert client_session.started == 100  # no startedAt note: the user session's start, as Keycloak falls back
     assert families == [RefreshFamily("R", "jti-1", 2, 140, None)]
+
+
+def test_flow_rows_become_the_exports_flows_configs_and_bindings() -> None:
+    """Keycloak's authentication rows as its export writes them: flows by alias, executions by priority with the
+    requirement's ordinal named (REQUIRED, CONDITIONAL, ALTERNATIVE, DISABLED), configs by alias, bindings by the
+    bound flow's alias (the first broker login one from its realm attribute)."""
+    from doorkeep.realms.kcmigrate.flows import flow_fields
+
+    flows: list[dict[str, Any]] = [
+        {"id": "f1", "alias": "my browser", "description": None, "provider_id": "basic-flow", "top_level": True,
+         "built_in": False},
+        {"id": "f2", "alias": "my forms", "description": "d", "provider_id": "basic-flow", "top_level": False,
+         "built_in": False},
+    ]  # fmt: skip
+    executions: list[dict[str, Any]] = [
+        {"id": "e2", "flow_id": "f1", "authenticator": None, "authenticator_flow": True, "auth_flow_id": "f2",
+         "requirement": 2, "priority": 30, "auth_config": None},
+        {"id": "e1", "flow_id": "f1", "authenticator": "auth-cookie", "authenticator_flow": False,
+         "auth_flow_id": None, "requirement": 2, "priority": 10, "auth_config": None},
+        {"id": "e3", "flow_id": "f2", "authenticator": "conditional-credential", "authenticator_flow": False,
+         "auth_flow_id": None, "requirement": 0, "priority": 10, "auth_config": "c1"},
+    ]  # fmt: skip
+    tables: dict[str, list[dict[str, Any]]] = {
+        "authentication_flow": flows,
+        "authentication_execution": executions,
+        "authenticator_config": [{"id": "c1", "alias": "cc"}],
+        "authenticator_config_entry": [{"authenticator_id": "c1", "name": "credentials", "value": "otp"}],
+        "realm_attribute": [{"name": "firstBrokerLoginFlowId", "value": "f1"}],
+    }
+    out = flow_fields({"browser_flow": "f1", "direct_grant_flow": "gone"}, tables)
+    assert [f["alias"] for f in out["authenticationFlows"]] == ["my browser", "my forms"]
+    top = out["authenticationFlows"][0]
+    assert "description" not in top and top["builtIn"] is False and top["topLevel"] is True
+    assert [
+        (e.get("authenticator"), e.get("flowAlias"), e["requirement"]) for e in top["authenticationExecutions"]
+    ] == [
+        ("auth-cookie", None, "ALTERNATIVE"),
+        (None, "my forms", "ALTERNATIVE"),
+    ]
+    assert out["authenticationFlows"][1]["authenticationExecutions"][0]["authenticatorConfig"] == "cc"
+    assert out["authenticatorConfig"] == [{"id": "c1", "alias": "cc", "config": {"credentials": "otp"}}]
+    assert (out["browserFlow"], out["firstBrokerLoginFlow"]) == ("my browser", "my browser")
+    assert "directGrantFlow" not in out

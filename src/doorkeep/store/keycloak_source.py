@@ -76,6 +76,11 @@ _BY_REALM: dict[str, str] = {
     "component_config": "SELECT f.component_id, f.name, f.value FROM component_config f "
     "JOIN component c ON c.id = f.component_id "
     "WHERE c.realm_id = :realm AND c.provider_type = 'org.keycloak.keys.KeyProvider'",
+    "authentication_flow": "SELECT * FROM authentication_flow WHERE realm_id = :realm",
+    "authentication_execution": "SELECT * FROM authentication_execution WHERE realm_id = :realm",
+    "authenticator_config": "SELECT * FROM authenticator_config WHERE realm_id = :realm",
+    "authenticator_config_entry": "SELECT e.authenticator_id, e.name, e.value FROM authenticator_config_entry e "
+    "JOIN authenticator_config c ON c.id = e.authenticator_id WHERE c.realm_id = :realm",
     "offline_user_session": "SELECT * FROM offline_user_session WHERE realm_id = :realm AND offline_flag = '1' "
     "ORDER BY user_session_id",
     "offline_client_session": "SELECT s.* FROM offline_client_session s JOIN offline_user_session u "

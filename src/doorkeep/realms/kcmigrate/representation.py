@@ -12,6 +12,7 @@ from typing import Any
 
 from doorkeep.model import CLIENT_AUTHENTICATORS
 from doorkeep.realms.kcmigrate import groups as kcgroups
+from doorkeep.realms.kcmigrate.flows import flow_fields
 from doorkeep.realms.kcmigrate.groups import role_names as _refs
 from doorkeep.realms.kcmigrate.report import Report
 from doorkeep.users.password_policy import HISTORY_TYPE
@@ -141,6 +142,7 @@ def realm_representation(realm: dict[str, Any], t: dict[str, Rows], report: Repo
     members = kcgroups.user_groups(t, paths)
     for user in rep["users"]:
         user["groups"] = members.get(user["id"], [])
+    rep.update(flow_fields(realm, t))
     return rep
 
 
