@@ -19,7 +19,8 @@ Left out, with the reason (Doorkeep has no such feature unless said otherwise):
   test_idps, test_social_logins: identity providers and brokering.
   test_enable_token_exchange: fine-grained admin permissions and token exchange.
   test_auth_flows, test_auth_flow_execution_priority, test_authentication_configs: they copy and edit flows,
-    executions and configs; Doorkeep serves its built-in flows read-only (writes are a deliberate 501).
+    executions and configs; not ported yet (the writes are served now; tests/wire/test_keycloak_flow_test.py and its siblings port
+    Keycloak's own tests of them).
   test_sync_users: user federation (LDAP).
   test_components: not ported yet; Doorkeep's realm components (keys, client registration policies) are
     covered by tests/wire/test_key_components.py and the client registration tests.

@@ -7,7 +7,7 @@ consent screen) as the realm's and the client's only default scope, the client `
 ``password``, any redirect URI, service accounts and direct grants on, ``acr.loa.map`` =
 ``{"default":1,"acr-password":2,"acr-otp":3}``), ``test-user`` with an OTP credential (secret ``totpsecret``) and
 ``no-otp-user`` without. The class's two browser flows ``password-flow`` and ``password-otp-flow`` are left out:
-Doorkeep's flows are Keycloak's built-in set, read-only (web/admin/auth_flows.py), and only the client policies
+Doorkeep's login runs Keycloak's built-in flows (realms/flow_support.py refuses other bindings), and only the client policies
 below select them. The ACR behaviour these tests rest on (oauth/acr.py) is tested further in test_acr_claim.py.
 
 Ported: ``testNoMapping``. Not ported, with the reason:

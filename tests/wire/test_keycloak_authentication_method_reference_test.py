@@ -12,9 +12,8 @@ Ported: ``testAmrNone``. Not ported, with the reason:
 
 * ``testAmrPassword``, ``testAmrPasswordTotp``, ``testAmrPastMaxAge``, ``testAmrWithinMaxAge``: each first gives an
   execution of the browser flow an authenticator config with a reference value
-  (``flows().newExecutionConfig``). Doorkeep's authentication flows are Keycloak's built-in set, read-only: the
-  config writes answer the deliberate 501 (web/admin/auth_flows.py), so no execution carries a reference value
-  and ``amr`` is always the empty list ``testAmrNone`` checks. The test's ``totp-user`` serves only these.
+  (``flows().newExecutionConfig``). Doorkeep's login runs Keycloak's built-in steps: a bound flow given such a
+  config is refused (realms/flow_support.py), so no execution the login runs carries a reference value and ``amr`` is always the empty list ``testAmrNone`` checks. The test's ``totp-user`` serves only these.
 * ``testAmrStepUp``: a copied browser flow with Conditional-Level-Of-Authentication sub-flows and the realm's
   ACR-to-LoA map (step-up authentication), which Doorkeep does not have.
 """

@@ -7,8 +7,8 @@ The realm is the part of ``testrealm.json`` they read: ``test-app``, ``test-user
 are used as their ASCII bytes, as Keycloak's TimeBasedOTP uses them; the fake clock gives the codes' time.
 
 Not ported, each because it first builds a browser flow of its own (FlowUtil.copyBrowserFlow, or the
-MultiFactorAuthenticationTest flow), which Doorkeep's fixed flows and read-only flow API (501 on writes) do not
-offer: testFlowDisabledWhenConditionalAuthenticatorIsMissing, testFlowDisabledWhenConditionalAuthenticatorIsDisabled,
+MultiFactorAuthenticationTest flow), which Doorkeep's fixed login steps do not run (binding one is
+refused, realms/flow_support.py): testFlowDisabledWhenConditionalAuthenticatorIsMissing, testFlowDisabledWhenConditionalAuthenticatorIsDisabled,
 testConditionalAuthenticatorInNonConditionalFlow, testConditionalRoleAuthenticator,
 testConditionalAuthenticatorWithConditionalSubFlowWithChangingConditionWhileFlowEvaluation,
 testAlternativeNonInteractiveExecutorInSubflow, testSwitchExecutionNotAllowedWithRequiredPasswordAndAlternativeOTP,

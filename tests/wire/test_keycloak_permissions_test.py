@@ -21,7 +21,7 @@ Not ported, and why:
 * realms()' testLDAPConnection: user federation / LDAP.
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
 * flows()' flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new
-  config, config update/delete): Doorkeep's authentication flows are read-only (those answer 501).
+  config, config update/delete): not ported yet; the writes need manage-realm (web/admin/auth_flow_writes.py).
 * testServerInfo's ``systemInfo.javaVersion``: Doorkeep runs no JVM; who sees ``systemInfo``, ``cpuInfo`` and
   ``memoryInfo`` (the process's memory, admin/memory_info.py) is asserted, here and in
   test_keycloak_server_info_permissions_test.py.

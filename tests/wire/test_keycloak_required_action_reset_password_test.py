@@ -6,7 +6,8 @@ created again through the admin API (the Java ``@After`` resets the password). T
 is a second HTTP client with its own cookies.
 
 Not ported: resetPasswordActionNotTriggered, which copies the browser flow into a username-only flow and makes
-it the realm's browser flow; Doorkeep runs a fixed browser flow (its flow writes are a 501).
+it the realm's browser flow; Doorkeep runs a fixed browser flow (binding a flow other than the built-in one's equal is refused,
+realms/flow_support.py).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 rests on, over HTTP.
 
 Not ported, each because it first builds a reset-credentials flow of its own (choose user, conditional user
-configured, ``reset-otp`` with the ``action_on_otp_reset_flag`` config), which Doorkeep's fixed flows and
-read-only flow API (501 on writes) do not offer: noOtpIsRemovedOnResetWithoutConfig_LegacyBehaviour,
+configured, ``reset-otp`` with the ``action_on_otp_reset_flag`` config), which Doorkeep's fixed login steps do
+not run (binding one is refused, realms/flow_support.py): noOtpIsRemovedOnResetWithoutConfig_LegacyBehaviour,
 noOtpIsRemovedOnResetWithConfig, removeOneSpecificOtpOnReset, removeAllOtpsOnReset.
 
 Ported instead is the behaviour of Keycloak's default reset-credentials flow that the first of them names

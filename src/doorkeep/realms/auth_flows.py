@@ -1,12 +1,12 @@
-"""A realm's authentication flows as Keycloak 26 shows them (DefaultAuthenticationFlows.addFlows), read-only.
+"""Keycloak 26's built-in authentication flows (DefaultAuthenticationFlows.addFlows), as Doorkeep runs them.
 
-Doorkeep runs fixed sign-in, direct-grant, registration, reset-credentials and client-authentication steps; it
-does not run flows an admin edits. What the Admin REST API and the realm export show is Keycloak's built-in
-flow set for a new realm, with the requirements of what Doorkeep actually runs: where Keycloak's default flow
-has a step Doorkeep never performs (``client-x509``) it is listed DISABLED, everything else as Keycloak lists
-it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity Provider Redirector and the organization steps
-ALTERNATIVE but inert, as in a realm with no identity provider and organizations off). Nothing is stored: ids
-derive from the realm id and the flow or execution, so every process and every request agree. The organization
+Doorkeep runs fixed sign-in, direct-grant, registration, reset-credentials and client-authentication steps: the
+ones these flows describe. A realm nobody edited shows exactly this set (realms/flow_model.py computes it, ids
+derived from the realm id and the flow or execution, so every process and request agree); an admin's first write
+stores it. Where Keycloak's default flow has a step Doorkeep never performs (``client-x509``) it is listed
+DISABLED, everything else as Keycloak lists it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity
+Provider Redirector and the organization steps ALTERNATIVE but inert, as in a realm with no identity provider and
+organizations off). Which stored flows are their equals is realms/flow_support.py's question. The organization
 flows are not added to the admin realm (DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
 """
 
@@ -181,14 +181,6 @@ def _without_organization(flow: Flow) -> Flow:
     return Flow(flow.alias, flow.description, flow.provider_id, flow.top_level, steps)
 
 
-def by_alias(realm: Realm, alias: str) -> Flow | None:
-    return next((f for f in flows(realm) if f.alias == alias), None)
-
-
-def by_id(realm: Realm, flow_id: str) -> Flow | None:
-    return next((f for f in flows(realm) if flow_uuid(realm, f.alias) == flow_id), None)
-
-
 def _uuid(realm: Realm, *parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "doorkeep:" + "/".join((realm.id, *parts))))
 
@@ -203,74 +195,6 @@ def execution_uuid(realm: Realm, parent: str, step: Step) -> str:
 
 def config_uuid(realm: Realm, alias: str) -> str:
     return _uuid(realm, "authenticator-config", alias)
-
-
-def execution_export(step: Step) -> JSON:
-    """AuthenticationExecutionExportRepresentation (ModelToRepresentation.toRepresentation), Jackson's order."""
-    out: JSON = {}
-    if step.config is not None:
-        out["authenticatorConfig"] = step.config
-    if step.authenticator is not None:
-        out["authenticator"] = step.authenticator
-    is_flow = step.flow is not None
-    out.update(authenticatorFlow=is_flow, requirement=step.requirement, priority=step.priority)
-    out["autheticatorFlow"] = is_flow  # Keycloak's deprecated misspelt twin, still serialised
-    if step.flow is not None:
-        out["flowAlias"] = step.flow
-    out["userSetupAllowed"] = False
-    return out
-
-
-def flow_representation(realm: Realm, flow: Flow) -> JSON:
-    """AuthenticationFlowRepresentation: GET …/flows, …/flows/{id} and the export's ``authenticationFlows``."""
-    out: JSON = {"id": flow_uuid(realm, flow.alias), "alias": flow.alias}
-    if flow.description is not None:
-        out["description"] = flow.description
-    out.update(providerId=flow.provider_id, topLevel=flow.top_level, builtIn=True)
-    out["authenticationExecutions"] = [execution_export(s) for s in flow.steps]
-    return out
-
-
-def listed(realm: Realm) -> list[JSON]:
-    """GET …/authentication/flows: the top-level flows but ``saml ecp``."""
-    return [flow_representation(realm, f) for f in flows(realm) if f.top_level and f.alias != SAML_ECP]
-
-
-def config_representations(realm: Realm) -> list[JSON]:
-    """The export's ``authenticatorConfig`` (AuthenticatorConfigRepresentation), by alias."""
-    used = {s.config for f in flows(realm) for s in f.steps if s.config is not None}
-    return [config_representation(realm, alias) for alias in sorted(used)]
-
-
-def config_representation(realm: Realm, alias: str) -> JSON:
-    return {"id": config_uuid(realm, alias), "alias": alias, "config": dict(CONFIGS[alias])}
-
-
-def config_by_id(realm: Realm, config_id: str) -> JSON | None:
-    return next((c for c in config_representations(realm) if c["id"] == config_id), None)
-
-
-def find_execution(realm: Realm, execution_id: str) -> tuple[Flow, Step] | None:
-    return next(
-        ((f, s) for f in flows(realm) for s in f.steps if execution_uuid(realm, f.alias, s) == execution_id), None
-    )
-
-
-def execution_representation(realm: Realm, parent: Flow, step: Step) -> JSON:
-    """AuthenticationExecutionRepresentation (GET …/executions/{id}): the config and flows by id."""
-    out = {k: v for k, v in execution_export(step).items() if k not in ("flowAlias", "userSetupAllowed")}
-    if step.config is not None:
-        out["authenticatorConfig"] = config_uuid(realm, step.config)
-    out["id"] = execution_uuid(realm, parent.alias, step)
-    if step.flow is not None:
-        out["flowId"] = flow_uuid(realm, step.flow)
-    out["parentFlow"] = flow_uuid(realm, parent.alias)
-    return out
-
-
-def realm_fields() -> JSON:
-    """The realm representation's ``browserFlow`` … ``firstBrokerLoginFlow``."""
-    return dict(BINDINGS)
 
 
 def _shape(flow: Flow, keycloaks: bool) -> tuple[object, ...]:

@@ -3,8 +3,8 @@
 Keycloak lists every factory its server has deployed (``authenticator-providers``, ``form-providers``,
 ``form-action-providers``, ``client-authenticator-providers``) with its ``getDisplayType`` and ``getHelpText``,
 and describes one factory's configuration (``config-description/{providerId}``: ``getConfigProperties``).
-Doorkeep cannot add an execution to a flow (the flows are fixed, realms/auth_flows.py), so a factory no
-built-in flow names would be a choice offered for nothing. It lists exactly the authenticators, the form and
+Doorkeep's login runs only the built-in flows' steps (realms/flow_support.py), so a factory no built-in flow
+names would be a choice offered for nothing. It lists exactly the authenticators, the form and
 the form actions its built-in flows name, inert ones included (WebAuthn, Kerberos, the identity provider and
 organization steps, docker and saml ecp's HTTP Basic), as those flows list them. The client authenticators are
 what a client's ``clientAuthenticatorType`` can usefully be: ``client-x509`` is left out (the clients flow lists

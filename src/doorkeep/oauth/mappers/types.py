@@ -174,8 +174,8 @@ def _acr(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
 def _amr(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
     """AmrProtocolMapper: the ``default.reference.value`` of each execution the login completed (within its
     ``default.reference.maxAge``), always a list. Doorkeep runs Keycloak's built-in flows, whose executions carry
-    no authenticator config (the admin API's config writes answer 501), so the list is empty, as Keycloak's is
-    for such a flow."""
+    no such config (a bound flow given one is refused, realms/flow_support.py), so the list is empty, as
+    Keycloak's is for such a flow."""
     claims["amr"] = []
 
 
