@@ -5,12 +5,13 @@ kept and ignored."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import pytest
 
-from auth_flow_port import auth, copy, executions, flow_by_alias, setup
+from auth_flow_port import auth, copy, executions, flow_by_alias, flows, setup
 from doorkeep.realms.exportimport.files import export_realm, import_realm
 from keycloak_port import admin_headers
 from role_port import call
@@ -132,3 +133,14 @@ async def test_an_import_keeps_custom_flows_and_configs_and_binds_only_what_door
     assert {c["alias"]: c["config"] for c in again["authenticatorConfig"]}["strict"] == {"k": "v"}
     ours = next(f for f in again["authenticationFlows"] if f["alias"] == "strict grant")
     assert ours == next(f for f in exported["authenticationFlows"] if f["alias"] == "strict grant")
+
+
+async def test_concurrent_flow_writes_all_land(env: Env) -> None:
+    """Each write reads, changes and stores the realm's whole flow set under the realm row's lock: six copies at
+    once all stay (without the lock, PostgreSQL's concurrent read-modify-writes would lose some)."""
+    await setup(env)
+    names = [f"copy {n}" for n in range(6)]
+    answers = await asyncio.gather(*(copy(env, "browser", name) for name in names))
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers]
+    listed = {f["alias"] for f in await flows(env)}
+    assert set(names) <= listed
