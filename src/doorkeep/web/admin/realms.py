@@ -146,7 +146,9 @@ async def update_realm(request: Request) -> Response:
         call.require("manage-realm")
         rep = await read_object(request)
         refuse_unknown(await request.body(), REALM_REPRESENTATION, "RealmRepresentation")
-        await operations.update_realm(call.tx, call.realm, parse.updated_realm(call.realm, rep), rep)
+        # the row locked and read again: a concurrent flow write (auth_flow_writes.edit) is not written over
+        current = await call.tx.realms.lock(call.realm.id) or call.realm
+        await operations.update_realm(call.tx, current, parse.updated_realm(current, rep), rep)
         return no_content()
 
     return await run_realm(request, work)
