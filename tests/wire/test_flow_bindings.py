@@ -144,3 +144,40 @@ async def test_concurrent_flow_writes_all_land(env: Env) -> None:
     assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers]
     listed = {f["alias"] for f in await flows(env)}
     assert set(names) <= listed
+
+
+async def test_an_imported_clients_override_follows_its_flow_by_alias_or_is_warned_of(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A realm with only the built-in flows computes them under ids of its own: a client's override naming the
+    file's ``browser`` id follows it to the new realm's; one naming a flow Doorkeep does not run there is
+    dropped with the import's warning."""
+    await setup(env)
+    browser = await flow_by_alias(env, "browser")
+    grant = await flow_by_alias(env, "direct grant")
+    assert browser is not None and grant is not None
+    for client_id, overrides in (("a", {"browser": browser["id"]}), ("b", {"browser": browser["id"]})):
+        made = await call(
+            env, "POST", "/clients", {"clientId": client_id, "authenticationFlowBindingOverrides": overrides}
+        )
+        assert made.status_code == 201, made.text
+    exported = await export_realm(env.db, "test")
+    exported["realm"], exported["id"] = "elsewhere", "elsewhere-id"
+    second = next(c for c in exported["clients"] if c["clientId"] == "b")
+    second["authenticationFlowBindingOverrides"] = {"direct_grant": browser["id"]}  # browser is no direct grant
+
+    with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
+        async with env.db.transaction() as tx:
+            await import_realm(tx, exported, env.clock.now(), skip_existing=False)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "realm 'elsewhere': skipped fields Doorkeep does not support: clients[].authenticationFlowBindingOverrides"
+    ]
+    headers = await admin_headers(env)
+    base = "/admin/realms/elsewhere"
+    theirs = {f["alias"]: f["id"] for f in (await env.http.get(base + "/authentication/flows", headers=headers)).json()}
+    assert theirs["browser"] != browser["id"]
+    found = {
+        c["clientId"]: c["authenticationFlowBindingOverrides"]
+        for c in (await env.http.get(base + "/clients", headers=headers)).json()
+    }
+    assert (found["a"], found["b"]) == ({"browser": theirs["browser"]}, {})

@@ -104,3 +104,25 @@ def imported(realm: Realm, rep: dict[str, Any]) -> tuple[Realm, set[str]]:
         bindings[binding] = flow.id
     stored = flow_model.with_flows(realm, flows)
     return dataclasses.replace(stored, flow_bindings=bindings), warned
+
+
+def client_overrides(realm: Realm, rep: dict[str, Any], given: Any) -> tuple[dict[str, str], bool]:
+    """A file client's ``authenticationFlowBindingOverrides`` against the imported realm: each names a flow by the
+    file's id, found again by its alias (the realm may compute the built-in flows under ids of its own). Kept
+    only where Doorkeep runs the flow in that place; whether any was dropped, for the import's warning."""
+    if not isinstance(given, dict) or not given:
+        return {}, False
+    flows = flow_model.of(realm)
+    aliases = {f.get("id"): f.get("alias") for f in rep.get("authenticationFlows") or () if isinstance(f, dict)}
+    kept: dict[str, str] = {}
+    dropped = False
+    for key, flow_id in given.items():
+        if not isinstance(flow_id, str) or not flow_id.strip():
+            continue
+        flow = flows.flow(flow_id) or flows.by_alias(aliases.get(flow_id))
+        binding = flow_support.OVERRIDES.get(str(key))
+        if flow is None or binding is None or flow_support.why_not_runnable(flows, flow, binding) is not None:
+            dropped = True
+            continue
+        kept[str(key)] = flow.id
+    return kept, dropped

@@ -124,6 +124,7 @@ CLIENT_KEYS = {
     "protocolMappers",
     "registeredNodes",
     "defaultRoles",  # deprecated (Keycloak < 13), still imported: implied_roles
+    "authenticationFlowBindingOverrides",  # kept where Doorkeep runs the flow (flow_import.client_overrides)
 }
 USER_KEYS = {
     "id",
@@ -380,6 +381,10 @@ class _Parser:
                 protocol_mappers=mappers_from_json(c.get("protocolMappers"), at(where, "protocolMappers")),
             )
             client = with_registered_nodes(client, _registered_nodes(c.get("registeredNodes"), where))
+            overrides, dropped = flow_import.client_overrides(realm, rep, c.get("authenticationFlowBindingOverrides"))
+            if dropped:
+                self.unknown.add("clients[].authenticationFlowBindingOverrides")
+            client = dataclasses.replace(client, flow_overrides=overrides)
             client = default_web_origins(c, client)
             _grace(client.attributes, policy.GRACE_CLIENT_ATTRIBUTE, at(where, "attributes"))
             for error in client_urls.url_errors(client)[:1]:  # the first bad URL, named by its place
