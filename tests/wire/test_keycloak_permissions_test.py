@@ -20,8 +20,6 @@ Not ported, and why:
   add/remove federated identity (``POST``/``DELETE users/{id}/federated-identity/{alias}``).
 * realms()' testLDAPConnection: user federation / LDAP.
 * users()' getUnmanagedAttributes: user profile; no ``unmanagedAttributes`` endpoint.
-* flows()' flow and execution writes (create, copy, delete, add-execution, update, raise/lower, remove, new
-  config, config update/delete): not ported yet; the writes need manage-realm (web/admin/auth_flow_writes.py).
 * testServerInfo's ``systemInfo.javaVersion``: Doorkeep runs no JVM; who sees ``systemInfo``, ``cpuInfo`` and
   ``memoryInfo`` (the process's memory, admin/memory_info.py) is asserted, here and in
   test_keycloak_server_info_permissions_test.py.
@@ -577,6 +575,20 @@ FLOWS = [
     case("executions", GET, AUTH + "/flows/nosuch/executions", R, False),
     case("execution", GET, AUTH + "/executions/nosuch", R, False),
     case("authenticator-config", GET, AUTH + "/config/nosuch", R, False),
+    case("create-flow", POST, AUTH + "/flows", R, True, {}),
+    case("update-flow", PUT, AUTH + "/flows/nosuch", R, True, {}),
+    case("delete-flow", DELETE, AUTH + "/flows/nosuch", R, True),
+    case("copy-flow", POST, AUTH + "/flows/nosuch/copy", R, True, {}),
+    case("add-execution-flow", POST, AUTH + "/flows/nosuch/executions/flow", R, True, {}),
+    case("add-execution-to-flow", POST, AUTH + "/flows/nosuch/executions/execution", R, True, {}),
+    case("update-executions", PUT, AUTH + "/flows/nosuch/executions", R, True, {}),
+    case("add-execution", POST, AUTH + "/executions", R, True, {}),
+    case("raise-priority", POST, AUTH + "/executions/nosuch/raise-priority", R, True),
+    case("lower-priority", POST, AUTH + "/executions/nosuch/lower-priority", R, True),
+    case("remove-execution", DELETE, AUTH + "/executions/nosuch", R, True),
+    case("new-execution-config", POST, AUTH + "/executions/nosuch/config", R, True, {}),
+    case("update-authenticator-config", PUT, AUTH + "/config/nosuch", R, True, {}),
+    case("remove-authenticator-config", DELETE, AUTH + "/config/nosuch", R, True),
     case("unregistered-required-actions", GET, AUTH + "/unregistered-required-actions", R, False),
     case("register-required-action", POST, AUTH + "/register-required-action", R, True, {}),
     case("required-actions", GET, AUTH + "/required-actions", R, False, skip_different=True),
