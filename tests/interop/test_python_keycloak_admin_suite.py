@@ -18,9 +18,7 @@ Left out, with the reason (Doorkeep has no such feature unless said otherwise):
   test_organizations: organizations.
   test_idps, test_social_logins: identity providers and brokering.
   test_enable_token_exchange: fine-grained admin permissions and token exchange.
-  test_auth_flows, test_auth_flow_execution_priority, test_authentication_configs: they copy and edit flows,
-    executions and configs; not ported yet (the writes are served now; tests/wire/test_keycloak_flow_test.py and its siblings port
-    Keycloak's own tests of them).
+  test_auth_flows, test_authentication_configs: in test_python_keycloak_admin_suite_flows.py.
   test_sync_users: user federation (LDAP).
   test_components: not ported yet; Doorkeep's realm components (keys, client registration policies) are
     covered by tests/wire/test_key_components.py and the client registration tests.

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
 from doorkeep.realms import flow_edits, flow_model, flow_support
 from doorkeep.realms.flow_model import FlowSet
@@ -29,6 +30,28 @@ IN_USE = AdminError(
     400, "unknown_error", key="error", description="Cannot remove authentication flow, it is currently in use"
 )
 T = TypeVar("T")
+# The properties of the representations these calls bind; any other is Jackson's UnrecognizedPropertyException.
+FLOW_REP = frozenset({"id", "alias", "description", "providerId", "topLevel", "builtIn", "authenticationExecutions"})
+EXECUTION_INFO_REP = frozenset(
+    {
+        "id", "requirement", "displayName", "alias", "description", "requirementChoices", "configurable",
+        "authenticationFlow", "providerId", "authenticationConfig", "flowId", "level", "index", "priority",
+    }
+)  # fmt: skip
+EXECUTION_REP = frozenset(
+    {
+        "id", "authenticatorConfig", "authenticator", "authenticatorFlow", "autheticatorFlow", "requirement",
+        "priority", "flowId", "parentFlow",
+    }
+)  # fmt: skip
+CONFIG_REP = frozenset({"id", "alias", "config"})
+
+
+async def _body(request: Request, known: frozenset[str], class_name: str) -> dict[str, Any]:
+    """The request's JSON object, refused as Jackson refuses a property its class lacks."""
+    rep = await read_object(request)
+    refuse_unknown(await request.body(), known, class_name)
+    return rep
 
 
 async def edit(call: RealmCall, change: Callable[[FlowSet], tuple[FlowSet, T]]) -> T:
@@ -64,14 +87,14 @@ def _event(call: RealmCall, request: Request, kind: str, body: object) -> None:
 
 
 async def create_flow(call: RealmCall, request: Request) -> Response:
-    rep = await read_object(request)
+    rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.create_flow(flows, rep))
     audit.represent(request, {**rep, "description": flow.description, "id": flow.id})
     return created(call.url(call.realm.name, "authentication", "flows", flow.id))
 
 
 async def update_flow(call: RealmCall, request: Request) -> Response:
-    rep = await read_object(request)
+    rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.update_flow(flows, request.path_params["id"], rep))
     body = {**rep, "id": flow.id}
     audit.represent(request, body)
@@ -118,14 +141,14 @@ async def add_execution(call: RealmCall, request: Request) -> Response:
 
 
 async def add_execution_rep(call: RealmCall, request: Request) -> Response:
-    rep = await read_object(request)
+    rep = await _body(request, EXECUTION_REP, "AuthenticationExecutionRepresentation")
     e = await edit(call, lambda flows: flow_edits.add_execution_rep(flows, rep))
     audit.resource(request, "AUTH_EXECUTION")
     return created(call.url(call.realm.name, "authentication", "executions", e.id))
 
 
 async def update_execution(call: RealmCall, request: Request) -> Response:
-    rep = await read_object(request)
+    rep = await _body(request, EXECUTION_INFO_REP, "AuthenticationExecutionInfoRepresentation")
 
     def change(flows: FlowSet) -> tuple[FlowSet, tuple[flow_model.AuthFlow, bool]]:
         after, flow, recorded = flow_edits.update_execution(flows, request.path_params["alias"], rep)
@@ -161,7 +184,7 @@ async def remove_execution(call: RealmCall, request: Request) -> Response:
 
 
 async def new_config(call: RealmCall, request: Request) -> Response:
-    rep = await read_object(request)
+    rep = await _body(request, CONFIG_REP, "AuthenticatorConfigRepresentation")
     config = await edit(call, lambda flows: flow_edits.new_config(flows, request.path_params["id"], rep))
     _event(call, request, "AUTH_EXECUTION", {**rep, "id": config.id})
     return created(
@@ -171,7 +194,7 @@ async def new_config(call: RealmCall, request: Request) -> Response:
 
 async def create_config(call: RealmCall, request: Request) -> Response:
     """createAuthenticatorConfig (deprecated): a config no execution names yet."""
-    rep = await read_object(request)
+    rep = await _body(request, CONFIG_REP, "AuthenticatorConfigRepresentation")
 
     def change(flows: FlowSet) -> tuple[FlowSet, flow_model.AuthConfig]:
         flow_edits.check_reserved(rep.get("alias"))
@@ -185,7 +208,7 @@ async def create_config(call: RealmCall, request: Request) -> Response:
 
 
 async def update_config(call: RealmCall, request: Request) -> Response:
-    rep = await read_object(request)
+    rep = await _body(request, CONFIG_REP, "AuthenticatorConfigRepresentation")
     await edit(call, lambda flows: (flow_edits.update_config(flows, request.path_params["id"], rep), None))
     audit.resource(request, "AUTHENTICATOR_CONFIG")
     return no_content()
