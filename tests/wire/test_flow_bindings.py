@@ -181,3 +181,18 @@ async def test_an_imported_clients_override_follows_its_flow_by_alias_or_is_warn
         for c in (await env.http.get(base + "/clients", headers=headers)).json()
     }
     assert (found["a"], found["b"]) == ({"browser": theirs["browser"]}, {})
+
+
+async def test_an_execution_naming_no_flow_or_its_own_parent_is_refused_not_stored(env: Env) -> None:
+    """Keycloak stores such an execution and then fails every read of the flow (an NPE, or an endless walk);
+    Doorkeep refuses it with a 400 and the flow stays readable."""
+    await setup(env)
+    assert (await copy(env, "browser", "loop")).status_code == 201
+    loop = await flow_by_alias(env, "loop")
+    assert loop is not None
+    base = {"authenticatorFlow": True, "requirement": "DISABLED", "parentFlow": loop["id"]}
+    for flow_id in ("nowhere", loop["id"]):
+        refused = await auth(env, "POST", "/executions", {**base, "flowId": flow_id})
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error"] == "unknown_error"
+    assert len(await executions(env, "loop")) == len(await executions(env, "browser"))

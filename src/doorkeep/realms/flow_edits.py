@@ -35,9 +35,7 @@ def exists(message: str) -> AdminError:
     return AdminError(409, message)
 
 
-BAD_REQUIREMENT = AdminError(
-    400, "unknown_error", key="error", description="For more on this error consult the server log."
-)
+BAD_INPUT = AdminError(400, "unknown_error", key="error", description="For more on this error consult the server log.")
 
 
 def new_id() -> str:
@@ -214,7 +212,7 @@ def add_execution_rep(flows: FlowSet, rep: dict[str, Any]) -> tuple[FlowSet, Exe
     """addExecution (POST …/executions): an AuthenticationExecutionRepresentation, last in its parent."""
     requirement = rep.get("requirement")
     if requirement not in REQUIREMENTS:
-        raise BAD_REQUIREMENT  # Requirement.valueOf
+        raise BAD_INPUT  # Requirement.valueOf
     config_id = _text(rep, "authenticatorConfig")
     if config_id is not None:
         config = flows.config(config_id) or next((c for c in flows.configs if c.alias == config_id), None)
@@ -229,11 +227,26 @@ def add_execution_rep(flows: FlowSet, rep: dict[str, Any]) -> tuple[FlowSet, Exe
         raise bad("It is illegal to add execution to a built in flow")
     is_flow = rep.get("authenticatorFlow") is True
     flow_id = _text(rep, "flowId") if is_flow else None
+    if is_flow and (flows.flow(flow_id) is None or _reaches(flows, str(flow_id), parent.id)):
+        raise BAD_INPUT  # Keycloak stores it and fails every later read (an NPE, or a loop): refused here
     authenticator = _text(rep, "authenticator")
     if not is_flow:
         _check_provider(parent, authenticator)
     e = Execution(new_id(), parent.id, requirement, next_priority(flows, parent.id), authenticator, flow_id, config_id)
     return replaced(flows, executions=(*flows.executions, e)), e
+
+
+def _reaches(flows: FlowSet, start: str, target: str) -> bool:
+    """Whether ``target`` is ``start`` or one of its sub-flows, at any depth."""
+    seen, todo = set(), [start]
+    while todo:
+        current = todo.pop()
+        if current == target:
+            return True
+        if current not in seen:
+            seen.add(current)
+            todo += [e.flow_id for e in flows.children(current) if e.flow_id is not None]
+    return False
 
 
 def update_execution(flows: FlowSet, alias: str, rep: dict[str, Any]) -> tuple[FlowSet, AuthFlow, bool]:
@@ -247,7 +260,7 @@ def update_execution(flows: FlowSet, alias: str, rep: dict[str, Any]) -> tuple[F
         raise missing("Illegal execution")
     if rep.get("requirement") != e.requirement:
         if rep.get("requirement") not in REQUIREMENTS:
-            raise BAD_REQUIREMENT
+            raise BAD_INPUT
         changed = Execution(e.id, e.parent_id, rep["requirement"], e.priority, e.authenticator, e.flow_id, e.config_id)
         return replaced(flows, executions=tuple(changed if x.id == e.id else x for x in flows.executions)), flow, True
     if rep.get("authenticationFlow") is None:
