@@ -168,7 +168,15 @@ async def test_edit_flow(env: Env) -> None:
     assert test_flow is not None
     test_flow["alias"] = "Copy of browser2"
     renamed = await auth(env, "PUT", f"/flows/{test_flow['id']}", test_flow)
-    assert renamed.status_code == 202 and renamed.json()["alias"] == "Copy of browser2"
+    assert renamed.status_code == 202
+    answered = renamed.json()  # the body as bound: id, alias, …, the primitive booleans, the executions sent
+    assert (answered["id"], answered["alias"], answered["topLevel"], answered["builtIn"]) == (
+        test_flow["id"],
+        "Copy of browser2",
+        True,
+        False,
+    )
+    assert answered["authenticationExecutions"] == test_flow["authenticationExecutions"]
     await assert_event(env, realm_id, "UPDATE", f"authentication/flows/{test_flow['id']}", "AUTH_FLOW")
     assert await flow_by_alias(env, "Copy of browser2") is not None
 

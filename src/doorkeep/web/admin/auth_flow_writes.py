@@ -89,16 +89,29 @@ def _event(call: RealmCall, request: Request, kind: str, body: object) -> None:
 async def create_flow(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.create_flow(flows, rep))
-    audit.represent(request, {**rep, "description": flow.description, "id": flow.id})
+    audit.represent(request, _as_bound({**rep, "description": flow.description}, flow.id))
     return created(call.url(call.realm.name, "authentication", "flows", flow.id))
 
 
 async def update_flow(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.update_flow(flows, request.path_params["id"], rep))
-    body = {**rep, "id": flow.id}
+    body = _as_bound(rep, flow.id)
     audit.represent(request, body)
     return json_response(body, 202)
+
+
+def _as_bound(rep: dict[str, Any], flow_id: str) -> dict[str, Any]:
+    """The body as Keycloak bound it and writes it back: its id set, nulls left out, the primitive booleans
+    ``topLevel`` and ``builtIn`` always there (false unless true), in the class's field order."""
+    out: dict[str, Any] = {"id": flow_id}
+    for key in ("alias", "description", "providerId"):
+        if rep.get(key) is not None:
+            out[key] = rep[key]
+    out.update(topLevel=rep.get("topLevel") is True, builtIn=rep.get("builtIn") is True)
+    if rep.get("authenticationExecutions") is not None:
+        out["authenticationExecutions"] = rep["authenticationExecutions"]
+    return out
 
 
 async def delete_flow(call: RealmCall, request: Request) -> Response:
