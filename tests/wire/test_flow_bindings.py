@@ -196,3 +196,18 @@ async def test_an_execution_naming_no_flow_or_its_own_parent_is_refused_not_stor
         assert refused.status_code == 400, refused.text
         assert refused.json()["error"] == "unknown_error"
     assert len(await executions(env, "loop")) == len(await executions(env, "browser"))
+
+
+async def test_other_realm_writes_running_alongside_never_put_old_flows_back(env: Env) -> None:
+    """A realm write that read the realm before a flow write committed (here, required-action updates) keeps the
+    flows as committed: only the flow writes and PUT realm, which lock and read first, write them."""
+    await setup(env)
+    action = (await call(env, "GET", "/authentication/required-actions/UPDATE_PROFILE")).json()
+    names = [f"beside {n}" for n in range(5)]
+    writes = [copy(env, "browser", name) for name in names]
+    writes += [
+        call(env, "PUT", "/authentication/required-actions/UPDATE_PROFILE", {**action, "priority": n}) for n in range(5)
+    ]
+    answers = await asyncio.gather(*writes)
+    assert [a.status_code for a in answers] == [201] * 5 + [204] * 5, [a.text for a in answers]
+    assert set(names) <= {f["alias"] for f in await flows(env)}

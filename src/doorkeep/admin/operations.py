@@ -61,9 +61,12 @@ def _check_import_passwords(plan: RealmPlan) -> None:
             raise AdminError(400, "Password policy not met. See logs for details") from None
 
 
-async def update_realm(tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object] | None = None) -> Realm:
+async def update_realm(
+    tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object] | None = None, *, flows: bool = False
+) -> Realm:
     """Store ``new``; a new name also renames what carries the old one. ``rep`` is the representation
-    sent, for the checks Keycloak makes on it rather than on the result."""
+    sent, for the checks Keycloak makes on it rather than on the result; ``flows``: ``new``'s flow bindings
+    are to be written (the caller locked and read the realm, RealmRepo.update)."""
     if new.name != old.name and old.name == MASTER:
         raise AdminError(400, "Can't rename master realm")
     if rep is not None:
@@ -74,7 +77,7 @@ async def update_realm(tx: Tx, old: Realm, new: Realm, rep: Mapping[str, object]
         if await tx.realms.get_by_name(new.name) is not None:
             raise AdminError(409, "Realm with same name exists")
         await _rename_realm_parts(tx, old, new.name)
-    await tx.realms.update(new)
+    await tx.realms.update(new, flows=flows)
     if not new.brute_force_protected:  # as Keycloak: with detection off, every failure is forgotten
         await tx.login_failures.remove_all(new.id)
     return new

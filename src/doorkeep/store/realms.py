@@ -74,6 +74,7 @@ def realm_of_scope(scope_id: str) -> Any:
 
 CLIENT_COLS = ("id", "realm_id", "client_id", "enabled")
 SCOPE_COLS = ("id", "realm_id", "name")
+FLOW_FIELDS = ("authentication_flows", "authenticator_configs", "flow_bindings")  # written by flow writes only
 NOT_CONFIG = ("protocol_mappers",)  # in their own table (store/mappers.py)
 # Every request reads its realm by name (the row carries config_version and user_version, so it is always
 # read): built once, its JSON config fetched as text so that an unchanged row is turned into a Realm once per
@@ -166,14 +167,25 @@ class RealmRepo:
             )
         )
 
-    async def update(self, realm: Realm) -> None:
+    async def update(self, realm: Realm, *, flows: bool = False) -> None:
+        """Store the realm. Its authentication flows and bindings are written only by the writes that lock the
+        row and read it first (``flows``: the flow writes, PUT realm); any other keeps the ones committed, so a
+        realm read before a concurrent flow write never puts the old flows back."""
+        config = to_config(realm, REALM_COLS)
+        if not flows:
+            query = select(realms.c.config).where(realms.c.id == realm.id).with_for_update()
+            row = (await self._c.execute(query)).first()
+            committed = (row[0] if row is not None else None) or {}
+            for key in FLOW_FIELDS:
+                if key in committed:
+                    config[key] = committed[key]
         await self._c.execute(
             update(realms)
             .where(realms.c.id == realm.id)
             .values(
                 name=realm.name,
                 enabled=realm.enabled,
-                config=to_config(realm, REALM_COLS),
+                config=config,
                 config_version=realms.c.config_version + 1,
             )
         )

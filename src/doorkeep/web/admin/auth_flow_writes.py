@@ -65,7 +65,7 @@ async def edit(call: RealmCall, change: Callable[[FlowSet], tuple[FlowSet, T]]) 
     why = flow_support.check_all(realm, clients, flows)
     if why is not None:
         raise AdminError(400, why)
-    await call.tx.realms.update(flow_model.with_flows(realm, flows))
+    await call.tx.realms.update(flow_model.with_flows(realm, flows), flows=True)
     return made
 
 

@@ -148,7 +148,7 @@ async def update_realm(request: Request) -> Response:
         refuse_unknown(await request.body(), REALM_REPRESENTATION, "RealmRepresentation")
         # the row locked and read again: a concurrent flow write (auth_flow_writes.edit) is not written over
         current = await call.tx.realms.lock(call.realm.id) or call.realm
-        await operations.update_realm(call.tx, current, parse.updated_realm(current, rep), rep)
+        await operations.update_realm(call.tx, current, parse.updated_realm(current, rep), rep, flows=True)
         return no_content()
 
     return await run_realm(request, work)
