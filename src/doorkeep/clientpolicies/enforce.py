@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import engine
+from doorkeep.clientpolicies import updater as updater_facts
 from doorkeep.clientpolicies.context import ClientFacts, ClientPolicyViolation, Event, Params, PolicyContext
 from doorkeep.clientpolicies.executors import DPOP_ATTRIBUTE
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm
+from doorkeep.model import Client, Realm, User
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -59,6 +60,7 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         role_names=frozenset(r.name for r in roles),
         default_scopes=frozenset(s.name for s, default in links if default),
         optional_scopes=frozenset(s.name for s, default in links if not default),
+        attributes={k: v for k, v in client.attributes.items() if isinstance(v, str)},
     )
 
 
@@ -102,17 +104,26 @@ async def on_request(
 
 
 async def on_client_write(
-    tx: Tx, realm: Realm, rep: dict[str, Any], stored: Client | None, updater: str
+    tx: Tx,
+    realm: Realm,
+    rep: dict[str, Any],
+    stored: Client | None,
+    updater: str,
+    *,
+    user: User | None = None,
+    remote_addr: str | None = None,
 ) -> dict[str, Any]:
-    """REGISTER (``stored`` None) or UPDATE of a client from its representation: the representation as the
-    executors auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
+    """REGISTER (``stored`` None) or UPDATE of a client from its representation by ``user`` (the administrator,
+    or the subject of a registration's bearer token) from ``remote_addr``: the representation as the executors
+    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
     if not engine.has_policies(realm):
         return rep
     proposed = copy.deepcopy(rep)
     facts = None if stored is None else await client_facts(tx, stored)
     event = Event.REGISTER if stored is None else Event.UPDATE
+    by = await updater_facts.gather(tx, realm, user, remote_addr)
     try:
-        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater))
+        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by))
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
     return proposed

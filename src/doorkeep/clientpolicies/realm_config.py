@@ -71,9 +71,10 @@ def with_profiles(realm: Realm, rep: dict[str, Any]) -> Realm:
     return _with(realm, catalogue.PROFILES_ATTRIBUTE, validation.profiles_for_update(rep))
 
 
-def with_policies(realm: Realm, rep: dict[str, Any]) -> Realm:
-    """``realm`` with the policies of ``rep`` stored; ClientPolicyError when Keycloak would refuse them."""
-    stored = validation.policies_for_update(rep, profiles_of(realm)["profiles"])
+def with_policies(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
+    """``realm`` with the policies of ``rep`` stored; ClientPolicyError when Keycloak would refuse them
+    (``scope_names``: the realm's client scopes, which a client-scopes condition must name)."""
+    stored = validation.policies_for_update(rep, profiles_of(realm)["profiles"], scope_names)
     return _with(realm, catalogue.POLICIES_ATTRIBUTE, stored)
 
 

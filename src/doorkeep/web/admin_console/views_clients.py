@@ -232,7 +232,7 @@ async def _under_policies(c: Console, old: Client, new: Client) -> Client:
     """The realm's client policies on the change, as ``PUT clients/{id}`` runs them (UPDATE, by an admin): a
     refusal is an AdminError, and what the executors auto-configure (e.g. ``consentRequired``) is applied."""
     rep = await client_json(c.tx, new)
-    proposed = await client_policies.on_client_write(c.tx, c.realm, rep, old, BY_ADMIN)
+    proposed = await client_policies.on_client_write(c.tx, c.realm, rep, old, BY_ADMIN, user=c.identity.user)
     changed = {k: v for k, v in proposed.items() if rep.get(k) != v}
     return admin_parse.updated_client(new, changed) if changed else new
 
