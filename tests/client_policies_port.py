@@ -1,0 +1,216 @@
+"""Shared set-up of the wire ports of Keycloak's client policies tests (AbstractClientPoliciesTest and
+ClientPoliciesUtil): the realm ``test`` of their ``addTestRealms`` (testrealm.json's user and ``topGroup``, the
+``manage-clients`` and ``create-clients`` users), the profile and policy builders, the admin and dynamic
+registration helpers, and the browser logins that succeed or that a PKCE policy sends back."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+from typing import Any
+
+import httpx
+
+from browser_flow import REDIRECT, code_from, exchange, start, submit
+from client_registration_port import Registration
+from keycloak_port import get, put
+from role_port import call
+from wire_env import Env
+
+USER = "test-user@localhost"
+PROFILE_NAME, POLICY_NAME, SAMPLE_CLIENT_ROLE = "MyProfile", "MyPolicy", "sample-client-role"
+SAMPLE_CLIENT_SCOPE = "sample-client-scope"
+# the global profiles Keycloak 26 ships (keycloak-default-client-profiles.json), in its order
+GLOBAL_PROFILE_NAMES = [
+    "fapi-1-baseline",
+    "fapi-1-advanced",
+    "fapi-ciba",
+    "fapi-2-security-profile",
+    "fapi-2-message-signing",
+    "oauth-2-1-for-confidential-client",
+    "oauth-2-1-for-public-client",
+    "saml-security-profile",
+    "fapi-2-dpop-security-profile",
+    "fapi-2-dpop-message-signing",
+]
+_SUFFIX = itertools.count()
+
+
+def _user(username: str, email: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "username": username,
+        "enabled": True,
+        "email": email,
+        "emailVerified": email is not None,
+        "firstName": "Tom",
+        "lastName": "Brady",
+        "credentials": [{"type": "password", "value": "password"}],
+        **extra,
+    }
+
+
+def realm_rep() -> dict[str, Any]:
+    """``addTestRealms``: the test user, ``manage-clients`` (realm-management manage-clients) and
+    ``create-clients`` (create-client, member of ``topGroup``), with testrealm.json's group tree."""
+    return {
+        "realm": "test",
+        "enabled": True,
+        "sslRequired": "external",
+        "eventsEnabled": True,
+        "groups": [{"name": "topGroup", "subGroups": [{"name": "level2group"}]}],
+        "users": [
+            _user(USER, USER),
+            _user("manage-clients", clientRoles={"realm-management": ["manage-clients"]}),
+            _user("create-clients", clientRoles={"realm-management": ["create-client"]}, groups=["/topGroup"]),
+        ],
+    }
+
+
+def suffixed(name: str) -> str:
+    """``generateSuffixedName``."""
+    return f"{name}-{next(_SUFFIX)}"
+
+
+def executor(provider: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"executor": provider, "configuration": config or {}}
+
+
+def condition(provider: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"condition": provider, "configuration": config or {}}
+
+
+def profile(name: str, description: str, *executors: dict[str, Any]) -> dict[str, Any]:
+    """ClientProfileBuilder.createProfile(...).addExecutor(...)."""
+    return {"name": name, "description": description, "executors": list(executors)}
+
+
+def policy(
+    name: str, description: str, enabled: bool | None, conditions: list[dict[str, Any]], profiles: list[str]
+) -> dict[str, Any]:
+    """ClientPolicyBuilder.createPolicy(...).addCondition(...).addProfile(...); ``enabled`` None is left out."""
+    out: dict[str, Any] = {"name": name, "description": description}
+    if enabled is not None:
+        out["enabled"] = enabled
+    return {**out, "conditions": conditions, "profiles": profiles}
+
+
+async def update_profiles(env: Env, *profiles: dict[str, Any]) -> None:
+    await put(env, "/client-policies/profiles", {"profiles": list(profiles)})
+
+
+async def update_policies(env: Env, *policies: dict[str, Any]) -> None:
+    await put(env, "/client-policies/policies", {"policies": list(policies)})
+
+
+async def revert(env: Env) -> None:
+    """``revertToBuiltinProfiles`` / ``revertToBuiltinPolicies`` (the policies first: they name the profiles)."""
+    await put(env, "/client-policies/policies", {})
+    await put(env, "/client-policies/profiles", {})
+
+
+def secure_client_authenticator(allowed: list[str], default: str | None) -> dict[str, Any]:
+    """createSecureClientAuthenticatorExecutorConfig."""
+    config: dict[str, Any] = {"allowed-client-authenticators": allowed}
+    if default is not None:
+        config["default-client-authenticator"] = default
+    return executor("secure-client-authenticator", config)
+
+
+def pkce_enforcer(auto_configure: bool) -> dict[str, Any]:
+    """createPKCEEnforceExecutorConfig."""
+    return executor("pkce-enforcer", {"auto-configure": auto_configure})
+
+
+class ClientPolicyRefused(Exception):
+    """AbstractClientPoliciesTest's ClientPolicyException: the 400 body's ``error`` and ``error_description``."""
+
+    def __init__(self, body: dict[str, str]) -> None:
+        super().__init__(body.get("error"))
+        self.error = body.get("error")
+        self.description = body.get("error_description")
+
+
+async def create_client_by_admin(env: Env, client_id: str, **fields: Any) -> str:
+    """``createClientByAdmin``: a confidential client with service accounts and the test redirect URI; its id."""
+    rep: dict[str, Any] = {
+        "clientId": client_id,
+        "name": client_id,
+        "protocol": "openid-connect",
+        "bearerOnly": False,
+        "publicClient": False,
+        "serviceAccountsEnabled": True,
+        "redirectUris": [REDIRECT],
+        "attributes": {},
+        **fields,
+    }
+    response = await call(env, "POST", "/clients", rep)
+    if response.status_code == 400:
+        raise ClientPolicyRefused(response.json())
+    assert response.status_code == 201, response.text
+    return str(response.headers["location"]).rsplit("/", 1)[-1]
+
+
+async def get_client_by_admin(env: Env, cid: str) -> dict[str, Any]:
+    return dict(await get(env, f"/clients/{cid}"))
+
+
+async def update_client_by_admin(env: Env, cid: str, **fields: Any) -> None:
+    """``updateClientByAdmin``: the client's representation read, changed and sent back."""
+    rep = await get_client_by_admin(env, cid)
+    rep.update(fields)
+    response = await call(env, "PUT", f"/clients/{cid}", rep)
+    if response.status_code == 400:
+        raise ClientPolicyRefused(response.json())
+    assert response.status_code == 204, response.text
+
+
+async def create_client_dynamically(env: Env, registration: Registration, name: str, **metadata: Any) -> str:
+    """``createClientDynamically`` through the OIDC registration endpoint under ``registration``'s token: the
+    new client's id; ClientPolicyRefused for a 400 (the Java client's ``Failed to send request``)."""
+    response = await registration.env.http.post(
+        "/realms/test/clients-registrations/openid-connect",
+        json={"client_name": name, "redirect_uris": [REDIRECT], **metadata},
+        headers=registration.headers(),
+    )
+    if response.status_code == 400:
+        raise ClientPolicyRefused(response.json())
+    assert response.status_code == 201, response.text
+    (rep,) = await get(env, "/clients", clientId=response.json()["client_id"])
+    return str(rep["id"])
+
+
+async def open_login_form(env: Env, client_id: str, **params: str) -> httpx.Response:
+    env.http.cookies.clear()
+    return await start(env.http, "test", client_id, **params)
+
+
+async def successful_login_and_logout(env: Env, client_id: str, secret: str | None, **params: str) -> None:
+    """``successfulLoginAndLogout``: a browser login whose code the client exchanges."""
+    page = await open_login_form(env, client_id, **params)
+    assert page.status_code == 200, (page.status_code, page.headers.get("location"))
+    code = code_from(await submit(env.http, page, username=USER, password="password"))["code"]
+    tokens = await exchange(env.http, "test", client_id, code, secret)
+    assert tokens.status_code == 200, tokens.text
+
+
+async def successful_login_and_logout_with_pkce(env: Env, client_id: str, secret: str) -> None:
+    """``successfulLoginAndLogoutWithPKCE``: the same with an S256 challenge and its verifier."""
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" * 2
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    page = await open_login_form(env, client_id, code_challenge=challenge, code_challenge_method="S256")
+    assert page.status_code == 200, (page.status_code, page.headers.get("location"))
+    code = code_from(await submit(env.http, page, username=USER, password="password"))["code"]
+    tokens = await exchange(env.http, "test", client_id, code, secret, code_verifier=verifier)
+    assert tokens.status_code == 200, tokens.text
+
+
+async def fail_login_by_not_following_pkce(env: Env, client_id: str, **params: str) -> None:
+    """``failLoginByNotFollowingPKCE``: the authorization request sent back to the client with the executor's
+    refusal, and a LOGIN_ERROR naming it (``expectClientPolicyError``)."""
+    response = await open_login_form(env, client_id, **params)
+    back = code_from(response)
+    assert back["error"] == "invalid_request", back
+    assert back["error_description"] == "Missing parameter: code_challenge_method", back
+    (event, *_) = await get(env, "/events", type="LOGIN_ERROR", client=client_id)
+    assert event["details"]["client_policy_error_detail"] == "Missing parameter: code_challenge_method", event
