@@ -21,7 +21,7 @@ from wire_env import Env
 USER = "test-user@localhost"
 PROFILE_NAME, POLICY_NAME, SAMPLE_CLIENT_ROLE = "MyProfile", "MyPolicy", "sample-client-role"
 SAMPLE_CLIENT_SCOPE = "sample-client-scope"
-# the global profiles Keycloak 26 ships (keycloak-default-client-profiles.json), in its order
+# the global profiles Keycloak 26 ships (keycloak-default-client-profiles.json); its tests compare them as a set
 GLOBAL_PROFILE_NAMES = [
     "fapi-1-baseline",
     "fapi-1-advanced",
