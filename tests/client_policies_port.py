@@ -214,3 +214,115 @@ async def fail_login_by_not_following_pkce(env: Env, client_id: str, **params: s
     assert back["error_description"] == "Missing parameter: code_challenge_method", back
     (event, *_) = await get(env, "/events", type="LOGIN_ERROR", client=client_id)
     assert event["details"]["client_policy_error_detail"] == "Missing parameter: code_challenge_method", event
+
+
+FAPI1_BASELINE = "fapi-1-baseline"
+BASELINE_DESCRIPTION = (
+    "Client profile, which enforce clients to conform 'Financial-grade API Security Profile 1.0 - Part 1: Baseline'"
+    " specification."
+)
+BASELINE_EXECUTORS = [
+    "secure-session",
+    "pkce-enforcer",
+    "secure-client-authenticator",
+    "secure-client-uris",
+    "consent-required",
+    "full-scope-disabled",
+]
+JWT_ONLY = secure_client_authenticator(["client-jwt"], "client-jwt")
+
+
+async def profiles_with_globals(env: Env) -> dict[str, Any]:
+    return dict(await get(env, "/client-policies/profiles", **{"include-global-profiles": "true"}))
+
+
+async def policies(env: Env) -> dict[str, Any]:
+    return dict(await get(env, "/client-policies/policies"))
+
+
+def named(reps: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    (rep,) = [r for r in reps if r["name"] == name]
+    return rep
+
+
+def executor_names(rep: dict[str, Any]) -> list[str]:
+    return [e["executor"] for e in rep["executors"]]
+
+
+def condition_names(rep: dict[str, Any]) -> list[str]:
+    return [c["condition"] for c in rep["conditions"]]
+
+
+async def setup_valid_profiles_and_policies(env: Env) -> None:
+    """setupValidProfilesAndPolicies (the second profile's executors as the module docstring says)."""
+    ordinal = profile("ordinal-test-profile", "The profile that can be loaded.", JWT_ONLY)
+    lacking = profile(
+        "lack-of-builtin-field-test-profile",
+        "Without builtin field that is treated as builtin=false.",
+        JWT_ONLY,
+        pkce_enforcer(True),
+    )
+    await put(env, "/client-policies/profiles", {"profiles": [ordinal, lacking]})
+    new_policy = policy(
+        "new-policy",
+        "duplicated profiles are ignored.",
+        True,
+        [
+            condition("client-access-type", {"type": ["public", "bearer-only"]}),
+            condition("client-roles", {"roles": [SAMPLE_CLIENT_ROLE]}),
+            condition("client-scopes", {"type": "Optional", "scopes": [SAMPLE_CLIENT_SCOPE]}),
+        ],
+        ["ordinal-test-profile", "lack-of-builtin-field-test-profile"],
+    )
+    lacking_policy = policy(
+        "lack-of-builtin-field-test-policy",
+        "Without builtin field that is treated as builtin=false.",
+        None,
+        [
+            condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]}),
+            condition("client-updater-source-groups", {"groups": ["topGroup"]}),
+            condition("client-updater-source-host", {"trusted-hosts": ["localhost", "127.0.0.1"]}),
+            condition("client-updater-source-roles", {"roles": ["create-client"]}),
+        ],
+        ["lack-of-builtin-field-test-profile"],
+    )
+    await put(env, "/client-policies/policies", {"policies": [new_policy, lacking_policy]})
+
+
+async def assert_expected_loaded_profiles(env: Env, ordinal_description: str) -> None:
+    """assertExpectedLoadedProfiles."""
+    reps = await profiles_with_globals(env)
+    assert {p["name"] for p in reps["globalProfiles"]} == set(GLOBAL_PROFILE_NAMES)
+    assert [p["name"] for p in reps["profiles"]] == ["ordinal-test-profile", "lack-of-builtin-field-test-profile"]
+    baseline = named(reps["globalProfiles"], FAPI1_BASELINE)
+    assert (baseline["description"], executor_names(baseline)) == (BASELINE_DESCRIPTION, BASELINE_EXECUTORS)
+    ordinal = named(reps["profiles"], "ordinal-test-profile")
+    assert ordinal["description"] == ordinal_description
+    assert ordinal["executors"] == [JWT_ONLY]
+    lacking = named(reps["profiles"], "lack-of-builtin-field-test-profile")
+    assert lacking["description"] == "Without builtin field that is treated as builtin=false."
+    assert lacking["executors"] == [JWT_ONLY, pkce_enforcer(True)]
+
+
+async def assert_expected_loaded_policies(env: Env, description: str, enabled: bool) -> None:
+    """assertExpectedLoadedPolicies."""
+    reps = (await policies(env))["policies"]
+    assert [p["name"] for p in reps] == ["new-policy", "lack-of-builtin-field-test-policy"]
+    new = named(reps, "new-policy")
+    assert (new["description"], new["enabled"]) == (description, enabled)
+    assert new["profiles"] == ["ordinal-test-profile", "lack-of-builtin-field-test-profile"]
+    assert new["conditions"] == [
+        condition("client-access-type", {"type": ["public", "bearer-only"]}),
+        condition("client-roles", {"roles": [SAMPLE_CLIENT_ROLE]}),
+        condition("client-scopes", {"type": "Optional", "scopes": [SAMPLE_CLIENT_SCOPE]}),
+    ]
+    lacking = named(reps, "lack-of-builtin-field-test-policy")
+    assert lacking["enabled"] is False and lacking["profiles"] == ["lack-of-builtin-field-test-profile"]
+    assert condition_names(lacking) == [
+        "client-updater-context",
+        "client-updater-source-groups",
+        "client-updater-source-host",
+        "client-updater-source-roles",
+    ]
+    assert lacking["conditions"][2]["configuration"] == {"trusted-hosts": ["localhost", "127.0.0.1"]}
+    assert lacking["conditions"][3]["configuration"] == {"roles": ["create-client"]}
