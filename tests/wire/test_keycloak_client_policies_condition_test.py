@@ -5,7 +5,8 @@ carry the ``create-clients`` or ``manage-clients`` user's token, as ``authCreate
 
 Beside the Java methods, Doorkeep's own tests of the grant-type condition (ClientPoliciesTest's
 testClientGrantTypeCondition needs Keycloak's test-only test-raise-exception executor), of a client-attributes
-condition on an update, and of the condition configurations the admin API refuses.
+condition on an update, of the client-type (ClientProtocolCondition) and acr-condition conditions, and of the
+condition configurations the admin API refuses.
 
 Not ported:
   testAnyClientCondition: its only executor is secure-session-enforce (a nonce or state required), which is
@@ -298,6 +299,8 @@ async def test_condition_configurations_of_the_wrong_shape_are_refused(env: Env)
         condition("grant-type", {"grantTypes": [True]}),
         condition("client-attributes", {"attributes": '[{"key": 1}]'}),
         condition("client-attributes", {"attributes": "not json"}),
+        condition("client-type", {"protocol": ["openid-connect"]}),
+        condition("acr-condition", {"acr-property": 2}),
     ):
         response = await call(
             env,
@@ -308,3 +311,37 @@ async def test_condition_configurations_of_the_wrong_shape_are_refused(env: Env)
         assert response.status_code == 400, (bad, response.text)
         assert response.json()["errorMessage"].startswith(f"Invalid {bad['condition']} configuration - "), response.text
     assert (await get(env, "/client-policies/policies"))["policies"] == []
+
+
+async def test_client_type_condition_chooses_clients_by_protocol(env: Env) -> None:
+    """ClientProtocolCondition (``client-type``): a policy for ``saml`` clients leaves an OpenID Connect client
+    alone; one for ``openid-connect`` puts its logins under the PKCE executor."""
+    client_id = suffixed("test-app")
+    await create_client_by_admin(env, client_id, secret=SECRET)
+    await one_policy(env, condition("client-type", {"protocol": "saml"}), pkce_enforcer(False))
+    await successful_login_and_logout(env, client_id, SECRET)
+    await one_policy(env, condition("client-type", {"protocol": "openid-connect"}), pkce_enforcer(False))
+    await fail_login_by_not_following_pkce(env, client_id)
+
+
+async def test_client_type_condition_judges_the_proposed_protocol_on_register(env: Env) -> None:
+    """At REGISTER the condition reads the representation's ``protocol``: a check-only pkce-enforcer refuses
+    the new OpenID Connect client without PKCE; a client sent without a protocol is not judged (NO)."""
+    await one_policy(env, condition("client-type", {"protocol": "openid-connect"}), pkce_enforcer(False))
+    with pytest.raises(ClientPolicyRefused) as refused:
+        await create_client_by_admin(env, suffixed("test-app"), secret=SECRET)
+    assert refused.value.description == "Invalid client metadata: code_challenge_method"
+    await create_client_by_admin(env, suffixed("test-app"), secret=SECRET, protocol=None)
+
+
+async def test_acr_condition_chooses_requests_asking_for_the_acr(env: Env) -> None:
+    """AcrCondition (``acr-condition``): an authorization request asking for ``gold``, by ``acr_values`` or by
+    the claims parameter, needs PKCE; one asking for another level, or none, does not."""
+    client_id = suffixed("test-app")
+    await create_client_by_admin(env, client_id, secret=SECRET)
+    await one_policy(env, condition("acr-condition", {"acr-property": "gold"}), pkce_enforcer(False))
+    await successful_login_and_logout(env, client_id, SECRET)
+    await successful_login_and_logout(env, client_id, SECRET, acr_values="silver")
+    await fail_login_by_not_following_pkce(env, client_id, acr_values="silver gold")
+    claims_param = '{"id_token": {"acr": {"essential": false, "values": ["gold"]}}}'
+    await fail_login_by_not_following_pkce(env, client_id, claims=claims_param)

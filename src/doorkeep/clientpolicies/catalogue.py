@@ -36,11 +36,13 @@ EXECUTORS = frozenset(
 
 CONDITIONS = frozenset(
     {
+        "acr-condition",
         "any-client",
         "client-access-type",
         "client-attributes",
         "client-roles",
         "client-scopes",
+        "client-type",
         "client-updater-context",
         "client-updater-source-groups",
         "client-updater-source-host",

@@ -163,6 +163,38 @@ def grant_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
     return None if grant is None else grant in _grant_types(config)
 
 
+# ClientProtocolCondition: the events it judges by the client's protocol (the proposed one at REGISTER); the
+# resource owner password grant and pushed authorization requests are not among them
+_PROTOCOL_EVENTS = frozenset(
+    {
+        Event.AUTHORIZATION_REQUEST,
+        Event.TOKEN_REQUEST,
+        Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+        Event.TOKEN_REFRESH,
+        Event.UPDATE,
+    }
+)
+
+
+def client_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """ClientProtocolCondition (``client-type``): the client's protocol is ``protocol``."""
+    wanted = config.get("protocol")
+    if context.event is Event.REGISTER:
+        proposed = (context.proposed or {}).get("protocol")
+        return proposed is not None and proposed == wanted
+    if context.event not in _PROTOCOL_EVENTS:
+        return None
+    return context.client is not None and context.client.protocol == wanted
+
+
+def acr_condition(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """AcrCondition: an authorization request whose ACR values (acr_values, the claims parameter's, else the
+    client's defaults) include ``acr-property``."""
+    if context.event is not Event.AUTHORIZATION_REQUEST:
+        return None
+    return config.get("acr-property") in context.requested_acr
+
+
 def any_client(config: dict[str, Any], context: PolicyContext) -> bool | None:
     return True
 
@@ -175,6 +207,8 @@ CONDITIONS = {
     "client-updater-context": client_updater_context,
     "client-attributes": client_attributes,
     "grant-type": grant_type,
+    "client-type": client_type,
+    "acr-condition": acr_condition,
     "client-updater-source-host": updater_conditions.source_host,
     "client-updater-source-groups": updater_conditions.source_groups,
     "client-updater-source-roles": updater_conditions.source_roles,

@@ -58,6 +58,7 @@ class ClientFacts:
     default_scopes: frozenset[str] = frozenset()
     optional_scopes: frozenset[str] = frozenset()
     attributes: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    protocol: str = "openid-connect"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +90,7 @@ class PolicyContext:
     scope: str | None = None  # the requested scope (authorization request) or the session's (token request)
     implicit_or_hybrid: bool = False
     dpop_proof: bool = False
+    requested_acr: tuple[str, ...] = ()  # AcrUtils.getAcrValues of an authorization request
     # set by dpop-bind-enforcer (DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE): the proof binds the refresh
     # token only, the access token stays a Bearer one
     bind_only_refresh_token: bool = False

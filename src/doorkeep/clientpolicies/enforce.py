@@ -61,6 +61,7 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         default_scopes=frozenset(s.name for s, default in links if default),
         optional_scopes=frozenset(s.name for s, default in links if not default),
         attributes={k: v for k, v in client.attributes.items() if isinstance(v, str)},
+        protocol=client.protocol,
     )
 
 
@@ -83,6 +84,7 @@ async def on_request(
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
     dpop_proof: bool = False,
+    requested_acr: tuple[str, ...] = (),
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request."""
@@ -95,6 +97,7 @@ async def on_request(
         scope=scope,
         implicit_or_hybrid=implicit_or_hybrid,
         dpop_proof=dpop_proof,
+        requested_acr=requested_acr,
     )
     try:
         engine.run(realm, context)

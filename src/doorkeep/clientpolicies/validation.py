@@ -98,6 +98,8 @@ _CONDITION_LISTS = {
     "client-updater-source-roles": ("roles",),
     "grant-type": ("grantTypes", "grant_types"),
 }
+# the String fields (a JSON array or object there fails Jackson's conversion)
+_CONDITION_STRINGS = {"client-type": ("protocol",), "acr-condition": ("acr-property",), "client-scopes": ("type",)}
 
 
 def _condition_problem(provider: str, config: dict[str, Any], scope_names: frozenset[str] | None) -> str | None:
@@ -106,6 +108,9 @@ def _condition_problem(provider: str, config: dict[str, Any], scope_names: froze
         for key in _CONDITION_LISTS.get(provider, ()):
             string_list(config.get(key))
         flag_or_none(config, "is-negative-logic")
+        for key in _CONDITION_STRINGS.get(provider, ()):
+            if config.get(key) is not None and not isinstance(config[key], str):
+                raise ValueError(f"{key}: expected a string")
         if provider == "client-attributes":
             conditions.attribute_pairs(config)
     except ValueError as problem:
