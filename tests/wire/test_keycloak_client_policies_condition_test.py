@@ -345,3 +345,21 @@ async def test_acr_condition_chooses_requests_asking_for_the_acr(env: Env) -> No
     await fail_login_by_not_following_pkce(env, client_id, acr_values="silver gold")
     claims_param = '{"id_token": {"acr": {"essential": false, "values": ["gold"]}}}'
     await fail_login_by_not_following_pkce(env, client_id, claims=claims_param)
+
+
+async def test_realm_update_refuses_a_client_scopes_condition_naming_an_unknown_scope(env: Env) -> None:
+    """PUT of the realm representation runs the same validation as PUT client-policies/policies: a client-scopes
+    condition naming a scope the realm lacks is refused with ClientScopesConditionFactory's message, and a known
+    one is stored."""
+    await update_profiles(env, profile(PROFILE_NAME, "p", pkce_enforcer(True)))
+    fake = condition("client-scopes", {"type": "Any", "scopes": ["fake-client-scope"]})
+    body = {"clientPolicies": {"policies": [policy(POLICY_NAME, "test", True, [fake], [PROFILE_NAME])]}}
+    response = await call(env, "PUT", "", body)
+    assert response.status_code == 400, response.text
+    message = "Invalid client-scopes configuration - Client scopes not allowed: [fake-client-scope]"
+    assert response.json() == {"errorMessage": message}
+    assert (await get(env, "/client-policies/policies"))["policies"] == []
+    known = condition("client-scopes", {"type": "Any", "scopes": ["email"]})
+    body = {"clientPolicies": {"policies": [policy(POLICY_NAME, "test", True, [known], [PROFILE_NAME])]}}
+    assert (await call(env, "PUT", "", body)).status_code == 204
+    assert (await get(env, "/client-policies/policies"))["policies"][0]["conditions"] == [known]

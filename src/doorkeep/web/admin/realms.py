@@ -146,7 +146,10 @@ async def update_realm(request: Request) -> Response:
         call.require("manage-realm")
         rep = await read_object(request)
         refuse_unknown(await request.body(), REALM_REPRESENTATION, "RealmRepresentation")
-        await operations.update_realm(call.tx, call.realm, parse.updated_realm(call.realm, rep), rep)
+        scope_names = None  # read only when the representation carries client policies to check
+        if rep.get("clientPolicies"):
+            scope_names = frozenset(s.name for s in await call.tx.scopes.list(call.realm.id))
+        await operations.update_realm(call.tx, call.realm, parse.updated_realm(call.realm, rep, scope_names), rep)
         return no_content()
 
     return await run_realm(request, work)
