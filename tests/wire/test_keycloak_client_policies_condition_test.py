@@ -363,3 +363,30 @@ async def test_realm_update_refuses_a_client_scopes_condition_naming_an_unknown_
     body = {"clientPolicies": {"policies": [policy(POLICY_NAME, "test", True, [known], [PROFILE_NAME])]}}
     assert (await call(env, "PUT", "", body)).status_code == 204
     assert (await get(env, "/client-policies/policies"))["policies"][0]["conditions"] == [known]
+
+
+async def test_client_update_source_host_matches_a_trusted_domain_by_reverse_lookup(env: Env) -> None:
+    """A ``*.domain`` trusted host matches when the request's address resolves back to a name ending with the
+    domain (verifyHostInTrustedDomains): 127.0.0.1 is ``localhost``, so ``*.localhost`` matches and
+    ``*.example.com`` does not."""
+    not_secret = secure_client_authenticator(["client-jwt"], None)
+    await one_policy(env, condition("client-updater-source-host", {"trusted-hosts": ["*.localhost"]}), not_secret)
+    with pytest.raises(ClientPolicyRefused):
+        await create_client_by_admin(env, suffixed("test-app"), secret=SECRET)
+    await one_policy(env, condition("client-updater-source-host", {"trusted-hosts": ["*.example.com"]}), not_secret)
+    await create_client_by_admin(env, suffixed("test-app"), secret=SECRET)
+
+
+async def test_client_update_source_groups_by_path_and_not_for_another_realms_admin(
+    env: Env, registration: Registration
+) -> None:
+    """A leading ``/`` names a group by its path; a bare name is a top-level group only (``level2group`` names
+    none); the master realm's administrator is in none of this realm's groups."""
+    only_jwt = secure_client_authenticator(["client-jwt"], None)
+    await one_policy(env, condition("client-updater-source-groups", {"groups": ["/topGroup"]}), only_jwt)
+    await registration.auth_as("create-clients")
+    with pytest.raises(ClientPolicyRefused):
+        await create_client_dynamically(env, registration, suffixed("test-app"))
+    await create_client_by_admin(env, suffixed("test-app"), secret=SECRET)
+    await one_policy(env, condition("client-updater-source-groups", {"groups": ["level2group"]}), only_jwt)
+    await create_client_dynamically(env, registration, suffixed("test-app"))

@@ -16,9 +16,9 @@ Not ported:
   testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
   (test-raise-exception); grant-type has Doorkeep's own tests in test_keycloak_client_policies_condition_test.py;
   testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and
-  ...WithClientAttributesCondition: newer than the Keycloak 26 copy these ports follow (there, neither
-  ClientProtocolCondition nor ClientAttributesCondition votes on the password grant; both conditions are tested
-  in tests/wire/test_keycloak_client_policies_condition_test.py);
+  ...WithClientAttributesCondition: not in the copies of ClientPoliciesTest this port was checked against, and
+  in Keycloak 26 neither ClientProtocolCondition nor ClientAttributesCondition votes on the password grant;
+  both conditions are tested in tests/wire/test_keycloak_client_policies_condition_test.py;
   testRejectRequestExecutor, testIntentClientBindCheck: the reject-request and intent-client-bind-checker
   executors;
   testPKCEEnforcerDoesNotApplyToResponseTypeNone: newer than Keycloak 26, whose PKCE checks (the client's
