@@ -49,4 +49,5 @@ def test_a_message_naming_its_parameter_twice_fills_both_places() -> None:
     from the English catalog accept the repeat (a backreference, not a second group of the same name)."""
     text = Language("en").text("oauthGrantInformation", "Shop")
     assert text == "Make sure you trust Shop by learning how Shop will handle your data."
-    assert Language("de").translate(text) == text  # German has no such text: the English stays
+    german = "Stellen Sie sicher, dass Sie Shop vertrauen können und informieren Sie sich darüber, wie Shop mit Ihren"
+    assert Language("de").translate(text) == german + " Daten umgeht."  # both places filled in German too

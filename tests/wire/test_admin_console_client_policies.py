@@ -76,3 +76,40 @@ async def test_the_console_save_gets_what_a_client_policy_auto_configures(realm:
     saved = await post(admin, f"{BASE}/test/clients/{app}", page, **fields, redirectUris="http://localhost/*")
     assert saved.status_code == 303, (saved.status_code, saved.text[:300])
     assert (await _client(realm, app))["consentRequired"] is True
+
+
+ROTATION: dict[str, Any] = {
+    "name": "rotation",
+    "executors": [
+        {
+            "executor": "secret-rotation",
+            "configuration": {
+                "expiration-period": 3600,
+                "rotated-expiration-period": 600,
+                "remaining-rotation-period": 1800,
+            },
+        }
+    ],
+}
+
+
+async def test_the_console_save_rotates_an_expired_secret_under_secret_rotation(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    """UPDATED, as after ``PUT clients/{id}``: the first save gives the secret its expiry, a save after it
+    expired rotates the secret and keeps the old one as the rotated secret."""
+    app = await client_uuid(realm, "test", "app")
+    first = (await _client(realm, app))["secret"]
+    await _policies(realm, ROTATION)
+    fields = {"enabled": "on", "standardFlowEnabled": "on", "redirectUris": "http://localhost/*"}
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert (await post(admin, f"{BASE}/test/clients/{app}", page, **fields)).status_code == 303
+    attributes: Any = (await _client(realm, app))["attributes"]
+    assert attributes["client.secret.expiration.time"] == str(realm.clock.now() + 3600), attributes
+    realm.clock.advance(3601)
+    await sign_in(admin, "clientman")  # the console's session ended meanwhile
+    page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+    assert (await post(admin, f"{BASE}/test/clients/{app}", page, **fields)).status_code == 303
+    rotated = await _client(realm, app)
+    assert rotated["secret"] != first
+    assert rotated["attributes"]["client.secret.rotated"] == first  # type: ignore[index]

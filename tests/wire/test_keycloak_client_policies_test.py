@@ -22,9 +22,11 @@ Not ported:
   testRejectRequestExecutor, testIntentClientBindCheck: the reject-request and intent-client-bind-checker
   executors;
   testPKCEEnforcerDoesNotApplyToResponseTypeNone: newer than Keycloak 26, whose PKCE checks (the client's
-  pkce.code.challenge.method, AuthorizationEndpointChecker.checkPKCEParams) refuse response_type=none too;
-  whenCreateDynamicClientSecretExpirationDateMustExist, whenUpdateDynamicClientRotationMustFollowConfiguration,
-  whenUpdateDynamicClientDuringRemainingExpirationPeriodMustRotateSecret: the secret-rotation executor.
+  pkce.code.challenge.method, AuthorizationEndpointChecker.checkPKCEParams) refuse response_type=none too.
+The secret-rotation methods (whenCreateDynamicClientSecretExpirationDateMustExist,
+whenUpdateDynamicClientRotationMustFollowConfiguration,
+whenUpdateDynamicClientDuringRemainingExpirationPeriodMustRotateSecret) are at the end, with
+AbstractClientPoliciesTest's ``configureCustomProfileAndPolicy`` (the executor for confidential clients).
 testUpdatePolicyWithoutNameNotAllowed is tests/wire/test_client_policies_admin.py's
 test_policy_validation_messages ("client policy without name not allowed").
 """
@@ -662,3 +664,107 @@ async def test_condition_without_no_configuration(env: Env) -> None:
     client_id, secret = suffixed("test-app"), "secret"
     await create_client_by_admin(env, client_id, secret=secret, bearerOnly=False, publicClient=False)
     await successful_login_and_logout(env, client_id, secret)
+
+
+# --- the secret-rotation executor on dynamically registered clients ---------------------------------------------
+OIDC_REGISTRATION = "/realms/test/clients-registrations/openid-connect"
+
+
+async def configure_custom_profile_and_policy(env: Env, expiration: int, rotated: int, remaining: int) -> None:
+    """AbstractClientPoliciesTest.configureCustomProfileAndPolicy: secret-rotation for confidential clients."""
+    periods = {
+        "expiration-period": expiration,
+        "rotated-expiration-period": rotated,
+        "remaining-rotation-period": remaining,
+    }
+    await update_profiles(env, (PROFILE_NAME, [executor("secret-rotation", **periods)]))
+    await update_policies(env, (POLICY_NAME, [condition("client-access-type", type=["confidential"])], [PROFILE_NAME]))
+
+
+class Dynamic:
+    """The Java ``reg`` after ``createClientDynamically``: its registration access token, renewed by each update."""
+
+    def __init__(self, env: Env, registered: dict[str, Any]) -> None:
+        self.env, self.client_id = env, str(registered["client_id"])
+        self.token = str(registered["registration_access_token"])
+
+    async def get(self) -> dict[str, Any]:
+        """``getClientDynamically``."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        answer = await self.env.http.get(f"{OIDC_REGISTRATION}/{self.client_id}", headers=headers)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    async def update(self, **changes: Any) -> None:
+        """``updateClientDynamically``: the client's metadata read, changed and sent back."""
+        rep = {**await self.get(), **changes}
+        headers = {"Authorization": f"Bearer {self.token}"}
+        answer = await self.env.http.put(f"{OIDC_REGISTRATION}/{self.client_id}", json=rep, headers=headers)
+        assert answer.status_code == 200, answer.text
+        self.token = str(answer.json()["registration_access_token"])
+
+
+async def assert_login_and_logout_status(env: Env, client_id: str, secret: str, status: int) -> None:
+    """assertLoginAndLogoutStatus: the code exchange answers ``status``."""
+    page = await open_login_form(env, client_id)
+    code = code_from(await submit(env.http, page, username=USER, password="password"))["code"]
+    tokens = await exchange(env.http, "test", client_id, code, secret)
+    assert tokens.status_code == status, tokens.text
+    if status == 200:
+        form = {"client_id": client_id, "client_secret": secret, "refresh_token": tokens.json()["refresh_token"]}
+        out = await env.http.post("/realms/test/protocol/openid-connect/logout", data=form)
+        assert out.status_code == 204, out.text
+
+
+@pytest.fixture
+def time_offset(env: Env) -> Any:
+    """``setTimeOffset``, undone after the test."""
+    base = env.clock.now()
+    yield lambda seconds: env.clock.set(base + seconds)
+    env.clock.set(base)
+
+
+async def test_when_create_dynamic_client_secret_expiration_date_must_exist(env: Env) -> None:
+    """whenCreateDynamicClientSecretExpirationDateMustExist."""
+    await configure_custom_profile_and_policy(env, 60, 30, 20)
+    dynamic = Dynamic(env, await create_client_dynamically(env, suffixed("Zahlungs-App")))
+    response = await dynamic.get()
+    assert response["client_secret"]
+    assert response["client_secret_expires_at"] == env.clock.now() + 60
+
+
+async def test_when_update_dynamic_client_rotation_must_follow_configuration(env: Env, time_offset: Any) -> None:
+    """whenUpdateDynamicClientRotationMustFollowConfiguration."""
+    await configure_custom_profile_and_policy(env, 60, 30, 20)
+    dynamic = Dynamic(env, await create_client_dynamically(env, suffixed("Zahlungs-App")))
+    response = await dynamic.get()
+    first_secret, first_expiration = response["client_secret"], response["client_secret_expires_at"]
+    await dynamic.update(contacts=["keycloak@keycloak.org"])
+    updated = await dynamic.get()
+    assert (updated["client_secret"], updated["client_secret_expires_at"]) == (first_secret, first_expiration)
+    time_offset(61)  # the secret expired
+    await dynamic.update(client_name=suffixed("Zahlungs-App"))
+    updated = await dynamic.get()
+    updated_secret = updated["client_secret"]
+    assert updated_secret != first_secret and updated["client_secret_expires_at"] != first_expiration
+    await assert_login_and_logout_status(env, dynamic.client_id, updated_secret, 200)
+    await assert_login_and_logout_status(env, dynamic.client_id, first_secret, 200)  # the rotated secret
+    time_offset(100)  # the rotated secret expired
+    await assert_login_and_logout_status(env, dynamic.client_id, updated_secret, 200)
+    await assert_login_and_logout_status(env, dynamic.client_id, first_secret, 401)
+
+
+async def test_when_update_dynamic_client_during_remaining_expiration_period_must_rotate_secret(
+    env: Env, time_offset: Any
+) -> None:
+    """whenUpdateDynamicClientDuringRemainingExpirationPeriodMustRotateSecret: the secret is still valid, but
+    within the last 20 seconds an update rotates it."""
+    await configure_custom_profile_and_policy(env, 60, 30, 20)
+    dynamic = Dynamic(env, await create_client_dynamically(env, suffixed("Zahlungs-App")))
+    response = await dynamic.get()
+    first_secret, first_expiration = response["client_secret"], response["client_secret_expires_at"]
+    assert first_expiration > env.clock.now()
+    time_offset(41)
+    await dynamic.update(contacts=["keycloak@keycloak.org"])
+    updated = await dynamic.get()
+    assert updated["client_secret"] != first_secret and updated["client_secret_expires_at"] != first_expiration

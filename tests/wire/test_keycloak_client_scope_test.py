@@ -11,7 +11,9 @@ Already tested elsewhere, so not repeated here:
 
 ``createClientScopeWithOpenIdProtocol`` is parametrised over ``openid-connect``, ``saml`` and ``oid4vc`` as the
 Java one is: Keycloak accepts the three (ClientScopeResource.validateClientScopeProtocol adds ``oid4vc`` to the
-registered login protocols). The realm here is ``test``, so its default role is ``default-roles-test`` where
+registered login protocols). These two tests are also the port of the older testsuite's ClientScopeTests
+(testsuite/.../client/ClientScopeTests.java), whose four methods are createClientScopeWithoutProtocol and
+createClientScopeWith{OpenId,Saml,OpenId4VCI}Protocol, the last three the parametrised test's cases. The realm here is ``test``, so its default role is ``default-roles-test`` where
 Keycloak's managed realm has ``default-roles-default``.
 """
 

@@ -277,3 +277,19 @@ async def test_a_hostile_kc_locale_is_an_unsupported_one(realm: Env, hostile: st
     code = code_from(await submit(realm.http, page, username="user1", password="password"))
     assert "code" in code
     assert await user_locale(realm) in (None, ["en"])  # never the hostile text
+
+
+async def test_verify_email_page_in_german(realm: Env) -> None:
+    """The VERIFY_EMAIL page (login-verify-email.ftl) in German: its title, its warning and its instructions are
+    messages_de.properties' (they were English on a German page)."""
+    await update_user(realm.db, "test", "user1", email="user1@localhost", required_actions=("VERIFY_EMAIL",))
+    page = await start(realm.http, "test", "app")
+    verify = await submit(realm.http, page, username="user1", password="password")
+    assert "Email verification" in verify.text
+    german = (await realm.http.get(dropdown(verify.text)["Deutsch"])).text
+    assert html_lang(german) == "de"
+    assert '<h1 id="kc-page-title">E-Mail verifizieren</h1>' in german
+    assert "Sie müssen Ihre E-Mail-Adresse verifizieren, um das Benutzerkonto zu aktivieren." in german
+    assert "Sie haben keinen Verifizierungs-Code in Ihrer E-Mail erhalten?" in german
+    assert ">Hier klicken</a> um eine neue E-Mail versenden zu lassen." in german
+    assert "You need to verify" not in german and "Click here" not in german

@@ -188,4 +188,25 @@ def keycloak_json(realm: Realm, client: Client, base_uri: str, *, has_roles: boo
     return jackson.dumps(out)
 
 
+def adapter_config(realm: Realm, client: Client, base_uri: str, *, has_roles: bool) -> dict[str, Any]:
+    """ClientManager.toInstallationRepresentation, which the client registration service's ``install`` provider
+    answers as JSON: the same InstallationAdapterConfig without the audience check, and credentials for any
+    client neither public nor bearer-only (ClientManager.showClientCredentialsAdapterConfig, the
+    re-registration timeout never set)."""
+    out: dict[str, Any] = {"realm": realm.name}
+    if client.bearer_only:
+        out["bearer-only"] = True
+    out["auth-server-url"] = base_uri
+    out["ssl-required"] = realm.ssl_required.lower()
+    out["resource"] = client.client_id
+    if client.public_client and not client.bearer_only:
+        out["public-client"] = True
+    if not client.public_client and not client.bearer_only:
+        out["credentials"] = adapter_credentials(client)
+    if has_roles:
+        out["use-resource-role-mappings"] = True
+    out["confidential-port"] = 0
+    return out
+
+
 RENDERERS = {JBOSS_SUBSYSTEM: jboss_subsystem, JBOSS_SUBSYSTEM_CLI: jboss_subsystem_cli, KEYCLOAK_JSON: keycloak_json}

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from doorkeep.admin import scope_validation, session_limits
+from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
@@ -213,8 +215,13 @@ async def delete_client(tx: Tx, client: Client) -> None:
 
 
 async def regenerate_secret(tx: Tx, realm: Realm, client: Client, now: int) -> Client:
-    """A new secret; the revocation-trigger policy ``client-secret-rotation`` says which sessions end."""
-    client = dataclasses.replace(client, secret=provisioning.new_secret())
+    """A new secret made now (KeycloakModelUtils.generateSecret dates it), which the client policies see as a
+    rotation (ClientSecretRotationContext: secret-rotation keeps the old one as the rotated secret); the
+    revocation-trigger policy ``client-secret-rotation`` says which sessions end."""
+    made = {**client.attributes, secret_rotation.CREATION_TIME: str(now)}
+    fresh = dataclasses.replace(client, secret=provisioning.new_secret(), attributes=made)
+    new_secret = provisioning.new_secret
+    client = await client_policies.after_client_write(tx, realm, fresh, now, new_secret, rotating_from=client.secret)
     await tx.clients.update(client)
     await triggered.end_for_client(tx, realm, client, rt.SECRET_ROTATION, now=now)
     return client

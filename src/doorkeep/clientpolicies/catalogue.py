@@ -30,6 +30,7 @@ EXECUTORS = frozenset(
         "reject-ropc-grant",
         "secure-client-authenticator",
         "use-lightweight-access-token",
+        "secret-rotation",
     }
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""

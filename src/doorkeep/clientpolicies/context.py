@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
@@ -21,6 +21,10 @@ class Event(enum.Enum):
 
     REGISTER = "REGISTER"
     UPDATE = "UPDATE"
+    # after the client is written (AdminClientRegisteredContext, AdminClientUpdatedContext and its
+    # ClientSecretRotationContext, DynamicClientUpdatedContext): the executors may still change it
+    REGISTERED = "REGISTERED"
+    UPDATED = "UPDATED"
     AUTHORIZATION_REQUEST = "AUTHORIZATION_REQUEST"
     PUSHED_AUTHORIZATION_REQUEST = "PUSHED_AUTHORIZATION_REQUEST"
     TOKEN_REQUEST = "TOKEN_REQUEST"
@@ -59,6 +63,7 @@ class ClientFacts:
     optional_scopes: frozenset[str] = frozenset()
     attributes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     protocol: str = "openid-connect"
+    secret_expires: bool = False  # "client.secret.expiration.time" set (hasClientSecretExpirationTime)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,3 +102,15 @@ class PolicyContext:
     # set by use-lightweight-access-token (the session attribute USE_LIGHTWEIGHT_ACCESS_TOKEN_ENABLED): the access
     # tokens of this request are lightweight, as if the client's attribute asked for it
     lightweight_access_token: bool = False
+    # REGISTERED and UPDATED: the written client's ``secret`` and ``attributes``, which secret-rotation changes in
+    # place; ``rotating_from`` the secret a regeneration replaced (ClientSecretRotationContext's current secret);
+    # ``new_secret`` makes a secret (KeycloakModelUtils.generateSecret)
+    now: int = 0
+    target: dict[str, Any] | None = None
+    rotating_from: str | None = None
+    dynamic: bool = False  # written through the client registration service (DynamicClientUpdatedContext)
+    new_secret: Callable[[], str] | None = None
+    # set by secret-rotation whenever it runs for a confidential client (the session attribute
+    # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it
+    secret_rotation_enabled: bool = False
+    secret_expiration: int | None = None

@@ -9,12 +9,20 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
-from doorkeep.clientpolicies import engine
+from doorkeep.clientpolicies import engine, secret_rotation
 from doorkeep.clientpolicies import updater as updater_facts
-from doorkeep.clientpolicies.context import ClientFacts, ClientPolicyViolation, Event, Params, PolicyContext
+from doorkeep.clientpolicies.context import (
+    BY_AUTHENTICATED_USER,
+    ClientFacts,
+    ClientPolicyViolation,
+    Event,
+    Params,
+    PolicyContext,
+)
 from doorkeep.clientpolicies.executors import DPOP_ATTRIBUTE
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm, User
@@ -62,6 +70,7 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         optional_scopes=frozenset(s.name for s, default in links if not default),
         attributes={k: v for k, v in client.attributes.items() if isinstance(v, str)},
         protocol=client.protocol,
+        secret_expires=secret_rotation.EXPIRATION_TIME in client.attributes,
     )
 
 
@@ -85,6 +94,7 @@ async def on_request(
     implicit_or_hybrid: bool = False,
     dpop_proof: bool = False,
     requested_acr: tuple[str, ...] = (),
+    now: int = 0,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request."""
@@ -98,11 +108,17 @@ async def on_request(
         implicit_or_hybrid=implicit_or_hybrid,
         dpop_proof=dpop_proof,
         requested_acr=requested_acr,
+        now=now,
     )
     try:
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise oauth_error(violation) from None
+    if context.secret_expiration is not None and event is Event.TOKEN_REQUEST:
+        # secret-rotation's first look at a client without an expiry (executeOnAuthRequest). Keycloak sets it at
+        # the authorization request already; Doorkeep reads those without writing, so the code exchange sets it.
+        expiry = {secret_rotation.EXPIRATION_TIME: str(context.secret_expiration)}
+        await tx.clients.update(dataclasses.replace(client, attributes={**client.attributes, **expiry}))
     return Verdict(context.bind_only_refresh_token, context.lightweight_access_token)
 
 
@@ -130,3 +146,45 @@ async def on_client_write(
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
     return proposed
+
+
+async def after_client_write(
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    now: int,
+    new_secret: Callable[[], str],
+    *,
+    created: bool = False,
+    rotating_from: str | None = None,
+    updater: str = BY_AUTHENTICATED_USER,
+    dynamic: bool = False,
+) -> Client:
+    """REGISTERED (``created``) or UPDATED: the client as the executors leave it once written (secret-rotation
+    sets its secret's expiry or rotates it; ``rotating_from``: the secret a regeneration just replaced). After an
+    update that no enabled policy rotated, the expiry and the rotated secret are dropped, as ClientResource does
+    when the session attribute CLIENT_SECRET_ROTATION_ENABLED is not set; ``dynamic`` (the client registration
+    service, whose providers do not drop them) keeps them."""
+    target: dict[str, Any] = {"secret": client.secret, "attributes": dict(client.attributes)}
+    event = Event.REGISTERED if created else Event.UPDATED
+    context = PolicyContext(
+        event,
+        client=await client_facts(tx, client),
+        updater=updater,
+        now=now,
+        target=target,
+        rotating_from=rotating_from,
+        new_secret=new_secret,
+        dynamic=dynamic,
+    )
+    if engine.has_policies(realm):
+        try:
+            engine.run(realm, context)
+        except ClientPolicyViolation as violation:
+            raise AdminError(400, violation.error, key="error", description=violation.description) from None
+    attributes = target["attributes"]
+    if not created and not dynamic and not context.secret_rotation_enabled:
+        attributes = secret_rotation.without_rotation(attributes)
+    if target["secret"] == client.secret and attributes == client.attributes:
+        return client
+    return dataclasses.replace(client, secret=target["secret"], attributes=attributes)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from doorkeep.clientpolicies import secret_rotation
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 
@@ -188,6 +189,7 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "reject-ropc-grant": reject_ropc_grant,
     "secure-client-authenticator": secure_client_authenticator,
     "use-lightweight-access-token": use_lightweight_access_token,
+    secret_rotation.PROVIDER_ID: secret_rotation.executor,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.clientpolicies import catalogue, conditions
+from doorkeep.clientpolicies import catalogue, conditions, secret_rotation
 from doorkeep.clientpolicies.config_values import flag_or_none, string_list
 
 BAD_EXECUTOR = (
@@ -42,6 +42,8 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             if allowed is not None and not set(allowed) <= catalogue.CLIENT_AUTHENTICATORS:
                 return False
             return default is None or allowed is None or default in allowed
+        if provider == secret_rotation.PROVIDER_ID:
+            return secret_rotation.valid_config(config)
         if provider == "dpop-bind-enforcer":
             flag_or_none(config, "enforce-authorization-code-binding-to-dpop")
             flag_or_none(config, "allow-only-refresh-token-binding")

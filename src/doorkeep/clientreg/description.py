@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from doorkeep.clientpolicies.secret_rotation import EXPIRATION_TIME
 from doorkeep.clientreg import pairwise_subjects
 from doorkeep.model import Client
 from doorkeep.numbers import loads
@@ -324,8 +325,9 @@ def to_external(
     for name in AUTHORIZATION:
         if client.attr(ATTRIBUTES[name]):
             out[name] = client.attr(ATTRIBUTES[name])
-    if authenticator == "client-secret":
-        out["client_secret_expires_at"] = 0
+    if authenticator == "client-secret":  # the secret's expiry (OIDCClientSecretConfigWrapper), 0 without one
+        expiry = client.attr(EXPIRATION_TIME).strip()
+        out["client_secret_expires_at"] = int(expiry) if expiry.lstrip("-").isdigit() else 0
     out["registration_client_uri"] = uri
     out["registration_access_token"] = token
     out["backchannel_logout_uri"] = client.attr(BACKCHANNEL_URL) or None

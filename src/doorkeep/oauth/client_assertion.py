@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 
 from doorkeep import policy
+from doorkeep.clientpolicies import secret_rotation
 from doorkeep.clock import SystemClock
 from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient, OAuthError, UnauthorizedClient
 from doorkeep.model import Client
@@ -256,17 +257,19 @@ async def _verify_private_key_jwt(keys: ClientKeys, token: Assertion, client: Cl
     return None if valid else _caught(CLIENT_JWT, "Signature on JWT token failed validation")
 
 
-def _verify_client_secret_jwt(token: Assertion, client: Client, alg: str) -> OAuthError | None:
-    """JWTClientSecretAuthenticator.verifySignature: HMAC with the client secret."""
+def _verify_client_secret_jwt(token: Assertion, client: Client, alg: str, now: int) -> OAuthError | None:
+    """JWTClientSecretAuthenticator.verifySignature: HMAC with the client secret, else with the rotated secret
+    while it lasts (secret-rotation: toRotatedClientModel)."""
     if not client.secret:
         return InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     digest = SYMMETRIC.get(alg)
     if digest is None:  # an asymmetric alg: "Algorithm is not symmetric", wrapped
         return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret failed validation")
-    mac = hmac.new(client.secret.encode(), token.signing_input, digest).digest()
-    if not hmac.compare_digest(mac, token.signature):
-        return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret  failed validation")
-    return None
+    rotated = secret_rotation.live_rotated_secret(client.attributes, now)
+    for secret in (client.secret, *([rotated] if rotated else [])):
+        if hmac.compare_digest(hmac.new(secret.encode(), token.signing_input, digest).digest(), token.signature):
+            return None
+    return _caught(CLIENT_SECRET_JWT, "Signature on JWT token by client secret  failed validation")
 
 
 def _audience(token: Assertion, issuer: str) -> OAuthError | None:
@@ -367,14 +370,14 @@ async def _validate(
     if isinstance(alg, OAuthError):
         return alg
     keys = req.client_keys or ClientKeys(SystemClock())
+    now = keys.clock.now()
     if authenticator == CLIENT_JWT:
         refused = await _verify_private_key_jwt(keys, token, client, alg)
     else:
-        refused = _verify_client_secret_jwt(token, client, alg)
+        refused = _verify_client_secret_jwt(token, client, alg, now)
     refused = refused or _audience(token, req.issuer)
     if refused is not None:
         return refused
-    now = keys.clock.now()
     lifespan = _lifespan(token, client, now)
     if isinstance(lifespan, OAuthError):
         return lifespan

@@ -23,6 +23,8 @@ import hmac
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
+from doorkeep.clientpolicies import secret_rotation
+from doorkeep.clock import SystemClock
 from doorkeep.errors import (
     INVALID_CLIENT_CREDENTIALS,
     WRONG_CLIENT_PROTOCOL,
@@ -33,6 +35,7 @@ from doorkeep.errors import (
 from doorkeep.model import Client
 from doorkeep.oauth import client_assertion
 from doorkeep.oauth.client_assertion import Attempted, Outcome
+from doorkeep.oauth.client_keys import ClientKeys
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import OAuthRequest
@@ -90,15 +93,20 @@ def expected_authenticator(client: Client) -> str:
     return CLIENT_SECRET if client.public_client else client.client_authenticator_type
 
 
-def _by_secret(client: Client, secret_given: str | None) -> Client:
-    """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``."""
+def _by_secret(client: Client, secret_given: str | None, now: int) -> Client:
+    """ClientIdAndSecretAuthenticator, for a client it found by ``client_id``: the secret, else the rotated
+    secret while it lasts (validateRotatedSecret); a secret past its expiry (secret-rotation) is refused."""
     if not client.enabled:
         raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_disabled")
     if client.public_client:
         return client
     if not secret_given or not client.secret:
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
-    if not hmac.compare_digest(secret_given.encode(), client.secret.encode()):
+    if not hmac.compare_digest(secret_given.encode(), client.secret.encode()) and not (
+        secret_rotation.rotated_secret_matches(client.attributes, secret_given, now)
+    ):
+        raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
+    if secret_rotation.secret_expired(client.attributes, now):
         raise UnauthorizedClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
     return client
 
@@ -112,7 +120,7 @@ async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bo
     # The client-secret authenticator names the client of ``client_id`` (the processor's client).
     found = await tx.config.client(req.realm.id, client_id) if client_id else None
     if found is not None and expected_authenticator(found) == CLIENT_SECRET:
-        return _by_secret(found, secret_given)
+        return _by_secret(found, secret_given, (req.client_keys or ClientKeys(SystemClock())).clock.now())
     state = await client_assertion.read_state(tx, req)
     for authenticator in client_assertion.AUTHENTICATORS:
         outcome: Outcome = await client_assertion.run(tx, req, authenticator, state, found, record=record_assertion)

@@ -234,7 +234,10 @@ async def update_profile(tx: Tx, caller: Caller, body: Any, fixed: read_only.Nam
         known = declared.names(config)
         found.extend(user_profile.check_attributes({k: v for k, v in sent.items() if k not in known}))
     if found:
-        names = {a["name"]: declared.display_name(a) for a in declared.custom(config)}
+        names = {  # the metadata's display names: the configured ones, the root attributes' built-in ones
+            a["name"]: declared.display_name(a, account_profile.DISPLAY_NAMES.get(a["name"]))
+            for a in config.get("attributes") or []
+        }
         shown = [account_profile.display_params(e, names) for e in found]
         raise user_profile.ProfileError(shown, shrink=False, status=account_profile.status(found))
     attributes = declared.written(config, declared.ACCOUNT, chosen, user.attributes, current)

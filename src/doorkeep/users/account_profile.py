@@ -130,6 +130,21 @@ def metadata(
     return {"attributes": attributes, "groups": [dict(g) for g in config.get("groups") or []]}
 
 
+def locked(realm: Realm) -> frozenset[str]:
+    """The e-mail and names the user's contexts (ACCOUNT, UPDATE_PROFILE: both the ``user`` role) may not edit
+    by the configured permissions: ImmutableAttributeValidator refuses a change to them
+    ("error-user-attribute-read-only"), and DefaultAttributes.normalizeAttributes keeps the user's value when the
+    request leaves them out (``isIncludeAttributeIfNotProvided``)."""
+    by_name = {a.get("name"): a for a in up_config.config_of(realm).get("attributes") or []}
+    return frozenset(
+        name
+        for name in ("email", "firstName", "lastName")
+        if (rep := by_name.get(name)) is not None
+        and rep.get("permissions") is not None
+        and not declared.can_edit(rep, declared.ACCOUNT)
+    )
+
+
 def current(user: User) -> dict[str, str | None]:
     return {"username": user.username, "email": user.email, "firstName": user.first_name, "lastName": user.last_name}
 
@@ -139,11 +154,11 @@ def normalize(realm: Realm, user: User, rep: dict[str, Any]) -> dict[str, str | 
     is read-only (then the user's value); a read-only e-mail is the user's whatever is sent (DefaultUserProfile
     writes no read-only attribute: AccountRestServiceTest.testEditUsernameAllowed); the username is
     lower-cased, the user's own when not sent, and the e-mail when the e-mail is the username."""
-    flags, mine = read_only(realm), current(user)
+    flags, mine, fixed = read_only(realm), current(user), locked(realm)
     values: dict[str, str | None] = {}
     for name in ATTRIBUTES:
         sent = rep.get(name)
-        values[name] = sent if isinstance(sent, str) else (mine[name] if flags[name] else None)
+        values[name] = sent if isinstance(sent, str) else (mine[name] if flags[name] or name in fixed else None)
     if flags["email"]:
         values["email"] = mine["email"]
     username = rep.get("username")
@@ -185,9 +200,22 @@ async def errors(
     config = up_config.config_of(realm)
     if _blank(email) and not flags["email"] and email_required(config, realm, declared.ACCOUNT):
         found.append(_error("email", REQUIRED))
+    fixed = locked(realm)
     for name in ("firstName", "lastName"):  # as the configuration declares them (required for ``user``)
-        found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name]))
+        if name not in fixed:
+            found.extend(declared.root_errors(config, declared.ACCOUNT, name, values[name]))
+    mine = current(user)
+    for name in sorted(fixed, key=ATTRIBUTES.index):
+        if not _same(name, mine[name], values[name]):
+            found.append({"field": name, "errorMessage": declared.READ_ONLY, "params": [name]})
     return found
+
+
+def _same(name: str, existing: str | None, sent: str | None) -> bool:
+    """ImmutableAttributeValidator's comparison: a blank value is none, the e-mail ignores case."""
+    if existing is None or sent is None or _blank(existing) or _blank(sent):
+        return _blank(existing) and _blank(sent)
+    return existing.lower() == sent.lower() if name == "email" else existing == sent
 
 
 async def _username_taken(tx: Tx, realm: Realm, user: User, username: str) -> bool:

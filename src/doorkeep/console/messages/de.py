@@ -216,4 +216,46 @@ MESSAGES: dict[str, str] = {
     "pageExpiredMsg1": "Um den Anmeldevorgang neu zu starten",
     "pageExpiredMsg2": "Um den Anmeldevorgang fortzusetzen",
     "alreadyLoggedIn": "Sie sind bereits angemeldet.",
+    # login-verify-email.ftl and the pages around it
+    "emailVerifyTitle": "E-Mail verifizieren",
+    "verifyEmailMessage": "Sie müssen Ihre E-Mail-Adresse verifizieren, um das Benutzerkonto zu aktivieren.",
+    "emailVerifyInstruction1": (
+        "Eine E-Mail mit Anweisungen, um Ihre E-Mail-Adresse zu überprüfen, wurde an Ihre Adresse geschickt {0}."
+    ),
+    "emailVerifyInstruction2": "Sie haben keinen Verifizierungs-Code in Ihrer E-Mail erhalten?",
+    "doClickHere": "Hier klicken",
+    "emailVerifyInstruction3": "um eine neue E-Mail versenden zu lassen.",
+    "emailVerifyInstruction4": (
+        "Um Ihre E-Mail-Adresse zu verifizieren werden wir eine E-Mail mit weiteren Hinweisen an {0} senden."
+    ),
+    "emailVerifySend": "Verifizierungs-E-Mail senden",
+    "emailVerifyResend": "Verifizierungs-E-Mail erneut senden",
+    "emailVerifiedAlreadyMessage": "Ihre E-Mail-Adresse wurde bereits verifiziert.",
+    "confirmEmailAddressVerification": "Bestätigen Sie, dass die E-Mail-Adresse {0} gültig ist.",
+    "confirmExecutionOfActions": "Führen Sie die folgende(n) Aktion(en) aus",
+    "proceedWithAction": "» Klicken Sie hier um fortzufahren",
+    "invalidTokenRequiredActions": "Die im Link angegebenen erforderlichen Aktionen sind nicht bekannt",
+    "emailInstructionUsername": (
+        "Geben Sie Ihren Benutzernamen ein und klicken Sie auf Absenden. Danach werden wir Ihnen eine E-Mail mit "
+        "weiteren Instruktionen zusenden."
+    ),
+    "resetCredentialNotAllowedMessage": "Zurücksetzen der Zugangsdaten nicht erlaubt",
+    "invalidCodeMessage": "Ungültiger Code, bitte melden Sie sich erneut über die Applikation an.",
+    "invalidPasswordNotContainsUsernameMessage": "Ungültiges Passwort: darf nicht den Benutzernamen enthalten.",
+    # code.ftl (out-of-band codes)
+    "codeSuccessTitle": "Erfolgreicher Code",
+    "codeErrorTitle": "Fehlercode: {0}",
+    "copyCodeInstruction": "Bitte kopieren Sie den folgenden Code und fügen ihn in die Applikation ein:",
+    # login-oauth-grant.ftl
+    "oauthGrantInformation": (
+        "Stellen Sie sicher, dass Sie {0} vertrauen können und informieren Sie sich darüber, wie {0} mit Ihren "
+        "Daten umgeht."
+    ),
+    "oauthGrantReview": "Prüfen Sie gerne die",
+    "oauthGrantTos": "Nutzungsbedingungen.",
+    "oauthGrantPolicy": "Datenschutzrichtlinie.",
+    # login-config-totp.ftl
+    "totpAppFreeOTPName": "FreeOTP",
+    "totpAppGoogleName": "Google Authenticator",
+    "totpAppMicrosoftAuthenticatorName": "Microsoft Authenticator",
 }

@@ -95,7 +95,9 @@ async def _exchange(
     _check_dpop_jkt(data.get("dpop_jkt"), req)
     scope = str(data.get("scope") or "")
     event, proof = Event.TOKEN_REQUEST, _proof(req)
-    verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof)
+    verdict = await client_policies.on_request(
+        tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof, now=now
+    )
     if verdict.bind_only_refresh_token:
         req = dataclasses.replace(req, dpop_refresh_only=True)  # the access token stays a Bearer one
     client = lightweight.for_request(client, verdict.lightweight_access_token)

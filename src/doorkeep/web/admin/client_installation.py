@@ -5,8 +5,9 @@ text/plain (admin/installation.py: keycloak.json, the JBoss subsystem XML or its
 "Unknown Provider". ``DELETE …/clients/{id}/client-secret/rotated`` (invalidateRotatedSecret, manage-clients)
 forgets the rotated secret (the ``client.secret.rotated*`` attributes), 204 whether there was one or not;
 ``GET`` of it (getClientRotatedSecret, view-clients) answers it as a ``secret`` credential when the client has
-one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its creation time both set, which only a
-realm import can do, as Doorkeep does not rotate secrets), else 404 "Client does not have a rotated secret".
+one (OIDCClientSecretConfigWrapper.hasRotatedSecret: the secret and its creation time both set, as the
+secret-rotation client-policy executor leaves them, clientpolicies/secret_rotation.py), else 404 "Client does
+not have a rotated secret".
 """
 
 from __future__ import annotations

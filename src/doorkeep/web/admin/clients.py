@@ -139,6 +139,11 @@ async def create_client(request: Request) -> Response:
         optionals = parse.scope_names(rep, "optionalClientScopes")
         problems = await pairwise.client_problems(client, fetch)
         client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now, problems)
+        written = await client_policies.after_client_write(
+            call.tx, call.realm, client, call.now, provisioning.new_secret, created=True
+        )
+        if written != client:
+            await call.tx.clients.update(written)
         return created(call.url(call.realm.name, "clients", client.id))
 
     return await run_realm(request, work)
@@ -171,6 +176,7 @@ async def update_client(request: Request) -> Response:
         # validateClient sees the mappers the update leaves: those sent, else the client's own
         final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)
         problems = await pairwise.client_problems(final, fetch)
+        new = await client_policies.after_client_write(call.tx, call.realm, new, call.now, provisioning.new_secret)
         await operations.update_client(
             call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
         )

@@ -20,6 +20,7 @@ from doorkeep.oauth import device_codes
 from doorkeep.oauth import exchange_settings as token_exchange
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth.uri_syntax import parse
+from doorkeep.realms.provisioning import new_secret
 from doorkeep.web.admin import parse as admin_parse
 from doorkeep.web.admin.clients import client_json
 from doorkeep.web.admin_console import cap_field, request_object_fields
@@ -230,11 +231,13 @@ async def save(c: Console, old: Client, new: Client) -> Client:
 
 async def _under_policies(c: Console, old: Client, new: Client) -> Client:
     """The realm's client policies on the change, as ``PUT clients/{id}`` runs them (UPDATE, by an admin): a
-    refusal is an AdminError, and what the executors auto-configure (e.g. ``consentRequired``) is applied."""
+    refusal is an AdminError, and what the executors auto-configure (e.g. ``consentRequired``) is applied; then
+    UPDATED (secret-rotation's expiry and rotation, or the rotation attributes dropped)."""
     rep = await client_json(c.tx, new)
     proposed = await client_policies.on_client_write(c.tx, c.realm, rep, old, BY_ADMIN, user=c.identity.user)
     changed = {k: v for k, v in proposed.items() if rep.get(k) != v}
-    return admin_parse.updated_client(new, changed) if changed else new
+    new = admin_parse.updated_client(new, changed) if changed else new
+    return await client_policies.after_client_write(c.tx, c.realm, new, c.now, new_secret)
 
 
 async def secret(c: Console, cl: Client) -> str | None:

@@ -16,12 +16,13 @@ from starlette.requests import Request
 from doorkeep.clientreg import policies
 from doorkeep.clientreg import tokens as rt
 from doorkeep.clientreg.tokens import RegistrationError, Verified, unauthorized
-from doorkeep.errors import AdminError
+from doorkeep.errors import AdminError, OAuthError
 from doorkeep.model import Client, InitialAccess, Realm
-from doorkeep.oauth import access
+from doorkeep.oauth import access, client_auth
+from doorkeep.oauth.context import Form
 from doorkeep.tokens import TYPE_BEARER
 from doorkeep.web.admin.auth import identity_of
-from doorkeep.web.http import client_ip, issuer, state
+from doorkeep.web.http import client_ip, issuer, oauth_request, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -50,7 +51,7 @@ class RegistrationAuth:
     request: Request
     tx: Tx
     realm: Realm
-    provider: str  # "default" or "openid-connect"
+    provider: str  # "default", "openid-connect" or "install"
     token: str | None = None
     verified: Verified | None = None
     initial: InitialAccess | None = None
@@ -126,8 +127,25 @@ class RegistrationAuth:
         await policies.before_register(self.tx, self.policy_request(kind, rep))
         return kind
 
-    async def require_view(self, client: Client | None) -> str:
-        """requireView: the kind whose policies then look at the caller."""
+    async def _authenticate_client(self, client: Client | None) -> bool:
+        """authenticatePublicClient: a public client needs nothing; a confidential one must authenticate itself
+        through the client authenticators (its id and secret, a client assertion) as that very client."""
+        if client is None:
+            return False
+        if client.public_client:
+            return True
+        try:
+            found = await client_auth.authenticate_client(self.tx, oauth_request(self.request, self.realm, Form([])))
+        except OAuthError:
+            raise unauthorized("Failed to authenticate client") from None
+        if found.client_id != client.client_id:
+            raise unauthorized("Different client authenticated")
+        await self._check_protocol(found)
+        return True
+
+    async def require_view(self, client: Client | None, *, allow_public_client: bool = False) -> str:
+        """requireView: the kind whose policies then look at the caller. ``allow_public_client`` (the adapter
+        installation provider): without a token, the client itself may look (authenticatePublicClient)."""
         kind: str | None = None
         if self._is(TYPE_BEARER):
             await self._check_protocol(await self._token_client())
@@ -142,6 +160,8 @@ class RegistrationAuth:
                 kind = self.registration_kind()
         elif self.initial_access:
             raise unauthorized("Not initial access token allowed")
+        elif self.token is None and allow_public_client and await self._authenticate_client(client):
+            kind = policies.AUTHENTICATED
         if kind is None or client is None:
             raise unauthorized(NOT_VIEW)
         self.event_kind = kind

@@ -26,7 +26,7 @@ from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import client_urls
-from doorkeep.realms.provisioning import new_id
+from doorkeep.realms.provisioning import new_id, new_secret
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
@@ -128,6 +128,12 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     defaults, optionals = parse.scope_names(rep, "defaultClientScopes"), parse.scope_names(rep, "optionalClientScopes")
     now = state(auth.request).services.clock.now()
     client = await operations.create_client(tx, realm, client, defaults, optionals, now)
+    written = await client_policies.after_client_write(
+        tx, realm, client, now, new_secret, created=True, updater=updater_source(auth), dynamic=True
+    )
+    if written != client:
+        client = written
+        await tx.clients.update(client)
     await default_roles.add(tx, realm, client, _role_names(rep) or [])
     if auth.initial is not None and not await tx.initial_access.spend(auth.initial.id):
         raise rt.unauthorized("No remaining count on initial access token")  # another registration spent it
@@ -168,6 +174,9 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
         jti, token = await _new_token(auth, auth.registration_kind())
         new = dataclasses.replace(new, registration_token=jti)
     now = state(auth.request).services.clock.now()
+    new = await client_policies.after_client_write(
+        tx, realm, new, now, new_secret, updater=updater_source(auth), dynamic=True
+    )
     new = await operations.update_client(tx, realm, client, new, now)
     if mappers is not None:
         await sync_client_mappers(tx, realm.id, client.id, mappers)

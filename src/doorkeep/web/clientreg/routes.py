@@ -17,12 +17,13 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from doorkeep import events
-from doorkeep.admin import operations
+from doorkeep.admin import installation, operations
 from doorkeep.admin.representations import RepresentationError
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.clientreg import description, pairwise_subjects, policies
@@ -224,9 +225,28 @@ async def _oidc_update(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response
     return json_response(await _external(auth, client, out.get("registrationAccessToken")))
 
 
+# --- the adapter installation provider (AdapterInstallationClientRegistrationProvider): GET only ----------------
+async def _install_get(auth: RegistrationAuth, _: Any) -> Response:
+    """The client's adapter configuration (keycloak.json); a public client's is anyone's, a confidential client
+    may read its own by authenticating itself (requireView with allowPublicClient)."""
+    client = await _client(auth)
+    await auth.require_view(client, allow_public_client=True)
+    assert client is not None
+    auth.event_client = client.client_id
+    has_roles = bool(await auth.tx.roles.list_client_roles(client.id))
+    return json_response(
+        installation.adapter_config(auth.realm, client, base_url(auth.request) + "/", has_roles=has_roles)
+    )
+
+
+async def _not_allowed(auth: RegistrationAuth, _: Any) -> Response:
+    raise HTTPException(405)
+
+
 PROVIDERS: dict[str, dict[str, Work]] = {
     "default": {"POST": _default_create, "GET": _default_get, "PUT": _default_update, "DELETE": _delete},
     "openid-connect": {"POST": _oidc_create, "GET": _oidc_get, "PUT": _oidc_update, "DELETE": _delete},
+    "install": {"POST": _not_allowed, "GET": _install_get, "PUT": _not_allowed, "DELETE": _not_allowed},
 }
 
 
