@@ -390,3 +390,43 @@ async def test_client_update_source_groups_by_path_and_not_for_another_realms_ad
     await create_client_by_admin(env, suffixed("test-app"), secret=SECRET)
     await one_policy(env, condition("client-updater-source-groups", {"groups": ["level2group"]}), only_jwt)
     await create_client_dynamically(env, registration, suffixed("test-app"))
+
+
+ROTATION = executor(
+    "secret-rotation",
+    {"expiration-period": 3600, "rotated-expiration-period": 600, "remaining-rotation-period": 300},
+)
+EXPIRES = "client.secret.expiration.time"
+
+
+async def test_updater_source_groups_condition_votes_on_the_registered_client(
+    env: Env, registration: Registration
+) -> None:
+    """ClientUpdaterSourceGroupsCondition votes on REGISTERED too: secret-rotation (which acts on the written
+    client) gives an expiry to the client the topGroup member registers, not to manage-clients' one."""
+    await one_policy(env, condition("client-updater-source-groups", {"groups": ["topGroup"]}), ROTATION)
+    await registration.auth_as("create-clients")
+    grouped = await create_client_dynamically(env, registration, suffixed("test-app"))
+    assert EXPIRES in (await get_client_by_admin(env, grouped))["attributes"]
+    await registration.auth_as("manage-clients")
+    other = await create_client_dynamically(env, registration, suffixed("test-app"))
+    assert EXPIRES not in (await get_client_by_admin(env, other))["attributes"]
+
+
+async def test_updater_context_attributes_and_type_conditions_vote_on_the_written_client(env: Env) -> None:
+    """client-updater-context, client-attributes and client-type vote on REGISTERED and UPDATED as Keycloak's do:
+    with all three in the policy, secret-rotation gives the admin's new client with the attribute an expiry, and
+    one without it none until an update gives it the attribute."""
+    conditions = [
+        condition("client-updater-context", {"update-client-source": ["ByAuthenticatedUser"]}),
+        attributes_condition(tier="gold"),
+        condition("client-type", {"protocol": "openid-connect"}),
+    ]
+    await update_profiles(env, profile(PROFILE_NAME, "rotation", ROTATION))
+    await update_policies(env, policy(POLICY_NAME, "written", True, conditions, [PROFILE_NAME]))
+    gold = await create_client_by_admin(env, suffixed("Gold-App"), secret=SECRET, attributes={"tier": "gold"})
+    assert EXPIRES in (await get_client_by_admin(env, gold))["attributes"]
+    tin = await create_client_by_admin(env, suffixed("Tin-App"), secret=SECRET, attributes={"tier": "tin"})
+    assert EXPIRES not in (await get_client_by_admin(env, tin))["attributes"]
+    await update_client_by_admin(env, tin, attributes={"tier": "gold"})
+    assert EXPIRES in (await get_client_by_admin(env, tin))["attributes"]

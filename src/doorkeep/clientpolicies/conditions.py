@@ -34,11 +34,13 @@ _SCOPE_EVENTS = frozenset(
 )
 
 
-# ClientAttributesCondition (Keycloak 26): the events that carry a stored client; REGISTER and the resource owner
-# password grant are not among them
+# ClientAttributesCondition (Keycloak 26): the events that carry a stored client (REGISTERED and UPDATED: the
+# client as written); REGISTER and the resource owner password grant are not among them
 _ATTRIBUTE_EVENTS = frozenset(
     {
+        Event.REGISTERED,
         Event.UPDATE,
+        Event.UPDATED,
         Event.AUTHORIZATION_REQUEST,
         Event.PUSHED_AUTHORIZATION_REQUEST,
         Event.TOKEN_REQUEST,
@@ -105,7 +107,7 @@ def client_scopes(config: dict[str, Any], context: PolicyContext) -> bool | None
 
 
 def client_updater_context(config: dict[str, Any], context: PolicyContext) -> bool | None:
-    if context.event not in (Event.REGISTER, Event.UPDATE):
+    if context.event not in (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED):
         return None
     return context.updater is not None and context.updater in strings(config, "update-client-source")
 
@@ -163,8 +165,8 @@ def grant_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
     return None if grant is None else grant in _grant_types(config)
 
 
-# ClientProtocolCondition: the events it judges by the client's protocol (the proposed one at REGISTER); the
-# resource owner password grant and pushed authorization requests are not among them
+# ClientProtocolCondition: the events it judges by the client's protocol (the proposed one at REGISTER, the
+# written one at REGISTERED and UPDATED); the password grant and pushed authorization requests are not among them
 _PROTOCOL_EVENTS = frozenset(
     {
         Event.AUTHORIZATION_REQUEST,
@@ -172,6 +174,8 @@ _PROTOCOL_EVENTS = frozenset(
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
         Event.TOKEN_REFRESH,
         Event.UPDATE,
+        Event.REGISTERED,
+        Event.UPDATED,
     }
 )
 

@@ -159,12 +159,14 @@ async def after_client_write(
     rotating_from: str | None = None,
     updater: str = BY_AUTHENTICATED_USER,
     dynamic: bool = False,
+    user: User | None = None,
 ) -> Client:
     """REGISTERED (``created``) or UPDATED: the client as the executors leave it once written (secret-rotation
     sets its secret's expiry or rotates it; ``rotating_from``: the secret a regeneration just replaced). After an
     update that no enabled policy rotated, the expiry and the rotated secret are dropped, as ClientResource does
     when the session attribute CLIENT_SECRET_ROTATION_ENABLED is not set; ``dynamic`` (the client registration
-    service, whose providers do not drop them) keeps them."""
+    service, whose providers do not drop them) keeps them. ``user``: who wrote it, for the updater-source groups
+    and roles conditions (the host one abstains on these events)."""
     target: dict[str, Any] = {"secret": client.secret, "attributes": dict(client.attributes)}
     event = Event.REGISTERED if created else Event.UPDATED
     context = PolicyContext(
@@ -178,6 +180,7 @@ async def after_client_write(
         dynamic=dynamic,
     )
     if engine.has_policies(realm):
+        context.updater_facts = await updater_facts.gather(tx, realm, user, None)
         try:
             engine.run(realm, context)
         except ClientPolicyViolation as violation:

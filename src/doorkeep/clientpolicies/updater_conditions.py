@@ -1,7 +1,7 @@
 """The conditions that judge who registers or updates a client (Keycloak's ClientUpdaterSourceHostsCondition,
-ClientUpdaterSourceGroupsCondition, ClientUpdaterSourceRolesCondition). Each votes on REGISTER and UPDATE only
-and abstains elsewhere; without a user (an anonymous or initial-access-token registration) the groups and roles
-conditions vote no."""
+ClientUpdaterSourceGroupsCondition, ClientUpdaterSourceRolesCondition). The host condition votes on REGISTER and
+UPDATE, the groups and roles ones on REGISTERED and UPDATED too; each abstains elsewhere. Without a user (an
+anonymous or initial-access-token registration) the groups and roles conditions vote no."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from doorkeep.clientpolicies.config_values import strings
 from doorkeep.clientpolicies.context import Event, PolicyContext
 
 CRUD = (Event.REGISTER, Event.UPDATE)
+CRUD_AND_AFTER = (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED)
 HOSTS_KEY = "trusted-hosts"  # ClientUpdaterSourceHostsCondition.Configuration
 
 
@@ -39,7 +40,7 @@ def source_host(config: dict[str, Any], context: PolicyContext) -> bool | None:
 def source_groups(config: dict[str, Any], context: PolicyContext) -> bool | None:
     """Yes when the user is a member of one of the groups: a leading ``/`` names a group by its path, a bare
     name a top-level group (resolveGroup); membership is the user's own groups, not their parents."""
-    if context.event not in CRUD:
+    if context.event not in CRUD_AND_AFTER:
         return None
     facts = context.updater_facts
     if facts is None or config.get("groups") is None:
@@ -51,7 +52,7 @@ def source_groups(config: dict[str, Any], context: PolicyContext) -> bool | None
 def source_roles(config: dict[str, Any], context: PolicyContext) -> bool | None:
     """Yes when the user has one of the roles (``name`` a realm role, ``clientId.name`` a client role),
     directly, through a composite or through a group (UserModel.hasRole)."""
-    if context.event not in CRUD:
+    if context.event not in CRUD_AND_AFTER:
         return None
     facts = context.updater_facts
     if facts is None:

@@ -140,7 +140,7 @@ async def create_client(request: Request) -> Response:
         problems = await pairwise.client_problems(client, fetch)
         client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now, problems)
         written = await client_policies.after_client_write(
-            call.tx, call.realm, client, call.now, provisioning.new_secret, created=True
+            call.tx, call.realm, client, call.now, provisioning.new_secret, created=True, user=call.identity.user
         )
         if written != client:
             await call.tx.clients.update(written)
@@ -176,7 +176,9 @@ async def update_client(request: Request) -> Response:
         # validateClient sees the mappers the update leaves: those sent, else the client's own
         final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)
         problems = await pairwise.client_problems(final, fetch)
-        new = await client_policies.after_client_write(call.tx, call.realm, new, call.now, provisioning.new_secret)
+        new = await client_policies.after_client_write(
+            call.tx, call.realm, new, call.now, provisioning.new_secret, user=call.identity.user
+        )
         await operations.update_client(
             call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
         )

@@ -237,7 +237,7 @@ async def _under_policies(c: Console, old: Client, new: Client) -> Client:
     proposed = await client_policies.on_client_write(c.tx, c.realm, rep, old, BY_ADMIN, user=c.identity.user)
     changed = {k: v for k, v in proposed.items() if rep.get(k) != v}
     new = admin_parse.updated_client(new, changed) if changed else new
-    return await client_policies.after_client_write(c.tx, c.realm, new, c.now, new_secret)
+    return await client_policies.after_client_write(c.tx, c.realm, new, c.now, new_secret, user=c.identity.user)
 
 
 async def secret(c: Console, cl: Client) -> str | None:

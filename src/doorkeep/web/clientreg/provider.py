@@ -115,7 +115,8 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     """create: the new client and its representation with ``registrationAccessToken``."""
     tx, realm = auth.tx, auth.realm
     kind = await auth.require_create(rep)
-    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth), **await _updater(auth))
+    by = await _updater(auth)
+    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth), **by)
     client_uuid = parse._str(rep, "id") or new_id()
     client = parse.new_client(realm, {**rep, "id": client_uuid, "clientId": parse._str(rep, "clientId") or client_uuid})
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
@@ -129,7 +130,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     now = state(auth.request).services.clock.now()
     client = await operations.create_client(tx, realm, client, defaults, optionals, now)
     written = await client_policies.after_client_write(
-        tx, realm, client, now, new_secret, created=True, updater=updater_source(auth), dynamic=True
+        tx, realm, client, now, new_secret, created=True, updater=updater_source(auth), dynamic=True, user=by["user"]
     )
     if written != client:
         client = written
@@ -162,7 +163,8 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     kind, client = await auth.require_update(client)
     auth.event_kind = kind
     await policies.before_update(tx, auth.policy_request(kind, rep), client)
-    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth), **await _updater(auth))
+    by = await _updater(auth)
+    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth), **by)
     if rep.get("clientId") != client.client_id:
         raise MODIFIED
     new = parse.updated_client(client, rep)
@@ -175,7 +177,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
         new = dataclasses.replace(new, registration_token=jti)
     now = state(auth.request).services.clock.now()
     new = await client_policies.after_client_write(
-        tx, realm, new, now, new_secret, updater=updater_source(auth), dynamic=True
+        tx, realm, new, now, new_secret, updater=updater_source(auth), dynamic=True, user=by["user"]
     )
     new = await operations.update_client(tx, realm, client, new, now)
     if mappers is not None:
