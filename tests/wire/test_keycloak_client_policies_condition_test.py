@@ -299,6 +299,7 @@ async def test_condition_configurations_of_the_wrong_shape_are_refused(env: Env)
         condition("grant-type", {"grantTypes": [True]}),
         condition("client-attributes", {"attributes": '[{"key": 1}]'}),
         condition("client-attributes", {"attributes": "not json"}),
+        condition("client-attributes", {"attributes": [{"key": "tier", "value": "gold"}]}),
         condition("client-type", {"protocol": ["openid-connect"]}),
         condition("acr-condition", {"acr-property": 2}),
     ):

@@ -114,11 +114,15 @@ def client_updater_context(config: dict[str, Any], context: PolicyContext) -> bo
 
 def attribute_pairs(config: dict[str, Any]) -> dict[str, list[str]] | None:
     """The ``attributes`` to match (MapperTypeSerializer: a JSON string of ``[{"key", "value"}]``), each key with its
-    values; None when absent. ValueError when it cannot be read."""
+    values; None when absent. ValueError when it cannot be read: a JSON array in the place of the string (Jackson
+    cannot bind it to the String field), or a string that is not such a list (Keycloak stores it and fails on it
+    at every request; Doorkeep refuses it when the policy is written)."""
     raw = config.get("attributes")
     if raw is None:
         return None
-    pairs = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(raw, str):
+        raise ValueError("attributes: expected a string")
+    pairs = json.loads(raw)
     if not isinstance(pairs, list):
         raise ValueError("attributes: expected a list of key and value pairs")
     out: dict[str, list[str]] = {}
