@@ -30,7 +30,7 @@ import httpx
 import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 from browser_flow import REDIRECT, login
@@ -51,13 +51,15 @@ EVENT_TYPES = [
 ]
 CURVES: dict[str, type[ec.EllipticCurve]] = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}
 
-PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
 
 
-def new_key(alg: str = "RS256") -> PrivateKey:
-    """A key pair for ``alg`` (KeyUtils.generateRsaKeyPair(2048) / generateECKey)."""
+def new_key(alg: str = "RS256", curve: str | None = None) -> PrivateKey:
+    """A key pair for ``alg`` (KeyUtils.generateRsaKeyPair(2048) / generateECKey / generateEdDSAKey(curve))."""
     if alg in CURVES:
         return ec.generate_private_key(CURVES[alg]())
+    if alg == "EdDSA":
+        return ed448.Ed448PrivateKey.generate() if curve == "Ed448" else ed25519.Ed25519PrivateKey.generate()
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
@@ -73,7 +75,7 @@ def certificate(key: PrivateKey, name: str = "client") -> str:
         .serial_number(1)
         .not_valid_before(start)
         .not_valid_after(start + datetime.timedelta(days=36500))
-        .sign(key, hashes.SHA256())
+        .sign(key, None if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey) else hashes.SHA256())
     )
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
 
@@ -153,11 +155,17 @@ class JwksServer:
     keys: list[dict[str, Any]] = field(default_factory=list)
 
     def generate_keys(
-        self, alg: str, *, advertise_alg: bool = True, keep_existing: bool = False, kid: str | None = None
+        self,
+        alg: str,
+        *,
+        curve: str | None = None,
+        advertise_alg: bool = True,
+        keep_existing: bool = False,
+        kid: str | None = None,
     ) -> PrivateKey:
         """``generateKeys(alg, curve, advertiseJWKAlgorithm, keepExistingKeys, kid)``: the new private key."""
-        key = new_key(alg)
-        family = "ES256" if alg in CURVES else "RS256"
+        key = new_key(alg, curve)
+        family = "ES256" if alg in CURVES else alg if alg == "EdDSA" else "RS256"
         jwk = json.loads(jwt.algorithms.get_default_algorithms()[family].to_jwk(key.public_key()))
         jwk.update(kid=kid or kid_of(key), use="sig")
         if advertise_alg:

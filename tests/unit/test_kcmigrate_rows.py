@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed448, rsa
 
 from doorkeep.model import RefreshFamily
 from doorkeep.realms.kcmigrate.keys import realm_keys
@@ -56,8 +57,33 @@ def test_an_hs256_key_of_an_older_realm_is_carried_to_verify_the_tokens_it_signe
 
 def test_a_key_provider_doorkeep_does_not_run_is_reported_with_its_reason() -> None:
     report = Report("r")
-    realm_keys("r", [{"id": "x", "name": "ed", "provider_id": "eddsa-generated"}], [], 0, report)
-    assert report.cannot_carry == [("key 'ed' (eddsa-generated)", "Doorkeep does not support this key provider")]
+    realm_keys("r", [{"id": "x", "name": "ks", "provider_id": "java-keystore"}], [], 0, report)
+    assert report.cannot_carry == [("key 'ks' (java-keystore)", "Doorkeep does not support this key provider")]
+
+
+def test_an_eddsa_key_is_carried_with_the_kid_keycloak_gave_it() -> None:
+    """GeneratedEddsaKeyProvider keeps ``eddsaPrivateKey`` (base64 PKCS#8) and ``eddsaEllipticCurveKey``; the kid is
+    KeyUtils.createKeyId of the public key."""
+    private = ed448.Ed448PrivateKey.generate()
+    der = private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    spki = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    comp = {"id": "d", "name": "eddsa-generated", "provider_id": "eddsa-generated"}
+    cfg = {"eddsaPrivateKey": base64.b64encode(der).decode(), "eddsaEllipticCurveKey": "Ed448", "priority": "5"}
+    report = Report("r")
+    [key] = realm_keys("r", [comp], [{"component_id": "d", "name": n, "value": v} for n, v in cfg.items()], 0, report)
+    kid = base64.urlsafe_b64encode(hashlib.sha256(spki).digest()).rstrip(b"=").decode()
+    assert (key.kid, key.algorithm, key.use, key.priority, key.provider_id) == (
+        kid,
+        "EdDSA",
+        "sig",
+        5,
+        "eddsa-generated",
+    )
+    assert key.config == {"eddsaEllipticCurveKey": ["Ed448"], "priority": ["5"]} and report.cannot_carry == []
 
 
 def test_the_encryption_keys_are_carried_with_their_kids() -> None:

@@ -1,7 +1,8 @@
 """Realm settings → Keys of the Admin Console, over HTTP against the real app (both engines): the key list
 shows ``GET keys``; the Providers sub-tab adds, edits and deletes key providers through the functions behind
 ``/components`` (a higher priority signs at once, a refused config answers ComponentValidationException's
-message), view-realm reads and manage-realm writes, and each write is recorded as its REST call. The
+message), view-realm reads and manage-realm writes, and each write is recorded as its REST call. An
+eddsa-generated provider (Ed25519 or Ed448) is offered and its OKP key signs what asks for EdDSA. The
 encryption providers (rsa-enc-generated, imported rsa-enc, ecdh-generated, aes-generated) are offered with their
 own fields, and their keys are listed with use ENC."""
 
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from admin_support import make_admin
 from console_support import HTML, ORIGIN, csrf, sign_in
-from support import header, password_grant
+from support import header, password_grant, update_client
 from wire_env import Env, client_at
 
 pytestmark = pytest.mark.anyio
@@ -246,3 +247,21 @@ async def test_encryption_providers_added_in_the_console_list_their_keys_with_us
     assert f'<code>{signing}</code></td>\n    <td data-label="Use">SIG</td>' in page.text
     assert pem.split("\n")[1] not in page.text
     assert pem.split("\n")[1] not in (await admin.get(f"{PROVIDERS}/{imported}", headers=HTML)).text
+
+
+async def test_an_eddsa_provider_added_in_the_console_lists_an_okp_key_that_signs_eddsa(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    form = await admin.get(f"{PROVIDERS}/new/eddsa-generated", headers=HTML)
+    assert form.status_code == 200 and "Add eddsa-generated provider" in form.text
+    for needle in ('id="f-eddsaEllipticCurveKey"', "Ed25519", "Ed448", 'id="f-priority"'):
+        assert needle in form.text, needle
+    new = await added(realm, admin, "eddsa-generated", name="ed", eddsaEllipticCurveKey="Ed448", priority="5")
+    key = next(k for k in (await rest(realm, "/keys"))["keys"] if k["providerId"] == new)
+    assert (key["type"], key["algorithm"], key["use"]) == ("OKP", "EdDSA", "SIG")
+    assert (await rest(realm, f"/components/{new}"))["config"]["eddsaEllipticCurveKey"] == ["Ed448"]
+    await update_client(realm.db, "test", "app", attributes={"access.token.signed.response.alg": "EdDSA"})
+    response = await password_grant(realm.http, "test", "app")
+    assert header(response.json()["access_token"])["kid"] == key["kid"]
+    page = await admin.get(KEYS, headers=HTML)
+    assert key["kid"] in page.text

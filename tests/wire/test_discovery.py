@@ -137,7 +137,7 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     ):
         assert doc[field] == methods, field
     algs = doc["id_token_signing_alg_values_supported"]
-    assert isinstance(algs, list) and "RS256" in algs and "none" not in algs and "EdDSA" not in algs
+    assert isinstance(algs, list) and "RS256" in algs and "none" not in algs and "EdDSA" in algs
     assert all(not str(a).startswith("HS") for a in algs)
     for field in ("request_parameter_supported", "request_uri_parameter_supported", "require_request_uri_registration"):
         assert doc[field] is True, field  # oauth/request_parser.py, as Keycloak

@@ -8,8 +8,8 @@ set, served on a test port, holds one ``use: enc`` key. The ``response`` paramet
 key (jwcrypto), its header's ``cty`` is ``JWT``, and the JWS inside verifies with the realm's published key and
 audience (``oauth.verifyAuthorizationResponseToken``).
 
-Where Doorkeep differs: two methods ask for EdDSA-signed responses; Doorkeep has no EdDSA realm keys, so their
-responses are signed with the realm's default algorithm (RS256, oauth/jarm.py) and the test checks that signature.
+Two methods ask for EdDSA-signed responses: the realm signs them with its EdDSA key (a ``fallback-EdDSA`` one,
+Ed25519, made on first need) and the test checks that signature with the realm's published OKP key.
 
 Beyond the Java class, from Keycloak's source: a hybrid request in ``query.jwt`` is accepted once both encryption
 attributes are set (AuthorizationEndpointChecker.checkResponseType), its tokens in
@@ -39,7 +39,6 @@ anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 
 STATE = "OpenIdConnect.AuthenticationProperties=2302984sdlk"
 UNEXPECTED = "Unexpected error when handling authentication request to identity provider."
-SIGNED_HERE = {"EdDSA": "RS256"}  # no EdDSA realm key: the realm's default algorithm signs
 
 
 @pytest.fixture
@@ -88,7 +87,7 @@ async def signature_and_encryption(env: Env, jwks: JwksServer, sig: str, alg: st
     head = header(jwe_str)
     assert (head["cty"], head["alg"], head["enc"], head["kid"]) == ("JWT", alg, enc, "client-enc-key")
     inner = decrypt(jwe_str, key)
-    assert header(inner)["alg"] == SIGNED_HERE.get(sig, sig)
+    assert header(inner)["alg"] == sig
     token = await verified(env, inner, audience=APP)
     assert token["aud"] == APP
     assert token["state"] == STATE

@@ -32,6 +32,7 @@ import group_port
 from client_registration_port import REGISTRATION_REALM, body
 from group_port import fresh_realm
 from keycloak_port import admin_headers
+from oidc_registration_port import bearer, keycloak_client, update
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -75,10 +76,6 @@ def create_rep() -> dict[str, Any]:
     }
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def create(env: Env, initial: dict[str, str], rep: dict[str, Any] | None = None) -> dict[str, Any]:
     created: dict[str, Any] = body(await env.http.post(REG, json=rep or create_rep(), headers=initial), 201)
     return created
@@ -86,21 +83,6 @@ async def create(env: Env, initial: dict[str, str], rep: dict[str, Any] | None =
 
 def registration_client_uri(client_id: str) -> str:
     return f"http://localhost{REG}/{client_id}"
-
-
-async def keycloak_client(env: Env, client_id: str) -> dict[str, Any]:
-    """``getKeycloakClient`` / ``getClient``: the admin API's representation."""
-    headers = await admin_headers(env)
-    (found,) = body(await env.http.get(f"{ADMIN}/clients", params={"clientId": client_id}, headers=headers))
-    client: dict[str, Any] = body(await env.http.get(f"{ADMIN}/clients/{found['id']}", headers=headers))
-    return client
-
-
-async def update(env: Env, rep: dict[str, Any]) -> dict[str, Any]:
-    """``reg.auth(Auth.token(rep)); reg.oidc().update(rep)``."""
-    url = f"{REG}/{rep['client_id']}"
-    updated: dict[str, Any] = body(await env.http.put(url, json=rep, headers=bearer(rep["registration_access_token"])))
-    return updated
 
 
 async def test_create_client_with_uri_fragment(env: Env, initial: dict[str, str]) -> None:

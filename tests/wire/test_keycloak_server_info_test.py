@@ -8,8 +8,7 @@ method asserts and Doorkeep answers differently, on purpose:
   ``user``, ``authenticator`` or ``connectionsJpa`` (no JPA, so no ``operationalInfo`` of it).
 * ``themes``: Doorkeep has one built-in theme, ``keycloak``, for every type; not Keycloak's ``base``,
   ``keycloak.v2`` and ``keycloak.v3``.
-* ``cryptoInfo``: no ``BCFKS`` keystore type (no Bouncy Castle FIPS) and no ``EdDSA`` among the client signature
-  algorithms (Doorkeep verifies no Ed25519 signatures).
+* ``cryptoInfo``: no ``BCFKS`` keystore type (no Bouncy Castle FIPS).
 * ``systemInfo.version``: the Keycloak release Doorkeep answers like (serverinfo.KEYCLOAK_VERSION), not the
   version of a server under test.
 """
@@ -43,7 +42,7 @@ async def test_server_info(env: Env) -> None:
     crypto = info["cryptoInfo"]
     assert sorted(crypto["supportedKeystoreTypes"]) == ["JKS", "PKCS12"]
     assert sorted(crypto["clientSignatureSymmetricAlgorithms"]) == ["HS256", "HS384", "HS512"]
-    asymmetric = ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"]
+    asymmetric = ["ES256", "ES384", "ES512", "EdDSA", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512"]
     assert sorted(crypto["clientSignatureAsymmetricAlgorithms"]) == asymmetric
     assert sorted(_key_size_options(info)) == ["1024", "2048", "3072", "4096"]
 
@@ -53,3 +52,13 @@ async def test_server_info(env: Env) -> None:
     memory = info["memoryInfo"]
     assert memory["free"] == memory["total"] - memory["used"] and 0 <= memory["freePercentage"] <= 100, memory
     assert memory["totalFormated"].endswith((" MB", " kB", " B")), memory
+
+
+async def test_the_eddsa_key_provider_is_offered_with_its_curves(env: Env) -> None:
+    """Not a Java assertion: GeneratedEddsaKeyProviderFactory among the key providers, its help text and its
+    ``eddsaEllipticCurveKey`` list (Ed25519, Ed448), which the admin console builds its form from."""
+    info = (await env.http.get("/admin/serverinfo", headers=await admin_headers(env))).json()
+    (eddsa,) = [t for t in info["componentTypes"]["org.keycloak.keys.KeyProvider"] if t["id"] == "eddsa-generated"]
+    assert eddsa["helpText"] == "Generates EdDSA keys"
+    (curve,) = [p for p in eddsa["properties"] if p["name"] == "eddsaEllipticCurveKey"]
+    assert (curve["label"], curve["options"]) == ("Elliptic Curve", ["Ed25519", "Ed448"])

@@ -4,9 +4,7 @@ the realm (Keycloak's ``testrealm.json``, its parts these tests use) imported th
 Every change goes through the admin API; events are polled as Keycloak's ``events.poll()`` does, and
 Keycloak's time offset is the fake clock.
 
-Not ported: testSuccessEncryptedResponseSigAlgEd25519AlgRSA_OAEPEncA256GCM and
-testSuccessEncryptedResponseSigAlgEd448AlgRSA_OAEP256EncA256CBC_HS512 (userinfo signed with EdDSA: Doorkeep has
-no EdDSA realm keys). Beyond the class: no encryption key for the client is Keycloak's bare 500."""
+Beyond the class: no encryption key for the client is Keycloak's bare 500."""
 
 from __future__ import annotations
 
@@ -410,13 +408,17 @@ ENCRYPTED_CASES = {
     "testSuccessEncryptedResponseSigAlgES384AlgRSA_OAEPEncA128GCM": ("ES384", "RSA-OAEP", "A128GCM"),
     "testSuccessEncryptedResponseSigAlgPS256AlgRSA_OAEP256EncA256CBC_HS512": ("PS256", "RSA-OAEP-256", "A256CBC-HS512"),
     "testSuccessEncryptedResponseSigAlgNoneAlgRSA1_5EncDefault": (None, "RSA1_5", None),
+    # The Java methods pass the curve to the client's (RSA) encryption key generation, which ignores it; the answer
+    # is signed with the realm's EdDSA key (its fallback-EdDSA, Ed25519).
+    "testSuccessEncryptedResponseSigAlgEd25519AlgRSA_OAEPEncA256GCM": ("EdDSA", "RSA-OAEP", "A256GCM"),
+    "testSuccessEncryptedResponseSigAlgEd448AlgRSA_OAEP256EncA256CBC_HS512": ("EdDSA", "RSA-OAEP-256", "A256CBC-HS512"),
 }
 
 
 @pytest.mark.parametrize("method", sorted(ENCRYPTED_CASES))
 async def test_success_encrypted_response(kc: Env, method: str) -> None:
-    """UserInfoTest.testUserInfoSignatureAndEncryption, for each of its testSuccessEncryptedResponse* methods but
-    the two EdDSA ones (Ed25519, Ed448): Doorkeep has no EdDSA realm keys to sign userinfo with. The answer is an
+    """UserInfoTest.testUserInfoSignatureAndEncryption, for each of its testSuccessEncryptedResponse* methods. The
+    answer is an
     ``application/jwt`` JWE with the client's ``alg`` and ``enc`` (A128CBC-HS256 by default), ``cty`` JWT around a
     JWS, which verifies with the realm's key; without a signature the JSON claims are inside."""
     sig, alg, enc = ENCRYPTED_CASES[method]

@@ -1,10 +1,10 @@
 """``GET /admin/realms/{realm}/keys``: Keycloak's KeysMetadataRepresentation of a realm's keys.
 
 ``keys`` lists every key in DefaultKeyManager's order of providers (priority descending, then component id),
-with its kid, type (RSA, EC, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED; an imported key whose
+with its kid, type (RSA, EC, OKP for EdDSA, OCT), algorithm, status (ACTIVE, PASSIVE, DISABLED; an imported key whose
 certificate has expired is PASSIVE), use (SIG, or ENC for RSA-OAEP, ECDH and AES keys), the id of the
 key-provider component that holds it
-(``providerId``) and its priority (a long); for RSA and EC keys the public key, and for RSA keys (and EC keys
+(``providerId``) and its priority (a long); for RSA, EC and OKP keys the public key, and for RSA keys (and EC keys
 with ``ecGenerateCertificate``) the certificate (base64 DER: the one imported with an ``rsa`` key, else a
 self-signed one, subject ``CN={realm}``, as Keycloak's generated providers make them) and its end of validity.
 ``active`` maps each algorithm to the kid of the first active key listed for it. Never the private key or the
@@ -21,7 +21,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 from doorkeep.keys.components import decode_certificate, status_at
@@ -32,9 +32,11 @@ CERT_YEARS = 10  # Keycloak's generated certificates are valid for ten years
 
 
 def key_type(key: RealmKey) -> str:
-    """KeyType: OCT for a secret (HMAC, AES), EC for ECDSA and ECDH keys, RSA for the others."""
+    """KeyType: OCT for a secret (HMAC, AES), EC for ECDSA and ECDH keys, OKP for EdDSA, RSA for the others."""
     if is_hmac(key.algorithm) or key.public_pem is None:
         return "OCT"
+    if key.algorithm == "EdDSA":
+        return "OKP"
     return "EC" if key.algorithm.startswith(("ES", "ECDH")) else "RSA"
 
 
@@ -69,7 +71,8 @@ def _public(key: RealmKey) -> str | None:
     if key.public_pem is None:
         return None
     public: Any = serialization.load_pem_public_key(key.public_pem.encode())
-    if not isinstance(public, (rsa.RSAPublicKey, ec.EllipticCurvePublicKey)):
+    kinds = (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)
+    if not isinstance(public, kinds):
         return None
     der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(der).decode()

@@ -116,6 +116,7 @@ BUILTIN_MAPPERS = (
 KEY_PROVIDERS = (
     ("rsa-generated", "Generates RSA keys and creates a self-signed certificate"),
     ("ecdsa-generated", "Generates ECDSA keys"),
+    ("eddsa-generated", "Generates EdDSA keys"),
     ("hmac-generated", "Generates HMAC secret key"),
 )
 

@@ -10,7 +10,6 @@ response's (JARM) algorithms, backchannel and front-channel logout and PAR's fla
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -122,6 +121,13 @@ AUTHORIZATION = (
 )
 PAR = "require.pushed.authorization.requests"
 DPOP = "dpop.bound.access.tokens"  # oauth/dpop.py CLIENT_ATTRIBUTE (clientreg stays free of the oauth package)
+DEFAULT_SIGNATURE_ALG = "RS256"  # Constants.DEFAULT_SIGNATURE_ALGORITHM
+AUTHORIZATION_CODE = "authorization_code"
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+REFRESH_TOKENS = "use.refresh.tokens"
+DEVICE_GRANT = "oauth2.device.authorization.grant.enabled"
+STANDARD_TOKEN_EXCHANGE = "standard.token.exchange.enabled"  # oauth/exchange_settings.py ENABLED
 
 
 class ConversionError(ValueError):
@@ -172,14 +178,17 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     scope = _string(oidc.get("scope"), "scope")
     if scope is not None:
         rep["optionalClientScopes"] = scope.split(" ")
-    standard, implicit = _response_flows(_strings(oidc.get("response_types"), "response_types") or ["code"])
-    rep.update(standardFlowEnabled=standard, implicitFlowEnabled=implicit)
     grants = _strings(oidc.get("grant_types"), "grant_types")
-    if grants is not None:
-        rep.update(
-            directAccessGrantsEnabled="password" in grants, serviceAccountsEnabled="client_credentials" in grants
-        )
+    types = _strings(oidc.get("response_types"), "response_types")
+    if not types:  # OIDC's default ``code``, unless the grants leave the authorization code out
+        types = ["code"] if grants is None or AUTHORIZATION_CODE in grants else []
+    standard, implicit = _response_flows(types)
+    rep.update(standardFlowEnabled=standard, implicitFlowEnabled=implicit)
+    listed = grants or []
+    rep.update(directAccessGrantsEnabled="password" in listed, serviceAccountsEnabled="client_credentials" in listed)
     method = _string(oidc.get("token_endpoint_auth_method"), "token_endpoint_auth_method")
+    if method == "none" and TOKEN_EXCHANGE in listed:
+        raise ConversionError("Standard token exchange is not allowed for a public client")
     rep["publicClient"] = method == "none"
     if method == "none":
         rep["clientAuthenticatorType"] = "none"
@@ -214,6 +223,10 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     bound = _flag(oidc.get("dpop_bound_access_tokens"), "dpop_bound_access_tokens")
     if bound is not None:  # OIDCAdvancedConfigWrapper.setUseDPoP
         attributes[DPOP] = "true" if bound else "false"
+    if grants is not None:  # without grant_types, refresh tokens stay on (Keycloak's backwards compatibility)
+        attributes[REFRESH_TOKENS] = "true" if "refresh_token" in grants else "false"
+        attributes[DEVICE_GRANT] = "true" if DEVICE_CODE in grants else "false"
+        attributes[STANDARD_TOKEN_EXCHANGE] = "true" if TOKEN_EXCHANGE in grants else "false"
     subject_type(oidc)
     rep["attributes"] = attributes
     return rep
@@ -271,9 +284,11 @@ def _grant_types(client: Client) -> list[str]:
         grants.append("password")
     if client.service_accounts_enabled:
         grants.append("client_credentials")
-    if client.attr_bool("oauth2.device.authorization.grant.enabled"):
-        grants.append("urn:ietf:params:oauth:grant-type:device_code")
-    if client.attr_bool("use.refresh.tokens", True):
+    if client.attr_bool(DEVICE_GRANT):
+        grants.append(DEVICE_CODE)
+    if client.attr_bool(STANDARD_TOKEN_EXCHANGE):
+        grants.append(TOKEN_EXCHANGE)
+    if client.attr_bool(REFRESH_TOKENS, True):
         grants.append("refresh_token")
     return grants
 
@@ -291,16 +306,24 @@ def _response_types(client: Client) -> list[str]:
 
 
 def to_external(
-    client: Client, optional_scopes: list[str], uri: str, token: str | None, *, direct_grants: bool | None = None
+    client: Client,
+    optional_scopes: list[str],
+    uri: str,
+    token: str | None,
+    *,
+    realm_signature_alg: str | None = None,
 ) -> dict[str, Any]:
-    """toExternalResponse: the client's registered metadata (OIDCClientRepresentation, nulls left out)."""
+    """toExternalResponse: the client's registered metadata (OIDCClientRepresentation, nulls left out).
+
+    A client without ``id.token.signed.response.alg`` signs its ID tokens with the realm's
+    ``defaultSignatureAlgorithm``: that is what ``id_token_signed_response_alg`` answers, unless the realm's is
+    Keycloak's own default RS256, which is left out (OIDCClientRegistrationDefaultSignatureTest)."""
     out: dict[str, Any] = {"redirect_uris": list(client.redirect_uris)}
     authenticator = "none" if client.public_client else client.client_authenticator_type
     out["token_endpoint_auth_method"] = "none" if authenticator == "none" else METHOD_OF.get(authenticator)
     if client.attr("token.endpoint.auth.signing.alg"):
         out["token_endpoint_auth_signing_alg"] = client.attr("token.endpoint.auth.signing.alg")
-    shown = client if direct_grants is None else _with_direct(client, direct_grants)
-    out["grant_types"] = _grant_types(shown)
+    out["grant_types"] = _grant_types(client)
     out["response_types"] = _response_types(client)
     out["client_id"] = client.client_id
     if authenticator == "client-secret":
@@ -322,6 +345,8 @@ def to_external(
         attribute = ATTRIBUTES.get(name) or WHEN_GIVEN[name]
         if client.attr(attribute):
             out[name] = client.attr(attribute)
+    if "id_token_signed_response_alg" not in out and realm_signature_alg not in (None, "", DEFAULT_SIGNATURE_ALG):
+        out["id_token_signed_response_alg"] = realm_signature_alg
     for name in AUTHORIZATION:
         if client.attr(ATTRIBUTES[name]):
             out[name] = client.attr(ATTRIBUTES[name])
@@ -351,7 +376,3 @@ def _key_set(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, dict) else None
-
-
-def _with_direct(client: Client, enabled: bool) -> Client:
-    return dataclasses.replace(client, direct_access_grants_enabled=enabled)

@@ -124,13 +124,15 @@ def declared(provider_id: str) -> set[str]:
 
 def providers(mapper_ids: Sequence[str], scope_names: Sequence[str]) -> list[dict[str, Any]]:
     """ClientRegistrationPolicyResource.getProviders: each factory's ComponentTypeRepresentation, the mapper
-    types defaulting to every protocol mapper the server has, the client scopes offered being the realm's."""
+    types offered being every protocol mapper the server has (ProtocolMappersClientRegistrationPolicyFactory sets
+    them as the property's options, which ClientRegistrationPoliciesTest.testProviders reads), the client scopes
+    offered being the realm's."""
     out = []
     for provider_id, (help_text, props) in PROVIDERS.items():
         shown = []
         for prop in props:
-            if prop.name == MAPPER_TYPES:
-                shown.append(Property(**{**prop.__dict__, "default": list(mapper_ids)}).representation())
+            if prop.name == MAPPER_TYPES:  # the server's mapper types as the list's options
+                shown.append(prop.representation(list(mapper_ids)))
             elif prop.name == ALLOWED_SCOPES:
                 shown.append(prop.representation(scope_options(scope_names)))
             else:

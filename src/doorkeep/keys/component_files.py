@@ -3,8 +3,8 @@ ComponentExportRepresentation with the internal config, key material included, a
 
 ``export`` writes what Keycloak's providers keep in their model (``privateKey`` of RSA keys, RSA-OAEP ones
 included, ``kid``/``secret`` of HMAC and AES keys, ``ecdsaPrivateKey``/``ecdsaPublicKey`` of ECDSA keys,
-``ecdhPrivateKey``/``ecdhPublicKey`` of ECDH keys); ``masked`` writes what the partial export shows (the
-declared properties only, secret ones masked); ``imported`` reads a
+``ecdhPrivateKey``/``ecdhPublicKey`` of ECDH keys, ``eddsaPrivateKey``/``eddsaPublicKey`` of EdDSA keys);
+``masked`` writes what the partial export shows (the declared properties only, secret ones masked); ``imported`` reads a
 provider of a realm file, keeping the key it holds so that tokens signed before the export still verify.
 """
 
@@ -22,6 +22,7 @@ from doorkeep.keys.components import (
     CURVE_ALG,
     ECDH_ALGORITHM,
     ECDH_CURVE,
+    EDDSA_CURVE,
     ENCRYPTING,
     HS_ALGORITHM,
     IMPORTED,
@@ -34,6 +35,7 @@ from doorkeep.keys.components import (
     clean,
     decode_private,
     der_b64,
+    eddsa_curve,
     first,
     key_id,
     pem_pair,
@@ -83,14 +85,15 @@ def masked(key: RealmKey) -> dict[str, Any]:
     return out
 
 
-_EC_NAMES = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh"}  # the prefix of their key's config names
+# The prefix of their key's config names.
+_EC_NAMES = {"ecdsa-generated": "ecdsa", "ecdh-generated": "ecdh", "eddsa-generated": "eddsa"}
 
 
 def imported(rep: Mapping[str, Any], *, realm_id: str, realm_name: str, component_id: str, now: int) -> RealmKey | None:
     """A key provider of a realm file (ComponentExportRepresentation, internal config): its key kept when the
     file holds it, so tokens signed before the export still verify (RealmAdapter.importComponentModel runs the
     provider's validateConfiguration, which generates only what is missing). None for the providers Doorkeep
-    does not run (``java-keystore``, ``eddsa-generated``)."""
+    does not run (``java-keystore``)."""
     provider_id = str(rep.get("providerId") or "")
     if provider_id not in PROPERTIES:
         return None
@@ -138,7 +141,12 @@ def _held(provider_id: str, given: Mapping[str, list[str]], base: RealmKey) -> R
     except Exception:
         raise ComponentInvalid("Failed to decode private key") from None
     public, pem = pem_pair(private)
-    if prefix is not None:
+    if provider_id == "eddsa-generated":
+        named = eddsa_curve(private.public_key())
+        if named is None:
+            raise ComponentInvalid("Failed to decode private key")
+        algorithm, config = "EdDSA", {**base.config, EDDSA_CURVE.name: [named]}
+    elif prefix is not None:
         curve = {v: k for k, v in CURVE_ALG.items()}
         signing = {256: "ES256", 384: "ES384", 521: "ES512"}[private.curve.key_size]
         if provider_id == "ecdh-generated":

@@ -1,7 +1,8 @@
 """A realm's keys as Keycloak's key-provider components (``org.keycloak.keys.KeyProvider``).
 
 Keycloak keeps every realm key in a component: ``rsa-generated`` and ``rsa`` (an imported PEM private key,
-with an optional certificate), ``ecdsa-generated``, ``hmac-generated`` sign; ``rsa-enc-generated`` (RSA-OAEP),
+with an optional certificate), ``ecdsa-generated``, ``eddsa-generated`` (Ed25519 or Ed448), ``hmac-generated``
+sign; ``rsa-enc-generated`` (RSA-OAEP),
 ``ecdh-generated`` and ``aes-generated`` hold the realm's encryption keys (use ``enc``). Each provider declares config
 properties (``priority``, ``enabled``, ``active``, ``keySize``, ``algorithm``, ``secretSize``,
 ``ecdsaEllipticCurveKey``…); its ``validateConfiguration`` checks them with ConfigurationValidationHelper and
@@ -27,7 +28,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 from doorkeep.errors import AdminError
 from doorkeep.model import RealmKey
@@ -73,6 +74,7 @@ RS_ENC_ALGORITHM = Prop("algorithm", "Algorithm", ("RSA1_5", "RSA-OAEP", "RSA-OA
 AES_SECRET_SIZE = Prop("secretSize", "AES Key size", ("16", "24", "32"))  # declared; checked as SECRET_SIZE
 ECDH_CURVE = Prop("ecdhEllipticCurveKey", "Elliptic Curve", ("P-256", "P-384", "P-521"))
 ECDH_ALGORITHM = Prop("ecdhAlgorithm", "Algorithm", ("ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW"))
+EDDSA_CURVE = Prop("eddsaEllipticCurveKey", "Elliptic Curve", ("Ed25519", "Ed448"))  # AbstractEddsaKeyProviderFactory
 EC_CERTIFICATE = Prop("ecGenerateCertificate", "Generate Certificate")
 PRIVATE_KEY = Prop("privateKey", "Private RSA Key", secret=True)
 CERTIFICATE = Prop("certificate", "X509 Certificate")
@@ -83,6 +85,7 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
     "rsa-generated": (*_COMMON, KEY_SIZE, RS_ALGORITHM),
     "rsa": (*_COMMON, PRIVATE_KEY, CERTIFICATE, RS_ALGORITHM),
     "ecdsa-generated": (*_COMMON, CURVE, EC_CERTIFICATE),
+    "eddsa-generated": (*_COMMON, EDDSA_CURVE),
     "hmac-generated": (*_COMMON, SECRET_SIZE, HS_ALGORITHM),
     "rsa-enc-generated": (*_COMMON, KEY_SIZE, RS_ENC_ALGORITHM),
     "rsa-enc": (*_COMMON, PRIVATE_KEY, CERTIFICATE, RS_ENC_ALGORITHM),
@@ -93,9 +96,8 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
 ENCRYPTING = frozenset({"rsa-enc-generated", "rsa-enc", "aes-generated", "ecdh-generated"})
 # The providers given a private key and perhaps a certificate (ImportedRsaKeyProviderFactory, ImportedRsaEnc…).
 IMPORTED = frozenset({"rsa", "rsa-enc"})
-# Keycloak providers Doorkeep does not run: a key store file on the server's disk (java-keystore), and EdDSA
-# keys (eddsa-generated), which nothing in Doorkeep signs with yet.
-NOT_SUPPORTED = frozenset({"java-keystore", "eddsa-generated"})
+# The Keycloak provider Doorkeep does not run: a key store file on the server's disk (java-keystore).
+NOT_SUPPORTED = frozenset({"java-keystore"})
 _LONG = re.compile(r"[+-]?[0-9]+")
 CURVE_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 _CURVES = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1(), "P-521": ec.SECP521R1()}
@@ -354,6 +356,34 @@ def _ecdsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None
     return dataclasses.replace(base, kid=kid, algorithm=algorithm, public_pem=public, private=pem, config=config)
 
 
+EDDSA_DEFAULT_CURVE = "Ed25519"  # GeneratedEddsaKeyProviderFactory.DEFAULT_EDDSA_ELLIPTIC_CURVE
+_ED_CURVES: dict[str, Any] = {"Ed25519": ed25519.Ed25519PrivateKey, "Ed448": ed448.Ed448PrivateKey}
+
+
+def eddsa_curve(public: Any) -> str | None:
+    """The curve of an EdDSA public key (EdECPublicKey.getParams().getName()), None for another key."""
+    if isinstance(public, ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    return "Ed448" if isinstance(public, ed448.Ed448PublicKey) else None
+
+
+def _eddsa(base: RealmKey, config: dict[str, list[str]], stored: RealmKey | None) -> RealmKey:
+    """GeneratedEddsaKeyProviderFactory.validateConfiguration: a new key pair when there is none or its curve is not
+    the one asked for (Ed25519 when none is); generateKeys writes the curve into the config. The key's algorithm
+    is always EdDSA (AbstractEddsaKeyProvider.createKeyWrapper), its kid KeyUtils.createKeyId of the public key."""
+    curve = check_list(config, EDDSA_CURVE) or EDDSA_DEFAULT_CURVE
+    if stored is not None and stored.provider_id == base.provider_id and stored.public_pem is not None:
+        held = serialization.load_pem_public_key(stored.public_pem.encode())
+        if eddsa_curve(held) == curve:
+            kept = dataclasses.replace(base, kid=stored.kid, public_pem=stored.public_pem, private=stored.private)
+            return dataclasses.replace(kept, algorithm="EdDSA", config=config)
+    private = _ED_CURVES[curve].generate()
+    config[EDDSA_CURVE.name] = [curve]
+    public, pem = pem_pair(private)
+    kid = key_id(private.public_key())
+    return dataclasses.replace(base, kid=kid, algorithm="EdDSA", public_pem=public, private=pem, config=config)
+
+
 HMAC_DEFAULT_SIZE = 64  # GeneratedHmacKeyProviderFactory.DEFAULT_HMAC_KEY_SIZE
 AES_DEFAULT_SIZE = 16  # GeneratedAesKeyProviderFactory.DEFAULT_AES_KEY_SIZE
 
@@ -420,6 +450,8 @@ def build(
         made = _rsa_imported(base, config, realm_name, now)
     elif provider_id in ("ecdsa-generated", "ecdh-generated"):
         made = _ecdsa(base, config, stored)
+    elif provider_id == "eddsa-generated":
+        made = _eddsa(base, config, stored)
     else:
         made = _hmac(base, config, stored)
     return with_config(made, made.config or config)
@@ -439,6 +471,10 @@ def default_component(key: RealmKey, *, fallback: bool = False) -> RealmKey:
     elif key.algorithm.startswith("HS"):
         provider, name = "hmac-generated", f"hmac-generated-{key.algorithm.lower()}"
         config = {PRIORITY.name: [str(key.priority)], HS_ALGORITHM.name: [key.algorithm]}
+    elif key.algorithm == "EdDSA":  # GeneratedEddsaKeyProviderFactory.createFallbackKeys: Ed25519
+        provider, name = "eddsa-generated", "eddsa-generated"
+        curve_name = eddsa_curve(serialization.load_pem_public_key((key.public_pem or "").encode()))
+        config = {PRIORITY.name: [str(key.priority)], EDDSA_CURVE.name: [curve_name or EDDSA_DEFAULT_CURVE]}
     elif key.algorithm.startswith("ES"):
         provider, name = "ecdsa-generated", "ecdsa-generated"
         curve = {v: k for k, v in CURVE_ALG.items()}[key.algorithm]

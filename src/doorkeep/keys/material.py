@@ -1,4 +1,5 @@
-"""Per-realm keys: RSA for access and ID tokens, HMAC for refresh tokens, RSA-OAEP and AES to encrypt, JWKS.
+"""Per-realm keys: RSA, EC and EdDSA for access and ID tokens, HMAC for refresh tokens, RSA-OAEP and AES to
+encrypt, JWKS.
 
 Keys live in the database; ``KeyRing`` caches the parsed key objects per process. Rotation adds
 a new active key and marks the old one passive, so tokens it signed still verify.
@@ -15,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 from doorkeep.keys import components, jws
 from doorkeep.model import RealmKey
 
 HMAC_ALG = "HS512"
-ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 _CURVES = {"ES256": ec.SECP256R1(), "ES384": ec.SECP384R1(), "ES512": ec.SECP521R1()}
 AES_ALG = "AES"  # Algorithm.AES: the realm's aes-generated key (KeyUse.ENC)
 RSA_ENC_ALG = "RSA-OAEP"  # the default algorithm of a realm's rsa-enc-generated key
@@ -69,6 +70,8 @@ def _generate(realm_id: str, alg: str, now: int) -> RealmKey:
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     elif alg in _CURVES:
         private = ec.generate_private_key(_CURVES[alg])
+    elif alg == "EdDSA":  # GeneratedEddsaKeyProviderFactory's default curve
+        private = ed25519.Ed25519PrivateKey.generate()
     else:
         raise ValueError(f"unsupported algorithm {alg}")
     pem = private.private_bytes(
@@ -135,6 +138,11 @@ def load(key: RealmKey) -> LoadedKey:
     )
 
 
+def eddsa_curve_of(key: LoadedKey) -> str | None:
+    """The curve of an EdDSA key (Ed25519 or Ed448), None for any other key."""
+    return components.eddsa_curve(key.verifying)
+
+
 def signs_at(key: LoadedKey, now: int) -> bool:
     """Active, and not an imported key whose certificate has expired (KeyNoteUtils.checkNotAfter)."""
     return key.status == "active" and (key.not_after is None or now <= key.not_after)
@@ -157,6 +165,10 @@ def jwk(key: LoadedKey, alg: str | None = None, certificate: str | None = None) 
         crv = {256: "P-256", 384: "P-384", 521: "P-521"}[pub.curve.key_size]
         base.update(kty="EC", alg=alg or key.algorithm, use=key.use, crv=crv)
         base.update(x=_b64u(point.x.to_bytes(size, "big")), y=_b64u(point.y.to_bytes(size, "big")))
+    elif isinstance(pub, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):  # JWKBuilder.okp (RFC 8037 §2)
+        crv = "Ed25519" if isinstance(pub, ed25519.Ed25519PublicKey) else "Ed448"
+        raw = pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        base.update(kty="OKP", alg=alg or key.algorithm, use=key.use, crv=crv, x=_b64u(raw))
     else:
         raise ValueError("not an asymmetric key")
     if certificate is not None:

@@ -8,15 +8,15 @@ from doorkeep.keys import material
 from doorkeep.model import ClientScope
 from doorkeep.oauth import authorize, client_assertion, dpop, pkce, token_encryption, token_endpoint, userinfo
 
-# Keycloak's order, less what Doorkeep does not sign with (EdDSA).
+# getSupportedAlgorithms(SignatureProvider, false): the realm's asymmetric signature providers, in Keycloak's order.
 ID_TOKEN_ALGS = [
     alg
-    for alg in ("PS384", "RS384", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
+    for alg in ("PS384", "RS384", "EdDSA", "ES384", "ES256", "RS256", "ES512", "PS256", "PS512", "RS512")
     if alg in material.ASYMMETRIC
 ]
 # getSupportedSigningAlgorithms(true): every SignatureProvider (the order is the client verifiers' one, see
 # client_assertion.SIGNING_ALGS), then "none" (a client without user.info.response.signature.alg, or with "none",
-# reads plain JSON); less EdDSA, which Doorkeep has no keys for. HS* are signed with the client's secret.
+# reads plain JSON). HS* are signed with the client's secret.
 USERINFO_ALGS = [*(alg for alg in client_assertion.SIGNING_ALGS if alg in userinfo.SIGNED_ALGS), userinfo.UNSIGNED]
 # OIDCWellKnownProvider.DEFAULT_RESPONSE_TYPES_SUPPORTED: a client allows the implicit and hybrid ones
 # only with implicitFlowEnabled (authorize.py, front_channel.py).

@@ -161,9 +161,9 @@ def _hashed(token: Unsigned, kind: response_types.ResponseType, code: str | None
         if kind.has(response_types.TOKEN):
             claims["at_hash"] = value  # computed once the access token is signed
         if code is not None:
-            claims["c_hash"] = token_hash(code, token.alg)
+            claims["c_hash"] = token_hash(code, token.alg, token.key)
         if state:
-            claims["s_hash"] = token_hash(state, token.alg)
+            claims["s_hash"] = token_hash(state, token.alg, token.key)
     return Unsigned(claims, token.key, token.alg, token.encrypter)
 
 

@@ -7,7 +7,7 @@ The JWT's claims are ``exp`` (now plus the realm's access code lifespan), ``iss`
 ``iss``, tokens, or ``error`` and ``error_description``), for errors as for answers. It is signed with the
 client's ``authorization.signed.response.alg``, else the realm's default algorithm, else RS256
 (``DefaultTokenManager.signatureAlgorithm(AUTHORIZATION_RESPONSE)``). An algorithm no realm key of Doorkeep's
-signs with (HS*, EdDSA, a misspelling) falls back to the realm's default rather than failing the login.
+signs with (HS*, a misspelling) falls back to the realm's default rather than failing the login.
 
 With both ``authorization.encrypted.response.alg`` and ``.enc`` set, the signed JWT is then encrypted to the
 client's key, a nested JWT (``encodeAndEncrypt`` of TokenCategory.AUTHORIZATION_RESPONSE, oauth/token_encryption.py);

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
+from doorkeep.keys import material
 from doorkeep.keys.material import LoadedKey
 from doorkeep.tokens import encode
 
@@ -94,7 +95,7 @@ class Minted:
         for name, token in self.unsigned.items():
             claims = token.claims
             if "at_hash" in claims:  # the ID token hashes the access token signed just before it
-                claims = {**claims, "at_hash": token_hash(signed["access_token"], token.alg)}
+                claims = {**claims, "at_hash": token_hash(signed["access_token"], token.alg, token.key)}
             signed[name] = encode(token.key, claims, token.alg)
         for name, token in self.unsigned.items():  # encrypted once every hash over the signed tokens is made
             if token.encrypter is not None:
@@ -120,8 +121,15 @@ class Minted:
         return body
 
 
-def token_hash(token: str, alg: str) -> str:
+def token_hash(token: str, alg: str, key: LoadedKey | None = None) -> str:
     """OIDC Core §3.3.2.11: the left half of the hash the signature's algorithm names, base64url
-    (``at_hash``, ``c_hash``, and Keycloak's ``s_hash``)."""
-    digest = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}[alg[-3:]](token.encode()).digest()
+    (``at_hash``, ``c_hash``, and Keycloak's ``s_hash``). For EdDSA the hash follows the signing key's curve
+    (JavaAlgorithm.getJavaAlgorithmForHash): SHA-512 for Ed25519, SHAKE256 for Ed448, whose digest Keycloak takes
+    from Bouncy Castle's MessageDigest at its default length of 64 bytes."""
+    data = token.encode()
+    if alg == "EdDSA":
+        shake = key is not None and material.eddsa_curve_of(key) == "Ed448"
+        digest = hashlib.shake_256(data).digest(64) if shake else hashlib.sha512(data).digest()
+    else:
+        digest = {"256": hashlib.sha256, "384": hashlib.sha384, "512": hashlib.sha512}[alg[-3:]](data).digest()
     return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()

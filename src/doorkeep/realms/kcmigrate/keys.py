@@ -3,7 +3,8 @@
 Keycloak stores an RSA key as base64 DER (``privateKey`` PKCS#8, ``certificate`` X.509) and names
 it by ``base64url(sha256(SubjectPublicKeyInfo))``; an HMAC key as a base64url ``secret`` with its own
 ``kid``; its encryption keys likewise (``rsa-enc-generated`` RSA-OAEP keys, ``aes-generated`` secrets,
-``ecdh-generated`` keys as base64 DER ``ecdhPrivateKey``). Keeping the material and the ``kid`` is what lets
+``ecdh-generated`` keys as base64 DER ``ecdhPrivateKey``); an ``eddsa-generated`` key as base64 DER
+``eddsaPrivateKey`` (Ed25519 or Ed448, algorithm EdDSA). Keeping the material and the ``kid`` is what lets
 tokens Keycloak signed verify here, and what was encrypted to the realm decrypt. Each key
 keeps its component (id, name, provider, declared config), so ``/components`` and ``/keys`` show what
 Keycloak showed; as in Keycloak, the highest-priority enabled, active key of an algorithm signs
@@ -59,6 +60,8 @@ def realm_keys(
         elif provider == "aes-generated" and _first(cfg, "secret"):
             secret = _first(cfg, "secret")
             key = RealmKey(_first(cfg, "kid"), realm_id, "AES", "enc", status, None, secret, now, priority)
+        elif provider == "eddsa-generated" and _first(cfg, "eddsaPrivateKey"):
+            key = _pair(realm_id, _first(cfg, "eddsaPrivateKey"), cfg, "EdDSA", "sig", status, now, priority)
         elif provider == "ecdh-generated" and _first(cfg, "ecdhPrivateKey"):
             key = _ecdh(realm_id, cfg, status, now, priority)
             if key.algorithm not in _ECDH_ALGS:

@@ -26,6 +26,7 @@ ADDABLE = (
     "rsa-generated",
     "rsa",
     "ecdsa-generated",
+    "eddsa-generated",
     "hmac-generated",
     "rsa-enc-generated",
     "rsa-enc",

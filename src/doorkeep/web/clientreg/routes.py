@@ -175,12 +175,13 @@ def _internal(oidc: dict[str, Any]) -> dict[str, Any]:
         raise CANNOT_BIND from None
 
 
-async def _external(auth: RegistrationAuth, client: Client, token: str | None, **kw: Any) -> dict[str, Any]:
+async def _external(auth: RegistrationAuth, client: Client, token: str | None) -> dict[str, Any]:
     stored = await auth.tx.clients.get(client.id)
     assert stored is not None
     _, optional = await operations.client_scope_names(auth.tx, stored)
     uri = location(auth.request, auth.realm, "openid-connect", stored.client_id)
-    return description.to_external(stored, optional, uri, token, **kw)
+    realm_alg = auth.realm.default_signature_algorithm
+    return description.to_external(stored, optional, uri, token, realm_signature_alg=realm_alg)
 
 
 def _subject(oidc: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -204,7 +205,7 @@ async def _oidc_create(auth: RegistrationAuth, oidc: dict[str, Any]) -> Response
     internal, subject = _internal(oidc), _subject(oidc)
     client, out = await provider.create(auth, internal)
     await _pairwise(auth, client, subject)
-    body = await _external(auth, client, out.get("registrationAccessToken"), direct_grants=False)
+    body = await _external(auth, client, out.get("registrationAccessToken"))
     body["client_id_issued_at"] = state(auth.request).services.clock.now()
     return json_response(body, 201, {"Location": body["registration_client_uri"]})
 
