@@ -113,3 +113,28 @@ async def test_the_console_save_rotates_an_expired_secret_under_secret_rotation(
     rotated = await _client(realm, app)
     assert rotated["secret"] != first
     assert rotated["attributes"]["client.secret.rotated"] == first  # type: ignore[index]
+
+
+async def test_the_console_save_is_judged_by_the_administrators_address(realm: Env, admin: httpx.AsyncClient) -> None:
+    """client-updater-source-host sees the console's caller (127.0.0.2 here) as PUT clients/{id} would: a policy
+    for that host refuses the client-secret client's save, one for another host lets it through."""
+    app = await client_uuid(realm, "test", "app")
+    headers = await realm.admin_headers()
+    base = "/admin/realms/test/client-policies"
+    jwt_only = {
+        "executor": "secure-client-authenticator",
+        "configuration": {"allowed-client-authenticators": ["client-jwt"]},
+    }
+    answer = await realm.http.put(
+        f"{base}/profiles", json={"profiles": [{"name": "jwt", "executors": [jwt_only]}]}, headers=headers
+    )
+    assert answer.status_code == 204, answer.text
+    fields = {"enabled": "on", "standardFlowEnabled": "on", "redirectUris": "http://localhost/*"}
+    for host, status in (("127.0.0.2", 400), ("127.0.0.3", 303)):
+        hosts = {"condition": "client-updater-source-host", "configuration": {"trusted-hosts": [host]}}
+        policy = {"name": "hosts", "enabled": True, "conditions": [hosts], "profiles": ["jwt"]}
+        answer = await realm.http.put(f"{base}/policies", json={"policies": [policy]}, headers=headers)
+        assert answer.status_code == 204, answer.text
+        page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+        saved = await post(admin, f"{BASE}/test/clients/{app}", page, **fields)
+        assert saved.status_code == status, (host, saved.status_code, saved.text[:300])

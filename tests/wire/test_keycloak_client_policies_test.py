@@ -14,10 +14,11 @@ Not ported:
   testSuppressRefreshTokenRotationWithHolderOfKeyToken: mutual-TLS bound tokens (holder-of-key-enforcer),
   which Doorkeep does not have (the executor is refused, tests/wire/test_client_policies_admin.py);
   testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
-  (test-raise-exception) and the grant-type condition;
-  testConditionWithoutNoConfiguration: the client-updater-source-groups and -roles conditions;
+  (test-raise-exception); grant-type has Doorkeep's own tests in test_keycloak_client_policies_condition_test.py;
   testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and
-  ...WithClientAttributesCondition: the client-protocol and client-attributes conditions;
+  ...WithClientAttributesCondition: not in the copies of ClientPoliciesTest this port was checked against, and
+  in Keycloak 26 neither ClientProtocolCondition nor ClientAttributesCondition votes on the password grant;
+  both conditions are tested in tests/wire/test_keycloak_client_policies_condition_test.py;
   testRejectRequestExecutor, testIntentClientBindCheck: the reject-request and intent-client-bind-checker
   executors;
   testPKCEEnforcerDoesNotApplyToResponseTypeNone: newer than Keycloak 26, whose PKCE checks (the client's
@@ -625,6 +626,44 @@ async def test_service_account_token_request_runs_the_policies_keycloak_runs_the
     data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     answer = await env.http.post("/realms/test/protocol/openid-connect/token", data=data)
     assert answer.status_code == 200 and answer.json()["token_type"] == "Bearer", answer.text
+
+
+async def test_condition_without_no_configuration(env: Env) -> None:
+    """testConditionWithoutNoConfiguration: client-access-type, client-updater-source-groups, -roles and
+    client-updater-context conditions with no configuration vote no, so the secure-client-authenticator (itself
+    unconfigured) of their four policies never acts: the admin creates a client-secret client, which logs in."""
+    await put(
+        env,
+        "/client-policies/profiles",
+        {
+            "profiles": [
+                {
+                    "name": PROFILE_NAME,
+                    "description": "Die Erste Politik",
+                    "executors": [{"executor": "secure-client-authenticator"}],
+                }
+            ]
+        },
+    )
+    providers = [
+        "client-access-type",
+        "client-updater-source-groups",
+        "client-updater-source-roles",
+        "client-updater-context",
+    ]
+    reps = [
+        {
+            "name": f"MyPolicy-{provider}",
+            "enabled": True,
+            "conditions": [{"condition": provider}],
+            "profiles": [PROFILE_NAME],
+        }
+        for provider in providers
+    ]
+    await put(env, "/client-policies/policies", {"policies": reps})
+    client_id, secret = suffixed("test-app"), "secret"
+    await create_client_by_admin(env, client_id, secret=secret, bearerOnly=False, publicClient=False)
+    await successful_login_and_logout(env, client_id, secret)
 
 
 # --- the secret-rotation executor on dynamically registered clients ---------------------------------------------

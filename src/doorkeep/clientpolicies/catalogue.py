@@ -35,7 +35,22 @@ EXECUTORS = frozenset(
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""
 
-CONDITIONS = frozenset({"any-client", "client-access-type", "client-roles", "client-scopes", "client-updater-context"})
+CONDITIONS = frozenset(
+    {
+        "acr-condition",
+        "any-client",
+        "client-access-type",
+        "client-attributes",
+        "client-roles",
+        "client-scopes",
+        "client-type",
+        "client-updater-context",
+        "client-updater-source-groups",
+        "client-updater-source-host",
+        "client-updater-source-roles",
+        "grant-type",
+    }
+)
 """Condition provider ids Doorkeep evaluates."""
 
 CLIENT_AUTHENTICATORS = frozenset({"client-secret", "client-jwt", "client-secret-jwt", "client-x509"})

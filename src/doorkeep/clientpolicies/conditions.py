@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from doorkeep.clientpolicies import updater_conditions
 from doorkeep.clientpolicies.config_values import strings
 from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
 
@@ -30,6 +32,28 @@ _SCOPE_EVENTS = frozenset(
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
     }
 )
+
+
+# ClientAttributesCondition (Keycloak 26): the events that carry a stored client (REGISTERED and UPDATED: the
+# client as written); REGISTER and the resource owner password grant are not among them
+_ATTRIBUTE_EVENTS = frozenset(
+    {
+        Event.REGISTERED,
+        Event.UPDATE,
+        Event.UPDATED,
+        Event.AUTHORIZATION_REQUEST,
+        Event.PUSHED_AUTHORIZATION_REQUEST,
+        Event.TOKEN_REQUEST,
+        Event.TOKEN_REFRESH,
+        Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+    }
+)
+# GrantTypeCondition: the grant each token event stands for (a code exchange, TOKEN_REQUEST, is not judged)
+_EVENT_GRANTS = {
+    Event.TOKEN_REFRESH: "refresh_token",
+    Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST: "password",
+    Event.SERVICE_ACCOUNT_TOKEN_REQUEST: "client_credentials",
+}
 
 
 def _access_type(public: bool, bearer_only: bool) -> str:
@@ -83,9 +107,100 @@ def client_scopes(config: dict[str, Any], context: PolicyContext) -> bool | None
 
 
 def client_updater_context(config: dict[str, Any], context: PolicyContext) -> bool | None:
-    if context.event not in (Event.REGISTER, Event.UPDATE):
+    if context.event not in (Event.REGISTER, Event.UPDATE, Event.REGISTERED, Event.UPDATED):
         return None
     return context.updater is not None and context.updater in strings(config, "update-client-source")
+
+
+def attribute_pairs(config: dict[str, Any]) -> dict[str, list[str]] | None:
+    """The ``attributes`` to match (MapperTypeSerializer: a JSON string of ``[{"key", "value"}]``), each key with its
+    values; None when absent. ValueError when it cannot be read: a JSON array in the place of the string (Jackson
+    cannot bind it to the String field), or a string that is not such a list (Keycloak stores it and fails on it
+    at every request; Doorkeep refuses it when the policy is written)."""
+    raw = config.get("attributes")
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise ValueError("attributes: expected a string")
+    pairs = json.loads(raw)
+    if not isinstance(pairs, list):
+        raise ValueError("attributes: expected a list of key and value pairs")
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        if not isinstance(pair, dict) or not isinstance(pair.get("key"), str) or not isinstance(pair.get("value"), str):
+            raise ValueError("attributes: expected a list of key and value pairs")
+        out.setdefault(pair["key"], []).append(pair["value"])
+    return out
+
+
+def client_attributes(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """Every configured attribute has its (single) value on the client; a key configured twice matches none."""
+    if context.event not in _ATTRIBUTE_EVENTS:
+        return None
+    client = context.client
+    try:
+        wanted = attribute_pairs(config)
+    except ValueError:
+        return False
+    if client is None or wanted is None:
+        return False
+    return all(len(values) == 1 and client.attributes.get(key) == values[0] for key, values in wanted.items())
+
+
+def _grant_types(config: dict[str, Any]) -> list[str]:
+    return strings(config, "grantTypes") or strings(config, "grant_types")  # @JsonAlias("grant_types")
+
+
+def _authorization_grant(response_type: str | None) -> str | None:
+    """OIDCResponseType: any ``code`` (alone or hybrid) is authorization_code, ``token`` / ``id_token`` without it
+    implicit; ``none``, nothing or an unknown value, neither."""
+    parts = set((response_type or "").split(" ")) - {""}
+    if not parts or not parts <= {"code", "token", "id_token"}:
+        return None
+    return "authorization_code" if "code" in parts else "implicit"
+
+
+def grant_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """GrantTypeCondition: the grant of the request is one of ``grantTypes``."""
+    if context.event is Event.AUTHORIZATION_REQUEST:
+        grant = _authorization_grant(context.params.get("response_type"))
+        return grant is not None and grant in _grant_types(config)
+    grant = _EVENT_GRANTS.get(context.event)
+    return None if grant is None else grant in _grant_types(config)
+
+
+# ClientProtocolCondition: the events it judges by the client's protocol (the proposed one at REGISTER, the
+# written one at REGISTERED and UPDATED); the password grant and pushed authorization requests are not among them
+_PROTOCOL_EVENTS = frozenset(
+    {
+        Event.AUTHORIZATION_REQUEST,
+        Event.TOKEN_REQUEST,
+        Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+        Event.TOKEN_REFRESH,
+        Event.UPDATE,
+        Event.REGISTERED,
+        Event.UPDATED,
+    }
+)
+
+
+def client_type(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """ClientProtocolCondition (``client-type``): the client's protocol is ``protocol``."""
+    wanted = config.get("protocol")
+    if context.event is Event.REGISTER:
+        proposed = (context.proposed or {}).get("protocol")
+        return proposed is not None and proposed == wanted
+    if context.event not in _PROTOCOL_EVENTS:
+        return None
+    return context.client is not None and context.client.protocol == wanted
+
+
+def acr_condition(config: dict[str, Any], context: PolicyContext) -> bool | None:
+    """AcrCondition: an authorization request whose ACR values (acr_values, the claims parameter's, else the
+    client's defaults) include ``acr-property``."""
+    if context.event is not Event.AUTHORIZATION_REQUEST:
+        return None
+    return config.get("acr-property") in context.requested_acr
 
 
 def any_client(config: dict[str, Any], context: PolicyContext) -> bool | None:
@@ -98,6 +213,13 @@ CONDITIONS = {
     "client-roles": client_roles,
     "client-scopes": client_scopes,
     "client-updater-context": client_updater_context,
+    "client-attributes": client_attributes,
+    "grant-type": grant_type,
+    "client-type": client_type,
+    "acr-condition": acr_condition,
+    "client-updater-source-host": updater_conditions.source_host,
+    "client-updater-source-groups": updater_conditions.source_groups,
+    "client-updater-source-roles": updater_conditions.source_roles,
 }
 
 

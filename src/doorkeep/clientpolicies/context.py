@@ -61,7 +61,24 @@ class ClientFacts:
     role_names: frozenset[str] = frozenset()
     default_scopes: frozenset[str] = frozenset()
     optional_scopes: frozenset[str] = frozenset()
+    attributes: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    protocol: str = "openid-connect"
     secret_expires: bool = False  # "client.secret.expiration.time" set (hasClientSecretExpirationTime)
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdaterFacts:
+    """Who registers or updates a client (REGISTER, UPDATE), as the client-updater-source-* conditions see them:
+    the user (the administrator, or the subject of a registration's bearer token) when they belong to the realm,
+    and where the request comes from."""
+
+    group_paths: frozenset[str] = frozenset()  # the user's own groups, as paths (``/top``, ``/top/sub``)
+    role_names: frozenset[str] = frozenset()  # every role the user has, ``name`` or ``clientId.name``
+    remote_addr: str | None = None
+    # each trusted host of the realm's client-updater-source-host conditions with the addresses it resolves to,
+    # and the remote address's host name when a ``*.domain`` entry needs it (None: unknown)
+    resolved_hosts: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    remote_hostname: str | None = None
 
 
 @dataclasses.dataclass
@@ -73,10 +90,12 @@ class PolicyContext:
     client: ClientFacts | None = None
     proposed: dict[str, Any] | None = None
     updater: str | None = None
+    updater_facts: UpdaterFacts | None = None
     params: Params = dataclasses.field(default_factory=dict)
     scope: str | None = None  # the requested scope (authorization request) or the session's (token request)
     implicit_or_hybrid: bool = False
     dpop_proof: bool = False
+    requested_acr: tuple[str, ...] = ()  # AcrUtils.getAcrValues of an authorization request
     # set by dpop-bind-enforcer (DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE): the proof binds the refresh
     # token only, the access token stays a Bearer one
     bind_only_refresh_token: bool = False

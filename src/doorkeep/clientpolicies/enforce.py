@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import engine, secret_rotation
+from doorkeep.clientpolicies import updater as updater_facts
 from doorkeep.clientpolicies.context import (
     BY_AUTHENTICATED_USER,
     ClientFacts,
@@ -24,7 +25,7 @@ from doorkeep.clientpolicies.context import (
 )
 from doorkeep.clientpolicies.executors import DPOP_ATTRIBUTE
 from doorkeep.errors import AdminError
-from doorkeep.model import Client, Realm
+from doorkeep.model import Client, Realm, User
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -67,6 +68,8 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         role_names=frozenset(r.name for r in roles),
         default_scopes=frozenset(s.name for s, default in links if default),
         optional_scopes=frozenset(s.name for s, default in links if not default),
+        attributes={k: v for k, v in client.attributes.items() if isinstance(v, str)},
+        protocol=client.protocol,
         secret_expires=secret_rotation.EXPIRATION_TIME in client.attributes,
     )
 
@@ -90,6 +93,7 @@ async def on_request(
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
     dpop_proof: bool = False,
+    requested_acr: tuple[str, ...] = (),
     now: int = 0,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
@@ -103,6 +107,7 @@ async def on_request(
         scope=scope,
         implicit_or_hybrid=implicit_or_hybrid,
         dpop_proof=dpop_proof,
+        requested_acr=requested_acr,
         now=now,
     )
     try:
@@ -118,17 +123,26 @@ async def on_request(
 
 
 async def on_client_write(
-    tx: Tx, realm: Realm, rep: dict[str, Any], stored: Client | None, updater: str
+    tx: Tx,
+    realm: Realm,
+    rep: dict[str, Any],
+    stored: Client | None,
+    updater: str,
+    *,
+    user: User | None = None,
+    remote_addr: str | None = None,
 ) -> dict[str, Any]:
-    """REGISTER (``stored`` None) or UPDATE of a client from its representation: the representation as the
-    executors auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
+    """REGISTER (``stored`` None) or UPDATE of a client from its representation by ``user`` (the administrator,
+    or the subject of a registration's bearer token) from ``remote_addr``: the representation as the executors
+    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
     if not engine.has_policies(realm):
         return rep
     proposed = copy.deepcopy(rep)
     facts = None if stored is None else await client_facts(tx, stored)
     event = Event.REGISTER if stored is None else Event.UPDATE
+    by = await updater_facts.gather(tx, realm, user, remote_addr)
     try:
-        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater))
+        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by))
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
     return proposed
@@ -145,12 +159,14 @@ async def after_client_write(
     rotating_from: str | None = None,
     updater: str = BY_AUTHENTICATED_USER,
     dynamic: bool = False,
+    user: User | None = None,
 ) -> Client:
     """REGISTERED (``created``) or UPDATED: the client as the executors leave it once written (secret-rotation
     sets its secret's expiry or rotates it; ``rotating_from``: the secret a regeneration just replaced). After an
     update that no enabled policy rotated, the expiry and the rotated secret are dropped, as ClientResource does
     when the session attribute CLIENT_SECRET_ROTATION_ENABLED is not set; ``dynamic`` (the client registration
-    service, whose providers do not drop them) keeps them."""
+    service, whose providers do not drop them) keeps them. ``user``: who wrote it, for the updater-source groups
+    and roles conditions (the host one abstains on these events)."""
     target: dict[str, Any] = {"secret": client.secret, "attributes": dict(client.attributes)}
     event = Event.REGISTERED if created else Event.UPDATED
     context = PolicyContext(
@@ -164,6 +180,7 @@ async def after_client_write(
         dynamic=dynamic,
     )
     if engine.has_policies(realm):
+        context.updater_facts = await updater_facts.gather(tx, realm, user, None)
         try:
             engine.run(realm, context)
         except ClientPolicyViolation as violation:

@@ -26,6 +26,17 @@ def has_policies(realm: Realm) -> bool:
     return bool(_enabled_policies(realm))
 
 
+def condition_configs(realm: Realm, provider: str) -> list[dict[str, Any]]:
+    """The configurations of the ``provider`` conditions of the realm's enabled policies: what the caller must
+    look up before a run (the trusted hosts' addresses, the updater's groups and roles)."""
+    return [
+        condition.get("configuration") or {}
+        for policy in _enabled_policies(realm)
+        for condition in policy.get("conditions") or []
+        if condition.get("condition") == provider
+    ]
+
+
 def _satisfied(policy: dict[str, Any], context: PolicyContext) -> bool:
     voted_yes = False
     for condition in policy.get("conditions") or []:

@@ -71,22 +71,23 @@ def with_profiles(realm: Realm, rep: dict[str, Any]) -> Realm:
     return _with(realm, catalogue.PROFILES_ATTRIBUTE, validation.profiles_for_update(rep))
 
 
-def with_policies(realm: Realm, rep: dict[str, Any]) -> Realm:
-    """``realm`` with the policies of ``rep`` stored; ClientPolicyError when Keycloak would refuse them."""
-    stored = validation.policies_for_update(rep, profiles_of(realm)["profiles"])
+def with_policies(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
+    """``realm`` with the policies of ``rep`` stored; ClientPolicyError when Keycloak would refuse them
+    (``scope_names``: the realm's client scopes, which a client-scopes condition must name)."""
+    stored = validation.policies_for_update(rep, profiles_of(realm)["profiles"], scope_names)
     return _with(realm, catalogue.POLICIES_ATTRIBUTE, stored)
 
 
-def from_representation(realm: Realm, rep: dict[str, Any]) -> Realm:
+def from_representation(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
     """``realm`` with a RealmRepresentation's ``clientProfiles`` then ``clientPolicies`` applied (absent or
-    null: left as they are); ClientPolicyError when either is refused."""
-    for key, apply in (("clientProfiles", with_profiles), ("clientPolicies", with_policies)):
+    null: left as they are); ClientPolicyError when either is refused (``scope_names`` as with_policies)."""
+    for key in ("clientProfiles", "clientPolicies"):
         value = rep.get(key)
         if value is None:
             continue
         if not isinstance(value, dict):
             raise validation.ClientPolicyError(f"{key}: expected an object")
-        realm = apply(realm, value)
+        realm = with_profiles(realm, value) if key == "clientProfiles" else with_policies(realm, value, scope_names)
     return realm
 
 

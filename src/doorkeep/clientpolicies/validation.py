@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.clientpolicies import catalogue, secret_rotation
+from doorkeep.clientpolicies import catalogue, conditions, secret_rotation
 from doorkeep.clientpolicies.config_values import flag_or_none, string_list
 
 BAD_EXECUTOR = (
@@ -89,22 +89,64 @@ def profiles_for_update(rep: dict[str, Any]) -> dict[str, Any]:
     return {"profiles": profiles}
 
 
-def _condition(policy_name: str, rep: dict[str, Any]) -> dict[str, Any]:
+# the list-of-strings fields of the conditions' configurations (Jackson binds each to a List<String>)
+_CONDITION_LISTS = {
+    "client-access-type": ("type",),
+    "client-roles": ("roles",),
+    "client-scopes": ("scopes",),
+    "client-updater-context": ("update-client-source",),
+    "client-updater-source-groups": ("groups",),
+    "client-updater-source-host": ("trusted-hosts",),
+    "client-updater-source-roles": ("roles",),
+    "grant-type": ("grantTypes", "grant_types"),
+}
+# the String fields (a JSON array or object there fails Jackson's conversion)
+_CONDITION_STRINGS = {"client-type": ("protocol",), "acr-condition": ("acr-property",), "client-scopes": ("type",)}
+
+
+def _condition_problem(provider: str, config: dict[str, Any], scope_names: frozenset[str] | None) -> str | None:
+    """What Jackson's conversion or the factory's validateConfiguration finds wrong with ``config``, if anything."""
+    try:
+        for key in _CONDITION_LISTS.get(provider, ()):
+            string_list(config.get(key))
+        flag_or_none(config, "is-negative-logic")
+        for key in _CONDITION_STRINGS.get(provider, ()):
+            if config.get(key) is not None and not isinstance(config[key], str):
+                raise ValueError(f"{key}: expected a string")
+        if provider == "client-attributes":
+            conditions.attribute_pairs(config)
+    except ValueError as problem:
+        return str(problem)
+    if provider == "client-scopes" and scope_names is not None:
+        # ClientScopesConditionFactory.validateConfiguration: every scope must be one of the realm's
+        scopes = string_list(config.get("scopes"))
+        if scopes is not None and not set(scopes) <= scope_names:
+            return f"Client scopes not allowed: [{', '.join(scopes)}]"
+    return None
+
+
+def _condition(policy_name: str, rep: dict[str, Any], scope_names: frozenset[str] | None) -> dict[str, Any]:
     provider = rep.get("condition")
     if provider not in catalogue.CONDITIONS:
         raise ClientPolicyError(f"Policy {policy_name} contains invalid condition {provider}")
     config = rep.get("configuration")
     if config is not None and not isinstance(config, dict):
         raise ClientPolicyError(f"Invalid {provider} configuration - expected an object")
+    problem = None if config is None else _condition_problem(str(provider), config, scope_names)
+    if problem is not None:
+        raise ClientPolicyError(f"Invalid {provider} configuration - {problem}")
     out: dict[str, Any] = {"condition": provider}
     if config is not None:
         out["configuration"] = config
     return out
 
 
-def policies_for_update(rep: dict[str, Any], realm_profiles: list[dict[str, Any]]) -> dict[str, Any]:
+def policies_for_update(
+    rep: dict[str, Any], realm_profiles: list[dict[str, Any]], scope_names: frozenset[str] | None = None
+) -> dict[str, Any]:
     """The ClientPoliciesRepresentation to store (without ``globalPolicies``), or ClientPolicyError;
-    ``realm_profiles`` are the realm's stored profiles, which the policies may name besides the global ones."""
+    ``realm_profiles`` are the realm's stored profiles, which the policies may name besides the global ones;
+    ``scope_names`` the realm's client scopes a client-scopes condition may name (None: not checked)."""
     sent_globals = rep.get("globalPolicies")
     if sent_globals and sent_globals != catalogue.global_policies():
         raise ClientPolicyError("Global policies cannot be updated")
@@ -122,7 +164,7 @@ def policies_for_update(rep: dict[str, Any], realm_profiles: list[dict[str, Any]
         if isinstance(policy.get("description"), str):
             out["description"] = policy["description"]
         out["enabled"] = policy.get("enabled") is True
-        out["conditions"] = [_condition(name, c) for c in _objects(policy.get("conditions"), "conditions")]
+        out["conditions"] = [_condition(name, c, scope_names) for c in _objects(policy.get("conditions"), "conditions")]
         try:
             profiles = string_list(policy.get("profiles")) or []
         except ValueError:

@@ -114,6 +114,7 @@ async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed,
             parsed.params,
             scope=request.scope,
             implicit_or_hybrid=bool(kinds & {"token", "id_token"}),
+            requested_acr=tuple(acr.requested_values(request.claims, parsed.params.get("acr_values"), client, realm)),
         )
     except OAuthError as err:
         early = target(client, request.redirect_uri, request.response_mode, request.state)

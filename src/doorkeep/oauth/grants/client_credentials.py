@@ -83,13 +83,14 @@ async def _requested(tx: Tx, client: Client, user: User, scope_param: str) -> Gr
         raise _refused(err) from None
 
 
-async def _policies(tx: Tx, req: OAuthRequest, client: Client) -> None:
+async def _policies(tx: Tx, req: OAuthRequest, client: Client) -> Client:
     """ClientPolicyEvent.SERVICE_ACCOUNT_TOKEN_REQUEST, once the requested scopes are known (a refusal is 400
-    with the executor's error, the event's reason ``client_policy_error``); nothing to do, and nothing read,
-    while the realm enables no policy (issue #8: this grant is the hot path)."""
+    with the executor's error, the event's reason ``client_policy_error``): the client as the executors leave
+    it (lightweight access tokens); nothing to do, and nothing read, while the realm enables no policy (issue #8:
+    this grant is the hot path)."""
     event = Event.SERVICE_ACCOUNT_TOKEN_REQUEST
     verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, scope=req.form.get("scope"))
-    client = lightweight.for_request(client, verdict.lightweight_access_token)
+    return lightweight.for_request(client, verdict.lightweight_access_token)
 
 
 async def _tokens(
@@ -105,13 +106,13 @@ async def _tokens(
         kept = account.grant(scope_param, TransientGrant)
         if kept.scopes is None:
             kept.scopes = await _requested(tx, client, user, scope_param)
-        await _policies(tx, req, client)
+        client = await _policies(tx, req, client)
         if kept.roles is None:
             kept.roles = await effective_roles(tx, user, client, kept.scopes.scopes)
         ctx = GrantContext(realm, client, user, None, None, kept.scopes, kept.roles, GRANT_TYPE, kept=kept, notes=notes)
         return await issue.mint(tx, services, req, ctx, None)
     granted = await _requested(tx, client, user, scope_param)
-    await _policies(tx, req, client)
+    client = await _policies(tx, req, client)
     roles = await effective_roles(tx, user, client, granted.scopes)
     if granted.offline:
         require_offline_allowed(GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE))

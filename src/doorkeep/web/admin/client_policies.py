@@ -5,7 +5,7 @@ ClientPoliciesUtil's message. Keycloak records no admin event for either (admin/
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -40,13 +40,22 @@ async def get_policies(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
-def _put(change: Callable[[Realm, dict[str, Any]], Realm]) -> Callable[[Request], Any]:
+async def _policies(call: RealmCall, rep: dict[str, Any]) -> Realm:
+    scope_names = frozenset(s.name for s in await call.tx.scopes.list(call.realm.id))
+    return realm_config.with_policies(call.realm, rep, scope_names)
+
+
+async def _profiles(call: RealmCall, rep: dict[str, Any]) -> Realm:
+    return realm_config.with_profiles(call.realm, rep)
+
+
+def _put(change: Callable[[RealmCall, dict[str, Any]], Awaitable[Realm]]) -> Callable[[Request], Any]:
     async def put(request: Request) -> Response:
         async def work(call: RealmCall) -> Response:
             call.require("manage-realm")
             rep = await read_object(request)
             try:
-                updated = change(call.realm, rep)
+                updated = await change(call, rep)
             except ClientPolicyError as problem:
                 raise AdminError(400, str(problem)) from None
             await operations.update_realm(call.tx, call.realm, updated)
@@ -59,7 +68,7 @@ def _put(change: Callable[[Realm, dict[str, Any]], Realm]) -> Callable[[Request]
 
 ROUTES = [
     Route("/{realm}/client-policies/profiles", get_profiles, methods=["GET"]),
-    Route("/{realm}/client-policies/profiles", _put(realm_config.with_profiles), methods=["PUT"]),
+    Route("/{realm}/client-policies/profiles", _put(_profiles), methods=["PUT"]),
     Route("/{realm}/client-policies/policies", get_policies, methods=["GET"]),
-    Route("/{realm}/client-policies/policies", _put(realm_config.with_policies), methods=["PUT"]),
+    Route("/{realm}/client-policies/policies", _put(_policies), methods=["PUT"]),
 ]

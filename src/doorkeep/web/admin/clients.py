@@ -44,8 +44,8 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
+from doorkeep.web.http import client_ip, state
 from doorkeep.web.http import issuer as realm_issuer
-from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -120,12 +120,19 @@ async def list_clients(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
+def _updater(call: RealmCall, request: Request) -> dict[str, Any]:
+    """Who changes a client, for the client-updater-source-* conditions: the administrator, from where."""
+    return {"user": call.identity.user, "remote_addr": client_ip(request)}
+
+
 async def create_client(request: Request) -> Response:
     fetch = await sector_prefetch.for_mappers(request, clients=True)
 
     async def work(call: RealmCall) -> Response:
         call.require("manage-clients")
-        rep = await client_policies.on_client_write(call.tx, call.realm, await read_object(request), None, BY_ADMIN)
+        rep = await client_policies.on_client_write(
+            call.tx, call.realm, await read_object(request), None, BY_ADMIN, **_updater(call, request)
+        )
         client = flow_support.with_overrides(call.realm, parse.new_client(call.realm, rep), rep)
         client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
         defaults = parse.scope_names(rep, "defaultClientScopes")
@@ -133,7 +140,7 @@ async def create_client(request: Request) -> Response:
         problems = await pairwise.client_problems(client, fetch)
         client = await operations.create_client(call.tx, call.realm, client, defaults, optionals, call.now, problems)
         written = await client_policies.after_client_write(
-            call.tx, call.realm, client, call.now, provisioning.new_secret, created=True
+            call.tx, call.realm, client, call.now, provisioning.new_secret, created=True, user=call.identity.user
         )
         if written != client:
             await call.tx.clients.update(written)
@@ -157,7 +164,9 @@ async def update_client(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         client = await call.client(request.path_params["id"])
         call.require("manage-clients")
-        rep = await client_policies.on_client_write(call.tx, call.realm, await read_object(request), client, BY_ADMIN)
+        rep = await client_policies.on_client_write(
+            call.tx, call.realm, await read_object(request), client, BY_ADMIN, **_updater(call, request)
+        )
         new = flow_support.with_overrides(call.realm, parse.updated_client(client, rep), rep)
         if client.client_id == REALM_MANAGEMENT and new.client_id != client.client_id:
             raise FORBIDDEN  # the realm's admin roles are found by this name: renaming it would strip every admin
@@ -167,7 +176,9 @@ async def update_client(request: Request) -> Response:
         # validateClient sees the mappers the update leaves: those sent, else the client's own
         final = dataclasses.replace(new, protocol_mappers=mappers if mappers is not None else client.protocol_mappers)
         problems = await pairwise.client_problems(final, fetch)
-        new = await client_policies.after_client_write(call.tx, call.realm, new, call.now, provisioning.new_secret)
+        new = await client_policies.after_client_write(
+            call.tx, call.realm, new, call.now, provisioning.new_secret, user=call.identity.user
+        )
         await operations.update_client(
             call.tx, call.realm, client, new, call.now, service_accounts_sent=sent, problems=problems
         )

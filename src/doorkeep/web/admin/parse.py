@@ -76,8 +76,9 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)))
 
 
-def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
-    """A partial RealmRepresentation applied to ``realm``; ``realm`` (the name) may rename it."""
+def updated_realm(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
+    """A partial RealmRepresentation applied to ``realm``; ``realm`` (the name) may rename it. ``scope_names``:
+    the realm's client scopes, which a client policy's client-scopes condition must name (None: not checked)."""
     name = _str(rep, "realm")
     updated: Realm = email_rules(apply(realm, rep, REALM_FIELDS), rep)
     kept = {k: v for k, v in realm.attributes.items() if k in INTERNAL_REALM_ATTRIBUTES}
@@ -88,14 +89,14 @@ def updated_realm(realm: Realm, rep: dict[str, Any]) -> Realm:
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     updated = flow_support.with_bindings(updated, rep)
-    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(updated, rep), rep)))
+    return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(updated, rep, scope_names), rep)))
 
 
-def _with_client_policies(realm: Realm, rep: dict[str, Any]) -> Realm:
+def _with_client_policies(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str] | None = None) -> Realm:
     """The representation's ``clientProfiles`` and ``clientPolicies``, refused as the client-policies resources
     refuse them (400 with Keycloak's message)."""
     try:
-        return client_policies.from_representation(realm, rep)
+        return client_policies.from_representation(realm, rep, scope_names)
     except ClientPolicyError as problem:
         raise AdminError(400, str(problem)) from None
 

@@ -148,7 +148,11 @@ async def update_realm(request: Request) -> Response:
         refuse_unknown(await request.body(), REALM_REPRESENTATION, "RealmRepresentation")
         # the row locked and read again: a concurrent flow write (auth_flow_writes.edit) is not written over
         current = await call.tx.realms.lock(call.realm.id) or call.realm
-        await operations.update_realm(call.tx, current, parse.updated_realm(current, rep), rep, flows=True)
+        scope_names = None  # read only when the representation carries client policies to check
+        if rep.get("clientPolicies"):
+            scope_names = frozenset(s.name for s in await call.tx.scopes.list(current.id))
+        updated = parse.updated_realm(current, rep, scope_names)
+        await operations.update_realm(call.tx, current, updated, rep, flows=True)
         return no_content()
 
     return await run_realm(request, work)

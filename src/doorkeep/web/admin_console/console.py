@@ -72,7 +72,7 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         if not identity.master_admin and not identity.management_roles:
             raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
         target = request.path_params.get("target", page.realm.name)
-        console = await console_for(tx, identity, target, now)
+        console = await console_for(tx, identity, target, now, client_ip(request))
         response = await work(console)
         if console.changes and response.status_code < 400:
             await record(page, console)

@@ -46,6 +46,7 @@ class Console:
     realm: Realm
     now: int
     changes: list[Change] = field(default_factory=list)  # the writes made, as REST calls (admin events)
+    remote_addr: str | None = None  # the administrator's address (client-updater-source-host)
 
     def can(self, role: str) -> bool:
         """Holds the realm-management ``role`` (or one implying it) for this realm."""
@@ -66,13 +67,15 @@ def administers(identity: AdminIdentity, realm: Realm) -> bool:
     return identity.master_admin or (identity.realm.id == realm.id and bool(identity.management_roles))
 
 
-async def console_for(tx: Tx, identity: AdminIdentity, realm_name: str, now: int) -> Console:
+async def console_for(
+    tx: Tx, identity: AdminIdentity, realm_name: str, now: int, remote_addr: str | None = None
+) -> Console:
     """The console of ``realm_name`` for this administrator; another realm's name is 404 to realm admins,
     so a realm administrator learns nothing of other realms, not even whether they exist."""
     realm = await tx.realms.get_by_name(realm_name)
     if realm is None or not administers(identity, realm):
         raise Missing("Realm not found.")
-    return Console(tx, identity, realm, now)
+    return Console(tx, identity, realm, now, remote_addr=remote_addr)
 
 
 async def realms_of(tx: Tx, identity: AdminIdentity) -> list[Realm]:

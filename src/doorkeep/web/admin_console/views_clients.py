@@ -234,10 +234,12 @@ async def _under_policies(c: Console, old: Client, new: Client) -> Client:
     refusal is an AdminError, and what the executors auto-configure (e.g. ``consentRequired``) is applied; then
     UPDATED (secret-rotation's expiry and rotation, or the rotation attributes dropped)."""
     rep = await client_json(c.tx, new)
-    proposed = await client_policies.on_client_write(c.tx, c.realm, rep, old, BY_ADMIN)
+    proposed = await client_policies.on_client_write(
+        c.tx, c.realm, rep, old, BY_ADMIN, user=c.identity.user, remote_addr=c.remote_addr
+    )
     changed = {k: v for k, v in proposed.items() if rep.get(k) != v}
     new = admin_parse.updated_client(new, changed) if changed else new
-    return await client_policies.after_client_write(c.tx, c.realm, new, c.now, new_secret)
+    return await client_policies.after_client_write(c.tx, c.realm, new, c.now, new_secret, user=c.identity.user)
 
 
 async def secret(c: Console, cl: Client) -> str | None:

@@ -31,7 +31,7 @@ from doorkeep.web.admin import parse
 from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
 from doorkeep.web.clientreg.auth import RegistrationAuth
-from doorkeep.web.http import state
+from doorkeep.web.http import client_ip, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -50,6 +50,14 @@ def updater_source(auth: RegistrationAuth) -> str:
     if auth.registration_access:
         return BY_REGISTRATION_ACCESS_TOKEN
     return BY_AUTHENTICATED_USER
+
+
+async def _updater(auth: RegistrationAuth) -> dict[str, Any]:
+    """Who registers or updates, for the client-updater-source-* conditions: the subject of a bearer token (a
+    registration or initial access token names no user), and from where."""
+    sub = auth.claims.get("sub") if updater_source(auth) == BY_AUTHENTICATED_USER else None
+    user = await auth.tx.users.get(sub) if isinstance(sub, str) else None
+    return {"user": user, "remote_addr": client_ip(auth.request)}
 
 
 def metadata_error(description: str) -> AdminError:
@@ -107,7 +115,8 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     """create: the new client and its representation with ``registrationAccessToken``."""
     tx, realm = auth.tx, auth.realm
     kind = await auth.require_create(rep)
-    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth))
+    by = await _updater(auth)
+    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth), **by)
     client_uuid = parse._str(rep, "id") or new_id()
     client = parse.new_client(realm, {**rep, "id": client_uuid, "clientId": parse._str(rep, "clientId") or client_uuid})
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
@@ -121,7 +130,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     now = state(auth.request).services.clock.now()
     client = await operations.create_client(tx, realm, client, defaults, optionals, now)
     written = await client_policies.after_client_write(
-        tx, realm, client, now, new_secret, created=True, updater=updater_source(auth), dynamic=True
+        tx, realm, client, now, new_secret, created=True, updater=updater_source(auth), dynamic=True, user=by["user"]
     )
     if written != client:
         client = written
@@ -154,7 +163,8 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     kind, client = await auth.require_update(client)
     auth.event_kind = kind
     await policies.before_update(tx, auth.policy_request(kind, rep), client)
-    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth))
+    by = await _updater(auth)
+    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth), **by)
     if rep.get("clientId") != client.client_id:
         raise MODIFIED
     new = parse.updated_client(client, rep)
@@ -167,7 +177,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
         new = dataclasses.replace(new, registration_token=jti)
     now = state(auth.request).services.clock.now()
     new = await client_policies.after_client_write(
-        tx, realm, new, now, new_secret, updater=updater_source(auth), dynamic=True
+        tx, realm, new, now, new_secret, updater=updater_source(auth), dynamic=True, user=by["user"]
     )
     new = await operations.update_client(tx, realm, client, new, now)
     if mappers is not None:
