@@ -236,6 +236,36 @@ def update_password(
     )
 
 
+def update_email(
+    realm_display: str,
+    action: str,
+    form_token: str,
+    email: str,
+    *,
+    error: str | None = None,
+    pending: str | None = None,
+    cancel: bool = False,
+    cooldown: int | None = None,
+    ui: Language = ENGLISH,
+) -> str:
+    """update-email.ftl: the new address and "Sign out from other devices"; ``pending``: the address whose link
+    is awaited (emailVerificationPending); ``cancel``: the client asked for it (``cancel-aia``); ``cooldown``:
+    the seconds before another link may go (emailVerifySendCooldown, the page's error)."""
+    return render(
+        "login/update_email.html",
+        title=ui.text("updateEmailTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        email=email,
+        error=error,
+        pending=pending,
+        cancel=cancel,
+        cooldown=cooldown,
+        ui=ui,
+    )
+
+
 def update_profile(
     realm_display: str,
     action: str,
@@ -441,13 +471,15 @@ def action_info(
     action_uri: str | None = None,
     back_uri: str | None = None,
     required_actions: Sequence[str] = (),
+    header: str | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """Keycloak's info.ftl for an e-mailed link: the message, the actions it will run, then "» Click here to
-    proceed" (``actionUri``) or "« Back to Application" (``pageRedirectUri``)."""
+    proceed" (``actionUri``) or "« Back to Application" (``pageRedirectUri``); ``header``: the page's
+    ``messageHeader`` as its title, in place of the message."""
     return render(
         "login/action_info.html",
-        title=text,
+        title=header or text,
         realm_display=realm_display,
         text=text,
         action_uri=action_uri,

@@ -4,7 +4,8 @@ A token is a JWT the realm signs with its HMAC key, as Keycloak's ``session.toke
 INTERNAL category (HS512, header ``typ: JWT``). Its ``typ`` claim names the action (``execute-actions``,
 ``verify-email``, ``reset-credentials``), ``sub`` the user, ``azp`` the client, ``iss`` and ``aud`` the
 realm's issuer, ``nonce`` the random part of its single-use key; ``rqac``, ``reduri``, ``eml`` and ``asid``
-are ExecuteActionsActionToken's, VerifyEmailActionToken's and the authentication session's (the second,
+are ExecuteActionsActionToken's, VerifyEmailActionToken's and the authentication session's, ``oldEmail``,
+``newEmail`` and ``logoutSessions`` UpdateEmailActionToken's (the second,
 confirmed link of an execute-actions e-mail).
 
 ``read`` checks as LoginActionsService.handleActionToken does before any handler runs: a key at all, a
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 EXECUTE_ACTIONS = "execute-actions"
 VERIFY_EMAIL = "verify-email"
 RESET_CREDENTIALS = "reset-credentials"
+UPDATE_EMAIL = "update-email"  # UpdateEmailActionToken.TOKEN_TYPE
 # Messages the action-token pages show (Keycloak's Messages constants, English login theme).
 INVALID_REQUEST = "Invalid Request"
 INVALID_CODE = "An error occurred, please login again through your application."
@@ -43,6 +45,7 @@ HANDLERS: dict[str, tuple[str, str, str]] = {
     EXECUTE_ACTIONS: (INVALID_CODE, "not_allowed", "EXECUTE_ACTIONS"),
     VERIFY_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "VERIFY_EMAIL"),
     RESET_CREDENTIALS: (RESET_NOT_ALLOWED, "not_allowed", "RESET_PASSWORD"),
+    UPDATE_EMAIL: (STALE_VERIFY_EMAIL, "invalid_token", "EXECUTE_ACTIONS"),
 }
 
 
@@ -62,6 +65,10 @@ class ActionToken:
     # VerifyEmailActionToken's compound original authentication session (``oasid``): the login that sent the
     # link, kept when a confirmation page hands the link to a fresh session; None for a link an admin sent.
     original_auth_session_id: str | None = None
+    # UpdateEmailActionToken's ``oldEmail``, ``newEmail`` and ``logoutSessions`` (true, or left out)
+    old_email: str | None = None
+    new_email: str | None = None
+    logout_sessions: bool = False
 
     @property
     def single_use_key(self) -> str:
@@ -85,6 +92,9 @@ class ActionToken:
             "reduri": self.redirect_uri,
             "asid": self.auth_session_id,
             "oasid": self.original_auth_session_id,
+            "oldEmail": self.old_email,
+            "newEmail": self.new_email,
+            "logoutSessions": True if self.logout_sessions else None,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         if self.action == EXECUTE_ACTIONS:
@@ -157,4 +167,7 @@ async def read(tx: Tx, services: Services, realm_id: str, issuer: str, key: str 
         auth_session_id=_str(claims, "asid"),
         token_id=_str(claims, "jti") or "",
         original_auth_session_id=_str(claims, "oasid"),
+        old_email=_str(claims, "oldEmail"),
+        new_email=_str(claims, "newEmail"),
+        logout_sessions=claims.get("logoutSessions") is True,
     )

@@ -91,6 +91,13 @@ def verify_email(ui: Language, realm: Realm, user: User, link: str, minutes: int
     return _mail(ui, user.email or "", "emailVerificationSubject", "emailVerificationBody", link, *args)
 
 
+def update_email(ui: Language, realm: Realm, user: User, link: str, minutes: int, new_email: str) -> Mail:
+    """sendEmailUpdateConfirmation: to the new address, ``emailUpdateConfirmationSubject`` and
+    ``emailUpdateConfirmationBody`` (link, new address, realm, expiry)."""
+    args = (new_email, realm_name(realm), expiration(ui, minutes))
+    return _mail(ui, new_email, "emailUpdateConfirmationSubject", "emailUpdateConfirmationBody", link, *args)
+
+
 def smtp_test(ui: Language, to: str) -> Mail:
     """sendSmtpTestEmail: ``emailTestSubject`` and ``emailTestBody``."""
     subject, body = ui.text("emailTestSubject"), ui.text("emailTestBody")

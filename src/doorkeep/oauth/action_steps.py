@@ -25,6 +25,7 @@ from doorkeep.oauth import (
     logout_others,
     profile_scopes,
     required_actions,
+    update_email,
 )
 from doorkeep.oauth.login_outcomes import NeedPasswordUpdate, Outcome
 from doorkeep.oauth.login_step import StepContext
@@ -111,6 +112,9 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
         return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer
     if step == UPDATE_PROFILE:
         return await update_profile(ctx, form)
+    if step == update_email.UPDATE_EMAIL:
+        changed = await update_email.submit(ctx, form)
+        return await login_completion.proceed(changed) if isinstance(changed, StepContext) else changed
     if step == VERIFY_EMAIL:  # a POST of the page asks for the e-mail again (web/login_responses.py sends it)
         cancel = required_actions.app_initiated(ctx.request, ctx.user, VERIFY_EMAIL)
         page = login_outcomes.NeedEmailVerification(ctx.user.id, ctx.request, cancel=cancel)
@@ -127,10 +131,10 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     errors shown on the form with the values typed; then the user updated, a new e-mail unverified, and an
     UPDATE_PROFILE event naming what changed."""
     realm, user = ctx.realm, ctx.user
-    flags = account_profile.read_only(realm)
+    flags = account_profile.read_only(realm, user=user)
     rep = {name: form.get(name) or "" for name in account_profile.ATTRIBUTES if not flags[name]}
-    values = account_profile.normalize(realm, user, rep)
-    found = await account_profile.errors(ctx.tx, realm, user, rep, values)
+    values = account_profile.normalize(realm, user, rep, update_profile=True)
+    found = await account_profile.errors(ctx.tx, realm, user, rep, values, update_profile=True)
     if "username" in rep and not rep["username"].strip():  # UsernameHasValueValidator
         found.insert(0, {"field": "username", "errorMessage": MISSING_USERNAME, "params": ["username"]})
     # the realm's declared attributes the user may edit, as the page shows them
@@ -154,9 +158,14 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
         cancel = required_actions.app_initiated(ctx.request, user, UPDATE_PROFILE)
         labels = {f["name"]: f["label"] for f in declared.form_fields(config, declared.UPDATE_PROFILE)}
         errors = field_errors(found, labels)
-        return login_outcomes.NeedProfileUpdate(user.id, typed, errors, cancel, ctx.request, lists)
-    changes = account_profile.changes(realm, user, values)
+        none = not user.email
+        return login_outcomes.NeedProfileUpdate(user.id, typed, errors, cancel, ctx.request, lists, none)
+    changes = account_profile.changes(realm, user, values, update_profile=True)
     others = tuple(a for a in user.required_actions if a != UPDATE_PROFILE)
+    confirm = update_email.confirmed_later(realm, user, changes)
+    if confirm is not None:  # UpdateProfile: the new address waits for UPDATE_EMAIL's link
+        changes = {k: v for k, v in changes.items() if k not in ("email", "email_verified")}
+        others = (*others, update_email.UPDATE_EMAIL) if update_email.UPDATE_EMAIL not in others else others
     attributes = declared.written(config, declared.UPDATE_PROFILE, chosen, user.attributes, current)
     if mine:  # ENABLED: the unmanaged attributes the page showed, as posted
         attributes = unmanaged.replaced(config, attributes, unmanaged.updated(config, mine, current))
@@ -165,6 +174,8 @@ async def update_profile(ctx: StepContext, form: Form) -> Outcome:
     await ctx.tx.users.update(updated)
     await _event(ctx, "UPDATE_PROFILE", details=_changed(user, updated))
     request = required_actions.settled(ctx.request, UPDATE_PROFILE, required_actions.SUCCESS)
+    if confirm is not None:  # UpdateEmail.requiredActionChallenge with the posted e-mail: the link goes at once
+        return await update_email.send_confirmation(dataclasses.replace(ctx, request=request, user=updated), confirm)
     return await login_completion.proceed(dataclasses.replace(ctx, request=request, user=updated))
 
 

@@ -29,13 +29,14 @@ def seconds(realm: Realm, alias: str) -> int:
     return int(value) if _JAVA_LONG.fullmatch(value) else DEFAULT_SECONDS
 
 
-async def remaining(tx: Tx, user_id: str, now: int) -> int | None:
-    """retrieveCooldownEntry: the seconds the user must still wait, None when none (never zero)."""
-    expires = await tx.action_tokens.expiry(KEY_PREFIX + user_id)
+async def remaining(tx: Tx, user_id: str, now: int, *, prefix: str = KEY_PREFIX) -> int | None:
+    """retrieveCooldownEntry: the seconds the user must still wait, None when none (never zero); ``prefix``:
+    the action's key prefix (UpdateEmail's ``update-email-cooldown-``)."""
+    expires = await tx.action_tokens.expiry(prefix + user_id)
     left = expires - now if expires is not None else 0
     return left if left > 0 else None
 
 
-async def start(tx: Tx, realm: Realm, alias: str, user_id: str, now: int) -> None:
+async def start(tx: Tx, realm: Realm, alias: str, user_id: str, now: int, *, prefix: str = KEY_PREFIX) -> None:
     """addCooldownEntry: the cooldown starts (again) with the e-mail being sent."""
-    await tx.action_tokens.put(KEY_PREFIX + user_id, now + seconds(realm, alias))
+    await tx.action_tokens.put(prefix + user_id, now + seconds(realm, alias))

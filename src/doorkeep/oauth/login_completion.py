@@ -20,6 +20,7 @@ from doorkeep.oauth import (
     required_actions,
     response_types,
     token_encryption,
+    update_email,
 )
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
@@ -101,7 +102,7 @@ async def finish(
             tx, realm, ctx.user, ctx.request.kc_locale, now=now, client_id=client.client_id, ip=browser.ip_address
         )
         ctx = dataclasses.replace(ctx, user=picked)
-    triggered_user = required_actions.verify_email_trigger(realm, ctx.user)
+    triggered_user = update_email.trigger(realm, required_actions.verify_email_trigger(realm, ctx.user))
     if triggered_user is not ctx.user:
         ctx = dataclasses.replace(ctx, user=triggered_user)
         await tx.users.update(triggered_user)
@@ -188,6 +189,9 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         if required_actions.passes_at_once(ctx.user, action):
             ctx = await _passed(ctx, action)
             continue
+        if action == required_actions.UPDATE_EMAIL and update_email.email_read_only(ctx.realm):
+            ctx = await _dropped(ctx, action)
+            continue
         if action not in account_actions.ACTIONS:
             return action_page(ctx.user, request, action), ctx
         page = await account_actions.challenge(ctx, action)
@@ -208,6 +212,16 @@ async def _passed(ctx: StepContext, action: str) -> StepContext:
     return dataclasses.replace(ctx, user=user, request=request)
 
 
+async def _dropped(ctx: StepContext, action: str) -> StepContext:
+    """UpdateEmail.requiredActionChallenge with an e-mail the user may not edit: the action leaves the user
+    without a page or an event, and the login goes on."""
+    user = dataclasses.replace(ctx.user, required_actions=tuple(a for a in ctx.user.required_actions if a != action))
+    if user.required_actions != ctx.user.required_actions:
+        await ctx.tx.users.update(user)
+    request = required_actions.settled(required_actions.leaving(ctx.request, action), action, required_actions.ERROR)
+    return dataclasses.replace(ctx, user=user, request=request)
+
+
 def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
     """The page of a required action, with the cancel button when the client asked for it."""
     cancel = required_actions.app_initiated(request, user, action)
@@ -215,13 +229,15 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         values = {k: v[0] for k, v in user.attributes.items() if isinstance(v, list) and v and isinstance(v[0], str)}
         values |= {k: v or "" for k, v in account_profile.current(user).items()}  # and the declared attributes'
         lists = {k: declared.as_values(v) for k, v in user.attributes.items()}
-        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request, lists=lists)
+        return NeedProfileUpdate(user.id, values, cancel=cancel, request=request, lists=lists, no_email=not user.email)
     if action == required_actions.TERMS_AND_CONDITIONS:
         return NeedTerms(user.id, request)
     if action == required_actions.CONFIGURE_TOTP:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
     if action == required_actions.VERIFY_EMAIL:
         return NeedEmailVerification(user.id, request, cancel=cancel)
+    if action == required_actions.UPDATE_EMAIL:
+        return update_email.page(user, request)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
 
 

@@ -71,6 +71,9 @@ class NeedProfileUpdate:
     request: AuthRequest | None = None
     lists: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     """Every value of the attributes, for a multivalued one's inputs (one per value)."""
+    no_email: bool = False
+    """The user has no e-mail, which the page then asks for though UPDATE_EMAIL is enabled
+    (``account_profile.email_settable``)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,32 @@ class NeedEmailVerification:
     resend: bool = False
     cooldown: int | None = None
     cancel: bool = False
+
+
+@dataclass(frozen=True)
+class NeedEmailUpdate:
+    """UPDATE_EMAIL's page (update-email.ftl): the address typed (or awaiting its link: ``pending``, then shown
+    with "A verification email was sent to …"), its error, and ``cancel-aia`` when the client asked for it."""
+
+    user_id: str
+    email: str
+    error: str | None = None
+    cancel: bool = False
+    request: AuthRequest | None = None
+    pending: str | None = None
+    cooldown: int | None = None  # the resend refused: the seconds left (emailVerifySendCooldown)
+
+
+@dataclass(frozen=True)
+class EmailUpdateSent:
+    """UpdateEmail.sendEmailUpdateConfirmation's info page: the link to confirm ``email`` is mailed (the web
+    layer sends it, naming this authentication session); ``logout_sessions``: the page's box, acted on by the
+    link."""
+
+    user_id: str
+    email: str
+    logout_sessions: bool = False
+    request: AuthRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +227,8 @@ Outcome = (
     | NeedPasswordUpdate
     | NeedTotpSetup
     | NeedProfileUpdate
+    | NeedEmailUpdate
+    | EmailUpdateSent
     | NeedTerms
     | NeedEmailVerification
     | NeedRegistration

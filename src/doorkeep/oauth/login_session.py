@@ -71,6 +71,8 @@ def pending_step(outcome: login_outcomes.Outcome) -> str:
         return required_actions.TERMS_AND_CONDITIONS
     if isinstance(outcome, login_outcomes.NeedEmailVerification):
         return required_actions.VERIFY_EMAIL
+    if isinstance(outcome, login_outcomes.NeedEmailUpdate | login_outcomes.EmailUpdateSent):
+        return required_actions.UPDATE_EMAIL
     if isinstance(outcome, login_outcomes.NeedDeleteCredential):
         return required_actions.DELETE_CREDENTIAL
     if isinstance(outcome, login_outcomes.NeedDeleteAccount):
@@ -123,6 +125,8 @@ def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
         | login_outcomes.NeedProfileUpdate
         | login_outcomes.NeedTerms
         | login_outcomes.NeedEmailVerification
+        | login_outcomes.NeedEmailUpdate
+        | login_outcomes.EmailUpdateSent
         | login_outcomes.NeedConsent
         | login_outcomes.NeedOtp
         | login_outcomes.NeedTotpSetup

@@ -60,12 +60,29 @@ def email_editable(realm: Realm) -> bool:
     return not (realm.registration_email_as_username and not realm.edit_username_allowed)
 
 
-def read_only(realm: Realm, *, admin: bool = False) -> dict[str, bool]:
+def email_settable(realm: Realm) -> bool:
+    """editEmailCondition and readEmailCondition in the UPDATE_PROFILE context while UPDATE_EMAIL is enabled: a
+    user without an e-mail sets one on the update-profile page, unless the configuration keeps it from the user
+    (once set, only UPDATE_EMAIL changes it)."""
+    if not update_email_enabled(realm):
+        return False
+    config = up_config.config_of(realm)
+    rep = next((a for a in config.get("attributes") or [] if a.get("name") == "email"), {"name": "email"})
+    return rep.get("permissions") is None or declared.can_edit(rep, declared.ACCOUNT)
+
+
+def email_open(realm: Realm, user: User) -> bool:
+    """``email_settable`` for this user: one without an e-mail."""
+    return _blank(user.email) and email_settable(realm)
+
+
+def read_only(realm: Realm, *, admin: bool = False, user: User | None = None) -> dict[str, bool]:
     """Which attributes the context may not change. The USER_API context (``admin``) shares the username's
-    editUsernameCondition for an existing user; its editEmailCondition is always true."""
+    editUsernameCondition for an existing user; its editEmailCondition is always true. ``user``: the
+    UPDATE_PROFILE context's, whose e-mail ``email_open`` may open."""
     return {
         "username": not username_editable(realm),
-        "email": not admin and not email_editable(realm),
+        "email": not admin and not email_editable(realm) and not (user is not None and email_open(realm, user)),
         "firstName": False,
         "lastName": False,
     }
@@ -149,12 +166,14 @@ def current(user: User) -> dict[str, str | None]:
     return {"username": user.username, "email": user.email, "firstName": user.first_name, "lastName": user.last_name}
 
 
-def normalize(realm: Realm, user: User, rep: dict[str, Any]) -> dict[str, str | None]:
+def normalize(realm: Realm, user: User, rep: dict[str, Any], *, update_profile: bool = False) -> dict[str, str | None]:
     """The values after DefaultAttributes.normalizeAttributes: a null or absent attribute is empty unless it
     is read-only (then the user's value); a read-only e-mail is the user's whatever is sent (DefaultUserProfile
     writes no read-only attribute: AccountRestServiceTest.testEditUsernameAllowed); the username is
-    lower-cased, the user's own when not sent, and the e-mail when the e-mail is the username."""
-    flags, mine, fixed = read_only(realm), current(user), locked(realm)
+    lower-cased, the user's own when not sent, and the e-mail when the e-mail is the username; ``update_profile``:
+    the UPDATE_PROFILE context's (``read_only``'s ``user``). Names and an e-mail the configured permissions keep
+    from the user (``locked``) are the user's when not sent."""
+    flags, mine, fixed = read_only(realm, user=user if update_profile else None), current(user), locked(realm)
     values: dict[str, str | None] = {}
     for name in ATTRIBUTES:
         sent = rep.get(name)
@@ -177,11 +196,17 @@ def _error(field: str, message: str, *params: Any) -> dict[str, Any]:
 
 
 async def errors(
-    tx: Tx, realm: Realm, user: User, rep: dict[str, Any], values: dict[str, str | None]
+    tx: Tx,
+    realm: Realm,
+    user: User,
+    rep: dict[str, Any],
+    values: dict[str, str | None],
+    *,
+    update_profile: bool = False,
 ) -> list[dict[str, Any]]:
     """Every validation error of the update, attribute by attribute in the profile's order; ``params``
     start with the attribute's name (``display_params`` turns it into the display name)."""
-    flags = read_only(realm)
+    flags = read_only(realm, user=user if update_profile else None)
     found: list[dict[str, Any]] = []
     username = values["username"] or user.username
     if username.lower() != user.username and await _username_taken(tx, realm, user, username):
@@ -252,12 +277,12 @@ def email_required(config: dict[str, Any], realm: Realm, context: str) -> bool:
     return declared.is_required(rep, context) or realm.registration_email_as_username
 
 
-def changes(realm: Realm, user: User, values: dict[str, str | None]) -> dict[str, Any]:
+def changes(realm: Realm, user: User, values: dict[str, str | None], *, update_profile: bool = False) -> dict[str, Any]:
     """The user's fields a valid update sets: the names, a new e-mail (then unverified) where it may be
     edited, and a new username where it may be edited or follows the e-mail that is the username. The
     Account REST API and the UPDATE_PROFILE required action both write these. An emptied name is no name
     (null), as Keycloak stores it (RequiredActionUpdateProfileWithUserProfileTest.testOptionalAttribute)."""
-    flags = read_only(realm)
+    flags = read_only(realm, user=user if update_profile else None)
     found: dict[str, Any] = {"first_name": values["firstName"] or None, "last_name": values["lastName"] or None}
     email = (values["email"] or "").strip().lower() or None
     if not flags["email"] and email != user.email:

@@ -56,7 +56,7 @@ def page(
             outcome.values,
             outcome.errors,
             username_editable=not flags["username"],
-            email_editable=not flags["email"],
+            email_editable=not flags["email"] or (outcome.no_email and account_profile.email_settable(realm)),
             cancel=outcome.cancel,
             extra=_profile_fields(realm, outcome.lists, scopes),
             lists=outcome.lists,

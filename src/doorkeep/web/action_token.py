@@ -1,5 +1,6 @@
 """``GET /realms/{realm}/login-actions/action-token?key=…``: the links Keycloak e-mails (LoginActionsService.
-executeActionToken with ExecuteActionsActionTokenHandler and VerifyEmailActionTokenHandler).
+executeActionToken with ExecuteActionsActionTokenHandler, VerifyEmailActionTokenHandler and
+UpdateEmailActionTokenHandler, which runs at once wherever the link is opened).
 
 As Keycloak, a link opened without its authentication session starts one (AUTH_SESSION_ID cookie) and
 answers a confirmation page whose "» Click here to proceed" link is the same token naming that session
@@ -24,7 +25,14 @@ from doorkeep.console import pages
 from doorkeep.email import action_tokens
 from doorkeep.email.action_tokens import ActionToken, Refusal
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_outcomes, redirect_uris, required_actions, reset_credentials
+from doorkeep.oauth import (
+    login_completion,
+    login_outcomes,
+    redirect_uris,
+    required_actions,
+    reset_credentials,
+    update_email,
+)
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_session import AUTHENTICATE, LinkSpent, new_tab_id
 from doorkeep.oauth.login_step import StepContext
@@ -139,6 +147,8 @@ async def execute(request: Request) -> Response:
                 tx, services, realm, event_type, ip, token=token, error="expired_code", client_id=token.client_id
             )
             return error_page(request, realm, action_tokens.EXPIRED_ACTION)
+        if token.action == action_tokens.UPDATE_EMAIL:  # runs at once, in any browser: no confirmation page
+            return await _update_email(request, tx, services, realm, client, user, token)
         if token.action == action_tokens.RESET_CREDENTIALS:
             return await _reset(request, tx, services, realm, client, user, token, auth_session)
         if token.action == action_tokens.VERIFY_EMAIL and _verified_already(user, token, auth_session):
@@ -203,6 +213,8 @@ def _check(
         return Refusal(REQUESTER_DISABLED, "client_disabled")
     if token.redirect_uri is not None and redirect_uris.resolve(token.redirect_uri, client, base) is None:
         return Refusal("Invalid redirect uri", "invalid_redirect_uri")
+    if token.action == action_tokens.UPDATE_EMAIL and update_email.stale(user, token.old_email):
+        return Refusal(default_text, "invalid_email")
     if token.action == action_tokens.RESET_CREDENTIALS and not realm.reset_password_allowed:
         return Refusal(action_tokens.RESET_NOT_ALLOWED, "not_allowed")
     if token.email is not None and token.email != user.email:  # verifyEmail: the address it was sent to
@@ -306,6 +318,41 @@ async def _run(
     return await _continue(request, tx, services, realm, client, user, auth_request, auth_session)
 
 
+async def _update_email(
+    request: Request, tx: Tx, services: Services, realm: Realm, client: Client, user: User, token: ActionToken
+) -> Response:
+    """UpdateEmailActionTokenHandler: the pending address written and verified, UPDATE_EMAIL (with its
+    ``previous_email`` and ``updated_email``), the user's sessions ended when the page's box was checked, and
+    info.ftl's "Email updated"; the key is spent. A pending address gone or changed, or an address another
+    user took meanwhile, is an error page (400)."""
+    ui = page_locale.language(request, realm, user=user)
+    done = await update_email.confirm(tx, realm, user, token.new_email)
+    if isinstance(done, str):
+        return error_page(request, realm, ui.text(done) if done == update_email.CANCELLED else done)
+    ip = client_ip(request)
+    details = update_email.event_details(user, done)
+    await _event(tx, services, realm, "UPDATE_EMAIL", ip, token=token, client_id=client.client_id, details=details)
+    if token.logout_sessions:
+        account = f"{base_url(request)}/realms/{realm.name}/account/"
+        for session_id in await update_email.end_sessions(tx, user.id):
+            more = {"redirect_uri": account, update_email.LOGOUT_TRIGGERED_BY: action_tokens.UPDATE_EMAIL}
+            await events.record(
+                tx,
+                realm,
+                "LOGOUT",
+                now=services.clock.now(),
+                client_id=client.client_id,
+                user_id=user.id,
+                session_id=session_id,
+                ip=ip,
+                details=more,
+            )
+    await tx.action_tokens.put_if_absent(token.single_use_key, token.expires, services.clock.now())
+    text = ui.text("emailUpdated", done.email)
+    back = token.redirect_uri or login_completion.client_base(client)
+    return html(pages.action_info(display(realm), text, back_uri=back, header=ui.text("emailUpdatedTitle"), ui=ui))
+
+
 async def _reset(
     request: Request,
     tx: Tx,
@@ -378,5 +425,7 @@ async def _new_session(
 
 
 def _single_use(token: ActionToken) -> bool:
-    """``canUseTokenRepeatedly`` false: a reset-credentials link, an execute-actions one with a one-time action."""
-    return token.action == action_tokens.RESET_CREDENTIALS or bool(set(token.required_actions) & ONE_TIME)
+    """``canUseTokenRepeatedly`` false: a reset-credentials or update-email link, an execute-actions one with a
+    one-time action."""
+    once = token.action in (action_tokens.RESET_CREDENTIALS, action_tokens.UPDATE_EMAIL)
+    return once or bool(set(token.required_actions) & ONE_TIME)

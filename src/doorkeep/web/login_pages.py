@@ -267,6 +267,22 @@ async def page_body(
             ),
             ui=ui,
         )
+    if isinstance(outcome, login_outcomes.NeedEmailUpdate):
+        target = step_url(request, realm, "required-action", tab, client)
+        return pages.update_email(
+            display(realm),
+            target,
+            token,
+            outcome.email,
+            error=outcome.error,
+            pending=outcome.pending,
+            cancel=outcome.cancel,
+            cooldown=outcome.cooldown,
+            ui=ui,
+        )
+    if isinstance(outcome, login_outcomes.EmailUpdateSent):  # info.ftl, no form: the link goes on
+        text = ui.text("emailUpdateConfirmationSent", outcome.email)
+        return pages.action_info(display(realm), text, header=ui.text("emailUpdateConfirmationSentTitle"), ui=ui)
     if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
         target = step_url(request, realm, "required-action", tab, client)
         return pages.update_password(display(realm), target, token, outcome.error, cancel=outcome.cancel, ui=ui)

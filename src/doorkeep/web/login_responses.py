@@ -183,6 +183,10 @@ async def _respond(
         await verify_email.send(
             request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, response
         )
+    if isinstance(outcome, login_outcomes.EmailUpdateSent) and waiting.user is not None:
+        await verify_email.send_update_confirmation(
+            request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, outcome, response
+        )
     return response
 
 

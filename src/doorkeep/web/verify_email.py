@@ -1,7 +1,8 @@
-"""The VERIFY_EMAIL required action's e-mail (VerifyEmail.sendVerifyEmail): a VerifyEmailActionToken naming the
-login's authentication session, valid for the realm's actionTokenGeneratedByUserLifespan, sent once per
-address and session (the VERIFY_EMAIL_KEY note: a page refresh sends nothing; "Click here" sends it again),
-after the page is answered; SEND_VERIFY_EMAIL (or its error) is recorded once the SMTP server has answered.
+"""The VERIFY_EMAIL and UPDATE_EMAIL required actions' e-mails. VERIFY_EMAIL's (VerifyEmail.sendVerifyEmail): a
+VerifyEmailActionToken naming the login's authentication session, valid for the realm's
+actionTokenGeneratedByUserLifespan, sent once per address and session (the VERIFY_EMAIL_KEY note: a page refresh
+sends nothing; "Click here" sends it again), after the page is answered; SEND_VERIFY_EMAIL (or its error) is
+recorded once the SMTP server has answered.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from doorkeep.email import action_tokens, messages
 from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import login_events
 from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_outcomes import EmailUpdateSent
 from doorkeep.web import email_links
+from doorkeep.web.http import state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -36,6 +39,51 @@ async def send(
     )
     # CODE_ID: the authentication session the link goes on with (VerifyEmail.sendVerifyEmail)
     details = login_events.details(auth_request, user.username, email=user.email, code_id=auth_session.root)
+    email_links.send_after(
+        request,
+        response,
+        realm,
+        mail,
+        "SEND_VERIFY_EMAIL",
+        client_id=client.client_id,
+        user_id=user.id,
+        details=details,
+    )
+
+
+async def send_update_confirmation(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    user: User,
+    auth_session: AuthSession,
+    auth_request: AuthRequest,
+    sent: EmailUpdateSent,
+    response: Response,
+) -> None:
+    """UpdateEmail.sendEmailUpdateConfirmation: an UpdateEmailActionToken for the login's client naming this
+    authentication session, the old and new addresses and the "Sign out from other devices" box, valid for
+    the ``update-email`` user lifespan, mailed to the new address; SEND_VERIFY_EMAIL with ``email`` the new
+    address."""
+    lifespan = email_links.user_lifespan(realm, action_tokens.UPDATE_EMAIL)
+    now = state(request).services.clock.now()
+    token = action_tokens.new(
+        action_tokens.UPDATE_EMAIL,
+        user.id,
+        client.client_id,
+        now,
+        lifespan,
+        auth_session_id=auth_session.id,
+        redirect_uri=auth_request.redirect_uri or None,
+        old_email=user.email,
+        new_email=sent.email,
+        logout_sessions=sent.logout_sessions,
+    )
+    target = await email_links.link(request, tx, realm, token)
+    ui = messages.language(realm, user, request.headers.get("accept-language", ""))
+    mail = messages.update_email(ui, realm, user, target, lifespan // 60, sent.email)
+    details = login_events.details(auth_request, user.username, email=sent.email, code_id=auth_session.root)
     email_links.send_after(
         request,
         response,

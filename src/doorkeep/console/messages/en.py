@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "requiredAction.UPDATE_PASSWORD": "Update Password",
     "requiredAction.UPDATE_PROFILE": "Update Profile",
     "requiredAction.VERIFY_EMAIL": "Verify Email",
+    "requiredAction.UPDATE_EMAIL": "Update Email",
     "linkExpirationFormatter.timePeriodUnit.minutes": "{0,choice,0#minutes|1#minute|1<minutes}",
     "linkExpirationFormatter.timePeriodUnit.hours": "{0,choice,0#hours|1#hour|1<hours}",
     "linkExpirationFormatter.timePeriodUnit.days": "{0,choice,0#days|1#day|1<days}",
@@ -230,6 +231,22 @@ MESSAGES: dict[str, str] = {
         "Enter your username and we will send you instructions on how to create a new password."
     ),
     # login-verify-email.ftl
+    # UPDATE_EMAIL (update-email.ftl, UpdateEmail and UpdateEmailActionTokenHandler)
+    "updateEmailTitle": "Update email",
+    "emailVerificationPending": "A verification email was sent to {0}. Follow its link to confirm the new address.",
+    "emailUpdateConfirmationSentTitle": "Confirmation email sent",
+    "emailUpdateConfirmationSent": (
+        "A confirmation email has been sent to {0}. You must follow the instructions of the former to complete "
+        "the email update."
+    ),
+    "emailUpdatedTitle": "Email updated",
+    "emailUpdated": "The account email has been successfully updated to {0}.",
+    "emailVerificationCancelled": "The email verification has been cancelled.",
+    "emailUpdateConfirmationSubject": "Verify new email",
+    "emailUpdateConfirmationBody": (
+        "To update your {2} account with email address {1}, click the link below\n\n{0}\n\nThis link will "
+        "expire within {3}.\n\nIf you don't want to proceed with this modification, just ignore this message."
+    ),
     "emailVerifyTitle": "Email verification",
     # its warning unless it shows an error (LoginFormsProvider.createResponse(VERIFY_EMAIL): Messages.VERIFY_EMAIL)
     "verifyEmailMessage": "You need to verify your email address to activate your account.",
