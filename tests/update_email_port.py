@@ -137,6 +137,12 @@ def email_input_present(page: httpx.Response) -> bool:
     return re.search(r'<input type="[a-z]+" id="email" name="email"', page.text) is not None
 
 
+def info_back_link(page: httpx.Response) -> str | None:
+    """``infoPage.clickBackToApplicationLink()``'s target: info.ftl's "« Back to Application"."""
+    found = re.search(r'<a id="kc-back" href="([^"]*)"', page.text)
+    return html.unescape(found[1]) if found else None
+
+
 def logout_sessions_checked(page: httpx.Response) -> bool:
     """``updateEmailPage.isLogoutSessionsChecked()``."""
     found = re.search(r'<input type="checkbox" id="logout-sessions"[^>]*>', page.text)

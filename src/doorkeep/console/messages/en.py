@@ -241,7 +241,7 @@ MESSAGES: dict[str, str] = {
     ),
     "emailUpdatedTitle": "Email updated",
     "emailUpdated": "The account email has been successfully updated to {0}.",
-    "emailVerificationCancelled": "The email verification has been cancelled.",
+    "emailVerificationCancelled": "This email verification has been cancelled by an administrator.",
     "emailUpdateConfirmationSubject": "Verify new email",
     "emailUpdateConfirmationBody": (
         "To update your {2} account with email address {1}, click the link below\n\n{0}\n\nThis link will "
