@@ -20,7 +20,7 @@ import httpx
 from browser_flow import submit
 from group_port import fresh_realm
 from keycloak_port import get, poll, put, user_id
-from login_test_realm import APP, APP_BASE, PASSWORD, SECRET, login, mark_start, open_login_form
+from login_test_realm import APP, APP_BASE, PASSWORD, SECRET, auth_response, login, mark_start, open_login_form
 from mail_sink import Sink
 from waiting import polling
 from wire_env import Env
@@ -227,3 +227,50 @@ async def assert_update_email_invalid(env: Env) -> None:
     """``updateEmailInvalid``: "Invalid email address."."""
     await poll(env)
     await _refused(env, TEST_USER, "invalid", "Invalid email address.")
+
+
+# --- AbstractAppInitiatedActionUpdateEmailTest ------------------------------------------------------------------
+async def do_aia(env: Env) -> httpx.Response:
+    """``doAIA()``: the authorization request with ``kc_action=UPDATE_EMAIL``."""
+    return await open_login_form(env, kc_action=UPDATE_EMAIL)
+
+
+def assert_kc_action_status(response: httpx.Response, status: str) -> dict[str, str]:
+    """``assertKcAction(UPDATE_EMAIL)`` and ``assertKcActionStatus(status)``."""
+    params = auth_response(response)
+    assert (params.get("kc_action"), params.get("kc_action_status")) == (UPDATE_EMAIL, status), params
+    return params
+
+
+async def aia_page(env: Env) -> httpx.Response:
+    """``doAIA(); loginPage.login(...)``: the update-email page, with its cancel button."""
+    page = await login(env, await do_aia(env), TEST_USER)
+    assert is_update_email_page(page) and cancel_displayed(page), page.text[:1500]
+    return page
+
+
+async def assert_cancel_update_email(env: Env) -> None:
+    """``cancelUpdateEmail``: ``kc_action_status=cancelled``, the address kept."""
+    assert_kc_action_status(await cancel(env, await aia_page(env)), "cancelled")
+    assert (await find_user(env, TEST_USER))["email"] == TEST_USER
+
+
+async def _aia_refused(env: Env, typed: str, error: str) -> None:
+    page = await change_email(env, await aia_page(env), typed)
+    assert is_update_email_page(page) and email_error(page) == error, page.text[:1500]
+    assert (await find_user(env, TEST_USER))["email"] == TEST_USER
+
+
+async def assert_update_to_existing_email(env: Env) -> None:
+    """``updateToExistingEmail``."""
+    await _aia_refused(env, JOHN, "Email already exists.")
+
+
+async def assert_update_to_invalid_email(env: Env) -> None:
+    """``updateToInvalidEmail``."""
+    await _aia_refused(env, "invalidemail", "Invalid email address.")
+
+
+async def assert_update_to_blank_email(env: Env) -> None:
+    """``updateToBlankEmail``."""
+    await _aia_refused(env, "", "Please specify email.")

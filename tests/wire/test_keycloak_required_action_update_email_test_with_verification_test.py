@@ -21,6 +21,7 @@ import group_port
 import update_email_port as ue
 from keycloak_port import get, poll, post, put, user_id
 from login_test_realm import (
+    APP_BASE,
     error_page_text,
     login,
     open_login_form,
@@ -78,7 +79,7 @@ async def change_email_using_required_action(kc: Env, mail: Sink, new: str, logo
     assert waiting["attributes"][ue.PENDING] == [new]
     done = await kc.http.get(link)
     assert is_info_page(done, UPDATED.format(new)), done.text[:1500]
-    assert ue.info_back_link(done) == ue.APP_BASE
+    assert ue.info_back_link(done) == APP_BASE
     found = await ue.find_user(kc, new if as_username else TEST_USER)
     assert ue.PENDING not in (found.get("attributes") or {})
     assert (found["email"], found["emailVerified"]) == (new, True)
@@ -314,7 +315,7 @@ async def test_update_profile_with_verification_when_email_is_not_set_and_is_wri
     assert found.get("email") is None
     done = await kc.http.get(link)
     assert is_info_page(done, UPDATED.format(TEST_USER))
-    assert ue.info_back_link(done) == ue.APP_BASE
+    assert ue.info_back_link(done) == APP_BASE
 
 
 async def test_email_verification_cancelled_by_admin(kc: Env, mail: Sink) -> None:

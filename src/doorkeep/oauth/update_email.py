@@ -43,7 +43,10 @@ TEXTS = {
     account_profile.MISSING_EMAIL: "Please specify email.",
     account_profile.EMAIL_EXISTS: "Email already exists.",
     "error-invalid-email": "Invalid email address.",
-    "error-invalid-length": "Invalid email address.",
+    "error-invalid-length": "Length must be between {1} and {2}.",
+    "error-invalid-length-too-long": "Maximum length is {2}.",
+    "error-invalid-length-too-short": "Minimal length is {1}.",
+    "error-pattern-no-match": "Invalid value.",
 }
 
 
@@ -94,10 +97,13 @@ async def errors(tx: Tx, realm: Realm, user: User, new: str) -> str | None:
     rep = {"email": new}
     values = {**account_profile.current(user), "email": new}
     found = [e for e in await account_profile.errors(tx, realm, user, rep, values) if e["field"] == "email"]
+    found += declared.root_errors(up_config.config_of(realm), declared.ACCOUNT, "email", new)  # its validations
     if not found:
         return None
-    key = str(found[0]["errorMessage"])
-    return TEXTS.get(key, key)
+    text = TEXTS.get(str(found[0]["errorMessage"]), str(found[0]["errorMessage"]))
+    for index, param in enumerate(found[0].get("params") or []):
+        text = text.replace(f"{{{index}}}", str(param))
+    return text
 
 
 def written(realm: Realm, user: User, new: str, *, verified: bool) -> User:
