@@ -8,12 +8,11 @@ module.
 
 Attributes selected or required by a client scope count where the login requests it: ``client-b`` has the
 scope ``department`` optionally (asked for with ``scope``), ``client-a`` by default (``configureTestRealm``, whose
-list of the realm's client scopes is otherwise kept here). 13 of the 16 Java methods are ported.
-
-Left, where Doorkeep differs and is not fixed yet: testAttributeGrouping, testAttributeGuiOrder and
-testAttributeInputTypes. Doorkeep's login-update-profile page renders username, e-mail, first and last name in a
-fixed order before the declared attributes, without user-profile-commons.ftl's ``header-``/``description-``
-group labels, and every attribute as a text input (no ``inputType`` annotations), as its register page does.
+list of the realm's client scopes is otherwise kept here). All 16 Java methods are ported: the page reads the
+form's elements as the Java test's CSS selectors do (``profile_form_port``); testAttributeInputTypes asserts what
+the testsuite version of RegisterWithUserProfileTest.assertFieldTypes asserts (the tests/base copy keeps it as an
+empty hook), its two ``dummyOptions`` attributes taking their options from the ``options`` validator (the Java
+server's test-only validator is unknown to Keycloak and Doorkeep alike).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import group_port
 from browser_flow import form_action
 from keycloak_port import poll, post, put, update_realm, user_id
 from login_test_realm import auth_response, login, open_login_form
+from profile_form_port import INPUT_TYPES, assert_field_types, form_elements
 from update_profile_port import (
     JOHN,
     TEST_USER,
@@ -330,3 +330,54 @@ async def test_attribute_required_but_not_selected_by_scope_is_not_rendered(kc: 
     assert "code" in auth_response(await update(kc, page, **form("FirstCC", "LastCC")))
     found = await find_user(kc, TEST_USER)
     assert (found["firstName"], found["lastName"]) == ("FirstCC", "LastCC")
+
+
+def labels_in_order(page: httpx.Response) -> list[str]:
+    """``form#kc-update-profile-form label``: each label's ``for`` (whose element must exist) or its ``id``."""
+    elements = form_elements(page.text, "kc-update-profile-form")
+    ids = {e.get("id") for e in elements if e.get("id")}
+    out = []
+    for element in (e for e in elements if e.tag == "label"):
+        target = element.get("for")
+        assert target is None or target in ids, (target, page.text[:1500])
+        out.append(target or element.get("id") or "")
+    return out
+
+
+async def test_attribute_grouping(kc: Env) -> None:
+    """Attributes without a group first, in the configuration's order; a group's header and description label
+    before its first attribute."""
+    config = {
+        "attributes": [
+            {"name": "lastName", "permissions": ALL},
+            {"name": "username", "permissions": ALL},
+            {"name": "firstName", "permissions": ALL, "required": {}},
+            {"name": "department", "permissions": ALL, "required": {}, "group": "company"},
+            {"name": "email", "permissions": ALL, "group": "contact"},
+        ],
+        "groups": [{"name": "company", "displayDescription": "Company field desc"}, {"name": "contact"}],
+    }
+    await put(kc, "/users/profile", config, status=200)
+    page = await profile_page(kc)
+    order = ["lastName", "username", "firstName", "header-company", "description-company", "department"]
+    assert labels_in_order(page) == [*order, "header-contact", "email"]
+
+
+async def test_attribute_gui_order(kc: Env) -> None:
+    await set_profile(
+        kc,
+        {"name": "lastName", "permissions": ALL},
+        {"name": "department", "permissions": ALL, "required": {}},
+        {"name": "username", "permissions": ALL},
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "email", "permissions": ALL},
+    )
+    page = await profile_page(kc)
+    inputs = [e.get("id") for e in form_elements(page.text, "kc-update-profile-form") if e.tag == "input"]
+    assert inputs[:5] == ["lastName", "department", "username", "firstName", "email"]
+
+
+async def test_attribute_input_types(kc: Env) -> None:
+    await set_profile(kc, *INPUT_TYPES)
+    page = await profile_page(kc)
+    assert_field_types(form_elements(page.text, "kc-update-profile-form"))

@@ -7,14 +7,15 @@ dropdown; English by default."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import segno
+from markupsafe import Markup
 
 from doorkeep.console.i18n import ENGLISH, Language
 from doorkeep.console.messages import en
 from doorkeep.console.templating import render
-from doorkeep.users import otp
+from doorkeep.users import otp, profile_form
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -279,12 +280,21 @@ def update_profile(
     extra: list[dict[str, str]] | None = None,
     lists: dict[str, list[str]] | None = None,
     labels: dict[str, str] | None = None,
+    config: dict[str, Any] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """login-update-profile.ftl: the user profile's fields the user may see (``extra``: the declared ones,
     ``users.declared.form_fields``; a read-only one rendered ``disabled`` with its value), each with its first
     error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
-    configuration gives them."""
+    configuration gives them. The fields follow ``config``'s order, groups and input types
+    (``users.profile_form``)."""
+    roots: dict[str, dict[str, Any]] = {}
+    shown = {"username": username_editable, "email": email_editable, "firstName": True, "lastName": True}
+    for name, complete in ROOT_AUTOCOMPLETE.items():
+        if shown[name]:
+            label = (labels or {}).get(name) or "${" + name + "}"
+            roots[name] = {"name": name, "label": label, "readonly": "", "multivalued": "", "autocomplete": complete}
+    fields = profile_form.ordered(config or {}, list(extra or []), roots)
     return render(
         "login/update_profile.html",
         title=ui.text("loginProfileTitle"),
@@ -299,8 +309,20 @@ def update_profile(
         extra=extra or [],
         lists=lists or {},
         labels=labels or {},
+        fields=fields,
+        helper=_helper_html,
         ui=ui,
     )
+
+
+ROOT_AUTOCOMPLETE = {"username": "username", "email": "email", "firstName": "given-name", "lastName": "family-name"}
+
+
+def _helper_html(text: str, ui: Language) -> Markup:
+    """A helper text annotation (``${key}`` resolved) as the little HTML it may hold."""
+    if text.startswith("${") and text.endswith("}"):
+        text = ui.text(text[2:-1])
+    return Markup(profile_form.helper_html(text))  # escaped, but for a few inline tags
 
 
 def terms(realm_display: str, action: str, form_token: str, *, ui: Language = ENGLISH) -> str:

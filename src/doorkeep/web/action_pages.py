@@ -61,6 +61,7 @@ def page(
             extra=_profile_fields(realm, outcome.lists, scopes),
             lists=outcome.lists,
             labels=_root_labels(up_config.config_of(realm), ui),
+            config=registration.profile_config(realm, scopes),
             ui=ui,
         )
     config = registration.profile_config(realm, scopes)
