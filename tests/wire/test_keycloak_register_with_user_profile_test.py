@@ -8,12 +8,11 @@ requested with ``scope``) or the client has it by default (``client-a``). One ap
 class: the unmanaged attributes a registration form posts are stored under ``unmanagedAttributePolicy`` ENABLED
 and dropped without a policy.
 
-Not ported:
-* testAttributeGuiOrder and testAttributeGrouping: Doorkeep's register page renders username, e-mail, first and
-  last name in register.ftl's fixed order before the declared attributes and shows a group as a header ``div``,
-  not user-profile-commons.ftl's configuration order with ``header-``/``description-`` labels.
-* testAttributeInputTypes: the page renders every declared attribute as a text input; the ``inputType*``
-  annotations (select, textarea, html5 types, helper texts, placeholders) are not rendered.
+testAttributeGuiOrder, testAttributeGrouping and testAttributeInputTypes read the form's elements as the Java
+test's CSS selectors do (``profile_form_port``). The Java realm has internationalization on, so its GUI-order
+list starts with the ``locale`` input; this realm has it off and the list starts with ``lastName``.
+testAttributeInputTypes' two ``dummyOptions`` attributes take their options from the ``options`` validator (the
+Java server's test-only validator is unknown to Keycloak and Doorkeep alike).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ import group_port
 from browser_flow import REDIRECT, form_action, form_fields, start
 from group_port import fresh_realm
 from keycloak_port import get, put, update_realm, user_id
+from profile_form_port import INPUT_TYPES, assert_field_types, form_elements
 from register_port import (
     APP,
     auth_response,
@@ -409,3 +409,45 @@ async def test_unmanaged_attribute_dropped_unless_policy_enabled(kc: Env, policy
     response = await register(kc, await open_register(kc), "First", "Last", f"{name}@email", name, nickname="Nick")
     auth_response(response)
     assert "nickname" not in ((await user_rep(kc, name)).get("attributes") or {})
+
+
+async def test_attribute_gui_order(kc: Env) -> None:
+    """The inputs in the configuration's order, the passwords after the username."""
+    await set_profile(
+        kc,
+        {"name": "lastName", "permissions": ALL},
+        {"name": "department", "permissions": ALL, "required": {}},
+        {"name": "username", "permissions": ALL},
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "email", "permissions": ALL},
+    )
+    page = await open_register(kc)
+    inputs = [e.get("id") for e in form_elements(page.text, "kc-register-form") if e.tag == "input"]
+    assert inputs[:7] == ["lastName", "department", "username", "password", "password-confirm", "firstName", "email"]
+
+
+async def test_attribute_input_types(kc: Env) -> None:
+    await set_profile(kc, *INPUT_TYPES)
+    assert_field_types(form_elements((await open_register(kc)).text, "kc-register-form"))
+
+
+async def test_attribute_grouping(kc: Env) -> None:
+    """Attributes without a group first; a group's header and description labels before its first attribute."""
+    await set_profile(
+        kc,
+        {"name": "lastName", "permissions": ALL},
+        {"name": "username", "permissions": ALL},
+        {"name": "firstName", "permissions": ALL, "required": {}},
+        {"name": "department", "permissions": ALL, "required": {}, "group": "company"},
+        {"name": "email", "permissions": ALL, "group": "contact"},
+        groups=[{"name": "company", "displayDescription": "Company field desc"}, {"name": "contact"}],
+    )
+    elements = form_elements((await open_register(kc)).text, "kc-register-form")
+    ids = {e.get("id") for e in elements if e.get("id")}
+    found = []
+    for element in (e for e in elements if e.tag == "label"):
+        target = element.get("for")
+        assert target is None or target in ids, target  # a label has the element it belongs to
+        found.append(target or element.get("id"))
+    head = ["lastName", "username", "password", "password-confirm", "firstName"]
+    assert found == [*head, "header-company", "description-company", "department", "header-contact", "email"]

@@ -288,13 +288,8 @@ def update_profile(
     error; a multivalued one has an input per value (``lists``); ``labels``: the root fields' labels where the
     configuration gives them. The fields follow ``config``'s order, groups and input types
     (``users.profile_form``)."""
-    roots: dict[str, dict[str, Any]] = {}
     shown = {"username": username_editable, "email": email_editable, "firstName": True, "lastName": True}
-    for name, complete in ROOT_AUTOCOMPLETE.items():
-        if shown[name]:
-            label = (labels or {}).get(name) or "${" + name + "}"
-            roots[name] = {"name": name, "label": label, "readonly": "", "multivalued": "", "autocomplete": complete}
-    fields = profile_form.ordered(config or {}, list(extra or []), roots)
+    fields = profile_form.ordered(config or {}, list(extra or []), _roots(shown, labels or {}))
     return render(
         "login/update_profile.html",
         title=ui.text("loginProfileTitle"),
@@ -316,6 +311,17 @@ def update_profile(
 
 
 ROOT_AUTOCOMPLETE = {"username": "username", "email": "email", "firstName": "given-name", "lastName": "family-name"}
+
+
+def _roots(shown: dict[str, bool], labels: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The root attributes a form shows, as ``profile_form.ordered`` takes them (a label the profile names, else
+    the page's own message)."""
+    roots: dict[str, dict[str, Any]] = {}
+    for name, complete in ROOT_AUTOCOMPLETE.items():
+        if shown[name]:
+            label = labels.get(name) or "${" + name + "}"
+            roots[name] = {"name": name, "label": label, "readonly": "", "multivalued": "", "autocomplete": complete}
+    return roots
 
 
 def _helper_html(text: str, ui: Language) -> Markup:
@@ -385,12 +391,16 @@ def register(
     extra: list[dict[str, str]] | None = None,
     email_shown: bool = True,
     labels: dict[str, str] | None = None,
+    config: dict[str, Any] | None = None,
     ui: Language = ENGLISH,
 ) -> str:
     """register.ftl: the values typed (never the passwords) and the first error of each field; ``extra``: the
     declared attributes' fields (``users.declared.form_fields``; a read-only one rendered ``disabled``);
     ``email_shown``: false where the user may not see the e-mail; ``labels``: the root fields' labels where the
-    user profile names them (else the page's own)."""
+    user profile names them (else the page's own). The fields follow ``config`` (``users.profile_form``), the
+    passwords after the username (after the e-mail where it is the username)."""
+    shown = {"username": not email_as_username, "email": email_shown, "firstName": True, "lastName": True}
+    fields = profile_form.ordered(config or {}, list(extra or []), _roots(shown, labels or {}))
     return render(
         "login/register.html",
         title=ui.text("registerTitle"),
@@ -404,6 +414,9 @@ def register(
         labels=labels or {},
         login_url=login_url,
         extra=extra or [],
+        fields=fields,
+        helper=_helper_html,
+        password_after="email" if email_as_username else "username",
         ui=ui,
     )
 

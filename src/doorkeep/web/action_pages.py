@@ -76,6 +76,7 @@ def page(
         extra=declared.form_fields(config, declared.REGISTRATION),
         email_shown=registration.email_shown(realm, config),
         labels=_root_labels(config, ui),
+        config=config,
         ui=ui,
     )
 
