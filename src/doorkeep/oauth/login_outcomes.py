@@ -157,6 +157,7 @@ class EmailUpdateSent:
     email: str
     logout_sessions: bool = False
     request: AuthRequest | None = None
+    previous: str | None = None  # the pending address before this one, kept should the link not go
 
 
 @dataclass(frozen=True)

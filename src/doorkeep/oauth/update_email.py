@@ -38,6 +38,7 @@ LOGOUT_FIELD = "logout-sessions"
 CANCELLED = "emailVerificationCancelled"  # Messages.EMAIL_VERIFICATION_CANCELLED
 LOGOUT_TRIGGERED_BY = "logout_triggered_by_action_token"  # Details.LOGOUT_TRIGGERED_BY_ACTION_TOKEN
 COOLDOWN_PREFIX = "update-email-cooldown-"  # UpdateEmail.EMAIL_RESEND_COOLDOWN_KEY_PREFIX
+SEND_FAILED = "Failed to send email, please try again later."  # Messages.EMAIL_SENT_ERROR (emailSendErrorMessage)
 # the login theme's texts for the errors the UPDATE_EMAIL context gives
 TEXTS = {
     account_profile.MISSING_EMAIL: "Please specify email.",
@@ -176,7 +177,19 @@ async def send_confirmation(ctx: StepContext, email: str, *, logout_sessions: bo
     attributes = {**user.attributes, PENDING: [email]}
     await ctx.tx.users.update(dataclasses.replace(user, attributes=attributes, required_actions=kept))
     await email_cooldown.start(ctx.tx, ctx.realm, UPDATE_EMAIL, user.id, now, prefix=COOLDOWN_PREFIX)
-    return EmailUpdateSent(user.id, email, logout_sessions, ctx.request)
+    return EmailUpdateSent(user.id, email, logout_sessions, ctx.request, previous=_pending(user))
+
+
+async def unsent(tx: Tx, sent: EmailUpdateSent) -> None:
+    """The link could not be mailed: as Keycloak, which sets them only once it is sent, the pending address as it
+    was (none, or an earlier link's) and no cooldown; the user keeps UPDATE_EMAIL."""
+    user = await tx.users.get(sent.user_id)
+    if user is not None:
+        attributes = {k: v for k, v in user.attributes.items() if k != PENDING}
+        if sent.previous is not None:
+            attributes[PENDING] = [sent.previous]
+        await tx.users.update(dataclasses.replace(user, attributes=attributes))
+    await tx.action_tokens.remove(COOLDOWN_PREFIX + sent.user_id)
 
 
 def stale(user: User, old_email: str | None) -> bool:

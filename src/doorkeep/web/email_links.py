@@ -75,6 +75,41 @@ async def session_mail(
     return compose(ui, realm, user, target, lifespan // 60)
 
 
+async def send_now(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    mail: smtp.Mail,
+    type: str,
+    *,
+    client_id: str,
+    user_id: str,
+    details: dict[str, str | None],
+) -> bool:
+    """Deliver ``mail`` before the page is answered (the caller shows Keycloak's error page when it fails), and
+    record ``type`` or ``type_ERROR`` (``email_send_failed``, the failure's text as ``reason``) in ``tx``; True
+    once sent."""
+    reason: str | None = None
+    try:
+        await smtp.send(realm.smtp_server, mail, state(request).smtp_login(realm))
+    except smtp.EmailError as err:
+        log.error("failed to send email in realm %s: %s", realm.name, err)
+        reason = str(err)
+    failed = reason is not None
+    await events.record(
+        tx,
+        realm,
+        f"{type}_ERROR" if failed else type,
+        now=state(request).services.clock.now(),
+        client_id=client_id,
+        user_id=user_id,
+        ip=client_ip(request),
+        error="email_send_failed" if failed else None,
+        details={**details, "reason": reason} if failed else details,
+    )
+    return not failed
+
+
 def send_after(
     request: Request,
     response: Response,

@@ -22,6 +22,7 @@ from doorkeep.oauth import (
     login_session,
     redirect_uris,
     response_types,
+    update_email,
 )
 from doorkeep.oauth.authorize import AuthRequest, RedirectingError
 from doorkeep.oauth.authorize_redirects import target
@@ -177,15 +178,20 @@ async def _respond(
     waiting = await login_session.wait_for(tx, realm, client, auth_request, outcome, auth_session, now, root_id=root)
     switch_to = action_url(request, realm, STEP_ACTIONS[waiting.auth_session.step])
     ui = page_locale.language(request, realm, auth_request=auth_request, user=waiting.user, switch_to=switch_to)
+    if isinstance(outcome, login_outcomes.EmailUpdateSent) and waiting.user is not None:
+        sent = await verify_email.send_update_confirmation(
+            request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, outcome
+        )
+        if not sent:  # UpdateEmail: context.failure(EMAIL_SENT_ERROR), the error page (500)
+            await update_email.unsent(tx, outcome)
+            unsent = error_page(request, realm, update_email.SEND_FAILED, 500, auth_request=auth_request)
+            await set_auth_cookie(unsent, request, tx, realm, waiting.auth_session)
+            return unsent
     response = html(await page_body(request, tx, realm, client, outcome, waiting, ui), 200)
     await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
     if waiting.mail_to and waiting.user is not None:
         await verify_email.send(
             request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, response
-        )
-    if isinstance(outcome, login_outcomes.EmailUpdateSent) and waiting.user is not None:
-        await verify_email.send_update_confirmation(
-            request, tx, realm, client, waiting.user, waiting.auth_session, waiting.request, outcome, response
         )
     return response
 

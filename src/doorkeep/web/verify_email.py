@@ -60,12 +60,11 @@ async def send_update_confirmation(
     auth_session: AuthSession,
     auth_request: AuthRequest,
     sent: EmailUpdateSent,
-    response: Response,
-) -> None:
+) -> bool:
     """UpdateEmail.sendEmailUpdateConfirmation: an UpdateEmailActionToken for the login's client naming this
     authentication session, the old and new addresses and the "Sign out from other devices" box, valid for
-    the ``update-email`` user lifespan, mailed to the new address; SEND_VERIFY_EMAIL with ``email`` the new
-    address."""
+    the ``update-email`` user lifespan, mailed to the new address before the page is answered, as Keycloak
+    does (a failure is its error page); SEND_VERIFY_EMAIL with ``email`` the new address. True once sent."""
     lifespan = email_links.user_lifespan(realm, action_tokens.UPDATE_EMAIL)
     now = state(request).services.clock.now()
     token = action_tokens.new(
@@ -84,13 +83,6 @@ async def send_update_confirmation(
     ui = messages.language(realm, user, request.headers.get("accept-language", ""))
     mail = messages.update_email(ui, realm, user, target, lifespan // 60, sent.email)
     details = login_events.details(auth_request, user.username, email=sent.email, code_id=auth_session.root)
-    email_links.send_after(
-        request,
-        response,
-        realm,
-        mail,
-        "SEND_VERIFY_EMAIL",
-        client_id=client.client_id,
-        user_id=user.id,
-        details=details,
+    return await email_links.send_now(
+        request, tx, realm, mail, "SEND_VERIFY_EMAIL", client_id=client.client_id, user_id=user.id, details=details
     )
