@@ -4,11 +4,12 @@ tests/actions/, formerly testsuite/integration-arquillian/.../actions/) over HTT
 once. ``beforeTest``'s users (no required action) are imported with the realm anew for each test, the action
 enabled (``update_email_port``).
 
-All 11 Java methods are ported. The last three click the account console's "Update email" button, which starts
-the same ``kc_action=UPDATE_EMAIL`` authorization request; here the request is made directly (Doorkeep's account
-console is not the Java tests' React one), so "Account Management" as the final page's title is the client's
-redirect instead. testAlwaysReAuthenticateBeforeUpdateEmail moves the clock one second past the login, as the
-browser's clicks take time: the configured ``max_auth_age`` of 0 then asks for the password again.
+All 11 Java methods are ported. The last three click the account console's "Update email" button
+(``update-email-btn``), which starts the same ``kc_action=UPDATE_EMAIL`` authorization request; here the request is
+made directly, and test_account_console_update_email.py covers Doorkeep's console button. "Account Management" as
+the final page's title is the client's redirect here. testAlwaysReAuthenticateBeforeUpdateEmail moves the clock one
+second past the login, as the browser's clicks take time: the configured ``max_auth_age`` of 0 then asks for the
+password again.
 """
 
 from __future__ import annotations

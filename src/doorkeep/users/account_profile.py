@@ -60,6 +60,12 @@ def email_editable(realm: Realm) -> bool:
     return not (realm.registration_email_as_username and not realm.edit_username_allowed)
 
 
+def update_email_offered(realm: Realm) -> bool:
+    """The account console's "Update email" (PersonalInfo.tsx: the update-email action enabled, unless the e-mail
+    is a username the user may not edit)."""
+    return update_email_enabled(realm) and (not realm.registration_email_as_username or realm.edit_username_allowed)
+
+
 def email_settable(realm: Realm) -> bool:
     """editEmailCondition and readEmailCondition in the UPDATE_PROFILE context while UPDATE_EMAIL is enabled: a
     user without an e-mail sets one on the update-profile page, unless the configuration keeps it from the user

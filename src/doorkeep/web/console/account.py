@@ -17,7 +17,7 @@ from starlette.routing import Route
 from doorkeep.console import account as view
 from doorkeep.errors import AdminError
 from doorkeep.oauth import account_actions
-from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
+from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL, UPDATE_EMAIL
 from doorkeep.realms import required_actions as registered
 from doorkeep.sessions import revocation_triggers
 from doorkeep.users import account as ops
@@ -112,7 +112,9 @@ async def _profile(tx: Tx, caller: ops.Caller) -> dict[str, object]:
     enabled = DELETE_ACCOUNT in registered.applicable(caller.realm)
     deletable = enabled and await account_actions.may_delete_account(tx, caller.realm, caller.user)
     profile = ops.profile(caller, with_metadata=False)
-    return {**profile, "editable": editable, "read_only": read_only, "delete_allowed": deletable}
+    update_email = account_profile.update_email_offered(caller.realm) and editable
+    more = {"delete_allowed": deletable, "update_email": update_email}
+    return {**profile, "editable": editable, "read_only": read_only, **more}
 
 
 @CONSOLE.action("/", json=rest.account)
@@ -141,6 +143,13 @@ async def delete_account(page: Page) -> Response:
     """ "Delete account": a sign-in with ``kc_action=delete_account`` (PersonalInfo.tsx's DeleteAccount); the
     login asks for the password again and ends on its own page once the user is gone."""
     return await signin.start(page.request, page.realm, CONSOLE.spec, page.url("/"), kc_action=DELETE_ACCOUNT)
+
+
+@CONSOLE.action("/update-email")
+async def update_email(page: Page) -> Response:
+    """ "Update email": a sign-in with ``kc_action=UPDATE_EMAIL`` (PersonalInfo.tsx's ``login({action})``), the
+    e-mail being read-only here while the realm enables the action."""
+    return await signin.start(page.request, page.realm, CONSOLE.spec, page.url("/"), kc_action=UPDATE_EMAIL)
 
 
 @CONSOLE.page("/applications", json=rest.applications)
