@@ -6,7 +6,7 @@ it and answers "Email updated". The realm and users are imported anew for each t
 mail goes to the test's SMTP sink; the second browser (``driver2``) is a second HTTP client with its own cookies;
 ``timeOffSet`` is the fake clock.
 
-All 21 Java methods are ported (the five inherited ones too).
+All 21 Java methods are ported (the five inherited ones too), and one behaviour beyond them (the last test).
 """
 
 from __future__ import annotations
@@ -350,3 +350,18 @@ async def test_update_email_verification_resend_too_fast(kc: Env, mail: Sink) ->
     mail.received.clear()
     assert ue.is_confirmation_sent_page(await ue.change_email(kc, page, "newemail@localhost"), "newemail@localhost")
     assert await ue.confirmation_link(mail, "newemail@localhost")
+
+
+async def test_update_profile_writes_the_email_when_the_action_config_was_never_saved(kc: Env, mail: Sink) -> None:
+    """Beyond the Java class: UpdateEmail.isVerifyEmailEnabled(realm), which UpdateProfile asks, is false for an
+    action without a saved config, so the address typed on the update-profile page is written at once (then
+    VERIFY_EMAIL, the realm's verifyEmail being on) and no update-email link goes."""
+    await ue.enable_update_email(kc)  # no config
+    await user_without_email_updating_profile(kc)
+    page = await login(kc, await open_login_form(kc), TEST_USER)
+    done = await update(kc, page, firstName="f", lastName="l", email="new-email@localhost")
+    assert done.status_code == 200 and "Email verification" in done.text, done.text[:1500]
+    found = await ue.find_user(kc, TEST_USER)
+    assert (found["email"], found["emailVerified"]) == ("new-email@localhost", False)
+    assert ue.UPDATE_EMAIL not in found["requiredActions"]
+    assert ue.PENDING not in (found.get("attributes") or {})

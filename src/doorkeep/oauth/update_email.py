@@ -156,9 +156,12 @@ async def submit(ctx: StepContext, form: Form) -> Outcome | StepContext:
 
 def confirmed_later(realm: Realm, user: User, changes: dict[str, Any]) -> str | None:
     """UpdateProfile.processAction: a new e-mail typed on the update-profile page while UPDATE_EMAIL verifies
-    addresses waits for the link (the user gets UPDATE_EMAIL); that address, else None."""
+    addresses waits for the link (the user gets UPDATE_EMAIL); that address, else None. The static
+    UpdateEmail.isVerifyEmailEnabled(realm) it asks answers false for an action whose config was never saved."""
     email = changes.get("email")
-    if not isinstance(email, str) or email == (user.email or "") or not verification_on(realm):
+    action = registered.by_alias(realm, UPDATE_EMAIL)
+    configured = action is not None and bool(action.config)
+    if not isinstance(email, str) or email == (user.email or "") or not configured or not verification_on(realm):
         return None
     return email
 
