@@ -63,6 +63,7 @@ async def send_link(kc: Env, new: str, *, logout: bool = False, username: str = 
     assert "A verification email was sent to" not in ue.info(page)
     sent = await ue.change_email(kc, page, new, logout=logout)
     assert ue.is_confirmation_sent_page(sent, new), sent.text[:1500]
+    assert ue.info_back_link(sent) == APP_BASE  # info.ftl's "Back to Application": the client's base URL
     return sent
 
 

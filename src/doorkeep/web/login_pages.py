@@ -21,6 +21,7 @@ from doorkeep.oauth.login_session import TOTP_SECRET_NOTE, VERIFY_EMAIL_NOTE, Wa
 from doorkeep.oauth.reset_credentials import STEP as RESET_STEP
 from doorkeep.sessions import sso
 from doorkeep.users import otp
+from doorkeep.users.account import effective_url
 from doorkeep.web import action_pages, cookies
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import (
@@ -282,7 +283,9 @@ async def page_body(
         )
     if isinstance(outcome, login_outcomes.EmailUpdateSent):  # info.ftl, no form: the link goes on
         text = ui.text("emailUpdateConfirmationSent", outcome.email)
-        return pages.action_info(display(realm), text, header=ui.text("emailUpdateConfirmationSentTitle"), ui=ui)
+        header = ui.text("emailUpdateConfirmationSentTitle")
+        back = effective_url(client, base_url(request))  # info.ftl's client.baseUrl "Back to Application"
+        return pages.action_info(display(realm), text, back_uri=back, header=header, ui=ui)
     if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
         target = step_url(request, realm, "required-action", tab, client)
         return pages.update_password(display(realm), target, token, outcome.error, cancel=outcome.cancel, ui=ui)
