@@ -25,7 +25,7 @@ from doorkeep import __version__
 from doorkeep.server import logs, workers
 from doorkeep.server.keycloak_group import KeycloakAwareGroup
 from doorkeep.server.option_groups import GroupedCommand
-from doorkeep.settings import FIELD_OF, KNOWN_FEATURES, OPTIONS, Option, Settings, option
+from doorkeep.settings import FIELD_OF, KNOWN_FEATURES, OPTIONS, X509_LOOKUP_OPTIONS, Option, Settings, option
 
 log = logging.getLogger("doorkeep")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -166,6 +166,11 @@ def _settings(dev: bool, **opts: Any) -> Settings:
             value = logs.FORMAT_NAMES[value or "text"]
         if value is not None or field_name in _NULLABLE:
             values[field_name] = value
+    values["x509cert_lookup_options"] = {
+        o.name.removeprefix("spi_x509cert_lookup_").replace("_", "-"): opts[o.name]
+        for o in X509_LOOKUP_OPTIONS
+        if opts.get(o.name) is not None
+    }
     values["db_url"] = opts.get("db_url") or _dev_db_url()
     values["http_enabled"] = True if opts.get("http_enabled") is None else opts["http_enabled"]
     values["hostname_strict"] = (not dev) if opts.get("hostname_strict") is None else opts["hostname_strict"]

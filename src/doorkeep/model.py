@@ -140,7 +140,7 @@ class Group:
 
 
 # The client authenticators Doorkeep runs (oauth/client_auth.py), in the order of Keycloak's "clients" flow.
-CLIENT_AUTHENTICATORS = ("client-secret", "client-jwt", "client-secret-jwt")
+CLIENT_AUTHENTICATORS = ("client-secret", "client-jwt", "client-secret-jwt", "client-x509")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ class Client:
     enabled: bool = True
     secret: str | None = None
     # The one authenticator its confidential client authenticates with (ClientModel.getClientAuthenticatorType):
-    # client-secret, client-jwt, client-secret-jwt; any other id is kept, and then nothing authenticates it.
+    # client-secret, client-jwt, client-secret-jwt, client-x509; any other id is kept, and nothing authenticates it.
     client_authenticator_type: str = "client-secret"
     public_client: bool = False
     bearer_only: bool = False

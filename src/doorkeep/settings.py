@@ -95,6 +95,22 @@ def _lifespan(what: str) -> Any:
 
 
 KNOWN_FEATURES = ("impersonation",)  # the Keycloak feature names --features-disabled may name
+# Keycloak's X509ClientCertificateLookup providers (oauth/certificate_lookup.py) and each one's options.
+X509_LOOKUP_PROVIDERS = ("default", "haproxy", "apache", "nginx", "envoy", "traefik")
+_CHAIN_OPTIONS = ("ssl-client-cert", "ssl-cert-chain-prefix", "certificate-chain-length")
+X509_LOOKUP_OPTION_NAMES: dict[str, tuple[str, ...]] = {
+    "apache": _CHAIN_OPTIONS,
+    "haproxy": _CHAIN_OPTIONS,
+    "nginx": (*_CHAIN_OPTIONS, "trust-proxy-verification", "cert-is-url-encoded"),
+    "traefik": ("ssl-client-cert",),
+}
+_X509_HELP = {
+    "ssl-client-cert": "the request header holding the client's certificate",
+    "ssl-cert-chain-prefix": "the prefix of the headers holding its chain (<prefix>_0, <prefix>_1, ...)",
+    "certificate-chain-length": "how many chain headers are read (default 1)",
+    "trust-proxy-verification": "true: certificates count only beside ssl-client-verify: SUCCESS",
+    "cert-is-url-encoded": "false: the certificate is not URL-encoded ($ssl_client_cert; default true)",
+}
 
 
 @dataclass(frozen=True)
@@ -386,7 +402,20 @@ class Settings:
         aliases=("--spi-authentication-sessions--infinispan--auth-sessions-limit",),
         show_default=True,
     )
+    x509cert_lookup_provider: str = _option(
+        "default",
+        "--spi-x509cert-lookup-provider",
+        "Where a mutual TLS client certificate comes from: default (nowhere: Doorkeep terminates no client TLS, "
+        "so no client authenticates by certificate), or the headers of the TLS-terminating proxy in front of it: "
+        "haproxy, apache, nginx, envoy, traefik (docs/operations.md). Only then are those headers trusted.",
+        kind="choice",
+        choices=X509_LOOKUP_PROVIDERS,
+        aliases=("--spi-x509cert-lookup--provider",),
+        group="Proxy",
+        show_default=True,
+    )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
+    x509cert_lookup_options: dict[str, str] = field(default_factory=dict)  # "nginx-ssl-client-cert" → value
     dev_mode: bool = False
     max_body_bytes: int = 1_048_576
     session_cleaner_interval: int = 900
@@ -410,10 +439,24 @@ ACCEPTED_ONLY = (
     _other_size("--cache-embedded-authorization-max-count", "authorization-services entries"),
     _other_size("--cache-embedded-crl-max-count", "X.509 revocation lists"),
 )
+
+
+def _x509_option(provider: str, name: str) -> Option:
+    """One provider's lookup option, in Keycloak 26's two spellings; it lands in x509cert_lookup_options."""
+    flag = f"--spi-x509cert-lookup-{provider}-{name}"
+    return Option(
+        flag,
+        f"The {provider} client certificate lookup: {_X509_HELP[name]}.",
+        group="Proxy",
+        aliases=(f"--spi-x509cert-lookup--{provider}--{name}",),
+    )
+
+
+X509_LOOKUP_OPTIONS = tuple(_x509_option(p, n) for p, names in X509_LOOKUP_OPTION_NAMES.items() for n in names)
 # Which Settings field each option sets (the cache sizes' flags are Keycloak's, the fields shorter).
 FIELD_OF = {f.metadata["option"].name: f.name for f in fields(Settings) if "option" in f.metadata}
 _SETTINGS_OPTIONS = tuple(f.metadata["option"] for f in fields(Settings) if "option" in f.metadata)
-OPTIONS: tuple[Option, ...] = (*_SETTINGS_OPTIONS[:4], *ACCEPTED_ONLY, *_SETTINGS_OPTIONS[4:])
+OPTIONS: tuple[Option, ...] = (*_SETTINGS_OPTIONS[:4], *ACCEPTED_ONLY, *_SETTINGS_OPTIONS[4:], *X509_LOOKUP_OPTIONS)
 
 
 def option(name: str) -> Option:

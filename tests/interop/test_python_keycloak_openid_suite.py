@@ -111,14 +111,13 @@ WELL_KNOWN_KEYS = [
     "userinfo_signing_alg_values_supported",
 ]
 
-# Keycloak lists these for features Doorkeep does not have (CIBA, mTLS endpoint aliases); Doorkeep advertises only
+# Keycloak lists these for a feature Doorkeep does not have (CIBA); Doorkeep advertises only
 # what it serves (a client may pick any listed option;
 # tests/wire/test_discovery.py pins these as absent).
 NOT_ADVERTISED = {
     "backchannel_authentication_endpoint",
     "backchannel_authentication_request_signing_alg_values_supported",
     "backchannel_token_delivery_modes_supported",
-    "mtls_endpoint_aliases",
 }
 
 # Keycloak 26 with token-exchange:v1 off: StandardTokenExchangeProvider.supports refuses impersonation first

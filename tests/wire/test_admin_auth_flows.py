@@ -125,13 +125,13 @@ async def test_the_list_holds_keycloaks_top_level_flows_but_saml_ecp(realm: Env)
     }
     assert await get(realm, "/flows") == flows  # ids are stable from one request to the next
     assert await get(realm, f"/flows/{browser['id']}") == browser
-    # What Doorkeep does not run is not claimed: no client certificates. The OTP reset of a password reset runs
+    # client-x509 runs (the certificate a TLS-terminating proxy forwards), ALTERNATIVE as in Keycloak. The OTP reset of a password reset runs
     # (CONFIGURE_TOTP for a user with OTP, test_keycloak_reset_otp_test.py), CONDITIONAL as in Keycloak.
     by_alias = {f["alias"]: f for f in flows}
     assert by_alias["reset credentials"]["authenticationExecutions"][3] == export_step(
         None, C, 40, "Reset - Conditional OTP"
     )
-    assert by_alias["clients"]["authenticationExecutions"][3] == export_step("client-x509", D, 40)
+    assert by_alias["clients"]["authenticationExecutions"][3] == export_step("client-x509", A, 40)
     registration = by_alias["registration"]["authenticationExecutions"]
     assert registration == [
         {"authenticator": "registration-page-form", **export_step(None, R, 10, "registration form")}

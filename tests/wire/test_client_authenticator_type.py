@@ -2,8 +2,8 @@
 
 Keycloak's ClientAuthenticationFlow.processFlow keeps the outcome of the authenticator whose id is the
 client's type: a ``client-jwt`` or ``client-secret-jwt`` client cannot authenticate with its secret
-(ClientAuthSecretSignedJWTTest.testCodeToTokenRequestFailureWhenClientHasPrivateKeyJWT), and a type
-Doorkeep does not run (``client-x509``) authenticates nothing.
+(ClientAuthSecretSignedJWTTest.testCodeToTokenRequestFailureWhenClientHasPrivateKeyJWT), and a ``client-x509``
+client authenticates with its certificate only (without a certificate lookup configured, never).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ async def test_a_missing_assertion_is_named(realm: Env) -> None:
     assert_error(response, 400, "invalid_client", "client_assertion parameter missing")
 
 
-async def test_a_client_of_an_authenticator_doorkeep_does_not_run_authenticates_nothing(realm: Env) -> None:
+async def test_a_client_x509_client_cannot_authenticate_with_its_secret(realm: Env) -> None:
     await update_client(realm.db, "test", "app", client_authenticator_type="client-x509")
     response = await password_grant(realm.http, "test", "app")
     assert_error(response, 401, "invalid_client", "Invalid client or Invalid client credentials")

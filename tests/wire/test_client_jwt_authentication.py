@@ -373,7 +373,7 @@ async def test_introspection_and_revocation_authenticate_with_an_assertion(realm
 
 async def test_discovery_lists_the_jwt_methods(realm: Env) -> None:
     document = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
-    methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]
+    methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "tls_client_auth", "client_secret_jwt"]
     for endpoint in ("token", "introspection", "revocation"):
         assert document[f"{endpoint}_endpoint_auth_methods_supported"] == methods
         algs = document[f"{endpoint}_endpoint_auth_signing_alg_values_supported"]

@@ -81,10 +81,7 @@ async def test_es256_access_tokens_when_the_client_asks(env: Env) -> None:
     assert userinfo.status_code == 200
 
 
-NOT_SERVED_FIELDS = (
-    "backchannel_authentication_endpoint",
-    "mtls_endpoint_aliases",
-)
+NOT_SERVED_FIELDS = ("backchannel_authentication_endpoint",)
 
 
 async def discovered(env: Env) -> dict[str, object]:
@@ -129,7 +126,8 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     ]
     assert doc["authorization_signing_alg_values_supported"] == doc["id_token_signing_alg_values_supported"]
     assert doc["subject_types_supported"] == ["public", "pairwise"]
-    methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]  # no mTLS
+    # tls_client_auth: client-x509, with the certificate a TLS-terminating proxy forwards (oauth/client_x509.py)
+    methods = ["private_key_jwt", "client_secret_basic", "client_secret_post", "tls_client_auth", "client_secret_jwt"]
     for field in (
         "token_endpoint_auth_methods_supported",
         "introspection_endpoint_auth_methods_supported",
@@ -141,7 +139,7 @@ async def test_discovery_advertises_nothing_doorkeep_does_not_serve(env: Env) ->
     assert all(not str(a).startswith("HS") for a in algs)
     for field in ("request_parameter_supported", "request_uri_parameter_supported", "require_request_uri_registration"):
         assert doc[field] is True, field  # oauth/request_parser.py, as Keycloak
-    assert doc["tls_client_certificate_bound_access_tokens"] is False
+    assert doc["tls_client_certificate_bound_access_tokens"] is True  # oauth/mtls.py
     assert doc["claims_parameter_supported"] is True  # OIDCWellKnownProvider; acr is read from it (oauth/acr.py)
     # the logout page frames front-channel clients, with sid and iss (OIDCWellKnownProvider's values)
     assert doc["frontchannel_logout_supported"] is True

@@ -23,8 +23,6 @@ clearing the cookies, changes nothing and is left out.
 Not ported, with the reason:
 ensureDeviceFlowConfigNotPresentWhenDeviceFlowIsDisabled: Doorkeep has no feature switches (Keycloak's
 ``Profile.Feature.DEVICE_FLOW``); the grant is always served and each client opts in with its attribute.
-ensureDeviceFlowConfigPresentWhenDeviceFlowIsEnabled is ported less its ``mtls_endpoint_aliases`` half:
-Doorkeep has no mTLS and leaves that field out of discovery on purpose (test_keycloak_well_known.py, LACKING).
 """
 
 from __future__ import annotations
@@ -396,4 +394,4 @@ async def test_client_with_errors(realm: Env) -> None:
 async def test_ensure_device_flow_config_present_when_device_flow_is_enabled(realm: Env) -> None:
     doc = (await realm.http.get("/realms/test/.well-known/openid-configuration")).json()
     assert doc["device_authorization_endpoint"] == f"http://localhost{DEVICE_URL}"
-    assert "mtls_endpoint_aliases" not in doc  # no mTLS in Doorkeep (see the module docstring)
+    assert doc["mtls_endpoint_aliases"]["device_authorization_endpoint"] == f"http://localhost{DEVICE_URL}"

@@ -14,9 +14,8 @@ Keycloak lists every factory its server deploys; Doorkeep lists the providers it
   authentication, sub-flow executed and client scope conditions, idp auto link, confirm override link, detect
   existing broker user, allow and deny access, the session count limiter and the Conditional OTP Form.
 * form-action-providers: reCAPTCHA Enterprise is left out (the registration form names reCAPTCHA only).
-* client-authenticator-providers: ``client-x509`` is left out: Doorkeep authenticates no client by certificate
-  (the clients flow lists it DISABLED; discovery has no ``tls_client_auth``), and this list is the client
-  Credentials tab's choice of authenticator.
+* client-authenticator-providers: all four, ``client-x509`` included (the certificate a TLS-terminating proxy
+  forwards, oauth/client_x509.py).
 
 The Java test's expected lists are asserted minus those, so a text or a field that differs fails.
 """
@@ -144,13 +143,14 @@ async def test_client_authenticator_providers(realm: Env) -> None:
                     "in 'Authorization: Basic' header", True),
         client_info("client-secret-jwt", "Signed JWT with Client Secret",
                     "Validates client based on signed JWT issued by client and signed with the Client Secret", True),
+        client_info("client-x509", "X509 Certificate", "Validates client based on a X509 Certificate", False),
     ]  # fmt: skip
     assert by_id(await get(realm, "/client-authenticator-providers")) == by_id(expected)
 
 
 async def test_per_client_config_descriptions(realm: Env) -> None:
     configs = await get(realm, "/per-client-config-description")
-    assert configs == {"client-jwt": [], "client-secret": [], "client-secret-jwt": []}
+    assert configs == {"client-jwt": [], "client-secret": [], "client-secret-jwt": [], "client-x509": []}
 
 
 async def test_authenticator_config_description(realm: Env) -> None:
@@ -187,7 +187,7 @@ async def test_initial_authentication_providers(realm: Env) -> None:
 # Doorkeep's own: what the port above does not reach.
 
 
-async def test_every_provider_a_listed_flow_names_is_listed_but_client_x509(realm: Env) -> None:
+async def test_every_provider_a_listed_flow_names_is_listed(realm: Env) -> None:
     listed = set()
     for path in ("/authenticator-providers", "/form-providers", "/form-action-providers",
                  "/client-authenticator-providers"):  # fmt: skip
@@ -197,7 +197,7 @@ async def test_every_provider_a_listed_flow_names_is_listed_but_client_x509(real
     for alias in aliases:
         rows = await get(realm, f"/flows/{alias}/executions")
         named |= {row["providerId"] for row in rows if "providerId" in row}
-    assert named - listed == {"client-x509"}
+    assert named - listed == set()
     assert listed - named == set()
 
 
@@ -239,8 +239,13 @@ async def test_a_description_answers_every_listed_provider_and_a_base32_id(realm
         "useRecaptchaNet",
         "recaptcha.v3",
     ]
-    x509 = await realm.http.get(BASE + "/config-description/client-x509", headers=await realm.admin_headers())
-    assert x509.status_code == 404
+    x509 = await get(realm, "/config-description/client-x509")  # X509ClientAuthenticator: no properties
+    assert x509 == {
+        "name": "X509 Certificate",
+        "providerId": "client-x509",
+        "helpText": "Validates client based on a X509 Certificate",
+        "properties": [],
+    }
 
 
 async def test_reading_needs_view_realm_and_client_authenticators_also_a_clients_role(realm: Env) -> None:

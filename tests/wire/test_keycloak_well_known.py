@@ -5,7 +5,7 @@ inherited method runs against each of the three metadata URLs (the ``url`` fixtu
 
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
-LACKING: mTLS (tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases), encrypted
+LACKING: encrypted
 request objects, HMAC-signed JARM responses, CIBA, UMA, HMAC-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
 The same holds for testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
@@ -43,7 +43,7 @@ NO_CACHE = "no-cache, must-revalidate, no-transform, no-store"
 # Keycloak's algorithm lists (Algorithm.*), of which Doorkeep's lists must be part.
 ASYMMETRIC = ["PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"]
 ALL_SIGNING = [*ASYMMETRIC, "HS256", "HS384", "HS512"]
-AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt"]
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "client_secret_jwt", "tls_client_auth"]
 # assertScopesSupportedMatchesWithRealm: Keycloak 26's built-in client scopes, all in the metadata; Doorkeep's
 # realms have no ``organization`` scope (no Organizations feature).
 NOT_PROVISIONED = ("organization",)
@@ -64,7 +64,6 @@ KEYCLOAK_SCOPES = [
 ]
 REALM_SCOPES = [scope for scope in KEYCLOAK_SCOPES if scope not in NOT_PROVISIONED]
 LACKING = (
-    "mtls_endpoint_aliases",
     "backchannel_authentication_endpoint",
     "backchannel_token_delivery_modes_supported",
     "backchannel_authentication_request_signing_alg_values_supported",
@@ -140,7 +139,7 @@ async def test_discovery(kc: Env, url: str) -> None:
     assert set(doc["id_token_signing_alg_values_supported"]) <= set(ASYMMETRIC)
     assert set(doc["request_object_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}
     assert set(doc["userinfo_signing_alg_values_supported"]) == {"none", *ALL_SIGNING}
-    assert set(doc["token_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)  # no tls_client_auth
+    assert set(doc["token_endpoint_auth_methods_supported"]) == set(AUTH_METHODS)
     for kind in (
         "id_token",
         "authorization",
@@ -166,7 +165,10 @@ async def test_discovery(kc: Env, url: str) -> None:
     assert doc["request_uri_parameter_supported"] is True
     assert doc["require_request_uri_registration"] is True
     assert sorted(doc["code_challenge_methods_supported"]) == ["S256", "plain"]
-    assert doc["tls_client_certificate_bound_access_tokens"] is False  # no mTLS
+    # KEYCLOAK-6771 Certificate Bound Token (mutual TLS behind a proxy, oauth/certificate_lookup.py)
+    assert doc["tls_client_certificate_bound_access_tokens"] is True
+    assert doc["mtls_endpoint_aliases"]["token_endpoint"] == doc["token_endpoint"]
+    assert doc["mtls_endpoint_aliases"]["revocation_endpoint"] == doc["revocation_endpoint"]
     assert doc["backchannel_logout_supported"] is True
     assert doc["backchannel_logout_session_supported"] is True
     assert doc["revocation_endpoint"] == f"{OIDC}/revoke"

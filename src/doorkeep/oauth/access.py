@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.oauth import dpop
+from doorkeep.oauth import dpop, mtls
 from doorkeep.oauth.client_auth import OIDC
 from doorkeep.tokens import TYPE_BEARER, jti_session_type
 
@@ -64,6 +64,7 @@ _EVENT_ERRORS = {
     e.SESSION_EXPIRED: "session_expired",
     e.USER_NOT_FOUND: "user_not_found",
     e.USER_DISABLED: "user_disabled",
+    mtls.MISMATCH: "not_allowed",
 }
 
 

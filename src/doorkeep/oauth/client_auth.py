@@ -6,7 +6,8 @@ the authenticator whose id is the client's ``clientAuthenticatorType`` (``client
 clients). Each authenticator may name the client it found; whatever the other authenticators said
 about it is ignored. So a ``client-jwt`` client that sends a secret is refused with the JWT
 authenticator's answer ("Parameter client_assertion_type is missing"), and a ``client-secret``
-client cannot authenticate with an assertion.
+client cannot authenticate with an assertion. A ``client-x509`` client authenticates with the certificate
+the TLS-terminating proxy forwarded (``oauth/client_x509.py``).
 
 ``client-secret`` takes ``client_secret_basic`` (RFC 6749 §2.3.1: form-urlencoded id and secret in
 the Basic header), ``client_secret_post``, and public clients identified by ``client_id`` alone.
@@ -33,7 +34,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import Client
-from doorkeep.oauth import client_assertion
+from doorkeep.oauth import client_assertion, client_x509
 from doorkeep.oauth.client_assertion import Attempted, Outcome
 from doorkeep.oauth.client_keys import ClientKeys
 
@@ -119,8 +120,16 @@ async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bo
     client_id, secret_given = _credentials(req)
     # The client-secret authenticator names the client of ``client_id`` (the processor's client).
     found = await tx.config.client(req.realm.id, client_id) if client_id else None
+    now = (req.client_keys or ClientKeys(SystemClock())).clock.now()
     if found is not None and expected_authenticator(found) == CLIENT_SECRET:
-        return _by_secret(found, secret_given, (req.client_keys or ClientKeys(SystemClock())).clock.now())
+        return _by_secret(found, secret_given, now)
+    # client-x509 names the client of the form's client_id, else of the query's (X509ClientAuthenticator).
+    if found is None and client_id is None and req.query_client_id:
+        by_query = await tx.config.client(req.realm.id, req.query_client_id)
+        if by_query is not None and expected_authenticator(by_query) == client_x509.CLIENT_X509:
+            return client_x509.authenticate(by_query, req.client_certificates, now)
+    if found is not None and expected_authenticator(found) == client_x509.CLIENT_X509:
+        return client_x509.authenticate(found, req.client_certificates, now)
     state = await client_assertion.read_state(tx, req)
     for authenticator in client_assertion.AUTHENTICATORS:
         outcome: Outcome = await client_assertion.run(tx, req, authenticator, state, found, record=record_assertion)
@@ -133,8 +142,8 @@ async def authenticate_client(tx: Tx, req: OAuthRequest, *, record_assertion: bo
             # An authenticator that neither succeeded nor failed: processResult's unknown status.
             raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="invalid_client_credentials")
         return outcome.result
-    # No authenticator of the client's type answered (none found, or a type Doorkeep does not run, such
-    # as client-x509): "Invalid client or Invalid client credentials", Keycloak's CLIENT_NOT_FOUND.
+    # No authenticator of the client's type answered (none found, or a type Doorkeep does not run):
+    # "Invalid client or Invalid client credentials", Keycloak's CLIENT_NOT_FOUND.
     raise InvalidClient(INVALID_CLIENT_CREDENTIALS, event_error="client_not_found")
 
 

@@ -15,6 +15,8 @@ from doorkeep.users import read_only
 from doorkeep.users.read_only import ReadOnlyAttributes
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from doorkeep.oauth.dpop import Proof
     from doorkeep.users.credentials import Verdict
 
@@ -107,6 +109,10 @@ class OAuthRequest:
     url: str = ""
     dpop: Proof | None = None
     dpop_refresh_only: bool = False  # dpop-bind-enforcer's allow-only-refresh-token-binding: the access token unbound
+    # Mutual TLS behind a proxy (oauth/certificate_lookup.py): the client's certificate chain the configured lookup
+    # provider read, first the client's own (empty: none), and the query's ``client_id`` (client-x509 reads it).
+    client_certificates: tuple[x509.Certificate, ...] = ()
+    query_client_id: str | None = None
 
     @property
     def base_url(self) -> str:

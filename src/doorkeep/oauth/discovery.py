@@ -31,8 +31,8 @@ RESPONSE_TYPES = [
     "code id_token token",
 ]
 IMPLICIT = "implicit"  # listed by Keycloak; the token endpoint refuses it as a grant_type, as Keycloak's does
-# The client authenticators' methods in Keycloak's order, less tls_client_auth (no client-x509 here).
-AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "client_secret_jwt"]
+# The client authenticators' methods in Keycloak's order (client-x509's tls_client_auth: oauth/client_x509.py).
+AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_post", "tls_client_auth", "client_secret_jwt"]
 AUTH_SIGNING_ALGS = list(client_assertion.SIGNING_ALGS)
 # getSupportedClientSigningAlgorithms(true): every client signature verifier, then "none" (oauth/request_object.py).
 REQUEST_OBJECT_ALGS = [*client_assertion.SIGNING_ALGS, "none"]
@@ -48,7 +48,7 @@ def configuration(
 ) -> dict[str, Any]:
     """What Doorkeep serves, in Keycloak's field names and order; nothing it does not implement.
 
-    Keycloak also lists CIBA, mTLS client authentication and encrypted request objects.
+    Keycloak also lists CIBA.
     A client library may pick any advertised option, so only what works here is listed. Request objects
     are read signed or not (``none``, as Keycloak lists it); a ``request_uri`` must be registered.
     """
@@ -123,7 +123,7 @@ def configuration(
         "request_uri_parameter_supported": True,
         "require_request_uri_registration": True,
         "code_challenge_methods_supported": list(pkce.METHODS),
-        "tls_client_certificate_bound_access_tokens": False,
+        "tls_client_certificate_bound_access_tokens": True,  # RFC 8705 §3, oauth/mtls.py
         "revocation_endpoint": f"{oidc}/revoke",
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
         "revocation_endpoint_auth_signing_alg_values_supported": AUTH_SIGNING_ALGS,
@@ -132,6 +132,16 @@ def configuration(
         "device_authorization_endpoint": f"{oidc}/auth/device",
         "require_pushed_authorization_requests": False,
         "pushed_authorization_request_endpoint": f"{back}/ext/par/request",
+        # getMtlsEndpointAliases: the same endpoints, mutual TLS being the proxy's in front of them (RFC 8705 §5)
+        "mtls_endpoint_aliases": {
+            "token_endpoint": f"{back}/token",
+            "revocation_endpoint": f"{oidc}/revoke",
+            "introspection_endpoint": f"{back}/token/introspect",
+            "device_authorization_endpoint": f"{oidc}/auth/device",
+            "registration_endpoint": f"{backend or issuer}/clients-registrations/openid-connect",
+            "userinfo_endpoint": f"{back}/userinfo",
+            "pushed_authorization_request_endpoint": f"{back}/ext/par/request",
+        },
         "authorization_response_iss_parameter_supported": True,
         "dpop_signing_alg_values_supported": list(dpop.ALGS),
     }

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
-from doorkeep.oauth import dpop, refresh_tokens
+from doorkeep.oauth import dpop, mtls, refresh_tokens
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.sessions import resume, service
 
@@ -48,7 +48,8 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     except e.OAuthError as err:
         # logoutToken: LOGOUT_ERROR invalid_token, with the verification's description as the reason
         reason = {} if token is None else {"reason": err.description}
-        await _logout_error(tx, services, req, client, "invalid_token", {**details, **reason})
+        error = "not_allowed" if err.description == mtls.MISMATCH else "invalid_token"  # KEYCLOAK-6771
+        await _logout_error(tx, services, req, client, error, {**details, **reason})
         raise
     if session is None:
         return
@@ -105,6 +106,7 @@ async def _session_to_end(
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN)
     claims = await refresh_tokens.decode(tx, services, req, token)
     refresh_tokens.check_binding(claims, req, client, services.clock.now(), check_expiration=False)
+    refresh_tokens.check_certificate(claims, req, client)
     refresh_tokens.check_dpop(claims, req)
     session = await tx.sessions.get_user_session(claims.sid, claims.offline)
     if session is not None and issued_before_session(claims.iat, session):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.model import Client
-from doorkeep.oauth import dpop
+from doorkeep.oauth import dpop, mtls
 from doorkeep.tokens import TYPE_OFFLINE, TYPE_REFRESH
 
 if TYPE_CHECKING:
@@ -78,6 +78,13 @@ def check_dpop(claims: RefreshClaims, req: OAuthRequest) -> None:
         dpop.check_binding(claims.raw, req.dpop)
     except dpop.InvalidProof as err:
         raise e.InvalidGrant(err.message) from None
+
+
+def check_certificate(claims: RefreshClaims, req: OAuthRequest, client: Client) -> None:
+    """verifyRefreshToken's certificate step (RFC 8705 §3): a client with certificate-bound tokens presents the
+    certificate its refresh token names; else 401 ``unauthorized_client``, event error ``not_allowed``."""
+    if mtls.required(client) and not mtls.bound_to(claims.raw, req.client_certificates):
+        raise e.UnauthorizedClient(mtls.MISMATCH, event_error="not_allowed")
 
 
 def check_binding(

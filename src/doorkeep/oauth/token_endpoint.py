@@ -11,7 +11,7 @@ from doorkeep import errors as e
 from doorkeep import events
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client
-from doorkeep.oauth import dpop, parameter_limits, token_encryption
+from doorkeep.oauth import dpop, mtls, parameter_limits, token_encryption
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.oauth.grants import (
     authorization_code,
@@ -92,6 +92,25 @@ async def _dpop_proof(tx: Tx, services: Services, req: OAuthRequest, client: Cli
     return dataclasses.replace(req, dpop=proof)
 
 
+def bind_certificate(minted: Minted, req: OAuthRequest, client: Client) -> Minted:
+    """The grants' MtlsHoKTokenUtil.bindTokenWithClientCertificate, once their tokens are built: a client with
+    certificate-bound tokens gets its certificate's thumbprint in the access and refresh tokens' ``cnf``, and
+    without a certificate a 400 ``invalid_request`` (RFC 8705 §3)."""
+    if not mtls.required(client):
+        return minted
+    cnf = mtls.confirmation(req.client_certificates)
+    if cnf is None:
+        raise e.InvalidRequest(mtls.MISSING)
+    unsigned = dict(minted.unsigned)
+    for kind in ("access_token", "refresh_token"):
+        if kind in unsigned:
+            token = unsigned[kind]
+            unsigned[kind] = dataclasses.replace(
+                token, claims={**token.claims, "cnf": {**token.claims.get("cnf", {}), **cnf}}
+            )
+    return dataclasses.replace(minted, unsigned=unsigned)
+
+
 async def token(tx: Tx, services: Services, req: OAuthRequest) -> TokenResponse:
     """Handle one token request and sign its tokens at once (callers inside a larger transaction)."""
     return (await grant_tokens(tx, services, req)).response()
@@ -121,6 +140,8 @@ async def grant_tokens(tx: Tx, services: Services, req: OAuthRequest) -> Minted:
             minted = await grant(tx, services, req, client)
         except token_encryption.EncryptionKeyMissing:
             raise token_encryption.token_endpoint_error() from None
+        if grant_type != token_exchange.GRANT_TYPE:
+            minted = bind_certificate(minted, req, client)
     except OAuthError as err:  # the *_ERROR event commits with the answer
         log.debug("%s refused: %s (%s) %s", grant_type, err.error, err.event_error, err.detail)
         if err.event_error:  # none for a device code still pending, as Keycloak records none

@@ -22,7 +22,7 @@ from doorkeep.errors import BearerError, InsufficientScope, InvalidRequest, Inva
 from doorkeep.json_bytes import dumps as json_bytes
 from doorkeep.keys import material
 from doorkeep.model import Client
-from doorkeep.oauth import access, scopes, token_encryption
+from doorkeep.oauth import access, mtls, scopes, token_encryption
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.mappers import claims as mappings
 from doorkeep.oauth.mappers.context import session_input
@@ -62,9 +62,9 @@ class UserInfoAnswer:
 # The refusals Keycloak's event names the token's client for (event.client is set once the protocol check
 # passed), and those it names the token's session for (findValidSession's event.session).
 _CLIENT_KNOWN = frozenset({e.CLIENT_DISABLED, e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN})
-_CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED}
+_CLIENT_KNOWN |= {e.USER_NOT_FOUND, e.USER_DISABLED, mtls.MISMATCH}
 _SESSION_KNOWN = frozenset(
-    {e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN, e.USER_NOT_FOUND, e.USER_DISABLED}
+    {e.SESSION_WITHOUT_CLIENT, e.SESSION_EXPIRED, e.STALE_TOKEN, e.USER_NOT_FOUND, e.USER_DISABLED, mtls.MISMATCH}
 )
 # Keycloak 26's UserInfoEndpoint answers a failure of UserSessionUtil.findValidSessionForAccessToken with the
 # Errors code it returns as the description (``error.invalidToken(userSessionValidation.getError())``); the
@@ -170,9 +170,17 @@ def _hmac_jws(claims: dict[str, Any], key: bytes, alg: str) -> str:
 
 
 async def _refused(
-    tx: Tx, services: Services, req: OAuthRequest, error: str, *, client: str | None = None, **names: Any
+    tx: Tx,
+    services: Services,
+    req: OAuthRequest,
+    error: str,
+    *,
+    client: str | None = None,
+    reason: str | None = None,
+    **names: Any,
 ) -> None:
     """USER_INFO_REQUEST_ERROR with Keycloak's Errors value and what its event builder had learnt by then."""
+    details = {"auth_method": "validate_access_token", **({"reason": reason} if reason else {})}
     await events.record(
         tx,
         req.realm,
@@ -181,7 +189,7 @@ async def _refused(
         client_id=client,
         ip=req.ip_address,
         error=error,
-        details={"auth_method": "validate_access_token"},
+        details=details,
         **names,
     )
 
@@ -205,12 +213,19 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
         client = await tx.config.client(req.realm.id, str(claims.get("azp", "")))
         if client is not None:  # from here on only the client's web origins may read the answer
             req.cors.allow_client(client)
-        return await access.holder(tx, services, req.realm, claims)
+        valid = await access.holder(tx, services, req.realm, claims)
+        # KEYCLOAK-6771: a certificate-bound token only with its certificate (RFC 8705 §3), once the user is valid.
+        if mtls.required(valid.client) and not mtls.bound_to(claims, req.client_certificates):
+            raise access.InvalidAccess(mtls.MISMATCH, user_id=valid.user.id)
+        return valid
     except access.InvalidAccess as exc:
         known = exc.description in _CLIENT_KNOWN
         sid = claims.get("sid") if exc.description in _SESSION_KNOWN else None
         client_id = str(claims.get("azp")) if known else None
-        await _refused(tx, services, req, exc.event_error, client=client_id, user_id=exc.user_id, session_id=sid)
+        reason = exc.description if exc.description == mtls.MISMATCH else None
+        await _refused(
+            tx, services, req, exc.event_error, client=client_id, user_id=exc.user_id, session_id=sid, reason=reason
+        )
         description = _description(exc.description, claims)
         raise BearerError(InvalidToken(description, detail=str(exc)), dpop=presented.dpop) from exc
 

@@ -3,8 +3,7 @@
 Doorkeep runs fixed sign-in, direct-grant, registration, reset-credentials and client-authentication steps: the
 ones these flows describe. A realm nobody edited shows exactly this set (realms/flow_model.py computes it, ids
 derived from the realm id and the flow or execution, so every process and request agree); an admin's first write
-stores it. Where Keycloak's default flow has a step Doorkeep never performs (``client-x509``) it is listed
-DISABLED, everything else as Keycloak lists it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity
+stores it. Every step is listed as Keycloak lists it (Kerberos, WebAuthn and recovery codes DISABLED; the Identity
 Provider Redirector and the organization steps ALTERNATIVE but inert, as in a realm with no identity provider and
 organizations off). Which stored flows are their equals is realms/flow_support.py's question. The organization
 flows are not added to the admin realm (DefaultAuthenticationFlows.addOrganizationBrowserFlowStep).
@@ -112,7 +111,7 @@ FLOWS: tuple[Flow, ...] = (
         Step("client-secret", ALT, 10),
         Step("client-jwt", ALT, 20),
         Step("client-secret-jwt", ALT, 30),
-        Step("client-x509", DIS, 40, keycloak=ALT),  # Doorkeep does not authenticate clients by certificate
+        Step("client-x509", ALT, 40),  # the certificate a TLS-terminating proxy forwards (oauth/client_x509.py)
     )),
     Flow("first broker login",
          "Actions taken after first broker login with identity provider account, which is not yet linked to any "

@@ -7,8 +7,8 @@ Doorkeep's login runs only the built-in flows' steps (realms/flow_support.py), s
 names would be a choice offered for nothing. It lists exactly the authenticators, the form and
 the form actions its built-in flows name, inert ones included (WebAuthn, Kerberos, the identity provider and
 organization steps, docker and saml ecp's HTTP Basic), as those flows list them. The client authenticators are
-what a client's ``clientAuthenticatorType`` can usefully be: ``client-x509`` is left out (the clients flow lists
-it DISABLED, and discovery leaves out ``tls_client_auth``), since Doorkeep authenticates no client by certificate.
+what a client's ``clientAuthenticatorType`` can be, ``client-x509`` included (the certificate a TLS-terminating
+proxy forwards, oauth/client_x509.py).
 Texts and properties are Keycloak 26's factories' own (ProvidersTest; the factories' getConfigProperties).
 """
 
@@ -180,10 +180,10 @@ HELP: dict[str, str] = {
     "or in 'Authorization: Basic' header",
     "client-jwt": "Validates client based on signed JWT issued by client and signed with the Client private key",
     "client-secret-jwt": "Validates client based on signed JWT issued by client and signed with the Client Secret",
+    "client-x509": "Validates client based on a X509 Certificate",
 }
 # ClientAuthenticatorFactory.supportsSecret of the client authenticators listed.
-SUPPORTS_SECRET = {"client-secret": True, "client-jwt": False, "client-secret-jwt": True}
-UNLISTED = frozenset({"client-x509"})  # named by the clients flow, never run (see the module docstring)
+SUPPORTS_SECRET = {"client-secret": True, "client-jwt": False, "client-secret-jwt": True, "client-x509": False}
 _DISPLAY = {"registration-page-form": "Registration Page"}  # a form's row shows its sub-flow, not the factory
 
 
@@ -192,7 +192,7 @@ def _kinds() -> dict[str, str]:
     out: dict[str, str] = {}
     for flow in FLOWS:
         for step in flow.steps:
-            if step.authenticator is None or step.authenticator in UNLISTED:
+            if step.authenticator is None:
                 continue
             if step.flow is not None:
                 out[step.authenticator] = FORM  # the page of a form flow (registration-page-form)

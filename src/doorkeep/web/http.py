@@ -19,11 +19,13 @@ from doorkeep.email.smtp_tokens import SmtpTokens
 from doorkeep.errors import AdminError, BearerError, InvalidRequest, OAuthError
 from doorkeep.hostname import Hostname
 from doorkeep.model import Realm
-from doorkeep.oauth import access, dpop
+from doorkeep.oauth import access, certificate_lookup, dpop
 from doorkeep.oauth.context import Form, OAuthRequest, Services
 from doorkeep.settings import Settings
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from doorkeep.store.database import Database
     from doorkeep.store.tx import Tx
     from doorkeep.web.backchannel import Notifier
@@ -278,11 +280,7 @@ def _from_trusted_proxy(request: Request, settings: Settings) -> bool:
         return False
     if not settings.proxy_trusted_addresses:
         return True
-    try:
-        peer = ipaddress.ip_address(request.client.host if request.client else "")
-    except ValueError:
-        return False
-    return any(peer in network for network in _networks(tuple(settings.proxy_trusted_addresses)))
+    return _peer_in(request, tuple(settings.proxy_trusted_addresses))
 
 
 def client_ip(request: Request) -> str:
@@ -348,7 +346,28 @@ def oauth_request(request: Request, realm: Realm, form: Form) -> OAuthRequest:
         client_keys=state(request).services.client_keys,
         dpop_header=dpop_header(request),
         url=request_url(request),
+        client_certificates=client_certificates(request),
+        query_client_id=request.query_params.get("client_id"),
     )
+
+
+def client_certificates(request: Request) -> tuple[x509.Certificate, ...]:
+    """The client's certificate chain the configured lookup provider reads from the proxy's headers (none by
+    default); the headers count only from a trusted peer (HttpRequest.isProxyTrusted)."""
+    settings = state(request).settings
+    if settings.x509cert_lookup_provider == "default":
+        return ()
+    lookup = certificate_lookup.Lookup(settings.x509cert_lookup_provider, settings.x509cert_lookup_options)
+    trusted = not settings.proxy_trusted_addresses or _peer_in(request, tuple(settings.proxy_trusted_addresses))
+    return certificate_lookup.certificate_chain(lookup, request.headers, trusted=trusted)
+
+
+def _peer_in(request: Request, addresses: tuple[str, ...]) -> bool:
+    try:
+        peer = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    return any(peer in network for network in _networks(addresses))
 
 
 def dpop_header(request: Request) -> str | None:

@@ -16,7 +16,7 @@ from doorkeep import policy
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event
 from doorkeep.model import Client, Role
-from doorkeep.oauth import acr, issue, refresh_tokens
+from doorkeep.oauth import acr, issue, mtls, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.grants.common import require_offline_role
 from doorkeep.oauth.issue import GrantContext, RefreshPlan, TransientGrant
@@ -58,6 +58,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     try:
         claims = await refresh_tokens.decode(tx, services, req, token)
         refresh_tokens.check_binding(claims, req, client, now)
+        refresh_tokens.check_certificate(claims, req, client)
         refresh_tokens.check_dpop(claims, req)
     except e.OAuthError as err:
         raise _refused(err) from None
@@ -78,8 +79,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
 
 def _refused(err: e.OAuthError) -> e.OAuthError:
     """RefreshTokenGrantType's REFRESH_TOKEN_ERROR: ``invalid_token`` with the description as ``reason``; the
-    offline permission's refusal keeps ``not_allowed`` (AccessTokenResponseBuilder records it itself)."""
-    if not isinstance(err, e.NotAllowed):
+    offline permission's refusal and the certificate binding's keep ``not_allowed`` (KEYCLOAK-6771)."""
+    if not isinstance(err, e.NotAllowed) and err.description != mtls.MISMATCH:  # a certificate's: not_allowed
         err.event_error = "invalid_token"
     err.event_details = {**err.event_details, "reason": err.description}
     return err

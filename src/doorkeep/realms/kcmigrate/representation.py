@@ -179,7 +179,7 @@ def _clients(
         if auth not in CLIENT_AUTHENTICATORS:
             report.cannot(
                 f"client '{c['client_id']}' authenticator '{auth}'",
-                "Doorkeep authenticates clients with client-secret, client-jwt and client-secret-jwt only",
+                "Doorkeep authenticates clients with client-secret, client-jwt, client-secret-jwt and client-x509 only",
             )
         if c.get("secret") and not c.get("public_client"):
             item["secret"] = c["secret"]
