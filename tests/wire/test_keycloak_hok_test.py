@@ -63,6 +63,7 @@ def realm_rep() -> dict[str, Any]:
         "enabledEventTypes": [
             "LOGIN",
             "CODE_TO_TOKEN",
+            "CODE_TO_TOKEN_ERROR",
             "REFRESH_TOKEN_ERROR",
             "USER_INFO_REQUEST",
             "USER_INFO_REQUEST_ERROR",
@@ -158,13 +159,20 @@ async def test_access_token_request_with_client_certificate(kc: Env) -> None:
 
 
 async def test_access_token_request_without_client_certificate(kc: Env) -> None:
-    """accessTokenRequestWithoutClientCertificate: 400 invalid_request, "Client Certification missing …"."""
-    response = await code_exchange(kc, await login(kc), {})
+    """accessTokenRequestWithoutClientCertificate: 400 invalid_request, "Client Certification missing …"; the
+    CODE_TO_TOKEN_ERROR event gives it as the reason."""
+    code = await login(kc)
+    await poll(kc)
+    response = await code_exchange(kc, code, {})
     assert response.status_code == 400, response.text
-    assert response.json() == {
-        "error": "invalid_request",
-        "error_description": "Client Certification missing for MTLS HoK Token Binding",
-    }
+    missing = "Client Certification missing for MTLS HoK Token Binding"
+    assert response.json() == {"error": "invalid_request", "error_description": missing}
+    event = await one_event(kc)
+    assert (event["type"], event["error"], event["details"]["reason"]) == (
+        "CODE_TO_TOKEN_ERROR",
+        "invalid_request",
+        missing,
+    )
 
 
 async def test_refresh_token_request_by_hok_refresh_token_by_other_client(kc: Env) -> None:

@@ -99,8 +99,10 @@ def bind_certificate(minted: Minted, req: OAuthRequest, client: Client) -> Minte
     if not mtls.required(client):
         return minted
     cnf = mtls.confirmation(req.client_certificates)
-    if cnf is None:
-        raise e.InvalidRequest(mtls.MISSING)
+    if cnf is None:  # OAuth2GrantTypeBase.checkAndBindMtlsHoKToken: INVALID_REQUEST, the text as the reason
+        refused = e.InvalidRequest(mtls.MISSING)
+        refused.event_details = {"reason": mtls.MISSING}
+        raise refused
     unsigned = dict(minted.unsigned)
     for kind in ("access_token", "refresh_token"):
         if kind in unsigned:
