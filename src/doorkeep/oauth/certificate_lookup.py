@@ -6,13 +6,13 @@ forwards it in a request header, and the configured lookup provider reads it bac
 
 * ``default``: no header is read, so there is never a client certificate (Keycloak's default provider reads the
   TLS connection, which Doorkeep never sees).
-* ``apache``, ``haproxy``: the PEM (armour optional) in the ``ssl-client-cert`` header, then the chain in
-  ``<ssl-cert-chain-prefix>_0`` … ``_<certificate-chain-length - 1>``.
+* ``apache``, ``haproxy``: the PEM (armour optional) in the header the ``ssl-client-cert`` option names, then the
+  chain in ``<ssl-cert-chain-prefix>_0`` … ``_<certificate-chain-length - 1>``.
 * ``nginx``: the same, URL-decoded first unless ``cert-is-url-encoded`` is false (``$ssl_client_escaped_cert``).
   With ``trust-proxy-verification`` the certificates count only beside ``ssl-client-verify: SUCCESS``; without
   it Keycloak rebuilds the chain from its truststore, which Doorkeep has not: the chain is the client's
   certificate alone, as Keycloak's is when no truststore is configured.
-* ``traefik``: every URL-encoded PEM block of ``X-Forwarded-Tls-Client-Cert`` (or ``ssl-client-cert``).
+* ``traefik``: every URL-encoded PEM block of ``X-Forwarded-Tls-Client-Cert`` (or the ``ssl-client-cert`` option's).
 * ``envoy``: the ``Chain`` of ``x-forwarded-client-cert``.
 
 The headers count only from a trusted peer (HttpRequest.isProxyTrusted: any peer unless
