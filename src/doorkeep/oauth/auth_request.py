@@ -48,6 +48,9 @@ class AuthRequest:
     # END_AFTER_REQUIRED_ACTIONS note (the login ends on "Your account has been updated." instead of a code);
     # and the INVALIDATE_ACTION_TOKEN note: the single-use key of the link, spent when the login ends.
     session_actions: tuple[str, ...] = ()
+    # The browser flow's gate the OTP form stands for (oauth/login_gates.py): the gates after it run once the
+    # code is right.
+    flow_gate: int = 0
     end_after_actions: bool = False
     action_token: str | None = None
     # The part of ``kc_action`` after its ``:`` (the KC_ACTION_PARAMETER client note): delete_credential's id.

@@ -13,7 +13,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.oauth import account_actions, login_completion, required_actions
+from doorkeep.oauth import account_actions, flow_gates, login_completion, required_actions
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import Browser, Failed, NeedConsent, NeedLogin, NeedOtp, NeedRegistration, Outcome
@@ -73,6 +73,8 @@ async def begin(
     re-authenticate, or ask for credentials. The form is prefilled as UsernamePasswordForm.authenticate does:
     the ``login_hint``, else the remembered username (``KEYCLOAK_REMEMBER_ME``, read only while the realm has
     Remember Me on) with the box checked."""
+    if sso is not None and not _cookie_runs(realm, client):
+        sso = None  # the flow's SSO cookie step (auth-cookie) is off: the forms ask again
     if sso is not None and request.sso_login:
         session, user = sso
         # AuthenticationManager.authenticateIdentityCookie: a login over the SSO cookie refreshes the session
@@ -92,6 +94,15 @@ async def begin(
     if remembered is not None and realm.remember_me:
         return NeedLogin(username=remembered, remember_me=True)
     return NeedLogin()
+
+
+def _cookie_runs(realm: Realm, client: Client) -> bool:
+    """Whether the browser flow's Cookie step runs (ALTERNATIVE and reached before the forms); a flow Doorkeep
+    cannot run asks for credentials, and its password step then stops the login (oauth/login_gates.py)."""
+    try:
+        return flow_gates.plan(realm, client, flow_gates.BROWSER).cookie
+    except flow_gates.CannotRun:
+        return False
 
 
 async def pending(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
-from doorkeep.oauth import login_completion, login_events, login_password, required_actions
+from doorkeep.oauth import login_completion, login_events, login_gates, login_password, required_actions
 from doorkeep.oauth.login_outcomes import NeedOtp, NeedTotpSetup, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.logout_others import logout_other_sessions
@@ -66,6 +66,9 @@ async def verify(ctx: StepContext, token: str | None, selected: str | None, *, r
     if not valid:
         await brute_force.failed_login(tx, realm, user, ctx.browser.ip_address, services.clock.now_ms())
         return await refused("invalid_user_credentials")
+    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
+    if page is not None:
+        return page
     user = await login_password.password_validated(tx, services, realm, user)  # the flow's end: its triggers
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 

@@ -9,11 +9,11 @@ import hmac
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User
-from doorkeep.oauth import login_completion, login_events, required_actions
+from doorkeep.oauth import login_completion, login_events, login_gates, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedOtp, Outcome
+from doorkeep.oauth.login_outcomes import Browser, NeedLogin, Outcome
 from doorkeep.oauth.login_step import LoginSite, StepContext
-from doorkeep.users import brute_force, otp
+from doorkeep.users import brute_force
 from doorkeep.users.credentials import SharedEmail, Verdict, assess, check_password, find_login_user
 
 if TYPE_CHECKING:
@@ -125,8 +125,9 @@ async def authenticate(
         return again(ACCOUNT_DISABLED)
     if known is None:
         ctx = dataclasses.replace(ctx, request=dataclasses.replace(request, attempted_username=username))
-    if await otp.stored(tx, user.id):  # the browser flow's conditional OTP Form: the user has an OTP credential
-        return NeedOtp(user.id, remember_me=remember_me, request=ctx.request)
+    page, ctx = await login_gates.after(ctx, 0, remember_me=remember_me)  # the flow's steps after the password
+    if page is not None:
+        return page
     user = await password_validated(tx, services, realm, user)
     return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)
 

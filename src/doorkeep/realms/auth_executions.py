@@ -59,6 +59,7 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "auth-password-form": ("Password Form", False, (REQ,)),
     "no-cookie-redirect": ("Browser Redirect for Cookie free authentication", False, (REQ,)),
     "conditional-user-role": ("Condition - user role", True, _RD),
+    "conditional-user-attribute": ("Condition - user attribute", True, _RD),
     "deny-access-authenticator": ("Deny access", True, _RD),
     "allow-access-authenticator": ("Allow access", False, _RD),
 }

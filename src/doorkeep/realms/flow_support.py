@@ -1,12 +1,13 @@
 """Which flows Doorkeep can run, and the realm's and clients' flow bindings.
 
-Doorkeep's login runs fixed steps (oauth/login_flow.py, the direct grant, registration, reset credentials, client
-authentication), the ones Keycloak 26's built-in flows describe. So a flow may be bound (a realm binding such as
-``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) only while it is equivalent to the built-in
-flow of that kind: the same executions in the same order, with the same authenticators, requirements, configs
-and sub-flow structure (aliases, descriptions, ids and config aliases may differ). ``why_not_runnable`` is the
-one place that decides; a binding to anything else, or an edit that would make a bound flow differ, is refused
-rather than silently ignored.
+Doorkeep's login runs a fixed sequence of pages. A browser or direct grant flow is compiled onto it
+(realms/flow_plan.py: the SSO cookie on or off, then the OTP form, Deny and Allow Access under conditions); the
+registration, reset-credentials, client-authentication and other flows run only as Keycloak 26's built-in ones,
+so such a flow may be bound only while it is equivalent to the built-in flow of that kind: the same executions
+in the same order, with the same authenticators, requirements, configs and sub-flow structure (aliases,
+descriptions, ids and config aliases may differ). ``why_not_runnable`` is the one place that decides; a binding
+(a realm binding such as ``browserFlow``, or a client's ``authenticationFlowBindingOverrides``) to anything
+else, or an edit that would make a bound flow unrunnable, is refused rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import dataclasses
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.realms import auth_flows as af
+from doorkeep.realms import flow_plan
 from doorkeep.realms.flow_model import AuthFlow, FlowSet, of
 
 # The realm representation's bindings and the flow kind each runs; a client's overrides and the realm binding
@@ -74,8 +76,17 @@ def _describe(stored: Shape, wanted: Shape, where: str) -> str:
 
 
 def why_not_runnable(flows: FlowSet, flow: AuthFlow, binding: str) -> str | None:
-    """None if Doorkeep runs ``flow`` as the realm binding ``binding`` (``browserFlow`` …); else why not."""
+    """None if Doorkeep runs ``flow`` as the realm binding ``binding`` (``browserFlow`` …); else why not. A
+    browser or direct grant flow runs when it compiles (realms/flow_plan.py); any other only as its built-in
+    flow's equal."""
     kind = BINDINGS[binding]
+    compiler = {"browserFlow": flow_plan.browser, "directGrantFlow": flow_plan.direct_grant}.get(binding)
+    if compiler is not None:
+        try:
+            compiler(flows, flow)
+        except flow_plan.Unsupported as exc:
+            return f"Doorkeep cannot run flow '{flow.alias}' as the {kind} flow yet: {exc}"
+        return None
     stored = _stored_shape(flows, flow)
     if stored in _variants(kind):
         return None

@@ -24,7 +24,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import ISSUER_NOTE, Client, User
-from doorkeep.oauth import parameter_limits, required_actions
+from doorkeep.oauth import flow_gates, parameter_limits, required_actions
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -66,18 +66,35 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     return dataclasses.replace(req, password_verdict=verdict)
 
 
+async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client: Client, user: User) -> None:
+    """The direct grant flow's steps after ValidatePassword (oauth/flow_gates.py): each ValidateOTP whose
+    conditions hold for the user (Keycloak's default flow: the user has an OTP credential). A flow Doorkeep
+    cannot run refuses the grant rather than skip a step."""
+    try:
+        plan = flow_gates.plan(req.realm, client, flow_gates.DIRECT_GRANT)
+    except flow_gates.CannotRun:
+        raise _named(user, InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow")) from None
+    index = 0
+    while (found := await flow_gates.next_gate(tx, req.realm, user, plan, index)) is not None:
+        await _validate_otp(tx, services, req, user)
+        index = found.index + 1
+
+
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
-    """The default direct grant flow's conditional OTP step (ValidateOTP) for a user with an OTP credential:
-    the code in ``otp`` (or ``totp``, KEYCLOAK-12908) checked against the user's default credential; missing or
-    wrong, 401 ``invalid_grant`` "Invalid user credentials", counted as a failed login. Under an OTP policy
-    Keycloak's arithmetic throws on (``otp.UnusablePolicy``; a 500 there) no code is valid: the same answer."""
+    """ValidateOTP for a user with an OTP credential: the code in ``otp`` (or ``totp``, KEYCLOAK-12908) checked
+    against the user's default credential; missing or wrong, 401 ``invalid_grant`` "Invalid user credentials",
+    counted as a failed login. Under an OTP policy Keycloak's arithmetic throws on (``otp.UnusablePolicy``; a
+    500 there) no code is valid: the same answer. A user without one gets the same answer (a REQUIRED
+    ValidateOTP without conditional-user-configured: CREDENTIAL_SETUP_REQUIRED)."""
     creds = await otp.stored(tx, user.id)
-    if not creds:
-        return
     token = req.form.get("otp")
     token = req.form.get("totp") if token is None else token
     try:
-        valid = token is not None and await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now())
+        valid = (
+            bool(creds)
+            and token is not None
+            and await otp.is_valid(tx, req.realm, creds[0], token, services.clock.now())
+        )
     except otp.UnusablePolicy:
         valid = False
     if not valid:
@@ -147,7 +164,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             detail="no such user" if unknown else "wrong password",
         )
         raise wrong if user is None else _named(user, wrong)
-    await _validate_otp(tx, services, req, user)
+    await _after_password(tx, services, req, client, user)
     await brute_force.successful_login(tx, realm, user)
     # ResourceOwnerPasswordCredentialsGrantType: evaluateRequiredActionTriggers once the flow passed
     user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms(), direct_grant=True)

@@ -1,0 +1,239 @@
+"""What Doorkeep runs of a browser or direct-grant flow: the flow compiled into a ``Plan``.
+
+Doorkeep's login is a fixed sequence of pages (the SSO cookie, the username and password form, the OTP form,
+then required actions and consent). A flow an admin edits is compiled onto that sequence, following Keycloak's
+DefaultAuthenticationFlow: in a flow, REQUIRED and CONDITIONAL executions run in order and ALTERNATIVE ones
+are ignored beside them; without those, the first ALTERNATIVE that succeeds is enough; a CONDITIONAL sub-flow
+runs only when every enabled condition in it holds. What the password step leaves to do becomes a list of
+``Gate``s: each a set of conditions, then the OTP form, Deny Access or Allow Access.
+
+What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
+Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first;
+after it, the OTP form, deny-access-authenticator and allow-access-authenticator, directly or in REQUIRED or
+CONDITIONAL sub-flows, under the conditions conditional-user-configured, conditional-user-role,
+conditional-user-attribute and conditional-credential. The direct grant: ValidateUsername, ValidatePassword,
+then the OTP check under such conditions. Anything else raises ``Unsupported`` naming it, and the flow cannot be
+bound (realms/flow_support.py): Doorkeep never ignores a step it was asked to run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from doorkeep.realms import auth_flows as af
+from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
+
+COOKIE, SPNEGO, IDP_REDIRECTOR = "auth-cookie", "auth-spnego", "identity-provider-redirector"
+ORGANIZATION = "organization"
+PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
+DG_USERNAME, DG_PASSWORD, DG_OTP = (
+    "direct-grant-validate-username",
+    "direct-grant-validate-password",
+    ("direct-grant-validate-otp"),
+)
+DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
+USER_CONFIGURED, USER_ROLE = "conditional-user-configured", "conditional-user-role"
+USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credential"
+CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
+# Every ConditionalAuthenticator Keycloak 26 ships: a condition, whether Doorkeep evaluates it or not.
+ALL_CONDITIONS = CONDITIONS | {
+    "conditional-level-of-authentication",
+    "conditional-client-scope",
+    "conditional-sub-flow-executed",
+    "conditional-user-session-state",
+}
+OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
+DENY_MESSAGE = "denyErrorMessage"  # DenyAccessAuthenticatorFactory.ERROR_MESSAGE
+
+
+class Unsupported(Exception):
+    """A flow Doorkeep cannot run; the message names the step."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition of a CONDITIONAL sub-flow. For conditional-user-configured, ``needs_otp``: whether the
+    sub-flow's executions include the OTP form (ConditionalUserConfiguredAuthenticator asks whether each is
+    configured for the user; Deny and Allow Access always are)."""
+
+    kind: str
+    config: tuple[tuple[str, str], ...] = ()
+    needs_otp: bool = False
+
+    def get(self, key: str) -> str | None:
+        return dict(self.config).get(key)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A step after the password: when every condition holds (none: always), the action runs. ``required``:
+    the action's execution is REQUIRED, so a user without an OTP credential sets one up (SETUP_REQUIRED);
+    otherwise the OTP form runs only for a user who has one."""
+
+    conditions: tuple[Condition, ...]
+    action: str
+    required: bool
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """``cookie``: the SSO cookie signs the user in (auth-cookie runs); ``gates``: in order, after the password."""
+
+    cookie: bool
+    gates: tuple[Gate, ...]
+
+
+def _enabled(e: Execution) -> bool:
+    return e.requirement != af.DIS
+
+
+def _name(flows: FlowSet, e: Execution) -> str:
+    sub = flows.flow(e.flow_id)
+    return f"sub-flow '{sub.alias}'" if sub is not None else str(e.authenticator)
+
+
+def _config(flows: FlowSet, e: Execution) -> tuple[tuple[str, str], ...]:
+    found = flows.config(e.config_id)
+    return tuple(sorted(found.config.items())) if found is not None else ()
+
+
+def _split(flows: FlowSet, flow_id: str) -> tuple[list[Condition], list[Execution], list[Execution]]:
+    """DefaultAuthenticationFlow.fillListsOfExecutions: the enabled conditions, then the REQUIRED/CONDITIONAL
+    executions, then the ALTERNATIVE ones (none when any of the former exists)."""
+    conditions, required, alternative = [], [], []
+    for e in flows.children(flow_id):
+        if not _enabled(e):
+            continue
+        if e.flow_id is None and e.authenticator in ALL_CONDITIONS:
+            if e.authenticator not in CONDITIONS:
+                raise Unsupported(f"Doorkeep does not evaluate the condition {e.authenticator}")
+            conditions.append(Condition(str(e.authenticator), _config(flows, e)))
+        elif e.requirement in (af.REQ, af.COND):
+            required.append(e)
+        else:
+            alternative.append(e)
+    return conditions, required, alternative if not required else []
+
+
+def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: int, otp: str) -> list[Gate]:
+    """The gates one execution after the password stands for, under the conditions around it; ``otp``: the
+    flow's OTP authenticator (the OTP form, or the direct grant's ValidateOTP)."""
+    if depth > 8:
+        raise Unsupported("the flow nests sub-flows too deeply")
+    if e.flow_id is None:
+        actions = {otp: OTP, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS} if otp == OTP_FORM else {otp: OTP}
+        action = actions.get(str(e.authenticator))
+        if action is None:
+            raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
+        message = dict(_config(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
+        return [Gate(outer, action, e.requirement == af.REQ, message)]
+    sub = flows.flow(e.flow_id)
+    if sub is None:
+        raise Unsupported("an execution names a sub-flow that does not exist")
+    if sub.provider_id != af.BASIC:
+        raise Unsupported(f"sub-flow '{sub.alias}' is a {sub.provider_id}")
+    found, required, alternative = _split(flows, sub.id)
+    if e.requirement == af.COND and not found:
+        return []  # a conditional sub-flow without a condition is disabled (isConditionalSubflowDisabled)
+    mine = tuple(found) if e.requirement == af.COND else ()  # elsewhere conditions are never evaluated
+    inner = (*outer, *mine)
+    gates: list[Gate] = []
+    for child in required:
+        gates.extend(_gates(flows, child, inner, depth + 1, otp))
+    if alternative:
+        gates.extend(_alternatives(flows, sub, alternative, inner, otp))
+    needs_otp = any(g.action == OTP for g in gates)
+    resolved = tuple(dataclasses.replace(c, needs_otp=needs_otp) if c.kind == USER_CONFIGURED else c for c in mine)
+    cut = len(outer)
+    return [dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates]
+
+
+def _alternatives(
+    flows: FlowSet, sub: AuthFlow, alternative: list[Execution], inner: tuple[Condition, ...], otp: str
+) -> list[Gate]:
+    """A sub-flow of ALTERNATIVE executions after the password: Doorkeep runs the one shape Keycloak's default
+    flows have, the OTP form alone (the others disabled), which runs for a user who has an OTP credential. Without
+    conditional-user-configured guarding it, a user without one would fail the whole flow, which Doorkeep does not
+    run."""
+    if len(alternative) != 1 or alternative[0].flow_id is not None or alternative[0].authenticator != otp:
+        names = ", ".join(_name(flows, e) for e in alternative)
+        raise Unsupported(f"Doorkeep runs no choice between {names} in sub-flow '{sub.alias}'")
+    if not any(c.kind == USER_CONFIGURED for c in inner):
+        raise Unsupported(f"an ALTERNATIVE {otp} in sub-flow '{sub.alias}' needs {USER_CONFIGURED} beside it")
+    return [Gate(inner, OTP, False)]
+
+
+def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Gate, ...]:
+    gates: list[Gate] = []
+    for e in rest:
+        gates.extend(_gates(flows, e, (), 0, otp))
+    return tuple(gates)
+
+
+def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gate, ...]:
+    """A sub-flow whose first step is the password form (``first``), and the gates after it."""
+    sub = flows.flow(e.flow_id)
+    if sub is None or sub.provider_id != af.BASIC or depth > 8:
+        raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
+    _, required, alternative = _split(flows, sub.id)
+    if alternative or not required:
+        raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
+    head = required[0]
+    if head.flow_id is not None and head.requirement == af.REQ:
+        return (*_forms(flows, head, first, depth + 1), *_after_password(flows, required[1:], OTP_FORM))
+    if head.authenticator != first or head.requirement != af.REQ:
+        raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
+    return _after_password(flows, required[1:], OTP_FORM)
+
+
+def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
+    """The browser flow compiled (AuthenticationProcessor running it from the top)."""
+    if flow.provider_id != af.BASIC:
+        raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
+    _, required, alternative = _split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
+    units = required or alternative
+    cookie = False
+    forms: Execution | None = None
+    for e in units:
+        if e.flow_id is None and e.authenticator == COOKIE and e.requirement == af.ALT:
+            cookie = forms is None  # an alternative after the sign-in form is never reached first
+        elif e.flow_id is None and e.authenticator == IDP_REDIRECTOR and e.requirement == af.ALT:
+            continue  # no identity provider to redirect to: attempted, the next alternative runs
+        elif e.flow_id is not None and _inert_organization(flows, e):
+            continue
+        elif forms is None:
+            forms = e
+        else:
+            raise Unsupported(f"Doorkeep runs one sign-in step in '{flow.alias}', not also {_name(flows, e)}")
+    if forms is None:
+        raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
+    if forms.flow_id is None:
+        raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
+    return Plan(cookie, _forms(flows, forms, PASSWORD_FORM))
+
+
+def _inert_organization(flows: FlowSet, e: Execution) -> bool:
+    """Keycloak's Organization sub-flow, which does nothing while organizations are off (Doorkeep has none)."""
+    sub = flows.flow(e.flow_id)
+    if sub is None or e.requirement != af.ALT:
+        return False
+    inner = [x for x in flows.children(sub.id) if _enabled(x)]
+    if len(inner) != 1 or inner[0].requirement != af.COND:
+        return False
+    leaf = flows.flow(inner[0].flow_id)
+    kinds = {x.authenticator for x in flows.children(leaf.id) if _enabled(x)} if leaf is not None else set()
+    return kinds == {USER_CONFIGURED, ORGANIZATION}
+
+
+def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
+    """The direct grant flow compiled: ValidateUsername and ValidatePassword, REQUIRED and first, then gates of
+    ValidateOTP only."""
+    if flow.provider_id != af.BASIC:
+        raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
+    _, required, _ = _split(flows, flow.id)
+    heads = [e.authenticator if e.requirement == af.REQ else None for e in required[:2]]
+    if heads != [DG_USERNAME, DG_PASSWORD]:
+        raise Unsupported(f"'{flow.alias}' must start with REQUIRED {DG_USERNAME} and {DG_PASSWORD}")
+    return Plan(False, _after_password(flows, required[2:], DG_OTP))

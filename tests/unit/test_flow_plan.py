@@ -1,0 +1,225 @@
+"""realms.flow_plan: Keycloak's flows compiled onto Doorkeep's login, and the flows it refuses."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from doorkeep.model import Realm
+from doorkeep.realms import auth_flows as af
+from doorkeep.realms import flow_plan as fp
+from doorkeep.realms.flow_model import AuthConfig, AuthFlow, Execution, FlowSet, built_in
+
+REALM = Realm(id="r1", name="test")
+Row = tuple[str, str] | tuple[str, str, dict[str, str]]
+
+
+def flow_set(flows: dict[str, list[Row]]) -> FlowSet:
+    """Flows by alias; each row (authenticator or ``@sub-flow alias``, requirement[, config])."""
+    made, executions, configs = [], [], []
+    for alias in flows:
+        made.append(AuthFlow(f"id-{alias}", alias, None, af.BASIC, alias == "top", False))
+    for alias, rows in flows.items():
+        for index, row in enumerate(rows):
+            name, requirement = row[0], row[1]
+            config_id = None
+            if len(row) == 3:
+                config_id = f"cfg-{alias}-{index}"
+                configs.append(AuthConfig(config_id, config_id, dict(row[2])))
+            sub = name[1:] if name.startswith("@") else None
+            executions.append(
+                Execution(
+                    f"e-{alias}-{index}",
+                    f"id-{alias}",
+                    requirement,
+                    (index + 1) * 10,
+                    None if sub else name,
+                    f"id-{sub}" if sub else None,
+                    config_id,
+                )
+            )
+    return FlowSet(tuple(made), tuple(executions), tuple(configs))
+
+
+def compile_top(flows: dict[str, list[Row]]) -> fp.Plan:
+    found = flow_set(flows)
+    top = found.by_alias("top")
+    assert top is not None
+    return fp.browser(found, top)
+
+
+def kinds(plan: fp.Plan) -> list[tuple[str, bool, list[str]]]:
+    return [(g.action, g.required, [c.kind for c in g.conditions]) for g in plan.gates]
+
+
+def test_keycloaks_default_browser_flow_is_the_cookie_then_conditional_otp() -> None:
+    flows = built_in(REALM)
+    browser = flows.by_alias("browser")
+    assert browser is not None
+    plan = fp.browser(flows, browser)
+    assert plan.cookie
+    assert kinds(plan) == [(fp.OTP, False, [fp.USER_CONFIGURED, fp.CREDENTIAL])]
+    configured = plan.gates[0].conditions[0]
+    assert configured.needs_otp
+    assert plan.gates[0].conditions[1].get("credentials") == "webauthn-passwordless"
+
+
+def test_keycloaks_default_direct_grant_flow() -> None:
+    flows = built_in(REALM)
+    grant = flows.by_alias("direct grant")
+    assert grant is not None
+    plan = fp.direct_grant(flows, grant)
+    assert not plan.cookie
+    assert kinds(plan) == [(fp.OTP, True, [fp.USER_CONFIGURED])]
+    assert plan.gates[0].conditions[0].needs_otp
+
+
+def test_otp_required_for_everyone() -> None:
+    plan = compile_top(
+        {
+            "top": [("auth-cookie", af.ALT), ("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.OTP_FORM, af.REQ)],
+        }
+    )
+    assert plan.cookie and kinds(plan) == [(fp.OTP, True, [])]
+
+
+def test_conditional_otp_by_role_and_deny_by_attribute() -> None:
+    role = {"condUserRole": "admins", "negate": "false"}
+    attribute = {"attribute_name": "blocked", "attribute_expected_value": "yes"}
+    plan = compile_top(
+        {
+            "top": [("auth-cookie", af.ALT), ("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), ("@by-role", af.COND), ("@blocked", af.COND)],
+            "by-role": [(fp.USER_ROLE, af.REQ, role), (fp.OTP_FORM, af.REQ)],
+            "blocked": [(fp.USER_ATTRIBUTE, af.REQ, attribute), (fp.DENY, af.REQ, {"denyErrorMessage": "No."})],
+        }
+    )
+    assert kinds(plan) == [(fp.OTP, True, [fp.USER_ROLE]), (fp.DENY_ACCESS, True, [fp.USER_ATTRIBUTE])]
+    assert plan.gates[0].conditions[0].get("condUserRole") == "admins"
+    assert plan.gates[1].message == "No."
+
+
+def test_a_required_form_at_the_top_turns_the_cookie_off() -> None:
+    """fillListsOfExecutions: REQUIRED beside ALTERNATIVE ignores the alternatives, the cookie among them."""
+    plan = compile_top({"top": [("auth-cookie", af.ALT), ("@forms", af.REQ)], "forms": [(fp.PASSWORD_FORM, af.REQ)]})
+    assert not plan.cookie and plan.gates == ()
+
+
+def test_a_disabled_cookie_and_disabled_steps() -> None:
+    plan = compile_top(
+        {
+            "top": [("auth-cookie", af.DIS), ("auth-spnego", af.DIS), ("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.OTP_FORM, af.DIS), ("@gone", af.DIS)],
+            "gone": [(fp.DENY, af.REQ)],
+        }
+    )
+    assert not plan.cookie and plan.gates == ()
+
+
+def test_nested_conditions_keep_their_own_scope() -> None:
+    """The outer user-configured condition asks about everything in its sub-flow (the inner OTP form too); the
+    inner one about the inner sub-flow's deny alone."""
+    plan = compile_top(
+        {
+            "top": [("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), ("@outer", af.COND)],
+            "outer": [(fp.USER_CONFIGURED, af.REQ), (fp.OTP_FORM, af.REQ), ("@inner", af.COND)],
+            "inner": [(fp.USER_CONFIGURED, af.REQ), (fp.DENY, af.REQ)],
+        }
+    )
+    otp_gate, deny_gate = plan.gates
+    assert [c.needs_otp for c in otp_gate.conditions] == [True]
+    assert [c.needs_otp for c in deny_gate.conditions] == [True, False]
+
+
+def test_a_conditional_sub_flow_without_a_condition_never_runs() -> None:
+    plan = compile_top(
+        {
+            "top": [("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), ("@empty", af.COND)],
+            "empty": [(fp.DENY, af.REQ)],
+        }
+    )
+    assert plan.gates == ()
+
+
+@pytest.mark.parametrize(
+    ("flows", "named"),
+    [
+        ({"top": [("auth-cookie", af.ALT)]}, "no username and password form"),
+        ({"top": [("@forms", af.ALT)], "forms": [("auth-username-form", af.REQ)]}, "auth-username-form"),
+        (
+            {"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ), ("webauthn-authenticator", af.REQ)]},
+            "webauthn-authenticator",
+        ),
+        (
+            {
+                "top": [("@forms", af.ALT)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@loa", af.COND)],
+                "loa": [
+                    ("conditional-level-of-authentication", af.REQ, {"loa-condition-level": "1"}),
+                    (fp.OTP_FORM, af.REQ),
+                ],
+            },
+            "conditional-level-of-authentication",
+        ),
+        (
+            {
+                "top": [("@forms", af.ALT)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@two", af.COND)],
+                "two": [(fp.USER_ROLE, af.REQ, {"condUserRole": "x"}), (fp.OTP_FORM, af.ALT)],
+            },
+            "needs conditional-user-configured",
+        ),
+        (
+            {
+                "top": [("@forms", af.ALT), ("@other", af.ALT)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ)],
+                "other": [(fp.PASSWORD_FORM, af.REQ)],
+            },
+            "one sign-in step",
+        ),
+    ],
+)
+def test_what_doorkeep_does_not_run_is_named(flows: dict[str, list[Row]], named: str) -> None:
+    with pytest.raises(fp.Unsupported, match=named):
+        compile_top(flows)
+
+
+def test_a_direct_grant_must_start_with_username_and_password() -> None:
+    flows = flow_set({"top": [(fp.DG_PASSWORD, af.REQ), (fp.DG_USERNAME, af.REQ)]})
+    top = flows.by_alias("top")
+    assert top is not None
+    with pytest.raises(fp.Unsupported, match="must start with"):
+        fp.direct_grant(flows, top)
+    flows = flow_set({"top": [(fp.DG_USERNAME, af.REQ), (fp.DG_PASSWORD, af.REQ), (fp.DENY, af.REQ)]})
+    top = flows.by_alias("top")
+    assert top is not None
+    with pytest.raises(fp.Unsupported, match="deny-access-authenticator"):
+        fp.direct_grant(flows, top)
+
+
+def test_every_built_in_alias_kept_by_a_copy() -> None:
+    """A copy of the default browser flow (new ids, new aliases) compiles to the same plan."""
+    flows = built_in(REALM)
+    browser = flows.by_alias("browser")
+    assert browser is not None
+    copy = dataclasses.replace(browser, id="copy", alias="my browser", built_in=False)
+    moved = tuple(dataclasses.replace(e, parent_id="copy") for e in flows.children(browser.id))
+    copied = dataclasses.replace(flows, flows=(*flows.flows, copy), executions=(*flows.executions, *moved))
+    assert fp.browser(copied, copy) == fp.browser(flows, browser)
+
+
+def test_conditions_outside_a_conditional_sub_flow_are_never_asked() -> None:
+    """fillListsOfExecutions leaves conditions out and only isConditionalSubflowDisabled reads them: in a
+    REQUIRED sub-flow the OTP form runs for everyone, whatever its conditions say."""
+    plan = compile_top(
+        {
+            "top": [("auth-cookie", af.ALT), ("@forms", af.ALT)],
+            "forms": [(fp.PASSWORD_FORM, af.REQ), ("@two", af.REQ)],
+            "two": [(fp.USER_CONFIGURED, af.REQ), (fp.USER_ROLE, af.REQ, {"condUserRole": "x"}), (fp.OTP_FORM, af.REQ)],
+        }
+    )
+    assert kinds(plan) == [(fp.OTP, True, [])]
