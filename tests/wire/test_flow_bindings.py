@@ -29,20 +29,30 @@ def _otp(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return next(r for r in rows if r.get("providerId") == "auth-otp-form")
 
 
+def _webauthn(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The 2FA sub-flow's WebAuthn step: ALTERNATIVE beside the OTP form is a choice Doorkeep does not run."""
+    return next(r for r in rows if r.get("providerId") == "webauthn-authenticator")
+
+
 async def test_a_copy_of_browser_is_bound_and_stays_bound_only_while_doorkeep_runs_it(env: Env) -> None:
     await setup(env)
     assert (await copy(env, "browser", "my browser")).status_code == 201
     assert (await call(env, "PUT", "", {"browserFlow": "my browser"})).status_code == 204
     assert (await _realm(env))["browserFlow"] == "my browser"
 
-    otp = _otp(await executions(env, "my browser"))
-    refused = await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "REQUIRED"})
+    webauthn = _webauthn(await executions(env, "my browser"))
+    refused = await auth(env, "PUT", "/flows/my browser/executions", {**webauthn, "requirement": "ALTERNATIVE"})
     assert refused.status_code == 400
-    assert refused.json() == {
-        "errorMessage": "Doorkeep cannot run flow 'my browser' as the browser flow yet: auth-otp-form in "
-        "'my browser, step 5, step 2' is REQUIRED where Doorkeep runs it ALTERNATIVE"
-    }
-    assert _otp(await executions(env, "my browser"))["requirement"] == "ALTERNATIVE"
+    message = refused.json()["errorMessage"]
+    assert message.startswith("Doorkeep cannot run flow 'my browser' as the browser flow yet: ") and (
+        "webauthn-authenticator" in message
+    )
+    assert _webauthn(await executions(env, "my browser"))["requirement"] == "DISABLED"
+    otp = _otp(await executions(env, "my browser"))
+    forced = await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "REQUIRED"})
+    assert forced.status_code == 202, forced.text  # a browser flow Doorkeep runs (realms/flow_plan.py)
+    back = await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "ALTERNATIVE"})
+    assert back.status_code == 202, back.text
 
     bound = await flow_by_alias(env, "my browser")
     assert bound is not None
@@ -54,10 +64,10 @@ async def test_a_copy_of_browser_is_bound_and_stays_bound_only_while_doorkeep_ru
 
     assert (await call(env, "PUT", "", {"browserFlow": "browser"})).status_code == 204
     assert (
-        await auth(env, "PUT", "/flows/my browser/executions", {**otp, "requirement": "REQUIRED"})
+        await auth(env, "PUT", "/flows/my browser/executions", {**webauthn, "requirement": "ALTERNATIVE"})
     ).status_code == 202
     again = await call(env, "PUT", "", {"browserFlow": "my browser"})
-    assert again.status_code == 400 and "auth-otp-form" in again.json()["errorMessage"]
+    assert again.status_code == 400 and "webauthn-authenticator" in again.json()["errorMessage"]
     assert (await _realm(env))["browserFlow"] == "browser"
     assert (await auth(env, "DELETE", f"/flows/{bound['id']}")).status_code == 204
 
@@ -92,8 +102,8 @@ async def test_a_clients_override_is_stored_shown_and_checked(env: Env) -> None:
     )
     assert wrong.status_code == 400 and "as the direct grant flow" in wrong.json()["errorMessage"]
 
-    otp = _otp(await executions(env, "client browser"))
-    refused = await auth(env, "PUT", "/flows/client browser/executions", {**otp, "requirement": "REQUIRED"})
+    webauthn = _webauthn(await executions(env, "client browser"))
+    refused = await auth(env, "PUT", "/flows/client browser/executions", {**webauthn, "requirement": "ALTERNATIVE"})
     assert refused.status_code == 400 and refused.json()["errorMessage"].endswith("(client app's browser override)")
     assert (await auth(env, "DELETE", f"/flows/{flow['id']}")).status_code == 400
 
@@ -115,10 +125,8 @@ async def test_an_import_keeps_custom_flows_and_configs_and_binds_only_what_door
     exported = await export_realm(env.db, "test")
     exported["realm"], exported["id"] = "imported", "imported-id"
     exported["browserFlow"], exported["directGrantFlow"] = "my browser", "strict grant"
-    strict = next(
-        f for f in exported["authenticationFlows"] if f["alias"] == "strict grant Direct Grant - Conditional OTP"
-    )
-    strict["authenticationExecutions"][0]["requirement"] = "DISABLED"  # no longer what Doorkeep runs
+    strict = next(f for f in exported["authenticationFlows"] if f["alias"] == "strict grant")
+    strict["authenticationExecutions"][0]["requirement"] = "DISABLED"  # no ValidateUsername: Doorkeep cannot run it
 
     with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
         async with env.db.transaction() as tx:
