@@ -31,9 +31,15 @@ EXECUTORS = frozenset(
         "secure-client-authenticator",
         "use-lightweight-access-token",
         "secret-rotation",
+        "secure-signature-algorithm",
+        "secure-signature-algorithm-signed-jwt",
+        "secure-request-object",
+        "secure-par-content",
+        "secure-client-authentication-assertion",
+        "holder-of-key-enforcer",
     }
 )
-"""Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""
+"""Executor provider ids Doorkeep enforces."""
 
 CONDITIONS = frozenset(
     {

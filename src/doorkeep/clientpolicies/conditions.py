@@ -10,8 +10,9 @@ from doorkeep.clientpolicies import updater_conditions
 from doorkeep.clientpolicies.config_values import strings
 from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
 
-# ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one)
-_ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER}
+# ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
+# it abstains before the client is known (PRE_AUTHORIZATION_REQUEST)
+_ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER, Event.PRE_AUTHORIZATION_REQUEST}
 # ClientRolesCondition (UPDATE: the roles the client has when it is changed)
 _ROLE_EVENTS = frozenset(
     {
@@ -35,9 +36,11 @@ _SCOPE_EVENTS = frozenset(
 
 
 # ClientAttributesCondition (Keycloak 26): the events that carry a stored client (REGISTERED and UPDATED: the
-# client as written); REGISTER and the resource owner password grant are not among them
+# client as written; PRE_AUTHORIZATION_REQUEST: the client its client_id names); REGISTER and the resource owner
+# password grant are not among them
 _ATTRIBUTE_EVENTS = frozenset(
     {
+        Event.PRE_AUTHORIZATION_REQUEST,
         Event.REGISTERED,
         Event.UPDATE,
         Event.UPDATED,

@@ -25,6 +25,8 @@ class Event(enum.Enum):
     # ClientSecretRotationContext, DynamicClientUpdatedContext): the executors may still change it
     REGISTERED = "REGISTERED"
     UPDATED = "UPDATED"
+    # AuthorizationEndpoint.process, before the client is checked and the request parsed (secure-par-content)
+    PRE_AUTHORIZATION_REQUEST = "PRE_AUTHORIZATION_REQUEST"
     AUTHORIZATION_REQUEST = "AUTHORIZATION_REQUEST"
     PUSHED_AUTHORIZATION_REQUEST = "PUSHED_AUTHORIZATION_REQUEST"
     TOKEN_REQUEST = "TOKEN_REQUEST"
@@ -81,6 +83,24 @@ class UpdaterFacts:
     remote_hostname: str | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class RequestFacts:
+    """What the FAPI executors (executors_fapi.py) read of a protocol request besides its parameters: the HTTP
+    form (a token or pushed authorization request: ``client_assertion``), the query as sent (authorization
+    request: ``context.getRequestParameters()``), the request object read from it (the session attributes
+    AUTHZ_REQUEST_OBJECT and AUTHZ_REQUEST_OBJECT_ENCRYPTED), the realm's issuer URL (Urls.realmIssuer), the
+    client's certificate chain (mTLS), and, at PRE_AUTHORIZATION_REQUEST, the names of the pushed request's
+    parameters (None: no pushed request found)."""
+
+    form: Params | None = None
+    query: Params | None = None
+    request_object: Mapping[str, Any] | None = None
+    request_object_encrypted: bool = False
+    issuer: str = ""
+    certificates: tuple[Any, ...] = ()
+    pushed_names: frozenset[str] | None = None
+
+
 @dataclasses.dataclass
 class PolicyContext:
     """ClientPolicyContext. ``proposed`` (REGISTER, UPDATE) is the client representation sent, which
@@ -114,3 +134,4 @@ class PolicyContext:
     # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it
     secret_rotation_enabled: bool = False
     secret_expiration: int | None = None
+    request: RequestFacts = RequestFacts()  # the FAPI executors' view of a protocol request

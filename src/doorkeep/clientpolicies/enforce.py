@@ -22,6 +22,7 @@ from doorkeep.clientpolicies.context import (
     Event,
     Params,
     PolicyContext,
+    RequestFacts,
 )
 from doorkeep.clientpolicies.executors import DPOP_ATTRIBUTE
 from doorkeep.errors import AdminError
@@ -95,9 +96,10 @@ async def on_request(
     dpop_proof: bool = False,
     requested_acr: tuple[str, ...] = (),
     now: int = 0,
+    request: RequestFacts | None = None,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
-    what the executors asked of the request."""
+    what the executors asked of the request (``request``: what the FAPI executors read of it)."""
     if not engine.has_policies(realm):
         return Verdict()
     context = PolicyContext(
@@ -109,6 +111,7 @@ async def on_request(
         dpop_proof=dpop_proof,
         requested_acr=requested_acr,
         now=now,
+        request=request or RequestFacts(),
     )
     try:
         engine.run(realm, context)
@@ -131,10 +134,12 @@ async def on_client_write(
     *,
     user: User | None = None,
     remote_addr: str | None = None,
+    dynamic: bool = False,
 ) -> dict[str, Any]:
     """REGISTER (``stored`` None) or UPDATE of a client from its representation by ``user`` (the administrator,
     or the subject of a registration's bearer token) from ``remote_addr``: the representation as the executors
-    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
+    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses; ``dynamic``: through
+    the client registration service (DynamicClientRegisterContext, DynamicClientUpdateContext), not the admin API."""
     if not engine.has_policies(realm):
         return rep
     proposed = copy.deepcopy(rep)
@@ -142,7 +147,9 @@ async def on_client_write(
     event = Event.REGISTER if stored is None else Event.UPDATE
     by = await updater_facts.gather(tx, realm, user, remote_addr)
     try:
-        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by))
+        context = PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by)
+        context.dynamic = dynamic
+        engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
     return proposed
@@ -191,3 +198,22 @@ async def after_client_write(
     if target["secret"] == client.secret and attributes == client.attributes:
         return client
     return dataclasses.replace(client, secret=target["secret"], attributes=attributes)
+
+
+async def on_pre_authorization(
+    tx: Tx, realm: Realm, client: Client | None, query: Params, pushed_names: frozenset[str] | None, now: int
+) -> None:
+    """AuthorizationEndpoint's PRE_AUTHORIZATION_REQUEST, before the client is checked (``client``: the one the
+    query's client_id names, if any): a refusal is the error page with the executor's detail, its LOGIN_ERROR
+    the executor's error with the client policy details."""
+    if not engine.has_policies(realm):
+        return
+    facts = None if client is None else await client_facts(tx, client)
+    request = RequestFacts(query=query, pushed_names=pushed_names)
+    context = PolicyContext(Event.PRE_AUTHORIZATION_REQUEST, client=facts, params=query, now=now, request=request)
+    try:
+        engine.run(realm, context)
+    except ClientPolicyViolation as violation:
+        err = e.FatalRequest(violation.description, event_error=violation.error)
+        err.event_details.update(oauth_error(violation).event_details)
+        raise err from None

@@ -44,11 +44,39 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             return default is None or allowed is None or default in allowed
         if provider == secret_rotation.PROVIDER_ID:
             return secret_rotation.valid_config(config)
+        if provider == "secure-signature-algorithm":
+            default = config.get("default-algorithm")
+            return default is None or isinstance(default, str)
+        if provider in _FAPI_FLAGS or provider in _FAPI_INTEGERS:
+            return _valid_fapi_config(provider, config)
         if provider == "dpop-bind-enforcer":
             flag_or_none(config, "enforce-authorization-code-binding-to-dpop")
             flag_or_none(config, "allow-only-refresh-token-binding")
     except ValueError:
         return False
+    return True
+
+
+# Jackson's binding of the FAPI executors' configurations (executors_fapi.py): Boolean and Integer fields
+_FAPI_FLAGS = {
+    "secure-signature-algorithm-signed-jwt": ("require-client-assertion",),
+    "secure-request-object": ("verify-nbf", "encryption-required"),
+    "holder-of-key-enforcer": (),
+}
+_FAPI_INTEGERS = {"secure-request-object": ("available-period", "allowed-clock-skew")}
+
+
+def _valid_fapi_config(provider: str, config: dict[str, Any]) -> bool:
+    """A Boolean field takes a boolean or its text; an Integer one a whole number or its text (Jackson's coercion
+    of a JSON string); ``default-algorithm`` a string (an unknown one falls back to PS256, not refused)."""
+    for key in _FAPI_FLAGS.get(provider, ()):
+        flag_or_none(config, key)
+    for key in _FAPI_INTEGERS.get(provider, ()):
+        value = config.get(key)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            continue
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return False
     return True
 
 

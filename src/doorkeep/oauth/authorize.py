@@ -8,11 +8,13 @@ back to the client (oauth/authorize_redirects.py), and issuing the code (oauth/c
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import enforce as client_policies
-from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.context import Event, RequestFacts
+from doorkeep.clientpolicies.executors_fapi import PAR_CONTENT_MISMATCH
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import acr, request_parser, response_types
@@ -68,6 +70,7 @@ async def validate(
     parsed: Parsed | OAuthError | None = None,
     *,
     admin_base: str | None = None,
+    now: int = 0,
 ) -> tuple[Client, AuthRequest]:
     """Check the request in Keycloak's order (``AuthorizationEndpoint.process``). Raises a
     non-redirectable OAuthError (a page) or a RedirectingError (back to the client).
@@ -80,6 +83,7 @@ async def validate(
         err.event_details["reason"] = CLIENT_ID_NOT_ONE
         raise err
     client = await tx.clients.get_by_client_id(realm.id, client_id)
+    await _pre_authorization(tx, realm, client, params, parsed, now)
     if client is None:  # checkClient, each with its event error
         raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400, event_error="client_not_found")
     if not client.enabled:
@@ -96,15 +100,33 @@ async def validate(
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
     scope_valid = await scope_ok(tx, client, parsed.params)
     request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base)
-    await _client_policies(tx, realm, client, parsed, request)
+    issuer = f"{base_url}/realms/{realm.name}"  # Urls.realmIssuer
+    await _client_policies(tx, realm, client, parsed, request, RequestFacts(query=params, issuer=issuer), now)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks
     return client, request
 
 
-async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed, request: AuthRequest) -> None:
+async def _pre_authorization(
+    tx: Tx, realm: Realm, client: Client | None, params: Form, parsed: Parsed | OAuthError | None, now: int
+) -> None:
+    """AuthorizationEndpoint's PRE_AUTHORIZATION_REQUEST client policy event, before checkClient: a refusal is an
+    error page. SecureParContentsExecutor drops the pushed request whose parameters it refused."""
+    pushed = parsed.pushed_names if isinstance(parsed, Parsed) else None
+    try:
+        await client_policies.on_pre_authorization(tx, realm, client, params, pushed, now)
+    except OAuthError as err:
+        if err.description == PAR_CONTENT_MISMATCH and isinstance(parsed, Parsed) and parsed.pushed_key:
+            await tx.pushed_requests.take(parsed.pushed_key)
+        raise
+
+
+async def _client_policies(
+    tx: Tx, realm: Realm, client: Client, parsed: Parsed, request: AuthRequest, facts: RequestFacts, now: int
+) -> None:
     """AuthorizationEndpoint's AUTHORIZATION_REQUEST client policy event, after the checks: a refusal goes back
     to the client (redirectErrorToClient)."""
     kinds = set(request.response_type.split())
+    facts = dataclasses.replace(facts, request_object=parsed.request_object, request_object_encrypted=parsed.encrypted)
     try:
         await client_policies.on_request(
             tx,
@@ -115,6 +137,8 @@ async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed,
             scope=request.scope,
             implicit_or_hybrid=bool(kinds & {"token", "id_token"}),
             requested_acr=tuple(acr.requested_values(request.claims, parsed.params.get("acr_values"), client, realm)),
+            now=now,
+            request=facts,
         )
     except OAuthError as err:
         early = target(client, request.redirect_uri, request.response_mode, request.state)

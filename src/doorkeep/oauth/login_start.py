@@ -96,7 +96,8 @@ async def start(
     """The request checked (a refusal recorded as LOGIN_ERROR and handed back), then the login begun."""
     ip = browsing.browser.ip_address
     try:
-        client, request = await authorize.validate(tx, realm, params, base_url, parsed, admin_base=admin_base)
+        now = services.clock.now()
+        client, request = await authorize.validate(tx, realm, params, base_url, parsed, admin_base=admin_base, now=now)
     except RedirectingError as err:
         await login_events.refused_request(tx, services, realm, params, err, ip)
         return err

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import enforce as client_policies
-from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.errors import InvalidRequest, InvalidRequestObject, OAuthError, UnauthorizedClient
 from doorkeep.model import Client, PushedRequest, Realm
 from doorkeep.numbers import parse_int
@@ -151,7 +151,8 @@ async def push(tx: Tx, services: Services, req: OAuthRequest) -> ParResponse:
         await _proof_matches(found, proof, refusals)
     try:  # ParEndpoint's PUSHED_AUTHORIZATION_REQUEST client policy event
         event, scope = Event.PUSHED_AUTHORIZATION_REQUEST, found.params.get("scope")
-        await client_policies.on_request(tx, req.realm, event, client, found.params, scope=scope)
+        facts = RequestFacts(form=req.form, issuer=req.issuer, certificates=req.client_certificates)
+        await client_policies.on_request(tx, req.realm, event, client, found.params, scope=scope, request=facts)
     except OAuthError as err:
         raise await refusals.refuse(err) from None
     expires_in = lifespan(req.realm)

@@ -197,6 +197,14 @@ async def decode(text: str, client: Client, keys: ClientKeys, decryption: Decryp
     return claims
 
 
+def is_encrypted(text: str) -> bool:
+    """Whether a request object came as a JWE (decode read it; AUTHZ_REQUEST_OBJECT_ENCRYPTED)."""
+    try:
+        return "enc" in _header(text)
+    except RequestObjectError:
+        return False
+
+
 def text_value(value: Any) -> str:
     """A claim as the parser reads a parameter (``getParameter``): a value node's text (``null`` too), or an
     object's or array's JSON."""

@@ -23,6 +23,7 @@ Fetching and verifying need no database: this runs before the request's write tr
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from doorkeep.numbers import parse_int
 from doorkeep.oauth import parameter_limits, redirect_uris
 from doorkeep.oauth.client_keys import ClientKeys
 from doorkeep.oauth.context import Form
-from doorkeep.oauth.request_object import Decryption, RequestObjectError, decode, text_value
+from doorkeep.oauth.request_object import Decryption, RequestObjectError, decode, is_encrypted, text_value
 from doorkeep.oauth.scopes import split
 
 REQUIRED = "request.object.required"
@@ -75,6 +76,11 @@ class Parsed:
     params: Form
     invalid: str | None = None
     pushed_key: str | None = None  # the pushed request this came from, to be used up
+    # for the client policies (clientpolicies/executors_fapi.py): the request object's claims and whether it came
+    # encrypted (AUTHZ_REQUEST_OBJECT, AUTHZ_REQUEST_OBJECT_ENCRYPTED), and the names of the pushed parameters
+    request_object: dict[str, Any] | None = None
+    encrypted: bool = False
+    pushed_names: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,7 @@ async def parse(
         claims = await decode(request, client, keys, decryption)
     except RequestObjectError as err:
         raise refused(str(err)) from None
-    return merged(params, claims)
+    return dataclasses.replace(merged(params, claims), request_object=claims, encrypted=is_encrypted(request))
 
 
 async def fetched(client: Client, request_uri: str, keys: ClientKeys, base_url: str) -> str:
@@ -234,11 +240,13 @@ async def from_pushed(
         except RequestObjectError as err:
             raise refused(str(err)) from None
         found = merged(params, {**claims, **bound}, replace_all=True)
-    else:
-        if stored.get("client_id") not in (None, params.get("client_id")):
-            raise refused("The client_id parameter doesn't match the one from OIDC 'request' or 'request_uri'")
-        found = merged(params, {**stored, **bound})
-    return Parsed(found.params, found.invalid, key)
+        # SecureParContentsExecutor.getParRetrievedRequestParameters: the pushed names and the object's parameters
+        names = (stored.keys() - {"request"}) | {name for name, value in claims.items() if value is not None}
+        return Parsed(found.params, found.invalid, key, claims, is_encrypted(stored["request"]), frozenset(names))
+    if stored.get("client_id") not in (None, params.get("client_id")):
+        raise refused("The client_id parameter doesn't match the one from OIDC 'request' or 'request_uri'")
+    found = merged(params, {**stored, **bound})
+    return Parsed(found.params, found.invalid, key, pushed_names=frozenset(stored))
 
 
 async def parse_pushed(client: Client, params: Form, keys: ClientKeys, decryption: Decryption | None = None) -> Parsed:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.clientpolicies import enforce as client_policies
-from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.model import Client, ClientSession, StoredCode, UserSession
 from doorkeep.oauth import pkce
 from doorkeep.oauth import scopes as scope_rules
@@ -95,8 +95,9 @@ async def _exchange(
     _check_dpop_jkt(data.get("dpop_jkt"), req)
     scope = str(data.get("scope") or "")
     event, proof = Event.TOKEN_REQUEST, _proof(req)
+    facts = RequestFacts(issuer=req.issuer, certificates=req.client_certificates)
     verdict = await client_policies.on_request(
-        tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof, now=now
+        tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof, now=now, request=facts
     )
     if verdict.bind_only_refresh_token:
         req = dataclasses.replace(req, dpop_refresh_only=True)  # the access token stays a Bearer one

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from doorkeep.clientpolicies import enforce as client_policies
-from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.errors import (
     CC_BEARER_ONLY,
     CC_DISABLED,
@@ -89,7 +89,9 @@ async def _policies(tx: Tx, req: OAuthRequest, client: Client) -> Client:
     it (lightweight access tokens); nothing to do, and nothing read, while the realm enables no policy (issue #8:
     this grant is the hot path)."""
     event = Event.SERVICE_ACCOUNT_TOKEN_REQUEST
-    verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, scope=req.form.get("scope"))
+    facts = RequestFacts(issuer=req.issuer, certificates=req.client_certificates)
+    scope = req.form.get("scope")
+    verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, scope=scope, request=facts)
     return lightweight.for_request(client, verdict.lightweight_access_token)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep import policy
 from doorkeep.clientpolicies import enforce as client_policies
-from doorkeep.clientpolicies.context import Event
+from doorkeep.clientpolicies.context import Event, RequestFacts
 from doorkeep.model import Client, Role
 from doorkeep.oauth import acr, issue, mtls, refresh_tokens
 from doorkeep.oauth import scopes as scope_rules
@@ -43,7 +43,9 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if token is None:  # RefreshTokenGrantType answers before its event learns anything: none is recorded
         raise e.InvalidRequest(e.NO_REFRESH_TOKEN, event_error="")
     proof = req.dpop is not None or req.dpop_header is not None
-    verdict = await client_policies.on_request(tx, req.realm, Event.TOKEN_REFRESH, client, req.form, dpop_proof=proof)
+    facts = RequestFacts(issuer=req.issuer, certificates=req.client_certificates)
+    event = Event.TOKEN_REFRESH
+    verdict = await client_policies.on_request(tx, req.realm, event, client, req.form, dpop_proof=proof, request=facts)
     if verdict.bind_only_refresh_token:
         req = dataclasses.replace(req, dpop_refresh_only=True)
     client = lightweight.for_request(client, verdict.lightweight_access_token)

@@ -116,7 +116,7 @@ async def create(auth: RegistrationAuth, rep: dict[str, Any]) -> tuple[Client, d
     tx, realm = auth.tx, auth.realm
     kind = await auth.require_create(rep)
     by = await _updater(auth)
-    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth), **by)
+    rep = await client_policies.on_client_write(tx, realm, rep, None, updater_source(auth), **by, dynamic=True)
     client_uuid = parse._str(rep, "id") or new_id()
     client = parse.new_client(realm, {**rep, "id": client_uuid, "clientId": parse._str(rep, "clientId") or client_uuid})
     client = dataclasses.replace(client, protocol_mappers=client_mappers(rep.get("protocolMappers")))
@@ -164,7 +164,7 @@ async def update(auth: RegistrationAuth, client: Client | None, rep: dict[str, A
     auth.event_kind = kind
     await policies.before_update(tx, auth.policy_request(kind, rep), client)
     by = await _updater(auth)
-    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth), **by)
+    rep = await client_policies.on_client_write(tx, realm, rep, client, updater_source(auth), **by, dynamic=True)
     if rep.get("clientId") != client.client_id:
         raise MODIFIED
     new = parse.updated_client(client, rep)
