@@ -107,10 +107,13 @@ async def test_profile_validation_messages(env: Env) -> None:
     )
     unknown = {"profiles": [{"name": "p", "executors": [{"executor": "no-such-executor", "configuration": {}}]}]}
     await refused(env, "profiles", unknown, bad_executor)
-    # holder-of-key-enforcer needs mutual TLS, which Doorkeep does not have: refused as Keycloak refuses an
-    # executor it has no provider for
-    hok = {"profiles": [{"name": "p", "executors": [{"executor": "holder-of-key-enforcer", "configuration": {}}]}]}
-    await refused(env, "profiles", hok, bad_executor)
+    # an executor Doorkeep does not run (CIBA's): refused as Keycloak refuses an executor it has no provider for
+    ciba = {"profiles": [{"name": "p", "executors": [{"executor": "secure-ciba-session", "configuration": {}}]}]}
+    await refused(env, "profiles", ciba, bad_executor)
+    # Jackson cannot bind secure-request-object's Integer available-period to a word
+    period = {"available-period": "soon"}
+    sro = {"profiles": [{"name": "p", "executors": [{"executor": "secure-request-object", "configuration": period}]}]}
+    await refused(env, "profiles", sro, bad_executor)
     # SecureClientAuthenticatorExecutor's validateConfig: the default must be one of the allowed
     config = {"allowed-client-authenticators": ["client-jwt"], "default-client-authenticator": "client-secret"}
     sca = {

@@ -214,6 +214,11 @@ async def on_pre_authorization(
     try:
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
-        err = e.FatalRequest(violation.description, event_error=violation.error)
+        err = PreAuthorizationRefusal(violation.description, event_error=violation.error)
         err.event_details.update(oauth_error(violation).event_details)
         raise err from None
+
+
+class PreAuthorizationRefusal(e.FatalRequest):
+    """A PRE_AUTHORIZATION_REQUEST refusal: the error page, its event naming no client (the endpoint's event
+    learns the client in checkClient, after it)."""

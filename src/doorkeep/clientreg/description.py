@@ -113,7 +113,11 @@ WHEN_GIVEN = {
     "id_token_encrypted_response_enc": "id.token.encrypted.response.enc",
     "userinfo_encrypted_response_alg": "user.info.encrypted.response.alg",
     "userinfo_encrypted_response_enc": "user.info.encrypted.response.enc",
+    # setUserInfoSignedResponseAlg, setRequestObjectSignatureAlg (the FAPI executors judge them)
+    "userinfo_signed_response_alg": "user.info.response.signature.alg",
+    "request_object_signing_alg": "request.object.signature.alg",
 }
+MTLS = "tls.client.certificate.bound.access.tokens"  # oauth/mtls.py CLIENT_ATTRIBUTE
 AUTHORIZATION = (
     "authorization_signed_response_alg",
     "authorization_encrypted_response_alg",
@@ -223,6 +227,10 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
     bound = _flag(oidc.get("dpop_bound_access_tokens"), "dpop_bound_access_tokens")
     if bound is not None:  # OIDCAdvancedConfigWrapper.setUseDPoP
         attributes[DPOP] = "true" if bound else "false"
+    name = "tls_client_certificate_bound_access_tokens"
+    hok = _flag(oidc.get(name), name)
+    if hok is not None:  # setUseMtlsHoKToken
+        attributes[MTLS] = "true" if hok else "false"
     if grants is not None:  # without grant_types, refresh tokens stay on (Keycloak's backwards compatibility)
         attributes[REFRESH_TOKENS] = "true" if "refresh_token" in grants else "false"
         attributes[DEVICE_GRANT] = "true" if DEVICE_CODE in grants else "false"
@@ -338,7 +346,8 @@ def to_external(
         out["jwks"] = _key_set(client.attr("jwks.string"))
     subject, out["sector_identifier_uri"] = pairwise_subjects.subject_of(client)  # null ones are left out below
     out["subject_type"] = subject
-    for name in ("userinfo_encrypted_response_alg", "userinfo_encrypted_response_enc"):
+    names = ("userinfo_signed_response_alg", "request_object_signing_alg")
+    for name in ("userinfo_encrypted_response_alg", "userinfo_encrypted_response_enc", *names):
         if client.attr(WHEN_GIVEN[name]):
             out[name] = client.attr(WHEN_GIVEN[name])
     for name in ("id_token_signed_response_alg", "id_token_encrypted_response_alg", "id_token_encrypted_response_enc"):
@@ -358,7 +367,7 @@ def to_external(
     out["backchannel_logout_uri"] = client.attr(BACKCHANNEL_URL) or None
     # As Keycloak's toExternalResponse writes it: the revoke-offline flag lands in session_required.
     out["backchannel_logout_session_required"] = client.attr_bool(bc.REVOKE_OFFLINE)
-    out["tls_client_certificate_bound_access_tokens"] = False
+    out["tls_client_certificate_bound_access_tokens"] = client.attr_bool(MTLS)
     # "+" (or nothing) answers the redirect URIs, "-" none (OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris)
     out["post_logout_redirect_uris"] = ru.post_logout_patterns(client)
     out["frontchannel_logout_uri"] = client.attr(fc.URL) or None

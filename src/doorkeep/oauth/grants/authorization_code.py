@@ -42,6 +42,9 @@ REDIRECT_MISMATCH = (
 )
 
 
+DPOP_MISSING = "DPoP proof is missing"
+
+
 def _refused(err: e.OAuthError, reason: str | None = None) -> e.OAuthError:
     """A refusal whose event carries Keycloak's ``reason`` detail (its description unless given)."""
     err.event_details["reason"] = err.description if reason is None else reason
@@ -96,9 +99,18 @@ async def _exchange(
     scope = str(data.get("scope") or "")
     event, proof = Event.TOKEN_REQUEST, _proof(req)
     facts = RequestFacts(issuer=req.issuer, certificates=req.client_certificates)
-    verdict = await client_policies.on_request(
-        tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof, now=now, request=facts
-    )
+    try:
+        verdict = await client_policies.on_request(
+            tx, req.realm, event, client, req.form, scope=scope, dpop_proof=proof, now=now, request=facts
+        )
+    except e.OAuthError as err:
+        # AuthorizationCodeGrantType: a refusal is invalid_grant with the executor's detail, its event the error.
+        # A missing DPoP proof keeps its own error, as DPoPTest sees it (Keycloak's proof check answers first).
+        if err.description == DPOP_MISSING:
+            raise
+        refused = e.InvalidGrant(err.description, event_error=err.error)
+        refused.event_details.update(err.event_details)
+        raise refused from None
     if verdict.bind_only_refresh_token:
         req = dataclasses.replace(req, dpop_refresh_only=True)  # the access token stays a Bearer one
     client = lightweight.for_request(client, verdict.lightweight_access_token)
