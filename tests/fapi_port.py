@@ -17,7 +17,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from browser_flow import REDIRECT, code_from, form_action, form_fields
-from client_policies_port import USER
+from client_policies_port import USER, policy, profile, update_policies, update_profiles
+from doorkeep.clientpolicies import catalogue
 from role_port import call
 from wire_env import Env
 
@@ -111,8 +112,8 @@ async def log_in(env: Env, page: httpx.Response) -> dict[str, str]:
     answer = await env.http.post(
         form_action(page.text), data={**form_fields(page.text), "username": USER, "password": "password"}
     )
-    if answer.status_code == 200 and "accept" in answer.text:  # the consent page (consentRequired)
-        answer = await env.http.post(form_action(answer.text), data={**form_fields(answer.text), "accept": "Yes"})
+    if answer.status_code == 200 and 'id="kc-oauth"' in answer.text:  # the consent page (grantPage.accept())
+        answer = await env.http.post(form_action(answer.text), data={**form_fields(answer.text), "accept": "yes"})
     return code_from(answer)
 
 
@@ -150,3 +151,21 @@ def assert_client_policy_error(event: dict[str, Any], error: str, detail: str) -
     assert details.get("reason") == "client_policy_error", event
     assert details.get("client_policy_error") == error, event
     assert details.get("client_policy_error_detail") == detail, event
+
+
+# The executors of the global profiles Doorkeep does not run yet: the ports of FAPI1Test, FAPI2Test and the OAuth 2.1
+# tests apply a realm copy of the global profile without them (and without what only they check).
+NOT_RUN = frozenset({"secure-session", "secure-client-uris", "secure-response-type", "secure-redirect-uris-enforcer"})
+
+
+async def use_global_profile(env: Env, name: str) -> str:
+    """setupPolicy...ForAllClient: the global profile ``name`` (its executors Doorkeep runs) for any client."""
+    (found,) = [p for p in catalogue.global_profiles() if p["name"] == name]
+    executors = [e for e in found["executors"] if e["executor"] not in NOT_RUN]
+    copy = f"{name}-as-run"
+    await update_profiles(env, profile(copy, found.get("description", ""), *executors))
+    any_client = [{"condition": "any-client", "configuration": {}}]
+    await update_policies(
+        env, policy("MyPolicy", f"Policy for enable {name} for all clients", True, any_client, [copy])
+    )
+    return copy
