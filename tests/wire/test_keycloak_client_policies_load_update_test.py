@@ -9,8 +9,9 @@ counterpart is what the server does with the same bodies: malformed JSON, or a f
 
 setupValidProfilesAndPolicies' second profile also names holder-of-key-enforcer, secure-client-uris,
 secure-request-object, secure-response-type, secure-session, secure-signature-algorithm and
-secure-signature-algorithm-signed-jwt: Doorkeep refuses an executor it does not enforce (catalogue.py), so the
-profile here holds secure-client-authenticator and pkce-enforcer. Every Java method is ported."""
+secure-signature-algorithm-signed-jwt: Doorkeep refuses an executor it does not enforce (catalogue.py:
+secure-client-uris, secure-response-type, secure-session), so the profile here holds secure-client-authenticator
+and pkce-enforcer. Every Java method is ported."""
 
 from __future__ import annotations
 

@@ -10,9 +10,10 @@ the code exchanged) and ``failLoginByNotFollowingPKCE`` (the authorization reque
 ``Missing parameter: code_challenge_method``). One realm for the module; each test leaves no profile or policy.
 
 Not ported:
-  testDynamicClientRegisterAndUpdate, testHolderOfKeyEnforceExecutor,
-  testSuppressRefreshTokenRotationWithHolderOfKeyToken: mutual-TLS bound tokens (holder-of-key-enforcer),
-  which Doorkeep does not have (the executor is refused, tests/wire/test_client_policies_admin.py);
+  testHolderOfKeyEnforceExecutor: ported with the FAPI executors, tests/wire/test_keycloak_fapi_executors_test.py
+  (this module's app has no certificate lookup);
+  testDynamicClientRegisterAndUpdate, testSuppressRefreshTokenRotationWithHolderOfKeyToken: their profiles hold
+  secure-client-uris or secure-session, which Doorkeep does not run;
   testIntentionalExceptionOnCondition, testClientGrantTypeCondition: Keycloak's test-only providers
   (test-raise-exception); grant-type has Doorkeep's own tests in test_keycloak_client_policies_condition_test.py;
   testRejectResourceOwnerCredentialsGrantExecutorWithClientProtocolCondition and
