@@ -60,13 +60,14 @@ from fapi_port import (
     sign,
 )
 from group_port import fresh_realm
-from keycloak_port import get, put
+from keycloak_port import admin_headers, get, put
 from mtls_port import with_default_certificate, with_other_certificate
 from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 anyio_backend, shared_env = mtls_port.anyio_backend, mtls_port.shared_env
+EXECUTOR_SPI = "org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider"
 NOT_MATCHING = "Invalid parameter. Parameters in 'request' object not matching with request parameters"
 SECRET = "secret"
 
@@ -501,3 +502,30 @@ async def test_holder_of_key_enforce_executor(env: Env) -> None:
     assert refused_refresh.json()["error"] == "invalid_grant"
     refreshed = await post_token(env, {**refresh, "client_secret": SECRET}, with_default_certificate())
     assert refreshed.status_code == 200, refreshed.text
+
+
+async def test_server_info_lists_the_fapi_executors(env: Env) -> None:
+    """Server info's componentTypes for ClientPolicyExecutorProvider: each FAPI executor with its factory's help
+    text and config properties (SecureRequestObjectExecutorFactory's four, with their defaults)."""
+    response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
+    assert response.status_code == 200, response.text
+    types = {t["id"]: t for t in response.json()["componentTypes"][EXECUTOR_SPI]}
+    assert set(types) >= {
+        "secure-signature-algorithm",
+        "secure-signature-algorithm-signed-jwt",
+        "secure-request-object",
+        "secure-par-content",
+        "secure-client-authentication-assertion",
+        "holder-of-key-enforcer",
+    }
+    props = {p["name"]: (p["type"], p["defaultValue"]) for p in types["secure-request-object"]["properties"]}
+    assert props == {
+        "verify-nbf": ("boolean", True),
+        "available-period": ("String", "3600"),
+        "encryption-required": ("boolean", False),
+        "allowed-clock-skew": ("String", "15"),
+    }
+    (alg,) = types["secure-signature-algorithm"]["properties"]
+    assert (alg["name"], alg["type"], alg["defaultValue"]) == ("default-algorithm", "List", "PS256")
+    assert alg["options"] == ["PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
+    assert types["secure-par-content"]["properties"] == []

@@ -3,9 +3,9 @@
 python-keycloak, @keycloak/keycloak-admin-client, the Terraform provider and keycloak-config-cli
 read ``systemInfo.version`` (feature gates), ``themes`` (to validate theme names),
 ``providers``, ``protocolMapperTypes``/``builtinProtocolMappers`` (mapper ids), ``componentTypes``
-(key providers), ``passwordPolicies``, ``cryptoInfo`` and ``enums``. Everything listed is something
-Doorkeep has: one built-in theme, the OpenID Connect protocol, generated RSA/EC/HMAC keys, the
-built-in claims of the default client scopes, and no password policies.
+(key providers; the FAPI client policy executors), ``passwordPolicies``, ``cryptoInfo`` and ``enums``.
+Everything listed is something Doorkeep has: one built-in theme, the OpenID Connect protocol, generated
+RSA/EC/HMAC keys, the built-in claims of the default client scopes, and no password policies.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from doorkeep.admin import installation
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.admin.keystores import FORMATS as KEYSTORE_TYPES
 from doorkeep.admin.memory_info import memory_info
+from doorkeep.clientpolicies import executor_types
 from doorkeep.keys import components
 from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
@@ -281,7 +282,8 @@ def server_info(now: int, started: int) -> dict[str, Any]:
             "org.keycloak.keys.KeyProvider": [
                 {"id": pid, "helpText": text, "properties": _key_properties(pid), "metadata": {}}
                 for pid, text in KEY_PROVIDERS
-            ]
+            ],
+            executor_types.SPI: executor_types.component_types(),  # the FAPI executors' (clientpolicies/)
         },
         "passwordPolicies": [],
         "enums": {
