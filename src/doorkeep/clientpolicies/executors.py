@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.clientpolicies import executors_fapi, secret_rotation
+from doorkeep.clientpolicies import executors_fapi, executors_request_object, secret_rotation
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 
@@ -192,8 +192,8 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     secret_rotation.PROVIDER_ID: secret_rotation.executor,
     "secure-signature-algorithm": executors_fapi.secure_signature_algorithm,
     "secure-signature-algorithm-signed-jwt": executors_fapi.secure_signature_algorithm_signed_jwt,
-    "secure-request-object": executors_fapi.secure_request_object,
-    "secure-par-content": executors_fapi.secure_par_content,
+    "secure-request-object": executors_request_object.secure_request_object,
+    "secure-par-content": executors_request_object.secure_par_content,
     "secure-client-authentication-assertion": executors_fapi.secure_client_authentication_assertion,
     "holder-of-key-enforcer": executors_fapi.holder_of_key_enforcer,
 }

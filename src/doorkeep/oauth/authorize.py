@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep.clientpolicies import enforce as client_policies
 from doorkeep.clientpolicies.context import Event, RequestFacts
-from doorkeep.clientpolicies.executors_fapi import PAR_CONTENT_MISMATCH
+from doorkeep.clientpolicies.executors_request_object import PAR_CONTENT_MISMATCH
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import acr, request_parser, response_types
