@@ -3,9 +3,9 @@ AbstractFAPI2Test): the global FAPI 2.0 profiles for any client, each method nam
 behind the nginx certificate lookup (tests/mtls_port.py), which stands for MutualTLSUtils' client keystore.
 
 The profiles are applied as realm copies without secure-client-uris, which Doorkeep does not run yet
-(fapi_port.NOT_RUN). Left out: the message signing logins' JARM responses (``query.jwt``) and the DPoP logins of
-FAPI2DPoPTest (DPoP itself has its own ports; the profiles' DPoP registration is tested here), and the
-``https`` redirect URI checks of secure-client-uris."""
+(fapi_port.NOT_RUN). Left out: the message signing logins' JARM responses (``query.jwt``), FAPI2DPoPTest's
+refresh, userinfo and logout with proofs after the login (DPoP itself has its own ports), and the ``https``
+redirect URI checks of secure-client-uris."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ import pytest
 import mtls_port
 from browser_flow import REDIRECT
 from client_policies_port import ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
+from dpop_port import TOKEN_URL, ProofKey
 from fapi_port import (
     KEYS,
+    PAR,
     assertion,
     assertion_form,
     authorize,
@@ -246,3 +248,33 @@ async def test_fapi2_message_signing_login_with_mtls(env: Env) -> None:
     answer = await log_in(env, await authorize(env, client_id="foo", request_uri=pushed.json()["request_uri"]))
     form = {"grant_type": "authorization_code", "code": answer["code"], "redirect_uri": REDIRECT}
     assert_bound(await post_token(env, {**form, "client_id": "foo", "code_verifier": VERIFIER}, cert))
+
+
+@pytest.mark.parametrize("profile", DPOP_PROFILES)
+async def test_fapi2_dpop_login_with_private_key_jwt(env: Env, profile: str) -> None:
+    """FAPI2DPoPTest.testFAPI2DPoPSecurityProfileLoginWithPrivateKeyJWT and testFAPI2DPoPMessageSigningLoginWith
+    PrivateKeyJWT: a request object pushed with a DPoP proof by a client-jwt client, the login, the code exchanged
+    with a proof of the same key; the access token is bound to the key (``cnf.jkt``), not to a certificate."""
+    await use_global_profile(env, profile)
+    cid = await create_client_by_admin(env, "foo", clientAuthenticatorType="client-jwt", attributes=dict(KEYS))
+    assert (await get_client_by_admin(env, cid))["attributes"]["dpop.bound.access.tokens"] == "true"
+    key = ProofKey("ec")
+
+    ro = request_object(env, "foo", nonce="123456", **PKCE)
+    proof = {"DPoP": key.proof("POST", f"http://localhost{PAR}", env.clock.now())}
+    form = {"client_id": "foo", "request": sign(ro, "PS256"), **assertion_form(assertion(env, "foo"))}
+    pushed = await push(env, form, proof)
+    assert pushed.status_code == 201, pushed.text
+    answer = await log_in(env, await authorize(env, client_id="foo", request_uri=pushed.json()["request_uri"]))
+
+    code_form = {"grant_type": "authorization_code", "code": answer["code"], "redirect_uri": REDIRECT}
+    token_form = {**code_form, "code_verifier": VERIFIER, **assertion_form(assertion(env, "foo"))}
+    no_proof = await post_token(env, token_form)
+    assert no_proof.status_code == 400, no_proof.text
+    proof = {"DPoP": key.proof("POST", TOKEN_URL, env.clock.now())}
+    token_form["client_assertion"] = assertion(env, "foo")
+    tokens = await post_token(env, token_form, proof)
+    assert tokens.status_code == 200, tokens.text
+    body = tokens.json()
+    assert body["token_type"] == "DPoP"
+    assert jwt.decode(body["access_token"], options={"verify_signature": False})["cnf"] == {"jkt": key.jkt}
