@@ -45,7 +45,7 @@ KEYS = {"use.jwks.string": "true", "jwks.string": jwks()}
 def sign(claims: dict[str, Any], alg: str) -> str:
     """A JWS of ``claims`` with the client's key for ``alg`` (``none``: unsigned)."""
     if alg == "none":
-        return jwt.encode(claims, None, algorithm="none")
+        return jwt.encode(claims, "", algorithm="none")
     key, kid = (EC_KEY, "ec") if alg.startswith("ES") else (RSA_KEY, "rsa")
     return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
 
