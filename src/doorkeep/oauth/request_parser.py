@@ -76,7 +76,7 @@ class Parsed:
     params: Form
     invalid: str | None = None
     pushed_key: str | None = None  # the pushed request this came from, to be used up
-    # for the client policies (clientpolicies/executors_fapi.py): the request object's claims and whether it came
+    # for the client policies (clientpolicies/executors_request_object.py): the request object's claims, whether it came
     # encrypted (AUTHZ_REQUEST_OBJECT, AUTHZ_REQUEST_OBJECT_ENCRYPTED), and the names of the pushed parameters
     request_object: dict[str, Any] | None = None
     encrypted: bool = False
