@@ -87,6 +87,16 @@ ACTIONS = {
         "AUTH_EXECUTION",
         "authentication/executions/{execution}",
     ),
+    "/{target}/authentication/flows/{id}/executions/{execution}/config": (
+        "CREATE",
+        "AUTH_EXECUTION",
+        "authentication/executions/{execution}/config",
+    ),  # UPDATE AUTHENTICATOR_CONFIG at authentication/config/{id} once it has one (test_admin_console_flows_config.py)
+    "/{target}/authentication/flows/{id}/executions/{execution}/config/clear": (
+        "DELETE",
+        "AUTHENTICATOR_CONFIG",
+        "authentication/config/{id}",
+    ),
     "/{target}/realm-settings/keys/providers/new/{provider}": ("CREATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}": ("UPDATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}/delete": ("DELETE", "COMPONENT", "components/{id}"),

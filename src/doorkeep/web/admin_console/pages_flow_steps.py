@@ -147,3 +147,72 @@ async def delete_step(page: Page) -> Response:
         return page.redirect(here, flash="Execution successfully deleted")  # deleteExecutionSuccess
 
     return await run(page, work, write=True)
+
+
+async def _config_form(
+    page: Page, c: Console, flows: FlowSet, flow: AuthFlow, form: FormState | None = None, status: int = 200
+) -> Response:
+    c.require("manage-realm")
+    found = views.step_config(flows, flow, page.request.path_params["execution"])
+    alias = found.config.alias if found.config is not None else ""
+    return await tab_page(
+        page,
+        c,
+        "admin/flow_config.html",
+        "Flows",
+        status,
+        flow=flow,
+        found=found,
+        form=form or FormState({"alias": alias or ""}),
+        here=flow_path(c, flow),
+    )
+
+
+@ADMIN.page("/{target}" + STEP + "/config")
+async def config_form(page: Page) -> Response:
+    async def work(c: Console) -> Response:
+        flows, flow = views.top_flow(c, page.request.path_params["id"])
+        return await _config_form(page, c, flows, flow)
+
+    return await run(page, work)
+
+
+@ADMIN.action("/{target}" + STEP + "/config")
+async def save_config(page: Page) -> Response:
+    """ExecutionConfigModal's save; its alias is required, as the modal requires it."""
+    params = page.request.path_params
+
+    async def work(c: Console) -> Response:
+        flows, flow = views.top_flow(c, params["id"])
+        found = views.step_config(flows, flow, params["execution"])
+        values = views.typed_config(found.props, page.form)
+        alias = (page.form.get("alias") or "").strip() if found.config is None else (found.config.alias or "")
+        typed = FormState({"alias": alias, **{f"config.{k}": v for k, v in values.items()}})
+        try:
+            if not alias and found.config is None:
+                raise AdminError(400, "Alias: Required field")
+            await writes.save_config(c, params["execution"], alias, values)
+        except AdminError as err:
+            typed.errors["alias"] = f"Could not save the execution config: {message(err)}"  # configSaveError
+            return await _config_form(page, c, flows, flow, typed, err.status)
+        return page.redirect(flow_path(c, flow), flash="Successfully saved the execution config")  # configSaveSuccess
+
+    return await run(page, work, write=True)
+
+
+@ADMIN.action("/{target}" + STEP + "/config/clear")
+async def clear_config(page: Page) -> Response:
+    params = page.request.path_params
+
+    async def work(c: Console) -> Response:
+        flows, flow = views.top_flow(c, params["id"])
+        found = views.step_config(flows, flow, params["execution"])
+        if found.config is None:
+            raise Missing("Could not find authenticator config")
+        try:
+            await writes.clear_config(c, found.config.id)
+        except AdminError as err:
+            return page.error(f"Could not save the execution config: {message(err)}", err.status)
+        return page.redirect(flow_path(c, flow), flash=UPDATED)
+
+    return await run(page, work, write=True)

@@ -17,7 +17,7 @@ from doorkeep.web.admin.realms import realm_json
 from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.views_flows import FORM_PROVIDER
 
-EXECUTION, EXECUTION_FLOW = "AUTH_EXECUTION", "AUTH_EXECUTION_FLOW"
+EXECUTION, EXECUTION_FLOW, CONFIG = "AUTH_EXECUTION", "AUTH_EXECUTION_FLOW", "AUTHENTICATOR_CONFIG"
 FLOWS = ("authentication", "flows")
 
 
@@ -134,3 +134,34 @@ async def remove(c: Console, execution_id: str) -> None:
     c.require("manage-realm")
     await rest.apply_edit(c.tx, c.realm.id, lambda flows: (flow_edits.remove_execution(flows, execution_id), None))
     c.changed("DELETE", "authentication", "executions", execution_id, resource_type=EXECUTION)
+
+
+async def save_config(c: Console, execution_id: str, alias: str, values: dict[str, str]) -> None:
+    """ExecutionConfigModal's save: ``PUT config/{id}`` with ``{id, alias, config}`` (the alias kept) where the
+    step has a config, else ``POST executions/{id}/config`` with ``{alias, config}``."""
+    c.require("manage-realm")
+    e = flow_model.of(c.realm).execution(execution_id)
+    config = flow_model.of(c.realm).config(e.config_id if e is not None else None)
+    if config is not None:
+        rep: dict[str, object] = {"id": config.id, "alias": config.alias, "config": values}
+        await rest.apply_edit(c.tx, c.realm.id, lambda flows: (flow_edits.update_config(flows, config.id, rep), None))
+        c.changed("PUT", "authentication", "config", config.id, body=rep, resource_type=CONFIG)
+        return
+    rep = {"alias": alias, "config": values}
+    made = await rest.apply_edit(c.tx, c.realm.id, lambda flows: flow_edits.new_config(flows, execution_id, rep))
+    c.changed(
+        "POST",
+        "authentication",
+        "executions",
+        execution_id,
+        "config",
+        body={**rep, "id": made.id},
+        resource_type=EXECUTION,
+    )
+
+
+async def clear_config(c: Console, config_id: str) -> None:
+    """ExecutionConfigModal's Clear: ``DELETE config/{id}``."""
+    c.require("manage-realm")
+    await rest.apply_edit(c.tx, c.realm.id, lambda flows: (flow_edits.remove_config(flows, config_id), None))
+    c.changed("DELETE", "authentication", "config", config_id, resource_type=CONFIG)

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from doorkeep.model import JSON, Client, Realm
+from doorkeep.oauth.context import Form
 from doorkeep.realms import auth_executions, flow_edits, flow_model, flow_support
 from doorkeep.realms import auth_flows as af
-from doorkeep.realms.flow_model import AuthFlow, FlowSet
+from doorkeep.realms.auth_providers import BOOLEAN, MULTIVALUED_LIST, Prop, properties
+from doorkeep.realms.flow_model import AuthConfig, AuthFlow, FlowSet
 from doorkeep.web.admin_console.context import Console, Missing, Page, page_of
 
 # AuthenticationSection's REALM_FLOWS with the console's ``flow.*`` texts, in its order.
@@ -162,3 +164,42 @@ def providers(parent: AuthFlow, kind: str) -> list[tuple[str, str]]:
     if kind == "condition":
         found = [(p, name) for p, name in found if name.startswith("Condition ")]
     return sorted(found, key=lambda item: item[1].casefold())
+
+
+@dataclass(frozen=True)
+class StepConfig:
+    """ExecutionConfigModal: a configurable step, its config (None: none yet) and its factory's properties."""
+
+    step: Step
+    config: AuthConfig | None
+    props: tuple[Prop, ...]
+
+    def value(self, prop: Prop) -> str:
+        """What the form shows: the stored value, else (no config yet) the property's default."""
+        if self.config is not None:
+            return self.config.config.get(prop.name, "")
+        return "" if prop.default is None else str(prop.default).lower() if prop.type == BOOLEAN else str(prop.default)
+
+
+def step_config(flows: FlowSet, flow: AuthFlow, execution_id: str) -> StepConfig:
+    """A configurable step of ``flow`` (at any depth) with its config, or Keycloak's "Illegal execution"."""
+    step = next((s for s in steps(flows, flow) if s.row["id"] == execution_id and s.row.get("configurable")), None)
+    e = flows.execution(execution_id)
+    if step is None or e is None:
+        raise Missing("Illegal execution")
+    return StepConfig(step, flows.config(e.config_id), properties(e.authenticator or ""))
+
+
+def typed_config(props: tuple[Prop, ...], form: Form) -> dict[str, str]:
+    """The config as DynamicComponents sends it (``stringify``): a switch "true" or "false", a multivalued list
+    joined with ``##``, any other value as typed; ``flow_edits.config_values`` leaves the empty ones out."""
+    out: dict[str, str] = {}
+    for prop in props:
+        field = f"config.{prop.name}"
+        if prop.type == BOOLEAN:
+            out[prop.name] = "true" if form.get(field) is not None else "false"
+        elif prop.type == MULTIVALUED_LIST:
+            out[prop.name] = "##".join(v for v in form.all(field) if v)
+        else:
+            out[prop.name] = form.get(field) or ""
+    return out
