@@ -190,6 +190,36 @@ async def test_duplicate_copies_the_flow_then_puts_the_new_description_recording
     assert "Could not duplicate flow: New flow alias name already exists" in again.text
 
 
+async def test_edit_info_puts_the_flow_as_listed_with_its_new_name_and_description(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    """EditFlowModal: ``PUT flows/{id}`` with ``{...flow, alias, description}``."""
+    flow_id = await copy(realm, "direct grant", "to rename")
+    shown = await admin.get(f"{LIST}/{flow_id}", headers=HTML)
+    assert f'href="{LIST}/{flow_id}/edit">Edit info</a>' in shown.text
+    form = await admin.get(f"{LIST}/{flow_id}/edit", headers=HTML)
+    assert 'value="to rename"' in form.text
+    await enable_admin_events(realm, clear=True)
+    done = await post(admin, f"{LIST}/{flow_id}/edit", alias="renamed", description="New words")
+    assert done.status_code == 303 and done.headers["location"].endswith(flow_id)
+    listed = await flows(realm)
+    assert "to rename" not in listed and (listed["renamed"]["id"], listed["renamed"]["description"]) == (
+        flow_id,
+        "New words",
+    )
+    event = (await admin_events(realm))[0]
+    assert (event["operationType"], event["resourceType"], event["resourcePath"]) == (
+        "UPDATE",
+        "AUTH_FLOW",
+        f"authentication/flows/{flow_id}",
+    )
+    assert json.loads(event["representation"]) == listed["renamed"]
+    taken = await post(admin, f"{LIST}/{flow_id}/edit", alias="browser", description="")
+    assert taken.status_code == 409 and "Could not update flow: Flow alias name already exists" in taken.text
+    browser = (await flows(realm))["browser"]["id"]
+    assert f"{browser}/edit" not in (await admin.get(f"{LIST}/{browser}", headers=HTML)).text  # built-in
+
+
 async def test_delete_asks_first_then_deletes_an_unused_flow_and_refuses_built_in_ones(
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
@@ -285,7 +315,12 @@ async def test_a_view_realm_administrator_sees_flows_without_forms_and_a_forged_
         details = await http.get(f"{LIST}/{flow_id}", headers=HTML)
         assert details.status_code == 200 and "Username Password Form" in details.text
         assert "/executions/" not in details.text and "/bind" not in details.text and "/add" not in details.text
-        for path in (f"{CONSOLE}/authentication/create-flow", f"{LIST}/{flow_id}/bind", f"{LIST}/{flow_id}/duplicate"):
+        for path in (
+            f"{CONSOLE}/authentication/create-flow",
+            f"{LIST}/{flow_id}/bind",
+            f"{LIST}/{flow_id}/duplicate",
+            f"{LIST}/{flow_id}/edit",
+        ):
             assert (await http.get(path, headers=HTML)).status_code == 403
         token = csrf(page)
         for path, data in (
@@ -293,6 +328,7 @@ async def test_a_view_realm_administrator_sees_flows_without_forms_and_a_forged_
             (f"{LIST}/{flow_id}/bind", {"bindingType": "browserFlow"}),
             (f"{LIST}/{flow_id}/duplicate", {"alias": "nope"}),
             (f"{LIST}/{flow_id}/delete", {"confirmed": "yes"}),
+            (f"{LIST}/{flow_id}/edit", {"alias": "nope"}),
         ):
             refused = await http.post(path, data={"csrf_token": token, **data}, headers=ORIGIN)
             assert refused.status_code == 403 and "manage-realm" in refused.text, path
@@ -312,7 +348,14 @@ async def test_aliases_and_descriptions_are_escaped_everywhere(realm: Env, admin
     made = await rest(realm, "POST", f"{REST}/flows", {"alias": alias, "description": description, "topLevel": True})
     flow_id = made.headers["location"].rsplit("/", 1)[1]
     await rest(realm, "POST", f"{REST}/flows/{alias}/executions/flow", {"alias": "<u>sub", "description": "<i>d"})
-    for path in ("", f"/{flow_id}", f"/{flow_id}/duplicate", f"/{flow_id}/bind", f"/{flow_id}/add?kind=flow"):
+    for path in (
+        "",
+        f"/{flow_id}",
+        f"/{flow_id}/duplicate",
+        f"/{flow_id}/edit",
+        f"/{flow_id}/bind",
+        f"/{flow_id}/add?kind=flow",
+    ):
         page = await admin.get(LIST + path, headers=HTML)
         assert page.status_code == 200, path
         for raw in ("<em>", "<script>", "<u>", "<i>d"):

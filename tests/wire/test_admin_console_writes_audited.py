@@ -61,6 +61,7 @@ ACTIONS = {
     "/{target}/authentication/create-flow": ("CREATE", "AUTH_FLOW", "authentication/flows/{id}"),
     "/{target}/authentication/flows/{id}/duplicate": ("CREATE", "AUTH_FLOW", "authentication/flows/{alias}/copy"),
     "/{target}/authentication/flows/{id}/bind": ("UPDATE", "REALM", ""),
+    "/{target}/authentication/flows/{id}/edit": ("UPDATE", "AUTH_FLOW", "authentication/flows/{id}"),
     "/{target}/authentication/flows/{id}/delete": ("DELETE", "AUTH_FLOW", "authentication/flows/{id}"),
     "/{target}/authentication/flows/{id}/add": (
         "CREATE",

@@ -1,8 +1,8 @@
-"""Pages: Authentication → Flows, the list and a flow's own actions (create, duplicate, bind, delete), as
-Keycloak's console offers them (AuthenticationSection.tsx, CreateFlow.tsx, DuplicateFlowModal.tsx,
-BindFlowDialog.tsx); its dialogs are pages here. view-realm reads, manage-realm changes (views_flows.py,
-views_flow_writes.py); a refusal of the REST function is shown in Keycloak's words. The execution tree's
-actions are pages_flow_steps.py's.
+"""Pages: Authentication → Flows, the list and a flow's own actions (create, duplicate, edit, bind, delete),
+as Keycloak's console offers them (AuthenticationSection.tsx, CreateFlow.tsx, DuplicateFlowModal.tsx,
+EditFlowModal.tsx, BindFlowDialog.tsx); its dialogs are pages here. view-realm reads, manage-realm changes
+(views_flows.py, views_flow_writes.py); a refusal of the REST function is shown in Keycloak's words. The
+execution tree's actions are pages_flow_steps.py's.
 """
 
 from __future__ import annotations
@@ -132,6 +132,37 @@ async def duplicate(page: Page) -> Response:
             state = FormState(dict(typed), {"alias": f"Could not duplicate flow: {message(err)}"})
             return await _duplicate_form(page, c, flow, state, err.status)
         return page.redirect(flow_path(c, copy), flash="Flow successfully duplicated")  # copyFlowSuccess
+
+    return await run(page, work, write=True)
+
+
+async def _edit_form(page: Page, c: Console, flow: AuthFlow, form: FormState, status: int = 200) -> Response:
+    c.require("manage-realm")
+    return await _tab(page, c, "admin/flow_edit.html", status, flow=flow, form=form, here=flow_path(c, flow))
+
+
+@ADMIN.page("/{target}" + FLOW + "/edit")
+async def edit_form(page: Page) -> Response:
+    async def work(c: Console) -> Response:
+        _, flow = views.top_flow(c, page.request.path_params["id"])
+        return await _edit_form(page, c, flow, FormState({"alias": flow.alias, "description": flow.description or ""}))
+
+    return await run(page, work)
+
+
+@ADMIN.action("/{target}" + FLOW + "/edit")
+async def edit(page: Page) -> Response:
+    form = fields(page)
+    typed = {"alias": form.get("alias", ""), "description": form.get("description", "")}
+
+    async def work(c: Console) -> Response:
+        _, flow = views.top_flow(c, page.request.path_params["id"])
+        try:
+            await writes.edit_info(c, flow, typed["alias"].strip(), typed["description"])
+        except AdminError as err:
+            state = FormState(dict(typed), {"alias": f"Could not update flow: {message(err)}"})  # updateFlowError
+            return await _edit_form(page, c, flow, state, err.status)
+        return page.redirect(flow_path(c, flow), flash=UPDATED)
 
     return await run(page, work, write=True)
 

@@ -37,16 +37,26 @@ async def duplicate(c: Console, source: AuthFlow, new_name: str, description: st
     data = {"newName": new_name}
     copy = await rest.apply_edit(c.tx, c.realm.id, lambda flows: flow_edits.copy_flow(flows, source.alias, data))
     c.changed("POST", *FLOWS, source.alias, "copy", body={**data, "id": copy.id})
-    if description == (source.description or ""):
-        return copy
-
-    def describe(flows: FlowSet) -> tuple[FlowSet, dict[str, object]]:
-        rep = {**flow_model.flow_representation(flows, flows.flow(copy.id) or copy), "description": description}
-        return flow_edits.update_flow(flows, copy.id, rep)[0], rep
-
-    rep = await rest.apply_edit(c.tx, c.realm.id, describe)
-    c.changed("PUT", *FLOWS, copy.id, body=rest.as_bound(rep, copy.id))
+    if description != (source.description or ""):
+        await _put_flow(c, copy, {"description": description})
     return copy
+
+
+async def edit_info(c: Console, flow: AuthFlow, alias: str, description: str) -> None:
+    """EditFlowModal: ``PUT flows/{id}`` with the flow as listed, its name and description as typed."""
+    c.require("manage-realm")
+    await _put_flow(c, flow, {"alias": alias, "description": description})
+
+
+async def _put_flow(c: Console, flow: AuthFlow, changes: dict[str, object]) -> None:
+    """``PUT flows/{id}`` with the flow as ``GET flows`` lists it and ``changes``, recorded as that PUT records it."""
+
+    def change(flows: FlowSet) -> tuple[FlowSet, dict[str, object]]:
+        rep = {**flow_model.flow_representation(flows, flows.flow(flow.id) or flow), **changes}
+        return flow_edits.update_flow(flows, flow.id, rep)[0], rep
+
+    rep = await rest.apply_edit(c.tx, c.realm.id, change)
+    c.changed("PUT", *FLOWS, flow.id, body=rest.as_bound(rep, flow.id))
 
 
 async def delete(c: Console, flow: AuthFlow) -> None:
