@@ -262,6 +262,9 @@ async def test_steps_cannot_be_added_to_a_built_in_flow_nor_to_a_flow_elsewhere(
     copied = await copy(realm, "direct grant", "elsewhere")
     outside = await admin.get(f"{LIST}/{copied}/add", params={"kind": "execution", "to": "forms"}, headers=HTML)
     assert outside.status_code == 404 and "Parent flow doesn&#39;t exist" in outside.text
+    before = await rows(realm, "forms")
+    forged = await post(admin, f"{LIST}/{copied}/add", kind="execution", to="forms", provider="auth-otp-form")
+    assert forged.status_code == 404 and await rows(realm, "forms") == before
     unknown = await admin.get(f"{LIST}/{copied}/add", params={"kind": "other"}, headers=HTML)
     assert unknown.status_code == 404
 

@@ -75,6 +75,8 @@ async def add(page: Page) -> Response:
     async def work(c: Console) -> Response:
         flows, flow = views.top_flow(c, page.request.path_params["id"])
         kind = _kind(form.get("kind", ""))
+        c.require("manage-realm")
+        views.target(flows, flow, to)  # a flow of this tree, as the form names it
         try:
             if kind == "flow":
                 await writes.add_sub_flow(c, to, typed["alias"].strip(), typed["description"], typed["type"])
