@@ -59,6 +59,7 @@ async def _body(request: Request, known: frozenset[str], class_name: str) -> dic
 
 
 async def edit(call: RealmCall, change: Callable[[FlowSet], tuple[FlowSet, T]]) -> T:
+    """``apply_edit`` on the realm of this REST call."""
     return await apply_edit(call.tx, call.realm.id, change)
 
 
