@@ -272,6 +272,11 @@ async def test_a_binding_doorkeep_cannot_run_is_shown_with_its_reason_and_refuse
     realm: Env, admin: httpx.AsyncClient
 ) -> None:
     flow_id = await copy(realm, "browser", "wrong kind")
+    shown = (await admin.get(f"{LIST}/{flow_id}", headers=HTML)).text
+    assert "Doorkeep can run it as: Browser flow." in shown  # beside Bind flow
+    made = await rest(realm, "POST", f"{REST}/flows", {"alias": "empty", "providerId": "client-flow", "topLevel": True})
+    empty = (await admin.get(f"{LIST}/{made.headers['location'].rsplit('/', 1)[1]}", headers=HTML)).text
+    assert "Doorkeep cannot bind it yet: Doorkeep cannot run flow &#39;empty&#39; as the clients flow yet" in empty
     await enable_admin_events(realm, clear=True)
     form = await admin.get(f"{LIST}/{flow_id}/bind", headers=HTML)
     reason = "Doorkeep cannot run flow &#39;wrong kind&#39; as the registration flow yet"

@@ -101,6 +101,7 @@ async def _details(page: Page, c: Console, flows: FlowSet, flow: AuthFlow) -> Re
         requirements=views.REQUIREMENTS,
         kinds=views.KINDS,
         here=flow_path(c, flow),
+        bind_note=views.bind_note(flows, flow),
     )
 
 

@@ -146,6 +146,17 @@ def choices(flows: FlowSet, flow: AuthFlow) -> list[Choice]:
     return [Choice(b, BINDING_LABELS[b], flow_support.why_not_runnable(flows, flow, b)) for b in BINDABLE]
 
 
+def bind_note(flows: FlowSet, flow: AuthFlow) -> str:
+    """What the flow page says beside Bind flow: the bindings Doorkeep runs the flow as, else why not in the
+    binding of its kind (the client authentication flow for a client flow, else the browser flow)."""
+    found = choices(flows, flow)
+    runnable = [c.label for c in found if c.refused is None]
+    if runnable:
+        return f"Doorkeep can run it as: {', '.join(runnable)}."
+    kind = "clientAuthenticationFlow" if flow.provider_id == af.CLIENT else "browserFlow"
+    return f"Doorkeep cannot bind it yet: {next(c.refused for c in found if c.binding == kind)}"
+
+
 def target(flows: FlowSet, flow: AuthFlow, alias: str) -> AuthFlow:
     """The flow a step is added to: ``flow`` itself or one of its sub-flows, at any depth."""
     if alias == flow.alias:
