@@ -58,6 +58,46 @@ ACTIONS = {
         "REQUIRED_ACTION",
         "authentication/register-required-action",
     ),
+    "/{target}/authentication/create-flow": ("CREATE", "AUTH_FLOW", "authentication/flows/{id}"),
+    "/{target}/authentication/flows/{id}/duplicate": ("CREATE", "AUTH_FLOW", "authentication/flows/{alias}/copy"),
+    "/{target}/authentication/flows/{id}/bind": ("UPDATE", "REALM", ""),
+    "/{target}/authentication/flows/{id}/edit": ("UPDATE", "AUTH_FLOW", "authentication/flows/{id}"),
+    "/{target}/authentication/flows/{id}/delete": ("DELETE", "AUTH_FLOW", "authentication/flows/{id}"),
+    "/{target}/authentication/flows/{id}/add": (
+        "CREATE",
+        "AUTH_EXECUTION",
+        "authentication/flows/{alias}/executions/execution",
+    ),  # AUTH_EXECUTION_FLOW at …/executions/flow for a sub-flow (test_admin_console_flows_steps.py)
+    "/{target}/authentication/flows/{id}/executions/{execution}/requirement": (
+        "UPDATE",
+        "AUTH_EXECUTION",
+        "authentication/flows/{alias}/executions",
+    ),
+    "/{target}/authentication/flows/{id}/executions/{execution}/raise-priority": (
+        "UPDATE",
+        "AUTH_EXECUTION",
+        "authentication/executions/{execution}/raise-priority",
+    ),
+    "/{target}/authentication/flows/{id}/executions/{execution}/lower-priority": (
+        "UPDATE",
+        "AUTH_EXECUTION",
+        "authentication/executions/{execution}/lower-priority",
+    ),
+    "/{target}/authentication/flows/{id}/executions/{execution}/delete": (
+        "DELETE",
+        "AUTH_EXECUTION",
+        "authentication/executions/{execution}",
+    ),
+    "/{target}/authentication/flows/{id}/executions/{execution}/config": (
+        "CREATE",
+        "AUTH_EXECUTION",
+        "authentication/executions/{execution}/config",
+    ),  # UPDATE AUTHENTICATOR_CONFIG at authentication/config/{id} once it has one (test_admin_console_flows_config.py)
+    "/{target}/authentication/flows/{id}/executions/{execution}/config/clear": (
+        "DELETE",
+        "AUTHENTICATOR_CONFIG",
+        "authentication/config/{id}",
+    ),
     "/{target}/realm-settings/keys/providers/new/{provider}": ("CREATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}": ("UPDATE", "COMPONENT", "components/{id}"),
     "/{target}/realm-settings/keys/providers/{id}/delete": ("DELETE", "COMPONENT", "components/{id}"),
@@ -479,3 +519,33 @@ def test_every_console_action_is_in_the_table_of_recorded_writes() -> None:
     console = [r for r in routes() if isinstance(r, Route)]
     posts = {r.path.removeprefix("/admin/{realm}/console") for r in console if "POST" in (r.methods or ())}
     assert posts == set(ACTIONS)
+
+
+@pytest.mark.parametrize("move", ["requirement", "lower-priority", "raise-priority"])
+async def test_a_flow_step_change_records_what_its_rest_twin_records(realm: Env, admin: Admin, move: str) -> None:
+    """The flows tab's step changes (test_admin_console_flows*.py test the others) against the REST calls."""
+    await rest(realm, "POST", "/authentication/flows/browser/copy", {"newName": "twin"})
+    flow_id = next(f["id"] for f in (await rest(realm, "GET", "/authentication/flows")).json() if f["alias"] == "twin")
+    steps = (await rest(realm, "GET", "/authentication/flows/twin/executions")).json()
+    otp = next(s for s in steps if s["displayName"] == "OTP Form")
+    await enable(realm)
+    action = f"/{{target}}/authentication/flows/{{id}}/executions/{{execution}}/{move}"
+    if move == "requirement":
+        await done(
+            await admin.post(
+                f"/authentication/flows/{flow_id}/executions/{otp['id']}/requirement", requirement="REQUIRED"
+            )
+        )
+        body = {**otp, "requirement": "REQUIRED"}
+        console = await latest(realm)
+        assert what(console) == (*expected(action, alias="twin"), body)
+        await rest(realm, "PUT", "/authentication/flows/twin/executions", {**otp, "requirement": "DISABLED"})
+        await rest(realm, "PUT", "/authentication/flows/twin/executions", body)
+    else:
+        await done(await admin.post(f"/authentication/flows/{flow_id}/executions/{otp['id']}/{move}"))
+        console = await latest(realm)
+        assert what(console) == (*expected(action, execution=otp["id"]), None)
+        back = "raise-priority" if move == "lower-priority" else "lower-priority"
+        await rest(realm, "POST", f"/authentication/executions/{otp['id']}/{back}")
+        await rest(realm, "POST", f"/authentication/executions/{otp['id']}/{move}")
+    assert what(await latest(realm)) == what(console)

@@ -126,6 +126,40 @@ PROPERTIES: dict[str, tuple[Prop, ...]] = {
     ),
 }  # fmt: skip
 
+ROLE = "Role"  # ProviderConfigProperty.ROLE_TYPE
+# The properties of the conditions and actions Doorkeep runs in an admin's flows (realms/flow_plan.py,
+# oauth/flow_gates.py) though no built-in flow names them, so the Admin Console can configure them; not listed
+# by ``config-description`` (which, as the provider lists, knows the built-in flows' factories only).
+EXTRA_PROPERTIES: dict[str, tuple[Prop, ...]] = {
+    "conditional-user-role": (
+        Prop("condUserRole", "User role",
+             "Role the user should have to execute this flow. Click 'Select Role' button to browse roles, or just "
+             "type it in the textbox. To reference a client role the syntax is clientname.clientrole, i.e. "
+             "myclient.myrole", ROLE),
+        Prop("negate", "Negate output", "Apply a NOT to the check result", BOOLEAN),
+    ),
+    "conditional-user-attribute": (
+        Prop("attribute_name", "Attribute name", "Name of the attribute to check", STRING),
+        Prop("attribute_expected_value", "Expected attribute value", "Expected value in the attribute", STRING),
+        Prop("include_group_attributes", "Include group attributes",
+             "If On, the condition checks if any of the joined groups has one attribute matching the configured name "
+             "and value (this option can affect performance)", BOOLEAN),
+        Prop("not", "Negate output", "Apply a not to the check result", BOOLEAN),
+    ),
+    "deny-access-authenticator": (
+        Prop("denyErrorMessage", "Error message",
+             "Error message which will be shown to the user. You can directly define particular message or property, "
+             "which will be used for mapping the error message f.e `deny-access-role1`. If the field is blank, default "
+             "property 'access-denied' is used.", STRING),
+    ),
+}  # fmt: skip
+
+
+def properties(provider_id: str) -> tuple[Prop, ...]:
+    """A factory's getConfigProperties, for the built-in flows' factories and the extra ones above alike."""
+    return PROPERTIES.get(provider_id) or EXTRA_PROPERTIES.get(provider_id, ())
+
+
 # provider id -> getHelpText (Kerberos: Keycloak's text where the server has no Kerberos, as auth_executions says).
 HELP: dict[str, str] = {
     "auth-cookie": "Validates the SSO cookie set by the auth server.",

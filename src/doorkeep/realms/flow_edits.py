@@ -184,12 +184,22 @@ def add_sub_flow(flows: FlowSet, parent_alias: str, data: dict[str, Any]) -> tup
     return replaced(flows, flows=(*flows.flows, sub), executions=(*flows.executions, e)), sub, e
 
 
-def _check_provider(parent: AuthFlow, provider: str | None) -> tuple[str, bool, tuple[str, ...]]:
-    """getProviderFactory: a client authenticator in a client flow, a form action in a form, else an
-    authenticator."""
+def _accepts(parent: AuthFlow, provider: str | None) -> bool:
+    """getProviderFactory finds ``provider`` for ``parent``: a client authenticator in a client flow, a form
+    action in a form, else an authenticator."""
     wanted = {af.CLIENT: CLIENT, af.FORM: FORM_ACTION}.get(parent.provider_id, AUTHENTICATOR)
     known = KINDS.get(provider or "") == wanted or (wanted == AUTHENTICATOR and provider in EXTRA_AUTHENTICATORS)
-    if provider is None or not known or provider not in FACTORIES:
+    return provider is not None and known and provider in FACTORIES
+
+
+def providers_for(parent: AuthFlow) -> list[str]:
+    """The providers a new execution of ``parent`` may name (``add_execution`` accepts exactly these), by id."""
+    return sorted(p for p in FACTORIES if _accepts(parent, p))
+
+
+def _check_provider(parent: AuthFlow, provider: str | None) -> tuple[str, bool, tuple[str, ...]]:
+    """getProviderFactory, or Keycloak's 400 for a provider it does not find."""
+    if provider is None or not _accepts(parent, provider):
         raise bad(f"No authentication provider found for id: {provider}")
     return FACTORIES[provider]
 

@@ -193,9 +193,14 @@ def flow_model(flow: AuthFlow) -> JSON:
     return out
 
 
+def top_level(flows: FlowSet) -> list[AuthFlow]:
+    """The flows GET …/authentication/flows lists: the top-level ones but ``saml ecp``, by alias."""
+    return [f for f in flows.ordered() if f.top_level and f.alias != af.SAML_ECP]
+
+
 def listed(flows: FlowSet) -> list[JSON]:
-    """GET …/authentication/flows: the top-level flows but ``saml ecp``."""
-    return [flow_representation(flows, f) for f in flows.ordered() if f.top_level and f.alias != af.SAML_ECP]
+    """GET …/authentication/flows."""
+    return [flow_representation(flows, f) for f in top_level(flows)]
 
 
 def exported(flows: FlowSet) -> list[JSON]:

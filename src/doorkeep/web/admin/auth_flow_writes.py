@@ -11,7 +11,7 @@ AUTHENTICATOR_CONFIG for configs, each with the representation Keycloak records.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,11 +19,15 @@ from starlette.routing import Route
 
 from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.errors import AdminError
+from doorkeep.model import Client, Realm
 from doorkeep.realms import flow_edits, flow_model, flow_support
 from doorkeep.realms.flow_model import FlowSet
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import REALM_NOT_FOUND, RealmCall, created, no_content, read_object, run_realm
 from doorkeep.web.http import json_response
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 BASE = "/{realm}/authentication"
 IN_USE = AdminError(
@@ -55,17 +59,22 @@ async def _body(request: Request, known: frozenset[str], class_name: str) -> dic
 
 
 async def edit(call: RealmCall, change: Callable[[FlowSet], tuple[FlowSet, T]]) -> T:
+    """``apply_edit`` on the realm of this REST call."""
+    return await apply_edit(call.tx, call.realm.id, change)
+
+
+async def apply_edit(tx: Tx, realm_id: str, change: Callable[[FlowSet], tuple[FlowSet, T]]) -> T:
     """Apply ``change`` to the realm's flows under its row lock and keep the result; answers what ``change``
-    made. A flow still bound must stay one Doorkeep runs."""
-    realm = await call.tx.realms.lock(call.realm.id)
+    made. A flow still bound must stay one Doorkeep runs. The Admin Console's flow writes go through it too."""
+    realm = await tx.realms.lock(realm_id)
     if realm is None:
         raise REALM_NOT_FOUND
     flows, made = change(flow_model.of(realm))
-    clients = await call.tx.clients.list(realm.id)
+    clients = await tx.clients.list(realm.id)
     why = flow_support.check_all(realm, clients, flows)
     if why is not None:
         raise AdminError(400, why)
-    await call.tx.realms.update(flow_model.with_flows(realm, flows), flows=True)
+    await tx.realms.update(flow_model.with_flows(realm, flows), flows=True)
     return made
 
 
@@ -89,19 +98,19 @@ def _event(call: RealmCall, request: Request, kind: str, body: object) -> None:
 async def create_flow(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.create_flow(flows, rep))
-    audit.represent(request, _as_bound({**rep, "description": flow.description}, flow.id))
+    audit.represent(request, as_bound({**rep, "description": flow.description}, flow.id))
     return created(call.url(call.realm.name, "authentication", "flows", flow.id))
 
 
 async def update_flow(call: RealmCall, request: Request) -> Response:
     rep = await _body(request, FLOW_REP, "AuthenticationFlowRepresentation")
     flow = await edit(call, lambda flows: flow_edits.update_flow(flows, request.path_params["id"], rep))
-    body = _as_bound(rep, flow.id)
+    body = as_bound(rep, flow.id)
     audit.represent(request, body)
     return json_response(body, 202)
 
 
-def _as_bound(rep: dict[str, Any], flow_id: str) -> dict[str, Any]:
+def as_bound(rep: dict[str, Any], flow_id: str) -> dict[str, Any]:
     """The body as Keycloak bound it and writes it back: its id set, nulls left out, the primitive booleans
     ``topLevel`` and ``builtIn`` always there (false unless true), in the class's field order."""
     out: dict[str, Any] = {"id": flow_id}
@@ -115,17 +124,21 @@ def _as_bound(rep: dict[str, Any], flow_id: str) -> dict[str, Any]:
 
 
 async def delete_flow(call: RealmCall, request: Request) -> Response:
-    flow_id = request.path_params["id"]
     clients = await call.tx.clients.list(call.realm.id)
+    await edit(call, deleting(call.realm, clients, request.path_params["id"]))
+    return no_content()
+
+
+def deleting(realm: Realm, clients: list[Client], flow_id: str) -> Callable[[FlowSet], tuple[FlowSet, None]]:
+    """deleteFlow's change: a built-in flow, or one a binding or a client's override names, stays."""
 
     def change(flows: FlowSet) -> tuple[FlowSet, None]:
         after = flow_edits.delete_flow(flows, flow_id)
-        if flow_support.in_use(call.realm, clients, flow_id):
+        if flow_support.in_use(realm, clients, flow_id):
             raise IN_USE  # KeycloakModelUtils.isFlowUsed, a ModelException in Keycloak
         return after, None
 
-    await edit(call, change)
-    return no_content()
+    return change
 
 
 async def copy_flow(call: RealmCall, request: Request) -> Response:

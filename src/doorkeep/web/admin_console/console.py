@@ -44,7 +44,7 @@ SECTIONS = (
     ("Clients", "/clients", "view-clients"),
     ("Users", "/users", "view-users"),
     ("Sessions", "/sessions", "view-realm"),
-    ("Authentication", "/authentication/required-actions", "view-realm"),
+    ("Authentication", "/authentication/flows", "view-realm"),
     ("Events", "/events", "view-events"),
 )
 Work = Callable[[Console], Awaitable[Response]]

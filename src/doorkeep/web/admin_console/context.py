@@ -56,10 +56,11 @@ class Console:
         if not self.can(role):
             raise Refused(f"You need the {role} role of this realm for this page or action.")
 
-    def changed(self, method: str, *segments: str, body: object = None) -> None:
+    def changed(self, method: str, *segments: str, body: object = None, resource_type: str | None = None) -> None:
         """The write just made is, for admin events, ``method /admin/realms/{realm}/{segments…}`` with ``body``:
-        the call Keycloak's Admin Console makes for the same change."""
-        self.changes.append(Change(method, segments, body))
+        the call Keycloak's Admin Console makes for the same change (``resource_type`` where that call sets one
+        its path does not tell)."""
+        self.changes.append(Change(method, segments, body, resource_type))
 
 
 def administers(identity: AdminIdentity, realm: Realm) -> bool:

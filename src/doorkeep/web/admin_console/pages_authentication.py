@@ -1,5 +1,6 @@
 """Pages: Authentication → Required actions and Policies → OTP policy (view-realm to read, manage-realm to
-change, as ``authentication/required-actions`` and ``GET``/``PUT /admin/realms/{realm}``)."""
+change, as ``authentication/required-actions`` and ``GET``/``PUT /admin/realms/{realm}``); the section's tabs,
+Flows first (pages_flows.py), as Keycloak's console opens the section on it."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from doorkeep.web.admin_console.context import Console
 from doorkeep.web.admin_console.forms import FormErrors, FormState
 from doorkeep.web.console.base import Page
 
+FLOWS = "/authentication/flows"
 OTP = "/authentication/policies/otp"
 REQUIRED = "/authentication/required-actions"
 SAVED = "Updated required action successfully"  # Keycloak's updatedRequiredActionSuccess
 
 
-async def _page(page: Page, c: Console, template: str, tab: str, status: int = 200, **context: Any) -> Response:
+async def tab_page(page: Page, c: Console, template: str, tab: str, status: int = 200, **context: Any) -> Response:
     realm = f"/{quote(c.realm.name, safe='')}"
     return await render(
         page,
@@ -32,7 +34,7 @@ async def _page(page: Page, c: Console, template: str, tab: str, status: int = 2
         title="Authentication",
         section="Authentication",
         status=status,
-        tabs=[("Required actions", realm + REQUIRED), ("OTP policy", realm + OTP)],
+        tabs=[("Flows", realm + FLOWS), ("Required actions", realm + REQUIRED), ("OTP policy", realm + OTP)],
         tab=tab,
         editable=c.can("manage-realm"),
         **context,
@@ -40,7 +42,7 @@ async def _page(page: Page, c: Console, template: str, tab: str, status: int = 2
 
 
 async def _show(page: Page, c: Console, form: FormState, status: int = 200) -> Response:
-    return await _page(
+    return await tab_page(
         page, c, "admin/otp_policy.html", "OTP policy", status, form=form, choices=views.CHOICES, numbers=views.NUMBERS
     )
 
@@ -71,7 +73,7 @@ async def save_otp_policy(page: Page) -> Response:
 async def required_actions(page: Page) -> Response:
     async def work(c: Console) -> Response:
         rows = actions.rows(c)
-        return await _page(
+        return await tab_page(
             page, c, "admin/required_actions.html", "Required actions", rows=rows, switches=actions.SWITCHES
         )
 
