@@ -31,6 +31,12 @@ EXECUTORS = frozenset(
         "secure-client-authenticator",
         "use-lightweight-access-token",
         "secret-rotation",
+        "secure-redirect-uris-enforcer",
+        "secure-client-uris",
+        "secure-response-type",
+        "secure-session",
+        "secure-logout",
+        "reject-request",
     }
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""

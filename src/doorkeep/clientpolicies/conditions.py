@@ -10,8 +10,9 @@ from doorkeep.clientpolicies import updater_conditions
 from doorkeep.clientpolicies.config_values import strings
 from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
 
-# ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one)
-_ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER}
+# ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
+# it abstains before the authorization endpoint has looked the client up
+_ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER, Event.PRE_AUTHORIZATION_REQUEST}
 # ClientRolesCondition (UPDATE: the roles the client has when it is changed)
 _ROLE_EVENTS = frozenset(
     {

@@ -31,6 +31,12 @@ class Event(enum.Enum):
     TOKEN_REFRESH = "TOKEN_REFRESH"
     RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST = "RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST"
     SERVICE_ACCOUNT_TOKEN_REQUEST = "SERVICE_ACCOUNT_TOKEN_REQUEST"
+    # before the authorization endpoint looks the client up (PreAuthorizationRequestContext: the client_id sent)
+    PRE_AUTHORIZATION_REQUEST = "PRE_AUTHORIZATION_REQUEST"
+    TOKEN_INTROSPECT = "TOKEN_INTROSPECT"
+    TOKEN_REVOKE = "TOKEN_REVOKE"
+    USERINFO_REQUEST = "USERINFO_REQUEST"
+    LOGOUT_REQUEST = "LOGOUT_REQUEST"
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -114,3 +120,11 @@ class PolicyContext:
     # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it
     secret_rotation_enabled: bool = False
     secret_expiration: int | None = None
+    # what the executors of executors_uris.py and executors_session.py read: the server's base URL a relative
+    # redirect URI without a root URL resolves against (RedirectUtils.resolveValidRedirects); the HTTP method of a
+    # logout request; at PRE_AUTHORIZATION_REQUEST whether the client the request names exists and runs a flow
+    # with a redirect (None: no such client); at AUTHORIZATION_REQUEST the verified redirect URI
+    base_url: str | None = None
+    http_method: str | None = None
+    named_client_redirect_flow: bool | None = None
+    redirect_uri: str | None = None

@@ -95,6 +95,7 @@ async def on_request(
     dpop_proof: bool = False,
     requested_acr: tuple[str, ...] = (),
     now: int = 0,
+    redirect_uri: str | None = None,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request."""
@@ -109,6 +110,7 @@ async def on_request(
         dpop_proof=dpop_proof,
         requested_acr=requested_acr,
         now=now,
+        redirect_uri=redirect_uri,
     )
     try:
         engine.run(realm, context)
@@ -131,10 +133,12 @@ async def on_client_write(
     *,
     user: User | None = None,
     remote_addr: str | None = None,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     """REGISTER (``stored`` None) or UPDATE of a client from its representation by ``user`` (the administrator,
     or the subject of a registration's bearer token) from ``remote_addr``: the representation as the executors
-    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
+    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses. ``base_url``: the
+    server's, which a relative redirect URI without a root URL resolves against."""
     if not engine.has_policies(realm):
         return rep
     proposed = copy.deepcopy(rep)
@@ -142,7 +146,9 @@ async def on_client_write(
     event = Event.REGISTER if stored is None else Event.UPDATE
     by = await updater_facts.gather(tx, realm, user, remote_addr)
     try:
-        engine.run(realm, PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by))
+        context = PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by)
+        context.base_url = base_url
+        engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None
     return proposed

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep.clientpolicies import enforce as client_policies
+from doorkeep.clientpolicies import enforce_endpoints
 from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import FatalRequest, InvalidClient, OAuthError
 from doorkeep.model import Client, Realm
@@ -79,6 +80,7 @@ async def validate(
         err = FatalRequest(e.AUTHZ_INVALID_REQUEST)
         err.event_details["reason"] = CLIENT_ID_NOT_ONE
         raise err
+    await enforce_endpoints.pre_authorization(tx, realm, client_id, params)  # before checkClient
     client = await tx.clients.get_by_client_id(realm.id, client_id)
     if client is None:  # checkClient, each with its event error
         raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400, event_error="client_not_found")
@@ -115,6 +117,7 @@ async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed,
             scope=request.scope,
             implicit_or_hybrid=bool(kinds & {"token", "id_token"}),
             requested_acr=tuple(acr.requested_values(request.claims, parsed.params.get("acr_values"), client, realm)),
+            redirect_uri=request.redirect_uri,
         )
     except OAuthError as err:
         early = target(client, request.redirect_uri, request.response_mode, request.state)
