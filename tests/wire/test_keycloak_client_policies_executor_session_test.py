@@ -20,7 +20,7 @@ import pytest
 import group_port
 from browser_flow import REDIRECT, code_from, exchange, start, submit
 from group_port import fresh_realm
-from keycloak_port import get, put
+from keycloak_port import admin_headers, get, put
 from role_port import call
 from wire_env import Env
 
@@ -223,3 +223,19 @@ async def test_secure_client_uris_executor(env: Env) -> None:
     await enforce(env, "secure-client-uris", {"allow-http-on-localhost": True})
     page = await open_login_form(env, client_id)
     assert page.status_code == 200, (page.status_code, page.headers.get("location"))
+
+
+async def test_server_info_lists_the_executors(env: Env) -> None:
+    """serverinfo's componentTypes: the executors with their factories' help texts and configuration properties."""
+    response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
+    assert response.status_code == 200, response.text
+    listed = response.json()["componentTypes"][
+        "org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider"
+    ]
+    by_id = {t["id"]: t for t in listed}
+    assert {"secure-redirect-uris-enforcer", "secure-client-uris", "secure-logout", "reject-request"} <= set(by_id)
+    assert by_id["reject-request"]["helpText"] == "It rejects all requests from clients."
+    (front,) = by_id["secure-logout"]["properties"]
+    assert (front["name"], front["type"], front["defaultValue"]) == ("allow-front-channel-logout", "boolean", False)
+    domains = [p for p in by_id["secure-redirect-uris-enforcer"]["properties"] if p["type"] == "MultivaluedString"]
+    assert [p["name"] for p in domains] == ["allow-permitted-domains"]
