@@ -103,16 +103,31 @@ def _post_logout_uris(rep: dict[str, Any]) -> list[str]:
     return uris
 
 
+_PORT = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*:)([0-9]+)((?:[/?#].*)?)", re.DOTALL)
+
+
+def _parsed(raw: str) -> tuple[uri_syntax.Uri | None, int]:
+    """The URI and its port (-1 without one). java.net.URI takes any number of digits for a port, which
+    getPort then gives (the executor judges it); uri_syntax refuses a port past 65535, so such a URI is read with
+    port 0 in its place."""
+    uri = uri_syntax.parse(raw)
+    if uri is not None:
+        return uri, int(uri.port) if uri.port else -1
+    big = _PORT.fullmatch(raw)
+    if big is None or len(big.group(2)) > 9 or int(big.group(2)) <= 65535:
+        return None, -1
+    return uri_syntax.parse(big.group(1) + "0" + big.group(3)), int(big.group(2))
+
+
 class _UriValidation:
     """SecureRedirectUrisEnforcerExecutor.UriValidation: one URI judged by the executor's configuration."""
 
     def __init__(self, raw: str, parameter: bool, config: dict[str, Any]) -> None:
-        uri = uri_syntax.parse(raw)
+        uri, port = _parsed(raw)
         # java.net.URI refuses a scheme without anything after it ("com.example:")
         if uri is None or (uri.scheme is not None and uri.authority is None and not uri.path and uri.query is None):
             raise _invalid(ERR_GENERAL)
-        self.raw, self.uri, self.parameter, self.config = raw, uri, parameter, config
-        self.port = int(uri.port) if uri.port else -1
+        self.raw, self.uri, self.parameter, self.config, self.port = raw, uri, parameter, config, port
 
     def _on(self, key: str) -> bool:
         return flag(self.config, key)
@@ -218,11 +233,17 @@ def _host_matches(host: str | None, pattern: str) -> bool:
         return False
 
 
+def verify_redirect_uri(config: dict[str, Any], uri: str, parameter: bool) -> None:
+    """verifyRedirectUri: one URI (``parameter``: an authorization request's ``redirect_uri``, which must name its
+    port in OAuth 2.1 mode, where a registered one must not); ClientPolicyViolation when refused."""
+    _UriValidation(uri, parameter, config).validate()
+
+
 def _verify_all(config: dict[str, Any], root_url: str | None, base_url: str | None, uris: list[str]) -> None:
     if flag(config, ALLOW_OPEN_REDIRECT):  # an open redirect allows any value
         return
     for uri in _resolved(root_url, base_url, uris):
-        _UriValidation(uri, False, config).validate()
+        verify_redirect_uri(config, uri, False)
 
 
 def secure_redirect_uris_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
@@ -247,7 +268,7 @@ def secure_redirect_uris_enforcer(config: dict[str, Any], context: PolicyContext
         # Keycloak reads the parameter as sent; without one (a request object or a pushed request carries it)
         # there is nothing to judge here: the registered URIs were judged when written.
         if context.named_client_redirect_flow and requested is not None:
-            _UriValidation(requested, True, config).validate()
+            verify_redirect_uri(config, requested, True)
 
 
 def valid_redirect_config(config: dict[str, Any]) -> None:
