@@ -239,3 +239,39 @@ async def test_server_info_lists_the_executors(env: Env) -> None:
     assert (front["name"], front["type"], front["defaultValue"]) == ("allow-front-channel-logout", "boolean", False)
     domains = [p for p in by_id["secure-redirect-uris-enforcer"]["properties"] if p["type"] == "MultivaluedString"]
     assert [p["name"] for p in domains] == ["allow-permitted-domains"]
+
+
+async def test_secure_client_uris_pattern_executor(env: Env) -> None:
+    """secure-client-uris-pattern (SecureClientUrisPatternExecutor): the URIs of the chosen fields (all when none
+    is chosen) match one of the allowed patterns; without a pattern that compiles any URI is refused."""
+    await enforce(env, "secure-client-uris-pattern", {"allowed-patterns": [r"https://[a-z]+\.example\.com/.*", "("]})
+    refused(await create_client_by_admin(env), "invalid_client_metadata", "Invalid redirectUris")
+    good = {"redirectUris": ["https://app.example.com/cb"], "baseUrl": "https://app.example.com/home"}
+    await created(env, **good)
+    refused(
+        await create_client_by_admin(env, **good, attributes={"logoUri": "https://evil.org/logo.png"}),
+        "invalid_client_metadata",
+        "Invalid logoUri",
+    )
+    await enforce(
+        env,
+        "secure-client-uris-pattern",
+        {"allowed-patterns": [r"https://[a-z]+\.example\.com/.*"], "client-uri-fields": ["baseUrl", "nonsense"]},
+    )
+    await created(env, baseUrl="https://app.example.com/home")  # the http redirect URI is not judged
+    refused(await create_client_by_admin(env, baseUrl="http://x"), "invalid_client_metadata", "Invalid baseUrl")
+    await enforce(env, "secure-client-uris-pattern", {"client-uri-fields": ["baseUrl"]})
+    no_pattern = await create_client_by_admin(env, baseUrl="https://app.example.com/home")
+    refused(no_pattern, "invalid_client_metadata", "Invalid baseUrl: No valid allowed patterns configured")
+    bad = {
+        "profiles": [
+            {
+                "name": PROFILE_NAME,
+                "executors": [
+                    {"executor": "secure-client-uris-pattern", "configuration": {"allowed-patterns": "https://.*"}}
+                ],
+            }
+        ]
+    }
+    response = await call(env, "PUT", "/client-policies/profiles", bad)
+    assert response.status_code == 400, response.text  # a bare string where Jackson binds a list

@@ -37,6 +37,7 @@ EXECUTORS = frozenset(
         "secure-session",
         "secure-logout",
         "reject-request",
+        "secure-client-uris-pattern",
     }
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""

@@ -9,7 +9,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.clientpolicies import executors_session, executors_uris, secret_rotation
+from doorkeep.clientpolicies import (
+    executors_client_uris,
+    executors_session,
+    executors_uri_patterns,
+    executors_uris,
+    secret_rotation,
+)
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 
@@ -191,11 +197,12 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "use-lightweight-access-token": use_lightweight_access_token,
     secret_rotation.PROVIDER_ID: secret_rotation.executor,
     "secure-redirect-uris-enforcer": executors_uris.secure_redirect_uris_enforcer,
-    "secure-client-uris": executors_uris.secure_client_uris,
+    "secure-client-uris": executors_client_uris.secure_client_uris,
     "secure-response-type": executors_session.secure_response_type,
     "secure-session": executors_session.secure_session,
     "secure-logout": executors_session.secure_logout,
     "reject-request": executors_session.reject_request,
+    executors_uri_patterns.PROVIDER_ID: executors_uri_patterns.executor,
 }
 
 

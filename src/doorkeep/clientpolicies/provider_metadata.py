@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from doorkeep.clientpolicies.executors_uri_patterns import ALL_FIELDS as URI_FIELDS
+
 EXECUTOR_PROVIDER = "org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider"
-BOOLEAN, MULTIVALUED_STRING = "boolean", "MultivaluedString"  # ProviderConfigProperty's type names
+# ProviderConfigProperty's type names
+BOOLEAN, MULTIVALUED_STRING, MULTIVALUED_LIST = "boolean", "MultivaluedString", "MultivaluedList"
 
 
 def _property(name: str, label: str, help_text: str, kind: str = BOOLEAN) -> dict[str, Any]:
@@ -101,6 +104,29 @@ EXECUTOR_TYPES: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "reject-request": ("It rejects all requests from clients.", []),
+    "secure-client-uris-pattern": (
+        "Enforces security policies on client URIs by validating them against regex patterns. If a URI does not "
+        "match any configured pattern, the request is rejected.",
+        [
+            _property(
+                "allowed-patterns",
+                "Allowed URI Patterns",
+                "A client URI is considered valid ONLY if it matches at least one of these regex patterns. If no valid "
+                "patterns are configured, validation will fail for any URI.",
+                MULTIVALUED_STRING,
+            ),
+            {
+                **_property(
+                    "client-uri-fields",
+                    "Client URI Fields to validate",
+                    "Select the specific client URI fields to validate. If no fields are selected, ALL known URI "
+                    "fields listed above will be validated by default.",
+                    MULTIVALUED_LIST,
+                ),
+                "options": list(URI_FIELDS),
+            },
+        ],
+    ),
 }
 
 
