@@ -235,3 +235,20 @@ async def test_client_access_type_condition_judges_the_caller(env: Env) -> None:
     assert (await revoke(env, client_id, tokens["refresh_token"])).status_code == 400
     assert (await logout(env, client_id, tokens["refresh_token"])).status_code == 400
     assert (await userinfo(env, tokens["access_token"])).status_code == 200
+
+
+async def test_client_roles_condition_judges_the_caller(env: Env) -> None:
+    """ClientRolesCondition votes at TOKEN_INTROSPECT, TOKEN_REVOKE, USERINFO_REQUEST and LOGOUT_REQUEST on the
+    client of the request: the caller with the role is refused, and userinfo (no client known) is not."""
+    client_id = await confidential_client(env)
+    (found,) = await get(env, "/clients", clientId=client_id)
+    role = await call(env, "POST", f"/clients/{found['id']}/roles", {"name": "sample-client-role"})
+    assert role.status_code == 201, role.text
+    tokens = await login(env, client_id)
+    await reject(env, {"condition": "client-roles", "configuration": {"roles": ["sample-client-role"]}})
+    assert (await introspect(env, client_id, tokens["access_token"])).status_code == 400
+    assert (await revoke(env, client_id, tokens["refresh_token"])).status_code == 400
+    assert (await logout(env, client_id, tokens["refresh_token"])).status_code == 400
+    assert (await userinfo(env, tokens["access_token"])).status_code == 200
+    await reject(env, {"condition": "client-roles", "configuration": {"roles": ["other-role"]}})
+    assert (await introspect(env, client_id, tokens["access_token"])).status_code == 200

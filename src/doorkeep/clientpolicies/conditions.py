@@ -13,9 +13,14 @@ from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
 # it abstains before the authorization endpoint has looked the client up
 _ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER, Event.PRE_AUTHORIZATION_REQUEST}
-# ClientRolesCondition (UPDATE: the roles the client has when it is changed)
+# ClientRolesCondition (UPDATE: the roles the client has when it is changed; introspection, revocation and logout:
+# the authenticated caller's; userinfo: no client yet, so no)
 _ROLE_EVENTS = frozenset(
     {
+        Event.TOKEN_REVOKE,
+        Event.TOKEN_INTROSPECT,
+        Event.USERINFO_REQUEST,
+        Event.LOGOUT_REQUEST,
         Event.UPDATE,
         Event.AUTHORIZATION_REQUEST,
         Event.TOKEN_REQUEST,
