@@ -12,12 +12,12 @@ from doorkeep.clientpolicies.executors_uris import (
     CRUD,
     INVALID_CLIENT_METADATA,
     POST_LOGOUT_REDIRECT_URIS,
-    _attributes,
-    _invalid,
-    _multivalued,
-    _proposed,
-    _resolved,
-    _uri_list,
+    invalid_request,
+    multivalued,
+    proposed_rep,
+    rep_attributes,
+    resolved_uris,
+    uri_list,
 )
 from doorkeep.oauth import uri_syntax
 
@@ -55,7 +55,7 @@ def _with_redirects(
         if url != "+":
             out.append(url)
             continue
-        for redirect in _resolved(root_url, base_url, redirects):
+        for redirect in resolved_uris(root_url, base_url, redirects):
             resolved = _origin(redirect) if as_origins else redirect
             if resolved is not None:
                 out.append(resolved)
@@ -63,28 +63,28 @@ def _with_redirects(
 
 
 def _confirm_client(rep: dict[str, Any], base_url: str | None) -> None:
-    attributes = _attributes(rep)
+    attributes = rep_attributes(rep)
     for key, name in _URI_FIELDS:
         if isinstance(rep.get(key), str):
             _confirm([rep[key]], name)
     for key, name in _URI_ATTRIBUTES:
         if isinstance(attributes.get(key), str):
             _confirm([attributes[key]], name)
-    redirects = _uri_list(rep, "redirectUris")
+    redirects = uri_list(rep, "redirectUris")
     if redirects is not None:
         _confirm(redirects, "redirectUris")
     root_url = rep.get("rootUrl") if isinstance(rep.get("rootUrl"), str) else None
-    origins = _uri_list(rep, "webOrigins")
+    origins = uri_list(rep, "webOrigins")
     if origins is not None:
         _confirm(_with_redirects(origins, redirects or [], root_url, base_url, as_origins=True), "webOrigins")
     for key, name in _LATER_ATTRIBUTES:
         if isinstance(attributes.get(key), str):
             _confirm([attributes[key]], name)
-    _confirm(_multivalued(rep, "request.uris"), "requestUris")
+    _confirm(multivalued(rep, "request.uris"), "requestUris")
     key, name = _CIBA_ENDPOINT
     if isinstance(attributes.get(key), str):
         _confirm([attributes[key]], name)
-    post_logout = _multivalued(rep, POST_LOGOUT_REDIRECT_URIS)
+    post_logout = multivalued(rep, POST_LOGOUT_REDIRECT_URIS)
     if post_logout:
         resolved = _with_redirects(post_logout, redirects or [], root_url, base_url, as_origins=False)
         _confirm(resolved, "postLogoutUris")
@@ -98,18 +98,18 @@ def secure_client_uris(config: dict[str, Any], context: PolicyContext) -> None:
     and no redirect URIs gets the root URL as its one redirect URI); an authorization request's redirect URI is
     ``https://`` too (``http://localhost`` and ``http://127.0.0.1`` with ``allow-http-on-localhost``)."""
     if context.event in CRUD:
-        rep = _proposed(context)
+        rep = proposed_rep(context)
         _confirm_client(rep, context.base_url)
         root_url = rep.get("rootUrl")
-        if context.event is Event.REGISTER and isinstance(root_url, str) and not _uri_list(rep, "redirectUris"):
+        if context.event is Event.REGISTER and isinstance(root_url, str) and not uri_list(rep, "redirectUris"):
             rep["redirectUris"] = [root_url]
     elif context.event is Event.AUTHORIZATION_REQUEST:
         redirect_uri = context.redirect_uri
         if not redirect_uri:
-            raise _invalid("no redirect_uri specified.")
+            raise invalid_request("no redirect_uri specified.")
         if "*" in redirect_uri:
-            raise _invalid("Invalid redirect_uri")
+            raise invalid_request("Invalid redirect_uri")
         if not redirect_uri.startswith("https://"):
             local = redirect_uri.startswith("http://localhost") or redirect_uri.startswith("http://127.0.0.1")
             if not flag(config, ALLOW_HTTP_ON_LOCALHOST) or not local:
-                raise _invalid("Invalid redirect_uri")
+                raise invalid_request("Invalid redirect_uri")

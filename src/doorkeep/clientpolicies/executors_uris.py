@@ -49,27 +49,27 @@ POST_LOGOUT_REDIRECT_URIS = "post.logout.redirect.uris"  # OIDCConfigAttributes.
 DELIMITER = re.compile(r"##")  # Constants.CFG_DELIMITER_PATTERN
 
 
-def _invalid(detail: str) -> ClientPolicyViolation:
+def invalid_request(detail: str) -> ClientPolicyViolation:
     return ClientPolicyViolation(INVALID_REQUEST, detail)
 
 
-def _proposed(context: PolicyContext) -> dict[str, Any]:
+def proposed_rep(context: PolicyContext) -> dict[str, Any]:
     assert context.proposed is not None, "REGISTER and UPDATE carry the proposed representation"
     return context.proposed
 
 
-def _attributes(rep: dict[str, Any]) -> dict[str, Any]:
+def rep_attributes(rep: dict[str, Any]) -> dict[str, Any]:
     attributes = rep.get("attributes")
     return attributes if isinstance(attributes, dict) else {}
 
 
-def _multivalued(rep: dict[str, Any], key: str) -> list[str]:
+def multivalued(rep: dict[str, Any], key: str) -> list[str]:
     """An attribute holding several values joined by ``##`` (getAttributeMultivalued); empty when absent."""
-    value = _attributes(rep).get(key)
+    value = rep_attributes(rep).get(key)
     return DELIMITER.split(value) if isinstance(value, str) else []
 
 
-def _uri_list(rep: dict[str, Any], key: str) -> list[str] | None:
+def uri_list(rep: dict[str, Any], key: str) -> list[str] | None:
     value = rep.get(key)
     if not isinstance(value, list):
         return None
@@ -81,7 +81,7 @@ def _redirect_flow(rep: dict[str, Any]) -> bool:
     return rep.get("standardFlowEnabled") in (None, True) or rep.get("implicitFlowEnabled") is True
 
 
-def _resolved(root_url: str | None, base_url: str | None, uris: list[str]) -> list[str]:
+def resolved_uris(root_url: str | None, base_url: str | None, uris: list[str]) -> list[str]:
     """RedirectUtils.resolveValidRedirects: a relative URI (``/...``) after the root URL, else the server's origin."""
     out: list[str] = []
     for uri in uris:
@@ -95,11 +95,11 @@ def _resolved(root_url: str | None, base_url: str | None, uris: list[str]) -> li
 
 def _post_logout_uris(rep: dict[str, Any]) -> list[str]:
     """OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris: ``+`` first stands for the redirect URIs."""
-    uris = _multivalued(rep, POST_LOGOUT_REDIRECT_URIS)
+    uris = multivalued(rep, POST_LOGOUT_REDIRECT_URIS)
     if not uris:
         return []
     if uris[0] == "+":
-        return _uri_list(rep, "redirectUris") or []
+        return uri_list(rep, "redirectUris") or []
     return uris
 
 
@@ -126,7 +126,7 @@ class _UriValidation:
         uri, port = _parsed(raw)
         # java.net.URI refuses a scheme without anything after it ("com.example:")
         if uri is None or (uri.scheme is not None and uri.authority is None and not uri.path and uri.query is None):
-            raise _invalid(ERR_GENERAL)
+            raise invalid_request(ERR_GENERAL)
         self.raw, self.uri, self.parameter, self.config, self.port = raw, uri, parameter, config, port
 
     def _on(self, key: str) -> bool:
@@ -136,18 +136,18 @@ class _UriValidation:
         loopback = self._loopback_version()
         if loopback == 4:
             if not self._on(ALLOW_IPV4_LOOPBACK) or not self._valid_loopback(ipv6=False):
-                raise _invalid(ERR_LOOPBACK)
+                raise invalid_request(ERR_LOOPBACK)
         elif loopback == 6:
             if not self._on(ALLOW_IPV6_LOOPBACK) or not self._valid_loopback(ipv6=True):
-                raise _invalid(ERR_LOOPBACK)
+                raise invalid_request(ERR_LOOPBACK)
         elif self.uri.scheme is not None and not self._http() and not self._https():
             if not self._on(ALLOW_PRIVATE_USE_URI_SCHEME) or not self._valid_private_use_scheme():
-                raise _invalid(ERR_PRIVATESCHEME)
+                raise invalid_request(ERR_PRIVATESCHEME)
         elif self._http() or self._https():
             if not self._valid_normal_uri():
-                raise _invalid(ERR_GENERAL)
+                raise invalid_request(ERR_GENERAL)
         else:
-            raise _invalid(ERR_GENERAL)
+            raise invalid_request(ERR_GENERAL)
 
     def _loopback_version(self) -> int | None:
         host = self.uri.host
@@ -242,7 +242,7 @@ def verify_redirect_uri(config: dict[str, Any], uri: str, parameter: bool) -> No
 def _verify_all(config: dict[str, Any], root_url: str | None, base_url: str | None, uris: list[str]) -> None:
     if flag(config, ALLOW_OPEN_REDIRECT):  # an open redirect allows any value
         return
-    for uri in _resolved(root_url, base_url, uris):
+    for uri in resolved_uris(root_url, base_url, uris):
         verify_redirect_uri(config, uri, False)
 
 
@@ -250,12 +250,12 @@ def secure_redirect_uris_enforcer(config: dict[str, Any], context: PolicyContext
     """SecureRedirectUrisEnforcerExecutor: on REGISTER and UPDATE the redirect URIs (and post-logout redirect
     URIs) of a client with a redirecting flow; before the authorization request, its ``redirect_uri``."""
     if context.event in CRUD:
-        rep = _proposed(context)
+        rep = proposed_rep(context)
         if not _redirect_flow(rep):
             return
-        redirect_uris = _uri_list(rep, "redirectUris")
+        redirect_uris = uri_list(rep, "redirectUris")
         if not redirect_uris:
-            raise _invalid(ERR_GENERAL)
+            raise invalid_request(ERR_GENERAL)
         root_url = rep.get("rootUrl") if isinstance(rep.get("rootUrl"), str) else None
         _verify_all(config, root_url, context.base_url, redirect_uris)
         post_logout = _post_logout_uris(rep)
@@ -263,7 +263,7 @@ def secure_redirect_uris_enforcer(config: dict[str, Any], context: PolicyContext
             _verify_all(config, root_url, context.base_url, post_logout)
     elif context.event is Event.PRE_AUTHORIZATION_REQUEST:
         if context.named_client_redirect_flow is None:
-            raise _invalid(ERR_CLIENT_ID)
+            raise invalid_request(ERR_CLIENT_ID)
         requested = context.params.get("redirect_uri")
         # Keycloak reads the parameter as sent; without one (a request object or a pushed request carries it)
         # there is nothing to judge here: the registered URIs were judged when written.
