@@ -275,3 +275,16 @@ async def test_secure_client_uris_pattern_executor(env: Env) -> None:
     }
     response = await call(env, "PUT", "/client-policies/profiles", bad)
     assert response.status_code == 400, response.text  # a bare string where Jackson binds a list
+
+
+async def test_any_client_condition(env: Env) -> None:
+    """ClientPoliciesConditionTest.testAnyClientCondition: secure-session under an any-client policy; a request
+    without a nonce is sent back, one with a nonce and a state logs in."""
+    await enforce(env, "secure-session")
+    alpha_id, _ = await created(env, secret="secretAlpha")
+    beta_id, _ = await created(env, secret="secretBeta")
+    back = sent_back(await open_login_form(env, beta_id))  # failLoginWithoutSecureSessionParameter
+    assert back["error_description"] == "Missing parameter: nonce", back
+    page = await open_login_form(env, alpha_id, nonce="yesitisnonce", state="somestate")
+    code = code_from(await submit(env.http, page, username=USER, password="password"))["code"]
+    assert (await exchange(env.http, "test", alpha_id, code, "secretAlpha")).status_code == 200
