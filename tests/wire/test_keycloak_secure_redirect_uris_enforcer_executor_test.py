@@ -387,3 +387,24 @@ async def test_pre_authorization_request_of_an_unknown_client(env: Env) -> None:
     await enforce(env)
     page = await fail_authorization_request(env, "no-such-client", "https://app.example.com/cb")
     assert "Invalid parameter: clientId" in page.text
+
+
+async def test_pre_authorization_request_without_redirect_uri_parameter(env: Env) -> None:
+    """A pushed request's ``request_uri`` carries the redirect URI: the authorization request names none, so the
+    executor has no parameter to judge (Keycloak would read null) and the login goes on."""
+    await enforce(env, **{"allow-ipv4-loopback-address": True, "allow-http-scheme": True})
+    client_id, _ = await success_register_by_admin(env, [REDIRECT])
+    form = {
+        "client_id": client_id,
+        "client_secret": "secret",
+        "response_type": "code",
+        "redirect_uri": REDIRECT,
+        "scope": "openid",
+        "state": "st4te",
+    }
+    pushed = await env.http.post("/realms/test/protocol/openid-connect/ext/par/request", data=form)
+    assert pushed.status_code == 201, pushed.text
+    env.http.cookies.clear()
+    query = {"client_id": client_id, "request_uri": pushed.json()["request_uri"]}
+    page = await env.http.get("/realms/test/protocol/openid-connect/auth", params=query)
+    assert page.status_code == 200, (page.status_code, page.headers.get("location"), page.text[:300])
