@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 
+def active(realm: Realm) -> bool:
+    """Whether the realm enables a policy: a caller skips gathering what a run would look at otherwise."""
+    return engine.has_policies(realm)
+
+
 def event_details(violation: ClientPolicyViolation) -> dict[str, str]:
     """What the endpoints' event records of a refusal (Details.REASON, CLIENT_POLICY_ERROR and its detail)."""
     return {

@@ -200,6 +200,8 @@ class _Call:
     async def _frontchannel_policies(self, tx: Tx, ending: list[str]) -> Response | None:
         """AuthenticationManager.frontchannelLogoutClientSession: LOGOUT_REQUEST for each client the logout would
         frame, before anything ends (secure-logout refuses a GET); a refusal is the executor's JSON error."""
+        if not enforce_endpoints.active(self.realm):
+            return None
         for client in await frontchannel_logout.framed_clients(tx, ending):
             violation = await enforce_endpoints.refusal(
                 tx, self.realm, Event.LOGOUT_REQUEST, client, self.form, http_method=self.request.method
