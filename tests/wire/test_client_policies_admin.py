@@ -93,9 +93,9 @@ async def test_a_policy_may_name_a_global_profile_doorkeep_enforces_whole(env: E
     # is one Doorkeep runs
     body = {"policies": [{**POLICY, "profiles": ["oauth-2-1-for-public-client", "fapi-1-baseline"]}]}
     assert (await call(env, "PUT", "/client-policies/policies", body)).status_code == 204
-    # fapi-1-advanced: its holder-of-key-enforcer is not run
-    body = {"policies": [{**POLICY, "profiles": ["fapi-1-advanced"]}]}
-    await refused(env, "policies", body, "Policy all-clients contains invalid profile fapi-1-advanced")
+    # fapi-ciba: its CIBA executors are not run
+    body = {"policies": [{**POLICY, "profiles": ["fapi-ciba"]}]}
+    await refused(env, "policies", body, "Policy all-clients contains invalid profile fapi-ciba")
 
 
 async def test_profile_validation_messages(env: Env) -> None:

@@ -11,7 +11,7 @@ from doorkeep.clientpolicies.config_values import strings
 from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
 
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
-# it abstains before the authorization endpoint has looked the client up
+# it abstains before the client is known (PRE_AUTHORIZATION_REQUEST)
 _ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER, Event.PRE_AUTHORIZATION_REQUEST}
 # ClientRolesCondition (UPDATE: the roles the client has when it is changed; introspection, revocation and logout:
 # the authenticated caller's; userinfo: no client yet, so no)

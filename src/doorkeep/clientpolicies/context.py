@@ -70,6 +70,8 @@ class ClientFacts:
     attributes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     protocol: str = "openid-connect"
     secret_expires: bool = False  # "client.secret.expiration.time" set (hasClientSecretExpirationTime)
+    standard_flow: bool = True  # standardFlowEnabled
+    implicit_flow: bool = False  # implicitFlowEnabled
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,9 +124,7 @@ class PolicyContext:
     secret_expiration: int | None = None
     # what the executors of executors_uris.py and executors_session.py read: the server's base URL a relative
     # redirect URI without a root URL resolves against (RedirectUtils.resolveValidRedirects); the HTTP method of a
-    # logout request; at PRE_AUTHORIZATION_REQUEST whether the client the request names exists and runs a flow
-    # with a redirect (None: no such client); at AUTHORIZATION_REQUEST the verified redirect URI
+    # logout request; at AUTHORIZATION_REQUEST the verified redirect URI
     base_url: str | None = None
     http_method: str | None = None
-    named_client_redirect_flow: bool | None = None
     redirect_uri: str | None = None

@@ -71,6 +71,8 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         attributes={k: v for k, v in client.attributes.items() if isinstance(v, str)},
         protocol=client.protocol,
         secret_expires=secret_rotation.EXPIRATION_TIME in client.attributes,
+        standard_flow=client.standard_flow_enabled,
+        implicit_flow=client.implicit_flow_enabled,
     )
 
 

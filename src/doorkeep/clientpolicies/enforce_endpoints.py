@@ -47,14 +47,14 @@ class PolicyPage(e.OAuthError):
 
 
 async def pre_authorization(tx: Tx, realm: Realm, client_id: str, params: Params) -> None:
-    """PRE_AUTHORIZATION_REQUEST: the policies see no client yet (the conditions that judge one abstain or say
-    no); secure-redirect-uris-enforcer looks the named one up itself. A refusal is a 400 error page whose
-    LOGIN_ERROR names no client."""
+    """PRE_AUTHORIZATION_REQUEST, before checkClient: the client the request's client_id names, if any, is the
+    context's (secure-redirect-uris-enforcer looks it up; client-access-type abstains). A refusal is a 400 error
+    page whose LOGIN_ERROR names no client."""
     if not engine.has_policies(realm):
         return
     named = await tx.clients.get_by_client_id(realm.id, client_id)
-    flow = None if named is None else named.standard_flow_enabled or named.implicit_flow_enabled
-    context = PolicyContext(Event.PRE_AUTHORIZATION_REQUEST, params=params, named_client_redirect_flow=flow)
+    facts = None if named is None else await client_facts(tx, named)
+    context = PolicyContext(Event.PRE_AUTHORIZATION_REQUEST, client=facts, params=params)
     try:
         engine.run(realm, context)
     except ClientPolicyViolation as violation:

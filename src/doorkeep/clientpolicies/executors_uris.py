@@ -262,12 +262,13 @@ def secure_redirect_uris_enforcer(config: dict[str, Any], context: PolicyContext
         if post_logout:
             _verify_all(config, root_url, context.base_url, post_logout)
     elif context.event is Event.PRE_AUTHORIZATION_REQUEST:
-        if context.named_client_redirect_flow is None:
+        client = context.client  # the client the request's client_id names
+        if client is None:
             raise invalid_request(ERR_CLIENT_ID)
         requested = context.params.get("redirect_uri")
         # Keycloak reads the parameter as sent; without one (a request object or a pushed request carries it)
         # there is nothing to judge here: the registered URIs were judged when written.
-        if context.named_client_redirect_flow and requested is not None:
+        if (client.standard_flow or client.implicit_flow) and requested is not None:
             verify_redirect_uri(config, requested, True)
 
 
