@@ -13,13 +13,12 @@ from doorkeep.clientpolicies.context import ClientFacts, Event, PolicyContext
 # ClientAccessTypeCondition: every event but REGISTER judges the stored client (and, on UPDATE, the proposed one);
 # it abstains before the client is known (PRE_AUTHORIZATION_REQUEST)
 _ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER, Event.PRE_AUTHORIZATION_REQUEST}
-# ClientRolesCondition (UPDATE: the roles the client has when it is changed; introspection, revocation and logout:
-# the authenticated caller's; userinfo: no client yet, so no)
+# ClientRolesCondition (UPDATE: the roles the client has when it is changed)
 _ROLE_EVENTS = frozenset(
     {
-        Event.TOKEN_REVOKE,
+        Event.TOKEN_REVOKE,  # the authenticated caller's roles, as at introspection and logout
         Event.TOKEN_INTROSPECT,
-        Event.USERINFO_REQUEST,
+        Event.USERINFO_REQUEST,  # no client is known yet: no
         Event.LOGOUT_REQUEST,
         Event.UPDATE,
         Event.AUTHORIZATION_REQUEST,

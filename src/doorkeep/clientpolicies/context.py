@@ -25,14 +25,14 @@ class Event(enum.Enum):
     # ClientSecretRotationContext, DynamicClientUpdatedContext): the executors may still change it
     REGISTERED = "REGISTERED"
     UPDATED = "UPDATED"
+    # AuthorizationEndpoint.process, before the client is checked and the request parsed (secure-par-content)
+    PRE_AUTHORIZATION_REQUEST = "PRE_AUTHORIZATION_REQUEST"
     AUTHORIZATION_REQUEST = "AUTHORIZATION_REQUEST"
     PUSHED_AUTHORIZATION_REQUEST = "PUSHED_AUTHORIZATION_REQUEST"
     TOKEN_REQUEST = "TOKEN_REQUEST"
     TOKEN_REFRESH = "TOKEN_REFRESH"
     RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST = "RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST"
     SERVICE_ACCOUNT_TOKEN_REQUEST = "SERVICE_ACCOUNT_TOKEN_REQUEST"
-    # before the authorization endpoint looks the client up (PreAuthorizationRequestContext: the client_id sent)
-    PRE_AUTHORIZATION_REQUEST = "PRE_AUTHORIZATION_REQUEST"
     TOKEN_INTROSPECT = "TOKEN_INTROSPECT"
     TOKEN_REVOKE = "TOKEN_REVOKE"
     USERINFO_REQUEST = "USERINFO_REQUEST"
@@ -104,6 +104,12 @@ class PolicyContext:
     implicit_or_hybrid: bool = False
     dpop_proof: bool = False
     requested_acr: tuple[str, ...] = ()  # AcrUtils.getAcrValues of an authorization request
+    # what the executors of executors_uris.py and executors_session.py read: the server's base URL a relative
+    # redirect URI without a root URL resolves against (RedirectUtils.resolveValidRedirects); the HTTP method of a
+    # logout request; at AUTHORIZATION_REQUEST the verified redirect URI
+    base_url: str | None = None
+    http_method: str | None = None
+    redirect_uri: str | None = None
     # set by dpop-bind-enforcer (DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE): the proof binds the refresh
     # token only, the access token stays a Bearer one
     bind_only_refresh_token: bool = False
@@ -122,9 +128,3 @@ class PolicyContext:
     # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it
     secret_rotation_enabled: bool = False
     secret_expiration: int | None = None
-    # what the executors of executors_uris.py and executors_session.py read: the server's base URL a relative
-    # redirect URI without a root URL resolves against (RedirectUtils.resolveValidRedirects); the HTTP method of a
-    # logout request; at AUTHORIZATION_REQUEST the verified redirect URI
-    base_url: str | None = None
-    http_method: str | None = None
-    redirect_uri: str | None = None

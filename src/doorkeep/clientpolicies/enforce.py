@@ -94,10 +94,10 @@ async def on_request(
     *,
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
+    redirect_uri: str | None = None,
     dpop_proof: bool = False,
     requested_acr: tuple[str, ...] = (),
     now: int = 0,
-    redirect_uri: str | None = None,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request."""
@@ -107,12 +107,12 @@ async def on_request(
         event,
         client=await client_facts(tx, client),
         params=params,
+        redirect_uri=redirect_uri,
         scope=scope,
         implicit_or_hybrid=implicit_or_hybrid,
         dpop_proof=dpop_proof,
         requested_acr=requested_acr,
         now=now,
-        redirect_uri=redirect_uri,
     )
     try:
         engine.run(realm, context)
@@ -133,14 +133,13 @@ async def on_client_write(
     stored: Client | None,
     updater: str,
     *,
+    base_url: str | None = None,  # the server's: a relative redirect URI without a root URL resolves against it
     user: User | None = None,
     remote_addr: str | None = None,
-    base_url: str | None = None,
 ) -> dict[str, Any]:
     """REGISTER (``stored`` None) or UPDATE of a client from its representation by ``user`` (the administrator,
     or the subject of a registration's bearer token) from ``remote_addr``: the representation as the executors
-    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses. ``base_url``: the
-    server's, which a relative redirect URI without a root URL resolves against."""
+    auto-configured it (a copy), or 400 ``{"error", "error_description"}`` when one refuses."""
     if not engine.has_policies(realm):
         return rep
     proposed = copy.deepcopy(rep)
@@ -199,3 +198,8 @@ async def after_client_write(
     if target["secret"] == client.secret and attributes == client.attributes:
         return client
     return dataclasses.replace(client, secret=target["secret"], attributes=attributes)
+
+
+class PreAuthorizationRefusal(e.FatalRequest):
+    """A PRE_AUTHORIZATION_REQUEST refusal: the error page, its event naming no client (the endpoint's event
+    learns the client in checkClient, after it)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from doorkeep import errors as e
 from doorkeep.clientpolicies import engine
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, Params, PolicyContext
-from doorkeep.clientpolicies.enforce import CLIENT_POLICY_ERROR, client_facts, oauth_error
+from doorkeep.clientpolicies.enforce import CLIENT_POLICY_ERROR, PreAuthorizationRefusal, client_facts, oauth_error
 from doorkeep.model import Client, Realm
 
 if TYPE_CHECKING:
@@ -37,15 +37,6 @@ def as_oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
     return oauth_error(violation)
 
 
-class PolicyPage(e.OAuthError):
-    """A refusal shown to the user as an error page, never sent back to the client (the ErrorPageException of
-    AuthorizationEndpoint's PRE_AUTHORIZATION_REQUEST): its text is the executor's detail."""
-
-    error = "invalid_request"
-    default_status = 400
-    redirectable = False
-
-
 async def pre_authorization(tx: Tx, realm: Realm, client_id: str, params: Params) -> None:
     """PRE_AUTHORIZATION_REQUEST, before checkClient: the client the request's client_id names, if any, is the
     context's (secure-redirect-uris-enforcer looks it up; client-access-type abstains). A refusal is a 400 error
@@ -58,7 +49,7 @@ async def pre_authorization(tx: Tx, realm: Realm, client_id: str, params: Params
     try:
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
-        page = PolicyPage(violation.description, event_error=violation.error)
+        page = PreAuthorizationRefusal(violation.description, event_error=violation.error)
         page.event_details.update(event_details(violation))
         raise page from None
 

@@ -9,15 +9,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.clientpolicies import (
-    executors_client_uris,
-    executors_session,
-    executors_uri_patterns,
-    executors_uris,
-    secret_rotation,
-)
+from doorkeep.clientpolicies import secret_rotation
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.clientpolicies.executors_client_uris import secure_client_uris
+from doorkeep.clientpolicies.executors_session import (
+    reject_request,
+    secure_logout,
+    secure_response_type,
+    secure_session,
+)
+from doorkeep.clientpolicies.executors_uri_patterns import executor as secure_client_uris_pattern
+from doorkeep.clientpolicies.executors_uris import secure_redirect_uris_enforcer
 
 INVALID_REQUEST, INVALID_CLIENT, INVALID_GRANT = "invalid_request", "invalid_client", "invalid_grant"
 INVALID_CLIENT_METADATA = "invalid_client_metadata"
@@ -187,6 +190,13 @@ def use_lightweight_access_token(config: dict[str, Any], context: PolicyContext)
 
 EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "pkce-enforcer": pkce_enforcer,
+    "secure-redirect-uris-enforcer": secure_redirect_uris_enforcer,  # executors_uris.py
+    "secure-client-uris": secure_client_uris,
+    "secure-client-uris-pattern": secure_client_uris_pattern,
+    "secure-response-type": secure_response_type,  # executors_session.py
+    "secure-session": secure_session,
+    "secure-logout": secure_logout,
+    "reject-request": reject_request,
     "dpop-bind-enforcer": dpop_bind_enforcer,
     "confidential-client": confidential_client,
     "full-scope-disabled": full_scope_disabled,
@@ -196,13 +206,6 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "secure-client-authenticator": secure_client_authenticator,
     "use-lightweight-access-token": use_lightweight_access_token,
     secret_rotation.PROVIDER_ID: secret_rotation.executor,
-    "secure-redirect-uris-enforcer": executors_uris.secure_redirect_uris_enforcer,
-    "secure-client-uris": executors_client_uris.secure_client_uris,
-    "secure-response-type": executors_session.secure_response_type,
-    "secure-session": executors_session.secure_session,
-    "secure-logout": executors_session.secure_logout,
-    "reject-request": executors_session.reject_request,
-    executors_uri_patterns.PROVIDER_ID: executors_uri_patterns.executor,
 }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from doorkeep import events
-from doorkeep.clientpolicies.enforce_endpoints import PolicyPage
+from doorkeep.clientpolicies.enforce import PreAuthorizationRefusal
 from doorkeep.errors import OAuthError
 from doorkeep.model import Realm, User
 from doorkeep.oauth import response_types
@@ -90,7 +90,7 @@ async def refused_page(tx: Tx, services: Services, realm: Realm, params: Form, e
     was absent or repeated (getClientId), the client asked for after that (checkClient's ``event.client``),
     and the redirect URI asked for once the client is known (checkRedirectUri)."""
     named = params.all("client_id")
-    client_id = named[0] if len(named) == 1 and not isinstance(err, PolicyPage) else None  # PRE_AUTHORIZATION
+    client_id = named[0] if len(named) == 1 and not isinstance(err, PreAuthorizationRefusal) else None
     details: dict[str, str | None] = dict(err.event_details)
     if client_id is not None and err.event_error not in _BEFORE_REDIRECT_CHECK:
         details["redirect_uri"] = params.get("redirect_uri")
