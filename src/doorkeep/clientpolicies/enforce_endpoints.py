@@ -37,13 +37,12 @@ def as_oauth_error(violation: ClientPolicyViolation) -> e.OAuthError:
     return oauth_error(violation)
 
 
-async def pre_authorization(tx: Tx, realm: Realm, client_id: str, params: Params) -> None:
-    """PRE_AUTHORIZATION_REQUEST, before checkClient: the client the request's client_id names, if any, is the
-    context's (secure-redirect-uris-enforcer looks it up; client-access-type abstains). A refusal is a 400 error
-    page whose LOGIN_ERROR names no client."""
+async def pre_authorization(tx: Tx, realm: Realm, named: Client | None, params: Params) -> None:
+    """PRE_AUTHORIZATION_REQUEST, before checkClient: ``named``, the client the request's client_id names (None:
+    no such client), is the context's (secure-redirect-uris-enforcer reads it; client-access-type abstains). A
+    refusal is a 400 error page whose LOGIN_ERROR names no client."""
     if not engine.has_policies(realm):
         return
-    named = await tx.clients.get_by_client_id(realm.id, client_id)
     facts = None if named is None else await client_facts(tx, named)
     context = PolicyContext(Event.PRE_AUTHORIZATION_REQUEST, client=facts, params=params)
     try:
