@@ -81,9 +81,7 @@ async def validate(
         err.event_details["reason"] = CLIENT_ID_NOT_ONE
         raise err
     client = await tx.clients.get_by_client_id(realm.id, client_id)
-    await enforce_endpoints.pre_authorization(
-        tx, realm, client, params
-    )  # PRE_AUTHORIZATION_REQUEST, before checkClient
+    await enforce_endpoints.pre_authorization(tx, realm, client, params)  # before checkClient
     if client is None:  # checkClient, each with its event error
         raise InvalidClient(e.AUTHZ_CLIENT_NOT_FOUND, status=400, event_error="client_not_found")
     if not client.enabled:
