@@ -138,3 +138,23 @@ async def test_the_console_save_is_judged_by_the_administrators_address(realm: E
         page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
         saved = await post(admin, f"{BASE}/test/clients/{app}", page, **fields)
         assert saved.status_code == status, (host, saved.status_code, saved.text[:300])
+
+
+async def test_the_console_save_resolves_a_relative_redirect_uri_against_the_server(
+    realm: Env, admin: httpx.AsyncClient
+) -> None:
+    """secure-redirect-uris-enforcer judges a relative redirect URI after the server's base URL (here
+    ``http://localhost``, a loopback address), as PUT clients/{id} does: refused while http is not allowed."""
+    app = await client_uuid(realm, "test", "app")
+    loopback = {"allow-ipv4-loopback-address": True, "allow-wildcard-context-path": True}
+    for config, status in ((loopback, 400), ({**loopback, "allow-http-scheme": True}, 303)):
+        await _policies(
+            realm,
+            {"name": "uris", "executors": [{"executor": "secure-redirect-uris-enforcer", "configuration": config}]},
+        )
+        page = await admin.get(f"{BASE}/test/clients/{app}", headers=HTML)
+        fields = {"enabled": "on", "standardFlowEnabled": "on", "redirectUris": "/callback"}
+        saved = await post(admin, f"{BASE}/test/clients/{app}", page, **fields)
+        assert saved.status_code == status, (saved.status_code, saved.text[:300])
+        if status == 400:
+            assert "Invalid Redirect Uri: invalid loopback address" in saved.text

@@ -89,9 +89,13 @@ async def test_a_policy_defaults_to_disabled_with_empty_lists(env: Env) -> None:
 
 
 async def test_a_policy_may_name_a_global_profile_doorkeep_enforces_whole(env: Env) -> None:
-    # oauth-2-1-for-public-client: redirect URIs, PKCE, DPoP... its secure-redirect-uris-enforcer is not run
-    body = {"policies": [{**POLICY, "profiles": ["oauth-2-1-for-public-client"]}]}
-    await refused(env, "policies", body, "Policy all-clients contains invalid profile oauth-2-1-for-public-client")
+    # oauth-2-1-for-public-client (secure-redirect-uris-enforcer, PKCE, DPoP...) and fapi-1-baseline: every executor
+    # is one Doorkeep runs
+    body = {"policies": [{**POLICY, "profiles": ["oauth-2-1-for-public-client", "fapi-1-baseline"]}]}
+    assert (await call(env, "PUT", "/client-policies/policies", body)).status_code == 204
+    # fapi-ciba: its CIBA executors are not run
+    body = {"policies": [{**POLICY, "profiles": ["fapi-ciba"]}]}
+    await refused(env, "policies", body, "Policy all-clients contains invalid profile fapi-ciba")
 
 
 async def test_profile_validation_messages(env: Env) -> None:

@@ -9,9 +9,9 @@ condition on an update, of the client-type (ClientProtocolCondition) and acr-con
 condition configurations the admin API refuses.
 
 Not ported:
-  testAnyClientCondition: its only executor is secure-session-enforce (a nonce or state required), which is
-  not in Doorkeep's catalogue of executors yet;
-  testClientAccessTypeCondition: its first half needs secure-session-enforce too; the PKCE half is ported as
+  testAnyClientCondition: not here but beside the other secure-session ports, in
+  tests/wire/test_keycloak_client_policies_executor_session_test.py;
+  testClientAccessTypeCondition: its first half needs secure-session too; the PKCE half is ported as
   test_client_access_type_condition_with_pkce;
   testClientPolicyTriggeredForServiceAccountRequest: Keycloak's test-only test-raise-exception executor.
 """

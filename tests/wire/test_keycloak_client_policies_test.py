@@ -20,8 +20,8 @@ Not ported:
   ...WithClientAttributesCondition: not in the copies of ClientPoliciesTest this port was checked against, and
   in Keycloak 26 neither ClientProtocolCondition nor ClientAttributesCondition votes on the password grant;
   both conditions are tested in tests/wire/test_keycloak_client_policies_condition_test.py;
-  testRejectRequestExecutor, testIntentClientBindCheck: the reject-request and intent-client-bind-checker
-  executors;
+  testRejectRequestExecutor: not here but in tests/wire/test_keycloak_client_policies_endpoints_test.py;
+  testIntentClientBindCheck: the intent-client-bind-checker executor;
   testPKCEEnforcerDoesNotApplyToResponseTypeNone: newer than Keycloak 26, whose PKCE checks (the client's
   pkce.code.challenge.method, AuthorizationEndpointChecker.checkPKCEParams) refuse response_type=none too.
 The secret-rotation methods (whenCreateDynamicClientSecretExpirationDateMustExist,

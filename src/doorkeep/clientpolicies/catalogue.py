@@ -22,6 +22,13 @@ POLICIES_ATTRIBUTE = "client-policies.policies"  # Constants.CLIENT_POLICIES
 EXECUTORS = frozenset(
     {
         "pkce-enforcer",
+        "secure-redirect-uris-enforcer",
+        "secure-client-uris",
+        "secure-response-type",
+        "secure-session",
+        "secure-logout",
+        "reject-request",
+        "secure-client-uris-pattern",
         "dpop-bind-enforcer",
         "confidential-client",
         "full-scope-disabled",

@@ -16,6 +16,10 @@ _ACCESS_TYPE_EVENTS = frozenset(Event) - {Event.REGISTER, Event.PRE_AUTHORIZATIO
 # ClientRolesCondition (UPDATE: the roles the client has when it is changed)
 _ROLE_EVENTS = frozenset(
     {
+        Event.TOKEN_REVOKE,  # the authenticated caller's roles, as at introspection and logout
+        Event.TOKEN_INTROSPECT,
+        Event.USERINFO_REQUEST,  # no client is known yet: no
+        Event.LOGOUT_REQUEST,
         Event.UPDATE,
         Event.AUTHORIZATION_REQUEST,
         Event.TOKEN_REQUEST,

@@ -33,6 +33,10 @@ class Event(enum.Enum):
     TOKEN_REFRESH = "TOKEN_REFRESH"
     RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST = "RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST"
     SERVICE_ACCOUNT_TOKEN_REQUEST = "SERVICE_ACCOUNT_TOKEN_REQUEST"
+    TOKEN_INTROSPECT = "TOKEN_INTROSPECT"
+    TOKEN_REVOKE = "TOKEN_REVOKE"
+    USERINFO_REQUEST = "USERINFO_REQUEST"
+    LOGOUT_REQUEST = "LOGOUT_REQUEST"
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -66,6 +70,8 @@ class ClientFacts:
     attributes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     protocol: str = "openid-connect"
     secret_expires: bool = False  # "client.secret.expiration.time" set (hasClientSecretExpirationTime)
+    standard_flow: bool = True  # standardFlowEnabled
+    implicit_flow: bool = False  # implicitFlowEnabled
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +122,12 @@ class PolicyContext:
     implicit_or_hybrid: bool = False
     dpop_proof: bool = False
     requested_acr: tuple[str, ...] = ()  # AcrUtils.getAcrValues of an authorization request
+    # what the executors of executors_uris.py and executors_session.py read: the server's base URL a relative
+    # redirect URI without a root URL resolves against (RedirectUtils.resolveValidRedirects); the HTTP method of a
+    # logout request; at AUTHORIZATION_REQUEST the verified redirect URI
+    base_url: str | None = None
+    http_method: str | None = None
+    redirect_uri: str | None = None
     # set by dpop-bind-enforcer (DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE): the proof binds the refresh
     # token only, the access token stays a Bearer one
     bind_only_refresh_token: bool = False

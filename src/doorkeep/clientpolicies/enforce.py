@@ -72,6 +72,8 @@ async def client_facts(tx: Tx, client: Client) -> ClientFacts:
         attributes={k: v for k, v in client.attributes.items() if isinstance(v, str)},
         protocol=client.protocol,
         secret_expires=secret_rotation.EXPIRATION_TIME in client.attributes,
+        standard_flow=client.standard_flow_enabled,
+        implicit_flow=client.implicit_flow_enabled,
     )
 
 
@@ -93,6 +95,7 @@ async def on_request(
     *,
     scope: str | None = None,
     implicit_or_hybrid: bool = False,
+    redirect_uri: str | None = None,
     dpop_proof: bool = False,
     requested_acr: tuple[str, ...] = (),
     now: int = 0,
@@ -106,6 +109,7 @@ async def on_request(
         event,
         client=await client_facts(tx, client),
         params=params,
+        redirect_uri=redirect_uri,
         scope=scope,
         implicit_or_hybrid=implicit_or_hybrid,
         dpop_proof=dpop_proof,
@@ -132,6 +136,7 @@ async def on_client_write(
     stored: Client | None,
     updater: str,
     *,
+    base_url: str | None = None,  # the server's: a relative redirect URI without a root URL resolves against it
     user: User | None = None,
     remote_addr: str | None = None,
     dynamic: bool = False,
@@ -149,6 +154,7 @@ async def on_client_write(
     try:
         context = PolicyContext(event, client=facts, proposed=proposed, updater=updater, updater_facts=by)
         context.dynamic = dynamic
+        context.base_url = base_url
         engine.run(realm, context)
     except ClientPolicyViolation as violation:
         raise AdminError(400, violation.error, key="error", description=violation.description) from None

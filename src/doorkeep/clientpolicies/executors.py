@@ -12,6 +12,15 @@ from typing import Any
 from doorkeep.clientpolicies import executors_fapi, executors_request_object, secret_rotation
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.clientpolicies.executors_client_uris import secure_client_uris
+from doorkeep.clientpolicies.executors_session import (
+    reject_request,
+    secure_logout,
+    secure_response_type,
+    secure_session,
+)
+from doorkeep.clientpolicies.executors_uri_patterns import executor as secure_client_uris_pattern
+from doorkeep.clientpolicies.executors_uris import secure_redirect_uris_enforcer
 
 INVALID_REQUEST, INVALID_CLIENT, INVALID_GRANT = "invalid_request", "invalid_client", "invalid_grant"
 INVALID_CLIENT_METADATA = "invalid_client_metadata"
@@ -181,6 +190,13 @@ def use_lightweight_access_token(config: dict[str, Any], context: PolicyContext)
 
 EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "pkce-enforcer": pkce_enforcer,
+    "secure-redirect-uris-enforcer": secure_redirect_uris_enforcer,  # executors_uris.py
+    "secure-client-uris": secure_client_uris,
+    "secure-client-uris-pattern": secure_client_uris_pattern,
+    "secure-response-type": secure_response_type,  # executors_session.py
+    "secure-session": secure_session,
+    "secure-logout": secure_logout,
+    "reject-request": reject_request,
     "dpop-bind-enforcer": dpop_bind_enforcer,
     "confidential-client": confidential_client,
     "full-scope-disabled": full_scope_disabled,

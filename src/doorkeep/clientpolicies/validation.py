@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from doorkeep.clientpolicies import catalogue, conditions, secret_rotation
+from doorkeep.clientpolicies import (
+    catalogue,
+    conditions,
+    executors_session,
+    executors_uri_patterns,
+    executors_uris,
+    secret_rotation,
+)
 from doorkeep.clientpolicies.config_values import flag_or_none, string_list
 
 BAD_EXECUTOR = (
@@ -52,6 +59,13 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
         if provider == "dpop-bind-enforcer":
             flag_or_none(config, "enforce-authorization-code-binding-to-dpop")
             flag_or_none(config, "allow-only-refresh-token-binding")
+        if provider == "secure-redirect-uris-enforcer":
+            executors_uris.valid_redirect_config(config)
+        if provider == "secure-client-uris":
+            flag_or_none(config, executors_uris.ALLOW_HTTP_ON_LOCALHOST)
+        if provider == executors_uri_patterns.PROVIDER_ID:
+            executors_uri_patterns.valid_config(config)
+        executors_session.valid_session_config(provider, config)
     except ValueError:
         return False
     return True

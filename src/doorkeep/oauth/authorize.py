@@ -139,6 +139,7 @@ async def _client_policies(
             requested_acr=tuple(acr.requested_values(request.claims, parsed.params.get("acr_values"), client, realm)),
             now=now,
             request=facts,
+            redirect_uri=request.redirect_uri,
         )
     except OAuthError as err:
         early = target(client, request.redirect_uri, request.response_mode, request.state)

@@ -95,3 +95,14 @@ async def notices(tx: Tx, session_ids: Iterable[str], issuer: str) -> list[Notic
             if framed is not None:
                 found.append(framed)
     return found
+
+
+async def framed_clients(tx: Tx, session_ids: Iterable[str]) -> list[Client]:
+    """The clients of these online sessions that front-channel logout would frame (each once)."""
+    found: dict[str, Client] = {}
+    for session_id in session_ids:
+        for cs in await tx.sessions.client_sessions(session_id, False):
+            client = await tx.clients.get(cs.client_id)
+            if client is not None and enabled(client):
+                found.setdefault(client.id, client)
+    return list(found.values())

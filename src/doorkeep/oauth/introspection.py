@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events
+from doorkeep.clientpolicies import enforce_endpoints
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import OAuthError
 from doorkeep.oauth import introspection_checks as checks
 from doorkeep.oauth import issue
@@ -88,6 +90,11 @@ async def _introspect(
     hint = ACCESS_TOKEN if hint is None else hint
     if hint not in (ACCESS_TOKEN, REFRESH_TOKEN, RPT):
         raise await refusals.refuse(e.InvalidRequest(e.INTROSPECTION_UNSUPPORTED_HINT.format(hint)))
+    # TOKEN_INTROSPECT: the refusal's own error event, then throwErrorResponseException's invalid_request one
+    violation = await enforce_endpoints.refusal(tx, req.realm, Event.TOKEN_INTROSPECT, client, req.form)
+    if violation is not None:
+        await refusals.error(violation.error, **enforce_endpoints.event_details(violation))
+        raise await refusals.refuse(e.InvalidRequest(violation.description, status=400))
     try:
         found = await checks.checked(tx, services, req, token, refresh_hint=hint == REFRESH_TOKEN)
     except checks.Refused as refused:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
 from doorkeep import events
+from doorkeep.clientpolicies import enforce_endpoints
+from doorkeep.clientpolicies.context import Event
 from doorkeep.oauth import dpop, mtls, refresh_tokens
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.sessions import resume, service
@@ -42,6 +44,15 @@ async def logout_with_refresh_token(tx: Tx, services: Services, req: OAuthReques
     _, assertion = await event_naming(tx, req, client)  # the client authentication flow's details
     details = {**assertion, "client_auth_method": events.client_auth_method(client)}
     token = req.form.get("refresh_token")
+    if token is not None:  # LOGOUT_REQUEST, once the "No refresh token" check passed
+        violation = await enforce_endpoints.refusal(
+            tx, req.realm, Event.LOGOUT_REQUEST, client, req.form, http_method=req.method
+        )
+        if violation is not None:
+            await _logout_error(
+                tx, services, req, client, violation.error, {**details, **enforce_endpoints.event_details(violation)}
+            )
+            raise enforce_endpoints.as_oauth_error(violation)
     req = await _dpop_proof(tx, services, req, client, token, details)
     try:
         session = await _session_to_end(tx, services, req, client, token)

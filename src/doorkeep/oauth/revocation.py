@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events, policy
+from doorkeep.clientpolicies import enforce_endpoints
+from doorkeep.clientpolicies.context import Event
 from doorkeep.oauth import access, exchange_chain
 from doorkeep.oauth.endpoint_events import RequestEvents
 from doorkeep.sessions import service
@@ -48,6 +50,10 @@ async def revoke(tx: Tx, services: Services, req: OAuthRequest) -> None:
         raise e.InvalidClient(e.BEARER_ONLY, status=400)
     if req.form.has_duplicates():
         raise e.InvalidRequest(e.DUPLICATED_PARAMETER)
+    violation = await enforce_endpoints.refusal(tx, req.realm, Event.TOKEN_REVOKE, client, req.form)
+    if violation is not None:  # TOKEN_REVOKE: the executor's error and detail, with Cors
+        await refusals.error(violation.error, **enforce_endpoints.event_details(violation))
+        raise enforce_endpoints.as_oauth_error(violation)
     token = req.form.get("token")
     if token is None:  # an empty one is decoded, and fails as invalid_token
         await refusals.error("invalid_request", reason=e.TOKEN_NOT_PROVIDED)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from doorkeep import errors as e
 from doorkeep import events
+from doorkeep.clientpolicies import enforce_endpoints
+from doorkeep.clientpolicies.context import Event
 from doorkeep.errors import BearerError, InsufficientScope, InvalidRequest, InvalidToken
 from doorkeep.json_bytes import dumps as json_bytes
 from doorkeep.keys import material
@@ -177,10 +179,12 @@ async def _refused(
     *,
     client: str | None = None,
     reason: str | None = None,
+    policy: dict[str, str] | None = None,
     **names: Any,
 ) -> None:
     """USER_INFO_REQUEST_ERROR with Keycloak's Errors value and what its event builder had learnt by then."""
     details = {"auth_method": "validate_access_token", **({"reason": reason} if reason else {})}
+    details.update(policy or {})
     await events.record(
         tx,
         req.realm,
@@ -199,6 +203,12 @@ async def _valid(tx: Tx, services: Services, req: OAuthRequest) -> access.ValidA
     resource, OIDC Core §5.3), checked after the signature but before the client; then ``invalid_token``."""
     presented = presented_token(req)
     req.cors.allow_all()  # refusals before the token's client is known are readable from any origin
+    # USERINFO_REQUEST, before the token is looked at: no client is known to the conditions yet
+    violation = await enforce_endpoints.refusal(tx, req.realm, Event.USERINFO_REQUEST, None, req.form)
+    if violation is not None:
+        details = enforce_endpoints.event_details(violation)
+        await _refused(tx, services, req, violation.error, policy=details)
+        raise BearerError(enforce_endpoints.as_oauth_error(violation))
     if presented is None:
         await _refused(tx, services, req, "invalid_token")
         raise BearerError()  # OAuth2Error.unauthorized()

@@ -24,6 +24,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from doorkeep import __version__
 from doorkeep import errors as e
+from doorkeep.clientpolicies import enforce_endpoints
+from doorkeep.clientpolicies.context import Event
 from doorkeep.console import pages
 from doorkeep.errors import OAuthError
 from doorkeep.model import Client, Realm
@@ -37,7 +39,17 @@ from doorkeep.users.account import effective_url
 from doorkeep.web import cookies, protocol
 from doorkeep.web import locale as page_locale
 from doorkeep.web.headers import frame_src_policy
-from doorkeep.web.http import RealmNotFound, admin_url, base_url, client_ip, in_transaction, issuer, read_form, state
+from doorkeep.web.http import (
+    RealmNotFound,
+    admin_url,
+    base_url,
+    client_ip,
+    in_transaction,
+    issuer,
+    oauth_error,
+    read_form,
+    state,
+)
 from doorkeep.web.login_pages import display, error_page, html, open_realm
 
 if TYPE_CHECKING:
@@ -185,6 +197,19 @@ class _Call:
         back = effective_url(named.client, base_url(self.request)) if named.client is not None else None
         return html(pages.error(display(self.realm), logout_confirm.FAILED_LOGOUT, ui=ui, back_uri=back), 400)
 
+    async def _frontchannel_policies(self, tx: Tx, ending: list[str]) -> Response | None:
+        """AuthenticationManager.frontchannelLogoutClientSession: LOGOUT_REQUEST for each client the logout would
+        frame, before anything ends (secure-logout refuses a GET); a refusal is the executor's JSON error."""
+        if not enforce_endpoints.active(self.realm):
+            return None
+        for client in await frontchannel_logout.framed_clients(tx, ending):
+            violation = await enforce_endpoints.refusal(
+                tx, self.realm, Event.LOGOUT_REQUEST, client, self.form, http_method=self.request.method
+            )
+            if violation is not None:
+                return oauth_error(enforce_endpoints.as_oauth_error(violation))
+        return None
+
     async def _end(self, tx: Tx, named: _Target, current_id: str | None, ui: Language) -> Response:
         """doBrowserLogout: the hint's session when it is live, else the browser's own; the cookies expired."""
         sid = named.sid
@@ -201,6 +226,9 @@ class _Call:
             )
         # A browser whose session the hint does not name keeps that session in the store; only its cookies go.
         ending = [s for s in (sid or current_id,) if s]
+        refused = await self._frontchannel_policies(tx, ending)
+        if refused is not None:
+            return refused
         framed = await frontchannel_logout.notices(tx, ending, self.iss)  # read before the client sessions go
         recorded = named.named or await rp_logout.system_client(tx, self.realm)
         target = self.form.get("post_logout_redirect_uri")

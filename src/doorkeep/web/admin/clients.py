@@ -44,7 +44,7 @@ from doorkeep.web.admin.common import (
     run_realm,
 )
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
-from doorkeep.web.http import client_ip, state
+from doorkeep.web.http import base_url, client_ip, state
 from doorkeep.web.http import issuer as realm_issuer
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ async def list_clients(request: Request) -> Response:
 
 def _updater(call: RealmCall, request: Request) -> dict[str, Any]:
     """Who changes a client, for the client-updater-source-* conditions: the administrator, from where."""
-    return {"user": call.identity.user, "remote_addr": client_ip(request)}
+    return {"user": call.identity.user, "remote_addr": client_ip(request), "base_url": base_url(request)}
 
 
 async def create_client(request: Request) -> Response:

@@ -26,7 +26,7 @@ from doorkeep.web.admin_console.context import Console, Missing, Refused, consol
 from doorkeep.web.console.base import Console as Base
 from doorkeep.web.console.base import NavItem, Page
 from doorkeep.web.console.signin import Spec
-from doorkeep.web.http import client_ip, state, transaction
+from doorkeep.web.http import base_url, client_ip, state, transaction
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -72,7 +72,7 @@ async def run(page: Page, work: Work, *, write: bool = False) -> Response:
         if not identity.master_admin and not identity.management_roles:
             raise Refused(NOT_ADMIN.format(user=user.username, realm=page.realm.name))
         target = request.path_params.get("target", page.realm.name)
-        console = await console_for(tx, identity, target, now, client_ip(request))
+        console = await console_for(tx, identity, target, now, client_ip(request), base_url(request))
         response = await work(console)
         if console.changes and response.status_code < 400:
             await record(page, console)

@@ -47,6 +47,7 @@ class Console:
     now: int
     changes: list[Change] = field(default_factory=list)  # the writes made, as REST calls (admin events)
     remote_addr: str | None = None  # the administrator's address (client-updater-source-host)
+    base_url: str | None = None  # the server's, which a relative redirect URI resolves against (client policies)
 
     def can(self, role: str) -> bool:
         """Holds the realm-management ``role`` (or one implying it) for this realm."""
@@ -69,14 +70,19 @@ def administers(identity: AdminIdentity, realm: Realm) -> bool:
 
 
 async def console_for(
-    tx: Tx, identity: AdminIdentity, realm_name: str, now: int, remote_addr: str | None = None
+    tx: Tx,
+    identity: AdminIdentity,
+    realm_name: str,
+    now: int,
+    remote_addr: str | None = None,
+    base_url: str | None = None,
 ) -> Console:
     """The console of ``realm_name`` for this administrator; another realm's name is 404 to realm admins,
     so a realm administrator learns nothing of other realms, not even whether they exist."""
     realm = await tx.realms.get_by_name(realm_name)
     if realm is None or not administers(identity, realm):
         raise Missing("Realm not found.")
-    return Console(tx, identity, realm, now, remote_addr=remote_addr)
+    return Console(tx, identity, realm, now, remote_addr=remote_addr, base_url=base_url)
 
 
 async def realms_of(tx: Tx, identity: AdminIdentity) -> list[Realm]:

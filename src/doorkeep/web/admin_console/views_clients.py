@@ -235,7 +235,7 @@ async def _under_policies(c: Console, old: Client, new: Client) -> Client:
     UPDATED (secret-rotation's expiry and rotation, or the rotation attributes dropped)."""
     rep = await client_json(c.tx, new)
     proposed = await client_policies.on_client_write(
-        c.tx, c.realm, rep, old, BY_ADMIN, user=c.identity.user, remote_addr=c.remote_addr
+        c.tx, c.realm, rep, old, BY_ADMIN, user=c.identity.user, remote_addr=c.remote_addr, base_url=c.base_url
     )
     changed = {k: v for k, v in proposed.items() if rep.get(k) != v}
     new = admin_parse.updated_client(new, changed) if changed else new

@@ -31,7 +31,7 @@ from doorkeep.web.admin import parse
 from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
 from doorkeep.web.admin.mappers import client_mappers, sync_client_mappers
 from doorkeep.web.clientreg.auth import RegistrationAuth
-from doorkeep.web.http import client_ip, state
+from doorkeep.web.http import base_url, client_ip, state
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -57,7 +57,7 @@ async def _updater(auth: RegistrationAuth) -> dict[str, Any]:
     registration or initial access token names no user), and from where."""
     sub = auth.claims.get("sub") if updater_source(auth) == BY_AUTHENTICATED_USER else None
     user = await auth.tx.users.get(sub) if isinstance(sub, str) else None
-    return {"user": user, "remote_addr": client_ip(auth.request)}
+    return {"user": user, "remote_addr": client_ip(auth.request), "base_url": base_url(auth.request)}
 
 
 def metadata_error(description: str) -> AdminError:
