@@ -31,6 +31,9 @@ EXECUTORS = frozenset(
         "secure-client-authenticator",
         "use-lightweight-access-token",
         "secret-rotation",
+        "secure-ciba-session",
+        "secure-ciba-signed-authn-req",
+        "secure-ciba-req-sig-algorithm",
     }
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""

@@ -31,6 +31,8 @@ class Event(enum.Enum):
     TOKEN_REFRESH = "TOKEN_REFRESH"
     RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST = "RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST"
     SERVICE_ACCOUNT_TOKEN_REQUEST = "SERVICE_ACCOUNT_TOKEN_REQUEST"
+    BACKCHANNEL_AUTHENTICATION_REQUEST = "BACKCHANNEL_AUTHENTICATION_REQUEST"  # CIBA (oauth/ciba/endpoint.py)
+    BACKCHANNEL_TOKEN_REQUEST = "BACKCHANNEL_TOKEN_REQUEST"  # CIBA's grant (oauth/grants/ciba.py)
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -114,3 +116,16 @@ class PolicyContext:
     # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it
     secret_rotation_enabled: bool = False
     secret_expiration: int | None = None
+    # BACKCHANNEL_AUTHENTICATION_REQUEST (BackchannelAuthenticationRequestContext): the request's binding message
+    # (form or request object), the signed request object's claims when one was read, the realm's issuer
+    backchannel: Backchannel | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Backchannel:
+    """What the CIBA executors read of a backchannel authentication request."""
+
+    binding_message: str | None = None
+    signed: Mapping[str, Any] | None = None
+    issuer: str = ""
+    client_id: str = ""  # the client's clientId, which the request object's ``iss`` must be

@@ -17,6 +17,7 @@ from doorkeep.clientpolicies import engine, secret_rotation
 from doorkeep.clientpolicies import updater as updater_facts
 from doorkeep.clientpolicies.context import (
     BY_AUTHENTICATED_USER,
+    Backchannel,
     ClientFacts,
     ClientPolicyViolation,
     Event,
@@ -95,6 +96,7 @@ async def on_request(
     dpop_proof: bool = False,
     requested_acr: tuple[str, ...] = (),
     now: int = 0,
+    backchannel: Backchannel | None = None,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request."""
@@ -109,6 +111,7 @@ async def on_request(
         dpop_proof=dpop_proof,
         requested_acr=requested_acr,
         now=now,
+        backchannel=backchannel,
     )
     try:
         engine.run(realm, context)

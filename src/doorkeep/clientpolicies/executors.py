@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.clientpolicies import secret_rotation
+from doorkeep.clientpolicies import ciba_executors, secret_rotation
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 
@@ -87,7 +87,9 @@ def dpop_bind_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
 
 def confidential_client(config: dict[str, Any], context: PolicyContext) -> None:
     """ConfidentialClientAcceptExecutor."""
-    if context.event in (Event.AUTHORIZATION_REQUEST, Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST):
+    if context.event in (Event.AUTHORIZATION_REQUEST, Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST) or (
+        context.event in (Event.BACKCHANNEL_AUTHENTICATION_REQUEST, Event.BACKCHANNEL_TOKEN_REQUEST)
+    ):
         client = context.client
         if client is None or client.public or client.bearer_only:
             raise ClientPolicyViolation(INVALID_CLIENT, "invalid client access type")
@@ -190,6 +192,9 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "secure-client-authenticator": secure_client_authenticator,
     "use-lightweight-access-token": use_lightweight_access_token,
     secret_rotation.PROVIDER_ID: secret_rotation.executor,
+    ciba_executors.SESSION: ciba_executors.session_enforce,
+    ciba_executors.SIGNED_REQUEST: ciba_executors.signed_request,
+    ciba_executors.SIGNING_ALGORITHM: ciba_executors.signing_algorithm,
 }
 
 
