@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from ciba_flow import POLL, Device, answer, app_with_device, authenticate, device, events, token
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.anyio
 
 APP, APP_SECRET = "test-app", "password"
 SECOND, SECOND_SECRET = "test-second-client", "passwort-test-second-client"
+TOKEN = "/realms/test/protocol/openid-connect/token"
 
 
 @pytest.fixture
@@ -33,7 +35,9 @@ async def ciba(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
             await seed_realm(env.db, env.clock, events_enabled=True)
             await seed_client(env.db, "test", APP, secret=APP_SECRET, attributes=dict(POLL))
             await seed_client(env.db, "test", "test-app-scope", secret="password", attributes=dict(POLL))
-            await seed_client(env.db, "test", "third-party", secret="password", consent_required=True, attributes=dict(POLL))
+            await seed_client(
+                env.db, "test", "third-party", secret="password", consent_required=True, attributes=dict(POLL)
+            )
             await seed_client(env.db, "test", SECOND, secret=SECOND_SECRET, service_accounts=True)
             for name in ("schwarz", "rot", "gelb"):
                 await seed_user(env.db, env.clock, "test", f"nutzername-{name}", f"passwort-{name}")
@@ -41,7 +45,9 @@ async def ciba(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
             yield env, dev
 
 
-async def acknowledged(env: Env, client: str, secret: str, user: str | None, binding: str | None, **form: str) -> dict[str, Any]:
+async def acknowledged(
+    env: Env, client: str, secret: str, user: str | None, binding: str | None, **form: str
+) -> dict[str, Any]:
     """doBackchannelAuthenticationRequest's 200 with an auth_req_id."""
     response = await authenticate(env, client, secret, user, binding, **form)
     assert response.status_code == 200, response.text
@@ -90,7 +96,12 @@ async def test_backchannel_authentication_flow(ciba: tuple[Env, Device]) -> None
     assert start - 5 <= id_token["auth_time"] <= env.clock.now() + 5
     refreshed = await env.http.post(
         "/realms/test/protocol/openid-connect/token",
-        data={"grant_type": "refresh_token", "refresh_token": body["refresh_token"], "client_id": APP, "client_secret": APP_SECRET},
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": body["refresh_token"],
+            "client_id": APP,
+            "client_secret": APP_SECRET,
+        },
     )
     assert refreshed.status_code == 200, refreshed.text
     logout = await env.http.post(
@@ -100,6 +111,221 @@ async def test_backchannel_authentication_flow(ciba: tuple[Env, Device]) -> None
     assert logout.status_code == 204
     again = await env.http.post(
         "/realms/test/protocol/openid-connect/token",
-        data={"grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"], "client_id": APP, "client_secret": APP_SECRET},
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refreshed.json()["refresh_token"],
+            "client_id": APP,
+            "client_secret": APP_SECRET,
+        },
     )
     assert_error(again, 400, "invalid_grant", "Session not active")
+
+
+async def admin(env: Env, method: str, path: str, body: Any = None) -> Any:
+    response = await env.http.request(method, f"/admin/realms/test{path}", json=body, headers=await env.admin_headers())
+    assert response.status_code in (200, 201, 204), (method, path, response.status_code, response.text)
+    return response.json() if response.content else None
+
+
+async def client_rep(env: Env, client_id: str) -> dict[str, Any]:
+    found = await admin(env, "GET", f"/clients?clientId={client_id}")
+    return dict(found[0])
+
+
+async def update_client(env: Env, client_id: str, **attributes: str | None) -> httpx.Response:
+    """The admin REST API's client update with these attributes changed (None: removed)."""
+    rep = await client_rep(env, client_id)
+    for name, value in attributes.items():
+        if value is None:
+            rep["attributes"].pop(name, None)
+        else:
+            rep["attributes"][name] = value
+    return await env.http.put(f"/admin/realms/test/clients/{rep['id']}", json=rep, headers=await env.admin_headers())
+
+
+async def set_policy(env: Env, **attributes: str | None) -> None:
+    """backupCIBAPolicy, then the realm's CIBA attributes changed through the admin API."""
+    rep = await admin(env, "GET", "")
+    rep["attributes"].update(attributes)
+    await admin(env, "PUT", "", rep)
+
+
+async def test_attacker_client_use_victim_auth_req_id_attack(ciba: tuple[Env, Device]) -> None:
+    """testAttackerClientUseVictimAuthReqIdAttack: another CIBA client's auth_req_id is "unauthorized client"."""
+    env, dev = ciba
+    ack = await acknowledged(env, "test-app-scope", "password", "nutzername-gelb", "asdfghjkl")
+    await approved(env, dev, "asdfghjkl")
+    response = await token(env, APP, APP_SECRET, ack["auth_req_id"])
+    assert_error(response, 400, "invalid_grant", "unauthorized client")
+    failed = (await events(env, "AUTHREQID_TO_TOKEN_ERROR"))[0]
+    assert failed["error"] == "invalid_oauth2_device_code" and failed["details"]["reason"] == "unauthorized client"
+
+
+async def test_attacker_client_use_auth_req_id_in_callback_endpoint(ciba: tuple[Env, Device]) -> None:
+    """testAttackerClientUseAuthReqIdInCallbackEndpoint: the auth_req_id is no bearer token for the callback."""
+    env, _ = ciba
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "BASTION")
+    assert (await answer(env, ack["auth_req_id"], "SUCCEED")).status_code == 403
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "authorization_pending")
+
+
+async def test_authentication_channel_unexpected_error(ciba: tuple[Env, Device]) -> None:
+    """testAuthenticationChannelUnexpectedError: a device that does not answer 201 is 503, and nothing is kept."""
+    env, dev = ciba
+    dev.status = 400
+    response = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "GODOWN", scope="openid offline_access")
+    assert_error(response, 503, "server_error", "Unexpected response from authentication device")
+    assert_error(await token(env, APP, APP_SECRET, ""), 400, "invalid_grant", "Invalid Auth Req ID")
+
+
+async def test_backchannel_authn_req_with_deactivated_user(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthnReqWithDeactivatedUser."""
+    env, dev = ciba
+    response = await authenticate(env, APP, APP_SECRET, "nutzername-deaktiviert", None, acr_values="acr2")
+    assert_error(response, 400, "invalid_request", "invalid user")
+    assert not dev.requests
+
+
+async def test_backchannel_authn_req_with_unknown_user(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthnReqWithUnknownUser."""
+    env, _ = ciba
+    response = await authenticate(env, APP, APP_SECRET, "Unbekannt", "BASTION")
+    assert_error(response, 400, "invalid_request", "invalid user")
+
+
+async def test_backchannel_authn_req_without_login_hint(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthnReqWithoutLoginHint."""
+    env, _ = ciba
+    response = await authenticate(env, APP, APP_SECRET, None, "BASTION", acr_values="ACR1")
+    assert_error(response, 400, "invalid_request", "missing parameter : login_hint")
+
+
+async def test_login_hint_token_required_but_not_send(ciba: tuple[Env, Device]) -> None:
+    """testLoginHintTokenRequiredButNotSend: the realm's cibaAuthRequestedUserHint names login_hint_token."""
+    env, _ = ciba
+    await set_policy(env, cibaAuthRequestedUserHint="login_hint_token")
+    response = await authenticate(env, APP, APP_SECRET, "nutzername-schwarz", None)
+    assert_error(response, 400, "invalid_request", "missing parameter : login_hint_token")
+
+
+async def test_bad_binding_message(ciba: tuple[Env, Device]) -> None:
+    """testBadBindingMessage (fapi-ciba-id1-ensure-authorization-request-with-potentially-bad-binding-message)."""
+    env, _ = ciba
+    long = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore"
+    for bad in ("1234 \U0001f44d\U0001f3ff 品川 Lor", long, ""):
+        response = await authenticate(env, APP, APP_SECRET, "nutzername-schwarz", bad)
+        assert_error(response, 400, "invalid_binding_message")
+    assert (await authenticate(env, APP, APP_SECRET, "nutzername-schwarz", "Lorem_ipsum")).status_code == 200
+
+
+async def test_token_revocation(ciba: tuple[Env, Device]) -> None:
+    """testTokenRevocation: an offline token from CIBA, introspected, refreshed, then revoked."""
+    env, dev = ciba
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "BASTION", scope="openid offline_access")
+    sent = dev.take("BASTION")
+    assert "offline_access" in sent.body["scope"].split(" ")
+    assert (await answer(env, sent.bearer)).status_code == 200
+    body = await tokens(env, APP, APP_SECRET, "nutzername-rot", ack["auth_req_id"])
+    assert claims(body["refresh_token"])["typ"] == "Offline"
+    await introspected(env, body, "nutzername-rot")
+    refreshed = await refresh(env, body["refresh_token"])
+    revoke = await env.http.post(
+        "/realms/test/protocol/openid-connect/revoke",
+        data={
+            "token": refreshed["refresh_token"],
+            "token_type_hint": "refresh_token",
+            "client_id": APP,
+            "client_secret": APP_SECRET,
+        },
+    )
+    assert revoke.status_code == 200
+    again = await refresh_response(env, refreshed["refresh_token"])
+    assert_error(again, 400, "invalid_grant", "Offline user session not found")
+    assert (await events(env, "REVOKE_GRANT"))[0]["clientId"] == APP
+
+
+async def refresh_response(env: Env, refresh_token: str) -> httpx.Response:
+    return await env.http.post(
+        TOKEN,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": APP,
+            "client_secret": APP_SECRET,
+        },
+    )
+
+
+async def refresh(env: Env, refresh_token: str) -> dict[str, Any]:
+    """doRefreshTokenRequest."""
+    response = await refresh_response(env, refresh_token)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def introspected(env: Env, body: dict[str, Any], username: str) -> None:
+    """doIntrospectAccessTokenWithClientCredential: the access, refresh and ID tokens are active."""
+    for kind in ("access_token", "refresh_token", "id_token"):
+        found = await env.http.post(
+            f"{TOKEN}/introspect", data={"token": body[kind], "client_id": APP, "client_secret": APP_SECRET}
+        )
+        rep = found.json()
+        assert rep["active"] is True and rep["client_id"] == APP and rep["azp"] == APP, (kind, rep)
+        if kind != "refresh_token":
+            assert rep["username"] == username
+
+
+async def test_change_interval(ciba: tuple[Env, Device]) -> None:
+    """testChangeInterval: the acknowledgement's interval follows the realm's cibaInterval."""
+    env, dev = ciba
+    assert (await acknowledged(env, APP, APP_SECRET, "nutzername-schwarz", "lbies8e"))["interval"] == 5
+    dev.take("lbies8e")
+    await set_policy(env, cibaExpiresIn="1200", cibaInterval="10")
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "Keb9eser")
+    assert (ack["interval"], ack["expires_in"]) == (10, 1200)
+
+
+async def test_access_throttling(ciba: tuple[Env, Device]) -> None:
+    """testAccessThrottling: pending, then slow_down while polling faster than the interval."""
+    env, dev = ciba
+    await set_policy(env, cibaInterval="3")
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "BASTION")
+    sent = dev.take("BASTION")
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "authorization_pending")
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "slow_down", "too early to access")
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "slow_down")
+    assert (await answer(env, sent.bearer)).status_code == 200
+    env.clock.advance(3)
+    body = await tokens(env, APP, APP_SECRET, "nutzername-rot", ack["auth_req_id"])
+    await introspected(env, body, "nutzername-rot")
+    await refresh(env, body["refresh_token"])
+
+
+async def test_token_request_after_interval_but_not_yet_authenticated(ciba: tuple[Env, Device]) -> None:
+    """testTokenRequestAfterIntervalButNotYetAuthenticated."""
+    env, dev = ciba
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "BASTION")
+    pending = await token(env, APP, APP_SECRET, ack["auth_req_id"])
+    assert_error(
+        pending,
+        400,
+        "authorization_pending",
+        "The authorization request is still pending as the end-user hasn't yet been authenticated.",
+    )
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "slow_down")
+    await approved(env, dev, "BASTION")
+    env.clock.advance(5)
+    await tokens(env, APP, APP_SECRET, "nutzername-rot", ack["auth_req_id"])
+    assert not await events(env, "AUTHREQID_TO_TOKEN_ERROR")  # pending and slow_down record no event
+
+
+async def test_ciba_policy(ciba: tuple[Env, Device]) -> None:
+    """testCIBAPolicy: the realm's attributes always hold the CIBA policy, its defaults when unset."""
+    env, _ = ciba
+    rep = await admin(env, "GET", "")
+    expected = {"cibaBackchannelTokenDeliveryMode": "poll", "cibaExpiresIn": "120", "cibaInterval": "5"}
+    assert {k: rep["attributes"][k] for k in expected} == expected
+    assert rep["attributes"]["cibaAuthRequestedUserHint"] == "login_hint"
+    await set_policy(env, cibaBackchannelTokenDeliveryMode="poll", cibaExpiresIn="736", cibaInterval="7")
+    rep = await admin(env, "GET", "")
+    assert (rep["attributes"]["cibaExpiresIn"], rep["attributes"]["cibaInterval"]) == ("736", "7")
