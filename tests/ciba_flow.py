@@ -114,6 +114,7 @@ async def authenticate(
     secret: str,
     login_hint: str | None,
     binding_message: str | None = None,
+    /,
     *,
     scope: str = "openid",
     **form: str,

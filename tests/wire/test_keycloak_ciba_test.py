@@ -46,7 +46,7 @@ async def ciba(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
 
 async def acknowledged(
-    env: Env, client: str, secret: str, user: str | None, binding: str | None, **form: str
+    env: Env, client: str, secret: str, user: str | None, binding: str | None, /, **form: str
 ) -> dict[str, Any]:
     """doBackchannelAuthenticationRequest's 200 with an auth_req_id."""
     response = await authenticate(env, client, secret, user, binding, **form)
@@ -135,11 +135,7 @@ async def client_rep(env: Env, client_id: str) -> dict[str, Any]:
 async def update_client(env: Env, client_id: str, **attributes: str | None) -> httpx.Response:
     """The admin REST API's client update with these attributes changed (None: removed)."""
     rep = await client_rep(env, client_id)
-    for name, value in attributes.items():
-        if value is None:
-            rep["attributes"].pop(name, None)
-        else:
-            rep["attributes"][name] = value
+    rep["attributes"].update(attributes)  # null removes an attribute (RepresentationToModel.updateClient)
     return await env.http.put(f"/admin/realms/test/clients/{rep['id']}", json=rep, headers=await env.admin_headers())
 
 
@@ -329,3 +325,243 @@ async def test_ciba_policy(ciba: tuple[Env, Device]) -> None:
     await set_policy(env, cibaBackchannelTokenDeliveryMode="poll", cibaExpiresIn="736", cibaInterval="7")
     rep = await admin(env, "GET", "")
     assert (rep["attributes"]["cibaExpiresIn"], rep["attributes"]["cibaInterval"]) == ("736", "7")
+
+
+async def test_ciba_policy_null_attributes_fall_back_to_the_defaults(ciba: tuple[Env, Device]) -> None:
+    """testCIBAPolicy's null input: attributes sent as null are removed, and the defaults read back."""
+    env, _ = ciba
+    await set_policy(env, cibaExpiresIn="736", cibaInterval="7")
+    await set_policy(
+        env,
+        cibaBackchannelTokenDeliveryMode=None,
+        cibaExpiresIn=None,
+        cibaInterval=None,
+        cibaAuthRequestedUserHint=None,
+    )
+    attributes = (await admin(env, "GET", ""))["attributes"]
+    assert (attributes["cibaExpiresIn"], attributes["cibaInterval"]) == ("120", "5")
+    assert attributes["cibaBackchannelTokenDeliveryMode"] == "poll"
+    assert attributes["cibaAuthRequestedUserHint"] == "login_hint"
+
+
+async def full_flow(env: Env, dev: Device, *, offline: bool, binding: str | None, client_in_body: bool = False) -> None:
+    """CIBATest.testBackchannelAuthenticationFlow(isOfflineAccess, bindingMessage, additionalParameters)."""
+    extra = {"user_device": "mobile"}
+    if client_in_body:  # client_secret_post: neither reaches the authentication device
+        extra |= {"client_id": APP, "client_secret": APP_SECRET}
+    scope = "openid offline_access" if offline else "openid"
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", binding, scope=scope, **extra)
+    sent = dev.take(binding)
+    assert sent.body.get("binding_message") == binding
+    assert ("offline_access" in sent.body["scope"].split(" ")) == offline
+    assert sent.body["user_device"] == "mobile"
+    assert "client_id" not in sent.body and "client_secret" not in sent.body
+    assert (await answer(env, sent.bearer)).status_code == 200
+    body = await tokens(env, APP, APP_SECRET, "nutzername-rot", ack["auth_req_id"])
+    await introspected(env, body, "nutzername-rot")
+    refreshed = await refresh(env, body["refresh_token"])
+    await introspected(env, refreshed, "nutzername-rot")
+    logout = await env.http.post(
+        "/realms/test/protocol/openid-connect/logout",
+        data={"refresh_token": refreshed["refresh_token"], "client_id": APP, "client_secret": APP_SECRET},
+    )
+    assert logout.status_code == 204
+    gone = "Offline user session not found" if offline else "Session not active"
+    assert_error(await refresh_response(env, refreshed["refresh_token"]), 400, "invalid_grant", gone)
+
+
+async def test_backchannel_authentication_flow_offline_access(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthenticationFlowOfflineAccess."""
+    await full_flow(*ciba, offline=True, binding="BASTION")
+
+
+async def test_backchannel_authentication_flow_without_binding_message(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthenticationFlowWithoutBindingMessage."""
+    await full_flow(*ciba, offline=False, binding=None)
+
+
+async def test_backchannel_authentication_flow_offline_access_without_binding_message(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthenticationFlowOfflineAccessWithoutBindingMessage."""
+    await full_flow(*ciba, offline=True, binding=None)
+
+
+async def test_backchannel_authentication_flow_with_client_id_and_secret_in_body(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthenticationFlowWithClientIdAndSecretInBody."""
+    await full_flow(*ciba, offline=True, binding="ABCDE", client_in_body=True)
+
+
+async def test_backchannel_client_validations(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelClientValidations: CibaClientValidation on the admin API's client update."""
+    env, _ = ciba
+    mode, endpoint = "ciba.backchannel.token.delivery.mode", "ciba.backchannel.client.notification.endpoint"
+    alg = "ciba.backchannel.auth.request.signing.alg"
+    refused = await update_client(env, APP, **{mode: "ping", endpoint: None})
+    assert refused.status_code == 400, refused.text
+    assert "CIBA Backchannel Client Notification Endpoint must be set" in refused.json()["error_description"]
+    notify = "http://localhost:8280/ciba-notification"
+    assert (await update_client(env, APP, **{mode: "ping", endpoint: notify})).status_code == 204
+    attributes = (await client_rep(env, APP))["attributes"]
+    assert (attributes[mode], attributes[endpoint]) == ("ping", notify)
+    assert (await update_client(env, APP, **{mode: "push"})).status_code == 400
+    hs256 = await update_client(env, APP, **{mode: "ping", alg: "HS256"})
+    assert_error(
+        hs256, 400, "invalid_input", "Unsupported requested CIBA Backchannel Authentication Request Signing Algorithm"
+    )
+    assert (await update_client(env, APP, **{alg: "PS256"})).status_code == 204
+    assert (await client_rep(env, APP))["attributes"][alg] == "PS256"
+
+
+async def test_multiple_users_backchannel_authentication_flows(ciba: tuple[Env, Device]) -> None:
+    """testMultipleUsersBackchannelAuthenticationFlows."""
+    env, dev = ciba
+    first = await acknowledged(env, APP, APP_SECRET, "nutzername-schwarz", "Pjb9eD8w")
+    await approved(env, dev, "Pjb9eD8w")
+    second = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "dEkg8vDdsl")
+    await approved(env, dev, "dEkg8vDdsl")
+    await tokens(env, APP, APP_SECRET, "nutzername-rot", second["auth_req_id"])
+    await tokens(env, APP, APP_SECRET, "nutzername-schwarz", first["auth_req_id"])
+
+
+async def test_explicit_consent_required_backchannel_authentication_flows(ciba: tuple[Env, Device]) -> None:
+    """testExplicitConsentRequiredBackchannelAuthenticationFlows: the device learns the client wants consent, and
+    the scope it shows holds the client's consent-screen default scopes; the approval grants them."""
+    env, dev = ciba
+    ack = await acknowledged(env, "third-party", "password", "nutzername-gelb", "asdfghjkl")
+    sent = dev.take("asdfghjkl")
+    assert sent.body["is_consent_required"] is True
+    assert {"openid", "email", "profile", "roles"} <= set(sent.body["scope"].split(" "))
+    assert (await answer(env, sent.bearer)).status_code == 200
+    await tokens(env, "third-party", "password", "nutzername-gelb", ack["auth_req_id"])
+    user = (await admin(env, "GET", "/users?username=nutzername-gelb"))[0]
+    consents = await admin(env, "GET", f"/users/{user['id']}/consents")
+    assert [c["clientId"] for c in consents] == ["third-party"]
+
+
+async def test_multiple_clients_backchannel_authentication_flows(ciba: tuple[Env, Device]) -> None:
+    """testMultipleClientsBackchannelAuthenticationFlows."""
+    env, dev = ciba
+    first = await acknowledged(env, "test-app-scope", "password", "nutzername-gelb", "asdfghjkl")
+    await approved(env, dev, "asdfghjkl")
+    second = await acknowledged(env, APP, APP_SECRET, "nutzername-gelb", "qwertyui")
+    await approved(env, dev, "qwertyui")
+    await tokens(env, APP, APP_SECRET, "nutzername-gelb", second["auth_req_id"])
+    await tokens(env, "test-app-scope", "password", "nutzername-gelb", first["auth_req_id"])
+
+
+async def test_request_token_before_authentication_not_completed(ciba: tuple[Env, Device]) -> None:
+    """testRequestTokenBeforeAuthenticationNotCompleted."""
+    env, dev = ciba
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "kvoDKw98")
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "authorization_pending")
+    await approved(env, dev, "kvoDKw98")
+    env.clock.advance(6)
+    response = await token(env, APP, APP_SECRET, ack["auth_req_id"])
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["id_token"])["preferred_username"] == "nutzername-rot"
+
+
+async def test_request_token_after_auth_req_id_expired(ciba: tuple[Env, Device]) -> None:
+    """testRequestTokenAfterAuthReqIdExpired: cibaExpiresIn 60, polled 70 seconds later."""
+    env, dev = ciba
+    await set_policy(env, cibaExpiresIn="60")
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "obkes8dke1")
+    await approved(env, dev, "obkes8dke1")
+    env.clock.advance(70)
+    assert_error(
+        await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "expired_token", "authentication timed out"
+    )
+
+
+async def test_callback_after_authentication_request_expired(ciba: tuple[Env, Device]) -> None:
+    """testCallbackAfterAuthenticationRequestExpired: the bearer token expired with the request; a LOGIN_ERROR
+    ``invalid_token`` naming no client, user or session."""
+    env, dev = ciba
+    await set_policy(env, cibaExpiresIn="60")
+    await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "3FIekcs9")
+    sent = dev.take("3FIekcs9")
+    env.clock.advance(70)
+    assert_error(await answer(env, sent.bearer), 403, "invalid_token", "Invalid token")
+    failed = (await events(env, "LOGIN_ERROR"))[0]
+    assert failed["error"] == "invalid_token"
+    assert all(failed.get(k) is None for k in ("clientId", "userId", "sessionId")), failed
+
+
+async def test_duplicated_token_request_with_same_auth_req_id(ciba: tuple[Env, Device]) -> None:
+    """testDuplicatedTokenRequestWithSameAuthReqId: an auth_req_id works once."""
+    env, dev = ciba
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-gelb", "kciwje86")
+    await approved(env, dev, "kciwje86")
+    first = await token(env, APP, APP_SECRET, ack["auth_req_id"])
+    assert first.status_code == 200 and claims(first.json()["id_token"])["preferred_username"] == "nutzername-gelb"
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, "invalid_grant", "Invalid auth_req_id")
+
+
+async def test_other_client_send_token_request(ciba: tuple[Env, Device]) -> None:
+    """testOtherClientSendTokenRequest: a client without the grant."""
+    env, dev = ciba
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "ldkq366")
+    await approved(env, dev, "ldkq366")
+    response = await token(env, SECOND, SECOND_SECRET, ack["auth_req_id"])
+    assert_error(response, 400, "invalid_grant", "Client not allowed OIDC CIBA Grant")
+
+
+async def channel_error_case(env: Env, dev: Device, status: str | None, callback: int, error: str, event: str) -> None:
+    """CIBATest.testAuthenticationChannelErrorCase."""
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "kwq26rfjs73")
+    sent = dev.take("kwq26rfjs73")
+    assert (await answer(env, sent.bearer, status)).status_code == callback
+    failed = (await events(env, "LOGIN_ERROR"))[0]
+    assert (failed["error"], failed["clientId"], failed.get("userId"), failed.get("sessionId")) == (
+        event,
+        APP,
+        None,
+        None,
+    )
+    assert_error(await token(env, APP, APP_SECRET, ack["auth_req_id"]), 400, error)
+
+
+async def test_authentication_channel_unauthorized(ciba: tuple[Env, Device]) -> None:
+    """testAuthenticationChannelUnauthorized."""
+    await channel_error_case(*ciba, "UNAUTHORIZED", 200, "access_denied", "consent_denied")
+
+
+async def test_authentication_channel_cancelled(ciba: tuple[Env, Device]) -> None:
+    """testAuthenticationChannelCancelled."""
+    await channel_error_case(*ciba, "CANCELLED", 200, "access_denied", "not_allowed")
+
+
+async def test_authentication_channel_unknown(ciba: tuple[Env, Device]) -> None:
+    """testAuthenticationChannelUnknown: no status is 400 ``invalid_request``; the request stays pending."""
+    await channel_error_case(*ciba, None, 400, "authorization_pending", "invalid_request")
+
+
+async def test_ciba_grant_deactivated(ciba: tuple[Env, Device]) -> None:
+    """testCibaGrantDeactivated: without the grant the endpoint answers 401 invalid_grant; with it switched off
+    after the approval, the token request is refused."""
+    env, dev = ciba
+    grant, alg = "oidc.ciba.grant.enabled", "ciba.backchannel.auth.request.signing.alg"
+    assert (await update_client(env, APP, **{grant: None, alg: "RS256"})).status_code == 204
+    attributes = (await client_rep(env, APP))["attributes"]
+    assert grant not in attributes and attributes[alg] == "RS256"
+    refused = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "gilwekDe3", acr_values="acr2")
+    assert_error(refused, 401, "invalid_grant", "Client not allowed OIDC CIBA Grant")
+    assert (await events(env, "LOGIN_ERROR"))[0]["error"] == "not_allowed"
+    assert (await update_client(env, APP, **{grant: "true", alg: "ES256"})).status_code == 204
+    ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "Fkb4T3s")
+    await approved(env, dev, "Fkb4T3s")
+    assert (await update_client(env, APP, **{grant: "false", alg: "none"})).status_code == 204
+    attributes = (await client_rep(env, APP))["attributes"]
+    assert (attributes[grant], attributes[alg]) == ("false", "none")
+    response = await token(env, SECOND, SECOND_SECRET, ack["auth_req_id"])
+    assert_error(response, 400, "invalid_grant", "Client not allowed OIDC CIBA Grant")
+    response = await token(env, APP, APP_SECRET, ack["auth_req_id"])
+    assert_error(response, 400, "invalid_grant", "Client not allowed OIDC CIBA Grant")
+
+
+async def test_backchannel_authentication_flow_with_invalid_scope(ciba: tuple[Env, Device]) -> None:
+    """testBackchannelAuthenticationFlowWithInvalidScope: Keycloak 26 answers invalid_scope (isValidScope)."""
+    env, _ = ciba
+    response = await authenticate(
+        env, APP, APP_SECRET, "nutzername-rot", "valid_binding_message", scope="openid not_exist_scope"
+    )
+    assert_error(response, 400, "invalid_scope", "Invalid scopes: openid not_exist_scope")
