@@ -46,6 +46,8 @@ class Device:
     url: str
     requests: list[ChannelRequest] = field(default_factory=list)
     status: int = 201
+    document: str = ""  # what a GET of any path answers (a request object behind a ``request_uri``)
+    notifications: list[ChannelRequest] = field(default_factory=list)  # the ping mode's, POSTed to /notify
 
     def take(self, binding_message: str | None = None) -> ChannelRequest:
         """The oldest request not yet taken (with this binding message, when given)."""
@@ -64,12 +66,20 @@ def device() -> Iterator[Device]:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"null")
             auth = self.headers.get("Authorization", "")
-            box[0].requests.append(
-                ChannelRequest(body, auth.removeprefix("Bearer "), self.headers.get("Content-Type", ""))
-            )
-            self.send_response(box[0].status)
+            received = ChannelRequest(body, auth.removeprefix("Bearer "), self.headers.get("Content-Type", ""))
+            notify = self.path.startswith("/notify")
+            (box[0].notifications if notify else box[0].requests).append(received)
+            self.send_response(204 if notify else box[0].status)
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        def do_GET(self) -> None:
+            content = box[0].document.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/jwt")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
