@@ -144,7 +144,7 @@ async def test_backchannel_authentication_flow_with_invalid_signed_authenticatio
 ) -> None:
     """testBackchannelAuthenticationFlowWithInvalidSignedAuthenticationRequestUriParam: ``alg: none``."""
     env, dev = ciba
-    unsigned = jwt.encode(valid_request(now=env.clock.now()), None, algorithm="none")
+    unsigned = jwt.encode(valid_request(now=env.clock.now()), "", algorithm="none")
     form = await register(env, dev, Keys("PS256"), "none", unsigned, uri=True)
     response = await authenticate(env, APP, APP_SECRET, None, None, **form)
     assert_error(response, 400, "invalid_request", "None signed algorithm is not allowed")
