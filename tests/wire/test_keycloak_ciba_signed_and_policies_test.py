@@ -20,6 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ciba_flow import POLL, Device, answer, app_with_device, authenticate, device, events, token
+from oidc_registration_port import create, created, get, initial_token, update
 from support import assert_error, claims, seed_client, seed_realm, seed_user
 from wire_env import Env
 
@@ -390,3 +391,31 @@ async def test_ping_mode_client_notification_sent_even_for_user_cancel(ciba: tup
     assert (await answer(env, sent.bearer, "CANCELLED")).status_code == 200
     assert [n.body["auth_req_id"] for n in dev.notifications] == [response.json()["auth_req_id"]]
     assert_error(await token(env, APP, APP_SECRET, response.json()["auth_req_id"]), 400, "access_denied")
+
+
+async def test_ciba_grant_setting_by_dynamic_client_registration(ciba: tuple[Env, Device]) -> None:
+    """testCibaGrantSettingByDynamicClientRegistration: the CIBA grant in grant_types, and the request signing
+    algorithm, registered and read back."""
+    env, _ = ciba
+    rep = await created(
+        env, {"client_name": "valid-CIBA-CD", "redirect_uris": ["http://localhost/cb"]}, await initial_token(env)
+    )
+    assert "urn:openid:params:grant-type:ciba" not in rep["grant_types"]
+    assert "backchannel_authentication_request_signing_alg" not in rep
+    rep["grant_types"] = [*rep["grant_types"], "urn:openid:params:grant-type:ciba"]
+    rep["backchannel_authentication_request_signing_alg"] = "PS256"
+    found = await get(env, await update(env, rep))
+    assert "urn:openid:params:grant-type:ciba" in found["grant_types"]
+    assert found["backchannel_authentication_request_signing_alg"] == "PS256"
+    attributes = (await admin(env, "GET", f"/clients?clientId={rep['client_id']}"))[0]["attributes"]
+    assert attributes["oidc.ciba.grant.enabled"] == "true"
+
+
+async def test_invalid_consumption_device_registration(ciba: tuple[Env, Device]) -> None:
+    """testInvalidConsumptionDeviceRegistration: an unknown backchannel_token_delivery_mode is refused (the
+    converter's ClientRegistrationException, answered as OIDCClientRegistrationProvider does)."""
+    env, _ = ciba
+    rep = {"client_name": "invalid-CIBA-CD", "backchannel_token_delivery_mode": "pushpush"}
+    response = await create(env, rep, await initial_token(env))
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "invalid_client_metadata", "error_description": "Client metadata invalid"}
