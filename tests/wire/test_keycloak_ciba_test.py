@@ -94,6 +94,9 @@ async def test_backchannel_authentication_flow(ciba: tuple[Env, Device]) -> None
     body = await tokens(env, APP, APP_SECRET, "nutzername-rot", ack["auth_req_id"])
     id_token = claims(body["id_token"])
     assert start - 5 <= id_token["auth_time"] <= env.clock.now() + 5
+    assert claims(body["access_token"])["jti"].startswith("onrtci:")  # CibaGrantTypeFactory.GRANT_SHORTCUT
+    issued = (await events(env, "AUTHREQID_TO_TOKEN"))[0]
+    assert issued["details"]["consent"] == "consent_granted" and issued["details"]["code_id"] == issued["sessionId"]
     refreshed = await env.http.post(
         "/realms/test/protocol/openid-connect/token",
         data={
