@@ -22,7 +22,7 @@ from ciba_flow import (
     token,
 )
 from receiver import closed_port
-from support import assert_error, seed_client, seed_realm, seed_user
+from support import assert_error, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -155,3 +155,11 @@ async def test_a_user_with_required_actions_is_refused(ciba: tuple[Env, Device])
         f"/admin/realms/test/users/{user['id']}", json={**user, "requiredActions": ["UPDATE_PASSWORD"]}, headers=headers
     )
     assert_error(await token(env, APP, SECRET, ack["auth_req_id"]), 400, "invalid_grant", "Account is not fully set up")
+
+
+async def test_a_disabled_realm_is_401_as_authenticate_client_rethrows_it(ciba: tuple[Env, Device]) -> None:
+    """AbstractCibaEndpoint.checkRealm's 403, rethrown by authorizeClient as 401 with its error."""
+    env, dev = ciba
+    await update_realm(env.db, "test", enabled=False)
+    assert_error(await authenticate(env, APP, SECRET, "alice", "B"), 401, "access_denied", "Realm not enabled")
+    assert not dev.requests

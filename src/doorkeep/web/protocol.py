@@ -297,6 +297,8 @@ async def backchannel_authentication(request: Request) -> Response:
         no_store=True,
         cors_answers=False,
     )
+    if not kept and first.status_code == 403:  # checkSsl's and checkRealm's refusals, rethrown as UNAUTHORIZED
+        first.status_code = 401
     return await ciba.ask_device(request, kept[0]) if kept else first
 
 
