@@ -548,7 +548,12 @@ async def test_ciba_grant_deactivated(ciba: tuple[Env, Device]) -> None:
     assert grant not in attributes and attributes[alg] == "RS256"
     refused = await authenticate(env, APP, APP_SECRET, "nutzername-rot", "gilwekDe3", acr_values="acr2")
     assert_error(refused, 401, "invalid_grant", "Client not allowed OIDC CIBA Grant")
-    assert (await events(env, "LOGIN_ERROR"))[0]["error"] == "not_allowed"
+    failed = (await events(env, "LOGIN_ERROR"))[0]
+    assert (failed["error"], failed["clientId"], failed["details"]["client_auth_method"]) == (
+        "not_allowed",
+        APP,
+        "client-secret",
+    )
     assert (await update_client(env, APP, **{grant: "true", alg: "ES256"})).status_code == 204
     ack = await acknowledged(env, APP, APP_SECRET, "nutzername-rot", "Fkb4T3s")
     await approved(env, dev, "Fkb4T3s")

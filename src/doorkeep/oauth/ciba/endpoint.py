@@ -76,7 +76,8 @@ async def authorize(tx: Tx, services: Services, req: OAuthRequest) -> Prepared:
     client: Client | None = None
     try:
         try:
-            client = await _authenticate(tx, req)
+            client = await authorize_client(tx, req)
+            _allowed(client)
         except OAuthError as err:
             err.status = 401  # authorizeClient: any refusal of authenticateClient() becomes UNAUTHORIZED
             raise
@@ -100,15 +101,13 @@ async def authorize(tx: Tx, services: Services, req: OAuthRequest) -> Prepared:
         raise
 
 
-async def _authenticate(tx: Tx, req: OAuthRequest) -> Client:
-    """AbstractCibaEndpoint.authenticateClient: the client authenticated as at the token endpoint, not bearer-only,
-    with the CIBA grant enabled."""
-    client = await authorize_client(tx, req)
+def _allowed(client: Client) -> None:
+    """AbstractCibaEndpoint.authenticateClient after the client authenticated as at the token endpoint: not
+    bearer-only, with the CIBA grant enabled."""
     if client.bearer_only:
         raise e.InvalidClient(e.BEARER_ONLY, status=400, event_error="")
     if not config.grant_enabled(client):
         raise e.InvalidGrant("Client not allowed OIDC CIBA Grant", event_error="not_allowed")
-    return client
 
 
 async def _accept(tx: Tx, services: Services, req: OAuthRequest, client: Client) -> Prepared:
