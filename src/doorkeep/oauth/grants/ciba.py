@@ -94,7 +94,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         require_offline_allowed(probe)  # validated before the session is written
     await _grant_consent(tx, client, user, granted, now)
     await check_consent(tx, client, user, granted)  # verifyConsentStillAvailable, after the consent above
-    notes: dict[str, object] = {ISSUER_NOTE: req.issuer, "scope": scope_param}
+    notes: dict[str, object] = {ISSUER_NOTE: req.issuer}
     callback_params = stored.data.get(callback.CALLBACK_PARAMS) or {}
     notes.update({CALLBACK_NOTE_PREFIX + k: str(v) for k, v in dict(callback_params).items()})
     notes.update({REQUEST_NOTE_PREFIX + k: str(v) for k, v in claims.items() if k not in _OWN_CLAIMS})
