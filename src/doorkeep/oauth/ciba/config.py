@@ -60,8 +60,9 @@ def _number(realm: Realm, name: str, default: int) -> int:
 
 def policy(realm: Realm) -> CibaPolicy:
     """``realm.getCibaPolicy()``."""
+    mode = _text(realm, DELIVERY_MODE)
     return CibaPolicy(
-        delivery_mode=(_text(realm, DELIVERY_MODE).strip() and _text(realm, DELIVERY_MODE)) or POLL,
+        delivery_mode=mode if mode.strip() else POLL,
         expires_in=_number(realm, EXPIRES_IN, DEFAULT_EXPIRES_IN),
         interval=_number(realm, INTERVAL, DEFAULT_INTERVAL),
         user_hint=_text(realm, USER_HINT) if realm.attributes.get(USER_HINT) is not None else LOGIN_HINT,
