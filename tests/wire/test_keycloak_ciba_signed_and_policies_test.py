@@ -419,3 +419,29 @@ async def test_invalid_consumption_device_registration(ciba: tuple[Env, Device])
     response = await create(env, rep, await initial_token(env))
     assert response.status_code == 400, response.text
     assert response.json() == {"error": "invalid_client_metadata", "error_description": "Client metadata invalid"}
+
+
+async def test_client_scopes_condition(ciba: tuple[Env, Device]) -> None:
+    """testClientScopesCondition (adapted: secure-ciba-session, then confidential-client, for the test-only
+    executor): the client-scopes condition reads the request's scope at the backchannel authentication request and
+    the request's kept scope at the token request."""
+    env, dev = ciba
+    optional = {"condition": "client-scopes", "configuration": {"type": "Optional", "scopes": ["microprofile-jwt"]}}
+    await put_policy(env, "secure-ciba-session", **optional)
+    scoped = await authenticate(env, APP, APP_SECRET, "nutzername-rot", None, scope="openid microprofile-jwt")
+    assert_error(scoped, 400, "invalid_request", BINDING_MISSING)
+    assert (await authenticate(env, APP, APP_SECRET, "nutzername-rot", None)).status_code == 200
+    ack = await authenticate(
+        env, APP, APP_SECRET, "nutzername-rot", "ThisIsBindingMessage", scope="openid microprofile-jwt"
+    )
+    assert ack.status_code == 200, ack.text
+    assert (await answer(env, dev.take("ThisIsBindingMessage").bearer)).status_code == 200
+    await put_policy(env, "confidential-client", **optional)
+    rep = dict((await admin(env, "GET", f"/clients?clientId={APP}"))[0])
+    await admin(env, "PUT", f"/clients/{rep['id']}", {**rep, "publicClient": True})
+    refused = await token(env, APP, APP_SECRET, ack.json()["auth_req_id"])
+    assert_error(refused, 400, "invalid_grant", "invalid client access type")
+    await admin(env, "PUT", "/client-policies/policies", {"policies": []})
+    tokens = await token(env, APP, APP_SECRET, ack.json()["auth_req_id"])
+    assert tokens.status_code == 200, tokens.text
+    assert claims(tokens.json()["access_token"])["azp"] == APP
