@@ -426,7 +426,10 @@ async def test_client_scopes_condition(ciba: tuple[Env, Device]) -> None:
     executor): the client-scopes condition reads the request's scope at the backchannel authentication request and
     the request's kept scope at the token request."""
     env, dev = ciba
-    optional = {"condition": "client-scopes", "configuration": {"type": "Optional", "scopes": ["microprofile-jwt"]}}
+    optional: dict[str, Any] = {
+        "condition": "client-scopes",
+        "configuration": {"type": "Optional", "scopes": ["microprofile-jwt"]},
+    }
     await put_policy(env, "secure-ciba-session", **optional)
     scoped = await authenticate(env, APP, APP_SECRET, "nutzername-rot", None, scope="openid microprofile-jwt")
     assert_error(scoped, 400, "invalid_request", BINDING_MISSING)
