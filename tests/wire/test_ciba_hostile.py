@@ -163,3 +163,10 @@ async def test_a_disabled_realm_is_401_as_authenticate_client_rethrows_it(ciba: 
     await update_realm(env.db, "test", enabled=False)
     assert_error(await authenticate(env, APP, SECRET, "alice", "B"), 401, "access_denied", "Realm not enabled")
     assert not dev.requests
+
+
+async def test_an_unknown_realm_is_404_at_both_endpoints(ciba: tuple[Env, Device]) -> None:
+    env, _ = ciba
+    base = "/realms/nope/protocol/openid-connect/ext/ciba/auth"
+    assert (await env.http.post(base, data={"scope": "openid"}, headers=basic(APP, SECRET))).status_code == 404
+    assert (await env.http.post(f"{base}/callback", json={"status": "SUCCEED"})).status_code == 404
