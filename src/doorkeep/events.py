@@ -77,6 +77,7 @@ TOKEN_EVENTS = {
     "refresh_token": "REFRESH_TOKEN",
     "urn:ietf:params:oauth:grant-type:device_code": "OAUTH2_DEVICE_CODE_TO_TOKEN",
     "urn:ietf:params:oauth:grant-type:token-exchange": "TOKEN_EXCHANGE",
+    "urn:openid:params:grant-type:ciba": "AUTHREQID_TO_TOKEN",  # CibaGrantType.getEventType
 }
 
 

@@ -414,6 +414,13 @@ class Settings:
         group="Proxy",
         show_default=True,
     )
+    ciba_auth_channel_uri: str | None = _option(
+        None,
+        "--spi-ciba-auth-channel-ciba-http-auth-channel-http-authentication-channel-uri",
+        "Where CIBA backchannel authentication requests go: the authentication device's HTTP endpoint, POSTed "
+        "JSON with a bearer token (Keycloak's ciba-http-auth-channel). Unset: every CIBA request answers 503.",
+        aliases=("--spi-ciba-auth-channel--ciba-http-auth-channel--http-authentication-channel-uri",),
+    )
     # Not options: set by the command (dev_mode), or fixed until someone needs them changed.
     x509cert_lookup_options: dict[str, str] = field(default_factory=dict)  # "nginx-ssl-client-cert" → value
     dev_mode: bool = False

@@ -111,14 +111,8 @@ WELL_KNOWN_KEYS = [
     "userinfo_signing_alg_values_supported",
 ]
 
-# Keycloak lists these for a feature Doorkeep does not have (CIBA); Doorkeep advertises only
-# what it serves (a client may pick any listed option;
-# tests/wire/test_discovery.py pins these as absent).
-NOT_ADVERTISED = {
-    "backchannel_authentication_endpoint",
-    "backchannel_authentication_request_signing_alg_values_supported",
-    "backchannel_token_delivery_modes_supported",
-}
+# Keycloak lists nothing Doorkeep does not serve (CIBA is served since oauth/ciba/): every key is there.
+NOT_ADVERTISED: set[str] = set()
 
 # Keycloak 26 with token-exchange:v1 off: StandardTokenExchangeProvider.supports refuses impersonation first
 REQUESTED_SUBJECT_REFUSED = {

@@ -6,7 +6,7 @@ inherited method runs against each of the three metadata URLs (the ``url`` fixtu
 Doorkeep lists only what it serves (oauth/discovery.py), so where Keycloak's testDiscovery asserts a feature
 Doorkeep lacks entirely, that assertion is replaced by the field's absence or Doorkeep's value, named in
 LACKING: encrypted
-request objects, HMAC-signed JARM responses, CIBA, UMA, HMAC-signed ID tokens
+request objects, HMAC-signed JARM responses, UMA, HMAC-signed ID tokens
 and the ``organization`` and ``service_account`` built-in client scopes (NOT_PROVISIONED).
 The same holds for testAcrValuesSupported (no acr-to-LoA map, no step-up flows: only the default values are checked).
 
@@ -63,11 +63,7 @@ KEYCLOAK_SCOPES = [
     "service_account",
 ]
 REALM_SCOPES = [scope for scope in KEYCLOAK_SCOPES if scope not in NOT_PROVISIONED]
-LACKING = (
-    "backchannel_authentication_endpoint",
-    "backchannel_token_delivery_modes_supported",
-    "backchannel_authentication_request_signing_alg_values_supported",
-)
+LACKING: tuple[str, ...] = ()
 # testDiscovery's "Encryption algorithms" (Keycloak 26, JWEConstants), for ID tokens, JARM responses, userinfo and
 # request objects
 # (oauth/token_encryption.py): every key management and content encryption algorithm Keycloak offers.
@@ -179,6 +175,12 @@ async def test_discovery(kc: Env, url: str) -> None:
     assert doc["frontchannel_logout_session_supported"] is True
     assert doc["frontchannel_logout_supported"] is True
     assert {"ES256", "PS256", "RS256", "EdDSA"} <= set(doc["dpop_signing_alg_values_supported"])  # DPoP: RFC 9449
+    # CIBA (oauth/ciba/): the endpoint, its grant, the poll and ping modes and the asymmetric algorithms
+    assert doc["backchannel_authentication_endpoint"] == f"{OIDC}/ext/ciba/auth"
+    assert doc["mtls_endpoint_aliases"]["backchannel_authentication_endpoint"] == f"{OIDC}/ext/ciba/auth"
+    contains(doc["grant_types_supported"], "urn:openid:params:grant-type:ciba")
+    assert sorted(doc["backchannel_token_delivery_modes_supported"]) == ["ping", "poll"]
+    assert sorted(doc["backchannel_authentication_request_signing_alg_values_supported"]) == sorted(ASYMMETRIC)
     for field in LACKING:
         assert field not in doc, field
 

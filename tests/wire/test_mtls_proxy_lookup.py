@@ -252,6 +252,7 @@ async def test_discovery_lists_mutual_tls(kc: Env) -> None:
         "registration_endpoint": doc["registration_endpoint"],
         "userinfo_endpoint": doc["userinfo_endpoint"],
         "pushed_authorization_request_endpoint": doc["pushed_authorization_request_endpoint"],
+        "backchannel_authentication_endpoint": doc["backchannel_authentication_endpoint"],
     }
     keys = list(doc)
     assert keys.index("mtls_endpoint_aliases") == keys.index("pushed_authorization_request_endpoint") + 1

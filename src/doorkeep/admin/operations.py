@@ -16,6 +16,7 @@ from doorkeep.clientpolicies import secret_rotation
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Realm, Role, User
 from doorkeep.oauth import client_urls
+from doorkeep.oauth.ciba import validation as ciba_validation
 from doorkeep.realms import provisioning
 from doorkeep.realms.exportimport.plan import RealmPlan
 from doorkeep.realms.exportimport.write import hash_passwords, write_realm
@@ -201,6 +202,7 @@ def check_client(realm: Realm, client: Client, problems: Sequence[str] = ()) -> 
     """Keycloak's ValidationUtil.validateClient for URLs, then ``problems`` (the pairwise mappers', found by the
     caller: they may need a fetch), then session timeouts: 400 ``invalid_input``, the messages joined by "; "."""
     messages = [e.message for e in client_urls.url_errors(client)] + list(problems)
+    messages += ciba_validation.client_problems(realm, client)  # CibaClientValidation
     messages += session_limits.client_problems(realm, client)
     if messages:
         raise AdminError(400, "invalid_input", key="error", description="; ".join(dict.fromkeys(messages)))

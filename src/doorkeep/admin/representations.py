@@ -16,6 +16,7 @@ from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
+from doorkeep.oauth.ciba import config as ciba_config
 from doorkeep.realms import browser_headers, flow_model, flow_support
 from doorkeep.users import otp
 
@@ -359,6 +360,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items() if k not in INTERNAL_REALM_ATTRIBUTES}
+    out["attributes"].update(ciba_config.policy(realm).representation())  # the CIBA policy, set or not
     if (html := realm.attributes.get(DISPLAY_NAME_HTML)) is not None:
         out[DISPLAY_NAME_HTML] = str(html)
     out.update(client_policies.representation_fields(realm))

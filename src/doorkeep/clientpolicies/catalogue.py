@@ -44,6 +44,9 @@ EXECUTORS = frozenset(
         "secure-par-content",
         "secure-client-authentication-assertion",
         "holder-of-key-enforcer",
+        "secure-ciba-session",
+        "secure-ciba-signed-authn-req",
+        "secure-ciba-req-sig-algorithm",
     }
 )
 """Executor provider ids Doorkeep enforces."""

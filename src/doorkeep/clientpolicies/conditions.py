@@ -26,6 +26,8 @@ _ROLE_EVENTS = frozenset(
         Event.TOKEN_REFRESH,
         Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+        Event.BACKCHANNEL_AUTHENTICATION_REQUEST,
+        Event.BACKCHANNEL_TOKEN_REQUEST,
     }
 )
 # ClientScopesCondition: the scope of the request (authorization) or of the client session (token)
@@ -35,6 +37,8 @@ _SCOPE_EVENTS = frozenset(
         Event.TOKEN_REQUEST,
         Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
         Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+        Event.BACKCHANNEL_AUTHENTICATION_REQUEST,
+        Event.BACKCHANNEL_TOKEN_REQUEST,
     }
 )
 

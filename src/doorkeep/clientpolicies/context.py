@@ -37,6 +37,8 @@ class Event(enum.Enum):
     TOKEN_REVOKE = "TOKEN_REVOKE"
     USERINFO_REQUEST = "USERINFO_REQUEST"
     LOGOUT_REQUEST = "LOGOUT_REQUEST"
+    BACKCHANNEL_AUTHENTICATION_REQUEST = "BACKCHANNEL_AUTHENTICATION_REQUEST"  # CIBA (oauth/ciba/endpoint.py)
+    BACKCHANNEL_TOKEN_REQUEST = "BACKCHANNEL_TOKEN_REQUEST"  # CIBA's grant (oauth/grants/ciba.py)
 
 
 # ClientUpdaterContextConditionFactory's sources
@@ -147,3 +149,16 @@ class PolicyContext:
     secret_rotation_enabled: bool = False
     secret_expiration: int | None = None
     request: RequestFacts = RequestFacts()  # the FAPI executors' view of a protocol request
+    # BACKCHANNEL_AUTHENTICATION_REQUEST (BackchannelAuthenticationRequestContext): the request's binding message
+    # (form or request object), the signed request object's claims when one was read, the realm's issuer
+    backchannel: Backchannel | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Backchannel:
+    """What the CIBA executors read of a backchannel authentication request."""
+
+    binding_message: str | None = None
+    signed: Mapping[str, Any] | None = None
+    issuer: str = ""
+    client_id: str = ""  # the client's clientId, which the request object's ``iss`` must be

@@ -17,6 +17,7 @@ from doorkeep.clientpolicies import engine, secret_rotation
 from doorkeep.clientpolicies import updater as updater_facts
 from doorkeep.clientpolicies.context import (
     BY_AUTHENTICATED_USER,
+    Backchannel,
     ClientFacts,
     ClientPolicyViolation,
     Event,
@@ -100,6 +101,7 @@ async def on_request(
     requested_acr: tuple[str, ...] = (),
     now: int = 0,
     request: RequestFacts | None = None,
+    backchannel: Backchannel | None = None,
 ) -> Verdict:
     """Run the policies on a protocol request of ``client``; the OAuthError Keycloak answers when refused, else
     what the executors asked of the request (``request``: what the FAPI executors read of it)."""
@@ -116,6 +118,7 @@ async def on_request(
         requested_acr=requested_acr,
         now=now,
         request=request or RequestFacts(),
+        backchannel=backchannel,
     )
     try:
         engine.run(realm, context)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from doorkeep.clientpolicies import executors_fapi, executors_request_object, secret_rotation
+from doorkeep.clientpolicies import ciba_executors, executors_fapi, executors_request_object, secret_rotation
 from doorkeep.clientpolicies.config_values import flag, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
 from doorkeep.clientpolicies.executors_client_uris import secure_client_uris
@@ -96,7 +96,9 @@ def dpop_bind_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
 
 def confidential_client(config: dict[str, Any], context: PolicyContext) -> None:
     """ConfidentialClientAcceptExecutor."""
-    if context.event in (Event.AUTHORIZATION_REQUEST, Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST):
+    if context.event in (Event.AUTHORIZATION_REQUEST, Event.TOKEN_REQUEST, Event.SERVICE_ACCOUNT_TOKEN_REQUEST) or (
+        context.event in (Event.BACKCHANNEL_AUTHENTICATION_REQUEST, Event.BACKCHANNEL_TOKEN_REQUEST)
+    ):
         client = context.client
         if client is None or client.public or client.bearer_only:
             raise ClientPolicyViolation(INVALID_CLIENT, "invalid client access type")
@@ -212,6 +214,9 @@ EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
     "secure-par-content": executors_request_object.secure_par_content,
     "secure-client-authentication-assertion": executors_fapi.secure_client_authentication_assertion,
     "holder-of-key-enforcer": executors_fapi.holder_of_key_enforcer,
+    ciba_executors.SESSION: ciba_executors.session_enforce,
+    ciba_executors.SIGNED_REQUEST: ciba_executors.signed_request,
+    ciba_executors.SIGNING_ALGORITHM: ciba_executors.signing_algorithm,
 }
 
 

@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from doorkeep.clientpolicies.secret_rotation import EXPIRATION_TIME
-from doorkeep.clientreg import pairwise_subjects
+from doorkeep.clientreg import ciba_metadata, pairwise_subjects
 from doorkeep.model import Client
 from doorkeep.numbers import loads
 from doorkeep.oauth import backchannel as bc
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth import redirect_uris as ru
+from doorkeep.oauth.ciba import config as ciba_config
 from doorkeep.sessions.ended import BACKCHANNEL_URL
 
 # AuthorizeClientUtil.findClientAuthenticatorForOIDCAuthMethod, for the authenticators Doorkeep runs.
@@ -235,6 +236,8 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
         attributes[REFRESH_TOKENS] = "true" if "refresh_token" in grants else "false"
         attributes[DEVICE_GRANT] = "true" if DEVICE_CODE in grants else "false"
         attributes[STANDARD_TOKEN_EXCHANGE] = "true" if TOKEN_EXCHANGE in grants else "false"
+    if (refused := ciba_metadata.to_internal(oidc, grants, attributes)) is not None:
+        raise ConversionError(refused)
     subject_type(oidc)
     rep["attributes"] = attributes
     return rep
@@ -294,6 +297,8 @@ def _grant_types(client: Client) -> list[str]:
         grants.append("client_credentials")
     if client.attr_bool(DEVICE_GRANT):
         grants.append(DEVICE_CODE)
+    if ciba_config.grant_enabled(client):
+        grants.append(ciba_config.GRANT_TYPE)
     if client.attr_bool(STANDARD_TOKEN_EXCHANGE):
         grants.append(TOKEN_EXCHANGE)
     if client.attr_bool(REFRESH_TOKENS, True):
@@ -367,6 +372,7 @@ def to_external(
     out["backchannel_logout_uri"] = client.attr(BACKCHANNEL_URL) or None
     # As Keycloak's toExternalResponse writes it: the revoke-offline flag lands in session_required.
     out["backchannel_logout_session_required"] = client.attr_bool(bc.REVOKE_OFFLINE)
+    ciba_metadata.to_external(client, out)
     out["tls_client_certificate_bound_access_tokens"] = client.attr_bool(MTLS)
     # "+" (or nothing) answers the redirect URIs, "-" none (OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris)
     out["post_logout_redirect_uris"] = ru.post_logout_patterns(client)

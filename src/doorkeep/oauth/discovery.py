@@ -7,6 +7,7 @@ from typing import Any
 from doorkeep.keys import material
 from doorkeep.model import ClientScope
 from doorkeep.oauth import authorize, client_assertion, dpop, pkce, token_encryption, token_endpoint, userinfo
+from doorkeep.oauth.ciba import config as ciba_config
 
 # getSupportedAlgorithms(SignatureProvider, false): the realm's asymmetric signature providers, in Keycloak's order.
 ID_TOKEN_ALGS = [
@@ -130,6 +131,10 @@ def configuration(
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
         "device_authorization_endpoint": f"{oidc}/auth/device",
+        # CIBA (oauth/ciba/): CibaConfig.CIBA_SUPPORTED_MODES, the backend URL, the asymmetric algorithms
+        "backchannel_token_delivery_modes_supported": [ciba_config.POLL, ciba_config.PING],
+        "backchannel_authentication_endpoint": f"{back}/ext/ciba/auth",
+        "backchannel_authentication_request_signing_alg_values_supported": list(ID_TOKEN_ALGS),
         "require_pushed_authorization_requests": False,
         "pushed_authorization_request_endpoint": f"{back}/ext/par/request",
         # getMtlsEndpointAliases: the same endpoints, mutual TLS being the proxy's in front of them (RFC 8705 §5)
@@ -141,6 +146,7 @@ def configuration(
             "registration_endpoint": f"{backend or issuer}/clients-registrations/openid-connect",
             "userinfo_endpoint": f"{back}/userinfo",
             "pushed_authorization_request_endpoint": f"{back}/ext/par/request",
+            "backchannel_authentication_endpoint": f"{back}/ext/ciba/auth",
         },
         "authorization_response_iss_parameter_supported": True,
         "dpop_signing_alg_values_supported": list(dpop.ALGS),

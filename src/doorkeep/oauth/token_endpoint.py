@@ -15,6 +15,7 @@ from doorkeep.oauth import dpop, mtls, parameter_limits, token_encryption
 from doorkeep.oauth.client_auth import authorize_client, event_naming
 from doorkeep.oauth.grants import (
     authorization_code,
+    ciba,
     client_credentials,
     device_code,
     password,
@@ -39,6 +40,7 @@ GRANTS: dict[str, Grant] = {
     refresh_token.GRANT_TYPE: refresh_token.grant,
     device_code.GRANT_TYPE: device_code.grant,
     token_exchange.GRANT_TYPE: token_exchange.grant,
+    ciba.GRANT_TYPE: ciba.grant,
 }
 
 # OAuth2GrantType.getSupportedMultivaluedRequestParameters: what a grant takes more than once.
@@ -61,6 +63,7 @@ SUPPORTED_GRANT_TYPES = (
     "refresh_token",
     device_code.GRANT_TYPE,
     token_exchange.GRANT_TYPE,
+    ciba.GRANT_TYPE,
 )
 
 

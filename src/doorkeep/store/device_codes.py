@@ -83,6 +83,20 @@ class DeviceCodeRepo:
         )
         return bool(result.rowcount)
 
+    async def approve_backchannel(self, realm_id: str, user_code_hash: str, data: dict[str, Any], now: int) -> bool:
+        """A CIBA request's authentication device said SUCCEED: approve it while pending, its ``data`` replaced
+        (the callback's extra parameters added). The auth result id stays: a second callback must find it."""
+        result = await self._c.execute(
+            update(device_codes)
+            .where(*self._pending(realm_id, user_code_hash, now))
+            .values(status=DEVICE_APPROVED, data=data)
+        )
+        return bool(result.rowcount)
+
+    async def remove(self, device_code_hash: str) -> None:
+        """Drop an authorization whatever its state (a CIBA callback for a request no longer pending)."""
+        await self._c.execute(delete(device_codes).where(device_codes.c.device_code_hash == device_code_hash))
+
     async def deny(self, realm_id: str, user_code_hash: str, now: int) -> bool:
         """Mark a pending (or already denied) authorization denied by the user; False if it is gone or approved
         (an approved code has no user code any more)."""

@@ -26,8 +26,9 @@ from doorkeep.oauth import (
     token_endpoint,
     userinfo,
 )
+from doorkeep.oauth.ciba import endpoint as ciba_endpoint
 from doorkeep.oauth.context import Form, OAuthRequest
-from doorkeep.web import cors
+from doorkeep.web import ciba, cors
 from doorkeep.web.http import (
     NO_CACHE,
     NO_STORE,
@@ -281,6 +282,24 @@ async def authorize_device(request: Request) -> Response:
         lambda answer: json_response(answer.body()),
         no_store=True,
     )
+
+
+async def backchannel_authentication(request: Request) -> Response:
+    """CIBA's backchannel authentication endpoint (BackchannelAuthenticationEndpoint): validated in one
+    transaction, the authentication device asked outside any, the request kept in a second (web/ciba.py);
+    no CORS headers."""
+    services = state(request).services
+    kept: list[ciba_endpoint.Prepared] = []
+    first = await _protocol(
+        request,
+        lambda tx, req: ciba_endpoint.authorize(tx, services, req),
+        lambda prepared: ciba.accepted(kept, prepared),
+        no_store=True,
+        cors_answers=False,
+    )
+    if not kept and first.status_code == 403:  # checkSsl's and checkRealm's refusals, rethrown as UNAUTHORIZED
+        first.status_code = 401
+    return await ciba.ask_device(request, kept[0]) if kept else first
 
 
 async def pushed_authorization_request(request: Request) -> Response:

@@ -38,8 +38,8 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     now = services.clock.now()
     key = device_codes.digest(device_code)
     stored = await tx.device_codes.by_device_code(key, now)
-    if stored is not None and stored.realm_id != req.realm.id:
-        stored = None
+    if stored is not None and (stored.realm_id != req.realm.id or stored.data.get("ciba")):
+        stored = None  # another realm's, or a CIBA request kept in the same store (oauth/ciba/)
     if stored is not None and stored.client_id != client.id:
         raise e.InvalidGrant(e.DEVICE_CODE_OTHER_CLIENT, event_error="invalid_oauth2_device_code")
     if stored is None:

@@ -26,6 +26,7 @@ from doorkeep.clientreg import tokens as rt
 from doorkeep.errors import AdminError
 from doorkeep.model import Client, Realm
 from doorkeep.oauth import client_urls
+from doorkeep.oauth.ciba import validation as ciba_validation
 from doorkeep.realms.provisioning import new_id, new_secret
 from doorkeep.web.admin import parse
 from doorkeep.web.admin.clients import INTERNAL_CLIENTS, client_json
@@ -68,7 +69,8 @@ def validate(realm: Realm, client: Client) -> None:
     """validateClient: ``invalid_redirect_uri`` when a redirect URI is at fault, else ``invalid_client_metadata``,
     with every message (ValidationResult.getAllErrorsAsString), the session timeouts' last."""
     errors = client_urls.url_errors(client)
-    messages = [e.message for e in errors] + session_limits.client_problems(realm, client)
+    messages = [e.message for e in errors] + ciba_validation.client_problems(realm, client)
+    messages += session_limits.client_problems(realm, client)
     if messages:
         code = "invalid_redirect_uri" if any(e.place.startswith("redirectUris") for e in errors) else None
         description = "; ".join(dict.fromkeys(messages))
