@@ -72,6 +72,8 @@ class AuthRequest:
     # The APP_INITIATED_FLOW client note: "registration" for a login the application began on the registration
     # form (the registrations endpoint, ``prompt=create``), which "Restart login" begins there again.
     app_initiated_flow: str | None = None
+    # ``kc_idp_hint`` (the identity provider the IdentityProviderAuthenticator sends the login to, web/broker.py).
+    kc_idp_hint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,427 @@
+"""Browser endpoints of identity brokering (Keycloak's IdentityBrokerService and AbstractOAuth2IdentityProvider's
+Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
+takes its answer, and ``/login-actions/first-broker-login`` runs the "Account already exists" pages of the first
+broker login. The calls to the provider (token, keys, userinfo) are made between two transactions, never in one.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from doorkeep import events
+from doorkeep.broker import first_login, oidc
+from doorkeep.broker import providers as idp
+from doorkeep.console import pages
+from doorkeep.model import JSON, AuthSession, Client, Realm, User
+from doorkeep.oauth import login_completion, login_outcomes, redirect_uris
+from doorkeep.oauth.authorize import AuthRequest
+from doorkeep.oauth.login_password import ACCOUNT_DISABLED, INVALID_PASSWORD
+from doorkeep.oauth.login_step import StepContext
+from doorkeep.users.credentials import check_password
+from doorkeep.web import broker_links
+from doorkeep.web import locale as page_locale
+from doorkeep.web.http import client_ip, in_transaction, state
+from doorkeep.web.login_pages import (
+    NO_BACK,
+    TAB_ID,
+    action_url,
+    browser,
+    current_tab,
+    display,
+    error_page,
+    html,
+    open_realm,
+    set_auth_cookie,
+    tab_params,
+)
+from doorkeep.web.login_responses import render
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+log = logging.getLogger(__name__)
+
+NOTE = "broker"  # the tab's note: the provider's alias, the state, the nonce, the PKCE verifier
+CONTEXT = "brokered"  # the tab's note during a first broker login: the identity and the account it matches
+CONFIRM_STEP, REAUTH_STEP = "idp-confirm-link", "idp-username-password-form"
+INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
+EXPIRED = "Your login attempt timed out.  Login will start from the beginning."  # Messages.LOGIN_TIMEOUT
+UNEXPECTED = "Unexpected error when authenticating with identity provider"
+MISSING_STATE = "Missing state parameter in response from identity provider."
+NOT_PROCEEDING = "Could not proceed with authentication request to identity provider."
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A live login of this browser, with its client and request."""
+
+    auth_session: AuthSession
+    client: Client
+    request: AuthRequest
+
+
+async def _tab(request: Request, tx: Tx, realm: Realm, tab_id: str | None, code: str | None) -> Tab | None:
+    found = await current_tab(request, tx, realm, tab_id=tab_id, code=code)
+    if found is None or found.expires <= state(request).services.clock.now():
+        return None
+    if code is not None and not hmac.compare_digest(code.encode(), found.form_token.encode()):
+        return None
+    client = await tx.clients.get(found.client_id)
+    if client is None or not client.enabled:
+        return None
+    return Tab(found, client, AuthRequest.from_json(found.request))
+
+
+async def _error_event(
+    tx: Tx, request: Request, realm: Realm, client_id: str | None, error: str, **details: str | None
+) -> None:
+    """IDENTITY_PROVIDER_LOGIN_ERROR, as AbstractOAuth2IdentityProvider and IdentityBrokerService record it."""
+    await events.record(
+        tx,
+        realm,
+        "IDENTITY_PROVIDER_LOGIN_ERROR",
+        now=state(request).services.clock.now(),
+        client_id=client_id,
+        ip=client_ip(request),
+        error=error,
+        details=details,
+    )
+
+
+async def begin(request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON) -> Response:
+    """IdentityBrokerService.performLogin: the state (IdentityBrokerState: a secret, the tab and the client), the
+    nonce and the PKCE verifier noted on the tab, then the browser sent to the provider."""
+    config = oidc.Config.of(provider)
+    secret = secrets.token_urlsafe(16)
+    state_value = f"{secret}.{tab.auth_session.id}.{tab.client.client_id}"
+    endpoint = broker_links.endpoint_url(request, realm, config.alias)
+    started = oidc.start(config, endpoint, state_value, tab.request.login_hint)
+    note = {"alias": config.alias, "state": state_value, "nonce": started.nonce, "verifier": started.verifier}
+    notes = {k: v for k, v in tab.auth_session.notes.items() if k != CONTEXT} | {NOTE: note}
+    s = tab.auth_session
+    await tx.flows.advance_auth_session(s.id, s.user_id, s.step, s.form_token, notes)
+    response = RedirectResponse(started.url, 302)
+    response.headers["Cache-Control"] = NO_BACK
+    return response
+
+
+def usable(realm: Realm, alias: str) -> JSON | None:
+    """The provider a login may use: enabled and not link-only."""
+    provider = idp.by_alias(realm, alias)
+    if provider is None or not provider.get("enabled") or provider.get("linkOnly"):
+        return None
+    return provider
+
+
+async def login(request: Request) -> Response:
+    """GET ``/broker/{alias}/login?session_code&client_id&tab_id``: the login page's provider button."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    alias, q = request.path_params["alias"], request.query_params
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        code = q.get("session_code")
+        if not code or not q.get("client_id") or not q.get(TAB_ID):
+            return error_page(request, realm, INVALID_REQUEST)
+        tab = await _tab(request, tx, realm, q.get(TAB_ID), code)
+        if tab is None:
+            return error_page(request, realm, EXPIRED)
+        provider = usable(realm, alias)
+        if provider is None:  # IdentityBrokerException: not found, disabled or link-only
+            await _error_event(
+                tx,
+                request,
+                realm,
+                tab.client.client_id,
+                "couldNotProceedWithAuthenticationRequestMessage",
+                identity_provider=alias,
+            )
+            return error_page(request, realm, NOT_PROCEEDING, auth_request=tab.request)
+        return await begin(request, tx, realm, tab, provider)
+
+    return await in_transaction(request, work)
+
+
+def _parts(value: str) -> tuple[str, str] | None:
+    """IdentityBrokerState.encoded: the tab id and the client id of a state."""
+    parts = value.split(".", 2)
+    return (parts[1], parts[2]) if len(parts) == 3 and all(parts) else None
+
+
+async def endpoint(request: Request) -> Response:
+    """GET ``/broker/{alias}/endpoint?code&state`` (AbstractOAuth2IdentityProvider.Endpoint.authResponse)."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    alias, q = request.path_params["alias"], request.query_params
+    services = state(request).services
+    state_value = q.get("state")
+    parsed = _parts(state_value) if state_value else None
+
+    async def read(tx: Tx) -> Tab | Response:
+        tx.config.bind(realm)
+        if not state_value:
+            await _error_event(tx, request, realm, None, "identity_provider_login_failure", identity_provider=alias)
+            return error_page(request, realm, MISSING_STATE, 502)
+        tab = await _tab(request, tx, realm, parsed[0], None) if parsed else None
+        note = tab.auth_session.notes.get(NOTE) if tab else None
+        if tab is None or not isinstance(note, dict) or note.get("alias") != alias:
+            return error_page(request, realm, INVALID_REQUEST)
+        if not hmac.compare_digest(str(note.get("state")).encode(), state_value.encode()):
+            return error_page(request, realm, INVALID_REQUEST)
+        return tab
+
+    found = await in_transaction(request, read, write=False)
+    if isinstance(found, Response):
+        return found
+    provider = usable(realm, alias)
+    note: dict[str, Any] = found.auth_session.notes[NOTE]
+    error = q.get("error")
+    if provider is None or error is not None or not q.get("code"):
+        return await in_transaction(request, lambda tx: _refused(request, tx, realm, found, alias, error, provider))
+    config = oidc.Config.of(provider)
+    try:
+        tokens = await oidc.exchange(
+            config, q["code"], broker_links.endpoint_url(request, realm, alias), note.get("verifier")
+        )
+        id_token = tokens.get("id_token")
+        if not isinstance(id_token, str):
+            raise oidc.BrokerError("No token from server.")
+        claims = await oidc.id_token_claims(config, id_token, str(note.get("nonce")), services.clock.now())
+        info: dict[str, Any] = {}
+        access = tokens.get("access_token")
+        if oidc.needs_userinfo(config, claims) and isinstance(access, str):
+            info = await oidc.userinfo(config, access)
+        brokered = oidc.identity(claims, info, tokens)
+    except oidc.BrokerError as err:
+        log.warning("identity provider %s: %s", alias, err)
+        reason = str(err)
+
+        async def failed(tx: Tx) -> Response:
+            await _error_event(
+                tx,
+                request,
+                realm,
+                found.client.client_id,
+                "identity_provider_login_failure",
+                identity_provider=alias,
+                reason=reason,
+            )
+            return error_page(request, realm, UNEXPECTED, 502, auth_request=found.request)
+
+        return await in_transaction(request, failed)
+    return await in_transaction(request, lambda tx: _authenticated(request, tx, realm, found, config, brokered))
+
+
+async def _refused(
+    request: Request, tx: Tx, realm: Realm, found: Tab, alias: str, error: str | None, provider: JSON | None
+) -> Response:
+    """The provider refused (``access_denied``: the user cancelled, the login page again, as
+    IdentityBrokerService.cancelled) or failed (the login page with "Unexpected error…", as its ``error``)."""
+    tab = await _tab(request, tx, realm, found.auth_session.id, None)
+    if tab is None:
+        return error_page(request, realm, EXPIRED)
+    await _forget_note(tx, tab.auth_session)
+    message = None
+    if provider is None or error != "access_denied":
+        message = UNEXPECTED
+        await _error_event(
+            tx, request, realm, tab.client.client_id, "identity_provider_error", identity_provider=alias, reason=error
+        )
+    outcome = login_outcomes.NeedLogin(error=message)
+    return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
+
+
+async def _forget_note(tx: Tx, s: AuthSession) -> None:
+    """The state is good for one answer."""
+    notes = {k: v for k, v in s.notes.items() if k != NOTE}
+    await tx.flows.advance_auth_session(s.id, s.user_id, s.step, s.form_token, notes)
+
+
+async def _authenticated(
+    request: Request, tx: Tx, realm: Realm, found: Tab, config: oidc.Config, brokered: oidc.Identity
+) -> Response:
+    """IdentityBrokerService.authenticated: the linked user logs in; a new identity runs the first broker login."""
+    tx.config.bind(realm)
+    tab = await _tab(request, tx, realm, found.auth_session.id, None)
+    note = tab.auth_session.notes.get(NOTE) if tab else None
+    if tab is None or not isinstance(note, dict) or note.get("state") != found.auth_session.notes[NOTE]["state"]:
+        return error_page(request, realm, EXPIRED)  # the state was used meanwhile
+    await _forget_note(tx, tab.auth_session)
+    user = await first_login.linked_user(tx, realm, config, brokered)
+    if user is not None:
+        if not user.enabled:
+            await _error_event(
+                tx, request, realm, tab.client.client_id, "user_disabled", identity_provider=config.alias
+            )
+            outcome = login_outcomes.NeedLogin(error=ACCOUNT_DISABLED)
+            return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
+        await first_login.refresh_token(tx, config, brokered, user)
+        return await _finish(request, tx, realm, tab, user)
+    await _event(request, tx, realm, tab, None, "IDENTITY_PROVIDER_FIRST_LOGIN", config, brokered)
+    clash = await first_login.existing(tx, realm, brokered)
+    if clash is None:
+        now = state(request).services.clock.now()
+        user = await first_login.create(tx, realm, config, brokered, now)
+        more = {"register_method": "broker", "email": user.email}
+        await _event(request, tx, realm, tab, user, "REGISTER", config, brokered, more)
+        return await _finish(request, tx, realm, tab, user)
+    context = {
+        "alias": config.alias,
+        "id": brokered.id,
+        "username": brokered.username,
+        "token": brokered.token,
+        "existing": clash.user.id,
+        "attribute": clash.attribute,
+        "value": clash.value,
+    }
+    return await _page(request, tx, realm, tab, CONFIRM_STEP, context)
+
+
+async def _event(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    tab: Tab,
+    user: User | None,
+    kind: str,
+    config: oidc.Config,
+    brokered: oidc.Identity,
+    more: dict[str, str | None] | None = None,
+) -> None:
+    await events.record(
+        tx,
+        realm,
+        kind,
+        now=state(request).services.clock.now(),
+        client_id=tab.client.client_id,
+        user_id=user.id if user else None,
+        ip=client_ip(request),
+        details={
+            "identity_provider": config.alias,
+            "identity_provider_identity": brokered.username,
+            "redirect_uri": tab.request.redirect_uri or None,
+            "username": user.username if user else brokered.username,
+            **(more or {}),
+        },
+    )
+
+
+async def _finish(request: Request, tx: Tx, realm: Realm, tab: Tab, user: User) -> Response:
+    """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code)."""
+    ctx = StepContext(
+        tx, state(request).services, realm, tab.client, tab.request, user, browser(request, tab.auth_session)
+    )
+    outcome = await login_completion.proceed(ctx)
+    return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
+
+
+def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) -> str:
+    first = {"session_code": tab.form_token, "execution": tab.step}
+    return redirect_uris.with_params(action_url(request, realm, "first-broker-login"), tab_params(tab, client, **first))
+
+
+async def _page(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, step: str, context: JSON, error: str | None = None
+) -> Response:
+    """The first broker login's page of ``step``, on a fresh form code."""
+    s = tab.auth_session
+    notes = {k: v for k, v in s.notes.items() if k not in (NOTE, CONTEXT)} | {CONTEXT: context}
+    fresh = secrets.token_urlsafe(24)
+    await tx.flows.advance_auth_session(s.id, s.user_id, step, fresh, notes)
+    s = AuthSession(s.id, s.realm_id, s.client_id, fresh, s.request, s.user_id, s.expires, step, notes, s.root_id)
+    ui = page_locale.language(request, realm, auth_request=tab.request)
+    target = _action(request, realm, s, tab.client)
+    if step == CONFIRM_STEP:
+        body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
+    else:
+        existing = await tx.users.get(context["existing"])
+        body = pages.login(
+            display(realm),
+            target,
+            fresh,
+            username=existing.username if existing else "",
+            error=error,
+            reauthenticate=True,
+            success=None if error else ui.text("federatedIdentityConfirmReauthenticateMessage", context["alias"]),
+            ui=ui,
+        )
+    response = html(body)
+    response.headers["Cache-Control"] = NO_BACK
+    await set_auth_cookie(response, request, tx, realm, s)
+    return response
+
+
+async def first_broker_login(request: Request) -> Response:
+    """POST ``/login-actions/first-broker-login``: "Add to existing account", then the account's password
+    (IdpConfirmLinkAuthenticator, IdpUsernamePasswordForm); the link is stored and the login goes on."""
+    realm = await open_realm(request)
+    if isinstance(realm, Response):
+        return realm
+    form = await request.form()
+    code = request.query_params.get("session_code") or str(form.get("session_code") or "")
+
+    async def work(tx: Tx) -> Response:
+        tx.config.bind(realm)
+        tab = await _tab(request, tx, realm, request.query_params.get(TAB_ID), code)
+        context = tab.auth_session.notes.get(CONTEXT) if tab else None
+        if tab is None or not isinstance(context, dict):
+            return error_page(request, realm, EXPIRED)
+        if tab.auth_session.step == CONFIRM_STEP:
+            return await _page(request, tx, realm, tab, REAUTH_STEP, context)
+        if tab.auth_session.step != REAUTH_STEP:
+            return error_page(request, realm, INVALID_REQUEST)
+        user = await tx.users.get(context["existing"])
+        provider = usable(realm, context["alias"])
+        if user is None or provider is None:
+            return error_page(request, realm, EXPIRED)
+        if not await check_password(tx, user, str(form.get("password") or "")) or not user.enabled:
+            await _error_event(
+                tx,
+                request,
+                realm,
+                tab.client.client_id,
+                "invalid_user_credentials",
+                identity_provider=context["alias"],
+                username=user.username,
+            )
+            return await _page(request, tx, realm, tab, REAUTH_STEP, context, INVALID_PASSWORD)
+        config = oidc.Config.of(provider)
+        brokered = oidc.Identity(context["id"], context["username"], None, None, None, context.get("token"))
+        await first_login.link(tx, realm, config, brokered, user)
+        await _event(request, tx, realm, tab, user, "FEDERATED_IDENTITY_LINK", config, brokered)
+        return await _finish(request, tx, realm, tab, user)
+
+    return await in_transaction(request, work)
+
+
+async def idp_hint(
+    request: Request, tx: Tx, realm: Realm, client: Client, auth_request: AuthRequest
+) -> Response | None:
+    """IdentityProviderAuthenticator: ``kc_idp_hint`` naming a usable provider skips the login page; the login's
+    tab is made, and the browser goes straight to the provider. Any other hint is ignored."""
+    hint = auth_request.kc_idp_hint
+    provider = usable(realm, hint) if hint else None
+    if provider is None:
+        return None
+    from doorkeep.oauth import login_session
+    from doorkeep.web.login_pages import root_for_new_tab
+
+    now = state(request).services.clock.now()
+    root = await root_for_new_tab(request, tx, realm)
+    waiting = await login_session.wait_for(
+        tx, realm, client, auth_request, login_outcomes.NeedLogin(), None, now, root_id=root
+    )
+    tab = Tab(waiting.auth_session, client, waiting.request)
+    response = await begin(request, tx, realm, tab, provider)
+    await set_auth_cookie(response, request, tx, realm, waiting.auth_session)
+    return response
