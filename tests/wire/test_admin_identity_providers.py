@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from admin_support import admin_events, enable_admin_events, forbidden, realm_admin
+from doorkeep.realms.exportimport.files import export_realm
 from wire_env import Env
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("realm")]
@@ -186,3 +187,37 @@ async def _user_id(env: Env, username: str) -> str:
         user = await tx.users.get_by_username(realm.id, username)
         assert user is not None
         return user.id
+
+
+async def test_realm_import_export_and_partial_import_carry_identity_providers(env: Env) -> None:
+    """ExportUtils / RepresentationToModel.importRealm and IdentityProvidersPartialImport: identityProviders go out
+    (secrets masked in a partial export, kept in a full export) and come back in."""
+    headers = await env.admin_headers()
+    assert (await env.http.post(URL, json=rep("carried", displayName="Carried"), headers=headers)).status_code == 201
+    partial = await env.http.post("/admin/realms/test/partial-export", headers=headers)
+    [exported] = partial.json()["identityProviders"]
+    assert exported["alias"] == "carried" and exported["config"]["clientSecret"] == "**********"
+    full = await export_realm(env.db, "test")
+    [kept] = full["identityProviders"]
+    assert kept["config"]["clientSecret"] == "some secret value"
+
+    realm = {"realm": "copy", "enabled": True, "identityProviders": [kept]}
+    assert (await env.http.post("/admin/realms", json=realm, headers=headers)).status_code == 201
+    copied = (await env.http.get("/admin/realms/copy/identity-provider/instances/carried", headers=headers)).json()
+    assert copied["displayName"] == "Carried" and copied["internalId"] == kept["internalId"]
+    bad = {"realm": "bad", "enabled": True, "identityProviders": [{"alias": "x", "providerId": "nonsense"}]}
+    assert (await env.http.post("/admin/realms", json=bad, headers=headers)).status_code == 400
+
+    body = {"ifResourceExists": "FAIL", "identityProviders": [rep("imported"), rep("carried")]}
+    conflict = await env.http.post("/admin/realms/test/partialImport", json=body, headers=headers)
+    assert conflict.status_code == 409 and conflict.json() == {
+        "errorMessage": "Identity Provider 'carried' already exists."
+    }
+    skipped = await env.http.post(
+        "/admin/realms/test/partialImport", json={**body, "ifResourceExists": "SKIP"}, headers=headers
+    )
+    assert skipped.status_code == 200, skipped.text
+    actions = {(r["action"], r["resourceType"], r["resourceName"]) for r in skipped.json()["results"]}
+    assert actions == {("ADDED", "IDP", "imported"), ("SKIPPED", "IDP", "carried")}
+    names = [p["alias"] for p in (await env.http.get(URL, headers=headers)).json()]
+    assert names == ["carried", "imported"]

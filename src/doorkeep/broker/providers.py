@@ -14,11 +14,14 @@ import dataclasses
 import ipaddress
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
 
 PROVIDER_IDS = ("oidc", "keycloak-oidc")
 # The other IdentityProviderFactory ids of a Keycloak 26 server: known there, not brokered here.
@@ -120,6 +123,13 @@ def by_alias(realm: Realm, alias: str) -> JSON | None:
 
 def with_providers(realm: Realm, providers: list[JSON]) -> Realm:
     return dataclasses.replace(realm, identity_providers=tuple(providers))
+
+
+async def save(tx: Tx, realm_id: str, providers: list[JSON]) -> None:
+    """Store the realm's providers under its row lock (a read-modify-write of its configuration)."""
+    realm = await tx.realms.lock(realm_id)
+    assert realm is not None
+    await tx.realms.update(with_providers(realm, providers))
 
 
 def masked(provider: JSON) -> JSON:

@@ -46,10 +46,7 @@ async def _representation(request: Request) -> JSON:
 
 
 async def _store(call: RealmCall, providers: list[JSON]) -> None:
-    """Write the realm's providers under its row lock (read-modify-write of its configuration)."""
-    realm = await call.tx.realms.lock(call.realm.id)
-    assert realm is not None
-    await call.tx.realms.update(idp.with_providers(realm, providers))
+    await idp.save(call.tx, call.realm.id, providers)
 
 
 async def _current(call: RealmCall) -> Realm:
