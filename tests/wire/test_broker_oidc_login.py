@@ -44,7 +44,7 @@ async def _token(http: Any, code: str) -> dict[str, Any]:
     answer = await http.post("/realms/test/protocol/openid-connect/token", data=data)
     assert answer.status_code == 200, answer.text
     claims: dict[str, Any] = jwt.decode(answer.json()["access_token"], options={"verify_signature": False})
-    return claims
+    return claims | {"raw": answer.json()["access_token"]}
 
 
 async def test_first_login_creates_the_user_and_the_second_finds_the_link(env: Env) -> None:
@@ -66,6 +66,20 @@ async def test_first_login_creates_the_user_and_the_second_finds_the_link(env: E
             claims = await _token(http, query(done.headers["location"])["code"])
             assert claims["preferred_username"] == "alice"
             assert claims["email"] == "alice@example.org" and claims["email_verified"] is True
+            linked = await http.get(
+                "/realms/test/account/linked-accounts", headers={"Authorization": f"Bearer {claims['raw']}"}
+            )
+            assert linked.status_code == 200, linked.text
+            assert linked.json() == [
+                {
+                    "connected": True,
+                    "social": False,
+                    "providerAlias": ALIAS,
+                    "providerName": ALIAS,
+                    "displayName": "Provider Realm",
+                    "linkedUsername": "alice",
+                }
+            ]
         assert await _links(broker, "alice") == [
             {"identityProvider": ALIAS, "userId": await _alice_id(env), "userName": "alice"}
         ]
