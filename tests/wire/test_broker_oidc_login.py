@@ -85,6 +85,12 @@ async def test_first_login_creates_the_user_and_the_second_finds_the_link(env: E
         ]
         kinds = await _events(broker)
         assert {"IDENTITY_PROVIDER_FIRST_LOGIN", "REGISTER", "LOGIN"} <= set(kinds)
+        got = await env.http.get(
+            "/admin/realms/test/events", params={"type": "LOGIN"}, headers=await env.admin_headers()
+        )
+        [login] = got.json()
+        assert login["details"]["identity_provider"] == ALIAS
+        assert login["details"]["identity_provider_identity"] == "alice"
 
         async with browser(broker) as http:  # another browser: no SSO session at the consumer, a new provider login
             done = await broker_login(http)

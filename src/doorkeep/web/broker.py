@@ -6,6 +6,7 @@ broker login. The calls to the provider (token, keys, userinfo) are made between
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 import secrets
@@ -266,7 +267,7 @@ async def _authenticated(
             outcome = login_outcomes.NeedLogin(error=ACCOUNT_DISABLED)
             return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
         await first_login.refresh_token(tx, config, brokered, user)
-        return await _finish(request, tx, realm, tab, user)
+        return await _finish(request, tx, realm, tab, user, config.alias, brokered.username)
     await _event(request, tx, realm, tab, None, "IDENTITY_PROVIDER_FIRST_LOGIN", config, brokered)
     clash = await first_login.existing(tx, realm, brokered)
     if clash is None:
@@ -274,7 +275,7 @@ async def _authenticated(
         user = await first_login.create(tx, realm, config, brokered, now)
         more = {"register_method": "broker", "email": user.email}
         await _event(request, tx, realm, tab, user, "REGISTER", config, brokered, more)
-        return await _finish(request, tx, realm, tab, user)
+        return await _finish(request, tx, realm, tab, user, config.alias, brokered.username)
     context = {
         "alias": config.alias,
         "id": brokered.id,
@@ -316,13 +317,16 @@ async def _event(
     )
 
 
-async def _finish(request: Request, tx: Tx, realm: Realm, tab: Tab, user: User) -> Response:
-    """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code)."""
-    ctx = StepContext(
-        tx, state(request).services, realm, tab.client, tab.request, user, browser(request, tab.auth_session)
-    )
+async def _finish(
+    request: Request, tx: Tx, realm: Realm, tab: Tab, user: User, alias: str, identity: str | None
+) -> Response:
+    """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code), the
+    provider noted on the login for its LOGIN event."""
+    login = dataclasses.replace(tab.request, identity_provider=alias, identity_provider_identity=identity)
+    await tx.flows.replace_auth_request(tab.auth_session.id, login.to_json())
+    ctx = StepContext(tx, state(request).services, realm, tab.client, login, user, browser(request, tab.auth_session))
     outcome = await login_completion.proceed(ctx)
-    return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
+    return await render(request, tx, realm, tab.client, login, outcome, tab.auth_session)
 
 
 def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) -> str:
@@ -399,7 +403,7 @@ async def first_broker_login(request: Request) -> Response:
         brokered = oidc.Identity(context["id"], context["username"], None, None, None, context.get("token"))
         await first_login.link(tx, realm, config, brokered, user)
         await _event(request, tx, realm, tab, user, "FEDERATED_IDENTITY_LINK", config, brokered)
-        return await _finish(request, tx, realm, tab, user)
+        return await _finish(request, tx, realm, tab, user, config.alias, brokered.username)
 
     return await in_transaction(request, work)
 
