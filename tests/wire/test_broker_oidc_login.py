@@ -237,3 +237,44 @@ async def test_a_wrong_client_secret_at_the_provider_is_an_unexpected_error(env:
         listed = await env.http.get("/admin/realms/test/users", params={"search": "alice"}, headers=headers)
         assert listed.json() == []
         assert "IDENTITY_PROVIDER_LOGIN_ERROR" in await _events(broker)
+
+
+async def test_missing_names_ask_for_the_profile_and_store_token_keeps_the_tokens(env: Env) -> None:
+    """IdpReviewProfileAuthenticator's ``missing`` (here the UPDATE_PROFILE required action) for a provider user
+    without a last name; ``storeToken`` keeps the provider's token response on the link."""
+    async with served(env) as broker:
+        await seed_user(env.db, env.clock, "provider", "bob", email="bob@example.org", last_name=None)
+        await broker.add_provider(storeToken=True)
+        async with browser(broker) as http:
+            page = await broker_login(http, "bob")
+            assert page.status_code == 200, page.text
+            assert 'name="lastName"' in page.text  # the update-profile form
+            done = await http.post(
+                form_action(page.text),
+                data={**form_fields(page.text), "email": "bob@example.org", "firstName": "Bob", "lastName": "Builder"},
+            )
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text
+        async with env.db.transaction() as tx:
+            realm = await tx.realms.get_by_name("test")
+            assert realm is not None
+            user = await tx.users.get_by_username(realm.id, "bob")
+            assert user is not None and user.last_name == "Builder"
+            [link] = await tx.federated.of_user(user.id)
+            assert link.token is not None and "access_token" in link.token
+
+
+async def test_a_disabled_linked_user_gets_the_login_page_with_the_error(env: Env) -> None:
+    async with served(env) as broker:
+        await broker.add_provider()
+        async with browser(broker) as http:
+            assert (await broker_login(http)).status_code == 302
+        headers = await env.admin_headers()
+        [alice] = (await env.http.get("/admin/realms/test/users", params={"username": "alice"}, headers=headers)).json()
+        disabled = await env.http.put(
+            f"/admin/realms/test/users/{alice['id']}", json={"enabled": False}, headers=headers
+        )
+        assert disabled.status_code == 204
+        async with browser(broker) as http:
+            refused = await broker_login(http)
+            assert refused.status_code == 200
+            assert "Account is disabled, contact your administrator." in refused.text
