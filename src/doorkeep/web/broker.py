@@ -1,46 +1,49 @@
 """Browser endpoints of identity brokering (Keycloak's IdentityBrokerService and AbstractOAuth2IdentityProvider's
 Endpoint): ``/realms/{realm}/broker/{alias}/login`` sends the browser to the provider, ``/broker/{alias}/endpoint``
-takes its answer, and ``/login-actions/first-broker-login`` runs the "Account already exists" pages of the first
-broker login. The calls to the provider (token, keys, userinfo) are made between two transactions, never in one.
+takes its answer (its "Account already exists" pages are web/broker_first_login.py), and ``kc_idp_hint`` skips the
+login page. The calls to the provider (token, keys, userinfo) are made between two transactions, never in one.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from doorkeep import events
 from doorkeep.broker import first_login, oidc
-from doorkeep.broker import providers as idp
-from doorkeep.console import pages
-from doorkeep.model import JSON, AuthSession, Client, Realm, User
-from doorkeep.oauth import login_completion, login_outcomes, redirect_uris
+from doorkeep.model import JSON, AuthSession, Client, Realm
+from doorkeep.oauth import login_outcomes
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.oauth.login_password import ACCOUNT_DISABLED, INVALID_PASSWORD
-from doorkeep.oauth.login_step import StepContext
-from doorkeep.users.credentials import check_password
+from doorkeep.oauth.login_password import ACCOUNT_DISABLED
 from doorkeep.web import broker_links
-from doorkeep.web import locale as page_locale
-from doorkeep.web.http import client_ip, in_transaction, state
+from doorkeep.web.broker_first_login import page
+from doorkeep.web.broker_session import (
+    CONFIRM_STEP,
+    CONTEXT,
+    EXPIRED,
+    INVALID_REQUEST,
+    MISSING_STATE,
+    NOT_PROCEEDING,
+    NOTE,
+    UNEXPECTED,
+    Tab,
+    error_event,
+    find_tab,
+    finish,
+    record,
+    usable,
+)
+from doorkeep.web.http import in_transaction, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     TAB_ID,
-    action_url,
-    browser,
-    current_tab,
-    display,
     error_page,
-    html,
     open_realm,
     set_auth_cookie,
-    tab_params,
 )
 from doorkeep.web.login_responses import render
 
@@ -48,52 +51,6 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 log = logging.getLogger(__name__)
-
-NOTE = "broker"  # the tab's note: the provider's alias, the state, the nonce, the PKCE verifier
-CONTEXT = "brokered"  # the tab's note during a first broker login: the identity and the account it matches
-CONFIRM_STEP, REAUTH_STEP = "idp-confirm-link", "idp-username-password-form"
-INVALID_REQUEST = "Invalid Request"  # Messages.INVALID_REQUEST
-EXPIRED = "Your login attempt timed out.  Login will start from the beginning."  # Messages.LOGIN_TIMEOUT
-UNEXPECTED = "Unexpected error when authenticating with identity provider"
-MISSING_STATE = "Missing state parameter in response from identity provider."
-NOT_PROCEEDING = "Could not proceed with authentication request to identity provider."
-
-
-@dataclass(frozen=True)
-class Tab:
-    """A live login of this browser, with its client and request."""
-
-    auth_session: AuthSession
-    client: Client
-    request: AuthRequest
-
-
-async def _tab(request: Request, tx: Tx, realm: Realm, tab_id: str | None, code: str | None) -> Tab | None:
-    found = await current_tab(request, tx, realm, tab_id=tab_id, code=code)
-    if found is None or found.expires <= state(request).services.clock.now():
-        return None
-    if code is not None and not hmac.compare_digest(code.encode(), found.form_token.encode()):
-        return None
-    client = await tx.clients.get(found.client_id)
-    if client is None or not client.enabled:
-        return None
-    return Tab(found, client, AuthRequest.from_json(found.request))
-
-
-async def _error_event(
-    tx: Tx, request: Request, realm: Realm, client_id: str | None, error: str, **details: str | None
-) -> None:
-    """IDENTITY_PROVIDER_LOGIN_ERROR, as AbstractOAuth2IdentityProvider and IdentityBrokerService record it."""
-    await events.record(
-        tx,
-        realm,
-        "IDENTITY_PROVIDER_LOGIN_ERROR",
-        now=state(request).services.clock.now(),
-        client_id=client_id,
-        ip=client_ip(request),
-        error=error,
-        details=details,
-    )
 
 
 async def begin(request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON) -> Response:
@@ -113,14 +70,6 @@ async def begin(request: Request, tx: Tx, realm: Realm, tab: Tab, provider: JSON
     return response
 
 
-def usable(realm: Realm, alias: str) -> JSON | None:
-    """The provider a login may use: enabled and not link-only."""
-    provider = idp.by_alias(realm, alias)
-    if provider is None or not provider.get("enabled") or provider.get("linkOnly"):
-        return None
-    return provider
-
-
 async def login(request: Request) -> Response:
     """GET ``/broker/{alias}/login?session_code&client_id&tab_id``: the login page's provider button."""
     realm = await open_realm(request)
@@ -133,12 +82,12 @@ async def login(request: Request) -> Response:
         code = q.get("session_code")
         if not code or not q.get("client_id") or not q.get(TAB_ID):
             return error_page(request, realm, INVALID_REQUEST)
-        tab = await _tab(request, tx, realm, q.get(TAB_ID), code)
+        tab = await find_tab(request, tx, realm, q.get(TAB_ID), code)
         if tab is None:
             return error_page(request, realm, EXPIRED)
         provider = usable(realm, alias)
         if provider is None:  # IdentityBrokerException: not found, disabled or link-only
-            await _error_event(
+            await error_event(
                 tx,
                 request,
                 realm,
@@ -171,9 +120,9 @@ async def endpoint(request: Request) -> Response:
     async def read(tx: Tx) -> Tab | Response:
         tx.config.bind(realm)
         if not state_value:
-            await _error_event(tx, request, realm, None, "identity_provider_login_failure", identity_provider=alias)
+            await error_event(tx, request, realm, None, "identity_provider_login_failure", identity_provider=alias)
             return error_page(request, realm, MISSING_STATE, 502)
-        tab = await _tab(request, tx, realm, parsed[0], None) if parsed else None
+        tab = await find_tab(request, tx, realm, parsed[0], None) if parsed else None
         note = tab.auth_session.notes.get(NOTE) if tab else None
         if tab is None or not isinstance(note, dict) or note.get("alias") != alias:
             return error_page(request, realm, INVALID_REQUEST)
@@ -208,7 +157,7 @@ async def endpoint(request: Request) -> Response:
         reason = str(err)
 
         async def failed(tx: Tx) -> Response:
-            await _error_event(
+            await error_event(
                 tx,
                 request,
                 realm,
@@ -228,14 +177,14 @@ async def _refused(
 ) -> Response:
     """The provider refused (``access_denied``: the user cancelled, the login page again, as
     IdentityBrokerService.cancelled) or failed (the login page with "Unexpected error…", as its ``error``)."""
-    tab = await _tab(request, tx, realm, found.auth_session.id, None)
+    tab = await find_tab(request, tx, realm, found.auth_session.id, None)
     if tab is None:
         return error_page(request, realm, EXPIRED)
     await _forget_note(tx, tab.auth_session)
     message = None
     if provider is None or error != "access_denied":
         message = UNEXPECTED
-        await _error_event(
+        await error_event(
             tx, request, realm, tab.client.client_id, "identity_provider_error", identity_provider=alias, reason=error
         )
     outcome = login_outcomes.NeedLogin(error=message)
@@ -253,7 +202,7 @@ async def _authenticated(
 ) -> Response:
     """IdentityBrokerService.authenticated: the linked user logs in; a new identity runs the first broker login."""
     tx.config.bind(realm)
-    tab = await _tab(request, tx, realm, found.auth_session.id, None)
+    tab = await find_tab(request, tx, realm, found.auth_session.id, None)
     note = tab.auth_session.notes.get(NOTE) if tab else None
     if tab is None or not isinstance(note, dict) or note.get("state") != found.auth_session.notes[NOTE]["state"]:
         return error_page(request, realm, EXPIRED)  # the state was used meanwhile
@@ -261,21 +210,19 @@ async def _authenticated(
     user = await first_login.linked_user(tx, realm, config, brokered)
     if user is not None:
         if not user.enabled:
-            await _error_event(
-                tx, request, realm, tab.client.client_id, "user_disabled", identity_provider=config.alias
-            )
+            await error_event(tx, request, realm, tab.client.client_id, "user_disabled", identity_provider=config.alias)
             outcome = login_outcomes.NeedLogin(error=ACCOUNT_DISABLED)
             return await render(request, tx, realm, tab.client, tab.request, outcome, tab.auth_session)
         await first_login.refresh_token(tx, config, brokered, user)
-        return await _finish(request, tx, realm, tab, user, config.alias, brokered.username)
-    await _event(request, tx, realm, tab, None, "IDENTITY_PROVIDER_FIRST_LOGIN", config, brokered)
+        return await finish(request, tx, realm, tab, user, config.alias, brokered.username)
+    await record(request, tx, realm, tab, None, "IDENTITY_PROVIDER_FIRST_LOGIN", config, brokered)
     clash = await first_login.existing(tx, realm, brokered)
     if clash is None:
         now = state(request).services.clock.now()
         user = await first_login.create(tx, realm, config, brokered, now)
         more = {"register_method": "broker", "email": user.email}
-        await _event(request, tx, realm, tab, user, "REGISTER", config, brokered, more)
-        return await _finish(request, tx, realm, tab, user, config.alias, brokered.username)
+        await record(request, tx, realm, tab, user, "REGISTER", config, brokered, more)
+        return await finish(request, tx, realm, tab, user, config.alias, brokered.username)
     context = {
         "alias": config.alias,
         "id": brokered.id,
@@ -285,127 +232,7 @@ async def _authenticated(
         "attribute": clash.attribute,
         "value": clash.value,
     }
-    return await _page(request, tx, realm, tab, CONFIRM_STEP, context)
-
-
-async def _event(
-    request: Request,
-    tx: Tx,
-    realm: Realm,
-    tab: Tab,
-    user: User | None,
-    kind: str,
-    config: oidc.Config,
-    brokered: oidc.Identity,
-    more: dict[str, str | None] | None = None,
-) -> None:
-    await events.record(
-        tx,
-        realm,
-        kind,
-        now=state(request).services.clock.now(),
-        client_id=tab.client.client_id,
-        user_id=user.id if user else None,
-        ip=client_ip(request),
-        details={
-            "identity_provider": config.alias,
-            "identity_provider_identity": brokered.username,
-            "redirect_uri": tab.request.redirect_uri or None,
-            "username": user.username if user else brokered.username,
-            **(more or {}),
-        },
-    )
-
-
-async def _finish(
-    request: Request, tx: Tx, realm: Realm, tab: Tab, user: User, alias: str, identity: str | None
-) -> Response:
-    """The brokered user is the login's user: Doorkeep's completion (required actions, consent, the code), the
-    provider noted on the login for its LOGIN event."""
-    login = dataclasses.replace(tab.request, identity_provider=alias, identity_provider_identity=identity)
-    await tx.flows.replace_auth_request(tab.auth_session.id, login.to_json())
-    ctx = StepContext(tx, state(request).services, realm, tab.client, login, user, browser(request, tab.auth_session))
-    outcome = await login_completion.proceed(ctx)
-    return await render(request, tx, realm, tab.client, login, outcome, tab.auth_session)
-
-
-def _action(request: Request, realm: Realm, tab: AuthSession, client: Client) -> str:
-    first = {"session_code": tab.form_token, "execution": tab.step}
-    return redirect_uris.with_params(action_url(request, realm, "first-broker-login"), tab_params(tab, client, **first))
-
-
-async def _page(
-    request: Request, tx: Tx, realm: Realm, tab: Tab, step: str, context: JSON, error: str | None = None
-) -> Response:
-    """The first broker login's page of ``step``, on a fresh form code."""
-    s = tab.auth_session
-    notes = {k: v for k, v in s.notes.items() if k not in (NOTE, CONTEXT)} | {CONTEXT: context}
-    fresh = secrets.token_urlsafe(24)
-    await tx.flows.advance_auth_session(s.id, s.user_id, step, fresh, notes)
-    s = AuthSession(s.id, s.realm_id, s.client_id, fresh, s.request, s.user_id, s.expires, step, notes, s.root_id)
-    ui = page_locale.language(request, realm, auth_request=tab.request)
-    target = _action(request, realm, s, tab.client)
-    if step == CONFIRM_STEP:
-        body = pages.idp_link_confirm(display(realm), target, fresh, context["attribute"], context["value"], ui=ui)
-    else:
-        existing = await tx.users.get(context["existing"])
-        body = pages.login(
-            display(realm),
-            target,
-            fresh,
-            username=existing.username if existing else "",
-            error=error,
-            reauthenticate=True,
-            success=None if error else ui.text("federatedIdentityConfirmReauthenticateMessage", context["alias"]),
-            ui=ui,
-        )
-    response = html(body)
-    response.headers["Cache-Control"] = NO_BACK
-    await set_auth_cookie(response, request, tx, realm, s)
-    return response
-
-
-async def first_broker_login(request: Request) -> Response:
-    """POST ``/login-actions/first-broker-login``: "Add to existing account", then the account's password
-    (IdpConfirmLinkAuthenticator, IdpUsernamePasswordForm); the link is stored and the login goes on."""
-    realm = await open_realm(request)
-    if isinstance(realm, Response):
-        return realm
-    form = await request.form()
-    code = request.query_params.get("session_code") or str(form.get("session_code") or "")
-
-    async def work(tx: Tx) -> Response:
-        tx.config.bind(realm)
-        tab = await _tab(request, tx, realm, request.query_params.get(TAB_ID), code)
-        context = tab.auth_session.notes.get(CONTEXT) if tab else None
-        if tab is None or not isinstance(context, dict):
-            return error_page(request, realm, EXPIRED)
-        if tab.auth_session.step == CONFIRM_STEP:
-            return await _page(request, tx, realm, tab, REAUTH_STEP, context)
-        if tab.auth_session.step != REAUTH_STEP:
-            return error_page(request, realm, INVALID_REQUEST)
-        user = await tx.users.get(context["existing"])
-        provider = usable(realm, context["alias"])
-        if user is None or provider is None:
-            return error_page(request, realm, EXPIRED)
-        if not await check_password(tx, user, str(form.get("password") or "")) or not user.enabled:
-            await _error_event(
-                tx,
-                request,
-                realm,
-                tab.client.client_id,
-                "invalid_user_credentials",
-                identity_provider=context["alias"],
-                username=user.username,
-            )
-            return await _page(request, tx, realm, tab, REAUTH_STEP, context, INVALID_PASSWORD)
-        config = oidc.Config.of(provider)
-        brokered = oidc.Identity(context["id"], context["username"], None, None, None, context.get("token"))
-        await first_login.link(tx, realm, config, brokered, user)
-        await _event(request, tx, realm, tab, user, "FEDERATED_IDENTITY_LINK", config, brokered)
-        return await _finish(request, tx, realm, tab, user, config.alias, brokered.username)
-
-    return await in_transaction(request, work)
+    return await page(request, tx, realm, tab, CONFIRM_STEP, context)
 
 
 async def idp_hint(

@@ -10,6 +10,7 @@ from doorkeep.web import (
     account_devices,
     action_token,
     broker,
+    broker_first_login,
     browser_session,
     client_redirect,
     cors,
@@ -73,7 +74,9 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/device", device.verification_form, methods=["POST"]),
         Route("/realms/{realm}/device/status", device.status, methods=["GET"]),
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
-        Route("/realms/{realm}/login-actions/first-broker-login", broker.first_broker_login, methods=["POST"]),
+        Route(
+            "/realms/{realm}/login-actions/first-broker-login", broker_first_login.first_broker_login, methods=["POST"]
+        ),
         Route("/realms/{realm}/broker/{alias}/login", broker.login, methods=["GET"]),
         Route("/realms/{realm}/broker/{alias}/endpoint", broker.endpoint, methods=["GET"]),
         Route("/realms/{realm}/login-actions/restart", login.restart_login, methods=["GET"]),
