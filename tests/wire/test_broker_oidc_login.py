@@ -278,3 +278,35 @@ async def test_a_disabled_linked_user_gets_the_login_page_with_the_error(env: En
             refused = await broker_login(http)
             assert refused.status_code == 200
             assert "Account is disabled, contact your administrator." in refused.text
+
+
+async def test_a_provider_configured_from_its_discovery_document_logs_in(env: Env) -> None:
+    """IdentityProvidersResource.importFrom (``import-config`` with ``fromUrl``), then a login with that config."""
+    async with served(env) as broker:
+        headers = await env.admin_headers()
+        discovery = f"{broker.base}/realms/provider/.well-known/openid-configuration"
+        imported = await env.http.post(
+            "/admin/realms/test/identity-provider/import-config",
+            json={"providerId": "oidc", "fromUrl": discovery},
+            headers=headers,
+        )
+        assert imported.status_code == 200, imported.text
+        config = imported.json()
+        oidc = f"{broker.base}/realms/provider/protocol/openid-connect"
+        assert config["tokenUrl"] == f"{oidc}/token" and config["jwksUrl"] == f"{oidc}/certs"
+        assert config["issuer"] == f"{broker.base}/realms/provider" and config["validateSignature"] == "true"
+        assert config["metadataDescriptorUrl"] == discovery
+        missing = await env.http.post(
+            "/admin/realms/test/identity-provider/import-config", json={"fromUrl": discovery}, headers=headers
+        )
+        assert missing.status_code == 400
+        rep = {
+            "alias": ALIAS,
+            "providerId": "oidc",
+            "config": {**config, "clientId": "broker-app", "clientSecret": "provider-secret"},
+        }
+        created = await env.http.post("/admin/realms/test/identity-provider/instances", json=rep, headers=headers)
+        assert created.status_code == 201, created.text
+        async with browser(broker) as http:
+            done = await broker_login(http)
+            assert done.status_code == 302 and done.headers["location"].startswith(REDIRECT), done.text

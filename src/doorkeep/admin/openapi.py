@@ -147,6 +147,11 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
     _rule(r"POST /admin/realms/\{realm\}/components$", None, OBJECT, "201"),
     _rule(r"POST /admin/realms/\{realm\}/identity-provider/instances$", None, OBJECT, "201"),
+    _rule(
+        r"POST /admin/realms/\{realm\}/identity-provider/import-config$",
+        {"type": "object", "additionalProperties": STRING},
+        OBJECT,
+    ),
     _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", None, OBJECT),

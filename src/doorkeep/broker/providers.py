@@ -261,3 +261,23 @@ def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
 def representation(provider: JSON) -> JSON:
     """What GET answers: the stored representation, its secret masked."""
     return masked(provider)
+
+
+def discovered(document: Any, from_url: str) -> dict[str, str]:
+    """OIDCIdentityProviderFactory.parseConfig of an OpenID Provider's discovery document, as
+    ``import-config`` answers it: the endpoints, the issuer, signature checks by the ``jwks_uri`` when it has one,
+    and ``metadataDescriptorUrl``."""
+    if not isinstance(document, dict):
+        raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
+    names = {
+        "issuer": "issuer",
+        "logoutUrl": "end_session_endpoint",
+        "authorizationUrl": "authorization_endpoint",
+        "tokenUrl": "token_endpoint",
+        "userInfoUrl": "userinfo_endpoint",
+    }
+    out = {key: str(document[name]) for key, name in names.items() if document.get(name) is not None}
+    if document.get("jwks_uri") is not None:
+        out |= {"validateSignature": "true", "useJwksUrl": "true", "jwksUrl": str(document["jwks_uri"])}
+    out["metadataDescriptorUrl"] = from_url
+    return out

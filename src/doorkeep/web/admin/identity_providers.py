@@ -9,6 +9,7 @@ keeps the stored secret. Deleting a provider removes its users' links. The core 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
@@ -19,6 +20,7 @@ from doorkeep.admin.unknown_properties import refuse_unknown
 from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import JSON, Realm
+from doorkeep.oauth import client_keys
 from doorkeep.web.admin import audit
 from doorkeep.web.admin.common import (
     RealmCall,
@@ -32,6 +34,7 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
+from doorkeep.web.handlers import render_error
 
 BASE = "/{realm}/identity-provider"
 VIEW, MANAGE = "view-identity-providers", "manage-identity-providers"
@@ -146,7 +149,43 @@ async def factory(request: Request) -> Response:
     return await run_realm(request, work, write=False)
 
 
+async def import_config(request: Request) -> Response:
+    """``POST import-config`` with ``{"providerId", "fromUrl"}`` (IdentityProvidersResource.importFrom,
+    manage-identity-providers): the provider's discovery document read from ``fromUrl`` and answered as the
+    provider's ``config``; nothing is stored and no admin event recorded. The document is fetched after the
+    caller is checked, outside the transaction."""
+    checked: list[dict[str, Any]] = []
+
+    async def work(call: RealmCall) -> Response:
+        body = await read_object(request)
+        call.require(MANAGE)
+        audit.unchanged(request)
+        if not ("providerId" in body and "fromUrl" in body):
+            raise AdminError(400, "HTTP 400 Bad Request", key="error")  # BadRequestException()
+        alias = body.get("alias")
+        if isinstance(alias, str) and " " in alias:
+            raise idp.bad("Empty Space not allowed.")
+        if body["providerId"] not in FACTORIES:
+            raise AdminError(400, "HTTP 400 Bad Request", key="error")
+        checked.append(body)
+        return no_content()
+
+    answered = await run_realm(request, work, write=False)
+    if not checked:
+        return answered
+    from_url = str(checked[0]["fromUrl"])
+    try:
+        document = json.loads(await client_keys.fetch_json(from_url))
+    except ValueError:
+        return render_error(AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON"))
+    try:
+        return ok(idp.discovered(document, from_url))
+    except AdminError as err:
+        return render_error(err)
+
+
 ROUTES = [
+    Route(BASE + "/import-config", import_config, methods=["POST"]),
     Route(BASE + "/instances", listing, methods=["GET"]),
     Route(BASE + "/instances", create, methods=["POST"]),
     Route(BASE + "/instances/{alias}", one, methods=["GET"]),
