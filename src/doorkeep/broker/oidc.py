@@ -282,3 +282,20 @@ def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
     if config.disable_userinfo or not config.userinfo_url:
         return False
     return any(claims.get(k) is None for k in ("sub", "name", "preferred_username", "email"))
+
+
+async def authenticate(
+    config: Config, code: str, redirect_uri: str, verifier: str | None, nonce: str, now: int
+) -> Identity:
+    """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
+    checked, userinfo read if needed, the brokered identity; any failure a BrokerError."""
+    tokens = await exchange(config, code, redirect_uri, verifier)
+    id_token = tokens.get("id_token")
+    if not isinstance(id_token, str):
+        raise BrokerError("No token from server.")
+    claims = await id_token_claims(config, id_token, nonce, now)
+    info: dict[str, Any] = {}
+    access = tokens.get("access_token")
+    if needs_userinfo(config, claims) and isinstance(access, str):
+        info = await userinfo(config, access)
+    return identity(claims, info, tokens)

@@ -117,11 +117,15 @@ async def endpoint(request: Request) -> Response:
     state_value = q.get("state")
     parsed = _parts(state_value) if state_value else None
 
+    async def no_state(tx: Tx) -> Response:
+        await error_event(tx, request, realm, None, "identity_provider_login_failure", identity_provider=alias)
+        return error_page(request, realm, MISSING_STATE, 502)
+
+    if not state_value:
+        return await in_transaction(request, no_state)
+
     async def read(tx: Tx) -> Tab | Response:
         tx.config.bind(realm)
-        if not state_value:
-            await error_event(tx, request, realm, None, "identity_provider_login_failure", identity_provider=alias)
-            return error_page(request, realm, MISSING_STATE, 502)
         tab = await find_tab(request, tx, realm, parsed[0], None) if parsed else None
         note = tab.auth_session.notes.get(NOTE) if tab else None
         if tab is None or not isinstance(note, dict) or note.get("alias") != alias:
@@ -140,18 +144,9 @@ async def endpoint(request: Request) -> Response:
         return await in_transaction(request, lambda tx: _refused(request, tx, realm, found, alias, error, provider))
     config = oidc.Config.of(provider)
     try:
-        tokens = await oidc.exchange(
-            config, q["code"], broker_links.endpoint_url(request, realm, alias), note.get("verifier")
-        )
-        id_token = tokens.get("id_token")
-        if not isinstance(id_token, str):
-            raise oidc.BrokerError("No token from server.")
-        claims = await oidc.id_token_claims(config, id_token, str(note.get("nonce")), services.clock.now())
-        info: dict[str, Any] = {}
-        access = tokens.get("access_token")
-        if oidc.needs_userinfo(config, claims) and isinstance(access, str):
-            info = await oidc.userinfo(config, access)
-        brokered = oidc.identity(claims, info, tokens)
+        endpoint_url = broker_links.endpoint_url(request, realm, alias)
+        verifier, nonce = note.get("verifier"), str(note.get("nonce"))
+        brokered = await oidc.authenticate(config, q["code"], endpoint_url, verifier, nonce, services.clock.now())
     except oidc.BrokerError as err:
         log.warning("identity provider %s: %s", alias, err)
         reason = str(err)
