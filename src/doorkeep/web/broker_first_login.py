@@ -17,6 +17,7 @@ from doorkeep.console import pages
 from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import redirect_uris
 from doorkeep.oauth.login_password import INVALID_PASSWORD
+from doorkeep.users import brute_force
 from doorkeep.users.credentials import check_password
 from doorkeep.web import locale as page_locale
 from doorkeep.web.broker_session import (
@@ -33,7 +34,7 @@ from doorkeep.web.broker_session import (
     record,
     usable,
 )
-from doorkeep.web.http import in_transaction
+from doorkeep.web.http import client_ip, in_transaction, state
 from doorkeep.web.login_pages import (
     NO_BACK,
     TAB_ID,
@@ -109,7 +110,13 @@ async def first_broker_login(request: Request) -> Response:
         provider = usable(realm, context["alias"])
         if user is None or provider is None:
             return error_page(request, realm, EXPIRED)
-        if not await check_password(tx, user, str(form.get("password") or "")) or not user.enabled:
+        services, password = state(request).services, str(form.get("password") or "")
+        # IdpUsernamePasswordForm is a password form: Brute Force Detection refuses a locked user and counts misses
+        locked = await brute_force.refusal(tx, realm, user, services.clock.now()) is not None
+        right = not locked and await check_password(tx, user, password)
+        if not right and not locked and user.enabled and password:
+            await brute_force.failed_login(tx, realm, user, client_ip(request), services.clock.now_ms())
+        if not right or not user.enabled:
             await error_event(
                 tx,
                 request,
