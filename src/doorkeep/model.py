@@ -108,6 +108,9 @@ class Realm:
     # The realm's own localization texts, by locale then key (realms/localization.py): Keycloak's
     # RealmModel.getRealmLocalizationTexts, set through the admin API's ``localization`` resource or an import.
     localization_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The realm's identity providers (broker/providers.py): IdentityProviderRepresentations as the admin API
+    # stored them, each with its ``internalId``, in the order they were added.
+    identity_providers: tuple[JSON, ...] = ()
     # What the caches of each process go by (store/config_cache.py), not what the realm is: left out of equality.
     config_version: int = field(default=0, compare=False)  # bumped by the store on every client, scope or role change
     # advanced by triggers on every write to a user, its role mappings or its groups
@@ -250,6 +253,17 @@ class User:
     service_account_client_id: str | None = None
     attributes: JSON = field(default_factory=dict)
     required_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FederatedIdentity:
+    """A user's link to one identity provider of the realm (Keycloak's FederatedIdentityModel)."""
+
+    user_id: str
+    alias: str
+    federated_user_id: str | None
+    federated_username: str | None = None
+    token: str | None = None  # the provider's token response, kept when the provider's ``storeToken`` is on
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}$", OBJECT),  # ComponentRepresentation
     _rule(r"GET /admin/realms/\{realm\}/components$", {"type": "array", "items": OBJECT}),
     _rule(r"GET /admin/realms/\{realm\}/components/\{id\}/sub-component-types$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET /admin/realms/\{realm\}/identity-provider/instances$", {"type": "array", "items": OBJECT}),
+    _rule(r"GET /admin/realms/\{realm\}/identity-provider/(instances/\{alias\}|providers/\{provider_id\})$", OBJECT),
     _rule(r"GET /admin/realms/\{realm\}/users-management-permissions$", OBJECT),  # ManagementPermissionReference
     _rule(r"GET .*/installation/providers/\{provider\}$", None),  # text/plain: the installation file
     _rule(r"GET .*/certificates/\{attr\}$", ref("CertificateRepresentation")),
@@ -144,6 +146,13 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(r"POST .*/clients-initial-access$", OBJECT, OBJECT, "201"),
     _rule(r"POST /admin/realms/\{realm\}/components$", None, OBJECT, "201"),
+    _rule(r"POST /admin/realms/\{realm\}/identity-provider/instances$", None, OBJECT, "201"),
+    _rule(
+        r"POST /admin/realms/\{realm\}/identity-provider/import-config$",
+        {"type": "object", "additionalProperties": STRING},
+        OBJECT,
+    ),
+    _rule(r"PUT /admin/realms/\{realm\}/identity-provider/instances/\{alias\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/components/\{id\}$", None, OBJECT),
     _rule(r"PUT /admin/realms/\{realm\}/authentication/required-actions/\{alias\}$", None, OBJECT),
     _rule(r"POST /admin/realms/\{realm\}/authentication/register-required-action$", None, OBJECT),
@@ -193,6 +202,7 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},
+    "GET instances": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET sub-component-types": {"type": STRING},
     "GET composite": {"briefRepresentation": BOOLEAN},
     "GET protocol-mappers": {"scope": STRING},

@@ -252,7 +252,11 @@ def server_info(now: int, started: int) -> dict[str, Any]:
         },
         "themes": {kind: theme for kind in THEME_TYPES},
         "socialProviders": [],
-        "identityProviders": [],
+        # the IdentityProviderFactory ids Doorkeep brokers (broker/providers.py), as ServerInfoAdminResource lists them
+        "identityProviders": [
+            {"id": "keycloak-oidc", "name": "Keycloak OpenID Connect"},
+            {"id": "oidc", "name": "OpenID Connect v1.0"},
+        ],
         "clientImporters": [],
         "providers": {
             "login-protocol": _providers(OIDC),

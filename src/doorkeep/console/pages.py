@@ -42,11 +42,13 @@ def login(
     username_label: str = "usernameOrEmail",
     restart: str | None = None,
     ui: Language = ENGLISH,
+    providers: Sequence[Mapping[str, str]] = (),
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
     e-mail's); for a re-authentication it names the known user instead of asking for one, with the "Restart
     login" link ``restart`` beside it (template.ftl's ``reset-login``), and has no Remember me box (login.ftl's
-    ``usernameHidden``). Its title is Keycloak's ``loginTitle`` ("Sign in to
+    ``usernameHidden``); ``providers`` are the buttons of the realm's identity providers (``alias``, ``name``, ``url``,
+    login.ftl's ``social.providers``). Its title is Keycloak's ``loginTitle`` ("Sign in to
     <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
     return render(
         "login/login.html",
@@ -65,6 +67,7 @@ def login(
         success=success,
         username_label=username_label,
         ui=ui,
+        providers=providers,
     )
 
 
@@ -458,6 +461,22 @@ def device_code(realm_display: str, action: str, error: str | None = None, *, ui
         realm_display=realm_display,
         action=action,
         error=error,
+        ui=ui,
+    )
+
+
+def idp_link_confirm(
+    realm_display: str, action: str, form_token: str, attribute: str, value: str, *, ui: Language = ENGLISH
+) -> str:
+    """login-idp-link-confirm.ftl: "Account already exists", and the button that adds the brokered identity to it."""
+    return render(
+        "login/idp_link_confirm.html",
+        title=ui.text("confirmLinkIdpTitle"),
+        realm_display=realm_display,
+        action=action,
+        form_token=form_token,
+        attribute=attribute,
+        value=value,
         ui=ui,
     )
 

@@ -84,6 +84,7 @@ def checked(
         redirect_uri_param=params.get("redirect_uri") or None,
         claims=params.get("claims"),
         acr_values=params.get("acr_values"),
+        kc_idp_hint=params.get("kc_idp_hint") or None,
     )
 
 

@@ -285,5 +285,15 @@ async def _logged_in(ctx: StepContext, session: UserSession, consent: str) -> No
         session.login_username,
         session_id=session.id,
         remember_me=session.remember_me,
-        extra={"consent": consent},
+        extra={"consent": consent, **_brokered(ctx.request)},
     )
+
+
+def _brokered(request: AuthRequest) -> dict[str, str]:
+    """A brokered login's LOGIN event names the identity provider and the user's name there."""
+    if request.identity_provider is None:
+        return {}
+    return {
+        "identity_provider": request.identity_provider,
+        "identity_provider_identity": request.identity_provider_identity or "",
+    }

@@ -506,3 +506,19 @@ client_initial_access = Table(
     Column("count", Integer, nullable=False),
     Column("remaining_count", Integer, nullable=False),
 )
+
+# A user's links to the realm's identity providers (Keycloak's FederatedIdentityEntity): one per provider alias,
+# and one user per federated user id of a provider. ``token`` is the provider's token response, kept only when
+# the provider's ``storeToken`` is on.
+federated_identities = Table(
+    "federated_identities",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("alias", String(255), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("federated_user_id", String(255), nullable=True),
+    Column("linked", BigInteger, nullable=False),  # when, in ns: the user's links are listed in this order
+    Column("federated_username", String(255), nullable=True),
+    Column("token", Text, nullable=True),
+    UniqueConstraint("realm_id", "alias", "federated_user_id", name="uq_federated_identities_realm_alias_user"),
+)

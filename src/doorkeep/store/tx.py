@@ -14,6 +14,7 @@ from doorkeep.store.client_assertions import ClientAssertionRepo
 from doorkeep.store.config_cache import CachedConfig, ConfigCache
 from doorkeep.store.device_codes import DeviceCodeRepo
 from doorkeep.store.events import EventRepo
+from doorkeep.store.federated import FederatedIdentityRepo
 from doorkeep.store.flows import FlowRepo
 from doorkeep.store.groups import GroupRepo
 from doorkeep.store.initial_access import InitialAccessRepo
@@ -125,6 +126,11 @@ class Tx:
     @cached_property
     def pushed_requests(self) -> PushedRequestRepo:
         return PushedRequestRepo(self._conn)
+
+    @cached_property
+    def federated(self) -> FederatedIdentityRepo:
+        """Users' links to the realm's identity providers."""
+        return FederatedIdentityRepo(self._conn)
 
     @cached_property
     def flows(self) -> FlowRepo:

@@ -103,10 +103,36 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
         )
 
 
-def linked_accounts(caller: Caller) -> list[dict[str, Any]]:
-    """``GET /account/linked-accounts``: the enabled identity providers; Doorkeep has none."""
+async def linked_accounts(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
+    """``GET /account/linked-accounts`` (LinkedAccountsResource without ``linked``): each enabled identity provider
+    of the realm, whether the user is linked to it and as whom, in LinkedAccountRepresentation's order (``guiOrder``,
+    then the display name)."""
     caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
-    return []
+    links = {f.alias: f for f in await tx.federated.of_user(caller.user.id)}
+    out: list[dict[str, Any]] = []
+    for provider in caller.realm.identity_providers:
+        if not provider.get("enabled"):
+            continue
+        alias = provider["alias"]
+        rep: dict[str, Any] = {
+            "connected": alias in links,
+            "social": False,  # Doorkeep brokers no social (SocialIdentityProvider) providers
+            "providerAlias": alias,
+            "providerName": alias,
+            "displayName": provider.get("displayName") or alias,
+        }
+        gui_order = (provider.get("config") or {}).get("guiOrder")
+        if gui_order:
+            rep["guiOrder"] = gui_order
+        if alias in links and links[alias].federated_username is not None:
+            rep["linkedUsername"] = links[alias].federated_username
+        out.append(rep)
+
+    def order(rep: dict[str, Any]) -> tuple[int, str]:
+        gui = str(rep.get("guiOrder") or "")
+        return (int(gui) if gui.isdigit() else 2**31, str(rep["displayName"]))
+
+    return sorted(out, key=order)
 
 
 async def groups(tx: Tx, caller: Caller, brief: bool) -> list[dict[str, Any]]:

@@ -197,7 +197,7 @@ async def credential(request: Request) -> Response:
 
 async def linked_accounts(request: Request) -> Response:
     async def work(tx: Tx, caller: ops.Caller) -> Response:
-        return json_response(resources.linked_accounts(caller))
+        return json_response(await resources.linked_accounts(tx, caller))
 
     return await _answer(request, work, write=False)
 

@@ -29,10 +29,11 @@ from doorkeep.oauth import (
 from doorkeep.oauth import login_tabs as tabs
 from doorkeep.oauth.authorize import RedirectingError
 from doorkeep.oauth.login_actions import ClientDisabled, ErrorPage, Stale
+from doorkeep.oauth.login_outcomes import NeedLogin
 from doorkeep.oauth.login_session import LinkSpent, done_elsewhere
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import remember_me, sso
-from doorkeep.web import cookies, login_tabs
+from doorkeep.web import broker, cookies, login_tabs
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import admin_url, base_url, client_ip, in_transaction, issuer, state
 from doorkeep.web.login_pages import (
@@ -104,6 +105,10 @@ async def authorize_request(request: Request, *, register: bool = False) -> Resp
             return error_page(request, realm, started.description)
         if isinstance(started, ErrorPage):
             return error_page(request, realm, started.text, auth_request=started.request)
+        if isinstance(started.outcome, NeedLogin) and started.request.kc_idp_hint:
+            hinted = await broker.idp_hint(request, tx, realm, started.client, started.request)
+            if hinted is not None:  # IdentityProviderAuthenticator: straight to the provider
+                return hinted
         response = await render(request, tx, realm, started.client, started.request, started.outcome, None)
         await set_restart_cookie(request, response, tx, realm, started)
         response.headers["Cache-Control"] = NO_BACK  # every answer once the request is checked

@@ -22,7 +22,7 @@ from doorkeep.oauth.reset_credentials import STEP as RESET_STEP
 from doorkeep.sessions import sso
 from doorkeep.users import otp
 from doorkeep.users.account import effective_url
-from doorkeep.web import action_pages, cookies
+from doorkeep.web import action_pages, broker_links, cookies
 from doorkeep.web import locale as page_locale
 from doorkeep.web.http import (
     RealmNotFound,
@@ -231,6 +231,7 @@ async def page_body(
             username_label=pages.username_label(realm.login_with_email_allowed, realm.registration_email_as_username),
             restart=restart_link(request, realm, client, tab) if outcome.user_id is not None else None,
             ui=ui,
+            providers=broker_links.buttons(request, realm, tab, client) if outcome.user_id is None else (),
         )
     if isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]

@@ -9,6 +9,8 @@ from doorkeep.web import (
     account,
     account_devices,
     action_token,
+    broker,
+    broker_first_login,
     browser_session,
     ciba,
     client_redirect,
@@ -75,6 +77,11 @@ def routes() -> list[BaseRoute]:
         Route("/realms/{realm}/device", device.verification_form, methods=["POST"]),
         Route("/realms/{realm}/device/status", device.status, methods=["GET"]),
         Route("/realms/{realm}/login-actions/authenticate", login.authenticate_action, methods=["POST"]),
+        Route(
+            "/realms/{realm}/login-actions/first-broker-login", broker_first_login.first_broker_login, methods=["POST"]
+        ),
+        Route("/realms/{realm}/broker/{alias}/login", broker.login, methods=["GET"]),
+        Route("/realms/{realm}/broker/{alias}/endpoint", broker.endpoint, methods=["GET"]),
         Route("/realms/{realm}/login-actions/restart", login.restart_login, methods=["GET"]),
         Route("/realms/{realm}/login-actions/required-action", login.required_action, methods=["POST"]),
         Route("/realms/{realm}/login-actions/consent", login.consent_action, methods=["POST"]),

@@ -266,6 +266,17 @@ MESSAGES: dict[str, str] = {
     "pageExpiredMsg1": "To restart the login process",
     "pageExpiredMsg2": "To continue the login process",
     "alreadyLoggedIn": "You are already logged in.",
+    # identity brokering (login.ftl's social providers, login-idp-link-confirm.ftl, the broker's messages)
+    "identity-provider-login-label": "Or sign in with",
+    "confirmLinkIdpTitle": "Account already exists",
+    "federatedIdentityConfirmLinkMessage": "User with {0} {1} already exists. How do you want to continue?",
+    "confirmLinkIdpContinue": "Add to existing account",
+    "federatedIdentityConfirmReauthenticateMessage": "Authenticate to link your account with {0}",
+    "identityProviderUnexpectedErrorMessage": "Unexpected error when authenticating with identity provider",
+    "identityProviderMissingStateMessage": "Missing state parameter in response from identity provider.",
+    "couldNotProceedWithAuthenticationRequestMessage": (
+        "Could not proceed with authentication request to identity provider."
+    ),
 }
 
 # Other English texts of the same message (Doorkeep's pages and Keycloak's spell some twice).

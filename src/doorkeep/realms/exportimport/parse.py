@@ -29,9 +29,11 @@ from doorkeep.admin.representations import (
     without_validated,
 )
 from doorkeep.admin.session_limits import client_problems, invalid_client
+from doorkeep.broker import providers as idp
 from doorkeep.clientpolicies import realm_config as client_policies
 from doorkeep.clientpolicies.validation import ClientPolicyError
 from doorkeep.clientreg.policy_components import POLICY_TYPE
+from doorkeep.errors import AdminError
 from doorkeep.keys import components
 from doorkeep.model import (
     CLIENT_AUTHENTICATORS,
@@ -201,6 +203,7 @@ class _Parser:
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
+        realm = _identity_providers(realm, rep.get("identityProviders"), at(b, "identityProviders"))
         realm, warned = flow_import.imported(realm, rep)  # custom flows kept; bindings Doorkeep cannot run warned of
         self.unknown.update(warned)
         try:  # stored as Keycloak writes it back (PasswordPolicy.Builder.asString)
@@ -616,6 +619,25 @@ def _localization_texts(realm: Realm, given: Any, where: str) -> Realm:
         return realm
     found = {locale: string_map(texts, at(where, locale)) for locale, texts in obj(given, where).items()}
     return dataclasses.replace(realm, localization_texts=found)
+
+
+def _identity_providers(realm: Realm, given: Any, where: str) -> Realm:
+    """``identityProviders``: each as ``POST identity-provider/instances`` takes it (broker/providers.py), its
+    ``internalId`` kept."""
+    if given is None:
+        return realm
+    found: list[dict[str, Any]] = []
+    for index, item in enumerate(as_list(given, where)):
+        entry = obj(item, f"{where}[{index}]")
+        internal = entry.get("internalId")
+        try:
+            provider = idp.model(realm, entry, internal_id=internal if isinstance(internal, str) else None)
+        except AdminError as err:
+            fail(f"{where}[{index}]", err.description or err.message)
+        if any(p["alias"] == provider["alias"] for p in found):
+            fail(f"{where}[{index}].alias", f"'{provider['alias']}' is listed twice")
+        found.append(provider)
+    return idp.with_providers(realm, found)
 
 
 def _key_components(rep: dict[str, Any], base: str) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ IMPLIED = {
     "manage-clients": {"view-clients", "query-clients"},
     "manage-realm": {"view-realm"},
     "manage-events": {"view-events"},
+    "manage-identity-providers": {"view-identity-providers"},  # RealmPermissions.canViewIdentityProviders
 }
 
 

@@ -15,8 +15,8 @@ fireUpdateEvent); a skipped one is not.
 
 Needs manage-realm, as in Keycloak; beyond Keycloak, also what the single endpoints need for each kind of
 resource it holds (manage-clients, manage-users), every role it hands out (a user's, a group's, a composite's)
-must be the caller's to hand out, and a role it overwrites the caller's to delete. Identity providers are not
-part of Doorkeep: a non-empty ``identityProviders`` is refused rather than dropped.
+must be the caller's to hand out, and a role it overwrites the caller's to delete. Identity providers
+(``identityProviders``) are imported as ``POST identity-provider/instances`` creates them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from starlette.routing import Route
 from doorkeep.admin import operations
 from doorkeep.admin.groups import create_or_move
 from doorkeep.admin.representations import is_true
+from doorkeep.broker import providers as idp
 from doorkeep.errors import AdminError
 from doorkeep.model import Group, Role, User
 from doorkeep.realms.provisioning import new_id
@@ -51,6 +52,7 @@ EVENT_PATHS = {
     "CLIENT": "clients",
     "REALM_ROLE": "realms",
     "CLIENT_ROLE": "clients",
+    "IDP": "identity-provider-settings",
 }
 EVENT_METHODS = {"ADDED": "POST", "OVERWRITTEN": "PUT"}  # CREATE and UPDATE; a SKIPPED one records nothing
 _T = TypeVar("_T")
@@ -105,8 +107,6 @@ class _Import:
         policy = rep.get("ifResourceExists", "FAIL")
         if not isinstance(policy, str) or policy.upper() not in POLICIES:
             raise invalid_input(f"ifResourceExists: expected one of {', '.join(POLICIES)}")
-        if _objects(rep.get("identityProviders"), "identityProviders"):
-            raise invalid_input("identityProviders: identity providers are not supported by Doorkeep")
         roles = rep.get("roles") or {}
         if not isinstance(roles, dict):
             raise invalid_input("roles: expected an object")
@@ -121,6 +121,7 @@ class _Import:
         self.client_roles = {str(k): _objects(v, f"roles.client.{k}") for k, v in by_client.items()}
         self.groups = _objects(rep.get("groups"), "groups")
         self.users = _objects(rep.get("users"), "users")
+        self.providers = _objects(rep.get("identityProviders"), "identityProviders")
         self.existed: set[tuple[str, ...]] = set()
 
     async def run(self) -> dict[str, Any]:
@@ -129,6 +130,8 @@ class _Import:
             self.call.require("manage-clients")
         if self.groups or self.users:
             self.call.require("manage-users")
+        if self.providers:
+            self.call.require("manage-identity-providers")
         await self._survey()
         for i, rep in enumerate(self.clients):
             await self._client(rep, f"clients[{i}]")
@@ -142,6 +145,8 @@ class _Import:
             if is_true(rep.get("composite")) and rep.get("composites") is not None:
                 children = await nestable(self.call, rep["composites"])
                 await self.call.tx.roles.add_composites(role.id, [c.id for c in children])
+        for i, rep in enumerate(self.providers):
+            await self._provider(rep, f"identityProviders[{i}]")
         for i, rep in enumerate(self.groups):
             await self._group(rep, None, f"groups[{i}]")
         for i, rep in enumerate(self.users):
@@ -171,6 +176,10 @@ class _Import:
                 if client is not None and await tx.roles.get_client_role(client.id, name) is not None:
                     message = f"Client role '{name}' for client '{client_id}' already exists."
                     self._exists(("CLIENT_ROLE", client_id, name), message)
+        for i, rep in enumerate(self.providers):
+            alias = _name(rep, "alias", f"identityProviders[{i}]")
+            if idp.by_alias(realm, alias) is not None:
+                self._exists(("IDP", alias), f"Identity Provider '{alias}' already exists.")
         for i, rep in enumerate(self.groups):
             name = _name(rep, "name", f"groups[{i}]")
             if await self._top_group(name) is not None:
@@ -237,6 +246,28 @@ class _Import:
         # a client role's result (and event path) names its client (ClientRolesPartialImport.getModelId)
         self.results.add(action, kind, shown, client_uuid or role.id, {**rep, "id": role.id})
         return [(role, rep)]
+
+    async def _provider(self, rep: dict[str, Any], where: str) -> None:
+        """IdentityProvidersPartialImport: the provider as ``POST identity-provider/instances`` creates it."""
+        tx = self.call.tx
+        alias = _name(rep, "alias", where)
+        realm = await tx.realms.lock(self.call.realm.id)
+        assert realm is not None
+        found = idp.by_alias(realm, alias)
+
+        async def remove(old: dict[str, Any]) -> None:
+            await idp.save(tx, realm.id, [p for p in idp.all_of(realm) if p["alias"] != old["alias"]])
+
+        action = await self._existing(("IDP", alias), found, alias, remove)
+        if action is None:
+            return
+        current = await tx.realms.lock(realm.id)
+        assert current is not None
+        provider = idp.model(current, rep)
+        if idp.by_alias(current, alias) is not None:
+            raise AdminError(409, f"Identity Provider '{alias}' already exists.")
+        await idp.save(tx, realm.id, [*idp.all_of(current), provider])
+        self.results.add(action, "IDP", alias, provider["internalId"], idp.masked(provider))
 
     async def _replace_role(self, role: Role) -> None:
         """An overwritten role is deleted first, under the rule of ``DELETE …/roles/{name}`` (an admin role only

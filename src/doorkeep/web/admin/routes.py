@@ -45,6 +45,8 @@ MODULES = (
     "auth_providers",
     "registration_policies",
     "client_policies",
+    "identity_providers",
+    "user_links",
 )
 
 

@@ -208,10 +208,9 @@ async def list_credentials(request: Request) -> Response:
 
 
 async def none_linked(request: Request) -> Response:
-    """``GET users/{id}/federated-identity`` and ``users/{id}/configured-user-storage-credential-types``
-    (UserResource, view-users): Keycloak lists the user's links to the realm's identity providers (links to
-    an alias no provider has are left out) and the credential types a user storage provider manages for the
-    user. Doorkeep has no identity providers and no user storage, so both lists are always empty."""
+    """``GET users/{id}/configured-user-storage-credential-types`` (UserResource, view-users): the credential
+    types a user storage provider manages for the user. Doorkeep has no user storage, so the list is always
+    empty. (The user's identity provider links are web/admin/user_links.py.)"""
 
     async def work(tx: Tx) -> Response:
         realm = await common.admin_realm(request, tx, "view-users")
@@ -341,7 +340,6 @@ ROUTES: list[Route] = [
     Route(USER, delete_user, methods=["DELETE"]),
     Route(f"{USER}/reset-password", reset_password, methods=["PUT"]),
     Route(f"{USER}/credentials", list_credentials, methods=["GET"]),
-    Route(f"{USER}/federated-identity", none_linked, methods=["GET"]),
     Route(f"{USER}/configured-user-storage-credential-types", none_linked, methods=["GET"]),
     Route(f"{USER}/disable-credential-types", disable_credential_types, methods=["PUT"]),
     Route(f"{USER}/credentials/{{credential}}", delete_credential, methods=["DELETE"]),

@@ -1,0 +1,91 @@
+"""What Keycloak's default first broker login flow does with a brokered identity no user is linked to yet:
+IdpCreateUserIfUniqueAuthenticator creates a user when no user has its e-mail (unless the realm allows shared
+e-mails) nor its username, and links it; otherwise IdpConfirmLinkAuthenticator asks whether to add the identity
+to the existing account, which IdpUsernamePasswordForm then confirms by the account's password
+("Verify Existing Account by Re-authentication"). IdpReviewProfileAuthenticator's default ``missing`` is run as the
+UPDATE_PROFILE required action of the new user when the provider gave no e-mail, first or last name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from doorkeep.broker.oidc import Config, Identity
+from doorkeep.model import FederatedIdentity, Realm, User
+from doorkeep.realms import provisioning
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+UPDATE_PROFILE = "UPDATE_PROFILE"
+
+
+@dataclass(frozen=True)
+class Existing:
+    """IdpCreateUserIfUniqueAuthenticator's ExistingUserInfo: the account the identity collides with, and how."""
+
+    user: User
+    attribute: str  # "email" or "username"
+    value: str
+
+
+def model_username(realm: Realm, identity: Identity) -> str:
+    """The new user's username (BrokeredIdentityContext.getModelUsername): the e-mail when the realm names users by
+    their e-mail, else the provider's username; Keycloak keeps usernames in lower case."""
+    if realm.registration_email_as_username and identity.email:
+        return identity.email.lower()
+    return identity.username.lower()
+
+
+async def linked_user(tx: Tx, realm: Realm, config: Config, identity: Identity) -> User | None:
+    """UserProvider.getUserByFederatedIdentity."""
+    user_id = await tx.federated.user_of(realm.id, config.alias, identity.id)
+    return await tx.users.get(user_id) if user_id else None
+
+
+async def existing(tx: Tx, realm: Realm, identity: Identity) -> Existing | None:
+    """IdpCreateUserIfUniqueAuthenticator.checkExistingUser: the e-mail first (unless shared e-mails are allowed),
+    then the username."""
+    if identity.email and not realm.duplicate_emails_allowed:
+        found = await tx.users.get_by_email(realm.id, identity.email)
+        if found is not None:
+            return Existing(found, "email", identity.email)
+    username = model_username(realm, identity)
+    found = await tx.users.get_by_username(realm.id, username)
+    if found is not None:
+        return Existing(found, "username", username)
+    return None
+
+
+async def create(tx: Tx, realm: Realm, config: Config, identity: Identity, now: int) -> User:
+    """The new user (IdpCreateUserIfUniqueAuthenticator.authenticateImpl) with its default roles and groups; its
+    e-mail verified when the provider is trusted (``trustEmail``); its link made at once."""
+    missing = not (identity.email and identity.first_name and identity.last_name)
+    user = User(
+        id=provisioning.new_id(),
+        realm_id=realm.id,
+        username=model_username(realm, identity),
+        enabled=True,
+        email=identity.email.lower() if identity.email else None,
+        email_verified=bool(config.trust_email and identity.email),
+        first_name=identity.first_name,
+        last_name=identity.last_name,
+        created_timestamp=now * 1000,
+        required_actions=(UPDATE_PROFILE,) if missing else (),
+    )
+    await provisioning.create_user(tx, realm, user)
+    await link(tx, realm, config, identity, user)
+    return user
+
+
+async def link(tx: Tx, realm: Realm, config: Config, identity: Identity, user: User) -> None:
+    """The federated identity link, with the provider's tokens when it stores them."""
+    token = identity.token if config.store_token else None
+    await tx.federated.add(realm.id, FederatedIdentity(user.id, config.alias, identity.id, identity.username, token))
+
+
+async def refresh_token(tx: Tx, config: Config, identity: Identity, user: User) -> None:
+    """IdentityBrokerService.updateFederatedIdentity: a later login keeps the new tokens of a storing provider."""
+    if config.store_token:
+        await tx.federated.set_token(user.id, config.alias, identity.token)

@@ -1,0 +1,301 @@
+"""The OpenID Connect protocol with an identity provider (Keycloak's AbstractOAuth2IdentityProvider,
+OIDCIdentityProvider and KeycloakOIDCIdentityProvider): the authorization request Doorkeep sends the browser
+to, the code exchanged at the provider's token endpoint, the ID token checked, the userinfo read, and the
+brokered identity made of them (BrokeredIdentityContext).
+
+No HTTP framework here; the calls to the provider go out with httpx, never inside a database transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import jwt
+
+from doorkeep.model import JSON
+from doorkeep.oauth import client_keys, pkce
+
+TIMEOUT = 10.0
+MAX_BYTES = 512 * 1024
+
+
+class BrokerError(Exception):
+    """The provider's answer cannot be used (IdentityBrokerException): the reason goes to logs and events only."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the login needs of an IdentityProviderRepresentation (OIDCIdentityProviderConfig)."""
+
+    alias: str
+    provider_id: str
+    client_id: str
+    client_secret: str
+    authorization_url: str
+    token_url: str
+    userinfo_url: str
+    jwks_url: str
+    issuer: str
+    default_scope: str
+    client_auth_method: str
+    validate_signature: bool
+    use_jwks_url: bool
+    pkce: bool
+    pkce_method: str
+    disable_userinfo: bool
+    disable_nonce: bool
+    login_hint: bool
+    prompt: str
+    clock_skew: int
+    trust_email: bool
+    store_token: bool
+    extra: JSON = field(default_factory=dict)
+
+    @staticmethod
+    def of(provider: JSON) -> Config:
+        c = provider.get("config") or {}
+
+        def flag(key: str, default: bool = False) -> bool:
+            value = c.get(key)
+            return default if value is None else str(value).lower() == "true"
+
+        skew = str(c.get("allowedClockSkew") or "0")
+        return Config(
+            alias=provider["alias"],
+            provider_id=provider["providerId"],
+            client_id=c.get("clientId", ""),
+            client_secret=c.get("clientSecret", ""),
+            authorization_url=c.get("authorizationUrl", ""),
+            token_url=c.get("tokenUrl", ""),
+            userinfo_url=c.get("userInfoUrl", ""),
+            jwks_url=c.get("jwksUrl", ""),
+            issuer=c.get("issuer", ""),
+            default_scope=c.get("defaultScope", ""),
+            client_auth_method=c.get("clientAuthMethod", "client_secret_post"),
+            validate_signature=flag("validateSignature"),
+            use_jwks_url=flag("useJwksUrl", True),
+            pkce=flag("pkceEnabled"),
+            pkce_method=c.get("pkceMethod") or "plain",
+            disable_userinfo=flag("disableUserInfo"),
+            disable_nonce=flag("disableNonce"),
+            login_hint=flag("loginHint"),
+            prompt=c.get("prompt", ""),
+            clock_skew=int(skew) if skew.isdigit() else 0,
+            trust_email=bool(provider.get("trustEmail")),
+            store_token=bool(provider.get("storeToken")),
+        )
+
+
+@dataclass(frozen=True)
+class Started:
+    """The redirect to the provider and what the endpoint checks its answer against (the auth notes)."""
+
+    url: str
+    state: str
+    nonce: str
+    verifier: str | None
+
+
+def scope(config: Config) -> str:
+    """OIDCIdentityProvider.getDefaultScopes: ``openid`` first, then the configured scopes."""
+    configured = config.default_scope.split()
+    return " ".join(["openid", *[s for s in configured if s != "openid"]])
+
+
+def start(config: Config, redirect_uri: str, state: str, login_hint: str | None) -> Started:
+    """AbstractOAuth2IdentityProvider.createAuthorizationUrl: code flow, the scope, the state, a nonce, PKCE."""
+    nonce = secrets.token_urlsafe(16)
+    params = {
+        "scope": scope(config),
+        "state": state,
+        "response_type": "code",
+        "client_id": config.client_id,
+        "redirect_uri": redirect_uri,
+    }
+    if not config.disable_nonce:
+        params["nonce"] = nonce
+    if config.login_hint and login_hint:
+        params["login_hint"] = login_hint
+    if config.prompt:
+        params["prompt"] = config.prompt
+    verifier = None
+    if config.pkce:
+        verifier = secrets.token_urlsafe(48)
+        method = "S256" if config.pkce_method == "S256" else "plain"
+        params["code_challenge"] = pkce.s256(verifier) if method == "S256" else verifier
+        params["code_challenge_method"] = method
+    separator = "&" if "?" in config.authorization_url else "?"
+    return Started(config.authorization_url + separator + urlencode(params), state, nonce, verifier)
+
+
+def _bounded_json(body: bytes, what: str) -> dict[str, Any]:
+    if len(body) > MAX_BYTES:
+        raise BrokerError(f"{what} too large")
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        raise BrokerError(f"{what} is no JSON") from None
+    if not isinstance(parsed, dict):
+        raise BrokerError(f"{what} is no JSON object")
+    return parsed
+
+
+async def exchange(config: Config, code: str, redirect_uri: str, verifier: str | None) -> dict[str, Any]:
+    """AbstractOAuth2IdentityProvider.Endpoint.generateTokenRequest: the code for tokens, the client
+    authenticated by ``clientAuthMethod`` (client_secret_post, the default, or client_secret_basic)."""
+    import httpx  # on first use: the server starts without it
+
+    form = {"code": code, "grant_type": "authorization_code", "redirect_uri": redirect_uri}
+    if verifier is not None:
+        form["code_verifier"] = verifier
+    headers = {"Accept": "application/json"}
+    if config.client_auth_method == "client_secret_basic":
+        pair = f"{_form(config.client_id)}:{_form(config.client_secret)}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    elif config.client_auth_method in ("client_secret_post", ""):
+        form |= {"client_id": config.client_id, "client_secret": config.client_secret}
+    else:
+        raise BrokerError(f"client authentication {config.client_auth_method} is not supported")
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
+            response = await http.post(config.token_url, data=form, headers=headers)
+    except (httpx.HTTPError, httpx.InvalidURL) as err:
+        raise BrokerError(f"token request failed: {type(err).__name__}") from None
+    if response.status_code != 200:
+        raise BrokerError(f"token endpoint answered {response.status_code}")
+    return _bounded_json(response.content, "token response")
+
+
+def _form(value: str) -> str:
+    """RFC 6749 §2.3.1: the client id and secret form-encoded before they go into Basic."""
+    from urllib.parse import quote_plus
+
+    return quote_plus(value)
+
+
+async def userinfo(config: Config, access_token: str) -> dict[str, Any]:
+    """OIDCIdentityProvider.doGetFederatedIdentity's userinfo request with the access token."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as http:
+            response = await http.get(config.userinfo_url, headers=headers)
+    except (httpx.HTTPError, httpx.InvalidURL) as err:
+        raise BrokerError(f"userinfo request failed: {type(err).__name__}") from None
+    if response.status_code != 200:
+        raise BrokerError(f"userinfo endpoint answered {response.status_code}")
+    if "jwt" in response.headers.get("content-type", ""):
+        raise BrokerError("signed userinfo responses are not supported")
+    return _bounded_json(response.content, "userinfo response")
+
+
+async def _signature_key(config: Config, token: str) -> Any:
+    header = jwt.get_unverified_header(token)
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg == "none" or alg.startswith("HS"):
+        raise BrokerError(f"unexpected signature algorithm {alg}")
+    if not config.use_jwks_url or not config.jwks_url:
+        raise BrokerError("no JWKS URL to check the signature with")
+    try:
+        keys = client_keys.parse_jwks(await client_keys.fetch_jwks(config.jwks_url))
+    except ValueError as err:
+        raise BrokerError(f"JWKS not fetched: {err}") from None
+    kid = header.get("kid")
+    key = client_keys.pick(keys, kid if isinstance(kid, str) else None, alg)
+    if key is None:
+        raise BrokerError("no key of the provider's JWKS checks the signature")
+    return key, alg
+
+
+async def id_token_claims(config: Config, token: str, nonce: str, now: int) -> dict[str, Any]:
+    """OIDCIdentityProvider.validateToken: the signature (``validateSignature``, keys from ``jwksUrl``), the
+    lifetime within ``allowedClockSkew``, the issuer (when configured), the audience, ``azp`` and the nonce."""
+    try:
+        if config.validate_signature:
+            key, alg = await _signature_key(config, token)
+            claims = jwt.decode(
+                token, key, algorithms=[alg], options={"verify_aud": False, "verify_exp": False, "verify_iat": False}
+            )
+        else:
+            claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as err:
+        raise BrokerError(f"invalid ID token: {type(err).__name__}") from None
+    exp = claims.get("exp")
+    if not isinstance(exp, int | float) or exp + config.clock_skew < now:
+        raise BrokerError("Token is no longer valid")
+    nbf = claims.get("nbf")
+    if isinstance(nbf, int | float) and nbf - config.clock_skew > now:
+        raise BrokerError("Token is not yet valid")
+    if config.issuer and claims.get("iss") not in config.issuer.split(","):
+        raise BrokerError(f"Wrong issuer from token. Got: {claims.get('iss')} expected: {config.issuer}")
+    aud = claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    if config.client_id not in audiences:
+        raise BrokerError("Wrong audience from token.")
+    azp = claims.get("azp")
+    if azp is not None and azp != config.client_id:
+        raise BrokerError("Token issued for does not match client id")
+    if not config.disable_nonce and claims.get("nonce") != nonce:
+        raise BrokerError("Nonce does not match.")
+    return claims
+
+
+@dataclass(frozen=True)
+class Identity:
+    """BrokeredIdentityContext: who the provider says the user is."""
+
+    id: str
+    username: str
+    email: str | None
+    first_name: str | None
+    last_name: str | None
+    token: str | None  # the token response, kept on the link when the provider's storeToken is on
+
+
+def identity(claims: dict[str, Any], info: dict[str, Any], token_response: dict[str, Any]) -> Identity:
+    """OIDCIdentityProvider.extractIdentity: ``sub``; the username is ``preferred_username``, else the e-mail,
+    else the id; names from ``given_name`` / ``family_name`` (userinfo first, the ID token after)."""
+    merged = {**claims, **{k: v for k, v in info.items() if v is not None}}
+    subject = merged.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise BrokerError("no subject")
+    if info and info.get("sub") not in (None, claims.get("sub")):
+        raise BrokerError("userinfo subject differs from the ID token's")
+
+    def text(key: str) -> str | None:
+        value = merged.get(key)
+        return value if isinstance(value, str) and value else None
+
+    email = text("email")
+    username = text("preferred_username") or email or subject
+    return Identity(subject, username, email, text("given_name"), text("family_name"), json.dumps(token_response))
+
+
+def needs_userinfo(config: Config, claims: dict[str, Any]) -> bool:
+    """OIDCIdentityProvider.getFederatedIdentity asks userinfo only when the ID token lacks a claim it reads."""
+    if config.disable_userinfo or not config.userinfo_url:
+        return False
+    return any(claims.get(k) is None for k in ("sub", "name", "preferred_username", "email"))
+
+
+async def authenticate(
+    config: Config, code: str, redirect_uri: str, verifier: str | None, nonce: str, now: int
+) -> Identity:
+    """AbstractOAuth2IdentityProvider.Endpoint.authResponse after its checks: the code exchanged, the ID token
+    checked, userinfo read if needed, the brokered identity; any failure a BrokerError."""
+    tokens = await exchange(config, code, redirect_uri, verifier)
+    id_token = tokens.get("id_token")
+    if not isinstance(id_token, str):
+        raise BrokerError("No token from server.")
+    claims = await id_token_claims(config, id_token, nonce, now)
+    info: dict[str, Any] = {}
+    access = tokens.get("access_token")
+    if needs_userinfo(config, claims) and isinstance(access, str):
+        info = await userinfo(config, access)
+    return identity(claims, info, tokens)

@@ -1,0 +1,283 @@
+"""The realm's identity providers as the admin API sees them (IdentityProvidersResource, IdentityProviderResource,
+RepresentationToModel.toModel and ModelToRepresentation.toRepresentation for an IdentityProviderModel).
+
+A provider is kept as its IdentityProviderRepresentation in the realm's configuration (``Realm.identity_providers``),
+in the shape Keycloak answers with; its ``clientSecret`` is kept as given and answered ``**********``
+(StripSecretsUtils). Doorkeep brokers OpenID Connect providers (``oidc``, ``keycloak-oidc``); another provider id
+Keycloak knows (SAML, the social ones) is refused with a 501, an unknown one as Keycloak refuses it.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import ipaddress
+import re
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from doorkeep.errors import AdminError
+from doorkeep.model import JSON, Realm
+
+if TYPE_CHECKING:
+    from doorkeep.store.tx import Tx
+
+PROVIDER_IDS = ("oidc", "keycloak-oidc")
+# The other IdentityProviderFactory ids of a Keycloak 26 server: known there, not brokered here.
+KEYCLOAK_ONLY = frozenset(
+    {
+        "saml",
+        "google",
+        "github",
+        "facebook",
+        "microsoft",
+        "gitlab",
+        "bitbucket",
+        "linkedin-openid-connect",
+        "instagram",
+        "openshift-v3",
+        "openshift-v4",
+        "paypal",
+        "stackoverflow",
+        "twitter",
+        "oauth2",
+        "spiffe",
+        "kubernetes",
+        "jwt-authorization-grant",
+    }
+)
+SECRET_VALUE = "**********"  # ComponentRepresentation.SECRET_VALUE
+FIRST_BROKER_LOGIN = "first broker login"  # DefaultAuthenticationFlows.FIRST_BROKER_LOGIN_FLOW
+BOOLEANS = (
+    ("enabled", True),
+    ("trustEmail", False),
+    ("storeToken", False),
+    ("addReadTokenRoleOnCreate", False),
+    ("authenticateByDefault", False),
+    ("linkOnly", False),
+    ("hideOnLogin", False),
+)
+REPRESENTATION = frozenset(
+    {
+        "alias",
+        "displayName",
+        "internalId",
+        "providerId",
+        "enabled",
+        "updateProfileFirstLoginMode",
+        "updateProfileFirstLogin",
+        "trustEmail",
+        "storeToken",
+        "addReadTokenRoleOnCreate",
+        "authenticateByDefault",
+        "linkOnly",
+        "hideOnLogin",
+        "firstBrokerLoginFlowAlias",
+        "postBrokerLoginFlowAlias",
+        "organizationId",
+        "config",
+        "types",
+    }
+)
+# OIDCIdentityProviderConfig.validateUrl: the URLs checked, by the name its messages give them.
+CHECKED_URLS = (
+    ("authorizationUrl", "authorization_url"),
+    ("tokenUrl", "token_url"),
+    ("jwksUrl", "jwks_url"),
+    ("logoutUrl", "logout_url"),
+    ("userInfoUrl", "userinfo_url"),
+)
+_RESERVED = re.compile(r"[:/?#@!$&()*+,;=\[\]\\]")  # ReservedCharValidator.RESERVED_CHARS_PATTERN
+
+
+def bad(message: str) -> AdminError:
+    """IllegalArgumentException and ReservedCharException as the resource answers them: 400 ``errorMessage``."""
+    return AdminError(400, message)
+
+
+def not_implemented(provider_id: str) -> AdminError:
+    return AdminError(
+        501,
+        "HTTP 501 Not Implemented",
+        key="error",
+        description=f"Doorkeep brokers OpenID Connect identity providers only, not '{provider_id}'",
+    )
+
+
+def all_of(realm: Realm) -> list[JSON]:
+    return [dict(p) for p in realm.identity_providers]
+
+
+def find(realm: Realm, alias_or_id: str) -> JSON | None:
+    """IdentityProviderStorageProvider.getByIdOrAlias: by internal id first, then by alias."""
+    for provider in realm.identity_providers:
+        if provider.get("internalId") == alias_or_id:
+            return dict(provider)
+    return by_alias(realm, alias_or_id)
+
+
+def by_alias(realm: Realm, alias: str) -> JSON | None:
+    return next((dict(p) for p in realm.identity_providers if p.get("alias") == alias), None)
+
+
+def with_providers(realm: Realm, providers: list[JSON]) -> Realm:
+    return dataclasses.replace(realm, identity_providers=tuple(providers))
+
+
+async def save(tx: Tx, realm_id: str, providers: list[JSON]) -> None:
+    """Store the realm's providers under its row lock (a read-modify-write of its configuration)."""
+    realm = await tx.realms.lock(realm_id)
+    assert realm is not None
+    await tx.realms.update(with_providers(realm, providers))
+
+
+def masked(provider: JSON) -> JSON:
+    """StripSecretsUtils.stripSecrets for an IdentityProviderRepresentation: a set ``clientSecret`` that is not a
+    vault reference is ``**********``."""
+    out = copy.deepcopy(provider)
+    config = out.get("config")
+    if isinstance(config, dict):
+        secret = config.get("clientSecret")
+        if isinstance(secret, str) and secret and not secret.startswith("${vault."):
+            config["clientSecret"] = SECRET_VALUE
+    return out
+
+
+def brief(provider: JSON) -> JSON:
+    """ModelToRepresentation.toBriefRepresentation: names and switches, an empty config."""
+    keys = ("alias", "displayName", "internalId", "providerId", "enabled", "hideOnLogin")
+    return {k: provider[k] for k in keys if k in provider} | {"config": {}}
+
+
+def search(providers: list[JSON], pattern: str | None) -> list[JSON]:
+    """The ``search`` of getIdentityProviders on alias or display name: ``"exact"``, ``*infix*``, ``prefix*`` (the
+    default, a bare word being a prefix); case-insensitive as Keycloak's JPA ``lower(...) like``."""
+    if pattern is None or not pattern.strip():
+        return providers
+    text = pattern.strip()
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        exact = text[1:-1]
+        return [p for p in providers if p.get("alias") == exact]
+    needle = text.strip("*").lower()
+    infix = text.startswith("*")
+
+    def hit(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        return needle in value.lower() if infix else value.lower().startswith(needle)
+
+    return [p for p in providers if hit(p.get("alias")) or hit(p.get("displayName"))]
+
+
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
+
+
+def _ssl_required(realm: Realm, host: str) -> bool:
+    """SslRequired.isRequired for the URL's host: ``all`` always, ``external`` unless the host is local."""
+    if realm.ssl_required == "all":
+        return True
+    if realm.ssl_required != "external":
+        return False
+    if host == "localhost":
+        return False
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return True
+    return not (address.is_loopback or address.is_unspecified or address.is_private)
+
+
+def check_urls(realm: Realm, config: dict[str, str]) -> None:
+    """OIDCIdentityProviderConfig.validate: each URL well formed, over https where the realm requires it."""
+    for key, name in CHECKED_URLS:
+        value = config.get(key)
+        if not value:
+            continue
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise bad(f"The url [{name}] is malformed")
+        if parts.scheme == "http" and _ssl_required(realm, parts.hostname):
+            raise bad(f"The url [{name}] requires secure connections")
+
+
+def _config(value: Any) -> dict[str, str]:
+    """The string map of ``config`` (RepresentationToModel.removeEmptyString drops empty values)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if item is None or item == "":
+            continue
+        out[str(key)] = item if isinstance(item, str) else str(item).lower() if isinstance(item, bool) else str(item)
+    return out
+
+
+def model(realm: Realm, rep: JSON, *, internal_id: str | None = None) -> JSON:
+    """RepresentationToModel.toModel: the provider as stored, or the 400/501 Keycloak's refusal maps to."""
+    alias = rep.get("alias")
+    if not isinstance(alias, str) or not alias:
+        raise bad("Invalid identity provider alias")  # IdentityProviderModel requires one
+    if " " in alias:
+        raise bad("Empty Space not allowed.")  # ReservedCharValidator.validateNoSpace
+    if found := _RESERVED.search(alias):
+        raise bad(f"Character '{found.group()}' not allowed.")
+    provider_id = rep.get("providerId")
+    if provider_id not in PROVIDER_IDS:
+        if isinstance(provider_id, str) and provider_id in KEYCLOAK_ONLY:
+            raise not_implemented(provider_id)
+        raise bad(f"Invalid identity provider id [{provider_id if isinstance(provider_id, str) else 'null'}]")
+    config = _config(rep.get("config"))
+    check_urls(realm, config)
+    out: JSON = {"alias": alias}
+    if isinstance(rep.get("displayName"), str):
+        out["displayName"] = rep["displayName"]
+    out["internalId"] = internal_id or str(uuid.uuid4())
+    out["providerId"] = provider_id
+    out["updateProfileFirstLoginMode"] = "on"
+    for key, default in BOOLEANS:
+        value = rep.get(key)
+        out[key] = default if value is None else _bool(value, key)
+    first = rep.get("firstBrokerLoginFlowAlias")
+    if first is not None and first != FIRST_BROKER_LOGIN:
+        # Doorkeep runs Keycloak's default first broker login behaviour only.
+        raise bad(f"Doorkeep runs only the '{FIRST_BROKER_LOGIN}' flow after a first broker login, not '{first}'")
+    post = rep.get("postBrokerLoginFlowAlias")
+    if isinstance(post, str) and post.strip():
+        raise bad(f"Doorkeep runs no post broker login flow ('{post}')")
+    if first is not None:
+        out["firstBrokerLoginFlowAlias"] = first
+    out["config"] = config
+    return out
+
+
+def representation(provider: JSON) -> JSON:
+    """What GET answers: the stored representation, its secret masked."""
+    return masked(provider)
+
+
+def discovered(document: Any, from_url: str) -> dict[str, str]:
+    """OIDCIdentityProviderFactory.parseConfig of an OpenID Provider's discovery document, as
+    ``import-config`` answers it: the endpoints, the issuer, signature checks by the ``jwks_uri`` when it has one,
+    and ``metadataDescriptorUrl``."""
+    if not isinstance(document, dict):
+        raise AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON")
+    names = {
+        "issuer": "issuer",
+        "logoutUrl": "end_session_endpoint",
+        "authorizationUrl": "authorization_endpoint",
+        "tokenUrl": "token_endpoint",
+        "userInfoUrl": "userinfo_endpoint",
+    }
+    out = {key: str(document[name]) for key, name in names.items() if document.get(name) is not None}
+    if document.get("jwks_uri") is not None:
+        out |= {"validateSignature": "true", "useJwksUrl": "true", "jwksUrl": str(document["jwks_uri"])}
+    out["metadataDescriptorUrl"] = from_url
+    return out

@@ -1,0 +1,195 @@
+"""Admin REST: the realm's identity providers (Keycloak's IdentityProvidersResource and IdentityProviderResource).
+
+``identity-provider/instances`` lists (``search``, ``briefRepresentation``, ``first``, ``max`` 100 by default) and
+creates them, ``instances/{alias}`` reads, updates and deletes one (found by internal id or alias); reading needs
+view-identity-providers, writing manage-identity-providers, as ``auth.realm().requireViewIdentityProviders()`` /
+``requireManageIdentityProviders()``. ``clientSecret`` is always answered ``**********``; a PUT sending that mask
+keeps the stored secret. Deleting a provider removes its users' links. The core is broker/providers.py.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.unknown_properties import refuse_unknown
+from doorkeep.broker import providers as idp
+from doorkeep.errors import AdminError
+from doorkeep.model import JSON, Realm
+from doorkeep.oauth import client_keys
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import (
+    RealmCall,
+    created,
+    no_content,
+    not_found,
+    ok,
+    page,
+    query_bool,
+    query_int,
+    read_object,
+    run_realm,
+)
+from doorkeep.web.handlers import render_error
+
+BASE = "/{realm}/identity-provider"
+VIEW, MANAGE = "view-identity-providers", "manage-identity-providers"
+NOT_FOUND = not_found("HTTP 404 Not Found")  # jakarta.ws.rs.NotFoundException
+FACTORIES = {"oidc": "OpenID Connect v1.0", "keycloak-oidc": "Keycloak OpenID Connect"}
+
+
+async def _representation(request: Request) -> JSON:
+    rep = await read_object(request)
+    refuse_unknown(await request.body(), idp.REPRESENTATION, "IdentityProviderRepresentation")
+    return rep
+
+
+async def _store(call: RealmCall, providers: list[JSON]) -> None:
+    await idp.save(call.tx, call.realm.id, providers)
+
+
+async def _current(call: RealmCall) -> Realm:
+    realm = await call.tx.realms.lock(call.realm.id)
+    assert realm is not None
+    return realm
+
+
+async def listing(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        call.require(VIEW)
+        first = query_int(request, "first")
+        max_results = query_int(request, "max", 100)
+        found = idp.search(idp.all_of(call.realm), request.query_params.get("search"))
+        shown = [idp.brief(p) if query_bool(request, "briefRepresentation", False) else idp.masked(p) for p in found]
+        return ok(page(shown, first, max_results))
+
+    return await run_realm(request, work, write=False)
+
+
+async def create(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        rep = await _representation(request)
+        call.require(MANAGE)
+        realm = await _current(call)
+        provider = idp.model(realm, rep)
+        if idp.by_alias(realm, provider["alias"]) is not None:
+            raise AdminError(409, f"Identity Provider {provider['alias']} already exists")
+        await _store(call, [*idp.all_of(realm), provider])
+        audit.represent(request, provider)
+        return created(call.url(call.realm.name, "identity-provider", "instances", provider["alias"]))
+
+    return await run_realm(request, work)
+
+
+async def _found(call: RealmCall, request: Request) -> JSON:
+    """The sub-resource locator: view-identity-providers first, then the provider (404 when missing)."""
+    call.require(VIEW)
+    provider = idp.find(call.realm, request.path_params["alias"])
+    if provider is None:
+        raise NOT_FOUND
+    return provider
+
+
+async def one(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        return ok(idp.representation(await _found(call, request)))
+
+    return await run_realm(request, work, write=False)
+
+
+async def update(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        rep = await _representation(request)
+        stored = await _found(call, request)
+        call.require(MANAGE)
+        if rep.get("alias") is not None and rep.get("alias") != stored["alias"]:
+            raise idp.bad("Identity Provider alias cannot be changed")
+        realm = await _current(call)
+        changed = idp.model(realm, {**rep, "alias": stored["alias"]}, internal_id=stored["internalId"])
+        if changed["config"].get("clientSecret") == idp.SECRET_VALUE:
+            secret = stored.get("config", {}).get("clientSecret")
+            if secret is None:
+                changed["config"].pop("clientSecret")
+            else:
+                changed["config"]["clientSecret"] = secret
+        providers = [changed if p["internalId"] == stored["internalId"] else p for p in idp.all_of(realm)]
+        await _store(call, providers)
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def delete(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        stored = await _found(call, request)
+        call.require(MANAGE)
+        realm = await _current(call)
+        await _store(call, [p for p in idp.all_of(realm) if p["internalId"] != stored["internalId"]])
+        await call.tx.federated.remove_provider(call.realm.id, stored["alias"])
+        return no_content()
+
+    return await run_realm(request, work)
+
+
+async def factory(request: Request) -> Response:
+    """getIdentityProviderFactory: the factory of a provider id Doorkeep brokers; another is a 400."""
+
+    async def work(call: RealmCall) -> Response:
+        call.require(VIEW)
+        provider_id = request.path_params["provider_id"]
+        if provider_id not in FACTORIES:
+            raise AdminError(400, "HTTP 400 Bad Request", key="error")  # BadRequestException()
+        body: dict[str, Any] = {"id": provider_id, "name": FACTORIES[provider_id]}
+        return ok(body)
+
+    return await run_realm(request, work, write=False)
+
+
+async def import_config(request: Request) -> Response:
+    """``POST import-config`` with ``{"providerId", "fromUrl"}`` (IdentityProvidersResource.importFrom,
+    manage-identity-providers): the provider's discovery document read from ``fromUrl`` and answered as the
+    provider's ``config``; nothing is stored and no admin event recorded. The document is fetched after the
+    caller is checked, outside the transaction."""
+    checked: list[dict[str, Any]] = []
+
+    async def work(call: RealmCall) -> Response:
+        body = await read_object(request)
+        call.require(MANAGE)
+        audit.unchanged(request)
+        if not ("providerId" in body and "fromUrl" in body):
+            raise AdminError(400, "HTTP 400 Bad Request", key="error")  # BadRequestException()
+        alias = body.get("alias")
+        if isinstance(alias, str) and " " in alias:
+            raise idp.bad("Empty Space not allowed.")
+        if body["providerId"] not in FACTORIES:
+            raise AdminError(400, "HTTP 400 Bad Request", key="error")
+        checked.append(body)
+        return no_content()
+
+    answered = await run_realm(request, work, write=False)
+    if not checked:
+        return answered
+    from_url = str(checked[0]["fromUrl"])
+    try:
+        document = json.loads(await client_keys.fetch_json(from_url))
+    except ValueError:
+        return render_error(AdminError(400, "unknown_error", key="error", description="Cannot parse the JSON"))
+    try:
+        return ok(idp.discovered(document, from_url))
+    except AdminError as err:
+        return render_error(err)
+
+
+ROUTES = [
+    Route(BASE + "/import-config", import_config, methods=["POST"]),
+    Route(BASE + "/instances", listing, methods=["GET"]),
+    Route(BASE + "/instances", create, methods=["POST"]),
+    Route(BASE + "/instances/{alias}", one, methods=["GET"]),
+    Route(BASE + "/instances/{alias}", update, methods=["PUT"]),
+    Route(BASE + "/instances/{alias}", delete, methods=["DELETE"]),
+    Route(BASE + "/providers/{provider_id}", factory, methods=["GET"]),
+]

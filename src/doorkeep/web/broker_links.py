@@ -1,0 +1,45 @@
+"""The URLs of identity brokering: the login page's provider buttons (login.ftl's ``social.providers``, Keycloak's
+Urls.identityProviderAuthnRequest) and the endpoint the providers answer to (Urls.identityProviderAuthnResponse)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+
+from doorkeep.model import AuthSession, Client, Realm
+from doorkeep.oauth import redirect_uris
+from doorkeep.web.http import base_url
+
+
+def broker_url(request: Request, realm: Realm, alias: str, what: str) -> str:
+    return f"{base_url(request)}/realms/{quote(realm.name, safe='')}/broker/{quote(alias, safe='')}/{what}"
+
+
+def login_url(request: Request, realm: Realm, alias: str, tab: AuthSession, client: Client) -> str:
+    """``/broker/{alias}/login`` with the tab's session code, client, tab and client data."""
+    from doorkeep.web.login_pages import tab_params  # login_pages draws the buttons with this module
+
+    params = tab_params(tab, client, session_code=tab.form_token)
+    return redirect_uris.with_params(broker_url(request, realm, alias, "login"), params)
+
+
+def endpoint_url(request: Request, realm: Realm, alias: str) -> str:
+    """The redirect URI the provider's client registers: ``/realms/{realm}/broker/{alias}/endpoint``."""
+    return broker_url(request, realm, alias, "endpoint")
+
+
+def buttons(request: Request, realm: Realm, tab: AuthSession, client: Client) -> list[dict[str, str]]:
+    """The enabled providers a login may start with (not link-only, not hidden on the login page), by alias
+    (IdentityProviderStorageProvider.getForLogin)."""
+    shown = [
+        p for p in realm.identity_providers if p.get("enabled") and not p.get("linkOnly") and not p.get("hideOnLogin")
+    ]
+    return [
+        {
+            "alias": p["alias"],
+            "name": p.get("displayName") or p["alias"],
+            "url": login_url(request, realm, p["alias"], tab, client),
+        }
+        for p in sorted(shown, key=lambda p: str(p["alias"]))
+    ]

@@ -1,0 +1,137 @@
+"""Identity brokering tests: the test app served on a real port of 127.0.0.1, its realm ``provider`` the
+external OpenID Connect provider of its realm ``test`` (alias ``kc``), and a browser driven with httpx over
+real HTTP, as KcOidcBrokerTest's two Keycloak realms are."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import uvicorn
+
+from browser_flow import REDIRECT, form_action, form_fields
+from ports import HOST, free_port
+from support import seed_client, seed_login_realm, seed_realm, seed_user, update_realm
+from wire_env import Env
+
+ALIAS = "kc"
+# The consumer realm's saved events: those of a login, and the broker's errors, which Keycloak saves only when asked.
+SAVED = (
+    "LOGIN",
+    "LOGIN_ERROR",
+    "REGISTER",
+    "CODE_TO_TOKEN",
+    "IDENTITY_PROVIDER_FIRST_LOGIN",
+    "FEDERATED_IDENTITY_LINK",
+    "IDENTITY_PROVIDER_LOGIN_ERROR",
+)
+
+
+@dataclass
+class Broker:
+    env: Env
+    base: str  # http://127.0.0.1:port
+
+    def provider_rep(self, **config: str) -> dict[str, Any]:
+        """The consumer realm's IdentityProviderRepresentation of the provider realm (KcOidcBrokerConfiguration)."""
+        oidc = f"{self.base}/realms/provider/protocol/openid-connect"
+        return {
+            "alias": ALIAS,
+            "displayName": "Provider Realm",
+            "providerId": "keycloak-oidc",
+            "enabled": True,
+            "config": {
+                "clientId": "broker-app",
+                "clientSecret": "provider-secret",
+                "authorizationUrl": f"{oidc}/auth",
+                "tokenUrl": f"{oidc}/token",
+                "userInfoUrl": f"{oidc}/userinfo",
+                "jwksUrl": f"{oidc}/certs",
+                "issuer": f"{self.base}/realms/provider",
+                "validateSignature": "true",
+                "useJwksUrl": "true",
+                "pkceEnabled": "true",
+                "pkceMethod": "S256",
+                "syncMode": "IMPORT",
+                "clientAuthMethod": "client_secret_post",
+                **config,
+            },
+        }
+
+    async def add_provider(self, **changes: Any) -> None:
+        rep = self.provider_rep()
+        rep.update(changes)
+        headers = await self.env.admin_headers()
+        created = await self.env.http.post("/admin/realms/test/identity-provider/instances", json=rep, headers=headers)
+        assert created.status_code == 201, created.text
+
+
+@contextlib.asynccontextmanager
+async def served(env: Env) -> AsyncIterator[Broker]:
+    """The env's app on a real port, with realms ``provider`` (client ``broker-app``, user ``alice``) and ``test``
+    (client ``app``, user ``user1``, events saved)."""
+    port = free_port()
+    config = uvicorn.Config(env.apps[0], host=HOST, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        base = f"http://{HOST}:{port}"
+        await seed_login_realm(env.db, env.clock, events=True)
+        await update_realm(env.db, "test", enabled_event_types=SAVED)
+        await seed_realm(env.db, env.clock, "provider")
+        endpoint = f"{base}/realms/test/broker/{ALIAS}/endpoint"
+        await seed_client(env.db, "provider", "broker-app", secret="provider-secret", redirect_uris=(endpoint,))
+        await seed_user(env.db, env.clock, "provider", "alice", email="alice@example.org", first_name="Alice")
+        yield Broker(env, base)
+    finally:
+        server.should_exit = True
+        await task
+
+
+def browser(broker: Broker) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=broker.base, follow_redirects=False, timeout=30)
+
+
+async def start_login(http: httpx.AsyncClient, **params: str) -> httpx.Response:
+    query = {"client_id": "app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid", **params}
+    return await http.get("/realms/test/protocol/openid-connect/auth", params=query)
+
+
+def button(page: httpx.Response, alias: str = ALIAS) -> str:
+    found = re.search(rf'<a id="social-{alias}" type="button" href="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1).replace("&amp;", "&")
+
+
+async def provider_login(http: httpx.AsyncClient, to_provider: httpx.Response, username: str = "alice") -> str:
+    """The provider's login page filled in: the URL of the consumer's broker endpoint with code and state."""
+    assert to_provider.status_code == 302, to_provider.text
+    page = await http.get(to_provider.headers["location"])
+    assert page.status_code == 200, page.text
+    posted = await http.post(
+        form_action(page.text), data={**form_fields(page.text), "username": username, "password": "password"}
+    )
+    assert posted.status_code == 302, posted.text
+    return posted.headers["location"]
+
+
+def query(location: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+async def broker_login(http: httpx.AsyncClient, username: str = "alice", **params: str) -> httpx.Response:
+    """From the client's authorization request to the answer of the consumer's broker endpoint."""
+    page = await start_login(http, **params)
+    assert page.status_code == 200, page.text
+    to_provider = await http.get(button(page))
+    return await http.get(await provider_login(http, to_provider, username))
