@@ -157,13 +157,13 @@ def test_a_conditional_sub_flow_without_a_condition_never_runs() -> None:
         (
             {
                 "top": [("@forms", af.ALT)],
-                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@loa", af.COND)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@loa", af.REQ)],
                 "loa": [
                     ("conditional-level-of-authentication", af.REQ, {"loa-condition-level": "1"}),
                     (fp.OTP_FORM, af.REQ),
                 ],
             },
-            "conditional-level-of-authentication",
+            "only in a CONDITIONAL sub-flow",
         ),
         (
             {
