@@ -72,6 +72,14 @@ class AuthRequest:
     # The APP_INITIATED_FLOW client note: "registration" for a login the application began on the registration
     # form (the registrations endpoint, ``prompt=create``), which "Restart login" begins there again.
     app_initiated_flow: str | None = None
+    # Step-up authentication (oauth/loa.py), Keycloak's auth notes: the level this login has reached
+    # (LEVEL_OF_AUTHENTICATION, -1: none yet), the levels of the SSO session and their times (LOA_MAP, JSON),
+    # FORCED_REAUTHENTICATION (prompt=login or max_age over an SSO session), and whether a level sub-flow ran
+    # (its callback registered: the flow's end then checks and saves the levels).
+    loa_level: int = -1
+    loa_map: str | None = None
+    loa_forced_reauthentication: bool = False
+    loa_recorded: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

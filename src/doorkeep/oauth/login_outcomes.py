@@ -50,6 +50,7 @@ class NeedLogin:
     # UsernamePasswordForm with the user set before it: USERNAME_HIDDEN, USER_SET_BEFORE_USERNAME_PASSWORD_AUTH).
     user_id: str | None = None
     success: str | None = None  # the page's success message (ResetCredentialEmail's forkWithSuccessMessage)
+    request: AuthRequest | None = None  # the login request as it now stands, when a step changed it (step-up)
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,12 @@ def _alternatives(
 
 
 def _level_gates(
-    flows: FlowSet, sub: AuthFlow, found: list[Condition], steps: list[Execution], alternative: list[Execution], otp: str
+    flows: FlowSet,
+    sub: AuthFlow,
+    found: list[Condition],
+    steps: list[Execution],
+    alternative: list[Execution],
+    otp: str,
 ) -> list[Gate]:
     """A level sub-flow (realms/flow_levels.py) after the password: REQUIRED steps only, no sub-flow inside, so
     that its conditions decide once for all of its steps."""
