@@ -124,16 +124,22 @@ def _split_java(text: str) -> list[str]:
 
 
 def enforce_minimum(values: list[str], client: Client, realm: Realm) -> list[str]:
-    """``AcrUtils.enforceMinimumAcr``: with ``minimum.acr.value`` mapped, only the mapped values at or above it,
-    or the minimum itself when none is left."""
+    """``AcrUtils.enforceMinimumAcr``: with ``minimum.acr.value`` naming a level, only the values naming a level
+    at or above it, or the minimum itself when none is left. A value names a level through the map, else as one
+    of the levels of the realm's browser flow (``getLoaForAcr``)."""
     minimum = client.attr(MINIMUM_ACR_VALUE) or None
     if minimum is None:
         return values
     levels = loa_map(client, realm)
-    floor = levels.get(minimum)
+    flow = {str(level): level for level in flow_levels.browser_levels(realm)}
+
+    def level_of(value: str) -> int | None:
+        return levels[value] if value in levels else flow.get(value)
+
+    floor = level_of(minimum)
     if floor is None:
         return values  # "can not be mapped to a LoA value": logged, the values kept
-    kept = [v for v in values if v in levels and levels[v] >= floor]
+    kept = [v for v in values if (level := level_of(v)) is not None and level >= floor]
     return kept or [minimum]
 
 
