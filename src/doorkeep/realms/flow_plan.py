@@ -294,7 +294,7 @@ def _inert_organization(flows: FlowSet, e: Execution) -> bool:
 
 def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
     """The direct grant flow compiled: ValidateUsername and ValidatePassword, REQUIRED and first, then gates of
-    ValidateOTP only."""
+    ValidateOTP only (level sub-flows among them)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
     found, required, _ = _split(flows, flow.id)
@@ -302,7 +302,4 @@ def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
     heads = [e.authenticator if e.requirement == af.REQ else None for e in required[:2]]
     if heads != [DG_USERNAME, DG_PASSWORD]:
         raise Unsupported(f"'{flow.alias}' must start with REQUIRED {DG_USERNAME} and {DG_PASSWORD}")
-    gates = _after_password(flows, required[2:], DG_OTP)
-    if any(g.group is not None for g in gates):  # the token endpoint asks for no level: Doorkeep runs none there
-        raise Unsupported(f"Doorkeep runs no {LEVEL_CONDITION} in a direct grant flow")
-    return Plan(False, gates)
+    return Plan(False, _after_password(flows, required[2:], DG_OTP))
