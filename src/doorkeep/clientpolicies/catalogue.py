@@ -31,6 +31,7 @@ EXECUTORS = frozenset(
         "secure-client-authenticator",
         "use-lightweight-access-token",
         "secret-rotation",
+        "auth-flow-enforcer",
     }
 )
 """Executor provider ids Doorkeep enforces (holder-of-key-enforcer is not one: Doorkeep has no mTLS)."""

@@ -114,3 +114,7 @@ class PolicyContext:
     # CLIENT_SECRET_ROTATION_ENABLED), and on a request of a client without an expiry, the expiry to give it
     secret_rotation_enabled: bool = False
     secret_expiration: int | None = None
+    # set by auth-flow-enforcer at an authorization request (the REQUESTED_AUTHENTICATION_FLOW and
+    # AUTHENTICATION_FLOW_LEVEL_OF_AUTHENTICATION auth notes): the browser flow to run, and the level it grants
+    auth_flow_alias: str | None = None
+    auth_flow_loa: int | None = None

@@ -44,6 +44,9 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             return default is None or allowed is None or default in allowed
         if provider == secret_rotation.PROVIDER_ID:
             return secret_rotation.valid_config(config)
+        if provider == "auth-flow-enforcer":  # Configuration: a String and an Integer (Jackson's coercions)
+            alias, level = config.get("auth-flow-alias"), config.get("auth-flow-loa")
+            return (alias is None or isinstance(alias, str)) and (level is None or type(level) is int)
         if provider == "dpop-bind-enforcer":
             flag_or_none(config, "enforce-authorization-code-binding-to-dpop")
             flag_or_none(config, "allow-only-refresh-token-binding")

@@ -8,6 +8,7 @@ back to the client (oauth/authorize_redirects.py), and issuing the code (oauth/c
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep import errors as e
@@ -96,17 +97,17 @@ async def validate(
         raise request_parser.refused("PAR not found. not issued or used multiple times.")
     scope_valid = await scope_ok(tx, client, parsed.params)
     request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base)
-    await _client_policies(tx, realm, client, parsed, request)
+    request = await _client_policies(tx, realm, client, parsed, request)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks
     return client, request
 
 
-async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed, request: AuthRequest) -> None:
+async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed, request: AuthRequest) -> AuthRequest:
     """AuthorizationEndpoint's AUTHORIZATION_REQUEST client policy event, after the checks: a refusal goes back
-    to the client (redirectErrorToClient)."""
+    to the client (redirectErrorToClient); the request with the flow auth-flow-enforcer picked."""
     kinds = set(request.response_type.split())
     try:
-        await client_policies.on_request(
+        verdict = await client_policies.on_request(
             tx,
             realm,
             Event.AUTHORIZATION_REQUEST,
@@ -121,6 +122,9 @@ async def _client_policies(tx: Tx, realm: Realm, client: Client, parsed: Parsed,
         refused = redirecting(err, early, reason=client_policies.CLIENT_POLICY_ERROR)
         refused.more_details = {k: v for k, v in err.event_details.items() if k != "reason"}
         raise refused from None
+    if verdict.auth_flow_alias is None:
+        return request
+    return dataclasses.replace(request, requested_flow=verdict.auth_flow_alias, flow_loa=verdict.auth_flow_loa)
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:

@@ -37,18 +37,24 @@ class CannotRun(Exception):
     if one gets bound anyway): the login stops rather than skip a step."""
 
 
-def bound(realm: Realm, client: Client, binding: str) -> AuthFlow | None:
-    """The flow that runs for ``client``: its override, else the realm's binding (AuthenticationFlowResolver)."""
+def bound(realm: Realm, client: Client, binding: str, requested: str | None = None) -> AuthFlow | None:
+    """The flow that runs for ``client`` (AuthenticationFlowResolver): the one a client policy ``requested`` (by
+    alias; None if it does not exist), else the client's override, else the realm's binding."""
     flows = of(realm)
+    if requested is not None:
+        return flows.by_alias(requested)
     return flows.flow(client.flow_overrides.get(binding)) or flows.flow(
         flow_support.bound_id(realm, _BINDINGS[binding])
     )
 
 
-def plan(realm: Realm, client: Client, binding: str) -> fp.Plan:
-    """The plan of the flow that runs for ``client``: its override, else the realm's binding."""
+def plan(realm: Realm, client: Client, binding: str, requested: str | None = None) -> fp.Plan:
+    """The plan of the flow that runs for ``client``: a requested one, else its override, else the realm's
+    binding."""
     flows = of(realm)
-    flow = bound(realm, client, binding)
+    flow = bound(realm, client, binding, requested)
+    if requested is not None and flow is None:  # Keycloak's ModelException: the login ends on an error
+        raise CannotRun(f"client {client.client_id} has requested browser flow {requested}, which does not exist")
     if flow is None:
         raise CannotRun(f"the realm has no {_BINDINGS[binding]}")
     try:

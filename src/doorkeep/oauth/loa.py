@@ -162,6 +162,14 @@ def unfulfilled(client: Client, realm: Realm, request: AuthRequest) -> str | Non
     return NOT_FULFILLED_DETAIL.format(wanted, request.loa_level)
 
 
+def with_flow_level(request: AuthRequest) -> AuthRequest:
+    """AuthenticationProcessor.authenticationComplete (AcrStore.setAuthFlowLevelAuthenticatedToCurrentRequest):
+    a login through the flow auth-flow-enforcer picked reaches at least the level it grants."""
+    if request.flow_loa is None or request.loa_level >= request.flow_loa:
+        return request
+    return dataclasses.replace(request, loa_level=request.flow_loa)
+
+
 def session_note(request: AuthRequest) -> str | None:
     """The user session's LOA_MAP note this login leaves (onTopFlowSuccess), or None when it leaves it as it is."""
     return request.loa_map if request.loa_recorded else None

@@ -97,6 +97,7 @@ async def finish(
     Keycloak's ``update_user_locale`` required action, whose triggers run first whenever a login reaches its
     required actions, an SSO login included."""
     tx, services, realm, client, browser = ctx.tx, ctx.services, ctx.realm, ctx.client, ctx.browser
+    ctx = dataclasses.replace(ctx, request=loa.with_flow_level(ctx.request))  # the flow is through
     if ctx.request.kc_locale is not None:
         now = services.clock.now()
         picked = await user_locale.update_users_locale(

@@ -75,7 +75,7 @@ async def begin(
     re-authenticate (or step up to a higher level), or ask for credentials. The form is prefilled as
     UsernamePasswordForm.authenticate does: the ``login_hint``, else the remembered username
     (``KEYCLOAK_REMEMBER_ME``, read only while the realm has Remember Me on) with the box checked."""
-    if sso is not None and not _cookie_runs(realm, client):
+    if sso is not None and not _cookie_runs(realm, client, request):
         sso = None  # the flow's SSO cookie step (auth-cookie) is off: the forms ask again
     if sso is not None:
         request = _cookie_levels(realm, client, request, sso[0], services.clock.now())
@@ -113,18 +113,18 @@ def _cookie_levels(realm: Realm, client: Client, request: AuthRequest, session: 
     request = dataclasses.replace(request, loa_map=noted if isinstance(noted, str) else None)
     if not request.sso_login:
         return dataclasses.replace(request, loa_level=loa.NO_LOA, loa_forced_reauthentication=True)
-    flow = flow_gates.bound(realm, client, flow_gates.BROWSER)
+    flow = flow_gates.bound(realm, client, flow_gates.BROWSER, request.requested_flow)
     max_ages = flow_levels.configured(of(realm), flow.id) if flow is not None else {}
     reached = loa.previous_level(loa.read_map(request.loa_map), max_ages, now)
     stepping_up = loa.requested_level(client, realm, request) > reached
     return dataclasses.replace(request, loa_level=reached, sso_login=not stepping_up)
 
 
-def _cookie_runs(realm: Realm, client: Client) -> bool:
+def _cookie_runs(realm: Realm, client: Client, request: AuthRequest) -> bool:
     """Whether the browser flow's Cookie step runs (ALTERNATIVE and reached before the forms); a flow Doorkeep
     cannot run asks for credentials, and its password step then stops the login (oauth/login_gates.py)."""
     try:
-        return flow_gates.plan(realm, client, flow_gates.BROWSER).cookie
+        return flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow).cookie
     except flow_gates.CannotRun:
         return False
 

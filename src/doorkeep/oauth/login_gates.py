@@ -29,7 +29,7 @@ CONFIGURE_TOTP = "CONFIGURE_TOTP"
 
 def _plan(ctx: StepContext) -> flow_plan.Plan | None:
     try:
-        return flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER)
+        return flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow)
     except flow_gates.CannotRun as exc:
         log.warning("realm %s: the browser flow cannot run: %s", ctx.realm.name, exc)
         return None
