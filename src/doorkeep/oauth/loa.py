@@ -38,7 +38,10 @@ NOT_FULFILLED_DETAIL = (
 
 
 def requested_level(client: Client, realm: Realm, request: AuthRequest) -> int:
-    """The REQUESTED_LEVEL_OF_AUTHENTICATION client note: the lowest level the request's ACRs name."""
+    """The REQUESTED_LEVEL_OF_AUTHENTICATION client note: the lowest level the request's ACRs name. The device
+    verification's login asks for none (DeviceEndpoint sets no such note, whatever the client's defaults)."""
+    if request.device_user_code is not None:
+        return NO_LOA
     values = acr.required_values(request.claims) or acr.requested_values(
         request.claims, request.acr_values, client, realm
     )
@@ -51,8 +54,8 @@ def requested_level(client: Client, realm: Realm, request: AuthRequest) -> int:
 
 
 def forced(request: AuthRequest) -> bool:
-    """FORCE_LEVEL_OF_AUTHENTICATION: the request asks for an essential ``acr``."""
-    return bool(acr.required_values(request.claims))
+    """FORCE_LEVEL_OF_AUTHENTICATION: the request asks for an essential ``acr`` (never a device verification)."""
+    return request.device_user_code is None and bool(acr.required_values(request.claims))
 
 
 def read_map(raw: object) -> dict[int, int] | None:
@@ -168,6 +171,13 @@ def with_flow_level(request: AuthRequest) -> AuthRequest:
     if request.flow_loa is None or request.loa_level >= request.flow_loa:
         return request
     return dataclasses.replace(request, loa_level=request.flow_loa)
+
+
+def restarted(request: AuthRequest) -> AuthRequest:
+    """AuthenticationProcessor.resetFlow clears the auth notes: the login begun again has reached no level."""
+    return dataclasses.replace(
+        request, loa_level=NO_LOA, loa_map=None, loa_forced_reauthentication=False, loa_recorded=False
+    )
 
 
 def session_note(request: AuthRequest) -> str | None:
