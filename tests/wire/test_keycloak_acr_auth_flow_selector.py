@@ -6,10 +6,10 @@ with the ``acr-condition``. The realm is tests/acr_realm.py's with the class's f
 ``testAuthFlowWithSkippedLevelConditionEssential`` imported with the realm rather than made on the server.
 ``testNoMapping`` is in test_keycloak_acr_auth_flow_test.py.
 
-Not ported, with the reason: ``test2FASetupBypassViaSessionRestart``, ``test2FASetupBypassViaSessionRestartDuringReAuth``,
-``test2FASetupBypassViaRestartCookie`` and ``test2FASetupEnforcedLoaSurvivesRestart`` (a restarted login keeping
-the forced CONFIGURE_TOTP: the restart paths are not part of step-up), ``testRegistrationDoesNotReachAuthFlowLoaEssential``
-(registration through a selected flow: Doorkeep's registration runs only the built-in flow).
+Not ported, with the reason: ``test2FASetupBypassViaSessionRestartDuringReAuth`` (its SSO re-authentication
+branch of the restart logs the session out first, which the other restart tests here already cover the end of),
+``testRegistrationDoesNotReachAuthFlowLoaEssential`` (registration through a selected flow: Doorkeep's
+registration runs only the built-in flow).
 """
 
 from __future__ import annotations
@@ -17,17 +17,20 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
 
 import group_port
 from acr_realm import CLIENT, PASSWORD, SECRET, TOTP_SECRET, acr_realm
-from browser_flow import code_from, exchange, start, submit
+from browser_flow import code_from, exchange, form_action, start, submit
 from client_policies_port import condition, executor, policy, profile, revert, update_policies, update_profiles
 from doorkeep.users import otp
 from group_port import fresh_realm
 from keycloak_port import poll, user_id
+from otp_port import configure, is_config_totp_page, is_login_page, totp_secret
+from otp_port import totp as server_totp
 from support import claims
 from totp_codes import totp
 from wire_env import Env
@@ -230,3 +233,48 @@ async def test_auth_flow_with_skipped_level_condition_essential(env: Env) -> Non
     await set_acr_client_policy(env, "acr-otp", STEP_UP_FLOW, 3)
     done = await authenticate_password(env, await login_with_acr(env, ["acr-otp"], essential=True), "no-otp-user")
     await assert_login_with_acr(env, done, "no-otp-user", "acr-otp")
+
+
+async def start_forced_otp_setup(env: Env) -> httpx.Response:
+    """``startForcedOtpSetup``: ``acr-otp`` selects password-otp-flow, whose REQUIRED OTP form makes no-otp-user
+    set one up (CONFIGURE_TOTP)."""
+    await set_acr_client_policy(env, "acr-otp", PASSWORD_OTP_FLOW, 3)
+    page = await authenticate_password(env, await login_with_acr(env, ["acr-otp"]), "no-otp-user")
+    assert is_config_totp_page(page), page.text[:400]
+    return page
+
+
+async def restart_authentication_session(env: Env, page: httpx.Response) -> httpx.Response:
+    """``restartAuthenticationSession``: the tab's ``login-actions/restart`` (its client_id and tab_id kept)."""
+    query = dict(parse_qsl(urlsplit(form_action(page.text)).query))
+    params = {"client_id": query["client_id"], "tab_id": query["tab_id"]}
+    restarted = await env.http.get("/realms/test/login-actions/restart", params=params, follow_redirects=True)
+    assert is_login_page(restarted), restarted.text[:400]
+    return restarted
+
+
+async def test_2fa_setup_bypass_via_session_restart(env: Env) -> None:
+    """test2FASetupBypassViaSessionRestart: "Restart login" begins the selected flow again, setup included."""
+    page = await restart_authentication_session(env, await start_forced_otp_setup(env))
+    assert is_config_totp_page(await authenticate_password(env, page, "no-otp-user"))
+
+
+async def test_2fa_setup_bypass_via_restart_cookie(env: Env) -> None:
+    """test2FASetupBypassViaRestartCookie: without AUTH_SESSION_ID the login is rebuilt from KC_RESTART, which
+    keeps the flow the client policy picked."""
+    page = await start_forced_otp_setup(env)
+    env.http.cookies.delete("AUTH_SESSION_ID")
+    again = await env.http.get(form_action(page.text), follow_redirects=True)
+    assert is_login_page(again), again.text[:400]
+    assert is_config_totp_page(await authenticate_password(env, again, "no-otp-user"))
+
+
+async def test_2fa_setup_enforced_loa_survives_restart(env: Env) -> None:
+    """test2FASetupEnforcedLoaSurvivesRestart: the OTP set up after a restart, the token's ``acr`` is the
+    selected flow's ``acr-otp``."""
+    page = await restart_authentication_session(env, await start_forced_otp_setup(env))
+    page = await authenticate_password(env, page, "no-otp-user")
+    done = await configure(env, page, server_totp(totp_secret(page), env.clock.now()))
+    response = await exchange(env.http, "test", CLIENT, code_from(done)["code"], secret=SECRET)
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["access_token"])["acr"] == "acr-otp"
