@@ -337,3 +337,11 @@ def test_a_direct_grant_flow_with_a_level_sub_flow_compiles() -> None:
     assert top is not None
     plan = fp.direct_grant(flows, top)
     assert [(g.action, g.group.levels() if g.group else None) for g in plan.gates] == [("otp", [(2, 0)])]
+
+
+def test_credential_types_take_the_level_of_the_condition_before_them() -> None:
+    """LoAUtil.getCredentialTypesToLoAMap: the password form at level 1, the OTP form at level 2 (the last one
+    found wins); outside a level sub-flow, -1."""
+    assert flow_levels.credential_levels(flow_set(STEP_UP), "id-top") == {"password": 1, "otp": 3}
+    flows = flow_set({"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.OTP_FORM, af.REQ)]})
+    assert flow_levels.credential_levels(flows, "id-top") == {"password": -1, "otp": -1}

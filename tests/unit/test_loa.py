@@ -79,7 +79,7 @@ def test_a_forced_level_not_reached_is_unfulfilled() -> None:
     """onTopFlowSuccess: only when a level sub-flow ran and the ACR was essential."""
     short = request(claims=essential("3"), loa_level=2, loa_recorded=True)
     detail = "Forced level of authentication did not meet the requirements. Requested level: 3, Fulfilled level: 2"
-    assert loa.unfulfilled(CLIENT, REALM, short) == detail
-    assert loa.unfulfilled(CLIENT, REALM, request(claims=essential("3"), loa_level=2)) is None
-    assert loa.unfulfilled(CLIENT, REALM, request(acr_values="3", loa_level=2, loa_recorded=True)) is None
-    assert loa.unfulfilled(CLIENT, REALM, request(claims=essential("gold"), loa_level=2, loa_recorded=True)) is None
+    assert loa.unfulfilled(short, 3) == detail
+    assert loa.unfulfilled(request(claims=essential("3"), loa_level=2), 3) is None
+    assert loa.unfulfilled(request(acr_values="3", loa_level=2, loa_recorded=True), 3) is None
+    assert loa.unfulfilled(request(claims=essential("gold"), loa_level=2, loa_recorded=True), 2) is None

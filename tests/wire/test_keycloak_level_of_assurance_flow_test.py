@@ -4,16 +4,18 @@ oauth/loa.py). Level 3 is Allow Access where Keycloak's test pushes a button: th
 (``authenticateWithButton``) has no page here, the level is reached all the same.
 
 Not ported, with the reason: ``testDisableStepupFeatureTest`` and ``testDisableStepupFeatureInNewRealm`` (the
-STEP_UP_AUTHENTICATION feature switched off: Doorkeep has no feature switches); ``testWithMultipleOTPCodes``,
-``testDeleteCredentialAction`` and ``testWithOTPAndRecoveryCodesAtLevel2`` (the level a ``kc_action`` asks for,
-AcrStore.getRequestedLevelOfAuthenticationByKcAction, and recovery codes: not built);
+STEP_UP_AUTHENTICATION feature switched off: Doorkeep has no feature switches); ``testWithOTPAndRecoveryCodesAtLevel2``
+(recovery codes: Doorkeep has none); in ``testWithMultipleOTPCodes``, the account REST API's removal of a
+credential with a level-1 token (403) is left out.
 ``testClientDefaultAcrValuesValidation`` and ``testClientMinimumAcrValueValidation`` (the client update's
 validation of its ACR attributes, not part of step-up).
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,8 +26,9 @@ import group_port
 from browser_flow import code_from, exchange, start, submit
 from doorkeep.users import otp
 from group_port import fresh_realm
-from keycloak_port import get, poll, put, update_client, update_realm, user_id
+from keycloak_port import delete, get, poll, put, update_client, update_realm, user_id
 from loa_realm import APP, DEFAULT_MAX_AGES, FLOW, PASSWORD, SECRET, TOTP_SECRET, USER, loa_realm
+from otp_port import totp as server_totp
 from support import claims
 from totp_codes import totp
 from wire_env import Env
@@ -384,3 +387,68 @@ async def test_client_override_loa_flow(env: Env) -> None:
     page = await authenticate_with_username_password(env, await open_login_form_with_acr_claim(env, True, "gold"))
     await assert_logged_in_with_acr(env, await authenticate_with_totp(env, page), "gold")
     await assert_logged_in_with_acr(env, await open_login_form_with_acr_claim(env, True, "gold"), "gold")
+
+
+async def configure_second_totp(env: Env, page: httpx.Response, label: str) -> httpx.Response:
+    """``totpSetupPage.configure(code, label)``, and its UPDATE_TOTP and UPDATE_CREDENTIAL events."""
+    assert 'id="kc-totp-settings-form"' in page.text, page.text[:400]
+    secret = re.search(r'name="totpSecret" value="([^"]+)"', page.text)
+    assert secret is not None
+    code = server_totp(html.unescape(secret[1]), env.clock.now())
+    done = await submit(env.http, page, totp=code, userLabel=label)
+    return done
+
+
+async def test_with_multiple_otp_codes(env: Env) -> None:
+    """testWithMultipleOTPCodes: ``kc_action=CONFIGURE_TOTP`` asks for the level at which the flow checks OTP
+    (2: the user has one) before a second one is set up; the token then names gold. Asked again, the OTP form
+    offers both devices."""
+    done = await authenticate_with_username_password(env, await open_login_form(env))
+    await assert_logged_in_with_acr(env, done, "silver")
+    page = await open_login_form(env, kc_action="CONFIGURE_TOTP")
+    assert 'name="otp"' in page.text and "totp2-label" not in page.text
+    done = await configure_second_totp(env, await authenticate_with_totp(env, page), "totp2-label")
+    await assert_logged_in_with_acr_after_action(env, done, "gold", "UPDATE_TOTP", "UPDATE_CREDENTIAL")
+    page = await open_login_form(env, kc_action="CONFIGURE_TOTP")
+    assert 'name="otp"' in page.text and "totp2-label" in page.text
+    await remove_second_totp(env)
+
+
+async def test_delete_credential_action(env: Env) -> None:
+    """testDeleteCredentialAction: deleting an OTP device asks for level 2 again (its max age is 0), then the
+    delete-credential page."""
+    done = await authenticate_with_username_password(env, await open_login_form(env))
+    await assert_logged_in_with_acr(env, done, "silver")
+    page = await authenticate_with_totp(env, await open_login_form(env, kc_action="CONFIGURE_TOTP"))
+    done = await configure_second_totp(env, page, "totp2-label")
+    await assert_logged_in_with_acr_after_action(env, done, "gold", "UPDATE_TOTP", "UPDATE_CREDENTIAL")
+    second = await second_totp_id(env)
+    page = await open_login_form(env, kc_action=f"delete_credential:{second}")
+    page = await authenticate_with_totp(env, page)
+    assert '<div id="kc-delete-text">Do you want to delete totp2-label?</div>' in page.text, page.text[:600]
+    done = await submit(env.http, page, accept="Confirm deletion")
+    # REMOVE_CREDENTIAL is not among the event types the realm stores by default (Keycloak's test listens to all)
+    await assert_logged_in_with_acr_after_action(env, done, "gold", "REMOVE_TOTP")
+
+
+async def second_totp_id(env: Env) -> str:
+    uid = await user_id(env, USER)
+    found = [c for c in await get(env, f"/users/{uid}/credentials") if c.get("userLabel") == "totp2-label"]
+    return str(found[0]["id"]) if found else ""
+
+
+async def remove_second_totp(env: Env) -> None:
+    """The test's user is the module's: the second device goes again."""
+    second = await second_totp_id(env)
+    if second:
+        await delete(env, f"/users/{await user_id(env, USER)}/credentials/{second}")
+
+
+async def assert_logged_in_with_acr_after_action(env: Env, done: httpx.Response, acr: str, *kinds: str) -> None:
+    """``events.expectRequiredAction(...)`` for each of ``kinds``, then ``assertLoggedInWithAcr``."""
+    events = await poll(env)
+    assert [e["type"] for e in events if e["type"] in kinds] == list(kinds), [e["type"] for e in events]
+    assert [e["type"] for e in events if e["type"] in ("LOGIN", "LOGIN_ERROR")] == ["LOGIN"]
+    response = await exchange(env.http, "test", APP, code_from(done)["code"], secret=SECRET)
+    assert response.status_code == 200, response.text
+    assert claims(response.json()["id_token"])["acr"] == acr

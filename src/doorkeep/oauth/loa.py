@@ -20,14 +20,16 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING
 
-from doorkeep.model import Client, Realm
+from doorkeep.model import Client, Realm, User
 from doorkeep.numbers import parse_int
-from doorkeep.oauth import acr
+from doorkeep.oauth import acr, flow_gates
 from doorkeep.oauth.auth_request import AuthRequest
 from doorkeep.realms import flow_levels
+from doorkeep.realms.flow_model import of
 
 if TYPE_CHECKING:
     from doorkeep.realms.flow_plan import Condition
+    from doorkeep.store.tx import Tx
 
 NO_LOA, MINIMUM_LOA = -1, 0  # Constants.NO_LOA, Constants.MINIMUM_LOA
 LOA_MAP_NOTE = "loa-map"  # Constants.LOA_MAP: an auth note and a user session note
@@ -51,6 +53,45 @@ def requested_level(client: Client, realm: Realm, request: AuthRequest) -> int:
         level = levels[value] if value in levels else parse_int(value)
         found.append(MINIMUM_LOA if level is None else level)  # an unknown optional ACR: the minimum level
     return min(found) if found else NO_LOA
+
+
+# CredentialAction.getCredentialType of the required actions a client may ask for with ``kc_action``
+KC_ACTION_CREDENTIALS = {"CONFIGURE_TOTP": "otp", "UPDATE_PASSWORD": "password"}
+DELETE_CREDENTIAL = "delete_credential"
+
+
+async def kc_action_level(tx: Tx, realm: Realm, client: Client, request: AuthRequest, user: User) -> int:
+    """AcrStore.getRequestedLevelOfAuthenticationByKcAction: a ``kc_action`` for a credential (CONFIGURE_TOTP,
+    UPDATE_PASSWORD, delete_credential of one of the user's) asks for the level at which the browser flow checks
+    that credential type, or the highest level below it the user has a credential for
+    (getHighestLevelAvailableForUser); anything else asks for none."""
+    if request.kc_action is None or request.device_user_code is not None:
+        return NO_LOA
+    stored = await tx.users.credentials(user.id)
+    kind = KC_ACTION_CREDENTIALS.get(request.kc_action)
+    if request.kc_action == DELETE_CREDENTIAL:
+        kind = next((c.type for c in stored if c.id == request.kc_action_parameter), None)
+    flow = flow_gates.bound(realm, client, flow_gates.BROWSER, request.requested_flow)
+    by_type = flow_levels.credential_levels(of(realm), flow.id) if flow is not None and kind is not None else {}
+    level = by_type.get(kind) if kind is not None else None
+    if level is None:
+        return NO_LOA
+    held = {c.type for c in stored}
+    while level > NO_LOA:
+        types = {t for t, at in by_type.items() if at == level}
+        if not types or types & held:
+            return level
+        level -= 1  # no credential of this level: the level below
+    return level
+
+
+async def tracker(tx: Tx, client: Client, realm: Realm, request: AuthRequest, user: User | None, now: int) -> Tracker:
+    """The login's step-up state, its requested level the higher of the client's and the ``kc_action``'s (known
+    once the user is: AcrStore.getRequestedLevelOfAuthentication)."""
+    found = Tracker.of(client, realm, request, now)
+    if user is not None:
+        found.requested = max(found.requested, await kc_action_level(tx, realm, client, request, user))
+    return found
 
 
 def forced(request: AuthRequest) -> bool:
@@ -154,12 +195,11 @@ class Tracker:
         self.recorded = True
 
 
-def unfulfilled(client: Client, realm: Realm, request: AuthRequest) -> str | None:
+def unfulfilled(request: AuthRequest, wanted: int) -> str | None:
     """ConditionalLoaAuthenticator.onTopFlowSuccess (run only when a level sub-flow ran in this login): the event
-    detail of a forced level the login fell short of, else None."""
+    detail of a forced level the login fell short of (``wanted``: the requested level), else None."""
     if not request.loa_recorded or not forced(request):
         return None
-    wanted = requested_level(client, realm, request)
     if wanted <= request.loa_level:
         return None
     return NOT_FULFILLED_DETAIL.format(wanted, request.loa_level)

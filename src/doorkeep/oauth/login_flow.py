@@ -78,7 +78,7 @@ async def begin(
     if sso is not None and not _cookie_runs(realm, client, request):
         sso = None  # the flow's SSO cookie step (auth-cookie) is off: the forms ask again
     if sso is not None:
-        request = _cookie_levels(realm, client, request, sso[0], services.clock.now())
+        request = await _cookie_levels(tx, realm, client, request, sso, services.clock.now())
     if sso is not None and request.sso_login:
         session, user = sso
         # AuthenticationManager.authenticateIdentityCookie: a login over the SSO cookie refreshes the session
@@ -104,11 +104,14 @@ async def begin(
     return NeedLogin()
 
 
-def _cookie_levels(realm: Realm, client: Client, request: AuthRequest, session: UserSession, now: int) -> AuthRequest:
+async def _cookie_levels(
+    tx: Tx, realm: Realm, client: Client, request: AuthRequest, sso: tuple[UserSession, User], now: int
+) -> AuthRequest:
     """CookieAuthenticator's step-up: the SSO session's levels (its LOA_MAP note) copied to the login; a forced
     re-authentication starts with no level; otherwise the highest level the session still holds (under the
     flow's max ages) is the login's, and when the client asks for more, the forms run for the rest (a step-up:
     not an SSO login, the session's auth time moves)."""
+    session, user = sso
     noted = session.notes.get(loa.LOA_MAP_NOTE)
     request = dataclasses.replace(request, loa_map=noted if isinstance(noted, str) else None)
     if not request.sso_login:
@@ -116,7 +119,7 @@ def _cookie_levels(realm: Realm, client: Client, request: AuthRequest, session: 
     flow = flow_gates.bound(realm, client, flow_gates.BROWSER, request.requested_flow)
     max_ages = flow_levels.configured(of(realm), flow.id) if flow is not None else {}
     reached = loa.previous_level(loa.read_map(request.loa_map), max_ages, now)
-    stepping_up = loa.requested_level(client, realm, request) > reached
+    stepping_up = (await loa.tracker(tx, client, realm, request, user, now)).requested > reached
     return dataclasses.replace(request, loa_level=reached, sso_login=not stepping_up)
 
 

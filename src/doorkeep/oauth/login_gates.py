@@ -47,7 +47,7 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
     plan = _plan(ctx)
     if plan is None:
         return await _cannot_run(ctx), ctx
-    levels = loa.Tracker.of(ctx.client, ctx.realm, ctx.request, ctx.services.clock.now())
+    levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
     if plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels):
         request = levels.into(ctx.request)
         return NeedLogin(username=ctx.user.username, user_id=ctx.user.id, request=request), ctx
@@ -64,7 +64,7 @@ async def after(
     plan = _plan(ctx)
     if plan is None:
         return await _cannot_run(ctx), ctx
-    levels = loa.Tracker.of(ctx.client, ctx.realm, ctx.request, ctx.services.clock.now())
+    levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
     running = (plan.password if start == 0 else plan.gates[start - 1].group) if done else None
     index = start
     while (found := await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, plan, index, levels, running)) is not None:
@@ -82,14 +82,14 @@ async def after(
             ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, session_actions=actions))
         index, running = found.index + 1, found.gate.group
     ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
-    return await _top_flow_end(ctx), ctx
+    return await _top_flow_end(ctx, levels.requested), ctx
 
 
-async def _top_flow_end(ctx: StepContext) -> Outcome | None:
+async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:
     """ConditionalLoaAuthenticator.onTopFlowSuccess: an essential ``acr`` the login fell short of ends it
     (AuthenticationFlowException GENERIC_AUTHENTICATION_ERROR: LOGIN_ERROR ``generic_authentication_error`` with
     the ``authentication_error_detail``, a 400 error page)."""
-    detail = loa.unfulfilled(ctx.client, ctx.realm, ctx.request)
+    detail = loa.unfulfilled(ctx.request, wanted)
     if detail is None:
         return None
     extra = {"authentication_error_detail": detail}

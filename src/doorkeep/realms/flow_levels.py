@@ -76,6 +76,43 @@ def configured(flows: FlowSet, flow_id: str, depth: int = 0) -> dict[int, int]:
     return levels
 
 
+# AuthenticatorFactory.getReferenceCategory of the authenticators whose category is a credential type
+# (AuthenticatorUtil.getCredentialProviders' types)
+CREDENTIAL_CATEGORIES = {
+    "auth-username-password-form": "password",
+    "auth-password-form": "password",
+    "direct-grant-validate-password": "password",
+    "auth-otp-form": "otp",
+    "direct-grant-validate-otp": "otp",
+    "webauthn-authenticator": "webauthn",
+    "webauthn-authenticator-passwordless": "webauthn-passwordless",
+    "auth-recovery-authn-code-form": "recovery-authn-codes",
+}
+NO_LOA = -1  # Constants.NO_LOA
+
+
+def credential_levels(flows: FlowSet, flow_id: str) -> dict[str, int]:
+    """LoAUtil.getCredentialTypesToLoAMap: each credential type an authenticator of the flow checks, with the level
+    of the level condition before it in its sub-flow (or an enclosing one), -1 outside any; every execution counts,
+    disabled or not, a later one overriding."""
+    found: dict[str, int] = {}
+    _fill_credential_levels(flows, flow_id, NO_LOA, found, 0)
+    return found
+
+
+def _fill_credential_levels(flows: FlowSet, flow_id: str, current: int, found: dict[str, int], depth: int) -> None:
+    for e in flows.children(flow_id):
+        if e.flow_id is not None:
+            if depth < 16:
+                _fill_credential_levels(flows, e.flow_id, current, found, depth + 1)  # the level resets after it
+        elif e.authenticator == LEVEL_CONDITION:
+            config = flows.config(e.config_id)
+            level = level_of(config.config) if config is not None else None
+            current = current if level is None else level
+        elif e.authenticator in CREDENTIAL_CATEGORIES:
+            found[CREDENTIAL_CATEGORIES[e.authenticator]] = current
+
+
 def browser_levels(realm: Realm) -> list[int]:
     """LoAUtil.getLoAConfiguredInRealmBrowserFlow: 0 (the SSO cookie's level) and the realm browser flow's levels,
     ascending; 0 and 1 when the flow configures none."""
