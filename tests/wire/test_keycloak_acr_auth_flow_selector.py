@@ -14,7 +14,9 @@ registration runs only the built-in flow).
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -24,11 +26,11 @@ import pytest
 
 import group_port
 from acr_realm import CLIENT, PASSWORD, SECRET, TOTP_SECRET, acr_realm
-from browser_flow import code_from, exchange, form_action, start, submit
+from browser_flow import code_from, exchange, form_action, form_fields, start, submit
 from client_policies_port import condition, executor, policy, profile, revert, update_policies, update_profiles
 from doorkeep.users import otp
 from group_port import fresh_realm
-from keycloak_port import poll, user_id
+from keycloak_port import delete, poll, update_realm, user_id
 from otp_port import configure, is_config_totp_page, is_login_page, totp_secret
 from otp_port import totp as server_totp
 from support import claims
@@ -278,3 +280,25 @@ async def test_2fa_setup_enforced_loa_survives_restart(env: Env) -> None:
     response = await exchange(env.http, "test", CLIENT, code_from(done)["code"], secret=SECRET)
     assert response.status_code == 200, response.text
     assert claims(response.json()["access_token"])["acr"] == "acr-otp"
+
+
+async def test_registration_does_not_reach_the_flow_level(env: Env) -> None:
+    """After testRegistrationDoesNotReachAuthFlowLoaEssential: a registration begun from the login page of a flow
+    the client policy picked is not that flow, so the new user's login reaches none of its level 3 (``acr-otp``),
+    only a login's level 1 (``default``)."""
+    await update_realm(env, registrationAllowed=True)
+    try:
+        await set_acr_client_policy(env, "acr-otp", PASSWORD_OTP_FLOW, 3)
+        page = await login_with_acr(env, ["acr-otp"])
+        found = re.search(r'<div id="kc-registration"><span>[^<]*<a href="([^"]+)"', page.text)
+        assert found, page.text[:800]
+        form = await env.http.get(html.unescape(found[1]))
+        fields = {"firstName": "First", "lastName": "Last", "email": "registered@example.com", "username": "registered"}
+        data = {**form_fields(form.text), **fields, "password": "password", "password-confirm": "password"}
+        done = await env.http.post(form_action(form.text), data=data)
+        response = await exchange(env.http, "test", CLIENT, code_from(done)["code"], secret=SECRET)
+        assert response.status_code == 200, response.text
+        assert claims(response.json()["access_token"])["acr"] == "default"
+    finally:
+        await update_realm(env, registrationAllowed=False)
+        await delete(env, f"/users/{await user_id(env, 'registered')}")
