@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 import pytest
 
 import group_port
@@ -156,3 +158,62 @@ async def test_a_level_sub_flow_doorkeep_does_not_run_is_refused(env: Env) -> No
         e for e in await get(env, "/authentication/flows/level2-subflow/executions") if e.get("authenticationFlow")
     ]
     assert kept["requirement"] == "DISABLED"
+
+
+async def admin(env: Env, method: str, path: str, body: Any = None, status: int | None = None) -> httpx.Response:
+    response = await env.http.request(method, f"/admin/realms/test{path}", json=body, headers=await env.admin_headers())
+    if status is not None:
+        assert response.status_code == status, (method, path, response.status_code, response.text)
+    return response
+
+
+async def add_step(env: Env, flow: str, provider: str, requirement: str, config: dict[str, str] | None = None) -> None:
+    """The console's "Add step" / "Add condition", then the requirement and the config set."""
+    base = f"/authentication/flows/{quote(flow)}/executions"
+    await admin(env, "POST", f"{base}/execution", {"provider": provider}, 201)
+    added = [e for e in await get(env, f"/authentication/flows/{flow}/executions") if e.get("providerId") == provider]
+    await admin(env, "PUT", base, {**added[-1], "requirement": requirement}, 202)
+    if config is not None:
+        body = {"alias": f"{flow} {provider}", "config": config}
+        await admin(env, "POST", f"/authentication/executions/{added[-1]['id']}/config", body, 201)
+
+
+async def add_sub_flow(env: Env, parent: str, alias: str, requirement: str) -> None:
+    body = {"alias": alias, "type": "basic-flow", "provider": "registration-page-form", "description": alias}
+    await admin(env, "POST", f"/authentication/flows/{quote(parent)}/executions/flow", body, 201)
+    added = next(
+        e for e in await get(env, f"/authentication/flows/{parent}/executions") if e.get("displayName") == alias
+    )
+    await admin(
+        env, "PUT", f"/authentication/flows/{quote(parent)}/executions", {**added, "requirement": requirement}, 202
+    )
+
+
+async def test_an_admin_builds_keycloaks_documented_step_up_flow(env: Env) -> None:
+    """Server admin guide, "Creating a browser login flow with step-up mechanism", built through the Admin REST
+    API (its "Auth Flow" named "Step-up Auth Flow", as the realm has an "Auth Flow"): Cookie, then that sub-flow with "1st Condition Flow" (level 1, the password) and "2nd Condition Flow" (level
+    2, the OTP form); bound, a login asking for gold runs both, the SSO login asking for silver neither."""
+    top = "Browser Incl Step up Mechanism"
+    body = {"alias": top, "providerId": "basic-flow", "topLevel": True, "builtIn": False, "description": top}
+    await admin(env, "POST", "/authentication/flows", body, 201)
+    await add_step(env, top, "auth-cookie", "ALTERNATIVE")
+    await add_sub_flow(env, top, "Step-up Auth Flow", "ALTERNATIVE")
+    for level, name, step in (
+        (1, "1st Condition Flow", "auth-username-password-form"),
+        (2, "2nd Condition Flow", "auth-otp-form"),
+    ):
+        await add_sub_flow(env, "Step-up Auth Flow", name, "CONDITIONAL")
+        config = {"loa-condition-level": str(level), "loa-max-age": "36000"}
+        await add_step(env, name, "conditional-level-of-authentication", "REQUIRED", config)
+        await add_step(env, name, step, "REQUIRED")
+    await admin(env, "PUT", "", {"browserFlow": top}, 204)
+    try:
+        page = await start(env.http, "test", APP, acr_values="gold")
+        page = await submit(env.http, await submit(env.http, page, username=USER, password=PASSWORD), otp=code(env))
+        tokens = (await exchange(env.http, "test", APP, code_from(page)["code"], secret=SECRET)).json()
+        assert claims(tokens["id_token"])["acr"] == "gold"
+        sso = await start(env.http, "test", APP, acr_values="silver")
+        tokens = (await exchange(env.http, "test", APP, code_from(sso)["code"], secret=SECRET)).json()
+        assert claims(tokens["id_token"])["acr"] == "silver"  # level 2 held, the ACR asked for is the one named
+    finally:
+        await admin(env, "PUT", "", {"browserFlow": "browser -  Level of Authentication FLow"}, 204)
