@@ -9,9 +9,10 @@ be a number itself. ``default.acr.values`` (``##``-separated) stands in when the
 
 The level a login reached is the one its browser flow's Conditional - Level Of Authentication steps recorded, or
 the level of the flow a client policy picked (step-up authentication: oauth/loa.py keeps it on the request, the
-client session notes it); a direct grant's is its first level sub-flow's. A login whose flow recorded none (Keycloak's default flow has no such step) gets Keycloak's fallback, 1 for a login with
-credentials and 0 for one the SSO cookie answered (AcrProtocolMapper.getAcr). The claim names the highest
-requested ACR that level reaches, else the highest mapped one it reaches, else the level itself.
+client session notes it); a direct grant's is its first level sub-flow's. A login whose flow recorded none
+(Keycloak's default flow has no such step) gets Keycloak's fallback, 1 for a login with credentials and 0 for one
+the SSO cookie answered (AcrProtocolMapper.getAcr). The claim names the highest requested ACR that level reaches,
+else the highest mapped one it reaches, else the level itself.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The bound flow's steps after the password, for one user: which plan runs (the flow a client policy picked,
-else a client's override, else the realm's binding: AuthenticationFlowResolver), and the next gate whose conditions hold (realms/flow_plan.py).
+else a client's override, else the realm's binding: AuthenticationFlowResolver), and the next gate whose
+conditions hold (realms/flow_plan.py).
 
 The conditions are Keycloak 26's ConditionalUserConfiguredAuthenticator, ConditionalRoleAuthenticator,
 ConditionalUserAttributeValue, ConditionalCredentialAuthenticator and ConditionalLoaAuthenticator (whose state,
