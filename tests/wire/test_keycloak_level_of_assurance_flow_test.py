@@ -38,6 +38,8 @@ anyio_backend, shared_env = group_port.anyio_backend, group_port.shared_env
 AUTH = "/authentication"
 NOT_FULFILLED = "Authentication requirements not fulfilled"
 INVALID_CLAIMS = "Invalid parameter: claims"
+REAUTHENTICATE = "Please re-authenticate to continue"
+AUTHENTICATE_STRONG = "Strong authentication required to continue"
 
 
 @pytest.fixture(scope="module")
@@ -312,7 +314,9 @@ async def test_max_age_condition_with_acr(env: Env) -> None:
     done = await authenticate_with_totp(env, await open_login_form_with_acr_claim(env, True, "3"))
     await assert_logged_in_with_acr(env, done, "3")
     env.clock.advance(100)
-    done = await reauthenticate_with_password(env, await open_login_form_with_acr_claim(env, True, "3"))
+    page = await open_login_form_with_acr_claim(env, True, "3")
+    assert REAUTHENTICATE not in page.text  # a step-up forwards no message (CookieAuthenticator)
+    done = await reauthenticate_with_password(env, page)
     await assert_logged_in_with_acr(env, done, "3")
 
 
@@ -321,7 +325,9 @@ async def test_max_age_condition_with_forced_reauthentication(env: Env) -> None:
     await reconfigure_step_up_flow(env, 300, 300, 300)
     page = await authenticate_with_username_password(env, await open_login_form_with_acr_claim(env, True, "3"))
     await assert_logged_in_with_acr(env, await authenticate_with_totp(env, page), "3")
-    done = await reauthenticate_with_password(env, await open_login_form(env, prompt="login"))
+    page = await open_login_form(env, prompt="login")
+    assert REAUTHENTICATE in page.text  # Messages.REAUTHENTICATE, forwarded by CookieAuthenticator
+    done = await reauthenticate_with_password(env, page)
     await assert_logged_in_with_acr(env, done, "silver")
     page = await reauthenticate_with_password(
         env, await open_login_form_with_acr_claim(env, True, "gold", prompt="login")
@@ -407,6 +413,7 @@ async def test_with_multiple_otp_codes(env: Env) -> None:
     await assert_logged_in_with_acr(env, done, "silver")
     page = await open_login_form(env, kc_action="CONFIGURE_TOTP")
     assert 'name="otp"' in page.text and "totp2-label" not in page.text
+    assert AUTHENTICATE_STRONG in page.text  # Messages.AUTHENTICATE_STRONG: a kc_action's step-up
     done = await configure_second_totp(env, await authenticate_with_totp(env, page), "totp2-label")
     await assert_logged_in_with_acr_after_action(env, done, "gold", "UPDATE_TOTP", "UPDATE_CREDENTIAL")
     page = await open_login_form(env, kc_action="CONFIGURE_TOTP")

@@ -48,11 +48,24 @@ async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
     if plan is None:
         return await _cannot_run(ctx), ctx
     levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
+    info = _forwarded_info(ctx)
     if plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels):
         request = levels.into(ctx.request)
-        return NeedLogin(username=ctx.user.username, user_id=ctx.user.id, request=request), ctx
+        return NeedLogin(username=ctx.user.username, user_id=ctx.user.id, request=request, info=info), ctx
     ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
-    return await after(ctx, 0, done=False)
+    page, ctx = await after(ctx, 0, done=False)
+    if isinstance(page, NeedOtp) and info:
+        page = dataclasses.replace(page, info=info)
+    return page, ctx
+
+
+def _forwarded_info(ctx: StepContext) -> str | None:
+    """CookieAuthenticator's forwarded info message: "reauthenticate" for a forced re-authentication (None: the
+    login form's default for a known user); for a step-up, "authenticateStrong" when a ``kc_action`` asked for it
+    (AUTHENTICATE_STRONG), else none."""
+    if ctx.request.loa_forced_reauthentication:
+        return None
+    return "authenticateStrong" if ctx.request.kc_action is not None else ""
 
 
 async def after(
