@@ -206,7 +206,8 @@ def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tupl
     found, steps, alternative = _split(flows, sub.id)
     if not any(c.kind == LEVEL_CONDITION for c in found):
         return None
-    if not steps or steps[0].flow_id is not None or steps[0].authenticator != PASSWORD_FORM:
+    head_step = steps[0] if steps else None
+    if head_step is None or head_step.authenticator != PASSWORD_FORM or head_step.requirement != af.REQ:
         raise Unsupported(f"level sub-flow '{sub.alias}' must start with a REQUIRED {PASSWORD_FORM}")
     if any(c.kind != LEVEL_CONDITION for c in found):  # the others would be asked before the user is known
         raise Unsupported(f"Doorkeep asks no condition but {LEVEL_CONDITION} before the password in '{sub.alias}'")
