@@ -8,6 +8,7 @@ import pytest
 
 from doorkeep.model import Realm
 from doorkeep.realms import auth_flows as af
+from doorkeep.realms import flow_levels
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms.flow_model import AuthConfig, AuthFlow, Execution, FlowSet, built_in
 
@@ -157,13 +158,13 @@ def test_a_conditional_sub_flow_without_a_condition_never_runs() -> None:
         (
             {
                 "top": [("@forms", af.ALT)],
-                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@loa", af.COND)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@loa", af.REQ)],
                 "loa": [
                     ("conditional-level-of-authentication", af.REQ, {"loa-condition-level": "1"}),
                     (fp.OTP_FORM, af.REQ),
                 ],
             },
-            "conditional-level-of-authentication",
+            "only in a CONDITIONAL sub-flow",
         ),
         (
             {
@@ -223,3 +224,124 @@ def test_conditions_outside_a_conditional_sub_flow_are_never_asked() -> None:
         }
     )
     assert kinds(plan) == [(fp.OTP, True, [])]
+
+
+LEVEL = "conditional-level-of-authentication"
+
+
+def level(n: int, max_age: int) -> tuple[str, str, dict[str, str]]:
+    return (LEVEL, af.REQ, {"loa-condition-level": str(n), "loa-max-age": str(max_age)})
+
+
+STEP_UP: dict[str, list[Row]] = {
+    "top": [("auth-cookie", af.ALT), ("@auth", af.ALT)],
+    "auth": [("@l1", af.COND), ("@l2", af.COND), ("@l3", af.COND)],
+    "l1": [level(1, 36000), (fp.PASSWORD_FORM, af.REQ)],
+    "l2": [level(2, 0), (fp.OTP_FORM, af.REQ)],
+    "l3": [level(3, 300), (fp.OTP_FORM, af.REQ), (fp.ALLOW, af.REQ)],
+}
+
+
+def test_keycloaks_documented_step_up_flow_compiles_into_level_groups() -> None:
+    """Server admin guide, "Creating a browser login flow with step-up mechanism": the password form in the level 1
+    sub-flow, the other levels' steps after it, each group with its own level and max age."""
+    plan = compile_top(STEP_UP)
+    assert plan.cookie and plan.password is not None
+    assert plan.password.flow_id == "id-l1" and plan.password.levels() == [(1, 36000)]
+    assert [(g.action, g.group.flow_id if g.group else None) for g in plan.gates] == [
+        ("otp", "id-l2"),
+        ("otp", "id-l3"),
+        ("allow", "id-l3"),
+    ]
+    assert all(g.conditions == g.group.conditions for g in plan.gates if g.group)
+    assert plan.gates[1].group is not None and plan.gates[1].group.levels() == [(3, 300)]
+
+
+def test_a_level_sub_flow_may_hold_the_password_and_more() -> None:
+    """The password form first, then the OTP form in the same level sub-flow: one group for both."""
+    plan = compile_top({**STEP_UP, "l1": [level(1, 0), (fp.PASSWORD_FORM, af.REQ), (fp.OTP_FORM, af.REQ)]})
+    assert plan.password is not None and plan.gates[0].group == plan.password
+
+
+def test_keycloak_17_store_in_user_session_stands_for_the_max_age() -> None:
+    """LoAUtil.getMaxAgeFromLoaConditionConfiguration: without loa-max-age, loa-store-in-user-session true is
+    36000 seconds and false is 0; neither, 0."""
+    flows: dict[str, list[Row]] = {
+        **STEP_UP,
+        "l1": [
+            (LEVEL, af.REQ, {"loa-condition-level": "1", "loa-store-in-user-session": "true"}),
+            (fp.PASSWORD_FORM, af.REQ),
+        ],
+        "l2": [
+            (LEVEL, af.REQ, {"loa-condition-level": "2", "loa-store-in-user-session": "false"}),
+            (fp.OTP_FORM, af.REQ),
+        ],
+        "l3": [(LEVEL, af.REQ, {"loa-condition-level": "3"}), (fp.OTP_FORM, af.REQ)],
+    }
+    plan = compile_top(flows)
+    assert plan.password is not None and plan.password.levels() == [(1, 36000)]
+    assert [g.group.levels() for g in plan.gates if g.group] == [[(2, 0)], [(3, 0)]]
+
+
+def test_the_levels_a_flow_configures_include_disabled_conditions() -> None:
+    """LoAUtil.getLoaMaxAgesConfiguredInRealmFlow finds the conditions by type (AuthenticatorUtil.getExecutionsByType),
+    whatever their requirement; a level that is no number is left out."""
+    found = flow_set(
+        {
+            **STEP_UP,
+            "l3": [(LEVEL, af.DIS, {"loa-condition-level": "3"}), (LEVEL, af.REQ, {"loa-condition-level": "x"})],
+        }
+    )
+    assert flow_levels.configured(found, "id-top") == {1: 36000, 2: 0, 3: 0}
+
+
+def test_a_realm_without_level_conditions_has_levels_0_and_1() -> None:
+    """LoAUtil.getLoAConfiguredInRealmBrowserFlow's fallback for acr_values_supported."""
+    assert flow_levels.browser_levels(REALM) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"l2": [level(2, 0), ("@inner", af.REQ)], "inner": [(fp.OTP_FORM, af.REQ)]}, "no sub-flow"),
+        ({"l2": [level(2, 0), (fp.OTP_FORM, af.ALT)]}, "no sub-flow"),
+        ({"l2": [level(2, 0)]}, "no sub-flow"),
+        (
+            {"l1": [level(1, 0), (fp.USER_ROLE, af.REQ, {"condUserRole": "r"}), (fp.PASSWORD_FORM, af.REQ)]},
+            "before the password",
+        ),
+        ({"l1": [level(1, 0), (fp.OTP_FORM, af.REQ)]}, "must start with a REQUIRED auth-username-password-form"),
+        ({"top": [("auth-cookie", af.ALT), ("@auth", af.ALT), level(1, 0)]}, "only in a CONDITIONAL sub-flow"),
+        (
+            {
+                "auth": [("@l1", af.COND), ("@outer", af.COND)],
+                "outer": [(fp.USER_CONFIGURED, af.REQ), ("@l2", af.COND)],
+            },
+            "only in a CONDITIONAL sub-flow of the sign-in",
+        ),
+    ],
+)
+def test_level_sub_flows_doorkeep_does_not_run(changes: dict[str, list[Row]], named: str) -> None:
+    with pytest.raises(fp.Unsupported, match=named):
+        compile_top({**STEP_UP, **changes})
+
+
+def test_a_direct_grant_flow_with_a_level_sub_flow_compiles() -> None:
+    flows = flow_set(
+        {
+            "top": [(fp.DG_USERNAME, af.REQ), (fp.DG_PASSWORD, af.REQ), ("@l2", af.COND)],
+            "l2": [level(2, 0), (fp.DG_OTP, af.REQ)],
+        }
+    )
+    top = flows.by_alias("top")
+    assert top is not None
+    plan = fp.direct_grant(flows, top)
+    assert [(g.action, g.group.levels() if g.group else None) for g in plan.gates] == [("otp", [(2, 0)])]
+
+
+def test_credential_types_take_the_level_of_the_condition_before_them() -> None:
+    """LoAUtil.getCredentialTypesToLoAMap: the password form at level 1, the OTP form at level 2 (the last one
+    found wins); outside a level sub-flow, -1."""
+    assert flow_levels.credential_levels(flow_set(STEP_UP), "id-top") == {"password": 1, "otp": 3}
+    flows = flow_set({"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.OTP_FORM, af.REQ)]})
+    assert flow_levels.credential_levels(flows, "id-top") == {"password": -1, "otp": -1}

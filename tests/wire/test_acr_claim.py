@@ -1,8 +1,9 @@
 """The ``acr`` claim and the ACRs a client asks for (oauth/acr.py): Keycloak's AcrUtils and AcrProtocolMapper.getAcr
 over the client's and the realm's ``acr.loa.map``, ``default.acr.values`` and ``minimum.acr.value``, the
 ``acr_values`` and ``claims`` parameters, and AuthorizationEndpoint's "Invalid parameter: claims" for an essential
-ACR that cannot be met. Doorkeep's browser flow records no level, so a login with credentials reaches level 1 and
-an SSO login level 0 (AcrStore.getEffectiveLevelOfAuthentication). The realm is the one of
+ACR that cannot be met. The realm's browser flow is the built-in one, which records no level, so a login with
+credentials reaches level 1 and an SSO login level 0 (AcrProtocolMapper.getAcr); step-up flows are tested in
+test_keycloak_level_of_assurance_flow_test.py. The realm is the one of
 test_keycloak_acr_auth_flow_test.py, imported once; each test sets the client's attributes it needs."""
 
 from __future__ import annotations
@@ -161,10 +162,12 @@ async def test_essential_acr_below_the_minimum_is_invalid_claims(env: Env) -> No
 
 async def test_refresh_names_the_acr_of_the_login_again(env: Env) -> None:
     """AcrProtocolMapper reads the client session on a refresh too: the requested ACR of a fresh login, then
-    level 0 of an SSO login (which re-attached the client), under the map as it is at the refresh."""
+    level 0 of an SSO login (which re-attached the client), under the map as it is at the refresh. The SSO login
+    asks for no ACR: one asking for level 1 would make CookieAuthenticator ask for the password again, as the
+    session holds no level (the built-in flow records none)."""
     await update_client(env, CLIENT, attributes={"acr.loa.map": GOLD_SILVER})
     assert await refreshed_acr(env, await login_tokens(env, acr_values="silver")) == "silver"
-    sso = await login_tokens(env, acr_values="silver")
+    sso = await login_tokens(env)
     assert token_acr(sso) == "bronze"
     assert await refreshed_acr(env, sso) == "bronze"
     await update_client(env, CLIENT, attributes={"acr.loa.map": '{"renamed":0}'})

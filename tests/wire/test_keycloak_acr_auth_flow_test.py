@@ -6,25 +6,12 @@ The realm is the class's ``AcrAuthFlowRealmConfig``: realm ``test`` with reusabl
 consent screen) as the realm's and the client's only default scope, the client ``acr-client`` (secret
 ``password``, any redirect URI, service accounts and direct grants on, ``acr.loa.map`` =
 ``{"default":1,"acr-password":2,"acr-otp":3}``), ``test-user`` with an OTP credential (secret ``totpsecret``) and
-``no-otp-user`` without. The class's two browser flows ``password-flow`` and ``password-otp-flow`` are left out:
-Doorkeep's login runs Keycloak's built-in flows (realms/flow_support.py refuses other bindings), and only the client policies
-below select them. The ACR behaviour these tests rest on (oauth/acr.py) is tested further in test_acr_claim.py.
+``no-otp-user`` without. This file runs without client policies; the methods that select a flow by ACR
+(``setAcrClientPolicy``: the ``auth-flow-enforcer`` executor under an ``acr-condition`` policy) are ported in
+test_keycloak_acr_auth_flow_selector.py, with the ones left out there. The ACR behaviour these tests rest on
+(oauth/acr.py) is tested further in test_acr_claim.py.
 
-Ported: ``testNoMapping``. Not ported, with the reason:
-
-* ``testAuthFlow``, ``testAuthFlowWithoutLoaConfig``, ``testAuthFlowOTP``, ``testSessionReAuth``,
-  ``testAuthFlowEssential``, ``testAuthFlowOTPEssential``, ``test2FASetupBypassViaSessionRestart``,
-  ``test2FASetupBypassViaSessionRestartDuringReAuth``, ``test2FASetupBypassViaRestartCookie``,
-  ``test2FASetupEnforcedLoaSurvivesRestart``, ``testRegistrationDoesNotReachAuthFlowLoaEssential``: each starts
-  with ``setAcrClientPolicy``, a client profile with the ``auth-flow-enforce`` executor
-  (AuthenticationFlowSelectorExecutor: the requested ACR picks a browser flow and its level) under a client
-  policy with the ``acr-condition``. Client policies are a feature Doorkeep deliberately lacks, and so are
-  configurable authentication flows the executor would select (a flow of its own per level, the re-authentication
-  a higher level forces, the forced CONFIGURE_TOTP of a flow whose OTP step is REQUIRED, the level a finished
-  flow grants and "Authentication requirements not fulfilled" when a registration falls short of it).
-* ``testAuthFlowWithSkippedLevelConditionEssential``: besides the client policy, a copied browser flow with a
-  Conditional - Level Of Authentication step (``FlowUtil.copyBrowserFlow`` through run-on-server); Doorkeep has
-  neither configurable flows nor that authenticator (step-up authentication).
+Ported here: ``testNoMapping``.
 """
 
 from __future__ import annotations

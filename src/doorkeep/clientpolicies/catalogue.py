@@ -47,6 +47,7 @@ EXECUTORS = frozenset(
         "secure-ciba-session",
         "secure-ciba-signed-authn-req",
         "secure-ciba-req-sig-algorithm",
+        "auth-flow-enforcer",
     }
 )
 """Executor provider ids Doorkeep enforces."""

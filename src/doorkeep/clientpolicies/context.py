@@ -153,6 +153,11 @@ class PolicyContext:
     # (form or request object), the signed request object's claims when one was read, the realm's issuer
     backchannel: Backchannel | None = None
 
+    # set by auth-flow-enforcer at an authorization request (the REQUESTED_AUTHENTICATION_FLOW and
+    # AUTHENTICATION_FLOW_LEVEL_OF_AUTHENTICATION auth notes): the browser flow to run, and the level it grants
+    auth_flow_alias: str | None = None
+    auth_flow_loa: int | None = None
+
 
 @dataclasses.dataclass(frozen=True)
 class Backchannel:

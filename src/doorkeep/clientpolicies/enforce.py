@@ -85,6 +85,8 @@ class Verdict:
 
     bind_only_refresh_token: bool = False
     lightweight_access_token: bool = False
+    auth_flow_alias: str | None = None  # auth-flow-enforcer: the flow the login runs, and the level it grants
+    auth_flow_loa: int | None = None
 
 
 async def on_request(
@@ -129,7 +131,12 @@ async def on_request(
         # the authorization request already; Doorkeep reads those without writing, so the code exchange sets it.
         expiry = {secret_rotation.EXPIRATION_TIME: str(context.secret_expiration)}
         await tx.clients.update(dataclasses.replace(client, attributes={**client.attributes, **expiry}))
-    return Verdict(context.bind_only_refresh_token, context.lightweight_access_token)
+    return Verdict(
+        context.bind_only_refresh_token,
+        context.lightweight_access_token,
+        context.auth_flow_alias,
+        context.auth_flow_loa,
+    )
 
 
 async def on_client_write(

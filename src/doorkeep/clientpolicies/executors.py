@@ -190,7 +190,19 @@ def use_lightweight_access_token(config: dict[str, Any], context: PolicyContext)
         context.lightweight_access_token = True
 
 
+def auth_flow_enforcer(config: dict[str, Any], context: PolicyContext) -> None:
+    """AuthenticationFlowSelectorExecutor: an authorization request's login runs the flow ``auth-flow-alias``
+    (AuthenticationFlowResolver prefers it to any binding), and a login through it reaches at least the level
+    ``auth-flow-loa`` (AcrStore.setAuthFlowLevelAuthenticatedToCurrentRequest); no alias: nothing."""
+    alias = config.get("auth-flow-alias")
+    if context.event is Event.AUTHORIZATION_REQUEST and isinstance(alias, str):
+        context.auth_flow_alias = alias
+        level = config.get("auth-flow-loa")
+        context.auth_flow_loa = level if isinstance(level, int) and not isinstance(level, bool) else None
+
+
 EXECUTORS: dict[str, Callable[[dict[str, Any], PolicyContext], None]] = {
+    "auth-flow-enforcer": auth_flow_enforcer,
     "pkce-enforcer": pkce_enforcer,
     "secure-redirect-uris-enforcer": secure_redirect_uris_enforcer,  # executors_uris.py
     "secure-client-uris": secure_client_uris,

@@ -56,6 +56,9 @@ def _valid_executor_config(provider: str, config: Any) -> bool:
             return default is None or isinstance(default, str)
         if provider in _FAPI_FLAGS or provider in _FAPI_INTEGERS:
             return _valid_fapi_config(provider, config)
+        if provider == "auth-flow-enforcer":  # Configuration: a String and an Integer (Jackson's coercions)
+            alias, level = config.get("auth-flow-alias"), config.get("auth-flow-loa")
+            return (alias is None or isinstance(alias, str)) and (level is None or type(level) is int)
         if provider == "dpop-bind-enforcer":
             flag_or_none(config, "enforce-authorization-code-binding-to-dpop")
             flag_or_none(config, "allow-only-refresh-token-binding")

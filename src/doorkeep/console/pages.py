@@ -43,13 +43,14 @@ def login(
     restart: str | None = None,
     ui: Language = ENGLISH,
     providers: Sequence[Mapping[str, str]] = (),
+    info: str | None = None,
 ) -> str:
     """The login form (``reset``: the "Forgot Password?" link, ``success``: a message such as the reset
-    e-mail's); for a re-authentication it names the known user instead of asking for one, with the "Restart
-    login" link ``restart`` beside it (template.ftl's ``reset-login``), and has no Remember me box (login.ftl's
-    ``usernameHidden``); ``providers`` are the buttons of the realm's identity providers (``alias``, ``name``, ``url``,
-    login.ftl's ``social.providers``). Its title is Keycloak's ``loginTitle`` ("Sign in to
-    <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
+    e-mail's, ``info``: the message key of a forwarded info message); for a re-authentication it names the known
+    user instead of asking for one, with the "Restart login" link ``restart`` beside it (template.ftl's
+    ``reset-login``), and has no Remember me box (login.ftl's ``usernameHidden``); ``providers`` are the buttons
+    of the realm's identity providers (``alias``, ``name``, ``url``, login.ftl's ``social.providers``). Its title
+    is Keycloak's ``loginTitle`` ("Sign in to <realm>"), as i18n/LoginPageTest.acceptLanguageHeader reads it."""
     return render(
         "login/login.html",
         title=ui.text("loginTitle", realm_display),
@@ -61,6 +62,7 @@ def login(
         remember_me=remember_me,
         remember_me_checked=remember_me_checked,
         reauthenticate=reauthenticate,
+        info=info,
         restart=restart,
         register=register,
         reset=reset,
@@ -155,10 +157,12 @@ def login_otp(
     username: str = "",
     restart: str = "",
     ui: Language = ENGLISH,
+    info: str | None = None,
 ) -> str:
     """login-otp.ftl: the ``otp`` field, and a radio button per OTP credential (``selectedCredentialId``,
     labelled by its device name) when the user has more than one; above the form, template.ftl's attempted
-    ``username`` with its "Restart login" link (``restart``: ``url.loginRestartFlowUrl``)."""
+    ``username`` with its "Restart login" link (``restart``: ``url.loginRestartFlowUrl``), and a forwarded info
+    message (``info``, its message key)."""
     return render(
         "login/login_otp.html",
         title=ui.text("loginTitle", realm_display),
@@ -170,6 +174,7 @@ def login_otp(
         credentials=[(cid, label or "unnamed") for cid, label in credentials] if len(credentials) > 1 else [],
         selected=selected,
         error=error,
+        info=info,
         ui=ui,
     )
 

@@ -7,10 +7,12 @@ the realm's attribute of the same name (both a JSON object of names to integers)
 be a number itself. ``default.acr.values`` (``##``-separated) stands in when the request asks for none, and
 ``minimum.acr.value`` drops every requested name below its level.
 
-Doorkeep's browser flow is Keycloak's built-in one, with no Conditional - Level Of Authentication step: a login
-never records a level, so the level reached is Keycloak's fallback, 1 for a login with credentials and 0 for
-one the SSO cookie answered (AcrStore.getEffectiveLevelOfAuthentication). The claim names the highest requested
-ACR that level reaches, else the highest mapped one it reaches, else the level itself.
+The level a login reached is the one its browser flow's Conditional - Level Of Authentication steps recorded, or
+the level of the flow a client policy picked (step-up authentication: oauth/loa.py keeps it on the request, the
+client session notes it); a direct grant's is its first level sub-flow's. A login whose flow recorded none
+(Keycloak's default flow has no such step) gets Keycloak's fallback, 1 for a login with credentials and 0 for one
+the SSO cookie answered (AcrProtocolMapper.getAcr). The claim names the highest requested ACR that level reaches,
+else the highest mapped one it reaches, else the level itself.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from doorkeep.errors import FatalRequest
 from doorkeep.model import Client, Realm
 from doorkeep.numbers import parse_int
 from doorkeep.oauth.auth_request import AuthRequest
+from doorkeep.realms import flow_levels
 
 ACR_LOA_MAP = "acr.loa.map"  # Constants.ACR_LOA_MAP, a client and a realm attribute
 DEFAULT_ACR_VALUES = "default.acr.values"  # Constants.DEFAULT_ACR_VALUES
@@ -42,9 +45,10 @@ def loa_map(client: Client, realm: Realm) -> dict[str, int]:
 
 
 def supported(realm: Realm) -> list[str]:
-    """OIDCWellKnownProvider's ``acr_values_supported``: the realm map's ACRs, then the levels of the browser
-    flow, which for Doorkeep's flow (no level conditions) are Keycloak's fallback 0 and 1."""
-    return list(dict.fromkeys([*_read_map(realm.attributes.get(ACR_LOA_MAP)), "0", "1"]))
+    """OIDCWellKnownProvider's ``acr_values_supported``: the realm map's ACRs, then the levels of the realm's
+    browser flow (LoAUtil.getLoAConfiguredInRealmBrowserFlow: 0 and its level conditions' levels, else 0 and 1)."""
+    levels = [str(level) for level in flow_levels.browser_levels(realm)]
+    return list(dict.fromkeys([*_read_map(realm.attributes.get(ACR_LOA_MAP)), *levels]))
 
 
 def _read_map(raw: Any) -> dict[str, int]:
@@ -121,16 +125,22 @@ def _split_java(text: str) -> list[str]:
 
 
 def enforce_minimum(values: list[str], client: Client, realm: Realm) -> list[str]:
-    """``AcrUtils.enforceMinimumAcr``: with ``minimum.acr.value`` mapped, only the mapped values at or above it,
-    or the minimum itself when none is left."""
+    """``AcrUtils.enforceMinimumAcr``: with ``minimum.acr.value`` naming a level, only the values naming a level
+    at or above it, or the minimum itself when none is left. A value names a level through the map, else as one
+    of the levels of the realm's browser flow (``getLoaForAcr``)."""
     minimum = client.attr(MINIMUM_ACR_VALUE) or None
     if minimum is None:
         return values
     levels = loa_map(client, realm)
-    floor = levels.get(minimum)  # no level from the browser flow's conditions: Doorkeep's flow has none
+    flow = {str(level): level for level in flow_levels.browser_levels(realm)}
+
+    def level_of(value: str) -> int | None:
+        return levels[value] if value in levels else flow.get(value)
+
+    floor = level_of(minimum)
     if floor is None:
         return values  # "can not be mapped to a LoA value": logged, the values kept
-    kept = [v for v in values if v in levels and levels[v] >= floor]
+    kept = [v for v in values if (level := level_of(v)) is not None and level >= floor]
     return kept or [minimum]
 
 
@@ -138,9 +148,8 @@ def check_request(client: Client, realm: Realm, claims_param: str | None) -> Non
     """``updateAuthenticationSession``'s refusals: an essential ``acr`` whose values fall below the client's
     minimum, or one that names no level, gets the "Invalid parameter: claims" page.
 
-    Keycloak also notes the lowest requested level there, which only a Conditional - Level Of Authentication
-    step reads (and refuses a login short of it with "Authentication requirements not fulfilled"); Doorkeep's
-    flow has no such step, so nothing else of the request is checked."""
+    Keycloak also notes the lowest requested level there, which the Conditional - Level Of Authentication
+    steps read (oauth/loa.py computes it from the request again)."""
     essential = required_values(claims_param)
     if not essential:
         return  # a non-essential unknown ACR is read as level 0, never refused
@@ -157,8 +166,11 @@ def _invalid_claims() -> FatalRequest:
     return err
 
 
-def effective_level(fresh_login: bool) -> int:
-    """``AcrStore.getEffectiveLevelOfAuthentication`` for a login that recorded no level (Doorkeep's flow)."""
+def effective_level(request: AuthRequest, fresh_login: bool) -> int:
+    """AcrProtocolMapper.getAcr's level: the one the login reached (its LEVEL_OF_AUTHENTICATION), else, for a
+    login that recorded none, 1 for a fresh one and 0 for an SSO one."""
+    if request.loa_level >= MINIMUM_LOA:
+        return request.loa_level
     return 1 if fresh_login else MINIMUM_LOA
 
 
@@ -190,13 +202,13 @@ def token_acr(level: int, client: Client, realm: Realm, claims_param: str | None
 
 
 def login_acr(client: Client, realm: Realm, request: AuthRequest, fresh_login: bool) -> str:
-    """The ``acr`` of the tokens a login ends with: a fresh login's level 1, an SSO one's 0, named."""
-    return token_acr(effective_level(fresh_login), client, realm, request.claims, request.acr_values)
+    """The ``acr`` of the tokens a login ends with: the level it reached, named."""
+    return token_acr(effective_level(request, fresh_login), client, realm, request.claims, request.acr_values)
 
 
 def session_notes(request: AuthRequest, fresh_login: bool) -> dict[str, str]:
     """What the client session keeps of this login for the ``acr`` of its refreshed tokens."""
-    notes = {LEVEL_NOTE: str(effective_level(fresh_login))}
+    notes = {LEVEL_NOTE: str(effective_level(request, fresh_login))}
     if request.claims is not None:
         notes[CLAIMS_NOTE] = request.claims
     if request.acr_values is not None:

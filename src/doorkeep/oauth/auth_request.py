@@ -78,6 +78,18 @@ class AuthRequest:
     # IDENTITY_PROVIDER_USERNAME, the details of its LOGIN event).
     identity_provider: str | None = None
     identity_provider_identity: str | None = None
+    # Step-up authentication (oauth/loa.py), Keycloak's auth notes: the level this login has reached
+    # (LEVEL_OF_AUTHENTICATION, -1: none yet), the levels of the SSO session and their times (LOA_MAP, JSON),
+    # FORCED_REAUTHENTICATION (prompt=login or max_age over an SSO session), and whether a level sub-flow ran
+    # (its callback registered: the flow's end then checks and saves the levels).
+    # auth-flow-enforcer's choice (the REQUESTED_AUTHENTICATION_FLOW auth note: the browser flow's alias, run
+    # instead of any binding) and the level a login through it reaches (AUTHENTICATION_FLOW_LEVEL_OF_AUTHENTICATION).
+    requested_flow: str | None = None
+    flow_loa: int | None = None
+    loa_level: int = -1
+    loa_map: str | None = None
+    loa_forced_reauthentication: bool = False
+    loa_recorded: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

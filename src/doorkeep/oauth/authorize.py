@@ -101,7 +101,7 @@ async def validate(
     scope_valid = await scope_ok(tx, client, parsed.params)
     request = checked(client, parsed, base_url, realm, scope_valid, admin_base=admin_base)
     issuer = f"{base_url}/realms/{realm.name}"  # Urls.realmIssuer
-    await _client_policies(tx, realm, client, parsed, request, RequestFacts(query=params, issuer=issuer), now)
+    request = await _client_policies(tx, realm, client, parsed, request, RequestFacts(query=params, issuer=issuer), now)
     acr.check_request(client, realm, request.claims)  # updateAuthenticationSession, after the checks
     return client, request
 
@@ -122,13 +122,13 @@ async def _pre_authorization(
 
 async def _client_policies(
     tx: Tx, realm: Realm, client: Client, parsed: Parsed, request: AuthRequest, facts: RequestFacts, now: int
-) -> None:
+) -> AuthRequest:
     """AuthorizationEndpoint's AUTHORIZATION_REQUEST client policy event, after the checks: a refusal goes back
-    to the client (redirectErrorToClient)."""
+    to the client (redirectErrorToClient); the request with the flow auth-flow-enforcer picked."""
     kinds = set(request.response_type.split())
     facts = dataclasses.replace(facts, request_object=parsed.request_object, request_object_encrypted=parsed.encrypted)
     try:
-        await client_policies.on_request(
+        verdict = await client_policies.on_request(
             tx,
             realm,
             Event.AUTHORIZATION_REQUEST,
@@ -146,6 +146,9 @@ async def _client_policies(
         refused = redirecting(err, early, reason=client_policies.CLIENT_POLICY_ERROR)
         refused.more_details = {k: v for k, v in err.event_details.items() if k != "reason"}
         raise refused from None
+    if verdict.auth_flow_alias is None:
+        return request
+    return dataclasses.replace(request, requested_flow=verdict.auth_flow_alias, flow_loa=verdict.auth_flow_loa)
 
 
 async def scope_ok(tx: Tx, client: Client, params: Form) -> bool:

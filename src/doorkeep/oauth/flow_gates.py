@@ -1,8 +1,12 @@
-"""The bound flow's steps after the password, for one user: which plan runs (a client's override, else the
-realm's binding: AuthenticationFlowResolver), and the next gate whose conditions hold (realms/flow_plan.py).
+"""The bound flow's steps after the password, for one user: which plan runs (the flow a client policy picked,
+else a client's override, else the realm's binding: AuthenticationFlowResolver), and the next gate whose
+conditions hold (realms/flow_plan.py).
 
 The conditions are Keycloak 26's ConditionalUserConfiguredAuthenticator, ConditionalRoleAuthenticator,
-ConditionalUserAttributeValue and ConditionalCredentialAuthenticator.
+ConditionalUserAttributeValue, ConditionalCredentialAuthenticator and ConditionalLoaAuthenticator (whose state,
+the login's level, oauth/loa.py keeps). The gates of a level sub-flow (``Gate.group``) run together: its
+conditions are asked once, when the login reaches its first gate, and once its last gate is through its level is
+recorded.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from doorkeep.model import Client, Realm, User
 from doorkeep.oauth import roles
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
-from doorkeep.realms.flow_model import of
+from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
+from doorkeep.realms.flow_model import AuthFlow, of
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
+    from doorkeep.oauth.loa import Tracker
     from doorkeep.store.tx import Tx
 
 BROWSER, DIRECT_GRANT = "browser", "direct_grant"  # AuthenticationFlowBindings' override keys
@@ -32,12 +38,24 @@ class CannotRun(Exception):
     if one gets bound anyway): the login stops rather than skip a step."""
 
 
-def plan(realm: Realm, client: Client, binding: str) -> fp.Plan:
-    """The plan of the flow that runs for ``client``: its override, else the realm's binding."""
+def bound(realm: Realm, client: Client, binding: str, requested: str | None = None) -> AuthFlow | None:
+    """The flow that runs for ``client`` (AuthenticationFlowResolver): the one a client policy ``requested`` (by
+    alias; None if it does not exist), else the client's override, else the realm's binding."""
     flows = of(realm)
-    flow = flows.flow(client.flow_overrides.get(binding)) or flows.flow(
+    if requested is not None:
+        return flows.by_alias(requested)
+    return flows.flow(client.flow_overrides.get(binding)) or flows.flow(
         flow_support.bound_id(realm, _BINDINGS[binding])
     )
+
+
+def plan(realm: Realm, client: Client, binding: str, requested: str | None = None) -> fp.Plan:
+    """The plan of the flow that runs for ``client``: a requested one, else its override, else the realm's
+    binding."""
+    flows = of(realm)
+    flow = bound(realm, client, binding, requested)
+    if requested is not None and flow is None:  # Keycloak's ModelException: the login ends on an error
+        raise CannotRun(f"client {client.client_id} has requested browser flow {requested}, which does not exist")
     if flow is None:
         raise CannotRun(f"the realm has no {_BINDINGS[binding]}")
     try:
@@ -59,16 +77,35 @@ class Next:
 SETUP = "setup"
 
 
-async def next_gate(tx: Tx, realm: Realm, user: User, steps: fp.Plan, start: int = 0) -> Next | None:
+async def next_gate(
+    tx: Tx,
+    realm: Realm,
+    user: User,
+    steps: fp.Plan,
+    start: int = 0,
+    levels: Tracker | None = None,
+    running: Group | None = None,
+) -> Next | None:
     """The first gate from ``start`` whose conditions hold and that asks something of the user; None when the
     flow is through. Allow Access passes; an ALTERNATIVE OTP form passes a user without OTP (its guard, the
-    conditional-user-configured condition, already failed for them)."""
+    conditional-user-configured condition, already failed for them). ``running``: the level sub-flow whose step
+    just finished (its conditions held when it began); a level sub-flow left behind is recorded in ``levels``."""
     has_otp: bool | None = None
-    for index in range(start, len(steps.gates)):
+    index = start
+    while index < len(steps.gates):
         gate = steps.gates[index]
+        if running is not None and gate.group != running:
+            _through(levels, running)
+            running = None
         if has_otp is None and (gate.action == fp.OTP or any(c.needs_otp for c in gate.conditions)):
             has_otp = bool(await otp.stored(tx, user.id))
-        if not await _all_hold(tx, realm, user, gate.conditions, bool(has_otp)):
+        if gate.group is not None and gate.group != running:
+            if not await group_holds(tx, realm, user, gate.group, levels, has_otp=bool(has_otp)):
+                index = _past(steps, index)
+                continue
+            running = gate.group
+        elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, bool(has_otp), levels):
+            index += 1
             continue
         if gate.action == fp.DENY_ACCESS:
             return Next(index, gate, fp.DENY_ACCESS)
@@ -76,14 +113,43 @@ async def next_gate(tx: Tx, realm: Realm, user: User, steps: fp.Plan, start: int
             return Next(index, gate, fp.OTP)
         if gate.action == fp.OTP and gate.required:
             return Next(index, gate, SETUP)
+        index += 1
+    if running is not None:
+        _through(levels, running)
     return None
 
 
-async def _all_hold(tx: Tx, realm: Realm, user: User, conditions: tuple[fp.Condition, ...], has_otp: bool) -> bool:
-    for condition in conditions:
-        if not await _holds(tx, realm, user, condition, has_otp):
+def _past(steps: fp.Plan, index: int) -> int:
+    """The index of the first gate after the level sub-flow of gate ``index``."""
+    group = steps.gates[index].group
+    while index < len(steps.gates) and steps.gates[index].group == group:
+        index += 1
+    return index
+
+
+def _through(levels: Tracker | None, group: Group) -> None:
+    if levels is not None:
+        levels.record(group)
+
+
+async def group_holds(
+    tx: Tx, realm: Realm, user: User | None, group: Group, levels: Tracker | None, *, has_otp: bool = False
+) -> bool:
+    """Whether a level sub-flow runs: its conditions asked in order, up to the first that fails
+    (DefaultAuthenticationFlow.conditionalNotMatched), as a level condition changes the login's level."""
+    for condition in group.conditions:
+        if condition.kind == LEVEL_CONDITION:
+            if levels is None or not levels.matches(condition):
+                return False
+        elif user is None or not await _holds(tx, realm, user, condition, has_otp):
             return False
     return True
+
+
+async def _all_hold(
+    tx: Tx, realm: Realm, user: User, conditions: tuple[fp.Condition, ...], has_otp: bool, levels: Tracker | None
+) -> bool:
+    return await group_holds(tx, realm, user, Group("", conditions), levels, has_otp=has_otp)
 
 
 async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, has_otp: bool) -> bool:

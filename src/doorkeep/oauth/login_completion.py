@@ -16,6 +16,7 @@ from doorkeep.oauth import (
     device_verification,
     front_channel,
     jarm,
+    loa,
     login_events,
     required_actions,
     response_types,
@@ -96,6 +97,7 @@ async def finish(
     Keycloak's ``update_user_locale`` required action, whose triggers run first whenever a login reaches its
     required actions, an SSO login included."""
     tx, services, realm, client, browser = ctx.tx, ctx.services, ctx.realm, ctx.client, ctx.browser
+    ctx = dataclasses.replace(ctx, request=loa.with_flow_level(ctx.request))  # the flow is through
     if ctx.request.kc_locale is not None:
         now = services.clock.now()
         picked = await user_locale.update_users_locale(
@@ -127,9 +129,14 @@ async def finish(
         await tx.sessions.update_user_session_notes(session.id, False, notes)
         session = dataclasses.replace(session, notes=notes)
     try:
-        return await _issue(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
+        outcome = await _issue(ctx, session, remember_me, consent, fresh=fresh, new_id=new_id)
     except attach.HeldByAnother as held:  # another user's login in another tab took the root's id meanwhile
         return await _different_user(ctx, held.user_id)
+    if isinstance(outcome, Done | DeviceDone) and (levels := loa.session_note(request)) is not None:
+        # ConditionalLoaAuthenticator.onTopFlowSuccess: the levels reached, kept for the session's later logins
+        notes = {**outcome.session.notes, loa.LOA_MAP_NOTE: levels}
+        await tx.sessions.update_user_session_notes(outcome.session.id, False, notes)
+    return outcome
 
 
 async def _issue(

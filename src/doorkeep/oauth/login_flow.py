@@ -13,11 +13,13 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User, UserSession
-from doorkeep.oauth import account_actions, flow_gates, login_completion, required_actions
+from doorkeep.oauth import account_actions, flow_gates, loa, login_completion, login_gates, required_actions
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import Browser, Failed, NeedConsent, NeedLogin, NeedOtp, NeedRegistration, Outcome
 from doorkeep.oauth.login_step import StepContext
+from doorkeep.realms import flow_levels
+from doorkeep.realms.flow_model import of
 
 if TYPE_CHECKING:
     from doorkeep.oauth.context import Services
@@ -70,11 +72,13 @@ async def begin(
     remembered: str | None = None,
 ) -> Outcome:
     """The authorization endpoint's decision on a ``pinned`` request: reuse the SSO session, ask its user to
-    re-authenticate, or ask for credentials. The form is prefilled as UsernamePasswordForm.authenticate does:
-    the ``login_hint``, else the remembered username (``KEYCLOAK_REMEMBER_ME``, read only while the realm has
-    Remember Me on) with the box checked."""
-    if sso is not None and not _cookie_runs(realm, client):
+    re-authenticate (or step up to a higher level), or ask for credentials. The form is prefilled as
+    UsernamePasswordForm.authenticate does: the ``login_hint``, else the remembered username
+    (``KEYCLOAK_REMEMBER_ME``, read only while the realm has Remember Me on) with the box checked."""
+    if sso is not None and not _cookie_runs(realm, client, request):
         sso = None  # the flow's SSO cookie step (auth-cookie) is off: the forms ask again
+    if sso is not None:
+        request = await _cookie_levels(tx, realm, client, request, sso, services.clock.now())
     if sso is not None and request.sso_login:
         session, user = sso
         # AuthenticationManager.authenticateIdentityCookie: a login over the SSO cookie refreshes the session
@@ -87,8 +91,12 @@ async def begin(
         return await login_completion.finish(step, session, fresh=False)
     if has_prompt(request, "none"):
         return Failed("login_required", "")
-    if sso is not None:  # CookieAuthenticator: the user is known, only the password is asked again
-        return NeedLogin(username=sso[1].username, user_id=sso[1].id)
+    if sso is not None:  # CookieAuthenticator attempted: the user is known, the forms ask what is missing
+        step = StepContext(tx, services, realm, client, request, sso[1], browser)
+        page, step = await login_gates.sign_in(step)
+        if page is not None:
+            return page
+        return await login_completion.proceed(step)
     if request.login_hint:
         return NeedLogin(username=request.login_hint)
     if remembered is not None and realm.remember_me:
@@ -96,11 +104,30 @@ async def begin(
     return NeedLogin()
 
 
-def _cookie_runs(realm: Realm, client: Client) -> bool:
+async def _cookie_levels(
+    tx: Tx, realm: Realm, client: Client, request: AuthRequest, sso: tuple[UserSession, User], now: int
+) -> AuthRequest:
+    """CookieAuthenticator's step-up: the SSO session's levels (its LOA_MAP note) copied to the login; a forced
+    re-authentication starts with no level; otherwise the highest level the session still holds (under the
+    flow's max ages) is the login's, and when the client asks for more, the forms run for the rest (a step-up:
+    not an SSO login, the session's auth time moves)."""
+    session, user = sso
+    noted = session.notes.get(loa.LOA_MAP_NOTE)
+    request = dataclasses.replace(request, loa_map=noted if isinstance(noted, str) else None)
+    if not request.sso_login:
+        return dataclasses.replace(request, loa_level=loa.NO_LOA, loa_forced_reauthentication=True)
+    flow = flow_gates.bound(realm, client, flow_gates.BROWSER, request.requested_flow)
+    max_ages = flow_levels.configured(of(realm), flow.id) if flow is not None else {}
+    reached = loa.previous_level(loa.read_map(request.loa_map), max_ages, now)
+    stepping_up = (await loa.tracker(tx, client, realm, request, user, now)).requested > reached
+    return dataclasses.replace(request, loa_level=reached, sso_login=not stepping_up)
+
+
+def _cookie_runs(realm: Realm, client: Client, request: AuthRequest) -> bool:
     """Whether the browser flow's Cookie step runs (ALTERNATIVE and reached before the forms); a flow Doorkeep
     cannot run asks for credentials, and its password step then stops the login (oauth/login_gates.py)."""
     try:
-        return flow_gates.plan(realm, client, flow_gates.BROWSER).cookie
+        return flow_gates.plan(realm, client, flow_gates.BROWSER, request.requested_flow).cookie
     except flow_gates.CannotRun:
         return False
 

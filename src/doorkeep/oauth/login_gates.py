@@ -2,7 +2,9 @@
 user who has an OTP credential, CONFIGURE_TOTP for one who must set it up (a REQUIRED OTP form:
 SETUP_REQUIRED, OTPFormAuthenticator.setRequiredActions adds the action to the authentication session), and
 DenyAccessAuthenticator's error page. The gate the OTP form stands for is kept on the request
-(``AuthRequest.flow_gate``), so that the gates after it run once the code is right.
+(``AuthRequest.flow_gate``), so that the gates after it run once the code is right. The login's step-up state
+(oauth/loa.py) goes along on the request: the levels its sub-flows reach, and at the flow's end the check of an
+essential ``acr`` (ConditionalLoaAuthenticator.onTopFlowSuccess).
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import dataclasses
 import logging
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
-from doorkeep.oauth import flow_gates, login_events
-from doorkeep.oauth.login_outcomes import NeedOtp, Outcome, Refused
+from doorkeep.oauth import flow_gates, loa, login_events
+from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_plan
 from doorkeep.realms import required_actions as realm_actions
@@ -25,17 +27,61 @@ CREDENTIAL_SETUP_REQUIRED = "Cannot login, credential setup required."  # Messag
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 
 
-async def after(ctx: StepContext, start: int, *, remember_me: bool = False) -> tuple[Outcome | None, StepContext]:
-    """The gates from ``start`` on for the login's user: a page to show, or None when the flow is through (then
-    with the request as the gates left it: a CONFIGURE_TOTP to set up added to its actions)."""
+def _plan(ctx: StepContext) -> flow_plan.Plan | None:
     try:
-        plan = flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER)
+        return flow_gates.plan(ctx.realm, ctx.client, flow_gates.BROWSER, ctx.request.requested_flow)
     except flow_gates.CannotRun as exc:
         log.warning("realm %s: the browser flow cannot run: %s", ctx.realm.name, exc)
-        await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
-        return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST), ctx
+        return None
+
+
+async def _cannot_run(ctx: StepContext) -> Outcome:
+    await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
+    return Refused(UNEXPECTED_ERROR_HANDLING_REQUEST)
+
+
+async def sign_in(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
+    """The sign-in steps for the user the SSO cookie named (a step-up, or a re-authentication): the username and
+    password form (the user known, the password alone asked) when its level sub-flow runs, else the gates after
+    it; None when the flow is through without a page."""
+    plan = _plan(ctx)
+    if plan is None:
+        return await _cannot_run(ctx), ctx
+    levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
+    info = _forwarded_info(ctx)
+    if plan.password is None or await flow_gates.group_holds(ctx.tx, ctx.realm, None, plan.password, levels):
+        request = levels.into(ctx.request)
+        return NeedLogin(username=ctx.user.username, user_id=ctx.user.id, request=request, info=info), ctx
+    ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
+    page, ctx = await after(ctx, 0, done=False)
+    if isinstance(page, NeedOtp) and info:
+        page = dataclasses.replace(page, info=info)
+    return page, ctx
+
+
+def _forwarded_info(ctx: StepContext) -> str | None:
+    """CookieAuthenticator's forwarded info message: "reauthenticate" for a forced re-authentication (None: the
+    login form's default for a known user); for a step-up, "authenticateStrong" when a ``kc_action`` asked for it
+    (AUTHENTICATE_STRONG), else none."""
+    if ctx.request.loa_forced_reauthentication:
+        return None
+    return "authenticateStrong" if ctx.request.kc_action is not None else ""
+
+
+async def after(
+    ctx: StepContext, start: int, *, remember_me: bool = False, done: bool = True
+) -> tuple[Outcome | None, StepContext]:
+    """The gates from ``start`` on for the login's user: a page to show, or None when the flow is through (then
+    with the request as the gates left it: a CONFIGURE_TOTP to set up added to its actions, the level reached).
+    ``done``: the step before ``start`` (the password form, or the gate before) ran and is through."""
+    plan = _plan(ctx)
+    if plan is None:
+        return await _cannot_run(ctx), ctx
+    levels = await loa.tracker(ctx.tx, ctx.client, ctx.realm, ctx.request, ctx.user, ctx.services.clock.now())
+    running = (plan.password if start == 0 else plan.gates[start - 1].group) if done else None
     index = start
-    while (found := await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, plan, index)) is not None:
+    while (found := await flow_gates.next_gate(ctx.tx, ctx.realm, ctx.user, plan, index, levels, running)) is not None:
+        ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
         if found.step == flow_plan.OTP:
             request = dataclasses.replace(ctx.request, flow_gate=found.index)
             return NeedOtp(ctx.user.id, remember_me=remember_me, request=request), ctx
@@ -47,8 +93,21 @@ async def after(ctx: StepContext, start: int, *, remember_me: bool = False) -> t
         if CONFIGURE_TOTP not in ctx.request.session_actions:
             actions = (*ctx.request.session_actions, CONFIGURE_TOTP)
             ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, session_actions=actions))
-        index = found.index + 1
-    return None, ctx
+        index, running = found.index + 1, found.gate.group
+    ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))
+    return await _top_flow_end(ctx, levels.requested), ctx
+
+
+async def _top_flow_end(ctx: StepContext, wanted: int) -> Outcome | None:
+    """ConditionalLoaAuthenticator.onTopFlowSuccess: an essential ``acr`` the login fell short of ends it
+    (AuthenticationFlowException GENERIC_AUTHENTICATION_ERROR: LOGIN_ERROR ``generic_authentication_error`` with
+    the ``authentication_error_detail``, a 400 error page)."""
+    detail = loa.unfulfilled(ctx.request, wanted)
+    if detail is None:
+        return None
+    extra = {"authentication_error_detail": detail}
+    await login_events.login_event(ctx, ctx.user.username, error="generic_authentication_error", extra=extra)
+    return Refused(loa.ACR_NOT_FULFILLED)
 
 
 async def _denied(ctx: StepContext, message: str | None) -> Outcome:

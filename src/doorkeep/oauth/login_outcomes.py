@@ -50,6 +50,9 @@ class NeedLogin:
     # UsernamePasswordForm with the user set before it: USERNAME_HIDDEN, USER_SET_BEFORE_USERNAME_PASSWORD_AUTH).
     user_id: str | None = None
     success: str | None = None  # the page's success message (ResetCredentialEmail's forkWithSuccessMessage)
+    request: AuthRequest | None = None  # the login request as it now stands, when a step changed it (step-up)
+    # the info message's key (a forwarded info message); None: "reauthenticate" for a known user, "": none
+    info: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class NeedOtp:
     selected: str | None = None  # the credential the form's radio buttons select (its ``selectedCredentialId``)
     remember_me: bool = False
     request: AuthRequest | None = None  # the request with the attempted username noted, to be kept
+    info: str | None = None  # the info message's key (a forwarded info message: a step-up's)
 
 
 @dataclass(frozen=True)

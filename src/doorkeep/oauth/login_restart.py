@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from doorkeep import events
 from doorkeep.model import AuthSession, Client, Realm
-from doorkeep.oauth import client_data, login_flow, redirect_uris, response_types, restart_cookie
+from doorkeep.oauth import client_data, loa, login_flow, redirect_uris, response_types, restart_cookie
 from doorkeep.oauth.authorize import AuthRequest
 from doorkeep.oauth.login_outcomes import Browser, NeedLogin, NeedRegistration, Outcome
 from doorkeep.sessions import remember_me, service, sso
@@ -137,7 +137,7 @@ async def restart_flow(
     stored = AuthRequest.from_json(auth_session.request)
     if stored.user_session_id is not None:
         await service.end(tx, stored.user_session_id, False)
-    request = dataclasses.replace(stored, user_session_id=None, sso_login=False)
+    request = loa.restarted(dataclasses.replace(stored, user_session_id=None, sso_login=False))
     if (
         request.app_initiated_flow == login_flow.REGISTER and realm.registration_allowed
     ):  # resetFlow(APP_INITIATED_FLOW)

@@ -189,7 +189,8 @@ async def register(
     typed_name = typed["email"] if realm.registration_email_as_username else typed["username"]
     typed_details = {**details, "username": typed_name, "email": typed["email"]}
     await _record(tx, services, realm, client, browser, typed_details, user, None)
-    fresh = dataclasses.replace(request, user_session_id=None, sso_login=False)
+    # a registration is not the flow auth-flow-enforcer picked: it reaches none of that flow's level
+    fresh = dataclasses.replace(request, user_session_id=None, sso_login=False, flow_loa=None)
     return await login_completion.proceed(StepContext(tx, services, realm, client, fresh, user, browser))
 
 

@@ -22,6 +22,7 @@ from jwt.exceptions import InvalidTokenError
 
 from doorkeep.keys import jwe_direct, jws
 from doorkeep.keys.material import AES_ALG, HMAC_ALG
+from doorkeep.numbers import parse_int
 from doorkeep.oauth import response_types
 from doorkeep.oauth.auth_request import AuthRequest, has_prompt
 from doorkeep.oauth.login_outcomes import AccountDeleted, AccountUpdated, DeviceDone, Done, Failed, Refused
@@ -54,6 +55,10 @@ _NOTES = {
     "claims": "claims",
     "acr_values": "acr_values",
     "app_initiated_flow": APP_INITIATED_FLOW,
+    # auth-flow-enforcer's flow and level (Keycloak keeps them as auth notes): carried over so that a login begun
+    # again from the cookie runs the flow the client policy picked, never the binding's in its place
+    "requested_flow": "REQUESTED_AUTHENTICATION_FLOW",
+    "flow_loa": "AUTHENTICATION_FLOW_LEVEL_OF_AUTHENTICATION",
 }
 
 
@@ -119,6 +124,8 @@ def to_request(cookie: RestartCookie, issuer: str) -> AuthRequest | None:
         claims=notes.get("claims"),
         acr_values=notes.get("acr_values"),
         app_initiated_flow=notes.get(APP_INITIATED_FLOW),
+        requested_flow=notes.get("REQUESTED_AUTHENTICATION_FLOW"),
+        flow_loa=parse_int(notes.get("AUTHENTICATION_FLOW_LEVEL_OF_AUTHENTICATION")),
     )
 
 

@@ -62,6 +62,7 @@ EXTRA_AUTHENTICATORS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "conditional-user-attribute": ("Condition - user attribute", True, _RD),
     "deny-access-authenticator": ("Deny access", True, _RD),
     "allow-access-authenticator": ("Allow access", False, _RD),
+    "conditional-level-of-authentication": ("Condition - Level of Authentication", True, _RD),
 }
 FACTORIES.update(EXTRA_AUTHENTICATORS)
 # A sub-flow row's choices by the sub-flow's type.

@@ -11,7 +11,9 @@ What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego
 Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first;
 after it, the OTP form, deny-access-authenticator and allow-access-authenticator, directly or in REQUIRED or
 CONDITIONAL sub-flows, under the conditions conditional-user-configured, conditional-user-role,
-conditional-user-attribute and conditional-credential. The direct grant: ValidateUsername, ValidatePassword,
+conditional-user-attribute and conditional-credential; and step-up authentication: CONDITIONAL sub-flows with
+the condition conditional-level-of-authentication (realms/flow_levels.py), each holding the username and password
+form or those steps, compiled into ``Group``s. The direct grant: ValidateUsername, ValidatePassword,
 then the OTP check under such conditions. Anything else raises ``Unsupported`` naming it, and the flow cannot be
 bound (realms/flow_support.py): Doorkeep never ignores a step it was asked to run.
 """
@@ -22,6 +24,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from doorkeep.realms import auth_flows as af
+from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
 from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
 COOKIE, SPNEGO, IDP_REDIRECTOR = "auth-cookie", "auth-spnego", "identity-provider-redirector"
@@ -38,7 +41,7 @@ USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credenti
 CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
 # Every ConditionalAuthenticator Keycloak 26 ships: a condition, whether Doorkeep evaluates it or not.
 ALL_CONDITIONS = CONDITIONS | {
-    "conditional-level-of-authentication",
+    LEVEL_CONDITION,
     "conditional-client-scope",
     "conditional-sub-flow-executed",
     "conditional-user-session-state",
@@ -75,14 +78,17 @@ class Gate:
     action: str
     required: bool
     message: str | None = None
+    group: Group | None = None  # the level sub-flow the gate belongs to: its conditions are the group's
 
 
 @dataclass(frozen=True)
 class Plan:
-    """``cookie``: the SSO cookie signs the user in (auth-cookie runs); ``gates``: in order, after the password."""
+    """``cookie``: the SSO cookie signs the user in (auth-cookie runs); ``gates``: in order, after the password;
+    ``password``: the level sub-flow the username and password form belongs to (None: it always runs)."""
 
     cookie: bool
     gates: tuple[Gate, ...]
+    password: Group | None = None
 
 
 def _enabled(e: Execution) -> bool:
@@ -107,7 +113,7 @@ def _split(flows: FlowSet, flow_id: str) -> tuple[list[Condition], list[Executio
         if not _enabled(e):
             continue
         if e.flow_id is None and e.authenticator in ALL_CONDITIONS:
-            if e.authenticator not in CONDITIONS:
+            if e.authenticator not in CONDITIONS and e.authenticator != LEVEL_CONDITION:
                 raise Unsupported(f"Doorkeep does not evaluate the condition {e.authenticator}")
             conditions.append(Condition(str(e.authenticator), _config(flows, e)))
         elif e.requirement in (af.REQ, af.COND):
@@ -137,6 +143,10 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
     found, required, alternative = _split(flows, sub.id)
     if e.requirement == af.COND and not found:
         return []  # a conditional sub-flow without a condition is disabled (isConditionalSubflowDisabled)
+    if any(c.kind == LEVEL_CONDITION for c in found):
+        if e.requirement != af.COND or outer:
+            raise Unsupported(f"Doorkeep runs {LEVEL_CONDITION} only in a CONDITIONAL sub-flow of the sign-in steps")
+        return _level_gates(flows, sub, found, required, alternative, otp)
     mine = tuple(found) if e.requirement == af.COND else ()  # elsewhere conditions are never evaluated
     inner = (*outer, *mine)
     gates: list[Gate] = []
@@ -165,6 +175,48 @@ def _alternatives(
     return [Gate(inner, OTP, False)]
 
 
+def _level_gates(
+    flows: FlowSet,
+    sub: AuthFlow,
+    found: list[Condition],
+    steps: list[Execution],
+    alternative: list[Execution],
+    otp: str,
+) -> list[Gate]:
+    """A level sub-flow (realms/flow_levels.py) after the password: REQUIRED steps only, no sub-flow inside, so
+    that its conditions decide once for all of its steps."""
+    if alternative or not steps or any(s.flow_id is not None or s.requirement != af.REQ for s in steps):
+        raise Unsupported(f"level sub-flow '{sub.alias}' must hold REQUIRED steps and no sub-flow")
+    gates = [g for s in steps for g in _gates(flows, s, (), 0, otp)]
+    needs_otp = any(g.action == OTP for g in gates)
+    group = Group(sub.id, tuple(_resolved(found, needs_otp)))
+    return [dataclasses.replace(g, conditions=group.conditions, group=group) for g in gates]
+
+
+def _resolved(found: list[Condition], needs_otp: bool) -> list[Condition]:
+    return [dataclasses.replace(c, needs_otp=needs_otp) if c.kind == USER_CONFIGURED else c for c in found]
+
+
+def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tuple[Group, tuple[Gate, ...]] | None:
+    """A sign-in sub-flow whose first step is a level sub-flow holding the password form first (Keycloak's
+    documented step-up flow): the password's group, then the gates of that sub-flow and of the ones after it."""
+    sub = flows.flow(head.flow_id)
+    if sub is None or head.requirement != af.COND or sub.provider_id != af.BASIC:
+        return None
+    found, steps, alternative = _split(flows, sub.id)
+    if not any(c.kind == LEVEL_CONDITION for c in found):
+        return None
+    head_step = steps[0] if steps else None
+    if head_step is None or head_step.authenticator != PASSWORD_FORM or head_step.requirement != af.REQ:
+        raise Unsupported(f"level sub-flow '{sub.alias}' must start with a REQUIRED {PASSWORD_FORM}")
+    if any(c.kind != LEVEL_CONDITION for c in found):  # the others would be asked before the user is known
+        raise Unsupported(f"Doorkeep asks no condition but {LEVEL_CONDITION} before the password in '{sub.alias}'")
+    inner = _level_gates(flows, sub, found, steps[1:], alternative, OTP_FORM) if steps[1:] or alternative else []
+    group = inner[0].group if inner else Group(sub.id, tuple(found))
+    assert group is not None
+    return group, (*inner, *_after_password(flows, rest, OTP_FORM))
+
+
 def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Gate, ...]:
     gates: list[Gate] = []
     for e in rest:
@@ -172,27 +224,40 @@ def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Ga
     return tuple(gates)
 
 
-def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gate, ...]:
-    """A sub-flow whose first step is the password form (``first``), and the gates after it."""
+def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...]]:
+    """A sub-flow whose first step is the password form (``first``), and the gates after it; with the level
+    sub-flow the password belongs to, if it does."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC or depth > 8:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
-    _, required, alternative = _split(flows, sub.id)
+    found, required, alternative = _split(flows, sub.id)
+    _no_level(found, sub)
     if alternative or not required:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     head = required[0]
+    if head.flow_id is not None and (levels := _level_forms(flows, head, required[1:])) is not None:
+        return levels
     if head.flow_id is not None and head.requirement == af.REQ:
-        return (*_forms(flows, head, first, depth + 1), *_after_password(flows, required[1:], OTP_FORM))
+        group, gates = _forms(flows, head, first, depth + 1)
+        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM))
     if head.authenticator != first or head.requirement != af.REQ:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
-    return _after_password(flows, required[1:], OTP_FORM)
+    return None, _after_password(flows, required[1:], OTP_FORM)
+
+
+def _no_level(found: list[Condition], flow: AuthFlow) -> None:
+    """A level condition outside a CONDITIONAL sub-flow is never asked, yet would record its level when its flow
+    succeeds (onParentFlowSuccess): Doorkeep does not run that."""
+    if any(c.kind == LEVEL_CONDITION for c in found):
+        raise Unsupported(f"Doorkeep runs {LEVEL_CONDITION} only in a CONDITIONAL sub-flow, not in '{flow.alias}'")
 
 
 def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     """The browser flow compiled (AuthenticationProcessor running it from the top)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
-    _, required, alternative = _split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
+    found, required, alternative = _split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
+    _no_level(found, flow)
     units = required or alternative
     cookie = False
     forms: Execution | None = None
@@ -211,7 +276,8 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
     if forms.flow_id is None:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
-    return Plan(cookie, _forms(flows, forms, PASSWORD_FORM))
+    password, gates = _forms(flows, forms, PASSWORD_FORM)
+    return Plan(cookie, gates, password)
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:
@@ -229,10 +295,11 @@ def _inert_organization(flows: FlowSet, e: Execution) -> bool:
 
 def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
     """The direct grant flow compiled: ValidateUsername and ValidatePassword, REQUIRED and first, then gates of
-    ValidateOTP only."""
+    ValidateOTP only (level sub-flows among them)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
-    _, required, _ = _split(flows, flow.id)
+    found, required, _ = _split(flows, flow.id)
+    _no_level(found, flow)
     heads = [e.authenticator if e.requirement == af.REQ else None for e in required[:2]]
     if heads != [DG_USERNAME, DG_PASSWORD]:
         raise Unsupported(f"'{flow.alias}' must start with REQUIRED {DG_USERNAME} and {DG_PASSWORD}")

@@ -232,6 +232,7 @@ async def page_body(
             restart=restart_link(request, realm, client, tab) if outcome.user_id is not None else None,
             ui=ui,
             providers=broker_links.buttons(request, realm, tab, client) if outcome.user_id is None else (),
+            info=outcome.info if outcome.info is not None else ("reauthenticate" if outcome.user_id else None),
         )
     if isinstance(outcome, login_outcomes.NeedOtp):
         creds = [(c.id, c.user_label) for c in await otp.stored(tx, outcome.user_id)]
@@ -247,6 +248,7 @@ async def page_body(
             username=attempted,
             restart=restart_link(request, realm, client, tab),
             ui=ui,
+            info=outcome.info,
         )
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None

@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "loginTitle": "Sign in to {0}",
     "loginAccountTitle": "Sign in to your account",
     "reauthenticate": "Please re-authenticate to continue",
+    "authenticateStrong": "Strong authentication required to continue",
     "restartLoginTooltip": "Restart login",
     "usernameOrEmail": "Username or email",
     "password": "Password",

@@ -24,7 +24,7 @@ from doorkeep.errors import (
     UnauthorizedClient,
 )
 from doorkeep.model import ISSUER_NOTE, Client, User
-from doorkeep.oauth import flow_gates, parameter_limits, required_actions
+from doorkeep.oauth import acr, flow_gates, loa, parameter_limits, required_actions
 from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.client_auth import authenticate_client
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
@@ -66,18 +66,22 @@ async def precheck(tx: Tx, req: OAuthRequest) -> OAuthRequest:
     return dataclasses.replace(req, password_verdict=verdict)
 
 
-async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client: Client, user: User) -> None:
+async def _after_password(tx: Tx, services: Services, req: OAuthRequest, client: Client, user: User) -> loa.Tracker:
     """The direct grant flow's steps after ValidatePassword (oauth/flow_gates.py): each ValidateOTP whose
     conditions hold for the user (Keycloak's default flow: the user has an OTP credential). A flow Doorkeep
-    cannot run refuses the grant rather than skip a step."""
+    cannot run refuses the grant rather than skip a step. The token endpoint asks for no level (no
+    REQUESTED_LEVEL_OF_AUTHENTICATION): of the level sub-flows, only the first runs (the login has no level yet),
+    and its level is the one reached."""
     try:
         plan = flow_gates.plan(req.realm, client, flow_gates.DIRECT_GRANT)
     except flow_gates.CannotRun:
         raise _named(user, InvalidGrant(INVALID_USER_CREDENTIALS, status=401, event_error="invalid_flow")) from None
-    index = 0
-    while (found := await flow_gates.next_gate(tx, req.realm, user, plan, index)) is not None:
+    levels = loa.Tracker(loa.NO_LOA, loa.NO_LOA, None, False, services.clock.now())
+    index, running = 0, None
+    while (found := await flow_gates.next_gate(tx, req.realm, user, plan, index, levels, running)) is not None:
         await _validate_otp(tx, services, req, user)
-        index = found.index + 1
+        index, running = found.index + 1, found.gate.group
+    return levels
 
 
 async def _validate_otp(tx: Tx, services: Services, req: OAuthRequest, user: User) -> None:
@@ -164,7 +168,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
             detail="no such user" if unknown else "wrong password",
         )
         raise wrong if user is None else _named(user, wrong)
-    await _after_password(tx, services, req, client, user)
+    levels = await _after_password(tx, services, req, client, user)
     await brute_force.successful_login(tx, realm, user)
     # ResourceOwnerPasswordCredentialsGrantType: evaluateRequiredActionTriggers once the flow passed
     user = await required_actions.password_validated(tx, realm, user, services.clock.now_ms(), direct_grant=True)
@@ -173,6 +177,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     granted = await scope_rules.permitted(tx, user, granted)
     roles = await effective_roles(tx, user, client, granted.scopes)
     use_refresh = client.attr_bool("use.refresh.tokens", True)
+    level = levels.level if levels.level >= loa.MINIMUM_LOA else 1  # none recorded: a login with credentials
     probe = GrantContext(realm, client, user, None, None, granted, roles, GRANT_TYPE)
     if use_refresh and granted.offline:
         try:
@@ -188,10 +193,12 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         now=now,
         ip_address=req.ip_address,
         login_username=username,
-        notes={"grant_type": GRANT_TYPE, ISSUER_NOTE: req.issuer},
+        notes={"grant_type": GRANT_TYPE, ISSUER_NOTE: req.issuer, acr.LEVEL_NOTE: str(level)},
+        session_notes={loa.LOA_MAP_NOTE: loa.write_map(levels.levels)} if levels.levels else None,
         user_agent=req.user_agent,
     )
-    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE)
+    named = acr.token_acr(level, client, realm, None, None)  # AcrProtocolMapper: no claims, no acr_values
+    ctx = GrantContext(realm, client, user, us, cs, granted, roles, GRANT_TYPE, acr=named)
     return await issue_new_session_tokens(
         tx, services, req, ctx, use_refresh=use_refresh, remove_online_when_offline=True
     )
