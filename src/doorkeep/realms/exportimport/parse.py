@@ -80,7 +80,7 @@ from doorkeep.realms.exportimport.plan import (
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions import offline_cap
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
-from doorkeep.users import password_policy
+from doorkeep.users import password_policy, webauthn_policy
 
 REALM_KEYS = {
     "id",
@@ -95,6 +95,7 @@ REALM_KEYS = {
     *REALM_FIELDS,
     "clientProfiles",  # clientpolicies/realm_config.py
     "clientPolicies",
+    *webauthn_policy.KEYS,  # users/webauthn_policy.py
     "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
     "defaultRole",
@@ -198,6 +199,10 @@ class _Parser:
             realm = client_policies.from_representation(realm, rep)
         except ClientPolicyError as problem:  # updateRealmModelFromRepresentation's failed import
             fail(at(b, "clientPolicies" if rep.get("clientPolicies") else "clientProfiles"), str(problem))
+        try:
+            realm = dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(rep))
+        except webauthn_policy.PolicyFieldError as problem:
+            fail(at(b, str(problem).split(":", 1)[0]), str(problem).split(": ", 1)[-1])
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
