@@ -16,7 +16,7 @@ from doorkeep.oauth import roles
 from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
 from doorkeep.realms.flow_model import of
-from doorkeep.users import otp
+from doorkeep.users import otp, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -49,7 +49,8 @@ def plan(realm: Realm, client: Client, binding: str) -> fp.Plan:
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP
-    credential, SETUP for a REQUIRED OTP form the user has none for, ``fp.DENY_ACCESS``)."""
+    credential, ``fp.WEBAUTHN`` for one with a security key, SETUP for a REQUIRED OTP form or WebAuthn
+    authenticator the user has no credential for, ``fp.DENY_ACCESS``)."""
 
     index: int
     gate: fp.Gate
@@ -64,31 +65,38 @@ async def next_gate(tx: Tx, realm: Realm, user: User, steps: fp.Plan, start: int
     flow is through. Allow Access passes; an ALTERNATIVE OTP form passes a user without OTP (its guard, the
     conditional-user-configured condition, already failed for them)."""
     has_otp: bool | None = None
+    has_key: bool | None = None  # a WebAuthn credential
     for index in range(start, len(steps.gates)):
         gate = steps.gates[index]
         if has_otp is None and (gate.action == fp.OTP or any(c.needs_otp for c in gate.conditions)):
             has_otp = bool(await otp.stored(tx, user.id))
-        if not await _all_hold(tx, realm, user, gate.conditions, bool(has_otp)):
+        if has_key is None and (gate.action == fp.WEBAUTHN or any(c.needs_webauthn for c in gate.conditions)):
+            has_key = any(c.type == webauthn.TYPE for c in await tx.users.credentials(user.id))
+        configured = (bool(has_otp), bool(has_key))
+        if not await _all_hold(tx, realm, user, gate.conditions, configured):
             continue
         if gate.action == fp.DENY_ACCESS:
             return Next(index, gate, fp.DENY_ACCESS)
-        if gate.action == fp.OTP and has_otp:
-            return Next(index, gate, fp.OTP)
-        if gate.action == fp.OTP and gate.required:
+        if gate.action in (fp.OTP, fp.WEBAUTHN) and configured[gate.action == fp.WEBAUTHN]:
+            return Next(index, gate, gate.action)
+        if gate.action in (fp.OTP, fp.WEBAUTHN) and gate.required:
             return Next(index, gate, SETUP)
     return None
 
 
-async def _all_hold(tx: Tx, realm: Realm, user: User, conditions: tuple[fp.Condition, ...], has_otp: bool) -> bool:
+async def _all_hold(
+    tx: Tx, realm: Realm, user: User, conditions: tuple[fp.Condition, ...], configured: tuple[bool, bool]
+) -> bool:
     for condition in conditions:
-        if not await _holds(tx, realm, user, condition, has_otp):
+        if not await _holds(tx, realm, user, condition, configured):
             return False
     return True
 
 
-async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, has_otp: bool) -> bool:
-    if condition.kind == fp.USER_CONFIGURED:
-        return has_otp or not condition.needs_otp
+async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: tuple[bool, bool]) -> bool:
+    if condition.kind == fp.USER_CONFIGURED:  # every authenticator of the sub-flow configured for the user
+        has_otp, has_key = configured
+        return (has_otp or not condition.needs_otp) and (has_key or not condition.needs_webauthn)
     if condition.kind == fp.USER_ROLE:
         return await _has_role(tx, realm, user, condition)
     if condition.kind == fp.USER_ATTRIBUTE:

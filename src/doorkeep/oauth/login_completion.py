@@ -35,6 +35,7 @@ from doorkeep.oauth.login_outcomes import (
     NeedProfileUpdate,
     NeedTerms,
     NeedTotpSetup,
+    NeedWebAuthnRegister,
     Outcome,
     Refused,
 )
@@ -236,6 +237,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
     if action == required_actions.VERIFY_EMAIL:
         return NeedEmailVerification(user.id, request, cancel=cancel)
+    if action == required_actions.WEBAUTHN_REGISTER:
+        return NeedWebAuthnRegister(user.id, cancel=cancel, request=request)
     if action == required_actions.UPDATE_EMAIL:
         return update_email.page(user, request)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
@@ -285,5 +288,5 @@ async def _logged_in(ctx: StepContext, session: UserSession, consent: str) -> No
         session.login_username,
         session_id=session.id,
         remember_me=session.remember_me,
-        extra={"consent": consent},
+        extra={**ctx.event_details, "consent": consent},
     )
