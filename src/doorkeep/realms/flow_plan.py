@@ -8,12 +8,12 @@ runs only when every enabled condition in it holds. What the password step leave
 ``Gate``s: each a set of conditions, then the OTP form, Deny Access or Allow Access.
 
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
-Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first;
-after it, the OTP form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator,
-directly or in REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
-conditional-user-role, conditional-user-attribute and conditional-credential. The direct grant:
-ValidateUsername, ValidatePassword, then the OTP check under such conditions. Anything else raises ``Unsupported`` naming it, and the flow cannot be
-bound (realms/flow_support.py): Doorkeep never ignores a step it was asked to run.
+Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first; after
+it, the OTP form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator, directly or in
+REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured, conditional-user-role,
+conditional-user-attribute and conditional-credential. The direct grant: ValidateUsername, ValidatePassword, then
+the OTP check under such conditions. Anything else raises ``Unsupported`` naming it, and the flow cannot be bound
+(realms/flow_support.py): Doorkeep never ignores a step it was asked to run.
 """
 
 from __future__ import annotations
