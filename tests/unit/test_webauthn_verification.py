@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from doorkeep.model import Credential
 from doorkeep.users import webauthn
 from doorkeep.users.webauthn_policy import Policy, from_representation
 from webauthn_port import ORIGIN, RP_ID, UP, SoftKey, b64url
@@ -98,7 +99,7 @@ def test_an_assertion_is_checked_against_the_users_key_and_moves_the_counter() -
     cred = webauthn.new_credential("u1", register(Policy(), key), None, 1)
     other = webauthn.new_credential("u1", register(Policy(), SoftKey()), None, 1)
 
-    def assert_with(answer: dict[str, str], creds: list[webauthn.Credential]) -> webauthn.Asserted | None:
+    def assert_with(answer: dict[str, str], creds: list[Credential]) -> webauthn.Asserted | None:
         return webauthn.verify_assertion(
             Policy(),
             creds,
