@@ -155,3 +155,19 @@ async def test_the_key_in_the_admin_and_account_apis(realm: Env) -> None:
     await admin(env, "DELETE", f"{ADMIN}/users/{uid}/credentials/{key['id']}", status=204)
     stored = (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
     assert [c["type"] for c in stored] == ["password"]
+
+
+async def test_sign_out_from_other_devices(realm: Env) -> None:
+    """The page's logout-sessions box: the user's other sessions end once the key is checked."""
+    env = realm
+    await update_user(env.db, "test", "user1", required_actions=())
+    elsewhere = (await password_grant(env.http, "test", "app")).json()["session_state"]  # a session elsewhere
+    await update_user(env.db, "test", "user1", required_actions=("webauthn-register",))
+    uid = await user_id(env)
+    assert len((await admin(env, "GET", f"{ADMIN}/users/{uid}/sessions", status=200)).json()) == 1
+    page = await password_page(env)
+    assert 'name="logout-sessions"' in page.text
+    answer = SoftKey().create(page_options(page.text)["challenge"])
+    code_from(await submit(env.http, page, **answer, **{"logout-sessions": "on"}))
+    sessions = (await admin(env, "GET", f"{ADMIN}/users/{uid}/sessions", status=200)).json()
+    assert len(sessions) == 1 and sessions[0]["id"] != elsewhere  # only this login's

@@ -48,8 +48,9 @@ def register(
     cancel: bool = False,
     ui: Language = ENGLISH,
 ) -> str:
-    """webauthn-register.ftl: the ``register`` form of hidden fields, the Register button that runs
-    navigator.credentials.create(), and ``cancelWebAuthnAIA`` (``cancel-aia``) when the client asked."""
+    """webauthn-register.ftl: the ``register`` form of hidden fields with the "Sign out from other devices" box
+    (``logout-sessions``, unchecked), the Register button that runs navigator.credentials.create(), and
+    ``cancelWebAuthnAIA`` (``cancel-aia``) when the client asked."""
     selection: dict[str, object] = {}
     if policy.authenticator_attachment != NOT_SPECIFIED:
         selection["authenticatorAttachment"] = policy.authenticator_attachment
