@@ -64,14 +64,12 @@ async def test_the_challenge_is_spent_once(realm: Env) -> None:
     env = realm
     page = await password_page(env)
     answer = SoftKey().create(page_options(page.text)["challenge"])
-    action, fields = form_action(page.text), {**form_fields(page.text), **answer}
     refused = await submit(env.http, page, **SoftKey().create(page_options(page.text)["challenge"], origin="http://x"))
     assert "Failed to register your Passkey." in refused.text  # the challenge is spent by this post
     again = await submit(env.http, refused, isSetRetry="retry")
     replayed = {**form_fields(again.text), **answer}
     replay = await env.http.post(form_action(again.text), data=replayed)
     assert "Failed to register your Passkey." in replay.text
-    assert action and fields
     details = {e.details["web_authn_registration_error_detail"] for e in await events(env, "UPDATE_CREDENTIAL_ERROR")}
     assert len(details) == 2  # the origin, then the challenge that is not the page's
 
@@ -171,3 +169,21 @@ async def test_sign_out_from_other_devices(realm: Env) -> None:
     code_from(await submit(env.http, page, **answer, **{"logout-sessions": "on"}))
     sessions = (await admin(env, "GET", f"{ADMIN}/users/{uid}/sessions", status=200)).json()
     assert len(sessions) == 1 and sessions[0]["id"] != elsewhere  # only this login's
+
+
+async def test_the_account_consoles_delete_removes_a_key(realm: Env) -> None:
+    """kc_action=delete_credential:{id} (Signing in's Delete): delete-credential.ftl, then the key is gone."""
+    env = realm
+    page = await password_page(env)
+    code_from(await submit(env.http, page, **SoftKey().create(page_options(page.text)["challenge"], label="blue")))
+    uid = await user_id(env)
+    stored = (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
+    (key,) = [c for c in stored if c["type"] == "webauthn"]
+    confirm = await start(env.http, "test", "app", kc_action=f"delete_credential:{key['id']}")
+    assert confirm.status_code == 200 and '<h1 id="kc-page-title">Delete blue</h1>' in confirm.text
+    done = await env.http.post(form_action(confirm.text), data={**form_fields(confirm.text), "accept": "yes"})
+    assert code_from(done)["kc_action_status"] == "success"
+    stored = (await admin(env, "GET", f"{ADMIN}/users/{uid}/credentials", status=200)).json()
+    assert [c["type"] for c in stored] == ["password"]
+    (removed,) = await events(env, "REMOVE_CREDENTIAL")
+    assert (removed.details["credential_type"], removed.details["credential_id"]) == ("webauthn", key["id"])
