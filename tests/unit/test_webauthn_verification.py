@@ -5,9 +5,13 @@ PolicyVerifier), and WebAuthnCredentialProvider.isValid (the key found by its id
 from __future__ import annotations
 
 import base64
+import contextlib
 import uuid
 
+import cbor2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from doorkeep.model import Credential
 from doorkeep.users import webauthn
@@ -132,3 +136,36 @@ def test_the_policy_takes_keycloaks_defaults_for_what_a_representation_leaves_ou
     assert stored["webAuthnPolicyCreateTimeout"] == 30
     assert stored["webAuthnPolicyPasswordlessUserVerificationRequirement"] == "not specified"
     assert stored["webAuthnPolicyAvoidSameAuthenticatorRegister"] is False
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80), st.binary(max_size=200), st.binary(max_size=120))
+def test_whatever_is_posted_is_refused_never_raised(text: str, blob: bytes, data: bytes) -> None:
+    """A hostile form: each field any text or Base64url of any bytes (CBOR or not) is ``Refused``, nothing else."""
+    key = SoftKey()
+    cred = webauthn.new_credential("u1", register(Policy(), key), None, 1)
+    answers = [text, b64url(blob), b64url(data), b64url(cbor2.dumps({"fmt": text, "attStmt": blob, "authData": data}))]
+    for client_data in answers:
+        for attestation in answers:
+            with contextlib.suppress(webauthn.Refused):
+                webauthn.verify_registration(
+                    Policy(),
+                    expected_challenge=CHALLENGE,
+                    rp=RP_ID,
+                    origins=[ORIGIN],
+                    client_data_json=client_data,
+                    attestation_object=attestation,
+                    transports=text,
+                )
+            with contextlib.suppress(webauthn.Refused):
+                webauthn.verify_assertion(
+                    Policy(),
+                    [cred],
+                    expected_challenge=CHALLENGE,
+                    rp=RP_ID,
+                    origins=[ORIGIN],
+                    credential=b64url(key.credential_id),
+                    client_data_json=client_data,
+                    authenticator_data=attestation,
+                    signature=text,
+                )
