@@ -187,3 +187,20 @@ async def test_the_account_consoles_delete_removes_a_key(realm: Env) -> None:
     assert [c["type"] for c in stored] == ["password"]
     (removed,) = await events(env, "REMOVE_CREDENTIAL")
     assert (removed.details["credential_type"], removed.details["credential_id"]) == ("webauthn", key["id"])
+
+
+async def test_skip_if_exists_passes_over_a_user_with_a_key(realm: Env) -> None:
+    """WebAuthnRegister.requiredActionChallenge: ``kc_action=webauthn-register:skip_if_exists`` needs no page for a
+    user who has a key (CUSTOM_REQUIRED_ACTION, kc_action_status=success); without one the page shows."""
+    env = realm
+    await update_user(env.db, "test", "user1", required_actions=())
+    page = await start(env.http, "test", "app", kc_action="webauthn-register:skip_if_exists")
+    shown = await submit(env.http, page, username="user1", password="password")
+    assert 'id="registerWebAuthn"' in shown.text
+    code_from(await submit(env.http, shown, **SoftKey().create(page_options(shown.text)["challenge"])))
+    env.http.cookies.clear()
+    page = await start(env.http, "test", "app", kc_action="webauthn-register:skip_if_exists")
+    params = code_from(await submit(env.http, page, username="user1", password="password"))
+    assert params["kc_action_status"] == "success" and "code" in params
+    passed = [e for e in await events(env, "CUSTOM_REQUIRED_ACTION") if e.details.get("credential_type") is None]
+    assert [e.details["custom_required_action"] for e in passed] == ["webauthn-register"]
