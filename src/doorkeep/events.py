@@ -57,6 +57,8 @@ SAVED_BY_DEFAULT: tuple[str, ...] = (
     # Keycloak 26's successor of UPDATE_PASSWORD / UPDATE_TOTP, saved by default: the newest SSOTest polls it
     # after a required password update with no enabledEventTypes set. Its place in the list is not verified.
     *_with_errors("UPDATE_CREDENTIAL"),
+    # and of REMOVE_TOTP (the Account REST removing any credential, a WebAuthn key included), saved by default too
+    *_with_errors("REMOVE_CREDENTIAL"),
 )
 NOT_SAVED_BY_DEFAULT: tuple[str, ...] = (
     *_with_errors("""REFRESH_TOKEN VALIDATE_ACCESS_TOKEN INTROSPECT_TOKEN INVALID_SIGNATURE REGISTER_NODE

@@ -89,6 +89,9 @@ class Realm:
     otp_policy_look_ahead_window: int = 1
     otp_policy_period: int = 30
     otp_policy_code_reusable: bool = False
+    # The WebAuthn policies (users/webauthn_policy.py): the representation's ``webAuthnPolicy*`` fields, defaults
+    # filled in; empty: Keycloak's defaults.
+    webauthn_policies: JSON = field(default_factory=dict)
     # Keycloak's ``smtpServer`` map (host, port, from, fromDisplayName, replyTo, envelopeFrom, ssl, starttls, auth,
     # user, password, ...), string values as RealmModel.getSmtpConfig keeps them (email/smtp.py reads it). The
     # admin API never shows the password (representations.mask_smtp_secrets).

@@ -397,14 +397,16 @@ async def test_unknown_fields_are_skipped_with_one_warning_listing_them(
         authenticationFlows=[{"alias": "browser"}], smtpServer={"host": "mail"}, groups=[], permanentLockout=False
     )
     data["clients"][0]["webAuthnPolicy"] = {"rpEntityName": "demo"}
-    data["users"][0]["credentials"].append({"type": "webauthn", "secretData": "{}", "credentialData": "{}"})
+    data["users"][0]["credentials"].append(
+        {"type": "webauthn-passwordless", "secretData": "{}", "credentialData": "{}"}
+    )
     data["users"][0]["groups"] = []
     with caplog.at_level(logging.WARNING, logger="doorkeep.import"):
         await import_data(db, data)
     warnings = [r for r in caplog.records if r.name == "doorkeep.import" and r.levelno == logging.WARNING]
     assert [r.getMessage() for r in warnings] == [
         "realm 'demo': skipped fields Doorkeep does not support: authenticationFlows, clients[].webAuthnPolicy, "
-        "users[].credentials[type=webauthn]"
+        "users[].credentials[type=webauthn-passwordless]"
     ]
 
 

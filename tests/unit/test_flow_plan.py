@@ -66,6 +66,27 @@ def test_keycloaks_default_browser_flow_is_the_cookie_then_conditional_otp() -> 
     assert plan.gates[0].conditions[1].get("credentials") == "webauthn-passwordless"
 
 
+def test_the_webauthn_authenticator_after_the_password() -> None:
+    """REQUIRED: a gate for everyone (a user without a key registers one); in a CONDITIONAL sub-flow,
+    conditional-user-configured asks whether the user has a key; ALTERNATIVE alone there, the same."""
+    forms: dict[str, list[Row]] = {
+        "top": [("@forms", af.ALT)],
+        "forms": [(fp.PASSWORD_FORM, af.REQ), (fp.WEBAUTHN_FORM, af.REQ)],
+    }
+    assert kinds(compile_top(forms)) == [(fp.WEBAUTHN, True, [])]
+    for requirement in (af.REQ, af.ALT):
+        plan = compile_top(
+            {
+                "top": [("@forms", af.ALT)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("@two", af.COND)],
+                "two": [(fp.USER_CONFIGURED, af.REQ), (fp.WEBAUTHN_FORM, requirement)],
+            }
+        )
+        assert kinds(plan) == [(fp.WEBAUTHN, requirement == af.REQ, [fp.USER_CONFIGURED])]
+        condition = plan.gates[0].conditions[0]
+        assert condition.needs_webauthn and not condition.needs_otp
+
+
 def test_keycloaks_default_direct_grant_flow() -> None:
     flows = built_in(REALM)
     grant = flows.by_alias("direct grant")
@@ -152,8 +173,11 @@ def test_a_conditional_sub_flow_without_a_condition_never_runs() -> None:
         ({"top": [("auth-cookie", af.ALT)]}, "no username and password form"),
         ({"top": [("@forms", af.ALT)], "forms": [("auth-username-form", af.REQ)]}, "auth-username-form"),
         (
-            {"top": [("@forms", af.ALT)], "forms": [(fp.PASSWORD_FORM, af.REQ), ("webauthn-authenticator", af.REQ)]},
-            "webauthn-authenticator",
+            {
+                "top": [("@forms", af.ALT)],
+                "forms": [(fp.PASSWORD_FORM, af.REQ), ("auth-recovery-authn-code-form", af.REQ)],
+            },
+            "auth-recovery-authn-code-form",
         ),
         (
             {

@@ -18,7 +18,7 @@ from doorkeep.model import Client, ClientScope, Credential, Realm, Role, User
 from doorkeep.numbers import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, parse_int
 from doorkeep.oauth.ciba import config as ciba_config
 from doorkeep.realms import browser_headers, flow_model, flow_support
-from doorkeep.users import otp
+from doorkeep.users import otp, webauthn_policy
 
 # RealmRepresentation field -> Realm attribute
 REALM_FIELDS: dict[str, str] = {
@@ -358,6 +358,7 @@ def realm_to_json(realm: Realm) -> dict[str, Any]:
     out["actionTokenGeneratedByUserLifespan"] = user_action_token_lifespan(realm)
     # Computed from the policy (OTPPolicy.getOtpSupportedApplications), never stored: an import ignores it.
     out["otpSupportedApplications"] = otp.supported_applications(otp.policy(realm))
+    out.update(webauthn_policy.representation(realm))
     out["supportedLocales"] = list(dict.fromkeys(realm.supported_locales))  # a Set in RealmRepresentation
     out["attributes"] = {k: str(v) for k, v in realm.attributes.items() if k not in INTERNAL_REALM_ATTRIBUTES}
     out["attributes"].update(ciba_config.policy(realm).representation())  # the CIBA policy, set or not

@@ -62,10 +62,12 @@ CREDENTIAL_TEXTS = {
     "password-help-text": "Sign in by entering your password.",
     "otp-display-name": "Authenticator application",
     "otp-help-text": "Enter a verification code from authenticator application.",
+    "webauthn-display-name": "Passkey",
+    "webauthn-help-text": "Use your Passkey to sign in.",
     "password": "My password",  # an unlabelled credential is named by its type: t(userLabel) || t(type)
 }
 # The actions Signing in may start (the credential types' createAction and updateAction).
-CREDENTIAL_ACTIONS = frozenset({account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP"})
+CREDENTIAL_ACTIONS = frozenset({account_resources.UPDATE_PASSWORD, "CONFIGURE_TOTP", "webauthn-register"})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ DeleteCredentialAction (``kc_action=delete_credential:{id}``, as the Account Con
 challenge shows delete-credential.ftl for a credential of the user, named by its label or else its type; with
 no id, or an id that is not one of the user's credentials, it records CUSTOM_REQUIRED_ACTION_ERROR
 (``missing_credential_id``, ``credential_not_found``) and is passed over (``kc_action_status=error``). Confirmed,
-CredentialDeleteHelper.removeCredential removes it unless its type is not removable (the password): REMOVE_TOTP
+CredentialDeleteHelper.removeCredential removes it unless its type is not removable (the password; an OTP
+device and a security key are): REMOVE_TOTP
 for an OTP credential, then REMOVE_CREDENTIAL; refused, an error page and REMOVE_CREDENTIAL_ERROR
 (``delete_credential_failed`` with the reason). Doorkeep has no step-up flows, so the level-of-authentication
 check always passes, and no federated users, so the ``<type>-id`` placeholder ids name no credential.
@@ -28,7 +29,7 @@ from doorkeep.oauth.login_outcomes import Outcome
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.oauth.required_actions import DELETE_ACCOUNT, DELETE_CREDENTIAL
 from doorkeep.oauth.roles import user_roles
-from doorkeep.users import otp
+from doorkeep.users import otp, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -40,6 +41,8 @@ FORBIDDEN = "You do not have enough permissions to delete your own account, cont
 DELETED = "User deleted successfully"
 NOT_REMOVABLE = "Credential type cannot be removed"  # CredentialDeleteHelper's BadRequestException
 NOT_FOUND = "Credential not found"  # its NotFoundException
+
+REMOVABLE = frozenset({otp.TYPE, webauthn.TYPE})  # the credential types whose provider removes them
 
 
 async def may_delete_account(tx: Tx, realm: Realm, user: User) -> bool:
@@ -109,7 +112,7 @@ async def delete_credential(ctx: StepContext) -> Outcome | StepContext:
     if found is not None:
         details = {"credential_type": found.type, "credential_id": found.id, "credential_user_label": found.user_label}
         types = ["REMOVE_TOTP", "REMOVE_CREDENTIAL"] if found.type == otp.TYPE else types
-    refusal = NOT_FOUND if found is None else (NOT_REMOVABLE if found.type != otp.TYPE else None)
+    refusal = NOT_FOUND if found is None else (NOT_REMOVABLE if found.type not in REMOVABLE else None)
     if refusal is not None:  # never an OTP credential: REMOVE_TOTP_ERROR, sent after it, does not arise
         details["reason"] = refusal
         await _record(ctx, "REMOVE_CREDENTIAL_ERROR", error="delete_credential_failed", details=details)

@@ -26,6 +26,7 @@ from doorkeep.oauth import (
     profile_scopes,
     required_actions,
     update_email,
+    webauthn_register,
 )
 from doorkeep.oauth.login_outcomes import NeedPasswordUpdate, Outcome
 from doorkeep.oauth.login_step import StepContext
@@ -94,9 +95,11 @@ def field_errors(found: list[dict[str, Any]], names: dict[str, str] | None = Non
     return shown
 
 
-async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = "") -> Outcome:
+async def submit(
+    ctx: StepContext, step: str, form: Form, *, totp_secret: str = "", challenge: str | None = None
+) -> Outcome:
     """The POST of the required action the login waits on (``step``); ``totp_secret``: the one the CONFIGURE_TOTP
-    page showed, kept in the authentication session."""
+    page showed, kept in the authentication session; ``challenge``: the webauthn-register page's."""
     ctx = dataclasses.replace(ctx, request=required_actions.processed(ctx.request, step))
     if form.get(CANCEL_AIA) is not None and required_actions.app_initiated(ctx.request, ctx.user, step):
         await _event(ctx, step, error=REJECTED_BY_USER)
@@ -107,6 +110,8 @@ async def submit(ctx: StepContext, step: str, form: Form, *, totp_secret: str = 
         totp, label = form.get("totp"), form.get("userLabel")
         mode = form.get("mode")
         return await login_otp.configure(ctx, totp, label, totp_secret, logout_others=others, mode=mode)
+    if step == webauthn_register.REGISTER:
+        return await webauthn_register.submit(ctx, form, challenge, logout_others=others)
     if step in account_actions.ACTIONS:
         answer = await account_actions.submit(ctx, step)
         return await login_completion.proceed(answer) if isinstance(answer, StepContext) else answer

@@ -21,7 +21,7 @@ from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
 from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
 from doorkeep.realms.flow_model import AuthFlow, of
-from doorkeep.users import otp
+from doorkeep.users import otp, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.oauth.loa import Tracker
@@ -67,7 +67,8 @@ def plan(realm: Realm, client: Client, binding: str, requested: str | None = Non
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP
-    credential, SETUP for a REQUIRED OTP form the user has none for, ``fp.DENY_ACCESS``)."""
+    credential, ``fp.WEBAUTHN`` for one with a security key, SETUP for a REQUIRED OTP form or WebAuthn
+    authenticator the user has no credential for, ``fp.DENY_ACCESS``)."""
 
     index: int
     gate: fp.Gate
@@ -91,6 +92,7 @@ async def next_gate(
     conditional-user-configured condition, already failed for them). ``running``: the level sub-flow whose step
     just finished (its conditions held when it began); a level sub-flow left behind is recorded in ``levels``."""
     has_otp: bool | None = None
+    has_key: bool | None = None  # a WebAuthn credential
     index = start
     while index < len(steps.gates):
         gate = steps.gates[index]
@@ -99,19 +101,22 @@ async def next_gate(
             running = None
         if has_otp is None and (gate.action == fp.OTP or any(c.needs_otp for c in gate.conditions)):
             has_otp = bool(await otp.stored(tx, user.id))
+        if has_key is None and (gate.action == fp.WEBAUTHN or any(c.needs_webauthn for c in gate.conditions)):
+            has_key = any(c.type == webauthn.TYPE for c in await tx.users.credentials(user.id))
+        configured = (bool(has_otp), bool(has_key))
         if gate.group is not None and gate.group != running:
-            if not await group_holds(tx, realm, user, gate.group, levels, has_otp=bool(has_otp)):
+            if not await group_holds(tx, realm, user, gate.group, levels, configured=configured):
                 index = _past(steps, index)
                 continue
             running = gate.group
-        elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, bool(has_otp), levels):
+        elif gate.group is None and not await _all_hold(tx, realm, user, gate.conditions, configured, levels):
             index += 1
             continue
         if gate.action == fp.DENY_ACCESS:
             return Next(index, gate, fp.DENY_ACCESS)
-        if gate.action == fp.OTP and has_otp:
-            return Next(index, gate, fp.OTP)
-        if gate.action == fp.OTP and gate.required:
+        if gate.action in (fp.OTP, fp.WEBAUTHN) and configured[gate.action == fp.WEBAUTHN]:
+            return Next(index, gate, gate.action)
+        if gate.action in (fp.OTP, fp.WEBAUTHN) and gate.required:
             return Next(index, gate, SETUP)
         index += 1
     if running is not None:
@@ -133,7 +138,13 @@ def _through(levels: Tracker | None, group: Group) -> None:
 
 
 async def group_holds(
-    tx: Tx, realm: Realm, user: User | None, group: Group, levels: Tracker | None, *, has_otp: bool = False
+    tx: Tx,
+    realm: Realm,
+    user: User | None,
+    group: Group,
+    levels: Tracker | None,
+    *,
+    configured: tuple[bool, bool] = (False, False),
 ) -> bool:
     """Whether a level sub-flow runs: its conditions asked in order, up to the first that fails
     (DefaultAuthenticationFlow.conditionalNotMatched), as a level condition changes the login's level."""
@@ -141,20 +152,26 @@ async def group_holds(
         if condition.kind == LEVEL_CONDITION:
             if levels is None or not levels.matches(condition):
                 return False
-        elif user is None or not await _holds(tx, realm, user, condition, has_otp):
+        elif user is None or not await _holds(tx, realm, user, condition, configured):
             return False
     return True
 
 
 async def _all_hold(
-    tx: Tx, realm: Realm, user: User, conditions: tuple[fp.Condition, ...], has_otp: bool, levels: Tracker | None
+    tx: Tx,
+    realm: Realm,
+    user: User,
+    conditions: tuple[fp.Condition, ...],
+    configured: tuple[bool, bool],
+    levels: Tracker | None,
 ) -> bool:
-    return await group_holds(tx, realm, user, Group("", conditions), levels, has_otp=has_otp)
+    return await group_holds(tx, realm, user, Group("", conditions), levels, configured=configured)
 
 
-async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, has_otp: bool) -> bool:
-    if condition.kind == fp.USER_CONFIGURED:
-        return has_otp or not condition.needs_otp
+async def _holds(tx: Tx, realm: Realm, user: User, condition: fp.Condition, configured: tuple[bool, bool]) -> bool:
+    if condition.kind == fp.USER_CONFIGURED:  # every authenticator of the sub-flow configured for the user
+        has_otp, has_key = configured
+        return (has_otp or not condition.needs_otp) and (has_key or not condition.needs_webauthn)
     if condition.kind == fp.USER_ROLE:
         return await _has_role(tx, realm, user, condition)
     if condition.kind == fp.USER_ATTRIBUTE:

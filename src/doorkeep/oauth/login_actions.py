@@ -30,6 +30,7 @@ from doorkeep.oauth import (
     login_outcomes,
     login_password,
     login_restart,
+    login_webauthn,
     registration,
     required_actions,
 )
@@ -42,6 +43,7 @@ from doorkeep.oauth.login_session import (
     REGISTER,
     REMEMBER_ME_NOTE,
     TOTP_SECRET_NOTE,
+    WEBAUTHN_CHALLENGE_NOTE,
     accepts,
     mail_again,
 )
@@ -187,9 +189,13 @@ async def submit(
     if auth_session.step == login_flow.OTP_STEP:
         remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         return await login_otp.verify(ctx, form.get("otp"), form.get("selectedCredentialId"), remember_me=remember_me)
+    challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)
+    if auth_session.step == login_flow.WEBAUTHN_STEP:
+        remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+        return await login_webauthn.verify(ctx, form, challenge, remember_me=remember_me)
     if action == "required-action":
         secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
-        return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret)
+        return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret, challenge=challenge)
     if request.device_user_code is not None and await device_verification.denied(
         tx, realm, request.device_user_code, services.clock.now()
     ):  # LoginActionsService.processConsent: Yes pressed after No (the back button) is still No

@@ -36,14 +36,16 @@ from doorkeep.oauth.login_outcomes import (
     NeedProfileUpdate,
     NeedTerms,
     NeedTotpSetup,
+    NeedWebAuthnRegister,
     Outcome,
     Refused,
 )
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.sessions import attach, resume
-from doorkeep.users import account_profile, brute_force, declared
+from doorkeep.users import account_profile, brute_force, declared, webauthn
 from doorkeep.users import locale as user_locale
 
+SKIP_IF_EXISTS = "skip_if_exists"
 DIFFERENT_USER = "You are already authenticated as different user '{}' in this session. Please log out first."
 
 
@@ -196,6 +198,9 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
         if required_actions.passes_at_once(ctx.user, action):
             ctx = await _passed(ctx, action)
             continue
+        if action == required_actions.WEBAUTHN_REGISTER and await _key_exists_skip(ctx):
+            ctx = await _passed(ctx, action)
+            continue
         if action == required_actions.UPDATE_EMAIL and update_email.email_read_only(ctx.realm):
             ctx = await _dropped(ctx, action)
             continue
@@ -206,6 +211,14 @@ async def _action_page(ctx: StepContext) -> tuple[Outcome | None, StepContext]:
             return page, ctx
         ignored |= {action}
         ctx = dataclasses.replace(ctx, request=required_actions.settled(request, action, required_actions.ERROR))
+
+
+async def _key_exists_skip(ctx: StepContext) -> bool:
+    """WebAuthnRegister.requiredActionChallenge: ``kc_action=webauthn-register:skip_if_exists`` succeeds without a
+    page for a user who has a security key (Constants.KC_ACTION_PARAMETER_SKIP_IF_EXISTS)."""
+    if ctx.request.kc_action_parameter != SKIP_IF_EXISTS:
+        return False
+    return any(c.type == webauthn.TYPE for c in await ctx.tx.users.credentials(ctx.user.id))
 
 
 async def _passed(ctx: StepContext, action: str) -> StepContext:
@@ -243,6 +256,8 @@ def action_page(user: User, request: AuthRequest, action: str) -> Outcome:
         return NeedTotpSetup(user.id, cancel=cancel, request=request)
     if action == required_actions.VERIFY_EMAIL:
         return NeedEmailVerification(user.id, request, cancel=cancel)
+    if action == required_actions.WEBAUTHN_REGISTER:
+        return NeedWebAuthnRegister(user.id, cancel=cancel, request=request)
     if action == required_actions.UPDATE_EMAIL:
         return update_email.page(user, request)
     return NeedPasswordUpdate(user.id, cancel=cancel, request=request)
@@ -292,7 +307,7 @@ async def _logged_in(ctx: StepContext, session: UserSession, consent: str) -> No
         session.login_username,
         session_id=session.id,
         remember_me=session.remember_me,
-        extra={"consent": consent, **_brokered(ctx.request)},
+        extra={**ctx.event_details, "consent": consent, **_brokered(ctx.request)},
     )
 
 

@@ -16,7 +16,16 @@ from doorkeep.model import Client, Realm, User, UserSession
 from doorkeep.oauth import account_actions, flow_gates, loa, login_completion, login_gates, required_actions
 from doorkeep.oauth import consent as consent_screen
 from doorkeep.oauth.authorize import AuthRequest, has_prompt
-from doorkeep.oauth.login_outcomes import Browser, Failed, NeedConsent, NeedLogin, NeedOtp, NeedRegistration, Outcome
+from doorkeep.oauth.login_outcomes import (
+    Browser,
+    Failed,
+    NeedConsent,
+    NeedLogin,
+    NeedOtp,
+    NeedRegistration,
+    NeedWebAuthn,
+    Outcome,
+)
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_levels
 from doorkeep.realms.flow_model import of
@@ -26,6 +35,7 @@ if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
 
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
+WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the browser flow, after the password
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
@@ -140,6 +150,8 @@ async def pending(
     re-authentication)."""
     if user is not None and step == OTP_STEP:
         return NeedOtp(user.id, remember_me=remember_me)
+    if user is not None and step == WEBAUTHN_STEP:
+        return NeedWebAuthn(user.id, remember_me=remember_me)
     if user is not None and step in (required_actions.DELETE_CREDENTIAL, required_actions.DELETE_ACCOUNT):
         return await account_actions.page(tx, request, user, step)
     if user is not None and step in required_actions.HANDLED:

@@ -1,6 +1,8 @@
 """The browser flow's steps after the password (oauth/flow_gates.py), as pages of the login: the OTP form for a
 user who has an OTP credential, CONFIGURE_TOTP for one who must set it up (a REQUIRED OTP form:
-SETUP_REQUIRED, OTPFormAuthenticator.setRequiredActions adds the action to the authentication session), and
+SETUP_REQUIRED, OTPFormAuthenticator.setRequiredActions adds the action to the authentication session), the
+WebAuthn authenticator's page (oauth/login_webauthn.py) for a user with a security key and webauthn-register for
+one without (WebAuthnAuthenticator.setRequiredActions), and
 DenyAccessAuthenticator's error page. The gate the OTP form stands for is kept on the request
 (``AuthRequest.flow_gate``), so that the gates after it run once the code is right. The login's step-up state
 (oauth/loa.py) goes along on the request: the levels its sub-flows reach, and at the flow's end the check of an
@@ -14,7 +16,7 @@ import logging
 
 from doorkeep.errors import UNEXPECTED_ERROR_HANDLING_REQUEST
 from doorkeep.oauth import flow_gates, loa, login_events
-from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, Outcome, Refused
+from doorkeep.oauth.login_outcomes import NeedLogin, NeedOtp, NeedWebAuthn, Outcome, Refused
 from doorkeep.oauth.login_step import StepContext
 from doorkeep.realms import flow_plan
 from doorkeep.realms import required_actions as realm_actions
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 ACCESS_DENIED = "Access denied"  # Messages.ACCESS_DENIED ("access-denied")
 CREDENTIAL_SETUP_REQUIRED = "Cannot login, credential setup required."  # Messages.CREDENTIAL_SETUP_REQUIRED
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
+WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnAuthenticator.setRequiredActions
+# The required action a REQUIRED authenticator adds for a user without its credential.
+SETUP_ACTIONS = {flow_plan.OTP: CONFIGURE_TOTP, flow_plan.WEBAUTHN: WEBAUTHN_REGISTER}
 
 
 def _plan(ctx: StepContext) -> flow_plan.Plan | None:
@@ -85,13 +90,17 @@ async def after(
         if found.step == flow_plan.OTP:
             request = dataclasses.replace(ctx.request, flow_gate=found.index)
             return NeedOtp(ctx.user.id, remember_me=remember_me, request=request), ctx
+        if found.step == flow_plan.WEBAUTHN:
+            request = dataclasses.replace(ctx.request, flow_gate=found.index)
+            return NeedWebAuthn(ctx.user.id, remember_me=remember_me, request=request), ctx
         if found.step == flow_plan.DENY_ACCESS:
             return await _denied(ctx, found.gate.message), ctx
-        if CONFIGURE_TOTP not in realm_actions.applicable(ctx.realm):  # SETUP_REQUIRED needs the action enabled
+        setup = SETUP_ACTIONS[found.gate.action]
+        if setup not in realm_actions.applicable(ctx.realm):  # SETUP_REQUIRED needs the action enabled
             await login_events.login_event(ctx, ctx.user.username, error="invalid_user_credentials")
             return Refused(CREDENTIAL_SETUP_REQUIRED), ctx
-        if CONFIGURE_TOTP not in ctx.request.session_actions:
-            actions = (*ctx.request.session_actions, CONFIGURE_TOTP)
+        if setup not in ctx.request.session_actions:
+            actions = (*ctx.request.session_actions, setup)
             ctx = dataclasses.replace(ctx, request=dataclasses.replace(ctx.request, session_actions=actions))
         index, running = found.index + 1, found.gate.group
     ctx = dataclasses.replace(ctx, request=levels.into(ctx.request))

@@ -25,6 +25,8 @@ class Browser:
     # SessionCodeChecks puts its id on the event as ``code_id`` before any step, and a login that ends without
     # an SSO session ends in the user session of that id (AuthenticationProcessor.attachSession).
     auth_session_id: str | None = None
+    # The server's base URL as the browser reached it: WebAuthn's origin and default Relying Party id.
+    base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,29 @@ class NeedTotpSetup:
     cancel: bool = False
     request: AuthRequest | None = None
     mode: str | None = None
+
+
+@dataclass(frozen=True)
+class NeedWebAuthnRegister:
+    """WebAuthnRegister's page (webauthn-register.ftl), or its error page (webauthn-error.ftl: ``error``, the
+    message key, with ``detail``); ``cancel``: asked for by the client, the page offers ``cancel-aia``."""
+
+    user_id: str
+    error: str | None = None
+    detail: str | None = None
+    cancel: bool = False
+    request: AuthRequest | None = None
+
+
+@dataclass(frozen=True)
+class NeedWebAuthn:
+    """WebAuthnAuthenticator's page (webauthn-authenticate.ftl) for a user who has a security key, or its error
+    page (``error``: the message key); the Remember me box of the password form kept until the login ends."""
+
+    user_id: str
+    error: str | None = None
+    remember_me: bool = False
+    request: AuthRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +256,8 @@ Outcome = (
     | NeedOtp
     | NeedPasswordUpdate
     | NeedTotpSetup
+    | NeedWebAuthnRegister
+    | NeedWebAuthn
     | NeedProfileUpdate
     | NeedEmailUpdate
     | EmailUpdateSent

@@ -14,7 +14,7 @@ from doorkeep.email import action_tokens
 from doorkeep.model import UPDATE_PASSWORD, AuthSession, Client, Realm, User
 from doorkeep.oauth import email_cooldown, login_flow, login_outcomes, required_actions
 from doorkeep.oauth.authorize import AuthRequest
-from doorkeep.users import otp
+from doorkeep.users import otp, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -26,13 +26,14 @@ REGISTER = login_flow.REGISTER
 # to ``authenticate`` as the password form does (both are authenticators of the browser flow); the
 # required-action form posts whichever required action is pending.
 FORM_STEPS = {
-    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP}),
+    "authenticate": frozenset({AUTHENTICATE, login_flow.OTP_STEP, login_flow.WEBAUTHN_STEP}),
     "required-action": required_actions.HANDLED,
     "consent": frozenset({CONSENT}),
     "registration": frozenset({REGISTER}),
 }
 STEP_ACTIONS = {step: action for action, steps in FORM_STEPS.items() for step in steps}
 REMEMBER_ME_NOTE, TOTP_SECRET_NOTE = "remember_me", "totpSecret"  # Constants.TOTP_SECRET_KEY
+WEBAUTHN_CHALLENGE_NOTE = "WEBAUTH_CHALLENGE"  # WebAuthnConstants.AUTH_CHALLENGE_NOTE
 VERIFY_EMAIL_NOTE = "VERIFY_EMAIL_KEY"  # Constants.VERIFY_EMAIL_KEY: the address the link was mailed to
 CONSENT_SCOPES_NOTE = "consent_scopes"  # the client scope ids a consent screen stands for (its grant stores those)
 # The required action the page shows is one of the user's stored ones: once another tab has done it, this tab's
@@ -63,6 +64,10 @@ def pending_step(outcome: login_outcomes.Outcome) -> str:
         return login_flow.OTP_STEP
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         return otp.CONFIGURE_TOTP
+    if isinstance(outcome, login_outcomes.NeedWebAuthn):
+        return login_flow.WEBAUTHN_STEP
+    if isinstance(outcome, login_outcomes.NeedWebAuthnRegister):
+        return required_actions.WEBAUTHN_REGISTER
     if isinstance(outcome, login_outcomes.NeedPasswordUpdate):
         return UPDATE_PASSWORD
     if isinstance(outcome, login_outcomes.NeedProfileUpdate):
@@ -90,6 +95,10 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     client scopes a consent screen stands for."""
     if isinstance(outcome, login_outcomes.NeedOtp) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
+    if isinstance(outcome, login_outcomes.NeedWebAuthn | login_outcomes.NeedWebAuthnRegister):
+        # a new challenge at every page (WebAuthnAuthenticator.authenticate, WebAuthnRegister's challenge)
+        remember = isinstance(outcome, login_outcomes.NeedWebAuthn) and outcome.remember_me
+        return {WEBAUTHN_CHALLENGE_NOTE: webauthn.challenge(), **({REMEMBER_ME_NOTE: "true"} if remember else {})}
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         kept = auth_session.notes.get(TOTP_SECRET_NOTE) if auth_session is not None else None
         return {TOTP_SECRET_NOTE: outcome.secret or kept or otp.generate_secret()}
@@ -130,6 +139,8 @@ def authenticated_user_id(outcome: login_outcomes.Outcome) -> str | None:
         | login_outcomes.NeedConsent
         | login_outcomes.NeedOtp
         | login_outcomes.NeedTotpSetup
+        | login_outcomes.NeedWebAuthn
+        | login_outcomes.NeedWebAuthnRegister
         | login_outcomes.NeedDeleteCredential
         | login_outcomes.NeedDeleteAccount,
     ):

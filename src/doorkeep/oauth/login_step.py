@@ -6,7 +6,7 @@ keeps the same things on its authentication session and event builder). The step
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Client, Realm, User
@@ -29,6 +29,8 @@ class StepContext:
     request: AuthRequest
     user: User
     browser: Browser
+    # An authenticator's details for the LOGIN event of this request (WebAuthnAuthenticator's credential_type ...).
+    event_details: dict[str, str] = field(default_factory=dict)
 
     @property
     def site(self) -> LoginSite:

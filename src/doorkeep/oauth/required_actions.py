@@ -31,6 +31,7 @@ VERIFY_EMAIL = "VERIFY_EMAIL"
 UPDATE_EMAIL = "UPDATE_EMAIL"
 DELETE_CREDENTIAL = "delete_credential"  # DeleteCredentialAction.PROVIDER_ID
 DELETE_ACCOUNT = "delete_account"  # DeleteAccount.PROVIDER_ID
+WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnRegisterFactory.PROVIDER_ID
 # The actions Doorkeep's login pages carry out; any other one on a user ends the login ("not fully set up").
 HANDLED = frozenset(
     {
@@ -42,12 +43,22 @@ HANDLED = frozenset(
         DELETE_CREDENTIAL,
         DELETE_ACCOUNT,
         UPDATE_EMAIL,
+        WEBAUTHN_REGISTER,
     }
 )
 # InitiatedActionSupport.SUPPORTED (UpdateTotp, UpdatePassword, UpdateProfile, VerifyEmail, DeleteCredentialAction,
-# DeleteAccount, UpdateEmail): TermsAndConditions keeps the default NOT_SUPPORTED.
+# DeleteAccount, UpdateEmail, WebAuthnRegister): TermsAndConditions keeps the default NOT_SUPPORTED.
 APP_INITIATED = frozenset(
-    {CONFIGURE_TOTP, UPDATE_PASSWORD, UPDATE_PROFILE, VERIFY_EMAIL, DELETE_CREDENTIAL, DELETE_ACCOUNT, UPDATE_EMAIL}
+    {
+        CONFIGURE_TOTP,
+        UPDATE_PASSWORD,
+        UPDATE_PROFILE,
+        VERIFY_EMAIL,
+        DELETE_CREDENTIAL,
+        DELETE_ACCOUNT,
+        UPDATE_EMAIL,
+        WEBAUTHN_REGISTER,
+    }
 )
 TERMS_ATTRIBUTE = "terms_and_conditions"  # TermsAndConditions.USER_ATTRIBUTE: the acceptance time, in seconds
 MAX_AUTH_AGE = 300  # Constants.KC_ACTION_MAX_AGE: a kc_action re-authenticates logins older than this

@@ -9,13 +9,14 @@ runs only when every enabled condition in it holds. What the password step leave
 
 What compiles: the SSO cookie (auth-cookie) ALTERNATIVE or DISABLED; auth-spnego DISABLED; the inert Identity
 Provider Redirector and Organization steps of Keycloak's default flow; one username and password form, first;
-after it, the OTP form, deny-access-authenticator and allow-access-authenticator, directly or in REQUIRED or
-CONDITIONAL sub-flows, under the conditions conditional-user-configured, conditional-user-role,
-conditional-user-attribute and conditional-credential; and step-up authentication: CONDITIONAL sub-flows with
-the condition conditional-level-of-authentication (realms/flow_levels.py), each holding the username and password
-form or those steps, compiled into ``Group``s. The direct grant: ValidateUsername, ValidatePassword,
-then the OTP check under such conditions. Anything else raises ``Unsupported`` naming it, and the flow cannot be
-bound (realms/flow_support.py): Doorkeep never ignores a step it was asked to run.
+after it, the OTP form, webauthn-authenticator, deny-access-authenticator and allow-access-authenticator,
+directly or in REQUIRED or CONDITIONAL sub-flows, under the conditions conditional-user-configured,
+conditional-user-role, conditional-user-attribute and conditional-credential; and step-up authentication:
+CONDITIONAL sub-flows with the condition conditional-level-of-authentication (realms/flow_levels.py), each
+holding the username and password form or those steps, compiled into ``Group``s. The direct grant:
+ValidateUsername, ValidatePassword, then the OTP check under such conditions. Anything else raises
+``Unsupported`` naming it, and the flow cannot be bound (realms/flow_support.py): Doorkeep never
+ignores a step it was asked to run.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
     ("direct-grant-validate-otp"),
 )
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
+WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
 USER_CONFIGURED, USER_ROLE = "conditional-user-configured", "conditional-user-role"
 USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credential"
 CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
@@ -47,6 +49,7 @@ ALL_CONDITIONS = CONDITIONS | {
     "conditional-user-session-state",
 }
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
+WEBAUTHN = "webauthn"
 DENY_MESSAGE = "denyErrorMessage"  # DenyAccessAuthenticatorFactory.ERROR_MESSAGE
 
 
@@ -63,6 +66,7 @@ class Condition:
     kind: str
     config: tuple[tuple[str, str], ...] = ()
     needs_otp: bool = False
+    needs_webauthn: bool = False  # the same for the WebAuthn authenticator
 
     def get(self, key: str) -> str | None:
         return dict(self.config).get(key)
@@ -129,7 +133,11 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
     if depth > 8:
         raise Unsupported("the flow nests sub-flows too deeply")
     if e.flow_id is None:
-        actions = {otp: OTP, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS} if otp == OTP_FORM else {otp: OTP}
+        actions = (
+            {otp: OTP, DENY: DENY_ACCESS, ALLOW: ALLOW_ACCESS, WEBAUTHN_FORM: WEBAUTHN}
+            if otp == OTP_FORM
+            else {otp: OTP}
+        )
         action = actions.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
@@ -154,8 +162,11 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         gates.extend(_gates(flows, child, inner, depth + 1, otp))
     if alternative:
         gates.extend(_alternatives(flows, sub, alternative, inner, otp))
-    needs_otp = any(g.action == OTP for g in gates)
-    resolved = tuple(dataclasses.replace(c, needs_otp=needs_otp) if c.kind == USER_CONFIGURED else c for c in mine)
+    needs_otp, needs_key = any(g.action == OTP for g in gates), any(g.action == WEBAUTHN for g in gates)
+    resolved = tuple(
+        dataclasses.replace(c, needs_otp=needs_otp, needs_webauthn=needs_key) if c.kind == USER_CONFIGURED else c
+        for c in mine
+    )
     cut = len(outer)
     return [dataclasses.replace(g, conditions=(*outer, *resolved, *g.conditions[cut + len(mine) :])) for g in gates]
 
@@ -167,12 +178,14 @@ def _alternatives(
     flows have, the OTP form alone (the others disabled), which runs for a user who has an OTP credential. Without
     conditional-user-configured guarding it, a user without one would fail the whole flow, which Doorkeep does not
     run."""
-    if len(alternative) != 1 or alternative[0].flow_id is not None or alternative[0].authenticator != otp:
+    alone = {otp: OTP, WEBAUTHN_FORM: WEBAUTHN} if otp == OTP_FORM else {otp: OTP}
+    if len(alternative) != 1 or alternative[0].flow_id is not None or alternative[0].authenticator not in alone:
         names = ", ".join(_name(flows, e) for e in alternative)
         raise Unsupported(f"Doorkeep runs no choice between {names} in sub-flow '{sub.alias}'")
+    step = str(alternative[0].authenticator)
     if not any(c.kind == USER_CONFIGURED for c in inner):
-        raise Unsupported(f"an ALTERNATIVE {otp} in sub-flow '{sub.alias}' needs {USER_CONFIGURED} beside it")
-    return [Gate(inner, OTP, False)]
+        raise Unsupported(f"an ALTERNATIVE {step} in sub-flow '{sub.alias}' needs {USER_CONFIGURED} beside it")
+    return [Gate(inner, alone[step], False)]
 
 
 def _level_gates(

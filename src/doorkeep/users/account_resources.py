@@ -3,8 +3,9 @@
 Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential``), LinkedAccountsResource
 (``linkedAccounts``: Doorkeep has no identity brokering, so the list is always empty) and
 AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's credential types are the
-password (PasswordCredentialProvider's metadata: not removable) and the one-time password
-(OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP), in CredentialTypeMetadata's order.
+password (PasswordCredentialProvider's metadata: not removable), the one-time password
+(OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP) and the two-factor security key
+(WebAuthnCredentialProvider's: removable, set up by webauthn-register), in CredentialTypeMetadata's order.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from doorkeep.admin.group_mapper_json import group_to_json
 from doorkeep.admin.representations import credential_to_json
 from doorkeep.errors import AdminError
 from doorkeep.realms import required_actions as registered
-from doorkeep.users import otp
+from doorkeep.realms.flow_model import of as flows_of
+from doorkeep.users import otp, webauthn
 from doorkeep.users.account import MANAGE_ACCOUNT, VIEW_PROFILE, Caller
 
 if TYPE_CHECKING:
@@ -57,6 +59,23 @@ def _otp_container() -> dict[str, Any]:
     }
 
 
+def _webauthn_container() -> dict[str, Any]:
+    """WebAuthnCredentialProvider.getCredentialTypeMetadata: the webauthn-register create action."""
+    return {
+        "type": webauthn.TYPE,
+        "category": "two-factor",
+        "displayName": "webauthn-display-name",
+        "helptext": "webauthn-help-text",
+        "iconCssClass": "kcAuthenticatorWebAuthnClass",
+        "createAction": webauthn.REGISTER,
+        "removeable": True,
+    }
+
+
+WEBAUTHN_AUTHENTICATOR = "webauthn-authenticator"
+_CONTAINERS = {otp.TYPE: _otp_container, webauthn.TYPE: _webauthn_container}
+
+
 async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credentials: bool) -> list[dict[str, Any]]:
     """``GET /account/credentials[?type=][&userCredentials=false]``: the password and OTP types, each with the
     user's credentials of it (secrets left out) unless ``userCredentials=false``."""
@@ -64,11 +83,13 @@ async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credential
     mine = await tx.users.credentials(caller.user.id)  # by priority (getStoredCredentialsByTypeStream)
     enabled = registered.applicable(caller.realm)
     out = []
-    for kind in (PASSWORD, otp.TYPE):
+    for kind in (PASSWORD, otp.TYPE, webauthn.TYPE):
         if type_ is not None and type_ != kind:
             continue
+        if kind == webauthn.TYPE and not _in_a_flow(caller, WEBAUTHN_AUTHENTICATOR):
+            continue
         stored = [c for c in mine if c.type == kind]
-        container = _password_container(bool(stored)) if kind == PASSWORD else _otp_container()
+        container = _password_container(bool(stored)) if kind == PASSWORD else _CONTAINERS[kind]()
         for action in ("createAction", "updateAction"):  # CredentialTypeMetadataBuilder.build: only enabled ones
             if container.get(action) is not None and container[action] not in enabled:
                 del container[action]
@@ -82,6 +103,14 @@ async def credentials(tx: Tx, caller: Caller, type_: str | None, user_credential
     return out
 
 
+def _in_a_flow(caller: Caller, authenticator: str) -> bool:
+    """AccountCredentialResource.getEnabledCredentialTypes: a credential type is listed while an execution of its
+    authenticator is not DISABLED in one of the realm's flows (Keycloak's default flows have WebAuthn disabled)."""
+    return any(
+        e.authenticator == authenticator and e.requirement != "DISABLED" for e in flows_of(caller.realm).executions
+    )
+
+
 async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
     """``DELETE /account/credentials/{id}``: CredentialDeleteHelper.removeCredential; the password type is
     not removable (400), an unknown id is 404."""
@@ -89,7 +118,7 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
     found = next((c for c in await tx.users.credentials(caller.user.id) if c.id == credential_id), None)
     if found is None:
         raise NOT_FOUND
-    if found.type != otp.TYPE:
+    if found.type not in _CONTAINERS:
         raise NOT_REMOVABLE
     await tx.users.delete_credential(caller.user.id, credential_id)
     details = {
@@ -97,7 +126,8 @@ async def remove_credential(tx: Tx, caller: Caller, credential_id: str) -> None:
         "credential_user_label": found.user_label,
         "credential_type": found.type,
     }
-    for type in ("REMOVE_TOTP", "REMOVE_CREDENTIAL"):  # the deprecated event first, as Keycloak 26 sends them
+    kinds = ("REMOVE_TOTP", "REMOVE_CREDENTIAL") if found.type == otp.TYPE else ("REMOVE_CREDENTIAL",)
+    for type in kinds:  # the deprecated event first, as Keycloak 26 sends them
         await events.record(
             tx, caller.realm, type, now=caller.now, client_id="account", user_id=caller.user.id, details=details
         )

@@ -34,6 +34,7 @@ from doorkeep.web.http import (
     state,
     wants_html,
 )
+from doorkeep.web.webauthn_pages import webauthn_page
 
 if TYPE_CHECKING:
     from doorkeep.console.i18n import Language
@@ -68,7 +69,7 @@ def error_page(
 def browser(request: Request, tab: AuthSession | None = None) -> login_outcomes.Browser:
     """Where the request comes from; with the login's ``tab``, its root authentication session too."""
     root = tab.root if tab is not None else None
-    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""), root)
+    return login_outcomes.Browser(client_ip(request), request.headers.get("user-agent", ""), root, base_url(request))
 
 
 def display(realm: Realm) -> str:
@@ -250,6 +251,8 @@ async def page_body(
             ui=ui,
             info=outcome.info,
         )
+    if isinstance(outcome, login_outcomes.NeedWebAuthn | login_outcomes.NeedWebAuthnRegister):
+        return await webauthn_page(request, tx, realm, client, outcome, waiting, ui)
     if isinstance(outcome, login_outcomes.NeedTotpSetup):
         assert user is not None
         secret = waiting.auth_session.notes[TOTP_SECRET_NOTE]

@@ -18,6 +18,22 @@ MESSAGES: dict[str, str] = {
     "differentUserAuthenticated": (
         "You are already authenticated as different user '{0}' in this session. Please log out first."
     ),
+    # webauthn_register.html, webauthn_authenticate.html, webauthn_error.html (Keycloak 26's Passkey wording)
+    "webauthn-registration-title": "Passkey Registration",
+    "webauthn-login-title": "Passkey login",
+    "webauthn-doAuthenticate": "Sign in with Passkey",
+    "webauthn-available-authenticators": "Available Passkeys",
+    "webauthn-unsupported-browser-text": (
+        "WebAuthn is not supported by this browser. Try another one or contact your administrator."
+    ),
+    "webauthn-error-title": "Passkey Error",
+    "webauthn-error-registration": "Failed to register your Passkey. {0}",
+    "webauthn-error-api-get": "Failed to authenticate by the Passkey. {0}",
+    "webauthn-error-different-user": "First authenticated user is not the one authenticated by the Passkey.",
+    "webauthn-error-auth-verification": "Passkey authentication result is invalid. {0}",
+    "webauthn-error-register-verification": "Passkey registration result is invalid. {0}",
+    "webauthn-error-user-not-found": "Unknown user authenticated by the Passkey.",
+    "doTryAgain": "Try again",
     # update_password.html
     "updatePasswordTitle": "Update password",
     "resetPasswordMessage": "You need to change your password.",

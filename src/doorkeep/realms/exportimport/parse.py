@@ -66,6 +66,7 @@ from doorkeep.realms.exportimport.plan import (
     builtin_client_roles,
     check_hash,
     check_otp,
+    check_webauthn,
     fail,
     get_list,
     get_obj,
@@ -82,7 +83,7 @@ from doorkeep.realms.exportimport.plan import (
 from doorkeep.realms.provisioning import builtin_realm_roles
 from doorkeep.sessions import offline_cap
 from doorkeep.sessions.revocation_triggers import invalid as invalid_triggers
-from doorkeep.users import password_policy
+from doorkeep.users import password_policy, webauthn, webauthn_policy
 
 REALM_KEYS = {
     "id",
@@ -97,6 +98,7 @@ REALM_KEYS = {
     *REALM_FIELDS,
     "clientProfiles",  # clientpolicies/realm_config.py
     "clientPolicies",
+    *webauthn_policy.KEYS,  # users/webauthn_policy.py
     "otpSupportedApplications",  # derived from the OTP policy; read and ignored, as Keycloak does
     "roles",
     "defaultRole",
@@ -200,6 +202,10 @@ class _Parser:
             realm = client_policies.from_representation(realm, rep)
         except ClientPolicyError as problem:  # updateRealmModelFromRepresentation's failed import
             fail(at(b, "clientPolicies" if rep.get("clientPolicies") else "clientProfiles"), str(problem))
+        try:
+            realm = dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(rep))
+        except webauthn_policy.PolicyFieldError as problem:
+            fail(at(b, str(problem).split(":", 1)[0]), str(problem).split(": ", 1)[-1])
         realm = provisioning.frozen_user_action_lifespan(realm)
         realm = _required_actions(realm, rep.get("requiredActions"), at(b, "requiredActions"))
         realm = _localization_texts(realm, rep.get("localizationTexts"), at(b, "localizationTexts"))
@@ -468,6 +474,9 @@ class _Parser:
             if kind == "otp":  # an authenticator app: left out, the user would sign in without it
                 otps.append(self.otp(cred, cw))
                 continue
+            if kind == webauthn.TYPE:  # a two-factor security key, as WebAuthnCredentialProvider stores it
+                otps.append(self.security_key(cred, cw))
+                continue
             if kind == password_policy.HISTORY_TYPE:  # kept as stored, as Keycloak's import does
                 secret, data = json_field(cred, "secretData", cw), json_field(cred, "credentialData", cw)
                 check_hash(secret, data, cw)
@@ -500,6 +509,21 @@ class _Parser:
             user_label=opt_str(cred, "userLabel", cw),
             secret_data=secret,
             credential_data=data,
+        )
+
+    def security_key(self, cred: dict[str, Any], cw: str) -> OtpPlan:
+        if cred.get("credentialData") is None:
+            fail(cw, 'a webauthn credential needs "credentialData"')
+        data = json_field(cred, "credentialData", cw)
+        check_webauthn(data, cw)
+        secret = json_field(cred, "secretData", cw) if cred.get("secretData") is not None else {}
+        return OtpPlan(
+            id=opt_str(cred, "id", cw),
+            created_date=opt_int(cred, "createdDate", cw),
+            user_label=opt_str(cred, "userLabel", cw),
+            secret_data=secret,
+            credential_data=data,
+            kind=webauthn.TYPE,
         )
 
     def password(self, cred: dict[str, Any], cw: str) -> PasswordPlan:

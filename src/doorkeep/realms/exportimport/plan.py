@@ -49,13 +49,15 @@ class PasswordPlan:
 
 @dataclass
 class OtpPlan:
-    """An OTP device (Keycloak's ``otp`` credential): its secret and OTPCredentialData, stored as they are."""
+    """An OTP device (Keycloak's ``otp`` credential: its secret and OTPCredentialData) or a security key (``kind``
+    ``webauthn``: WebAuthnCredentialData), stored as they are."""
 
     id: str | None
     created_date: int | None
     user_label: str | None
     secret_data: JSON = field(repr=False)
     credential_data: JSON
+    kind: str = "otp"
 
 
 @dataclass
@@ -245,6 +247,18 @@ def check_otp(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
             fail(at(cw, "credentialData"), f'"{key}" must be a whole number from {low} to {high}')
+
+
+def check_webauthn(data: dict[str, Any], cw: str) -> None:
+    """A security key Doorkeep can verify: WebAuthnCredentialData's ``credentialId`` and ``credentialPublicKey``
+    (standard Base64) and its ``counter``."""
+    for key in ("credentialId", "credentialPublicKey"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            fail(at(cw, "credentialData"), f'expected a non-empty "{key}"')
+        _b64(data[key], at(cw, f"credentialData.{key}"))
+    counter = data.get("counter", 0)
+    if isinstance(counter, bool) or not isinstance(counter, int) or not 0 <= counter <= 2**32 - 1:
+        fail(at(cw, "credentialData"), '"counter" must be a whole number from 0 to 4294967295')
 
 
 def check_hash(secret: dict[str, Any], data: dict[str, Any], cw: str) -> None:

@@ -317,7 +317,7 @@ class _Writer:
                 await self.tx.users.add_password_history(user.id, secret, data, created or self.now * 1000)
             for otp in up.otps:
                 await self.tx.users.add_credential(
-                    await self._credential(user, up.user.id, "otp", otp, otp.secret_data, otp.credential_data)
+                    await self._credential(user, up.user.id, otp.kind, otp, otp.secret_data, otp.credential_data)
                 )
             await self.tx.users.grant_roles(user.id, [self.roles[(c, n)] for c, n, _ in up.roles])
             for path in up.groups:

@@ -35,7 +35,7 @@ from doorkeep.realms import flow_support
 from doorkeep.realms.provisioning import new_id
 from doorkeep.sessions import revocation_triggers
 from doorkeep.sessions.ended import BACKCHANNEL_URL
-from doorkeep.users import password_policy
+from doorkeep.users import password_policy, webauthn_policy
 from doorkeep.web.admin.common import invalid_input
 
 _Owner = TypeVar("_Owner", Realm, Client)
@@ -73,6 +73,7 @@ def new_realm(rep: dict[str, Any]) -> Realm:
     realm: Realm = email_rules(apply(base, rep, REALM_FIELDS), rep)
     realm = _with_display_name_html(dataclasses.replace(realm, attributes=without_validated(realm.attributes)), rep)
     _check_grace(realm.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
+    realm = _with_webauthn(realm, rep)
     return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(realm, rep), rep)))
 
 
@@ -89,6 +90,7 @@ def updated_realm(realm: Realm, rep: dict[str, Any], scope_names: frozenset[str]
         updated = dataclasses.replace(updated, name=_name(name, "Realm"))
     _check_grace(updated.attributes.get(policy.GRACE_REALM_ATTRIBUTE), policy.GRACE_REALM_ATTRIBUTE)
     updated = flow_support.with_bindings(updated, rep)
+    updated = _with_webauthn(updated, rep)
     return _valid_policy(_valid_triggers(_valid_brute_force(_with_client_policies(updated, rep, scope_names), rep)))
 
 
@@ -99,6 +101,15 @@ def _with_client_policies(realm: Realm, rep: dict[str, Any], scope_names: frozen
         return client_policies.from_representation(realm, rep, scope_names)
     except ClientPolicyError as problem:
         raise AdminError(400, str(problem)) from None
+
+
+def _with_webauthn(realm: Realm, rep: dict[str, Any]) -> Realm:
+    """The WebAuthn policies, rebuilt from every representation as DefaultExportImportManager.updateRealm does
+    (a field left out takes its default)."""
+    try:
+        return dataclasses.replace(realm, webauthn_policies=webauthn_policy.from_representation(rep))
+    except webauthn_policy.PolicyFieldError as problem:
+        raise RepresentationError(str(problem)) from None
 
 
 def _with_display_name_html(realm: Realm, rep: dict[str, Any]) -> Realm:

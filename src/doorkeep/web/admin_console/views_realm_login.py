@@ -16,6 +16,7 @@ from doorkeep.admin.representations import RepresentationError
 from doorkeep.console.i18n import CATALOGS, label
 from doorkeep.errors import AdminError
 from doorkeep.model import Realm
+from doorkeep.users import webauthn_policy
 from doorkeep.web.admin import parse
 from doorkeep.web.admin_console.forms import FormErrors, FormState, checkbox
 
@@ -124,9 +125,11 @@ def read_localization(realm: Realm, form: Mapping[str, str], chosen: list[str]) 
 
 
 def updated(realm: Realm, rep: dict[str, Any], shown: FormState) -> Realm:
-    """``rep`` read by the REST API's reader; its refusal becomes the form's error, worded as the REST API's."""
+    """``rep`` read by the REST API's reader; its refusal becomes the form's error, worded as the REST API's. The
+    realm's WebAuthn policies go along as stored: Keycloak's console PUTs the whole representation, which holds
+    them, and the reader rebuilds them from every representation (users/webauthn_policy.py)."""
     try:
-        return parse.updated_realm(realm, rep)
+        return parse.updated_realm(realm, {**webauthn_policy.representation(realm), **rep})
     except AdminError as err:
         shown.errors["form"] = err.description or err.message
     except RepresentationError as err:

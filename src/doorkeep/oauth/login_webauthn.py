@@ -1,0 +1,103 @@
+"""The browser flow's WebAuthn step (Keycloak 26's WebAuthnAuthenticator, two-factor): its POST.
+
+WebAuthnAuthenticator.action, in its order: an ``error`` from navigator.credentials.get(), or a missing
+``credentialId``, ``clientDataJSON``, ``authenticatorData`` or ``signature``, is WEBAUTHN_ERROR_API_GET
+(``not_allowed``); a ``userHandle`` naming another user than the one the password identified is
+WEBAUTHN_ERROR_DIFFERENT_USER (``different_user_authenticated``); a key that is not one of the user's is
+WEBAUTHN_ERROR_USER_NOT_FOUND (``user_not_found``); an assertion that does not verify is
+WEBAUTHN_ERROR_AUTH_VERIFICATION (``invalid_user_credentials``). Each is a LOGIN_ERROR with
+``credential_type`` ``webauthn`` and the ``web_authn_authentication_error`` details, a failure Brute Force
+Detection counts (AuthenticationProcessor.logFailure), and webauthn-error.ftl. A verified key moves its
+signature counter on, and the flow goes on (the gates after it, then the login's end) with
+``user_verification_checked`` and ``public_key_credential_id`` on the LOGIN event. The error page's "Try again"
+(``isSetRetry``) shows the step again with a new challenge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING
+
+from doorkeep.oauth import login_completion, login_events, login_gates, login_password
+from doorkeep.oauth.login_outcomes import NeedWebAuthn, Outcome
+from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.webauthn_register import host_and_origin, origins
+from doorkeep.users import brute_force, webauthn, webauthn_policy
+
+if TYPE_CHECKING:
+    from doorkeep.oauth.context import Form
+
+log = logging.getLogger(__name__)
+
+ERROR_API_GET = "webauthn-error-api-get"  # Messages.WEBAUTHN_ERROR_API_GET
+ERROR_DIFFERENT_USER = "webauthn-error-different-user"
+ERROR_AUTH_VERIFICATION = "webauthn-error-auth-verification"
+ERROR_USER_NOT_FOUND = "webauthn-error-user-not-found"
+ERR_LABEL, ERR_DETAIL_LABEL = "web_authn_authentication_error", "web_authn_authentication_error_detail"
+MISSING = "Missing compulsory webauthn parameters"
+_COMPULSORY = ("credentialId", "clientDataJSON", "authenticatorData", "signature")
+
+
+async def verify(ctx: StepContext, form: Form, challenge: str | None, *, remember_me: bool = False) -> Outcome:
+    """The WebAuthn page's POST."""
+    user = ctx.user
+    if form.get("isSetRetry"):
+        return NeedWebAuthn(user.id, remember_me=remember_me, request=ctx.request)
+
+    async def refused(key: str, error: str, more: dict[str, str]) -> NeedWebAuthn:
+        await brute_force.failed_login(ctx.tx, ctx.realm, user, ctx.browser.ip_address, ctx.services.clock.now_ms())
+        extra = {"credential_type": webauthn.TYPE, **more, ERR_LABEL: key}
+        await login_events.login_event(ctx, user.username, error=error, extra=extra)
+        return NeedWebAuthn(user.id, key, remember_me, ctx.request)
+
+    from_api = form.get("error")
+    if from_api or any(not (form.get(name) or "").strip() for name in _COMPULSORY):
+        detail = from_api or MISSING
+        log.warning("error returned from navigator.credentials.get(). %s", detail)
+        return await refused(ERROR_API_GET, "not_allowed", {ERR_DETAIL_LABEL: detail})
+    handle = (form.get("userHandle") or "").strip()
+    if handle:
+        try:
+            named = webauthn.from_b64url(handle).decode()
+        except (webauthn.Refused, UnicodeDecodeError):
+            named = ""
+        if named != user.id:
+            more = {"first_authenticated_user_id": user.id, "authenticated_user_id": named}
+            return await refused(ERROR_DIFFERENT_USER, "different_user_authenticated", more)
+    policy = webauthn_policy.policy(ctx.realm)
+    host, _ = host_and_origin(ctx.browser.base_url)
+    creds = [c for c in await ctx.tx.users.credentials(user.id) if c.type == webauthn.TYPE]
+    credential = form.get("credentialId") or ""
+    try:
+        asserted = webauthn.verify_assertion(
+            policy,
+            creds,
+            expected_challenge=challenge or "",
+            rp=webauthn.rp_id(policy, host),
+            origins=origins(policy, ctx.browser.base_url)[:1],  # the authenticator checks the server's origin only
+            credential=credential,
+            client_data_json=form.get("clientDataJSON") or "",
+            authenticator_data=form.get("authenticatorData") or "",
+            signature=form.get("signature") or "",
+        )
+    except webauthn.Refused as problem:
+        log.warning("WebAuthn API .get() response validation failure. %s", problem)
+        return await refused(ERROR_AUTH_VERIFICATION, "invalid_user_credentials", {ERR_DETAIL_LABEL: str(problem)})
+    if asserted is None:
+        more = {"authenticated_user_id": user.id, "public_key_credential_id": credential}
+        return await refused(ERROR_USER_NOT_FOUND, "user_not_found", more)
+    data = {**asserted.credential.credential_data, "counter": asserted.counter}
+    await ctx.tx.users.update_credential_data(asserted.credential.id, data)
+    checked = "true" if policy.user_verification_requirement == webauthn_policy.REQUIRED else "false"
+    details = {
+        "credential_type": webauthn.TYPE,
+        "user_verification_checked": checked,
+        "public_key_credential_id": webauthn.b64url(webauthn.credential_id(asserted.credential)),
+    }
+    ctx = dataclasses.replace(ctx, event_details={**ctx.event_details, **details})
+    page, ctx = await login_gates.after(ctx, ctx.request.flow_gate + 1, remember_me=remember_me)
+    if page is not None:
+        return page
+    user = await login_password.password_validated(ctx.tx, ctx.services, ctx.realm, user)
+    return await login_completion.proceed(dataclasses.replace(ctx, user=user), remember_me=remember_me)

@@ -1,0 +1,65 @@
+"""The WebAuthn pages of a login (console/webauthn_pages.py): the webauthn-register required action's and the
+WebAuthn authenticator's, or their error page, with the challenge the authentication session keeps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+
+from doorkeep.console import webauthn_pages as pages
+from doorkeep.model import Client, Realm
+from doorkeep.oauth import login_outcomes
+from doorkeep.oauth.login_session import WEBAUTHN_CHALLENGE_NOTE, Waiting
+from doorkeep.oauth.webauthn_register import exclude_ids, host_and_origin
+from doorkeep.users import webauthn, webauthn_policy
+from doorkeep.web.http import base_url
+
+if TYPE_CHECKING:
+    from doorkeep.console.i18n import Language
+    from doorkeep.store.tx import Tx
+
+
+async def webauthn_page(
+    request: Request,
+    tx: Tx,
+    realm: Realm,
+    client: Client,
+    outcome: login_outcomes.NeedWebAuthn | login_outcomes.NeedWebAuthnRegister,
+    waiting: Waiting,
+    ui: Language,
+) -> str:
+    """The page ``outcome`` asks for, its form posting to the step ``waiting`` stands for."""
+    from doorkeep.web.login_pages import display, login_action, restart_link, step_url
+
+    tab, user = waiting.auth_session, waiting.user
+    assert user is not None
+    registering = isinstance(outcome, login_outcomes.NeedWebAuthnRegister)
+    action = step_url(request, realm, "required-action", tab, client) if registering else None
+    target = action or login_action(request, realm, tab, client)
+    cancel = isinstance(outcome, login_outcomes.NeedWebAuthnRegister) and outcome.cancel
+    if outcome.error is not None:
+        detail = outcome.detail if isinstance(outcome, login_outcomes.NeedWebAuthnRegister) else ""
+        text = ui.text(outcome.error, detail or "").strip()
+        return pages.error(display(realm), target, tab.form_token, text, cancel=cancel, ui=ui)
+    policy = webauthn_policy.policy(realm)
+    rp_id = webauthn.rp_id(policy, host_and_origin(base_url(request))[0])
+    challenge = tab.notes[WEBAUTHN_CHALLENGE_NOTE]
+    if registering:
+        excluded = await exclude_ids(tx, user.id, policy)
+        options = pages.Registration(challenge, webauthn.user_handle(user.id), user.username, rp_id, excluded)
+        return pages.register(display(realm), target, tab.form_token, policy, options, cancel=cancel, ui=ui)
+    keys = [c for c in await tx.users.credentials(user.id) if c.type == webauthn.TYPE]
+    listed = [(webauthn.b64url(webauthn.credential_id(c)), c.user_label or "") for c in keys]
+    return pages.authenticate(
+        display(realm),
+        target,
+        tab.form_token,
+        policy,
+        challenge=challenge,
+        rp_id=rp_id,
+        credentials=listed,
+        username=waiting.request.attempted_username or user.username,
+        restart=restart_link(request, realm, client, tab),
+        ui=ui,
+    )
