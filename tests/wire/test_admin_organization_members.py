@@ -6,6 +6,8 @@ docstring.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from admin_support import admin_events, enable_admin_events
@@ -24,7 +26,7 @@ async def _org(env: Env, name: str) -> tuple[str, dict[str, str]]:
     return response.headers["location"].rsplit("/", 1)[1], h
 
 
-async def _user(env: Env, username: str, **kw: str) -> str:
+async def _user(env: Env, username: str, **kw: Any) -> str:
     return (await seed_user(env.db, env.clock, "test", username, **kw)).id
 
 
