@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from doorkeep.model import User
@@ -63,6 +63,14 @@ class OrganizationRepo:
             select(organizations).where(organizations.c.realm_id == realm_id, organizations.c.id == org_id)
         )
         return found[0] if found else None
+
+    async def exists(self, org_id: str) -> bool:
+        row = (await self._c.execute(select(organizations.c.id).where(organizations.c.id == org_id))).first()
+        return row is not None
+
+    async def count_all(self) -> int:
+        """Organizations of every realm (a realm's deletion takes its own with it)."""
+        return int((await self._c.execute(select(func.count()).select_from(organizations))).scalar_one())
 
     async def count(self, realm_id: str) -> int:
         query = select(func.count()).select_from(organizations).where(organizations.c.realm_id == realm_id)
@@ -155,15 +163,3 @@ class OrganizationRepo:
         """The organizations the user is a member of, by name."""
         ids = select(organization_members.c.organization_id).where(organization_members.c.user_id == user_id)
         return await self._load(select(organizations).where(organizations.c.id.in_(ids)).order_by(organizations.c.name))
-
-    async def of_users(self, user_ids: builtins.list[str]) -> dict[str, builtins.list[str]]:
-        """For export: each user's organization ids."""
-        out: dict[str, builtins.list[str]] = {}
-        if not user_ids:
-            return out
-        rows = await self._c.execute(
-            select(organization_members).where(or_(organization_members.c.user_id.in_(user_ids)))
-        )
-        for r in rows:
-            out.setdefault(r.user_id, []).append(r.organization_id)
-        return out
