@@ -143,3 +143,4 @@ async def test_invitations_answer_not_implemented(realm: Env) -> None:
     for path in ("invite-user", "invite-existing-user"):
         response = await env.http.post(f"{ORGS}/{org}/members/{path}", data={"email": "x@acme.org"}, headers=h)
         assert response.status_code == 501
+        assert response.json()["error"] == "HTTP 501 Not Implemented"
