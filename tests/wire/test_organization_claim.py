@@ -87,6 +87,12 @@ async def test_organization_alias_maps_that_organization_only(realm: Env) -> Non
     assert "organization:beta" in body["scope"].split()
     again = await refresh(env.http, "test", "app", body["refresh_token"])
     assert claims(again.json()["access_token"])["organization"] == ["beta"]
+    h = await env.admin_headers()
+    beta = (await env.http.get(f"{REALM}/organizations", params={"search": "beta"}, headers=h)).json()[0]["id"]
+    user1 = (await env.http.get(f"{REALM}/organizations/{beta}/members", headers=h)).json()[0]["id"]
+    assert (await env.http.delete(f"{REALM}/organizations/{beta}/members/{user1}", headers=h)).status_code == 204
+    left = await refresh(env.http, "test", "app", again.json()["refresh_token"])
+    assert "organization" not in claims(left.json()["access_token"])  # a refresh sees the membership as it is now
     other = await _tokens(env, "openid organization:nobody")
     assert "organization" not in claims(other["access_token"])
 

@@ -111,10 +111,13 @@ class OrganizationRepo:
         await self._c.execute(delete(organizations).where(organizations.c.id == org.id))
 
     # --- members ---------------------------------------------------------------------------------
-    async def add_member(self, org_id: str, user_id: str, membership_type: str) -> bool:
-        """Add the membership; False if the user already was a member."""
+    async def add_member(self, org: Organization, user_id: str, membership_type: str) -> bool:
+        """Add the membership; False if the user already was a member. The realm's config version moves, so that
+        nothing kept for a refresh (store.config_cache) keeps the old ``organization`` claim."""
+        org_id = org.id
         if await self.membership(org_id, user_id) is not None:
             return False
+        await bump(self._c, org.realm_id)
         await self._c.execute(
             insert(organization_members).values(
                 organization_id=org_id, user_id=user_id, membership_type=membership_type
@@ -122,10 +125,11 @@ class OrganizationRepo:
         )
         return True
 
-    async def remove_member(self, org_id: str, user_id: str) -> bool:
+    async def remove_member(self, org: Organization, user_id: str) -> bool:
+        await bump(self._c, org.realm_id)
         result = await self._c.execute(
             delete(organization_members).where(
-                organization_members.c.organization_id == org_id, organization_members.c.user_id == user_id
+                organization_members.c.organization_id == org.id, organization_members.c.user_id == user_id
             )
         )
         return bool(result.rowcount)

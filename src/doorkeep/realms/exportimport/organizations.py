@@ -65,7 +65,7 @@ async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
             if user is None:
                 fail(f"{KEY}[{i}].members", f"no user {username!r} in the file")
             kind = MANAGED if str(member.get("membershipType", "")).upper() == MANAGED else UNMANAGED
-            await repo.add_member(org.id, user.id, kind)
+            await repo.add_member(org, user.id, kind)
 
 
 async def _free(tx: Tx, org_id: str) -> bool:

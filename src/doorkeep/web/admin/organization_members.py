@@ -91,7 +91,7 @@ async def add_member(request: Request) -> Response:
         user = await call.tx.users.get(user_id) if user_id else None
         if user is None or user.realm_id != call.realm.id:
             raise NO_USER
-        if not await call.tx.organizations.add_member(org.id, user.id, UNMANAGED):
+        if not await call.tx.organizations.add_member(org, user.id, UNMANAGED):
             raise ALREADY_MEMBER
         segments = ("organizations", org.id, "members")
         event = rules.to_json(org, brief=True)
@@ -113,7 +113,7 @@ async def one_member(request: Request) -> Response:
             raise NOT_FOUND
         if request.method == "GET":
             return ok(_member_json(user, kind))
-        await call.tx.organizations.remove_member(org.id, user.id)
+        await call.tx.organizations.remove_member(org, user.id)
         segments = ("organizations", org.id, "members", user.id)
         event = rules.to_json(org, brief=True)
         audit.several(request, [audit.Change("DELETE", segments, event, MEMBERSHIP, "DELETE")])
