@@ -155,6 +155,13 @@ async def test_bad_organizations_are_refused_with_keycloaks_messages(
     assert (await env.http.get(f"{ORGS}/count", headers=h)).json() == 0
 
 
+async def test_a_null_organization_is_refused(realm: Env) -> None:
+    h = await enable(realm)
+    for body in (b"", b"null"):
+        response = await realm.http.post(ORGS, content=body, headers={**h, "Content-Type": "application/json"})
+        assert (response.status_code, response.json()) == (400, {"errorMessage": "Organization cannot be null."})
+
+
 async def test_organizations_are_searched_counted_and_paged(realm: Env) -> None:
     """OrganizationTest.testGetAll, testSearch, testGetByDomain, testAttributes (q)."""
     env = realm

@@ -19,6 +19,7 @@ from doorkeep.users.profile import valid_email
 
 NOT_ENABLED = AdminError(404, "Organizations not enabled for this realm.")  # Organizations.checkEnabled
 NOT_FOUND = AdminError(404, "Organization not found.")
+NULL_BODY = AdminError(400, "Organization cannot be null.")
 DUPLICATE_NAME = AdminError(409, "A organization with the same name already exists.")
 DUPLICATE_ALIAS = AdminError(409, "A organization with the same alias already exists")
 NAME_REQUIRED = AdminError(400, "Name can not be null")

@@ -29,6 +29,7 @@ from doorkeep.web.admin.common import (
     read_object,
     run_realm,
 )
+from doorkeep.web.http import read_json
 
 
 def checked(call: RealmCall) -> None:
@@ -78,6 +79,8 @@ async def count_organizations(request: Request) -> Response:
 async def create_organization(request: Request) -> Response:
     async def work(call: RealmCall) -> Response:
         checked(call)
+        if await read_json(request) is None:  # an empty body or ``null``
+            raise rules.NULL_BODY
         rep = await read_object(request)
         repo = call.tx.organizations
         taken = await repo.realm_organizations(call.realm.id)
