@@ -76,6 +76,7 @@ class Realm:
     action_token_generated_by_admin_lifespan: int = 43200
     action_token_generated_by_user_lifespan: int | None = None
     user_managed_access_allowed: bool = False  # stored and shown; Doorkeep has no UMA to allow
+    organizations_enabled: bool = False  # organizationsEnabled: opens admin/realms/{r}/organizations
     internationalization_enabled: bool = False
     supported_locales: tuple[str, ...] = ()
     default_locale: str | None = None

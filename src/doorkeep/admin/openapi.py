@@ -65,6 +65,13 @@ RULES: tuple[Rule, ...] = (
     _rule(r"GET .*/(groups/\{id\}|group-by-path/\{path(:path)?\})$", OBJECT),
     _rule(r"GET .*/(groups|groups/\{id\}/children|default-groups)$", {"type": "array", "items": OBJECT}),
     _rule(r"GET .*/users/count$", INTEGER),
+    # OrganizationsResource, OrganizationMemberResource: counts are bare numbers
+    _rule(r"GET .*/organizations/(count|\{id\}/members/count)$", INTEGER),
+    _rule(r"GET .*/organizations/\{id\}(/members/\{user\})?$", OBJECT),
+    _rule(
+        r"GET .*/organizations(/\{id\}/members|(/\{id\})?/members/\{user\}/organizations)?$",
+        {"type": "array", "items": OBJECT},
+    ),
     _rule(r"GET .*/(role-mappings|scope-mappings)$", MAPPINGS),
     # RoleMappingAwareResource's views: MappingsRepresentations, not lists
     _rule(r"GET .*/(role-mappings|scope-mappings|composites)/(composite|inherited|available)$", MAPPINGS),
@@ -160,6 +167,9 @@ RULES: tuple[Rule, ...] = (
     _rule(r"POST .*/offline-sessions/revoke$", OBJECT, OBJECT),  # Doorkeep's bulk revocation
     _rule(r"POST /admin/realms/\{realm\}/partialImport$", OBJECT, OBJECT),  # PartialImportResults
     _rule(r"POST /admin/realms/\{realm\}/partial-export$", ref("RealmRepresentation")),
+    _rule(r"POST .*/organizations$", None, OBJECT, "201"),  # OrganizationRepresentation
+    _rule(r"POST .*/organizations/\{id\}/members$", None, STRING, "201"),  # the user's id
+    _rule(r"PUT .*/organizations/\{id\}$", None, OBJECT),
     _rule(r"POST .*/clients$", None, ref("ClientRepresentation"), "201"),
     _rule(r"PUT .*/clients/\{id\}$", None, ref("ClientRepresentation")),
     _rule(r"POST .*/client-scopes$", None, ref("ClientScopeRepresentation"), "201"),
@@ -200,6 +210,7 @@ QUERY: dict[str, dict[str, dict[str, Any]]] = {
     "GET users": {**_USER_SEARCH, **_PAGING, "briefRepresentation": BOOLEAN},
     "GET count": _USER_SEARCH,
     "GET members": {**_PAGING, "briefRepresentation": BOOLEAN},
+    "GET organizations": {"search": STRING, "q": STRING, "exact": BOOLEAN, "briefRepresentation": BOOLEAN, **_PAGING},
     "GET clients": {"clientId": STRING, "search": BOOLEAN, **_PAGING},
     "GET components": {"parent": STRING, "type": STRING, "name": STRING},
     "GET instances": {"search": STRING, "briefRepresentation": BOOLEAN, **_PAGING},

@@ -78,6 +78,7 @@ REALM_FIELDS: dict[str, str] = {
     "oauth2DeviceCodeLifespan": "oauth2_device_code_lifespan",
     "oauth2DevicePollingInterval": "oauth2_device_polling_interval",
     "userManagedAccessAllowed": "user_managed_access_allowed",
+    "organizationsEnabled": "organizations_enabled",
     "passwordPolicy": "password_policy",
     "otpPolicyType": "otp_policy_type",
     "otpPolicyAlgorithm": "otp_policy_algorithm",

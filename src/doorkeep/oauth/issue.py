@@ -162,7 +162,16 @@ async def token_input(tx: Tx, ctx: GrantContext, base_url: str) -> tuple[list[Pr
     gathered = (
         mappers,
         await mapper_input(
-            tx, ctx.client, ctx.user, ctx.user_session, ctx.roles, mappers, ctx.acr, base_url=base_url, notes=ctx.notes
+            tx,
+            ctx.client,
+            ctx.user,
+            ctx.user_session,
+            ctx.roles,
+            mappers,
+            ctx.acr,
+            base_url=base_url,
+            notes=ctx.notes,
+            scopes=ctx.scopes.scopes,
         ),
     )
     if kept is not None:

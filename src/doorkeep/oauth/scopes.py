@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from doorkeep.errors import INVALID_SCOPES, InvalidScope
 from doorkeep.model import Client, ClientScope, User
 from doorkeep.oauth.roles import user_roles
+from doorkeep.organizations import scope as organization_scope
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -70,11 +71,35 @@ async def resolve(tx: Tx, client: Client, scope_param: str | None) -> GrantedSco
     requested = split(scope_param)
     linked = await client_scopes(tx, client)
     by_name = {scope.name: (scope, default) for scope, default in linked}
-    unknown = [name for name in requested if name != OPENID and name not in by_name]
+    dynamic = _dynamic(requested, linked)
+    unknown = [n for n in requested if n != OPENID and n not in by_name and n not in {d.name for d in dynamic.values()}]
     if unknown:
         raise InvalidScope(INVALID_SCOPES.format(scope_param or ""))
-    granted = [scope for scope, default in linked if default or scope.name in requested]
-    return GrantedScopes(tuple(granted), OPENID in requested)
+    return GrantedScopes(_granted(linked, set(requested), dynamic), OPENID in requested)
+
+
+def _dynamic(names: list[str], linked: list[tuple[ClientScope, bool]]) -> dict[str, ClientScope]:
+    """The ``organization:<value>`` requests among ``names``, by the name of the client scope they decorate."""
+    scopes = {scope.name: scope for scope, _ in linked}
+    out: dict[str, ClientScope] = {}
+    for name in names:
+        if name not in scopes and (found := organization_scope.dynamic(name, scopes)) is not None:
+            out.setdefault(name.partition(organization_scope.SEPARATOR)[0], found)
+    return out
+
+
+def _granted(
+    linked: list[tuple[ClientScope, bool]], requested: set[str], dynamic: dict[str, ClientScope]
+) -> tuple[ClientScope, ...]:
+    """The defaults and the requested optional scopes; an organization scope asked for with a value in its
+    requested spelling instead of its own."""
+    out: list[ClientScope] = []
+    for scope, default in linked:
+        if scope.name in dynamic:
+            out.append(dynamic[scope.name])
+        elif default or scope.name in requested:
+            out.append(scope)
+    return tuple(out)
 
 
 async def permitted(
@@ -106,8 +131,10 @@ async def permitted(
 async def check_requested(tx: Tx, client: Client, scope_param: str) -> None:
     """OAuth2GrantTypeBase.getRequestedScopes for a refresh: every requested scope must be one of the client's
     (TokenManager.isValidScope), whether or not the refresh token holds it; else invalid_scope."""
-    linked = {scope.name for scope, _ in await client_scopes(tx, client)}
-    if any(name != OPENID and name not in linked for name in split(scope_param)):
+    linked = await client_scopes(tx, client)
+    names = {scope.name for scope, _ in linked}
+    dynamic = {d.name for d in _dynamic(split(scope_param), linked).values()}
+    if any(name != OPENID and name not in names and name not in dynamic for name in split(scope_param)):
         raise InvalidScope(INVALID_SCOPES.format(scope_param))
 
 
@@ -125,6 +152,6 @@ async def from_names(tx: Tx, client: Client, full_scope: str) -> GrantedScopes:
     TokenManager.getRequestedClientScopes does for a refresh (DefaultClientSessionContext
     .fromClientSessionAndScopeParameter): every default scope the client has now, even one linked after the
     token was issued, plus the optional ones the claim names. Unknown names are ignored, never an error."""
-    names = set(split(full_scope))
+    names = split(full_scope)
     linked = await client_scopes(tx, client)
-    return GrantedScopes(tuple(s for s, default in linked if default or s.name in names), OPENID in names)
+    return GrantedScopes(_granted(linked, set(names), _dynamic(names, linked)), OPENID in names)

@@ -294,7 +294,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:
-    """Keycloak's Organization sub-flow, which does nothing while organizations are off (Doorkeep has none)."""
+    """Keycloak's Organization sub-flow: inert here (Doorkeep runs no organization-aware login)."""
     sub = flows.flow(e.flow_id)
     if sub is None or e.requirement != af.ALT:
         return False

@@ -522,3 +522,36 @@ federated_identities = Table(
     Column("token", Text, nullable=True),
     UniqueConstraint("realm_id", "alias", "federated_user_id", name="uq_federated_identities_realm_alias_user"),
 )
+
+# Organizations (Keycloak 26's ORG and ORG_DOMAIN, and the membership Keycloak keeps in the organization's group).
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("alias", String(255), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("config", JSON, nullable=False),  # description, redirect_url, attributes
+    UniqueConstraint("realm_id", "name", name="uq_organizations_realm_name"),
+    UniqueConstraint("realm_id", "alias", name="uq_organizations_realm_alias"),
+)
+
+organization_domains = Table(
+    "organization_domains",
+    metadata,
+    Column("organization_id", String(ID), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Column("realm_id", String(ID), ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("verified", Boolean, nullable=False),
+    UniqueConstraint("realm_id", "name", name="uq_organization_domains_realm_name"),  # one owner per domain
+)
+
+organization_members = Table(
+    "organization_members",
+    metadata,
+    Column("organization_id", String(ID), ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("membership_type", String(16), nullable=False),
+    Index("ix_organization_members_user", "user_id"),
+)

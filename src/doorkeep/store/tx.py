@@ -21,6 +21,7 @@ from doorkeep.store.initial_access import InitialAccessRepo
 from doorkeep.store.keys import KeyRepo
 from doorkeep.store.login_failures import LoginFailureRepo
 from doorkeep.store.mappers import MapperRepo
+from doorkeep.store.organizations import OrganizationRepo
 from doorkeep.store.pushed_requests import PushedRequestRepo
 from doorkeep.store.realms import ClientRepo, ClientScopeRepo, RealmRepo
 from doorkeep.store.registration_policies import RegistrationPolicyRepo
@@ -77,6 +78,10 @@ class Tx:
     @cached_property
     def groups(self) -> GroupRepo:
         return GroupRepo(self._conn)
+
+    @cached_property
+    def organizations(self) -> OrganizationRepo:
+        return OrganizationRepo(self._conn)
 
     @cached_property
     def mappers(self) -> MapperRepo:

@@ -171,6 +171,22 @@ async def groups(tx: Tx, caller: Caller, brief: bool) -> list[dict[str, Any]]:
     return [group_to_json(g, brief=brief) for g in await tx.groups.of_user(caller.user.id)]
 
 
+async def organizations(tx: Tx, caller: Caller) -> list[dict[str, Any]]:
+    """``GET /account/organizations`` (Keycloak 26's account OrganizationsResource, manage-account or view-profile):
+    the user's organizations as the account representation has them, the domains by name only. ``enabled`` is the
+    OrganizationModel's, false for every one while the realm has organizations off."""
+    caller.require_one_of(MANAGE_ACCOUNT, VIEW_PROFILE)
+    out = []
+    for org in await tx.organizations.of_user(caller.user.id):
+        rep: dict[str, Any] = {"id": org.id, "name": org.name, "alias": org.alias}
+        if org.description is not None:
+            rep["description"] = org.description
+        rep["enabled"] = org.enabled and caller.realm.organizations_enabled
+        rep["domains"] = [d.name for d in org.domains]
+        out.append(rep)
+    return out
+
+
 def supported_locales(caller: Caller) -> list[str]:
     """``GET /account/supportedLocales``: the realm's supported locales; no role is needed."""
     return list(caller.realm.supported_locales)

@@ -211,6 +211,13 @@ async def groups(request: Request) -> Response:
     return await _answer(request, work, write=False)
 
 
+async def organizations(request: Request) -> Response:
+    async def work(tx: Tx, caller: ops.Caller) -> Response:
+        return _ok(await resources.organizations(tx, caller))
+
+    return await _answer(request, work, write=False)
+
+
 async def supported_locales(request: Request) -> Response:
     async def work(tx: Tx, caller: ops.Caller) -> Response:
         return json_response(resources.supported_locales(caller))
@@ -247,6 +254,7 @@ def _resource_routes(base: str) -> list[Route]:
         Route(f"{base}/credentials/{{credential}}", credential, methods=["DELETE"]),
         Route(f"{base}/linked-accounts", linked_accounts, methods=["GET"]),
         Route(f"{base}/groups", groups, methods=["GET"]),
+        Route(f"{base}/organizations", organizations, methods=["GET"]),
         Route(f"{base}/supportedLocales", supported_locales, methods=["GET"]),
     ]
 

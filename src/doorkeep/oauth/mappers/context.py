@@ -15,6 +15,8 @@ from doorkeep.oauth import scopes as scopeset
 from doorkeep.oauth.claims import allowed_origins
 from doorkeep.oauth.mappers.claims import MapperInput
 from doorkeep.oauth.roles import effective_roles
+from doorkeep.organizations import scope as organization_scope
+from doorkeep.organizations.model import Organization
 
 if TYPE_CHECKING:
     from doorkeep.store.tx import Tx
@@ -52,6 +54,7 @@ async def mapper_input(
     *,
     base_url: str,
     notes: Mapping[str, str] | None = None,
+    scopes: tuple[ClientScope, ...] = (),
 ) -> MapperInput:
     groups: tuple[Group, ...] = ()
     ancestors: dict[str, Group] = {}
@@ -69,7 +72,22 @@ async def mapper_input(
         acr=acr,
         origins=allowed_origins(client, base_url),
         notes=notes or {},
+        organizations=await _organizations(tx, user, mappers, scopes),
     )
+
+
+async def _organizations(
+    tx: Tx, user: User, mappers: list[ProtocolMapper], scopes: tuple[ClientScope, ...]
+) -> tuple[Organization, ...]:
+    """The organizations the granted organization scope maps for ``user``; none (and no query) without an
+    organization mapper, or while the realm has organizations off."""
+    if not any(m.mapper == organization_scope.MAPPER for m in mappers):
+        return ()
+    realm = await tx.realms.get(user.realm_id)
+    if realm is None or not realm.organizations_enabled:
+        return ()
+    names = [s.name for s in scopes if organization_scope.maps_organizations(s)]
+    return organization_scope.resolve(names, await tx.organizations.of_user(user.id))
 
 
 async def session_input(
@@ -77,9 +95,10 @@ async def session_input(
 ) -> tuple[list[ProtocolMapper], MapperInput]:
     """DefaultClientSessionContext.fromClientSessionAndScopeParameter: the client's default scopes plus the
     optional ones ``scope`` names, those the user is permitted, their roles and mappers."""
-    names = set(scopeset.split(scope))
-    linked = tuple(s for s, default in await scopeset.client_scopes(tx, client) if default or s.name in names)
+    linked = (await scopeset.from_names(tx, client, scope)).scopes  # organization:<value> as requested
     granted = (await scopeset.permitted(tx, user, scopeset.GrantedScopes(linked, False))).scopes
     roles = await effective_roles(tx, user, client, granted)
     mappers = token_mappers(client, granted)
-    return mappers, await mapper_input(tx, client, user, session, roles, mappers, acr, base_url=base_url)
+    return mappers, await mapper_input(
+        tx, client, user, session, roles, mappers, acr, base_url=base_url, scopes=granted
+    )

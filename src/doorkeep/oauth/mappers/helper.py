@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from doorkeep.model import Client, Group, Role, User, UserSession
+from doorkeep.organizations.model import Organization
 
 ACCESS, ID, USERINFO, INTROSPECTION = "access", "id", "userinfo", "introspection"
 RESPONSE = "response"  # the token endpoint's JSON answer (OIDCAccessTokenResponseMapper)
@@ -75,6 +76,7 @@ class MapperInput:
     origins: list[str] = field(default_factory=list)
     renamed: RoleNames | None = None  # the role names once this token's role-name/hardcoded-role mappers ran
     notes: Mapping[str, str] = field(default_factory=dict)  # a transient session's notes (no ``session``)
+    organizations: tuple[Organization, ...] = ()  # those the granted organization scope maps (organizations.scope)
 
     @functools.cached_property
     def role_names(self) -> RoleNames:

@@ -218,6 +218,35 @@ def _rename_role(roles: RoleNames, m: ProtocolMapper) -> RoleNames:
     return roles.changed(client_id, name, add=False).changed(*parse_role(new_name), add=True)
 
 
+def _organization(claims: dict[str, Any], m: ProtocolMapper, data: MapperInput) -> None:
+    """OrganizationMembershipMapper with its getEffectiveModel: ``organization`` (claim name), String and
+    multivalued by default; single-valued gives the first alias; ``addOrganizationId`` / ``addOrganizationAttributes``
+    make a JSON map of alias to ``id`` and attributes; otherwise the aliases."""
+    orgs = data.organizations
+    if not orgs:
+        return
+    config = {**m.config}
+    config.setdefault("jsonType.label", "String")
+    config.setdefault("claim.name", "organization")
+    config.setdefault("multivalued", "true")
+    multivalued = config["multivalued"] == "true"
+    with_id = multivalued and config.get("addOrganizationId") == "true"
+    with_attributes = multivalued and config.get("addOrganizationAttributes") == "true"
+    if not multivalued:
+        map_claim(claims, config, orgs[0].alias)
+        return
+    value: dict[str, dict[str, Any]] = {}
+    for org in orgs:
+        entry: dict[str, Any] = {"id": org.id} if with_id else {}
+        if with_attributes:
+            entry.update({k: list(v) for k, v in org.attributes.items()})
+        value[org.alias] = entry
+    if with_id or with_attributes or config["jsonType.label"] == "JSON":
+        map_claim(claims, {**config, "jsonType.label": "JSON", "multivalued": "false"}, value)
+    else:
+        map_claim(claims, config, list(value))
+
+
 Handler = Callable[[dict[str, Any], ProtocolMapper, MapperInput], None]
 # Mappers that change the role names the role mappers then read (Keycloak runs them first, by priority).
 RoleTransform = Callable[[RoleNames, ProtocolMapper], RoleNames]
@@ -250,6 +279,7 @@ HANDLERS: dict[str, Handler] = {
     "oidc-amr-mapper": _amr,
     "oidc-allowed-origins-mapper": _origins,
     "oidc-address-mapper": _address,
+    "oidc-organization-membership-mapper": _organization,
     PAIRWISE_MAPPER: apply_sub,
 }
 

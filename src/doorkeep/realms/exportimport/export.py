@@ -25,6 +25,7 @@ from doorkeep.admin.representations import (
 )
 from doorkeep.model import ClientScope, Credential, Realm, Role, User
 from doorkeep.realms import flow_model, required_actions
+from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_SCOPES
 from doorkeep.users import otp
@@ -124,6 +125,8 @@ async def realm_representation(
         out["users"].append(await _user(tx, user, names, client_ids))
         progress.advance()
     progress.end()
+    if orgs := await organizations.exported(tx, realm, users):
+        out[organizations.KEY] = orgs
     return out
 
 

@@ -49,6 +49,7 @@ from doorkeep.oauth import client_urls
 from doorkeep.oauth.claims import default_web_origins
 from doorkeep.oauth.mappers.defaults import builtin_mappers
 from doorkeep.realms import auth_flows, flow_import, provisioning, required_actions
+from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.groups import check_group_paths, parse_groups
 from doorkeep.realms.exportimport.implied_roles import add_client_default_roles, add_user_realm_roles
 from doorkeep.realms.exportimport.plan import (
@@ -112,6 +113,7 @@ REALM_KEYS = {
     "users",
     "groups",
     "defaultGroups",
+    "organizations",
 }
 # Derived fields Keycloak exports (composite, clientRole, containerId, access, ...) are read as known.
 ROLE_KEYS = {"id", "name", "description", "composite", "composites", "clientRole", "containerId", "attributes"}
@@ -253,6 +255,7 @@ class _Parser:
             _key_components(rep, b),
             _listed_components(rep, b, POLICY_TYPE),
             _written_before(rep.get("keycloakVersion"), (25, 0, 0)),
+            organizations.listed(rep, at(b, "organizations")),
         )
 
     # --- roles -----------------------------------------------------------------------------

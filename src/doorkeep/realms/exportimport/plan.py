@@ -111,6 +111,7 @@ class RealmPlan:
     # components["...ClientRegistrationPolicy"]: None when the file lists none (the realm gets the defaults)
     policy_components: list[dict[str, Any]] | None = None
     before_25: bool = False  # written by Keycloak before 25 (or unversioned): MigrateTo25_0_0 applies
+    organizations: list[dict[str, Any]] = field(default_factory=list)  # as the file has them (organizations.py)
 
 
 def builtin_client_roles() -> dict[str, set[str]]:

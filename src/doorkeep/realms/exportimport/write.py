@@ -21,6 +21,7 @@ from doorkeep.errors import AdminError
 from doorkeep.keys import component_files, components, material
 from doorkeep.model import JSON, Client, Credential, Group, ProtocolMapper, Realm, RealmKey, User
 from doorkeep.realms import provisioning
+from doorkeep.realms.exportimport import organizations
 from doorkeep.realms.exportimport.plan import ImportError_, OtpPlan, PasswordPlan, RealmPlan, RolePlan
 from doorkeep.realms.exportimport.progress import SILENT, Progress
 from doorkeep.realms.provisioning import BUILTIN_COMPOSITES, builtin_realm_roles
@@ -96,6 +97,7 @@ class _Writer:
             await self.tx.roles.add_scope_mappings(owner, [self.roles[(c, n)] for c, n, _ in mapping.roles])
         await self._groups()
         await self._users()
+        await organizations.write(self.tx, self.realm, self.plan.organizations)
 
     async def _keys(self) -> None:
         """The file's key providers with their keys (the same kids), else Keycloak's default ones."""

@@ -51,7 +51,10 @@ def group_tree(t: dict[str, Rows], refs: Refs, report: Report) -> tuple[list[dic
 
     tree = level(None, "")
     if len(paths) < len(t["keycloak_group"]):
-        report.cannot(f"{len(t['keycloak_group']) - len(paths)} organization groups", "Doorkeep has no organizations")
+        report.cannot(
+            f"{len(t['keycloak_group']) - len(paths)} organization groups",
+            "the migration does not carry organizations yet",
+        )
     return tree, paths
 
 

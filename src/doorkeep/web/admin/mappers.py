@@ -50,7 +50,6 @@ PROVIDER_NOT_FOUND = not_found("ProtocolMapper provider not found")
 STORED_ONLY = frozenset(
     {
         "oidc-claims-param-token-mapper",
-        "oidc-organization-membership-mapper",
         "oidc-session-state-mapper",
     }
 )

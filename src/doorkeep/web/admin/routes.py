@@ -32,6 +32,8 @@ MODULES = (
     "groups",
     "group_members",
     "group_roles",
+    "organization_members",
+    "organizations",
     "role_mapping_search",
     "partial_import",
     "partial_export",

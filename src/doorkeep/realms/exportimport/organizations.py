@@ -1,0 +1,73 @@
+"""The organizations of a realm file (RealmRepresentation.organizations, Keycloak 26).
+
+Export (ExportUtils): each organization in full, with ``members`` (username and membership type) when users are
+exported too; the key is written only when the realm has organizations. Import (RepresentationToModel
+.importOrganizations): each one checked as the Admin REST checks a new one, its members found by username.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doorkeep.errors import AdminError
+from doorkeep.organizations import rules
+from doorkeep.organizations.model import MANAGED, UNMANAGED
+from doorkeep.realms.exportimport.plan import fail
+from doorkeep.realms.provisioning import new_id
+
+if TYPE_CHECKING:
+    from doorkeep.model import Realm
+    from doorkeep.store.tx import Tx
+
+KEY = "organizations"
+
+
+async def exported(tx: Tx, realm: Realm, with_members: bool) -> list[dict[str, Any]]:
+    out = []
+    for org in await tx.organizations.realm_organizations(realm.id):
+        rep = rules.to_json(org, brief=False)
+        if with_members:
+            members = await tx.organizations.members(org.id)
+            if members:
+                rep["members"] = [{"username": u.username, "membershipType": kind} for u, kind in members]
+        out.append(rep)
+    return out
+
+
+def listed(rep: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    raw = rep.get(KEY)
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(o, dict) for o in raw):
+        fail(where, "expected a list of organizations")
+    return list(raw)
+
+
+async def write(tx: Tx, realm: Realm, reps: list[dict[str, Any]]) -> None:
+    """Create the file's organizations in the new realm and add their members."""
+    repo = tx.organizations
+
+    async def owner(domain: str) -> str | None:
+        return await repo.domain_owner(realm.id, domain)
+
+    for i, rep in enumerate(reps):
+        wanted = rep.get("id")
+        org_id = wanted if isinstance(wanted, str) and wanted and await _free(tx, wanted) else new_id()
+        try:
+            taken = await repo.realm_organizations(realm.id)
+            org = await rules.new_organization(rep, org_id, realm.id, realm.name, taken, owner)
+        except AdminError as exc:
+            fail(f"{KEY}[{i}]", exc.message)
+        await repo.save(org, new=True)
+        for member in rep.get("members") or []:
+            username = member.get("username") if isinstance(member, dict) else None
+            user = await tx.users.get_by_username(realm.id, username) if isinstance(username, str) else None
+            if user is None:
+                fail(f"{KEY}[{i}].members", f"no user {username!r} in the file")
+            kind = MANAGED if str(member.get("membershipType", "")).upper() == MANAGED else UNMANAGED
+            await repo.add_member(org, user.id, kind)
+
+
+async def _free(tx: Tx, org_id: str) -> bool:
+    """No organization of any realm has this id yet (ids are primary keys across realms)."""
+    return not await tx.organizations.exists(org_id)

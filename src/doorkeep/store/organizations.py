@@ -1,0 +1,169 @@
+"""Organizations: the organizations of a realm, their domains and their members (Keycloak's JpaOrganizationProvider)."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from doorkeep.model import User
+from doorkeep.organizations.model import Domain, Organization
+from doorkeep.store.realms import bump
+from doorkeep.store.rows import from_row
+from doorkeep.store.tables import organization_domains, organization_members, organizations, users
+from doorkeep.store.users import USER_COLS
+
+
+def _organization(row: Any, domains: builtins.list[Domain]) -> Organization:
+    config = row.config or {}
+    attributes = {str(k): [str(v) for v in vs] for k, vs in (config.get("attributes") or {}).items()}
+    return Organization(
+        id=row.id,
+        realm_id=row.realm_id,
+        name=row.name,
+        alias=row.alias,
+        enabled=bool(row.enabled),
+        description=config.get("description"),
+        redirect_url=config.get("redirect_url"),
+        attributes=attributes,
+        domains=tuple(sorted(domains, key=lambda d: d.name)),
+    )
+
+
+def _config(org: Organization) -> dict[str, Any]:
+    return {"description": org.description, "redirect_url": org.redirect_url, "attributes": org.attributes}
+
+
+class OrganizationRepo:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._c = conn
+
+    async def _load(self, query: Any) -> builtins.list[Organization]:
+        rows = list(await self._c.execute(query))
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        domains: dict[str, builtins.list[Domain]] = {i: [] for i in ids}
+        found = await self._c.execute(
+            select(organization_domains).where(organization_domains.c.organization_id.in_(ids))
+        )
+        for d in found:
+            domains[d.organization_id].append(Domain(d.name, bool(d.verified)))
+        return [_organization(r, domains[r.id]) for r in rows]
+
+    async def realm_organizations(self, realm_id: str) -> builtins.list[Organization]:
+        """Every organization of the realm, ordered by name (as Keycloak's searches are)."""
+        query = select(organizations).where(organizations.c.realm_id == realm_id).order_by(organizations.c.name)
+        return await self._load(query)
+
+    async def get(self, realm_id: str, org_id: str) -> Organization | None:
+        found = await self._load(
+            select(organizations).where(organizations.c.realm_id == realm_id, organizations.c.id == org_id)
+        )
+        return found[0] if found else None
+
+    async def exists(self, org_id: str) -> bool:
+        row = (await self._c.execute(select(organizations.c.id).where(organizations.c.id == org_id))).first()
+        return row is not None
+
+    async def count_all(self) -> int:
+        """Organizations of every realm (a realm's deletion takes its own with it)."""
+        return int((await self._c.execute(select(func.count()).select_from(organizations))).scalar_one())
+
+    async def count(self, realm_id: str) -> int:
+        query = select(func.count()).select_from(organizations).where(organizations.c.realm_id == realm_id)
+        return int((await self._c.execute(query)).scalar_one())
+
+    async def domain_owner(self, realm_id: str, domain: str) -> str | None:
+        """The id of the organization of the realm that holds this domain."""
+        row = (
+            await self._c.execute(
+                select(organization_domains.c.organization_id).where(
+                    organization_domains.c.realm_id == realm_id, organization_domains.c.name == domain.lower()
+                )
+            )
+        ).first()
+        return row.organization_id if row else None
+
+    async def save(self, org: Organization, *, new: bool) -> None:
+        """Insert or update the organization and replace its domains."""
+        await bump(self._c, org.realm_id)
+        values = {"name": org.name, "alias": org.alias, "enabled": org.enabled, "config": _config(org)}
+        if new:
+            await self._c.execute(insert(organizations).values(id=org.id, realm_id=org.realm_id, **values))
+        else:
+            await self._c.execute(update(organizations).where(organizations.c.id == org.id).values(**values))
+            await self._c.execute(delete(organization_domains).where(organization_domains.c.organization_id == org.id))
+        if org.domains:
+            await self._c.execute(
+                insert(organization_domains),
+                [
+                    {"organization_id": org.id, "realm_id": org.realm_id, "name": d.name, "verified": d.verified}
+                    for d in org.domains
+                ],
+            )
+
+    async def delete(self, org: Organization) -> None:
+        """Delete the organization; its domains and memberships go with it (cascade)."""
+        await bump(self._c, org.realm_id)
+        await self._c.execute(delete(organizations).where(organizations.c.id == org.id))
+
+    # --- members ---------------------------------------------------------------------------------
+    async def add_member(self, org: Organization, user_id: str, membership_type: str) -> bool:
+        """Add the membership; False if the user already was a member. The realm's config version moves, so that
+        nothing kept for a refresh (store.config_cache) keeps the old ``organization`` claim."""
+        org_id = org.id
+        if await self.membership(org_id, user_id) is not None:
+            return False
+        await bump(self._c, org.realm_id)
+        await self._c.execute(
+            insert(organization_members).values(
+                organization_id=org_id, user_id=user_id, membership_type=membership_type
+            )
+        )
+        return True
+
+    async def remove_member(self, org: Organization, user_id: str) -> bool:
+        await bump(self._c, org.realm_id)
+        result = await self._c.execute(
+            delete(organization_members).where(
+                organization_members.c.organization_id == org.id, organization_members.c.user_id == user_id
+            )
+        )
+        return bool(result.rowcount)
+
+    async def membership(self, org_id: str, user_id: str) -> str | None:
+        """The user's membership type in the organization, None when not a member."""
+        row = (
+            await self._c.execute(
+                select(organization_members.c.membership_type).where(
+                    organization_members.c.organization_id == org_id, organization_members.c.user_id == user_id
+                )
+            )
+        ).first()
+        return row.membership_type if row else None
+
+    async def members(self, org_id: str) -> builtins.list[tuple[User, str]]:
+        """The members and their membership types, by username."""
+        query = (
+            select(users, organization_members.c.membership_type)
+            .join(organization_members, organization_members.c.user_id == users.c.id)
+            .where(organization_members.c.organization_id == org_id)
+            .order_by(users.c.username)
+        )
+        return [(from_row(User, r, USER_COLS), r.membership_type) for r in await self._c.execute(query)]
+
+    async def count_members(self, org_id: str) -> int:
+        query = (
+            select(func.count())
+            .select_from(organization_members)
+            .where(organization_members.c.organization_id == org_id)
+        )
+        return int((await self._c.execute(query)).scalar_one())
+
+    async def of_user(self, user_id: str) -> builtins.list[Organization]:
+        """The organizations the user is a member of, by name."""
+        ids = select(organization_members.c.organization_id).where(organization_members.c.user_id == user_id)
+        return await self._load(select(organizations).where(organizations.c.id.in_(ids)).order_by(organizations.c.name))

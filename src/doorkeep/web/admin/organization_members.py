@@ -1,0 +1,160 @@
+"""Admin REST: organization members (Keycloak 26's OrganizationMemberResource).
+
+``organizations/{id}/members`` lists (``search`` over username, e-mail, first and last name, ``exact``,
+``membershipType``, ``first``/``max`` default 0/10) and adds an existing user (the body is the user's id, quoted
+or not); ``members/count`` (a bare number); ``members/{userId}`` reads and removes; ``members/{userId}/organizations``
+and ``organizations/members/{userId}/organizations`` list a user's organizations. Adding and removing record a
+CREATE / DELETE ORGANIZATION_MEMBERSHIP admin event at the members path, the organization as representation.
+The invitations (``invite-user``, ``invite-existing-user``) answer Doorkeep's 501 for a Keycloak path it does not
+implement, once the caller and organization checks pass.
+Keycloak guards all of it with manage-realm, as the organization itself.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.representations import user_to_json
+from doorkeep.errors import AdminError
+from doorkeep.model import User
+from doorkeep.organizations import rules
+from doorkeep.organizations.model import MANAGED, UNMANAGED
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import (
+    RealmCall,
+    RestError,
+    created,
+    no_content,
+    not_found,
+    ok,
+    page,
+    query_bool,
+    query_int,
+    run_realm,
+)
+from doorkeep.web.admin.organizations import checked, load_organization
+from doorkeep.web.http import read_body
+
+NOT_FOUND = not_found("HTTP 404 Not Found")  # jakarta's NotFoundException
+ID_REQUIRED = AdminError(400, "id cannot be null")
+NO_USER = AdminError(400, "User does not exist")
+ALREADY_MEMBER = AdminError(409, "User is already a member of the organization.")
+MEMBERSHIP = "ORGANIZATION_MEMBERSHIP"
+
+
+def _member_json(user: User, membership_type: str) -> dict[str, object]:
+    """MemberRepresentation: the user as ModelToRepresentation renders it (no ``access``), and its type."""
+    out = user_to_json(user)
+    out.pop("access", None)
+    out["membershipType"] = membership_type
+    return out
+
+
+def _found(user: User, search: str, exact: bool) -> bool:
+    """JpaOrganizationProvider.getSearchOptionPredicateArray: username, e-mail, first or last name."""
+    wanted = search.lower()
+    fields = [
+        user.username,
+        (user.email or "").lower(),
+        (user.first_name or "").lower(),
+        (user.last_name or "").lower(),
+    ]
+    return any(f == wanted for f in fields) if exact else any(wanted in f for f in fields)
+
+
+async def members(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        if request.url.path.endswith("/count"):
+            return ok(await call.tx.organizations.count_members(org.id))
+        q = request.query_params
+        first, max_results = query_int(request, "first", 0), query_int(request, "max", 10)
+        found = await call.tx.organizations.members(org.id)
+        if (search := q.get("search")) is not None:
+            found = [(u, t) for u, t in found if _found(u, search, query_bool(request, "exact", False))]
+        if (wanted := q.get("membershipType")) is not None:
+            if wanted.upper() not in (MANAGED, UNMANAGED):  # MembershipType.valueOf
+                raise AdminError(400, f"No enum constant org.keycloak.models.utils.MembershipType.{wanted.upper()}")
+            found = [(u, t) for u, t in found if t == wanted.upper()]
+        return ok([_member_json(u, t) for u, t in page(found, first, max_results)])
+
+    return await run_realm(request, work, write=False)
+
+
+async def add_member(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        raw = (await read_body(request)).decode("utf-8", "replace").strip()
+        user_id = raw.removeprefix('"').removesuffix('"')  # issue 34401: quoted or not
+        user = await call.tx.users.get(user_id) if user_id else None
+        if user is None or user.realm_id != call.realm.id:
+            raise NO_USER
+        if not await call.tx.organizations.add_member(org, user.id, UNMANAGED):
+            raise ALREADY_MEMBER
+        segments = ("organizations", org.id, "members")
+        event = rules.to_json(org, brief=True)
+        audit.several(request, [audit.Change("POST", segments, event, MEMBERSHIP, "CREATE")])
+        return created(call.url(call.realm.name, "organizations", org.id, "members", user.id))
+
+    return await run_realm(request, work)
+
+
+async def one_member(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        user_id = request.path_params["user"]
+        if not user_id.strip():
+            raise ID_REQUIRED
+        user = await call.tx.users.get(user_id)
+        kind = await call.tx.organizations.membership(org.id, user_id) if user else None
+        if user is None or kind is None:
+            raise NOT_FOUND
+        if request.method == "GET":
+            return ok(_member_json(user, kind))
+        await call.tx.organizations.remove_member(org, user.id)
+        segments = ("organizations", org.id, "members", user.id)
+        event = rules.to_json(org, brief=True)
+        audit.several(request, [audit.Change("DELETE", segments, event, MEMBERSHIP, "DELETE")])
+        return no_content()
+
+    return await run_realm(request, work, write=request.method != "GET")
+
+
+async def organizations_of(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        if "id" in request.path_params:
+            await load_organization(call, request.path_params["id"])
+        else:
+            checked(call)
+        user = await call.tx.users.get(request.path_params["user"])
+        if user is None or user.realm_id != call.realm.id:
+            raise NOT_FOUND
+        brief = query_bool(request, "briefRepresentation", True)
+        return ok([rules.to_json(o, brief=brief) for o in await call.tx.organizations.of_user(user.id)])
+
+    return await run_realm(request, work, write=False)
+
+
+async def invitation(request: Request) -> Response:
+    """invite-user and invite-existing-user: Doorkeep does not send InviteOrgActionToken e-mails yet, so after
+    Keycloak's own checks these answer its 501 for a Keycloak path it does not implement."""
+
+    async def work(call: RealmCall) -> Response:
+        await load_organization(call, request.path_params["id"])
+        raise RestError(501, "HTTP 501 Not Implemented", f"Doorkeep does not implement POST {request.url.path}")
+
+    return await run_realm(request, work, write=False)
+
+
+ROUTES = [
+    Route("/{realm}/organizations/members/{user}/organizations", organizations_of, methods=["GET"]),
+    Route("/{realm}/organizations/{id}/members", members, methods=["GET"]),
+    Route("/{realm}/organizations/{id}/members", add_member, methods=["POST"]),
+    Route("/{realm}/organizations/{id}/members/count", members, methods=["GET"]),
+    Route("/{realm}/organizations/{id}/members/invite-user", invitation, methods=["POST"]),
+    Route("/{realm}/organizations/{id}/members/invite-existing-user", invitation, methods=["POST"]),
+    Route("/{realm}/organizations/{id}/members/{user}", one_member, methods=["GET", "DELETE"]),
+    Route("/{realm}/organizations/{id}/members/{user}/organizations", organizations_of, methods=["GET"]),
+]

@@ -1,0 +1,125 @@
+"""Admin REST: organizations (Keycloak 26's OrganizationsResource and OrganizationResource).
+
+``organizations`` searches (``search`` + ``exact`` over names and domains, or ``q`` over the alias and attributes;
+``first``/``max`` default 0/10; brief unless ``briefRepresentation=false``) and creates; ``organizations/count``;
+``organizations/{id}`` reads (full), updates and deletes. Every call needs manage-realm, then the realm's
+``organizationsEnabled`` (404 "Organizations not enabled for this realm." otherwise), as Keycloak checks them.
+Members are in ``organization_members``.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from doorkeep.admin.user_search import query_fields
+from doorkeep.organizations import rules
+from doorkeep.organizations.model import Organization
+from doorkeep.realms.provisioning import new_id
+from doorkeep.web.admin import audit
+from doorkeep.web.admin.common import (
+    RealmCall,
+    created,
+    no_content,
+    ok,
+    page,
+    query_bool,
+    query_int,
+    read_object,
+    run_realm,
+)
+from doorkeep.web.http import read_json
+
+
+def checked(call: RealmCall) -> None:
+    """auth.realm().requireManageRealm() then Organizations.checkEnabled, in Keycloak's order."""
+    call.require("manage-realm")
+    if not call.realm.organizations_enabled:
+        raise rules.NOT_ENABLED
+
+
+async def load_organization(call: RealmCall, org_id: str) -> Organization:
+    checked(call)
+    org = await call.tx.organizations.get(call.realm.id, org_id)
+    if org is None:
+        raise rules.NOT_FOUND
+    return org
+
+
+async def _searched(call: RealmCall, request: Request) -> list[Organization]:
+    q = request.query_params
+    found = await call.tx.organizations.realm_organizations(call.realm.id)
+    if (q.get("q") or "").strip():
+        wanted = query_fields(q["q"])
+        return [o for o in found if rules.has_attributes(o, wanted)]
+    search, exact = q.get("search") or None, query_bool(request, "exact", False)
+    return [o for o in found if rules.matches(o, search, exact)]
+
+
+async def list_organizations(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        checked(call)
+        first, max_results = query_int(request, "first", 0), query_int(request, "max", 10)
+        brief = query_bool(request, "briefRepresentation", True)
+        found = page(await _searched(call, request), first, max_results)
+        return ok([rules.to_json(o, brief=brief) for o in found])
+
+    return await run_realm(request, work, write=False)
+
+
+async def count_organizations(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        checked(call)
+        return ok(len(await _searched(call, request)))
+
+    return await run_realm(request, work, write=False)
+
+
+async def create_organization(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        checked(call)
+        if await read_json(request) is None:  # an empty body or ``null``
+            raise rules.NULL_BODY
+        rep = await read_object(request)
+        repo = call.tx.organizations
+        taken = await repo.realm_organizations(call.realm.id)
+
+        async def owner(domain: str) -> str | None:
+            return await repo.domain_owner(call.realm.id, domain)
+
+        org = await rules.new_organization(rep, new_id(), call.realm.id, call.realm.name, taken, owner)
+        await repo.save(org, new=True)
+        audit.represent(request, {**rep, "id": org.id})  # organization.setId(model.getId()) before the event
+        return created(call.url(call.realm.name, "organizations", org.id))
+
+    return await run_realm(request, work)
+
+
+async def one_organization(request: Request) -> Response:
+    async def work(call: RealmCall) -> Response:
+        org = await load_organization(call, request.path_params["id"])
+        if request.method == "GET":
+            return ok(rules.to_json(org, brief=False))
+        repo = call.tx.organizations
+        if request.method == "DELETE":
+            await repo.delete(org)
+            return no_content()
+        rep = await read_object(request)
+
+        async def owner(domain: str) -> str | None:
+            return await repo.domain_owner(call.realm.id, domain)
+
+        taken = await repo.realm_organizations(call.realm.id)
+        await repo.save(await rules.updated(org, rep, call.realm.name, taken, owner), new=False)
+        return no_content()
+
+    return await run_realm(request, work, write=request.method != "GET")
+
+
+ROUTES = [
+    Route("/{realm}/organizations", list_organizations, methods=["GET"]),
+    Route("/{realm}/organizations", create_organization, methods=["POST"]),
+    Route("/{realm}/organizations/count", count_organizations, methods=["GET"]),
+    Route("/{realm}/organizations/{id}", one_organization, methods=["GET", "PUT", "DELETE"]),
+]

@@ -1,0 +1,140 @@
+"""The ``organization`` claim (Keycloak 26's OrganizationMembershipMapper and the dynamic OrganizationScope).
+
+Ported in part from Keycloak's OrganizationOIDCProtocolMapperTest; the Keycloak method each test follows is named
+in its docstring. The scope here is made as Keycloak makes its built-in ``organization`` client scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from admin_support import client_uuid
+from support import claims, password_grant, refresh, seed_user
+from wire_env import Env
+
+pytestmark = pytest.mark.anyio
+REALM = "/admin/realms/test"
+MAPPER = {
+    "name": "organization",
+    "protocol": "openid-connect",
+    "protocolMapper": "oidc-organization-membership-mapper",
+    "config": {
+        "id.token.claim": "true",
+        "access.token.claim": "true",
+        "introspection.token.claim": "true",
+        "userinfo.token.claim": "true",
+        "claim.name": "organization",
+        "jsonType.label": "String",
+        "multivalued": "true",
+    },
+}
+
+
+async def _setup(env: Env, **config: str) -> dict[str, str]:
+    """Organizations on; an optional ``organization`` scope on ``app``; user1 in ``acme`` and ``beta``."""
+    h = await env.admin_headers()
+    assert (await env.http.put(REALM, json={"organizationsEnabled": True}, headers=h)).status_code == 204
+    mapper = {**MAPPER, "config": {**MAPPER["config"], **config}}  # type: ignore[dict-item]
+    scope = {"name": "organization", "protocol": "openid-connect", "protocolMappers": [mapper]}
+    made = await env.http.post(f"{REALM}/client-scopes", json=scope, headers=h)
+    assert made.status_code == 201, made.text
+    scope_id = made.headers["location"].rsplit("/", 1)[1]
+    app = await client_uuid(env, "test", "app")
+    linked = await env.http.put(f"{REALM}/clients/{app}/optional-client-scopes/{scope_id}", headers=h)
+    assert linked.status_code == 204, linked.text
+    users = (await env.http.get(f"{REALM}/users", params={"username": "user1", "exact": "true"}, headers=h)).json()
+    for name in ("acme", "beta"):
+        body = {"name": name, "attributes": {"tier": [name.upper()]}}
+        made = await env.http.post(f"{REALM}/organizations", json=body, headers=h)
+        org = made.headers["location"].rsplit("/", 1)[1]
+        added = await env.http.post(f"{REALM}/organizations/{org}/members", content=users[0]["id"], headers=h)
+        assert added.status_code == 201
+    return h
+
+
+async def _tokens(env: Env, scope: str, username: str = "user1") -> dict[str, Any]:
+    response = await password_grant(env.http, "test", "app", username, scope=scope)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_organization_all_maps_every_organization_of_the_user(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest.testOrganizationScopeMapsAllOrganizations."""
+    env = realm
+    await _setup(env)
+    body = await _tokens(env, "openid organization:*")
+    access, id_token = claims(body["access_token"]), claims(body["id_token"])
+    assert sorted(access["organization"]) == ["acme", "beta"] and sorted(id_token["organization"]) == ["acme", "beta"]
+    assert "organization:*" in body["scope"].split()
+    info = await env.http.get(
+        "/realms/test/protocol/openid-connect/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
+    assert sorted(info.json()["organization"]) == ["acme", "beta"]
+    again = await refresh(env.http, "test", "app", body["refresh_token"])
+    assert again.status_code == 200, again.text
+    assert sorted(claims(again.json()["access_token"])["organization"]) == ["acme", "beta"]
+
+
+async def test_organization_alias_maps_that_organization_only(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest.testOrganizationScopeMapsSpecificOrganization."""
+    env = realm
+    await _setup(env)
+    body = await _tokens(env, "openid organization:beta")
+    assert claims(body["access_token"])["organization"] == ["beta"]
+    assert "organization:beta" in body["scope"].split()
+    again = await refresh(env.http, "test", "app", body["refresh_token"])
+    assert claims(again.json()["access_token"])["organization"] == ["beta"]
+    h = await env.admin_headers()
+    beta = (await env.http.get(f"{REALM}/organizations", params={"search": "beta"}, headers=h)).json()[0]["id"]
+    user1 = (await env.http.get(f"{REALM}/organizations/{beta}/members", headers=h)).json()[0]["id"]
+    assert (await env.http.delete(f"{REALM}/organizations/{beta}/members/{user1}", headers=h)).status_code == 204
+    left = await refresh(env.http, "test", "app", again.json()["refresh_token"])
+    assert "organization" not in claims(left.json()["access_token"])  # a refresh sees the membership as it is now
+    other = await _tokens(env, "openid organization:nobody")
+    assert "organization" not in claims(other["access_token"])
+
+
+async def test_plain_organization_maps_the_only_organization_of_a_user(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest.testOrganizationScopeAnyMapsSingleOrganization: a user of several
+    organizations has none mapped without choosing one at login."""
+    env = realm
+    h = await _setup(env)
+    assert "organization" not in claims((await _tokens(env, "openid organization"))["access_token"])
+    solo = await seed_user(env.db, env.clock, "test", "solo")
+    orgs = (await env.http.get(f"{REALM}/organizations", params={"search": "acme"}, headers=h)).json()
+    assert (
+        await env.http.post(f"{REALM}/organizations/{orgs[0]['id']}/members", content=solo.id, headers=h)
+    ).status_code == 201
+    assert claims((await _tokens(env, "openid organization", "solo"))["access_token"])["organization"] == ["acme"]
+    assert "organization" not in claims((await _tokens(env, "openid", "solo"))["access_token"])
+
+
+async def test_organization_id_and_attributes_make_a_json_claim(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest.testIncludeOrganizationAttributes, testIncludeOrganizationId."""
+    env = realm
+    h = await _setup(env, addOrganizationId="true", addOrganizationAttributes="true")
+    body = await _tokens(env, "openid organization:acme")
+    orgs = (await env.http.get(f"{REALM}/organizations", params={"search": "acme"}, headers=h)).json()
+    assert claims(body["access_token"])["organization"] == {"acme": {"id": orgs[0]["id"], "tier": ["ACME"]}}
+
+
+async def test_a_disabled_organization_or_realm_switch_maps_nothing(realm: Env) -> None:
+    """OrganizationOIDCProtocolMapperTest.testOrganizationDisabled."""
+    env = realm
+    h = await _setup(env)
+    orgs = (await env.http.get(f"{REALM}/organizations", params={"search": "beta"}, headers=h)).json()
+    disabled = {"name": "beta", "enabled": False}
+    assert (await env.http.put(f"{REALM}/organizations/{orgs[0]['id']}", json=disabled, headers=h)).status_code == 204
+    assert claims((await _tokens(env, "openid organization:*"))["access_token"])["organization"] == ["acme"]
+    assert (await env.http.put(REALM, json={"organizationsEnabled": False}, headers=h)).status_code == 204
+    assert "organization" not in claims((await _tokens(env, "openid organization:*"))["access_token"])
+
+
+async def test_an_unknown_scope_with_a_value_is_still_invalid(realm: Env) -> None:
+    env = realm
+    await _setup(env)
+    response = await password_grant(env.http, "test", "app", scope="openid profile:x")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
