@@ -21,13 +21,14 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
-from client_policies_port import ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
 from fapi_port import (
     KEYS,
+    REDIRECT,
     assertion,
     assertion_form,
     authorize,
+    create_client_by_admin,
     log_in,
     login_query,
     post_token,

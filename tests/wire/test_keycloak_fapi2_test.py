@@ -17,16 +17,17 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
-from client_policies_port import ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
 from dpop_port import TOKEN_URL, ProofKey
 from fapi_port import (
     KEYS,
     PAR,
+    REDIRECT,
     assertion,
     assertion_form,
     authorize,
     client_policy_event,
+    create_client_by_admin,
     log_in,
     post_token,
     push,

@@ -17,9 +17,17 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
-from client_policies_port import USER, ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
-from fapi_port import authorize, log_in, login_query, post_token, redirected_error, use_global_profile
+from client_policies_port import USER, ClientPolicyRefused, get_client_by_admin, realm_rep
+from fapi_port import (
+    REDIRECT,
+    authorize,
+    create_client_by_admin,
+    log_in,
+    login_query,
+    post_token,
+    redirected_error,
+    use_global_profile,
+)
 from group_port import fresh_realm
 from keycloak_port import put
 from mtls_port import DEFAULT_DN, with_default_certificate
