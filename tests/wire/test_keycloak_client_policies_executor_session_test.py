@@ -270,6 +270,26 @@ async def test_server_info_lists_the_executors(env: Env) -> None:
     assert [p["name"] for p in domains] == ["allow-permitted-domains"]
 
 
+async def test_server_info_lists_the_conditions(env: Env) -> None:
+    """serverinfo's componentTypes for ClientPolicyConditionProvider: every condition of the catalogue, once, with
+    its factory's help text; the ones built on AbstractClientPolicyConditionProviderFactory start with
+    ``is-negative-logic``."""
+    response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
+    assert response.status_code == 200, response.text
+    listed = response.json()["componentTypes"][
+        "org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider"
+    ]
+    assert [t["id"] for t in listed] == sorted(catalogue.CONDITIONS)
+    assert all(t["helpText"] for t in listed)
+    by_id = {t["id"]: t for t in listed}
+    assert by_id["any-client"]["properties"] == []
+    negative, kind = by_id["client-access-type"]["properties"]
+    assert (negative["name"], negative["type"], negative["defaultValue"]) == ("is-negative-logic", "boolean", False)
+    assert (kind["name"], kind["options"]) == ("type", ["confidential", "public", "bearer-only"])
+    (protocol,) = by_id["client-type"]["properties"]
+    assert (protocol["name"], protocol["options"]) == ("protocol", ["openid-connect"])
+
+
 async def test_secure_client_uris_pattern_executor(env: Env) -> None:
     """secure-client-uris-pattern (SecureClientUrisPatternExecutor): the URIs of the chosen fields (all when none
     is chosen) match one of the allowed patterns; without a pattern that compiles any URI is refused."""

@@ -15,9 +15,10 @@ from doorkeep.clientpolicies.executors_fapi import SECURE_ALGORITHMS
 BOOLEAN, STRING, LIST, MULTIVALUED_LIST = "boolean", "String", "List", "MultivaluedList"
 
 
-def _property(
+def config_property(
     name: str, label: str, help_text: str, kind: str, default: Any, options: tuple[str, ...] = ()
 ) -> dict[str, Any]:
+    """A ProviderConfigProperty as ConfigPropertyRepresentation."""
     rep: dict[str, Any] = {"name": name, "label": label, "helpText": help_text, "type": kind}
     if default is not None:  # a null defaultValue is left out of the JSON
         rep["defaultValue"] = default
@@ -27,7 +28,7 @@ def _property(
 
 
 def _auto_configure(help_text: str, default: bool = False) -> dict[str, Any]:
-    return _property("auto-configure", "Auto-configure", help_text, BOOLEAN, default)
+    return config_property("auto-configure", "Auto-configure", help_text, BOOLEAN, default)
 
 
 _AUTHENTICATORS = tuple(sorted(catalogue.CLIENT_AUTHENTICATORS))  # the ClientAuthenticator factories' ids
@@ -52,7 +53,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
                 "If On, then the during client creation or update, the configuration of the client will be "
                 "auto-configured to use DPoP bind token"
             ),
-            _property(
+            config_property(
                 "enforce-authorization-code-binding-to-dpop",
                 "Enforce Authorization Code binding to DPoP key",
                 "If On, then there is enforced authorization code binding to DPoP key. This means that parameter "
@@ -63,7 +64,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
                 BOOLEAN,
                 False,
             ),
-            _property(
+            config_property(
                 "allow-only-refresh-token-binding",
                 "Bind only refresh token for public client",
                 "If On and the client is public the DPoP binding is enforced only for refresh token. This option is "
@@ -129,7 +130,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         "secure-client-authenticator",
         "It makes the client enforce registering/updating secure client authentication.",
         (
-            _property(
+            config_property(
                 "allowed-client-authenticators",
                 "Allowed Client Authenticators",
                 "List of available client authentication methods, which are allowed for clients to use. Other client "
@@ -138,7 +139,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
                 None,
                 _AUTHENTICATORS,
             ),
-            _property(
+            config_property(
                 "default-client-authenticator",
                 "Default Client Authenticator",
                 "This client authentication method will be set as the authentication method to new clients during "
@@ -158,14 +159,14 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         "The executor verifies that secret rotation is enabled for the client. If rotation is enabled, it provides "
         "validation of secrets and performs rotation if necessary.",
         (
-            _property(
+            config_property(
                 "expiration-period",
                 "Secret expiration",
                 "When the secret is rotated. The time frequency for generating a new secret. (In seconds)",
                 STRING,
                 30 * _DAY,
             ),
-            _property(
+            config_property(
                 "rotated-expiration-period",
                 "Rotated Secret expiration",
                 "When secret is rotated, this is the remaining expiration time for the old secret. This value should "
@@ -174,7 +175,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
                 STRING,
                 2 * _DAY,
             ),
-            _property(
+            config_property(
                 "remaining-rotation-period",
                 "Remain Expiration Time",
                 "During dynamic client registration client-update request, the client secret will be automatically "
@@ -197,7 +198,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         "The executor checks whether the client treats the signed authentication request in its CIBA backchannel "
         "authentication request by following Financial-grade API CIBA Security Profile.",
         (
-            _property(
+            config_property(
                 "available-period",
                 "Available Period",
                 "The maximum period in seconds for which the 'request' signed authentication request used in CIBA "
@@ -212,7 +213,7 @@ _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
         "It refuses the client whose signature algorithms are considered not to be secure. This is applied by server "
         "for CIBA backchannel signed authentication request. It accepts ES256, ES384, ES512, PS256, PS384 and PS512.",
         (
-            _property(
+            config_property(
                 "default-algorithm",
                 "Default Algorithm",
                 "Default signature algorithm, which will be set to clients during client registration/update in case "
