@@ -89,13 +89,14 @@ async def test_a_policy_defaults_to_disabled_with_empty_lists(env: Env) -> None:
 
 
 async def test_a_policy_may_name_a_global_profile_doorkeep_enforces_whole(env: Env) -> None:
-    # oauth-2-1-for-public-client (secure-redirect-uris-enforcer, PKCE, DPoP...) and fapi-1-baseline: every executor
-    # is one Doorkeep runs
-    body = {"policies": [{**POLICY, "profiles": ["oauth-2-1-for-public-client", "fapi-1-baseline"]}]}
+    # oauth-2-1-for-public-client (secure-redirect-uris-enforcer, PKCE, DPoP...), fapi-1-baseline and fapi-ciba:
+    # every executor is one Doorkeep runs
+    profiles = ["oauth-2-1-for-public-client", "fapi-1-baseline", "fapi-ciba"]
+    body = {"policies": [{**POLICY, "profiles": profiles}]}
     assert (await call(env, "PUT", "/client-policies/policies", body)).status_code == 204
-    # fapi-ciba: its CIBA executors are not run
-    body = {"policies": [{**POLICY, "profiles": ["fapi-ciba"]}]}
-    await refused(env, "policies", body, "Policy all-clients contains invalid profile fapi-ciba")
+    # saml-security-profile: its SAML executors are not run
+    body = {"policies": [{**POLICY, "profiles": ["saml-security-profile"]}]}
+    await refused(env, "policies", body, "Policy all-clients contains invalid profile saml-security-profile")
 
 
 async def test_profile_validation_messages(env: Env) -> None:
@@ -111,9 +112,9 @@ async def test_profile_validation_messages(env: Env) -> None:
     )
     unknown = {"profiles": [{"name": "p", "executors": [{"executor": "no-such-executor", "configuration": {}}]}]}
     await refused(env, "profiles", unknown, bad_executor)
-    # an executor Doorkeep does not run (CIBA's): refused as Keycloak refuses an executor it has no provider for
-    ciba = {"profiles": [{"name": "p", "executors": [{"executor": "secure-ciba-session", "configuration": {}}]}]}
-    await refused(env, "profiles", ciba, bad_executor)
+    # an executor Doorkeep does not run (SAML's): refused as Keycloak refuses an executor it has no provider for
+    saml = {"profiles": [{"name": "p", "executors": [{"executor": "saml-signature-enforcer", "configuration": {}}]}]}
+    await refused(env, "profiles", saml, bad_executor)
     # Jackson cannot bind secure-request-object's Integer available-period to a word
     period = {"available-period": "soon"}
     sro = {"profiles": [{"name": "p", "executors": [{"executor": "secure-request-object", "configuration": period}]}]}
