@@ -7,8 +7,7 @@ The private-key-JWT and MTLS logins run checkNonceAndStateForCurrentClientDuring
 checkRedirectUriForCurrentClientDuringLogin and the hybrid ``code id_token`` response with its detached ID token;
 a request object travels as ``request`` (Keycloak's test registers it at a ``request_uri``), so its missing
 ``nbf`` is ``invalid_request_object``.
-testFAPIBaselineRedirectUri, testFAPIBaselineConfidentialClientLogin and testFAPIBaselinePublicClientLogin are
-not ported yet."""
+testFAPIBaselineConfidentialClientLogin and testFAPIBaselinePublicClientLogin are not ported yet."""
 
 from __future__ import annotations
 
@@ -83,13 +82,28 @@ async def test_fapi_baseline_client_authenticator(env: Env) -> None:
     assert client["attributes"]["pkce.code.challenge.method"] == "S256"
 
 
+async def test_fapi_baseline_redirect_uri(env: Env) -> None:
+    """testFAPIBaselineRedirectUri: an ``http`` redirect URI and an https one with a wildcard are refused
+    (invalid_client_metadata); an https one is taken, and a root URL without redirect URIs makes no wildcard one
+    (KEYCLOAK-19556)."""
+    await use_global_profile(env, "fapi-1-baseline")
+    for uri in ("http://hostname.com", "https://hostname.com/foo/*"):
+        assert (await refused_client(env, redirectUris=[uri])).error == "invalid_client_metadata", uri
+    cid = await create_client_by_admin(env, "valid", redirectUris=["https://hostname.com"])
+    assert (await get_client_by_admin(env, cid))["redirectUris"] == ["https://hostname.com"]
+    cid = await create_client_by_admin(env, "valid2", rootUrl="https://hostname2.com", redirectUris=None)
+    assert (await get_client_by_admin(env, cid))["redirectUris"] == ["https://hostname2.com"]
+
+
 async def test_fapi_advanced_client_registration(env: Env) -> None:
-    """testFAPIAdvancedClientRegistration: client-secret and client-secret-jwt refused; client-jwt and client-x509
+    """testFAPIAdvancedClientRegistration: client-secret, client-secret-jwt and an http redirect URI refused; client-jwt and client-x509
     taken; the default client has consent, certificate-bound tokens, PS256 signatures and no full scope."""
     await use_global_profile(env, "fapi-1-advanced")
     for authenticator in ("client-secret", "client-secret-jwt"):
         refused = await refused_client(env, clientAuthenticatorType=authenticator)
         assert refused.error == "invalid_client_metadata"
+    refused = await refused_client(env, clientAuthenticatorType="client-jwt", redirectUris=["http://foo"])
+    assert refused.error == "invalid_client_metadata"
     for authenticator in ("client-jwt", "client-x509"):
         cid = await create_client_by_admin(env, authenticator, clientAuthenticatorType=authenticator)
         assert (await get_client_by_admin(env, cid))["clientAuthenticatorType"] == authenticator
