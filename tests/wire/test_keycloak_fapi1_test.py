@@ -96,8 +96,9 @@ async def test_fapi_baseline_redirect_uri(env: Env) -> None:
 
 
 async def test_fapi_advanced_client_registration(env: Env) -> None:
-    """testFAPIAdvancedClientRegistration: client-secret, client-secret-jwt and an http redirect URI refused; client-jwt and client-x509
-    taken; the default client has consent, certificate-bound tokens, PS256 signatures and no full scope."""
+    """testFAPIAdvancedClientRegistration: client-secret, client-secret-jwt and an http redirect URI refused;
+    client-jwt and client-x509 taken; the default client has consent, certificate-bound tokens, PS256 signatures and
+    no full scope."""
     await use_global_profile(env, "fapi-1-advanced")
     for authenticator in ("client-secret", "client-secret-jwt"):
         refused = await refused_client(env, clientAuthenticatorType=authenticator)
