@@ -230,6 +230,23 @@ BASELINE_EXECUTORS = [
     "full-scope-disabled",
 ]
 JWT_ONLY = secure_client_authenticator(["client-jwt"], "client-jwt")
+# setupValidProfilesAndPolicies' "lack-of-builtin-field-test-profile": the executors without a configuration are
+# added with ``null`` by the Java builder, here with an empty one.
+LACKING_EXECUTORS = [
+    JWT_ONLY,
+    executor("holder-of-key-enforcer", {"auto-configure": True}),
+    *(
+        executor(name)
+        for name in (
+            "secure-client-uris",
+            "secure-request-object",
+            "secure-response-type",
+            "secure-session",
+            "secure-signature-algorithm",
+            "secure-signature-algorithm-signed-jwt",
+        )
+    ),
+]
 
 
 async def profiles_with_globals(env: Env) -> dict[str, Any]:
@@ -254,13 +271,12 @@ def condition_names(rep: dict[str, Any]) -> list[str]:
 
 
 async def setup_valid_profiles_and_policies(env: Env) -> None:
-    """setupValidProfilesAndPolicies (the second profile's executors as the module docstring says)."""
+    """setupValidProfilesAndPolicies."""
     ordinal = profile("ordinal-test-profile", "The profile that can be loaded.", JWT_ONLY)
     lacking = profile(
         "lack-of-builtin-field-test-profile",
         "Without builtin field that is treated as builtin=false.",
-        JWT_ONLY,
-        pkce_enforcer(True),
+        *LACKING_EXECUTORS,
     )
     await put(env, "/client-policies/profiles", {"profiles": [ordinal, lacking]})
     new_policy = policy(
@@ -301,7 +317,7 @@ async def assert_expected_loaded_profiles(env: Env, ordinal_description: str) ->
     assert ordinal["executors"] == [JWT_ONLY]
     lacking = named(reps["profiles"], "lack-of-builtin-field-test-profile")
     assert lacking["description"] == "Without builtin field that is treated as builtin=false."
-    assert lacking["executors"] == [JWT_ONLY, pkce_enforcer(True)]
+    assert lacking["executors"] == LACKING_EXECUTORS
 
 
 async def assert_expected_loaded_policies(env: Env, description: str, enabled: bool) -> None:

@@ -89,9 +89,10 @@ async def test_a_policy_defaults_to_disabled_with_empty_lists(env: Env) -> None:
 
 
 async def test_a_policy_may_name_a_global_profile_doorkeep_enforces_whole(env: Env) -> None:
-    # oauth-2-1-for-public-client (secure-redirect-uris-enforcer, PKCE, DPoP...) and fapi-1-baseline: every executor
-    # is one Doorkeep runs
-    body = {"policies": [{**POLICY, "profiles": ["oauth-2-1-for-public-client", "fapi-1-baseline"]}]}
+    # oauth-2-1-for-public-client (secure-redirect-uris-enforcer, PKCE, DPoP...), fapi-1-baseline and fapi-ciba:
+    # every executor is one Doorkeep runs
+    profiles = ["oauth-2-1-for-public-client", "fapi-1-baseline", "fapi-ciba"]
+    body = {"policies": [{**POLICY, "profiles": profiles}]}
     assert (await call(env, "PUT", "/client-policies/policies", body)).status_code == 204
     # fapi-ciba: its CIBA executors run too (oauth/ciba/)
     body = {"policies": [{**POLICY, "profiles": ["fapi-ciba", "fapi-2-dpop-message-signing"]}]}

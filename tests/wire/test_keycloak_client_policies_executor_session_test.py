@@ -19,6 +19,7 @@ import pytest
 
 import group_port
 from browser_flow import REDIRECT, code_from, exchange, start, submit
+from doorkeep.clientpolicies import catalogue
 from group_port import fresh_realm
 from keycloak_port import admin_headers, get, put
 from role_port import call
@@ -226,19 +227,67 @@ async def test_secure_client_uris_executor(env: Env) -> None:
 
 
 async def test_server_info_lists_the_executors(env: Env) -> None:
-    """serverinfo's componentTypes: the executors with their factories' help texts and configuration properties."""
+    """serverinfo's componentTypes: every executor of the catalogue, once, with its factory's help text and
+    configuration properties."""
     response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
     assert response.status_code == 200, response.text
     listed = response.json()["componentTypes"][
         "org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider"
     ]
     by_id = {t["id"]: t for t in listed}
-    assert {"secure-redirect-uris-enforcer", "secure-client-uris", "secure-logout", "reject-request"} <= set(by_id)
+    # every executor Doorkeep runs, each once, in id order
+    assert [t["id"] for t in listed] == sorted(catalogue.EXECUTORS)
+    assert all(t["helpText"] for t in listed)
+    (auto,) = by_id["consent-required"]["properties"]
+    assert (auto["name"], auto["type"], auto["defaultValue"]) == ("auto-configure", "boolean", True)
+    allowed, default = by_id["secure-client-authenticator"]["properties"]
+    assert (allowed["name"], allowed["type"], "defaultValue" in allowed) == (
+        "allowed-client-authenticators",
+        "MultivaluedList",
+        False,
+    )
+    assert (
+        set(allowed["options"])
+        == set(default["options"])
+        == {
+            "client-secret",
+            "client-jwt",
+            "client-secret-jwt",
+            "client-x509",
+        }
+    )
+    assert (default["type"], default["defaultValue"]) == ("List", "client-jwt")
+    assert [p["name"] for p in by_id["secret-rotation"]["properties"]] == [
+        "expiration-period",
+        "rotated-expiration-period",
+        "remaining-rotation-period",
+    ]
+    assert by_id["secure-ciba-session"]["properties"] == []
     assert by_id["reject-request"]["helpText"] == "It rejects all requests from clients."
     (front,) = by_id["secure-logout"]["properties"]
     assert (front["name"], front["type"], front["defaultValue"]) == ("allow-front-channel-logout", "boolean", False)
     domains = [p for p in by_id["secure-redirect-uris-enforcer"]["properties"] if p["type"] == "MultivaluedString"]
     assert [p["name"] for p in domains] == ["allow-permitted-domains"]
+
+
+async def test_server_info_lists_the_conditions(env: Env) -> None:
+    """serverinfo's componentTypes for ClientPolicyConditionProvider: every condition of the catalogue, once, with
+    its factory's help text; the ones built on AbstractClientPolicyConditionProviderFactory start with
+    ``is-negative-logic``."""
+    response = await env.http.get("/admin/serverinfo", headers=await admin_headers(env))
+    assert response.status_code == 200, response.text
+    listed = response.json()["componentTypes"][
+        "org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider"
+    ]
+    assert [t["id"] for t in listed] == sorted(catalogue.CONDITIONS)
+    assert all(t["helpText"] for t in listed)
+    by_id = {t["id"]: t for t in listed}
+    assert by_id["any-client"]["properties"] == []
+    negative, kind = by_id["client-access-type"]["properties"]
+    assert (negative["name"], negative["type"], negative["defaultValue"]) == ("is-negative-logic", "boolean", False)
+    assert (kind["name"], kind["options"]) == ("type", ["confidential", "public", "bearer-only"])
+    (protocol,) = by_id["client-type"]["properties"]
+    assert (protocol["name"], protocol["options"]) == ("protocol", ["openid-connect"])
 
 
 async def test_secure_client_uris_pattern_executor(env: Env) -> None:

@@ -7,11 +7,10 @@ field" of testInvalidFormattedJson* / testInvalidFieldTypeJson* are that client'
 counterpart is what the server does with the same bodies: malformed JSON, or a field of the wrong type, is a
 400 and nothing changes; the tests of those names assert that.
 
-setupValidProfilesAndPolicies' second profile also names holder-of-key-enforcer, secure-client-uris,
-secure-request-object, secure-response-type, secure-session, secure-signature-algorithm and
-secure-signature-algorithm-signed-jwt: Doorkeep refuses an executor it does not enforce (catalogue.py:
-secure-client-uris, secure-response-type, secure-session), so the profile here holds secure-client-authenticator
-and pkce-enforcer. Every Java method is ported."""
+setupValidProfilesAndPolicies' second profile holds the executors Keycloak's does (secure-client-authenticator,
+holder-of-key-enforcer, secure-client-uris, secure-request-object, secure-response-type, secure-session,
+secure-signature-algorithm and secure-signature-algorithm-signed-jwt): Doorkeep runs each of them.
+Every Java method is ported."""
 
 from __future__ import annotations
 

@@ -2,14 +2,12 @@
 ``fapi-1-advanced`` for any client, each method named after the Java one. The app runs behind the nginx
 certificate lookup (tests/mtls_port.py), which stands for MutualTLSUtils' client keystore.
 
-The profiles are applied as realm copies without the executors Doorkeep does not run yet (secure-session,
-secure-client-uris, secure-response-type: fapi_port.NOT_RUN), so what only those check is left out:
-testFAPIBaselineRedirectUri and the ``http`` redirect URI of testFAPIAdvancedClientRegistration
-(secure-client-uris), checkNonceAndStateForCurrentClientDuringLogin (secure-session), the hybrid
-``code id_token`` response and its detached ID token of testFAPIAdvancedLoginWithPrivateKeyJWT and
-testFAPIAdvancedLoginWithMTLS (secure-response-type): those log in with ``response_type=code``.
-testFAPIBaselineConfidentialClientLogin and testFAPIBaselinePublicClientLogin test only executors of other
-ports (pkce-enforcer, secure-session): left out."""
+The policies apply the global profiles themselves; the clients' redirect URI is https (fapi_port.REDIRECT).
+The private-key-JWT and MTLS logins run checkNonceAndStateForCurrentClientDuringLogin,
+checkRedirectUriForCurrentClientDuringLogin and the hybrid ``code id_token`` response with its detached ID token;
+a request object travels as ``request`` (Keycloak's test registers it at a ``request_uri``), so its missing
+``nbf`` is ``invalid_request_object``.
+testFAPIBaselineConfidentialClientLogin and testFAPIBaselinePublicClientLogin are not ported yet."""
 
 from __future__ import annotations
 
@@ -21,13 +19,14 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
-from client_policies_port import ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
 from fapi_port import (
     KEYS,
+    REDIRECT,
     assertion,
     assertion_form,
     authorize,
+    create_client_by_admin,
     log_in,
     login_query,
     post_token,
@@ -83,13 +82,29 @@ async def test_fapi_baseline_client_authenticator(env: Env) -> None:
     assert client["attributes"]["pkce.code.challenge.method"] == "S256"
 
 
+async def test_fapi_baseline_redirect_uri(env: Env) -> None:
+    """testFAPIBaselineRedirectUri: an ``http`` redirect URI and an https one with a wildcard are refused
+    (invalid_client_metadata); an https one is taken, and a root URL without redirect URIs makes no wildcard one
+    (KEYCLOAK-19556)."""
+    await use_global_profile(env, "fapi-1-baseline")
+    for uri in ("http://hostname.com", "https://hostname.com/foo/*"):
+        assert (await refused_client(env, redirectUris=[uri])).error == "invalid_client_metadata", uri
+    cid = await create_client_by_admin(env, "valid", redirectUris=["https://hostname.com"])
+    assert (await get_client_by_admin(env, cid))["redirectUris"] == ["https://hostname.com"]
+    cid = await create_client_by_admin(env, "valid2", rootUrl="https://hostname2.com", redirectUris=None)
+    assert (await get_client_by_admin(env, cid))["redirectUris"] == ["https://hostname2.com"]
+
+
 async def test_fapi_advanced_client_registration(env: Env) -> None:
-    """testFAPIAdvancedClientRegistration: client-secret and client-secret-jwt refused; client-jwt and client-x509
-    taken; the default client has consent, certificate-bound tokens, PS256 signatures and no full scope."""
+    """testFAPIAdvancedClientRegistration: client-secret, client-secret-jwt and an http redirect URI refused;
+    client-jwt and client-x509 taken; the default client has consent, certificate-bound tokens, PS256 signatures and
+    no full scope."""
     await use_global_profile(env, "fapi-1-advanced")
     for authenticator in ("client-secret", "client-secret-jwt"):
         refused = await refused_client(env, clientAuthenticatorType=authenticator)
         assert refused.error == "invalid_client_metadata"
+    refused = await refused_client(env, clientAuthenticatorType="client-jwt", redirectUris=["http://foo"])
+    assert refused.error == "invalid_client_metadata"
     for authenticator in ("client-jwt", "client-x509"):
         cid = await create_client_by_admin(env, authenticator, clientAuthenticatorType=authenticator)
         assert (await get_client_by_admin(env, cid))["clientAuthenticatorType"] == authenticator
@@ -144,18 +159,74 @@ async def test_fapi_advanced_signature_algorithms(env: Env) -> None:
         assert attributes[name] == "PS256", name
 
 
-async def advanced_login(env: Env, client_id: str) -> str:
-    """The request object checks of the advanced profile, then a login with a valid PS256 request object: the
-    code (the consent page accepted)."""
+def oidc_hash(value: str) -> str:
+    """HashUtils.oidcHash for PS256: the left half of the SHA-256 digest, base64url."""
+    digest = hashlib.sha256(value.encode()).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+async def check_nonce_and_state(env: Env, client_id: str) -> None:
+    """checkNonceAndStateForCurrentClientDuringLogin (secure-session): an OIDC request needs a nonce, a plain
+    OAuth 2.0 one (no ``openid`` scope) a state."""
+    response = await authorize(env, **login_query(client_id, **PKCE))
+    assert redirected_error(response) == ("invalid_request", "Missing parameter: nonce")
+    response = await authorize(env, **login_query(client_id, scope=None, state=None, nonce="123456", **PKCE))
+    assert redirected_error(response) == ("invalid_request", "Missing parameter: state")
+
+
+async def check_redirect_uri(env: Env, client_id: str) -> None:
+    """checkRedirectUriForCurrentClientDuringLogin: without ``redirect_uri`` the error page says
+    "Invalid parameter: redirect_uri"."""
+    response = await authorize(env, **login_query(client_id, redirect_uri=None, nonce="123456", **PKCE))
+    assert response.status_code == 400, (response.status_code, response.headers.get("location"))
+    assert "Invalid parameter: redirect_uri" in response.text
+
+
+def assert_id_token_as_detached_signature(answer: dict[str, str]) -> None:
+    """assertIDTokenAsDetachedSignature: no access token in the fragment; its ID token names the client and the
+    nonce, hashes the state and the code (PS256), and carries no user claims nor ``at_hash``."""
+    assert "access_token" not in answer
+    id_token = jwt.decode(answer["id_token"], options={"verify_signature": False})
+    assert (id_token["azp"], id_token["nonce"]) == ("foo", "123456")
+    assert id_token["jti"]
+    for absent in ("preferred_username", "email", "given_name", "at_hash"):
+        assert absent not in id_token, absent
+    assert id_token["s_hash"] == oidc_hash(answer["state"])
+    assert id_token["c_hash"] == oidc_hash(answer["code"])
+
+
+async def advanced_login(env: Env, client_id: str, *, private_key_jwt: bool) -> dict[str, str]:
+    """The checks of the advanced profile (nonce and state, redirect URI, request object and its ``nbf``; for the
+    private-key-JWT client the response types ``code`` and ``code id_token token`` too), then a hybrid
+    ``code id_token`` login with a valid PS256 request object (the consent page accepted): the fragment's
+    parameters, whose ID token is a detached signature."""
+    await check_nonce_and_state(env, client_id)
+    await check_redirect_uri(env, client_id)
     response = await authorize(env, **login_query(client_id, nonce="123456", **PKCE))
     assert redirected_error(response) == ("invalid_request", "Missing parameter: 'request' or 'request_uri'")
-    ro = request_object(env, client_id, nbf=None, nonce="123456", **PKCE)
-    query = login_query(client_id, state=ro["state"], nonce="123456", **PKCE)
-    response = await authorize(env, **query, request=sign(ro, "PS256"))
-    assert redirected_error(response) == ("invalid_request_object", "Missing parameter in the 'request' object: nbf")
-    ro = request_object(env, client_id, nonce="123456", **PKCE)
-    query = login_query(client_id, state=ro["state"], nonce="123456", **PKCE)
-    return (await log_in(env, await authorize(env, **query, request=sign(ro, "PS256"))))["code"]
+    if private_key_jwt:
+        ro = request_object(env, client_id, nbf=None, nonce="123456", **PKCE)
+        query = login_query(client_id, state=ro["state"], nonce="123456", **PKCE)
+        response = await authorize(env, **query, request=sign(ro, "PS256"))
+        refused = ("invalid_request_object", "Missing parameter in the 'request' object: nbf")
+        assert redirected_error(response) == refused
+        for response_type in ("code", "code id_token token"):
+            ro = request_object(env, client_id, nonce="123456", response_type=response_type, **PKCE)
+            query = login_query(client_id, state=ro["state"], nonce="123456", response_type=response_type, **PKCE)
+            response = await authorize(env, **query, request=sign(ro, "PS256"))
+            assert redirected_error(response) == ("invalid_request", "invalid response_type"), response_type
+            assert ("#" in response.headers["location"]) is (response_type != "code")
+    answer = await hybrid_login(env, client_id)
+    assert_id_token_as_detached_signature(answer)
+    return answer
+
+
+async def hybrid_login(env: Env, client_id: str) -> dict[str, str]:
+    """A ``code id_token`` login with a valid PS256 request object: the fragment's parameters."""
+    hybrid = "code id_token"
+    ro = request_object(env, client_id, nonce="123456", response_type=hybrid, **PKCE)
+    query = login_query(client_id, state=ro["state"], nonce="123456", response_type=hybrid, **PKCE)
+    return await log_in(env, await authorize(env, **query, request=sign(ro, "PS256")))
 
 
 def assert_successful_token_response(response: Any) -> None:
@@ -175,8 +246,10 @@ async def test_fapi_advanced_login_with_private_key_jwt(env: Env) -> None:
     request without a client certificate is ``invalid_grant`` "Client Certification missing for MTLS HoK Token
     Binding"; with one, the tokens are bound to it."""
     await use_global_profile(env, "fapi-1-advanced")
-    await create_client_by_admin(env, "foo", clientAuthenticatorType="client-jwt", attributes=dict(KEYS))
-    code = await advanced_login(env, "foo")
+    await create_client_by_admin(
+        env, "foo", clientAuthenticatorType="client-jwt", implicitFlowEnabled=True, attributes=dict(KEYS)
+    )
+    code = (await advanced_login(env, "foo", private_key_jwt=True))["code"]
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
     tokens = await post_token(env, {**form, **assertion_form(assertion(env, "foo", "PS256"))})
     assert tokens.status_code == 400
@@ -184,11 +257,7 @@ async def test_fapi_advanced_login_with_private_key_jwt(env: Env) -> None:
         "error": "invalid_grant",
         "error_description": "Client Certification missing for MTLS HoK Token Binding",
     }
-    ro = request_object(env, "foo", nonce="123456", **PKCE)
-    query = login_query("foo", state=ro["state"], nonce="123456", **PKCE)
-    env.http.cookies.clear()
-    answer = await log_in(env, await authorize(env, **query, request=sign(ro, "PS256")))
-    form["code"] = answer["code"]
+    form["code"] = (await hybrid_login(env, "foo"))["code"]
     headers = with_default_certificate()
     tokens = await post_token(env, {**form, **assertion_form(assertion(env, "foo", "PS256"))}, headers)
     assert_successful_token_response(tokens)
@@ -199,8 +268,10 @@ async def test_fapi_advanced_login_with_mtls(env: Env) -> None:
     certificate, gets tokens bound to it."""
     await use_global_profile(env, "fapi-1-advanced")
     attributes = {**KEYS, "x509.subjectdn": DEFAULT_DN, "x509.allow.regex.pattern.comparison": "false"}
-    await create_client_by_admin(env, "foo", clientAuthenticatorType="client-x509", attributes=attributes)
-    code = await advanced_login(env, "foo")
+    await create_client_by_admin(
+        env, "foo", clientAuthenticatorType="client-x509", implicitFlowEnabled=True, attributes=attributes
+    )
+    code = (await advanced_login(env, "foo", private_key_jwt=False))["code"]
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
     tokens = await post_token(env, {**form, "client_id": "foo"}, with_default_certificate())
     assert_successful_token_response(tokens)

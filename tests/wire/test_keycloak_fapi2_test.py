@@ -2,10 +2,9 @@
 AbstractFAPI2Test): the global FAPI 2.0 profiles for any client, each method named after the Java one. The app runs
 behind the nginx certificate lookup (tests/mtls_port.py), which stands for MutualTLSUtils' client keystore.
 
-The profiles are applied as realm copies without secure-client-uris, which Doorkeep does not run yet
-(fapi_port.NOT_RUN). Left out: the message signing logins' JARM responses (``query.jwt``), FAPI2DPoPTest's
-refresh, userinfo and logout with proofs after the login (DPoP itself has its own ports), and the ``https``
-redirect URI checks of secure-client-uris."""
+The policies apply the global profiles themselves; the clients' redirect URI is https (fapi_port.REDIRECT).
+Left out: the message signing logins' JARM responses (``query.jwt``), and FAPI2DPoPTest's refresh, userinfo and
+logout with proofs after the login (DPoP itself has its own ports)."""
 
 from __future__ import annotations
 
@@ -17,16 +16,17 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
-from client_policies_port import ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
+from client_policies_port import ClientPolicyRefused, get_client_by_admin, realm_rep
 from dpop_port import TOKEN_URL, ProofKey
 from fapi_port import (
     KEYS,
     PAR,
+    REDIRECT,
     assertion,
     assertion_form,
     authorize,
     client_policy_event,
+    create_client_by_admin,
     log_in,
     post_token,
     push,
@@ -103,9 +103,8 @@ async def test_fapi2_client_registration(env: Env, profile: str) -> None:
 @pytest.mark.parametrize("profile", MTLS_PROFILES + DPOP_PROFILES)
 async def test_fapi2_oidc_client_registration(env: Env, profile: str) -> None:
     """testFAPI2SecurityProfileOIDCClientRegistration and the others (testFAPI2OIDCClientRegistration): dynamic
-    registration with client_secret_basic refused, private_key_jwt taken, with consent, S256 PKCE and the
-    profile's token binding. Its tls_client_auth registration is left out: Doorkeep's dynamic registration does
-    not take that method (clientreg/description.py)."""
+    registration with client_secret_basic refused, private_key_jwt taken without full scope; tls_client_auth
+    taken as a client-x509 client, with consent, S256 PKCE and the profile's token binding."""
     await use_global_profile(env, profile)
     refused = await register(env, token_endpoint_auth_method="client_secret_basic")
     assert refused.status_code == 400, refused.text
@@ -114,6 +113,11 @@ async def test_fapi2_oidc_client_registration(env: Env, profile: str) -> None:
     assert made.json()["tls_client_certificate_bound_access_tokens"] is (profile in MTLS_PROFILES)
     (client,) = (await call(env, "GET", "/clients", clientId=made.json()["client_id"])).json()
     assert client["clientAuthenticatorType"] == "client-jwt" and client["fullScopeAllowed"] is False
+    made = await register(env, token_endpoint_auth_method="tls_client_auth")
+    assert made.status_code == 201, made.text
+    assert made.json()["token_endpoint_auth_method"] == "tls_client_auth"
+    (client,) = (await call(env, "GET", "/clients", clientId=made.json()["client_id"])).json()
+    assert client["clientAuthenticatorType"] == "client-x509"
     assert client["consentRequired"] is True
     assert client["attributes"]["pkce.code.challenge.method"] == "S256"
     assert_binding(client["attributes"], profile)

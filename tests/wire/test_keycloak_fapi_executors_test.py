@@ -23,14 +23,12 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
 from client_policies_port import (
     POLICY_NAME,
     PROFILE_NAME,
     SAMPLE_CLIENT_ROLE,
     ClientPolicyRefused,
     condition,
-    create_client_by_admin,
     executor,
     get_client_by_admin,
     policy,
@@ -45,12 +43,14 @@ from fapi_port import (
     ISSUER,
     KEYS,
     PAR,
+    REDIRECT,
     add_client_role,
     assert_client_policy_error,
     assertion,
     assertion_form,
     authorize,
     client_policy_event,
+    create_client_by_admin,
     log_in,
     login_query,
     post_token,

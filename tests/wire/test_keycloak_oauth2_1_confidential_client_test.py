@@ -2,10 +2,9 @@
 profile ``oauth-2-1-for-confidential-client`` for any client, each method named after the Java one. The app runs
 behind the nginx certificate lookup (tests/mtls_port.py), which stands for MutualTLSUtils' client keystore.
 
-The profile is applied as a realm copy without secure-redirect-uris-enforcer, which Doorkeep does not run yet
-(fapi_port.NOT_RUN): testOAuth2_1RedirectUris, which tests only that executor, is left out.
-OAuth2_1PublicClientTest is not ported here: its profile holds none of the executors of this port but
-secure-redirect-uris-enforcer, and its DPoP, PKCE and implicit-grant executors have their own ports."""
+The policy applies the global profile itself; the clients' redirect URI is https on the IPv4 loopback address,
+as the Java test's validRedirectUri (fapi_port.REDIRECT). OAuth2_1PublicClientTest has its own port
+(test_keycloak_oauth2_1_public_client_test.py)."""
 
 from __future__ import annotations
 
@@ -17,12 +16,21 @@ import jwt
 import pytest
 
 import mtls_port
-from browser_flow import REDIRECT
-from client_policies_port import USER, ClientPolicyRefused, create_client_by_admin, get_client_by_admin, realm_rep
-from fapi_port import authorize, log_in, login_query, post_token, redirected_error, use_global_profile
+from client_policies_port import USER, ClientPolicyRefused, get_client_by_admin, realm_rep, update_client_by_admin
+from fapi_port import (
+    REDIRECT,
+    authorize,
+    create_client_by_admin,
+    log_in,
+    login_query,
+    post_token,
+    redirected_error,
+    use_global_profile,
+)
 from group_port import fresh_realm
 from keycloak_port import put
 from mtls_port import DEFAULT_DN, with_default_certificate
+from role_port import call
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
@@ -116,7 +124,13 @@ async def test_oauth2_1_client_authentication(env: Env) -> None:
     with pytest.raises(ClientPolicyRefused) as refused:
         await create_client_by_admin(env, "invalid", clientAuthenticatorType="client-secret")
     assert refused.value.error == "invalid_client_metadata"
-    cid = await create_client_by_admin(env, "x509-client", clientAuthenticatorType="client-x509", attributes=X509)
+    cid = await create_client_by_admin(
+        env,
+        "x509-client",
+        clientAuthenticatorType="client-x509",
+        attributes=X509,
+        redirectUris=[REDIRECT.replace(":8543/", "/")],  # a registered loopback URI names no port
+    )
     await verify_client_settings(env, cid)
 
 
@@ -144,3 +158,43 @@ async def test_oauth2_1_oauth_mtls_sender_constrained_token(env: Env) -> None:
     assert tokens.status_code == 200, tokens.text
     cnf = jwt.decode(tokens.json()["access_token"], options={"verify_signature": False})["cnf"]
     assert cnf == {"x5t#S256": mtls_port.DEFAULT.thumbprint}
+
+
+async def test_oauth2_1_redirect_uris(env: Env) -> None:
+    """testOAuth2_1RedirectUris: under the profile a dynamic update to a wildcard redirect URI fails (400); the admin
+    sets an https URI with a port, the ``[::1]`` and ``127.0.0.1`` loopback ones without, and a private-use scheme;
+    an authorization request to an unregistered ``localhost`` URI ends on the error page."""
+    cid = await valid_client(env, "redirect-client")
+    await verify_client_settings(env, cid)
+    await use_global_profile(env, PROFILE)
+
+    response = await call(env, "POST", f"/clients/{cid}/registration-access-token")
+    assert response.status_code == 200, response.text
+    headers = {"Authorization": f"Bearer {response.json()['registrationAccessToken']}"}
+    url = "/realms/test/clients-registrations/openid-connect/redirect-client"
+    response = await env.http.get(url, headers=headers)  # updateClientDynamically: read, change, write back
+    assert response.status_code == 200, response.text
+    metadata = response.json()
+    headers["Authorization"] = f"Bearer {metadata.pop('registration_access_token')}"
+    response = await env.http.put(
+        url, json={**metadata, "redirect_uris": ["https://dev.example.com:8443/*"]}, headers=headers
+    )
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "Invalid Redirect Uri: invalid uri",
+    }
+
+    uris = [
+        "https://dev.example.com:8443/callback",
+        "https://[::1]/auth/admin",
+        "com.example.app:/oauth2redirect/example-provider",
+        "https://127.0.0.1/auth/admin",
+    ]
+    await update_client_by_admin(env, cid, attributes={}, redirectUris=uris)
+    assert set((await get_client_by_admin(env, cid))["redirectUris"]) == set(uris)
+
+    request_uri = "https://localhost:8543/auth/realms/master/app/oidc-client-endpoints/request-uri"
+    response = await authorize(env, **login_query("redirect-client", redirect_uri=request_uri))
+    assert response.status_code == 400, (response.status_code, response.headers.get("location"))
+    assert 'id="kc-error-message"' in response.text

@@ -69,7 +69,7 @@ async def test_a_client_id_in_the_request_is_refused(realm: Env) -> None:
 @pytest.mark.parametrize(
     "metadata",
     [
-        {"token_endpoint_auth_method": "tls_client_auth"},
+        {"token_endpoint_auth_method": "self_signed_tls_client_auth"},  # no authenticator takes it
         {"token_endpoint_auth_method": "private_key_jwt"},
         {"jwks_uri": "https://rp.example/jwks", "jwks": {"keys": []}},
         {"response_types": ["code bogus"]},

@@ -21,7 +21,7 @@ from doorkeep.admin import installation
 from doorkeep.admin.admin_events import OPERATION_TYPES, RESOURCE_TYPES
 from doorkeep.admin.keystores import FORMATS as KEYSTORE_TYPES
 from doorkeep.admin.memory_info import memory_info
-from doorkeep.clientpolicies import executor_types, provider_metadata
+from doorkeep.clientpolicies import condition_metadata, executor_metadata, executor_types
 from doorkeep.keys import components
 from doorkeep.keys import material as keys
 from doorkeep.model import CLIENT_AUTHENTICATORS
@@ -287,7 +287,8 @@ def server_info(now: int, started: int) -> dict[str, Any]:
                 {"id": pid, "helpText": text, "properties": _key_properties(pid), "metadata": {}}
                 for pid, text in KEY_PROVIDERS
             ],
-            executor_types.SPI: [*executor_types.component_types(), *provider_metadata.executor_component_types()],
+            executor_types.SPI: executor_metadata.all_executor_types(),
+            condition_metadata.SPI: condition_metadata.condition_types(),
         },
         "passwordPolicies": [],
         "enums": {

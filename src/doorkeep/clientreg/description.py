@@ -4,7 +4,7 @@ DescriptionConverter ``toInternal`` and ``toExternalResponse``), for the ``openi
 Only what Doorkeep serves is converted: response and grant types to flows, the token endpoint's client
 authentication, ``jwks_uri``/``jwks``, the ID token and token-endpoint signing algorithms, the authorization
 response's (JARM) algorithms, backchannel and front-channel logout and PAR's flag. What Keycloak would refuse
-(``ClientRegistrationException``), or what Doorkeep cannot honour (``tls_client_auth``), is ``ConversionError``:
+(``ClientRegistrationException``) is ``ConversionError``:
 400 ``invalid_client_metadata`` "Client metadata invalid".
 """
 
@@ -19,6 +19,7 @@ from doorkeep.clientreg import ciba_metadata, pairwise_subjects
 from doorkeep.model import Client
 from doorkeep.numbers import loads
 from doorkeep.oauth import backchannel as bc
+from doorkeep.oauth import client_x509
 from doorkeep.oauth import frontchannel_logout as fc
 from doorkeep.oauth import redirect_uris as ru
 from doorkeep.oauth.ciba import config as ciba_config
@@ -30,12 +31,14 @@ AUTHENTICATORS = {
     "client_secret_post": "client-secret",
     "client_secret_jwt": "client-secret-jwt",
     "private_key_jwt": "client-jwt",
+    "tls_client_auth": "client-x509",  # X509ClientAuthenticator (oauth/client_x509.py, mTLS behind the proxy)
 }
 # getProtocolAuthenticatorMethods(...).iterator().next(): the method each authenticator is answered as.
 METHOD_OF = {
     "client-secret": "client_secret_basic",
     "client-secret-jwt": "client_secret_jwt",
     "client-jwt": "private_key_jwt",
+    "client-x509": "tls_client_auth",
 }
 # OIDCClientRepresentation's fields (Jackson binds them by field, and refuses any other property with
 # UnrecognizedPropertyException before the provider runs).
@@ -211,6 +214,11 @@ def to_internal(oidc: Mapping[str, Any]) -> dict[str, Any]:
         given = _string(oidc.get(name), name)
         if given is not None:
             attributes[attribute] = given
+    subject_dn = _string(oidc.get("tls_client_auth_subject_dn"), "tls_client_auth_subject_dn")
+    if subject_dn is not None:
+        # "tls_client_auth_subject_dn has subject DN in the exact expected format": no regex comparison
+        attributes[client_x509.SUBJECT_DN] = subject_dn
+        attributes[client_x509.ALLOW_REGEX] = "false"
     logout_url = _string(oidc.get("backchannel_logout_uri"), "backchannel_logout_uri")
     if logout_url is not None:
         attributes[BACKCHANNEL_URL] = logout_url
@@ -374,6 +382,7 @@ def to_external(
     out["backchannel_logout_session_required"] = client.attr_bool(bc.REVOKE_OFFLINE)
     ciba_metadata.to_external(client, out)
     out["tls_client_certificate_bound_access_tokens"] = client.attr_bool(MTLS)
+    out["tls_client_auth_subject_dn"] = client.attr(client_x509.SUBJECT_DN) or None
     # "+" (or nothing) answers the redirect URIs, "-" none (OIDCAdvancedConfigWrapper.getPostLogoutRedirectUris)
     out["post_logout_redirect_uris"] = ru.post_logout_patterns(client)
     out["frontchannel_logout_uri"] = client.attr(fc.URL) or None
