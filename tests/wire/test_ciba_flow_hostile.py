@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from ciba_flow import POLL, Device, answer, app_with_device, authenticate, device, token
+from ciba_flow import CALLBACK_URL, POLL, Device, answer, app_with_device, authenticate, device, token
 from support import assert_error, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
 pytestmark = pytest.mark.anyio
 
 APP, OTHER, SECRET = "test-app", "other-app", "password"
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture
@@ -137,3 +138,20 @@ async def test_debug_logs_carry_no_ciba_secrets(ciba: tuple[Env, Device], caplog
         assert secret not in logged, secret
     for value in (body["access_token"], body["refresh_token"], body["id_token"]):
         assert value not in logged
+
+
+async def test_a_deeply_nested_callback_body_is_invalid_request_not_a_500(ciba: tuple[Env, Device]) -> None:
+    """The callback parses its body before it reads the bearer token: JSON nested past Python's recursion limit
+    is Keycloak's "Invalid authentication status", with or without a token."""
+    env, dev = ciba
+    _, bearer = await started(env, dev, APP, SECRET, "alice", "A")
+    for depth in (5000, 100_000):
+        for headers in ({}, {"Authorization": f"Bearer {bearer}"}):
+            body = b"[" * depth + b"]" * depth
+            response = await env.http.post(CALLBACK_URL, content=body, headers={**headers, **JSON})
+            assert_error(response, 400, "invalid_request", "Invalid authentication status")
+    deep_status = b'{"status": "SUCCEED", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = await env.http.post(
+        CALLBACK_URL, content=deep_status, headers={"Authorization": f"Bearer {bearer}", **JSON}
+    )
+    assert_error(response, 400, "invalid_request", "Invalid authentication status")
