@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ciba_flow import CALLBACK_URL, POLL, Device, answer, app_with_device, authenticate, device, token
+from ciba_flow import CALLBACK_URL, CIBA_URL, POLL, Device, answer, app_with_device, authenticate, basic, device, token
 from support import assert_error, seed_client, seed_realm, seed_user, update_realm
 from wire_env import Env
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.anyio
 
 APP, OTHER, SECRET = "test-app", "other-app", "password"
 JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture
@@ -155,3 +156,25 @@ async def test_a_deeply_nested_callback_body_is_invalid_request_not_a_500(ciba: 
         CALLBACK_URL, content=deep_status, headers={"Authorization": f"Bearer {bearer}", **JSON}
     )
     assert_error(response, 400, "invalid_request", "Invalid authentication status")
+
+
+async def test_odd_requests_at_the_endpoint_are_keycloak_s_errors(ciba: tuple[Env, Device]) -> None:
+    env, dev = ciba
+    url, auth = CIBA_URL, basic(APP, SECRET)
+    probes = {
+        "json": await env.http.post(url, json={"scope": "openid", "login_hint": "alice"}, headers=auth),
+        "twice": await env.http.post(
+            url, content="scope=openid&login_hint=alice&login_hint=bob", headers={**auth, **FORM}
+        ),
+        "long": await authenticate(env, APP, SECRET, "alice", "x" * 100_000),
+        "unicode": await authenticate(env, APP, SECRET, "alice", "\u202eé\U0001f600"),
+        "hint": await authenticate(env, APP, SECRET, "\x00" * 10 + "a" * 10_000, "B"),
+        "scope": await authenticate(env, APP, SECRET, "alice", "B", scope="openid " + "x" * 50_000),
+    }
+    assert_error(probes["json"], 415, "invalid_request", "Unsupported Media Type")
+    assert probes["twice"].status_code == 200, probes["twice"].text  # getFirst: the first login_hint
+    assert "alice" in str(dev.requests[-1].body) and "bob" not in str(dev.requests[-1].body)
+    for name in ("long", "unicode"):  # CibaAuthenticationRequest's binding_message rule
+        assert probes[name].status_code == 400 and probes[name].json()["error"] == "invalid_binding_message"
+    assert_error(probes["hint"], 400, "invalid_request", "invalid user")
+    assert probes["scope"].status_code == 400 and probes["scope"].json()["error"] == "invalid_scope"
