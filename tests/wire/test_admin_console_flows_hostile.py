@@ -216,3 +216,25 @@ async def test_junk_ids_are_404_without_a_500(two_realms: Env, boss: httpx.Async
         refused(await post(boss, f"{LIST}/{junk}/executions/{junk}/lower-priority"), 404)
         response = await post(boss, f"{LIST}/{browser}/executions/{junk}/requirement", requirement="DISABLED")
         assert response.status_code in (400, 404), (junk, response.status_code, response.text[:300])
+
+
+async def test_the_add_form_s_parameters_name_only_this_flow_s_parts(two_realms: Env, boss: httpx.AsyncClient) -> None:
+    """``to`` names a sub-flow of this flow, ``kind`` one of the three: anything else is 404, and nothing of it
+    is echoed unescaped; ``to`` naming a sub-flow of another flow (or of another realm) adds nothing there."""
+    await rest(two_realms, "POST", "/admin/realms/test/authentication/flows/browser/copy", {"newName": "mine"})
+    mine = await flow_id(two_realms, "test", "mine")
+    before = await rows(two_realms, "test", "browser")
+    other_before = await rows(two_realms, "other", "browser")
+    for query in (
+        {"kind": "execution", "to": "<script>alert(1)</script>"},
+        {"kind": "<script>alert(1)</script>"},
+        {"kind": "execution", "to": "forms"},  # the built-in browser flow's sub-flow, not mine's
+        {"kind": "execution", "to": "https://evil.example/"},
+    ):
+        page = await boss.get(f"{LIST}/{mine}/add", params=query, headers=HTML)
+        assert page.status_code == 404, (query, page.status_code)
+        assert "<script>alert(1)" not in page.text
+    posted = await post(boss, f"{LIST}/{mine}/add", kind="execution", to="forms", provider="auth-otp-form")
+    assert posted.status_code in (400, 404), (posted.status_code, posted.text[:300])
+    assert await rows(two_realms, "test", "browser") == before
+    assert await rows(two_realms, "other", "browser") == other_before
