@@ -1,16 +1,18 @@
 """The ``secure-client-uris-pattern`` client-policy executor (Keycloak 26's SecureClientUrisPatternExecutor): on
 REGISTER and UPDATE each URI of the chosen fields must match (whole) one of the ``allowed-patterns`` regular
 expressions. ``client-uri-fields`` picks the fields (unknown names are ignored; none configured: all of them; only
-unknown ones: none); a pattern that does not compile is ignored, as Keycloak ignores it (with Python's regular
-expressions in the place of Java's)."""
+unknown ones: none); a pattern that does not compile is ignored, as Keycloak ignores it (with the ``regex``
+engine's regular expressions in the place of Java's, under a time budget: ``pattern_budget``)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+import regex
 
 from doorkeep.clientpolicies.config_values import string_list, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.clientpolicies.pattern_budget import PatternBudget, compiled
 
 PROVIDER_ID = "secure-client-uris-pattern"
 ALLOWED_PATTERNS, CLIENT_URI_FIELDS = "allowed-patterns", "client-uri-fields"
@@ -49,14 +51,9 @@ def _values(rep: dict[str, Any], field: str) -> list[str]:
     return value.split("##") if several else [value]
 
 
-def _patterns(config: dict[str, Any]) -> list[re.Pattern[str]]:
-    out: list[re.Pattern[str]] = []
-    for text in strings(config, ALLOWED_PATTERNS):
-        try:
-            out.append(re.compile(text))
-        except re.error:
-            continue  # "Ignoring invalid regex pattern in configuration"
-    return out
+def _patterns(config: dict[str, Any]) -> list[regex.Pattern[str]]:
+    # "Ignoring invalid regex pattern in configuration"
+    return [p for p in (compiled(text) for text in strings(config, ALLOWED_PATTERNS)) if p is not None]
 
 
 def _fields(config: dict[str, Any]) -> list[str]:
@@ -68,7 +65,7 @@ def executor(config: dict[str, Any], context: PolicyContext) -> None:
     if context.event not in (Event.REGISTER, Event.UPDATE):
         return
     assert context.proposed is not None, "REGISTER and UPDATE carry the proposed representation"
-    patterns = _patterns(config)
+    patterns, budget = _patterns(config), PatternBudget()
     for field in _fields(config):
         uris = _values(context.proposed, field)
         if not uris:
@@ -77,7 +74,7 @@ def executor(config: dict[str, Any], context: PolicyContext) -> None:
             message = f"Invalid {field}: No valid allowed patterns configured"
             raise ClientPolicyViolation(INVALID_CLIENT_METADATA, message)
         for uri in uris:
-            if uri and not any(p.fullmatch(uri) for p in patterns):
+            if uri and not any(budget.fullmatch(p, uri) for p in patterns):
                 raise ClientPolicyViolation(INVALID_CLIENT_METADATA, f"Invalid {field}")
 
 

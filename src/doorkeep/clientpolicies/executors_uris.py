@@ -16,6 +16,7 @@ from typing import Any
 
 from doorkeep.clientpolicies.config_values import flag, flag_or_none, string_list, strings
 from doorkeep.clientpolicies.context import ClientPolicyViolation, Event, PolicyContext
+from doorkeep.clientpolicies.pattern_budget import PatternBudget, compiled
 from doorkeep.oauth import uri_syntax
 
 INVALID_REQUEST, INVALID_CLIENT_METADATA = "invalid_request", "invalid_client_metadata"
@@ -122,12 +123,13 @@ def _parsed(raw: str) -> tuple[uri_syntax.Uri | None, int]:
 class _UriValidation:
     """SecureRedirectUrisEnforcerExecutor.UriValidation: one URI judged by the executor's configuration."""
 
-    def __init__(self, raw: str, parameter: bool, config: dict[str, Any]) -> None:
+    def __init__(self, raw: str, parameter: bool, config: dict[str, Any], budget: PatternBudget) -> None:
         uri, port = _parsed(raw)
         # java.net.URI refuses a scheme without anything after it ("com.example:")
         if uri is None or (uri.scheme is not None and uri.authority is None and not uri.path and uri.query is None):
             raise invalid_request(ERR_GENERAL)
         self.raw, self.uri, self.parameter, self.config, self.port = raw, uri, parameter, config, port
+        self.budget = budget
 
     def _on(self, key: str) -> bool:
         return flag(self.config, key)
@@ -216,34 +218,34 @@ class _UriValidation:
         if not self._wildcards_ok():
             return False
         domains = strings(self.config, ALLOW_PERMITTED_DOMAINS)
-        if domains and not any(_host_matches(self.uri.host, d) for d in domains):
+        if domains and not any(_host_matches(self.uri.host, d, self.budget) for d in domains):
             return False
         if self._on(OAUTH_2_1_COMPLIANT):
             return self._https() and not self._fragment() and not self._wildcard()
         return True
 
 
-def _host_matches(host: str | None, pattern: str) -> bool:
-    """``host.matches(pattern)``: the whole host; a pattern that does not compile matches nothing."""
+def _host_matches(host: str | None, pattern: str, budget: PatternBudget) -> bool:
+    """``host.matches(pattern)``: the whole host; a pattern that does not compile matches nothing, nor one that
+    runs past the run's time budget (``pattern_budget``: the host may come from an anonymous request)."""
     if host is None:
         return False
-    try:
-        return re.fullmatch(pattern, host) is not None
-    except re.error:
-        return False
+    compiled_pattern = compiled(pattern)
+    return compiled_pattern is not None and budget.fullmatch(compiled_pattern, host)
 
 
-def verify_redirect_uri(config: dict[str, Any], uri: str, parameter: bool) -> None:
+def verify_redirect_uri(config: dict[str, Any], uri: str, parameter: bool, budget: PatternBudget | None = None) -> None:
     """verifyRedirectUri: one URI (``parameter``: an authorization request's ``redirect_uri``, which must name its
     port in OAuth 2.1 mode, where a registered one must not); ClientPolicyViolation when refused."""
-    _UriValidation(uri, parameter, config).validate()
+    _UriValidation(uri, parameter, config, budget or PatternBudget()).validate()
 
 
 def _verify_all(config: dict[str, Any], root_url: str | None, base_url: str | None, uris: list[str]) -> None:
     if flag(config, ALLOW_OPEN_REDIRECT):  # an open redirect allows any value
         return
+    budget = PatternBudget()
     for uri in resolved_uris(root_url, base_url, uris):
-        verify_redirect_uri(config, uri, False)
+        verify_redirect_uri(config, uri, False, budget)
 
 
 def secure_redirect_uris_enforcer(config: dict[str, Any], context: PolicyContext) -> None:

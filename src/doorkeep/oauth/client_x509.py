@@ -15,6 +15,7 @@ is "attempted": refused as Keycloak refuses an authenticator that neither succee
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 
@@ -23,11 +24,14 @@ from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 from doorkeep.errors import INVALID_CLIENT_CREDENTIALS, InvalidClient
 from doorkeep.model import Client
+from doorkeep.users import admin_regex
 
 CLIENT_X509 = "client-x509"
 SUBJECT_DN = "x509.subjectdn"
 CA_SUBJECT_DN = "x509.casubjectdn"
 ALLOW_REGEX = "x509.allow.regex.pattern.comparison"
+PATTERN_SECONDS = 0.5  # what one subject DN match may take; ordinary patterns take microseconds
+_log = logging.getLogger(__name__)
 
 # sun.security.x509.AVAKeyword's names, which X500Principal's default form prints.
 _JAVA_NAMES = {
@@ -97,9 +101,16 @@ def same_name(name: x509.Name, expected: str) -> bool:
 def _subject_matches(certificate: x509.Certificate, expected: str, regex: bool) -> bool:
     if not regex:
         return same_name(certificate.subject, expected)
+    # the DN is the certificate holder's choice: the pattern runs on the regex engine with a time limit (Keycloak's
+    # String.matches has none); one that does not compile, would take hours to, or runs past the limit, no match
     try:
-        return re.fullmatch(expected, java_dn(certificate.subject)) is not None
-    except re.error:
+        return (
+            admin_regex.compiled(expected).fullmatch(java_dn(certificate.subject), timeout=PATTERN_SECONDS) is not None
+        )
+    except admin_regex.UnsafePattern:
+        return False
+    except TimeoutError:
+        _log.warning("x509.subjectdn pattern ran past %s s; no match", PATTERN_SECONDS)
         return False
 
 

@@ -11,7 +11,8 @@ recorded.
 
 from __future__ import annotations
 
-import re
+import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from doorkeep.realms import flow_plan as fp
 from doorkeep.realms import flow_support
 from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
 from doorkeep.realms.flow_model import AuthFlow, of
-from doorkeep.users import otp, webauthn
+from doorkeep.users import admin_regex, otp, webauthn
 
 if TYPE_CHECKING:
     from doorkeep.oauth.loa import Tracker
@@ -31,6 +32,8 @@ BROWSER, DIRECT_GRANT = "browser", "direct_grant"  # AuthenticationFlowBindings'
 _BINDINGS = {BROWSER: "browserFlow", DIRECT_GRANT: "directGrantFlow"}
 DELIMITER = "##"  # Constants.CFG_DELIMITER
 MAX_CLIENT_LOOKUPS = 4  # KeycloakModelUtils.MAX_CLIENT_LOOKUPS_DURING_ROLE_RESOLVE
+PATTERN_SECONDS = 0.5  # what one condition's pattern may take over all the values; ordinary ones take microseconds
+_log = logging.getLogger(__name__)
 
 
 class CannotRun(Exception):
@@ -223,14 +226,32 @@ async def _attribute_matches(tx: Tx, user: User, condition: fp.Condition) -> boo
     if expected is None:
         return negate
     if regex:
-        try:
-            pattern = re.compile(expected)
-        except re.error:
-            return negate
-        found = any(pattern.fullmatch(v) for v in values)
+        found = _any_matches(expected, values)
     else:
         found = expected in values
     return found != negate
+
+
+def _any_matches(expected: str, values: list[str]) -> bool:
+    """Whether the administrator's pattern matches one of the values (which the user may have set) whole: on the
+    ``regex`` engine within PATTERN_SECONDS in all, where Keycloak's ``String.matches`` has no limit. A pattern
+    that does not compile, or would take hours to (users.admin_regex), matches nothing, as does one that runs
+    past the time limit."""
+    try:
+        pattern = admin_regex.compiled(expected)
+    except admin_regex.UnsafePattern:
+        return False
+    deadline = time.monotonic() + PATTERN_SECONDS
+    try:
+        for value in values:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if pattern.fullmatch(value, timeout=left) is not None:
+                return True
+    except TimeoutError:
+        _log.warning("conditional-user-attribute pattern ran past %s s; no match", PATTERN_SECONDS)
+    return False
 
 
 def _builtin(user: User, name: str) -> str | None:

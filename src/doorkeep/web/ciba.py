@@ -4,12 +4,12 @@ authentication channel's callback. Neither endpoint answers with CORS headers (K
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from doorkeep import numbers
 from doorkeep.errors import InvalidRequest, OAuthError
 from doorkeep.oauth.ciba import callback, channel, endpoint
 from doorkeep.web.http import (
@@ -67,7 +67,8 @@ async def callback_endpoint(request: Request) -> Response:
     st = state(request)
     name = request.path_params["realm"]
     try:
-        answer = callback.read_answer(json.loads(await request.body() or b"null"))
+        # bounded nesting: deep JSON from anyone is "Invalid authentication status", never a RecursionError
+        answer = callback.read_answer(numbers.loads(await request.body() or b"null"))
     except (ValueError, UnicodeDecodeError):
         return oauth_error(InvalidRequest(callback.INVALID_STATUS), no_store=True)
     except OAuthError as err:

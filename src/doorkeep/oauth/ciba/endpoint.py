@@ -166,7 +166,7 @@ async def _user(tx: Tx, realm: Realm, params: BackchannelRequest, hint: str) -> 
     if given is None:
         raise e.InvalidRequest(f"missing parameter : {hint}", event_error="")
     user = None
-    if hint == config.LOGIN_HINT:
+    if hint == config.LOGIN_HINT and "\x00" not in given:  # PostgreSQL takes no NUL: no user has one
         try:
             user = await find_login_user(tx, realm.id, given, realm.login_with_email_allowed)
         except SharedEmail:

@@ -186,6 +186,7 @@ async def save_config(page: Page) -> Response:
 
     async def work(c: Console) -> Response:
         flows, flow = views.top_flow(c, params["id"])
+        c.require("manage-realm")  # newExecutionConfig / updateAuthenticatorConfig: before the lookup
         found = views.step_config(flows, flow, params["execution"])
         values = views.typed_config(found.props, page.form)
         alias = (page.form.get("alias") or "").strip() if found.config is None else (found.config.alias or "")
@@ -208,6 +209,8 @@ async def clear_config(page: Page) -> Response:
 
     async def work(c: Console) -> Response:
         flows, flow = views.top_flow(c, params["id"])
+        # AuthenticationManagementResource.removeAuthenticatorConfig: requireManageRealm before the lookup
+        c.require("manage-realm")
         found = views.step_config(flows, flow, params["execution"])
         if found.config is None:
             raise Missing("Could not find authenticator config")
