@@ -123,7 +123,9 @@ async def test_a_realm_requiring_https_refuses_plain_http(ciba: tuple[Env, Devic
 
 async def test_debug_logs_carry_no_ciba_secrets(ciba: tuple[Env, Device], caplog: pytest.LogCaptureFixture) -> None:
     env, dev = ciba
-    with caplog.at_level(logging.DEBUG):
+    # Doorkeep's own loggers at DEBUG too: a test that ran the CLI earlier in this process may have left
+    # "doorkeep" at another level (logs.configure sets it), which would silence the records looked at here.
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="doorkeep"):
         handle, bearer = await started(env, dev, APP, SECRET, "alice", "secret-binding-7")
         await token(env, APP, SECRET, handle)
         assert (await answer(env, bearer)).status_code == 200
