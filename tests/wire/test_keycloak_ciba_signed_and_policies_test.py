@@ -448,3 +448,22 @@ async def test_client_scopes_condition(ciba: tuple[Env, Device]) -> None:
     tokens = await token(env, APP, APP_SECRET, ack.json()["auth_req_id"])
     assert tokens.status_code == 200, tokens.text
     assert claims(tokens.json()["access_token"])["azp"] == APP
+
+
+async def test_lightweight_access_token_executor_acts_on_the_ciba_grant(ciba: tuple[Env, Device]) -> None:
+    """UseLightweightAccessTokenExecutor acts on BACKCHANNEL_TOKEN_REQUEST too: the CIBA grant's access token
+    leaves out what the mappers add (no ``preferred_username``), while one minted without the policy has it."""
+    env, dev = ciba
+
+    async def minted(binding: str) -> dict[str, Any]:
+        ack = await authenticate(env, APP, APP_SECRET, "nutzername-rot", binding)
+        assert ack.status_code == 200, ack.text
+        assert (await answer(env, dev.take(binding).bearer)).status_code == 200
+        tokens = await token(env, APP, APP_SECRET, ack.json()["auth_req_id"])
+        assert tokens.status_code == 200, tokens.text
+        return claims(tokens.json()["access_token"])
+
+    assert (await minted("FULL"))["preferred_username"] == "nutzername-rot"
+    await put_policy(env, "use-lightweight-access-token")
+    light = await minted("LIGHT")
+    assert "preferred_username" not in light and light["azp"] == APP

@@ -174,13 +174,14 @@ def secure_client_authenticator(config: dict[str, Any], context: PolicyContext) 
         raise ClientPolicyViolation(INVALID_CLIENT_METADATA, "Invalid client metadata: token_endpoint_auth_method")
 
 
-# UseLightweightAccessTokenExecutor's events: the token requests (Doorkeep has no CIBA nor device token policy
-# events, so BACKCHANNEL_TOKEN_REQUEST and DEVICE_TOKEN_REQUEST do not arise).
+# UseLightweightAccessTokenExecutor's events: the token requests, CIBA's included (Doorkeep raises no device token
+# policy event, so DEVICE_TOKEN_REQUEST does not arise).
 TOKEN_EVENTS = (
     Event.TOKEN_REQUEST,
     Event.TOKEN_REFRESH,
     Event.RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST,
     Event.SERVICE_ACCOUNT_TOKEN_REQUEST,
+    Event.BACKCHANNEL_TOKEN_REQUEST,
 )
 
 

@@ -3,10 +3,10 @@ identity provider (OIDC Back-Channel Logout 1.0 §2.5, as Keycloak's LogoutEndpo
 TokenManager.verifyLogoutToken answer it).
 
 Keycloak trusts such a token only from an OIDC identity provider of the realm whose issuer is the token's
-``iss``, and then ends the sessions brokered through it. Doorkeep has no identity brokering, so the check
-after decoding (COULD_NOT_FIND_IDP) always fails: every request gets Keycloak's 400 ``invalid_request`` with
-the message of the first failing step, and a LOGOUT_ERROR ``invalid_token`` event carrying it as ``reason``.
-No session is touched and the token is never logged.
+``iss``, and then ends the sessions brokered through it. Doorkeep's brokering (web/broker*.py) does not yet
+take an identity provider's logout token, so the check after decoding (COULD_NOT_FIND_IDP) always fails: every
+request gets Keycloak's 400 ``invalid_request`` with the message of the first failing step, and a LOGOUT_ERROR
+``invalid_token`` event carrying it as ``reason``. No session is touched and the token is never logged.
 """
 
 from __future__ import annotations

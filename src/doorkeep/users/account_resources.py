@@ -1,7 +1,7 @@
 """The smaller Account REST resources: credentials, linked accounts, groups and supported locales.
 
 Keycloak 26's AccountCredentialResource (``credentialTypes``, ``removeCredential``), LinkedAccountsResource
-(``linkedAccounts``: Doorkeep has no identity brokering, so the list is always empty) and
+(``linkedAccounts``: the realm's enabled identity providers and the user's links to them) and
 AccountRestService's ``groupMemberships`` and ``supportedLocales``. Doorkeep's credential types are the
 password (PasswordCredentialProvider's metadata: not removable), the one-time password
 (OTPCredentialProvider's: removable, set up by CONFIGURE_TOTP) and the two-factor security key

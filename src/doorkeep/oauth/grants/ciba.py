@@ -20,6 +20,7 @@ from doorkeep.oauth import scopes as scope_rules
 from doorkeep.oauth.ciba import auth_req_id, callback, config
 from doorkeep.oauth.grants.common import issue_new_session_tokens, require_offline_allowed
 from doorkeep.oauth.issue import GrantContext
+from doorkeep.oauth.mappers import lightweight
 from doorkeep.oauth.minted import Minted
 from doorkeep.oauth.roles import effective_roles
 from doorkeep.oauth.scopes import GrantedScopes
@@ -58,7 +59,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
     if claims is None:
         raise e.InvalidGrant("Invalid Auth Req ID", event_error="")
     try:
-        await client_policies.on_request(
+        verdict = await client_policies.on_request(
             tx, req.realm, Event.BACKCHANNEL_TOKEN_REQUEST, client, req.form, scope=str(claims.get("scope") or "")
         )
     except e.OAuthError as refused:  # always invalid_grant here; the event keeps the executor's error
@@ -84,6 +85,7 @@ async def grant(tx: Tx, services: Services, req: OAuthRequest, client: Client) -
         raise e.AuthorizationPending(
             "The authorization request is still pending as the end-user hasn't yet been authenticated.", event_error=""
         )
+    client = lightweight.for_request(client, verdict.lightweight_access_token)  # use-lightweight-access-token
     user = await _user(tx, str(claims["sub"]))
     scope_param = stored.scope
     granted = await scope_rules.permitted(tx, user, await _granted(tx, client, scope_param))
