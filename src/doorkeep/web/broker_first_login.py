@@ -18,7 +18,7 @@ from doorkeep.model import JSON, AuthSession, Client, Realm
 from doorkeep.oauth import redirect_uris
 from doorkeep.oauth.login_password import INVALID_PASSWORD
 from doorkeep.users import brute_force
-from doorkeep.users.credentials import check_password
+from doorkeep.users.credentials import Verdict, assess, check_password
 from doorkeep.web import locale as page_locale
 from doorkeep.web.broker_session import (
     CONFIRM_STEP,
@@ -95,6 +95,18 @@ async def first_broker_login(request: Request) -> Response:
         return realm
     form = await request.form()
     code = request.query_params.get("session_code") or str(form.get("session_code") or "")
+    password = str(form.get("password") or "")
+
+    async def precheck(tx: Tx) -> Verdict | None:
+        """The password checked in a reading transaction first, as the login form's is (login_password.precheck):
+        Argon2 never runs under the write lock."""
+        tab = await find_tab(request, tx, realm, request.query_params.get(TAB_ID), code)
+        context = tab.auth_session.notes.get(CONTEXT) if tab else None
+        if tab is None or not isinstance(context, dict) or tab.auth_session.step != REAUTH_STEP or not password:
+            return None
+        return await assess(tx, realm, await tx.users.get(context["existing"]), password)
+
+    verdict = await in_transaction(request, precheck, write=False)
 
     async def work(tx: Tx) -> Response:
         tx.config.bind(realm)
@@ -110,10 +122,10 @@ async def first_broker_login(request: Request) -> Response:
         provider = usable(realm, context["alias"])
         if user is None or provider is None:
             return error_page(request, realm, EXPIRED)
-        services, password = state(request).services, str(form.get("password") or "")
+        services = state(request).services
         # IdpUsernamePasswordForm is a password form: Brute Force Detection refuses a locked user and counts misses
         locked = await brute_force.refusal(tx, realm, user, services.clock.now()) is not None
-        right = not locked and await check_password(tx, user, password)
+        right = not locked and await check_password(tx, user, password, verdict)
         if not right and not locked and user.enabled and password:
             await brute_force.failed_login(tx, realm, user, client_ip(request), services.clock.now_ms())
         if not right or not user.enabled:
