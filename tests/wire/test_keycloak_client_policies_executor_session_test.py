@@ -237,7 +237,11 @@ async def test_server_info_lists_the_executors(env: Env) -> None:
     by_id = {t["id"]: t for t in listed}
     # every executor Doorkeep runs, each once, in id order
     assert [t["id"] for t in listed] == sorted(catalogue.EXECUTORS)
-    assert all(t["helpText"] for t in listed)
+    # AuthenticationFlowSelectorExecutorFactory alone has an empty help text; its two properties as Keycloak's
+    assert [t["id"] for t in listed if not t["helpText"]] == ["auth-flow-enforcer"]
+    flow_props = {p["name"]: p for p in by_id["auth-flow-enforcer"]["properties"]}
+    assert flow_props["auth-flow-alias"]["type"] == "String" and "defaultValue" not in flow_props["auth-flow-alias"]
+    assert flow_props["auth-flow-loa"]["type"] == "Integer" and flow_props["auth-flow-loa"]["defaultValue"] == 1
     (auto,) = by_id["consent-required"]["properties"]
     assert (auto["name"], auto["type"], auto["defaultValue"]) == ("auto-configure", "boolean", True)
     allowed, default = by_id["secure-client-authenticator"]["properties"]

@@ -63,6 +63,7 @@ MAPPER_TYPES = (
         "Authentication Method Reference (AMR)",
         "Add authentication method reference (AMR) to the token.",
     ),
+    ("oidc-organization-membership-mapper", "Organization Membership", "Map user Organization membership"),
     (NONCE_MAPPER, "Nonce backwards compatible", "Adds the nonce claim to Access, Refresh and ID token"),
     (
         PAIRWISE_MAPPER,

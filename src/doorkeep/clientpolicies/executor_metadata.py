@@ -12,7 +12,7 @@ from doorkeep.clientpolicies import catalogue, executor_types, provider_metadata
 from doorkeep.clientpolicies.executors_fapi import SECURE_ALGORITHMS
 
 # ProviderConfigProperty's type names
-BOOLEAN, STRING, LIST, MULTIVALUED_LIST = "boolean", "String", "List", "MultivaluedList"
+BOOLEAN, STRING, LIST, MULTIVALUED_LIST, INTEGER = "boolean", "String", "List", "MultivaluedList", "Integer"
 
 
 def config_property(
@@ -35,6 +35,22 @@ _AUTHENTICATORS = tuple(sorted(catalogue.CLIENT_AUTHENTICATORS))  # the ClientAu
 _DAY = 24 * 60 * 60
 
 _TYPES: tuple[tuple[str, str, tuple[dict[str, Any], ...]], ...] = (
+    (
+        "auth-flow-enforcer",
+        "",  # AuthenticationFlowSelectorExecutorFactory's help text is empty
+        (
+            config_property(
+                "auth-flow-alias", "Auth Flow Alias", "Insert the alias of the authentication flow", STRING, None
+            ),
+            config_property(
+                "auth-flow-loa",
+                "Auth Flow Loa",
+                "Insert the loa to enforce when the selected authentication flow is executed",
+                INTEGER,
+                1,
+            ),
+        ),
+    ),
     (
         "pkce-enforcer",
         "It makes the client enforce Proof Key for Code Exchange operation with secure algorithm like S256.",
