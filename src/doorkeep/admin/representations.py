@@ -192,7 +192,7 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
             # null values are dropped and an attribute left without any is not kept (UserModel.setAttribute)
             values = {str(k): _string_list(v, f"{where}.{k}") for k, v in value.items() if v is not None}
             return {k: v for k, v in values.items() if v}
-        return {str(k): v for k, v in value.items()}
+        return _string_map_keeping_nulls(value, where)
     if not isinstance(value, str):
         raise RepresentationError(f"{where}: expected a string")
     if attr in _ENUMS and value not in _ENUMS[attr]:
@@ -203,6 +203,22 @@ def _coerce(obj: Any, attr: str, value: Any, where: str) -> Any:
 # Keycloak's ComponentRepresentation.SECRET_VALUE, and the SMTP settings it stands for in a representation.
 SECRET_VALUE = "**********"
 SMTP_SECRETS = ("password", "authTokenClientSecret")
+
+
+def _string_map_keeping_nulls(value: dict[Any, Any], where: str) -> dict[str, Any]:
+    """A realm's or client's ``attributes`` (Keycloak's ``Map<String, String>``) as Jackson reads them: a number or
+    boolean becomes its text (``true``, not Python's ``True``), an object or array is refused; a null stays null
+    (the callers read it as "remove")."""
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        elif isinstance(item, int | float):
+            item = str(item)
+        elif item is not None and not isinstance(item, str):
+            raise RepresentationError(f"{where}.{key}: expected a string")
+        out[str(key)] = item
+    return out
 
 
 def string_map_from_json(value: Any, where: str) -> dict[str, str]:
