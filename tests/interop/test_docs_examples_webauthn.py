@@ -1,0 +1,56 @@
+"""docs/webauthn.md's worked example, run as written: the WebAuthn policy and a browser flow with the WebAuthn
+Authenticator after the password, built with ``doorkeep admin`` and bound; user1's login reaches the
+registration page with the policy's options. (tests/wire/test_webauthn_*.py register and use a key.)"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from interop.admin_cli_support import Cli
+from interop.docs_examples import authorize, demo_realm, form_action, public_app, run_example
+from interop.server import DoorkeepProcess
+
+pytestmark = pytest.mark.interop
+
+
+@pytest.fixture
+def cli(tmp_path: Path, engine_server: DoorkeepProcess) -> Iterator[Cli]:
+    cli = Cli(tmp_path / "admin.config")
+    demo_realm(cli, engine_server)
+    public_app(cli)
+    yield cli
+    cli("delete", "realms/demo")
+
+
+def test_the_documented_flow_asks_for_a_security_key_after_the_password(
+    engine_server: DoorkeepProcess, cli: Cli, tmp_path: Path
+) -> None:
+    run_example(cli, engine_server, "webauthn.md", "webauthn", tmp_path)
+    realm = cli.ok("get", "realms/demo", "--fields", "browserFlow,webAuthnPolicyRpEntityName").json()
+    assert realm == {"browserFlow": "browser with key", "webAuthnPolicyRpEntityName": "Demo portal"}
+
+    with httpx.Client(timeout=30) as http:
+        page = authorize(http, engine_server, "demo", "app")
+        register = http.post(form_action(page), data={"username": "user1", "password": "password"})
+    assert register.status_code == 200 and "<title>Passkey Registration</title>" in register.text
+    start = register.text.find('{"challenge":')
+    assert start >= 0, register.text
+    options, _ = json.JSONDecoder().raw_decode(register.text, start)  # the page's options object
+    assert options["rpEntityName"] == "Demo portal" and options["algorithms"] == [-7, -257]  # ES256, RS256
+    assert options["authenticatorSelection"] == {"userVerification": "preferred"}
+
+
+def test_a_choice_between_otp_and_a_security_key_is_refused_as_the_page_says(cli: Cli) -> None:
+    """webauthn.md: "A browser flow offering WebAuthn and OTP as ALTERNATIVE choices … is refused on binding"."""
+    cli.ok("create", "authentication/flows/browser/copy", "-r", "demo", "-s", "newName=choice")
+    rows = cli.ok("get", "authentication/flows/choice/executions", "-r", "demo", "--fields", "id,displayName").json()
+    key = next(r["id"] for r in rows if r["displayName"] == "WebAuthn Authenticator")
+    body = json.dumps({"id": key, "requirement": "ALTERNATIVE"})
+    cli.ok("update", "authentication/flows/choice/executions", "-r", "demo", "-b", body)
+    refused = cli.fails("update", "realms/demo", "-s", "browserFlow=choice")
+    assert refused.startswith("Doorkeep cannot run flow 'choice' as the browser flow yet: Doorkeep runs no choice")
