@@ -55,6 +55,22 @@ async def test_the_user_action_token_lifespan_starts_as_the_login_action_timeout
     assert body["actionTokenGeneratedByUserLifespan"] == 600  # fixed when the realm was made
 
 
+async def test_realm_attributes_are_strings_as_jackson_reads_a_map_of_strings(realm: Env) -> None:
+    """RealmRepresentation.attributes is a Map<String, String>: a number or boolean is read as its text, an object
+    or array is refused (400) and nothing is stored; a JSON map meant as a value is sent as a string (docs/step-up.md)."""
+    headers = await realm.admin_headers()
+    typed = {"attributes": {"a.number": 5, "a.flag": True, "acr.loa.map": '{"silver":1}'}}
+    assert (await realm.http.put(f"{REALMS}/test", headers=headers, json=typed)).status_code == 204
+    attributes = (await realm.http.get(f"{REALMS}/test", headers=headers)).json()["attributes"]
+    assert (attributes["a.number"], attributes["a.flag"], attributes["acr.loa.map"]) == ("5", "true", '{"silver":1}')
+    for value in ({"silver": 1}, ["x"]):
+        refused = await realm.http.put(f"{REALMS}/test", headers=headers, json={"attributes": {"acr.loa.map": value}})
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error_description"].endswith("attributes.acr.loa.map: expected a string")
+    attributes = (await realm.http.get(f"{REALMS}/test", headers=headers)).json()["attributes"]
+    assert attributes["acr.loa.map"] == '{"silver":1}'
+
+
 async def test_a_partial_put_stores_the_settings_and_a_later_one_keeps_them(realm: Env) -> None:
     headers = await realm.admin_headers()
     response = await realm.http.put(f"{REALMS}/test", headers=headers, json=SETTINGS)
