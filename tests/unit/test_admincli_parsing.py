@@ -22,6 +22,14 @@ SERVER = "http://localhost:8080"
         ("/users/42/consents", f"{SERVER}/admin/realms/demo/users/42/consents"),
         ("serverinfo", f"{SERVER}/admin/serverinfo"),
         ("https://other/admin/realms/x", "https://other/admin/realms/x"),
+        # the paths of identity brokering, organizations and flows go under -r's realm like any other
+        ("identity-provider/instances/corp", f"{SERVER}/admin/realms/demo/identity-provider/instances/corp"),
+        ("organizations/7/members", f"{SERVER}/admin/realms/demo/organizations/7/members"),
+        (
+            "authentication/flows/step up/executions",
+            f"{SERVER}/admin/realms/demo/authentication/flows/step up/executions",
+        ),
+        ("client-policies/policies", f"{SERVER}/admin/realms/demo/client-policies/policies"),
     ],
 )
 def test_paths_resolve_as_kcadm_resolves_them(path: str, url: str) -> None:
@@ -32,6 +40,9 @@ def test_the_created_type_is_the_last_path_component_without_its_plural_s() -> N
     assert paths.type_name(f"{SERVER}/admin/realms/demo/clients") == "client"
     assert paths.type_name(f"{SERVER}/admin/realms") == "realm"
     assert paths.type_name(f"{SERVER}/admin/realms/demo/roles/") == "role"
+    # kcadm's wording for the new resources: "Created new instance with id 'corp'", "… new flow …"
+    assert paths.type_name(f"{SERVER}/admin/realms/demo/identity-provider/instances") == "instance"
+    assert paths.type_name(f"{SERVER}/admin/realms/demo/authentication/flows/x/executions/flow") == "flow"
 
 
 def test_query_parameters_are_encoded_and_appended() -> None:
