@@ -37,6 +37,10 @@ def test_the_documented_provider_signs_alice_in_and_links_her(
     assert stored["config"]["clientSecret"] == "**********" and stored["config"]["pkceEnabled"] == "true"
     assert stored["config"]["jwksUrl"] == f"{engine_server.base_url}/realms/corp/protocol/openid-connect/certs"
 
+    # "doorkeep admin update identity-provider/instances/corp -s displayName=Corp … keeps it" (the secret): the
+    # sign-in below exchanges the code with the stored secret
+    cli.ok("update", "identity-provider/instances/corp", "-r", "demo", "-s", "displayName=Corp SSO")
+
     with httpx.Client(timeout=30) as http:
         login_page = authorize(http, engine_server, "demo", "offline-access-portal")
         assert login_page.status_code == 200 and "Corp SSO" in login_page.text  # the provider's button
