@@ -25,6 +25,15 @@ import dataclasses
 from dataclasses import dataclass
 
 from doorkeep.realms import auth_flows as af
+from doorkeep.realms.flow_conditions import ALL_CONDITIONS as ALL_CONDITIONS
+from doorkeep.realms.flow_conditions import CONDITIONS as CONDITIONS
+from doorkeep.realms.flow_conditions import CREDENTIAL as CREDENTIAL
+from doorkeep.realms.flow_conditions import USER_ATTRIBUTE as USER_ATTRIBUTE
+from doorkeep.realms.flow_conditions import USER_CONFIGURED as USER_CONFIGURED
+from doorkeep.realms.flow_conditions import USER_ROLE as USER_ROLE
+from doorkeep.realms.flow_conditions import Condition as Condition
+from doorkeep.realms.flow_conditions import Unsupported as Unsupported
+from doorkeep.realms.flow_conditions import config_of, enabled, resolved, split
 from doorkeep.realms.flow_levels import LEVEL_CONDITION, Group
 from doorkeep.realms.flow_model import AuthFlow, Execution, FlowSet
 
@@ -38,38 +47,9 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
 )
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
 WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
-USER_CONFIGURED, USER_ROLE = "conditional-user-configured", "conditional-user-role"
-USER_ATTRIBUTE, CREDENTIAL = "conditional-user-attribute", "conditional-credential"
-CONDITIONS = frozenset({USER_CONFIGURED, USER_ROLE, USER_ATTRIBUTE, CREDENTIAL})
-# Every ConditionalAuthenticator Keycloak 26 ships: a condition, whether Doorkeep evaluates it or not.
-ALL_CONDITIONS = CONDITIONS | {
-    LEVEL_CONDITION,
-    "conditional-client-scope",
-    "conditional-sub-flow-executed",
-    "conditional-user-session-state",
-}
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
 WEBAUTHN = "webauthn"
 DENY_MESSAGE = "denyErrorMessage"  # DenyAccessAuthenticatorFactory.ERROR_MESSAGE
-
-
-class Unsupported(Exception):
-    """A flow Doorkeep cannot run; the message names the step."""
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A condition of a CONDITIONAL sub-flow. For conditional-user-configured, ``needs_otp``: whether the
-    sub-flow's executions include the OTP form (ConditionalUserConfiguredAuthenticator asks whether each is
-    configured for the user; Deny and Allow Access always are)."""
-
-    kind: str
-    config: tuple[tuple[str, str], ...] = ()
-    needs_otp: bool = False
-    needs_webauthn: bool = False  # the same for the WebAuthn authenticator
-
-    def get(self, key: str) -> str | None:
-        return dict(self.config).get(key)
 
 
 @dataclass(frozen=True)
@@ -95,36 +75,9 @@ class Plan:
     password: Group | None = None
 
 
-def _enabled(e: Execution) -> bool:
-    return e.requirement != af.DIS
-
-
 def _name(flows: FlowSet, e: Execution) -> str:
     sub = flows.flow(e.flow_id)
     return f"sub-flow '{sub.alias}'" if sub is not None else str(e.authenticator)
-
-
-def _config(flows: FlowSet, e: Execution) -> tuple[tuple[str, str], ...]:
-    found = flows.config(e.config_id)
-    return tuple(sorted(found.config.items())) if found is not None else ()
-
-
-def _split(flows: FlowSet, flow_id: str) -> tuple[list[Condition], list[Execution], list[Execution]]:
-    """DefaultAuthenticationFlow.fillListsOfExecutions: the enabled conditions, then the REQUIRED/CONDITIONAL
-    executions, then the ALTERNATIVE ones (none when any of the former exists)."""
-    conditions, required, alternative = [], [], []
-    for e in flows.children(flow_id):
-        if not _enabled(e):
-            continue
-        if e.flow_id is None and e.authenticator in ALL_CONDITIONS:
-            if e.authenticator not in CONDITIONS and e.authenticator != LEVEL_CONDITION:
-                raise Unsupported(f"Doorkeep does not evaluate the condition {e.authenticator}")
-            conditions.append(Condition(str(e.authenticator), _config(flows, e)))
-        elif e.requirement in (af.REQ, af.COND):
-            required.append(e)
-        else:
-            alternative.append(e)
-    return conditions, required, alternative if not required else []
 
 
 def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: int, otp: str) -> list[Gate]:
@@ -141,14 +94,14 @@ def _gates(flows: FlowSet, e: Execution, outer: tuple[Condition, ...], depth: in
         action = actions.get(str(e.authenticator))
         if action is None:
             raise Unsupported(f"Doorkeep does not run {e.authenticator} there")
-        message = dict(_config(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
+        message = dict(config_of(flows, e)).get(DENY_MESSAGE) if action == DENY_ACCESS else None
         return [Gate(outer, action, e.requirement == af.REQ, message)]
     sub = flows.flow(e.flow_id)
     if sub is None:
         raise Unsupported("an execution names a sub-flow that does not exist")
     if sub.provider_id != af.BASIC:
         raise Unsupported(f"sub-flow '{sub.alias}' is a {sub.provider_id}")
-    found, required, alternative = _split(flows, sub.id)
+    found, required, alternative = split(flows, sub.id)
     if e.requirement == af.COND and not found:
         return []  # a conditional sub-flow without a condition is disabled (isConditionalSubflowDisabled)
     if any(c.kind == LEVEL_CONDITION for c in found):
@@ -202,12 +155,8 @@ def _level_gates(
         raise Unsupported(f"level sub-flow '{sub.alias}' must hold REQUIRED steps and no sub-flow")
     gates = [g for s in steps for g in _gates(flows, s, (), 0, otp)]
     needs_otp = any(g.action == OTP for g in gates)
-    group = Group(sub.id, tuple(_resolved(found, needs_otp)))
+    group = Group(sub.id, tuple(resolved(found, needs_otp)))
     return [dataclasses.replace(g, conditions=group.conditions, group=group) for g in gates]
-
-
-def _resolved(found: list[Condition], needs_otp: bool) -> list[Condition]:
-    return [dataclasses.replace(c, needs_otp=needs_otp) if c.kind == USER_CONFIGURED else c for c in found]
 
 
 def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tuple[Group, tuple[Gate, ...]] | None:
@@ -216,7 +165,7 @@ def _level_forms(flows: FlowSet, head: Execution, rest: list[Execution]) -> tupl
     sub = flows.flow(head.flow_id)
     if sub is None or head.requirement != af.COND or sub.provider_id != af.BASIC:
         return None
-    found, steps, alternative = _split(flows, sub.id)
+    found, steps, alternative = split(flows, sub.id)
     if not any(c.kind == LEVEL_CONDITION for c in found):
         return None
     head_step = steps[0] if steps else None
@@ -243,7 +192,7 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gr
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC or depth > 8:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
-    found, required, alternative = _split(flows, sub.id)
+    found, required, alternative = split(flows, sub.id)
     _no_level(found, sub)
     if alternative or not required:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
@@ -269,7 +218,7 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
     """The browser flow compiled (AuthenticationProcessor running it from the top)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
-    found, required, alternative = _split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
+    found, required, alternative = split(flows, flow.id)  # conditions outside a CONDITIONAL sub-flow: never asked
     _no_level(found, flow)
     units = required or alternative
     cookie = False
@@ -298,11 +247,11 @@ def _inert_organization(flows: FlowSet, e: Execution) -> bool:
     sub = flows.flow(e.flow_id)
     if sub is None or e.requirement != af.ALT:
         return False
-    inner = [x for x in flows.children(sub.id) if _enabled(x)]
+    inner = [x for x in flows.children(sub.id) if enabled(x)]
     if len(inner) != 1 or inner[0].requirement != af.COND:
         return False
     leaf = flows.flow(inner[0].flow_id)
-    kinds = {x.authenticator for x in flows.children(leaf.id) if _enabled(x)} if leaf is not None else set()
+    kinds = {x.authenticator for x in flows.children(leaf.id) if enabled(x)} if leaf is not None else set()
     return kinds == {USER_CONFIGURED, ORGANIZATION}
 
 
@@ -311,7 +260,7 @@ def direct_grant(flows: FlowSet, flow: AuthFlow) -> Plan:
     ValidateOTP only (level sub-flows among them)."""
     if flow.provider_id != af.BASIC:
         raise Unsupported(f"'{flow.alias}' is a {flow.provider_id}")
-    found, required, _ = _split(flows, flow.id)
+    found, required, _ = split(flows, flow.id)
     _no_level(found, flow)
     heads = [e.authenticator if e.requirement == af.REQ else None for e in required[:2]]
     if heads != [DG_USERNAME, DG_PASSWORD]:
