@@ -67,6 +67,15 @@ def plan(realm: Realm, client: Client, binding: str, requested: str | None = Non
         raise CannotRun(str(exc)) from None
 
 
+def username_first(realm: Realm, client: Client, requested: str | None = None) -> bool:
+    """Whether the browser flow that runs for ``client`` is identity-first (UsernameForm, then PasswordForm); a
+    flow Doorkeep cannot run is not (its password step stops the login, oauth/login_gates.py)."""
+    try:
+        return plan(realm, client, BROWSER, requested).username_first
+    except CannotRun:
+        return False
+
+
 @dataclass(frozen=True)
 class Next:
     """The gate that applies: its index in the plan, and what it asks (``fp.OTP`` for a user with an OTP

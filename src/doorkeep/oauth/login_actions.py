@@ -23,6 +23,7 @@ from doorkeep.model import AuthSession, Client, Realm, User
 from doorkeep.oauth import (
     action_steps,
     device_verification,
+    flow_gates,
     login_completion,
     login_consent,
     login_flow,
@@ -30,6 +31,7 @@ from doorkeep.oauth import (
     login_outcomes,
     login_password,
     login_restart,
+    login_username,
     login_webauthn,
     registration,
     required_actions,
@@ -47,7 +49,7 @@ from doorkeep.oauth.login_session import (
     accepts,
     mail_again,
 )
-from doorkeep.oauth.login_step import StepContext
+from doorkeep.oauth.login_step import LoginSite, StepContext
 from doorkeep.users import otp
 
 if TYPE_CHECKING:
@@ -164,6 +166,14 @@ async def submit(
     auth_session, client, request, user = posted.auth_session, posted.client, posted.request, posted.user
     browser = dataclasses.replace(browser, auth_session_id=auth_session.root)
     if action == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
+        # the box on the form, or (identity-first's password page) the one the username page kept
+        remember_me = (form.get("rememberMe") or "").lower() == "on" or auth_session.notes.get(
+            REMEMBER_ME_NOTE
+        ) == "true"
+        if user is None and flow_gates.username_first(realm, client, request.requested_flow):
+            site = LoginSite(tx, services, realm, client, request, browser)
+            typed = form.get("username") or ""
+            return await login_username.identify(tx, services, site, typed, remember_me=remember_me, verdict=verdict)
         return await login_password.authenticate(
             tx,
             services,
@@ -173,7 +183,7 @@ async def submit(
             form.get("username") or "",
             form.get("password") or "",
             browser,
-            remember_me=(form.get("rememberMe") or "").lower() == "on",  # equalsIgnoreCase("on")
+            remember_me=remember_me,  # equalsIgnoreCase("on")
             verdict=verdict,
             known=user,
         )

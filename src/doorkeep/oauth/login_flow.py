@@ -162,8 +162,11 @@ async def pending(
         offered = await consent_screen.screen_items(tx, client, user, request)
         items = await consent_screen.missing_consent(tx, client, user, request) or offered
         return NeedConsent(user.id, items, offered=tuple(i.id for i in offered))
-    if user is not None:
-        return NeedLogin(username=user.username, user_id=user.id)
+    if user is not None:  # a re-authentication, or identity-first's password page (the username the login typed)
+        typed = request.attempted_username
+        return NeedLogin(
+            username=typed or user.username, remember_me=remember_me, user_id=user.id, info="" if typed else None
+        )
     return NeedLogin(username=request.login_hint or "")
 
 

@@ -95,6 +95,8 @@ def step_notes(outcome: login_outcomes.Outcome, auth_session: AuthSession | None
     client scopes a consent screen stands for."""
     if isinstance(outcome, login_outcomes.NeedOtp) and outcome.remember_me:
         return {REMEMBER_ME_NOTE: "true"}
+    if isinstance(outcome, login_outcomes.NeedLogin) and outcome.user_id is not None and outcome.remember_me:
+        return {REMEMBER_ME_NOTE: "true"}  # identity-first: the username page's box, for the password page
     if isinstance(outcome, login_outcomes.NeedWebAuthn | login_outcomes.NeedWebAuthnRegister):
         # a new challenge at every page (WebAuthnAuthenticator.authenticate, WebAuthnRegister's challenge)
         remember = isinstance(outcome, login_outcomes.NeedWebAuthn) and outcome.remember_me
