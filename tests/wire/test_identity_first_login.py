@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from test_custom_flows import ALT, AUTH, COND, REQ, add, add_flow, add_otp, admin, bind, events, is_otp_form, totp
 
 from browser_flow import code_from, start, submit
+from flow_builder import ALT, AUTH, COND, REQ, add, add_flow, add_otp, admin, bind, events, is_otp_form, totp
 from support import seed_login_realm, seed_user, update_realm, update_user
 from wire_env import Env
 
