@@ -167,13 +167,13 @@ async def submit(
     browser = dataclasses.replace(browser, auth_session_id=auth_session.root)
     if action == "authenticate" and auth_session.step == AUTHENTICATE:  # credentials pending (checked above)
         # the box on the form, or (identity-first's password page) the one the username page kept
-        remember_me = (form.get("rememberMe") or "").lower() == "on" or auth_session.notes.get(
-            REMEMBER_ME_NOTE
-        ) == "true"
-        if user is None and flow_gates.username_first(realm, client, request.requested_flow):
+        kept = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
+        remember_me = (form.get("rememberMe") or "").lower() == "on" or kept
+        plan = flow_gates.username_first(realm, client, request.requested_flow) if user is None else None
+        if plan is not None:
             site = LoginSite(tx, services, realm, client, request, browser)
-            typed = form.get("username") or ""
-            return await login_username.identify(tx, services, site, typed, remember_me=remember_me, verdict=verdict)
+            typed, passkey = form.get("username") or "", plan.passwordless
+            return await login_username.identify(site, typed, remember_me=remember_me, verdict=verdict, passkey=passkey)
         return await login_password.authenticate(
             tx,
             services,
@@ -200,9 +200,10 @@ async def submit(
         remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
         return await login_otp.verify(ctx, form.get("otp"), form.get("selectedCredentialId"), remember_me=remember_me)
     challenge = auth_session.notes.get(WEBAUTHN_CHALLENGE_NOTE)
-    if auth_session.step == login_flow.WEBAUTHN_STEP:
+    if auth_session.step in (login_flow.WEBAUTHN_STEP, login_flow.PASSKEY_STEP):
         remember_me = auth_session.notes.get(REMEMBER_ME_NOTE) == "true"
-        return await login_webauthn.verify(ctx, form, challenge, remember_me=remember_me)
+        passwordless = auth_session.step == login_flow.PASSKEY_STEP
+        return await login_webauthn.verify(ctx, form, challenge, remember_me=remember_me, passwordless=passwordless)
     if action == "required-action":
         secret = auth_session.notes.get(TOTP_SECRET_NOTE) or otp.generate_secret()
         return await action_steps.submit(ctx, auth_session.step, form, totp_secret=secret, challenge=challenge)

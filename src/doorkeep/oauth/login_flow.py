@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 OTP_STEP = "otp"  # the OTP Form of the browser flow, after the password
 WEBAUTHN_STEP = "webauthn-authenticator"  # the WebAuthn authenticator of the browser flow, after the password
+PASSKEY_STEP = "webauthn-authenticator-passwordless"  # WebAuthnPasswordlessAuthenticator, after the username page
 REGISTER = "register"  # the authentication session's step while the registration form is shown
 
 
@@ -150,8 +151,8 @@ async def pending(
     re-authentication)."""
     if user is not None and step == OTP_STEP:
         return NeedOtp(user.id, remember_me=remember_me)
-    if user is not None and step == WEBAUTHN_STEP:
-        return NeedWebAuthn(user.id, remember_me=remember_me)
+    if user is not None and step in (WEBAUTHN_STEP, PASSKEY_STEP):
+        return NeedWebAuthn(user.id, remember_me=remember_me, passwordless=step == PASSKEY_STEP)
     if user is not None and step in (required_actions.DELETE_CREDENTIAL, required_actions.DELETE_ACCOUNT):
         return await account_actions.page(tx, request, user, step)
     if user is not None and step in required_actions.HANDLED:

@@ -28,8 +28,13 @@ ACCESS_DENIED = "Access denied"  # Messages.ACCESS_DENIED ("access-denied")
 CREDENTIAL_SETUP_REQUIRED = "Cannot login, credential setup required."  # Messages.CREDENTIAL_SETUP_REQUIRED
 CONFIGURE_TOTP = "CONFIGURE_TOTP"
 WEBAUTHN_REGISTER = "webauthn-register"  # WebAuthnAuthenticator.setRequiredActions
+PASSKEY_REGISTER = "webauthn-register-passwordless"  # WebAuthnPasswordlessAuthenticator.setRequiredActions
 # The required action a REQUIRED authenticator adds for a user without its credential.
-SETUP_ACTIONS = {flow_plan.OTP: CONFIGURE_TOTP, flow_plan.WEBAUTHN: WEBAUTHN_REGISTER}
+SETUP_ACTIONS = {
+    flow_plan.OTP: CONFIGURE_TOTP,
+    flow_plan.WEBAUTHN: WEBAUTHN_REGISTER,
+    flow_plan.PASSKEY: PASSKEY_REGISTER,
+}
 
 
 def _plan(ctx: StepContext) -> flow_plan.Plan | None:
@@ -90,9 +95,10 @@ async def after(
         if found.step == flow_plan.OTP:
             request = dataclasses.replace(ctx.request, flow_gate=found.index)
             return NeedOtp(ctx.user.id, remember_me=remember_me, request=request), ctx
-        if found.step == flow_plan.WEBAUTHN:
+        if found.step in (flow_plan.WEBAUTHN, flow_plan.PASSKEY):
             request = dataclasses.replace(ctx.request, flow_gate=found.index)
-            return NeedWebAuthn(ctx.user.id, remember_me=remember_me, request=request), ctx
+            passwordless = found.step == flow_plan.PASSKEY
+            return NeedWebAuthn(ctx.user.id, remember_me=remember_me, request=request, passwordless=passwordless), ctx
         if found.step == flow_plan.DENY_ACCESS:
             return await _denied(ctx, found.gate.message), ctx
         setup = SETUP_ACTIONS[found.gate.action]

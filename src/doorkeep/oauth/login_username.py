@@ -17,7 +17,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from doorkeep.model import Realm
-from doorkeep.oauth import login_events
+from doorkeep.oauth import login_completion, login_events, login_gates
 from doorkeep.oauth.login_outcomes import NeedLogin, Outcome
 from doorkeep.oauth.login_password import ACCOUNT_DISABLED, USERNAME_EXISTS, form_username
 from doorkeep.oauth.login_step import LoginSite, StepContext
@@ -25,8 +25,7 @@ from doorkeep.users import brute_force
 from doorkeep.users.credentials import SharedEmail, Verdict, check_password, find_login_user
 
 if TYPE_CHECKING:
-    from doorkeep.oauth.context import Services
-    from doorkeep.store.tx import Tx
+    pass
 
 INVALID_USERNAME = "Invalid username."  # Messages.INVALID_USERNAME ("invalidUsernameMessage")
 INVALID_USERNAME_OR_EMAIL = "Invalid username or email."  # Messages.INVALID_USERNAME_OR_EMAIL
@@ -38,18 +37,18 @@ def default_message(realm: Realm) -> str:
 
 
 async def identify(
-    tx: Tx,
-    services: Services,
     site: LoginSite,
     typed: str,
     *,
     remember_me: bool = False,
     verdict: Verdict | None = None,
+    passkey: bool = False,
 ) -> Outcome:
-    """The username page's POST: the password page for the user it names, else the username page again with
-    the error. ``verdict``: the reading transaction's dummy hash for an unknown user (AuthenticatorUtils
-    .dummyHash, so that an unknown name costs the time a known one does), reused here."""
-    realm = site.realm
+    """The username page's POST: the password page for the user it names (``passkey``: the steps after the
+    username, the passkey first), else the username page again with the error. ``verdict``: the reading
+    transaction's dummy hash for an unknown user (AuthenticatorUtils.dummyHash, so that an unknown name costs the
+    time a known one does), reused here."""
+    tx, services, realm = site.tx, site.services, site.realm
     username = form_username(typed)
     wrong = default_message(realm)
 
@@ -75,4 +74,8 @@ async def identify(
         return again(ACCOUNT_DISABLED)
     remember = realm.remember_me and remember_me
     request = dataclasses.replace(site.request, attempted_username=username)
+    if passkey:  # WebAuthnPasswordlessAuthenticator, then the rest of the flow: no password validated
+        ctx = dataclasses.replace(ctx, request=request)
+        page, ctx = await login_gates.after(ctx, 0, remember_me=remember)
+        return page if page is not None else await login_completion.proceed(ctx, remember_me=remember)
     return NeedLogin(username=username, remember_me=remember, user_id=user.id, request=request, info="")

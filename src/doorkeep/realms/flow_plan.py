@@ -42,6 +42,7 @@ ORGANIZATION = "organization"
 PASSWORD_FORM, OTP_FORM = "auth-username-password-form", "auth-otp-form"
 # identity-first login: UsernameFormFactory then PasswordFormFactory (oauth/login_username.py)
 USERNAME_FORM, PASSWORD_ONLY_FORM = "auth-username-form", "auth-password-form"
+PASSKEY_FORM = "webauthn-authenticator-passwordless"  # WebAuthnPasswordlessAuthenticatorFactory.PROVIDER_ID
 DG_USERNAME, DG_PASSWORD, DG_OTP = (
     "direct-grant-validate-username",
     "direct-grant-validate-password",
@@ -50,7 +51,7 @@ DG_USERNAME, DG_PASSWORD, DG_OTP = (
 DENY, ALLOW = "deny-access-authenticator", "allow-access-authenticator"
 WEBAUTHN_FORM = "webauthn-authenticator"  # WebAuthnAuthenticatorFactory.PROVIDER_ID (oauth/login_webauthn.py)
 OTP, DENY_ACCESS, ALLOW_ACCESS = "otp", "deny", "allow"
-WEBAUTHN = "webauthn"
+WEBAUTHN, PASSKEY = "webauthn", "passkey"
 DENY_MESSAGE = "denyErrorMessage"  # DenyAccessAuthenticatorFactory.ERROR_MESSAGE
 
 
@@ -71,12 +72,14 @@ class Gate:
 class Plan:
     """``cookie``: the SSO cookie signs the user in (auth-cookie runs); ``gates``: in order, after the password;
     ``password``: the level sub-flow the username and password form belongs to (None: it always runs);
-    ``username_first``: the form is UsernameForm then PasswordForm, two pages (identity-first login)."""
+    ``username_first``: the form is UsernameForm then PasswordForm, two pages (identity-first login);
+    ``passwordless``: UsernameForm then WebAuthnPasswordlessAuthenticator, whose gate (``PASSKEY``) comes first."""
 
     cookie: bool
     gates: tuple[Gate, ...]
     password: Group | None = None
     username_first: bool = False  # identity-first: the username page, then the password page
+    passwordless: bool = False  # identity-first without a password: the passkey is the first gate
 
 
 def _name(flows: FlowSet, e: Execution) -> str:
@@ -190,9 +193,10 @@ def _after_password(flows: FlowSet, rest: list[Execution], otp: str) -> tuple[Ga
     return tuple(gates)
 
 
-def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...], bool]:
+def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Group | None, tuple[Gate, ...], str]:
     """A sub-flow whose first step is the password form (``first``), and the gates after it; with the level
-    sub-flow the password belongs to, if it does, and whether the form is identity-first (``_username_first``)."""
+    sub-flow the password belongs to, if it does, and the identity-first step after the username page
+    (``_username_first``; "" for the username and password form)."""
     sub = flows.flow(e.flow_id)
     if sub is None or sub.provider_id != af.BASIC or depth > 8:
         raise Unsupported(f"Doorkeep does not run {_name(flows, e)} to sign users in")
@@ -202,28 +206,31 @@ def _forms(flows: FlowSet, e: Execution, first: str, depth: int = 0) -> tuple[Gr
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}")
     head = required[0]
     if head.flow_id is not None and (levels := _level_forms(flows, head, required[1:])) is not None:
-        return (*levels, False)
+        return (*levels, "")
     if head.flow_id is not None and head.requirement == af.REQ:
-        group, gates, username_first = _forms(flows, head, first, depth + 1)
-        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), username_first
+        group, gates, second = _forms(flows, head, first, depth + 1)
+        return group, (*gates, *_after_password(flows, required[1:], OTP_FORM)), second
     if head.authenticator == USERNAME_FORM and first == PASSWORD_FORM:
-        return None, _after_password(flows, _username_first(sub, head, required[1:]), OTP_FORM), True
+        second, rest = _username_first(sub, head, required[1:])
+        gates = _after_password(flows, rest, OTP_FORM)
+        passkey = (Gate((), PASSKEY, True),) if second == PASSKEY_FORM else ()  # a REQUIRED step, user known
+        return None, (*passkey, *gates), second
     if head.authenticator != first or head.requirement != af.REQ:
         raise Unsupported(f"sub-flow '{sub.alias}' must start with a REQUIRED {first}, not {_name(flows, head)}")
-    return None, _after_password(flows, required[1:], OTP_FORM), False
+    return None, _after_password(flows, required[1:], OTP_FORM), ""
 
 
-def _username_first(sub: AuthFlow, head: Execution, rest: list[Execution]) -> list[Execution]:
-    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then PasswordForm right after
-    it in the same sub-flow, both REQUIRED; the steps after the password form are returned."""
+def _username_first(sub: AuthFlow, head: Execution, rest: list[Execution]) -> tuple[str, list[Execution]]:
+    """Identity-first login, as Keycloak's documented flows have it: UsernameForm, then right after it in the same
+    sub-flow PasswordForm, or WebAuthnPasswordlessAuthenticator (a passkey instead of a password), both REQUIRED;
+    that second step, and the steps after it."""
     second = rest[0] if rest else None
+    wanted = f"a REQUIRED {PASSWORD_ONLY_FORM} or {PASSKEY_FORM}"
     if head.requirement != af.REQ or second is None or second.flow_id is not None:
-        raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only REQUIRED, followed by a REQUIRED {PASSWORD_ONLY_FORM}")
-    if second.authenticator != PASSWORD_ONLY_FORM or second.requirement != af.REQ:
-        raise Unsupported(
-            f"Doorkeep runs {USERNAME_FORM} only followed by a REQUIRED {PASSWORD_ONLY_FORM} in '{sub.alias}'"
-        )
-    return rest[1:]
+        raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only REQUIRED, followed by {wanted}")
+    if second.authenticator not in (PASSWORD_ONLY_FORM, PASSKEY_FORM) or second.requirement != af.REQ:
+        raise Unsupported(f"Doorkeep runs {USERNAME_FORM} only followed by {wanted} in '{sub.alias}'")
+    return str(second.authenticator), rest[1:]
 
 
 def _no_level(found: list[Condition], flow: AuthFlow) -> None:
@@ -257,8 +264,8 @@ def browser(flows: FlowSet, flow: AuthFlow) -> Plan:
         raise Unsupported(f"'{flow.alias}' has no username and password form Doorkeep can run")
     if forms.flow_id is None:
         raise Unsupported(f"Doorkeep does not run {forms.authenticator} to sign users in")
-    password, gates, username_first = _forms(flows, forms, PASSWORD_FORM)
-    return Plan(cookie, gates, password, username_first)
+    password, gates, second = _forms(flows, forms, PASSWORD_FORM)
+    return Plan(cookie, gates, password, second != "", second == PASSKEY_FORM)
 
 
 def _inert_organization(flows: FlowSet, e: Execution) -> bool:
